@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import {
+  PersonalabError,
+  createRandom,
+  dataError,
+  emptyProfile,
+  formatZodError,
+  hashString,
+  interactionSchema,
+  loadConfig,
+  profileSchema,
+} from './index.js';
+
+describe('PersonalabError', () => {
+  it('carries code, retryability and cause', () => {
+    const cause = new Error('socket hang up');
+    const error = new PersonalabError('upstream_error', 'endpoint failed', { cause, isRetryable: true });
+    expect(error).toBeInstanceOf(Error);
+    expect(error.code).toBe('upstream_error');
+    expect(error.isRetryable).toBe(true);
+    expect(error.cause).toBe(cause);
+    expect(PersonalabError.is(error, 'upstream_error')).toBe(true);
+    expect(PersonalabError.is(error, 'not_found')).toBe(false);
+  });
+
+  it('names file and line for data errors', () => {
+    const error = dataError('u.data', 17, 'rating is not a number');
+    expect(error.message).toBe('u.data:17: rating is not a number');
+    expect(error.details).toEqual({ file: 'u.data', line: 17 });
+  });
+});
+
+describe('schemas', () => {
+  it('reports the JSON path of a bad field', () => {
+    const result = interactionSchema.safeParse({ kind: 'rating', userId: 'u1', itemId: 'i1', value: 'five', timestamp: 1 });
+    expect(result.success).toBe(false);
+    if (!result.success) expect(formatZodError(result.error)).toMatch(/^value: /);
+  });
+
+  it('accepts an empty profile and rejects a fact without evidence', () => {
+    const profile = emptyProfile('u1', 5);
+    expect(profileSchema.parse(profile)).toEqual(profile);
+    const bad = { ...profile, facts: [{ key: 'pet', value: 'I have a dog', confidence: 0.9, firstSeen: 1, lastUpdated: 1, evidence: [] }] };
+    const result = profileSchema.safeParse(bad);
+    expect(result.success).toBe(false);
+    if (!result.success) expect(formatZodError(result.error)).toContain('facts[0].evidence');
+  });
+});
+
+describe('config', () => {
+  it('defaults to offline and parses numbers', () => {
+    const config = loadConfig({ PERSONALAB_LLM_CONCURRENCY: '3' });
+    expect(config.llm.enabled).toBe(false);
+    expect(config.llm.concurrency).toBe(3);
+    expect(config.server.port).toBe(3000);
+  });
+
+  it('enables the LLM when a base URL is set and names a bad variable', () => {
+    expect(loadConfig({ OPENAI_BASE_URL: 'http://127.0.0.1:8000/v1' }).llm.enabled).toBe(true);
+    expect(() => loadConfig({ PERSONALAB_TF_BACKEND: 'tpu' })).toThrow(/PERSONALAB_TF_BACKEND/);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+  });
+});
+
+describe('random', () => {
+  it('is reproducible for a seed and differs across seeds', () => {
+    const a = createRandom(42);
+    const b = createRandom(42);
+    const c = createRandom(43);
+    const seqA = Array.from({ length: 5 }, () => a.next());
+    expect(Array.from({ length: 5 }, () => b.next())).toEqual(seqA);
+    expect(Array.from({ length: 5 }, () => c.next())).not.toEqual(seqA);
+  });
+
+  it('has roughly uniform mean and normal variance', () => {
+    const random = createRandom(1);
+    let sum = 0;
+    let squares = 0;
+    const n = 20000;
+    for (let i = 0; i < n; i++) {
+      sum += random.next();
+      const z = random.normal();
+      squares += z * z;
+    }
+    expect(sum / n).toBeCloseTo(0.5, 1);
+    expect(squares / n).toBeCloseTo(1, 1);
+    expect(hashString('abc')).toBe(hashString('abc'));
+    expect(hashString('abc')).not.toBe(hashString('abd'));
+  });
+});
