@@ -54,3 +54,5 @@ export type { ProfileExtractor, ExtractOptions } from './interfaces/profile-extr
 export type { Recommender, TrainingData, FitOptions, RecommendOptions, ScoredItem } from './interfaces/recommender.js';
 export type { UserSimulator, SimulationGoal, SimulatorTurn, DialogueTurn, Assistant } from './interfaces/user-simulator.js';
 export type { Responder, ResponderQuestion, ResponderAnswer } from './interfaces/responder.js';
+export { markdownTable, svgBarChart, svgLineChart, writeResults, median, meanAndStd } from './report.js';
+export type { Cell, ChartSeries, ChartOptions, ReferenceLine, ResultFiles } from './report.js';
