@@ -1,2 +1,38 @@
 export { datasetFolders, dataDirectoryCandidates, findDataset, howToGet } from './data-dir.js';
 export type { DatasetName, DataDirectoryOptions } from './data-dir.js';
+export { RowIssues } from './invalid-rows.js';
+export type { InvalidRowPolicy, SkippedRow, LoaderOptions } from './invalid-rows.js';
+export { readLines } from './line-reader.js';
+export type { NumberedLine } from './line-reader.js';
+
+export {
+  loadMovieLens100k,
+  loadMovieLensRatings,
+  loadMovieLensItems,
+  loadMovieLensUsers,
+  loadMovieLensSplit,
+  resolveMovieLensDirectory,
+  movieLensGenres,
+  movieLensSplitNames,
+} from './movielens/movielens-100k.js';
+export type { MovieLens100k, MovieLensRatings, MovieLensSplit, MovieLensSplitName } from './movielens/movielens-100k.js';
+
+export { stratifiedSplit } from './splitters/stratified-split.js';
+export type { StratifiedSplitOptions, TrainTestSplit } from './splitters/stratified-split.js';
+export { temporalLeaveLastOut } from './splitters/temporal-split.js';
+export type { TemporalLeaveLastOutOptions } from './splitters/temporal-split.js';
+export { roundHalfEven } from './splitters/round-half-even.js';
+
+export {
+  precisionAtK,
+  recallAtK,
+  ndcgAtK,
+  mapAtK,
+  hitRateAtK,
+  mrr,
+  catalogCoverage,
+  evaluateRanking,
+  relevantItemsByUser,
+} from './metrics/ranking-metrics.js';
+export type { RankingEvaluation, AveragePrecisionOptions } from './metrics/ranking-metrics.js';
+export { rmse, mae } from './metrics/rating-metrics.js';

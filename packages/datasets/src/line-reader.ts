@@ -1,0 +1,28 @@
+import { createReadStream, existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { PersonalabError } from '@personalab/core';
+
+export interface NumberedLine {
+  /** The line without its terminator (a trailing `\r` is removed too). */
+  text: string;
+  /** 1-based line number. */
+  line: number;
+}
+
+/** Throws `not_found` naming the file, instead of a bare ENOENT from deep inside a stream. */
+export function assertFileExists(file: string, hint?: string): void {
+  if (!existsSync(file)) {
+    throw new PersonalabError('not_found', `${file}: file not found${hint ? ` (${hint})` : ''}`, { details: { file } });
+  }
+}
+
+/** Streams a text file line by line with 1-based line numbers; nothing is held in memory but the current line. */
+export async function* readLines(file: string, encoding: BufferEncoding = 'utf8'): AsyncGenerator<NumberedLine> {
+  assertFileExists(file);
+  const lines = createInterface({ input: createReadStream(file, { encoding }), crlfDelay: Infinity });
+  let line = 0;
+  for await (const raw of lines) {
+    line++;
+    yield { text: raw.endsWith('\r') ? raw.slice(0, -1) : raw, line };
+  }
+}

@@ -1,0 +1,90 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { PersonalabError } from '@personalab/core';
+import { findDataset, howToGet } from '../data-dir.js';
+import { temporaryDirectory } from '../test/index.js';
+import { loadMovieLens100k, loadMovieLensItems, loadMovieLensRatings, loadMovieLensSplit, loadMovieLensUsers, movieLensSplitNames } from './movielens-100k.js';
+
+const directory = findDataset('movielens-100k');
+if (!directory) console.warn(`MovieLens 100K not found: real-data tests skipped; ${howToGet('movielens-100k')}`);
+
+describe.skipIf(!directory)('MovieLens 100K (real files)', () => {
+  it('has 100,000 ratings, 943 users and 1,682 items, ids as in the files', async () => {
+    const data = await loadMovieLens100k(directory as string);
+    expect(data.ratings).toHaveLength(100_000);
+    expect(data.users).toHaveLength(943);
+    expect(data.items).toHaveLength(1682);
+    expect(data.skipped).toEqual([]);
+    expect(new Set(data.ratings.map((rating) => rating.userId)).size).toBe(943);
+    expect(new Set(data.ratings.map((rating) => rating.itemId)).size).toBe(1682);
+    expect(data.users[0]).toEqual({ id: '1', age: 24, gender: 'M', occupation: 'technician', location: '85711', attributes: { zip: '85711' } });
+    expect(data.ratings[0]).toEqual({ kind: 'rating', userId: '196', itemId: '242', value: 3, timestamp: 881250949000 });
+    const toyStory = data.items[0];
+    expect(toyStory?.title).toBe('Toy Story (1995)');
+    expect(toyStory?.year).toBe(1995);
+    expect(toyStory?.tags).toEqual(['Animation', "Children's", 'Comedy']);
+    expect(toyStory?.attributes?.imdbUrl).toBe('http://us.imdb.com/M/title-exact?Toy%20Story%20(1995)');
+    // latin-1 titles decode to the right characters
+    expect(data.items.some((item) => item.title.includes('é'))).toBe(true);
+    expect(data.items.every((item) => !item.title.includes('\uFFFD'))).toBe(true);
+  });
+
+  it.each(movieLensSplitNames)('official split %s: base + test = 100,000', async (name) => {
+    const split = await loadMovieLensSplit(directory as string, name);
+    expect(split.train.length + split.test.length).toBe(100_000);
+    expect(split.test.length).toBe(name.startsWith('u') && name !== 'ua' && name !== 'ub' ? 20_000 : 9430);
+  });
+});
+
+describe('MovieLens loaders on malformed input', () => {
+  const folder = temporaryDirectory();
+  afterAll(() => folder.remove());
+
+  async function expectDataError(promise: Promise<unknown>, file: string, line: number, pattern: RegExp): Promise<void> {
+    const error = await promise.then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(PersonalabError.is(error, 'invalid_data')).toBe(true);
+    expect((error as PersonalabError).message).toContain(`${file}:${line}`);
+    expect((error as PersonalabError).message).toMatch(pattern);
+    expect((error as PersonalabError).details).toMatchObject({ file, line });
+  }
+
+  it('short row in u.data names file and line', async () => {
+    const file = folder.write('short.data', '1\t2\t3\t881250949\n1\t2\t3\n');
+    await expectDataError(loadMovieLensRatings(file), file, 2, /expected 4 tab-separated columns.*found 3/);
+  });
+
+  it('wrong column count in u.item names file and line', async () => {
+    const file = folder.write('u.item', `1|Toy Story (1995)|01-Jan-1995||http://x|${'0|'.repeat(18)}1\n2|Bad|01-Jan-1995||x|0|1\n`);
+    await expectDataError(loadMovieLensItems(file), file, 2, /expected 24 .*found 7/);
+  });
+
+  it('non-numeric rating names file, line and column', async () => {
+    const file = folder.write('bad-rating.data', '1\t2\t3\t881250949\n4\t5\tfive\t881250949\n');
+    await expectDataError(loadMovieLensRatings(file), file, 2, /column 3: expected an integer/);
+  });
+
+  it('rating out of range and bad gender are rejected', async () => {
+    const ratings = folder.write('range.data', '1\t2\t9\t881250949\n');
+    await expectDataError(loadMovieLensRatings(ratings), ratings, 1, /rating above 5/);
+    const users = folder.write('u.user', '1|24|M|technician|85711\n2|x|Q|other|1\n');
+    await expectDataError(loadMovieLensUsers(users), users, 2, /column 2.*column 3|column 2/);
+  });
+
+  it("onInvalid: 'skip' counts and reports every skipped row", async () => {
+    const file = folder.write('mixed.data', '1\t2\t3\t881250949\nbroken\n4\t5\tfive\t881250949\n6\t7\t5\t881250950\n');
+    const result = await loadMovieLensRatings(file, { onInvalid: 'skip' });
+    expect(result.ratings.map((rating) => rating.userId)).toEqual(['1', '6']);
+    expect(result.skipped.map((row) => [row.file, row.line])).toEqual([
+      [file, 2],
+      [file, 3],
+    ]);
+    expect(result.skipped[1]?.reason).toMatch(/column 3/);
+  });
+
+  it('a missing folder is not_found, an unknown split is invalid_argument', async () => {
+    await expect(loadMovieLens100k(folder.path + '/nothing')).rejects.toMatchObject({ code: 'not_found' });
+    await expect(loadMovieLensSplit(folder.path, 'u9' as 'u1')).rejects.toMatchObject({ code: 'invalid_argument' });
+  });
+});

@@ -1,0 +1,207 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { PersonalabError, formatZodError, type Item, type RatingInteraction, type User } from '@personalab/core';
+import { RowIssues, type LoaderOptions, type SkippedRow } from '../invalid-rows.js';
+import { assertFileExists, readLines } from '../line-reader.js';
+
+/** The 19 genre flags of `u.item`, in file order (as listed in `u.genre`). */
+export const movieLensGenres = [
+  'unknown',
+  'Action',
+  'Adventure',
+  'Animation',
+  "Children's",
+  'Comedy',
+  'Crime',
+  'Documentary',
+  'Drama',
+  'Fantasy',
+  'Film-Noir',
+  'Horror',
+  'Musical',
+  'Mystery',
+  'Romance',
+  'Sci-Fi',
+  'Thriller',
+  'War',
+  'Western',
+] as const;
+
+/** The official MovieLens 100K splits: five-fold `u1`..`u5` and the ten-ratings-per-user `ua`, `ub`. */
+export const movieLensSplitNames = ['u1', 'u2', 'u3', 'u4', 'u5', 'ua', 'ub'] as const;
+export type MovieLensSplitName = (typeof movieLensSplitNames)[number];
+
+export interface MovieLens100k {
+  users: User[];
+  items: Item[];
+  /** Every rating of `u.data`, in file order; timestamps converted from seconds to milliseconds. */
+  ratings: RatingInteraction[];
+  /** Rows skipped under `onInvalid: 'skip'` (always empty otherwise). */
+  skipped: SkippedRow[];
+}
+
+export interface MovieLensRatings {
+  ratings: RatingInteraction[];
+  skipped: SkippedRow[];
+}
+
+export interface MovieLensSplit {
+  train: RatingInteraction[];
+  test: RatingInteraction[];
+  skipped: SkippedRow[];
+}
+
+const idText = z.string().regex(/^\d+$/, 'expected a positive integer id');
+const integerText = z.string().regex(/^-?\d+$/, 'expected an integer');
+
+/** `user item rating timestamp`, tab-separated; rating an integer 1..5, timestamp in Unix seconds. */
+const ratingRowSchema = z
+  .tuple([idText, idText, integerText, integerText])
+  .transform(([userId, itemId, rating, seconds]) => ({ userId, itemId, value: Number(rating), timestamp: Number(seconds) * 1000 }))
+  .pipe(
+    z.object({
+      userId: z.string(),
+      itemId: z.string(),
+      value: z.number().int().min(1, 'rating below 1').max(5, 'rating above 5'),
+      timestamp: z.number().int().nonnegative(),
+    }),
+  );
+
+/** `id|age|gender|occupation|zip`. */
+const userRowSchema = z.tuple([idText, integerText, z.enum(['M', 'F']), z.string().min(1, 'empty occupation'), z.string()]);
+
+const months: Record<string, number> = { Jan: 1, Feb: 2, Mar: 3, Apr: 4, May: 5, Jun: 6, Jul: 7, Aug: 8, Sep: 9, Oct: 10, Nov: 11, Dec: 12 };
+/** Release dates look like `01-Jan-1995` (one is `4-Feb-1971`); one movie ("unknown") has none. */
+const releaseDateSchema = z.union([z.literal(''), z.string().regex(/^\d{1,2}-(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-\d{4}$/, 'expected a date like 01-Jan-1995')]);
+const flagSchema = z.enum(['0', '1']);
+
+function describe(error: z.ZodError): string {
+  return formatZodError(error).replace(/^\[(\d+)\]/, (_, index: string) => `column ${Number(index) + 1}`);
+}
+
+/** The folder that holds `u.data`: the data set folder itself, or its `ml-100k/` subfolder (the zip's layout). */
+export function resolveMovieLensDirectory(directory: string): string {
+  if (existsSync(join(directory, 'u.data'))) return directory;
+  const nested = join(directory, 'ml-100k');
+  if (existsSync(join(nested, 'u.data'))) return nested;
+  return directory;
+}
+
+/** Reads a MovieLens ratings file (`u.data`, `u1.base`, ...): tab-separated, validated row by row while streaming. */
+export async function loadMovieLensRatings(file: string, options: LoaderOptions = {}): Promise<MovieLensRatings> {
+  const issues = new RowIssues(options.onInvalid);
+  const ratings: RatingInteraction[] = [];
+  for await (const { text, line } of readLines(file)) {
+    if (text === '') continue;
+    const columns = text.split('\t');
+    if (columns.length !== 4) {
+      issues.reject(file, line, `expected 4 tab-separated columns (user, item, rating, timestamp), found ${columns.length}`);
+      continue;
+    }
+    const parsed = ratingRowSchema.safeParse(columns);
+    if (!parsed.success) {
+      issues.reject(file, line, describe(parsed.error), parsed.error);
+      continue;
+    }
+    ratings.push({ kind: 'rating', ...parsed.data });
+  }
+  return { ratings, skipped: issues.skipped };
+}
+
+/** Reads `u.user`: age, gender, occupation, zip code (kept both as `location` and as the `zip` attribute). */
+export async function loadMovieLensUsers(file: string, options: LoaderOptions = {}): Promise<{ users: User[]; skipped: SkippedRow[] }> {
+  const issues = new RowIssues(options.onInvalid);
+  const users: User[] = [];
+  for await (const { text, line } of readLines(file)) {
+    if (text === '') continue;
+    const columns = text.split('|');
+    if (columns.length !== 5) {
+      issues.reject(file, line, `expected 5 |-separated columns (id, age, gender, occupation, zip), found ${columns.length}`);
+      continue;
+    }
+    const parsed = userRowSchema.safeParse(columns);
+    if (!parsed.success) {
+      issues.reject(file, line, describe(parsed.error), parsed.error);
+      continue;
+    }
+    const [id, age, gender, occupation, zip] = parsed.data;
+    users.push({ id, age: Number(age), gender, occupation, location: zip, attributes: { zip } });
+  }
+  return { users, skipped: issues.skipped };
+}
+
+/**
+ * Reads `u.item` (latin-1): title, release date (its year becomes `year`), video release date,
+ * IMDb URL (`attributes.imdbUrl`) and 19 genre flags (set flags become `tags`).
+ */
+export async function loadMovieLensItems(file: string, options: LoaderOptions = {}): Promise<{ items: Item[]; skipped: SkippedRow[] }> {
+  const issues = new RowIssues(options.onInvalid);
+  const items: Item[] = [];
+  for await (const { text, line } of readLines(file, 'latin1')) {
+    if (text === '') continue;
+    const columns = text.split('|');
+    if (columns.length !== 5 + movieLensGenres.length) {
+      issues.reject(file, line, `expected ${5 + movieLensGenres.length} |-separated columns (id, title, release date, video release date, IMDb URL, 19 genre flags), found ${columns.length}`);
+      continue;
+    }
+    const [id = '', title = '', releaseDate = '', videoReleaseDate = '', imdbUrl = ''] = columns;
+    const problems: string[] = [];
+    if (!idText.safeParse(id).success) problems.push('column 1: expected a positive integer id');
+    if (title.trim() === '') problems.push('column 2: empty title');
+    const date = releaseDateSchema.safeParse(releaseDate);
+    if (!date.success) problems.push(`column 3: ${date.error.issues[0]?.message ?? 'bad date'}`);
+    const tags: string[] = [];
+    columns.slice(5).forEach((flag, index) => {
+      if (!flagSchema.safeParse(flag).success) problems.push(`column ${index + 6}: genre flag must be 0 or 1, found "${flag}"`);
+      else if (flag === '1') tags.push(movieLensGenres[index] as string);
+    });
+    if (problems.length > 0) {
+      issues.reject(file, line, problems.join('; '));
+      continue;
+    }
+    const [day, month, year] = releaseDate.split('-');
+    const attributes: Record<string, string> = {};
+    if (imdbUrl !== '') attributes.imdbUrl = imdbUrl;
+    if (releaseDate !== '') attributes.releaseDate = `${year}-${String(months[month ?? ''] ?? 1).padStart(2, '0')}-${(day ?? '').padStart(2, '0')}`;
+    if (videoReleaseDate !== '') attributes.videoReleaseDate = videoReleaseDate;
+    const item: Item = { id, title, tags };
+    if (year !== undefined) item.year = Number(year);
+    if (Object.keys(attributes).length > 0) item.attributes = attributes;
+    items.push(item);
+  }
+  return { items, skipped: issues.skipped };
+}
+
+/**
+ * Loads MovieLens 100K from its folder (`u.data`, `u.item`, `u.user`), streaming and validating every row.
+ * Ids are kept as the strings in the files ("1".."943" for users, "1".."1682" for items).
+ */
+export async function loadMovieLens100k(directory: string, options: LoaderOptions = {}): Promise<MovieLens100k> {
+  const folder = resolveMovieLensDirectory(directory);
+  assertFileExists(join(folder, 'u.data'), 'not a MovieLens 100K folder');
+  const [ratings, items, users] = await Promise.all([
+    loadMovieLensRatings(join(folder, 'u.data'), options),
+    loadMovieLensItems(join(folder, 'u.item'), options),
+    loadMovieLensUsers(join(folder, 'u.user'), options),
+  ]);
+  return {
+    users: users.users,
+    items: items.items,
+    ratings: ratings.ratings,
+    skipped: [...ratings.skipped, ...items.skipped, ...users.skipped],
+  };
+}
+
+/** Loads an official split: `<name>.base` as train and `<name>.test` as test. */
+export async function loadMovieLensSplit(directory: string, name: MovieLensSplitName, options: LoaderOptions = {}): Promise<MovieLensSplit> {
+  if (!(movieLensSplitNames as readonly string[]).includes(name)) {
+    throw new PersonalabError('invalid_argument', `unknown MovieLens split "${name}"; expected one of ${movieLensSplitNames.join(', ')}`);
+  }
+  const folder = resolveMovieLensDirectory(directory);
+  const [train, test] = await Promise.all([
+    loadMovieLensRatings(join(folder, `${name}.base`), options),
+    loadMovieLensRatings(join(folder, `${name}.test`), options),
+  ]);
+  return { train: train.ratings, test: test.ratings, skipped: [...train.skipped, ...test.skipped] };
+}

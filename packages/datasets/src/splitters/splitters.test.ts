@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import type { RatingInteraction } from '@personalab/core';
+import { roundHalfEven } from './round-half-even.js';
+import { stratifiedSplit } from './stratified-split.js';
+import { temporalLeaveLastOut } from './temporal-split.js';
+
+function rating(userId: string, itemId: string, timestamp = 0): RatingInteraction {
+  return { kind: 'rating', userId, itemId, value: 4, timestamp };
+}
+
+/** User u has `counts[u]` rows with item ids u-0, u-1, ... */
+function makeData(counts: number[]): RatingInteraction[] {
+  return counts.flatMap((count, user) => Array.from({ length: count }, (_, index) => rating(String(user + 1), `${user + 1}-${index}`, index)));
+}
+
+describe('roundHalfEven', () => {
+  it('rounds like Python 3 round()', () => {
+    expect([0.5, 1.5, 2.5, 3.5, 4.5, 2.4, 2.6, 0.75 * 6, 0.75 * 2, 0.7 * 5].map(roundHalfEven)).toEqual([0, 2, 2, 4, 4, 2, 3, 4, 2, 4]);
+  });
+});
+
+describe('stratifiedSplit', () => {
+  const data = makeData([1, 2, 3, 4, 5, 6, 10]);
+
+  it('puts round-half-even(ratio * n) of each user in train, like Recommenders', () => {
+    const { train, test } = stratifiedSplit(data, { ratio: 0.75, seed: 42 });
+    const trainCount = (user: string) => train.filter((row) => row.userId === user).length;
+    // n = 1..6, 10 → 0.75n = 0.75, 1.5, 2.25, 3, 3.75, 4.5, 7.5 → 1, 2, 2, 3, 4, 4, 8
+    expect(['1', '2', '3', '4', '5', '6', '7'].map(trainCount)).toEqual([1, 2, 2, 3, 4, 4, 8]);
+    expect(train.length + test.length).toBe(data.length);
+    expect(new Set([...train, ...test]).size).toBe(data.length);
+  });
+
+  it('is reproducible with a seed and differs across seeds', () => {
+    const first = stratifiedSplit(data, { ratio: 0.5, seed: 7 });
+    const again = stratifiedSplit(data, { ratio: 0.5, seed: 7 });
+    const other = stratifiedSplit(data, { ratio: 0.5, seed: 8 });
+    expect(again.test.map((row) => row.itemId)).toEqual(first.test.map((row) => row.itemId));
+    expect(other.test.map((row) => row.itemId)).not.toEqual(first.test.map((row) => row.itemId));
+  });
+
+  it("does not change one user's split when other users are added", () => {
+    const alone = stratifiedSplit(makeData([0, 0, 0, 0, 0, 0, 10]), { ratio: 0.6, seed: 3 });
+    const together = stratifiedSplit(data, { ratio: 0.6, seed: 3 });
+    expect(together.test.filter((row) => row.userId === '7')).toEqual(alone.test);
+  });
+
+  it('drops users below minRatings and rejects bad ratios', () => {
+    const { train, test } = stratifiedSplit(data, { ratio: 0.75, seed: 1, minRatings: 5 });
+    expect(new Set([...train, ...test].map((row) => row.userId))).toEqual(new Set(['5', '6', '7']));
+    expect(() => stratifiedSplit(data, { ratio: 1, seed: 1 })).toThrow(/between 0 and 1/);
+  });
+
+  it('can stratify by item', () => {
+    const rows = [rating('1', 'a'), rating('2', 'a'), rating('3', 'a'), rating('4', 'a'), rating('1', 'b')];
+    const { train } = stratifiedSplit(rows, { ratio: 0.5, seed: 1, filterBy: 'item' });
+    expect(train.filter((row) => row.itemId === 'a')).toHaveLength(2);
+    expect(train.filter((row) => row.itemId === 'b')).toHaveLength(0); // round(0.5) = 0
+  });
+});
+
+describe('temporalLeaveLastOut', () => {
+  it('holds out each user’s latest n interactions, keeping short histories in train', () => {
+    const rows = [rating('1', 'a', 30), rating('1', 'b', 10), rating('1', 'c', 20), rating('2', 'd', 5), rating('3', 'e', 1), rating('3', 'f', 1)];
+    const { train, test } = temporalLeaveLastOut(rows, { n: 1 });
+    expect(test.map((row) => row.itemId)).toEqual(['a', 'f']); // user 3: tie keeps input order, so f is "last"
+    expect(train.map((row) => row.itemId)).toEqual(['b', 'c', 'd', 'e']);
+    const two = temporalLeaveLastOut(rows, { n: 2 });
+    expect(two.test.map((row) => row.itemId)).toEqual(['a', 'c']);
+    expect(() => temporalLeaveLastOut(rows, { n: 0 })).toThrow(/n must be/);
+  });
+});

@@ -1,0 +1,59 @@
+import { PersonalabError, createRandom, hashString } from '@personalab/core';
+import { roundHalfEven } from './round-half-even.js';
+
+export interface StratifiedSplitOptions {
+  /** Share of each user's rows that goes to train, strictly between 0 and 1 (Recommenders' default 0.75). */
+  ratio: number;
+  seed: number;
+  /** Keep only groups with at least this many rows (Recommenders' `min_rating`, default 1). */
+  minRatings?: number;
+  /** Stratify by user (default) or by item, as Recommenders' `filter_by`. */
+  filterBy?: 'user' | 'item';
+}
+
+export interface TrainTestSplit<T> {
+  train: T[];
+  test: T[];
+}
+
+/**
+ * Per-user random split with the semantics of Microsoft Recommenders' `python_stratified_split`:
+ * drop groups with fewer than `minRatings` rows, then for each group (users in sorted id order)
+ * shuffle that group's rows with the seed and put the first `round(ratio * n)` in train, the rest in test.
+ * `round` is Python's (half to even), so per-user train sizes match Recommenders exactly; the permutation
+ * itself comes from our own seeded generator (numpy's cannot be reproduced), derived from the seed and the
+ * group id so that one user's split does not depend on which other users are present.
+ */
+export function stratifiedSplit<T extends { userId: string; itemId: string }>(interactions: readonly T[], options: StratifiedSplitOptions): TrainTestSplit<T> {
+  const { ratio, seed } = options;
+  if (!(ratio > 0 && ratio < 1)) throw new PersonalabError('invalid_argument', `split ratio must be between 0 and 1 (exclusive), got ${ratio}`);
+  const minRatings = options.minRatings ?? 1;
+  if (!Number.isInteger(minRatings) || minRatings < 1) throw new PersonalabError('invalid_argument', `minRatings must be an integer >= 1, got ${minRatings}`);
+  const key = options.filterBy === 'item' ? 'itemId' : 'userId';
+  const groups = new Map<string, T[]>();
+  for (const interaction of interactions) {
+    const id = interaction[key];
+    let group = groups.get(id);
+    if (!group) groups.set(id, (group = []));
+    group.push(interaction);
+  }
+  const train: T[] = [];
+  const test: T[] = [];
+  // pandas' groupby visits groups in sorted key order; numeric-looking ids sort numerically there, so do the same.
+  const ids = [...groups.keys()].sort(compareIds);
+  for (const id of ids) {
+    const group = groups.get(id) as T[];
+    if (group.length < minRatings) continue;
+    const rows = createRandom(hashString(id, seed >>> 0)).shuffle([...group]);
+    const cut = roundHalfEven(ratio * rows.length);
+    for (let index = 0; index < rows.length; index++) (index < cut ? train : test).push(rows[index] as T);
+  }
+  return { train, test };
+}
+
+function compareIds(a: string, b: string): number {
+  const numericA = Number(a);
+  const numericB = Number(b);
+  if (a !== '' && b !== '' && Number.isFinite(numericA) && Number.isFinite(numericB)) return numericA - numericB;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
