@@ -1,0 +1,56 @@
+import { PersonalabError, type Metric } from '@personalab/core';
+
+/** Checks a vector's length and values; throws `invalid_argument` saying what is wrong. */
+export function checkVector(vector: Float32Array | readonly number[], dimension: number, what: string): void {
+  if (vector.length !== dimension) {
+    throw new PersonalabError('invalid_argument', `${what}: expected a vector of dimension ${dimension}, got ${vector.length}`);
+  }
+  for (let index = 0; index < dimension; index++) {
+    if (!Number.isFinite(vector[index])) {
+      throw new PersonalabError('invalid_argument', `${what}: component ${index} is ${String(vector[index])}, not a finite number`);
+    }
+  }
+}
+
+/** Scales a vector to unit length in place (a zero vector stays zero). */
+export function normalizeInPlace(vector: Float32Array | Float64Array | number[]): void {
+  let sum = 0;
+  for (let index = 0; index < vector.length; index++) sum += vector[index]! * vector[index]!;
+  if (sum === 0) return;
+  const scale = 1 / Math.sqrt(sum);
+  for (let index = 0; index < vector.length; index++) vector[index] = vector[index]! * scale;
+}
+
+/** Dot product of two equal-length vectors. */
+export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let sum = 0;
+  for (let index = 0; index < a.length; index++) sum += a[index]! * b[index]!;
+  return sum;
+}
+
+/**
+ * The score `search` reports for a stored vector and a query under a metric, computed directly:
+ * cosine similarity, inner product, or negative squared Euclidean distance. Higher is closer.
+ */
+export function referenceScore(metric: Metric, query: ArrayLike<number>, stored: ArrayLike<number>): number {
+  if (metric === 'ip') return dot(query, stored);
+  if (metric === 'l2') {
+    let sum = 0;
+    for (let index = 0; index < query.length; index++) sum += (query[index]! - stored[index]!) ** 2;
+    return -sum;
+  }
+  const norms = Math.sqrt(dot(query, query) * dot(stored, stored));
+  return norms === 0 ? 0 : dot(query, stored) / norms;
+}
+
+export const metrics: readonly Metric[] = ['cosine', 'ip', 'l2'];
+
+/** Checks `k` and `ef` search options. */
+export function checkSearchOptions(options: { k: number; ef?: number }): void {
+  if (!Number.isInteger(options.k) || options.k < 1) {
+    throw new PersonalabError('invalid_argument', `search: k must be a positive integer, got ${options.k}`);
+  }
+  if (options.ef !== undefined && (!Number.isInteger(options.ef) || options.ef < 1)) {
+    throw new PersonalabError('invalid_argument', `search: ef must be a positive integer, got ${options.ef}`);
+  }
+}
