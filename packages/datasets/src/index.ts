@@ -36,3 +36,12 @@ export {
 } from './metrics/ranking-metrics.js';
 export type { RankingEvaluation, AveragePrecisionOptions } from './metrics/ranking-metrics.js';
 export { rmse, mae } from './metrics/rating-metrics.js';
+
+export { readCsvRecords } from './csv-records.js';
+export type { CsvRecord } from './csv-records.js';
+export { loadPersonaChat, countTurnPairs } from './persona-chat/persona-chat.js';
+export type { PersonaChatData, PersonaChatDialogue, PersonaChatTurn } from './persona-chat/persona-chat.js';
+export { loadSyntheticPersonaChat } from './persona-chat/synthetic-persona-chat.js';
+export type { SyntheticPersonaChatData, SyntheticPersonaChatConversation, SyntheticPersonaChatTurn } from './persona-chat/synthetic-persona-chat.js';
+export { personaChatToSession, syntheticPersonaChatToSession } from './persona-chat/conversation-sessions.js';
+export type { ToSessionOptions, PersonaChatSessionOptions, SyntheticPersonaChatSessionOptions } from './persona-chat/conversation-sessions.js';

@@ -1,0 +1,139 @@
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PersonalabError, sessionSchema } from '@personalab/core';
+import { findDataset, howToGet } from '../data-dir.js';
+import { fixturePath, temporaryDirectory } from '../test/index.js';
+import { personaChatToSession, syntheticPersonaChatToSession } from './conversation-sessions.js';
+import { countTurnPairs, loadPersonaChat } from './persona-chat.js';
+import { loadSyntheticPersonaChat } from './synthetic-persona-chat.js';
+
+const personaChat = findDataset('persona-chat');
+const synthetic = findDataset('synthetic-persona-chat');
+if (!personaChat) console.warn(`Persona-Chat not found: real-data tests skipped; ${howToGet('persona-chat')}`);
+if (!synthetic) console.warn(`Synthetic-Persona-Chat not found: real-data tests skipped; ${howToGet('synthetic-persona-chat')}`);
+
+async function caught(promise: Promise<unknown>): Promise<PersonalabError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(PersonalabError.is(error, 'invalid_data')).toBe(true);
+  return error as PersonalabError;
+}
+
+describe('Persona-Chat (ParlAI format)', () => {
+  const folder = temporaryDirectory();
+  afterAll(() => folder.remove());
+
+  it('reads personas of both sides and turns in order from the fixture', async () => {
+    const { dialogues, skipped } = await loadPersonaChat(fixturePath('persona-chat-both.txt'));
+    expect(skipped).toEqual([]);
+    expect(dialogues).toHaveLength(2);
+    expect(dialogues[0]).toMatchObject({
+      id: 'pc-0',
+      yourPersona: ['i read twenty books a year.', 'i only eat kosher.'],
+      partnerPersona: ['horror movies are my favorites.'],
+      line: 1,
+    });
+    expect(dialogues[0]?.turns.map((turn) => `${turn.speaker}: ${turn.text}`)).toEqual([
+      'partner: hello what are doing today ?',
+      'self: i am good , i just got off work .',
+      'partner: i just got done watching a horror movie',
+      'self: i rather read .',
+    ]);
+    expect(dialogues[1]?.line).toBe(6);
+    expect(countTurnPairs(dialogues)).toBe(3);
+  });
+
+  it('converts to a core Session with stable message ids', async () => {
+    const { dialogues } = await loadPersonaChat(fixturePath('persona-chat-both.txt'));
+    const session = personaChatToSession(dialogues[0]!, { startTime: 1000 });
+    expect(sessionSchema.parse(session)).toEqual(session);
+    expect(session.messages.map((message) => [message.id, message.role])).toEqual([
+      ['pc-0-t0', 'user'],
+      ['pc-0-t1', 'assistant'],
+      ['pc-0-t2', 'user'],
+      ['pc-0-t3', 'assistant'],
+    ]);
+    expect(session.messages[3]?.timestamp).toBe(1000 + 3 * 60_000);
+    expect(personaChatToSession(dialogues[0]!, { user: 'self' }).messages[1]?.role).toBe('user');
+  });
+
+  it('rejects a dialogue line without a tab, naming file and line', async () => {
+    const file = folder.write('bad.txt', '1 your persona: i ski.\n2 hello there\n');
+    const error = await caught(loadPersonaChat(file));
+    expect(error.message).toContain(`${file}:2`);
+    expect(error.message).toMatch(/partner utterance/);
+  });
+
+  it('rejects an out-of-sequence index and a line without an index; skip mode reports them', async () => {
+    const file = folder.write('sequence.txt', '1 your persona: i ski.\n2 hi\thello\n4 a\tb\nno index here\n3 c\td\n');
+    const error = await caught(loadPersonaChat(file));
+    expect(error.message).toContain(`${file}:3`);
+    const result = await loadPersonaChat(file, { onInvalid: 'skip' });
+    expect(result.skipped.map((row) => row.line)).toEqual([3, 4]);
+    expect(result.dialogues[0]?.turns).toHaveLength(4);
+  });
+
+  describe.skipIf(!personaChat)('real valid files', () => {
+    it.each(['valid_both_original_no_cands.txt', 'valid_self_original_no_cands.txt'])('%s: 1,000 dialogues and 7,801 turn pairs', async (name) => {
+      const { dialogues, skipped } = await loadPersonaChat(join(personaChat as string, name));
+      expect(skipped).toEqual([]);
+      expect(dialogues).toHaveLength(1000);
+      expect(countTurnPairs(dialogues)).toBe(7801);
+      expect(dialogues.reduce((sum, dialogue) => sum + dialogue.yourPersona.length, 0)).toBe(4483);
+      const partner = dialogues.reduce((sum, dialogue) => sum + dialogue.partnerPersona.length, 0);
+      expect(partner).toBe(name.includes('both') ? 4495 : 0);
+    });
+  });
+});
+
+describe('Synthetic-Persona-Chat (CSV)', () => {
+  const folder = temporaryDirectory();
+  afterAll(() => folder.remove());
+
+  it('reads quoted multi-line fields, speakers, continuation lines and the preamble', async () => {
+    const { conversations, skipped } = await loadSyntheticPersonaChat(fixturePath('synthetic-persona-chat.csv'));
+    expect(skipped).toEqual([]);
+    expect(conversations).toHaveLength(2);
+    expect(conversations[0]).toMatchObject({ id: 'spc-0', user1Persona: ['I love to bake cookies.', 'I have a dog.'], user2Persona: ['I am a boy.', 'I like to ski.'], line: 2, preamble: [] });
+    expect(conversations[0]?.turns).toEqual([
+      { speaker: 'user1', text: 'Hi!' },
+      { speaker: 'user2', text: 'Hello!\nHere is a list:\n1 cup of sugar' },
+      { speaker: 'user1', text: 'Thanks!' },
+    ]);
+    expect(conversations[1]).toMatchObject({ line: 9, preamble: ['* * *'] });
+    expect(conversations[1]?.turns[1]).toEqual({ speaker: 'user1', text: 'Hi, "friend".' });
+    const session = syntheticPersonaChatToSession(conversations[0]!);
+    expect(sessionSchema.parse(session)).toEqual(session);
+    expect(session.messages.map((message) => message.id)).toEqual(['spc-0-t0', 'spc-0-t1', 'spc-0-t2']);
+    expect(session.userId).toBe('spc-0-user1');
+  });
+
+  it('rejects a wrong column count with the line where the record starts', async () => {
+    const file = folder.write('columns.csv', 'user 1 personas,user 2 personas,Best Generated Conversation\n"a","b","User 1: hi"\n"a\nb","User 1: hi"\n');
+    const error = await caught(loadSyntheticPersonaChat(file));
+    expect(error.message).toContain(`${file}:3`);
+    expect(error.message).toMatch(/expected 3 columns.*found 2/);
+    const skipped = await loadSyntheticPersonaChat(file, { onInvalid: 'skip' });
+    expect(skipped.conversations).toHaveLength(1);
+    expect(skipped.skipped).toEqual([{ file, line: 3, reason: expect.stringMatching(/found 2/) as unknown as string }]);
+  });
+
+  it('rejects an unclosed quote and a wrong header, naming file and line', async () => {
+    const unclosed = folder.write('unclosed.csv', 'user 1 personas,user 2 personas,Best Generated Conversation\n"a","b","User 1: hi\n');
+    expect((await caught(loadSyntheticPersonaChat(unclosed))).message).toMatch(new RegExp(`${unclosed}:\\d+: CSV syntax error`));
+    const header = folder.write('header.csv', 'a,b,c\n"x","y","User 1: hi"\n');
+    expect((await caught(loadSyntheticPersonaChat(header))).message).toContain(`${header}:1: expected the header`);
+  });
+
+  it.skipIf(!synthetic)('real valid split: 1,000 conversations, every one with turns', async () => {
+    const { conversations, skipped } = await loadSyntheticPersonaChat(join(synthetic as string, 'Synthetic-Persona-Chat_valid.csv'));
+    expect(skipped).toEqual([]);
+    expect(conversations).toHaveLength(1000);
+    expect(conversations.every((conversation) => conversation.turns.length > 0)).toBe(true);
+    expect(conversations[0]?.turns[0]).toEqual({ speaker: 'user1', text: 'Hi!' });
+    const turns = conversations.reduce((sum, conversation) => sum + conversation.turns.length, 0);
+    expect(turns).toBeGreaterThan(27_000); // 14,067 + 13,637 prefixed lines, plus a few markdown-wrapped tags
+  });
+});
