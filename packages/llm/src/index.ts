@@ -1,1 +1,14 @@
-export {};
+export { OpenAIChatModel, OpenAIEndpoint, createOpenAIChatModel, DEFAULT_BASE_URL } from './openai-chat-model.js';
+export type { OpenAIChatModelOptions, OpenAIClientOptions, StructuredOutputMode, StreamTextOptions } from './openai-chat-model.js';
+export { createChatModelFromConfig, clientOptionsFromConfig, sharedLimiter, runUsage } from './from-config.js';
+export { createConcurrencyLimiter } from './concurrency-limiter.js';
+export type { ConcurrencyLimiter } from './concurrency-limiter.js';
+export { UsageTracker } from './usage-tracker.js';
+export type { UsageTotals } from './usage-tracker.js';
+export { LlmCache, openLlmCache, cacheKey, stableStringify } from './llm-cache.js';
+export { withRetries, parseRetryAfter, backoffDelay, realSleep } from './retry.js';
+export type { RetryPolicy, Sleep } from './retry.js';
+export { toPersonalabError, isRetryableStatus } from './upstream-errors.js';
+export { extractJson } from './json-extraction.js';
+export type { JsonExtraction } from './json-extraction.js';
+export { responseJsonSchema } from './json-schema.js';

@@ -1,0 +1,58 @@
+import type { PersonalabConfig } from '@personalab/core';
+import { createConcurrencyLimiter, type ConcurrencyLimiter } from './concurrency-limiter.js';
+import { openLlmCache, type LlmCache } from './llm-cache.js';
+import { DEFAULT_BASE_URL, OpenAIChatModel, type OpenAIClientOptions, type OpenAIChatModelOptions } from './openai-chat-model.js';
+import { UsageTracker } from './usage-tracker.js';
+
+/** Totals of every model built from config in this process: print it at the end of a run. */
+export const runUsage = new UsageTracker();
+
+const limiters = new Map<string, ConcurrencyLimiter>();
+
+/** One limiter per endpoint per process, so all callers of a server share its concurrency limit. */
+export function sharedLimiter(baseURL: string, limit: number): ConcurrencyLimiter {
+  let limiter = limiters.get(baseURL);
+  if (!limiter) {
+    limiter = createConcurrencyLimiter(limit);
+    limiters.set(baseURL, limiter);
+  }
+  return limiter;
+}
+
+type LlmConfig = PersonalabConfig['llm'];
+
+function llmPart(config: PersonalabConfig | LlmConfig): { llm: LlmConfig; stateDir: string } {
+  return 'llm' in config ? { llm: config.llm, stateDir: config.stateDir } : { llm: config, stateDir: '.personalab' };
+}
+
+/** The client options config implies: endpoint, retries, timeout, shared limiter, run usage, cache. */
+export function clientOptionsFromConfig(config: PersonalabConfig | LlmConfig): OpenAIClientOptions {
+  const { llm, stateDir } = llmPart(config);
+  const baseURL = llm.baseURL ?? DEFAULT_BASE_URL;
+  let cache: LlmCache | undefined;
+  if (llm.cacheMode !== 'off') cache = openLlmCache(llm.cachePath ?? `${stateDir}/llm-cache.sqlite`);
+  return {
+    baseURL,
+    apiKey: llm.apiKey,
+    timeoutMs: llm.timeoutMs,
+    maxRetries: llm.maxRetries,
+    limiter: sharedLimiter(baseURL, llm.concurrency),
+    usage: runUsage,
+    cache,
+    cacheMode: llm.cacheMode,
+  };
+}
+
+/**
+ * The configured chat model, or `undefined` when no endpoint is configured (no
+ * `OPENAI_BASE_URL` / `OPENAI_API_KEY`), in which case callers use their offline algorithm.
+ */
+export function createChatModelFromConfig(
+  config: PersonalabConfig | LlmConfig,
+  overrides: Partial<OpenAIChatModelOptions> = {},
+): OpenAIChatModel | undefined {
+  const { llm } = llmPart(config);
+  // A read-mode cache replays without an endpoint, so it counts as configured.
+  if (!llm.enabled && llm.cacheMode !== 'read') return undefined;
+  return new OpenAIChatModel({ ...clientOptionsFromConfig(config), model: llm.chatModel, ...overrides });
+}

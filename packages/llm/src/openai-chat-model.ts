@@ -1,0 +1,468 @@
+import OpenAI from 'openai';
+import { z } from 'zod';
+import {
+  PersonalabError,
+  formatZodError,
+  systemClock,
+  type CacheMode,
+  type ChatMessage,
+  type ChatModel,
+  type Clock,
+  type FinishReason,
+  type GenerateObjectOptions,
+  type GenerateObjectResult,
+  type GenerateOptions,
+  type GenerateResult,
+  type TokenUsage,
+} from '@personalab/core';
+import { createConcurrencyLimiter, type ConcurrencyLimiter } from './concurrency-limiter.js';
+import { extractJson } from './json-extraction.js';
+import { responseJsonSchema } from './json-schema.js';
+import { throughCache, type CacheSettings, type LlmCache } from './llm-cache.js';
+import { realSleep, withRetries, type RetryPolicy, type Sleep } from './retry.js';
+import { toPersonalabError } from './upstream-errors.js';
+import { UsageTracker, addUsage, zeroUsage, type UsageTotals } from './usage-tracker.js';
+
+/** How `generateObject` asks for JSON: the server's schema enforcement, JSON mode, or words only. */
+export type StructuredOutputMode = 'json_schema' | 'json_object' | 'prompt';
+
+export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+
+/** Options shared by the chat model and the embedder. */
+export interface OpenAIClientOptions {
+  /** Endpoint root including `/v1`, e.g. `http://127.0.0.1:8000/v1` (vLLM), `http://127.0.0.1:11434/v1` (Ollama). */
+  baseURL?: string | undefined;
+  /** Sent as a bearer token; local servers ignore it. */
+  apiKey?: string | undefined;
+  /** Per-request timeout (each retry gets its own). Default 60 s. */
+  timeoutMs?: number;
+  /** Retries after the first attempt on 408/409/429/5xx/network errors/timeouts. Default 4. */
+  maxRetries?: number;
+  /** First backoff delay; doubles each retry, with jitter. Default 500 ms. */
+  baseDelayMs?: number;
+  /** Cap on one backoff delay. Default 30 s. */
+  maxDelayMs?: number;
+  /** A server asking to wait longer than this fails at once. Default 120 s. */
+  maxRetryAfterMs?: number;
+  /** Requests in flight at once, when no `limiter` is given. Default 8. */
+  concurrency?: number;
+  /** A limiter shared with other models that hit the same server. */
+  limiter?: ConcurrencyLimiter;
+  /** Totals for the run; share one tracker between models to total them together. */
+  usage?: UsageTracker;
+  /** Record/replay cache and its mode (`off` unless both are given). */
+  cache?: LlmCache | undefined;
+  cacheMode?: CacheMode;
+  /** Extra HTTP headers on every request. */
+  headers?: Record<string, string>;
+  /** Test seams: waiting between retries, the clock for HTTP-date Retry-After, jitter. */
+  sleep?: Sleep;
+  clock?: Clock;
+  random?: () => number;
+}
+
+export interface OpenAIChatModelOptions extends OpenAIClientOptions {
+  /** Provider-side model name, e.g. `gpt-4o-mini`, `Qwen/Qwen2.5-7B-Instruct`, `llama3.1`. */
+  model: string;
+  /** Default `json_schema`; falls back to `json_object` then `prompt` when the server answers 400. */
+  structuredOutput?: StructuredOutputMode;
+  /** Extra replies asked for after one fails validation. Default 2 (3 attempts in all). */
+  maxRepairs?: number;
+  /** Some OpenAI models only accept `max_completion_tokens`. Default `max_tokens`. */
+  maxTokensParameter?: 'max_tokens' | 'max_completion_tokens';
+}
+
+export interface StreamTextOptions extends GenerateOptions {
+  /** Called with each piece of text as it arrives (once with the whole text on a cache hit). */
+  onDelta: (delta: string) => void;
+}
+
+/** The parts of a completions response we use, validated (servers vary). */
+const completionSchema = z.object({
+  choices: z
+    .array(
+      z.object({
+        message: z.object({ content: z.string().nullish() }),
+        finish_reason: z.string().nullish(),
+      }),
+    )
+    .min(1),
+  usage: z
+    .object({ prompt_tokens: z.number().int().nonnegative(), completion_tokens: z.number().int().nonnegative(), total_tokens: z.number().int().nonnegative().optional() })
+    .nullish(),
+});
+
+const chunkSchema = z.object({
+  choices: z.array(z.object({ delta: z.object({ content: z.string().nullish() }).nullish(), finish_reason: z.string().nullish() })).optional(),
+  usage: completionSchema.shape.usage,
+});
+
+const generateResultSchema = z.object({
+  text: z.string(),
+  finishReason: z.enum(['stop', 'length', 'content_filter', 'tool_calls', 'other']),
+  usage: z.object({ promptTokens: z.number(), completionTokens: z.number(), totalTokens: z.number() }),
+});
+
+const objectRecordSchema = z.object({ text: z.string(), usage: generateResultSchema.shape.usage, attempts: z.number().int().positive() });
+
+type ChatBody = Record<string, unknown> & { model: string; messages: ChatMessage[] };
+
+function finishReasonOf(value: string | null | undefined): FinishReason {
+  if (value === 'stop' || value === 'length' || value === 'content_filter' || value === 'tool_calls') return value;
+  // llama.cpp and some proxies say `eos`/`stop_sequence`; a missing value means the server did not say.
+  return value === 'eos' || value === 'stop_sequence' || value === null || value === undefined ? 'stop' : 'other';
+}
+
+function usageOf(usage: z.infer<typeof completionSchema>['usage']): TokenUsage {
+  if (!usage) return zeroUsage();
+  return { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens, totalTokens: usage.total_tokens ?? usage.prompt_tokens + usage.completion_tokens };
+}
+
+/** The shared plumbing of an OpenAI-compatible client: retries, timeout, limiter, usage, cache. */
+export class OpenAIEndpoint {
+  readonly baseURL: string;
+  readonly client: OpenAI;
+  readonly limiter: ConcurrencyLimiter;
+  readonly tracker: UsageTracker;
+  readonly policy: RetryPolicy;
+  readonly timeoutMs: number;
+  readonly cacheSettings: CacheSettings | undefined;
+
+  constructor(options: OpenAIClientOptions) {
+    this.baseURL = (options.baseURL ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs ?? 60_000;
+    // Always pass baseURL and apiKey: left undefined, the SDK would read process.env itself.
+    this.client = new OpenAI({
+      baseURL: this.baseURL,
+      apiKey: options.apiKey ?? 'not-needed',
+      maxRetries: 0, // ours are the only retries
+      timeout: this.timeoutMs + 1_000, // ours fires first, so the error names our limit
+      ...(options.headers ? { defaultHeaders: options.headers } : {}),
+    });
+    this.limiter = options.limiter ?? createConcurrencyLimiter(options.concurrency ?? 8);
+    this.tracker = options.usage ?? new UsageTracker();
+    this.policy = {
+      maxRetries: options.maxRetries ?? 4,
+      baseDelayMs: options.baseDelayMs ?? 500,
+      maxDelayMs: options.maxDelayMs ?? 30_000,
+      maxRetryAfterMs: options.maxRetryAfterMs ?? 120_000,
+      sleep: options.sleep ?? realSleep,
+      clock: options.clock ?? systemClock,
+      random: options.random ?? Math.random,
+    };
+    this.cacheSettings = options.cache && options.cacheMode && options.cacheMode !== 'off' ? { cache: options.cache, mode: options.cacheMode } : undefined;
+  }
+
+  /**
+   * Sends one logical request: each attempt waits for a limiter slot, gets its own timeout,
+   * and failures become `PersonalabError`s that are retried when retryable.
+   */
+  async send<T>(request: (signal: AbortSignal) => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    try {
+      return await withRetries(
+        () =>
+          this.limiter.run(async () => {
+            this.tracker.count('requests');
+            const controller = new AbortController();
+            const abort = { timedOut: false, timeoutMs: this.timeoutMs };
+            const timer = setTimeout(() => {
+              abort.timedOut = true;
+              controller.abort(new Error('timeout'));
+            }, this.timeoutMs);
+            const onCallerAbort = () => controller.abort(signal?.reason);
+            if (signal?.aborted) onCallerAbort();
+            else signal?.addEventListener('abort', onCallerAbort, { once: true });
+            try {
+              return await request(controller.signal);
+            } catch (error) {
+              throw toPersonalabError(error, this.baseURL, abort);
+            } finally {
+              clearTimeout(timer);
+              signal?.removeEventListener('abort', onCallerAbort);
+            }
+          }, signal),
+        this.policy,
+        { signal, onRetry: () => this.tracker.count('retries') },
+      );
+    } catch (error) {
+      this.tracker.count('failures');
+      throw error;
+    }
+  }
+}
+
+/**
+ * `ChatModel` over any OpenAI-compatible chat completions endpoint (OpenAI, vLLM, llama.cpp
+ * server, Ollama), with retries, a per-request timeout, a shared concurrency limit, usage
+ * totals, structured output validated by zod, and a record/replay cache.
+ */
+export class OpenAIChatModel implements ChatModel {
+  readonly modelId: string;
+  private readonly endpoint: OpenAIEndpoint;
+  private readonly requestedMode: StructuredOutputMode;
+  /** Downgraded for the model's lifetime once the server rejects a `response_format`. */
+  private structuredMode: StructuredOutputMode;
+  private readonly maxRepairs: number;
+  private readonly maxTokensParameter: 'max_tokens' | 'max_completion_tokens';
+
+  constructor(options: OpenAIChatModelOptions) {
+    if (options.model.trim() === '') throw new PersonalabError('invalid_argument', 'OpenAIChatModel needs a model name');
+    this.modelId = options.model;
+    this.endpoint = new OpenAIEndpoint(options);
+    this.requestedMode = options.structuredOutput ?? 'json_schema';
+    this.structuredMode = this.requestedMode;
+    this.maxRepairs = options.maxRepairs ?? 2;
+    this.maxTokensParameter = options.maxTokensParameter ?? 'max_tokens';
+  }
+
+  get baseURL(): string {
+    return this.endpoint.baseURL;
+  }
+
+  get limiter(): ConcurrencyLimiter {
+    return this.endpoint.limiter;
+  }
+
+  /** The tracker this model adds to (shared when one was passed in). */
+  get tracker(): UsageTracker {
+    return this.endpoint.tracker;
+  }
+
+  /** Usage totals so far. */
+  get usage(): UsageTotals {
+    return this.endpoint.tracker.snapshot();
+  }
+
+  /** The structured-output mode in use now (after any fallback). */
+  get structuredOutput(): StructuredOutputMode {
+    return this.structuredMode;
+  }
+
+  async generate(options: GenerateOptions): Promise<GenerateResult> {
+    const body = this.body(options);
+    const { value, cached } = await throughCache(
+      this.endpoint.cacheSettings,
+      { kind: 'chat', model: this.modelId, request: body },
+      generateCodec,
+      () => this.complete(body, options.signal),
+    );
+    if (cached) this.endpoint.tracker.count('cacheHits');
+    return cached ? { ...value, cached: true } : value;
+  }
+
+  /** Like `generate`, but streams: `onDelta` sees the text as it arrives. Retries only before the first piece. */
+  async streamText(options: StreamTextOptions): Promise<GenerateResult> {
+    const body = this.body(options);
+    const { value, cached } = await throughCache(
+      this.endpoint.cacheSettings,
+      { kind: 'chat', model: this.modelId, request: body },
+      generateCodec,
+      () => this.completeStreaming(body, options.onDelta, options.signal),
+    );
+    if (cached) {
+      this.endpoint.tracker.count('cacheHits');
+      options.onDelta(value.text);
+      return { ...value, cached: true };
+    }
+    return value;
+  }
+
+  async generateObject<T>(options: GenerateObjectOptions<T>): Promise<GenerateObjectResult<T>> {
+    const jsonSchema = responseJsonSchema(options.schema);
+    const schemaName = (options.schemaName ?? 'response').replace(/[^a-zA-Z0-9_-]/g, '_').slice(0, 64) || 'response';
+    const base = this.body(options);
+    const { value, cached } = await throughCache(
+      this.endpoint.cacheSettings,
+      {
+        kind: 'object',
+        model: this.modelId,
+        // The requested mode, not the fallen-back one, so a replay finds what a degraded run recorded.
+        request: { ...base, schema: jsonSchema?.schema ?? null, schemaName, structuredOutput: this.requestedMode, maxRepairs: this.maxRepairs },
+      },
+      objectCodec,
+      () => this.objectWithRepairs(options, base, jsonSchema, schemaName),
+    );
+    const parsed = parseObject(value.text, options.schema);
+    if (!parsed.ok) {
+      // Only a cached record can get here (fresh answers were validated): the schema changed since recording.
+      throw new PersonalabError('upstream_bad_response', `cached reply no longer matches schema "${schemaName}": ${parsed.problem}`, {
+        details: { schemaName },
+      });
+    }
+    if (cached) this.endpoint.tracker.count('cacheHits');
+    return { object: parsed.value, usage: value.usage, attempts: value.attempts, ...(cached ? { cached: true } : {}) };
+  }
+
+  private body(options: GenerateOptions | Omit<GenerateOptions, 'stop'>): ChatBody {
+    const body: ChatBody = {
+      model: this.modelId,
+      messages: options.messages.map((message) => ({ role: message.role, content: message.content })),
+    };
+    if (options.temperature !== undefined) body.temperature = options.temperature;
+    if (options.maxTokens !== undefined) body[this.maxTokensParameter] = options.maxTokens;
+    if (options.seed !== undefined) body.seed = options.seed;
+    if ('stop' in options && options.stop !== undefined && options.stop.length > 0) body.stop = [...options.stop];
+    return body;
+  }
+
+  private complete(body: ChatBody, signal: AbortSignal | undefined): Promise<GenerateResult> {
+    return this.endpoint.send(async (requestSignal) => {
+      const response: unknown = await this.endpoint.client.chat.completions.create(body as never, { signal: requestSignal, maxRetries: 0 });
+      const parsed = completionSchema.safeParse(response);
+      if (!parsed.success) {
+        throw new PersonalabError('upstream_bad_response', `${this.baseURL} sent a completion of unexpected shape: ${formatZodError(parsed.error)}`, {
+          isRetryable: true,
+        });
+      }
+      const choice = parsed.data.choices[0] as (typeof parsed.data.choices)[number];
+      const usage = usageOf(parsed.data.usage);
+      this.endpoint.tracker.addTokens(usage);
+      return { text: choice.message.content ?? '', finishReason: finishReasonOf(choice.finish_reason), usage };
+    }, signal);
+  }
+
+  private completeStreaming(body: ChatBody, onDelta: (delta: string) => void, signal: AbortSignal | undefined): Promise<GenerateResult> {
+    return this.endpoint.send(async (requestSignal) => {
+      let emitted = false;
+      try {
+        const stream = await this.endpoint.client.chat.completions.create(
+          { ...body, stream: true, stream_options: { include_usage: true } } as never,
+          { signal: requestSignal, maxRetries: 0 },
+        );
+        let text = '';
+        let finishReason: FinishReason = 'stop';
+        let usage = zeroUsage();
+        for await (const rawChunk of stream as unknown as AsyncIterable<unknown>) {
+          const chunk = chunkSchema.safeParse(rawChunk);
+          if (!chunk.success) {
+            throw new PersonalabError('upstream_bad_response', `${this.baseURL} sent a stream chunk of unexpected shape: ${formatZodError(chunk.error)}`, {
+              isRetryable: true,
+            });
+          }
+          for (const choice of chunk.data.choices ?? []) {
+            const delta = choice.delta?.content;
+            if (delta) {
+              text += delta;
+              emitted = true;
+              onDelta(delta);
+            }
+            if (choice.finish_reason) finishReason = finishReasonOf(choice.finish_reason);
+          }
+          if (chunk.data.usage) usage = usageOf(chunk.data.usage);
+        }
+        this.endpoint.tracker.addTokens(usage);
+        return { text, finishReason, usage };
+      } catch (error) {
+        if (!emitted) throw error;
+        // The caller has already seen part of the text; a retry would repeat it.
+        const wrapped = toPersonalabError(error, this.baseURL, { timedOut: requestSignal.aborted && !signal?.aborted, timeoutMs: this.endpoint.timeoutMs });
+        throw new PersonalabError(wrapped.code, `${wrapped.message} (after part of the stream was delivered)`, {
+          cause: error,
+          isRetryable: false,
+          details: wrapped.details,
+        });
+      }
+    }, signal);
+  }
+
+  private async objectWithRepairs<T>(
+    options: GenerateObjectOptions<T>,
+    base: ChatBody,
+    jsonSchema: ReturnType<typeof responseJsonSchema>,
+    schemaName: string,
+  ): Promise<{ text: string; usage: TokenUsage; attempts: number }> {
+    const conversation: ChatMessage[] = [...base.messages];
+    let usage = zeroUsage();
+    let problem = '';
+    let lastReply = '';
+    const totalAttempts = this.maxRepairs + 1;
+    for (let attempt = 1; attempt <= totalAttempts; attempt++) {
+      const result = await this.completeStructured(base, conversation, jsonSchema, schemaName, options.signal);
+      usage = addUsage(usage, result.usage);
+      lastReply = result.text;
+      if (result.finishReason === 'length') {
+        problem = 'the reply was cut off by the token limit before the JSON was complete';
+      } else {
+        const parsed = parseObject(result.text, options.schema);
+        if (parsed.ok) return { text: result.text, usage, attempts: attempt };
+        problem = parsed.problem;
+      }
+      if (attempt < totalAttempts) {
+        this.endpoint.tracker.count('repairs');
+        conversation.push(
+          { role: 'assistant', content: result.text },
+          { role: 'user', content: `That reply was not valid: ${problem}. Reply again with only the corrected JSON value, no other text.` },
+        );
+      }
+    }
+    this.endpoint.tracker.count('failures');
+    throw new PersonalabError(
+      'upstream_bad_response',
+      `model ${this.modelId} gave no reply matching schema "${schemaName}" in ${totalAttempts} attempts; last problem: ${problem}`,
+      { details: { schemaName, attempts: totalAttempts, problem, lastReply: lastReply.slice(0, 2_000) } },
+    );
+  }
+
+  /** One structured request, falling back json_schema → json_object → prompt when the server rejects the format. */
+  private async completeStructured(
+    base: ChatBody,
+    conversation: readonly ChatMessage[],
+    jsonSchema: ReturnType<typeof responseJsonSchema>,
+    schemaName: string,
+    signal: AbortSignal | undefined,
+  ): Promise<GenerateResult> {
+    while (true) {
+      const mode: StructuredOutputMode = this.structuredMode === 'json_schema' && !jsonSchema ? 'json_object' : this.structuredMode;
+      const body: ChatBody = { ...base, messages: withJsonInstruction(conversation, mode, jsonSchema?.schema) };
+      if (mode === 'json_schema' && jsonSchema) {
+        body.response_format = { type: 'json_schema', json_schema: { name: schemaName, schema: jsonSchema.schema, strict: jsonSchema.strictCompatible } };
+      } else if (mode === 'json_object') {
+        body.response_format = { type: 'json_object' };
+      }
+      try {
+        return await this.complete(body, signal);
+      } catch (error) {
+        const rejectedFormat = PersonalabError.is(error) && (error.details.status === 400 || error.details.status === 422) && mode !== 'prompt';
+        if (!rejectedFormat) throw error;
+        this.structuredMode = mode === 'json_schema' ? 'json_object' : 'prompt';
+      }
+    }
+  }
+}
+
+/** Tells the model to answer in JSON; with no server-side schema, spells the schema out. */
+function withJsonInstruction(conversation: readonly ChatMessage[], mode: StructuredOutputMode, schema: Record<string, unknown> | undefined): ChatMessage[] {
+  const instruction =
+    mode === 'json_schema'
+      ? 'Reply with a single JSON value only.'
+      : `Reply with a single JSON value only, no prose and no code fences${schema ? `, matching this JSON Schema:\n${JSON.stringify(schema)}` : ''}`;
+  const messages = conversation.map((message) => ({ ...message }));
+  // Merge into the first system message: some chat templates reject a second system message.
+  const first = messages[0];
+  if (first?.role === 'system') first.content = `${first.content}\n\n${instruction}`;
+  else messages.unshift({ role: 'system', content: instruction });
+  return messages;
+}
+
+function parseObject<T>(text: string, schema: z.ZodType<T>): { ok: true; value: T } | { ok: false; problem: string } {
+  const extracted = extractJson(text);
+  if (!extracted.ok) return { ok: false, problem: extracted.error };
+  const result = schema.safeParse(extracted.value);
+  if (!result.success) return { ok: false, problem: `schema violations: ${formatZodError(result.error)}` };
+  return { ok: true, value: result.data };
+}
+
+const generateCodec = {
+  encode: (value: GenerateResult) => JSON.stringify({ text: value.text, finishReason: value.finishReason, usage: value.usage }),
+  decode: (stored: string): GenerateResult => generateResultSchema.parse(JSON.parse(stored)),
+};
+
+const objectCodec = {
+  encode: (value: { text: string; usage: TokenUsage; attempts: number }) => JSON.stringify(value),
+  decode: (stored: string) => objectRecordSchema.parse(JSON.parse(stored)),
+};
+
+/** Builds an `OpenAIChatModel`; the factory form the rest of the project uses. */
+export function createOpenAIChatModel(options: OpenAIChatModelOptions): OpenAIChatModel {
+  return new OpenAIChatModel(options);
+}
