@@ -1,0 +1,203 @@
+import { contentWords, normalizeText, sentences, singular, words } from './text.js';
+
+/**
+ * An offline contradiction detector for first-person persona statements ("I have two dogs",
+ * "my favorite color is blue"). It parses each sentence into claims and compares claims
+ * pairwise with a handful of rules: negation of the same statement, opposite sentiment about
+ * the same thing, a different count, age, name, favourite, home or mutually exclusive state.
+ * High precision matters more than recall here: it vetoes candidate turns and counts
+ * contradictions, so a false alarm costs a good turn while a miss only loses a rare catch.
+ */
+
+/** Which rule found a contradiction. */
+export type ContradictionRule = 'negation' | 'sentiment' | 'count' | 'age' | 'favorite' | 'name' | 'home' | 'state' | 'diet';
+
+export type Claim =
+  | { kind: 'polar'; negated: boolean; sentiment: -1 | 0 | 1; words: ReadonlySet<string>; scope: ReadonlySet<string>; verb: string | undefined; tokens: ReadonlySet<string> }
+  | { kind: 'count'; noun: string; count: number }
+  | { kind: 'age'; age: number }
+  | { kind: 'favorite'; slot: string; value: ReadonlySet<string> }
+  | { kind: 'name'; noun: string; name: string }
+  | { kind: 'home'; value: ReadonlySet<string> }
+  | { kind: 'state'; group: string; value: string }
+  | { kind: 'diet'; value: 'vegan' | 'vegetarian' | 'eats-meat' };
+
+export interface Contradiction {
+  rule: ContradictionRule;
+  /** The given fact that is contradicted. */
+  fact: string;
+  /** The sentence that contradicts it. */
+  sentence: string;
+}
+
+const numberWords: Record<string, number> = {
+  no: 0, zero: 0, a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
+  eleven: 11, twelve: 12, twenty: 20,
+};
+const countNounStop = new Set(['and', 'but', 'or', 'who', 'that', 'which', 'with', 'in', 'at', 'of', 'for', 'to', 'named', 'called', 'from', 'because', 'so']);
+const genericPlaces = new Set(['town', 'city', 'house', 'home', 'apartment', 'country', 'area', 'village', 'farm', 'state', 'place', 'small', 'big', 'new', 'nice', 'suburb', 'street', 'neighborhood', 'condo', 'building']);
+const exclusiveStates: Record<string, readonly string[]> = {
+  marital: ['married', 'single', 'divorced', 'widowed'],
+  handedness: ['left handed', 'right handed'],
+};
+const meatWords = /\bi (?:love|eat|ate|like|enjoy|had|cook|grill)\b[a-z ]{0,20}\b(?:meat|steak|steaks|burger|burgers|bacon|chicken|beef|pork|ham|sausage|sausages|hamburger|hamburgers|ribs)\b/;
+const negationPattern = /\bi (?:(?:do|does|did|am|was|have|had|can|could|will|would|should|really|just|also|still)\s)*(?:not|never)\b|\bi have no\b|\bi am no longer\b|\bnot anymore\b/;
+const positivePattern = /\bi (?:really |absolutely |also |just |totally |still )?(?:love|like|enjoy|adore|am into|am a fan of|prefer|am passionate about)\b/;
+const negativePattern = /\bi (?:really |absolutely |also |just |totally |still )?(?:hate|dislike|detest|loathe|can not stand|do not like|do not enjoy|do not love|am not a fan of|am not into|never liked|never enjoy)\b/;
+
+// Sentiment verbs say how, not what: they must not count as shared subject matter.
+const sentimentWords = new Set(['love', 'like', 'enjoy', 'hate', 'dislike', 'adore', 'prefer', 'fan', 'stand', 'detest', 'loathe', 'into', 'passionate', 'absolutely', 'totally', 'still']);
+const subjectWords = (text: string) => new Set(contentWords(text).filter((word) => !sentimentWords.has(word)));
+
+function firstPerson(sentence: string): boolean {
+  return /\b(?:i|my|me)\b/.test(sentence);
+}
+
+function countOf(token: string): number | undefined {
+  if (/^\d+$/.test(token)) return Number(token);
+  return numberWords[token];
+}
+
+/** Claims made by one (normalised) sentence. */
+function sentenceClaims(sentence: string): Claim[] {
+  const claims: Claim[] = [];
+  if (!firstPerson(sentence)) return claims;
+  const negationMatch = negationPattern.exec(sentence);
+  const negated = negationMatch !== null;
+  const sentiment: -1 | 0 | 1 = negativePattern.test(sentence) ? -1 : positivePattern.test(sentence) && !negated ? 1 : 0;
+  const allWords = subjectWords(sentence);
+  // The negated statement's scope: the words after the negation up to the next clause break.
+  const after = negationMatch ? sentence.slice(negationMatch.index + negationMatch[0].length) : sentence.slice(sentence.search(/\bi\b/) + 1);
+  const scopeText = after.split(/[,;:]|\bbut\b|\band\b|\bbecause\b|\balthough\b/)[0] ?? '';
+  // The negated predicate ("have" in "I do not have a dog") must also be the positive statement's.
+  const verb = words(scopeText).find((word) => !['really', 'even', 'ever', 'actually', 'any', 'a', 'an', 'the', 'to', 'be'].includes(word));
+  claims.push({ kind: 'polar', negated, sentiment, words: allWords, scope: subjectWords(scopeText), verb: verb === undefined ? undefined : singular(verb), tokens: new Set(words(sentence).map(singular)) });
+
+  for (const match of sentence.matchAll(/\bi have (no|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|\d+) ((?:[a-z]+ ){0,2}[a-z]+)/g)) {
+    const count = countOf(match[1] ?? '');
+    const run: string[] = [];
+    for (const word of (match[2] ?? '').split(' ')) {
+      if (countNounStop.has(word)) break;
+      run.push(word);
+    }
+    const noun = run.at(-1);
+    if (count !== undefined && noun !== undefined && !/^(lot|few|couple|bit|little|feeling|hard|good|great|big)$/.test(noun)) {
+      claims.push({ kind: 'count', noun: singular(noun), count });
+    }
+  }
+  const age = /\bi am (\d{1,3})(?: years? old\b|$|[ ,.!])/.exec(sentence);
+  if (age) claims.push({ kind: 'age', age: Number(age[1]) });
+  for (const match of sentence.matchAll(/\bmy (?:favorite|favourite) ([a-z]+(?: [a-z]+)?) (?:is|are|was) ([a-z0-9' ]+)/g)) {
+    const value = new Set(contentWords((match[2] ?? '').split(/\b(?:and|but|because)\b/)[0] ?? ''));
+    if (value.size > 0) claims.push({ kind: 'favorite', slot: singular(match[1] ?? ''), value });
+  }
+  for (const match of sentence.matchAll(/\b(?:a|an|my) ([a-z]+) (?:named|called) ([a-z]+)/g)) {
+    claims.push({ kind: 'name', noun: singular(match[1] ?? ''), name: match[2] ?? '' });
+  }
+  for (const match of sentence.matchAll(/\bmy ([a-z]+)(?:'s| s) name is ([a-z]+)/g)) {
+    claims.push({ kind: 'name', noun: singular(match[1] ?? ''), name: match[2] ?? '' });
+  }
+  const home = /\bi (?:live|grew up|was born) in ([a-z ]+)/.exec(sentence);
+  if (home && !negated) {
+    const value = (home[1] ?? '').split(/\b(?:and|but|with|because|now|since)\b/)[0] ?? '';
+    const valueWords = words(value).filter((word) => word !== 'the' && word !== 'a');
+    if (valueWords.length > 0 && valueWords.every((word) => !genericPlaces.has(word))) {
+      const kind = /\bi live\b/.test(home[0]) ? 'live' : 'origin';
+      if (kind === 'live') claims.push({ kind: 'home', value: new Set(valueWords.map(singular)) });
+    }
+  }
+  for (const [group, values] of Object.entries(exclusiveStates)) {
+    for (const value of values) {
+      if (new RegExp(`\\bi am (?:a |now |currently |happily )?${value}\\b`).test(sentence) && !negated) claims.push({ kind: 'state', group, value });
+    }
+  }
+  if (/\bi am (?:a |strictly |now )?vegan\b/.test(sentence) && !negated) claims.push({ kind: 'diet', value: 'vegan' });
+  else if (/\bi am (?:a |strictly |now )?vegetarian\b|\bi do not eat meat\b|\bi never eat meat\b/.test(sentence)) claims.push({ kind: 'diet', value: 'vegetarian' });
+  if (meatWords.test(sentence) && !negated) claims.push({ kind: 'diet', value: 'eats-meat' });
+  return claims;
+}
+
+/** Parses a text (one or more sentences) into claims, each tagged with its sentence. */
+export function parseClaims(text: string): Array<{ sentence: string; claim: Claim }> {
+  const result: Array<{ sentence: string; claim: Claim }> = [];
+  for (const sentence of sentences(normalizeText(text))) {
+    for (const claim of sentenceClaims(sentence)) result.push({ sentence, claim });
+  }
+  return result;
+}
+
+function overlap(left: ReadonlySet<string>, right: ReadonlySet<string>): number {
+  let shared = 0;
+  for (const word of left) if (right.has(word)) shared++;
+  return shared;
+}
+
+const disjoint = (left: ReadonlySet<string>, right: ReadonlySet<string>) => overlap(left, right) === 0;
+
+/** The rule by which two claims conflict, or undefined when they are compatible. */
+export function conflictRule(left: Claim, right: Claim): ContradictionRule | undefined {
+  if (left.kind === 'polar' && right.kind === 'polar') {
+    if (left.sentiment !== 0 && right.sentiment !== 0 && left.sentiment !== right.sentiment) {
+      const positive = left.sentiment > 0 ? left : right;
+      const negative = left.sentiment > 0 ? right : left;
+      // The disliked thing must be (most of) what the liked statement is about.
+      const shared = overlap(negative.scope.size > 0 ? negative.scope : negative.words, positive.words);
+      if (shared >= 1 && shared >= Math.ceil(0.5 * Math.min(positive.words.size, negative.scope.size || negative.words.size))) return 'sentiment';
+      return undefined;
+    }
+    if (left.negated !== right.negated) {
+      const negative = left.negated ? left : right;
+      const positive = left.negated ? right : left;
+      if (negative.scope.size === 0 || positive.words.size === 0) return undefined;
+      if (negative.verb === undefined || !positive.tokens.has(negative.verb)) return undefined;
+      const shared = overlap(negative.scope, positive.words);
+      // Most of the negated statement must be the positive one, e.g. "I do not have a dog" vs "I have a dog".
+      if (shared >= 1 && shared >= Math.ceil(0.6 * negative.scope.size) && shared >= Math.ceil(0.5 * positive.words.size)) return 'negation';
+    }
+    return undefined;
+  }
+  if (left.kind === 'count' && right.kind === 'count') {
+    return left.noun === right.noun && left.count !== right.count && (left.count === 0 || right.count === 0 || (left.count > 1 && right.count > 1)) ? 'count' : undefined;
+  }
+  if (left.kind === 'age' && right.kind === 'age') return left.age !== right.age ? 'age' : undefined;
+  if (left.kind === 'favorite' && right.kind === 'favorite') return left.slot === right.slot && disjoint(left.value, right.value) ? 'favorite' : undefined;
+  if (left.kind === 'name' && right.kind === 'name') return left.noun === right.noun && left.name !== right.name ? 'name' : undefined;
+  if (left.kind === 'home' && right.kind === 'home') return disjoint(left.value, right.value) ? 'home' : undefined;
+  if (left.kind === 'state' && right.kind === 'state') return left.group === right.group && left.value !== right.value ? 'state' : undefined;
+  if (left.kind === 'diet' && right.kind === 'diet') return (left.value === 'eats-meat') !== (right.value === 'eats-meat') ? 'diet' : undefined;
+  return undefined;
+}
+
+/**
+ * A checker bound to a fixed list of facts, parsed once, so that many candidate turns can be
+ * checked cheaply.
+ */
+export class ContradictionChecker {
+  private readonly factClaims: Array<{ fact: string; claim: Claim }>;
+
+  constructor(facts: readonly string[]) {
+    this.factClaims = facts.flatMap((fact) => parseClaims(fact).map(({ claim }) => ({ fact, claim })));
+  }
+
+  /** The first contradiction of a text against the facts, if any. */
+  find(text: string | ReadonlyArray<{ sentence: string; claim: Claim }>): Contradiction | undefined {
+    const claims = typeof text === 'string' ? parseClaims(text) : text;
+    for (const { sentence, claim } of claims) {
+      for (const { fact, claim: factClaim } of this.factClaims) {
+        const rule = conflictRule(factClaim, claim);
+        if (rule) return { rule, fact, sentence };
+      }
+    }
+    return undefined;
+  }
+
+  /** Whether a text contradicts any of the facts. */
+  contradicts(text: string): boolean {
+    return this.find(text) !== undefined;
+  }
+}
+
+/** The first contradiction between a text and a list of facts, if any. */
+export function findContradiction(text: string, facts: readonly string[]): Contradiction | undefined {
+  return new ContradictionChecker(facts).find(text);
+}

@@ -1,0 +1,153 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { PersonalabError, type DialogueTurn } from '@personalab/core';
+
+/** How a conversation ended. */
+export type EndReason = 'goal_met' | 'patience_exhausted' | 'turn_limit' | 'error';
+
+/** One finished conversation, as stored and exported. */
+export interface ConversationRecord {
+  runId: string;
+  userId: string;
+  simulator: string;
+  assistant: string;
+  endReason: EndReason;
+  turns: DialogueTurn[];
+  /** Target items of the hidden goal (copied so metrics can be recomputed from the store). */
+  targetItemIds: string[];
+  /** The error message when `endReason` is `error`. */
+  error?: string;
+  startedAt: number;
+  finishedAt: number;
+}
+
+interface ConversationRow {
+  run_id: string;
+  user_id: string;
+  simulator: string;
+  assistant: string;
+  end_reason: string;
+  turns: string;
+  targets: string;
+  error: string | null;
+  started_at: number;
+  finished_at: number;
+}
+
+const fromRow = (row: ConversationRow): ConversationRecord => ({
+  runId: row.run_id,
+  userId: row.user_id,
+  simulator: row.simulator,
+  assistant: row.assistant,
+  endReason: row.end_reason as EndReason,
+  turns: JSON.parse(row.turns) as DialogueTurn[],
+  targetItemIds: JSON.parse(row.targets) as string[],
+  ...(row.error === null ? {} : { error: row.error }),
+  startedAt: row.started_at,
+  finishedAt: row.finished_at,
+});
+
+/**
+ * Simulation runs in SQLite (WAL): one row per finished conversation, written in one statement
+ * when the conversation ends, so a crash loses at most the conversations in flight, and a
+ * resumed run skips exactly those already stored. Several shard processes may share the file.
+ */
+export class RunStore {
+  readonly path: string;
+  private readonly database: Database.Database;
+
+  constructor(path: string) {
+    this.path = path;
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    try {
+      this.database = new Database(path);
+      this.database.pragma('journal_mode = WAL');
+      this.database.pragma('busy_timeout = 10000');
+      this.database.exec(`
+        CREATE TABLE IF NOT EXISTS runs (
+          id TEXT PRIMARY KEY,
+          config TEXT NOT NULL,
+          created_at INTEGER NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS conversations (
+          run_id TEXT NOT NULL REFERENCES runs(id),
+          user_id TEXT NOT NULL,
+          simulator TEXT NOT NULL,
+          assistant TEXT NOT NULL,
+          end_reason TEXT NOT NULL,
+          turns TEXT NOT NULL,
+          targets TEXT NOT NULL,
+          error TEXT,
+          started_at INTEGER NOT NULL,
+          finished_at INTEGER NOT NULL,
+          PRIMARY KEY (run_id, user_id)
+        );
+      `);
+    } catch (error) {
+      throw new PersonalabError('storage_error', `cannot open the run store ${path}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  /** Creates the run, or checks that an existing run was started with the same configuration. */
+  ensureRun(runId: string, config: Record<string, unknown>, now: number): void {
+    const existing = this.database.prepare('SELECT config FROM runs WHERE id = ?').get(runId) as { config: string } | undefined;
+    const serialised = JSON.stringify(config);
+    if (!existing) {
+      this.database.prepare('INSERT OR IGNORE INTO runs (id, config, created_at) VALUES (?, ?, ?)').run(runId, serialised, now);
+      return;
+    }
+    if (existing.config !== serialised) {
+      throw new PersonalabError('conflict', `run ${runId} exists with a different configuration; use another run id`, {
+        details: { stored: JSON.parse(existing.config) as unknown, requested: config },
+      });
+    }
+  }
+
+  /** User ids whose conversation is stored (finished, or failed when `includeErrors`). */
+  finishedUserIds(runId: string, includeErrors = false): Set<string> {
+    const rows = this.database
+      .prepare(`SELECT user_id FROM conversations WHERE run_id = ?${includeErrors ? '' : " AND end_reason != 'error'"}`)
+      .all(runId) as Array<{ user_id: string }>;
+    return new Set(rows.map((row) => row.user_id));
+  }
+
+  /** Stores a conversation; a stored one (an earlier error) is replaced. */
+  save(record: ConversationRecord): void {
+    this.database
+      .prepare(
+        `INSERT OR REPLACE INTO conversations (run_id, user_id, simulator, assistant, end_reason, turns, targets, error, started_at, finished_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        record.runId,
+        record.userId,
+        record.simulator,
+        record.assistant,
+        record.endReason,
+        JSON.stringify(record.turns),
+        JSON.stringify(record.targetItemIds),
+        record.error ?? null,
+        record.startedAt,
+        record.finishedAt,
+      );
+  }
+
+  /** The stored conversations of a run, ordered by user id. */
+  conversations(runId: string): ConversationRecord[] {
+    const rows = this.database.prepare('SELECT * FROM conversations WHERE run_id = ? ORDER BY user_id').all(runId) as ConversationRow[];
+    return rows.map(fromRow);
+  }
+
+  /** Ids of the stored runs, oldest first. */
+  runs(): Array<{ id: string; config: Record<string, unknown>; createdAt: number; conversations: number }> {
+    const rows = this.database
+      .prepare('SELECT r.id, r.config, r.created_at, (SELECT COUNT(*) FROM conversations c WHERE c.run_id = r.id) AS n FROM runs r ORDER BY r.created_at')
+      .all() as Array<{ id: string; config: string; created_at: number; n: number }>;
+    return rows.map((row) => ({ id: row.id, config: JSON.parse(row.config) as Record<string, unknown>, createdAt: row.created_at, conversations: row.n }));
+  }
+
+  close(): void {
+    this.database.close();
+  }
+}

@@ -1,0 +1,137 @@
+import {
+  createProgress,
+  PersonalabError,
+  systemClock,
+  type Assistant,
+  type Clock,
+  type DialogueTurn,
+  type SimulatorTurn,
+  type UserSimulator,
+} from '@personalab/core';
+import { summarizeRecommendations, type RecommendationSummary } from '../metrics/recommendation-metrics.js';
+import type { SimulatedUser } from '../simulated-user.js';
+import type { ConversationRecord, EndReason, RunStore } from './run-store.js';
+import { selectShard, type Shard } from './shard.js';
+
+export interface SimulateOptions {
+  /** Makes a fresh simulator for each user (simulators hold one conversation's state). */
+  simulator: (user: SimulatedUser) => UserSimulator;
+  assistant: Assistant;
+  users: readonly SimulatedUser[];
+  /** User turns per conversation at most; the conversation ends with `turn_limit` after it. */
+  maxTurns: number;
+  /** Conversations in flight at once. */
+  concurrency?: number;
+  /** Where finished conversations go; a run with the same id resumes from it. */
+  store?: RunStore;
+  /** Names the run in the store (default: simulator and assistant names). */
+  runId?: string;
+  /** Extra configuration that must match when resuming (data set, seed). */
+  config?: Record<string, unknown>;
+  shard?: Shard;
+  /** Retry conversations stored with an error when resuming (default true). */
+  retryErrors?: boolean;
+  /** Recommendations per turn counted by recall@k. */
+  k?: number;
+  quiet?: boolean;
+  label?: string;
+  clock?: Clock;
+  signal?: AbortSignal;
+  /** Called after each conversation is stored. */
+  onConversation?: (record: ConversationRecord) => void;
+}
+
+export interface SimulationResult {
+  runId: string;
+  /** Every conversation of this shard, including those stored by an earlier, interrupted run. */
+  conversations: ConversationRecord[];
+  /** Conversations run by this call (the rest were resumed from the store). */
+  ran: number;
+  resumed: number;
+  summary: RecommendationSummary;
+}
+
+/** One conversation: the simulator opens, the assistant replies, until an end or the turn limit. */
+async function converse(user: SimulatedUser, simulator: UserSimulator, assistant: Assistant, maxTurns: number, signal: AbortSignal | undefined): Promise<{ turns: DialogueTurn[]; endReason: EndReason }> {
+  const turns: DialogueTurn[] = [];
+  let next: SimulatorTurn = await simulator.start({ profile: user.profile, goal: user.goal });
+  let userTurns = 0;
+  while (true) {
+    if (signal?.aborted) throw new PersonalabError('cancelled', 'simulation cancelled');
+    if (next.type === 'end') {
+      if (next.content) turns.push({ role: 'user', content: next.content });
+      return { turns, endReason: next.reason };
+    }
+    turns.push({ role: 'user', content: next.content });
+    userTurns++;
+    const reply = await assistant.reply({ userId: user.id, dialogue: turns, ...(signal ? { signal } : {}) });
+    turns.push({ role: 'assistant', content: reply.content, ...(reply.recommendedItemIds ? { recommendedItemIds: [...reply.recommendedItemIds] } : {}) });
+    if (userTurns >= maxTurns) {
+      // The user still reacts to the last reply (the reaction may meet the goal) but cannot go on.
+      const last = await simulator.respond({ dialogue: turns });
+      if (last.content) turns.push({ role: 'user', content: last.content });
+      return { turns, endReason: last.type === 'end' ? last.reason : 'turn_limit' };
+    }
+    next = await simulator.respond({ dialogue: turns });
+  }
+}
+
+/**
+ * Runs simulated users against an assistant, `concurrency` conversations at a time, storing
+ * each finished conversation in the run store. Re-running with the same store and run id
+ * skips stored conversations (a killed run resumes without repeating or losing one).
+ */
+export async function simulate(options: SimulateOptions): Promise<SimulationResult> {
+  const clock = options.clock ?? systemClock;
+  const k = options.k ?? 5;
+  if (!Number.isInteger(options.maxTurns) || options.maxTurns < 1) throw new PersonalabError('invalid_argument', `maxTurns must be a positive integer, got ${options.maxTurns}`);
+  const ids = new Set<string>();
+  for (const user of options.users) {
+    if (ids.has(user.id)) throw new PersonalabError('invalid_argument', `duplicate simulated user id ${user.id}`);
+    ids.add(user.id);
+  }
+  const users = selectShard(options.users, options.shard);
+  const probe = users[0] ? options.simulator(users[0]) : undefined;
+  const simulatorName = probe?.name ?? 'none';
+  const runId = options.runId ?? `${simulatorName}--${options.assistant.name}`;
+  const store = options.store;
+  store?.ensureRun(runId, { simulator: simulatorName, assistant: options.assistant.name, maxTurns: options.maxTurns, k, ...options.config }, clock.now());
+  const done = store?.finishedUserIds(runId, options.retryErrors === false) ?? new Set<string>();
+  const pending = users.filter((user) => !done.has(user.id));
+  const inMemory: ConversationRecord[] = [];
+  const progress = createProgress({ label: options.label ?? 'simulate', total: users.length, quiet: options.quiet ?? false, fields: ['success'] });
+  progress.update(users.length - pending.length);
+  let successes = 0;
+  let finished = 0;
+  let cursor = 0;
+  const worker = async () => {
+    while (cursor < pending.length) {
+      const user = pending[cursor++] as SimulatedUser;
+      const startedAt = clock.now();
+      let record: ConversationRecord;
+      try {
+        const { turns, endReason } = await converse(user, options.simulator(user), options.assistant, options.maxTurns, options.signal);
+        record = { runId, userId: user.id, simulator: simulatorName, assistant: options.assistant.name, endReason, turns, targetItemIds: [...(user.goal.targetItemIds ?? [])], startedAt, finishedAt: clock.now() };
+      } catch (error) {
+        if (PersonalabError.is(error, 'cancelled')) throw error;
+        // One failed conversation (an upstream fault past its retries) must not end the run.
+        record = { runId, userId: user.id, simulator: simulatorName, assistant: options.assistant.name, endReason: 'error', turns: [], targetItemIds: [...(user.goal.targetItemIds ?? [])], error: error instanceof Error ? error.message : String(error), startedAt, finishedAt: clock.now() };
+      }
+      store?.save(record);
+      if (!store) inMemory.push(record);
+      finished++;
+      if (record.endReason === 'goal_met') successes++;
+      progress.increment(1, { success: (successes / finished).toFixed(3) });
+      options.onConversation?.(record);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, pending.length)) }, worker));
+  } finally {
+    progress.stop();
+  }
+  const shardIds = new Set(users.map((user) => user.id));
+  const conversations = store ? store.conversations(runId).filter((record) => shardIds.has(record.userId)) : inMemory.sort((left, right) => left.userId.localeCompare(right.userId));
+  const scored = conversations.filter((record) => record.endReason !== 'error');
+  return { runId, conversations, ran: pending.length, resumed: users.length - pending.length, summary: summarizeRecommendations(scored, { k, maxTurns: options.maxTurns }) };
+}

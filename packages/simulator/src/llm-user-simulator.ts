@@ -1,0 +1,144 @@
+import {
+  PersonalabError,
+  type ChatMessage,
+  type ChatModel,
+  type DialogueTurn,
+  type Profile,
+  type SimulationGoal,
+  type SimulatorTurn,
+  type UserSimulator,
+} from '@personalab/core';
+import { ContradictionChecker } from './contradiction.js';
+import { buildUserSystemPrompt, endMarker, groundTruthNote } from './llm-user-prompt.js';
+import { profileStatements } from './profile-text.js';
+import { isAcceptance, judgeItem, recommendationFeedback, type FeedbackThresholds } from './recommendation-feedback.js';
+import type { ItemCatalog } from './simulated-user.js';
+import { createRandom, hashString } from '@personalab/core';
+
+/** Phrases by which a simulated user would give itself away. */
+const breaksCharacter = /\b(?:as an ai|language model|i am an ai|i'm an ai|simulat(?:ed|ion|ing)|role-?play(?:ing)?|this persona|my persona|hidden note|system prompt)\b/i;
+
+export interface LlmUserSimulatorOptions {
+  model: ChatModel;
+  catalog?: ItemCatalog;
+  temperature?: number;
+  maxTokens?: number;
+  /** User turns after which the user ends with `turn_limit`. */
+  maxTurns?: number;
+  /** Regenerations when a reply breaks character or contradicts a fact, before the grounded fallback. */
+  maxRepairs?: number;
+  thresholds?: FeedbackThresholds;
+  seed?: number;
+}
+
+/**
+ * A user simulated by a chat model behind any OpenAI-compatible endpoint. The model plays the
+ * user from a system prompt built from the hidden profile and goal; each reply is checked, and
+ * one that breaks character or contradicts a profile fact is regenerated, then replaced by a
+ * grounded reply, so the simulator keeps its promises even when the model does not.
+ * Whether the goal is met is decided by the ground truth, not by the model's words.
+ */
+export class LlmUserSimulator implements UserSimulator {
+  readonly name: string;
+  private readonly options: LlmUserSimulatorOptions;
+  private profile: Profile | undefined;
+  private goal: SimulationGoal | undefined;
+  private systemPrompt = '';
+  private checker = new ContradictionChecker([]);
+  private userTurns = 0;
+  /** Hidden notes given before each user turn, by the index of the dialogue turn they follow. */
+  private readonly notes = new Map<number, string>();
+  /** Upstream calls and repairs, for reports. */
+  readonly stats = { calls: 0, repairs: 0, fallbacks: 0 };
+  private random = createRandom(0);
+
+  constructor(options: LlmUserSimulatorOptions) {
+    this.options = options;
+    this.name = `llm:${options.model.modelId}`;
+  }
+
+  async start(options: { profile: Profile; goal: SimulationGoal }): Promise<SimulatorTurn> {
+    this.profile = options.profile;
+    this.goal = options.goal;
+    this.systemPrompt = buildUserSystemPrompt({ profile: options.profile, goal: options.goal, catalog: this.options.catalog });
+    this.checker = new ContradictionChecker(profileStatements(options.profile));
+    this.random = createRandom(hashString(options.profile.userId, this.options.seed ?? 0));
+    this.userTurns = 1;
+    this.notes.clear();
+    const text = await this.generate([], 'Write your first message to the assistant.');
+    return { type: 'message', content: text.content };
+  }
+
+  async respond(options: { dialogue: readonly DialogueTurn[] }): Promise<SimulatorTurn> {
+    const goal = this.goal;
+    if (!goal || !this.profile) throw new PersonalabError('invalid_argument', 'respond() called before start()');
+    this.userTurns++;
+    const last = options.dialogue.at(-1);
+    const recommended = last?.role === 'assistant' ? (last.recommendedItemIds ?? []) : [];
+    const accepted = recommended.some((itemId) => isAcceptance(judgeItem(itemId, goal, this.options.thresholds)));
+    let note: string | undefined;
+    if (recommended.length > 0) {
+      note = groundTruthNote({ recommendedItemIds: recommended, goal, catalog: this.options.catalog, ...(this.options.thresholds ? { thresholds: this.options.thresholds } : {}) });
+      this.notes.set(options.dialogue.length - 1, note);
+    }
+    const overLimit = this.options.maxTurns !== undefined && this.userTurns > this.options.maxTurns;
+    const instruction = accepted
+      ? `One of the recommendations meets your goal: accept it, thank the assistant, and end with ${endMarker}.`
+      : overLimit
+        ? `This is your last message: thank the assistant and end with ${endMarker}.`
+        : undefined;
+    const reply = await this.generate(options.dialogue, instruction, recommended);
+    if (accepted) return { type: 'end', reason: 'goal_met', content: reply.content };
+    if (overLimit) return { type: 'end', reason: 'turn_limit', content: reply.content };
+    if (reply.ended) return { type: 'end', reason: 'patience_exhausted', content: reply.content };
+    return { type: 'message', content: reply.content };
+  }
+
+  /** The conversation from the simulated user's side: the assistant speaks as "user". */
+  private messages(dialogue: readonly DialogueTurn[], instruction: string | undefined): ChatMessage[] {
+    const messages: ChatMessage[] = [{ role: 'system', content: this.systemPrompt }];
+    dialogue.forEach((turn, index) => {
+      if (turn.role === 'system') return;
+      messages.push({ role: turn.role === 'user' ? 'assistant' : 'user', content: turn.content });
+      const note = this.notes.get(index);
+      if (note) messages.push({ role: 'system', content: note });
+    });
+    if (instruction) messages.push({ role: 'system', content: instruction });
+    return messages;
+  }
+
+  private async generate(dialogue: readonly DialogueTurn[], instruction: string | undefined, recommended: readonly string[] = []): Promise<{ content: string; ended: boolean }> {
+    const repairs = this.options.maxRepairs ?? 2;
+    let guidance = instruction;
+    for (let attempt = 0; attempt <= repairs; attempt++) {
+      this.stats.calls++;
+      const result = await this.options.model.generate({
+        messages: this.messages(dialogue, guidance),
+        temperature: this.options.temperature ?? 0.8,
+        maxTokens: this.options.maxTokens ?? 200,
+        ...(this.options.seed === undefined ? {} : { seed: this.options.seed }),
+      });
+      const ended = result.text.includes(endMarker);
+      const content = result.text.replaceAll(endMarker, '').replace(/^\s*(?:user|me)\s*:\s*/i, '').trim();
+      const problem =
+        content === ''
+          ? 'Your message was empty. Write a message.'
+          : breaksCharacter.test(content)
+            ? 'You broke character. Rewrite your message as the person, with no mention of being an AI or a simulation.'
+            : this.checker.find(content)
+              ? `Your message contradicts a fact about you (${this.checker.find(content)?.fact ?? ''}). Rewrite it consistently with who you are.`
+              : undefined;
+      if (problem === undefined) return { content, ended };
+      this.stats.repairs++;
+      guidance = [instruction, problem].filter(Boolean).join(' ');
+    }
+    // The model kept failing the checks: say something grounded rather than something false.
+    this.stats.fallbacks++;
+    const goal = this.goal as SimulationGoal;
+    if (recommended.length > 0) {
+      const feedback = recommendationFeedback({ recommendedItemIds: recommended, goal, catalog: this.options.catalog, random: this.random, ...(this.options.thresholds ? { thresholds: this.options.thresholds } : {}) });
+      return { content: feedback.text, ended: false };
+    }
+    return { content: dialogue.length === 0 ? goal.description : 'Okay. What else can you tell me?', ended: false };
+  }
+}

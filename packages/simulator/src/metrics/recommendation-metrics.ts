@@ -1,0 +1,63 @@
+import type { DialogueTurn } from '@personalab/core';
+
+/** Per-conversation outcome of an iEvaLM-style evaluation. */
+export interface ConversationOutcome {
+  /** Recall of the targets by the recommendations of the first t assistant turns, t = 1..maxTurns. */
+  recallByTurn: number[];
+  /** The assistant turn (1-based) of the first recommended target, or null. */
+  hitTurn: number | null;
+}
+
+/** Summary over conversations. */
+export interface RecommendationSummary {
+  conversations: number;
+  /** Mean recall@k after t assistant turns (cumulative over turns), t = 1..maxTurns. */
+  recallByTurn: number[];
+  /** Share of conversations in which a target was recommended within `maxTurns` turns. */
+  successRate: number;
+  /** Mean assistant turns until the first target, over successful conversations. */
+  meanTurnsToSuccess: number | null;
+  /** Share of conversations whose simulated user ended with goal_met. */
+  goalMetRate: number;
+}
+
+/**
+ * Recall@k of hidden targets over turns: each assistant turn contributes its first `k`
+ * recommended items; the recall after turn t counts the targets among all items offered so far.
+ */
+export function conversationOutcome(turns: readonly DialogueTurn[], targetItemIds: readonly string[], options: { k: number; maxTurns: number }): ConversationOutcome {
+  const targets = new Set(targetItemIds);
+  const found = new Set<string>();
+  const recallByTurn: number[] = [];
+  let hitTurn: number | null = null;
+  let assistantTurn = 0;
+  for (const turn of turns) {
+    if (turn.role !== 'assistant') continue;
+    assistantTurn++;
+    if (assistantTurn > options.maxTurns) break;
+    for (const itemId of (turn.recommendedItemIds ?? []).slice(0, options.k)) if (targets.has(itemId)) found.add(itemId);
+    if (hitTurn === null && found.size > 0) hitTurn = assistantTurn;
+    recallByTurn.push(targets.size === 0 ? 0 : found.size / targets.size);
+  }
+  // A conversation that ended early keeps its last recall for the remaining turns.
+  while (recallByTurn.length < options.maxTurns) recallByTurn.push(recallByTurn.at(-1) ?? 0);
+  return { recallByTurn, hitTurn };
+}
+
+/** Averages outcomes: recall@k by turn, success rate, turns to success. */
+export function summarizeRecommendations(
+  conversations: ReadonlyArray<{ turns: readonly DialogueTurn[]; targetItemIds: readonly string[]; endReason: string }>,
+  options: { k: number; maxTurns: number },
+): RecommendationSummary {
+  const outcomes = conversations.map((conversation) => conversationOutcome(conversation.turns, conversation.targetItemIds, options));
+  const count = outcomes.length;
+  const recallByTurn = Array.from({ length: options.maxTurns }, (_, turn) => (count === 0 ? 0 : outcomes.reduce((sum, outcome) => sum + (outcome.recallByTurn[turn] ?? 0), 0) / count));
+  const hits = outcomes.filter((outcome) => outcome.hitTurn !== null);
+  return {
+    conversations: count,
+    recallByTurn,
+    successRate: count === 0 ? 0 : hits.length / count,
+    meanTurnsToSuccess: hits.length === 0 ? null : hits.reduce((sum, outcome) => sum + (outcome.hitTurn ?? 0), 0) / hits.length,
+    goalMetRate: count === 0 ? 0 : conversations.filter((conversation) => conversation.endReason === 'goal_met').length / count,
+  };
+}

@@ -1,0 +1,73 @@
+import type { Random, SimulationGoal } from '@personalab/core';
+import type { ItemCatalog } from './simulated-user.js';
+
+/** How the hidden ground truth judges one recommended item. */
+export type ItemJudgement = 'target' | 'liked_unseen' | 'seen_liked' | 'seen_disliked' | 'seen_neutral' | 'disliked' | 'neutral' | 'unknown';
+
+/** Ratings at or above this count as liked, at or below `dislikeBelow` as disliked (MovieLens 1–5). */
+export interface FeedbackThresholds {
+  likeAtLeast: number;
+  dislikeAtMost: number;
+}
+
+export const defaultThresholds: FeedbackThresholds = { likeAtLeast: 4, dislikeAtMost: 2 };
+
+/** Judges one item against the hidden goal: targets, hidden ratings and seen items. */
+export function judgeItem(itemId: string, goal: SimulationGoal, thresholds: FeedbackThresholds = defaultThresholds): ItemJudgement {
+  if (goal.targetItemIds?.includes(itemId)) return 'target';
+  const rating = goal.hiddenRatings?.get(itemId);
+  const seen = goal.seenItemIds?.has(itemId) ?? false;
+  if (seen) {
+    if (rating === undefined) return 'seen_neutral';
+    return rating >= thresholds.likeAtLeast ? 'seen_liked' : rating <= thresholds.dislikeAtMost ? 'seen_disliked' : 'seen_neutral';
+  }
+  if (rating === undefined) return 'unknown';
+  return rating >= thresholds.likeAtLeast ? 'liked_unseen' : rating <= thresholds.dislikeAtMost ? 'disliked' : 'neutral';
+}
+
+/** Whether a judgement satisfies the goal (the user would accept the recommendation). */
+export const isAcceptance = (judgement: ItemJudgement) => judgement === 'target' || judgement === 'liked_unseen';
+
+export interface Feedback {
+  /** What the user says about the recommendations (grounded, never invented). */
+  text: string;
+  /** Recommended items the user accepts. */
+  accepted: string[];
+  judgements: Array<{ itemId: string; judgement: ItemJudgement }>;
+}
+
+const templates: Record<ItemJudgement, readonly string[]> = {
+  target: ['{title} sounds perfect, I will watch that!', 'Oh, {title} is exactly what I was looking for.', 'Yes! {title} looks great, thanks.'],
+  liked_unseen: ['{title} sounds good, I would watch that.', 'Ooh, {title} could be great.', 'I like the sound of {title}.'],
+  seen_liked: ['I have already seen {title}, and I loved it.', 'Seen {title} already, it was great.', 'I watched {title} before and really enjoyed it.'],
+  seen_disliked: ['I have seen {title} and did not like it.', 'I watched {title} already, not for me.', 'Seen {title}, I did not enjoy it.'],
+  seen_neutral: ['I have already seen {title}.', 'Seen {title} already.', 'I watched {title} a while ago.'],
+  disliked: ['{title} is not really my thing.', 'I do not think I would like {title}.', 'Not {title}, please.'],
+  neutral: ['{title} is okay, but not quite what I want.', 'Maybe {title}, but I am not excited about it.', '{title}, hmm, not really.'],
+  unknown: ['I am not sure about {title}.', 'I do not know {title}.', '{title} does not ring a bell.'],
+};
+
+const askMore = ['Do you have anything else?', 'Anything else you would suggest?', 'What else have you got?', 'Can you suggest something different?'];
+
+/**
+ * The user's reaction to recommended items, grounded in the hidden ratings: it never claims to
+ * like an item rated low, never claims not to have seen a seen item. Mentions at most `limit`
+ * items (the accepted ones first), like a person skimming a list.
+ */
+export function recommendationFeedback(options: {
+  recommendedItemIds: readonly string[];
+  goal: SimulationGoal;
+  catalog: ItemCatalog | undefined;
+  random: Random;
+  limit?: number;
+  thresholds?: FeedbackThresholds;
+}): Feedback {
+  const judgements = options.recommendedItemIds.map((itemId) => ({ itemId, judgement: judgeItem(itemId, options.goal, options.thresholds) }));
+  const accepted = judgements.filter((entry) => isAcceptance(entry.judgement)).map((entry) => entry.itemId);
+  const order: ItemJudgement[] = ['target', 'liked_unseen', 'seen_liked', 'seen_disliked', 'disliked', 'seen_neutral', 'neutral', 'unknown'];
+  const mentioned = [...judgements].sort((left, right) => order.indexOf(left.judgement) - order.indexOf(right.judgement)).slice(0, options.limit ?? 2);
+  const title = (itemId: string) => options.catalog?.get(itemId)?.title.replace(/\s*\(\d{4}\)\s*$/, '') ?? `item ${itemId}`;
+  const parts = mentioned.map((entry) => options.random.pick(templates[entry.judgement]).replace('{title}', title(entry.itemId)));
+  if (accepted.length === 0) parts.push(options.random.pick(askMore));
+  return { text: parts.join(' '), accepted, judgements };
+}

@@ -1,0 +1,213 @@
+import {
+  createRandom,
+  hashString,
+  PersonalabError,
+  type DialogueTurn,
+  type Profile,
+  type Random,
+  type SimulationGoal,
+  type SimulatorTurn,
+  type UserSimulator,
+} from '@personalab/core';
+import { ContradictionChecker, parseClaims, type Claim } from './contradiction.js';
+import { likedSubjects, listInWords, profileStatements } from './profile-text.js';
+import { recommendationFeedback, type FeedbackThresholds } from './recommendation-feedback.js';
+import type { ItemCatalog } from './simulated-user.js';
+import { dot, type IndexedTurn, type UserTurnCorpus } from './user-turn-corpus.js';
+
+/** How the re-ranker weighs each signal (all similarities are cosines in [-1, 1]). */
+export interface RerankWeights {
+  /** Fit to the assistant's last message: similarity of the message each candidate answered. */
+  context: number;
+  /** Relevance to the persona: best similarity of the turn to one of the profile's statements. */
+  persona: number;
+  /** Fit of length and question-asking to the profile's style. */
+  style: number;
+  /** Penalty per unit similarity to what this user already said (diversity). */
+  repetition: number;
+  /** Penalty per specific life fact the turn claims that the profile does not hold. */
+  unsupported: number;
+  /** Random jitter, so users with the same persona do not say identical things. */
+  jitter: number;
+}
+
+export const defaultRerankWeights: RerankWeights = { context: 1, persona: 0.6, style: 0.4, repetition: 0.6, unsupported: 0.35, jitter: 0.03 };
+
+export interface RetrievalUserSimulatorOptions {
+  corpus: UserTurnCorpus;
+  /** Names items in feedback on recommendations. */
+  catalog?: ItemCatalog;
+  seed?: number;
+  /** User turns after which the user ends with `turn_limit` (the harness also enforces its own). */
+  maxTurns?: number;
+  /** Rounds of unaccepted recommendations after which the user gives up. */
+  patience?: number;
+  /** Candidates retrieved by context per turn (plus a few per persona statement). */
+  candidates?: number;
+  weights?: Partial<RerankWeights>;
+  /** Turns the simulator must not use, e.g. those of the persona's own held-out conversation. */
+  exclude?: (turn: IndexedTurn) => boolean;
+  /** Turn off the contradiction veto (ablation only). */
+  allowContradictions?: boolean;
+  thresholds?: FeedbackThresholds;
+  /** Mean words per user turn and share of questions when the profile has no style yet. */
+  defaultStyle?: { meanLength: number; questionRate: number };
+}
+
+const specificKinds = new Set<Claim['kind']>(['count', 'age', 'favorite', 'name', 'home', 'state', 'diet']);
+const claimKey = (claim: Claim): string | undefined => {
+  switch (claim.kind) {
+    case 'count':
+    case 'name':
+      return `${claim.kind}:${claim.noun}`;
+    case 'favorite':
+      return `favorite:${claim.slot}`;
+    case 'state':
+      return `state:${claim.group}`;
+    case 'polar':
+      return undefined;
+    default:
+      return claim.kind;
+  }
+};
+
+const isRecommendationGoal = (goal: SimulationGoal) => (goal.targetItemIds?.length ?? 0) > 0 || (goal.hiddenRatings?.size ?? 0) > 0;
+
+/**
+ * The offline user simulator: every chit-chat turn is a real user turn from the corpus, chosen
+ * to fit the assistant's last message, re-ranked for consistency with the hidden profile (a turn
+ * that contradicts a profile fact or something this user already said is never used), for the
+ * profile's style and for diversity. Reactions to recommendations come from the hidden ratings.
+ */
+export class RetrievalUserSimulator implements UserSimulator {
+  readonly name = 'retrieval';
+  private readonly options: RetrievalUserSimulatorOptions;
+  private readonly weights: RerankWeights;
+  private profile: Profile | undefined;
+  private goal: SimulationGoal | undefined;
+  private random: Random = createRandom(0);
+  private statements: string[] = [];
+  private statementVectors: Float32Array[] = [];
+  private supportedKeys = new Set<string>();
+  private said: IndexedTurn[] = [];
+  private saidTexts: string[] = [];
+  private userTurns = 0;
+  private unacceptedRounds = 0;
+
+  constructor(options: RetrievalUserSimulatorOptions) {
+    this.options = options;
+    this.weights = { ...defaultRerankWeights, ...options.weights };
+  }
+
+  async start(options: { profile: Profile; goal: SimulationGoal }): Promise<SimulatorTurn> {
+    this.profile = options.profile;
+    this.goal = options.goal;
+    this.random = createRandom(hashString(options.profile.userId, this.options.seed ?? 0));
+    this.statements = profileStatements(options.profile);
+    this.statementVectors = this.statements.length > 0 ? await this.options.corpus.embedder.embed(this.statements) : [];
+    this.supportedKeys = new Set(
+      this.statements.flatMap((statement) => parseClaims(statement).map(({ claim }) => claimKey(claim))).filter((key): key is string => key !== undefined),
+    );
+    this.said = [];
+    this.saidTexts = [];
+    this.userTurns = 1;
+    this.unacceptedRounds = 0;
+    if (isRecommendationGoal(options.goal)) {
+      const liked = likedSubjects(options.profile);
+      const text = liked.length > 0 ? `${options.goal.description} I usually like ${listInWords(liked)}.` : options.goal.description;
+      this.saidTexts.push(text);
+      return { type: 'message', content: text };
+    }
+    const turn = this.choose(this.options.corpus.openingTurns(), undefined);
+    return { type: 'message', content: turn };
+  }
+
+  async respond(options: { dialogue: readonly DialogueTurn[] }): Promise<SimulatorTurn> {
+    const profile = this.profile;
+    const goal = this.goal;
+    if (!profile || !goal) throw new PersonalabError('invalid_argument', 'respond() called before start()');
+    const last = [...options.dialogue].reverse().find((turn) => turn.role === 'assistant');
+    this.userTurns++;
+    const recommended = last?.recommendedItemIds ?? [];
+    if (recommended.length > 0 && isRecommendationGoal(goal)) {
+      const feedback = recommendationFeedback({
+        recommendedItemIds: recommended,
+        goal,
+        catalog: this.options.catalog,
+        random: this.random,
+        ...(this.options.thresholds ? { thresholds: this.options.thresholds } : {}),
+      });
+      if (feedback.accepted.length > 0) return { type: 'end', reason: 'goal_met', content: feedback.text };
+      this.unacceptedRounds++;
+      if (this.unacceptedRounds >= (this.options.patience ?? Number.POSITIVE_INFINITY)) {
+        return { type: 'end', reason: 'patience_exhausted', content: `${feedback.text.replace(/\s*[^.!]*\?$/, '')} I think I will look elsewhere, thanks.`.trim() };
+      }
+      if (this.overLimit()) return { type: 'end', reason: 'turn_limit', content: feedback.text };
+      const liked = likedSubjects(profile, 5);
+      const hint = liked.length > 0 ? ` I am more in the mood for ${this.random.pick(liked)}.` : '';
+      return { type: 'message', content: feedback.text + hint };
+    }
+    if (this.overLimit()) return { type: 'end', reason: 'turn_limit' };
+    const contextText = last?.content ?? '';
+    const [contextVector] = await this.options.corpus.embedder.embed([contextText === '' ? 'hello' : contextText]);
+    const k = this.options.candidates ?? 40;
+    const exclude = this.options.exclude;
+    const pool = new Map<number, IndexedTurn>();
+    for (const turn of this.options.corpus.byContext(contextVector as Float32Array, k, exclude)) pool.set(turn.index, turn);
+    for (const vector of this.statementVectors) for (const turn of this.options.corpus.byText(vector, 4, exclude)) pool.set(turn.index, turn);
+    return { type: 'message', content: this.choose([...pool.values()], contextVector) };
+  }
+
+  private overLimit(): boolean {
+    return this.options.maxTurns !== undefined && this.userTurns > this.options.maxTurns;
+  }
+
+  /** Re-ranks candidates and returns the best one's text (remembered as said). */
+  private choose(candidates: readonly IndexedTurn[], contextVector: Float32Array | undefined): string {
+    const profile = this.profile as Profile;
+    const checker = new ContradictionChecker([...this.statements, ...this.saidTexts]);
+    const style = profile.style.messageCount > 0 ? profile.style : (this.options.defaultStyle ?? { meanLength: 12, questionRate: 0.35 });
+    const exclude = this.options.exclude;
+    let best: IndexedTurn | undefined;
+    let bestScore = Number.NEGATIVE_INFINITY;
+    for (const turn of candidates) {
+      if (exclude?.(turn)) continue;
+      if (this.said.some((previous) => previous.index === turn.index)) continue;
+      if (!this.options.allowContradictions && checker.find(turn.claims) !== undefined) continue;
+      const contextFit = contextVector ? dot(turn.contextVector, contextVector) : 0;
+      let personaFit = 0;
+      for (const vector of this.statementVectors) personaFit = Math.max(personaFit, dot(turn.textVector, vector));
+      const lengthFit = Math.exp(-Math.abs(Math.log((turn.words + 1) / (style.meanLength + 1))));
+      const questionFit = turn.question ? style.questionRate : 1 - style.questionRate;
+      let repetition = 0;
+      for (const previous of this.said) repetition = Math.max(repetition, dot(turn.textVector, previous.textVector));
+      let unsupported = 0;
+      for (const { claim } of turn.claims) {
+        const key = claimKey(claim);
+        if (specificKinds.has(claim.kind) && key !== undefined && !this.supportedKeys.has(key)) unsupported++;
+      }
+      const score =
+        this.weights.context * contextFit +
+        this.weights.persona * personaFit +
+        this.weights.style * (0.5 * lengthFit + 0.5 * questionFit) -
+        this.weights.repetition * repetition -
+        this.weights.unsupported * unsupported +
+        this.weights.jitter * this.random.next();
+      if (score > bestScore) {
+        bestScore = score;
+        best = turn;
+      }
+    }
+    if (!best) return this.fallback();
+    this.said.push(best);
+    this.saidTexts.push(best.text);
+    return best.text;
+  }
+
+  /** When every candidate was vetoed: a neutral reply that asserts nothing. */
+  private fallback(): string {
+    const text = this.random.pick(['That is interesting. Tell me more?', 'Oh really? How so?', 'Hmm, I see. What else?', 'Okay. What about you?']);
+    this.saidTexts.push(text);
+    return text;
+  }
+}
