@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { PersonalabError } from '@personalab/core';
+import type { ChatRec } from '../pipeline/chat-rec.js';
+import type { ItemCatalog } from '../pipeline/item-catalog.js';
+import type { ItemTextIndex } from '../pipeline/item-text-index.js';
+import type { RecommenderStore } from '../store/store.js';
+import { bearerToken, createKeyCheck } from './auth.js';
+import { installErrorHandler } from './error-handler.js';
+import { Metrics } from './metrics.js';
+import { registerRoutes } from './routes.js';
+
+export interface AppServices {
+  store: RecommenderStore;
+  catalog: ItemCatalog;
+  chatRec: ChatRec;
+  textIndex: ItemTextIndex;
+  metrics: Metrics;
+}
+
+export interface AppOptions {
+  store: RecommenderStore;
+  catalog: ItemCatalog;
+  chatRec: ChatRec;
+  textIndex: ItemTextIndex;
+  metrics?: Metrics;
+  /** Accepted bearer keys; every /v1 route needs one. */
+  apiKeys: readonly string[];
+  /** Requests per minute per API key. */
+  rateLimitPerMinute?: number;
+  /** Largest accepted request body (default 256 KiB). */
+  bodyLimitBytes?: number;
+  /** fastify logger: false (tests) or a level. */
+  logLevel?: string | false;
+}
+
+/** Routes anyone may call: the page, docs, health and metrics. */
+const isPublic = (url: string) => !url.startsWith('/v1/');
+
+const pageFile = (name: string) => readFileSync(new URL(`../page/${name}`, import.meta.url), 'utf8');
+
+/**
+ * Builds the recommender API (fastify 5, zod type provider, OpenAPI at /docs). Nothing listens
+ * until the caller does; tests use `app.inject()`.
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  if (options.apiKeys.length === 0) throw new PersonalabError('config_error', 'at least one API key is required (PERSONALAB_API_KEYS)');
+  const metrics = options.metrics ?? new Metrics();
+  const app = Fastify({
+    logger: options.logLevel === false || options.logLevel === undefined ? false : { level: options.logLevel },
+    bodyLimit: options.bodyLimitBytes ?? 256 * 1024,
+    disableRequestLogging: true,
+    return503OnClosing: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+
+  const services: AppServices = { store: options.store, catalog: options.catalog, chatRec: options.chatRec, textIndex: options.textIndex, metrics };
+  metrics.gauge('personalab_users', 'Users in the store', () => options.store.userCount());
+  metrics.gauge('personalab_items', 'Items in the store', () => options.store.itemCount());
+  metrics.gauge('personalab_events', 'Rating and implicit events in the store', () => options.store.eventCount());
+  metrics.gauge('personalab_messages', 'Chat messages in the store', () => options.store.messageCount());
+
+  const checkKey = createKeyCheck(options.apiKeys);
+  app.addHook('onRequest', async (request) => {
+    if (!isPublic(request.url)) checkKey(request);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.increment('personalab_http_requests_total', { method: request.method, route, status: String(reply.statusCode) });
+    metrics.observe('personalab_http_request_duration_seconds', reply.elapsedTime / 1000, { route });
+  });
+
+  await app.register(fastifyRateLimit, {
+    global: true,
+    max: options.rateLimitPerMinute ?? 600,
+    timeWindow: 60_000,
+    // After authentication, so a wrong key never consumes a real key's budget.
+    hook: 'preValidation',
+    keyGenerator: (request) => `key:${bearerToken(request) ?? request.ip}`,
+    allowList: (request) => isPublic(request.url),
+    errorResponseBuilder: (_request, context) => new PersonalabError('rate_limited', `rate limit exceeded: ${context.max} requests per minute; retry in ${context.after}`),
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'personalab recommender', description: 'Chat-Rec conversational recommendation API', version: '0.1.0' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  registerRoutes(typed, services);
+
+  const page = { html: pageFile('index.html'), script: pageFile('app.js'), style: pageFile('style.css') };
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(page.html));
+  app.get('/app.js', { schema: { hide: true } }, async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(page.script));
+  app.get('/style.css', { schema: { hide: true } }, async (_request, reply) => reply.type('text/css; charset=utf-8').send(page.style));
+  return app;
+}

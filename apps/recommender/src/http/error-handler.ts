@@ -1,0 +1,52 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { PersonalabError, formatPath } from '@personalab/core';
+import { codeForStatus, statusForCode } from './error-status.js';
+
+interface ErrorBody {
+  error: { code: string; message: string; paths?: string[] };
+}
+
+/**
+ * One error path for the whole API: PersonalabError codes through the status table, request
+ * validation to 400 with JSON paths, fastify's own 4xx (bad JSON, body too large) kept, and
+ * anything else a 500 whose details stay in the log, never in the response.
+ */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    let status: number;
+    let body: ErrorBody;
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const where = error.validationContext ?? 'body';
+      const paths = error.validation.map((issue) => {
+        const path = formatPath((issue.params.issue as { path?: PropertyKey[] } | undefined)?.path ?? []);
+        return path === '(root)' ? where : `${where}.${path}`;
+      });
+      const messages = error.validation.map((issue, index) => `${paths[index] ?? where}: ${issue.message}`);
+      status = 400;
+      body = { error: { code: 'invalid_argument', message: messages.join('; '), paths } };
+    } else if (PersonalabError.is(error)) {
+      status = statusForCode(error.code);
+      const path = typeof error.details.path === 'string' ? [error.details.path] : undefined;
+      body = { error: { code: error.code, message: status >= 500 ? 'internal error' : error.message, ...(path ? { paths: path } : {}) } };
+    } else if (isResponseSerializationError(error)) {
+      status = 500;
+      body = { error: { code: 'internal', message: 'internal error' } };
+    } else if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+      status = error.statusCode;
+      const code = typeof error.code === 'string' && error.code === 'rate_limited' ? 'rate_limited' : codeForStatus(status);
+      // Fastify's own client-error messages (bad JSON, body too large) are safe to show.
+      body = { error: { code, message: error.message } };
+    } else {
+      status = 500;
+      body = { error: { code: 'internal', message: 'internal error' } };
+    }
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: body.error.code, status }, body.error.message);
+    void reply.code(status).type('application/json; charset=utf-8').send(body);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0] ?? ''}` } });
+  });
+}

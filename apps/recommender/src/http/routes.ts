@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import type { FastifyInstance, FastifyBaseLogger, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { PersonalabError, itemSchema, userSchema } from '@personalab/core';
+import type { EventInput } from '../store/store.js';
+import { buildTaste, collectTagStems } from '../pipeline/taste.js';
+import type { AppServices } from './app.js';
+import {
+  chatBodySchema,
+  chatResponseSchema,
+  createUserBodySchema,
+  errorBodySchema,
+  eventsBodySchema,
+  eventsResponseSchema,
+  itemsBodySchema,
+  itemsResponseSchema,
+  predictRatingBodySchema,
+  predictRatingResponseSchema,
+  profileResponseSchema,
+  recommendationsQuerySchema,
+  recommendationsResponseSchema,
+  userParamsSchema,
+} from './schemas.js';
+
+type TypedApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
+
+const errors = { 400: errorBodySchema, 401: errorBodySchema, 404: errorBodySchema, 429: errorBodySchema };
+
+/** Every /v1 route plus health, readiness and metrics. */
+export function registerRoutes(app: TypedApp, services: AppServices): void {
+  const { store, catalog, chatRec, textIndex, metrics } = services;
+
+  app.get('/healthz', { schema: { tags: ['ops'], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
+
+  app.get(
+    '/readyz',
+    { schema: { tags: ['ops'], response: { 200: z.object({ ready: z.boolean(), items: z.number(), indexed: z.number(), reranker: z.string() }), 503: z.object({ ready: z.boolean(), items: z.number(), indexed: z.number(), reranker: z.string() }) } } },
+    async (_request, reply) => {
+      const ready = store.database.open && catalog.size > 0 && textIndex.size === catalog.size;
+      const body = { ready, items: catalog.size, indexed: textIndex.size, reranker: chatRec.rerankerName };
+      return reply.code(ready ? 200 : 503).send(body);
+    },
+  );
+
+  app.get('/metrics', { schema: { tags: ['ops'], hide: true } }, async (_request, reply) => reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render()));
+
+  app.post(
+    '/v1/users',
+    { schema: { tags: ['users'], body: createUserBodySchema, response: { 201: userSchema, 409: errorBodySchema, ...errors } } },
+    async (request, reply) => reply.code(201).send(store.createUser(request.body)),
+  );
+
+  app.get('/v1/users/:id', { schema: { tags: ['users'], params: userParamsSchema, response: { 200: userSchema, ...errors } } }, async (request) =>
+    store.requireUser(request.params.id),
+  );
+
+  app.post(
+    '/v1/users/:id/events',
+    { schema: { tags: ['users'], params: userParamsSchema, body: eventsBodySchema, response: { 201: eventsResponseSchema, 409: errorBodySchema, ...errors } } },
+    async (request, reply) => {
+      const userId = request.params.id;
+      const events: EventInput[] = [];
+      const messages: { content: string; role?: 'user' | 'assistant' | undefined; timestamp?: number | undefined; sessionId?: string | undefined }[] = [];
+      for (const event of request.body.events) {
+        if (event.type === 'rating') events.push({ kind: 'rating', itemId: event.itemId, value: event.value, timestamp: event.timestamp, id: event.id });
+        else if (event.type === 'event') events.push({ kind: 'event', itemId: event.itemId, event: event.event, weight: event.weight, timestamp: event.timestamp, id: event.id });
+        else messages.push({ content: event.content, role: event.role, timestamp: event.timestamp, sessionId: event.sessionId });
+      }
+      const written = store.addBatch(userId, events, messages);
+      await chatRec.updateProfile(userId, written.messages);
+      return reply.code(201).send({ accepted: written.events.length + written.messages.length, ratings: written.events.length, messages: written.messages.length });
+    },
+  );
+
+  app.get('/v1/users/:id/profile', { schema: { tags: ['users'], params: userParamsSchema, response: { 200: profileResponseSchema, ...errors } } }, async (request) => {
+    const userId = request.params.id;
+    store.requireUser(userId);
+    const profile = chatRec.profile(userId);
+    const history = chatRec.history(userId);
+    const taste = buildTaste(profile, history, collectTagStems(history.map((entry) => entry.item)));
+    const topTags = [...taste.tags.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([tag, affinity]) => ({ tag, affinity }));
+    return { profile, ratingCount: history.length, topTags };
+  });
+
+  app.get(
+    '/v1/users/:id/recommendations',
+    { schema: { tags: ['recommendations'], params: userParamsSchema, querystring: recommendationsQuerySchema, response: { 200: recommendationsResponseSchema, ...errors } } },
+    async (request) => {
+      const result = await chatRec.recommend({ userId: request.params.id, k: request.query.k });
+      metrics.increment('personalab_recommendations_total', { reranker: result.reranker });
+      return { userId: request.params.id, ...result };
+    },
+  );
+
+  app.post('/v1/chat', { schema: { tags: ['chat'], body: chatBodySchema, response: { 200: chatResponseSchema, ...errors } } }, async (request) => {
+    const result = await chatRec.chat({ userId: request.body.userId, sessionId: request.body.sessionId, message: request.body.message, k: request.body.k ?? 5 });
+    return {
+      sessionId: result.sessionId,
+      intent: result.intent,
+      reply: result.reply,
+      recommendations: result.recommendations,
+      reranker: result.reranker,
+      degraded: result.degraded,
+      messageId: result.messageId,
+      replyId: result.replyId,
+    };
+  });
+
+  app.post('/v1/items', { schema: { tags: ['items'], body: itemsBodySchema, response: { 201: itemsResponseSchema, ...errors } } }, async (request, reply) => {
+    const items = request.body.items;
+    const ids = new Set<string>();
+    for (const [index, item] of items.entries()) {
+      if (ids.has(item.id)) throw new PersonalabError('invalid_argument', `items[${index}].id: duplicate id ${item.id}`, { details: { path: `body.items[${index}].id` } });
+      ids.add(item.id);
+    }
+    // The store is the source of truth; an index that missed these items is rebuilt from it on start.
+    const created = store.upsertItems(items);
+    catalog.upsert(items);
+    await textIndex.add(items);
+    const createdSet = new Set(created);
+    return reply.code(201).send({ created, updated: items.map((item) => item.id).filter((id) => !createdSet.has(id)) });
+  });
+
+  app.get('/v1/items/:id', { schema: { tags: ['items'], params: userParamsSchema, response: { 200: itemSchema, ...errors } } }, async (request) => {
+    const item = catalog.get(request.params.id);
+    if (!item) throw new PersonalabError('not_found', `unknown item ${request.params.id}`);
+    return item;
+  });
+
+  app.post(
+    '/v1/predict-rating',
+    { schema: { tags: ['recommendations'], body: predictRatingBodySchema, response: { 200: predictRatingResponseSchema, ...errors } } },
+    async (request) => ({ userId: request.body.userId, itemId: request.body.itemId, ...chatRec.predictRating(request.body.userId, request.body.itemId) }),
+  );
+}

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { genderSchema, idSchema, itemSchema, profileSchema, timestampSchema, userSchema } from '@personalab/core';
+
+/** The error body every failure returns. */
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    /** JSON paths of the offending values, for validation errors. */
+    paths: z.array(z.string()).optional(),
+  }),
+});
+
+export const createUserBodySchema = z.strictObject({
+  id: idSchema.optional(),
+  name: z.string().max(200).optional(),
+  age: z.number().int().min(0).max(130).optional(),
+  gender: genderSchema.optional(),
+  occupation: z.string().max(200).optional(),
+  location: z.string().max(200).optional(),
+  attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
+
+export const userParamsSchema = z.object({ id: idSchema });
+
+const ratingEventSchema = z.strictObject({
+  type: z.literal('rating'),
+  itemId: idSchema,
+  value: z.number().min(0).max(10),
+  timestamp: timestampSchema.optional(),
+  /** A client id makes retries idempotent: a repeated id is a 409, not a second event. */
+  id: idSchema.optional(),
+});
+const implicitEventSchema = z.strictObject({
+  type: z.literal('event'),
+  itemId: idSchema,
+  event: z.enum(['view', 'click', 'like', 'dislike', 'purchase', 'skip']),
+  weight: z.number().finite().optional(),
+  timestamp: timestampSchema.optional(),
+  id: idSchema.optional(),
+});
+const messageEventSchema = z.strictObject({
+  type: z.literal('message'),
+  content: z.string().min(1).max(10_000),
+  role: z.enum(['user', 'assistant']).optional(),
+  sessionId: idSchema.optional(),
+  timestamp: timestampSchema.optional(),
+});
+
+export const eventsBodySchema = z.strictObject({
+  events: z.array(z.discriminatedUnion('type', [ratingEventSchema, implicitEventSchema, messageEventSchema])).min(1).max(1000),
+});
+
+export const eventsResponseSchema = z.object({ accepted: z.number().int(), ratings: z.number().int(), messages: z.number().int() });
+
+export const recommendationsQuerySchema = z.object({
+  k: z.coerce.number().int().min(1).max(50).default(5),
+});
+
+export const recommendationSchema = z.object({
+  item: itemSchema,
+  score: z.number(),
+  modelScore: z.number(),
+  profileFit: z.number(),
+  source: z.enum(['model', 'text']),
+  explanation: z.string(),
+});
+
+export const recommendationsResponseSchema = z.object({
+  userId: idSchema,
+  recommendations: z.array(recommendationSchema),
+  reranker: z.string(),
+  degraded: z.boolean(),
+  candidateCount: z.number().int(),
+});
+
+export const chatBodySchema = z.strictObject({
+  userId: idSchema,
+  sessionId: idSchema.optional(),
+  message: z.string().min(1).max(4000),
+  k: z.number().int().min(1).max(20).optional(),
+});
+
+export const chatResponseSchema = z.object({
+  sessionId: idSchema,
+  intent: z.enum(['recommend', 'explain', 'refine', 'chitchat']),
+  reply: z.string(),
+  recommendations: z.array(recommendationSchema),
+  reranker: z.string(),
+  degraded: z.boolean(),
+  messageId: idSchema,
+  replyId: idSchema,
+});
+
+export const itemsBodySchema = z.strictObject({ items: z.array(itemSchema).min(1).max(1000) });
+export const itemsResponseSchema = z.object({ created: z.array(idSchema), updated: z.array(idSchema) });
+
+export const predictRatingBodySchema = z.strictObject({ userId: idSchema, itemId: idSchema });
+export const predictRatingResponseSchema = z.object({
+  userId: idSchema,
+  itemId: idSchema,
+  rating: z.number(),
+  components: z.object({ globalMean: z.number(), itemBias: z.number(), userBias: z.number(), tasteFit: z.number() }),
+});
+
+export const profileResponseSchema = z.object({
+  profile: profileSchema,
+  ratingCount: z.number().int(),
+  /** Tags the ratings favour most, strongest first. */
+  topTags: z.array(z.object({ tag: z.string(), affinity: z.number() })),
+});
+
+export { userSchema };

@@ -1,0 +1,148 @@
+/* global URLSearchParams, location, localStorage, history */
+// The chat page: plain JavaScript, no build step. Talks to the /v1 API with a bearer key.
+const elements = {
+  apiKey: document.querySelector('#api-key'),
+  userId: document.querySelector('#user-id'),
+  newUser: document.querySelector('#new-user'),
+  log: document.querySelector('#log'),
+  composer: document.querySelector('#composer'),
+  message: document.querySelector('#message'),
+  send: document.querySelector('#send'),
+  status: document.querySelector('#status'),
+  recommendations: document.querySelector('#recommendations'),
+};
+
+// A key in the URL fragment (printed by `personalab serve`) never reaches server logs.
+const fragment = new URLSearchParams(location.hash.slice(1));
+if (fragment.get('key')) {
+  localStorage.setItem('personalab.key', fragment.get('key'));
+  history.replaceState(null, '', location.pathname);
+}
+elements.apiKey.value = localStorage.getItem('personalab.key') ?? '';
+elements.userId.value = fragment.get('user') ?? localStorage.getItem('personalab.user') ?? '';
+let sessionId;
+
+elements.apiKey.addEventListener('change', () => localStorage.setItem('personalab.key', elements.apiKey.value.trim()));
+elements.userId.addEventListener('change', () => {
+  localStorage.setItem('personalab.user', elements.userId.value.trim());
+  sessionId = undefined;
+});
+
+async function api(method, path, body) {
+  const response = await fetch(path, {
+    method,
+    headers: { authorization: `Bearer ${elements.apiKey.value.trim()}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(data?.error?.message ?? `HTTP ${response.status}`);
+  return data;
+}
+
+function say(role, text) {
+  const entry = document.createElement('li');
+  entry.className = role;
+  entry.textContent = text;
+  elements.log.append(entry);
+  elements.log.scrollTop = elements.log.scrollHeight;
+  return entry;
+}
+
+function setStatus(text) {
+  elements.status.textContent = text;
+}
+
+function renderRecommendations(recommendations) {
+  if (recommendations.length === 0) return;
+  elements.recommendations.replaceChildren();
+  for (const recommendation of recommendations) {
+    const { item } = recommendation;
+    const card = document.createElement('li');
+    card.className = 'card';
+    card.dataset.itemId = item.id;
+    const title = document.createElement('h3');
+    title.textContent = item.year ? `${item.title}` : item.title;
+    const tags = document.createElement('div');
+    tags.className = 'tags';
+    tags.textContent = item.tags.join(' · ');
+    const explanation = document.createElement('p');
+    explanation.className = 'explanation';
+    explanation.textContent = recommendation.explanation;
+    const rate = document.createElement('div');
+    rate.className = 'rate';
+    rate.append('Rate: ');
+    for (let value = 1; value <= 5; value++) {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.textContent = String(value);
+      button.setAttribute('aria-label', `rate ${item.title} ${value}`);
+      button.addEventListener('click', () => rateItem(item, value, button));
+      rate.append(button);
+    }
+    const why = document.createElement('button');
+    why.type = 'button';
+    why.className = 'why';
+    why.textContent = 'Why this?';
+    why.addEventListener('click', () => sendMessage(`Why ${item.title}?`));
+    card.append(title, tags, explanation, rate, why);
+    elements.recommendations.append(card);
+  }
+}
+
+async function rateItem(item, value, button) {
+  try {
+    await api('POST', `/v1/users/${encodeURIComponent(elements.userId.value.trim())}/events`, { events: [{ type: 'rating', itemId: item.id, value }] });
+    for (const other of button.parentElement.querySelectorAll('button')) other.classList.toggle('chosen', other === button);
+    setStatus(`Rated ${item.title}: ${value}/5`);
+  } catch (error) {
+    setStatus(`Could not save the rating: ${error.message}`);
+  }
+}
+
+async function ensureUser() {
+  if (elements.userId.value.trim() !== '') return elements.userId.value.trim();
+  const user = await api('POST', '/v1/users', {});
+  elements.userId.value = user.id;
+  localStorage.setItem('personalab.user', user.id);
+  return user.id;
+}
+
+async function sendMessage(text) {
+  elements.send.disabled = true;
+  say('user', text);
+  setStatus('Thinking…');
+  try {
+    const userId = await ensureUser();
+    const result = await api('POST', '/v1/chat', { userId, message: text, ...(sessionId ? { sessionId } : {}) });
+    sessionId = result.sessionId;
+    say('assistant', result.reply);
+    renderRecommendations(result.recommendations);
+    setStatus(`${result.intent} · re-ranked by ${result.reranker}${result.degraded ? ' (LLM unavailable, offline answer)' : ''}`);
+  } catch (error) {
+    say('error', error.message);
+    setStatus('');
+  } finally {
+    elements.send.disabled = false;
+  }
+}
+
+elements.composer.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const text = elements.message.value.trim();
+  if (text === '') return;
+  elements.message.value = '';
+  void sendMessage(text);
+});
+
+elements.newUser.addEventListener('click', async () => {
+  elements.userId.value = '';
+  sessionId = undefined;
+  try {
+    const userId = await ensureUser();
+    elements.log.replaceChildren();
+    elements.recommendations.replaceChildren();
+    setStatus(`New user ${userId}. Tell me what you like.`);
+  } catch (error) {
+    setStatus(`Could not create a user: ${error.message}`);
+  }
+});

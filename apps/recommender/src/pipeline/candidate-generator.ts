@@ -1,0 +1,90 @@
+import type { Item, Recommender } from '@personalab/core';
+import type { ItemTextIndex } from './item-text-index.js';
+import type { Candidate, HistoryEntry } from './types.js';
+
+export interface CandidateGeneratorOptions {
+  /** The trained user-embedding model (or baseline); absent before training finishes. */
+  recommender?: Recommender | undefined;
+  /** Items the model was trained on; any other item is cold and reaches users through its text. */
+  modelItemIds?: ReadonlySet<string> | undefined;
+  textIndex: ItemTextIndex;
+  getItem: (id: string) => Item | undefined;
+  /** Item ids by popularity, best first: the answer for a user about whom nothing is known. */
+  popular?: () => readonly string[];
+}
+
+export interface GenerateInput {
+  history: readonly HistoryEntry[];
+  /** What the user said (profile likes plus the current message), for text matching. */
+  queryText?: string | undefined;
+  k: number;
+  exclude?: ReadonlySet<string>;
+}
+
+/** Rank-based scores in (0, 1], so the model's and the text index's lists can be merged. */
+const rankScore = (rank: number, length: number) => 1 - rank / Math.max(1, length);
+
+/**
+ * The candidate set of Chat-Rec: the user-embedding model's top items for the user's history,
+ * plus items whose text matches what the user said, plus cold-start items near the user's liked
+ * items in text-embedding space.
+ */
+export class CandidateGenerator {
+  private readonly options: CandidateGeneratorOptions;
+
+  constructor(options: CandidateGeneratorOptions) {
+    this.options = options;
+  }
+
+  get hasModel(): boolean {
+    return this.options.recommender !== undefined;
+  }
+
+  async generate(input: GenerateInput): Promise<Candidate[]> {
+    const { k } = input;
+    const exclude = new Set(input.exclude ?? []);
+    for (const entry of input.history) exclude.add(entry.item.id);
+    const liked = input.history.filter((entry) => entry.rating === undefined || entry.rating >= 4);
+    const seeds = (liked.length > 0 ? liked : input.history).map((entry) => entry.item.id);
+    const out = new Map<string, Candidate>();
+    const push = (id: string, score: number, source: Candidate['source']) => {
+      if (exclude.has(id) || out.has(id)) return;
+      const item = this.options.getItem(id);
+      if (item) out.set(id, { item, score, source });
+    };
+
+    const recommender = this.options.recommender;
+    const hasQuery = input.queryText !== undefined && input.queryText.trim() !== '';
+    // Leave room for what the user said when they said something.
+    const modelSlots = hasQuery ? Math.ceil(k * 0.6) : k;
+    if (recommender && seeds.length > 0) {
+      const known = this.options.modelItemIds;
+      const history = known ? seeds.filter((id) => known.has(id)) : seeds;
+      if (history.length > 0) {
+        const scored = await recommender.recommend({ history, k: modelSlots, exclude: [...exclude] });
+        scored.forEach((entry, rank) => push(entry.itemId, rankScore(rank, scored.length), 'model'));
+      }
+    }
+    if (hasQuery) {
+      const hits = await this.options.textIndex.searchText(input.queryText ?? '', k, (id) => !exclude.has(id) && !out.has(id));
+      hits.forEach((hit, rank) => push(hit.id, 0.95 * rankScore(rank, hits.length), 'text'));
+    }
+    // Cold-start items: those the model never saw, matched by text to the liked history.
+    const known = this.options.modelItemIds;
+    if (known && liked.length > 0 && this.options.textIndex.size > known.size) {
+      const centroid = await this.options.textIndex.centroid(liked.slice(-20).map((entry) => entry.item));
+      if (centroid) {
+        const cold = this.options.textIndex.searchVector(centroid, Math.max(2, Math.floor(k / 5)), (id) => !known.has(id) && !exclude.has(id));
+        cold.forEach((hit) => push(hit.id, 0.5 + 0.4 * hit.score, 'text'));
+      }
+    }
+    if (out.size < k && this.options.popular) {
+      const popular = this.options.popular();
+      for (const [rank, id] of popular.entries()) {
+        if (out.size >= k) break;
+        push(id, 0.3 * rankScore(rank, popular.length), 'model');
+      }
+    }
+    return [...out.values()].sort((a, b) => b.score - a.score).slice(0, k);
+  }
+}

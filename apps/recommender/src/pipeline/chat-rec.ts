@@ -1,0 +1,276 @@
+import {
+  PersonalabError,
+  emptyProfile,
+  randomIds,
+  systemClock,
+  type ChatModel,
+  type Clock,
+  type IdGenerator,
+  type Item,
+  type Profile,
+  type ProfileExtractor,
+} from '@personalab/core';
+import type { RecommenderStore, StoredMessage } from '../store/store.js';
+import type { CandidateGenerator } from './candidate-generator.js';
+import { classifyTurn, type Intent } from './intent.js';
+import type { ItemCatalog } from './item-catalog.js';
+import { buildTaste, collectTagStems, profileFit } from './taste.js';
+import type { Explainer, HistoryEntry, RankedItem, Refinement, Reranker } from './types.js';
+
+/** A recommendation as the API returns it. */
+export interface Recommendation extends RankedItem {
+  explanation: string;
+}
+
+export interface RecommendResult {
+  recommendations: Recommendation[];
+  /** Which re-ranker produced the order (`offline-blend`, `llm:<model>`). */
+  reranker: string;
+  /** True when the LLM path failed and the offline path answered instead. */
+  degraded: boolean;
+  candidateCount: number;
+}
+
+export interface ChatResult extends RecommendResult {
+  sessionId: string;
+  intent: Intent;
+  reply: string;
+  messageId: string;
+  replyId: string;
+}
+
+export interface ChatRecOptions {
+  store: RecommenderStore;
+  catalog: ItemCatalog;
+  candidates: CandidateGenerator;
+  /** The offline re-ranker and explainer: always present, and the fallback of the LLM ones. */
+  reranker: Reranker;
+  explainer: Explainer;
+  llm?: { model: ChatModel; reranker: Reranker; explainer: Explainer } | undefined;
+  profileExtractor?: ProfileExtractor | undefined;
+  /** How many candidates to re-rank (Chat-Rec: 20). */
+  candidateCount?: number;
+  clock?: Clock;
+  ids?: IdGenerator;
+  /** Called when an LLM step failed and the offline path answered. */
+  onFallback?: (step: 'rerank' | 'explain' | 'chitchat', error: unknown) => void;
+}
+
+const list = (titles: readonly string[]) => titles.map((title, index) => `${index + 1}. ${title}`).join('\n');
+
+/**
+ * The Chat-Rec pipeline: profile and history → candidates (model + text index, top 20) →
+ * re-rank to top k (LLM when configured, else the offline blend) → explanations; and the chat
+ * turn around it (recommend, explain, refine, chit-chat) with sessions kept in the store.
+ */
+export class ChatRec {
+  private readonly options: ChatRecOptions;
+  private readonly clock: Clock;
+  private readonly ids: IdGenerator;
+  private readonly cache = new Map<string, RecommendResult>();
+
+  constructor(options: ChatRecOptions) {
+    this.options = options;
+    this.clock = options.clock ?? systemClock;
+    this.ids = options.ids ?? randomIds;
+  }
+
+  get rerankerName(): string {
+    return this.options.llm?.reranker.name ?? this.options.reranker.name;
+  }
+
+  /** The user's rated and interacted items, oldest first. */
+  history(userId: string): HistoryEntry[] {
+    const entries: HistoryEntry[] = [];
+    for (const rating of this.options.store.ratingsOf(userId)) {
+      const item = this.options.catalog.get(rating.itemId);
+      if (item) entries.push({ item, rating: rating.value, timestamp: rating.timestamp });
+    }
+    return entries;
+  }
+
+  profile(userId: string): Profile {
+    return this.options.store.getProfile(userId) ?? emptyProfile(userId, this.clock.now());
+  }
+
+  /** Re-extracts the profile from the user's messages (incrementally, from the stored one) and saves it. */
+  async updateProfile(userId: string, newMessages: readonly StoredMessage[]): Promise<Profile> {
+    const extractor = this.options.profileExtractor;
+    const previous = this.profile(userId);
+    if (!extractor || newMessages.length === 0) return previous;
+    const userMessages = newMessages.filter((message) => message.role === 'user');
+    if (userMessages.length === 0) return previous;
+    const profile = await extractor.extract(userMessages, { previous, userId });
+    this.options.store.saveProfile(profile);
+    return profile;
+  }
+
+  /** What the user has said that a text index can match: liked subjects, then the current message. */
+  private queryText(profile: Profile, message?: string): string | undefined {
+    const likes = profile.preferences.filter((preference) => preference.polarity === 'like').map((preference) => preference.subject);
+    const text = [...likes, message ?? ''].filter(Boolean).join('. ');
+    return text === '' ? undefined : text;
+  }
+
+  async recommend(options: { userId: string; k?: number; refinement?: Refinement | undefined; message?: string | undefined; exclude?: readonly string[]; signal?: AbortSignal }): Promise<RecommendResult> {
+    const k = options.k ?? 5;
+    this.options.store.requireUser(options.userId);
+    const cacheKey =
+      options.refinement === undefined && options.message === undefined && (options.exclude ?? []).length === 0
+        ? `${options.userId}|${k}|${this.options.store.versionOf(options.userId)}`
+        : undefined;
+    const cached = cacheKey === undefined ? undefined : this.cache.get(cacheKey);
+    if (cached) return cached;
+
+    const history = this.history(options.userId);
+    const profile = this.profile(options.userId);
+    const candidates = await this.options.candidates.generate({
+      history,
+      queryText: this.queryText(profile, options.message),
+      k: this.options.candidateCount ?? 20,
+      exclude: new Set(options.exclude ?? []),
+    });
+    const input = { profile, history, candidates, k, refinement: options.refinement, query: options.message, ...(options.signal ? { signal: options.signal } : {}) };
+    let ranked: RankedItem[];
+    let reranker = this.options.reranker.name;
+    let degraded = false;
+    const llm = this.options.llm;
+    if (llm) {
+      try {
+        ranked = await llm.reranker.rerank(input);
+        reranker = llm.reranker.name;
+      } catch (error) {
+        this.options.onFallback?.('rerank', error);
+        ranked = await this.options.reranker.rerank(input);
+        degraded = true;
+      }
+    } else {
+      ranked = await this.options.reranker.rerank(input);
+    }
+    const recommendations: Recommendation[] = [];
+    for (const entry of ranked) {
+      // The LLM re-ranker's reason is its explanation; the offline explainer cites evidence.
+      const explanation = await this.options.explainer.explain({ profile, history, item: entry.item, refinement: options.refinement, reason: entry.reason });
+      recommendations.push({ ...entry, explanation });
+    }
+    const result: RecommendResult = { recommendations, reranker, degraded, candidateCount: candidates.length };
+    if (cacheKey !== undefined) {
+      if (this.cache.size >= 10_000) this.cache.delete(this.cache.keys().next().value as string);
+      this.cache.set(cacheKey, result);
+    }
+    return result;
+  }
+
+  /** Explains one item for a user (LLM when configured, else evidence). */
+  async explain(options: { userId: string; item: Item; refinement?: Refinement | undefined; signal?: AbortSignal }): Promise<{ explanation: string; degraded: boolean }> {
+    const profile = this.profile(options.userId);
+    const history = this.history(options.userId);
+    const input = { profile, history, item: options.item, refinement: options.refinement, ...(options.signal ? { signal: options.signal } : {}) };
+    const llm = this.options.llm;
+    if (llm) {
+      try {
+        return { explanation: await llm.explainer.explain(input), degraded: false };
+      } catch (error) {
+        this.options.onFallback?.('explain', error);
+        return { explanation: await this.options.explainer.explain(input), degraded: true };
+      }
+    }
+    return { explanation: await this.options.explainer.explain(input), degraded: false };
+  }
+
+  /** One chat turn: classify, act, reply, and store both messages with the session state. */
+  async chat(options: { userId: string; sessionId?: string | undefined; message: string; k?: number; signal?: AbortSignal }): Promise<ChatResult> {
+    const store = this.options.store;
+    store.requireUser(options.userId);
+    let session = options.sessionId === undefined ? undefined : store.getSession(options.sessionId);
+    if (options.sessionId !== undefined && (session === undefined || session.userId !== options.userId)) {
+      throw new PersonalabError('not_found', `unknown session ${options.sessionId} for user ${options.userId}`);
+    }
+    const now = this.clock.now();
+    const userMessage: StoredMessage = { id: this.ids(), role: 'user', content: options.message, timestamp: now, userId: options.userId };
+    const lastRecommended = (session?.lastRecommended ?? []).map((id) => this.options.catalog.get(id)).filter((item): item is Item => item !== undefined);
+    const turn = classifyTurn(options.message, {
+      lastRecommended,
+      knownTags: this.options.catalog.tagStems(),
+      allItems: () => this.options.catalog.values(),
+    });
+    // The profile learns from the message before recommending, so a new user's words count at once.
+    await this.updateProfile(options.userId, [userMessage]);
+
+    let reply: string;
+    let result: RecommendResult = { recommendations: [], reranker: this.rerankerName, degraded: false, candidateCount: 0 };
+    let shown = session?.lastRecommended ?? [];
+    if (turn.intent === 'explain') {
+      if (turn.target) {
+        const explained = await this.explain({ userId: options.userId, item: turn.target, ...(options.signal ? { signal: options.signal } : {}) });
+        reply = `Why ${turn.target.title}? ${explained.explanation}`;
+        result = { ...result, degraded: explained.degraded };
+      } else {
+        reply = lastRecommended.length > 0 ? `Which one do you mean? I suggested:\n${list(lastRecommended.map((item) => item.title))}` : 'Ask me for a recommendation first, then ask why.';
+      }
+    } else if (turn.intent === 'chitchat') {
+      reply = await this.chitchat(options.message, options.signal);
+    } else {
+      const exclude = turn.intent === 'refine' ? shown : [];
+      result = await this.recommend({ userId: options.userId, k: options.k ?? 5, refinement: turn.refinement, message: options.message, exclude, ...(options.signal ? { signal: options.signal } : {}) });
+      shown = result.recommendations.map((entry) => entry.item.id);
+      const lead = turn.intent === 'refine' ? `Understood ("${turn.refinement?.phrase ?? options.message}"). How about these instead:` : 'Here is what I would suggest:';
+      reply = result.recommendations.length > 0 ? `${lead}\n${list(result.recommendations.map((entry) => entry.item.title))}` : 'I have nothing new to suggest yet. Tell me a few things you like?';
+    }
+    session ??= store.createSession(options.userId);
+    const replyMessage: StoredMessage = {
+      id: this.ids(),
+      role: 'assistant',
+      content: reply,
+      timestamp: this.clock.now(),
+      userId: options.userId,
+      recommendedItemIds: result.recommendations.map((entry) => entry.item.id),
+    };
+    store.addChatTurn({ session, userMessage: { ...userMessage, sessionId: session.id }, reply: { ...replyMessage, sessionId: session.id }, lastRecommended: shown });
+    return { ...result, sessionId: session.id, intent: turn.intent, reply, messageId: userMessage.id, replyId: replyMessage.id };
+  }
+
+  private async chitchat(message: string, signal?: AbortSignal): Promise<string> {
+    const llm = this.options.llm;
+    if (llm) {
+      try {
+        const answer = await llm.model.generate({
+          messages: [
+            { role: 'system', content: 'You are a friendly movie recommender. Reply in one or two sentences and invite the user to say what they like.' },
+            { role: 'user', content: message },
+          ],
+          temperature: 0.7,
+          ...(signal ? { signal } : {}),
+        });
+        if (answer.text.trim() !== '') return answer.text.trim();
+      } catch (error) {
+        this.options.onFallback?.('chitchat', error);
+      }
+    }
+    if (/thank/i.test(message)) return 'You are welcome! Rate what you watch and I will get better at this.';
+    if (/bye|good night/i.test(message)) return 'Enjoy your movie. Come back any time.';
+    return 'Hello! Tell me what you like (or what you are in the mood for) and I will suggest something.';
+  }
+
+  /**
+   * Predicts a rating (1 to 5) with a baseline estimator: global mean plus shrunk item and user
+   * biases, nudged by how well the item fits the user's taste.
+   */
+  predictRating(userId: string, itemId: string): { rating: number; components: { globalMean: number; itemBias: number; userBias: number; tasteFit: number } } {
+    const store = this.options.store;
+    store.requireUser(userId);
+    const item = this.options.catalog.get(itemId);
+    if (!item) throw new PersonalabError('not_found', `unknown item ${itemId}`);
+    const database = store.database;
+    const global = database.prepare("SELECT AVG(value) AS mean FROM events WHERE kind = 'rating'").pluck().get() as number | null;
+    const globalMean = global ?? 3.5;
+    const itemStats = database.prepare("SELECT SUM(value) AS total, COUNT(*) AS n FROM events WHERE kind = 'rating' AND item_id = ?").get(itemId) as { total: number | null; n: number };
+    const itemBias = ((itemStats.total ?? 0) - globalMean * itemStats.n) / (itemStats.n + 10);
+    const history = this.history(userId);
+    const userBias = history.reduce((sum, entry) => sum + ((entry.rating ?? globalMean) - globalMean), 0) / (history.length + 15);
+    const taste = buildTaste(this.profile(userId), history, collectTagStems([item]));
+    const tasteFit = Math.max(-0.5, Math.min(0.5, 0.3 * profileFit(item, taste)));
+    const rating = Math.max(1, Math.min(5, globalMean + itemBias + userBias + tasteFit));
+    return { rating, components: { globalMean, itemBias, userBias, tasteFit } };
+  }
+}

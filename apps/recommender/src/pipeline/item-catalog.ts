@@ -1,0 +1,45 @@
+import type { Item } from '@personalab/core';
+import { collectTagStems } from './taste.js';
+
+/** Items in memory (the store is the source of truth), with popularity for users we know nothing about. */
+export class ItemCatalog {
+  private readonly items = new Map<string, Item>();
+  private tagStemsCache: Set<string> | undefined;
+  private popularIds: string[] = [];
+
+  constructor(items: Iterable<Item> = []) {
+    this.upsert(items);
+  }
+
+  upsert(items: Iterable<Item>): void {
+    for (const item of items) this.items.set(item.id, item);
+    this.tagStemsCache = undefined;
+  }
+
+  get(id: string): Item | undefined {
+    return this.items.get(id);
+  }
+
+  get size(): number {
+    return this.items.size;
+  }
+
+  values(): IterableIterator<Item> {
+    return this.items.values();
+  }
+
+  /** Every tag stem in the catalogue (what refinements like "no horror" can name). */
+  tagStems(): ReadonlySet<string> {
+    this.tagStemsCache ??= collectTagStems(this.items.values());
+    return this.tagStemsCache;
+  }
+
+  /** Sets popularity from like counts (ratings of 4 or more). */
+  setPopularity(likeCounts: ReadonlyMap<string, number>): void {
+    this.popularIds = [...likeCounts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([id]) => id);
+  }
+
+  popular(): readonly string[] {
+    return this.popularIds;
+  }
+}

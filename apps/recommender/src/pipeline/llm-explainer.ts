@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import type { ChatModel } from '@personalab/core';
+import { describeHistory, describeProfile } from './llm-reranker.js';
+import type { ExplainInput, Explainer } from './types.js';
+
+const explanationSchema = z.object({ explanation: z.string().min(1).max(2000) });
+
+/** Explains a recommendation through an LLM from the profile, the rated history and the item. */
+export class LlmExplainer implements Explainer {
+  readonly name: string;
+  private readonly model: ChatModel;
+
+  constructor(options: { model: ChatModel }) {
+    this.model = options.model;
+    this.name = `llm:${options.model.modelId}`;
+  }
+
+  async explain(input: ExplainInput): Promise<string> {
+    const item = input.item;
+    const result = await this.model.generateObject({
+      schema: explanationSchema,
+      schemaName: 'explanation',
+      temperature: 0,
+      messages: [
+        { role: 'system', content: 'You explain recommendations in two sentences, citing what the user said or rated. Answer with JSON only.' },
+        {
+          role: 'user',
+          content: [
+            `The user's profile:\n${describeProfile(input.profile)}`,
+            `Their rated history:\n${describeHistory(input.history)}`,
+            `The recommended item: ${item.title}${item.year ? ` (${item.year})` : ''} [${item.tags.join(', ')}]${item.description ? `: ${item.description.slice(0, 500)}` : ''}`,
+            input.refinement ? `They had asked for: "${input.refinement.phrase}"` : '',
+            'Why does this item suit this user?',
+          ]
+            .filter(Boolean)
+            .join('\n\n'),
+        },
+      ],
+      ...(input.signal ? { signal: input.signal } : {}),
+    });
+    return result.object.explanation;
+  }
+}

@@ -1,0 +1,37 @@
+import { buildTaste, collectTagStems, tagStems } from './taste.js';
+import type { ExplainInput, Explainer } from './types.js';
+
+const list = (words: readonly string[]) =>
+  words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1] ?? ''}`;
+
+/**
+ * Explains a recommendation from evidence alone: the item's attributes that match the profile,
+ * the liked history items that share them, and what the user said.
+ */
+export class OfflineExplainer implements Explainer {
+  readonly name = 'offline-evidence';
+
+  async explain(input: ExplainInput): Promise<string> {
+    const { item } = input;
+    const taste = buildTaste(input.profile, input.history, collectTagStems([item]));
+    const stems = [...new Set(tagStems(item))];
+    const tagByStem = new Map(item.tags.map((tag) => [tagStems({ ...item, tags: [tag] })[0] ?? tag.toLowerCase(), tag]));
+    const liked = stems.filter((stemmed) => (taste.tags.get(stemmed) ?? 0) > 0).sort((a, b) => (taste.tags.get(b) ?? 0) - (taste.tags.get(a) ?? 0));
+    const parts: string[] = [];
+    const year = item.year === undefined ? '' : ` (${item.year})`;
+    const tags = item.tags.length > 0 ? `, a ${item.tags.slice(0, 3).join('/')} title` : '';
+    parts.push(`${item.title}${year}${tags}.`);
+    const stated = liked.map((stemmed) => taste.statedByTag.get(stemmed)).filter((value) => value?.polarity === 'like');
+    if (stated.length > 0) parts.push(`You said you like ${list([...new Set(stated.map((value) => value?.subject ?? ''))])}.`);
+    const supporting = liked.flatMap((stemmed) => taste.likedByTag.get(stemmed) ?? []).filter((other) => other.id !== item.id);
+    const unique = [...new Map(supporting.map((other) => [other.id, other])).values()].slice(0, 2);
+    if (unique.length > 0) {
+      const shared = liked.slice(0, 2).map((stemmed) => tagByStem.get(stemmed) ?? stemmed);
+      parts.push(`It shares ${list(shared)} with ${list(unique.map((other) => other.title))}, which you rated highly.`);
+    }
+    if (input.refinement) parts.push(`It fits "${input.refinement.phrase}".`);
+    if (input.reason) parts.push(input.reason);
+    if (parts.length === 1) parts.push(item.description ? item.description.slice(0, 200) : 'It is popular with people whose ratings resemble yours.');
+    return parts.join(' ');
+  }
+}

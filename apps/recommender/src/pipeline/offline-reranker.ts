@@ -1,0 +1,57 @@
+import { collectTagStems, buildTaste, profileFit, tagStems } from './taste.js';
+import type { RankedItem, Reranker, RerankInput } from './types.js';
+
+export interface OfflineRerankerOptions {
+  /** Weight of the profile fit against the model score (0: model only, 1: profile only). */
+  profileWeight?: number;
+  /** Weight of a stated preference against ratings-derived affinity. */
+  statedWeight?: number;
+}
+
+/** Min-max to [0, 1]; all-equal values map to 0.5. */
+function normalise(values: readonly number[]): number[] {
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  return values.map((value) => (high - low < 1e-12 ? 0.5 : (value - low) / (high - low)));
+}
+
+/**
+ * Chat-Rec's re-ranking step without an LLM: blends the candidate generator's score with how
+ * well each item fits the user's profile (ratings-derived tag affinity plus stated preferences),
+ * then applies the turn's refinement ("something lighter") on top.
+ */
+export class OfflineReranker implements Reranker {
+  readonly name = 'offline-blend';
+  readonly profileWeight: number;
+  private readonly statedWeight: number;
+
+  constructor(options: OfflineRerankerOptions = {}) {
+    this.profileWeight = options.profileWeight ?? 0.3;
+    this.statedWeight = options.statedWeight ?? 0.8;
+  }
+
+  async rerank(input: RerankInput): Promise<RankedItem[]> {
+    if (input.candidates.length === 0) return [];
+    const knownTags = collectTagStems(input.candidates.map((candidate) => candidate.item));
+    const taste = buildTaste(input.profile, input.history, knownTags, { statedWeight: this.statedWeight });
+    const modelScores = normalise(input.candidates.map((candidate) => candidate.score));
+    const fits = input.candidates.map((candidate) => profileFit(candidate.item, taste));
+    const fitScores = normalise(fits);
+    const ranked = input.candidates.map((candidate, index): RankedItem => {
+      const refinementFit = input.refinement
+        ? [...new Set(tagStems(candidate.item))].reduce((sum, tag) => sum + (input.refinement?.tagWeights[tag] ?? 0), 0)
+        : 0;
+      const modelScore = modelScores[index] ?? 0;
+      const fit = fitScores[index] ?? 0;
+      return {
+        item: candidate.item,
+        score: (1 - this.profileWeight) * modelScore + this.profileWeight * fit + refinementFit,
+        modelScore,
+        profileFit: (fits[index] ?? 0) + refinementFit,
+        source: candidate.source,
+      };
+    });
+    ranked.sort((a, b) => b.score - a.score || a.item.id.localeCompare(b.item.id));
+    return ranked.slice(0, input.k);
+  }
+}

@@ -1,0 +1,100 @@
+import type { Item, Profile } from '@personalab/core';
+import type { HistoryEntry, Refinement } from './types.js';
+
+/** Lower-case word stems, so "comedies" meets "Comedy" and "thrillers" meets "Thriller". */
+export function stem(word: string): string {
+  let value = word.toLowerCase().replace(/[^a-z0-9'-]/g, '');
+  for (const suffix of ['ies', 'es', 's', 'y']) {
+    if (value.length > 4 && value.endsWith(suffix)) {
+      value = value.slice(0, -suffix.length);
+      break;
+    }
+  }
+  return value;
+}
+
+/** The stems of an item's tags (genres), lower case. */
+export function tagStems(item: Item): string[] {
+  return item.tags.flatMap((tag) => tag.split(/[\s/&'-]+/).filter(Boolean).map(stem));
+}
+
+/** A user's taste as weights on tag stems, from their ratings and their stated preferences. */
+export interface Taste {
+  /** Tag stem to affinity, roughly -1 (avoids) to 1 (seeks out). */
+  tags: Map<string, number>;
+  /** Per tag stem, the liked history items that carry it (for explanations). */
+  likedByTag: Map<string, Item[]>;
+  /** Per tag stem, the profile preference subject that mentions it (for explanations). */
+  statedByTag: Map<string, { subject: string; polarity: 'like' | 'dislike' | 'neutral' }>;
+  /** Item ids the user rated or mentioned. */
+  seen: Set<string>;
+}
+
+export interface TasteOptions {
+  /** How much one stated preference weighs against the ratings-derived affinity. */
+  statedWeight?: number;
+}
+
+/**
+ * Builds a taste from ratings (each tag's mean rating relative to the user's mean, shrunk toward
+ * zero when there is little evidence) and from the profile's preferences whose subject names a tag.
+ */
+export function buildTaste(profile: Profile, history: readonly HistoryEntry[], knownTags: ReadonlySet<string>, options: TasteOptions = {}): Taste {
+  const statedWeight = options.statedWeight ?? 0.8;
+  const tags = new Map<string, number>();
+  const likedByTag = new Map<string, Item[]>();
+  const statedByTag = new Map<string, { subject: string; polarity: 'like' | 'dislike' | 'neutral' }>();
+  const rated = history.filter((entry) => entry.rating !== undefined);
+  const mean = rated.length === 0 ? 0 : rated.reduce((sum, entry) => sum + (entry.rating ?? 0), 0) / rated.length;
+  const sums = new Map<string, { total: number; count: number }>();
+  for (const entry of history) {
+    // Implicit events count as mildly positive.
+    const deviation = entry.rating === undefined ? 0.5 : entry.rating - mean;
+    for (const tag of new Set(tagStems(entry.item))) {
+      const sum = sums.get(tag) ?? { total: 0, count: 0 };
+      sum.total += deviation;
+      sum.count += 1;
+      sums.set(tag, sum);
+      if (entry.rating === undefined || entry.rating >= 4) {
+        const list = likedByTag.get(tag) ?? [];
+        list.push(entry.item);
+        likedByTag.set(tag, list);
+      }
+    }
+  }
+  const total = Math.max(1, history.length);
+  for (const [tag, sum] of sums) {
+    // Share of history with the tag (how often they watch it) plus how they rate it; shrinkage 5.
+    const share = sum.count / total;
+    const relative = sum.total / (sum.count + 5);
+    tags.set(tag, share + relative);
+  }
+  for (const preference of profile.preferences) {
+    const words = preference.subject.split(/[^A-Za-z0-9'-]+/).filter(Boolean).map(stem);
+    const sign = preference.polarity === 'like' ? 1 : preference.polarity === 'dislike' ? -1 : 0;
+    for (const word of words) {
+      if (!knownTags.has(word)) continue;
+      tags.set(word, (tags.get(word) ?? 0) + sign * statedWeight * preference.strength);
+      statedByTag.set(word, { subject: preference.subject, polarity: preference.polarity });
+    }
+  }
+  return { tags, likedByTag, statedByTag, seen: new Set(history.map((entry) => entry.item.id)) };
+}
+
+/** How well an item fits a taste and a refinement: the mean of its tags' affinities plus refinement weights. */
+export function profileFit(item: Item, taste: Taste, refinement?: Refinement): number {
+  const stems = [...new Set(tagStems(item))];
+  if (stems.length === 0) return 0;
+  let total = 0;
+  for (const tag of stems) total += taste.tags.get(tag) ?? 0;
+  let fit = total / Math.sqrt(stems.length);
+  if (refinement) for (const tag of stems) fit += refinement.tagWeights[tag] ?? 0;
+  return fit;
+}
+
+/** Every tag stem that occurs in an item set. */
+export function collectTagStems(items: Iterable<Item>): Set<string> {
+  const stems = new Set<string>();
+  for (const item of items) for (const tag of tagStems(item)) stems.add(tag);
+  return stems;
+}

@@ -1,0 +1,76 @@
+import type { Item, Profile } from '@personalab/core';
+
+/** A rated item in a user's history, with the item itself. */
+export interface HistoryEntry {
+  item: Item;
+  /** The rating (1 to 5), or undefined for implicit events. */
+  rating: number | undefined;
+  timestamp: number;
+}
+
+/**
+ * What the user asked to change in this turn ("something lighter", "less violent"):
+ * per-tag weights added to the profile fit, and items not to show again.
+ */
+export interface Refinement {
+  /** Tag (lower case) to weight: positive boosts, negative penalises. */
+  tagWeights: Record<string, number>;
+  /** The phrase that produced it, for explanations. */
+  phrase: string;
+}
+
+/** A candidate from the candidate generator. */
+export interface Candidate {
+  item: Item;
+  /** The generator's score (model score, or text similarity for cold-start items). */
+  score: number;
+  /** Where it came from: the trained model, or the text index (cold start / what the user said). */
+  source: 'model' | 'text';
+}
+
+/** A re-ranked recommendation. */
+export interface RankedItem {
+  item: Item;
+  /** The final score the ranking used. */
+  score: number;
+  /** The candidate generator's score, normalised to [0, 1] among the candidates. */
+  modelScore: number;
+  /** How well the item fits the profile and the refinement (about -1 to 1). */
+  profileFit: number;
+  source: Candidate['source'];
+  /** Why it was chosen, when the re-ranker said (LLM). */
+  reason?: string;
+}
+
+export interface RerankInput {
+  profile: Profile;
+  history: readonly HistoryEntry[];
+  candidates: readonly Candidate[];
+  k: number;
+  refinement?: Refinement | undefined;
+  /** What the user just said, when the request came from chat. */
+  query?: string | undefined;
+  signal?: AbortSignal;
+}
+
+/** Picks the top k of the candidates (Chat-Rec's re-ranking step). */
+export interface Reranker {
+  readonly name: string;
+  rerank(input: RerankInput): Promise<RankedItem[]>;
+}
+
+export interface ExplainInput {
+  profile: Profile;
+  history: readonly HistoryEntry[];
+  item: Item;
+  refinement?: Refinement | undefined;
+  /** A reason the re-ranker already gave. */
+  reason?: string | undefined;
+  signal?: AbortSignal;
+}
+
+/** Says why an item suits a user. */
+export interface Explainer {
+  readonly name: string;
+  explain(input: ExplainInput): Promise<string>;
+}

@@ -1,0 +1,96 @@
+import { join } from 'node:path';
+import type { ChatModel, Clock, Embedder, IdGenerator, ProfileExtractor, Recommender, VectorIndex } from '@personalab/core';
+import { Metrics } from './http/metrics.js';
+import { CandidateGenerator } from './pipeline/candidate-generator.js';
+import { ChatRec } from './pipeline/chat-rec.js';
+import { ItemCatalog } from './pipeline/item-catalog.js';
+import { ItemTextIndex, type OpenResult } from './pipeline/item-text-index.js';
+import { LlmExplainer } from './pipeline/llm-explainer.js';
+import { LlmReranker } from './pipeline/llm-reranker.js';
+import { OfflineExplainer } from './pipeline/offline-explainer.js';
+import { OfflineReranker } from './pipeline/offline-reranker.js';
+import { RecommenderStore } from './store/store.js';
+
+export interface RecommenderServiceOptions {
+  /** Folder for `recommender.db` and the item index; `:memory:` keeps everything in memory. */
+  stateDir: string;
+  /** Text embedder for items and for what users say (HashingEmbedder offline). */
+  embedder: Embedder;
+  /** Makes an empty vector index (HNSW) of a dimension. */
+  createIndex: (dimension: number) => VectorIndex;
+  /** The trained candidate model, and the items it knows. */
+  recommender?: Recommender | undefined;
+  modelItemIds?: ReadonlySet<string> | undefined;
+  profileExtractor?: ProfileExtractor | undefined;
+  /** With a chat model, re-ranking, explanations and chit-chat go through the LLM (offline on failure). */
+  chatModel?: ChatModel | undefined;
+  /** Weight of profile fit in the offline re-ranker. */
+  profileWeight?: number;
+  candidateCount?: number;
+  clock?: Clock;
+  ids?: IdGenerator;
+  onIndexProgress?: (done: number, total: number) => void;
+}
+
+/** Everything the API needs, opened and ready. */
+export interface RecommenderService {
+  store: RecommenderStore;
+  catalog: ItemCatalog;
+  textIndex: ItemTextIndex;
+  chatRec: ChatRec;
+  metrics: Metrics;
+  /** Whether the item index was loaded from disk or rebuilt from the store (and why). */
+  indexStatus: OpenResult;
+  /** Closes the store. */
+  close(): void;
+}
+
+/** Opens the store, loads (or rebuilds) the item index and assembles the Chat-Rec pipeline. */
+export async function openRecommenderService(options: RecommenderServiceOptions): Promise<RecommenderService> {
+  const inMemory = options.stateDir === ':memory:';
+  const store = new RecommenderStore({
+    path: inMemory ? ':memory:' : join(options.stateDir, 'recommender.db'),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.ids ? { ids: options.ids } : {}),
+  });
+  const items = store.listItems();
+  const catalog = new ItemCatalog(items);
+  catalog.setPopularity(likeCounts(store));
+  const textIndex = new ItemTextIndex({ embedder: options.embedder, createIndex: options.createIndex, directory: inMemory ? undefined : join(options.stateDir, 'item-index') });
+  const indexStatus = await textIndex.open(items, options.onIndexProgress);
+  const metrics = new Metrics();
+  const candidates = new CandidateGenerator({
+    recommender: options.recommender,
+    modelItemIds: options.modelItemIds,
+    textIndex,
+    getItem: (id) => catalog.get(id),
+    popular: () => catalog.popular(),
+  });
+  const reranker = new OfflineReranker(options.profileWeight === undefined ? {} : { profileWeight: options.profileWeight });
+  const explainer = new OfflineExplainer();
+  const llm = options.chatModel
+    ? { model: options.chatModel, reranker: new LlmReranker({ model: options.chatModel, fallback: reranker }), explainer: new LlmExplainer({ model: options.chatModel }) }
+    : undefined;
+  const chatRec = new ChatRec({
+    store,
+    catalog,
+    candidates,
+    reranker,
+    explainer,
+    llm,
+    profileExtractor: options.profileExtractor,
+    ...(options.candidateCount === undefined ? {} : { candidateCount: options.candidateCount }),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.ids ? { ids: options.ids } : {}),
+    onFallback: (step) => metrics.increment('personalab_llm_fallbacks_total', { step }),
+  });
+  return { store, catalog, textIndex, chatRec, metrics, indexStatus, close: () => store.close() };
+}
+
+/** Likes (ratings of 4 or more, and implicit likes) per item. */
+function likeCounts(store: RecommenderStore): Map<string, number> {
+  const rows = store.database
+    .prepare("SELECT item_id AS itemId, COUNT(*) AS n FROM events WHERE (kind = 'rating' AND value >= 4) OR (kind = 'event' AND event IN ('like', 'purchase')) GROUP BY item_id")
+    .all() as { itemId: string; n: number }[];
+  return new Map(rows.map((row) => [row.itemId, row.n]));
+}

@@ -1,0 +1,67 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
+ * Append new steps, never edit old ones.
+ */
+export const migrations: readonly string[] = [
+  `CREATE TABLE users (
+     id TEXT PRIMARY KEY,
+     data TEXT NOT NULL,
+     created_at INTEGER NOT NULL
+   );
+   CREATE TABLE items (
+     id TEXT PRIMARY KEY,
+     data TEXT NOT NULL,
+     created_at INTEGER NOT NULL
+   );
+   CREATE TABLE events (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     id TEXT NOT NULL UNIQUE,
+     user_id TEXT NOT NULL REFERENCES users(id),
+     item_id TEXT NOT NULL REFERENCES items(id),
+     kind TEXT NOT NULL CHECK (kind IN ('rating', 'event')),
+     value REAL NOT NULL,
+     event TEXT,
+     timestamp INTEGER NOT NULL
+   );
+   CREATE INDEX events_user ON events(user_id, seq);
+   CREATE INDEX events_item ON events(item_id);
+   CREATE TABLE sessions (
+     id TEXT PRIMARY KEY,
+     user_id TEXT NOT NULL REFERENCES users(id),
+     started_at INTEGER NOT NULL,
+     last_recommended TEXT NOT NULL DEFAULT '[]'
+   );
+   CREATE INDEX sessions_user ON sessions(user_id);
+   CREATE TABLE messages (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     id TEXT NOT NULL UNIQUE,
+     user_id TEXT NOT NULL REFERENCES users(id),
+     session_id TEXT REFERENCES sessions(id),
+     role TEXT NOT NULL CHECK (role IN ('system', 'user', 'assistant')),
+     content TEXT NOT NULL,
+     timestamp INTEGER NOT NULL,
+     recommended TEXT
+   );
+   CREATE INDEX messages_user ON messages(user_id, seq);
+   CREATE INDEX messages_session ON messages(session_id, seq);
+   CREATE TABLE profiles (
+     user_id TEXT PRIMARY KEY REFERENCES users(id),
+     version INTEGER NOT NULL,
+     data TEXT NOT NULL,
+     updated_at INTEGER NOT NULL
+   );`,
+];
+
+/** Runs the migrations a database has not seen yet, each in its own transaction. */
+export function migrate(database: Database.Database): number {
+  const current = database.pragma('user_version', { simple: true }) as number;
+  for (let step = current; step < migrations.length; step++) {
+    database.transaction(() => {
+      database.exec(migrations[step] as string);
+      database.pragma(`user_version = ${step + 1}`);
+    })();
+  }
+  return migrations.length - current;
+}

@@ -1,0 +1,370 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  PersonalabError,
+  itemSchema,
+  profileSchema,
+  userSchema,
+  randomIds,
+  systemClock,
+  type Clock,
+  type IdGenerator,
+  type Interaction,
+  type Item,
+  type Message,
+  type Profile,
+  type Role,
+  type User,
+} from '@personalab/core';
+import { migrate } from './migrations.js';
+
+export interface StoreOptions {
+  /** File path, or `:memory:` for tests. */
+  path: string;
+  clock?: Clock;
+  ids?: IdGenerator;
+}
+
+/** A rating or implicit event as the API receives it (the user is implied). */
+export type EventInput =
+  | { kind: 'rating'; itemId: string; value: number; timestamp?: number | undefined; id?: string | undefined }
+  | { kind: 'event'; itemId: string; event: string; weight?: number | undefined; timestamp?: number | undefined; id?: string | undefined };
+
+export interface StoredSession {
+  id: string;
+  userId: string;
+  startedAt: number;
+  /** Item ids recommended last in this session, so "why the second one?" and "something lighter" have a referent. */
+  lastRecommended: string[];
+}
+
+export interface StoredMessage extends Message {
+  recommendedItemIds?: string[];
+}
+
+interface MessageRow {
+  id: string;
+  user_id: string;
+  session_id: string | null;
+  role: Role;
+  content: string;
+  timestamp: number;
+  recommended: string | null;
+}
+
+const toMessage = (row: MessageRow): StoredMessage => ({
+  id: row.id,
+  role: row.role,
+  content: row.content,
+  timestamp: row.timestamp,
+  userId: row.user_id,
+  ...(row.session_id === null ? {} : { sessionId: row.session_id }),
+  ...(row.recommended === null ? {} : { recommendedItemIds: JSON.parse(row.recommended) as string[] }),
+});
+
+/** Parses a stored JSON column through its schema, so a damaged row names itself. */
+function parseStored<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: unknown } }, text: string, where: string): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new PersonalabError('storage_error', `${where}: stored JSON is damaged`, { cause: error });
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new PersonalabError('storage_error', `${where}: stored record does not match its schema`, { cause: parsed.error });
+  return parsed.data;
+}
+
+/**
+ * The recommender's persistent state in SQLite (WAL, synchronous=FULL, so an acknowledged
+ * write survives the process being killed): users, items, events, sessions, messages, profiles.
+ */
+export class RecommenderStore {
+  readonly database: Database.Database;
+  private readonly clock: Clock;
+  private readonly ids: IdGenerator;
+  /** Bumped on every write that can change a user's recommendations; keys caches. */
+  private readonly userVersions = new Map<string, number>();
+  private itemsVersion = 0;
+
+  constructor(options: StoreOptions) {
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    try {
+      this.database = new Database(options.path);
+      this.database.pragma('journal_mode = WAL');
+      this.database.pragma('synchronous = FULL');
+      this.database.pragma('foreign_keys = ON');
+      this.database.pragma('busy_timeout = 5000');
+      migrate(this.database);
+    } catch (error) {
+      throw new PersonalabError('storage_error', `cannot open the store at ${options.path}: ${(error as Error).message}`, { cause: error });
+    }
+    this.clock = options.clock ?? systemClock;
+    this.ids = options.ids ?? randomIds;
+  }
+
+  close(): void {
+    if (this.database.open) this.database.close();
+  }
+
+  /** A number that changes whenever the user's events, messages or the item set change. */
+  versionOf(userId: string): string {
+    return `${this.userVersions.get(userId) ?? 0}:${this.itemsVersion}`;
+  }
+
+  private touch(userId: string): void {
+    this.userVersions.set(userId, (this.userVersions.get(userId) ?? 0) + 1);
+  }
+
+  // Users
+
+  createUser(input: Omit<User, 'id'> & { id?: string | undefined }): User {
+    const user = userSchema.parse({ ...input, id: input.id ?? this.ids(), createdAt: input.createdAt ?? this.clock.now() });
+    try {
+      this.database.prepare('INSERT INTO users (id, data, created_at) VALUES (?, ?, ?)').run(user.id, JSON.stringify(user), user.createdAt);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new PersonalabError('conflict', `user ${user.id} already exists`);
+      throw error;
+    }
+    return user;
+  }
+
+  getUser(id: string): User | undefined {
+    const row = this.database.prepare('SELECT data FROM users WHERE id = ?').get(id) as { data: string } | undefined;
+    return row === undefined ? undefined : parseStored(userSchema, row.data, `users/${id}`);
+  }
+
+  /** The user, or a `not_found` error. */
+  requireUser(id: string): User {
+    const user = this.getUser(id);
+    if (user === undefined) throw new PersonalabError('not_found', `unknown user ${id}`, { details: { userId: id } });
+    return user;
+  }
+
+  userCount(): number {
+    return (this.database.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
+  }
+
+  // Items
+
+  /** Inserts or replaces items; returns the ids that were new. */
+  upsertItems(items: readonly Item[]): string[] {
+    const exists = this.database.prepare('SELECT 1 FROM items WHERE id = ?');
+    const upsert = this.database.prepare('INSERT INTO items (id, data, created_at) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data');
+    const created: string[] = [];
+    this.database.transaction(() => {
+      for (const item of items) {
+        if (exists.get(item.id) === undefined) created.push(item.id);
+        upsert.run(item.id, JSON.stringify(item), this.clock.now());
+      }
+    })();
+    this.itemsVersion++;
+    return created;
+  }
+
+  getItem(id: string): Item | undefined {
+    const row = this.database.prepare('SELECT data FROM items WHERE id = ?').get(id) as { data: string } | undefined;
+    return row === undefined ? undefined : parseStored(itemSchema, row.data, `items/${id}`);
+  }
+
+  listItems(): Item[] {
+    const rows = this.database.prepare('SELECT id, data FROM items ORDER BY rowid').all() as { id: string; data: string }[];
+    return rows.map((row) => parseStored(itemSchema, row.data, `items/${row.id}`));
+  }
+
+  itemCount(): number {
+    return (this.database.prepare('SELECT COUNT(*) AS n FROM items').get() as { n: number }).n;
+  }
+
+  // Events
+
+  /**
+   * Adds events for one user in one transaction: either all are written or none
+   * (an unknown user or item fails the whole batch with `not_found`).
+   */
+  addEvents(userId: string, events: readonly EventInput[]): Interaction[] {
+    this.requireUser(userId);
+    const itemExists = this.database.prepare('SELECT 1 FROM items WHERE id = ?');
+    const insert = this.database.prepare(
+      'INSERT INTO events (id, user_id, item_id, kind, value, event, timestamp) VALUES (@id, @userId, @itemId, @kind, @value, @event, @timestamp)',
+    );
+    const written: Interaction[] = [];
+    this.database.transaction(() => {
+      for (const [index, event] of events.entries()) {
+        if (itemExists.get(event.itemId) === undefined) {
+          throw new PersonalabError('not_found', `events[${index}].itemId: unknown item ${event.itemId}`, { details: { path: `events[${index}].itemId` } });
+        }
+        const timestamp = event.timestamp ?? this.clock.now();
+        const id = event.id ?? this.ids();
+        const value = event.kind === 'rating' ? event.value : (event.weight ?? 1);
+        try {
+          insert.run({ id, userId, itemId: event.itemId, kind: event.kind, value, event: event.kind === 'event' ? event.event : null, timestamp });
+        } catch (error) {
+          if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new PersonalabError('conflict', `events[${index}].id: event ${id} already exists`);
+          throw error;
+        }
+        written.push(
+          event.kind === 'rating'
+            ? { kind: 'rating', userId, itemId: event.itemId, value, timestamp }
+            : { kind: 'event', userId, itemId: event.itemId, event: event.event as 'view', weight: value, timestamp },
+        );
+      }
+    })();
+    this.touch(userId);
+    return written;
+  }
+
+  /** A user's ratings, oldest first. */
+  ratingsOf(userId: string): { itemId: string; value: number; timestamp: number }[] {
+    return this.database
+      .prepare("SELECT item_id AS itemId, value, timestamp FROM events WHERE user_id = ? AND kind = 'rating' ORDER BY timestamp, seq")
+      .all(userId) as { itemId: string; value: number; timestamp: number }[];
+  }
+
+  /** Every item a user has interacted with. */
+  seenItems(userId: string): Set<string> {
+    const rows = this.database.prepare('SELECT DISTINCT item_id AS itemId FROM events WHERE user_id = ?').all(userId) as { itemId: string }[];
+    return new Set(rows.map((row) => row.itemId));
+  }
+
+  eventCount(): number {
+    return (this.database.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
+  }
+
+  /** All ratings, for training and rating prediction statistics. */
+  allRatings(): Interaction[] {
+    const rows = this.database
+      .prepare("SELECT user_id AS userId, item_id AS itemId, value, timestamp FROM events WHERE kind = 'rating' ORDER BY seq")
+      .all() as { userId: string; itemId: string; value: number; timestamp: number }[];
+    return rows.map((row) => ({ kind: 'rating', ...row }));
+  }
+
+  /** Loads a whole data set (users, items, ratings) in one transaction; used to seed a fresh store. */
+  importDataset(data: { users: readonly User[]; items: readonly Item[]; interactions: readonly Interaction[] }): void {
+    const insertUser = this.database.prepare('INSERT OR IGNORE INTO users (id, data, created_at) VALUES (?, ?, ?)');
+    const insertItem = this.database.prepare('INSERT OR IGNORE INTO items (id, data, created_at) VALUES (?, ?, ?)');
+    const insertEvent = this.database.prepare(
+      'INSERT OR IGNORE INTO events (id, user_id, item_id, kind, value, event, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    const now = this.clock.now();
+    this.database.transaction(() => {
+      for (const user of data.users) insertUser.run(user.id, JSON.stringify(user), user.createdAt ?? now);
+      for (const item of data.items) insertItem.run(item.id, JSON.stringify(item), now);
+      for (const [index, interaction] of data.interactions.entries()) {
+        const value = interaction.kind === 'rating' ? interaction.value : interaction.weight;
+        const event = interaction.kind === 'event' ? interaction.event : null;
+        insertEvent.run(`import-${index}`, interaction.userId, interaction.itemId, interaction.kind, value, event, interaction.timestamp);
+      }
+    })();
+    this.itemsVersion++;
+  }
+
+  // Sessions and messages
+
+  createSession(userId: string, id?: string): StoredSession {
+    this.requireUser(userId);
+    const session: StoredSession = { id: id ?? this.ids(), userId, startedAt: this.clock.now(), lastRecommended: [] };
+    this.database.prepare('INSERT INTO sessions (id, user_id, started_at) VALUES (?, ?, ?)').run(session.id, userId, session.startedAt);
+    return session;
+  }
+
+  getSession(id: string): StoredSession | undefined {
+    const row = this.database.prepare('SELECT id, user_id, started_at, last_recommended FROM sessions WHERE id = ?').get(id) as
+      | { id: string; user_id: string; started_at: number; last_recommended: string }
+      | undefined;
+    if (row === undefined) return undefined;
+    return { id: row.id, userId: row.user_id, startedAt: row.started_at, lastRecommended: JSON.parse(row.last_recommended) as string[] };
+  }
+
+  /** Writes a chat turn (the user's message and the reply) atomically with the session's state. */
+  addChatTurn(turn: { session: StoredSession; userMessage: StoredMessage; reply: StoredMessage; lastRecommended: readonly string[] }): void {
+    const insert = this.database.prepare(
+      'INSERT INTO messages (id, user_id, session_id, role, content, timestamp, recommended) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.database.transaction(() => {
+      for (const message of [turn.userMessage, turn.reply]) {
+        insert.run(
+          message.id,
+          turn.session.userId,
+          turn.session.id,
+          message.role,
+          message.content,
+          message.timestamp,
+          message.recommendedItemIds === undefined ? null : JSON.stringify(message.recommendedItemIds),
+        );
+      }
+      this.database.prepare('UPDATE sessions SET last_recommended = ? WHERE id = ?').run(JSON.stringify(turn.lastRecommended), turn.session.id);
+    })();
+    this.touch(turn.session.userId);
+  }
+
+  /** Adds messages outside a chat session (the events route); all or none. */
+  addMessages(userId: string, messages: readonly { content: string; role?: Role | undefined; timestamp?: number | undefined; sessionId?: string | undefined }[]): StoredMessage[] {
+    this.requireUser(userId);
+    const insert = this.database.prepare('INSERT INTO messages (id, user_id, session_id, role, content, timestamp) VALUES (?, ?, ?, ?, ?, ?)');
+    const written: StoredMessage[] = [];
+    this.database.transaction(() => {
+      for (const [index, input] of messages.entries()) {
+        if (input.sessionId !== undefined) {
+          const session = this.getSession(input.sessionId);
+          if (session === undefined || session.userId !== userId) {
+            throw new PersonalabError('not_found', `messages[${index}].sessionId: unknown session ${input.sessionId}`);
+          }
+        }
+        const message: StoredMessage = {
+          id: this.ids(),
+          role: input.role ?? 'user',
+          content: input.content,
+          timestamp: input.timestamp ?? this.clock.now(),
+          userId,
+          ...(input.sessionId === undefined ? {} : { sessionId: input.sessionId }),
+        };
+        insert.run(message.id, userId, input.sessionId ?? null, message.role, message.content, message.timestamp);
+        written.push(message);
+      }
+    })();
+    this.touch(userId);
+    return written;
+  }
+
+  /** Ratings, events and messages for one user in one transaction: all are written or none. */
+  addBatch(userId: string, events: readonly EventInput[], messages: Parameters<RecommenderStore['addMessages']>[1]): { events: Interaction[]; messages: StoredMessage[] } {
+    return this.database.transaction(() => ({
+      events: events.length > 0 ? this.addEvents(userId, events) : [],
+      messages: messages.length > 0 ? this.addMessages(userId, messages) : [],
+    }))();
+  }
+
+  /** A user's messages, oldest first (the last `limit`). */
+  messagesOf(userId: string, limit = 200): StoredMessage[] {
+    const rows = this.database
+      .prepare('SELECT * FROM (SELECT * FROM messages WHERE user_id = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq')
+      .all(userId, limit) as MessageRow[];
+    return rows.map(toMessage);
+  }
+
+  sessionMessages(sessionId: string, limit = 50): StoredMessage[] {
+    const rows = this.database
+      .prepare('SELECT * FROM (SELECT * FROM messages WHERE session_id = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq')
+      .all(sessionId, limit) as MessageRow[];
+    return rows.map(toMessage);
+  }
+
+  messageCount(): number {
+    return (this.database.prepare('SELECT COUNT(*) AS n FROM messages').get() as { n: number }).n;
+  }
+
+  // Profiles
+
+  getProfile(userId: string): Profile | undefined {
+    const row = this.database.prepare('SELECT data FROM profiles WHERE user_id = ?').get(userId) as { data: string } | undefined;
+    return row === undefined ? undefined : parseStored(profileSchema, row.data, `profiles/${userId}`);
+  }
+
+  saveProfile(profile: Profile): void {
+    this.database
+      .prepare('INSERT INTO profiles (user_id, version, data, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET version = excluded.version, data = excluded.data, updated_at = excluded.updated_at')
+      .run(profile.userId, profile.version, JSON.stringify(profile), profile.updatedAt);
+  }
+}
