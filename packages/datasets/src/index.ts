@@ -45,3 +45,14 @@ export { loadSyntheticPersonaChat } from './persona-chat/synthetic-persona-chat.
 export type { SyntheticPersonaChatData, SyntheticPersonaChatConversation, SyntheticPersonaChatTurn } from './persona-chat/synthetic-persona-chat.js';
 export { personaChatToSession, syntheticPersonaChatToSession } from './persona-chat/conversation-sessions.js';
 export type { ToSessionOptions, PersonaChatSessionOptions, SyntheticPersonaChatSessionOptions } from './persona-chat/conversation-sessions.js';
+
+export {
+  loadPersonaMemQuestions,
+  loadPersonaMemContexts,
+  contextForQuestion,
+  countByQuestionType,
+  parseOptionsList,
+  personaMemQuestionTypes,
+} from './personamem/personamem.js';
+export type { PersonaMemQuestion, PersonaMemQuestions, PersonaMemContexts } from './personamem/personamem.js';
+export { parsePythonStringList, PythonLiteralError } from './personamem/python-string-list.js';
