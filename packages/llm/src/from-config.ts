@@ -2,6 +2,7 @@ import type { PersonalabConfig } from '@personalab/core';
 import { createConcurrencyLimiter, type ConcurrencyLimiter } from './concurrency-limiter.js';
 import { openLlmCache, type LlmCache } from './llm-cache.js';
 import { DEFAULT_BASE_URL, OpenAIChatModel, type OpenAIClientOptions, type OpenAIChatModelOptions } from './openai-chat-model.js';
+import { createOpenAIEmbedder, type OpenAIEmbedder, type OpenAIEmbedderOptions } from './openai-embedder.js';
 import { UsageTracker } from './usage-tracker.js';
 
 /** Totals of every model built from config in this process: print it at the end of a run. */
@@ -55,4 +56,18 @@ export function createChatModelFromConfig(
   // A read-mode cache replays without an endpoint, so it counts as configured.
   if (!llm.enabled && llm.cacheMode !== 'read') return undefined;
   return new OpenAIChatModel({ ...clientOptionsFromConfig(config), model: llm.chatModel, ...overrides });
+}
+
+/**
+ * The configured embedder (asks the server its dimension unless given), or `undefined` when no
+ * endpoint or no `PERSONALAB_EMBED_MODEL` is configured.
+ */
+export async function createEmbedderFromConfig(
+  config: PersonalabConfig | LlmConfig,
+  overrides: Partial<OpenAIEmbedderOptions> = {},
+): Promise<OpenAIEmbedder | undefined> {
+  const { llm } = llmPart(config);
+  const model = overrides.model ?? llm.embedModel;
+  if (model === undefined || (!llm.enabled && llm.cacheMode !== 'read')) return undefined;
+  return createOpenAIEmbedder({ ...clientOptionsFromConfig(config), model, ...overrides });
 }

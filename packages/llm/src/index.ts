@@ -1,6 +1,8 @@
 export { OpenAIChatModel, OpenAIEndpoint, createOpenAIChatModel, DEFAULT_BASE_URL } from './openai-chat-model.js';
 export type { OpenAIChatModelOptions, OpenAIClientOptions, StructuredOutputMode, StreamTextOptions } from './openai-chat-model.js';
-export { createChatModelFromConfig, clientOptionsFromConfig, sharedLimiter, runUsage } from './from-config.js';
+export { OpenAIEmbedder, createOpenAIEmbedder } from './openai-embedder.js';
+export type { OpenAIEmbedderOptions } from './openai-embedder.js';
+export { createChatModelFromConfig, createEmbedderFromConfig, clientOptionsFromConfig, sharedLimiter, runUsage } from './from-config.js';
 export { createConcurrencyLimiter } from './concurrency-limiter.js';
 export type { ConcurrencyLimiter } from './concurrency-limiter.js';
 export { UsageTracker } from './usage-tracker.js';

@@ -1,0 +1,296 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { PersonalabError, createManualClock, loadConfig } from '@personalab/core';
+import { createConcurrencyLimiter } from './concurrency-limiter.js';
+import { createChatModelFromConfig } from './from-config.js';
+import { createOpenAIChatModel, type OpenAIChatModelOptions } from './openai-chat-model.js';
+import { startTestServer, type TestServer } from './test/index.js';
+
+const user = (content: string) => [{ role: 'user' as const, content }];
+const personSchema = z.object({ name: z.string(), age: z.number().int().nonnegative() });
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+afterEach(() => {
+  server.reset();
+  server.setChatHandler(undefined);
+  server.setRejectJsonSchema(false);
+});
+
+/** A model whose waits are recorded instead of slept, so retry tests take no time. */
+function modelWithFakeSleep(overrides: Partial<OpenAIChatModelOptions> = {}) {
+  const sleeps: number[] = [];
+  const model = createOpenAIChatModel({
+    baseURL: server.url,
+    model: 'test-model',
+    maxRetries: 3,
+    baseDelayMs: 100,
+    maxDelayMs: 10_000,
+    random: () => 0.5,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    ...overrides,
+  });
+  return { model, sleeps };
+}
+
+describe('retries', () => {
+  it('honours Retry-After in seconds', async () => {
+    const { model, sleeps } = modelWithFakeSleep();
+    server.enqueue({ fault: 'rate_limit', retryAfter: 2 }, { fault: 'rate_limit', retryAfter: 1 }, 'finally');
+    const result = await model.generate({ messages: user('hi') });
+    expect(result.text).toBe('finally');
+    expect(sleeps).toEqual([2_000, 1_000]);
+    expect(server.chatRequests()).toHaveLength(3);
+    expect(model.usage).toMatchObject({ requests: 3, retries: 2, failures: 0 });
+  });
+
+  it('honours Retry-After as an HTTP-date against the injected clock', async () => {
+    const clock = createManualClock(Date.parse('2026-03-01T12:00:00Z'));
+    const { model, sleeps } = modelWithFakeSleep({ clock });
+    server.enqueue({ fault: 'rate_limit', retryAfter: 'Sun, 01 Mar 2026 12:00:05 GMT' }, 'ok');
+    await model.generate({ messages: user('hi') });
+    expect(sleeps).toEqual([5_000]);
+  });
+
+  it('backs off exponentially with jitter when the server gives no Retry-After', async () => {
+    const { model, sleeps } = modelWithFakeSleep();
+    server.enqueue({ fault: 'server_error' }, { fault: 'server_error', status: 503 }, { fault: 'rate_limit' }, 'ok');
+    await model.generate({ messages: user('hi') });
+    // random() = 0.5: three quarters of 100, 200, 400 ms.
+    expect(sleeps).toEqual([75, 150, 300]);
+  });
+
+  it('retries 408 and 409, network drops and malformed bodies', async () => {
+    const { model, sleeps } = modelWithFakeSleep({ maxRetries: 4 });
+    server.enqueue({ status: 408 }, { status: 409 }, { fault: 'drop_connection' }, { fault: 'malformed_body' }, 'survived');
+    expect((await model.generate({ messages: user('hi') })).text).toBe('survived');
+    expect(sleeps).toHaveLength(4);
+  });
+
+  it('gives up after maxRetries with a retryable, typed error', async () => {
+    const { model } = modelWithFakeSleep({ maxRetries: 2 });
+    server.setChatHandler(() => ({ fault: 'server_error', status: 502 }));
+    const error = await model.generate({ messages: user('hi') }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PersonalabError);
+    expect(error).toMatchObject({ code: 'upstream_error', isRetryable: true, details: { status: 502, attempts: 3 } });
+    expect(server.chatRequests()).toHaveLength(3);
+    expect(model.usage.failures).toBe(1);
+  });
+
+  it('maps statuses to codes without retrying client errors', async () => {
+    const { model, sleeps } = modelWithFakeSleep();
+    const cases = [
+      [401, 'unauthenticated'],
+      [403, 'permission_denied'],
+      [404, 'not_found'],
+      [400, 'upstream_error'],
+    ] as const;
+    for (const [status, code] of cases) {
+      server.enqueue({ status });
+      await expect(model.generate({ messages: user('hi') })).rejects.toMatchObject({ code, isRetryable: false, details: { status } });
+    }
+    server.enqueue({ fault: 'rate_limit' }, { fault: 'rate_limit' }, { fault: 'rate_limit' }, { fault: 'rate_limit' });
+    await expect(model.generate({ messages: user('hi') })).rejects.toMatchObject({ code: 'rate_limited', isRetryable: true });
+    expect(sleeps).toHaveLength(3);
+  });
+
+  it('fails at once when asked to wait longer than maxRetryAfterMs', async () => {
+    const { model, sleeps } = modelWithFakeSleep({ maxRetryAfterMs: 30_000 });
+    server.enqueue({ fault: 'rate_limit', retryAfter: 3_600 });
+    await expect(model.generate({ messages: user('hi') })).rejects.toMatchObject({ code: 'rate_limited', isRetryable: false });
+    expect(sleeps).toEqual([]);
+  });
+});
+
+describe('timeouts', () => {
+  it('times out a hanging request, retries, and reports upstream_timeout', async () => {
+    const { model } = modelWithFakeSleep({ timeoutMs: 80, maxRetries: 1 });
+    server.enqueue({ fault: 'hang' }, { fault: 'hang' });
+    const started = Date.now();
+    const error = await model.generate({ messages: user('hi') }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'upstream_timeout', isRetryable: true, details: { timeoutMs: 80 } });
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(server.chatRequests()).toHaveLength(2);
+  });
+
+  it('recovers when the retry answers', async () => {
+    const { model } = modelWithFakeSleep({ timeoutMs: 80, maxRetries: 1 });
+    server.enqueue({ fault: 'hang' }, 'answered');
+    expect((await model.generate({ messages: user('hi') })).text).toBe('answered');
+  });
+
+  it('tells a caller abort from a timeout', async () => {
+    const { model, sleeps } = modelWithFakeSleep({ timeoutMs: 5_000 });
+    server.enqueue({ fault: 'hang' });
+    const controller = new AbortController();
+    const pending = model.generate({ messages: user('hi'), signal: controller.signal });
+    await server.waitForRequests(1);
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ code: 'cancelled', isRetryable: false });
+    expect(sleeps).toEqual([]);
+  });
+});
+
+describe('structured output', () => {
+  it('sends the zod schema as response_format json_schema, strict when the schema allows', async () => {
+    const { model } = modelWithFakeSleep();
+    server.enqueue({ json: { name: 'Ada', age: 36 } });
+    await model.generateObject({ messages: user('Who?'), schema: personSchema, schemaName: 'person' });
+    const format = server.chatRequests()[0]?.body.response_format;
+    expect(format).toMatchObject({ type: 'json_schema', json_schema: { name: 'person', strict: true } });
+    expect(format.json_schema.schema).toMatchObject({ type: 'object', required: ['name', 'age'], additionalProperties: false });
+
+    server.enqueue({ json: { name: 'Ada' } });
+    await model.generateObject({ messages: user('Who?'), schema: z.object({ name: z.string(), age: z.number().optional() }) });
+    expect(server.chatRequests()[1]?.body.response_format.json_schema.strict).toBe(false);
+  });
+
+  it('falls back to json_object when the server rejects json_schema, and stays there', async () => {
+    server.setRejectJsonSchema(true);
+    const { model } = modelWithFakeSleep();
+    server.enqueue({ json: { name: 'Ada', age: 36 } }, { json: { name: 'Bob', age: 7 } });
+    expect((await model.generateObject({ messages: user('Who?'), schema: personSchema })).object).toEqual({ name: 'Ada', age: 36 });
+    expect((await model.generateObject({ messages: user('Who else?'), schema: personSchema })).object).toEqual({ name: 'Bob', age: 7 });
+    const formats = server.chatRequests().map((request) => request.body.response_format?.type);
+    expect(formats).toEqual(['json_schema', 'json_object', 'json_object']);
+    expect(model.structuredOutput).toBe('json_object');
+    // Without server-side schemas the schema is spelled out in the system prompt.
+    expect(server.chatRequests()[1]?.body.messages[0]).toMatchObject({ role: 'system', content: expect.stringContaining('"age"') });
+  });
+
+  it('in prompt mode sends no response_format and extracts JSON from prose and fences', async () => {
+    const { model } = modelWithFakeSleep({ structuredOutput: 'prompt' });
+    server.enqueue('Here you go:\n```json\n{"name": "Ada", "age": 36}\n```\nHope it helps!');
+    const messages = [
+      { role: 'system' as const, content: 'You extract people.' },
+      { role: 'user' as const, content: 'Ada is 36.' },
+    ];
+    const result = await model.generateObject({ messages, schema: personSchema });
+    expect(result.object).toEqual({ name: 'Ada', age: 36 });
+    const body = server.chatRequests()[0]?.body;
+    expect(body.response_format).toBeUndefined();
+    // The instruction joins the caller's system message instead of adding a second one.
+    expect(body.messages).toHaveLength(2);
+    expect(body.messages[0].content).toMatch(/^You extract people\.\n\nReply with a single JSON value only/);
+  });
+
+  it('repairs malformed JSON and truncated replies, counting attempts and usage', async () => {
+    const { model } = modelWithFakeSleep();
+    server.enqueue(
+      { text: 'I think {"name": "Ada", "age": ', usage: { promptTokens: 10, completionTokens: 5 } },
+      { text: '{"name": "Ada", "a', finishReason: 'length', usage: { promptTokens: 20, completionTokens: 5 } },
+      { text: '{"name": "Ada", "age": 36}', usage: { promptTokens: 30, completionTokens: 8 } },
+    );
+    const result = await model.generateObject({ messages: user('Who?'), schema: personSchema });
+    expect(result).toMatchObject({ object: { name: 'Ada', age: 36 }, attempts: 3, usage: { promptTokens: 60, completionTokens: 18, totalTokens: 78 } });
+    const second = server.chatRequests()[1]?.body.messages;
+    expect(second.at(-2)).toEqual({ role: 'assistant', content: 'I think {"name": "Ada", "age": ' });
+    expect(second.at(-1).content).toMatch(/no parseable JSON/);
+    expect(server.chatRequests()[2]?.body.messages.at(-1).content).toMatch(/cut off by the token limit/);
+    expect(model.usage.repairs).toBe(2);
+  });
+
+  it('names the JSON path of each violation in the repair request and the final error', async () => {
+    const { model } = modelWithFakeSleep({ maxRepairs: 1 });
+    const schema = z.object({ people: z.array(personSchema) });
+    server.enqueue({ json: { people: [{ name: 'Ada', age: 36 }, { name: 'Bob', age: -1 }] } }, { json: { people: [{ name: 3, age: 1 }] } });
+    const error = await model.generateObject({ messages: user('Who?'), schema, schemaName: 'people' }).catch((caught: unknown) => caught);
+    expect(server.chatRequests()[1]?.body.messages.at(-1).content).toContain('people[1].age');
+    expect(error).toBeInstanceOf(PersonalabError);
+    expect(error).toMatchObject({ code: 'upstream_bad_response', isRetryable: false, details: { attempts: 2, schemaName: 'people' } });
+    expect((error as PersonalabError).message).toContain('people[0].name');
+  });
+
+  it('applies schema transforms and defaults to the validated value', async () => {
+    const { model } = modelWithFakeSleep();
+    const schema = z.object({ title: z.string().transform((value) => value.toUpperCase()), tags: z.array(z.string()).default([]) });
+    server.enqueue({ json: { title: 'dune' } });
+    expect((await model.generateObject({ messages: user('x'), schema })).object).toEqual({ title: 'DUNE', tags: [] });
+  });
+});
+
+describe('concurrency', () => {
+  it('keeps the in-flight requests the server sees at or below the limit', async () => {
+    const { model } = modelWithFakeSleep({ concurrency: 3 });
+    server.setChatHandler((request) => ({ text: `answer ${request.index}`, delayMs: 40 }));
+    const results = await Promise.all(Array.from({ length: 12 }, (_, index) => model.generate({ messages: user(`q${index}`) })));
+    expect(results).toHaveLength(12);
+    expect(server.peakInFlight).toBeLessThanOrEqual(3);
+    expect(server.peakInFlight).toBe(3); // the limit is used, not just respected
+    expect(model.limiter.peak).toBe(3);
+  });
+
+  it('shares one limiter across models', async () => {
+    const limiter = createConcurrencyLimiter(2);
+    const first = modelWithFakeSleep({ limiter }).model;
+    const second = modelWithFakeSleep({ limiter, model: 'other-model' }).model;
+    server.setChatHandler(() => ({ text: 'ok', delayMs: 40 }));
+    await Promise.all(Array.from({ length: 8 }, (_, index) => (index % 2 ? first : second).generate({ messages: user(`q${index}`) })));
+    expect(server.peakInFlight).toBe(2);
+    expect(new Set(server.chatRequests().map((request) => request.body.model))).toEqual(new Set(['test-model', 'other-model']));
+  });
+});
+
+describe('streaming', () => {
+  it('delivers deltas that add up to the text, with usage', async () => {
+    const { model } = modelWithFakeSleep();
+    const text = 'A streamed answer, in several small pieces.';
+    server.enqueue({ text, usage: { promptTokens: 3, completionTokens: 9 } });
+    const deltas: string[] = [];
+    const result = await model.streamText({ messages: user('stream please'), onDelta: (delta) => deltas.push(delta) });
+    expect(deltas.length).toBeGreaterThan(5);
+    expect(deltas.join('')).toBe(text);
+    expect(result).toMatchObject({ text, finishReason: 'stop', usage: { promptTokens: 3, completionTokens: 9, totalTokens: 12 } });
+    expect(server.chatRequests()[0]?.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+  });
+
+  it('retries a failure before the first delta but not after', async () => {
+    const { model, sleeps } = modelWithFakeSleep();
+    server.enqueue({ fault: 'server_error' }, 'second try works');
+    const deltas: string[] = [];
+    expect((await model.streamText({ messages: user('x'), onDelta: (delta) => deltas.push(delta) })).text).toBe('second try works');
+    expect(deltas.join('')).toBe('second try works');
+    expect(sleeps).toHaveLength(1);
+
+    server.enqueue({ text: 'this will break off midway', dropAfterChunks: 2 }, 'never used');
+    const partial: string[] = [];
+    await expect(model.streamText({ messages: user('x'), onDelta: (delta) => partial.push(delta) })).rejects.toMatchObject({
+      isRetryable: false,
+      message: expect.stringContaining('after part of the stream'),
+    });
+    expect(partial.join('')).toBe('this wil'); // two 4-character chunks
+  });
+});
+
+describe('configuration', () => {
+  it('returns undefined when no endpoint is configured', () => {
+    expect(createChatModelFromConfig(loadConfig({}))).toBeUndefined();
+  });
+
+  it('builds a working model from the environment', async () => {
+    const config = loadConfig({ OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-test', PERSONALAB_CHAT_MODEL: 'qwen-test', PERSONALAB_LLM_CONCURRENCY: '2' });
+    const model = createChatModelFromConfig(config);
+    expect(model?.modelId).toBe('qwen-test');
+    server.enqueue('configured');
+    expect((await model?.generate({ messages: user('hi') }))?.text).toBe('configured');
+    const request = server.chatRequests()[0];
+    expect(request?.headers.authorization).toBe('Bearer sk-test');
+    expect(model?.limiter.limit).toBe(2);
+    // Two models for the same endpoint share its limiter.
+    expect(createChatModelFromConfig(config)?.limiter).toBe(model?.limiter);
+  });
+
+  it('never lets the SDK retry on its own', async () => {
+    const { model } = modelWithFakeSleep({ maxRetries: 0 });
+    server.enqueue({ fault: 'server_error' }, 'the SDK would have retried into this');
+    await expect(model.generate({ messages: user('x') })).rejects.toMatchObject({ code: 'upstream_error' });
+    expect(server.chatRequests()).toHaveLength(1);
+  });
+});

@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { PersonalabError, formatZodError, type Embedder } from '@personalab/core';
+import { cacheKey, throughCache } from './llm-cache.js';
+import { OpenAIEndpoint, type OpenAIClientOptions } from './openai-chat-model.js';
+import type { UsageTotals } from './usage-tracker.js';
+
+export interface OpenAIEmbedderOptions extends OpenAIClientOptions {
+  /** Provider-side embedding model, e.g. `text-embedding-3-small`, `nomic-embed-text`. */
+  model: string;
+  /** Vector length the model returns (see `createOpenAIEmbedder` to ask the server). */
+  dimension: number;
+  /** Texts per request. Default 64. */
+  batchSize?: number;
+  /** Send `dimensions` so the server shortens vectors (OpenAI text-embedding-3 only). Default false. */
+  requestDimensions?: boolean;
+}
+
+const embeddingResponseSchema = z.object({
+  data: z.array(z.object({ index: z.number().int().nonnegative(), embedding: z.array(z.number()) })),
+  usage: z.object({ prompt_tokens: z.number(), total_tokens: z.number().optional() }).nullish(),
+});
+
+/** Scales to unit length (a zero vector stays zero). */
+function normalize(values: readonly number[]): Float32Array {
+  const vector = Float32Array.from(values);
+  let norm = 0;
+  for (const value of vector) norm += value * value;
+  norm = Math.sqrt(norm);
+  if (norm > 0) for (let index = 0; index < vector.length; index++) vector[index] = (vector[index] as number) / norm;
+  return vector;
+}
+
+const encodeVector = (vector: Float32Array) => Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64');
+
+function decodeVector(stored: string): Float32Array {
+  const bytes = Buffer.from(stored, 'base64');
+  // Copy into an aligned buffer: a Buffer's offset into its pool need not be a multiple of 4.
+  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+}
+
+/**
+ * `Embedder` over `/v1/embeddings`: batched requests run through the same retries, timeout and
+ * concurrency limit as the chat model, vectors come back unit-length, and each text's vector is
+ * cached on its own (so overlapping batches reuse work).
+ */
+export class OpenAIEmbedder implements Embedder {
+  readonly dimension: number;
+  readonly id: string;
+  readonly model: string;
+  private readonly endpoint: OpenAIEndpoint;
+  private readonly batchSize: number;
+  private readonly requestDimensions: boolean;
+
+  constructor(options: OpenAIEmbedderOptions) {
+    if (!Number.isInteger(options.dimension) || options.dimension < 1) {
+      throw new PersonalabError('invalid_argument', `embedding dimension must be a positive integer, got ${options.dimension}`);
+    }
+    this.model = options.model;
+    this.dimension = options.dimension;
+    this.id = `openai:${options.model}:${options.dimension}`;
+    this.endpoint = new OpenAIEndpoint(options);
+    this.batchSize = Math.max(1, options.batchSize ?? 64);
+    this.requestDimensions = options.requestDimensions ?? false;
+  }
+
+  get usage(): UsageTotals {
+    return this.endpoint.tracker.snapshot();
+  }
+
+  async embed(texts: readonly string[], options: { signal?: AbortSignal } = {}): Promise<Float32Array[]> {
+    const results: Array<Float32Array | undefined> = new Array(texts.length);
+    const settings = this.endpoint.cacheSettings;
+    const keys = settings ? texts.map((text) => cacheKey({ kind: 'embedding', model: this.model, dimension: this.dimension, text })) : [];
+    const missing: number[] = [];
+    texts.forEach((text, index) => {
+      const stored = settings && settings.mode !== 'write' ? settings.cache.get(keys[index] as string) : undefined;
+      if (stored !== undefined) {
+        results[index] = decodeVector(stored);
+        this.endpoint.tracker.count('cacheHits');
+      } else missing.push(index);
+    });
+    if (missing.length > 0 && settings?.mode === 'read') {
+      throw new PersonalabError('not_found', `LLM cache miss in read mode: ${missing.length} of ${texts.length} texts have no recorded embedding (model ${this.model}) in ${settings.cache.path}`, {
+        details: { model: this.model, missing: missing.length },
+      });
+    }
+    const batches: number[][] = [];
+    for (let start = 0; start < missing.length; start += this.batchSize) batches.push(missing.slice(start, start + this.batchSize));
+    await Promise.all(
+      batches.map(async (batch) => {
+        const vectors = await this.embedBatch(batch.map((index) => texts[index] as string), options.signal);
+        batch.forEach((textIndex, position) => {
+          const vector = vectors[position] as Float32Array;
+          results[textIndex] = vector;
+          if (settings) {
+            settings.cache.set(keys[textIndex] as string, { kind: 'embedding', model: this.model, request: texts[textIndex] as string, response: encodeVector(vector) });
+          }
+        });
+      }),
+    );
+    return results as Float32Array[];
+  }
+
+  private embedBatch(batch: readonly string[], signal: AbortSignal | undefined): Promise<Float32Array[]> {
+    return this.endpoint.send(async (requestSignal) => {
+      const body = {
+        model: this.model,
+        input: [...batch],
+        encoding_format: 'float' as const,
+        ...(this.requestDimensions ? { dimensions: this.dimension } : {}),
+      };
+      const response: unknown = await this.endpoint.client.embeddings.create(body, { signal: requestSignal, maxRetries: 0 });
+      const parsed = embeddingResponseSchema.safeParse(response);
+      if (!parsed.success) {
+        throw new PersonalabError('upstream_bad_response', `${this.endpoint.baseURL} sent embeddings of unexpected shape: ${formatZodError(parsed.error)}`, { isRetryable: true });
+      }
+      const data = [...parsed.data.data].sort((a, b) => a.index - b.index);
+      if (data.length !== batch.length || data.some((entry, position) => entry.index !== position)) {
+        throw new PersonalabError('upstream_bad_response', `${this.endpoint.baseURL} sent ${data.length} embeddings for ${batch.length} texts`);
+      }
+      const wrong = data.find((entry) => entry.embedding.length !== this.dimension);
+      if (wrong) {
+        throw new PersonalabError(
+          'upstream_bad_response',
+          `${this.endpoint.baseURL} sent a ${wrong.embedding.length}-dimensional embedding; ${this.id} expects ${this.dimension}`,
+        );
+      }
+      const promptTokens = parsed.data.usage?.prompt_tokens ?? 0;
+      this.endpoint.tracker.addTokens({ promptTokens, completionTokens: 0, totalTokens: parsed.data.usage?.total_tokens ?? promptTokens });
+      return data.map((entry) => normalize(entry.embedding));
+    }, signal);
+  }
+}
+
+/** Builds an `OpenAIEmbedder`; without `dimension`, embeds one probe text to learn it. */
+export async function createOpenAIEmbedder(options: Omit<OpenAIEmbedderOptions, 'dimension'> & { dimension?: number }): Promise<OpenAIEmbedder> {
+  if (options.dimension !== undefined) return new OpenAIEmbedder({ ...options, dimension: options.dimension });
+  const endpoint = new OpenAIEndpoint(options);
+  // Through the cache too, so a read-mode replay needs no server even to learn the dimension.
+  const { value: dimension } = await throughCache(
+    endpoint.cacheSettings,
+    { kind: 'embedding-dimension', model: options.model, request: { requestDimensions: options.requestDimensions ?? false } },
+    { encode: (value: number) => String(value), decode: (stored: string) => Number(stored) },
+    async () => {
+      const response: unknown = await endpoint.send(
+        (signal) => endpoint.client.embeddings.create({ model: options.model, input: ['dimension probe'], encoding_format: 'float' }, { signal, maxRetries: 0 }),
+        undefined,
+      );
+      const parsed = embeddingResponseSchema.safeParse(response);
+      const length = parsed.success ? parsed.data.data[0]?.embedding.length : undefined;
+      if (!length) throw new PersonalabError('upstream_bad_response', `${endpoint.baseURL} did not return an embedding for model ${options.model}`);
+      return length;
+    },
+  );
+  return new OpenAIEmbedder({ ...options, dimension });
+}
