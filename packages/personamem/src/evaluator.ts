@@ -1,0 +1,150 @@
+import { type ChatMessage, type Responder, PersonalabError, createProgress, randomIds } from '@personalab/core';
+import type { RunStore, StoredAnswer } from './run-store.js';
+import { scoreReply } from './scoring.js';
+import type { ContextSource, PersonaMemQuestion, PersonaMemResponderQuestion } from './types.js';
+
+export interface EvaluateOptions {
+  questions: readonly PersonaMemQuestion[];
+  /**
+   * Shared contexts by id, read once. Questions receive views of these arrays, never copies of
+   * the messages. Leave out for questions-only files (the released 32k split): every question then
+   * sees an empty context, which is enough for the controls.
+   */
+  contexts?: ReadonlyMap<string, readonly ChatMessage[]>;
+  responder: Responder;
+  /** Where answers go as they arrive; a run with the same id resumes. Without a store nothing is kept. */
+  store?: RunStore;
+  runId?: string;
+  /** A name for the question set, recorded with the run. */
+  benchmark?: string;
+  settings?: Record<string, unknown>;
+  /** Questions in flight at once (default 8). */
+  concurrency?: number;
+  quiet?: boolean;
+  signal?: AbortSignal;
+  /** Called after each answer is stored (tests use it to stop a run halfway). */
+  onAnswer?: (answer: StoredAnswer, done: number) => void;
+}
+
+/** One scored question of a run. */
+export interface QuestionOutcome {
+  questionId: string;
+  correct: boolean;
+  predicted: string | null;
+  error: string | null;
+}
+
+export interface EvaluationResult {
+  runId: string;
+  responder: string;
+  /** Outcomes for every question answered in this run (resumed ones included), in question order. */
+  outcomes: QuestionOutcome[];
+  /** Questions answered by this call. */
+  asked: number;
+  /** Questions skipped because the store already had their answer. */
+  resumed: number;
+  failed: number;
+  elapsedMs: number;
+}
+
+/** The question a responder sees: metadata plus a lazily cut view of the shared context. */
+function responderQuestion(question: PersonaMemQuestion, source: ContextSource | undefined): PersonaMemResponderQuestion {
+  let context: readonly ChatMessage[] | undefined;
+  return {
+    id: question.id,
+    type: question.type,
+    topic: question.topic,
+    question: question.question,
+    options: question.options,
+    ...(question.optionsText === undefined ? {} : { optionsText: question.optionsText }),
+    ...(source === undefined ? {} : { source }),
+    // Cut only when a responder reads it: controls never do, and the messages themselves are shared.
+    get context(): readonly ChatMessage[] {
+      if (context === undefined) {
+        if (source === undefined) context = [];
+        else context = source.endIndex >= source.messages.length ? source.messages : source.messages.slice(0, source.endIndex);
+      }
+      return context;
+    },
+  };
+}
+
+/**
+ * Runs a responder over PersonaMem questions with a concurrency limit, a progress bar and a
+ * resumable SQLite run store, scoring each reply by the official rule.
+ */
+export async function evaluate(options: EvaluateOptions): Promise<EvaluationResult> {
+  const started = performance.now();
+  const runId = options.runId ?? randomIds();
+  const concurrency = Math.max(1, options.concurrency ?? 8);
+  const { store, responder, contexts } = options;
+  store?.openRun({ runId, responder: responder.name, benchmark: options.benchmark ?? 'personamem', settings: options.settings ?? {} });
+  const answered = store?.answeredIds(runId) ?? new Set<string>();
+  const pending = options.questions.filter((question) => !answered.has(question.id));
+  const fresh = new Map<string, QuestionOutcome>();
+
+  const progress = createProgress({ label: responder.name, total: options.questions.length, quiet: options.quiet ?? false, fields: ['accuracy'] });
+  progress.update(options.questions.length - pending.length);
+  let correctCount = 0;
+  let scoredCount = 0;
+  let done = 0;
+  let next = 0;
+  let failed = 0;
+
+  const answerOne = async (question: PersonaMemQuestion): Promise<StoredAnswer> => {
+    let source: ContextSource | undefined;
+    if (contexts !== undefined) {
+      const messages = contexts.get(question.sharedContextId);
+      if (messages === undefined) {
+        throw new PersonalabError('invalid_data', `question ${question.id}: shared context ${question.sharedContextId} is not in the contexts file`);
+      }
+      if (question.endIndex > messages.length) {
+        throw new PersonalabError('invalid_data', `question ${question.id}: end index ${question.endIndex} is past the ${messages.length} messages of context ${question.sharedContextId}`);
+      }
+      source = { contextId: question.sharedContextId, messages, endIndex: question.endIndex };
+    }
+    const begin = performance.now();
+    const signalOption = options.signal === undefined ? undefined : { signal: options.signal };
+    const { reply } = await responder.answer(responderQuestion(question, source), signalOption);
+    const scored = scoreReply(reply, question.correct);
+    return { questionId: question.id, reply, correct: scored.correct, predicted: scored.predicted ?? null, latencyMs: performance.now() - begin, error: null };
+  };
+
+  const worker = async () => {
+    while (next < pending.length) {
+      if (options.signal?.aborted) return;
+      const question = pending[next++] as PersonaMemQuestion;
+      let answer: StoredAnswer;
+      try {
+        answer = await answerOne(question);
+      } catch (error) {
+        if (options.signal?.aborted) return;
+        failed++;
+        answer = { questionId: question.id, reply: '', correct: false, predicted: null, latencyMs: 0, error: error instanceof Error ? error.message : String(error) };
+      }
+      store?.saveAnswer(runId, answer);
+      fresh.set(question.id, { questionId: question.id, correct: answer.correct, predicted: answer.predicted, error: answer.error });
+      if (answer.error === null) {
+        scoredCount++;
+        if (answer.correct) correctCount++;
+      }
+      done++;
+      progress.increment(1, { accuracy: scoredCount === 0 ? '-' : (correctCount / scoredCount).toFixed(3) });
+      options.onAnswer?.(answer, done);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, pending.length)) }, worker));
+  } finally {
+    progress.stop();
+  }
+  if (options.signal?.aborted) throw new PersonalabError('cancelled', `run ${runId} stopped after ${done} of ${pending.length} questions; run again with the same id to resume`);
+
+  const stored = store ? new Map(store.answers(runId).map((answer) => [answer.questionId, answer])) : new Map<string, StoredAnswer>();
+  const outcomes: QuestionOutcome[] = [];
+  for (const question of options.questions) {
+    const outcome = fresh.get(question.id) ?? stored.get(question.id);
+    if (outcome) outcomes.push({ questionId: question.id, correct: outcome.correct, predicted: outcome.predicted, error: outcome.error });
+  }
+  return { runId, responder: responder.name, outcomes, asked: done, resumed: options.questions.length - pending.length, failed, elapsedMs: performance.now() - started };
+}

@@ -1,0 +1,132 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { PersonalabError } from '@personalab/core';
+
+/** One answered question as stored. */
+export interface StoredAnswer {
+  questionId: string;
+  reply: string;
+  correct: boolean;
+  predicted: string | null;
+  latencyMs: number;
+  /** Set when the responder failed; such rows are retried on resume. */
+  error: string | null;
+}
+
+export interface RunInfo {
+  runId: string;
+  responder: string;
+  benchmark: string;
+  createdAt: number;
+  /** Free-form settings recorded with the run (strategy, model, seed). */
+  settings: Record<string, unknown>;
+}
+
+/**
+ * The evaluator's SQLite run store (WAL): one row per run, one row per answered question.
+ * A stopped run resumes by skipping questions that already have a successful answer.
+ */
+export class RunStore {
+  private readonly database: Database.Database;
+  private readonly insertAnswer: Database.Statement;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    try {
+      this.database = new Database(path);
+      this.database.pragma('journal_mode = WAL');
+      // NORMAL keeps every committed answer across a process kill (only an OS crash can lose the tail).
+      this.database.pragma('synchronous = NORMAL');
+      this.database.exec(`
+        CREATE TABLE IF NOT EXISTS runs (
+          run_id TEXT PRIMARY KEY, responder TEXT NOT NULL, benchmark TEXT NOT NULL,
+          created_at INTEGER NOT NULL, settings TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS answers (
+          run_id TEXT NOT NULL, question_id TEXT NOT NULL, reply TEXT NOT NULL, correct INTEGER NOT NULL,
+          predicted TEXT, latency_ms REAL NOT NULL, error TEXT, answered_at INTEGER NOT NULL,
+          PRIMARY KEY (run_id, question_id)
+        );
+      `);
+    } catch (error) {
+      throw new PersonalabError('storage_error', `cannot open run store ${path}: ${(error as Error).message}`, { cause: error });
+    }
+    this.insertAnswer = this.database.prepare(
+      `INSERT OR REPLACE INTO answers (run_id, question_id, reply, correct, predicted, latency_ms, error, answered_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+  }
+
+  /** Creates the run, or returns the existing one (resume); a different responder under the same id is a conflict. */
+  openRun(info: Omit<RunInfo, 'createdAt'> & { createdAt?: number }): RunInfo {
+    const existing = this.getRun(info.runId);
+    if (existing) {
+      if (existing.responder !== info.responder || existing.benchmark !== info.benchmark) {
+        throw new PersonalabError(
+          'conflict',
+          `run ${info.runId} already exists for responder ${existing.responder} on ${existing.benchmark}, not ${info.responder} on ${info.benchmark}`,
+        );
+      }
+      return existing;
+    }
+    const createdAt = info.createdAt ?? Date.now();
+    this.database
+      .prepare('INSERT INTO runs (run_id, responder, benchmark, created_at, settings) VALUES (?, ?, ?, ?, ?)')
+      .run(info.runId, info.responder, info.benchmark, createdAt, JSON.stringify(info.settings));
+    return { ...info, createdAt };
+  }
+
+  getRun(runId: string): RunInfo | undefined {
+    const row = this.database.prepare('SELECT * FROM runs WHERE run_id = ?').get(runId) as
+      | { run_id: string; responder: string; benchmark: string; created_at: number; settings: string }
+      | undefined;
+    if (!row) return undefined;
+    return { runId: row.run_id, responder: row.responder, benchmark: row.benchmark, createdAt: row.created_at, settings: JSON.parse(row.settings) as Record<string, unknown> };
+  }
+
+  listRuns(): RunInfo[] {
+    const rows = this.database.prepare('SELECT run_id FROM runs ORDER BY created_at').all() as { run_id: string }[];
+    return rows.map((row) => this.getRun(row.run_id) as RunInfo);
+  }
+
+  /** Ids of questions with a successful answer in this run. */
+  answeredIds(runId: string): Set<string> {
+    const rows = this.database.prepare('SELECT question_id FROM answers WHERE run_id = ? AND error IS NULL').all(runId) as { question_id: string }[];
+    return new Set(rows.map((row) => row.question_id));
+  }
+
+  saveAnswer(runId: string, answer: StoredAnswer): void {
+    this.insertAnswer.run(runId, answer.questionId, answer.reply, answer.correct ? 1 : 0, answer.predicted, answer.latencyMs, answer.error, Date.now());
+  }
+
+  /** Saves many answers in one transaction (one fsync instead of many). */
+  saveAnswers(runId: string, answers: readonly StoredAnswer[]): void {
+    this.database.transaction((batch: readonly StoredAnswer[]) => {
+      for (const answer of batch) this.saveAnswer(runId, answer);
+    })(answers);
+  }
+
+  answers(runId: string): StoredAnswer[] {
+    const rows = this.database.prepare('SELECT * FROM answers WHERE run_id = ? ORDER BY answered_at, question_id').all(runId) as {
+      question_id: string;
+      reply: string;
+      correct: number;
+      predicted: string | null;
+      latency_ms: number;
+      error: string | null;
+    }[];
+    return rows.map((row) => ({
+      questionId: row.question_id,
+      reply: row.reply,
+      correct: row.correct === 1,
+      predicted: row.predicted,
+      latencyMs: row.latency_ms,
+      error: row.error,
+    }));
+  }
+
+  close(): void {
+    this.database.close();
+  }
+}
