@@ -1,0 +1,84 @@
+/** Word lists that name a fact's key or a preference's category from its words. */
+
+const words = (text: string): ReadonlySet<string> => new Set(text.split(/\s+/).filter(Boolean));
+
+export const petWords = words(
+  'dog dogs puppy puppies cat cats kitten kittens pet pets fish goldfish bird birds parrot parrots hamster hamsters horse horses snake snakes rabbit rabbits bunny bunnies turtle turtles lizard lizards ferret ferrets pig pigs chickens chicken goat goats cow cows iguana labrador poodle beagle',
+);
+
+export const familyWords = words(
+  'wife husband son sons daughter daughters kid kids child children brother brothers sister sisters mom mother dad father parents parent grandma grandmother grandpa grandfather grandparents family twins twin siblings sibling boyfriend girlfriend fiance fiancee married divorced single baby babies cousin cousins aunt uncle niece nephew grandchildren grandkids stepmom stepdad widow widowed',
+);
+
+export const occupationWords = words(
+  'work job jobs career employed unemployed retired boss office shift nurse doctor teacher lawyer engineer student chef cook waiter waitress waitressing cashier manager accountant programmer developer mechanic farmer pilot police officer firefighter soldier veteran military army navy marine writer author artist musician singer dancer actor actress photographer designer scientist professor librarian cashier clerk driver trucker plumber electrician carpenter construction secretary receptionist dentist surgeon vet veterinarian therapist pharmacist banker salesman sales realtor baker barista bartender janitor nanny babysitter coach athlete model stunt double freelance business owner ceo intern volunteer',
+);
+
+export const locationWords = words('live lives living moved move from born raised grew city town state country house apartment farm near beach mountains');
+
+export const foodWords = words(
+  'eat eating food foods pizza burgers burger meat vegan vegetarian cook cooking bake baking cookies cake chocolate candy sushi pasta tacos steak chicken fruit vegetables salad kosher spicy coffee tea drink drinking beer wine soda ice cream cheese bacon seafood breakfast dinner lunch diet',
+);
+
+export const musicWords = words('music song songs band bands sing singing guitar piano drums violin concert concerts rock pop jazz country rap hip hop classical metal opera listen listening album');
+
+export const hobbyWords = words(
+  'read reading books book write writing play playing games game video hike hiking swim swimming run running walk walking paint painting draw drawing garden gardening travel traveling travelling fishing fish hunting hunt dance dancing knit knitting sew sewing camping camp collect collecting photography movies movie tv shows show watch watching sports sport soccer football basketball baseball hockey tennis golf yoga gym exercise workout surf surfing ski skiing skate skating ride riding bike biking horses chess puzzles crafts volunteer volunteering anime comics cars shopping beach',
+);
+
+export const healthWords = words('allergic allergy sick illness disease cancer diabetic diabetes blind deaf wheelchair surgery transplant heart pain anxiety depression depressed medication hospital pregnant');
+
+export const educationWords = words('school college university degree study studying student graduate graduated major class classes grade high');
+
+/** Preference categories by subject word. */
+export const categoryWords: ReadonlyArray<readonly [string, ReadonlySet<string>]> = [
+  ['food', foodWords],
+  ['music', musicWords],
+  ['animal', petWords],
+  ['color', words('color red blue green yellow purple pink orange black white gray grey brown')],
+  ['movie', words('movie movies film films horror comedy comedies action')],
+  ['book', words('book books novel novels reading read')],
+  ['sport', words('sport sports soccer football basketball baseball hockey tennis golf running swimming yoga team')],
+  ['season', words('season summer winter spring fall autumn')],
+  ['hobby', hobbyWords],
+];
+
+/** Words that carry no profile content on their own ("i am good", "i love that"). */
+export const genericWords = words(
+  'good great fine ok okay sure sorry well glad doing lol haha hahaha yes yeah yep thanks thank think guess know mean agree bet see understand right true cool nice awesome interesting pretty really much lot lots things thing something anything everything stuff one also love like idea sounds sound fun hear heard hope tell say said going get got go would could maybe probably definitely wow oh ah hey hi hello bad alright tired busy excited happy jealous fan kind sort way time day today tonight now well little bit always never actually either neither someday soon please try trying want',
+);
+
+/** Words that end an extracted object (what follows is chatter, not the fact). */
+export const objectStoppers = /\s(?:but|because|since|though|although|so|if|when|which|and you|and what|and we|and it|and they|and that|what about|how about|do you|are you|have you|lol|haha|hahaha|though|you know|right now)\b.*$/;
+
+/** Filler words at the start of a clause, before its first-person subject. */
+export const leadingFillers = /^(?:(?:yes|yeah|yep|no|nope|well|oh|ah|wow|lol|haha|hahaha|hey|hi|hello|ok|okay|sure|cool|nice|great|awesome|really|true|right|so|and|but|also|too|actually|honestly|though|haha|hmm|um|uh|that is (?:great|cool|nice|awesome|interesting|neat|sad|funny|good)|me too|same here)[\s,!.]+)+/;
+
+/** Adverbs between "i" and its verb, dropped from the canonical form ("i really love" → "i love"). */
+export const subjectAdverbs = /^i (?:(?:really|also|just|actually|absolutely|totally|definitely|currently|truly|honestly|especially|sure|certainly|mainly|definitely|kinda|kind of|sort of|do|personally|mostly|even|recently|too) )+/;
+
+/** The category of a subject from its words, if any list names it. */
+export function categoryOf(text: string): string | undefined {
+  const tokens = text.split(/[^a-z0-9]+/);
+  for (const [category, list] of categoryWords) if (tokens.some((token) => list.has(token))) return category;
+  return undefined;
+}
+
+/** The canonical key of a fact from its words; the first list that names one of its words wins. */
+export function factKeyOf(text: string): string {
+  const tokens = text.split(/[^a-z0-9]+/);
+  const has = (list: ReadonlySet<string>) => tokens.some((token) => list.has(token));
+  if (/\b\d+ years? old\b|\bi am (?:in my )?(?:\d+|twenty|thirty|forty|fifty|sixty|seventy|eighty)s?\b/.test(text)) return 'age';
+  if (/\bmy name is\b|\bi am called\b/.test(text)) return 'name';
+  if (has(petWords)) return 'pet';
+  if (has(familyWords)) return 'family';
+  if (/\bi (?:work|am working|used to work)\b|\bmy (?:job|career|work)\b/.test(text) || has(occupationWords)) return 'occupation';
+  if (/\bi (?:live|am from|grew up|was born|was raised|moved)\b/.test(text)) return 'location';
+  if (has(healthWords)) return 'health';
+  if (has(educationWords)) return 'education';
+  if (has(foodWords)) return 'food';
+  if (has(musicWords)) return 'music';
+  if (has(hobbyWords)) return 'hobby';
+  if (/\bi (?:have|own|drive|bought)\b/.test(text)) return 'possession';
+  return 'other';
+}

@@ -1,0 +1,269 @@
+import { normalizeUtterance } from '../text/normalize.js';
+import { splitSentences } from '../text/tokenize.js';
+import { stopWords } from '../text/stop-words.js';
+import { categoryOf, factKeyOf, genericWords, leadingFillers, objectStoppers, subjectAdverbs } from './lexicon.js';
+import type { PreferenceStatement, Statement, Tense } from './statement.js';
+
+const maxObjectWords = 9;
+const pronounObjects = new Set(['it', 'that', 'this', 'them', 'those', 'these', 'you', 'him', 'her', 'one', 'so', 'too']);
+
+/** The object of a statement, cut before chatter and trailing fillers; undefined if nothing informative is left. */
+function cleanObject(raw: string): string | undefined {
+  let object = raw.replace(/[.!?,;:]+$/g, '').replace(objectStoppers, '').trim();
+  object = object.replace(/(?:\s+(?:too|also|as well|a lot|so much|very much|lol|haha|now|right now|though|either|really|actually|myself|anyway|then))+$/, '').trim();
+  const wordsOfObject = object.split(/\s+/).filter(Boolean);
+  if (wordsOfObject.length === 0) return undefined;
+  object = wordsOfObject.slice(0, maxObjectWords).join(' ');
+  if (!isInformative(object)) return undefined;
+  return object;
+}
+
+/** True when the text has at least one content word that is not generic chatter. */
+function isInformative(text: string): boolean {
+  const tokens = text.match(/[a-z0-9]+/g) ?? [];
+  if (tokens.length > 0 && tokens.every((token) => pronounObjects.has(token) || stopWords.has(token))) return false;
+  return tokens.some((token) => !stopWords.has(token) && !genericWords.has(token) && !pronounObjects.has(token));
+}
+
+const likeVerbs: ReadonlyArray<readonly [RegExp, number]> = [
+  [/^(?:love|adore|am obsessed with|am passionate about|am crazy about|am in love with|cannot get enough of|am a (?:big|huge) fan of|am really into)\b/, 0.9],
+  [/^(?:like|enjoy|am a fan of|am into|am fond of|dig)\b/, 0.7],
+  [/^(?:prefer)\b/, 0.6],
+];
+const dislikeVerbs: ReadonlyArray<readonly [RegExp, number]> = [
+  [/^(?:hate|detest|despise|loathe|cannot stand|can not stand|cannot bear|really do not like|really dislike)\b/, 0.9],
+  [/^(?:dislike|am not a fan of|am not into|do not care for|never liked|am not fond of)\b/, 0.7],
+  [/^(?:do not like|do not enjoy|do not love|did not like)\b/, 0.6],
+];
+
+/** "love pizza" → [0.9, "pizza"] when the text starts with a verb of the list. */
+function matchVerb(text: string, verbs: ReadonlyArray<readonly [RegExp, number]>): [number, string] | undefined {
+  for (const [pattern, strength] of verbs) {
+    const match = pattern.exec(text);
+    if (match) return [strength, text.slice(match[0].length).trim()];
+  }
+  return undefined;
+}
+
+/** "to bake cookies" and "baking cookies" name the activity; the subject drops the infinitive marker. */
+const subjectOf = (object: string) => object.replace(/^to\s+/, '');
+
+function preference(
+  subject: string,
+  polarity: PreferenceStatement['polarity'],
+  strength: number,
+  tense: Tense,
+  reason: string | undefined,
+  quote: string,
+  category?: string,
+): Statement {
+  const resolvedCategory = category ?? categoryOf(subject);
+  return {
+    kind: 'preference',
+    subject,
+    polarity,
+    strength,
+    tense,
+    quote,
+    ...(resolvedCategory ? { category: resolvedCategory } : {}),
+    ...(reason ? { reason } : {}),
+  };
+}
+
+const fact = (value: string, tense: Tense, negated: boolean, quote: string): Statement => ({
+  kind: 'fact',
+  key: factKeyOf(value),
+  value,
+  tense,
+  negated,
+  quote,
+});
+
+/** Verbs whose "i <verb> <object>" clauses describe lasting facts (habits, background), not passing events. */
+const factVerbs =
+  /^(?:play|read|write|drive|ride|eat|drink|cook|bake|collect|volunteer|teach|study|listen to|watch|sing|dance|paint|draw|travel|hike|run|swim|walk|knit|sew|garden|fish|hunt|build|make|spend|take care of|help|speak|visit|wear|dye|grow|grew up|was born|was raised|moved|graduated|retired|quit|am married to|got married|served|serve|sell|raise|train|coach|compete|belong to|attend|practice|lift|jog|surf|ski|skate|climb|shop|go|went to|live|lived|work|worked|own|owned|have|had|has|got|married|won|recycle|believe in|meditate|fly|sail|camp|race|exercise|smoke|babysit|tutor|design|program|code|stay|homeschool|donate|rescue|foster|feed|breed|restore|fix|repair|swam|ran|rode|drove|take|love to|use|enjoy)\b/;
+
+/** Mines the statements of one clause that starts with "i" or "my". */
+function mineAnchored(anchored: string, reason: string | undefined, quote: string): Statement[] {
+  let text = anchored.replace(subjectAdverbs, 'i ').trim();
+
+  // Goals: "i want to be a doctor", "my dream is to travel".
+  const goal = /^(?:i (?:want|wanna|hope|plan|intend|dream|aspire|am planning|am hoping|am saving up|am saving|wish)(?: to| of| for)|i (?:would like|would love) to (?=be |become |have |travel |visit |own |go to |live |learn |open |start |write |work as |get a )|my (?:goal|dream|plan) is(?: to)?) (.+)$/.exec(text);
+  if (goal?.[1]) {
+    const object = cleanObject(goal[1]);
+    if (!object) return [];
+    const lead = text.slice(0, text.length - goal[1].length).trim();
+    return [{ kind: 'goal', description: `${lead} ${object}`, quote }];
+  }
+
+  // "my favorite color is blue", "my favorite band are the beatles".
+  const favorite = /^my (?:(?:all time|absolute|most) )?favorite(?: (.+?))? (?:is|are|was|would be|has to be|will always be) (.+)$/.exec(text);
+  if (favorite?.[2]) {
+    const object = cleanObject(favorite[2]);
+    if (!object) return [];
+    const category = favorite[1] && favorite[1].split(' ').length <= 3 ? favorite[1] : undefined;
+    return [preference(object, 'like', 1, 'present', reason, quote, category)];
+  }
+
+  // "i used to love x but now i hate it" is split upstream; here "i used to love x" is a past preference.
+  const usedTo = /^i (?:used to|once) (.+)$/.exec(text);
+  if (usedTo?.[1]) {
+    const liked = matchVerb(usedTo[1], likeVerbs);
+    const disliked = matchVerb(usedTo[1], dislikeVerbs);
+    const matched = liked ?? disliked;
+    if (matched) {
+      const object = cleanObject(matched[1]);
+      return object ? [preference(subjectOf(object), liked ? 'like' : 'dislike', matched[0], 'past', reason, quote)] : [];
+    }
+    const object = cleanObject(usedTo[1]);
+    return object ? [fact(`i used to ${object}`, 'past', false, quote)] : [];
+  }
+
+  if (text.startsWith('i ')) {
+    const rest = text.slice(2);
+    const disliked = matchVerb(rest, dislikeVerbs);
+    if (disliked) {
+      const object = cleanObject(disliked[1]);
+      return object ? [preference(subjectOf(object), 'dislike', disliked[0], 'present', reason, quote)] : [];
+    }
+    const liked = matchVerb(rest, likeVerbs);
+    if (liked) {
+      const object = cleanObject(liked[1]);
+      return object ? [preference(subjectOf(object), 'like', liked[0], 'present', reason, quote)] : [];
+    }
+    // Allergies and fears are facts about the person, not tastes.
+    const state = /^(am|was|have been|am not|was not|have never been|never was) (.+)$/.exec(rest);
+    if (state?.[1] && state[2]) {
+      const complement = state[2];
+      // "i am good", "i am doing well": small talk, not a fact.
+      if (/^(?:doing|going|trying|thinking|sure|sorry|glad|happy to|here|back|just|so|not sure|about to|kidding|joking|jealous)\b/.test(complement)) return [];
+      // "i am watching tv": a passing activity; only lasting ones ("i am studying law") are facts.
+      if (/^(?:not )?[a-z]+ing\b/.test(complement) && !/^(?:not )?(?:studying|working|living|saving|training|learning|raising|expecting|dating|volunteering|majoring|attending|going to school|going to college|retiring|moving)\b/.test(complement)) return [];
+      const object = cleanObject(complement);
+      if (!object) return [];
+      const negated = /not|never/.test(state[1]);
+      const tense: Tense = state[1].startsWith('was') ? 'past' : 'present';
+      return [fact(`i ${state[1]} ${object}`, tense, negated, quote)];
+    }
+    const negative = /^(do not|did not|never|cannot|can not|no longer|have not|have never|am unable to|could not) (.+)$/.exec(rest);
+    if (negative?.[1] && negative[2]) {
+      if (!factVerbs.test(negative[2]) && negative[1] !== 'never') return [];
+      const object = cleanObject(negative[2]);
+      return object ? [fact(`i ${negative[1]} ${object}`, 'present', true, quote)] : [];
+    }
+    if (/^can (.+)$/.test(rest)) {
+      const object = cleanObject(rest.slice(4));
+      return object && factVerbs.test(rest.slice(4)) ? [fact(`i can ${object}`, 'present', false, quote)] : [];
+    }
+    // Frequency adverbs stay in the canonical form: "i only eat kosher" is not "i eat kosher".
+    const frequency = /^(?:(?:always|only|usually|mostly|often|sometimes|still|regularly) )?/.exec(rest)?.[0] ?? '';
+    const verb = factVerbs.exec(rest.slice(frequency.length));
+    if (verb) {
+      const object = cleanObject(rest.slice(frequency.length + verb[0].length));
+      if (!object) return [];
+      const tense: Tense = /^(?:grew up|was born|was raised|moved|graduated|retired|served|went to|lived|worked|owned|had|won|swam|ran|rode|drove|got|married)$/.test(verb[0]) ? 'past' : 'present';
+      return [fact(`i ${frequency}${verb[0]} ${object}`, tense, false, quote)];
+    }
+    return [];
+  }
+
+  // "my son is in junior high", "my wife works at a bank".
+  const possessive = /^my ((?:[a-z]+ ){0,2}?[a-z]+) (is|are|was|were|has|have|had|works|lives|loves|likes|plays|died|passed away|got|makes|owns|does|goes|helps|raised|taught|calls|wants|says|thinks|used to) (.+)$/.exec(text);
+  if (possessive?.[1] && possessive[3]) {
+    if (/^(?:bad|pleasure|god|goodness|guess|day|week|weekend|night|morning|question|point|mind|opinion|thoughts)$/.test(possessive[1])) return [];
+    const object = cleanObject(possessive[3]);
+    if (!object) return [];
+    const tense: Tense = /^(?:was|were|had|died|passed away|raised|taught|used to)$/.test(possessive[2] ?? '') ? 'past' : 'present';
+    return [fact(`my ${possessive[1]} ${possessive[2]} ${object}`, tense, false, quote)];
+  }
+  // "my name is anna" and "my hobby is ..." fall through to here only if the verb list misses them.
+  return [];
+}
+
+/** Splits "x is my favorite" (the subject precedes the possessive). */
+function mineFavoriteSuffix(clause: string, reason: string | undefined, quote: string): Statement[] | undefined {
+  const match = /^(?:i think |i guess )?(.+?) (?:is|are) (?:probably |definitely )?(?:my|one of my) (?:(?:all time|absolute) )?favorites?(?: (.+))?$/.exec(clause);
+  if (!match?.[1]) return undefined;
+  const subject = cleanObject(match[1].replace(leadingFillers, ''));
+  if (!subject || /\b(?:i|you|what|which|who)\b/.test(subject)) return [];
+  const category = match[2] && match[2].split(' ').length <= 3 ? cleanObject(match[2]) : undefined;
+  return [preference(subject, 'like', 1, 'present', reason, quote, category)];
+}
+
+/** Statements of one clause: the first-person anchor may follow a short filler or lead-in. */
+function mineClause(clause: string, reason: string | undefined): Statement[] {
+  const quote = clause;
+  const stripped = clause.replace(leadingFillers, '').trim();
+  const suffix = mineFavoriteSuffix(stripped, reason, quote);
+  if (suffix) return suffix;
+  const anchors = [...stripped.matchAll(/\b(?:i|my) /g)];
+  for (const anchor of anchors) {
+    const prefix = stripped.slice(0, anchor.index).trim();
+    // A long or conditional lead-in ("if i had", "you said i") is not the user's own statement of fact.
+    if (prefix.split(/\s+/).filter(Boolean).length > 3 || /\b(?:if|when|you|would|could|should|whether|wish|think|thought|hope|guess|said)\b/.test(prefix)) continue;
+    const found = mineAnchored(stripped.slice(anchor.index), reason, quote);
+    if (found.length > 0) return found;
+  }
+  return [];
+}
+
+/** Removes the question tail of a sentence ("i love dogs, do you?"). */
+function dropQuestionTail(sentence: string): string {
+  return sentence.replace(/[,\s]*(?:and |what about |how about |do |are |have )?you(?: too| guys)?\s*\?$/, '').trim();
+}
+
+/** "i used to hate it but now i love it" → the past clause, the present clause and the referent of "it". */
+function mineChange(sentence: string): Statement[] | undefined {
+  const match = /^(?:.*?\b)?(i used to .+?),? but (?:now |these days |nowadays |lately |today )?(i .+)$/.exec(sentence);
+  if (!match?.[1] || !match[2]) return undefined;
+  const [before, becauseBefore] = splitReason(match[1]);
+  const [after, becauseAfter] = splitReason(match[2]);
+  const past = mineAnchored(before, becauseBefore, match[1]);
+  const pastPreference = past.find((statement) => statement.kind === 'preference');
+  // "but now i love it": "it" names the subject of the first half.
+  const resolved = pastPreference ? after.replace(/\b(?:it|them|that|those)\b/, pastPreference.subject) : after;
+  const present = mineAnchored(resolved, becauseAfter, match[2]);
+  return [...past, ...present];
+}
+
+/** "i quit my job because i hated it" → ["i quit my job", "i hated it"]. */
+function splitReason(clause: string): [string, string | undefined] {
+  const match = /^(.+?),?\s+(?:because|since|cause|cuz)\s+(.+)$/.exec(clause);
+  if (!match?.[1] || !match[2]) return [clause, undefined];
+  return [match[1].trim(), match[2].replace(/[.!?]+$/, '').trim()];
+}
+
+/**
+ * Mines first-person statements from one user message: facts in canonical first-person form,
+ * preferences with polarity, strength and tense, and goals. Questions are skipped; negation
+ * and "used to ... but now ..." changes are kept.
+ */
+export function mineStatements(message: string): Statement[] {
+  const statements: Statement[] = [];
+  for (const rawSentence of splitSentences(normalizeUtterance(message))) {
+    const isQuestion = rawSentence.endsWith('?');
+    const sentence = (isQuestion ? dropQuestionTail(rawSentence) : rawSentence).replace(/[.!?]+$/, '').trim();
+    if (sentence === '') continue;
+    const change = mineChange(sentence);
+    if (change) {
+      statements.push(...change);
+      continue;
+    }
+    const clauses = sentence.split(/\s*[,;:]\s*|\s+(?:but|and|so|then|although|though|while|plus)\s+(?=(?:i|my) )/).filter(Boolean);
+    let pendingReason: string | undefined;
+    for (let index = clauses.length - 1; index >= 0; index--) {
+      const clause = clauses[index] as string;
+      // A clause that starts with "because" gives the reason for the one before it.
+      const standaloneReason = /^(?:because|since|cause|cuz) (.+)$/.exec(clause);
+      if (standaloneReason?.[1]) {
+        pendingReason = standaloneReason[1];
+        continue;
+      }
+      const lastOfQuestion = isQuestion && index === clauses.length - 1 && !/^(?:i|my) /.test(clause.replace(leadingFillers, ''));
+      const [body, reason] = splitReason(clause);
+      if (!lastOfQuestion) statements.unshift(...mineClause(body, reason ?? pendingReason));
+      pendingReason = undefined;
+    }
+  }
+  return statements;
+}

@@ -1,0 +1,34 @@
+import type { Polarity } from '@personalab/core';
+
+/** Whether a statement describes the present or a past state ("i used to ..."). */
+export type Tense = 'present' | 'past';
+
+/** An objective fact in canonical first-person form ("i have two dogs"). */
+export interface FactStatement {
+  kind: 'fact';
+  key: string;
+  value: string;
+  tense: Tense;
+  negated: boolean;
+}
+
+/** A taste stated by the user ("i love horror movies", "i cannot stand jazz"). */
+export interface PreferenceStatement {
+  kind: 'preference';
+  subject: string;
+  category?: string;
+  polarity: Polarity;
+  strength: number;
+  tense: Tense;
+  /** The "because ..." given with the statement. */
+  reason?: string;
+}
+
+/** Something the user wants to do or become ("i want to be a doctor"). */
+export interface GoalStatement {
+  kind: 'goal';
+  description: string;
+}
+
+/** One first-person statement mined from a message, with the words it came from. */
+export type Statement = (FactStatement | PreferenceStatement | GoalStatement) & { quote: string };

@@ -1,0 +1,179 @@
+import {
+  emptyProfile,
+  PersonalabError,
+  type BigFive,
+  type ChatModel,
+  type ExtractOptions,
+  type Message,
+  type Profile,
+  type ProfileExtractor,
+  type TokenUsage,
+} from '@personalab/core';
+import { updateStyle } from './heuristic/style.js';
+import { chunkMessages, estimateTokens } from './llm/chunking.js';
+import { extractionSchema, type ChunkExtraction } from './llm/extraction-schema.js';
+import { loadPromptTemplate, renderPrompt, type PromptTemplate } from './llm/prompt-template.js';
+import { applyObservations } from './merge/apply-observations.js';
+import type { ProfileObservation } from './merge/observation.js';
+import { describePreference } from './profile-statements.js';
+
+export interface LlmProfileExtractorOptions {
+  model: ChatModel;
+  /** Estimated tokens of conversation per request (default 3,000). */
+  chunkTokenBudget?: number;
+  /** Prompt file name under `prompts/` (default `extract-v1`), or a loaded template. */
+  prompt?: string | PromptTemplate;
+  /** Most profile items shown to the model as "profile so far" (default 60, newest first). */
+  maxPreviousItems?: number;
+  temperature?: number;
+  seed?: number;
+}
+
+/** What the last `extract` call cost. */
+export interface LlmExtractionStats {
+  chunks: number;
+  requests: number;
+  usage: TokenUsage;
+}
+
+const maxQuote = 2000;
+
+/**
+ * Profile extraction by a language model: the history is cut into chunks by a token budget,
+ * each chunk is extracted with `generateObject` against a zod schema (citations restricted to
+ * the chunk's user message ids) and merged into the profile so far, so later chunks update
+ * earlier beliefs. Style is measured exactly, as the heuristic extractor does.
+ */
+export class LlmProfileExtractor implements ProfileExtractor {
+  readonly name: string;
+  readonly prompt: PromptTemplate;
+  private readonly model: ChatModel;
+  private readonly chunkTokenBudget: number;
+  private readonly maxPreviousItems: number;
+  private readonly temperature: number;
+  private readonly seed: number | undefined;
+  lastStats: LlmExtractionStats = { chunks: 0, requests: 0, usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 } };
+
+  constructor(options: LlmProfileExtractorOptions) {
+    this.model = options.model;
+    this.prompt = typeof options.prompt === 'object' ? options.prompt : loadPromptTemplate(options.prompt ?? 'extract-v1');
+    this.chunkTokenBudget = options.chunkTokenBudget ?? 3000;
+    if (!(this.chunkTokenBudget > 0)) throw new PersonalabError('invalid_argument', 'chunkTokenBudget must be positive');
+    this.maxPreviousItems = options.maxPreviousItems ?? 60;
+    this.temperature = options.temperature ?? 0;
+    this.seed = options.seed;
+    this.name = `llm:${this.model.modelId}:${this.prompt.id}`;
+  }
+
+  async extract(messages: readonly Message[], options: ExtractOptions = {}): Promise<Profile> {
+    const userId = options.previous?.userId ?? options.userId ?? messages.find((message) => message.role === 'user')?.userId;
+    if (userId === undefined) throw new PersonalabError('invalid_argument', 'extract needs options.userId, options.previous, or user messages with a userId');
+    const ordered = [...messages].filter((message) => message.role !== 'system').sort((a, b) => a.timestamp - b.timestamp);
+    let profile = options.previous ?? emptyProfile(userId, 0);
+    const stats: LlmExtractionStats = { chunks: 0, requests: 0, usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 } };
+    for (const chunk of chunkMessages(ordered, this.chunkTokenBudget)) {
+      if (options.signal?.aborted) throw new PersonalabError('cancelled', 'profile extraction was cancelled');
+      const userMessages = chunk.filter((message) => message.role === 'user');
+      const [firstId, ...otherIds] = userMessages.map((message) => message.id);
+      if (firstId === undefined) continue;
+      stats.chunks++;
+      const result = await this.model.generateObject({
+        messages: [
+          { role: 'system', content: this.prompt.system },
+          {
+            role: 'user',
+            content: renderPrompt(this.prompt, {
+              previous_profile: this.describeProfile(profile),
+              message_ids: [firstId, ...otherIds].join(', '),
+              messages: chunk.map((message) => `[${message.id}] ${message.role === 'user' ? 'USER' : 'OTHER'}: ${message.content}`).join('\n'),
+            }),
+          },
+        ],
+        schema: extractionSchema([firstId, ...otherIds]),
+        schemaName: 'profile_extraction',
+        temperature: this.temperature,
+        ...(this.seed === undefined ? {} : { seed: this.seed }),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      stats.requests += result.attempts;
+      stats.usage.promptTokens += result.usage.promptTokens;
+      stats.usage.completionTokens += result.usage.completionTokens;
+      stats.usage.totalTokens += result.usage.totalTokens;
+      profile = this.merge(profile, result.object, new Map(userMessages.map((message) => [message.id, message])));
+    }
+    this.lastStats = stats;
+    const userMessages = ordered.filter((message) => message.role === 'user');
+    const base = options.previous ?? emptyProfile(userId, 0);
+    return {
+      ...profile,
+      version: base.version + 1,
+      updatedAt: Math.max(profile.updatedAt, userMessages.at(-1)?.timestamp ?? 0),
+      style: updateStyle(base.style, userMessages),
+    };
+  }
+
+  /** The profile so far, compactly, newest items first, for the prompt. */
+  private describeProfile(profile: Profile): string {
+    const lines = [
+      ...profile.facts.map((fact) => ({ at: fact.lastUpdated, text: `fact (${fact.key}): ${fact.value}` })),
+      ...profile.preferences.map((preference) => ({
+        at: preference.lastUpdated,
+        text: `preference: ${preference.subject} = ${preference.polarity} ${preference.strength.toFixed(2)}${describePreference(preference) ? '' : ' (current state unknown)'}`,
+      })),
+      ...profile.goals.map((goal) => ({ at: goal.lastUpdated, text: `goal (${goal.status}): ${goal.description}` })),
+    ];
+    if (lines.length === 0) return '(empty)';
+    return lines
+      .sort((a, b) => b.at - a.at)
+      .slice(0, this.maxPreviousItems)
+      .map((line) => `- ${line.text}`)
+      .join('\n');
+  }
+
+  private merge(profile: Profile, extraction: ChunkExtraction, byId: ReadonlyMap<string, Message>): Profile {
+    const evidenceFor = (ids: readonly string[]) =>
+      [...new Set(ids)].map((id) => {
+        const message = byId.get(id) as Message; // the schema only admits ids of this chunk
+        return { messageId: id, quote: message.content.slice(0, maxQuote), timestamp: message.timestamp };
+      });
+    const timeOf = (ids: readonly string[]) => Math.max(...ids.map((id) => byId.get(id)?.timestamp ?? 0));
+    const observations: ProfileObservation[] = [];
+    for (const fact of extraction.facts) {
+      observations.push({ kind: 'fact', key: fact.key.toLowerCase(), value: fact.statement.trim(), confidence: fact.confidence, evidence: evidenceFor(fact.message_ids), timestamp: timeOf(fact.message_ids) });
+    }
+    // Past states first, so "used to love x" and "now hates x" in one chunk become history then current.
+    const preferences = [...extraction.preferences].sort((a, b) => (a.tense === b.tense ? timeOf(a.message_ids) - timeOf(b.message_ids) : a.tense === 'past' ? -1 : 1));
+    for (const preference of preferences) {
+      observations.push({
+        kind: 'preference',
+        subject: preference.subject.trim(),
+        ...(preference.category ? { category: preference.category } : {}),
+        polarity: preference.polarity,
+        strength: preference.strength,
+        tense: preference.tense,
+        ...(preference.reason ? { reason: preference.reason } : {}),
+        evidence: evidenceFor(preference.message_ids),
+        timestamp: timeOf(preference.message_ids),
+      });
+    }
+    for (const goal of extraction.goals) {
+      observations.push({ kind: 'goal', description: goal.description.trim(), status: goal.status, evidence: evidenceFor(goal.message_ids), timestamp: timeOf(goal.message_ids) });
+    }
+    const merged = applyObservations(profile, observations);
+    const personality: BigFive = { ...merged.personality };
+    for (const estimate of extraction.personality) {
+      const previous = personality[estimate.trait];
+      // Combine with what was known, weighting each estimate by its confidence.
+      const weight = previous.score === null ? 0 : previous.confidence;
+      const total = weight + estimate.confidence;
+      personality[estimate.trait] = {
+        score: total === 0 ? estimate.score : ((previous.score ?? 0) * weight + estimate.score * estimate.confidence) / total,
+        confidence: Math.min(1, Math.max(previous.confidence, estimate.confidence)),
+        evidence: [...previous.evidence, ...evidenceFor(estimate.message_ids)].slice(-20),
+      };
+    }
+    return { ...merged, personality };
+  }
+}
+
+

@@ -1,0 +1,190 @@
+import type { Evidence, Preference, Profile, ProfileFact } from '@personalab/core';
+import { contentTokens } from '../text/tokenize.js';
+import type { FactObservation, GoalObservation, PreferenceObservation, ProfileObservation } from './observation.js';
+
+/** Most evidence items kept per field; the newest win, so recency survives long histories. */
+export const maxEvidencePerField = 20;
+
+/** Keys that hold one value at a time: a newer statement replaces the older one. */
+const singleValuedKeys = new Set(['age', 'name']);
+const negationTokens = new Set(['not', 'never', 'no', 'longer']);
+
+function addEvidence(list: readonly Evidence[], added: readonly Evidence[]): Evidence[] {
+  let result = [...list];
+  for (const evidence of added) {
+    result = result.filter((item) => item.messageId !== evidence.messageId || item.quote !== evidence.quote);
+    result.push(evidence);
+  }
+  return result.slice(-maxEvidencePerField);
+}
+
+/** Content words of a fact, negation removed: "i have a dog" and "i do not have a dog" share it. */
+function factCore(value: string): string {
+  return [...new Set(contentTokens(value).filter((token) => !negationTokens.has(token)))].sort().join(' ');
+}
+const isNegated = (value: string) => /\b(?:not|never|no longer)\b/.test(value);
+
+/** Subject identity: lower case, no articles, naive singular, so "dogs" and "the dog" meet. */
+export function normalizeSubject(subject: string): string {
+  return subject
+    .toLowerCase()
+    .replace(/^(?:to|the|a|an)\s+/, '')
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)
+    .map((word) => (word.length > 3 && word.endsWith('s') && !word.endsWith('ss') ? word.slice(0, -1) : word))
+    .join(' ');
+}
+
+function applyFact(facts: ProfileFact[], observation: FactObservation): ProfileFact[] {
+  const core = factCore(observation.value);
+  const negated = isNegated(observation.value);
+  const index = facts.findIndex((fact) => (singleValuedKeys.has(observation.key) && fact.key === observation.key) || factCore(fact.value) === core);
+  if (index < 0) {
+    return [
+      ...facts,
+      {
+        key: observation.key,
+        value: observation.value,
+        confidence: observation.confidence,
+        firstSeen: observation.timestamp,
+        lastUpdated: observation.timestamp,
+        evidence: [...observation.evidence],
+      },
+    ];
+  }
+  const existing = facts[index] as ProfileFact;
+  const next = [...facts];
+  if (existing.value !== observation.value && (singleValuedKeys.has(observation.key) || isNegated(existing.value) !== negated)) {
+    // The user now says something that contradicts the old fact: the newer statement wins.
+    if (observation.timestamp < existing.lastUpdated) return facts;
+    next[index] = {
+      key: observation.key,
+      value: observation.value,
+      confidence: observation.confidence,
+      firstSeen: observation.timestamp,
+      lastUpdated: observation.timestamp,
+      evidence: [...observation.evidence],
+    };
+    return next;
+  }
+  // Repetition raises confidence: each mention closes part of the remaining doubt.
+  next[index] = {
+    ...existing,
+    confidence: Math.min(0.99, 1 - (1 - existing.confidence) * (1 - observation.confidence * 0.5)),
+    lastUpdated: Math.max(existing.lastUpdated, observation.timestamp),
+    evidence: addEvidence(existing.evidence, observation.evidence),
+  };
+  return next;
+}
+
+/** When the current state of a preference began: the end of its last change, or when it was first seen. */
+export function currentStateSince(preference: Preference): number {
+  return preference.history.at(-1)?.to ?? preference.firstSeen;
+}
+
+function applyPreference(preferences: Preference[], observation: PreferenceObservation): Preference[] {
+  const key = normalizeSubject(observation.subject);
+  const index = preferences.findIndex((preference) => normalizeSubject(preference.subject) === key);
+  const category = observation.category ?? (index >= 0 ? preferences[index]?.category : undefined);
+  if (index < 0) {
+    const base = {
+      subject: observation.subject,
+      ...(category ? { category } : {}),
+      firstSeen: observation.timestamp,
+      lastUpdated: observation.timestamp,
+      evidence: [...observation.evidence],
+    };
+    if (observation.tense === 'past') {
+      // Only the earlier state is known: the present one is unknown (neutral, strength 0) until stated.
+      const past = { polarity: observation.polarity, strength: observation.strength, from: observation.timestamp, to: observation.timestamp, evidence: [...observation.evidence] };
+      return [...preferences, { ...base, polarity: 'neutral', strength: 0, history: [past] }];
+    }
+    return [...preferences, { ...base, polarity: observation.polarity, strength: observation.strength, ...(observation.reason ? { reason: observation.reason } : {}), history: [] }];
+  }
+  const existing = preferences[index] as Preference;
+  const next = [...preferences];
+  const unknownNow = existing.polarity === 'neutral' && existing.strength === 0 && existing.history.length > 0;
+  if (observation.tense === 'past') {
+    if (unknownNow || existing.history.some((change) => change.polarity === observation.polarity)) {
+      next[index] = { ...existing, lastUpdated: Math.max(existing.lastUpdated, observation.timestamp), evidence: addEvidence(existing.evidence, observation.evidence) };
+      return next;
+    }
+    if (existing.polarity === observation.polarity) {
+      // "i used to love x" after "i love x": the love is over, and what replaced it is not said.
+      const ended = { polarity: existing.polarity, strength: existing.strength, from: currentStateSince(existing), to: observation.timestamp, evidence: existing.evidence, ...(existing.reason ? { reason: existing.reason } : {}) };
+      const { reason: _reason, ...rest } = existing;
+      next[index] = { ...rest, polarity: 'neutral', strength: 0, lastUpdated: observation.timestamp, evidence: [...observation.evidence], history: [...existing.history, ended] };
+      return next;
+    }
+    // An earlier state with another polarity, told after the fact: it precedes everything known.
+    const earlier = { polarity: observation.polarity, strength: observation.strength, from: existing.firstSeen, to: existing.history[0]?.from ?? currentStateSince(existing), evidence: [...observation.evidence] };
+    next[index] = { ...existing, evidence: addEvidence(existing.evidence, observation.evidence), history: [earlier, ...existing.history] };
+    return next;
+  }
+  if (unknownNow || existing.polarity === observation.polarity) {
+    next[index] = {
+      ...existing,
+      ...(category ? { category } : {}),
+      polarity: observation.polarity,
+      // The latest statement sets the strength: "i like x" after "i love x" is a weaker taste now.
+      strength: observation.strength,
+      lastUpdated: Math.max(existing.lastUpdated, observation.timestamp),
+      evidence: addEvidence(existing.evidence, observation.evidence),
+      ...(observation.reason ? { reason: observation.reason } : {}),
+    };
+    return next;
+  }
+  if (observation.timestamp < existing.lastUpdated) return preferences;
+  // The preference changed: the old state moves to history with when it held and why it had started.
+  const ended = { polarity: existing.polarity, strength: existing.strength, from: currentStateSince(existing), to: observation.timestamp, evidence: existing.evidence, ...(existing.reason ? { reason: existing.reason } : {}) };
+  const { reason: _reason, ...rest } = existing;
+  next[index] = {
+    ...rest,
+    ...(category ? { category } : {}),
+    polarity: observation.polarity,
+    strength: observation.strength,
+    lastUpdated: observation.timestamp,
+    evidence: [...observation.evidence],
+    ...(observation.reason ? { reason: observation.reason } : {}),
+    history: [...existing.history, ended],
+  };
+  return next;
+}
+
+function applyGoal(goals: Profile['goals'], observation: GoalObservation): Profile['goals'] {
+  const core = factCore(observation.description);
+  const index = goals.findIndex((goal) => factCore(goal.description) === core);
+  if (index < 0) {
+    return [
+      ...goals,
+      { description: observation.description, status: observation.status ?? 'active', firstSeen: observation.timestamp, lastUpdated: observation.timestamp, evidence: [...observation.evidence] },
+    ];
+  }
+  const existing = goals[index] as Profile['goals'][number];
+  const next = [...goals];
+  next[index] = {
+    ...existing,
+    status: observation.status ?? existing.status,
+    lastUpdated: Math.max(existing.lastUpdated, observation.timestamp),
+    evidence: addEvidence(existing.evidence, observation.evidence),
+  };
+  return next;
+}
+
+/**
+ * Folds observations, in order, into a profile: repeated facts gain confidence and evidence,
+ * contradicted facts are replaced by the newer one, and a preference whose polarity changes
+ * keeps its earlier state in `history` with when it held and the reason given.
+ * Pure: returns a new profile and leaves `version` to the caller.
+ */
+export function applyObservations(profile: Profile, observations: readonly ProfileObservation[]): Profile {
+  let { facts, preferences, goals } = profile;
+  let updatedAt = profile.updatedAt;
+  for (const observation of observations) {
+    updatedAt = Math.max(updatedAt, observation.timestamp);
+    if (observation.kind === 'fact') facts = applyFact(facts, observation);
+    else if (observation.kind === 'preference') preferences = applyPreference(preferences, observation);
+    else goals = applyGoal(goals, observation);
+  }
+  return { ...profile, facts, preferences, goals, updatedAt };
+}
