@@ -62,16 +62,32 @@ function countOf(token: string): number | undefined {
 function sentenceClaims(sentence: string): Claim[] {
   const claims: Claim[] = [];
   if (!firstPerson(sentence)) return claims;
-  const negationMatch = negationPattern.exec(sentence);
-  const negated = negationMatch !== null;
-  const sentiment: -1 | 0 | 1 = negativePattern.test(sentence) ? -1 : positivePattern.test(sentence) && !negated ? 1 : 0;
-  const allWords = subjectWords(sentence);
-  // The negated statement's scope: the words after the negation up to the next clause break.
-  const after = negationMatch ? sentence.slice(negationMatch.index + negationMatch[0].length) : sentence.slice(sentence.search(/\bi\b/) + 1);
-  const scopeText = after.split(/[,;:]|\bbut\b|\band\b|\bbecause\b|\balthough\b/)[0] ?? '';
-  // The negated predicate ("have" in "I do not have a dog") must also be the positive statement's.
-  const verb = words(scopeText).find((word) => !['really', 'even', 'ever', 'actually', 'any', 'a', 'an', 'the', 'to', 'be'].includes(word));
-  claims.push({ kind: 'polar', negated, sentiment, words: allWords, scope: subjectWords(scopeText), verb: verb === undefined ? undefined : singular(verb), tokens: new Set(words(sentence).map(singular)) });
+  // Polar claims per clause, so "I have never seen it and I hate X" makes two claims.
+  for (const clause of sentence.split(/\s*(?:[,;:]|\bbut\b|\b(?:and|so|because|although|though)\b(?= (?:i|my)\b))\s*/)) {
+    if (!/\b(?:i|my)\b/.test(clause)) continue;
+    const negationMatch = negationPattern.exec(clause);
+    const negated = negationMatch !== null;
+    const negativeMatch = negativePattern.exec(clause);
+    const positiveMatch = negated ? null : positivePattern.exec(clause);
+    const sentiment: -1 | 0 | 1 = negativeMatch ? -1 : positiveMatch ? 1 : 0;
+    // The scope: what is negated or (dis)liked, the words after the marker up to the next break.
+    const marker = negativeMatch ?? negationMatch ?? positiveMatch;
+    const after = marker ? clause.slice(marker.index + marker[0].length) : clause.slice(Math.max(0, clause.search(/\bi\b/)) + 1);
+    const scopeText = after.split(/\band\b|\bor\b|\bwith\b|\bwhen\b/)[0] ?? '';
+    // The negated predicate ("have" in "I do not have a dog") must also be the positive statement's.
+    const predicateText = negationMatch ? clause.slice(negationMatch.index + negationMatch[0].length) : '';
+    const verb = words(predicateText).find((word) => !['really', 'even', 'ever', 'actually', 'any', 'a', 'an', 'the', 'to', 'be'].includes(word));
+    claims.push({
+      kind: 'polar',
+      negated,
+      sentiment,
+      words: subjectWords(clause),
+      scope: subjectWords(scopeText),
+      verb: verb === undefined ? undefined : singular(verb),
+      tokens: new Set(words(clause).map(singular)),
+    });
+  }
+  const negated = negationPattern.test(sentence);
 
   for (const match of sentence.matchAll(/\bi have (no|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|\d+) ((?:[a-z]+ ){0,2}[a-z]+)/g)) {
     const count = countOf(match[1] ?? '');

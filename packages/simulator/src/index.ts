@@ -34,3 +34,6 @@ export type { ConversationOutcome, RecommendationSummary } from './metrics/recom
 export { turnStatistics, authenticityDistance, cycleConsistency, statementsMatch } from './metrics/fidelity-metrics.js';
 export type { PersonaTurns, TurnStatistics, AuthenticityDistance, CycleConsistency } from './metrics/fidelity-metrics.js';
 export { wasserstein1, kolmogorovSmirnov } from './metrics/distribution-distance.js';
+export { personaProfile } from './persona-profile.js';
+export { RecommenderHttpAssistant } from './assistants/recommender-http-assistant.js';
+export type { RecommenderHttpAssistantOptions } from './assistants/recommender-http-assistant.js';

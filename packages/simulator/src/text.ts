@@ -14,10 +14,14 @@ const contractions: ReadonlyArray<readonly [RegExp, string]> = [
 
 /** Lower-cases, unifies apostrophes and expands English contractions ("don't" → "do not"). */
 export function normalizeText(text: string): string {
-  let result = text.toLowerCase().replace(/[\u2018\u2019`]/g, "'");
+  // Persona-Chat is tokenised with spaces around apostrophes ("ca n't", "i ' m"); join them back first.
+  let result = text
+    .toLowerCase()
+    .replace(/[\u2018\u2019`]/g, "'")
+    .replace(/\s+(n't)\b/g, '$1')
+    .replace(/\s+'\s*(?=[a-z])/g, "'");
   for (const [pattern, replacement] of contractions) result = result.replace(pattern, replacement);
-  // Persona-Chat is tokenised with spaces around apostrophes ("i ' m"); join them back first.
-  return result.replace(/\s+'\s*/g, "'").replace(/\s+/g, ' ').trim();
+  return result.replace(/\s+/g, ' ').trim();
 }
 
 /** Word tokens (letters, digits, inner apostrophes) of a text, lower-cased. */

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { formatZodError, PersonalabError, type Assistant, type DialogueTurn } from '@personalab/core';
+
+/** The parts of the recommender's `POST /v1/chat` answer that the assistant uses. */
+const chatResponseSchema = z.object({
+  sessionId: z.string().min(1),
+  reply: z.string(),
+  recommendations: z.array(z.object({ item: z.object({ id: z.string().min(1) }) })),
+});
+
+export interface RecommenderHttpAssistantOptions {
+  /** Root of the recommender service, e.g. `http://127.0.0.1:3000` (without `/v1`). */
+  baseUrl: string;
+  apiKey?: string;
+  /** Items per reply (the API's `k`). */
+  k?: number;
+  timeoutMs?: number;
+  /** Retries on 429, 5xx and network errors. */
+  maxRetries?: number;
+  fetch?: typeof fetch;
+  /** Waits between retries (injectable so tests do not sleep). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The recommender service's HTTP chat API (`POST /v1/chat`) as an assistant. The service keeps
+ * the dialogue in its own session, so each call sends only the newest user message and the
+ * session id the service gave for this user's conversation.
+ */
+export class RecommenderHttpAssistant implements Assistant {
+  readonly name = 'recommender-http';
+  private readonly options: RecommenderHttpAssistantOptions;
+  private readonly sessions = new Map<string, string>();
+
+  constructor(options: RecommenderHttpAssistantOptions) {
+    this.options = options;
+  }
+
+  async reply(options: { userId: string; dialogue: readonly DialogueTurn[]; signal?: AbortSignal }): Promise<{ content: string; recommendedItemIds: readonly string[] }> {
+    const userTurns = options.dialogue.filter((turn) => turn.role === 'user');
+    const message = userTurns.at(-1)?.content;
+    if (message === undefined) throw new PersonalabError('invalid_argument', 'the dialogue has no user message to send');
+    // A dialogue with one user turn is a new conversation: start a new session.
+    if (userTurns.length === 1) this.sessions.delete(options.userId);
+    const sessionId = this.sessions.get(options.userId);
+    const body = { userId: options.userId, message: message.slice(0, 4000), k: this.options.k ?? 5, ...(sessionId ? { sessionId } : {}) };
+    const response = await this.post('/v1/chat', body, options.signal);
+    const parsed = chatResponseSchema.safeParse(response);
+    if (!parsed.success) throw new PersonalabError('upstream_bad_response', `POST /v1/chat answered an unexpected body: ${formatZodError(parsed.error)}`);
+    this.sessions.set(options.userId, parsed.data.sessionId);
+    return { content: parsed.data.reply, recommendedItemIds: parsed.data.recommendations.map((entry) => entry.item.id) };
+  }
+
+  private async post(path: string, body: unknown, signal: AbortSignal | undefined): Promise<unknown> {
+    const doFetch = this.options.fetch ?? fetch;
+    const maxRetries = this.options.maxRetries ?? 2;
+    const url = `${this.options.baseUrl.replace(/\/+$/, '')}${path}`;
+    let lastError: PersonalabError | undefined;
+    for (let attempt = 0; attempt <= maxRetries; attempt++) {
+      if (attempt > 0) await (this.options.sleep ?? realSleep)(200 * 2 ** (attempt - 1));
+      const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 30_000);
+      let response: Response;
+      try {
+        response = await doFetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {}) },
+          body: JSON.stringify(body),
+          signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        });
+      } catch (error) {
+        if (signal?.aborted) throw new PersonalabError('cancelled', 'request cancelled', { cause: error });
+        const timedOut = timeout.aborted;
+        lastError = new PersonalabError(timedOut ? 'upstream_timeout' : 'upstream_error', `POST ${url} failed: ${(error as Error).message}`, { cause: error, isRetryable: true });
+        continue;
+      }
+      const text = await response.text();
+      if (response.ok) {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch (error) {
+          throw new PersonalabError('upstream_bad_response', `POST ${url} answered non-JSON: ${text.slice(0, 200)}`, { cause: error });
+        }
+      }
+      const retryable = response.status === 429 || response.status >= 500;
+      const code = response.status === 429 ? 'rate_limited' : response.status === 401 ? 'unauthenticated' : retryable ? 'upstream_error' : 'upstream_bad_response';
+      lastError = new PersonalabError(code, `POST ${url} answered ${response.status}: ${text.slice(0, 300)}`, { isRetryable: retryable, details: { status: response.status } });
+      if (!retryable) throw lastError;
+    }
+    throw lastError ?? new PersonalabError('upstream_error', `POST ${url} failed`);
+  }
+}

@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { OpenAIChatModel } from '@personalab/llm';
+import { startTestServer, type TestServer } from '@personalab/llm/test';
+import { createMostPopularAssistant } from './assistants/most-popular-assistant.js';
+import { ContradictionChecker } from './contradiction.js';
+import { simulate } from './harness/simulate.js';
+import { RunStore } from './harness/run-store.js';
+import { LlmUserSimulator } from './llm-user-simulator.js';
+import { hiddenFacts, horrorFan, testCatalog, testItems } from './test/fixtures.js';
+
+let server: TestServer;
+const model = (maxRetries = 2) => new OpenAIChatModel({ baseURL: server.url, apiKey: 'test', model: 'user-sim', maxRetries, baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 2000, sleep: async () => undefined });
+const systemOf = (index: number) => (server.chatRequests()[index]?.body as { messages: Array<{ role: string; content: string }> }).messages;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+beforeEach(() => {
+  server.reset();
+  server.setChatHandler(undefined);
+});
+
+describe('LlmUserSimulator against the local OpenAI-compatible server', () => {
+  it('plays the user from a system prompt holding facts, goal and hidden targets, with the roles flipped', async () => {
+    server.enqueue('hey! any good scary movies you would recommend?', 'I have seen Alien? no wait. Sounds fine, what else?');
+    const simulator = new LlmUserSimulator({ model: model(), catalog: testCatalog });
+    const first = await simulator.start(horrorFan());
+    expect(first).toEqual({ type: 'message', content: 'hey! any good scary movies you would recommend?' });
+    const prompt = systemOf(0)[0]?.content ?? '';
+    for (const fact of hiddenFacts) expect(prompt).toContain(fact);
+    expect(prompt).toContain('I want a scary movie for tonight.');
+    expect(prompt).toContain('Alien (1979)');
+    expect(prompt).toMatch(/never say or hint that you are an ai/i);
+    const next = await simulator.respond({
+      dialogue: [
+        { role: 'user', content: first.type === 'message' ? first.content : '' },
+        { role: 'assistant', content: 'Try Airplane! (1980).', recommendedItemIds: ['m7'] },
+      ],
+    });
+    expect(next.type).toBe('message');
+    const messages = systemOf(1);
+    // The assistant speaks as "user" to the model, the simulated user as "assistant".
+    expect(messages[1]).toEqual({ role: 'assistant', content: 'hey! any good scary movies you would recommend?' });
+    expect(messages[2]).toEqual({ role: 'user', content: 'Try Airplane! (1980).' });
+    // The hidden ground truth about the recommendation follows the assistant's turn.
+    expect(messages[3]?.role).toBe('system');
+    expect(messages[3]?.content).toMatch(/Airplane! \(1980\): you would not like it/);
+  });
+
+  it('ends with goal_met when a hidden target is recommended, whatever the model says', async () => {
+    server.enqueue('scary movie please', 'Alien, perfect, thank you! [END]');
+    const simulator = new LlmUserSimulator({ model: model(), catalog: testCatalog });
+    await simulator.start(horrorFan());
+    const end = await simulator.respond({ dialogue: [{ role: 'user', content: 'scary movie please' }, { role: 'assistant', content: 'Alien (1979)?', recommendedItemIds: ['m6'] }] });
+    expect(end).toEqual({ type: 'end', reason: 'goal_met', content: 'Alien, perfect, thank you!' });
+  });
+
+  it('regenerates a reply that contradicts a hidden fact or breaks character', async () => {
+    server.enqueue('Honestly I hate horror movies.', 'As an AI language model I do not watch films.', 'Something scary please, I love horror movies!');
+    const simulator = new LlmUserSimulator({ model: model(), catalog: testCatalog });
+    const first = await simulator.start(horrorFan());
+    expect(first).toEqual({ type: 'message', content: 'Something scary please, I love horror movies!' });
+    expect(simulator.stats).toEqual({ calls: 3, repairs: 2, fallbacks: 0 });
+    expect(systemOf(1).at(-1)?.content).toMatch(/contradicts a fact about you/);
+    expect(systemOf(2).at(-1)?.content).toMatch(/broke character/);
+  });
+
+  it('falls back to a grounded reply when the model keeps contradicting the profile', async () => {
+    server.setChatHandler(() => 'I have never seen The Haunting and I hate horror movies.');
+    const simulator = new LlmUserSimulator({ model: model(), catalog: testCatalog, maxRepairs: 1 });
+    server.enqueue('hello there');
+    await simulator.start(horrorFan());
+    const reply = await simulator.respond({ dialogue: [{ role: 'user', content: 'hello there' }, { role: 'assistant', content: 'The Haunting (1963)?', recommendedItemIds: ['m1'] }] });
+    expect(reply.type).toBe('message');
+    const text = reply.type === 'message' ? reply.content : '';
+    expect(text).toMatch(/seen The Haunting/i);
+    expect(new ContradictionChecker(hiddenFacts).contradicts(text)).toBe(false);
+    expect(simulator.stats.fallbacks).toBe(1);
+  });
+
+  it('rides out a 429 and a 500 through the client retries', async () => {
+    server.enqueue({ fault: 'rate_limit', retryAfter: 0 }, { fault: 'server_error' }, 'horror please');
+    const simulator = new LlmUserSimulator({ model: model(3), catalog: testCatalog });
+    expect(await simulator.start(horrorFan())).toEqual({ type: 'message', content: 'horror please' });
+    expect(server.chatRequests()).toHaveLength(3);
+  });
+
+  it('in the harness, a conversation whose upstream keeps failing is stored as an error, the others finish, and a resume retries it', async () => {
+    const store = new RunStore(':memory:');
+    const assistant = createMostPopularAssistant({ interactions: testItems.map((item, index) => ({ kind: 'event' as const, userId: 'x', itemId: item.id, event: 'view' as const, weight: 1, timestamp: index })), catalog: testCatalog, k: 2 });
+    const users = [horrorFan('a'), horrorFan('b'), horrorFan('c')];
+    const failFor = new Set(['b']);
+    server.setChatHandler(() => 'I want something scary, I love horror movies.');
+    let calls = 0;
+    const simulator = () => {
+      const instance = new LlmUserSimulator({ model: model(0), catalog: testCatalog });
+      const start = instance.start.bind(instance);
+      instance.start = async (options) => {
+        calls++;
+        // Conversations run one at a time, so the queued fault reaches this user's first request.
+        if (failFor.has(options.profile.userId)) server.enqueue({ fault: 'malformed_body' });
+        return start(options);
+      };
+      return instance;
+    };
+    const first = await simulate({ simulator, assistant, users, maxTurns: 3, concurrency: 1, store, runId: 'llm', quiet: true });
+    expect(first.conversations.map((record) => [record.userId, record.endReason])).toEqual([
+      ['a', 'goal_met'],
+      ['b', 'error'],
+      ['c', 'goal_met'],
+    ]);
+    expect(first.conversations[1]?.error).toMatch(/not JSON|bad|body/i);
+    failFor.clear();
+    calls = 0;
+    const second = await simulate({ simulator, assistant, users, maxTurns: 3, concurrency: 1, store, runId: 'llm', quiet: true });
+    expect(calls).toBe(1);
+    expect(second.resumed).toBe(2);
+    expect(second.conversations.map((record) => record.endReason)).toEqual(['goal_met', 'goal_met', 'goal_met']);
+    store.close();
+  });
+});
