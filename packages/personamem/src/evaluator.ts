@@ -1,10 +1,10 @@
 import { type ChatMessage, type Responder, PersonalabError, createProgress, randomIds } from '@personalab/core';
 import type { RunStore, StoredAnswer } from './run-store.js';
 import { scoreReply } from './scoring.js';
-import type { ContextSource, PersonaMemQuestion, PersonaMemResponderQuestion } from './types.js';
+import type { ContextSource, BenchmarkQuestion, PersonaMemResponderQuestion } from './types.js';
 
 export interface EvaluateOptions {
-  questions: readonly PersonaMemQuestion[];
+  questions: readonly BenchmarkQuestion[];
   /**
    * Shared contexts by id, read once. Questions receive views of these arrays, never copies of
    * the messages. Leave out for questions-only files (the released 32k split): every question then
@@ -48,7 +48,7 @@ export interface EvaluationResult {
 }
 
 /** The question a responder sees: metadata plus a lazily cut view of the shared context. */
-function responderQuestion(question: PersonaMemQuestion, source: ContextSource | undefined): PersonaMemResponderQuestion {
+function responderQuestion(question: BenchmarkQuestion, source: ContextSource | undefined): PersonaMemResponderQuestion {
   let context: readonly ChatMessage[] | undefined;
   return {
     id: question.id,
@@ -91,7 +91,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
   let next = 0;
   let failed = 0;
 
-  const answerOne = async (question: PersonaMemQuestion): Promise<StoredAnswer> => {
+  const answerOne = async (question: BenchmarkQuestion): Promise<StoredAnswer> => {
     let source: ContextSource | undefined;
     if (contexts !== undefined) {
       const messages = contexts.get(question.sharedContextId);
@@ -113,7 +113,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
   const worker = async () => {
     while (next < pending.length) {
       if (options.signal?.aborted) return;
-      const question = pending[next++] as PersonaMemQuestion;
+      const question = pending[next++] as BenchmarkQuestion;
       let answer: StoredAnswer;
       try {
         answer = await answerOne(question);

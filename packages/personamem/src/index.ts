@@ -1,5 +1,5 @@
 export { optionLetters, hasSource } from './types.js';
-export type { OptionLetter, PersonaMemQuestion, ContextSource, PersonaMemResponderQuestion } from './types.js';
+export type { OptionLetter, BenchmarkQuestion, ContextSource, PersonaMemResponderQuestion } from './types.js';
 export { officialInstruction, formatOptions, questionMessage, buildPrompt, foldSystemMessages } from './prompt.js';
 export { extractOptionLetters, finalAnswerText, scoreReply, finalAnswerReply } from './scoring.js';
 export type { ScoredReply } from './scoring.js';
@@ -33,3 +33,9 @@ export { generateBenchmark, questionTypes, estimateTokens } from './generator/ge
 export type { GenerateBenchmarkOptions, GeneratedBenchmark, QuestionRow, QuestionType } from './generator/generate-benchmark.js';
 export { writeBenchmark, questionsToCsv, contextsToJsonl } from './generator/write-benchmark.js';
 export { topics as catalogTopics, reasonsToStart, reasonsToStop, facts as catalogFacts } from './generator/catalog.js';
+export { loadBenchmark, questionFromDataset } from './load-benchmark.js';
+export type { LoadedBenchmark } from './load-benchmark.js';
+export { LlmResponder } from './responders/llm-responder.js';
+export type { LlmResponderOptions } from './responders/llm-responder.js';
+export { truncateOldest, ContextRetriever, ProfileMemory, renderProfile } from './responders/context-strategies.js';
+export type { ContextStrategy } from './responders/context-strategies.js';

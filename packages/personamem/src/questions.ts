@@ -1,8 +1,8 @@
 import type { QuestionRow } from './generator/generate-benchmark.js';
-import type { OptionLetter, PersonaMemQuestion } from './types.js';
+import type { OptionLetter, BenchmarkQuestion } from './types.js';
 
 /** A generated question row as the evaluator's question. */
-export function questionFromRow(row: QuestionRow): PersonaMemQuestion {
+export function questionFromRow(row: QuestionRow): BenchmarkQuestion {
   return {
     id: row.question_id,
     personaId: String(row.persona_id),

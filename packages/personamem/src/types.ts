@@ -8,7 +8,7 @@ export type OptionLetter = (typeof optionLetters)[number];
  * One PersonaMem question as the evaluator needs it. Field names follow the released CSV
  * (`questions_{32k,128k}.csv`); the datasets package's loader output is adapted to this shape.
  */
-export interface PersonaMemQuestion {
+export interface BenchmarkQuestion {
   id: string;
   personaId?: string;
   type: string;

@@ -1,6 +1,6 @@
 import type { QuestionOutcome } from '../evaluator.js';
 import { longestOptionIndex } from '../responders/longest-option-responder.js';
-import { type PersonaMemQuestion, optionLetters } from '../types.js';
+import { type BenchmarkQuestion, optionLetters } from '../types.js';
 import { type AccuracyCell, wilsonInterval } from './wilson.js';
 
 /** A distance bucket in tokens between the reference and the question, [min, max). */
@@ -49,7 +49,7 @@ interface Tally {
   n: number;
 }
 
-function breakdown(rows: readonly { question: PersonaMemQuestion; correct: boolean }[], buckets: readonly DistanceBucket[]): BreakdownReport {
+function breakdown(rows: readonly { question: BenchmarkQuestion; correct: boolean }[], buckets: readonly DistanceBucket[]): BreakdownReport {
   const tally = (map: Map<string, Tally>, key: string, correct: boolean) => {
     const entry = map.get(key) ?? { correct: 0, n: 0 };
     entry.n++;
@@ -84,18 +84,18 @@ function breakdown(rows: readonly { question: PersonaMemQuestion; correct: boole
 }
 
 /** Whether the longest option is the gold answer for a question. */
-export function longestOptionIsCorrect(question: PersonaMemQuestion): boolean {
+export function longestOptionIsCorrect(question: BenchmarkQuestion): boolean {
   return optionLetters[longestOptionIndex(question.options)] === question.correct;
 }
 
 /** Accuracy of one run overall, per type, per topic and per distance bucket, with 95% Wilson intervals. */
 export function buildRunReport(
-  questions: readonly PersonaMemQuestion[],
+  questions: readonly BenchmarkQuestion[],
   outcomes: readonly QuestionOutcome[],
   options: { runId: string; responder: string; benchmark: string; buckets?: readonly DistanceBucket[] },
 ): RunReport {
   const byId = new Map(outcomes.map((outcome) => [outcome.questionId, outcome]));
-  const rows: { question: PersonaMemQuestion; correct: boolean }[] = [];
+  const rows: { question: BenchmarkQuestion; correct: boolean }[] = [];
   let failed = 0;
   let missing = 0;
   for (const question of questions) {

@@ -18,7 +18,8 @@ export function wilsonInterval(correct: number, n: number, z = 1.959964): Accura
   const denominator = 1 + (z * z) / n;
   const center = (p + (z * z) / (2 * n)) / denominator;
   const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / denominator;
-  return { n, correct, accuracy: p, low: Math.max(0, center - half), high: Math.min(1, center + half) };
+  // At 0% and 100% the interval touches the bound exactly (floating point lands a hair inside).
+  return { n, correct, accuracy: p, low: correct === 0 ? 0 : Math.max(0, center - half), high: correct === n ? 1 : Math.min(1, center + half) };
 }
 
 /** True when `value` lies inside the cell's interval. */

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OpenAIChatModel } from '@personalab/llm';
+import { type TestServer, startTestServer } from '@personalab/llm/test';
+import { PersonalabError } from '@personalab/core';
+import { evaluate } from './evaluator.js';
+import { LlmResponder } from './responders/llm-responder.js';
+import { LongestOptionResponder } from './responders/longest-option-responder.js';
+import { RunStore } from './run-store.js';
+import { questionOfRequest, smallBenchmark } from './test/index.js';
+
+const benchmark = smallBenchmark();
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer({
+    chat: (request) => {
+      const question = questionOfRequest(request.body, benchmark.questions);
+      return { text: `Thinking it over.\n<final_answer>(${question?.correct ?? 'a'})`, delayMs: 5 };
+    },
+  });
+});
+afterAll(async () => server.close());
+
+const model = () => new OpenAIChatModel({ baseURL: server.url, apiKey: 'test', model: 'scripted', maxRetries: 0, concurrency: 8 });
+
+describe('evaluate', () => {
+  it('sends the official prompt through the local OpenAI-compatible server and scores the replies', async () => {
+    server.reset();
+    const result = await evaluate({ ...benchmark, responder: new LlmResponder({ model: model() }), concurrency: 4, quiet: true });
+    expect(result.outcomes).toHaveLength(benchmark.questions.length);
+    expect(result.outcomes.every((outcome) => outcome.correct)).toBe(true);
+    const requests = server.chatRequests();
+    expect(requests).toHaveLength(benchmark.questions.length);
+    for (const request of requests) {
+      const question = questionOfRequest(request.body, benchmark.questions);
+      expect(question).toBeDefined();
+      // The context up to the end index (exclusive), then the question message.
+      expect(request.body.messages).toHaveLength((question?.endIndex ?? 0) + 1);
+    }
+    expect(server.peakInFlight).toBeLessThanOrEqual(4);
+  });
+
+  it('resumes a stopped run without asking answered questions again', async () => {
+    server.reset();
+    const store = new RunStore(':memory:');
+    const controller = new AbortController();
+    const half = Math.floor(benchmark.questions.length / 2);
+    await expect(
+      evaluate({ ...benchmark, responder: new LlmResponder({ model: model() }), store, runId: 'run-1', concurrency: 4, quiet: true, signal: controller.signal, onAnswer: (_answer, done) => done >= half && controller.abort() }),
+    ).rejects.toSatisfy((error) => PersonalabError.is(error, 'cancelled'));
+    const answeredFirst = store.answeredIds('run-1');
+    expect(answeredFirst.size).toBeGreaterThanOrEqual(half);
+    expect(answeredFirst.size).toBeLessThan(benchmark.questions.length);
+    server.reset();
+    const resumed = await evaluate({ ...benchmark, responder: new LlmResponder({ model: model() }), store, runId: 'run-1', concurrency: 4, quiet: true });
+    expect(resumed.resumed).toBe(answeredFirst.size);
+    expect(resumed.outcomes).toHaveLength(benchmark.questions.length);
+    const askedAgain = server.chatRequests().map((request) => questionOfRequest(request.body, benchmark.questions)?.id);
+    expect(askedAgain.filter((id) => id !== undefined && answeredFirst.has(id))).toEqual([]);
+    expect(askedAgain).toHaveLength(benchmark.questions.length - answeredFirst.size);
+    store.close();
+  });
+
+  it('records upstream failures and retries only them on resume', async () => {
+    server.reset();
+    server.enqueue({ fault: 'server_error', status: 500 }, { fault: 'server_error', status: 503 });
+    const store = new RunStore(':memory:');
+    const first = await evaluate({ ...benchmark, responder: new LlmResponder({ model: model() }), store, runId: 'faulty', concurrency: 1, quiet: true });
+    expect(first.failed).toBe(2);
+    expect(first.outcomes.filter((outcome) => outcome.error !== null)).toHaveLength(2);
+    server.reset();
+    const second = await evaluate({ ...benchmark, responder: new LlmResponder({ model: model() }), store, runId: 'faulty', concurrency: 1, quiet: true });
+    expect(server.chatRequests()).toHaveLength(2);
+    expect(second.outcomes.every((outcome) => outcome.error === null && outcome.correct)).toBe(true);
+    store.close();
+  });
+
+  it('refuses to resume a run id under a different responder, and names unknown contexts', async () => {
+    const store = new RunStore(':memory:');
+    await evaluate({ questions: benchmark.questions.slice(0, 2), responder: new LongestOptionResponder(), store, runId: 'r', quiet: true });
+    await expect(evaluate({ questions: benchmark.questions.slice(0, 2), responder: new LlmResponder({ model: model() }), store, runId: 'r', quiet: true })).rejects.toSatisfy((error) =>
+      PersonalabError.is(error, 'conflict'),
+    );
+    const result = await evaluate({ questions: benchmark.questions.slice(0, 1), contexts: new Map(), responder: new LongestOptionResponder(), quiet: true });
+    expect(result.outcomes[0]?.error).toMatch(/shared context .* is not in the contexts file/);
+    store.close();
+  });
+});

@@ -1,0 +1,77 @@
+import type { ChatMessage, ChatModel, Responder, ResponderAnswer, ResponderQuestion } from '@personalab/core';
+import { buildPrompt, foldSystemMessages } from '../prompt.js';
+import { type PersonaMemResponderQuestion, hasSource } from '../types.js';
+import { type ContextStrategy, ContextRetriever, ProfileMemory, renderProfile, truncateOldest } from './context-strategies.js';
+
+export interface LlmResponderOptions {
+  model: ChatModel;
+  /** Default: the full context, as the official inference. */
+  strategy?: ContextStrategy;
+  /** False for models without a system role: system messages are folded into the next message. Default true. */
+  systemRole?: boolean;
+  temperature?: number;
+  maxTokens?: number;
+}
+
+/**
+ * Asks a chat model through the official PersonaMem prompt, with a choice of what it reads: the
+ * full context, the newest messages that fit a budget, the top-k retrieved messages, or the
+ * incremental profile with its preference history.
+ */
+export class LlmResponder implements Responder {
+  readonly name: string;
+  private readonly strategy: ContextStrategy;
+  private readonly retriever: ContextRetriever | undefined;
+  private readonly profiles: ProfileMemory | undefined;
+
+  constructor(private readonly options: LlmResponderOptions) {
+    this.strategy = options.strategy ?? { kind: 'full' };
+    const suffix = this.strategy.kind === 'full' ? 'full' : this.strategy.kind === 'truncate' ? `truncate-${this.strategy.maxTokens}` : this.strategy.kind === 'retrieval' ? `retrieval-top${this.strategy.k}` : 'profile';
+    this.name = `llm:${options.model.modelId}:${suffix}`;
+    this.retriever = this.strategy.kind === 'retrieval' ? new ContextRetriever(this.strategy.embedder) : undefined;
+    this.profiles = this.strategy.kind === 'profile' ? new ProfileMemory(this.strategy.extractor) : undefined;
+  }
+
+  /** The messages the model reads for a question under this responder's strategy. */
+  async contextFor(question: ResponderQuestion): Promise<ChatMessage[]> {
+    const strategy = this.strategy;
+    const contextId = hasSource(question) ? question.source.contextId : question.id;
+    const messages = hasSource(question) ? question.source.messages : question.context;
+    const endIndex = hasSource(question) ? question.source.endIndex : question.context.length;
+    const leadingSystem = () => {
+      const lead: ChatMessage[] = [];
+      for (let index = 0; index < endIndex && messages[index]?.role === 'system'; index++) lead.push(messages[index] as ChatMessage);
+      return lead;
+    };
+    switch (strategy.kind) {
+      case 'full':
+        return [...question.context];
+      case 'truncate':
+        return truncateOldest(question.context, strategy.maxTokens);
+      case 'retrieval': {
+        const positions = await (this.retriever as ContextRetriever).retrieve(contextId, messages, endIndex, question.question, strategy.k);
+        const lead = leadingSystem();
+        return [...lead, ...positions.filter((position) => position >= lead.length).map((position) => messages[position] as ChatMessage)];
+      }
+      case 'profile': {
+        const profile = await (this.profiles as ProfileMemory).profileAt(contextId, messages, endIndex);
+        const profileMessage: ChatMessage = { role: 'system', content: renderProfile(profile) };
+        if (strategy.besideContext) return [profileMessage, ...truncateOldest(question.context, strategy.besideContext.maxTokens)];
+        return [...leadingSystem(), profileMessage];
+      }
+    }
+  }
+
+  async answer(question: ResponderQuestion, options: { signal?: AbortSignal } = {}): Promise<ResponderAnswer> {
+    const context = await this.contextFor(question);
+    let messages = buildPrompt(context, question.question, question.options, (question as PersonaMemResponderQuestion).optionsText);
+    if (this.options.systemRole === false) messages = foldSystemMessages(messages);
+    const result = await this.options.model.generate({
+      messages,
+      ...(this.options.temperature === undefined ? {} : { temperature: this.options.temperature }),
+      ...(this.options.maxTokens === undefined ? {} : { maxTokens: this.options.maxTokens }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+    return { reply: result.text };
+  }
+}
