@@ -31,7 +31,7 @@ export { transcriptsToJsonl, writeTranscripts } from './harness/transcripts.js';
 
 export { conversationOutcome, summarizeRecommendations } from './metrics/recommendation-metrics.js';
 export type { ConversationOutcome, RecommendationSummary } from './metrics/recommendation-metrics.js';
-export { turnStatistics, authenticityDistance, cycleConsistency, statementsMatch } from './metrics/fidelity-metrics.js';
+export { turnStatistics, authenticityDistance, cycleConsistency } from './metrics/fidelity-metrics.js';
 export type { PersonaTurns, TurnStatistics, AuthenticityDistance, CycleConsistency } from './metrics/fidelity-metrics.js';
 export { wasserstein1, kolmogorovSmirnov } from './metrics/distribution-distance.js';
 export { personaProfile } from './persona-profile.js';

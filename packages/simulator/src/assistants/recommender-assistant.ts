@@ -20,7 +20,7 @@ export interface RecommenderAssistantOptions {
 }
 
 const positive = /\b(?:loved|love|liked|enjoyed|great|favorite|favourite|amazing)\b/i;
-const negative = /\b(?:not|never|did not|didn't|hate|hated|disliked)\b/i;
+const negative = /\b(?:no|not|never|did not|didn't|don't|hate|hated|disliked)\b/i;
 
 /**
  * An in-process recommender as a conversational assistant: each reply recommends `k` new items

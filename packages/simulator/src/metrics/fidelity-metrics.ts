@@ -1,7 +1,8 @@
 import type { Profile, ProfileExtractor } from '@personalab/core';
+import { createTokenF1Matcher, matchStatements, precisionRecall, profileStatements as extractedStatements, type MatchCounts, type PrecisionRecall, type StatementMatcher } from '@personalab/profile';
 import { ContradictionChecker } from '../contradiction.js';
 import { profileStatements } from '../profile-text.js';
-import { contentWords, distinctN, isQuestion, wordCount } from '../text.js';
+import { distinctN, isQuestion, wordCount } from '../text.js';
 import { kolmogorovSmirnov, wasserstein1 } from './distribution-distance.js';
 
 /** The user turns of one persona's conversation(s): simulated or real. */
@@ -67,39 +68,19 @@ export function authenticityDistance(simulated: readonly PersonaTurns[], real: r
   };
 }
 
-/** Whether two statements say the same thing: enough shared content words (either way round). */
-export function statementsMatch(left: string, right: string, threshold = 0.5): boolean {
-  const a = new Set(contentWords(left));
-  const b = new Set(contentWords(right));
-  if (a.size === 0 || b.size === 0) return false;
-  let shared = 0;
-  for (const word of a) if (b.has(word)) shared++;
-  return shared / Math.min(a.size, b.size) >= threshold && shared >= Math.min(2, a.size, b.size);
-}
-
-/** Persona consistency by cycle for one persona. */
-export interface CycleConsistency {
-  /** Share of the given facts recovered from the turns. */
-  recall: number;
-  /** Share of the recovered facts that match a given fact. */
-  precision: number;
-  f1: number;
-  extractedFacts: number;
-}
+/** Persona consistency by cycle for one persona (counts, so callers can micro-average). */
+export interface CycleConsistency extends MatchCounts, PrecisionRecall {}
 
 /**
  * Persona consistency by cycle (USP): re-extract a profile from the user turns with a profile
- * extractor, then compare its facts and preferences with those of the profile the turns were
- * generated from. Real turns measured the same way give the reference.
+ * extractor, then match its statements against the statements of the profile the turns were
+ * generated from (token-F1 matcher of the profile package by default). Real turns measured the
+ * same way give the reference.
  */
-export async function cycleConsistency(persona: PersonaTurns, extractor: ProfileExtractor, options: { matcher?: (given: string, extracted: string) => boolean } = {}): Promise<CycleConsistency> {
-  const matcher = options.matcher ?? ((given: string, extracted: string) => statementsMatch(given, extracted));
+export async function cycleConsistency(persona: PersonaTurns, extractor: ProfileExtractor, options: { matcher?: StatementMatcher } = {}): Promise<CycleConsistency> {
+  const matcher = options.matcher ?? createTokenF1Matcher(0.5);
   const messages = persona.turns.map((content, index) => ({ id: `${persona.profile.userId}-t${index}`, role: 'user' as const, content, timestamp: index, userId: persona.profile.userId }));
-  const extracted = profileStatements(await extractor.extract(messages, { userId: persona.profile.userId }));
-  const given = profileStatements(persona.profile);
-  const recovered = given.filter((fact) => extracted.some((candidate) => matcher(fact, candidate))).length;
-  const supported = extracted.filter((candidate) => given.some((fact) => matcher(fact, candidate))).length;
-  const recall = given.length === 0 ? 0 : recovered / given.length;
-  const precision = extracted.length === 0 ? 0 : supported / extracted.length;
-  return { recall, precision, f1: recall + precision === 0 ? 0 : (2 * recall * precision) / (recall + precision), extractedFacts: extracted.length };
+  const extracted = extractedStatements(await extractor.extract(messages, { userId: persona.profile.userId }));
+  const counts = matchStatements(extracted, extractedStatements(persona.profile), matcher);
+  return { ...counts, ...precisionRecall(counts) };
 }

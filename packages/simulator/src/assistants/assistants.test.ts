@@ -1,0 +1,135 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { OpenAIChatModel } from '@personalab/llm';
+import { startTestServer, type TestServer } from '@personalab/llm/test';
+import type { Interaction } from '@personalab/core';
+import { testCatalog, testItems } from '../test/fixtures.js';
+import { createMostPopularAssistant } from './most-popular-assistant.js';
+import { OpenAiChatAssistant } from './openai-chat-assistant.js';
+import { RecommenderHttpAssistant } from './recommender-http-assistant.js';
+import { TitleMatcher } from './title-matcher.js';
+
+const titles = new TitleMatcher(testItems);
+
+describe('TitleMatcher', () => {
+  it('finds titles in free text, in order, with articles moved and longer titles first', () => {
+    expect(titles.match('Try The Shawshank Redemption, or Toy Story 2 (1999) and then Alien.')).toEqual(['m5', 'm4', 'm6']);
+    expect(titles.match('toy story is a classic')).toEqual(['m3']);
+    expect(titles.match('Nothing here, aliens are not a title.')).toEqual([]);
+  });
+});
+
+describe('most-popular assistant (in-process recommender)', () => {
+  const interactions: Interaction[] = ['m2', 'm8', 'm3', 'm7', 'm6'].flatMap((itemId, rank) =>
+    Array.from({ length: 10 - rank }, (_, index) => ({ kind: 'event' as const, userId: `p${index}`, itemId, event: 'view' as const, weight: 1, timestamp: index })),
+  );
+  const assistant = createMostPopularAssistant({ interactions, catalog: testCatalog, k: 2, historyOf: (userId) => (userId === 'seen-m2' ? ['m2'] : []) });
+
+  it('recommends the most popular items the user has not seen and was not offered', async () => {
+    expect((await assistant.reply({ userId: 'new', dialogue: [{ role: 'user', content: 'hi' }] })).recommendedItemIds).toEqual(['m2', 'm8']);
+    expect((await assistant.reply({ userId: 'seen-m2', dialogue: [{ role: 'user', content: 'hi' }] })).recommendedItemIds).toEqual(['m8', 'm3']);
+    const second = await assistant.reply({
+      userId: 'new',
+      dialogue: [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: '...', recommendedItemIds: ['m2', 'm8'] },
+        { role: 'user', content: 'something else' },
+      ],
+    });
+    expect(second.recommendedItemIds).toEqual(['m3', 'm7']);
+    expect(second.content).toContain('Toy Story (1995)');
+  });
+
+  it('prefers the genres the user mentions, and ignores negated ones', async () => {
+    expect((await assistant.reply({ userId: 'new', dialogue: [{ role: 'user', content: 'I want a horror film.' }] })).recommendedItemIds).toEqual(['m2', 'm6']);
+    expect((await assistant.reply({ userId: 'new', dialogue: [{ role: 'user', content: 'Any comedies?' }] })).recommendedItemIds).toEqual(['m3', 'm7']);
+    expect((await assistant.reply({ userId: 'new', dialogue: [{ role: 'user', content: 'No comedies please.' }] })).recommendedItemIds).toEqual(['m2', 'm8']);
+  });
+});
+
+describe('OpenAiChatAssistant against the local OpenAI-compatible server', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+  beforeEach(() => server.reset());
+  const model = () => new OpenAIChatModel({ baseURL: server.url, apiKey: 'k', model: 'assistant', maxRetries: 1, baseDelayMs: 1, sleep: async () => undefined });
+
+  it('sends its system prompt and the dialogue, and reads recommended titles from the reply', async () => {
+    server.enqueue('You could try Alien (1979) or The Haunting.');
+    const assistant = new OpenAiChatAssistant({ model: model(), titles, systemPrompt: 'Be a film critic.' });
+    const reply = await assistant.reply({ userId: 'u', dialogue: [{ role: 'user', content: 'scary please' }] });
+    expect(reply).toEqual({ content: 'You could try Alien (1979) or The Haunting.', recommendedItemIds: ['m6', 'm1'] });
+    const messages = (server.chatRequests()[0]?.body as { messages: unknown[] }).messages;
+    expect(messages).toEqual([
+      { role: 'system', content: 'Be a film critic.' },
+      { role: 'user', content: 'scary please' },
+    ]);
+  });
+
+  it('retries a 500 and surfaces a persistent fault as a PersonalabError', async () => {
+    server.enqueue({ fault: 'server_error' }, 'Heat (1995).');
+    const assistant = new OpenAiChatAssistant({ model: model(), titles });
+    expect((await assistant.reply({ userId: 'u', dialogue: [{ role: 'user', content: 'x' }] })).recommendedItemIds).toEqual(['m8']);
+    server.enqueue({ fault: 'server_error' }, { fault: 'server_error' });
+    await expect(assistant.reply({ userId: 'u', dialogue: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ name: 'PersonalabError', code: 'upstream_error' });
+  });
+});
+
+describe('RecommenderHttpAssistant', () => {
+  let server: Server;
+  let baseUrl = '';
+  const received: Array<{ body: Record<string, unknown>; authorization: string | undefined }> = [];
+  const replies: Array<{ status: number; body: string }> = [];
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      let text = '';
+      request.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      request.on('end', () => {
+        received.push({ body: JSON.parse(text) as Record<string, unknown>, authorization: request.headers.authorization });
+        const next = replies.shift() ?? { status: 404, body: '{"error":{"code":"not_found","message":"no route"}}' };
+        response.writeHead(next.status, { 'content-type': 'application/json' }).end(next.body);
+      });
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((done) => server.close(() => done())));
+  beforeEach(() => {
+    received.length = 0;
+    replies.length = 0;
+  });
+  const ok = (sessionId: string, ids: string[]) => ({
+    status: 200,
+    body: JSON.stringify({ sessionId, intent: 'recommend', reply: 'Here you go', recommendations: ids.map((id) => ({ item: { id, title: id, tags: [] }, score: 1 })), reranker: 'offline', degraded: false, messageId: 'a', replyId: 'b' }),
+  });
+
+  it('posts the newest user message to /v1/chat, keeps the session, and reads the recommendations', async () => {
+    const assistant = new RecommenderHttpAssistant({ baseUrl: `${baseUrl}/`, apiKey: 'secret', k: 3 });
+    replies.push(ok('s1', ['m1', 'm2']), ok('s1', ['m6']));
+    expect(await assistant.reply({ userId: 'u1', dialogue: [{ role: 'user', content: 'scary' }] })).toEqual({ content: 'Here you go', recommendedItemIds: ['m1', 'm2'] });
+    await assistant.reply({ userId: 'u1', dialogue: [{ role: 'user', content: 'scary' }, { role: 'assistant', content: 'Here you go' }, { role: 'user', content: 'more' }] });
+    expect(received.map((entry) => entry.body)).toEqual([
+      { userId: 'u1', message: 'scary', k: 3 },
+      { userId: 'u1', message: 'more', k: 3, sessionId: 's1' },
+    ]);
+    expect(received[0]?.authorization).toBe('Bearer secret');
+  });
+
+  it('retries 429 and 500, fails on 400 and on a body of the wrong shape', async () => {
+    const assistant = new RecommenderHttpAssistant({ baseUrl, maxRetries: 2, sleep: async () => undefined });
+    replies.push({ status: 429, body: '{}' }, { status: 500, body: '{}' }, ok('s2', ['m3']));
+    expect((await assistant.reply({ userId: 'u2', dialogue: [{ role: 'user', content: 'hi' }] })).recommendedItemIds).toEqual(['m3']);
+    expect(received).toHaveLength(3);
+    replies.push({ status: 400, body: '{"error":{"code":"invalid_argument","message":"bad"}}' });
+    await expect(assistant.reply({ userId: 'u2', dialogue: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({ code: 'upstream_bad_response' });
+    replies.push({ status: 200, body: '{"reply": 3}' });
+    await expect(assistant.reply({ userId: 'u2', dialogue: [{ role: 'user', content: 'hi' }] })).rejects.toThrow(/unexpected body/);
+    replies.push({ status: 503, body: '' }, { status: 503, body: '' }, { status: 503, body: '' });
+    await expect(assistant.reply({ userId: 'u2', dialogue: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({ code: 'upstream_error', isRetryable: true });
+  });
+});

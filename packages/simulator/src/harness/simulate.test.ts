@@ -1,0 +1,91 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ExactIndex } from '@personalab/retrieval';
+import { PersonalabError, type Interaction } from '@personalab/core';
+import { createMostPopularAssistant } from '../assistants/most-popular-assistant.js';
+import { RetrievalUserSimulator } from '../retrieval-user-simulator.js';
+import { horrorFan, testCatalog } from '../test/fixtures.js';
+import { createTestEmbedder } from '../test/test-embedder.js';
+import { UserTurnCorpus } from '../user-turn-corpus.js';
+import { RunStore } from './run-store.js';
+import { parseShard, selectShard } from './shard.js';
+import { simulate } from './simulate.js';
+import { transcriptsToJsonl, writeTranscripts } from './transcripts.js';
+
+const directory = mkdtempSync(join(tmpdir(), 'personalab-simulate-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+// Popularity order m2 > m8 > m6 > m5 ...: with k = 1 the target m6 comes on the third turn.
+const interactions: Interaction[] = ['m2', 'm8', 'm6', 'm5', 'm4', 'm7'].flatMap((itemId, rank) =>
+  Array.from({ length: 10 - rank }, (_, index) => ({ kind: 'event' as const, userId: `p${index}`, itemId, event: 'view' as const, weight: 1, timestamp: index })),
+);
+const corpus = await UserTurnCorpus.build({ turns: [{ context: '', text: 'Hello!', conversationId: 'c' }], embedder: createTestEmbedder(64), createIndex: (dimension) => new ExactIndex({ dimension }) });
+const simulator = () => new RetrievalUserSimulator({ corpus, catalog: testCatalog });
+const assistant = createMostPopularAssistant({ interactions, catalog: testCatalog, k: 1, useMentionedTags: false });
+const users = Array.from({ length: 10 }, (_, index) => horrorFan(`u${index}`, { seenItemIds: new Set() }));
+
+describe('simulate', () => {
+  it('runs every user to the end and scores recall@k over turns, success and turns to success', async () => {
+    const result = await simulate({ simulator, assistant, users, maxTurns: 5, concurrency: 3, k: 1, quiet: true });
+    expect(result.conversations).toHaveLength(10);
+    expect(result.ran).toBe(10);
+    for (const record of result.conversations) {
+      expect(record.endReason).toBe('goal_met');
+      expect(record.turns.filter((turn) => turn.role === 'assistant').map((turn) => turn.recommendedItemIds)).toEqual([['m2'], ['m8'], ['m6']]);
+      expect(record.turns.at(-1)?.content).toMatch(/Alien/);
+    }
+    expect(result.summary.successRate).toBe(1);
+    expect(result.summary.meanTurnsToSuccess).toBe(3);
+    expect(result.summary.recallByTurn).toEqual([0, 0, 1, 1, 1]);
+  });
+
+  it('stops at maxTurns with turn_limit when the target is not reached', async () => {
+    const result = await simulate({ simulator, assistant, users: users.slice(0, 2), maxTurns: 2, k: 1, quiet: true });
+    expect(result.conversations.map((record) => record.endReason)).toEqual(['turn_limit', 'turn_limit']);
+    expect(result.conversations[0]?.turns.filter((turn) => turn.role === 'assistant')).toHaveLength(2);
+    expect(result.summary.successRate).toBe(0);
+  });
+
+  it('splits users into disjoint shards that cover everyone, stored in one file', async () => {
+    expect(parseShard('2/3')).toEqual({ index: 1, count: 3 });
+    expect(() => parseShard('4/3')).toThrow(PersonalabError);
+    expect(() => parseShard('x')).toThrow(/i\/n/);
+    const parts = [0, 1, 2].map((index) => selectShard(users, { index, count: 3 }).map((user) => user.id));
+    expect(parts.flat().sort()).toEqual(users.map((user) => user.id).sort());
+    const path = join(directory, 'shards.sqlite');
+    const stores = [0, 1, 2].map(() => new RunStore(path));
+    const results = await Promise.all(stores.map((store, index) => simulate({ simulator, assistant, users, maxTurns: 5, k: 1, store, runId: 'sharded', shard: { index, count: 3 }, quiet: true })));
+    expect(results.map((result) => result.conversations.length)).toEqual(parts.map((part) => part.length));
+    expect(stores[0]?.conversations('sharded').map((record) => record.userId).sort()).toEqual(users.map((user) => user.id).sort());
+    for (const store of stores) store.close();
+  });
+
+  it('resumes from the store, and refuses to resume a run with a different configuration', async () => {
+    const store = new RunStore(join(directory, 'resume.sqlite'));
+    const first = await simulate({ simulator, assistant, users: users.slice(0, 4), maxTurns: 5, k: 1, store, runId: 'r', quiet: true });
+    expect(first.ran).toBe(4);
+    const second = await simulate({ simulator, assistant, users, maxTurns: 5, k: 1, store, runId: 'r', quiet: true });
+    expect(second.ran).toBe(6);
+    expect(second.resumed).toBe(4);
+    expect(second.conversations).toHaveLength(10);
+    await expect(simulate({ simulator, assistant, users, maxTurns: 3, k: 1, store, runId: 'r', quiet: true })).rejects.toThrow(/different configuration/);
+    store.close();
+  });
+
+  it('rejects duplicate user ids and a bad maxTurns', async () => {
+    await expect(simulate({ simulator, assistant, users: [users[0], users[0]].filter((user) => user !== undefined), maxTurns: 2, quiet: true })).rejects.toThrow(/duplicate/);
+    await expect(simulate({ simulator, assistant, users, maxTurns: 0, quiet: true })).rejects.toThrow(/maxTurns/);
+  });
+
+  it('exports transcripts as JSON Lines, one conversation per line', async () => {
+    const result = await simulate({ simulator, assistant, users: users.slice(0, 3), maxTurns: 5, k: 1, quiet: true });
+    const path = join(directory, 'transcripts.jsonl');
+    writeTranscripts(path, result.conversations);
+    const lines = readFileSync(path, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(JSON.parse(lines[0] as string)).toMatchObject({ userId: 'u0', endReason: 'goal_met', targetItemIds: ['m6'] });
+    expect(transcriptsToJsonl([])).toBe('');
+  });
+});

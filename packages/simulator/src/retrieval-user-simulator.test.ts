@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { ExactIndex } from '@personalab/retrieval';
+import { ScriptedAssistant } from './assistants/scripted-assistant.js';
+import { ContradictionChecker } from './contradiction.js';
+import { simulate } from './harness/simulate.js';
+import { RetrievalUserSimulator } from './retrieval-user-simulator.js';
+import type { SimulatedUser } from './simulated-user.js';
+import { hiddenFacts, horrorFan, testCatalog } from './test/fixtures.js';
+import { createTestEmbedder } from './test/test-embedder.js';
+import { UserTurnCorpus, type UserTurn } from './user-turn-corpus.js';
+
+const questions = ['Do you have any pets?', 'What kind of movies do you like?', 'What did you have for dinner?', 'Where do you live?', 'What is your favorite color?'];
+/** For each question, replies that contradict the hidden facts and one that does not. */
+const contradicting = [
+  "No, I don't have any dogs, I am allergic.",
+  'I have three dogs and a cat.',
+  'I hate horror movies, too scary for me.',
+  'A big juicy steak! I love a good steak.',
+  'I live in Ohio, in a small house.',
+  'My favorite color is red.',
+];
+const corpusTurns: UserTurn[] = [
+  { context: 'Do you have any pets?', text: contradicting[0] as string, conversationId: 'c1' },
+  { context: 'Do you have any pets?', text: contradicting[1] as string, conversationId: 'c2' },
+  { context: 'Do you have any pets at home?', text: 'Yes, two dogs. They keep me busy.', conversationId: 'c3' },
+  { context: 'What kind of movies do you like?', text: contradicting[2] as string, conversationId: 'c1' },
+  { context: 'What movies do you like?', text: 'The scarier the better, honestly.', conversationId: 'c4' },
+  { context: 'What did you have for dinner?', text: contradicting[3] as string, conversationId: 'c2' },
+  { context: 'What did you have for dinner tonight?', text: 'Just a salad with tofu.', conversationId: 'c5' },
+  { context: 'Where do you live?', text: contradicting[4] as string, conversationId: 'c1' },
+  { context: 'Where do you live these days?', text: 'Down in Texas, near Austin.', conversationId: 'c6' },
+  { context: 'What is your favorite color?', text: contradicting[5] as string, conversationId: 'c3' },
+  { context: 'What is your favourite colour?', text: 'Blue, always blue.', conversationId: 'c7' },
+  { context: '', text: 'Hi! How are you today?', conversationId: 'c8' },
+  { context: '', text: 'Hello there, nice to meet you.', conversationId: 'c9' },
+];
+
+async function run(options: { allowContradictions: boolean }) {
+  const corpus = await UserTurnCorpus.build({ turns: corpusTurns, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
+  const users: SimulatedUser[] = Array.from({ length: 12 }, (_, index) => {
+    const base = horrorFan(`persona-${index}`);
+    return { ...base, goal: { description: 'chat' } };
+  });
+  const assistant = new ScriptedAssistant(new Map(users.map((user) => [user.id, questions])));
+  return simulate({
+    simulator: () => new RetrievalUserSimulator({ corpus, seed: 7, candidates: 20, allowContradictions: options.allowContradictions, weights: { unsupported: 0 } }),
+    assistant,
+    users,
+    maxTurns: questions.length,
+    quiet: true,
+  });
+}
+
+describe('RetrievalUserSimulator', () => {
+  it('never contradicts a hidden fact in a scripted dialogue, even when the best-fitting real turns would', async () => {
+    const result = await run({ allowContradictions: false });
+    const checker = new ContradictionChecker(hiddenFacts);
+    const userTurns = result.conversations.flatMap((record) => record.turns.filter((turn) => turn.role === 'user').map((turn) => turn.content));
+    expect(userTurns.length).toBeGreaterThanOrEqual(12 * questions.length);
+    for (const text of userTurns) {
+      expect(contradicting).not.toContain(text);
+      expect(checker.find(text), text).toBeUndefined();
+    }
+    // It still answers the questions with the consistent real turns.
+    expect(userTurns).toContain('Yes, two dogs. They keep me busy.');
+    expect(userTurns).toContain('Down in Texas, near Austin.');
+  });
+
+  it('does contradict them with the veto turned off (the check above can fail)', async () => {
+    const result = await run({ allowContradictions: true });
+    const userTurns = result.conversations.flatMap((record) => record.turns.filter((turn) => turn.role === 'user').map((turn) => turn.content));
+    expect(userTurns.some((text) => contradicting.includes(text))).toBe(true);
+  });
+
+  it('reacts to recommendations from the hidden ratings and ends when a target is offered', async () => {
+    const corpus = await UserTurnCorpus.build({ turns: corpusTurns, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
+    const simulator = new RetrievalUserSimulator({ corpus, catalog: testCatalog, seed: 1, patience: 3 });
+    const user = horrorFan();
+    const opening = await simulator.start(user);
+    expect(opening).toEqual({ type: 'message', content: 'I want a scary movie for tonight. I usually like horror movies.' });
+    const seen = await simulator.respond({ dialogue: [{ role: 'user', content: 'x' }, { role: 'assistant', content: 'The Haunting? Toy Story?', recommendedItemIds: ['m1', 'm3'] }] });
+    expect(seen.type).toBe('message');
+    const text = seen.type === 'message' ? seen.content : '';
+    expect(text).toMatch(/Haunting/);
+    expect(text).toMatch(/seen|watched/i);
+    expect(text).toMatch(/Toy Story/);
+    expect(text).not.toMatch(/Toy Story[^.]*(loved|great|enjoyed)/i);
+    const end = await simulator.respond({ dialogue: [{ role: 'assistant', content: 'Alien?', recommendedItemIds: ['m7', 'm6'] }] });
+    expect(end.type).toBe('end');
+    expect(end.type === 'end' && end.reason).toBe('goal_met');
+    expect(end.type === 'end' && end.content).toMatch(/Alien/);
+  });
+
+  it('gives up after `patience` rounds of unwanted recommendations', async () => {
+    const corpus = await UserTurnCorpus.build({ turns: corpusTurns, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
+    const simulator = new RetrievalUserSimulator({ corpus, catalog: testCatalog, seed: 1, patience: 2 });
+    await simulator.start(horrorFan());
+    const dialogue = [{ role: 'assistant' as const, content: 'Airplane!', recommendedItemIds: ['m7'] }];
+    expect((await simulator.respond({ dialogue })).type).toBe('message');
+    expect(await simulator.respond({ dialogue })).toMatchObject({ type: 'end', reason: 'patience_exhausted' });
+  });
+});
