@@ -19,26 +19,38 @@ export function responseJsonSchema(schema: z.ZodType): ResponseJsonSchema | unde
     return undefined;
   }
   delete json.$schema;
-  const strictCompatible = markStrict(json);
+  const strictCompatible = closeObjects(json);
   return { schema: json, strictCompatible };
 }
 
-/** Checks strict-mode compatibility and, where compatible, closes objects to extra properties. */
-function markStrict(node: unknown): boolean {
-  if (Array.isArray(node)) return node.map(markStrict).every(Boolean);
-  if (node === null || typeof node !== 'object') return true;
-  const record = node as Record<string, unknown>;
+const isSchema = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Walks the schema's subschemas (not its data keywords), closes every object to extra
+ * properties (zod strips them anyway), and reports whether strict mode can accept it.
+ */
+function closeObjects(node: Record<string, unknown>): boolean {
   let compatible = true;
-  if (record.type === 'object' || record.properties !== undefined) {
-    const properties = (record.properties ?? {}) as Record<string, unknown>;
-    const required = new Set((record.required as string[] | undefined) ?? []);
+  const visit = (child: unknown) => {
+    if (isSchema(child) && !closeObjects(child)) compatible = false;
+  };
+  if (node.type === 'object' || isSchema(node.properties)) {
+    const properties = isSchema(node.properties) ? node.properties : {};
+    const required = new Set(Array.isArray(node.required) ? (node.required as string[]) : []);
     if (!Object.keys(properties).every((key) => required.has(key))) compatible = false;
-    if (record.additionalProperties === undefined) record.additionalProperties = false;
-    else if (record.additionalProperties !== false) compatible = false;
+    if (node.additionalProperties === undefined) node.additionalProperties = false;
+    else if (node.additionalProperties !== false) {
+      compatible = false;
+      visit(node.additionalProperties);
+    }
+    Object.values(properties).forEach(visit);
   }
-  for (const [key, value] of Object.entries(record)) {
-    if (key === 'default' || key === 'const' || key === 'enum' || key === 'examples') continue;
-    if (typeof value === 'object' && value !== null && !markStrict(value)) compatible = false;
+  for (const keyword of ['items', 'not', 'contains']) visit(node[keyword]);
+  for (const keyword of ['anyOf', 'oneOf', 'allOf', 'prefixItems']) {
+    if (Array.isArray(node[keyword])) (node[keyword] as unknown[]).forEach(visit);
+  }
+  for (const keyword of ['$defs', 'definitions']) {
+    if (isSchema(node[keyword])) Object.values(node[keyword]).forEach(visit);
   }
   return compatible;
 }

@@ -165,6 +165,17 @@ describe('structured output', () => {
     expect(server.chatRequests()[1]?.body.messages[0]).toMatchObject({ role: 'system', content: expect.stringContaining('"age"') });
   });
 
+  it('keeps json_schema when a 400 was not about the format', async () => {
+    const { model } = modelWithFakeSleep();
+    server.setChatHandler(() => ({ status: 400, message: "This model's maximum context length is 8192 tokens" }));
+    await expect(model.generateObject({ messages: user('Who?'), schema: personSchema })).rejects.toMatchObject({
+      code: 'upstream_error',
+      message: expect.stringContaining('maximum context length'),
+    });
+    expect(server.chatRequests().map((request) => request.body.response_format?.type)).toEqual(['json_schema', 'json_object', undefined]);
+    expect(model.structuredOutput).toBe('json_schema');
+  });
+
   it('in prompt mode sends no response_format and extracts JSON from prose and fences', async () => {
     const { model } = modelWithFakeSleep({ structuredOutput: 'prompt' });
     server.enqueue('Here you go:\n```json\n{"name": "Ada", "age": 36}\n```\nHope it helps!');

@@ -403,7 +403,12 @@ export class OpenAIChatModel implements ChatModel {
     );
   }
 
-  /** One structured request, falling back json_schema → json_object → prompt when the server rejects the format. */
+  /**
+   * One structured request. When the server rejects the `response_format` (400/422), the same
+   * request is tried in the next mode (json_schema → json_object → prompt); the model keeps the
+   * mode that worked. If every mode is rejected the problem was not the format: the mode stays
+   * and the error of the plainest request is thrown.
+   */
   private async completeStructured(
     base: ChatBody,
     conversation: readonly ChatMessage[],
@@ -411,8 +416,9 @@ export class OpenAIChatModel implements ChatModel {
     schemaName: string,
     signal: AbortSignal | undefined,
   ): Promise<GenerateResult> {
+    const order: StructuredOutputMode[] = ['json_schema', 'json_object', 'prompt'];
+    let mode: StructuredOutputMode = this.structuredMode === 'json_schema' && !jsonSchema ? 'json_object' : this.structuredMode;
     while (true) {
-      const mode: StructuredOutputMode = this.structuredMode === 'json_schema' && !jsonSchema ? 'json_object' : this.structuredMode;
       const body: ChatBody = { ...base, messages: withJsonInstruction(conversation, mode, jsonSchema?.schema) };
       if (mode === 'json_schema' && jsonSchema) {
         body.response_format = { type: 'json_schema', json_schema: { name: schemaName, schema: jsonSchema.schema, strict: jsonSchema.strictCompatible } };
@@ -420,11 +426,13 @@ export class OpenAIChatModel implements ChatModel {
         body.response_format = { type: 'json_object' };
       }
       try {
-        return await this.complete(body, signal);
+        const result = await this.complete(body, signal);
+        if (order.indexOf(mode) > order.indexOf(this.structuredMode)) this.structuredMode = mode;
+        return result;
       } catch (error) {
-        const rejectedFormat = PersonalabError.is(error) && (error.details.status === 400 || error.details.status === 422) && mode !== 'prompt';
-        if (!rejectedFormat) throw error;
-        this.structuredMode = mode === 'json_schema' ? 'json_object' : 'prompt';
+        const rejected = PersonalabError.is(error) && (error.details.status === 400 || error.details.status === 422);
+        if (!rejected || mode === 'prompt') throw error;
+        mode = mode === 'json_schema' ? 'json_object' : 'prompt';
       }
     }
   }

@@ -39,6 +39,17 @@ describe('test server', () => {
     expect((await fetch(`${server.url}/models`)).status).toBe(200);
   });
 
+  it('answers 400 when the handler throws, naming the error', async () => {
+    server = await startTestServer({
+      chat: () => {
+        throw new Error('handler bug');
+      },
+    });
+    const response = await post(`${server.url}/chat/completions`, { messages: [] });
+    expect(response.status).toBe(400);
+    expect((await response.json()).error).toMatchObject({ code: 'test_handler_error', message: expect.stringContaining('handler bug') });
+  });
+
   it('checks the API key when told to', async () => {
     server = await startTestServer({ apiKey: 'sk-right', chat: () => 'ok' });
     expect((await post(`${server.url}/chat/completions`, { messages: [] }, { authorization: 'Bearer sk-wrong' })).status).toBe(401);

@@ -135,7 +135,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     response.on('close', done);
     handle(request, response).catch((error: unknown) => {
       if (!response.headersSent && !response.destroyed) {
-        sendError(response, 500, `test server failure: ${error instanceof Error ? error.message : String(error)}`);
+        // 400, not 500: a broken handler should fail the test at once, not be retried.
+        sendError(response, 400, `test server: the handler threw: ${error instanceof Error ? error.message : String(error)}`, 'test_handler_error');
       }
     });
   });
