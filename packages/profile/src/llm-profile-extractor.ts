@@ -10,7 +10,7 @@ import {
   type TokenUsage,
 } from '@personalab/core';
 import { updateStyle } from './heuristic/style.js';
-import { chunkMessages, estimateTokens } from './llm/chunking.js';
+import { chunkMessages } from './llm/chunking.js';
 import { extractionSchema, type ChunkExtraction } from './llm/extraction-schema.js';
 import { loadPromptTemplate, renderPrompt, type PromptTemplate } from './llm/prompt-template.js';
 import { applyObservations } from './merge/apply-observations.js';

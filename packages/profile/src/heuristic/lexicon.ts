@@ -55,7 +55,7 @@ export const objectStoppers = /\s(?:but|because|since|though|although|so|if|when
 export const leadingFillers = /^(?:(?:yes|yeah|yep|no|nope|well|oh|ah|wow|lol|haha|hahaha|hey|hi|hello|ok|okay|sure|cool|nice|great|awesome|really|true|right|so|and|but|also|too|actually|honestly|though|haha|hmm|um|uh|that is (?:great|cool|nice|awesome|interesting|neat|sad|funny|good)|me too|same here)[\s,!.]+)+/;
 
 /** Adverbs between "i" and its verb, dropped from the canonical form ("i really love" → "i love"). */
-export const subjectAdverbs = /^i (?:(?:really|also|just|actually|absolutely|totally|definitely|currently|truly|honestly|especially|sure|certainly|mainly|definitely|kinda|kind of|sort of|do|personally|mostly|even|recently|too) )+/;
+export const subjectAdverbs = /^i (?:(?:really|also|just|actually|absolutely|totally|definitely|currently|truly|honestly|especially|sure|certainly|mainly|definitely|kinda|kind of|sort of|do(?= (?!not\b))|personally|mostly|even|recently|too) )+/;
 
 /** The category of a subject from its words, if any list names it. */
 export function categoryOf(text: string): string | undefined {
@@ -70,10 +70,12 @@ export function factKeyOf(text: string): string {
   const has = (list: ReadonlySet<string>) => tokens.some((token) => list.has(token));
   if (/\b\d+ years? old\b|\bi am (?:in my )?(?:\d+|twenty|thirty|forty|fifty|sixty|seventy|eighty)s?\b/.test(text)) return 'age';
   if (/\bmy name is\b|\bi am called\b/.test(text)) return 'name';
+  // The verb names the key more reliably than the words around it ("i live in ohio with my wife").
+  if (/^i (?:work|am working|used to work)\b|\bmy (?:job|career|work)\b/.test(text)) return 'occupation';
+  if (/^i (?:live|am from|grew up|was born|was raised|moved)\b/.test(text)) return 'location';
   if (has(petWords)) return 'pet';
   if (has(familyWords)) return 'family';
-  if (/\bi (?:work|am working|used to work)\b|\bmy (?:job|career|work)\b/.test(text) || has(occupationWords)) return 'occupation';
-  if (/\bi (?:live|am from|grew up|was born|was raised|moved)\b/.test(text)) return 'location';
+  if (has(occupationWords)) return 'occupation';
   if (has(healthWords)) return 'health';
   if (has(educationWords)) return 'education';
   if (has(foodWords)) return 'food';

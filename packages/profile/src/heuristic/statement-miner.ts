@@ -85,7 +85,7 @@ const factVerbs =
 
 /** Mines the statements of one clause that starts with "i" or "my". */
 function mineAnchored(anchored: string, reason: string | undefined, quote: string): Statement[] {
-  let text = anchored.replace(subjectAdverbs, 'i ').trim();
+  const text = anchored.replace(subjectAdverbs, 'i ').trim();
 
   // Goals: "i want to be a doctor", "my dream is to travel".
   const goal = /^(?:i (?:want|wanna|hope|plan|intend|dream|aspire|am planning|am hoping|am saving up|am saving|wish)(?: to| of| for)|i (?:would like|would love) to (?=be |become |have |travel |visit |own |go to |live |learn |open |start |write |work as |get a )|my (?:goal|dream|plan) is(?: to)?) (.+)$/.exec(text);

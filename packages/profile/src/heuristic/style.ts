@@ -2,7 +2,7 @@ import type { CommunicationStyle, Evidence, Message } from '@personalab/core';
 
 const emojiPattern = /\p{Extended_Pictographic}/gu;
 // ASCII emoticons count as emoji: ":)", ";-)", ":D", "<3", "xD".
-const emoticonPattern = /(?:^|\s)(?:[:;=8][-']?[)(\]\[dpo3/\\|*]|<3|x-?d)(?=\s|$)/gi;
+const emoticonPattern = /(?:^|\s)(?:[:;=8][-']?[)(\][dpo3/\\|*]|<3|x-?d)(?=\s|$)/gi;
 const informalMarkers = /\b(?:lol|lmao|rofl|haha+|hehe+|omg|gonna|wanna|gotta|kinda|sorta|ya|yeah|yep|nope|u|ur|thx|pls|plz|cuz|btw|idk|tbh|imo|dude|awesome|cool|im|dont|cant|wont)\b|'(?:m|s|re|ve|ll|d|t)\b|!!|\?\?/gi;
 const formalMarkers = /\b(?:please|thank you|would|could|however|therefore|moreover|furthermore|regards|sincerely|indeed|certainly|appreciate|kindly|perhaps|shall)\b/gi;
 

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { mineStatements } from './statement-miner.js';
+
+const values = (text: string) =>
+  mineStatements(text).map((statement) =>
+    statement.kind === 'fact' ? `fact:${statement.key}:${statement.value}` : statement.kind === 'goal' ? `goal:${statement.description}` : `${statement.polarity}:${statement.strength}:${statement.subject}`,
+  );
+
+describe('mineStatements', () => {
+  it('mines canonical first-person facts with keys from pre-tokenised text', () => {
+    expect(values("hi ! i'm a nurse , i've two dogs .")).toEqual(['fact:occupation:i am a nurse', 'fact:pet:i have two dogs']);
+    expect(values('i work as a mechanical engineer , i love my job')).toContain('fact:occupation:i work as a mechanical engineer');
+    expect(values('I live in Ohio with my wife.')).toEqual(['fact:location:i live in ohio with my wife']);
+    expect(values('my son is in junior high')).toEqual(['fact:family:my son is in junior high']);
+    expect(values('i only eat kosher foods')).toEqual(['fact:food:i only eat kosher foods']);
+  });
+
+  it('mines preferences with polarity and strength, favourites in both word orders', () => {
+    expect(values('I love horror movies!')).toEqual(['like:0.9:horror movies']);
+    expect(values('i like to bake cookies')).toEqual(['like:0.7:bake cookies']);
+    expect(values("I can't stand jazz.")).toEqual(['dislike:0.9:jazz']);
+    expect(values("i don't like crowds")).toEqual(['dislike:0.6:crowds']);
+    const favourite = mineStatements('My favourite colour is blue.')[0];
+    expect(favourite).toMatchObject({ kind: 'preference', subject: 'blue', category: 'color', strength: 1 });
+    expect(mineStatements('pizza is my favorite food')[0]).toMatchObject({ subject: 'pizza', category: 'food' });
+  });
+
+  it('keeps negation in facts', () => {
+    expect(values('i do not eat meat')).toEqual(['fact:food:i do not eat meat']);
+    expect(values('i am not married')).toEqual(['fact:family:i am not married']);
+  });
+
+  it('separates past habits from the current state and keeps the reason', () => {
+    const statements = mineStatements('I used to love sushi but now I hate it because I got sick.');
+    expect(statements).toMatchObject([
+      { kind: 'preference', subject: 'sushi', polarity: 'like', tense: 'past' },
+      { kind: 'preference', subject: 'sushi', polarity: 'dislike', tense: 'present', reason: 'i got sick' },
+    ]);
+    expect(values('i used to work in the human services field')).toEqual(['fact:occupation:i used to work in the human services field']);
+  });
+
+  it('mines goals', () => {
+    expect(values('i want to be a doctor')).toEqual(['goal:i want to be a doctor']);
+  });
+
+  it('skips questions, small talk and statements about others', () => {
+    expect(values('do you like vintage cars ?')).toEqual([]);
+    expect(values("i'm doing great , thanks .")).toEqual([]);
+    expect(values('i love that !')).toEqual([]);
+    expect(values('i am watching tv right now')).toEqual([]);
+    expect(values('if i had a dog i would walk it')).toEqual([]);
+    expect(values('i love dogs , do you ?')).toEqual(['like:0.9:dogs']);
+  });
+});

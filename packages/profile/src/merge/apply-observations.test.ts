@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { emptyProfile, profileSchema } from '@personalab/core';
+import { applyObservations } from './apply-observations.js';
+import type { PreferenceObservation } from './observation.js';
+
+const evidence = (id: string, timestamp: number) => [{ messageId: id, timestamp }];
+const preference = (id: string, timestamp: number, polarity: PreferenceObservation['polarity'], extra: Partial<PreferenceObservation> = {}): PreferenceObservation => ({
+  kind: 'preference',
+  subject: 'jazz',
+  polarity,
+  strength: 0.8,
+  tense: 'present',
+  evidence: evidence(id, timestamp),
+  timestamp,
+  ...extra,
+});
+
+describe('applyObservations', () => {
+  it('keeps the earlier state of a changed preference with when it held and why', () => {
+    let profile = applyObservations(emptyProfile('u'), [preference('m1', 10, 'like', { reason: 'my dad played it' })]);
+    profile = applyObservations(profile, [preference('m2', 20, 'like')]);
+    profile = applyObservations(profile, [preference('m3', 30, 'dislike', { reason: 'it got boring', strength: 0.6 })]);
+    const [jazz] = profile.preferences;
+    expect(jazz).toMatchObject({ polarity: 'dislike', strength: 0.6, reason: 'it got boring', firstSeen: 10, lastUpdated: 30 });
+    expect(jazz?.evidence.map((item) => item.messageId)).toEqual(['m3']);
+    expect(jazz?.history).toEqual([
+      { polarity: 'like', strength: 0.8, from: 10, to: 30, reason: 'my dad played it', evidence: [...evidence('m1', 10), ...evidence('m2', 20)] },
+    ]);
+    expect(profileSchema.safeParse(profile).success).toBe(true);
+  });
+
+  it('turns a past-only statement into history with an unknown present, then fills the present', () => {
+    let profile = applyObservations(emptyProfile('u'), [preference('m1', 10, 'like', { tense: 'past', subject: 'the jazz' })]);
+    expect(profile.preferences[0]).toMatchObject({ polarity: 'neutral', strength: 0, history: [{ polarity: 'like', from: 10, to: 10 }] });
+    profile = applyObservations(profile, [preference('m2', 20, 'dislike')]);
+    expect(profile.preferences).toHaveLength(1);
+    expect(profile.preferences[0]).toMatchObject({ polarity: 'dislike', history: [{ polarity: 'like' }] });
+  });
+
+  it('merges repeated facts and replaces contradicted ones with the newer statement', () => {
+    const fact = (value: string, id: string, timestamp: number) => ({ kind: 'fact' as const, key: 'pet', value, confidence: 0.6, evidence: evidence(id, timestamp), timestamp });
+    let profile = applyObservations(emptyProfile('u'), [fact('i have a dog', 'm1', 1), fact('i have a dog', 'm2', 2)]);
+    expect(profile.facts).toHaveLength(1);
+    expect(profile.facts[0]?.confidence).toBeGreaterThan(0.6);
+    expect(profile.facts[0]?.evidence.map((item) => item.messageId)).toEqual(['m1', 'm2']);
+    profile = applyObservations(profile, [fact('i do not have a dog', 'm3', 3)]);
+    expect(profile.facts.map((item) => item.value)).toEqual(['i do not have a dog']);
+    expect(profile.updatedAt).toBe(3);
+  });
+});

@@ -1,0 +1,2 @@
+export { profileExtractorConformance, conformanceConversation, conformanceFollowUp } from './profile-extractor-conformance.js';
+export type { ProfileExtractorFactory } from './profile-extractor-conformance.js';
