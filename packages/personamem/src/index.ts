@@ -8,7 +8,7 @@ export type { StoredAnswer, RunInfo } from './run-store.js';
 export { evaluate } from './evaluator.js';
 export type { EvaluateOptions, EvaluationResult, QuestionOutcome } from './evaluator.js';
 export { questionFromRow } from './questions.js';
-export { loadPredictionFile } from './predictions.js';
+export { loadPredictionFile, scorePredictionFile } from './predictions.js';
 export type { PredictionRow } from './predictions.js';
 
 export { RandomResponder } from './responders/random-responder.js';

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { dataError } from '@personalab/core';
+import type { QuestionOutcome } from './evaluator.js';
+import { scoreReply } from './scoring.js';
+import type { BenchmarkQuestion } from './types.js';
 
 /** One row of the authors' prediction CSVs (`pred_32k_k=5_r=rag_m=gpt-4o.csv`). */
 export interface PredictionRow {
@@ -36,4 +39,27 @@ export function loadPredictionFile(path: string): PredictionRow[] {
     if (numbers.some((value) => !Number.isInteger(value))) throw dataError(path, line, `r must be a list of integers, got ${JSON.stringify(retrieved)}`);
     return { questionId, answer: answer as string, predicted: predicted ?? '', retrieved: numbers };
   });
+}
+
+/**
+ * Scores a prediction file against its questions through the official scorer: each predicted letter
+ * is scored as a reply against the question file's gold answer (the file's own `answer` column is
+ * checked to agree). Rows whose question id is not in `questions` are counted as unmatched.
+ */
+export function scorePredictionFile(path: string, questions: readonly BenchmarkQuestion[]): { outcomes: QuestionOutcome[]; unmatched: number; disagreements: number } {
+  const byId = new Map(questions.map((question) => [question.id, question]));
+  const outcomes: QuestionOutcome[] = [];
+  let unmatched = 0;
+  let disagreements = 0;
+  for (const row of loadPredictionFile(path)) {
+    const question = byId.get(row.questionId);
+    if (!question) {
+      unmatched++;
+      continue;
+    }
+    if (row.answer !== question.correct) disagreements++;
+    const scored = scoreReply(row.predicted, `(${question.correct})`);
+    outcomes.push({ questionId: row.questionId, correct: scored.correct, predicted: scored.predicted ?? null, error: null });
+  }
+  return { outcomes, unmatched, disagreements };
 }

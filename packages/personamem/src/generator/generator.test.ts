@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PersonalabError } from '@personalab/core';
+import { evaluate } from '../evaluator.js';
+import { loadBenchmark } from '../load-benchmark.js';
+import { questionFromRow } from '../questions.js';
+import { longestOptionIsCorrect } from '../report/accuracy-report.js';
+import { MemoryResponder } from '../responders/memory-responder.js';
+import { contentWords } from '../memory/text.js';
+import { topics } from './catalog.js';
+import { generateBenchmark, questionTypes } from './generate-benchmark.js';
+import { writeBenchmark } from './write-benchmark.js';
+
+describe('benchmark generator', () => {
+  const options = { seed: 3, personas: 4, questionsPerPersona: 35, contextTokens: 6_000 };
+  const benchmark = generateBenchmark(options);
+
+  it('is deterministic for a seed and differs across seeds', () => {
+    expect(generateBenchmark(options).questions).toEqual(benchmark.questions);
+    expect(generateBenchmark({ ...options, seed: 4 }).questions[0]?.all_options).not.toEqual(benchmark.questions[0]?.all_options);
+  });
+
+  it('asks all seven types after what they depend on, within contexts of the target length', () => {
+    expect(new Set(benchmark.questions.map((row) => row.question_type))).toEqual(new Set(questionTypes));
+    for (const row of benchmark.questions) {
+      const context = benchmark.contexts.get(row.shared_context_id);
+      expect(context).toBeDefined();
+      expect(row.end_index_in_shared_context).toBeLessThanOrEqual(context?.length ?? 0);
+      expect(row.distance_to_ref_in_tokens).toBeGreaterThan(0);
+      expect(JSON.parse(row.all_options)).toHaveLength(4);
+    }
+    for (const context of benchmark.contexts.values()) {
+      const tokens = context.reduce((sum, message) => sum + message.content.length / 4, 0);
+      expect(tokens).toBeGreaterThanOrEqual(options.contextTokens);
+      expect(tokens).toBeLessThan(options.contextTokens * 1.2);
+    }
+  });
+
+  it('balances option lengths so the longest option is right about a quarter of the time', () => {
+    const big = generateBenchmark({ seed: 11, personas: 12, questionsPerPersona: 60, contextTokens: 3_000 });
+    const rate = big.questions.map(questionFromRow).filter(longestOptionIsCorrect).length / big.questions.length;
+    expect(rate).toBeGreaterThan(0.2);
+    expect(rate).toBeLessThan(0.3);
+  });
+
+  it('keeps subject words unique across the catalog, so an option names one subject', () => {
+    const owners = new Map<string, string>();
+    for (const topic of topics) {
+      for (const subject of topic.subjects) {
+        for (const word of contentWords(subject.name)) {
+          expect(owners.get(word) ?? subject.name).toBe(subject.name);
+          owners.set(word, subject.name);
+        }
+      }
+    }
+  });
+
+  it('writes the official CSV and JSONL layout, which the datasets loaders read back', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'personamem-generated-'));
+    try {
+      const paths = writeBenchmark(directory, 'test', benchmark);
+      const loaded = await loadBenchmark(paths);
+      expect(loaded.questions).toEqual(benchmark.questions.map(questionFromRow));
+      expect(loaded.contexts).toEqual(benchmark.contexts);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('is answerable from memory: the memory responder beats chance by far', async () => {
+    const questions = benchmark.questions.map(questionFromRow);
+    const result = await evaluate({ questions, contexts: benchmark.contexts, responder: new MemoryResponder(), quiet: true });
+    const accuracy = result.outcomes.filter((outcome) => outcome.correct).length / questions.length;
+    expect(accuracy).toBeGreaterThan(0.6);
+  });
+
+  it('rejects impossible settings', () => {
+    expect(() => generateBenchmark({ ...options, personas: 0 })).toThrow(PersonalabError);
+  });
+});

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatMessage } from '@personalab/core';
+import { OpenAIChatModel, OpenAIEmbedder } from '@personalab/llm';
+import { type TestServer, startTestServer } from '@personalab/llm/test';
+import { HeuristicProfileExtractor } from '@personalab/profile';
+import { PersonalabError } from '@personalab/core';
+import { LlmResponder } from './llm-responder.js';
+import { truncateOldest } from './context-strategies.js';
+import type { PersonaMemResponderQuestion } from '../types.js';
+
+const messages: ChatMessage[] = [
+  { role: 'system', content: 'Current user persona: Ana, 29.' },
+  { role: 'user', content: 'I really love jazz records.' },
+  { role: 'assistant', content: 'Noted, jazz it is.' },
+  { role: 'user', content: 'Can you explain how compound interest works?' },
+  { role: 'assistant', content: 'Interest earns interest over time.' },
+  { role: 'user', content: 'I used to love jazz records, but now I really dislike them because it got far too expensive for my budget.' },
+  { role: 'assistant', content: 'Understood.' },
+  { role: 'user', content: 'What is the difference between weather and climate?' },
+  { role: 'assistant', content: 'Weather is short term; climate is long term.' },
+];
+const question = (endIndex: number): PersonaMemResponderQuestion => ({
+  id: `q-${endIndex}`,
+  type: 'acknowledge_latest_preferences',
+  topic: 'music',
+  question: 'Any music for tonight? jazz records',
+  options: ['(a) Jazz, since you love it.', '(b) Something else, since you went off jazz.', '(c) Metal.', '(d) Anything.'],
+  source: { contextId: 'ctx', messages, endIndex },
+  get context() {
+    return messages.slice(0, endIndex);
+  },
+});
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({ chat: () => '<final_answer>(b)' });
+});
+afterAll(async () => server.close());
+const model = (options: { maxRetries?: number } = {}) => new OpenAIChatModel({ baseURL: server.url, apiKey: 'test', model: 'scripted', maxRetries: options.maxRetries ?? 0, baseDelayMs: 1 });
+const lastRequestMessages = () => {
+  const requests = server.chatRequests();
+  return requests[requests.length - 1]?.body.messages as ChatMessage[];
+};
+
+describe('LlmResponder context strategies', () => {
+  it('full: the context up to the end index, then the question', async () => {
+    const responder = new LlmResponder({ model: model() });
+    expect((await responder.answer(question(7))).reply).toBe('<final_answer>(b)');
+    expect(lastRequestMessages()).toHaveLength(8);
+    expect(responder.name).toBe('llm:scripted:full');
+  });
+
+  it('truncate: keeps the persona and the newest messages within the budget', async () => {
+    const kept = truncateOldest(messages, 30);
+    expect(kept[0]?.role).toBe('system');
+    expect(kept.length).toBeLessThan(messages.length);
+    expect(kept[kept.length - 1]).toBe(messages[messages.length - 1]);
+    expect(kept.reduce((sum, message) => sum + Math.ceil(message.content.length / 4), 0)).toBeLessThanOrEqual(30);
+    await new LlmResponder({ model: model(), strategy: { kind: 'truncate', maxTokens: 30 } }).answer(question(9));
+    expect(lastRequestMessages()).toHaveLength(kept.length + 1);
+  });
+
+  it('retrieval: the persona plus the top-k messages before the end index, oldest first', async () => {
+    const embedder = new OpenAIEmbedder({ baseURL: server.url, apiKey: 'test', model: 'embed', dimension: 32, maxRetries: 0 });
+    const responder = new LlmResponder({ model: model(), strategy: { kind: 'retrieval', k: 2, embedder } });
+    await responder.answer(question(5));
+    const sent = lastRequestMessages();
+    expect(sent).toHaveLength(4);
+    expect(sent[0]?.content).toContain('persona');
+    // Message 5 (the change) is past the end index and must not be retrieved.
+    expect(sent.some((message) => message.content.startsWith('I used to love'))).toBe(false);
+    expect(sent.some((message) => message.content === 'I really love jazz records.')).toBe(true);
+  });
+
+  it('profile: the incremental profile with its change history instead of the raw context', async () => {
+    const responder = new LlmResponder({ model: model(), strategy: { kind: 'profile', extractor: new HeuristicProfileExtractor() }, systemRole: false });
+    await responder.answer(question(3));
+    await responder.answer(question(9));
+    const sent = lastRequestMessages();
+    // No system role: persona and profile folded into the question message.
+    expect(sent.every((message) => message.role !== 'system')).toBe(true);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.content).toContain('[System]: What you know about this user');
+    expect(sent[0]?.content.toLowerCase()).toContain('jazz');
+  });
+
+  it('surfaces upstream faults as typed errors', async () => {
+    server.enqueue({ fault: 'server_error', status: 500 });
+    await expect(new LlmResponder({ model: model() }).answer(question(3))).rejects.toSatisfy((error) => PersonalabError.is(error) && error.isRetryable);
+  });
+});
