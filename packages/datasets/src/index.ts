@@ -56,3 +56,20 @@ export {
 } from './personamem/personamem.js';
 export type { PersonaMemQuestion, PersonaMemQuestions, PersonaMemContexts } from './personamem/personamem.js';
 export { parsePythonStringList, PythonLiteralError } from './personamem/python-string-list.js';
+
+export { generateSyntheticWorld, affinityAt, polarityOf, expectedScore, defaultWorldOptions } from './synthetic/synthetic-world.js';
+export type {
+  SyntheticWorld,
+  SyntheticWorldOptions,
+  ResolvedWorldOptions,
+  SyntheticGenre,
+  SyntheticFact,
+  TasteChange,
+  GenreTaste,
+  SyntheticStyle,
+  BigFiveScores,
+  HiddenUser,
+} from './synthetic/synthetic-world.js';
+export { syntheticConversation, syntheticSessions, allSyntheticSessions, syntheticGroundTruthProfile } from './synthetic/synthetic-conversations.js';
+export type { SyntheticConversation } from './synthetic/synthetic-conversations.js';
+export { syntheticGenres } from './synthetic/vocabulary.js';
