@@ -10,7 +10,7 @@ export interface EvaluateOptions {
    * the messages. Leave out for questions-only files (the released 32k split): every question then
    * sees an empty context, which is enough for the controls.
    */
-  contexts?: ReadonlyMap<string, readonly ChatMessage[]>;
+  contexts?: ReadonlyMap<string, readonly ChatMessage[]> | undefined;
   responder: Responder;
   /** Where answers go as they arrive; a run with the same id resumes. Without a store nothing is kept. */
   store?: RunStore;
