@@ -39,3 +39,5 @@ export { LlmResponder } from './responders/llm-responder.js';
 export type { LlmResponderOptions } from './responders/llm-responder.js';
 export { truncateOldest, ContextRetriever, ProfileMemory, renderProfile } from './responders/context-strategies.js';
 export type { ContextStrategy } from './responders/context-strategies.js';
+export { createResponder, responderNames, strategyNames } from './create-responder.js';
+export type { ResponderSpec, ResponderName, StrategyName } from './create-responder.js';

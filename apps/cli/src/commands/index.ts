@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
+import { registerPersonamemCommand } from './personamem.js';
 
 /**
  * Each command lives in its own file and is registered here, one line each.
  */
 export function registerCommands(program: Command): void {
   void program;
+  registerPersonamemCommand(program);
 }

@@ -1,0 +1,61 @@
+import { type PersonalabConfig, type Responder, PersonalabError } from '@personalab/core';
+import { createChatModelFromConfig, createEmbedderFromConfig } from '@personalab/llm';
+import { HeuristicProfileExtractor } from '@personalab/profile';
+import type { ContextStrategy } from './responders/context-strategies.js';
+import { LlmResponder } from './responders/llm-responder.js';
+import { LongestOptionResponder } from './responders/longest-option-responder.js';
+import { MemoryResponder } from './responders/memory-responder.js';
+import { RandomResponder } from './responders/random-responder.js';
+
+export const responderNames = ['random', 'longest-option', 'memory', 'llm'] as const;
+export type ResponderName = (typeof responderNames)[number];
+export const strategyNames = ['full', 'truncate', 'retrieval', 'profile'] as const;
+export type StrategyName = (typeof strategyNames)[number];
+
+export interface ResponderSpec {
+  responder: ResponderName;
+  /** For `llm`: what the model reads. Default `full`. */
+  strategy?: StrategyName;
+  /** Retrieval: messages retrieved. Default 5 (as the authors' baseline). */
+  k?: number;
+  /** Truncation budget in tokens. Default 16000. */
+  maxTokens?: number;
+  /** False for models without a system role. */
+  systemRole?: boolean;
+  seed?: number;
+}
+
+/** Builds a responder by name; the LLM one needs an OpenAI-compatible endpoint in the config. */
+export async function createResponder(spec: ResponderSpec, config: PersonalabConfig): Promise<Responder> {
+  switch (spec.responder) {
+    case 'random':
+      return new RandomResponder({ seed: spec.seed ?? 0 });
+    case 'longest-option':
+      return new LongestOptionResponder();
+    case 'memory':
+      return new MemoryResponder();
+    case 'llm': {
+      const model = createChatModelFromConfig(config);
+      if (!model) throw new PersonalabError('config_error', 'the llm responder needs an OpenAI-compatible endpoint: set OPENAI_BASE_URL (and OPENAI_API_KEY, PERSONALAB_CHAT_MODEL)');
+      let strategy: ContextStrategy;
+      switch (spec.strategy ?? 'full') {
+        case 'full':
+          strategy = { kind: 'full' };
+          break;
+        case 'truncate':
+          strategy = { kind: 'truncate', maxTokens: spec.maxTokens ?? 16_000 };
+          break;
+        case 'retrieval': {
+          const embedder = await createEmbedderFromConfig(config);
+          if (!embedder) throw new PersonalabError('config_error', 'the retrieval strategy needs PERSONALAB_EMBED_MODEL on the configured endpoint');
+          strategy = { kind: 'retrieval', k: spec.k ?? 5, embedder };
+          break;
+        }
+        case 'profile':
+          strategy = { kind: 'profile', extractor: new HeuristicProfileExtractor() };
+          break;
+      }
+      return new LlmResponder({ model, strategy, ...(spec.systemRole === undefined ? {} : { systemRole: spec.systemRole }) });
+    }
+  }
+}
