@@ -45,7 +45,7 @@ export const categoryWords: ReadonlyArray<readonly [string, ReadonlySet<string>]
 
 /** Words that carry no profile content on their own ("i am good", "i love that"). */
 export const genericWords = words(
-  'good great fine ok okay sure sorry well glad doing lol haha hahaha yes yeah yep thanks thank think guess know mean agree bet see understand right true cool nice awesome interesting pretty really much lot lots things thing something anything everything stuff one also love like idea sounds sound fun hear heard hope tell say said going get got go would could maybe probably definitely wow oh ah hey hi hello bad alright tired busy excited happy jealous fan kind sort way time day today tonight now well little bit always never actually either neither someday soon please try trying want',
+  'good great fine ok okay sure sorry well glad doing lol haha hahaha yes yeah yep thanks thank think guess know mean agree bet see understand right true cool nice awesome interesting pretty really much lot lots things thing something anything everything stuff one also love like idea sounds sound fun hear heard hope tell say said going get got go would could maybe probably definitely wow oh ah hey hi hello bad alright tired busy excited happy jealous fan kind sort way time day today tonight now evening morning afternoon week weekend free well little bit always never actually either neither someday soon please try trying want',
 );
 
 /** Words that end an extracted object (what follows is chatter, not the fact). */

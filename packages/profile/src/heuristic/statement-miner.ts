@@ -10,7 +10,7 @@ const pronounObjects = new Set(['it', 'that', 'this', 'them', 'those', 'these', 
 /** The object of a statement, cut before chatter and trailing fillers; undefined if nothing informative is left. */
 function cleanObject(raw: string): string | undefined {
   let object = raw.replace(/[.!?,;:]+$/g, '').replace(objectStoppers, '').trim();
-  object = object.replace(/(?:\s+(?:too|also|as well|a lot|so much|very much|lol|haha|now|right now|though|either|really|actually|myself|anyway|then))+$/, '').trim();
+  object = object.replace(/(?:\s+(?:too|also|as well|at all|a lot|so much|very much|lol|haha|now|right now|though|either|really|actually|myself|anyway|then))+$/, '').trim();
   const wordsOfObject = object.split(/\s+/).filter(Boolean);
   if (wordsOfObject.length === 0) return undefined;
   object = wordsOfObject.slice(0, maxObjectWords).join(' ');
@@ -88,7 +88,7 @@ function mineAnchored(anchored: string, reason: string | undefined, quote: strin
   const text = anchored.replace(subjectAdverbs, 'i ').trim();
 
   // Goals: "i want to be a doctor", "my dream is to travel".
-  const goal = /^(?:i (?:want|wanna|hope|plan|intend|dream|aspire|am planning|am hoping|am saving up|am saving|wish)(?: to| of| for)|i (?:would like|would love) to (?=be |become |have |travel |visit |own |go to |live |learn |open |start |write |work as |get a )|my (?:goal|dream|plan) is(?: to)?) (.+)$/.exec(text);
+  const goal = /^(?:i (?:want|wanna|hope|plan|intend|dream|aspire|am planning|am hoping|am saving up|am saving|wish)(?: to| of| for)|i am (?:looking for|trying to find|trying to|planning)|i (?:would like|would love) to (?=be |become |have |travel |visit |own |go to |live |learn |open |start |write |work as |get a )|my (?:goal|dream|plan) is(?: to)?) (.+)$/.exec(text);
   if (goal?.[1]) {
     const object = cleanObject(goal[1]);
     if (!object) return [];
@@ -196,6 +196,19 @@ function mineClause(clause: string, reason: string | undefined): Statement[] {
   const stripped = clause.replace(leadingFillers, '').trim();
   const suffix = mineFavoriteSuffix(stripped, reason, quote);
   if (suffix) return suffix;
+  const notForMe = /^(.+?) (?:is|are) (?:just )?not (?:really )?(?:for me|my thing|my cup of tea)$/.exec(stripped);
+  if (notForMe?.[1]) {
+    const subject = cleanObject(notForMe[1]);
+    return subject && !/\b(?:i|you|it|that|this)\b/.test(subject) ? [preference(subject, 'dislike', 0.7, 'present', reason, quote)] : [];
+  }
+  // "i watched the lost river recently and loved it": a verdict on one item.
+  const verdict = /^i (?:watched|saw|read|tried|ate|visited|played|listened to) (.+?) (?:recently |yesterday |last (?:night|week|month|year) )?and (?:really |absolutely )?(loved|liked|enjoyed|hated|disliked|did not like|did not enjoy|really did not like) (?:it|them)$/.exec(stripped);
+  if (verdict?.[1] && verdict[2]) {
+    const subject = cleanObject(verdict[1]);
+    const negative = /hated|disliked|not/.test(verdict[2]);
+    const strength = /loved|hated/.test(verdict[2]) ? 0.9 : /really/.test(verdict[2]) ? 0.8 : 0.6;
+    return subject ? [preference(subject, negative ? 'dislike' : 'like', strength, 'present', reason, quote)] : [];
+  }
   const anchors = [...stripped.matchAll(/\b(?:i|my) /g)];
   for (const anchor of anchors) {
     const prefix = stripped.slice(0, anchor.index).trim();
@@ -214,11 +227,14 @@ function dropQuestionTail(sentence: string): string {
 
 /** "i used to hate it but now i love it" → the past clause, the present clause and the referent of "it". */
 function mineChange(sentence: string): Statement[] | undefined {
-  const match = /^(?:.*?\b)?(i used to .+?),? but (?:now |these days |nowadays |lately |today )?(i .+)$/.exec(sentence);
+  const match = /^(?:.*?\b)?(i (?:used to|never cared (?:much )?(?:about|for)) .+?),? but (?:now |these days |nowadays |lately |today )?(i .+)$/.exec(sentence);
   if (!match?.[1] || !match[2]) return undefined;
   const [before, becauseBefore] = splitReason(match[1]);
   const [after, becauseAfter] = splitReason(match[2]);
-  const past = mineAnchored(before, becauseBefore, match[1]);
+  const indifferent = /^i never cared (?:much )?(?:about|for) (.+)$/.exec(before);
+  const indifferentSubject = indifferent?.[1] ? cleanObject(indifferent[1]) : undefined;
+  // "i never cared about x, but now ...": the earlier state was indifference.
+  const past = indifferentSubject ? [preference(indifferentSubject, 'neutral', 0.2, 'past', becauseBefore, match[1])] : mineAnchored(before, becauseBefore, match[1]);
   const pastPreference = past.find((statement) => statement.kind === 'preference');
   // "but now i love it": "it" names the subject of the first half.
   const resolved = pastPreference ? after.replace(/\b(?:it|them|that|those)\b/, pastPreference.subject) : after;

@@ -24,14 +24,17 @@ function factCore(value: string): string {
 }
 const isNegated = (value: string) => /\b(?:not|never|no longer)\b/.test(value);
 
-/** Subject identity: lower case, no articles, naive singular, so "dogs" and "the dog" meet. */
+/** Words that do not change what a preference is about ("a good comedy film" = "comedy movies"). */
+const subjectNoise = new Set(['to', 'the', 'a', 'an', 'good', 'great', 'nice', 'some', 'any', 'all', 'kinds', 'kind', 'of', 'really']);
+const subjectSynonyms: Record<string, string> = { film: 'movie', films: 'movie', movies: 'movie', flick: 'movie', flicks: 'movie', tv: 'television' };
+
+/** Subject identity: lower case, no articles or vague adjectives, synonyms merged, naive singular. */
 export function normalizeSubject(subject: string): string {
   return subject
     .toLowerCase()
-    .replace(/^(?:to|the|a|an)\s+/, '')
     .split(/[^a-z0-9]+/)
-    .filter(Boolean)
-    .map((word) => (word.length > 3 && word.endsWith('s') && !word.endsWith('ss') ? word.slice(0, -1) : word))
+    .filter((word) => word !== '' && !subjectNoise.has(word))
+    .map((word) => subjectSynonyms[word] ?? (word.length > 3 && word.endsWith('s') && !word.endsWith('ss') ? word.slice(0, -1) : word))
     .join(' ');
 }
 
