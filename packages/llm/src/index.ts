@@ -5,7 +5,7 @@ export type { OpenAIEmbedderOptions } from './openai-embedder.js';
 export { createChatModelFromConfig, createEmbedderFromConfig, clientOptionsFromConfig, sharedLimiter, runUsage } from './from-config.js';
 export { createConcurrencyLimiter } from './concurrency-limiter.js';
 export type { ConcurrencyLimiter } from './concurrency-limiter.js';
-export { UsageTracker } from './usage-tracker.js';
+export { UsageTracker, formatUsage } from './usage-tracker.js';
 export type { UsageTotals } from './usage-tracker.js';
 export { LlmCache, openLlmCache, cacheKey, stableStringify } from './llm-cache.js';
 export { withRetries, parseRetryAfter, backoffDelay, realSleep } from './retry.js';

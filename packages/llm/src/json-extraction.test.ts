@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractJson } from './json-extraction.js';
+import { extractJson, jsonCandidates } from './json-extraction.js';
 
 describe('extractJson', () => {
   it('parses a bare value', () => {
@@ -26,5 +26,12 @@ describe('extractJson', () => {
     const truncated = extractJson('{"name": "Ada", "age"');
     expect(truncated.ok).toBe(false);
     if (!truncated.ok) expect(truncated.error).toMatch(/no parseable JSON/);
+  });
+
+  it('ignores reasoning blocks and lists every candidate', () => {
+    const reply = '<think>maybe {"draft": true}</think>\nExample: {"a": 0}. Final:\n```json\n{"a": 1}\n```';
+    expect(extractJson(reply)).toMatchObject({ ok: true, value: { a: 1 } });
+    expect([...jsonCandidates(reply)].map((candidate) => candidate.value)).toEqual([{ a: 1 }, { a: 0 }]);
+    expect(extractJson('<think>{"only": "thoughts"}')).toEqual({ ok: false, error: 'the reply was empty' });
   });
 });

@@ -7,25 +7,52 @@ export type JsonExtraction = { ok: true; value: unknown; source: string } | { ok
  * The caller still validates the value with its zod schema.
  */
 export function extractJson(text: string): JsonExtraction {
+  const first = jsonCandidates(text).next();
+  if (!first.done) return first.value;
+  return { ok: false, error: describeFailure(text) };
+}
+
+/**
+ * Every JSON value a reply might mean, most likely first: the whole reply, each fenced block,
+ * then balanced spans in order. Reasoning blocks (`<think>…</think>`) are dropped first, since
+ * reasoning models put drafts there.
+ */
+export function* jsonCandidates(text: string): Generator<{ ok: true; value: unknown; source: string }> {
+  const visible = stripReasoning(text);
   const candidates: string[] = [];
-  const trimmed = text.trim();
+  const trimmed = visible.trim();
   if (trimmed !== '') candidates.push(trimmed);
-  for (const match of text.matchAll(/```[a-zA-Z0-9_-]*[ \t]*\r?\n?([\s\S]*?)```/g)) {
+  for (const match of visible.matchAll(/```[a-zA-Z0-9_-]*[ \t]*\r?\n?([\s\S]*?)```/g)) {
     const inner = match[1]?.trim();
     if (inner) candidates.push(inner);
   }
-  for (const span of balancedSpans(text)) candidates.push(span);
-
-  let firstError: string | undefined;
-  for (const candidate of candidates) {
+  const seen = new Set<string>();
+  for (const candidate of [...candidates, ...balancedSpans(visible)]) {
+    if (seen.has(candidate)) continue;
+    seen.add(candidate);
     try {
-      return { ok: true, value: JSON.parse(candidate), source: candidate };
-    } catch (error) {
-      firstError ??= error instanceof Error ? error.message : String(error);
+      yield { ok: true, value: JSON.parse(candidate), source: candidate };
+    } catch {
+      // Not JSON; try the next candidate.
     }
   }
-  if (trimmed === '') return { ok: false, error: 'the reply was empty' };
-  return { ok: false, error: `the reply contains no parseable JSON (${firstError ?? 'no object or array found'})` };
+}
+
+/** Why nothing in the reply parsed, for the repair prompt. */
+export function describeFailure(text: string): string {
+  const trimmed = stripReasoning(text).trim();
+  if (trimmed === '') return 'the reply was empty';
+  let reason = 'no object or array found';
+  try {
+    JSON.parse(trimmed);
+  } catch (error) {
+    reason = error instanceof Error ? error.message : String(error);
+  }
+  return `the reply contains no parseable JSON (${reason})`;
+}
+
+function stripReasoning(text: string): string {
+  return text.replace(/<think>[\s\S]*?(<\/think>|$)/g, '');
 }
 
 /** Substrings that start at `{` or `[` and end at the matching bracket, ignoring brackets inside strings. */

@@ -192,6 +192,13 @@ describe('structured output', () => {
     expect(body.messages[0].content).toMatch(/^You extract people\.\n\nReply with a single JSON value only/);
   });
 
+  it('picks the candidate that satisfies the schema, skipping reasoning and examples', async () => {
+    const { model } = modelWithFakeSleep({ structuredOutput: 'prompt' });
+    server.enqueue('<think>{"name": "draft", "age": 1}</think>The format is {"name": string}. Answer: {"name": "Ada", "age": 36}');
+    const result = await model.generateObject({ messages: user('Who?'), schema: personSchema });
+    expect(result).toMatchObject({ object: { name: 'Ada', age: 36 }, attempts: 1 });
+  });
+
   it('repairs malformed JSON and truncated replies, counting attempts and usage', async () => {
     const { model } = modelWithFakeSleep();
     server.enqueue(
@@ -260,6 +267,15 @@ describe('streaming', () => {
     expect(deltas.join('')).toBe(text);
     expect(result).toMatchObject({ text, finishReason: 'stop', usage: { promptTokens: 3, completionTokens: 9, totalTokens: 12 } });
     expect(server.chatRequests()[0]?.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+  });
+
+  it('streams without usage when the server rejects stream_options', async () => {
+    const { model } = modelWithFakeSleep();
+    server.enqueue({ status: 400, message: "Unrecognized request argument supplied: stream_options" }, 'plain stream', 'again');
+    const result = await model.streamText({ messages: user('x'), onDelta: () => undefined });
+    expect(result).toMatchObject({ text: 'plain stream', usage: { totalTokens: 0 } });
+    await model.streamText({ messages: user('y'), onDelta: () => undefined });
+    expect(server.chatRequests().map((request) => request.body.stream_options !== undefined)).toEqual([true, false, false]);
   });
 
   it('retries a failure before the first delta but not after', async () => {

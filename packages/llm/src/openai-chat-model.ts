@@ -16,7 +16,7 @@ import {
   type TokenUsage,
 } from '@personalab/core';
 import { createConcurrencyLimiter, type ConcurrencyLimiter } from './concurrency-limiter.js';
-import { extractJson } from './json-extraction.js';
+import { describeFailure, jsonCandidates } from './json-extraction.js';
 import { responseJsonSchema } from './json-schema.js';
 import { throughCache, type CacheSettings, type LlmCache } from './llm-cache.js';
 import { realSleep, withRetries, type RetryPolicy, type Sleep } from './retry.js';
@@ -204,6 +204,8 @@ export class OpenAIChatModel implements ChatModel {
   private structuredMode: StructuredOutputMode;
   private readonly maxRepairs: number;
   private readonly maxTokensParameter: 'max_tokens' | 'max_completion_tokens';
+  /** Cleared once the server rejects `stream_options.include_usage`. */
+  private streamUsage = true;
 
   constructor(options: OpenAIChatModelOptions) {
     if (options.model.trim() === '') throw new PersonalabError('invalid_argument', 'OpenAIChatModel needs a model name');
@@ -321,12 +323,24 @@ export class OpenAIChatModel implements ChatModel {
     }, signal);
   }
 
-  private completeStreaming(body: ChatBody, onDelta: (delta: string) => void, signal: AbortSignal | undefined): Promise<GenerateResult> {
+  private async completeStreaming(body: ChatBody, onDelta: (delta: string) => void, signal: AbortSignal | undefined): Promise<GenerateResult> {
+    if (!this.streamUsage) return this.streamOnce(body, onDelta, signal, false);
+    try {
+      return await this.streamOnce(body, onDelta, signal, true);
+    } catch (error) {
+      // Some servers reject `stream_options`; stream without usage from then on.
+      if (!PersonalabError.is(error) || error.details.status !== 400) throw error;
+      this.streamUsage = false;
+      return this.streamOnce(body, onDelta, signal, false);
+    }
+  }
+
+  private streamOnce(body: ChatBody, onDelta: (delta: string) => void, signal: AbortSignal | undefined, includeUsage: boolean): Promise<GenerateResult> {
     return this.endpoint.send(async (requestSignal) => {
       let emitted = false;
       try {
         const stream = await this.endpoint.client.chat.completions.create(
-          { ...body, stream: true, stream_options: { include_usage: true } } as never,
+          { ...body, stream: true, ...(includeUsage ? { stream_options: { include_usage: true } } : {}) } as never,
           { signal: requestSignal, maxRetries: 0 },
         );
         let text = '';
@@ -452,12 +466,15 @@ function withJsonInstruction(conversation: readonly ChatMessage[], mode: Structu
   return messages;
 }
 
+/** The first candidate in the reply that satisfies the schema; else the problems of the most likely one. */
 function parseObject<T>(text: string, schema: z.ZodType<T>): { ok: true; value: T } | { ok: false; problem: string } {
-  const extracted = extractJson(text);
-  if (!extracted.ok) return { ok: false, problem: extracted.error };
-  const result = schema.safeParse(extracted.value);
-  if (!result.success) return { ok: false, problem: `schema violations: ${formatZodError(result.error)}` };
-  return { ok: true, value: result.data };
+  let firstProblem: string | undefined;
+  for (const candidate of jsonCandidates(text)) {
+    const result = schema.safeParse(candidate.value);
+    if (result.success) return { ok: true, value: result.data };
+    firstProblem ??= `schema violations: ${formatZodError(result.error)}`;
+  }
+  return { ok: false, problem: firstProblem ?? describeFailure(text) };
 }
 
 const generateCodec = {

@@ -50,3 +50,14 @@ export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
     totalTokens: a.totalTokens + b.totalTokens,
   };
 }
+
+/** One line for the end of a run: `12,345 tokens (10,000 prompt + 2,345 completion), 40 requests, 3 retries, 5 cache hits, 1 repair, 0 failures`. */
+export function formatUsage(totals: UsageTotals): string {
+  const number = (value: number) => value.toLocaleString('en-US');
+  const plural = (count: number, word: string) => `${number(count)} ${word}${count === 1 ? '' : 's'}`;
+  return (
+    `${number(totals.totalTokens)} tokens (${number(totals.promptTokens)} prompt + ${number(totals.completionTokens)} completion), ` +
+    `${plural(totals.requests, 'request')}, ${plural(totals.retries, 'retry').replace('retrys', 'retries')}, ${plural(totals.cacheHits, 'cache hit')}, ` +
+    `${plural(totals.repairs, 'repair')}, ${plural(totals.failures, 'failure')}`
+  );
+}
