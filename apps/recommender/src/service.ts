@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { ChatModel, Clock, Embedder, IdGenerator, ProfileExtractor, Recommender, VectorIndex } from '@personalab/core';
+import type { ChatModel, Clock, Embedder, IdGenerator, Interaction, Item, ProfileExtractor, Recommender, User, VectorIndex } from '@personalab/core';
 import { Metrics } from './http/metrics.js';
 import { CandidateGenerator } from './pipeline/candidate-generator.js';
 import { ChatRec } from './pipeline/chat-rec.js';
@@ -10,6 +10,7 @@ import { LlmReranker } from './pipeline/llm-reranker.js';
 import { OfflineExplainer } from './pipeline/offline-explainer.js';
 import { OfflineReranker } from './pipeline/offline-reranker.js';
 import { RecommenderStore } from './store/store.js';
+import type { Reranker } from './pipeline/types.js';
 
 export interface RecommenderServiceOptions {
   /** Folder for `recommender.db` and the item index; `:memory:` keeps everything in memory. */
@@ -26,10 +27,14 @@ export interface RecommenderServiceOptions {
   chatModel?: ChatModel | undefined;
   /** Weight of profile fit in the offline re-ranker. */
   profileWeight?: number;
+  /** Replaces the offline re-ranker (experiments pass tuned weights). */
+  reranker?: Reranker | undefined;
   candidateCount?: number;
   clock?: Clock;
   ids?: IdGenerator;
   onIndexProgress?: (done: number, total: number) => void;
+  /** Imported when the store has no items yet (a fresh state directory). */
+  initialData?: { users: readonly User[]; items: readonly Item[]; interactions: readonly Interaction[] } | undefined;
 }
 
 /** Everything the API needs, opened and ready. */
@@ -53,6 +58,7 @@ export async function openRecommenderService(options: RecommenderServiceOptions)
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.ids ? { ids: options.ids } : {}),
   });
+  if (options.initialData && store.itemCount() === 0) store.importDataset(options.initialData);
   const items = store.listItems();
   const catalog = new ItemCatalog(items);
   catalog.setPopularity(likeCounts(store));
@@ -66,7 +72,7 @@ export async function openRecommenderService(options: RecommenderServiceOptions)
     getItem: (id) => catalog.get(id),
     popular: () => catalog.popular(),
   });
-  const reranker = new OfflineReranker(options.profileWeight === undefined ? {} : { profileWeight: options.profileWeight });
+  const reranker = options.reranker ?? new OfflineReranker(options.profileWeight === undefined ? {} : { profileWeight: options.profileWeight });
   const explainer = new OfflineExplainer();
   const llm = options.chatModel
     ? { model: options.chatModel, reranker: new LlmReranker({ model: options.chatModel, fallback: reranker }), explainer: new LlmExplainer({ model: options.chatModel }) }

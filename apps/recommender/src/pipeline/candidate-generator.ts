@@ -14,6 +14,8 @@ export interface CandidateGeneratorOptions {
 }
 
 export interface GenerateInput {
+  /** The user, passed to the model beside the history (models with user embeddings use it). */
+  userId?: string | undefined;
   history: readonly HistoryEntry[];
   /** What the user said (profile likes plus the current message), for text matching. */
   queryText?: string | undefined;
@@ -45,7 +47,8 @@ export class CandidateGenerator {
     const exclude = new Set(input.exclude ?? []);
     for (const entry of input.history) exclude.add(entry.item.id);
     const liked = input.history.filter((entry) => entry.rating === undefined || entry.rating >= 4);
-    const seeds = (liked.length > 0 ? liked : input.history).map((entry) => entry.item.id);
+    // The models are trained on every interaction as a positive (the ranking protocol), so read them all.
+    const seeds = input.history.map((entry) => entry.item.id);
     const out = new Map<string, Candidate>();
     const push = (id: string, score: number, source: Candidate['source']) => {
       if (exclude.has(id) || out.has(id)) return;
@@ -61,7 +64,7 @@ export class CandidateGenerator {
       const known = this.options.modelItemIds;
       const history = known ? seeds.filter((id) => known.has(id)) : seeds;
       if (history.length > 0) {
-        const scored = await recommender.recommend({ history, k: modelSlots, exclude: [...exclude] });
+        const scored = await recommender.recommend({ ...(input.userId === undefined ? {} : { userId: input.userId }), history, k: modelSlots, exclude: [...exclude] });
         scored.forEach((entry, rank) => push(entry.itemId, rankScore(rank, scored.length), 'model'));
       }
     }

@@ -68,11 +68,18 @@ export class ChatRec {
   private readonly clock: Clock;
   private readonly ids: IdGenerator;
   private readonly cache = new Map<string, RecommendResult>();
+  private cacheEnabled = true;
 
   constructor(options: ChatRecOptions) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
     this.ids = options.ids ?? randomIds;
+  }
+
+  /** Turns the per-user result cache off (benchmarks of the uncached path). */
+  disableCache(): void {
+    this.cacheEnabled = false;
+    this.cache.clear();
   }
 
   get rerankerName(): string {
@@ -116,7 +123,7 @@ export class ChatRec {
     const k = options.k ?? 5;
     this.options.store.requireUser(options.userId);
     const cacheKey =
-      options.refinement === undefined && options.message === undefined && (options.exclude ?? []).length === 0
+      this.cacheEnabled && options.refinement === undefined && options.message === undefined && (options.exclude ?? []).length === 0
         ? `${options.userId}|${k}|${this.options.store.versionOf(options.userId)}`
         : undefined;
     const cached = cacheKey === undefined ? undefined : this.cache.get(cacheKey);
@@ -125,6 +132,7 @@ export class ChatRec {
     const history = this.history(options.userId);
     const profile = this.profile(options.userId);
     const candidates = await this.options.candidates.generate({
+      userId: options.userId,
       history,
       queryText: this.queryText(profile, options.message),
       k: this.options.candidateCount ?? 20,

@@ -36,7 +36,8 @@ const moods: { pattern: RegExp; weights: Record<string, number> }[] = [
   },
 ];
 
-const ordinals: Record<string, number> = { first: 0, '1st': 0, one: 0, second: 1, '2nd': 1, two: 1, third: 2, '3rd': 2, three: 2, fourth: 3, '4th': 3, four: 3, fifth: 4, '5th': 4, five: 4, last: -1 };
+// Bare number words are left out: "the second one" must not read as "one".
+const ordinals: Record<string, number> = { first: 0, '1st': 0, second: 1, '2nd': 1, third: 2, '3rd': 2, fourth: 3, '4th': 3, fifth: 4, '5th': 4, last: -1 };
 
 /** "more comedy", "no horror", "less action", "without romance": explicit tag steering. */
 function tagSteering(text: string, knownTags: ReadonlySet<string>): Record<string, number> {
@@ -53,7 +54,7 @@ function tagSteering(text: string, knownTags: ReadonlySet<string>): Record<strin
 
 function findItem(text: string, lastRecommended: readonly Item[], allItems: () => Iterable<Item>): Item | undefined {
   for (const [word, index] of Object.entries(ordinals)) {
-    if (new RegExp(`\\b(the\\s+)?${word}(\\s+one)?\\b`).test(text) || new RegExp(`#\\s*${index + 1}\\b`).test(text)) {
+    if (new RegExp(`\\b${word}\\b`).test(text) || (index >= 0 && new RegExp(`(#|number\\s*)${index + 1}\\b`).test(text))) {
       const item = index < 0 ? lastRecommended[lastRecommended.length - 1] : lastRecommended[index];
       if (item) return item;
     }

@@ -6,6 +6,21 @@ export interface OfflineRerankerOptions {
   profileWeight?: number;
   /** Weight of a stated preference against ratings-derived affinity. */
   statedWeight?: number;
+  /** Weights of consumption share and relative rating in the tag affinity. */
+  shareWeight?: number;
+  ratingWeight?: number;
+  /** Weight of era (release year) closeness in the fit. */
+  yearWeight?: number;
+  /** How model scores become [0, 1]: min-max of the values, or their rank among the candidates. */
+  scoreNormalisation?: 'minmax' | 'rank';
+}
+
+/** Rank among the values, 1 for the best and 0 for the worst. */
+function rankNormalise(values: readonly number[]): number[] {
+  const order = values.map((value, index) => ({ value, index })).sort((a, b) => b.value - a.value);
+  const out = new Array<number>(values.length).fill(0);
+  order.forEach((entry, rank) => (out[entry.index] = values.length === 1 ? 1 : 1 - rank / (values.length - 1)));
+  return out;
 }
 
 /** Min-max to [0, 1]; all-equal values map to 0.5. */
@@ -23,19 +38,25 @@ function normalise(values: readonly number[]): number[] {
 export class OfflineReranker implements Reranker {
   readonly name = 'offline-blend';
   readonly profileWeight: number;
-  private readonly statedWeight: number;
+  private readonly options: OfflineRerankerOptions;
 
   constructor(options: OfflineRerankerOptions = {}) {
-    this.profileWeight = options.profileWeight ?? 0.3;
-    this.statedWeight = options.statedWeight ?? 0.8;
+    this.profileWeight = options.profileWeight ?? 0.2;
+    this.options = options;
   }
 
   async rerank(input: RerankInput): Promise<RankedItem[]> {
     if (input.candidates.length === 0) return [];
     const knownTags = collectTagStems(input.candidates.map((candidate) => candidate.item));
-    const taste = buildTaste(input.profile, input.history, knownTags, { statedWeight: this.statedWeight });
-    const modelScores = normalise(input.candidates.map((candidate) => candidate.score));
-    const fits = input.candidates.map((candidate) => profileFit(candidate.item, taste));
+    const taste = buildTaste(input.profile, input.history, knownTags, {
+      statedWeight: this.options.statedWeight ?? 0.8,
+      shareWeight: this.options.shareWeight ?? 1,
+      ratingWeight: this.options.ratingWeight ?? 1,
+    });
+    const raw = input.candidates.map((candidate) => candidate.score);
+    const modelScores = this.options.scoreNormalisation === 'rank' ? rankNormalise(raw) : normalise(raw);
+    const fitOptions = { yearWeight: this.options.yearWeight ?? 0.5 };
+    const fits = input.candidates.map((candidate) => profileFit(candidate.item, taste, undefined, fitOptions));
     const fitScores = normalise(fits);
     const ranked = input.candidates.map((candidate, index): RankedItem => {
       const refinementFit = input.refinement

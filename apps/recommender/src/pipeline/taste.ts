@@ -28,11 +28,23 @@ export interface Taste {
   statedByTag: Map<string, { subject: string; polarity: 'like' | 'dislike' | 'neutral' }>;
   /** Item ids the user rated or mentioned. */
   seen: Set<string>;
+  /** Mean and spread of the release years in the history (era preference), when known. */
+  years: { mean: number; spread: number } | undefined;
 }
 
 export interface TasteOptions {
   /** How much one stated preference weighs against the ratings-derived affinity. */
   statedWeight?: number;
+  /** Weight of how often the user consumes a tag (share of their history). */
+  shareWeight?: number;
+  /** Weight of how the user rates a tag relative to their mean rating. */
+  ratingWeight?: number;
+}
+
+/** How a taste turns into a fit score. */
+export interface FitOptions {
+  /** Weight of closeness to the user's usual release years. */
+  yearWeight?: number;
 }
 
 /**
@@ -41,6 +53,8 @@ export interface TasteOptions {
  */
 export function buildTaste(profile: Profile, history: readonly HistoryEntry[], knownTags: ReadonlySet<string>, options: TasteOptions = {}): Taste {
   const statedWeight = options.statedWeight ?? 0.8;
+  const shareWeight = options.shareWeight ?? 1;
+  const ratingWeight = options.ratingWeight ?? 1;
   const tags = new Map<string, number>();
   const likedByTag = new Map<string, Item[]>();
   const statedByTag = new Map<string, { subject: string; polarity: 'like' | 'dislike' | 'neutral' }>();
@@ -67,7 +81,7 @@ export function buildTaste(profile: Profile, history: readonly HistoryEntry[], k
     // Share of history with the tag (how often they watch it) plus how they rate it; shrinkage 5.
     const share = sum.count / total;
     const relative = sum.total / (sum.count + 5);
-    tags.set(tag, share + relative);
+    tags.set(tag, shareWeight * share + ratingWeight * relative);
   }
   for (const preference of profile.preferences) {
     const words = preference.subject.split(/[^A-Za-z0-9'-]+/).filter(Boolean).map(stem);
@@ -78,16 +92,30 @@ export function buildTaste(profile: Profile, history: readonly HistoryEntry[], k
       statedByTag.set(word, { subject: preference.subject, polarity: preference.polarity });
     }
   }
-  return { tags, likedByTag, statedByTag, seen: new Set(history.map((entry) => entry.item.id)) };
+  const yearValues = history.map((entry) => entry.item.year).filter((year): year is number => year !== undefined);
+  let years: Taste['years'];
+  if (yearValues.length >= 3) {
+    const yearMean = yearValues.reduce((sum, year) => sum + year, 0) / yearValues.length;
+    const variance = yearValues.reduce((sum, year) => sum + (year - yearMean) ** 2, 0) / yearValues.length;
+    years = { mean: yearMean, spread: Math.max(2, Math.sqrt(variance)) };
+  }
+  return { tags, likedByTag, statedByTag, seen: new Set(history.map((entry) => entry.item.id)), years };
 }
 
 /** How well an item fits a taste and a refinement: the mean of its tags' affinities plus refinement weights. */
-export function profileFit(item: Item, taste: Taste, refinement?: Refinement): number {
+export function profileFit(item: Item, taste: Taste, refinement?: Refinement, options: FitOptions = {}): number {
   const stems = [...new Set(tagStems(item))];
-  if (stems.length === 0) return 0;
-  let total = 0;
-  for (const tag of stems) total += taste.tags.get(tag) ?? 0;
-  let fit = total / Math.sqrt(stems.length);
+  let fit = 0;
+  if (stems.length > 0) {
+    let total = 0;
+    for (const tag of stems) total += taste.tags.get(tag) ?? 0;
+    fit = total / Math.sqrt(stems.length);
+  }
+  const yearWeight = options.yearWeight ?? 0;
+  if (yearWeight > 0 && taste.years && item.year !== undefined) {
+    const distance = Math.abs(item.year - taste.years.mean) / taste.years.spread;
+    fit += yearWeight * (1 - Math.min(3, distance));
+  }
   if (refinement) for (const tag of stems) fit += refinement.tagWeights[tag] ?? 0;
   return fit;
 }

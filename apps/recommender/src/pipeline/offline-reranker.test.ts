@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { emptyProfile, type Profile } from '@personalab/core';
+import { tinyItems } from '../test/tiny-catalogue.js';
+import { OfflineExplainer } from './offline-explainer.js';
+import { OfflineReranker } from './offline-reranker.js';
+import type { Candidate, HistoryEntry } from './types.js';
+
+const item = (id: string) => {
+  const found = tinyItems.find((entry) => entry.id === id);
+  if (!found) throw new Error(id);
+  return found;
+};
+const comedyHistory: HistoryEntry[] = ['m1', 'm2', 'm5'].map((id, index) => ({ item: item(id), rating: 5, timestamp: index }));
+// The model prefers horror; the user's history is comedy.
+const candidates: Candidate[] = ['m9', 'm10', 'm11', 'm6', 'm3'].map((id, index) => ({ item: item(id), score: 1 - index * 0.1, source: 'model' }));
+
+const saysLike = (subject: string): Profile => ({
+  ...emptyProfile('u'),
+  preferences: [{ subject, polarity: 'like', strength: 1, firstSeen: 0, lastUpdated: 0, evidence: [{ messageId: 'msg-1', quote: `I like ${subject}` }], history: [] }],
+});
+
+describe('OfflineReranker', () => {
+  it('keeps the model order when the profile weight is zero', async () => {
+    const ranked = await new OfflineReranker({ profileWeight: 0 }).rerank({ profile: emptyProfile('u'), history: comedyHistory, candidates, k: 3 });
+    expect(ranked.map((entry) => entry.item.id)).toEqual(['m9', 'm10', 'm11']);
+  });
+
+  it('lifts items that fit the rated history and stated likes', async () => {
+    const ranked = await new OfflineReranker({ profileWeight: 0.6 }).rerank({ profile: saysLike('comedies'), history: comedyHistory, candidates, k: 2 });
+    expect(ranked.map((entry) => entry.item.id).sort()).toEqual(['m3', 'm6']);
+    expect(ranked[0]?.profileFit).toBeGreaterThan(0);
+  });
+
+  it('applies a refinement on top of the blend', async () => {
+    const refinement = { tagWeights: { horror: -1, thriller: -1 }, phrase: 'something lighter' };
+    const ranked = await new OfflineReranker({ profileWeight: 0 }).rerank({ profile: emptyProfile('u'), history: [], candidates, k: 2, refinement });
+    expect(ranked.every((entry) => !entry.item.tags.includes('Horror'))).toBe(true);
+  });
+
+  it('returns nothing for no candidates', async () => {
+    expect(await new OfflineReranker().rerank({ profile: emptyProfile('u'), history: [], candidates: [], k: 5 })).toEqual([]);
+  });
+});
+
+describe('OfflineExplainer', () => {
+  it('cites the shared attributes, the supporting history items and what the user said', async () => {
+    const text = await new OfflineExplainer().explain({ profile: saysLike('comedies'), history: comedyHistory, item: item('m6') });
+    expect(text).toContain('Office Pranks');
+    expect(text).toContain('You said you like comedies');
+    expect(text).toMatch(/shares Comedy with (Laugh Riot|Silly Summer|Wedding Mix-Up)/);
+  });
+});
