@@ -10,8 +10,9 @@ import {
 } from '@personalab/core';
 import { commonHeaderShape } from './index-header.js';
 import { corruptFile, readIndexFile, writeIndexFile } from './index-file.js';
+import { createSimdKernels, kernelBlock, type SimdKernels } from './simd-kernels.js';
 import { TopK } from './top-k.js';
-import { checkSearchOptions, checkVector } from './vectors.js';
+import { checkSearchOptions, checkVector, matchesWhere, normalizeInPlace } from './vectors.js';
 
 export interface ExactIndexOptions {
   dimension: number;
@@ -25,18 +26,25 @@ const exactHeaderSchema = z.object({ kind: z.literal('exact'), ...commonHeaderSh
 
 /**
  * Brute-force search over one contiguous `Float32Array` with a top-k heap: the ground truth for
- * tests and benchmarks, and the right choice for small sets. Cosine vectors are stored unit-length,
- * l2 keeps each row's squared norm so every metric runs the same dot-product loop.
+ * tests and benchmarks, and the right choice for small sets. The rows live in WebAssembly memory
+ * (zero-padded to a multiple of 16 floats) so a SIMD kernel scores them all; cosine vectors are
+ * stored unit-length.
  */
 export class ExactIndex implements VectorIndex {
   readonly dimension: number;
   readonly metric: Metric;
-  private data: Float32Array;
-  private squaredNorms: Float64Array;
+  /** Floats per stored row: the dimension rounded up to the kernel's block. */
+  private readonly stride: number;
+  private readonly kernels: SimdKernels;
+  /** Byte offset of the rows in WebAssembly memory (the query sits before them). */
+  private readonly dataOffset: number;
+  private capacity = 0;
+  private data!: Float32Array;
+  private scores!: Float32Array;
+  private query!: Float32Array;
   private ids: string[] = [];
   private metadata: (VectorMetadata | undefined)[] = [];
   private rowOf = new Map<string, number>();
-  private readonly query: Float64Array;
 
   constructor(options: ExactIndexOptions) {
     if (!Number.isInteger(options.dimension) || options.dimension < 1) {
@@ -44,10 +52,10 @@ export class ExactIndex implements VectorIndex {
     }
     this.dimension = options.dimension;
     this.metric = options.metric ?? 'cosine';
-    const capacity = Math.max(1, options.initialCapacity ?? 1024);
-    this.data = new Float32Array(capacity * this.dimension);
-    this.squaredNorms = new Float64Array(capacity);
-    this.query = new Float64Array(this.dimension);
+    this.stride = Math.ceil(this.dimension / kernelBlock) * kernelBlock;
+    this.kernels = createSimdKernels();
+    this.dataOffset = this.stride * 4;
+    this.ensureCapacity(Math.max(1, options.initialCapacity ?? 1024));
   }
 
   /** Opens the index saved in a directory, taking dimension and metric from the file. */
@@ -86,15 +94,14 @@ export class ExactIndex implements VectorIndex {
 
   remove(ids: readonly string[]): number {
     let removed = 0;
-    const dimension = this.dimension;
+    const stride = this.stride;
     for (const id of ids) {
       const row = this.rowOf.get(id);
       if (row === undefined) continue;
       // Move the last row into the hole so the store stays contiguous.
       const last = this.ids.length - 1;
       if (row !== last) {
-        this.data.copyWithin(row * dimension, last * dimension, (last + 1) * dimension);
-        this.squaredNorms[row] = this.squaredNorms[last]!;
+        this.data.copyWithin(row * stride, last * stride, (last + 1) * stride);
         const movedId = this.ids[last]!;
         this.ids[row] = movedId;
         this.metadata[row] = this.metadata[last];
@@ -113,42 +120,21 @@ export class ExactIndex implements VectorIndex {
     checkVector(query, this.dimension, 'search');
     const count = this.ids.length;
     if (count === 0) return [];
-    const dimension = this.dimension;
     const q = this.query;
-    let queryNorm = 0;
-    for (let index = 0; index < dimension; index++) {
-      q[index] = query[index]!;
-      queryNorm += q[index]! * q[index]!;
-    }
-    if (this.metric === 'cosine' && queryNorm > 0) {
-      const scale = 1 / Math.sqrt(queryNorm);
-      for (let index = 0; index < dimension; index++) q[index] = q[index]! * scale;
-    }
-    const isL2 = this.metric === 'l2';
-    const data = this.data;
-    const norms = this.squaredNorms;
-    const filter = options.filter;
+    for (let index = 0; index < this.dimension; index++) q[index] = query[index]!;
+    if (this.metric === 'cosine') normalizeInPlace(q);
+    const scoresOffset = this.dataOffset + this.capacity * this.stride * 4;
+    if (this.metric === 'l2') this.kernels.l2(0, this.dataOffset, count, this.stride, scoresOffset);
+    else this.kernels.dot(0, this.dataOffset, count, this.stride, scoresOffset);
+    const scores = this.scores;
+    const { filter, where } = options;
     const top = new TopK(Math.min(options.k, count));
     let threshold = Number.NEGATIVE_INFINITY;
-    const unrolled = dimension - (dimension % 4);
-    for (let row = 0, base = 0; row < count; row++, base += dimension) {
-      // Four accumulators break the add dependency chain so the loop pipelines.
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      let index = 0;
-      for (; index < unrolled; index += 4) {
-        s0 += q[index]! * data[base + index]!;
-        s1 += q[index + 1]! * data[base + index + 1]!;
-        s2 += q[index + 2]! * data[base + index + 2]!;
-        s3 += q[index + 3]! * data[base + index + 3]!;
-      }
-      for (; index < dimension; index++) s0 += q[index]! * data[base + index]!;
-      const product = s0 + s1 + s2 + s3;
-      const score = isL2 ? 2 * product - norms[row]! - queryNorm : product;
+    for (let row = 0; row < count; row++) {
+      const score = scores[row]!;
       if (score <= threshold) continue;
-      // The filter runs only for rows that would enter the top k: most rows never reach it.
+      // Filters run only for rows that would enter the top k: most rows never reach them.
+      if (where !== undefined && !matchesWhere(this.metadata[row], where)) continue;
       if (filter !== undefined && !filter(this.ids[row]!, this.metadata[row])) continue;
       top.push(score, row);
       threshold = top.threshold;
@@ -163,7 +149,7 @@ export class ExactIndex implements VectorIndex {
   getVector(id: string): Float32Array | undefined {
     const row = this.rowOf.get(id);
     if (row === undefined) return undefined;
-    return this.data.slice(row * this.dimension, (row + 1) * this.dimension);
+    return this.data.slice(row * this.stride, row * this.stride + this.dimension);
   }
 
   /** All ids, in storage order. */
@@ -173,22 +159,26 @@ export class ExactIndex implements VectorIndex {
 
   async save(directory: string): Promise<void> {
     const count = this.ids.length;
-    const vectors = this.data.subarray(0, count * this.dimension);
+    const { dimension, stride } = this;
+    // Rows are written unpadded, so the file does not depend on the kernel's block size.
+    const packed = new Float32Array(count * dimension);
+    for (let row = 0; row < count; row++) packed.set(this.data.subarray(row * stride, row * stride + dimension), row * dimension);
     const header = {
       kind: 'exact' as const,
-      dimension: this.dimension,
+      dimension,
       metric: this.metric,
       count,
       ids: this.ids,
       metadata: this.metadata.map((value) => value ?? null),
     };
-    writeIndexFile(directory, header, new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength));
+    writeIndexFile(directory, header, new Uint8Array(packed.buffer));
   }
 
   async load(directory: string): Promise<void> {
     const { file, header, payload } = readIndexFile(directory, exactHeaderSchema);
-    if (header.dimension !== this.dimension) {
-      throw corruptFile(file, `dimension ${header.dimension} in the file does not match this index's ${this.dimension}`);
+    const { dimension, stride } = this;
+    if (header.dimension !== dimension) {
+      throw corruptFile(file, `dimension ${header.dimension} in the file does not match this index's ${dimension}`);
     }
     if (header.metric !== this.metric) {
       throw corruptFile(file, `metric ${header.metric} in the file does not match this index's ${this.metric}`);
@@ -196,55 +186,45 @@ export class ExactIndex implements VectorIndex {
     if (header.ids.length !== header.count || header.metadata.length !== header.count) {
       throw corruptFile(file, `header lists ${header.ids.length} ids and ${header.metadata.length} metadata entries for a count of ${header.count}`);
     }
-    const expectedBytes = header.count * this.dimension * 4;
+    const expectedBytes = header.count * dimension * 4;
     if (payload.byteLength !== expectedBytes) {
-      throw corruptFile(file, `vector data is ${payload.byteLength} bytes, expected ${expectedBytes} for ${header.count} × ${this.dimension}`);
+      throw corruptFile(file, `vector data is ${payload.byteLength} bytes, expected ${expectedBytes} for ${header.count} × ${dimension}`);
     }
     const rowOf = new Map<string, number>();
     header.ids.forEach((id, row) => rowOf.set(id, row));
     if (rowOf.size !== header.count) throw corruptFile(file, 'duplicate ids in the header');
-    // Build everything aside and swap at the end, so a failed load leaves this index as it was.
-    const capacity = Math.max(1, header.count);
-    const data = new Float32Array(capacity * this.dimension);
-    new Uint8Array(data.buffer).set(payload);
-    for (let index = 0; index < header.count * this.dimension; index++) {
-      if (!Number.isFinite(data[index])) throw corruptFile(file, `vector data holds a non-finite value at row ${Math.floor(index / this.dimension)}`);
+    const packed = new Float32Array(header.count * dimension);
+    new Uint8Array(packed.buffer).set(payload);
+    for (let index = 0; index < packed.length; index++) {
+      if (!Number.isFinite(packed[index])) throw corruptFile(file, `vector data holds a non-finite value at row ${Math.floor(index / dimension)}`);
     }
-    const squaredNorms = new Float64Array(capacity);
-    for (let row = 0; row < header.count; row++) squaredNorms[row] = rowNorm(data, row, this.dimension);
-    this.data = data;
-    this.squaredNorms = squaredNorms;
+    // Everything is checked before the first write, so a failed load leaves this index as it was.
+    this.ensureCapacity(header.count);
+    this.data.fill(0, 0, header.count * stride);
+    for (let row = 0; row < header.count; row++) this.data.set(packed.subarray(row * dimension, (row + 1) * dimension), row * stride);
     this.ids = [...header.ids];
     this.metadata = header.metadata.map((value) => value ?? undefined);
     this.rowOf = rowOf;
   }
 
+  /** Makes room for `rows` rows (doubling), keeping the stored rows where they are. */
   private ensureCapacity(rows: number): void {
-    const capacity = this.squaredNorms.length;
-    if (rows <= capacity) return;
-    const next = Math.max(rows, capacity * 2);
-    const data = new Float32Array(next * this.dimension);
-    data.set(this.data);
-    this.data = data;
-    const norms = new Float64Array(next);
-    norms.set(this.squaredNorms);
-    this.squaredNorms = norms;
+    if (rows <= this.capacity) return;
+    const capacity = Math.max(rows, this.capacity * 2);
+    const memory = this.kernels.memory;
+    // Layout: query | rows | scores. Growing moves only the scores, which are scratch.
+    const needed = this.dataOffset + capacity * this.stride * 4 + capacity * 4;
+    if (needed > memory.buffer.byteLength) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / 65536));
+    this.capacity = capacity;
+    this.query = new Float32Array(memory.buffer, 0, this.stride);
+    this.data = new Float32Array(memory.buffer, this.dataOffset, capacity * this.stride);
+    this.scores = new Float32Array(memory.buffer, this.dataOffset + capacity * this.stride * 4, capacity);
   }
 
   private writeRow(row: number, vector: Float32Array | readonly number[]): void {
-    const dimension = this.dimension;
-    const base = row * dimension;
-    for (let index = 0; index < dimension; index++) this.data[base + index] = vector[index]!;
-    if (this.metric === 'cosine') {
-      const norm = Math.sqrt(rowNorm(this.data, row, dimension));
-      if (norm > 0) for (let index = 0; index < dimension; index++) this.data[base + index] = this.data[base + index]! / norm;
-    }
-    this.squaredNorms[row] = rowNorm(this.data, row, dimension);
+    const base = row * this.stride;
+    const target = this.data.subarray(base, base + this.dimension);
+    for (let index = 0; index < this.dimension; index++) target[index] = vector[index]!;
+    if (this.metric === 'cosine') normalizeInPlace(target);
   }
-}
-
-function rowNorm(data: Float32Array, row: number, dimension: number): number {
-  let sum = 0;
-  for (let index = row * dimension, end = index + dimension; index < end; index++) sum += data[index]! * data[index]!;
-  return sum;
 }

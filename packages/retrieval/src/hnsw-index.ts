@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 
-type HierarchicalNSW = InstanceType<typeof hnswlib.HierarchicalNSW>;
+/** The hnswlib-node index class this wrapper drives. */
+export type HierarchicalNSW = InstanceType<typeof hnswlib.HierarchicalNSW>;
 import { z } from 'zod';
 import {
   PersonalabError,
@@ -16,7 +17,7 @@ import {
 } from '@personalab/core';
 import { commonHeaderShape } from './index-header.js';
 import { corruptFile, readIndexFile, writeIndexFile } from './index-file.js';
-import { checkSearchOptions, checkVector } from './vectors.js';
+import { checkSearchOptions, checkVector, normalizeInPlace } from './vectors.js';
 
 export interface HnswIndexOptions {
   dimension: number;
@@ -32,6 +33,11 @@ export interface HnswIndexOptions {
   initialCapacity?: number;
   /** Seed of hnswlib's level generator. Default 100. */
   seed?: number;
+  /**
+   * A `where` search matching at most this many records scores them exactly instead of walking the
+   * graph (a graph walk under a very selective filter visits most of the graph). Default 2048.
+   */
+  flatSearchLimit?: number;
 }
 
 const hnswHeaderSchema = z.object({
@@ -73,6 +79,11 @@ export class HnswIndex implements VectorIndex {
   private labelOf = new Map<string, number>();
   private idByLabel: (string | undefined)[] = [];
   private metadataByLabel: (VectorMetadata | undefined)[] = [];
+  /** Stored vectors by label (unit length under cosine), for exact scoring of small `where` sets. */
+  private vectorByLabel: (Float32Array | undefined)[] = [];
+  /** Inverted index over metadata: field and value to the labels that have it. */
+  private postings = new Map<string, Set<number>>();
+  private readonly flatSearchLimit: number;
   private nextLabel = 0;
   private deletedSlots = 0;
   private currentEf = -1;
@@ -89,6 +100,7 @@ export class HnswIndex implements VectorIndex {
     this.efConstruction = options.efConstruction ?? 200;
     this.defaultEf = options.ef ?? 64;
     this.seed = options.seed ?? 100;
+    this.flatSearchLimit = options.flatSearchLimit ?? 2048;
     this.scratch = new Array<number>(this.dimension).fill(0);
     this.native = new hnswlib.HierarchicalNSW(this.metric, this.dimension);
     this.native.initIndex({
@@ -129,6 +141,14 @@ export class HnswIndex implements VectorIndex {
     return this.labelOf.has(id);
   }
 
+  /**
+   * The underlying hnswlib-node index, for benchmarks that compare against calling it directly.
+   * Its labels are internal; changing it behind this wrapper's back breaks the wrapper.
+   */
+  get nativeIndex(): HierarchicalNSW {
+    return this.native;
+  }
+
   add(records: readonly VectorRecord[]): void {
     // Validate the whole batch first so a bad record leaves the index untouched.
     for (const record of records) checkVector(record.vector, this.dimension, `add(${JSON.stringify(record.id)})`);
@@ -140,7 +160,8 @@ export class HnswIndex implements VectorIndex {
       if (existing !== undefined) {
         // A live label: hnswlib updates the point in place.
         this.native.addPoint(point, existing, false);
-        this.metadataByLabel[existing] = record.metadata;
+        this.unindexMetadata(existing);
+        this.remember(existing, record.vector, record.metadata);
         continue;
       }
       if (this.deletedSlots === 0 && this.native.getCurrentCount() >= this.native.getMaxElements()) {
@@ -152,7 +173,7 @@ export class HnswIndex implements VectorIndex {
       if (this.deletedSlots > 0) this.deletedSlots--;
       this.labelOf.set(record.id, label);
       this.idByLabel[label] = record.id;
-      this.metadataByLabel[label] = record.metadata;
+      this.remember(label, record.vector, record.metadata);
     }
   }
 
@@ -162,9 +183,11 @@ export class HnswIndex implements VectorIndex {
       const label = this.labelOf.get(id);
       if (label === undefined) continue;
       this.native.markDelete(label);
+      this.unindexMetadata(label);
       this.labelOf.delete(id);
       this.idByLabel[label] = undefined;
       this.metadataByLabel[label] = undefined;
+      this.vectorByLabel[label] = undefined;
       this.deletedSlots++;
       removed++;
     }
@@ -184,16 +207,21 @@ export class HnswIndex implements VectorIndex {
     }
     const point = this.scratch;
     for (let index = 0; index < this.dimension; index++) point[index] = query[index]!;
-    const filter = options.filter;
+    const { filter, where } = options;
     const idByLabel = this.idByLabel;
     const metadataByLabel = this.metadataByLabel;
-    const result =
-      filter === undefined
-        ? this.native.searchKnn(point, k)
-        : this.native.searchKnn(point, k, (label) => {
-            const id = idByLabel[label];
-            return id !== undefined && filter(id, metadataByLabel[label]);
-          });
+    const allowed = where === undefined ? undefined : this.labelsWhere(where);
+    if (allowed !== undefined && allowed.size <= this.flatSearchLimit) return this.flatSearch(point, k, allowed, filter);
+    let callback: ((label: number) => boolean) | undefined;
+    if (allowed !== undefined) {
+      callback = filter === undefined ? (label) => allowed.has(label) : (label) => allowed.has(label) && filter(idByLabel[label]!, metadataByLabel[label]);
+    } else if (filter !== undefined) {
+      callback = (label) => {
+        const id = idByLabel[label];
+        return id !== undefined && filter(id, metadataByLabel[label]);
+      };
+    }
+    const result = callback === undefined ? this.native.searchKnn(point, k) : this.native.searchKnn(point, k, callback);
     const hits: SearchHit[] = [];
     const isL2 = this.metric === 'l2';
     for (let index = 0; index < result.neighbors.length; index++) {
@@ -207,6 +235,82 @@ export class HnswIndex implements VectorIndex {
       hits.push(metadata === undefined ? { id, score } : { id, score, metadata });
     }
     return hits;
+  }
+
+  /** Exact scores over a set of labels (the query is in `point`). */
+  private flatSearch(point: number[], k: number, labels: ReadonlySet<number>, filter: SearchOptions['filter']): SearchHit[] {
+    const dimension = this.dimension;
+    let norm = 1;
+    if (this.metric === 'cosine') {
+      let sum = 0;
+      for (let index = 0; index < dimension; index++) sum += point[index]! * point[index]!;
+      norm = sum > 0 ? Math.sqrt(sum) : 1;
+    }
+    const scored: { label: number; score: number }[] = [];
+    for (const label of labels) {
+      const vector = this.vectorByLabel[label]!;
+      if (filter !== undefined && !filter(this.idByLabel[label]!, this.metadataByLabel[label])) continue;
+      let score = 0;
+      if (this.metric === 'l2') {
+        for (let index = 0; index < dimension; index++) score -= (point[index]! - vector[index]!) ** 2;
+      } else {
+        for (let index = 0; index < dimension; index++) score += point[index]! * vector[index]!;
+        score /= norm;
+      }
+      scored.push({ label, score });
+    }
+    scored.sort((a, b) => b.score - a.score || a.label - b.label);
+    return scored.slice(0, k).map(({ label, score }) => {
+      const metadata = this.metadataByLabel[label];
+      const id = this.idByLabel[label]!;
+      return metadata === undefined ? { id, score } : { id, score, metadata };
+    });
+  }
+
+  /** Labels whose metadata matches every field of `where` (an empty set when none do). */
+  private labelsWhere(where: VectorMetadata): ReadonlySet<number> {
+    const sets: Set<number>[] = [];
+    for (const key in where) {
+      const set = this.postings.get(postingKey(key, where[key]!));
+      if (set === undefined) return new Set();
+      sets.push(set);
+    }
+    if (sets.length === 0) return new Set(this.labelOf.values());
+    sets.sort((a, b) => a.size - b.size);
+    const [smallest, ...rest] = sets as [Set<number>, ...Set<number>[]];
+    if (rest.length === 0) return smallest;
+    const result = new Set<number>();
+    for (const label of smallest) if (rest.every((set) => set.has(label))) result.add(label);
+    return result;
+  }
+
+  /** Keeps a label's vector copy and metadata, and indexes the metadata. */
+  private remember(label: number, vector: Float32Array | readonly number[], metadata: VectorMetadata | undefined): void {
+    const copy = Float32Array.from(vector);
+    if (this.metric === 'cosine') normalizeInPlace(copy);
+    this.vectorByLabel[label] = copy;
+    this.metadataByLabel[label] = metadata;
+    if (metadata === undefined) return;
+    for (const key in metadata) {
+      const posting = postingKey(key, metadata[key]!);
+      let set = this.postings.get(posting);
+      if (set === undefined) {
+        set = new Set();
+        this.postings.set(posting, set);
+      }
+      set.add(label);
+    }
+  }
+
+  private unindexMetadata(label: number): void {
+    const metadata = this.metadataByLabel[label];
+    if (metadata === undefined) return;
+    for (const key in metadata) {
+      const posting = postingKey(key, metadata[key]!);
+      const set = this.postings.get(posting);
+      set?.delete(label);
+      if (set?.size === 0) this.postings.delete(posting);
+    }
   }
 
   async save(directory: string): Promise<void> {
@@ -276,21 +380,25 @@ export class HnswIndex implements VectorIndex {
     }
     const nativeLabels = new Set(native.getIdsList());
     const labelOf = new Map<string, number>();
-    const idByLabel: (string | undefined)[] = [];
-    const metadataByLabel: (VectorMetadata | undefined)[] = [];
     for (let index = 0; index < count; index++) {
       const id = header.ids[index]!;
       const label = header.labels[index]!;
       if (!nativeLabels.has(label) || label >= header.nextLabel) throw corruptFile(file, `label ${label} of id ${JSON.stringify(id)} is not in the graph`);
       if (labelOf.has(id)) throw corruptFile(file, `duplicate id ${JSON.stringify(id)}`);
       labelOf.set(id, label);
-      idByLabel[label] = id;
-      metadataByLabel[label] = header.metadata[index] ?? undefined;
     }
+    // Everything is checked: swap in the new graph and rebuild the side tables from it.
     this.native = native;
     this.labelOf = labelOf;
-    this.idByLabel = idByLabel;
-    this.metadataByLabel = metadataByLabel;
+    this.idByLabel = [];
+    this.metadataByLabel = [];
+    this.vectorByLabel = [];
+    this.postings = new Map();
+    for (let index = 0; index < count; index++) {
+      const label = header.labels[index]!;
+      this.idByLabel[label] = header.ids[index]!;
+      this.remember(label, native.getPoint(label), header.metadata[index] ?? undefined);
+    }
     this.nextLabel = header.nextLabel;
     this.deletedSlots = header.deletedSlots;
     this.defaultEf = header.ef;
@@ -298,4 +406,9 @@ export class HnswIndex implements VectorIndex {
     this.efConstruction = header.efConstruction;
     this.currentEf = -1;
   }
+}
+
+/** Posting-list key of a metadata field and value; the type is part of it so 1 and "1" differ. */
+function postingKey(key: string, value: string | number | boolean): string {
+  return `${key}\u0000${typeof value}\u0000${String(value)}`;
 }

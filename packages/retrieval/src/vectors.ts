@@ -1,4 +1,4 @@
-import { PersonalabError, type Metric } from '@personalab/core';
+import { PersonalabError, type Metric, type VectorMetadata } from '@personalab/core';
 
 /** Checks a vector's length and values; throws `invalid_argument` saying what is wrong. */
 export function checkVector(vector: Float32Array | readonly number[], dimension: number, what: string): void {
@@ -53,4 +53,11 @@ export function checkSearchOptions(options: { k: number; ef?: number }): void {
   if (options.ef !== undefined && (!Number.isInteger(options.ef) || options.ef < 1)) {
     throw new PersonalabError('invalid_argument', `search: ef must be a positive integer, got ${options.ef}`);
   }
+}
+
+/** Whether metadata has every field of `where` with exactly that value. */
+export function matchesWhere(metadata: VectorMetadata | undefined, where: VectorMetadata): boolean {
+  if (metadata === undefined) return false;
+  for (const key in where) if (metadata[key] !== where[key]) return false;
+  return true;
 }

@@ -14,6 +14,11 @@ export interface SearchOptions {
   ef?: number;
   /** Only records for which this returns true are returned. */
   filter?: (id: string, metadata: VectorMetadata | undefined) => boolean;
+  /**
+   * Only records whose metadata has each of these fields with exactly this value. Unlike the opaque
+   * `filter`, an index can use it to narrow the search first (e.g. score a small matching set exactly).
+   */
+  where?: VectorMetadata;
 }
 
 export interface SearchHit {

@@ -217,6 +217,35 @@ export function vectorIndexConformance(name: string, factory: VectorIndexFactory
       expect(index.search(queries[0]!.vector, { k: 5, filter: () => false })).toEqual([]);
     });
 
+    it('narrows with `where` on metadata, alone and with a filter, and follows updates and removals', () => {
+      const dimension = 10;
+      const records = randomRecords(500, dimension, 27);
+      const index = factory({ dimension, metric: 'cosine' });
+      index.add(records);
+      const queries = randomRecords(15, dimension, 28, 'q');
+      const subset = records.filter((record) => record.metadata.group === 'g4');
+      let total = 0;
+      for (const query of queries) {
+        const hits = index.search(query.vector, { k: 10, ef: 200, where: { group: 'g4' } });
+        expect(hits).toHaveLength(10);
+        for (const hit of hits) expect(hit.metadata?.group).toBe('g4');
+        total += recall(referenceTopK(subset, query.vector, 'cosine', 10), hits);
+        const both = index.search(query.vector, { k: 10, ef: 200, where: { group: 'g4', even: true }, filter: (id) => Number(id.slice(1)) < 250 });
+        const bothSubset = subset.filter((record) => record.metadata.even === true && Number(record.metadata.index) < 250);
+        expect(both.map((hit) => hit.id).sort()).toEqual(referenceTopK(bothSubset, query.vector, 'cosine', 10).map((entry) => entry.id).sort());
+      }
+      expect(total / queries.length).toBeGreaterThanOrEqual(minimumRecall);
+      expect(index.search(queries[0]!.vector, { k: 5, where: { group: 'nobody' } })).toEqual([]);
+      // 4 and "4" are different values.
+      expect(index.search(queries[0]!.vector, { k: 5, where: { index: '4' } })).toEqual([]);
+      expect(index.search(queries[0]!.vector, { k: 5, where: { index: 4 } }).map((hit) => hit.id)).toEqual(['v4']);
+      index.add([{ id: 'v4', vector: records[4]!.vector, metadata: { group: 'moved' } }]);
+      expect(index.search(queries[0]!.vector, { k: 5, where: { index: 4 } })).toEqual([]);
+      expect(index.search(queries[0]!.vector, { k: 5, where: { group: 'moved' } }).map((hit) => hit.id)).toEqual(['v4']);
+      index.remove(['v4']);
+      expect(index.search(queries[0]!.vector, { k: 5, where: { group: 'moved' } })).toEqual([]);
+    });
+
     it('rejects bad vectors and options without changing the index', () => {
       const index = factory({ dimension: 4, metric: 'cosine' });
       index.add([{ id: 'a', vector: [1, 0, 0, 0] }]);
@@ -260,6 +289,7 @@ export function vectorIndexConformance(name: string, factory: VectorIndexFactory
         expect(after.map((hit) => hit.metadata)).toEqual(before.map((hit) => hit.metadata));
         for (const hit of loaded.search(query.vector, { k: 270, ef: 300 })) expect(hit.id.startsWith('v') && Number(hit.id.slice(1)) >= 30).toBe(true);
       }
+      expect(loaded.search(queries[0]!.vector, { k: 3, where: { index: 100 } }).map((hit) => hit.id)).toEqual(['v100']);
       // The loaded index keeps working: adds reuse deleted slots, removes still hold.
       loaded.add(randomRecords(40, dimension, 21, 'n'));
       expect(loaded.size).toBe(310);
