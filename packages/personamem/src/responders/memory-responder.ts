@@ -44,14 +44,22 @@ const asksForReasons = (type: string) => /reason|generaliz/.test(type);
  * questions asking for new ideas, options that repeat nothing the user already did.
  */
 export class MemoryResponder implements Responder {
-  readonly name = 'memory';
+  readonly name: string;
   private readonly weights: MemoryWeights;
   // One memory per shared context, built on first use and shared by every question on it.
   private readonly memories = new Map<string, UserMemory>();
   private readonly anonymous = new WeakMap<readonly ChatMessage[], UserMemory>();
 
-  constructor(options: { weights?: Partial<MemoryWeights> } = {}) {
+  private readonly stale: boolean;
+
+  /**
+   * `stale: true` is an ablation: every preference is taken as first stated, ignoring later changes
+   * (what a memory without time would do). `name` tells ablations apart in reports.
+   */
+  constructor(options: { weights?: Partial<MemoryWeights>; stale?: boolean; name?: string } = {}) {
     this.weights = { ...defaultMemoryWeights, ...options.weights };
+    this.stale = options.stale ?? false;
+    this.name = options.name ?? (this.stale ? 'memory-stale' : 'memory');
   }
 
   private view(question: ResponderQuestion): MemoryView {
@@ -104,7 +112,7 @@ export class MemoryResponder implements Responder {
           continue;
         }
         claimed.add(timeline);
-        const latest = history[history.length - 1];
+        const latest = this.stale ? history[0] : history[history.length - 1];
         if (claim.past) {
           // A recollection is right when it names an earlier state, not the current one.
           const earlier = history.slice(0, -1);
@@ -119,8 +127,8 @@ export class MemoryResponder implements Responder {
         if (claimed.has(timeline)) continue;
         const shared = timeline.words.filter((word) => distinctSet.has(word)).length;
         if (shared === 0) continue;
-        const latest = view.latest(timeline);
-        if (latest) parts.mentions = (parts.mentions ?? 0) + (weights.subjectMention * latest.polarity * shared) / timeline.words.length;
+        const polarity = this.stale ? view.history(timeline)[0] : view.latest(timeline)?.polarity;
+        if (polarity !== undefined) parts.mentions = (parts.mentions ?? 0) + (weights.subjectMention * polarity * shared) / timeline.words.length;
       }
       const plain = distinct.filter((word) => !subjectWords.has(word));
       if (asksForNovelty(question.type)) {

@@ -1,0 +1,126 @@
+/**
+ * PersonaMem experiment: controls on the 589 released 32k questions (and the authors' prediction
+ * files scored by our scorer), then random, longest-option and memory responders on generated
+ * 32k and 128k benchmarks. Writes JSON + Markdown + SVG into experiments/personamem/results/.
+ *
+ *   npx tsx --conditions=development experiments/personamem/run.ts [--quick]
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type ChatMessage, type Responder, writeResults } from '@personalab/core';
+import { findDataset } from '@personalab/datasets';
+import {
+  type BenchmarkQuestion,
+  type RunReport,
+  LongestOptionResponder,
+  MemoryResponder,
+  RandomResponder,
+  RunStore,
+  buildRunReport,
+  evaluate,
+  formatCell,
+  generateBenchmark,
+  intervalContains,
+  loadBenchmark,
+  published128k,
+  published32k,
+  renderMarkdown,
+  scorePredictionFile,
+  svgAccuracyByDistance,
+  writeBenchmark,
+} from '@personalab/personamem';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const resultsDirectory = join(here, 'results');
+const quick = process.argv.includes('--quick');
+const workDirectory = join(process.cwd(), '.personalab', 'personamem');
+const store = new RunStore(join(workDirectory, 'experiment.sqlite'));
+const summary: string[] = ['# PersonaMem experiment summary', '', `Command: \`npx tsx --conditions=development experiments/personamem/run.ts${quick ? ' --quick' : ''}\``, ''];
+
+async function runAll(benchmarkName: string, questions: BenchmarkQuestion[], contexts: Map<string, ChatMessage[]> | undefined, responders: Responder[]): Promise<RunReport[]> {
+  const reports: RunReport[] = [];
+  for (const responder of responders) {
+    const runId = `${benchmarkName}:${responder.name}`;
+    const started = performance.now();
+    const result = await evaluate({ questions, contexts, responder, store, runId, benchmark: benchmarkName, concurrency: 8, quiet: true });
+    reports.push(buildRunReport(questions, result.outcomes, { runId, responder: responder.name, benchmark: benchmarkName }));
+    console.log(`${runId}: ${formatCell(reports[reports.length - 1]?.all.overall)} in ${((performance.now() - started) / 1000).toFixed(1)} s (${result.resumed} resumed)`);
+  }
+  return reports;
+}
+
+// 1. The released 32k questions: no contexts, so controls only, plus the authors' predictions.
+const realDirectory = findDataset('personamem-32k');
+if (realDirectory) {
+  const { questions } = await loadBenchmark({ questionsPath: join(realDirectory, 'questions_32k.csv') });
+  const reports = await runAll('released-32k', questions, undefined, [new RandomResponder({ seed: 1 }), new LongestOptionResponder()]);
+  const devDirectory = findDataset('personamem-dev');
+  const notes = ['589 released questions; their shared contexts are not available here, so only controls run, and the authors\' own prediction files are scored by our official-rule scorer.'];
+  if (devDirectory) {
+    for (const [file, label] of [
+      ['pred_32k_k=5_r=none_m=gpt-4o-mini.csv', 'authors: gpt-4o-mini full context'],
+      ['pred_32k_k=5_r=none_m=gpt-4o.csv', 'authors: gpt-4o full context'],
+      ['pred_32k_k=5_r=rag_m=gpt-4o-mini.csv', 'authors: gpt-4o-mini top-5 retrieval'],
+      ['pred_32k_k=5_r=rag_m=gpt-4o.csv', 'authors: gpt-4o top-5 retrieval'],
+    ] as const) {
+      const path = join(devDirectory, file);
+      if (!existsSync(path)) continue;
+      const scored = scorePredictionFile(path, questions);
+      reports.push(buildRunReport(questions, scored.outcomes, { runId: file, responder: label, benchmark: 'released-32k' }));
+    }
+  } else notes.push('personamem-dev not found: the authors\' prediction files were not scored.');
+  writeResults(resultsDirectory, 'released-32k', {
+    json: reports,
+    markdown: renderMarkdown('PersonaMem released 32k questions: controls and the authors\' predictions', reports, notes),
+    svgs: { distance: svgAccuracyByDistance('Released 32k: accuracy against distance to the reference', reports, published32k) },
+  });
+  summary.push('## Released 32k questions (589)', '', '| run | overall | longest option wrong |', '|---|---|---|');
+  for (const report of reports) summary.push(`| ${report.responder} | ${formatCell(report.all.overall)} | ${formatCell(report.longestWrong.overall)} |`);
+  const longest = reports.find((report) => report.responder === 'longest-option');
+  if (longest) {
+    summary.push(
+      '',
+      `Longest-option control: overall ${longest.all.overall.accuracy.toFixed(3)} (target 0.516), generalizing_to_new_scenarios ${longest.all.byType.generalizing_to_new_scenarios?.accuracy.toFixed(3)} (1.000), recalling_the_reasons_behind_previous_updates ${longest.all.byType.recalling_the_reasons_behind_previous_updates?.accuracy.toFixed(3)} (0.939), suggest_new_ideas ${longest.all.byType.suggest_new_ideas?.accuracy.toFixed(3)} (0.000).`,
+      '',
+    );
+  }
+} else summary.push('personamem-32k not found: released-question part skipped.', '');
+
+// 2. Generated benchmarks at 32k and 128k tokens.
+for (const contextTokens of [32_000, 128_000]) {
+  const size = `${contextTokens / 1000}k`;
+  const options = { seed: 1, personas: quick ? 3 : 12, questionsPerPersona: quick ? 20 : 45, contextTokens };
+  const benchmark = generateBenchmark(options);
+  const name = `gen${size}-seed${options.seed}`;
+  const paths = writeBenchmark(workDirectory, name, benchmark);
+  // Read back through the datasets loaders, as any other PersonaMem-format file.
+  const loaded = await loadBenchmark(paths);
+  const reports = await runAll(name, loaded.questions, loaded.contexts, [
+    new RandomResponder({ seed: 1 }),
+    new LongestOptionResponder(),
+    new MemoryResponder(),
+    // Ablations: a memory frozen at the first statement, and one without the reason and novelty terms.
+    new MemoryResponder({ stale: true }),
+    new MemoryResponder({ weights: { reasons: 0, repetition: 0 }, name: 'memory-no-reasons-no-novelty' }),
+  ]);
+  const notes = [
+    `Generated with \`personalab personamem generate --context-tokens ${contextTokens} --personas ${options.personas} --questions-per-persona ${options.questionsPerPersona} --seed ${options.seed}\`: ${loaded.questions.length} questions, ${loaded.contexts?.size} shared contexts (files in .personalab/personamem/, not committed).`,
+    'Published overall accuracies (128k, paper; 32k, the authors\' prediction files) are dashed reference lines in the SVG; they were measured on the real benchmark, not on this generated one.',
+  ];
+  writeResults(resultsDirectory, name, {
+    json: { options, reports },
+    markdown: renderMarkdown(`PersonaMem generated benchmark, ${size}-token contexts`, reports, notes),
+    svgs: { distance: svgAccuracyByDistance(`Generated ${size}: accuracy against distance to the reference`, reports, published128k) },
+  });
+  summary.push(`## Generated ${size} (${loaded.questions.length} questions)`, '', '| run | overall | within CI of 0.25 | min per type |', '|---|---|---|---|');
+  for (const report of reports) {
+    const types = Object.entries(report.all.byType).sort(([, a], [, b]) => a.accuracy - b.accuracy);
+    const lowest = types[0];
+    summary.push(`| ${report.responder} | ${formatCell(report.all.overall)} | ${intervalContains(report.all.overall, 0.25) ? 'yes' : 'no'} | ${lowest ? `${lowest[0]} ${lowest[1].accuracy.toFixed(3)}` : '–'} |`);
+  }
+  summary.push('');
+}
+store.close();
+writeResults(resultsDirectory, 'summary', { json: { quick }, markdown: summary.join('\n') });
+console.log(summary.join('\n'));
