@@ -73,3 +73,8 @@ export type {
 export { syntheticConversation, syntheticSessions, allSyntheticSessions, syntheticGroundTruthProfile } from './synthetic/synthetic-conversations.js';
 export type { SyntheticConversation } from './synthetic/synthetic-conversations.js';
 export { syntheticGenres } from './synthetic/vocabulary.js';
+
+export { fetchDataset, datasetSources } from './fetch/fetch-dataset.js';
+export type { DatasetSource, FetchDatasetOptions, FetchDatasetResult } from './fetch/fetch-dataset.js';
+export { datasetStatistics } from './dataset-stats.js';
+export type { DatasetStatistic } from './dataset-stats.js';

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerDatasetsCommand } from './datasets.js';
 import { registerPersonamemCommand } from './personamem.js';
 
 /**
@@ -6,5 +7,6 @@ import { registerPersonamemCommand } from './personamem.js';
  */
 export function registerCommands(program: Command): void {
   void program;
+  registerDatasetsCommand(program);
   registerPersonamemCommand(program);
 }

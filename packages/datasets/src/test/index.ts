@@ -24,3 +24,52 @@ export function temporaryDirectory(prefix = 'personalab-datasets-'): { path: str
     remove: () => rmSync(path, { recursive: true, force: true }),
   };
 }
+
+/** Tiny MovieLens-format files (3 users, 3 items, 6 ratings) for loader, fetch and CLI tests. */
+export const tinyMovieLensFiles: Record<string, string> = {
+  'u.data': ['1\t1\t5\t881250949', '1\t2\t3\t881250950', '2\t1\t4\t881250951', '2\t3\t1\t881250952', '3\t2\t2\t881250953', '3\t3\t5\t881250954'].join('\n') + '\n',
+  'u.item': [
+    `1|Toy Story (1995)|01-Jan-1995||http://us.imdb.com/M/title-exact?Toy%20Story%20(1995)|0|0|0|1|1|1|${'0|'.repeat(12)}0`,
+    `2|GoldenEye (1995)|01-Jan-1995||http://us.imdb.com/M/title-exact?GoldenEye%20(1995)|0|1|1|0|0|0|0|0|0|0|0|0|0|0|0|0|1|0|0`,
+    `3|Cr\u00e8me Br\u00fbl\u00e9e (1996)|4-Feb-1996||http://x|0|0|0|0|0|0|0|0|1|${'0|'.repeat(9)}0`,
+  ].join('\n') + '\n',
+  'u.user': ['1|24|M|technician|85711', '2|53|F|other|94043', '3|23|M|writer|32067'].join('\n') + '\n',
+};
+
+/** A zip laid out like the official `ml-100k.zip` (files under `ml-100k/`), with latin-1 `u.item`. */
+export async function tinyMovieLensZip(): Promise<Uint8Array> {
+  const { zipSync } = await import('fflate');
+  const entries: Record<string, Uint8Array> = {};
+  for (const [name, content] of Object.entries(tinyMovieLensFiles)) {
+    entries[`ml-100k/${name}`] = Buffer.from(content, name === 'u.item' ? 'latin1' : 'utf8');
+  }
+  return zipSync(entries);
+}
+
+/** A local HTTP server answering each path with fixed bytes (or a status); for download tests. */
+export async function serveFiles(routes: Record<string, Uint8Array | number>): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {
+  const { createServer } = await import('node:http');
+  const requests: string[] = [];
+  const server = createServer((request, response) => {
+    const path = request.url ?? '/';
+    requests.push(path);
+    const route = routes[path];
+    if (route === undefined || typeof route === 'number') {
+      response.writeHead(typeof route === 'number' ? route : 404).end();
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'application/zip', 'content-length': String(route.byteLength) });
+    // Two chunks, so progress is reported more than once.
+    const half = Math.floor(route.byteLength / 2);
+    response.write(route.subarray(0, half));
+    setTimeout(() => response.end(route.subarray(half)), 5);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,72 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { PersonalabError, createProgress, markdownTable } from '@personalab/core';
+import { dataDirectoryCandidates, datasetFolders, datasetStatistics, fetchDataset, findDataset, howToGet, type DatasetName } from '@personalab/datasets';
+import { globalOptions } from '../global-options.js';
+
+const names = Object.keys(datasetFolders) as DatasetName[];
+
+function datasetName(value: string): DatasetName {
+  if (!(names as string[]).includes(value)) throw new PersonalabError('invalid_argument', `unknown data set "${value}"; known: ${names.join(', ')}`);
+  return value as DatasetName;
+}
+
+/** `personalab datasets fetch|list|stats`: download public sets, show which sets are found where, count what is in them. */
+export function registerDatasetsCommand(program: Command): void {
+  const datasets = program.command('datasets').description('download, locate and summarise the data sets');
+
+  datasets
+    .command('fetch')
+    .description('download a public data set from its official URL, check its checksum and unzip it into the data directory')
+    .argument('<name>', 'data set to download (movielens-100k)')
+    .option('--url <url>', 'download from another mirror')
+    .option('--md5 <md5>', 'expected MD5 of the archive (default: the official one)')
+    .option('--force', 'replace the folder if it already exists')
+    .action(async (name: string, options: { url?: string; md5?: string; force?: boolean }, command: Command) => {
+      const global = globalOptions(command);
+      // Downloads go to the explicit data directory, else ./datasets (never into ../shared).
+      const dataDirectory = resolve(global.dataDir ?? 'datasets');
+      let progress: ReturnType<typeof createProgress> | undefined;
+      const result = await fetchDataset(datasetName(name), {
+        dataDirectory,
+        force: options.force ?? false,
+        ...(options.url === undefined ? {} : { url: options.url }),
+        ...(options.md5 === undefined ? {} : { md5: options.md5 }),
+        onProgress: (received, total) => {
+          progress ??= createProgress({ label: `downloading ${name}`, total: total ?? 0, quiet: global.quiet });
+          progress.update(received);
+        },
+      }).finally(() => progress?.stop());
+      if (!result.downloaded) {
+        process.stdout.write(`${name} is already in ${result.directory} (use --force to download again)\n`);
+        return;
+      }
+      process.stdout.write(`${name}: ${result.bytes} bytes, MD5 ${result.md5} verified, ${result.files.length} files written to ${result.directory}\n`);
+    });
+
+  datasets
+    .command('list')
+    .description('show which data sets are found, and where')
+    .action((_options: unknown, command: Command) => {
+      const global = globalOptions(command);
+      const searched = global.dataDir ? [resolve(global.dataDir)] : dataDirectoryCandidates({});
+      const rows = names.map((name) => {
+        const found = findDataset(name, { dataDir: global.dataDir });
+        return [name, found ?? 'missing', found ? '' : howToGet(name)];
+      });
+      process.stdout.write(`${markdownTable(['data set', 'found in', 'how to get it'], rows)}\n\nsearched: ${searched.join(', ')}\n`);
+    });
+
+  datasets
+    .command('stats')
+    .description('load and validate every file of a data set and print its counts')
+    .argument('<name>', `one of ${names.join(', ')}`)
+    .action(async (name: string, _options: unknown, command: Command) => {
+      const global = globalOptions(command);
+      const dataset = datasetName(name);
+      const directory = findDataset(dataset, { dataDir: global.dataDir });
+      if (!directory) throw new PersonalabError('not_found', `${name} not found; ${howToGet(dataset)}`);
+      const rows = await datasetStatistics(dataset, directory);
+      process.stdout.write(`${name} in ${directory}\n\n${markdownTable(['file', 'statistic', 'value'], rows.map((row) => [row.file, row.statistic, row.value]))}\n`);
+    });
+}
