@@ -23,3 +23,5 @@ export { tokenF1 } from './evaluation/token-f1.js';
 export { createTokenF1Matcher, matchStatements, addCounts, zeroCounts, precisionRecall } from './evaluation/statement-matcher.js';
 export type { StatementMatcher, MatchCounts, PrecisionRecall } from './evaluation/statement-matcher.js';
 export { TfidfMatcher } from './evaluation/tfidf-matcher.js';
+export { readConversationFile, readProfileFile } from './conversation-file.js';
+export type { Conversation } from './conversation-file.js';

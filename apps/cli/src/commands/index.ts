@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { registerDatasetsCommand } from './datasets.js';
 import { registerPersonamemCommand } from './personamem.js';
+import { registerProfileCommand } from './profile.js';
+import { registerSimulateCommand } from './simulate.js';
 
 /**
  * Each command lives in its own file and is registered here, one line each.
@@ -9,4 +11,6 @@ export function registerCommands(program: Command): void {
   void program;
   registerDatasetsCommand(program);
   registerPersonamemCommand(program);
+  registerProfileCommand(program);
+  registerSimulateCommand(program);
 }

@@ -9,7 +9,8 @@ const pronounObjects = new Set(['it', 'that', 'this', 'them', 'those', 'these', 
 
 /** The object of a statement, cut before chatter and trailing fillers; undefined if nothing informative is left. */
 function cleanObject(raw: string): string | undefined {
-  let object = raw.replace(/[.!?,;:]+$/g, '').replace(objectStoppers, '').trim();
+  // Emoji and symbols are style, not content.
+  let object = raw.replace(/[^\p{L}\p{N}\s'&-]/gu, ' ').replace(/\s+/g, ' ').trim().replace(/[.!?,;:]+$/g, '').replace(objectStoppers, '').trim();
   object = object.replace(/(?:\s+(?:too|also|as well|at all|a lot|so much|very much|lol|haha|now|right now|though|either|really|actually|myself|anyway|then))+$/, '').trim();
   const wordsOfObject = object.split(/\s+/).filter(Boolean);
   if (wordsOfObject.length === 0) return undefined;
