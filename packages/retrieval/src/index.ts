@@ -6,3 +6,7 @@ export { indexFileName, indexFormatVersion } from './index-file.js';
 export { clusteredVectors, recallAtK } from './clustered-vectors.js';
 export type { ClusteredVectors, ClusteredVectorsOptions } from './clustered-vectors.js';
 export { referenceScore } from './vectors.js';
+export { HashingEmbedder } from './hashing-embedder.js';
+export type { HashingEmbedderOptions, HashingEmbedderState } from './hashing-embedder.js';
+export { textFeatures, tokenize } from './text-features.js';
+export type { FeatureGroup, TextFeatureGroup } from './text-features.js';

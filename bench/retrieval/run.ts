@@ -1,0 +1,132 @@
+/**
+ * Retrieval benchmark: ExactIndex against HnswIndex on a seeded Gaussian mixture (100k × 64) and on
+ * HashingEmbedder vectors of Persona-Chat / Synthetic-Persona-Chat user turns. Writes
+ * bench/results/retrieval/retrieval.{json,md} and SVG charts of recall@10 against queries/s per ef.
+ *
+ *   npx tsx --conditions=development bench/retrieval/run.ts [--quick] [--parts clustered,text]
+ */
+import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { markdownTable, median, writeResults } from '@personalab/core';
+import { tradeoffChart } from './chart.js';
+import { medianOverhead, runClustered, type ClusteredResult } from './clustered.js';
+import { runText, type TextResult } from './text.js';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    parts: { type: 'string', default: 'clustered,text' },
+    ms: { type: 'string', default: '16,32' },
+    variants: { type: 'string', default: 'isotropic,subspace' },
+    out: { type: 'string', default: 'bench/results/retrieval' },
+  },
+});
+const quick = values.quick;
+const parts = new Set(values.parts.split(','));
+const log = (line: string) => console.log(line);
+const efs = [16, 32, 64, 128, 256];
+const ms = values.ms.split(',').map(Number);
+const startedLoad = loadavg();
+const started = new Date().toISOString();
+
+const variants: Record<string, ClusteredResult['generator']> = {
+  // Points scatter around their centre in all 64 directions: the hard case for graph search.
+  isotropic: { clusters: 100, spread: 0.35, seed: 42 },
+  // Each cluster varies along its own 8-dimensional subspace (plus small noise), as learned embeddings tend to.
+  subspace: { clusters: 100, spread: 0.35, intrinsicDimension: 8, seed: 42 },
+};
+
+const clustered: ClusteredResult[] = [];
+if (parts.has('clustered')) {
+  for (const name of values.variants.split(',')) {
+    const generator = variants[name];
+    if (generator === undefined) throw new Error(`unknown variant ${name}; known: ${Object.keys(variants).join(', ')}`);
+    clustered.push(
+      runClustered({
+        name,
+        count: quick ? 10_000 : 100_000,
+        dimension: 64,
+        queries: quick ? 200 : 1000,
+        generator,
+        ms,
+        efConstruction: 200,
+        efs,
+        users: quick ? 100 : 1000,
+        callbackQueries: quick ? 20 : 40,
+        exactTimingQueries: quick ? 100 : 60,
+        rounds: quick ? 3 : 7,
+        log,
+      }),
+    );
+  }
+}
+let text: TextResult | undefined;
+if (parts.has('text')) text = await runText({ quick, efs, log });
+
+const markdown: string[] = [
+  '# Retrieval benchmark',
+  '',
+  `Run ${started} on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}. ` +
+    `Load average at start ${startedLoad.map((value) => value.toFixed(2)).join(' / ')}, at end ${loadavg().map((value) => value.toFixed(2)).join(' / ')}: ` +
+    'the machine is shared with other engineers, so absolute timings are noisy; each comparison below is measured in one process, interleaved round by round, as medians.',
+  '',
+  'Command: `npx tsx --conditions=development bench/retrieval/run.ts' + (quick ? ' --quick' : '') + '`',
+  '',
+];
+const svgs: Record<string, string> = {};
+for (const result of clustered) {
+  markdown.push(`## Clustered vectors: ${result.name} (${result.count.toLocaleString('en')} × ${result.dimension}, l2, ${result.queries} held-out queries)`, '');
+  markdown.push(`Generator: ${JSON.stringify(result.generator)}.`, '');
+  markdown.push(
+    `ExactIndex: build ${result.exact.buildSeconds.toFixed(2)} s, ${result.exact.queriesPerSecond.toFixed(1)} queries/s, ` +
+      `**${result.exact.gflops.toFixed(2)} GFLOP/s** of dot products (target ≥ 2).`,
+    '',
+  );
+  for (const hnsw of result.hnsw) {
+    markdown.push(`### HnswIndex M=${hnsw.m}, efConstruction=${hnsw.efConstruction}: build ${hnsw.buildSeconds.toFixed(1)} s`, '');
+    markdown.push(
+      markdownTable(
+        ['ef', 'recall@10', 'queries/s', 'exact q/s (same rounds)', '× exact', 'direct hnswlib q/s', 'wrapper overhead', 'per-user (where) recall@10', 'per-user (where) q/s', 'per-user (filter callback) recall@10', 'per-user (filter callback) q/s'],
+        hnsw.points.map((point, position) => [
+          point.ef,
+          point.recall,
+          Math.round(point.queriesPerSecond),
+          Math.round(point.exactQueriesPerSecond),
+          Number(point.speedupOverExact.toFixed(1)),
+          Math.round(hnsw.wrapper[position]!.directQueriesPerSecond),
+          `${(hnsw.wrapper[position]!.overhead * 100).toFixed(1)}%`,
+          hnsw.filtered.points[position]!.recall,
+          Math.round(hnsw.filtered.points[position]!.queriesPerSecond),
+          hnsw.callbackFiltered[position]!.recall,
+          Math.round(hnsw.callbackFiltered[position]!.queriesPerSecond),
+        ]),
+        3,
+      ),
+      '',
+      `Median wrapper overhead over the ef values: ${(medianOverhead(hnsw) * 100).toFixed(1)}% (target ≤ 15%). ` +
+        `Per-user search: ${hnsw.filtered.users} users × ${hnsw.filtered.perUser} vectors, one user per query, recall against ExactIndex with the same filter; ` +
+        `ExactIndex per-user search runs ${hnsw.filtered.exactQueriesPerSecond.toFixed(0)} queries/s. ` +
+        '`where` narrows to the user\'s posting list first and scores it exactly when small (≤ 2048); the opaque `filter` callback makes hnswlib walk the graph calling back into JavaScript per visited node.',
+      '',
+    );
+  }
+  svgs[`clustered-${result.name}`] = tradeoffChart(
+    `${result.name} clusters, ${result.count.toLocaleString('en')} × ${result.dimension}: recall@10 vs queries/s`,
+    result.hnsw.flatMap((hnsw) => [
+      { name: `HNSW M=${hnsw.m}`, points: hnsw.points },
+      { name: `M=${hnsw.m} per-user (where)`, points: hnsw.filtered.points },
+      { name: `M=${hnsw.m} per-user (callback)`, points: hnsw.callbackFiltered },
+    ]),
+    { recall: 0.95, queriesPerSecond: 30 * median(result.hnsw.flatMap((hnsw) => hnsw.points.map((point) => point.exactQueriesPerSecond))), queriesPerSecondLabel: '30× exact (median)' },
+  );
+}
+if (text !== undefined) {
+  markdown.push(...text.markdown);
+  for (const [stem, svg] of Object.entries(text.svgs)) svgs[stem] = svg;
+}
+const files = writeResults(values.out, quick ? 'retrieval-quick' : 'retrieval', {
+  json: { started, quick, loadAverage: { start: startedLoad, end: loadavg() }, cpus: cpus().length, node: process.version, clustered, text: text?.json },
+  markdown: markdown.join('\n'),
+  svgs,
+});
+console.log(`wrote ${files.join(', ')}`);
