@@ -10,3 +10,5 @@ export { HashingEmbedder } from './hashing-embedder.js';
 export type { HashingEmbedderOptions, HashingEmbedderState } from './hashing-embedder.js';
 export { textFeatures, tokenize } from './text-features.js';
 export type { FeatureGroup, TextFeatureGroup } from './text-features.js';
+export { HistoryStore } from './history-store.js';
+export type { HistoryStoreOptions, HistorySearchOptions, HistoryHit, SimilarUser, IndexStatus } from './history-store.js';

@@ -1,0 +1,166 @@
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createManualClock, type Message } from '@personalab/core';
+import { HashingEmbedder } from './hashing-embedder.js';
+import { HistoryStore } from './history-store.js';
+import { indexFileName } from './index-file.js';
+
+const day = 86_400_000;
+const histories: Record<string, string[]> = {
+  alice: ['I play the guitar every evening.', 'My band rehearses on Fridays.', 'I bought a new electric guitar amp.', 'Cooking is not my thing, I order takeout.'],
+  bob: ['I love baking sourdough bread.', 'My oven broke while roasting vegetables.', 'I cook Italian food every Sunday.'],
+  carol: ['Guitar lessons are my favourite part of the week.', 'I practise chords and scales on my acoustic guitar.', 'I listen to a lot of jazz.'],
+  dave: ['I run marathons.', 'My knee hurts after long runs.', 'I train five days a week for the race.'],
+};
+
+function messagesOf(userId: string, start = 0): Message[] {
+  return histories[userId]!.map((content, position) => ({ id: `${userId}-${position}`, role: 'user' as const, content, timestamp: start + position * day, userId }));
+}
+
+describe('HistoryStore', () => {
+  const root = mkdtempSync(join(tmpdir(), 'personalab-history-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  // IDF from a background of everyday sentences, as a real corpus would give: common words weigh little.
+  const background = [
+    'I go to work every morning.', 'My sister visits every weekend.', 'I think it is a nice day.', 'My favourite colour is blue.',
+    'I have a lot of friends.', 'We eat dinner every evening.', 'I like to watch movies on Sunday.', 'My part of town is quiet.',
+    'I am not sure what to do.', 'It is my thing to read every night.', 'I love my family.', 'I bought a new phone last week.',
+    'My job is a lot of work.', 'I listen to the radio in the car.', 'What is your favourite part of the day?', 'I order food on Fridays.',
+  ];
+  const embedder = HashingEmbedder.fit([...Object.values(histories).flat(), ...background]);
+  let counter = 0;
+  const freshDirectory = () => join(root, `store-${++counter}`);
+
+  async function filled(directory: string) {
+    const store = await HistoryStore.open({ directory, embedder, clock: createManualClock(10 * day) });
+    for (const userId of Object.keys(histories)) await store.add(userId, messagesOf(userId));
+    return store;
+  }
+
+  it('searches one user\'s own history or everyone\'s, with since and role filters', async () => {
+    const store = await filled(freshDirectory());
+    expect(store.indexStatus.state).toBe('created');
+    expect(store.journalMode).toBe('wal');
+    expect(store.size).toBe(13);
+    const own = await store.search({ query: 'guitar amplifier', userId: 'alice', k: 2 });
+    expect(own[0]?.message.id).toBe('alice-2');
+    expect(own.every((hit) => hit.message.userId === 'alice')).toBe(true);
+    const everyone = await store.search({ query: 'acoustic guitar chords', k: 3 });
+    expect(everyone[0]?.message.userId).toBe('carol');
+    expect(new Set(everyone.map((hit) => hit.message.userId))).toContain('alice');
+    const recent = await store.search({ query: 'guitar', userId: 'alice', k: 5, since: 2 * day });
+    expect(recent.map((hit) => hit.message.id).sort()).toEqual(['alice-2', 'alice-3']);
+    expect(await store.search({ query: 'guitar', k: 5, role: 'assistant' })).toEqual([]);
+    expect(store.messages('bob').map((message) => message.id)).toEqual(['bob-0', 'bob-1', 'bob-2']);
+    expect(store.users()).toEqual(['alice', 'bob', 'carol', 'dave']);
+    await store.close();
+  });
+
+  it('weights by recency when given a half-life', async () => {
+    const clock = createManualClock(100 * day);
+    const store = await HistoryStore.open({ directory: freshDirectory(), embedder, clock });
+    await store.add('erin', [
+      { id: 'old', role: 'user', content: 'I adore hiking in the Alps.', timestamp: 10 * day },
+      { id: 'new', role: 'user', content: 'I adore hiking in the Alps!', timestamp: 99 * day },
+    ]);
+    const plain = await store.search({ query: 'hiking in the Alps', userId: 'erin', k: 2 });
+    expect(plain[0]!.similarity).toBeCloseTo(plain[1]!.similarity, 5);
+    const weighted = await store.search({ query: 'hiking in the Alps', userId: 'erin', k: 2, recencyHalfLife: 7 * day });
+    expect(weighted.map((hit) => hit.message.id)).toEqual(['new', 'old']);
+    expect(weighted[1]!.score).toBeLessThan(weighted[1]!.similarity * 0.01);
+    await store.close();
+  });
+
+  it('finds similar users from their histories', async () => {
+    const store = await filled(freshDirectory());
+    const similar = store.similarUsers('alice', 3);
+    expect(similar[0]?.userId).toBe('carol');
+    expect(similar.map((entry) => entry.userId)).not.toContain('alice');
+    // Updates keep the user vectors current.
+    await store.add('dave', [{ id: 'dave-guitar', role: 'user', content: 'Guitar chords, guitar scales, acoustic guitar, electric guitar amp.', timestamp: 5 * day }]);
+    await store.add('dave', [{ id: 'dave-guitar-2', role: 'user', content: 'I play guitar in a band and practise guitar lessons.', timestamp: 6 * day }]);
+    expect(store.similarUsers('dave', 3).map((entry) => entry.userId).indexOf('bob')).toBeGreaterThan(0);
+    expect(store.similarUsers('nobody', 3)).toEqual([]);
+    await store.close();
+  });
+
+  it('stores events per user', async () => {
+    const store = await HistoryStore.open({ directory: freshDirectory(), embedder });
+    store.addEvents([
+      { kind: 'rating', userId: 'alice', itemId: 'm1', value: 4, timestamp: 2 },
+      { kind: 'event', userId: 'alice', itemId: 'm2', event: 'click', weight: 1, timestamp: 1 },
+      { kind: 'rating', userId: 'bob', itemId: 'm1', value: 2, timestamp: 3 },
+    ]);
+    expect(store.events('alice').map((event) => event.itemId)).toEqual(['m2', 'm1']);
+    expect(store.events('alice', { since: 2 })).toHaveLength(1);
+    expect(() => store.addEvents([{ kind: 'rating', userId: '', itemId: 'x', value: 1, timestamp: 1 }])).toThrowError(/events\[0\]/);
+    await expect(store.add('alice', [{ id: 'x', role: 'user', content: 'hi', timestamp: 1, userId: 'bob' }])).rejects.toThrowError(/belongs to user bob/);
+    await store.close();
+  });
+
+  it('reloads its index on reopen', async () => {
+    const directory = freshDirectory();
+    const before = await (await filled(directory)).search({ query: 'bread and baking', k: 3 });
+    const store = await filled(directory).then(async (again) => {
+      await again.close();
+      return HistoryStore.open({ directory, embedder });
+    });
+    expect(store.indexStatus).toEqual({ state: 'loaded' });
+    expect((await store.search({ query: 'bread and baking', k: 3 })).map((hit) => hit.message.id)).toEqual(before.map((hit) => hit.message.id));
+    await store.close();
+  });
+
+  it('rebuilds a missing, damaged or stale index from SQLite', async () => {
+    const directory = freshDirectory();
+    const original = await filled(directory);
+    const expected = (await original.search({ query: 'marathon training', k: 4 })).map((hit) => hit.message.id);
+    await original.close();
+    const file = join(directory, 'index', indexFileName);
+
+    rmSync(file);
+    const missing = await HistoryStore.open({ directory, embedder });
+    expect(missing.indexStatus).toEqual({ state: 'rebuilt', reason: 'the index file is missing' });
+    expect((await missing.search({ query: 'marathon training', k: 4 })).map((hit) => hit.message.id)).toEqual(expected);
+    await missing.close();
+
+    const good = readFileSync(file);
+    truncateSync(file, Math.floor(good.length / 3));
+    const damaged = await HistoryStore.open({ directory, embedder });
+    expect(damaged.indexStatus.state).toBe('rebuilt');
+    expect(damaged.indexStatus.state === 'rebuilt' && damaged.indexStatus.reason).toContain(file);
+    expect((await damaged.search({ query: 'marathon training', k: 4 })).map((hit) => hit.message.id)).toEqual(expected);
+    await damaged.close();
+
+    // A crash after adding but before saving leaves an index that lacks the newest messages.
+    const crashing = await HistoryStore.open({ directory, embedder });
+    await crashing.add('dave', [{ id: 'dave-late', role: 'user', content: 'Marathon training plan for the spring race.', timestamp: 20 * day }]);
+    const stale = await HistoryStore.open({ directory, embedder });
+    expect(stale.indexStatus.state).toBe('rebuilt');
+    expect((await stale.search({ query: 'marathon training plan', userId: 'dave', k: 1 }))[0]?.message.id).toBe('dave-late');
+    await stale.close();
+    await crashing.close();
+
+    // Garbage in place of the index: rebuilt again, and the rebuilt index is saved for next time.
+    writeFileSync(file, 'garbage');
+    const garbage = await HistoryStore.open({ directory, embedder });
+    expect(garbage.indexStatus.state).toBe('rebuilt');
+    await garbage.close();
+    const after = await HistoryStore.open({ directory, embedder });
+    expect(after.indexStatus).toEqual({ state: 'loaded' });
+    await after.close();
+  });
+
+  it('re-embeds stored messages when the embedder changes', async () => {
+    const directory = freshDirectory();
+    await (await filled(directory)).close();
+    const other = new HashingEmbedder({ dimension: 64 });
+    const store = await HistoryStore.open({ directory, embedder: other });
+    expect(store.indexStatus.state).toBe('rebuilt');
+    expect(store.indexStatus.state === 'rebuilt' && store.indexStatus.reason).toContain('embedder changed');
+    const hits = await store.search({ query: 'sourdough bread', k: 1 });
+    expect(hits[0]?.message.id).toBe('bob-0');
+    await store.close();
+  });
+});

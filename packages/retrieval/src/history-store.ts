@@ -1,0 +1,392 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  PersonalabError,
+  formatZodError,
+  interactionSchema,
+  messageSchema,
+  systemClock,
+  type Clock,
+  type Embedder,
+  type Interaction,
+  type Message,
+  type Role,
+} from '@personalab/core';
+import { HnswIndex, type HnswIndexOptions } from './hnsw-index.js';
+import { normalizeInPlace } from './vectors.js';
+
+export interface HistoryStoreOptions {
+  /** Folder holding `history.sqlite` and the `index/` folder; created when missing. */
+  directory: string;
+  /** Embeds message contents (and queries); its `id` is stored so a change of embedder re-embeds. */
+  embedder: Embedder;
+  /** Time source for recency weighting. Default: the system clock. */
+  clock?: Clock;
+  /** HNSW parameters for the message index. */
+  hnsw?: Omit<HnswIndexOptions, 'dimension' | 'metric'>;
+}
+
+export interface HistorySearchOptions {
+  query: string;
+  /** Only this user's history; across all users when absent. */
+  userId?: string;
+  k: number;
+  /** Only messages at or after this time (ms since the epoch). */
+  since?: number;
+  /** Only messages with this role (e.g. `user` for what the user said). */
+  role?: Role;
+  /** When set, similarity is multiplied by 0.5^(age / half-life), age in ms from the clock's now. */
+  recencyHalfLife?: number;
+  /** HNSW search breadth. */
+  ef?: number;
+}
+
+export interface HistoryHit {
+  message: Message & { userId: string };
+  /** Similarity after recency weighting (equal to `similarity` without a half-life). */
+  score: number;
+  /** Cosine similarity of the query and the message. */
+  similarity: number;
+}
+
+export interface SimilarUser {
+  userId: string;
+  /** Cosine similarity of the users' mean message embeddings. */
+  score: number;
+}
+
+/** How the index came to be when the store opened. */
+export type IndexStatus = { state: 'loaded' } | { state: 'created' } | { state: 'rebuilt'; reason: string };
+
+interface MessageRow {
+  seq: number;
+  id: string;
+  user_id: string;
+  session_id: string | null;
+  role: Role;
+  content: string;
+  timestamp: number;
+  embedding: Buffer;
+}
+
+const schema = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS messages (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  user_id TEXT NOT NULL,
+  session_id TEXT,
+  role TEXT NOT NULL,
+  content TEXT NOT NULL,
+  timestamp INTEGER NOT NULL,
+  embedding BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS messages_by_user ON messages (user_id, timestamp);
+CREATE TABLE IF NOT EXISTS events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id TEXT NOT NULL,
+  item_id TEXT NOT NULL,
+  timestamp INTEGER NOT NULL,
+  payload TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_by_user ON events (user_id, timestamp);
+`;
+
+const embeddingBatch = 256;
+
+const toBlob = (vector: Float32Array) => Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+function fromBlob(blob: Buffer): Float32Array {
+  const copy = new Float32Array(blob.byteLength / 4);
+  new Uint8Array(copy.buffer).set(blob);
+  return copy;
+}
+
+/**
+ * Messages and events per user in SQLite (better-sqlite3, WAL), with message embeddings in an
+ * `HnswIndex` beside it. SQLite is the source of truth: embeddings are stored there too, so a missing,
+ * damaged or stale index file is rebuilt from it on open, without calling the embedder again.
+ */
+export class HistoryStore {
+  readonly directory: string;
+  readonly embedder: Embedder;
+  /** Whether the index was loaded, created empty, or rebuilt from SQLite (and why). */
+  readonly indexStatus: IndexStatus;
+  private readonly database: Database.Database;
+  private readonly clock: Clock;
+  private readonly hnswOptions: HistoryStoreOptions['hnsw'];
+  private index: HnswIndex;
+  private dirty = false;
+  /** Per-user sums of message embeddings, built on first use of `similarUsers`. */
+  private userSums: Map<string, { sum: Float64Array; count: number }> | undefined;
+
+  private constructor(options: HistoryStoreOptions, database: Database.Database, index: HnswIndex, status: IndexStatus) {
+    this.directory = options.directory;
+    this.embedder = options.embedder;
+    this.clock = options.clock ?? systemClock;
+    this.hnswOptions = options.hnsw;
+    this.database = database;
+    this.index = index;
+    this.indexStatus = status;
+  }
+
+  /** Opens (or creates) a store; loads the index, or rebuilds it from SQLite when it cannot be trusted. */
+  static async open(options: HistoryStoreOptions): Promise<HistoryStore> {
+    mkdirSync(options.directory, { recursive: true });
+    const database = new Database(join(options.directory, 'history.sqlite'));
+    try {
+      database.pragma('journal_mode = WAL');
+      database.pragma('synchronous = NORMAL');
+      database.exec(schema);
+      const embedderChanged = HistoryStore.checkEmbedder(database, options.embedder);
+      const create = () => new HnswIndex({ ...options.hnsw, dimension: options.embedder.dimension, metric: 'cosine' });
+      const index = create();
+      const { count, last } = database.prepare('SELECT COUNT(*) AS count, (SELECT id FROM messages ORDER BY seq DESC LIMIT 1) AS last FROM messages').get() as { count: number; last: string | null };
+      let reason: string | undefined;
+      if (embedderChanged !== undefined) {
+        reason = embedderChanged;
+      } else {
+        try {
+          await index.load(join(options.directory, 'index'));
+          if (index.size !== count || (last !== null && !index.has(last))) {
+            reason = `the index holds ${index.size} messages but SQLite holds ${count}${last !== null && !index.has(last) ? ` and the newest (${last}) is missing` : ''}`;
+          }
+        } catch (error) {
+          if (PersonalabError.is(error, 'not_found')) {
+            if (count > 0) reason = 'the index file is missing';
+          } else if (PersonalabError.is(error, 'corrupt_file')) {
+            reason = error.message;
+          } else {
+            throw error;
+          }
+        }
+      }
+      const store = new HistoryStore(options, database, reason === undefined ? index : create(), reason === undefined ? { state: count === 0 && index.size === 0 ? 'created' : 'loaded' } : { state: 'rebuilt', reason });
+      if (embedderChanged !== undefined) await store.reembed();
+      if (reason !== undefined) {
+        store.rebuildFromDatabase();
+        await store.save();
+      }
+      return store;
+    } catch (error) {
+      database.close();
+      throw error;
+    }
+  }
+
+  /** Records the embedder; returns why the stored embeddings are unusable when it changed. */
+  private static checkEmbedder(database: Database.Database, embedder: Embedder): string | undefined {
+    const stored = database.prepare("SELECT value FROM meta WHERE key = 'embedder'").get() as { value: string } | undefined;
+    const current = JSON.stringify({ id: embedder.id, dimension: embedder.dimension });
+    database.prepare("INSERT INTO meta (key, value) VALUES ('embedder', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(current);
+    if (stored === undefined || stored.value === current) return undefined;
+    return `the embedder changed from ${stored.value} to ${current}`;
+  }
+
+  /** Number of stored messages. */
+  get size(): number {
+    return (this.database.prepare('SELECT COUNT(*) AS count FROM messages').get() as { count: number }).count;
+  }
+
+  /** The SQLite journal mode (WAL unless the file system refuses it). */
+  get journalMode(): string {
+    return String(this.database.pragma('journal_mode', { simple: true }));
+  }
+
+  /**
+   * Stores a user's messages and indexes their embeddings. A message with an id already stored
+   * replaces it. Messages must belong to `userId` (or carry no user).
+   */
+  async add(userId: string, messages: readonly Message[]): Promise<void> {
+    const parsed = messages.map((message, position) => {
+      const result = messageSchema.safeParse(message);
+      if (!result.success) throw new PersonalabError('invalid_argument', `add: messages[${position}]: ${formatZodError(result.error)}`);
+      if (result.data.userId !== undefined && result.data.userId !== userId) {
+        throw new PersonalabError('invalid_argument', `add: messages[${position}] belongs to user ${result.data.userId}, not ${userId}`);
+      }
+      return result.data;
+    });
+    const embeddings: Float32Array[] = [];
+    for (let start = 0; start < parsed.length; start += embeddingBatch) {
+      embeddings.push(...(await this.embedder.embed(parsed.slice(start, start + embeddingBatch).map((message) => message.content))));
+    }
+    for (const vector of embeddings) {
+      if (vector.length !== this.embedder.dimension) throw new PersonalabError('internal', `embedder ${this.embedder.id} returned dimension ${vector.length}, expected ${this.embedder.dimension}`);
+    }
+    const upsert = this.database.prepare(
+      `INSERT INTO messages (id, user_id, session_id, role, content, timestamp, embedding) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, session_id = excluded.session_id, role = excluded.role,
+         content = excluded.content, timestamp = excluded.timestamp, embedding = excluded.embedding`,
+    );
+    const existing = this.database.prepare('SELECT user_id, embedding FROM messages WHERE id = ?');
+    this.database.transaction(() => {
+      parsed.forEach((message, position) => {
+        const previous = existing.get(message.id) as { user_id: string; embedding: Buffer } | undefined;
+        if (previous !== undefined) this.adjustUserSum(previous.user_id, fromBlob(previous.embedding), -1);
+        upsert.run(message.id, userId, message.sessionId ?? null, message.role, message.content, message.timestamp, toBlob(embeddings[position]!));
+        this.adjustUserSum(userId, embeddings[position]!, 1);
+      });
+    })();
+    this.index.add(parsed.map((message, position) => ({ id: message.id, vector: embeddings[position]!, metadata: { userId, timestamp: message.timestamp, role: message.role } })));
+    this.dirty = true;
+  }
+
+  /** Stores interaction events (ratings, views, clicks). */
+  addEvents(events: readonly Interaction[]): void {
+    const insert = this.database.prepare('INSERT INTO events (user_id, item_id, timestamp, payload) VALUES (?, ?, ?, ?)');
+    const parsed = events.map((event, position) => {
+      const result = interactionSchema.safeParse(event);
+      if (!result.success) throw new PersonalabError('invalid_argument', `addEvents: events[${position}]: ${formatZodError(result.error)}`);
+      return result.data;
+    });
+    this.database.transaction(() => {
+      for (const event of parsed) insert.run(event.userId, event.itemId, event.timestamp, JSON.stringify(event));
+    })();
+  }
+
+  /** A user's events, oldest first. */
+  events(userId: string, options: { since?: number } = {}): Interaction[] {
+    const rows = this.database.prepare('SELECT payload FROM events WHERE user_id = ? AND timestamp >= ? ORDER BY timestamp, seq').all(userId, options.since ?? 0) as { payload: string }[];
+    return rows.map((row) => interactionSchema.parse(JSON.parse(row.payload)));
+  }
+
+  /** A user's messages, oldest first. */
+  messages(userId: string, options: { since?: number; limit?: number } = {}): (Message & { userId: string })[] {
+    const rows = this.database
+      .prepare('SELECT * FROM messages WHERE user_id = ? AND timestamp >= ? ORDER BY timestamp, seq LIMIT ?')
+      .all(userId, options.since ?? 0, options.limit ?? -1) as MessageRow[];
+    return rows.map(toMessage);
+  }
+
+  /** Ids of users with at least one message. */
+  users(): string[] {
+    return (this.database.prepare('SELECT DISTINCT user_id FROM messages ORDER BY user_id').all() as { user_id: string }[]).map((row) => row.user_id);
+  }
+
+  /** The messages most similar to a query: one user's own history, or everyone's. */
+  async search(options: HistorySearchOptions): Promise<HistoryHit[]> {
+    if (!Number.isInteger(options.k) || options.k < 1) throw new PersonalabError('invalid_argument', `search: k must be a positive integer, got ${options.k}`);
+    if (options.recencyHalfLife !== undefined && !(options.recencyHalfLife > 0)) {
+      throw new PersonalabError('invalid_argument', `search: recencyHalfLife must be positive, got ${options.recencyHalfLife}`);
+    }
+    const [query] = await this.embedder.embed([options.query]);
+    if (query === undefined) return [];
+    // With recency weighting a less similar but newer message can win, so look further.
+    const candidates = options.recencyHalfLife === undefined ? options.k : Math.max(options.k * 5, 50);
+    const where: Record<string, string> = {};
+    if (options.userId !== undefined) where.userId = options.userId;
+    if (options.role !== undefined) where.role = options.role;
+    const since = options.since;
+    const hits = this.index.search(query, {
+      k: candidates,
+      ef: Math.max(options.ef ?? 64, candidates),
+      ...(Object.keys(where).length > 0 ? { where } : {}),
+      ...(since === undefined ? {} : { filter: (_id: string, metadata: Record<string, unknown> | undefined) => Number(metadata?.timestamp) >= since }),
+    });
+    const select = this.database.prepare('SELECT * FROM messages WHERE id = ?');
+    const now = this.clock.now();
+    const results: HistoryHit[] = [];
+    for (const hit of hits) {
+      const row = select.get(hit.id) as MessageRow | undefined;
+      if (row === undefined) continue;
+      const age = Math.max(0, now - row.timestamp);
+      const weight = options.recencyHalfLife === undefined ? 1 : 0.5 ** (age / options.recencyHalfLife);
+      results.push({ message: toMessage(row), score: hit.score * weight, similarity: hit.score });
+    }
+    results.sort((a, b) => b.score - a.score);
+    return results.slice(0, options.k);
+  }
+
+  /** Users whose mean message embedding is closest to this user's. */
+  similarUsers(userId: string, k: number): SimilarUser[] {
+    const sums = this.ensureUserSums();
+    const own = sums.get(userId);
+    if (own === undefined || own.count === 0) return [];
+    const target = Float64Array.from(own.sum);
+    normalizeInPlace(target);
+    const scored: SimilarUser[] = [];
+    for (const [other, entry] of sums) {
+      if (other === userId || entry.count === 0) continue;
+      const vector = Float64Array.from(entry.sum);
+      normalizeInPlace(vector);
+      let score = 0;
+      for (let index = 0; index < vector.length; index++) score += vector[index]! * target[index]!;
+      scored.push({ userId: other, score });
+    }
+    return scored.sort((a, b) => b.score - a.score || a.userId.localeCompare(b.userId)).slice(0, k);
+  }
+
+  /** Writes the index atomically if anything changed since the last save. */
+  async save(): Promise<void> {
+    if (!this.dirty) return;
+    await this.index.save(join(this.directory, 'index'));
+    this.dirty = false;
+  }
+
+  /** Saves the index and closes the database. */
+  async close(): Promise<void> {
+    try {
+      await this.save();
+    } finally {
+      this.database.close();
+    }
+  }
+
+  /** Rebuilds the index from the embeddings in SQLite (used on open when the index cannot be trusted). */
+  private rebuildFromDatabase(): void {
+    const index = new HnswIndex({ ...this.hnswOptions, dimension: this.embedder.dimension, metric: 'cosine', initialCapacity: Math.max(1024, this.size) });
+    let batch: { id: string; vector: Float32Array; metadata: { userId: string; timestamp: number; role: string } }[] = [];
+    for (const row of this.database.prepare('SELECT id, user_id, role, timestamp, embedding FROM messages ORDER BY seq').iterate() as IterableIterator<MessageRow>) {
+      batch.push({ id: row.id, vector: fromBlob(row.embedding), metadata: { userId: row.user_id, timestamp: row.timestamp, role: row.role } });
+      if (batch.length >= 1000) {
+        index.add(batch);
+        batch = [];
+      }
+    }
+    index.add(batch);
+    this.index = index;
+    this.dirty = true;
+  }
+
+  /** Re-embeds every stored message with the current embedder. */
+  private async reembed(): Promise<void> {
+    const rows = this.database.prepare('SELECT id, content FROM messages ORDER BY seq').all() as { id: string; content: string }[];
+    const update = this.database.prepare('UPDATE messages SET embedding = ? WHERE id = ?');
+    for (let start = 0; start < rows.length; start += embeddingBatch) {
+      const slice = rows.slice(start, start + embeddingBatch);
+      const vectors = await this.embedder.embed(slice.map((row) => row.content));
+      this.database.transaction(() => slice.forEach((row, position) => update.run(toBlob(vectors[position]!), row.id)))();
+    }
+  }
+
+  private ensureUserSums(): Map<string, { sum: Float64Array; count: number }> {
+    if (this.userSums !== undefined) return this.userSums;
+    this.userSums = new Map();
+    for (const row of this.database.prepare('SELECT user_id, embedding FROM messages').iterate() as IterableIterator<{ user_id: string; embedding: Buffer }>) {
+      this.adjustUserSum(row.user_id, fromBlob(row.embedding), 1);
+    }
+    return this.userSums;
+  }
+
+  private adjustUserSum(userId: string, vector: Float32Array, sign: 1 | -1): void {
+    if (this.userSums === undefined) return;
+    let entry = this.userSums.get(userId);
+    if (entry === undefined) {
+      entry = { sum: new Float64Array(this.embedder.dimension), count: 0 };
+      this.userSums.set(userId, entry);
+    }
+    for (let index = 0; index < vector.length; index++) entry.sum[index] = entry.sum[index]! + sign * vector[index]!;
+    entry.count += sign;
+  }
+}
+
+function toMessage(row: MessageRow): Message & { userId: string } {
+  return {
+    id: row.id,
+    role: row.role,
+    content: row.content,
+    timestamp: row.timestamp,
+    userId: row.user_id,
+    ...(row.session_id === null ? {} : { sessionId: row.session_id }),
+  };
+}
