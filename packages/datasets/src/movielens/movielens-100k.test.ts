@@ -67,7 +67,7 @@ describe('MovieLens loaders on malformed input', () => {
 
   it('rating out of range and bad gender are rejected', async () => {
     const ratings = folder.write('range.data', '1\t2\t9\t881250949\n');
-    await expectDataError(loadMovieLensRatings(ratings), ratings, 1, /rating above 5/);
+    await expectDataError(loadMovieLensRatings(ratings), ratings, 1, /column 3: rating must be between 1 and 5/);
     const users = folder.write('u.user', '1|24|M|technician|85711\n2|x|Q|other|1\n');
     await expectDataError(loadMovieLensUsers(users), users, 2, /column 2.*column 3|column 2/);
   });

@@ -55,18 +55,16 @@ export interface MovieLensSplit {
 const idText = z.string().regex(/^\d+$/, 'expected a positive integer id');
 const integerText = z.string().regex(/^-?\d+$/, 'expected an integer');
 
-/** `user item rating timestamp`, tab-separated; rating an integer 1..5, timestamp in Unix seconds. */
-const ratingRowSchema = z
-  .tuple([idText, idText, integerText, integerText])
-  .transform(([userId, itemId, rating, seconds]) => ({ userId, itemId, value: Number(rating), timestamp: Number(seconds) * 1000 }))
-  .pipe(
-    z.object({
-      userId: z.string(),
-      itemId: z.string(),
-      value: z.number().int().min(1, 'rating below 1').max(5, 'rating above 5'),
-      timestamp: z.number().int().nonnegative(),
-    }),
-  );
+/**
+ * `user item rating timestamp`, tab-separated; rating an integer 1..5, timestamp in Unix seconds.
+ * Plain regex checks in a tuple (no transforms): 100,000 rows validate in a fraction of a second.
+ */
+const ratingRowSchema = z.tuple([
+  idText,
+  idText,
+  integerText.refine((value) => Number(value) >= 1 && Number(value) <= 5, 'rating must be between 1 and 5'),
+  z.string().regex(/^\d+$/, 'expected a Unix timestamp in seconds'),
+]);
 
 /** `id|age|gender|occupation|zip`. */
 const userRowSchema = z.tuple([idText, integerText, z.enum(['M', 'F']), z.string().min(1, 'empty occupation'), z.string()]);
@@ -104,7 +102,8 @@ export async function loadMovieLensRatings(file: string, options: LoaderOptions 
       issues.reject(file, line, describe(parsed.error), parsed.error);
       continue;
     }
-    ratings.push({ kind: 'rating', ...parsed.data });
+    const [userId, itemId, value, seconds] = parsed.data;
+    ratings.push({ kind: 'rating', userId, itemId, value: Number(value), timestamp: Number(seconds) * 1000 });
   }
   return { ratings, skipped: issues.skipped };
 }

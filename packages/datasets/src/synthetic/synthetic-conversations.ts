@@ -37,6 +37,14 @@ export interface SyntheticConversation {
 }
 
 const cache = new WeakMap<SyntheticWorld, Map<string, SyntheticConversation>>();
+const titleCache = new WeakMap<SyntheticWorld, Map<string, string>>();
+
+/** Item titles by id, built once per world (rebuilding it per user dominated the lazy generation time). */
+function titlesOf(world: SyntheticWorld): Map<string, string> {
+  let titles = titleCache.get(world);
+  if (!titles) titleCache.set(world, (titles = new Map(world.items.map((item) => [item.id, item.title]))));
+  return titles;
+}
 
 function genreWords(genre: string): string {
   return genre.toLowerCase();
@@ -107,7 +115,7 @@ export function syntheticConversation(world: SyntheticWorld, userId: string): Sy
   const hidden = world.hidden.get(userId);
   if (!hidden) throw new PersonalabError('not_found', `unknown synthetic user ${userId}`);
   const random = createRandom(hashString(`${userId}/conversations`, world.options.seed >>> 0));
-  const titles = new Map(world.items.map((item) => [item.id, item.title]));
+  const titles = titlesOf(world);
   const ratings = world.ratingsOf(userId);
   const sessionCount = hidden.sessionTimes.length;
   const plan: Statement[][] = Array.from({ length: sessionCount }, () => []);
@@ -245,7 +253,7 @@ export function syntheticGroundTruthProfile(world: SyntheticWorld, userId: strin
     if (preference) preferences.push(preference);
   }
   const ratingOf = new Map(world.ratingsOf(userId).map((rating) => [rating.itemId, rating.value]));
-  const titles = new Map(world.items.map((item) => [item.id, item.title]));
+  const titles = titlesOf(world);
   for (const item of evidence.filter((entry) => entry.kind === 'movie')) {
     const value = ratingOf.get(item.key) ?? 3;
     const timestamp = item.evidence.timestamp ?? start;

@@ -256,6 +256,52 @@ export function generateSyntheticWorld(options: SyntheticWorldOptions): Syntheti
   const ranges = new Map<string, [number, number]>();
   const maxRatings = Math.min(resolved.items, Math.max(5, Math.round(resolved.ratingsPerUser * 4)));
 
+  // Per-user marks without allocating a Set per user: item i is chosen for the current user iff marks[i] === stamp.
+  const marks = new Int32Array(resolved.items);
+  let stamp = 0;
+  const itemIds = items.map((item) => item.id);
+  const generateRatings = (userId: string, user: HiddenUser, random: Random, into: RatingInteraction[]): void => {
+    // Ratings: candidates by popularity, kept with a probability that favours liked genres (selection bias).
+    const count = Math.min(maxRatings, Math.max(5, Math.round(resolved.ratingsPerUser * (0.4 + 1.2 * random.next()))));
+    stamp++;
+    const chosen: number[] = [];
+    const initialAffinity = user.tastes.map((taste) => taste.initial);
+    let attempts = 0;
+    while (chosen.length < count && attempts < count * 50) {
+      attempts++;
+      const item = samplePopular(random);
+      if (marks[item] === stamp) continue;
+      const genreIndices = itemGenreIndices[item] as number[];
+      let affinity = 0;
+      for (const genre of genreIndices) affinity += initialAffinity[genre] as number;
+      affinity /= genreIndices.length;
+      if (random.next() < 0.55 + 0.4 * affinity) {
+        marks[item] = stamp;
+        chosen.push(item);
+      }
+    }
+    // Popularity alone fills up what selection bias left short (tiny catalogs).
+    for (let item = 0; chosen.length < count && item < resolved.items; item++) {
+      if (marks[item] === stamp) continue;
+      marks[item] = stamp;
+      chosen.push(item);
+    }
+    const timestamps = chosen.map(() => resolved.startTime + Math.floor(random.next() * span)).sort((a, b) => a - b);
+    for (let position = 0; position < chosen.length; position++) {
+      const item = chosen[position] as number;
+      const timestamp = timestamps[position] as number;
+      const factors = itemFactorList[item] as number[];
+      let dot = 0;
+      for (let d = 0; d < dimension; d++) dot += (user.factors[d] as number) * (factors[d] as number);
+      const genreIndices = itemGenreIndices[item] as number[];
+      let taste = 0;
+      for (const genre of genreIndices) taste += affinityAt(user.tastes[genre] as GenreTaste, timestamp);
+      taste /= genreIndices.length;
+      const score = 3.5 + user.bias + (itemBiases[item] as number) + dot + resolved.tasteWeight * taste + random.normal() * resolved.noise;
+      into.push({ kind: 'rating', userId, itemId: itemIds[item] as string, value: Math.min(5, Math.max(1, Math.round(score))), timestamp });
+    }
+  };
+
   for (let userIndex = 0; userIndex < resolved.users; userIndex++) {
     const userId = `u${userIndex + 1}`;
     const random = createRandom(hashString(userId, resolved.seed >>> 0));
@@ -263,38 +309,8 @@ export function generateSyntheticWorld(options: SyntheticWorldOptions): Syntheti
     hidden.set(userId, profile.hidden);
     users.push(profile.user);
 
-    // Ratings: candidates by popularity, kept with a probability that favours liked genres (selection bias).
-    const count = Math.min(maxRatings, Math.max(5, Math.round(resolved.ratingsPerUser * (0.4 + 1.2 * random.next()))));
-    const chosen = new Set<number>();
-    const initialAffinity = profile.hidden.tastes.map((taste) => taste.initial);
-    let attempts = 0;
-    while (chosen.size < count && attempts < count * 50) {
-      attempts++;
-      const item = samplePopular(random);
-      if (chosen.has(item)) continue;
-      const genreIndices = itemGenreIndices[item] as number[];
-      let affinity = 0;
-      for (const genre of genreIndices) affinity += initialAffinity[genre] as number;
-      affinity /= genreIndices.length;
-      if (random.next() < 0.55 + 0.4 * affinity) chosen.add(item);
-    }
-    // Popularity alone fills up what selection bias left short (tiny catalogs).
-    for (let item = 0; chosen.size < count && item < resolved.items; item++) chosen.add(item);
     const start = ratings.length;
-    const timestamps = Array.from(chosen, () => resolved.startTime + Math.floor(random.next() * span)).sort((a, b) => a - b);
-    let position = 0;
-    for (const item of chosen) {
-      const timestamp = timestamps[position++] as number;
-      const factors = itemFactorList[item] as number[];
-      let dot = 0;
-      for (let d = 0; d < dimension; d++) dot += (profile.hidden.factors[d] as number) * (factors[d] as number);
-      const genreIndices = itemGenreIndices[item] as number[];
-      let taste = 0;
-      for (const genre of genreIndices) taste += affinityAt(profile.hidden.tastes[genre] as GenreTaste, timestamp);
-      taste /= genreIndices.length;
-      const score = 3.5 + profile.hidden.bias + (itemBiases[item] as number) + dot + resolved.tasteWeight * taste + random.normal() * resolved.noise;
-      ratings.push({ kind: 'rating', userId, itemId: (items[item] as Item).id, value: Math.min(5, Math.max(1, Math.round(score))), timestamp });
-    }
+    generateRatings(userId, profile.hidden, random, ratings);
     ranges.set(userId, [start, ratings.length]);
   }
 
