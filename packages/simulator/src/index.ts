@@ -37,3 +37,5 @@ export { wasserstein1, kolmogorovSmirnov } from './metrics/distribution-distance
 export { personaProfile } from './persona-profile.js';
 export { RecommenderHttpAssistant } from './assistants/recommender-http-assistant.js';
 export type { RecommenderHttpAssistantOptions } from './assistants/recommender-http-assistant.js';
+export { simulatedUsersFromRatings } from './rating-users.js';
+export type { RatingUsersOptions } from './rating-users.js';

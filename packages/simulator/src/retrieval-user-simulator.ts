@@ -50,7 +50,7 @@ export interface RetrievalUserSimulatorOptions {
   /** Turn off the contradiction veto (ablation only). */
   allowContradictions?: boolean;
   thresholds?: FeedbackThresholds;
-  /** Mean words per user turn and share of questions when the profile has no style yet. */
+  /** Mean words per user turn and share of questions when the profile has no style yet (default: the corpus's). */
   defaultStyle?: { meanLength: number; questionRate: number };
 }
 
@@ -89,6 +89,8 @@ export class RetrievalUserSimulator implements UserSimulator {
   private statements: string[] = [];
   private statementVectors: Float32Array[] = [];
   private supportedKeys = new Set<string>();
+  /** Corpus turns closest to the persona's statements, found once per conversation. */
+  private personaPool: IndexedTurn[] = [];
   private said: IndexedTurn[] = [];
   private saidTexts: string[] = [];
   private userTurns = 0;
@@ -108,6 +110,7 @@ export class RetrievalUserSimulator implements UserSimulator {
     this.supportedKeys = new Set(
       this.statements.flatMap((statement) => parseClaims(statement).map(({ claim }) => claimKey(claim))).filter((key): key is string => key !== undefined),
     );
+    this.personaPool = this.statementVectors.flatMap((vector) => this.options.corpus.byText(vector, 4, this.options.exclude));
     this.said = [];
     this.saidTexts = [];
     this.userTurns = 1;
@@ -154,7 +157,7 @@ export class RetrievalUserSimulator implements UserSimulator {
     const exclude = this.options.exclude;
     const pool = new Map<number, IndexedTurn>();
     for (const turn of this.options.corpus.byContext(contextVector as Float32Array, k, exclude)) pool.set(turn.index, turn);
-    for (const vector of this.statementVectors) for (const turn of this.options.corpus.byText(vector, 4, exclude)) pool.set(turn.index, turn);
+    for (const turn of this.personaPool) pool.set(turn.index, turn);
     return { type: 'message', content: this.choose([...pool.values()], contextVector) };
   }
 
@@ -166,7 +169,11 @@ export class RetrievalUserSimulator implements UserSimulator {
   private choose(candidates: readonly IndexedTurn[], contextVector: Float32Array | undefined): string {
     const profile = this.profile as Profile;
     const checker = new ContradictionChecker([...this.statements, ...this.saidTexts]);
-    const style = profile.style.messageCount > 0 ? profile.style : (this.options.defaultStyle ?? { meanLength: 12, questionRate: 0.35 });
+    const style = profile.style.messageCount > 0 ? profile.style : (this.options.defaultStyle ?? this.options.corpus.style);
+    // Draw this turn's wanted length and kind, so that over a conversation the turns follow the
+    // style's distribution instead of all collapsing onto its most likely value.
+    const wantQuestion = this.random.next() < style.questionRate;
+    const wantedLength = Math.max(1, style.meanLength * Math.exp(0.45 * this.random.normal() - 0.1));
     const exclude = this.options.exclude;
     let best: IndexedTurn | undefined;
     let bestScore = Number.NEGATIVE_INFINITY;
@@ -177,8 +184,8 @@ export class RetrievalUserSimulator implements UserSimulator {
       const contextFit = contextVector ? dot(turn.contextVector, contextVector) : 0;
       let personaFit = 0;
       for (const vector of this.statementVectors) personaFit = Math.max(personaFit, dot(turn.textVector, vector));
-      const lengthFit = Math.exp(-Math.abs(Math.log((turn.words + 1) / (style.meanLength + 1))));
-      const questionFit = turn.question ? style.questionRate : 1 - style.questionRate;
+      const lengthFit = Math.exp(-Math.abs(Math.log((turn.words + 1) / (wantedLength + 1))));
+      const questionFit = turn.question === wantQuestion ? 1 : 0;
       let repetition = 0;
       for (const previous of this.said) repetition = Math.max(repetition, dot(turn.textVector, previous.textVector));
       let unsupported = 0;

@@ -88,6 +88,15 @@ export class UserTurnCorpus {
     return new UserTurnCorpus(indexed, options.embedder, contextIndex, textIndex);
   }
 
+  /** Mean words per turn and share of questions: the style of a user the profile says nothing about. */
+  get style(): { meanLength: number; questionRate: number } {
+    const count = Math.max(1, this.turns.length);
+    return {
+      meanLength: this.turns.reduce((sum, turn) => sum + turn.words, 0) / count,
+      questionRate: this.turns.filter((turn) => turn.question).length / count,
+    };
+  }
+
   get size(): number {
     return this.turns.length;
   }

@@ -1,0 +1,55 @@
+import type { Assistant, DialogueTurn, Embedder, Interaction, Item, Recommender, User } from '@personalab/core';
+import * as userEmbedding from '@personalab/user-embedding';
+import { HnswIndex } from '@personalab/retrieval';
+
+/**
+ * The user-embedding model to compare: EASE, the strongest baseline of the user-embedding
+ * package on MovieLens 100K, once that package exports it.
+ */
+export async function bestUserEmbeddingModel(): Promise<{ recommender: Recommender; note: string } | undefined> {
+  const exported = userEmbedding as unknown as Record<string, unknown>;
+  const Ease = exported.EaseRecommender as (new (options?: Record<string, unknown>) => Recommender) | undefined;
+  if (typeof Ease === 'function') return { recommender: new Ease({}), note: 'EASE (user-embedding package), fitted on the training split' };
+  return undefined;
+}
+
+/**
+ * The Chat-Rec pipeline of the recommender app, in process: its service opened in memory with the
+ * training ratings, each chat turn going through `ChatRec.chat` (intent, candidates, re-rank,
+ * explanation) with the session it keeps per user.
+ */
+export async function chatRecAssistant(options: {
+  data: { users: readonly User[]; items: readonly Item[] };
+  train: readonly Interaction[];
+  model: Recommender | undefined;
+  embedder: Embedder;
+  k: number;
+}): Promise<{ assistant: Assistant; note: string; seconds: number } | undefined> {
+  let recommenderApp: typeof import('@personalab/recommender');
+  try {
+    recommenderApp = await import('@personalab/recommender');
+  } catch {
+    return undefined;
+  }
+  const begin = performance.now();
+  const service = await recommenderApp.openRecommenderService({
+    stateDir: ':memory:',
+    embedder: options.embedder,
+    createIndex: (dimension) => new HnswIndex({ dimension }),
+    recommender: options.model,
+    modelItemIds: options.model ? new Set(options.data.items.map((item) => item.id)) : undefined,
+    initialData: { users: options.data.users, items: options.data.items, interactions: options.train },
+  });
+  const sessions = new Map<string, string>();
+  const assistant: Assistant = {
+    name: 'chat-rec (in-process)',
+    reply: async ({ userId, dialogue }: { userId: string; dialogue: readonly DialogueTurn[] }) => {
+      const userTurns = dialogue.filter((turn) => turn.role === 'user');
+      if (userTurns.length === 1) sessions.delete(userId);
+      const result = await service.chatRec.chat({ userId, sessionId: sessions.get(userId), message: userTurns.at(-1)?.content ?? '', k: options.k });
+      sessions.set(userId, result.sessionId);
+      return { content: result.reply, recommendedItemIds: result.recommendations.map((entry) => entry.item.id) };
+    },
+  };
+  return { assistant, note: `Chat-Rec pipeline of apps/recommender (offline re-ranker${options.model ? `, candidates from ${options.model.name}` : ', no candidate model'}), opened in memory`, seconds: (performance.now() - begin) / 1000 };
+}

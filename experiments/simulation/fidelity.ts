@@ -1,0 +1,178 @@
+// Fidelity of the offline user simulator on Synthetic-Persona-Chat personas, against the real
+// conversations of those personas. Each simulated user gets a persona's facts as its hidden
+// profile and answers the persona's real conversation partner (replayed turn by turn), so its
+// turns and the persona's real turns answer the same messages.
+//
+//   npx tsx --conditions=development experiments/simulation/fidelity.ts [--personas 500] [--seed 1]
+import { performance } from 'node:perf_hooks';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { getConfig, markdownTable, svgBarChart, svgLineChart, writeResults, type Embedder, type UserSimulator } from '@personalab/core';
+import { findDataset, howToGet } from '@personalab/datasets';
+import { createChatModelFromConfig } from '@personalab/llm';
+import { HeuristicProfileExtractor, addCounts, precisionRecall, zeroCounts, type MatchCounts } from '@personalab/profile';
+import { HnswIndex } from '@personalab/retrieval';
+import {
+  authenticityDistance,
+  cycleConsistency,
+  LlmUserSimulator,
+  personaProfile,
+  RetrievalUserSimulator,
+  ScriptedAssistant,
+  simulate,
+  turnStatistics,
+  UserTurnCorpus,
+  wordCount,
+  type PersonaTurns,
+  type SimulatedUser,
+} from '@personalab/simulator';
+import { createExperimentEmbedder } from './embedder.js';
+import { loadSpc, userTurnsOf } from './spc-corpus.js';
+
+const { values } = parseArgs({ options: { personas: { type: 'string', default: '500' }, seed: { type: 'string', default: '1' }, 'llm-personas': { type: 'string', default: '50' } } });
+const personaCount = Number(values.personas);
+const seed = Number(values.seed);
+const config = getConfig();
+const directory = findDataset('synthetic-persona-chat', { environmentDataDir: config.dataDir });
+if (!directory) {
+  console.error(`Synthetic-Persona-Chat not found: ${howToGet('synthetic-persona-chat')}`);
+  process.exit(1);
+}
+
+const { valid, test } = await loadSpc(directory);
+// Evaluated personas: User 1 of the first test conversations with at least three turns each way.
+const evaluated = test.conversations.filter((conversation) => conversation.turns.filter((turn) => turn.speaker === 'user1').length >= 3).slice(0, personaCount);
+const users: SimulatedUser[] = evaluated.map((conversation) => ({
+  id: conversation.id,
+  profile: personaProfile({ userId: conversation.id, statements: conversation.user1Persona }),
+  goal: { description: 'Get to know the person you are talking to.' },
+  realTurns: conversation.turns.filter((turn) => turn.speaker === 'user1').map((turn) => turn.text),
+  script: conversation.turns.filter((turn) => turn.speaker === 'user2').map((turn) => turn.text),
+}));
+const real: PersonaTurns[] = users.map((user) => ({ profile: user.profile, turns: user.realTurns ?? [] }));
+
+// The corpus is the validation split only: no evaluated persona's own words can be retrieved.
+const corpusTurns = userTurnsOf(valid.conversations);
+const started = performance.now();
+const embedder: Embedder = await createExperimentEmbedder(corpusTurns.map((turn) => turn.text));
+const corpus = await UserTurnCorpus.build({ turns: corpusTurns, embedder, createIndex: (dimension) => new HnswIndex({ dimension, ef: 96, m: 12, efConstruction: 48 }) });
+const corpusSeconds = (performance.now() - started) / 1000;
+console.error(`corpus: ${corpus.size} real user turns from ${valid.conversations.length} validation conversations, embedded and indexed in ${corpusSeconds.toFixed(1)} s (${embedder.id})`);
+
+const assistant = new ScriptedAssistant(new Map(users.map((user) => [user.id, user.script ?? []])), 'real-partner-replay');
+const maxTurns = Math.max(...users.map((user) => user.realTurns?.length ?? 0));
+const realTurnCount = (user: SimulatedUser) => user.realTurns?.length ?? 0;
+
+interface SystemSpec {
+  name: string;
+  description: string;
+  create: (user: SimulatedUser) => UserSimulator;
+  users: readonly SimulatedUser[];
+}
+const systems: SystemSpec[] = [
+  {
+    name: 'retrieval (full)',
+    description: 'context fit + persona relevance + style + diversity, contradiction veto, unsupported-fact penalty',
+    create: (user) => new RetrievalUserSimulator({ corpus, seed, maxTurns: realTurnCount(user) }),
+    users,
+  },
+  {
+    name: 'retrieval (context only)',
+    description: 'ablation: nearest answer to the partner message, no re-ranking, no veto',
+    create: (user) => new RetrievalUserSimulator({ corpus, seed, maxTurns: realTurnCount(user), allowContradictions: true, weights: { persona: 0, style: 0, repetition: 0, unsupported: 0, jitter: 0 } }),
+    users,
+  },
+];
+let llmNote = 'No OpenAI-compatible endpoint is configured here (OPENAI_BASE_URL / OPENAI_API_KEY unset), so the LLM simulator was not run.';
+if (config.llm.enabled) {
+  const model = createChatModelFromConfig(config);
+  if (!model) throw new Error('an LLM endpoint is configured but no chat model could be made from it');
+  const llmUsers = users.slice(0, Number(values['llm-personas']));
+  systems.push({ name: `llm (${model.modelId})`, description: 'LlmUserSimulator with contradiction and character checks', create: (user) => new LlmUserSimulator({ model, maxTurns: realTurnCount(user), seed }), users: llmUsers });
+  llmNote = `LLM simulator: ${model.modelId} at ${config.llm.baseURL ?? 'api.openai.com'}, on the first ${llmUsers.length} personas.`;
+}
+
+const extractor = new HeuristicProfileExtractor();
+async function consistency(personas: readonly PersonaTurns[]) {
+  let counts: MatchCounts = zeroCounts();
+  for (const persona of personas) {
+    const result = await cycleConsistency(persona, extractor);
+    counts = addCounts(counts, result);
+  }
+  return { ...precisionRecall(counts), ...counts };
+}
+
+const lengthBins = [0, 5, 10, 15, 20, 25, 30, 40, 60];
+const histogram = (turns: readonly string[]) => {
+  const counts = lengthBins.map(() => 0);
+  for (const turn of turns) {
+    const words = wordCount(turn);
+    let bin = lengthBins.length - 1;
+    while (bin > 0 && words < (lengthBins[bin] as number)) bin--;
+    counts[bin] = (counts[bin] ?? 0) + 1;
+  }
+  return counts.map((count) => count / Math.max(1, turns.length));
+};
+
+const rows: Array<Record<string, unknown>> = [];
+const realStatistics = turnStatistics(real);
+rows.push({ system: 'real turns (reference)', personas: real.length, ...realStatistics, consistency: await consistency(real), distance: authenticityDistance(real, real), seconds: 0, histogram: histogram(real.flatMap((persona) => persona.turns)) });
+for (const system of systems) {
+  const begin = performance.now();
+  const result = await simulate({ simulator: system.create, assistant, users: system.users, maxTurns, concurrency: 8, quiet: config.quiet, label: system.name });
+  const seconds = (performance.now() - begin) / 1000;
+  const byUser = new Map(system.users.map((user) => [user.id, user]));
+  const simulated: PersonaTurns[] = result.conversations.map((record) => ({ profile: (byUser.get(record.userId) as SimulatedUser).profile, turns: record.turns.filter((turn) => turn.role === 'user').map((turn) => turn.content) }));
+  const reference = real.filter((persona) => byUser.has(persona.profile.userId));
+  rows.push({
+    system: system.name,
+    description: system.description,
+    personas: simulated.length,
+    errors: result.conversations.filter((record) => record.endReason === 'error').length,
+    ...turnStatistics(simulated),
+    consistency: await consistency(simulated),
+    distance: authenticityDistance(simulated, reference),
+    seconds,
+    histogram: histogram(simulated.flatMap((persona) => persona.turns)),
+  });
+  console.error(`${system.name}: ${simulated.length} personas in ${seconds.toFixed(1)} s`);
+}
+
+type Row = { system: string; personas: number; turns: number; meanWords: number; questionRate: number; distinct1: number; distinct2: number; contradictionRate: number; consistency: { precision: number; recall: number; f1: number }; distance: { lengthW1: number; lengthKs: number; questionRateW1: number; questionRateGap: number }; seconds: number; histogram: number[] };
+const typed = rows as unknown as Row[];
+const table = markdownTable(
+  ['system', 'personas', 'user turns', 'mean words', 'question rate', 'distinct-1', 'distinct-2', 'contradiction rate', 'cycle precision', 'cycle recall', 'cycle F1', 'length W1 (words)', 'length KS', 'question-rate W1', 'seconds'],
+  typed.map((row) => [row.system, row.personas, row.turns, row.meanWords, row.questionRate, row.distinct1, row.distinct2, row.contradictionRate, row.consistency.precision, row.consistency.recall, row.consistency.f1, row.distance.lengthW1, row.distance.lengthKs, row.distance.questionRateW1, row.seconds]),
+  3,
+);
+const markdown = [
+  '# Simulator fidelity on Synthetic-Persona-Chat',
+  '',
+  `${typed[0]?.personas ?? 0} personas (User 1 of the first test-split conversations with at least three turns each way). Each simulated user holds the persona's sentences as hidden facts and answers the persona's real partner, replayed turn by turn, for as many turns as the real persona spoke. Retrieval corpus: ${corpus.size} real user turns of the ${valid.conversations.length} validation-split conversations (no evaluated persona's own words). Embedder: ${embedder.id}; index: HNSW.`,
+  '',
+  table,
+  '',
+  '- **cycle precision / recall / F1**: persona consistency by cycle (USP): a profile is re-extracted from the user turns with the profile package\'s `HeuristicProfileExtractor` and its statements are matched (token F1 ≥ 0.5) against the persona sentences. The real turns give the reference a simulator should reach.',
+  '- **contradiction rate**: share of user turns that contradict a persona sentence by the simulator package\'s rule-based checker. The retrieval simulator uses the same checker as a veto, so its 0 is by construction; the number that matters is the ablation\'s and the real turns\' rate (real turns include the checker\'s false alarms).',
+  '- **length W1 / KS**: Wasserstein-1 (in words) and Kolmogorov–Smirnov distance between the turn-length distributions of the system and of the real turns; **question-rate W1**: the same between per-conversation question rates.',
+  `- ${llmNote}`,
+  '',
+  `Command: \`npx tsx --conditions=development experiments/simulation/fidelity.ts --personas ${personaCount} --seed ${seed}\``,
+].join('\n');
+const consistencyChart = svgBarChart(
+  ['cycle precision', 'cycle recall', 'cycle F1', 'distinct-2', 'question rate'],
+  typed.map((row) => ({ name: row.system, values: [row.consistency.precision, row.consistency.recall, row.consistency.f1, row.distinct2, row.questionRate] })),
+  { title: 'Persona consistency by cycle and surface statistics', yLabel: 'value', yMin: 0, yMax: 1 },
+);
+const lengthChart = svgLineChart(
+  lengthBins,
+  typed.map((row) => ({ name: row.system, values: row.histogram })),
+  { title: 'Turn length distribution (share of turns by words, bin start)', xLabel: 'words', yLabel: 'share of turns', yMin: 0 },
+);
+const written = writeResults(join(import.meta.dirname, 'results'), 'fidelity', {
+  json: { dataset: 'synthetic-persona-chat', personas: personaCount, seed, embedder: embedder.id, corpusTurns: corpus.size, corpusSeconds, llm: llmNote, rows },
+  markdown,
+  svgs: { consistency: consistencyChart, lengths: lengthChart },
+});
+console.log(table);
+console.error(`wrote ${written.join(', ')}`);

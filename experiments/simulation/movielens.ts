@@ -1,0 +1,123 @@
+// MovieLens 100K conversational evaluation (iEvaLM style): one simulated user per real user,
+// hidden targets = held-out items the user rated >= 4, hidden ratings = all of the user's
+// ratings, seen = the training items. Each assistant recommends k = 5 items per turn for up to
+// 5 turns; the simulated user reacts from its hidden ratings and mentions the genres it likes.
+//
+//   npx tsx --conditions=development experiments/simulation/movielens.ts [--seed 1] [--users 943]
+import { performance } from 'node:perf_hooks';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { getConfig, markdownTable, svgBarChart, svgLineChart, writeResults, type Assistant, type DialogueTurn, type Recommender } from '@personalab/core';
+import { findDataset, howToGet, loadMovieLens100k, stratifiedSplit } from '@personalab/datasets';
+import { HnswIndex } from '@personalab/retrieval';
+import {
+  createMostPopularAssistant,
+  RecommenderAssistant,
+  RetrievalUserSimulator,
+  simulate,
+  simulatedUsersFromRatings,
+  UserTurnCorpus,
+  type RecommendationSummary,
+} from '@personalab/simulator';
+import { createExperimentEmbedder } from './embedder.js';
+import { loadSpc, userTurnsOf } from './spc-corpus.js';
+import { bestUserEmbeddingModel, chatRecAssistant } from './assistants.js';
+
+const { values } = parseArgs({ options: { seed: { type: 'string', default: '1' }, users: { type: 'string', default: '100000' }, 'max-turns': { type: 'string', default: '5' }, k: { type: 'string', default: '5' } } });
+const seed = Number(values.seed);
+const maxTurns = Number(values['max-turns']);
+const k = Number(values.k);
+const config = getConfig();
+const directory = findDataset('movielens-100k', { environmentDataDir: config.dataDir });
+if (!directory) {
+  console.error(`MovieLens 100K not found: ${howToGet('movielens-100k')}`);
+  process.exit(1);
+}
+const data = await loadMovieLens100k(directory);
+const split = stratifiedSplit(data.ratings, { ratio: 0.8, seed });
+const catalog = new Map(data.items.map((item) => [item.id, item]));
+const users = simulatedUsersFromRatings({ items: data.items, train: split.train, test: split.test, users: data.users }).slice(0, Number(values.users));
+const historyByUser = new Map<string, string[]>();
+for (const rating of split.train) historyByUser.set(rating.userId, [...(historyByUser.get(rating.userId) ?? []), rating.itemId]);
+const historyOf = (userId: string) => historyByUser.get(userId) ?? [];
+console.error(`${users.length} simulated users (of ${data.users.length}) with at least one held-out liked item; ${split.train.length} training ratings`);
+
+// The simulator needs a corpus only for chit-chat turns; recommendation turns are grounded feedback.
+const spcDirectory = findDataset('synthetic-persona-chat', { environmentDataDir: config.dataDir });
+const corpusTurns = spcDirectory ? userTurnsOf((await loadSpc(spcDirectory)).valid.conversations).slice(0, 5000) : [{ text: 'Hi!', context: '', conversationId: 'none' }];
+const embedder = await createExperimentEmbedder(corpusTurns.map((turn) => turn.text));
+const corpus = await UserTurnCorpus.build({ turns: corpusTurns, embedder, createIndex: (dimension) => new HnswIndex({ dimension, m: 12, efConstruction: 48 }) });
+
+const assistants: Array<{ assistant: Assistant; note: string; fitSeconds: number }> = [];
+assistants.push({ assistant: createMostPopularAssistant({ interactions: split.train, catalog, k, historyOf }), note: 'interaction counts on the training split', fitSeconds: 0 });
+const best = await bestUserEmbeddingModel();
+let model: Recommender | undefined;
+if (best) {
+  const begin = performance.now();
+  await best.recommender.fit({ interactions: split.train, items: data.items, users: data.users }, { seed, quiet: true });
+  model = best.recommender;
+  assistants.push({ assistant: new RecommenderAssistant({ recommender: best.recommender, catalog, k, historyOf, name: best.recommender.name }), note: best.note, fitSeconds: (performance.now() - begin) / 1000 });
+}
+const chatRec = await chatRecAssistant({ data, train: split.train, model, embedder, k });
+if (chatRec) assistants.push({ assistant: chatRec.assistant, note: chatRec.note, fitSeconds: chatRec.seconds });
+
+interface Row {
+  assistant: string;
+  note: string;
+  users: number;
+  summary: RecommendationSummary;
+  /** Share of users whose target was offered in the first turn (what a one-shot top-k list gets). */
+  firstTurnHitRate: number;
+  seconds: number;
+  fitSeconds: number;
+  errors: number;
+}
+const rows: Row[] = [];
+for (const { assistant, note, fitSeconds } of assistants) {
+  const begin = performance.now();
+  const result = await simulate({
+    simulator: () => new RetrievalUserSimulator({ corpus, catalog, seed }),
+    assistant,
+    users,
+    maxTurns,
+    k,
+    concurrency: 8,
+    quiet: config.quiet,
+    label: assistant.name,
+  });
+  const firstTurnHits = result.conversations.filter((record) => {
+    const first = record.turns.find((turn: DialogueTurn) => turn.role === 'assistant');
+    return (first?.recommendedItemIds ?? []).slice(0, k).some((itemId) => record.targetItemIds.includes(itemId));
+  }).length;
+  rows.push({ assistant: assistant.name, note, users: result.conversations.length, summary: result.summary, firstTurnHitRate: firstTurnHits / Math.max(1, result.conversations.length), seconds: (performance.now() - begin) / 1000, fitSeconds, errors: result.conversations.filter((record) => record.endReason === 'error').length });
+  console.error(`${assistant.name}: success ${result.summary.successRate.toFixed(3)} in ${rows.at(-1)?.seconds.toFixed(1)} s`);
+}
+
+const table = markdownTable(
+  ['assistant', 'users', `success within ${maxTurns} turns`, 'goal met (user accepted)', 'mean turns to success', ...Array.from({ length: maxTurns }, (_, turn) => `recall@${k} after turn ${turn + 1}`), 'errors', 'simulation s', 'fit s'],
+  rows.map((row) => [row.assistant, row.users, row.summary.successRate, row.summary.goalMetRate, row.summary.meanTurnsToSuccess, ...row.summary.recallByTurn, row.errors, row.seconds, row.fitSeconds]),
+  3,
+);
+const notes = rows.map((row) => `- **${row.assistant}**: ${row.note}`);
+const markdown = [
+  '# MovieLens 100K conversational evaluation (simulated users)',
+  '',
+  `${users.length} simulated users, one per MovieLens user with at least one held-out liked item (80/20 per-user stratified split, seed ${seed}). Hidden targets: held-out items rated ≥ 4; hidden ratings: all the user's ratings; seen: training items. Simulator: RetrievalUserSimulator (offline; feedback grounded in the hidden ratings, genre hints from the profile). Each assistant recommends ${k} items per turn for at most ${maxTurns} turns, never repeating an item or offering a seen one.`,
+  '',
+  table,
+  '',
+  `- **success within ${maxTurns} turns** (iEvaLM): a hidden target was among the ${k} items of some assistant turn; **recall@${k} after turn t**: share of the user's targets offered in turns 1..t (cumulative).`,
+  ...notes,
+  '',
+  `Command: \`npx tsx --conditions=development experiments/simulation/movielens.ts --seed ${seed}\``,
+].join('\n');
+const written = writeResults(join(import.meta.dirname, 'results'), 'movielens', {
+  json: { dataset: 'movielens-100k', seed, k, maxTurns, users: users.length, rows },
+  markdown,
+  svgs: {
+    recall: svgLineChart(Array.from({ length: maxTurns }, (_, turn) => turn + 1), rows.map((row) => ({ name: row.assistant, values: row.summary.recallByTurn })), { title: `Recall@${k} of hidden targets over turns (MovieLens 100K)`, xLabel: 'assistant turn', yLabel: 'recall', yMin: 0 }),
+    success: svgBarChart(['success', 'first-turn hit'], rows.map((row) => ({ name: row.assistant, values: [row.summary.successRate, row.firstTurnHitRate] })), { title: `Success within ${maxTurns} turns vs first-turn hit`, yMin: 0, yMax: 1 }),
+  },
+});
+console.log(table);
+console.error(`wrote ${written.join(', ')}`);
