@@ -52,7 +52,7 @@ export const genericWords = words(
 export const objectStoppers = /\s(?:but|because|since|though|although|so|if|when|which|and you|and what|and we|and it|and they|and that|what about|how about|do you|are you|have you|lol|haha|hahaha|though|you know|right now)\b.*$/;
 
 /** Filler words at the start of a clause, before its first-person subject. */
-export const leadingFillers = /^(?:(?:yes|yeah|yep|no|nope|well|oh|ah|wow|lol|haha|hahaha|hey|hi|hello|ok|okay|sure|cool|nice|great|awesome|really|true|right|so|and|but|also|too|actually|honestly|though|haha|hmm|um|uh|that is (?:great|cool|nice|awesome|interesting|neat|sad|funny|good)|me too|same here)[\s,!.]+)+/;
+export const leadingFillers = /^(?:(?:yes|yeah|yep|no|nope|well|oh|ah|wow|lol|haha|hahaha|hey+y*|yo|hi(?: there)?|hello(?: there)?|good (?:morning|afternoon|evening)|ok|okay|sure|cool|nice|great|awesome|really|true|right|so|and|but|also|too|actually|honestly|though|haha|hmm|um|uh|that is (?:great|cool|nice|awesome|interesting|neat|sad|funny|good)|me too|same here)[\s,!.]+)+/;
 
 /** Adverbs between "i" and its verb, dropped from the canonical form ("i really love" → "i love"). */
 export const subjectAdverbs = /^i (?:(?:really|also|just|actually|absolutely|totally|definitely|currently|truly|honestly|especially|sure|certainly|mainly|definitely|kinda|kind of|sort of|do(?= (?!not\b))|personally|mostly|even|recently|too) )+/;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mineStatements } from './statement-miner.js';
+import { mineStatements, splitClauses } from './statement-miner.js';
 
 const values = (text: string) =>
   mineStatements(text).map((statement) =>
@@ -50,5 +50,20 @@ describe('mineStatements', () => {
     expect(values('i am watching tv right now')).toEqual([]);
     expect(values('if i had a dog i would walk it')).toEqual([]);
     expect(values('i love dogs , do you ?')).toEqual(['like:0.9:dogs']);
+  });
+});
+
+describe('splitClauses', () => {
+  it('splits run-ons and coordinated verbs but not subordinate or possessive clauses', () => {
+    expect(splitClauses('i live in ny i work as a librarian')).toEqual(['i live in ny', 'i work as a librarian']);
+    expect(splitClauses('i swim a lot and coach kids on weekends, my dog loves it')).toEqual(['i swim a lot and coach kids on weekends', 'my dog loves it']);
+    expect(splitClauses('i like to stay active and am the swim coach')).toEqual(['i like to stay active', 'i am the swim coach']);
+    expect(splitClauses('horror movies are my favorite')).toEqual(['horror movies are my favorite']);
+    expect(splitClauses('i am looking for movies i can watch with my family')).toEqual(['i am looking for movies i can watch with my family']);
+    expect(splitClauses('the book that i read was good')).toEqual(['the book that i read was good']);
+  });
+
+  it('strips greetings before a statement', () => {
+    expect(mineStatements('heyy War movies are my favorite.')).toMatchObject([{ kind: 'preference', subject: 'war movies' }]);
   });
 });

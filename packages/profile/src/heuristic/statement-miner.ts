@@ -221,6 +221,39 @@ function mineClause(clause: string, reason: string | undefined): Statement[] {
   return [];
 }
 
+/** Verbs that, after "and", start a new statement with "i" left out ("i swim and coach kids"). */
+const coordinatedVerbs = 'am|have|work|live|love|like|enjoy|hate|own|play|teach|study|volunteer|go|drive|ride|read|write|collect|cook|bake|run|walk|swim|paint|sing|dance|travel|want|hope|plan|used to';
+const runOnVerbs = new RegExp(`^(?:${coordinatedVerbs}|was|got|also|just|really|grew|went|am|have)$`);
+/** Words after which an "i" starts a subordinate clause ("the book that i read"), not a new statement. */
+const subordinators = new Set(['that', 'which', 'who', 'whom', 'what', 'where', 'when', 'if', 'because', 'than', 'as', 'how', 'why', 'whether', 'since', 'until', 'while', 'cause', 'cuz', 'before', 'after', 'unless', 'whenever', 'wherever', 'so', 'and', 'but', 'or', 'think', 'guess', 'know', 'hope', 'wish', 'said', 'say', 'mean', 'bet', 'feel', 'believe', 'like', 'love', 'am', 'do', 'did', 'can', 'could', 'would', 'should', 'will', 'the', 'a', 'an', 'you', 'than', 'things', 'thing', 'stuff', 'something', 'one', 'all']);
+
+/**
+ * Splits a sentence into clauses: at commas and semicolons, at conjunctions before "i"/"my", at
+ * "and" before a verb whose subject is the same "i", and inside run-ons ("i live in ny i work as
+ * a librarian"), where a first-person clause is followed by "i <verb>" after a word that does
+ * not subordinate it.
+ */
+export function splitClauses(sentence: string): string[] {
+  const clauses: string[] = [];
+  for (const part of sentence.split(/\s*[,;:]\s*|\s+(?:but|and|so|then|although|though|while|plus)\s+(?=(?:i|my) )/)) {
+    const withSubjects = part.replace(new RegExp(`\\s+and (?:also |then )?(?=(?:${coordinatedVerbs}) )`, 'g'), ' \u0000i ');
+    for (const piece of withSubjects.split(' \u0000')) {
+      const words = piece.split(' ');
+      let start = 0;
+      for (let index = 1; index < words.length; index++) {
+        const word = words[index];
+        // Only a first-person clause followed by "i <verb>" is a run-on: "movies i can watch" is one clause.
+        if (word === 'i' && index - start >= 3 && /^(?:i|my)$/.test(words[start] as string) && runOnVerbs.test(words[index + 1] ?? '') && !subordinators.has(words[index - 1] as string)) {
+          clauses.push(words.slice(start, index).join(' '));
+          start = index;
+        }
+      }
+      clauses.push(words.slice(start).join(' '));
+    }
+  }
+  return clauses.map((clause) => clause.trim()).filter(Boolean);
+}
+
 /** Removes the question tail of a sentence ("i love dogs, do you?"). */
 function dropQuestionTail(sentence: string): string {
   return sentence.replace(/[,\s]*(?:and |what about |how about |do |are |have )?you(?: too| guys)?\s*\?$/, '').trim();
@@ -266,7 +299,7 @@ export function mineStatements(message: string): Statement[] {
       statements.push(...change);
       continue;
     }
-    const clauses = sentence.split(/\s*[,;:]\s*|\s+(?:but|and|so|then|although|though|while|plus)\s+(?=(?:i|my) )/).filter(Boolean);
+    const clauses = splitClauses(sentence);
     let pendingReason: string | undefined;
     for (let index = clauses.length - 1; index >= 0; index--) {
       const clause = clauses[index] as string;
