@@ -1,5 +1,5 @@
-import { createRandom, median } from '@personalab/core';
-import { ExactIndex, HnswIndex, clusteredVectors, recallAtK, type ClusteredVectorsOptions } from '@personalab/retrieval';
+import { createRandom, median, type Metric } from '@personalab/core';
+import { ExactIndex, HnswIndex, clusteredVectors, recallAtK, scoreRecallAtK, type ClusteredVectorsOptions } from '@personalab/retrieval';
 import { interleaved, interleavedSets, seconds } from './timing.js';
 
 export interface ClusteredBenchOptions {
@@ -22,7 +22,10 @@ export interface ClusteredBenchOptions {
 
 export interface EfPoint {
   ef: number;
+  /** Recall@10 counting ties (a hit scoring at least the true 10th score is correct). */
   recall: number;
+  /** Recall@10 by id (lower than `recall` only where duplicates tie). */
+  idRecall: number;
   queriesPerSecond: number;
   /** Against ExactIndex timed in the same interleaved rounds. */
   speedupOverExact: number;
@@ -35,7 +38,7 @@ export interface ClusteredResult {
   dimension: number;
   queries: number;
   generator: ClusteredBenchOptions['generator'];
-  metric: 'l2';
+  metric: Metric;
   exact: { buildSeconds: number; queriesPerSecond: number; gflops: number };
   hnsw: {
     m: number;
@@ -45,39 +48,54 @@ export interface ClusteredResult {
     /** Wrapper against hnswlib-node called directly on the same graph, interleaved, per ef. */
     wrapper: { ef: number; directQueriesPerSecond: number; wrapperQueriesPerSecond: number; overhead: number }[];
     /** Per-user search through `where` (narrowed first, small sets scored exactly). */
-    filtered: { users: number; perUser: number; exactQueriesPerSecond: number; points: Omit<EfPoint, 'speedupOverExact' | 'exactQueriesPerSecond'>[] };
+    filtered: { users: number; perUser: number; exactQueriesPerSecond: number; points: Omit<EfPoint, 'speedupOverExact' | 'exactQueriesPerSecond' | 'idRecall'>[] };
     /** The same per-user search through the opaque `filter` callback (hnswlib's filtered graph walk). */
-    callbackFiltered: Omit<EfPoint, 'speedupOverExact' | 'exactQueriesPerSecond'>[];
+    callbackFiltered: Omit<EfPoint, 'speedupOverExact' | 'exactQueriesPerSecond' | 'idRecall'>[];
   }[];
 }
 
 /** Exact versus HNSW on a seeded Gaussian mixture: build time, recall@10 and queries/s per ef. */
 export function runClustered(options: ClusteredBenchOptions): ClusteredResult {
-  const { count, dimension, log } = options;
+  const { count, dimension } = options;
   const set = clusteredVectors({ ...options.generator, count: count + options.queries, dimension });
-  const random = createRandom(7);
-  const userOf = (row: number) => `u${row % options.users}`;
-  const records = Array.from({ length: count }, (_, row) => ({ id: String(row), vector: set.row(row), metadata: { user: userOf(row) } }));
+  const records = Array.from({ length: count }, (_, row) => ({ id: String(row), vector: set.row(row), metadata: { user: `u${row % options.users}` } }));
   const queries = Array.from({ length: options.queries }, (_, index) => set.row(count + index));
+  const users = Array.from({ length: options.users }, (_, index) => `u${index}`);
+  return { ...runComparison({ ...options, metric: 'l2', records, queries, users }), generator: options.generator };
+}
+
+export interface ComparisonOptions extends Omit<ClusteredBenchOptions, 'count' | 'queries' | 'generator' | 'users'> {
+  metric: Metric;
+  records: readonly { id: string; vector: Float32Array; metadata: { user: string } }[];
+  queries: readonly Float32Array[];
+  /** Users the per-user queries pick from (uniformly). */
+  users: readonly string[];
+}
+
+/** Exact versus HNSW on given records and held-out queries. */
+export function runComparison(options: ComparisonOptions): Omit<ClusteredResult, 'generator'> & { metric: Metric } {
+  const { dimension, log, records, queries, metric } = options;
+  const count = records.length;
+  const random = createRandom(7);
   const plainQueries = queries.map((query) => Array.from(query));
 
-  const exact = new ExactIndex({ dimension, metric: 'l2', initialCapacity: count });
+  const exact = new ExactIndex({ dimension, metric, initialCapacity: count });
   const exactBuild = seconds(() => exact.add(records));
-  const truth = queries.map((query) => exact.search(query, { k: 10 }).map((hit) => hit.id));
+  const truth = queries.map((query) => exact.search(query, { k: 10 }));
   const timingQueries = queries.slice(0, Math.min(200, queries.length));
   const exactRate = interleaved(timingQueries, { exact: (query) => exact.search(query, { k: 10 }) }, options.rounds).exact!;
   const gflops = (2 * count * dimension * exactRate) / 1e9;
   log(`${options.name}: exact build ${exactBuild.toFixed(2)} s, ${exactRate.toFixed(1)} q/s, ${gflops.toFixed(2)} GFLOP/s`);
 
   // Filtered queries: each asks for one user's nearest vectors.
-  const filteredQueries = queries.slice(0, Math.min(300, queries.length)).map((vector) => ({ vector, user: `u${random.int(options.users)}` }));
+  const filteredQueries = queries.slice(0, Math.min(300, queries.length)).map((vector) => ({ vector, user: random.pick(options.users) }));
   const userFilter = (user: string) => (_id: string, metadata: Record<string, unknown> | undefined) => metadata?.user === user;
-  const filteredTruth = filteredQueries.map((query) => exact.search(query.vector, { k: 10, filter: userFilter(query.user) }).map((hit) => hit.id));
+  const filteredTruth = filteredQueries.map((query) => exact.search(query.vector, { k: 10, filter: userFilter(query.user) }));
   const exactFilteredRate = interleaved(filteredQueries.slice(0, 100), { exact: (query) => exact.search(query.vector, { k: 10, where: { user: query.user } }) }, options.rounds).exact!;
 
   const hnswResults: ClusteredResult['hnsw'] = [];
   for (const m of options.ms) {
-    const index = new HnswIndex({ dimension, metric: 'l2', m, efConstruction: options.efConstruction, initialCapacity: 1024 });
+    const index = new HnswIndex({ dimension, metric, m, efConstruction: options.efConstruction, initialCapacity: 1024 });
     const buildSeconds = seconds(() => {
       for (let start = 0; start < count; start += 10_000) index.add(records.slice(start, start + 10_000));
     });
@@ -86,8 +104,9 @@ export function runClustered(options: ClusteredBenchOptions): ClusteredResult {
     const wrapper: ClusteredResult['hnsw'][number]['wrapper'] = [];
     const native = index.nativeIndex;
     for (const ef of options.efs) {
-      const found = queries.map((query) => index.search(query, { k: 10, ef }).map((hit) => hit.id));
-      const recall = recallAtK(truth, found, 10);
+      const found = queries.map((query) => index.search(query, { k: 10, ef }));
+      const recall = scoreRecallAtK(truth, found, 10);
+      const idRecall = recallAtK(truth.map((hits) => hits.map((hit) => hit.id)), found.map((hits) => hits.map((hit) => hit.id)), 10);
       // Same graph, same ef, same queries: the wrapper (Float32Array in, string ids out) against the binding (plain arrays in, labels out).
       index.search(queries[0]!, { k: 10, ef });
       native.setEf(ef);
@@ -104,24 +123,24 @@ export function runClustered(options: ClusteredBenchOptions): ClusteredResult {
       const wrapperRate = rates.wrapper!;
       const directRate = rates.direct!;
       const exactHere = rates.exact!;
-      points.push({ ef, recall, queriesPerSecond: wrapperRate, speedupOverExact: wrapperRate / exactHere, exactQueriesPerSecond: exactHere });
+      points.push({ ef, recall, idRecall, queriesPerSecond: wrapperRate, speedupOverExact: wrapperRate / exactHere, exactQueriesPerSecond: exactHere });
       wrapper.push({ ef, directQueriesPerSecond: directRate, wrapperQueriesPerSecond: wrapperRate, overhead: directRate / wrapperRate - 1 });
-      log(`  ef=${ef}: recall@10 ${recall.toFixed(4)}, ${wrapperRate.toFixed(0)} q/s (${(wrapperRate / exactHere).toFixed(1)}× exact at ${exactHere.toFixed(0)} q/s), wrapper overhead ${((directRate / wrapperRate - 1) * 100).toFixed(1)}%`);
+      log(`  ef=${ef}: recall@10 ${recall.toFixed(4)} (by id ${idRecall.toFixed(4)}), ${wrapperRate.toFixed(0)} q/s (${(wrapperRate / exactHere).toFixed(1)}× exact at ${exactHere.toFixed(0)} q/s), wrapper overhead ${((directRate / wrapperRate - 1) * 100).toFixed(1)}%`);
     }
-    const filteredPoints: Omit<EfPoint, 'speedupOverExact' | 'exactQueriesPerSecond'>[] = [];
-    const callbackFiltered: Omit<EfPoint, 'speedupOverExact' | 'exactQueriesPerSecond'>[] = [];
+    const filteredPoints: Omit<EfPoint, 'speedupOverExact' | 'exactQueriesPerSecond' | 'idRecall'>[] = [];
+    const callbackFiltered: Omit<EfPoint, 'speedupOverExact' | 'exactQueriesPerSecond' | 'idRecall'>[] = [];
     // The callback walk is slow under a 1-in-`users` filter, so it gets fewer queries.
     const callbackQueries = filteredQueries.slice(0, options.callbackQueries);
     const callbackTruth = filteredTruth.slice(0, options.callbackQueries);
     for (const ef of options.efs) {
-      const found = filteredQueries.map((query) => index.search(query.vector, { k: 10, ef, where: { user: query.user } }).map((hit) => hit.id));
-      const recall = recallAtK(filteredTruth, found, 10);
+      const found = filteredQueries.map((query) => index.search(query.vector, { k: 10, ef, where: { user: query.user } }));
+      const recall = scoreRecallAtK(filteredTruth, found, 10);
       const rate = interleaved(filteredQueries, { hnsw: (query) => index.search(query.vector, { k: 10, ef, where: { user: query.user } }) }, options.rounds).hnsw!;
       filteredPoints.push({ ef, recall, queriesPerSecond: rate });
       const started = performance.now();
-      const callbackFound = callbackQueries.map((query) => index.search(query.vector, { k: 10, ef, filter: userFilter(query.user) }).map((hit) => hit.id));
+      const callbackFound = callbackQueries.map((query) => index.search(query.vector, { k: 10, ef, filter: userFilter(query.user) }));
       const callbackRate = callbackQueries.length / ((performance.now() - started) / 1000);
-      const callbackRecall = recallAtK(callbackTruth, callbackFound, 10);
+      const callbackRecall = scoreRecallAtK(callbackTruth, callbackFound, 10);
       callbackFiltered.push({ ef, recall: callbackRecall, queriesPerSecond: callbackRate });
       log(`  per-user ef=${ef}: where recall@10 ${recall.toFixed(4)} ${rate.toFixed(0)} q/s; filter callback recall@10 ${callbackRecall.toFixed(4)} ${callbackRate.toFixed(0)} q/s (exact per-user ${exactFilteredRate.toFixed(0)} q/s)`);
     }
@@ -131,7 +150,7 @@ export function runClustered(options: ClusteredBenchOptions): ClusteredResult {
       buildSeconds,
       points,
       wrapper,
-      filtered: { users: options.users, perUser: count / options.users, exactQueriesPerSecond: exactFilteredRate, points: filteredPoints },
+      filtered: { users: options.users.length, perUser: count / options.users.length, exactQueriesPerSecond: exactFilteredRate, points: filteredPoints },
       callbackFiltered,
     });
   }
@@ -139,9 +158,8 @@ export function runClustered(options: ClusteredBenchOptions): ClusteredResult {
     name: options.name,
     count,
     dimension,
-    queries: options.queries,
-    generator: options.generator,
-    metric: 'l2',
+    queries: queries.length,
+    metric,
     exact: { buildSeconds: exactBuild, queriesPerSecond: exactRate, gflops },
     hnsw: hnswResults,
   };

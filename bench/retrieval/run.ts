@@ -17,6 +17,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     parts: { type: 'string', default: 'clustered,text' },
     ms: { type: 'string', default: '16,32' },
+    'text-ms': { type: 'string', default: '16' },
     variants: { type: 'string', default: 'isotropic,subspace' },
     out: { type: 'string', default: 'bench/results/retrieval' },
   },
@@ -61,7 +62,7 @@ if (parts.has('clustered')) {
   }
 }
 let text: TextResult | undefined;
-if (parts.has('text')) text = await runText({ quick, efs, log });
+if (parts.has('text')) text = await runText({ quick, efs, ms: values['text-ms'].split(',').map(Number), rounds: quick ? 3 : 7, log });
 
 const markdown: string[] = [
   '# Retrieval benchmark',
@@ -70,26 +71,27 @@ const markdown: string[] = [
     `Load average at start ${startedLoad.map((value) => value.toFixed(2)).join(' / ')}, at end ${loadavg().map((value) => value.toFixed(2)).join(' / ')}: ` +
     'the machine is shared with other engineers, so absolute timings are noisy; each comparison below is measured in one process, interleaved round by round, as medians.',
   '',
+  'Recall@10 counts ties as found (ann-benchmarks convention: a hit scoring at least the true 10th score is correct); recall by id is shown beside it and differs only where duplicate texts tie.',
+  '',
   'Command: `npx tsx --conditions=development bench/retrieval/run.ts' + (quick ? ' --quick' : '') + '`',
   '',
 ];
-const svgs: Record<string, string> = {};
-for (const result of clustered) {
-  markdown.push(`## Clustered vectors: ${result.name} (${result.count.toLocaleString('en')} × ${result.dimension}, l2, ${result.queries} held-out queries)`, '');
-  markdown.push(`Generator: ${JSON.stringify(result.generator)}.`, '');
-  markdown.push(
+function comparisonSection(result: Omit<ClusteredResult, 'generator'>): string[] {
+  const lines: string[] = [];
+  lines.push(
     `ExactIndex: build ${result.exact.buildSeconds.toFixed(2)} s, ${result.exact.queriesPerSecond.toFixed(1)} queries/s, ` +
       `**${result.exact.gflops.toFixed(2)} GFLOP/s** of dot products (target ≥ 2).`,
     '',
   );
   for (const hnsw of result.hnsw) {
-    markdown.push(`### HnswIndex M=${hnsw.m}, efConstruction=${hnsw.efConstruction}: build ${hnsw.buildSeconds.toFixed(1)} s`, '');
-    markdown.push(
+    lines.push(`### HnswIndex M=${hnsw.m}, efConstruction=${hnsw.efConstruction}: build ${hnsw.buildSeconds.toFixed(1)} s`, '');
+    lines.push(
       markdownTable(
-        ['ef', 'recall@10', 'queries/s', 'exact q/s (same rounds)', '× exact', 'direct hnswlib q/s', 'wrapper overhead', 'per-user (where) recall@10', 'per-user (where) q/s', 'per-user (filter callback) recall@10', 'per-user (filter callback) q/s'],
+        ['ef', 'recall@10', 'recall@10 by id', 'queries/s', 'exact q/s (same rounds)', '× exact', 'direct hnswlib q/s', 'wrapper overhead', 'per-user (where) recall@10', 'per-user (where) q/s', 'per-user (filter callback) recall@10', 'per-user (filter callback) q/s'],
         hnsw.points.map((point, position) => [
           point.ef,
           point.recall,
+          point.idRecall,
           Math.round(point.queriesPerSecond),
           Math.round(point.exactQueriesPerSecond),
           Number(point.speedupOverExact.toFixed(1)),
@@ -104,14 +106,18 @@ for (const result of clustered) {
       ),
       '',
       `Median wrapper overhead over the ef values: ${(medianOverhead(hnsw) * 100).toFixed(1)}% (target ≤ 15%). ` +
-        `Per-user search: ${hnsw.filtered.users} users × ${hnsw.filtered.perUser} vectors, one user per query, recall against ExactIndex with the same filter; ` +
+        `Per-user search: ${hnsw.filtered.users} users × ${hnsw.filtered.perUser.toFixed(1)} vectors on average, one user per query, recall against ExactIndex with the same filter; ` +
         `ExactIndex per-user search runs ${hnsw.filtered.exactQueriesPerSecond.toFixed(0)} queries/s. ` +
         '`where` narrows to the user\'s posting list first and scores it exactly when small (≤ 2048); the opaque `filter` callback makes hnswlib walk the graph calling back into JavaScript per visited node.',
       '',
     );
   }
-  svgs[`clustered-${result.name}`] = tradeoffChart(
-    `${result.name} clusters, ${result.count.toLocaleString('en')} × ${result.dimension}: recall@10 vs queries/s`,
+  return lines;
+}
+
+function chart(title: string, result: Omit<ClusteredResult, 'generator'>): string {
+  return tradeoffChart(
+    title,
     result.hnsw.flatMap((hnsw) => [
       { name: `HNSW M=${hnsw.m}`, points: hnsw.points },
       { name: `M=${hnsw.m} per-user (where)`, points: hnsw.filtered.points },
@@ -120,9 +126,20 @@ for (const result of clustered) {
     { recall: 0.95, queriesPerSecond: 30 * median(result.hnsw.flatMap((hnsw) => hnsw.points.map((point) => point.exactQueriesPerSecond))), queriesPerSecondLabel: '30× exact (median)' },
   );
 }
+
+const svgs: Record<string, string> = {};
+for (const result of clustered) {
+  markdown.push(`## Clustered vectors: ${result.name} (${result.count.toLocaleString('en')} × ${result.dimension}, ${result.metric}, ${result.queries} held-out queries)`, '');
+  markdown.push(`Generator: ${JSON.stringify(result.generator)}.`, '');
+  markdown.push(...comparisonSection(result));
+  svgs[`clustered-${result.name}`] = chart(`${result.name} clusters, ${result.count.toLocaleString('en')} × ${result.dimension}: recall@10 vs queries/s`, result);
+}
 if (text !== undefined) {
   markdown.push(...text.markdown);
-  for (const [stem, svg] of Object.entries(text.svgs)) svgs[stem] = svg;
+  if (text.comparison !== undefined) {
+    markdown.push(...comparisonSection(text.comparison));
+    svgs.text = chart(`Persona-Chat + SPC turns, ${text.comparison.count.toLocaleString('en')} × ${text.comparison.dimension}: recall@10 vs queries/s`, text.comparison);
+  }
 }
 const files = writeResults(values.out, quick ? 'retrieval-quick' : 'retrieval', {
   json: { started, quick, loadAverage: { start: startedLoad, end: loadavg() }, cpus: cpus().length, node: process.version, clustered, text: text?.json },

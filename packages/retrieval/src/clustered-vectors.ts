@@ -79,3 +79,24 @@ export function recallAtK(truth: readonly (readonly string[])[], found: readonly
   }
   return total / truth.length;
 }
+
+/**
+ * Recall@k that counts ties as found (the ann-benchmarks convention): a returned hit is correct when
+ * its score is at least the true k-th best score minus `tolerance`. Identical texts embed to identical
+ * vectors, and id-based recall would punish returning one duplicate instead of another.
+ */
+export function scoreRecallAtK(truth: readonly (readonly { score: number }[])[], found: readonly (readonly { score: number }[])[], k: number, tolerance = 1e-5): number {
+  if (truth.length === 0) return Number.NaN;
+  let total = 0;
+  for (let query = 0; query < truth.length; query++) {
+    const expected = (truth[query] ?? []).slice(0, k);
+    if (expected.length === 0) {
+      total += 1;
+      continue;
+    }
+    const threshold = expected[expected.length - 1]!.score - tolerance * Math.max(1, Math.abs(expected[expected.length - 1]!.score));
+    const hits = (found[query] ?? []).slice(0, k).filter((hit) => hit.score >= threshold).length;
+    total += Math.min(hits, expected.length) / expected.length;
+  }
+  return total / truth.length;
+}
