@@ -25,3 +25,4 @@ export type { StatementMatcher, MatchCounts, PrecisionRecall } from './evaluatio
 export { TfidfMatcher } from './evaluation/tfidf-matcher.js';
 export { readConversationFile, readProfileFile } from './conversation-file.js';
 export type { Conversation } from './conversation-file.js';
+export { EmbeddingMatcher } from './evaluation/embedding-matcher.js';

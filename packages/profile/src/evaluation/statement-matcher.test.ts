@@ -27,3 +27,18 @@ describe('statement matching', () => {
     expect(matcher.matches('nothing shared', 'i own mustangs')).toBe(false);
   });
 });
+
+describe('EmbeddingMatcher', () => {
+  it('matches by cosine of pre-computed vectors and refuses texts it did not embed', async () => {
+    const { EmbeddingMatcher } = await import('./embedding-matcher.js');
+    const table: Record<string, number[]> = { a: [1, 0], b: [0.8, 0.6], c: [0, 1] };
+    const embedder = { id: 'table', dimension: 2, embed: async (texts: readonly string[]) => texts.map((text) => Float32Array.from(table[text] ?? [0, 0])) };
+    const matcher = await EmbeddingMatcher.create(embedder, ['a', 'b', 'c', 'a'], 0.7, { batchSize: 2 });
+    expect(matcher.similarity('a', 'b')).toBeCloseTo(0.8, 6);
+    expect(matcher.matches('a', 'b')).toBe(true);
+    expect(matcher.matches('a', 'c')).toBe(false);
+    expect(() => matcher.matches('a', 'zzz')).toThrow(/not embedded/);
+    expect(matcher.withThreshold(0.9).matches('a', 'b')).toBe(false);
+    expect(matcher.withThreshold(0.9).name).toBe('cosine(table)>=0.9');
+  });
+});
