@@ -1,10 +1,22 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { PersonalabError, createProgress, markdownTable } from '@personalab/core';
+import { PersonalabError, createProgress, getConfig, markdownTable } from '@personalab/core';
 import { dataDirectoryCandidates, datasetFolders, datasetStatistics, fetchDataset, findDataset, howToGet, type DatasetName } from '@personalab/datasets';
 import { globalOptions } from '../global-options.js';
 
 const names = Object.keys(datasetFolders) as DatasetName[];
+
+/**
+ * `--data-dir` and `$PERSONALAB_DATA_DIR` kept apart: an explicit `--data-dir` is the only place searched, while the
+ * environment's directory is the first of the DESIGN.md candidates (then ./datasets, ../shared/datasets).
+ */
+function dataDirectoryOptions(command: Command): { dataDir?: string; environmentDataDir?: string } {
+  let root = command;
+  while (root.parent) root = root.parent;
+  const explicit = root.opts<{ dataDir?: string }>().dataDir;
+  const environment = getConfig().dataDir;
+  return { ...(explicit === undefined ? {} : { dataDir: explicit }), ...(environment === undefined ? {} : { environmentDataDir: environment }) };
+}
 
 function datasetName(value: string): DatasetName {
   if (!(names as string[]).includes(value)) throw new PersonalabError('invalid_argument', `unknown data set "${value}"; known: ${names.join(', ')}`);
@@ -48,10 +60,10 @@ export function registerDatasetsCommand(program: Command): void {
     .command('list')
     .description('show which data sets are found, and where')
     .action((_options: unknown, command: Command) => {
-      const global = globalOptions(command);
-      const searched = global.dataDir ? [resolve(global.dataDir)] : dataDirectoryCandidates({});
+      const where = dataDirectoryOptions(command);
+      const searched = where.dataDir ? [resolve(where.dataDir)] : dataDirectoryCandidates(where);
       const rows = names.map((name) => {
-        const found = findDataset(name, { dataDir: global.dataDir });
+        const found = findDataset(name, where);
         return [name, found ?? 'missing', found ? '' : howToGet(name)];
       });
       process.stdout.write(`${markdownTable(['data set', 'found in', 'how to get it'], rows)}\n\nsearched: ${searched.join(', ')}\n`);
@@ -62,9 +74,8 @@ export function registerDatasetsCommand(program: Command): void {
     .description('load and validate every file of a data set and print its counts')
     .argument('<name>', `one of ${names.join(', ')}`)
     .action(async (name: string, _options: unknown, command: Command) => {
-      const global = globalOptions(command);
       const dataset = datasetName(name);
-      const directory = findDataset(dataset, { dataDir: global.dataDir });
+      const directory = findDataset(dataset, dataDirectoryOptions(command));
       if (!directory) throw new PersonalabError('not_found', `${name} not found; ${howToGet(dataset)}`);
       const rows = await datasetStatistics(dataset, directory);
       process.stdout.write(`${name} in ${directory}\n\n${markdownTable(['file', 'statistic', 'value'], rows.map((row) => [row.file, row.statistic, row.value]))}\n`);
