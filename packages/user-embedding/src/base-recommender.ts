@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import {
+  PersonalabError,
+  formatZodError,
+  type FitOptions,
+  type RecommendOptions,
+  type Recommender,
+  type ScoredItem,
+  type TrainingData,
+} from '@personalab/core';
+import { historyIndices, type InteractionMatrix } from './interaction-matrix.js';
+import { topK } from './top-k.js';
+import { loadModelDirectory, saveModelDirectory, type WeightMap } from './weights-io.js';
+
+/** Who to score: a known user (by dense index), and the history the model should read. */
+export interface ScoringQuery {
+  /** Dense index of a known user, or undefined for a new user given by history only. */
+  user: number | undefined;
+  /** Item indices, oldest first. */
+  history: number[];
+}
+
+const vocabularySchema = z.object({
+  userIds: z.array(z.string()),
+  itemIds: z.array(z.string()),
+  histories: z.array(z.array(z.number().int().nonnegative())),
+});
+
+const topologySchema = z.object({
+  kind: z.string(),
+  version: z.literal(1),
+  config: z.record(z.string(), z.unknown()),
+  vocabulary: vocabularySchema,
+  extra: z.record(z.string(), z.unknown()).optional(),
+});
+
+/**
+ * What every model here shares: dense ids, user histories, full-catalogue scoring, top-k with
+ * exclusions, and persistence as `model.json` + `weights.bin` through a tfjs IO handler.
+ */
+export abstract class BaseRecommender implements Recommender {
+  abstract readonly name: string;
+  protected matrix: InteractionMatrix | undefined;
+
+  abstract fit(data: TrainingData, options?: FitOptions): Promise<void>;
+
+  /** Scores of every item (indexed like `itemIds`) for one query; higher is better. */
+  abstract scoreQuery(query: ScoringQuery): Float32Array;
+
+  /** Scores for many queries at once; models with batched inference override this. */
+  scoreQueries(queries: readonly ScoringQuery[]): Float32Array[] {
+    return queries.map((query) => this.scoreQuery(query));
+  }
+
+  /** The fitted id maps and histories; throws if the model is not fitted or loaded. */
+  get data(): InteractionMatrix {
+    if (!this.matrix) throw new PersonalabError('invalid_argument', `${this.name}: fit or load the model first`);
+    return this.matrix;
+  }
+
+  get itemIds(): readonly string[] {
+    return this.data.itemIds;
+  }
+
+  get userIds(): readonly string[] {
+    return this.data.userIds;
+  }
+
+  /** Resolves `userId` and/or `history` into dense indices; an explicit history wins over the stored one. */
+  resolveQuery(options: { userId?: string | undefined; history?: readonly string[] | undefined }): ScoringQuery {
+    const matrix = this.data;
+    const user = options.userId === undefined ? undefined : matrix.userIndex.get(options.userId);
+    if (options.history !== undefined) return { user, history: historyIndices(matrix, options.history) };
+    if (user === undefined) {
+      if (options.userId === undefined) throw new PersonalabError('invalid_argument', `${this.name}: give a userId or a history`);
+      throw new PersonalabError('not_found', `${this.name}: unknown user ${options.userId}; pass their history instead`);
+    }
+    return { user, history: matrix.histories[user] ?? [] };
+  }
+
+  async recommend(options: RecommendOptions): Promise<ScoredItem[]> {
+    const scores = this.scoreQuery(this.resolveQuery(options));
+    const excluded = new Set<number>();
+    for (const id of options.exclude ?? []) {
+      const index = this.data.itemIndex.get(id);
+      if (index !== undefined) excluded.add(index);
+    }
+    return topK(scores, options.k, excluded).map((index) => ({ itemId: this.data.itemIds[index] as string, score: scores[index] as number }));
+  }
+
+  async score(options: { userId?: string; history?: readonly string[]; itemIds: readonly string[] }): Promise<number[]> {
+    const scores = this.scoreQuery(this.resolveQuery(options));
+    return options.itemIds.map((id) => {
+      const index = this.data.itemIndex.get(id);
+      return index === undefined ? Number.NEGATIVE_INFINITY : (scores[index] as number);
+    });
+  }
+
+  /** Config and weights to persist; the vocabulary is added by `save`. */
+  protected abstract exportState(): { config: Record<string, unknown>; weights: WeightMap; extra?: Record<string, unknown> };
+
+  /** Restores what `exportState` returned. */
+  protected abstract importState(state: { config: Record<string, unknown>; weights: WeightMap; extra: Record<string, unknown> }): void | Promise<void>;
+
+  async save(directory: string): Promise<void> {
+    const matrix = this.data;
+    const state = this.exportState();
+    const topology = {
+      kind: this.name,
+      version: 1 as const,
+      config: state.config,
+      vocabulary: { userIds: matrix.userIds, itemIds: matrix.itemIds, histories: matrix.histories },
+      extra: state.extra ?? {},
+    };
+    await saveModelDirectory(directory, topology, state.weights);
+  }
+
+  async load(directory: string): Promise<void> {
+    const { topology, weights } = await loadModelDirectory(directory);
+    const parsed = topologySchema.safeParse(topology);
+    if (!parsed.success) throw new PersonalabError('corrupt_file', `${directory}/model.json: ${formatZodError(parsed.error)}`, { details: { file: `${directory}/model.json` } });
+    if (parsed.data.kind !== this.name) {
+      throw new PersonalabError('invalid_argument', `${directory} holds a ${parsed.data.kind} model, not ${this.name}`);
+    }
+    const { userIds, itemIds, histories } = parsed.data.vocabulary;
+    this.matrix = {
+      userIds,
+      itemIds,
+      userIndex: new Map(userIds.map((id, index) => [id, index])),
+      itemIndex: new Map(itemIds.map((id, index) => [id, index])),
+      histories,
+      values: histories.map((history) => history.map(() => 1)),
+    };
+    await this.importState({ config: parsed.data.config, weights, extra: parsed.data.extra ?? {} });
+  }
+}
+
+/** Reads the kind of model saved in a directory (to pick the class to load it with). */
+export async function readModelKind(directory: string): Promise<string> {
+  const { topology } = await loadModelDirectory(directory);
+  const parsed = topologySchema.pick({ kind: true }).safeParse(topology);
+  if (!parsed.success) throw new PersonalabError('corrupt_file', `${directory}/model.json: ${formatZodError(parsed.error)}`);
+  return parsed.data.kind;
+}
+
+/** Requires a weight by name, with a `corrupt_file` error naming it when missing. */
+export function requireWeight(weights: WeightMap, name: string): { shape: number[]; values: Float32Array } {
+  const weight = weights[name];
+  if (!weight) throw new PersonalabError('corrupt_file', `missing weight ${name}`);
+  return weight;
+}

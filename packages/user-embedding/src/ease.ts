@@ -1,0 +1,105 @@
+import type { FitOptions, TrainingData } from '@personalab/core';
+import { BaseRecommender, requireWeight, type ScoringQuery } from './base-recommender.js';
+import { buildInteractionMatrix, type InteractionMatrix } from './interaction-matrix.js';
+import { invertSpdInPlace } from './linear-algebra.js';
+import { heldOutByUser, validationNdcg } from './validation.js';
+import type { WeightMap } from './weights-io.js';
+
+export interface EaseOptions {
+  /** L2 weight λ. With `lambdas` and validation data, the best of those is chosen instead. */
+  lambda?: number;
+  /** Candidates tried on `FitOptions.validation` (NDCG@10). */
+  lambdas?: readonly number[];
+  log?: (line: string) => void;
+}
+
+/**
+ * EASE (Steck 2019): B = argmin ‖X − XB‖² + λ‖B‖², diag(B) = 0, in closed form
+ * B = I − P·diag(1/diag(P)) with P = (XᵀX + λI)⁻¹, and scores x_u·B. Plain TypeScript.
+ */
+export class EaseRecommender extends BaseRecommender {
+  readonly name = 'ease';
+  lambda: number;
+  private readonly lambdas: readonly number[];
+  private readonly log: (line: string) => void;
+  private weights: Float32Array = new Float32Array(0);
+  /** λ → validation NDCG@10 of the last selection. */
+  selection: { lambda: number; ndcg: number }[] = [];
+
+  constructor(options: EaseOptions = {}) {
+    super();
+    this.lambda = options.lambda ?? 500;
+    this.lambdas = options.lambdas ?? [];
+    this.log = options.log ?? (() => undefined);
+  }
+
+  async fit(data: TrainingData, options: FitOptions = {}): Promise<void> {
+    const matrix = buildInteractionMatrix(data.interactions, data.items, data.users);
+    this.matrix = matrix;
+    const gram = gramMatrix(matrix);
+    if (options.validation && this.lambdas.length > 0) {
+      const heldOut = heldOutByUser(matrix, options.validation);
+      let best = { lambda: this.lambda, ndcg: -1 };
+      this.selection = [];
+      for (const lambda of this.lambdas) {
+        this.weights = solveEase(gram, matrix.itemIds.length, lambda);
+        const ndcg = validationNdcg(matrix, heldOut, (queries) => this.scoreQueries(queries));
+        this.selection.push({ lambda, ndcg });
+        this.log(`ease λ=${lambda}: validation NDCG@10 ${ndcg.toFixed(4)}`);
+        if (ndcg > best.ndcg) best = { lambda, ndcg };
+      }
+      this.lambda = best.lambda;
+    }
+    this.weights = solveEase(gram, matrix.itemIds.length, this.lambda);
+  }
+
+  scoreQuery(query: ScoringQuery): Float32Array {
+    const n = this.data.itemIds.length;
+    const scores = new Float32Array(n);
+    for (const item of new Set(query.history)) {
+      const row = item * n;
+      for (let j = 0; j < n; j++) scores[j] = (scores[j] as number) + (this.weights[row + j] as number);
+    }
+    return scores;
+  }
+
+  /** The item-item weight matrix B (row-major, n×n). */
+  get itemWeights(): Float32Array {
+    return this.weights;
+  }
+
+  protected exportState(): { config: Record<string, unknown>; weights: WeightMap } {
+    const n = this.data.itemIds.length;
+    return { config: { lambda: this.lambda }, weights: { B: { shape: [n, n], values: this.weights } } };
+  }
+
+  protected importState(state: { config: Record<string, unknown>; weights: WeightMap }): void {
+    this.lambda = Number(state.config.lambda);
+    this.weights = requireWeight(state.weights, 'B').values;
+  }
+}
+
+/** XᵀX of the binary user-item matrix (repeat interactions count once). */
+export function gramMatrix(matrix: InteractionMatrix): Float64Array {
+  const n = matrix.itemIds.length;
+  const gram = new Float64Array(n * n);
+  for (const history of matrix.histories) {
+    const items = [...new Set(history)];
+    for (const i of items) {
+      const row = i * n;
+      for (const j of items) gram[row + j] = (gram[row + j] as number) + 1;
+    }
+  }
+  return gram;
+}
+
+function solveEase(gram: Float64Array, n: number, lambda: number): Float32Array {
+  const inverse = Float64Array.from(gram);
+  for (let i = 0; i < n; i++) inverse[i * n + i] = (inverse[i * n + i] as number) + lambda;
+  invertSpdInPlace(inverse, n);
+  const weights = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) weights[i * n + j] = i === j ? 0 : -(inverse[i * n + j] as number) / (inverse[j * n + j] as number);
+  }
+  return weights;
+}

@@ -1,0 +1,32 @@
+import { PersonalabError } from '@personalab/core';
+import type { BaseRecommender } from './base-recommender.js';
+import { readModelKind } from './base-recommender.js';
+import { BiasedMfRecommender } from './biased-mf.js';
+import { BprRecommender } from './bpr-mf.js';
+import { EaseRecommender } from './ease.js';
+import { ItemKnnRecommender } from './item-knn.js';
+import { MostPopularRecommender } from './most-popular.js';
+import { SequentialTwoTowerRecommender } from './sequential-two-tower.js';
+
+/** Every model of this package by its `name`. */
+export const recommenderFactories: Record<string, () => BaseRecommender> = {
+  'most-popular': () => new MostPopularRecommender(),
+  'item-knn': () => new ItemKnnRecommender(),
+  ease: () => new EaseRecommender(),
+  'bpr-mf': () => new BprRecommender(),
+  'biased-mf': () => new BiasedMfRecommender(),
+  'sequential-two-tower': () => new SequentialTwoTowerRecommender(),
+};
+
+/**
+ * Loads any model saved by `save(directory)`, whatever its kind. tfjs models need a backend:
+ * call `selectBackend()` first.
+ */
+export async function loadRecommender(directory: string): Promise<BaseRecommender> {
+  const kind = await readModelKind(directory);
+  const factory = recommenderFactories[kind];
+  if (!factory) throw new PersonalabError('invalid_data', `${directory}/model.json: unknown model kind ${kind}`);
+  const model = factory();
+  await model.load(directory);
+  return model;
+}

@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from './backend.js';
+import { BiasedMfRecommender } from './biased-mf.js';
+import { BprRecommender } from './bpr-mf.js';
+import { loadCheckpoint } from './checkpoint.js';
+import { loadRecommender } from './load-recommender.js';
+import { MostPopularRecommender } from './most-popular.js';
+import { SequentialTwoTowerRecommender } from './sequential-two-tower.js';
+import { meanNdcg, smallWorld } from './test/index.js';
+import { generateSyntheticWorld, stratifiedSplit } from '@personalab/datasets';
+
+const world = smallWorld(5, { users: 100, items: 100, ratingsPerUser: 45 });
+const directory = mkdtempSync(join(tmpdir(), 'personalab-tf-models-'));
+const data = { interactions: world.train, items: world.items, users: world.users };
+const twoTowerOptions = { dimension: 16, maxSequence: 8, epochs: 8, batchSize: 32, learningRate: 1e-2, samplesPerUser: 2, patience: 3 } as const;
+let popularNdcg = 0;
+
+beforeAll(async () => {
+  // The cpu backend is the deterministic reference (wasm reorders float sums across threads and SIMD lanes).
+  await selectBackend({ preferred: 'cpu', log: () => undefined });
+  const popular = new MostPopularRecommender();
+  await popular.fit(data);
+  popularNdcg = await meanNdcg(popular, world);
+});
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+describe('tfjs models on a small synthetic world (cpu backend)', () => {
+  it('the sequential two-tower model beats most-popular, and a save/load round trip gives identical scores', async () => {
+    const model = new SequentialTwoTowerRecommender({ ...twoTowerOptions, checkpointDirectory: join(directory, 'checkpoints') });
+    await model.fit(data, { validation: world.test, quiet: true, seed: 1 });
+    expect(model.summary?.epochs.length).toBeGreaterThan(0);
+    expect(await meanNdcg(model, world)).toBeGreaterThan(popularNdcg * 1.3);
+    // A checkpoint per epoch (resumable), and the best weights beside it.
+    const checkpoint = await loadCheckpoint(join(directory, 'checkpoints'));
+    expect(checkpoint?.epoch).toBe(model.summary?.epochs.at(-1)?.epoch);
+    expect(checkpoint?.best).toBeDefined();
+    await model.save(join(directory, 'two-tower'));
+    const loaded = await loadRecommender(join(directory, 'two-tower'));
+    const userId = world.train[0]?.userId as string;
+    const itemIds = world.items.map((item) => item.id);
+    expect(await loaded.score({ userId, itemIds })).toEqual(await model.score({ userId, itemIds }));
+    const history = itemIds.slice(3, 9);
+    expect(await loaded.recommend({ history, k: 5 })).toEqual(await model.recommend({ history, k: 5 }));
+    model.dispose();
+    (loaded as SequentialTwoTowerRecommender).dispose();
+  });
+
+  it('BPR-MF beats most-popular and does not leak tensors across recommend calls', async () => {
+    const model = new BprRecommender({ dimension: 16, epochs: 25, batchSize: 256, learningRate: 2e-2, patience: 5 });
+    await model.fit(data, { validation: world.test, quiet: true, seed: 1 });
+    expect(await meanNdcg(model, world)).toBeGreaterThan(popularNdcg * 1.3);
+    const userId = world.train[0]?.userId as string;
+    await model.recommend({ userId, k: 10 });
+    const before = tf.memory().numTensors;
+    for (let call = 0; call < 20; call++) {
+      await model.recommend({ userId, k: 10 });
+      await model.recommend({ history: ['1', '2'], k: 10 });
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
+  it('biased MF predicts ratings clearly better than the global mean', async () => {
+    const synthetic = generateSyntheticWorld({ seed: 5, users: 100, items: 100, ratingsPerUser: 40, noise: 0.2 });
+    const { train, test } = stratifiedSplit(synthetic.ratings, { ratio: 0.75, seed: 5 });
+    const model = new BiasedMfRecommender({ dimension: 8, epochs: 20, learningRate: 2e-2, l2: 0.02, patience: 4 });
+    await model.fit({ interactions: train, items: synthetic.items }, { validation: test, quiet: true, seed: 1 });
+    const before = tf.memory().numTensors;
+    const { rmse, mae } = model.evaluate(test);
+    expect(tf.memory().numTensors).toBe(before);
+    const mean = train.reduce((sum, rating) => sum + rating.value, 0) / train.length;
+    const baseline = Math.sqrt(test.reduce((sum, rating) => sum + (rating.value - mean) ** 2, 0) / test.length);
+    expect(rmse).toBeLessThan(baseline * 0.9);
+    expect(mae).toBeLessThan(rmse + 1e-9);
+    expect(model.predict([{ userId: train[0]?.userId as string, itemId: 'no-such-item' }])[0]).toBeCloseTo(mean, 5);
+    model.dispose();
+  });
+
+  it('training is deterministic for a fixed seed, and resuming from a checkpoint continues it', async () => {
+    const train = async (checkpointDirectory?: string, epochs = 3, resume = false) => {
+      const model = new SequentialTwoTowerRecommender({ ...twoTowerOptions, epochs, ...(checkpointDirectory ? { checkpointDirectory, resume } : {}) });
+      await model.fit(data, { quiet: true, seed: 9 });
+      const scores = await model.score({ userId: world.train[0]?.userId as string, itemIds: world.items.map((item) => item.id) });
+      model.dispose();
+      return scores;
+    };
+    const first = await train();
+    const second = await train();
+    expect(second).toEqual(first);
+    const resumeDirectory = join(directory, 'resume');
+    await train(resumeDirectory, 2);
+    expect((await loadCheckpoint(resumeDirectory))?.epoch).toBe(2);
+    const resumed = await train(resumeDirectory, 3, true);
+    // Same weights after 2 epochs and the same per-epoch sample streams; only Adam's moments restart.
+    expect(resumed.length).toBe(first.length);
+    expect((await loadCheckpoint(resumeDirectory))?.epoch).toBe(3);
+  });
+});

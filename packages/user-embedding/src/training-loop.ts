@@ -1,0 +1,114 @@
+import { createProgress } from '@personalab/core';
+import { PersonalabError } from '@personalab/core';
+
+export interface TrainingLoopOptions {
+  label: string;
+  /** Maximum number of epochs. */
+  epochs: number;
+  /** Optimisation steps per epoch and examples per step (for the rate shown). */
+  stepsPerEpoch: number;
+  examplesPerStep: number;
+  /** One optimisation step; returns the loss (a number already read back from the backend). */
+  step: (epoch: number, step: number) => number;
+  /** Validation metric (higher is better), or undefined to skip early stopping. */
+  validate?: () => number;
+  /** Epochs without improvement before stopping. */
+  patience?: number;
+  /** Called when the validation metric improves (snapshot the weights, write a checkpoint). */
+  onImprovement?: (epoch: number, metric: number) => void | Promise<void>;
+  /** Called after every epoch (periodic checkpoints for resuming). */
+  onEpochEnd?: (epoch: number, record: EpochRecord) => void | Promise<void>;
+  /** The first epoch to run (when resuming from a checkpoint). */
+  startEpoch?: number;
+  /** Validate once before the first epoch (epoch 0) and keep that as the best so far. */
+  validateBeforeTraining?: boolean;
+  quiet?: boolean;
+  signal?: AbortSignal | undefined;
+  metricName?: string;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  loss: number;
+  metric: number | undefined;
+  seconds: number;
+  examplesPerSecond: number;
+}
+
+export interface TrainingSummary {
+  epochs: EpochRecord[];
+  bestEpoch: number;
+  bestMetric: number;
+  /** Seconds from the start until the end of the best epoch. */
+  secondsToBest: number;
+  totalSeconds: number;
+  examplesPerSecond: number;
+}
+
+/**
+ * The shared epoch loop: a progress bar per run (epoch, loss, examples/s, ETA, validation metric),
+ * early stopping with patience, and hooks for best-epoch snapshots and checkpoints.
+ */
+export async function runTrainingLoop(options: TrainingLoopOptions): Promise<TrainingSummary> {
+  const metricName = options.metricName ?? 'ndcg@10';
+  const startEpoch = options.startEpoch ?? 0;
+  const totalSteps = (options.epochs - startEpoch) * options.stepsPerEpoch;
+  const progress = createProgress({ label: options.label, total: Math.max(1, totalSteps), quiet: options.quiet ?? false, fields: ['epoch', 'loss', metricName] });
+  const epochs: EpochRecord[] = [];
+  let best = { epoch: -1, metric: Number.NEGATIVE_INFINITY, seconds: 0 };
+  let sinceBest = 0;
+  const started = performance.now();
+  try {
+    if (options.validate && startEpoch === 0 && options.validateBeforeTraining) {
+      // Epoch 0 = the initialisation; a warm-started model must beat its own starting point.
+      const metric = options.validate();
+      epochs.push({ epoch: 0, loss: Number.NaN, metric, seconds: 0, examplesPerSecond: 0 });
+      best = { epoch: 0, metric, seconds: (performance.now() - started) / 1000 };
+      await options.onImprovement?.(-1, metric);
+    }
+    for (let epoch = startEpoch; epoch < options.epochs; epoch++) {
+      const epochStarted = performance.now();
+      let lossSum = 0;
+      for (let step = 0; step < options.stepsPerEpoch; step++) {
+        if (options.signal?.aborted) throw new PersonalabError('cancelled', `${options.label}: training cancelled`);
+        const loss = options.step(epoch, step);
+        if (!Number.isFinite(loss)) throw new PersonalabError('internal', `${options.label}: loss became ${loss} at epoch ${epoch + 1}, step ${step + 1}`);
+        lossSum += loss;
+        progress.increment(1, { epoch: `${epoch + 1}/${options.epochs}`, loss: (lossSum / (step + 1)).toFixed(4) });
+      }
+      const trainSeconds = (performance.now() - epochStarted) / 1000;
+      const metric = options.validate?.();
+      const record: EpochRecord = {
+        epoch: epoch + 1,
+        loss: lossSum / options.stepsPerEpoch,
+        metric,
+        seconds: (performance.now() - epochStarted) / 1000,
+        examplesPerSecond: (options.stepsPerEpoch * options.examplesPerStep) / Math.max(1e-9, trainSeconds),
+      };
+      epochs.push(record);
+      if (metric !== undefined) progress.increment(0, { [metricName]: metric.toFixed(4) });
+      await options.onEpochEnd?.(epoch, record);
+      if (metric === undefined || metric > best.metric) {
+        best = { epoch: epoch + 1, metric: metric ?? Number.NaN, seconds: (performance.now() - started) / 1000 };
+        sinceBest = 0;
+        await options.onImprovement?.(epoch, metric ?? Number.NaN);
+      } else if (++sinceBest >= (options.patience ?? Number.POSITIVE_INFINITY)) {
+        break;
+      }
+    }
+  } finally {
+    progress.stop();
+  }
+  const totalSeconds = (performance.now() - started) / 1000;
+  const trained = epochs.filter((record) => record.epoch > 0);
+  const examples = trained.length * options.stepsPerEpoch * options.examplesPerStep;
+  const trainSeconds = trained.reduce((sum, record) => sum + (options.stepsPerEpoch * options.examplesPerStep) / record.examplesPerSecond, 0);
+  return {
+    epochs,
+    bestEpoch: best.epoch,
+    bestMetric: best.metric,
+    secondsToBest: best.seconds,
+    totalSeconds,
+    examplesPerSecond: examples / Math.max(1e-9, trainSeconds),
+  };
+}

@@ -1,0 +1,51 @@
+import type { Interaction } from '@personalab/core';
+import type { InteractionMatrix } from './interaction-matrix.js';
+import { topK } from './top-k.js';
+import type { ScoringQuery } from './base-recommender.js';
+
+/**
+ * Held-out items per known user (dense indices), for model selection and early stopping.
+ * Kept inside this package so training does not depend on the evaluation code of the experiments.
+ */
+export function heldOutByUser(matrix: InteractionMatrix, interactions: readonly Interaction[]): Map<number, Set<number>> {
+  const byUser = new Map<number, Set<number>>();
+  for (const interaction of interactions) {
+    const user = matrix.userIndex.get(interaction.userId);
+    const item = matrix.itemIndex.get(interaction.itemId);
+    if (user === undefined || item === undefined) continue;
+    let set = byUser.get(user);
+    if (!set) byUser.set(user, (set = new Set()));
+    set.add(item);
+  }
+  return byUser;
+}
+
+/**
+ * Mean NDCG@k over users with held-out items (binary relevance, training items excluded),
+ * the selection criterion of every model here.
+ */
+export function validationNdcg(
+  matrix: InteractionMatrix,
+  heldOut: Map<number, Set<number>>,
+  scoreQueries: (queries: readonly ScoringQuery[]) => Float32Array[],
+  k = 10,
+): number {
+  let total = 0;
+  let users = 0;
+  const entries = [...heldOut];
+  const allScores = scoreQueries(entries.map(([user]) => ({ user, history: matrix.histories[user] ?? [] })));
+  for (const [index, [user, relevant]] of entries.entries()) {
+    const history = matrix.histories[user] ?? [];
+    const scores = allScores[index] as Float32Array;
+    const ranked = topK(scores, k, new Set(history));
+    let dcg = 0;
+    ranked.forEach((item, rank) => {
+      if (relevant.has(item)) dcg += 1 / Math.log2(rank + 2);
+    });
+    let ideal = 0;
+    for (let rank = 0; rank < Math.min(k, relevant.size); rank++) ideal += 1 / Math.log2(rank + 2);
+    total += ideal > 0 ? dcg / ideal : 0;
+    users++;
+  }
+  return users === 0 ? 0 : total / users;
+}
