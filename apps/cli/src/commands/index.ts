@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerDatasetsCommand } from './datasets.js';
 import { registerPersonamemCommand } from './personamem.js';
 import { registerProfileCommand } from './profile.js';
+import { registerServeCommand } from './serve.js';
 import { registerSimulateCommand } from './simulate.js';
 
 /**
@@ -12,5 +13,6 @@ export function registerCommands(program: Command): void {
   registerDatasetsCommand(program);
   registerPersonamemCommand(program);
   registerProfileCommand(program);
+  registerServeCommand(program);
   registerSimulateCommand(program);
 }

@@ -53,7 +53,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logLevel === false || options.logLevel === undefined ? false : { level: options.logLevel },
     bodyLimit: options.bodyLimitBytes ?? 256 * 1024,
-    disableRequestLogging: true,
     return503OnClosing: true,
   });
   app.setValidatorCompiler(validatorCompiler);

@@ -19,7 +19,9 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (hasZodFastifySchemaValidationErrors(error)) {
       const where = error.validationContext ?? 'body';
       const paths = error.validation.map((issue) => {
-        const path = formatPath((issue.params.issue as { path?: PropertyKey[] } | undefined)?.path ?? []);
+        // The type provider gives the path as a JSON pointer (`/events/1/value`).
+        const segments = issue.instancePath.split('/').filter(Boolean).map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
+        const path = formatPath(segments);
         return path === '(root)' ? where : `${where}.${path}`;
       });
       const messages = error.validation.map((issue, index) => `${paths[index] ?? where}: ${issue.message}`);

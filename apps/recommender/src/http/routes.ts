@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyBaseLogger, RawReplyDefaultExpression, Raw
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { PersonalabError, itemSchema, userSchema } from '@personalab/core';
 import type { EventInput } from '../store/store.js';
-import { buildTaste, collectTagStems } from '../pipeline/taste.js';
+import { buildTaste, collectTagStems, stem } from '../pipeline/taste.js';
 import type { AppServices } from './app.js';
 import {
   chatBodySchema,
@@ -29,6 +29,7 @@ const errors = { 400: errorBodySchema, 401: errorBodySchema, 404: errorBodySchem
 /** Every /v1 route plus health, readiness and metrics. */
 export function registerRoutes(app: TypedApp, services: AppServices): void {
   const { store, catalog, chatRec, textIndex, metrics } = services;
+  const serialised = new WeakMap<object, string>();
 
   app.get('/healthz', { schema: { tags: ['ops'], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
 
@@ -78,17 +79,28 @@ export function registerRoutes(app: TypedApp, services: AppServices): void {
     const profile = chatRec.profile(userId);
     const history = chatRec.history(userId);
     const taste = buildTaste(profile, history, collectTagStems(history.map((entry) => entry.item)));
-    const topTags = [...taste.tags.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([tag, affinity]) => ({ tag, affinity }));
+    // Tag affinities are keyed by word stem; show the catalogue's own spelling.
+    const spelling = new Map<string, string>();
+    for (const entry of history) for (const tag of entry.item.tags) for (const word of tag.split(/[\s/&'-]+/).filter(Boolean)) spelling.set(stem(word), word);
+    const topTags = [...taste.tags.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([tag, affinity]) => ({ tag: spelling.get(tag) ?? tag, affinity }));
     return { profile, ratingCount: history.length, topTags };
   });
 
   app.get(
     '/v1/users/:id/recommendations',
     { schema: { tags: ['recommendations'], params: userParamsSchema, querystring: recommendationsQuerySchema, response: { 200: recommendationsResponseSchema, ...errors } } },
-    async (request) => {
+    async (request, reply) => {
       const result = await chatRec.recommend({ userId: request.params.id, k: request.query.k });
       metrics.increment('personalab_recommendations_total', { reranker: result.reranker });
-      return { userId: request.params.id, ...result };
+      // A cached result keeps its serialised body too: the schema-checked JSON is built once per change.
+      let body = serialised.get(result);
+      if (body === undefined) {
+        const checked = recommendationsResponseSchema.parse({ userId: request.params.id, ...result });
+        body = JSON.stringify(checked);
+        serialised.set(result, body);
+      }
+      // Fastify sends a string body as is (no second serialisation); the type provider only knows objects.
+      return reply.type('application/json; charset=utf-8').send(body as unknown as z.infer<typeof recommendationsResponseSchema>);
     },
   );
 

@@ -87,6 +87,7 @@ export class RecommenderStore {
   /** Bumped on every write that can change a user's recommendations; keys caches. */
   private readonly userVersions = new Map<string, number>();
   private itemsVersion = 0;
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(options: StoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -102,6 +103,16 @@ export class RecommenderStore {
     }
     this.clock = options.clock ?? systemClock;
     this.ids = options.ids ?? randomIds;
+  }
+
+  /** A prepared statement, compiled once per store (preparing is the costly part of a small query). */
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      statement = this.database.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
   }
 
   close(): void {
@@ -122,7 +133,7 @@ export class RecommenderStore {
   createUser(input: Omit<User, 'id'> & { id?: string | undefined }): User {
     const user = userSchema.parse({ ...input, id: input.id ?? this.ids(), createdAt: input.createdAt ?? this.clock.now() });
     try {
-      this.database.prepare('INSERT INTO users (id, data, created_at) VALUES (?, ?, ?)').run(user.id, JSON.stringify(user), user.createdAt);
+      this.statement('INSERT INTO users (id, data, created_at) VALUES (?, ?, ?)').run(user.id, JSON.stringify(user), user.createdAt);
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new PersonalabError('conflict', `user ${user.id} already exists`);
       throw error;
@@ -131,7 +142,7 @@ export class RecommenderStore {
   }
 
   getUser(id: string): User | undefined {
-    const row = this.database.prepare('SELECT data FROM users WHERE id = ?').get(id) as { data: string } | undefined;
+    const row = this.statement('SELECT data FROM users WHERE id = ?').get(id) as { data: string } | undefined;
     return row === undefined ? undefined : parseStored(userSchema, row.data, `users/${id}`);
   }
 
@@ -143,15 +154,15 @@ export class RecommenderStore {
   }
 
   userCount(): number {
-    return (this.database.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
+    return (this.statement('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
   }
 
   // Items
 
   /** Inserts or replaces items; returns the ids that were new. */
   upsertItems(items: readonly Item[]): string[] {
-    const exists = this.database.prepare('SELECT 1 FROM items WHERE id = ?');
-    const upsert = this.database.prepare('INSERT INTO items (id, data, created_at) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data');
+    const exists = this.statement('SELECT 1 FROM items WHERE id = ?');
+    const upsert = this.statement('INSERT INTO items (id, data, created_at) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data');
     const created: string[] = [];
     this.database.transaction(() => {
       for (const item of items) {
@@ -164,17 +175,17 @@ export class RecommenderStore {
   }
 
   getItem(id: string): Item | undefined {
-    const row = this.database.prepare('SELECT data FROM items WHERE id = ?').get(id) as { data: string } | undefined;
+    const row = this.statement('SELECT data FROM items WHERE id = ?').get(id) as { data: string } | undefined;
     return row === undefined ? undefined : parseStored(itemSchema, row.data, `items/${id}`);
   }
 
   listItems(): Item[] {
-    const rows = this.database.prepare('SELECT id, data FROM items ORDER BY rowid').all() as { id: string; data: string }[];
+    const rows = this.statement('SELECT id, data FROM items ORDER BY rowid').all() as { id: string; data: string }[];
     return rows.map((row) => parseStored(itemSchema, row.data, `items/${row.id}`));
   }
 
   itemCount(): number {
-    return (this.database.prepare('SELECT COUNT(*) AS n FROM items').get() as { n: number }).n;
+    return (this.statement('SELECT COUNT(*) AS n FROM items').get() as { n: number }).n;
   }
 
   // Events
@@ -185,8 +196,8 @@ export class RecommenderStore {
    */
   addEvents(userId: string, events: readonly EventInput[]): Interaction[] {
     this.requireUser(userId);
-    const itemExists = this.database.prepare('SELECT 1 FROM items WHERE id = ?');
-    const insert = this.database.prepare(
+    const itemExists = this.statement('SELECT 1 FROM items WHERE id = ?');
+    const insert = this.statement(
       'INSERT INTO events (id, user_id, item_id, kind, value, event, timestamp) VALUES (@id, @userId, @itemId, @kind, @value, @event, @timestamp)',
     );
     const written: Interaction[] = [];
@@ -224,12 +235,12 @@ export class RecommenderStore {
 
   /** Every item a user has interacted with. */
   seenItems(userId: string): Set<string> {
-    const rows = this.database.prepare('SELECT DISTINCT item_id AS itemId FROM events WHERE user_id = ?').all(userId) as { itemId: string }[];
+    const rows = this.statement('SELECT DISTINCT item_id AS itemId FROM events WHERE user_id = ?').all(userId) as { itemId: string }[];
     return new Set(rows.map((row) => row.itemId));
   }
 
   eventCount(): number {
-    return (this.database.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
+    return (this.statement('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
   }
 
   /** All ratings, for training and rating prediction statistics. */
@@ -242,9 +253,9 @@ export class RecommenderStore {
 
   /** Loads a whole data set (users, items, ratings) in one transaction; used to seed a fresh store. */
   importDataset(data: { users: readonly User[]; items: readonly Item[]; interactions: readonly Interaction[] }): void {
-    const insertUser = this.database.prepare('INSERT OR IGNORE INTO users (id, data, created_at) VALUES (?, ?, ?)');
-    const insertItem = this.database.prepare('INSERT OR IGNORE INTO items (id, data, created_at) VALUES (?, ?, ?)');
-    const insertEvent = this.database.prepare(
+    const insertUser = this.statement('INSERT OR IGNORE INTO users (id, data, created_at) VALUES (?, ?, ?)');
+    const insertItem = this.statement('INSERT OR IGNORE INTO items (id, data, created_at) VALUES (?, ?, ?)');
+    const insertEvent = this.statement(
       'INSERT OR IGNORE INTO events (id, user_id, item_id, kind, value, event, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     const now = this.clock.now();
@@ -265,12 +276,12 @@ export class RecommenderStore {
   createSession(userId: string, id?: string): StoredSession {
     this.requireUser(userId);
     const session: StoredSession = { id: id ?? this.ids(), userId, startedAt: this.clock.now(), lastRecommended: [] };
-    this.database.prepare('INSERT INTO sessions (id, user_id, started_at) VALUES (?, ?, ?)').run(session.id, userId, session.startedAt);
+    this.statement('INSERT INTO sessions (id, user_id, started_at) VALUES (?, ?, ?)').run(session.id, userId, session.startedAt);
     return session;
   }
 
   getSession(id: string): StoredSession | undefined {
-    const row = this.database.prepare('SELECT id, user_id, started_at, last_recommended FROM sessions WHERE id = ?').get(id) as
+    const row = this.statement('SELECT id, user_id, started_at, last_recommended FROM sessions WHERE id = ?').get(id) as
       | { id: string; user_id: string; started_at: number; last_recommended: string }
       | undefined;
     if (row === undefined) return undefined;
@@ -279,7 +290,7 @@ export class RecommenderStore {
 
   /** Writes a chat turn (the user's message and the reply) atomically with the session's state. */
   addChatTurn(turn: { session: StoredSession; userMessage: StoredMessage; reply: StoredMessage; lastRecommended: readonly string[] }): void {
-    const insert = this.database.prepare(
+    const insert = this.statement(
       'INSERT INTO messages (id, user_id, session_id, role, content, timestamp, recommended) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     this.database.transaction(() => {
@@ -294,7 +305,7 @@ export class RecommenderStore {
           message.recommendedItemIds === undefined ? null : JSON.stringify(message.recommendedItemIds),
         );
       }
-      this.database.prepare('UPDATE sessions SET last_recommended = ? WHERE id = ?').run(JSON.stringify(turn.lastRecommended), turn.session.id);
+      this.statement('UPDATE sessions SET last_recommended = ? WHERE id = ?').run(JSON.stringify(turn.lastRecommended), turn.session.id);
     })();
     this.touch(turn.session.userId);
   }
@@ -302,7 +313,7 @@ export class RecommenderStore {
   /** Adds messages outside a chat session (the events route); all or none. */
   addMessages(userId: string, messages: readonly { content: string; role?: Role | undefined; timestamp?: number | undefined; sessionId?: string | undefined }[]): StoredMessage[] {
     this.requireUser(userId);
-    const insert = this.database.prepare('INSERT INTO messages (id, user_id, session_id, role, content, timestamp) VALUES (?, ?, ?, ?, ?, ?)');
+    const insert = this.statement('INSERT INTO messages (id, user_id, session_id, role, content, timestamp) VALUES (?, ?, ?, ?, ?, ?)');
     const written: StoredMessage[] = [];
     this.database.transaction(() => {
       for (const [index, input] of messages.entries()) {
@@ -352,13 +363,13 @@ export class RecommenderStore {
   }
 
   messageCount(): number {
-    return (this.database.prepare('SELECT COUNT(*) AS n FROM messages').get() as { n: number }).n;
+    return (this.statement('SELECT COUNT(*) AS n FROM messages').get() as { n: number }).n;
   }
 
   // Profiles
 
   getProfile(userId: string): Profile | undefined {
-    const row = this.database.prepare('SELECT data FROM profiles WHERE user_id = ?').get(userId) as { data: string } | undefined;
+    const row = this.statement('SELECT data FROM profiles WHERE user_id = ?').get(userId) as { data: string } | undefined;
     return row === undefined ? undefined : parseStored(profileSchema, row.data, `profiles/${userId}`);
   }
 

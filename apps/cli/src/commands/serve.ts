@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import { getConfig } from '@personalab/core';
+import { serve } from '@personalab/recommender';
+import { globalOptions } from '../global-options.js';
+
+/** `personalab serve`: the main job — data, model, item index, then the Chat-Rec API and chat page. */
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('start the Chat-Rec recommender (API, chat page at /, docs at /docs) on MovieLens 100K or the synthetic world')
+    .option('--port <port>', 'port to listen on (default $PORT or 3000)', (value) => Number.parseInt(value, 10))
+    .option('--host <host>', 'interface to bind (default $PERSONALAB_HOST or 127.0.0.1)')
+    .option('--dataset <name>', 'auto | movielens-100k | synthetic', 'auto')
+    .option('--retrain', 'train the model even if a saved one matches the data')
+    .action(async (options: { port?: number; host?: string; dataset: 'auto' | 'movielens-100k' | 'synthetic'; retrain?: boolean }, command: Command) => {
+      const global = globalOptions(command);
+      const config = getConfig();
+      const server = await serve({
+        config,
+        dataDir: global.dataDir,
+        dataset: options.dataset,
+        quiet: global.quiet,
+        retrain: options.retrain ?? false,
+        ...(options.port === undefined ? {} : { port: options.port }),
+        ...(options.host === undefined ? {} : { host: options.host }),
+      });
+      process.stdout.write(`\nChat-Rec is running (${server.source === 'synthetic' ? 'synthetic world' : 'MovieLens 100K'}).\n`);
+      process.stdout.write(`  chat page: ${server.url}\n  API docs:  ${server.app.listeningOrigin}/docs\n  API key:   ${server.apiKey}\n\nPress Ctrl+C to stop.\n`);
+      const stop = async () => {
+        await server.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
+    });
+}

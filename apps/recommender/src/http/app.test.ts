@@ -1,0 +1,253 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { auth, openTinyService, type TinyService } from '../test/harness.js';
+
+let tiny: TinyService;
+beforeEach(async () => {
+  tiny = await openTinyService();
+});
+afterEach(async () => {
+  await tiny.close();
+});
+
+/** Counts of every table, to prove a failed request wrote nothing. */
+const counts = () => ({
+  users: tiny.service.store.userCount(),
+  items: tiny.service.store.itemCount(),
+  events: tiny.service.store.eventCount(),
+  messages: tiny.service.store.messageCount(),
+});
+
+const json = (body: Record<string, unknown>) => ({ headers: { ...auth, 'content-type': 'application/json' }, payload: body });
+
+describe('ops routes', () => {
+  it('answers health, readiness, metrics, docs and the page without a key', async () => {
+    expect((await tiny.app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    const ready = await tiny.app.inject({ url: '/readyz' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toMatchObject({ ready: true, items: 24, indexed: 24, reranker: 'offline-blend' });
+    await tiny.app.inject({ url: '/v1/users/u1', headers: auth });
+    const metrics = await tiny.app.inject({ url: '/metrics' });
+    expect(metrics.headers['content-type']).toContain('text/plain');
+    expect(metrics.body).toMatch(/personalab_http_requests_total\{method="GET",route="\/v1\/users\/:id",status="200"\} 1/);
+    expect(metrics.body).toMatch(/personalab_items 24/);
+    const docs = await tiny.app.inject({ url: '/docs/json' });
+    expect(Object.keys(docs.json().paths)).toEqual(expect.arrayContaining(['/v1/chat', '/v1/users/{id}/recommendations', '/v1/items', '/v1/predict-rating']));
+    const page = await tiny.app.inject({ url: '/' });
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.body).toContain('Chat-Rec');
+    expect((await tiny.app.inject({ url: '/app.js' })).body).toContain('/v1/chat');
+  });
+});
+
+describe('authentication and limits', () => {
+  it('rejects a missing or wrong key with 401 and writes nothing', async () => {
+    const before = counts();
+    const missing = await tiny.app.inject({ method: 'POST', url: '/v1/users', payload: { id: 'x' } });
+    expect(missing.statusCode).toBe(401);
+    expect(missing.json().error.code).toBe('unauthenticated');
+    const wrong = await tiny.app.inject({ method: 'POST', url: '/v1/users', headers: { authorization: 'Bearer nope' }, payload: { id: 'x' } });
+    expect(wrong.statusCode).toBe(401);
+    const malformed = await tiny.app.inject({ method: 'POST', url: '/v1/users', headers: { authorization: 'Basic abc' }, payload: { id: 'x' } });
+    expect(malformed.statusCode).toBe(401);
+    expect(counts()).toEqual(before);
+  });
+
+  it('rate-limits per key with 429 and writes nothing past the limit', async () => {
+    await tiny.close();
+    tiny = await openTinyService({ rateLimitPerMinute: 2 });
+    const event = (value: number) => tiny.app.inject({ method: 'POST', url: '/v1/users/u1/events', headers: auth, payload: { events: [{ type: 'rating', itemId: 'm24', value }] } });
+    expect((await event(4)).statusCode).toBe(201);
+    expect((await event(5)).statusCode).toBe(201);
+    const before = counts();
+    const limited = await event(3);
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().error.code).toBe('rate_limited');
+    expect(counts()).toEqual(before);
+    // Another key has its own budget.
+    const other = await tiny.app.inject({ url: '/v1/users/u1', headers: { authorization: 'Bearer second-key' } });
+    expect(other.statusCode).toBe(200);
+  });
+
+  it('refuses bodies over the limit with 413', async () => {
+    await tiny.close();
+    tiny = await openTinyService({ bodyLimitBytes: 4096 });
+    const before = counts();
+    const huge = await tiny.app.inject({ method: 'POST', url: '/v1/users/u1/events', ...json({ events: [{ type: 'message', content: 'x'.repeat(8000) }] }) });
+    expect(huge.statusCode).toBe(413);
+    expect(huge.json().error.code).toBe('payload_too_large');
+    expect(counts()).toEqual(before);
+  });
+});
+
+describe('bad requests', () => {
+  it('answers malformed JSON with 400 and no stack trace', async () => {
+    const before = counts();
+    const response = await tiny.app.inject({ method: 'POST', url: '/v1/users', headers: { ...auth, 'content-type': 'application/json' }, payload: '{"id": "a",' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('invalid_argument');
+    expect(response.body).not.toMatch(/at .*\.(ts|js):\d+/);
+    expect(counts()).toEqual(before);
+  });
+
+  it('answers wrong types with 400 naming the JSON path', async () => {
+    const before = counts();
+    const user = await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id: 'bob', age: 'old' }) });
+    expect(user.statusCode).toBe(400);
+    expect(user.json().error.paths).toEqual(['body.age']);
+    const event = await tiny.app.inject({ method: 'POST', url: '/v1/users/u1/events', ...json({ events: [{ type: 'rating', itemId: 'm1', value: 5 }, { type: 'rating', itemId: 'm2', value: 'five' }] }) });
+    expect(event.statusCode).toBe(400);
+    expect(event.json().error.paths).toEqual(['body.events[1].value']);
+    const unknownField = await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id: 'bob', admin: true }) });
+    expect(unknownField.statusCode).toBe(400);
+    const k = await tiny.app.inject({ url: '/v1/users/u1/recommendations?k=0', headers: auth });
+    expect(k.statusCode).toBe(400);
+    expect(k.json().error.paths).toEqual(['querystring.k']);
+    expect(counts()).toEqual(before);
+  });
+
+  it('answers unknown users, items and sessions with 404 and writes nothing', async () => {
+    const before = counts();
+    expect((await tiny.app.inject({ url: '/v1/users/ghost/recommendations', headers: auth })).statusCode).toBe(404);
+    expect((await tiny.app.inject({ url: '/v1/users/ghost/profile', headers: auth })).statusCode).toBe(404);
+    expect((await tiny.app.inject({ method: 'POST', url: '/v1/users/ghost/events', ...json({ events: [{ type: 'rating', itemId: 'm1', value: 5 }] }) })).statusCode).toBe(404);
+    const item = await tiny.app.inject({ method: 'POST', url: '/v1/users/u1/events', ...json({ events: [{ type: 'rating', itemId: 'm1', value: 5 }, { type: 'rating', itemId: 'ghost', value: 5 }] }) });
+    expect(item.statusCode).toBe(404);
+    expect(item.json().error.paths).toEqual(['events[1].itemId']);
+    expect((await tiny.app.inject({ method: 'POST', url: '/v1/chat', ...json({ userId: 'ghost', message: 'hi' }) })).statusCode).toBe(404);
+    expect((await tiny.app.inject({ method: 'POST', url: '/v1/chat', ...json({ userId: 'u1', sessionId: 'ghost', message: 'hi' }) })).statusCode).toBe(404);
+    expect((await tiny.app.inject({ method: 'POST', url: '/v1/predict-rating', ...json({ userId: 'u1', itemId: 'ghost' }) })).statusCode).toBe(404);
+    expect((await tiny.app.inject({ url: '/v1/nothing-here', headers: auth })).statusCode).toBe(404);
+    expect(counts()).toEqual(before);
+  });
+
+  it('answers a server fault with a bare 500: no message, no stack', async () => {
+    tiny.service.store.database.close();
+    const response = await tiny.app.inject({ url: '/v1/users/u1', headers: auth });
+    expect(response.statusCode).toBe(500);
+    expect(response.json()).toEqual({ error: { code: 'internal', message: 'internal error' } });
+  });
+});
+
+describe('users, events and profiles', () => {
+  it('creates a user, records ratings and messages, and builds the profile from them', async () => {
+    const created = await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id: 'alice', age: 30 }) });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({ id: 'alice', age: 30 });
+    expect((await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id: 'alice' }) })).statusCode).toBe(409);
+    const generated = await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({}) });
+    expect(generated.json().id).toMatch(/^id-/);
+    const events = await tiny.app.inject({
+      method: 'POST',
+      url: '/v1/users/alice/events',
+      ...json({ events: [{ type: 'rating', itemId: 'm1', value: 5 }, { type: 'rating', itemId: 'm2', value: 4 }, { type: 'message', content: 'I love comedies. I hate horror movies.' }] }),
+    });
+    expect(events.statusCode).toBe(201);
+    expect(events.json()).toEqual({ accepted: 3, ratings: 2, messages: 1 });
+    const profile = await tiny.app.inject({ url: '/v1/users/alice/profile', headers: auth });
+    expect(profile.statusCode).toBe(200);
+    const body = profile.json();
+    expect(body.ratingCount).toBe(2);
+    expect(body.topTags[0].tag).toBe('Comedy');
+    const subjects = body.profile.preferences.map((preference: { subject: string; polarity: string }) => `${preference.polarity}:${preference.subject}`);
+    expect(subjects.some((subject: string) => /like:.*comed/.test(subject))).toBe(true);
+    expect(subjects.some((subject: string) => /dislike:.*horror/.test(subject))).toBe(true);
+  });
+});
+
+describe('recommendations', () => {
+  it('recommends unseen items that fit the user, with explanations', async () => {
+    const response = await tiny.app.inject({ url: '/v1/users/u1/recommendations?k=3', headers: auth });
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body.recommendations).toHaveLength(3);
+    const seen = tiny.service.store.seenItems('u1');
+    for (const recommendation of body.recommendations) {
+      expect(seen.has(recommendation.item.id)).toBe(false);
+      expect(recommendation.explanation.length).toBeGreaterThan(10);
+    }
+    // u1 is a comedy fan who left one comedy unrated: it must come first.
+    expect(body.recommendations[0].item.tags).toContain('Comedy');
+    expect(body.reranker).toBe('offline-blend');
+  });
+
+  it('reflects a new rating at once (no stale cache)', async () => {
+    const first = (await tiny.app.inject({ url: '/v1/users/u1/recommendations?k=1', headers: auth })).json();
+    const top = first.recommendations[0].item.id;
+    await tiny.app.inject({ method: 'POST', url: '/v1/users/u1/events', ...json({ events: [{ type: 'rating', itemId: top, value: 5 }] }) });
+    const second = (await tiny.app.inject({ url: '/v1/users/u1/recommendations?k=1', headers: auth })).json();
+    expect(second.recommendations[0].item.id).not.toBe(top);
+  });
+
+  it('predicts higher ratings for items that fit the user', async () => {
+    const predict = async (itemId: string) =>
+      (await tiny.app.inject({ method: 'POST', url: '/v1/predict-rating', ...json({ userId: 'u1', itemId }) })).json().rating as number;
+    const comedy = await predict('m24');
+    const horror = await predict('m12');
+    expect(comedy).toBeGreaterThan(horror);
+    expect(comedy).toBeLessThanOrEqual(5);
+    expect(horror).toBeGreaterThanOrEqual(1);
+  });
+
+  it('lets a new item in through its text embedding (cold start)', async () => {
+    const added = await tiny.app.inject({
+      method: 'POST',
+      url: '/v1/items',
+      ...json({ items: [{ id: 'new-1', title: 'Stand-Up Comedy Marathon', tags: ['Comedy'], year: 1996, description: 'A stand-up comedy special full of jokes.' }] }),
+    });
+    expect(added.statusCode).toBe(201);
+    expect(added.json()).toEqual({ created: ['new-1'], updated: [] });
+    expect(tiny.service.textIndex.has('new-1')).toBe(true);
+    // The model never saw new-1; a comedy fan still gets it as a cold-start candidate.
+    const response = (await tiny.app.inject({ url: '/v1/users/u1/recommendations?k=5', headers: auth })).json();
+    expect(response.recommendations.map((entry: { item: { id: string } }) => entry.item.id)).toContain('new-1');
+    const duplicate = await tiny.app.inject({ method: 'POST', url: '/v1/items', ...json({ items: [{ id: 'a', title: 'A' }, { id: 'a', title: 'B' }] }) });
+    expect(duplicate.statusCode).toBe(400);
+  });
+});
+
+describe('chat', () => {
+  it('serves a new user from what they say, explains, refines and chats, keeping the session', async () => {
+    await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id: 'newbie' }) });
+    const first = await tiny.app.inject({ method: 'POST', url: '/v1/chat', ...json({ userId: 'newbie', message: 'I love horror movies and thrillers. Recommend something?' }) });
+    expect(first.statusCode).toBe(200);
+    const turn = first.json();
+    expect(turn.intent).toBe('recommend');
+    expect(turn.recommendations.length).toBeGreaterThan(0);
+    const firstTags = turn.recommendations.slice(0, 3).flatMap((entry: { item: { tags: string[] } }) => entry.item.tags);
+    expect(firstTags.some((tag: string) => tag === 'Horror' || tag === 'Thriller')).toBe(true);
+
+    const why = (await tiny.app.inject({ method: 'POST', url: '/v1/chat', ...json({ userId: 'newbie', sessionId: turn.sessionId, message: 'why the first one?' }) })).json();
+    expect(why.intent).toBe('explain');
+    expect(why.reply).toContain(turn.recommendations[0].item.title);
+
+    const lighter = (await tiny.app.inject({ method: 'POST', url: '/v1/chat', ...json({ userId: 'newbie', sessionId: turn.sessionId, message: 'hmm, something lighter and less violent' }) })).json();
+    expect(lighter.intent).toBe('refine');
+    for (const entry of lighter.recommendations.slice(0, 3)) {
+      expect(entry.item.tags).not.toContain('Horror');
+      expect(entry.item.tags).not.toContain('War');
+    }
+    // A refinement shows new items rather than repeating the last list.
+    const previous = new Set(turn.recommendations.map((entry: { item: { id: string } }) => entry.item.id));
+    expect(lighter.recommendations.every((entry: { item: { id: string } }) => !previous.has(entry.item.id))).toBe(true);
+
+    const hello = (await tiny.app.inject({ method: 'POST', url: '/v1/chat', ...json({ userId: 'newbie', sessionId: turn.sessionId, message: 'thanks!' }) })).json();
+    expect(hello.intent).toBe('chitchat');
+    expect(hello.recommendations).toEqual([]);
+
+    const stored = tiny.service.store.sessionMessages(turn.sessionId);
+    expect(stored).toHaveLength(8);
+    expect(stored.map((message) => message.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user', 'assistant', 'user', 'assistant']);
+    expect(tiny.service.chatRec.profile('newbie').preferences.some((preference) => /horror/i.test(preference.subject))).toBe(true);
+  });
+
+  it('rejects an empty message and another user’s session', async () => {
+    const first = (await tiny.app.inject({ method: 'POST', url: '/v1/chat', ...json({ userId: 'u1', message: 'recommend me something' }) })).json();
+    const before = counts();
+    const empty = await tiny.app.inject({ method: 'POST', url: '/v1/chat', ...json({ userId: 'u1', message: '' }) });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().error.paths).toEqual(['body.message']);
+    const stolen = await tiny.app.inject({ method: 'POST', url: '/v1/chat', ...json({ userId: 'u2', sessionId: first.sessionId, message: 'hi' }) });
+    expect(stolen.statusCode).toBe(404);
+    expect(counts()).toEqual(before);
+  });
+});

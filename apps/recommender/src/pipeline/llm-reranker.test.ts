@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createOpenAIChatModel } from '@personalab/llm';
+import { startTestServer, type TestServer } from '@personalab/llm/test';
+import { auth, openTinyService, type TinyService } from '../test/harness.js';
+
+let server: TestServer;
+let tiny: TinyService;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await tiny.close();
+  await server.close();
+});
+beforeEach(async () => {
+  server.reset();
+  if (tiny) await tiny.close();
+  tiny = await openTinyService({ chatModel: createOpenAIChatModel({ baseURL: server.url, apiKey: 'x', model: 'scripted', maxRetries: 0, timeoutMs: 2000, maxRepairs: 0 }) });
+});
+
+const recommend = async () => (await tiny.app.inject({ url: '/v1/users/u1/recommendations?k=3', headers: auth })).json();
+
+describe('LLM re-ranker (Chat-Rec prompt through generateObject)', () => {
+  it('orders the candidates as the model says and uses its reasons as explanations', async () => {
+    // Learn the candidate ids from the first (offline-filled) request's prompt, then script the answer.
+    server.setChatHandler((request) => {
+      const prompt = String(request.body.messages[1].content);
+      const ids = [...prompt.matchAll(/id=(\S+):/g)].map((match) => match[1] as string);
+      return { json: { recommendations: [{ itemId: ids[4], reason: 'Scripted reason four.' }, { itemId: ids[2], reason: 'Scripted reason two.' }, { itemId: 'not-a-candidate', reason: 'x' }] } };
+    });
+    const body = await recommend();
+    expect(body.reranker).toBe('llm:scripted');
+    expect(body.degraded).toBe(false);
+    const prompt = String(server.chatRequests()[0]?.body.messages[1].content);
+    expect(prompt).toContain('Candidate items:');
+    expect(prompt).toMatch(/Silly Summer \[Comedy, Romance\]: 5\/5/);
+    const ids = [...prompt.matchAll(/id=(\S+):/g)].map((match) => match[1]);
+    expect(body.recommendations[0].item.id).toBe(ids[4]);
+    expect(body.recommendations[0].explanation).toContain('Scripted reason four.');
+    expect(body.recommendations[1].item.id).toBe(ids[2]);
+    // The unknown id is dropped and the list is filled from the offline order.
+    expect(body.recommendations).toHaveLength(3);
+  });
+
+  it('falls back to the offline re-ranker on a server error, and counts it', async () => {
+    server.enqueue({ fault: 'server_error' });
+    const body = await recommend();
+    expect(body.degraded).toBe(true);
+    expect(body.reranker).toBe('offline-blend');
+    expect(body.recommendations).toHaveLength(3);
+    expect(tiny.service.metrics.counterValue('personalab_llm_fallbacks_total', { step: 'rerank' })).toBe(1);
+  });
+
+  it('falls back when the reply names no candidate or is not valid JSON', async () => {
+    server.enqueue({ json: { recommendations: [{ itemId: 'nope', reason: 'x' }] } });
+    expect((await recommend()).degraded).toBe(true);
+    server.enqueue({ fault: 'malformed_body' });
+    const body = await tiny.app.inject({ url: '/v1/users/u2/recommendations?k=3', headers: auth });
+    expect(body.statusCode).toBe(200);
+    expect(body.json().degraded).toBe(true);
+  });
+
+  it('explains through the LLM on "why" and falls back on a timeout', async () => {
+    server.enqueue({ json: { recommendations: [{ itemId: 'm24', reason: 'r' }] } });
+    const first = (await tiny.app.inject({ method: 'POST', url: '/v1/chat', headers: auth, payload: { userId: 'u1', message: 'recommend a movie' } })).json();
+    server.enqueue({ json: { explanation: 'Because you rated Laugh Riot 5/5.' } });
+    const why = (await tiny.app.inject({ method: 'POST', url: '/v1/chat', headers: auth, payload: { userId: 'u1', sessionId: first.sessionId, message: 'why the first one?' } })).json();
+    expect(why.reply).toContain('Because you rated Laugh Riot 5/5.');
+    server.enqueue({ fault: 'hang' });
+    const again = (await tiny.app.inject({ method: 'POST', url: '/v1/chat', headers: auth, payload: { userId: 'u1', sessionId: first.sessionId, message: 'why the first one?' } })).json();
+    expect(again.degraded).toBe(true);
+    expect(again.reply.length).toBeGreaterThan(20);
+  });
+});

@@ -1,0 +1,59 @@
+import { createManualClock, createSequentialIds, type ChatModel } from '@personalab/core';
+import { HeuristicProfileExtractor } from '@personalab/profile';
+import { HashingEmbedder, HnswIndex } from '@personalab/retrieval';
+import { EaseRecommender } from '@personalab/user-embedding';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../http/app.js';
+import { openRecommenderService, type RecommenderService } from '../service.js';
+import { tinyWorld } from './tiny-catalogue.js';
+
+export const testKey = 'test-key-0123456789';
+
+export interface TinyService {
+  service: RecommenderService;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/** The text embedder the tests use: hashing, fitted on the tiny catalogue's texts. */
+export function tinyEmbedder(): HashingEmbedder {
+  return new HashingEmbedder({ dimension: 64 });
+}
+
+/**
+ * The recommender over the tiny catalogue, with the real pieces: EASE candidates, HNSW item
+ * index over hashing embeddings, the heuristic profile extractor; an LLM only when given.
+ */
+export async function openTinyService(options: { stateDir?: string; chatModel?: ChatModel; rateLimitPerMinute?: number; bodyLimitBytes?: number } = {}): Promise<TinyService> {
+  const world = tinyWorld();
+  const recommender = new EaseRecommender({ lambda: 5 });
+  await recommender.fit({ interactions: world.interactions, items: world.items, users: world.users });
+  const service = await openRecommenderService({
+    stateDir: options.stateDir ?? ':memory:',
+    embedder: tinyEmbedder(),
+    createIndex: (dimension) => new HnswIndex({ dimension }),
+    recommender,
+    modelItemIds: new Set(world.items.map((item) => item.id)),
+    profileExtractor: new HeuristicProfileExtractor(),
+    chatModel: options.chatModel,
+    initialData: world,
+    clock: createManualClock(1_700_000_000_000),
+    ids: createSequentialIds('id'),
+  });
+  const app = await buildApp({
+    ...service,
+    apiKeys: [testKey, 'second-key'],
+    rateLimitPerMinute: options.rateLimitPerMinute ?? 10_000,
+    ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
+  });
+  return {
+    service,
+    app,
+    close: async () => {
+      await app.close();
+      service.close();
+    },
+  };
+}
+
+export const auth = { authorization: `Bearer ${testKey}` };

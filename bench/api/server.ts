@@ -1,0 +1,38 @@
+/**
+ * The server side of the API benchmark, in its own process so the load generator does not share
+ * its event loop: the main job's server (same data, model and stack as `npm start`) plus a bare
+ * route, on one port. Prints `ready <port> <apiKey> <comma-separated user ids>`.
+ */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '@personalab/core';
+import { serve } from '@personalab/recommender';
+
+const { values } = parseArgs({ options: { dataset: { type: 'string', default: 'auto' }, state: { type: 'string', default: join(tmpdir(), 'personalab-bench-api') }, cache: { type: 'string', default: 'on' } } });
+const apiKey = 'bench-key';
+const config = loadConfig({
+  PERSONALAB_STATE_DIR: values.state,
+  PERSONALAB_API_KEYS: apiKey,
+  PERSONALAB_RATE_LIMIT: '1000000',
+  PERSONALAB_LOG_LEVEL: 'warn',
+  PERSONALAB_QUIET: '1',
+  PERSONALAB_DATA_DIR: process.env.PERSONALAB_DATA_DIR,
+});
+const server = await serve({
+  config,
+  dataset: values.dataset as 'auto',
+  port: 0,
+  host: '127.0.0.1',
+  quiet: true,
+  log: (line) => process.stderr.write(`[server] ${line}\n`),
+  beforeListen: (app) => {
+    // Public (outside /v1): no auth, no rate limit; the plainest route fastify can serve.
+    app.get('/bench/bare', { schema: { hide: true } }, async () => ({ ok: true }));
+    // The same hooks as the API (bearer key, rate limit, metrics), without the recommender.
+    app.get('/v1/bench/bare', { schema: { hide: true } }, async () => ({ ok: true }));
+  },
+});
+if (values.cache === 'off') server.service.chatRec.disableCache();
+const users = server.service.store.database.prepare('SELECT id FROM users ORDER BY rowid').pluck().all() as string[];
+process.stdout.write(`ready ${new URL(server.app.listeningOrigin).port} ${apiKey} ${users.join(',')}\n`);
