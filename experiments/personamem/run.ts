@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ChatMessage, type Responder, writeResults } from '@personalab/core';
 import { findDataset } from '@personalab/datasets';
+import { HeuristicProfileExtractor } from '@personalab/profile';
 import {
   type BenchmarkQuestion,
   type RunReport,
@@ -87,12 +88,17 @@ if (realDirectory) {
   }
 } else summary.push('personamem-32k not found: released-question part skipped.', '');
 
-// 2. Generated benchmarks at 32k and 128k tokens.
-for (const contextTokens of [32_000, 128_000]) {
+// 2. Generated benchmarks at 32k and 128k tokens, and a robustness check: 32k with the user's
+// statements in a second set of wordings that the memory responder's parser was not written for.
+for (const [contextTokens, phrasing] of [
+  [32_000, 'plain'],
+  [128_000, 'plain'],
+  [32_000, 'varied'],
+] as const) {
   const size = `${contextTokens / 1000}k`;
-  const options = { seed: 1, personas: quick ? 3 : 12, questionsPerPersona: quick ? 20 : 45, contextTokens };
+  const options = { seed: 1, personas: quick ? 3 : 12, questionsPerPersona: quick ? 20 : 45, contextTokens, phrasing };
   const benchmark = generateBenchmark(options);
-  const name = `gen${size}-seed${options.seed}`;
+  const name = `gen${size}${phrasing === 'varied' ? '-varied' : ''}-seed${options.seed}`;
   const paths = writeBenchmark(workDirectory, name, benchmark);
   // Read back through the datasets loaders, as any other PersonaMem-format file.
   const loaded = await loadBenchmark(paths);
@@ -103,17 +109,19 @@ for (const contextTokens of [32_000, 128_000]) {
     // Ablations: a memory frozen at the first statement, and one without the reason and novelty terms.
     new MemoryResponder({ stale: true }),
     new MemoryResponder({ weights: { reasons: 0, repetition: 0 }, name: 'memory-no-reasons-no-novelty' }),
+    // The same scoring over the profile package's incremental profile instead of this package's claim parser.
+    new MemoryResponder({ extractor: new HeuristicProfileExtractor() }),
   ]);
   const notes = [
-    `Generated with \`personalab personamem generate --context-tokens ${contextTokens} --personas ${options.personas} --questions-per-persona ${options.questionsPerPersona} --seed ${options.seed}\`: ${loaded.questions.length} questions, ${loaded.contexts?.size} shared contexts (files in .personalab/personamem/, not committed).`,
+    `Generated with \`personalab personamem generate --context-tokens ${contextTokens} --personas ${options.personas} --questions-per-persona ${options.questionsPerPersona} --seed ${options.seed}${phrasing === 'varied' ? ' --phrasing varied' : ''}\`: ${loaded.questions.length} questions, ${loaded.contexts?.size} shared contexts (files in .personalab/personamem/, not committed).`,
     'Published overall accuracies (128k, paper; 32k, the authors\' prediction files) are dashed reference lines in the SVG; they were measured on the real benchmark, not on this generated one.',
   ];
   writeResults(resultsDirectory, name, {
     json: { options, reports },
-    markdown: renderMarkdown(`PersonaMem generated benchmark, ${size}-token contexts`, reports, notes),
+    markdown: renderMarkdown(`PersonaMem generated benchmark, ${size}-token contexts${phrasing === 'varied' ? ', varied wordings' : ''}`, reports, notes),
     svgs: { distance: svgAccuracyByDistance(`Generated ${size}: accuracy against distance to the reference`, reports, published128k) },
   });
-  summary.push(`## Generated ${size} (${loaded.questions.length} questions)`, '', '| run | overall | within CI of 0.25 | min per type |', '|---|---|---|---|');
+  summary.push(`## Generated ${size}${phrasing === 'varied' ? ', varied wordings (robustness check)' : ''} (${loaded.questions.length} questions)`, '', '| run | overall | within CI of 0.25 | min per type |', '|---|---|---|---|');
   for (const report of reports) {
     const types = Object.entries(report.all.byType).sort(([, a], [, b]) => a.accuracy - b.accuracy);
     const lowest = types[0];

@@ -51,6 +51,9 @@ describe('evaluate', () => {
     const answeredFirst = store.answeredIds('run-1');
     expect(answeredFirst.size).toBeGreaterThanOrEqual(half);
     expect(answeredFirst.size).toBeLessThan(benchmark.questions.length);
+    // Let requests the abort cut off finish arriving, so they are not counted as the resumed run's.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    while (server.inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
     server.reset();
     const resumed = await evaluate({ ...benchmark, responder: new LlmResponder({ model: model() }), store, runId: 'run-1', concurrency: 4, quiet: true });
     expect(resumed.resumed).toBe(answeredFirst.size);
@@ -81,6 +84,9 @@ describe('evaluate', () => {
     await expect(evaluate({ questions: benchmark.questions.slice(0, 2), responder: new LlmResponder({ model: model() }), store, runId: 'r', quiet: true })).rejects.toSatisfy((error) =>
       PersonalabError.is(error, 'conflict'),
     );
+    // Same run id and responder, but an edited question set: refused rather than mixed.
+    const edited = benchmark.questions.slice(0, 2).map((question, index) => (index === 0 ? { ...question, correct: question.correct === 'a' ? ('b' as const) : ('a' as const) } : question));
+    await expect(evaluate({ questions: edited, responder: new LongestOptionResponder(), store, runId: 'r', quiet: true })).rejects.toThrow(/different question set/);
     const result = await evaluate({ questions: benchmark.questions.slice(0, 1), contexts: new Map(), responder: new LongestOptionResponder(), quiet: true });
     expect(result.outcomes[0]?.error).toMatch(/shared context .* is not in the contexts file/);
     store.close();

@@ -1,7 +1,7 @@
-import { type ChatMessage, type Responder, PersonalabError, createProgress, randomIds } from '@personalab/core';
+import { type ChatMessage, type Responder, PersonalabError, createProgress, hashString, randomIds } from '@personalab/core';
 import type { RunStore, StoredAnswer } from './run-store.js';
 import { scoreReply } from './scoring.js';
-import type { ContextSource, BenchmarkQuestion, PersonaMemResponderQuestion } from './types.js';
+import type { BenchmarkQuestion, ContextSource, PersonaMemResponderQuestion } from './types.js';
 
 export interface EvaluateOptions {
   questions: readonly BenchmarkQuestion[];
@@ -47,6 +47,16 @@ export interface EvaluationResult {
   elapsedMs: number;
 }
 
+/**
+ * A fingerprint of a question set (ids, gold letters, options, end indices), stored with a run so
+ * that resuming against a regenerated or edited file fails instead of mixing old and new answers.
+ */
+export function questionsFingerprint(questions: readonly BenchmarkQuestion[]): string {
+  let hash = 0x811c9dc5;
+  for (const question of questions) hash = hashString(`${question.id}\u0000${question.correct}\u0000${question.endIndex}\u0000${question.options.join('\u0001')}\u0000`, hash);
+  return `${questions.length}-${hash.toString(16).padStart(8, '0')}`;
+}
+
 /** The question a responder sees: metadata plus a lazily cut view of the shared context. */
 function responderQuestion(question: BenchmarkQuestion, source: ContextSource | undefined): PersonaMemResponderQuestion {
   let context: readonly ChatMessage[] | undefined;
@@ -78,7 +88,11 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
   const runId = options.runId ?? randomIds();
   const concurrency = Math.max(1, options.concurrency ?? 8);
   const { store, responder, contexts } = options;
-  store?.openRun({ runId, responder: responder.name, benchmark: options.benchmark ?? 'personamem', settings: options.settings ?? {} });
+  const fingerprint = questionsFingerprint(options.questions);
+  const run = store?.openRun({ runId, responder: responder.name, benchmark: options.benchmark ?? 'personamem', settings: { ...options.settings, fingerprint } });
+  if (run && run.settings.fingerprint !== undefined && run.settings.fingerprint !== fingerprint) {
+    throw new PersonalabError('conflict', `run ${runId} was made on a different question set (fingerprint ${String(run.settings.fingerprint)}, now ${fingerprint}); use a new run id`);
+  }
   const answered = store?.answeredIds(runId) ?? new Set<string>();
   const pending = options.questions.filter((question) => !answered.has(question.id));
   const fresh = new Map<string, QuestionOutcome>();

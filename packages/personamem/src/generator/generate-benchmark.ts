@@ -40,6 +40,12 @@ export interface GenerateBenchmarkOptions {
   questionsPerPersona: number;
   /** Target length of each shared context, in tokens (about four characters each). */
   contextTokens: number;
+  /**
+   * `plain` (default): one or two fixed templates per kind of statement. `varied`: a second set of
+   * wordings ("I'm totally hooked on X", "X just aren't for me") written separately from the memory
+   * responder's parser, to measure how much its score owes to the templates.
+   */
+  phrasing?: 'plain' | 'varied';
 }
 
 export interface GeneratedBenchmark {
@@ -131,22 +137,50 @@ function planPersona(random: Random): { topics: TopicPlan[]; facts: FactPlan[] }
 }
 
 /** The statements a persona makes, each at a position: first states early, changes later. */
-function planStatements(random: Random, plan: { topics: TopicPlan[]; facts: FactPlan[] }): PlacedStatement[] {
+/** Ways to say each kind of statement: subject `S`, reason `R`, activity or fact `X`, new fact `Y`. */
+const phrasings = {
+  plain: {
+    like: ['I have to say, I really love S.', "Lately I've been really into S.", "I'm a big fan of S, honestly.", 'I really love S.'],
+    dislike: ["Honestly, I can't stand S.", 'I really dislike S, to be honest.'],
+    stop: ["I used to love S, but now I can't stand them because R."],
+    start: ['I never used to enjoy S, but now I really love them because R.'],
+    done: ['Last month I finally got to X, which was a treat.'],
+    fact: ['By the way, I X.'],
+    factChange: ['Quick update on my life: I used to X, but now I Y.'],
+  },
+  varied: {
+    like: ['Honestly, S never get old for me.', 'I could spend every weekend on S.', 'Few things make me happier than S.', "I'm totally hooked on S."],
+    dislike: ["S just aren't for me.", "I'd rather skip S if I can.", 'S bore me to tears.', 'I find S pretty unbearable.'],
+    stop: ["I was crazy about S for years, but lately I've lost interest, mostly because R.", "S used to be my thing; these days I'd rather skip them since R."],
+    start: ["I wasn't into S at all before, but I've come around to them because R.", "Funny, I used to avoid S, but now I'm hooked because R."],
+    done: ['I recently managed to X and had a great time.', 'Guess what: I got to X the other week.'],
+    fact: ['For context, I X.', 'Something about me: I X.'],
+    factChange: ['Things have changed: I no longer X; these days I Y.', 'Big news: I Y now, I used to X.'],
+  },
+} as const;
+
+function planStatements(random: Random, plan: { topics: TopicPlan[]; facts: FactPlan[] }, phrasing: 'plain' | 'varied'): PlacedStatement[] {
   const statements: PlacedStatement[] = [];
   const say = (key: string, text: string, position: number) => statements.push({ key, text, position, index: -1 });
+  const words = phrasings[phrasing];
+  const fill = (templates: readonly string[], values: { S?: string; R?: string; X?: string; Y?: string }) => {
+    const template = random.pick(templates);
+    const text = template.replace(/\b([SRXY])\b/g, (letter) => values[letter as 'S' | 'R' | 'X' | 'Y'] ?? letter);
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  };
   for (const topic of plan.topics) {
     const [first, second, third, changeA, changeB, done] = [...pickOrder(random, 3, 0.02, 0.4), ...pickOrder(random, 3, 0.45, 0.85)];
-    say(`like:${topic.stable.name}`, random.pick([`I have to say, I really love ${topic.stable.name}.`, `Lately I've been really into ${topic.stable.name}.`]), first as number);
-    say(`like:${topic.stopped.name}`, random.pick([`I'm a big fan of ${topic.stopped.name}, honestly.`, `I really love ${topic.stopped.name}.`]), second as number);
-    say(`dislike:${topic.started.name}`, random.pick([`Honestly, I can't stand ${topic.started.name}.`, `I really dislike ${topic.started.name}, to be honest.`]), third as number);
-    say(`change:${topic.stopped.name}`, `I used to love ${topic.stopped.name}, but now I can't stand them because ${topic.stopReason.first}.`, changeA as number);
-    say(`change:${topic.started.name}`, `I never used to enjoy ${topic.started.name}, but now I really love them because ${topic.startReason.first}.`, changeB as number);
-    say(`done:${topic.stable.name}`, `Last month I finally got to ${topic.stable.activities[1]}, which was a treat.`, done as number);
+    say(`like:${topic.stable.name}`, fill(words.like, { S: topic.stable.name }), first as number);
+    say(`like:${topic.stopped.name}`, fill(words.like, { S: topic.stopped.name }), second as number);
+    say(`dislike:${topic.started.name}`, fill(words.dislike, { S: topic.started.name }), third as number);
+    say(`change:${topic.stopped.name}`, fill(words.stop, { S: topic.stopped.name, R: topic.stopReason.first }), changeA as number);
+    say(`change:${topic.started.name}`, fill(words.start, { S: topic.started.name, R: topic.startReason.first }), changeB as number);
+    say(`done:${topic.stable.name}`, fill(words.done, { X: topic.stable.activities[1] }), done as number);
   }
   for (const fact of plan.facts) {
     const [first, second] = [random.next() * 0.35, 0.4 + random.next() * 0.45];
-    say(`fact:${fact.fact.kind}`, `By the way, I ${fact.old.first}.`, first);
-    say(`factchange:${fact.fact.kind}`, `Quick update on my life: I used to ${fact.old.first}, but now I ${fact.current.first}.`, second);
+    say(`fact:${fact.fact.kind}`, fill(words.fact, { X: fact.old.first }), first);
+    say(`factchange:${fact.fact.kind}`, fill(words.factChange, { X: fact.old.first, Y: fact.current.first }), second);
   }
   return statements.sort((a, b) => a.position - b.position);
 }
@@ -317,10 +351,10 @@ export function generateBenchmark(options: GenerateBenchmarkOptions): GeneratedB
   const questions: QuestionRow[] = [];
   const contexts = new Map<string, ChatMessage[]>();
   for (let persona = 0; persona < options.personas; persona++) {
-    const random = createRandom(hashString(`personamem-generator:${options.seed}:${options.contextTokens}:${persona}`));
+    const random = createRandom(hashString(`personamem-generator:${options.seed}:${options.contextTokens}:${persona}${options.phrasing === 'varied' ? ':varied' : ''}`));
     const name = names[persona % names.length] as string;
     const plan = planPersona(random);
-    const statements = planStatements(random, plan);
+    const statements = planStatements(random, plan, options.phrasing ?? 'plain');
     const built = buildContext(random, name, statements, options.contextTokens);
     const contextId = `gen-${options.seed}-${Math.round(options.contextTokens / 1000)}k-${persona}`;
     contexts.set(contextId, built.messages);

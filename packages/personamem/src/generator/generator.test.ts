@@ -32,7 +32,7 @@ describe('benchmark generator', () => {
       expect(JSON.parse(row.all_options)).toHaveLength(4);
     }
     for (const context of benchmark.contexts.values()) {
-      const tokens = context.reduce((sum, message) => sum + message.content.length / 4, 0);
+      const tokens = context.reduce((sum, message) => sum + Math.ceil(message.content.length / 4), 0);
       expect(tokens).toBeGreaterThanOrEqual(options.contextTokens);
       expect(tokens).toBeLessThan(options.contextTokens * 1.2);
     }
@@ -74,6 +74,15 @@ describe('benchmark generator', () => {
     const result = await evaluate({ questions, contexts: benchmark.contexts, responder: new MemoryResponder(), quiet: true });
     const accuracy = result.outcomes.filter((outcome) => outcome.correct).length / questions.length;
     expect(accuracy).toBeGreaterThan(0.6);
+  });
+
+  it('words the user statements differently under varied phrasing, with the same questions', () => {
+    const varied = generateBenchmark({ ...options, phrasing: 'varied' });
+    expect(varied.questions).toHaveLength(benchmark.questions.length);
+    const userText = (contexts: typeof benchmark.contexts) => [...contexts.values()].flat().filter((message) => message.role === 'user').map((message) => message.content).join('\n');
+    expect(userText(benchmark.contexts)).toContain('used to love');
+    expect(userText(varied.contexts)).not.toContain('used to love');
+    expect(new Set(varied.questions.map((row) => row.question_type))).toEqual(new Set(questionTypes));
   });
 
   it('rejects impossible settings', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractPreferenceClaims } from './preference-claims.js';
 import { UserMemory } from './user-memory.js';
+import { HeuristicProfileExtractor } from '@personalab/profile';
 import { MemoryResponder } from '../responders/memory-responder.js';
 
 describe('preference claims', () => {
@@ -55,5 +56,21 @@ describe('user memory', () => {
     expect((await responder.answer(question(options))).reply).toContain('<final_answer>(b)');
     const facts = ['(a) Since you work as an accountant, rest.', '(b) Since you work as a pilot, rest.', '(c) Since you work as a chef, rest.', '(d) Rest is good.'];
     expect((await responder.answer({ ...question(facts), type: 'recall_user_shared_facts' })).reply).toContain('<final_answer>(b)');
+  });
+});
+
+describe('memory from the profile package', () => {
+  it('takes preference timelines from an incremental profile', async () => {
+    const messages = [
+      { role: 'user' as const, content: 'I really love jazz records.' },
+      { role: 'assistant' as const, content: 'Noted.' },
+      { role: 'user' as const, content: 'I used to love jazz records, but now I really dislike them because it got far too expensive for my budget.' },
+    ];
+    const responder = new MemoryResponder({ extractor: new HeuristicProfileExtractor() });
+    expect(responder.name).toBe('memory-profile-heuristic');
+    const options = ['(a) Since you love jazz records, enjoy.', '(b) Since you really dislike jazz records, enjoy.', '(c) Since you love heavy metal, enjoy.', '(d) Music is great, enjoy.'];
+    const question = { id: 'q', type: 'acknowledge_latest_preferences', question: 'Music?', options, context: messages };
+    expect((await responder.answer(question)).reply).toContain('<final_answer>(b)');
+    expect((await responder.answer({ ...question, id: 'early', context: messages.slice(0, 2) })).reply).toContain('<final_answer>(a)');
   });
 });

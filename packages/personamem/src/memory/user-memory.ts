@@ -1,4 +1,4 @@
-import type { ChatMessage } from '@personalab/core';
+import type { ChatMessage, Preference } from '@personalab/core';
 import { type PreferenceClaim, extractPreferenceClaims } from './preference-claims.js';
 import { bigrams, contentWords, sentences } from './text.js';
 
@@ -37,10 +37,15 @@ export class UserMemory {
   readonly timelines: PreferenceTimeline[] = [];
   readonly segments: StatementSegment[] = [];
 
-  constructor(messages: readonly ChatMessage[]) {
+  /**
+   * Reads preferences with this package's claim parser, unless `preferences` (a profile's, with
+   * message indices as timestamps) are given: then their states and history are the timelines.
+   */
+  constructor(messages: readonly ChatMessage[], preferences?: readonly Preference[]) {
+    if (preferences) for (const preference of preferences) this.addPreference(preference);
     messages.forEach((message, index) => {
       if (message.role !== 'user') return;
-      for (const claim of extractPreferenceClaims(message.content)) this.addClaim(claim, index);
+      if (!preferences) for (const claim of extractPreferenceClaims(message.content)) this.addClaim(claim, index);
       for (const sentence of sentences(message.content)) {
         // "I used to X, but now Y": X is outdated, Y current.
         const split = /\bused to\b([^]*?)\bbut\b([^]*)$/i.exec(sentence);
@@ -56,6 +61,22 @@ export class UserMemory {
   private addClaim(claim: PreferenceClaim, index: number): void {
     const timeline = this.findTimeline(claim.subjectWords) ?? this.newTimeline(claim);
     timeline.states.push({ polarity: claim.polarity, index, past: claim.past, ...(claim.reason === undefined ? {} : { reason: claim.reason }) });
+  }
+
+  private addPreference(preference: Preference): void {
+    if (preference.polarity === 'neutral') return;
+    const words = contentWords(preference.subject);
+    if (words.length === 0) return;
+    const sign = (polarity: string): 1 | -1 | undefined => (polarity === 'like' ? 1 : polarity === 'dislike' ? -1 : undefined);
+    const states: PreferenceState[] = [];
+    for (const change of preference.history) {
+      const polarity = sign(change.polarity);
+      if (polarity !== undefined) states.push({ polarity, index: change.from, past: false });
+    }
+    const current = sign(preference.polarity) as 1 | -1;
+    const since = preference.history.length > 0 ? (preference.history[preference.history.length - 1]?.to ?? preference.lastUpdated) : preference.firstSeen;
+    states.push({ polarity: current, index: since, past: false, ...(preference.reason === undefined ? {} : { reason: preference.reason }) });
+    this.timelines.push({ subject: preference.subject, words, states });
   }
 
   private newTimeline(claim: PreferenceClaim): PreferenceTimeline {

@@ -1,4 +1,4 @@
-import type { ChatMessage, Responder, ResponderAnswer, ResponderQuestion } from '@personalab/core';
+import type { ChatMessage, Message, ProfileExtractor, Responder, ResponderAnswer, ResponderQuestion } from '@personalab/core';
 import { type MemoryView, UserMemory } from '../memory/user-memory.js';
 import { extractPreferenceClaims } from '../memory/preference-claims.js';
 import { contentWords } from '../memory/text.js';
@@ -47,8 +47,9 @@ export class MemoryResponder implements Responder {
   readonly name: string;
   private readonly weights: MemoryWeights;
   // One memory per shared context, built on first use and shared by every question on it.
-  private readonly memories = new Map<string, UserMemory>();
-  private readonly anonymous = new WeakMap<readonly ChatMessage[], UserMemory>();
+  private readonly memories = new Map<string, Promise<UserMemory>>();
+  private readonly anonymous = new WeakMap<readonly ChatMessage[], Promise<UserMemory>>();
+  private readonly extractor: ProfileExtractor | undefined;
 
   private readonly stale: boolean;
 
@@ -56,32 +57,48 @@ export class MemoryResponder implements Responder {
    * `stale: true` is an ablation: every preference is taken as first stated, ignoring later changes
    * (what a memory without time would do). `name` tells ablations apart in reports.
    */
-  constructor(options: { weights?: Partial<MemoryWeights>; stale?: boolean; name?: string } = {}) {
+  /**
+   * `extractor`: take preference timelines from a profile extractor (e.g. the profile package's
+   * `HeuristicProfileExtractor`, message index as time) instead of this package's claim parser.
+   */
+  constructor(options: { weights?: Partial<MemoryWeights>; stale?: boolean; name?: string; extractor?: ProfileExtractor } = {}) {
     this.weights = { ...defaultMemoryWeights, ...options.weights };
     this.stale = options.stale ?? false;
-    this.name = options.name ?? (this.stale ? 'memory-stale' : 'memory');
+    this.extractor = options.extractor;
+    this.name = options.name ?? (this.stale ? 'memory-stale' : options.extractor ? `memory-profile-${options.extractor.name}` : 'memory');
   }
 
-  private view(question: ResponderQuestion): MemoryView {
+  private async buildMemory(contextId: string, messages: readonly ChatMessage[]): Promise<UserMemory> {
+    if (!this.extractor) return new UserMemory(messages);
+    const userMessages: Message[] = [];
+    messages.forEach((message, index) => {
+      if (message.role === 'user') userMessages.push({ id: `${contextId}:${index}`, role: 'user', content: message.content, timestamp: index, userId: contextId });
+    });
+    // One profile over the whole context; the view keeps only states stated before the end index.
+    const profile = await this.extractor.extract(userMessages, { userId: contextId });
+    return new UserMemory(messages, profile.preferences);
+  }
+
+  private async view(question: ResponderQuestion): Promise<MemoryView> {
     if (hasSource(question)) {
       let memory = this.memories.get(question.source.contextId);
       if (memory === undefined) {
-        memory = new UserMemory(question.source.messages);
+        memory = this.buildMemory(question.source.contextId, question.source.messages);
         this.memories.set(question.source.contextId, memory);
       }
-      return memory.view(question.source.endIndex);
+      return (await memory).view(question.source.endIndex);
     }
     let memory = this.anonymous.get(question.context);
     if (memory === undefined) {
-      memory = new UserMemory(question.context);
+      memory = this.buildMemory(question.id, question.context);
       this.anonymous.set(question.context, memory);
     }
-    return memory.view(question.context.length);
+    return (await memory).view(question.context.length);
   }
 
   /** Every option's score with its parts (for inspection and tests). */
-  scoreOptions(question: ResponderQuestion): OptionScore[] {
-    const view = this.view(question);
+  async scoreOptions(question: ResponderQuestion): Promise<OptionScore[]> {
+    const view = await this.view(question);
     const weights = this.weights;
     const bodies = question.options.map(optionBody);
     const optionWords = bodies.map((body) => new Set(contentWords(body)));
@@ -158,7 +175,7 @@ export class MemoryResponder implements Responder {
   }
 
   async answer(question: ResponderQuestion): Promise<ResponderAnswer> {
-    const scores = this.scoreOptions(question);
+    const scores = await this.scoreOptions(question);
     let best = scores[0];
     for (const entry of scores) if (best === undefined || entry.score > best.score) best = entry;
     const letter = (best?.letter ?? 'a') as (typeof optionLetters)[number];
