@@ -1,16 +1,11 @@
 import type { Assistant, DialogueTurn, Embedder, Interaction, Item, Recommender, User } from '@personalab/core';
-import * as userEmbedding from '@personalab/user-embedding';
+import { EaseRecommender } from '@personalab/user-embedding';
 import { HnswIndex } from '@personalab/retrieval';
+import { openRecommenderService } from '@personalab/recommender';
 
-/**
- * The user-embedding model to compare: EASE, the strongest baseline of the user-embedding
- * package on MovieLens 100K, once that package exports it.
- */
-export async function bestUserEmbeddingModel(): Promise<{ recommender: Recommender; note: string } | undefined> {
-  const exported = userEmbedding as unknown as Record<string, unknown>;
-  const Ease = exported.EaseRecommender as (new (options?: Record<string, unknown>) => Recommender) | undefined;
-  if (typeof Ease === 'function') return { recommender: new Ease({}), note: 'EASE (user-embedding package), fitted on the training split' };
-  return undefined;
+/** The user-embedding model to compare: EASE, the strongest baseline of the user-embedding package on MovieLens 100K. */
+export function bestUserEmbeddingModel(): { recommender: Recommender; note: string } {
+  return { recommender: new EaseRecommender(), note: 'EASE (user-embedding package, default regularisation), fitted on the training split' };
 }
 
 /**
@@ -24,15 +19,9 @@ export async function chatRecAssistant(options: {
   model: Recommender | undefined;
   embedder: Embedder;
   k: number;
-}): Promise<{ assistant: Assistant; note: string; seconds: number } | undefined> {
-  let recommenderApp: typeof import('@personalab/recommender');
-  try {
-    recommenderApp = await import('@personalab/recommender');
-  } catch {
-    return undefined;
-  }
+}): Promise<{ assistant: Assistant; note: string; seconds: number }> {
   const begin = performance.now();
-  const service = await recommenderApp.openRecommenderService({
+  const service = await openRecommenderService({
     stateDir: ':memory:',
     embedder: options.embedder,
     createIndex: (dimension) => new HnswIndex({ dimension }),

@@ -29,7 +29,7 @@ import {
 import { createExperimentEmbedder } from './embedder.js';
 import { loadSpc, userTurnsOf } from './spc-corpus.js';
 
-const { values } = parseArgs({ options: { personas: { type: 'string', default: '500' }, seed: { type: 'string', default: '1' }, 'llm-personas': { type: 'string', default: '50' } } });
+const { values } = parseArgs({ options: { personas: { type: 'string', default: '500' }, seed: { type: 'string', default: '1' }, 'llm-personas': { type: 'string', default: '50' }, 'corpus-limit': { type: 'string' } } });
 const personaCount = Number(values.personas);
 const seed = Number(values.seed);
 const config = getConfig();
@@ -52,9 +52,9 @@ const users: SimulatedUser[] = evaluated.map((conversation) => ({
 const real: PersonaTurns[] = users.map((user) => ({ profile: user.profile, turns: user.realTurns ?? [] }));
 
 // The corpus is the validation split only: no evaluated persona's own words can be retrieved.
-const corpusTurns = userTurnsOf(valid.conversations);
+const corpusTurns = userTurnsOf(valid.conversations).slice(0, values['corpus-limit'] === undefined ? undefined : Number(values['corpus-limit']));
 const started = performance.now();
-const embedder: Embedder = await createExperimentEmbedder(corpusTurns.map((turn) => turn.text));
+const embedder: Embedder = createExperimentEmbedder(corpusTurns.map((turn) => turn.text));
 const corpus = await UserTurnCorpus.build({ turns: corpusTurns, embedder, createIndex: (dimension) => new HnswIndex({ dimension, ef: 96, m: 12, efConstruction: 48 }) });
 const corpusSeconds = (performance.now() - started) / 1000;
 console.error(`corpus: ${corpus.size} real user turns from ${valid.conversations.length} validation conversations, embedded and indexed in ${corpusSeconds.toFixed(1)} s (${embedder.id})`);

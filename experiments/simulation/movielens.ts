@@ -45,21 +45,18 @@ console.error(`${users.length} simulated users (of ${data.users.length}) with at
 // The simulator needs a corpus only for chit-chat turns; recommendation turns are grounded feedback.
 const spcDirectory = findDataset('synthetic-persona-chat', { environmentDataDir: config.dataDir });
 const corpusTurns = spcDirectory ? userTurnsOf((await loadSpc(spcDirectory)).valid.conversations).slice(0, 5000) : [{ text: 'Hi!', context: '', conversationId: 'none' }];
-const embedder = await createExperimentEmbedder(corpusTurns.map((turn) => turn.text));
+const embedder = createExperimentEmbedder(corpusTurns.map((turn) => turn.text));
 const corpus = await UserTurnCorpus.build({ turns: corpusTurns, embedder, createIndex: (dimension) => new HnswIndex({ dimension, m: 12, efConstruction: 48 }) });
 
 const assistants: Array<{ assistant: Assistant; note: string; fitSeconds: number }> = [];
 assistants.push({ assistant: createMostPopularAssistant({ interactions: split.train, catalog, k, historyOf }), note: 'interaction counts on the training split', fitSeconds: 0 });
-const best = await bestUserEmbeddingModel();
-let model: Recommender | undefined;
-if (best) {
-  const begin = performance.now();
-  await best.recommender.fit({ interactions: split.train, items: data.items, users: data.users }, { seed, quiet: true });
-  model = best.recommender;
-  assistants.push({ assistant: new RecommenderAssistant({ recommender: best.recommender, catalog, k, historyOf, name: best.recommender.name }), note: best.note, fitSeconds: (performance.now() - begin) / 1000 });
-}
+const best = bestUserEmbeddingModel();
+const fitBegin = performance.now();
+await best.recommender.fit({ interactions: split.train, items: data.items, users: data.users }, { seed, quiet: true });
+const model: Recommender = best.recommender;
+assistants.push({ assistant: new RecommenderAssistant({ recommender: model, catalog, k, historyOf, name: model.name }), note: best.note, fitSeconds: (performance.now() - fitBegin) / 1000 });
 const chatRec = await chatRecAssistant({ data, train: split.train, model, embedder, k });
-if (chatRec) assistants.push({ assistant: chatRec.assistant, note: chatRec.note, fitSeconds: chatRec.seconds });
+assistants.push({ assistant: chatRec.assistant, note: chatRec.note, fitSeconds: chatRec.seconds });
 
 interface Row {
   assistant: string;
@@ -68,6 +65,8 @@ interface Row {
   summary: RecommendationSummary;
   /** Share of users whose target was offered in the first turn (what a one-shot top-k list gets). */
   firstTurnHitRate: number;
+  /** Share of assistant turns that recommended nothing (e.g. answered chit-chat). */
+  emptyTurnRate: number;
   seconds: number;
   fitSeconds: number;
   errors: number;
@@ -89,13 +88,15 @@ for (const { assistant, note, fitSeconds } of assistants) {
     const first = record.turns.find((turn: DialogueTurn) => turn.role === 'assistant');
     return (first?.recommendedItemIds ?? []).slice(0, k).some((itemId) => record.targetItemIds.includes(itemId));
   }).length;
-  rows.push({ assistant: assistant.name, note, users: result.conversations.length, summary: result.summary, firstTurnHitRate: firstTurnHits / Math.max(1, result.conversations.length), seconds: (performance.now() - begin) / 1000, fitSeconds, errors: result.conversations.filter((record) => record.endReason === 'error').length });
+  const assistantTurns = result.conversations.flatMap((record) => record.turns.filter((turn) => turn.role === 'assistant'));
+  const emptyTurnRate = assistantTurns.filter((turn) => (turn.recommendedItemIds ?? []).length === 0).length / Math.max(1, assistantTurns.length);
+  rows.push({ assistant: assistant.name, note, users: result.conversations.length, summary: result.summary, firstTurnHitRate: firstTurnHits / Math.max(1, result.conversations.length), emptyTurnRate, seconds: (performance.now() - begin) / 1000, fitSeconds, errors: result.conversations.filter((record) => record.endReason === 'error').length });
   console.error(`${assistant.name}: success ${result.summary.successRate.toFixed(3)} in ${rows.at(-1)?.seconds.toFixed(1)} s`);
 }
 
 const table = markdownTable(
-  ['assistant', 'users', `success within ${maxTurns} turns`, 'goal met (user accepted)', 'mean turns to success', ...Array.from({ length: maxTurns }, (_, turn) => `recall@${k} after turn ${turn + 1}`), 'errors', 'simulation s', 'fit s'],
-  rows.map((row) => [row.assistant, row.users, row.summary.successRate, row.summary.goalMetRate, row.summary.meanTurnsToSuccess, ...row.summary.recallByTurn, row.errors, row.seconds, row.fitSeconds]),
+  ['assistant', 'users', `success within ${maxTurns} turns`, 'goal met (user accepted)', 'mean turns to success', ...Array.from({ length: maxTurns }, (_, turn) => `recall@${k} after turn ${turn + 1}`), 'turns without recommendations', 'errors', 'simulation s', 'fit s'],
+  rows.map((row) => [row.assistant, row.users, row.summary.successRate, row.summary.goalMetRate, row.summary.meanTurnsToSuccess, ...row.summary.recallByTurn, row.emptyTurnRate, row.errors, row.seconds, row.fitSeconds]),
   3,
 );
 const notes = rows.map((row) => `- **${row.assistant}**: ${row.note}`);

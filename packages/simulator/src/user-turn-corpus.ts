@@ -49,6 +49,7 @@ export class UserTurnCorpus {
   private readonly contextIndex: VectorIndex;
   private readonly textIndex: VectorIndex;
   private readonly openers: readonly IndexedTurn[];
+  private cachedStyle: { meanLength: number; questionRate: number } | undefined;
 
   private constructor(turns: IndexedTurn[], embedder: Embedder, contextIndex: VectorIndex, textIndex: VectorIndex) {
     this.turns = turns;
@@ -90,11 +91,14 @@ export class UserTurnCorpus {
 
   /** Mean words per turn and share of questions: the style of a user the profile says nothing about. */
   get style(): { meanLength: number; questionRate: number } {
-    const count = Math.max(1, this.turns.length);
-    return {
-      meanLength: this.turns.reduce((sum, turn) => sum + turn.words, 0) / count,
-      questionRate: this.turns.filter((turn) => turn.question).length / count,
-    };
+    if (!this.cachedStyle) {
+      const count = Math.max(1, this.turns.length);
+      this.cachedStyle = {
+        meanLength: this.turns.reduce((sum, turn) => sum + turn.words, 0) / count,
+        questionRate: this.turns.filter((turn) => turn.question).length / count,
+      };
+    }
+    return this.cachedStyle;
   }
 
   get size(): number {

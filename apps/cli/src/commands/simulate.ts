@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { getConfig, markdownTable, PersonalabError, type Assistant, type Embedder, type Item, type RatingInteraction, type Recommender, type User, type UserSimulator } from '@personalab/core';
+import { getConfig, markdownTable, PersonalabError, type Assistant, type Item, type RatingInteraction, type User, type UserSimulator } from '@personalab/core';
 import { findDataset, howToGet, loadMovieLens100k, loadSyntheticPersonaChat, stratifiedSplit } from '@personalab/datasets';
 import { createChatModelFromConfig } from '@personalab/llm';
-import * as retrieval from '@personalab/retrieval';
-import * as userEmbedding from '@personalab/user-embedding';
+import { HashingEmbedder, HnswIndex } from '@personalab/retrieval';
+import { EaseRecommender } from '@personalab/user-embedding';
 import {
   createMostPopularAssistant,
   LlmUserSimulator,
@@ -59,17 +59,6 @@ function userTurns(conversations: ReadonlyArray<{ id: string; turns: ReadonlyArr
     });
   }
   return turns;
-}
-
-/** The offline embedder: the retrieval package's HashingEmbedder when it exports one, else hashed words and trigrams. */
-async function offlineEmbedder(texts: readonly string[]): Promise<Embedder> {
-  const exported = retrieval as unknown as Record<string, unknown>;
-  if (typeof exported.HashingEmbedder === 'function') {
-    const HashingEmbedder = exported.HashingEmbedder as unknown as { fit(texts: Iterable<string>, options: { dimension: number }): Embedder };
-    return HashingEmbedder.fit(texts, { dimension: 256 });
-  }
-  const { testEmbedding } = await import('@personalab/llm/test');
-  return { dimension: 256, id: 'test-embedding-256', embed: async (batch) => batch.map((text) => Float32Array.from(testEmbedding(text, 256))) };
 }
 
 /** `personalab simulate`: simulated users with hidden profiles and goals against an assistant. */
@@ -136,9 +125,7 @@ export function registerSimulateCommand(program: Command): void {
           assistant = createMostPopularAssistant({ interactions: train, catalog, k: options.k, historyOf });
           break;
         case 'ease': {
-          const Ease = (userEmbedding as unknown as Record<string, unknown>).EaseRecommender as (new (options?: object) => Recommender) | undefined;
-          if (typeof Ease !== 'function') throw new PersonalabError('unsupported', 'the user-embedding package does not export EaseRecommender yet');
-          const model = new Ease({});
+          const model = new EaseRecommender();
           await model.fit({ interactions: train, items, users: userData }, { seed: options.seed, quiet: global.quiet });
           assistant = new RecommenderAssistant({ recommender: model, catalog, k: options.k, historyOf });
           break;
@@ -169,8 +156,8 @@ export function registerSimulateCommand(program: Command): void {
         let turns: UserTurn[] = [{ text: 'Hi!', context: '', conversationId: 'none' }];
         if (spcDirectory) turns = userTurns((await loadSyntheticPersonaChat(join(spcDirectory, 'Synthetic-Persona-Chat_valid.csv'), { onInvalid: 'skip' })).conversations).slice(0, options.corpusSize);
         else process.stderr.write(`Synthetic-Persona-Chat not found, the retrieval simulator has no chit-chat corpus: ${howToGet('synthetic-persona-chat')}\n`);
-        const embedder = await offlineEmbedder(turns.map((turn) => turn.text));
-        const corpus = await UserTurnCorpus.build({ turns, embedder, createIndex: (dimension) => new retrieval.HnswIndex({ dimension, m: 12, efConstruction: 48 }) });
+        const embedder = HashingEmbedder.fit(turns.map((turn) => turn.text), { dimension: 256 });
+        const corpus = await UserTurnCorpus.build({ turns, embedder, createIndex: (dimension) => new HnswIndex({ dimension, m: 12, efConstruction: 48 }) });
         simulator = () => new RetrievalUserSimulator({ corpus, catalog, seed: options.seed, ...(options.patience === undefined ? {} : { patience: options.patience }) });
       } else {
         throw new PersonalabError('invalid_argument', `--simulator must be retrieval or llm, got ${options.simulator}`);

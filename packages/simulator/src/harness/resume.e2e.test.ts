@@ -34,7 +34,7 @@ describe('a killed simulation run', () => {
   it('resumes without repeating or losing a conversation (real child process, SIGKILL)', async () => {
     const storePath = join(directory, 'runs.sqlite');
     const logPath = join(directory, 'started.log');
-    const users = 40;
+    const users = 30;
     const first = startChild(storePath, logPath, users);
     let stderr = '';
     first.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

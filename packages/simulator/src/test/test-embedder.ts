@@ -1,11 +1,7 @@
 import type { Embedder } from '@personalab/core';
-import { testEmbedding } from '@personalab/llm/test';
+import { HashingEmbedder } from '@personalab/retrieval';
 
-/** The llm test server's hashed word-and-trigram embedding as an in-process `Embedder`. */
+/** The retrieval package's offline HashingEmbedder (unfitted: every feature weighs 1), for tests. */
 export function createTestEmbedder(dimension = 256): Embedder {
-  return {
-    dimension,
-    id: `test-embedding-${dimension}`,
-    embed: async (texts) => texts.map((text) => Float32Array.from(testEmbedding(text, dimension))),
-  };
+  return new HashingEmbedder({ dimension });
 }
