@@ -30,7 +30,7 @@ export { published128k, published32k } from './report/published.js';
 export type { PublishedScore } from './report/published.js';
 
 export { generateBenchmark, questionTypes, estimateTokens } from './generator/generate-benchmark.js';
-export type { GenerateBenchmarkOptions, GeneratedBenchmark, QuestionRow, QuestionType } from './generator/generate-benchmark.js';
+export type { GenerateBenchmarkOptions, GeneratedBenchmark, QuestionRow, QuestionType, Phrasing } from './generator/generate-benchmark.js';
 export { writeBenchmark, questionsToCsv, contextsToJsonl } from './generator/write-benchmark.js';
 export { topics as catalogTopics, reasonsToStart, reasonsToStop, facts as catalogFacts } from './generator/catalog.js';
 export { loadBenchmark, questionFromDataset } from './load-benchmark.js';

@@ -36,12 +36,12 @@ export function registerPersonamemCommand(program: Command): void {
     .option('--questions-per-persona <n>', 'questions per persona', integer, 45)
     .option('--seed <n>', 'seed', integer, 1)
     .option('--out <dir>', 'output folder (git-ignored)', '.personalab/personamem')
-    .option('--phrasing <kind>', 'plain | varied: wordings of the user statements', 'plain')
+    .option('--phrasing <kind>', 'plain | varied | heldout: wordings of the user statements', 'plain')
     .option('--name <name>', 'file name part: questions_<name>.csv (default gen<k>k[-varied]-seed<seed>)')
     .action((options: { contextTokens: number; personas: number; questionsPerPersona: number; seed: number; out: string; phrasing: string; name?: string }) => {
-      if (options.phrasing !== 'plain' && options.phrasing !== 'varied') throw new PersonalabError('invalid_argument', '--phrasing must be plain or varied');
+      if (options.phrasing !== 'plain' && options.phrasing !== 'varied' && options.phrasing !== 'heldout') throw new PersonalabError('invalid_argument', '--phrasing must be plain, varied or heldout');
       const benchmark = generateBenchmark({ seed: options.seed, personas: options.personas, questionsPerPersona: options.questionsPerPersona, contextTokens: options.contextTokens, phrasing: options.phrasing });
-      const name = options.name ?? `gen${Math.round(options.contextTokens / 1000)}k${options.phrasing === 'varied' ? '-varied' : ''}-seed${options.seed}`;
+      const name = options.name ?? `gen${Math.round(options.contextTokens / 1000)}k${options.phrasing === 'plain' ? '' : `-${options.phrasing}`}-seed${options.seed}`;
       const paths = writeBenchmark(options.out, name, benchmark);
       process.stdout.write(`${benchmark.questions.length} questions over ${benchmark.contexts.size} contexts\n  ${paths.questionsPath}\n  ${paths.contextsPath}\n`);
     });

@@ -43,10 +43,14 @@ export interface GenerateBenchmarkOptions {
   /**
    * `plain` (default): one or two fixed templates per kind of statement. `varied`: a second set of
    * wordings ("I'm totally hooked on X", "X just aren't for me") written separately from the memory
-   * responder's parser, to measure how much its score owes to the templates.
+   * responder's parser, to measure how much its score owes to the templates. `heldout`: a third set,
+   * kept out of the memory responder's development, for a final check.
    */
-  phrasing?: 'plain' | 'varied';
+  phrasing?: Phrasing;
 }
+
+/** Wordings of the user's statements; see `GenerateBenchmarkOptions.phrasing`. */
+export type Phrasing = 'plain' | 'varied' | 'heldout';
 
 export interface GeneratedBenchmark {
   questions: QuestionRow[];
@@ -157,9 +161,19 @@ const phrasings = {
     fact: ['For context, I X.', 'Something about me: I X.'],
     factChange: ['Things have changed: I no longer X; these days I Y.', 'Big news: I Y now, I used to X.'],
   },
+  // Written before any tuning of the memory responder to `varied`, and kept out of its development.
+  heldout: {
+    like: ['S are honestly the highlight of my week.', 'You know me, S are my happy place.', "I've grown really fond of S over the years.", 'Give me S any day.'],
+    dislike: ['S leave me cold.', "I've never warmed to S.", 'S drive me up the wall.', 'Not sure why, but S do nothing for me.'],
+    stop: ["I've fallen out of love with S; R.", "S don't appeal to me anymore, since R.", "I've gone off S lately because R."],
+    start: ["I've warmed up to S recently, since R.", 'S have really grown on me because R.', "I've become a real convert to S, because R."],
+    done: ['Over the holidays I got to X, and it was wonderful.', 'I ticked one off my list: I got to X.'],
+    fact: ['Just so you know, I X.', 'A bit of background: I X.'],
+    factChange: ['Life update: these days I Y. Before, I used to X.', 'Heads up, I Y now rather than X.'],
+  },
 } as const;
 
-function planStatements(random: Random, plan: { topics: TopicPlan[]; facts: FactPlan[] }, phrasing: 'plain' | 'varied'): PlacedStatement[] {
+function planStatements(random: Random, plan: { topics: TopicPlan[]; facts: FactPlan[] }, phrasing: Phrasing): PlacedStatement[] {
   const statements: PlacedStatement[] = [];
   const say = (key: string, text: string, position: number) => statements.push({ key, text, position, index: -1 });
   const words = phrasings[phrasing];
@@ -351,7 +365,7 @@ export function generateBenchmark(options: GenerateBenchmarkOptions): GeneratedB
   const questions: QuestionRow[] = [];
   const contexts = new Map<string, ChatMessage[]>();
   for (let persona = 0; persona < options.personas; persona++) {
-    const random = createRandom(hashString(`personamem-generator:${options.seed}:${options.contextTokens}:${persona}${options.phrasing === 'varied' ? ':varied' : ''}`));
+    const random = createRandom(hashString(`personamem-generator:${options.seed}:${options.contextTokens}:${persona}${options.phrasing === undefined || options.phrasing === 'plain' ? '' : `:${options.phrasing}`}`));
     const name = names[persona % names.length] as string;
     const plan = planPersona(random);
     const statements = planStatements(random, plan, options.phrasing ?? 'plain');
