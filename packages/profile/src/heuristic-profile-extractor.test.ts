@@ -30,6 +30,11 @@ describe('HeuristicProfileExtractor', () => {
     expect(profile.preferences[0]).toMatchObject({ polarity: 'dislike', history: [{ polarity: 'like', from: 10, to: 20 }] });
   });
 
+  it('reads statements within one message in order', async () => {
+    const profile = await new HeuristicProfileExtractor().extract([user('m', 'I loved jazz for years. But I hate jazz now, because it got boring.', 5)]);
+    expect(profile.preferences[0]).toMatchObject({ polarity: 'dislike', reason: 'it got boring', history: [{ polarity: 'like' }] });
+  });
+
   it('fails clearly without a user id, and when cancelled', async () => {
     const extractor = new HeuristicProfileExtractor();
     await expect(extractor.extract([{ id: 'x', role: 'user', content: 'i am tall', timestamp: 0 }])).rejects.toSatisfy((error) => PersonalabError.is(error, 'invalid_argument'));

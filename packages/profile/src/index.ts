@@ -4,7 +4,7 @@ export { LlmProfileExtractor } from './llm-profile-extractor.js';
 export type { LlmProfileExtractorOptions, LlmExtractionStats } from './llm-profile-extractor.js';
 export { createProfileExtractor } from './create-profile-extractor.js';
 export type { CreateProfileExtractorOptions } from './create-profile-extractor.js';
-export { mineStatements } from './heuristic/statement-miner.js';
+export { mineStatements, splitClauses } from './heuristic/statement-miner.js';
 export type { Statement, FactStatement, PreferenceStatement, GoalStatement, Tense } from './heuristic/statement.js';
 export { measureMessage, updateStyle } from './heuristic/style.js';
 export type { MessageStyle } from './heuristic/style.js';

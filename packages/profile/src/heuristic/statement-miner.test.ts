@@ -13,6 +13,8 @@ describe('mineStatements', () => {
     expect(values('I live in Ohio with my wife.')).toEqual(['fact:location:i live in ohio with my wife']);
     expect(values('my son is in junior high')).toEqual(['fact:family:my son is in junior high']);
     expect(values('i only eat kosher foods')).toEqual(['fact:food:i only eat kosher foods']);
+    expect(values('I knit a lot. I just got married.')).toEqual(['fact:hobby:i knit a lot', 'fact:family:i got married']);
+    expect(values('i go a lot')).toEqual([]);
   });
 
   it('mines preferences with polarity and strength, favourites in both word orders', () => {

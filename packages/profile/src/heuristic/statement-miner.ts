@@ -11,7 +11,7 @@ const pronounObjects = new Set(['it', 'that', 'this', 'them', 'those', 'these', 
 function cleanObject(raw: string): string | undefined {
   // Emoji and symbols are style, not content.
   let object = raw.replace(/[^\p{L}\p{N}\s'&-]/gu, ' ').replace(/\s+/g, ' ').trim().replace(/[.!?,;:]+$/g, '').replace(objectStoppers, '').trim();
-  object = object.replace(/(?:\s+(?:too|also|as well|at all|a lot|so much|very much|lol|haha|now|right now|though|either|really|actually|myself|anyway|then))+$/, '').trim();
+  object = object.replace(/(?:\s+(?:too|also|as well|at all|a lot|so much|very much|for (?:years|ages|a long time)|as a kid|growing up|lol|haha|now|right now|though|either|really|actually|myself|anyway|then))+$/, '').trim();
   const wordsOfObject = object.split(/\s+/).filter(Boolean);
   if (wordsOfObject.length === 0) return undefined;
   object = wordsOfObject.slice(0, maxObjectWords).join(' ');
@@ -27,13 +27,13 @@ function isInformative(text: string): boolean {
 }
 
 const likeVerbs: ReadonlyArray<readonly [RegExp, number]> = [
-  [/^(?:love|adore|am obsessed with|am passionate about|am crazy about|am in love with|cannot get enough of|am a (?:big|huge) fan of|am really into)\b/, 0.9],
-  [/^(?:like|enjoy|am a fan of|am into|am fond of|dig)\b/, 0.7],
+  [/^(?:love|loved|adore|adored|am obsessed with|am passionate about|am crazy about|am in love with|cannot get enough of|am a (?:big|huge) fan of|am really into)\b/, 0.9],
+  [/^(?:like|enjoy|am a fan of|am into|am fond of|dig|liked|enjoyed)\b/, 0.7],
   [/^(?:prefer)\b/, 0.6],
 ];
 const dislikeVerbs: ReadonlyArray<readonly [RegExp, number]> = [
-  [/^(?:hate|detest|despise|loathe|cannot stand|can not stand|cannot bear|really do not like|really dislike)\b/, 0.9],
-  [/^(?:dislike|am not a fan of|am not into|do not care for|never liked|am not fond of)\b/, 0.7],
+  [/^(?:hate|hated|detest|despise|loathe|cannot stand|can not stand|cannot bear|really do not like|really dislike)\b/, 0.9],
+  [/^(?:dislike|disliked|am not a fan of|am not into|do not care for|never liked|am not fond of)\b/, 0.7],
   [/^(?:do not like|do not enjoy|do not love|did not like)\b/, 0.6],
 ];
 
@@ -160,9 +160,14 @@ function mineAnchored(anchored: string, reason: string | undefined, quote: strin
     const frequency = /^(?:(?:always|only|usually|mostly|often|sometimes|still|regularly) )?/.exec(rest)?.[0] ?? '';
     const verb = factVerbs.exec(rest.slice(frequency.length));
     if (verb) {
-      const object = cleanObject(rest.slice(frequency.length + verb[0].length));
-      if (!object) return [];
-      const tense: Tense = /^(?:grew up|was born|was raised|moved|graduated|retired|served|went to|lived|worked|owned|had|won|swam|ran|rode|drove|got|married)$/.test(verb[0]) ? 'past' : 'present';
+      const rawObject = rest.slice(frequency.length + verb[0].length).replace(/[.!?,;:]+$/, '').trim();
+      const object = cleanObject(rawObject);
+      const tense: Tense = /^(?:grew up|was born|was raised|moved|graduated|retired|quit|got married|served|went to|lived|worked|owned|had|won|swam|ran|rode|drove|got|married)$/.test(verb[0]) ? 'past' : 'present';
+      if (!object) {
+        // Habits and events that need no object: "i knit a lot", "i got married", "i retired".
+        const selfContained = /^(?:a lot|every day|daily|often|regularly|on weekends|sometimes|)$/.test(rawObject) && !/^(?:have|has|had|got|go|take|use|make|own|owned|work|worked|stay|love to|enjoy|help|feed|fix|spend|visit|wear|went to|belong to|take care of|listen to|believe in|am married to)$/.test(verb[0]);
+        return selfContained ? [fact(`i ${frequency}${verb[0]}${rawObject ? ` ${rawObject}` : ''}`, tense, false, quote)] : [];
+      }
       return [fact(`i ${frequency}${verb[0]} ${object}`, tense, false, quote)];
     }
     return [];
@@ -300,6 +305,8 @@ export function mineStatements(message: string): Statement[] {
       continue;
     }
     const clauses = splitClauses(sentence);
+    // Clauses are read back to front (a "because" clause gives the reason of the one before it); kept in order.
+    const ofSentence: Statement[] = [];
     let pendingReason: string | undefined;
     for (let index = clauses.length - 1; index >= 0; index--) {
       const clause = clauses[index] as string;
@@ -311,9 +318,10 @@ export function mineStatements(message: string): Statement[] {
       }
       const lastOfQuestion = isQuestion && index === clauses.length - 1 && !/^(?:i|my) /.test(clause.replace(leadingFillers, ''));
       const [body, reason] = splitReason(clause);
-      if (!lastOfQuestion) statements.unshift(...mineClause(body, reason ?? pendingReason));
+      if (!lastOfQuestion) ofSentence.unshift(...mineClause(body, reason ?? pendingReason));
       pendingReason = undefined;
     }
+    statements.push(...ofSentence);
   }
   return statements;
 }
