@@ -1,5 +1,6 @@
 import type { Item, Recommender } from '@personalab/core';
 import type { ItemTextIndex } from './item-text-index.js';
+import { tagStems } from './taste.js';
 import type { Candidate, HistoryEntry } from './types.js';
 
 export interface CandidateGeneratorOptions {
@@ -21,6 +22,9 @@ export interface GenerateInput {
   queryText?: string | undefined;
   k: number;
   exclude?: ReadonlySet<string>;
+  /** Tag stems the user said they like and dislike: popular items with liked tags join the set. */
+  likedTags?: ReadonlySet<string> | undefined;
+  dislikedTags?: ReadonlySet<string> | undefined;
 }
 
 /** Rank-based scores in (0, 1], so the model's and the text index's lists can be merged. */
@@ -71,6 +75,23 @@ export class CandidateGenerator {
     if (hasQuery) {
       const hits = await this.options.textIndex.searchText(input.queryText ?? '', k, (id) => !exclude.has(id) && !out.has(id));
       hits.forEach((hit, rank) => push(hit.id, 0.95 * rankScore(rank, hits.length), 'text'));
+    }
+    // What the user said they like, among popular items (a new user's main source).
+    const likedTags = input.likedTags ?? new Set<string>();
+    if (likedTags.size > 0 && this.options.popular) {
+      const disliked = input.dislikedTags ?? new Set<string>();
+      const slots = input.history.length < 5 ? k : Math.ceil(k / 4);
+      let added = 0;
+      const popular = this.options.popular();
+      for (const [rank, id] of popular.entries()) {
+        if (added >= slots) break;
+        const item = this.options.getItem(id);
+        if (!item || exclude.has(id) || out.has(id)) continue;
+        const stems = new Set(tagStems(item));
+        if (![...likedTags].some((tag) => stems.has(tag)) || [...disliked].some((tag) => stems.has(tag))) continue;
+        push(id, 0.9 * rankScore(rank, popular.length), 'model');
+        added++;
+      }
     }
     // Cold-start items: those the model never saw, matched by text to the liked history.
     const known = this.options.modelItemIds;

@@ -14,7 +14,7 @@ import type { RecommenderStore, StoredMessage } from '../store/store.js';
 import type { CandidateGenerator } from './candidate-generator.js';
 import { classifyTurn, type Intent } from './intent.js';
 import type { ItemCatalog } from './item-catalog.js';
-import { buildTaste, collectTagStems, profileFit } from './taste.js';
+import { buildTaste, collectTagStems, mentionedTagStems, profileFit } from './taste.js';
 import type { Explainer, HistoryEntry, RankedItem, Refinement, Reranker } from './types.js';
 
 /** A recommendation as the API returns it. */
@@ -131,9 +131,20 @@ export class ChatRec {
 
     const history = this.history(options.userId);
     const profile = this.profile(options.userId);
+    const knownTags = this.options.catalog.tagStems();
+    const likedTags = new Set<string>();
+    const dislikedTags = new Set<string>();
+    for (const preference of profile.preferences) {
+      const target = preference.polarity === 'like' ? likedTags : preference.polarity === 'dislike' ? dislikedTags : undefined;
+      for (const tag of mentionedTagStems(preference.subject, knownTags)) target?.add(tag);
+    }
+    for (const [tag, weight] of Object.entries(options.refinement?.tagWeights ?? {})) (weight > 0 ? likedTags : dislikedTags).add(tag);
+    for (const tag of dislikedTags) likedTags.delete(tag);
     const candidates = await this.options.candidates.generate({
       userId: options.userId,
       history,
+      likedTags,
+      dislikedTags,
       queryText: this.queryText(profile, options.message),
       k: this.options.candidateCount ?? 20,
       exclude: new Set(options.exclude ?? []),

@@ -18,8 +18,9 @@ export class OfflineExplainer implements Explainer {
     const tagByStem = new Map(item.tags.map((tag) => [tagStems({ ...item, tags: [tag] })[0] ?? tag.toLowerCase(), tag]));
     const liked = stems.filter((stemmed) => (taste.tags.get(stemmed) ?? 0) > 0).sort((a, b) => (taste.tags.get(b) ?? 0) - (taste.tags.get(a) ?? 0));
     const parts: string[] = [];
-    const year = item.year === undefined ? '' : ` (${item.year})`;
-    const tags = item.tags.length > 0 ? `, a ${item.tags.slice(0, 3).join('/')} title` : '';
+    // MovieLens titles carry their year already ("Heat (1995)").
+    const year = item.year === undefined || /\(\d{4}\)\s*$/.test(item.title) ? '' : ` (${item.year})`;
+    const tags = item.tags.length > 0 ? `: ${item.tags.slice(0, 3).join(' / ')}` : '';
     parts.push(`${item.title}${year}${tags}.`);
     const stated = liked.map((stemmed) => taste.statedByTag.get(stemmed)).filter((value) => value?.polarity === 'like');
     if (stated.length > 0) parts.push(`You said you like ${list([...new Set(stated.map((value) => value?.subject ?? ''))])}.`);
@@ -31,7 +32,10 @@ export class OfflineExplainer implements Explainer {
     }
     if (input.refinement) parts.push(`It fits "${input.refinement.phrase}".`);
     if (input.reason) parts.push(input.reason);
-    if (parts.length === 1) parts.push(item.description ? item.description.slice(0, 200) : 'It is popular with people whose ratings resemble yours.');
+    if (parts.length === 1) {
+      const fallback = input.history.length > 0 ? 'People whose ratings resemble yours rated it highly.' : 'It is one of the most liked titles here.';
+      parts.push(item.description ? item.description.slice(0, 200) : fallback);
+    }
     return parts.join(' ');
   }
 }

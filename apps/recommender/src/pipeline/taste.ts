@@ -4,13 +4,50 @@ import type { HistoryEntry, Refinement } from './types.js';
 /** Lower-case word stems, so "comedies" meets "Comedy" and "thrillers" meets "Thriller". */
 export function stem(word: string): string {
   let value = word.toLowerCase().replace(/[^a-z0-9'-]/g, '');
-  for (const suffix of ['ies', 'es', 's', 'y']) {
-    if (value.length > 4 && value.endsWith(suffix)) {
-      value = value.slice(0, -suffix.length);
-      break;
-    }
-  }
+  if (value.length <= 3) return value;
+  if (value.endsWith('ies')) value = `${value.slice(0, -3)}y`;
+  else if (/(ss|x|ch|sh)es$/.test(value)) value = value.slice(0, -2);
+  else if (value.endsWith('s') && !value.endsWith('ss')) value = value.slice(0, -1);
+  // "comedy" and "comedies" meet at "comed".
+  if (value.length > 4 && value.endsWith('y')) value = value.slice(0, -1);
   return value;
+}
+
+/**
+ * Everyday words for genres, mapped to tag stems (MovieLens genres and the synthetic world's),
+ * so "science fiction", "cartoons" or "scary movies" reach the tags they mean.
+ */
+const genreSynonyms: [RegExp, string[]][] = [
+  [/\bsci(ence)?[- ]?fi(ction)?\b|\bspace\b|\baliens?\b|\brobots?\b|\bfuturistic\b/, ['sci', 'fi', 'science', 'fiction']],
+  [/\bcartoons?\b|\banimated\b|\banime\b/, ['animation']],
+  [/\bkids?\b|\bchildren'?s?\b|\bfamily\b/, ['children', 'family']],
+  [/\bscary\b|\bscar(y|ier)\b|\bslashers?\b|\bspooky\b/, ['horror']],
+  [/\bromantic\b|\blove stor(y|ies)\b|\brom[- ]?coms?\b/, ['romance']],
+  [/\bfunny\b|\bhumou?r\b|\blaugh\b|\brom[- ]?coms?\b/, ['comed']],
+  [/\bdocumentar(y|ies)\b|\bdocs\b|\btrue stor(y|ies)\b/, ['documentary']],
+  [/\bsuspense(ful)?\b|\bthrilling\b/, ['thriller']],
+  [/\bdetectives?\b|\bwhodunn?its?\b|\bmyster(y|ies)\b/, ['mystery']],
+  [/\bnoir\b/, ['noir']],
+  [/\bcowboys?\b|\bwesterns?\b/, ['western']],
+  [/\bsoldiers?\b|\bbattles?\b|\bwar\b/, ['war']],
+  [/\bgangsters?\b|\bheists?\b|\bmafia\b/, ['crime']],
+  [/\bmagic(al)?\b|\bdragons?\b|\bwizards?\b|\bfairy tales?\b/, ['fantasy']],
+  [/\bmusicals?\b|\bsinging\b/, ['musical']],
+];
+
+/** The tag stems a piece of text names, directly ("comedies") or through an everyday word ("cartoons"). */
+export function mentionedTagStems(text: string, knownTags: ReadonlySet<string>): Set<string> {
+  const lower = text.toLowerCase();
+  const found = new Set<string>();
+  for (const word of lower.split(/[^a-z0-9'-]+/).filter(Boolean)) {
+    const stemmed = stem(word);
+    if (knownTags.has(stemmed)) found.add(stemmed);
+  }
+  for (const [pattern, stems] of genreSynonyms) {
+    if (!pattern.test(lower)) continue;
+    for (const stemmed of stems) if (knownTags.has(stemmed)) found.add(stemmed);
+  }
+  return found;
 }
 
 /** The stems of an item's tags (genres), lower case. */
@@ -84,10 +121,8 @@ export function buildTaste(profile: Profile, history: readonly HistoryEntry[], k
     tags.set(tag, shareWeight * share + ratingWeight * relative);
   }
   for (const preference of profile.preferences) {
-    const words = preference.subject.split(/[^A-Za-z0-9'-]+/).filter(Boolean).map(stem);
     const sign = preference.polarity === 'like' ? 1 : preference.polarity === 'dislike' ? -1 : 0;
-    for (const word of words) {
-      if (!knownTags.has(word)) continue;
+    for (const word of mentionedTagStems(preference.subject, knownTags)) {
       tags.set(word, (tags.get(word) ?? 0) + sign * statedWeight * preference.strength);
       statedByTag.set(word, { subject: preference.subject, polarity: preference.polarity });
     }
