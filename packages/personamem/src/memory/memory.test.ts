@@ -18,6 +18,17 @@ describe('preference claims', () => {
     expect(extractPreferenceClaims("Since you are not a fan of road trips, I'll plan around that.")[0]).toMatchObject({ subject: 'road trips', polarity: -1, past: false });
   });
 
+  it('reads fronted subjects and subject-less phrases that refer back', () => {
+    expect(extractPreferenceClaims('Cruise vacations bore me to tears.')[0]).toMatchObject({ subjectWords: ['cruis', 'vacation'], polarity: -1 });
+    expect(extractPreferenceClaims('I find heavy metal pretty unbearable.')[0]).toMatchObject({ subjectWords: ['heavy', 'metal'], polarity: -1 });
+    const change = extractPreferenceClaims("I wasn't into road trips at all before, but I've come around to them because it sparks my creativity.");
+    expect(change.map((claim) => [claim.subject, claim.polarity, claim.past])).toEqual([
+      ['road trips', -1, true],
+      ['road trips', 1, false],
+    ]);
+    expect(change[1]?.reason).toBe('it sparks my creativity');
+  });
+
   it('ignores "like" used as a comparison', () => {
     expect(extractPreferenceClaims('It looks like a storm is coming.')).toEqual([]);
   });

@@ -34,6 +34,18 @@ const negativePhrases = [
   'went off',
   'tired of',
   'sick of',
+  'bore',
+  'bores',
+  'bored by',
+  'boring',
+  'unbearable',
+  'rather skip',
+  'skip',
+  'lost interest in',
+  'lost interest',
+  "aren't for me",
+  "isn't for me",
+  'not for me',
 ];
 const positivePhrases = [
   'a big fan of',
@@ -55,6 +67,13 @@ const positivePhrases = [
   'likes',
   'passionate about',
   'fond of',
+  'hooked on',
+  'hooked',
+  'crazy about',
+  'happier than',
+  'my thing',
+  'come around to',
+  'never get old',
 ];
 const escape = (phrase: string) => phrase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+');
 const phrasePattern = new RegExp(
@@ -66,9 +85,13 @@ const phrasePattern = new RegExp(
 );
 const negativeSet = new Set(negativePhrases);
 // Where the subject of a preference phrase ends.
-const subjectEnd = /[,.;!?:]|\s(?:because|but|since|and later|and now|so|which|when|while|for the|to be honest|honestly|lately|these days|at all)\b/i;
-const negators = /\b(?:never|don't|do not|didn't|doesn't|no longer|not|stopped)\b/i;
-const pastMarkers = /\b(?:used to|at first|first|once|back then|previously|originally)\b/i;
+const subjectEnd = /[,.;!?:]|\s(?:because|but|since|and later|and now|so|which|when|while|for|if|to be honest|honestly|lately|these days|at all)\b/i;
+const negators = /\b(?:never|don't|do not|didn't|doesn't|wasn't|weren't|isn't|aren't|no longer|not|stopped)\b/i;
+const pastMarkers = /\b(?:used to|at first|first|once|back then|previously|originally|was|were|wasn't|weren't|before|for years)\b/i;
+// After these the phrase has no object of its own ("bore me", "not for me"): the subject came before it.
+const noObject = /^(?:me|us|to me|for me|out|off)?\s*(?:[,.;!?]|$|to tears|anymore)/i;
+// Words around a fronted subject that are not part of it ("I find S pretty unbearable").
+const frontFiller = new Set(['find', 'used', 'pretty', 'totally', 'honestly', 'funny', 'absolutely', 'truly', 'simply', 'kind', 'sort', 'lately']);
 const pastForms = /^(?:loved|enjoyed|adored|liked|disliked|hated|detested|avoided|couldn't stand)$/i;
 const pronoun = /^(?:them|it|that|those|this)\b/i;
 
@@ -90,13 +113,20 @@ export function extractPreferenceClaims(text: string): PreferenceClaim[] {
       if (!phrase.startsWith('not') && negators.test(before.split(/[,;]/).pop() ?? '')) polarity = polarity === 1 ? -1 : 1;
       const clause = before.split(/[,;]|\bbut\b/).pop() ?? '';
       const past = pastMarkers.test(clause) || (pastForms.test(phrase) && /\b(?:first|used|was|were|had)\b/i.test(clause));
-      const end = after.search(subjectEnd);
-      let subject = (end === -1 ? after : after.slice(0, end)).trim();
+      // A leading space lets the boundary words match at the very start ("hooked because ...").
+      const end = ` ${after}`.search(subjectEnd);
+      let subject = noObject.test(after) ? '' : (end === -1 ? after : after.slice(0, Math.max(0, end - 1))).trim();
       const previous = claims[claims.length - 1];
-      if (pronoun.test(subject) && previous !== undefined) subject = previous.subject;
-      const subjectWords = contentWords(subject);
+      if ((subject === '' || pronoun.test(subject)) && previous !== undefined) subject = previous.subject;
+      let subjectWords = contentWords(subject);
+      if (subjectWords.length === 0) {
+        // A fronted subject: "S bore me to tears", "S just aren't for me", "I find S pretty unbearable".
+        const front = clause.split(/\b(?:used to|to be)\b/)[0] ?? '';
+        subjectWords = contentWords(front).filter((word) => !frontFiller.has(word));
+        subject = subjectWords.join(' ');
+      }
       if (subjectWords.length === 0) return;
-      const reasonMatch = /\bbecause\s+([^.!?]+)/i.exec(after);
+      const reasonMatch = /\b(?:because|since)\s+([^.!?]+)/i.exec(after);
       const nextStart = matches[matchIndex + 1]?.index ?? Number.POSITIVE_INFINITY;
       const reason = reasonMatch && start + match[0].length + reasonMatch.index < nextStart ? reasonMatch[1]?.trim() : undefined;
       claims.push({ subject, subjectWords, polarity, past, ...(reason ? { reason } : {}) });

@@ -47,9 +47,10 @@ export class UserMemory {
       if (message.role !== 'user') return;
       if (!preferences) for (const claim of extractPreferenceClaims(message.content)) this.addClaim(claim, index);
       for (const sentence of sentences(message.content)) {
-        // "I used to X, but now Y": X is outdated, Y current.
-        const split = /\bused to\b([^]*?)\bbut\b([^]*)$/i.exec(sentence);
-        const parts = split ? [{ text: split[1] ?? '', past: true }, { text: split[2] ?? '', past: false }] : [{ text: sentence, past: false }];
+        // Clauses that say what used to be true ("I used to X", "I no longer X") are outdated; the rest current.
+        const parts = sentence
+          .split(/[,;:]|\bbut\b/i)
+          .map((text) => ({ text, past: /\b(?:used to|no longer|anymore)\b/i.test(text) }));
         for (const part of parts) {
           const words = contentWords(part.text);
           if (words.length > 0) this.segments.push({ index, words: new Set(words), bigrams: bigrams(words), past: part.past });
