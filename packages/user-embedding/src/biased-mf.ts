@@ -25,7 +25,7 @@ export interface BiasedMfOptions {
   seed?: number;
 }
 
-const defaults: Required<BiasedMfOptions> = { dimension: 32, epochs: 60, usersPerBatch: 32, learningRate: 3e-3, l2: 0.05, biasL2: 0.005, implicit: true, patience: 4, seed: 42 };
+const defaults: Required<BiasedMfOptions> = { dimension: 32, epochs: 60, usersPerBatch: 32, learningRate: 3e-3, l2: 0.03, biasL2: 0.03, implicit: true, patience: 4, seed: 42 };
 
 /**
  * Biased matrix factorisation for rating prediction: r̂ = μ + b_u + b_i + (p_u + implicit)·q_i,

@@ -1,0 +1,318 @@
+import { join } from 'node:path';
+import type { Interaction, Item, RatingInteraction, User } from '@personalab/core';
+import { markdownTable, meanAndStd, svgBarChart, writeResults } from '@personalab/core';
+import { evaluateRanking, loadMovieLens100k, loadMovieLensSplit, mapAtK, mae, rmse, stratifiedSplit } from '@personalab/datasets';
+import type { BaseRecommender } from '../base-recommender.js';
+import { selectBackend } from '../backend.js';
+import { BiasedMfRecommender } from '../biased-mf.js';
+import { BprRecommender } from '../bpr-mf.js';
+import { EaseRecommender } from '../ease.js';
+import { ItemKnnRecommender } from '../item-knn.js';
+import { MostPopularRecommender } from '../most-popular.js';
+import { SequentialTwoTowerRecommender } from '../sequential-two-tower.js';
+import type { TfRecommender } from '../tf-recommender.js';
+import { p1Anchors, p2Anchors, p3Anchors } from './anchors.js';
+
+export interface MovieLensExperimentOptions {
+  /** The movielens-100k folder. */
+  dataDirectory: string;
+  /** Where results/*.json|md|svg go. */
+  resultsDirectory: string;
+  /** Split seeds (P1/P2/P3 75/25). */
+  seeds?: readonly number[];
+  /** One seed, fewer epochs and candidates: minutes instead of tens of minutes. */
+  quick?: boolean;
+  /** Models to run in P1/P2 (default: all). */
+  models?: readonly string[];
+  /** Where to save the best learned model of the first seed (for the recommender app). */
+  saveModelDirectory?: string;
+  quiet?: boolean;
+  log?: (line: string) => void;
+}
+
+interface RankingRun {
+  model: string;
+  seed: number;
+  seconds: number;
+  /** Hyper-parameter chosen on the inner validation split, or the training summary. */
+  selected: Record<string, unknown>;
+  k10: { map: number; mapMinK: number; ndcg: number; precision: number; recall: number };
+  k5: { ndcg: number; precision: number; recall: number };
+}
+
+const allModels = ['most-popular', 'item-knn', 'ease', 'bpr-mf', 'sequential-two-tower'] as const;
+
+function byUser(interactions: readonly Interaction[]): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const interaction of interactions) {
+    let list = map.get(interaction.userId);
+    if (!list) map.set(interaction.userId, (list = []));
+    list.push(interaction.itemId);
+  }
+  return map;
+}
+
+/** Ranks top-10 for every test user, the user's whole training history as input and excluded from the ranking. */
+async function rankAll(model: BaseRecommender, train: readonly Interaction[], test: readonly Interaction[]): Promise<Map<string, string[]>> {
+  const seen = byUser(train);
+  const recommendations = new Map<string, string[]>();
+  for (const userId of byUser(test).keys()) {
+    const history = seen.get(userId) ?? [];
+    const ranked = await model.recommend({ userId, history, k: 10, exclude: history });
+    recommendations.set(
+      userId,
+      ranked.map((entry) => entry.itemId),
+    );
+  }
+  return recommendations;
+}
+
+function scoreRanking(recommendations: Map<string, string[]>, test: readonly Interaction[]): Pick<RankingRun, 'k10' | 'k5'> {
+  const relevant = new Map([...byUser(test)].map(([user, items]) => [user, new Set(items)]));
+  const at10 = evaluateRanking(recommendations, relevant, 10);
+  const at5 = evaluateRanking(recommendations, relevant, 5);
+  // Recommenders' published MAP divides by the number of relevant items (their `map_at_k` before 1.2).
+  let map = 0;
+  for (const [user, items] of relevant) map += mapAtK(recommendations.get(user) ?? [], items, 10, { denominator: 'relevant' });
+  return {
+    k10: { map: map / relevant.size, mapMinK: at10.mapAtK, ndcg: at10.ndcgAtK, precision: at10.precisionAtK, recall: at10.recallAtK },
+    k5: { ndcg: at5.ndcgAtK, precision: at5.precisionAtK, recall: at5.recallAtK },
+  };
+}
+
+function createModel(name: string, quick: boolean, log: (line: string) => void): BaseRecommender {
+  switch (name) {
+    case 'most-popular':
+      return new MostPopularRecommender();
+    case 'item-knn':
+      return new ItemKnnRecommender({ neighbourCounts: quick ? [100] : [50, 100, 200], log });
+    case 'ease':
+      return new EaseRecommender({ lambdas: quick ? [500] : [250, 500, 1000], log });
+    case 'bpr-mf':
+      return new BprRecommender({ epochs: quick ? 8 : 40, patience: 3 });
+    case 'sequential-two-tower':
+      return new SequentialTwoTowerRecommender({ epochs: quick ? 6 : 30, patience: 4 });
+    default:
+      throw new Error(`unknown model ${name}`);
+  }
+}
+
+/**
+ * P1 (top-10, MS Recommenders protocol) and P2 (top-5 as Chat-Rec reports) from the same rankings.
+ * Per seed: per-user stratified 75/25 split; hyper-parameters and early stopping use an inner 90/10
+ * split of the training part; the closed-form baselines are then refitted on the whole training part;
+ * the tfjs models keep their inner-split weights and read the whole training history as input.
+ */
+export async function runRankingExperiments(options: MovieLensExperimentOptions): Promise<RankingRun[]> {
+  const log = options.log ?? ((line: string) => console.error(line));
+  const quick = options.quick ?? false;
+  const seeds = options.seeds ?? (quick ? [42] : [42, 7, 1]);
+  const backend = await selectBackend({ log });
+  const data = await loadMovieLens100k(options.dataDirectory);
+  const runs: RankingRun[] = [];
+  for (const seed of seeds) {
+    const split = stratifiedSplit(data.ratings, { ratio: 0.75, seed });
+    const inner = stratifiedSplit(split.train, { ratio: 0.9, seed: seed + 1000 });
+    for (const name of options.models ?? allModels) {
+      const started = performance.now();
+      const model = createModel(name, quick, log);
+      const training = { items: data.items, users: data.users };
+      let selected: Record<string, unknown> = {};
+      if (model instanceof EaseRecommender || model instanceof ItemKnnRecommender) {
+        await model.fit({ ...training, interactions: inner.train }, { validation: inner.test, seed });
+        selected = model instanceof EaseRecommender ? { lambda: model.lambda } : { neighbours: model.neighbours };
+        const refit = model instanceof EaseRecommender ? new EaseRecommender({ lambda: model.lambda }) : new ItemKnnRecommender({ neighbours: model.neighbours });
+        await refit.fit({ ...training, interactions: split.train });
+        runs.push(await finish(name, seed, refit, started, selected, split));
+        continue;
+      }
+      if (name === 'most-popular') {
+        await model.fit({ ...training, interactions: split.train });
+      } else {
+        await model.fit({ ...training, interactions: inner.train }, { validation: inner.test, seed, quiet: options.quiet ?? false });
+        const summary = (model as BprRecommender | SequentialTwoTowerRecommender).summary;
+        selected = { bestEpoch: summary?.bestEpoch, validationNdcg: summary?.bestMetric, examplesPerSecond: summary?.examplesPerSecond, secondsToBest: summary?.secondsToBest };
+        if (options.saveModelDirectory && seed === seeds[0] && name === 'sequential-two-tower') await model.save(options.saveModelDirectory);
+      }
+      runs.push(await finish(name, seed, model, started, selected, split));
+      (model as Partial<TfRecommender>).dispose?.();
+    }
+    writeRankingResults(options.resultsDirectory, runs, { backend: backend.name, quick, seeds });
+  }
+  return runs;
+
+  async function finish(name: string, seed: number, model: BaseRecommender, started: number, selected: Record<string, unknown>, split: { train: Interaction[]; test: Interaction[] }): Promise<RankingRun> {
+    const recommendations = await rankAll(model, split.train, split.test);
+    const run = { model: name, seed, seconds: (performance.now() - started) / 1000, selected, ...scoreRanking(recommendations, split.test) };
+    log(`${name} seed ${seed}: NDCG@10 ${run.k10.ndcg.toFixed(4)} P@10 ${run.k10.precision.toFixed(4)} MAP ${run.k10.map.toFixed(4)} R@10 ${run.k10.recall.toFixed(4)} (${run.seconds.toFixed(0)} s)`);
+    return run;
+  }
+
+}
+
+function summarise(runs: readonly RankingRun[], pick: (run: RankingRun) => number): Map<string, { mean: number; std: number }> {
+  const models = [...new Set(runs.map((run) => run.model))];
+  return new Map(models.map((model) => [model, meanAndStd(runs.filter((run) => run.model === model).map(pick))]));
+}
+
+function writeRankingResults(directory: string, runs: readonly RankingRun[], meta: { backend: string; quick: boolean; seeds: readonly number[] }): void {
+  const models = [...new Set(runs.map((run) => run.model))];
+  const metrics10 = { map: (run: RankingRun) => run.k10.map, ndcg: (run: RankingRun) => run.k10.ndcg, precision: (run: RankingRun) => run.k10.precision, recall: (run: RankingRun) => run.k10.recall };
+  const summary10 = Object.fromEntries(Object.entries(metrics10).map(([key, pick]) => [key, summarise(runs, pick)]));
+  const cell = (key: string, model: string) => {
+    const value = summary10[key]?.get(model);
+    return value ? `${value.mean.toFixed(4)} ± ${value.std.toFixed(4)}` : '–';
+  };
+  const seedsDone = [...new Set(runs.map((run) => run.seed))];
+  const p1Rows = [
+    ...models.map((model) => [`${model} (ours)`, cell('map', model), cell('ndcg', model), cell('precision', model), cell('recall', model)]),
+    ...p1Anchors.rows.map((row) => [`${row.model} (published)`, row.map, row.ndcg, row.precision, row.recall]),
+  ];
+  const easeRuns = runs.filter((run) => run.model === 'ease');
+  const checkRows = p1Anchors.easeCheck.map((anchor) => {
+    const ours = easeRuns.find((run) => run.seed === anchor.seed);
+    return [String(anchor.seed), anchor.ndcg, ours?.k10.ndcg, anchor.precision, ours?.k10.precision, ours ? String(ours.selected.lambda) : '–'];
+  });
+  const p1Markdown = [
+    `# P1: top-10 ranking on MovieLens-100K (${meta.quick ? 'quick mode, ' : ''}seeds ${seedsDone.join(', ')}; backend ${meta.backend})`,
+    '',
+    'Per-user stratified 75/25 split (`stratifiedSplit`, Recommenders semantics), every test item relevant, training items excluded,',
+    'k = 10, mean ± sample std over seeds. MAP divides by the number of relevant items, as the published table.',
+    '',
+    markdownTable(['model', 'MAP', 'NDCG@10', 'Precision@10', 'Recall@10'], p1Rows),
+    '',
+    '## EASE check against an independent numpy run of the same protocol',
+    '',
+    markdownTable(['seed', 'numpy NDCG@10', 'ours NDCG@10', 'numpy P@10', 'ours P@10', 'our λ'], checkRows),
+    '',
+    '## Per run',
+    '',
+    markdownTable(
+      ['model', 'seed', 'NDCG@10', 'P@10', 'MAP', 'R@10', 'seconds', 'selected'],
+      runs.map((run) => [run.model, String(run.seed), run.k10.ndcg, run.k10.precision, run.k10.map, run.k10.recall, run.seconds, JSON.stringify(run.selected)]),
+    ),
+  ].join('\n');
+  const chart = (key: 'ndcg' | 'precision' | 'map' | 'recall', title: string) =>
+    svgBarChart(
+      models,
+      [{ name: title, values: models.map((model) => summary10[key]?.get(model)?.mean ?? Number.NaN), errors: models.map((model) => summary10[key]?.get(model)?.std ?? 0) }],
+      { title: `P1 ${title} on MovieLens-100K (dashed: published)`, yLabel: title, references: p1Anchors.rows.map((row) => ({ label: row.model, value: row[key] })) },
+    );
+  writeResults(directory, 'p1-ranking', {
+    json: { protocol: 'P1', ...meta, anchors: p1Anchors, summary: Object.fromEntries(Object.entries(summary10).map(([key, map]) => [key, Object.fromEntries(map)])), runs },
+    markdown: p1Markdown,
+    svgs: { ndcg: chart('ndcg', 'NDCG@10'), precision: chart('precision', 'Precision@10'), map: chart('map', 'MAP'), recall: chart('recall', 'Recall@10') },
+  });
+  const metrics5 = { precision: (run: RankingRun) => run.k5.precision, recall: (run: RankingRun) => run.k5.recall, ndcg: (run: RankingRun) => run.k5.ndcg };
+  const summary5 = Object.fromEntries(Object.entries(metrics5).map(([key, pick]) => [key, summarise(runs, pick)]));
+  const cell5 = (key: string, model: string) => {
+    const value = summary5[key]?.get(model);
+    return value ? `${value.mean.toFixed(4)} ± ${value.std.toFixed(4)}` : '–';
+  };
+  const p2Markdown = [
+    `# P2: top-5 on MovieLens-100K as Chat-Rec reports it (${meta.quick ? 'quick mode, ' : ''}seeds ${seedsDone.join(', ')})`,
+    '',
+    'Same split and rankings as P1, cut at k = 5. The Chat-Rec paper does not publish its split; its numbers are context, not a like-for-like comparison.',
+    '',
+    markdownTable(
+      ['model', 'Precision@5', 'Recall@5', 'NDCG@5'],
+      [
+        ...models.map((model) => [`${model} (ours)`, cell5('precision', model), cell5('recall', model), cell5('ndcg', model)]),
+        ...p2Anchors.rows.map((row) => [`${row.model} (published)`, row.precision, row.recall, row.ndcg]),
+      ],
+    ),
+  ].join('\n');
+  writeResults(directory, 'p2-top5', {
+    json: { protocol: 'P2', ...meta, anchors: p2Anchors, summary: Object.fromEntries(Object.entries(summary5).map(([key, map]) => [key, Object.fromEntries(map)])) },
+    markdown: p2Markdown,
+    svgs: {
+      ndcg: svgBarChart(models, [{ name: 'NDCG@5', values: models.map((model) => summary5.ndcg?.get(model)?.mean ?? Number.NaN) }], {
+        title: 'P2 NDCG@5 on MovieLens-100K (dashed: Chat-Rec paper)',
+        yLabel: 'NDCG@5',
+        references: p2Anchors.rows.map((row) => ({ label: row.model, value: row.ndcg })),
+      }),
+      precision: svgBarChart(models, [{ name: 'Precision@5', values: models.map((model) => summary5.precision?.get(model)?.mean ?? Number.NaN) }], {
+        title: 'P2 Precision@5 on MovieLens-100K (dashed: Chat-Rec paper)',
+        yLabel: 'Precision@5',
+        references: p2Anchors.rows.map((row) => ({ label: row.model, value: row.precision })),
+      }),
+    },
+  });
+}
+
+interface RatingRun {
+  split: string;
+  seed: number | undefined;
+  rmse: number;
+  mae: number;
+  seconds: number;
+  bestEpoch: number | undefined;
+}
+
+/** P3: biased MF rating prediction, RMSE/MAE on the 75/25 split(s) and on the official u1 split. */
+export async function runRatingExperiments(options: MovieLensExperimentOptions): Promise<RatingRun[]> {
+  const log = options.log ?? ((line: string) => console.error(line));
+  const quick = options.quick ?? false;
+  const seeds = options.seeds ?? (quick ? [42] : [42, 7, 1]);
+  const backend = await selectBackend({ log });
+  const data = await loadMovieLens100k(options.dataDirectory);
+  const official = await loadMovieLensSplit(options.dataDirectory, 'u1');
+  const runs: RatingRun[] = [];
+  const evaluate = async (split: string, seed: number | undefined, train: RatingInteraction[], test: RatingInteraction[], items: Item[], users: User[]) => {
+    const started = performance.now();
+    const inner = stratifiedSplit(train, { ratio: 0.9, seed: (seed ?? 0) + 2000 });
+    const model = new BiasedMfRecommender({ epochs: quick ? 10 : 40 });
+    await model.fit({ interactions: inner.train, items, users }, { validation: inner.test, seed: seed ?? 42, quiet: options.quiet ?? false });
+    const predictions = model.predict(test);
+    const actual = test.map((rating) => rating.value);
+    const run = { split, seed, rmse: rmse(predictions, actual), mae: mae(predictions, actual), seconds: (performance.now() - started) / 1000, bestEpoch: model.summary?.bestEpoch };
+    log(`biased-mf ${split}${seed === undefined ? '' : ` seed ${seed}`}: RMSE ${run.rmse.toFixed(4)} MAE ${run.mae.toFixed(4)} (${run.seconds.toFixed(0)} s)`);
+    model.dispose();
+    runs.push(run);
+  };
+  for (const seed of seeds) {
+    const split = stratifiedSplit(data.ratings, { ratio: 0.75, seed });
+    await evaluate('75/25', seed, split.train, split.test, data.items, data.users);
+  }
+  await evaluate('u1', undefined, official.train, official.test, data.items, data.users);
+  const stratified = runs.filter((run) => run.split === '75/25');
+  const rmseStats = meanAndStd(stratified.map((run) => run.rmse));
+  const maeStats = meanAndStd(stratified.map((run) => run.mae));
+  const u1 = runs.find((run) => run.split === 'u1');
+  const markdown = [
+    `# P3: rating prediction on MovieLens-100K (biased MF with implicit feedback, tfjs ${backend.name}${quick ? ', quick mode' : ''})`,
+    '',
+    'Early stopping on an inner 90/10 split of the training part; predictions clipped to [1, 5].',
+    '',
+    markdownTable(
+      ['model / split', 'RMSE', 'MAE'],
+      [
+        [`biased MF (ours), 75/25, seeds ${seeds.join(', ')}`, `${rmseStats.mean.toFixed(4)} ± ${rmseStats.std.toFixed(4)}`, `${maeStats.mean.toFixed(4)} ± ${maeStats.std.toFixed(4)}`],
+        ['biased MF (ours), official u1', u1?.rmse, u1?.mae],
+        ...p3Anchors.rows.map((row) => [`${row.model} (published)`, row.rmse, row.mae]),
+      ],
+    ),
+    '',
+    markdownTable(['split', 'seed', 'RMSE', 'MAE', 'best epoch', 'seconds'], runs.map((run) => [run.split, run.seed === undefined ? '–' : String(run.seed), run.rmse, run.mae, run.bestEpoch, run.seconds])),
+  ].join('\n');
+  writeResults(options.resultsDirectory, 'p3-rating', {
+    json: { protocol: 'P3', backend: backend.name, quick, anchors: p3Anchors, summary: { stratified: { rmse: rmseStats, mae: maeStats }, u1 }, runs },
+    markdown,
+    svgs: {
+      '': svgBarChart(
+        ['75/25', 'u1'],
+        [
+          { name: 'RMSE', values: [rmseStats.mean, u1?.rmse ?? Number.NaN], errors: [rmseStats.std, 0] },
+          { name: 'MAE', values: [maeStats.mean, u1?.mae ?? Number.NaN], errors: [maeStats.std, 0] },
+        ],
+        { title: 'P3 biased MF on MovieLens-100K (dashed: published RMSE)', yLabel: 'error', references: p3Anchors.rows.map((row) => ({ label: row.model, value: row.rmse })) },
+      ),
+    },
+  });
+  return runs;
+}
+
+/** Default results folder: experiments/movielens/results under a repository root. */
+export function defaultResultsDirectory(root: string): string {
+  return join(root, 'experiments', 'movielens', 'results');
+}
