@@ -1,7 +1,7 @@
 /**
  * Profile-recovery experiment (issue 5): how much of a user's hidden persona do the extractors recover?
  *
- *   npm run experiment:profile  (or)  npx tsx --conditions=development experiments/profile-extraction/run.ts [--limit N] [--quiet]
+ *   npx tsx --conditions=development experiments/profile-extraction/run.ts [--limit N] [--world-users N] [--out DIR] [--quiet]
  *
  * 1. Persona-Chat (ConvAI2) valid, 1,000 dialogues: extract from the persona owner's turns (the `self` speaker,
  *    whose persona is "your persona") and match extracted statements with the gold persona sentences
@@ -55,7 +55,7 @@ const limit = Number(argument('--limit') ?? Infinity);
 const worldUsers = Number(argument('--world-users') ?? 200);
 const config = getConfig();
 const quiet = process.argv.includes('--quiet') || config.quiet;
-const resultsDirectory = join(fileURLToPath(new URL('.', import.meta.url)), 'results');
+const resultsDirectory = argument('--out') ?? join(fileURLToPath(new URL('.', import.meta.url)), 'results');
 
 /** A dialogue reduced to what the experiment needs: the owner's messages (with the partner's for context) and gold. */
 interface Case {
@@ -87,20 +87,26 @@ async function evaluateCases(label: string, cases: Case[]) {
   const predictions = new Map<string, string[][]>();
   predictions.set('every owner sentence (baseline)', cases.map((item) => item.ownerSentences));
   predictions.set('first-person non-question sentences (baseline)', cases.map((item) => item.ownerSentences.filter(isFirstPersonStatement)));
-  const timings: Record<string, { seconds: number; messages: number }> = {};
+  const timings: Record<string, { seconds: number; messages: number; requests?: number; totalTokens?: number }> = {};
   for (const { name, extractor } of extractors) {
     const progress = createProgress({ label: `${label}: ${name}`, total: cases.length, quiet });
     const statements: string[][] = [];
     const started = performance.now();
     let messages = 0;
+    let requests = 0;
+    let totalTokens = 0;
     for (const item of cases) {
       const profile = await extractor.extract(item.messages);
       messages += item.messages.filter((message) => message.role === 'user').length;
+      if (extractor instanceof LlmProfileExtractor) {
+        requests += extractor.lastStats.requests;
+        totalTokens += extractor.lastStats.usage.totalTokens;
+      }
       statements.push(profileStatements(profile));
       progress.increment();
     }
     progress.stop();
-    timings[name] = { seconds: (performance.now() - started) / 1000, messages };
+    timings[name] = { seconds: (performance.now() - started) / 1000, messages, ...(extractor instanceof LlmProfileExtractor ? { requests, totalTokens } : {}) };
     predictions.set(name, statements);
   }
   const corpus = cases.flatMap((item) => [...item.gold, ...item.ownerSentences]);

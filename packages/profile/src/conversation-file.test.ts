@@ -23,7 +23,8 @@ describe('readConversationFile', () => {
     const lines = readConversationFile(file('l.jsonl', '{"role":"user","content":"a","userId":"u1"}\n\n{"role":"user","content":"b"}\n'));
     expect(lines.messages.map((message) => message.id)).toEqual(['m1', 'm2']);
     expect(lines.userId).toBe('u1');
-    expect(readConversationFile(file('t.txt', 'i have a dog\n\ni love jazz\n')).messages.map((message) => message.content)).toEqual(['i have a dog', 'i love jazz']);
+    const plain = readConversationFile(file('t.txt', 'i have a dog\n\ni love jazz\n'), { startTime: 5000 });
+    expect(plain.messages.map((message) => [message.content, message.timestamp])).toEqual([['i have a dog', 5000], ['i love jazz', 6000]]);
   });
 
   it('names the file and line or JSON path of malformed input', () => {

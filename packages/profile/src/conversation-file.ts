@@ -21,14 +21,14 @@ export interface Conversation {
 
 const secondsApart = 1_000;
 
-function complete(messages: ReadonlyArray<z.infer<typeof inputMessageSchema>>, userId: string | undefined): Message[] {
+function complete(messages: ReadonlyArray<z.infer<typeof inputMessageSchema>>, userId: string | undefined, startTime: number): Message[] {
   return messages.map((message, index) => {
     const author = message.userId ?? (message.role === 'user' ? userId : undefined);
     return {
       id: message.id ?? `m${index + 1}`,
       role: message.role,
       content: message.content,
-      timestamp: message.timestamp ?? index * secondsApart,
+      timestamp: message.timestamp ?? startTime + index * secondsApart,
       ...(author ? { userId: author } : {}),
       ...(message.sessionId ? { sessionId: message.sessionId } : {}),
     };
@@ -40,10 +40,12 @@ function complete(messages: ReadonlyArray<z.infer<typeof inputMessageSchema>>, u
  * - `.json`: an array of messages, or an object with `messages` (a core Session qualifies);
  * - `.jsonl`: one message object per line;
  * - anything else: plain text, one user message per non-empty line.
- * Messages need `role` and `content`; missing ids become `m1, m2, ...` and missing times their position in seconds.
- * Errors name the file and the line or JSON path.
+ * Messages need `role` and `content`; missing ids become `m1, m2, ...` and missing times
+ * `startTime` plus their position in seconds (give a start after a previous profile's `updatedAt`,
+ * so new statements count as newer). Errors name the file and the line or JSON path.
  */
-export function readConversationFile(path: string): Conversation {
+export function readConversationFile(path: string, options: { startTime?: number } = {}): Conversation {
+  const startTime = options.startTime ?? 0;
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -64,7 +66,7 @@ export function readConversationFile(path: string): Conversation {
       if (!result.success) throw dataError(path, index + 1, formatZodError(result.error));
       parsed.push(result.data);
     });
-    return { userId: parsed.find((message) => message.userId)?.userId, messages: complete(parsed, undefined) };
+    return { userId: parsed.find((message) => message.userId)?.userId, messages: complete(parsed, undefined, startTime) };
   }
   if (path.endsWith('.json')) {
     let value: unknown;
@@ -78,10 +80,10 @@ export function readConversationFile(path: string): Conversation {
     if (!result.success) throw dataError(path, undefined, formatZodError(result.error));
     const list = Array.isArray(result.data) ? result.data : result.data.messages;
     const userId = (Array.isArray(result.data) ? undefined : result.data.userId) ?? list.find((message) => message.userId)?.userId;
-    return { userId, messages: complete(list, userId) };
+    return { userId, messages: complete(list, userId, startTime) };
   }
   const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
-  return { userId: undefined, messages: complete(lines.map((content) => ({ role: 'user' as const, content })), undefined) };
+  return { userId: undefined, messages: complete(lines.map((content) => ({ role: 'user' as const, content })), undefined, startTime) };
 }
 
 /** Reads a profile written earlier (`--previous`), validated against the core schema. */

@@ -28,8 +28,9 @@ export function registerProfileCommand(program: Command): void {
     .option('--compact', 'print JSON on one line')
     .action(async (options: ExtractCommandOptions) => {
       if (!['auto', 'heuristic', 'llm'].includes(options.extractor)) throw new PersonalabError('invalid_argument', `--extractor must be auto, heuristic or llm (got ${options.extractor})`);
-      const conversation = readConversationFile(options.input);
       const previous = options.previous ? readProfileFile(options.previous) : undefined;
+      // Messages without times come after the previous profile, so they update it rather than predate it.
+      const conversation = readConversationFile(options.input, { startTime: previous ? previous.updatedAt + 1000 : 0 });
       const model = options.extractor === 'heuristic' ? undefined : createChatModelFromConfig(getConfig());
       if (options.extractor === 'llm' && !model) throw new PersonalabError('config_error', '--extractor llm needs an endpoint: set OPENAI_BASE_URL (and OPENAI_API_KEY, PERSONALAB_CHAT_MODEL)');
       const extractor = model ? new LlmProfileExtractor({ model, prompt: options.prompt, chunkTokenBudget: options.chunkTokens }) : new HeuristicProfileExtractor();
