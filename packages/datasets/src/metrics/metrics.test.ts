@@ -68,6 +68,11 @@ describe('evaluateRanking', () => {
     expect(result.hitRateAtK).toBeCloseTo(2 / 3, 12);
     expect(result.mrr).toBeCloseTo((1 + 1 / 2) / 3, 12);
     expect(result.mapAtK).toBeCloseTo(((1 + 2 / 3) / 3 + 1 / 2) / 3, 12);
+    expect(result.map).toBeCloseTo(result.mapAtK, 12); // no user has more than k relevant items here
+    // At k = 2, u1 has 3 relevant items: MAP@k divides its 1/1 by min(2, 3), Recommenders' `map` by 3.
+    const atTwo = evaluateRanking(recommendations, truth, 2);
+    expect(atTwo.mapAtK).toBeCloseTo((1 / 2 + 1 / 2) / 3, 12);
+    expect(atTwo.map).toBeCloseTo((1 / 3 + 1 / 2) / 3, 12);
     expect(result.ndcgAtK).toBeCloseTo((1.5 / (1 + 1 / Math.log2(3) + 0.5) + 1 / Math.log2(3)) / 3, 12);
   });
 

@@ -115,8 +115,13 @@ export interface RankingEvaluation {
   precisionAtK: number;
   recallAtK: number;
   ndcgAtK: number;
-  /** MAP@k with the min(k, |relevant|) denominator (Recommenders' `map_at_k`). */
+  /** MAP@k with the min(k, |relevant|) denominator (Recommenders' current `map_at_k`). */
   mapAtK: number;
+  /**
+   * MAP over the top k with the |relevant| denominator: Recommenders' `map`, which was their `map_at_k` before
+   * version 1.2 and is what their older published MovieLens benchmark tables report as MAP.
+   */
+  map: number;
   hitRateAtK: number;
   /** Mean reciprocal rank within the top k. */
   mrr: number;
@@ -128,7 +133,7 @@ export interface RankingEvaluation {
  * so a recommender cannot raise its score by declining to answer.
  */
 export function evaluateRanking(recommendations: ReadonlyMap<string, readonly string[]>, relevant: ReadonlyMap<string, ReadonlySet<string>>, k: number): RankingEvaluation {
-  const totals = { precisionAtK: 0, recallAtK: 0, ndcgAtK: 0, mapAtK: 0, hitRateAtK: 0, mrr: 0 };
+  const totals = { precisionAtK: 0, recallAtK: 0, ndcgAtK: 0, mapAtK: 0, map: 0, hitRateAtK: 0, mrr: 0 };
   let users = 0;
   let usersWithoutRecommendations = 0;
   for (const [userId, items] of relevant) {
@@ -143,6 +148,7 @@ export function evaluateRanking(recommendations: ReadonlyMap<string, readonly st
     totals.recallAtK += recallAtK(list, items, k);
     totals.ndcgAtK += ndcgAtK(list, items, k);
     totals.mapAtK += mapAtK(list, items, k);
+    totals.map += mapAtK(list, items, k, { denominator: 'relevant' });
     totals.hitRateAtK += hitRateAtK(list, items, k);
     totals.mrr += mrr(list, items, k);
   }
@@ -155,6 +161,7 @@ export function evaluateRanking(recommendations: ReadonlyMap<string, readonly st
     recallAtK: mean(totals.recallAtK),
     ndcgAtK: mean(totals.ndcgAtK),
     mapAtK: mean(totals.mapAtK),
+    map: mean(totals.map),
     hitRateAtK: mean(totals.hitRateAtK),
     mrr: mean(totals.mrr),
   };
