@@ -1,6 +1,7 @@
 import { type PersonalabConfig, type Responder, PersonalabError } from '@personalab/core';
 import { createChatModelFromConfig, createEmbedderFromConfig } from '@personalab/llm';
 import { HeuristicProfileExtractor } from '@personalab/profile';
+import { HashingEmbedder } from '@personalab/retrieval';
 import type { ContextStrategy } from './responders/context-strategies.js';
 import { LlmResponder } from './responders/llm-responder.js';
 import { LongestOptionResponder } from './responders/longest-option-responder.js';
@@ -46,8 +47,8 @@ export async function createResponder(spec: ResponderSpec, config: PersonalabCon
           strategy = { kind: 'truncate', maxTokens: spec.maxTokens ?? 16_000 };
           break;
         case 'retrieval': {
-          const embedder = await createEmbedderFromConfig(config);
-          if (!embedder) throw new PersonalabError('config_error', 'the retrieval strategy needs PERSONALAB_EMBED_MODEL on the configured endpoint');
+          // The endpoint's embedding model when configured, else the offline hashing embedder.
+          const embedder = (await createEmbedderFromConfig(config)) ?? new HashingEmbedder({ dimension: 256 });
           strategy = { kind: 'retrieval', k: spec.k ?? 5, embedder };
           break;
         }

@@ -89,3 +89,14 @@ describe('LlmResponder context strategies', () => {
     await expect(new LlmResponder({ model: model() }).answer(question(3))).rejects.toSatisfy((error) => PersonalabError.is(error) && error.isRetryable);
   });
 });
+
+describe('retrieval with the offline hashing embedder', () => {
+  it('retrieves the statement that shares words with the question', async () => {
+    const { HashingEmbedder } = await import('@personalab/retrieval');
+    const responder = new LlmResponder({ model: model(), strategy: { kind: 'retrieval', k: 1, embedder: new HashingEmbedder({ dimension: 256 }) } });
+    await responder.answer(question(9));
+    const sent = lastRequestMessages();
+    expect(sent).toHaveLength(3);
+    expect(sent[1]?.content).toContain('jazz records');
+  });
+});
