@@ -1,6 +1,6 @@
-import { createRandom, median, type Metric } from '@personalab/core';
+import { createRandom, median, type Metric, type SearchHit } from '@personalab/core';
 import { ExactIndex, HnswIndex, clusteredVectors, recallAtK, scoreRecallAtK, type ClusteredVectorsOptions } from '@personalab/retrieval';
-import { interleaved, interleavedSets, seconds } from './timing.js';
+import { cpuSeconds, interleaved, interleavedSets, measure, seconds } from './timing.js';
 
 export interface ClusteredBenchOptions {
   name: string;
@@ -30,6 +30,8 @@ export interface EfPoint {
   /** Against ExactIndex timed in the same interleaved rounds. */
   speedupOverExact: number;
   exactQueriesPerSecond: number;
+  wallQueriesPerSecond: number;
+  wallSpeedupOverExact: number;
 }
 
 export interface ClusteredResult {
@@ -39,18 +41,30 @@ export interface ClusteredResult {
   queries: number;
   generator: ClusteredBenchOptions['generator'];
   metric: Metric;
-  exact: { buildSeconds: number; queriesPerSecond: number; gflops: number };
+  /** Rates are per CPU-second of this process; `wall…` fields are per wall-clock second. */
+  exact: { buildSeconds: number; queriesPerSecond: number; gflops: number; wallQueriesPerSecond: number; wallGflops: number };
   hnsw: {
     m: number;
     efConstruction: number;
     buildSeconds: number;
+    buildCpuSeconds: number;
     points: EfPoint[];
     /** Wrapper against hnswlib-node called directly on the same graph, interleaved, per ef. */
-    wrapper: { ef: number; directQueriesPerSecond: number; wrapperQueriesPerSecond: number; overhead: number }[];
+    wrapper: {
+      ef: number;
+      /** hnswlib-node given a ready plain array per query. */
+      directQueriesPerSecond: number;
+      wrapperQueriesPerSecond: number;
+      overhead: number;
+      wallOverhead: number;
+      /** hnswlib-node given each query copied into one reused plain array (absent in runs before this baseline existed). */
+      directReusedQueriesPerSecond?: number;
+      overheadOverReused?: number;
+    }[];
     /** Per-user search through `where` (narrowed first, small sets scored exactly). */
-    filtered: { users: number; perUser: number; exactQueriesPerSecond: number; points: Omit<EfPoint, 'speedupOverExact' | 'exactQueriesPerSecond' | 'idRecall'>[] };
+    filtered: { users: number; perUser: number; exactQueriesPerSecond: number; points: Pick<EfPoint, 'ef' | 'recall' | 'queriesPerSecond'>[] };
     /** The same per-user search through the opaque `filter` callback (hnswlib's filtered graph walk). */
-    callbackFiltered: Omit<EfPoint, 'speedupOverExact' | 'exactQueriesPerSecond' | 'idRecall'>[];
+    callbackFiltered: Pick<EfPoint, 'ef' | 'recall' | 'queriesPerSecond'>[];
   }[];
 }
 
@@ -83,23 +97,28 @@ export function runComparison(options: ComparisonOptions): Omit<ClusteredResult,
   const exactBuild = seconds(() => exact.add(records));
   const truth = queries.map((query) => exact.search(query, { k: 10 }));
   const timingQueries = queries.slice(0, Math.min(200, queries.length));
-  const exactRate = interleaved(timingQueries, { exact: (query) => exact.search(query, { k: 10 }) }, options.rounds).exact!;
+  const exactRates = interleaved(timingQueries, { exact: (query) => exact.search(query, { k: 10 }) }, options.rounds).exact!;
+  const exactRate = exactRates.cpu;
   const gflops = (2 * count * dimension * exactRate) / 1e9;
-  log(`${options.name}: exact build ${exactBuild.toFixed(2)} s, ${exactRate.toFixed(1)} q/s, ${gflops.toFixed(2)} GFLOP/s`);
+  const wallGflops = (2 * count * dimension * exactRates.wall) / 1e9;
+  log(`${options.name}: exact build ${exactBuild.toFixed(2)} s, ${exactRate.toFixed(1)} q/s per CPU-second (${exactRates.wall.toFixed(1)} per wall second), ${gflops.toFixed(2)} GFLOP/s per CPU-second (${wallGflops.toFixed(2)} wall)`);
 
   // Filtered queries: each asks for one user's nearest vectors.
   const filteredQueries = queries.slice(0, Math.min(300, queries.length)).map((vector) => ({ vector, user: random.pick(options.users) }));
   const userFilter = (user: string) => (_id: string, metadata: Record<string, unknown> | undefined) => metadata?.user === user;
   const filteredTruth = filteredQueries.map((query) => exact.search(query.vector, { k: 10, filter: userFilter(query.user) }));
-  const exactFilteredRate = interleaved(filteredQueries.slice(0, 100), { exact: (query) => exact.search(query.vector, { k: 10, where: { user: query.user } }) }, options.rounds).exact!;
+  const exactFilteredRate = interleaved(filteredQueries.slice(0, 100), { exact: (query) => exact.search(query.vector, { k: 10, where: { user: query.user } }) }, options.rounds).exact!.cpu;
 
   const hnswResults: ClusteredResult['hnsw'] = [];
   for (const m of options.ms) {
     const index = new HnswIndex({ dimension, metric, m, efConstruction: options.efConstruction, initialCapacity: 1024 });
-    const buildSeconds = seconds(() => {
-      for (let start = 0; start < count; start += 10_000) index.add(records.slice(start, start + 10_000));
+    let buildSeconds = 0;
+    const buildCpuSeconds = cpuSeconds(() => {
+      buildSeconds = seconds(() => {
+        for (let start = 0; start < count; start += 10_000) index.add(records.slice(start, start + 10_000));
+      });
     });
-    log(`${options.name}: HNSW M=${m} efConstruction=${options.efConstruction} built in ${buildSeconds.toFixed(1)} s`);
+    log(`${options.name}: HNSW M=${m} efConstruction=${options.efConstruction} built in ${buildSeconds.toFixed(1)} s (${buildCpuSeconds.toFixed(1)} CPU-s)`);
     const points: EfPoint[] = [];
     const wrapper: ClusteredResult['hnsw'][number]['wrapper'] = [];
     const native = index.nativeIndex;
@@ -111,35 +130,54 @@ export function runComparison(options: ComparisonOptions): Omit<ClusteredResult,
       index.search(queries[0]!, { k: 10, ef });
       native.setEf(ef);
       const positions = queries.map((_, position) => position);
+      const reused = new Array<number>(dimension).fill(0);
       // Exact runs in the same rounds so the speed-up compares like with like on a shared machine.
       const rates = interleavedSets(
         {
           direct: { queries: positions, action: (position: number) => native.searchKnn(plainQueries[position]!, 10) },
+          // The leanest direct use: copy each Float32Array into one reused plain array, as the wrapper does.
+          directReused: {
+            queries: positions,
+            action: (position: number) => {
+              const query = queries[position]!;
+              for (let component = 0; component < dimension; component++) reused[component] = query[component]!;
+              return native.searchKnn(reused, 10);
+            },
+          },
           wrapper: { queries: positions, action: (position: number) => index.search(queries[position]!, { k: 10, ef }) },
           exact: { queries: timingQueries.slice(0, options.exactTimingQueries), action: (query: Float32Array) => exact.search(query, { k: 10 }) },
         },
         options.rounds,
       );
-      const wrapperRate = rates.wrapper!;
-      const directRate = rates.direct!;
-      const exactHere = rates.exact!;
-      points.push({ ef, recall, idRecall, queriesPerSecond: wrapperRate, speedupOverExact: wrapperRate / exactHere, exactQueriesPerSecond: exactHere });
-      wrapper.push({ ef, directQueriesPerSecond: directRate, wrapperQueriesPerSecond: wrapperRate, overhead: directRate / wrapperRate - 1 });
-      log(`  ef=${ef}: recall@10 ${recall.toFixed(4)} (by id ${idRecall.toFixed(4)}), ${wrapperRate.toFixed(0)} q/s (${(wrapperRate / exactHere).toFixed(1)}× exact at ${exactHere.toFixed(0)} q/s), wrapper overhead ${((directRate / wrapperRate - 1) * 100).toFixed(1)}%`);
+      const wrapperRate = rates.wrapper!.cpu;
+      const directRate = rates.direct!.cpu;
+      const exactHere = rates.exact!.cpu;
+      points.push({ ef, recall, idRecall, queriesPerSecond: wrapperRate, speedupOverExact: wrapperRate / exactHere, exactQueriesPerSecond: exactHere, wallQueriesPerSecond: rates.wrapper!.wall, wallSpeedupOverExact: rates.wrapper!.wall / rates.exact!.wall });
+      wrapper.push({
+        ef,
+        directQueriesPerSecond: directRate,
+        wrapperQueriesPerSecond: wrapperRate,
+        overhead: directRate / wrapperRate - 1,
+        wallOverhead: rates.direct!.wall / rates.wrapper!.wall - 1,
+        directReusedQueriesPerSecond: rates.directReused!.cpu,
+        overheadOverReused: rates.directReused!.cpu / wrapperRate - 1,
+      });
+      log(`  ef=${ef}: recall@10 ${recall.toFixed(4)} (by id ${idRecall.toFixed(4)}), ${wrapperRate.toFixed(0)} q/s (${(wrapperRate / exactHere).toFixed(1)}× exact at ${exactHere.toFixed(0)} q/s), wrapper overhead ${((directRate / wrapperRate - 1) * 100).toFixed(1)}% (wall ${((rates.direct!.wall / rates.wrapper!.wall - 1) * 100).toFixed(1)}%), over reused-buffer direct ${((rates.directReused!.cpu / wrapperRate - 1) * 100).toFixed(1)}%`);
     }
-    const filteredPoints: Omit<EfPoint, 'speedupOverExact' | 'exactQueriesPerSecond' | 'idRecall'>[] = [];
-    const callbackFiltered: Omit<EfPoint, 'speedupOverExact' | 'exactQueriesPerSecond' | 'idRecall'>[] = [];
+    const filteredPoints: Pick<EfPoint, 'ef' | 'recall' | 'queriesPerSecond'>[] = [];
+    const callbackFiltered: Pick<EfPoint, 'ef' | 'recall' | 'queriesPerSecond'>[] = [];
     // The callback walk is slow under a 1-in-`users` filter, so it gets fewer queries.
     const callbackQueries = filteredQueries.slice(0, options.callbackQueries);
     const callbackTruth = filteredTruth.slice(0, options.callbackQueries);
     for (const ef of options.efs) {
       const found = filteredQueries.map((query) => index.search(query.vector, { k: 10, ef, where: { user: query.user } }));
       const recall = scoreRecallAtK(filteredTruth, found, 10);
-      const rate = interleaved(filteredQueries, { hnsw: (query) => index.search(query.vector, { k: 10, ef, where: { user: query.user } }) }, options.rounds).hnsw!;
+      const rate = interleaved(filteredQueries, { hnsw: (query) => index.search(query.vector, { k: 10, ef, where: { user: query.user } }) }, options.rounds).hnsw!.cpu;
       filteredPoints.push({ ef, recall, queriesPerSecond: rate });
-      const started = performance.now();
-      const callbackFound = callbackQueries.map((query) => index.search(query.vector, { k: 10, ef, filter: userFilter(query.user) }));
-      const callbackRate = callbackQueries.length / ((performance.now() - started) / 1000);
+      let callbackFound: SearchHit[][] = [];
+      const callbackRate = measure([0], () => {
+        callbackFound = callbackQueries.map((query) => index.search(query.vector, { k: 10, ef, filter: userFilter(query.user) }));
+      }).cpu * callbackQueries.length;
       const callbackRecall = scoreRecallAtK(callbackTruth, callbackFound, 10);
       callbackFiltered.push({ ef, recall: callbackRecall, queriesPerSecond: callbackRate });
       log(`  per-user ef=${ef}: where recall@10 ${recall.toFixed(4)} ${rate.toFixed(0)} q/s; filter callback recall@10 ${callbackRecall.toFixed(4)} ${callbackRate.toFixed(0)} q/s (exact per-user ${exactFilteredRate.toFixed(0)} q/s)`);
@@ -148,6 +186,7 @@ export function runComparison(options: ComparisonOptions): Omit<ClusteredResult,
       m,
       efConstruction: options.efConstruction,
       buildSeconds,
+      buildCpuSeconds,
       points,
       wrapper,
       filtered: { users: options.users.length, perUser: count / options.users.length, exactQueriesPerSecond: exactFilteredRate, points: filteredPoints },
@@ -160,7 +199,7 @@ export function runComparison(options: ComparisonOptions): Omit<ClusteredResult,
     dimension,
     queries: queries.length,
     metric,
-    exact: { buildSeconds: exactBuild, queriesPerSecond: exactRate, gflops },
+    exact: { buildSeconds: exactBuild, queriesPerSecond: exactRate, gflops, wallQueriesPerSecond: exactRates.wall, wallGflops },
     hnsw: hnswResults,
   };
 }

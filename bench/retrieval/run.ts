@@ -20,6 +20,7 @@ const { values } = parseArgs({
     'text-ms': { type: 'string', default: '16' },
     variants: { type: 'string', default: 'isotropic,subspace' },
     out: { type: 'string', default: 'bench/results/retrieval' },
+    name: { type: 'string' },
   },
 });
 const quick = values.quick;
@@ -54,40 +55,41 @@ if (parts.has('clustered')) {
         efs,
         users: quick ? 100 : 1000,
         callbackQueries: quick ? 20 : 40,
-        exactTimingQueries: quick ? 100 : 60,
-        rounds: quick ? 3 : 7,
+        exactTimingQueries: quick ? 100 : 40,
+        rounds: quick ? 3 : 5,
         log,
       }),
     );
   }
 }
 let text: TextResult | undefined;
-if (parts.has('text')) text = await runText({ quick, efs, ms: values['text-ms'].split(',').map(Number), rounds: quick ? 3 : 7, log });
+if (parts.has('text')) text = await runText({ quick, efs, ms: values['text-ms'].split(',').map(Number), rounds: quick ? 3 : 5, log });
 
 const markdown: string[] = [
   '# Retrieval benchmark',
   '',
   `Run ${started} on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}. ` +
     `Load average at start ${startedLoad.map((value) => value.toFixed(2)).join(' / ')}, at end ${loadavg().map((value) => value.toFixed(2)).join(' / ')}: ` +
-    'the machine is shared with other engineers, so absolute timings are noisy; each comparison below is measured in one process, interleaved round by round, as medians.',
+    'the machine is shared with other engineers, so absolute timings are noisy; each comparison below is measured in one process, interleaved round by round, as medians. ' +
+    'Queries/s are per CPU-second of the benchmark process (process.cpuUsage), which other processes on the cores disturb far less than wall-clock time; wall-clock figures are given beside them and in the JSON.',
   '',
   'Recall@10 counts ties as found (ann-benchmarks convention: a hit scoring at least the true 10th score is correct); recall by id is shown beside it and differs only where duplicate texts tie.',
   '',
-  'Command: `npx tsx --conditions=development bench/retrieval/run.ts' + (quick ? ' --quick' : '') + '`',
+  'Command: `npx tsx --conditions=development bench/retrieval/run.ts ' + process.argv.slice(2).join(' ') + '`',
   '',
 ];
 function comparisonSection(result: Omit<ClusteredResult, 'generator'>): string[] {
   const lines: string[] = [];
   lines.push(
     `ExactIndex: build ${result.exact.buildSeconds.toFixed(2)} s, ${result.exact.queriesPerSecond.toFixed(1)} queries/s, ` +
-      `**${result.exact.gflops.toFixed(2)} GFLOP/s** of dot products (target ≥ 2).`,
+      `**${result.exact.gflops.toFixed(2)} GFLOP/s** of dot products per CPU-second (target ≥ 2; ${result.exact.wallGflops.toFixed(2)} per wall-clock second under the shared load).`,
     '',
   );
   for (const hnsw of result.hnsw) {
-    lines.push(`### HnswIndex M=${hnsw.m}, efConstruction=${hnsw.efConstruction}: build ${hnsw.buildSeconds.toFixed(1)} s`, '');
+    lines.push(`### HnswIndex M=${hnsw.m}, efConstruction=${hnsw.efConstruction}: build ${hnsw.buildSeconds.toFixed(1)} s wall, ${hnsw.buildCpuSeconds.toFixed(1)} CPU-s`, '');
     lines.push(
       markdownTable(
-        ['ef', 'recall@10', 'recall@10 by id', 'queries/s', 'exact q/s (same rounds)', '× exact', 'direct hnswlib q/s', 'wrapper overhead', 'per-user (where) recall@10', 'per-user (where) q/s', 'per-user (filter callback) recall@10', 'per-user (filter callback) q/s'],
+        ['ef', 'recall@10', 'recall@10 by id', 'queries/s', 'exact q/s (same rounds)', '× exact', '× exact (wall)', 'direct hnswlib q/s', 'wrapper overhead', 'wrapper overhead (wall)', 'overhead vs reused-buffer direct', 'per-user (where) recall@10', 'per-user (where) q/s', 'per-user (filter callback) recall@10', 'per-user (filter callback) q/s'],
         hnsw.points.map((point, position) => [
           point.ef,
           point.recall,
@@ -95,8 +97,11 @@ function comparisonSection(result: Omit<ClusteredResult, 'generator'>): string[]
           Math.round(point.queriesPerSecond),
           Math.round(point.exactQueriesPerSecond),
           Number(point.speedupOverExact.toFixed(1)),
+          Number(point.wallSpeedupOverExact.toFixed(1)),
           Math.round(hnsw.wrapper[position]!.directQueriesPerSecond),
           `${(hnsw.wrapper[position]!.overhead * 100).toFixed(1)}%`,
+          `${(hnsw.wrapper[position]!.wallOverhead * 100).toFixed(1)}%`,
+          hnsw.wrapper[position]!.overheadOverReused === undefined ? null : `${(hnsw.wrapper[position]!.overheadOverReused! * 100).toFixed(1)}%`,
           hnsw.filtered.points[position]!.recall,
           Math.round(hnsw.filtered.points[position]!.queriesPerSecond),
           hnsw.callbackFiltered[position]!.recall,
@@ -105,7 +110,9 @@ function comparisonSection(result: Omit<ClusteredResult, 'generator'>): string[]
         3,
       ),
       '',
-      `Median wrapper overhead over the ef values: ${(medianOverhead(hnsw) * 100).toFixed(1)}% (target ≤ 15%). ` +
+      `Median wrapper overhead over the ef values: ${(medianOverhead(hnsw) * 100).toFixed(1)}% (target ≤ 15%; negative means the wrapper was faster). ` +
+        'Overhead = direct q/s ÷ wrapper q/s − 1, same graph, same ef, same queries, interleaved in one process. "Direct" hands hnswlib-node a ready plain array per query; ' +
+        '"reused-buffer direct" copies each Float32Array into one reused plain array first, the leanest direct use. ' +
         `Per-user search: ${hnsw.filtered.users} users × ${hnsw.filtered.perUser.toFixed(1)} vectors on average, one user per query, recall against ExactIndex with the same filter; ` +
         `ExactIndex per-user search runs ${hnsw.filtered.exactQueriesPerSecond.toFixed(0)} queries/s. ` +
         '`where` narrows to the user\'s posting list first and scores it exactly when small (≤ 2048); the opaque `filter` callback makes hnswlib walk the graph calling back into JavaScript per visited node.',
@@ -141,7 +148,7 @@ if (text !== undefined) {
     svgs.text = chart(`Persona-Chat + SPC turns, ${text.comparison.count.toLocaleString('en')} × ${text.comparison.dimension}: recall@10 vs queries/s`, text.comparison);
   }
 }
-const files = writeResults(values.out, quick ? 'retrieval-quick' : 'retrieval', {
+const files = writeResults(values.out, values.name ?? (quick ? 'retrieval-quick' : 'retrieval'), {
   json: { started, quick, loadAverage: { start: startedLoad, end: loadavg() }, cpus: cpus().length, node: process.version, clustered, text: text?.json },
   markdown: markdown.join('\n'),
   svgs,

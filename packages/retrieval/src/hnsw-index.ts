@@ -210,7 +210,8 @@ export class HnswIndex implements VectorIndex {
     const { filter, where } = options;
     const idByLabel = this.idByLabel;
     const metadataByLabel = this.metadataByLabel;
-    const allowed = where === undefined ? undefined : this.labelsWhere(where);
+    // An empty `where` constrains nothing.
+    const allowed = where === undefined || Object.keys(where).length === 0 ? undefined : this.labelsWhere(where);
     if (allowed !== undefined && allowed.size <= this.flatSearchLimit) return this.flatSearch(point, k, allowed, filter);
     let callback: ((label: number) => boolean) | undefined;
     if (allowed !== undefined) {
@@ -275,9 +276,8 @@ export class HnswIndex implements VectorIndex {
       if (set === undefined) return new Set();
       sets.push(set);
     }
-    if (sets.length === 0) return new Set(this.labelOf.values());
     sets.sort((a, b) => a.size - b.size);
-    const [smallest, ...rest] = sets as [Set<number>, ...Set<number>[]];
+    const [smallest, ...rest] = sets as [Set<number>, ...Set<number>[]]; // `where` has at least one field here
     if (rest.length === 0) return smallest;
     const result = new Set<number>();
     for (const label of smallest) if (rest.every((set) => set.has(label))) result.add(label);

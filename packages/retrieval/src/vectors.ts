@@ -57,7 +57,6 @@ export function checkSearchOptions(options: { k: number; ef?: number }): void {
 
 /** Whether metadata has every field of `where` with exactly that value. */
 export function matchesWhere(metadata: VectorMetadata | undefined, where: VectorMetadata): boolean {
-  if (metadata === undefined) return false;
-  for (const key in where) if (metadata[key] !== where[key]) return false;
+  for (const key in where) if (metadata === undefined || metadata[key] !== where[key]) return false;
   return true;
 }

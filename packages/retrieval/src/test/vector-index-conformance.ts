@@ -236,6 +236,11 @@ export function vectorIndexConformance(name: string, factory: VectorIndexFactory
       }
       expect(total / queries.length).toBeGreaterThanOrEqual(minimumRecall);
       expect(index.search(queries[0]!.vector, { k: 5, where: { group: 'nobody' } })).toEqual([]);
+      // An empty `where` constrains nothing, records without metadata included.
+      index.add([{ id: 'bare', vector: queries[0]!.vector }]);
+      expect(index.search(queries[0]!.vector, { k: 5, ef: 100, where: {} })).toEqual(index.search(queries[0]!.vector, { k: 5, ef: 100 }));
+      expect(index.search(queries[0]!.vector, { k: 1, where: {} })[0]?.id).toBe('bare');
+      index.remove(['bare']);
       // 4 and "4" are different values.
       expect(index.search(queries[0]!.vector, { k: 5, where: { index: '4' } })).toEqual([]);
       expect(index.search(queries[0]!.vector, { k: 5, where: { index: 4 } }).map((hit) => hit.id)).toEqual(['v4']);
