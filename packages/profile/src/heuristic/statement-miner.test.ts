@@ -15,6 +15,8 @@ describe('mineStatements', () => {
     expect(values('i only eat kosher foods')).toEqual(['fact:food:i only eat kosher foods']);
     expect(values('I knit a lot. I just got married.')).toEqual(['fact:hobby:i knit a lot', 'fact:family:i got married']);
     expect(values('i go a lot')).toEqual([]);
+    expect(values("i'm 34 . i am 40 years old")).toEqual(['fact:age:i am 34 years old', 'fact:age:i am 40 years old']);
+    expect(values('i played football for years')).toEqual(['fact:hobby:i played football']);
   });
 
   it('mines preferences with polarity and strength, favourites in both word orders', () => {

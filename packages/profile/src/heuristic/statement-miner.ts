@@ -4,7 +4,7 @@ import { stopWords } from '../text/stop-words.js';
 import { categoryOf, factKeyOf, genericWords, leadingFillers, objectStoppers, subjectAdverbs } from './lexicon.js';
 import type { PreferenceStatement, Statement, Tense } from './statement.js';
 
-const maxObjectWords = 9;
+const maxObjectWords = 12;
 const pronounObjects = new Set(['it', 'that', 'this', 'them', 'those', 'these', 'you', 'him', 'her', 'one', 'so', 'too']);
 
 /** The object of a statement, cut before chatter and trailing fillers; undefined if nothing informative is left. */
@@ -82,7 +82,7 @@ const fact = (value: string, tense: Tense, negated: boolean, quote: string): Sta
 
 /** Verbs whose "i <verb> <object>" clauses describe lasting facts (habits, background), not passing events. */
 const factVerbs =
-  /^(?:play|read|write|drive|ride|eat|drink|cook|bake|collect|volunteer|teach|study|listen to|watch|sing|dance|paint|draw|travel|hike|run|swim|walk|knit|sew|garden|fish|hunt|build|make|spend|take care of|help|speak|visit|wear|dye|grow|grew up|was born|was raised|moved|graduated|retired|quit|am married to|got married|served|serve|sell|raise|train|coach|compete|belong to|attend|practice|lift|jog|surf|ski|skate|climb|shop|go|went to|live|lived|work|worked|own|owned|have|had|has|got|married|won|recycle|believe in|meditate|fly|sail|camp|race|exercise|smoke|babysit|tutor|design|program|code|stay|homeschool|donate|rescue|foster|feed|breed|restore|fix|repair|swam|ran|rode|drove|take|love to|use|enjoy)\b/;
+  /^(?:play|read|write|drive|ride|eat|drink|cook|bake|collect|volunteer|teach|study|listen to|watch|sing|dance|paint|draw|travel|hike|run|swim|walk|knit|sew|garden|fish|hunt|build|make|spend|take care of|help|speak|visit|wear|dye|grow|grew up|was born|was raised|moved|graduated|retired|quit|am married to|got married|served|serve|sell|raise|train|coach|compete|belong to|attend|practice|lift|jog|surf|ski|skate|climb|shop|go|went to|live|lived|work|worked|own|owned|have|had|has|got|married|won|recycle|believe in|meditate|fly|sail|camp|race|exercise|smoke|babysit|tutor|design|program|code|stay|homeschool|donate|rescue|foster|feed|breed|restore|fix|repair|swam|ran|rode|drove|take|love to|use|enjoy|played|wrote|cooked|baked|collected|volunteered|taught|studied|sang|danced|painted|traveled|travelled|hiked|walked|built|sold|raised|trained|coached|competed|attended|practiced|visited|served in|fought|survived|lost|broke|met|adopted|rescued)\b/;
 
 /** Mines the statements of one clause that starts with "i" or "my". */
 function mineAnchored(anchored: string, reason: string | undefined, quote: string): Statement[] {
@@ -140,6 +140,9 @@ function mineAnchored(anchored: string, reason: string | undefined, quote: strin
       if (/^(?:doing|going|trying|thinking|sure|sorry|glad|happy to|here|back|just|so|not sure|about to|kidding|joking|jealous)\b/.test(complement)) return [];
       // "i am watching tv": a passing activity; only lasting ones ("i am studying law") are facts.
       if (/^(?:not )?[a-z]+ing\b/.test(complement) && !/^(?:not )?(?:studying|working|living|saving|training|learning|raising|expecting|dating|volunteering|majoring|attending|going to school|going to college|retiring|moving)\b/.test(complement)) return [];
+      // "i am 34" and "i am 34 years old" are the same fact; the canonical form names the unit.
+      const age = /^(\d{1,3})(?: years? old| yrs? old| yo)?$/.exec(complement.replace(/[.!?,;:]+$/, ''));
+      if (age?.[1] && state[1] === 'am') return [fact(`i am ${age[1]} years old`, 'present', false, quote)];
       const object = cleanObject(complement);
       if (!object) return [];
       const negated = /not|never/.test(state[1]);
@@ -162,7 +165,7 @@ function mineAnchored(anchored: string, reason: string | undefined, quote: strin
     if (verb) {
       const rawObject = rest.slice(frequency.length + verb[0].length).replace(/[.!?,;:]+$/, '').trim();
       const object = cleanObject(rawObject);
-      const tense: Tense = /^(?:grew up|was born|was raised|moved|graduated|retired|quit|got married|served|went to|lived|worked|owned|had|won|swam|ran|rode|drove|got|married)$/.test(verb[0]) ? 'past' : 'present';
+      const tense: Tense = /^(?:grew up|was born|was raised|moved|graduated|retired|quit|got married|served|served in|went to|lived|worked|owned|had|won|swam|ran|rode|drove|got|married|fought|survived|lost|broke|met|adopted|rescued)$|ed$|^(?:wrote|taught|sang|built|sold)$/.test(verb[0]) ? 'past' : 'present';
       if (!object) {
         // Habits and events that need no object: "i knit a lot", "i got married", "i retired".
         const selfContained = /^(?:a lot|every day|daily|often|regularly|on weekends|sometimes|)$/.test(rawObject) && !/^(?:have|has|had|got|go|take|use|make|own|owned|work|worked|stay|love to|enjoy|help|feed|fix|spend|visit|wear|went to|belong to|take care of|listen to|believe in|am married to)$/.test(verb[0]);
