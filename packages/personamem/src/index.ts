@@ -41,3 +41,5 @@ export { truncateOldest, ContextRetriever, ProfileMemory, renderProfile } from '
 export type { ContextStrategy } from './responders/context-strategies.js';
 export { createResponder, responderNames, strategyNames } from './create-responder.js';
 export type { ResponderSpec, ResponderName, StrategyName } from './create-responder.js';
+export { enrichWording, isUserStatement } from './generator/enrich-wording.js';
+export type { EnrichWordingOptions } from './generator/enrich-wording.js';

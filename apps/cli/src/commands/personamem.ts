@@ -8,6 +8,7 @@ import {
   RunStore,
   buildRunReport,
   createResponder,
+  enrichWording,
   evaluate,
   generateBenchmark,
   loadBenchmark,
@@ -20,6 +21,7 @@ import {
   svgAccuracyByDistance,
   writeBenchmark,
 } from '@personalab/personamem';
+import { createChatModelFromConfig } from '@personalab/llm';
 import { globalOptions } from '../global-options.js';
 
 const integer = (value: string) => Number.parseInt(value, 10);
@@ -37,12 +39,18 @@ export function registerPersonamemCommand(program: Command): void {
     .option('--seed <n>', 'seed', integer, 1)
     .option('--out <dir>', 'output folder (git-ignored)', '.personalab/personamem')
     .option('--phrasing <kind>', 'plain | varied | heldout: wordings of the user statements', 'plain')
-    .option('--name <name>', 'file name part: questions_<name>.csv (default gen<k>k[-varied]-seed<seed>)')
-    .action((options: { contextTokens: number; personas: number; questionsPerPersona: number; seed: number; out: string; phrasing: string; name?: string }) => {
+    .option('--name <name>', 'file name part: questions_<name>.csv (default gen<k>k[-<phrasing>]-seed<seed>)')
+    .option('--enrich', "rewrite the user's statements with the configured LLM (OPENAI_BASE_URL); token columns keep the template lengths")
+    .action(async (options: { contextTokens: number; personas: number; questionsPerPersona: number; seed: number; out: string; phrasing: string; name?: string; enrich?: boolean }) => {
       if (options.phrasing !== 'plain' && options.phrasing !== 'varied' && options.phrasing !== 'heldout') throw new PersonalabError('invalid_argument', '--phrasing must be plain, varied or heldout');
       const benchmark = generateBenchmark({ seed: options.seed, personas: options.personas, questionsPerPersona: options.questionsPerPersona, contextTokens: options.contextTokens, phrasing: options.phrasing });
       const name = options.name ?? `gen${Math.round(options.contextTokens / 1000)}k${options.phrasing === 'plain' ? '' : `-${options.phrasing}`}-seed${options.seed}`;
-      const paths = writeBenchmark(options.out, name, benchmark);
+      if (options.enrich) {
+        const model = createChatModelFromConfig(getConfig());
+        if (!model) throw new PersonalabError('config_error', '--enrich needs an OpenAI-compatible endpoint: set OPENAI_BASE_URL (and OPENAI_API_KEY, PERSONALAB_CHAT_MODEL)');
+        benchmark.contexts = await enrichWording({ contexts: benchmark.contexts, model });
+      }
+      const paths = writeBenchmark(options.out, name + (options.enrich ? '-enriched' : ''), benchmark);
       process.stdout.write(`${benchmark.questions.length} questions over ${benchmark.contexts.size} contexts\n  ${paths.questionsPath}\n  ${paths.contextsPath}\n`);
     });
 
