@@ -4,6 +4,7 @@ import { createOpenAIChatModel } from '@personalab/llm';
 import { startTestServer, type RecordedRequest, type TestServer } from '@personalab/llm/test';
 import { mineStatements } from './heuristic/statement-miner.js';
 import { LlmProfileExtractor } from './llm-profile-extractor.js';
+import { createProfileExtractor } from './create-profile-extractor.js';
 import { loadPromptTemplate } from './llm/prompt-template.js';
 import { profileExtractorConformance } from './test/index.js';
 
@@ -116,5 +117,13 @@ describe('LlmProfileExtractor', () => {
     const profile = await new LlmProfileExtractor({ model: model() }).extract([user('m1', 'i love big parties and meeting new people', 1)]);
     expect(profile.personality.extraversion).toMatchObject({ score: 0.8, confidence: 0.6, evidence: [{ messageId: 'm1' }] });
     expect(profile.personality.openness.score).toBeNull();
+  });
+});
+
+describe('createProfileExtractor', () => {
+  it('uses the LLM when a model is configured and the heuristic otherwise', () => {
+    expect(createProfileExtractor().name).toBe('heuristic');
+    expect(createProfileExtractor({ model: undefined }).name).toBe('heuristic');
+    expect(createProfileExtractor({ model: model(), chunkTokenBudget: 100 }).name).toBe('llm:scripted:extract-v1');
   });
 });
