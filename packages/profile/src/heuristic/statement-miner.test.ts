@@ -27,6 +27,7 @@ describe('mineStatements', () => {
     const favourite = mineStatements('My favourite colour is blue.')[0];
     expect(favourite).toMatchObject({ kind: 'preference', subject: 'blue', category: 'color', strength: 1 });
     expect(mineStatements('pizza is my favorite food')[0]).toMatchObject({ subject: 'pizza', category: 'food' });
+    expect(mineStatements('vintage cars are my thing .')[0]).toMatchObject({ subject: 'vintage cars', polarity: 'like', strength: 0.9 });
   });
 
   it('keeps negation in facts', () => {

@@ -205,6 +205,11 @@ function mineClause(clause: string, reason: string | undefined): Statement[] {
   const stripped = clause.replace(leadingFillers, '').trim();
   const suffix = mineFavoriteSuffix(stripped, reason, quote);
   if (suffix) return suffix;
+  const passion = /^(.+?) (?:is|are) (?:really |definitely )?(?:my (?:thing|passion|life|world|hobby|jam|obsession)|what i love)$/.exec(stripped);
+  if (passion?.[1]) {
+    const subject = cleanObject(passion[1]);
+    return subject && !/\b(?:i|you|it|that|this|what)\b/.test(subject) ? [preference(subject, 'like', 0.9, 'present', reason, quote)] : [];
+  }
   const notForMe = /^(.+?) (?:is|are) (?:just )?not (?:really )?(?:for me|my thing|my cup of tea)$/.exec(stripped);
   if (notForMe?.[1]) {
     const subject = cleanObject(notForMe[1]);
