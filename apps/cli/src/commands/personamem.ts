@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { PersonalabError, getConfig, writeResults } from '@personalab/core';
 import {
+  type Phrasing,
   type ResponderName,
   type RunReport,
   type StrategyName,
@@ -38,12 +39,12 @@ export function registerPersonamemCommand(program: Command): void {
     .option('--questions-per-persona <n>', 'questions per persona', integer, 45)
     .option('--seed <n>', 'seed', integer, 1)
     .option('--out <dir>', 'output folder (git-ignored)', '.personalab/personamem')
-    .option('--phrasing <kind>', 'plain | varied | heldout: wordings of the user statements', 'plain')
+    .option('--phrasing <kind>', 'plain | varied | heldout | heldout2: wordings of the user statements', 'plain')
     .option('--name <name>', 'file name part: questions_<name>.csv (default gen<k>k[-<phrasing>]-seed<seed>)')
     .option('--enrich', "rewrite the user's statements with the configured LLM (OPENAI_BASE_URL); token columns keep the template lengths")
     .action(async (options: { contextTokens: number; personas: number; questionsPerPersona: number; seed: number; out: string; phrasing: string; name?: string; enrich?: boolean }) => {
-      if (options.phrasing !== 'plain' && options.phrasing !== 'varied' && options.phrasing !== 'heldout') throw new PersonalabError('invalid_argument', '--phrasing must be plain, varied or heldout');
-      const benchmark = generateBenchmark({ seed: options.seed, personas: options.personas, questionsPerPersona: options.questionsPerPersona, contextTokens: options.contextTokens, phrasing: options.phrasing });
+      if (!['plain', 'varied', 'heldout', 'heldout2'].includes(options.phrasing)) throw new PersonalabError('invalid_argument', '--phrasing must be plain, varied, heldout or heldout2');
+      const benchmark = generateBenchmark({ seed: options.seed, personas: options.personas, questionsPerPersona: options.questionsPerPersona, contextTokens: options.contextTokens, phrasing: options.phrasing as Phrasing });
       const name = options.name ?? `gen${Math.round(options.contextTokens / 1000)}k${options.phrasing === 'plain' ? '' : `-${options.phrasing}`}-seed${options.seed}`;
       if (options.enrich) {
         const model = createChatModelFromConfig(getConfig());

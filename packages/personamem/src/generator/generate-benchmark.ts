@@ -50,7 +50,7 @@ export interface GenerateBenchmarkOptions {
 }
 
 /** Wordings of the user's statements; see `GenerateBenchmarkOptions.phrasing`. */
-export type Phrasing = 'plain' | 'varied' | 'heldout';
+export type Phrasing = 'plain' | 'varied' | 'heldout' | 'heldout2';
 
 export interface GeneratedBenchmark {
   questions: QuestionRow[];
@@ -170,6 +170,16 @@ const phrasings = {
     done: ['Over the holidays I got to X, and it was wonderful.', 'I ticked one off my list: I got to X.'],
     fact: ['Just so you know, I X.', 'A bit of background: I X.'],
     factChange: ['Life update: these days I Y. Before, I used to X.', 'Heads up, I Y now rather than X.'],
+  },
+  // A second held-out set, written after `heldout` was scored once and before any work on it.
+  heldout2: {
+    like: ['I get genuinely excited about S.', 'S are something I look forward to all week.', 'Nothing beats S, in my opinion.', 'I have a soft spot for S.'],
+    dislike: ['I have zero patience for S.', 'S are a hard pass for me.', 'S really get on my nerves.', "I'm allergic to S, figuratively speaking."],
+    stop: ['My enthusiasm for S has faded, because R.', "I've soured on S over time; R.", "S have lost their appeal for me since R."],
+    start: ['S have become a favorite of mine lately, because R.', "I've developed a taste for S, since R.", "I've changed my mind about S and now look forward to them, because R."],
+    done: ['Last weekend I was able to X, and I loved every minute.', 'I finally found time to X recently.'],
+    fact: ['In case it matters, I X.', 'Some context on me: I X.'],
+    factChange: ["A change in my life: I don't X anymore; I Y now.", 'Recently things shifted and I Y; previously I used to X.'],
   },
 } as const;
 
