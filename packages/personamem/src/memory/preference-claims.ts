@@ -46,6 +46,11 @@ const negativePhrases = [
   "aren't for me",
   "isn't for me",
   'not for me',
+  'drive me up the wall',
+  'drives me up the wall',
+  'do nothing for me',
+  'does nothing for me',
+  'fallen out of love with',
 ];
 const positivePhrases = [
   'a big fan of',
@@ -74,6 +79,14 @@ const positivePhrases = [
   'my thing',
   'come around to',
   'never get old',
+  'highlight of my week',
+  'my happy place',
+  'any day',
+  'warmed up to',
+  'warmed to',
+  'convert to',
+  'appeal to',
+  'appeals to',
 ];
 const escape = (phrase: string) => phrase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+');
 const phrasePattern = new RegExp(
@@ -91,7 +104,7 @@ const pastMarkers = /\b(?:used to|at first|first|once|back then|previously|origi
 // After these the phrase has no object of its own ("bore me", "not for me"): the subject came before it.
 const noObject = /^(?:me|us|to me|for me|out|off)?\s*(?:[,.;!?]|$|to tears|anymore)/i;
 // Words around a fronted subject that are not part of it ("I find S pretty unbearable").
-const frontFiller = new Set(['find', 'used', 'pretty', 'totally', 'honestly', 'funny', 'absolutely', 'truly', 'simply', 'kind', 'sort', 'lately']);
+const frontFiller = new Set(['find', 'used', 'pretty', 'totally', 'honestly', 'funny', 'absolutely', 'truly', 'simply', 'kind', 'sort', 'lately', 'give', 'know', 'sure']);
 const pastForms = /^(?:loved|enjoyed|adored|liked|disliked|hated|detested|avoided|couldn't stand)$/i;
 const pronoun = /^(?:them|it|that|those|this)\b/i;
 

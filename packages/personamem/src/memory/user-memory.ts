@@ -48,9 +48,14 @@ export class UserMemory {
       if (!preferences) for (const claim of extractPreferenceClaims(message.content)) this.addClaim(claim, index);
       for (const sentence of sentences(message.content)) {
         // Clauses that say what used to be true ("I used to X", "I no longer X") are outdated; the rest current.
-        const parts = sentence
-          .split(/[,;:]|\bbut\b/i)
-          .map((text) => ({ text, past: /\b(?:used to|no longer|anymore)\b/i.test(text) }));
+        // The clause after "rather than" names what is no longer true ("I Y now rather than X").
+        const pieces = sentence.split(/([,;:]|\bbut\b|\brather than\b)/i);
+        const parts: { text: string; past: boolean }[] = [];
+        for (let piece = 0; piece < pieces.length; piece += 2) {
+          const text = pieces[piece] ?? '';
+          const delimiter = (pieces[piece - 1] ?? '').toLowerCase();
+          parts.push({ text, past: delimiter === 'rather than' || /\b(?:used to|no longer|anymore)\b/i.test(text) });
+        }
         for (const part of parts) {
           const words = contentWords(part.text);
           if (words.length > 0) this.segments.push({ index, words: new Set(words), bigrams: bigrams(words), past: part.past });
