@@ -80,8 +80,15 @@ for (let repeat = 0; repeat < repeats; repeat++) {
   console.error(`run ${repeat + 1}: ${seconds.toFixed(1)} s, ${assistantTurns} assistant turns, success ${result.summary.successRate.toFixed(3)} (load ${load.toFixed(1)})`);
 }
 
-// Worst case: nobody is ever satisfied, so every conversation runs all turns.
-const noTargets = users.map((user) => ({ ...user, goal: { ...user.goal, targetItemIds: [], hiddenRatings: new Map<string, number>() } }));
+// Every conversation runs all turns: the targets are unreachable and only the training ratings stay
+// hidden, so nothing the assistant can offer is accepted (the users still react from their ratings).
+const trainRatings = new Map<string, Map<string, number>>();
+for (const rating of split.train) {
+  const ratings = trainRatings.get(rating.userId) ?? new Map<string, number>();
+  ratings.set(rating.itemId, rating.value);
+  trainRatings.set(rating.userId, ratings);
+}
+const noTargets = users.map((user) => ({ ...user, goal: { ...user.goal, targetItemIds: ['unreachable'], hiddenRatings: trainRatings.get(user.id) ?? new Map<string, number>() } }));
 const fullBegin = performance.now();
 const full = await simulate({ simulator: () => new RetrievalUserSimulator({ corpus, catalog, seed: 0 }), assistant, users: noTargets, maxTurns, concurrency, quiet: true });
 const fullSeconds = (performance.now() - fullBegin) / 1000;
@@ -92,7 +99,7 @@ const table = markdownTable(
   ['case', 'users', 'max turns', 'assistant turns', 'median seconds', 'turns/s', 'target', 'met'],
   [
     ['goal-directed (users stop when satisfied)', users.length, maxTurns, runs[0]?.assistantTurns ?? 0, medianSeconds, (runs[0]?.assistantTurns ?? 0) / medianSeconds, '< 60 s', medianSeconds < 60 ? 'yes' : 'no'],
-    ['every conversation runs all turns (no targets)', users.length, maxTurns, fullTurns, fullSeconds, fullTurns / fullSeconds, '< 60 s', fullSeconds < 60 ? 'yes' : 'no'],
+    ['every conversation runs all 5 turns (unreachable targets)', users.length, maxTurns, fullTurns, fullSeconds, fullTurns / fullSeconds, '< 60 s', fullSeconds < 60 ? 'yes' : 'no'],
   ],
   2,
 );

@@ -1,7 +1,8 @@
 import type { Assistant, DialogueTurn, Embedder, Interaction, Item, Recommender, User } from '@personalab/core';
 import { EaseRecommender } from '@personalab/user-embedding';
 import { HnswIndex } from '@personalab/retrieval';
-import { openRecommenderService } from '@personalab/recommender';
+import { buildApp, openRecommenderService, type RecommenderService } from '@personalab/recommender';
+import type { AddressInfo } from 'node:net';
 
 /** The user-embedding model to compare: EASE, the strongest baseline of the user-embedding package on MovieLens 100K. */
 export function bestUserEmbeddingModel(): { recommender: Recommender; note: string } {
@@ -19,7 +20,7 @@ export async function chatRecAssistant(options: {
   model: Recommender | undefined;
   embedder: Embedder;
   k: number;
-}): Promise<{ assistant: Assistant; note: string; seconds: number }> {
+}): Promise<{ assistant: Assistant; note: string; seconds: number; service: RecommenderService }> {
   const begin = performance.now();
   const service = await openRecommenderService({
     stateDir: ':memory:',
@@ -40,5 +41,13 @@ export async function chatRecAssistant(options: {
       return { content: result.reply, recommendedItemIds: result.recommendations.map((entry) => entry.item.id) };
     },
   };
-  return { assistant, note: `Chat-Rec pipeline of apps/recommender (offline re-ranker${options.model ? `, candidates from ${options.model.name}` : ', no candidate model'}), opened in memory`, seconds: (performance.now() - begin) / 1000 };
+  return { assistant, note: `Chat-Rec pipeline of apps/recommender (offline re-ranker${options.model ? `, candidates from ${options.model.name}` : ', no candidate model'}), opened in memory`, seconds: (performance.now() - begin) / 1000, service };
+}
+
+/** The same service behind the recommender's HTTP API (fastify) on a free local port. */
+export async function serveOverHttp(service: RecommenderService, apiKey: string): Promise<{ baseUrl: string; close: () => Promise<void> }> {
+  const app = await buildApp({ store: service.store, catalog: service.catalog, chatRec: service.chatRec, textIndex: service.textIndex, apiKeys: [apiKey], rateLimitPerMinute: 1_000_000, logLevel: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  return { baseUrl: `http://127.0.0.1:${port}`, close: () => app.close() };
 }

@@ -79,7 +79,7 @@ const systems: SystemSpec[] = [
   {
     name: 'retrieval (context only)',
     description: 'ablation: nearest answer to the partner message, no re-ranking, no veto',
-    create: (user) => new RetrievalUserSimulator({ corpus, seed, maxTurns: realTurnCount(user), allowContradictions: true, weights: { persona: 0, style: 0, repetition: 0, unsupported: 0, jitter: 0 } }),
+    create: (user) => new RetrievalUserSimulator({ corpus, seed, maxTurns: realTurnCount(user), allowContradictions: true, weights: { persona: 0, length: 0, question: 0, repetition: 0, unsupported: 0, jitter: 0 } }),
     users,
   },
 ];

@@ -13,6 +13,7 @@ import { HnswIndex } from '@personalab/retrieval';
 import {
   createMostPopularAssistant,
   RecommenderAssistant,
+  RecommenderHttpAssistant,
   RetrievalUserSimulator,
   simulate,
   simulatedUsersFromRatings,
@@ -21,9 +22,9 @@ import {
 } from '@personalab/simulator';
 import { createExperimentEmbedder } from './embedder.js';
 import { loadSpc, userTurnsOf } from './spc-corpus.js';
-import { bestUserEmbeddingModel, chatRecAssistant } from './assistants.js';
+import { bestUserEmbeddingModel, chatRecAssistant, serveOverHttp } from './assistants.js';
 
-const { values } = parseArgs({ options: { seed: { type: 'string', default: '1' }, users: { type: 'string', default: '100000' }, 'max-turns': { type: 'string', default: '5' }, k: { type: 'string', default: '5' } } });
+const { values } = parseArgs({ options: { seed: { type: 'string', default: '1' }, users: { type: 'string', default: '100000' }, 'max-turns': { type: 'string', default: '5' }, k: { type: 'string', default: '5' }, 'http-users': { type: 'string', default: '100' } } });
 const seed = Number(values.seed);
 const maxTurns = Number(values['max-turns']);
 const k = Number(values.k);
@@ -48,7 +49,7 @@ const corpusTurns = spcDirectory ? userTurnsOf((await loadSpc(spcDirectory)).val
 const embedder = createExperimentEmbedder(corpusTurns.map((turn) => turn.text));
 const corpus = await UserTurnCorpus.build({ turns: corpusTurns, embedder, createIndex: (dimension) => new HnswIndex({ dimension, m: 12, efConstruction: 48 }) });
 
-const assistants: Array<{ assistant: Assistant; note: string; fitSeconds: number }> = [];
+const assistants: Array<{ assistant: Assistant; note: string; fitSeconds: number; users?: typeof users }> = [];
 assistants.push({ assistant: createMostPopularAssistant({ interactions: split.train, catalog, k, historyOf }), note: 'interaction counts on the training split', fitSeconds: 0 });
 const best = bestUserEmbeddingModel();
 const fitBegin = performance.now();
@@ -57,6 +58,10 @@ const model: Recommender = best.recommender;
 assistants.push({ assistant: new RecommenderAssistant({ recommender: model, catalog, k, historyOf, name: model.name }), note: best.note, fitSeconds: (performance.now() - fitBegin) / 1000 });
 const chatRec = await chatRecAssistant({ data, train: split.train, model, embedder, k });
 assistants.push({ assistant: chatRec.assistant, note: chatRec.note, fitSeconds: chatRec.seconds });
+// The same pipeline over its HTTP API (POST /v1/chat), on the first users only (it is slower).
+const http = await serveOverHttp(chatRec.service, 'simulation');
+const httpUsers = users.slice(0, Number(values['http-users']));
+assistants.push({ assistant: new RecommenderHttpAssistant({ baseUrl: http.baseUrl, apiKey: 'simulation', k }), note: `the same Chat-Rec service behind its HTTP API (POST /v1/chat on a local port), first ${httpUsers.length} users only`, fitSeconds: 0, users: httpUsers });
 
 interface Row {
   assistant: string;
@@ -67,17 +72,19 @@ interface Row {
   firstTurnHitRate: number;
   /** Share of assistant turns that recommended nothing (e.g. answered chit-chat). */
   emptyTurnRate: number;
+  /** Share of recommended items (after the first turn) that the assistant had already offered in the conversation. */
+  repeatRate: number;
   seconds: number;
   fitSeconds: number;
   errors: number;
 }
 const rows: Row[] = [];
-for (const { assistant, note, fitSeconds } of assistants) {
+for (const { assistant, note, fitSeconds, users: subset } of assistants) {
   const begin = performance.now();
   const result = await simulate({
     simulator: () => new RetrievalUserSimulator({ corpus, catalog, seed }),
     assistant,
-    users,
+    users: subset ?? users,
     maxTurns,
     k,
     concurrency: 8,
@@ -90,23 +97,40 @@ for (const { assistant, note, fitSeconds } of assistants) {
   }).length;
   const assistantTurns = result.conversations.flatMap((record) => record.turns.filter((turn) => turn.role === 'assistant'));
   const emptyTurnRate = assistantTurns.filter((turn) => (turn.recommendedItemIds ?? []).length === 0).length / Math.max(1, assistantTurns.length);
-  rows.push({ assistant: assistant.name, note, users: result.conversations.length, summary: result.summary, firstTurnHitRate: firstTurnHits / Math.max(1, result.conversations.length), emptyTurnRate, seconds: (performance.now() - begin) / 1000, fitSeconds, errors: result.conversations.filter((record) => record.endReason === 'error').length });
+  let repeated = 0;
+  let laterItems = 0;
+  for (const record of result.conversations) {
+    const offered = new Set<string>();
+    record.turns.filter((turn) => turn.role === 'assistant').forEach((turn, index) => {
+      for (const itemId of turn.recommendedItemIds ?? []) {
+        if (index > 0) {
+          laterItems++;
+          if (offered.has(itemId)) repeated++;
+        }
+        offered.add(itemId);
+      }
+    });
+  }
+  const repeatRate = laterItems === 0 ? 0 : repeated / laterItems;
+  rows.push({ assistant: assistant.name, note, repeatRate, users: result.conversations.length, summary: result.summary, firstTurnHitRate: firstTurnHits / Math.max(1, result.conversations.length), emptyTurnRate, seconds: (performance.now() - begin) / 1000, fitSeconds, errors: result.conversations.filter((record) => record.endReason === 'error').length });
   console.error(`${assistant.name}: success ${result.summary.successRate.toFixed(3)} in ${rows.at(-1)?.seconds.toFixed(1)} s`);
 }
 
+await http.close();
 const table = markdownTable(
-  ['assistant', 'users', `success within ${maxTurns} turns`, 'goal met (user accepted)', 'mean turns to success', ...Array.from({ length: maxTurns }, (_, turn) => `recall@${k} after turn ${turn + 1}`), 'turns without recommendations', 'errors', 'simulation s', 'fit s'],
-  rows.map((row) => [row.assistant, row.users, row.summary.successRate, row.summary.goalMetRate, row.summary.meanTurnsToSuccess, ...row.summary.recallByTurn, row.emptyTurnRate, row.errors, row.seconds, row.fitSeconds]),
+  ['assistant', 'users', `success within ${maxTurns} turns`, 'goal met (user accepted)', 'mean turns to success', ...Array.from({ length: maxTurns }, (_, turn) => `recall@${k} after turn ${turn + 1}`), 'turns without recommendations', 'repeated items', 'errors', 'simulation s', 'fit s'],
+  rows.map((row) => [row.assistant, row.users, row.summary.successRate, row.summary.goalMetRate, row.summary.meanTurnsToSuccess, ...row.summary.recallByTurn, row.emptyTurnRate, row.repeatRate, row.errors, row.seconds, row.fitSeconds]),
   3,
 );
 const notes = rows.map((row) => `- **${row.assistant}**: ${row.note}`);
 const markdown = [
   '# MovieLens 100K conversational evaluation (simulated users)',
   '',
-  `${users.length} simulated users, one per MovieLens user with at least one held-out liked item (80/20 per-user stratified split, seed ${seed}). Hidden targets: held-out items rated ≥ 4; hidden ratings: all the user's ratings; seen: training items. Simulator: RetrievalUserSimulator (offline; feedback grounded in the hidden ratings, genre hints from the profile). Each assistant recommends ${k} items per turn for at most ${maxTurns} turns, never repeating an item or offering a seen one.`,
+  `${users.length} simulated users, one per MovieLens user with at least one held-out liked item (80/20 per-user stratified split, seed ${seed}). Hidden targets: held-out items rated ≥ 4; hidden ratings: all the user's ratings; seen: training items. Simulator: RetrievalUserSimulator (offline; feedback grounded in the hidden ratings, genre hints from the profile). Each assistant recommends ${k} items per turn for at most ${maxTurns} turns; the most-popular and EASE assistants (the simulator package's RecommenderAssistant) never repeat an item or offer a training item, and the Chat-Rec pipeline decides for itself (see repeated items).`,
   '',
   table,
   '',
+  '- **turns without recommendations** / **repeated items**: share of assistant turns that offered nothing, and share of items offered after the first turn that the assistant had already offered in the same conversation (an item offered again cannot raise recall).',
   `- **success within ${maxTurns} turns** (iEvaLM): a hidden target was among the ${k} items of some assistant turn; **recall@${k} after turn t**: share of the user's targets offered in turns 1..t (cumulative).`,
   ...notes,
   '',

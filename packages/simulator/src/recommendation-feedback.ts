@@ -66,7 +66,12 @@ export function recommendationFeedback(options: {
   const accepted = judgements.filter((entry) => isAcceptance(entry.judgement)).map((entry) => entry.itemId);
   const order: ItemJudgement[] = ['target', 'liked_unseen', 'seen_liked', 'seen_disliked', 'disliked', 'seen_neutral', 'neutral', 'unknown'];
   const mentioned = [...judgements].sort((left, right) => order.indexOf(left.judgement) - order.indexOf(right.judgement)).slice(0, options.limit ?? 2);
-  const title = (itemId: string) => options.catalog?.get(itemId)?.title.replace(/\s*\(\d{4}\)\s*$/, '') ?? `item ${itemId}`;
+  const title = (itemId: string) => {
+    const stored = options.catalog?.get(itemId)?.title;
+    if (stored === undefined) return `item ${itemId}`;
+    // "Silence of the Lambs, The (1991)" is said "The Silence of the Lambs".
+    return stored.replace(/\s*\(\d{4}\)\s*$/, '').replace(/^(.*), (The|A|An)$/, '$2 $1');
+  };
   const parts = mentioned.map((entry) => options.random.pick(templates[entry.judgement]).replace('{title}', title(entry.itemId)));
   if (accepted.length === 0) parts.push(options.random.pick(askMore));
   return { text: parts.join(' '), accepted, judgements };

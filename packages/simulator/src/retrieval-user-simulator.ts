@@ -21,8 +21,10 @@ export interface RerankWeights {
   context: number;
   /** Relevance to the persona: best similarity of the turn to one of the profile's statements. */
   persona: number;
-  /** Fit of length and question-asking to the profile's style. */
-  style: number;
+  /** Fit of the turn's length to a length drawn from the profile's style. */
+  length: number;
+  /** Bonus when the turn is (or is not) a question as drawn from the style's question rate. */
+  question: number;
   /** Penalty per unit similarity to what this user already said (diversity). */
   repetition: number;
   /** Penalty per specific life fact the turn claims that the profile does not hold. */
@@ -31,7 +33,7 @@ export interface RerankWeights {
   jitter: number;
 }
 
-export const defaultRerankWeights: RerankWeights = { context: 1, persona: 0.6, style: 0.4, repetition: 0.6, unsupported: 0.35, jitter: 0.03 };
+export const defaultRerankWeights: RerankWeights = { context: 1, persona: 0.6, length: 0.2, question: 0.5, repetition: 0.6, unsupported: 0.35, jitter: 0.03 };
 
 export interface RetrievalUserSimulatorOptions {
   corpus: UserTurnCorpus;
@@ -196,7 +198,8 @@ export class RetrievalUserSimulator implements UserSimulator {
       const score =
         this.weights.context * contextFit +
         this.weights.persona * personaFit +
-        this.weights.style * (0.5 * lengthFit + 0.5 * questionFit) -
+        this.weights.length * lengthFit +
+        this.weights.question * questionFit -
         this.weights.repetition * repetition -
         this.weights.unsupported * unsupported +
         this.weights.jitter * this.random.next();
