@@ -27,7 +27,14 @@ export interface GenerateInput {
   dislikedTags?: ReadonlySet<string> | undefined;
 }
 
-/** Rank-based scores in (0, 1], so the model's and the text index's lists can be merged. */
+/** Min-max to [0, 1] (all equal: 1), so the model's and the text index's lists can be merged. */
+const minMax = (values: readonly number[]) => {
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  return values.map((value) => (high - low < 1e-12 ? 1 : (value - low) / (high - low)));
+};
+
+/** Rank-based scores in (0, 1], for lists without comparable scores. */
 const rankScore = (rank: number, length: number) => 1 - rank / Math.max(1, length);
 
 /**
@@ -69,7 +76,9 @@ export class CandidateGenerator {
       const history = known ? seeds.filter((id) => known.has(id)) : seeds;
       if (history.length > 0) {
         const scored = await recommender.recommend({ ...(input.userId === undefined ? {} : { userId: input.userId }), history, k: modelSlots, exclude: [...exclude] });
-        scored.forEach((entry, rank) => push(entry.itemId, rankScore(rank, scored.length), 'model'));
+        // Keep the model's score gaps (min-max, not ranks): the re-ranker blends on them.
+        const scaled = minMax(scored.map((entry) => entry.score));
+        scored.forEach((entry, rank) => push(entry.itemId, scaled[rank] ?? 0, 'model'));
       }
     }
     if (hasQuery) {
