@@ -129,7 +129,8 @@ export function runComparison(options: ComparisonOptions): Omit<ClusteredResult,
       // Same graph, same ef, same queries: the wrapper (Float32Array in, string ids out) against the binding (plain arrays in, labels out).
       index.search(queries[0]!, { k: 10, ef });
       native.setEf(ef);
-      const positions = queries.map((_, position) => position);
+      // Each round runs every query twice so one sample spans a few hundred milliseconds.
+      const positions = [...queries.keys(), ...queries.keys()];
       const reused = new Array<number>(dimension).fill(0);
       // Exact runs in the same rounds so the speed-up compares like with like on a shared machine.
       const rates = interleavedSets(
@@ -147,7 +148,7 @@ export function runComparison(options: ComparisonOptions): Omit<ClusteredResult,
           wrapper: { queries: positions, action: (position: number) => index.search(queries[position]!, { k: 10, ef }) },
           exact: { queries: timingQueries.slice(0, options.exactTimingQueries), action: (query: Float32Array) => exact.search(query, { k: 10 }) },
         },
-        options.rounds,
+        options.rounds * 2 - 1,
       );
       const wrapperRate = rates.wrapper!.cpu;
       const directRate = rates.direct!.cpu;

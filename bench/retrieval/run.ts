@@ -63,21 +63,49 @@ if (parts.has('clustered')) {
   }
 }
 let text: TextResult | undefined;
+// Results are written after each part, so a long run that is stopped still leaves what it measured.
+writeReport();
 if (parts.has('text')) text = await runText({ quick, efs, ms: values['text-ms'].split(',').map(Number), rounds: quick ? 3 : 5, log });
 
-const markdown: string[] = [
-  '# Retrieval benchmark',
-  '',
-  `Run ${started} on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}. ` +
-    `Load average at start ${startedLoad.map((value) => value.toFixed(2)).join(' / ')}, at end ${loadavg().map((value) => value.toFixed(2)).join(' / ')}: ` +
-    'the machine is shared with other engineers, so absolute timings are noisy; each comparison below is measured in one process, interleaved round by round, as medians. ' +
-    'Queries/s are per CPU-second of the benchmark process (process.cpuUsage), which other processes on the cores disturb far less than wall-clock time; wall-clock figures are given beside them and in the JSON.',
-  '',
-  'Recall@10 counts ties as found (ann-benchmarks convention: a hit scoring at least the true 10th score is correct); recall by id is shown beside it and differs only where duplicate texts tie.',
-  '',
-  'Command: `npx tsx --conditions=development bench/retrieval/run.ts ' + process.argv.slice(2).join(' ') + '`',
-  '',
-];
+writeReport();
+
+/** Writes JSON, Markdown and SVGs for everything measured so far. */
+function writeReport(): void {
+  const markdown: string[] = [
+    '# Retrieval benchmark',
+    '',
+    `Run ${started} on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}. ` +
+      `Load average at start ${startedLoad.map((value) => value.toFixed(2)).join(' / ')}, at end ${loadavg().map((value) => value.toFixed(2)).join(' / ')}: ` +
+      'the machine is shared with other engineers, so absolute timings are noisy; each comparison below is measured in one process, interleaved round by round, as medians. ' +
+      'Queries/s are per CPU-second of the benchmark process (process.cpuUsage), which other processes on the cores disturb far less than wall-clock time; wall-clock figures are given beside them and in the JSON.',
+    '',
+    'Recall@10 counts ties as found (ann-benchmarks convention: a hit scoring at least the true 10th score is correct); recall by id is shown beside it and differs only where duplicate texts tie.',
+    '',
+    'Command: `npx tsx --conditions=development bench/retrieval/run.ts ' + process.argv.slice(2).join(' ') + '`',
+    '',
+  ];
+  const svgs: Record<string, string> = {};
+  for (const result of clustered) {
+    markdown.push(`## Clustered vectors: ${result.name} (${result.count.toLocaleString('en')} × ${result.dimension}, ${result.metric}, ${result.queries} held-out queries)`, '');
+    markdown.push(`Generator: ${JSON.stringify(result.generator)}.`, '');
+    markdown.push(...comparisonSection(result));
+    svgs[`clustered-${result.name}`] = chart(`${result.name} clusters, ${result.count.toLocaleString('en')} × ${result.dimension}: recall@10 vs queries/s`, result);
+  }
+  if (text !== undefined) {
+    markdown.push(...text.markdown);
+    if (text.comparison !== undefined) {
+      markdown.push(...comparisonSection(text.comparison));
+      svgs.text = chart(`Persona-Chat + SPC turns, ${text.comparison.count.toLocaleString('en')} × ${text.comparison.dimension}: recall@10 vs queries/s`, text.comparison);
+    }
+  }
+  const files = writeResults(values.out, values.name ?? (quick ? 'retrieval-quick' : 'retrieval'), {
+    json: { started, quick, loadAverage: { start: startedLoad, end: loadavg() }, cpus: cpus().length, node: process.version, clustered, text: text?.json },
+    markdown: markdown.join('\n'),
+    svgs,
+  });
+  console.log(`wrote ${files.join(', ')}`);
+}
+
 function comparisonSection(result: Omit<ClusteredResult, 'generator'>): string[] {
   const lines: string[] = [];
   lines.push(
@@ -92,25 +120,27 @@ function comparisonSection(result: Omit<ClusteredResult, 'generator'>): string[]
         ['ef', 'recall@10', 'recall@10 by id', 'queries/s', 'exact q/s (same rounds)', '× exact', '× exact (wall)', 'direct hnswlib q/s', 'wrapper overhead', 'wrapper overhead (wall)', 'overhead vs reused-buffer direct', 'per-user (where) recall@10', 'per-user (where) q/s', 'per-user (filter callback) recall@10', 'per-user (filter callback) q/s'],
         hnsw.points.map((point, position) => [
           point.ef,
-          point.recall,
-          point.idRecall,
+          point.recall.toFixed(3),
+          point.idRecall.toFixed(3),
           Math.round(point.queriesPerSecond),
           Math.round(point.exactQueriesPerSecond),
-          Number(point.speedupOverExact.toFixed(1)),
-          Number(point.wallSpeedupOverExact.toFixed(1)),
+          `${point.speedupOverExact.toFixed(1)}×`,
+          `${point.wallSpeedupOverExact.toFixed(1)}×`,
           Math.round(hnsw.wrapper[position]!.directQueriesPerSecond),
           `${(hnsw.wrapper[position]!.overhead * 100).toFixed(1)}%`,
           `${(hnsw.wrapper[position]!.wallOverhead * 100).toFixed(1)}%`,
           hnsw.wrapper[position]!.overheadOverReused === undefined ? null : `${(hnsw.wrapper[position]!.overheadOverReused! * 100).toFixed(1)}%`,
-          hnsw.filtered.points[position]!.recall,
+          hnsw.filtered.points[position]!.recall.toFixed(3),
           Math.round(hnsw.filtered.points[position]!.queriesPerSecond),
-          hnsw.callbackFiltered[position]!.recall,
+          hnsw.callbackFiltered[position]!.recall.toFixed(3),
           Math.round(hnsw.callbackFiltered[position]!.queriesPerSecond),
         ]),
         3,
       ),
       '',
-      `Median wrapper overhead over the ef values: ${(medianOverhead(hnsw) * 100).toFixed(1)}% (target ≤ 15%; negative means the wrapper was faster). ` +
+      `Median wrapper overhead over the ef values: ${(medianOverhead(hnsw) * 100).toFixed(1)}% against direct` +
+          (hnsw.wrapper.every((entry) => entry.overheadOverReused !== undefined) ? `, ${(median(hnsw.wrapper.map((entry) => entry.overheadOverReused!)) * 100).toFixed(1)}% against reused-buffer direct` : '') +
+          ' (target ≤ 15%; negative means the wrapper was faster). ' +
         'Overhead = direct q/s ÷ wrapper q/s − 1, same graph, same ef, same queries, interleaved in one process. "Direct" hands hnswlib-node a ready plain array per query; ' +
         '"reused-buffer direct" copies each Float32Array into one reused plain array first, the leanest direct use. ' +
         `Per-user search: ${hnsw.filtered.users} users × ${hnsw.filtered.perUser.toFixed(1)} vectors on average, one user per query, recall against ExactIndex with the same filter; ` +
@@ -134,23 +164,3 @@ function chart(title: string, result: Omit<ClusteredResult, 'generator'>): strin
   );
 }
 
-const svgs: Record<string, string> = {};
-for (const result of clustered) {
-  markdown.push(`## Clustered vectors: ${result.name} (${result.count.toLocaleString('en')} × ${result.dimension}, ${result.metric}, ${result.queries} held-out queries)`, '');
-  markdown.push(`Generator: ${JSON.stringify(result.generator)}.`, '');
-  markdown.push(...comparisonSection(result));
-  svgs[`clustered-${result.name}`] = chart(`${result.name} clusters, ${result.count.toLocaleString('en')} × ${result.dimension}: recall@10 vs queries/s`, result);
-}
-if (text !== undefined) {
-  markdown.push(...text.markdown);
-  if (text.comparison !== undefined) {
-    markdown.push(...comparisonSection(text.comparison));
-    svgs.text = chart(`Persona-Chat + SPC turns, ${text.comparison.count.toLocaleString('en')} × ${text.comparison.dimension}: recall@10 vs queries/s`, text.comparison);
-  }
-}
-const files = writeResults(values.out, values.name ?? (quick ? 'retrieval-quick' : 'retrieval'), {
-  json: { started, quick, loadAverage: { start: startedLoad, end: loadavg() }, cpus: cpus().length, node: process.version, clustered, text: text?.json },
-  markdown: markdown.join('\n'),
-  svgs,
-});
-console.log(`wrote ${files.join(', ')}`);

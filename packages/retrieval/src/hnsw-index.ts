@@ -74,7 +74,7 @@ export class HnswIndex implements VectorIndex {
   efConstruction: number;
   /** Search breadth used when `search` is not given one. */
   defaultEf: number;
-  private readonly seed: number;
+  private seed: number;
   private native: HierarchicalNSW;
   private labelOf = new Map<string, number>();
   private idByLabel: (string | undefined)[] = [];
@@ -404,6 +404,7 @@ export class HnswIndex implements VectorIndex {
     this.defaultEf = header.ef;
     this.m = header.m;
     this.efConstruction = header.efConstruction;
+    this.seed = header.seed;
     this.currentEf = -1;
   }
 }
