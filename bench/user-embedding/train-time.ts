@@ -54,9 +54,19 @@ const markdown = [
   '',
   markdownTable(
     ['model', 'seconds to best epoch', 'best epoch', 'epochs run', 'total seconds', 'examples/s', 'validation NDCG@10', 'load avg (1 min)'],
-    rows.map((row) => [row.model, row.secondsToBest, row.bestEpoch, row.epochsRun, row.totalSeconds, row.examplesPerSecond, row.validationNdcg, (row.load[0] ?? 0).toFixed(1)]),
-    1,
+    rows.map((row) => [
+      row.model,
+      row.secondsToBest.toFixed(1),
+      String(row.bestEpoch),
+      String(row.epochsRun),
+      row.totalSeconds.toFixed(1),
+      row.examplesPerSecond.toFixed(0),
+      Number.isNaN(row.validationNdcg) ? '–' : row.validationNdcg.toFixed(4),
+      (row.load[0] ?? 0).toFixed(1),
+    ]),
   ),
+  '',
+  'examples/s: training examples per second of training time (two-tower: users per step; BPR: triples; EASE: ratings fitted per second of the closed form).',
 ].join('\n');
 writeResults(join(process.cwd(), 'bench', 'results', 'user-embedding'), quick ? 'train-time-quick' : 'train-time', { json: { backend: backend.name, quick, rows }, markdown });
 console.log(markdown);
