@@ -1,4 +1,4 @@
-import { buildTaste, collectTagStems, tagStems } from './taste.js';
+import { buildTaste, tagStems } from './taste.js';
 import type { ExplainInput, Explainer } from './types.js';
 
 const list = (words: readonly string[]) =>
@@ -13,7 +13,7 @@ export class OfflineExplainer implements Explainer {
 
   async explain(input: ExplainInput): Promise<string> {
     const { item } = input;
-    const taste = buildTaste(input.profile, input.history, collectTagStems([item]));
+    const taste = buildTaste(input.profile, input.history);
     const stems = [...new Set(tagStems(item))];
     const tagByStem = new Map(item.tags.map((tag) => [tagStems({ ...item, tags: [tag] })[0] ?? tag.toLowerCase(), tag]));
     const liked = stems.filter((stemmed) => (taste.tags.get(stemmed) ?? 0) > 0).sort((a, b) => (taste.tags.get(b) ?? 0) - (taste.tags.get(a) ?? 0));

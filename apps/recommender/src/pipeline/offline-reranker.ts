@@ -1,4 +1,4 @@
-import { collectTagStems, buildTaste, profileFit, tagStems } from './taste.js';
+import { buildTaste, profileFit, tagStems } from './taste.js';
 import type { RankedItem, Reranker, RerankInput } from './types.js';
 
 /**
@@ -51,8 +51,7 @@ export class OfflineReranker implements Reranker {
 
   async rerank(input: RerankInput): Promise<RankedItem[]> {
     if (input.candidates.length === 0) return [];
-    const knownTags = collectTagStems(input.candidates.map((candidate) => candidate.item));
-    const taste = buildTaste(input.profile, input.history, knownTags, {
+    const taste = buildTaste(input.profile, input.history, undefined, {
       statedWeight: this.options.statedWeight ?? 0.8,
       shareWeight: this.options.shareWeight ?? 1,
       ratingWeight: this.options.ratingWeight ?? 1,

@@ -36,23 +36,32 @@ const genreSynonyms: [RegExp, string[]][] = [
 ];
 
 /** The tag stems a piece of text names, directly ("comedies") or through an everyday word ("cartoons"). */
-export function mentionedTagStems(text: string, knownTags: ReadonlySet<string>): Set<string> {
+export function mentionedTagStems(text: string, knownTags?: ReadonlySet<string>): Set<string> {
   const lower = text.toLowerCase();
   const found = new Set<string>();
+  // Without a known tag set every word counts (callers then only look up item tags).
+  const known = (stemmed: string) => knownTags === undefined || knownTags.has(stemmed);
   for (const word of lower.split(/[^a-z0-9'-]+/).filter(Boolean)) {
     const stemmed = stem(word);
-    if (knownTags.has(stemmed)) found.add(stemmed);
+    if (known(stemmed)) found.add(stemmed);
   }
   for (const [pattern, stems] of genreSynonyms) {
     if (!pattern.test(lower)) continue;
-    for (const stemmed of stems) if (knownTags.has(stemmed)) found.add(stemmed);
+    for (const stemmed of stems) if (known(stemmed)) found.add(stemmed);
   }
   return found;
 }
 
-/** The stems of an item's tags (genres), lower case. */
+const stemsByItem = new WeakMap<Item, string[]>();
+
+/** The stems of an item's tags (genres), lower case; computed once per item object. */
 export function tagStems(item: Item): string[] {
-  return item.tags.flatMap((tag) => tag.split(/[\s/&'-]+/).filter(Boolean).map(stem));
+  let stems = stemsByItem.get(item);
+  if (stems === undefined) {
+    stems = item.tags.flatMap((tag) => tag.split(/[\s/&'-]+/).filter(Boolean).map(stem));
+    stemsByItem.set(item, stems);
+  }
+  return stems;
 }
 
 /** A user's taste as weights on tag stems, from their ratings and their stated preferences. */
@@ -88,10 +97,29 @@ export interface FitOptions {
  * Builds a taste from ratings (each tag's mean rating relative to the user's mean, shrunk toward
  * zero when there is little evidence) and from the profile's preferences whose subject names a tag.
  */
-export function buildTaste(profile: Profile, history: readonly HistoryEntry[], knownTags: ReadonlySet<string>, options: TasteOptions = {}): Taste {
+export function buildTaste(profile: Profile, history: readonly HistoryEntry[], knownTags?: ReadonlySet<string>, options: TasteOptions = {}): Taste {
   const statedWeight = options.statedWeight ?? 0.8;
   const shareWeight = options.shareWeight ?? 1;
   const ratingWeight = options.ratingWeight ?? 1;
+  // One request re-ranks and explains from the same history array: build its taste once.
+  // Keyed on the objects themselves (history array, profile), so no two requests share an entry.
+  const key = knownTags === undefined ? `${statedWeight}|${shareWeight}|${ratingWeight}` : undefined;
+  const cached = key === undefined ? undefined : tasteCache.get(history)?.get(profile)?.get(key);
+  if (cached) return cached;
+  const taste = computeTaste(profile, history, knownTags, statedWeight, shareWeight, ratingWeight);
+  if (key !== undefined) {
+    const perHistory = tasteCache.get(history) ?? new WeakMap<Profile, Map<string, Taste>>();
+    const perProfile = perHistory.get(profile) ?? new Map<string, Taste>();
+    perProfile.set(key, taste);
+    perHistory.set(profile, perProfile);
+    tasteCache.set(history, perHistory);
+  }
+  return taste;
+}
+
+const tasteCache = new WeakMap<readonly HistoryEntry[], WeakMap<Profile, Map<string, Taste>>>();
+
+function computeTaste(profile: Profile, history: readonly HistoryEntry[], knownTags: ReadonlySet<string> | undefined, statedWeight: number, shareWeight: number, ratingWeight: number): Taste {
   const tags = new Map<string, number>();
   const likedByTag = new Map<string, Item[]>();
   const statedByTag = new Map<string, { subject: string; polarity: 'like' | 'dislike' | 'neutral' }>();
