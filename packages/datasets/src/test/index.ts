@@ -61,8 +61,8 @@ export async function serveFiles(routes: Record<string, Uint8Array | number>): P
     response.writeHead(200, { 'content-type': 'application/zip', 'content-length': String(route.byteLength) });
     // Two chunks, so progress is reported more than once.
     const half = Math.floor(route.byteLength / 2);
-    response.write(route.subarray(0, half));
-    setTimeout(() => response.end(route.subarray(half)), 5);
+    // Wait until the first half is flushed, then long enough for the client to read it on a loaded machine.
+    response.write(route.subarray(0, half), () => setTimeout(() => response.end(route.subarray(half)), 150));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
