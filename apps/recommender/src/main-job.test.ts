@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '@personalab/core';
+import { serve } from './main-job.js';
+
+const stateDir = mkdtempSync(join(tmpdir(), 'personalab-serve-'));
+afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
+
+const config = loadConfig({ PERSONALAB_STATE_DIR: stateDir, PERSONALAB_QUIET: '1' });
+const emptyDataDir = join(stateDir, 'no-data');
+
+describe('serve (the main job)', () => {
+  it('falls back to the synthetic world, says so, trains, listens and prints a working URL; a restart loads instead of training', async () => {
+    const lines: string[] = [];
+    const first = await serve({ config, dataDir: emptyDataDir, fetchMovieLens: false, port: 0, host: '127.0.0.1', quiet: true, log: (line) => lines.push(line) });
+    try {
+      expect(first.source).toBe('synthetic');
+      expect(lines.join('\n')).toMatch(/MovieLens 100K not found and not fetched .*using the synthetic world/);
+      expect(lines.join('\n')).toMatch(/model: trained EASE/);
+      expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#key=/);
+      const origin = first.url.split('/#')[0] as string;
+      const key = decodeURIComponent(first.url.split('#key=')[1] as string);
+      expect((await fetch(`${origin}/readyz`)).status).toBe(200);
+      expect(await (await fetch(`${origin}/`)).text()).toContain('Chat-Rec');
+      const chat = await fetch(`${origin}/v1/chat`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ userId: 'u1', message: 'recommend me something' }),
+      });
+      expect(chat.status).toBe(200);
+      expect(((await chat.json()) as { recommendations: unknown[] }).recommendations.length).toBeGreaterThan(0);
+    } finally {
+      await first.close();
+    }
+    const again: string[] = [];
+    const second = await serve({ config, dataDir: emptyDataDir, fetchMovieLens: false, port: 0, host: '127.0.0.1', quiet: true, log: (line) => again.push(line) });
+    await second.close();
+    expect(again.join('\n')).toMatch(/model: loaded EASE/);
+    expect(again.join('\n')).toMatch(/item index: loaded/);
+    expect(second.apiKey).toBe(first.apiKey);
+  });
+
+  it('tries to fetch MovieLens when it is missing and says why it could not', async () => {
+    const lines: string[] = [];
+    const otherConfig = loadConfig({ PERSONALAB_STATE_DIR: join(stateDir, 'second'), PERSONALAB_QUIET: '1' });
+    const server = await serve({
+      config: otherConfig,
+      dataDir: emptyDataDir,
+      fetchMovieLens: async () => {
+        throw new Error('getaddrinfo ENOTFOUND files.grouplens.org');
+      },
+      port: 0,
+      host: '127.0.0.1',
+      quiet: true,
+      log: (line) => lines.push(line),
+    });
+    await server.close();
+    expect(lines.join('\n')).toMatch(/could not fetch it \(getaddrinfo ENOTFOUND/);
+    expect(server.source).toBe('synthetic');
+  });
+});
