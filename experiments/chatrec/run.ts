@@ -24,7 +24,7 @@ import {
 import { evaluateRanking, findDataset, howToGet, loadMovieLens100k, relevantItemsByUser, stratifiedSplit, type RankingEvaluation } from '@personalab/datasets';
 import { createChatModelFromConfig } from '@personalab/llm';
 import { HashingEmbedder, HnswIndex } from '@personalab/retrieval';
-import { EaseRecommender, ItemKnnRecommender, SequentialTwoTowerRecommender } from '@personalab/user-embedding';
+import { EaseRecommender, ItemKnnRecommender, SequentialTwoTowerRecommender, selectBackend } from '@personalab/user-embedding';
 import { openRecommenderService, OfflineReranker, type Candidate, type HistoryEntry, type RecommenderService } from '@personalab/recommender';
 
 const { values } = parseArgs({
@@ -39,6 +39,9 @@ const config = getConfig();
 const quiet = values.quiet || config.quiet;
 const k = 5;
 const candidateCount = 20;
+
+// tfjs models train on the best available backend (tfjs-node-gpu → tfjs-node → wasm → cpu).
+if (values.generator === 'two-tower') await selectBackend({ preferred: config.tfBackend });
 
 const directory = findDataset('movielens-100k', { environmentDataDir: config.dataDir });
 if (!directory) {
