@@ -73,7 +73,7 @@ export class BiasedMfRecommender extends TfRecommender {
         patience: settings.patience,
         quiet: options.quiet ?? false,
         signal: options.signal,
-        metricName: '-rmse',
+        metricName: 'valNegRmse',
         step: (epoch, step) => {
           if (step === 0) order = createRandom(seed * 7919 + epoch + 1).shuffle([...users]);
           return this.trainStep(optimizer, order.slice(step * settings.usersPerBatch, (step + 1) * settings.usersPerBatch));

@@ -50,10 +50,12 @@ export interface TrainingSummary {
  * early stopping with patience, and hooks for best-epoch snapshots and checkpoints.
  */
 export async function runTrainingLoop(options: TrainingLoopOptions): Promise<TrainingSummary> {
-  const metricName = options.metricName ?? 'ndcg@10';
+  // cli-progress tokens are word characters only.
+  const metricName = (options.metricName ?? 'valNdcg10').replace(/\W/g, '');
   const startEpoch = options.startEpoch ?? 0;
   const totalSteps = (options.epochs - startEpoch) * options.stepsPerEpoch;
-  const progress = createProgress({ label: options.label, total: Math.max(1, totalSteps), quiet: options.quiet ?? false, fields: ['epoch', 'loss', metricName] });
+  // The bar counts examples, so its rate reads as examples/s.
+  const progress = createProgress({ label: options.label, total: Math.max(1, totalSteps * options.examplesPerStep), quiet: options.quiet ?? false, fields: ['epoch', 'loss', metricName] });
   const epochs: EpochRecord[] = [];
   let best = { epoch: -1, metric: Number.NEGATIVE_INFINITY, seconds: 0 };
   let sinceBest = 0;
@@ -74,7 +76,7 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<Tra
         const loss = options.step(epoch, step);
         if (!Number.isFinite(loss)) throw new PersonalabError('internal', `${options.label}: loss became ${loss} at epoch ${epoch + 1}, step ${step + 1}`);
         lossSum += loss;
-        progress.increment(1, { epoch: `${epoch + 1}/${options.epochs}`, loss: (lossSum / (step + 1)).toFixed(4) });
+        progress.increment(options.examplesPerStep, { epoch: `${epoch + 1}/${options.epochs}`, loss: (lossSum / (step + 1)).toFixed(4) });
       }
       const trainSeconds = (performance.now() - epochStarted) / 1000;
       const metric = options.validate?.();
