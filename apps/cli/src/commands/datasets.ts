@@ -1,22 +1,10 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { PersonalabError, createProgress, getConfig, markdownTable } from '@personalab/core';
+import { PersonalabError, createProgress, markdownTable } from '@personalab/core';
 import { dataDirectoryCandidates, datasetFolders, datasetStatistics, fetchDataset, findDataset, howToGet, type DatasetName } from '@personalab/datasets';
 import { globalOptions } from '../global-options.js';
 
 const names = Object.keys(datasetFolders) as DatasetName[];
-
-/**
- * `--data-dir` and `$PERSONALAB_DATA_DIR` kept apart: an explicit `--data-dir` is the only place searched, while the
- * environment's directory is the first of the DESIGN.md candidates (then ./datasets, ../shared/datasets).
- */
-function dataDirectoryOptions(command: Command): { dataDir?: string; environmentDataDir?: string } {
-  let root = command;
-  while (root.parent) root = root.parent;
-  const explicit = root.opts<{ dataDir?: string }>().dataDir;
-  const environment = getConfig().dataDir;
-  return { ...(explicit === undefined ? {} : { dataDir: explicit }), ...(environment === undefined ? {} : { environmentDataDir: environment }) };
-}
 
 function datasetName(value: string): DatasetName {
   if (!(names as string[]).includes(value)) throw new PersonalabError('invalid_argument', `unknown data set "${value}"; known: ${names.join(', ')}`);
@@ -60,7 +48,7 @@ export function registerDatasetsCommand(program: Command): void {
     .command('list')
     .description('show which data sets are found, and where')
     .action((_options: unknown, command: Command) => {
-      const where = dataDirectoryOptions(command);
+      const where = globalOptions(command).dataDirectory;
       const searched = where.dataDir ? [resolve(where.dataDir)] : dataDirectoryCandidates(where);
       const rows = names.map((name) => {
         const found = findDataset(name, where);
@@ -75,7 +63,7 @@ export function registerDatasetsCommand(program: Command): void {
     .argument('<name>', `one of ${names.join(', ')}`)
     .action(async (name: string, _options: unknown, command: Command) => {
       const dataset = datasetName(name);
-      const directory = findDataset(dataset, dataDirectoryOptions(command));
+      const directory = findDataset(dataset, globalOptions(command).dataDirectory);
       if (!directory) throw new PersonalabError('not_found', `${name} not found; ${howToGet(dataset)}`);
       const rows = await datasetStatistics(dataset, directory);
       process.stdout.write(`${name} in ${directory}\n\n${markdownTable(['file', 'statistic', 'value'], rows.map((row) => [row.file, row.statistic, row.value]))}\n`);

@@ -32,7 +32,7 @@ export function registerExperimentMovielensCommand(program: Command): void {
     .action(async (which: string, options: ExperimentOptions, command: Command) => {
       if (!['p1', 'p2', 'p3', 'all'].includes(which)) throw new PersonalabError('invalid_argument', `unknown experiment "${which}"; expected p1, p2, p3 or all`);
       const global = globalOptions(command);
-      const dataDirectory = findDataset('movielens-100k', global.dataDir === undefined ? {} : { dataDir: global.dataDir });
+      const dataDirectory = findDataset('movielens-100k', global.dataDirectory);
       if (!dataDirectory) throw new PersonalabError('not_found', `movielens-100k not found: ${howToGet('movielens-100k')}`);
       const experimentOptions = {
         dataDirectory,

@@ -31,7 +31,7 @@ export function registerTrainCommand(program: Command): void {
       if (!factory) throw new PersonalabError('invalid_argument', `unknown model "${options.model}"; known: ${Object.keys(recommenderFactories).join(', ')}`);
       const preferred = options.backend === undefined ? getConfig().tfBackend : (tfBackendSchema.parse(options.backend) as TfBackendName);
       await selectBackend({ preferred });
-      const dataDirectory = findDataset('movielens-100k', global.dataDir === undefined ? {} : { dataDir: global.dataDir });
+      const dataDirectory = findDataset('movielens-100k', global.dataDirectory);
       if (!dataDirectory) throw new PersonalabError('not_found', `movielens-100k not found: ${howToGet('movielens-100k')}`);
       const data = await loadMovieLens100k(dataDirectory);
       const seed = Number(options.seed);
