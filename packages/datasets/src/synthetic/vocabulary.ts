@@ -1,26 +1,8 @@
 /** Word banks of the synthetic world. Kept small and plain so generated text is easy to read and to parse. */
+import { movieLensGenres } from '../movielens/movielens-100k.js';
 
-/** Genres: MovieLens's vocabulary minus "unknown", so recommenders see the same tags on both. */
-export const syntheticGenres = [
-  'Action',
-  'Adventure',
-  'Animation',
-  "Children's",
-  'Comedy',
-  'Crime',
-  'Documentary',
-  'Drama',
-  'Fantasy',
-  'Film-Noir',
-  'Horror',
-  'Musical',
-  'Mystery',
-  'Romance',
-  'Sci-Fi',
-  'Thriller',
-  'War',
-  'Western',
-] as const;
+/** Genres: MovieLens's vocabulary minus "unknown" (same order), so recommenders see the same tags on both. */
+export const syntheticGenres = movieLensGenres.slice(1) as readonly Exclude<(typeof movieLensGenres)[number], 'unknown'>[];
 
 export const titleAdjectives = ['Silent', 'Last', 'Broken', 'Golden', 'Hidden', 'Crimson', 'Endless', 'Lonely', 'Electric', 'Frozen', 'Wild', 'Midnight', 'Distant', 'Secret', 'Burning', 'Quiet', 'Lost', 'Bright', 'Iron', 'Paper'];
 export const titleNouns = ['River', 'Garden', 'Empire', 'Signal', 'Harbor', 'Frontier', 'Kingdom', 'Mirror', 'Storm', 'Orchard', 'Station', 'Voyage', 'Letter', 'Machine', 'Island', 'Carnival', 'Shadow', 'Promise', 'Canyon', 'Lantern'];
