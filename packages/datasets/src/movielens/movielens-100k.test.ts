@@ -22,6 +22,9 @@ describe.skipIf(!directory)('MovieLens 100K (real files)', () => {
     expect(toyStory?.title).toBe('Toy Story (1995)');
     expect(toyStory?.year).toBe(1995);
     expect(toyStory?.tags).toEqual(['Animation', "Children's", 'Comedy']);
+    // The film's year comes from the title, not from a later re-release date (u.item dates Return of the Jedi 14-Mar-1997).
+    const jedi = data.items.find((item) => item.id === '181');
+    expect([jedi?.title, jedi?.year, jedi?.attributes?.releaseDate]).toEqual(['Return of the Jedi (1983)', 1983, '1997-03-14']);
     expect(toyStory?.attributes?.imdbUrl).toBe('http://us.imdb.com/M/title-exact?Toy%20Story%20(1995)');
     // latin-1 titles decode to the right characters
     expect(data.items.some((item) => item.title.includes('é'))).toBe(true);

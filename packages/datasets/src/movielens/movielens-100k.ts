@@ -131,8 +131,9 @@ export async function loadMovieLensUsers(file: string, options: LoaderOptions = 
 }
 
 /**
- * Reads `u.item` (latin-1): title, release date (its year becomes `year`), video release date,
- * IMDb URL (`attributes.imdbUrl`) and 19 genre flags (set flags become `tags`).
+ * Reads `u.item` (latin-1): title, release date, video release date,
+ * IMDb URL (`attributes.imdbUrl`) and 19 genre flags (set flags become `tags`). `year` is the year in
+ * the title, else the release date's year.
  */
 export async function loadMovieLensItems(file: string, options: LoaderOptions = {}): Promise<{ items: Item[]; skipped: SkippedRow[] }> {
   const issues = new RowIssues(options.onInvalid);
@@ -165,7 +166,10 @@ export async function loadMovieLensItems(file: string, options: LoaderOptions = 
     if (releaseDate !== '') attributes.releaseDate = `${year}-${String(months[month ?? ''] ?? 1).padStart(2, '0')}-${(day ?? '').padStart(2, '0')}`;
     if (videoReleaseDate !== '') attributes.videoReleaseDate = videoReleaseDate;
     const item: Item = { id, title, tags };
-    if (year !== undefined) item.year = Number(year);
+    // The title's "(1983)" is the film's year; the release date is often a later (video) re-release.
+    const titleYear = /\((\d{4})\)\s*$/.exec(title)?.[1];
+    if (titleYear !== undefined) item.year = Number(titleYear);
+    else if (year !== undefined) item.year = Number(year);
     if (Object.keys(attributes).length > 0) item.attributes = attributes;
     items.push(item);
   }
