@@ -1,27 +1,15 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findDataset } from '@personalab/datasets';
 import { serveFiles, temporaryDirectory, tinyMovieLensZip } from '@personalab/datasets/test';
 import { registerDatasetsCommand } from './datasets.js';
+import { runCli } from '../test/run-cli.js';
 
 /** Runs `personalab <args>` on a program with only the datasets commands; returns what it printed. */
-async function run(args: string[]): Promise<string> {
-  const program = new Command('personalab').option('--data-dir <dir>').option('--quiet').exitOverride();
-  registerDatasetsCommand(program);
-  const output: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    output.push(String(chunk));
-    return true;
-  });
-  try {
-    await program.parseAsync(['node', 'personalab', ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  return output.join('');
+function run(args: string[]): Promise<string> {
+  return runCli([registerDatasetsCommand], args);
 }
 
 describe('personalab datasets', () => {

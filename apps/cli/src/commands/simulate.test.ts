@@ -1,26 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { findDataset, howToGet } from '@personalab/datasets';
 import { registerSimulateCommand } from './simulate.js';
+import { runCli } from '../test/run-cli.js';
 
 /** Runs `personalab <args>` on a program with only the simulate command; returns what it printed. */
-async function run(args: string[]): Promise<string> {
-  const program = new Command('personalab').option('--data-dir <dir>').option('--quiet').exitOverride();
-  registerSimulateCommand(program);
-  const output: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    output.push(String(chunk));
-    return true;
-  });
-  try {
-    await program.parseAsync(['node', 'personalab', '--quiet', ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  return output.join('');
+function run(args: string[]): Promise<string> {
+  return runCli([registerSimulateCommand], ['--quiet', ...args]);
 }
 
 const movielens = findDataset('movielens-100k');

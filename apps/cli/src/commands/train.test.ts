@@ -1,27 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { temporaryDirectory, tinyMovieLensFiles } from '@personalab/datasets/test';
 import { loadRecommender } from '@personalab/user-embedding';
 import { registerExperimentMovielensCommand } from './experiment-movielens.js';
 import { registerTrainCommand } from './train.js';
+import { runCli } from '../test/run-cli.js';
 
-async function run(args: string[]): Promise<string> {
-  const program = new Command('personalab').option('--data-dir <dir>').option('--quiet').exitOverride();
-  registerTrainCommand(program);
-  registerExperimentMovielensCommand(program);
-  const output: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    output.push(String(chunk));
-    return true;
-  });
-  try {
-    await program.parseAsync(['node', 'personalab', ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  return output.join('');
+function run(args: string[]): Promise<string> {
+  return runCli([registerTrainCommand, registerExperimentMovielensCommand], args);
 }
 
 describe('personalab train / experiment movielens', () => {
