@@ -81,17 +81,16 @@ function frame(options: ChartOptions, allValues: number[], legend: readonly stri
   svg.push(`<line x1="${x0}" x2="${x0 + plotWidth}" y1="${y0 + plotHeight}" y2="${y0 + plotHeight}" stroke="#333"/>`);
   if (options.yLabel) svg.push(`<text transform="translate(16 ${y0 + plotHeight / 2}) rotate(-90)" text-anchor="middle">${escapeXml(options.yLabel)}</text>`);
   if (options.xLabel) svg.push(`<text x="${x0 + plotWidth / 2}" y="${height - 10}" text-anchor="middle">${escapeXml(options.xLabel)}</text>`);
-  references.forEach((line, index) => {
+  references.forEach((line) => {
     const position = y(line.value);
     svg.push(`<line x1="${x0}" x2="${x0 + plotWidth}" y1="${position}" y2="${position}" stroke="#555" stroke-dasharray="5 4"/>`);
-    svg.push(`<text x="${x0 + plotWidth + 4}" y="${position + 4 + (index % 2) * 0}" fill="#555" font-size="10">${escapeXml(`${line.label} ${line.value}`)}</text>`);
+    svg.push(`<text x="${x0 + plotWidth + 4}" y="${position + 4}" fill="#555" font-size="10">${escapeXml(`${line.label} ${line.value}`)}</text>`);
   });
   legend.forEach((name, index) => {
-    const top = y0 + plotHeight + 0 - (legend.length - index) * 16 - (references.length ? 0 : 0);
-    void top;
-    const legendY = y0 + 6 + index * 16 + references.length * 0;
-    svg.push(`<rect x="${x0 + plotWidth + 10}" y="${legendY + plotHeight / 2}" width="10" height="10" fill="${palette[index % palette.length]}"/>`);
-    svg.push(`<text x="${x0 + plotWidth + 24}" y="${legendY + plotHeight / 2 + 9}">${escapeXml(name)}</text>`);
+    // Legend in the right margin, below the middle, clear of the reference labels near the lines.
+    const legendY = y0 + plotHeight / 2 + 6 + index * 16;
+    svg.push(`<rect x="${x0 + plotWidth + 10}" y="${legendY}" width="10" height="10" fill="${palette[index % palette.length]}"/>`);
+    svg.push(`<text x="${x0 + plotWidth + 24}" y="${legendY + 9}">${escapeXml(name)}</text>`);
   });
   return { svg, x0, y0, plotWidth, plotHeight, y };
 }
