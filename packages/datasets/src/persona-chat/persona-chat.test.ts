@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PersonalabError, sessionSchema } from '@personalab/core';
+import { sessionSchema } from '@personalab/core';
 import { findDataset, howToGet } from '../data-dir.js';
-import { fixturePath, temporaryDirectory } from '../test/index.js';
+import { caughtDataError, fixturePath, temporaryDirectory } from '../test/index.js';
 import { personaChatToSession, syntheticPersonaChatToSession } from './conversation-sessions.js';
 import { countTurnPairs, loadPersonaChat } from './persona-chat.js';
 import { loadSyntheticPersonaChat } from './synthetic-persona-chat.js';
@@ -12,14 +12,6 @@ const synthetic = findDataset('synthetic-persona-chat');
 if (!personaChat) console.warn(`Persona-Chat not found: real-data tests skipped; ${howToGet('persona-chat')}`);
 if (!synthetic) console.warn(`Synthetic-Persona-Chat not found: real-data tests skipped; ${howToGet('synthetic-persona-chat')}`);
 
-async function caught(promise: Promise<unknown>): Promise<PersonalabError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(PersonalabError.is(error, 'invalid_data')).toBe(true);
-  return error as PersonalabError;
-}
 
 describe('Persona-Chat (ParlAI format)', () => {
   const folder = temporaryDirectory();
@@ -61,14 +53,14 @@ describe('Persona-Chat (ParlAI format)', () => {
 
   it('rejects a dialogue line without a tab, naming file and line', async () => {
     const file = folder.write('bad.txt', '1 your persona: i ski.\n2 hello there\n');
-    const error = await caught(loadPersonaChat(file));
+    const error = await caughtDataError(loadPersonaChat(file));
     expect(error.message).toContain(`${file}:2`);
     expect(error.message).toMatch(/partner utterance/);
   });
 
   it('rejects an out-of-sequence index and a line without an index; skip mode reports them', async () => {
     const file = folder.write('sequence.txt', '1 your persona: i ski.\n2 hi\thello\n4 a\tb\nno index here\n3 c\td\n');
-    const error = await caught(loadPersonaChat(file));
+    const error = await caughtDataError(loadPersonaChat(file));
     expect(error.message).toContain(`${file}:3`);
     const result = await loadPersonaChat(file, { onInvalid: 'skip' });
     expect(result.skipped.map((row) => row.line)).toEqual([3, 4]);
@@ -112,7 +104,7 @@ describe('Synthetic-Persona-Chat (CSV)', () => {
 
   it('rejects a wrong column count with the line where the record starts', async () => {
     const file = folder.write('columns.csv', 'user 1 personas,user 2 personas,Best Generated Conversation\n"a","b","User 1: hi"\n"a\nb","User 1: hi"\n');
-    const error = await caught(loadSyntheticPersonaChat(file));
+    const error = await caughtDataError(loadSyntheticPersonaChat(file));
     expect(error.message).toContain(`${file}:3`);
     expect(error.message).toMatch(/expected 3 columns.*found 2/);
     const skipped = await loadSyntheticPersonaChat(file, { onInvalid: 'skip' });
@@ -122,9 +114,9 @@ describe('Synthetic-Persona-Chat (CSV)', () => {
 
   it('rejects an unclosed quote and a wrong header, naming file and line', async () => {
     const unclosed = folder.write('unclosed.csv', 'user 1 personas,user 2 personas,Best Generated Conversation\n"a","b","User 1: hi\n');
-    expect((await caught(loadSyntheticPersonaChat(unclosed))).message).toMatch(new RegExp(`${unclosed}:\\d+: CSV syntax error`));
+    expect((await caughtDataError(loadSyntheticPersonaChat(unclosed))).message).toMatch(new RegExp(`${unclosed}:\\d+: CSV syntax error`));
     const header = folder.write('header.csv', 'a,b,c\n"x","y","User 1: hi"\n');
-    expect((await caught(loadSyntheticPersonaChat(header))).message).toContain(`${header}:1: expected the header`);
+    expect((await caughtDataError(loadSyntheticPersonaChat(header))).message).toContain(`${header}:1: expected the header`);
   });
 
   it.skipIf(!synthetic)('real valid split: 1,000 conversations, every one with turns', async () => {

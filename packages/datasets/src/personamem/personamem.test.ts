@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PersonalabError } from '@personalab/core';
+import { type PersonalabError } from '@personalab/core';
 import { findDataset, howToGet } from '../data-dir.js';
-import { fixturePath, temporaryDirectory } from '../test/index.js';
+import { caughtDataError, fixturePath, temporaryDirectory } from '../test/index.js';
 import { contextForQuestion, countByQuestionType, loadPersonaMemContexts, loadPersonaMemQuestions, personaMemQuestionTypes } from './personamem.js';
 import { parsePythonStringList } from './python-string-list.js';
 
@@ -11,14 +11,6 @@ const dev = findDataset('personamem-dev');
 if (!released) console.warn(`PersonaMem 32k not found: real-data tests skipped; ${howToGet('personamem-32k')}`);
 if (!dev) console.warn(`PersonaMem dev files not found: real join test skipped; ${howToGet('personamem-dev')}`);
 
-async function caught(promise: Promise<unknown>): Promise<PersonalabError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(PersonalabError.is(error, 'invalid_data')).toBe(true);
-  return error as PersonalabError;
-}
 
 describe('parsePythonStringList', () => {
   it('parses single and double quotes, escapes, adjacent literals and a trailing comma', () => {
@@ -74,7 +66,7 @@ describe('PersonaMem fixture in the official format', () => {
 
   it('a broken JSON line in the contexts names file and line; skip mode reports it', async () => {
     const file = folder.write('contexts.jsonl', '{"x": [{"role": "user", "content": "hi"}]}\n{"y": [{"role": "user", "content": "hi"}\n{"z": [{"role": "robot", "content": "hi"}]}\n');
-    const error = await caught(loadPersonaMemContexts(file));
+    const error = await caughtDataError(loadPersonaMemContexts(file));
     expect(error.message).toContain(`${file}:2: broken JSON line`);
     const result = await loadPersonaMemContexts(file, { onInvalid: 'skip' });
     expect([...result.contexts.keys()]).toEqual(['x']);
@@ -88,15 +80,15 @@ describe('PersonaMem fixture in the official format', () => {
     const lines = (await import('node:fs')).readFileSync(fixturePath('personamem-questions.csv'), 'utf8').trimEnd().split('\n');
     const header = lines[0] as string;
     const short = folder.write('short.csv', `${header}\n${lines[1]}\n0,q,recall_user_shared_facts,topic\n`);
-    expect((await caught(loadPersonaMemQuestions(short))).message).toMatch(new RegExp(`${short}:3: expected 15 columns.*found 4`));
+    expect((await caughtDataError(loadPersonaMemQuestions(short))).message).toMatch(new RegExp(`${short}:3: expected 15 columns.*found 4`));
     const badAnswer = folder.write('answer.csv', `${header}\n${(lines[1] as string).replace(',(b),', ',b,')}\n`);
-    expect((await caught(loadPersonaMemQuestions(badAnswer))).message).toMatch(new RegExp(`${badAnswer}:2: correct_answer`));
+    expect((await caughtDataError(loadPersonaMemQuestions(badAnswer))).message).toMatch(new RegExp(`${badAnswer}:2: correct_answer`));
     const badOptions = folder.write('options.csv', `${header}\n${(lines[3] as string).replace("'(d) A parrot.']", "'(d) A parrot.'")}\n`);
-    expect((await caught(loadPersonaMemQuestions(badOptions))).message).toMatch(new RegExp(`${badOptions}:2: all_options: unterminated list`));
+    expect((await caughtDataError(loadPersonaMemQuestions(badOptions))).message).toMatch(new RegExp(`${badOptions}:2: all_options: unterminated list`));
     const badIndex = folder.write('index.csv', `${header}\n${(lines[3] as string).replace(/,3$/, ',three')}\n`);
-    expect((await caught(loadPersonaMemQuestions(badIndex))).message).toMatch(/end_index_in_shared_context: expected a non-negative integer/);
+    expect((await caughtDataError(loadPersonaMemQuestions(badIndex))).message).toMatch(/end_index_in_shared_context: expected a non-negative integer/);
     const notPersonaMem = folder.write('other.csv', 'a,b\n1,2\n');
-    expect((await caught(loadPersonaMemQuestions(notPersonaMem))).message).toMatch(/:1: not a PersonaMem questions file/);
+    expect((await caughtDataError(loadPersonaMemQuestions(notPersonaMem))).message).toMatch(/:1: not a PersonaMem questions file/);
   });
 });
 

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import { PersonalabError } from '@personalab/core';
 
 /** Folder of the small hand-made fixtures in the exact official formats. */
 export const fixturesDirectory = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
@@ -72,4 +74,14 @@ export async function serveFiles(routes: Record<string, Uint8Array | number>): P
     requests,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** Awaits a promise that must reject with an `invalid_data` PersonalabError, and returns that error. */
+export async function caughtDataError(promise: Promise<unknown>): Promise<PersonalabError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(PersonalabError.is(error, 'invalid_data')).toBe(true);
+  return error as PersonalabError;
 }
