@@ -8,7 +8,7 @@ import {
   type ScoredItem,
   type TrainingData,
 } from '@personalab/core';
-import { historyIndices, type InteractionMatrix } from './interaction-matrix.js';
+import { buildInteractionMatrix, historyIndices, type InteractionMatrix } from './interaction-matrix.js';
 import { topK } from './top-k.js';
 import { loadModelDirectory, saveModelDirectory, type WeightMap } from './weights-io.js';
 
@@ -55,6 +55,12 @@ export abstract class BaseRecommender implements Recommender {
   /** The fitted id maps and histories; throws if the model is not fitted or loaded. */
   get data(): InteractionMatrix {
     if (!this.matrix) throw new PersonalabError('invalid_argument', `${this.name}: fit or load the model first`);
+    return this.matrix;
+  }
+
+  /** Builds the id maps and histories of the training data and makes them this model's vocabulary. */
+  protected adoptTrainingData(data: TrainingData): InteractionMatrix {
+    this.matrix = buildInteractionMatrix(data.interactions, data.items, data.users);
     return this.matrix;
   }
 

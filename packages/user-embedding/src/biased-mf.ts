@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRandom, PersonalabError, type FitOptions, type Interaction, type TrainingData } from '@personalab/core';
 import type { ScoringQuery } from './base-recommender.js';
-import { buildInteractionMatrix } from './interaction-matrix.js';
 import { TfRecommender } from './tf-recommender.js';
 import { runTrainingLoop, type TrainingSummary } from './training-loop.js';
 import type { WeightMap } from './weights-io.js';
@@ -45,8 +44,7 @@ export class BiasedMfRecommender extends TfRecommender {
   async fit(data: TrainingData, options: FitOptions = {}): Promise<void> {
     const settings = this.options;
     const seed = options.seed ?? settings.seed;
-    const matrix = buildInteractionMatrix(data.interactions, data.items, data.users);
-    this.matrix = matrix;
+    const matrix = this.adoptTrainingData(data);
     const n = matrix.itemIds.length;
     const d = settings.dimension;
     const all = matrix.values.flat();

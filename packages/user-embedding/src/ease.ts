@@ -1,6 +1,6 @@
 import type { FitOptions, TrainingData } from '@personalab/core';
 import { BaseRecommender, requireWeight, type ScoringQuery } from './base-recommender.js';
-import { buildInteractionMatrix, type InteractionMatrix } from './interaction-matrix.js';
+import type { InteractionMatrix } from './interaction-matrix.js';
 import { invertSpdInPlace } from './linear-algebra.js';
 import { heldOutByUser, validationNdcg } from './validation.js';
 import type { WeightMap } from './weights-io.js';
@@ -34,8 +34,7 @@ export class EaseRecommender extends BaseRecommender {
   }
 
   async fit(data: TrainingData, options: FitOptions = {}): Promise<void> {
-    const matrix = buildInteractionMatrix(data.interactions, data.items, data.users);
-    this.matrix = matrix;
+    const matrix = this.adoptTrainingData(data);
     const gram = gramMatrix(matrix);
     if (options.validation && this.lambdas.length > 0) {
       const heldOut = heldOutByUser(matrix, options.validation);

@@ -1,7 +1,6 @@
 import type { FitOptions, TrainingData } from '@personalab/core';
 import { BaseRecommender, requireWeight, type ScoringQuery } from './base-recommender.js';
 import { gramMatrix } from './ease.js';
-import { buildInteractionMatrix } from './interaction-matrix.js';
 import { heldOutByUser, validationNdcg } from './validation.js';
 import type { WeightMap } from './weights-io.js';
 
@@ -32,8 +31,7 @@ export class ItemKnnRecommender extends BaseRecommender {
   }
 
   async fit(data: TrainingData, options: FitOptions = {}): Promise<void> {
-    const matrix = buildInteractionMatrix(data.interactions, data.items, data.users);
-    this.matrix = matrix;
+    const matrix = this.adoptTrainingData(data);
     const n = matrix.itemIds.length;
     const gram = gramMatrix(matrix);
     const cosine = new Float32Array(n * n);

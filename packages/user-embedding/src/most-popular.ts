@@ -1,6 +1,5 @@
 import type { FitOptions, TrainingData } from '@personalab/core';
 import { BaseRecommender, requireWeight, type ScoringQuery } from './base-recommender.js';
-import { buildInteractionMatrix } from './interaction-matrix.js';
 import type { WeightMap } from './weights-io.js';
 
 /** Ranks items by how many users interacted with them: the floor every model must beat. */
@@ -9,10 +8,9 @@ export class MostPopularRecommender extends BaseRecommender {
   private counts: Float32Array = new Float32Array(0);
 
   async fit(data: TrainingData, _options: FitOptions = {}): Promise<void> {
-    const matrix = buildInteractionMatrix(data.interactions, data.items, data.users);
+    const matrix = this.adoptTrainingData(data);
     const counts = new Float32Array(matrix.itemIds.length);
     for (const history of matrix.histories) for (const item of new Set(history)) counts[item] = (counts[item] as number) + 1;
-    this.matrix = matrix;
     this.counts = counts;
   }
 

@@ -2,7 +2,6 @@ import * as tf from '@tensorflow/tfjs';
 import { createRandom, PersonalabError, type FitOptions, type Random, type TrainingData } from '@personalab/core';
 import type { ScoringQuery } from './base-recommender.js';
 import { ageBucketCount, buildItemFeatures, buildUserFeatures, genderCodes, yearBucketCount, type ItemFeatures, type UserFeatures } from './features.js';
-import { buildInteractionMatrix } from './interaction-matrix.js';
 import { TfRecommender } from './tf-recommender.js';
 import { runTrainingLoop, type TrainingSummary } from './training-loop.js';
 import { heldOutByUser, validationNdcg } from './validation.js';
@@ -93,8 +92,7 @@ export class SequentialTwoTowerRecommender extends TfRecommender {
   async fit(data: TrainingData, options: FitOptions = {}): Promise<void> {
     const settings = this.options;
     const seed = options.seed ?? settings.seed;
-    const matrix = buildInteractionMatrix(data.interactions, data.items, data.users);
-    this.matrix = matrix;
+    const matrix = this.adoptTrainingData(data);
     this.itemFeatures = buildItemFeatures(matrix.itemIds, data.items);
     this.userFeatures = buildUserFeatures(matrix.userIds, data.users ?? []);
     this.initialiseVariables(seed);
