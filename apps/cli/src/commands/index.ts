@@ -11,7 +11,6 @@ import { registerTrainCommand } from './train.js';
  * Each command lives in its own file and is registered here, one line each.
  */
 export function registerCommands(program: Command): void {
-  void program;
   registerDatasetsCommand(program);
   registerPersonamemCommand(program);
   registerProfileCommand(program);
