@@ -22,6 +22,7 @@ export type { StratifiedSplitOptions, TrainTestSplit } from './splitters/stratif
 export { temporalLeaveLastOut } from './splitters/temporal-split.js';
 export type { TemporalLeaveLastOutOptions } from './splitters/temporal-split.js';
 export { roundHalfEven } from './splitters/round-half-even.js';
+export { NumpyRandomState } from './splitters/numpy-random-state.js';
 
 export {
   precisionAtK,

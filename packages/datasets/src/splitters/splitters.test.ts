@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RatingInteraction } from '@personalab/core';
+import { NumpyRandomState } from './numpy-random-state.js';
 import { roundHalfEven } from './round-half-even.js';
 import { stratifiedSplit } from './stratified-split.js';
 import { temporalLeaveLastOut } from './temporal-split.js';
@@ -56,6 +57,43 @@ describe('stratifiedSplit', () => {
     const { train } = stratifiedSplit(rows, { ratio: 0.5, seed: 1, filterBy: 'item' });
     expect(train.filter((row) => row.itemId === 'a')).toHaveLength(2);
     expect(train.filter((row) => row.itemId === 'b')).toHaveLength(0); // round(0.5) = 0
+  });
+});
+
+describe('NumpyRandomState', () => {
+  // Fixtures printed by numpy 2.4: np.random.RandomState(seed).permutation(n).tolist()
+  it.each([
+    [42, 10, [8, 1, 5, 0, 7, 2, 9, 4, 3, 6]],
+    [7, 5, [0, 3, 2, 1, 4]],
+    [1, 20, [3, 16, 6, 10, 2, 14, 4, 17, 7, 1, 13, 0, 19, 18, 9, 15, 8, 12, 11, 5]],
+    [0, 3, [2, 1, 0]],
+    [123456789, 12, [11, 1, 5, 0, 6, 3, 4, 10, 7, 9, 2, 8]],
+    [4294967295, 7, [1, 5, 0, 6, 4, 2, 3]],
+  ])('permutation matches numpy for seed %i, n = %i', (seed, n, expected) => {
+    expect(new NumpyRandomState(seed).permutation(n)).toEqual(expected);
+  });
+
+  it('continues the stream like numpy across calls and past the first 624 words', () => {
+    const random = new NumpyRandomState(42);
+    expect(random.permutation(6)).toEqual([0, 1, 5, 2, 4, 3]);
+    expect(random.permutation(300).slice(0, 10)).toEqual([180, 154, 111, 247, 60, 9, 119, 157, 167, 33]);
+    expect(new NumpyRandomState(5).permutation(70000).slice(0, 5)).toEqual([6628, 2777, 7414, 63950, 44249]);
+  });
+
+  it('rejects seeds numpy rejects', () => {
+    expect(() => new NumpyRandomState(-1)).toThrow(RangeError);
+    expect(() => new NumpyRandomState(2 ** 32)).toThrow(RangeError);
+    expect(() => stratifiedSplit(makeData([4]), { ratio: 0.5, seed: 1.5, shuffle: 'numpy' })).toThrow(/integer seed/);
+  });
+
+  it("stratifiedSplit with shuffle: 'numpy' takes each group's rows in numpy's permuted order", () => {
+    // User 1: 10 rows, seed 42 → order [8, 1, 5, 0, 7, 2, 9, 4, 3, 6], train = first round(7.5) = 8.
+    // User 2: 5 rows, a fresh RandomState(42) as pandas makes per call → [1, 4, 2, 0, 3], train = round(3.75) = 4.
+    const rows = makeData([10, 5]);
+    const { train, test } = stratifiedSplit(rows, { ratio: 0.75, seed: 42, shuffle: 'numpy' });
+    expect(train.filter((row) => row.userId === '1').map((row) => row.itemId)).toEqual([8, 1, 5, 0, 7, 2, 9, 4].map((index) => `1-${index}`));
+    expect(test.filter((row) => row.userId === '1').map((row) => row.itemId)).toEqual(['1-3', '1-6']);
+    expect(test.filter((row) => row.userId === '2').map((row) => row.itemId)).toEqual(['2-3']);
   });
 });
 

@@ -1,4 +1,5 @@
 import { PersonalabError, createRandom, hashString } from '@personalab/core';
+import { NumpyRandomState } from './numpy-random-state.js';
 import { roundHalfEven } from './round-half-even.js';
 
 export interface StratifiedSplitOptions {
@@ -9,6 +10,13 @@ export interface StratifiedSplitOptions {
   minRatings?: number;
   /** Stratify by user (default) or by item, as Recommenders' `filter_by`. */
   filterBy?: 'user' | 'item';
+  /**
+   * How each group is shuffled. `'personalab'` (default): our seeded generator, keyed by seed and group id.
+   * `'numpy'`: numpy's legacy `RandomState(seed).permutation(n)` per group, as pandas'
+   * `group.sample(frac=1, random_state=seed)` inside Recommenders does; with rows in input (file) order this
+   * reproduces Recommenders' split row for row (seed must be an integer in [0, 2³² − 1]).
+   */
+  shuffle?: 'personalab' | 'numpy';
 }
 
 export interface TrainTestSplit<T> {
@@ -20,14 +28,17 @@ export interface TrainTestSplit<T> {
  * Per-user random split with the semantics of Microsoft Recommenders' `python_stratified_split`:
  * drop groups with fewer than `minRatings` rows, then for each group (users in sorted id order)
  * shuffle that group's rows with the seed and put the first `round(ratio * n)` in train, the rest in test.
- * `round` is Python's (half to even), so per-user train sizes match Recommenders exactly; the permutation
- * itself comes from our own seeded generator (numpy's cannot be reproduced), derived from the seed and the
- * group id so that one user's split does not depend on which other users are present.
+ * `round` is Python's (half to even), so per-user train sizes match Recommenders exactly. By default the
+ * permutation comes from our own seeded generator, derived from the seed and the group id so that one user's
+ * split does not depend on which other users are present; `shuffle: 'numpy'` uses numpy's instead, which
+ * gives Recommenders' exact rows when the input is in the same order as their data frame.
  */
 export function stratifiedSplit<T extends { userId: string; itemId: string }>(interactions: readonly T[], options: StratifiedSplitOptions): TrainTestSplit<T> {
   const { ratio, seed } = options;
   if (!(ratio > 0 && ratio < 1)) throw new PersonalabError('invalid_argument', `split ratio must be between 0 and 1 (exclusive), got ${ratio}`);
   const minRatings = options.minRatings ?? 1;
+  const numpy = options.shuffle === 'numpy';
+  if (numpy && !(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) throw new PersonalabError('invalid_argument', `numpy shuffling needs an integer seed in [0, 2^32 - 1], got ${seed}`);
   if (!Number.isInteger(minRatings) || minRatings < 1) throw new PersonalabError('invalid_argument', `minRatings must be an integer >= 1, got ${minRatings}`);
   const key = options.filterBy === 'item' ? 'itemId' : 'userId';
   const groups = new Map<string, T[]>();
@@ -44,7 +55,7 @@ export function stratifiedSplit<T extends { userId: string; itemId: string }>(in
   for (const id of ids) {
     const group = groups.get(id) as T[];
     if (group.length < minRatings) continue;
-    const rows = createRandom(hashString(id, seed >>> 0)).shuffle([...group]);
+    const rows = numpy ? new NumpyRandomState(seed).permutation(group.length).map((index) => group[index] as T) : createRandom(hashString(id, seed >>> 0)).shuffle([...group]);
     const cut = roundHalfEven(ratio * rows.length);
     for (let index = 0; index < rows.length; index++) (index < cut ? train : test).push(rows[index] as T);
   }
