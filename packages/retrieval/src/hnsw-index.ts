@@ -17,6 +17,7 @@ import {
 } from '@personalab/core';
 import { commonHeaderShape } from './index-header.js';
 import { corruptFile, readIndexFile, writeIndexFile } from './index-file.js';
+import { reorderHnswFile } from './hnsw-layout.js';
 import { checkSearchOptions, checkVector, normalizeInPlace } from './vectors.js';
 
 export interface HnswIndexOptions {
@@ -236,6 +237,26 @@ export class HnswIndex implements VectorIndex {
       hits.push(metadata === undefined ? { id, score } : { id, score, metadata });
     }
     return hits;
+  }
+
+  /**
+   * Renumbers the graph's nodes in breadth-first order so that neighbours sit next to each other in
+   * memory. Search results are unchanged; searches get faster because fewer visited nodes miss the
+   * CPU cache (about 1.2–1.4× at 100k × 64, see bench/results/retrieval). Worth calling after a large
+   * batch of adds; nodes added later are appended in insertion order again. Costs a copy of the graph.
+   */
+  optimize(): void {
+    const temporary = temporaryPath(tmpdir());
+    const native = new hnswlib.HierarchicalNSW(this.metric, this.dimension);
+    try {
+      this.native.writeIndexSync(temporary);
+      writeFileSync(temporary, reorderHnswFile(readFileSync(temporary)));
+      native.readIndexSync(temporary, true);
+    } finally {
+      rmSync(temporary, { force: true });
+    }
+    this.native = native;
+    this.currentEf = -1;
   }
 
   /** Exact scores over a set of labels (the query is in `point`). */
