@@ -1,3 +1,7 @@
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import hnswlib from 'hnswlib-node';
 import { createRandom, median, type Metric, type SearchHit } from '@personalab/core';
 import { ExactIndex, HnswIndex, clusteredVectors, recallAtK, scoreRecallAtK, type ClusteredVectorsOptions } from '@personalab/retrieval';
 import { cpuSeconds, interleaved, interleavedSets, measure, seconds } from './timing.js';
@@ -32,6 +36,8 @@ export interface EfPoint {
   exactQueriesPerSecond: number;
   wallQueriesPerSecond: number;
   wallSpeedupOverExact: number;
+  /** hnswlib-node called directly on the same graph before `optimize()` renumbered it (same rounds). */
+  unorderedQueriesPerSecond?: number;
 }
 
 export interface ClusteredResult {
@@ -41,6 +47,11 @@ export interface ClusteredResult {
   queries: number;
   generator: ClusteredBenchOptions['generator'];
   metric: Metric;
+  /**
+   * Local intrinsic dimensionality of the queries' neighbourhoods: Levina–Bickel maximum-likelihood
+   * estimate from the distances to the k nearest indexed points, averaged as 1/mean(1/estimate).
+   */
+  localIntrinsicDimension?: { k10: number; k20: number; medianK20: number };
   /** Rates are per CPU-second of this process; `wall…` fields are per wall-clock second. */
   exact: { buildSeconds: number; queriesPerSecond: number; gflops: number; wallQueriesPerSecond: number; wallGflops: number };
   hnsw: {
@@ -48,6 +59,8 @@ export interface ClusteredResult {
     efConstruction: number;
     buildSeconds: number;
     buildCpuSeconds: number;
+    /** `optimize()` (breadth-first renumbering of the graph) after the build, CPU-seconds; included in neither build figure. */
+    optimizeCpuSeconds?: number;
     points: EfPoint[];
     /** Wrapper against hnswlib-node called directly on the same graph, interleaved, per ef. */
     wrapper: {
@@ -95,7 +108,10 @@ export function runComparison(options: ComparisonOptions): Omit<ClusteredResult,
 
   const exact = new ExactIndex({ dimension, metric, initialCapacity: count });
   const exactBuild = seconds(() => exact.add(records));
-  const truth = queries.map((query) => exact.search(query, { k: 10 }));
+  const truth20 = queries.map((query) => exact.search(query, { k: 20 }));
+  const truth = truth20.map((hits) => hits.slice(0, 10));
+  const localIntrinsicDimension = metric === 'ip' ? undefined : lidEstimate(truth20, metric);
+  if (localIntrinsicDimension !== undefined) log(`${options.name}: local intrinsic dimensionality (MLE) k=10 ${localIntrinsicDimension.k10.toFixed(1)}, k=20 ${localIntrinsicDimension.k20.toFixed(1)}`);
   const timingQueries = queries.slice(0, Math.min(200, queries.length));
   const exactRates = interleaved(timingQueries, { exact: (query) => exact.search(query, { k: 10 }) }, options.rounds).exact!;
   const exactRate = exactRates.cpu;
@@ -118,7 +134,17 @@ export function runComparison(options: ComparisonOptions): Omit<ClusteredResult,
         for (let start = 0; start < count; start += 10_000) index.add(records.slice(start, start + 10_000));
       });
     });
-    log(`${options.name}: HNSW M=${m} efConstruction=${options.efConstruction} built in ${buildSeconds.toFixed(1)} s (${buildCpuSeconds.toFixed(1)} CPU-s)`);
+    // Keep the graph as built (insertion-ordered) beside the optimized one, to show what renumbering buys.
+    const unordered = new hnswlib.HierarchicalNSW(metric, dimension);
+    const unorderedFile = join(tmpdir(), `retrieval-bench-${process.pid}.bin`);
+    try {
+      index.nativeIndex.writeIndexSync(unorderedFile);
+      unordered.readIndexSync(unorderedFile);
+    } finally {
+      rmSync(unorderedFile, { force: true });
+    }
+    const optimizeCpuSeconds = cpuSeconds(() => index.optimize());
+    log(`${options.name}: HNSW M=${m} efConstruction=${options.efConstruction} built in ${buildSeconds.toFixed(1)} s (${buildCpuSeconds.toFixed(1)} CPU-s), optimize ${optimizeCpuSeconds.toFixed(2)} CPU-s`);
     const points: EfPoint[] = [];
     const wrapper: ClusteredResult['hnsw'][number]['wrapper'] = [];
     const native = index.nativeIndex;
@@ -129,6 +155,7 @@ export function runComparison(options: ComparisonOptions): Omit<ClusteredResult,
       // Same graph, same ef, same queries: the wrapper (Float32Array in, string ids out) against the binding (plain arrays in, labels out).
       index.search(queries[0]!, { k: 10, ef });
       native.setEf(ef);
+      unordered.setEf(ef);
       // Each round runs every query twice so one sample spans a few hundred milliseconds.
       const positions = [...queries.keys(), ...queries.keys()];
       const reused = new Array<number>(dimension).fill(0);
@@ -146,6 +173,7 @@ export function runComparison(options: ComparisonOptions): Omit<ClusteredResult,
             },
           },
           wrapper: { queries: positions, action: (position: number) => index.search(queries[position]!, { k: 10, ef }) },
+          unordered: { queries: positions, action: (position: number) => unordered.searchKnn(plainQueries[position]!, 10) },
           exact: { queries: timingQueries.slice(0, options.exactTimingQueries), action: (query: Float32Array) => exact.search(query, { k: 10 }) },
         },
         options.rounds * 2 - 1,
@@ -153,7 +181,7 @@ export function runComparison(options: ComparisonOptions): Omit<ClusteredResult,
       const wrapperRate = rates.wrapper!.cpu;
       const directRate = rates.direct!.cpu;
       const exactHere = rates.exact!.cpu;
-      points.push({ ef, recall, idRecall, queriesPerSecond: wrapperRate, speedupOverExact: wrapperRate / exactHere, exactQueriesPerSecond: exactHere, wallQueriesPerSecond: rates.wrapper!.wall, wallSpeedupOverExact: rates.wrapper!.wall / rates.exact!.wall });
+      points.push({ ef, recall, idRecall, queriesPerSecond: wrapperRate, speedupOverExact: wrapperRate / exactHere, exactQueriesPerSecond: exactHere, wallQueriesPerSecond: rates.wrapper!.wall, wallSpeedupOverExact: rates.wrapper!.wall / rates.exact!.wall, unorderedQueriesPerSecond: rates.unordered!.cpu });
       wrapper.push({
         ef,
         directQueriesPerSecond: directRate,
@@ -163,7 +191,7 @@ export function runComparison(options: ComparisonOptions): Omit<ClusteredResult,
         directReusedQueriesPerSecond: rates.directReused!.cpu,
         overheadOverReused: rates.directReused!.cpu / wrapperRate - 1,
       });
-      log(`  ef=${ef}: recall@10 ${recall.toFixed(4)} (by id ${idRecall.toFixed(4)}), ${wrapperRate.toFixed(0)} q/s (${(wrapperRate / exactHere).toFixed(1)}× exact at ${exactHere.toFixed(0)} q/s), wrapper overhead ${((directRate / wrapperRate - 1) * 100).toFixed(1)}% (wall ${((rates.direct!.wall / rates.wrapper!.wall - 1) * 100).toFixed(1)}%), over reused-buffer direct ${((rates.directReused!.cpu / wrapperRate - 1) * 100).toFixed(1)}%`);
+      log(`  ef=${ef}: recall@10 ${recall.toFixed(4)} (by id ${idRecall.toFixed(4)}), ${wrapperRate.toFixed(0)} q/s (${(wrapperRate / exactHere).toFixed(1)}× exact at ${exactHere.toFixed(0)} q/s), wrapper overhead ${((directRate / wrapperRate - 1) * 100).toFixed(1)}% (wall ${((rates.direct!.wall / rates.wrapper!.wall - 1) * 100).toFixed(1)}%), over reused-buffer direct ${((rates.directReused!.cpu / wrapperRate - 1) * 100).toFixed(1)}%; direct on the unordered graph ${rates.unordered!.cpu.toFixed(0)} q/s`);
     }
     const filteredPoints: Pick<EfPoint, 'ef' | 'recall' | 'queriesPerSecond'>[] = [];
     const callbackFiltered: Pick<EfPoint, 'ef' | 'recall' | 'queriesPerSecond'>[] = [];
@@ -188,6 +216,7 @@ export function runComparison(options: ComparisonOptions): Omit<ClusteredResult,
       efConstruction: options.efConstruction,
       buildSeconds,
       buildCpuSeconds,
+      optimizeCpuSeconds,
       points,
       wrapper,
       filtered: { users: options.users.length, perUser: count / options.users.length, exactQueriesPerSecond: exactFilteredRate, points: filteredPoints },
@@ -200,6 +229,7 @@ export function runComparison(options: ComparisonOptions): Omit<ClusteredResult,
     dimension,
     queries: queries.length,
     metric,
+    ...(localIntrinsicDimension === undefined ? {} : { localIntrinsicDimension }),
     exact: { buildSeconds: exactBuild, queriesPerSecond: exactRate, gflops, wallQueriesPerSecond: exactRates.wall, wallGflops },
     hnsw: hnswResults,
   };
@@ -208,4 +238,23 @@ export function runComparison(options: ComparisonOptions): Omit<ClusteredResult,
 /** Median wrapper overhead over all ef values of a run. */
 export function medianOverhead(result: ClusteredResult['hnsw'][number]): number {
   return median(result.wrapper.map((entry) => entry.overhead));
+}
+
+/** Levina–Bickel MLE of local intrinsic dimensionality from each query's nearest-neighbour scores. */
+function lidEstimate(neighbours: readonly (readonly SearchHit[])[], metric: Exclude<Metric, 'ip'>): { k10: number; k20: number; medianK20: number } {
+  // Scores are −squared distance (l2) or cosine similarity of unit vectors (squared distance 2 − 2·similarity).
+  const distance = (score: number) => Math.sqrt(Math.max(metric === 'l2' ? -score : 2 - 2 * score, 0));
+  const perQuery = (k: number) =>
+    neighbours.flatMap((hits) => {
+      const distances = hits.slice(0, k).map((hit) => distance(hit.score));
+      const last = distances[k - 1];
+      if (last === undefined || last === 0) return [];
+      let sum = 0;
+      for (const value of distances.slice(0, k - 1)) sum += value > 0 ? Math.log(last / value) : 0;
+      return sum > 0 ? [sum / (k - 1)] : [];
+    });
+  // Averaging the inverse estimates and inverting (MacKay and Ghahramani's correction) is less biased than the mean of the estimates.
+  const aggregate = (inverses: number[]) => inverses.length / inverses.reduce((total, value) => total + value, 0);
+  const inverses20 = perQuery(20);
+  return { k10: aggregate(perQuery(10)), k20: aggregate(inverses20), medianK20: median(inverses20.map((value) => 1 / value)) };
 }

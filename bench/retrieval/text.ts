@@ -51,7 +51,7 @@ async function loadTurns(log: (line: string) => void): Promise<{ turns: Turn[]; 
 }
 
 /** HashingEmbedder vectors of every Persona-Chat / Synthetic-Persona-Chat turn: exact against HNSW. */
-export async function runText(options: { quick: boolean; efs: readonly number[]; ms: readonly number[]; rounds: number; log: (line: string) => void }): Promise<TextResult> {
+export async function runText(options: { quick: boolean; efs: readonly number[]; efConstruction: number; ms: readonly number[]; rounds: number; log: (line: string) => void }): Promise<TextResult> {
   const { log } = options;
   const { turns: all, sources } = await loadTurns(log);
   if (all.length === 0) return { json: { skipped: 'no data set found' }, markdown: ['## Text turns', '', 'Skipped: neither Persona-Chat nor Synthetic-Persona-Chat was found.', ''] };
@@ -82,7 +82,7 @@ export async function runText(options: { quick: boolean; efs: readonly number[];
     queries,
     users,
     ms: options.ms,
-    efConstruction: 200,
+    efConstruction: options.efConstruction,
     efs: options.efs,
     callbackQueries: options.quick ? 20 : 40,
     exactTimingQueries: options.quick ? 100 : 200,

@@ -344,6 +344,8 @@ export class HistoryStore {
       }
     }
     index.add(batch);
+    // A bulk rebuild is the moment to lay the graph out for cache locality (results unchanged).
+    index.optimize();
     this.index = index;
     this.dirty = true;
   }
