@@ -92,7 +92,8 @@ export function gramMatrix(matrix: InteractionMatrix): Float64Array {
   return gram;
 }
 
-function solveEase(gram: Float64Array, n: number, lambda: number): Float32Array {
+/** EASE's closed form for one λ: B = I − P·diag(1/diag(P)), P = (G + λI)⁻¹, diag(B) = 0. */
+export function solveEase(gram: Float64Array, n: number, lambda: number): Float32Array {
   const inverse = Float64Array.from(gram);
   for (let i = 0; i < n; i++) inverse[i * n + i] = (inverse[i * n + i] as number) + lambda;
   invertSpdInPlace(inverse, n);

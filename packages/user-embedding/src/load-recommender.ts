@@ -3,6 +3,7 @@ import type { BaseRecommender } from './base-recommender.js';
 import { readModelKind } from './base-recommender.js';
 import { BiasedMfRecommender } from './biased-mf.js';
 import { BprRecommender } from './bpr-mf.js';
+import { ContextEaseRecommender } from './context-ease.js';
 import { EaseRecommender } from './ease.js';
 import { ItemKnnRecommender } from './item-knn.js';
 import { MostPopularRecommender } from './most-popular.js';
@@ -16,6 +17,7 @@ export const recommenderFactories: Record<string, () => BaseRecommender> = {
   'bpr-mf': () => new BprRecommender(),
   'biased-mf': () => new BiasedMfRecommender(),
   'sequential-two-tower': () => new SequentialTwoTowerRecommender(),
+  'context-ease': () => new ContextEaseRecommender(),
 };
 
 /**

@@ -1,0 +1,427 @@
+import * as tf from '@tensorflow/tfjs';
+import { createRandom, type FitOptions, type Interaction, type TrainingData } from '@personalab/core';
+import { requireWeight, type ScoringQuery } from './base-recommender.js';
+import { gramMatrix, solveEase } from './ease.js';
+import type { InteractionMatrix } from './interaction-matrix.js';
+import { TfRecommender } from './tf-recommender.js';
+import { topK } from './top-k.js';
+import { runTrainingLoop, type TrainingSummary } from './training-loop.js';
+import type { WeightMap } from './weights-io.js';
+
+export interface ContextEaseOptions {
+  /** EASE's L2 weight λ for the item-item component. */
+  easeLambda?: number;
+  /**
+   * Weight α of the page rows added to EASE's Gram matrix: XᵀX + α·SᵀS, where each row of S is one page,
+   * the items one user rated in the same second (0 = plain EASE).
+   */
+  pageWeight?: number;
+  /** Two ratings of one user this close in time (seconds) count as one rating session ("page" component). */
+  sessionSeconds?: number;
+  /** Share of each user's items held out to train the combiner (inputs are the rest). */
+  holdout?: number;
+  /** Share of users whose held-out items decide early stopping instead of training the combiner. */
+  stoppingUsers?: number;
+  /** Hidden units of the combiner's MLP (0: linear combiner only). */
+  hidden?: number;
+  /** Give the combiner log popularity and log history length (a softmax loss leans on popularity). */
+  contextFeatures?: boolean;
+  /** Rank of a learned low-rank item-item residual x·U·Vᵀ added to the score (0 = none). */
+  residualRank?: number;
+  /** L2 weight on the residual factors. */
+  residualL2?: number;
+  epochs?: number;
+  /** Users per step. */
+  batchSize?: number;
+  learningRate?: number;
+  patience?: number;
+  seed?: number;
+}
+
+const defaults: Required<ContextEaseOptions> = {
+  easeLambda: 500,
+  pageWeight: 1,
+  sessionSeconds: 60,
+  holdout: 0.2,
+  stoppingUsers: 0.2,
+  hidden: 16,
+  contextFeatures: true,
+  residualRank: 32,
+  residualL2: 1e-4,
+  epochs: 40,
+  batchSize: 64,
+  learningRate: 0.02,
+  patience: 5,
+  seed: 42,
+};
+
+/** Per (user, item) inputs of the combiner, in this order. */
+export const contextEaseFeatures = ['ease', 'adjacent', 'session', 'logPopularity', 'logHistoryLength'] as const;
+const featureCount = contextEaseFeatures.length;
+
+/** The closed-form parts, all computed from one set of training interactions. */
+interface Components {
+  /** EASE item-item weights (from the page-augmented Gram matrix), n×n. */
+  ease: Float32Array;
+  /** Symmetric-normalised counts of items rated next to each other in users' time-ordered histories, n×n. */
+  adjacent: Float32Array;
+  /** Symmetric-normalised counts of items rated by one user within `sessionSeconds` of each other, n×n. */
+  session: Float32Array;
+  /** log(1 + training count) per item. */
+  logPopularity: Float32Array;
+}
+
+/**
+ * EASE with rating-session context, combined by a small learned tfjs scorer. MovieLens users rate in short
+ * bursts, a page of films at a time (half of consecutive ratings share their timestamp), and a random split
+ * leaves that order in the training part. Three closed-form item-item components are computed from the
+ * training interactions: EASE's weights, items rated next to each other, and items rated within one session
+ * (`sessionSeconds`). A user's score for an item is f(z), z = (history·EASE, history·adjacent,
+ * history·session, log popularity, log history length), standardised, with f = linear + one-hidden-layer MLP,
+ * learned with a multinomial (full softmax) loss over the catalogue: each user's items are split
+ * `1 − holdout` / `holdout` (seeded), the components are computed from the input part only, the combiner
+ * learns to rank the held-out part (input items masked out of the softmax), Adam, early stopping on NDCG@10
+ * of held-out users. The components are then recomputed from all training interactions.
+ */
+export class ContextEaseRecommender extends TfRecommender {
+  readonly name = 'context-ease';
+  readonly options: Required<ContextEaseOptions>;
+  summary: TrainingSummary | undefined;
+  private components: Components | undefined;
+  /** Feature means and standard deviations (standardisation of z), from the data the components came from. */
+  private featureMean = new Float32Array(featureCount);
+  private featureStd = new Float32Array(featureCount).fill(1);
+
+  constructor(options: ContextEaseOptions = {}) {
+    super();
+    this.options = { ...defaults, ...options };
+  }
+
+  async fit(data: TrainingData, options: FitOptions = {}): Promise<void> {
+    const settings = this.options;
+    const seed = options.seed ?? settings.seed;
+    const random = createRandom(seed);
+    // Inner split of the training interactions: per user, `holdout` of their (distinct) items are targets.
+    const byUser = new Map<string, Interaction[]>();
+    for (const interaction of data.interactions) {
+      let list = byUser.get(interaction.userId);
+      if (!list) byUser.set(interaction.userId, (list = []));
+      list.push(interaction);
+    }
+    const inputs: Interaction[] = [];
+    const targets: Interaction[] = [];
+    for (const list of byUser.values()) {
+      const shuffled = random.shuffle([...list]);
+      const held = list.length >= 4 ? Math.round(settings.holdout * list.length) : 0;
+      shuffled.forEach((interaction, index) => (index < held ? targets : inputs).push(interaction));
+    }
+    const inner = this.adoptTrainingData({ ...data, interactions: inputs });
+    this.components = computeComponents(inner, inputs, settings);
+    const n = inner.itemIds.length;
+    const heldOut = inner.histories.map(() => new Set<number>());
+    for (const interaction of targets) {
+      const user = inner.userIndex.get(interaction.userId);
+      const item = inner.itemIndex.get(interaction.itemId);
+      if (user !== undefined && item !== undefined && !new Set(inner.histories[user]).has(item)) heldOut[user]?.add(item);
+    }
+    const withTargets = inner.histories.map((_, user) => user).filter((user) => (heldOut[user]?.size ?? 0) > 0);
+    random.shuffle(withTargets);
+    const stopping = withTargets.slice(0, Math.max(1, Math.round(settings.stoppingUsers * withTargets.length)));
+    const training = withTargets.slice(stopping.length);
+    const features = this.featureRows(inner.histories.map((history) => ({ user: undefined, history })), true);
+    this.setVariables({
+      linear: tf.tensor2d([[1], [0], [0], [0], [0]]),
+      hiddenKernel: tf.randomNormal([featureCount, Math.max(1, settings.hidden)], 0, 0.1, 'float32', seed),
+      hiddenBias: tf.zeros([Math.max(1, settings.hidden)]),
+      outputKernel: tf.randomNormal([Math.max(1, settings.hidden), 1], 0, 0.1, 'float32', seed + 1),
+      residualIn: tf.randomNormal([n, Math.max(1, settings.residualRank)], 0, 0.01, 'float32', seed + 2),
+      residualOut: tf.zeros([n, Math.max(1, settings.residualRank)]),
+    });
+    const optimizer = tf.train.adam(settings.learningRate);
+    const stepsPerEpoch = Math.max(1, Math.ceil(training.length / settings.batchSize));
+    let order: number[] = [];
+    let best: WeightMap | undefined;
+    try {
+      this.summary = await runTrainingLoop({
+        label: this.name,
+        epochs: settings.epochs,
+        stepsPerEpoch,
+        examplesPerStep: settings.batchSize,
+        patience: settings.patience,
+        quiet: options.quiet ?? false,
+        signal: options.signal,
+        validateBeforeTraining: true,
+        step: (epoch, step) => {
+          if (step === 0) order = createRandom(seed * 7919 + epoch + 1).shuffle([...training]);
+          const users = order.slice(step * settings.batchSize, (step + 1) * settings.batchSize);
+          return users.length === 0 ? 0 : this.trainStep(optimizer, users, features, heldOut, inner, n);
+        },
+        validate: () => this.heldOutNdcg(stopping, features, heldOut, inner, n),
+        onImprovement: () => {
+          best = this.snapshot();
+        },
+      });
+    } finally {
+      optimizer.dispose();
+    }
+    if (best) this.restore(best);
+    // The combiner is learned; the closed-form parts now use every training interaction.
+    const matrix = this.adoptTrainingData(data);
+    this.components = computeComponents(matrix, data.interactions, settings);
+    this.featureRows(matrix.histories.map((history) => ({ user: undefined, history })), true);
+  }
+
+  /** Features of a batch of users: Float32Array [users, n, featureCount]; `updateStatistics` re-standardises. */
+  private featureRows(queries: readonly ScoringQuery[], updateStatistics = false): Float32Array {
+    const components = this.components;
+    if (!components) throw new Error(`${this.name}: fit or load the model first`);
+    const n = components.logPopularity.length;
+    const raw = new Float32Array(queries.length * n * featureCount);
+    queries.forEach((query, row) => {
+      const items = [...new Set(query.history)];
+      const base = row * n * featureCount;
+      const logLength = Math.log(1 + items.length);
+      if (this.options.contextFeatures) {
+        for (let j = 0; j < n; j++) {
+          raw[base + j * featureCount + 3] = components.logPopularity[j] as number;
+          raw[base + j * featureCount + 4] = logLength;
+        }
+      }
+      for (const item of items) {
+        const offset = item * n;
+        for (let j = 0; j < n; j++) {
+          const at = base + j * featureCount;
+          raw[at] = (raw[at] as number) + (components.ease[offset + j] as number);
+          raw[at + 1] = (raw[at + 1] as number) + (components.adjacent[offset + j] as number);
+          raw[at + 2] = (raw[at + 2] as number) + (components.session[offset + j] as number);
+        }
+      }
+    });
+    if (updateStatistics) {
+      const sum = new Float64Array(featureCount);
+      const squares = new Float64Array(featureCount);
+      for (let index = 0; index < raw.length; index++) {
+        const value = raw[index] as number;
+        sum[index % featureCount] = (sum[index % featureCount] as number) + value;
+        squares[index % featureCount] = (squares[index % featureCount] as number) + value * value;
+      }
+      const count = raw.length / featureCount;
+      for (let feature = 0; feature < featureCount; feature++) {
+        const mean = (sum[feature] as number) / count;
+        this.featureMean[feature] = mean;
+        this.featureStd[feature] = Math.sqrt(Math.max(1e-12, (squares[feature] as number) / count - mean * mean));
+      }
+    }
+    for (let index = 0; index < raw.length; index++) {
+      const feature = index % featureCount;
+      raw[index] = ((raw[index] as number) - (this.featureMean[feature] as number)) / (this.featureStd[feature] as number);
+    }
+    return raw;
+  }
+
+  /** Scores [users, n] from standardised features [users, n, featureCount] and multi-hot inputs [users, n] (tensors the caller owns). */
+  private combine(features: tf.Tensor3D, inputs: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => {
+      const [users, n] = [features.shape[0], features.shape[1]];
+      const flat = tf.reshape(features, [users * n, featureCount]) as tf.Tensor2D;
+      let score: tf.Tensor = tf.matMul(flat, this.variable('linear'));
+      if (this.options.hidden > 0) {
+        const hidden = tf.relu(tf.add(tf.matMul(flat, this.variable('hiddenKernel')), this.variable('hiddenBias')));
+        score = tf.add(score, tf.matMul(hidden, this.variable('outputKernel')));
+      }
+      let result = tf.reshape(score, [users, n]) as tf.Tensor2D;
+      if (this.options.residualRank > 0) {
+        // Inputs scaled by 1/sqrt(|history|) so the residual does not grow with history length.
+        const scaled = tf.div(inputs, tf.sqrt(tf.maximum(tf.sum(inputs, 1, true), 1)));
+        result = tf.add(result, tf.matMul(tf.matMul(scaled, this.variable('residualIn')), this.variable('residualOut'), false, true));
+      }
+      return result;
+    });
+  }
+
+  private multiHot(histories: readonly (readonly number[])[], n: number): tf.Tensor2D {
+    const values = new Float32Array(histories.length * n);
+    histories.forEach((history, row) => {
+      for (const item of history) values[row * n + item] = 1;
+    });
+    return tf.tensor2d(values, [histories.length, n]);
+  }
+
+  private batchFeatures(users: readonly number[], features: Float32Array, n: number): tf.Tensor3D {
+    const rowSize = n * featureCount;
+    const values = new Float32Array(users.length * rowSize);
+    users.forEach((user, row) => values.set(features.subarray(user * rowSize, (user + 1) * rowSize), row * rowSize));
+    return tf.tensor3d(values, [users.length, n, featureCount]);
+  }
+
+  private trainStep(optimizer: tf.Optimizer, users: readonly number[], features: Float32Array, heldOut: Set<number>[], matrix: InteractionMatrix, n: number): number {
+    const input = this.batchFeatures(users, features, n);
+    const inputs = this.multiHot(users.map((user) => matrix.histories[user] ?? []), n);
+    const targets = new Float32Array(users.length * n);
+    const mask = new Float32Array(users.length * n);
+    users.forEach((user, row) => {
+      const held = heldOut[user] as Set<number>;
+      for (const item of held) targets[row * n + item] = 1 / held.size;
+      for (const item of matrix.histories[user] ?? []) mask[row * n + item] = -1e4;
+    });
+    const targetTensor = tf.tensor2d(targets, [users.length, n]);
+    const maskTensor = tf.tensor2d(mask, [users.length, n]);
+    const loss = optimizer.minimize(() => {
+      const logits = tf.add(this.combine(input, inputs), maskTensor);
+      // Multinomial likelihood of the held-out items; input items are masked out of the softmax.
+      const likelihood = tf.neg(tf.mean(tf.sum(tf.mul(targetTensor, tf.logSoftmax(logits)), 1)));
+      if (this.options.residualRank === 0) return likelihood as tf.Scalar;
+      const penalty = tf.mul(this.options.residualL2, tf.add(tf.sum(tf.square(this.variable('residualIn'))), tf.sum(tf.square(this.variable('residualOut')))));
+      return tf.add(likelihood, penalty) as tf.Scalar;
+    }, true);
+    const value = loss?.dataSync()[0] ?? Number.NaN;
+    tf.dispose([loss as tf.Tensor, input, inputs, targetTensor, maskTensor]);
+    return value;
+  }
+
+  private heldOutNdcg(users: readonly number[], features: Float32Array, heldOut: Set<number>[], matrix: InteractionMatrix, n: number): number {
+    let total = 0;
+    for (let start = 0; start < users.length; start += 256) {
+      const chunk = users.slice(start, start + 256);
+      const input = this.batchFeatures(chunk, features, n);
+      const inputs = this.multiHot(chunk.map((user) => matrix.histories[user] ?? []), n);
+      const scores = this.combine(input, inputs);
+      const values = scores.dataSync() as Float32Array;
+      tf.dispose([input, inputs, scores]);
+      chunk.forEach((user, row) => {
+        const relevant = heldOut[user] as Set<number>;
+        const ranked = topK(values.subarray(row * n, (row + 1) * n), 10, new Set(matrix.histories[user]));
+        let dcg = 0;
+        ranked.forEach((item, rank) => {
+          if (relevant.has(item)) dcg += 1 / Math.log2(rank + 2);
+        });
+        let ideal = 0;
+        for (let rank = 0; rank < Math.min(10, relevant.size); rank++) ideal += 1 / Math.log2(rank + 2);
+        total += dcg / ideal;
+      });
+    }
+    return total / Math.max(1, users.length);
+  }
+
+  override scoreQueries(queries: readonly ScoringQuery[]): Float32Array[] {
+    const n = this.data.itemIds.length;
+    const results: Float32Array[] = [];
+    for (let start = 0; start < queries.length; start += 128) {
+      const chunk = queries.slice(start, start + 128);
+      const input = tf.tensor3d(this.featureRows(chunk), [chunk.length, n, featureCount]);
+      const inputs = this.multiHot(chunk.map((query) => query.history), n);
+      const scores = this.combine(input, inputs);
+      const values = scores.dataSync() as Float32Array;
+      tf.dispose([input, inputs, scores]);
+      chunk.forEach((_, row) => results.push(values.slice(row * n, (row + 1) * n)));
+    }
+    return results;
+  }
+
+  scoreQuery(query: ScoringQuery): Float32Array {
+    return this.scoreQueries([query])[0] as Float32Array;
+  }
+
+  protected exportState(): { config: Record<string, unknown>; weights: WeightMap } {
+    const components = this.components;
+    if (!components) throw new Error(`${this.name}: fit or load the model first`);
+    const n = components.logPopularity.length;
+    return {
+      config: { ...this.options, featureMean: Array.from(this.featureMean), featureStd: Array.from(this.featureStd) },
+      weights: {
+        ...this.snapshot(),
+        easeWeights: { shape: [n, n], values: components.ease },
+        adjacent: { shape: [n, n], values: components.adjacent },
+        session: { shape: [n, n], values: components.session },
+        logPopularity: { shape: [n], values: components.logPopularity },
+      },
+    };
+  }
+
+  protected importState(state: { config: Record<string, unknown>; weights: WeightMap }): void {
+    const { featureMean, featureStd, ...options } = state.config as Record<string, unknown> & { featureMean: number[]; featureStd: number[] };
+    Object.assign(this.options, options);
+    this.featureMean = Float32Array.from(featureMean);
+    this.featureStd = Float32Array.from(featureStd);
+    this.components = {
+      ease: requireWeight(state.weights, 'easeWeights').values,
+      adjacent: requireWeight(state.weights, 'adjacent').values,
+      session: requireWeight(state.weights, 'session').values,
+      logPopularity: requireWeight(state.weights, 'logPopularity').values,
+    };
+    const names = ['linear', 'hiddenKernel', 'hiddenBias', 'outputKernel', 'residualIn', 'residualOut'];
+    this.variablesFromWeights(Object.fromEntries(names.map((name) => [name, requireWeight(state.weights, name)])));
+  }
+}
+
+function computeComponents(matrix: InteractionMatrix, interactions: readonly Interaction[], settings: Required<ContextEaseOptions>): Components {
+  const n = matrix.itemIds.length;
+  const gram = gramMatrix(matrix);
+  const adjacentCounts = new Float64Array(n * n);
+  for (const history of matrix.histories) {
+    for (let index = 1; index < history.length; index++) {
+      const a = history[index - 1] as number;
+      const b = history[index] as number;
+      if (a === b) continue;
+      adjacentCounts[a * n + b] = (adjacentCounts[a * n + b] as number) + 1;
+      adjacentCounts[b * n + a] = (adjacentCounts[b * n + a] as number) + 1;
+    }
+  }
+  // Session pairs: per user, ratings sorted by time, every pair within `sessionSeconds`.
+  const sessionCounts = new Float64Array(n * n);
+  const events = new Map<number, { item: number; time: number }[]>();
+  for (const interaction of interactions) {
+    const user = matrix.userIndex.get(interaction.userId);
+    const item = matrix.itemIndex.get(interaction.itemId);
+    if (user === undefined || item === undefined) continue;
+    let list = events.get(user);
+    if (!list) events.set(user, (list = []));
+    list.push({ item, time: interaction.timestamp });
+  }
+  const windowMs = settings.sessionSeconds * 1000;
+  for (const list of events.values()) {
+    list.sort((a, b) => a.time - b.time);
+    // Page rows of the Gram matrix: items rated in the same second, diagonal included.
+    if (settings.pageWeight > 0) {
+      for (let start = 0; start < list.length; ) {
+        let end = start;
+        while (end < list.length && (list[end] as { time: number }).time === (list[start] as { time: number }).time) end++;
+        const page = [...new Set(list.slice(start, end).map((event) => event.item))];
+        for (const a of page) for (const b of page) gram[a * n + b] = (gram[a * n + b] as number) + settings.pageWeight;
+        start = end;
+      }
+    }
+    for (let first = 0; first < list.length; first++) {
+      const a = list[first] as { item: number; time: number };
+      for (let second = first + 1; second < list.length; second++) {
+        const b = list[second] as { item: number; time: number };
+        if (b.time - a.time > windowMs) break;
+        if (a.item === b.item) continue;
+        sessionCounts[a.item * n + b.item] = (sessionCounts[a.item * n + b.item] as number) + 1;
+        sessionCounts[b.item * n + a.item] = (sessionCounts[b.item * n + a.item] as number) + 1;
+      }
+    }
+  }
+  const ease = solveEase(gram, n, settings.easeLambda);
+  const popularity = new Float32Array(n);
+  for (const history of matrix.histories) for (const item of new Set(history)) popularity[item] = (popularity[item] as number) + 1;
+  return {
+    ease,
+    adjacent: symmetricNormalise(adjacentCounts, n),
+    session: symmetricNormalise(sessionCounts, n),
+    logPopularity: popularity.map((count) => Math.log(1 + count)),
+  };
+}
+
+/** C[i,j] / sqrt((1 + Σ C[i,·])(1 + Σ C[j,·])): co-counts discounted by how often either item co-occurs at all. */
+function symmetricNormalise(counts: Float64Array, n: number): Float32Array {
+  const degree = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let sum = 0;
+    for (let j = 0; j < n; j++) sum += counts[i * n + j] as number;
+    degree[i] = Math.sqrt(1 + sum);
+  }
+  const normalised = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) normalised[i * n + j] = (counts[i * n + j] as number) / ((degree[i] as number) * (degree[j] as number));
+  return normalised;
+}
