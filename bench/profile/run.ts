@@ -3,16 +3,18 @@
  *
  *   npx tsx --conditions=development bench/profile/run.ts [--repeats 5]
  *
- * Three workloads, interleaved within each repeat so machine noise hits all of them alike:
- * whole dialogues at once, incremental (one message at a time, each call updating the previous
- * profile), and statement mining alone. Reports the median and spread over repeats.
+ * Workloads, interleaved within each repeat so machine noise hits all of them alike: whole
+ * dialogues at once with the default extractor (patterns + clause facts + persona filter) and with
+ * patterns only (the extractor before clause facts and the filter), incremental (one message at a
+ * time, each call updating the previous profile), pattern mining alone, and candidate generation
+ * (patterns + clauses, no scoring). Reports the median and spread over repeats.
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpus, loadavg } from 'node:os';
 import { getConfig, markdownTable, median, writeResults, type Message, type Profile } from '@personalab/core';
 import { findDataset, howToGet, loadPersonaChat, personaChatToSession } from '@personalab/datasets';
-import { HeuristicProfileExtractor, mineStatements } from '@personalab/profile';
+import { HeuristicProfileExtractor, candidateStatements, mineStatements } from '@personalab/profile';
 
 const repeatsIndex = process.argv.indexOf('--repeats');
 const repeats = repeatsIndex >= 0 ? Number(process.argv[repeatsIndex + 1]) : 5;
@@ -26,11 +28,17 @@ const { dialogues } = await loadPersonaChat(join(directory, 'valid_self_original
 const sessions = dialogues.map((dialogue) => personaChatToSession(dialogue, { user: 'self' }).messages);
 const ownerMessages = sessions.reduce((sum, messages) => sum + messages.filter((message) => message.role === 'user').length, 0);
 const extractor = new HeuristicProfileExtractor();
+const patternsOnly = new HeuristicProfileExtractor({ clauseFacts: false, filter: false });
 
 const workloads: Record<string, () => Promise<number>> = {
   'whole dialogue per call': async () => {
     let facts = 0;
     for (const messages of sessions) facts += (await extractor.extract(messages)).facts.length;
+    return facts;
+  },
+  'whole dialogue per call, patterns only (no clauses, no filter)': async () => {
+    let facts = 0;
+    for (const messages of sessions) facts += (await patternsOnly.extract(messages)).facts.length;
     return facts;
   },
   'incremental (one message per call)': async () => {
@@ -48,6 +56,11 @@ const workloads: Record<string, () => Promise<number>> = {
   'statement mining only': async () => {
     let statements = 0;
     for (const messages of sessions) for (const message of messages) if (message.role === 'user') statements += mineStatements(message.content).length;
+    return statements;
+  },
+  'candidate statements only (patterns + clauses)': async () => {
+    let statements = 0;
+    for (const messages of sessions) for (const message of messages) if (message.role === 'user') statements += candidateStatements(message.content).length;
     return statements;
   },
 };

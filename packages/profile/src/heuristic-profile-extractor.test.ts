@@ -35,6 +35,34 @@ describe('HeuristicProfileExtractor', () => {
     expect(profile.preferences[0]).toMatchObject({ polarity: 'dislike', reason: 'it got boring', history: [{ polarity: 'like' }] });
   });
 
+  it('records "i never used to enjoy x, but now i love them" as a change with the earlier state', async () => {
+    const profile = await new HeuristicProfileExtractor().extract([user('m1', 'I never used to enjoy spicy food, but now I love them.', 7)]);
+    expect(profile.preferences).toMatchObject([{ subject: 'spicy food', polarity: 'like', history: [{ polarity: 'dislike', evidence: [{ messageId: 'm1', quote: 'i never used to enjoy spicy food' }] }] }]);
+    expect(profile.preferences[0]?.evidence.map((evidence) => evidence.messageId)).toEqual(['m1', 'm1']);
+    expect(profileStatements(profile)).toContain('i love spicy food');
+  });
+
+  it('turns "i have been really into x lately" into the current preference, replacing an older one', async () => {
+    const profile = await new HeuristicProfileExtractor().extract([user('old', 'i hate jazz', 1), user('new', "I've been really into jazz lately.", 9)]);
+    expect(profile.preferences).toMatchObject([{ subject: 'jazz', polarity: 'like', lastUpdated: 9, history: [{ polarity: 'dislike', from: 1, to: 9 }] }]);
+  });
+
+  it('keeps other first-person clauses as facts with evidence, and drops chatter and echoes', async () => {
+    const messages: Message[] = [
+      { id: 'p1', role: 'assistant', content: 'hi ! what do you do for fun ?', timestamp: 1 },
+      user('s1', 'lol well my parents live in bora bora , what about you ?', 2),
+      { id: 'p2', role: 'assistant', content: 'i am sitting on the couch watching tv', timestamp: 3 },
+      user('s2', 'oh cool . i am sitting on the couch too', 4),
+    ];
+    const filtered = await new HeuristicProfileExtractor().extract(messages);
+    expect(filtered.facts).toMatchObject([{ value: 'my parents live in bora bora', evidence: [{ messageId: 's1' }] }]);
+    expect(filtered.facts[0]?.confidence).toBeGreaterThan(0);
+    const unfiltered = await new HeuristicProfileExtractor({ filter: false }).extract(messages);
+    expect(profileStatements(unfiltered)).toEqual(['my parents live in bora bora', 'i am sitting on the couch']);
+    const patternsOnly = await new HeuristicProfileExtractor({ filter: false, clauseFacts: false }).extract(messages);
+    expect(patternsOnly.facts).toEqual([]);
+  });
+
   it('fails clearly without a user id, and when cancelled', async () => {
     const extractor = new HeuristicProfileExtractor();
     await expect(extractor.extract([{ id: 'x', role: 'user', content: 'i am tall', timestamp: 0 }])).rejects.toSatisfy((error) => PersonalabError.is(error, 'invalid_argument'));

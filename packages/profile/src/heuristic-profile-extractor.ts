@@ -1,5 +1,7 @@
 import { emptyProfile, PersonalabError, type ExtractOptions, type Message, type Profile, type ProfileExtractor } from '@personalab/core';
-import { mineStatements } from './heuristic/statement-miner.js';
+import { candidateStatements } from './heuristic/candidate-statements.js';
+import { defaultPersonaFilterModel } from './heuristic/persona-filter-model.js';
+import { filteredSources, personaScore, type PersonaFilterModel } from './heuristic/persona-filter.js';
 import { updateStyle } from './heuristic/style.js';
 import { applyObservations } from './merge/apply-observations.js';
 import type { ProfileObservation } from './merge/observation.js';
@@ -9,28 +11,55 @@ export interface HeuristicProfileExtractorOptions {
   factConfidence?: number;
   /** Confidence of a fact about the past ("i used to ...", default 0.5). */
   pastFactConfidence?: number;
+  /**
+   * Also keep first-person clauses that no pattern reads, in canonical form, as facts
+   * ("i go to church every sunday"; default true).
+   */
+  clauseFacts?: boolean;
+  /**
+   * The persona-likeness filter: facts, goals and plain clauses scoring below its threshold are
+   * dropped; stated tastes are always kept. Default: `defaultPersonaFilterModel`, fitted on
+   * Synthetic-Persona-Chat test; `false` keeps every statement.
+   */
+  filter?: PersonaFilterModel | false;
+  /** Overrides the filter's threshold. */
+  filterThreshold?: number;
 }
 
 /**
  * The offline default extractor: mines first-person statements from the user's messages
- * (`role: 'user'`; other roles are ignored) with patterns for identity, work, possessions,
- * family, habits, tastes, negation and "used to ... but now ..." changes; measures style
- * exactly; leaves Big Five traits unknown (it has no basis to score them).
+ * (`role: 'user'`; other roles only give context) with patterns for identity, work, possessions,
+ * family, habits, tastes, negation and "used to ... but now ..." changes, adds the other
+ * first-person clauses in canonical form, drops facts that a persona-likeness filter scores as chatter,
+ * measures style exactly, and leaves Big Five traits unknown (it has no basis to score them).
  */
 export class HeuristicProfileExtractor implements ProfileExtractor {
   readonly name = 'heuristic';
   private readonly factConfidence: number;
   private readonly pastFactConfidence: number;
+  private readonly clauseFacts: boolean;
+  private readonly filter: PersonaFilterModel | undefined;
+  private readonly filterThreshold: number;
 
   constructor(options: HeuristicProfileExtractorOptions = {}) {
     this.factConfidence = options.factConfidence ?? 0.6;
     this.pastFactConfidence = options.pastFactConfidence ?? 0.5;
+    this.clauseFacts = options.clauseFacts ?? true;
+    this.filter = options.filter === false ? undefined : (options.filter ?? defaultPersonaFilterModel);
+    this.filterThreshold = options.filterThreshold ?? this.filter?.threshold ?? 0;
   }
 
-  /** The observations of one message, in the order they were said. */
-  observe(message: Message): ProfileObservation[] {
+  /**
+   * The observations of one message, in the order they were said. `partnerMessage`, what the
+   * other side said just before, lets the filter tell a self-disclosure from an echo.
+   */
+  observe(message: Message, partnerMessage?: string): ProfileObservation[] {
     const observations: ProfileObservation[] = [];
-    for (const statement of mineStatements(message.content)) {
+    for (const { statement, text, source, context } of candidateStatements(message.content, partnerMessage)) {
+      if (source === 'clause' && !this.clauseFacts) continue;
+      // Stated tastes always pass: the preference tracker needs every one to record changes.
+      const score = this.filter && filteredSources.has(source) ? personaScore(this.filter, text, source, context) : 1;
+      if (score < this.filterThreshold) continue;
       const evidence = [{ messageId: message.id, quote: statement.quote.slice(0, 2000), timestamp: message.timestamp }];
       const timestamp = message.timestamp;
       if (statement.kind === 'fact') {
@@ -38,7 +67,8 @@ export class HeuristicProfileExtractor implements ProfileExtractor {
           kind: 'fact',
           key: statement.key,
           value: statement.value,
-          confidence: statement.tense === 'past' ? this.pastFactConfidence : this.factConfidence,
+          // A plain clause is as likely a fact about the speaker as the filter says; a pattern match is surer.
+          confidence: source === 'clause' && this.filter ? score : statement.tense === 'past' ? this.pastFactConfidence : this.factConfidence,
           evidence,
           timestamp,
         });
@@ -67,8 +97,13 @@ export class HeuristicProfileExtractor implements ProfileExtractor {
     if (userId === undefined) throw new PersonalabError('invalid_argument', 'extract needs options.userId, options.previous, or user messages with a userId');
     const base = options.previous ?? emptyProfile(userId, 0);
     // Oldest first, so later statements update earlier ones; the sort is stable for equal times.
-    const userMessages = messages.filter((message) => message.role === 'user').sort((a, b) => a.timestamp - b.timestamp);
-    const observations = userMessages.flatMap((message) => this.observe(message));
+    const ordered = [...messages].sort((a, b) => a.timestamp - b.timestamp);
+    const userMessages = ordered.filter((message) => message.role === 'user');
+    const observations = ordered.flatMap((message, index) => {
+      if (message.role !== 'user') return [];
+      const previous = ordered[index - 1];
+      return this.observe(message, previous && previous.role !== 'user' ? previous.content : undefined);
+    });
     const merged = applyObservations(base, observations);
     return {
       ...merged,

@@ -1,9 +1,13 @@
 import type { Preference, Profile } from '@personalab/core';
 
+const activityVerbs = /^(?:go|read|walk|play|watch|cook|bake|swim|run|ride|hike|travel|dance|sing|paint|draw|write|meet|visit|explore|make|eat|drink|listen|learn|spend|try|build|fish|hunt|shop|camp|knit|sew|collect|work|help|take|do|be|have|get|see|stay|sleep|relax|hang out)\b/;
+
 /** A preference's current state as a first-person sentence ("my favorite color is blue", "i hate jazz"). */
 export function describePreference(preference: Preference): string | undefined {
-  const { subject, polarity, strength, category } = preference;
+  const { polarity, strength, category } = preference;
   if (polarity === 'neutral') return undefined;
+  // An activity reads as one: "i like to go hiking", not "i like go hiking".
+  const subject = activityVerbs.test(preference.subject) ? `to ${preference.subject}` : preference.subject;
   if (polarity === 'like') {
     if (strength >= 1 && category) return `my favorite ${category} is ${subject}`;
     return strength >= 0.85 ? `i love ${subject}` : `i like ${subject}`;

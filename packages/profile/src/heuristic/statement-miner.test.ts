@@ -44,6 +44,26 @@ describe('mineStatements', () => {
     expect(values('i used to work in the human services field')).toEqual(['fact:occupation:i used to work in the human services field']);
   });
 
+  it('reads "i never used to ... but now ..." as a change from dislike, "them" resolved to the subject', () => {
+    expect(mineStatements('I never used to enjoy spicy food, but now I love them.')).toMatchObject([
+      { kind: 'preference', subject: 'spicy food', polarity: 'dislike', tense: 'past' },
+      { kind: 'preference', subject: 'spicy food', polarity: 'like', strength: 0.9, tense: 'present' },
+    ]);
+    expect(mineStatements("i didn't use to like hiking but now i enjoy it because my dog needs walks")).toMatchObject([
+      { subject: 'hiking', polarity: 'dislike', tense: 'past' },
+      { subject: 'hiking', polarity: 'like', tense: 'present', reason: 'my dog needs walks' },
+    ]);
+    // "never" alone is a present dislike, not a change.
+    expect(mineStatements('i never liked math')).toMatchObject([{ subject: 'math', polarity: 'dislike', tense: 'present' }]);
+  });
+
+  it('reads "i have been into x lately" as a current taste', () => {
+    expect(values("I've been really into pottery lately.")).toEqual(['like:0.9:pottery']);
+    expect(mineStatements('i have been into jazz recently')).toMatchObject([{ kind: 'preference', subject: 'jazz', polarity: 'like', strength: 0.8, tense: 'present', category: 'music' }]);
+    expect(values("i've been busy lately")).toEqual([]);
+    expect(values('i have been to paris twice')).not.toContainEqual(expect.stringMatching(/^like:/));
+  });
+
   it('mines goals', () => {
     expect(values('i want to be a doctor')).toEqual(['goal:i want to be a doctor']);
   });

@@ -11,7 +11,7 @@ const pronounObjects = new Set(['it', 'that', 'this', 'them', 'those', 'these', 
 function cleanObject(raw: string): string | undefined {
   // Emoji and symbols are style, not content.
   let object = raw.replace(/[^\p{L}\p{N}\s'&-]/gu, ' ').replace(/\s+/g, ' ').trim().replace(/[.!?,;:]+$/g, '').replace(objectStoppers, '').trim();
-  object = object.replace(/(?:\s+(?:too|also|as well|at all|a lot|so much|very much|for (?:years|ages|a long time)|as a kid|growing up|lol|haha|now|right now|though|either|really|actually|myself|anyway|then))+$/, '').trim();
+  object = object.replace(/(?:\s+(?:too|also|as well|at all|a lot|so much|very much|for (?:years|ages|a long time)|as a kid|growing up|lol|haha|now|right now|lately|recently|these days|nowadays|though|either|really|actually|myself|anyway|then))+$/, '').trim();
   const wordsOfObject = object.split(/\s+/).filter(Boolean);
   if (wordsOfObject.length === 0) return undefined;
   object = wordsOfObject.slice(0, maxObjectWords).join(' ');
@@ -27,7 +27,9 @@ function isInformative(text: string): boolean {
 }
 
 const likeVerbs: ReadonlyArray<readonly [RegExp, number]> = [
-  [/^(?:love|loved|adore|adored|am obsessed with|am passionate about|am crazy about|am in love with|cannot get enough of|am a (?:big|huge) fan of|am really into)\b/, 0.9],
+  [/^(?:love|loved|adore|adored|am obsessed with|am passionate about|am crazy about|am in love with|cannot get enough of|am a (?:big|huge) fan of|am really into|have been (?:really |so |very )(?:into|obsessed with)|have been (?:loving|obsessed with))\b/, 0.9],
+  // "i have been into x lately": a taste that holds now, however recently it began.
+  [/^(?:have been (?:into|enjoying|getting into|liking))\b/, 0.8],
   [/^(?:like|enjoy|am a fan of|am into|am fond of|dig|liked|enjoyed)\b/, 0.7],
   [/^(?:prefer)\b/, 0.6],
 ];
@@ -107,6 +109,12 @@ function mineAnchored(anchored: string, reason: string | undefined, quote: strin
   }
 
   // "i used to love x but now i hate it" is split upstream; here "i used to love x" is a past preference.
+  // "i never used to enjoy x", "i did not use to like x": the earlier state was a dislike.
+  const notUsedTo = /^i (?:never used to|did not use to|did not used to|never) (like|enjoy|love|care for|care about) (.+)$/.exec(text);
+  if (notUsedTo?.[2] && /^i (?:never used|did not use)/.test(text)) {
+    const object = cleanObject(notUsedTo[2]);
+    return object ? [preference(subjectOf(object), 'dislike', 0.5, 'past', reason, quote)] : [];
+  }
   const usedTo = /^i (?:used to|once) (.+)$/.exec(text);
   if (usedTo?.[1]) {
     const liked = matchVerb(usedTo[1], likeVerbs);
@@ -274,7 +282,7 @@ function dropQuestionTail(sentence: string): string {
 
 /** "i used to hate it but now i love it" → the past clause, the present clause and the referent of "it". */
 function mineChange(sentence: string): Statement[] | undefined {
-  const match = /^(?:.*?\b)?(i (?:used to|never cared (?:much )?(?:about|for)) .+?),? but (?:now |these days |nowadays |lately |today )?(i .+)$/.exec(sentence);
+  const match = /^(?:.*?\b)?(i (?:used to|never used to|did not use to|never cared (?:much )?(?:about|for)) .+?),? but (?:now |these days |nowadays |lately |today )?(i .+)$/.exec(sentence);
   if (!match?.[1] || !match[2]) return undefined;
   const [before, becauseBefore] = splitReason(match[1]);
   const [after, becauseAfter] = splitReason(match[2]);

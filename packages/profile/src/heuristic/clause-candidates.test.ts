@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalClause, clauseCandidates } from './clause-candidates.js';
+
+const texts = (message: string) => clauseCandidates(message).map((candidate) => candidate.text);
+
+describe('clauseCandidates', () => {
+  it('splits clauses and strips fillers, tails and partner questions (pre-tokenised Persona-Chat text)', () => {
+    expect(texts("yes ! i've two dogs , what about you ?")).toEqual(['i have two dogs']);
+    expect(texts("lol that's cool . i like to ski in the winter")).toEqual(['i like to ski in the winter']);
+    expect(texts('well i am a nurse , and i work nights lol')).toEqual(['i am a nurse', 'i work nights']);
+    expect(texts('me too , i go to church every sunday .')).toEqual(['i go to church every sunday']);
+    expect(texts("haha . i'm 25 so i still live with my parents")).toEqual(['i am 25', 'i live with my parents']);
+  });
+
+  it('rewrites tastes into the words persona sheets use', () => {
+    expect(texts('I am really into hiking.')).toEqual(['i like hiking']);
+    expect(texts("i'm a big fan of country music")).toEqual(['i like country music']);
+    expect(texts('i do love a good horror movie')).toEqual(['i love a good horror movie']);
+    expect(texts("i've got two sisters")).toEqual(['i have two sisters']);
+  });
+
+  it('completes list items with the subject and verb of the clause before them', () => {
+    expect(texts('I like to dance at the club, run a dog obedience school, and eat a lot of sweets.')).toEqual([
+      'i like to dance at the club',
+      'i run a dog obedience school',
+      'i eat a lot of sweets',
+    ]);
+    expect(texts('i like reading , especially paranormal romances')).toEqual(['i like reading', 'i like paranormal romances']);
+    // A list item after a clause that is not about the speaker stays out.
+    expect(texts('that sounds fun , especially paranormal romances')).toEqual([]);
+  });
+
+  it('keeps the statements of a question sentence but not the question', () => {
+    expect(texts('i love dogs , do you ?')).toEqual(['i love dogs']);
+    expect(texts('what do you do for work ?')).toEqual([]);
+    expect(texts('do you have any pets ?')).toEqual([]);
+  });
+
+  it('drops chatter, hedges, reactions and statements about the partner', () => {
+    for (const message of ['i am good , thanks .', 'i think you are right', 'i love your dog !', 'me too !', 'i love it', 'i guess so lol', 'i am sorry to hear that', 'i have to go now', 'i bet you can get hurt', 'same here .', 'if i had a dog i would walk it every day']) {
+      expect(texts(message), message).toEqual([]);
+    }
+  });
+
+  it('quotes the clause each statement came from, once per statement', () => {
+    expect(clauseCandidates('oh cool . i have two dogs . i have two dogs !')).toEqual([{ text: 'i have two dogs', quote: 'i have two dogs' }]);
+  });
+});
+
+describe('canonicalClause', () => {
+  it('accepts a short lead-in before the subject and refuses a conditional one', () => {
+    expect(canonicalClause('in my spare time i sew quilts')).toBe('i sew quilts');
+    expect(canonicalClause('when i was a kid i had a cat')).toBeUndefined();
+    expect(canonicalClause('my dog')).toBeUndefined();
+  });
+});
