@@ -1,11 +1,14 @@
 import { PersonalabError } from '@personalab/core';
 import type { BaseRecommender } from './base-recommender.js';
 import { readModelKind } from './base-recommender.js';
+import { AutoRecRecommender } from './autorec.js';
+import { BayesianMfRecommender } from './bayesian-mf.js';
 import { BiasedMfRecommender } from './biased-mf.js';
 import { BprRecommender } from './bpr-mf.js';
 import { ContextEaseRecommender } from './context-ease.js';
 import { EaseRecommender } from './ease.js';
 import { ItemKnnRecommender } from './item-knn.js';
+import { KnnBaselineRecommender } from './knn-baseline.js';
 import { MostPopularRecommender } from './most-popular.js';
 import { SequentialTwoTowerRecommender } from './sequential-two-tower.js';
 
@@ -16,6 +19,9 @@ export const recommenderFactories: Record<string, () => BaseRecommender> = {
   ease: () => new EaseRecommender(),
   'bpr-mf': () => new BprRecommender(),
   'biased-mf': () => new BiasedMfRecommender(),
+  'bayesian-mf': () => new BayesianMfRecommender(),
+  'knn-baseline': () => new KnnBaselineRecommender(),
+  autorec: () => new AutoRecRecommender(),
   'sequential-two-tower': () => new SequentialTwoTowerRecommender(),
   'context-ease': () => new ContextEaseRecommender(),
 };

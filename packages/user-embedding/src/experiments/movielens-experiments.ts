@@ -1,11 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Interaction, Item, RatingInteraction, User } from '@personalab/core';
+import type { Interaction } from '@personalab/core';
 import { markdownTable, meanAndStd, svgBarChart, writeResults } from '@personalab/core';
-import { evaluateRanking, loadMovieLens100k, loadMovieLensSplit, mapAtK, mae, rmse, stratifiedSplit } from '@personalab/datasets';
+import { evaluateRanking, loadMovieLens100k, mapAtK, stratifiedSplit } from '@personalab/datasets';
 import type { BaseRecommender } from '../base-recommender.js';
 import { selectBackend } from '../backend.js';
-import { BiasedMfRecommender } from '../biased-mf.js';
 import { BprRecommender } from '../bpr-mf.js';
 import { ContextEaseRecommender } from '../context-ease.js';
 import { EaseRecommender } from '../ease.js';
@@ -13,7 +12,7 @@ import { ItemKnnRecommender } from '../item-knn.js';
 import { MostPopularRecommender } from '../most-popular.js';
 import { SequentialTwoTowerRecommender } from '../sequential-two-tower.js';
 import type { TfRecommender } from '../tf-recommender.js';
-import { p1Anchors, p2Anchors, p3Anchors } from './anchors.js';
+import { p1Anchors, p2Anchors } from './anchors.js';
 
 export interface MovieLensExperimentOptions {
   /** The movielens-100k folder. */
@@ -265,83 +264,15 @@ function writeRankingResults(directory: string, runs: readonly RankingRun[], met
   });
 }
 
+// P3 (rating prediction) lives in its own file; re-exported here for the existing import paths.
+export { runRatingExperiments } from './rating-experiments.js';
+export type { RatingExperimentOptions, RatingRun } from './rating-experiments.js';
+
 /** NDCG@10 / P@10 of the numpy reference script on the identical split, when its JSON is in the results folder. */
 function readNumpyReference(directory: string): { seed: number; ndcg: number; precision: number }[] {
   const path = join(directory, 'ease-check-numpy.json');
   if (!existsSync(path)) return [];
   return (JSON.parse(readFileSync(path, 'utf8')) as { results: { seed: number; ndcg: number; precision: number }[] }).results;
-}
-
-interface RatingRun {
-  split: string;
-  seed: number | undefined;
-  rmse: number;
-  mae: number;
-  seconds: number;
-  bestEpoch: number | undefined;
-}
-
-/** P3: biased MF rating prediction, RMSE/MAE on the 75/25 split(s) and on the official u1 split. */
-export async function runRatingExperiments(options: MovieLensExperimentOptions): Promise<RatingRun[]> {
-  const log = options.log ?? ((line: string) => console.error(line));
-  const quick = options.quick ?? false;
-  const seeds = options.seeds ?? (quick ? [42] : [42, 7, 1]);
-  const backend = await selectBackend({ log });
-  const data = await loadMovieLens100k(options.dataDirectory);
-  const official = await loadMovieLensSplit(options.dataDirectory, 'u1');
-  const runs: RatingRun[] = [];
-  const evaluate = async (split: string, seed: number | undefined, train: RatingInteraction[], test: RatingInteraction[], items: Item[], users: User[]) => {
-    const started = performance.now();
-    const inner = stratifiedSplit(train, { ratio: 0.9, seed: (seed ?? 0) + 2000 });
-    const model = new BiasedMfRecommender({ epochs: quick ? 10 : 40 });
-    await model.fit({ interactions: inner.train, items, users }, { validation: inner.test, seed: seed ?? 42, quiet: options.quiet ?? false });
-    const predictions = model.predict(test);
-    const actual = test.map((rating) => rating.value);
-    const run = { split, seed, rmse: rmse(predictions, actual), mae: mae(predictions, actual), seconds: (performance.now() - started) / 1000, bestEpoch: model.summary?.bestEpoch };
-    log(`biased-mf ${split}${seed === undefined ? '' : ` seed ${seed}`}: RMSE ${run.rmse.toFixed(4)} MAE ${run.mae.toFixed(4)} (${run.seconds.toFixed(0)} s)`);
-    model.dispose();
-    runs.push(run);
-  };
-  for (const seed of seeds) {
-    const split = stratifiedSplit(data.ratings, { ratio: 0.75, seed });
-    await evaluate('75/25', seed, split.train, split.test, data.items, data.users);
-  }
-  await evaluate('u1', undefined, official.train, official.test, data.items, data.users);
-  const stratified = runs.filter((run) => run.split === '75/25');
-  const rmseStats = meanAndStd(stratified.map((run) => run.rmse));
-  const maeStats = meanAndStd(stratified.map((run) => run.mae));
-  const u1 = runs.find((run) => run.split === 'u1');
-  const markdown = [
-    `# P3: rating prediction on MovieLens-100K (biased MF with implicit feedback, tfjs ${backend.name}${quick ? ', quick mode' : ''})`,
-    '',
-    'Early stopping on an inner 90/10 split of the training part; predictions clipped to [1, 5].',
-    '',
-    markdownTable(
-      ['model / split', 'RMSE', 'MAE'],
-      [
-        [`biased MF (ours), 75/25, seeds ${seeds.join(', ')}`, `${rmseStats.mean.toFixed(4)} ± ${rmseStats.std.toFixed(4)}`, `${maeStats.mean.toFixed(4)} ± ${maeStats.std.toFixed(4)}`],
-        ['biased MF (ours), official u1', u1?.rmse, u1?.mae],
-        ...p3Anchors.rows.map((row) => [`${row.model} (published)`, row.rmse, row.mae]),
-      ],
-    ),
-    '',
-    markdownTable(['split', 'seed', 'RMSE', 'MAE', 'best epoch', 'seconds'], runs.map((run) => [run.split, run.seed === undefined ? '–' : String(run.seed), run.rmse, run.mae, run.bestEpoch, run.seconds])),
-  ].join('\n');
-  writeResults(options.resultsDirectory, 'p3-rating', {
-    json: { protocol: 'P3', backend: backend.name, quick, anchors: p3Anchors, summary: { stratified: { rmse: rmseStats, mae: maeStats }, u1 }, runs },
-    markdown,
-    svgs: {
-      '': svgBarChart(
-        ['75/25', 'u1'],
-        [
-          { name: 'RMSE', values: [rmseStats.mean, u1?.rmse ?? Number.NaN], errors: [rmseStats.std, 0] },
-          { name: 'MAE', values: [maeStats.mean, u1?.mae ?? Number.NaN], errors: [maeStats.std, 0] },
-        ],
-        { title: 'P3 biased MF on MovieLens-100K (dashed: published RMSE)', yLabel: 'error', references: p3Anchors.rows.map((row) => ({ label: row.model, value: row.rmse })) },
-      ),
-    },
-  });
-  return runs;
 }
 
 /** Default results folder: experiments/movielens/results under a repository root. */
