@@ -123,7 +123,8 @@ export async function runRatingExperiments(options: RatingExperimentOptions): Pr
     blend.dispose();
   };
   for (const seed of seeds) {
-    const split = stratifiedSplit(data.ratings, { ratio: 0.75, seed });
+    // The P1 split exactly (Recommenders' rows through numpy's shuffle).
+    const split = stratifiedSplit(data.ratings, { ratio: 0.75, seed, shuffle: 'numpy' });
     await evaluate('75/25', seed, split.train, split.test, data.items, data.users);
     writeRatingResults(options.resultsDirectory, runs, { backend: backend.name, quick, seeds });
   }
@@ -161,7 +162,7 @@ function writeRatingResults(directory: string, runs: readonly RatingRun[], meta:
   const markdown = [
     `# P3: rating prediction on MovieLens-100K (${meta.quick ? 'quick mode, ' : ''}75/25 seeds ${seedsDone.join(', ')}; official u1; tfjs backend ${meta.backend})`,
     '',
-    'Per-user stratified 75/25 split (`stratifiedSplit`, as P1) and the official u1.base/u1.test split. Every model sees only the',
+    "Per-user stratified 75/25 split (`stratifiedSplit` with `shuffle: 'numpy'`, the P1 split) and the official u1.base/u1.test split. Every model sees only the",
     'training part: an inner per-user 90/10 split of it drives early stopping (biased MF) and the blend weights (least squares on the',
     'held-out tenth); the blend members are then refitted on the whole training part. Predictions clipped to [1, 5].',
     'Validation = RMSE on that inner tenth (models trained on the other 90%). Target (issue 4): RMSE ≤ 0.90 on 75/25.',
