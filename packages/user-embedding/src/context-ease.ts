@@ -30,6 +30,8 @@ export interface ContextEaseOptions {
   residualRank?: number;
   /** L2 weight on the residual factors. */
   residualL2?: number;
+  /** Adam learning rate of the residual factors (the combiner uses `learningRate`): the residual overfits fast. */
+  residualLearningRate?: number;
   epochs?: number;
   /** Users per step. */
   batchSize?: number;
@@ -43,15 +45,16 @@ const defaults: Required<ContextEaseOptions> = {
   pageWeight: 1,
   sessionSeconds: 60,
   holdout: 0.2,
-  stoppingUsers: 0.2,
-  hidden: 16,
-  contextFeatures: true,
+  stoppingUsers: 0.3,
+  hidden: 0,
+  contextFeatures: false,
   residualRank: 32,
-  residualL2: 1e-4,
+  residualL2: 1e-3,
+  residualLearningRate: 0.003,
   epochs: 40,
   batchSize: 64,
-  learningRate: 0.02,
-  patience: 5,
+  learningRate: 0.003,
+  patience: 3,
   seed: 42,
 };
 
@@ -87,6 +90,8 @@ export class ContextEaseRecommender extends TfRecommender {
   readonly name = 'context-ease';
   readonly options: Required<ContextEaseOptions>;
   summary: TrainingSummary | undefined;
+  /** Wall seconds of the last fit: to the end of the best epoch (closed forms on the input part included), and in all (refit included). */
+  timings: { secondsToBest: number; totalSeconds: number } | undefined;
   private components: Components | undefined;
   /** Feature means and standard deviations (standardisation of z), from the data the components came from. */
   private featureMean = new Float32Array(featureCount);
@@ -100,6 +105,7 @@ export class ContextEaseRecommender extends TfRecommender {
   async fit(data: TrainingData, options: FitOptions = {}): Promise<void> {
     const settings = this.options;
     const seed = options.seed ?? settings.seed;
+    const started = performance.now();
     const random = createRandom(seed);
     // Inner split of the training interactions: per user, `holdout` of their (distinct) items are targets.
     const byUser = new Map<string, Interaction[]>();
@@ -137,8 +143,9 @@ export class ContextEaseRecommender extends TfRecommender {
       residualIn: tf.randomNormal([n, Math.max(1, settings.residualRank)], 0, 0.01, 'float32', seed + 2),
       residualOut: tf.zeros([n, Math.max(1, settings.residualRank)]),
     });
-    const optimizer = tf.train.adam(settings.learningRate);
+    const optimizers = { combiner: tf.train.adam(settings.learningRate), residual: tf.train.adam(settings.residualLearningRate) };
     const stepsPerEpoch = Math.max(1, Math.ceil(training.length / settings.batchSize));
+    const beforeLoop = (performance.now() - started) / 1000;
     let order: number[] = [];
     let best: WeightMap | undefined;
     try {
@@ -154,7 +161,7 @@ export class ContextEaseRecommender extends TfRecommender {
         step: (epoch, step) => {
           if (step === 0) order = createRandom(seed * 7919 + epoch + 1).shuffle([...training]);
           const users = order.slice(step * settings.batchSize, (step + 1) * settings.batchSize);
-          return users.length === 0 ? 0 : this.trainStep(optimizer, users, features, heldOut, inner, n);
+          return users.length === 0 ? 0 : this.trainStep(optimizers, users, features, heldOut, inner, n);
         },
         validate: () => this.heldOutNdcg(stopping, features, heldOut, inner, n),
         onImprovement: () => {
@@ -162,13 +169,15 @@ export class ContextEaseRecommender extends TfRecommender {
         },
       });
     } finally {
-      optimizer.dispose();
+      optimizers.combiner.dispose();
+      optimizers.residual.dispose();
     }
     if (best) this.restore(best);
     // The combiner is learned; the closed-form parts now use every training interaction.
     const matrix = this.adoptTrainingData(data);
     this.components = computeComponents(matrix, data.interactions, settings);
     this.featureRows(matrix.histories.map((history) => ({ user: undefined, history })), true);
+    this.timings = { secondsToBest: beforeLoop + (this.summary?.secondsToBest ?? 0), totalSeconds: (performance.now() - started) / 1000 };
   }
 
   /** Features of a batch of users: Float32Array [users, n, featureCount]; `updateStatistics` re-standardises. */
@@ -254,7 +263,7 @@ export class ContextEaseRecommender extends TfRecommender {
     return tf.tensor3d(values, [users.length, n, featureCount]);
   }
 
-  private trainStep(optimizer: tf.Optimizer, users: readonly number[], features: Float32Array, heldOut: Set<number>[], matrix: InteractionMatrix, n: number): number {
+  private trainStep(optimizers: { combiner: tf.Optimizer; residual: tf.Optimizer }, users: readonly number[], features: Float32Array, heldOut: Set<number>[], matrix: InteractionMatrix, n: number): number {
     const input = this.batchFeatures(users, features, n);
     const inputs = this.multiHot(users.map((user) => matrix.histories[user] ?? []), n);
     const targets = new Float32Array(users.length * n);
@@ -266,16 +275,21 @@ export class ContextEaseRecommender extends TfRecommender {
     });
     const targetTensor = tf.tensor2d(targets, [users.length, n]);
     const maskTensor = tf.tensor2d(mask, [users.length, n]);
-    const loss = optimizer.minimize(() => {
+    const { value: loss, grads } = tf.variableGrads(() => {
       const logits = tf.add(this.combine(input, inputs), maskTensor);
       // Multinomial likelihood of the held-out items; input items are masked out of the softmax.
       const likelihood = tf.neg(tf.mean(tf.sum(tf.mul(targetTensor, tf.logSoftmax(logits)), 1)));
       if (this.options.residualRank === 0) return likelihood as tf.Scalar;
       const penalty = tf.mul(this.options.residualL2, tf.add(tf.sum(tf.square(this.variable('residualIn'))), tf.sum(tf.square(this.variable('residualOut')))));
       return tf.add(likelihood, penalty) as tf.Scalar;
-    }, true);
-    const value = loss?.dataSync()[0] ?? Number.NaN;
-    tf.dispose([loss as tf.Tensor, input, inputs, targetTensor, maskTensor]);
+    });
+    // One gradient, two step sizes: the residual factors move slower than the combiner's few weights.
+    const residualNames = new Set([this.variable('residualIn').name, this.variable('residualOut').name]);
+    const pick = (residual: boolean) => Object.fromEntries(Object.entries(grads).filter(([name]) => residualNames.has(name) === residual));
+    optimizers.combiner.applyGradients(pick(false));
+    if (this.options.residualRank > 0) optimizers.residual.applyGradients(pick(true));
+    const value = loss.dataSync()[0] ?? Number.NaN;
+    tf.dispose([loss, ...Object.values(grads), input, inputs, targetTensor, maskTensor]);
     return value;
   }
 
