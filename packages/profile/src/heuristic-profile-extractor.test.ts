@@ -71,3 +71,22 @@ describe('HeuristicProfileExtractor', () => {
     await expect(extractor.extract([], { userId: 'u', signal: controller.signal })).rejects.toSatisfy((error) => PersonalabError.is(error, 'cancelled'));
   });
 });
+
+describe('HeuristicProfileExtractor answers', () => {
+  const partner = (id: string, content: string, timestamp: number): Message => ({ id, role: 'assistant', content, timestamp });
+
+  it('completes a bare answer to "what is your favorite x ?" with the question\'s category', async () => {
+    const profile = await new HeuristicProfileExtractor().extract([partner('q', "what's your favorite food ?", 1), user('a', 'cheese pizza . what about you ?', 2)]);
+    expect(profile.preferences).toMatchObject([{ subject: 'cheese pizza', category: 'food', polarity: 'like', strength: 1, evidence: [{ messageId: 'a' }] }]);
+    expect(profileStatements(profile)).toEqual(['my favorite food is cheese pizza']);
+  });
+
+  it('does not read a refusal, a hedge or a sentence as a favourite', async () => {
+    for (const reply of ['i do not have one', 'oh that is a hard one', 'i have too many to count']) {
+      const profile = await new HeuristicProfileExtractor().extract([partner('q', 'what is your favorite color ?', 1), user('a', reply, 2)]);
+      expect(profile.preferences, reply).toEqual([]);
+    }
+    // The same words without the question are not a preference.
+    expect((await new HeuristicProfileExtractor().extract([user('a', 'cheese pizza .', 2)])).preferences).toEqual([]);
+  });
+});

@@ -9,7 +9,8 @@ export function describePreference(preference: Preference): string | undefined {
   // An activity reads as one: "i like to go hiking", not "i like go hiking".
   const subject = activityVerbs.test(preference.subject) ? `to ${preference.subject}` : preference.subject;
   if (polarity === 'like') {
-    if (strength >= 1 && category) return `my favorite ${category} is ${subject}`;
+    // Strength 1 is what a favourite gets; without a category it still reads as one.
+    if (strength >= 1) return category ? `my favorite ${category} is ${subject}` : `my favorite is ${subject}`;
     return strength >= 0.85 ? `i love ${subject}` : `i like ${subject}`;
   }
   return strength >= 0.85 ? `i hate ${subject}` : `i do not like ${subject}`;

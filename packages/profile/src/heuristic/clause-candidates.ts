@@ -29,7 +29,7 @@ const secondPerson = /\b(?:you|your|yours|yourself|u|ur)\b/;
 const tasteRewrites: ReadonlyArray<readonly [RegExp, string]> = [
   [/^i am (?:really |very |so |big |totally )*(?:into|a (?:huge |big |really big )?fan of|fond of|keen on)\b/, 'i like'],
   [/^i am (?:really |so )?(?:obsessed with|passionate about|crazy about|in love with)\b/, 'i love'],
-  [/^i (?:do|really|truly|absolutely|totally|also|just|actually|still|definitely|personally|mostly|even|kinda|kind of|sort of|too)\s+(?=\S)/, 'i '],
+  [/^i (?:do(?! not\b)|really|truly|absolutely|totally|also|just|actually|still|definitely|personally|mostly|even|kinda|kind of|sort of|too)\s+(?=\S)/, 'i '],
   [/^my (?:absolute |all time |most )?favorite thing (?:to do )?is\b/, 'i love'],
   [/^i have got\b/, 'i have'],
   [/^i got (?=(?:a|an|two|three|four|five|\d+) (?:dog|dogs|cat|cats|kid|kids|son|daughter|brother|sister|children)\b)/, 'i have '],

@@ -24,6 +24,7 @@ describe('mineStatements', () => {
     expect(values('i like to bake cookies')).toEqual(['like:0.7:bake cookies']);
     expect(values("I can't stand jazz.")).toEqual(['dislike:0.9:jazz']);
     expect(values("i don't like crowds")).toEqual(['dislike:0.6:crowds']);
+    expect(mineStatements('but my favorite is probably nirvana')).toMatchObject([{ kind: 'preference', subject: 'nirvana', strength: 1 }]);
     const favourite = mineStatements('My favourite colour is blue.')[0];
     expect(favourite).toMatchObject({ kind: 'preference', subject: 'blue', category: 'color', strength: 1 });
     expect(mineStatements('pizza is my favorite food')[0]).toMatchObject({ subject: 'pizza', category: 'food' });

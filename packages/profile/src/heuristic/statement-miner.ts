@@ -102,7 +102,8 @@ function mineAnchored(anchored: string, reason: string | undefined, quote: strin
   // "my favorite color is blue", "my favorite band are the beatles".
   const favorite = /^my (?:(?:all time|absolute|most) )?favorite(?: (.+?))? (?:is|are|was|would be|has to be|will always be) (.+)$/.exec(text);
   if (favorite?.[2]) {
-    const object = cleanObject(favorite[2]);
+    // "my favorite is probably nirvana": the hedge is not part of the name.
+    const object = cleanObject(favorite[2].replace(/^(?:probably|definitely|either|easily|hands down|without a doubt|still|currently|always) /, ''));
     if (!object) return [];
     const category = favorite[1] && favorite[1].split(' ').length <= 3 ? favorite[1] : undefined;
     return [preference(object, 'like', 1, 'present', reason, quote, category)];
