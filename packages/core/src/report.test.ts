@@ -23,6 +23,11 @@ describe('report helpers', () => {
     expect(bars).toContain('<svg');
     expect(bars).toContain('stroke-dasharray');
     expect(bars).toContain('BiVAE 0.4751');
+    // With a y axis that starts above 0, bars start at the axis and stay inside the plot.
+    const zoomed = svgBarChart(['RMSE'], [{ name: 'blend', values: [0.89] }], { title: 'P3', yMin: 0.85, yMax: 1, height: 400 });
+    const height = Number(/<rect x="[^"]+" y="[^"]+" width="[^"]+" height="([^"]+)" fill="[^"]+"><title>/.exec(zoomed)?.[1]);
+    expect(height).toBeGreaterThan(0);
+    expect(height).toBeLessThan(400 - 100);
     const lines = svgLineChart([16, 32, 64], [{ name: 'recall', values: [0.8, 0.9, 0.97] }], { title: 'ef', logX: true });
     expect(lines.match(/<circle/g)).toHaveLength(3);
     const directory = mkdtempSync(join(tmpdir(), 'report-'));

@@ -106,8 +106,10 @@ export function svgBarChart(categories: readonly string[], series: readonly Char
     series.forEach((entry, seriesIndex) => {
       const value = entry.values[categoryIndex];
       if (value === undefined || !Number.isFinite(value)) return;
-      const top = chart.y(Math.max(0, value));
-      const bottom = chart.y(Math.min(0, value));
+      // Bars grow from 0, or from the axis edge when the axis does not include 0 (yMin > 0 or yMax < 0).
+      const base = Math.min(Math.max(0, options.yMin ?? 0), options.yMax ?? Number.POSITIVE_INFINITY);
+      const top = chart.y(Math.max(base, value));
+      const bottom = chart.y(Math.min(base, value));
       const x = left + seriesIndex * barWidth;
       chart.svg.push(`<rect x="${x}" y="${top}" width="${barWidth * 0.92}" height="${Math.max(0, bottom - top)}" fill="${palette[seriesIndex % palette.length]}"><title>${escapeXml(`${entry.name} ${category}: ${value}`)}</title></rect>`);
       const error = entry.errors?.[categoryIndex];
