@@ -142,7 +142,8 @@ const descriptions: Record<string, string> = {
   blend: 'least-squares blend of the models above it (not biased MF)',
 };
 
-function writeRatingResults(directory: string, runs: readonly RatingRun[], meta: { backend: string; quick: boolean; seeds: readonly number[] }): void {
+/** Writes p3-rating.json|md|svg from the runs (also used to redraw the files from a saved JSON). */
+export function writeRatingResults(directory: string, runs: readonly RatingRun[], meta: { backend: string; quick: boolean; seeds: readonly number[] }): void {
   const models = [...new Set(runs.map((run) => run.model))];
   const seedsDone = [...new Set(runs.filter((run) => run.split === '75/25').map((run) => run.seed))];
   const stats = (model: string, pick: (run: RatingRun) => number | undefined) => {
