@@ -54,11 +54,11 @@ export function pipelineScore(data: readonly SpeakerCandidates[], keep: (candida
   return { ...precisionRecall({ predicted, correctPredicted: correct, gold, recoveredGold: recovered }), perSpeaker: predicted / Math.max(1, data.length) };
 }
 
-/** Scores under a model, keeping stated tastes whatever their score (as the extractor does). */
+/** Scores under a model, keeping stated tastes, changes and goals whatever their score (as the extractor does). */
 export const keepByModel = (model: PersonaFilterModel, threshold = model.threshold) => (candidate: SpeakerCandidates['candidates'][number]) =>
   !filteredSources.has(candidate.source) || personaScore(model, candidate.text, candidate.source, candidate.context) >= threshold;
 
-/** The candidates the filter is fitted on: the kinds it judges (stated tastes always pass). */
+/** The candidates the filter is fitted on: the kinds it judges (stated tastes, changes and goals always pass). */
 export const judged = (data: readonly SpeakerCandidates[]) => data.flatMap((item) => item.candidates.filter((candidate) => filteredSources.has(candidate.source)));
 
 /** Deterministic fold of a group name (FNV-1a hash). */

@@ -34,7 +34,7 @@ const speakers: Speaker[] = conversations.flatMap((conversation) =>
 );
 const data = labelCandidates(speakers);
 const folds = 5;
-const thresholds = Array.from({ length: 17 }, (_, index) => 0.1 + index * 0.025);
+const thresholds = Array.from({ length: 17 }, (_, index) => Number((0.1 + index * 0.025).toFixed(3)));
 const settings: Array<{ minCount: number; l2: number; featureSet: FeatureSet }> = [
   { minCount: 3, l2: 1e-3, featureSet: 'all' },
   { minCount: 3, l2: 1e-2, featureSet: 'all' },
@@ -65,7 +65,7 @@ const model: PersonaFilterModel = trainPersonaFilter(
   {
     ...best.setting,
     threshold: best.threshold,
-    description: `logistic regression on ${judged(data).length} candidate facts, goals and clauses of Synthetic-Persona-Chat test (${speakers.length} speakers; label: token F1 >= 0.5 with a gold persona sentence of the speaker); features ${best.setting.featureSet}, minCount ${best.setting.minCount}, l2 ${best.setting.l2}, threshold ${best.threshold.toFixed(3)} chosen by 5-fold cross-validation on SPC test`,
+    description: `logistic regression on ${judged(data).length} candidate facts and clauses of Synthetic-Persona-Chat test (${speakers.length} speakers; label: token F1 >= 0.5 with a gold persona sentence of the speaker); features ${best.setting.featureSet}, minCount ${best.setting.minCount}, l2 ${best.setting.l2}, threshold ${best.threshold.toFixed(3)} chosen by 5-fold cross-validation on SPC test`,
   },
 );
 const full = pipelineScore(data, keepByModel(model));
@@ -80,7 +80,7 @@ const top = Object.entries(model.weights).sort((a, b) => b[1] - a[1]);
 const markdown = [
   '# Persona filter training (Synthetic-Persona-Chat test, both speakers)',
   '',
-  'The filter judges facts, goals and plain first-person clauses; stated tastes (preferences, changes) always pass, so it is fitted on the former only.',
+  'The filter judges facts and plain first-person clauses; stated tastes, changes and goals always pass, so it is fitted on the former only.',
   '',
   `${speakers.length} speakers, ${data.reduce((sum, item) => sum + item.candidates.length, 0)} candidate statements, ${data.reduce((sum, item) => sum + item.candidates.filter((candidate) => candidate.label).length, 0)} matching a gold persona sentence. Not scored anywhere in the experiment: Persona-Chat valid and SPC valid have other personas.`,
   '',

@@ -63,6 +63,13 @@ describe('HeuristicProfileExtractor', () => {
     expect(patternsOnly.facts).toEqual([]);
   });
 
+  it('keeps stated goals and tastes whatever the filter scores', async () => {
+    const messages = [user('g1', "I'm planning a movie marathon for my birthday.", 1), user('g2', 'I want to explore films from other countries.', 2), user('t1', 'i love sushi', 3)];
+    const strict = await new HeuristicProfileExtractor({ filterThreshold: 0.99 }).extract(messages);
+    expect(strict.goals.map((goal) => goal.evidence[0]?.messageId)).toEqual(['g1', 'g2']);
+    expect(strict.preferences).toMatchObject([{ subject: 'sushi', polarity: 'like' }]);
+  });
+
   it('fails clearly without a user id, and when cancelled', async () => {
     const extractor = new HeuristicProfileExtractor();
     await expect(extractor.extract([{ id: 'x', role: 'user', content: 'i am tall', timestamp: 0 }])).rejects.toSatisfy((error) => PersonalabError.is(error, 'invalid_argument'));

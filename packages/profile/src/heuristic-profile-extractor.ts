@@ -17,8 +17,8 @@ export interface HeuristicProfileExtractorOptions {
    */
   clauseFacts?: boolean;
   /**
-   * The persona-likeness filter: facts, goals and plain clauses scoring below its threshold are
-   * dropped; stated tastes are always kept. Default: `defaultPersonaFilterModel`, fitted on
+   * The persona-likeness filter: facts and plain clauses scoring below its threshold are
+   * dropped; stated tastes, changes and goals are always kept. Default: `defaultPersonaFilterModel`, fitted on
    * Synthetic-Persona-Chat test; `false` keeps every statement.
    */
   filter?: PersonaFilterModel | false;
@@ -57,7 +57,7 @@ export class HeuristicProfileExtractor implements ProfileExtractor {
     const observations: ProfileObservation[] = [];
     for (const { statement, text, source, context } of candidateStatements(message.content, partnerMessage)) {
       if (source === 'clause' && !this.clauseFacts) continue;
-      // Stated tastes always pass: the preference tracker needs every one to record changes.
+      // Stated tastes and goals always pass: the preference tracker needs every taste to record changes.
       const score = this.filter && filteredSources.has(source) ? personaScore(this.filter, text, source, context) : 1;
       if (score < this.filterThreshold) continue;
       const evidence = [{ messageId: message.id, quote: statement.quote.slice(0, 2000), timestamp: message.timestamp }];

@@ -3,8 +3,8 @@ import { contentTokens, tokenize } from '../text/tokenize.js';
 /** Where a candidate statement came from: a pattern of the statement miner, or a plain first-person clause. */
 export type CandidateSource = 'fact' | 'preference' | 'goal' | 'change' | 'clause';
 
-/** The sources the filter judges: facts, goals and plain clauses; stated tastes ('preference', 'change') always pass. */
-export const filteredSources: ReadonlySet<CandidateSource> = new Set(['fact', 'goal', 'clause']);
+/** The sources the filter judges: facts and plain clauses; stated tastes, changes and goals always pass. */
+export const filteredSources: ReadonlySet<CandidateSource> = new Set(['fact', 'clause']);
 
 /** What the partner said just before: a statement that echoes it is a reaction, not a self-disclosure. */
 export interface CandidateContext {
