@@ -88,6 +88,14 @@ describe('HeuristicProfileExtractor answers', () => {
     expect(profileStatements(profile)).toEqual(['my favorite food is cheese pizza']);
   });
 
+  it('completes bare answers about work, home and age, with the answer as evidence', async () => {
+    const profile = await new HeuristicProfileExtractor().extract([partner('q1', 'hi ! what do you do for a living ?', 1), user('a1', 'a nurse . you ?', 2), partner('q2', 'where are you from ?', 3), user('a2', 'ohio', 4)]);
+    expect(profile.facts).toMatchObject([
+      { key: 'occupation', value: 'i am a nurse', evidence: [{ messageId: 'a1' }] },
+      { key: 'location', value: 'i am from ohio', evidence: [{ messageId: 'a2' }] },
+    ]);
+  });
+
   it('does not read a refusal, a hedge or a sentence as a favourite', async () => {
     for (const reply of ['i do not have one', 'oh that is a hard one', 'i have too many to count']) {
       const profile = await new HeuristicProfileExtractor().extract([partner('q', 'what is your favorite color ?', 1), user('a', reply, 2)]);

@@ -33,3 +33,4 @@ export type { CandidateStatement } from './heuristic/candidate-statements.js';
 export { filteredSources, personaFeatures, personaScore, trainPersonaFilter } from './heuristic/persona-filter.js';
 export type { CandidateContext, CandidateSource, FeatureSet, PersonaFilterModel, PersonaFilterExample, TrainPersonaFilterOptions } from './heuristic/persona-filter.js';
 export { defaultPersonaFilterModel } from './heuristic/persona-filter-model.js';
+export { answerStatement } from './heuristic/answer-statements.js';

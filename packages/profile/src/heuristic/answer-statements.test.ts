@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { answerStatement } from './answer-statements.js';
+
+describe('answerStatement', () => {
+  it('completes a bare answer with the words of the partner\'s question', () => {
+    expect(answerStatement('cheese pizza . what about you ?', "what's your favorite food?")).toMatchObject({ kind: 'preference', subject: 'cheese pizza', category: 'food', strength: 1 });
+    expect(answerStatement('probably blue , you ?', 'nice ! what is your favorite color ?')).toMatchObject({ subject: 'blue', category: 'color' });
+    expect(answerStatement('hiking and reading', 'cool . what do you like to do for fun ?')).toMatchObject({ kind: 'preference', subject: 'hiking and reading', polarity: 'like' });
+    expect(answerStatement('a nurse . you ?', 'hi ! what do you do for a living ?')).toMatchObject({ kind: 'fact', key: 'occupation', value: 'i am a nurse' });
+    expect(answerStatement('ohio , you ?', 'where are you from ?')).toMatchObject({ kind: 'fact', key: 'location', value: 'i am from ohio' });
+    expect(answerStatement('in denver', 'where do you live ?')).toMatchObject({ value: 'i live in denver' });
+    expect(answerStatement('34 . you ?', 'how old are you ?')).toMatchObject({ key: 'age', value: 'i am 34 years old' });
+  });
+
+  it('answers only the partner\'s last question', () => {
+    expect(answerStatement('a teacher', "what's your favorite color ? and what do you do ?")).toMatchObject({ value: 'i am a teacher' });
+  });
+
+  it('leaves refusals, small talk, full sentences and unasked replies alone', () => {
+    expect(answerStatement('i do not have one', 'what is your favorite color ?')).toBeUndefined();
+    expect(answerStatement('oh that is a hard one', 'what is your favorite band ?')).toBeUndefined();
+    expect(answerStatement('lol nothing much', 'what do you do for fun ?')).toBeUndefined();
+    expect(answerStatement('not much , just watching tv', 'what do you do ?')).toBeUndefined();
+    expect(answerStatement('good , thanks', 'how are you ?')).toBeUndefined();
+    expect(answerStatement('same here', 'where are you from ?')).toBeUndefined();
+    expect(answerStatement('i am a teacher', 'what do you do ?')).toBeUndefined();
+    expect(answerStatement('old enough', 'how old are you ?')).toBeUndefined();
+    expect(answerStatement('cheese pizza .', 'i had cheese pizza for lunch .')).toBeUndefined();
+  });
+});
