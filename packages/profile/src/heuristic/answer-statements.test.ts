@@ -12,6 +12,18 @@ describe('answerStatement', () => {
     expect(answerStatement('34 . you ?', 'how old are you ?')).toMatchObject({ key: 'age', value: 'i am 34 years old' });
   });
 
+  it('reads "i love it" or "yes i do" after "do you like x ?" as a taste for x', () => {
+    expect(answerStatement('i love it !', 'do you like country music ?')).toMatchObject({ kind: 'preference', subject: 'country music', polarity: 'like', strength: 0.9 });
+    expect(answerStatement('yes i do . what about you ?', 'cool . do you like to ski ?')).toMatchObject({ subject: 'ski', polarity: 'like', strength: 0.7 });
+    expect(answerStatement('no , not really', 'do you like jazz ?')).toMatchObject({ subject: 'jazz', polarity: 'dislike', strength: 0.6 });
+    expect(answerStatement('no , i hate it', 'do you like golf ?')).toMatchObject({ subject: 'golf', polarity: 'dislike', strength: 0.9 });
+    // A bare "no" may mean "never tried"; "it" and "your job" name nothing of the speaker's.
+    expect(answerStatement('no i have never tried', 'do you like to ski ?')).toBeUndefined();
+    expect(answerStatement('yes', 'do you like it ?')).toBeUndefined();
+    expect(answerStatement('i love them', 'do you like your job ?')).toBeUndefined();
+    expect(answerStatement('i love it', 'i just got a new puppy .')).toBeUndefined();
+  });
+
   it('answers only the partner\'s last question', () => {
     expect(answerStatement('a teacher', "what's your favorite color ? and what do you do ?")).toMatchObject({ value: 'i am a teacher' });
   });

@@ -41,12 +41,32 @@ const frames: ReadonlyArray<{ question: RegExp; complete: (answer: string, match
   },
 ];
 
+/** "do you like jazz ?" + "i love it" / "yes" → a taste for the question's object. */
+const tasteQuestion = /(?:^|[.!?,]\s*|\b(?:so|and|but|well|oh|also) )(?:do|did) you (?:still |ever |also |really )?(like|love|enjoy|hate)(?: to)? ([^?.!,]+?)\s*\?/g;
+const tasteReply = /^(?:(?:yes|yeah|yep|yup|sure|of course|absolutely|definitely|oh|no|nope|nah)[\s,!.]+)*(?:i (?:really |absolutely |do )?(love|like|enjoy|adore|hate) (?:it|them|that|those)|(yes|yeah|yep|yup|i do|i sure do|absolutely|of course)|(?:(?:no|nope|nah)[\s,!.]+)?(not really|i do not|not at all))\b/;
+
+function tasteAnswer(message: string, partner: string): Statement | undefined {
+  const question = [...partner.matchAll(tasteQuestion)].at(-1);
+  if (!question?.[1] || !question[2]) return undefined;
+  const reply = tasteReply.exec(normalizeUtterance(message));
+  if (!reply) return undefined;
+  const subject = question[2].replace(/\b(?:any|at all|much|too|very much|so much|now|these days|lately|for fun)\b/g, '').replace(/\s+/g, ' ').trim();
+  // "do you like it ?" names nothing; a long object is a proposal, not a taste.
+  if (subject === '' || /\b(?:you|your|it|that|this|them|those|one|there)\b/.test(subject) || subject.split(' ').length > 4) return undefined;
+  const verb = reply[1] ?? (reply[2] ? question[1] : undefined);
+  // A bare "no" may mean "never tried"; only "not really", "i do not" and "i hate it" say dislike.
+  const negative = reply[3] !== undefined || verb === 'hate';
+  const strength = verb === 'love' || verb === 'adore' || verb === 'hate' ? 0.9 : 0.7;
+  return { kind: 'preference', subject, polarity: negative ? 'dislike' : 'like', strength: negative && reply[3] ? 0.6 : strength, tense: 'present', quote: reply[0] };
+}
+
 const fact = (value: string, quote: string, key: string): Statement => ({ kind: 'fact', key: key || factKeyOf(value), value, tense: 'present', negated: false, quote });
 
 /**
  * A bare answer to the partner's question about the speaker, completed with the question's words:
  * "cheese pizza ." after "what's your favorite food ?" → "my favorite food is cheese pizza";
  * "a nurse" after "what do you do ?" → "i am a nurse"; "ohio" after "where are you from ?".
+ * "i love it" or "yes i do" after "do you like jazz ?" → a taste for jazz ("not really" → a mild dislike).
  * Only the partner's last question counts, and only a short reply that is not a clause of its own.
  */
 export function answerStatement(message: string, partnerMessage: string): Statement | undefined {
@@ -55,7 +75,7 @@ export function answerStatement(message: string, partnerMessage: string): Statem
   for (const frame of frames) {
     for (const match of partner.matchAll(frame.question)) if (last === undefined || match.index > last.match.index) last = { frame, match: match as RegExpExecArray };
   }
-  if (!last) return undefined;
+  if (!last) return tasteAnswer(message, partner);
   const first = splitSentences(normalizeUtterance(message))[0] ?? '';
   const quote = first.split(/\s*[,;:]\s*(?!(?:and|or) )|\s+(?:but|because|what|how|and you|do you|you)\b/)[0]?.replace(/[.!?]+$/, '').trim() ?? '';
   const answer = quote.replace(answerLead, '').replace(/[^\p{L}\p{N}\s'&-]/gu, ' ').replace(/\s+/g, ' ').trim();
