@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { createRandom, PersonalabError, type FitOptions, type Interaction, type TrainingData } from '@personalab/core';
+import { createRandom, type FitOptions, type Interaction, type TrainingData } from '@personalab/core';
 import type { ScoringQuery } from './base-recommender.js';
+import { evaluateRatings } from './rating-prediction.js';
 import { TfRecommender } from './tf-recommender.js';
 import { runTrainingLoop, type TrainingSummary } from './training-loop.js';
 import type { WeightMap } from './weights-io.js';
@@ -176,17 +177,7 @@ export class BiasedMfRecommender extends TfRecommender {
 
   /** RMSE and MAE over rating interactions. */
   evaluate(interactions: readonly Interaction[]): { rmse: number; mae: number } {
-    const ratings = interactions.filter((interaction) => interaction.kind === 'rating');
-    if (ratings.length === 0) throw new PersonalabError('invalid_argument', 'no rating interactions to evaluate');
-    const predictions = this.predict(ratings);
-    let squared = 0;
-    let absolute = 0;
-    ratings.forEach((rating, index) => {
-      const error = (predictions[index] as number) - rating.value;
-      squared += error * error;
-      absolute += Math.abs(error);
-    });
-    return { rmse: Math.sqrt(squared / ratings.length), mae: absolute / ratings.length };
+    return evaluateRatings(this, interactions);
   }
 
   protected exportState(): { config: Record<string, unknown>; weights: WeightMap } {
