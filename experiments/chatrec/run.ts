@@ -49,7 +49,7 @@ if (!directory) {
   process.exit(1);
 }
 const data = await loadMovieLens100k(directory);
-const split = stratifiedSplit(data.ratings, { ratio: 0.75, seed: 42 });
+const split = stratifiedSplit(data.ratings, { ratio: 0.75, seed: 42, shuffle: 'numpy' });
 console.log(`P1 split: ${split.train.length} train, ${split.test.length} test ratings`);
 
 /** The candidate generators this experiment can use; the user-embedding package's models. */
