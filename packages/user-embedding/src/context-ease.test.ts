@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from './backend.js';
-import { ContextEaseRecommender } from './context-ease.js';
+import { ContextEaseRecommender, periodComponents } from './context-ease.js';
+import { buildInteractionMatrix } from './interaction-matrix.js';
 import { loadRecommender } from './load-recommender.js';
 import { MostPopularRecommender } from './most-popular.js';
 import { meanNdcg, smallWorld } from './test/index.js';
@@ -58,5 +59,51 @@ describe('ContextEaseRecommender on a small synthetic world (cpu backend)', () =
     }
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
+  });
+
+  it('chooses λ on its holdout, and an unpassable gate keeps the epoch-0 model (the page-augmented EASE)', async () => {
+    const selecting = new ContextEaseRecommender({ ...options, epochs: 0, easeLambdas: [2, 20, 2000] });
+    await selecting.fit(data, { quiet: true, seed: 2 });
+    expect(selecting.lambdaSelection.map((entry) => entry.lambda)).toEqual([2, 20, 2000]);
+    const best = selecting.lambdaSelection.reduce((a, b) => (b.ndcg > a.ndcg ? b : a));
+    expect(selecting.options.easeLambda).toBe(best.lambda);
+    expect(new Set(selecting.lambdaSelection.map((entry) => entry.ndcg)).size).toBeGreaterThan(1);
+    selecting.dispose();
+    // With validation data λ is chosen there (as EaseRecommender does); epochs 0 skips the combiner entirely.
+    const validated = new ContextEaseRecommender({ ...options, epochs: 0, easeLambdas: [2, 20, 2000] });
+    await validated.fit(data, { quiet: true, seed: 2, validation: world.test });
+    expect(validated.lambdaSelection.map((entry) => entry.lambda)).toEqual([2, 20, 2000]);
+    expect(validated.options.easeLambda).toBe(validated.lambdaSelection.reduce((a, b) => (b.ndcg > a.ndcg ? b : a)).lambda);
+    expect(validated.summary).toBeUndefined();
+    expect(await meanNdcg(validated, world)).toBeGreaterThan(popularNdcg * 1.3);
+    validated.dispose();
+
+    const gated = new ContextEaseRecommender({ ...options, gateZ: Number.POSITIVE_INFINITY, timeBinDays: 30, normalisePerUser: true });
+    await gated.fit(data, { quiet: true, seed: 4 });
+    if ((gated.summary?.bestEpoch ?? 0) > 0) expect(gated.gate?.kept).toBe('epoch 0');
+    const epochZero = new ContextEaseRecommender({ ...options, epochs: 0, timeBinDays: 30, normalisePerUser: true });
+    await epochZero.fit(data, { quiet: true, seed: 4 });
+    const userId = world.train[5]?.userId as string;
+    expect(await gated.recommend({ userId, k: 10 })).toEqual(await epochZero.recommend({ userId, k: 10 }));
+    gated.dispose();
+    epochZero.dispose();
+  });
+
+  it('time-period popularity: counts per period and item, each user in the period of their median rating', () => {
+    const day = 86_400_000;
+    const at = (userId: string, itemId: string, days: number) => ({ kind: 'rating' as const, userId, itemId, value: 4, timestamp: days * day });
+    const interactions = [at('a', '1', 0), at('a', '2', 1), at('a', '1', 2), at('b', '2', 10), at('b', '3', 11), at('b', '2', 12)];
+    const matrix = buildInteractionMatrix(interactions, ['1', '2', '3'].map((id) => ({ id, title: id, tags: [] })));
+    const events = new Map<number, { item: number; time: number }[]>();
+    for (const interaction of interactions) {
+      const user = matrix.userIndex.get(interaction.userId) as number;
+      const list = events.get(user) ?? [];
+      list.push({ item: matrix.itemIndex.get(interaction.itemId) as number, time: interaction.timestamp });
+      events.set(user, list);
+    }
+    const { periodPopularity, userPeriod } = periodComponents(matrix, events, 7);
+    expect(Array.from(userPeriod)).toEqual([0, 1]);
+    expect(Array.from(periodPopularity).map((value) => Math.round(Math.expm1(value)))).toEqual([2, 1, 0, 0, 2, 1]);
+    expect(periodComponents(matrix, events, 0).periodPopularity.length).toBe(0);
   });
 });

@@ -4,6 +4,7 @@ import { requireWeight, type ScoringQuery } from './base-recommender.js';
 import { gramMatrix, solveEase } from './ease.js';
 import type { InteractionMatrix } from './interaction-matrix.js';
 import { TfRecommender } from './tf-recommender.js';
+import { heldOutByUser, validationNdcg } from './validation.js';
 import { topK } from './top-k.js';
 import { runTrainingLoop, type TrainingSummary } from './training-loop.js';
 import type { WeightMap } from './weights-io.js';
@@ -11,6 +12,12 @@ import type { WeightMap } from './weights-io.js';
 export interface ContextEaseOptions {
   /** EASE's L2 weight λ for the item-item component. */
   easeLambda?: number;
+  /**
+   * Candidates for λ, chosen by the epoch-0 model's (page-augmented EASE's) NDCG@10: on `FitOptions.validation`
+   * when given (as `EaseRecommender` chooses), otherwise on the inner holdout before the combiner is trained;
+   * empty: `easeLambda`. The page rows add to the Gram matrix's diagonal, so plain EASE's λ is not the augmented one's.
+   */
+  easeLambdas?: readonly number[];
   /**
    * Weight α of the page rows added to EASE's Gram matrix: XᵀX + α·SᵀS, where each row of S is one page,
    * the items one user rated in the same second (0 = plain EASE).
@@ -22,10 +29,29 @@ export interface ContextEaseOptions {
   holdout?: number;
   /** Share of users whose held-out items decide early stopping instead of training the combiner. */
   stoppingUsers?: number;
+  /**
+   * Share of users kept out of both training and early stopping: on them the learned model must beat its
+   * epoch-0 form (the page-augmented EASE) by `gateZ` standard errors of the paired per-user NDCG@10
+   * difference, or epoch 0 is kept. The best epoch is picked on a noisy holdout and its gain can be luck.
+   */
+  gateUsers?: number;
+  /** Paired z threshold of the gate (0: no gate, keep the best epoch). */
+  gateZ?: number;
+  /**
+   * Standardise each item-item component's scores per user (over the catalogue) before the combiner, so that
+   * its weights compare rankings rather than scales that grow with history length.
+   */
+  normalisePerUser?: boolean;
   /** Hidden units of the combiner's MLP (0: linear combiner only). */
   hidden?: number;
   /** Give the combiner log popularity and log history length (a softmax loss leans on popularity). */
   contextFeatures?: boolean;
+  /**
+   * Time-period popularity input: ratings are binned into periods of this many days, and a known user's score
+   * for an item gets log(1 + the item's ratings in the period of the user's median rating time) (0 = off;
+   * users given by history only get 0).
+   */
+  timeBinDays?: number;
   /** Rank of a learned low-rank item-item residual x·U·Vᵀ added to the score (0 = none). */
   residualRank?: number;
   /** L2 weight on the residual factors. */
@@ -42,12 +68,17 @@ export interface ContextEaseOptions {
 
 const defaults: Required<ContextEaseOptions> = {
   easeLambda: 500,
+  easeLambdas: [],
   pageWeight: 1,
   sessionSeconds: 60,
   holdout: 0.2,
   stoppingUsers: 0.3,
+  gateUsers: 0.2,
+  gateZ: 2,
+  normalisePerUser: false,
   hidden: 0,
   contextFeatures: false,
+  timeBinDays: 0,
   residualRank: 32,
   residualL2: 1e-3,
   residualLearningRate: 0.003,
@@ -59,7 +90,7 @@ const defaults: Required<ContextEaseOptions> = {
 };
 
 /** Per (user, item) inputs of the combiner, in this order. */
-export const contextEaseFeatures = ['ease', 'adjacent', 'session', 'logPopularity', 'logHistoryLength'] as const;
+export const contextEaseFeatures = ['ease', 'adjacent', 'session', 'logPopularity', 'logHistoryLength', 'timePopularity'] as const;
 const featureCount = contextEaseFeatures.length;
 
 /** The closed-form parts, all computed from one set of training interactions. */
@@ -72,6 +103,10 @@ interface Components {
   session: Float32Array;
   /** log(1 + training count) per item. */
   logPopularity: Float32Array;
+  /** Per time period (row) and item: log(1 + ratings in that period); empty when `timeBinDays` is 0. */
+  periodPopularity: Float32Array;
+  /** Per known user: the period of their median rating time (−1: none). */
+  userPeriod: Float32Array;
 }
 
 /**
@@ -92,6 +127,10 @@ export class ContextEaseRecommender extends TfRecommender {
   summary: TrainingSummary | undefined;
   /** Wall seconds of the last fit: to the end of the best epoch (closed forms on the input part included), and in all (refit included). */
   timings: { secondsToBest: number; totalSeconds: number } | undefined;
+  /** λ → holdout NDCG@10 of the epoch-0 model, when `easeLambdas` was given. */
+  lambdaSelection: { lambda: number; ndcg: number }[] = [];
+  /** The gate of the last fit: gate users' NDCG@10 of epoch 0 and of the best epoch, the paired z, and which was kept. */
+  gate: { users: number; baseNdcg: number; learnedNdcg: number; z: number; kept: 'learned' | 'epoch 0' } | undefined;
   private components: Components | undefined;
   /** Feature means and standard deviations (standardisation of z), from the data the components came from. */
   private featureMean = new Float32Array(featureCount);
@@ -106,6 +145,27 @@ export class ContextEaseRecommender extends TfRecommender {
     const settings = this.options;
     const seed = options.seed ?? settings.seed;
     const started = performance.now();
+    if (options.validation && settings.easeLambdas.length > 1) {
+      this.lambdaSelection = [];
+      const matrix = this.adoptTrainingData(data);
+      const validationUsers = heldOutByUser(matrix, options.validation);
+      this.setVariables(this.initialVariables(matrix.itemIds.length, seed));
+      for (const lambda of settings.easeLambdas) {
+        // The epoch-0 combiner scores by the augmented EASE alone.
+        this.components = computeComponents(matrix, data.interactions, { ...settings, easeLambda: lambda });
+        this.featureRows(matrix.histories.map((history, user) => ({ user, history })), true);
+        this.lambdaSelection.push({ lambda, ndcg: validationNdcg(matrix, validationUsers, (queries) => this.scoreQueries(queries)) });
+      }
+      settings.easeLambda = this.lambdaSelection.reduce((a, b) => (b.ndcg > a.ndcg ? b : a)).lambda;
+      if (settings.epochs === 0) {
+        this.summary = undefined;
+        this.gate = undefined;
+        this.components = computeComponents(matrix, data.interactions, settings);
+        this.featureRows(matrix.histories.map((history, user) => ({ user, history })), true);
+        this.timings = { secondsToBest: (performance.now() - started) / 1000, totalSeconds: (performance.now() - started) / 1000 };
+        return;
+      }
+    }
     const random = createRandom(seed);
     // Inner split of the training interactions: per user, `holdout` of their (distinct) items are targets.
     const byUser = new Map<string, Interaction[]>();
@@ -122,7 +182,6 @@ export class ContextEaseRecommender extends TfRecommender {
       shuffled.forEach((interaction, index) => (index < held ? targets : inputs).push(interaction));
     }
     const inner = this.adoptTrainingData({ ...data, interactions: inputs });
-    this.components = computeComponents(inner, inputs, settings);
     const n = inner.itemIds.length;
     const heldOut = inner.histories.map(() => new Set<number>());
     for (const interaction of targets) {
@@ -133,19 +192,31 @@ export class ContextEaseRecommender extends TfRecommender {
     const withTargets = inner.histories.map((_, user) => user).filter((user) => (heldOut[user]?.size ?? 0) > 0);
     random.shuffle(withTargets);
     const stopping = withTargets.slice(0, Math.max(1, Math.round(settings.stoppingUsers * withTargets.length)));
-    const training = withTargets.slice(stopping.length);
-    const features = this.featureRows(inner.histories.map((history) => ({ user: undefined, history })), true);
-    this.setVariables({
-      linear: tf.tensor2d([[1], [0], [0], [0], [0]]),
-      hiddenKernel: tf.randomNormal([featureCount, Math.max(1, settings.hidden)], 0, 0.1, 'float32', seed),
-      hiddenBias: tf.zeros([Math.max(1, settings.hidden)]),
-      outputKernel: tf.randomNormal([Math.max(1, settings.hidden), 1], 0, 0.1, 'float32', seed + 1),
-      residualIn: tf.randomNormal([n, Math.max(1, settings.residualRank)], 0, 0.01, 'float32', seed + 2),
-      residualOut: tf.zeros([n, Math.max(1, settings.residualRank)]),
-    });
+    const gateCount = settings.gateZ > 0 ? Math.round(settings.gateUsers * withTargets.length) : 0;
+    const gateSet = withTargets.slice(stopping.length, stopping.length + gateCount);
+    const training = withTargets.slice(stopping.length + gateCount);
+    this.setVariables(this.initialVariables(n, seed));
+    const innerQueries = inner.histories.map((history, user) => ({ user, history }));
+    let features: Float32Array;
+    this.lambdaSelection = [];
+    const candidates = settings.easeLambdas.length > 0 && !options.validation ? settings.easeLambdas : [settings.easeLambda];
+    let bestLambda: { lambda: number; ndcg: number; components: Components | undefined } = { lambda: settings.easeLambda, ndcg: Number.NEGATIVE_INFINITY, components: undefined };
+    for (const lambda of candidates) {
+      // The variables hold the epoch-0 combiner (EASE's score only), so this ranks by the augmented EASE.
+      this.components = computeComponents(inner, inputs, { ...settings, easeLambda: lambda });
+      features = this.featureRows(innerQueries, true);
+      const ndcg = candidates.length > 1 ? mean(this.heldOutNdcgs(withTargets, features, heldOut, inner, n)) : 0;
+      this.lambdaSelection.push({ lambda, ndcg });
+      if (ndcg > bestLambda.ndcg) bestLambda = { lambda, ndcg, components: this.components };
+    }
+    if (candidates.length === 1) this.lambdaSelection = [];
+    this.options.easeLambda = bestLambda.lambda;
+    this.components = bestLambda.components;
+    features = this.featureRows(innerQueries, true);
     const optimizers = { combiner: tf.train.adam(settings.learningRate), residual: tf.train.adam(settings.residualLearningRate) };
     const stepsPerEpoch = Math.max(1, Math.ceil(training.length / settings.batchSize));
     const beforeLoop = (performance.now() - started) / 1000;
+    const initial = this.snapshot();
     let order: number[] = [];
     let best: WeightMap | undefined;
     try {
@@ -163,7 +234,7 @@ export class ContextEaseRecommender extends TfRecommender {
           const users = order.slice(step * settings.batchSize, (step + 1) * settings.batchSize);
           return users.length === 0 ? 0 : this.trainStep(optimizers, users, features, heldOut, inner, n);
         },
-        validate: () => this.heldOutNdcg(stopping, features, heldOut, inner, n),
+        validate: () => mean(this.heldOutNdcgs(stopping, features, heldOut, inner, n)),
         onImprovement: () => {
           best = this.snapshot();
         },
@@ -173,11 +244,39 @@ export class ContextEaseRecommender extends TfRecommender {
       optimizers.residual.dispose();
     }
     if (best) this.restore(best);
+    this.gate = undefined;
+    if (gateSet.length > 1 && (this.summary?.bestEpoch ?? 0) > 0) {
+      // Paired per-user comparison on users that neither trained the combiner nor picked the epoch.
+      const learned = this.heldOutNdcgs(gateSet, features, heldOut, inner, n);
+      const chosen = this.snapshot();
+      this.restore(initial);
+      const base = this.heldOutNdcgs(gateSet, features, heldOut, inner, n);
+      const differences = learned.map((value, index) => value - (base[index] as number));
+      const average = mean(differences);
+      const spread = Math.sqrt(differences.reduce((sum, value) => sum + (value - average) ** 2, 0) / (differences.length - 1) / differences.length);
+      const z = spread > 0 ? average / spread : 0;
+      const kept = z >= settings.gateZ ? 'learned' : 'epoch 0';
+      if (kept === 'learned') this.restore(chosen);
+      this.gate = { users: gateSet.length, baseNdcg: mean(base), learnedNdcg: mean(learned), z, kept };
+    }
     // The combiner is learned; the closed-form parts now use every training interaction.
     const matrix = this.adoptTrainingData(data);
     this.components = computeComponents(matrix, data.interactions, settings);
-    this.featureRows(matrix.histories.map((history) => ({ user: undefined, history })), true);
+    this.featureRows(matrix.histories.map((history, user) => ({ user, history })), true);
     this.timings = { secondsToBest: beforeLoop + (this.summary?.secondsToBest ?? 0), totalSeconds: (performance.now() - started) / 1000 };
+  }
+
+  /** The epoch-0 model: the combiner passes the (augmented) EASE score through, the residual is zero. */
+  private initialVariables(n: number, seed: number): Record<string, tf.Tensor> {
+    const settings = this.options;
+    return {
+      linear: tf.tensor2d([[1], [0], [0], [0], [0], [0]]),
+      hiddenKernel: tf.randomNormal([featureCount, Math.max(1, settings.hidden)], 0, 0.1, 'float32', seed),
+      hiddenBias: tf.zeros([Math.max(1, settings.hidden)]),
+      outputKernel: tf.randomNormal([Math.max(1, settings.hidden), 1], 0, 0.1, 'float32', seed + 1),
+      residualIn: tf.randomNormal([n, Math.max(1, settings.residualRank)], 0, 0.01, 'float32', seed + 2),
+      residualOut: tf.zeros([n, Math.max(1, settings.residualRank)]),
+    };
   }
 
   /** Features of a batch of users: Float32Array [users, n, featureCount]; `updateStatistics` re-standardises. */
@@ -190,6 +289,10 @@ export class ContextEaseRecommender extends TfRecommender {
       const items = [...new Set(query.history)];
       const base = row * n * featureCount;
       const logLength = Math.log(1 + items.length);
+      const period = query.user === undefined ? -1 : (components.userPeriod[query.user] ?? -1);
+      if (period >= 0) {
+        for (let j = 0; j < n; j++) raw[base + j * featureCount + 5] = components.periodPopularity[period * n + j] as number;
+      }
       if (this.options.contextFeatures) {
         for (let j = 0; j < n; j++) {
           raw[base + j * featureCount + 3] = components.logPopularity[j] as number;
@@ -206,6 +309,28 @@ export class ContextEaseRecommender extends TfRecommender {
         }
       }
     });
+    if (this.options.normalisePerUser) {
+      // Per user and item-item component: z-score over the catalogue.
+      for (let row = 0; row < queries.length; row++) {
+        const base = row * n * featureCount;
+        for (let feature = 0; feature < 3; feature++) {
+          let sum = 0;
+          let squares = 0;
+          for (let j = 0; j < n; j++) {
+            const value = raw[base + j * featureCount + feature] as number;
+            sum += value;
+            squares += value * value;
+          }
+          const average = sum / n;
+          const deviation = Math.sqrt(Math.max(0, squares / n - average * average));
+          const scale = deviation > 1e-12 ? 1 / deviation : 0;
+          for (let j = 0; j < n; j++) {
+            const at = base + j * featureCount + feature;
+            raw[at] = ((raw[at] as number) - average) * scale;
+          }
+        }
+      }
+    }
     if (updateStatistics) {
       const sum = new Float64Array(featureCount);
       const squares = new Float64Array(featureCount);
@@ -293,8 +418,9 @@ export class ContextEaseRecommender extends TfRecommender {
     return value;
   }
 
-  private heldOutNdcg(users: readonly number[], features: Float32Array, heldOut: Set<number>[], matrix: InteractionMatrix, n: number): number {
-    let total = 0;
+  /** NDCG@10 of each user's held-out items, in the order of `users`. */
+  private heldOutNdcgs(users: readonly number[], features: Float32Array, heldOut: Set<number>[], matrix: InteractionMatrix, n: number): number[] {
+    const perUser: number[] = [];
     for (let start = 0; start < users.length; start += 256) {
       const chunk = users.slice(start, start + 256);
       const input = this.batchFeatures(chunk, features, n);
@@ -311,10 +437,10 @@ export class ContextEaseRecommender extends TfRecommender {
         });
         let ideal = 0;
         for (let rank = 0; rank < Math.min(10, relevant.size); rank++) ideal += 1 / Math.log2(rank + 2);
-        total += dcg / ideal;
+        perUser.push(dcg / ideal);
       });
     }
-    return total / Math.max(1, users.length);
+    return perUser;
   }
 
   override scoreQueries(queries: readonly ScoringQuery[]): Float32Array[] {
@@ -348,6 +474,8 @@ export class ContextEaseRecommender extends TfRecommender {
         adjacent: { shape: [n, n], values: components.adjacent },
         session: { shape: [n, n], values: components.session },
         logPopularity: { shape: [n], values: components.logPopularity },
+        periodPopularity: { shape: [components.periodPopularity.length / n, n], values: components.periodPopularity },
+        userPeriod: { shape: [components.userPeriod.length], values: components.userPeriod },
       },
     };
   }
@@ -362,6 +490,8 @@ export class ContextEaseRecommender extends TfRecommender {
       adjacent: requireWeight(state.weights, 'adjacent').values,
       session: requireWeight(state.weights, 'session').values,
       logPopularity: requireWeight(state.weights, 'logPopularity').values,
+      periodPopularity: requireWeight(state.weights, 'periodPopularity').values,
+      userPeriod: requireWeight(state.weights, 'userPeriod').values,
     };
     const names = ['linear', 'hiddenKernel', 'hiddenBias', 'outputKernel', 'residualIn', 'residualOut'];
     this.variablesFromWeights(Object.fromEntries(names.map((name) => [name, requireWeight(state.weights, name)])));
@@ -417,6 +547,7 @@ function computeComponents(matrix: InteractionMatrix, interactions: readonly Int
     }
   }
   const ease = solveEase(gram, n, settings.easeLambda);
+  const { periodPopularity, userPeriod } = periodComponents(matrix, events, settings.timeBinDays);
   const popularity = new Float32Array(n);
   for (const history of matrix.histories) for (const item of new Set(history)) popularity[item] = (popularity[item] as number) + 1;
   return {
@@ -424,7 +555,32 @@ function computeComponents(matrix: InteractionMatrix, interactions: readonly Int
     adjacent: symmetricNormalise(adjacentCounts, n),
     session: symmetricNormalise(sessionCounts, n),
     logPopularity: popularity.map((count) => Math.log(1 + count)),
+    periodPopularity,
+    userPeriod,
   };
+}
+
+/** Item popularity per time period and each user's period (of their median rating time); empty when `days` is 0. */
+export function periodComponents(matrix: InteractionMatrix, events: Map<number, { item: number; time: number }[]>, days: number): { periodPopularity: Float32Array; userPeriod: Float32Array } {
+  const n = matrix.itemIds.length;
+  const userPeriod = new Float32Array(matrix.userIds.length).fill(-1);
+  if (days <= 0 || events.size === 0) return { periodPopularity: new Float32Array(0), userPeriod };
+  let first = Number.POSITIVE_INFINITY;
+  for (const list of events.values()) for (const event of list) first = Math.min(first, event.time);
+  const width = days * 86_400_000;
+  const periodOf = (time: number) => Math.floor((time - first) / width);
+  let periods = 1;
+  for (const list of events.values()) for (const event of list) periods = Math.max(periods, periodOf(event.time) + 1);
+  const counts = new Float32Array(periods * n);
+  for (const [user, list] of events) {
+    for (const event of list) {
+      const at = periodOf(event.time) * n + event.item;
+      counts[at] = (counts[at] as number) + 1;
+    }
+    // `list` is sorted by time (computeComponents sorts it first).
+    userPeriod[user] = periodOf((list[Math.floor(list.length / 2)] as { time: number }).time);
+  }
+  return { periodPopularity: counts.map((count) => Math.log(1 + count)), userPeriod };
 }
 
 /** C[i,j] / sqrt((1 + Σ C[i,·])(1 + Σ C[j,·])): co-counts discounted by how often either item co-occurs at all. */
@@ -438,4 +594,8 @@ function symmetricNormalise(counts: Float64Array, n: number): Float32Array {
   const normalised = new Float32Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) normalised[i * n + j] = (counts[i * n + j] as number) / ((degree[i] as number) * (degree[j] as number));
   return normalised;
+}
+
+function mean(values: readonly number[]): number {
+  return values.length === 0 ? 0 : values.reduce((sum, value) => sum + value, 0) / values.length;
 }

@@ -140,10 +140,19 @@ export async function runRankingExperiments(options: MovieLensExperimentOptions)
       if (name === 'most-popular') {
         await model.fit({ ...training, interactions: split.train });
       } else if (model instanceof ContextEaseRecommender) {
+        // λ of the page-augmented EASE: chosen like EASE's, on the first seed's inner 90/10 split (epoch-0 model only).
+        if (!chosen.has(name)) {
+          const selector = new ContextEaseRecommender({ epochs: 0, easeLambdas: quick ? [300, 500] : [200, 300, 500] });
+          await selector.fit({ ...training, interactions: inner.train }, { validation: inner.test, seed, quiet: true });
+          log(`context-ease λ on inner validation: ${selector.lambdaSelection.map((entry) => `${entry.lambda} → ${entry.ndcg.toFixed(4)}`).join(', ')}`);
+          chosen.set(name, selector.options.easeLambda);
+          selector.dispose();
+        }
+        model.options.easeLambda = chosen.get(name) as number;
         // Learns its combiner on its own holdout of the training part, then refits the closed forms on all of it.
         await model.fit({ ...training, interactions: split.train }, { seed, quiet: options.quiet ?? false });
         const summary = model.summary;
-        selected = { bestEpoch: summary?.bestEpoch, holdoutNdcg: summary?.bestMetric, examplesPerSecond: summary?.examplesPerSecond, secondsToBest: summary?.secondsToBest };
+        selected = { lambda: model.options.easeLambda, selectedOnSeed: seeds[0], bestEpoch: summary?.bestEpoch, holdoutNdcg: summary?.bestMetric, gate: model.gate, examplesPerSecond: summary?.examplesPerSecond, secondsToBest: summary?.secondsToBest };
       } else {
         await model.fit({ ...training, interactions: inner.train }, { validation: inner.test, seed, quiet: options.quiet ?? false });
         const summary = (model as BprRecommender | SequentialTwoTowerRecommender).summary;

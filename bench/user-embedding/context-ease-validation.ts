@@ -1,0 +1,93 @@
+/**
+ * Inner-validation check of context-EASE variants (never the test part): P1 training part of one seed
+ * (Recommenders' rows), split again per user 90/10 (seed + 1000, as the P1 experiment's inner split); each
+ * variant is fitted on the 90 % and ranked for the 10 % (NDCG@10, P@10, training items excluded). Plain EASE
+ * (λ = 500) is the reference. Results go to bench/results/user-embedding/context-ease-validation.{json,md}.
+ * Usage: npx tsx --conditions=development bench/user-embedding/context-ease-validation.ts [--seed 42] [--variants JSON] [--results NAME]
+ *   JSON: {"name": ContextEaseOptions, ...}; "ease" runs plain EASE.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import type { Interaction } from '@personalab/core';
+import { markdownTable, writeResults } from '@personalab/core';
+import { evaluateRanking, findDataset, howToGet, loadMovieLens100k, stratifiedSplit } from '@personalab/datasets';
+import { type BaseRecommender, ContextEaseRecommender, type ContextEaseOptions, EaseRecommender, selectBackend } from '@personalab/user-embedding';
+
+const argument = (name: string) => {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+};
+const seed = Number(argument('--seed') ?? 42);
+const variants = JSON.parse(argument('--variants') ?? '{"ease":{},"context-ease":{}}') as Record<string, ContextEaseOptions>;
+const directory = findDataset('movielens-100k');
+if (!directory) {
+  console.error(`movielens-100k not found: ${howToGet('movielens-100k')}`);
+  process.exit(1);
+}
+const backend = await selectBackend({ preferred: 'wasm' });
+const data = await loadMovieLens100k(directory);
+const outer = stratifiedSplit(data.ratings, { ratio: 0.75, seed, shuffle: 'numpy' });
+const inner = stratifiedSplit(outer.train, { ratio: 0.9, seed: seed + 1000 });
+
+function byUser(interactions: readonly Interaction[]): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const interaction of interactions) {
+    let list = map.get(interaction.userId);
+    if (!list) map.set(interaction.userId, (list = []));
+    list.push(interaction.itemId);
+  }
+  return map;
+}
+
+async function evaluate(model: BaseRecommender): Promise<{ ndcg: number; precision: number }> {
+  const seen = byUser(inner.train);
+  const recommendations = new Map<string, string[]>();
+  const relevant = new Map<string, Set<string>>();
+  for (const [userId, items] of byUser(inner.test)) {
+    const history = seen.get(userId) ?? [];
+    const ranked = await model.recommend({ userId, history, k: 10, exclude: history });
+    recommendations.set(userId, ranked.map((entry) => entry.itemId));
+    relevant.set(userId, new Set(items));
+  }
+  const result = evaluateRanking(recommendations, relevant, 10);
+  return { ndcg: result.ndcgAtK, precision: result.precisionAtK };
+}
+
+const output = join(import.meta.dirname, '..', 'results', 'user-embedding');
+const resultsName = argument('--results') ?? 'context-ease-validation';
+const jsonPath = join(output, `${resultsName}.json`);
+const rows: Record<string, unknown>[] = existsSync(jsonPath) ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as { rows: Record<string, unknown>[] }).rows : [];
+for (const [name, options] of Object.entries(variants)) {
+  const started = performance.now();
+  const training = { interactions: inner.train, items: data.items, users: data.users };
+  let model: BaseRecommender;
+  let details: Record<string, unknown> = {};
+  if (name === 'ease') {
+    model = new EaseRecommender({ lambda: 500 });
+    await model.fit(training);
+  } else {
+    const context = new ContextEaseRecommender(options);
+    await context.fit(training, { seed, quiet: true });
+    details = { bestEpoch: context.summary?.bestEpoch, holdoutNdcg: context.summary?.bestMetric, gate: context.gate };
+    model = context;
+  }
+  const metrics = await evaluate(model);
+  const row = { name, seed, options, ...metrics, seconds: (performance.now() - started) / 1000, load: loadavg()[0], ...details };
+  console.log(JSON.stringify(row));
+  rows.push(row);
+  (model as Partial<ContextEaseRecommender>).dispose?.();
+  writeResults(output, resultsName, {
+    json: { backend: backend.name, protocol: 'P1 training part, inner per-user 90/10 split (seed + 1000)', rows },
+    markdown: [
+      '# context-EASE variants on inner validation (P1 training part split 90/10; test part never used)',
+      '',
+      `Backend ${backend.name}. Command: \`npx tsx --conditions=development bench/user-embedding/context-ease-validation.ts --seed S --variants JSON\`.`,
+      '',
+      markdownTable(
+        ['variant', 'seed', 'NDCG@10', 'P@10', 'best epoch', 'gate', 'options', 'seconds'],
+        rows.map((entry) => [String(entry.name), String(entry.seed), entry.ndcg as number, entry.precision as number, String(entry.bestEpoch ?? '–'), entry.gate ? JSON.stringify(entry.gate) : '–', JSON.stringify(entry.options), entry.seconds as number]),
+      ),
+    ].join('\n'),
+  });
+}
