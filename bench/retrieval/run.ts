@@ -25,6 +25,8 @@ const { values } = parseArgs({
     variants: { type: 'string', default: 'isotropic,subspace' },
     out: { type: 'string', default: 'bench/results/retrieval' },
     name: { type: 'string' },
+    // Timing rounds per measurement (medians are taken over them); more rounds steady the ratios.
+    rounds: { type: 'string' },
   },
 });
 const quick = values.quick;
@@ -61,7 +63,7 @@ if (parts.has('clustered')) {
         users: quick ? 100 : 1000,
         callbackQueries: quick ? 20 : 40,
         exactTimingQueries: quick ? 100 : 40,
-        rounds: quick ? 3 : 5,
+        rounds: values.rounds ? Number(values.rounds) : quick ? 3 : 5,
         log,
       }),
     );
