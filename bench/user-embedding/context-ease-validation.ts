@@ -9,10 +9,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import type { Interaction } from '@personalab/core';
 import { markdownTable, writeResults } from '@personalab/core';
 import { evaluateRanking, findDataset, howToGet, loadMovieLens100k, stratifiedSplit } from '@personalab/datasets';
-import { type BaseRecommender, ContextEaseRecommender, type ContextEaseOptions, EaseRecommender, selectBackend } from '@personalab/user-embedding';
+import { type BaseRecommender, ContextEaseRecommender, type ContextEaseOptions, EaseRecommender, itemsByUser, selectBackend } from '@personalab/user-embedding';
 
 const argument = (name: string) => {
   const index = process.argv.indexOf(name);
@@ -30,21 +29,11 @@ const data = await loadMovieLens100k(directory);
 const outer = stratifiedSplit(data.ratings, { ratio: 0.75, seed, shuffle: 'numpy' });
 const inner = stratifiedSplit(outer.train, { ratio: 0.9, seed: seed + 1000 });
 
-function byUser(interactions: readonly Interaction[]): Map<string, string[]> {
-  const map = new Map<string, string[]>();
-  for (const interaction of interactions) {
-    let list = map.get(interaction.userId);
-    if (!list) map.set(interaction.userId, (list = []));
-    list.push(interaction.itemId);
-  }
-  return map;
-}
-
 async function evaluate(model: BaseRecommender): Promise<{ ndcg: number; precision: number }> {
-  const seen = byUser(inner.train);
+  const seen = itemsByUser(inner.train);
   const recommendations = new Map<string, string[]>();
   const relevant = new Map<string, Set<string>>();
-  for (const [userId, items] of byUser(inner.test)) {
+  for (const [userId, items] of itemsByUser(inner.test)) {
     const history = seen.get(userId) ?? [];
     const ranked = await model.recommend({ userId, history, k: 10, exclude: history });
     recommendations.set(userId, ranked.map((entry) => entry.itemId));

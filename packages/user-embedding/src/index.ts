@@ -44,6 +44,6 @@ export { topK } from './top-k.js';
 export { heldOutByUser, validationNdcg } from './validation.js';
 export { buildItemFeatures, buildUserFeatures, ageBucket, yearBucket } from './features.js';
 export type { ItemFeatures, UserFeatures } from './features.js';
-export { runRankingExperiments, runRatingExperiments, defaultResultsDirectory } from './experiments/movielens-experiments.js';
+export { runRankingExperiments, runRatingExperiments, defaultResultsDirectory, itemsByUser } from './experiments/movielens-experiments.js';
 export type { MovieLensExperimentOptions, RatingExperimentOptions, RatingRun } from './experiments/movielens-experiments.js';
 export { p1Anchors, p2Anchors, p3Anchors } from './experiments/anchors.js';

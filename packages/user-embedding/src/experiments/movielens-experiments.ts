@@ -43,7 +43,8 @@ interface RankingRun {
 
 const allModels = ['most-popular', 'item-knn', 'ease', 'context-ease', 'bpr-mf', 'sequential-two-tower'] as const;
 
-function byUser(interactions: readonly Interaction[]): Map<string, string[]> {
+/** Each user's item ids, in interaction order. */
+export function itemsByUser(interactions: readonly Interaction[]): Map<string, string[]> {
   const map = new Map<string, string[]>();
   for (const interaction of interactions) {
     let list = map.get(interaction.userId);
@@ -55,9 +56,9 @@ function byUser(interactions: readonly Interaction[]): Map<string, string[]> {
 
 /** Ranks top-10 for every test user, the user's whole training history as input and excluded from the ranking. */
 async function rankAll(model: BaseRecommender, train: readonly Interaction[], test: readonly Interaction[]): Promise<Map<string, string[]>> {
-  const seen = byUser(train);
+  const seen = itemsByUser(train);
   const recommendations = new Map<string, string[]>();
-  for (const userId of byUser(test).keys()) {
+  for (const userId of itemsByUser(test).keys()) {
     const history = seen.get(userId) ?? [];
     const ranked = await model.recommend({ userId, history, k: 10, exclude: history });
     recommendations.set(
@@ -69,7 +70,7 @@ async function rankAll(model: BaseRecommender, train: readonly Interaction[], te
 }
 
 function scoreRanking(recommendations: Map<string, string[]>, test: readonly Interaction[]): Pick<RankingRun, 'k10' | 'k5'> {
-  const relevant = new Map([...byUser(test)].map(([user, items]) => [user, new Set(items)]));
+  const relevant = new Map([...itemsByUser(test)].map(([user, items]) => [user, new Set(items)]));
   const at10 = evaluateRanking(recommendations, relevant, 10);
   const at5 = evaluateRanking(recommendations, relevant, 5);
   // Recommenders' published MAP divides by the number of relevant items (their `map_at_k` before 1.2).
