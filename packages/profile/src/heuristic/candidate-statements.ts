@@ -40,7 +40,7 @@ export function candidateStatements(message: string, partnerMessage?: string): C
     return { partnerEcho: words.length === 0 ? 0 : words.filter((word) => partnerWords.has(word)).length / words.length, answersQuestion };
   };
   const candidates: CandidateStatement[] = [];
-  const pastSubjects = new Set(mined.filter((statement) => statement.kind === 'preference' && statement.tense === 'past').map((statement) => (statement.kind === 'preference' ? statement.subject : '')));
+  const pastSubjects = new Set(mined.flatMap((statement) => (statement.kind === 'preference' && statement.tense === 'past' ? [statement.subject] : [])));
   for (const statement of mined) {
     const text = statementText(statement);
     // Changes ("used to ... but now ...") are kept whole: their two halves make one history.
