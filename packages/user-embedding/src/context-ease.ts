@@ -4,7 +4,7 @@ import { requireWeight, type ScoringQuery } from './base-recommender.js';
 import { gramMatrix, solveEase } from './ease.js';
 import type { InteractionMatrix } from './interaction-matrix.js';
 import { TfRecommender } from './tf-recommender.js';
-import { heldOutByUser, validationNdcg } from './validation.js';
+import { heldOutByUser, rankedNdcg, validationNdcg } from './validation.js';
 import { topK } from './top-k.js';
 import { runTrainingLoop, type TrainingSummary } from './training-loop.js';
 import type { WeightMap } from './weights-io.js';
@@ -430,14 +430,7 @@ export class ContextEaseRecommender extends TfRecommender {
       tf.dispose([input, inputs, scores]);
       chunk.forEach((user, row) => {
         const relevant = heldOut[user] as Set<number>;
-        const ranked = topK(values.subarray(row * n, (row + 1) * n), 10, new Set(matrix.histories[user]));
-        let dcg = 0;
-        ranked.forEach((item, rank) => {
-          if (relevant.has(item)) dcg += 1 / Math.log2(rank + 2);
-        });
-        let ideal = 0;
-        for (let rank = 0; rank < Math.min(10, relevant.size); rank++) ideal += 1 / Math.log2(rank + 2);
-        perUser.push(dcg / ideal);
+        perUser.push(rankedNdcg(topK(values.subarray(row * n, (row + 1) * n), 10, new Set(matrix.histories[user])), relevant, 10));
       });
     }
     return perUser;

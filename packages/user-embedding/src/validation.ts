@@ -37,15 +37,19 @@ export function validationNdcg(
   for (const [index, [user, relevant]] of entries.entries()) {
     const history = matrix.histories[user] ?? [];
     const scores = allScores[index] as Float32Array;
-    const ranked = topK(scores, k, new Set(history));
-    let dcg = 0;
-    ranked.forEach((item, rank) => {
-      if (relevant.has(item)) dcg += 1 / Math.log2(rank + 2);
-    });
-    let ideal = 0;
-    for (let rank = 0; rank < Math.min(k, relevant.size); rank++) ideal += 1 / Math.log2(rank + 2);
-    total += ideal > 0 ? dcg / ideal : 0;
+    total += rankedNdcg(topK(scores, k, new Set(history)), relevant, k);
     users++;
   }
   return users === 0 ? 0 : total / users;
+}
+
+/** NDCG@k of one ranked list of dense item indices (binary relevance); 0 when nothing is relevant. */
+export function rankedNdcg(ranked: readonly number[], relevant: ReadonlySet<number>, k: number): number {
+  let dcg = 0;
+  ranked.slice(0, k).forEach((item, rank) => {
+    if (relevant.has(item)) dcg += 1 / Math.log2(rank + 2);
+  });
+  let ideal = 0;
+  for (let rank = 0; rank < Math.min(k, relevant.size); rank++) ideal += 1 / Math.log2(rank + 2);
+  return ideal > 0 ? dcg / ideal : 0;
 }
