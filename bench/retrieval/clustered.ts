@@ -1,6 +1,7 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { createRandom, median, type Metric, type SearchHit } from '@personalab/core';
 import { ExactIndex, HnswIndex, clusteredVectors, recallAtK, scoreRecallAtK, type ClusteredVectorsOptions } from '@personalab/retrieval';
@@ -38,6 +39,13 @@ export interface EfPoint {
   wallSpeedupOverExact: number;
   /** hnswlib-node called directly on the same graph before `optimize()` renumbered it (same rounds). */
   unorderedQueriesPerSecond?: number;
+  /**
+   * hnswlib-node's default (SSE-only) build called directly on the same optimized graph, same rounds;
+   * present when scripts/native-build.mjs rebuilt the addon and kept the default beside it.
+   */
+  defaultBuildQueriesPerSecond?: number;
+  /** The installed (native) build called directly, divided by the default build: what the rebuild buys. */
+  nativeBuildSpeedup?: number;
 }
 
 export interface ClusteredResult {
@@ -144,6 +152,7 @@ export function runComparison(options: ComparisonOptions): Omit<ClusteredResult,
       rmSync(unorderedFile, { force: true });
     }
     const optimizeCpuSeconds = cpuSeconds(() => index.optimize());
+    const defaultBuild = loadWithDefaultBuild(index, metric, dimension);
     log(`${options.name}: HNSW M=${m} efConstruction=${options.efConstruction} built in ${buildSeconds.toFixed(1)} s (${buildCpuSeconds.toFixed(1)} CPU-s), optimize ${optimizeCpuSeconds.toFixed(2)} CPU-s`);
     const points: EfPoint[] = [];
     const wrapper: ClusteredResult['hnsw'][number]['wrapper'] = [];
@@ -156,6 +165,7 @@ export function runComparison(options: ComparisonOptions): Omit<ClusteredResult,
       index.search(queries[0]!, { k: 10, ef });
       native.setEf(ef);
       unordered.setEf(ef);
+      defaultBuild?.setEf(ef);
       // Each round runs every query twice so one sample spans a few hundred milliseconds.
       const positions = [...queries.keys(), ...queries.keys()];
       const reused = new Array<number>(dimension).fill(0);
@@ -174,6 +184,7 @@ export function runComparison(options: ComparisonOptions): Omit<ClusteredResult,
           },
           wrapper: { queries: positions, action: (position: number) => index.search(queries[position]!, { k: 10, ef }) },
           unordered: { queries: positions, action: (position: number) => unordered.searchKnn(plainQueries[position]!, 10) },
+          ...(defaultBuild === undefined ? {} : { defaultBuild: { queries: positions, action: (position: number) => defaultBuild.searchKnn(plainQueries[position]!, 10) } }),
           exact: { queries: timingQueries.slice(0, options.exactTimingQueries), action: (query: Float32Array) => exact.search(query, { k: 10 }) },
         },
         options.rounds * 2 - 1,
@@ -181,7 +192,8 @@ export function runComparison(options: ComparisonOptions): Omit<ClusteredResult,
       const wrapperRate = rates.wrapper!.cpu;
       const directRate = rates.direct!.cpu;
       const exactHere = rates.exact!.cpu;
-      points.push({ ef, recall, idRecall, queriesPerSecond: wrapperRate, speedupOverExact: wrapperRate / exactHere, exactQueriesPerSecond: exactHere, wallQueriesPerSecond: rates.wrapper!.wall, wallSpeedupOverExact: rates.wrapper!.wall / rates.exact!.wall, unorderedQueriesPerSecond: rates.unordered!.cpu });
+      points.push({ ef, recall, idRecall, queriesPerSecond: wrapperRate, speedupOverExact: wrapperRate / exactHere, exactQueriesPerSecond: exactHere, wallQueriesPerSecond: rates.wrapper!.wall, wallSpeedupOverExact: rates.wrapper!.wall / rates.exact!.wall, unorderedQueriesPerSecond: rates.unordered!.cpu,
+        ...(rates.defaultBuild === undefined ? {} : { defaultBuildQueriesPerSecond: rates.defaultBuild.cpu, nativeBuildSpeedup: directRate / rates.defaultBuild.cpu }) });
       wrapper.push({
         ef,
         directQueriesPerSecond: directRate,
@@ -191,7 +203,8 @@ export function runComparison(options: ComparisonOptions): Omit<ClusteredResult,
         directReusedQueriesPerSecond: rates.directReused!.cpu,
         overheadOverReused: rates.directReused!.cpu / wrapperRate - 1,
       });
-      log(`  ef=${ef}: recall@10 ${recall.toFixed(4)} (by id ${idRecall.toFixed(4)}), ${wrapperRate.toFixed(0)} q/s (${(wrapperRate / exactHere).toFixed(1)}× exact at ${exactHere.toFixed(0)} q/s), wrapper overhead ${((directRate / wrapperRate - 1) * 100).toFixed(1)}% (wall ${((rates.direct!.wall / rates.wrapper!.wall - 1) * 100).toFixed(1)}%), over reused-buffer direct ${((rates.directReused!.cpu / wrapperRate - 1) * 100).toFixed(1)}%; direct on the unordered graph ${rates.unordered!.cpu.toFixed(0)} q/s`);
+      log(`  ef=${ef}: recall@10 ${recall.toFixed(4)} (by id ${idRecall.toFixed(4)}), ${wrapperRate.toFixed(0)} q/s (${(wrapperRate / exactHere).toFixed(1)}× exact at ${exactHere.toFixed(0)} q/s), wrapper overhead ${((directRate / wrapperRate - 1) * 100).toFixed(1)}% (wall ${((rates.direct!.wall / rates.wrapper!.wall - 1) * 100).toFixed(1)}%), over reused-buffer direct ${((rates.directReused!.cpu / wrapperRate - 1) * 100).toFixed(1)}%; direct on the unordered graph ${rates.unordered!.cpu.toFixed(0)} q/s` +
+        (rates.defaultBuild === undefined ? '' : `; default (SSE) build direct ${rates.defaultBuild.cpu.toFixed(0)} q/s, installed build ${(directRate / rates.defaultBuild.cpu).toFixed(2)}× that`));
     }
     const filteredPoints: Pick<EfPoint, 'ef' | 'recall' | 'queriesPerSecond'>[] = [];
     const callbackFiltered: Pick<EfPoint, 'ef' | 'recall' | 'queriesPerSecond'>[] = [];
@@ -257,4 +270,24 @@ function lidEstimate(neighbours: readonly (readonly SearchHit[])[], metric: Excl
   const aggregate = (inverses: number[]) => inverses.length / inverses.reduce((total, value) => total + value, 0);
   const inverses20 = perQuery(20);
   return { k10: aggregate(perQuery(10)), k20: aggregate(inverses20), medianK20: median(inverses20.map((value) => 1 / value)) };
+}
+
+/**
+ * The index's graph loaded into hnswlib-node's default build, when scripts/native-build.mjs replaced the
+ * addon with a native one and kept the default as addon-default.node; undefined otherwise.
+ */
+function loadWithDefaultBuild(index: HnswIndex, metric: Metric, dimension: number): InstanceType<typeof hnswlib.HierarchicalNSW> | undefined {
+  const require = createRequire(import.meta.url);
+  const file = join(dirname(require.resolve('hnswlib-node/package.json')), 'build', 'Release', 'addon-default.node');
+  if (!existsSync(file)) return undefined;
+  const { HierarchicalNSW } = require(file) as typeof hnswlib;
+  const graph = join(tmpdir(), `retrieval-bench-default-${process.pid}.bin`);
+  try {
+    index.nativeIndex.writeIndexSync(graph);
+    const loaded = new HierarchicalNSW(metric, dimension);
+    loaded.readIndexSync(graph);
+    return loaded;
+  } finally {
+    rmSync(graph, { force: true });
+  }
 }

@@ -6,7 +6,10 @@
  *   npx tsx --conditions=development bench/retrieval/run.ts [--quick] [--parts clustered,text]
  *     [--variants isotropic,subspace] [--ms 16] [--text-ms 16] [--ef-construction 200] [--efs 16,20,…] [--name retrieval]
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { markdownTable, median, writeResults } from '@personalab/core';
 import { tradeoffChart } from './chart.js';
@@ -37,6 +40,7 @@ const ms = values.ms.split(',').map(Number);
 const efConstruction = Number(values['ef-construction']);
 const startedLoad = loadavg();
 const started = new Date().toISOString();
+const hnswlibBuild = installedHnswlibBuild();
 
 const variants: Record<string, ClusteredResult['generator']> = {
   // Points scatter around their centre in all 64 directions: the hard case for graph search.
@@ -81,7 +85,7 @@ function writeReport(): void {
   const markdown: string[] = [
     '# Retrieval benchmark',
     '',
-    `Run ${started} on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}. ` +
+    `Run ${started} on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, hnswlib-node compiled with ${hnswlibBuild.flags}. ` +
       `Load average at start ${startedLoad.map((value) => value.toFixed(2)).join(' / ')}, at end ${loadavg().map((value) => value.toFixed(2)).join(' / ')}: ` +
       'the machine is shared with other engineers, so absolute timings are noisy; each comparison below is measured in one process, interleaved round by round, as medians. ' +
       'Queries/s are per CPU-second of the benchmark process (process.cpuUsage), which other processes on the cores disturb far less than wall-clock time; wall-clock figures are given beside them and in the JSON.',
@@ -106,7 +110,7 @@ function writeReport(): void {
     }
   }
   const files = writeResults(values.out, values.name ?? (quick ? 'retrieval-quick' : 'retrieval'), {
-    json: { started, quick, loadAverage: { start: startedLoad, end: loadavg() }, cpus: cpus().length, node: process.version, clustered, text: text?.json },
+    json: { started, quick, loadAverage: { start: startedLoad, end: loadavg() }, cpus: cpus().length, node: process.version, hnswlibBuild, clustered, text: text?.json },
     markdown: markdown.join('\n'),
     svgs,
   });
@@ -135,7 +139,7 @@ function comparisonSection(result: Omit<ClusteredResult, 'generator'>): string[]
     );
     lines.push(
       markdownTable(
-        ['ef', 'recall@10', 'recall@10 by id', 'queries/s', 'exact q/s (same rounds)', '× exact', '× exact (wall)', 'direct hnswlib q/s, graph as built (before optimize)', 'direct hnswlib q/s', 'wrapper overhead', 'wrapper overhead (wall)', 'overhead vs reused-buffer direct', 'per-user (where) recall@10', 'per-user (where) q/s', 'per-user (filter callback) recall@10', 'per-user (filter callback) q/s'],
+        ['ef', 'recall@10', 'recall@10 by id', 'queries/s', 'exact q/s (same rounds)', '× exact', '× exact (wall)', 'direct hnswlib q/s, graph as built (before optimize)', 'direct hnswlib q/s', 'direct, default (SSE) build q/s', 'installed ÷ default build', 'wrapper overhead', 'wrapper overhead (wall)', 'overhead vs reused-buffer direct', 'per-user (where) recall@10', 'per-user (where) q/s', 'per-user (filter callback) recall@10', 'per-user (filter callback) q/s'],
         hnsw.points.map((point, position) => [
           point.ef,
           point.recall.toFixed(3),
@@ -146,6 +150,8 @@ function comparisonSection(result: Omit<ClusteredResult, 'generator'>): string[]
           `${point.wallSpeedupOverExact.toFixed(1)}×`,
           point.unorderedQueriesPerSecond === undefined ? null : Math.round(point.unorderedQueriesPerSecond),
           Math.round(hnsw.wrapper[position]!.directQueriesPerSecond),
+          point.defaultBuildQueriesPerSecond === undefined ? null : Math.round(point.defaultBuildQueriesPerSecond),
+          point.nativeBuildSpeedup === undefined ? null : `${point.nativeBuildSpeedup.toFixed(2)}×`,
           `${(hnsw.wrapper[position]!.overhead * 100).toFixed(1)}%`,
           `${(hnsw.wrapper[position]!.wallOverhead * 100).toFixed(1)}%`,
           hnsw.wrapper[position]!.overheadOverReused === undefined ? null : `${(hnsw.wrapper[position]!.overheadOverReused! * 100).toFixed(1)}%`,
@@ -161,6 +167,7 @@ function comparisonSection(result: Omit<ClusteredResult, 'generator'>): string[]
           (hnsw.wrapper.every((entry) => entry.overheadOverReused !== undefined) ? `, ${(median(hnsw.wrapper.map((entry) => entry.overheadOverReused!)) * 100).toFixed(1)}% against reused-buffer direct` : '') +
           ' (target ≤ 15%; negative means the wrapper was faster). ' +
         'Queries/s columns other than "graph as built" are on the graph after `optimize()` (nodes renumbered breadth-first; identical results). ' +
+        '"Default (SSE) build" is hnswlib-node as node-gyp compiles it, kept by scripts/native-build.mjs when it rebuilt the addon with the CPU\'s AVX2 kernels (empty when it did not); same graph, same rounds. ' +
         'Overhead = direct q/s ÷ wrapper q/s − 1, same graph, same ef, same queries, interleaved in one process. "Direct" hands hnswlib-node a ready plain array per query; ' +
         '"reused-buffer direct" copies each Float32Array into one reused plain array first, the leanest direct use. ' +
         `Per-user search: ${hnsw.filtered.users} users × ${hnsw.filtered.perUser.toFixed(1)} vectors on average, one user per query, recall against ExactIndex with the same filter; ` +
@@ -184,3 +191,11 @@ function chart(title: string, result: Omit<ClusteredResult, 'generator'>): strin
   );
 }
 
+
+/** How the installed hnswlib-node addon was compiled: scripts/native-build.mjs leaves a marker when it rebuilt it. */
+function installedHnswlibBuild(): { flags: string; version?: string } {
+  const marker = join(dirname(createRequire(import.meta.url).resolve('hnswlib-node/package.json')), 'build', 'personalab-native.json');
+  if (!existsSync(marker)) return { flags: "node-gyp's defaults (SSE kernels only)" };
+  const { flags, version } = JSON.parse(readFileSync(marker, 'utf8')) as { flags: string; version: string };
+  return { flags: `${flags} (AVX kernels, scripts/native-build.mjs)`, version };
+}
