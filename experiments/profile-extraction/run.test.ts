@@ -6,30 +6,17 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findDataset, howToGet } from '@personalab/datasets';
-import { startTestServer, type RecordedRequest, type TestServer } from '@personalab/llm/test';
-import { mineStatements } from '@personalab/profile';
+import { startTestServer, type TestServer } from '@personalab/llm/test';
+import { scriptedExtraction } from '@personalab/profile/test';
 
 // The experiment as a user runs it, with an OpenAI-compatible endpoint configured: the local test
-// server stands in for the model, answering each extraction request from the prompt it is sent.
+// server stands in for the model, answering each extraction request from the prompt it is sent
+// (the heuristic miner's statements, in the extraction schema).
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const script = join(root, 'experiments', 'profile-extraction', 'run.ts');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
 const personaChat = findDataset('persona-chat');
 if (!personaChat) console.log(`profile-extraction run test skipped: persona-chat-convai2-valid not found. ${howToGet('persona-chat')}`);
-
-/** A scripted "model": the heuristic miner's statements from the prompt's `[id] USER: text` lines, in the extraction schema. */
-function scriptedExtraction(request: RecordedRequest) {
-  const prompt: string = request.body.messages.at(-1).content;
-  const reply = { facts: [] as unknown[], preferences: [] as unknown[], goals: [] as unknown[], personality: [] as unknown[] };
-  for (const [, id, text] of prompt.matchAll(/^\[([^\]]+)\] USER: (.*)$/gm)) {
-    for (const statement of mineStatements(text!)) {
-      if (statement.kind === 'fact') reply.facts.push({ key: statement.key, statement: statement.value, confidence: 0.8, message_ids: [id] });
-      else if (statement.kind === 'goal') reply.goals.push({ description: statement.description, status: 'active', message_ids: [id] });
-      else reply.preferences.push({ subject: statement.subject, category: statement.category ?? null, polarity: statement.polarity, strength: statement.strength, tense: statement.tense, reason: statement.reason ?? null, message_ids: [id] });
-    }
-  }
-  return { json: reply };
-}
 
 interface MethodRow {
   method: string;

@@ -1,12 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PersonalabError, profileSchema, type Message } from '@personalab/core';
 import { createOpenAIChatModel } from '@personalab/llm';
-import { startTestServer, type RecordedRequest, type TestServer } from '@personalab/llm/test';
-import { mineStatements } from './heuristic/statement-miner.js';
+import { startTestServer, type TestServer } from '@personalab/llm/test';
 import { LlmProfileExtractor } from './llm-profile-extractor.js';
 import { createProfileExtractor } from './create-profile-extractor.js';
 import { loadPromptTemplate } from './llm/prompt-template.js';
-import { profileExtractorConformance } from './test/index.js';
+import { profileExtractorConformance, scriptedExtraction } from './test/index.js';
 
 let server: TestServer;
 const sleeps: number[] = [];
@@ -33,25 +32,6 @@ const model = () =>
       sleeps.push(ms);
     },
   });
-
-/** The prompt's `[id] USER: text` lines. */
-function userLines(request: RecordedRequest): Array<{ id: string; text: string }> {
-  const prompt: string = request.body.messages.at(-1).content;
-  return [...prompt.matchAll(/^\[([^\]]+)\] USER: (.*)$/gm)].map((match) => ({ id: match[1] as string, text: match[2] as string }));
-}
-
-/** A scripted "model" that answers from the prompt it is sent, in the extraction schema. */
-function scriptedExtraction(request: RecordedRequest) {
-  const reply = { facts: [] as unknown[], preferences: [] as unknown[], goals: [] as unknown[], personality: [] as unknown[] };
-  for (const { id, text } of userLines(request)) {
-    for (const statement of mineStatements(text)) {
-      if (statement.kind === 'fact') reply.facts.push({ key: statement.key, statement: statement.value, confidence: 0.8, message_ids: [id] });
-      else if (statement.kind === 'goal') reply.goals.push({ description: statement.description, status: 'active', message_ids: [id] });
-      else reply.preferences.push({ subject: statement.subject, category: statement.category ?? null, polarity: statement.polarity, strength: statement.strength, tense: statement.tense, reason: statement.reason ?? null, message_ids: [id] });
-    }
-  }
-  return { json: reply };
-}
 
 profileExtractorConformance('LlmProfileExtractor (local OpenAI-compatible server)', {
   create: () => new LlmProfileExtractor({ model: model() }),
