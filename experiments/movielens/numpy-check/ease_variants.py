@@ -1,0 +1,124 @@
+"""EASE variants on the P1 inner validation split (numpy prototypes; not part of CI).
+
+Seed 42's P1 training part (Recommenders' rows, as ease_check.py), split again per user 90/10 with
+seed 1042; each variant is fitted on the 90 % and ranks the 10 % (NDCG@10 / P@10, training items
+excluded). The P1 test part is never read. Variants:
+  dlae      EASE and page-augmented EASE (items a user rated in the same second as extra rows) with
+            popularity-scaled L2 (lambda + alpha * G_ii, the EDLAE form of Steck 2020), with and
+            without the zero-diagonal constraint (DLAE);
+  finetune  page-augmented EASE (lambda 300) fine-tuned by Adam on a softmax loss over dropout-
+            corrupted histories (predict the dropped items), as in Mult-DAE, full-rank B;
+  idprox    page-augmented EASE plus an item-id proximity kernel (were rating pages in id order?).
+
+Usage (from the repository root):
+  python3 experiments/movielens/numpy-check/ease_variants.py dlae|finetune|idprox [--data DIR]
+"""
+import argparse
+import os
+
+import numpy as np
+
+from ease_check import stratified_split
+
+parser = argparse.ArgumentParser()
+parser.add_argument("mode", choices=["dlae", "finetune", "idprox"])
+parser.add_argument("--data", default=os.path.join("..", "shared", "datasets", "movielens-100k"))
+args = parser.parse_args()
+
+rows = np.loadtxt(os.path.join(args.data, "u.data"), dtype=np.int64)
+users, items, stamps = rows[:, 0], rows[:, 1], rows[:, 3]
+train, _test = stratified_split(users, 42)
+inner_train_local, inner_valid_local = stratified_split(users[train], 1042, ratio=0.9)
+fit_rows, valid_rows = train[inner_train_local], train[inner_valid_local]
+
+user_ids, item_ids = np.unique(users), np.unique(items)
+user_index = {u: i for i, u in enumerate(user_ids)}
+item_index = {v: i for i, v in enumerate(item_ids)}
+X = np.zeros((len(user_ids), len(item_ids)))
+for r in fit_rows:
+    X[user_index[users[r]], item_index[items[r]]] = 1
+pages = {}
+for r in fit_rows:
+    pages.setdefault((users[r], stamps[r]), []).append(item_index[items[r]])
+page_rows = [page for page in pages.values() if len(page) > 1]
+XP = np.zeros((len(page_rows), len(item_ids)))
+for row, page in enumerate(page_rows):
+    XP[row, page] = 1
+relevant = {}
+for r in valid_rows:
+    relevant.setdefault(user_index[users[r]], set()).add(item_index[items[r]])
+discounts = 1 / np.log2(np.arange(2, 12))
+
+
+def evaluate(scores):
+    scores = scores.copy()
+    scores[X > 0] = -np.inf
+    ndcg = precision = 0.0
+    for u, rel in relevant.items():
+        top = np.argpartition(-scores[u], 10)[:10]
+        top = top[np.argsort(-scores[u][top])]
+        hits = np.array([i in rel for i in top], float)
+        ndcg += (hits * discounts).sum() / discounts[: min(10, len(rel))].sum()
+        precision += hits.sum() / 10
+    return ndcg / len(relevant), precision / len(relevant)
+
+
+def ease(gram, lam, alpha=0.0, zero_diagonal=True):
+    penalty = lam + alpha * np.diag(gram)
+    P = np.linalg.inv(gram + np.diag(penalty))
+    if zero_diagonal:
+        B = -P / np.diag(P)
+        np.fill_diagonal(B, 0)
+        return B
+    return np.eye(len(penalty)) - P * penalty[None, :]
+
+
+G, GP = X.T @ X, XP.T @ XP
+reference = evaluate(X @ ease(G, 500))[0]
+report = lambda name, result: print(f"{name}: NDCG@10 {result[0]:.4f} P@10 {result[1]:.4f} ({(result[0] / reference - 1) * 100:+.1f}% vs EASE lambda 500)", flush=True)
+report("EASE lambda 500", evaluate(X @ ease(G, 500)))
+
+if args.mode == "dlae":
+    for name, gram in [("EASE", G), ("page-EASE", G + GP)]:
+        for lam in [200, 300, 500]:
+            for alpha in [0, 0.1, 0.25, 0.5]:
+                for zero in [True, False]:
+                    if alpha == 0 and not zero:
+                        continue
+                    report(f"{name} lambda {lam} alpha {alpha} {'zero diag' if zero else 'DLAE'}", evaluate(X @ ease(gram, lam, alpha, zero)))
+elif args.mode == "finetune":
+    B0 = ease(G + GP, 300).astype(np.float32)
+    report("page-EASE lambda 300 (start)", evaluate(X @ B0))
+    Xf = X.astype(np.float32)
+    for scale, rate, drop in [(10, 3e-4, 0.5), (10, 1e-5, 0.5), (10, 3e-6, 0.3)]:
+        rng = np.random.RandomState(0)
+        B, m, v, step = B0.copy(), np.zeros_like(B0), np.zeros_like(B0), 0
+        for epoch in range(1, 7):
+            for start in range(0, X.shape[0], 128):
+                x = Xf[start:start + 128]
+                mask = (rng.rand(*x.shape) > drop).astype(np.float32)
+                kept = x * mask
+                logits = scale * (kept @ B)
+                logits -= logits.max(1, keepdims=True)
+                p = np.exp(logits)
+                p /= p.sum(1, keepdims=True)
+                target = x * (1 - mask)
+                counts = target.sum(1, keepdims=True)
+                use = counts[:, 0] > 0
+                gradient = scale * kept[use].T @ (p[use] - target[use] / counts[use]) / use.sum()
+                step += 1
+                m = 0.9 * m + 0.1 * gradient
+                v = 0.999 * v + 0.001 * gradient * gradient
+                B -= rate * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8)
+                np.fill_diagonal(B, 0)
+            report(f"fine-tune scale {scale} rate {rate} dropout {drop} epoch {epoch}", evaluate(X @ B))
+else:
+    S0 = X @ ease(G + GP, 300)
+    report("page-EASE lambda 300", evaluate(S0))
+    ids = np.arange(len(item_ids))
+    for tau in [1, 3, 10]:
+        K = np.exp(-np.abs(ids[:, None] - ids[None, :]) / tau)
+        np.fill_diagonal(K, 0)
+        P = X @ K
+        for weight in [0.01, 0.03, 0.1]:
+            report(f"+ id proximity tau {tau} weight {weight}", evaluate(S0 + weight * P / (P.max(1, keepdims=True) + 1e-9) * S0.max(1, keepdims=True)))
