@@ -240,6 +240,24 @@ describe('chat', () => {
     expect(tiny.service.chatRec.profile('newbie').preferences.some((preference) => /horror/i.test(preference.subject))).toBe(true);
   });
 
+  it('never offers an item twice in one session, whatever the user says next', async () => {
+    const say = async (message: string, sessionId?: string) =>
+      (await tiny.app.inject({ method: 'POST', url: '/v1/chat', ...json({ userId: 'u1', message, ...(sessionId ? { sessionId } : {}) }) })).json();
+    const first = await say('recommend me something');
+    const offered: string[] = first.recommendations.map((entry: { item: { id: string } }) => entry.item.id);
+    for (const message of ['hmm, not really. Anything else you would suggest?', 'I do not know those. What else have you got?']) {
+      const turn = await say(message, first.sessionId);
+      const ids: string[] = turn.recommendations.map((entry: { item: { id: string } }) => entry.item.id);
+      expect(ids.length).toBeGreaterThan(0);
+      for (const id of ids) expect(offered).not.toContain(id);
+      offered.push(...ids);
+    }
+    // A new session may offer them again.
+    const fresh = await say('recommend me something');
+    expect(fresh.sessionId).not.toBe(first.sessionId);
+    expect(fresh.recommendations.map((entry: { item: { id: string } }) => entry.item.id)).toEqual(offered.slice(0, fresh.recommendations.length));
+  });
+
   it('rejects an empty message and another user’s session', async () => {
     const first = (await tiny.app.inject({ method: 'POST', url: '/v1/chat', ...json({ userId: 'u1', message: 'recommend me something' }) })).json();
     const before = counts();

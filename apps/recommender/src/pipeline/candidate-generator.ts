@@ -71,15 +71,21 @@ export class CandidateGenerator {
     const hasQuery = input.queryText !== undefined && input.queryText.trim() !== '';
     // Leave room for what the user said when they said something.
     const modelSlots = hasQuery ? Math.ceil(k * 0.6) : k;
-    if (recommender && seeds.length > 0) {
-      const known = this.options.modelItemIds;
-      const history = known ? seeds.filter((id) => known.has(id)) : seeds;
-      if (history.length > 0) {
-        const scored = await recommender.recommend({ ...(input.userId === undefined ? {} : { userId: input.userId }), history, k: modelSlots, exclude: [...exclude] });
-        // Keep the model's score gaps (min-max, not ranks): the re-ranker blends on them.
-        const scaled = minMax(scored.map((entry) => entry.score));
-        scored.forEach((entry, rank) => push(entry.itemId, scaled[rank] ?? 0, 'model'));
-      }
+    const known = this.options.modelItemIds;
+    const modelHistory = recommender ? (known ? seeds.filter((id) => known.has(id)) : seeds) : [];
+    // The model's top scores, kept to put the other sources' candidates on the model's scale.
+    let modelRange: { low: number; high: number } | undefined;
+    const fromModel = new Set<string>();
+    if (recommender && modelHistory.length > 0) {
+      const scored = await recommender.recommend({ ...(input.userId === undefined ? {} : { userId: input.userId }), history: modelHistory, k: modelSlots, exclude: [...exclude] });
+      // Keep the model's score gaps (min-max, not ranks): the re-ranker blends on them.
+      const raw = scored.map((entry) => entry.score);
+      const scaled = minMax(raw);
+      scored.forEach((entry, rank) => {
+        push(entry.itemId, scaled[rank] ?? 0, 'model');
+        fromModel.add(entry.itemId);
+      });
+      if (raw.length > 1) modelRange = { low: Math.min(...raw), high: Math.max(...raw) };
     }
     if (hasQuery) {
       const hits = await this.options.textIndex.searchText(input.queryText ?? '', k, (id) => !exclude.has(id) && !out.has(id));
@@ -103,7 +109,6 @@ export class CandidateGenerator {
       }
     }
     // Cold-start items: those the model never saw, matched by text to the liked history.
-    const known = this.options.modelItemIds;
     if (known && liked.length > 0 && this.options.textIndex.size > known.size) {
       const centroid = await this.options.textIndex.centroid(liked.slice(-20).map((entry) => entry.item));
       if (centroid) {
@@ -118,6 +123,26 @@ export class CandidateGenerator {
         push(id, 0.3 * rankScore(rank, popular.length), 'model');
       }
     }
+    if (recommender && modelRange) await this.rescoreByModel(recommender, input, modelHistory, modelRange, fromModel, out);
     return [...out.values()].sort((a, b) => b.score - a.score).slice(0, k);
   }
+
+  /**
+   * Text matches and popular items with a liked tag are proposed for what the user said, but when
+   * the model knows the user and the item, the model's opinion of the item is the better score:
+   * each such candidate gets the model's score on the same min-max scale as the model's own top
+   * list (clipped to [0, 1]), so a match the model ranks low stays below the model's picks unless
+   * the re-ranker's profile fit or the turn's refinement lifts it. Cold items keep their text score.
+   */
+  private async rescoreByModel(recommender: Recommender, input: GenerateInput, history: readonly string[], range: { low: number; high: number }, fromModel: ReadonlySet<string>, out: Map<string, Candidate>): Promise<void> {
+    const known = this.options.modelItemIds;
+    const others = [...out.values()].filter((candidate) => !fromModel.has(candidate.item.id) && (known === undefined || known.has(candidate.item.id)));
+    if (others.length === 0 || range.high - range.low < 1e-12) return;
+    const scores = await recommender.score({ ...(input.userId === undefined ? {} : { userId: input.userId }), history, itemIds: others.map((candidate) => candidate.item.id) });
+    others.forEach((candidate, index) => {
+      const scaled = ((scores[index] ?? range.low) - range.low) / (range.high - range.low);
+      out.set(candidate.item.id, { ...candidate, score: Math.max(0, Math.min(1, scaled)) });
+    });
+  }
+
 }

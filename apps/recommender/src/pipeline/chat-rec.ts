@@ -230,7 +230,8 @@ export class ChatRec {
     } else if (turn.intent === 'chitchat') {
       reply = await this.chitchat(options.message, options.signal);
     } else {
-      const exclude = turn.intent === 'refine' ? shown : [];
+      // Nothing offered earlier in this session is offered again: the user has seen it and asked on.
+      const exclude = session === undefined ? [] : this.offeredIn(session.id, shown);
       result = await this.recommend({ userId: options.userId, k: options.k ?? 5, refinement: turn.refinement, message: options.message, exclude, ...(options.signal ? { signal: options.signal } : {}) });
       shown = result.recommendations.map((entry) => entry.item.id);
       const lead = turn.intent === 'refine' ? `Understood ("${turn.refinement?.phrase ?? options.message}"). How about these instead:` : 'Here is what I would suggest:';
@@ -247,6 +248,13 @@ export class ChatRec {
     };
     store.addChatTurn({ session, userMessage: { ...userMessage, sessionId: session.id }, reply: { ...replyMessage, sessionId: session.id }, lastRecommended: shown });
     return { ...result, sessionId: session.id, intent: turn.intent, reply, messageId: userMessage.id, replyId: replyMessage.id };
+  }
+
+  /** Every item recommended in a session so far (the last list included). */
+  private offeredIn(sessionId: string, lastRecommended: readonly string[]): string[] {
+    const offered = new Set(lastRecommended);
+    for (const message of this.options.store.sessionMessages(sessionId, 1_000)) for (const id of message.recommendedItemIds ?? []) offered.add(id);
+    return [...offered];
   }
 
   private async chitchat(message: string, signal?: AbortSignal): Promise<string> {

@@ -38,4 +38,17 @@ describe('classifyTurn', () => {
     expect(classifyTurn('thanks', context).intent).toBe('chitchat');
     expect(classifyTurn('hi, recommend me a movie', context).intent).toBe('recommend');
   });
+
+  it('reads "in the mood for …" as steering toward that tag and "anything else?" as asking for other items', () => {
+    const mood = classifyTurn('Laugh Riot, hmm, not really. Anything else you would suggest? I am more in the mood for crime movies.', context);
+    expect(mood.intent).toBe('refine');
+    expect(mood.refinement?.tagWeights.crime).toBeGreaterThan(0);
+    expect(classifyTurn('What else have you got?', context).intent).toBe('refine');
+    // Without a list shown yet, the same wish is a request with its steering kept.
+    const fresh = classifyTurn('I feel like a horror film tonight', { ...context, lastRecommended: [] });
+    expect(fresh.intent).toBe('recommend');
+    expect(fresh.refinement?.tagWeights).toEqual({ horror: 0.3 });
+    // A wish for something the catalogue has no tag for steers nothing.
+    expect(classifyTurn('I feel like a western tonight', { ...context, lastRecommended: [] }).refinement).toBeUndefined();
+  });
 });

@@ -49,6 +49,15 @@ function tagSteering(text: string, knownTags: ReadonlySet<string>): Record<strin
     const word = match[1] ?? '';
     weights[tag] = word === 'more' || word === 'only' || word === 'but' ? 0.8 : -1;
   }
+  // "in the mood for crime movies", "I feel like a western", "how about some sci-fi": a nudge (0.3), not
+  // the 0.8 of "more X". Simulated MovieLens users, whose stated mood is one of their liked genres while
+  // their targets span all of them, found a target within 5 turns 0.945 / 0.935 / 0.89 of the time
+  // at weights 0 / 0.3 / 0.8 (200 users, experiments/simulation/movielens.ts's setup).
+  const wish = /\b(?:mood for|feel(?:ing)? like|fancy|how about|up for|craving)\s+(?:a |an |some |more |another )?(?:good |great |nice )?([a-z'-]+)/g;
+  for (const match of text.matchAll(wish)) {
+    const tag = stem(match[1] ?? '');
+    if (knownTags.has(tag) && weights[tag] === undefined) weights[tag] = 0.3;
+  }
   return weights;
 }
 
@@ -96,7 +105,7 @@ export function classifyTurn(
   }
   for (const [tag, weight] of Object.entries(tagSteering(text, context.knownTags))) weights[tag] = (weights[tag] ?? 0) + weight;
   const refinement = Object.keys(weights).length > 0 ? { tagWeights: weights, phrase: message.trim().slice(0, 120) } : undefined;
-  const asksForMore = /\b(something else|another|different|other (ones|options|suggestions)|instead)\b/.test(text);
+  const asksForMore = /\b(something else|anything else|what else|else (?:you|would|could|can)|another|different|other (ones|options|suggestions)|instead|more like)\b/.test(text);
   if ((refinement || asksForMore) && context.lastRecommended.length > 0) {
     return { intent: 'refine', refinement: refinement ?? { tagWeights: {}, phrase: message.trim().slice(0, 120) } };
   }

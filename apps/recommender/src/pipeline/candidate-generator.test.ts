@@ -1,0 +1,50 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HnswIndex } from '@personalab/retrieval';
+import { EaseRecommender } from '@personalab/user-embedding';
+import { tinyEmbedder } from '../test/harness.js';
+import { tinyItems, tinyWorld } from '../test/tiny-catalogue.js';
+import { CandidateGenerator } from './candidate-generator.js';
+import { ItemTextIndex } from './item-text-index.js';
+import type { HistoryEntry } from './types.js';
+
+const byId = new Map(tinyItems.map((item) => [item.id, item]));
+let directory: string;
+let textIndex: ItemTextIndex;
+const recommender = new EaseRecommender({ lambda: 5 });
+beforeAll(async () => {
+  directory = mkdtempSync(join(tmpdir(), 'personalab-candidates-'));
+  textIndex = new ItemTextIndex({ embedder: tinyEmbedder(), createIndex: (dimension) => new HnswIndex({ dimension }), directory });
+  await textIndex.open(tinyItems);
+  const world = tinyWorld();
+  await recommender.fit({ interactions: world.interactions, items: world.items, users: world.users });
+});
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+// A comedy fan's history: five comedies rated 5.
+const history: HistoryEntry[] = ['m1', 'm2', 'm3', 'm5', 'm6'].map((id, index) => ({ item: byId.get(id)!, rating: 5, timestamp: index }));
+
+describe('CandidateGenerator', () => {
+  it('scores what the text index matched with the model when the model knows the user and the item', async () => {
+    const generator = new CandidateGenerator({ recommender, modelItemIds: new Set(byId.keys()), textIndex, getItem: (id) => byId.get(id) });
+    // "war" text-matches the war films, which this comedy fan's model scores lowest.
+    const candidates = await generator.generate({ history, queryText: 'war battle tank trench', k: 10 });
+    const war = candidates.filter((candidate) => byId.get(candidate.item.id)!.tags.includes('War'));
+    const comedies = candidates.filter((candidate) => byId.get(candidate.item.id)!.tags.includes('Comedy'));
+    expect(war.length).toBeGreaterThan(0);
+    expect(comedies.length).toBeGreaterThan(0);
+    // Text rank alone put the best war match near the top (0.95); on the model's scale it sits below every comedy the model picked.
+    expect(Math.max(...war.map((candidate) => candidate.score))).toBeLessThan(Math.min(...comedies.filter((candidate) => candidate.source === 'model').map((candidate) => candidate.score)));
+    for (const candidate of candidates) expect(candidate.score).toBeGreaterThanOrEqual(0);
+  });
+
+  it('keeps text scores for a user the model knows nothing about', async () => {
+    const generator = new CandidateGenerator({ recommender, modelItemIds: new Set(byId.keys()), textIndex, getItem: (id) => byId.get(id) });
+    const candidates = await generator.generate({ history: [], queryText: 'war battle tank trench', k: 5 });
+    expect(candidates[0]?.source).toBe('text');
+    expect(candidates[0]?.score).toBeCloseTo(0.95, 5);
+    expect(byId.get(candidates[0]!.item.id)!.tags).toContain('War');
+  });
+});
