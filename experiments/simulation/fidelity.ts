@@ -18,6 +18,7 @@ import {
   LlmUserSimulator,
   personaProfile,
   RetrievalUserSimulator,
+  isQuestion,
   ScriptedAssistant,
   simulate,
   turnStatistics,
@@ -59,6 +60,16 @@ const corpus = await UserTurnCorpus.build({ turns: corpusTurns, embedder, create
 const corpusSeconds = (performance.now() - started) / 1000;
 console.error(`corpus: ${corpus.size} real user turns from ${valid.conversations.length} validation conversations, embedded and indexed in ${corpusSeconds.toFixed(1)} s (${embedder.id})`);
 
+// The simulated users play User 1, who opens the conversations and asks more than User 2 (SPC valid:
+// 28% of User 1's turns are questions, 15% of User 2's). The corpus keeps both speakers' turns, so the
+// style a user with no style of its own draws from is User 1's on the validation split.
+const roleTurns = valid.conversations.flatMap((conversation) => conversation.turns.filter((turn) => turn.speaker === 'user1').map((turn) => turn.text));
+const roleStyle = {
+  meanLength: roleTurns.reduce((sum, text) => sum + wordCount(text), 0) / Math.max(1, roleTurns.length),
+  questionRate: roleTurns.filter(isQuestion).length / Math.max(1, roleTurns.length),
+};
+console.error(`User 1 style on the validation split: ${roleStyle.meanLength.toFixed(2)} words, question rate ${roleStyle.questionRate.toFixed(3)} (corpus, both speakers: ${corpus.style.meanLength.toFixed(2)} words, ${corpus.style.questionRate.toFixed(3)})`);
+
 const assistant = new ScriptedAssistant(new Map(users.map((user) => [user.id, user.script ?? []])), 'real-partner-replay');
 const maxTurns = Math.max(...users.map((user) => user.realTurns?.length ?? 0));
 const realTurnCount = (user: SimulatedUser) => user.realTurns?.length ?? 0;
@@ -73,13 +84,13 @@ const systems: SystemSpec[] = [
   {
     name: 'retrieval (full)',
     description: 'context fit + persona relevance + style + diversity, contradiction veto, unsupported-fact penalty',
-    create: (user) => new RetrievalUserSimulator({ corpus, seed, maxTurns: realTurnCount(user) }),
+    create: (user) => new RetrievalUserSimulator({ corpus, seed, maxTurns: realTurnCount(user), defaultStyle: roleStyle }),
     users,
   },
   {
     name: 'retrieval (context only)',
     description: 'ablation: nearest answer to the partner message, no re-ranking, no veto',
-    create: (user) => new RetrievalUserSimulator({ corpus, seed, maxTurns: realTurnCount(user), allowContradictions: true, weights: { persona: 0, length: 0, question: 0, repetition: 0, unsupported: 0, jitter: 0 } }),
+    create: (user) => new RetrievalUserSimulator({ corpus, seed, maxTurns: realTurnCount(user), allowContradictions: true, questionKind: 'bonus', weights: { persona: 0, length: 0, question: 0, repetition: 0, unsupported: 0, jitter: 0 } }),
     users,
   },
 ];

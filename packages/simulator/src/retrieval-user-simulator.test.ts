@@ -35,15 +35,15 @@ const corpusTurns: UserTurn[] = [
   { context: '', text: 'Hello there, nice to meet you.', conversationId: 'c9' },
 ];
 
-async function run(options: { allowContradictions: boolean }) {
-  const corpus = await UserTurnCorpus.build({ turns: corpusTurns, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
+async function run(options: { allowContradictions: boolean; simulator?: Partial<ConstructorParameters<typeof RetrievalUserSimulator>[0]>; turns?: readonly UserTurn[] }) {
+  const corpus = await UserTurnCorpus.build({ turns: options.turns ?? corpusTurns, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
   const users: SimulatedUser[] = Array.from({ length: 12 }, (_, index) => {
     const base = horrorFan(`persona-${index}`);
     return { ...base, goal: { description: 'chat' } };
   });
   const assistant = new ScriptedAssistant(new Map(users.map((user) => [user.id, questions])));
   return simulate({
-    simulator: () => new RetrievalUserSimulator({ corpus, seed: 7, candidates: 20, allowContradictions: options.allowContradictions, weights: { unsupported: 0 } }),
+    simulator: () => new RetrievalUserSimulator({ corpus, seed: 7, candidates: 20, allowContradictions: options.allowContradictions, weights: { unsupported: 0 }, ...options.simulator }),
     assistant,
     users,
     maxTurns: questions.length,
@@ -70,6 +70,20 @@ describe('RetrievalUserSimulator', () => {
     const result = await run({ allowContradictions: true });
     const userTurns = result.conversations.flatMap((record) => record.turns.filter((turn) => turn.role === 'user').map((turn) => turn.content));
     expect(userTurns.some((text) => contradicting.includes(text))).toBe(true);
+  });
+
+  it('says a turn of the kind drawn from the style (question or not) whenever the candidates hold one', async () => {
+    // Two more questions, answering nothing the script asks: context fit alone never picks them.
+    const askingBack = ['That is cool. Do you like to travel?', 'Really? What else do you do for fun?'];
+    const turns = [...corpusTurns, { context: 'I went hiking last weekend.', text: askingBack[0]!, conversationId: 'c10' }, { context: 'I just got back from the gym.', text: askingBack[1]!, conversationId: 'c11' }];
+    const replies = async (simulator: Partial<ConstructorParameters<typeof RetrievalUserSimulator>[0]>) =>
+      (await run({ allowContradictions: false, simulator, turns })).conversations.map((record) => record.turns.filter((turn) => turn.role === 'user').slice(1, 3).map((turn) => turn.content));
+    const asking = { defaultStyle: { meanLength: 5, questionRate: 1 } };
+    // Opening with the corpus's greeting question, then the two questions as the first two replies.
+    for (const conversation of await replies(asking)) expect([...conversation].sort()).toEqual([...askingBack].sort());
+    // Only a bonus for the drawn kind: the answers to the script win.
+    expect((await replies({ ...asking, questionKind: 'bonus' })).flat().filter((text) => askingBack.includes(text))).toEqual([]);
+    expect((await replies({ defaultStyle: { meanLength: 5, questionRate: 0 } })).flat().filter((text) => askingBack.includes(text))).toEqual([]);
   });
 
   it('reacts to recommendations from the hidden ratings and ends when a target is offered', async () => {

@@ -52,6 +52,11 @@ export interface RetrievalUserSimulatorOptions {
   /** Turn off the contradiction veto (ablation only). */
   allowContradictions?: boolean;
   thresholds?: FeedbackThresholds;
+  /**
+   * How the turn's drawn kind (question or statement) is used: `strict` (default) says the best turn of
+   * that kind whenever the candidates hold one; `bonus` only adds `weights.question` to turns of that kind.
+   */
+  questionKind?: 'strict' | 'bonus';
   /** Mean words per user turn and share of questions when the profile has no style yet (default: the corpus's). */
   defaultStyle?: { meanLength: number; questionRate: number };
 }
@@ -179,6 +184,10 @@ export class RetrievalUserSimulator implements UserSimulator {
     const exclude = this.options.exclude;
     let best: IndexedTurn | undefined;
     let bestScore = Number.NEGATIVE_INFINITY;
+    // The best turn of the drawn kind (question or not): it is said whenever the pool has one, so the
+    // turns follow the style's question rate rather than the pool's mix.
+    let bestOfKind: IndexedTurn | undefined;
+    let bestOfKindScore = Number.NEGATIVE_INFINITY;
     for (const turn of candidates) {
       if (exclude?.(turn)) continue;
       if (this.said.some((previous) => previous.index === turn.index)) continue;
@@ -207,7 +216,12 @@ export class RetrievalUserSimulator implements UserSimulator {
         bestScore = score;
         best = turn;
       }
+      if (turn.question === wantQuestion && score > bestOfKindScore) {
+        bestOfKindScore = score;
+        bestOfKind = turn;
+      }
     }
+    if (this.options.questionKind !== 'bonus' && bestOfKind) best = bestOfKind;
     if (!best) return this.fallback();
     this.said.push(best);
     this.saidTexts.push(best.text);
