@@ -8,10 +8,12 @@ excluded). The P1 test part is never read. Variants:
             without the zero-diagonal constraint (DLAE);
   finetune  page-augmented EASE (lambda 300) fine-tuned by Adam on a softmax loss over dropout-
             corrupted histories (predict the dropped items), as in Mult-DAE, full-rank B;
-  idprox    page-augmented EASE plus an item-id proximity kernel (were rating pages in id order?).
+  idprox    page-augmented EASE plus an item-id proximity kernel (were rating pages in id order?);
+  dae       Mult-DAE (Liang et al. 2018): normalised multi-hot input, dropout 0.5, 600 tanh units,
+            softmax over items, Adam 1e-3, L2 1e-5; NDCG@10 every 10 epochs.
 
 Usage (from the repository root):
-  python3 experiments/movielens/numpy-check/ease_variants.py dlae|finetune|idprox [--data DIR]
+  python3 experiments/movielens/numpy-check/ease_variants.py dlae|finetune|idprox|dae [--data DIR]
 """
 import argparse
 import os
@@ -21,7 +23,7 @@ import numpy as np
 from ease_check import stratified_split
 
 parser = argparse.ArgumentParser()
-parser.add_argument("mode", choices=["dlae", "finetune", "idprox"])
+parser.add_argument("mode", choices=["dlae", "finetune", "idprox", "dae"])
 parser.add_argument("--data", default=os.path.join("..", "shared", "datasets", "movielens-100k"))
 args = parser.parse_args()
 
@@ -112,6 +114,39 @@ elif args.mode == "finetune":
                 B -= rate * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8)
                 np.fill_diagonal(B, 0)
             report(f"fine-tune scale {scale} rate {rate} dropout {drop} epoch {epoch}", evaluate(X @ B))
+elif args.mode == "dae":
+    rng = np.random.RandomState(0)
+    Xf = X.astype(np.float32)
+    n_items, hidden, drop, rate, l2 = X.shape[1], 600, 0.5, 1e-3, 1e-5
+    scale = np.sqrt(2 / (n_items + hidden))
+    params = [(rng.randn(n_items, hidden) * scale).astype(np.float32), np.zeros(hidden, np.float32), (rng.randn(hidden, n_items) * scale).astype(np.float32), np.zeros(n_items, np.float32)]
+    moments = [[np.zeros_like(p), np.zeros_like(p)] for p in params]
+    step = 0
+
+    def encode(x):
+        return np.tanh((x / (np.linalg.norm(x, axis=1, keepdims=True) + 1e-9)) @ params[0] + params[1])
+
+    for epoch in range(1, 121):
+        order = rng.permutation(X.shape[0])
+        for start in range(0, len(order), 128):
+            x = Xf[order[start:start + 128]]
+            kept = x * (rng.rand(*x.shape) > drop) / (1 - drop)
+            inputs = kept / (np.linalg.norm(kept, axis=1, keepdims=True) + 1e-9)
+            h = np.tanh(inputs @ params[0] + params[1])
+            logits = h @ params[2] + params[3]
+            logits -= logits.max(1, keepdims=True)
+            p = np.exp(logits)
+            p /= p.sum(1, keepdims=True)
+            g = (p * x.sum(1, keepdims=True) - x) / len(x)
+            gh = g @ params[2].T * (1 - h * h)
+            grads = [inputs.T @ gh + l2 * params[0], gh.sum(0), h.T @ g + l2 * params[2], g.sum(0)]
+            step += 1
+            for param, grad, moment in zip(params, grads, moments):
+                moment[0] = 0.9 * moment[0] + 0.1 * grad
+                moment[1] = 0.999 * moment[1] + 0.001 * grad * grad
+                param -= rate * (moment[0] / (1 - 0.9 ** step)) / (np.sqrt(moment[1] / (1 - 0.999 ** step)) + 1e-8)
+        if epoch % 10 == 0:
+            report(f"Mult-DAE epoch {epoch}", evaluate(encode(Xf) @ params[2] + params[3]))
 else:
     S0 = X @ ease(G + GP, 300)
     report("page-EASE lambda 300", evaluate(S0))
