@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PersonalabError, profileSchema, type Message } from '@personalab/core';
+import { candidateStatements } from './heuristic/candidate-statements.js';
 import { HeuristicProfileExtractor } from './heuristic-profile-extractor.js';
 import { profileStatements } from './profile-statements.js';
 import { profileExtractorConformance } from './test/index.js';
@@ -103,5 +104,16 @@ describe('HeuristicProfileExtractor answers', () => {
     }
     // The same words without the question are not a preference.
     expect((await new HeuristicProfileExtractor().extract([user('a', 'cheese pizza .', 2)])).preferences).toEqual([]);
+  });
+});
+
+describe('candidateStatements', () => {
+  it('adds plain first-person clauses after the mined statements, and leaves them out (unbuilt) when asked', () => {
+    const message = 'i grew up on a farm , we had goats and my dad drove a tractor .';
+    const all = candidateStatements(message);
+    expect(all.some((candidate) => candidate.source === 'clause')).toBe(true);
+    const withoutClauses = candidateStatements(message, undefined, { clauses: false });
+    expect(withoutClauses.some((candidate) => candidate.source === 'clause')).toBe(false);
+    expect(withoutClauses).toEqual(all.filter((candidate) => candidate.source !== 'clause'));
   });
 });

@@ -55,8 +55,7 @@ export class HeuristicProfileExtractor implements ProfileExtractor {
    */
   observe(message: Message, partnerMessage?: string): ProfileObservation[] {
     const observations: ProfileObservation[] = [];
-    for (const { statement, text, source, context } of candidateStatements(message.content, partnerMessage)) {
-      if (source === 'clause' && !this.clauseFacts) continue;
+    for (const { statement, text, source, context } of candidateStatements(message.content, partnerMessage, { clauses: this.clauseFacts })) {
       // Stated tastes and goals always pass: the preference tracker needs every taste to record changes.
       const score = this.filter && filteredSources.has(source) ? personaScore(this.filter, text, source, context) : 1;
       if (score < this.filterThreshold) continue;

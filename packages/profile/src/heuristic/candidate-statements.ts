@@ -29,9 +29,10 @@ export function statementText(statement: Statement): string | undefined {
  * goals, changes), then every other first-person clause in canonical form as a plain fact.
  * A bare answer to the partner's question ("cheese pizza ." after "what's your favorite food ?")
  * is completed with the question's words. A clause the miner already read is not added twice. `partnerMessage`, what the other speaker
- * said just before, gives the context the persona filter uses (echoes, answers).
+ * said just before, gives the context the persona filter uses (echoes, answers). `clauses: false`
+ * leaves the plain clauses out (and skips the work of finding them).
  */
-export function candidateStatements(message: string, partnerMessage?: string): CandidateStatement[] {
+export function candidateStatements(message: string, partnerMessage?: string, options: { clauses?: boolean } = {}): CandidateStatement[] {
   const mined = mineStatements(message);
   const partnerWords = new Set(partnerMessage === undefined ? [] : contentTokens(partnerMessage));
   const answersQuestion = partnerMessage?.includes('?') ?? false;
@@ -52,6 +53,7 @@ export function candidateStatements(message: string, partnerMessage?: string): C
     const text = statementText(answer) ?? answer.quote;
     candidates.push({ statement: answer, text, source: answer.kind === 'preference' ? 'preference' : 'fact', context: contextOf(answer.quote) });
   }
+  if (options.clauses === false) return candidates;
   for (const clause of clauseCandidates(message)) {
     if (mined.some((statement) => clause.quote.includes(statement.quote) || statement.quote.includes(clause.quote))) continue;
     const statement: Statement = { kind: 'fact', key: factKeyOf(clause.text), value: clause.text, tense: /\b(?:was|were|used to|grew up|was born)\b/.test(clause.text) ? 'past' : 'present', negated: /\b(?:not|never|no longer)\b/.test(clause.text), quote: clause.quote };
