@@ -9,16 +9,20 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { markdownTable, writeResults } from '@personalab/core';
 import { evaluateRanking, findDataset, howToGet, loadMovieLens100k, stratifiedSplit } from '@personalab/datasets';
 import { type BaseRecommender, ContextEaseRecommender, type ContextEaseOptions, EaseRecommender, itemsByUser, selectBackend } from '@personalab/user-embedding';
 
-const argument = (name: string) => {
-  const index = process.argv.indexOf(name);
-  return index >= 0 ? process.argv[index + 1] : undefined;
-};
-const seed = Number(argument('--seed') ?? 42);
-const variants = JSON.parse(argument('--variants') ?? '{"ease":{},"context-ease":{}}') as Record<string, ContextEaseOptions>;
+const { values } = parseArgs({
+  options: {
+    seed: { type: 'string', default: '42' },
+    variants: { type: 'string', default: '{"ease":{},"context-ease":{}}' },
+    results: { type: 'string', default: 'context-ease-validation' },
+  },
+});
+const seed = Number(values.seed);
+const variants = JSON.parse(values.variants) as Record<string, ContextEaseOptions>;
 const directory = findDataset('movielens-100k');
 if (!directory) {
   console.error(`movielens-100k not found: ${howToGet('movielens-100k')}`);
@@ -44,7 +48,7 @@ async function evaluate(model: BaseRecommender): Promise<{ ndcg: number; precisi
 }
 
 const output = join(import.meta.dirname, '..', 'results', 'user-embedding');
-const resultsName = argument('--results') ?? 'context-ease-validation';
+const resultsName = values.results;
 const jsonPath = join(output, `${resultsName}.json`);
 const rows: Record<string, unknown>[] = existsSync(jsonPath) ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as { rows: Record<string, unknown>[] }).rows : [];
 for (const [name, options] of Object.entries(variants)) {

@@ -7,12 +7,13 @@
  */
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { markdownTable, writeResults } from '@personalab/core';
 import { findDataset, howToGet, loadMovieLens100k, stratifiedSplit } from '@personalab/datasets';
 import { BprRecommender, ContextEaseRecommender, EaseRecommender, SequentialTwoTowerRecommender, selectBackend } from '@personalab/user-embedding';
 
-const quick = process.argv.includes('--quick');
-const all = process.argv.includes('--all');
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, all: { type: 'boolean', default: false } } });
+const { quick, all } = values;
 const directory = findDataset('movielens-100k');
 if (!directory) {
   console.error(`movielens-100k not found: ${howToGet('movielens-100k')}`);
