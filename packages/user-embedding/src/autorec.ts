@@ -74,13 +74,9 @@ export class AutoRecRecommender extends TfRecommender implements RatingPredictor
     let order: number[] = [];
     try {
       this.summary = await runTrainingLoop({
-        label: this.name,
-        epochs: settings.epochs,
+        ...this.loopSettings(settings, options),
         stepsPerEpoch,
         examplesPerStep: Math.round(matrix.histories.reduce((sum, history) => sum + history.length, 0) / stepsPerEpoch),
-        patience: settings.patience,
-        quiet: options.quiet ?? false,
-        signal: options.signal,
         metricName: 'valNegRmse',
         step: (epoch, step) => {
           if (step === 0) order = createRandom(seed * 7919 + epoch + 1).shuffle([...trainable]);

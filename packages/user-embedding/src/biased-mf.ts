@@ -65,13 +65,9 @@ export class BiasedMfRecommender extends TfRecommender {
     let order: number[] = [];
     try {
       this.summary = await runTrainingLoop({
-        label: this.name,
-        epochs: settings.epochs,
+        ...this.loopSettings(settings, options),
         stepsPerEpoch,
         examplesPerStep: Math.round(all.length / stepsPerEpoch),
-        patience: settings.patience,
-        quiet: options.quiet ?? false,
-        signal: options.signal,
         metricName: 'valNegRmse',
         step: (epoch, step) => {
           if (step === 0) order = createRandom(seed * 7919 + epoch + 1).shuffle([...users]);

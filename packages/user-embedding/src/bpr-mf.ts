@@ -58,13 +58,9 @@ export class BprRecommender extends TfRecommender {
     let order: number[] = [];
     try {
       this.summary = await runTrainingLoop({
-        label: this.name,
-        epochs: settings.epochs,
+        ...this.loopSettings(settings, options),
         stepsPerEpoch,
         examplesPerStep: settings.batchSize,
-        patience: settings.patience,
-        quiet: options.quiet ?? false,
-        signal: options.signal,
         step: (epoch, step) => {
           if (step === 0) {
             random = createRandom(seed * 7919 + epoch + 1);

@@ -1,36 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from './backend.js';
+import { describe, expect, it } from 'vitest';
 import { ContextEaseRecommender, periodComponents } from './context-ease.js';
 import { buildInteractionMatrix } from './interaction-matrix.js';
 import { loadRecommender } from './load-recommender.js';
-import { MostPopularRecommender } from './most-popular.js';
-import { meanNdcg, smallWorld } from './test/index.js';
+import { meanNdcg, useCpuTestWorld } from './test/index.js';
 
-const world = smallWorld(5, { users: 100, items: 100, ratingsPerUser: 45 });
-const directory = mkdtempSync(join(tmpdir(), 'personalab-context-ease-'));
-const data = { interactions: world.train, items: world.items, users: world.users };
+const { world, data, directory, popularNdcg } = useCpuTestWorld('personalab-context-ease-');
 const options = { easeLambda: 20, epochs: 6, batchSize: 32, learningRate: 0.02, patience: 3 } as const;
-let popularNdcg = 0;
-
-beforeAll(async () => {
-  // The cpu backend is the deterministic reference.
-  await selectBackend({ preferred: 'cpu', log: () => undefined });
-  const popular = new MostPopularRecommender();
-  await popular.fit(data);
-  popularNdcg = await meanNdcg(popular, world);
-});
-afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 describe('ContextEaseRecommender on a small synthetic world (cpu backend)', () => {
   it('beats most-popular, is deterministic for a seed, and a save/load round trip gives identical scores', async () => {
     const model = new ContextEaseRecommender(options);
     await model.fit(data, { quiet: true, seed: 3 });
     expect(model.summary?.epochs.length).toBeGreaterThan(1);
-    expect(await meanNdcg(model, world)).toBeGreaterThan(popularNdcg * 1.3);
+    expect(await meanNdcg(model, world)).toBeGreaterThan(popularNdcg() * 1.3);
     const again = new ContextEaseRecommender(options);
     await again.fit(data, { quiet: true, seed: 3 });
     const userId = world.train[0]?.userId as string;
@@ -75,7 +59,7 @@ describe('ContextEaseRecommender on a small synthetic world (cpu backend)', () =
     expect(validated.lambdaSelection.map((entry) => entry.lambda)).toEqual([2, 20, 2000]);
     expect(validated.options.easeLambda).toBe(validated.lambdaSelection.reduce((a, b) => (b.ndcg > a.ndcg ? b : a)).lambda);
     expect(validated.summary).toBeUndefined();
-    expect(await meanNdcg(validated, world)).toBeGreaterThan(popularNdcg * 1.3);
+    expect(await meanNdcg(validated, world)).toBeGreaterThan(popularNdcg() * 1.3);
     validated.dispose();
 
     const gated = new ContextEaseRecommender({ ...options, gateZ: Number.POSITIVE_INFINITY, timeBinDays: 30, normalisePerUser: true });

@@ -122,14 +122,10 @@ export class SequentialTwoTowerRecommender extends TfRecommender {
     let random: Random = createRandom(seed);
     try {
       this.summary = await runTrainingLoop({
-        label: this.name,
-        epochs: settings.epochs,
+        ...this.loopSettings(settings, options),
         startEpoch,
         stepsPerEpoch,
         examplesPerStep: settings.batchSize,
-        quiet: options.quiet ?? false,
-        signal: options.signal,
-        patience: settings.patience,
         validateBeforeTraining: settings.itemToItem && settings.easeLambda > 0,
         step: (epoch, step) => {
           if (step === 0) {

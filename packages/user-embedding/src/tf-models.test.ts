@@ -1,39 +1,23 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from './backend.js';
+import { describe, expect, it } from 'vitest';
 import { BiasedMfRecommender } from './biased-mf.js';
 import { BprRecommender } from './bpr-mf.js';
 import { loadCheckpoint } from './checkpoint.js';
 import { loadRecommender } from './load-recommender.js';
-import { MostPopularRecommender } from './most-popular.js';
 import { SequentialTwoTowerRecommender } from './sequential-two-tower.js';
-import { meanNdcg, smallWorld } from './test/index.js';
+import { meanNdcg, useCpuTestWorld } from './test/index.js';
 import { generateSyntheticWorld, stratifiedSplit } from '@personalab/datasets';
 
-const world = smallWorld(5, { users: 100, items: 100, ratingsPerUser: 45 });
-const directory = mkdtempSync(join(tmpdir(), 'personalab-tf-models-'));
-const data = { interactions: world.train, items: world.items, users: world.users };
+const { world, data, directory, popularNdcg } = useCpuTestWorld('personalab-tf-models-');
 const twoTowerOptions = { dimension: 16, maxSequence: 8, epochs: 8, batchSize: 32, learningRate: 1e-2, samplesPerUser: 2, patience: 3 } as const;
-let popularNdcg = 0;
-
-beforeAll(async () => {
-  // The cpu backend is the deterministic reference (wasm reorders float sums across threads and SIMD lanes).
-  await selectBackend({ preferred: 'cpu', log: () => undefined });
-  const popular = new MostPopularRecommender();
-  await popular.fit(data);
-  popularNdcg = await meanNdcg(popular, world);
-});
-afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 describe('tfjs models on a small synthetic world (cpu backend)', () => {
   it('the sequential two-tower model beats most-popular, and a save/load round trip gives identical scores', async () => {
     const model = new SequentialTwoTowerRecommender({ ...twoTowerOptions, checkpointDirectory: join(directory, 'checkpoints') });
     await model.fit(data, { validation: world.test, quiet: true, seed: 1 });
     expect(model.summary?.epochs.length).toBeGreaterThan(0);
-    expect(await meanNdcg(model, world)).toBeGreaterThan(popularNdcg * 1.3);
+    expect(await meanNdcg(model, world)).toBeGreaterThan(popularNdcg() * 1.3);
     // A checkpoint per epoch (resumable), and the best weights beside it.
     const checkpoint = await loadCheckpoint(join(directory, 'checkpoints'));
     expect(checkpoint?.epoch).toBe(model.summary?.epochs.at(-1)?.epoch);
@@ -52,7 +36,7 @@ describe('tfjs models on a small synthetic world (cpu backend)', () => {
   it('BPR-MF beats most-popular and does not leak tensors across recommend calls', async () => {
     const model = new BprRecommender({ dimension: 16, epochs: 25, batchSize: 256, learningRate: 2e-2, patience: 5 });
     await model.fit(data, { validation: world.test, quiet: true, seed: 1 });
-    expect(await meanNdcg(model, world)).toBeGreaterThan(popularNdcg * 1.3);
+    expect(await meanNdcg(model, world)).toBeGreaterThan(popularNdcg() * 1.3);
     const userId = world.train[0]?.userId as string;
     await model.recommend({ userId, k: 10 });
     const before = tf.memory().numTensors;

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { FitOptions } from '@personalab/core';
 import { BaseRecommender } from './base-recommender.js';
 import type { WeightMap } from './weights-io.js';
 
@@ -11,6 +12,11 @@ let variableCounter = 0;
  */
 export abstract class TfRecommender extends BaseRecommender {
   protected variables: Record<string, tf.Variable> = {};
+
+  /** What every model gives its training loop the same way: its name, epochs and patience, the run's quiet flag and signal. */
+  protected loopSettings(settings: { epochs: number; patience: number }, options: FitOptions): { label: string; epochs: number; patience: number; quiet: boolean; signal: AbortSignal | undefined } {
+    return { label: this.name, epochs: settings.epochs, patience: settings.patience, quiet: options.quiet ?? false, signal: options.signal };
+  }
 
   /** Replaces all variables (disposing the old ones). */
   protected setVariables(values: Record<string, tf.Tensor>): void {

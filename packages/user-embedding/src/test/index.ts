@@ -1,2 +1,2 @@
-export { smallWorld, groupItems, meanNdcg } from './synthetic.js';
+export { smallWorld, groupItems, meanNdcg, useCpuTestWorld } from './synthetic.js';
 export type { SmallWorld } from './synthetic.js';

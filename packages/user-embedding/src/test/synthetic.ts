@@ -1,7 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { generateSyntheticWorld, stratifiedSplit } from '@personalab/datasets';
-import type { Interaction, Item, RatingInteraction, User } from '@personalab/core';
+import type { Interaction, Item, RatingInteraction, TrainingData, User } from '@personalab/core';
 import type { Recommender } from '@personalab/core';
 import { ndcgAtK } from '@personalab/datasets';
+import { selectBackend } from '../backend.js';
+import { MostPopularRecommender } from '../most-popular.js';
 
 export interface SmallWorld {
   items: Item[];
@@ -47,4 +53,31 @@ export async function meanNdcg(model: Recommender, world: SmallWorld, k = 10): P
     );
   }
   return total / Math.max(1, world.relevant.size);
+}
+
+/**
+ * The setup the tfjs model tests share: the cpu backend (the deterministic reference: wasm reorders
+ * float sums across threads and SIMD lanes), `smallWorld(5)` at 100 users × 100 items, most-popular's
+ * NDCG@10 there as the bar to clear, and a temporary directory removed after the file's tests.
+ * Call at the top level of a test file: it registers `beforeAll` / `afterAll`.
+ */
+export function useCpuTestWorld(directoryPrefix: string): {
+  world: SmallWorld;
+  data: TrainingData;
+  directory: string;
+  /** Most-popular's mean NDCG@10 (available once the file's `beforeAll` has run). */
+  popularNdcg: () => number;
+} {
+  const world = smallWorld(5, { users: 100, items: 100, ratingsPerUser: 45 });
+  const directory = mkdtempSync(join(tmpdir(), directoryPrefix));
+  const data: TrainingData = { interactions: world.train, items: world.items, users: world.users };
+  let popularNdcg = 0;
+  beforeAll(async () => {
+    await selectBackend({ preferred: 'cpu', log: () => undefined });
+    const popular = new MostPopularRecommender();
+    await popular.fit(data);
+    popularNdcg = await meanNdcg(popular, world);
+  });
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+  return { world, data, directory, popularNdcg: () => popularNdcg };
 }
