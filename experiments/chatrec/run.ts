@@ -5,7 +5,7 @@
  * plus the Chat-Rec paper's rows for reference. The offline re-ranker's two weights are chosen on
  * a validation split carved out of the training set (never on the test set).
  *
- *   npx tsx --conditions=development experiments/chatrec/run.ts [--generator ease] [--llm-users 100]
+ *   npx tsx --conditions=development experiments/chatrec/run.ts [--generator page-ease|ease|itemknn|two-tower] [--llm-users 100]
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -29,7 +29,7 @@ import { openRecommenderService, OfflineReranker, type Candidate, type HistoryEn
 
 const { values } = parseArgs({
   options: {
-    generator: { type: 'string', default: 'ease' },
+    generator: { type: 'string', default: 'page-ease' },
     'llm-users': { type: 'string', default: '100' },
     out: { type: 'string', default: 'experiments/chatrec/results' },
     quiet: { type: 'boolean', default: false },
@@ -55,6 +55,9 @@ console.log(`P1 split: ${split.train.length} train, ${split.test.length} test ra
 /** The candidate generators this experiment can use; the user-embedding package's models. */
 function makeGenerator(name: string): Recommender {
   switch (name) {
+    case 'page-ease':
+      // What the recommender service runs: EASE with rating pages as extra Gram rows (context-EASE's closed form).
+      return new EaseRecommender({ lambda: 300, pageWeight: 1 });
     case 'ease':
       return new EaseRecommender({ lambda: 500 });
     case 'itemknn':

@@ -4,9 +4,9 @@ import { HnswIndex } from '@personalab/retrieval';
 import { buildApp, openRecommenderService, type RecommenderService } from '@personalab/recommender';
 import type { AddressInfo } from 'node:net';
 
-/** The user-embedding model to compare: EASE, the strongest baseline of the user-embedding package on MovieLens 100K. */
+/** The user-embedding model to compare, and the Chat-Rec pipeline's candidates: what the recommender service runs (EASE with rating pages, the best P1 ranker). */
 export function bestUserEmbeddingModel(): { recommender: Recommender; note: string } {
-  return { recommender: new EaseRecommender(), note: 'EASE (user-embedding package, default regularisation), fitted on the training split' };
+  return { recommender: new EaseRecommender({ lambda: 300, pageWeight: 1 }), note: 'EASE with rating pages as extra Gram rows (λ 300, page weight 1; what the recommender service runs), fitted on the training split' };
 }
 
 /**

@@ -122,17 +122,20 @@ function apiKeys(config: PersonalabConfig, stateDir: string): string[] {
 async function trainOrLoad(store: RecommenderStore, stateDir: string, options: ServeOptions, log: (line: string) => void): Promise<{ recommender: Recommender; itemIds: Set<string> }> {
   const interactions = store.allRatings();
   const items = store.listItems();
-  const signature = `${interactions.length}:${items.length}:${interactions.at(-1)?.timestamp ?? 0}`;
+  // Page-augmented EASE: context-EASE's closed form, the best P1 ranker (NDCG@10 0.4855 vs EASE's 0.4784), at EASE's cost.
+  const settings = { lambda: 300, pageWeight: 1 };
+  // The settings are part of the signature, so a model saved with other settings is retrained.
+  const signature = `${interactions.length}:${items.length}:${interactions.at(-1)?.timestamp ?? 0}:ease-λ${settings.lambda}-pages${settings.pageWeight}`;
   const directory = join(stateDir, 'model');
   const metaPath = join(directory, 'data.json');
-  const recommender = new EaseRecommender({ lambda: 500 });
+  const recommender = new EaseRecommender(settings);
   const itemIds = new Set(items.map((item) => item.id));
   if (!options.retrain && existsSync(metaPath)) {
     try {
       const saved = JSON.parse(readFileSync(metaPath, 'utf8')) as { signature?: string };
       if (saved.signature === signature) {
         await recommender.load(directory);
-        log(`model: loaded EASE from ${directory}`);
+        log(`model: loaded EASE (page rows) from ${directory}`);
         return { recommender, itemIds };
       }
       log('model: the data changed since the saved model; retraining');
@@ -150,7 +153,7 @@ async function trainOrLoad(store: RecommenderStore, stateDir: string, options: S
   writeFileAtomic(metaPath, JSON.stringify({ signature, trainedAt: new Date().toISOString() }));
   progress.update(3, { step: 'done' });
   progress.stop();
-  log(`model: trained EASE (λ=500) on ${interactions.length} ratings in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(`model: trained EASE with page rows (λ=${settings.lambda}, page weight ${settings.pageWeight}) on ${interactions.length} ratings in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return { recommender, itemIds };
 }
 

@@ -66,6 +66,28 @@ describe('non-neural baselines on a synthetic world', () => {
     expect(await loaded.recommend({ history, k: 5, exclude: history })).toEqual(await ease.recommend({ history, k: 5, exclude: history }));
   });
 
+  it('page rows tie items rated in the same second more closely; the page weight survives save/load', async () => {
+    // Every user rates a, b and c; a and b always in the same second, c an hour later.
+    const items = ['a', 'b', 'c', 'd'].map((id) => ({ id, title: id, tags: [] }));
+    const interactions = Array.from({ length: 6 }, (_, user) => [
+      { kind: 'rating' as const, userId: `u${user}`, itemId: 'a', value: 5, timestamp: user * 100_000 },
+      { kind: 'rating' as const, userId: `u${user}`, itemId: 'b', value: 5, timestamp: user * 100_000 },
+      { kind: 'rating' as const, userId: `u${user}`, itemId: 'c', value: 5, timestamp: user * 100_000 + 3_600_000 },
+      ...(user % 2 === 0 ? [{ kind: 'rating' as const, userId: `u${user}`, itemId: 'd', value: 5, timestamp: user * 100_000 + 7_200_000 }] : []),
+    ]).flat();
+    const weightOf = (model: EaseRecommender, from: string, to: string) => model.itemWeights[['a', 'b', 'c', 'd'].indexOf(from) * 4 + ['a', 'b', 'c', 'd'].indexOf(to)] as number;
+    const plain = new EaseRecommender({ lambda: 1 });
+    await plain.fit({ interactions, items });
+    expect(weightOf(plain, 'a', 'b')).toBeCloseTo(weightOf(plain, 'a', 'c'), 6);
+    const paged = new EaseRecommender({ lambda: 1, pageWeight: 1 });
+    await paged.fit({ interactions, items });
+    expect(weightOf(paged, 'a', 'b')).toBeGreaterThan(weightOf(paged, 'a', 'c') + 0.05);
+    await paged.save(join(directory, 'page-ease'));
+    const loaded = await loadRecommender(join(directory, 'page-ease'));
+    expect((loaded as EaseRecommender).pageWeight).toBe(1);
+    expect(await loaded.score({ history: ['a'], itemIds: ['b', 'c', 'd'] })).toEqual(await paged.score({ history: ['a'], itemIds: ['b', 'c', 'd'] }));
+  });
+
   it('excludes items, and rejects an unknown user without a history', async () => {
     const popular = new MostPopularRecommender();
     await popular.fit({ interactions: world.train, items: world.items });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRandom, type FitOptions, type Interaction, type TrainingData } from '@personalab/core';
 import { requireWeight, type ScoringQuery } from './base-recommender.js';
-import { gramMatrix, solveEase } from './ease.js';
+import { addPageRows, eventsByUser, gramMatrix, solveEase } from './ease.js';
 import type { InteractionMatrix } from './interaction-matrix.js';
 import { TfRecommender } from './tf-recommender.js';
 import { heldOutByUser, rankedNdcg, validationNdcg } from './validation.js';
@@ -221,13 +221,9 @@ export class ContextEaseRecommender extends TfRecommender {
     let best: WeightMap | undefined;
     try {
       this.summary = await runTrainingLoop({
-        label: this.name,
-        epochs: settings.epochs,
+        ...this.loopSettings(settings, options),
         stepsPerEpoch,
         examplesPerStep: settings.batchSize,
-        patience: settings.patience,
-        quiet: options.quiet ?? false,
-        signal: options.signal,
         validateBeforeTraining: true,
         step: (epoch, step) => {
           if (step === 0) order = createRandom(seed * 7919 + epoch + 1).shuffle([...training]);
@@ -506,28 +502,11 @@ function computeComponents(matrix: InteractionMatrix, interactions: readonly Int
   }
   // Session pairs: per user, ratings sorted by time, every pair within `sessionSeconds`.
   const sessionCounts = new Float64Array(n * n);
-  const events = new Map<number, { item: number; time: number }[]>();
-  for (const interaction of interactions) {
-    const user = matrix.userIndex.get(interaction.userId);
-    const item = matrix.itemIndex.get(interaction.itemId);
-    if (user === undefined || item === undefined) continue;
-    let list = events.get(user);
-    if (!list) events.set(user, (list = []));
-    list.push({ item, time: interaction.timestamp });
-  }
+  const events = eventsByUser(matrix, interactions);
+  // Page rows of the Gram matrix: items rated in the same second, diagonal included.
+  if (settings.pageWeight > 0) addPageRows(gram, n, events, settings.pageWeight);
   const windowMs = settings.sessionSeconds * 1000;
   for (const list of events.values()) {
-    list.sort((a, b) => a.time - b.time);
-    // Page rows of the Gram matrix: items rated in the same second, diagonal included.
-    if (settings.pageWeight > 0) {
-      for (let start = 0; start < list.length; ) {
-        let end = start;
-        while (end < list.length && (list[end] as { time: number }).time === (list[start] as { time: number }).time) end++;
-        const page = [...new Set(list.slice(start, end).map((event) => event.item))];
-        for (const a of page) for (const b of page) gram[a * n + b] = (gram[a * n + b] as number) + settings.pageWeight;
-        start = end;
-      }
-    }
     for (let first = 0; first < list.length; first++) {
       const a = list[first] as { item: number; time: number };
       for (let second = first + 1; second < list.length; second++) {

@@ -1,4 +1,4 @@
-import type { FitOptions, TrainingData } from '@personalab/core';
+import type { FitOptions, Interaction, TrainingData } from '@personalab/core';
 import { BaseRecommender, requireWeight, type ScoringQuery } from './base-recommender.js';
 import type { InteractionMatrix } from './interaction-matrix.js';
 import { invertSpdInPlace } from './linear-algebra.js';
@@ -10,6 +10,12 @@ export interface EaseOptions {
   lambda?: number;
   /** Candidates tried on `FitOptions.validation` (NDCG@10). */
   lambdas?: readonly number[];
+  /**
+   * Weight α of "page" rows added to the Gram matrix, XᵀX + α·SᵀS, where each row of S holds the items one
+   * user rated in the same second (MovieLens users rate a page of films at a time). 0 (default): plain
+   * EASE. With 1 and λ 300 this is context-EASE's closed form (P1 NDCG@10 0.4855 against 0.4784).
+   */
+  pageWeight?: number;
   log?: (line: string) => void;
 }
 
@@ -20,6 +26,7 @@ export interface EaseOptions {
 export class EaseRecommender extends BaseRecommender {
   readonly name = 'ease';
   lambda: number;
+  pageWeight: number;
   private readonly lambdas: readonly number[];
   private readonly log: (line: string) => void;
   private weights: Float32Array = new Float32Array(0);
@@ -29,6 +36,7 @@ export class EaseRecommender extends BaseRecommender {
   constructor(options: EaseOptions = {}) {
     super();
     this.lambda = options.lambda ?? 500;
+    this.pageWeight = options.pageWeight ?? 0;
     this.lambdas = options.lambdas ?? [];
     this.log = options.log ?? (() => undefined);
   }
@@ -36,6 +44,7 @@ export class EaseRecommender extends BaseRecommender {
   async fit(data: TrainingData, options: FitOptions = {}): Promise<void> {
     const matrix = this.adoptTrainingData(data);
     const gram = gramMatrix(matrix);
+    if (this.pageWeight > 0) addPageRows(gram, matrix.itemIds.length, eventsByUser(matrix, data.interactions), this.pageWeight);
     if (options.validation && this.lambdas.length > 0) {
       const heldOut = heldOutByUser(matrix, options.validation);
       let best = { lambda: this.lambda, ndcg: -1 };
@@ -69,11 +78,13 @@ export class EaseRecommender extends BaseRecommender {
 
   protected exportState(): { config: Record<string, unknown>; weights: WeightMap } {
     const n = this.data.itemIds.length;
-    return { config: { lambda: this.lambda }, weights: { B: { shape: [n, n], values: this.weights } } };
+    return { config: { lambda: this.lambda, pageWeight: this.pageWeight }, weights: { B: { shape: [n, n], values: this.weights } } };
   }
 
   protected importState(state: { config: Record<string, unknown>; weights: WeightMap }): void {
     this.lambda = Number(state.config.lambda);
+    // Models saved before page rows existed have none.
+    this.pageWeight = Number(state.config.pageWeight ?? 0);
     this.weights = requireWeight(state.weights, 'B').values;
   }
 }
@@ -90,6 +101,34 @@ export function gramMatrix(matrix: InteractionMatrix): Float64Array {
     }
   }
   return gram;
+}
+
+/** Each user's interactions as (item index, time) in time order; users and items outside the matrix are skipped. */
+export function eventsByUser(matrix: InteractionMatrix, interactions: readonly Interaction[]): Map<number, { item: number; time: number }[]> {
+  const events = new Map<number, { item: number; time: number }[]>();
+  for (const interaction of interactions) {
+    const user = matrix.userIndex.get(interaction.userId);
+    const item = matrix.itemIndex.get(interaction.itemId);
+    if (user === undefined || item === undefined) continue;
+    let list = events.get(user);
+    if (!list) events.set(user, (list = []));
+    list.push({ item, time: interaction.timestamp });
+  }
+  for (const list of events.values()) list.sort((a, b) => a.time - b.time);
+  return events;
+}
+
+/** Adds `weight`·SᵀS to the Gram matrix in place, one row of S per page: the distinct items a user rated in the same second (diagonal included). */
+export function addPageRows(gram: Float64Array, n: number, events: ReadonlyMap<number, readonly { item: number; time: number }[]>, weight: number): void {
+  for (const list of events.values()) {
+    for (let start = 0; start < list.length; ) {
+      let end = start;
+      while (end < list.length && (list[end] as { time: number }).time === (list[start] as { time: number }).time) end++;
+      const page = [...new Set(list.slice(start, end).map((event) => event.item))];
+      for (const a of page) for (const b of page) gram[a * n + b] = (gram[a * n + b] as number) + weight;
+      start = end;
+    }
+  }
 }
 
 /** EASE's closed form for one λ: B = I − P·diag(1/diag(P)), P = (G + λI)⁻¹, diag(B) = 0. */
