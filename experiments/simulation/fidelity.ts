@@ -4,6 +4,8 @@
 // turns and the persona's real turns answer the same messages.
 //
 //   npx tsx --conditions=development experiments/simulation/fidelity.ts [--personas 500] [--seed 1]
+//     [--offset 0] (skip the first N evaluated personas: 500 gives the tuning set the default weights were chosen on)
+//     [--weights '{"persona":0.9}'] (re-ranker weights of the full system) [--out DIR]
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,12 +27,13 @@ import {
   UserTurnCorpus,
   wordCount,
   type PersonaTurns,
+  type RerankWeights,
   type SimulatedUser,
 } from '@personalab/simulator';
 import { createExperimentEmbedder } from './embedder.js';
 import { loadSpc, userTurnsOf } from './spc-corpus.js';
 
-const { values } = parseArgs({ options: { personas: { type: 'string', default: '500' }, seed: { type: 'string', default: '1' }, 'llm-personas': { type: 'string', default: '50' }, 'corpus-limit': { type: 'string' } } });
+const { values } = parseArgs({ options: { personas: { type: 'string', default: '500' }, seed: { type: 'string', default: '1' }, 'llm-personas': { type: 'string', default: '50' }, 'corpus-limit': { type: 'string' }, offset: { type: 'string', default: '0' }, weights: { type: 'string' }, out: { type: 'string' } } });
 const personaCount = Number(values.personas);
 const seed = Number(values.seed);
 const config = getConfig();
@@ -42,7 +45,7 @@ if (!directory) {
 
 const { valid, test } = await loadSpc(directory);
 // Evaluated personas: User 1 of the first test conversations with at least three turns each way.
-const evaluated = test.conversations.filter((conversation) => conversation.turns.filter((turn) => turn.speaker === 'user1').length >= 3).slice(0, personaCount);
+const evaluated = test.conversations.filter((conversation) => conversation.turns.filter((turn) => turn.speaker === 'user1').length >= 3).slice(Number(values.offset), Number(values.offset) + personaCount);
 const users: SimulatedUser[] = evaluated.map((conversation) => ({
   id: conversation.id,
   profile: personaProfile({ userId: conversation.id, statements: conversation.user1Persona }),
@@ -84,7 +87,7 @@ const systems: SystemSpec[] = [
   {
     name: 'retrieval (full)',
     description: 'context fit + persona relevance + style + diversity, contradiction veto, unsupported-fact penalty',
-    create: (user) => new RetrievalUserSimulator({ corpus, seed, maxTurns: realTurnCount(user), defaultStyle: roleStyle }),
+    create: (user) => new RetrievalUserSimulator({ corpus, seed, maxTurns: realTurnCount(user), defaultStyle: roleStyle, ...(values.weights ? { weights: JSON.parse(values.weights) as Partial<RerankWeights> } : {}) }),
     users,
   },
   {
@@ -180,7 +183,7 @@ const lengthChart = svgLineChart(
   typed.map((row) => ({ name: row.system, values: row.histogram })),
   { title: 'Turn length distribution (share of turns by words, bin start)', xLabel: 'words', yLabel: 'share of turns', yMin: 0 },
 );
-const written = writeResults(join(import.meta.dirname, 'results'), 'fidelity', {
+const written = writeResults(values.out ?? join(import.meta.dirname, 'results'), 'fidelity', {
   json: { dataset: 'synthetic-persona-chat', personas: personaCount, seed, embedder: embedder.id, corpusTurns: corpus.size, corpusSeconds, llm: llmNote, rows },
   markdown,
   svgs: { consistency: consistencyChart, lengths: lengthChart },

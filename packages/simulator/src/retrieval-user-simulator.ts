@@ -33,7 +33,12 @@ export interface RerankWeights {
   jitter: number;
 }
 
-export const defaultRerankWeights: RerankWeights = { context: 1, persona: 0.6, length: 0.2, question: 0.5, repetition: 0.6, unsupported: 0.35, jitter: 0.03 };
+/**
+ * persona 0.9 makes the persona as recoverable from simulated turns as from real ones: on Synthetic-Persona-Chat
+ * test personas 500–999 (not the 0–499 the fidelity experiment reports), cycle F1 was 0.190 / 0.230 / 0.254 / 0.269
+ * / 0.323 at weights 0.6 / 0.8 / 0.9 / 1.0 / 1.5 against 0.246 for the real turns (distinct-2 falls as it rises).
+ */
+export const defaultRerankWeights: RerankWeights = { context: 1, persona: 0.9, length: 0.2, question: 0.5, repetition: 0.6, unsupported: 0.35, jitter: 0.03 };
 
 export interface RetrievalUserSimulatorOptions {
   corpus: UserTurnCorpus;
