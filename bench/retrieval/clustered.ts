@@ -1,10 +1,9 @@
-import { existsSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { createRandom, median, type Metric, type SearchHit } from '@personalab/core';
-import { ExactIndex, HnswIndex, clusteredVectors, recallAtK, scoreRecallAtK, type ClusteredVectorsOptions } from '@personalab/retrieval';
+import { ExactIndex, HnswIndex, clusteredVectors, defaultHnswlibBinding, recallAtK, scoreRecallAtK, type ClusteredVectorsOptions } from '@personalab/retrieval';
 import { cpuSeconds, interleaved, interleavedSets, measure, seconds } from './timing.js';
 
 export interface ClusteredBenchOptions {
@@ -277,14 +276,12 @@ function lidEstimate(neighbours: readonly (readonly SearchHit[])[], metric: Excl
  * addon with a native one and kept the default as addon-default.node; undefined otherwise.
  */
 function loadWithDefaultBuild(index: HnswIndex, metric: Metric, dimension: number): InstanceType<typeof hnswlib.HierarchicalNSW> | undefined {
-  const require = createRequire(import.meta.url);
-  const file = join(dirname(require.resolve('hnswlib-node/package.json')), 'build', 'Release', 'addon-default.node');
-  if (!existsSync(file)) return undefined;
-  const { HierarchicalNSW } = require(file) as typeof hnswlib;
+  const binding = defaultHnswlibBinding();
+  if (binding === undefined) return undefined;
   const graph = join(tmpdir(), `retrieval-bench-default-${process.pid}.bin`);
   try {
     index.nativeIndex.writeIndexSync(graph);
-    const loaded = new HierarchicalNSW(metric, dimension);
+    const loaded = new binding.HierarchicalNSW(metric, dimension);
     loaded.readIndexSync(graph);
     return loaded;
   } finally {

@@ -6,12 +6,10 @@
  *   npx tsx --conditions=development bench/retrieval/run.ts [--quick] [--parts clustered,text]
  *     [--variants isotropic,subspace] [--ms 16] [--text-ms 16] [--ef-construction 200] [--efs 16,20,…] [--name retrieval]
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { markdownTable, median, writeResults } from '@personalab/core';
+import { installedHnswlibBuild } from '@personalab/retrieval';
 import { tradeoffChart } from './chart.js';
 import { medianOverhead, runClustered, type ClusteredResult } from './clustered.js';
 import { runText, type TextResult } from './text.js';
@@ -40,7 +38,8 @@ const ms = values.ms.split(',').map(Number);
 const efConstruction = Number(values['ef-construction']);
 const startedLoad = loadavg();
 const started = new Date().toISOString();
-const hnswlibBuild = installedHnswlibBuild();
+const installed = installedHnswlibBuild();
+const hnswlibBuild = installed.rebuilt ? { flags: `${installed.flags} (AVX kernels, scripts/native-build.mjs)`, version: installed.version } : { flags: installed.flags };
 
 const variants: Record<string, ClusteredResult['generator']> = {
   // Points scatter around their centre in all 64 directions: the hard case for graph search.
@@ -189,13 +188,4 @@ function chart(title: string, result: Omit<ClusteredResult, 'generator'>): strin
     ]),
     { recall: 0.95, queriesPerSecond: 30 * median(result.hnsw.flatMap((hnsw) => hnsw.points.map((point) => point.exactQueriesPerSecond))), queriesPerSecondLabel: '30× exact (median)' },
   );
-}
-
-
-/** How the installed hnswlib-node addon was compiled: scripts/native-build.mjs leaves a marker when it rebuilt it. */
-function installedHnswlibBuild(): { flags: string; version?: string } {
-  const marker = join(dirname(createRequire(import.meta.url).resolve('hnswlib-node/package.json')), 'build', 'personalab-native.json');
-  if (!existsSync(marker)) return { flags: "node-gyp's defaults (SSE kernels only)" };
-  const { flags, version } = JSON.parse(readFileSync(marker, 'utf8')) as { flags: string; version: string };
-  return { flags: `${flags} (AVX kernels, scripts/native-build.mjs)`, version };
 }

@@ -12,3 +12,5 @@ export { textFeatures, tokenize } from './text-features.js';
 export type { FeatureGroup, TextFeatureGroup } from './text-features.js';
 export { HistoryStore } from './history-store.js';
 export type { HistoryStoreOptions, HistorySearchOptions, HistoryHit, SimilarUser, IndexStatus } from './history-store.js';
+export { installedHnswlibBuild, defaultHnswlibBinding } from './hnswlib-build.js';
+export type { HnswlibBuild } from './hnswlib-build.js';

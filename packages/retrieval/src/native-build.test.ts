@@ -1,28 +1,23 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '@personalab/core';
+import { defaultHnswlibBinding, installedHnswlibBuild } from './hnswlib-build.js';
 
 // scripts/native-build.mjs (the root postinstall) may replace hnswlib-node's addon with a
 // -march=native build and keep the default one as addon-default.node. The two must agree.
-const require = createRequire(import.meta.url);
-const buildDirectory = join(dirname(require.resolve('hnswlib-node/package.json')), 'build');
-const defaultAddon = join(buildDirectory, 'Release', 'addon-default.node');
-const marker = join(buildDirectory, 'personalab-native.json');
-const rebuilt = existsSync(defaultAddon) && existsSync(marker);
+const build = installedHnswlibBuild();
+const rebuilt = build.rebuilt;
 if (!rebuilt) console.log('native-build: hnswlib-node was not rebuilt by scripts/native-build.mjs (no AVX2, or PERSONALAB_PORTABLE_NATIVE=1): nothing to compare');
 
 describe('hnswlib-node native rebuild', () => {
   it.skipIf(!rebuilt)('records how it was built', () => {
-    const recorded = JSON.parse(readFileSync(marker, 'utf8')) as { flags: string; version: string };
-    expect(recorded.flags).toBe('-march=native');
-    expect(recorded.version).toBe((JSON.parse(readFileSync(join(buildDirectory, '..', 'package.json'), 'utf8')) as { version: string }).version);
+    if (!build.rebuilt) return;
+    expect(build.flags).toBe('-march=native');
+    expect(build.version).toBe(build.installedVersion);
   });
 
   it.skipIf(!rebuilt)('returns the same neighbours and distances as the default build', () => {
-    const { HierarchicalNSW: DefaultHierarchicalNSW } = require(defaultAddon) as typeof hnswlib;
+    const { HierarchicalNSW: DefaultHierarchicalNSW } = defaultHnswlibBinding(build)!;
     const random = createRandom(3);
     const dimension = 48;
     const rows = Array.from({ length: 1_520 }, () => Array.from({ length: dimension }, () => random.next() - 0.5));
