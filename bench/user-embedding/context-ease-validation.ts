@@ -11,8 +11,9 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { markdownTable, writeResults } from '@personalab/core';
-import { evaluateRanking, findDataset, howToGet, loadMovieLens100k, stratifiedSplit } from '@personalab/datasets';
-import { type BaseRecommender, ContextEaseRecommender, type ContextEaseOptions, EaseRecommender, itemsByUser, selectBackend } from '@personalab/user-embedding';
+import { evaluateRanking, stratifiedSplit } from '@personalab/datasets';
+import { type BaseRecommender, ContextEaseRecommender, type ContextEaseOptions, EaseRecommender, itemsByUser } from '@personalab/user-embedding';
+import { movieLensOnWasm } from './movielens.js';
 
 const { values } = parseArgs({
   options: {
@@ -23,13 +24,7 @@ const { values } = parseArgs({
 });
 const seed = Number(values.seed);
 const variants = JSON.parse(values.variants) as Record<string, ContextEaseOptions>;
-const directory = findDataset('movielens-100k');
-if (!directory) {
-  console.error(`movielens-100k not found: ${howToGet('movielens-100k')}`);
-  process.exit(1);
-}
-const backend = await selectBackend({ preferred: 'wasm' });
-const data = await loadMovieLens100k(directory);
+const { data, backend } = await movieLensOnWasm();
 const outer = stratifiedSplit(data.ratings, { ratio: 0.75, seed, shuffle: 'numpy' });
 const inner = stratifiedSplit(outer.train, { ratio: 0.9, seed: seed + 1000 });
 

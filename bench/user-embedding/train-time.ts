@@ -9,18 +9,13 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { markdownTable, writeResults } from '@personalab/core';
-import { findDataset, howToGet, loadMovieLens100k, stratifiedSplit } from '@personalab/datasets';
-import { BprRecommender, ContextEaseRecommender, EaseRecommender, SequentialTwoTowerRecommender, selectBackend } from '@personalab/user-embedding';
+import { stratifiedSplit } from '@personalab/datasets';
+import { BprRecommender, ContextEaseRecommender, EaseRecommender, SequentialTwoTowerRecommender } from '@personalab/user-embedding';
+import { movieLensOnWasm } from './movielens.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, all: { type: 'boolean', default: false } } });
 const { quick, all } = values;
-const directory = findDataset('movielens-100k');
-if (!directory) {
-  console.error(`movielens-100k not found: ${howToGet('movielens-100k')}`);
-  process.exit(1);
-}
-const backend = await selectBackend({ preferred: 'wasm' });
-const data = await loadMovieLens100k(directory);
+const { data, backend } = await movieLensOnWasm();
 // The P1 training part of seed 42 (Recommenders' rows): what the best model is trained on in the experiment.
 const p1Train = stratifiedSplit(data.ratings, { ratio: 0.75, seed: 42, shuffle: 'numpy' }).train;
 const { train, test } = stratifiedSplit(data.ratings, { ratio: 0.9, seed: 42 });
