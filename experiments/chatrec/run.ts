@@ -24,7 +24,7 @@ import {
 import { evaluateRanking, findDataset, howToGet, loadMovieLens100k, relevantItemsByUser, stratifiedSplit, type RankingEvaluation } from '@personalab/datasets';
 import { createChatModelFromConfig } from '@personalab/llm';
 import { HashingEmbedder, HnswIndex } from '@personalab/retrieval';
-import { EaseRecommender, ItemKnnRecommender, SequentialTwoTowerRecommender, selectBackend } from '@personalab/user-embedding';
+import { EaseRecommender, ItemKnnRecommender, pageEaseOptions, SequentialTwoTowerRecommender, selectBackend } from '@personalab/user-embedding';
 import { openRecommenderService, OfflineReranker, type Candidate, type HistoryEntry, type RecommenderService } from '@personalab/recommender';
 
 const { values } = parseArgs({
@@ -57,7 +57,7 @@ function makeGenerator(name: string): Recommender {
   switch (name) {
     case 'page-ease':
       // What the recommender service runs: EASE with rating pages as extra Gram rows (context-EASE's closed form).
-      return new EaseRecommender({ lambda: 300, pageWeight: 1 });
+      return new EaseRecommender(pageEaseOptions);
     case 'ease':
       return new EaseRecommender({ lambda: 500 });
     case 'itemknn':

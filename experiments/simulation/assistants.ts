@@ -1,12 +1,12 @@
 import type { Assistant, DialogueTurn, Embedder, Interaction, Item, Recommender, User } from '@personalab/core';
-import { EaseRecommender } from '@personalab/user-embedding';
+import { EaseRecommender, pageEaseOptions } from '@personalab/user-embedding';
 import { HnswIndex } from '@personalab/retrieval';
 import { buildApp, openRecommenderService, type RecommenderService } from '@personalab/recommender';
 import type { AddressInfo } from 'node:net';
 
 /** The user-embedding model to compare, and the Chat-Rec pipeline's candidates: what the recommender service runs (EASE with rating pages, the best P1 ranker). */
 export function bestUserEmbeddingModel(): { recommender: Recommender; note: string } {
-  return { recommender: new EaseRecommender({ lambda: 300, pageWeight: 1 }), note: 'EASE with rating pages as extra Gram rows (λ 300, page weight 1; what the recommender service runs), fitted on the training split' };
+  return { recommender: new EaseRecommender(pageEaseOptions), note: `EASE with rating pages as extra Gram rows (λ ${pageEaseOptions.lambda}, page weight ${pageEaseOptions.pageWeight}; what the recommender service runs), fitted on the training split` };
 }
 
 /**

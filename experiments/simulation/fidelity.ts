@@ -35,6 +35,7 @@ import { loadSpc, userTurnsOf } from './spc-corpus.js';
 
 const { values } = parseArgs({ options: { personas: { type: 'string', default: '500' }, seed: { type: 'string', default: '1' }, 'llm-personas': { type: 'string', default: '50' }, 'corpus-limit': { type: 'string' }, offset: { type: 'string', default: '0' }, weights: { type: 'string' }, out: { type: 'string' } } });
 const personaCount = Number(values.personas);
+const personaOffset = Number(values.offset);
 const seed = Number(values.seed);
 const config = getConfig();
 const directory = findDataset('synthetic-persona-chat', { environmentDataDir: config.dataDir });
@@ -45,7 +46,7 @@ if (!directory) {
 
 const { valid, test } = await loadSpc(directory);
 // Evaluated personas: User 1 of the first test conversations with at least three turns each way.
-const evaluated = test.conversations.filter((conversation) => conversation.turns.filter((turn) => turn.speaker === 'user1').length >= 3).slice(Number(values.offset), Number(values.offset) + personaCount);
+const evaluated = test.conversations.filter((conversation) => conversation.turns.filter((turn) => turn.speaker === 'user1').length >= 3).slice(personaOffset, personaOffset + personaCount);
 const users: SimulatedUser[] = evaluated.map((conversation) => ({
   id: conversation.id,
   profile: personaProfile({ userId: conversation.id, statements: conversation.user1Persona }),

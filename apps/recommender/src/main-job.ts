@@ -15,7 +15,7 @@ import { fetchDataset, findDataset, generateSyntheticWorld, howToGet, loadMovieL
 import { createChatModelFromConfig } from '@personalab/llm';
 import { HeuristicProfileExtractor } from '@personalab/profile';
 import { HashingEmbedder, HnswIndex } from '@personalab/retrieval';
-import { EaseRecommender } from '@personalab/user-embedding';
+import { EaseRecommender, pageEaseOptions } from '@personalab/user-embedding';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './http/app.js';
 import { RecommenderStore } from './store/store.js';
@@ -122,8 +122,7 @@ function apiKeys(config: PersonalabConfig, stateDir: string): string[] {
 async function trainOrLoad(store: RecommenderStore, stateDir: string, options: ServeOptions, log: (line: string) => void): Promise<{ recommender: Recommender; itemIds: Set<string> }> {
   const interactions = store.allRatings();
   const items = store.listItems();
-  // Page-augmented EASE: context-EASE's closed form, the best P1 ranker (NDCG@10 0.4855 vs EASE's 0.4784), at EASE's cost.
-  const settings = { lambda: 300, pageWeight: 1 };
+  const settings = pageEaseOptions;
   // The settings are part of the signature, so a model saved with other settings is retrained.
   const signature = `${interactions.length}:${items.length}:${interactions.at(-1)?.timestamp ?? 0}:ease-λ${settings.lambda}-pages${settings.pageWeight}`;
   const directory = join(stateDir, 'model');

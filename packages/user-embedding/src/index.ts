@@ -9,7 +9,7 @@ export type { InteractionMatrix } from './interaction-matrix.js';
 export { MostPopularRecommender } from './most-popular.js';
 export { ItemKnnRecommender } from './item-knn.js';
 export type { ItemKnnOptions } from './item-knn.js';
-export { EaseRecommender, gramMatrix, solveEase } from './ease.js';
+export { EaseRecommender, gramMatrix, pageEaseOptions, solveEase } from './ease.js';
 export type { EaseOptions } from './ease.js';
 export { ContextEaseRecommender, contextEaseFeatures } from './context-ease.js';
 export type { ContextEaseOptions } from './context-ease.js';

@@ -73,11 +73,12 @@ export class CandidateGenerator {
     const modelSlots = hasQuery ? Math.ceil(k * 0.6) : k;
     const known = this.options.modelItemIds;
     const modelHistory = recommender ? (known ? seeds.filter((id) => known.has(id)) : seeds) : [];
+    const user = input.userId === undefined ? {} : { userId: input.userId };
     // The model's top scores, kept to put the other sources' candidates on the model's scale.
     let modelRange: { low: number; high: number } | undefined;
     const fromModel = new Set<string>();
     if (recommender && modelHistory.length > 0) {
-      const scored = await recommender.recommend({ ...(input.userId === undefined ? {} : { userId: input.userId }), history: modelHistory, k: modelSlots, exclude: [...exclude] });
+      const scored = await recommender.recommend({ ...user, history: modelHistory, k: modelSlots, exclude: [...exclude] });
       // Keep the model's score gaps (min-max, not ranks): the re-ranker blends on them.
       const raw = scored.map((entry) => entry.score);
       const scaled = minMax(raw);
@@ -123,7 +124,7 @@ export class CandidateGenerator {
         push(id, 0.3 * rankScore(rank, popular.length), 'model');
       }
     }
-    if (recommender && modelRange) await this.rescoreByModel(recommender, input, modelHistory, modelRange, fromModel, out);
+    if (recommender && modelRange) await this.rescoreByModel(recommender, { ...user, history: modelHistory }, modelRange, fromModel, out);
     return [...out.values()].sort((a, b) => b.score - a.score).slice(0, k);
   }
 
@@ -134,15 +135,14 @@ export class CandidateGenerator {
    * list (clipped to [0, 1]), so a match the model ranks low stays below the model's picks unless
    * the re-ranker's profile fit or the turn's refinement lifts it. Cold items keep their text score.
    */
-  private async rescoreByModel(recommender: Recommender, input: GenerateInput, history: readonly string[], range: { low: number; high: number }, fromModel: ReadonlySet<string>, out: Map<string, Candidate>): Promise<void> {
+  private async rescoreByModel(recommender: Recommender, query: { userId?: string; history: readonly string[] }, range: { low: number; high: number }, fromModel: ReadonlySet<string>, out: Map<string, Candidate>): Promise<void> {
     const known = this.options.modelItemIds;
     const others = [...out.values()].filter((candidate) => !fromModel.has(candidate.item.id) && (known === undefined || known.has(candidate.item.id)));
     if (others.length === 0 || range.high - range.low < 1e-12) return;
-    const scores = await recommender.score({ ...(input.userId === undefined ? {} : { userId: input.userId }), history, itemIds: others.map((candidate) => candidate.item.id) });
+    const scores = await recommender.score({ ...query, itemIds: others.map((candidate) => candidate.item.id) });
     others.forEach((candidate, index) => {
       const scaled = ((scores[index] ?? range.low) - range.low) / (range.high - range.low);
       out.set(candidate.item.id, { ...candidate, score: Math.max(0, Math.min(1, scaled)) });
     });
   }
-
 }

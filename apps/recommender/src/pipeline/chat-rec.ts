@@ -231,7 +231,7 @@ export class ChatRec {
       reply = await this.chitchat(options.message, options.signal);
     } else {
       // Nothing offered earlier in this session is offered again: the user has seen it and asked on.
-      const exclude = session === undefined ? [] : this.offeredIn(session.id, shown);
+      const exclude = session === undefined ? [] : this.offeredIn(session.id);
       result = await this.recommend({ userId: options.userId, k: options.k ?? 5, refinement: turn.refinement, message: options.message, exclude, ...(options.signal ? { signal: options.signal } : {}) });
       shown = result.recommendations.map((entry) => entry.item.id);
       const lead = turn.intent === 'refine' ? `Understood ("${turn.refinement?.phrase ?? options.message}"). How about these instead:` : 'Here is what I would suggest:';
@@ -250,9 +250,9 @@ export class ChatRec {
     return { ...result, sessionId: session.id, intent: turn.intent, reply, messageId: userMessage.id, replyId: replyMessage.id };
   }
 
-  /** Every item recommended in a session so far (the last list included). */
-  private offeredIn(sessionId: string, lastRecommended: readonly string[]): string[] {
-    const offered = new Set(lastRecommended);
+  /** Every item recommended in a session so far (its assistant messages keep what they offered). */
+  private offeredIn(sessionId: string): string[] {
+    const offered = new Set<string>();
     for (const message of this.options.store.sessionMessages(sessionId, 1_000)) for (const id of message.recommendedItemIds ?? []) offered.add(id);
     return [...offered];
   }
