@@ -28,9 +28,9 @@ export function statementText(statement: Statement): string | undefined {
  * The candidate statements of one user message: what the pattern miner finds (facts, tastes,
  * goals, changes), then every other first-person clause in canonical form as a plain fact.
  * A bare answer to the partner's question ("cheese pizza ." after "what's your favorite food ?")
- * is completed with the question's words. A clause the miner already read is not added twice. `partnerMessage`, what the other speaker
- * said just before, gives the context the persona filter uses (echoes, answers). `clauses: false`
- * leaves the plain clauses out (and skips the work of finding them).
+ * is completed with the question's words. A clause the miner already read is not added twice.
+ * `partnerMessage`, what the other speaker said just before, gives the context the persona filter
+ * uses (echoes, answers). `clauses: false` leaves the plain clauses out (and skips finding them).
  */
 export function candidateStatements(message: string, partnerMessage?: string, options: { clauses?: boolean } = {}): CandidateStatement[] {
   const mined = mineStatements(message);
