@@ -61,6 +61,30 @@ export const keepByModel = (model: PersonaFilterModel, threshold = model.thresho
 /** The candidates the filter is fitted on: the kinds it judges (stated tastes, changes and goals always pass). */
 export const judged = (data: readonly SpeakerCandidates[]) => data.flatMap((item) => item.candidates.filter((candidate) => filteredSources.has(candidate.source)));
 
+/**
+ * Cross-validation groups of persona sheets: sheets that share a sentence (after lower-casing and
+ * dropping punctuation) share a group, transitively. Persona-Chat and Synthetic-Persona-Chat build
+ * each dialogue's sheet from a pool of about 100 personas (sentences subsampled and reordered), so
+ * grouping by the exact sheet would put the same persona in several folds.
+ */
+export function personaGroups(sheets: ReadonlyArray<readonly string[]>): string[] {
+  const parent = sheets.map((_, index) => index);
+  const root = (index: number): number => {
+    while (parent[index] !== index) index = parent[index] = parent[parent[index]!]!;
+    return index;
+  };
+  const firstSheetOf = new Map<string, number>();
+  sheets.forEach((sheet, index) => {
+    for (const sentence of sheet) {
+      const key = sentence.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+      const first = firstSheetOf.get(key);
+      if (first === undefined) firstSheetOf.set(key, index);
+      else parent[root(index)] = root(first);
+    }
+  });
+  return sheets.map((_, index) => `persona-${root(index)}`);
+}
+
 /** Deterministic fold of a group name (FNV-1a hash). */
 export function foldOf(group: string, folds: number): number {
   let hash = 0x811c9dc5;

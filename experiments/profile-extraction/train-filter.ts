@@ -3,7 +3,7 @@
  * speakers), a data set the experiment does not score: its personas are Persona-Chat test
  * personas, disjoint from Persona-Chat valid (scored) and from SPC valid (scored, whose personas
  * are Persona-Chat valid's). Hyper-parameters and the threshold are chosen by 5-fold
- * cross-validation on SPC test alone (folds by conversation); the final model is fitted on all of
+ * cross-validation on SPC test alone (folds by persona: sheets sharing a sentence); the final model is fitted on all of
  * SPC test and written to packages/profile/src/heuristic/persona-filter-model.ts.
  *
  *   npx tsx --conditions=development experiments/profile-extraction/train-filter.ts
@@ -14,7 +14,7 @@ import { writeFileSync } from 'node:fs';
 import { getConfig, markdownTable, writeResults } from '@personalab/core';
 import { findDataset, howToGet, loadSyntheticPersonaChat } from '@personalab/datasets';
 import { filteredSources, personaScore, trainPersonaFilter, type FeatureSet, type PersonaFilterModel } from '@personalab/profile';
-import { foldOf, judged, keepByModel, labelCandidates, pipelineScore, speakerTurns, type Speaker } from './filter-data.js';
+import { foldOf, judged, keepByModel, labelCandidates, personaGroups, pipelineScore, speakerTurns, type Speaker } from './filter-data.js';
 
 const config = getConfig();
 const directory = findDataset('synthetic-persona-chat', { environmentDataDir: config.dataDir });
@@ -24,14 +24,15 @@ if (!directory) {
 }
 const here = fileURLToPath(new URL('.', import.meta.url));
 const { conversations } = await loadSyntheticPersonaChat(join(directory, 'Synthetic-Persona-Chat_test.csv'));
-const speakers: Speaker[] = conversations.flatMap((conversation) =>
-  (['user1', 'user2'] as const).map((user) => ({
-    id: `${conversation.id}-${user}`,
-    group: conversation.id,
-    turns: speakerTurns(conversation.turns, user),
-    gold: user === 'user1' ? conversation.user1Persona : conversation.user2Persona,
-  })),
-);
+const sides = conversations.flatMap((conversation) => (['user1', 'user2'] as const).map((user) => ({ conversation, user, gold: user === 'user1' ? conversation.user1Persona : conversation.user2Persona })));
+// Folds by persona (sheets sharing a sentence), not by conversation: SPC test's 1,936 sheets come from 92 personas.
+const groups = personaGroups(sides.map((side) => side.gold));
+const speakers: Speaker[] = sides.map(({ conversation, user, gold }, index) => ({
+  id: `${conversation.id}-${user}`,
+  group: groups[index]!,
+  turns: speakerTurns(conversation.turns, user),
+  gold,
+}));
 const data = labelCandidates(speakers);
 const folds = 5;
 const thresholds = Array.from({ length: 17 }, (_, index) => Number((0.1 + index * 0.025).toFixed(3)));
