@@ -10,10 +10,14 @@ excluded). The P1 test part is never read. Variants:
             corrupted histories (predict the dropped items), as in Mult-DAE, full-rank B;
   idprox    page-augmented EASE plus an item-id proximity kernel (were rating pages in id order?);
   dae       Mult-DAE (Liang et al. 2018): normalised multi-hot input, dropout 0.5, 600 tanh units,
-            softmax over items, Adam 1e-3, L2 1e-5; NDCG@10 every 10 epochs.
+            softmax over items, Adam 1e-3, L2 1e-5; NDCG@10 every 10 epochs;
+  sessions  page-EASE plus rating sessions as extra Gram rows (a user's ratings with gaps of at
+            most w seconds), w 5 s to 1 h;
+  timepop   page-EASE plus time-local popularity: each item's share of the ratings made on the
+            days the user rated (days smoothed by an exponential kernel of width w days).
 
 Usage (from the repository root):
-  python3 experiments/movielens/numpy-check/ease_variants.py dlae|finetune|idprox|dae [--data DIR]
+  python3 experiments/movielens/numpy-check/ease_variants.py dlae|finetune|idprox|dae|sessions|timepop [--data DIR]
 """
 import argparse
 import os
@@ -23,7 +27,7 @@ import numpy as np
 from ease_check import stratified_split
 
 parser = argparse.ArgumentParser()
-parser.add_argument("mode", choices=["dlae", "finetune", "idprox", "dae"])
+parser.add_argument("mode", choices=["dlae", "finetune", "idprox", "dae", "sessions", "timepop"])
 parser.add_argument("--data", default=os.path.join("..", "shared", "datasets", "movielens-100k"))
 args = parser.parse_args()
 
@@ -147,6 +151,47 @@ elif args.mode == "dae":
                 param -= rate * (moment[0] / (1 - 0.9 ** step)) / (np.sqrt(moment[1] / (1 - 0.999 ** step)) + 1e-8)
         if epoch % 10 == 0:
             report(f"Mult-DAE epoch {epoch}", evaluate(encode(Xf) @ params[2] + params[3]))
+elif args.mode == "sessions":
+    report("page-EASE lambda 300", evaluate(X @ ease(G + GP, 300)))
+    events = {}
+    for r in fit_rows:
+        events.setdefault(users[r], []).append((stamps[r], item_index[items[r]]))
+    for window in [5, 30, 120, 600, 3600]:
+        sessions = []
+        for history in events.values():
+            history.sort()
+            current, last = [history[0][1]], history[0][0]
+            for stamp, item in history[1:]:
+                if stamp - last > window:
+                    sessions.append(current)
+                    current = []
+                current.append(item)
+                last = stamp
+            sessions.append(current)
+        XS = np.zeros((len(sessions), len(item_ids)))
+        for row, session in enumerate(sessions):
+            XS[row, session] = 1
+        GS = XS.T @ XS
+        for weight in [0.5, 1.0]:
+            for lam in [300, 500]:
+                report(f"+ sessions w {window} s weight {weight} lambda {lam}", evaluate(X @ ease(G + GP + weight * GS, lam)))
+elif args.mode == "timepop":
+    S0 = X @ ease(G + GP, 300)
+    report("page-EASE lambda 300", evaluate(S0))
+    days = (stamps - stamps.min()) // 86400
+    C = np.zeros((len(item_ids), days.max() + 1))
+    D = np.zeros((len(user_ids), days.max() + 1))
+    for r in fit_rows:
+        C[item_index[items[r]], days[r]] += 1
+        D[user_index[users[r]], days[r]] += 1
+    for width in [1, 7, 30]:
+        kernel = np.exp(-np.abs(np.arange(-3 * width, 3 * width + 1)) / width)
+        smooth = np.array([np.convolve(row, kernel, mode="same") for row in C])
+        share = smooth / np.maximum(smooth.sum(0, keepdims=True), 1e-9)
+        local = np.log((D @ share.T) / D.sum(1, keepdims=True) + 1e-6)
+        report(f"time-local popularity alone, width {width} d", evaluate(local))
+        for weight in [0.02, 0.05, 0.1]:
+            report(f"+ time-local popularity width {width} d weight {weight}", evaluate(S0 + weight * local * S0.std(1, keepdims=True)))
 else:
     S0 = X @ ease(G + GP, 300)
     report("page-EASE lambda 300", evaluate(S0))
