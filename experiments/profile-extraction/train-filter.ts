@@ -2,7 +2,8 @@
  * Fits the heuristic extractor's persona-likeness filter on Synthetic-Persona-Chat TEST (both
  * speakers), a data set the experiment does not score: its personas are Persona-Chat test
  * personas, disjoint from Persona-Chat valid (scored) and from SPC valid (scored, whose personas
- * are Persona-Chat valid's). Hyper-parameters and the threshold are chosen by 5-fold
+ * are Persona-Chat valid's) but for 14 generic sentences ("i am a vegan", "i have one brother")
+ * that both pools use. Hyper-parameters and the threshold are chosen by 5-fold
  * cross-validation on SPC test alone (folds by persona: sheets sharing a sentence); the final model is fitted on all of
  * SPC test and written to packages/profile/src/heuristic/persona-filter-model.ts.
  *
