@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRandom, type FitOptions, type Interaction, type TrainingData } from '@personalab/core';
 import type { ScoringQuery } from './base-recommender.js';
+import { matMulTransposeFree } from './fast-matmul.js';
 import { evaluateRatings } from './rating-prediction.js';
 import { TfRecommender } from './tf-recommender.js';
 import { runTrainingLoop, type TrainingSummary } from './training-loop.js';
@@ -109,7 +110,7 @@ export class BiasedMfRecommender extends TfRecommender {
     const implicitTensor = tf.tensor2d(implicit, [users.length, n]);
     const loss = optimizer.minimize(() => {
       let userVectors = tf.gather(this.variable('userFactors'), userTensor);
-      if (this.options.implicit) userVectors = tf.add(userVectors, tf.gather(tf.matMul(implicitTensor, this.variable('implicitFactors')), batchTensor));
+      if (this.options.implicit) userVectors = tf.add(userVectors, tf.gather(matMulTransposeFree(implicitTensor, this.variable('implicitFactors') as tf.Tensor2D), batchTensor));
       const itemVectors = tf.gather(this.variable('itemFactors'), itemTensor);
       const userBias = tf.gather(this.variable('userBias'), userTensor);
       const itemBias = tf.gather(this.variable('itemBias'), itemTensor);
@@ -143,7 +144,7 @@ export class BiasedMfRecommender extends TfRecommender {
         for (const item of history) weights[item] = 1 / Math.sqrt(history.length);
         userVector = tf.add(userVector, tf.matMul(tf.tensor2d(weights, [1, n]), this.variable('implicitFactors')));
       }
-      return tf.addN([tf.reshape(tf.matMul(userVector, this.variable('itemFactors'), false, true), [n]), this.variable('itemBias'), tf.fill([n], this.globalMean), tf.broadcastTo(tf.reshape(userBias, [1]), [n])]);
+      return tf.addN([tf.reshape(tf.matMul(userVector, tf.transpose(this.variable('itemFactors'))), [n]), this.variable('itemBias'), tf.fill([n], this.globalMean), tf.broadcastTo(tf.reshape(userBias, [1]), [n])]);
     });
     const values = scores.dataSync() as Float32Array;
     scores.dispose();

@@ -117,7 +117,8 @@ export class BprRecommender extends TfRecommender {
     const vectors = this.userVectors(queries);
     const scores = tf.tidy(() => {
       const users = tf.tensor2d(vectors.flatMap((vector) => Array.from(vector)), [queries.length, this.options.dimension]);
-      return tf.add(tf.matMul(users, this.variable('itemEmbedding'), false, true), this.variable('itemBias'));
+      // An explicit transpose: wasm's transposed matMul runs outside XNNPACK (see fast-matmul.ts).
+      return tf.add(tf.matMul(users, tf.transpose(this.variable('itemEmbedding'))), this.variable('itemBias'));
     });
     const values = scores.dataSync() as Float32Array;
     scores.dispose();

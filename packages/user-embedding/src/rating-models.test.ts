@@ -120,15 +120,21 @@ describe('blend weights, the transpose-free matMul and the Gamma sampler', () =>
     expect(weights[2]).toBeCloseTo(0.25, 6);
   });
 
-  it('matMulTransposeFree has the value and gradients of tf.matMul', () => {
-    const a = tf.randomNormal([5, 7], 0, 1, 'float32', 1) as tf.Tensor2D;
-    const b = tf.randomNormal([7, 3], 0, 1, 'float32', 2) as tf.Tensor2D;
-    const weights = tf.randomNormal([5, 3], 0, 1, 'float32', 3);
-    const loss = (product: (x: tf.Tensor2D, y: tf.Tensor2D) => tf.Tensor2D) => (x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(product(x as tf.Tensor2D, y as tf.Tensor2D), weights));
+  it.each([
+    ['matrices', [5, 7], [7, 3], [5, 3]],
+    ['batches of matrices', [4, 5, 7], [4, 7, 3], [4, 5, 3]],
+  ])('matMulTransposeFree has the value and gradients of tf.matMul (%s)', (_, aShape, bShape, outShape) => {
+    const a = tf.randomNormal(aShape, 0, 1, 'float32', 1) as tf.Tensor2D;
+    const b = tf.randomNormal(bShape, 0, 1, 'float32', 2) as tf.Tensor2D;
+    const weights = tf.randomNormal(outShape, 0, 1, 'float32', 3);
+    const loss = (product: (x: tf.Tensor2D, y: tf.Tensor2D) => tf.Tensor) => (x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(product(x as tf.Tensor2D, y as tf.Tensor2D), weights));
     const [ours, stock] = [tf.grads(loss(matMulTransposeFree)), tf.grads(loss((x, y) => tf.matMul(x, y)))];
     const oursGradients = ours([a, b]);
     const stockGradients = stock([a, b]);
-    oursGradients.forEach((gradient, index) => expect(Array.from(gradient.dataSync())).toEqual(Array.from((stockGradients[index] as tf.Tensor).dataSync())));
+    oursGradients.forEach((gradient, index) => {
+      expect(gradient.shape).toEqual((stockGradients[index] as tf.Tensor).shape);
+      expect(Array.from(gradient.dataSync())).toEqual(Array.from((stockGradients[index] as tf.Tensor).dataSync()));
+    });
     expect(Array.from(matMulTransposeFree(a, b).dataSync())).toEqual(Array.from(tf.matMul(a, b).dataSync()));
     tf.dispose([a, b, weights, ...oursGradients, ...stockGradients]);
   });

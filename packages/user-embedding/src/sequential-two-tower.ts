@@ -8,6 +8,7 @@ import { heldOutByUser, validationNdcg } from './validation.js';
 import type { WeightMap } from './weights-io.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { EaseRecommender } from './ease.js';
+import { matMulTransposeFree } from './fast-matmul.js';
 
 export interface SequentialTwoTowerOptions {
   /** Embedding width d. */
@@ -224,9 +225,10 @@ export class SequentialTwoTowerRecommender extends TfRecommender {
     const tokens = tf.mul(tf.add(tf.reshape(tf.gather(itemVectors, tf.reshape(batch.sequence, [-1])), [size, length, d]), this.variable('positionEmbedding')), mask3);
     const normed = this.layerNorm(tokens, 'norm1Scale', 'norm1Shift');
     const flat = tf.reshape(normed, [-1, d]);
-    const project = (name: string) => tf.reshape(tf.matMul(flat, this.variable(name)), [size, length, d]);
-    const attentionLogits = tf.add(tf.div(tf.matMul(project('query'), project('key'), false, true), Math.sqrt(d)), tf.mul(tf.sub(1, tf.expandDims(batch.sequenceMask, 1)), -1e9));
-    const attended = tf.matMul(tf.softmax(attentionLogits), project('value'));
+    const project = (name: string) => tf.reshape(tf.matMul(flat, this.variable(name)), [size, length, d]) as tf.Tensor3D;
+    const keys = tf.transpose(project('key'), [0, 2, 1]) as tf.Tensor3D;
+    const attentionLogits = tf.add(tf.div(matMulTransposeFree(project('query'), keys), Math.sqrt(d)), tf.mul(tf.sub(1, tf.expandDims(batch.sequenceMask, 1)), -1e9));
+    const attended = matMulTransposeFree(tf.softmax(attentionLogits) as tf.Tensor3D, project('value'));
     const afterAttention = tf.add(tokens, tf.reshape(tf.matMul(tf.reshape(attended, [-1, d]), this.variable('attentionOutput')), [size, length, d]));
     const normed2 = tf.reshape(this.layerNorm(afterAttention, 'norm2Scale', 'norm2Shift'), [-1, d]);
     const feedForward = tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(normed2, this.variable('feedForward1')), this.variable('feedForward1Bias'))), this.variable('feedForward2')), this.variable('feedForward2Bias'));
@@ -235,7 +237,7 @@ export class SequentialTwoTowerRecommender extends TfRecommender {
     const sequenceVector = tf.div(tf.sum(block, 1), count);
     // Bag path: every input item, scaled by 1/sqrt(count) as in Mult-DAE.
     const inputCount = tf.maximum(tf.sum(batch.inputs, 1, true), 1);
-    const bagVector = tf.matMul(tf.div(batch.inputs, tf.sqrt(inputCount)), this.variable('bagEmbedding'));
+    const bagVector = matMulTransposeFree(tf.div<tf.Tensor2D>(batch.inputs, tf.sqrt(inputCount)), this.variable('bagEmbedding') as tf.Tensor2D);
     // Side features of the user (all zero codes for a new user).
     const codes = tf.unstack(batch.userCodes, 1) as [tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
     const featureVector = tf.addN([
@@ -249,10 +251,11 @@ export class SequentialTwoTowerRecommender extends TfRecommender {
 
   private logits(batch: Batch, itemVectors: tf.Tensor2D): tf.Tensor2D {
     const users = this.userTower(batch, itemVectors);
-    let logits = tf.add(tf.matMul(users, itemVectors, false, true), this.variable('itemBias')) as tf.Tensor2D;
+    // Transpose-free products: the wasm backend's transposed matMul (forward here, and every gradient) is ~10x slower.
+    let logits = tf.add(matMulTransposeFree(users, tf.transpose(itemVectors)), this.variable('itemBias')) as tf.Tensor2D;
     const itemToItem = this.variables.itemToItem;
     const scale = this.variables.itemToItemScale;
-    if (itemToItem && scale) logits = tf.add(logits, tf.mul(scale, tf.matMul(batch.inputs, itemToItem))) as tf.Tensor2D;
+    if (itemToItem && scale) logits = tf.add(logits, tf.mul(scale, matMulTransposeFree(batch.inputs, itemToItem as tf.Tensor2D))) as tf.Tensor2D;
     return logits;
   }
 
