@@ -27,6 +27,16 @@ describe('readConversationFile', () => {
     expect(plain.messages.map((message) => [message.content, message.timestamp])).toEqual([['i have a dog', 5000], ['i love jazz', 6000]]);
   });
 
+  it("reads the role a plain-text line opens with, and takes other lines as the user's", () => {
+    const transcript = readConversationFile(file('chat.txt', 'User: i have two dogs\nassistant: nice!\nSYSTEM : be brief\ni work as a nurse: nights mostly\n'));
+    expect(transcript.messages.map((message) => [message.role, message.content])).toEqual([
+      ['user', 'i have two dogs'],
+      ['assistant', 'nice!'],
+      ['system', 'be brief'],
+      ['user', 'i work as a nurse: nights mostly'],
+    ]);
+  });
+
   it('names the file and line or JSON path of malformed input', () => {
     expect(() => readConversationFile(file('bad.jsonl', '{"role":"user","content":"a"}\n{"role":"robot","content":"b"}\n'))).toThrow(/bad\.jsonl:2: role/);
     expect(() => readConversationFile(file('broken.jsonl', '{"role":'))).toThrow(/broken\.jsonl:1: not valid JSON/);

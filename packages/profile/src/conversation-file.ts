@@ -39,7 +39,8 @@ function complete(messages: ReadonlyArray<z.infer<typeof inputMessageSchema>>, u
  * Reads a conversation for profile extraction:
  * - `.json`: an array of messages, or an object with `messages` (a core Session qualifies);
  * - `.jsonl`: one message object per line;
- * - anything else: plain text, one user message per non-empty line.
+ * - anything else: plain text, one message per non-empty line; a line may open with its role
+ *   (`user:`, `assistant:` or `system:`, any case), and a line without one is a user message.
  * Messages need `role` and `content`; missing ids become `m1, m2, ...` and missing times
  * `startTime` plus their position in seconds (give a start after a previous profile's `updatedAt`,
  * so new statements count as newer). Errors name the file and the line or JSON path.
@@ -83,7 +84,16 @@ export function readConversationFile(path: string, options: { startTime?: number
     return { userId, messages: complete(list, userId, startTime) };
   }
   const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
-  return { userId: undefined, messages: complete(lines.map((content) => ({ role: 'user' as const, content })), undefined, startTime) };
+  return { userId: undefined, messages: complete(lines.map(plainTextMessage), undefined, startTime) };
+}
+
+const rolePrefix = /^(user|assistant|system)\s*:\s*/i;
+
+/** One line of a plain-text transcript: "assistant: hello" is the assistant's; an unprefixed line is the user's. */
+function plainTextMessage(line: string): z.infer<typeof inputMessageSchema> {
+  const match = rolePrefix.exec(line);
+  if (!match) return { role: 'user', content: line };
+  return { role: (match[1] as string).toLowerCase() as 'user' | 'assistant' | 'system', content: line.slice(match[0].length) };
 }
 
 /** Reads a profile written earlier (`--previous`), validated against the core schema. */

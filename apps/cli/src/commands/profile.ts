@@ -18,7 +18,7 @@ export function registerProfileCommand(program: Command): void {
   const profile = program.command('profile').description('implicit user profiles: facts, preferences (with change history), goals, style, Big Five');
   profile
     .command('extract')
-    .description('extract a profile from a conversation file and print it as JSON (.json messages or session, .jsonl, or text: one user message per line)')
+    .description('extract a profile from a conversation file and print it as JSON (.json messages or session, .jsonl, or text: one message per line, optionally opening with user:, assistant: or system:)')
     .requiredOption('--input <file>', 'conversation file')
     .option('--user-id <id>', 'user id for the profile (default: from the file, else "user")')
     .option('--previous <file>', 'a profile JSON to update incrementally')
