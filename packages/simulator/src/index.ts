@@ -3,7 +3,7 @@ export type { RetrievalUserSimulatorOptions, RerankWeights } from './retrieval-u
 export { LlmUserSimulator } from './llm-user-simulator.js';
 export type { LlmUserSimulatorOptions } from './llm-user-simulator.js';
 export { buildUserSystemPrompt, groundTruthNote, styleInstructions, endMarker } from './llm-user-prompt.js';
-export { UserTurnCorpus, dot } from './user-turn-corpus.js';
+export { UserTurnCorpus, dot, hasTemplateSlot } from './user-turn-corpus.js';
 export type { UserTurn, IndexedTurn, UserTurnCorpusOptions } from './user-turn-corpus.js';
 export { ContradictionChecker, findContradiction, parseClaims, conflictRule } from './contradiction.js';
 export type { Claim, Contradiction, ContradictionRule } from './contradiction.js';

@@ -7,7 +7,7 @@ import { RetrievalUserSimulator } from './retrieval-user-simulator.js';
 import type { SimulatedUser } from './simulated-user.js';
 import { hiddenFacts, horrorFan, testCatalog } from './test/fixtures.js';
 import { createTestEmbedder } from './test/test-embedder.js';
-import { UserTurnCorpus, type UserTurn } from './user-turn-corpus.js';
+import { hasTemplateSlot, UserTurnCorpus, type UserTurn } from './user-turn-corpus.js';
 
 const questions = ['Do you have any pets?', 'What kind of movies do you like?', 'What did you have for dinner?', 'Where do you live?', 'What is your favorite color?'];
 /** For each question, replies that contradict the hidden facts and one that does not. */
@@ -103,6 +103,15 @@ describe('RetrievalUserSimulator', () => {
     expect(end.type).toBe('end');
     expect(end.type === 'end' && end.reason).toBe('goal_met');
     expect(end.type === 'end' && end.content).toMatch(/Alien/);
+  });
+
+  it('never says a corpus turn with an unfilled template slot', async () => {
+    const slotted: UserTurn[] = [{ context: '', text: "Hi! I'm [User 1's name], nice to meet you.", conversationId: 's1' }, ...corpusTurns];
+    const corpus = await UserTurnCorpus.build({ turns: slotted, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
+    expect(corpus.size).toBe(corpusTurns.length);
+    expect(corpus.turns.some((turn) => turn.text.includes('['))).toBe(false);
+    expect(hasTemplateSlot('I live in [city].')).toBe(true);
+    expect(hasTemplateSlot('I have two dogs (and a cat).')).toBe(false);
   });
 
   it('gives up after `patience` rounds of unwanted recommendations', async () => {

@@ -32,6 +32,15 @@ export interface UserTurnCorpusOptions {
   batchSize?: number;
 }
 
+/**
+ * A template slot left unfilled by the generator of a synthetic corpus ("Hi, I'm [name]!", "I'm
+ * from [User 1's location]", "[A few minutes later]"): 2.7 % of Synthetic-Persona-Chat valid's turns
+ * hold one. No user says that, so the corpus does not index such turns.
+ */
+export function hasTemplateSlot(text: string): boolean {
+  return /\[[^\]\n]{1,60}\]/.test(text);
+}
+
 /** Dot product of two unit vectors (cosine similarity). */
 export function dot(left: Float32Array, right: Float32Array): number {
   let sum = 0;
@@ -59,9 +68,9 @@ export class UserTurnCorpus {
     this.openers = turns.filter((turn) => turn.context === '');
   }
 
-  /** Embeds and indexes the turns. */
+  /** Embeds and indexes the turns, leaving out empty ones and those with an unfilled template slot (`hasTemplateSlot`). */
   static async build(options: UserTurnCorpusOptions): Promise<UserTurnCorpus> {
-    const turns = options.turns.filter((turn) => turn.text.trim() !== '');
+    const turns = options.turns.filter((turn) => turn.text.trim() !== '' && !hasTemplateSlot(turn.text));
     if (turns.length === 0) throw new PersonalabError('invalid_argument', 'the user-turn corpus is empty');
     const batchSize = options.batchSize ?? 512;
     const embedAll = async (texts: readonly string[]) => {
