@@ -124,9 +124,9 @@ describe('blend weights, the transpose-free matMul and the Gamma sampler', () =>
     ['matrices', [5, 7], [7, 3], [5, 3]],
     ['batches of matrices', [4, 5, 7], [4, 7, 3], [4, 5, 3]],
   ])('matMulTransposeFree has the value and gradients of tf.matMul (%s)', (_, aShape, bShape, outShape) => {
-    const a = tf.randomNormal(aShape, 0, 1, 'float32', 1) as tf.Tensor2D;
-    const b = tf.randomNormal(bShape, 0, 1, 'float32', 2) as tf.Tensor2D;
-    const weights = tf.randomNormal(outShape, 0, 1, 'float32', 3);
+    const a = tf.randomNormal<tf.Rank>(aShape, 0, 1, 'float32', 1) as tf.Tensor2D;
+    const b = tf.randomNormal<tf.Rank>(bShape, 0, 1, 'float32', 2) as tf.Tensor2D;
+    const weights = tf.randomNormal<tf.Rank>(outShape, 0, 1, 'float32', 3);
     const loss = (product: (x: tf.Tensor2D, y: tf.Tensor2D) => tf.Tensor) => (x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(product(x as tf.Tensor2D, y as tf.Tensor2D), weights));
     const [ours, stock] = [tf.grads(loss(matMulTransposeFree)), tf.grads(loss((x, y) => tf.matMul(x, y)))];
     const oursGradients = ours([a, b]);
