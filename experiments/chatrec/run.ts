@@ -23,9 +23,9 @@ import {
 } from '@personalab/core';
 import { evaluateRanking, findDataset, howToGet, loadMovieLens100k, relevantItemsByUser, stratifiedSplit, type RankingEvaluation } from '@personalab/datasets';
 import { createChatModelFromConfig } from '@personalab/llm';
-import { HashingEmbedder, HnswIndex } from '@personalab/retrieval';
+import { HnswIndex } from '@personalab/retrieval';
 import { EaseRecommender, ItemKnnRecommender, pageEaseOptions, SequentialTwoTowerRecommender, selectBackend } from '@personalab/user-embedding';
-import { openRecommenderService, OfflineReranker, type Candidate, type HistoryEntry, type RecommenderService } from '@personalab/recommender';
+import { itemTextEmbedder, openRecommenderService, OfflineReranker, type Candidate, type HistoryEntry, type RecommenderService } from '@personalab/recommender';
 
 const { values } = parseArgs({
   options: {
@@ -82,7 +82,7 @@ async function pipeline(train: readonly RatingInteraction[], generator: Recommen
   const items: Item[] = data.items;
   return openRecommenderService({
     stateDir: ':memory:',
-    embedder: new HashingEmbedder({ dimension: 256 }),
+    embedder: itemTextEmbedder(items),
     createIndex: (dimension) => new HnswIndex({ dimension, initialCapacity: 2048 }),
     recommender: generator,
     modelItemIds: new Set(items.map((item) => item.id)),

@@ -10,7 +10,7 @@ export { ChatRec } from './pipeline/chat-rec.js';
 export type { Recommendation, RecommendResult, ChatResult, ChatRecOptions } from './pipeline/chat-rec.js';
 export { CandidateGenerator } from './pipeline/candidate-generator.js';
 export { ItemCatalog } from './pipeline/item-catalog.js';
-export { ItemTextIndex, itemText } from './pipeline/item-text-index.js';
+export { ItemTextIndex, itemText, itemTextEmbedder } from './pipeline/item-text-index.js';
 export { OfflineReranker } from './pipeline/offline-reranker.js';
 export { OfflineExplainer } from './pipeline/offline-explainer.js';
 export { LlmReranker, llmRankingSchema } from './pipeline/llm-reranker.js';

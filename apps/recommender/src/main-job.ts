@@ -14,10 +14,11 @@ import {
 import { fetchDataset, findDataset, generateSyntheticWorld, howToGet, loadMovieLens100k } from '@personalab/datasets';
 import { createChatModelFromConfig } from '@personalab/llm';
 import { HeuristicProfileExtractor } from '@personalab/profile';
-import { HashingEmbedder, HnswIndex } from '@personalab/retrieval';
+import { HnswIndex } from '@personalab/retrieval';
 import { EaseRecommender, pageEaseOptions } from '@personalab/user-embedding';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './http/app.js';
+import { itemTextEmbedder } from './pipeline/item-text-index.js';
 import { RecommenderStore } from './store/store.js';
 import { openRecommenderService, type RecommenderService } from './service.js';
 
@@ -169,6 +170,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   // Seed the store on first start; afterwards it is the source of truth (events added through the API included).
   let meta: StateMeta;
   let model: { recommender: Recommender; itemIds: Set<string> };
+  let items: Item[];
   const store = new RecommenderStore({ path: join(stateDir, 'recommender.db') });
   try {
     if (store.itemCount() === 0 || !existsSync(metaPath)) {
@@ -181,6 +183,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       log(`data: ${meta.source === 'synthetic' ? 'synthetic world' : 'MovieLens 100K'} (${meta.detail}), from the store in ${stateDir}: ${store.userCount()} users, ${store.itemCount()} items, ${store.eventCount()} events`);
     }
     model = await trainOrLoad(store, stateDir, options, log);
+    items = store.listItems();
   } finally {
     store.close();
   }
@@ -190,7 +193,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   let bar: ReturnType<typeof createProgress> | undefined;
   const service = await openRecommenderService({
     stateDir,
-    embedder: new HashingEmbedder({ dimension: 256 }),
+    embedder: itemTextEmbedder(items),
     createIndex: (dimension) => new HnswIndex({ dimension, initialCapacity: 4096 }),
     recommender: model.recommender,
     modelItemIds: model.itemIds,

@@ -206,6 +206,28 @@ describe('recommendations', () => {
 });
 
 describe('chat', () => {
+  it('takes titles named with an opinion as the user\'s ratings: liked ones seed the model, none is offered back', async () => {
+    await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id: 'fan' }) });
+    const turn = (await tiny.app.inject({ method: 'POST', url: '/v1/chat', ...json({ userId: 'fan', message: 'I loved Blood Night but Laugh Riot was boring. Recommend something' }) })).json();
+    expect(turn.reply).toMatch(/^Noted: you like Blood Night; you dislike Laugh Riot\./);
+    expect(tiny.service.store.ratingsOf('fan')).toEqual([
+      { itemId: 'm9', value: 5, timestamp: expect.any(Number), source: 'chat' },
+      { itemId: 'm1', value: 2, timestamp: expect.any(Number), source: 'chat' },
+    ]);
+    const ids = turn.recommendations.map((entry: { item: { id: string } }) => entry.item.id);
+    expect(ids).not.toContain('m9');
+    expect(ids).not.toContain('m1');
+    // Blood Night's neighbour in the ratings leads; without the title a comedy (the most rated) does.
+    expect(turn.recommendations[0].item.tags).toContain('Horror');
+    expect(turn.recommendations[0].source).toBe('model');
+    await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id: 'plain' }) });
+    const plain = (await tiny.app.inject({ method: 'POST', url: '/v1/chat', ...json({ userId: 'plain', message: 'Recommend something' }) })).json();
+    expect(plain.recommendations[0].item.tags).not.toContain('Horror');
+    // Said again, a title already rated is not rated twice.
+    await tiny.app.inject({ method: 'POST', url: '/v1/chat', ...json({ userId: 'fan', sessionId: turn.sessionId, message: 'I really loved Blood Night' }) });
+    expect(tiny.service.store.ratingsOf('fan')).toHaveLength(2);
+  });
+
   it('serves a new user from what they say, explains, refines and chats, keeping the session', async () => {
     await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id: 'newbie' }) });
     const first = await tiny.app.inject({ method: 'POST', url: '/v1/chat', ...json({ userId: 'newbie', message: 'I love horror movies and thrillers. Recommend something?' }) });

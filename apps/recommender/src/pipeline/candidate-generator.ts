@@ -58,8 +58,9 @@ export class CandidateGenerator {
     const exclude = new Set(input.exclude ?? []);
     for (const entry of input.history) exclude.add(entry.item.id);
     const liked = input.history.filter((entry) => entry.rating === undefined || entry.rating >= 4);
-    // The models are trained on every interaction as a positive (the ranking protocol), so read them all.
-    const seeds = input.history.map((entry) => entry.item.id);
+    // The models are trained on every interaction as a positive (the ranking protocol), so read them all,
+    // except titles the user said in chat they disliked: those were named, not watched and rated.
+    const seeds = input.history.filter((entry) => !(entry.source === 'chat' && (entry.rating ?? 0) < 3)).map((entry) => entry.item.id);
     const out = new Map<string, Candidate>();
     const push = (id: string, score: number, source: Candidate['source']) => {
       if (exclude.has(id) || out.has(id)) return;

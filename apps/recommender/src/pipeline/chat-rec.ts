@@ -15,6 +15,7 @@ import type { CandidateGenerator } from './candidate-generator.js';
 import { classifyTurn, type Intent } from './intent.js';
 import type { ItemCatalog } from './item-catalog.js';
 import { buildTaste, collectTagStems, mentionedTagStems, profileFit } from './taste.js';
+import { TitleOpinionReader, type TitleOpinion } from './title-opinions.js';
 import type { Explainer, HistoryEntry, RankedItem, Refinement, Reranker } from './types.js';
 
 /** A recommendation as the API returns it. */
@@ -68,6 +69,8 @@ export class ChatRec {
   private readonly clock: Clock;
   private readonly ids: IdGenerator;
   private readonly cache = new Map<string, RecommendResult>();
+  /** Catalogue titles to read opinions of, rebuilt when the catalogue grows. */
+  private titleReader: { reader: TitleOpinionReader; size: number } | undefined;
   private cacheEnabled = true;
 
   constructor(options: ChatRecOptions) {
@@ -91,7 +94,7 @@ export class ChatRec {
     const entries: HistoryEntry[] = [];
     for (const rating of this.options.store.ratingsOf(userId)) {
       const item = this.options.catalog.get(rating.itemId);
-      if (item) entries.push({ item, rating: rating.value, timestamp: rating.timestamp });
+      if (item) entries.push({ item, rating: rating.value, timestamp: rating.timestamp, ...(rating.source ? { source: rating.source } : {}) });
     }
     return entries;
   }
@@ -215,6 +218,8 @@ export class ChatRec {
     });
     // The profile learns from the message before recommending, so a new user's words count at once.
     await this.updateProfile(options.userId, [userMessage]);
+    // Titles named with an opinion ("I loved Alien") become the user's ratings: the model's seeds.
+    const stated = turn.intent === 'explain' ? [] : this.recordTitleOpinions(options.userId, options.message, now);
 
     let reply: string;
     let result: RecommendResult = { recommendations: [], reranker: this.rerankerName, degraded: false, candidateCount: 0 };
@@ -234,7 +239,8 @@ export class ChatRec {
       const exclude = session === undefined ? [] : this.offeredIn(session.id);
       result = await this.recommend({ userId: options.userId, k: options.k ?? 5, refinement: turn.refinement, message: options.message, exclude, ...(options.signal ? { signal: options.signal } : {}) });
       shown = result.recommendations.map((entry) => entry.item.id);
-      const lead = turn.intent === 'refine' ? `Understood ("${turn.refinement?.phrase ?? options.message}"). How about these instead:` : 'Here is what I would suggest:';
+      const noted = stated.length > 0 ? `Noted: ${stated.map((opinion) => `you ${opinion.polarity === 'like' ? 'like' : 'dislike'} ${opinion.item.title}`).join('; ')}. ` : '';
+      const lead = noted + (turn.intent === 'refine' ? `Understood ("${turn.refinement?.phrase ?? options.message}"). How about these instead:` : 'Here is what I would suggest:');
       reply = result.recommendations.length > 0 ? `${lead}\n${list(result.recommendations.map((entry) => entry.item.title))}` : 'I have nothing new to suggest yet. Tell me a few things you like?';
     }
     session ??= store.createSession(options.userId);
@@ -248,6 +254,16 @@ export class ChatRec {
     };
     store.addChatTurn({ session, userMessage: { ...userMessage, sessionId: session.id }, reply: { ...replyMessage, sessionId: session.id }, lastRecommended: shown });
     return { ...result, sessionId: session.id, intent: turn.intent, reply, messageId: userMessage.id, replyId: replyMessage.id };
+  }
+
+  /** Stores the titles a message names with an opinion as the user's ratings (`source: 'chat'`), skipping titles they rated already. */
+  private recordTitleOpinions(userId: string, message: string, now: number): TitleOpinion[] {
+    const catalog = this.options.catalog;
+    if (!this.titleReader || this.titleReader.size !== catalog.size) this.titleReader = { reader: new TitleOpinionReader(catalog.values()), size: catalog.size };
+    const rated = new Set(this.options.store.ratingsOf(userId).map((rating) => rating.itemId));
+    const opinions = this.titleReader.reader.read(message).filter((opinion) => !rated.has(opinion.item.id));
+    if (opinions.length > 0) this.options.store.addEvents(userId, opinions.map((opinion) => ({ kind: 'rating', itemId: opinion.item.id, value: opinion.rating, timestamp: now, source: 'chat' })));
+    return opinions;
   }
 
   /** Every item recommended in a session so far (its assistant messages keep what they offered). */

@@ -1,10 +1,21 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PersonalabError, writeFileAtomic, type Embedder, type Item, type VectorIndex } from '@personalab/core';
+import { HashingEmbedder } from '@personalab/retrieval';
 
 /** The text an item is embedded from: title, tags, year and description. */
 export function itemText(item: Item): string {
   return [item.title, item.tags.join(' '), item.year === undefined ? '' : String(item.year), item.description ?? ''].filter(Boolean).join('. ');
+}
+
+/**
+ * The offline text embedder for items and for what users say: hashing features weighted by an
+ * IDF fitted on the catalogue's item texts, so a query's function words ("the", "and", "me")
+ * weigh little and its rare words ("alien") decide. Without the fit every feature weighs the
+ * same and "I loved Alien" lands nearest titles full of "the" and "and".
+ */
+export function itemTextEmbedder(items: readonly Item[], dimension = 256): HashingEmbedder {
+  return HashingEmbedder.fit(items.map(itemText), { dimension });
 }
 
 export interface ItemTextIndexOptions {

@@ -28,7 +28,7 @@ export class OfflineExplainer implements Explainer {
     const unique = [...new Map(supporting.map((other) => [other.id, other])).values()].slice(0, 2);
     if (unique.length > 0) {
       const shared = liked.slice(0, 2).map((stemmed) => tagByStem.get(stemmed) ?? stemmed);
-      parts.push(`It shares ${list(shared)} with ${list(unique.map((other) => other.title))}, which you rated highly.`);
+      parts.push(`It shares ${list(shared)} with ${list(unique.map((other) => other.title))}, which you liked.`);
     }
     if (input.refinement) parts.push(`It fits "${input.refinement.phrase}".`);
     if (input.reason) parts.push(input.reason);

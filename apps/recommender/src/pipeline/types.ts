@@ -6,6 +6,8 @@ export interface HistoryEntry {
   /** The rating (1 to 5), or undefined for implicit events. */
   rating: number | undefined;
   timestamp: number;
+  /** `chat`: an opinion the user stated in a chat message, not a rating they gave. */
+  source?: 'chat' | undefined;
 }
 
 /**

@@ -28,7 +28,15 @@ export interface StoreOptions {
 
 /** A rating or implicit event as the API receives it (the user is implied). */
 export type EventInput =
-  | { kind: 'rating'; itemId: string; value: number; timestamp?: number | undefined; id?: string | undefined }
+  | {
+      kind: 'rating';
+      itemId: string;
+      value: number;
+      timestamp?: number | undefined;
+      id?: string | undefined;
+      /** Where the rating came from when not given as one: `chat` for an opinion stated in a chat message ("I loved Alien"). */
+      source?: 'chat' | undefined;
+    }
   | { kind: 'event'; itemId: string; event: string; weight?: number | undefined; timestamp?: number | undefined; id?: string | undefined };
 
 export interface StoredSession {
@@ -210,7 +218,7 @@ export class RecommenderStore {
         const id = event.id ?? this.ids();
         const value = event.kind === 'rating' ? event.value : (event.weight ?? 1);
         try {
-          insert.run({ id, userId, itemId: event.itemId, kind: event.kind, value, event: event.kind === 'event' ? event.event : null, timestamp });
+          insert.run({ id, userId, itemId: event.itemId, kind: event.kind, value, event: event.kind === 'event' ? event.event : (event.source ?? null), timestamp });
         } catch (error) {
           if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new PersonalabError('conflict', `events[${index}].id: event ${id} already exists`);
           throw error;
@@ -226,11 +234,12 @@ export class RecommenderStore {
     return written;
   }
 
-  /** A user's ratings, oldest first. */
-  ratingsOf(userId: string): { itemId: string; value: number; timestamp: number }[] {
-    return this.database
-      .prepare("SELECT item_id AS itemId, value, timestamp FROM events WHERE user_id = ? AND kind = 'rating' ORDER BY timestamp, seq")
-      .all(userId) as { itemId: string; value: number; timestamp: number }[];
+  /** A user's ratings, oldest first; `source: 'chat'` marks opinions read from chat messages. */
+  ratingsOf(userId: string): { itemId: string; value: number; timestamp: number; source?: 'chat' }[] {
+    const rows = this.database
+      .prepare("SELECT item_id AS itemId, value, timestamp, event FROM events WHERE user_id = ? AND kind = 'rating' ORDER BY timestamp, seq")
+      .all(userId) as { itemId: string; value: number; timestamp: number; event: string | null }[];
+    return rows.map(({ event, ...rating }) => (event === 'chat' ? { ...rating, source: 'chat' as const } : rating));
   }
 
   /** Every item a user has interacted with. */

@@ -1,16 +1,16 @@
 // A recommender server in its own process, for the kill -9 test: opens the state directory in
 // argv[2], listens on a free port, and prints `listening <port>` once it accepts requests.
-import { HashingEmbedder, HnswIndex } from '@personalab/retrieval';
+import { HnswIndex } from '@personalab/retrieval';
 import { buildApp } from '../http/app.js';
 import { openRecommenderService } from '../service.js';
-import { testKey } from './harness.js';
+import { testKey, tinyEmbedder } from './harness.js';
 import { tinyWorld } from './tiny-catalogue.js';
 
 const stateDir = process.argv[2];
 if (stateDir === undefined) throw new Error('usage: durable-server.ts STATE_DIR');
 const service = await openRecommenderService({
   stateDir,
-  embedder: new HashingEmbedder({ dimension: 64 }),
+  embedder: tinyEmbedder(),
   createIndex: (dimension) => new HnswIndex({ dimension }),
   initialData: tinyWorld(),
 });

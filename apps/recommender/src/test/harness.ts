@@ -1,9 +1,10 @@
 import { createManualClock, createSequentialIds, type ChatModel } from '@personalab/core';
 import { HeuristicProfileExtractor } from '@personalab/profile';
-import { HashingEmbedder, HnswIndex } from '@personalab/retrieval';
+import { type HashingEmbedder, HnswIndex } from '@personalab/retrieval';
 import { EaseRecommender } from '@personalab/user-embedding';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../http/app.js';
+import { itemTextEmbedder } from '../pipeline/item-text-index.js';
 import { openRecommenderService, type RecommenderService } from '../service.js';
 import { tinyWorld } from './tiny-catalogue.js';
 
@@ -15,9 +16,9 @@ export interface TinyService {
   close(): Promise<void>;
 }
 
-/** The text embedder the tests use: hashing, fitted on the tiny catalogue's texts. */
+/** The text embedder the tests use: hashing, IDF fitted on the tiny catalogue's texts (as the main job fits it on its catalogue). */
 export function tinyEmbedder(): HashingEmbedder {
-  return new HashingEmbedder({ dimension: 64 });
+  return itemTextEmbedder(tinyWorld().items, 64);
 }
 
 /**

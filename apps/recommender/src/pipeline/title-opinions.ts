@@ -1,0 +1,103 @@
+import type { Item } from '@personalab/core';
+
+/** A catalogue title the user mentioned with an opinion of it. */
+export interface TitleOpinion {
+  item: Item;
+  polarity: 'like' | 'dislike';
+  /** The rating the statement stands for: 5 loved, 4 liked, 2 disliked, 1 hated. */
+  rating: number;
+  /** The clause it was read from. */
+  clause: string;
+}
+
+const normalize = (text: string) =>
+  ` ${text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim()} `;
+
+/** "Shawshank Redemption, The (1994)" → "the shawshank redemption" and "shawshank redemption". */
+function titleVariants(title: string): string[] {
+  const plain = title.replace(/\s*\(\d{4}\)\s*$/, '').trim();
+  const variants = [plain];
+  const moved = /^(.*), (The|A|An|Les|La|Le|Il|Das|Der|Die|El)$/i.exec(plain);
+  if (moved) variants.push(`${moved[2]} ${moved[1]}`, moved[1] ?? '');
+  // Alternative titles in parentheses: "City of Lost Children, The (Cité des enfants perdus, La)".
+  const withoutAka = plain.replace(/\s*\([^)]*\)\s*/g, ' ').trim();
+  if (withoutAka !== plain) variants.push(withoutAka);
+  return [...new Set(variants.map((variant) => normalize(variant).trim()).filter((variant) => variant.length >= 3))];
+}
+
+const strongLike = /\b(?:love|loved|loving|adore|adored|favou?rite|best|amazing|awesome|brilliant|masterpiece|fantastic)\b/;
+const like = /\b(?:like|liked|enjoy|enjoyed|great|good|fun|into|fan of)\b/;
+const strongDislike = /\b(?:hate|hated|can ?t stand|cannot stand|couldn ?t stand|awful|terrible|worst|horrible)\b/;
+const dislike = /\b(?:dislike|disliked|boring|bored|not (?:a )?fan|not into|overrated|meh)\b/;
+const negation = /\b(?:not|never|don ?t|didn ?t|doesn ?t|wasn ?t|isn ?t|no)\s+(?:\w+\s+)?(?:really\s+)?(?:like|liked|love|loved|enjoy|enjoyed|into|a fan)\b/;
+/** Asking for items like a title ("something like Alien") names it as a seed, a liking in effect. */
+const byExample = /\b(?:(?:something|anything|stuff|movies?|films?|ones?|more|others?)(?:\s+\w+)?\s+(?:like|such as)|similar to|in the vein of|along the lines of)\s*$/;
+
+/**
+ * Reads which catalogue titles a chat message names with an opinion ("I loved Alien", "Twister
+ * was boring", "something like Fargo"). Titles of two or more words match in any case; a one-word
+ * title only when quoted or written capitalised (not as the message's first word), so that "heat",
+ * "speed" or "go" in ordinary words are not read as films. A title in a clause without an opinion
+ * ("have you seen Alien?") is not read. Longer titles win over titles inside them.
+ */
+export class TitleOpinionReader {
+  private readonly entries: Array<{ item: Item; variant: string; words: number }>;
+
+  constructor(items: Iterable<Item>) {
+    this.entries = [];
+    for (const item of items) for (const variant of titleVariants(item.title)) this.entries.push({ item, variant, words: variant.split(' ').length });
+    this.entries.sort((left, right) => right.variant.length - left.variant.length);
+  }
+
+  read(message: string): TitleOpinion[] {
+    const opinions: TitleOpinion[] = [];
+    const seen = new Set<string>();
+    // Clauses: sentences, then "but" and semicolons, so "I loved Alien but hated Twister" reads both.
+    for (const [clauseIndex, clause] of message.split(/(?<=[.!?;])\s+|\s+but\s+|;/i).entries()) {
+      if (clause.trim().endsWith('?')) continue;
+      let haystack = normalize(clause);
+      const found: Array<{ item: Item; start: number; end: number }> = [];
+      for (const { item, variant, words } of this.entries) {
+        const position = haystack.indexOf(` ${variant} `);
+        if (position < 0 || seen.has(item.id)) continue;
+        if (words === 1 && !this.writtenAsTitle(clause, variant, clauseIndex === 0)) continue;
+        found.push({ item, start: position, end: position + variant.length + 1 });
+        // Blank the match, so "Alien" inside "Alien 3" is not read again.
+        haystack = haystack.slice(0, position + 1) + ' '.repeat(variant.length) + haystack.slice(position + 1 + variant.length);
+      }
+      if (found.length === 0) continue;
+      const lower = normalize(clause);
+      for (const { item, start } of found.sort((left, right) => left.start - right.start)) {
+        const opinion = this.opinionOf(lower, start);
+        if (!opinion) continue;
+        seen.add(item.id);
+        opinions.push({ item, ...opinion, clause: clause.trim() });
+      }
+    }
+    return opinions;
+  }
+
+  /** A one-word title: quoted, or capitalised anywhere but as the message's first word. */
+  private writtenAsTitle(clause: string, variant: string, opensMessage: boolean): boolean {
+    const pattern = new RegExp(`(^|[^A-Za-z0-9])(["'“‘]?)(${variant})(?![A-Za-z0-9])`, 'gi');
+    for (const match of clause.matchAll(pattern)) {
+      if (match[2] !== '') return true;
+      const word = match[3] ?? '';
+      if (word.charAt(0) !== word.charAt(0).toUpperCase()) continue;
+      if (!(opensMessage && clause.slice(0, match.index + (match[1]?.length ?? 0)).trim() === '')) return true;
+    }
+    return false;
+  }
+
+  private opinionOf(clause: string, start: number): Omit<TitleOpinion, 'item' | 'clause'> | undefined {
+    if (byExample.test(clause.slice(0, start).trimEnd())) return { polarity: 'like', rating: 4 };
+    if (negation.test(clause) || strongDislike.test(clause)) return { polarity: 'dislike', rating: strongDislike.test(clause) ? 1 : 2 };
+    if (dislike.test(clause)) return { polarity: 'dislike', rating: 2 };
+    if (strongLike.test(clause)) return { polarity: 'like', rating: 5 };
+    if (like.test(clause)) return { polarity: 'like', rating: 4 };
+    return undefined;
+  }
+}
