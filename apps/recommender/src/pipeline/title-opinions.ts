@@ -1,4 +1,5 @@
 import type { Item } from '@personalab/core';
+import { normalizeTitleText, titleVariants } from '@personalab/datasets';
 
 /** A catalogue title the user mentioned with an opinion of it. */
 export interface TitleOpinion {
@@ -10,23 +11,7 @@ export interface TitleOpinion {
   clause: string;
 }
 
-const normalize = (text: string) =>
-  ` ${text
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim()} `;
-
-/** "Shawshank Redemption, The (1994)" → "the shawshank redemption" and "shawshank redemption". */
-function titleVariants(title: string): string[] {
-  const plain = title.replace(/\s*\(\d{4}\)\s*$/, '').trim();
-  const variants = [plain];
-  const moved = /^(.*), (The|A|An|Les|La|Le|Il|Das|Der|Die|El)$/i.exec(plain);
-  if (moved) variants.push(`${moved[2]} ${moved[1]}`, moved[1] ?? '');
-  // Alternative titles in parentheses: "City of Lost Children, The (Cité des enfants perdus, La)".
-  const withoutAka = plain.replace(/\s*\([^)]*\)\s*/g, ' ').trim();
-  if (withoutAka !== plain) variants.push(withoutAka);
-  return [...new Set(variants.map((variant) => normalize(variant).trim()).filter((variant) => variant.length >= 3))];
-}
+const normalize = (text: string) => ` ${normalizeTitleText(text)} `;
 
 const strongLike = /\b(?:love|loved|loving|adore|adored|favou?rite|best|amazing|awesome|brilliant|masterpiece|fantastic)\b/;
 const like = /\b(?:like|liked|enjoy|enjoyed|great|good|fun|into|fan of)\b/;

@@ -1,23 +1,7 @@
 import type { Item } from '@personalab/core';
+import { normalizeTitleText, titleVariants } from '@personalab/datasets';
 
-const normalize = (text: string) =>
-  ` ${text
-    .toLowerCase()
-    .replace(/\(\d{4}\)/g, ' ')
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim()} `;
-
-/** "Shawshank Redemption, The (1994)" → "the shawshank redemption". */
-function titleVariants(title: string): string[] {
-  const plain = title.replace(/\s*\(\d{4}\)\s*$/, '').trim();
-  const variants = [plain];
-  const moved = /^(.*), (The|A|An|Les|La|Le|Il|Das|Der|Die|El)$/i.exec(plain);
-  if (moved) variants.push(`${moved[2]} ${moved[1]}`, moved[1] ?? '');
-  // Drop alternative titles in parentheses: "City of Lost Children, The (Cité des enfants perdus, La)".
-  const withoutAka = plain.replace(/\s*\([^)]*\)\s*/g, ' ').trim();
-  if (withoutAka !== plain) variants.push(withoutAka);
-  return variants.map(normalize).filter((variant) => variant.trim().length >= 3);
-}
+const normalize = (text: string) => ` ${normalizeTitleText(text)} `;
 
 /**
  * Finds which catalog items a free-text reply mentions, longest titles first so that
@@ -29,7 +13,7 @@ export class TitleMatcher {
 
   constructor(items: Iterable<Item>) {
     this.entries = [];
-    for (const item of items) for (const variant of titleVariants(item.title)) this.entries.push({ itemId: item.id, variant });
+    for (const item of items) for (const variant of titleVariants(item.title)) this.entries.push({ itemId: item.id, variant: ` ${variant} ` });
     this.entries.sort((left, right) => right.variant.length - left.variant.length);
   }
 
