@@ -48,6 +48,11 @@ function say(role, text) {
   return entry;
 }
 
+/** What to type, shown on an empty conversation (on this page only; nothing is stored). */
+function greet() {
+  say('assistant hint', 'Hi! Tell me films you loved or disliked ("I loved Alien, Fargo was boring") or genres you like, then ask for a recommendation. Ask "why the second one?" or "something lighter" after. Enter a user id above to chat as an existing user; otherwise a new one is made.');
+}
+
 function setStatus(text) {
   elements.status.textContent = text;
 }
@@ -141,8 +146,11 @@ elements.newUser.addEventListener('click', async () => {
     const userId = await ensureUser();
     elements.log.replaceChildren();
     elements.recommendations.replaceChildren();
+    greet();
     setStatus(`New user ${userId}. Tell me what you like.`);
   } catch (error) {
     setStatus(`Could not create a user: ${error.message}`);
   }
 });
+
+greet();
