@@ -15,7 +15,8 @@ export class OfflineExplainer implements Explainer {
     const { item } = input;
     const taste = buildTaste(input.profile, input.history);
     const stems = [...new Set(tagStems(item))];
-    const tagByStem = new Map(item.tags.map((tag) => [tagStems({ ...item, tags: [tag] })[0] ?? tag.toLowerCase(), tag]));
+    // Every stem of a tag names it ("Sci-Fi" stems to "sci" and "fi").
+    const tagByStem = new Map(item.tags.flatMap((tag) => tagStems({ ...item, tags: [tag] }).map((stemmed): [string, string] => [stemmed, tag])));
     const liked = stems.filter((stemmed) => (taste.tags.get(stemmed) ?? 0) > 0).sort((a, b) => (taste.tags.get(b) ?? 0) - (taste.tags.get(a) ?? 0));
     const parts: string[] = [];
     // MovieLens titles carry their year already ("Heat (1995)").
@@ -27,7 +28,7 @@ export class OfflineExplainer implements Explainer {
     const supporting = liked.flatMap((stemmed) => taste.likedByTag.get(stemmed) ?? []).filter((other) => other.id !== item.id);
     const unique = [...new Map(supporting.map((other) => [other.id, other])).values()].slice(0, 2);
     if (unique.length > 0) {
-      const shared = liked.slice(0, 2).map((stemmed) => tagByStem.get(stemmed) ?? stemmed);
+      const shared = [...new Set(liked.map((stemmed) => tagByStem.get(stemmed) ?? stemmed))].slice(0, 2);
       parts.push(`It shares ${list(shared)} with ${list(unique.map((other) => other.title))}, which you liked.`);
     }
     if (input.refinement) parts.push(`It fits "${input.refinement.phrase}".`);

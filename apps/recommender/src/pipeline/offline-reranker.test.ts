@@ -49,4 +49,11 @@ describe('OfflineExplainer', () => {
     expect(text).toContain('You said you like comedies');
     expect(text).toMatch(/shares Comedy with (Laugh Riot|Silly Summer|Wedding Mix-Up)/);
   });
+
+  it('names a tag of several stems once ("Sci-Fi", not "Sci-Fi and fi")', async () => {
+    const scifi = { id: 's1', title: 'Star Voyage', tags: ['Sci-Fi', 'Adventure'] };
+    const seen = { id: 's2', title: 'Robot Planet', tags: ['Sci-Fi'] };
+    const text = await new OfflineExplainer().explain({ profile: emptyProfile('u'), history: [{ item: seen, rating: 5, timestamp: 1 }], item: scifi });
+    expect(text).toContain('It shares Sci-Fi with Robot Planet');
+  });
 });
