@@ -23,6 +23,7 @@ describe('TitleOpinionReader', () => {
     expect(read('give me something like Fargo')).toEqual([['Fargo (1996)', 'like', 4]]);
     expect(read('Have you seen Alien?')).toEqual([]);
     expect(read('I watched Star Wars yesterday')).toEqual([]);
+    expect(read("I'd like to see Fargo, I love crime films")).toEqual([]);
   });
 
   it('reads a one-word title only when it is written as one', () => {

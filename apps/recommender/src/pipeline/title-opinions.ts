@@ -18,6 +18,8 @@ const like = /\b(?:like|liked|enjoy|enjoyed|great|good|fun|into|fan of)\b/;
 const strongDislike = /\b(?:hate|hated|can ?t stand|cannot stand|couldn ?t stand|awful|terrible|worst|horrible)\b/;
 const dislike = /\b(?:dislike|disliked|boring|bored|not (?:a )?fan|not into|overrated|meh)\b/;
 const negation = /\b(?:not|never|don ?t|didn ?t|doesn ?t|wasn ?t|isn ?t|no)\s+(?:\w+\s+)?(?:really\s+)?(?:like|liked|love|loved|enjoy|enjoyed|into|a fan)\b/;
+/** Wanting to watch a title ("I'd like to see Fargo") is not an opinion of it. */
+const wishToWatch = /\b(?:would|d|want|wanna|plan|going|hope|hoping)\s+(?:like\s+)?to\s+(?:see|watch|rewatch|check out)\b/;
 /** Asking for items like a title ("something like Alien") names it as a seed, a liking in effect. */
 const byExample = /\b(?:(?:something|anything|stuff|movies?|films?|ones?|more|others?)(?:\s+\w+)?\s+(?:like|such as)|similar to|in the vein of|along the lines of)\s*$/;
 
@@ -44,12 +46,12 @@ export class TitleOpinionReader {
     for (const [clauseIndex, clause] of message.split(/(?<=[.!?;])\s+|\s+but\s+|;/i).entries()) {
       if (clause.trim().endsWith('?')) continue;
       let haystack = normalize(clause);
-      const found: Array<{ item: Item; start: number; end: number }> = [];
+      const found: Array<{ item: Item; start: number }> = [];
       for (const { item, variant, words } of this.entries) {
         const position = haystack.indexOf(` ${variant} `);
         if (position < 0 || seen.has(item.id)) continue;
         if (words === 1 && !this.writtenAsTitle(clause, variant, clauseIndex === 0)) continue;
-        found.push({ item, start: position, end: position + variant.length + 1 });
+        found.push({ item, start: position });
         // Blank the match, so "Alien" inside "Alien 3" is not read again.
         haystack = haystack.slice(0, position + 1) + ' '.repeat(variant.length) + haystack.slice(position + 1 + variant.length);
       }
@@ -79,6 +81,7 @@ export class TitleOpinionReader {
 
   private opinionOf(clause: string, start: number): Omit<TitleOpinion, 'item' | 'clause'> | undefined {
     if (byExample.test(clause.slice(0, start).trimEnd())) return { polarity: 'like', rating: 4 };
+    if (wishToWatch.test(clause)) return undefined;
     if (negation.test(clause) || strongDislike.test(clause)) return { polarity: 'dislike', rating: strongDislike.test(clause) ? 1 : 2 };
     if (dislike.test(clause)) return { polarity: 'dislike', rating: 2 };
     if (strongLike.test(clause)) return { polarity: 'like', rating: 5 };
