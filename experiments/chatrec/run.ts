@@ -25,7 +25,7 @@ import { evaluateRanking, findDataset, howToGet, loadMovieLens100k, relevantItem
 import { createChatModelFromConfig } from '@personalab/llm';
 import { HnswIndex } from '@personalab/retrieval';
 import { EaseRecommender, ItemKnnRecommender, pageEaseOptions, SequentialTwoTowerRecommender, selectBackend } from '@personalab/user-embedding';
-import { itemTextEmbedder, openRecommenderService, OfflineReranker, type Candidate, type HistoryEntry, type RecommenderService } from '@personalab/recommender';
+import { openRecommenderService, OfflineReranker, type Candidate, type HistoryEntry, type RecommenderService } from '@personalab/recommender';
 
 const { values } = parseArgs({
   options: {
@@ -82,7 +82,6 @@ async function pipeline(train: readonly RatingInteraction[], generator: Recommen
   const items: Item[] = data.items;
   return openRecommenderService({
     stateDir: ':memory:',
-    embedder: itemTextEmbedder(items),
     createIndex: (dimension) => new HnswIndex({ dimension, initialCapacity: 2048 }),
     recommender: generator,
     modelItemIds: new Set(items.map((item) => item.id)),

@@ -18,7 +18,6 @@ import { HnswIndex } from '@personalab/retrieval';
 import { EaseRecommender, pageEaseOptions } from '@personalab/user-embedding';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './http/app.js';
-import { itemTextEmbedder } from './pipeline/item-text-index.js';
 import { RecommenderStore } from './store/store.js';
 import { openRecommenderService, type RecommenderService } from './service.js';
 
@@ -170,7 +169,6 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   // Seed the store on first start; afterwards it is the source of truth (events added through the API included).
   let meta: StateMeta;
   let model: { recommender: Recommender; itemIds: Set<string> };
-  let items: Item[];
   const store = new RecommenderStore({ path: join(stateDir, 'recommender.db') });
   try {
     if (store.itemCount() === 0 || !existsSync(metaPath)) {
@@ -183,7 +181,6 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       log(`data: ${meta.source === 'synthetic' ? 'synthetic world' : 'MovieLens 100K'} (${meta.detail}), from the store in ${stateDir}: ${store.userCount()} users, ${store.itemCount()} items, ${store.eventCount()} events`);
     }
     model = await trainOrLoad(store, stateDir, options, log);
-    items = store.listItems();
   } finally {
     store.close();
   }
@@ -193,7 +190,6 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   let bar: ReturnType<typeof createProgress> | undefined;
   const service = await openRecommenderService({
     stateDir,
-    embedder: itemTextEmbedder(items),
     createIndex: (dimension) => new HnswIndex({ dimension, initialCapacity: 4096 }),
     recommender: model.recommender,
     modelItemIds: model.itemIds,

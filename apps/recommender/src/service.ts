@@ -4,7 +4,7 @@ import { Metrics } from './http/metrics.js';
 import { CandidateGenerator } from './pipeline/candidate-generator.js';
 import { ChatRec } from './pipeline/chat-rec.js';
 import { ItemCatalog } from './pipeline/item-catalog.js';
-import { ItemTextIndex, type OpenResult } from './pipeline/item-text-index.js';
+import { ItemTextIndex, itemTextEmbedder, type OpenResult } from './pipeline/item-text-index.js';
 import { LlmExplainer } from './pipeline/llm-explainer.js';
 import { LlmReranker } from './pipeline/llm-reranker.js';
 import { OfflineExplainer } from './pipeline/offline-explainer.js';
@@ -15,8 +15,8 @@ import type { Reranker } from './pipeline/types.js';
 export interface RecommenderServiceOptions {
   /** Folder for `recommender.db` and the item index; `:memory:` keeps everything in memory. */
   stateDir: string;
-  /** Text embedder for items and for what users say (HashingEmbedder offline). */
-  embedder: Embedder;
+  /** Text embedder for items and for what users say; default `itemTextEmbedder` over the store's items (hashing, IDF fitted on their texts). */
+  embedder?: Embedder | undefined;
   /** Makes an empty vector index (HNSW) of a dimension. */
   createIndex: (dimension: number) => VectorIndex;
   /** The trained candidate model, and the items it knows. */
@@ -62,7 +62,7 @@ export async function openRecommenderService(options: RecommenderServiceOptions)
   const items = store.listItems();
   const catalog = new ItemCatalog(items);
   catalog.setPopularity(likeCounts(store));
-  const textIndex = new ItemTextIndex({ embedder: options.embedder, createIndex: options.createIndex, directory: inMemory ? undefined : join(options.stateDir, 'item-index') });
+  const textIndex = new ItemTextIndex({ embedder: options.embedder ?? itemTextEmbedder(items), createIndex: options.createIndex, directory: inMemory ? undefined : join(options.stateDir, 'item-index') });
   const indexStatus = await textIndex.open(items, options.onIndexProgress);
   const metrics = new Metrics();
   const candidates = new CandidateGenerator({

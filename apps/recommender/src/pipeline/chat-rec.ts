@@ -15,7 +15,7 @@ import type { CandidateGenerator } from './candidate-generator.js';
 import { classifyTurn, type Intent } from './intent.js';
 import type { ItemCatalog } from './item-catalog.js';
 import { buildTaste, collectTagStems, mentionedTagStems, profileFit } from './taste.js';
-import { TitleOpinionReader, type TitleOpinion } from './title-opinions.js';
+import type { TitleOpinion } from './title-opinions.js';
 import type { Explainer, HistoryEntry, RankedItem, Refinement, Reranker } from './types.js';
 
 /** A recommendation as the API returns it. */
@@ -69,8 +69,6 @@ export class ChatRec {
   private readonly clock: Clock;
   private readonly ids: IdGenerator;
   private readonly cache = new Map<string, RecommendResult>();
-  /** Catalogue titles to read opinions of, rebuilt when the catalogue grows. */
-  private titleReader: { reader: TitleOpinionReader; size: number } | undefined;
   private cacheEnabled = true;
 
   constructor(options: ChatRecOptions) {
@@ -258,10 +256,8 @@ export class ChatRec {
 
   /** Stores the titles a message names with an opinion as the user's ratings (`source: 'chat'`), skipping titles they rated already. */
   private recordTitleOpinions(userId: string, message: string, now: number): TitleOpinion[] {
-    const catalog = this.options.catalog;
-    if (!this.titleReader || this.titleReader.size !== catalog.size) this.titleReader = { reader: new TitleOpinionReader(catalog.values()), size: catalog.size };
     const rated = new Set(this.options.store.ratingsOf(userId).map((rating) => rating.itemId));
-    const opinions = this.titleReader.reader.read(message).filter((opinion) => !rated.has(opinion.item.id));
+    const opinions = this.options.catalog.titleOpinions().read(message).filter((opinion) => !rated.has(opinion.item.id));
     if (opinions.length > 0) this.options.store.addEvents(userId, opinions.map((opinion) => ({ kind: 'rating', itemId: opinion.item.id, value: opinion.rating, timestamp: now, source: 'chat' })));
     return opinions;
   }

@@ -1,10 +1,12 @@
 import type { Item } from '@personalab/core';
 import { collectTagStems } from './taste.js';
+import { TitleOpinionReader } from './title-opinions.js';
 
 /** Items in memory (the store is the source of truth), with popularity for users we know nothing about. */
 export class ItemCatalog {
   private readonly items = new Map<string, Item>();
   private tagStemsCache: Set<string> | undefined;
+  private titleReaderCache: TitleOpinionReader | undefined;
   private popularIds: string[] = [];
 
   constructor(items: Iterable<Item> = []) {
@@ -14,6 +16,7 @@ export class ItemCatalog {
   upsert(items: Iterable<Item>): void {
     for (const item of items) this.items.set(item.id, item);
     this.tagStemsCache = undefined;
+    this.titleReaderCache = undefined;
   }
 
   get(id: string): Item | undefined {
@@ -32,6 +35,12 @@ export class ItemCatalog {
   tagStems(): ReadonlySet<string> {
     this.tagStemsCache ??= collectTagStems(this.items.values());
     return this.tagStemsCache;
+  }
+
+  /** Reads the catalogue's titles named with an opinion in a chat message ("I loved Alien"). */
+  titleOpinions(): TitleOpinionReader {
+    this.titleReaderCache ??= new TitleOpinionReader(this.items.values());
+    return this.titleReaderCache;
   }
 
   /** Sets popularity from like counts (ratings of 4 or more). */

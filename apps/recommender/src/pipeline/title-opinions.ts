@@ -1,5 +1,5 @@
 import type { Item } from '@personalab/core';
-import { normalizeTitleText, titleVariants } from '@personalab/datasets';
+import { normalizeTitleText, TitleMatcher } from '@personalab/datasets';
 
 /** A catalogue title the user mentioned with an opinion of it. */
 export interface TitleOpinion {
@@ -31,12 +31,12 @@ const byExample = /\b(?:(?:something|anything|stuff|movies?|films?|ones?|more|ot
  * ("have you seen Alien?") is not read. Longer titles win over titles inside them.
  */
 export class TitleOpinionReader {
-  private readonly entries: Array<{ item: Item; variant: string; words: number }>;
+  private readonly items = new Map<string, Item>();
+  private readonly matcher: TitleMatcher;
 
   constructor(items: Iterable<Item>) {
-    this.entries = [];
-    for (const item of items) for (const variant of titleVariants(item.title)) this.entries.push({ item, variant, words: variant.split(' ').length });
-    this.entries.sort((left, right) => right.variant.length - left.variant.length);
+    for (const item of items) this.items.set(item.id, item);
+    this.matcher = new TitleMatcher(this.items.values());
   }
 
   read(message: string): TitleOpinion[] {
@@ -45,22 +45,15 @@ export class TitleOpinionReader {
     // Clauses: sentences, then "but" and semicolons, so "I loved Alien but hated Twister" reads both.
     for (const [clauseIndex, clause] of message.split(/(?<=[.!?;])\s+|\s+but\s+|;/i).entries()) {
       if (clause.trim().endsWith('?')) continue;
-      let haystack = normalize(clause);
-      const found: Array<{ item: Item; start: number }> = [];
-      for (const { item, variant, words } of this.entries) {
-        const position = haystack.indexOf(` ${variant} `);
-        if (position < 0 || seen.has(item.id)) continue;
-        if (words === 1 && !this.writtenAsTitle(clause, variant, clauseIndex === 0)) continue;
-        found.push({ item, start: position });
-        // Blank the match, so "Alien" inside "Alien 3" is not read again.
-        haystack = haystack.slice(0, position + 1) + ' '.repeat(variant.length) + haystack.slice(position + 1 + variant.length);
-      }
+      const accept = (itemId: string, variant: string) => !seen.has(itemId) && (variant.includes(' ') || this.writtenAsTitle(clause, variant, clauseIndex === 0));
+      const found = this.matcher.find(clause, accept);
       if (found.length === 0) continue;
       const lower = normalize(clause);
-      for (const { item, start } of found.sort((left, right) => left.start - right.start)) {
-        const opinion = this.opinionOf(lower, start);
-        if (!opinion) continue;
-        seen.add(item.id);
+      for (const { itemId, position } of found) {
+        const item = this.items.get(itemId);
+        const opinion = item && this.opinionOf(lower, position);
+        if (!item || !opinion) continue;
+        seen.add(itemId);
         opinions.push({ item, ...opinion, clause: clause.trim() });
       }
     }

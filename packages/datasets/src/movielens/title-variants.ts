@@ -21,3 +21,45 @@ export function titleVariants(title: string): string[] {
   if (withoutAka !== plain) variants.push(withoutAka);
   return [...new Set(variants.map(normalizeTitleText).filter((variant) => variant.length >= 3))];
 }
+
+/** A title found in a text: the item and where its words start in the normalised text. */
+export interface TitleMention {
+  itemId: string;
+  position: number;
+}
+
+/**
+ * Finds which catalogue items a free text names, longest titles first, each match blanked out so
+ * that "Toy Story" is not also found inside "Toy Story 2". `find` takes an `accept` test for a
+ * candidate match (a rejected one is neither returned nor blanked).
+ */
+export class TitleMatcher {
+  private readonly entries: Array<{ itemId: string; variant: string }>;
+
+  constructor(items: Iterable<{ id: string; title: string }>) {
+    this.entries = [];
+    for (const item of items) for (const variant of titleVariants(item.title)) this.entries.push({ itemId: item.id, variant });
+    this.entries.sort((left, right) => right.variant.length - left.variant.length);
+  }
+
+  /** Titles named in the text, in order of first mention. */
+  find(text: string, accept?: (itemId: string, variant: string) => boolean): TitleMention[] {
+    let haystack = ` ${normalizeTitleText(text)} `;
+    const found: TitleMention[] = [];
+    const seen = new Set<string>();
+    for (const { itemId, variant } of this.entries) {
+      if (seen.has(itemId)) continue;
+      const position = haystack.indexOf(` ${variant} `);
+      if (position < 0 || (accept && !accept(itemId, variant))) continue;
+      seen.add(itemId);
+      found.push({ itemId, position });
+      haystack = haystack.slice(0, position + 1) + ' '.repeat(variant.length) + haystack.slice(position + 1 + variant.length);
+    }
+    return found.sort((left, right) => left.position - right.position);
+  }
+
+  /** Item ids named in the text, in order of first mention. */
+  match(text: string): string[] {
+    return this.find(text).map((mention) => mention.itemId);
+  }
+}
