@@ -14,10 +14,13 @@ excluded). The P1 test part is never read. Variants:
   sessions  page-EASE plus rating sessions as extra Gram rows (a user's ratings with gaps of at
             most w seconds), w 5 s to 1 h;
   timepop   page-EASE plus time-local popularity: each item's share of the ratings made on the
-            days the user rated (days smoothed by an exponential kernel of width w days).
+            days the user rated (days smoothed by an exponential kernel of width w days);
+  neighbours page-EASE blended with other neighbourhood models (per-user z-scored scores added
+            with a weight): RP3beta (Paudel et al. 2017), user-based KNN (cosine, top k users)
+            and EASE fitted on the users (user-user weights).
 
 Usage (from the repository root):
-  python3 experiments/movielens/numpy-check/ease_variants.py dlae|finetune|idprox|dae|sessions|timepop [--data DIR]
+  python3 experiments/movielens/numpy-check/ease_variants.py dlae|finetune|idprox|dae|sessions|timepop|neighbours [--data DIR]
 """
 import argparse
 import os
@@ -27,7 +30,7 @@ import numpy as np
 from ease_check import stratified_split
 
 parser = argparse.ArgumentParser()
-parser.add_argument("mode", choices=["dlae", "finetune", "idprox", "dae", "sessions", "timepop"])
+parser.add_argument("mode", choices=["dlae", "finetune", "idprox", "dae", "sessions", "timepop", "neighbours"])
 parser.add_argument("--data", default=os.path.join("..", "shared", "datasets", "movielens-100k"))
 args = parser.parse_args()
 
@@ -192,6 +195,36 @@ elif args.mode == "timepop":
         report(f"time-local popularity alone, width {width} d", evaluate(local))
         for weight in [0.02, 0.05, 0.1]:
             report(f"+ time-local popularity width {width} d weight {weight}", evaluate(S0 + weight * local * S0.std(1, keepdims=True)))
+elif args.mode == "neighbours":
+    S0 = X @ ease(G + GP, 300)
+    report("page-EASE lambda 300", evaluate(S0))
+    z = lambda S: (S - S.mean(1, keepdims=True)) / (S.std(1, keepdims=True) + 1e-9)
+    user_degree, item_degree = X.sum(1, keepdims=True), X.sum(0)
+    to_item = X / np.maximum(user_degree, 1)
+    to_user = (X / np.maximum(item_degree, 1)).T
+    for alpha in [0.8, 1.0]:
+        for beta in [0.3, 0.5, 0.7]:
+            W = (to_user ** alpha) @ (to_item ** alpha) / np.maximum(item_degree, 1)[None, :] ** beta
+            np.fill_diagonal(W, 0)
+            S = X @ W
+            report(f"RP3beta alpha {alpha} beta {beta} alone", evaluate(S))
+            for weight in [0.3, 1.0]:
+                report(f"+ RP3beta alpha {alpha} beta {beta} weight {weight}", evaluate(z(S0) + weight * z(S)))
+    Xn = X / (np.sqrt(user_degree) + 1e-9)
+    similarity = Xn @ Xn.T
+    np.fill_diagonal(similarity, 0)
+    for k in [30, 50, 100]:
+        W = similarity.copy()
+        np.put_along_axis(W, np.argpartition(-W, k, axis=1)[:, k:], 0, axis=1)
+        S = W @ X
+        report(f"UserKNN k {k} alone", evaluate(S))
+        for weight in [0.2, 0.5, 1.0]:
+            report(f"+ UserKNN k {k} weight {weight}", evaluate(z(S0) + weight * z(S)))
+    for lam in [100, 300, 1000]:
+        S = ease(X @ X.T, lam).T @ X
+        report(f"user-EASE lambda {lam} alone", evaluate(S))
+        for weight in [0.5, 1.0]:
+            report(f"+ user-EASE lambda {lam} weight {weight}", evaluate(z(S0) + weight * z(S)))
 else:
     S0 = X @ ease(G + GP, 300)
     report("page-EASE lambda 300", evaluate(S0))
