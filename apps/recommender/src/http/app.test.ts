@@ -217,12 +217,14 @@ describe('chat', () => {
     const ids = turn.recommendations.map((entry: { item: { id: string } }) => entry.item.id);
     expect(ids).not.toContain('m9');
     expect(ids).not.toContain('m1');
-    // Blood Night's neighbour in the ratings leads; without the title a comedy (the most rated) does.
+    // Blood Night's neighbour in the ratings leads; a user who loved a comedy gets another list, with comedies in it.
     expect(turn.recommendations[0].item.tags).toContain('Horror');
     expect(turn.recommendations[0].source).toBe('model');
-    await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id: 'plain' }) });
-    const plain = (await tiny.app.inject({ method: 'POST', url: '/v1/chat', ...json({ userId: 'plain', message: 'Recommend something' }) })).json();
-    expect(plain.recommendations[0].item.tags).not.toContain('Horror');
+    await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id: 'laughing' }) });
+    const laughing = (await tiny.app.inject({ method: 'POST', url: '/v1/chat', ...json({ userId: 'laughing', message: 'I loved Laugh Riot. Recommend something' }) })).json();
+    const titles = (result: { recommendations: { item: { title: string; tags: string[] } }[] }) => result.recommendations.map((entry) => entry.item.title);
+    expect(titles(laughing)).not.toEqual(titles(turn));
+    expect(laughing.recommendations.slice(0, 3).some((entry: { item: { tags: string[] } }) => entry.item.tags.includes('Comedy'))).toBe(true);
     // Said again, a title already rated is not rated twice.
     await tiny.app.inject({ method: 'POST', url: '/v1/chat', ...json({ userId: 'fan', sessionId: turn.sessionId, message: 'I really loved Blood Night' }) });
     expect(tiny.service.store.ratingsOf('fan')).toHaveLength(2);
@@ -260,6 +262,48 @@ describe('chat', () => {
     expect(stored).toHaveLength(8);
     expect(stored.map((message) => message.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user', 'assistant', 'user', 'assistant']);
     expect(tiny.service.chatRec.profile('newbie').preferences.some((preference) => /horror/i.test(preference.subject))).toBe(true);
+  });
+
+  it('keeps what the user asked for across a session: genres, years, audience; a new session starts clean', async () => {
+    await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id: 'asker' }) });
+    type Turn = { sessionId: string; reply: string; constraints: unknown; recommendations: { item: { tags: string[]; year: number }; explanation: string }[] };
+    const say = async (message: string, sessionId?: string): Promise<Turn> =>
+      (await tiny.app.inject({ method: 'POST', url: '/v1/chat', ...json({ userId: 'asker', message, k: 3, ...(sessionId ? { sessionId } : {}) }) })).json();
+    const comedy = await say("I'm in the mood for a comedy");
+    expect(comedy.constraints).toEqual({ tags: { comed: 0.3 } });
+    expect(comedy.recommendations.every((entry) => entry.item.tags.includes('Comedy'))).toBe(true);
+    const late = await say('from the late 90s please', comedy.sessionId);
+    expect(late.constraints).toEqual({ tags: { comed: 0.3 }, years: { from: 1995, to: 1999 } });
+    expect(late.reply).toContain('(comedy, 1995 to 1999)');
+    expect(late.recommendations.length).toBeGreaterThan(0);
+    for (const entry of late.recommendations) {
+      expect(entry.item.year).toBeGreaterThanOrEqual(1995);
+      expect(entry.explanation).toContain('It fits "comedy, 1995 to 1999"');
+    }
+    expect(late.recommendations[0]?.item.tags).toContain('Comedy');
+    const kids = await say('actually something for the kids, any year is fine', comedy.sessionId);
+    expect(kids.constraints).toEqual({ tags: { children: 0.3 }, audience: 'children' });
+    expect(kids.recommendations.length).toBeGreaterThan(0);
+    for (const entry of kids.recommendations) expect(entry.item.tags.some((tag) => tag === 'Children' || tag === 'Family')).toBe(true);
+    // Everything that fits has been offered: the reply says so instead of breaking the constraints.
+    const more = await say('anything else?', comedy.sessionId);
+    for (const entry of more.recommendations) expect(entry.item.tags.some((tag) => tag === 'Children' || tag === 'Family')).toBe(true);
+    if (more.recommendations.length === 0) expect(more.reply).toContain('I have nothing left that fits for children.');
+    const fresh = await say('recommend something');
+    expect(fresh.sessionId).not.toBe(comedy.sessionId);
+    expect(fresh.constraints).toEqual({ tags: {} });
+    expect(tiny.service.store.getSession(comedy.sessionId)?.constraints).toEqual(more.constraints);
+  });
+
+  it('does not look for more of a title the user said they disliked', async () => {
+    await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id: 'critic' }) });
+    const turn = (await tiny.app.inject({ method: 'POST', url: '/v1/chat', ...json({ userId: 'critic', message: 'I hated Blood Night', k: 3 }) })).json();
+    expect(turn.reply).toContain('Noted: you dislike Blood Night');
+    for (const entry of turn.recommendations) {
+      expect(entry.item.tags).not.toContain('Horror');
+      // Nothing to be similar to: the only rating is a dislike said in chat.
+      expect(entry.explanation).not.toContain('People whose ratings resemble yours');
+    }
   });
 
   it('never offers an item twice in one session, whatever the user says next', async () => {

@@ -109,6 +109,7 @@ export function registerRoutes(app: TypedApp, services: AppServices): void {
     return {
       sessionId: result.sessionId,
       intent: result.intent,
+      constraints: result.constraints,
       reply: result.reply,
       recommendations: result.recommendations,
       reranker: result.reranker,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { genderSchema, idSchema, itemSchema, profileSchema, timestampSchema, userSchema } from '@personalab/core';
+import { sessionConstraintsSchema } from '../pipeline/constraints.js';
 
 /** The error body every failure returns. */
 export const errorBodySchema = z.object({
@@ -84,6 +85,8 @@ export const chatBodySchema = z.strictObject({
 export const chatResponseSchema = z.object({
   sessionId: idSchema,
   intent: z.enum(['recommend', 'explain', 'refine', 'chitchat']),
+  /** What the session asks for after this turn: tag stem weights (negative: ruled out), release years, audience. */
+  constraints: sessionConstraintsSchema,
   reply: z.string(),
   recommendations: z.array(recommendationSchema),
   reranker: z.string(),

@@ -25,6 +25,8 @@ export interface GenerateInput {
   /** Tag stems the user said they like and dislike: popular items with liked tags join the set. */
   likedTags?: ReadonlySet<string> | undefined;
   dislikedTags?: ReadonlySet<string> | undefined;
+  /** What the session's constraints allow (release years, audience, genres ruled out): no other item becomes a candidate. */
+  accept?: ((item: Item) => boolean) | undefined;
 }
 
 /** Min-max to [0, 1] (all equal: 1), so the model's and the text index's lists can be merged. */
@@ -62,10 +64,16 @@ export class CandidateGenerator {
     // except titles the user said in chat they disliked: those were named, not watched and rated.
     const seeds = input.history.filter((entry) => !(entry.source === 'chat' && (entry.rating ?? 0) < 3)).map((entry) => entry.item.id);
     const out = new Map<string, Candidate>();
+    const accept = input.accept;
+    const allowed = (id: string) => {
+      if (accept === undefined) return true;
+      const item = this.options.getItem(id);
+      return item !== undefined && accept(item);
+    };
     const push = (id: string, score: number, source: Candidate['source']) => {
       if (exclude.has(id) || out.has(id)) return;
       const item = this.options.getItem(id);
-      if (item) out.set(id, { item, score, source });
+      if (item && (accept === undefined || accept(item))) out.set(id, { item, score, source });
     };
 
     const recommender = this.options.recommender;
@@ -79,7 +87,10 @@ export class CandidateGenerator {
     let modelRange: { low: number; high: number } | undefined;
     const fromModel = new Set<string>();
     if (recommender && modelHistory.length > 0) {
-      const scored = await recommender.recommend({ ...user, history: modelHistory, k: modelSlots, exclude: [...exclude] });
+      // Under constraints the model ranks every item it knows and the first allowed ones are kept.
+      const wide = accept === undefined ? modelSlots : (known?.size ?? 10_000);
+      const ranked = await recommender.recommend({ ...user, history: modelHistory, k: wide, exclude: [...exclude] });
+      const scored = accept === undefined ? ranked : ranked.filter((entry) => allowed(entry.itemId)).slice(0, modelSlots);
       // Keep the model's score gaps (min-max, not ranks): the re-ranker blends on them.
       const raw = scored.map((entry) => entry.score);
       const scaled = minMax(raw);
@@ -90,7 +101,7 @@ export class CandidateGenerator {
       if (raw.length > 1) modelRange = { low: Math.min(...raw), high: Math.max(...raw) };
     }
     if (hasQuery) {
-      const hits = await this.options.textIndex.searchText(input.queryText ?? '', k, (id) => !exclude.has(id) && !out.has(id));
+      const hits = await this.options.textIndex.searchText(input.queryText ?? '', k, (id) => !exclude.has(id) && !out.has(id) && allowed(id));
       hits.forEach((hit, rank) => push(hit.id, 0.95 * rankScore(rank, hits.length), 'text'));
     }
     // What the user said they like, among popular items (a new user's main source).
@@ -103,7 +114,7 @@ export class CandidateGenerator {
       for (const [rank, id] of popular.entries()) {
         if (added >= slots) break;
         const item = this.options.getItem(id);
-        if (!item || exclude.has(id) || out.has(id)) continue;
+        if (!item || exclude.has(id) || out.has(id) || !allowed(id)) continue;
         const stems = new Set(tagStems(item));
         if (![...likedTags].some((tag) => stems.has(tag)) || [...disliked].some((tag) => stems.has(tag))) continue;
         push(id, 0.9 * rankScore(rank, popular.length), 'model');
@@ -114,7 +125,7 @@ export class CandidateGenerator {
     if (known && liked.length > 0 && this.options.textIndex.size > known.size) {
       const centroid = await this.options.textIndex.centroid(liked.slice(-20).map((entry) => entry.item));
       if (centroid) {
-        const cold = this.options.textIndex.searchVector(centroid, Math.max(2, Math.floor(k / 5)), (id) => !known.has(id) && !exclude.has(id));
+        const cold = this.options.textIndex.searchVector(centroid, Math.max(2, Math.floor(k / 5)), (id) => !known.has(id) && !exclude.has(id) && allowed(id));
         cold.forEach((hit) => push(hit.id, 0.5 + 0.4 * hit.score, 'text'));
       }
     }

@@ -12,7 +12,9 @@ import {
 } from '@personalab/core';
 import type { RecommenderStore, StoredMessage } from '../store/store.js';
 import type { CandidateGenerator } from './candidate-generator.js';
-import { classifyTurn, type Intent } from './intent.js';
+import { constraintFilter, describeConstraints, hasConstraints, mergeConstraints, noConstraints, readConstraints, type ConstraintUpdate, type SessionConstraints } from './constraints.js';
+import { classifyTurn, type ClassifiedTurn, type Intent } from './intent.js';
+import { queryContent } from './query-text.js';
 import type { ItemCatalog } from './item-catalog.js';
 import { buildTaste, collectTagStems, mentionedTagStems, profileFit } from './taste.js';
 import type { TitleOpinion } from './title-opinions.js';
@@ -35,6 +37,8 @@ export interface RecommendResult {
 export interface ChatResult extends RecommendResult {
   sessionId: string;
   intent: Intent;
+  /** What the session asks for after this turn (empty tags and nothing else when nothing was asked). */
+  constraints: SessionConstraints;
   reply: string;
   messageId: string;
   replyId: string;
@@ -51,6 +55,11 @@ export interface ChatRecOptions {
   profileExtractor?: ProfileExtractor | undefined;
   /** How many candidates to re-rank (Chat-Rec: 20). */
   candidateCount?: number;
+  /**
+   * Keep what the user asked for across a session's turns (genres, release years, audience) and
+   * hold recommendations to it (default true); false reads each turn on its own (the ablation).
+   */
+  sessionConstraints?: boolean;
   clock?: Clock;
   ids?: IdGenerator;
   /** Called when an LLM step failed and the offline path answered. */
@@ -116,15 +125,24 @@ export class ChatRec {
   /** What the user has said that a text index can match: liked subjects, then the current message. */
   private queryText(profile: Profile, message?: string): string | undefined {
     const likes = profile.preferences.filter((preference) => preference.polarity === 'like').map((preference) => preference.subject);
-    const text = [...likes, message ?? ''].filter(Boolean).join('. ');
+    const text = [...likes, message ?? ''].map(queryContent).filter(Boolean).join('. ');
     return text === '' ? undefined : text;
   }
 
-  async recommend(options: { userId: string; k?: number; refinement?: Refinement | undefined; message?: string | undefined; exclude?: readonly string[]; signal?: AbortSignal }): Promise<RecommendResult> {
+  async recommend(options: {
+    userId: string;
+    k?: number;
+    refinement?: Refinement | undefined;
+    message?: string | undefined;
+    exclude?: readonly string[];
+    /** Only items this accepts are recommended (the session's constraints). */
+    accept?: ((item: Item) => boolean) | undefined;
+    signal?: AbortSignal;
+  }): Promise<RecommendResult> {
     const k = options.k ?? 5;
     this.options.store.requireUser(options.userId);
     const cacheKey =
-      this.cacheEnabled && options.refinement === undefined && options.message === undefined && (options.exclude ?? []).length === 0
+      this.cacheEnabled && options.refinement === undefined && options.message === undefined && (options.exclude ?? []).length === 0 && options.accept === undefined
         ? `${options.userId}|${k}|${this.options.store.versionOf(options.userId)}`
         : undefined;
     const cached = cacheKey === undefined ? undefined : this.cache.get(cacheKey);
@@ -149,6 +167,7 @@ export class ChatRec {
       queryText: this.queryText(profile, options.message),
       k: this.options.candidateCount ?? 20,
       exclude: new Set(options.exclude ?? []),
+      accept: options.accept,
     });
     const input = { profile, history, candidates, k, refinement: options.refinement, query: options.message, ...(options.signal ? { signal: options.signal } : {}) };
     let ranked: RankedItem[];
@@ -209,11 +228,15 @@ export class ChatRec {
     const now = this.clock.now();
     const userMessage: StoredMessage = { id: this.ids(), role: 'user', content: options.message, timestamp: now, userId: options.userId };
     const lastRecommended = (session?.lastRecommended ?? []).map((id) => this.options.catalog.get(id)).filter((item): item is Item => item !== undefined);
+    const knownTags = this.options.catalog.tagStems();
     const turn = classifyTurn(options.message, {
       lastRecommended,
-      knownTags: this.options.catalog.tagStems(),
+      knownTags,
       allItems: () => this.options.catalog.values(),
     });
+    const useConstraints = this.options.sessionConstraints ?? true;
+    const update = useConstraints ? readConstraints(options.message, { stems: knownTags, latestYear: this.options.catalog.latestYear() }) : undefined;
+    const constraints = update === undefined ? noConstraints() : mergeConstraints(session?.constraints ?? noConstraints(), update);
     // The profile learns from the message before recommending, so a new user's words count at once.
     await this.updateProfile(options.userId, [userMessage]);
     // Titles named with an opinion ("I loved Alien") become the user's ratings: the model's seeds.
@@ -235,11 +258,29 @@ export class ChatRec {
     } else {
       // Nothing offered earlier in this session is offered again: the user has seen it and asked on.
       const exclude = session === undefined ? [] : this.offeredIn(session.id);
-      result = await this.recommend({ userId: options.userId, k: options.k ?? 5, refinement: turn.refinement, message: options.message, exclude, ...(options.signal ? { signal: options.signal } : {}) });
+      const refinement = update === undefined ? turn.refinement : withConstraints(turn, update, constraints);
+      // What the message says about titles the user dislikes is not what they want more of.
+      const disliked = stated.filter((opinion) => opinion.polarity === 'dislike').map((opinion) => opinion.clause);
+      const message = disliked.reduce((text, clause) => text.replace(clause, ' '), options.message).trim();
+      result = await this.recommend({
+        userId: options.userId,
+        k: options.k ?? 5,
+        refinement,
+        message: message === '' ? undefined : message,
+        exclude,
+        accept: constraintFilter(constraints, knownTags),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
       shown = result.recommendations.map((entry) => entry.item.id);
       const noted = stated.length > 0 ? `Noted: ${stated.map((opinion) => `you ${opinion.polarity === 'like' ? 'like' : 'dislike'} ${opinion.item.title}`).join('; ')}. ` : '';
-      const lead = noted + (turn.intent === 'refine' ? `Understood ("${turn.refinement?.phrase ?? options.message}"). How about these instead:` : 'Here is what I would suggest:');
-      reply = result.recommendations.length > 0 ? `${lead}\n${list(result.recommendations.map((entry) => entry.item.title))}` : 'I have nothing new to suggest yet. Tell me a few things you like?';
+      const asked = hasConstraints(constraints) ? ` (${describeConstraints(constraints)})` : '';
+      const lead = noted + (turn.intent === 'refine' ? `Understood ("${turn.refinement?.phrase ?? options.message}"). How about these instead${asked}:` : `Here is what I would suggest${asked}:`);
+      reply =
+        result.recommendations.length > 0
+          ? `${lead}\n${list(result.recommendations.map((entry) => entry.item.title))}`
+          : hasConstraints(constraints)
+            ? `I have nothing left that fits ${describeConstraints(constraints)}. Say "start over" to drop what you asked for, or change part of it.`
+            : 'I have nothing new to suggest yet. Tell me a few things you like?';
     }
     session ??= store.createSession(options.userId);
     const replyMessage: StoredMessage = {
@@ -250,8 +291,8 @@ export class ChatRec {
       userId: options.userId,
       recommendedItemIds: result.recommendations.map((entry) => entry.item.id),
     };
-    store.addChatTurn({ session, userMessage: { ...userMessage, sessionId: session.id }, reply: { ...replyMessage, sessionId: session.id }, lastRecommended: shown });
-    return { ...result, sessionId: session.id, intent: turn.intent, reply, messageId: userMessage.id, replyId: replyMessage.id };
+    store.addChatTurn({ session, userMessage: { ...userMessage, sessionId: session.id }, reply: { ...replyMessage, sessionId: session.id }, lastRecommended: shown, constraints });
+    return { ...result, sessionId: session.id, intent: turn.intent, constraints, reply, messageId: userMessage.id, replyId: replyMessage.id };
   }
 
   /** Stores the titles a message names with an opinion as the user's ratings (`source: 'chat'`), skipping titles they rated already. */
@@ -312,4 +353,26 @@ export class ChatRec {
     const rating = Math.max(1, Math.min(5, globalMean + itemBias + userBias + tasteFit));
     return { rating, components: { globalMean, itemBias, userBias, tasteFit } };
   }
+}
+
+/**
+ * The turn's refinement with the session's constraints folded in: the genres asked for (kept across
+ * turns) as tag weights, and the turn's mood words ("something lighter") on top. A genre the message
+ * names is weighed once, by the constraints; when it names genres, the mood's spill-over onto other
+ * genres ("funny" also lifting animation) is dropped, so "a funny romantic comedy" means just that.
+ */
+function withConstraints(turn: ClassifiedTurn, update: ConstraintUpdate, constraints: SessionConstraints): Refinement | undefined {
+  const named = new Set([...Object.keys(update.wanted), ...Object.keys(update.avoided)]);
+  const tagWeights: Record<string, number> = {};
+  const namesGenres = Object.keys(update.wanted).length > 0;
+  for (const [tag, weight] of Object.entries(turn.refinement?.tagWeights ?? {})) {
+    if (named.has(tag) || (weight > 0 && namesGenres)) continue;
+    tagWeights[tag] = weight;
+  }
+  // The turn's own words are quoted when they moved something beyond the genres it named ("something lighter").
+  const moodWords = !namesGenres && Object.keys(tagWeights).length > 0;
+  for (const [tag, weight] of Object.entries(constraints.tags)) tagWeights[tag] = (tagWeights[tag] ?? 0) + weight;
+  if (Object.keys(tagWeights).length === 0 && !hasConstraints(constraints)) return turn.refinement;
+  const phrases = [moodWords && turn.refinement ? turn.refinement.phrase : '', describeConstraints(constraints)].filter(Boolean);
+  return { tagWeights, phrase: phrases.join('; ') || (turn.refinement?.phrase ?? '') };
 }

@@ -7,6 +7,7 @@ export class ItemCatalog {
   private readonly items = new Map<string, Item>();
   private tagStemsCache: Set<string> | undefined;
   private titleReaderCache: TitleOpinionReader | undefined;
+  private latestYearCache: number | null | undefined;
   private popularIds: string[] = [];
 
   constructor(items: Iterable<Item> = []) {
@@ -17,6 +18,7 @@ export class ItemCatalog {
     for (const item of items) this.items.set(item.id, item);
     this.tagStemsCache = undefined;
     this.titleReaderCache = undefined;
+    this.latestYearCache = undefined;
   }
 
   get(id: string): Item | undefined {
@@ -35,6 +37,16 @@ export class ItemCatalog {
   tagStems(): ReadonlySet<string> {
     this.tagStemsCache ??= collectTagStems(this.items.values());
     return this.tagStemsCache;
+  }
+
+  /** The latest release year in the catalogue ("something recent" counts back from it), if any item has one. */
+  latestYear(): number | undefined {
+    if (this.latestYearCache === undefined) {
+      let latest: number | null = null;
+      for (const item of this.items.values()) if (item.year !== undefined && (latest === null || item.year > latest)) latest = item.year;
+      this.latestYearCache = latest;
+    }
+    return this.latestYearCache ?? undefined;
   }
 
   /** Reads the catalogue's titles named with an opinion in a chat message ("I loved Alien"). */

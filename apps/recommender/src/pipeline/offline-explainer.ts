@@ -34,7 +34,9 @@ export class OfflineExplainer implements Explainer {
     if (input.refinement) parts.push(`It fits "${input.refinement.phrase}".`);
     if (input.reason) parts.push(input.reason);
     if (parts.length === 1) {
-      const fallback = input.history.length > 0 ? 'People whose ratings resemble yours rated it highly.' : 'It is one of the most liked titles here.';
+      // Titles the user only said they dislike seed nothing, so they are no similarity to cite.
+      const seeded = input.history.some((entry) => !(entry.source === 'chat' && (entry.rating ?? 0) < 3));
+      const fallback = seeded ? 'People whose ratings resemble yours rated it highly.' : 'It is one of the most liked titles here.';
       parts.push(item.description ? item.description.slice(0, 200) : fallback);
     }
     return parts.join(' ');

@@ -125,14 +125,20 @@ function computeTaste(profile: Profile, history: readonly HistoryEntry[], knownT
   const statedByTag = new Map<string, { subject: string; polarity: 'like' | 'dislike' | 'neutral' }>();
   const rated = history.filter((entry) => entry.rating !== undefined);
   const mean = rated.length === 0 ? 0 : rated.reduce((sum, entry) => sum + (entry.rating ?? 0), 0) / rated.length;
-  const sums = new Map<string, { total: number; count: number }>();
+  const sums = new Map<string, { total: number; count: number; watched: number }>();
+  let watched = 0;
   for (const entry of history) {
+    // A title the user only said in chat they dislike was named, not watched: it counts against its
+    // tags (relative to a middling 3) and adds nothing to how often they watch them.
+    const namedDislike = entry.source === 'chat' && entry.rating !== undefined && entry.rating < 3;
     // Implicit events count as mildly positive.
-    const deviation = entry.rating === undefined ? 0.5 : entry.rating - mean;
+    const deviation = entry.rating === undefined ? 0.5 : namedDislike ? entry.rating - 3 : entry.rating - mean;
+    if (!namedDislike) watched++;
     for (const tag of new Set(tagStems(entry.item))) {
-      const sum = sums.get(tag) ?? { total: 0, count: 0 };
+      const sum = sums.get(tag) ?? { total: 0, count: 0, watched: 0 };
       sum.total += deviation;
       sum.count += 1;
+      if (!namedDislike) sum.watched += 1;
       sums.set(tag, sum);
       if (entry.rating === undefined || entry.rating >= 4) {
         const list = likedByTag.get(tag) ?? [];
@@ -141,10 +147,10 @@ function computeTaste(profile: Profile, history: readonly HistoryEntry[], knownT
       }
     }
   }
-  const total = Math.max(1, history.length);
+  const total = Math.max(1, watched);
   for (const [tag, sum] of sums) {
     // Share of history with the tag (how often they watch it) plus how they rate it; shrinkage 5.
-    const share = sum.count / total;
+    const share = sum.watched / total;
     const relative = sum.total / (sum.count + 5);
     tags.set(tag, shareWeight * share + ratingWeight * relative);
   }

@@ -52,6 +52,8 @@ export const migrations: readonly string[] = [
      data TEXT NOT NULL,
      updated_at INTEGER NOT NULL
    );`,
+  // What the user asked for in a session (genres, years, audience), kept across its turns.
+  `ALTER TABLE sessions ADD COLUMN constraints TEXT NOT NULL DEFAULT '{"tags":{}}';`,
 ];
 
 /** Runs the migrations a database has not seen yet, each in its own transaction. */

@@ -1,6 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { PersonalabError, createManualClock, createSequentialIds } from '@personalab/core';
 import { tinyItems } from '../test/tiny-catalogue.js';
+import { migrations } from './migrations.js';
 import { RecommenderStore } from './store.js';
 
 const open = () => new RecommenderStore({ path: ':memory:', clock: createManualClock(1000), ids: createSequentialIds('id') });
@@ -8,8 +13,38 @@ const open = () => new RecommenderStore({ path: ':memory:', clock: createManualC
 describe('RecommenderStore', () => {
   it('migrates a fresh database and reports the schema version', () => {
     const store = open();
-    expect(store.database.pragma('user_version', { simple: true })).toBe(1);
+    expect(store.database.pragma('user_version', { simple: true })).toBe(migrations.length);
     expect(store.database.pragma('journal_mode', { simple: true })).toBe('memory');
+    store.close();
+  });
+
+  it('brings a store of the first schema up to date, keeping its sessions', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'personalab-store-'));
+    const path = join(directory, 'old.db');
+    const old = new Database(path);
+    old.exec(migrations[0] as string);
+    old.pragma('user_version = 1');
+    old.prepare("INSERT INTO users (id, data, created_at) VALUES ('alice', '{\"id\":\"alice\",\"createdAt\":1}', 1)").run();
+    old.prepare("INSERT INTO sessions (id, user_id, started_at, last_recommended) VALUES ('s1', 'alice', 1, '[\"m1\"]')").run();
+    old.close();
+    const store = new RecommenderStore({ path, clock: createManualClock(1000), ids: createSequentialIds('id') });
+    expect(store.database.pragma('user_version', { simple: true })).toBe(migrations.length);
+    // A session from before constraints were kept asks for nothing.
+    expect(store.getSession('s1')).toEqual({ id: 's1', userId: 'alice', startedAt: 1, lastRecommended: ['m1'], constraints: { tags: {} } });
+    store.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('keeps a session\'s constraints with its chat turns and names a damaged one', () => {
+    const store = open();
+    store.createUser({ id: 'alice' });
+    const session = store.createSession('alice');
+    const message = (id: string, role: 'user' | 'assistant') => ({ id, role, content: 'x', timestamp: 1, userId: 'alice' });
+    const constraints = { tags: { comed: 0.3, horror: -1 }, years: { from: 1990, to: 1999 }, audience: 'children' as const };
+    store.addChatTurn({ session, userMessage: message('a', 'user'), reply: message('b', 'assistant'), lastRecommended: ['m2'], constraints });
+    expect(store.getSession(session.id)?.constraints).toEqual(constraints);
+    store.database.prepare("UPDATE sessions SET constraints = '{\"tags\":3}' WHERE id = ?").run(session.id);
+    expect(() => store.getSession(session.id)).toThrowError(new RegExp(`session ${session.id} constraints: stored record does not match its schema`));
     store.close();
   });
 

@@ -17,6 +17,7 @@ import {
   type Role,
   type User,
 } from '@personalab/core';
+import { noConstraints, sessionConstraintsSchema, type SessionConstraints } from '../pipeline/constraints.js';
 import { migrate } from './migrations.js';
 
 export interface StoreOptions {
@@ -45,6 +46,8 @@ export interface StoredSession {
   startedAt: number;
   /** Item ids recommended last in this session, so "why the second one?" and "something lighter" have a referent. */
   lastRecommended: string[];
+  /** What the user asked for so far in this session (genres, years, audience). */
+  constraints: SessionConstraints;
 }
 
 export interface StoredMessage extends Message {
@@ -284,21 +287,22 @@ export class RecommenderStore {
 
   createSession(userId: string, id?: string): StoredSession {
     this.requireUser(userId);
-    const session: StoredSession = { id: id ?? this.ids(), userId, startedAt: this.clock.now(), lastRecommended: [] };
+    const session: StoredSession = { id: id ?? this.ids(), userId, startedAt: this.clock.now(), lastRecommended: [], constraints: noConstraints() };
     this.statement('INSERT INTO sessions (id, user_id, started_at) VALUES (?, ?, ?)').run(session.id, userId, session.startedAt);
     return session;
   }
 
   getSession(id: string): StoredSession | undefined {
-    const row = this.statement('SELECT id, user_id, started_at, last_recommended FROM sessions WHERE id = ?').get(id) as
-      | { id: string; user_id: string; started_at: number; last_recommended: string }
+    const row = this.statement('SELECT id, user_id, started_at, last_recommended, constraints FROM sessions WHERE id = ?').get(id) as
+      | { id: string; user_id: string; started_at: number; last_recommended: string; constraints: string }
       | undefined;
     if (row === undefined) return undefined;
-    return { id: row.id, userId: row.user_id, startedAt: row.started_at, lastRecommended: JSON.parse(row.last_recommended) as string[] };
+    const constraints = parseStored(sessionConstraintsSchema, row.constraints, `session ${row.id} constraints`);
+    return { id: row.id, userId: row.user_id, startedAt: row.started_at, lastRecommended: JSON.parse(row.last_recommended) as string[], constraints };
   }
 
   /** Writes a chat turn (the user's message and the reply) atomically with the session's state. */
-  addChatTurn(turn: { session: StoredSession; userMessage: StoredMessage; reply: StoredMessage; lastRecommended: readonly string[] }): void {
+  addChatTurn(turn: { session: StoredSession; userMessage: StoredMessage; reply: StoredMessage; lastRecommended: readonly string[]; constraints?: SessionConstraints | undefined }): void {
     const insert = this.statement(
       'INSERT INTO messages (id, user_id, session_id, role, content, timestamp, recommended) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
@@ -314,7 +318,11 @@ export class RecommenderStore {
           message.recommendedItemIds === undefined ? null : JSON.stringify(message.recommendedItemIds),
         );
       }
-      this.statement('UPDATE sessions SET last_recommended = ? WHERE id = ?').run(JSON.stringify(turn.lastRecommended), turn.session.id);
+      this.statement('UPDATE sessions SET last_recommended = ?, constraints = ? WHERE id = ?').run(
+        JSON.stringify(turn.lastRecommended),
+        JSON.stringify(turn.constraints ?? turn.session.constraints),
+        turn.session.id,
+      );
     })();
     this.touch(turn.session.userId);
   }

@@ -1,0 +1,237 @@
+import type { Item } from '@personalab/core';
+import { z } from 'zod';
+import { stem, tagStems } from './taste.js';
+
+/**
+ * What the user asked for in a chat session, kept across its turns (dialogue state): genres wanted
+ * or ruled out, a span of release years, and who is watching. "A romantic comedy" then "from the
+ * 90s please" then "I'm watching with my 6 year old" narrows one request; it does not start three.
+ */
+export interface SessionConstraints {
+  /** Tag stem → weight: positive for genres asked for (a boost), negative for genres ruled out (a filter). */
+  tags: Record<string, number>;
+  /** Release years asked for, inclusive. */
+  years?: { from?: number | undefined; to?: number | undefined } | undefined;
+  /** `children`: only items tagged for children (when the catalogue has such tags). */
+  audience?: 'children' | undefined;
+}
+
+export const sessionConstraintsSchema = z.object({
+  tags: z.record(z.string(), z.number()),
+  years: z.object({ from: z.number().int().optional(), to: z.number().int().optional() }).optional(),
+  audience: z.literal('children').optional(),
+});
+
+export const noConstraints = (): SessionConstraints => ({ tags: {} });
+
+/** What one message says about the constraints. */
+export interface ConstraintUpdate {
+  /** Start over: drop everything asked before this message. */
+  reset: boolean;
+  /** Genres asked for in this message (tag stem → weight). */
+  wanted: Record<string, number>;
+  /** Genres ruled out in this message. */
+  avoided: Record<string, number>;
+  /** Adds to the genres asked for before ("also", "too", "and some") instead of replacing them. */
+  adds: boolean;
+  /** A new span of years; `null` drops the old one ("any year"). */
+  years?: SessionConstraints['years'] | null;
+  audience?: 'children' | null;
+}
+
+/** The weight a genre asked for adds to an item's score, per genre (the re-ranker's "how about X" nudge). */
+export const WANTED_WEIGHT = 0.3;
+
+/** Everyday words for genres, matched to catalogue tags by their stems. */
+const genreWords: [RegExp, string][] = ([
+  [/\bsci(?:ence)?[- ]?fi(?:ction)?\b/, 'sci'],
+  [/\bcartoons?\b|\banimated\b|\banime\b/, 'animation'],
+  [/\bkids?\b|\bchildren'?s?\b|\bfamily\b/, 'children'],
+  [/\bscary\b|\bslashers?\b|\bspooky\b/, 'horror'],
+  [/\bromantic\b|\blove stor(?:y|ies)\b/, 'romance'],
+  [/\brom[- ]?coms?\b/, 'romance'],
+  [/\brom[- ]?coms?\b|\bfunny\b|\bcomedic\b/, 'comedy'],
+  [/\bdocumentar(?:y|ies)\b|\bdocs\b/, 'documentary'],
+  [/\bsuspense(?:ful)?\b/, 'thriller'],
+  [/\bwhodunn?its?\b|\bdetective\b/, 'mystery'],
+  [/\b(?:film[- ])?noir\b/, 'noir'],
+  [/\bcowboys?\b/, 'western'],
+  [/\bgangsters?\b|\bheists?\b|\bmafia\b/, 'crime'],
+  [/\bmusicals?\b/, 'musical'],
+] satisfies [RegExp, string][]).map(([pattern, genre]): [RegExp, string] => [pattern, stem(genre)]);
+
+/** Words that rule out the genre named right after them ("no horror", "nothing scary", "not a western"). */
+const negationBefore = /\b(?:no|not|without|nothing|never|hate|avoid|skip|except|but not|none of|don'?t want|no more|less|fewer|anything but)\s+(?:\w+\s+){0,2}$/;
+
+const decadeWords: Record<string, number> = { twenties: 1920, thirties: 1930, forties: 1940, fifties: 1950, sixties: 1960, seventies: 1970, eighties: 1980, nineties: 1990 };
+
+/** Tags of the catalogue as the message can name them: each tag's stems, and the tag stem a word stands for. */
+export interface GenreVocabulary {
+  /** Every tag stem in the catalogue. */
+  stems: ReadonlySet<string>;
+  /** The latest release year in the catalogue ("recent" is measured from it). */
+  latestYear?: number | undefined;
+}
+
+function decadeOf(text: string): { from: number; to: number } | undefined {
+  const digits = /\b(?:the\s+)?(?:(19|20)(\d)0|'?(\d)0)'?s\b/.exec(text);
+  if (digits) {
+    const decade = digits[1] !== undefined ? Number(`${digits[1]}${digits[2]}0`) : 1900 + Number(digits[3]) * 10;
+    return { from: decade, to: decade + 9 };
+  }
+  for (const [word, decade] of Object.entries(decadeWords)) if (new RegExp(`\\b${word}\\b`).test(text)) return { from: decade, to: decade + 9 };
+  return undefined;
+}
+
+function yearsOf(text: string, latestYear: number | undefined): ConstraintUpdate['years'] {
+  if (/\b(?:any|whatever|all)\s+(?:year|era|decade|age)s?\b|\bdoesn'?t matter when\b|\bold or new\b/.test(text)) return null;
+  const between = /\bbetween\s+((?:19|20)\d\d)\s+and\s+((?:19|20)\d\d)\b/.exec(text);
+  if (between) return { from: Math.min(Number(between[1]), Number(between[2])), to: Math.max(Number(between[1]), Number(between[2])) };
+  const before = /\b(?:before|earlier than|older than|pre-?)\s*((?:19|20)\d\d)\b/.exec(text);
+  const after = /\b(?:after|since|later than|newer than|post-?)\s*((?:19|20)\d\d)\b/.exec(text);
+  if (before || after) {
+    return { ...(after ? { from: Number(after[1]) + (/since/.test(after[0]) ? 0 : 1) } : {}), ...(before ? { to: Number(before[1]) - 1 } : {}) };
+  }
+  const decade = decadeOf(text);
+  if (decade) {
+    // "early 90s", "late 80s": half the decade.
+    if (/\bearly\s+(?:the\s+)?\S*\d0'?s\b|\bearly\s+\w+ies\b/.test(text)) return { from: decade.from, to: decade.from + 4 };
+    if (/\b(?:late|end of the)\s+(?:the\s+)?\S*\d0'?s\b|\blate\s+\w+ies\b/.test(text)) return { from: decade.from + 5, to: decade.to };
+    return decade;
+  }
+  const single = /\b(?:from|in|of|made in|released in)\s+((?:19|20)\d\d)\b/.exec(text);
+  if (single) return { from: Number(single[1]), to: Number(single[1]) };
+  if (latestYear !== undefined) {
+    if (/\b(?:recent|newer|newest|latest|new releases?|more modern|modern)\b/.test(text)) return { from: latestYear - 4 };
+    if (/\b(?:classics?|oldies|vintage|golden age|black and white|something older)\b|\bold(?:er)?\s+(?:movies?|films?|ones|stuff|titles)\b/.test(text)) return { to: latestYear - 25 };
+  }
+  return undefined;
+}
+
+/** The genres a message names, as tag stems, each with whether it was ruled out. */
+function genresOf(text: string, vocabulary: GenreVocabulary): { stem: string; avoided: boolean }[] {
+  const found = new Map<string, boolean>();
+  const note = (tag: string, index: number) => {
+    if (!vocabulary.stems.has(tag)) return;
+    const avoided = negationBefore.test(text.slice(0, index));
+    // A genre both asked for and ruled out in one message ("comedy, but no romantic comedy") is ruled out.
+    found.set(tag, (found.get(tag) ?? false) || avoided);
+  };
+  for (const match of text.matchAll(/[a-z][a-z'-]*/g)) {
+    const word = match[0];
+    const stemmed = stem(word);
+    // Only tags that are whole genres by themselves: "film" (of Film-Noir) or "fi" are not.
+    if (singleWordTag.has(stemmed)) note(stemmed, match.index);
+  }
+  for (const [pattern, tag] of genreWords) {
+    const global = new RegExp(pattern.source, 'g');
+    for (const match of text.matchAll(global)) note(tag, match.index);
+  }
+  return [...found].map(([tag, avoided]) => ({ stem: tag, avoided }));
+}
+
+/** Tag stems that name a genre as one word (MovieLens and the synthetic world's genres). */
+const singleWordTag = new Set(
+  ['action', 'adventure', 'animation', 'comedy', 'crime', 'documentary', 'drama', 'fantasy', 'horror', 'musical', 'mystery', 'romance', 'thriller', 'war', 'western', 'family', 'noir'].map(stem),
+);
+
+const standingTaste = /\b(?:i|we)\s+(?:usually\s+|really\s+|generally\s+|mostly\s+|always\s+|just\s+|also\s+|do(?:n'?t)?\s+|never\s+)*(?:like|love|enjoy|prefer|adore|hate|dislike|can'?t stand|am into|'m into|watch)\b|\bmy favou?rite\b/;
+const request = /\b(?:want|wanna|looking for|look for|mood|recommend|suggest|show me|give me|how about|what about|fancy|feel like|up for|craving|tonight|now|find me|any\b)/;
+
+/** Reads what a message asks to change in the session's constraints. */
+export function readConstraints(message: string, vocabulary: GenreVocabulary): ConstraintUpdate {
+  const text = message.toLowerCase().replace(/[’‘]/g, "'");
+  const reset = /\b(?:start (?:over|again)|forget (?:that|it|all|everything|what i said)|never ?mind|from scratch|anything (?:is fine|goes)|no preference|surprise me)\b/.test(text);
+  const wanted: Record<string, number> = {};
+  const avoided: Record<string, number> = {};
+  // A standing taste ("I usually like dramas", "I hate horror") is the profile's to keep; a request
+  // ("I'm in the mood for a comedy", "no horror tonight") is the session's.
+  const requested = text
+    .split(/[.;!?]+|,?\s+but\s+/)
+    .filter((clause) => !standingTaste.test(clause) || request.test(clause))
+    .join('. ');
+  for (const genre of genresOf(requested, vocabulary)) {
+    // "star wars" names a title, not the genre.
+    if (genre.stem === 'war' && /\bstar wars\b/.test(text)) continue;
+    if (genre.avoided) avoided[genre.stem] = -1;
+    else wanted[genre.stem] = WANTED_WEIGHT;
+  }
+  const update: ConstraintUpdate = { reset, wanted, avoided, adds: /\b(?:also|too|as well|and some|plus|more of)\b/.test(text) };
+  const years = yearsOf(requested, vocabulary.latestYear);
+  if (years !== undefined) update.years = years;
+  const forChildren =
+    /\b(?:my|our|a|with (?:my|the|our))\s+(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?\b|\b(?:for|with) (?:the |my |our )?(?:kids|children|little ones|toddlers?|son|daughter)\b|\bkid[- ]friendly\b|\bfamily[- ](?:friendly|movie|film|night)\b|\bsuitable for (?:kids|children)\b/.test(text);
+  if (forChildren) update.audience = 'children';
+  else if (/\b(?:just (?:me|adults)|adults only|grown[- ]ups?|kids (?:are )?(?:asleep|in bed))\b/.test(text)) update.audience = null;
+  return update;
+}
+
+/** The session's constraints after a message: the update applied to the previous ones. */
+export function mergeConstraints(previous: SessionConstraints, update: ConstraintUpdate): SessionConstraints {
+  const base = update.reset ? noConstraints() : previous;
+  const tags: Record<string, number> = {};
+  const hasWanted = Object.keys(update.wanted).length > 0;
+  for (const [tag, weight] of Object.entries(base.tags)) {
+    // Genres asked for anew replace the ones asked for before, unless the user adds to them; ruled-out genres stay out.
+    if (weight > 0 && hasWanted && !update.adds) continue;
+    tags[tag] = weight;
+  }
+  for (const [tag, weight] of Object.entries(update.wanted)) tags[tag] = weight;
+  for (const [tag, weight] of Object.entries(update.avoided)) tags[tag] = weight;
+  const next: SessionConstraints = { tags };
+  const years = update.years === undefined ? base.years : update.years === null ? undefined : update.years;
+  if (years !== undefined) next.years = years;
+  const audience = update.audience === undefined ? base.audience : update.audience === null ? undefined : update.audience;
+  if (audience !== undefined) next.audience = audience;
+  return next;
+}
+
+export const hasConstraints = (constraints: SessionConstraints): boolean =>
+  Object.keys(constraints.tags).length > 0 || constraints.years !== undefined || constraints.audience !== undefined;
+
+/** Tag stems that mark an item as made for children. */
+const childrenStems = ['children', 'family'];
+
+/**
+ * The hard part of the constraints as an item test: release years, the audience, and genres ruled
+ * out. Genres asked for are a boost, not a filter (a romantic comedy asked for still lets a good
+ * comedy through). An item without a year passes a year constraint only when none is set.
+ */
+export function constraintFilter(constraints: SessionConstraints, catalogueStems: ReadonlySet<string>): ((item: Item) => boolean) | undefined {
+  const avoided = Object.entries(constraints.tags).filter(([, weight]) => weight < 0).map(([tag]) => tag);
+  const { years } = constraints;
+  const forChildren = constraints.audience === 'children' && childrenStems.some((tag) => catalogueStems.has(tag));
+  if (avoided.length === 0 && years === undefined && !forChildren) return undefined;
+  return (item: Item) => {
+    if (years !== undefined) {
+      if (item.year === undefined) return false;
+      if (years.from !== undefined && item.year < years.from) return false;
+      if (years.to !== undefined && item.year > years.to) return false;
+    }
+    const stems = tagStems(item);
+    if (avoided.some((tag) => stems.includes(tag))) return false;
+    if (forChildren && !childrenStems.some((tag) => stems.includes(tag))) return false;
+    return true;
+  };
+}
+
+const tagNames: Record<string, string> = { comed: 'comedy', sci: 'sci-fi', children: "children's", myster: 'mystery', fantas: 'fantasy', documentar: 'documentary' };
+const tagName = (tag: string) => tagNames[tag] ?? tag;
+
+/** The constraints in words, for replies and explanations: "romance and comedy, 1990 to 1999, for children, no horror". */
+export function describeConstraints(constraints: SessionConstraints): string {
+  const parts: string[] = [];
+  // "For children" already says the children's genre.
+  const wanted = Object.entries(constraints.tags)
+    .filter(([tag, weight]) => weight > 0 && !(tag === 'children' && constraints.audience === 'children'))
+    .map(([tag]) => tagName(tag));
+  if (wanted.length > 0) parts.push(wanted.join(' and '));
+  const { years } = constraints;
+  if (years?.from !== undefined && years.to !== undefined) parts.push(years.from === years.to ? `from ${years.from}` : `${years.from} to ${years.to}`);
+  else if (years?.from !== undefined) parts.push(`from ${years.from} on`);
+  else if (years?.to !== undefined) parts.push(`up to ${years.to}`);
+  if (constraints.audience === 'children') parts.push('for children');
+  const avoided = Object.entries(constraints.tags).filter(([, weight]) => weight < 0).map(([tag]) => tagName(tag));
+  if (avoided.length > 0) parts.push(`no ${avoided.join(' or ')}`);
+  return parts.join(', ');
+}
