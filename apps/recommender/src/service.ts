@@ -30,6 +30,8 @@ export interface RecommenderServiceOptions {
   /** Replaces the offline re-ranker (experiments pass tuned weights). */
   reranker?: Reranker | undefined;
   candidateCount?: number;
+  /** Keep what the user asked for across a chat session's turns (default true; false is the ablation). */
+  sessionConstraints?: boolean;
   clock?: Clock;
   ids?: IdGenerator;
   onIndexProgress?: (done: number, total: number) => void;
@@ -86,6 +88,7 @@ export async function openRecommenderService(options: RecommenderServiceOptions)
     llm,
     profileExtractor: options.profileExtractor,
     ...(options.candidateCount === undefined ? {} : { candidateCount: options.candidateCount }),
+    ...(options.sessionConstraints === undefined ? {} : { sessionConstraints: options.sessionConstraints }),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.ids ? { ids: options.ids } : {}),
     onFallback: (step) => metrics.increment('personalab_llm_fallbacks_total', { step }),
