@@ -18,6 +18,8 @@ describe('session constraints', () => {
     const update = read('a thriller tonight, but nothing scary and no war films');
     expect(update.wanted).toEqual({ thriller: 0.3 });
     expect(update.avoided).toEqual({ horror: -1, war: -1 });
+    expect(read('not in the mood for a western tonight').avoided).toEqual({ western: -1 });
+    expect(read("I'm not sure, a western maybe").wanted).toEqual({ western: 0.3 });
     // "Film" alone is not Film-Noir, "Star Wars" is not the war genre.
     expect(read('show me a film like Star Wars').wanted).toEqual({});
     expect(read('some film noir please').wanted).toEqual({ noir: 0.3 });

@@ -60,8 +60,8 @@ const genreWords: [RegExp, string][] = ([
   [/\bmusicals?\b/, 'musical'],
 ] satisfies [RegExp, string][]).map(([pattern, genre]): [RegExp, string] => [pattern, stem(genre)]);
 
-/** Words that rule out the genre named right after them ("no horror", "nothing scary", "not a western"). */
-const negationBefore = /\b(?:no|not|without|nothing|never|hate|avoid|skip|except|but not|none of|don'?t want|no more|less|fewer|anything but)\s+(?:\w+\s+){0,2}$/;
+/** Words that rule out a genre named up to five words later ("no horror", "nothing scary", "not in the mood for a western"); a comma ends their reach. */
+const negationBefore = /\b(?:no|not|without|nothing|never|hate|avoid|skip|except|but not|none of|don'?t want|no more|less|fewer|anything but)\s+(?:\w+\s+){0,5}$/;
 
 const decadeWords: Record<string, number> = { twenties: 1920, thirties: 1930, forties: 1940, fifties: 1950, sixties: 1960, seventies: 1970, eighties: 1980, nineties: 1990 };
 
