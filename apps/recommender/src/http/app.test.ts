@@ -281,6 +281,13 @@ describe('chat', () => {
       expect(entry.explanation).toContain('It fits "comedy, 1995 to 1999"');
     }
     expect(late.recommendations[0]?.item.tags).toContain('Comedy');
+    // Small talk by its first word, a new request by its content.
+    const early = await say('ok, before 1995 then', comedy.sessionId);
+    expect(early.constraints).toEqual({ tags: { comed: 0.3 }, years: { to: 1994 } });
+    expect(early.recommendations.length).toBeGreaterThan(0);
+    for (const entry of early.recommendations) expect(entry.item.year).toBeLessThanOrEqual(1994);
+    // The genre asked for leads the explanation's tags ('Giggle Town' is Comedy / Children either way round).
+    for (const entry of early.recommendations.filter((candidate) => candidate.item.tags.includes('Comedy'))) expect(entry.explanation).toMatch(/^[^:]+: Comedy/);
     const kids = await say('actually something for the kids, any year is fine', comedy.sessionId);
     expect(kids.constraints).toEqual({ tags: { children: 0.3 }, audience: 'children' });
     expect(kids.recommendations.length).toBeGreaterThan(0);

@@ -47,4 +47,17 @@ describe('CandidateGenerator', () => {
     expect(candidates[0]?.score).toBeCloseTo(0.95, 5);
     expect(byId.get(candidates[0]!.item.id)!.tags).toContain('War');
   });
+
+  it('takes text matches only when they share a subject, and only items the constraints accept', async () => {
+    const generator = new CandidateGenerator({ recommender, modelItemIds: new Set(byId.keys()), textIndex, getItem: (id) => byId.get(id) });
+    // Nearest neighbours always exist; below the floor they are not candidates.
+    const strict = new CandidateGenerator({ recommender, modelItemIds: new Set(byId.keys()), textIndex, getItem: (id) => byId.get(id), minTextScore: 0.99 });
+    expect(await strict.generate({ history: [], queryText: 'war battle tank trench', k: 5 })).toEqual([]);
+    expect((await generator.generate({ history: [], queryText: 'war battle tank trench', k: 5 })).length).toBeGreaterThan(0);
+    // Constraints: only items from 1996 on, whatever the source.
+    const late = await generator.generate({ history, queryText: 'war battle tank trench', k: 10, accept: (item) => (item.year ?? 0) >= 1996 });
+    expect(late.length).toBeGreaterThan(0);
+    for (const candidate of late) expect(candidate.item.year).toBeGreaterThanOrEqual(1996);
+    expect(late.some((candidate) => candidate.source === 'model')).toBe(true);
+  });
 });

@@ -12,6 +12,13 @@ export interface CandidateGeneratorOptions {
   getItem: (id: string) => Item | undefined;
   /** Item ids by popularity, best first: the answer for a user about whom nothing is known. */
   popular?: () => readonly string[];
+  /**
+   * The least cosine similarity a text match to what the user said needs (default 0.3). Nearest
+   * neighbours always exist; below this they share a stray word ("ones"), not a subject. Named
+   * titles and subjects match at 0.4 to 0.8 ("alien" → Alien 0.44, "toy story" → Toy Story 0.66),
+   * stray words at 0.15 to 0.25.
+   */
+  minTextScore?: number;
 }
 
 export interface GenerateInput {
@@ -101,7 +108,8 @@ export class CandidateGenerator {
       if (raw.length > 1) modelRange = { low: Math.min(...raw), high: Math.max(...raw) };
     }
     if (hasQuery) {
-      const hits = await this.options.textIndex.searchText(input.queryText ?? '', k, (id) => !exclude.has(id) && !out.has(id) && allowed(id));
+      const minScore = this.options.minTextScore ?? 0.3;
+      const hits = (await this.options.textIndex.searchText(input.queryText ?? '', k, (id) => !exclude.has(id) && !out.has(id) && allowed(id))).filter((hit) => hit.score >= minScore);
       hits.forEach((hit, rank) => push(hit.id, 0.95 * rankScore(rank, hits.length), 'text'));
     }
     // What the user said they like, among popular items (a new user's main source).

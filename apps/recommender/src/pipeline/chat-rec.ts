@@ -237,6 +237,8 @@ export class ChatRec {
     const useConstraints = this.options.sessionConstraints ?? true;
     const update = useConstraints ? readConstraints(options.message, { stems: knownTags, latestYear: this.options.catalog.latestYear() }) : undefined;
     const constraints = update === undefined ? noConstraints() : mergeConstraints(session?.constraints ?? noConstraints(), update);
+    // "Ok, from before 1980" is small talk by its first word but changes the request: answer it with items.
+    if (turn.intent === 'chitchat' && update !== undefined && changesRequest(update)) turn.intent = lastRecommended.length > 0 ? 'refine' : 'recommend';
     // The profile learns from the message before recommending, so a new user's words count at once.
     await this.updateProfile(options.userId, [userMessage]);
     // Titles named with an opinion ("I loved Alien") become the user's ratings: the model's seeds.
@@ -354,6 +356,10 @@ export class ChatRec {
     return { rating, components: { globalMean, itemBias, userBias, tasteFit } };
   }
 }
+
+/** Whether a message asks for something new of the session (genres, years, audience, a fresh start). */
+const changesRequest = (update: ConstraintUpdate) =>
+  update.reset || Object.keys(update.wanted).length > 0 || Object.keys(update.avoided).length > 0 || update.years !== undefined || update.audience !== undefined;
 
 /**
  * The turn's refinement with the session's constraints folded in: the genres asked for (kept across

@@ -36,6 +36,7 @@ describe('session constraints', () => {
     expect(read("an '80s movie").years).toEqual({ from: 1980, to: 1989 });
     expect(read('anything from the 1970s?').years).toEqual({ from: 1970, to: 1979 });
     expect(read('late eighties maybe').years).toEqual({ from: 1985, to: 1989 });
+    expect(read('older ones, like 60s or 70s').years).toEqual({ from: 1960, to: 1979 });
     expect(read('early 90s').years).toEqual({ from: 1990, to: 1994 });
     expect(read('made between 1985 and 1980').years).toEqual({ from: 1980, to: 1985 });
     expect(read('released before 1960').years).toEqual({ to: 1959 });

@@ -73,14 +73,15 @@ export interface GenreVocabulary {
   latestYear?: number | undefined;
 }
 
+/** The decades a message names ("the 90s", "1970s", "'80s", "sixties"); several ("60s or 70s") span from the first to the last. */
 function decadeOf(text: string): { from: number; to: number } | undefined {
-  const digits = /\b(?:the\s+)?(?:(19|20)(\d)0|'?(\d)0)'?s\b/.exec(text);
-  if (digits) {
-    const decade = digits[1] !== undefined ? Number(`${digits[1]}${digits[2]}0`) : 1900 + Number(digits[3]) * 10;
-    return { from: decade, to: decade + 9 };
+  const decades: number[] = [];
+  for (const digits of text.matchAll(/\b(?:the\s+)?(?:(19|20)(\d)0|'?(\d)0)'?s\b/g)) {
+    decades.push(digits[1] !== undefined ? Number(`${digits[1]}${digits[2]}0`) : 1900 + Number(digits[3]) * 10);
   }
-  for (const [word, decade] of Object.entries(decadeWords)) if (new RegExp(`\\b${word}\\b`).test(text)) return { from: decade, to: decade + 9 };
-  return undefined;
+  for (const [word, decade] of Object.entries(decadeWords)) if (new RegExp(`\\b${word}\\b`).test(text)) decades.push(decade);
+  if (decades.length === 0) return undefined;
+  return { from: Math.min(...decades), to: Math.max(...decades) + 9 };
 }
 
 function yearsOf(text: string, latestYear: number | undefined): ConstraintUpdate['years'] {

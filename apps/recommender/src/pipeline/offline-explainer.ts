@@ -21,7 +21,10 @@ export class OfflineExplainer implements Explainer {
     const parts: string[] = [];
     // MovieLens titles carry their year already ("Heat (1995)").
     const year = item.year === undefined || /\(\d{4}\)\s*$/.test(item.title) ? '' : ` (${item.year})`;
-    const tags = item.tags.length > 0 ? `: ${item.tags.slice(0, 3).join(' / ')}` : '';
+    // Tags the user asked for this session come first, so "It fits 'sci-fi'" sits beside Sci-Fi (Star Wars lists it fourth).
+    const asked = (tag: string) => tagStems({ ...item, tags: [tag] }).some((stemmed) => (input.refinement?.tagWeights[stemmed] ?? 0) > 0);
+    const ordered = [...item.tags.filter(asked), ...item.tags.filter((tag) => !asked(tag))];
+    const tags = ordered.length > 0 ? `: ${ordered.slice(0, 3).join(' / ')}` : '';
     parts.push(`${item.title}${year}${tags}.`);
     const stated = liked.map((stemmed) => taste.statedByTag.get(stemmed)).filter((value) => value?.polarity === 'like');
     if (stated.length > 0) parts.push(`You said you like ${list([...new Set(stated.map((value) => value?.subject ?? ''))])}.`);

@@ -56,4 +56,18 @@ describe('OfflineExplainer', () => {
     const text = await new OfflineExplainer().explain({ profile: emptyProfile('u'), history: [{ item: seen, rating: 5, timestamp: 1 }], item: scifi });
     expect(text).toContain('It shares Sci-Fi with Robot Planet');
   });
+
+  it('lists the tags the user asked for first, so what it fits is in sight', async () => {
+    const starWars = { id: 'sw', title: 'Star Wars (1977)', tags: ['Action', 'Adventure', 'Romance', 'Sci-Fi', 'War'] };
+    const text = await new OfflineExplainer().explain({ profile: emptyProfile('u'), history: [], item: starWars, refinement: { tagWeights: { sci: 0.3, horror: -1 }, phrase: 'sci-fi, no horror' } });
+    expect(text).toBe('Star Wars (1977): Sci-Fi / Action / Adventure. It fits "sci-fi, no horror".');
+  });
+
+  it('cites no similar raters when the only ratings are dislikes said in chat', async () => {
+    const plain = { id: 'p', title: 'Plain Drama', tags: ['Drama'] };
+    const explain = (source: 'chat' | undefined) => new OfflineExplainer().explain({ profile: emptyProfile('u'), history: [{ item: item('m9'), rating: 1, timestamp: 1, source }], item: plain });
+    expect(await explain('chat')).toBe('Plain Drama: Drama. It is one of the most liked titles here.');
+    // A rating given (even a low one) is an interaction the model reads.
+    expect(await explain(undefined)).toBe('Plain Drama: Drama. People whose ratings resemble yours rated it highly.');
+  });
 });

@@ -15,6 +15,7 @@ const requestWords = new Set(
     'really maybe perhaps tonight today now else another different new newer recent older old classic classics year years yr ' +
     'hi hello hey ok okay um hmm yes yeah also give tell think know would could sure kind sort type usually looking look find ' +
     'instead options ideas idea watchable lol late early mid kids kid children child son daughter wife husband friends family night weekend ' +
+    'one ones stuff things thing bit little lot please already seen maybe around ' +
     "i'm i'd i've let's what's that's it's"
   ).split(' '),
 );
