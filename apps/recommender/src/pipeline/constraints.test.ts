@@ -53,6 +53,8 @@ describe('session constraints', () => {
     expect(read("I'm watching with my 6 year old").audience).toBe('children');
     expect(read('something for the kids').audience).toBe('children');
     expect(read('a family movie night').audience).toBe('children');
+    expect(read('something my whole family can watch').audience).toBe('children');
+    expect(read('my kids loved Toy Story').audience).toBe('children');
     expect(read('the kids are asleep now, just adults').audience).toBeNull();
     expect(read("I'm 16 year old").audience).toBeUndefined();
   });

@@ -161,9 +161,10 @@ export function readConstraints(message: string, vocabulary: GenreVocabulary): C
   const years = yearsOf(requested, vocabulary.latestYear);
   if (years !== undefined) update.years = years;
   const forChildren =
-    /\b(?:my|our|a|with (?:my|the|our))\s+(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?\b|\b(?:for|with) (?:the |my |our )?(?:kids|children|little ones|toddlers?|son|daughter)\b|\bkid[- ]friendly\b|\bfamily[- ](?:friendly|movie|film|night)\b|\bsuitable for (?:kids|children)\b/.test(text);
-  if (forChildren) update.audience = 'children';
-  else if (/\b(?:just (?:me|adults)|adults only|grown[- ]ups?|kids (?:are )?(?:asleep|in bed))\b/.test(text)) update.audience = null;
+    /\b(?:my|our|a|with (?:my|the|our))\s+(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?\b|\b(?:for|with) (?:the |my |our )?(?:kids|children|little ones|toddlers?|son|daughter)\b|\bkid[- ]friendly\b|\bfamily[- ](?:friendly|movie|film|night)\b|\bsuitable for (?:kids|children)\b|\b(?:whole|entire) family\b|\bwith (?:my|the|our) family\b|\b(?:my|our|the) kids\b/.test(text);
+  // Adults only wins over a mention of the kids ("the kids are asleep, just adults").
+  if (/\b(?:just (?:me|us|adults)|adults only|grown[- ]ups?|kids (?:are )?(?:asleep|in bed))\b/.test(text)) update.audience = null;
+  else if (forChildren) update.audience = 'children';
   return update;
 }
 
