@@ -10,6 +10,7 @@ import {
   LlmUserSimulator,
   OpenAiChatAssistant,
   parseShard,
+  selectShard,
   personaProfile,
   RecommenderAssistant,
   RecommenderHttpAssistant,
@@ -35,6 +36,7 @@ interface SimulateCommandOptions {
   assistant: string;
   assistantUrl?: string;
   assistantKey?: string;
+  httpUserPrefix: string;
   systemPrompt?: string;
   maxTurns: number;
   k: number;
@@ -72,6 +74,11 @@ export function registerSimulateCommand(program: Command): void {
     .option('--assistant <name>', 'most-popular | ease | openai (an OpenAI-compatible endpoint) | http (the recommender API) | replay (synthetic-persona-chat: the real partner)', 'most-popular')
     .option('--assistant-url <url>', 'http: recommender root URL (e.g. http://127.0.0.1:3000); openai: endpoint base URL (default: the configured one)')
     .option('--assistant-key <key>', 'http: API key of the recommender')
+    .option(
+      '--http-user-prefix <prefix>',
+      'http: the simulated MovieLens users are created on the service under this prefix with their visible (training) ratings, so the service knows what they rated but not their hidden targets; "" sends the ids as they are',
+      'sim-',
+    )
     .option('--system-prompt <text>', 'openai: the assistant system prompt')
     .option('--max-turns <n>', 'user turns per conversation at most', integer, 5)
     .option('--k <n>', 'recommendations per turn counted by recall@k', integer, 5)
@@ -136,10 +143,30 @@ export function registerSimulateCommand(program: Command): void {
           assistant = new OpenAiChatAssistant({ model, titles: new TitleMatcher(items), ...(options.systemPrompt ? { systemPrompt: options.systemPrompt } : {}) });
           break;
         }
-        case 'http':
+        case 'http': {
           if (!options.assistantUrl) throw new PersonalabError('invalid_argument', '--assistant http needs --assistant-url');
-          assistant = new RecommenderHttpAssistant({ baseUrl: options.assistantUrl, k: options.k, ...(options.assistantKey ? { apiKey: options.assistantKey } : {}) });
+          const http = new RecommenderHttpAssistant({
+            baseUrl: options.assistantUrl,
+            k: options.k,
+            userIdPrefix: options.httpUserPrefix,
+            ...(options.assistantKey ? { apiKey: options.assistantKey } : {}),
+          });
+          if (options.users === 'movielens-100k' && options.httpUserPrefix !== '') {
+            // The service's own user 1 may be the real user 1 with every rating, hidden targets included:
+            // then nothing the simulated user wants can be recommended. Fresh ids carry the training ratings only.
+            const mine = selectShard(users, shard);
+            const byUser = new Map<string, RatingInteraction[]>();
+            for (const rating of train) byUser.set(rating.userId, [...(byUser.get(rating.userId) ?? []), rating]);
+            const created = await http.registerUsers(mine.map((user) => ({ id: user.id, ratings: byUser.get(user.id) ?? [] })));
+            process.stderr.write(
+              `http: ${created} simulated users created on ${options.assistantUrl} as ${options.httpUserPrefix}<id> with their training ratings (${mine.length - created} there already). ` +
+                `The service's model may have been trained on the hidden ratings too (npm start trains on all of MovieLens); ` +
+                `experiments/simulation/movielens.ts serves the training split only.\n`,
+            );
+          }
+          assistant = http;
           break;
+        }
         case 'replay':
           assistant = new ScriptedAssistant(new Map(users.map((user) => [user.id, user.script ?? []])), 'real-partner-replay');
           break;
@@ -174,7 +201,7 @@ export function registerSimulateCommand(program: Command): void {
           concurrency: options.concurrency,
           store,
           runId: options.runId ?? `${options.simulator}--${assistant.name}--${options.users}`,
-          config: { users: options.users, seed: options.seed },
+          config: { users: options.users, seed: options.seed, ...(options.assistant === 'http' ? { httpUserPrefix: options.httpUserPrefix } : {}) },
           ...(shard ? { shard } : {}),
           quiet: global.quiet,
         });

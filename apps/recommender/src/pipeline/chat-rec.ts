@@ -276,7 +276,7 @@ export class ChatRec {
       shown = result.recommendations.map((entry) => entry.item.id);
       const noted = stated.length > 0 ? `Noted: ${stated.map((opinion) => `you ${opinion.polarity === 'like' ? 'like' : 'dislike'} ${opinion.item.title}`).join('; ')}. ` : '';
       const asked = hasConstraints(constraints) ? ` (${describeConstraints(constraints)})` : '';
-      const lead = noted + (turn.intent === 'refine' ? `Understood ("${turn.refinement?.phrase ?? options.message}"). How about these instead${asked}:` : `Here is what I would suggest${asked}:`);
+      const lead = noted + (turn.intent === 'refine' ? `Understood${quote(turn.refinement?.phrase ?? options.message)}. How about these instead${asked}:` : `Here is what I would suggest${asked}:`);
       reply =
         result.recommendations.length > 0
           ? `${lead}\n${list(result.recommendations.map((entry) => entry.item.title))}`
@@ -357,6 +357,10 @@ export class ChatRec {
   }
 }
 
+/** Messages up to this length are quoted back ("Understood ("something lighter")"); longer ones would be cut mid-sentence. */
+const QUOTE_LIMIT = 60;
+const quote = (phrase: string) => (phrase.length <= QUOTE_LIMIT ? ` ("${phrase}")` : '');
+
 /** Whether a message asks for something new of the session (genres, years, audience, a fresh start). */
 const changesRequest = (update: ConstraintUpdate) =>
   update.reset || Object.keys(update.wanted).length > 0 || Object.keys(update.avoided).length > 0 || update.years !== undefined || update.audience !== undefined;
@@ -379,6 +383,6 @@ function withConstraints(turn: ClassifiedTurn, update: ConstraintUpdate, constra
   const moodWords = !namesGenres && Object.keys(tagWeights).length > 0;
   for (const [tag, weight] of Object.entries(constraints.tags)) tagWeights[tag] = (tagWeights[tag] ?? 0) + weight;
   if (Object.keys(tagWeights).length === 0 && !hasConstraints(constraints)) return turn.refinement;
-  const phrases = [moodWords && turn.refinement ? turn.refinement.phrase : '', describeConstraints(constraints)].filter(Boolean);
+  const phrases = [moodWords && turn.refinement && turn.refinement.phrase.length <= QUOTE_LIMIT ? turn.refinement.phrase : '', describeConstraints(constraints)].filter(Boolean);
   return { tagWeights, phrase: phrases.join('; ') || (turn.refinement?.phrase ?? '') };
 }

@@ -83,14 +83,14 @@ describe('OpenAiChatAssistant against the local OpenAI-compatible server', () =>
 describe('RecommenderHttpAssistant', () => {
   let server: Server;
   let baseUrl = '';
-  const received: Array<{ body: Record<string, unknown>; authorization: string | undefined }> = [];
+  const received: Array<{ url: string | undefined; body: Record<string, unknown>; authorization: string | undefined }> = [];
   const replies: Array<{ status: number; body: string }> = [];
   beforeAll(async () => {
     server = createServer((request, response) => {
       let text = '';
       request.on('data', (chunk: Buffer) => (text += chunk.toString()));
       request.on('end', () => {
-        received.push({ body: JSON.parse(text) as Record<string, unknown>, authorization: request.headers.authorization });
+        received.push({ url: request.url, body: JSON.parse(text) as Record<string, unknown>, authorization: request.headers.authorization });
         const next = replies.shift() ?? { status: 404, body: '{"error":{"code":"not_found","message":"no route"}}' };
         response.writeHead(next.status, { 'content-type': 'application/json' }).end(next.body);
       });
@@ -118,6 +118,26 @@ describe('RecommenderHttpAssistant', () => {
       { userId: 'u1', message: 'more', k: 3, sessionId: 's1' },
     ]);
     expect(received[0]?.authorization).toBe('Bearer secret');
+  });
+
+  it('creates simulated users under a prefix with their visible ratings, once, and chats as them', async () => {
+    const assistant = new RecommenderHttpAssistant({ baseUrl, userIdPrefix: 'sim-' });
+    const ratings = Array.from({ length: 1001 }, (_, index) => ({ itemId: `i${index}`, value: 4, timestamp: index }));
+    replies.push({ status: 201, body: '{"id":"sim-7"}' }, { status: 200, body: '{}' }, { status: 200, body: '{}' });
+    replies.push({ status: 409, body: '{"error":{"code":"conflict","message":"user sim-8 exists"}}' });
+    expect(await assistant.registerUsers([{ id: '7', ratings }, { id: '8', ratings }])).toBe(1);
+    expect(received.map((entry) => entry.url)).toEqual(['/v1/users', '/v1/users/sim-7/events', '/v1/users/sim-7/events', '/v1/users']);
+    expect(received[0]?.body).toEqual({ id: 'sim-7' });
+    const batches = received.slice(1, 3).map((entry) => entry.body['events'] as Array<Record<string, unknown>>);
+    expect(batches.map((events) => events.length)).toEqual([1000, 1]);
+    // Ids derived from user and item: a repeated post is refused by the service, not stored twice.
+    expect(batches[0]?.[0]).toEqual({ type: 'rating', id: 'sim-7:i0', itemId: 'i0', value: 4, timestamp: 0 });
+    // A failure other than "exists" stops the run.
+    replies.push({ status: 401, body: '{"error":{"code":"unauthenticated","message":"no key"}}' });
+    await expect(assistant.registerUsers([{ id: '9', ratings: [] }])).rejects.toMatchObject({ code: 'unauthenticated' });
+    replies.push(ok('s7', ['m1']));
+    await assistant.reply({ userId: '7', dialogue: [{ role: 'user', content: 'hi' }] });
+    expect(received.at(-1)?.body).toEqual({ userId: 'sim-7', message: 'hi', k: 5 });
   });
 
   it('retries 429 and 500, fails on 400 and on a body of the wrong shape', async () => {

@@ -20,7 +20,22 @@ export interface RecommenderHttpAssistantOptions {
   fetch?: typeof fetch;
   /** Waits between retries (injectable so tests do not sleep). */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Prefix of the service's user ids for the simulated users (`sim-` makes user 1 `sim-1`), so that
+   * they do not collide with the service's own users, who may be the same people with every
+   * rating, the hidden targets included. Default: none (the ids as given).
+   */
+  userIdPrefix?: string;
 }
+
+/** A simulated user as the service should know them before the conversation: their visible history. */
+export interface RegisteredUser {
+  id: string;
+  ratings: ReadonlyArray<{ itemId: string; value: number; timestamp?: number | undefined }>;
+}
+
+/** Events per `POST /v1/users/:id/events` call (the API takes at most 1,000). */
+const EVENT_BATCH = 1000;
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -45,12 +60,48 @@ export class RecommenderHttpAssistant implements Assistant {
     // A dialogue with one user turn is a new conversation: start a new session.
     if (userTurns.length === 1) this.sessions.delete(options.userId);
     const sessionId = this.sessions.get(options.userId);
-    const body = { userId: options.userId, message: message.slice(0, 4000), k: this.options.k ?? 5, ...(sessionId ? { sessionId } : {}) };
+    const body = { userId: this.serviceId(options.userId), message: message.slice(0, 4000), k: this.options.k ?? 5, ...(sessionId ? { sessionId } : {}) };
     const response = await this.post('/v1/chat', body, options.signal);
     const parsed = chatResponseSchema.safeParse(response);
     if (!parsed.success) throw new PersonalabError('upstream_bad_response', `POST /v1/chat answered an unexpected body: ${formatZodError(parsed.error)}`);
     this.sessions.set(options.userId, parsed.data.sessionId);
     return { content: parsed.data.reply, recommendedItemIds: parsed.data.recommendations.map((entry) => entry.item.id) };
+  }
+
+  /** The service's id of a simulated user. */
+  serviceId(userId: string): string {
+    return `${this.options.userIdPrefix ?? ''}${userId}`;
+  }
+
+  /**
+   * Creates the simulated users on the service with their visible ratings (`POST /v1/users`, then
+   * their ratings in batches). A user the service already has (409) is left as it is: a resumed run
+   * registered it before, and its ratings carry ids derived from the user and item, so they are
+   * never stored twice. Returns how many users were created.
+   */
+  async registerUsers(users: readonly RegisteredUser[], signal?: AbortSignal): Promise<number> {
+    let created = 0;
+    for (const user of users) {
+      const id = this.serviceId(user.id);
+      try {
+        await this.post('/v1/users', { id }, signal);
+      } catch (error) {
+        if (error instanceof PersonalabError && error.details?.['status'] === 409) continue;
+        throw error;
+      }
+      created++;
+      for (let start = 0; start < user.ratings.length; start += EVENT_BATCH) {
+        const events = user.ratings.slice(start, start + EVENT_BATCH).map((rating) => ({
+          type: 'rating' as const,
+          id: `${id}:${rating.itemId}`,
+          itemId: rating.itemId,
+          value: rating.value,
+          ...(rating.timestamp === undefined ? {} : { timestamp: rating.timestamp }),
+        }));
+        await this.post(`/v1/users/${encodeURIComponent(id)}/events`, { events }, signal);
+      }
+    }
+    return created;
   }
 
   private async post(path: string, body: unknown, signal: AbortSignal | undefined): Promise<unknown> {
