@@ -1,6 +1,6 @@
 import { normalizeUtterance } from '../text/normalize.js';
 import { splitSentences } from '../text/tokenize.js';
-import { leadingFillers } from './lexicon.js';
+import { framePattern, leadingFillers, listItemBlockers, listOpeners } from './lexicon.js';
 import { splitClauses } from './statement-miner.js';
 
 /** A first-person clause of a user message, rewritten into a short canonical statement. */
@@ -68,12 +68,6 @@ export function canonicalClause(clause: string): string | undefined {
 const bareVerbs = new RegExp(
   `^(?:${'play|read|write|drive|ride|eat|drink|cook|bake|collect|volunteer|teach|study|listen|watch|sing|dance|paint|draw|travel|hike|run|swim|walk|knit|sew|garden|fish|hunt|build|make|spend|help|speak|visit|wear|grow|raise|train|coach|compete|attend|practice|lift|jog|surf|ski|skate|climb|shop|go|live|work|own|have|love|like|enjoy|hate|restore|fix|repair|design|program|code|take|hang out|meet|try|sell|care for|take care of|spend time|do|go to|work on|love to|like to'}) `,
 );
-/** Words that open a list item continuing the previous clause's verb ("i like reading, especially romances"). */
-const listOpeners = /^(?:and|or|also|plus|especially|particularly|mostly|mainly|like|such as|including|even|then|as well as)\s+/;
-/** The subject and verb of a first-person clause, reused by a list item that leaves them out. */
-const framePattern = /^(i (?:like|love|enjoy|hate|prefer|play|collect|read|watch|listen to|eat|drink|have|own|speak|cook|bake|make|study|teach)(?: playing| watching| reading| listening to| eating| cooking)?) /;
-const listItemBlockers = /\b(?:i|my|you|your|it|that|this|they|them|he|she|we|what|how|why|where|who|when|if|is|are|was|were|be)\b/;
-
 /** "run a school" after "i like to dance" → "i run a school"; "especially romances" after "i like reading" → "i like romances". */
 function continueList(clause: string, frame: string | undefined): string | undefined {
   const item = clause.replace(/[^\p{L}\p{N}\s'&-]/gu, ' ').replace(/\s+/g, ' ').trim().replace(listOpeners, '');

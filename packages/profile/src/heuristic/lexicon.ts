@@ -84,3 +84,9 @@ export function factKeyOf(text: string): string {
   if (/\bi (?:have|own|drive|bought)\b/.test(text)) return 'possession';
   return 'other';
 }
+
+/** Words that open a list item continuing the previous clause's verb ("i like reading, especially romances"). */
+export const listOpeners = /^(?:and|or|also|plus|especially|particularly|mostly|mainly|like|such as|including|even|then|as well as)\s+/;
+/** The subject and verb of a first-person clause, reused by a list item that leaves them out. */
+export const framePattern = /^(i (?:like|love|enjoy|hate|prefer|play|collect|read|watch|listen to|eat|drink|have|own|speak|cook|bake|make|study|teach)(?: playing| watching| reading| listening to| eating| cooking)?) /;
+export const listItemBlockers = /\b(?:i|my|you|your|it|that|this|they|them|he|she|we|what|how|why|where|who|when|if|is|are|was|were|be)\b/;

@@ -29,6 +29,16 @@ describe('mineStatements', () => {
     expect(favourite).toMatchObject({ kind: 'preference', subject: 'blue', category: 'color', strength: 1 });
     expect(mineStatements('pizza is my favorite food')[0]).toMatchObject({ subject: 'pizza', category: 'food' });
     expect(mineStatements('vintage cars are my thing .')[0]).toMatchObject({ subject: 'vintage cars', polarity: 'like', strength: 0.9 });
+    // A comma before a pronoun starts a new clause; a list goes on.
+    expect(mineStatements('I love comedies, they relax me after work.')[0]).toMatchObject({ subject: 'comedies', polarity: 'like' });
+    expect(mineStatements('i love comedies , it is my thing')[0]).toMatchObject({ subject: 'comedies' });
+    const subjects = (text: string) => mineStatements(text).map((statement) => (statement.kind === 'preference' ? statement.subject : statement.kind));
+    expect(subjects('I love dogs, cats and birds.')).toEqual(['dogs', 'cats and birds']);
+    expect(subjects('i really love hiking, swimming, and biking')).toEqual(['hiking', 'swimming', 'biking']);
+    expect(subjects('i like reading, especially romances')).toEqual(['reading', 'romances']);
+    // Not list items: a clause with its own subject, or a long one.
+    expect(subjects('i love pizza, my sister makes it every friday night')).toEqual(['pizza', 'fact']);
+    expect(subjects('i love pizza, thanks for asking about my favourite things to eat')).toEqual(['pizza']);
   });
 
   it('keeps negation in facts', () => {

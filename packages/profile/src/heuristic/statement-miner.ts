@@ -1,7 +1,7 @@
 import { normalizeUtterance } from '../text/normalize.js';
 import { splitSentences } from '../text/tokenize.js';
 import { stopWords } from '../text/stop-words.js';
-import { categoryOf, factKeyOf, genericWords, leadingFillers, objectStoppers, subjectAdverbs } from './lexicon.js';
+import { categoryOf, factKeyOf, framePattern, genericWords, leadingFillers, listItemBlockers, listOpeners, objectStoppers, subjectAdverbs } from './lexicon.js';
 import type { PreferenceStatement, Statement, Tense } from './statement.js';
 
 const maxObjectWords = 12;
@@ -9,8 +9,9 @@ const pronounObjects = new Set(['it', 'that', 'this', 'them', 'those', 'these', 
 
 /** The object of a statement, cut before chatter and trailing fillers; undefined if nothing informative is left. */
 function cleanObject(raw: string): string | undefined {
+  // A comma before a pronoun starts another clause ("comedies, they relax me"); a list goes on ("dogs, cats and birds").
   // Emoji and symbols are style, not content.
-  let object = raw.replace(/[^\p{L}\p{N}\s'&-]/gu, ' ').replace(/\s+/g, ' ').trim().replace(/[.!?,;:]+$/g, '').replace(objectStoppers, '').trim();
+  let object = raw.replace(/,\s*(?:they|it|that|this|which|i|we|he|she|you)\s.*$/i, '').replace(/[^\p{L}\p{N}\s'&-]/gu, ' ').replace(/\s+/g, ' ').trim().replace(/[.!?,;:]+$/g, '').replace(objectStoppers, '').trim();
   object = object.replace(/(?:\s+(?:too|also|as well|at all|a lot|so much|very much|for (?:years|ages|a long time)|as a kid|growing up|lol|haha|now|right now|lately|recently|these days|nowadays|though|either|really|actually|myself|anyway|then))+$/, '').trim();
   const wordsOfObject = object.split(/\s+/).filter(Boolean);
   if (wordsOfObject.length === 0) return undefined;
@@ -276,6 +277,29 @@ export function splitClauses(sentence: string): string[] {
   return clauses.map((clause) => clause.trim()).filter(Boolean);
 }
 
+/**
+ * List items after a comma take the subject and verb of the clause before them: "i love dogs, cats
+ * and birds" → "i love dogs", "i love cats and birds" (without this the items after the first were
+ * lost). Items of more than six words, or with a subject or pronoun of their own, are left alone.
+ */
+export function completeListItems(clauses: readonly string[]): string[] {
+  let frame: string | undefined;
+  return clauses.map((clause) => {
+    const stripped = clause.replace(leadingFillers, '').trim();
+    const head = framePattern.exec(stripped.replace(subjectAdverbs, 'i '))?.[1];
+    if (head !== undefined || /^(?:i|my) /.test(stripped)) {
+      frame = head;
+      return clause;
+    }
+    const item = stripped.replace(/[^\p{L}\p{N}\s'&-]/gu, ' ').replace(/\s+/g, ' ').trim().replace(listOpeners, '');
+    if (frame === undefined || item === '' || item.split(' ').length > 6 || listItemBlockers.test(item)) {
+      frame = undefined;
+      return clause;
+    }
+    return `${frame} ${item}`;
+  });
+}
+
 /** Removes the question tail of a sentence ("i love dogs, do you?"). */
 function dropQuestionTail(sentence: string): string {
   return sentence.replace(/[,\s]*(?:and |what about |how about |do |are |have )?you(?: too| guys)?\s*\?$/, '').trim();
@@ -321,7 +345,7 @@ export function mineStatements(message: string): Statement[] {
       statements.push(...change);
       continue;
     }
-    const clauses = splitClauses(sentence);
+    const clauses = completeListItems(splitClauses(sentence));
     // Clauses are read back to front (a "because" clause gives the reason of the one before it); kept in order.
     const ofSentence: Statement[] = [];
     let pendingReason: string | undefined;
