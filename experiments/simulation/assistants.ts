@@ -1,5 +1,6 @@
 import type { Assistant, DialogueTurn, Embedder, Interaction, Item, Recommender, User } from '@personalab/core';
 import { EaseRecommender, pageEaseOptions } from '@personalab/user-embedding';
+import { HeuristicProfileExtractor } from '@personalab/profile';
 import { HnswIndex } from '@personalab/retrieval';
 import { buildApp, openRecommenderService, type RecommenderService } from '@personalab/recommender';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +12,7 @@ export function bestUserEmbeddingModel(): { recommender: Recommender; note: stri
 
 /**
  * The Chat-Rec pipeline of the recommender app, in process: its service opened in memory with the
- * training ratings, each chat turn going through `ChatRec.chat` (intent, candidates, re-rank,
+ * training ratings and the heuristic profile extractor (as the main job serves it), each chat turn going through `ChatRec.chat` (intent, candidates, re-rank,
  * explanation) with the session it keeps per user.
  */
 export async function chatRecAssistant(options: {
@@ -29,6 +30,8 @@ export async function chatRecAssistant(options: {
     recommender: options.model,
     modelItemIds: options.model ? new Set(options.data.items.map((item) => item.id)) : undefined,
     initialData: { users: options.data.users, items: options.data.items, interactions: options.train },
+    // As the served app: the profile is re-extracted from each user message.
+    profileExtractor: new HeuristicProfileExtractor(),
   });
   const sessions = new Map<string, string>();
   const assistant: Assistant = {

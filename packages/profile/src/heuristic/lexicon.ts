@@ -55,7 +55,7 @@ export const objectStoppers = /\s(?:but|because|since|though|although|so|if|when
 export const leadingFillers = /^(?:(?:yes|yeah|yep|no|nope|well|oh|ah|wow|lol|haha|hahaha|hey+y*|yo|hi(?: there)?|hello(?: there)?|good (?:morning|afternoon|evening)|ok|okay|sure|cool|nice|great|awesome|really|true|right|so|and|but|also|too|actually|honestly|though|haha|hmm|um|uh|that is (?:great|cool|nice|awesome|interesting|neat|sad|funny|good)|me too|same here)[\s,!.]+)+/;
 
 /** Adverbs between "i" and its verb, dropped from the canonical form ("i really love" → "i love"). */
-export const subjectAdverbs = /^i (?:(?:really|also|just|actually|absolutely|totally|definitely|currently|truly|honestly|especially|sure|certainly|mainly|definitely|kinda|kind of|sort of|do(?= (?!not\b))|personally|mostly|even|recently|too) )+/;
+export const subjectAdverbs = /^i (?:(?:really|also|just|actually|usually|generally|often|typically|normally|always|sometimes|still|absolutely|totally|definitely|currently|truly|honestly|especially|sure|certainly|mainly|definitely|kinda|kind of|sort of|do(?= (?!not\b))|personally|mostly|even|recently|too) )+/;
 
 /** The category of a subject from its words, if any list names it. */
 export function categoryOf(text: string): string | undefined {

@@ -24,6 +24,9 @@ describe('mineStatements', () => {
     expect(values('i like to bake cookies')).toEqual(['like:0.7:bake cookies']);
     expect(values("I can't stand jazz.")).toEqual(['dislike:0.9:jazz']);
     expect(values("i don't like crowds")).toEqual(['dislike:0.6:crowds']);
+    // Frequency adverbs between "i" and the verb ("i usually like") were read as no statement at all.
+    expect(values('I usually like dramas.')).toEqual(['like:0.7:dramas']);
+    expect(values('i generally enjoy thrillers')).toEqual(values('i enjoy thrillers'));
     expect(mineStatements('but my favorite is probably nirvana')).toMatchObject([{ kind: 'preference', subject: 'nirvana', strength: 1 }]);
     const favourite = mineStatements('My favourite colour is blue.')[0];
     expect(favourite).toMatchObject({ kind: 'preference', subject: 'blue', category: 'color', strength: 1 });
