@@ -23,3 +23,5 @@ export { serve } from './main-job.js';
 export type { ServeOptions, RunningServer, DataSourceKind } from './main-job.js';
 export { readConstraints, mergeConstraints, constraintFilter, describeConstraints, noConstraints } from './pipeline/constraints.js';
 export type { SessionConstraints, ConstraintUpdate } from './pipeline/constraints.js';
+export { LlmConstraintReader, llmConstraintSchema } from './pipeline/llm-constraints.js';
+export type { ConstraintReader, ConstraintReaderContext } from './pipeline/llm-constraints.js';

@@ -5,6 +5,7 @@ import { CandidateGenerator } from './pipeline/candidate-generator.js';
 import { ChatRec } from './pipeline/chat-rec.js';
 import { ItemCatalog } from './pipeline/item-catalog.js';
 import { ItemTextIndex, itemTextEmbedder, type OpenResult } from './pipeline/item-text-index.js';
+import { LlmConstraintReader } from './pipeline/llm-constraints.js';
 import { LlmExplainer } from './pipeline/llm-explainer.js';
 import { LlmReranker } from './pipeline/llm-reranker.js';
 import { OfflineExplainer } from './pipeline/offline-explainer.js';
@@ -77,7 +78,12 @@ export async function openRecommenderService(options: RecommenderServiceOptions)
   const reranker = options.reranker ?? new OfflineReranker(options.profileWeight === undefined ? {} : { profileWeight: options.profileWeight });
   const explainer = new OfflineExplainer();
   const llm = options.chatModel
-    ? { model: options.chatModel, reranker: new LlmReranker({ model: options.chatModel, fallback: reranker }), explainer: new LlmExplainer({ model: options.chatModel }) }
+    ? {
+        model: options.chatModel,
+        reranker: new LlmReranker({ model: options.chatModel, fallback: reranker }),
+        explainer: new LlmExplainer({ model: options.chatModel }),
+        constraints: new LlmConstraintReader({ model: options.chatModel }),
+      }
     : undefined;
   const chatRec = new ChatRec({
     store,

@@ -14,6 +14,7 @@ import type { RecommenderStore, StoredMessage } from '../store/store.js';
 import type { CandidateGenerator } from './candidate-generator.js';
 import { constraintFilter, describeConstraints, hasConstraints, mergeConstraints, noConstraints, readConstraints, type ConstraintUpdate, type SessionConstraints } from './constraints.js';
 import { classifyTurn, type ClassifiedTurn, type Intent } from './intent.js';
+import type { ConstraintReader } from './llm-constraints.js';
 import { queryContent } from './query-text.js';
 import type { ItemCatalog } from './item-catalog.js';
 import { buildTaste, collectTagStems, mentionedTagStems, profileFit } from './taste.js';
@@ -51,7 +52,8 @@ export interface ChatRecOptions {
   /** The offline re-ranker and explainer: always present, and the fallback of the LLM ones. */
   reranker: Reranker;
   explainer: Explainer;
-  llm?: { model: ChatModel; reranker: Reranker; explainer: Explainer } | undefined;
+  /** The LLM steps; `constraints` reads what a chat message asks of the session (the offline reader is its fallback). */
+  llm?: { model: ChatModel; reranker: Reranker; explainer: Explainer; constraints?: ConstraintReader | undefined } | undefined;
   profileExtractor?: ProfileExtractor | undefined;
   /** How many candidates to re-rank (Chat-Rec: 20). */
   candidateCount?: number;
@@ -63,7 +65,7 @@ export interface ChatRecOptions {
   clock?: Clock;
   ids?: IdGenerator;
   /** Called when an LLM step failed and the offline path answered. */
-  onFallback?: (step: 'rerank' | 'explain' | 'chitchat', error: unknown) => void;
+  onFallback?: (step: 'rerank' | 'explain' | 'chitchat' | 'constraints', error: unknown) => void;
 }
 
 const list = (titles: readonly string[]) => titles.map((title, index) => `${index + 1}. ${title}`).join('\n');
@@ -235,7 +237,8 @@ export class ChatRec {
       allItems: () => this.options.catalog.values(),
     });
     const useConstraints = this.options.sessionConstraints ?? true;
-    const update = useConstraints ? readConstraints(options.message, { stems: knownTags, latestYear: this.options.catalog.latestYear() }) : undefined;
+    const read = useConstraints ? await this.readConstraints(options.message, knownTags, session?.constraints ?? noConstraints(), options.signal) : undefined;
+    const update = read?.update;
     const constraints = update === undefined ? noConstraints() : mergeConstraints(session?.constraints ?? noConstraints(), update);
     // "Ok, from before 1980" is small talk by its first word but changes the request: answer it with items.
     if (turn.intent === 'chitchat' && update !== undefined && changesRequest(update)) turn.intent = lastRecommended.length > 0 ? 'refine' : 'recommend';
@@ -294,7 +297,23 @@ export class ChatRec {
       recommendedItemIds: result.recommendations.map((entry) => entry.item.id),
     };
     store.addChatTurn({ session, userMessage: { ...userMessage, sessionId: session.id }, reply: { ...replyMessage, sessionId: session.id }, lastRecommended: shown, constraints });
-    return { ...result, sessionId: session.id, intent: turn.intent, constraints, reply, messageId: userMessage.id, replyId: replyMessage.id };
+    const degraded = result.degraded || (read?.degraded ?? false);
+    return { ...result, degraded, sessionId: session.id, intent: turn.intent, constraints, reply, messageId: userMessage.id, replyId: replyMessage.id };
+  }
+
+  /** What a message asks of the session: through the LLM when one is configured, else (and when it fails) the offline reader. */
+  private async readConstraints(message: string, knownTags: ReadonlySet<string>, previous: SessionConstraints, signal?: AbortSignal): Promise<{ update: ConstraintUpdate; degraded: boolean }> {
+    const vocabulary = { stems: knownTags, latestYear: this.options.catalog.latestYear() };
+    const reader = this.options.llm?.constraints;
+    if (reader) {
+      try {
+        return { update: await reader.read(message, { ...vocabulary, genres: this.options.catalog.tagNames(), previous, signal }), degraded: false };
+      } catch (error) {
+        this.options.onFallback?.('constraints', error);
+        return { update: readConstraints(message, vocabulary), degraded: true };
+      }
+    }
+    return { update: readConstraints(message, vocabulary), degraded: false };
   }
 
   /** Stores the titles a message names with an opinion as the user's ratings (`source: 'chat'`), skipping titles they rated already. */

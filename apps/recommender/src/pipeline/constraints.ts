@@ -131,6 +131,14 @@ function genresOf(text: string, vocabulary: GenreVocabulary): { stem: string; av
   return [...found].map(([tag, avoided]) => ({ stem: tag, avoided }));
 }
 
+/** The tag stem the constraints use for a catalogue genre name ("Sci-Fi" → "sci", "Film-Noir" → "noir", "Comedy" → "comed"). */
+export function genreStem(genre: string, vocabulary: GenreVocabulary): string | undefined {
+  const named = genresOf(genre.toLowerCase(), vocabulary)[0]?.stem;
+  if (named !== undefined) return named;
+  const stems = tagStems({ id: '', title: '', tags: [genre] }).filter((value) => vocabulary.stems.has(value));
+  return stems[0];
+}
+
 /** Tag stems that name a genre as one word (MovieLens and the synthetic world's genres). */
 const singleWordTag = new Set(
   ['action', 'adventure', 'animation', 'comedy', 'crime', 'documentary', 'drama', 'fantasy', 'horror', 'musical', 'mystery', 'romance', 'thriller', 'war', 'western', 'family', 'noir'].map(stem),

@@ -8,6 +8,7 @@ export class ItemCatalog {
   private tagStemsCache: Set<string> | undefined;
   private titleReaderCache: TitleOpinionReader | undefined;
   private latestYearCache: number | null | undefined;
+  private tagNamesCache: string[] | undefined;
   private popularIds: string[] = [];
 
   constructor(items: Iterable<Item> = []) {
@@ -19,6 +20,7 @@ export class ItemCatalog {
     this.tagStemsCache = undefined;
     this.titleReaderCache = undefined;
     this.latestYearCache = undefined;
+    this.tagNamesCache = undefined;
   }
 
   get(id: string): Item | undefined {
@@ -37,6 +39,12 @@ export class ItemCatalog {
   tagStems(): ReadonlySet<string> {
     this.tagStemsCache ??= collectTagStems(this.items.values());
     return this.tagStemsCache;
+  }
+
+  /** The catalogue's tags as items carry them ("Sci-Fi", "Children's"), sorted; "unknown" left out. */
+  tagNames(): string[] {
+    this.tagNamesCache ??= [...new Set([...this.items.values()].flatMap((item) => item.tags))].filter((tag) => tag.toLowerCase() !== 'unknown').sort();
+    return this.tagNamesCache;
   }
 
   /** The latest release year in the catalogue ("something recent" counts back from it), if any item has one. */

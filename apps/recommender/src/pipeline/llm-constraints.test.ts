@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createOpenAIChatModel } from '@personalab/llm';
+import { startTestServer, type RecordedRequest, type TestServer } from '@personalab/llm/test';
+import { auth, openTinyService, type TinyService } from '../test/harness.js';
+import { tinyItems } from '../test/tiny-catalogue.js';
+import { noConstraints } from './constraints.js';
+import { toUpdate } from './llm-constraints.js';
+import { collectTagStems } from './taste.js';
+
+let server: TestServer;
+let tiny: TinyService | undefined;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await tiny?.close();
+  await server.close();
+});
+beforeEach(async () => {
+  server.reset();
+  await tiny?.close();
+  tiny = await openTinyService({ chatModel: createOpenAIChatModel({ baseURL: server.url, apiKey: 'x', model: 'scripted', maxRetries: 0, timeoutMs: 2000, maxRepairs: 0 }) });
+});
+
+const schemaOf = (request: RecordedRequest) => String(request.body.response_format?.json_schema?.name ?? '');
+const promptOf = (request: RecordedRequest | undefined) => String(request?.body.messages[1].content);
+const answer = (fields: Record<string, unknown>) => ({
+  json: { reset: false, wantedGenres: [], avoidedGenres: [], addsToEarlierGenres: false, years: null, anyYear: false, audience: 'unchanged', ...fields },
+});
+/** Answers the constraint reading from `script` (one per turn) and every re-ranking with the first candidates. */
+function scripted(script: Array<Record<string, unknown>>): void {
+  server.setChatHandler((request) => {
+    if (schemaOf(request) === 'constraints') return answer(script.shift() ?? {});
+    const ids = [...promptOf(request).matchAll(/id=(\S+):/g)].map((match) => ({ itemId: match[1] as string, reason: 'Scripted.' }));
+    return { json: { recommendations: ids.slice(0, 3) } };
+  });
+}
+const chat = async (message: string, sessionId?: string) =>
+  (await tiny!.app.inject({ method: 'POST', url: '/v1/chat', headers: auth, payload: { userId: 'u1', message, k: 3, ...(sessionId ? { sessionId } : {}) } })).json();
+
+describe('LLM constraint reader', () => {
+  it('reads free phrasing into the session constraints, with the catalogue genres and the earlier request in the prompt', async () => {
+    scripted([{ avoidedGenres: ['Horror', 'Thriller'], years: { from: 1995, to: null }, audience: 'children' }, { wantedGenres: ['Comedy', 'Not A Genre'], addsToEarlierGenres: true }]);
+    const first = await chat('nothing that would give my little one nightmares, and fairly recent please');
+    expect(first.constraints).toEqual({ tags: { horror: -1, thriller: -1 }, years: { from: 1995 }, audience: 'children' });
+    expect(first.degraded).toBe(false);
+    for (const entry of first.recommendations) {
+      expect(entry.item.year).toBeGreaterThanOrEqual(1995);
+      expect(entry.item.tags.some((tag: string) => tag === 'Children' || tag === 'Family')).toBe(true);
+    }
+    const requests = server.chatRequests().filter((request) => schemaOf(request) === 'constraints');
+    expect(promptOf(requests[0])).toContain('Genres in the catalogue: Action, Adventure, Animation, Children, Comedy');
+    expect(promptOf(requests[0])).toContain('"nothing that would give my little one nightmares, and fairly recent please"');
+    expect(promptOf(requests[0])).toContain('Asked for so far in this conversation: nothing.');
+    const second = await chat('something that makes us laugh', first.sessionId);
+    // The unknown genre is dropped; the rest of the earlier request stays.
+    expect(second.constraints).toEqual({ tags: { horror: -1, thriller: -1, comed: 0.3 }, years: { from: 1995 }, audience: 'children' });
+    const later = server.chatRequests().filter((request) => schemaOf(request) === 'constraints');
+    expect(promptOf(later[1])).toContain('Asked for so far in this conversation: from 1995 on, for children, no horror or thriller.');
+  });
+
+  it('falls back to the offline reader when the LLM fails, and counts it', async () => {
+    server.setChatHandler((request) => (schemaOf(request) === 'constraints' ? { fault: 'server_error' } : { json: { recommendations: [{ itemId: [...promptOf(request).matchAll(/id=(\S+):/g)][0]?.[1] ?? 'x', reason: 'r' }] } }));
+    const turn = await chat('some comedies from the late 90s');
+    expect(turn.constraints).toEqual({ tags: { comed: 0.3 }, years: { from: 1995, to: 1999 } });
+    expect(turn.degraded).toBe(true);
+    expect(tiny!.service.metrics.counterValue('personalab_llm_fallbacks_total', { step: 'constraints' })).toBe(1);
+    for (const entry of turn.recommendations) expect(entry.item.year).toBeGreaterThanOrEqual(1995);
+  });
+
+  it('keeps catalogue genres and plausible years only', () => {
+    const context = { stems: collectTagStems(tinyItems), latestYear: 1999, genres: ['Comedy', 'Sci-Fi', 'Horror'], previous: noConstraints() };
+    const base = { reset: false, wantedGenres: [], avoidedGenres: [], addsToEarlierGenres: false, years: null, anyYear: false, audience: 'unchanged' as const };
+    expect(toUpdate({ ...base, wantedGenres: ['sci-fi', 'Horror', 'Westerns'], avoidedGenres: ['horror'] }, context)).toEqual({ reset: false, wanted: { sci: 0.3 }, avoided: { horror: -1 }, adds: false });
+    expect(toUpdate({ ...base, years: { from: 2020, to: 1800 } }, context).years).toEqual({ from: 1870, to: 1999 });
+    expect(toUpdate({ ...base, years: { from: null, to: null } }, context).years).toBeUndefined();
+    expect(toUpdate({ ...base, anyYear: true, audience: 'adults', reset: true }, context)).toMatchObject({ reset: true, years: null, audience: null });
+  });
+});
