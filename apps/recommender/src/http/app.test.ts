@@ -170,6 +170,32 @@ describe('recommendations', () => {
     expect(body.reranker).toBe('offline-blend');
   });
 
+  it('filters recommendations by genre, excluded genre, years and audience, and names a bad filter', async () => {
+    const get = async (query: string) => tiny.app.inject({ url: `/v1/users/u1/recommendations?${query}`, headers: auth });
+    type Body = { recommendations: { item: { tags: string[]; year: number } }[] };
+    const horror = (await get('k=5&genre=horror,Thriller')).json() as Body;
+    expect(horror.recommendations.length).toBeGreaterThan(0);
+    for (const entry of horror.recommendations) expect(entry.item.tags.some((tag) => tag === 'Horror' || tag === 'Thriller')).toBe(true);
+    const noComedy = (await get('k=8&excludeGenre=Comedy&yearFrom=1996&yearTo=1998')).json() as Body;
+    expect(noComedy.recommendations.length).toBeGreaterThan(0);
+    for (const entry of noComedy.recommendations) {
+      expect(entry.item.tags).not.toContain('Comedy');
+      expect(entry.item.year).toBeGreaterThanOrEqual(1996);
+      expect(entry.item.year).toBeLessThanOrEqual(1998);
+    }
+    const kids = (await get('k=5&audience=children')).json() as Body;
+    for (const entry of kids.recommendations) expect(entry.item.tags.some((tag) => tag === 'Children' || tag === 'Family')).toBe(true);
+    // The unfiltered list is not served from a filtered one, nor the other way round.
+    expect((await get('k=3')).json().recommendations[0].item.tags).toContain('Comedy');
+    const unknown = await get('genre=Westerns');
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error.paths).toEqual(['querystring.genre']);
+    expect(unknown.json().error.message).toContain('the catalogue has Action, Adventure, Animation');
+    const backwards = await get('yearFrom=1999&yearTo=1990');
+    expect(backwards.statusCode).toBe(400);
+    expect(backwards.json().error.paths).toEqual(['querystring.yearFrom']);
+  });
+
   it('reflects a new rating at once (no stale cache)', async () => {
     const first = (await tiny.app.inject({ url: '/v1/users/u1/recommendations?k=1', headers: auth })).json();
     const top = first.recommendations[0].item.id;

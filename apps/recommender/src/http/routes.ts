@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import type { FastifyInstance, FastifyBaseLogger, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { PersonalabError, itemSchema, userSchema } from '@personalab/core';
+import { PersonalabError, itemSchema, userSchema, type Item } from '@personalab/core';
 import type { EventInput } from '../store/store.js';
-import { buildTaste, collectTagStems, stem } from '../pipeline/taste.js';
+import { constraintFilter, genreStem, type SessionConstraints } from '../pipeline/constraints.js';
+import type { ItemCatalog } from '../pipeline/item-catalog.js';
+import { buildTaste, collectTagStems, stem, tagStems } from '../pipeline/taste.js';
 import type { AppServices } from './app.js';
 import {
   chatBodySchema,
@@ -90,7 +92,8 @@ export function registerRoutes(app: TypedApp, services: AppServices): void {
     '/v1/users/:id/recommendations',
     { schema: { tags: ['recommendations'], params: userParamsSchema, querystring: recommendationsQuerySchema, response: { 200: recommendationsResponseSchema, ...errors } } },
     async (request, reply) => {
-      const result = await chatRec.recommend({ userId: request.params.id, k: request.query.k });
+      const accept = queryFilter(request.query, catalog);
+      const result = await chatRec.recommend({ userId: request.params.id, k: request.query.k, accept });
       metrics.increment('personalab_recommendations_total', { reranker: result.reranker });
       // A cached result keeps its serialised body too: the schema-checked JSON is built once per change.
       let body = serialised.get(result);
@@ -145,4 +148,27 @@ export function registerRoutes(app: TypedApp, services: AppServices): void {
     { schema: { tags: ['recommendations'], body: predictRatingBodySchema, response: { 200: predictRatingResponseSchema, ...errors } } },
     async (request) => ({ userId: request.body.userId, itemId: request.body.itemId, ...chatRec.predictRating(request.body.userId, request.body.itemId) }),
   );
+}
+
+/**
+ * The recommendation query's filters as an item test (undefined without any): genres to include
+ * (any of them) and exclude, release years, audience. A genre the catalogue does not have is a
+ * 400 naming the parameter and the genres it has.
+ */
+function queryFilter(query: z.infer<typeof recommendationsQuerySchema>, catalog: ItemCatalog): ((item: Item) => boolean) | undefined {
+  const stems = catalog.tagStems();
+  const byName = new Map(catalog.tagNames().map((name) => [name.toLowerCase(), genreStem(name, { stems })]));
+  const resolve = (names: readonly string[] | undefined, parameter: string) =>
+    (names ?? []).map((name) => {
+      const stem = byName.get(name.toLowerCase());
+      if (stem === undefined) throw new PersonalabError('invalid_argument', `${parameter}: unknown genre ${JSON.stringify(name)}; the catalogue has ${catalog.tagNames().join(', ')}`, { details: { path: `querystring.${parameter}` } });
+      return stem;
+    });
+  const wanted = resolve(query.genre, 'genre');
+  const avoided = resolve(query.excludeGenre, 'excludeGenre');
+  const years = query.yearFrom === undefined && query.yearTo === undefined ? undefined : { from: query.yearFrom, to: query.yearTo };
+  const constraints: SessionConstraints = { tags: Object.fromEntries(avoided.map((tag) => [tag, -1])), ...(years ? { years } : {}), ...(query.audience ? { audience: query.audience } : {}) };
+  const base = constraintFilter(constraints, stems);
+  if (wanted.length === 0) return base;
+  return (item: Item) => (base === undefined || base(item)) && tagStems(item).some((tag) => wanted.includes(tag));
 }

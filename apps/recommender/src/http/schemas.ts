@@ -54,9 +54,26 @@ export const eventsBodySchema = z.strictObject({
 
 export const eventsResponseSchema = z.object({ accepted: z.number().int(), ratings: z.number().int(), messages: z.number().int() });
 
-export const recommendationsQuerySchema = z.object({
-  k: z.coerce.number().int().min(1).max(50).default(5),
-});
+/** A comma-separated list in a query string ("Comedy,Romance"), trimmed, empty entries dropped. */
+const commaList = z
+  .string()
+  .max(1000)
+  .transform((text) => text.split(',').map((entry) => entry.trim()).filter(Boolean));
+
+export const recommendationsQuerySchema = z
+  .object({
+    k: z.coerce.number().int().min(1).max(50).default(5),
+    /** Only items with at least one of these genres (the catalogue's tag names, any case). */
+    genre: commaList.optional(),
+    /** No item with any of these genres. */
+    excludeGenre: commaList.optional(),
+    /** Release years, inclusive. */
+    yearFrom: z.coerce.number().int().min(1800).max(2100).optional(),
+    yearTo: z.coerce.number().int().min(1800).max(2100).optional(),
+    /** `children`: only items tagged for children (Children's, Family). */
+    audience: z.enum(['children']).optional(),
+  })
+  .refine((query) => query.yearFrom === undefined || query.yearTo === undefined || query.yearFrom <= query.yearTo, { message: 'yearFrom must not be after yearTo', path: ['yearFrom'] });
 
 export const recommendationSchema = z.object({
   item: itemSchema,
