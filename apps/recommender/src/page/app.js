@@ -50,7 +50,7 @@ function say(role, text) {
 
 /** What to type, shown on an empty conversation (on this page only; nothing is stored). */
 function greet() {
-  say('assistant hint', 'Hi! Tell me films you loved or disliked ("I loved Alien, Fargo was boring") or genres you like, then ask for a recommendation. Ask "why the second one?" or "something lighter" after. Enter a user id above to chat as an existing user; otherwise a new one is made.');
+  say('assistant hint', 'Hi! Tell me films you loved or disliked ("I loved Alien, Fargo was boring") or genres you like, then ask for a recommendation. Narrow it down as you go ("from the 90s please", "no horror", "for the kids"; "start over" drops it all), and ask "why the second one?" or "something lighter". Enter a user id above to chat as an existing user; otherwise a new one is made.');
 }
 
 function setStatus(text) {
