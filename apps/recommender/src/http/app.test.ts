@@ -315,13 +315,14 @@ describe('chat', () => {
     // The genre asked for leads the explanation's tags ('Giggle Town' is Comedy / Children either way round).
     for (const entry of early.recommendations.filter((candidate) => candidate.item.tags.includes('Comedy'))) expect(entry.explanation).toMatch(/^[^:]+: Comedy/);
     const kids = await say('actually something for the kids, any year is fine', comedy.sessionId);
-    expect(kids.constraints).toEqual({ tags: { children: 0.3 }, audience: 'children' });
+    // "For the kids" is who watches, not a genre asked for: the comedy asked for earlier stays.
+    expect(kids.constraints).toEqual({ tags: { comed: 0.3 }, audience: 'children' });
     expect(kids.recommendations.length).toBeGreaterThan(0);
     for (const entry of kids.recommendations) expect(entry.item.tags.some((tag) => tag === 'Children' || tag === 'Family')).toBe(true);
     // Everything that fits has been offered: the reply says so instead of breaking the constraints.
     const more = await say('anything else?', comedy.sessionId);
     for (const entry of more.recommendations) expect(entry.item.tags.some((tag) => tag === 'Children' || tag === 'Family')).toBe(true);
-    if (more.recommendations.length === 0) expect(more.reply).toContain('I have nothing left that fits for children.');
+    if (more.recommendations.length === 0) expect(more.reply).toContain('I have nothing left that fits comedy, for children.');
     const fresh = await say('recommend something');
     expect(fresh.sessionId).not.toBe(comedy.sessionId);
     expect(fresh.constraints).toEqual({ tags: {} });

@@ -25,8 +25,22 @@ describe('session constraints', () => {
     expect(read('some film noir please').wanted).toEqual({ noir: 0.3 });
   });
 
+  it('reads genre words as a request only when the clause asks, names films, or rules out', () => {
+    for (const talk of ['I was in a war.', 'I do family law.', "It's a great mystery, you should read it.", "I've never been on an adventure.", 'Do you have any kids?']) {
+      const update = read(talk);
+      expect([update.wanted, update.avoided], talk).toEqual([{}, {}]);
+    }
+    expect(read('comedies please').wanted).toEqual({ comed: 0.3 });
+    expect(read('horror').wanted).toEqual({ horror: 0.3 });
+    expect(read('I love books. No horror though.').avoided).toEqual({ horror: -1 });
+    // Talk about starting again or forgetting is not a reset.
+    for (const talk of ["I'll start again soon.", "I'm sure I'll never forget it.", "I like making pasta from scratch."]) expect(read(talk).reset, talk).toBe(false);
+    for (const ask of ["let's start over", 'forget that', 'never mind, surprise me']) expect(read(ask).reset, ask).toBe(true);
+  });
+
   it('leaves standing tastes to the profile and reads requests', () => {
     expect(read('I usually like dramas and westerns.').wanted).toEqual({});
+    expect(read('I like all kinds of movies, but I especially like romantic comedies.').wanted).toEqual({});
     expect(read('I hate horror').avoided).toEqual({});
     expect(read('I love dramas. Tonight I want a comedy').wanted).toEqual({ comed: 0.3 });
   });
@@ -47,6 +61,11 @@ describe('session constraints', () => {
     expect(read('any decade is fine, any year').years).toBeNull();
     // "my 6 year old" is an age, not an era.
     expect(read("I'm watching with my 6 year old").years).toBeUndefined();
+    // Praise and cars are not eras.
+    expect(read("Me too! It's a classic for a reason.").years).toBeUndefined();
+    expect(read('I restore classic cars.').years).toBeUndefined();
+    expect(read('I was born in 1965.').years).toBeUndefined();
+    expect(read('anything made in 1965?').years).toEqual({ from: 1965, to: 1965 });
   });
 
   it('reads who is watching', () => {
@@ -54,8 +73,13 @@ describe('session constraints', () => {
     expect(read('something for the kids').audience).toBe('children');
     expect(read('a family movie night').audience).toBe('children');
     expect(read('something my whole family can watch').audience).toBe('children');
-    expect(read('my kids loved Toy Story').audience).toBe('children');
+    expect(read('my kids want to watch something').audience).toBe('children');
+    // Children mentioned, not watching: no audience.
+    expect(read('my kids loved Toy Story').audience).toBeUndefined();
+    expect(read('I like to read and spend time with my family.').audience).toBeUndefined();
+    expect(read('I love working with kids.').audience).toBeUndefined();
     expect(read('the kids are asleep now, just adults').audience).toBeNull();
+    expect(read("It's always good to have friends, even when you're grown up.").audience).toBeUndefined();
     expect(read("I'm 16 year old").audience).toBeUndefined();
   });
 

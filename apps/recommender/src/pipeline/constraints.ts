@@ -46,7 +46,8 @@ export const WANTED_WEIGHT = 0.3;
 const genreWords: [RegExp, string][] = ([
   [/\bsci(?:ence)?[- ]?fi(?:ction)?\b/, 'sci'],
   [/\bcartoons?\b|\banimated\b|\banime\b/, 'animation'],
-  [/\bkids?\b|\bchildren'?s?\b|\bfamily\b/, 'children'],
+  // "Do you have kids?" is not a genre; "kids movies", "children's", "family films" are.
+  [/\b(?:kids?'?|children'?s?|family)\s+(?:movies?|films?|flicks?|shows?|stuff|ones)\b|\bchildren's\b/, 'children'],
   [/\bscary\b|\bslashers?\b|\bspooky\b/, 'horror'],
   [/\bromantic\b|\blove stor(?:y|ies)\b/, 'romance'],
   [/\brom[- ]?coms?\b/, 'romance'],
@@ -62,6 +63,8 @@ const genreWords: [RegExp, string][] = ([
 
 /** Words that rule out a genre named up to five words later ("no horror", "nothing scary", "not in the mood for a western"); a comma ends their reach. */
 const negationBefore = /\b(?:no|not|without|nothing|never|hate|avoid|skip|except|but not|none of|don'?t want|no more|less|fewer|anything but)\s+(?:\w+\s+){0,5}$/;
+/** Negations that are requests by themselves ("no horror", "nothing scary"); "never" is not ("I've never been on an adventure"). */
+const strongNegationBefore = /\b(?:no|not|without|nothing|avoid|skip|except|but not|none of|don'?t want|no more|less|fewer|anything but)\s+(?:\w+\s+){0,5}$/;
 
 const decadeWords: Record<string, number> = { twenties: 1920, thirties: 1930, forties: 1940, fifties: 1950, sixties: 1960, seventies: 1970, eighties: 1980, nineties: 1990 };
 
@@ -100,9 +103,12 @@ function yearsOf(text: string, latestYear: number | undefined): ConstraintUpdate
     if (/\b(?:late|end of the)\s+(?:the\s+)?\S*\d0'?s\b|\blate\s+\w+ies\b/.test(text)) return { from: decade.from + 5, to: decade.to };
     return decade;
   }
-  const single = /\b(?:from|in|of|made in|released in)\s+((?:19|20)\d\d)\b/.exec(text);
+  // "from 1994", "made in 1994"; "in 1994" only about films ("I was born in 1965" is not).
+  const single = /\b(?:from|made in|released in|came out in)\s+((?:19|20)\d\d)\b/.exec(text) ?? (/\b(?:born|married|moved|graduated)\b/.test(text) ? null : /\b(?:in|of)\s+((?:19|20)\d\d)\b/.exec(text));
   if (single) return { from: Number(single[1]), to: Number(single[1]) };
-  if (latestYear !== undefined) {
+  // Vague eras ("recent", "a classic") only about films, or in a short message ("an old classic"): "it's a classic" is praise.
+  const aboutFilms = /\b(?:movies?|films?|flicks?|ones|stuff|titles|watch\w*|see)\b/.test(text) || text.split(/\s+/).filter(Boolean).length <= 3;
+  if (latestYear !== undefined && aboutFilms) {
     if (/\b(?:recent|newer|newest|latest|new releases?|more modern|modern)\b/.test(text)) return { from: latestYear - 4 };
     if (/\b(?:classics?|oldies|vintage|golden age|black and white|something older)\b|\bold(?:er)?\s+(?:movies?|films?|ones|stuff|titles)\b/.test(text)) return { to: latestYear - 25 };
   }
@@ -110,13 +116,16 @@ function yearsOf(text: string, latestYear: number | undefined): ConstraintUpdate
 }
 
 /** The genres a message names, as tag stems, each with whether it was ruled out. */
-function genresOf(text: string, vocabulary: GenreVocabulary): { stem: string; avoided: boolean }[] {
-  const found = new Map<string, boolean>();
+function genresOf(text: string, vocabulary: GenreVocabulary): { stem: string; avoided: boolean; strong: boolean }[] {
+  const found = new Map<string, { avoided: boolean; strong: boolean }>();
   const note = (tag: string, index: number) => {
     if (!vocabulary.stems.has(tag)) return;
-    const avoided = negationBefore.test(text.slice(0, index));
+    const before = text.slice(0, index);
+    const avoided = negationBefore.test(before);
+    const strong = avoided && strongNegationBefore.test(before);
+    const earlier = found.get(tag);
     // A genre both asked for and ruled out in one message ("comedy, but no romantic comedy") is ruled out.
-    found.set(tag, (found.get(tag) ?? false) || avoided);
+    found.set(tag, { avoided: (earlier?.avoided ?? false) || avoided, strong: (earlier?.strong ?? false) || strong });
   };
   for (const match of text.matchAll(/[a-z][a-z'-]*/g)) {
     const word = match[0];
@@ -128,7 +137,7 @@ function genresOf(text: string, vocabulary: GenreVocabulary): { stem: string; av
     const global = new RegExp(pattern.source, 'g');
     for (const match of text.matchAll(global)) note(tag, match.index);
   }
-  return [...found].map(([tag, avoided]) => ({ stem: tag, avoided }));
+  return [...found].map(([tag, { avoided, strong }]) => ({ stem: tag, avoided, strong }));
 }
 
 /** The tag stem the constraints use for a catalogue genre name ("Sci-Fi" → "sci", "Film-Noir" → "noir", "Comedy" → "comed"). */
@@ -144,34 +153,51 @@ const singleWordTag = new Set(
   ['action', 'adventure', 'animation', 'comedy', 'crime', 'documentary', 'drama', 'fantasy', 'horror', 'musical', 'mystery', 'romance', 'thriller', 'war', 'western', 'family', 'noir'].map(stem),
 );
 
-const standingTaste = /\b(?:i|we)\s+(?:usually\s+|really\s+|generally\s+|mostly\s+|always\s+|just\s+|also\s+|do(?:n'?t)?\s+|never\s+)*(?:like|love|enjoy|prefer|adore|hate|dislike|can'?t stand|am into|'m into|watch)\b|\bmy favou?rite\b/;
+const standingTaste = /\b(?:i|we)\s+(?:(?:usually|really|generally|mostly|always|just|also|especially|still|often|sometimes|typically|normally|particularly|do(?:n'?t)?|never)\s+)*(?:like|love|enjoy|prefer|adore|hate|dislike|can'?t stand|am into|'m into|watch)\b|\bmy favou?rite\b/;
 const request = /\b(?:want|wanna|looking for|look for|mood|recommend|suggest|show me|give me|how about|what about|fancy|feel like|up for|craving|tonight|now|find me|any\b)/;
+/**
+ * What makes a clause's genre words a request rather than talk ("I was in a war", "family law", "it's
+ * a great mystery"): asking words, "please", "movie" or "film", a question, or a message of three words
+ * or fewer ("comedies please", "horror").
+ */
+const requestCue = /\b(?:want|wanna|looking for|look for|mood|recommend|suggest|show me|give me|how about|what about|fancy|feel like|up for|craving|tonight|find me|any|some|something|anything|another|more|please|instead|actually|only|rather|prefer|maybe|perhaps|watch|see|movies?|films?|flicks?)\b|\?/;
+/** Children will watch: said outright ("for the kids", "kid-friendly", "family movie night"). */
+const childrenStrong = /\bkid[- ]friendly\b|\bfamily[- ](?:friendly|movie|film|night)\b|\bsuitable for (?:kids|children)\b|\bfor (?:the |my |our )?(?:kids|children|little ones|toddlers?)\b/;
+/** Children are around ("my 6 year old", "with my family", "my kids"): an audience only in a sentence about watching. */
+const childrenWeak =
+  /\b(?:my|our|a|with (?:my|the|our))\s+(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?\b|\bwith (?:the |my |our )?(?:kids|children|little ones|toddlers?|son|daughter)\b|\b(?:whole|entire) family\b|\bwith (?:my|the|our) family\b|\b(?:my|our|the) kids\b/;
+const watching = /\b(?:watch\w*|see|movies?|films?|show|tonight|night in)\b/;
 
 /** Reads what a message asks to change in the session's constraints. */
 export function readConstraints(message: string, vocabulary: GenreVocabulary): ConstraintUpdate {
   const text = message.toLowerCase().replace(/[’‘]/g, "'");
-  const reset = /\b(?:start (?:over|again)|forget (?:that|it|all|everything|what i said)|never ?mind|from scratch|anything (?:is fine|goes)|no preference|surprise me)\b/.test(text);
+  // Not "I'll start again soon", "I'll never forget it", "pasta from scratch".
+  const reset = /\bstart (?:over|afresh|from scratch)\b|\b(?<!never )forget (?:that|it|all that|everything|what i said|about (?:that|it))\b|\bnever ?mind\b|\banything (?:is fine|goes)\b|\bno preference\b|\bsurprise me\b/.test(text);
   const wanted: Record<string, number> = {};
   const avoided: Record<string, number> = {};
   // A standing taste ("I usually like dramas", "I hate horror") is the profile's to keep; a request
   // ("I'm in the mood for a comedy", "no horror tonight") is the session's.
   const requested = text
-    .split(/[.;!?]+|,?\s+but\s+/)
+    .split(/(?<=[.;!?])|,?\s+but\s+/)
     .filter((clause) => !standingTaste.test(clause) || request.test(clause))
-    .join('. ');
-  for (const genre of genresOf(requested, vocabulary)) {
-    // "star wars" names a title, not the genre.
-    if (genre.stem === 'war' && /\bstar wars\b/.test(text)) continue;
-    if (genre.avoided) avoided[genre.stem] = -1;
-    else wanted[genre.stem] = WANTED_WEIGHT;
+    .join(' ');
+  const short = text.split(/\s+/).filter(Boolean).length <= 3;
+  for (const clause of requested.split(/(?<=[.;!?])|,/)) {
+    const asks = short || requestCue.test(clause);
+    for (const genre of genresOf(clause, vocabulary)) {
+      // "star wars" names a title, not the genre.
+      if (genre.stem === 'war' && /\bstar wars\b/.test(text)) continue;
+      if (!asks && !genre.strong) continue;
+      if (genre.avoided) avoided[genre.stem] = -1;
+      else if (avoided[genre.stem] === undefined) wanted[genre.stem] = WANTED_WEIGHT;
+    }
   }
   const update: ConstraintUpdate = { reset, wanted, avoided, adds: /\b(?:also|too|as well|and some|plus|more of)\b/.test(text) };
   const years = yearsOf(requested, vocabulary.latestYear);
   if (years !== undefined) update.years = years;
-  const forChildren =
-    /\b(?:my|our|a|with (?:my|the|our))\s+(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?\b|\b(?:for|with) (?:the |my |our )?(?:kids|children|little ones|toddlers?|son|daughter)\b|\bkid[- ]friendly\b|\bfamily[- ](?:friendly|movie|film|night)\b|\bsuitable for (?:kids|children)\b|\b(?:whole|entire) family\b|\bwith (?:my|the|our) family\b|\b(?:my|our|the) kids\b/.test(text);
+  const forChildren = childrenStrong.test(text) || text.split(/(?<=[.;!?])/).some((sentence) => childrenWeak.test(sentence) && watching.test(sentence));
   // Adults only wins over a mention of the kids ("the kids are asleep, just adults").
-  if (/\b(?:just (?:me|us|adults)|adults only|grown[- ]ups?|kids (?:are )?(?:asleep|in bed))\b/.test(text)) update.audience = null;
+  if (/\b(?:just (?:me|us|adults|the two of us)|adults only|for (?:the )?(?:adults|grown[- ]ups)|grown[- ]ups only|kids (?:are )?(?:asleep|in bed))\b/.test(text)) update.audience = null;
   else if (forChildren) update.audience = 'children';
   return update;
 }
