@@ -13,11 +13,12 @@
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createProgress, createRandom, getConfig, markdownTable, svgBarChart, writeResults, type Item } from '@personalab/core';
-import { findDataset, howToGet, loadMovieLens100k, stratifiedSplit } from '@personalab/datasets';
+import { join } from 'node:path';
+import { findDataset, howToGet, loadMovieLens100k, loadSyntheticPersonaChat, stratifiedSplit } from '@personalab/datasets';
 import { HnswIndex } from '@personalab/retrieval';
 import { HeuristicProfileExtractor } from '@personalab/profile';
 import { EaseRecommender, pageEaseOptions } from '@personalab/user-embedding';
-import { openRecommenderService, type RecommenderService } from '@personalab/recommender';
+import { ItemCatalog, openRecommenderService, readConstraints, type RecommenderService } from '@personalab/recommender';
 
 const { values } = parseArgs({
   options: {
@@ -195,6 +196,29 @@ for (const twoTurns of [false, true]) {
   }
 }
 
+// False requests: how often the offline reader finds a request in chit-chat that asks for no film
+// (Synthetic-Persona-Chat test turns: two people getting to know each other), where every reading is a false positive.
+let chitChat: { turns: number; genresAsked: number; genresRuledOut: number; years: number; audience: number; resets: number } | undefined;
+const spcDirectory = findDataset('synthetic-persona-chat', { environmentDataDir: config.dataDir });
+if (spcDirectory) {
+  const { conversations } = await loadSyntheticPersonaChat(join(spcDirectory, 'Synthetic-Persona-Chat_test.csv'), { onInvalid: 'skip' });
+  const turns = conversations.flatMap((conversation) => conversation.turns.map((turn) => turn.text));
+  const catalog = new ItemCatalog(data.items);
+  const vocabulary = { stems: catalog.tagStems(), latestYear: catalog.latestYear() };
+  chitChat = { turns: turns.length, genresAsked: 0, genresRuledOut: 0, years: 0, audience: 0, resets: 0 };
+  for (const turn of turns) {
+    const update = readConstraints(turn, vocabulary);
+    if (Object.keys(update.wanted).length > 0) chitChat.genresAsked++;
+    if (Object.keys(update.avoided).length > 0) chitChat.genresRuledOut++;
+    if (update.years !== undefined) chitChat.years++;
+    if (update.audience !== undefined) chitChat.audience++;
+    if (update.reset) chitChat.resets++;
+  }
+} else {
+  console.warn(`synthetic-persona-chat not found (the chit-chat false-request rates are skipped): ${howToGet('synthetic-persona-chat')}`);
+}
+const rate = (count: number) => (chitChat ? `${count} (${((100 * count) / chitChat.turns).toFixed(2)}%)` : '');
+
 const withRelevant = requests.filter((request) => request.relevant.size > 0).length;
 const meanRelevant = requests.reduce((sum, request) => sum + request.relevant.size, 0) / requests.length;
 const markdown = [
@@ -212,6 +236,10 @@ const markdown = [
   '- **session constraints**: genres asked for add 0.3 each to the ranking score; the decade filters the candidates; both are kept across the session\'s turns.',
   `- The requests are templated, so this measures what the pipeline does with a request it reads, not how much free phrasing it reads (the unit tests in apps/recommender/src/pipeline/constraints.test.ts cover phrasings).`,
   '',
+  chitChat
+    ? `**False requests in chit-chat.** Read by the offline reader, ${chitChat.turns} Synthetic-Persona-Chat test turns (both speakers getting to know each other: hobbies, family, work, now and then the films they like; none asks a recommender for anything) set a genre asked for in ${rate(chitChat.genresAsked)}, a genre ruled out in ${rate(chitChat.genresRuledOut)}, years in ${rate(chitChat.years)}, the audience in ${rate(chitChat.audience)} and a reset in ${rate(chitChat.resets)}. Each is a false positive; most left are questions about the partner's favourites ("what's your favorite mystery book?") and decades named for other things ("vintage 50s decor").`
+    : 'False requests in chit-chat: not measured (Synthetic-Persona-Chat not found).',
+  '',
   `Command: \`npx tsx --conditions=development experiments/chatrec/constraints.ts --seed ${values.seed}\``,
 ].join('\n');
 const chart = svgBarChart(
@@ -223,6 +251,7 @@ const written = writeResults(values.out, 'constraints', {
   json: {
     protocol: { split: 'per-user stratified 75/25, seed 42 (P1)', requests: requests.length, withRelevant, meanRelevant, k, seed: Number(values.seed) },
     rows,
+    chitChat: chitChat ?? null,
     machine: { cpus: cpus().length },
     finishedAt: new Date().toISOString(),
   },
