@@ -68,7 +68,7 @@ const strongNegationBefore = /\b(?:no|not|without|nothing|avoid|skip|except|but 
 
 const decadeWords: Record<string, number> = { twenties: 1920, thirties: 1930, forties: 1940, fifties: 1950, sixties: 1960, seventies: 1970, eighties: 1980, nineties: 1990 };
 
-/** Tags of the catalogue as the message can name them: each tag's stems, and the tag stem a word stands for. */
+/** What a message is read against: the catalogue's tag stems and its latest release year. */
 export interface GenreVocabulary {
   /** Every tag stem in the catalogue. */
   stems: ReadonlySet<string>;
@@ -115,7 +115,7 @@ function yearsOf(text: string, latestYear: number | undefined): ConstraintUpdate
   return undefined;
 }
 
-/** The genres a message names, as tag stems, each with whether it was ruled out. */
+/** The genres a text names, as tag stems, each with whether it was ruled out and whether by a negation that is a request by itself. */
 function genresOf(text: string, vocabulary: GenreVocabulary): { stem: string; avoided: boolean; strong: boolean }[] {
   const found = new Map<string, { avoided: boolean; strong: boolean }>();
   const note = (tag: string, index: number) => {
