@@ -136,6 +136,8 @@ export class ChatRec {
     k?: number;
     refinement?: Refinement | undefined;
     message?: string | undefined;
+    /** What the item text index searches for, when not the message itself (the message without the titles it dislikes). */
+    searchText?: string | undefined;
     exclude?: readonly string[];
     /** Only items this accepts are recommended (the session's constraints). */
     accept?: ((item: Item) => boolean) | undefined;
@@ -166,7 +168,7 @@ export class ChatRec {
       history,
       likedTags,
       dislikedTags,
-      queryText: this.queryText(profile, options.message),
+      queryText: this.queryText(profile, options.searchText ?? options.message),
       k: this.options.candidateCount ?? 20,
       exclude: new Set(options.exclude ?? []),
       accept: options.accept,
@@ -264,14 +266,16 @@ export class ChatRec {
       // Nothing offered earlier in this session is offered again: the user has seen it and asked on.
       const exclude = session === undefined ? [] : this.offeredIn(session.id);
       const refinement = update === undefined ? turn.refinement : withConstraints(turn, update, constraints);
-      // What the message says about titles the user dislikes is not what they want more of.
+      // What the message says about titles the user dislikes is not what they want more of: the text
+      // index does not search for it (an LLM re-ranker still reads the whole message).
       const disliked = stated.filter((opinion) => opinion.polarity === 'dislike').map((opinion) => opinion.clause);
-      const message = disliked.reduce((text, clause) => text.replace(clause, ' '), options.message).trim();
+      const searchText = disliked.reduce((text, clause) => text.replace(clause, ' '), options.message).trim();
       result = await this.recommend({
         userId: options.userId,
         k: options.k ?? 5,
         refinement,
-        message: message === '' ? undefined : message,
+        message: options.message,
+        searchText,
         exclude,
         accept: constraintFilter(constraints, knownTags),
         ...(options.signal ? { signal: options.signal } : {}),
