@@ -161,7 +161,8 @@ export function registerSimulateCommand(program: Command): void {
             process.stderr.write(
               `http: ${created} simulated users created on ${options.assistantUrl} as ${options.httpUserPrefix}<id> with their training ratings (${mine.length - created} there already). ` +
                 `The service's model may have been trained on the hidden ratings too (npm start trains on all of MovieLens); ` +
-                `experiments/simulation/movielens.ts serves the training split only.\n`,
+                `experiments/simulation/movielens.ts serves the training split only. ` +
+                `The users and their ratings stay in the service's store (and its next training): use a scratch service (PERSONALAB_STATE_DIR=/tmp/scratch npm start).\n`,
             );
           }
           assistant = http;
