@@ -60,4 +60,14 @@ describe('CandidateGenerator', () => {
     for (const candidate of late) expect(candidate.item.year).toBeGreaterThanOrEqual(1996);
     expect(late.some((candidate) => candidate.source === 'model')).toBe(true);
   });
+
+  it('puts popular items with more of the liked genres first (a romantic comedy before a comedy)', async () => {
+    // Popularity: every item, comedies first, so a plain comedy would lead on popularity alone.
+    const popular = [...tinyItems].sort((a, b) => Number(b.tags.includes('Comedy')) - Number(a.tags.includes('Comedy')) || a.id.localeCompare(b.id)).map((item) => item.id);
+    const generator = new CandidateGenerator({ textIndex, getItem: (id) => byId.get(id), popular: () => popular });
+    const candidates = await generator.generate({ history: [], k: 4, likedTags: new Set(['comed', 'romance']) });
+    const both = candidates.slice(0, 2).map((candidate) => candidate.item.title).sort();
+    expect(both).toEqual(['Silly Summer', 'Wedding Mix-Up']);
+    expect(candidates[2]?.score).toBeLessThan(candidates[1]?.score ?? 0);
+  });
 });

@@ -117,17 +117,20 @@ export class CandidateGenerator {
     if (likedTags.size > 0 && this.options.popular) {
       const disliked = input.dislikedTags ?? new Set<string>();
       const slots = input.history.length < 5 ? k : Math.ceil(k / 4);
-      let added = 0;
+      // Items with more of the liked genres first ("a romantic comedy": romance and comedy before either
+      // alone), then by popularity; the score mixes the two, so the re-ranker sees the same order.
       const popular = this.options.popular();
+      const matches: { id: string; rank: number; coverage: number }[] = [];
       for (const [rank, id] of popular.entries()) {
-        if (added >= slots) break;
         const item = this.options.getItem(id);
         if (!item || exclude.has(id) || out.has(id) || !allowed(id)) continue;
         const stems = new Set(tagStems(item));
-        if (![...likedTags].some((tag) => stems.has(tag)) || [...disliked].some((tag) => stems.has(tag))) continue;
-        push(id, 0.9 * rankScore(rank, popular.length), 'model');
-        added++;
+        if ([...disliked].some((tag) => stems.has(tag))) continue;
+        const covered = [...likedTags].filter((tag) => stems.has(tag)).length;
+        if (covered > 0) matches.push({ id, rank, coverage: covered / likedTags.size });
       }
+      matches.sort((a, b) => b.coverage - a.coverage || a.rank - b.rank);
+      for (const match of matches.slice(0, slots)) push(match.id, 0.9 * (match.coverage + rankScore(match.rank, popular.length)) / 2, 'model');
     }
     // Cold-start items: those the model never saw, matched by text to the liked history.
     if (known && liked.length > 0 && this.options.textIndex.size > known.size) {
