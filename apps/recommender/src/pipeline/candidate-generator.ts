@@ -1,6 +1,6 @@
 import type { Item, Recommender } from '@personalab/core';
 import type { ItemTextIndex } from './item-text-index.js';
-import { tagStems } from './taste.js';
+import { isNamedDislike, tagStems } from './taste.js';
 import type { Candidate, HistoryEntry } from './types.js';
 
 export interface CandidateGeneratorOptions {
@@ -69,7 +69,7 @@ export class CandidateGenerator {
     const liked = input.history.filter((entry) => entry.rating === undefined || entry.rating >= 4);
     // The models are trained on every interaction as a positive (the ranking protocol), so read them all,
     // except titles the user said in chat they disliked: those were named, not watched and rated.
-    const seeds = input.history.filter((entry) => !(entry.source === 'chat' && (entry.rating ?? 0) < 3)).map((entry) => entry.item.id);
+    const seeds = input.history.filter((entry) => !isNamedDislike(entry)).map((entry) => entry.item.id);
     const out = new Map<string, Candidate>();
     const accept = input.accept;
     const allowed = (id: string) => {

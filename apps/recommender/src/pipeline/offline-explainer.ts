@@ -1,4 +1,4 @@
-import { buildTaste, tagStems } from './taste.js';
+import { buildTaste, isNamedDislike, tagStems } from './taste.js';
 import type { ExplainInput, Explainer } from './types.js';
 
 const list = (words: readonly string[]) =>
@@ -38,7 +38,7 @@ export class OfflineExplainer implements Explainer {
     if (input.reason) parts.push(input.reason);
     if (parts.length === 1) {
       // Titles the user only said they dislike seed nothing, so they are no similarity to cite.
-      const seeded = input.history.some((entry) => !(entry.source === 'chat' && (entry.rating ?? 0) < 3));
+      const seeded = input.history.some((entry) => !isNamedDislike(entry));
       const fallback = seeded ? 'People whose ratings resemble yours rated it highly.' : 'It is one of the most liked titles here.';
       parts.push(item.description ? item.description.slice(0, 200) : fallback);
     }

@@ -64,6 +64,9 @@ export function tagStems(item: Item): string[] {
   return stems;
 }
 
+/** A title the user only said in chat they dislike ("I hated Alien"): named, not watched, so no seed and no similarity. */
+export const isNamedDislike = (entry: HistoryEntry): boolean => entry.source === 'chat' && entry.rating !== undefined && entry.rating < 3;
+
 /** A user's taste as weights on tag stems, from their ratings and their stated preferences. */
 export interface Taste {
   /** Tag stem to affinity, roughly -1 (avoids) to 1 (seeks out). */
@@ -130,7 +133,7 @@ function computeTaste(profile: Profile, history: readonly HistoryEntry[], knownT
   for (const entry of history) {
     // A title the user only said in chat they dislike was named, not watched: it counts against its
     // tags (relative to a middling 3) and adds nothing to how often they watch them.
-    const namedDislike = entry.source === 'chat' && entry.rating !== undefined && entry.rating < 3;
+    const namedDislike = isNamedDislike(entry);
     // Implicit events count as mildly positive.
     const deviation = entry.rating === undefined ? 0.5 : namedDislike ? entry.rating - 3 : entry.rating - mean;
     if (!namedDislike) watched++;
