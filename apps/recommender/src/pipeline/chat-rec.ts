@@ -80,6 +80,8 @@ export class ChatRec {
   private readonly clock: Clock;
   private readonly ids: IdGenerator;
   private readonly cache = new Map<string, RecommendResult>();
+  /** The last queued turn of each session with a turn in flight. */
+  private readonly sessionTurns = new Map<string, Promise<void>>();
   private cacheEnabled = true;
 
   constructor(options: ChatRecOptions) {
@@ -221,8 +223,28 @@ export class ChatRec {
     return { explanation: await this.options.explainer.explain(input), degraded: false };
   }
 
-  /** One chat turn: classify, act, reply, and store both messages with the session state. */
+  /**
+   * One chat turn: classify, act, reply, and store both messages with the session state. Turns of
+   * one session run one after another (a double-clicked send, two tabs): each reads the state the
+   * previous one wrote, so neither's constraints or offered items are lost.
+   */
   async chat(options: { userId: string; sessionId?: string | undefined; message: string; k?: number; signal?: AbortSignal }): Promise<ChatResult> {
+    const key = options.sessionId;
+    if (key === undefined) return this.chatTurn(options);
+    const previous = this.sessionTurns.get(key) ?? Promise.resolve();
+    const turn = previous.then(() => this.chatTurn(options));
+    const settled = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.sessionTurns.set(key, settled);
+    void settled.then(() => {
+      if (this.sessionTurns.get(key) === settled) this.sessionTurns.delete(key);
+    });
+    return turn;
+  }
+
+  private async chatTurn(options: { userId: string; sessionId?: string | undefined; message: string; k?: number; signal?: AbortSignal }): Promise<ChatResult> {
     const store = this.options.store;
     store.requireUser(options.userId);
     let session = options.sessionId === undefined ? undefined : store.getSession(options.sessionId);
