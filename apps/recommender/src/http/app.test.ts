@@ -314,6 +314,8 @@ describe('chat', () => {
     for (const entry of early.recommendations) expect(entry.item.year).toBeLessThanOrEqual(1994);
     // The genre asked for leads the explanation's tags ('Giggle Town' is Comedy / Children either way round).
     for (const entry of early.recommendations.filter((candidate) => candidate.item.tags.includes('Comedy'))) expect(entry.explanation).toMatch(/^[^:]+: Comedy/);
+    const why = await say('why the first one?', comedy.sessionId);
+    expect(why.reply).toContain('It fits "comedy, up to 1994"');
     const kids = await say('actually something for the kids, any year is fine', comedy.sessionId);
     // "For the kids" is who watches, not a genre asked for: the comedy asked for earlier stays.
     expect(kids.constraints).toEqual({ tags: { comed: 0.3 }, audience: 'children' });

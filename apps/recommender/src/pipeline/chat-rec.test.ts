@@ -16,6 +16,7 @@ describe('ChatRec.chat', () => {
     // first, and the first would then write the session state it read before the second existed.
     const heuristic = new HeuristicProfileExtractor();
     const slow: ProfileExtractor = {
+      name: 'slow-heuristic',
       extract: async (messages, options) => {
         if (messages.some((message) => message.content.includes('comedy'))) await new Promise((resolve) => setTimeout(resolve, 50));
         return heuristic.extract(messages, options);

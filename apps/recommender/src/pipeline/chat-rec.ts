@@ -276,7 +276,9 @@ export class ChatRec {
     let shown = session?.lastRecommended ?? [];
     if (turn.intent === 'explain') {
       if (turn.target) {
-        const explained = await this.explain({ userId: options.userId, item: turn.target, ...(options.signal ? { signal: options.signal } : {}) });
+        // What the session asked for is part of why ("It fits 'animation, 1990 to 1999, for children'").
+        const asked = hasConstraints(constraints) ? { tagWeights: constraints.tags, phrase: describeConstraints(constraints) } : undefined;
+        const explained = await this.explain({ userId: options.userId, item: turn.target, refinement: asked, ...(options.signal ? { signal: options.signal } : {}) });
         reply = `Why ${turn.target.title}? ${explained.explanation}`;
         result = { ...result, degraded: explained.degraded };
       } else {
