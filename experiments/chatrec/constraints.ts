@@ -6,7 +6,8 @@
  * ("I'm in the mood for a comedy." then "From the 90s please."). Relevant: the user's held-out films
  * of that genre and decade. Arms, in one run on the same requests: EASE's top 5 (the request
  * ignored), the Chat-Rec pipeline reading each turn on its own (as before session constraints), and
- * the pipeline with session constraints.
+ * the pipeline with session constraints. Also: how often the offline reader finds a request in
+ * Synthetic-Persona-Chat test turns, where nobody asks a recommender for anything (false requests).
  *
  *   npx tsx --conditions=development experiments/chatrec/constraints.ts [--users 943] [--seed 1]
  */
