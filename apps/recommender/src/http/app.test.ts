@@ -316,6 +316,9 @@ describe('chat', () => {
     for (const entry of early.recommendations.filter((candidate) => candidate.item.tags.includes('Comedy'))) expect(entry.explanation).toMatch(/^[^:]+: Comedy/);
     const why = await say('why the first one?', comedy.sessionId);
     expect(why.reply).toContain('It fits "comedy, up to 1994"');
+    // A question about an item asks for nothing, whatever genre words it holds.
+    const whyCartoon = await say('why The Happy Cartoon? is it a horror film?', comedy.sessionId);
+    expect(whyCartoon.constraints).toEqual(why.constraints);
     const kids = await say('actually something for the kids, any year is fine', comedy.sessionId);
     // "For the kids" is who watches, not a genre asked for: the comedy asked for earlier stays.
     expect(kids.constraints).toEqual({ tags: { comed: 0.3 }, audience: 'children' });

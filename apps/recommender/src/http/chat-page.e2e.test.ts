@@ -56,6 +56,15 @@ describe('chat page in headless Chromium', () => {
     await page.click('#send');
     await expect.poll(() => page.textContent('#status')).toMatch(/^refine/);
 
+    // Narrow it: the reply says what the session now asks for, and every card is from those years.
+    await page.fill('#message', 'from 1995 on please');
+    await page.click('#send');
+    await expect.poll(async () => (await page.locator('#log li.assistant').last().textContent()) ?? '').toMatch(/from 1995 on/);
+    const years = await page.locator('#recommendations .card h3').allTextContents();
+    expect(years.length).toBeGreaterThan(0);
+    const yearOf = new Map(tiny.service.store.listItems().map((item) => [item.title, item.year ?? 0]));
+    for (const title of years) expect(yearOf.get(title)).toBeGreaterThanOrEqual(1995);
+
     // Rate the first card 5: the rating reaches the store.
     const ratedId = await page.locator('#recommendations .card').first().getAttribute('data-item-id');
     await page.locator('#recommendations .card').first().locator('.rate button', { hasText: '5' }).click();

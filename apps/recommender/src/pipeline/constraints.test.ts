@@ -55,6 +55,9 @@ describe('session constraints', () => {
     expect(read('made between 1985 and 1980').years).toEqual({ from: 1980, to: 1985 });
     expect(read('released before 1960').years).toEqual({ to: 1959 });
     expect(read('after 1995').years).toEqual({ from: 1996 });
+    expect(read('from 1995 on please').years).toEqual({ from: 1995 });
+    expect(read('since 1990').years).toEqual({ from: 1990 });
+    expect(read('1990 or later').years).toEqual({ from: 1990 });
     expect(read('from 1994').years).toEqual({ from: 1994, to: 1994 });
     expect(read('something more recent').years).toEqual({ from: 1994 });
     expect(read('an old classic').years).toEqual({ to: 1973 });

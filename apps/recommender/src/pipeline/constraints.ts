@@ -92,9 +92,12 @@ function yearsOf(text: string, latestYear: number | undefined): ConstraintUpdate
   const between = /\bbetween\s+((?:19|20)\d\d)\s+and\s+((?:19|20)\d\d)\b/.exec(text);
   if (between) return { from: Math.min(Number(between[1]), Number(between[2])), to: Math.max(Number(between[1]), Number(between[2])) };
   const before = /\b(?:before|earlier than|older than|pre-?)\s*((?:19|20)\d\d)\b/.exec(text);
-  const after = /\b(?:after|since|later than|newer than|post-?)\s*((?:19|20)\d\d)\b/.exec(text);
+  const after = /\b(?:after|since|later than|newer than|post-?)\s*((?:19|20)\d\d)\b|\bfrom\s+((?:19|20)\d\d)\s+(?:on|onwards?|forward)\b|\b((?:19|20)\d\d)\s+or (?:later|newer|after)\b/.exec(text);
+  const afterYear = after ? Number(after[1] ?? after[2] ?? after[3]) : undefined;
   if (before || after) {
-    return { ...(after ? { from: Number(after[1]) + (/since/.test(after[0]) ? 0 : 1) } : {}), ...(before ? { to: Number(before[1]) - 1 } : {}) };
+    // "after 1995" starts in 1996; "since 1995", "from 1995 on", "1995 or later" in 1995.
+    const inclusive = after !== null && !/^(?:after|later than|newer than|post)/.test(after[0]);
+    return { ...(afterYear !== undefined ? { from: afterYear + (inclusive ? 0 : 1) } : {}), ...(before ? { to: Number(before[1]) - 1 } : {}) };
   }
   const decade = decadeOf(text);
   if (decade) {

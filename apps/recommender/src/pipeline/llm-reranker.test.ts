@@ -61,15 +61,15 @@ describe('LLM re-ranker (Chat-Rec prompt through generateObject)', () => {
   });
 
   it('explains through the LLM on "why" and falls back on a timeout', async () => {
-    // Each chat turn first asks the LLM what the message changes in the session's request.
+    // Each chat turn but "why ...?" first asks the LLM what the message changes in the session's request.
     const unchanged = { json: { reset: false, wantedGenres: [], avoidedGenres: [], addsToEarlierGenres: false, years: null, anyYear: false, audience: 'unchanged' } };
     server.enqueue(unchanged, { json: { recommendations: [{ itemId: 'm24', reason: 'r' }] } });
     const first = (await tiny.app.inject({ method: 'POST', url: '/v1/chat', headers: auth, payload: { userId: 'u1', message: 'recommend a movie' } })).json();
     expect(server.chatRequests()[0]?.body.response_format?.json_schema?.name).toBe('constraints');
-    server.enqueue(unchanged, { json: { explanation: 'Because you rated Laugh Riot 5/5.' } });
+    server.enqueue({ json: { explanation: 'Because you rated Laugh Riot 5/5.' } });
     const why = (await tiny.app.inject({ method: 'POST', url: '/v1/chat', headers: auth, payload: { userId: 'u1', sessionId: first.sessionId, message: 'why the first one?' } })).json();
     expect(why.reply).toContain('Because you rated Laugh Riot 5/5.');
-    server.enqueue(unchanged, { fault: 'hang' });
+    server.enqueue({ fault: 'hang' });
     const again = (await tiny.app.inject({ method: 'POST', url: '/v1/chat', headers: auth, payload: { userId: 'u1', sessionId: first.sessionId, message: 'why the first one?' } })).json();
     expect(again.degraded).toBe(true);
     expect(again.reply.length).toBeGreaterThan(20);
