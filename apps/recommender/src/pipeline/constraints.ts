@@ -59,7 +59,7 @@ const genreWords: [RegExp, string][] = ([
   [/\bcowboys?\b/, 'western'],
   [/\bgangsters?\b|\bheists?\b|\bmafia\b/, 'crime'],
   [/\bmusicals?\b/, 'musical'],
-] satisfies [RegExp, string][]).map(([pattern, genre]): [RegExp, string] => [pattern, stem(genre)]);
+] satisfies [RegExp, string][]).map(([pattern, genre]): [RegExp, string] => [new RegExp(pattern.source, 'g'), stem(genre)]);
 
 /** Words that rule out a genre named up to five words later ("no horror", "nothing scary", "not in the mood for a western"); a comma ends their reach. */
 const negationBefore = /\b(?:no|not|without|nothing|never|hate|avoid|skip|except|but not|none of|don'?t want|no more|less|fewer|anything but)\s+(?:\w+\s+){0,5}$/;
@@ -67,6 +67,7 @@ const negationBefore = /\b(?:no|not|without|nothing|never|hate|avoid|skip|except
 const strongNegationBefore = /\b(?:no|not|without|nothing|avoid|skip|except|but not|none of|don'?t want|no more|less|fewer|anything but)\s+(?:\w+\s+){0,5}$/;
 
 const decadeWords: Record<string, number> = { twenties: 1920, thirties: 1930, forties: 1940, fifties: 1950, sixties: 1960, seventies: 1970, eighties: 1980, nineties: 1990 };
+const decadeWordPattern = new RegExp(`\\b(${Object.keys(decadeWords).join('|')})\\b`, 'g');
 
 /** What a message is read against: the catalogue's tag stems and its latest release year. */
 export interface GenreVocabulary {
@@ -82,7 +83,7 @@ function decadeOf(text: string): { from: number; to: number } | undefined {
   for (const digits of text.matchAll(/\b(?:the\s+)?(?:(19|20)(\d)0|'?(\d)0)'?s\b/g)) {
     decades.push(digits[1] !== undefined ? Number(`${digits[1]}${digits[2]}0`) : 1900 + Number(digits[3]) * 10);
   }
-  for (const [word, decade] of Object.entries(decadeWords)) if (new RegExp(`\\b${word}\\b`).test(text)) decades.push(decade);
+  for (const match of text.matchAll(decadeWordPattern)) decades.push(decadeWords[match[1] as string] as number);
   if (decades.length === 0) return undefined;
   return { from: Math.min(...decades), to: Math.max(...decades) + 9 };
 }
@@ -136,10 +137,7 @@ function genresOf(text: string, vocabulary: GenreVocabulary): { stem: string; av
     // Only tags that are whole genres by themselves: "film" (of Film-Noir) or "fi" are not.
     if (singleWordTag.has(stemmed)) note(stemmed, match.index);
   }
-  for (const [pattern, tag] of genreWords) {
-    const global = new RegExp(pattern.source, 'g');
-    for (const match of text.matchAll(global)) note(tag, match.index);
-  }
+  for (const [pattern, tag] of genreWords) for (const match of text.matchAll(pattern)) note(tag, match.index);
   return [...found].map(([tag, { avoided, strong }]) => ({ stem: tag, avoided, strong }));
 }
 
