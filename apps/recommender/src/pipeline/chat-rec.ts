@@ -261,10 +261,10 @@ export class ChatRec {
       allItems: () => this.options.catalog.values(),
     });
     const useConstraints = this.options.sessionConstraints ?? true;
-    // "Why The Happy Cartoon?" asks about an item; its title's words ask for no genre.
-    const read = useConstraints && turn.intent !== 'explain' ? await this.readConstraints(options.message, knownTags, session?.constraints ?? noConstraints(), options.signal) : undefined;
-    const update = read?.update;
     const previous = session?.constraints ?? noConstraints();
+    // "Why The Happy Cartoon?" asks about an item; its title's words ask for no genre.
+    const read = useConstraints && turn.intent !== 'explain' ? await this.readConstraints(options.message, knownTags, previous, options.signal) : undefined;
+    const update = read?.update;
     const constraints = update !== undefined ? mergeConstraints(previous, update) : useConstraints ? previous : noConstraints();
     // "Ok, from before 1980" is small talk by its first word but changes the request: answer it with items.
     if (turn.intent === 'chitchat' && update !== undefined && changesRequest(update)) turn.intent = lastRecommended.length > 0 ? 'refine' : 'recommend';
