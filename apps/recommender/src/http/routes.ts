@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyBaseLogger, RawReplyDefaultExpression, Raw
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { PersonalabError, itemSchema, userSchema, type Item } from '@personalab/core';
 import type { EventInput } from '../store/store.js';
-import { constraintFilter, genreStem, type SessionConstraints } from '../pipeline/constraints.js';
+import { constraintFilter, type SessionConstraints } from '../pipeline/constraints.js';
 import type { ItemCatalog } from '../pipeline/item-catalog.js';
 import { buildTaste, collectTagStems, stem, tagStems } from '../pipeline/taste.js';
 import type { AppServices } from './app.js';
@@ -151,13 +151,14 @@ export function registerRoutes(app: TypedApp, services: AppServices): void {
 }
 
 /**
- * The recommendation query's filters as an item test (undefined without any): genres to include
+ * The recommendation query's filters as an item test (undefined without any, so the cached path
+ * stays as cheap as before): genres to include
  * (any of them) and exclude, release years, audience. A genre the catalogue does not have is a
  * 400 naming the parameter and the genres it has.
  */
 function queryFilter(query: z.infer<typeof recommendationsQuerySchema>, catalog: ItemCatalog): ((item: Item) => boolean) | undefined {
-  const stems = catalog.tagStems();
-  const byName = new Map(catalog.tagNames().map((name) => [name.toLowerCase(), genreStem(name, { stems })]));
+  if (query.genre === undefined && query.excludeGenre === undefined && query.yearFrom === undefined && query.yearTo === undefined && query.audience === undefined) return undefined;
+  const byName = catalog.genreStems();
   const resolve = (names: readonly string[] | undefined, parameter: string) =>
     (names ?? []).map((name) => {
       const stem = byName.get(name.toLowerCase());
@@ -168,7 +169,7 @@ function queryFilter(query: z.infer<typeof recommendationsQuerySchema>, catalog:
   const avoided = resolve(query.excludeGenre, 'excludeGenre');
   const years = query.yearFrom === undefined && query.yearTo === undefined ? undefined : { from: query.yearFrom, to: query.yearTo };
   const constraints: SessionConstraints = { tags: Object.fromEntries(avoided.map((tag) => [tag, -1])), ...(years ? { years } : {}), ...(query.audience ? { audience: query.audience } : {}) };
-  const base = constraintFilter(constraints, stems);
+  const base = constraintFilter(constraints, catalog.tagStems());
   if (wanted.length === 0) return base;
   return (item: Item) => (base === undefined || base(item)) && tagStems(item).some((tag) => wanted.includes(tag));
 }

@@ -155,6 +155,7 @@ const singleWordTag = new Set(
 );
 
 const standingTaste = /\b(?:i|we)\s+(?:(?:usually|really|generally|mostly|always|just|also|especially|still|often|sometimes|typically|normally|particularly|do(?:n'?t)?|never)\s+)*(?:like|love|enjoy|prefer|adore|hate|dislike|can'?t stand|am into|'m into|watch)\b|\bmy favou?rite\b/;
+/** A standing-taste clause that still asks ("I love dramas, recommend one tonight") is a request. */
 const request = /\b(?:want|wanna|looking for|look for|mood|recommend|suggest|show me|give me|how about|what about|fancy|feel like|up for|craving|tonight|now|find me|any\b)/;
 /**
  * What makes a clause's genre words a request rather than talk ("I was in a war", "family law", "it's

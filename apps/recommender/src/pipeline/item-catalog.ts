@@ -1,4 +1,5 @@
 import type { Item } from '@personalab/core';
+import { genreStem } from './constraints.js';
 import { collectTagStems } from './taste.js';
 import { TitleOpinionReader } from './title-opinions.js';
 
@@ -9,6 +10,7 @@ export class ItemCatalog {
   private titleReaderCache: TitleOpinionReader | undefined;
   private latestYearCache: number | null | undefined;
   private tagNamesCache: string[] | undefined;
+  private genreStemsCache: Map<string, string> | undefined;
   private popularIds: string[] = [];
 
   constructor(items: Iterable<Item> = []) {
@@ -21,6 +23,7 @@ export class ItemCatalog {
     this.titleReaderCache = undefined;
     this.latestYearCache = undefined;
     this.tagNamesCache = undefined;
+    this.genreStemsCache = undefined;
   }
 
   get(id: string): Item | undefined {
@@ -45,6 +48,19 @@ export class ItemCatalog {
   tagNames(): string[] {
     this.tagNamesCache ??= [...new Set([...this.items.values()].flatMap((item) => item.tags))].filter((tag) => tag.toLowerCase() !== 'unknown').sort();
     return this.tagNamesCache;
+  }
+
+  /** Each tag name, lower case, to the stem the constraints use for it ("sci-fi" → "sci", "comedy" → "comed"). */
+  genreStems(): ReadonlyMap<string, string> {
+    if (this.genreStemsCache === undefined) {
+      const vocabulary = { stems: this.tagStems() };
+      this.genreStemsCache = new Map();
+      for (const name of this.tagNames()) {
+        const stemmed = genreStem(name, vocabulary);
+        if (stemmed !== undefined) this.genreStemsCache.set(name.toLowerCase(), stemmed);
+      }
+    }
+    return this.genreStemsCache;
   }
 
   /** The latest release year in the catalogue ("something recent" counts back from it), if any item has one. */
