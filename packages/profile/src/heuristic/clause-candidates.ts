@@ -1,7 +1,7 @@
 import { normalizeUtterance } from '../text/normalize.js';
 import { splitSentences } from '../text/tokenize.js';
-import { framePattern, leadingFillers, listItemBlockers, listOpeners } from './lexicon.js';
-import { splitClauses } from './statement-miner.js';
+import { framePattern, leadingFillers, listItemBlockers } from './lexicon.js';
+import { framedListItem, listItemText, splitClauses } from './statement-miner.js';
 
 /** A first-person clause of a user message, rewritten into a short canonical statement. */
 export interface ClauseCandidate {
@@ -70,12 +70,10 @@ const bareVerbs = new RegExp(
 );
 /** "run a school" after "i like to dance" → "i run a school"; "especially romances" after "i like reading" → "i like romances". */
 function continueList(clause: string, frame: string | undefined): string | undefined {
-  const item = clause.replace(/[^\p{L}\p{N}\s'&-]/gu, ' ').replace(/\s+/g, ' ').trim().replace(listOpeners, '');
+  const item = listItemText(clause);
   if (item === '' || /^(?:i|my) /.test(item)) return undefined;
   if (bareVerbs.test(`${item} `)) return listItemBlockers.test(item) && !/^(?:\S+ ){1,}my\b/.test(item) ? undefined : `i ${item}`;
-  const words = item.split(' ');
-  if (frame === undefined || words.length > 6 || listItemBlockers.test(item)) return undefined;
-  return `${frame} ${item}`;
+  return framedListItem(item, frame);
 }
 
 /**

@@ -291,13 +291,21 @@ export function completeListItems(clauses: readonly string[]): string[] {
       frame = head;
       return clause;
     }
-    const item = stripped.replace(/[^\p{L}\p{N}\s'&-]/gu, ' ').replace(/\s+/g, ' ').trim().replace(listOpeners, '');
-    if (frame === undefined || item === '' || item.split(' ').length > 6 || listItemBlockers.test(item)) {
-      frame = undefined;
-      return clause;
-    }
-    return `${frame} ${item}`;
+    const framed = framedListItem(listItemText(stripped), frame);
+    if (framed === undefined) frame = undefined;
+    return framed ?? clause;
   });
+}
+
+/** A clause read as a list item: punctuation gone, an opener ("and", "especially") dropped. */
+export function listItemText(clause: string): string {
+  return clause.replace(/[^\p{L}\p{N}\s'&-]/gu, ' ').replace(/\s+/g, ' ').trim().replace(listOpeners, '');
+}
+
+/** A list item with the subject and verb of the clause before it ("i love" + "cats and birds"); undefined unless short and without a subject of its own. */
+export function framedListItem(item: string, frame: string | undefined): string | undefined {
+  if (frame === undefined || item === '' || item.split(' ').length > 6 || listItemBlockers.test(item)) return undefined;
+  return `${frame} ${item}`;
 }
 
 /** Removes the question tail of a sentence ("i love dogs, do you?"). */
