@@ -156,7 +156,11 @@ export function registerSimulateCommand(program: Command): void {
             // then nothing the simulated user wants can be recommended. Fresh ids carry the training ratings only.
             const mine = selectShard(users, shard);
             const byUser = new Map<string, RatingInteraction[]>();
-            for (const rating of train) byUser.set(rating.userId, [...(byUser.get(rating.userId) ?? []), rating]);
+            for (const rating of train) {
+              const ratings = byUser.get(rating.userId);
+              if (ratings) ratings.push(rating);
+              else byUser.set(rating.userId, [rating]);
+            }
             const created = await http.registerUsers(mine.map((user) => ({ id: user.id, ratings: byUser.get(user.id) ?? [] })));
             process.stderr.write(
               `http: ${created} simulated users created on ${options.assistantUrl} as ${options.httpUserPrefix}<id> with their training ratings (${mine.length - created} there already). ` +
