@@ -121,13 +121,17 @@ export class CandidateGenerator {
       // alone), then by popularity; the score mixes the two, so the re-ranker sees the same order.
       const popular = this.options.popular();
       const matches: { id: string; rank: number; coverage: number }[] = [];
+      let complete = 0;
       for (const [rank, id] of popular.entries()) {
+        // Once `slots` items carry every liked genre, no later (less popular) item can displace them.
+        if (complete >= slots) break;
         const item = this.options.getItem(id);
         if (!item || exclude.has(id) || out.has(id) || !allowed(id)) continue;
         const stems = new Set(tagStems(item));
         if ([...disliked].some((tag) => stems.has(tag))) continue;
         const covered = [...likedTags].filter((tag) => stems.has(tag)).length;
         if (covered > 0) matches.push({ id, rank, coverage: covered / likedTags.size });
+        if (covered === likedTags.size) complete++;
       }
       matches.sort((a, b) => b.coverage - a.coverage || a.rank - b.rank);
       for (const match of matches.slice(0, slots)) push(match.id, 0.9 * (match.coverage + rankScore(match.rank, popular.length)) / 2, 'model');
