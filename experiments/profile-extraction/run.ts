@@ -294,8 +294,8 @@ async function syntheticPersonaChatCases(): Promise<Case[] | undefined> {
 const genreKey = (genre: string) => normalizeSubject(genre.replace(/ movies$/, '').replace(/'s$/, ''));
 
 /** Synthetic world: facts, current genre tastes and their change histories against the hidden truth. */
-async function syntheticWorld(extractor: ProfileExtractor) {
-  const world = generateSyntheticWorld({ seed: 7, users: worldUsers });
+async function syntheticWorld(extractor: ProfileExtractor, phrasing: 'templates' | 'varied') {
+  const world = generateSyntheticWorld({ seed: 7, users: worldUsers, phrasing });
   const matcher = createTokenF1Matcher(0.5);
   let facts = zeroCounts();
   let goals = zeroCounts();
@@ -335,6 +335,7 @@ async function syntheticWorld(extractor: ProfileExtractor) {
   return {
     users,
     seed: 7,
+    phrasing,
     facts: { counts: facts, ...precisionRecall(facts) },
     goals: { counts: goals, ...precisionRecall(goals) },
     genrePreferences: tally.genres,
@@ -378,7 +379,10 @@ async function main() {
   const personaChatSweep = personaChat ? await thresholdSweep(personaChat) : undefined;
   const spcSweep = spc ? await thresholdSweep(spc) : undefined;
   const worldResults: Record<string, Awaited<ReturnType<typeof syntheticWorld>>> = {};
-  for (const { name, extractor } of extractors) worldResults[name] = await syntheticWorld(extractor);
+  // Template phrasing says everything the way the rules were written for; varied phrasing is the regression check.
+  for (const phrasing of ['templates', 'varied'] as const) {
+    for (const { name, extractor } of extractors) worldResults[phrasing === 'templates' ? name : `${name}, varied phrasing`] = await syntheticWorld(extractor, phrasing);
+  }
 
   const llmNote = llmModel
     ? `LLM extractor measured against ${config.llm.baseURL ?? 'the default endpoint'} (model ${llmModel.modelId}).`
@@ -480,7 +484,7 @@ async function main() {
   }
   for (const [name, world] of Object.entries(worldResults)) {
     lines.push(
-      `## Synthetic world (seed ${world.seed}, ${world.users} users): ${name}`,
+      `## Synthetic world (seed ${world.seed}, ${world.users} users, ${world.phrasing} phrasing): ${name.replace(/, varied phrasing$/, '')}`,
       '',
       markdownTable(
         ['measure', 'value', 'over'],

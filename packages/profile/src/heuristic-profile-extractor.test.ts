@@ -43,6 +43,19 @@ describe('HeuristicProfileExtractor', () => {
     expect(profileStatements(profile)).toContain('i love spicy food');
   });
 
+  it('records "not into x anymore" after "i love x" as one change, dated by the later message, with its reason', async () => {
+    const profile = await new HeuristicProfileExtractor().extract([
+      user('s0', 'I love horror movies.', 1),
+      user('s2', "I'm not into horror movies anymore because they give me nightmares.", 50),
+      user('s3', "Lately I've gotten into westerns.", 60),
+    ]);
+    expect(profile.preferences).toMatchObject([
+      { subject: 'horror movies', polarity: 'dislike', reason: 'they give me nightmares', history: [{ polarity: 'like', from: 1, to: 50 }] },
+      { subject: 'westerns', polarity: 'like', history: [{ polarity: 'neutral', to: 60 }] },
+    ]);
+    expect(profile.preferences[0]?.history).toHaveLength(1);
+  });
+
   it('turns "i have been really into x lately" into the current preference, replacing an older one', async () => {
     const profile = await new HeuristicProfileExtractor().extract([user('old', 'i hate jazz', 1), user('new', "I've been really into jazz lately.", 9)]);
     expect(profile.preferences).toMatchObject([{ subject: 'jazz', polarity: 'like', lastUpdated: 9, history: [{ polarity: 'dislike', from: 1, to: 9 }] }]);

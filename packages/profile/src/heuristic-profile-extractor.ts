@@ -80,6 +80,7 @@ export class HeuristicProfileExtractor implements ProfileExtractor {
           strength: statement.strength,
           tense: statement.tense,
           ...(statement.reason ? { reason: statement.reason } : {}),
+          ...(statement.implied ? { implied: true } : {}),
           evidence,
           timestamp,
         });

@@ -15,6 +15,9 @@ import * as words from './vocabulary.js';
  * - each session ends with a recommendation request.
  * Speaking style (formality, exclamations, emoji, questions, length) is applied on top; formal users expand
  * contractions ("I am" for "I'm"), casual ones write in lower case.
+ * With `phrasing: 'varied'` each statement is worded in one of several everyday ways (the templates above among
+ * them): a fact's paraphrases, tastes such as "I find western movies boring", changes without "used to" ("I'm not
+ * into horror movies anymore because …", "Lately I've gotten into …"), verdicts such as "Saw X last week and hated it".
  */
 
 interface Statement {
@@ -54,21 +57,62 @@ function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-function likeSentence(random: Random, genre: string): string {
+function likeSentence(random: Random, genre: string, varied: boolean): string {
   const g = genreWords(genre);
-  return random.pick([`I love ${g} movies.`, `${capitalize(g)} movies are my favorite.`, `I really enjoy a good ${g} film.`]);
+  const templates = [`I love ${g} movies.`, `${capitalize(g)} movies are my favorite.`, `I really enjoy a good ${g} film.`];
+  if (varied) templates.push(`I'm a big fan of ${g} films.`, `I'm really into ${g} movies.`, `${capitalize(g)} films are my thing.`, `I could watch ${g} movies all day.`, `Nothing beats a good ${g} movie for me.`);
+  return random.pick(templates);
 }
 
-function dislikeSentence(random: Random, genre: string): string {
+function dislikeSentence(random: Random, genre: string, varied: boolean): string {
   const g = genreWords(genre);
-  return random.pick([`I can't stand ${g} movies.`, `I don't enjoy ${g} films at all.`, `${capitalize(g)} movies are not for me.`]);
+  const templates = [`I can't stand ${g} movies.`, `I don't enjoy ${g} films at all.`, `${capitalize(g)} movies are not for me.`];
+  if (varied) templates.push(`I'm not really into ${g} movies.`, `I'm not a fan of ${g} films.`, `I find ${g} movies boring.`, `${capitalize(g)} films just don't do it for me.`, `I usually skip ${g} movies.`);
+  return random.pick(templates);
 }
 
-function changeSentence(genre: string, from: number, reason: string): string {
+/** The sentence revealing a change; with varied phrasing, one of several (the first of each list is the template). */
+function changeSentence(random: Random, genre: string, from: number, reason: string, varied: boolean): string {
   const g = genreWords(genre);
-  if (polarityOf(from) === 'like') return `I used to love ${g} movies, but now I can't stand them because ${reason}.`;
-  if (polarityOf(from) === 'dislike') return `I used to hate ${g} movies, but now I really like them because ${reason}.`;
-  return `I never cared much about ${g} movies, but now I really like them because ${reason}.`;
+  const G = capitalize(g);
+  let templates: string[];
+  if (polarityOf(from) === 'like') {
+    templates = [
+      `I used to love ${g} movies, but now I can't stand them because ${reason}.`,
+      `I'm not into ${g} movies anymore because ${reason}.`,
+      `I don't enjoy ${g} movies anymore since ${reason}.`,
+      `I no longer like ${g} movies because ${reason}.`,
+      `I've gone off ${g} movies because ${reason}.`,
+      `I've grown tired of ${g} films because ${reason}.`,
+      `These days I can't stand ${g} movies because ${reason}.`,
+    ];
+  } else if (polarityOf(from) === 'dislike') {
+    templates = [
+      `I used to hate ${g} movies, but now I really like them because ${reason}.`,
+      `${G} movies have grown on me because ${reason}.`,
+      `These days I really like ${g} movies because ${reason}.`,
+      `I've started to enjoy ${g} films because ${reason}.`,
+      `I was never a fan of ${g} movies, but now I love them because ${reason}.`,
+      `I've come around on ${g} movies because ${reason}.`,
+    ];
+  } else {
+    templates = [
+      `I never cared much about ${g} movies, but now I really like them because ${reason}.`,
+      `Lately I've gotten into ${g} movies because ${reason}.`,
+      `I've started to enjoy ${g} films because ${reason}.`,
+      `I didn't use to care about ${g} movies, but now I really like them because ${reason}.`,
+    ];
+  }
+  return varied ? random.pick(templates) : (templates[0] as string);
+}
+
+function movieSentence(random: Random, title: string, liked: boolean, varied: boolean): string {
+  if (!varied) return liked ? `I watched ${title} recently and loved it.` : `I watched ${title} recently and really didn't like it.`;
+  return random.pick(
+    liked
+      ? [`I watched ${title} recently and loved it.`, `${title} was great, I loved it.`, `I just saw ${title} and it was fantastic.`, `I rewatched ${title} last week and enjoyed it a lot.`]
+      : [`I watched ${title} recently and really didn't like it.`, `${title} was a letdown, I didn't like it.`, `I just saw ${title} and it was awful.`, `Saw ${title} last week and hated it.`],
+  );
 }
 
 function formalize(text: string): string {
@@ -119,18 +163,19 @@ export function syntheticConversation(world: SyntheticWorld, userId: string): Sy
   const ratings = world.ratingsOf(userId);
   const sessionCount = hidden.sessionTimes.length;
   const plan: Statement[][] = Array.from({ length: sessionCount }, () => []);
+  const varied = world.options.phrasing === 'varied';
 
   for (const taste of hidden.tastes) {
     const polarity = polarityOf(taste.initial);
-    if (polarity === 'like') plan[0]?.push({ kind: 'taste', key: taste.genre, text: likeSentence(random, taste.genre) });
-    if (polarity === 'dislike') plan[0]?.push({ kind: 'taste', key: taste.genre, text: dislikeSentence(random, taste.genre) });
+    if (polarity === 'like') plan[0]?.push({ kind: 'taste', key: taste.genre, text: likeSentence(random, taste.genre, varied) });
+    if (polarity === 'dislike') plan[0]?.push({ kind: 'taste', key: taste.genre, text: dislikeSentence(random, taste.genre, varied) });
   }
   random.shuffle(plan[0] as Statement[]);
-  hidden.facts.forEach((fact, index) => plan[index % sessionCount]?.push({ kind: 'fact', key: fact.key, text: `${fact.value}.` }));
+  hidden.facts.forEach((fact, index) => plan[index % sessionCount]?.push({ kind: 'fact', key: fact.key, text: `${varied && fact.paraphrases ? random.pick([fact.value, ...fact.paraphrases]) : fact.value}.` }));
   for (const taste of hidden.tastes) {
     for (const change of taste.changes) {
       const session = hidden.sessionTimes.findIndex((time) => time > change.at);
-      plan[session === -1 ? sessionCount - 1 : session]?.push({ kind: 'change', key: taste.genre, text: changeSentence(taste.genre, change.from, change.reason) });
+      plan[session === -1 ? sessionCount - 1 : session]?.push({ kind: 'change', key: taste.genre, text: changeSentence(random, taste.genre, change.from, change.reason, varied) });
     }
   }
   plan[Math.min(1, sessionCount - 1)]?.push({ kind: 'goal', key: 'goal', text: `${hidden.goal}.` });
@@ -145,7 +190,7 @@ export function syntheticConversation(world: SyntheticWorld, userId: string): Sy
       const rating = random.pick(rated);
       mentioned.add(rating.itemId);
       const title = titles.get(rating.itemId) as string;
-      statements.push({ kind: 'movie', key: rating.itemId, text: rating.value >= 4 ? `I watched ${title} recently and loved it.` : `I watched ${title} recently and really didn't like it.` });
+      statements.push({ kind: 'movie', key: rating.itemId, text: movieSentence(random, title, rating.value >= 4, varied) });
     }
     // One or two statements per user message; the recommendation request closes the last one.
     const groups: Statement[][] = [];

@@ -117,6 +117,30 @@ describe('synthetic conversations and ground truth', () => {
       }
     }
   });
+
+  it('varied phrasing words the same hidden profile in other ways, and quotes stay inside the messages', () => {
+    const varied = generateSyntheticWorld({ ...options, users: 60, phrasing: 'varied' });
+    const templated = generateSyntheticWorld({ ...options, users: 60 });
+    expect(varied.ratings).toEqual(templated.ratings);
+    const texts = (target: typeof world) => target.users.flatMap((user) => syntheticSessions(target, user.id).flatMap((session) => session.messages.map((message) => message.content)));
+    const variedTexts = texts(varied);
+    expect(variedTexts).toEqual(texts(generateSyntheticWorld({ ...options, users: 60, phrasing: 'varied' })));
+    expect(variedTexts.join('\n')).not.toEqual(texts(templated).join('\n'));
+    expect(variedTexts.some((text) => /anymore|gotten into|grown on me|is home for me|just turned/i.test(text))).toBe(true);
+    const outline = (profile: ReturnType<typeof syntheticGroundTruthProfile>) => ({
+      facts: profile.facts.map((fact) => fact.value),
+      // Genre tastes; which rated films get mentioned is drawn from the same stream as the wording, so it differs.
+      preferences: profile.preferences.filter((preference) => preference.category === 'genre').map((preference) => [preference.subject, preference.polarity, preference.reason, preference.history.map((change) => change.polarity)]),
+      goals: profile.goals.map((goal) => goal.description),
+    });
+    for (const user of varied.users.slice(0, 20)) {
+      const profile = syntheticGroundTruthProfile(varied, user.id);
+      expect(outline(profile)).toEqual(outline(syntheticGroundTruthProfile(templated, user.id)));
+      const messages = new Map(syntheticSessions(varied, user.id).flatMap((session) => session.messages.map((message) => [message.id, message.content] as const)));
+      for (const item of [...profile.facts, ...profile.preferences].flatMap((entry) => entry.evidence)) expect(messages.get(item.messageId)).toContain(item.quote);
+    }
+    expect(() => generateSyntheticWorld({ seed: 1, phrasing: 'poetic' as 'varied' })).toThrow(/phrasing must be "templates" or "varied"/);
+  });
 });
 
 /** A small biased matrix factorisation trained with SGD: the kind of model the world must be learnable by. */

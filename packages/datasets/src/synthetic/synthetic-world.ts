@@ -39,6 +39,13 @@ export interface SyntheticWorldOptions {
   startTime?: number;
   /** Length of the timeline in days (default 365). */
   durationDays?: number;
+  /**
+   * How users word what they reveal (default `templates`): `templates` says each fact in its canonical form and
+   * each taste and change in one of a few fixed sentences; `varied` picks among many everyday wordings ("I'm not
+   * into horror movies anymore because …", "I'm based in Lisbon", "Saw The Iron Harbor last week and hated it"),
+   * some of which a rule-based reader will miss. The hidden profile is the same; only the text differs.
+   */
+  phrasing?: 'templates' | 'varied';
 }
 
 export type ResolvedWorldOptions = Required<SyntheticWorldOptions>;
@@ -47,8 +54,10 @@ export type ResolvedWorldOptions = Required<SyntheticWorldOptions>;
 export interface SyntheticFact {
   /** `occupation`, `location`, `age`, `pet`, `family`, `hobby` or `diet`. */
   key: string;
-  /** The sentence the user says, e.g. "I work as a nurse". */
+  /** The fact in canonical form, and what the user says with template phrasing, e.g. "I work as a nurse". */
   value: string;
+  /** Other ways the user may say it (varied phrasing picks among `value` and these). */
+  paraphrases?: string[];
 }
 
 /** A change of a genre taste at a known time, for a stated reason. */
@@ -134,6 +143,7 @@ export const defaultWorldOptions: Omit<ResolvedWorldOptions, 'seed'> = {
   maxPreferenceChanges: 2,
   startTime: Date.UTC(2024, 0, 1),
   durationDays: 365,
+  phrasing: 'templates',
 };
 
 const dayMs = 86_400_000;
@@ -152,7 +162,7 @@ export function polarityOf(affinity: number): 'like' | 'dislike' | 'neutral' {
 
 function resolve(options: SyntheticWorldOptions): ResolvedWorldOptions {
   const resolved = { ...defaultWorldOptions, ...stripUndefined(options) } as ResolvedWorldOptions;
-  const positiveInteger = (name: keyof ResolvedWorldOptions, min: number) => {
+  const positiveInteger = (name: 'users' | 'items' | 'latentDimension' | 'sessionsPerUser' | 'maxPreferenceChanges', min: number) => {
     const value = resolved[name];
     if (!Number.isInteger(value) || value < min) throw new PersonalabError('invalid_argument', `${name} must be an integer >= ${min}, got ${value}`);
   };
@@ -163,6 +173,7 @@ function resolve(options: SyntheticWorldOptions): ResolvedWorldOptions {
   positiveInteger('maxPreferenceChanges', 0);
   if (!(resolved.ratingsPerUser >= 1)) throw new PersonalabError('invalid_argument', `ratingsPerUser must be >= 1, got ${resolved.ratingsPerUser}`);
   if (!(resolved.noise >= 0) || !(resolved.durationDays > 0)) throw new PersonalabError('invalid_argument', 'noise must be >= 0 and durationDays > 0');
+  if (resolved.phrasing !== 'templates' && resolved.phrasing !== 'varied') throw new PersonalabError('invalid_argument', `phrasing must be "templates" or "varied", got ${String(resolved.phrasing)}`);
   return resolved;
 }
 
@@ -339,12 +350,13 @@ function generateHiddenUser(userId: string, random: Random, options: ResolvedWor
   const occupation = random.pick(words.occupations);
   const city = random.pick(words.cities);
   const facts: SyntheticFact[] = [
-    { key: 'occupation', value: `I work as ${article(occupation)} ${occupation}` },
-    { key: 'location', value: `I live in ${city}` },
-    { key: 'age', value: `I'm ${age} years old` },
+    { key: 'occupation', value: `I work as ${article(occupation)} ${occupation}`, paraphrases: [`I'm ${article(occupation)} ${occupation}`, `I have a job as ${article(occupation)} ${occupation}`, `I'm ${article(occupation)} ${occupation} by trade`] },
+    { key: 'location', value: `I live in ${city}`, paraphrases: [`I'm based in ${city}`, `I live in ${city} these days`, `${city} is home for me`] },
+    { key: 'age', value: `I'm ${age} years old`, paraphrases: [`I'm ${age}`, `I just turned ${age}`] },
   ];
+  const pet = random.pick(words.pets);
   const optional: SyntheticFact[] = [
-    { key: 'pet', value: `I have ${random.pick(words.pets)}` },
+    { key: 'pet', value: `I have ${pet}`, paraphrases: [`I've got ${pet}`, `I live with ${pet}`] },
     { key: 'family', value: random.pick(words.familyFacts) },
     { key: 'hobby', value: random.pick(words.hobbies) },
     { key: 'diet', value: random.pick(words.diets) },

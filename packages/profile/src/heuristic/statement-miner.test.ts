@@ -78,6 +78,59 @@ describe('mineStatements', () => {
     expect(values('i have been to paris twice')).not.toContainEqual(expect.stringMatching(/^like:/));
   });
 
+  it('reads tastes that say they changed, with the earlier state implied, not said', () => {
+    const shape = (text: string) =>
+      mineStatements(text).map((statement) => (statement.kind === 'preference' ? `${statement.tense}${statement.implied ? ' (implied)' : ''} ${statement.polarity} ${statement.subject}${statement.reason ? ` because ${statement.reason}` : ''}` : statement.kind));
+    // "anymore" had been read as part of the subject ("horror movies anymore"), with no change.
+    expect(shape("I'm not into horror movies anymore because they give me nightmares.")).toEqual(['past (implied) like horror movies', 'present dislike horror movies because they give me nightmares']);
+    expect(shape('honestly i am not that into jazz any more')).toEqual(['past (implied) like jazz', 'present dislike jazz']);
+    expect(shape("I don't enjoy westerns anymore since I had kids.")).toEqual(['past (implied) like westerns', 'present dislike westerns because i had kids']);
+    expect(shape("I've gone off thrillers.")).toEqual(['past (implied) like thrillers', 'present dislike thrillers']);
+    expect(shape("i'm getting tired of superhero movies")).toEqual(['past (implied) like superhero movies', 'present dislike superhero movies']);
+    expect(shape('I no longer enjoy reality shows.')).toEqual(['past (implied) like reality shows', 'present dislike reality shows']);
+    // "i have gotten into x" had been the fact "i have gotten into x".
+    expect(shape("Lately I've really gotten into jazz.")).toEqual(['past (implied) neutral jazz', 'present like jazz']);
+    expect(shape("I've started to enjoy documentaries because my partner got me into them.")).toEqual(['past (implied) neutral documentaries', 'present like documentaries because my partner got me into them']);
+    expect(shape('Sci-fi has really grown on me.')).toEqual(['past (implied) neutral sci-fi', 'present like sci-fi']);
+    // Said, not implied: "i was never a fan of x, but now ...".
+    expect(shape('I was never a fan of opera, but now I love it.')).toEqual(['past dislike opera', 'present like opera']);
+    expect(shape("I didn't use to care about sports, but now I really like them.")).toEqual(['past neutral sports', 'present like sports']);
+    // Not tastes: a fact that ends with "anymore" keeps it, a pronoun names nothing, a state is not a change.
+    expect(values('i do not work anymore')).toEqual(['fact:occupation:i do not work anymore']);
+    expect(shape("I'm not into him anymore")).toEqual([]);
+    expect(shape('i was not home, but now i am')).not.toContain('past dislike home');
+  });
+
+  it('reads everyday wordings of likes and dislikes', () => {
+    expect(values("I'm not really into documentary movies.")).toEqual(['dislike:0.7:documentary movies']);
+    expect(values("i'm not a big fan of eggplant")).toEqual(['dislike:0.7:eggplant']);
+    expect(values('I have never been a fan of soccer')).toEqual(['dislike:0.7:soccer']);
+    expect(values("Crime films just don't do it for me.")).toEqual(['dislike:0.7:crime films']);
+    expect(values('I find musicals boring.')).toEqual(['dislike:0.7:musicals']);
+    expect(values('i find documentaries really fascinating')).toEqual(['like:0.7:documentaries']);
+    expect(values('I usually skip horror movies.')).toEqual(['dislike:0.5:horror movies']);
+    // Skipping breakfast is a habit, not a taste.
+    expect(values('I skip breakfast most days')).not.toContainEqual(expect.stringMatching(/^dislike:/));
+    expect(values('I could watch Friends over and over again.')).toEqual(['like:0.9:friends']);
+    expect(values('Nothing beats a good horror movie for me.')).toEqual(['like:0.9:horror movie']);
+  });
+
+  it('reads verdicts on a film with the subject left out or in a second clause', () => {
+    expect(values('Saw The Iron Harbor last week and hated it.')).toEqual(['dislike:0.9:the iron harbor']);
+    expect(values('I just saw Alien and it was fantastic.')).toEqual(['like:0.9:alien']);
+    expect(values('I rewatched Heat last week and enjoyed it a lot.')).toEqual(['like:0.6:heat']);
+    expect(values('Titanic was a letdown, I did not like it.')).toEqual(['dislike:0.6:titanic']);
+    expect(values('The Golden Signal (1994) was great, I loved it!')).toEqual(['like:0.9:the golden signal 1994']);
+    // About the day, or about someone else: no taste of the speaker's named.
+    expect(values('my day was great, i loved it')).toEqual([]);
+  });
+
+  it('reads where the speaker lives and how old they are in other words', () => {
+    expect(values('Lisbon is home for me.')).toEqual(['fact:location:i live in lisbon']);
+    expect(values('I just turned 34.')).toEqual(['fact:age:i am 34 years old']);
+    expect(values('work is home for me')).toEqual([]);
+  });
+
   it('mines goals', () => {
     expect(values('i want to be a doctor')).toEqual(['goal:i want to be a doctor']);
   });

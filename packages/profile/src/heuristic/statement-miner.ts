@@ -36,9 +36,33 @@ const likeVerbs: ReadonlyArray<readonly [RegExp, number]> = [
 ];
 const dislikeVerbs: ReadonlyArray<readonly [RegExp, number]> = [
   [/^(?:hate|hated|detest|despise|loathe|cannot stand|can not stand|cannot bear|really do not like|really dislike)\b/, 0.9],
-  [/^(?:dislike|disliked|am not a fan of|am not into|do not care for|never liked|am not fond of)\b/, 0.7],
-  [/^(?:do not like|do not enjoy|do not love|did not like)\b/, 0.6],
+  [/^(?:dislike|disliked|am not (?:really |that |very |much of |a (?:big |huge )?)?(?:a fan of|fan of|into|fond of)|do not (?:really )?care (?:much )?for|never liked|have never been (?:a (?:big |huge )?fan of|into|fond of))\b/, 0.7],
+  [/^(?:do not (?:really |much )?(?:like|enjoy|love)|did not like)\b/, 0.6],
 ];
+
+/**
+ * Verbs that state a taste *and* that it changed: "i have gotten into westerns" (so westerns were not a taste
+ * before), "i have gone off thrillers" (so they were). The earlier state is implied, not said: it is used only when
+ * nothing earlier is known of the subject (see `PreferenceStatement.implied`).
+ */
+const changeVerbs: ReadonlyArray<readonly [RegExp, PreferenceStatement['polarity'], number, PreferenceStatement['polarity']]> = [
+  [
+    /^(?:have (?:really |recently |finally |slowly )?(?:gotten|got|been getting) into|am (?:really |slowly )?getting into|have (?:recently |finally |slowly )?(?:started|begun) (?:to (?:like|enjoy|love|appreciate)|liking|enjoying|loving)|(?:started|began) (?:to (?:like|enjoy|love|appreciate)|liking|enjoying)|have (?:slowly |finally )?(?:come around (?:on|to)|warmed (?:up )?to|grown to (?:like|love|enjoy|appreciate)|come to (?:like|love|enjoy|appreciate)))\b/,
+    'like',
+    0.8,
+    'neutral',
+  ],
+  [
+    /^(?:have (?:kind of |sort of )?gone off|have (?:grown|gotten|got|become) (?:tired|bored|sick) of|am (?:getting |so |really |kind of )?(?:tired|bored|sick) of|have lost (?:interest|my interest|all interest) in|got (?:tired|bored|sick) of|have had enough of|no longer (?:like|enjoy|love|care for|care about|watch))\b/,
+    'dislike',
+    0.7,
+    'like',
+  ],
+];
+
+/** "i find horror movies boring" → a dislike; "i find documentaries fascinating" → a like. */
+const findJudgement = /^find (.+?) (?:really |so |a bit |kind of |pretty |quite |too )?(boring|dull|tedious|annoying|overrated|unwatchable|pretentious|slow|silly|cheesy|depressing|fun|relaxing|entertaining|fascinating|inspiring|exciting|hilarious|beautiful|comforting|interesting)$/;
+const negativeJudgements = new Set(['boring', 'dull', 'tedious', 'annoying', 'overrated', 'unwatchable', 'pretentious', 'slow', 'silly', 'cheesy', 'depressing']);
 
 /** "love pizza" → [0.9, "pizza"] when the text starts with a verb of the list. */
 function matchVerb(text: string, verbs: ReadonlyArray<readonly [RegExp, number]>): [number, string] | undefined {
@@ -60,6 +84,7 @@ function preference(
   reason: string | undefined,
   quote: string,
   category?: string,
+  implied = false,
 ): Statement {
   const resolvedCategory = category ?? categoryOf(subject);
   return {
@@ -71,7 +96,13 @@ function preference(
     quote,
     ...(resolvedCategory ? { category: resolvedCategory } : {}),
     ...(reason ? { reason } : {}),
+    ...(implied ? { implied: true } : {}),
   };
+}
+
+/** A present taste and the earlier state its wording implies ("i am not into x anymore": x was liked). */
+function changedPreference(subject: string, polarity: PreferenceStatement['polarity'], strength: number, before: PreferenceStatement['polarity'], reason: string | undefined, quote: string): Statement[] {
+  return [preference(subject, before, before === 'neutral' ? 0.2 : 0.5, 'past', undefined, quote, undefined, true), preference(subject, polarity, strength, 'present', reason, quote)];
 }
 
 const fact = (value: string, tense: Tense, negated: boolean, quote: string): Statement => ({
@@ -115,6 +146,14 @@ function mineAnchored(anchored: string, reason: string | undefined, quote: strin
   const notUsedTo = /^i (?:never used to|did not use to|did not used to|never) (like|enjoy|love|care for|care about) (.+)$/.exec(text);
   if (notUsedTo?.[2] && /^i (?:never used|did not use)/.test(text)) {
     const object = cleanObject(notUsedTo[2]);
+    // "i did not use to care about x": indifference, not a dislike.
+    const indifferent = /^care/.test(notUsedTo[1] ?? '');
+    return object ? [preference(subjectOf(object), indifferent ? 'neutral' : 'dislike', indifferent ? 0.2 : 0.5, 'past', reason, quote)] : [];
+  }
+  // "i was never a fan of x", "i was not into x": an earlier dislike (a present one is "i have never been a fan of x").
+  const neverFan = /^i (?:was never|was not|never was) (?:really )?(?:a (?:big |huge )?fan of|into|fond of) (.+)$/.exec(text);
+  if (neverFan?.[1]) {
+    const object = cleanObject(neverFan[1]);
     return object ? [preference(subjectOf(object), 'dislike', 0.5, 'past', reason, quote)] : [];
   }
   const usedTo = /^i (?:used to|once) (.+)$/.exec(text);
@@ -132,10 +171,38 @@ function mineAnchored(anchored: string, reason: string | undefined, quote: strin
 
   if (text.startsWith('i ')) {
     const rest = text.slice(2);
+    for (const [pattern, polarity, strength, before] of changeVerbs) {
+      const match = pattern.exec(rest);
+      if (!match) continue;
+      const object = cleanObject(rest.slice(match[0].length));
+      return object ? changedPreference(subjectOf(object), polarity, strength, before, reason, quote) : [];
+    }
+    // "i could watch westerns all day".
+    const allDay = /^(?:could|can|would) watch (.+?) (?:all day|all night|forever|over and over(?: again)?|again and again|any day|anytime|any time)$/.exec(rest);
+    if (allDay?.[1]) {
+      const object = cleanObject(allDay[1]);
+      return object ? [preference(object, 'like', 0.9, 'present', reason, quote)] : [];
+    }
+    const judged = findJudgement.exec(rest);
+    if (judged?.[1] && judged[2]) {
+      const object = cleanObject(judged[1]);
+      return object && !/\b(?:it|that|this|them)\b/.test(object) ? [preference(object, negativeJudgements.has(judged[2]) ? 'dislike' : 'like', 0.7, 'present', reason, quote)] : [];
+    }
+    // "i usually skip western movies" is a taste; "i skip breakfast" is a habit, left to the fact rules.
+    const skipped = /^(?:skip|tend to skip|avoid|tend to avoid) (.+)$/.exec(rest);
+    const skippedObject = skipped?.[1] ? cleanObject(skipped[1]) : undefined;
+    if (skippedObject && /^(?:movie|music|book)$/.test(categoryOf(skippedObject) ?? '')) return [preference(skippedObject, 'dislike', 0.5, 'present', reason, quote)];
+    // "i just turned 34": the same fact as "i am 34".
+    const turned = /^turned (\d{1,3})(?: years? old)?(?: (?:last|this) (?:week|month|year)| recently| yesterday)?$/.exec(rest);
+    if (turned?.[1]) return [fact(`i am ${turned[1]} years old`, 'present', false, quote)];
     const disliked = matchVerb(rest, dislikeVerbs);
     if (disliked) {
-      const object = cleanObject(disliked[1]);
-      return object ? [preference(subjectOf(object), 'dislike', disliked[0], 'present', reason, quote)] : [];
+      // "i do not like x anymore", "i am not into x any more": x was liked before ("anymore" is not part of x).
+      const noMore = /\s+(?:anymore|any more)\b[^a-z]*$/.exec(disliked[1]);
+      const object = cleanObject(noMore ? disliked[1].slice(0, noMore.index) : disliked[1]);
+      if (!object) return [];
+      if (noMore && !/^(?:hate|detest|despise|loathe|cannot|can not)/.test(rest)) return changedPreference(subjectOf(object), 'dislike', disliked[0], 'like', reason, quote);
+      return [preference(subjectOf(object), 'dislike', disliked[0], 'present', reason, quote)];
     }
     const liked = matchVerb(rest, likeVerbs);
     if (liked) {
@@ -209,6 +276,25 @@ function mineFavoriteSuffix(clause: string, reason: string | undefined, quote: s
   return [preference(subject, 'like', 1, 'present', reason, quote, category)];
 }
 
+const positiveVerdicts = ['great', 'fantastic', 'amazing', 'awesome', 'wonderful', 'excellent', 'brilliant', 'superb', 'a masterpiece', 'so good', 'really good', 'good'];
+const negativeVerdicts = ['terrible', 'awful', 'a letdown', 'boring', 'bad', 'horrible', 'a waste of time', 'disappointing', 'a disappointment', 'dull', 'not good'];
+const verdictAdjectives = [...positiveVerdicts, ...negativeVerdicts].join('|');
+/** Polarity and strength of a verdict verb ("loved", "did not like") or adjective ("fantastic", "a letdown"). */
+function verdictOf(word: string): [PreferenceStatement['polarity'], number] {
+  const negative = /hated|disliked|not/.test(word) || negativeVerdicts.includes(word);
+  const strong = /loved|hated/.test(word) || /^(?:fantastic|amazing|awesome|wonderful|excellent|brilliant|superb|a masterpiece|terrible|awful|horrible|a waste of time)$/.test(word);
+  return [negative ? 'dislike' : 'like', strong ? 0.9 : /really/.test(word) ? 0.8 : 0.6];
+}
+
+/** "the iron harbor was great, i loved it": a verdict on the subject of the first clause. */
+function mineJudgedSubject(sentence: string): Statement[] | undefined {
+  const match = new RegExp(`^(.+?) (?:was|is) (?:really |absolutely |so |just |pretty )?(?:${verdictAdjectives})[,;]? (?:and )?i (?:really |absolutely |totally )?(loved|liked|enjoyed|hated|disliked|did not like|did not enjoy) (?:it|them)(?: a lot| so much| very much)?$`).exec(sentence);
+  if (!match?.[1] || !match[2]) return undefined;
+  const subject = cleanObject(match[1].replace(leadingFillers, ''));
+  if (!subject || /\b(?:i|you|it|that|this|my|your|what)\b/.test(subject)) return undefined;
+  return [preference(subject, ...verdictOf(match[2]), 'present', undefined, sentence)];
+}
+
 /** Statements of one clause: the first-person anchor may follow a short filler or lead-in. */
 function mineClause(clause: string, reason: string | undefined): Statement[] {
   const quote = clause;
@@ -220,18 +306,32 @@ function mineClause(clause: string, reason: string | undefined): Statement[] {
     const subject = cleanObject(passion[1]);
     return subject && !/\b(?:i|you|it|that|this|what)\b/.test(subject) ? [preference(subject, 'like', 0.9, 'present', reason, quote)] : [];
   }
-  const notForMe = /^(.+?) (?:is|are) (?:just )?not (?:really )?(?:for me|my thing|my cup of tea)$/.exec(stripped);
+  const notForMe = /^(.+?) (?:(?:is|are) (?:just )?not (?:really )?(?:for me|my thing|my cup of tea)|(?:just |really )?(?:do|does) not do (?:it|much|anything) for me)$/.exec(stripped);
   if (notForMe?.[1]) {
     const subject = cleanObject(notForMe[1]);
     return subject && !/\b(?:i|you|it|that|this)\b/.test(subject) ? [preference(subject, 'dislike', 0.7, 'present', reason, quote)] : [];
   }
+  // "westerns have grown on me": liked now, not before.
+  const grewOn = /^(.+?) (?:has|have) (?:really |slowly |kind of )?grown on me$/.exec(stripped);
+  if (grewOn?.[1]) {
+    const subject = cleanObject(grewOn[1]);
+    return subject && !/\b(?:i|you|it|that|this|they)\b/.test(subject) ? changedPreference(subject, 'like', 0.7, 'neutral', reason, quote) : [];
+  }
+  // "nothing beats a good horror movie (for me)".
+  const nothingBeats = /^nothing beats (?:a good |a great |a |an |the )?(.+?)(?: for me)?$/.exec(stripped);
+  if (nothingBeats?.[1]) {
+    const subject = cleanObject(nothingBeats[1]);
+    return subject ? [preference(subject, 'like', 0.9, 'present', reason, quote)] : [];
+  }
+  // "lisbon is home (for me)": where the speaker lives.
+  const home = /^(.+?) is (?:my )?home(?: for me| to me| now)?$/.exec(stripped);
+  if (home?.[1] && home[1].split(' ').length <= 3 && !/\b(?:i|you|it|that|this|there|here|what|where|work|school)\b/.test(home[1])) return [fact(`i live in ${home[1]}`, 'present', false, quote)];
   // "i watched the lost river recently and loved it": a verdict on one item.
-  const verdict = /^i (?:watched|saw|read|tried|ate|visited|played|listened to) (.+?) (?:recently |yesterday |last (?:night|week|month|year) )?and (?:really |absolutely )?(loved|liked|enjoyed|hated|disliked|did not like|did not enjoy|really did not like) (?:it|them)$/.exec(stripped);
-  if (verdict?.[1] && verdict[2]) {
+  // "saw the iron harbor last week and hated it", "i just saw x and it was fantastic": the subject "i" may be left out.
+  const verdict = new RegExp(`^(?:i )?(?:just |finally |recently )?(?:watched|saw|rewatched|re-watched|read|tried|ate|visited|played|listened to|finished) (.+?) (?:recently |yesterday |last (?:night|week|month|year|weekend) |the other day |again )?and (?:i )?(?:(?:really |absolutely |totally )?(loved|liked|enjoyed|hated|disliked|did not like|did not enjoy|really did not like) (?:it|them)(?: a lot| so much| very much)?|(?:it|they) (?:was|were) (?:really |absolutely |so |just |pretty )?(${verdictAdjectives}))$`).exec(stripped);
+  if (verdict?.[1] && (verdict[2] || verdict[3])) {
     const subject = cleanObject(verdict[1]);
-    const negative = /hated|disliked|not/.test(verdict[2]);
-    const strength = /loved|hated/.test(verdict[2]) ? 0.9 : /really/.test(verdict[2]) ? 0.8 : 0.6;
-    return subject ? [preference(subject, negative ? 'dislike' : 'like', strength, 'present', reason, quote)] : [];
+    return subject ? [preference(subject, ...verdictOf(verdict[2] ?? verdict[3] ?? ''), 'present', reason, quote)] : [];
   }
   const anchors = [...stripped.matchAll(/\b(?:i|my) /g)];
   for (const anchor of anchors) {
@@ -315,8 +415,10 @@ function dropQuestionTail(sentence: string): string {
 
 /** "i used to hate it but now i love it" → the past clause, the present clause and the referent of "it". */
 function mineChange(sentence: string): Statement[] | undefined {
-  const match = /^(?:.*?\b)?(i (?:used to|never used to|did not use to|never cared (?:much )?(?:about|for)) .+?),? but (?:now |these days |nowadays |lately |today )?(i .+)$/.exec(sentence);
+  const match = /^(?:.*?\b)?(i (?:used to|never used to|did not use to|never cared (?:much )?(?:about|for)|was never|was not|never was|never liked|never really liked) .+?),? but (?:now |these days |nowadays |lately |today )?(i .+)$/.exec(sentence);
   if (!match?.[1] || !match[2]) return undefined;
+  // "i was not home, but now i am": only a taste makes these openings a change.
+  if (/^i (?:was never|was not|never was|never liked|never really liked) /.test(match[1]) && !mineAnchored(splitReason(match[1])[0], undefined, match[1]).some((statement) => statement.kind === 'preference')) return undefined;
   const [before, becauseBefore] = splitReason(match[1]);
   const [after, becauseAfter] = splitReason(match[2]);
   const indifferent = /^i never cared (?:much )?(?:about|for) (.+)$/.exec(before);
@@ -348,7 +450,7 @@ export function mineStatements(message: string): Statement[] {
     const isQuestion = rawSentence.endsWith('?');
     const sentence = (isQuestion ? dropQuestionTail(rawSentence) : rawSentence).replace(/[.!?]+$/, '').trim();
     if (sentence === '') continue;
-    const change = mineChange(sentence);
+    const change = mineChange(sentence) ?? mineJudgedSubject(sentence);
     if (change) {
       statements.push(...change);
       continue;

@@ -22,6 +22,11 @@ export interface PreferenceStatement {
   tense: Tense;
   /** The "because ..." given with the statement. */
   reason?: string;
+  /**
+   * A past state the wording implies but does not say ("i am not into x anymore": x was liked; "i have gotten into
+   * x": it was not). Used only when nothing earlier is known of the subject.
+   */
+  implied?: boolean;
 }
 
 /** Something the user wants to do or become ("i want to be a doctor"). */

@@ -37,6 +37,17 @@ describe('applyObservations', () => {
     expect(profile.preferences[0]).toMatchObject({ polarity: 'dislike', history: [{ polarity: 'like' }] });
   });
 
+  it('uses an implied earlier state only when nothing earlier is known of the subject', () => {
+    const implied = (id: string, timestamp: number, polarity: PreferenceObservation['polarity']) => preference(id, timestamp, polarity, { tense: 'past', implied: true, strength: 0.2 });
+    // "lately i have gotten into jazz", with nothing said before: jazz was not a taste until now.
+    let profile = applyObservations(emptyProfile('u'), [implied('m1', 10, 'neutral'), preference('m1', 10, 'like')]);
+    expect(profile.preferences[0]).toMatchObject({ polarity: 'like', history: [{ polarity: 'neutral', to: 10 }] });
+    // After "i hate jazz", the stated dislike is the earlier state, not the implied indifference.
+    profile = applyObservations(emptyProfile('u'), [preference('m1', 10, 'dislike')]);
+    profile = applyObservations(profile, [implied('m2', 20, 'neutral'), preference('m2', 20, 'like')]);
+    expect(profile.preferences[0]?.history).toEqual([{ polarity: 'dislike', strength: 0.8, from: 10, to: 20, evidence: evidence('m1', 10) }]);
+  });
+
   it('merges repeated facts and replaces contradicted ones with the newer statement', () => {
     const fact = (value: string, id: string, timestamp: number) => ({ kind: 'fact' as const, key: 'pet', value, confidence: 0.6, evidence: evidence(id, timestamp), timestamp });
     let profile = applyObservations(emptyProfile('u'), [fact('i have a dog', 'm1', 1), fact('i have a dog', 'm2', 2)]);

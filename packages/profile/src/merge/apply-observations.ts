@@ -104,6 +104,8 @@ function applyPreference(preferences: Preference[], observation: PreferenceObser
     }
     return [...preferences, { ...base, polarity: observation.polarity, strength: observation.strength, ...(observation.reason ? { reason: observation.reason } : {}), history: [] }];
   }
+  // An implied earlier state ("not … anymore") only fills in what is not known: a stated history wins.
+  if (observation.implied) return preferences;
   const existing = preferences[index] as Preference;
   const next = [...preferences];
   const unknownNow = existing.polarity === 'neutral' && existing.strength === 0 && existing.history.length > 0;

@@ -20,6 +20,8 @@ export interface PreferenceObservation {
   strength: number;
   tense: 'present' | 'past';
   reason?: string;
+  /** A past state implied by the wording, not said ("not … anymore"): ignored when the subject is already known. */
+  implied?: boolean;
   /** The messages that support it (at least one). */
   evidence: readonly Evidence[];
   timestamp: number;
