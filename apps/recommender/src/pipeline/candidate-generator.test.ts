@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Item } from '@personalab/core';
 import { HnswIndex } from '@personalab/retrieval';
 import { EaseRecommender } from '@personalab/user-embedding';
 import { tinyEmbedder } from '../test/harness.js';
 import { tinyItems, tinyWorld } from '../test/tiny-catalogue.js';
-import { CandidateGenerator } from './candidate-generator.js';
+import { CandidateGenerator, coldFit, likedTagShares } from './candidate-generator.js';
 import { ItemTextIndex } from './item-text-index.js';
 import type { HistoryEntry } from './types.js';
 
@@ -59,6 +60,29 @@ describe('CandidateGenerator', () => {
     expect(late.length).toBeGreaterThan(0);
     for (const candidate of late) expect(candidate.item.year).toBeGreaterThanOrEqual(1996);
     expect(late.some((candidate) => candidate.source === 'model')).toBe(true);
+  });
+
+  it('offers a cold-start item only when its genres fit what the user liked, not every new item to everyone', async () => {
+    // Items the model never saw: a comedy, a horror film, and one with no genres or description.
+    const fresh: Item[] = [
+      { id: 'c1', title: 'Pratfall Parade', tags: ['Comedy'], year: 1999, description: 'Slapstick jokes all day.' },
+      { id: 'c2', title: 'Cellar Door', tags: ['Horror'], year: 1999, description: 'Something waits below.' },
+      { id: 'c3', title: 'Extra', tags: [] },
+    ];
+    const all = [...tinyItems, ...fresh];
+    const items = new Map(all.map((item) => [item.id, item]));
+    const coldIndex = new ItemTextIndex({ embedder: tinyEmbedder(), createIndex: (dimension) => new HnswIndex({ dimension }) });
+    await coldIndex.open(all);
+    const generator = new CandidateGenerator({ recommender, modelItemIds: new Set(byId.keys()), textIndex: coldIndex, getItem: (id) => items.get(id) });
+    const ids = (await generator.generate({ history, k: 10 })).map((candidate) => candidate.item.id);
+    expect(ids).toContain('c1');
+    expect(ids).not.toContain('c2');
+    // Nearest text neighbours always exist; "Extra" had been offered to every user at a high score.
+    expect(ids).not.toContain('c3');
+    const shares = likedTagShares(history.map((entry) => entry.item));
+    expect(coldFit(fresh[0]!, shares)).toBe(1);
+    expect(coldFit(fresh[1]!, shares)).toBe(0);
+    expect(coldFit(fresh[2]!, shares)).toBe(0);
   });
 
   it('puts popular items with more of the liked genres first (a romantic comedy before a comedy)', async () => {

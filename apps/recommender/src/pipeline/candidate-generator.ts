@@ -19,6 +19,25 @@ export interface CandidateGeneratorOptions {
    * stray words at 0.15 to 0.25.
    */
   minTextScore?: number;
+  /**
+   * The least genre fit (see `coldFit`) a cold-start item needs to be offered from a user's liked
+   * history (default 0.3: on MovieLens a new romantic comedy reaches 18 % of users, a new crime
+   * thriller 4 %, an item without genres none unless its text matches).
+   */
+  minColdFit?: number;
+}
+
+/** Each genre stem's share of the liked items that carry it. */
+export function likedTagShares(liked: readonly Item[]): Map<string, number> {
+  const shares = new Map<string, number>();
+  for (const item of liked) for (const stem of new Set(tagStems(item))) shares.set(stem, (shares.get(stem) ?? 0) + 1 / liked.length);
+  return shares;
+}
+
+/** How well an item's genres fit a liked history: the mean share of liked items carrying each of its genres (0 without genres). */
+export function coldFit(item: Item, shares: ReadonlyMap<string, number>): number {
+  const stems = [...new Set(tagStems(item))];
+  return stems.length === 0 ? 0 : stems.reduce((sum, stem) => sum + (shares.get(stem) ?? 0), 0) / stems.length;
 }
 
 export interface GenerateInput {
@@ -136,12 +155,26 @@ export class CandidateGenerator {
       matches.sort((a, b) => b.coverage - a.coverage || a.rank - b.rank);
       for (const match of matches.slice(0, slots)) push(match.id, 0.9 * (match.coverage + rankScore(match.rank, popular.length)) / 2, 'model');
     }
-    // Cold-start items: those the model never saw, matched by text to the liked history.
+    // Cold-start items: those the model never saw, when they fit the liked history. Nearest neighbours
+    // always exist, and the text centroid barely tells a user's held-out films from random ones (median
+    // cosine 0.15 vs 0.11 on MovieLens), so a cold item needs genres that make up a good part of what the
+    // user liked (`coldFit`, the mean share of liked items carrying each of its genres) or a real text match.
     if (known && liked.length > 0 && this.options.textIndex.size > known.size) {
       const centroid = await this.options.textIndex.centroid(liked.slice(-20).map((entry) => entry.item));
       if (centroid) {
-        const cold = this.options.textIndex.searchVector(centroid, Math.max(2, Math.floor(k / 5)), (id) => !known.has(id) && !exclude.has(id) && allowed(id));
-        cold.forEach((hit) => push(hit.id, 0.5 + 0.4 * hit.score, 'text'));
+        const minFit = this.options.minColdFit ?? 0.3;
+        const minText = this.options.minTextScore ?? 0.3;
+        const shares = likedTagShares(liked.map((entry) => entry.item));
+        const near = this.options.textIndex.searchVector(centroid, 50, (id) => !known.has(id) && !exclude.has(id) && allowed(id));
+        const fitting = near
+          .map((hit) => {
+            const item = this.options.getItem(hit.id);
+            return { id: hit.id, fit: Math.max(item ? coldFit(item, shares) : 0, hit.score >= minText ? hit.score : 0) };
+          })
+          .filter((entry) => entry.fit >= minFit)
+          .sort((a, b) => b.fit - a.fit)
+          .slice(0, Math.max(2, Math.floor(k / 5)));
+        for (const entry of fitting) push(entry.id, 0.4 + 0.4 * Math.min(1, entry.fit), 'text');
       }
     }
     if (out.size < k && this.options.popular) {
