@@ -64,7 +64,7 @@ export async function openRecommenderService(options: RecommenderServiceOptions)
   if (options.initialData && store.itemCount() === 0) store.importDataset(options.initialData);
   const items = store.listItems();
   const catalog = new ItemCatalog(items);
-  catalog.setPopularity(likeCounts(store));
+  catalog.setPopularity(store.likeCounts());
   const textIndex = new ItemTextIndex({ embedder: options.embedder ?? itemTextEmbedder(items), createIndex: options.createIndex, directory: inMemory ? undefined : join(options.stateDir, 'item-index') });
   const indexStatus = await textIndex.open(items, options.onIndexProgress);
   const metrics = new Metrics();
@@ -100,12 +100,4 @@ export async function openRecommenderService(options: RecommenderServiceOptions)
     onFallback: (step) => metrics.increment('personalab_llm_fallbacks_total', { step }),
   });
   return { store, catalog, textIndex, chatRec, metrics, indexStatus, close: () => store.close() };
-}
-
-/** Likes (ratings of 4 or more, and implicit likes) per item. */
-function likeCounts(store: RecommenderStore): Map<string, number> {
-  const rows = store.database
-    .prepare("SELECT item_id AS itemId, COUNT(*) AS n FROM events WHERE (kind = 'rating' AND value >= 4) OR (kind = 'event' AND event IN ('like', 'purchase')) GROUP BY item_id")
-    .all() as { itemId: string; n: number }[];
-  return new Map(rows.map((row) => [row.itemId, row.n]));
 }

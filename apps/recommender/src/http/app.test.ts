@@ -1,3 +1,4 @@
+import type { InjectOptions } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auth, openTinyService, type TinyService } from '../test/harness.js';
 
@@ -37,6 +38,26 @@ describe('ops routes', () => {
     expect(page.body).toContain('Chat-Rec');
     expect((await tiny.app.inject({ url: '/app.js' })).body).toContain('/v1/chat');
   });
+
+  it('documents security, limits and errors where they apply', async () => {
+    const document = (await tiny.app.inject({ url: '/docs/json' })).json();
+    const paths = document.paths;
+    // Health and readiness need no key: the global bearer requirement is lifted there.
+    expect(paths['/healthz'].get.security).toEqual([]);
+    expect(paths['/readyz'].get.security).toEqual([]);
+    expect(paths['/v1/users/{id}'].get.security).toBeUndefined();
+    expect(document.security).toEqual([{ bearer: [] }]);
+    const statuses = (route: { responses: Record<string, unknown> }) => Object.keys(route.responses).sort();
+    expect(statuses(paths['/v1/users'].post)).toEqual(['201', '400', '401', '409', '413', '415', '429']);
+    expect(statuses(paths['/v1/users/{id}/events'].post)).toEqual(['201', '400', '401', '404', '409', '413', '414', '415', '429']);
+    expect(statuses(paths['/v1/items'].post)).toEqual(['201', '400', '401', '413', '415', '429']);
+    expect(statuses(paths['/v1/users/{id}'].get)).toEqual(['200', '400', '401', '404', '414', '429']);
+    // Documented as enforced: ratings 1 to 5, at most 20 recommendations.
+    const ratingValue = JSON.stringify(paths['/v1/users/{id}/events'].post.requestBody.content['application/json'].schema);
+    expect(ratingValue).toContain('"minimum":1,"maximum":5');
+    const k = paths['/v1/users/{id}/recommendations'].get.parameters.find((parameter: { name: string }) => parameter.name === 'k');
+    expect(k.schema).toMatchObject({ minimum: 1, maximum: 20 });
+  });
 });
 
 describe('authentication and limits', () => {
@@ -68,6 +89,42 @@ describe('authentication and limits', () => {
     expect(other.statusCode).toBe(200);
   });
 
+  it('checks the key on the route the router matched, so a percent-encoded /v1/ is no way round it', async () => {
+    const before = counts();
+    const attempts = [
+      { method: 'POST' as const, url: '/%761/items', payload: { items: [{ id: '50', title: 'HACKED' }] } },
+      { method: 'POST' as const, url: '/%761/users', payload: { id: 'intruder' } },
+      { method: 'POST' as const, url: '/%761/chat', payload: { userId: 'u1', message: 'hi' } },
+      { method: 'GET' as const, url: '/v%31/users/u1' },
+      { method: 'GET' as const, url: '/%76%31/users/u1/recommendations' },
+    ];
+    for (const attempt of attempts) {
+      const response = await tiny.app.inject(attempt);
+      expect(response.statusCode, attempt.url).toBe(401);
+      expect(response.json().error.code).toBe('unauthenticated');
+    }
+    expect(counts()).toEqual(before);
+    // The same URL with a key is the real route.
+    expect((await tiny.app.inject({ url: '/v%31/users/u1', headers: auth })).json()).toMatchObject({ id: 'u1' });
+    // Deny by default: a path no route matched needs a key before it is told there is nothing there.
+    expect((await tiny.app.inject({ url: '/v2/users/u1' })).statusCode).toBe(401);
+    expect((await tiny.app.inject({ url: '/v2/users/u1', headers: auth })).statusCode).toBe(404);
+    // A path that is not valid percent-encoding never reaches a route, and is answered in the API's format.
+    const bad = await tiny.app.inject({ url: '/v1/users/%ZZ' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toEqual({ error: { code: 'invalid_argument', message: 'the URL path is not valid percent-encoding' } });
+  });
+
+  it('rate-limits percent-encoded /v1/ paths with the same budget', async () => {
+    await tiny.close();
+    tiny = await openTinyService({ rateLimitPerMinute: 2 });
+    expect((await tiny.app.inject({ url: '/v1/users/u1', headers: auth })).statusCode).toBe(200);
+    expect((await tiny.app.inject({ url: '/v%31/users/u1', headers: auth })).statusCode).toBe(200);
+    const limited = await tiny.app.inject({ url: '/%761/users/u1', headers: auth });
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().error.code).toBe('rate_limited');
+  });
+
   it('refuses bodies over the limit with 413', async () => {
     await tiny.close();
     tiny = await openTinyService({ bodyLimitBytes: 4096 });
@@ -76,6 +133,29 @@ describe('authentication and limits', () => {
     expect(huge.statusCode).toBe(413);
     expect(huge.json().error.code).toBe('payload_too_large');
     expect(counts()).toEqual(before);
+  });
+
+  it('serves ids up to the longest valid one (256 characters, non-ASCII too) on every route with an id', async () => {
+    const ids = ['a'.repeat(256), 'é'.repeat(256), '€'.repeat(256), `${'😀'.repeat(127)}xy`];
+    for (const id of ids) {
+      expect(id.length).toBe(256);
+      expect((await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id }) })).statusCode).toBe(201);
+      const path = `/v1/users/${encodeURIComponent(id)}`;
+      const user = await tiny.app.inject({ url: path, headers: auth });
+      expect(user.statusCode).toBe(200);
+      expect(user.json().id).toBe(id);
+      expect((await tiny.app.inject({ method: 'POST', url: `${path}/events`, ...json({ events: [{ type: 'rating', itemId: 'm1', value: 5 }] }) })).statusCode).toBe(201);
+      expect((await tiny.app.inject({ url: `${path}/profile`, headers: auth })).statusCode).toBe(200);
+      expect((await tiny.app.inject({ url: `${path}/recommendations`, headers: auth })).statusCode).toBe(200);
+    }
+    // One past the longest valid id is a 400 naming the parameter, not a router 414.
+    const tooLong = await tiny.app.inject({ url: `/v1/users/${'a'.repeat(257)}`, headers: auth });
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.json().error.paths).toEqual(['params.id']);
+    // Far past it the router refuses, in the API's error format.
+    const huge = await tiny.app.inject({ url: `/v1/users/${'a'.repeat(5000)}`, headers: auth });
+    expect(huge.statusCode).toBe(414);
+    expect(huge.json()).toEqual({ error: { code: 'invalid_argument', message: 'a path parameter is too long', paths: ['params'] } });
   });
 });
 
@@ -99,10 +179,60 @@ describe('bad requests', () => {
     expect(event.json().error.paths).toEqual(['body.events[1].value']);
     const unknownField = await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id: 'bob', admin: true }) });
     expect(unknownField.statusCode).toBe(400);
+    expect(unknownField.json().error).toEqual({ code: 'invalid_argument', message: 'body.admin: unknown field', paths: ['body.admin'] });
     const k = await tiny.app.inject({ url: '/v1/users/u1/recommendations?k=0', headers: auth });
     expect(k.statusCode).toBe(400);
     expect(k.json().error.paths).toEqual(['querystring.k']);
+    const twice = await tiny.app.inject({ url: '/v1/users/u1/recommendations?k=5&k=6', headers: auth });
+    expect(twice.statusCode).toBe(400);
+    expect(twice.json().error).toEqual({ code: 'invalid_argument', message: 'querystring.k: expected one integer', paths: ['querystring.k'] });
     expect(counts()).toEqual(before);
+  });
+
+  it('refuses an unknown item field like every other body', async () => {
+    const before = counts();
+    const extra = await tiny.app.inject({ method: 'POST', url: '/v1/items', ...json({ items: [{ id: 'qa-item-2', title: 'Extra', foo: 'bar' }] }) });
+    expect(extra.statusCode).toBe(400);
+    expect(extra.json().error.paths).toEqual(['body.items[0].foo']);
+    expect(counts()).toEqual(before);
+  });
+
+  it('takes ratings from 1 to 5 only, the scale the catalogue and rating prediction use', async () => {
+    const before = counts();
+    for (const value of [0, 0.5, 5.5, 10]) {
+      const response = await tiny.app.inject({ method: 'POST', url: '/v1/users/u1/events', ...json({ events: [{ type: 'message', content: 'hi' }, { type: 'rating', itemId: 'm24', value }] }) });
+      expect(response.statusCode, String(value)).toBe(400);
+      expect(response.json().error.paths).toEqual(['body.events[1].value']);
+    }
+    expect(counts()).toEqual(before);
+    const bounds = await tiny.app.inject({ method: 'POST', url: '/v1/users/u1/events', ...json({ events: [{ type: 'rating', itemId: 'm24', value: 1 }, { type: 'rating', itemId: 'm23', value: 5 }] }) });
+    expect(bounds.statusCode).toBe(201);
+  });
+
+  it('caps k at the 20 candidates the pipeline re-ranks, as documented', async () => {
+    const over = await tiny.app.inject({ url: '/v1/users/u1/recommendations?k=21', headers: auth });
+    expect(over.statusCode).toBe(400);
+    expect(over.json().error.paths).toEqual(['querystring.k']);
+    const most = await tiny.app.inject({ url: '/v1/users/u1/recommendations?k=20', headers: auth });
+    expect(most.statusCode).toBe(200);
+    expect(most.json().recommendations.length).toBeLessThanOrEqual(20);
+  });
+
+  it('names a refused "__proto__" key instead of calling the body invalid JSON', async () => {
+    const before = counts();
+    const response = await tiny.app.inject({ method: 'POST', url: '/v1/users', headers: { ...auth, 'content-type': 'application/json' }, payload: '{"id":"x","__proto__":{"admin":true}}' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.message).toContain('"__proto__"');
+    expect(response.json().error.paths).toEqual(['body']);
+    // Not JSON at all is still said so.
+    const broken = await tiny.app.inject({ method: 'POST', url: '/v1/users', headers: { ...auth, 'content-type': 'application/json' }, payload: '{"id":' });
+    expect(broken.json().error.message).toMatch(/not valid JSON/);
+    const text = await tiny.app.inject({ method: 'POST', url: '/v1/users', headers: { ...auth, 'content-type': 'application/xml' }, payload: '<id>x</id>' });
+    expect(text.statusCode).toBe(415);
+    expect(counts()).toEqual(before);
+    // The replaced parser still takes JSON with a charset.
+    const charset = await tiny.app.inject({ method: 'POST', url: '/v1/users', headers: { ...auth, 'content-type': 'application/json; charset=utf-8' }, payload: '{"id":"charset"}' });
+    expect(charset.statusCode).toBe(201);
   });
 
   it('answers unknown users, items and sessions with 404 and writes nothing', async () => {
@@ -112,10 +242,19 @@ describe('bad requests', () => {
     expect((await tiny.app.inject({ method: 'POST', url: '/v1/users/ghost/events', ...json({ events: [{ type: 'rating', itemId: 'm1', value: 5 }] }) })).statusCode).toBe(404);
     const item = await tiny.app.inject({ method: 'POST', url: '/v1/users/u1/events', ...json({ events: [{ type: 'rating', itemId: 'm1', value: 5 }, { type: 'rating', itemId: 'ghost', value: 5 }] }) });
     expect(item.statusCode).toBe(404);
-    expect(item.json().error.paths).toEqual(['events[1].itemId']);
-    expect((await tiny.app.inject({ method: 'POST', url: '/v1/chat', ...json({ userId: 'ghost', message: 'hi' }) })).statusCode).toBe(404);
-    expect((await tiny.app.inject({ method: 'POST', url: '/v1/chat', ...json({ userId: 'u1', sessionId: 'ghost', message: 'hi' }) })).statusCode).toBe(404);
-    expect((await tiny.app.inject({ method: 'POST', url: '/v1/predict-rating', ...json({ userId: 'u1', itemId: 'ghost' }) })).statusCode).toBe(404);
+    expect(item.json().error.paths).toEqual(['body.events[1].itemId']);
+    // Each 404 names where the unknown id was.
+    const notFoundAt = async (request: InjectOptions) => {
+      const response = await tiny.app.inject(request);
+      expect(response.statusCode).toBe(404);
+      return response.json().error.paths;
+    };
+    expect(await notFoundAt({ method: 'POST', url: '/v1/users/u1/events', ...json({ events: [{ type: 'message', content: 'hello' }, { type: 'rating', itemId: 'nope', value: 4 }] }) })).toEqual(['body.events[1].itemId']);
+    expect(await notFoundAt({ method: 'POST', url: '/v1/users/u1/events', ...json({ events: [{ type: 'rating', itemId: 'm1', value: 4 }, { type: 'message', content: 'hi', sessionId: 'ghost' }] }) })).toEqual(['body.events[1].sessionId']);
+    expect(await notFoundAt({ method: 'POST', url: '/v1/users/ghost/events', ...json({ events: [{ type: 'rating', itemId: 'm1', value: 5 }] }) })).toEqual(['params.id']);
+    expect(await notFoundAt({ method: 'POST', url: '/v1/chat', ...json({ userId: 'ghost', message: 'hi' }) })).toEqual(['body.userId']);
+    expect(await notFoundAt({ method: 'POST', url: '/v1/chat', ...json({ userId: 'u1', sessionId: 'ghost', message: 'hi' }) })).toEqual(['body.sessionId']);
+    expect(await notFoundAt({ method: 'POST', url: '/v1/predict-rating', ...json({ userId: 'u1', itemId: 'ghost' }) })).toEqual(['body.itemId']);
     expect((await tiny.app.inject({ url: '/v1/nothing-here', headers: auth })).statusCode).toBe(404);
     expect(counts()).toEqual(before);
   });
@@ -151,6 +290,30 @@ describe('users, events and profiles', () => {
     const subjects = body.profile.preferences.map((preference: { subject: string; polarity: string }) => `${preference.polarity}:${preference.subject}`);
     expect(subjects.some((subject: string) => /like:.*comed/.test(subject))).toBe(true);
     expect(subjects.some((subject: string) => /dislike:.*horror/.test(subject))).toBe(true);
+  });
+
+  it('lets a newer rating of an item replace the older one', async () => {
+    await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id: 'rater' }) });
+    for (const value of [5, 5, 1]) {
+      expect((await tiny.app.inject({ method: 'POST', url: '/v1/users/rater/events', ...json({ events: [{ type: 'rating', itemId: 'm1', value }] }) })).statusCode).toBe(201);
+    }
+    const profile = (await tiny.app.inject({ url: '/v1/users/rater/profile', headers: auth })).json();
+    expect(profile.ratingCount).toBe(1);
+    expect(tiny.service.store.ratingsOf('rater')).toEqual([expect.objectContaining({ itemId: 'm1', value: 1 })]);
+    // The old 5s no longer count: rating everything low pulls the estimate below the mean.
+    const predicted = (await tiny.app.inject({ method: 'POST', url: '/v1/predict-rating', ...json({ userId: 'rater', itemId: 'm2' }) })).json();
+    expect(predicted.components.userBias).toBeLessThan(0);
+  });
+
+  it('keeps event ids unique per user: another user may use the same id, and a 409 names the entry', async () => {
+    const post = (userId: string, events: Record<string, unknown>[]) => tiny.app.inject({ method: 'POST', url: `/v1/users/${userId}/events`, ...json({ events }) });
+    expect((await post('u1', [{ type: 'rating', itemId: 'm1', value: 4, id: 'evt-1' }])).statusCode).toBe(201);
+    expect((await post('u2', [{ type: 'rating', itemId: 'm1', value: 4, id: 'evt-1' }])).statusCode).toBe(201);
+    const before = counts();
+    const repeated = await post('u1', [{ type: 'message', content: 'again' }, { type: 'event', itemId: 'm2', event: 'view', id: 'evt-1' }]);
+    expect(repeated.statusCode).toBe(409);
+    expect(repeated.json().error).toMatchObject({ code: 'conflict', paths: ['body.events[1].id'] });
+    expect(counts()).toEqual(before);
   });
 });
 

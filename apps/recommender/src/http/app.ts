@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import { PersonalabError } from '@personalab/core';
+import { PersonalabError, idSchema } from '@personalab/core';
 import type { ChatRec } from '../pipeline/chat-rec.js';
 import type { ItemCatalog } from '../pipeline/item-catalog.js';
 import type { ItemTextIndex } from '../pipeline/item-text-index.js';
 import type { RecommenderStore } from '../store/store.js';
 import { bearerToken, createKeyCheck } from './auth.js';
-import { installErrorHandler } from './error-handler.js';
+import { installErrorHandler, sendFrameworkError } from './error-handler.js';
 import { Metrics } from './metrics.js';
 import { registerRoutes } from './routes.js';
 
@@ -38,8 +38,32 @@ export interface AppOptions {
   logLevel?: string | false;
 }
 
-/** Routes anyone may call: the page, docs, health and metrics. */
-const isPublic = (url: string) => !url.startsWith('/v1/');
+/**
+ * Routes anyone may call: the page, docs, health and metrics. Decided on the route the router
+ * matched, not the raw URL (`/%761/items` is routed to `/v1/items`); a request that matched no
+ * route is not public, so it needs a key before it learns anything, even that nothing is there.
+ */
+const isPublic = (request: FastifyRequest) => {
+  const route = request.routeOptions.url;
+  return route !== undefined && route !== '/v1' && !route.startsWith('/v1/');
+};
+
+/**
+ * The router's bound on a path parameter: the longest id (256 UTF-16 code units) with every unit
+ * percent-encoded as 9 characters ("€" → %E2%82%AC). The router measures decoded parameters, so
+ * this is a margin, not a need; longer ones get a 414 in the API's error format.
+ */
+const maxParamLength = (idSchema.maxLength ?? 256) * 9;
+
+/** Whether a body fastify's JSON parser refused is nonetheless JSON (refused for a `__proto__` or `constructor.prototype` key). */
+const isJson = (text: string) => {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 const pageFile = (name: string) => readFileSync(new URL(`../page/${name}`, import.meta.url), 'utf8');
 
@@ -54,10 +78,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: options.logLevel === false || options.logLevel === undefined ? false : { level: options.logLevel },
     bodyLimit: options.bodyLimitBytes ?? 256 * 1024,
     return503OnClosing: true,
+    routerOptions: { maxParamLength },
+    frameworkErrors: (error, _request, reply) => sendFrameworkError(error, reply),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  // fastify refuses `__proto__` and `constructor.prototype` keys (prototype poisoning) but says
+  // "Body is not valid JSON"; say what was refused.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString();
+    parseJson(request, text, (error, value) => {
+      if (error !== null && isJson(text)) done(new PersonalabError('invalid_argument', 'body: keys named "__proto__", or "constructor" holding "prototype", are not accepted', { details: { path: 'body' } }), undefined);
+      else done(error, value);
+    });
+  });
 
   const services: AppServices = { store: options.store, catalog: options.catalog, chatRec: options.chatRec, textIndex: options.textIndex, metrics };
   metrics.gauge('personalab_users', 'Users in the store', () => options.store.userCount());
@@ -67,7 +104,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const checkKey = createKeyCheck(options.apiKeys);
   app.addHook('onRequest', async (request) => {
-    if (!isPublic(request.url)) checkKey(request);
+    if (!isPublic(request)) checkKey(request);
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
@@ -82,7 +119,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // After authentication, so a wrong key never consumes a real key's budget.
     hook: 'preValidation',
     keyGenerator: (request) => `key:${bearerToken(request) ?? request.ip}`,
-    allowList: (request) => isPublic(request.url),
+    allowList: (request) => isPublic(request),
     errorResponseBuilder: (_request, context) => new PersonalabError('rate_limited', `rate limit exceeded: ${context.max} requests per minute; retry in ${context.after}`),
   });
 

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { PersonalabError, formatPath } from '@personalab/core';
 import { codeForStatus, statusForCode } from './error-status.js';
@@ -18,13 +18,19 @@ export function installErrorHandler(app: FastifyInstance): void {
     let body: ErrorBody;
     if (hasZodFastifySchemaValidationErrors(error)) {
       const where = error.validationContext ?? 'body';
-      const paths = error.validation.map((issue) => {
+      const located = error.validation.flatMap((issue) => {
         // The type provider gives the path as a JSON pointer (`/events/1/value`).
-        const segments = issue.instancePath.split('/').filter(Boolean).map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
-        const path = formatPath(segments);
-        return path === '(root)' ? where : `${where}.${path}`;
+        const segments: (string | number)[] = issue.instancePath.split('/').filter(Boolean).map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
+        // zod reports unknown fields on their object; name each field (`body.foo`, not `body`).
+        const unknownKeys = issue.keyword === 'unrecognized_keys' && Array.isArray(issue.params.keys) ? issue.params.keys.filter((key): key is string => typeof key === 'string') : [];
+        const at = (extra: (string | number)[]) => {
+          const path = formatPath([...segments, ...extra]);
+          return path === '(root)' ? where : `${where}.${path}`;
+        };
+        return unknownKeys.length > 0 ? unknownKeys.map((key) => ({ path: at([key]), message: 'unknown field' })) : [{ path: at([]), message: issue.message }];
       });
-      const messages = error.validation.map((issue, index) => `${paths[index] ?? where}: ${issue.message}`);
+      const paths = located.map((entry) => entry.path);
+      const messages = located.map((entry) => `${entry.path}: ${entry.message}`);
       status = 400;
       body = { error: { code: 'invalid_argument', message: messages.join('; '), paths } };
     } else if (PersonalabError.is(error)) {
@@ -51,4 +57,20 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0] ?? ''}` } });
   });
+}
+
+/**
+ * Errors the router raises before any route runs (a path parameter over `maxParamLength`: 414;
+ * a path that is not valid percent-encoding: 400), in the API's error format rather than fastify's.
+ */
+export function sendFrameworkError(error: FastifyError, reply: FastifyReply): void {
+  const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  const message =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? 'a path parameter is too long'
+      : error.code === 'FST_ERR_BAD_URL'
+        ? 'the URL path is not valid percent-encoding'
+        : error.message;
+  reply.log.info({ code: error.code, status }, message);
+  void reply.code(status).type('application/json; charset=utf-8').send({ error: { code: codeForStatus(status), message, ...(error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? { paths: ['params'] } : {}) } });
 }

@@ -33,6 +33,7 @@ export function statusForCode(code: ErrorCode): number {
 export function codeForStatus(status: number): ErrorCode {
   switch (status) {
     case 400:
+    case 414:
     case 415:
       return 'invalid_argument';
     case 401:

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FastifyInstance, FastifyBaseLogger, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { PersonalabError, itemSchema, userSchema, type Item } from '@personalab/core';
-import type { EventInput } from '../store/store.js';
+import type { BatchEntry } from '../store/store.js';
 import { constraintFilter, type SessionConstraints } from '../pipeline/constraints.js';
 import type { ItemCatalog } from '../pipeline/item-catalog.js';
 import { buildTaste, collectTagStems, stem, tagStems } from '../pipeline/taste.js';
@@ -26,18 +26,35 @@ import {
 
 type TypedApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
-const errors = { 400: errorBodySchema, 401: errorBodySchema, 404: errorBodySchema, 429: errorBodySchema };
+const failure = (description: string) => errorBodySchema.describe(description);
+/** What every /v1 route can answer; the others are listed per route, only where they can happen. */
+const errors = { 400: failure('invalid request; `paths` name what was wrong'), 401: failure('missing or unknown API key'), 429: failure('rate limit exceeded') };
+const bodyErrors = { 413: failure('body over the size limit'), 415: failure('body is not application/json') };
+const idErrors = { 404: failure('unknown id'), 414: failure('path parameter too long') };
+const notFound = { 404: failure('unknown user, item or session; `paths` name which') };
+const conflict = { 409: failure('already exists; `paths` name which') };
+
+/** The store names a batch entry by its position (`events[1].itemId`); the API names it in the body. */
+function inBody(error: unknown): unknown {
+  if (!PersonalabError.is(error) || typeof error.details.path !== 'string') return error;
+  return new PersonalabError(error.code, `body.${error.message}`, { cause: error, details: { ...error.details, path: `body.${error.details.path}` } });
+}
 
 /** Every /v1 route plus health, readiness and metrics. */
 export function registerRoutes(app: TypedApp, services: AppServices): void {
   const { store, catalog, chatRec, textIndex, metrics } = services;
   const serialised = new WeakMap<object, string>();
+  /** A 404 for an unknown user that names where its id came from (`params.id`, `body.userId`). */
+  const requireUserAt = (id: string, path: string) => {
+    if (store.getUser(id) === undefined) throw new PersonalabError('not_found', `${path}: unknown user ${id}`, { details: { userId: id, path } });
+  };
 
-  app.get('/healthz', { schema: { tags: ['ops'], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
+  // No key needed: `security: []` overrides the document's global bearer requirement.
+  app.get('/healthz', { schema: { tags: ['ops'], security: [], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
 
   app.get(
     '/readyz',
-    { schema: { tags: ['ops'], response: { 200: z.object({ ready: z.boolean(), items: z.number(), indexed: z.number(), reranker: z.string() }), 503: z.object({ ready: z.boolean(), items: z.number(), indexed: z.number(), reranker: z.string() }) } } },
+    { schema: { tags: ['ops'], security: [], response: { 200: z.object({ ready: z.boolean(), items: z.number(), indexed: z.number(), reranker: z.string() }), 503: z.object({ ready: z.boolean(), items: z.number(), indexed: z.number(), reranker: z.string() }) } } },
     async (_request, reply) => {
       const ready = store.database.open && catalog.size > 0 && textIndex.size === catalog.size;
       const body = { ready, items: catalog.size, indexed: textIndex.size, reranker: chatRec.rerankerName };
@@ -49,33 +66,38 @@ export function registerRoutes(app: TypedApp, services: AppServices): void {
 
   app.post(
     '/v1/users',
-    { schema: { tags: ['users'], body: createUserBodySchema, response: { 201: userSchema, 409: errorBodySchema, ...errors } } },
+    { schema: { tags: ['users'], body: createUserBodySchema, response: { 201: userSchema, ...conflict, ...errors, ...bodyErrors } } },
     async (request, reply) => reply.code(201).send(store.createUser(request.body)),
   );
 
-  app.get('/v1/users/:id', { schema: { tags: ['users'], params: userParamsSchema, response: { 200: userSchema, ...errors } } }, async (request) =>
+  app.get('/v1/users/:id', { schema: { tags: ['users'], params: userParamsSchema, response: { 200: userSchema, ...errors, ...idErrors } } }, async (request) =>
     store.requireUser(request.params.id),
   );
 
   app.post(
     '/v1/users/:id/events',
-    { schema: { tags: ['users'], params: userParamsSchema, body: eventsBodySchema, response: { 201: eventsResponseSchema, 409: errorBodySchema, ...errors } } },
+    { schema: { tags: ['users'], params: userParamsSchema, body: eventsBodySchema, response: { 201: eventsResponseSchema, ...notFound, ...conflict, ...errors, ...bodyErrors, 414: idErrors[414] } } },
     async (request, reply) => {
       const userId = request.params.id;
-      const events: EventInput[] = [];
-      const messages: { content: string; role?: 'user' | 'assistant' | undefined; timestamp?: number | undefined; sessionId?: string | undefined }[] = [];
-      for (const event of request.body.events) {
-        if (event.type === 'rating') events.push({ kind: 'rating', itemId: event.itemId, value: event.value, timestamp: event.timestamp, id: event.id });
-        else if (event.type === 'event') events.push({ kind: 'event', itemId: event.itemId, event: event.event, weight: event.weight, timestamp: event.timestamp, id: event.id });
-        else messages.push({ content: event.content, role: event.role, timestamp: event.timestamp, sessionId: event.sessionId });
+      requireUserAt(userId, 'params.id');
+      // In the body's order, so an error names the entry at its index in `events`.
+      const entries = request.body.events.map((event): BatchEntry => {
+        if (event.type === 'rating') return { kind: 'rating', itemId: event.itemId, value: event.value, timestamp: event.timestamp, id: event.id };
+        if (event.type === 'event') return { kind: 'event', itemId: event.itemId, event: event.event, weight: event.weight, timestamp: event.timestamp, id: event.id };
+        return { kind: 'message', content: event.content, role: event.role, timestamp: event.timestamp, sessionId: event.sessionId };
+      });
+      let written: ReturnType<typeof store.addBatch>;
+      try {
+        written = store.addBatch(userId, entries);
+      } catch (error) {
+        throw inBody(error);
       }
-      const written = store.addBatch(userId, events, messages);
       await chatRec.updateProfile(userId, written.messages);
       return reply.code(201).send({ accepted: written.events.length + written.messages.length, ratings: written.events.length, messages: written.messages.length });
     },
   );
 
-  app.get('/v1/users/:id/profile', { schema: { tags: ['users'], params: userParamsSchema, response: { 200: profileResponseSchema, ...errors } } }, async (request) => {
+  app.get('/v1/users/:id/profile', { schema: { tags: ['users'], params: userParamsSchema, response: { 200: profileResponseSchema, ...errors, ...idErrors } } }, async (request) => {
     const userId = request.params.id;
     store.requireUser(userId);
     const profile = chatRec.profile(userId);
@@ -90,7 +112,7 @@ export function registerRoutes(app: TypedApp, services: AppServices): void {
 
   app.get(
     '/v1/users/:id/recommendations',
-    { schema: { tags: ['recommendations'], params: userParamsSchema, querystring: recommendationsQuerySchema, response: { 200: recommendationsResponseSchema, ...errors } } },
+    { schema: { tags: ['recommendations'], params: userParamsSchema, querystring: recommendationsQuerySchema, response: { 200: recommendationsResponseSchema, ...errors, ...idErrors } } },
     async (request, reply) => {
       const accept = queryFilter(request.query, catalog);
       const result = await chatRec.recommend({ userId: request.params.id, k: request.query.k, accept });
@@ -107,7 +129,13 @@ export function registerRoutes(app: TypedApp, services: AppServices): void {
     },
   );
 
-  app.post('/v1/chat', { schema: { tags: ['chat'], body: chatBodySchema, response: { 200: chatResponseSchema, ...errors } } }, async (request) => {
+  app.post('/v1/chat', { schema: { tags: ['chat'], body: chatBodySchema, response: { 200: chatResponseSchema, ...notFound, ...errors, ...bodyErrors } } }, async (request) => {
+    // Checked here too so the 404 names the field: the page drops a stale `body.sessionId` and starts a new session.
+    requireUserAt(request.body.userId, 'body.userId');
+    const sessionId = request.body.sessionId;
+    if (sessionId !== undefined && store.getSession(sessionId)?.userId !== request.body.userId) {
+      throw new PersonalabError('not_found', `body.sessionId: unknown session ${sessionId} for user ${request.body.userId}`, { details: { path: 'body.sessionId' } });
+    }
     const result = await chatRec.chat({ userId: request.body.userId, sessionId: request.body.sessionId, message: request.body.message, k: request.body.k ?? 5 });
     return {
       sessionId: result.sessionId,
@@ -122,7 +150,7 @@ export function registerRoutes(app: TypedApp, services: AppServices): void {
     };
   });
 
-  app.post('/v1/items', { schema: { tags: ['items'], body: itemsBodySchema, response: { 201: itemsResponseSchema, ...errors } } }, async (request, reply) => {
+  app.post('/v1/items', { schema: { tags: ['items'], body: itemsBodySchema, response: { 201: itemsResponseSchema, ...errors, ...bodyErrors } } }, async (request, reply) => {
     const items = request.body.items;
     const ids = new Set<string>();
     for (const [index, item] of items.entries()) {
@@ -137,7 +165,7 @@ export function registerRoutes(app: TypedApp, services: AppServices): void {
     return reply.code(201).send({ created, updated: items.map((item) => item.id).filter((id) => !createdSet.has(id)) });
   });
 
-  app.get('/v1/items/:id', { schema: { tags: ['items'], params: userParamsSchema, response: { 200: itemSchema, ...errors } } }, async (request) => {
+  app.get('/v1/items/:id', { schema: { tags: ['items'], params: userParamsSchema, response: { 200: itemSchema, ...errors, ...idErrors } } }, async (request) => {
     const item = catalog.get(request.params.id);
     if (!item) throw new PersonalabError('not_found', `unknown item ${request.params.id}`);
     return item;
@@ -145,8 +173,13 @@ export function registerRoutes(app: TypedApp, services: AppServices): void {
 
   app.post(
     '/v1/predict-rating',
-    { schema: { tags: ['recommendations'], body: predictRatingBodySchema, response: { 200: predictRatingResponseSchema, ...errors } } },
-    async (request) => ({ userId: request.body.userId, itemId: request.body.itemId, ...chatRec.predictRating(request.body.userId, request.body.itemId) }),
+    { schema: { tags: ['recommendations'], body: predictRatingBodySchema, response: { 200: predictRatingResponseSchema, ...notFound, ...errors, ...bodyErrors } } },
+    async (request) => {
+      const { userId, itemId } = request.body;
+      requireUserAt(userId, 'body.userId');
+      if (catalog.get(itemId) === undefined) throw new PersonalabError('not_found', `body.itemId: unknown item ${itemId}`, { details: { path: 'body.itemId' } });
+      return { userId, itemId, ...chatRec.predictRating(userId, itemId) };
+    },
   );
 }
 

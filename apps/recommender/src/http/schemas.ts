@@ -24,13 +24,22 @@ export const createUserBodySchema = z.strictObject({
 
 export const userParamsSchema = z.object({ id: idSchema });
 
+/** Rating values: MovieLens stars, 1 to 5, as the catalogue's ratings, taste and rating prediction use them. */
+const ratingValueSchema = z.number().min(1).max(5).describe('1 to 5 stars (MovieLens scale)');
+
+/**
+ * Recommendations per request: the pipeline re-ranks its top 20 candidates (Chat-Rec), so it
+ * can never return more than 20.
+ */
+const maxRecommendations = 20;
+
 const ratingEventSchema = z.strictObject({
   type: z.literal('rating'),
   itemId: idSchema,
-  value: z.number().min(0).max(10),
+  value: ratingValueSchema,
   timestamp: timestampSchema.optional(),
-  /** A client id makes retries idempotent: a repeated id is a 409, not a second event. */
-  id: idSchema.optional(),
+  /** A client id makes retries idempotent: a repeated id (per user) is a 409, not a second event. */
+  id: idSchema.optional().describe('client id, unique per user: a repeated one is a 409'),
 });
 const implicitEventSchema = z.strictObject({
   type: z.literal('event'),
@@ -60,16 +69,19 @@ const commaList = z
   .max(1000)
   .transform((text) => text.split(',').map((entry) => entry.trim()).filter(Boolean));
 
+/** An integer query parameter; a repeated one (`k=5&k=6`) arrives as an array and coerces to NaN, hence the message. */
+const queryInteger = () => z.coerce.number({ error: (issue) => (issue.code === 'invalid_type' ? 'expected one integer' : undefined) }).int();
+
 export const recommendationsQuerySchema = z
   .object({
-    k: z.coerce.number().int().min(1).max(50).default(5),
+    k: queryInteger().min(1).max(maxRecommendations).default(5).describe(`how many recommendations, 1 to ${maxRecommendations} (the pipeline re-ranks its top ${maxRecommendations} candidates)`),
     /** Only items with at least one of these genres (the catalogue's tag names, any case). */
     genre: commaList.optional(),
     /** No item with any of these genres. */
     excludeGenre: commaList.optional(),
     /** Release years, inclusive. */
-    yearFrom: z.coerce.number().int().min(1800).max(2100).optional(),
-    yearTo: z.coerce.number().int().min(1800).max(2100).optional(),
+    yearFrom: queryInteger().min(1800).max(2100).optional(),
+    yearTo: queryInteger().min(1800).max(2100).optional(),
     /** `children`: only items tagged for children (Children's, Family). */
     audience: z.enum(['children']).optional(),
   })
@@ -96,7 +108,7 @@ export const chatBodySchema = z.strictObject({
   userId: idSchema,
   sessionId: idSchema.optional(),
   message: z.string().min(1).max(4000),
-  k: z.number().int().min(1).max(20).optional(),
+  k: z.number().int().min(1).max(maxRecommendations).optional(),
 });
 
 export const chatResponseSchema = z.object({
@@ -112,7 +124,8 @@ export const chatResponseSchema = z.object({
   replyId: idSchema,
 });
 
-export const itemsBodySchema = z.strictObject({ items: z.array(itemSchema).min(1).max(1000) });
+// Strict like every other body: an unknown item field is a 400, not silently dropped.
+export const itemsBodySchema = z.strictObject({ items: z.array(z.strictObject(itemSchema.shape)).min(1).max(1000) });
 export const itemsResponseSchema = z.object({ created: z.array(idSchema), updated: z.array(idSchema) });
 
 export const predictRatingBodySchema = z.strictObject({ userId: idSchema, itemId: idSchema });

@@ -26,6 +26,8 @@ elements.apiKey.addEventListener('change', () => localStorage.setItem('personala
 elements.userId.addEventListener('change', () => {
   localStorage.setItem('personalab.user', elements.userId.value.trim());
   sessionId = undefined;
+  // The cards were for the previous user: left up, their Rate buttons would rate for the new one.
+  renderRecommendations([], 'No recommendations yet for this user: ask for some.');
 });
 
 async function api(method, path, body) {
@@ -35,7 +37,12 @@ async function api(method, path, body) {
     body: body ? JSON.stringify(body) : undefined,
   });
   const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(data?.error?.message ?? `HTTP ${response.status}`);
+  if (!response.ok) {
+    const error = new Error(data?.error?.message ?? `HTTP ${response.status}`);
+    error.status = response.status;
+    error.paths = data?.error?.paths ?? [];
+    throw error;
+  }
   return data;
 }
 
@@ -57,16 +64,27 @@ function setStatus(text) {
   elements.status.textContent = text;
 }
 
-function renderRecommendations(recommendations) {
-  if (recommendations.length === 0) return;
+/**
+ * Replaces the cards with these recommendations for `userId` (their Rate buttons rate as that user),
+ * or with a line saying why there are none.
+ */
+function renderRecommendations(recommendations, emptyText, userId) {
   elements.recommendations.replaceChildren();
+  if (recommendations.length === 0) {
+    const empty = document.createElement('li');
+    empty.className = 'empty';
+    empty.textContent = emptyText;
+    elements.recommendations.append(empty);
+    return;
+  }
   for (const recommendation of recommendations) {
     const { item } = recommendation;
     const card = document.createElement('li');
     card.className = 'card';
     card.dataset.itemId = item.id;
     const title = document.createElement('h3');
-    title.textContent = item.year ? `${item.title}` : item.title;
+    // MovieLens titles carry their year ("Toy Story (1995)"); other items get it added.
+    title.textContent = item.year && !item.title.includes(String(item.year)) ? `${item.title} (${item.year})` : item.title;
     const tags = document.createElement('div');
     tags.className = 'tags';
     tags.textContent = item.tags.join(' · ');
@@ -81,7 +99,7 @@ function renderRecommendations(recommendations) {
       button.type = 'button';
       button.textContent = String(value);
       button.setAttribute('aria-label', `rate ${item.title} ${value}`);
-      button.addEventListener('click', () => rateItem(item, value, button));
+      button.addEventListener('click', () => rateItem(userId, item, value, button));
       rate.append(button);
     }
     const why = document.createElement('button');
@@ -94,9 +112,9 @@ function renderRecommendations(recommendations) {
   }
 }
 
-async function rateItem(item, value, button) {
+async function rateItem(userId, item, value, button) {
   try {
-    await api('POST', `/v1/users/${encodeURIComponent(elements.userId.value.trim())}/events`, { events: [{ type: 'rating', itemId: item.id, value }] });
+    await api('POST', `/v1/users/${encodeURIComponent(userId)}/events`, { events: [{ type: 'rating', itemId: item.id, value }] });
     for (const other of button.parentElement.querySelectorAll('button')) other.classList.toggle('chosen', other === button);
     setStatus(`Rated ${item.title}: ${value}/5`);
   } catch (error) {
@@ -118,10 +136,21 @@ async function sendMessage(text) {
   setStatus('Thinking…');
   try {
     const userId = await ensureUser();
-    const result = await api('POST', '/v1/chat', { userId, message: text, ...(sessionId ? { sessionId } : {}) });
+    const chat = () => api('POST', '/v1/chat', { userId, message: text, ...(sessionId ? { sessionId } : {}) });
+    let result;
+    try {
+      result = await chat();
+    } catch (error) {
+      // The server no longer knows the session (a fresh store, say): start a new one, once.
+      if (!(sessionId && error.status === 404 && error.paths?.includes('body.sessionId'))) throw error;
+      sessionId = undefined;
+      say('assistant hint', 'The server no longer had this conversation, so I started a new one.');
+      result = await chat();
+    }
     sessionId = result.sessionId;
     say('assistant', result.reply);
-    renderRecommendations(result.recommendations);
+    // Recommend and refine turns answer with a list, even an empty one; explain and chit-chat keep the cards.
+    if (result.intent === 'recommend' || result.intent === 'refine') renderRecommendations(result.recommendations, 'Nothing left that fits: change what you asked for, or say "start over".', userId);
     setStatus(`${result.intent} · re-ranked by ${result.reranker}${result.degraded ? ' (LLM unavailable, offline answer)' : ''}`);
   } catch (error) {
     say('error', error.message);
@@ -142,10 +171,10 @@ elements.composer.addEventListener('submit', (event) => {
 elements.newUser.addEventListener('click', async () => {
   elements.userId.value = '';
   sessionId = undefined;
+  renderRecommendations([], 'No recommendations yet: tell me what you like.');
   try {
     const userId = await ensureUser();
     elements.log.replaceChildren();
-    elements.recommendations.replaceChildren();
     greet();
     setStatus(`New user ${userId}. Tell me what you like.`);
   } catch (error) {
@@ -154,3 +183,4 @@ elements.newUser.addEventListener('click', async () => {
 });
 
 greet();
+renderRecommendations([], 'No recommendations yet: tell me what you like.');

@@ -54,6 +54,34 @@ export const migrations: readonly string[] = [
    );`,
   // What the user asked for in a session (genres, years, audience), kept across its turns.
   `ALTER TABLE sessions ADD COLUMN constraints TEXT NOT NULL DEFAULT '{"tags":{}}';`,
+  // Event ids are unique per user, not across users (one user's id must not collide with, or reveal,
+  // another's): SQLite cannot drop a column's UNIQUE, so the table is rebuilt, keeping every row and seq.
+  // The ratings view keeps the event log whole and shows each user's newest rating per item.
+  `CREATE TABLE events_new (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     id TEXT NOT NULL,
+     user_id TEXT NOT NULL REFERENCES users(id),
+     item_id TEXT NOT NULL REFERENCES items(id),
+     kind TEXT NOT NULL CHECK (kind IN ('rating', 'event')),
+     value REAL NOT NULL,
+     event TEXT,
+     timestamp INTEGER NOT NULL,
+     UNIQUE (user_id, id)
+   );
+   INSERT INTO events_new (seq, id, user_id, item_id, kind, value, event, timestamp)
+     SELECT seq, id, user_id, item_id, kind, value, event, timestamp FROM events;
+   DROP TABLE events;
+   ALTER TABLE events_new RENAME TO events;
+   CREATE INDEX events_user ON events(user_id, seq);
+   CREATE INDEX events_item ON events(item_id);
+   CREATE INDEX events_user_item ON events(user_id, item_id, kind, timestamp);
+   CREATE VIEW ratings AS
+     SELECT seq, id, user_id, item_id, value, event, timestamp FROM events AS rating
+     WHERE kind = 'rating' AND NOT EXISTS (
+       SELECT 1 FROM events AS newer
+       WHERE newer.user_id = rating.user_id AND newer.item_id = rating.item_id AND newer.kind = 'rating'
+         AND (newer.timestamp > rating.timestamp OR (newer.timestamp = rating.timestamp AND newer.seq > rating.seq))
+     );`,
 ];
 
 /** Runs the migrations a database has not seen yet, each in its own transaction. */

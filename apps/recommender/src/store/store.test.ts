@@ -71,13 +71,128 @@ describe('RecommenderStore', () => {
     const store = open();
     store.upsertItems(tinyItems.slice(0, 3));
     store.createUser({ id: 'alice' });
-    expect(() => store.addBatch('alice', [{ kind: 'rating', itemId: 'm1', value: 5 }], [{ content: 'hi', sessionId: 'missing' }])).toThrowError(/unknown session/);
+    expect(() => store.addBatch('alice', [{ kind: 'rating', itemId: 'm1', value: 5 }, { kind: 'message', content: 'hi', sessionId: 'missing' }])).toThrowError(/unknown session/);
     expect(store.eventCount()).toBe(0);
     expect(store.messageCount()).toBe(0);
-    const written = store.addBatch('alice', [{ kind: 'rating', itemId: 'm1', value: 5 }], [{ content: 'I love comedies' }]);
+    const written = store.addBatch('alice', [{ kind: 'rating', itemId: 'm1', value: 5 }, { kind: 'message', content: 'I love comedies' }]);
     expect(written.events).toHaveLength(1);
     expect(store.messagesOf('alice').map((message) => message.content)).toEqual(['I love comedies']);
     store.close();
+  });
+
+  it('names a failing batch entry by its position in the batch, messages included', () => {
+    const store = open();
+    store.upsertItems(tinyItems.slice(0, 3));
+    store.createUser({ id: 'alice' });
+    store.addEvents('alice', [{ kind: 'rating', itemId: 'm1', value: 5, id: 'evt-1' }]);
+    const failure = (entries: Parameters<RecommenderStore['addBatch']>[1]) => {
+      try {
+        store.addBatch('alice', entries);
+      } catch (error) {
+        return PersonalabError.is(error) ? { code: error.code, path: error.details.path } : error;
+      }
+      return undefined;
+    };
+    expect(failure([{ kind: 'message', content: 'hello' }, { kind: 'rating', itemId: 'nope', value: 4 }])).toEqual({ code: 'not_found', path: 'events[1].itemId' });
+    expect(failure([{ kind: 'rating', itemId: 'm2', value: 4 }, { kind: 'message', content: 'hi', sessionId: 'gone' }])).toEqual({ code: 'not_found', path: 'events[1].sessionId' });
+    expect(failure([{ kind: 'message', content: 'hi' }, { kind: 'message', content: 'again' }, { kind: 'rating', itemId: 'm2', value: 4, id: 'evt-1' }])).toEqual({ code: 'conflict', path: 'events[2].id' });
+    expect(store.eventCount()).toBe(1);
+    expect(store.messageCount()).toBe(0);
+    store.close();
+  });
+
+  it('keeps event ids unique per user, not across users', () => {
+    const store = open();
+    store.upsertItems(tinyItems.slice(0, 3));
+    store.createUser({ id: 'alice' });
+    store.createUser({ id: 'bob' });
+    store.addEvents('alice', [{ kind: 'rating', itemId: 'm1', value: 5, id: 'evt-1' }]);
+    // Another user's id is no conflict (and a 409 would tell bob which ids alice used).
+    expect(store.addEvents('bob', [{ kind: 'rating', itemId: 'm1', value: 2, id: 'evt-1' }])).toHaveLength(1);
+    expect(() => store.addEvents('alice', [{ kind: 'event', itemId: 'm2', event: 'view', id: 'evt-1' }])).toThrowError(expect.objectContaining({ code: 'conflict' }) as Error);
+    expect(store.ratingsOf('bob')).toEqual([{ itemId: 'm1', value: 2, timestamp: 1000 }]);
+    store.close();
+  });
+
+  it('counts only the newest rating of an item for everything that reads ratings; the event log keeps all', () => {
+    const clock = createManualClock(1000);
+    const store = new RecommenderStore({ path: ':memory:', clock, ids: createSequentialIds('id') });
+    store.upsertItems(tinyItems.slice(0, 3));
+    store.createUser({ id: 'alice' });
+    store.addEvents('alice', [{ kind: 'rating', itemId: 'm1', value: 5 }]);
+    store.addEvents('alice', [{ kind: 'rating', itemId: 'm2', value: 4 }]);
+    // Same clock tick: the later write wins.
+    store.addEvents('alice', [{ kind: 'rating', itemId: 'm1', value: 5 }]);
+    clock.advance(10);
+    store.addEvents('alice', [{ kind: 'rating', itemId: 'm1', value: 1 }]);
+    // A rating sent late with an older timestamp does not replace a newer one.
+    store.addEvents('alice', [{ kind: 'rating', itemId: 'm2', value: 2, timestamp: 500 }]);
+    expect(store.ratingsOf('alice')).toEqual([
+      { itemId: 'm2', value: 4, timestamp: 1000 },
+      { itemId: 'm1', value: 1, timestamp: 1010 },
+    ]);
+    expect(store.allRatings().map((rating) => [rating.itemId, rating.kind === 'rating' ? rating.value : undefined])).toEqual([
+      ['m2', 4],
+      ['m1', 1],
+    ]);
+    // m1 was rated 5 twice, then 1: no longer a like.
+    expect(store.likeCounts()).toEqual(new Map([['m2', 1]]));
+    expect(store.eventCount()).toBe(5);
+    store.close();
+  });
+
+  it('migrates a store of schema 2: per-user event ids, newest ratings, every row and seq kept', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'personalab-store-'));
+    const path = join(directory, 'v2.db');
+    const old = new Database(path);
+    for (const step of migrations.slice(0, 2)) old.exec(step);
+    old.pragma('user_version = 2');
+    for (const id of ['alice', 'bob']) old.prepare('INSERT INTO users (id, data, created_at) VALUES (?, ?, 1)').run(id, JSON.stringify({ id, createdAt: 1 }));
+    for (const id of ['m1', 'm2']) old.prepare('INSERT INTO items (id, data, created_at) VALUES (?, ?, 1)').run(id, JSON.stringify({ id, title: id, tags: [] }));
+    const insert = old.prepare("INSERT INTO events (id, user_id, item_id, kind, value, event, timestamp) VALUES (?, ?, ?, 'rating', ?, NULL, ?)");
+    insert.run('evt-1', 'alice', 'm1', 5, 10);
+    insert.run('evt-2', 'alice', 'm1', 1, 20);
+    insert.run('evt-3', 'alice', 'm2', 4, 30);
+    old.close();
+    const store = new RecommenderStore({ path, clock: createManualClock(1000), ids: createSequentialIds('id') });
+    expect(store.database.pragma('user_version', { simple: true })).toBe(migrations.length);
+    expect(store.database.prepare('SELECT seq, id FROM events ORDER BY seq').all()).toEqual([
+      { seq: 1, id: 'evt-1' },
+      { seq: 2, id: 'evt-2' },
+      { seq: 3, id: 'evt-3' },
+    ]);
+    expect(store.ratingsOf('alice').map((rating) => [rating.itemId, rating.value])).toEqual([
+      ['m1', 1],
+      ['m2', 4],
+    ]);
+    store.addEvents('bob', [{ kind: 'rating', itemId: 'm1', value: 3, id: 'evt-1' }]);
+    expect(() => store.addEvents('alice', [{ kind: 'rating', itemId: 'm1', value: 3, id: 'evt-1' }])).toThrowError(/events\[0\]\.id: event evt-1 already exists/);
+    // AUTOINCREMENT carried over: new rows follow the old ones.
+    expect(store.database.prepare("SELECT seq FROM events WHERE user_id = 'bob'").pluck().get()).toBe(4);
+    store.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('leaves a store whole at its old version when a migration fails midway', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'personalab-store-'));
+    const path = join(directory, 'v2.db');
+    const old = new Database(path);
+    for (const step of migrations.slice(0, 2)) old.exec(step);
+    old.pragma('user_version = 2');
+    old.prepare('INSERT INTO users (id, data, created_at) VALUES (?, ?, 1)').run('alice', JSON.stringify({ id: 'alice', createdAt: 1 }));
+    old.prepare('INSERT INTO items (id, data, created_at) VALUES (?, ?, 1)').run('m1', JSON.stringify({ id: 'm1', title: 'm1', tags: [] }));
+    old.prepare("INSERT INTO events (id, user_id, item_id, kind, value, timestamp) VALUES ('evt-1', 'alice', 'm1', 'rating', 5, 10)").run();
+    // Written without foreign keys enforced: copying it into the rebuilt table fails after the copy began.
+    old.pragma('foreign_keys = OFF');
+    old.prepare("INSERT INTO events (id, user_id, item_id, kind, value, timestamp) VALUES ('evt-2', 'ghost', 'm1', 'rating', 4, 20)").run();
+    old.close();
+    expect(() => new RecommenderStore({ path })).toThrowError(expect.objectContaining({ code: 'storage_error' }) as Error);
+    const after = new Database(path);
+    expect(after.pragma('user_version', { simple: true })).toBe(2);
+    expect(after.prepare('SELECT id FROM events ORDER BY seq').pluck().all()).toEqual(['evt-1', 'evt-2']);
+    expect(after.prepare("SELECT name FROM sqlite_master WHERE name IN ('events_new', 'ratings')").all()).toEqual([]);
+    after.close();
+    rmSync(directory, { recursive: true, force: true });
   });
 
   it('changes a user version on writes so caches can key on it', () => {

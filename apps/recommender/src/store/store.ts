@@ -40,6 +40,17 @@ export type EventInput =
     }
   | { kind: 'event'; itemId: string; event: string; weight?: number | undefined; timestamp?: number | undefined; id?: string | undefined };
 
+/** A message as the events route receives it (the user is implied). */
+export interface MessageInput {
+  content: string;
+  role?: Role | undefined;
+  timestamp?: number | undefined;
+  sessionId?: string | undefined;
+}
+
+/** One entry of a batch: a rating, an implicit event or a message, in the caller's order. */
+export type BatchEntry = EventInput | ({ kind: 'message' } & MessageInput);
+
 export interface StoredSession {
   id: string;
   userId: string;
@@ -206,41 +217,15 @@ export class RecommenderStore {
    * (an unknown user or item fails the whole batch with `not_found`).
    */
   addEvents(userId: string, events: readonly EventInput[]): Interaction[] {
-    this.requireUser(userId);
-    const itemExists = this.statement('SELECT 1 FROM items WHERE id = ?');
-    const insert = this.statement(
-      'INSERT INTO events (id, user_id, item_id, kind, value, event, timestamp) VALUES (@id, @userId, @itemId, @kind, @value, @event, @timestamp)',
-    );
-    const written: Interaction[] = [];
-    this.database.transaction(() => {
-      for (const [index, event] of events.entries()) {
-        if (itemExists.get(event.itemId) === undefined) {
-          throw new PersonalabError('not_found', `events[${index}].itemId: unknown item ${event.itemId}`, { details: { path: `events[${index}].itemId` } });
-        }
-        const timestamp = event.timestamp ?? this.clock.now();
-        const id = event.id ?? this.ids();
-        const value = event.kind === 'rating' ? event.value : (event.weight ?? 1);
-        try {
-          insert.run({ id, userId, itemId: event.itemId, kind: event.kind, value, event: event.kind === 'event' ? event.event : (event.source ?? null), timestamp });
-        } catch (error) {
-          if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new PersonalabError('conflict', `events[${index}].id: event ${id} already exists`);
-          throw error;
-        }
-        written.push(
-          event.kind === 'rating'
-            ? { kind: 'rating', userId, itemId: event.itemId, value, timestamp }
-            : { kind: 'event', userId, itemId: event.itemId, event: event.event as 'view', weight: value, timestamp },
-        );
-      }
-    })();
-    this.touch(userId);
-    return written;
+    return this.addBatch(userId, events).events;
   }
 
-  /** A user's ratings, oldest first; `source: 'chat'` marks opinions read from chat messages. */
+  /**
+   * A user's ratings, oldest first, one per item: a newer rating of an item replaces the older one
+   * (the `ratings` view; the event log keeps both). `source: 'chat'` marks opinions read from chat messages.
+   */
   ratingsOf(userId: string): { itemId: string; value: number; timestamp: number; source?: 'chat' }[] {
-    const rows = this.database
-      .prepare("SELECT item_id AS itemId, value, timestamp, event FROM events WHERE user_id = ? AND kind = 'rating' ORDER BY timestamp, seq")
+    const rows = this.statement('SELECT item_id AS itemId, value, timestamp, event FROM ratings WHERE user_id = ? ORDER BY timestamp, seq')
       .all(userId) as { itemId: string; value: number; timestamp: number; event: string | null }[];
     return rows.map(({ event, ...rating }) => (event === 'chat' ? { ...rating, source: 'chat' as const } : rating));
   }
@@ -255,12 +240,19 @@ export class RecommenderStore {
     return (this.statement('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
   }
 
-  /** All ratings, for training and rating prediction statistics. */
+  /** All ratings (each user's newest per item), for training and rating prediction statistics. */
   allRatings(): Interaction[] {
-    const rows = this.database
-      .prepare("SELECT user_id AS userId, item_id AS itemId, value, timestamp FROM events WHERE kind = 'rating' ORDER BY seq")
+    const rows = this.statement('SELECT user_id AS userId, item_id AS itemId, value, timestamp FROM ratings ORDER BY seq')
       .all() as { userId: string; itemId: string; value: number; timestamp: number }[];
     return rows.map((row) => ({ kind: 'rating', ...row }));
+  }
+
+  /** Likes per item: current ratings of 4 or more, and implicit likes and purchases. */
+  likeCounts(): Map<string, number> {
+    const rows = this.statement(
+      "SELECT item_id AS itemId, COUNT(*) AS n FROM (SELECT item_id FROM ratings WHERE value >= 4 UNION ALL SELECT item_id FROM events WHERE kind = 'event' AND event IN ('like', 'purchase')) GROUP BY item_id",
+    ).all() as { itemId: string; n: number }[];
+    return new Map(rows.map((row) => [row.itemId, row.n]));
   }
 
   /** Loads a whole data set (users, items, ratings) in one transaction; used to seed a fresh store. */
@@ -327,41 +319,76 @@ export class RecommenderStore {
     this.touch(turn.session.userId);
   }
 
-  /** Adds messages outside a chat session (the events route); all or none. */
-  addMessages(userId: string, messages: readonly { content: string; role?: Role | undefined; timestamp?: number | undefined; sessionId?: string | undefined }[]): StoredMessage[] {
-    this.requireUser(userId);
-    const insert = this.statement('INSERT INTO messages (id, user_id, session_id, role, content, timestamp) VALUES (?, ?, ?, ?, ?, ?)');
-    const written: StoredMessage[] = [];
+  /**
+   * Ratings, events and messages for one user in one transaction: all are written or none. An
+   * error names the entry by its position in `entries` (`events[3].itemId`), as the caller sent it.
+   */
+  addBatch(userId: string, entries: readonly BatchEntry[]): { events: Interaction[]; messages: StoredMessage[] } {
+    const written: { events: Interaction[]; messages: StoredMessage[] } = { events: [], messages: [] };
     this.database.transaction(() => {
-      for (const [index, input] of messages.entries()) {
-        if (input.sessionId !== undefined) {
-          const session = this.getSession(input.sessionId);
-          if (session === undefined || session.userId !== userId) {
-            throw new PersonalabError('not_found', `messages[${index}].sessionId: unknown session ${input.sessionId}`);
-          }
-        }
-        const message: StoredMessage = {
-          id: this.ids(),
-          role: input.role ?? 'user',
-          content: input.content,
-          timestamp: input.timestamp ?? this.clock.now(),
-          userId,
-          ...(input.sessionId === undefined ? {} : { sessionId: input.sessionId }),
-        };
-        insert.run(message.id, userId, input.sessionId ?? null, message.role, message.content, message.timestamp);
-        written.push(message);
+      this.requireUser(userId);
+      for (const [index, entry] of entries.entries()) {
+        if (entry.kind === 'message') written.messages.push(this.insertMessage(userId, entry, index));
+        else written.events.push(this.insertEvent(userId, entry, index));
       }
     })();
     this.touch(userId);
     return written;
   }
 
-  /** Ratings, events and messages for one user in one transaction: all are written or none. */
-  addBatch(userId: string, events: readonly EventInput[], messages: Parameters<RecommenderStore['addMessages']>[1]): { events: Interaction[]; messages: StoredMessage[] } {
-    return this.database.transaction(() => ({
-      events: events.length > 0 ? this.addEvents(userId, events) : [],
-      messages: messages.length > 0 ? this.addMessages(userId, messages) : [],
-    }))();
+  private insertEvent(userId: string, event: EventInput, index: number): Interaction {
+    if (this.statement('SELECT 1 FROM items WHERE id = ?').get(event.itemId) === undefined) {
+      throw new PersonalabError('not_found', `events[${index}].itemId: unknown item ${event.itemId}`, { details: { path: `events[${index}].itemId` } });
+    }
+    const timestamp = event.timestamp ?? this.clock.now();
+    const id = event.id ?? this.ids();
+    const value = event.kind === 'rating' ? event.value : (event.weight ?? 1);
+    try {
+      this.statement('INSERT INTO events (id, user_id, item_id, kind, value, event, timestamp) VALUES (@id, @userId, @itemId, @kind, @value, @event, @timestamp)').run({
+        id,
+        userId,
+        itemId: event.itemId,
+        kind: event.kind,
+        value,
+        event: event.kind === 'event' ? event.event : (event.source ?? null),
+        timestamp,
+      });
+    } catch (error) {
+      // Ids are unique per user (migration 3): this is the user's own id, so naming it leaks nothing.
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        throw new PersonalabError('conflict', `events[${index}].id: event ${id} already exists`, { details: { path: `events[${index}].id` } });
+      }
+      throw error;
+    }
+    return event.kind === 'rating'
+      ? { kind: 'rating', userId, itemId: event.itemId, value, timestamp }
+      : { kind: 'event', userId, itemId: event.itemId, event: event.event as 'view', weight: value, timestamp };
+  }
+
+  private insertMessage(userId: string, input: MessageInput, index: number): StoredMessage {
+    if (input.sessionId !== undefined) {
+      const session = this.getSession(input.sessionId);
+      if (session === undefined || session.userId !== userId) {
+        throw new PersonalabError('not_found', `events[${index}].sessionId: unknown session ${input.sessionId}`, { details: { path: `events[${index}].sessionId` } });
+      }
+    }
+    const message: StoredMessage = {
+      id: this.ids(),
+      role: input.role ?? 'user',
+      content: input.content,
+      timestamp: input.timestamp ?? this.clock.now(),
+      userId,
+      ...(input.sessionId === undefined ? {} : { sessionId: input.sessionId }),
+    };
+    this.statement('INSERT INTO messages (id, user_id, session_id, role, content, timestamp) VALUES (?, ?, ?, ?, ?, ?)').run(
+      message.id,
+      userId,
+      input.sessionId ?? null,
+      message.role,
+      message.content,
+      message.timestamp,
+    );
+    return message;
   }
 
   /** A user's messages, oldest first (the last `limit`). */
