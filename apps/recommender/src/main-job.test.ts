@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -40,6 +40,8 @@ describe('serve (the main job)', () => {
     expect(again.join('\n')).toMatch(/model: loaded EASE/);
     expect(again.join('\n')).toMatch(/item index: loaded/);
     expect(second.apiKey).toBe(first.apiKey);
+    // The generated key is readable by its owner only.
+    expect(statSync(join(stateDir, 'recommender', 'api-key')).mode & 0o777).toBe(0o600);
   });
 
   it('tries to fetch MovieLens when it is missing and says why it could not', async () => {

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   PersonalabError,
@@ -112,9 +112,13 @@ function defaultFetcher(options: ServeOptions): () => Promise<string | undefined
 function apiKeys(config: PersonalabConfig, stateDir: string): string[] {
   if (config.server.apiKeys.length > 0) return config.server.apiKeys;
   const path = join(stateDir, 'api-key');
-  if (existsSync(path)) return [readFileSync(path, 'utf8').trim()];
+  // Readable by the owner only (keys written by older versions were 0644).
+  if (existsSync(path)) {
+    chmodSync(path, 0o600);
+    return [readFileSync(path, 'utf8').trim()];
+  }
   const key = randomBytes(18).toString('base64url');
-  writeFileAtomic(path, `${key}\n`);
+  writeFileAtomic(path, `${key}\n`, { mode: 0o600 });
   return [key];
 }
 
@@ -123,8 +127,11 @@ async function trainOrLoad(store: RecommenderStore, stateDir: string, options: S
   const interactions = store.allRatings();
   const items = store.listItems();
   const settings = pageEaseOptions;
-  // The settings are part of the signature, so a model saved with other settings is retrained.
-  const signature = `${interactions.length}:${items.length}:${interactions.at(-1)?.timestamp ?? 0}:ease-λ${settings.lambda}-pages${settings.pageWeight}`;
+  // The settings are part of the signature, so a model saved with other settings is retrained; the
+  // ratings are hashed whole, since a newer rating replacing an older one keeps their count.
+  const digest = createHash('sha256');
+  for (const rating of interactions) digest.update(`${rating.userId}\t${rating.itemId}\t${rating.kind === 'rating' ? rating.value : rating.event}\t${rating.timestamp}\n`);
+  const signature = `${interactions.length}:${items.length}:${digest.digest('hex').slice(0, 16)}:ease-λ${settings.lambda}-pages${settings.pageWeight}`;
   const directory = join(stateDir, 'model');
   const metaPath = join(directory, 'data.json');
   const recommender = new EaseRecommender(settings);

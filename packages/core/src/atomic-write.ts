@@ -4,12 +4,13 @@ import { dirname, basename, join } from 'node:path';
 /**
  * Writes a file so that readers see either the old contents or the new, never a mix:
  * write a temporary file in the same directory, flush it to disk, rename it over the target.
+ * `mode` (default 0o666 less the umask) applies from the first byte: the temporary file is new.
  */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+export function writeFileAtomic(path: string, data: string | Uint8Array, options: { mode?: number } = {}): void {
   const directory = dirname(path);
   mkdirSync(directory, { recursive: true });
   const temporary = join(directory, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const descriptor = openSync(temporary, 'w');
+  const descriptor = openSync(temporary, 'w', options.mode ?? 0o666);
   try {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     let offset = 0;
