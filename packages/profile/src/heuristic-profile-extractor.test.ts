@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PersonalabError, profileSchema, type Message } from '@personalab/core';
 import { candidateStatements } from './heuristic/candidate-statements.js';
 import { HeuristicProfileExtractor } from './heuristic-profile-extractor.js';
+import { normalizeSubject } from './merge/apply-observations.js';
 import { profileStatements } from './profile-statements.js';
 import { profileExtractorConformance } from './test/index.js';
 
@@ -54,6 +55,29 @@ describe('HeuristicProfileExtractor', () => {
       { subject: 'westerns', polarity: 'like', history: [{ polarity: 'neutral', to: 60 }] },
     ]);
     expect(profile.preferences[0]?.history).toHaveLength(1);
+  });
+
+  it('keeps a name, and a fact taken back, whatever the persona filter scores them', async () => {
+    const profile = await new HeuristicProfileExtractor().extract([
+      user('a', 'My name is Anna. I am vegetarian. I have two dogs. I live in Berlin.', 1),
+      user('b', "I'm not a vegetarian anymore. I don't have any dogs.", 2),
+      user('c', 'I moved to Munich.', 3),
+    ]);
+    const facts = profile.facts.map((fact) => `${fact.key}: ${fact.value}`);
+    expect(facts).toContain('name: my name is anna');
+    // The old facts had stayed beside (or instead of) the new ones.
+    expect(facts.filter((fact) => /vegetarian|dogs|berlin|munich/.test(fact))).toEqual(['food: i am not a vegetarian anymore', 'pet: i do not have any dogs', 'location: i moved to munich']);
+    // The filter still runs: the default (`true`) is the shipped model.
+    expect(() => new HeuristicProfileExtractor({ filter: true })).not.toThrow();
+  });
+
+  it('answers "no, i do not" to "do you like x?" with a dislike, merged with the genre named alone', async () => {
+    const profile = await new HeuristicProfileExtractor().extract([
+      { id: 'q', role: 'assistant', content: 'Do you like horror movies?', timestamp: 1 },
+      user('a', "No, I don't. I don't like horror anymore.", 2),
+    ]);
+    // One preference: "horror" and "horror movies" are the same taste (they had come out as a dislike and a like).
+    expect(profile.preferences.map((preference) => [normalizeSubject(preference.subject), preference.polarity])).toEqual([['horror', 'dislike']]);
   });
 
   it('turns "i have been really into x lately" into the current preference, replacing an older one', async () => {

@@ -3,7 +3,7 @@ import { candidateStatements } from './heuristic/candidate-statements.js';
 import { defaultPersonaFilterModel } from './heuristic/persona-filter-model.js';
 import { filteredSources, personaScore, type PersonaFilterModel } from './heuristic/persona-filter.js';
 import { updateStyle } from './heuristic/style.js';
-import { applyObservations } from './merge/apply-observations.js';
+import { applyObservations, retracts } from './merge/apply-observations.js';
 import type { ProfileObservation } from './merge/observation.js';
 
 export interface HeuristicProfileExtractorOptions {
@@ -19,9 +19,9 @@ export interface HeuristicProfileExtractorOptions {
   /**
    * The persona-likeness filter: facts and plain clauses scoring below its threshold are
    * dropped; stated tastes, changes and goals are always kept. Default: `defaultPersonaFilterModel`, fitted on
-   * Synthetic-Persona-Chat test; `false` keeps every statement.
+   * Synthetic-Persona-Chat test; `true` is the default; `false` keeps every statement.
    */
-  filter?: PersonaFilterModel | false;
+  filter?: PersonaFilterModel | boolean;
   /** Overrides the filter's threshold. */
   filterThreshold?: number;
 }
@@ -45,7 +45,7 @@ export class HeuristicProfileExtractor implements ProfileExtractor {
     this.factConfidence = options.factConfidence ?? 0.6;
     this.pastFactConfidence = options.pastFactConfidence ?? 0.5;
     this.clauseFacts = options.clauseFacts ?? true;
-    this.filter = options.filter === false ? undefined : (options.filter ?? defaultPersonaFilterModel);
+    this.filter = options.filter === false ? undefined : options.filter === true || options.filter === undefined ? defaultPersonaFilterModel : options.filter;
     this.filterThreshold = options.filterThreshold ?? this.filter?.threshold ?? 0;
   }
 
@@ -53,12 +53,15 @@ export class HeuristicProfileExtractor implements ProfileExtractor {
    * The observations of one message, in the order they were said. `partnerMessage`, what the
    * other side said just before, lets the filter tell a self-disclosure from an echo.
    */
-  observe(message: Message, partnerMessage?: string): ProfileObservation[] {
+  observe(message: Message, partnerMessage?: string, earlierFacts: readonly string[] = []): ProfileObservation[] {
     const observations: ProfileObservation[] = [];
     for (const { statement, text, source, context } of candidateStatements(message.content, partnerMessage, { clauses: this.clauseFacts })) {
       // Stated tastes and goals always pass: the preference tracker needs every taste to record changes.
       const score = this.filter && filteredSources.has(source) ? personaScore(this.filter, text, source, context) : 1;
-      if (score < this.filterThreshold) continue;
+      // The filter judges persona-likeness; a name, or a fact taking back an earlier one ("i am not
+      // vegetarian anymore"), is kept whatever it scores: dropping it would leave the old fact standing.
+      const kept = statement.kind === 'fact' && (statement.key === 'name' || earlierFacts.some((earlier) => retracts(statement.value, earlier)));
+      if (score < this.filterThreshold && !kept) continue;
       const evidence = [{ messageId: message.id, quote: statement.quote.slice(0, 2000), timestamp: message.timestamp }];
       const timestamp = message.timestamp;
       if (statement.kind === 'fact') {
@@ -99,10 +102,13 @@ export class HeuristicProfileExtractor implements ProfileExtractor {
     // Oldest first, so later statements update earlier ones; the sort is stable for equal times.
     const ordered = [...messages].sort((a, b) => a.timestamp - b.timestamp);
     const userMessages = ordered.filter((message) => message.role === 'user');
+    const facts = base.facts.map((fact) => fact.value);
     const observations = ordered.flatMap((message, index) => {
       if (message.role !== 'user') return [];
       const previous = ordered[index - 1];
-      return this.observe(message, previous && previous.role !== 'user' ? previous.content : undefined);
+      const found = this.observe(message, previous && previous.role !== 'user' ? previous.content : undefined, facts);
+      for (const observation of found) if (observation.kind === 'fact') facts.push(observation.value);
+      return found;
     });
     const merged = applyObservations(base, observations);
     return {

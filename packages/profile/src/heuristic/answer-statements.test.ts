@@ -17,6 +17,11 @@ describe('answerStatement', () => {
     expect(answerStatement('yes i do . what about you ?', 'cool . do you like to ski ?')).toMatchObject({ subject: 'ski', polarity: 'like', strength: 0.7 });
     expect(answerStatement('no , not really', 'do you like jazz ?')).toMatchObject({ subject: 'jazz', polarity: 'dislike', strength: 0.6 });
     expect(answerStatement('no , i hate it', 'do you like golf ?')).toMatchObject({ subject: 'golf', polarity: 'dislike', strength: 0.9 });
+    // "i do" is not the start of "i do not": these had been read as likes.
+    expect(answerStatement("No, I don't.", 'Do you like sushi?')).toMatchObject({ subject: 'sushi', polarity: 'dislike' });
+    expect(answerStatement("I don't really listen to music.", 'Do you like jazz?')).toMatchObject({ subject: 'jazz', polarity: 'dislike' });
+    expect(answerStatement('i do not like it', 'do you like opera ?')).toMatchObject({ subject: 'opera', polarity: 'dislike' });
+    expect(answerStatement('yes, i do!', 'do you like opera ?')).toMatchObject({ subject: 'opera', polarity: 'like' });
     // A bare "no" may mean "never tried"; "it" and "your job" name nothing of the speaker's.
     expect(answerStatement('no i have never tried', 'do you like to ski ?')).toBeUndefined();
     expect(answerStatement('yes', 'do you like it ?')).toBeUndefined();

@@ -43,7 +43,8 @@ const frames: ReadonlyArray<{ question: RegExp; complete: (answer: string, match
 
 /** "do you like jazz ?" + "i love it" / "yes" → a taste for the question's object. */
 const tasteQuestion = /(?:^|[.!?,]\s*|\b(?:so|and|but|well|oh|also) )(?:do|did) you (?:still |ever |also |really )?(like|love|enjoy|hate)(?: to)? ([^?.!,]+?)\s*\?/g;
-const tasteReply = /^(?:(?:yes|yeah|yep|yup|sure|of course|absolutely|definitely|oh|no|nope|nah)[\s,!.]+)*(?:i (?:really |absolutely |do )?(love|like|enjoy|adore|hate) (?:it|them|that|those)|(yes|yeah|yep|yup|i do|i sure do|absolutely|of course)|(?:(?:no|nope|nah)[\s,!.]+)?(not really|i do not|not at all))\b/;
+// "i do" must not be the start of "i do not": "no, i do not" after "do you like sushi?" had been read as a like.
+const tasteReply = /^(?:(?:yes|yeah|yep|yup|sure|of course|absolutely|definitely|oh|no|nope|nah)[\s,!.]+)*(?:i (?:really |absolutely |do )?(love|like|enjoy|adore|hate) (?:it|them|that|those)|(?:(?:no|nope|nah)[\s,!.]+)?(not really|i do not|i did not|not at all|i really do not)|(yes|yeah|yep|yup|i do(?! not)|i sure do(?! not)|absolutely|of course))\b/;
 
 function tasteAnswer(message: string, partner: string): Statement | undefined {
   const question = [...partner.matchAll(tasteQuestion)].at(-1);
@@ -53,11 +54,11 @@ function tasteAnswer(message: string, partner: string): Statement | undefined {
   const subject = question[2].replace(/\b(?:any|at all|much|too|very much|so much|now|these days|lately|for fun)\b/g, '').replace(/\s+/g, ' ').trim();
   // "do you like it ?" names nothing; a long object is a proposal, not a taste.
   if (subject === '' || /\b(?:you|your|it|that|this|them|those|one|there)\b/.test(subject) || subject.split(' ').length > 4) return undefined;
-  const verb = reply[1] ?? (reply[2] ? question[1] : undefined);
+  const verb = reply[1] ?? (reply[3] ? question[1] : undefined);
   // A bare "no" may mean "never tried"; only "not really", "i do not" and "i hate it" say dislike.
-  const negative = reply[3] !== undefined || verb === 'hate';
+  const negative = reply[2] !== undefined || verb === 'hate';
   const strength = verb === 'love' || verb === 'adore' || verb === 'hate' ? 0.9 : 0.7;
-  return { kind: 'preference', subject, polarity: negative ? 'dislike' : 'like', strength: negative && reply[3] ? 0.6 : strength, tense: 'present', quote: reply[0] };
+  return { kind: 'preference', subject, polarity: negative ? 'dislike' : 'like', strength: negative && reply[2] ? 0.6 : strength, tense: 'present', quote: reply[0] };
 }
 
 const fact = (value: string, quote: string, key: string): Statement => ({ kind: 'fact', key: key || factKeyOf(value), value, tense: 'present', negated: false, quote });

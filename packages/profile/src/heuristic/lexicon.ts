@@ -28,7 +28,7 @@ export const hobbyWords = words(
 
 export const healthWords = words('allergic allergy sick illness disease cancer diabetic diabetes blind deaf wheelchair surgery transplant heart pain anxiety depression depressed medication hospital pregnant');
 
-export const educationWords = words('school college university degree study studying student graduate graduated major class classes grade high');
+export const educationWords = words('school college university degree phd doctorate masters bachelors diploma study studying student graduate graduated major class classes grade high');
 
 /** Preference categories by subject word. */
 export const categoryWords: ReadonlyArray<readonly [string, ReadonlySet<string>]> = [
@@ -72,12 +72,18 @@ export function factKeyOf(text: string): string {
   if (/\bmy name is\b|\bi am called\b/.test(text)) return 'name';
   // The verb names the key more reliably than the words around it ("i live in ohio with my wife").
   if (/^i (?:work|am working|used to work)\b|\bmy (?:job|career|work)\b/.test(text)) return 'occupation';
-  if (/^i (?:live|am from|grew up|was born|was raised|moved)\b/.test(text)) return 'location';
+  if (/^i (?:live|am from|grew up|was born|was raised|moved|used to live|am based|am living)\b/.test(text)) return 'location';
+  // Whose fact it is decides first: "my daughter wants a dog" is about family, "my dog is sick" about a pet.
+  const owner = /^my ([a-z]+)/.exec(text)?.[1];
+  if (owner && familyWords.has(owner)) return 'family';
+  if (owner && petWords.has(owner)) return 'pet';
+  if (owner && /^(?:friend|friends|neighbor|neighbour|boss|coworker|roommate|partner)$/.test(owner)) return 'social';
+  // "i am allergic to cats" is about health, not a pet; "i have a phd in chemistry" about education.
+  if (has(healthWords)) return 'health';
+  if (has(educationWords)) return 'education';
   if (has(petWords)) return 'pet';
   if (has(familyWords)) return 'family';
   if (has(occupationWords)) return 'occupation';
-  if (has(healthWords)) return 'health';
-  if (has(educationWords)) return 'education';
   if (has(foodWords)) return 'food';
   if (has(musicWords)) return 'music';
   if (has(hobbyWords)) return 'hobby';

@@ -131,6 +131,14 @@ describe('mineStatements', () => {
     expect(values('work is home for me')).toEqual([]);
   });
 
+  it('leaves comparisons and "again" out of a subject, reads "neither … nor" as dislikes, and "call me x" as a name', () => {
+    expect(values('Now I love jazz again.')).toEqual(['like:0.9:jazz']);
+    expect(values('I like comedies less than I used to.')).toEqual(['like:0.7:comedies']);
+    expect(values('I like neither horror nor thrillers.')).toEqual(['dislike:0.6:horror', 'dislike:0.6:thrillers']);
+    expect(values('Call me Sam.')).toEqual(['fact:name:my name is sam']);
+    expect(values('call me crazy')).toEqual([]);
+  });
+
   it('mines goals', () => {
     expect(values('i want to be a doctor')).toEqual(['goal:i want to be a doctor']);
   });

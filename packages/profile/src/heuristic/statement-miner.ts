@@ -11,8 +11,9 @@ const pronounObjects = new Set(['it', 'that', 'this', 'them', 'those', 'these', 
 function cleanObject(raw: string): string | undefined {
   // A comma before a pronoun starts another clause ("comedies, they relax me"); a list goes on ("dogs, cats and birds").
   // Emoji and symbols are style, not content.
-  let object = raw.replace(/,\s*(?:they|it|that|this|which|i|we|he|she|you)\s.*$/i, '').replace(/[^\p{L}\p{N}\s'&-]/gu, ' ').replace(/\s+/g, ' ').trim().replace(/[.!?,;:]+$/g, '').replace(objectStoppers, '').trim();
-  object = object.replace(/(?:\s+(?:too|also|as well|at all|a lot|so much|very much|for (?:years|ages|a long time)|as a kid|growing up|lol|haha|now|right now|lately|recently|these days|nowadays|though|either|really|actually|myself|anyway|then))+$/, '').trim();
+  // "i like comedies less than i used to": the comparison is not part of what is liked.
+  let object = raw.replace(/,\s*(?:they|it|that|this|which|i|we|he|she|you)\s.*$/i, '').replace(/\s+(?:a (?:little|bit|lot) |much |way |even )?(?:less|more) than (?:i (?:used to|did)|before|ever|usual)\b.*$/, '').replace(/[^\p{L}\p{N}\s'&-]/gu, ' ').replace(/\s+/g, ' ').trim().replace(/[.!?,;:]+$/g, '').replace(objectStoppers, '').trim();
+  object = object.replace(/(?:\s+(?:too|also|as well|at all|a lot|so much|very much|for (?:years|ages|a long time)|as a kid|growing up|lol|haha|now|right now|lately|recently|these days|nowadays|though|either|really|actually|myself|anyway|then|again|yet again|once again|all over again))+$/, '').trim();
   const wordsOfObject = object.split(/\s+/).filter(Boolean);
   if (wordsOfObject.length === 0) return undefined;
   object = wordsOfObject.slice(0, maxObjectWords).join(' ');
@@ -205,6 +206,14 @@ function mineAnchored(anchored: string, reason: string | undefined, quote: strin
       return [preference(subjectOf(object), 'dislike', disliked[0], 'present', reason, quote)];
     }
     const liked = matchVerb(rest, likeVerbs);
+    // "i like neither horror nor thrillers": both are dislikes.
+    const neither = liked ? /^neither (.+?) nor (.+)$/.exec(liked[1]) : null;
+    if (neither?.[1] && neither[2]) {
+      return [neither[1], neither[2]].flatMap((part) => {
+        const object = cleanObject(part);
+        return object ? [preference(subjectOf(object), 'dislike', 0.6, 'present', reason, quote)] : [];
+      });
+    }
     if (liked) {
       const object = cleanObject(liked[1]);
       return object ? [preference(subjectOf(object), 'like', liked[0], 'present', reason, quote)] : [];
@@ -323,6 +332,10 @@ function mineClause(clause: string, reason: string | undefined): Statement[] {
     const subject = cleanObject(nothingBeats[1]);
     return subject ? [preference(subject, 'like', 0.9, 'present', reason, quote)] : [];
   }
+  // "call me anna", "i go by sam": the speaker's name.
+  const calledName = /^(?:you can |just |please )?call me ([a-z][a-z'-]*)(?: please)?$|^i go by ([a-z][a-z'-]*)$/.exec(stripped);
+  const name = calledName?.[1] ?? calledName?.[2];
+  if (name && !/^(?:back|later|tomorrow|crazy|old fashioned|maybe|sometime|anytime)$/.test(name)) return [fact(`my name is ${name}`, 'present', false, quote)];
   // "lisbon is home (for me)": where the speaker lives.
   const home = /^(.+?) is (?:my )?home(?: for me| to me| now)?$/.exec(stripped);
   if (home?.[1] && home[1].split(' ').length <= 3 && !/\b(?:i|you|it|that|this|there|here|what|where|work|school)\b/.test(home[1])) return [fact(`i live in ${home[1]}`, 'present', false, quote)];

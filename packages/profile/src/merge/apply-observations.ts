@@ -7,7 +7,26 @@ export const maxEvidencePerField = 20;
 
 /** Keys that hold one value at a time: a newer statement replaces the older one. */
 const singleValuedKeys = new Set(['age', 'name']);
-const negationTokens = new Set(['not', 'never', 'no', 'longer']);
+const negationTokens = new Set(['not', 'never', 'no', 'longer', 'anymore', 'any', 'more']);
+
+/**
+ * Facts that hold one value at a time though their key holds several: where the speaker lives now
+ * ("i live in berlin", then "i moved to munich"). Where they are from, or grew up, stays as said.
+ */
+function slotOf(value: string): string | undefined {
+  return /^i (?:live|am living|am based|now live) in\b|^i (?:moved|have moved|just moved|recently moved) to\b/.test(value) ? 'residence' : undefined;
+}
+
+/**
+ * Whether a negated fact takes back an earlier one: its content words are all among the earlier
+ * fact's ("i do not have any dogs" after "i have two dogs", "i am not a vegetarian anymore").
+ */
+export function retracts(value: string, earlier: string): boolean {
+  if (!isNegated(value) || isNegated(earlier)) return false;
+  const core = contentTokens(value).filter((token) => !negationTokens.has(token));
+  const earlierCore = new Set(contentTokens(earlier).filter((token) => !negationTokens.has(token)));
+  return core.length > 0 && core.every((token) => earlierCore.has(token));
+}
 
 function addEvidence(list: readonly Evidence[], added: readonly Evidence[]): Evidence[] {
   let result = [...list];
@@ -22,11 +41,13 @@ function addEvidence(list: readonly Evidence[], added: readonly Evidence[]): Evi
 function factCore(value: string): string {
   return [...new Set(contentTokens(value).filter((token) => !negationTokens.has(token)))].sort().join(' ');
 }
-const isNegated = (value: string) => /\b(?:not|never|no longer)\b/.test(value);
+const isNegated = (value: string) => /\b(?:not|never|no longer)\b|\bno (?!one\b)[a-z]/.test(value);
 
 /** Words that do not change what a preference is about ("a good comedy film" = "comedy movies"). */
 const subjectNoise = new Set(['to', 'the', 'a', 'an', 'good', 'great', 'nice', 'some', 'any', 'all', 'kinds', 'kind', 'of', 'really']);
 const subjectSynonyms: Record<string, string> = { film: 'movie', films: 'movie', movies: 'movie', flick: 'movie', flicks: 'movie', tv: 'television' };
+/** A medium after a genre names the same taste: "horror movies" = "horror", "jazz music" = "jazz". */
+const mediumWords = new Set(['movie', 'music', 'book', 'show', 'television', 'genre']);
 
 /** Subject identity: lower case, no articles or vague adjectives, synonyms merged, naive singular. */
 export function normalizeSubject(subject: string): string {
@@ -35,13 +56,17 @@ export function normalizeSubject(subject: string): string {
     .split(/[^a-z0-9]+/)
     .filter((word) => word !== '' && !subjectNoise.has(word))
     .map((word) => subjectSynonyms[word] ?? (word.length > 3 && word.endsWith('s') && !word.endsWith('ss') ? word.slice(0, -1) : word))
+    .filter((word, index, words) => !(index === words.length - 1 && index > 0 && mediumWords.has(word)))
     .join(' ');
 }
 
 function applyFact(facts: ProfileFact[], observation: FactObservation): ProfileFact[] {
   const core = factCore(observation.value);
   const negated = isNegated(observation.value);
-  const index = facts.findIndex((fact) => (singleValuedKeys.has(observation.key) && fact.key === observation.key) || factCore(fact.value) === core);
+  const slot = slotOf(observation.value);
+  const index = facts.findIndex(
+    (fact) => (singleValuedKeys.has(observation.key) && fact.key === observation.key) || factCore(fact.value) === core || (slot !== undefined && slotOf(fact.value) === slot) || retracts(observation.value, fact.value),
+  );
   if (index < 0) {
     return [
       ...facts,
@@ -57,7 +82,7 @@ function applyFact(facts: ProfileFact[], observation: FactObservation): ProfileF
   }
   const existing = facts[index] as ProfileFact;
   const next = [...facts];
-  if (existing.value !== observation.value && (singleValuedKeys.has(observation.key) || isNegated(existing.value) !== negated)) {
+  if (existing.value !== observation.value && (singleValuedKeys.has(observation.key) || (slot !== undefined && slotOf(existing.value) === slot) || isNegated(existing.value) !== negated)) {
     // The user now says something that contradicts the old fact: the newer statement wins.
     if (observation.timestamp < existing.lastUpdated) return facts;
     next[index] = {
