@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Item } from '@personalab/core';
 import { findDataset, howToGet, loadMovieLens100k } from '@personalab/datasets';
 import { HeuristicProfileExtractor } from '@personalab/profile';
 import { HnswIndex } from '@personalab/retrieval';
+import { EaseRecommender, pageEaseOptions } from '@personalab/user-embedding';
 import { openRecommenderService, type RecommenderService } from './service.js';
 
 const directory = findDataset('movielens-100k');
@@ -65,4 +67,146 @@ describe.skipIf(!directory)('Chat-Rec on the MovieLens catalogue (real data)', (
     const scifi = await say("something with spaceships and aliens, but nothing too scary");
     for (const item of scifi) expect(item.tags).not.toContain('Horror');
   });
+
+  const talk = (userId: string) => {
+    service.store.createUser({ id: userId });
+    let sessionId: string | undefined;
+    return async (message: string) => {
+      const turn = await service.chatRec.chat({ userId, message, k: 5, ...(sessionId ? { sessionId } : {}) });
+      sessionId = turn.sessionId;
+      return turn;
+    };
+  };
+
+  it('explains with what is true of each film against the request, and says what it misses', async () => {
+    const say = talk('chat-explain-1');
+    const nineties = await say('some movies from the 90s please');
+    for (const entry of nineties.recommendations) {
+      expect(entry.explanation).not.toMatch(/\bfits\b/);
+      expect(entry.explanation).toContain(`It is what you asked for: from ${entry.item.year}.`);
+    }
+    const starWars = await say('why Star Wars?');
+    expect(starWars.reply).toContain('It is offered although it misses what you asked for: it is from 1977, not 1990 to 1999.');
+    const horror = talk('chat-explain-2');
+    await horror('any horror from the 80s?');
+    const aliens = await horror('why Aliens?');
+    expect(aliens.reply).toContain('It is from 1986 as you asked, but not Horror.');
+    // Braveheart is no comedy, Groundhog Day is one.
+    const comedy = talk('chat-explain-3');
+    await comedy('a comedy please');
+    expect((await comedy('why Braveheart?')).reply).toContain('it is not Comedy');
+    expect((await comedy('why Groundhog Day?')).reply).toContain('It is what you asked for: Comedy.');
+  });
+
+  it('does not search titles for opinion words, negated words or references back', async () => {
+    let user = 0;
+    const titlesFor = async (message: string) => (await talk(`chat-words-${user++}`)(message)).recommendations.map((entry) => entry.item);
+    const cases: [string, RegExp][] = [
+      ['I hate horror movies', /\bhate\b/i],
+      ['Heat was not bad', /\bbad\b/i],
+      ['no war. a comedy please', /\bwar\b/i],
+      ["I've already seen the first one", /\bfirst\b/i],
+      ['that one was boring', /\bboring\b|\bone\b/i],
+      ['the second one was great', /\bsecond\b|\bgreat\b/i],
+      ["I can't stand gore", /\bstand\b|\bgore\b/i],
+      ['I loved the last one', /\blast\b|\blove/i],
+    ];
+    for (const [message, words] of cases) {
+      const items = await titlesFor(message);
+      expect(items.length, message).toBeGreaterThan(0);
+      for (const item of items) expect(item.title, message).not.toMatch(words);
+    }
+    for (const item of await titlesFor('no war. a comedy please')) expect(item.tags).not.toContain('War');
+  });
+
+  it("keeps a genre said to be disliked out of a later session's turns", async () => {
+    const userId = 'chat-dislike-1';
+    await talk(userId)("I can't stand horror.");
+    const say = (() => {
+      let sessionId: string | undefined;
+      return async (message: string) => {
+        const turn = await service.chatRec.chat({ userId, message, k: 5, ...(sessionId ? { sessionId } : {}) });
+        sessionId = turn.sessionId;
+        return turn.recommendations.map((entry) => entry.item);
+      };
+    })();
+    const offered: Item[] = [];
+    for (const message of ['suggest a movie', 'more', 'more', 'more', 'more', 'more']) offered.push(...(await say(message)));
+    expect(offered).toHaveLength(30);
+    for (const item of offered) expect(item.tags, item.title).not.toContain('Horror');
+  });
+
+  it('keys each MovieLens genre once: no "fi", "s" or "film" of Sci-Fi, Children\'s, Film-Noir', () => {
+    const keys = service.catalog.tagStems();
+    for (const key of ['sci', 'children', 'noir', 'comed', 'drama']) expect(keys.has(key)).toBe(true);
+    for (const fragment of ['fi', 's', 'film']) expect(keys.has(fragment)).toBe(false);
+    expect(keys.size).toBe(19);
+  });
 });
+
+/**
+ * Users with many ratings, ranked by a model (EASE over the most rated films and every western,
+ * so that it fits in a second): what they ask for in chat comes before what the model likes, and
+ * their implicit events change what they get.
+ */
+describe.skipIf(!directory)('Chat-Rec with a model on the MovieLens catalogue (real data)', () => {
+  let service: RecommenderService;
+  beforeAll(async () => {
+    const data = await loadMovieLens100k(directory as string);
+    const counts = new Map<string, number>();
+    for (const rating of data.ratings) counts.set(rating.itemId, (counts.get(rating.itemId) ?? 0) + 1);
+    const known = new Set([...counts].sort((a, b) => b[1] - a[1]).slice(0, 400).map(([id]) => id));
+    for (const item of data.items) if (item.tags.includes('Western')) known.add(item.id);
+    const recommender = new EaseRecommender(pageEaseOptions);
+    const interactions = data.ratings.filter((rating) => known.has(rating.itemId));
+    await recommender.fit({ interactions, items: data.items.filter((item) => known.has(item.id)), users: data.users }, { seed: 42, quiet: true });
+    service = await openRecommenderService({
+      stateDir: ':memory:',
+      createIndex: (dimension) => new HnswIndex({ dimension, initialCapacity: 2048 }),
+      recommender,
+      modelItemIds: known,
+      profileExtractor: new HeuristicProfileExtractor(),
+      initialData: { users: data.users, items: data.items, interactions: data.ratings },
+    });
+  }, 120_000);
+  afterAll(() => service?.close());
+
+  it('offers westerns first to users with many ratings who ask for one', async () => {
+    for (const userId of ['13', '405']) {
+      for (const message of ['a western please', 'any good westerns?']) {
+        const turn = await service.chatRec.chat({ userId, message, k: 5 });
+        expect(turn.recommendations, `${userId}: ${message}`).toHaveLength(5);
+        for (const entry of turn.recommendations) expect(entry.item.tags, `${userId}: ${message}: ${entry.item.title}`).toContain('Western');
+      }
+    }
+  });
+
+  it('offers only comedies in a comedy session, after a turn that names a hated one', async () => {
+    for (const userId of ['13', '405']) {
+      const first = await service.chatRec.chat({ userId, message: 'I want a comedy from the 90s', k: 5 });
+      for (const entry of first.recommendations) expect(entry.item.tags, `${userId}: ${entry.item.title}`).toContain('Comedy');
+      const after = await service.chatRec.chat({ userId, sessionId: first.sessionId, message: 'actually I hated Clueless', k: 5 });
+      expect(after.recommendations).toHaveLength(5);
+      for (const entry of after.recommendations) {
+        expect(entry.item.tags, `${userId}: ${entry.item.title}`).toContain('Comedy');
+        expect(entry.item.title).not.toBe('Clueless (1995)');
+      }
+    }
+  });
+
+  it('keeps out what the user disliked, bought or skipped, and moves the list', async () => {
+    service.store.createUser({ id: 'events-1' });
+    service.store.addEvents('events-1', [{ kind: 'rating', itemId: '50', value: 5 }]);
+    const before = (await service.chatRec.recommend({ userId: 'events-1', k: 5 })).recommendations.map((entry) => entry.item.id);
+    const events = [
+      { itemId: before[0] as string, event: 'dislike' },
+      { itemId: before[1] as string, event: 'purchase' },
+      { itemId: before[2] as string, event: 'skip' },
+    ];
+    service.store.addEvents('events-1', events.map((event) => ({ kind: 'event' as const, ...event })));
+    const after = (await service.chatRec.recommend({ userId: 'events-1', k: 5 })).recommendations.map((entry) => entry.item.id);
+    expect(after).toHaveLength(5);
+    for (const { itemId } of events) expect(after).not.toContain(itemId);
+  });
+});
+

@@ -5,7 +5,7 @@ import { PersonalabError, itemSchema, userSchema, type Item } from '@personalab/
 import type { BatchEntry } from '../store/store.js';
 import { constraintFilter, type SessionConstraints } from '../pipeline/constraints.js';
 import type { ItemCatalog } from '../pipeline/item-catalog.js';
-import { buildTaste, collectTagStems, stem, tagStems } from '../pipeline/taste.js';
+import { buildTaste, collectTagStems, tagNamesByKey, tagStems } from '../pipeline/taste.js';
 import type { AppServices } from './app.js';
 import {
   chatBodySchema,
@@ -93,7 +93,8 @@ export function registerRoutes(app: TypedApp, services: AppServices): void {
         throw inBody(error);
       }
       await chatRec.updateProfile(userId, written.messages);
-      return reply.code(201).send({ accepted: written.events.length + written.messages.length, ratings: written.events.length, messages: written.messages.length });
+      const ratings = written.events.filter((event) => event.kind === 'rating').length;
+      return reply.code(201).send({ accepted: written.events.length + written.messages.length, ratings, events: written.events.length - ratings, messages: written.messages.length });
     },
   );
 
@@ -103,11 +104,16 @@ export function registerRoutes(app: TypedApp, services: AppServices): void {
     const profile = chatRec.profile(userId);
     const history = chatRec.history(userId);
     const taste = buildTaste(profile, history, collectTagStems(history.map((entry) => entry.item)));
-    // Tag affinities are keyed by word stem; show the catalogue's own spelling.
-    const spelling = new Map<string, string>();
-    for (const entry of history) for (const tag of entry.item.tags) for (const word of tag.split(/[\s/&'-]+/).filter(Boolean)) spelling.set(stem(word), word);
-    const topTags = [...taste.tags.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([tag, affinity]) => ({ tag: spelling.get(tag) ?? tag, affinity }));
-    return { profile, ratingCount: history.length, topTags };
+    // Tag affinities are keyed by genre key ("sci" for Sci-Fi); show the catalogue's own spelling.
+    const spelling = tagNamesByKey(history.map((entry) => entry.item));
+    // "Top" tags are the ones the ratings favour: a negative affinity is not among them.
+    const topTags = [...taste.tags.entries()]
+      .filter(([, affinity]) => affinity > 0)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5)
+      .map(([tag, affinity]) => ({ tag: spelling.get(tag) ?? tag, affinity }));
+    // The history holds implicit events too (views, purchases, dislikes); the count is of ratings.
+    return { profile, ratingCount: history.filter((entry) => entry.event === undefined).length, topTags };
   });
 
   app.get(

@@ -61,7 +61,13 @@ export const eventsBodySchema = z.strictObject({
   events: z.array(z.discriminatedUnion('type', [ratingEventSchema, implicitEventSchema, messageEventSchema])).min(1).max(1000),
 });
 
-export const eventsResponseSchema = z.object({ accepted: z.number().int(), ratings: z.number().int(), messages: z.number().int() });
+export const eventsResponseSchema = z.object({
+  accepted: z.number().int(),
+  /** Of the accepted entries: explicit ratings, implicit events (view, like, dislike, purchase, skip, click), messages. */
+  ratings: z.number().int(),
+  events: z.number().int(),
+  messages: z.number().int(),
+});
 
 /** A comma-separated list in a query string ("Comedy,Romance"), trimmed, empty entries dropped. */
 const commaList = z
@@ -139,7 +145,7 @@ export const predictRatingResponseSchema = z.object({
 export const profileResponseSchema = z.object({
   profile: profileSchema,
   ratingCount: z.number().int(),
-  /** Tags the ratings favour most, strongest first. */
+  /** Tags the ratings favour most (positive affinity only), strongest first, in the catalogue's spelling. */
   topTags: z.array(z.object({ tag: z.string(), affinity: z.number() })),
 });
 

@@ -3,9 +3,28 @@ import { createManualClock, createSequentialIds, type ProfileExtractor } from '@
 import { HeuristicProfileExtractor } from '@personalab/profile';
 import { HnswIndex } from '@personalab/retrieval';
 import { EaseRecommender } from '@personalab/user-embedding';
-import { openRecommenderService } from '../service.js';
+import { openRecommenderService, type RecommenderService } from '../service.js';
 import { tinyEmbedder } from '../test/harness.js';
 import { tinyWorld } from '../test/tiny-catalogue.js';
+import { queryContent } from './query-text.js';
+
+/** The tiny world's service with an EASE model over its ratings and the heuristic profile extractor. */
+async function tinyService(): Promise<RecommenderService> {
+  const world = tinyWorld();
+  const recommender = new EaseRecommender({ lambda: 5 });
+  await recommender.fit({ interactions: world.interactions, items: world.items, users: world.users });
+  return openRecommenderService({
+    stateDir: ':memory:',
+    embedder: tinyEmbedder(),
+    createIndex: (dimension) => new HnswIndex({ dimension }),
+    recommender,
+    modelItemIds: new Set(world.items.map((item) => item.id)),
+    profileExtractor: new HeuristicProfileExtractor(),
+    initialData: world,
+    clock: createManualClock(1_700_000_000_000),
+    ids: createSequentialIds('id'),
+  });
+}
 
 describe('ChatRec.chat', () => {
   it('runs the turns of one session one after another, so two sent at once lose neither request', async () => {
@@ -58,3 +77,149 @@ describe('ChatRec.chat', () => {
     }
   });
 });
+
+describe('ChatRec with implicit events', () => {
+  it('keeps out disliked, bought and skipped items, and counts a dislike against its genres', async () => {
+    const service = await tinyService();
+    try {
+      service.store.createUser({ id: 'clicker' });
+      service.store.addEvents('clicker', [{ kind: 'rating', itemId: 'm1', value: 5, timestamp: 1 }]);
+      const before = (await service.chatRec.recommend({ userId: 'clicker', k: 3 })).recommendations.map((entry) => entry.item.id);
+      expect(before).toHaveLength(3);
+      const [disliked, bought, skipped] = before as [string, string, string];
+      service.store.addEvents('clicker', [
+        { kind: 'event', itemId: disliked, event: 'dislike', timestamp: 2 },
+        { kind: 'event', itemId: bought, event: 'purchase', timestamp: 3 },
+        { kind: 'event', itemId: skipped, event: 'skip', timestamp: 4 },
+        // A click says too little to change anything; a rated item keeps its rating.
+        { kind: 'event', itemId: 'm1', event: 'dislike', timestamp: 5 },
+      ]);
+      const after = (await service.chatRec.recommend({ userId: 'clicker', k: 5 })).recommendations.map((entry) => entry.item.id);
+      expect(after).toHaveLength(5);
+      for (const id of [disliked, bought, skipped, 'm1']) expect(after).not.toContain(id);
+      const history = service.chatRec.history('clicker');
+      expect(history.map((entry) => [entry.item.id, entry.rating, entry.event])).toEqual([
+        ['m1', 5, undefined],
+        [disliked, 1, 'dislike'],
+        [bought, undefined, 'purchase'],
+      ]);
+      // In chat too, and the session's later turns as well.
+      const turn = await service.chatRec.chat({ userId: 'clicker', message: 'recommend something', k: 5 });
+      for (const id of [disliked, bought, skipped]) expect(turn.recommendations.map((entry) => entry.item.id)).not.toContain(id);
+    } finally {
+      service.close();
+    }
+  });
+
+  it('lowers the genres of a disliked item for the next recommendations', async () => {
+    const service = await tinyService();
+    try {
+      service.store.createUser({ id: 'fan' });
+      // Liked one comedy and one horror film; then disliked three more horror films.
+      service.store.addEvents('fan', [
+        { kind: 'rating', itemId: 'm1', value: 5, timestamp: 1 },
+        { kind: 'rating', itemId: 'm9', value: 5, timestamp: 2 },
+      ]);
+      const fitOf = async () => {
+        const ranked = (await service.chatRec.recommend({ userId: 'fan', k: 20 })).recommendations;
+        return ranked.find((entry) => entry.item.id === 'm12')?.profileFit;
+      };
+      const before = await fitOf();
+      service.store.addEvents('fan', ['m10', 'm11'].map((itemId, index) => ({ kind: 'event' as const, itemId, event: 'dislike', timestamp: 3 + index })));
+      const after = await fitOf();
+      expect(before).toBeDefined();
+      expect(after).toBeDefined();
+      expect(after as number).toBeLessThan(before as number);
+    } finally {
+      service.close();
+    }
+  });
+});
+
+describe('ChatRec requests', () => {
+  it('offers the genre asked for first, even to a user whose ratings lean elsewhere', async () => {
+    const service = await tinyService();
+    try {
+      // u1 is a comedy fan who rated horror films 1.
+      // Two horror films are left that u1 has not rated: both come first, and then others.
+      const horror = await service.chatRec.chat({ userId: 'u1', message: 'a horror movie please', k: 3 });
+      expect(horror.constraints.tags).toEqual({ horror: 0.3 });
+      expect(horror.recommendations.map((entry) => entry.item.tags.includes('Horror'))).toEqual([true, true, false]);
+      // Another phrasing, and a later turn keeps the request ("actually I hated Blood Night").
+      // u4, another comedy fan, has four war films to be offered: two now, one after a hated one.
+      const war = await service.chatRec.chat({ userId: 'u4', message: "I'm in the mood for a war film", k: 2 });
+      for (const entry of war.recommendations) expect(entry.item.tags).toContain('War');
+      const later = await service.chatRec.chat({ userId: 'u4', sessionId: war.sessionId, message: 'actually I hated Beach Assault', k: 2 });
+      expect(later.recommendations.map((entry) => entry.item.tags.includes('War'))).toEqual([true, false]);
+      // Two genres: items with both first, then either.
+      const romcom = await service.chatRec.chat({ userId: 'u2', message: 'a romantic comedy please', k: 3 });
+      const both = romcom.recommendations.map((entry) => ['Comedy', 'Romance'].filter((tag) => entry.item.tags.includes(tag)).length);
+      expect(both).toEqual([...both].sort((a, b) => b - a));
+      expect(both[0]).toBe(2);
+    } finally {
+      service.close();
+    }
+  });
+
+  it('keeps a genre the user said they cannot stand out of every turn, until they ask for it', async () => {
+    const service = await tinyService();
+    try {
+      // Their ratings say horror (the model's first picks are the horror films left); their words, in an
+      // earlier session, said otherwise. This session asks for nothing: the profile keeps horror out.
+      service.store.createUser({ id: 'hater' });
+      service.store.addEvents('hater', ['m9', 'm10', 'm13'].map((itemId, index) => ({ kind: 'rating' as const, itemId, value: 5, timestamp: index })));
+      const earlier = await service.chatRec.chat({ userId: 'hater', message: "I can't stand horror anymore.", k: 3 });
+      expect(earlier.constraints).toEqual({ tags: {} });
+      let sessionId: string | undefined;
+      const offered: string[][] = [];
+      for (const message of ['suggest a movie', 'more', 'more', 'more']) {
+        const turn = await service.chatRec.chat({ userId: 'hater', message, k: 3, ...(sessionId ? { sessionId } : {}) });
+        sessionId = turn.sessionId;
+        offered.push(...turn.recommendations.map((entry) => entry.item.tags));
+      }
+      expect(offered).toHaveLength(12);
+      for (const tags of offered) expect(tags).not.toContain('Horror');
+      // Other phrasings of a strong dislike, for another user.
+      service.store.createUser({ id: 'hater-2' });
+      service.store.addEvents('hater-2', ['m15', 'm17'].map((itemId, index) => ({ kind: 'rating' as const, itemId, value: 5, timestamp: index })));
+      await service.chatRec.chat({ userId: 'hater-2', message: 'I really dislike war films.', k: 3 });
+      const others = await service.chatRec.chat({ userId: 'hater-2', message: 'What do you have?', k: 10 });
+      expect(others.recommendations.length).toBeGreaterThan(0);
+      for (const entry of others.recommendations) expect(entry.item.tags).not.toContain('War');
+      // Asked for in so many words, it is offered.
+      const asked = await service.chatRec.chat({ userId: 'hater', sessionId, message: 'ok, some horror then', k: 3 });
+      expect(asked.recommendations.some((entry) => entry.item.tags.includes('Horror'))).toBe(true);
+    } finally {
+      service.close();
+    }
+  });
+});
+
+describe('queryContent', () => {
+  it('searches what the user describes, not opinions, negated words or references back', () => {
+    // Opinion words.
+    expect(queryContent('I hate horror movies')).toBe('');
+    expect(queryContent('Heat was not bad')).toBe('heat');
+    expect(queryContent('that was boring, something with dinosaurs')).toBe('dinosaurs');
+    expect(queryContent('loved it! awesome. any pirate adventures?')).toBe('pirate adventures');
+    // What a negation rules out, to the end of its clause.
+    expect(queryContent('no war. a comedy please')).toBe('comedy');
+    expect(queryContent("I can't stand gore, maybe pirates")).toBe('pirates');
+    expect(queryContent('nothing with zombies or vampires but a heist')).toBe('heist');
+    expect(queryContent('I hate horror and gore')).toBe('');
+    expect(queryContent('no horror and a comedy please')).toBe('comedy');
+    expect(queryContent("I don't want anything violent")).toBe('');
+    expect(queryContent('a horror-free thriller')).toBe('thriller');
+    // References back to what was said or shown.
+    expect(queryContent("I've already seen the first one")).toBe('');
+    expect(queryContent('the second one again?')).toBe('');
+    expect(queryContent('not the last one, the sequel')).toBe('');
+    // Words naming a genre ruled out, directly or by an everyday word.
+    expect(queryContent('a story with soldiers and a war', { ruledOut: new Set(['war']) })).toBe('story');
+    expect(queryContent('something scary with a robot', { ruledOut: new Set(['horror']) })).toBe('robot');
+    // What it searched before still searched.
+    expect(queryContent('something like Toy Story')).toBe('toy story');
+    expect(queryContent('recommend something')).toBe('');
+  });
+});
+

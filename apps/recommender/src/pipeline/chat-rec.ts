@@ -6,6 +6,7 @@ import {
   type ChatModel,
   type Clock,
   type IdGenerator,
+  type ImplicitInteraction,
   type Item,
   type Profile,
   type ProfileExtractor,
@@ -15,11 +16,12 @@ import type { CandidateGenerator } from './candidate-generator.js';
 import { constraintFilter, describeConstraints, hasConstraints, mergeConstraints, noConstraints, readConstraints, type ConstraintUpdate, type SessionConstraints } from './constraints.js';
 import { classifyTurn, type ClassifiedTurn, type Intent } from './intent.js';
 import type { ConstraintReader } from './llm-constraints.js';
+import { askedGenreCount } from './offline-reranker.js';
 import { queryContent } from './query-text.js';
 import type { ItemCatalog } from './item-catalog.js';
-import { buildTaste, collectTagStems, mentionedTagStems, profileFit } from './taste.js';
+import { buildTaste, collectTagStems, mentionedTagStems, profileFit, tagNamesByKey, tagStems } from './taste.js';
 import type { TitleOpinion } from './title-opinions.js';
-import type { Explainer, HistoryEntry, RankedItem, Refinement, Reranker } from './types.js';
+import type { AskedFor, Candidate, Explainer, HistoryEntry, RankedItem, Refinement, Reranker } from './types.js';
 
 /** A recommendation as the API returns it. */
 export interface Recommendation extends RankedItem {
@@ -70,6 +72,19 @@ export interface ChatRecOptions {
 
 const list = (titles: readonly string[]) => titles.map((title, index) => `${index + 1}. ${title}`).join('\n');
 
+/** An implicit event as the store keeps it. */
+interface ImplicitEvent {
+  itemId: string;
+  event: ImplicitInteraction['event'];
+  timestamp: number;
+}
+
+/** Implicit events that put an item in the history: consumed or liked (positive), or disliked (counts like a rating of 1). */
+const historyEvents = new Set<ImplicitInteraction['event']>(['view', 'like', 'purchase', 'dislike']);
+
+/** How strongly a genre must be said to be disliked ("I can't stand horror" 0.9, "I dislike westerns" 0.7) to be kept out unless asked for. */
+const KEEP_OUT_STRENGTH = 0.6;
+
 /**
  * The Chat-Rec pipeline: profile and history → candidates (model + text index, top 20) →
  * re-rank to top k (LLM when configured, else the offline blend) → explanations; and the chat
@@ -83,6 +98,8 @@ export class ChatRec {
   /** The last queued turn of each session with a turn in flight. */
   private readonly sessionTurns = new Map<string, Promise<void>>();
   private cacheEnabled = true;
+  /** The catalogue's genre names by key, kept while its tag set is the same object (it is rebuilt when items change). */
+  private genreNames: { stems: ReadonlySet<string>; names: Map<string, string> } | undefined;
 
   constructor(options: ChatRecOptions) {
     this.options = options;
@@ -100,14 +117,36 @@ export class ChatRec {
     return this.options.llm?.reranker.name ?? this.options.reranker.name;
   }
 
-  /** The user's rated and interacted items, oldest first. */
+  /**
+   * The user's rated and interacted items, oldest first: ratings, and for items without one the latest
+   * implicit event that says something of the user's taste (`view`, `like`, `purchase`: positive;
+   * `dislike`: like a rating of 1). Clicks say too little; a skipped item is not recommended again.
+   */
   history(userId: string): HistoryEntry[] {
+    return this.historyWith(userId, this.implicitEvents(userId));
+  }
+
+  private historyWith(userId: string, events: readonly ImplicitEvent[]): HistoryEntry[] {
     const entries: HistoryEntry[] = [];
+    const rated = new Set<string>();
     for (const rating of this.options.store.ratingsOf(userId)) {
       const item = this.options.catalog.get(rating.itemId);
+      rated.add(rating.itemId);
       if (item) entries.push({ item, rating: rating.value, timestamp: rating.timestamp, ...(rating.source ? { source: rating.source } : {}) });
     }
-    return entries;
+    const latest = new Map<string, ImplicitEvent>();
+    for (const event of events) if (!rated.has(event.itemId) && historyEvents.has(event.event)) latest.set(event.itemId, event);
+    if (latest.size === 0) return entries;
+    for (const [itemId, { event, timestamp }] of latest) {
+      const item = this.options.catalog.get(itemId);
+      if (item) entries.push({ item, rating: event === 'dislike' ? 1 : undefined, timestamp, event });
+    }
+    return entries.sort((a, b) => a.timestamp - b.timestamp);
+  }
+
+  /** The user's implicit events, oldest first. */
+  private implicitEvents(userId: string): ImplicitEvent[] {
+    return this.options.store.implicitEventsOf(userId);
   }
 
   profile(userId: string): Profile {
@@ -126,11 +165,40 @@ export class ChatRec {
     return profile;
   }
 
-  /** What the user has said that a text index can match: liked subjects, then the current message. */
-  private queryText(profile: Profile, message?: string): string | undefined {
+  /** What the user has said that a text index can match: liked subjects, then the current message, without words naming ruled-out genres. */
+  private queryText(profile: Profile, message: string | undefined, ruledOut: ReadonlySet<string>): string | undefined {
     const likes = profile.preferences.filter((preference) => preference.polarity === 'like').map((preference) => preference.subject);
-    const text = [...likes, message ?? ''].map(queryContent).filter(Boolean).join('. ');
+    const text = [...likes, message ?? '']
+      .map((part) => queryContent(part, { ruledOut }))
+      .filter(Boolean)
+      .join('. ');
     return text === '' ? undefined : text;
+  }
+
+  /** Genres the user said they dislike strongly (profile preferences naming a catalogue genre). */
+  private stronglyDisliked(profile: Profile, knownTags: ReadonlySet<string>): Set<string> {
+    const keys = new Set<string>();
+    for (const preference of profile.preferences) {
+      if (preference.polarity !== 'dislike' || preference.strength < KEEP_OUT_STRENGTH) continue;
+      for (const key of mentionedTagStems(preference.subject, knownTags)) keys.add(key);
+    }
+    return keys;
+  }
+
+  /** The catalogue's genre names by key ("sci" → "Sci-Fi"), for what users read. */
+  private namesOfGenres(): Map<string, string> {
+    const stems = this.options.catalog.tagStems();
+    if (this.genreNames?.stems !== stems) this.genreNames = { stems, names: tagNamesByKey(this.options.catalog.values()) };
+    return this.genreNames.names;
+  }
+
+  /** A session's constraints as the request the ranking and the explanations read. */
+  private askedFor(constraints: SessionConstraints): AskedFor {
+    const names = this.namesOfGenres();
+    const genres: Record<string, string> = {};
+    const ruledOut: Record<string, string> = {};
+    for (const [key, weight] of Object.entries(constraints.tags)) (weight > 0 ? genres : ruledOut)[key] = names.get(key) ?? key;
+    return { genres, ruledOut, ...(constraints.years ? { years: constraints.years } : {}), ...(constraints.audience ? { audience: constraints.audience } : {}) };
   }
 
   async recommend(options: {
@@ -143,6 +211,11 @@ export class ChatRec {
     exclude?: readonly string[];
     /** Only items this accepts are recommended (the session's constraints). */
     accept?: ((item: Item) => boolean) | undefined;
+    /**
+     * Keep out genres the user said they strongly dislike, unless the refinement asks for them (default:
+     * when no `accept` filter is given, which might ask for such a genre itself; chat turns pass true).
+     */
+    keepOutDisliked?: boolean | undefined;
     signal?: AbortSignal;
   }): Promise<RecommendResult> {
     const k = options.k ?? 5;
@@ -154,7 +227,8 @@ export class ChatRec {
     const cached = cacheKey === undefined ? undefined : this.cache.get(cacheKey);
     if (cached) return cached;
 
-    const history = this.history(options.userId);
+    const events = this.implicitEvents(options.userId);
+    const history = this.historyWith(options.userId, events);
     const profile = this.profile(options.userId);
     const knownTags = this.options.catalog.tagStems();
     const likedTags = new Set<string>();
@@ -165,16 +239,37 @@ export class ChatRec {
     }
     for (const [tag, weight] of Object.entries(options.refinement?.tagWeights ?? {})) (weight > 0 ? likedTags : dislikedTags).add(tag);
     for (const tag of dislikedTags) likedTags.delete(tag);
-    const candidates = await this.options.candidates.generate({
+    // A genre said to be disliked stays out unless this request asks for it ("I can't stand horror" then "more", "more"...).
+    const askedKeys = new Set([...Object.keys(options.refinement?.asked?.genres ?? {}), ...Object.entries(options.refinement?.tagWeights ?? {}).filter(([, weight]) => weight > 0).map(([tag]) => tag)]);
+    const keepOut = (options.keepOutDisliked ?? options.accept === undefined) ? [...this.stronglyDisliked(profile, knownTags)].filter((tag) => !askedKeys.has(tag)) : [];
+    const accept =
+      keepOut.length === 0 ? options.accept : (item: Item) => !tagStems(item).some((tag) => keepOut.includes(tag)) && (options.accept === undefined || options.accept(item));
+    // Words naming genres ruled out or kept out are not searched ("no war. a comedy please" had found "War Room").
+    const ruledOut = new Set([...keepOut, ...Object.keys(options.refinement?.asked?.ruledOut ?? {}), ...Object.entries(options.refinement?.tagWeights ?? {}).filter(([, weight]) => weight <= -1).map(([tag]) => tag)]);
+    const generateInput = {
       userId: options.userId,
       history,
       likedTags,
       dislikedTags,
-      queryText: this.queryText(profile, options.searchText ?? options.message),
+      queryText: this.queryText(profile, options.searchText ?? options.message, ruledOut),
       k: this.options.candidateCount ?? 20,
-      exclude: new Set(options.exclude ?? []),
-      accept: options.accept,
-    });
+      // A skipped item is not offered again.
+      exclude: new Set([...(options.exclude ?? []), ...events.filter((event) => event.event === 'skip').map((event) => event.itemId)]),
+    };
+    // Genres asked for in so many words are a request: candidates with one of them first, the model
+    // choosing among those, and others only when too few are left.
+    const askedGenres = Object.keys(options.refinement?.asked?.genres ?? {});
+    let candidates: Candidate[];
+    if (askedGenres.length > 0) {
+      const withAsked = (item: Item) => tagStems(item).some((tag) => askedGenres.includes(tag)) && (accept === undefined || accept(item));
+      candidates = await this.options.candidates.generate({ ...generateInput, accept: withAsked });
+      if (candidates.length < k) {
+        const exclude = new Set([...generateInput.exclude, ...candidates.map((candidate) => candidate.item.id)]);
+        candidates = [...candidates, ...(await this.options.candidates.generate({ ...generateInput, exclude, accept }))];
+      }
+    } else {
+      candidates = await this.options.candidates.generate({ ...generateInput, accept });
+    }
     const input = { profile, history, candidates, k, refinement: options.refinement, query: options.message, ...(options.signal ? { signal: options.signal } : {}) };
     let ranked: RankedItem[];
     let reranker = this.options.reranker.name;
@@ -192,6 +287,8 @@ export class ChatRec {
     } else {
       ranked = await this.options.reranker.rerank(input);
     }
+    // The LLM's order within each group of asked genres matched (the offline re-ranker orders so already).
+    if (askedGenres.length > 0) ranked.sort((a, b) => askedGenreCount(b.item, options.refinement) - askedGenreCount(a.item, options.refinement));
     const recommendations: Recommendation[] = [];
     for (const entry of ranked) {
       // The LLM re-ranker's reason is its explanation; the offline explainer cites evidence.
@@ -278,8 +375,8 @@ export class ChatRec {
     let shown = session?.lastRecommended ?? [];
     if (turn.intent === 'explain') {
       if (turn.target) {
-        // What the session asked for is part of why ("It fits 'animation, 1990 to 1999, for children'").
-        const asked = hasConstraints(constraints) ? { tagWeights: constraints.tags, phrase: describeConstraints(constraints) } : undefined;
+        // What the session asked for is part of why: which parts of it the item meets, and which it misses.
+        const asked = hasConstraints(constraints) ? { tagWeights: constraints.tags, phrase: describeConstraints(constraints), asked: this.askedFor(constraints) } : undefined;
         const explained = await this.explain({ userId: options.userId, item: turn.target, refinement: asked, ...(options.signal ? { signal: options.signal } : {}) });
         reply = `Why ${turn.target.title}? ${explained.explanation}`;
         result = { ...result, degraded: explained.degraded };
@@ -291,7 +388,7 @@ export class ChatRec {
     } else {
       // Nothing offered earlier in this session is offered again: the user has seen it and asked on.
       const exclude = session === undefined ? [] : this.offeredIn(session.id);
-      const refinement = update === undefined ? turn.refinement : withConstraints(turn, update, constraints);
+      const refinement = update === undefined ? turn.refinement : withConstraints(turn, update, constraints, this.askedFor(constraints));
       // What the message says about titles the user dislikes is not what they want more of: the text
       // index does not search for it (an LLM re-ranker still reads the whole message).
       const disliked = stated.filter((opinion) => opinion.polarity === 'dislike').map((opinion) => opinion.clause);
@@ -304,6 +401,7 @@ export class ChatRec {
         searchText,
         exclude,
         accept: constraintFilter(constraints, knownTags),
+        keepOutDisliked: true,
         ...(options.signal ? { signal: options.signal } : {}),
       });
       shown = result.recommendations.map((entry) => entry.item.id);
@@ -392,13 +490,13 @@ export class ChatRec {
     store.requireUser(userId);
     const item = this.options.catalog.get(itemId);
     if (!item) throw new PersonalabError('not_found', `unknown item ${itemId}`);
-    const database = store.database;
-    const global = database.prepare("SELECT AVG(value) AS mean FROM events WHERE kind = 'rating'").pluck().get() as number | null;
-    const globalMean = global ?? 3.5;
-    const itemStats = database.prepare("SELECT SUM(value) AS total, COUNT(*) AS n FROM events WHERE kind = 'rating' AND item_id = ?").get(itemId) as { total: number | null; n: number };
-    const itemBias = ((itemStats.total ?? 0) - globalMean * itemStats.n) / (itemStats.n + 10);
+    // Current ratings only: a re-rated item counts once, with its newest value.
+    const stats = store.ratingStats(itemId);
+    const globalMean = stats.globalMean ?? 3.5;
+    const itemBias = (stats.itemTotal - globalMean * stats.itemCount) / (stats.itemCount + 10);
     const history = this.history(userId);
-    const userBias = history.reduce((sum, entry) => sum + ((entry.rating ?? globalMean) - globalMean), 0) / (history.length + 15);
+    const rated = history.filter((entry) => entry.event === undefined && entry.rating !== undefined);
+    const userBias = rated.reduce((sum, entry) => sum + ((entry.rating ?? globalMean) - globalMean), 0) / (rated.length + 15);
     const taste = buildTaste(this.profile(userId), history, collectTagStems([item]));
     const tasteFit = Math.max(-0.5, Math.min(0.5, 0.3 * profileFit(item, taste)));
     const rating = Math.max(1, Math.min(5, globalMean + itemBias + userBias + tasteFit));
@@ -420,7 +518,7 @@ const changesRequest = (update: ConstraintUpdate) =>
  * names is weighed once, by the constraints; when it names genres, the mood's spill-over onto other
  * genres ("funny" also lifting animation) is dropped, so "a funny romantic comedy" means just that.
  */
-function withConstraints(turn: ClassifiedTurn, update: ConstraintUpdate, constraints: SessionConstraints): Refinement | undefined {
+function withConstraints(turn: ClassifiedTurn, update: ConstraintUpdate, constraints: SessionConstraints, asked: AskedFor): Refinement | undefined {
   const named = new Set([...Object.keys(update.wanted), ...Object.keys(update.avoided)]);
   const tagWeights: Record<string, number> = {};
   const namesGenres = Object.keys(update.wanted).length > 0;
@@ -433,5 +531,5 @@ function withConstraints(turn: ClassifiedTurn, update: ConstraintUpdate, constra
   for (const [tag, weight] of Object.entries(constraints.tags)) tagWeights[tag] = (tagWeights[tag] ?? 0) + weight;
   if (Object.keys(tagWeights).length === 0 && !hasConstraints(constraints)) return turn.refinement;
   const phrases = [moodWords && turn.refinement && turn.refinement.phrase.length <= QUOTE_LIMIT ? turn.refinement.phrase : '', describeConstraints(constraints)].filter(Boolean);
-  return { tagWeights, phrase: phrases.join('; ') || (turn.refinement?.phrase ?? '') };
+  return { tagWeights, phrase: phrases.join('; ') || (turn.refinement?.phrase ?? ''), ...(hasConstraints(constraints) ? { asked } : {}) };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ChatModel } from '@personalab/core';
 import { describeHistory, describeProfile } from './llm-reranker.js';
+import { describeRequestFit } from './offline-explainer.js';
 import type { ExplainInput, Explainer } from './types.js';
 
 const explanationSchema = z.object({ explanation: z.string().min(1).max(2000) });
@@ -17,6 +18,8 @@ export class LlmExplainer implements Explainer {
 
   async explain(input: ExplainInput): Promise<string> {
     const item = input.item;
+    // Checked facts, so the model does not say an item fits a request it misses.
+    const fit = describeRequestFit(item, input.refinement);
     const result = await this.model.generateObject({
       schema: explanationSchema,
       schemaName: 'explanation',
@@ -30,6 +33,7 @@ export class LlmExplainer implements Explainer {
             `Their rated history:\n${describeHistory(input.history)}`,
             `The recommended item: ${item.title}${item.year ? ` (${item.year})` : ''} [${item.tags.join(', ')}]${item.description ? `: ${item.description.slice(0, 500)}` : ''}`,
             input.refinement ? `They had asked for: "${input.refinement.phrase}"` : '',
+            fit ? `Checked against that request: ${fit} Do not claim it fits a part it misses.` : '',
             'Why does this item suit this user?',
           ]
             .filter(Boolean)

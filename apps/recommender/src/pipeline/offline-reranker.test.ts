@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { emptyProfile, type Profile } from '@personalab/core';
+import { emptyProfile, type Item, type Profile } from '@personalab/core';
 import { tinyItems } from '../test/tiny-catalogue.js';
 import { OfflineExplainer } from './offline-explainer.js';
 import { OfflineReranker } from './offline-reranker.js';
-import type { Candidate, HistoryEntry } from './types.js';
+import type { AskedFor, Candidate, HistoryEntry, Refinement } from './types.js';
 
 const item = (id: string) => {
   const found = tinyItems.find((entry) => entry.id === id);
@@ -13,6 +13,14 @@ const item = (id: string) => {
 const comedyHistory: HistoryEntry[] = ['m1', 'm2', 'm5'].map((id, index) => ({ item: item(id), rating: 5, timestamp: index }));
 // The model prefers horror; the user's history is comedy.
 const candidates: Candidate[] = ['m9', 'm10', 'm11', 'm6', 'm3'].map((id, index) => ({ item: item(id), score: 1 - index * 0.1, source: 'model' }));
+
+const starWars: Item = { id: 'sw', title: 'Star Wars (1977)', year: 1977, tags: ['Action', 'Adventure', 'Romance', 'Sci-Fi', 'War'] };
+/** A session's request as chat builds it: the asked genres as +0.3 weights, ruled-out ones as -1. */
+const asked = (request: Partial<AskedFor>): Refinement => {
+  const full: AskedFor = { genres: {}, ruledOut: {}, ...request };
+  const tagWeights = { ...Object.fromEntries(Object.keys(full.genres).map((key) => [key, 0.3])), ...Object.fromEntries(Object.keys(full.ruledOut).map((key) => [key, -1])) };
+  return { tagWeights, phrase: 'the request', asked: full };
+};
 
 const saysLike = (subject: string): Profile => ({
   ...emptyProfile('u'),
@@ -37,6 +45,23 @@ describe('OfflineReranker', () => {
     expect(ranked.every((entry) => !entry.item.tags.includes('Horror'))).toBe(true);
   });
 
+  it('puts the genres the session asked for first: all of them, then some, then none', async () => {
+    // The model prefers horror and war; the session asks for comedy and romance.
+    const pool: Candidate[] = ['m9', 'm10', 'm15', 'm16', 'm1', 'm2', 'm6', 'm23', 'm5'].map((id, index) => ({ item: item(id), score: 1 - index * 0.1, source: 'model' }));
+    const refinement = asked({ genres: { comed: 'Comedy', romance: 'Romance' } });
+    const unasked = await new OfflineReranker().rerank({ profile: emptyProfile('u'), history: [], candidates: pool, k: 6 });
+    expect(unasked[0]?.item.id).toBe('m9');
+    const asked2 = await new OfflineReranker().rerank({ profile: emptyProfile('u'), history: [], candidates: pool, k: 6, refinement });
+    const matched = asked2.map((entry) => ['Comedy', 'Romance'].filter((tag) => entry.item.tags.includes(tag)).length);
+    expect(matched).toEqual([2, 2, 1, 1, 1, 0]);
+    // Within a group the blend still orders: Silly Summer (model score 0.5) before Wedding Mix-Up (0.2).
+    expect(asked2.slice(0, 2).map((entry) => entry.item.id)).toEqual(['m2', 'm5']);
+    // A user who loves horror still gets the comedy asked for first.
+    const horrorFan: HistoryEntry[] = ['m9', 'm10', 'm11', 'm12'].map((id, index) => ({ item: item(id), rating: 5, timestamp: index }));
+    const forFan = await new OfflineReranker({ profileWeight: 0.6 }).rerank({ profile: saysLike('horror'), history: horrorFan, candidates: pool, k: 3, refinement: asked({ genres: { comed: 'Comedy' } }) });
+    for (const entry of forFan) expect(entry.item.tags).toContain('Comedy');
+  });
+
   it('returns nothing for no candidates', async () => {
     expect(await new OfflineReranker().rerank({ profile: emptyProfile('u'), history: [], candidates: [], k: 5 })).toEqual([]);
   });
@@ -58,9 +83,55 @@ describe('OfflineExplainer', () => {
   });
 
   it('lists the tags the user asked for first, so what it fits is in sight', async () => {
-    const starWars = { id: 'sw', title: 'Star Wars (1977)', tags: ['Action', 'Adventure', 'Romance', 'Sci-Fi', 'War'] };
-    const text = await new OfflineExplainer().explain({ profile: emptyProfile('u'), history: [], item: starWars, refinement: { tagWeights: { sci: 0.3, horror: -1 }, phrase: 'sci-fi, no horror' } });
-    expect(text).toBe('Star Wars (1977): Sci-Fi / Action / Adventure. It fits "sci-fi, no horror".');
+    const text = await new OfflineExplainer().explain({ profile: emptyProfile('u'), history: [], item: starWars, refinement: asked({ genres: { sci: 'Sci-Fi' }, ruledOut: { horror: 'Horror' } }) });
+    expect(text).toBe('Star Wars (1977): Sci-Fi / Action / Adventure. It is what you asked for: Sci-Fi, not Horror.');
+  });
+
+  it('says only what is true of the item against the request, and plainly what it misses', async () => {
+    const explain = (item: Item, refinement: Refinement) => new OfflineExplainer().explain({ profile: emptyProfile('u'), history: [], item, refinement });
+    // Star Wars is from 1977: it does not fit "1990 to 1999".
+    const nineties = await explain(starWars, asked({ years: { from: 1990, to: 1999 } }));
+    expect(nineties).not.toMatch(/fits|is what you asked/);
+    expect(nineties).toContain('It is offered although it misses what you asked for: it is from 1977, not 1990 to 1999.');
+    // Aliens is from the 80s but not horror.
+    const aliens = { id: 'al', title: 'Aliens (1986)', year: 1986, tags: ['Action', 'Sci-Fi', 'Thriller', 'War'] };
+    expect(await explain(aliens, asked({ genres: { horror: 'Horror' }, years: { from: 1980, to: 1989 } }))).toContain('It is from 1986 as you asked, but not Horror.');
+    // Braveheart and Pulp Fiction are no comedies.
+    const braveheart = { id: 'bh', title: 'Braveheart (1995)', year: 1995, tags: ['Action', 'Drama', 'War'] };
+    expect(await explain(braveheart, asked({ genres: { comed: 'Comedy', romance: 'Romance' } }))).toContain('It is offered although it misses what you asked for: it is not Comedy or Romance.');
+    const groundhog = { id: 'gd', title: 'Groundhog Day (1993)', year: 1993, tags: ['Comedy', 'Romance'] };
+    expect(await explain(groundhog, asked({ genres: { comed: 'Comedy', romance: 'Romance' }, years: { from: 1990 } }))).toContain('It is what you asked for: Comedy and Romance, from 1993.');
+    const clueless = { id: 'cl', title: 'Clueless (1995)', year: 1995, tags: ['Comedy', 'Romance'] };
+    expect(await explain(clueless, asked({ genres: { comed: 'Comedy', war: 'War' }, years: { to: 1990 } }))).toContain('It is Comedy as you asked, but not War and from 1995, not up to 1990.');
+    // Audience and ruled-out genres, met and missed.
+    const cartoon = item('m4');
+    expect(await explain(cartoon, asked({ audience: 'children', ruledOut: { horror: 'Horror' } }))).toContain('It is what you asked for: for children, not Horror.');
+    expect(await explain(cartoon, asked({ genres: { children: 'Children', animation: 'Animation' }, audience: 'children' }))).toContain('It is what you asked for: Animation, for children.');
+    expect(await explain(item('m9'), asked({ audience: 'children', ruledOut: { horror: 'Horror' } }))).toContain('it is not made for children and Horror, which you ruled out.');
+  });
+
+  it('says what a mood moves only where the item carries those genres', async () => {
+    const lighter = { tagWeights: { comed: 0.6, animation: 0.4, horror: -1, drama: -0.3 }, phrase: 'something lighter' };
+    const explain = (id: string, refinement: Refinement) => new OfflineExplainer().explain({ profile: emptyProfile('u'), history: [], item: item(id), refinement });
+    expect(await explain('m1', lighter)).toContain('It suits "something lighter": Comedy.');
+    expect(await explain('m9', lighter)).toContain('It is Horror, which "something lighter" steers away from.');
+    expect(await explain('m19', { tagWeights: { comed: 0.6 }, phrase: 'something funny' })).toContain('Its genres do not match "something funny".');
+    // "No horror" alone is met by an item without horror: no claim either way.
+    expect(await explain('m1', { tagWeights: { horror: -1 }, phrase: 'no horror' })).not.toMatch(/fits|suits|match/);
+  });
+
+  it('cites a liked item only for a genre it shares ("K-Drama" is not "Drama")', async () => {
+    const kdrama = { id: 'k1', title: 'Seoul Nights', tags: ['K-Drama', 'Romance'] };
+    const history: HistoryEntry[] = [
+      { item: { id: 'ep', title: 'English Patient, The (1996)', tags: ['Drama'] }, rating: 5, timestamp: 1 },
+      { item: { id: 'rm', title: 'Love Song', tags: ['Romance'] }, rating: 5, timestamp: 2 },
+    ];
+    const text = await new OfflineExplainer().explain({ profile: emptyProfile('u'), history, item: kdrama });
+    expect(text).not.toContain('English Patient');
+    expect(text).toContain('It shares Romance with Love Song, which you liked.');
+    // Each cited item with the genre it shares.
+    const both = { id: 'k2', title: 'Drama of Love', tags: ['Drama', 'Romance'] };
+    expect(await new OfflineExplainer().explain({ profile: emptyProfile('u'), history, item: both })).toMatch(/It shares (Drama with English Patient, The \(1996\) and Romance with Love Song|Romance with Love Song and Drama with English Patient, The \(1996\)), which you liked\./);
   });
 
   it('cites no similar raters when the only ratings are dislikes said in chat', async () => {

@@ -1,5 +1,23 @@
+import type { Item } from '@personalab/core';
 import { buildTaste, profileFit, tagStems } from './taste.js';
-import type { RankedItem, Reranker, RerankInput } from './types.js';
+import type { RankedItem, Refinement, Reranker, RerankInput } from './types.js';
+
+/** How many of the genres the session asked for an item has (0 when it asked for none). */
+export function askedGenreCount(item: Item, refinement: Refinement | undefined): number {
+  const asked = refinement?.asked?.genres;
+  if (asked === undefined) return 0;
+  const keys = tagStems(item);
+  return Object.keys(asked).filter((key) => keys.includes(key)).length;
+}
+
+/**
+ * Orders ranked items so that those with more of the genres the session asked for come first (all of
+ * them, then some, then none), each group by score: an asked genre is a request, not a nudge, so a
+ * comedy asked for is not outscored by a drama the model likes more. Without asked genres, by score.
+ */
+export function byAskedGenresThenScore(refinement: Refinement | undefined): (a: RankedItem, b: RankedItem) => number {
+  return (a, b) => askedGenreCount(b.item, refinement) - askedGenreCount(a.item, refinement) || b.score - a.score || a.item.id.localeCompare(b.item.id);
+}
 
 /**
  * Defaults are the weights chosen on a validation split of MovieLens 100K's training set
@@ -37,7 +55,8 @@ function normalise(values: readonly number[]): number[] {
 /**
  * Chat-Rec's re-ranking step without an LLM: blends the candidate generator's score with how
  * well each item fits the user's profile (ratings-derived tag affinity plus stated preferences),
- * then applies the turn's refinement ("something lighter") on top.
+ * then applies the turn's refinement ("something lighter") on top. Genres the session asked for
+ * in so many words order the list first (`byAskedGenresThenScore`).
  */
 export class OfflineReranker implements Reranker {
   readonly name = 'offline-blend';
@@ -63,7 +82,7 @@ export class OfflineReranker implements Reranker {
     const fitScores = normalise(fits);
     const ranked = input.candidates.map((candidate, index): RankedItem => {
       const refinementFit = input.refinement
-        ? [...new Set(tagStems(candidate.item))].reduce((sum, tag) => sum + (input.refinement?.tagWeights[tag] ?? 0), 0)
+        ? tagStems(candidate.item).reduce((sum, tag) => sum + (input.refinement?.tagWeights[tag] ?? 0), 0)
         : 0;
       const modelScore = modelScores[index] ?? 0;
       const fit = fitScores[index] ?? 0;
@@ -75,7 +94,7 @@ export class OfflineReranker implements Reranker {
         source: candidate.source,
       };
     });
-    ranked.sort((a, b) => b.score - a.score || a.item.id.localeCompare(b.item.id));
+    ranked.sort(byAskedGenresThenScore(input.refinement));
     return ranked.slice(0, input.k);
   }
 }

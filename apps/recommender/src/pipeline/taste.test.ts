@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { emptyProfile } from '@personalab/core';
 import { tinyItems } from '../test/tiny-catalogue.js';
-import { buildTaste, collectTagStems, mentionedTagStems, profileFit, stem } from './taste.js';
+import { buildTaste, collectTagStems, isNamedDislike, mentionedTagStems, profileFit, stem, tagKey, tagNamesByKey, tagStems } from './taste.js';
+import type { HistoryEntry } from './types.js';
 
 const known = collectTagStems(tinyItems);
 
@@ -13,7 +14,7 @@ describe('taste', () => {
   });
 
   it('maps everyday words to the tags they mean', () => {
-    expect([...mentionedTagStems('I love science fiction and cartoons', known)].sort()).toEqual(['animation', 'fi', 'sci']);
+    expect([...mentionedTagStems('I love science fiction and cartoons', known)].sort()).toEqual(['animation', 'sci']);
     expect([...mentionedTagStems('nothing scary please', known)]).toEqual(['horror']);
     expect(mentionedTagStems('I like trains', known).size).toBe(0);
   });
@@ -30,5 +31,64 @@ describe('taste', () => {
     const comedy = tinyItems.find((item) => item.title === 'Office Pranks')!;
     const horror = tinyItems.find((item) => item.title === 'Scream Cabin')!;
     expect(profileFit(comedy, taste)).toBeGreaterThan(profileFit(horror, taste));
+  });
+
+  it('keeps a genre name of several words one genre, keyed as the session constraints name it', () => {
+    const keys = (...tags: string[]) => tagStems({ id: 'x', title: 'x', tags });
+    expect(keys('Sci-Fi')).toEqual(['sci']);
+    expect(keys("Children's")).toEqual(['children']);
+    expect(keys('Children’s')).toEqual(['children']);
+    expect(keys('Film-Noir')).toEqual(['noir']);
+    // Not Drama, nor a "k"; not Comedy nor Action.
+    expect(keys('K-Drama')).toEqual(['k-drama']);
+    expect(keys('Action Comedy')).toEqual([tagKey('action comedy')]);
+    expect(keys('Action Comedy', 'Comedy')).toHaveLength(2);
+    // A tag that lists genres names each of them.
+    expect(keys('Action & Adventure')).toEqual(['action', stem('adventure')]);
+    expect(keys('Sci-Fi/Fantasy')).toEqual(['sci', stem('fantasy')]);
+    expect(keys('Comedy', 'Comedy')).toEqual(['comed']);
+    expect(tagNamesByKey([{ id: 'x', title: 'x', tags: ['Sci-Fi', "Children's", 'K-Drama'] }])).toEqual(
+      new Map([
+        ['sci', 'Sci-Fi'],
+        ['children', "Children's"],
+        ['k-drama', 'K-Drama'],
+      ]),
+    );
+  });
+
+  it('reads a genre of several words only when it is named whole', () => {
+    const vocabulary = collectTagStems([{ id: 'k', title: 'k', tags: ['K-Drama', 'Drama', 'Action Comedy', 'Comedy'] }]);
+    expect([...mentionedTagStems('any good k-drama?', vocabulary)]).toEqual(['k-drama']);
+    expect([...mentionedTagStems('I love dramas', vocabulary)]).toEqual(['drama']);
+    expect(mentionedTagStems('an action comedy please', vocabulary).has(tagKey('Action Comedy'))).toBe(true);
+    expect(mentionedTagStems('ok k, a comedy', vocabulary).has('k-drama')).toBe(false);
+  });
+
+  it('gives each genre of a rated item one affinity: no "fi", "s" or "drama" from Sci-Fi, Children\'s, K-Drama', () => {
+    const history: HistoryEntry[] = [
+      { item: { id: 'a', title: 'Space Quest', tags: ['Sci-Fi'] }, rating: 5, timestamp: 1 },
+      { item: { id: 'b', title: 'Toy Tale', tags: ["Children's", 'Comedy'] }, rating: 5, timestamp: 2 },
+      { item: { id: 'c', title: 'Seoul Love', tags: ['K-Drama'] }, rating: 5, timestamp: 3 },
+      { item: { id: 'd', title: 'Old Drama', tags: ['Drama'] }, rating: 1, timestamp: 4 },
+    ];
+    const taste = buildTaste(emptyProfile('u'), history);
+    expect([...taste.tags.keys()].sort()).toEqual(['children', 'comed', 'drama', 'k-drama', 'sci']);
+    expect(taste.tags.get('k-drama') ?? 0).toBeGreaterThan(0);
+    expect(taste.tags.get('drama') ?? 0).toBeLessThan(0);
+    expect(taste.likedByTag.get('drama')).toBeUndefined();
+  });
+
+  it('counts a dislike event against its genres like a low rating, and positive events for them', () => {
+    const horror = tinyItems.find((item) => item.title === 'Blood Night')!;
+    const comedy = tinyItems.find((item) => item.title === 'Laugh Riot')!;
+    const disliked: HistoryEntry = { item: horror, rating: 1, timestamp: 1, event: 'dislike' };
+    const bought: HistoryEntry = { item: comedy, rating: undefined, timestamp: 2, event: 'purchase' };
+    expect(isNamedDislike(disliked)).toBe(true);
+    expect(isNamedDislike(bought)).toBe(false);
+    const taste = buildTaste(emptyProfile('u'), [disliked, bought]);
+    expect(taste.tags.get('horror') ?? 0).toBeLessThan(0);
+    expect(taste.tags.get('comed') ?? 0).toBeGreaterThan(0);
+    expect(taste.likedByTag.get('horror')).toBeUndefined();
+    expect(taste.likedByTag.get('comed')).toEqual([comedy]);
   });
 });

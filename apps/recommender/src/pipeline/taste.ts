@@ -18,7 +18,8 @@ export function stem(word: string): string {
  * so "science fiction", "cartoons" or "scary movies" reach the tags they mean.
  */
 const genreSynonyms: [RegExp, string[]][] = [
-  [/\bsci(ence)?[- ]?fi(ction)?\b|\bspace\b|\baliens?\b|\brobots?\b|\bfuturistic\b/, ['sci', 'fi', 'science', 'fiction']],
+  // "Sci-Fi" is keyed "sci", a "Science Fiction" tag "science-fiction" (see tagKey).
+  [/\bsci(ence)?[- ]?fi(ction)?\b|\bspace\b|\baliens?\b|\brobots?\b|\bfuturistic\b/, ['sci', 'science-fiction']],
   [/\bcartoons?\b|\banimated\b|\banime\b/, ['animation']],
   [/\bkids?\b|\bchildren'?s?\b|\bfamily\b/, ['children', 'family']],
   [/\bscary\b|\bscar(y|ier)\b|\bslashers?\b|\bspooky\b/, ['horror']],
@@ -49,23 +50,79 @@ export function mentionedTagStems(text: string, knownTags?: ReadonlySet<string>)
     if (!pattern.test(lower)) continue;
     for (const stemmed of stems) if (known(stemmed)) found.add(stemmed);
   }
+  // A genre of several words ("action comedy" for an "Action Comedy" tag) is named by its words in a row.
+  for (const key of knownTags ?? []) {
+    if (!key.includes('-') || found.has(key)) continue;
+    const words = key.split('-');
+    if (new RegExp(`\\b${words.map(escapeRegExp).join('[\\s-]+')}`).test(lower)) found.add(key);
+  }
   return found;
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Words that name the medium rather than the genre: "Film-Noir" is noir. */
+const mediumWords = new Set(['film', 'films', 'movie', 'movies', 'cinema', 'genre', 'genres']);
+
+/**
+ * The one key (lower-case stem) of a genre name, so a name of several words stays one genre: "Sci-Fi" is
+ * not also "fi", "Children's" not also "s", "K-Drama" not Drama. Words of the medium are left out
+ * ("Film-Noir" → noir); a clipped compound of short words is keyed by its first ("Sci-Fi" → sci, as the
+ * session constraints name it); any other compound by all its words ("K-Drama" → k-drama, "Action
+ * Comedy" → action-comed), so it never merges with a genre named by one of its words.
+ */
+export function tagKey(genre: string): string {
+  const words = genre
+    .toLowerCase()
+    .replace(/[’‘]/g, "'")
+    .replace(/'s\b/g, '')
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  const distinctive = words.filter((word) => !mediumWords.has(word));
+  const parts = distinctive.length > 0 ? distinctive : words;
+  if (parts.length <= 1) return stem(parts[0] ?? '');
+  if (parts.every((word) => word.length <= 3)) return stem(parts[0] ?? '');
+  return stem(parts.join('-'));
+}
+
+/**
+ * The genres a tag names, each with its key: one, or several when the tag lists them ("Action &
+ * Adventure", "Sci-Fi/Fantasy").
+ */
+export function tagGenres(tag: string): { key: string; name: string }[] {
+  return tag
+    .split(/\s*[&/,]\s*/)
+    .map((name) => name.trim())
+    .filter(Boolean)
+    .map((name) => ({ key: tagKey(name), name }))
+    .filter((genre) => genre.key !== '');
 }
 
 const stemsByItem = new WeakMap<Item, string[]>();
 
-/** The stems of an item's tags (genres), lower case; computed once per item object. */
+/** The keys of an item's genres (`tagKey`: one per genre, lower case), without repeats; computed once per item object. */
 export function tagStems(item: Item): string[] {
   let stems = stemsByItem.get(item);
   if (stems === undefined) {
-    stems = item.tags.flatMap((tag) => tag.split(/[\s/&'-]+/).filter(Boolean).map(stem));
+    stems = [...new Set(item.tags.flatMap((tag) => tagGenres(tag).map((genre) => genre.key)))];
     stemsByItem.set(item, stems);
   }
   return stems;
 }
 
-/** A title the user only said in chat they dislike ("I hated Alien"): named, not watched, so no seed and no similarity. */
-export const isNamedDislike = (entry: HistoryEntry): boolean => entry.source === 'chat' && entry.rating !== undefined && entry.rating < 3;
+/** Each genre key of the items, with the name the items spell it with ("sci" → "Sci-Fi"), for what users read. */
+export function tagNamesByKey(items: Iterable<Item>): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const item of items) for (const tag of item.tags) for (const genre of tagGenres(tag)) if (!names.has(genre.key)) names.set(genre.key, genre.name);
+  return names;
+}
+
+/**
+ * A dislike the user stated rather than a rating of something they watched: a title they said in chat
+ * they dislike ("I hated Alien") or marked with a `dislike` event. It is no seed and no similarity, and
+ * counts against its genres.
+ */
+export const isNamedDislike = (entry: HistoryEntry): boolean => entry.event === 'dislike' || (entry.source === 'chat' && entry.rating !== undefined && entry.rating < 3);
 
 /** A user's taste as weights on tag stems, from their ratings and their stated preferences. */
 export interface Taste {

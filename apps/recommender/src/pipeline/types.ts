@@ -1,13 +1,15 @@
-import type { Item, Profile } from '@personalab/core';
+import type { ImplicitInteraction, Item, Profile } from '@personalab/core';
 
-/** A rated item in a user's history, with the item itself. */
+/** A rated or interacted item in a user's history, with the item itself. */
 export interface HistoryEntry {
   item: Item;
-  /** The rating (1 to 5), or undefined for implicit events. */
+  /** The rating (1 to 5); 1 for a `dislike` event (it counts like a low rating); undefined for positive implicit events. */
   rating: number | undefined;
   timestamp: number;
   /** `chat`: an opinion the user stated in a chat message, not a rating they gave. */
   source?: 'chat' | undefined;
+  /** The implicit event this entry stands for (`view`, `like`, `purchase`, `dislike`), when it is not a rating. */
+  event?: ImplicitInteraction['event'] | undefined;
 }
 
 /**
@@ -19,6 +21,23 @@ export interface Refinement {
   tagWeights: Record<string, number>;
   /** The phrase that produced it, for explanations. */
   phrase: string;
+  /**
+   * What the session asked for in so many words, when it did: its genres come first in the ranking,
+   * and explanations say which parts of it an item meets and which it misses.
+   */
+  asked?: AskedFor | undefined;
+}
+
+/** A session's explicit request, as the ranking and the explanations read it. */
+export interface AskedFor {
+  /** Genres asked for: tag key ("comed") → the name to say ("Comedy"). */
+  genres: Record<string, string>;
+  /** Genres ruled out: tag key → name. */
+  ruledOut: Record<string, string>;
+  /** Release years asked for, inclusive. */
+  years?: { from?: number | undefined; to?: number | undefined } | undefined;
+  /** `children`: films for children. */
+  audience?: 'children' | undefined;
 }
 
 /** A candidate from the candidate generator. */

@@ -10,6 +10,7 @@ import {
   systemClock,
   type Clock,
   type IdGenerator,
+  type ImplicitInteraction,
   type Interaction,
   type Item,
   type Message,
@@ -245,6 +246,22 @@ export class RecommenderStore {
     const rows = this.statement('SELECT user_id AS userId, item_id AS itemId, value, timestamp FROM ratings ORDER BY seq')
       .all() as { userId: string; itemId: string; value: number; timestamp: number }[];
     return rows.map((row) => ({ kind: 'rating', ...row }));
+  }
+
+  /** A user's implicit events (view, click, like, dislike, purchase, skip), oldest first. */
+  implicitEventsOf(userId: string): { itemId: string; event: ImplicitInteraction['event']; timestamp: number }[] {
+    return this.statement("SELECT item_id AS itemId, event, timestamp FROM events WHERE user_id = ? AND kind = 'event' ORDER BY timestamp, seq").all(userId) as {
+      itemId: string;
+      event: ImplicitInteraction['event'];
+      timestamp: number;
+    }[];
+  }
+
+  /** The mean of all current ratings (undefined when there are none), and one item's sum and count of them. */
+  ratingStats(itemId: string): { globalMean: number | undefined; itemTotal: number; itemCount: number } {
+    const globalMean = this.statement('SELECT AVG(value) FROM ratings').pluck().get() as number | null;
+    const item = this.statement('SELECT SUM(value) AS total, COUNT(*) AS n FROM ratings WHERE item_id = ?').get(itemId) as { total: number | null; n: number };
+    return { globalMean: globalMean ?? undefined, itemTotal: item.total ?? 0, itemCount: item.n };
   }
 
   /** Likes per item: current ratings of 4 or more, and implicit likes and purchases. */
