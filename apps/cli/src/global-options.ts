@@ -1,6 +1,7 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { getConfig } from '@personalab/core';
-import type { DataDirectoryOptions } from '@personalab/datasets';
+import { getConfig, PersonalabError } from '@personalab/core';
+import { datasetFolders, findDataset, howToGet, type DataDirectoryOptions, type DatasetName } from '@personalab/datasets';
 
 export interface GlobalOptions {
   /** `--data-dir` only (authoritative when given). */
@@ -21,4 +22,21 @@ export function globalOptions(command: Command): GlobalOptions {
     dataDirectory: { dataDir: options.dataDir, environmentDataDir: config.dataDir },
     quiet: options.quiet ?? config.quiet,
   };
+}
+
+/**
+ * How to get a missing data set. An explicit `--data-dir` is the only folder searched (so a test or
+ * a fixture never silently falls back to other data), so then the hint names that folder rather
+ * than $PERSONALAB_DATA_DIR, which it overrides.
+ */
+export function missingDatasetHint(name: DatasetName, global: GlobalOptions): string {
+  if (global.dataDir === undefined) return howToGet(name);
+  return `--data-dir ${resolve(global.dataDir)} has no ${datasetFolders[name]}/ folder, and it is the only folder searched when given: put the data there or leave --data-dir out to search $PERSONALAB_DATA_DIR, ./datasets and ../shared/datasets`;
+}
+
+/** The folder of a data set, or a `not_found` error that says how to get it. */
+export function requireDataset(name: DatasetName, global: GlobalOptions): string {
+  const directory = findDataset(name, global.dataDirectory);
+  if (!directory) throw new PersonalabError('not_found', `${name} not found: ${missingDatasetHint(name, global)}`);
+  return directory;
 }

@@ -1,1 +1,1 @@
-export { createProgram } from './program.js';
+export { createProgram, runProgram } from './program.js';

@@ -1,14 +1,4 @@
 #!/usr/bin/env node
-import { PersonalabError } from '@personalab/core';
-import { createProgram } from './program.js';
+import { runProgram } from './program.js';
 
-try {
-  await createProgram().parseAsync(process.argv);
-} catch (error) {
-  if (PersonalabError.is(error)) {
-    console.error(`error (${error.code}): ${error.message}`);
-    process.exitCode = 2;
-  } else {
-    throw error;
-  }
-}
+process.exitCode = await runProgram(process.argv);

@@ -91,4 +91,18 @@ describe('evaluate', () => {
     expect(result.outcomes[0]?.error).toMatch(/shared context .* is not in the contexts file/);
     store.close();
   });
+
+  it('refuses to resume a run with other settings or other contexts, naming what differs', async () => {
+    const store = new RunStore(':memory:');
+    const questions = benchmark.questions.slice(0, 2);
+    const first = await evaluate({ questions, contexts: benchmark.contexts, responder: new LongestOptionResponder(), store, runId: 's', settings: { k: 5 }, quiet: true });
+    expect(first.asked).toBe(2);
+    await expect(evaluate({ questions, contexts: benchmark.contexts, responder: new LongestOptionResponder(), store, runId: 's', settings: { k: 3 }, quiet: true })).rejects.toThrow(
+      /different settings \(k: before 5, now 3\)/,
+    );
+    await expect(evaluate({ questions, responder: new LongestOptionResponder(), store, runId: 's', settings: { k: 5 }, quiet: true })).rejects.toThrow(/contextsFingerprint: before "\d+-[0-9a-f]+", now "none"/);
+    const resumed = await evaluate({ questions, contexts: benchmark.contexts, responder: new LongestOptionResponder(), store, runId: 's', settings: { k: 5 }, quiet: true });
+    expect(resumed.resumed).toBe(2);
+    store.close();
+  });
 });

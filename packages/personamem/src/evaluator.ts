@@ -17,6 +17,11 @@ export interface EvaluateOptions {
   runId?: string;
   /** A name for the question set, recorded with the run. */
   benchmark?: string;
+  /**
+   * What else changes the answers (strategy, k, model options), recorded with the run. Resuming
+   * with a different value for any key both runs recorded is refused, as is resuming with other
+   * contexts (or none where there were some): answers of two configurations are never mixed.
+   */
   settings?: Record<string, unknown>;
   /** Questions in flight at once (default 8). */
   concurrency?: number;
@@ -57,6 +62,29 @@ export function questionsFingerprint(questions: readonly BenchmarkQuestion[]): s
   return `${questions.length}-${hash.toString(16).padStart(8, '0')}`;
 }
 
+/**
+ * A fingerprint of the shared contexts (ids, message counts and lengths), or "none" without
+ * contexts: stored with a run so that resuming with another contexts file, or none, is refused.
+ */
+export function contextsFingerprint(contexts: ReadonlyMap<string, readonly ChatMessage[]> | undefined): string {
+  if (contexts === undefined) return 'none';
+  let hash = 0x811c9dc5;
+  for (const [id, messages] of contexts) {
+    let characters = 0;
+    for (const message of messages) characters += message.content.length;
+    hash = hashString(`${id}\u0000${messages.length}\u0000${characters}\u0000`, hash);
+  }
+  return `${contexts.size}-${hash.toString(16).padStart(8, '0')}`;
+}
+
+/** "key: before X, now Y" for each key recorded by both runs whose value differs. */
+function settingDifferences(stored: Record<string, unknown>, requested: Record<string, unknown>): string[] {
+  // A key only one side has was not recorded by an older version (or does not apply): not compared.
+  return Object.keys(requested)
+    .filter((key) => key !== 'fingerprint' && key in stored && JSON.stringify(stored[key]) !== JSON.stringify(requested[key]))
+    .map((key) => `${key}: before ${JSON.stringify(stored[key])}, now ${JSON.stringify(requested[key])}`);
+}
+
 /** The question a responder sees: metadata plus a lazily cut view of the shared context. */
 function responderQuestion(question: BenchmarkQuestion, source: ContextSource | undefined): PersonaMemResponderQuestion {
   let context: readonly ChatMessage[] | undefined;
@@ -89,9 +117,14 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
   const concurrency = Math.max(1, options.concurrency ?? 8);
   const { store, responder, contexts } = options;
   const fingerprint = questionsFingerprint(options.questions);
-  const run = store?.openRun({ runId, responder: responder.name, benchmark: options.benchmark ?? 'personamem', settings: { ...options.settings, fingerprint } });
+  const settings = { ...options.settings, contextsFingerprint: contextsFingerprint(contexts), fingerprint };
+  const run = store?.openRun({ runId, responder: responder.name, benchmark: options.benchmark ?? 'personamem', settings });
   if (run && run.settings.fingerprint !== undefined && run.settings.fingerprint !== fingerprint) {
     throw new PersonalabError('conflict', `run ${runId} was made on a different question set (fingerprint ${String(run.settings.fingerprint)}, now ${fingerprint}); use a new run id`);
+  }
+  const differences = run ? settingDifferences(run.settings, settings) : [];
+  if (differences.length > 0) {
+    throw new PersonalabError('conflict', `run ${runId} was made with different settings (${differences.join('; ')}); use a new run id, or the run's settings to resume it`);
   }
   const answered = store?.answeredIds(runId) ?? new Set<string>();
   const pending = options.questions.filter((question) => !answered.has(question.id));

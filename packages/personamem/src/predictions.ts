@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { dataError } from '@personalab/core';
+import { dataError, PersonalabError } from '@personalab/core';
 import type { QuestionOutcome } from './evaluator.js';
 import { scoreReply } from './scoring.js';
 import type { BenchmarkQuestion } from './types.js';
@@ -44,14 +44,18 @@ export function loadPredictionFile(path: string): PredictionRow[] {
 /**
  * Scores a prediction file against its questions through the official scorer: each predicted letter
  * is scored as a reply against the question file's gold answer (the file's own `answer` column is
- * checked to agree). Rows whose question id is not in `questions` are counted as unmatched.
+ * checked to agree). Rows whose question id is not in `questions` are counted as unmatched; a file
+ * with no predictions, or none that matches a question (scored against the wrong question file),
+ * is an `invalid_argument` error rather than a score of 0/0.
  */
 export function scorePredictionFile(path: string, questions: readonly BenchmarkQuestion[]): { outcomes: QuestionOutcome[]; unmatched: number; disagreements: number } {
   const byId = new Map(questions.map((question) => [question.id, question]));
   const outcomes: QuestionOutcome[] = [];
   let unmatched = 0;
   let disagreements = 0;
-  for (const row of loadPredictionFile(path)) {
+  const rows = loadPredictionFile(path);
+  if (rows.length === 0) throw dataError(path, undefined, 'has no predictions (only a header)');
+  for (const row of rows) {
     const question = byId.get(row.questionId);
     if (!question) {
       unmatched++;
@@ -60,6 +64,12 @@ export function scorePredictionFile(path: string, questions: readonly BenchmarkQ
     if (row.answer !== question.correct) disagreements++;
     const scored = scoreReply(row.predicted, `(${question.correct})`);
     outcomes.push({ questionId: row.questionId, correct: scored.correct, predicted: scored.predicted ?? null, error: null });
+  }
+  if (outcomes.length === 0) {
+    throw new PersonalabError(
+      'invalid_argument',
+      `${path}: none of its ${rows.length} question ids is in the question set (${questions.length} questions, e.g. ${questions[0]?.id ?? 'none'}; the file has e.g. ${rows[0]?.questionId ?? ''}): is it the right questions file?`,
+    );
   }
   return { outcomes, unmatched, disagreements };
 }

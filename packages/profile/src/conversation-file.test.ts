@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { emptyProfile, PersonalabError } from '@personalab/core';
+import { emptyProfile, PersonalabError, type Profile } from '@personalab/core';
 import { readConversationFile, readProfileFile } from './conversation-file.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'profile-input-'));
@@ -44,5 +44,88 @@ describe('readConversationFile', () => {
     expect(() => readConversationFile(join(directory, 'missing.json'))).toThrow(PersonalabError);
     expect(() => readProfileFile(file('p.json', JSON.stringify({ ...emptyProfile('u'), version: -1 })))).toThrow(/p\.json: version/);
     expect(readProfileFile(file('ok.json', JSON.stringify(emptyProfile('u')))).userId).toBe('u');
+  });
+
+  it('reports JSON syntax errors by line and column, and a missing role or content as required', () => {
+    expect(() => readConversationFile(file('syntax.json', '[\n  {"role": "user", "content": "a"},\n  {"role": "user" "content": "b"}\n]'))).toThrow(/syntax\.json:3: not valid JSON at column 19: /);
+    expect(() => readConversationFile(file('cut.json', '[{"role": "user",'))).toThrow(/cut\.json:1: not valid JSON at column 18/);
+    expect(() => readConversationFile(file('norole.json', JSON.stringify([{ content: 'hi' }])))).toThrow(/norole\.json: \[0\]\.role: required \(system, user, assistant\)/);
+    expect(() => readConversationFile(file('norole.jsonl', '{"content":"hi"}\n'))).toThrow(/norole\.jsonl:1: role: required/);
+    expect(() => readConversationFile(file('nocontent.json', JSON.stringify({ messages: [{ role: 'user' }] })))).toThrow(/messages\[0\]\.content: required/);
+    expect(() => readProfileFile(file('bad-profile.json', '{\n  "userId": "u",\n}'))).toThrow(/bad-profile\.json:3: not valid JSON at column 1/);
+  });
+
+  it('matches extensions in any case, reads .ndjson as JSON Lines and ignores a byte order mark', () => {
+    const upper = readConversationFile(file('upper.JSON', JSON.stringify([{ role: 'assistant', content: 'hi' }])));
+    expect(upper.messages).toEqual([{ id: 'm1', role: 'assistant', content: 'hi', timestamp: 0 }]);
+    const ndjson = readConversationFile(file('chat.NDJSON', '{"role":"user","content":"i have a cat"}\n'));
+    expect(ndjson.messages.map((message) => message.content)).toEqual(['i have a cat']);
+    const bom = readConversationFile(file('bom.json', `\uFEFF${JSON.stringify([{ role: 'user', content: 'hello' }])}`));
+    expect(bom.messages[0]?.content).toBe('hello');
+    expect(readConversationFile(file('bom.txt', '\uFEFFi love jazz\n')).messages[0]?.content).toBe('i love jazz');
+  });
+
+  it('refuses a file without messages, in every format', () => {
+    for (const [name, text] of [['empty.json', ''], ['empty-list.json', '[]'], ['empty-session.json', '{"messages":[]}'], ['empty.jsonl', '\n\n'], ['empty.txt', '  \n']] as const) {
+      expect(() => readConversationFile(file(name, text))).toThrow(new RegExp(`${name.replace('.', '\\.')}: no messages`));
+    }
+  });
+
+  it('applies the same length limit to every format', () => {
+    const long = 'a'.repeat(200_001);
+    expect(() => readConversationFile(file('long.txt', `hi\n${long}\n`))).toThrow(/long\.txt:2: content: longer than 200000 characters/);
+    expect(() => readConversationFile(file('long.jsonl', `${JSON.stringify({ role: 'user', content: long })}\n`))).toThrow(/long\.jsonl:1: content: longer than 200000/);
+    expect(readConversationFile(file('ok.txt', `${'a'.repeat(200_000)}\n`)).messages).toHaveLength(1);
+  });
+
+  it('refuses duplicate message ids, naming both places', () => {
+    expect(() => readConversationFile(file('dup.jsonl', '{"id":"a","role":"user","content":"x"}\n{"id":"b","role":"user","content":"y"}\n{"id":"a","role":"user","content":"z"}\n'))).toThrow(
+      /dup\.jsonl:3: duplicate message id "a" \(first at line 1\)/,
+    );
+    expect(() => readConversationFile(file('dup.json', JSON.stringify([{ id: 'a', role: 'user', content: 'x' }, { id: 'a', role: 'user', content: 'y' }])))).toThrow(/dup\.json: \[1\]: duplicate message id "a" \(first at \[0\]\)/);
+    // A generated id skips the ids the file gives.
+    const mixed = readConversationFile(file('given.json', JSON.stringify([{ role: 'user', content: 'x' }, { id: 'm1', role: 'user', content: 'y' }])));
+    expect(mixed.messages.map((message) => message.id)).toEqual(['m2', 'm1']);
+  });
+
+  it('gives a missing time one second after the message before it, so mixed times keep their order', () => {
+    const mixed = readConversationFile(file('times.jsonl', '{"role":"user","content":"a","timestamp":50000}\n{"role":"user","content":"b"}\n{"role":"user","content":"c","timestamp":90000}\n{"role":"user","content":"d"}\n'));
+    expect(mixed.messages.map((message) => message.timestamp)).toEqual([50_000, 51_000, 90_000, 91_000]);
+    const leading = readConversationFile(file('lead.jsonl', '{"role":"user","content":"a"}\n{"role":"user","content":"b","timestamp":70000}\n'), { startTime: 5000 });
+    expect(leading.messages.map((message) => message.timestamp)).toEqual([5000, 70_000]);
+  });
+
+  it('continues the previous profile\'s message ids and times', () => {
+    const previous: Profile = {
+      ...emptyProfile('ana'),
+      updatedAt: 10_000,
+      facts: [{ key: 'occupation', value: 'I work as a nurse', confidence: 0.8, firstSeen: 1000, lastUpdated: 10_000, evidence: [{ messageId: 'm2' }, { messageId: 'm7' }] }],
+    };
+    const next = readConversationFile(file('next.txt', 'i love jazz\nm8 is taken? no\n'), { previous });
+    expect(next.messages.map((message) => [message.id, message.timestamp])).toEqual([['m8', 11_000], ['m9', 12_000]]);
+  });
+
+  it('picks one user of a file with several, and says which users it holds otherwise', () => {
+    const path = file(
+      'two.json',
+      JSON.stringify([
+        { role: 'user', userId: 'alice', content: 'I work as a nurse.' },
+        { role: 'assistant', content: 'Nice.' },
+        { role: 'user', userId: 'bob', content: 'I live in Tokyo and I hate cats.' },
+      ]),
+    );
+    expect(() => readConversationFile(path)).toThrow(/two\.json holds messages of 2 users \(alice, bob\): choose one with --user-id/);
+    expect(() => readConversationFile(path, { userId: 'carol' })).toThrow(/no messages of user carol; its users: alice, bob/);
+    const alice = readConversationFile(path, { userId: 'alice' });
+    expect(alice.userId).toBe('alice');
+    expect(alice.messages.map((message) => message.content)).toEqual(['I work as a nurse.', 'Nice.']);
+    const unnamed = file('unnamed.jsonl', '{"role":"user","userId":"alice","content":"a"}\n{"role":"user","userId":"bob","content":"b"}\n{"role":"user","content":"c"}\n');
+    expect(() => readConversationFile(unnamed, { userId: 'alice' })).toThrow(/unnamed\.jsonl:3: a user message without userId/);
+    expect(() => readConversationFile(file('one.jsonl', '{"role":"user","userId":"alice","content":"a"}\n'), { userId: 'bob' })).toThrow(/no messages of user bob; its users: alice/);
+  });
+
+  it('reports a missing file as not found', () => {
+    expect(() => readConversationFile(join(directory, 'nope.txt'))).toThrow(expect.objectContaining({ code: 'not_found' }));
+    expect(() => readProfileFile(join(directory, 'nope.json'))).toThrow(expect.objectContaining({ code: 'not_found' }));
   });
 });

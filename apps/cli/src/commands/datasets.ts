@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { PersonalabError, createProgress, markdownTable } from '@personalab/core';
-import { dataDirectoryCandidates, datasetFolders, datasetStatistics, fetchDataset, findDataset, howToGet, type DatasetName } from '@personalab/datasets';
-import { globalOptions } from '../global-options.js';
+import { dataDirectoryCandidates, datasetFolders, datasetStatistics, fetchDataset, findDataset, type DatasetName } from '@personalab/datasets';
+import { globalOptions, missingDatasetHint, requireDataset } from '../global-options.js';
 
 const names = Object.keys(datasetFolders) as DatasetName[];
 
@@ -48,11 +48,12 @@ export function registerDatasetsCommand(program: Command): void {
     .command('list')
     .description('show which data sets are found, and where')
     .action((_options: unknown, command: Command) => {
-      const where = globalOptions(command).dataDirectory;
+      const global = globalOptions(command);
+      const where = global.dataDirectory;
       const searched = where.dataDir ? [resolve(where.dataDir)] : dataDirectoryCandidates(where);
       const rows = names.map((name) => {
         const found = findDataset(name, where);
-        return [name, found ?? 'missing', found ? '' : howToGet(name)];
+        return [name, found ?? 'missing', found ? '' : missingDatasetHint(name, global)];
       });
       process.stdout.write(`${markdownTable(['data set', 'found in', 'how to get it'], rows)}\n\nsearched: ${searched.join(', ')}\n`);
     });
@@ -63,8 +64,7 @@ export function registerDatasetsCommand(program: Command): void {
     .argument('<name>', `one of ${names.join(', ')}`)
     .action(async (name: string, _options: unknown, command: Command) => {
       const dataset = datasetName(name);
-      const directory = findDataset(dataset, globalOptions(command).dataDirectory);
-      if (!directory) throw new PersonalabError('not_found', `${name} not found; ${howToGet(dataset)}`);
+      const directory = requireDataset(dataset, globalOptions(command));
       const rows = await datasetStatistics(dataset, directory);
       process.stdout.write(`${name} in ${directory}\n\n${markdownTable(['file', 'statistic', 'value'], rows.map((row) => [row.file, row.statistic, row.value]))}\n`);
     });

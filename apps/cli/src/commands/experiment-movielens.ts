@@ -1,21 +1,40 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { PersonalabError } from '@personalab/core';
-import { findDataset, howToGet } from '@personalab/datasets';
+import { getConfig, PersonalabError } from '@personalab/core';
 import { defaultResultsDirectory, runRankingExperiments, runRatingExperiments } from '@personalab/user-embedding';
-import { globalOptions } from '../global-options.js';
+import { globalOptions, requireDataset } from '../global-options.js';
+import { parseIntegerList, seedRange } from '../integer-option.js';
 
 interface ExperimentOptions {
   quick?: boolean;
-  seeds?: string;
-  models?: string;
+  seeds?: number[];
+  models?: string[];
   results?: string;
   saveModel?: string;
+}
+
+/** The P1/P2 models the runner knows (its `createModel`), checked before any data is loaded. */
+const rankingModels = ['most-popular', 'item-knn', 'ease', 'context-ease', 'bpr-mf', 'sequential-two-tower'];
+
+function parseModels(value: string): string[] {
+  const models = value.split(',').map((model) => model.trim());
+  const unknown = models.filter((model) => !rankingModels.includes(model));
+  if (unknown.length > 0) throw new PersonalabError('invalid_argument', `--models: unknown ${unknown.map((model) => JSON.stringify(model)).join(', ')}; known: ${rankingModels.join(', ')}`);
+  return models;
 }
 
 /** The `experiment` parent command (other experiments can attach their own subcommands to it). */
 export function experimentCommand(program: Command): Command {
   return program.commands.find((command) => command.name() === 'experiment') ?? program.command('experiment').description('run a reproducible experiment and write results/*.json|md|svg');
+}
+
+/**
+ * Where results go without --results: the committed headline tables for a full run, the
+ * (git-ignored) state folder for a --quick smoke run, so that it never overwrites them.
+ */
+export function movielensResultsDirectory(options: { quick: boolean; results?: string | undefined }, cwd: string = process.cwd()): string {
+  if (options.results !== undefined) return resolve(cwd, options.results);
+  return options.quick ? resolve(cwd, join(getConfig().stateDir, 'experiments', 'movielens-quick')) : defaultResultsDirectory(cwd);
 }
 
 /** `personalab experiment movielens p1|p2|p3|all`: the MovieLens-100K tables of the user-embedding models. */
@@ -24,23 +43,27 @@ export function registerExperimentMovielensCommand(program: Command): void {
     .command('movielens')
     .description('P1 top-10 ranking (MS Recommenders protocol), P2 top-5 (Chat-Rec), P3 rating prediction, on MovieLens-100K')
     .argument('[which]', 'p1 (also writes p2), p2, p3 or all', 'all')
-    .option('--quick', 'one seed, few epochs: a smoke run in minutes')
-    .option('--seeds <list>', 'split seeds, comma-separated (default 42,7,1)')
-    .option('--models <list>', 'P1/P2 models, comma-separated (default: most-popular,item-knn,ease,bpr-mf,sequential-two-tower)')
-    .option('--results <dir>', 'results folder (default experiments/movielens/results)')
+    .option('--quick', 'one seed, few epochs: a smoke run in minutes (results go to $PERSONALAB_STATE_DIR/experiments/movielens-quick unless --results is given)')
+    .option('--seeds <list>', 'split seeds, comma-separated (default 42,7,1)', (value: string) => parseIntegerList('--seeds', value, seedRange))
+    .option('--models <list>', `P1/P2 models, comma-separated (default: all of ${rankingModels.join(',')})`, parseModels)
+    .option('--results <dir>', 'results folder (default experiments/movielens/results; with --quick, $PERSONALAB_STATE_DIR/experiments/movielens-quick)')
     .option('--save-model <dir>', 'save the two-tower model of the first seed here')
     .action(async (which: string, options: ExperimentOptions, command: Command) => {
       if (!['p1', 'p2', 'p3', 'all'].includes(which)) throw new PersonalabError('invalid_argument', `unknown experiment "${which}"; expected p1, p2, p3 or all`);
+      if (options.models !== undefined && which === 'p3') throw new PersonalabError('invalid_argument', '--models chooses the P1/P2 models; p3 has its own');
+      if (options.saveModel !== undefined && (which === 'p3' || (options.models !== undefined && !options.models.includes('sequential-two-tower')))) {
+        throw new PersonalabError('invalid_argument', '--save-model saves the sequential-two-tower model of P1: it needs p1, p2 or all with that model');
+      }
       const global = globalOptions(command);
-      const dataDirectory = findDataset('movielens-100k', global.dataDirectory);
-      if (!dataDirectory) throw new PersonalabError('not_found', `movielens-100k not found: ${howToGet('movielens-100k')}`);
+      const dataDirectory = requireDataset('movielens-100k', global);
+      const quick = options.quick ?? false;
       const experimentOptions = {
         dataDirectory,
-        resultsDirectory: resolve(options.results ?? defaultResultsDirectory(process.cwd())),
-        quick: options.quick ?? false,
+        resultsDirectory: movielensResultsDirectory({ quick, results: options.results }),
+        quick,
         quiet: global.quiet,
-        ...(options.seeds ? { seeds: options.seeds.split(',').map(Number) } : {}),
-        ...(options.models ? { models: options.models.split(',') } : {}),
+        ...(options.seeds ? { seeds: options.seeds } : {}),
+        ...(options.models ? { models: options.models } : {}),
         ...(options.saveModel ? { saveModelDirectory: resolve(options.saveModel) } : {}),
       };
       if (which !== 'p3') await runRankingExperiments(experimentOptions);

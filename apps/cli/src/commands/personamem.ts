@@ -24,8 +24,60 @@ import {
 } from '@personalab/personamem';
 import { createChatModelFromConfig } from '@personalab/llm';
 import { globalOptions } from '../global-options.js';
+import { integerOption, positive, seedRange } from '../integer-option.js';
 
-const integer = (value: string) => Number.parseInt(value, 10);
+const phrasings = ['plain', 'varied', 'heldout', 'heldout2'];
+/** Responders that read the shared contexts; the others are the controls. */
+const contextResponders: readonly string[] = ['memory', 'llm'];
+
+interface EvaluateCommandOptions {
+  questions: string;
+  contexts?: string;
+  responder: ResponderName;
+  strategy: StrategyName;
+  k: number;
+  maxTokens: number;
+  systemRole: boolean;
+  runId?: string;
+  store: string;
+  concurrency: number;
+  limit?: number;
+}
+
+/**
+ * Checks `evaluate`'s options against each other and returns the settings that change the answers
+ * (recorded with the run, so that resuming with other ones is refused). An option the chosen
+ * responder would ignore is an error, not silently dropped.
+ */
+function evaluateSettings(options: EvaluateCommandOptions, command: Command): Record<string, unknown> {
+  if (!responderNames.includes(options.responder)) throw new PersonalabError('invalid_argument', `--responder must be one of ${responderNames.join(', ')}, got "${options.responder}"`);
+  if (!strategyNames.includes(options.strategy)) throw new PersonalabError('invalid_argument', `--strategy must be one of ${strategyNames.join(', ')}, got "${options.strategy}"`);
+  const given = (name: string) => {
+    const source = command.getOptionValueSource(name);
+    return source !== undefined && source !== 'default';
+  };
+  const llm = options.responder === 'llm';
+  const onlyWith = (flag: string, name: string, applies: boolean, what: string) => {
+    if (given(name) && !applies) throw new PersonalabError('invalid_argument', `${flag} applies to ${what} only, not --responder ${options.responder}${llm ? ` --strategy ${options.strategy}` : ''}`);
+  };
+  onlyWith('--strategy', 'strategy', llm, '--responder llm');
+  onlyWith('--no-system-role', 'systemRole', llm, '--responder llm');
+  onlyWith('--k', 'k', llm && options.strategy === 'retrieval', '--responder llm --strategy retrieval');
+  onlyWith('--max-tokens', 'maxTokens', llm && options.strategy === 'truncate', '--responder llm --strategy truncate');
+  if (contextResponders.includes(options.responder) && options.contexts === undefined) {
+    throw new PersonalabError(
+      'invalid_argument',
+      `--responder ${options.responder} answers from the shared contexts: give --contexts (only the controls ${responderNames.filter((name) => !contextResponders.includes(name)).join(' and ')} work without)`,
+    );
+  }
+  if (!llm) return {};
+  return {
+    strategy: options.strategy,
+    systemRole: options.systemRole,
+    ...(options.strategy === 'retrieval' ? { k: options.k } : {}),
+    ...(options.strategy === 'truncate' ? { maxTokens: options.maxTokens } : {}),
+  };
+}
 
 /** `personalab personamem generate | evaluate | report | score-predictions`. */
 export function registerPersonamemCommand(program: Command): void {
@@ -34,16 +86,16 @@ export function registerPersonamemCommand(program: Command): void {
   personamem
     .command('generate')
     .description('write a seeded PersonaMem-format benchmark (questions CSV + shared contexts JSONL)')
-    .option('--context-tokens <n>', 'target tokens per shared context (e.g. 32000, 128000)', integer, 32_000)
-    .option('--personas <n>', 'personas (one shared context each)', integer, 12)
-    .option('--questions-per-persona <n>', 'questions per persona', integer, 45)
-    .option('--seed <n>', 'seed', integer, 1)
-    .option('--out <dir>', 'output folder (git-ignored)', '.personalab/personamem')
+    .addOption(integerOption('--context-tokens <n>', 'target tokens per shared context (e.g. 32000, 128000)', positive, 32_000))
+    .addOption(integerOption('--personas <n>', 'personas (one shared context each)', positive, 12))
+    .addOption(integerOption('--questions-per-persona <n>', 'questions per persona', positive, 45))
+    .addOption(integerOption('--seed <n>', 'seed', seedRange, 1))
+    .option('--out <dir>', 'output folder (default $PERSONALAB_STATE_DIR/personamem)', join(getConfig().stateDir, 'personamem'))
     .option('--phrasing <kind>', 'plain | varied | heldout | heldout2: wordings of the user statements', 'plain')
     .option('--name <name>', 'file name part: questions_<name>.csv (default gen<k>k[-<phrasing>]-seed<seed>)')
     .option('--enrich', "rewrite the user's statements with the configured LLM (OPENAI_BASE_URL); token columns keep the template lengths")
     .action(async (options: { contextTokens: number; personas: number; questionsPerPersona: number; seed: number; out: string; phrasing: string; name?: string; enrich?: boolean }) => {
-      if (!['plain', 'varied', 'heldout', 'heldout2'].includes(options.phrasing)) throw new PersonalabError('invalid_argument', '--phrasing must be plain, varied, heldout or heldout2');
+      if (!phrasings.includes(options.phrasing)) throw new PersonalabError('invalid_argument', `--phrasing must be one of ${phrasings.join(', ')}, got "${options.phrasing}"`);
       const benchmark = generateBenchmark({ seed: options.seed, personas: options.personas, questionsPerPersona: options.questionsPerPersona, contextTokens: options.contextTokens, phrasing: options.phrasing as Phrasing });
       const name = options.name ?? `gen${Math.round(options.contextTokens / 1000)}k${options.phrasing === 'plain' ? '' : `-${options.phrasing}`}-seed${options.seed}`;
       if (options.enrich) {
@@ -62,29 +114,25 @@ export function registerPersonamemCommand(program: Command): void {
     .option('--contexts <file>', 'shared contexts JSONL (leave out for questions-only files: controls only)')
     .option('--responder <name>', responderNames.join(' | '), 'memory')
     .option('--strategy <name>', `llm only: ${strategyNames.join(' | ')}`, 'full')
-    .option('--k <n>', 'retrieval: messages retrieved', integer, 5)
-    .option('--max-tokens <n>', 'truncate: context budget in tokens', integer, 16_000)
+    .addOption(integerOption('--k <n>', 'llm --strategy retrieval: messages retrieved', positive, 5))
+    .addOption(integerOption('--max-tokens <n>', 'llm --strategy truncate: context budget in tokens', positive, 16_000))
     .option('--no-system-role', 'llm only: fold system messages into the next message')
-    .option('--run-id <id>', 'run id (default <responder>-<benchmark file>)')
-    .option('--store <file>', 'SQLite run store', '.personalab/personamem/runs.sqlite')
-    .option('--concurrency <n>', 'questions in flight', integer, 8)
-    .option('--limit <n>', 'only the first n questions', integer)
+    .option('--run-id <id>', 'run id (default <responder>-<benchmark file>); resuming with other settings or contexts is refused')
+    .option('--store <file>', 'SQLite run store (default $PERSONALAB_STATE_DIR/personamem/runs.sqlite)', join(getConfig().stateDir, 'personamem', 'runs.sqlite'))
+    .addOption(integerOption('--concurrency <n>', 'questions in flight', { min: 1, max: 1024 }, 8))
+    .addOption(integerOption('--limit <n>', 'only the first n questions', positive))
     .action(
-      async (
-        options: { questions: string; contexts?: string; responder: ResponderName; strategy: StrategyName; k: number; maxTokens: number; systemRole: boolean; runId?: string; store: string; concurrency: number; limit?: number },
-        command: Command,
-      ) => {
+      async (options: EvaluateCommandOptions, command: Command) => {
         const global = globalOptions(command);
-        if (!responderNames.includes(options.responder)) throw new PersonalabError('invalid_argument', `--responder must be one of ${responderNames.join(', ')}`);
-        if (!strategyNames.includes(options.strategy)) throw new PersonalabError('invalid_argument', `--strategy must be one of ${strategyNames.join(', ')}`);
+        const settings = evaluateSettings(options, command);
+        const responder = await createResponder({ responder: options.responder, strategy: options.strategy, k: options.k, maxTokens: options.maxTokens, systemRole: options.systemRole }, getConfig());
         const loaded = await loadBenchmark({ questionsPath: options.questions, ...(options.contexts === undefined ? {} : { contextsPath: options.contexts }) });
         const questions = options.limit === undefined ? loaded.questions : loaded.questions.slice(0, options.limit);
-        const responder = await createResponder({ responder: options.responder, strategy: options.strategy, k: options.k, maxTokens: options.maxTokens, systemRole: options.systemRole }, getConfig());
         const benchmark = options.questions.replace(/^.*[\\/]/, '').replace(/\.csv$/, '');
         const runId = options.runId ?? `${responder.name}-${benchmark}`;
         const store = new RunStore(options.store);
         try {
-          const result = await evaluate({ questions, contexts: loaded.contexts, responder, store, runId, benchmark, concurrency: options.concurrency, quiet: global.quiet, settings: { ...options } });
+          const result = await evaluate({ questions, contexts: loaded.contexts, responder, store, runId, benchmark, concurrency: options.concurrency, quiet: global.quiet, settings });
           const report = buildRunReport(questions, result.outcomes, { runId, responder: responder.name, benchmark });
           process.stdout.write(
             `${runId}: accuracy ${report.all.overall.accuracy.toFixed(3)} [${report.all.overall.low.toFixed(3)}, ${report.all.overall.high.toFixed(3)}] on ${report.scored} questions (${result.resumed} resumed, ${result.asked} asked, ${result.failed} failed)\n`,
@@ -100,8 +148,8 @@ export function registerPersonamemCommand(program: Command): void {
     .description('compare runs from the store: JSON + Markdown + SVG of accuracy against distance')
     .requiredOption('--questions <file>', 'the questions CSV the runs answered')
     .requiredOption('--runs <ids>', 'comma-separated run ids')
-    .option('--store <file>', 'SQLite run store', '.personalab/personamem/runs.sqlite')
-    .option('--out <dir>', 'results folder', '.personalab/personamem/results')
+    .option('--store <file>', 'SQLite run store (default $PERSONALAB_STATE_DIR/personamem/runs.sqlite)', join(getConfig().stateDir, 'personamem', 'runs.sqlite'))
+    .option('--out <dir>', 'results folder (default $PERSONALAB_STATE_DIR/personamem/results)', join(getConfig().stateDir, 'personamem', 'results'))
     .option('--name <name>', 'result file name', 'personamem-report')
     .action(async (options: { questions: string; runs: string; store: string; out: string; name: string }) => {
       const { questions } = await loadBenchmark({ questionsPath: options.questions });

@@ -48,4 +48,39 @@ describe('personalab profile extract', () => {
     await expect(run('extract', '--input', bad)).rejects.toSatisfy((error) => PersonalabError.is(error, 'invalid_data') && /bad\.json: \[0\]\.content/.test(error.message));
     await expect(run('extract', '--input', bad, '--extractor', 'magic')).rejects.toSatisfy((error) => PersonalabError.is(error, 'invalid_argument'));
   });
+
+  it('extracts one user of a file with several, and refuses to guess which', async () => {
+    const input = file(
+      'two.jsonl',
+      [
+        { role: 'user', userId: 'alice', content: 'I work as a nurse.' },
+        { role: 'user', userId: 'bob', content: 'I live in Tokyo and I hate cats.' },
+      ]
+        .map((message) => JSON.stringify(message))
+        .join('\n'),
+    );
+    await expect(run('extract', '--input', input, '--extractor', 'heuristic')).rejects.toSatisfy((error) => PersonalabError.is(error, 'invalid_argument') && /2 users \(alice, bob\): choose one with --user-id/.test(error.message));
+    const alice = profileSchema.parse(JSON.parse(await run('extract', '--input', input, '--user-id', 'alice', '--extractor', 'heuristic')));
+    expect(alice.userId).toBe('alice');
+    expect(JSON.stringify(alice)).not.toMatch(/tokyo|cats/i);
+  });
+
+  it('numbers new messages after the previous profile\'s and checks --user-id against it', async () => {
+    const first = profileSchema.parse(JSON.parse(await run('extract', '--input', file('a.txt', 'I work as a nurse.\nI love sushi.\n'), '--user-id', 'ana', '--extractor', 'heuristic')));
+    const previous = file('ana.json', JSON.stringify(first));
+    const second = profileSchema.parse(JSON.parse(await run('extract', '--input', file('b.txt', 'I have a dog named Rex.\n'), '--previous', previous, '--extractor', 'heuristic')));
+    const ids = (profile: unknown) => [...JSON.stringify(profile).matchAll(/"messageId":"([^"]+)"/g)].map((match) => match[1]);
+    expect(ids(first)).toEqual(expect.arrayContaining(['m1', 'm2']));
+    expect(ids(second)).toContain('m3');
+    await expect(run('extract', '--input', file('c.txt', 'hi\n'), '--previous', previous, '--user-id', 'bob')).rejects.toSatisfy(
+      (error) => PersonalabError.is(error, 'invalid_argument') && /--user-id bob disagrees with the previous profile's user ana/.test(error.message),
+    );
+    await expect(run('extract', '--input', file('d.txt', 'hi\n'), '--previous', join(directory, 'missing.json'))).rejects.toSatisfy((error) => PersonalabError.is(error, 'not_found'));
+  });
+
+  it('checks --chunk-tokens and refuses LLM-only options when the heuristic extractor runs', async () => {
+    const input = file('e.txt', 'hi\n');
+    await expect(run('extract', '--input', input, '--chunk-tokens', 'abc')).rejects.toSatisfy((error) => PersonalabError.is(error, 'invalid_argument') && /--chunk-tokens must be a positive integer, got "abc"/.test(error.message));
+    await expect(run('extract', '--input', input, '--extractor', 'heuristic', '--prompt', 'other')).rejects.toSatisfy((error) => PersonalabError.is(error, 'invalid_argument') && /--prompt applies to the LLM extractor only/.test(error.message));
+  });
 });

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { PersonalabError, getConfig } from '@personalab/core';
 import { createChatModelFromConfig } from '@personalab/llm';
 import { HeuristicProfileExtractor, LlmProfileExtractor, readConversationFile, readProfileFile } from '@personalab/profile';
+import { integerOption, positive } from '../integer-option.js';
 
 interface ExtractCommandOptions {
   input: string;
@@ -20,19 +21,26 @@ export function registerProfileCommand(program: Command): void {
     .command('extract')
     .description('extract a profile from a conversation file and print it as JSON (.json messages or session, .jsonl, or text: one message per line, optionally opening with user:, assistant: or system:)')
     .requiredOption('--input <file>', 'conversation file')
-    .option('--user-id <id>', 'user id for the profile (default: from the file, else "user")')
-    .option('--previous <file>', 'a profile JSON to update incrementally')
+    .option('--user-id <id>', 'whose profile: picks that user\'s messages when the file holds several users (default: the previous profile\'s user, else the file\'s one user, else "user")')
+    .option('--previous <file>', 'a profile JSON to update incrementally (new messages get ids after the ones it cites)')
     .option('--extractor <name>', 'auto (LLM when OPENAI_BASE_URL/OPENAI_API_KEY is set, else heuristic) | heuristic | llm', 'auto')
     .option('--prompt <name>', 'LLM prompt file under packages/profile/prompts', 'extract-v1')
-    .option('--chunk-tokens <n>', 'LLM: estimated conversation tokens per request', (value) => Number.parseInt(value, 10), 3000)
+    .addOption(integerOption('--chunk-tokens <n>', 'LLM: estimated conversation tokens per request', positive, 3000))
     .option('--compact', 'print JSON on one line')
-    .action(async (options: ExtractCommandOptions) => {
+    .action(async (options: ExtractCommandOptions, command: Command) => {
       if (!['auto', 'heuristic', 'llm'].includes(options.extractor)) throw new PersonalabError('invalid_argument', `--extractor must be auto, heuristic or llm (got ${options.extractor})`);
-      const previous = options.previous ? readProfileFile(options.previous) : undefined;
-      // Messages without times come after the previous profile, so they update it rather than predate it.
-      const conversation = readConversationFile(options.input, { startTime: previous ? previous.updatedAt + 1000 : 0 });
       const model = options.extractor === 'heuristic' ? undefined : createChatModelFromConfig(getConfig());
       if (options.extractor === 'llm' && !model) throw new PersonalabError('config_error', '--extractor llm needs an endpoint: set OPENAI_BASE_URL (and OPENAI_API_KEY, PERSONALAB_CHAT_MODEL)');
+      for (const [flag, name] of [['--prompt', 'prompt'], ['--chunk-tokens', 'chunkTokens']] as const) {
+        if (!model && command.getOptionValueSource(name) === 'cli') throw new PersonalabError('invalid_argument', `${flag} applies to the LLM extractor only, and the heuristic one runs (--extractor ${options.extractor}${options.extractor === 'auto' ? ', no endpoint configured' : ''})`);
+      }
+      const previous = options.previous ? readProfileFile(options.previous) : undefined;
+      if (previous && options.userId !== undefined && options.userId !== previous.userId) {
+        throw new PersonalabError('invalid_argument', `--user-id ${options.userId} disagrees with the previous profile's user ${previous.userId} (${options.previous})`);
+      }
+      // Messages without times come after the previous profile, so they update it rather than predate it.
+      const wanted = options.userId ?? previous?.userId;
+      const conversation = readConversationFile(options.input, { ...(previous ? { previous } : {}), ...(wanted === undefined ? {} : { userId: wanted }) });
       const extractor = model ? new LlmProfileExtractor({ model, prompt: options.prompt, chunkTokenBudget: options.chunkTokens }) : new HeuristicProfileExtractor();
       const userId = options.userId ?? previous?.userId ?? conversation.userId ?? 'user';
       const messages = conversation.messages.map((message) => (message.role === 'user' && message.userId === undefined ? { ...message, userId } : message));

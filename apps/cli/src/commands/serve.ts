@@ -1,18 +1,22 @@
 import type { Command } from 'commander';
-import { getConfig } from '@personalab/core';
+import { getConfig, PersonalabError } from '@personalab/core';
 import { serve } from '@personalab/recommender';
 import { globalOptions } from '../global-options.js';
+import { integerOption } from '../integer-option.js';
+
+const datasets = ['auto', 'movielens-100k', 'synthetic'] as const;
 
 /** `personalab serve`: the main job — data, model, item index, then the Chat-Rec API and chat page. */
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
     .description('start the Chat-Rec recommender (API, chat page at /, docs at /docs) on MovieLens 100K or the synthetic world')
-    .option('--port <port>', 'port to listen on (default $PORT or 3000)', (value) => Number.parseInt(value, 10))
+    .addOption(integerOption('--port <port>', 'port to listen on (default $PORT or 3000)', { min: 0, max: 65_535 }))
     .option('--host <host>', 'interface to bind (default $PERSONALAB_HOST or 127.0.0.1)')
     .option('--dataset <name>', 'auto | movielens-100k | synthetic', 'auto')
     .option('--retrain', 'train the model even if a saved one matches the data')
     .action(async (options: { port?: number; host?: string; dataset: 'auto' | 'movielens-100k' | 'synthetic'; retrain?: boolean }, command: Command) => {
+      if (!(datasets as readonly string[]).includes(options.dataset)) throw new PersonalabError('invalid_argument', `--dataset must be one of ${datasets.join(', ')}, got "${options.dataset}"`);
       const global = globalOptions(command);
       const config = getConfig();
       const server = await serve({

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { getConfig, markdownTable, PersonalabError, type Assistant, type Item, type RatingInteraction, type User, type UserSimulator } from '@personalab/core';
-import { findDataset, howToGet, loadMovieLens100k, loadSyntheticPersonaChat, stratifiedSplit } from '@personalab/datasets';
+import { getConfig, markdownTable, PersonalabError, type Assistant, type Item, type PersonalabConfig, type RatingInteraction, type User, type UserSimulator } from '@personalab/core';
+import { findDataset, loadMovieLens100k, loadSyntheticPersonaChat, stratifiedSplit } from '@personalab/datasets';
 import { createChatModelFromConfig } from '@personalab/llm';
 import { HashingEmbedder, HnswIndex } from '@personalab/retrieval';
 import { EaseRecommender } from '@personalab/user-embedding';
@@ -22,12 +22,18 @@ import {
   TitleMatcher,
   UserTurnCorpus,
   writeTranscripts,
+  type ConversationRecord,
   type SimulatedUser,
   type UserTurn,
 } from '@personalab/simulator';
-import { globalOptions } from '../global-options.js';
+import { globalOptions, missingDatasetHint, requireDataset } from '../global-options.js';
+import { integerOption, positive, seedRange } from '../integer-option.js';
 
-const integer = (value: string) => Number.parseInt(value, 10);
+const userSources = ['movielens-100k', 'synthetic-persona-chat'] as const;
+const simulatorNames = ['retrieval', 'llm'] as const;
+const assistantNames = ['most-popular', 'ease', 'openai', 'http', 'replay'] as const;
+/** Assistants that recommend from MovieLens ratings: they need users with a rating history. */
+const ratingAssistants: readonly string[] = ['most-popular', 'ease'];
 
 interface SimulateCommandOptions {
   users: string;
@@ -50,6 +56,61 @@ interface SimulateCommandOptions {
   patience?: number;
 }
 
+function oneOf(flag: string, value: string, allowed: readonly string[]): void {
+  if (!allowed.includes(value)) throw new PersonalabError('invalid_argument', `${flag} must be one of ${allowed.join(', ')}, got "${value}"`);
+}
+
+/**
+ * Checks the options against each other before any data is loaded or model fitted: unknown names,
+ * combinations that cannot work, and options the chosen simulator or assistant would ignore.
+ */
+function validateOptions(options: SimulateCommandOptions, command: Command, config: PersonalabConfig): void {
+  oneOf('--users', options.users, userSources);
+  oneOf('--simulator', options.simulator, simulatorNames);
+  oneOf('--assistant', options.assistant, assistantNames);
+  const given = (name: string) => {
+    const source = command.getOptionValueSource(name);
+    return source !== undefined && source !== 'default';
+  };
+  const onlyWith = (flag: string, name: string, applies: boolean, what: string) => {
+    if (given(name) && !applies) throw new PersonalabError('invalid_argument', `${flag} applies to ${what} only (--assistant ${options.assistant}, --simulator ${options.simulator})`);
+  };
+  onlyWith('--assistant-url', 'assistantUrl', options.assistant === 'http' || options.assistant === 'openai', '--assistant http or openai');
+  onlyWith('--assistant-key', 'assistantKey', options.assistant === 'http', '--assistant http');
+  onlyWith('--http-user-prefix', 'httpUserPrefix', options.assistant === 'http', '--assistant http');
+  onlyWith('--system-prompt', 'systemPrompt', options.assistant === 'openai', '--assistant openai');
+  onlyWith('--patience', 'patience', options.simulator === 'retrieval', '--simulator retrieval');
+  onlyWith('--corpus-size', 'corpusSize', options.simulator === 'retrieval', '--simulator retrieval');
+  if (options.assistant === 'replay' && options.users !== 'synthetic-persona-chat') {
+    throw new PersonalabError('invalid_argument', `--assistant replay replays the real partner of a Synthetic-Persona-Chat conversation: use it with --users synthetic-persona-chat (${options.users} users have no partner to replay)`);
+  }
+  if (ratingAssistants.includes(options.assistant) && options.users !== 'movielens-100k') {
+    throw new PersonalabError(
+      'invalid_argument',
+      `--assistant ${options.assistant} recommends from MovieLens ratings, and ${options.users} users have none: use --users movielens-100k, or --assistant replay, openai or http`,
+    );
+  }
+  if (options.assistant === 'http' && !options.assistantUrl) throw new PersonalabError('invalid_argument', '--assistant http needs --assistant-url');
+  if (options.assistant === 'openai' && !options.assistantUrl && !config.llm.enabled) {
+    throw new PersonalabError('config_error', '--assistant openai needs an endpoint: --assistant-url or OPENAI_BASE_URL / OPENAI_API_KEY');
+  }
+  if (options.simulator === 'llm' && !config.llm.enabled) throw new PersonalabError('config_error', '--simulator llm needs an OpenAI-compatible endpoint: set OPENAI_BASE_URL (and OPENAI_API_KEY)');
+}
+
+/** The failed conversations, grouped by message, most frequent first: "3× ease: unknown user spc-0". */
+function describeErrors(records: readonly ConversationRecord[], shown = 3): string[] {
+  const counts = new Map<string, number>();
+  for (const record of records) {
+    if (record.endReason !== 'error') continue;
+    const message = record.error ?? 'unknown error';
+    counts.set(message, (counts.get(message) ?? 0) + 1);
+  }
+  const sorted = [...counts].sort((left, right) => right[1] - left[1]);
+  const lines = sorted.slice(0, shown).map(([message, count]) => `  ${count}× ${message}`);
+  if (sorted.length > shown) lines.push(`  … and ${sorted.length - shown} other errors (all are in the run store)`);
+  return lines;
+}
+
 /** Synthetic-Persona-Chat turns with the message each answered, for the retrieval simulator. */
 function userTurns(conversations: ReadonlyArray<{ id: string; turns: ReadonlyArray<{ speaker: string; text: string }> }>): UserTurn[] {
   const turns: UserTurn[] = [];
@@ -69,9 +130,13 @@ export function registerSimulateCommand(program: Command): void {
     .command('simulate')
     .description('run simulated users (hidden profiles and goals) against an assistant; resumable, shardable, JSONL transcripts')
     .option('--users <source>', 'movielens-100k (targets: held-out items rated >= 4) | synthetic-persona-chat (personas of the test split)', 'movielens-100k')
-    .option('--limit <n>', 'only the first n users', integer)
+    .addOption(integerOption('--limit <n>', 'only the first n users (a run may be resumed with another --limit: the first users stay the same)', positive))
     .option('--simulator <name>', 'retrieval (offline) | llm (needs OPENAI_BASE_URL or OPENAI_API_KEY)', 'retrieval')
-    .option('--assistant <name>', 'most-popular | ease | openai (an OpenAI-compatible endpoint) | http (the recommender API) | replay (synthetic-persona-chat: the real partner)', 'most-popular')
+    .option(
+      '--assistant <name>',
+      'most-popular | ease (movielens-100k users) | openai (an OpenAI-compatible endpoint) | http (the recommender API) | replay (synthetic-persona-chat users: the real partner)',
+      'most-popular',
+    )
     .option('--assistant-url <url>', 'http: recommender root URL (e.g. http://127.0.0.1:3000); openai: endpoint base URL (default: the configured one)')
     .option('--assistant-key <key>', 'http: API key of the recommender')
     .option(
@@ -80,36 +145,35 @@ export function registerSimulateCommand(program: Command): void {
       'sim-',
     )
     .option('--system-prompt <text>', 'openai: the assistant system prompt')
-    .option('--max-turns <n>', 'user turns per conversation at most', integer, 5)
-    .option('--k <n>', 'recommendations per turn counted by recall@k', integer, 5)
-    .option('--concurrency <n>', 'conversations in flight', integer, 8)
+    .addOption(integerOption('--max-turns <n>', 'assistant replies per conversation at most; the user still reacts to the last one (up to n + 1 user turns)', { min: 1, max: 1000 }, 5))
+    .addOption(integerOption('--k <n>', 'recommendations per turn counted by recall@k', { min: 1, max: 1000 }, 5))
+    .addOption(integerOption('--concurrency <n>', 'conversations in flight', { min: 1, max: 1024 }, 8))
     .option('--shard <i/n>', 'run only shard i of n (1-based), e.g. 2/4')
-    .option('--run-id <id>', 'run id in the store (default <simulator>--<assistant>--<users>)')
+    .option('--run-id <id>', 'run id in the store (default <simulator>--<assistant>--<users>); resuming with options that change the results is refused')
     .option('--store <file>', 'SQLite run store (resumes a run with the same id)', join(getConfig().stateDir, 'simulations.sqlite'))
     .option('--transcripts <file>', 'write the conversations as JSON Lines')
-    .option('--seed <n>', 'seed of the split and the simulators', integer, 1)
-    .option('--corpus-size <n>', 'retrieval simulator: real user turns in its corpus', integer, 8000)
-    .option('--patience <n>', 'rounds of unwanted recommendations before a simulated user gives up', integer)
+    .addOption(integerOption('--seed <n>', 'seed of the split and the simulators', seedRange, 1))
+    .addOption(integerOption('--corpus-size <n>', 'retrieval simulator: real user turns in its corpus', positive, 8000))
+    .addOption(integerOption('--patience <n>', 'retrieval simulator: rounds of unwanted recommendations before a simulated user gives up (default: never)', positive))
     .action(async (options: SimulateCommandOptions, command: Command) => {
       const global = globalOptions(command);
       const config = getConfig();
+      validateOptions(options, command, config);
       const shard = options.shard ? parseShard(options.shard) : undefined;
-      const spcDirectory = findDataset('synthetic-persona-chat', { dataDir: global.dataDir, environmentDataDir: config.dataDir });
+      const spcDirectory = findDataset('synthetic-persona-chat', global.dataDirectory);
       let users: SimulatedUser[];
       let items: Item[] = [];
       let train: RatingInteraction[] = [];
       let userData: User[] = [];
       if (options.users === 'movielens-100k') {
-        const directory = findDataset('movielens-100k', { dataDir: global.dataDir, environmentDataDir: config.dataDir });
-        if (!directory) throw new PersonalabError('not_found', `MovieLens 100K not found: ${howToGet('movielens-100k')}`);
-        const data = await loadMovieLens100k(directory);
+        const data = await loadMovieLens100k(requireDataset('movielens-100k', global));
         const split = stratifiedSplit(data.ratings, { ratio: 0.8, seed: options.seed });
         items = data.items;
         train = split.train;
         userData = data.users;
         users = simulatedUsersFromRatings({ items: data.items, train: split.train, test: split.test, users: data.users });
-      } else if (options.users === 'synthetic-persona-chat') {
-        if (!spcDirectory) throw new PersonalabError('not_found', `Synthetic-Persona-Chat not found: ${howToGet('synthetic-persona-chat')}`);
+      } else {
+        if (!spcDirectory) throw new PersonalabError('not_found', `synthetic-persona-chat not found: ${missingDatasetHint('synthetic-persona-chat', global)}`);
         const test = await loadSyntheticPersonaChat(join(spcDirectory, 'Synthetic-Persona-Chat_test.csv'), { onInvalid: 'skip' });
         users = test.conversations.map((conversation) => ({
           id: conversation.id,
@@ -117,8 +181,6 @@ export function registerSimulateCommand(program: Command): void {
           goal: { description: 'Get to know the person you are talking to.' },
           script: conversation.turns.filter((turn) => turn.speaker === 'user2').map((turn) => turn.text),
         }));
-      } else {
-        throw new PersonalabError('invalid_argument', `--users must be movielens-100k or synthetic-persona-chat, got ${options.users}`);
       }
       if (options.limit !== undefined) users = users.slice(0, options.limit);
       const catalog = new Map(items.map((item) => [item.id, item]));
@@ -127,6 +189,8 @@ export function registerSimulateCommand(program: Command): void {
       const historyOf = (userId: string) => historyByUser.get(userId) ?? [];
 
       let assistant: Assistant;
+      // Everything besides the names, seed, turns and k that changes the conversations: a resumed run must match it.
+      const runConfig: Record<string, unknown> = { users: options.users, seed: options.seed };
       switch (options.assistant) {
         case 'most-popular':
           assistant = createMostPopularAssistant({ interactions: train, catalog, k: options.k, historyOf });
@@ -141,16 +205,18 @@ export function registerSimulateCommand(program: Command): void {
           const model = createChatModelFromConfig(options.assistantUrl ? { ...config, llm: { ...config.llm, enabled: true, baseURL: options.assistantUrl } } : config);
           if (!model) throw new PersonalabError('config_error', '--assistant openai needs an endpoint: --assistant-url or OPENAI_BASE_URL / OPENAI_API_KEY');
           assistant = new OpenAiChatAssistant({ model, titles: new TitleMatcher(items), ...(options.systemPrompt ? { systemPrompt: options.systemPrompt } : {}) });
+          Object.assign(runConfig, { assistantUrl: options.assistantUrl ?? config.llm.baseURL ?? null, systemPrompt: options.systemPrompt ?? null });
           break;
         }
         case 'http': {
-          if (!options.assistantUrl) throw new PersonalabError('invalid_argument', '--assistant http needs --assistant-url');
+          const baseUrl = options.assistantUrl as string;
           const http = new RecommenderHttpAssistant({
-            baseUrl: options.assistantUrl,
+            baseUrl,
             k: options.k,
             userIdPrefix: options.httpUserPrefix,
             ...(options.assistantKey ? { apiKey: options.assistantKey } : {}),
           });
+          Object.assign(runConfig, { assistantUrl: baseUrl, httpUserPrefix: options.httpUserPrefix });
           if (options.users === 'movielens-100k' && options.httpUserPrefix !== '') {
             // The service's own user 1 may be the real user 1 with every rating, hidden targets included:
             // then nothing the simulated user wants can be recommended. Fresh ids carry the training ratings only.
@@ -163,7 +229,7 @@ export function registerSimulateCommand(program: Command): void {
             }
             const created = await http.registerUsers(mine.map((user) => ({ id: user.id, ratings: byUser.get(user.id) ?? [] })));
             process.stderr.write(
-              `http: ${created} simulated users created on ${options.assistantUrl} as ${options.httpUserPrefix}<id> with their training ratings (${mine.length - created} there already). ` +
+              `http: ${created} simulated users created on ${baseUrl} as ${options.httpUserPrefix}<id> with their training ratings (${mine.length - created} there already). ` +
                 `The service's model may have been trained on the hidden ratings too (npm start trains on all of MovieLens); ` +
                 `experiments/simulation/movielens.ts serves the training split only. ` +
                 `The users and their ratings stay in the service's store (and its next training): use a scratch service (PERSONALAB_STATE_DIR=/tmp/scratch npm start).\n`,
@@ -172,11 +238,8 @@ export function registerSimulateCommand(program: Command): void {
           assistant = http;
           break;
         }
-        case 'replay':
-          assistant = new ScriptedAssistant(new Map(users.map((user) => [user.id, user.script ?? []])), 'real-partner-replay');
-          break;
         default:
-          throw new PersonalabError('invalid_argument', `unknown --assistant ${options.assistant}`);
+          assistant = new ScriptedAssistant(new Map(users.map((user) => [user.id, user.script ?? []])), 'real-partner-replay');
       }
 
       let simulator: (user: SimulatedUser) => UserSimulator;
@@ -184,15 +247,15 @@ export function registerSimulateCommand(program: Command): void {
         const model = createChatModelFromConfig(config);
         if (!model) throw new PersonalabError('config_error', '--simulator llm needs an OpenAI-compatible endpoint: set OPENAI_BASE_URL (and OPENAI_API_KEY)');
         simulator = () => new LlmUserSimulator({ model, catalog, maxTurns: options.maxTurns, seed: options.seed });
-      } else if (options.simulator === 'retrieval') {
+      } else {
         let turns: UserTurn[] = [{ text: 'Hi!', context: '', conversationId: 'none' }];
         if (spcDirectory) turns = userTurns((await loadSyntheticPersonaChat(join(spcDirectory, 'Synthetic-Persona-Chat_valid.csv'), { onInvalid: 'skip' })).conversations).slice(0, options.corpusSize);
-        else process.stderr.write(`Synthetic-Persona-Chat not found, the retrieval simulator has no chit-chat corpus: ${howToGet('synthetic-persona-chat')}\n`);
+        else process.stderr.write(`synthetic-persona-chat not found, the retrieval simulator has no chit-chat corpus: ${missingDatasetHint('synthetic-persona-chat', global)}\n`);
         const embedder = HashingEmbedder.fit(turns.map((turn) => turn.text), { dimension: 256 });
         const corpus = await UserTurnCorpus.build({ turns, embedder, createIndex: (dimension) => new HnswIndex({ dimension, m: 12, efConstruction: 48 }) });
         simulator = () => new RetrievalUserSimulator({ corpus, catalog, seed: options.seed, ...(options.patience === undefined ? {} : { patience: options.patience }) });
-      } else {
-        throw new PersonalabError('invalid_argument', `--simulator must be retrieval or llm, got ${options.simulator}`);
+        // The corpus actually used (1 turn when Synthetic-Persona-Chat is missing), not just the option.
+        Object.assign(runConfig, { corpusSize: turns.length, patience: options.patience ?? null });
       }
 
       const store = new RunStore(options.store);
@@ -206,21 +269,29 @@ export function registerSimulateCommand(program: Command): void {
           concurrency: options.concurrency,
           store,
           runId: options.runId ?? `${options.simulator}--${assistant.name}--${options.users}`,
-          config: { users: options.users, seed: options.seed, ...(options.assistant === 'http' ? { httpUserPrefix: options.httpUserPrefix } : {}) },
+          config: runConfig,
           ...(shard ? { shard } : {}),
           quiet: global.quiet,
         });
         if (options.transcripts) writeTranscripts(options.transcripts, result.conversations);
         const summary = result.summary;
+        const failed = result.conversations.filter((record) => record.endReason === 'error').length;
         process.stdout.write(
           `run ${result.runId}: ${result.conversations.length} conversations (${result.ran} run now, ${result.resumed} resumed) in ${options.store}\n` +
             markdownTable(
               ['conversations', 'success', 'goal met', 'mean turns to success', ...summary.recallByTurn.map((_, turn) => `recall@${options.k} t${turn + 1}`), 'errors'],
-              [[summary.conversations, summary.successRate, summary.goalMetRate, summary.meanTurnsToSuccess, ...summary.recallByTurn, result.conversations.filter((record) => record.endReason === 'error').length]],
+              [[summary.conversations, summary.successRate, summary.goalMetRate, summary.meanTurnsToSuccess, ...summary.recallByTurn, failed]],
               3,
             ) +
             '\n',
         );
+        if (failed > 0) {
+          const errors = describeErrors(result.conversations);
+          process.stderr.write(`${failed} of ${result.conversations.length} conversations failed (not scored; retried when the run is resumed):\n${errors.join('\n')}\n`);
+          if (failed === result.conversations.length) {
+            throw new PersonalabError('upstream_error', `every conversation failed (${failed}); first error: ${(errors[0] ?? '').trim()}`);
+          }
+        }
       } finally {
         store.close();
       }

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { temporaryDirectory, tinyMovieLensFiles } from '@personalab/datasets/test';
+import { getConfig, PersonalabError } from '@personalab/core';
 import { loadRecommender } from '@personalab/user-embedding';
-import { registerExperimentMovielensCommand } from './experiment-movielens.js';
+import { movielensResultsDirectory, registerExperimentMovielensCommand } from './experiment-movielens.js';
 import { registerTrainCommand } from './train.js';
 import { runCli } from '../test/run-cli.js';
 
@@ -28,14 +29,40 @@ describe('personalab train / experiment movielens', () => {
 
   it('rejects an unknown model, backend or experiment', async () => {
     await expect(run(['--data-dir', folder.path, 'train', '--model', 'nope'])).rejects.toMatchObject({ code: 'invalid_argument' });
-    await expect(run(['--data-dir', folder.path, 'train', '--backend', 'tpu'])).rejects.toThrow();
+    await expect(run(['--data-dir', folder.path, 'train', '--backend', 'tpu'])).rejects.toSatisfy(
+      (error) => PersonalabError.is(error, 'invalid_argument') && error.message === '--backend must be one of tfjs-node-gpu, tfjs-node, wasm, cpu, got "tpu"',
+    );
     await expect(run(['--data-dir', folder.path, 'experiment', 'movielens', 'p9'])).rejects.toMatchObject({ code: 'invalid_argument' });
+  });
+
+  it('checks numeric options and refuses options the model would ignore', async () => {
+    const refused = (args: string[], message: RegExp) =>
+      expect(run(['--data-dir', folder.path, ...args])).rejects.toSatisfy((error) => PersonalabError.is(error, 'invalid_argument') && message.test(error.message));
+    await refused(['train', '--seed', 'abc'], /--seed must be an integer from 0 to 4294967295, got "abc"/);
+    await refused(['train', '--epochs', 'abc'], /--epochs must be a positive integer, got "abc"/);
+    await refused(['train', '--epochs', '0'], /--epochs must be a positive integer/);
+    await refused(['train', '--model', 'most-popular', '--backend', 'cpu', '--epochs', '3'], /--epochs applies to the tfjs models only; most-popular/);
+    await refused(['train', '--model', 'ease', '--resume'], /--resume works with --model sequential-two-tower only/);
+    await refused(['experiment', 'movielens', 'p1', '--seeds', '42,x'], /--seeds must be an integer from 0 to 4294967295, got "x"/);
+    await refused(['experiment', 'movielens', 'p1', '--models', 'ease,nope'], /--models: unknown "nope"; known: most-popular/);
+    await refused(['experiment', 'movielens', 'p3', '--save-model', join(folder.path, 'm')], /--save-model/);
+  });
+
+  it('sends a --quick run to the state folder, never over the committed results', () => {
+    const cwd = '/repo';
+    expect(movielensResultsDirectory({ quick: false }, cwd)).toBe(join(cwd, 'experiments', 'movielens', 'results'));
+    const quick = movielensResultsDirectory({ quick: true }, cwd);
+    expect(quick).toBe(resolve(cwd, getConfig().stateDir, 'experiments', 'movielens-quick'));
+    expect(quick.startsWith(join(cwd, 'experiments'))).toBe(false);
+    expect(movielensResultsDirectory({ quick: true, results: 'out' }, cwd)).toBe(join(cwd, 'out'));
   });
 
   it('says how to get MovieLens when it is missing', async () => {
     const empty = temporaryDirectory('personalab-cli-empty-');
     try {
-      await expect(run(['--data-dir', empty.path, 'train', '--model', 'most-popular', '--backend', 'cpu'])).rejects.toMatchObject({ code: 'not_found' });
+      await expect(run(['--data-dir', empty.path, 'train', '--model', 'most-popular', '--backend', 'cpu'])).rejects.toSatisfy(
+        (error) => PersonalabError.is(error, 'not_found') && error.message.includes(`--data-dir ${empty.path} has no movielens-100k/ folder`),
+      );
     } finally {
       empty.remove();
     }

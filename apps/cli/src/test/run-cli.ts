@@ -1,19 +1,40 @@
 import { Command } from 'commander';
 import { vi } from 'vitest';
 
-/** Runs a `personalab` program with the given commands registered and returns what it wrote to stdout. */
-export async function runCli(registrations: readonly ((program: Command) => void)[], args: readonly string[]): Promise<string> {
+/** What a command wrote, and what it threw (undefined when it succeeded). */
+export interface CliOutput {
+  stdout: string;
+  stderr: string;
+  error: unknown;
+}
+
+/** Runs a `personalab` program with the given commands registered; returns what it wrote to stdout and stderr, and what it threw. */
+export async function runCliOutput(registrations: readonly ((program: Command) => void)[], args: readonly string[]): Promise<CliOutput> {
   const program = new Command('personalab').option('--data-dir <dir>').option('--quiet').exitOverride();
   for (const register of registrations) register(program);
-  const output: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    output.push(String(chunk));
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const capture = (into: string[]) => (chunk: string | Uint8Array) => {
+    into.push(String(chunk));
     return true;
-  });
+  };
+  const stdoutSpy = vi.spyOn(process.stdout, 'write').mockImplementation(capture(stdout));
+  const stderrSpy = vi.spyOn(process.stderr, 'write').mockImplementation(capture(stderr));
+  let error: unknown;
   try {
     await program.parseAsync(['node', 'personalab', ...args]);
+  } catch (thrown) {
+    error = thrown;
   } finally {
-    spy.mockRestore();
+    stdoutSpy.mockRestore();
+    stderrSpy.mockRestore();
   }
-  return output.join('');
+  return { stdout: stdout.join(''), stderr: stderr.join(''), error };
+}
+
+/** Runs a `personalab` program with the given commands registered and returns what it wrote to stdout. */
+export async function runCli(registrations: readonly ((program: Command) => void)[], args: readonly string[]): Promise<string> {
+  const output = await runCliOutput(registrations, args);
+  if (output.error !== undefined) throw output.error;
+  return output.stdout;
 }

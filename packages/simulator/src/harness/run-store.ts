@@ -48,6 +48,14 @@ const fromRow = (row: ConversationRow): ConversationRecord => ({
   finishedAt: row.finished_at,
 });
 
+/** "key: before X, now Y" for each key whose value differs (a missing key reads as "unset"). */
+function configDifferences(stored: Record<string, unknown>, requested: Record<string, unknown>): string[] {
+  const show = (value: unknown) => (value === undefined ? 'unset' : JSON.stringify(value));
+  return [...new Set([...Object.keys(stored), ...Object.keys(requested)])]
+    .filter((key) => JSON.stringify(stored[key]) !== JSON.stringify(requested[key]))
+    .map((key) => `${key}: before ${show(stored[key])}, now ${show(requested[key])}`);
+}
+
 /**
  * Simulation runs in SQLite (WAL): one row per finished conversation, written in one statement
  * when the conversation ends, so a crash loses at most the conversations in flight, and a
@@ -89,7 +97,10 @@ export class RunStore {
     }
   }
 
-  /** Creates the run, or checks that an existing run was started with the same configuration. */
+  /**
+   * Creates the run, or checks that an existing run was started with the same configuration;
+   * a difference is refused with a message naming each differing key, before and now.
+   */
   ensureRun(runId: string, config: Record<string, unknown>, now: number): void {
     const existing = this.database.prepare('SELECT config FROM runs WHERE id = ?').get(runId) as { config: string } | undefined;
     const serialised = JSON.stringify(config);
@@ -97,9 +108,11 @@ export class RunStore {
       this.database.prepare('INSERT OR IGNORE INTO runs (id, config, created_at) VALUES (?, ?, ?)').run(runId, serialised, now);
       return;
     }
-    if (existing.config !== serialised) {
-      throw new PersonalabError('conflict', `run ${runId} exists with a different configuration; use another run id`, {
-        details: { stored: JSON.parse(existing.config) as unknown, requested: config },
+    const stored = JSON.parse(existing.config) as Record<string, unknown>;
+    const differences = configDifferences(stored, JSON.parse(serialised) as Record<string, unknown>);
+    if (differences.length > 0) {
+      throw new PersonalabError('conflict', `run ${runId} exists with a different configuration (${differences.join('; ')}); use another run id`, {
+        details: { stored, requested: config },
       });
     }
   }

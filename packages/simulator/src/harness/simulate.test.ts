@@ -45,6 +45,8 @@ describe('simulate', () => {
     const result = await simulate({ simulator, assistant, users: users.slice(0, 2), maxTurns: 2, k: 1, quiet: true });
     expect(result.conversations.map((record) => record.endReason)).toEqual(['turn_limit', 'turn_limit']);
     expect(result.conversations[0]?.turns.filter((turn) => turn.role === 'assistant')).toHaveLength(2);
+    // The user reacts to the last reply: maxTurns + 1 user turns.
+    expect(result.conversations[0]?.turns.filter((turn) => turn.role === 'user')).toHaveLength(3);
     expect(result.summary.successRate).toBe(0);
   });
 
@@ -70,7 +72,8 @@ describe('simulate', () => {
     expect(second.ran).toBe(6);
     expect(second.resumed).toBe(4);
     expect(second.conversations).toHaveLength(10);
-    await expect(simulate({ simulator, assistant, users, maxTurns: 3, k: 1, store, runId: 'r', quiet: true })).rejects.toThrow(/different configuration/);
+    await expect(simulate({ simulator, assistant, users, maxTurns: 3, k: 1, store, runId: 'r', quiet: true })).rejects.toThrow(/different configuration \(maxTurns: before 5, now 3\)/);
+    await expect(simulate({ simulator, assistant, users, maxTurns: 5, k: 1, store, runId: 'r', config: { patience: 1 }, quiet: true })).rejects.toThrow(/patience: before unset, now 1/);
     store.close();
   });
 

@@ -18,7 +18,11 @@ export interface SimulateOptions {
   simulator: (user: SimulatedUser) => UserSimulator;
   assistant: Assistant;
   users: readonly SimulatedUser[];
-  /** User turns per conversation at most; the conversation ends with `turn_limit` after it. */
+  /**
+   * Assistant replies per conversation at most. The user still reacts to the last reply (that
+   * reaction may meet the goal), so a transcript holds up to `maxTurns + 1` user turns; then the
+   * conversation ends with `turn_limit`.
+   */
   maxTurns: number;
   /** Conversations in flight at once. */
   concurrency?: number;
@@ -26,7 +30,11 @@ export interface SimulateOptions {
   store?: RunStore;
   /** Names the run in the store (default: simulator and assistant names). */
   runId?: string;
-  /** Extra configuration that must match when resuming (data set, seed). */
+  /**
+   * Extra configuration that must match when resuming: everything besides the simulator and
+   * assistant names, `maxTurns` and `k` that changes the conversations (data set, seed, simulator
+   * and assistant settings). The user list is not part of it: a resumed run may add users.
+   */
   config?: Record<string, unknown>;
   shard?: Shard;
   /** Retry conversations stored with an error when resuming (default true). */
