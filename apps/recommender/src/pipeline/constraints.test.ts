@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tinyItems } from '../test/tiny-catalogue.js';
-import { constraintFilter, describeConstraints, mergeConstraints, noConstraints, readConstraints, type SessionConstraints } from './constraints.js';
+import { constraintFilter, describeConstraints, eraYears, mergeConstraints, noConstraints, readConstraints, recentEndOf, type SessionConstraints } from './constraints.js';
 import { collectTagStems } from './taste.js';
 
 // MovieLens's genres, as the catalogue's tag stems.
@@ -110,5 +110,82 @@ describe('session constraints', () => {
     const accept = constraintFilter({ tags: {}, years: { from: 1990 } }, stems);
     expect(accept?.({ id: 'n', title: 'No Year', tags: ['Comedy'] })).toBe(false);
     expect(describeConstraints({ tags: { comed: 0.3, children: 0.3, horror: -1 }, years: { from: 1990, to: 1999 }, audience: 'children' })).toBe('comedy, 1990 to 1999, for children, no horror');
+  });
+
+  it('reads a genre in a clause shaped as a request ("a comedy from the 80s", "thrillers from the 90s") beside other constraints', () => {
+    const wanted = (message: string) => read(message).wanted;
+    expect(read('a comedy from the 80s')).toMatchObject({ wanted: { comed: 0.3 }, years: { from: 1980, to: 1989 } });
+    expect(read('a thriller from the 90s')).toMatchObject({ wanted: { thriller: 0.3 }, years: { from: 1990, to: 1999 } });
+    expect(read('thrillers from the 90s')).toMatchObject({ wanted: { thriller: 0.3 }, years: { from: 1990, to: 1999 } });
+    expect(read('western from the 60s')).toMatchObject({ wanted: { western: 0.3 }, years: { from: 1960, to: 1969 } });
+    expect(read('an 80s comedy')).toMatchObject({ wanted: { comed: 0.3 }, years: { from: 1980, to: 1989 } });
+    expect(read('some sci-fi from the early 70s')).toMatchObject({ wanted: { sci: 0.3 }, years: { from: 1970, to: 1974 } });
+    expect(read('no horror, no war, a comedy')).toMatchObject({ wanted: { comed: 0.3 }, avoided: { horror: -1, war: -1 } });
+    expect(read('a comedy, no horror')).toMatchObject({ wanted: { comed: 0.3 }, avoided: { horror: -1 } });
+    expect(read('a comedy from the 80s, no romance')).toMatchObject({ wanted: { comed: 0.3 }, avoided: { romance: -1 }, years: { from: 1980, to: 1989 } });
+    expect(read('a romantic comedy from the 90s, nothing scary')).toMatchObject({ wanted: { romance: 0.3, comed: 0.3 }, avoided: { horror: -1 } });
+    // Talk about genres is still not a request: adjectives, and genre words with a verb.
+    expect(wanted('Comedy is my favourite genre, what about you')).toEqual({});
+    expect(wanted("It's a mystery to me how he did it")).toEqual({});
+    expect(wanted("I'm looking for someone who is kind, funny, and smart.")).toEqual({});
+    expect(wanted('I read a romance novel from the 90s last week')).toEqual({});
+  });
+
+  it('reads spans of years in any order and decades with an open end', () => {
+    expect(read('movies from 1990 to 1995').years).toEqual({ from: 1990, to: 1995 });
+    expect(read('a film from 1980-1985').years).toEqual({ from: 1980, to: 1985 });
+    expect(read('anything 1990–95 please').years).toEqual({ from: 1990, to: 1995 });
+    expect(read('from 1995 to 1990').years).toEqual({ from: 1990, to: 1995 });
+    expect(read('1975 through 1979 maybe').years).toEqual({ from: 1975, to: 1979 });
+    expect(read('90s or newer').years).toEqual({ from: 1990 });
+    expect(read('from the 80s on please').years).toEqual({ from: 1980 });
+    expect(read('since the 70s').years).toEqual({ from: 1970 });
+    expect(read('something after the 80s').years).toEqual({ from: 1990 });
+    expect(read('a movie before the 90s').years).toEqual({ to: 1989 });
+    expect(read('80s or older').years).toEqual({ to: 1989 });
+    expect(read('up to the 80s').years).toEqual({ to: 1989 });
+    expect(read('1960 or earlier').years).toEqual({ to: 1960 });
+    expect(read('movies from the 80s to the 90s').years).toEqual({ from: 1980, to: 1999 });
+    // A decade the catalogue may not have is read as said (the reply then says nothing fits), not dropped.
+    expect(read('something from the 1890s').years).toEqual({ from: 1890, to: 1899 });
+    expect(read('a film from 1895').years).toEqual({ from: 1895, to: 1895 });
+  });
+
+  it('measures "recent" from the catalogue\'s recent end and keeps "classic" old', () => {
+    // One 2020 item added to a 1990s catalogue does not move its recent end.
+    const years = [...Array.from({ length: 300 }, (_, index) => 1960 + (index % 39)), 2020];
+    expect(recentEndOf(years)).toBe(1998);
+    expect(recentEndOf([])).toBeUndefined();
+    const withOutlier = { stems: movieLensStems, latestYear: 2020, recentEnd: recentEndOf(years) };
+    expect(readConstraints('something recent please', withOutlier).years).toEqual({ from: 1994 });
+    expect(readConstraints('a classic film noir', withOutlier).years).toEqual({ to: 1973 });
+    // Without a recent end, "classic" still stays before 1980 however new the latest item.
+    expect(readConstraints('a classic film noir', { stems: movieLensStems, latestYear: 2020 })).toMatchObject({ wanted: { noir: 0.3 }, years: { to: 1979 } });
+    expect(eraYears({ latestYear: 1960 })).toEqual({ recentFrom: 1956, classicTo: 1935 });
+    expect(eraYears({})).toEqual({ recentFrom: undefined, classicTo: 1979 });
+    for (const ask of ['an old classic please', 'an old classic instead', 'a classic please', 'some classics', 'classic westerns']) expect(read(ask).years, ask).toEqual({ to: 1973 });
+    for (const talk of ["That's a classic!", 'Titanic is a classic movie, you should see it', 'So, what is your favorite kind of vintage car?', 'I play some more modern bluegrass music.']) {
+      expect(read(talk).years, talk).toBeUndefined();
+    }
+  });
+
+  it('rules out what "X-free", "no X", "without X", "nothing X", "not X", "anything but X" and a stated dislike in a request name', () => {
+    expect(read('I hate horror movies. Recommend something scary-free from the 90s')).toMatchObject({ wanted: {}, avoided: { horror: -1 }, years: { from: 1990, to: 1999 } });
+    expect(read('Recommend something scary-free')).toMatchObject({ wanted: {}, avoided: { horror: -1 } });
+    expect(read('a horror-free movie please')).toMatchObject({ wanted: {}, avoided: { horror: -1 } });
+    expect(read('something romance free')).toMatchObject({ wanted: {}, avoided: { romance: -1 } });
+    expect(read('anything but horror')).toMatchObject({ wanted: {}, avoided: { horror: -1 } });
+    expect(read('show me anything but westerns please')).toMatchObject({ wanted: {}, avoided: { western: -1 } });
+    expect(read('nothing but comedies')).toMatchObject({ wanted: { comed: 0.3 }, avoided: {} });
+    expect(read('without romance please')).toMatchObject({ wanted: {}, avoided: { romance: -1 } });
+    expect(read('not horror')).toMatchObject({ wanted: {}, avoided: { horror: -1 } });
+    expect(read("I can't stand horror, suggest a movie")).toMatchObject({ wanted: {}, avoided: { horror: -1 } });
+    expect(read("I don't like romance. Recommend a movie for tonight")).toMatchObject({ wanted: {}, avoided: { romance: -1 } });
+    expect(read("I'm not a fan of war films, what should I watch?")).toMatchObject({ wanted: {}, avoided: { war: -1 } });
+    // A dislike without a request stays the profile's.
+    expect(read("I can't stand horror").avoided).toEqual({});
+    expect(read('I hate westerns. What do you do for fun?').avoided).toEqual({});
+    // Ruled out for the session, and it stays out when the next turn asks for something else.
+    expect(after("I can't stand horror, suggest a movie", 'a thriller from the 90s')).toEqual({ tags: { horror: -1, thriller: 0.3 }, years: { from: 1990, to: 1999 } });
   });
 });

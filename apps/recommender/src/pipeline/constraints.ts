@@ -62,25 +62,81 @@ const genreWords: [RegExp, string][] = ([
 ] satisfies [RegExp, string][]).map(([pattern, genre]): [RegExp, string] => [new RegExp(pattern.source, 'g'), stem(genre)]);
 
 /** Words that rule out a genre named up to five words later ("no horror", "nothing scary", "not in the mood for a western"); a comma ends their reach. */
-const negationBefore = /\b(?:no|not|without|nothing|never|hate|avoid|skip|except|but not|none of|don'?t want|no more|less|fewer|anything but)\s+(?:\w+\s+){0,5}$/;
-/** Negations that are requests by themselves ("no horror", "nothing scary"); "never" is not ("I've never been on an adventure"). */
-const strongNegationBefore = /\b(?:no|not|without|nothing|avoid|skip|except|but not|none of|don'?t want|no more|less|fewer|anything but)\s+(?:\w+\s+){0,5}$/;
+const negationBefore =
+  /\b(?:no|not|without|nothing(?!\s+but\b)|never|hate|dislike|detest|loathe|can'?t stand|cannot stand|avoid|skip|except|but not|none of|don'?t (?:want|like|enjoy)|do not (?:want|like|enjoy)|no more|less|fewer|anything but|everything but|all but)\s+(?:\w+\s+){0,5}$/;
+/** Negations that are requests by themselves ("no horror", "nothing scary"); "never" is not ("I've never been on an adventure"), nor "I hate" (a standing taste). */
+const strongNegationBefore = /\b(?:no|not|without|nothing(?!\s+but\b)|avoid|skip|except|but not|none of|don'?t want|do not want|no more|less|fewer|anything but|everything but|all but)\s+(?:\w+\s+){0,5}$/;
+/** Negations after the genre word: "scary-free", "horror free", "romance-less". */
+const negationAfter = /^(?:[- ]?free|-less)\b/;
 
 const decadeWords: Record<string, number> = { twenties: 1920, thirties: 1930, forties: 1940, fifties: 1950, sixties: 1960, seventies: 1970, eighties: 1980, nineties: 1990 };
 const decadeWordPattern = new RegExp(`\\b(${Object.keys(decadeWords).join('|')})\\b`, 'g');
 
-/** What a message is read against: the catalogue's tag stems and its latest release year. */
+/** A release year as people write it (1890 to 2039). */
+const YEAR = String.raw`(?:18|19|20)\d\d`;
+/** A decade as people write it ("the 90s", "1970s", "'80s", "sixties"). */
+const DECADE = String.raw`(?:(?:18|19|20)\d0'?s|'?\d0'?s|${Object.keys(decadeWords).join('|')})\b`;
+
+/**
+ * "Classic" is at most this year. A catalogue's recent end minus 25 years keeps it relative for an
+ * old catalogue (MovieLens ends in 1998: up to 1973, The Godfather in); the cap keeps one new item,
+ * or a modern catalogue, from dragging "an old classic" into the last decades (with one 2020 item
+ * added to MovieLens it had become "up to 1995").
+ */
+export const CLASSIC_LATEST_YEAR = 1979;
+/** A year is the catalogue's recent end when it holds at least this share of the dated items. */
+const RECENT_END_SHARE = 0.01;
+
+/** What a message is read against: the catalogue's tag stems and its release years. */
 export interface GenreVocabulary {
   /** Every tag stem in the catalogue. */
   stems: ReadonlySet<string>;
-  /** The latest release year in the catalogue ("recent" is measured from it). */
+  /** The latest release year in the catalogue. */
   latestYear?: number | undefined;
+  /**
+   * The latest release year that holds a reasonable share of the catalogue (`recentEndOf`): "recent"
+   * counts back from it, so that one new item does not make "recent" mean its year. Falls back to
+   * `latestYear` when not given.
+   */
+  recentEnd?: number | undefined;
+}
+
+/**
+ * The catalogue's recent end: the latest release year holding at least 1% of the dated items
+ * (MovieLens 100K: 1998, 65 of 1,681 items; one 2020 item added does not move it).
+ */
+export function recentEndOf(years: Iterable<number | undefined>): number | undefined {
+  const counts = new Map<number, number>();
+  let total = 0;
+  for (const year of years) {
+    if (year === undefined) continue;
+    counts.set(year, (counts.get(year) ?? 0) + 1);
+    total++;
+  }
+  if (total === 0) return undefined;
+  const byYear = [...counts].sort((left, right) => right[0] - left[0]);
+  return (byYear.find(([, count]) => count >= RECENT_END_SHARE * total) ?? byYear[0])?.[0];
+}
+
+/** What "recent" and "classic" mean for a catalogue: from its recent end's last five years; up to 25 years before that end, 1979 at the latest. */
+export function eraYears(vocabulary: Pick<GenreVocabulary, 'latestYear' | 'recentEnd'>): { recentFrom?: number | undefined; classicTo: number } {
+  const end = vocabulary.recentEnd ?? vocabulary.latestYear;
+  return { recentFrom: end === undefined ? undefined : end - 4, classicTo: Math.min(CLASSIC_LATEST_YEAR, (end ?? Infinity) - 25) };
+}
+
+/** The first year of a decade written as in `DECADE`. */
+function decadeStart(written: string): number {
+  const word = decadeWords[written];
+  if (word !== undefined) return word;
+  const digits = /(?:(18|19|20)(\d)0|(\d)0)/.exec(written);
+  if (digits?.[1] !== undefined) return Number(`${digits[1]}${digits[2]}0`);
+  return 1900 + Number(digits?.[3] ?? 0) * 10;
 }
 
 /** The decades a message names ("the 90s", "1970s", "'80s", "sixties"); several ("60s or 70s") span from the first to the last. */
 function decadeOf(text: string): { from: number; to: number } | undefined {
   const decades: number[] = [];
-  for (const digits of text.matchAll(/\b(?:the\s+)?(?:(19|20)(\d)0|'?(\d)0)'?s\b/g)) {
+  for (const digits of text.matchAll(/\b(?:the\s+)?(?:(18|19|20)(\d)0|'?(\d)0)'?s\b/g)) {
     decades.push(digits[1] !== undefined ? Number(`${digits[1]}${digits[2]}0`) : 1900 + Number(digits[3]) * 10);
   }
   for (const match of text.matchAll(decadeWordPattern)) decades.push(decadeWords[match[1] as string] as number);
@@ -88,17 +144,43 @@ function decadeOf(text: string): { from: number; to: number } | undefined {
   return { from: Math.min(...decades), to: Math.max(...decades) + 9 };
 }
 
-function yearsOf(text: string, latestYear: number | undefined): ConstraintUpdate['years'] {
+/** A span of years written out: "from 1990 to 1995", "1980-1985", "1990–95", "between 1985 and 1980" (read in order). */
+const yearSpan = new RegExp(String.raw`\b(?:(between)\s+(${YEAR})\s+and\s+(${YEAR})|(${YEAR})\s*(?:-|–|—|to|till|until|through|thru)\s*(${YEAR}|\d\d)(?!\d))`);
+/** An open end at a decade: "90s or newer", "from the 80s on", "since the 70s", "before the 90s", "80s or older". */
+const decadeFrom = new RegExp(String.raw`\b(?:since|from)\s+(?:the\s+)?(${DECADE})\s*(?:on(?:wards?)?|forward|and (?:up|later|newer|after))\b|\bsince\s+(?:the\s+)?(${DECADE})|\b(${DECADE})\s*(?:or|and|&)\s*(?:newer|later|after|up|onwards?|beyond|more recent)\b|\b(${DECADE})\s+onwards?\b`);
+const decadeAfter = new RegExp(String.raw`\b(?:after|post-?|newer than|later than)\s*(?:the\s+)?(${DECADE})`);
+const decadeBefore = new RegExp(String.raw`\b(?:before|pre-?|older than|earlier than)\s*(?:the\s+)?(${DECADE})`);
+const decadeUpTo = new RegExp(String.raw`\b(?:up to|until|till|through)\s+(?:the\s+)?(${DECADE})|\b(${DECADE})\s*(?:or|and|&)\s*(?:older|earlier|before)\b`);
+
+function yearsOf(text: string, vocabulary: GenreVocabulary): ConstraintUpdate['years'] {
   if (/\b(?:any|whatever|all)\s+(?:year|era|decade|age)s?\b|\bdoesn'?t matter when\b|\bold or new\b/.test(text)) return null;
-  const between = /\bbetween\s+((?:19|20)\d\d)\s+and\s+((?:19|20)\d\d)\b/.exec(text);
-  if (between) return { from: Math.min(Number(between[1]), Number(between[2])), to: Math.max(Number(between[1]), Number(between[2])) };
-  const before = /\b(?:before|earlier than|older than|pre-?)\s*((?:19|20)\d\d)\b/.exec(text);
-  const after = /\b(?:after|since|later than|newer than|post-?)\s*((?:19|20)\d\d)\b|\bfrom\s+((?:19|20)\d\d)\s+(?:on|onwards?|forward)\b|\b((?:19|20)\d\d)\s+or (?:later|newer|after)\b/.exec(text);
+  const span = yearSpan.exec(text);
+  // "from 1990 to 1995" is a span, not 1990; written backwards ("from 1995 to 1990") it is the same span.
+  if (span && (span[1] !== undefined || /^\d{4}/.test(span[5] ?? '') || /[-–—]/.test(span[0]))) {
+    const first = Number(span[2] ?? span[4]);
+    const written = span[3] ?? span[5] ?? '';
+    let second = Number(written);
+    // "1990-95": the second year in the first one's century.
+    if (written.length === 2) second = first - (first % 100) + second + (first % 100 > second ? 100 : 0);
+    return { from: Math.min(first, second), to: Math.max(first, second) };
+  }
+  const before = new RegExp(String.raw`\b(?:before|earlier than|older than|pre-?)\s*(${YEAR})\b|\b(${YEAR})\s+or\s+(?:earlier|older|before)\b`).exec(text);
+  const after = new RegExp(String.raw`\b(?:after|since|later than|newer than|post-?)\s*(${YEAR})\b|\bfrom\s+(${YEAR})\s+(?:on|onwards?|forward)\b|\b(${YEAR})\s+or (?:later|newer|after)\b`).exec(text);
   const afterYear = after ? Number(after[1] ?? after[2] ?? after[3]) : undefined;
   if (before || after) {
-    // "after 1995" starts in 1996; "since 1995", "from 1995 on", "1995 or later" in 1995.
+    // "after 1995" starts in 1996; "since 1995", "from 1995 on", "1995 or later" in 1995; "before 1960" ends in 1959, "1960 or earlier" in 1960.
     const inclusive = after !== null && !/^(?:after|later than|newer than|post)/.test(after[0]);
-    return { ...(afterYear !== undefined ? { from: afterYear + (inclusive ? 0 : 1) } : {}), ...(before ? { to: Number(before[1]) - 1 } : {}) };
+    const to = before ? (before[1] !== undefined ? Number(before[1]) - 1 : Number(before[2])) : undefined;
+    return { ...(afterYear !== undefined ? { from: afterYear + (inclusive ? 0 : 1) } : {}), ...(to !== undefined ? { to } : {}) };
+  }
+  const fromDecade = decadeFrom.exec(text);
+  const afterDecade = decadeAfter.exec(text);
+  const beforeDecade = decadeBefore.exec(text);
+  const upToDecade = decadeUpTo.exec(text);
+  if (fromDecade || afterDecade || beforeDecade || upToDecade) {
+    const from = fromDecade ? decadeStart(fromDecade[1] ?? fromDecade[2] ?? fromDecade[3] ?? fromDecade[4] ?? '') : afterDecade ? decadeStart(afterDecade[1] ?? '') + 10 : undefined;
+    const to = beforeDecade ? decadeStart(beforeDecade[1] ?? '') - 1 : upToDecade ? decadeStart(upToDecade[1] ?? upToDecade[2] ?? '') + 9 : undefined;
+    return { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
   }
   const decade = decadeOf(text);
   if (decade) {
@@ -108,25 +190,36 @@ function yearsOf(text: string, latestYear: number | undefined): ConstraintUpdate
     return decade;
   }
   // "from 1994", "made in 1994"; "in 1994" only about films ("I was born in 1965" is not).
-  const single = /\b(?:from|made in|released in|came out in)\s+((?:19|20)\d\d)\b/.exec(text) ?? (/\b(?:born|married|moved|graduated)\b/.test(text) ? null : /\b(?:in|of)\s+((?:19|20)\d\d)\b/.exec(text));
+  const single =
+    new RegExp(String.raw`\b(?:from|made in|released in|came out in)\s+(${YEAR})\b`).exec(text) ??
+    (/\b(?:born|married|moved|graduated)\b/.test(text) ? null : new RegExp(String.raw`\b(?:in|of)\s+(${YEAR})\b`).exec(text));
   if (single) return { from: Number(single[1]), to: Number(single[1]) };
-  // Vague eras ("recent", "a classic") only about films, or in a short message ("an old classic"): "it's a classic" is praise.
-  const aboutFilms = /\b(?:movies?|films?|flicks?|ones|stuff|titles|watch\w*|see)\b/.test(text) || text.split(/\s+/).filter(Boolean).length <= 3;
-  if (latestYear !== undefined && aboutFilms) {
-    if (/\b(?:recent|newer|newest|latest|new releases?|more modern|modern)\b/.test(text)) return { from: latestYear - 4 };
-    if (/\b(?:classics?|oldies|vintage|golden age|black and white|something older)\b|\bold(?:er)?\s+(?:movies?|films?|ones|stuff|titles)\b/.test(text)) return { to: latestYear - 25 };
-  }
+  // Vague eras only about films, in a short message or a request ("an old classic please"): "it's a classic" is praise, "classic cars" are cars.
+  const aboutFilms = filmWords.test(text) || /\b(?:please|instead|recommend|suggest|show me|give me|how about|what about)\b/.test(text) || text.split(/\s+/).filter(Boolean).length <= 4;
+  if (!aboutFilms) return undefined;
+  const { recentFrom, classicTo } = eraYears(vocabulary);
+  if (recentFrom !== undefined && /\b(?:recent|newer|newest|latest|new releases?|more modern|modern)\b/.test(text)) return { from: recentFrom };
+  if (classicEra.test(text) && !praise.test(text)) return { to: classicTo };
   return undefined;
 }
+
+const filmWords = /\b(?:movies?|films?|flicks?|ones|stuff|titles|watch\w*|see)\b/;
+/** Old films asked for: "an old classic", "classics", "a classic film noir", "something older", "black and white". */
+const classicEra =
+  /\b(?:classics|oldies|vintage|golden age|black and white|something older)\b|\bold(?:er)?\s+(?:movies?|films?|ones|stuff|titles)\b|\bclassic\b(?=\s*(?:$|[,.;!?]|(?:movies?|films?|flicks?|ones?|stuff|titles|please|instead|then|tonight|maybe|perhaps|for|from|or|and|with|like)\b|(?:film[- ])?noir\b|\w+ies\b|(?:horror|westerns?|comed\w*|musicals?|romance|thrillers?|war|crime|drama|mystery|sci-fi|adventure|action|animation|cartoons?)\b))/;
+/** "It's a classic", "that film is a classic": praise of a film, not a request for old ones. */
+const praise = /\b(?:it'?s|is|was|that'?s|are|were|become|became|a real|such a|true)\s+(?:(?:a|an|such|true|real|total|absolute|modern|cult|bit of|kind of)\s+)*classics?\b/;
 
 /** The genres a text names, as tag stems, each with whether it was ruled out and whether by a negation that is a request by itself. */
 function genresOf(text: string, vocabulary: GenreVocabulary): { stem: string; avoided: boolean; strong: boolean }[] {
   const found = new Map<string, { avoided: boolean; strong: boolean }>();
-  const note = (tag: string, index: number) => {
+  const note = (tag: string, index: number, length: number) => {
     if (!vocabulary.stems.has(tag)) return;
     const before = text.slice(0, index);
-    const avoided = negationBefore.test(before);
-    const strong = avoided && strongNegationBefore.test(before);
+    // "scary-free", "horror free": ruled out by the word after; a request by itself.
+    const free = negationAfter.test(text.slice(index + length));
+    const avoided = free || negationBefore.test(before);
+    const strong = free || (avoided && strongNegationBefore.test(before));
     const earlier = found.get(tag);
     // A genre both asked for and ruled out in one message ("comedy, but no romantic comedy") is ruled out.
     found.set(tag, { avoided: (earlier?.avoided ?? false) || avoided, strong: (earlier?.strong ?? false) || strong });
@@ -135,9 +228,17 @@ function genresOf(text: string, vocabulary: GenreVocabulary): { stem: string; av
     const word = match[0];
     const stemmed = stem(word);
     // Only tags that are whole genres by themselves: "film" (of Film-Noir) or "fi" are not.
-    if (singleWordTag.has(stemmed)) note(stemmed, match.index);
+    if (singleWordTag.has(stemmed)) note(stemmed, match.index, word.length);
+    else if (word.includes('-')) {
+      // "horror-free", "comedy-drama": each part.
+      let offset = match.index;
+      for (const part of word.split('-')) {
+        if (singleWordTag.has(stem(part))) note(stem(part), offset, part.length);
+        offset += part.length + 1;
+      }
+    }
   }
-  for (const [pattern, tag] of genreWords) for (const match of text.matchAll(pattern)) note(tag, match.index);
+  for (const [pattern, tag] of genreWords) for (const match of text.matchAll(pattern)) note(tag, match.index, match[0].length);
   return [...found].map(([tag, { avoided, strong }]) => ({ stem: tag, avoided, strong }));
 }
 
@@ -155,14 +256,53 @@ const singleWordTag = new Set(
 );
 
 const standingTaste = /\b(?:i|we)\s+(?:(?:usually|really|generally|mostly|always|just|also|especially|still|often|sometimes|typically|normally|particularly|do(?:n'?t)?|never)\s+)*(?:like|love|enjoy|prefer|adore|hate|dislike|can'?t stand|am into|'m into|watch)\b|\bmy favou?rite\b/;
+/** A standing dislike ("I hate horror", "I can't stand westerns", "I don't like romance", "not a fan of war films"). */
+const standingDislike =
+  /\b(?:i|we)\s+(?:(?:really|just|absolutely|truly|generally|usually|still|also|totally|honestly)\s+)*(?:hate|dislike|detest|loathe|can'?t stand|cannot stand|don'?t (?:like|enjoy|do)|do not (?:like|enjoy)|am not (?:a fan of|into)|'m not (?:a fan of|into)|'m no fan of)\b|\bnot (?:a|the biggest) fan of\b/;
 /** A standing-taste clause that still asks ("I love dramas, recommend one tonight") is a request. */
 const request = /\b(?:want|wanna|looking for|look for|mood|recommend|suggest|show me|give me|how about|what about|fancy|feel like|up for|craving|tonight|now|find me|any\b)/;
+/** A message that asks for a film outright: a standing dislike in it rules the genre out ("I can't stand horror, suggest a movie"). */
+const filmRequest =
+  /\b(?:recommend|suggest|show me|give me|find me|pick (?:me )?(?:a|an|some|something)|looking for (?:a|an|some|something)|what should (?:i|we) watch|(?:want|wanna|like) to (?:watch|see)|(?:want|need) (?:a|an|some|something) (?:good )?(?:movie|film)|something to watch|any (?:good )?(?:movie|film)s?)\b/;
 /**
  * What makes a clause's genre words a request rather than talk ("I was in a war", "family law", "it's
  * a great mystery"): asking words, "please", "movie" or "film", a question, or a message of three words
  * or fewer ("comedies please", "horror").
  */
 const requestCue = /\b(?:want|wanna|looking for|look for|mood|recommend|suggest|show me|give me|how about|what about|fancy|feel like|up for|craving|tonight|find me|any|some|something|anything|another|more|please|instead|actually|only|rather|prefer|maybe|perhaps|watch|see|movies?|films?|flicks?)\b|\?/;
+
+/** Words a request for a genre is made of besides the genre and the years ("a good old comedy from the 80s please"). */
+const requestPhraseWords = new Set(
+  'funny scary spooky romantic animated a an some any another one more few couple of good great nice fun light dark short long new old older recent newer classic proper real solid decent little quick cheesy clever smart gritty movie movies film films flick flicks ones stuff please tonight instead then maybe perhaps too also again for the kids kid family me us night weekend or and with no without but not nothing just only pure straight ok okay so well hmm um actually early late mid from in of made released between before after since until till to up on onwards or later newer earlier'.split(' '),
+);
+/** Years written in a request ("from the 80s", "1990-1995", "'80s"), left out when a clause is read for its shape. */
+const yearWords = new RegExp(String.raw`\b${YEAR}s?\b|\b${DECADE}|'\d0s\b|\b\d\d\b`, 'g');
+
+/**
+ * A clause that is a request by its shape: a noun phrase naming genres, with at most years, a
+ * determiner, adjectives and request words around them ("a comedy", "thrillers from the 90s",
+ * "western from the 60s", "an 80s comedy, no romance"). "Comedy is my favourite genre" and "a mystery
+ * to me" are not.
+ */
+function requestPhrase(clause: string, vocabulary: GenreVocabulary): boolean {
+  let rest = clause.replace(yearWords, ' ');
+  let genres = 0;
+  for (const [pattern, tag] of genreWords) {
+    rest = rest.replace(pattern, (words) => {
+      // "Funny", "scary", "romantic" describe; only a genre named as a noun makes the phrase ("a comedy", "some sci-fi").
+      if (vocabulary.stems.has(tag) && !genreAdjective.test(words)) genres++;
+      return ' ';
+    });
+  }
+  const words = rest.match(/[a-z][a-z'-]*/g) ?? [];
+  if (words.length > 10) return false;
+  for (const word of words) {
+    if ([word, ...word.split('-')].some((part) => singleWordTag.has(stem(part)) && vocabulary.stems.has(stem(part)))) genres++;
+    else if (!requestPhraseWords.has(word) && !/^(?:free|less)$/.test(word.split('-').at(-1) ?? '')) return false;
+  }
+  return genres > 0;
+}
+const genreAdjective = /^(?:funny|scary|spooky|romantic|comedic|animated|suspenseful|detective)$/;
 /** Children will watch: said outright ("for the kids", "kid-friendly", "family movie night"). */
 const childrenStrong = /\bkid[- ]friendly\b|\bfamily[- ](?:friendly|movie|film|night)\b|\bsuitable for (?:kids|children)\b|\bfor (?:the |my |our )?(?:kids|children|little ones|toddlers?)\b/;
 /** Children are around ("my 6 year old", "with my family", "my kids"): an audience only in a sentence about watching. */
@@ -178,24 +318,31 @@ export function readConstraints(message: string, vocabulary: GenreVocabulary): C
   const wanted: Record<string, number> = {};
   const avoided: Record<string, number> = {};
   // A standing taste ("I usually like dramas", "I hate horror") is the profile's to keep; a request
-  // ("I'm in the mood for a comedy", "no horror tonight") is the session's.
-  const requested = text
-    .split(/(?<=[.;!?])|,?\s+but\s+/)
-    .filter((clause) => !standingTaste.test(clause) || request.test(clause))
-    .join(' ');
+  // ("I'm in the mood for a comedy", "no horror tonight") is the session's. A standing dislike in a
+  // message that asks for a film ("I can't stand horror, suggest a movie") rules the genre out too.
+  const asksForFilm = filmRequest.test(text);
+  const clauses = text
+    // "Anything but horror" is one thought, not two clauses.
+    .split(/(?<=[.;!?])|,?\s+(?<!\b(?:anything|everything|all|nothing)\s+)but\s+/)
+    .map((clause) => ({ clause, dislikes: asksForFilm && standingDislike.test(clause) }))
+    .filter(({ clause, dislikes }) => !standingTaste.test(clause) || request.test(clause) || dislikes);
+  const requested = clauses.map(({ clause }) => clause).join(' ');
   const short = text.split(/\s+/).filter(Boolean).length <= 3;
-  for (const clause of requested.split(/(?<=[.;!?])|,/)) {
-    const asks = short || requestCue.test(clause);
-    for (const genre of genresOf(clause, vocabulary)) {
-      // "star wars" names a title, not the genre.
-      if (genre.stem === 'war' && /\bstar wars\b/.test(text)) continue;
-      if (!asks && !genre.strong) continue;
-      if (genre.avoided) avoided[genre.stem] = -1;
-      else if (avoided[genre.stem] === undefined) wanted[genre.stem] = WANTED_WEIGHT;
+  for (const { clause: sentence, dislikes } of clauses) {
+    for (const clause of sentence.split(/(?<=[.;!?])|,/)) {
+      const asks = short || requestCue.test(clause) || requestPhrase(clause, vocabulary);
+      for (const genre of genresOf(clause, vocabulary)) {
+        // "star wars" names a title, not the genre.
+        if (genre.stem === 'war' && /\bstar wars\b/.test(text)) continue;
+        if (genre.avoided ? !(asks || genre.strong || dislikes) : !asks) continue;
+        if (genre.avoided) avoided[genre.stem] = -1;
+        else if (avoided[genre.stem] === undefined) wanted[genre.stem] = WANTED_WEIGHT;
+      }
     }
   }
+  for (const tag of Object.keys(avoided)) delete wanted[tag];
   const update: ConstraintUpdate = { reset, wanted, avoided, adds: /\b(?:also|too|as well|and some|plus|more of)\b/.test(text) };
-  const years = yearsOf(requested, vocabulary.latestYear);
+  const years = yearsOf(requested, vocabulary);
   if (years !== undefined) update.years = years;
   const forChildren = childrenStrong.test(text) || text.split(/(?<=[.;!?])/).some((sentence) => childrenWeak.test(sentence) && watching.test(sentence));
   // Adults only wins over a mention of the kids ("the kids are asleep, just adults").

@@ -51,4 +51,50 @@ describe('classifyTurn', () => {
     // A wish for something the catalogue has no tag for steers nothing.
     expect(classifyTurn('I feel like a western tonight', { ...context, lastRecommended: [] }).refinement).toBeUndefined();
   });
+
+  it('reads "why not X?" as proposing X and "sure, why not" as agreeing, not as asking why', () => {
+    const proposal = classifyTurn('why not Zombie Street?', context);
+    expect(proposal.intent).toBe('refine');
+    expect(classifyTurn('Why not something with robots?', { ...context, lastRecommended: [] }).intent).toBe('recommend');
+    for (const agreeing of ['sure, why not', 'why not?', 'Yeah why not!']) expect(classifyTurn(agreeing, context).intent, agreeing).toBe('chitchat');
+    // Asking why an item was left out still asks for an explanation.
+    expect(classifyTurn('why Laugh Riot?', context)).toMatchObject({ intent: 'explain', question: 'why' });
+  });
+
+  it('answers "tell me more about X" about that item, and finds titles as whole words only', () => {
+    for (const ask of ['tell me more about Zombie Street', 'What is Zombie Street about?', 'more info on zombie street please']) {
+      const turn = classifyTurn(ask, context);
+      expect(turn, ask).toMatchObject({ intent: 'explain', question: 'about' });
+      expect(turn.target?.title, ask).toBe('Zombie Street');
+    }
+    expect(classifyTurn('tell me more about the second one', context).target?.id).toBe(shown[1]?.id);
+    // Nothing named: a request as before; a one-word title outside the list only when written as one.
+    expect(classifyTurn('tell me more about your favourite comedies', context).intent).not.toBe('explain');
+    const withKids = { ...context, allItems: () => [...tinyItems, { id: 'k', title: 'Kids (1995)', tags: ['Drama'] }] };
+    expect(classifyTurn('tell me about the kids movies', withKids).intent).not.toBe('explain');
+    expect(classifyTurn('tell me more about Kids', withKids)).toMatchObject({ intent: 'explain', question: 'about', target: { id: 'k' } });
+    // "Laugh Riot" is not inside "laugh rioting".
+    expect(classifyTurn('why all the laugh rioting', { ...context, lastRecommended: [] }).target).toBeUndefined();
+  });
+
+  it('takes a message with no words as nothing to act on, and flags messages not in English', () => {
+    for (const blank of ['   ', '\n\t', '👍👍', '?!', '🎬 🍿']) expect(classifyTurn(blank, context), JSON.stringify(blank)).toEqual({ intent: 'chitchat', unreadable: 'empty' });
+    for (const foreign of ['recommande-moi un film', '¿Me recomiendas una película de terror?', '推荐一部电影', 'Kannst du mir bitte einen Film empfehlen?']) {
+      expect(classifyTurn(foreign, context).unreadable, foreign).toBe('language');
+    }
+    for (const english of ['Can you recommend a movie?', 'I love Le Samouraï and La Haine', 'une comedy please']) expect(classifyTurn(english, context).unreadable, english).toBeUndefined();
+  });
+
+  it('does not steer toward a genre or mood the message rules out', () => {
+    const fresh = { ...context, lastRecommended: [] };
+    for (const message of ['Recommend something scary-free', 'nothing scary please', 'something not too dark', 'nothing too scary tonight']) {
+      const weights = classifyTurn(message, fresh).refinement?.tagWeights ?? {};
+      expect(weights.horror ?? 0, message).toBeLessThanOrEqual(0);
+      expect(weights.thriller ?? 0, message).toBeLessThanOrEqual(0);
+    }
+    expect(classifyTurn('anything but horror', context).refinement?.tagWeights).toEqual({ horror: -1 });
+    expect(classifyTurn('a horror-free movie', context).refinement?.tagWeights).toEqual({ horror: -1 });
+    expect(classifyTurn('nothing but comedies', context).refinement?.tagWeights).toEqual({ comed: 0.8 });
+    expect(classifyTurn('something scary', context).refinement?.tagWeights.horror).toBeGreaterThan(0);
+  });
 });

@@ -10,13 +10,22 @@ export interface ClassifiedTurn {
   target?: Item | undefined;
   /** For `refine` (and `recommend` with constraints): what to change. */
   refinement?: Refinement | undefined;
+  /** For `explain`: asked why it was suggested ("why Heat?") or about the item itself ("tell me more about Fargo"). */
+  question?: 'why' | 'about' | undefined;
+  /**
+   * Set when the offline reader cannot act on the message: `empty` when it has no words at all
+   * ("   ", "👍", "?!"; classified as chit-chat), `language` when it is not in English ("recommande-moi
+   * un film", "推荐一部电影"; classified as usual, so the reply can say it read only part of it).
+   */
+  unreadable?: 'empty' | 'language' | undefined;
 }
 
 /** Mood words and the tag stems they move (MovieLens genres, and the synthetic world's). */
-const moods: { pattern: RegExp; weights: Record<string, number> }[] = [
+const moods: { pattern: RegExp; weights: Record<string, number>; negatable?: boolean }[] = [
   {
     pattern: /\b(light(er)?|fun(ny|nier)?|cheerful|happ(y|ier)|feel[- ]good|upbeat|uplifting|easy)\b/,
     weights: { comed: 0.6, comedy: 0.6, animation: 0.4, children: 0.4, musical: 0.3, romance: 0.2, family: 0.4, horror: -1, thriller: -0.7, war: -0.8, crime: -0.5, film: 0, noir: -0.5, drama: -0.3 },
+    negatable: true,
   },
   {
     pattern: /\b(less|no|not|without|non)[- ]?(violent|violence|gore|gory|blood)\b|\bpeaceful\b|\bgentle\b/,
@@ -25,29 +34,42 @@ const moods: { pattern: RegExp; weights: Record<string, number> }[] = [
   {
     pattern: /\b(dark(er)?|serious|heav(y|ier)|intense|gritty|deep(er)?)\b/,
     weights: { drama: 0.5, thriller: 0.4, crime: 0.4, noir: 0.4, war: 0.3, comed: -0.5, comedy: -0.5, children: -0.6, animation: -0.4, musical: -0.4 },
+    negatable: true,
   },
   {
     pattern: /\b(scar(y|ier)|creepy|spooky|frightening)\b/,
     weights: { horror: 0.9, thriller: 0.5, comed: -0.3, comedy: -0.3, children: -0.6 },
+    negatable: true,
   },
   {
     pattern: /\b(exciting|thrilling|action[- ]packed|adrenaline)\b/,
     weights: { action: 0.7, adventure: 0.5, thriller: 0.4, documentary: -0.5 },
+    negatable: true,
   },
 ];
 
 // Bare number words are left out: "the second one" must not read as "one".
 const ordinals: Record<string, number> = { first: 0, '1st': 0, second: 1, '2nd': 1, third: 2, '3rd': 2, fourth: 3, '4th': 3, fifth: 4, '5th': 4, last: -1 };
 
-/** "more comedy", "no horror", "less action", "without romance": explicit tag steering. */
+/** A mood word negated ("nothing scary", "not too dark", "scary-free"), which moves nothing toward it. */
+function negatedAt(text: string, index: number, length: number): boolean {
+  return /\b(?:no|not|nothing|without|never|less|non|isn'?t|wasn'?t|don'?t want)[- ](?:(?:too|so|very|that|overly|anything|any|at all)\s+)*$/.test(text.slice(0, index)) || /^(?:[- ]?free\b|-less\b)/.test(text.slice(index + length));
+}
+
+/** "more comedy", "no horror", "less action", "without romance", "anything but horror", "horror-free": explicit tag steering. */
 function tagSteering(text: string, knownTags: ReadonlySet<string>): Record<string, number> {
   const weights: Record<string, number> = {};
-  const pattern = /\b(more|no|less|fewer|without|not|hate|avoid|skip|only|but)\s+(?:any\s+|too\s+much\s+|so\s+much\s+)?([a-z'-]+)/g;
+  const pattern = /\b((?:anything|everything|all|nothing)\s+but|more|no|less|fewer|without|not|hate|avoid|skip|only|but)\s+(?:any\s+|too\s+much\s+|so\s+much\s+)?([a-z']+(?:-[a-z]+)?)/g;
   for (const match of text.matchAll(pattern)) {
     const tag = stem(match[2] ?? '');
     if (!knownTags.has(tag)) continue;
     const word = match[1] ?? '';
-    weights[tag] = word === 'more' || word === 'only' || word === 'but' ? 0.8 : -1;
+    // "Nothing but comedies" asks for them; "anything but horror" rules horror out; a bare "but comedy" asks.
+    weights[tag] = word === 'more' || word === 'only' || word === 'but' || /^nothing\s+but$/.test(word) ? 0.8 : -1;
+  }
+  for (const match of text.matchAll(/\b([a-z]+)[- ]free\b/g)) {
+    const tag = stem(match[1] ?? '');
+    if (knownTags.has(tag)) weights[tag] = -1;
   }
   // "in the mood for crime movies", "I feel like a western", "how about some sci-fi": a nudge (0.3), not
   // the 0.8 of "more X". Simulated MovieLens users, whose stated mood is one of their liked genres while
@@ -68,14 +90,16 @@ function findItem(text: string, lastRecommended: readonly Item[], allItems: () =
       if (item) return item;
     }
   }
-  // Titles without their "(1995)" suffix or leading article, longest first, so "Toy Story 2" wins over "Toy Story".
-  const normalise = (title: string) => title.toLowerCase().replace(/\(\d{4}\)/g, '').replace(/,\s*(the|a|an)\s*$/, '').trim();
-  const lower = text.toLowerCase();
+  // Titles without their "(1995)" suffix or leading article, longest first, so "Toy Story 2" wins over "Toy Story";
+  // whole words only, so "Heat" is not found in "theatre".
+  const words = (value: string) => ` ${value.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `;
+  const normalise = (title: string) => words(title.replace(/\(\d{4}\)/g, '').replace(/,\s*(the|a|an)\s*$/i, '')).trim();
+  const lower = words(text);
   let best: Item | undefined;
   let bestLength = 0;
   const consider = (item: Item) => {
     const title = normalise(item.title);
-    if (title.length >= 3 && title.length > bestLength && lower.includes(title)) {
+    if (title.length >= 3 && title.length > bestLength && lower.includes(` ${title} `)) {
       best = item;
       bestLength = title.length;
     }
@@ -94,23 +118,64 @@ export function classifyTurn(
   message: string,
   context: { lastRecommended: readonly Item[]; knownTags: ReadonlySet<string>; allItems: () => Iterable<Item> },
 ): ClassifiedTurn {
-  const text = message.toLowerCase();
-  if (/\bwhy\b|\bexplain\b|\bwhat makes\b|\bhow come\b/.test(text)) {
-    return { intent: 'explain', target: findItem(text, context.lastRecommended, context.allItems) };
+  const text = message.toLowerCase().replace(/[’‘]/g, "'");
+  // Nothing to read: whitespace, emoji or punctuation only.
+  if (!/[\p{L}\p{N}]/u.test(text)) return { intent: 'chitchat', unreadable: 'empty' };
+  const unreadable = notEnglish(text) ? ({ unreadable: 'language' } as const) : {};
+  // "Why not Star Wars?" proposes a title, and "sure, why not" agrees: neither asks why.
+  const agrees = /\bwhy not\W*$/.test(text);
+  const whyNot = /\bwhy not\s+\w/.test(text) && !/\bwhy not\b.*\b(?:recommend|suggest|includ|list|show|offer)/.test(text);
+  if (!whyNot && !agrees && /\bwhy\b|\bexplain\b|\bwhat makes\b|\bhow come\b/.test(text)) {
+    return { intent: 'explain', target: findItem(text, context.lastRecommended, context.allItems), question: 'why', ...unreadable };
+  }
+  // "Tell me more about Fargo", "what is the second one about?": about an item, when one is named after
+  // the asking words (a one-word title outside the last list only capitalised: "tell me about the kids movies" is no film "Kids").
+  const about = /\b(?:tell me (?:more |a bit |a little )?about|more (?:info|information|details) (?:on|about))\s+(.+)|\bwhat(?:'s| is| was)\s+(.{1,80}?)\s+(?:about\b|like\?)/.exec(text);
+  if (about) {
+    const named = about[1] ?? about[2] ?? '';
+    const target = findItem(named, context.lastRecommended, context.allItems);
+    if (target && (context.lastRecommended.includes(target) || writtenAsTitle(message, target))) return { intent: 'explain', target, question: 'about', ...unreadable };
   }
   const weights: Record<string, number> = {};
   for (const mood of moods) {
-    if (!mood.pattern.test(text)) continue;
+    const found = mood.pattern.exec(text);
+    if (!found) continue;
+    // "Scary-free", "nothing scary": the mood is ruled out, not asked for (the constraints rule the genre out).
+    if (mood.negatable && negatedAt(text, found.index, found[0].length)) continue;
     for (const [tag, weight] of Object.entries(mood.weights)) weights[tag] = (weights[tag] ?? 0) + weight;
   }
   for (const [tag, weight] of Object.entries(tagSteering(text, context.knownTags))) weights[tag] = (weights[tag] ?? 0) + weight;
   const refinement = Object.keys(weights).length > 0 ? { tagWeights: weights, phrase: message.trim().slice(0, 120) } : undefined;
   const asksForMore = /\b(something else|anything else|what else|else (?:you|would|could|can)|another|different|other (ones|options|suggestions)|instead|more like)\b/.test(text);
-  if ((refinement || asksForMore) && context.lastRecommended.length > 0) {
-    return { intent: 'refine', refinement: refinement ?? { tagWeights: {}, phrase: message.trim().slice(0, 120) } };
+  if ((refinement || asksForMore || whyNot) && context.lastRecommended.length > 0) {
+    return { intent: 'refine', refinement: refinement ?? { tagWeights: {}, phrase: message.trim().slice(0, 120) }, ...unreadable };
   }
   const wantsItems = /\b(recommend|suggest|movie|film|watch|show me|something|anything|what should|ideas?|options|like|love|enjoy|into|fan of|prefer)\b/.test(text);
   const smallTalk = /^\s*(hi|hello|hey|thanks|thank you|thx|bye|goodbye|good (morning|evening|night)|how are you|ok(ay)?|cool|great|nice)\b/.test(text);
-  if (smallTalk && !wantsItems && !refinement) return { intent: 'chitchat' };
-  return { intent: 'recommend', refinement };
+  if ((smallTalk || agrees) && !wantsItems && !refinement) return { intent: 'chitchat', ...unreadable };
+  return { intent: 'recommend', refinement, ...unreadable };
+}
+
+/** A catalogue title of two or more words, or a one-word title written capitalised in the message ("Fargo", not "kids"). */
+function writtenAsTitle(message: string, item: Item): boolean {
+  const title = item.title.replace(/\s*\(\d{4}\)\s*$/, '').replace(/,\s*(?:the|a|an)\s*$/i, '').trim();
+  if (/\s/.test(title)) return true;
+  const escaped = title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const found = new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'iu').exec(message);
+  return found !== null && /^\p{Lu}/u.test(found[0]);
+}
+
+/** Function words of French, Spanish, Italian, Portuguese and German that English does not use. */
+const foreignWords = new Set(
+  'le les un une des du et est pour avec sans je tu moi toi quelque chose voir regarder veux peux el los las una unos unas para con sin quiero puedes algo ver película películas pelicula peliculas recomienda recomiéndame recomiendame recommande gli uno per senza voglio qualcosa vedere um uma com sem eu quero filme der das ein eine und ist nicht mit ohne ich mir bitte etwas empfehlen'.split(' '),
+);
+const englishWords = new Set('the a an and is are i you me my to of for with in on it this that what some something movie please can could would recommend watch like want good'.split(' '));
+
+/** A message mostly in another script ("推荐一部电影") or with more foreign than English function words ("recommande-moi un film"). */
+function notEnglish(text: string): boolean {
+  const letters = text.match(/\p{L}/gu) ?? [];
+  if (letters.length > 0 && letters.filter((letter) => !/\p{Script=Latin}/u.test(letter)).length > letters.length / 2) return true;
+  const words = text.match(/[\p{L}']+/gu) ?? [];
+  const foreign = words.filter((word) => foreignWords.has(word)).length;
+  return foreign >= 2 && foreign > words.filter((word) => englishWords.has(word)).length;
 }

@@ -4,7 +4,7 @@ import { startTestServer, type RecordedRequest, type TestServer } from '@persona
 import { auth, openTinyService, type TinyService } from '../test/harness.js';
 import { tinyItems } from '../test/tiny-catalogue.js';
 import { noConstraints } from './constraints.js';
-import { toUpdate } from './llm-constraints.js';
+import { constraintPrompt, toUpdate } from './llm-constraints.js';
 import { collectTagStems } from './taste.js';
 
 let server: TestServer;
@@ -75,5 +75,18 @@ describe('LLM constraint reader', () => {
     expect(toUpdate({ ...base, years: { from: 2020, to: 1800 } }, context).years).toEqual({ from: 1870, to: 1999 });
     expect(toUpdate({ ...base, years: { from: null, to: null } }, context).years).toBeUndefined();
     expect(toUpdate({ ...base, anyYear: true, audience: 'adults', reset: true }, context)).toMatchObject({ reset: true, years: null, audience: null });
+  });
+
+  it('tells the model what "recent" and "classic" mean from the catalogue\'s recent end, and that negations rule genres out', () => {
+    const context = { stems: collectTagStems(tinyItems), latestYear: 2020, recentEnd: 1998, genres: ['Comedy', 'Horror'], previous: noConstraints() };
+    const prompt = constraintPrompt('Recommend something scary-free from 1995 to 1990', context);
+    expect(prompt).toContain("The catalogue's latest release year is 2020.");
+    expect(prompt).toContain('"Recent" or "new" means released in 1994 or later.');
+    expect(prompt).toContain('"Classic" or "old" means released in 1973 or earlier.');
+    expect(prompt).toContain('"X-free" and "anything but X" rule X out');
+    expect(prompt).toContain('"Recommend something scary-free from 1995 to 1990"');
+    // Years the model gives backwards are put in order.
+    const base = { reset: false, wantedGenres: [], avoidedGenres: [], addsToEarlierGenres: false, years: null, anyYear: false, audience: 'unchanged' as const };
+    expect(toUpdate({ ...base, years: { from: 1995, to: 1990 } }, context).years).toEqual({ from: 1990, to: 1995 });
   });
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ChatModel } from '@personalab/core';
-import { WANTED_WEIGHT, describeConstraints, genreStem, type ConstraintUpdate, type GenreVocabulary, type SessionConstraints } from './constraints.js';
+import { WANTED_WEIGHT, describeConstraints, eraYears, genreStem, type ConstraintUpdate, type GenreVocabulary, type SessionConstraints } from './constraints.js';
 
 /** What the LLM answers about one message: the change it asks of the session's request. */
 export const llmConstraintSchema = z.object({
@@ -46,7 +46,6 @@ export class LlmConstraintReader implements ConstraintReader {
   }
 
   async read(message: string, context: ConstraintReaderContext): Promise<ConstraintUpdate> {
-    const asked = describeConstraints(context.previous);
     const result = await this.model.generateObject({
       schema: llmConstraintSchema,
       schemaName: 'constraints',
@@ -57,31 +56,41 @@ export class LlmConstraintReader implements ConstraintReader {
           content:
             'You track what a user asks of a movie recommender during one conversation. Read the newest message and say what it changes. Answer with JSON only.',
         },
-        {
-          role: 'user',
-          content: [
-            `Genres in the catalogue: ${context.genres.join(', ')}.`,
-            context.latestYear === undefined ? '' : `The catalogue's latest release year is ${context.latestYear}.`,
-            `Asked for so far in this conversation: ${asked === '' ? 'nothing' : asked}.`,
-            `The user's newest message: "${message}"`,
-            [
-              'Fill in:',
-              '- reset: true if the user wants to drop everything asked so far ("start over", "forget that").',
-              '- wantedGenres / avoidedGenres: catalogue genres this message asks for or rules out; empty if none. A standing taste ("I usually like dramas") is not a request.',
-              '- addsToEarlierGenres: true if the wanted genres add to the earlier ones ("also", "too") rather than replace them.',
-              '- years: the release years this message asks for ({"from": 1990, "to": 1999} for "the 90s"; null for an open end), or null if it says nothing about years.',
-              '- anyYear: true if the user drops a year limit ("any year is fine").',
-              '- audience: "children" if children will watch, "adults" if only adults will, else "unchanged".',
-            ].join('\n'),
-          ]
-            .filter(Boolean)
-            .join('\n\n'),
-        },
+        { role: 'user', content: constraintPrompt(message, context) },
       ],
       ...(context.signal ? { signal: context.signal } : {}),
     });
     return toUpdate(result.object, context);
   }
+}
+
+/** The user turn of the constraint-reading prompt: the catalogue's genres and eras, the request so far, the message and what to fill in. */
+export function constraintPrompt(message: string, context: ConstraintReaderContext): string {
+  const asked = describeConstraints(context.previous);
+  const { recentFrom, classicTo } = eraYears(context);
+  // "Recent" and "classic" as the offline reader reads them, so both readers agree and one new item does not move them.
+  const eras = [
+    context.latestYear === undefined ? '' : `The catalogue's latest release year is ${context.latestYear}.`,
+    recentFrom === undefined ? '' : `"Recent" or "new" means released in ${recentFrom} or later.`,
+    `"Classic" or "old" means released in ${classicTo} or earlier.`,
+  ].filter(Boolean);
+  return [
+    `Genres in the catalogue: ${context.genres.join(', ')}.`,
+    eras.join(' '),
+    `Asked for so far in this conversation: ${asked === '' ? 'nothing' : asked}.`,
+    `The user's newest message: "${message}"`,
+    [
+      'Fill in:',
+      '- reset: true if the user wants to drop everything asked so far ("start over", "forget that").',
+      '- wantedGenres / avoidedGenres: catalogue genres this message asks for or rules out; empty if none. A standing taste ("I usually like dramas") is not a request, but a dislike stated while asking for a film ("I can\'t stand horror, suggest a movie") rules the genre out. "No X", "without X", "nothing X", "not X", "X-free" and "anything but X" rule X out; they never ask for it.',
+      '- addsToEarlierGenres: true if the wanted genres add to the earlier ones ("also", "too") rather than replace them.',
+      '- years: the release years this message asks for ({"from": 1990, "to": 1999} for "the 90s", {"from": 1990, "to": 1995} for "1990 to 1995"; null for an open end, as in {"from": 1990, "to": null} for "90s or newer"), or null if it says nothing about years.',
+      '- anyYear: true if the user drops a year limit ("any year is fine").',
+      '- audience: "children" if children will watch, "adults" if only adults will, else "unchanged".',
+    ].join('\n'),
+  ]
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 /** The LLM's answer as a constraint update, keeping only catalogue genres and plausible years. */

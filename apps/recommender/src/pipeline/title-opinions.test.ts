@@ -1,8 +1,37 @@
 import { describe, expect, it } from 'vitest';
 import type { Item } from '@personalab/core';
-import { TitleOpinionReader } from './title-opinions.js';
+import { alternateTitleVariants, TitleOpinionReader } from './title-opinions.js';
 
-const items: Item[] = ['Alien (1979)', 'Alien 3 (1992)', 'Heat (1995)', 'Twister (1996)', 'Shawshank Redemption, The (1994)', 'Star Wars (1977)', 'Fargo (1996)'].map((title, index) => ({ id: `i${index}`, title, tags: [] }));
+const items: Item[] = [
+  'Alien (1979)',
+  'Alien 3 (1992)',
+  'Aliens (1986)',
+  'Heat (1995)',
+  'Twister (1996)',
+  'Shawshank Redemption, The (1994)',
+  'Star Wars (1977)',
+  'Fargo (1996)',
+  'Twelve Monkeys (1995)',
+  'Good Will Hunting (1997)',
+  'Seven (Se7en) (1995)',
+  'Independence Day (ID4) (1996)',
+  'Airplane! (1980)',
+  'Mars Attacks! (1996)',
+  'When Harry Met Sally... (1989)',
+  'E.T. the Extra-Terrestrial (1982)',
+  'L.A. Confidential (1997)',
+  'M*A*S*H (1970)',
+  "Schindler's List (1993)",
+  'Batman & Robin (1997)',
+  'Horseman on the Roof, The (Hussard sur le toit, Le) (1995)',
+  'Shining, The (1980)',
+  'Godfather, The (1972)',
+  'Pulp Fiction (1994)',
+  'North (1994)',
+  'Georgia (1995)',
+  'Game, The (1997)',
+  'Die xue shuang xiong (Killer, The) (1989)',
+].map((title, index) => ({ id: `i${index}`, title, tags: [] }));
 const reader = new TitleOpinionReader(items);
 const read = (message: string) => reader.read(message).map((opinion) => [opinion.item.title, opinion.polarity, opinion.rating]);
 
@@ -31,5 +60,132 @@ describe('TitleOpinionReader', () => {
     expect(read('I love the Heat soundtrack')).toEqual([['Heat (1995)', 'like', 5]]);
     expect(read('I love "heat"')).toEqual([['Heat (1995)', 'like', 5]]);
     expect(read('Fargo is great')).toEqual([]);
+  });
+
+  it('gives each opinion word to the nearest title when one sentence holds a like and a dislike', () => {
+    expect(read('I loved Alien, Fargo was boring')).toEqual([
+      ['Alien (1979)', 'like', 5],
+      ['Fargo (1996)', 'dislike', 2],
+    ]);
+    expect(read('I loved Heat and hated Fargo')).toEqual([
+      ['Heat (1995)', 'like', 5],
+      ['Fargo (1996)', 'dislike', 1],
+    ]);
+    expect(read('I loved Twelve Monkeys and Heat was boring')).toEqual([
+      ['Twelve Monkeys (1995)', 'like', 5],
+      ['Heat (1995)', 'dislike', 2],
+    ]);
+    expect(read('Star Wars was great while Fargo was dull')).toEqual([
+      ['Star Wars (1977)', 'like', 4],
+      ['Fargo (1996)', 'dislike', 2],
+    ]);
+    expect(read('I enjoyed Heat whereas Alien bored me')).toEqual([
+      ['Heat (1995)', 'like', 4],
+      ['Alien (1979)', 'dislike', 2],
+    ]);
+    expect(read("Honestly I thought Alien was overrated and I adored Heat")).toEqual([
+      ['Alien (1979)', 'dislike', 2],
+      ['Heat (1995)', 'like', 5],
+    ]);
+    expect(read("I didn't like Heat, loved Alien though")).toEqual([
+      ['Heat (1995)', 'dislike', 2],
+      ['Alien (1979)', 'like', 5],
+    ]);
+    expect(read("I can't stand Alien, but I do like Fargo")).toEqual([
+      ['Alien (1979)', 'dislike', 1],
+      ['Fargo (1996)', 'like', 4],
+    ]);
+    // A title's own words are not opinions ("Good Will Hunting" is not "good").
+    expect(read('I loved Fargo, Good Will Hunting was boring')).toEqual([
+      ['Fargo (1996)', 'like', 5],
+      ['Good Will Hunting (1997)', 'dislike', 2],
+    ]);
+    // "No, I loved …" corrects; it is no negation of "loved".
+    expect(read('No, I loved Alien')).toEqual([['Alien (1979)', 'like', 5]]);
+    // Within one message the later opinion of a title stands.
+    expect(read('I hated Alien. No wait, I loved Alien')).toEqual([['Alien (1979)', 'like', 5]]);
+  });
+
+  it('shares an opinion across a list of titles, and reads "not X" and "it" against their neighbours', () => {
+    expect(read('I loved Alien, Heat and Fargo')).toEqual([
+      ['Alien (1979)', 'like', 5],
+      ['Heat (1995)', 'like', 5],
+      ['Fargo (1996)', 'like', 5],
+    ]);
+    expect(read('Both Alien and Heat were boring')).toEqual([
+      ['Alien (1979)', 'dislike', 2],
+      ['Heat (1995)', 'dislike', 2],
+    ]);
+    expect(read('I loved Alien, Heat and Fargo were boring')).toEqual([
+      ['Alien (1979)', 'like', 5],
+      ['Heat (1995)', 'dislike', 2],
+      ['Fargo (1996)', 'dislike', 2],
+    ]);
+    expect(read('My favourites: Alien, Heat and Fargo').map(([, polarity]) => polarity)).toEqual(['like', 'like', 'like']);
+    expect(read('I loved Alien but not Aliens')).toEqual([
+      ['Alien (1979)', 'like', 5],
+      ['Aliens (1986)', 'dislike', 2],
+    ]);
+    expect(read('I saw Heat yesterday and loved it')).toEqual([['Heat (1995)', 'like', 5]]);
+    expect(read('I saw Heat yesterday. Loved it!')).toEqual([['Heat (1995)', 'like', 5]]);
+    // A title with its own verb and no opinion stays unread; a wish to watch is no opinion.
+    expect(read('I watched Star Wars and Heat was boring')).toEqual([['Heat (1995)', 'dislike', 2]]);
+    expect(read('I want to watch Alien and Heat')).toEqual([]);
+    expect(read('I loved Heat and would like to see Fargo')).toEqual([['Heat (1995)', 'like', 5]]);
+  });
+
+  it('reads the statement before a question, and a question asking for more like a title', () => {
+    expect(read('I loved Alien, can you suggest something similar?')).toEqual([['Alien (1979)', 'like', 5]]);
+    expect(read('do you have anything like Heat?')).toEqual([['Heat (1995)', 'like', 4]]);
+    expect(read('is it anything like Heat?')).toEqual([]);
+    expect(read('So you loved Alien?')).toEqual([]);
+    expect(read('why not Star Wars?')).toEqual([]);
+  });
+
+  it('matches alternative titles in parentheses and titles written with or without their punctuation', () => {
+    expect(read('I loved Se7en')).toEqual([['Seven (Se7en) (1995)', 'like', 5]]);
+    expect(read('i loved se7en and id4')).toEqual([
+      ['Seven (Se7en) (1995)', 'like', 5],
+      ['Independence Day (ID4) (1996)', 'like', 5],
+    ]);
+    expect(read('I hated Airplane!')).toEqual([['Airplane! (1980)', 'dislike', 1]]);
+    expect(read('I hated Airplane! It was dumb. Heat was great')).toEqual([
+      ['Airplane! (1980)', 'dislike', 1],
+      ['Heat (1995)', 'like', 4],
+    ]);
+    expect(read('I loved E.T.')).toEqual([['E.T. the Extra-Terrestrial (1982)', 'like', 5]]);
+    expect(read('I loved E.T. and hated Fargo')).toEqual([
+      ['E.T. the Extra-Terrestrial (1982)', 'like', 5],
+      ['Fargo (1996)', 'dislike', 1],
+    ]);
+    expect(read('I loved L.A. Confidential')).toEqual([['L.A. Confidential (1997)', 'like', 5]]);
+    // A title's closing "!" or "..." ends no sentence.
+    expect(read('I loved When Harry Met Sally... and Mars Attacks! was awful')).toEqual([
+      ['When Harry Met Sally... (1989)', 'like', 5],
+      ['Mars Attacks! (1996)', 'dislike', 1],
+    ]);
+    expect(read('I loved MASH and Schindlers List')).toEqual([
+      ['M*A*S*H (1970)', 'like', 5],
+      ["Schindler's List (1993)", 'like', 5],
+    ]);
+    expect(read('I thought Batman and Robin was awful')).toEqual([['Batman & Robin (1997)', 'dislike', 1]]);
+    expect(read('I liked The Horseman on the Roof')).toEqual([['Horseman on the Roof, The (Hussard sur le toit, Le) (1995)', 'like', 4]]);
+    expect(read('I liked Le Hussard sur le toit')).toEqual([['Horseman on the Roof, The (Hussard sur le toit, Le) (1995)', 'like', 4]]);
+    expect(alternateTitleVariants('Seven (Se7en) (1995)')).toEqual(['se7en']);
+    expect(alternateTitleVariants('Heat (1995)')).toEqual([]);
+  });
+
+  it('reads lists that pass through titles outside the catalogue, and leaves names that only contain a title alone', () => {
+    expect(read('I love The Conjuring, The Exorcist, and The Shining.')).toEqual([['Shining, The (1980)', 'like', 5]]);
+    expect(read('some of my favorites are The Shawshank Redemption, The Godfather, and Pulp Fiction.').map(([title]) => title)).toEqual([
+      'Shawshank Redemption, The (1994)',
+      'Godfather, The (1972)',
+      'Pulp Fiction (1994)',
+    ]);
+    // One-word titles inside longer names, alternative titles as ordinary words, "it" about a place.
+    expect(read('It was really good, we drove through North Carolina.')).toEqual([]);
+    expect(read('I\'m reading "The Hating Game" by Sally Thorne.')).toEqual([]);
+    expect(read('I love trying to figure out who the killer is.')).toEqual([]);
+    expect(read('I hiked from Georgia to Maine and loved it')).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import type { Item } from '@personalab/core';
-import { normalizeTitleText, TitleMatcher } from '@personalab/datasets';
+import { titleVariants } from '@personalab/datasets';
 
 /** A catalogue title the user mentioned with an opinion of it. */
 export interface TitleOpinion {
@@ -7,78 +7,394 @@ export interface TitleOpinion {
   polarity: 'like' | 'dislike';
   /** The rating the statement stands for: 5 loved, 4 liked, 2 disliked, 1 hated. */
   rating: number;
-  /** The clause it was read from. */
+  /** The part of the message it was read from (a substring of the message). */
   clause: string;
 }
 
-const normalize = (text: string) => ` ${normalizeTitleText(text)} `;
+type Opinion = Omit<TitleOpinion, 'item' | 'clause'>;
 
-const strongLike = /\b(?:love|loved|loving|adore|adored|favou?rite|best|amazing|awesome|brilliant|masterpiece|fantastic)\b/;
-const like = /\b(?:like|liked|enjoy|enjoyed|great|good|fun|into|fan of)\b/;
-const strongDislike = /\b(?:hate|hated|can ?t stand|cannot stand|couldn ?t stand|awful|terrible|worst|horrible)\b/;
-const dislike = /\b(?:dislike|disliked|boring|bored|not (?:a )?fan|not into|overrated|meh)\b/;
-const negation = /\b(?:not|never|don ?t|didn ?t|doesn ?t|wasn ?t|isn ?t|no)\s+(?:\w+\s+)?(?:really\s+)?(?:like|liked|love|loved|enjoy|enjoyed|into|a fan)\b/;
-/** Wanting to watch a title ("I'd like to see Fargo") is not an opinion of it. */
-const wishToWatch = /\b(?:would|d|want|wanna|plan|going|hope|hoping)\s+(?:like\s+)?to\s+(?:see|watch|rewatch|check out)\b/;
+/** An opinion word or phrase in a sentence; no opinion for wishes to watch ("I'd like to see"), which claim a title for none. */
+interface Cue {
+  start: number;
+  end: number;
+  opinion: Opinion | undefined;
+}
+
+/** A title named in the message: its item and where it stands in the message. */
+interface Mention {
+  item: Item;
+  start: number;
+  end: number;
+}
+
+const like = (rating: number): Opinion => ({ polarity: 'like', rating });
+const dislike = (rating: number): Opinion => ({ polarity: 'dislike', rating });
+
+/**
+ * Opinion words, most specific first: a phrase claims its words, so "didn't like" is not also "like"
+ * and "I'd like to see" is no liking at all. Read on the lower-cased message with titles blanked out,
+ * so a title's own words ("Good Will Hunting", "Love Actually") are not opinions.
+ */
+const cuePatterns = (
+  [
+    // Wanting to watch a title ("I'd like to see Fargo", "never seen Heat") is not an opinion of it.
+    [/(?:\bwould|'d|\bwant|\bwanna|\bgonna|\bplan(?:ning)?|\bgoing|\bhop(?:e|ing)|\bneed)\s+(?:(?:really|like|love)\s+)?(?:to\s+)?(?:see|watch|rewatch|check out|try)\b/, undefined],
+    [/\b(?:haven'?t|have not|hasn'?t|never|not)\s+(?:yet\s+)?(?:seen|watched)\b|\bfeel(?:ing)? like\b|\bin the mood for\b/, undefined],
+    [/\b(?:not|never|don'?t|didn'?t|doesn'?t|wasn'?t|isn'?t|weren'?t|no)\s+(?:(?:really|even|particularly|much|that|so|too|especially|actually|exactly)\s+)?(?:like|liked|love|loved|enjoy|enjoyed|into|a fan|(?:a )?(?:big |huge )?fan)\b/, dislike(2)],
+    [/\b(?:not|never|wasn'?t|isn'?t|weren'?t|aren'?t|hardly)\s+(?:(?:that|so|very|really|particularly|too|as|even|exactly|all that)\s+)?(?:good|great|fun|funny|amazing|awesome|brilliant|fantastic|the best|my favou?rite|worth (?:it|watching))\b/, dislike(2)],
+    [/\b(?:not|wasn'?t|isn'?t|weren'?t|never)\s+(?:(?:that|so|too|at all)\s+)?(?:bad|boring)\b/, like(4)],
+    [/\b(?:hate|hated|hating|loathe|loathed|detest|detested|can'?t stand|cannot stand|couldn'?t stand|awful|terrible|worst|horrible|dreadful|unwatchable)\b/, dislike(1)],
+    [/\b(?:dislike|disliked|boring|bored|dull|bad|overrated|meh|not (?:a )?(?:big )?fan|not into|not for me|disappointing|disappointed|mediocre|forgettable)\b/, dislike(2)],
+    [/\b(?:love|loved|loving|adore|adored|favou?rites?|best|amazing|awesome|brilliant|masterpiece|fantastic|excellent|incredible)\b/, like(5)],
+    [/\b(?:like|liked|enjoy|enjoyed|great|good|fun|into|fan of)\b/, like(4)],
+  ] satisfies [RegExp, Opinion | undefined][]
+).map(([pattern, opinion]): [RegExp, Opinion | undefined] => [new RegExp(pattern.source, 'g'), opinion]);
+
 /** Asking for items like a title ("something like Alien") names it as a seed, a liking in effect. */
 const byExample = /\b(?:(?:something|anything|stuff|movies?|films?|ones?|more|others?)(?:\s+\w+)?\s+(?:like|such as)|similar to|in the vein of|along the lines of)\s*$/;
 
 /**
+ * Where a sentence divides into parts that can each hold an opinion: commas and semicolons, lists
+ * ("and", "or") and contrasts ("but", "while", "whereas"). "I loved Alien, Fargo was boring" and "I
+ * loved Heat and hated Fargo" are two opinions each.
+ */
+const separator = /\s*[,;:]\s*(?:(?:and|or|but|while|whereas|though|although|yet)\s+)?|\s+[-–—]+\s+|\s+(?:and|or|nor|plus|then|but|while|whereas|although|though|yet|however)\s+/g;
+const contrast = /\b(?:but|while|whereas|although|though|yet|however)\b/;
+const list = /^\s*(?:and|or|nor|plus)\s*$/;
+
+/** Words that leave a part a bare list entry ("and Heat", "both Alien and Aliens", "the original Star Wars too"). */
+const filler = new Set(
+  'the a an and or nor also too as well plus both even especially particularly maybe probably of course so really very much more original first one ones movie movies film films version i guess think mean oh yeah yes then again all two three obviously definitely certainly sure though actually absolutely not but'.split(
+    ' ',
+  ),
+);
+/** Questions in a question sentence: a part that opens like one, or is about "you" ("so you loved Alien?"). */
+const questionOpening = /^\s*(?:(?:and|but|so|also|or|then)\s+)?(?:have|has|had|did|do|does|is|are|was|were|can|could|would|will|should|shall|what|which|who|whose|why|how|where|when|any|ever|seen)\b/;
+/** Seeing a film: "it" after it is the film ("I saw Heat yesterday and loved it"), not a place ("I hiked to Georgia, it was amazing"). */
+const watched = /\b(?:saw|seen|see|watch\w*|rewatch\w*|movies?|films?|flicks?|cinema|theat(?:er|re)s?)\b/;
+/** A part that refers back to a title named just before ("I saw Heat yesterday and loved it"). */
+const pronoun = /\b(?:it|them|both|those|these|that one|this one|that|this)\b/;
+
+/** The message's words lower-cased and single-spaced, as catalogue titles are, with where each character came from. */
+function normalizeWithOffsets(text: string): { normal: string; starts: number[]; ends: number[] } {
+  let normal = '';
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (let index = 0; index < text.length; index++) {
+    for (const character of (text[index] ?? '').toLowerCase()) {
+      if (/[a-z0-9]/.test(character)) {
+        normal += character;
+        starts.push(index);
+        ends.push(index + 1);
+      } else if (normal.length > 0 && !normal.endsWith(' ')) {
+        normal += ' ';
+        starts.push(index);
+        ends.push(index);
+      }
+    }
+  }
+  if (normal.endsWith(' ')) {
+    normal = normal.slice(0, -1);
+    starts.pop();
+    ends.pop();
+  }
+  return { normal, starts, ends };
+}
+
+/**
+ * The ways a title is written besides its catalogue form (`titleVariants`): its alternative title in
+ * parentheses ("Seven (Se7en)" → "se7en", "Independence Day (ID4)" → "id4"), its punctuation joined
+ * rather than spaced ("M*A*S*H" → "mash", "Schindler's List" → "schindlers list"), "&" as "and", and
+ * a dotted initialism before an epithet ("E.T. the Extra-Terrestrial" → "e t").
+ */
+export function alternateTitleVariants(title: string): string[] {
+  const plain = title.replace(/\s*\(\d{4}\)\s*$/, '').trim();
+  const main = plain.replace(/\s*\([^)]*\)\s*/g, ' ').trim();
+  const forms: string[] = [];
+  for (const [, alternative] of plain.matchAll(/\(([^)]*)\)/g)) if (alternative !== undefined && !/^\d+$/.test(alternative.trim())) forms.push(alternative);
+  for (const form of [main, ...forms]) {
+    forms.push(form.replace(/(?<=[A-Za-z0-9])[.'’*-](?=[A-Za-z0-9])/g, '').replace(/\.(?=\s|$)/g, ''));
+    if (/\s&\s/.test(form)) forms.push(form.replace(/\s&\s/g, ' and '));
+  }
+  const initialism = /^((?:[A-Za-z]\.){2,})\s+the\s+\S+$/i.exec(main);
+  if (initialism?.[1] !== undefined) forms.push(initialism[1]);
+  const variants = forms.flatMap((form) => (form === initialism?.[1] ? [form.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim()] : titleVariants(form)));
+  const primary = new Set(titleVariants(title));
+  return [...new Set(variants)].filter((variant) => variant.length >= 3 && !primary.has(variant));
+}
+
+/**
  * Reads which catalogue titles a chat message names with an opinion ("I loved Alien", "Twister
  * was boring", "something like Fargo"). Titles of two or more words match in any case; a one-word
- * title only when quoted or written capitalised (not as the message's first word), so that "heat",
- * "speed" or "go" in ordinary words are not read as films. A title in a clause without an opinion
- * ("have you seen Alien?") is not read. Longer titles win over titles inside them.
+ * title only when quoted, or written capitalised (not as the message's first word, nor inside a
+ * longer name: "North Carolina"), or mixing letters and digits ("se7en"), so that "heat", "speed"
+ * or "go" in ordinary words are not read as films. Longer titles win over titles inside them.
+ * Alternative titles ("Se7en", "E.T.") and punctuation variants ("MASH", "Batman and Robin") count
+ * when written as titles.
+ *
+ * Each opinion word is given to the nearest title in its part of the sentence (parts divide at
+ * commas, "and", "but", "while", …), so "I loved Alien, Fargo was boring" likes Alien and dislikes
+ * Fargo. A part that is only a title ("I loved Alien and Heat", "Alien and Heat were boring") shares
+ * its neighbour's opinion; "it" takes the opinion back to the title before ("I saw Heat and loved
+ * it"). Titles without an opinion, or in questions ("have you seen Alien?"), are not read. When a
+ * message gives one title two opinions, the later one stands ("I hated Alien. No wait, I loved it").
  */
 export class TitleOpinionReader {
   private readonly items = new Map<string, Item>();
-  private readonly matcher: TitleMatcher;
+  /** Every written form of every title, longest first; catalogue forms before alternative ones of the same length. */
+  private readonly entries: { item: Item; variant: string; alternate: boolean }[] = [];
 
   constructor(items: Iterable<Item>) {
     for (const item of items) this.items.set(item.id, item);
-    this.matcher = new TitleMatcher(this.items.values());
+    const entries: { item: Item; variant: string; alternate: boolean }[] = [];
+    for (const item of this.items.values()) {
+      for (const variant of titleVariants(item.title)) entries.push({ item, variant, alternate: false });
+      for (const variant of alternateTitleVariants(item.title)) entries.push({ item, variant, alternate: true });
+    }
+    // At equal length "the shawshank redemption" goes before "shawshank redemption the", which would take the "The" of a title after it.
+    const movedArticle = (variant: string) => Number(/ (?:the|a|an)$/.test(variant));
+    entries.sort((left, right) => right.variant.length - left.variant.length || Number(left.alternate) - Number(right.alternate) || movedArticle(left.variant) - movedArticle(right.variant));
+    this.entries = entries;
   }
 
   read(message: string): TitleOpinion[] {
-    const opinions: TitleOpinion[] = [];
-    const seen = new Set<string>();
-    // Clauses: sentences, then "but" and semicolons, so "I loved Alien but hated Twister" reads both.
-    for (const [clauseIndex, clause] of message.split(/(?<=[.!?;])\s+|\s+but\s+|;/i).entries()) {
-      if (clause.trim().endsWith('?')) continue;
-      const accept = (itemId: string, variant: string) => !seen.has(itemId) && (variant.includes(' ') || this.writtenAsTitle(clause, variant, clauseIndex === 0));
-      const found = this.matcher.find(clause, accept);
-      if (found.length === 0) continue;
-      const lower = normalize(clause);
-      for (const { itemId, position } of found) {
-        const item = this.items.get(itemId);
-        const opinion = item && this.opinionOf(lower, position);
-        if (!item || !opinion) continue;
-        seen.add(itemId);
-        opinions.push({ item, ...opinion, clause: clause.trim() });
+    const mentions = this.mentions(message);
+    if (mentions.length === 0) return [];
+    // Lower case character by character, so positions in it are positions in the message.
+    let text = message
+      .replace(/[’‘]/g, "'")
+      .split('')
+      .map((character) => (character.toLowerCase().length === 1 ? character.toLowerCase() : character))
+      .join('');
+    // Titles blanked out, so their words and punctuation ("E.T.", "Airplane!") neither split sentences nor read as opinions.
+    for (const mention of mentions) text = text.slice(0, mention.start) + '#'.repeat(mention.end - mention.start) + text.slice(mention.end);
+
+    const opinions = new Map<string, TitleOpinion>();
+    const give = (mention: Mention, opinion: Opinion, part: Part) => {
+      // A later opinion of the same title in the message stands; the first mention keeps its place.
+      const clause = message.slice(part.start, part.end).trim();
+      if (opinions.has(mention.item.id)) opinions.delete(mention.item.id);
+      opinions.set(mention.item.id, { item: mention.item, ...opinion, clause });
+    };
+    // Titles no part gave an opinion to, waiting for "it" in the next part ("I saw Heat yesterday. Loved it!").
+    let waiting: { mentions: Mention[]; part: Part } | undefined;
+    for (const sentence of sentencesOf(text)) {
+      const parts = partsOf(text, sentence, mentions);
+      const question = text.slice(sentence.start, sentence.end).trim().endsWith('?');
+      // In a question, only the parts before it count ("I loved Alien, anything like it?").
+      const asked = question ? parts.findIndex((part) => questionOpening.test(part.text) || /\byou\b/.test(part.text)) : -1;
+      const readable = asked < 0 ? parts : parts.slice(0, asked);
+      for (const [index, part] of readable.entries()) {
+        if (waiting !== undefined && part.mentions.length === 0 && part.cues.length > 0 && pronoun.test(part.text) && (waiting.part.bare || watched.test(waiting.part.text))) {
+          const opinion = part.cues[0]?.opinion;
+          if (opinion) for (const mention of waiting.mentions) give(mention, opinion, waiting.part);
+        }
+        waiting = undefined;
+        if (part.mentions.length === 0) continue;
+        const pending: Mention[] = [];
+        for (const mention of part.mentions) {
+          const opinion = part.cues.length > 0 ? ownOpinion(text, part, mention) : sharedOpinion(readable, index);
+          if (opinion === 'none') continue;
+          if (opinion) give(mention, opinion, part);
+          else pending.push(mention);
+        }
+        if (pending.length > 0) waiting = { mentions: pending, part };
+      }
+      if (asked >= 0) {
+        waiting = undefined;
+        // A question asking for more like a title ("do you have anything like Heat?") still names it as a seed; one about the title ("is it anything like Heat?") does not.
+        for (const part of parts.slice(asked)) {
+          if (/^\s*(?:(?:and|but|so)\s+)?(?:is|are|was|were)\b/.test(part.text)) continue;
+          for (const mention of part.mentions) if (byExample.test(text.slice(part.start, mention.start).trimEnd())) give(mention, like(4), part);
+        }
       }
     }
-    return opinions;
+    return [...opinions.values()];
   }
 
-  /** A one-word title: quoted, or capitalised anywhere but as the message's first word. */
-  private writtenAsTitle(clause: string, variant: string, opensMessage: boolean): boolean {
-    const pattern = new RegExp(`(^|[^A-Za-z0-9])(["'“‘]?)(${variant})(?![A-Za-z0-9])`, 'gi');
-    for (const match of clause.matchAll(pattern)) {
-      if (match[2] !== '') return true;
-      const word = match[3] ?? '';
-      if (word.charAt(0) !== word.charAt(0).toUpperCase()) continue;
-      if (!(opensMessage && clause.slice(0, match.index + (match[1]?.length ?? 0)).trim() === '')) return true;
+  /** Every title named in the message, each place it is named, longest titles first and none inside another. */
+  private mentions(message: string): Mention[] {
+    const { normal, starts, ends } = normalizeWithOffsets(message);
+    let haystack = ` ${normal} `;
+    const mentions: Mention[] = [];
+    for (const { item, variant, alternate } of this.entries) {
+      for (let position = haystack.indexOf(` ${variant} `); position >= 0; position = haystack.indexOf(` ${variant} `, position + 1)) {
+        const start = starts[position] ?? 0;
+        const end = ends[position + variant.length - 1] ?? start;
+        // A one-word title mixing letters and digits ("se7en", "id4") is no ordinary word.
+        const distinctive = /[a-z]/.test(variant) && /\d/.test(variant);
+        if (!distinctive) {
+          if (!variant.includes(' ') && !writtenAsTitle(message, start, end)) continue;
+          // Alternative forms ("the killer" of "Die xue shuang xiong (Killer, The)") only as written titles.
+          if (alternate && !writtenAsTitle(message, start, end, true)) continue;
+        }
+        // A title's own closing punctuation ("Mars Attacks! was awful", "When Harry Met Sally... and") ends no sentence when the sentence goes on in lower case.
+        const closing = /^[!?.]+(?=\s*[a-z,])/.exec(message.slice(end));
+        mentions.push({ item, start, end: end + (closing !== null && /[!?.]$/.test(item.title.replace(/\s*\(\d{4}\)\s*$/, '')) ? closing[0].length : 0) });
+        haystack = haystack.slice(0, position + 1) + ' '.repeat(variant.length) + haystack.slice(position + 1 + variant.length);
+      }
     }
-    return false;
+    return mentions.sort((left, right) => left.start - right.start);
   }
+}
 
-  private opinionOf(clause: string, start: number): Omit<TitleOpinion, 'item' | 'clause'> | undefined {
-    if (byExample.test(clause.slice(0, start).trimEnd())) return { polarity: 'like', rating: 4 };
-    if (wishToWatch.test(clause)) return undefined;
-    if (negation.test(clause) || strongDislike.test(clause)) return { polarity: 'dislike', rating: strongDislike.test(clause) ? 1 : 2 };
-    if (dislike.test(clause)) return { polarity: 'dislike', rating: 2 };
-    if (strongLike.test(clause)) return { polarity: 'like', rating: 5 };
-    if (like.test(clause)) return { polarity: 'like', rating: 4 };
-    return undefined;
+/**
+ * A title at `start` written as one: quoted, or capitalised, not as the message's first word (unless
+ * `anywhere`), and not inside a longer name ("North Carolina", "The Hating Game", "Beach Boys").
+ */
+function writtenAsTitle(message: string, start: number, end: number, anywhere = false): boolean {
+  const before = message.slice(0, start);
+  if (/["“‘]$|(?:^|\s)'$/.test(before)) return true;
+  const first = message.charAt(start);
+  if (first === first.toLowerCase()) return false;
+  if (!anywhere && before.trim() === '') return false;
+  const next = /^\s+([A-Za-z][\w']*)/.exec(message.slice(end))?.[1];
+  const previous = /([A-Za-z][\w']*)\s+$/.exec(before);
+  const previousOpensSentence = previous !== null && /(?:^|[.!?:"“(]\s*)$/.test(before.slice(0, previous.index));
+  const capitalised = (word: string | undefined) => word !== undefined && /^[A-Z]/.test(word) && !/^I(?:'|$)/.test(word);
+  return !capitalised(next) && (previousOpensSentence || !capitalised(previous?.[1]));
+}
+
+interface Part {
+  start: number;
+  end: number;
+  /** The part's text, lower case, titles blanked. */
+  text: string;
+  /** The separator before it: `list` ("and", "or"), `contrast` ("but", "while"), `comma`, or none at the sentence's start. */
+  joined: 'list' | 'contrast' | 'comma' | 'start';
+  mentions: Mention[];
+  cues: Cue[];
+  /** Nothing but titles and filler words ("and Heat", "both Alien and Aliens"). */
+  bare: boolean;
+  /** Opens with "not" ("I loved Alien, not Aliens"). */
+  negated: boolean;
+}
+
+function sentencesOf(text: string): { start: number; end: number }[] {
+  const sentences: { start: number; end: number }[] = [];
+  let start = 0;
+  for (const match of text.matchAll(/(?<=[.!?;])\s+|\n+/g)) {
+    sentences.push({ start, end: match.index });
+    start = match.index + match[0].length;
   }
+  sentences.push({ start, end: text.length });
+  return sentences.filter((sentence) => text.slice(sentence.start, sentence.end).trim() !== '');
+}
+
+function partsOf(text: string, sentence: { start: number; end: number }, mentions: readonly Mention[]): Part[] {
+  const parts: Part[] = [];
+  const body = text.slice(sentence.start, sentence.end);
+  let start = 0;
+  let joined: Part['joined'] = 'start';
+  const close = (end: number, next: Part['joined']) => {
+    const from = sentence.start + start;
+    const to = sentence.start + end;
+    const partText = text.slice(from, to);
+    const inside = mentions.filter((mention) => mention.start >= from && mention.end <= to);
+    const words = partText.replace(/#+/g, ' ').match(/[a-z']+/g) ?? [];
+    parts.push({
+      start: from,
+      end: to,
+      text: partText,
+      joined,
+      mentions: inside,
+      cues: cuesOf(partText, from),
+      bare: words.every((word) => filler.has(word)),
+      negated: /^\s*(?:but\s+)?not\b/.test(partText),
+    });
+    joined = next;
+  };
+  for (const match of body.matchAll(separator)) {
+    if (match.index === 0) {
+      start = match[0].length;
+      continue;
+    }
+    close(match.index, contrast.test(match[0]) ? 'contrast' : list.test(match[0]) ? 'list' : 'comma');
+    start = match.index + match[0].length;
+  }
+  close(body.length, 'start');
+  return parts;
+}
+
+function cuesOf(text: string, offset: number): Cue[] {
+  const cues: Cue[] = [];
+  for (const [pattern, opinion] of cuePatterns) {
+    for (const match of text.matchAll(pattern)) {
+      const start = offset + match.index;
+      const end = start + match[0].length;
+      if (cues.some((cue) => cue.start < end && start < cue.end)) continue;
+      cues.push({ start, end, opinion });
+    }
+  }
+  return cues.sort((left, right) => left.start - right.start);
+}
+
+/** The opinion a part's own words give a title in it: "something like X", else the nearest opinion word (before it on a tie). */
+function ownOpinion(text: string, part: Part, mention: Mention): Opinion | 'none' {
+  const before = text.slice(part.start, mention.start).trimEnd();
+  if (byExample.test(before)) {
+    // "I hate movies like Alien" is about Alien too.
+    const against = part.cues.find((cue) => cue.end <= mention.start && cue.opinion?.polarity === 'dislike' && !byExample.test(text.slice(part.start, cue.end)));
+    return against?.opinion ?? like(4);
+  }
+  let nearest: Cue | undefined;
+  let distance = Infinity;
+  for (const cue of part.cues) {
+    const gap = cue.end <= mention.start ? mention.start - cue.end : cue.start - mention.end + 0.5;
+    if (gap < distance) {
+      nearest = cue;
+      distance = gap;
+    }
+  }
+  return nearest?.opinion ?? 'none';
+}
+
+/** A part a list of titles passes through: bare, or a short name not in the catalogue ("I loved The Conjuring, The Exorcist and The Shining"). */
+const listEntry = (part: Part) => part.bare || (part.mentions.length === 0 && (part.text.match(/[a-z']+/g) ?? []).length <= 4);
+
+/**
+ * The opinion a bare part ("and Heat") shares with its neighbours: the part before it with an
+ * opinion ("I loved Alien and Heat"), or the part after ("Alien and Heat were boring") when only a
+ * list joins them or nothing with an opinion comes before. "Not X" after a liking is a dislike.
+ */
+function sharedOpinion(parts: readonly Part[], index: number): Opinion | undefined | 'none' {
+  const part = parts[index];
+  if (part === undefined || !part.bare) return undefined;
+  let previous: Part | undefined;
+  let crossesContrast = false;
+  for (let at = index; at > 0; at--) {
+    const current = parts[at] as Part;
+    if (current.joined === 'contrast') crossesContrast = true;
+    const candidate = parts[at - 1] as Part;
+    if (candidate.cues.length > 0) {
+      previous = candidate;
+      break;
+    }
+    if (!listEntry(candidate)) break;
+  }
+  const lastOpinion = (candidate: Part) => [...candidate.cues].reverse().find((cue) => cue.opinion !== undefined)?.opinion;
+  if (part.negated) {
+    const earlier = previous && lastOpinion(previous);
+    return earlier?.polarity === 'like' ? dislike(2) : 'none';
+  }
+  let next: Part | undefined;
+  let onlyList = true;
+  for (let at = index + 1; at < parts.length; at++) {
+    const candidate = parts[at] as Part;
+    if (candidate.joined === 'contrast') break;
+    if (candidate.joined !== 'list') onlyList = false;
+    if (candidate.cues.length > 0) {
+      next = candidate;
+      break;
+    }
+    if (!listEntry(candidate)) break;
+  }
+  const nextFirst = next?.cues[0];
+  // The predicate after the titles ("Heat and Fargo were boring") or about them ("Alien, loved it").
+  const predicate = next !== undefined && nextFirst !== undefined && (next.mentions.length === 0 || (next.mentions[0]?.start ?? 0) < nextFirst.start);
+  if (next !== undefined && (previous === undefined || crossesContrast || (onlyList && predicate && part.joined !== 'list'))) {
+    return nextFirst?.opinion ?? 'none';
+  }
+  if (previous === undefined || crossesContrast) return undefined;
+  return lastOpinion(previous) ?? 'none';
 }
