@@ -205,7 +205,7 @@ if (spcDirectory) {
   const { conversations } = await loadSyntheticPersonaChat(join(spcDirectory, 'Synthetic-Persona-Chat_test.csv'), { onInvalid: 'skip' });
   const turns = conversations.flatMap((conversation) => conversation.turns.map((turn) => turn.text));
   const catalog = new ItemCatalog(data.items);
-  const vocabulary = { stems: catalog.tagStems(), latestYear: catalog.latestYear() };
+  const vocabulary = { stems: catalog.tagStems(), latestYear: catalog.latestYear(), recentEnd: catalog.recentEnd() };
   chitChat = { turns: turns.length, genresAsked: 0, genresRuledOut: 0, years: 0, audience: 0, resets: 0 };
   for (const turn of turns) {
     const update = readConstraints(turn, vocabulary);

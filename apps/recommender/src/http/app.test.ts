@@ -428,6 +428,22 @@ describe('chat', () => {
     // Said again, a title already rated is not rated twice.
     await tiny.app.inject({ method: 'POST', url: '/v1/chat', ...json({ userId: 'fan', sessionId: turn.sessionId, message: 'I really loved Blood Night' }) });
     expect(tiny.service.store.ratingsOf('fan')).toHaveLength(2);
+    // A changed opinion given in chat replaces the earlier one (it had been ignored: the title was rated).
+    const changed = (await tiny.app.inject({ method: 'POST', url: '/v1/chat', ...json({ userId: 'fan', sessionId: turn.sessionId, message: 'No wait, I loved Laugh Riot. Something else?' }) })).json();
+    expect(changed.reply).toMatch(/^Noted: you like Laugh Riot\./);
+    expect(tiny.service.store.ratingsOf('fan').find((rating) => rating.itemId === 'm1')?.value).toBe(5);
+    expect(tiny.service.store.ratingsOf('fan')).toHaveLength(2);
+  });
+
+  it('says when it caught nothing, and answers "tell me more about x" as an explanation', async () => {
+    await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id: 'quiet' }) });
+    const empty = (await tiny.app.inject({ method: 'POST', url: '/v1/chat', ...json({ userId: 'quiet', message: '   🙂  ' }) })).json();
+    expect(empty.intent).toBe('chitchat');
+    expect(empty.reply).toMatch(/^I did not catch anything there/);
+    expect(empty.recommendations).toEqual([]);
+    const about = (await tiny.app.inject({ method: 'POST', url: '/v1/chat', ...json({ userId: 'quiet', sessionId: empty.sessionId, message: 'tell me more about Blood Night' }) })).json();
+    expect(about.intent).toBe('explain');
+    expect(about.reply).toMatch(/^About Blood Night\? /);
   });
 
   it('serves a new user from what they say, explains, refines and chats, keeping the session', async () => {

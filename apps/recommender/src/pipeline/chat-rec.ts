@@ -378,13 +378,13 @@ export class ChatRec {
         // What the session asked for is part of why: which parts of it the item meets, and which it misses.
         const asked = hasConstraints(constraints) ? { tagWeights: constraints.tags, phrase: describeConstraints(constraints), asked: this.askedFor(constraints) } : undefined;
         const explained = await this.explain({ userId: options.userId, item: turn.target, refinement: asked, ...(options.signal ? { signal: options.signal } : {}) });
-        reply = `Why ${turn.target.title}? ${explained.explanation}`;
+        reply = `${turn.question === 'about' ? 'About' : 'Why'} ${turn.target.title}? ${explained.explanation}`;
         result = { ...result, degraded: explained.degraded };
       } else {
         reply = lastRecommended.length > 0 ? `Which one do you mean? I suggested:\n${list(lastRecommended.map((item) => item.title))}` : 'Ask me for a recommendation first, then ask why.';
       }
     } else if (turn.intent === 'chitchat') {
-      reply = await this.chitchat(options.message, options.signal);
+      reply = turn.unreadable === 'empty' ? 'I did not catch anything there. Tell me a film you liked, or what you are in the mood for?' : await this.chitchat(options.message, options.signal);
     } else {
       // Nothing offered earlier in this session is offered again: the user has seen it and asked on.
       const exclude = session === undefined ? [] : this.offeredIn(session.id);
@@ -408,9 +408,11 @@ export class ChatRec {
       const noted = stated.length > 0 ? `Noted: ${stated.map((opinion) => `you ${opinion.polarity === 'like' ? 'like' : 'dislike'} ${opinion.item.title}`).join('; ')}. ` : '';
       const asked = hasConstraints(constraints) ? ` (${describeConstraints(constraints)})` : '';
       const lead = noted + (turn.intent === 'refine' ? `Understood${quote(turn.refinement?.phrase ?? options.message)}. How about these instead${asked}:` : `Here is what I would suggest${asked}:`);
+      // Without a language model only English is read: say so rather than pretend the list answers the message.
+      const language = turn.unreadable === 'language' && !this.options.llm ? 'I can only read English for now, so this list goes by what I know of your taste. ' : '';
       reply =
         result.recommendations.length > 0
-          ? `${lead}\n${list(result.recommendations.map((entry) => entry.item.title))}`
+          ? `${language}${lead}\n${list(result.recommendations.map((entry) => entry.item.title))}`
           : hasConstraints(constraints)
             ? `I have nothing left that fits ${describeConstraints(constraints)}. Say "start over" to drop what you asked for, or change part of it.`
             : 'I have nothing new to suggest yet. Tell me a few things you like?';
@@ -431,7 +433,7 @@ export class ChatRec {
 
   /** What a message asks of the session: through the LLM when one is configured, else (and when it fails) the offline reader. */
   private async readConstraints(message: string, knownTags: ReadonlySet<string>, previous: SessionConstraints, signal?: AbortSignal): Promise<{ update: ConstraintUpdate; degraded: boolean }> {
-    const vocabulary = { stems: knownTags, latestYear: this.options.catalog.latestYear() };
+    const vocabulary = { stems: knownTags, latestYear: this.options.catalog.latestYear(), recentEnd: this.options.catalog.recentEnd() };
     const reader = this.options.llm?.constraints;
     if (reader) {
       try {
@@ -446,8 +448,16 @@ export class ChatRec {
 
   /** Stores the titles a message names with an opinion as the user's ratings (`source: 'chat'`), skipping titles they rated already. */
   private recordTitleOpinions(userId: string, message: string, now: number): TitleOpinion[] {
-    const rated = new Set(this.options.store.ratingsOf(userId).map((rating) => rating.itemId));
-    const opinions = this.options.catalog.titleOpinions().read(message).filter((opinion) => !rated.has(opinion.item.id));
+    // A title rated outside chat keeps that rating; one the user gave in chat takes a changed opinion
+    // ("No wait, I loved Alien" after "Alien was boring"): the newer rating replaces the older one.
+    const rated = new Map(this.options.store.ratingsOf(userId).map((rating) => [rating.itemId, rating]));
+    const opinions = this.options.catalog
+      .titleOpinions()
+      .read(message)
+      .filter((opinion) => {
+        const earlier = rated.get(opinion.item.id);
+        return earlier === undefined || (earlier.source === 'chat' && earlier.value !== opinion.rating);
+      });
     if (opinions.length > 0) this.options.store.addEvents(userId, opinions.map((opinion) => ({ kind: 'rating', itemId: opinion.item.id, value: opinion.rating, timestamp: now, source: 'chat' })));
     return opinions;
   }

@@ -1,5 +1,5 @@
 import type { Item } from '@personalab/core';
-import { genreStem } from './constraints.js';
+import { genreStem, recentEndOf } from './constraints.js';
 import { collectTagStems } from './taste.js';
 import { TitleOpinionReader } from './title-opinions.js';
 
@@ -9,6 +9,7 @@ export class ItemCatalog {
   private tagStemsCache: Set<string> | undefined;
   private titleReaderCache: TitleOpinionReader | undefined;
   private latestYearCache: number | null | undefined;
+  private recentEndCache: number | null | undefined;
   private tagNamesCache: string[] | undefined;
   private genreStemsCache: Map<string, string> | undefined;
   private popularIds: string[] = [];
@@ -22,6 +23,7 @@ export class ItemCatalog {
     this.tagStemsCache = undefined;
     this.titleReaderCache = undefined;
     this.latestYearCache = undefined;
+    this.recentEndCache = undefined;
     this.tagNamesCache = undefined;
     this.genreStemsCache = undefined;
   }
@@ -71,6 +73,15 @@ export class ItemCatalog {
       this.latestYearCache = latest;
     }
     return this.latestYearCache ?? undefined;
+  }
+
+  /**
+   * The latest release year that holds a reasonable share of the catalogue (`recentEndOf`): "recent"
+   * and "classic" count back from it, so one newly added film does not move them.
+   */
+  recentEnd(): number | undefined {
+    if (this.recentEndCache === undefined) this.recentEndCache = recentEndOf([...this.items.values()].map((item) => item.year)) ?? null;
+    return this.recentEndCache ?? undefined;
   }
 
   /** Reads the catalogue's titles named with an opinion in a chat message ("I loved Alien"). */
