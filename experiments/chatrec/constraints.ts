@@ -234,7 +234,7 @@ const markdown = [
   '',
   '- **fits genre and decade** / **fits decade**: share of the 5 listed films of the asked genre and decade / of the asked decade.',
   '- **each turn on its own**: the pipeline before session constraints: a turn\'s genre words nudge that turn\'s ranking ("in the mood for X": +0.3 on X), years and earlier turns are not read.',
-  '- **session constraints**: genres asked for add 0.3 each to the ranking score; the decade filters the candidates; both are kept across the session\'s turns.',
+  '- **session constraints**: genres asked for come first (candidates drawn from items with an asked genre, then items with every asked genre before those with some, before none; +0.3 each within a group); the decade filters the candidates; both are kept across the session\'s turns.',
   `- The requests are templated, so this measures what the pipeline does with a request it reads, not how much free phrasing it reads (the unit tests in apps/recommender/src/pipeline/constraints.test.ts cover phrasings).`,
   '',
   chitChat
