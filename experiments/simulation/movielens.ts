@@ -3,7 +3,7 @@
 // ratings, seen = the training items. Each assistant recommends k = 5 items per turn for up to
 // 5 turns; the simulated user reacts from its hidden ratings and mentions the genres it likes.
 //
-//   npx tsx --conditions=development experiments/simulation/movielens.ts [--seed 1] [--users 943]
+//   npx tsx --conditions=development experiments/simulation/movielens.ts [--seed 1] [--users 943] [--hint profile|target]
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,7 +24,12 @@ import { createExperimentEmbedder } from './embedder.js';
 import { loadSpc, userTurnsOf } from './spc-corpus.js';
 import { bestUserEmbeddingModel, chatRecAssistant, serveOverHttp } from './assistants.js';
 
-const { values } = parseArgs({ options: { seed: { type: 'string', default: '1' }, users: { type: 'string', default: '100000' }, 'max-turns': { type: 'string', default: '5' }, k: { type: 'string', default: '5' }, 'http-users': { type: 'string', default: '100' } } });
+const { values } = parseArgs({ options: { seed: { type: 'string', default: '1' }, users: { type: 'string', default: '100000' }, 'max-turns': { type: 'string', default: '5' }, k: { type: 'string', default: '5' }, 'http-users': { type: 'string', default: '100' }, hint: { type: 'string', default: 'profile' } } });
+if (values.hint !== 'profile' && values.hint !== 'target') {
+  console.error(`--hint must be "profile" or "target", got "${values.hint}"`);
+  process.exit(2);
+}
+const hint: 'profile' | 'target' = values.hint;
 const seed = Number(values.seed);
 const maxTurns = Number(values['max-turns']);
 const k = Number(values.k);
@@ -82,7 +87,7 @@ const rows: Row[] = [];
 for (const { assistant, note, fitSeconds, users: subset } of assistants) {
   const begin = performance.now();
   const result = await simulate({
-    simulator: () => new RetrievalUserSimulator({ corpus, catalog, seed }),
+    simulator: () => new RetrievalUserSimulator({ corpus, catalog, seed, hint }),
     assistant,
     users: subset ?? users,
     maxTurns,
@@ -126,7 +131,7 @@ const notes = rows.map((row) => `- **${row.assistant}**: ${row.note}`);
 const markdown = [
   '# MovieLens 100K conversational evaluation (simulated users)',
   '',
-  `${users.length} simulated users, one per MovieLens user with at least one held-out liked item (80/20 per-user stratified split, seed ${seed}). Hidden targets: held-out items rated ≥ 4; hidden ratings: all the user's ratings; seen: training items. Simulator: RetrievalUserSimulator (offline; feedback grounded in the hidden ratings, genre hints from the profile). Each assistant recommends ${k} items per turn for at most ${maxTurns} turns; the most-popular and EASE assistants (the simulator package's RecommenderAssistant) never repeat an item or offer a training item, and the Chat-Rec pipeline decides for itself (see repeated items).`,
+  `${users.length} simulated users, one per MovieLens user with at least one held-out liked item (80/20 per-user stratified split, seed ${seed}). Hidden targets: held-out items rated ≥ 4; hidden ratings: all the user's ratings; seen: training items. Simulator: RetrievalUserSimulator (offline; feedback grounded in the hidden ratings; ${hint === 'profile' ? 'after a list it accepts nothing from, the user says it is "more in the mood for" one of its profile\'s liked subjects, unrelated to the hidden targets' : 'after a list it accepts nothing from, the user says it is "more in the mood for" a genre of one of its hidden targets, as a user who knows what they want would'}). Each assistant recommends ${k} items per turn for at most ${maxTurns} turns; the most-popular and EASE assistants (the simulator package's RecommenderAssistant) never repeat an item or offer a training item, and the Chat-Rec pipeline decides for itself (see repeated items).`,
   '',
   table,
   '',
@@ -134,10 +139,10 @@ const markdown = [
   `- **success within ${maxTurns} turns** (iEvaLM): a hidden target was among the ${k} items of some assistant turn; **recall@${k} after turn t**: share of the user's targets offered in turns 1..t (cumulative).`,
   ...notes,
   '',
-  `Command: \`npx tsx --conditions=development experiments/simulation/movielens.ts --seed ${seed}\``,
+  `Command: \`npx tsx --conditions=development experiments/simulation/movielens.ts --seed ${seed}${hint === 'target' ? ' --hint target' : ''}\``,
 ].join('\n');
-const written = writeResults(join(import.meta.dirname, 'results'), 'movielens', {
-  json: { dataset: 'movielens-100k', seed, k, maxTurns, users: users.length, rows },
+const written = writeResults(join(import.meta.dirname, 'results'), hint === 'profile' ? 'movielens' : 'movielens-target-hint', {
+  json: { dataset: 'movielens-100k', seed, k, maxTurns, hint, users: users.length, rows },
   markdown,
   svgs: {
     recall: svgLineChart(Array.from({ length: maxTurns }, (_, turn) => turn + 1), rows.map((row) => ({ name: row.assistant, values: row.summary.recallByTurn })), { title: `Recall@${k} of hidden targets over turns (MovieLens 100K)`, xLabel: 'assistant turn', yLabel: 'recall', yMin: 0 }),

@@ -105,6 +105,20 @@ describe('RetrievalUserSimulator', () => {
     expect(end.type === 'end' && end.content).toMatch(/Alien/);
   });
 
+  it('hints at a genre of a hidden target with `hint: target`, at a liked profile subject by default', async () => {
+    const corpus = await UserTurnCorpus.build({ turns: corpusTurns, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
+    // The horror fan's profile likes horror; to show the target's genres are used, its target (Alien) is a comedy here.
+    const catalog = new Map(testCatalog);
+    catalog.set('m6', { id: 'm6', title: 'Alien (1979)', tags: ['Comedy'] });
+    const dialogue = [{ role: 'assistant' as const, content: 'Airplane!', recommendedItemIds: ['m7'] }];
+    const hinted = new RetrievalUserSimulator({ corpus, catalog, seed: 1, hint: 'target' });
+    await hinted.start(horrorFan());
+    expect(await hinted.respond({ dialogue })).toMatchObject({ type: 'message', content: expect.stringMatching(/I am more in the mood for comedy movies\.$/) });
+    const plain = new RetrievalUserSimulator({ corpus, catalog, seed: 1 });
+    await plain.start(horrorFan());
+    expect(await plain.respond({ dialogue })).toMatchObject({ type: 'message', content: expect.stringMatching(/I am more in the mood for horror movies\.$/) });
+  });
+
   it('never says a corpus turn with an unfilled template slot', async () => {
     const slotted: UserTurn[] = [{ context: '', text: "Hi! I'm [User 1's name], nice to meet you.", conversationId: 's1' }, ...corpusTurns];
     const corpus = await UserTurnCorpus.build({ turns: slotted, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });

@@ -64,6 +64,15 @@ export interface RetrievalUserSimulatorOptions {
   questionKind?: 'strict' | 'bonus';
   /** Mean words per user turn and share of questions when the profile has no style yet (default: the corpus's). */
   defaultStyle?: { meanLength: number; questionRate: number };
+  /**
+   * What the user says they are in the mood for after a list they accept nothing from: `profile`
+   * (default) names one of the profile's liked subjects, whatever the hidden targets are; `target` names
+   * a genre of one of the hidden target items (needs `catalog`), as a user who knows what they want
+   * would (the simulated users of iEvaLM describe their target the same way, without naming it). Under
+   * `profile` the hint and what the user accepts are unrelated, so an assistant that honours the hint
+   * strictly is scored down for it.
+   */
+  hint?: 'profile' | 'target';
 }
 
 const specificKinds = new Set<Claim['kind']>(['count', 'age', 'favorite', 'name', 'home', 'state', 'diet']);
@@ -158,8 +167,9 @@ export class RetrievalUserSimulator implements UserSimulator {
         return { type: 'end', reason: 'patience_exhausted', content: `${feedback.text.replace(/\s*[^.!]*\?$/, '')} I think I will look elsewhere, thanks.`.trim() };
       }
       if (this.overLimit()) return { type: 'end', reason: 'turn_limit', content: feedback.text };
+      const mood = this.options.hint === 'target' ? this.targetGenre(goal) : undefined;
       const liked = likedSubjects(profile, 5);
-      const hint = liked.length > 0 ? ` I am more in the mood for ${this.random.pick(liked)}.` : '';
+      const hint = mood !== undefined ? ` I am more in the mood for ${mood}.` : liked.length > 0 ? ` I am more in the mood for ${this.random.pick(liked)}.` : '';
       return { type: 'message', content: feedback.text + hint };
     }
     if (this.overLimit()) return { type: 'end', reason: 'turn_limit' };
@@ -171,6 +181,14 @@ export class RetrievalUserSimulator implements UserSimulator {
     for (const turn of this.options.corpus.byContext(contextVector as Float32Array, k, exclude)) pool.set(turn.index, turn);
     for (const turn of this.personaPool) pool.set(turn.index, turn);
     return { type: 'message', content: this.choose([...pool.values()], contextVector) };
+  }
+
+  /** A genre of one of the hidden target items, in words ("sci-fi movies"); undefined without targets or genres. */
+  private targetGenre(goal: SimulationGoal): string | undefined {
+    const tagged = (goal.targetItemIds ?? []).map((id) => this.options.catalog?.get(id)?.tags ?? []).filter((tags) => tags.length > 0);
+    if (tagged.length === 0) return undefined;
+    const genre = this.random.pick(this.random.pick(tagged));
+    return `${genre.toLowerCase()} movies`;
   }
 
   private overLimit(): boolean {
