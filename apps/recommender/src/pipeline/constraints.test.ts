@@ -188,4 +188,98 @@ describe('session constraints', () => {
     // Ruled out for the session, and it stays out when the next turn asks for something else.
     expect(after("I can't stand horror, suggest a movie", 'a thriller from the 90s')).toEqual({ tags: { horror: -1, thriller: 0.3 }, years: { from: 1990, to: 1999 } });
   });
+  it('ends a negation\'s reach at a wish, "and more", praise or having seen: the genre asked for is not ruled out', () => {
+    expect(read('less action and more comedy please')).toMatchObject({ wanted: { comed: 0.3 }, avoided: { action: -1 } });
+    expect(read('fewer thrillers and more westerns')).toMatchObject({ wanted: { western: 0.3 }, avoided: { thriller: -1 } });
+    for (const ask of ['No I want a comedy', 'No we want a comedy tonight', 'No I would like a comedy', "no, I'd love a comedy", 'Nothing beats a good comedy, suggest one', 'I have not seen a good comedy in years. Recommend one?']) {
+      expect(read(ask), ask).toMatchObject({ wanted: { comed: 0.3 }, avoided: {} });
+    }
+    expect(read('Nothing compares to a good western, recommend one')).toMatchObject({ wanted: { western: 0.3 }, avoided: {} });
+    expect(read("I've never seen a good western, suggest one")).toMatchObject({ wanted: { western: 0.3 }, avoided: {} });
+    expect(read('no thriller, I would like a comedy')).toMatchObject({ wanted: { comed: 0.3 }, avoided: { thriller: -1 } });
+    expect(read('nothing like a good horror movie').avoided).toEqual({});
+    expect(read('I have not found a decent thriller lately, any ideas?').avoided).toEqual({});
+    // Negations still rule out what they reach.
+    expect(read("no way I'm watching horror tonight").avoided).toEqual({ horror: -1 });
+    expect(read("I don't want anything too scary or violent, maybe a comedy")).toMatchObject({ wanted: { comed: 0.3 }, avoided: { horror: -1 } });
+    expect(read('no westerns or war films tonight').avoided).toEqual({ western: -1, war: -1 });
+  });
+
+  it('reads years only about films: not life events, ages, or decades of other things', () => {
+    for (const talk of [
+      'I just got back from a trip to Spain in 2019, it was amazing',
+      'I went to Rome in 1998',
+      "I've been married since 1985",
+      'We moved here in 1995',
+      'I graduated in 2001 and now work in a bank',
+      'My daughter was born in 1998, she loves movies',
+      'I was born in the 80s',
+      'I grew up in the 80s',
+      "I've been watching horror movies since the 80s",
+      'I saw Titanic in 1998, recommend something like it',
+      "They're a rock band from the late 70s.",
+      'I collect vintage 50s decorations.',
+      "It's a classic American novel about the Roaring Twenties.",
+      "I'm really proud of my latest film.",
+      'It would be so cool to see the latest fashion trends.',
+      "Sure, here's our latest single: https://www.youtube.com/watch?v=9611h15891M",
+      "I'm more of a classic movie person.",
+      'I have a whole collection of vintage film posters.',
+      "It's so classic.",
+      "It's nice and warm all year round.",
+      "It's a great game for people of all ages.",
+    ]) {
+      expect(read(talk).years, talk).toBeUndefined();
+    }
+    // "In my 40s" is an age, never a decade.
+    for (const age of ["I'm in my 40s, recommend a movie", 'we are in our 30s', 'my parents are in their 60s', "I'm in my early twenties and I love hiking", 'a woman in her late 50s']) {
+      expect(read(age).years, age).toBeUndefined();
+    }
+    // Beside a life event or an age, years asked for films still count.
+    expect(read('we met in 2005, suggest a romantic movie for our anniversary')).toMatchObject({ wanted: { romance: 0.3 } });
+    expect(read('we met in 2005, suggest a romantic movie for our anniversary').years).toBeUndefined();
+    expect(read('I was born in 1985, show me a movie from the 90s').years).toEqual({ from: 1990, to: 1999 });
+    expect(read("we're in our 40s, something from the 80s please").years).toEqual({ from: 1980, to: 1989 });
+    expect(read('something from 1998, the year we got married').years).toEqual({ from: 1998, to: 1998 });
+    expect(read("I'm in the mood for a comedy from the 70s.").years).toEqual({ from: 1970, to: 1979 });
+    expect(read('From the 70s please.').years).toEqual({ from: 1970, to: 1979 });
+    expect(read('90s movies').years).toEqual({ from: 1990, to: 1999 });
+    expect(read('the latest movies please').years).toEqual({ from: 1994 });
+    expect(read('a newer comedy').years).toEqual({ from: 1994 });
+    // A year said in chit-chat does not stay with the session.
+    expect(after('a comedy from the 90s', 'I went to Rome in 1998, it was lovely').years).toEqual({ from: 1990, to: 1999 });
+  });
+
+  it('rules out a genre the session asks for when the user changes their mind, and reads "no way", "gone off", "tired of", "over" as negations', () => {
+    expect(after('a horror movie please', "hmm actually I can't stand horror").tags).toEqual({ horror: -1 });
+    expect(after('a western please', "actually I've gone off westerns, I can't stand them now").tags).toEqual({ western: -1 });
+    expect(after('a comedy please', "I'm so tired of comedies").tags).toEqual({ comed: -1 });
+    expect(after('a thriller please', "I'm over thrillers").tags).toEqual({ thriller: -1 });
+    expect(after('a western please', 'westerns are boring').tags).toEqual({ western: -1 });
+    expect(after('a horror movie please', 'I love horror but not tonight').tags).toEqual({ horror: -1 });
+    for (const turnedDown of ['a western? no way. something else', 'westerns? nah, something else', 'a western, no thanks. anything else?']) {
+      expect(read(turnedDown), turnedDown).toMatchObject({ wanted: {}, avoided: { western: -1 } });
+    }
+    expect(read('Horror? No, I want a comedy')).toMatchObject({ wanted: { comed: 0.3 }, avoided: { horror: -1 } });
+    // A dislike said in passing does not rule out a genre the session does not ask for, nor does chit-chat.
+    expect(after('a comedy please', "I can't stand horror").tags).toEqual({ comed: 0.3 });
+    expect(after("I'm tired of westerns", 'a comedy').tags).toEqual({ comed: 0.3 });
+    expect(read("I've gone off westerns lately")).toMatchObject({ wanted: {}, avoided: {}, disliked: { western: -1 } });
+    expect(read('Do you like horror movies? No, I don\'t.').avoided).toEqual({});
+    expect(read("I'm done with my homework so a comedy please")).toMatchObject({ wanted: { comed: 0.3 }, avoided: {} });
+    expect(read("I'm over the moon about this comedy").avoided).toEqual({});
+  });
+
+  it('reads a genre turned down for tonight, a genre one does not mind, and a dislike of "them" beside a request', () => {
+    expect(read('I love horror but not tonight, something else')).toMatchObject({ wanted: {}, avoided: { horror: -1 } });
+    expect(read('I love westerns but not today, anything else?')).toMatchObject({ wanted: {}, avoided: { western: -1 } });
+    expect(read("I don't mind horror, suggest one")).toMatchObject({ wanted: { horror: 0.3 }, avoided: {} });
+    expect(read("I don't mind a western, suggest a movie")).toMatchObject({ wanted: { western: 0.3 }, avoided: {} });
+    expect(read("I wouldn't mind a comedy").wanted).toEqual({ comed: 0.3 });
+    expect(read("I don't mind horror").wanted).toEqual({});
+    expect(read('my husband wants a western but I find them boring, suggest something')).toMatchObject({ wanted: {}, avoided: { western: -1 } });
+    expect(read('my wife loves musicals but I find them tedious, recommend something')).toMatchObject({ wanted: {}, avoided: { musical: -1 } });
+    expect(read('westerns are boring, suggest a movie')).toMatchObject({ wanted: {}, avoided: { western: -1 } });
+    expect(read('I find musicals tedious, what should I watch?')).toMatchObject({ wanted: {}, avoided: { musical: -1 } });
+  });
 });

@@ -34,6 +34,11 @@ export interface ConstraintUpdate {
   avoided: Record<string, number>;
   /** Adds to the genres asked for before ("also", "too", "and some") instead of replacing them. */
   adds: boolean;
+  /**
+   * Genres the message says the user dislikes without asking for anything ("hmm, actually I can't stand
+   * horror", "I've gone off westerns"): ruled out when the session asks for them, else left to the profile.
+   */
+  disliked?: Record<string, number> | undefined;
   /** A new span of years; `null` drops the old one ("any year"). */
   years?: SessionConstraints['years'] | null;
   audience?: 'children' | null;
@@ -61,13 +66,38 @@ const genreWords: [RegExp, string][] = ([
   [/\bmusicals?\b/, 'musical'],
 ] satisfies [RegExp, string][]).map(([pattern, genre]): [RegExp, string] => [new RegExp(pattern.source, 'g'), stem(genre)]);
 
-/** Words that rule out a genre named up to five words later ("no horror", "nothing scary", "not in the mood for a western"); a comma ends their reach. */
-const negationBefore =
-  /\b(?:no|not|without|nothing(?!\s+but\b)|never|hate|dislike|detest|loathe|can'?t stand|cannot stand|avoid|skip|except|but not|none of|don'?t (?:want|like|enjoy)|do not (?:want|like|enjoy)|no more|less|fewer|anything but|everything but|all but)\s+(?:\w+\s+){0,5}$/;
+/**
+ * The words between a negation and the genre it rules out: up to five, none of which starts another
+ * thought. A verb of wanting ("no, I want a comedy"), "more" ("less action and more comedy"), "and a",
+ * "but", "instead", "sure" ("not sure, a western maybe"), praise ("nothing beats a good comedy") or a
+ * verb of having seen ("I have not seen a good comedy in years") ends a negation's reach; so do a comma
+ * and a sentence's end, which no gap word crosses.
+ */
+const NEGATION_GAP = String.raw`(?:(?!(?:want|wants|wanted|wanna|need|needs|prefer|rather|instead|more|but|sure|beats?|compares?|tops|seen|watched|saw|found|had|heard|(?:would|i'd|we'd)\s+(?:like|love|rather|prefer)|and\s+(?:a|an|some|something|maybe|perhaps|just|also|then))\b)[\w']+\s+){0,5}$`;
+/** "No" as an answer ("No I want a comedy", "no thanks") negates no genre after it. */
+const NO = String.raw`no(?!\s+(?:i|i'm|i'd|i've|i'll|we|we're|we'd|you|it|it's|that|that's|this|let's|lets|just|thanks|thank|problem|worries|idea|doubt)\b)`;
+/** "Nothing" as praise or a rest ("nothing beats a good comedy", "nothing but comedies", "nothing like a good western") rules nothing out. */
+const NOTHING = String.raw`nothing(?!\s+(?:but|beats?|compares?|tops|like|quite|better|else)\b)`;
+/** Having gone off a genre, with at most two words before it: "I've gone off westerns", "tired of rom-coms", "I'm so over horror". */
+const GONE_OFF = String.raw`(?:gone off|tired of|sick of|fed up with|bored of|done with|(?:'m|am|'re|are)\s+(?:(?:so|totally|completely|really|just)\s+)?over)\s+(?:(?!(?:but|and|more|instead)\b)[\w']+\s+){0,2}$`;
+/** Words that rule out a genre named up to five words later ("no horror", "nothing scary", "not in the mood for a western", "I've gone off westerns"). */
+const negationBefore = new RegExp(
+  String.raw`\b(?:${GONE_OFF}|(?:${NO}|not|without|${NOTHING}|never|hate|dislike|detest|loathe|can'?t stand|cannot stand|avoid|skip|except|but not|none of|don'?t (?:want|like|enjoy)|do not (?:want|like|enjoy)|no more|less|fewer|anything but|everything but|all but)\s+${NEGATION_GAP})`,
+);
 /** Negations that are requests by themselves ("no horror", "nothing scary"); "never" is not ("I've never been on an adventure"), nor "I hate" (a standing taste). */
-const strongNegationBefore = /\b(?:no|not|without|nothing(?!\s+but\b)|avoid|skip|except|but not|none of|don'?t want|do not want|no more|less|fewer|anything but|everything but|all but)\s+(?:\w+\s+){0,5}$/;
+const strongNegationBefore = new RegExp(
+  String.raw`\b(?:${NO}|not|without|${NOTHING}|avoid|skip|except|but not|none of|don'?t want|do not want|no more|less|fewer|anything but|everything but|all but)\s+${NEGATION_GAP}`,
+);
 /** Negations after the genre word: "scary-free", "horror free", "romance-less". */
 const negationAfter = /^(?:[- ]?free|-less)\b/;
+/** Dull, tiring, not for me: how a dislike of a genre is said after it ("westerns are boring", "I find musicals tedious"). */
+const DISLIKE_WORDS = String.raw`(?:(?:so|really|too|pretty|kind of|a bit|very|just|always|usually|quite|super|mostly)\s+)*(?:boring|dull|tedious|awful|terrible|stupid|silly|annoying|overrated|predictable|not (?:for me|my (?:thing|cup of tea)))\b`;
+/** A dislike said after the genre: "westerns are boring", "horror movies bore me", "rom-coms aren't for me"; "I find musicals tedious" with the "find" before it. */
+const dislikeAfter = new RegExp(
+  String.raw`^(?:\s+(?:movies?|films?|flicks?))?\s*(?:(?:is|are|were|was|get|gets)\s+${DISLIKE_WORDS}|(?:bore|bores) me\b|put me to sleep\b|(?:aren'?t|isn'?t|are not|is not|just aren'?t|just isn'?t) (?:for me|my thing)\b)`,
+);
+const findBefore = /\b(?:i|we)\s+(?:(?:really|just|usually|always|generally)\s+)?(?:find|found)\s+(?:(?:most|all|the)\s+)?$/;
+const findAfter = new RegExp(String.raw`^(?:\s+(?:movies?|films?|flicks?))?\s+${DISLIKE_WORDS}`);
 
 const decadeWords: Record<string, number> = { twenties: 1920, thirties: 1930, forties: 1940, fifties: 1950, sixties: 1960, seventies: 1970, eighties: 1980, nineties: 1990 };
 const decadeWordPattern = new RegExp(`\\b(${Object.keys(decadeWords).join('|')})\\b`, 'g');
@@ -152,8 +182,35 @@ const decadeAfter = new RegExp(String.raw`\b(?:after|post-?|newer than|later tha
 const decadeBefore = new RegExp(String.raw`\b(?:before|pre-?|older than|earlier than)\s*(?:the\s+)?(${DECADE})`);
 const decadeUpTo = new RegExp(String.raw`\b(?:up to|until|till|through)\s+(?:the\s+)?(${DECADE})|\b(${DECADE})\s*(?:or|and|&)\s*(?:older|earlier|before)\b`);
 
+/**
+ * Life told, not films asked for: a year or decade in the same clause ("I went to Rome in 1998", "I've
+ * been married since 1985", "we met in 2005", "I was born in the 80s") says when something happened.
+ */
+const lifeEvent =
+  /\b(?:trips?|travel\w*|vacation|holidays?|honeymoon|visit(?:ed|ing)?|went|been to|moved|married|marry|wedding|met|born|graduat\w*|retired|divorced|engaged|lived|living|worked|working|hired|joined|enlisted|served|died|passed away|grew up|growing up|class of|bought|built|started|began|when (?:i|we) (?:was|were))\b|\b(?:i|we|he|she|they)(?:'ve|'d| have| has| had)\s+(?:[\w']+\s+){0,4}?since\b/;
+/** An age, never a decade: "in my 40s", "we are in our thirties", "a woman in her late 50s". */
+const ageDecade = new RegExp(String.raw`\b(?:in|into|of)\s+(?:my|our|their|his|her|your|its)\s+(?:(?:early|mid|late)[- ]?)?(?:\d0'?s|${Object.keys(decadeWords).join('|')})\b`, 'g');
+/** What makes years in a sentence about films: film words and asking words ("something from 1995", "90s movies", "anything made in 1965?"). */
+const filmYearCue =
+  /\b(?:movies?|films?|flicks?|ones|titles|watch\w*|see|made|released|came out|recommend|suggest|show me|give me|find me|how about|what about|something|anything|please|instead|mood|fancy|feel like|looking for|prefer|rather|maybe|perhaps)\b/;
+
+/**
+ * The part of the message whose years are about films: sentences with a film or asking word, or a clause
+ * shaped as a request ("from the 90s", "90s or newer", "an old classic"); clauses about life events and
+ * ages ("in my 40s") left out. "I just got back from a trip to Spain in 2019" names no film years.
+ */
+function filmYearText(sentences: readonly string[], vocabulary: GenreVocabulary): string {
+  const parts: string[] = [];
+  for (const sentence of sentences) {
+    // Web addresses hold "watch?v=…" and digits that are no years.
+    const clauses = sentence.replace(/\bhttps?:\/\/\S+|\bwww\.\S+/g, ' ').replace(ageDecade, ' ').split(',');
+    const aboutFilms = filmYearCue.test(clauses.join(',')) || clauses.some((clause) => requestPhrase(clause, vocabulary, false));
+    if (aboutFilms) parts.push(...clauses.filter((clause) => !lifeEvent.test(clause)));
+  }
+  return parts.join(', ');
+}
+
 function yearsOf(text: string, vocabulary: GenreVocabulary): ConstraintUpdate['years'] {
-  if (/\b(?:any|whatever|all)\s+(?:year|era|decade|age)s?\b|\bdoesn'?t matter when\b|\bold or new\b/.test(text)) return null;
   const span = yearSpan.exec(text);
   // "from 1990 to 1995" is a span, not 1990; written backwards ("from 1995 to 1990") it is the same span.
   if (span && (span[1] !== undefined || /^\d{4}/.test(span[5] ?? '') || /[-–—]/.test(span[0]))) {
@@ -189,24 +246,26 @@ function yearsOf(text: string, vocabulary: GenreVocabulary): ConstraintUpdate['y
     if (/\b(?:late|end of the)\s+(?:the\s+)?\S*\d0'?s\b|\blate\s+\w+ies\b/.test(text)) return { from: decade.from + 5, to: decade.to };
     return decade;
   }
-  // "from 1994", "made in 1994"; "in 1994" only about films ("I was born in 1965" is not).
+  // "From 1994", "made in 1994"; "in 1994" is when a film was seen ("I saw Titanic in 1998") unless it says made or from.
   const single =
     new RegExp(String.raw`\b(?:from|made in|released in|came out in)\s+(${YEAR})\b`).exec(text) ??
-    (/\b(?:born|married|moved|graduated)\b/.test(text) ? null : new RegExp(String.raw`\b(?:in|of)\s+(${YEAR})\b`).exec(text));
+    (/\b(?:saw|seen|watched)\b/.test(text) ? null : new RegExp(String.raw`\b(?:in|of)\s+(${YEAR})\b`).exec(text));
   if (single) return { from: Number(single[1]), to: Number(single[1]) };
-  // Vague eras only about films, in a short message or a request ("an old classic please"): "it's a classic" is praise, "classic cars" are cars.
-  const aboutFilms = filmWords.test(text) || /\b(?:please|instead|recommend|suggest|show me|give me|how about|what about)\b/.test(text) || text.split(/\s+/).filter(Boolean).length <= 4;
-  if (!aboutFilms) return undefined;
+  // Vague eras only about films (the text holds only sentences about films): "it's a classic" is praise, "classic cars" are cars.
   const { recentFrom, classicTo } = eraYears(vocabulary);
-  if (recentFrom !== undefined && /\b(?:recent|newer|newest|latest|new releases?|more modern|modern)\b/.test(text)) return { from: recentFrom };
+  if (recentFrom !== undefined && recentEra.test(text)) return { from: recentFrom };
   if (classicEra.test(text) && !praise.test(text)) return { to: classicTo };
   return undefined;
 }
 
-const filmWords = /\b(?:movies?|films?|flicks?|ones|stuff|titles|watch\w*|see)\b/;
+/** What may follow an era word asked for: nothing, a film word, an asking word or a genre ("something recent", "newer ones", "a classic western"). */
+const ERA_NEXT = String.raw`(?=\s*(?:$|[,.;!?]|(?:movies?|films?|flicks?|ones?|stuff|titles|releases?|please|instead|then|tonight|maybe|perhaps|for|from|or|and|with|like)\b|(?:film[- ])?noir\b|\w+ies\b|(?:horror|westerns?|comed\w*|musicals?|romance|thrillers?|war|crime|drama|mystery|sci-fi|adventure|action|animation|cartoons?)\b))`;
+/** Recent films asked for: "something recent", "newer ones", "the latest movies"; not "my latest film" (one's own) nor "the latest fashion". */
+const recentEra = new RegExp(String.raw`(?<!\b(?:my|our|his|her|their|your|its)\s+(?:[\w']+\s+)?)\b(?:recent|newer|newest|latest|new releases?|more modern|modern)\b${ERA_NEXT}`);
 /** Old films asked for: "an old classic", "classics", "a classic film noir", "something older", "black and white". */
-const classicEra =
-  /\b(?:classics|oldies|vintage|golden age|black and white|something older)\b|\bold(?:er)?\s+(?:movies?|films?|ones|stuff|titles)\b|\bclassic\b(?=\s*(?:$|[,.;!?]|(?:movies?|films?|flicks?|ones?|stuff|titles|please|instead|then|tonight|maybe|perhaps|for|from|or|and|with|like)\b|(?:film[- ])?noir\b|\w+ies\b|(?:horror|westerns?|comed\w*|musicals?|romance|thrillers?|war|crime|drama|mystery|sci-fi|adventure|action|animation|cartoons?)\b))/;
+const classicEra = new RegExp(
+  String.raw`\b(?:classics|oldies|golden age|black and white|something older)\b|\bold(?:er)?\s+(?:movies?|films?|ones|stuff|titles)\b|\bvintage\s+(?:movies?|films?|flicks?)\b${ERA_NEXT}|\bclassic\b(?!\s+(?:movies?|films?)\s+(?:person|people|fans?|buffs?|lovers?|nerds?|geeks?|guy|girl|kind))${ERA_NEXT}`,
+);
 /** "It's a classic", "that film is a classic": praise of a film, not a request for old ones. */
 const praise = /\b(?:it'?s|is|was|that'?s|are|were|become|became|a real|such a|true)\s+(?:(?:a|an|such|true|real|total|absolute|modern|cult|bit of|kind of)\s+)*classics?\b/;
 
@@ -217,8 +276,11 @@ function genresOf(text: string, vocabulary: GenreVocabulary): { stem: string; av
     if (!vocabulary.stems.has(tag)) return;
     const before = text.slice(0, index);
     // "scary-free", "horror free": ruled out by the word after; a request by itself.
-    const free = negationAfter.test(text.slice(index + length));
-    const avoided = free || negationBefore.test(before);
+    const after = text.slice(index + length);
+    const free = negationAfter.test(after);
+    // "Westerns are boring", "I find musicals tedious": a dislike, as weak as "I hate westerns".
+    const disliked = dislikeAfter.test(after) || (findBefore.test(before) && findAfter.test(after));
+    const avoided = free || disliked || negationBefore.test(before);
     const strong = free || (avoided && strongNegationBefore.test(before));
     const earlier = found.get(tag);
     // A genre both asked for and ruled out in one message ("comedy, but no romantic comedy") is ruled out.
@@ -256,9 +318,14 @@ const singleWordTag = new Set(
 );
 
 const standingTaste = /\b(?:i|we)\s+(?:(?:usually|really|generally|mostly|always|just|also|especially|still|often|sometimes|typically|normally|particularly|do(?:n'?t)?|never)\s+)*(?:like|love|enjoy|prefer|adore|hate|dislike|can'?t stand|am into|'m into|watch)\b|\bmy favou?rite\b/;
-/** A standing dislike ("I hate horror", "I can't stand westerns", "I don't like romance", "not a fan of war films"). */
-const standingDislike =
-  /\b(?:i|we)\s+(?:(?:really|just|absolutely|truly|generally|usually|still|also|totally|honestly)\s+)*(?:hate|dislike|detest|loathe|can'?t stand|cannot stand|don'?t (?:like|enjoy|do)|do not (?:like|enjoy)|am not (?:a fan of|into)|'m not (?:a fan of|into)|'m no fan of)\b|\bnot (?:a|the biggest) fan of\b/;
+/**
+ * A standing dislike ("I hate horror", "I can't stand westerns", "I don't like romance", "not a fan of war
+ * films", "westerns are boring", "I find them tedious") or a change of mind ("I've gone off westerns",
+ * "I'm tired of rom-coms", "I'm over horror").
+ */
+const standingDislike = new RegExp(
+  String.raw`\b(?:i|we)\s+(?:(?:really|just|absolutely|truly|generally|usually|still|also|totally|honestly|now|kind of|kinda)\s+)*(?:hate|dislike|detest|loathe|can'?t stand|cannot stand|don'?t (?:like|enjoy|do)|do not (?:like|enjoy)|am not (?:a fan of|into)|'m not (?:a fan of|into)|'m no fan of|(?:find|found)\s+(?:[\w'-]+\s+){1,3}?${DISLIKE_WORDS})|\bnot (?:a|the biggest) fan of\b|\b(?:is|are|were|was)\s+${DISLIKE_WORDS}|\bbores? me\b|\b(?:aren'?t|isn'?t) (?:for me|my thing)\b|\b(?:gone off|tired of|sick of|fed up with|bored of|done with)\b|(?:\bi'm|\bi am|\bwe're|\bwe are)\s+(?:(?:so|totally|completely|really|just)\s+)?over\b`,
+);
 /** A standing-taste clause that still asks ("I love dramas, recommend one tonight") is a request. */
 const request = /\b(?:want|wanna|looking for|look for|mood|recommend|suggest|show me|give me|how about|what about|fancy|feel like|up for|craving|tonight|now|find me|any\b)/;
 /** A message that asks for a film outright: a standing dislike in it rules the genre out ("I can't stand horror, suggest a movie"). */
@@ -269,11 +336,23 @@ const filmRequest =
  * a great mystery"): asking words, "please", "movie" or "film", a question, or a message of three words
  * or fewer ("comedies please", "horror").
  */
-const requestCue = /\b(?:want|wanna|looking for|look for|mood|recommend|suggest|show me|give me|how about|what about|fancy|feel like|up for|craving|tonight|find me|any|some|something|anything|another|more|please|instead|actually|only|rather|prefer|maybe|perhaps|watch|see|movies?|films?|flicks?)\b|\?/;
+const requestCue =
+  /\b(?:want|wanna|looking for|look for|mood|recommend|suggest|show me|give me|how about|what about|fancy|feel like|up for|craving|tonight|find me|any|some|something|anything|another|more|please|instead|only|rather|prefer|maybe|perhaps|watch|see|movies?|films?|flicks?|(?:wouldn'?t|would not) mind|could go for|open to|(?:would|'d) (?:like|love))\b|\?/;
+/** A mild wish that asks only beside a request for a film: "I don't mind horror, suggest a movie". */
+const mildWish = /\b(?:don'?t|do not) mind\b|\b(?:ok|okay|fine|happy) with\b/;
+/** A request that points back at a genre named in the message: "nothing beats a good comedy, suggest one", "I don't mind horror, recommend a good one". */
+const anaphoricRequest = /\b(?:recommend|suggest|show me|give me|find me|pick)\s+(?:me\s+|us\s+)?(?:a\s+)?(?:good\s+|great\s+|decent\s+|nice\s+)?(?:one|ones)\b(?!\s+(?:of|more|day|time|thing))/;
+/** A clause that turns down what the clause before named: "a western? No way.", "I love horror but not tonight", "nah". */
+const rejection =
+  /^\s*(?:(?:oh|hmm+|um+|ugh|ew+|eh|well|actually|honestly|god|hell)\s+)*(?:no+|nope|nah|no way|no thanks|no thank you|not (?:tonight|today|now|right now|this time|at the moment|again|for me|that|those|them|it)|never again|absolutely not|definitely not|please no|pass)\s*[.!?]*\s*$/;
+/** "No" answering what came before, with a request of its own after it: "Horror? No, I want a comedy" reads "no" at a clause's start, "No I want a comedy" too. */
+const answeringNo = /^\s*(?:no+|nope|nah)\s*(?:$|[.!?]|(?:i|we|i'm|i'd|we'd|just|let's)\b)/;
+/** Words that point back at a genre named before ("I find them boring", "I can't stand those"). */
+const pronoun = /\b(?:them|those|it|that|these|they|they're|'em)\b/;
 
 /** Words a request for a genre is made of besides the genre and the years ("a good old comedy from the 80s please"). */
 const requestPhraseWords = new Set(
-  'funny scary spooky romantic animated a an some any another one more few couple of good great nice fun light dark short long new old older recent newer classic proper real solid decent little quick cheesy clever smart gritty movie movies film films flick flicks ones stuff please tonight instead then maybe perhaps too also again for the kids kid family me us night weekend or and with no without but not nothing just only pure straight ok okay so well hmm um actually early late mid from in of made released between before after since until till to up on onwards or later newer earlier'.split(' '),
+  'funny scary spooky romantic animated a an some any another one more few couple of good great nice fun light dark short long new old older recent newer classic classics proper real solid decent little quick cheesy clever smart gritty movie movies film films flick flicks ones stuff please tonight instead then maybe perhaps too also again for the kids kid family me us night weekend or and with no without but not nothing just only pure straight ok okay so well hmm um actually early late mid from in of made released between before after since until till through thru to up on onward onwards forward or later newer earlier'.split(' '),
 );
 /** Years written in a request ("from the 80s", "1990-1995", "'80s"), left out when a clause is read for its shape. */
 const yearWords = new RegExp(String.raw`\b${YEAR}s?\b|\b${DECADE}|'\d0s\b|\b\d\d\b`, 'g');
@@ -284,8 +363,10 @@ const yearWords = new RegExp(String.raw`\b${YEAR}s?\b|\b${DECADE}|'\d0s\b|\b\d\d
  * "western from the 60s", "an 80s comedy, no romance"). "Comedy is my favourite genre" and "a mystery
  * to me" are not.
  */
-function requestPhrase(clause: string, vocabulary: GenreVocabulary): boolean {
+function requestPhrase(clause: string, vocabulary: GenreVocabulary, needsGenre = true): boolean {
   let rest = clause.replace(yearWords, ' ');
+  // Without a genre, a phrase of years or an era ("from the 90s", "90s or newer", "an old classic").
+  const era = rest !== clause || /\b(?:old|older|classics?|recent|newer)\b/.test(clause);
   let genres = 0;
   for (const [pattern, tag] of genreWords) {
     rest = rest.replace(pattern, (words) => {
@@ -300,7 +381,7 @@ function requestPhrase(clause: string, vocabulary: GenreVocabulary): boolean {
     if ([word, ...word.split('-')].some((part) => singleWordTag.has(stem(part)) && vocabulary.stems.has(stem(part)))) genres++;
     else if (!requestPhraseWords.has(word) && !/^(?:free|less)$/.test(word.split('-').at(-1) ?? '')) return false;
   }
-  return genres > 0;
+  return genres > 0 || (!needsGenre && era);
 }
 const genreAdjective = /^(?:funny|scary|spooky|romantic|comedic|animated|suspenseful|detective)$/;
 /** Children will watch: said outright ("for the kids", "kid-friendly", "family movie night"). */
@@ -317,32 +398,61 @@ export function readConstraints(message: string, vocabulary: GenreVocabulary): C
   const reset = /\bstart (?:over|afresh|from scratch)\b|\b(?<!never )forget (?:that|it|all that|everything|what i said|about (?:that|it))\b|\bnever ?mind\b|\banything (?:is fine|goes)\b|\bno preference\b|\bsurprise me\b/.test(text);
   const wanted: Record<string, number> = {};
   const avoided: Record<string, number> = {};
+  const disliked: Record<string, number> = {};
   // A standing taste ("I usually like dramas", "I hate horror") is the profile's to keep; a request
   // ("I'm in the mood for a comedy", "no horror tonight") is the session's. A standing dislike in a
   // message that asks for a film ("I can't stand horror, suggest a movie") rules the genre out too.
   const asksForFilm = filmRequest.test(text);
-  const clauses = text
-    // "Anything but horror" is one thought, not two clauses.
-    .split(/(?<=[.;!?])|,?\s+(?<!\b(?:anything|everything|all|nothing)\s+)but\s+/)
-    .map((clause) => ({ clause, dislikes: asksForFilm && standingDislike.test(clause) }))
-    .filter(({ clause, dislikes }) => !standingTaste.test(clause) || request.test(clause) || dislikes);
-  const requested = clauses.map(({ clause }) => clause).join(' ');
+  const asksForOther = asksForFilm || /\b(?:something|anything)\s+(?:else|different)\b/.test(text);
   const short = text.split(/\s+/).filter(Boolean).length <= 3;
-  for (const { clause: sentence, dislikes } of clauses) {
+  const kept: string[] = [];
+  const named: string[] = [];
+  // The genres named by the clause just before, which a bare "no way" or "I find them boring" is about.
+  let previous: { stem: string; avoided: boolean }[] = [];
+  // A question to the other person ("do you like horror movies? No.") is not turned down by the answer.
+  let previousAsksYou = false;
+  // "Anything but horror" is one thought, not two clauses.
+  for (const sentence of text.split(/(?<=[.;!?])|,?\s+(?<!\b(?:anything|everything|all|nothing)\s+)but\s+/)) {
+    const dislikes = asksForFilm && standingDislike.test(sentence);
+    const read = !standingTaste.test(sentence) || request.test(sentence) || dislikes;
+    if (read) kept.push(sentence);
     for (const clause of sentence.split(/(?<=[.;!?])|,/)) {
-      const asks = short || requestCue.test(clause) || requestPhrase(clause, vocabulary);
-      for (const genre of genresOf(clause, vocabulary)) {
-        // "star wars" names a title, not the genre.
-        if (genre.stem === 'war' && /\bstar wars\b/.test(text)) continue;
-        if (genre.avoided ? !(asks || genre.strong || dislikes) : !asks) continue;
+      const genres = genresOf(clause, vocabulary).filter((genre) => !(genre.stem === 'war' && /\bstar wars\b/.test(text)));
+      // "A western? No way.", "I love horror but not tonight", "my husband wants a western but I find them boring".
+      if (previous.length > 0 && !previousAsksYou && (genres.length === 0 ? rejection.test(clause) || (standingDislike.test(clause) && pronoun.test(clause)) : answeringNo.test(clause))) {
+        for (const genre of previous) {
+          if (genre.avoided) continue;
+          // Ruled out when this message asked for it or asks for something else; else the session's only if it asks for it.
+          if (wanted[genre.stem] !== undefined || asksForOther) {
+            delete wanted[genre.stem];
+            avoided[genre.stem] = -1;
+          } else disliked[genre.stem] = -1;
+        }
+      }
+      previous = genres;
+      previousAsksYou = /\byou\b/.test(clause);
+      const asks = requestCue.test(clause) || requestPhrase(clause, vocabulary) || (asksForFilm && mildWish.test(clause));
+      // A message of three words or fewer asks ("comedies please", "never horror"), unless it only states a dislike ("westerns are boring").
+      const statesDislike = standingDislike.test(clause);
+      for (const genre of genres) {
+        if (!genre.avoided) named.push(genre.stem);
+        // A dislike said in passing ("hmm, actually I can't stand horror") stays for the session to weigh.
+        if (genre.avoided && statesDislike) disliked[genre.stem] = -1;
+        if (!read || (genre.avoided ? !(asks || genre.strong || dislikes || (short && !statesDislike)) : !(asks || short))) continue;
         if (genre.avoided) avoided[genre.stem] = -1;
         else if (avoided[genre.stem] === undefined) wanted[genre.stem] = WANTED_WEIGHT;
       }
     }
   }
-  for (const tag of Object.keys(avoided)) delete wanted[tag];
+  // "Nothing beats a good comedy, suggest one": "one" asks for the genre named.
+  if (anaphoricRequest.test(text)) for (const tag of named) if (avoided[tag] === undefined && disliked[tag] === undefined) wanted[tag] = WANTED_WEIGHT;
+  for (const tag of Object.keys(avoided)) {
+    delete wanted[tag];
+    delete disliked[tag];
+  }
   const update: ConstraintUpdate = { reset, wanted, avoided, adds: /\b(?:also|too|as well|and some|plus|more of)\b/.test(text) };
-  const years = yearsOf(requested, vocabulary);
+  if (Object.keys(disliked).length > 0) update.disliked = disliked;
+  const years = /\b(?:any|whatever)\s+(?:year|era|decade)s?\b|\ball (?:years|eras|decades)\b|\bdoesn'?t matter when\b|\bold or new\b/.test(text) ? null : yearsOf(filmYearText(kept, vocabulary), vocabulary);
   if (years !== undefined) update.years = years;
   const forChildren = childrenStrong.test(text) || text.split(/(?<=[.;!?])/).some((sentence) => childrenWeak.test(sentence) && watching.test(sentence));
   // Adults only wins over a mention of the kids ("the kids are asleep, just adults").
@@ -361,6 +471,8 @@ export function mergeConstraints(previous: SessionConstraints, update: Constrain
     if (weight > 0 && hasWanted && !update.adds) continue;
     tags[tag] = weight;
   }
+  // A change of mind about a genre the session asks for ("a horror movie please", then "actually I can't stand horror") rules it out.
+  for (const [tag, weight] of Object.entries(update.disliked ?? {})) if ((base.tags[tag] ?? 0) > 0 && update.wanted[tag] === undefined) tags[tag] = weight;
   for (const [tag, weight] of Object.entries(update.wanted)) tags[tag] = weight;
   for (const [tag, weight] of Object.entries(update.avoided)) tags[tag] = weight;
   const next: SessionConstraints = { tags };

@@ -39,6 +39,23 @@ describe('classifyTurn', () => {
     expect(classifyTurn('hi, recommend me a movie', context).intent).toBe('recommend');
   });
 
+  it('answers a greeting that states tastes with recommendations, and a bare greeting as small talk', () => {
+    const fresh = { ...context, lastRecommended: [] };
+    for (const tastes of [
+      "hi, I'm Anna. I really loved Laugh Riot and Zombie Street",
+      'Hello! I loved Quiet River.',
+      'hey, we enjoyed Space Quest',
+      'Hi there. Dark Alley was great.',
+      'Hello! Zombie Street was boring, Laugh Riot was fun',
+      'thanks! I adored Ocean Deep',
+    ]) {
+      expect(classifyTurn(tastes, fresh).intent, tastes).toBe('recommend');
+    }
+    for (const talk of ['hello!', 'Hi! How are you?', 'Hi, great to meet you', 'thanks, great list', "Thanks. I'm glad you liked the book.", 'Hello there, what are some of your favorite things to do?']) {
+      expect(classifyTurn(talk, fresh).intent, talk).toBe('chitchat');
+    }
+  });
+
   it('reads "in the mood for …" as steering toward that tag and "anything else?" as asking for other items', () => {
     const mood = classifyTurn('Laugh Riot, hmm, not really. Anything else you would suggest? I am more in the mood for crime movies.', context);
     expect(mood.intent).toBe('refine');

@@ -150,10 +150,22 @@ export function classifyTurn(
   if ((refinement || asksForMore || whyNot) && context.lastRecommended.length > 0) {
     return { intent: 'refine', refinement: refinement ?? { tagWeights: {}, phrase: message.trim().slice(0, 120) }, ...unreadable };
   }
-  const wantsItems = /\b(recommend|suggest|movie|film|watch|show me|something|anything|what should|ideas?|options|like|love|enjoy|into|fan of|prefer)\b/.test(text);
+  // Tastes stated are a reason to recommend, after a greeting too ("hi, I'm Anna. I really loved Titanic").
+  const wantsItems =
+    /\b(recommend|suggest|movie|film|watch|show me|something|anything|what should|ideas?|options|like|love|enjoy|into|fan of|prefer)\b|\b(?:i|we)\s+(?:(?:really|absolutely|just|totally|also|always|truly|both)\s+)*(?:loved|liked|enjoyed|adored)\b/.test(text);
   const smallTalk = /^\s*(hi|hello|hey|thanks|thank you|thx|bye|goodbye|good (morning|evening|night)|how are you|ok(ay)?|cool|great|nice)\b/.test(text);
-  if ((smallTalk || agrees) && !wantsItems && !refinement) return { intent: 'chitchat', ...unreadable };
+  if ((smallTalk || agrees) && !wantsItems && !refinement && !judgesTitle(message, text, context.allItems)) return { intent: 'chitchat', ...unreadable };
   return { intent: 'recommend', refinement, ...unreadable };
+}
+
+/** Words that judge a film: "Fargo was great", "Heat was boring", "hated Alien". */
+const judgement = /\b(?:great|good|amazing|awesome|brilliant|fantastic|excellent|masterpiece|fun|funny|boring|dull|bad|terrible|awful|overrated|hated?|loved?|liked?|enjoyed|disliked)\b/;
+
+/** A catalogue title named, as a title, beside a word judging it ("Hi there. Fargo was great."): a taste stated, worth recommending on. */
+function judgesTitle(message: string, text: string, allItems: () => Iterable<Item>): boolean {
+  if (!judgement.test(text)) return false;
+  const named = findItem(text, [], allItems);
+  return named !== undefined && writtenAsTitle(message, named);
 }
 
 /** A catalogue title of two or more words, or a one-word title written capitalised in the message ("Fargo", not "kids"). */

@@ -85,6 +85,10 @@ describe('LLM constraint reader', () => {
     expect(prompt).toContain('"Classic" or "old" means released in 1973 or earlier.');
     expect(prompt).toContain('"X-free" and "anything but X" rule X out');
     expect(prompt).toContain('"Recommend something scary-free from 1995 to 1990"');
+    // A change of mind rules a genre out, a negation reaches only its own thought, and life's years and ages are no release years.
+    expect(prompt).toContain('"actually I can\'t stand horror", "a western? no way", "I\'ve gone off westerns") rules it out');
+    expect(prompt).toContain('"less action and more comedy" asks for comedy');
+    expect(prompt).toContain('("I went to Rome in 1998", "married since 1985", "born in the 80s") and ages ("in my 40s") are not release years');
     // Years the model gives backwards are put in order.
     const base = { reset: false, wantedGenres: [], avoidedGenres: [], addsToEarlierGenres: false, years: null, anyYear: false, audience: 'unchanged' as const };
     expect(toUpdate({ ...base, years: { from: 1995, to: 1990 } }, context).years).toEqual({ from: 1990, to: 1995 });

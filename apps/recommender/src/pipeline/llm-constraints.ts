@@ -82,9 +82,9 @@ export function constraintPrompt(message: string, context: ConstraintReaderConte
     [
       'Fill in:',
       '- reset: true if the user wants to drop everything asked so far ("start over", "forget that").',
-      '- wantedGenres / avoidedGenres: catalogue genres this message asks for or rules out; empty if none. A standing taste ("I usually like dramas") is not a request, but a dislike stated while asking for a film ("I can\'t stand horror, suggest a movie") rules the genre out. "No X", "without X", "nothing X", "not X", "X-free" and "anything but X" rule X out; they never ask for it.',
+      '- wantedGenres / avoidedGenres: catalogue genres this message asks for or rules out; empty if none. A standing taste ("I usually like dramas") is not a request, but a dislike stated while asking for a film ("I can\'t stand horror, suggest a movie") rules the genre out. "No X", "without X", "nothing X", "not X", "X-free" and "anything but X" rule X out; they never ask for it. A change of mind about a genre asked for so far ("actually I can\'t stand horror", "a western? no way", "I\'ve gone off westerns") rules it out. A negation reaches only its own thought: "less action and more comedy" asks for comedy, "No, I want a comedy" and "nothing beats a good comedy" ask for comedy, "I haven\'t seen a good comedy in years" does not rule comedy out.',
       '- addsToEarlierGenres: true if the wanted genres add to the earlier ones ("also", "too") rather than replace them.',
-      '- years: the release years this message asks for ({"from": 1990, "to": 1999} for "the 90s", {"from": 1990, "to": 1995} for "1990 to 1995"; null for an open end, as in {"from": 1990, "to": null} for "90s or newer"), or null if it says nothing about years.',
+      '- years: the release years this message asks for ({"from": 1990, "to": 1999} for "the 90s", {"from": 1990, "to": 1995} for "1990 to 1995"; null for an open end, as in {"from": 1990, "to": null} for "90s or newer"), or null if it says nothing about years. Years that date the user\'s life ("I went to Rome in 1998", "married since 1985", "born in the 80s") and ages ("in my 40s") are not release years: null.',
       '- anyYear: true if the user drops a year limit ("any year is fine").',
       '- audience: "children" if children will watch, "adults" if only adults will, else "unchanged".',
     ].join('\n'),

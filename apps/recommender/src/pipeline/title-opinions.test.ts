@@ -31,6 +31,12 @@ const items: Item[] = [
   'Georgia (1995)',
   'Game, The (1997)',
   'Die xue shuang xiong (Killer, The) (1989)',
+  'Titanic (1997)',
+  'Toy Story (1995)',
+  'Jumanji (1995)',
+  'Scream (1996)',
+  'Crash (1996)',
+  'Speed (1994)',
 ].map((title, index) => ({ id: `i${index}`, title, tags: [] }));
 const reader = new TitleOpinionReader(items);
 const read = (message: string) => reader.read(message).map((opinion) => [opinion.item.title, opinion.polarity, opinion.rating]);
@@ -59,7 +65,76 @@ describe('TitleOpinionReader', () => {
     expect(read('i love the heat of summer')).toEqual([]);
     expect(read('I love the Heat soundtrack')).toEqual([['Heat (1995)', 'like', 5]]);
     expect(read('I love "heat"')).toEqual([['Heat (1995)', 'like', 5]]);
-    expect(read('Fargo is great')).toEqual([]);
+    // Lower case, or a capitalised first word without an opinion said of it, is an ordinary word.
+    expect(read('fargo is great')).toEqual([]);
+    expect(read('Heat is awful today')).toEqual([]);
+    expect(read('Speed is important when you drive')).toEqual([]);
+    expect(read('Fargo is a great town to visit')).toEqual([]);
+  });
+
+  it('reads a one-word title that opens a message or sentence when an opinion of it follows', () => {
+    expect(read('Twister was boring')).toEqual([['Twister (1996)', 'dislike', 2]]);
+    expect(read('Fargo is great')).toEqual([['Fargo (1996)', 'like', 4]]);
+    expect(read('Fargo was great. Heat was boring.')).toEqual([
+      ['Fargo (1996)', 'like', 4],
+      ['Heat (1995)', 'dislike', 2],
+    ]);
+    expect(read('Fargo was great, not like Scream which I hated').map(([title, polarity]) => [title, polarity])).toEqual([
+      ['Fargo (1996)', 'like'],
+      ['Scream (1996)', 'dislike'],
+    ]);
+    expect(read('Heat was not bad')).toEqual([['Heat (1995)', 'like', 4]]);
+    expect(read('MASH was great')).toEqual([['M*A*S*H (1970)', 'like', 4]]);
+    expect(read('Crash was boring')).toEqual([['Crash (1996)', 'dislike', 2]]);
+    expect(read('Hi there. Fargo was great.')).toEqual([['Fargo (1996)', 'like', 4]]);
+    expect(read('Titanic? Loved it.')).toEqual([['Titanic (1997)', 'like', 5]]);
+    expect(read('Speed - hated it')).toEqual([['Speed (1994)', 'dislike', 1]]);
+  });
+
+  it('reads "nothing like X" as turning X down, and marks opinions read from a request by example', () => {
+    for (const against of ['nothing like Titanic please', 'no more films like Titanic', 'something not like Titanic please', "don't show me anything like Titanic"]) {
+      expect(reader.read(against).map((opinion) => [opinion.item.title, opinion.polarity, opinion.rating, opinion.byExample]), against).toEqual([['Titanic (1997)', 'dislike', 2, true]]);
+    }
+    const byExample = (message: string) => reader.read(message).map((opinion) => [opinion.item.title, opinion.polarity, opinion.rating, opinion.byExample ?? false]);
+    expect(byExample('something like Alien')).toEqual([['Alien (1979)', 'like', 4, true]]);
+    expect(byExample('do you have anything like Heat?')).toEqual([['Heat (1995)', 'like', 4, true]]);
+    expect(byExample('My son loved Toy Story, recommend something like it')).toEqual([['Toy Story (1995)', 'like', 4, true]]);
+    // Stated opinions are not by example.
+    expect(byExample('I loved Alien')).toEqual([['Alien (1979)', 'like', 5, false]]);
+    expect(byExample('I hate movies like Alien')).toEqual([['Alien (1979)', 'dislike', 1, false]]);
+  });
+
+  it("reads only the user's own, current opinions: not someone else's, not hedged, not denied hatred, not a former one", () => {
+    for (const none of [
+      "I didn't hate Fargo",
+      "I don't dislike Heat",
+      'I never hated Alien',
+      "I wouldn't say I loved Titanic",
+      "I can't say I enjoyed Heat",
+      "I wouldn't say Fargo was great",
+      'she loved Toy Story',
+      'my kids loved Jumanji',
+      'My kids loved Jumanji and Toy Story',
+      'My wife said Fargo was boring',
+      'he thinks Heat is great',
+      'My wife saw Titanic and loved it',
+      'I used to love Star Wars',
+    ]) {
+      expect(read(none), none).toEqual([]);
+    }
+    expect(read('my son loved Toy Story but I hated it')).toEqual([['Toy Story (1995)', 'dislike', 1]]);
+    expect(read('My son loved Toy Story. I hated it')).toEqual([['Toy Story (1995)', 'dislike', 1]]);
+    expect(read('she loved Heat and I hated it')).toEqual([['Heat (1995)', 'dislike', 1]]);
+    expect(read('Everyone loved Titanic except me')).toEqual([['Titanic (1997)', 'dislike', 2]]);
+    expect(read('All my friends loved Heat, but not me')).toEqual([['Heat (1995)', 'dislike', 2]]);
+    expect(read('everybody hated Alien except me')).toEqual([['Alien (1979)', 'like', 4]]);
+    expect(read('I used to love Star Wars but now I find it boring')).toEqual([['Star Wars (1977)', 'dislike', 2]]);
+    expect(read('I used to hate Fargo but now I love it')).toEqual([['Fargo (1996)', 'like', 5]]);
+    // The user beside someone else is still the user.
+    expect(read('my wife and I loved Titanic')).toEqual([['Titanic (1997)', 'like', 5]]);
+    expect(read('me and my wife loved Fargo')).toEqual([['Fargo (1996)', 'like', 5]]);
+    expect(read('I saw Heat with my wife and loved it')).toEqual([['Heat (1995)', 'like', 5]]);
+    expect(read('I loved Alien and my wife hated Heat')).toEqual([['Alien (1979)', 'like', 5]]);
   });
 
   it('gives each opinion word to the nearest title when one sentence holds a like and a dislike', () => {

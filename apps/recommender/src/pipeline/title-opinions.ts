@@ -9,6 +9,11 @@ export interface TitleOpinion {
   rating: number;
   /** The part of the message it was read from (a substring of the message). */
   clause: string;
+  /**
+   * Read from a request by example ("something like Alien" → like 4, "nothing like Titanic" → dislike 2),
+   * not stated: weaker than an opinion the user gave of the title, which it should not replace.
+   */
+  byExample?: boolean | undefined;
 }
 
 type Opinion = Omit<TitleOpinion, 'item' | 'clause'>;
@@ -18,6 +23,12 @@ interface Cue {
   start: number;
   end: number;
   opinion: Opinion | undefined;
+  /**
+   * Someone else's opinion ("my son loved Toy Story", "everyone loved Titanic") or one the user no longer
+   * holds ("I used to love Star Wars"): no opinion of the user's, and "it" after it may still give one
+   * ("… but I hated it").
+   */
+  reported?: boolean;
 }
 
 /** A title named in the message: its item and where it stands in the message. */
@@ -37,12 +48,16 @@ const dislike = (rating: number): Opinion => ({ polarity: 'dislike', rating });
  */
 const cuePatterns = (
   [
+    // A hedge ("I wouldn't say I loved Titanic", "can't say Heat was great") states no opinion.
+    [/\b(?:wouldn'?t|would not|can'?t|cannot|couldn'?t|won'?t)\s+(?:really\s+|exactly\s+|honestly\s+)?say\s+(?:that\s+)?(?:i\s+)?(?:(?:really|particularly|exactly|totally|ever)\s+)?(?:loved|liked|enjoyed|hated|adored|disliked|love|like|enjoy|hate)?/, undefined],
     // Wanting to watch a title ("I'd like to see Fargo", "never seen Heat") is not an opinion of it.
     [/(?:\bwould|'d|\bwant|\bwanna|\bgonna|\bplan(?:ning)?|\bgoing|\bhop(?:e|ing)|\bneed)\s+(?:(?:really|like|love)\s+)?(?:to\s+)?(?:see|watch|rewatch|check out|try)\b/, undefined],
     [/\b(?:haven'?t|have not|hasn'?t|never|not)\s+(?:yet\s+)?(?:seen|watched)\b|\bfeel(?:ing)? like\b|\bin the mood for\b/, undefined],
     [/\b(?:not|never|don'?t|didn'?t|doesn'?t|wasn'?t|isn'?t|weren'?t|no)\s+(?:(?:really|even|particularly|much|that|so|too|especially|actually|exactly)\s+)?(?:like|liked|love|loved|enjoy|enjoyed|into|a fan|(?:a )?(?:big |huge )?fan)\b/, dislike(2)],
     [/\b(?:not|never|wasn'?t|isn'?t|weren'?t|aren'?t|hardly)\s+(?:(?:that|so|very|really|particularly|too|as|even|exactly|all that)\s+)?(?:good|great|fun|funny|amazing|awesome|brilliant|fantastic|the best|my favou?rite|worth (?:it|watching))\b/, dislike(2)],
     [/\b(?:not|wasn'?t|isn'?t|weren'?t|never)\s+(?:(?:that|so|too|at all)\s+)?(?:bad|boring)\b/, like(4)],
+    // "I didn't hate Fargo" is faint praise at most: no opinion, and not "hate".
+    [/\b(?:not|never|don'?t|didn'?t|doesn'?t|wasn'?t|isn'?t)\s+(?:(?:really|even|actually|exactly|totally|completely|entirely)\s+)?(?:hate|hated|dislike|disliked|mind|minded|loathe|loathed|detest|detested)\b/, undefined],
     [/\b(?:hate|hated|hating|loathe|loathed|detest|detested|can'?t stand|cannot stand|couldn'?t stand|awful|terrible|worst|horrible|dreadful|unwatchable)\b/, dislike(1)],
     [/\b(?:dislike|disliked|boring|bored|dull|bad|overrated|meh|not (?:a )?(?:big )?fan|not into|not for me|disappointing|disappointed|mediocre|forgettable)\b/, dislike(2)],
     [/\b(?:love|loved|loving|adore|adored|favou?rites?|best|amazing|awesome|brilliant|masterpiece|fantastic|excellent|incredible)\b/, like(5)],
@@ -50,6 +65,9 @@ const cuePatterns = (
   ] satisfies [RegExp, Opinion | undefined][]
 ).map(([pattern, opinion]): [RegExp, Opinion | undefined] => [new RegExp(pattern.source, 'g'), opinion]);
 
+/** Asking for nothing like a title ("nothing like Titanic please", "no more films like Heat", "something not like Alien") turns it down. */
+const againstExample =
+  /\b(?:nothing|none|not (?:anything|something|more|another)|no (?:more\s+)?(?:movies?|films?|ones?|more)|(?:something|anything|movies?|films?|ones?)\s+(?:that'?s\s+|that is\s+)?not|(?:don'?t|do not|never)\s+(?:[\w']+\s+){0,3}?(?:anything|something|movies?|films?|more|others?))(?:\s+\w+)?\s+(?:like|such as|similar to|in the vein of|along the lines of)\s*$/;
 /** Asking for items like a title ("something like Alien") names it as a seed, a liking in effect. */
 const byExample = /\b(?:(?:something|anything|stuff|movies?|films?|ones?|more|others?)(?:\s+\w+)?\s+(?:like|such as)|similar to|in the vein of|along the lines of)\s*$/;
 
@@ -126,9 +144,9 @@ export function alternateTitleVariants(title: string): string[] {
 /**
  * Reads which catalogue titles a chat message names with an opinion ("I loved Alien", "Twister
  * was boring", "something like Fargo"). Titles of two or more words match in any case; a one-word
- * title only when quoted, or written capitalised (not as the message's first word, nor inside a
- * longer name: "North Carolina"), or mixing letters and digits ("se7en"), so that "heat", "speed"
- * or "go" in ordinary words are not read as films. Longer titles win over titles inside them.
+ * title only when quoted, or written capitalised (as the message's first word only when an opinion
+ * of it follows, "Twister was boring"; never inside a longer name: "North Carolina"), or mixing
+ * letters and digits ("se7en"), so that "heat", "speed" or "go" in ordinary words are not read as films. Longer titles win over titles inside them.
  * Alternative titles ("Se7en", "E.T.") and punctuation variants ("MASH", "Batman and Robin") count
  * when written as titles.
  *
@@ -138,6 +156,11 @@ export function alternateTitleVariants(title: string): string[] {
  * its neighbour's opinion; "it" takes the opinion back to the title before ("I saw Heat and loved
  * it"). Titles without an opinion, or in questions ("have you seen Alien?"), are not read. When a
  * message gives one title two opinions, the later one stands ("I hated Alien. No wait, I loved it").
+ * Only the user's current opinions count: not someone else's ("my son loved Toy Story", "everyone
+ * loved Titanic" — "except me" turns it round), not a former one ("I used to love Star Wars"), not a
+ * hedge ("I wouldn't say I loved it", "I didn't hate it"); "it" after one may give the user's ("… but
+ * I hated it"). Opinions read from a request by example ("something like Alien", "nothing like
+ * Titanic") are marked `byExample`.
  */
 export class TitleOpinionReader {
   private readonly items = new Map<string, Item>();
@@ -185,8 +208,14 @@ export class TitleOpinionReader {
       const asked = question ? parts.findIndex((part) => questionOpening.test(part.text) || /\byou\b/.test(part.text)) : -1;
       const readable = asked < 0 ? parts : parts.slice(0, asked);
       for (const [index, part] of readable.entries()) {
-        if (waiting !== undefined && part.mentions.length === 0 && part.cues.length > 0 && pronoun.test(part.text) && (waiting.part.bare || watched.test(waiting.part.text))) {
-          const opinion = part.cues[0]?.opinion;
+        if (waiting !== undefined && part.mentions.length === 0 && part.cues.length > 0 && pronoun.test(part.text) && (waiting.part.bare || watched.test(waiting.part.text) || waiting.part.cues.some((cue) => cue.reported === true))) {
+          // "… recommend something like it" asks by example.
+          const example = againstExample.test(part.text.slice(0, part.text.search(pronoun)).trimEnd())
+            ? { ...dislike(2), byExample: true }
+            : byExample.test(part.text.slice(0, part.text.search(pronoun)).trimEnd())
+              ? { ...like(4), byExample: true }
+              : undefined;
+          const opinion = example ?? part.cues[0]?.opinion;
           if (opinion) for (const mention of waiting.mentions) give(mention, opinion, waiting.part);
         }
         waiting = undefined;
@@ -205,7 +234,11 @@ export class TitleOpinionReader {
         // A question asking for more like a title ("do you have anything like Heat?") still names it as a seed; one about the title ("is it anything like Heat?") does not.
         for (const part of parts.slice(asked)) {
           if (/^\s*(?:(?:and|but|so)\s+)?(?:is|are|was|were)\b/.test(part.text)) continue;
-          for (const mention of part.mentions) if (byExample.test(text.slice(part.start, mention.start).trimEnd())) give(mention, like(4), part);
+          for (const mention of part.mentions) {
+            const before = text.slice(part.start, mention.start).trimEnd();
+            if (againstExample.test(before)) give(mention, { ...dislike(2), byExample: true }, part);
+            else if (byExample.test(before)) give(mention, { ...like(4), byExample: true }, part);
+          }
         }
       }
     }
@@ -240,20 +273,32 @@ export class TitleOpinionReader {
 
 /**
  * A title at `start` written as one: quoted, or capitalised, not as the message's first word (unless
- * `anywhere`), and not inside a longer name ("North Carolina", "The Hating Game", "Beach Boys").
+ * `anywhere`, or an opinion of it follows: "Twister was boring"), and not inside a longer name
+ * ("North Carolina", "The Hating Game", "Beach Boys").
  */
 function writtenAsTitle(message: string, start: number, end: number, anywhere = false): boolean {
   const before = message.slice(0, start);
   if (/["“‘]$|(?:^|\s)'$/.test(before)) return true;
   const first = message.charAt(start);
   if (first === first.toLowerCase()) return false;
-  if (!anywhere && before.trim() === '') return false;
+  // The message's first word is a title when an opinion of it follows ("Twister was boring", "Fargo? Loved it").
+  if (!anywhere && before.trim() === '' && !opinionPredicate.test(message.slice(end))) return false;
   const next = /^\s+([A-Za-z][\w']*)/.exec(message.slice(end))?.[1];
   const previous = /([A-Za-z][\w']*)\s+$/.exec(before);
   const previousOpensSentence = previous !== null && /(?:^|[.!?:"“(]\s*)$/.test(before.slice(0, previous.index));
   const capitalised = (word: string | undefined) => word !== undefined && /^[A-Z]/.test(word) && !/^I(?:'|$)/.test(word);
   return !capitalised(next) && (previousOpensSentence || !capitalised(previous?.[1]));
 }
+
+/**
+ * An opinion said of the word just before: "was boring", "is not bad", "was a masterpiece", "? Loved it",
+ * "- hated it", "rocks", ending its clause ("Heat is awful today" is the weather). A capitalised first word
+ * of a message followed by one is read as a title.
+ */
+const opinionPredicate = new RegExp(
+  String.raw`^\s*(?:[?!:.,]+\s*|[-–—]+\s*)?(?:(?:was|is|were|'s|has been|had been|remains)\s+(?:(?:so|really|very|pretty|quite|just|absolutely|totally|truly|such|a|an|not|kind of|too|the|my|all-time|one of the|most|seriously|honestly|incredibly|super|rather|bit|little|that)\s+)*(?:great|good|amazing|awesome|brilliant|fantastic|excellent|incredible|fun|funny|boring|dull|bad|terrible|awful|horrible|dreadful|overrated|underrated|mediocre|disappointing|meh|masterpiece|classic|favou?rite|best|worst|decent|solid|superb|perfect|wonderful|hilarious|stupid|slow|tedious|forgettable|unwatchable)\b|(?:bored me|rocks|rocked|sucks|sucked|ruled|blew me away)\b|(?:i\s+)?(?:(?:really|absolutely|totally|just)\s+)?(?:loved|liked|hated|enjoyed|adored|disliked|love|like|hate|enjoy)\s+(?:it|that one|this one)\b)(?=\s*(?:$|[,.;:!?)]|[-–—]|(?:and|but|though|too|imo|honestly|tbh|lol|haha)\b))`,
+  'i',
+);
 
 interface Part {
   start: number;
@@ -298,7 +343,7 @@ function partsOf(text: string, sentence: { start: number; end: number }, mention
       text: partText,
       joined,
       mentions: inside,
-      cues: cuesOf(partText, from),
+      cues: cuesOf(text, from, to, sentence),
       bare: words.every((word) => filler.has(word)),
       negated: /^\s*(?:but\s+)?not\b/.test(partText),
     });
@@ -316,26 +361,67 @@ function partsOf(text: string, sentence: { start: number; end: number }, mention
   return parts;
 }
 
-function cuesOf(text: string, offset: number): Cue[] {
+const ADVERBS = String.raw`(?:(?:really|absolutely|totally|all|also|just|both|always|truly|actually|still|honestly|kind of|kinda|seriously|definitely|so|simply)\s+)*`;
+/** Up to six words and "and" between a subject and its verb: "my wife saw it and loved it". */
+const CONJOINED = String.raw`(?:(?:[\w'#*-]+\s+){1,6}?(?:and|then)\s+${ADVERBS})?$`;
+/** The user as the subject of an opinion verb: "I loved", "we really enjoyed", "I saw it and loved". */
+const selfSubject = new RegExp(String.raw`\b(?:i|we)\s+${ADVERBS}${CONJOINED}`);
+/** Someone else as the subject: "my son loved", "she hated", "everyone loved", "my wife saw it and loved"; not "with my wife" (an object) nor "me and my wife". */
+const otherSubject = new RegExp(
+  String.raw`(?:\b(?:he|she|they|everyone|everybody|people|critics|nobody|no one|you)|(?<!\b(?:with|to|for|at|from|by|of|about|like|than|me and)\s+)\b(?:my|our|his|her|their|your)(?:\s+[\w'-]+){1,2}?)\s+${ADVERBS}${CONJOINED}`,
+);
+/** Someone else's words or view: "my wife said Titanic was boring", "he thinks Heat is great". */
+const reportedSpeech = new RegExp(
+  String.raw`\b(?:he|she|they|everyone|everybody|people|critics|(?:my|our|his|her|their)\s+[\w'-]+)\s+${ADVERBS}(?:thinks?|thought|says?|said|finds?|found|feels?|felt|told me|reckons?)\b`,
+  'g',
+);
+/** An opinion the user once held: "I used to love Star Wars". */
+const formerly = new RegExp(String.raw`\bused to\s+${ADVERBS}$`);
+/** The user set against everyone else's opinion: "everyone loved Titanic except me". */
+const exceptMe = /\b(?:except|but|apart from|other than|besides|save)\s+(?:for\s+)?me\b|\bnot me\b|\bexcept myself\b/;
+/** Opinion words that are verbs, with or without a negation: someone's opinion, whose subject decides whose it is. */
+const opinionVerb = /^(?:(?:not|never|don'?t|didn'?t|doesn'?t)\s+(?:[a-z]+\s+)?)?(?:lov|lik|hat|enjoy|ador|dislik|loath|detest|can'?t stand|cannot stand|couldn'?t stand)/;
+
+/** The opinion words of the part from `start` to `end`, each read for whose opinion it is (the sentence gives the subject). */
+function cuesOf(text: string, start: number, end: number, sentence: { start: number; end: number }): Cue[] {
   const cues: Cue[] = [];
+  const partText = text.slice(start, end);
   for (const [pattern, opinion] of cuePatterns) {
-    for (const match of text.matchAll(pattern)) {
-      const start = offset + match.index;
-      const end = start + match[0].length;
-      if (cues.some((cue) => cue.start < end && start < cue.end)) continue;
-      cues.push({ start, end, opinion });
+    for (const match of partText.matchAll(pattern)) {
+      const from = start + match.index;
+      const to = from + match[0].length;
+      if (cues.some((cue) => cue.start < to && from < cue.end)) continue;
+      cues.push({ start: from, end: to, ...whose(text, from, match[0], opinion, sentence) });
     }
   }
   return cues.sort((left, right) => left.start - right.start);
 }
 
+/** Whose opinion a cue gives: the user's, someone else's (`reported`), or the user's against everyone else's ("everyone loved it except me"). */
+function whose(text: string, at: number, words: string, opinion: Opinion | undefined, sentence: { start: number; end: number }): Pick<Cue, 'opinion' | 'reported'> {
+  if (opinion === undefined) return { opinion };
+  const before = text.slice(sentence.start, at);
+  const verb = opinionVerb.test(words);
+  if (verb && formerly.test(before)) return { opinion: undefined, reported: true };
+  // The nearer subject decides: "I loved Alien and my wife hated Heat", "my son loved it but I hated it".
+  const selfAt = selfSubject.exec(before)?.index ?? -1;
+  const otherAt = verb ? (otherSubject.exec(before)?.index ?? -1) : -1;
+  const reportedAt = Math.max(-1, ...Array.from(before.matchAll(reportedSpeech), (match) => match.index));
+  const userAt = Math.max(-1, ...Array.from(before.matchAll(/\b(?:i|we)\b/g), (match) => match.index));
+  if (otherAt <= selfAt && reportedAt <= userAt) return { opinion };
+  if (exceptMe.test(text.slice(sentence.start, sentence.end))) return { opinion: opinion.polarity === 'like' ? dislike(2) : like(4) };
+  return { opinion: undefined, reported: true };
+}
+
 /** The opinion a part's own words give a title in it: "something like X", else the nearest opinion word (before it on a tie). */
-function ownOpinion(text: string, part: Part, mention: Mention): Opinion | 'none' {
+function ownOpinion(text: string, part: Part, mention: Mention): Opinion | undefined | 'none' {
   const before = text.slice(part.start, mention.start).trimEnd();
+  // "Nothing like Titanic please" turns it down; it is no liking of it.
+  if (againstExample.test(before)) return { ...dislike(2), byExample: true };
   if (byExample.test(before)) {
     // "I hate movies like Alien" is about Alien too.
     const against = part.cues.find((cue) => cue.end <= mention.start && cue.opinion?.polarity === 'dislike' && !byExample.test(text.slice(part.start, cue.end)));
-    return against?.opinion ?? like(4);
+    return against?.opinion ?? { ...like(4), byExample: true };
   }
   let nearest: Cue | undefined;
   let distance = Infinity;
@@ -346,6 +432,8 @@ function ownOpinion(text: string, part: Part, mention: Mention): Opinion | 'none
       distance = gap;
     }
   }
+  // Someone else's opinion leaves the title waiting for the user's ("my son loved Toy Story but I hated it").
+  if (nearest?.reported === true) return undefined;
   return nearest?.opinion ?? 'none';
 }
 
