@@ -209,6 +209,16 @@ describe('bad requests', () => {
     expect(bounds.statusCode).toBe(201);
   });
 
+  it('refuses a negative event weight, naming it: the event kind says which way it counts', async () => {
+    const before = counts();
+    const negative = await tiny.app.inject({ method: 'POST', url: '/v1/users/u1/events', ...json({ events: [{ type: 'event', itemId: 'm24', event: 'like', weight: -5 }] }) });
+    expect(negative.statusCode).toBe(400);
+    expect(negative.json().error.paths).toEqual(['body.events[0].weight']);
+    expect(counts()).toEqual(before);
+    const zero = await tiny.app.inject({ method: 'POST', url: '/v1/users/u1/events', ...json({ events: [{ type: 'event', itemId: 'm24', event: 'view', weight: 0 }] }) });
+    expect(zero.statusCode).toBe(201);
+  });
+
   it('caps k at the 20 candidates the pipeline re-ranks, as documented', async () => {
     const over = await tiny.app.inject({ url: '/v1/users/u1/recommendations?k=21', headers: auth });
     expect(over.statusCode).toBe(400);
@@ -364,10 +374,36 @@ describe('recommendations', () => {
     const unknown = await get('genre=Westerns');
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().error.paths).toEqual(['querystring.genre']);
+    // The message names the parameter as `paths` does (it had said "genre: unknown genre").
+    expect(unknown.json().error.message).toMatch(/^querystring\.genre: unknown genre "Westerns"/);
     expect(unknown.json().error.message).toContain('the catalogue has Action, Adventure, Animation');
+    expect((await get('excludeGenre=Nope')).json().error.message).toMatch(/^querystring\.excludeGenre: unknown genre "Nope"/);
+    // A repeated parameter is the same list as a comma-separated one (it had been "expected string, received array").
+    const repeated = await get('k=5&genre=horror&genre=Thriller');
+    expect(repeated.statusCode).toBe(200);
+    expect((repeated.json() as Body).recommendations.map((entry) => entry.item.tags)).toEqual(horror.recommendations.map((entry) => entry.item.tags));
     const backwards = await get('yearFrom=1999&yearTo=1990');
     expect(backwards.statusCode).toBe(400);
     expect(backwards.json().error.paths).toEqual(['querystring.yearFrom']);
+  });
+
+  it('keeps a genre the user cannot stand out of filtered lists too, unless the filter asks for it', async () => {
+    // A horror fan by ratings who then says they cannot stand horror.
+    await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id: 'turned' }) });
+    const ratings = ['m9', 'm10', 'm13'].map((itemId) => ({ type: 'rating', itemId, value: 5 }));
+    await tiny.app.inject({ method: 'POST', url: '/v1/users/turned/events', ...json({ events: [...ratings, { type: 'message', content: "I can't stand horror anymore." }] }) });
+    const tagsFor = async (query: string) =>
+      ((await tiny.app.inject({ url: `/v1/users/turned/recommendations?${query}`, headers: auth })).json() as { recommendations: { item: { tags: string[] } }[] }).recommendations.map((entry) => entry.item.tags);
+    // Any filter had switched the keep-out off: a year span or another genre's exclusion let horror back in.
+    for (const query of ['k=20', 'k=20&yearFrom=1990', 'k=20&excludeGenre=War', 'k=20&genre=Thriller']) {
+      const lists = await tagsFor(query);
+      expect(lists.length, query).toBeGreaterThan(0);
+      for (const tags of lists) expect(tags, query).not.toContain('Horror');
+    }
+    // Asked for by the filter, it is offered.
+    const asked = await tagsFor('k=5&genre=Horror');
+    expect(asked.length).toBeGreaterThan(0);
+    for (const tags of asked) expect(tags).toContain('Horror');
   });
 
   it('reflects a new rating at once (no stale cache)', async () => {
@@ -433,6 +469,21 @@ describe('chat', () => {
     expect(changed.reply).toMatch(/^Noted: you like Laugh Riot\./);
     expect(tiny.service.store.ratingsOf('fan').find((rating) => rating.itemId === 'm1')?.value).toBe(5);
     expect(tiny.service.store.ratingsOf('fan')).toHaveLength(2);
+    // Asking for films like it names a seed, not a new verdict: the 5 stays (it had become a 4).
+    await tiny.app.inject({ method: 'POST', url: '/v1/chat', ...json({ userId: 'fan', sessionId: turn.sessionId, message: 'something like Laugh Riot please' }) });
+    expect(tiny.service.store.ratingsOf('fan').find((rating) => rating.itemId === 'm1')?.value).toBe(5);
+  });
+
+  it('takes back a genre asked for when the user says they cannot stand it, and answers with items', async () => {
+    await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id: 'changer' }) });
+    const say = async (message: string, sessionId?: string) => (await tiny.app.inject({ method: 'POST', url: '/v1/chat', ...json({ userId: 'changer', message, ...(sessionId ? { sessionId } : {}) }) })).json();
+    const horror = await say('a horror movie please');
+    expect(horror.constraints.tags).toMatchObject({ horror: 0.3 });
+    const changed = await say('ok, actually I cannot stand horror', horror.sessionId);
+    expect(changed.constraints.tags.horror).toBeLessThan(0);
+    expect(changed.intent).not.toBe('chitchat');
+    expect(changed.recommendations.length).toBeGreaterThan(0);
+    for (const entry of changed.recommendations) expect(entry.item.tags).not.toContain('Horror');
   });
 
   it('says when it caught nothing, and answers "tell me more about x" as an explanation', async () => {

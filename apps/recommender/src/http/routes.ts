@@ -120,8 +120,9 @@ export function registerRoutes(app: TypedApp, services: AppServices): void {
     '/v1/users/:id/recommendations',
     { schema: { tags: ['recommendations'], params: userParamsSchema, querystring: recommendationsQuerySchema, response: { 200: recommendationsResponseSchema, ...errors, ...idErrors } } },
     async (request, reply) => {
-      const accept = queryFilter(request.query, catalog);
-      const result = await chatRec.recommend({ userId: request.params.id, k: request.query.k, accept });
+      const { accept, genres } = queryFilter(request.query, catalog);
+      // A genre the filter names is asked for: a strong dislike of it does not keep it out (`genre=Horror`); other filters keep it out.
+      const result = await chatRec.recommend({ userId: request.params.id, k: request.query.k, accept, askedGenres: genres });
       metrics.increment('personalab_recommendations_total', { reranker: result.reranker });
       // A cached result keeps its serialised body too: the schema-checked JSON is built once per change.
       let body = serialised.get(result);
@@ -191,17 +192,18 @@ export function registerRoutes(app: TypedApp, services: AppServices): void {
 
 /**
  * The recommendation query's filters as an item test (undefined without any, so the cached path
- * stays as cheap as before): genres to include
- * (any of them) and exclude, release years, audience. A genre the catalogue does not have is a
- * 400 naming the parameter and the genres it has.
+ * stays as cheap as before): genres to include (any of them) and exclude, release years, audience;
+ * and the genre keys it asks for. A genre the catalogue does not have is a 400 naming the parameter
+ * (`querystring.genre`, in the message as in `paths`) and the genres it has.
  */
-function queryFilter(query: z.infer<typeof recommendationsQuerySchema>, catalog: ItemCatalog): ((item: Item) => boolean) | undefined {
-  if (query.genre === undefined && query.excludeGenre === undefined && query.yearFrom === undefined && query.yearTo === undefined && query.audience === undefined) return undefined;
+function queryFilter(query: z.infer<typeof recommendationsQuerySchema>, catalog: ItemCatalog): { accept: ((item: Item) => boolean) | undefined; genres: string[] } {
+  if (query.genre === undefined && query.excludeGenre === undefined && query.yearFrom === undefined && query.yearTo === undefined && query.audience === undefined) return { accept: undefined, genres: [] };
   const byName = catalog.genreStems();
   const resolve = (names: readonly string[] | undefined, parameter: string) =>
     (names ?? []).map((name) => {
       const stem = byName.get(name.toLowerCase());
-      if (stem === undefined) throw new PersonalabError('invalid_argument', `${parameter}: unknown genre ${JSON.stringify(name)}; the catalogue has ${catalog.tagNames().join(', ')}`, { details: { path: `querystring.${parameter}` } });
+      const path = `querystring.${parameter}`;
+      if (stem === undefined) throw new PersonalabError('invalid_argument', `${path}: unknown genre ${JSON.stringify(name)}; the catalogue has ${catalog.tagNames().join(', ')}`, { details: { path } });
       return stem;
     });
   const wanted = resolve(query.genre, 'genre');
@@ -209,6 +211,6 @@ function queryFilter(query: z.infer<typeof recommendationsQuerySchema>, catalog:
   const years = query.yearFrom === undefined && query.yearTo === undefined ? undefined : { from: query.yearFrom, to: query.yearTo };
   const constraints: SessionConstraints = { tags: Object.fromEntries(avoided.map((tag) => [tag, -1])), ...(years ? { years } : {}), ...(query.audience ? { audience: query.audience } : {}) };
   const base = constraintFilter(constraints, catalog.tagStems());
-  if (wanted.length === 0) return base;
-  return (item: Item) => (base === undefined || base(item)) && tagStems(item).some((tag) => wanted.includes(tag));
+  if (wanted.length === 0) return { accept: base, genres: [] };
+  return { accept: (item: Item) => (base === undefined || base(item)) && tagStems(item).some((tag) => wanted.includes(tag)), genres: wanted };
 }

@@ -45,7 +45,8 @@ const implicitEventSchema = z.strictObject({
   type: z.literal('event'),
   itemId: idSchema,
   event: z.enum(['view', 'click', 'like', 'dislike', 'purchase', 'skip']),
-  weight: z.number().finite().optional(),
+  // Which way an event counts is its kind (`dislike` against, the others for): a weight says how much, never the sign.
+  weight: z.number().finite().min(0).optional().describe('how much the event counts, 0 or more (default 1); its kind says which way (a dislike counts against)'),
   timestamp: timestampSchema.optional(),
   id: idSchema.optional(),
 });
@@ -69,11 +70,13 @@ export const eventsResponseSchema = z.object({
   messages: z.number().int(),
 });
 
-/** A comma-separated list in a query string ("Comedy,Romance"), trimmed, empty entries dropped. */
+/**
+ * A comma-separated list in a query string ("Comedy,Romance"), trimmed, empty entries dropped; the
+ * parameter repeated (`genre=Comedy&genre=Romance`, which arrives as an array) is the same list.
+ */
 const commaList = z
-  .string()
-  .max(1000)
-  .transform((text) => text.split(',').map((entry) => entry.trim()).filter(Boolean));
+  .union([z.string().max(1000), z.array(z.string().max(1000)).max(20)])
+  .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((text) => text.split(',')).map((entry) => entry.trim()).filter(Boolean));
 
 /** An integer query parameter; a repeated one (`k=5&k=6`) arrives as an array and coerces to NaN, hence the message. */
 const queryInteger = () => z.coerce.number({ error: (issue) => (issue.code === 'invalid_type' ? 'expected one integer' : undefined) }).int();

@@ -94,4 +94,34 @@ describe('CandidateGenerator', () => {
     expect(both).toEqual(['Silly Summer', 'Wedding Mix-Up']);
     expect(candidates[2]?.score).toBeLessThan(candidates[1]?.score ?? 0);
   });
+
+  it('puts a weak text match of a new user after the popular films of the genres asked for, and a strong one before', async () => {
+    const popular = tinyItems.map((item) => item.id);
+    const make = (strongTextScore: number) => new CandidateGenerator({ textIndex, getItem: (id) => byId.get(id), popular: () => popular, strongTextScore });
+    const input = { history: [], queryText: 'war battle tank trench', k: 12, likedTags: new Set(['comed']) };
+    // Every match weak: the comedies asked for lead, the war films follow ("a comedy" had led with Cosi and Ed).
+    const weak = await make(0.99).generate(input);
+    const firstText = weak.findIndex((candidate) => candidate.source === 'text');
+    expect(firstText).toBeGreaterThan(0);
+    for (const candidate of weak.slice(0, firstText)) expect(candidate.item.tags).toContain('Comedy');
+    for (const candidate of weak.filter((entry) => entry.source === 'text')) expect(candidate.score).toBeLessThan(Math.min(...weak.slice(0, firstText).map((entry) => entry.score)));
+    // Named outright (cosine at or above the strong score), the match leads.
+    const strong = await make(0).generate(input);
+    expect(strong[0]?.source).toBe('text');
+    expect(strong[0]?.item.tags).toContain('War');
+  });
+
+  it('offers a film listed under two ids once, and not when the user has the other one', async () => {
+    const twin: Item = { ...byId.get('m2')!, id: 'm2-again' };
+    const items = new Map([...byId, [twin.id, twin]]);
+    const popular = ['m2', 'm2-again', 'm5', 'm1', 'm6'];
+    const generator = new CandidateGenerator({ textIndex, getItem: (id) => items.get(id), popular: () => popular });
+    const ids = (await generator.generate({ history: [], k: 4, likedTags: new Set(['comed']) })).map((candidate) => candidate.item.id);
+    expect(ids).toContain('m2');
+    expect(ids).not.toContain('m2-again');
+    const rated: HistoryEntry[] = [{ item: twin, rating: 5, timestamp: 1 }];
+    const after = (await generator.generate({ history: rated, k: 4, likedTags: new Set(['comed']) })).map((candidate) => candidate.item.id);
+    expect(after).not.toContain('m2');
+    expect(after).not.toContain('m2-again');
+  });
 });

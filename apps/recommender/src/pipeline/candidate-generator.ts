@@ -1,4 +1,5 @@
 import type { Item, Recommender } from '@personalab/core';
+import { titleKey } from './item-catalog.js';
 import type { ItemTextIndex } from './item-text-index.js';
 import { isNamedDislike, tagStems } from './taste.js';
 import type { Candidate, HistoryEntry } from './types.js';
@@ -19,6 +20,14 @@ export interface CandidateGeneratorOptions {
    * stray words at 0.15 to 0.25.
    */
   minTextScore?: number;
+  /**
+   * The cosine at which a text match names what the user said outright (default 0.4: "toy story" →
+   * Toy Story 0.65, "high school" → High School High 0.88, "aliens" → Aliens 0.49). Without the
+   * model's opinion of an item (a new user, a cold item) only such a match outranks popular items
+   * of the genres asked for; a weaker one (a shared word: "comedy" → Cosi 0.38, "top" → Top Hat
+   * 0.38) comes after them, before unrelated popular items.
+   */
+  strongTextScore?: number;
   /**
    * The least genre fit (see `coldFit`) a cold-start item needs to be offered from a user's liked
    * history (default 0.3: on MovieLens a new romantic comedy reaches 18 % of users, a new crime
@@ -90,6 +99,12 @@ export class CandidateGenerator {
     // except titles the user said in chat they disliked: those were named, not watched and rated.
     const seeds = input.history.filter((entry) => !isNamedDislike(entry)).map((entry) => entry.item.id);
     const out = new Map<string, Candidate>();
+    // One film listed under two ids (MovieLens has 18) is offered once, and not at all when the user has the other one.
+    const titles = new Set<string>();
+    for (const id of exclude) {
+      const item = this.options.getItem(id);
+      if (item) titles.add(titleKey(item));
+    }
     const accept = input.accept;
     const allowed = (id: string) => {
       if (accept === undefined) return true;
@@ -99,7 +114,9 @@ export class CandidateGenerator {
     const push = (id: string, score: number, source: Candidate['source']) => {
       if (exclude.has(id) || out.has(id)) return;
       const item = this.options.getItem(id);
-      if (item && (accept === undefined || accept(item))) out.set(id, { item, score, source });
+      if (!item || (accept !== undefined && !accept(item)) || titles.has(titleKey(item))) return;
+      titles.add(titleKey(item));
+      out.set(id, { item, score, source });
     };
 
     const recommender = this.options.recommender;
@@ -128,8 +145,14 @@ export class CandidateGenerator {
     }
     if (hasQuery) {
       const minScore = this.options.minTextScore ?? 0.3;
+      const strongScore = this.options.strongTextScore ?? 0.4;
       const hits = (await this.options.textIndex.searchText(input.queryText ?? '', k, (id) => !exclude.has(id) && !out.has(id) && allowed(id))).filter((hit) => hit.score >= minScore);
-      hits.forEach((hit, rank) => push(hit.id, 0.95 * rankScore(rank, hits.length), 'text'));
+      // A match that names the request outright leads (above popular items of a liked genre, at most 0.9); one that
+      // shares a word with it follows them (a new user's "a comedy" had led with Cosi and Ed, rated by 4 and 6 people).
+      const strong = hits.filter((hit) => hit.score >= strongScore);
+      const weak = hits.filter((hit) => hit.score < strongScore);
+      strong.forEach((hit, rank) => push(hit.id, 0.9 + 0.05 * rankScore(rank, strong.length), 'text'));
+      weak.forEach((hit, rank) => push(hit.id, 0.3 + 0.1 * rankScore(rank, weak.length), 'text'));
     }
     // What the user said they like, among popular items (a new user's main source).
     const likedTags = input.likedTags ?? new Set<string>();

@@ -136,6 +136,24 @@ describe('ChatRec with implicit events', () => {
   });
 });
 
+describe('ChatRec.predictRating', () => {
+  it('counts a dislike event in the user bias, like a rating of 1', async () => {
+    const service = await tinyService();
+    try {
+      service.store.createUser({ id: 'grump' });
+      service.store.addEvents('grump', [{ kind: 'event', itemId: 'm1', event: 'dislike', timestamp: 1 }]);
+      // It had left the bias at 0: only ratings counted.
+      expect(service.chatRec.predictRating('grump', 'm2').components.userBias).toBeLessThan(0);
+      // A positive event says nothing of how the user rates.
+      service.store.createUser({ id: 'viewer' });
+      service.store.addEvents('viewer', [{ kind: 'event', itemId: 'm1', event: 'view', timestamp: 1 }]);
+      expect(service.chatRec.predictRating('viewer', 'm2').components.userBias).toBe(0);
+    } finally {
+      service.close();
+    }
+  });
+});
+
 describe('ChatRec requests', () => {
   it('offers the genre asked for first, even to a user whose ratings lean elsewhere', async () => {
     const service = await tinyService();
@@ -145,6 +163,8 @@ describe('ChatRec requests', () => {
       const horror = await service.chatRec.chat({ userId: 'u1', message: 'a horror movie please', k: 3 });
       expect(horror.constraints.tags).toEqual({ horror: 0.3 });
       expect(horror.recommendations.map((entry) => entry.item.tags.includes('Horror'))).toEqual([true, true, false]);
+      // The header names the request; the reply says the list runs short of it rather than pass the third film off as horror.
+      expect(horror.reply).toContain('Only the first 2 are horror: I have no more that fit, so the others are the nearest.');
       // Another phrasing, and a later turn keeps the request ("actually I hated Blood Night").
       // u4, another comedy fan, has four war films to be offered: two now, one after a hated one.
       const war = await service.chatRec.chat({ userId: 'u4', message: "I'm in the mood for a war film", k: 2 });
@@ -156,6 +176,7 @@ describe('ChatRec requests', () => {
       const both = romcom.recommendations.map((entry) => ['Comedy', 'Romance'].filter((tag) => entry.item.tags.includes(tag)).length);
       expect(both).toEqual([...both].sort((a, b) => b - a));
       expect(both[0]).toBe(2);
+      if (both.every((count) => count === 2)) expect(romcom.reply).not.toContain('Only the first');
     } finally {
       service.close();
     }
@@ -220,6 +241,29 @@ describe('queryContent', () => {
     // What it searched before still searched.
     expect(queryContent('something like Toy Story')).toBe('toy story');
     expect(queryContent('recommend something')).toBe('');
+  });
+
+  it('leaves genres asked for, years and ranking words to the constraints and the genre sources', () => {
+    // In the item texts a genre word matches short entries of the genre ("comedy" → Cosi, "western" → Dead Man).
+    const comedy = { genres: new Set(['comed']) };
+    expect(queryContent('a comedy please', comedy)).toBe('');
+    expect(queryContent('some funny comedies with dogs', comedy)).toBe('dogs');
+    expect(queryContent('any good westerns?', { genres: new Set(['western']) })).toBe('');
+    expect(queryContent('something scary', { genres: new Set(['horror']) })).toBe('');
+    expect(queryContent('a science fiction film', { genres: new Set(['sci']) })).toBe('');
+    // A subject that only leads to the genre is still what the user described.
+    expect(queryContent('a sci-fi movie about aliens', { genres: new Set(['sci']) })).toBe('aliens');
+    // Without the genre asked for, the word is searched as before.
+    expect(queryContent('a comedy please')).toBe('comedy');
+    // Years, spans and eras ("a film from 1990-95" had found Trust (1990) by its title's year).
+    expect(queryContent('a film from 1990-95')).toBe('');
+    expect(queryContent("something from the 80s-90s, or the '70s")).toBe('');
+    expect(queryContent('a film from the nineties')).toBe('');
+    expect(queryContent('a modern classic')).toBe('');
+    // "Top" asks for the best, unless it names a title.
+    expect(queryContent('top 10 movies please')).toBe('');
+    expect(queryContent('your top rated films')).toBe('');
+    expect(queryContent('something like Top Gun')).toBe('top gun');
   });
 });
 

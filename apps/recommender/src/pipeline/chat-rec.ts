@@ -21,7 +21,7 @@ import { queryContent } from './query-text.js';
 import type { ItemCatalog } from './item-catalog.js';
 import { buildTaste, collectTagStems, mentionedTagStems, profileFit, tagNamesByKey, tagStems } from './taste.js';
 import type { TitleOpinion } from './title-opinions.js';
-import type { AskedFor, Candidate, Explainer, HistoryEntry, RankedItem, Refinement, Reranker } from './types.js';
+import type { AskedFor, Candidate, Explainer, HistoryEntry, ItemReception, RankedItem, Refinement, Reranker } from './types.js';
 
 /** A recommendation as the API returns it. */
 export interface Recommendation extends RankedItem {
@@ -165,11 +165,14 @@ export class ChatRec {
     return profile;
   }
 
-  /** What the user has said that a text index can match: liked subjects, then the current message, without words naming ruled-out genres. */
-  private queryText(profile: Profile, message: string | undefined, ruledOut: ReadonlySet<string>): string | undefined {
+  /**
+   * What the user has said that a text index can match: liked subjects, then the current message, without
+   * words naming ruled-out genres or genres the genre sources serve (asked for, liked).
+   */
+  private queryText(profile: Profile, message: string | undefined, ruledOut: ReadonlySet<string>, genres: ReadonlySet<string>): string | undefined {
     const likes = profile.preferences.filter((preference) => preference.polarity === 'like').map((preference) => preference.subject);
     const text = [...likes, message ?? '']
-      .map((part) => queryContent(part, { ruledOut }))
+      .map((part) => queryContent(part, { ruledOut, genres }))
       .filter(Boolean)
       .join('. ');
     return text === '' ? undefined : text;
@@ -212,8 +215,13 @@ export class ChatRec {
     /** Only items this accepts are recommended (the session's constraints). */
     accept?: ((item: Item) => boolean) | undefined;
     /**
-     * Keep out genres the user said they strongly dislike, unless the refinement asks for them (default:
-     * when no `accept` filter is given, which might ask for such a genre itself; chat turns pass true).
+     * Genre keys a filter asks for (the API's `genre=Horror`): like genres asked for in chat, they are
+     * not kept out or counted as disliked for this request.
+     */
+    askedGenres?: readonly string[] | undefined;
+    /**
+     * Keep out genres the user said they strongly dislike, unless this request asks for them (default
+     * true; a filter that asks for no such genre keeps them out too: `yearFrom=1990` had let Scream in).
      */
     keepOutDisliked?: boolean | undefined;
     signal?: AbortSignal;
@@ -238,12 +246,22 @@ export class ChatRec {
       for (const tag of mentionedTagStems(preference.subject, knownTags)) target?.add(tag);
     }
     for (const [tag, weight] of Object.entries(options.refinement?.tagWeights ?? {})) (weight > 0 ? likedTags : dislikedTags).add(tag);
+    // What this request asks for is wanted now, whatever the profile says ("I can't stand horror. A horror comedy please"
+    // had dropped horror from the liked genres and skipped every popular horror film).
+    const askedKeys = new Set([
+      ...Object.keys(options.refinement?.asked?.genres ?? {}),
+      ...Object.entries(options.refinement?.tagWeights ?? {}).filter(([, weight]) => weight > 0).map(([tag]) => tag),
+      ...(options.askedGenres ?? []),
+    ]);
+    for (const tag of askedKeys) {
+      dislikedTags.delete(tag);
+      likedTags.add(tag);
+    }
     for (const tag of dislikedTags) likedTags.delete(tag);
     // A genre said to be disliked stays out unless this request asks for it ("I can't stand horror" then "more", "more"...).
-    const askedKeys = new Set([...Object.keys(options.refinement?.asked?.genres ?? {}), ...Object.entries(options.refinement?.tagWeights ?? {}).filter(([, weight]) => weight > 0).map(([tag]) => tag)]);
-    const keepOut = (options.keepOutDisliked ?? options.accept === undefined) ? [...this.stronglyDisliked(profile, knownTags)].filter((tag) => !askedKeys.has(tag)) : [];
-    const accept =
-      keepOut.length === 0 ? options.accept : (item: Item) => !tagStems(item).some((tag) => keepOut.includes(tag)) && (options.accept === undefined || options.accept(item));
+    const keepOut = (options.keepOutDisliked ?? true) ? [...this.stronglyDisliked(profile, knownTags)].filter((tag) => !askedKeys.has(tag)) : [];
+    const keptOut = keepOut.length === 0 ? undefined : keptOutBy(keepOut, history);
+    const accept = keptOut === undefined ? options.accept : (item: Item) => !keptOut(item) && (options.accept === undefined || options.accept(item));
     // Words naming genres ruled out or kept out are not searched ("no war. a comedy please" had found "War Room").
     const ruledOut = new Set([...keepOut, ...Object.keys(options.refinement?.asked?.ruledOut ?? {}), ...Object.entries(options.refinement?.tagWeights ?? {}).filter(([, weight]) => weight <= -1).map(([tag]) => tag)]);
     const generateInput = {
@@ -251,7 +269,7 @@ export class ChatRec {
       history,
       likedTags,
       dislikedTags,
-      queryText: this.queryText(profile, options.searchText ?? options.message, ruledOut),
+      queryText: this.queryText(profile, options.searchText ?? options.message, ruledOut, likedTags),
       k: this.options.candidateCount ?? 20,
       // A skipped item is not offered again.
       exclude: new Set([...(options.exclude ?? []), ...events.filter((event) => event.event === 'skip').map((event) => event.itemId)]),
@@ -292,7 +310,15 @@ export class ChatRec {
     const recommendations: Recommendation[] = [];
     for (const entry of ranked) {
       // The LLM re-ranker's reason is its explanation; the offline explainer cites evidence.
-      const explanation = await this.options.explainer.explain({ profile, history, item: entry.item, refinement: options.refinement, reason: entry.reason });
+      const explanation = await this.options.explainer.explain({
+        profile,
+        history,
+        item: entry.item,
+        refinement: options.refinement,
+        reason: entry.reason,
+        offered: true,
+        reception: this.options.catalog.popularity(entry.item.id),
+      });
       recommendations.push({ ...entry, explanation });
     }
     const result: RecommendResult = { recommendations, reranker, degraded, candidateCount: candidates.length };
@@ -303,11 +329,22 @@ export class ChatRec {
     return result;
   }
 
-  /** Explains one item for a user (LLM when configured, else evidence). */
-  async explain(options: { userId: string; item: Item; refinement?: Refinement | undefined; signal?: AbortSignal }): Promise<{ explanation: string; degraded: boolean }> {
+  /**
+   * Explains one item for a user (LLM when configured, else evidence). `offered`: whether the item was
+   * offered to them (default true); the explanation then cites its ratings here when it has nothing else.
+   */
+  async explain(options: { userId: string; item: Item; refinement?: Refinement | undefined; offered?: boolean | undefined; signal?: AbortSignal }): Promise<{ explanation: string; degraded: boolean }> {
     const profile = this.profile(options.userId);
     const history = this.history(options.userId);
-    const input = { profile, history, item: options.item, refinement: options.refinement, ...(options.signal ? { signal: options.signal } : {}) };
+    const input = {
+      profile,
+      history,
+      item: options.item,
+      refinement: options.refinement,
+      offered: options.offered ?? true,
+      reception: this.receptionOf(options.item.id),
+      ...(options.signal ? { signal: options.signal } : {}),
+    };
     const llm = this.options.llm;
     if (llm) {
       try {
@@ -364,7 +401,7 @@ export class ChatRec {
     const update = read?.update;
     const constraints = update !== undefined ? mergeConstraints(previous, update) : useConstraints ? previous : noConstraints();
     // "Ok, from before 1980" is small talk by its first word but changes the request: answer it with items.
-    if (turn.intent === 'chitchat' && update !== undefined && changesRequest(update)) turn.intent = lastRecommended.length > 0 ? 'refine' : 'recommend';
+    if (turn.intent === 'chitchat' && update !== undefined && changesRequest(update, previous)) turn.intent = lastRecommended.length > 0 ? 'refine' : 'recommend';
     // The profile learns from the message before recommending, so a new user's words count at once.
     await this.updateProfile(options.userId, [userMessage]);
     // Titles named with an opinion ("I loved Alien") become the user's ratings: the model's seeds.
@@ -377,7 +414,9 @@ export class ChatRec {
       if (turn.target) {
         // What the session asked for is part of why: which parts of it the item meets, and which it misses.
         const asked = hasConstraints(constraints) ? { tagWeights: constraints.tags, phrase: describeConstraints(constraints), asked: this.askedFor(constraints) } : undefined;
-        const explained = await this.explain({ userId: options.userId, item: turn.target, refinement: asked, ...(options.signal ? { signal: options.signal } : {}) });
+        // "Why Heat?" about a film this session never offered is answered without saying it was.
+        const offered = session !== undefined && this.offeredIn(session.id).includes(turn.target.id);
+        const explained = await this.explain({ userId: options.userId, item: turn.target, refinement: asked, offered, ...(options.signal ? { signal: options.signal } : {}) });
         reply = `${turn.question === 'about' ? 'About' : 'Why'} ${turn.target.title}? ${explained.explanation}`;
         result = { ...result, degraded: explained.degraded };
       } else {
@@ -410,9 +449,10 @@ export class ChatRec {
       const lead = noted + (turn.intent === 'refine' ? `Understood${quote(turn.refinement?.phrase ?? options.message)}. How about these instead${asked}:` : `Here is what I would suggest${asked}:`);
       // Without a language model only English is read: say so rather than pretend the list answers the message.
       const language = turn.unreadable === 'language' && !this.options.llm ? 'I can only read English for now, so this list goes by what I know of your taste. ' : '';
+      const short = shortOfAskedGenres(result.recommendations, refinement, this.namesOfGenres());
       reply =
         result.recommendations.length > 0
-          ? `${language}${lead}\n${list(result.recommendations.map((entry) => entry.item.title))}`
+          ? `${language}${lead}\n${list(result.recommendations.map((entry) => entry.item.title))}${short ? `\n${short}` : ''}`
           : hasConstraints(constraints)
             ? `I have nothing left that fits ${describeConstraints(constraints)}. Say "start over" to drop what you asked for, or change part of it.`
             : 'I have nothing new to suggest yet. Tell me a few things you like?';
@@ -456,10 +496,17 @@ export class ChatRec {
       .read(message)
       .filter((opinion) => {
         const earlier = rated.get(opinion.item.id);
-        return earlier === undefined || (earlier.source === 'chat' && earlier.value !== opinion.rating);
+        // "Something like Alien" names a seed, not a new verdict: it does not replace "I loved Alien".
+        return earlier === undefined || (earlier.source === 'chat' && earlier.value !== opinion.rating && !opinion.byExample);
       });
     if (opinions.length > 0) this.options.store.addEvents(userId, opinions.map((opinion) => ({ kind: 'rating', itemId: opinion.item.id, value: opinion.rating, timestamp: now, source: 'chat' })));
     return opinions;
+  }
+
+  /** How an item has been received here: its current ratings (count, mean) and its likes and rank among the most liked. */
+  private receptionOf(itemId: string): ItemReception {
+    const stats = this.options.store.ratingStats(itemId);
+    return { ...this.options.catalog.popularity(itemId), ratings: { count: stats.itemCount, mean: stats.itemCount > 0 ? stats.itemTotal / stats.itemCount : undefined } };
   }
 
   /** Every item recommended in a session so far (its assistant messages keep what they offered). */
@@ -505,7 +552,8 @@ export class ChatRec {
     const globalMean = stats.globalMean ?? 3.5;
     const itemBias = (stats.itemTotal - globalMean * stats.itemCount) / (stats.itemCount + 10);
     const history = this.history(userId);
-    const rated = history.filter((entry) => entry.event === undefined && entry.rating !== undefined);
+    // Ratings and dislike events (as a rating of 1: a dislike had left the bias where it was).
+    const rated = history.filter((entry) => entry.rating !== undefined);
     const userBias = rated.reduce((sum, entry) => sum + ((entry.rating ?? globalMean) - globalMean), 0) / (rated.length + 15);
     const taste = buildTaste(this.profile(userId), history, collectTagStems([item]));
     const tasteFit = Math.max(-0.5, Math.min(0.5, 0.3 * profileFit(item, taste)));
@@ -514,13 +562,55 @@ export class ChatRec {
   }
 }
 
+/**
+ * Which items a strong dislike keeps out: those with a disliked genre, except films like one the user
+ * named as liked in chat ("I loved Star Wars, something like it" lets The Empire Strikes Back in although
+ * MovieLens tags it War, as it does Star Wars): a liked example that carries the genre too and shares at
+ * least two more genres with the item. A title only tagged with the genre stays out (Platoon: Drama, War).
+ */
+function keptOutBy(keepOut: readonly string[], history: readonly HistoryEntry[]): (item: Item) => boolean {
+  const examples = history.filter((entry) => entry.source === 'chat' && (entry.rating ?? 0) >= 4).map((entry) => new Set(tagStems(entry.item)));
+  const likeAnExample = (stems: readonly string[], tag: string) => examples.some((example) => example.has(tag) && stems.filter((other) => other !== tag && example.has(other)).length >= 2);
+  return (item) => {
+    const stems = tagStems(item);
+    return keepOut.some((tag) => stems.includes(tag) && !likeAnExample(stems, tag));
+  };
+}
+
 /** Messages up to this length are quoted back ("Understood ("something lighter")"); longer ones would be cut mid-sentence. */
 const QUOTE_LIMIT = 60;
 const quote = (phrase: string) => (phrase.length <= QUOTE_LIMIT ? ` ("${phrase}")` : '');
 
-/** Whether a message asks for something new of the session (genres, years, audience, a fresh start). */
-const changesRequest = (update: ConstraintUpdate) =>
-  update.reset || Object.keys(update.wanted).length > 0 || Object.keys(update.avoided).length > 0 || update.years !== undefined || update.audience !== undefined;
+/**
+ * What the reply owes when fewer of the listed items have the genres asked for than it lists ("Only the
+ * first 2 are sci-fi"): the header names the request, and the list is filled with the nearest films
+ * left. With one genre asked for, fewer listed means fewer fit (candidates are drawn from items with it
+ * first); with several, films with only some of them may be all that made the list. Undefined when every
+ * item has every asked genre, or none was asked for.
+ */
+function shortOfAskedGenres(listed: readonly RankedItem[], refinement: Refinement | undefined, names: ReadonlyMap<string, string>): string | undefined {
+  const asked = Object.keys(refinement?.asked?.genres ?? {});
+  if (asked.length === 0 || listed.length === 0) return undefined;
+  const fitting = listed.filter((entry) => askedGenreCount(entry.item, refinement) === asked.length).length;
+  if (fitting === listed.length) return undefined;
+  const genres = asked.map((key) => (names.get(key) ?? key).toLowerCase()).join(' and ');
+  const none = asked.length === 1 ? `I have no ${genres} left that fits, so these are the nearest.` : 'these are the nearest I have.';
+  if (fitting === 0) return `None of these is ${genres}: ${none}`;
+  const first = `Only the first ${fitting === 1 ? 'one is' : `${fitting} are`} ${genres}`;
+  return asked.length === 1 ? `${first}: I have no more that fit, so the others are the nearest.` : `${first}; the others have some of it.`;
+}
+
+/**
+ * Whether a message asks for something new of the session (genres, years, audience, a fresh start), or takes back
+ * a genre it asked for ("ok, actually I can't stand horror" after "a horror movie please").
+ */
+const changesRequest = (update: ConstraintUpdate, previous: SessionConstraints) =>
+  update.reset ||
+  Object.keys(update.wanted).length > 0 ||
+  Object.keys(update.avoided).length > 0 ||
+  update.years !== undefined ||
+  update.audience !== undefined ||
+  Object.keys(update.disliked ?? {}).some((tag) => (previous.tags[tag] ?? 0) > 0);
 
 /**
  * The turn's refinement with the session's constraints folded in: the genres asked for (kept across

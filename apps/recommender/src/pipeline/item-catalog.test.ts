@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Item } from '@personalab/core';
 import { readConstraints } from './constraints.js';
-import { ItemCatalog } from './item-catalog.js';
+import { ItemCatalog, titleKey } from './item-catalog.js';
 
 describe('ItemCatalog', () => {
   it('counts "recent" back from the catalogue\'s recent end, which one new film does not move', () => {
@@ -14,5 +14,17 @@ describe('ItemCatalog', () => {
     const vocabulary = { stems: catalog.tagStems(), latestYear: catalog.latestYear(), recentEnd: catalog.recentEnd() };
     // From the latest year alone, "recent" had meant 2016 on, where only the new film is.
     expect(readConstraints('something recent please', vocabulary).years).toEqual({ from: 1994 });
+  });
+
+  it('keys a film by its folded title and year, and knows its likes and rank among the most liked', () => {
+    expect(titleKey({ id: '1477', title: 'Nightwatch (1997)', tags: [], year: 1997 })).toBe(titleKey({ id: '1625', title: 'NIGHTWATCH  (1997)', tags: [], year: 1997 }));
+    expect(titleKey({ id: 'a', title: 'Léon', tags: [], year: 1994 })).toBe(titleKey({ id: 'b', title: 'Leon', tags: [], year: 1994 }));
+    expect(titleKey({ id: 'a', title: 'Heat', tags: [], year: 1995 })).not.toBe(titleKey({ id: 'b', title: 'Heat', tags: [], year: 1986 }));
+    const catalog = new ItemCatalog([{ id: 'a', title: 'A', tags: [] }, { id: 'b', title: 'B', tags: [] }, { id: 'c', title: 'C', tags: [] }]);
+    catalog.setPopularity(new Map([['a', 3], ['b', 9]]));
+    expect(catalog.popular()).toEqual(['b', 'a']);
+    expect(catalog.popularity('b')).toEqual({ likes: 9, rank: 1 });
+    expect(catalog.popularity('a')).toEqual({ likes: 3, rank: 2 });
+    expect(catalog.popularity('c')).toEqual({ likes: 0, rank: undefined });
   });
 });

@@ -13,6 +13,8 @@ export class ItemCatalog {
   private tagNamesCache: string[] | undefined;
   private genreStemsCache: Map<string, string> | undefined;
   private popularIds: string[] = [];
+  private likeCounts: ReadonlyMap<string, number> = new Map();
+  private popularRanks = new Map<string, number>();
 
   constructor(items: Iterable<Item> = []) {
     this.upsert(items);
@@ -90,12 +92,40 @@ export class ItemCatalog {
     return this.titleReaderCache;
   }
 
-  /** Sets popularity from like counts (ratings of 4 or more). */
+  /** Sets popularity from like counts (ratings of 4 or more, likes and purchases). */
   setPopularity(likeCounts: ReadonlyMap<string, number>): void {
+    this.likeCounts = new Map(likeCounts);
     this.popularIds = [...likeCounts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([id]) => id);
+    this.popularRanks = new Map(this.popularIds.map((id, index) => [id, index + 1]));
   }
 
   popular(): readonly string[] {
     return this.popularIds;
   }
+
+  /** How an item has been received here, as far as the catalogue knows: its likes and its rank among the most liked (1 = most liked). */
+  popularity(id: string): { likes: number; rank: number | undefined } {
+    return { likes: this.likeCounts.get(id) ?? 0, rank: this.popularRanks.get(id) };
+  }
 }
+
+/**
+ * One key per film however the catalogue lists it: the title folded to lower-case words, and the
+ * year. MovieLens 100K lists 18 titles twice under two ids ("Nightwatch (1997)"), which a list
+ * should show once.
+ */
+export function titleKey(item: Item): string {
+  let key = titleKeys.get(item);
+  if (key === undefined) {
+    const words = item.title
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .match(/[a-z0-9]+/g);
+    key = `${(words ?? []).join(' ')}|${item.year ?? ''}`;
+    titleKeys.set(item, key);
+  }
+  return key;
+}
+
+const titleKeys = new WeakMap<Item, string>();

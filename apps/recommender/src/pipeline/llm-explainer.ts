@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ChatModel } from '@personalab/core';
 import { describeHistory, describeProfile } from './llm-reranker.js';
-import { describeRequestFit } from './offline-explainer.js';
+import { describeReception, describeRequestFit } from './offline-explainer.js';
 import type { ExplainInput, Explainer } from './types.js';
 
 const explanationSchema = z.object({ explanation: z.string().min(1).max(2000) });
@@ -19,7 +19,8 @@ export class LlmExplainer implements Explainer {
   async explain(input: ExplainInput): Promise<string> {
     const item = input.item;
     // Checked facts, so the model does not say an item fits a request it misses.
-    const fit = describeRequestFit(item, input.refinement);
+    const fit = describeRequestFit(item, input.refinement, { offered: input.offered });
+    const reception = describeReception(input.reception);
     const result = await this.model.generateObject({
       schema: explanationSchema,
       schemaName: 'explanation',
@@ -34,7 +35,8 @@ export class LlmExplainer implements Explainer {
             `The recommended item: ${item.title}${item.year ? ` (${item.year})` : ''} [${item.tags.join(', ')}]${item.description ? `: ${item.description.slice(0, 500)}` : ''}`,
             input.refinement ? `They had asked for: "${input.refinement.phrase}"` : '',
             fit ? `Checked against that request: ${fit} Do not claim it fits a part it misses.` : '',
-            'Why does this item suit this user?',
+            reception ? `How it was received here: ${reception} Claim no other popularity.` : '',
+            input.offered === false ? 'It was not among the items recommended to them: say what it is and how it relates to their taste, without saying it was recommended.' : 'Why does this item suit this user?',
           ]
             .filter(Boolean)
             .join('\n\n'),

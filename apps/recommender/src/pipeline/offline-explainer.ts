@@ -1,6 +1,6 @@
 import type { Item } from '@personalab/core';
 import { buildTaste, isNamedDislike, tagGenres, tagStems } from './taste.js';
-import type { AskedFor, ExplainInput, Explainer, Refinement } from './types.js';
+import type { AskedFor, ExplainInput, Explainer, ItemReception, Refinement } from './types.js';
 
 const joined = (words: readonly string[], conjunction: string) =>
   words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} ${conjunction} ${words[words.length - 1] ?? ''}`;
@@ -58,16 +58,18 @@ export function requestFit(item: Item, asked: AskedFor): { met: string[]; missed
 /**
  * What an item meets of the turn's request, in sentences that claim only what is true of it: the
  * session's explicit request part by part, saying plainly what it misses, and the genres a mood
- * ("something lighter") moves that it carries. Undefined when there is nothing to say.
+ * ("something lighter") moves that it carries. Undefined when there is nothing to say. An item not
+ * offered (`offered: false`: "why Heat?" about one the list never had) is not said to be offered.
  */
-export function describeRequestFit(item: Item, refinement: Refinement | undefined): string | undefined {
+export function describeRequestFit(item: Item, refinement: Refinement | undefined, options: { offered?: boolean | undefined } = {}): string | undefined {
   if (refinement === undefined) return undefined;
   const sentences: string[] = [];
   const asked = refinement.asked;
   if (asked !== undefined) {
     const { met, missed } = requestFit(item, asked);
     if (missed.length === 0 && met.length > 0) sentences.push(`It is what you asked for: ${met.join(', ')}.`);
-    else if (met.length === 0 && missed.length > 0) sentences.push(`It is offered although it misses what you asked for: it is ${list(missed)}.`);
+    else if (met.length === 0 && missed.length > 0)
+      sentences.push(options.offered === false ? `It is not what you asked for: it is ${list(missed)}.` : `It is offered although it misses what you asked for: it is ${list(missed)}.`);
     else if (met.length > 0) sentences.push(`It is ${list(met)} as you asked, but ${list(missed)}.`);
   }
   // A mood's genres: the weights the explicit request did not set.
@@ -85,6 +87,27 @@ export function describeRequestFit(item: Item, refinement: Refinement | undefine
     // A mood that only steers away ("no horror") is met by an item without those genres: nothing to add.
     else if (mood.some(([, weight]) => weight > 0)) sentences.push(`Its genres do not match ${request}.`);
   }
+  return sentences.length > 0 ? sentences.join(' ') : undefined;
+}
+
+/** Ranks up to which an item is said to be among the most liked ("among the 50 most liked titles here"). */
+const likedTiers = [10, 50, 100];
+
+/**
+ * How an item has been received here, in sentences that are true of it: its ratings (count and mean)
+ * when counted, else its likes, and its tier among the most liked when it is in one. Undefined
+ * without anything known.
+ */
+export function describeReception(reception: ItemReception | undefined): string | undefined {
+  if (reception === undefined) return undefined;
+  const sentences: string[] = [];
+  const ratings = reception.ratings;
+  const people = (count: number) => `${count} ${count === 1 ? 'person' : 'people'}`;
+  if (ratings !== undefined && ratings.count > 0 && ratings.mean !== undefined) sentences.push(`${people(ratings.count)} here rated it, ${ratings.mean.toFixed(1)} of 5 on average.`);
+  else if (ratings !== undefined && ratings.count === 0 && reception.likes === 0) sentences.push('Nobody here has rated it yet.');
+  else if (reception.likes > 0) sentences.push(`${people(reception.likes)} here liked it.`);
+  const tier = reception.rank === undefined ? undefined : likedTiers.find((limit) => (reception.rank ?? Infinity) <= limit);
+  if (tier !== undefined) sentences.push(`It is among the ${tier} most liked titles here.`);
   return sentences.length > 0 ? sentences.join(' ') : undefined;
 }
 
@@ -122,14 +145,18 @@ export class OfflineExplainer implements Explainer {
       const shares = [...byGenre].map(([key, titles]) => `${names.get(key) ?? key} with ${list(titles)}`);
       parts.push(`It shares ${list(shares)}, which you liked.`);
     }
-    const fit = describeRequestFit(item, input.refinement);
+    const offered = input.offered ?? true;
+    const fit = describeRequestFit(item, input.refinement, { offered });
     if (fit !== undefined) parts.push(fit);
     if (input.reason) parts.push(input.reason);
     if (parts.length === 1) {
-      // Titles the user only said they dislike seed nothing, so they are no similarity to cite.
-      const seeded = input.history.some((entry) => !isNamedDislike(entry));
-      const fallback = seeded ? 'People whose ratings resemble yours rated it highly.' : 'It is one of the most liked titles here.';
-      parts.push(item.description ? item.description.slice(0, 200) : fallback);
+      if (item.description) parts.push(item.description.slice(0, 200));
+      // Only of an item offered from what the user rated: "why Heat?" about any film is no such claim. Titles
+      // the user only said they dislike seed nothing, so they are no similarity to cite.
+      else if (offered && input.history.some((entry) => !isNamedDislike(entry))) parts.push('People whose ratings resemble yours rated it highly.');
+      // What is true of its reception, never "one of the most liked" unless it is ("Mortal Kombat: Annihilation" had been).
+      const reception = describeReception(input.reception);
+      if (reception !== undefined) parts.push(reception);
     }
     return parts.join(' ');
   }

@@ -3,7 +3,7 @@ import { emptyProfile, type Item, type Profile } from '@personalab/core';
 import { tinyItems } from '../test/tiny-catalogue.js';
 import { OfflineExplainer } from './offline-explainer.js';
 import { OfflineReranker } from './offline-reranker.js';
-import type { AskedFor, Candidate, HistoryEntry, Refinement } from './types.js';
+import type { AskedFor, Candidate, HistoryEntry, ItemReception, Refinement } from './types.js';
 
 const item = (id: string) => {
   const found = tinyItems.find((entry) => entry.id === id);
@@ -137,8 +137,35 @@ describe('OfflineExplainer', () => {
   it('cites no similar raters when the only ratings are dislikes said in chat', async () => {
     const plain = { id: 'p', title: 'Plain Drama', tags: ['Drama'] };
     const explain = (source: 'chat' | undefined) => new OfflineExplainer().explain({ profile: emptyProfile('u'), history: [{ item: item('m9'), rating: 1, timestamp: 1, source }], item: plain });
-    expect(await explain('chat')).toBe('Plain Drama: Drama. It is one of the most liked titles here.');
+    expect(await explain('chat')).toBe('Plain Drama: Drama.');
     // A rating given (even a low one) is an interaction the model reads.
     expect(await explain(undefined)).toBe('Plain Drama: Drama. People whose ratings resemble yours rated it highly.');
+  });
+
+  it('says what is true of how an item was received, never "most liked" unless it is', async () => {
+    const plain = { id: 'p', title: 'Mortal Kombat: Annihilation (1997)', year: 1997, tags: ['Action', 'Adventure'] };
+    const explain = (reception: ItemReception | undefined, offered?: boolean) =>
+      new OfflineExplainer().explain({ profile: emptyProfile('u'), history: [], item: plain, reception, offered });
+    // It had said "It is one of the most liked titles here." of any film, for a user with nothing to cite.
+    const panned = await explain({ likes: 3, rank: 900, ratings: { count: 43, mean: 1.953 } }, false);
+    expect(panned).toBe('Mortal Kombat: Annihilation (1997): Action / Adventure. 43 people here rated it, 2.0 of 5 on average.');
+    expect(await explain({ likes: 508, rank: 4 })).toBe('Mortal Kombat: Annihilation (1997): Action / Adventure. 508 people here liked it. It is among the 10 most liked titles here.');
+    expect(await explain({ likes: 1, rank: 75, ratings: { count: 1, mean: 4 } })).toContain('1 person here rated it, 4.0 of 5 on average. It is among the 100 most liked titles here.');
+    expect(await explain({ likes: 0, ratings: { count: 0, mean: undefined } })).toContain('Nobody here has rated it yet.');
+    expect(await explain(undefined)).toBe('Mortal Kombat: Annihilation (1997): Action / Adventure.');
+    // A film not offered is not said to be liked by people like the user.
+    const rated = { item: item('m1'), rating: 5, timestamp: 1 };
+    const asked = await new OfflineExplainer().explain({ profile: emptyProfile('u'), history: [rated], item: plain, offered: false, reception: { likes: 3, rank: 900 } });
+    expect(asked).not.toMatch(/resemble|most liked/);
+  });
+
+  it('says an item not offered is not what was asked for, and only an offered one is "offered although"', async () => {
+    const heat = { id: 'h', title: 'Heat (1995)', year: 1995, tags: ['Action', 'Crime', 'Thriller'] };
+    const refinement: Refinement = { tagWeights: { comed: 0.3 }, phrase: 'comedy, 1980 to 1989', asked: { genres: { comed: 'Comedy' }, ruledOut: {}, years: { from: 1980, to: 1989 } } };
+    const explain = (offered: boolean | undefined) => new OfflineExplainer().explain({ profile: emptyProfile('u'), history: [], item: heat, refinement, offered });
+    expect(await explain(false)).toContain('It is not what you asked for: it is not Comedy and from 1995, not 1980 to 1989.');
+    expect(await explain(false)).not.toContain('offered');
+    expect(await explain(true)).toContain('It is offered although it misses what you asked for: it is not Comedy and from 1995, not 1980 to 1989.');
+    expect(await explain(undefined)).toContain('It is offered although');
   });
 });

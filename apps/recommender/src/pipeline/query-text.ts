@@ -1,5 +1,5 @@
 import { stopWords } from '@personalab/profile';
-import { mentionedTagStems } from './taste.js';
+import { mentionedTagStems, stem } from './taste.js';
 
 /**
  * Words of a chat message that ask for something rather than describe it: requests, fillers,
@@ -17,9 +17,22 @@ const requestWords = new Set(
     'hi hello hey ok okay um hmm yes yeah also give tell think know would could sure kind sort type usually looking look find ' +
     'instead options ideas idea watchable lol late early mid kids kid children child son daughter wife husband friends family night weekend ' +
     'one ones stuff things thing bit little lot please already seen maybe around ' +
+    // Eras and quality: the session's years and the ranking answer them ("a modern classic" had found "Modern Affair, A").
+    'modern contemporary vintage oldies era eras decade decades century twenties thirties forties fifties sixties seventies eighties nineties ' +
+    'rated highest acclaimed greatest popular famous ' +
     "i'm i'd i've let's what's that's it's"
   ).split(' '),
 );
+
+/** Words after which "top" asks for the best ("top 10 movies", "top rated", "top picks"), not for "Top Gun". */
+const rankingWords = /^(?:\d+|ten|five|twenty|rated|picks?|choices?|titles?|ones?|movies?|films?|flicks?|of|please)$/;
+
+/**
+ * Everyday words that name a genre as a subject ("aliens" → Sci-Fi, "gangsters" → Crime): still
+ * searched when the genre is asked for ("a sci-fi movie about aliens"); only a word that names the
+ * genre itself ("sci-fi", "comedies", "scary") is not.
+ */
+const subjectWords = /^(?:space|aliens?|robots?|futuristic|soldiers?|battles?|magic(?:al)?|dragons?|wizards?|gangsters?|heists?|mafia|detectives?|cowboys?|singing|laugh|humou?r)$/;
 
 /**
  * Opinion words: what the user thinks of something, not what it is about. Searched, "I hate horror
@@ -64,6 +77,13 @@ const freshStart = new Set(['a', 'an', 'some', 'something', 'anything', 'i', "i'
 export interface QueryContentOptions {
   /** Genre keys the user ruled out or dislikes: words naming them ("war", "scary" for horror) are not searched. */
   ruledOut?: ReadonlySet<string> | undefined;
+  /**
+   * Genre keys the request asks for or the user likes: the genre sources serve them, so words naming the
+   * genre itself ("comedy", "westerns", "scary" for horror) are not searched. In the item texts a genre
+   * word matches short entries of that genre at random ("horror" → "Fear, The" 0.55, "western" → "Dead
+   * Man" 0.58), above the popular films of the genre.
+   */
+  genres?: ReadonlySet<string> | undefined;
 }
 
 /**
@@ -72,12 +92,15 @@ export interface QueryContentOptions {
  * its clause ("no war", "not bad") and words naming a ruled-out genre are left out.
  */
 export function queryContent(text: string, options: QueryContentOptions = {}): string {
-  const ruledOut = options.ruledOut;
+  const { ruledOut, genres } = options;
   const names = (word: string) => ruledOut !== undefined && ruledOut.size > 0 && [...mentionedTagStems(word)].some((key) => ruledOut.has(key));
+  const namesGenre = (word: string) =>
+    genres !== undefined && genres.size > 0 && (genres.has(stem(word)) || (!subjectWords.test(word) && [...mentionedTagStems(word)].some((key) => genres.has(key))));
   const kept: string[] = [];
   const clauses = text
     .toLowerCase()
     .replace(/[’‘]/g, "'")
+    .replace(/\bscience[- ]fiction\b/g, 'sci-fi')
     .split(/[.,;:!?()\n]+/);
   for (const clause of clauses) {
     const words = clause
@@ -94,8 +117,9 @@ export function queryContent(text: string, options: QueryContentOptions = {}): s
       }
       if (negated) continue;
       if (stopWords.has(word) || requestWords.has(word) || opinionWords.has(word) || referenceWords.has(word)) continue;
-      // "horror-free", "non-violent" rule out what they name.
-      if (/^'?\d+(?:s|'s|st|nd|rd|th)?$/.test(word) || /-free$|-less$|^non-/.test(word) || names(word)) continue;
+      if (word === 'top' && rankingWords.test(words[index + 1] ?? 'please')) continue;
+      // Years and spans ("1990-95", "80s-90s") are the session's constraints; "horror-free", "non-violent" rule out what they name.
+      if (/^'?\d[\d's-]*(?:st|nd|rd|th)?$/.test(word) || /-free$|-less$|^non-/.test(word) || names(word) || namesGenre(word)) continue;
       kept.push(word);
     }
   }

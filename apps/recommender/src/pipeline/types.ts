@@ -87,7 +87,24 @@ export interface ExplainInput {
   refinement?: Refinement | undefined;
   /** A reason the re-ranker already gave. */
   reason?: string | undefined;
+  /**
+   * Whether the item is offered to the user (in this list, or earlier in the session); default true.
+   * "Why Heat?" about a film never offered is answered without saying it was.
+   */
+  offered?: boolean | undefined;
+  /** How the item has been received here, for an explanation with nothing else to cite. */
+  reception?: ItemReception | undefined;
   signal?: AbortSignal;
+}
+
+/** What is known of how an item has been received here. */
+export interface ItemReception {
+  /** Users who liked it (rated it 4 or more, liked or bought it). */
+  likes: number;
+  /** Its rank among the most liked items (1 = most liked), when it has likes. */
+  rank?: number | undefined;
+  /** Its current ratings, when counted. */
+  ratings?: { count: number; mean: number | undefined } | undefined;
 }
 
 /** Says why an item suits a user. */

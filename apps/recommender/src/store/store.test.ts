@@ -48,6 +48,18 @@ describe('RecommenderStore', () => {
     store.close();
   });
 
+  it('gives rating statistics over current ratings, the cached mean following new ratings', () => {
+    const store = open();
+    store.upsertItems(tinyItems.slice(0, 3));
+    expect(store.ratingStats('m1')).toEqual({ globalMean: undefined, itemTotal: 0, itemCount: 0 });
+    store.createUser({ id: 'alice' });
+    store.addEvents('alice', [{ kind: 'rating', itemId: 'm1', value: 5, timestamp: 1 }, { kind: 'rating', itemId: 'm2', value: 3, timestamp: 1 }]);
+    expect(store.ratingStats('m1')).toEqual({ globalMean: 4, itemTotal: 5, itemCount: 1 });
+    // A newer rating of m1 replaces the older one, and the mean follows it.
+    store.addEvents('alice', [{ kind: 'rating', itemId: 'm1', value: 1, timestamp: 2 }]);
+    expect(store.ratingStats('m1')).toEqual({ globalMean: 2, itemTotal: 1, itemCount: 1 });
+  });
+
   it('creates users, refuses duplicates, and stores events all-or-nothing', () => {
     const store = open();
     store.upsertItems(tinyItems.slice(0, 3));

@@ -111,6 +111,8 @@ export class RecommenderStore {
   private readonly userVersions = new Map<string, number>();
   private itemsVersion = 0;
   private readonly statements = new Map<string, Database.Statement>();
+  /** The mean of all current ratings, until a rating is written (`null`: none yet). */
+  private globalMeanCache: number | null | undefined;
 
   constructor(options: StoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -259,7 +261,9 @@ export class RecommenderStore {
 
   /** The mean of all current ratings (undefined when there are none), and one item's sum and count of them. */
   ratingStats(itemId: string): { globalMean: number | undefined; itemTotal: number; itemCount: number } {
-    const globalMean = this.statement('SELECT AVG(value) FROM ratings').pluck().get() as number | null;
+    // The mean over every current rating reads the whole view (~0.15 s on MovieLens): kept until a rating is written.
+    if (this.globalMeanCache === undefined) this.globalMeanCache = (this.statement('SELECT AVG(value) FROM ratings').pluck().get() as number | null) ?? null;
+    const globalMean = this.globalMeanCache;
     const item = this.statement('SELECT SUM(value) AS total, COUNT(*) AS n FROM ratings WHERE item_id = ?').get(itemId) as { total: number | null; n: number };
     return { globalMean: globalMean ?? undefined, itemTotal: item.total ?? 0, itemCount: item.n };
   }
@@ -274,6 +278,7 @@ export class RecommenderStore {
 
   /** Loads a whole data set (users, items, ratings) in one transaction; used to seed a fresh store. */
   importDataset(data: { users: readonly User[]; items: readonly Item[]; interactions: readonly Interaction[] }): void {
+    this.globalMeanCache = undefined;
     const insertUser = this.statement('INSERT OR IGNORE INTO users (id, data, created_at) VALUES (?, ?, ?)');
     const insertItem = this.statement('INSERT OR IGNORE INTO items (id, data, created_at) VALUES (?, ?, ?)');
     const insertEvent = this.statement(
@@ -354,6 +359,7 @@ export class RecommenderStore {
   }
 
   private insertEvent(userId: string, event: EventInput, index: number): Interaction {
+    this.globalMeanCache = undefined;
     if (this.statement('SELECT 1 FROM items WHERE id = ?').get(event.itemId) === undefined) {
       throw new PersonalabError('not_found', `events[${index}].itemId: unknown item ${event.itemId}`, { details: { path: `events[${index}].itemId` } });
     }
