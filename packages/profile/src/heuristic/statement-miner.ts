@@ -295,9 +295,17 @@ function verdictOf(word: string): [PreferenceStatement['polarity'], number] {
   return [negative ? 'dislike' : 'like', strong ? 0.9 : /really/.test(word) ? 0.8 : 0.6];
 }
 
+const judgedSubject = new RegExp(
+  `^(.+?) (?:was|is) (?:really |absolutely |so |just |pretty )?(?:${verdictAdjectives})[,;]? (?:and )?i (?:really |absolutely |totally )?(loved|liked|enjoyed|hated|disliked|did not like|did not enjoy) (?:it|them)(?: a lot| so much| very much)?$`,
+);
+/** "saw the iron harbor last week and hated it", "i just saw x and it was fantastic": the subject "i" may be left out. */
+const watchedVerdict = new RegExp(
+  `^(?:i )?(?:just |finally |recently )?(?:watched|saw|rewatched|re-watched|read|tried|ate|visited|played|listened to|finished) (.+?) (?:recently |yesterday |last (?:night|week|month|year|weekend) |the other day |again )?and (?:i )?(?:(?:really |absolutely |totally )?(loved|liked|enjoyed|hated|disliked|did not like|did not enjoy|really did not like) (?:it|them)(?: a lot| so much| very much)?|(?:it|they) (?:was|were) (?:really |absolutely |so |just |pretty )?(${verdictAdjectives}))$`,
+);
+
 /** "the iron harbor was great, i loved it": a verdict on the subject of the first clause. */
 function mineJudgedSubject(sentence: string): Statement[] | undefined {
-  const match = new RegExp(`^(.+?) (?:was|is) (?:really |absolutely |so |just |pretty )?(?:${verdictAdjectives})[,;]? (?:and )?i (?:really |absolutely |totally )?(loved|liked|enjoyed|hated|disliked|did not like|did not enjoy) (?:it|them)(?: a lot| so much| very much)?$`).exec(sentence);
+  const match = judgedSubject.exec(sentence);
   if (!match?.[1] || !match[2]) return undefined;
   const subject = cleanObject(match[1].replace(leadingFillers, ''));
   if (!subject || /\b(?:i|you|it|that|this|my|your|what)\b/.test(subject)) return undefined;
@@ -340,8 +348,7 @@ function mineClause(clause: string, reason: string | undefined): Statement[] {
   const home = /^(.+?) is (?:my )?home(?: for me| to me| now)?$/.exec(stripped);
   if (home?.[1] && home[1].split(' ').length <= 3 && !/\b(?:i|you|it|that|this|there|here|what|where|work|school)\b/.test(home[1])) return [fact(`i live in ${home[1]}`, 'present', false, quote)];
   // "i watched the lost river recently and loved it": a verdict on one item.
-  // "saw the iron harbor last week and hated it", "i just saw x and it was fantastic": the subject "i" may be left out.
-  const verdict = new RegExp(`^(?:i )?(?:just |finally |recently )?(?:watched|saw|rewatched|re-watched|read|tried|ate|visited|played|listened to|finished) (.+?) (?:recently |yesterday |last (?:night|week|month|year|weekend) |the other day |again )?and (?:i )?(?:(?:really |absolutely |totally )?(loved|liked|enjoyed|hated|disliked|did not like|did not enjoy|really did not like) (?:it|them)(?: a lot| so much| very much)?|(?:it|they) (?:was|were) (?:really |absolutely |so |just |pretty )?(${verdictAdjectives}))$`).exec(stripped);
+  const verdict = watchedVerdict.exec(stripped);
   if (verdict?.[1] && (verdict[2] || verdict[3])) {
     const subject = cleanObject(verdict[1]);
     return subject ? [preference(subject, ...verdictOf(verdict[2] ?? verdict[3] ?? ''), 'present', reason, quote)] : [];
@@ -360,6 +367,8 @@ function mineClause(clause: string, reason: string | undefined): Statement[] {
 /** Verbs that, after "and", start a new statement with "i" left out ("i swim and coach kids"). */
 const coordinatedVerbs = 'am|have|work|live|love|like|enjoy|hate|own|play|teach|study|volunteer|go|drive|ride|read|write|collect|cook|bake|run|walk|swim|paint|sing|dance|travel|want|hope|plan|used to';
 const runOnVerbs = new RegExp(`^(?:${coordinatedVerbs}|was|got|also|just|really|grew|went|am|have)$`);
+/** "and" before a verb whose subject is the "i" before it (compiled once: `splitClauses` runs per clause). */
+const coordinatedAnd = new RegExp(`\\s+and (?:also |then )?(?=(?:${coordinatedVerbs}) )`, 'g');
 /** Words after which an "i" starts a subordinate clause ("the book that i read"), not a new statement. */
 const subordinators = new Set(['that', 'which', 'who', 'whom', 'what', 'where', 'when', 'if', 'because', 'than', 'as', 'how', 'why', 'whether', 'since', 'until', 'while', 'cause', 'cuz', 'before', 'after', 'unless', 'whenever', 'wherever', 'so', 'and', 'but', 'or', 'think', 'guess', 'know', 'hope', 'wish', 'said', 'say', 'mean', 'bet', 'feel', 'believe', 'like', 'love', 'am', 'do', 'did', 'can', 'could', 'would', 'should', 'will', 'the', 'a', 'an', 'you', 'than', 'things', 'thing', 'stuff', 'something', 'one', 'all']);
 
@@ -372,7 +381,7 @@ const subordinators = new Set(['that', 'which', 'who', 'whom', 'what', 'where', 
 export function splitClauses(sentence: string): string[] {
   const clauses: string[] = [];
   for (const part of sentence.split(/\s*[,;:]\s*|\s+(?:but|and|so|then|although|though|while|plus)\s+(?=(?:i|my) )/)) {
-    const withSubjects = part.replace(new RegExp(`\\s+and (?:also |then )?(?=(?:${coordinatedVerbs}) )`, 'g'), ' \u0000i ');
+    const withSubjects = part.replace(coordinatedAnd, ' \u0000i ');
     for (const piece of withSubjects.split(' \u0000')) {
       const words = piece.split(' ');
       let start = 0;
