@@ -3,6 +3,8 @@
  * Usage: npx tsx --conditions=development experiments/movielens/run.ts [p1|p3|all] [--quick] [--seeds 42,7,1] [--models ease,bpr-mf]
  * (P2 is computed from P1's rankings.) Same as `npm run personalab -- experiment movielens ...`.
  */
+import { join, resolve } from 'node:path';
+import { getConfig } from '@personalab/core';
 import { findDataset, howToGet } from '@personalab/datasets';
 import { defaultResultsDirectory, runRankingExperiments, runRatingExperiments } from '@personalab/user-embedding';
 
@@ -17,10 +19,12 @@ if (!dataDirectory) {
   console.error(`movielens-100k not found: ${howToGet('movielens-100k')}`);
   process.exit(1);
 }
+const quick = args.includes('--quick');
 const options = {
   dataDirectory,
-  resultsDirectory: defaultResultsDirectory(process.cwd()),
-  quick: args.includes('--quick'),
+  // A smoke run never overwrites the committed results (as `personalab experiment movielens --quick`).
+  resultsDirectory: quick ? resolve(join(getConfig().stateDir, 'experiments', 'movielens-quick')) : defaultResultsDirectory(process.cwd()),
+  quick,
   quiet: args.includes('--quiet'),
   ...(flag('--seeds') ? { seeds: (flag('--seeds') as string).split(',').map(Number) } : {}),
   ...(flag('--models') ? { models: (flag('--models') as string).split(',') } : {}),
