@@ -78,6 +78,52 @@ describe('ChatRec.chat', () => {
   });
 });
 
+describe('ChatRec.chat writes a turn whole or not at all', () => {
+  it('leaves the profile and ratings as they were when the turn fails after reading the message', async () => {
+    const world = tinyWorld();
+    class FailingModel extends EaseRecommender {
+      fail = false;
+      override async recommend(query: Parameters<EaseRecommender['recommend']>[0]) {
+        if (this.fail) throw new Error('model unavailable');
+        return super.recommend(query);
+      }
+    }
+    const recommender = new FailingModel({ lambda: 5 });
+    await recommender.fit({ interactions: world.interactions, items: world.items, users: world.users });
+    const service = await openRecommenderService({
+      stateDir: ':memory:',
+      embedder: tinyEmbedder(),
+      createIndex: (dimension) => new HnswIndex({ dimension }),
+      recommender,
+      modelItemIds: new Set(world.items.map((item) => item.id)),
+      profileExtractor: new HeuristicProfileExtractor(),
+      initialData: world,
+      clock: createManualClock(1_700_000_000_000),
+      ids: createSequentialIds('id'),
+    });
+    const { chatRec, store } = service;
+    store.createUser({ id: 'steady' });
+    const first = await chatRec.chat({ userId: 'steady', message: 'I love comedies. I loved Laugh Riot, recommend something' });
+    const profileBefore = store.getProfile('steady');
+    const ratingsBefore = store.ratingsOf('steady');
+    expect(ratingsBefore.map((rating) => rating.itemId)).toEqual(['m1']);
+    recommender.fail = true;
+    // The profile had been saved and Blood Night rated before the model failed, with no message to cite.
+    await expect(chatRec.chat({ userId: 'steady', sessionId: first.sessionId, message: 'I hate horror movies and I hated Blood Night. Something else?' })).rejects.toThrow('model unavailable');
+    expect(store.getProfile('steady')).toEqual(profileBefore);
+    expect(store.ratingsOf('steady')).toEqual(ratingsBefore);
+    recommender.fail = false;
+    const again = await chatRec.chat({ userId: 'steady', sessionId: first.sessionId, message: 'I hate horror movies and I hated Blood Night. Something else?' });
+    expect(again.reply).toMatch(/^Noted: you dislike Blood Night/);
+    expect(store.ratingsOf('steady').map((rating) => [rating.itemId, rating.value])).toEqual([
+      ['m1', 5],
+      ['m9', 1],
+    ]);
+    expect(store.getProfile('steady')?.preferences.some((preference) => preference.polarity === 'dislike' && /horror/.test(preference.subject))).toBe(true);
+    service.close();
+  });
+});
+
 describe('ChatRec with implicit events', () => {
   it('keeps out disliked, bought and skipped items, and counts a dislike against its genres', async () => {
     const service = await tinyService();

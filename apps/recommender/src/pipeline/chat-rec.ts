@@ -72,6 +72,20 @@ export interface ChatRecOptions {
 
 const list = (titles: readonly string[]) => titles.map((title, index) => `${index + 1}. ${title}`).join('\n');
 
+/** A rating a chat turn read from the message ("I loved Alien"), written with the turn. */
+interface PendingRating {
+  itemId: string;
+  value: number;
+  timestamp: number;
+  source: 'chat';
+}
+
+/** What a chat turn learned before it is written: the updated profile and the ratings it read. */
+interface TurnState {
+  profile: Profile;
+  ratings: readonly PendingRating[];
+}
+
 /** An implicit event as the store keeps it. */
 interface ImplicitEvent {
   itemId: string;
@@ -126,10 +140,16 @@ export class ChatRec {
     return this.historyWith(userId, this.implicitEvents(userId));
   }
 
-  private historyWith(userId: string, events: readonly ImplicitEvent[]): HistoryEntry[] {
+  /** `pending`: ratings of a chat turn not yet written (they replace stored ratings of the same items). */
+  private historyWith(userId: string, events: readonly ImplicitEvent[], pending: readonly PendingRating[] = []): HistoryEntry[] {
     const entries: HistoryEntry[] = [];
     const rated = new Set<string>();
-    for (const rating of this.options.store.ratingsOf(userId)) {
+    const ratings = new Map(this.options.store.ratingsOf(userId).map((rating) => [rating.itemId, rating]));
+    for (const rating of pending) {
+      ratings.delete(rating.itemId);
+      ratings.set(rating.itemId, rating);
+    }
+    for (const rating of ratings.values()) {
       const item = this.options.catalog.get(rating.itemId);
       rated.add(rating.itemId);
       if (item) entries.push({ item, rating: rating.value, timestamp: rating.timestamp, ...(rating.source ? { source: rating.source } : {}) });
@@ -155,14 +175,18 @@ export class ChatRec {
 
   /** Re-extracts the profile from the user's messages (incrementally, from the stored one) and saves it. */
   async updateProfile(userId: string, newMessages: readonly StoredMessage[]): Promise<Profile> {
+    const { profile, changed } = await this.extractProfile(userId, newMessages);
+    if (changed) this.options.store.saveProfile(profile);
+    return profile;
+  }
+
+  /** The profile with what new messages say folded in, not saved; `changed` when the extractor ran. */
+  private async extractProfile(userId: string, newMessages: readonly StoredMessage[]): Promise<{ profile: Profile; changed: boolean }> {
     const extractor = this.options.profileExtractor;
     const previous = this.profile(userId);
-    if (!extractor || newMessages.length === 0) return previous;
     const userMessages = newMessages.filter((message) => message.role === 'user');
-    if (userMessages.length === 0) return previous;
-    const profile = await extractor.extract(userMessages, { previous, userId });
-    this.options.store.saveProfile(profile);
-    return profile;
+    if (!extractor || userMessages.length === 0) return { profile: previous, changed: false };
+    return { profile: await extractor.extract(userMessages, { previous, userId }), changed: true };
   }
 
   /**
@@ -224,6 +248,8 @@ export class ChatRec {
      * true; a filter that asks for no such genre keeps them out too: `yearFrom=1990` had let Scream in).
      */
     keepOutDisliked?: boolean | undefined;
+    /** A chat turn's profile and ratings, read in place of the stored ones (the turn writes them when it is done). */
+    pending?: TurnState | undefined;
     signal?: AbortSignal;
   }): Promise<RecommendResult> {
     const k = options.k ?? 5;
@@ -236,8 +262,8 @@ export class ChatRec {
     if (cached) return cached;
 
     const events = this.implicitEvents(options.userId);
-    const history = this.historyWith(options.userId, events);
-    const profile = this.profile(options.userId);
+    const history = this.historyWith(options.userId, events, options.pending?.ratings);
+    const profile = options.pending?.profile ?? this.profile(options.userId);
     const knownTags = this.options.catalog.tagStems();
     const likedTags = new Set<string>();
     const dislikedTags = new Set<string>();
@@ -333,9 +359,9 @@ export class ChatRec {
    * Explains one item for a user (LLM when configured, else evidence). `offered`: whether the item was
    * offered to them (default true); the explanation then cites its ratings here when it has nothing else.
    */
-  async explain(options: { userId: string; item: Item; refinement?: Refinement | undefined; offered?: boolean | undefined; signal?: AbortSignal }): Promise<{ explanation: string; degraded: boolean }> {
-    const profile = this.profile(options.userId);
-    const history = this.history(options.userId);
+  async explain(options: { userId: string; item: Item; refinement?: Refinement | undefined; offered?: boolean | undefined; pending?: TurnState | undefined; signal?: AbortSignal }): Promise<{ explanation: string; degraded: boolean }> {
+    const profile = options.pending?.profile ?? this.profile(options.userId);
+    const history = this.historyWith(options.userId, this.implicitEvents(options.userId), options.pending?.ratings);
     const input = {
       profile,
       history,
@@ -402,10 +428,12 @@ export class ChatRec {
     const constraints = update !== undefined ? mergeConstraints(previous, update) : useConstraints ? previous : noConstraints();
     // "Ok, from before 1980" is small talk by its first word but changes the request: answer it with items.
     if (turn.intent === 'chitchat' && update !== undefined && changesRequest(update, previous)) turn.intent = lastRecommended.length > 0 ? 'refine' : 'recommend';
-    // The profile learns from the message before recommending, so a new user's words count at once.
-    await this.updateProfile(options.userId, [userMessage]);
-    // Titles named with an opinion ("I loved Alien") become the user's ratings: the model's seeds.
-    const stated = turn.intent === 'explain' ? [] : this.recordTitleOpinions(options.userId, options.message, now);
+    // The profile learns from the message before recommending, so a new user's words count at once; titles
+    // named with an opinion ("I loved Alien") become the user's ratings, the model's seeds. Both are read in
+    // place of the stored ones and written with the turn, in one transaction: a turn that fails writes nothing.
+    const extracted = await this.extractProfile(options.userId, [userMessage]);
+    const stated = turn.intent === 'explain' ? [] : this.titleOpinionsOf(options.userId, options.message);
+    const pending: TurnState = { profile: extracted.profile, ratings: stated.map((opinion) => ({ itemId: opinion.item.id, value: opinion.rating, timestamp: now, source: 'chat' as const })) };
 
     let reply: string;
     let result: RecommendResult = { recommendations: [], reranker: this.rerankerName, degraded: false, candidateCount: 0 };
@@ -416,7 +444,7 @@ export class ChatRec {
         const asked = hasConstraints(constraints) ? { tagWeights: constraints.tags, phrase: describeConstraints(constraints), asked: this.askedFor(constraints) } : undefined;
         // "Why Heat?" about a film this session never offered is answered without saying it was.
         const offered = session !== undefined && this.offeredIn(session.id).includes(turn.target.id);
-        const explained = await this.explain({ userId: options.userId, item: turn.target, refinement: asked, offered, ...(options.signal ? { signal: options.signal } : {}) });
+        const explained = await this.explain({ userId: options.userId, item: turn.target, refinement: asked, offered, pending, ...(options.signal ? { signal: options.signal } : {}) });
         reply = `${turn.question === 'about' ? 'About' : 'Why'} ${turn.target.title}? ${explained.explanation}`;
         result = { ...result, degraded: explained.degraded };
       } else {
@@ -441,6 +469,7 @@ export class ChatRec {
         exclude,
         accept: constraintFilter(constraints, knownTags),
         keepOutDisliked: true,
+        pending,
         ...(options.signal ? { signal: options.signal } : {}),
       });
       shown = result.recommendations.map((entry) => entry.item.id);
@@ -466,7 +495,15 @@ export class ChatRec {
       userId: options.userId,
       recommendedItemIds: result.recommendations.map((entry) => entry.item.id),
     };
-    store.addChatTurn({ session, userMessage: { ...userMessage, sessionId: session.id }, reply: { ...replyMessage, sessionId: session.id }, lastRecommended: shown, constraints });
+    store.addChatTurn({
+      session,
+      userMessage: { ...userMessage, sessionId: session.id },
+      reply: { ...replyMessage, sessionId: session.id },
+      lastRecommended: shown,
+      constraints,
+      ...(extracted.changed ? { profile: extracted.profile } : {}),
+      ratings: pending.ratings,
+    });
     const degraded = result.degraded || (read?.degraded ?? false);
     return { ...result, degraded, sessionId: session.id, intent: turn.intent, constraints, reply, messageId: userMessage.id, replyId: replyMessage.id };
   }
@@ -487,7 +524,7 @@ export class ChatRec {
   }
 
   /** Stores the titles a message names with an opinion as the user's ratings (`source: 'chat'`), skipping titles they rated already. */
-  private recordTitleOpinions(userId: string, message: string, now: number): TitleOpinion[] {
+  private titleOpinionsOf(userId: string, message: string): TitleOpinion[] {
     // A title rated outside chat keeps that rating; one the user gave in chat takes a changed opinion
     // ("No wait, I loved Alien" after "Alien was boring"): the newer rating replaces the older one.
     const rated = new Map(this.options.store.ratingsOf(userId).map((rating) => [rating.itemId, rating]));
@@ -499,7 +536,6 @@ export class ChatRec {
         // "Something like Alien" names a seed, not a new verdict: it does not replace "I loved Alien".
         return earlier === undefined || (earlier.source === 'chat' && earlier.value !== opinion.rating && !opinion.byExample);
       });
-    if (opinions.length > 0) this.options.store.addEvents(userId, opinions.map((opinion) => ({ kind: 'rating', itemId: opinion.item.id, value: opinion.rating, timestamp: now, source: 'chat' })));
     return opinions;
   }
 

@@ -316,7 +316,16 @@ export class RecommenderStore {
   }
 
   /** Writes a chat turn (the user's message and the reply) atomically with the session's state. */
-  addChatTurn(turn: { session: StoredSession; userMessage: StoredMessage; reply: StoredMessage; lastRecommended: readonly string[]; constraints?: SessionConstraints | undefined }): void {
+  addChatTurn(turn: {
+    session: StoredSession;
+    userMessage: StoredMessage;
+    reply: StoredMessage;
+    lastRecommended: readonly string[];
+    constraints?: SessionConstraints | undefined;
+    /** The user's profile as the turn updated it, and the ratings it read from the message: written with it. */
+    profile?: Profile | undefined;
+    ratings?: readonly { itemId: string; value: number; timestamp: number; source: 'chat' }[] | undefined;
+  }): void {
     const insert = this.statement(
       'INSERT INTO messages (id, user_id, session_id, role, content, timestamp, recommended) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
@@ -337,6 +346,8 @@ export class RecommenderStore {
         JSON.stringify(turn.constraints ?? turn.session.constraints),
         turn.session.id,
       );
+      (turn.ratings ?? []).forEach((rating, index) => this.insertEvent(turn.session.userId, { kind: 'rating', ...rating }, index));
+      if (turn.profile) this.saveProfile(turn.profile);
     })();
     this.touch(turn.session.userId);
   }
