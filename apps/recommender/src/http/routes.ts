@@ -86,13 +86,12 @@ export function registerRoutes(app: TypedApp, services: AppServices): void {
         if (event.type === 'event') return { kind: 'event', itemId: event.itemId, event: event.event, weight: event.weight, timestamp: event.timestamp, id: event.id };
         return { kind: 'message', content: event.content, role: event.role, timestamp: event.timestamp, sessionId: event.sessionId };
       });
-      let written: ReturnType<typeof store.addBatch>;
+      let written: Awaited<ReturnType<typeof chatRec.ingest>>;
       try {
-        written = store.addBatch(userId, entries);
+        written = await chatRec.ingest(userId, entries);
       } catch (error) {
         throw inBody(error);
       }
-      await chatRec.updateProfile(userId, written.messages);
       const ratings = written.events.filter((event) => event.kind === 'rating').length;
       return reply.code(201).send({ accepted: written.events.length + written.messages.length, ratings, events: written.events.length - ratings, messages: written.messages.length });
     },

@@ -124,6 +124,50 @@ describe('ChatRec.chat writes a turn whole or not at all', () => {
   });
 });
 
+describe('ChatRec.ingest writes a batch with the profile it updates, or nothing', () => {
+  it('writes nothing when the profile extractor fails, and both together when it works', async () => {
+    const world = tinyWorld();
+    const recommender = new EaseRecommender({ lambda: 5 });
+    await recommender.fit({ interactions: world.interactions, items: world.items, users: world.users });
+    const heuristic = new HeuristicProfileExtractor();
+    let failing = true;
+    const flaky: ProfileExtractor = {
+      name: 'flaky',
+      extract: async (messages, options) => {
+        if (failing) throw new Error('extractor unavailable');
+        return heuristic.extract(messages, options);
+      },
+    };
+    const service = await openRecommenderService({
+      stateDir: ':memory:',
+      embedder: tinyEmbedder(),
+      createIndex: (dimension) => new HnswIndex({ dimension }),
+      recommender,
+      modelItemIds: new Set(world.items.map((item) => item.id)),
+      profileExtractor: flaky,
+      initialData: world,
+      clock: createManualClock(1_700_000_000_000),
+      ids: createSequentialIds('id'),
+    });
+    const { chatRec, store } = service;
+    store.createUser({ id: 'batcher' });
+    const batch = [{ kind: 'rating' as const, itemId: 'm1', value: 5 }, { kind: 'message' as const, content: 'I love war films and I live in Ohio.' }];
+    // The batch had been committed before the extractor ran: a 500 for a write that happened, and a retry wrote it twice.
+    await expect(chatRec.ingest('batcher', batch)).rejects.toThrow('extractor unavailable');
+    expect(store.ratingsOf('batcher')).toEqual([]);
+    expect(store.getProfile('batcher')).toBeUndefined();
+    failing = false;
+    const written = await chatRec.ingest('batcher', batch);
+    expect(written.events).toHaveLength(1);
+    expect(store.ratingsOf('batcher').map((rating) => rating.itemId)).toEqual(['m1']);
+    const profile = store.getProfile('batcher');
+    expect(profile?.facts.map((fact) => fact.value)).toContain('i live in ohio');
+    // The profile cites the message by the id it was stored under.
+    expect(profile?.facts.find((fact) => fact.value === 'i live in ohio')?.evidence[0]?.messageId).toBe(written.messages[0]?.id);
+    service.close();
+  });
+});
+
 describe('ChatRec with implicit events', () => {
   it('keeps out disliked, bought and skipped items, and counts a dislike against its genres', async () => {
     const service = await tinyService();

@@ -7,11 +7,12 @@ import {
   type Clock,
   type IdGenerator,
   type ImplicitInteraction,
+  type Interaction,
   type Item,
   type Profile,
   type ProfileExtractor,
 } from '@personalab/core';
-import type { RecommenderStore, StoredMessage } from '../store/store.js';
+import type { BatchEntry, RecommenderStore, StoredMessage } from '../store/store.js';
 import type { CandidateGenerator } from './candidate-generator.js';
 import { constraintFilter, describeConstraints, hasConstraints, mergeConstraints, noConstraints, readConstraints, type ConstraintUpdate, type SessionConstraints } from './constraints.js';
 import { classifyTurn, type ClassifiedTurn, type Intent } from './intent.js';
@@ -109,7 +110,7 @@ export class ChatRec {
   private readonly clock: Clock;
   private readonly ids: IdGenerator;
   private readonly cache = new Map<string, RecommendResult>();
-  /** The last queued turn of each session with a turn in flight. */
+  /** The last queued work of each session (chat turns) and user (event batches) with work in flight. */
   private readonly sessionTurns = new Map<string, Promise<void>>();
   private cacheEnabled = true;
   /** The catalogue's genre names by key, kept while its tag set is the same object (it is rebuilt when items change). */
@@ -174,6 +175,25 @@ export class ChatRec {
   }
 
   /** Re-extracts the profile from the user's messages (incrementally, from the stored one) and saves it. */
+  /**
+   * Writes a batch of a user's ratings, events and messages with the profile its messages update, in one
+   * transaction: the profile is extracted first (the messages get their ids before the write), so an
+   * extractor failure writes nothing and a retry is safe, and an invalid entry leaves the profile as it was.
+   * A user's batches run one after another in this process, so neither overwrites the other's profile.
+   */
+  async ingest(userId: string, entries: readonly BatchEntry[]): Promise<{ events: Interaction[]; messages: StoredMessage[] }> {
+    return this.inOrder(`user:${userId}`, async () => {
+      this.options.store.requireUser(userId);
+      const now = this.clock.now();
+      const prepared = entries.map((entry) => (entry.kind === 'message' ? { ...entry, id: this.ids(), timestamp: entry.timestamp ?? now } : entry));
+      const messages = prepared.flatMap((entry): StoredMessage[] =>
+        entry.kind === 'message' ? [{ id: entry.id, role: entry.role ?? 'user', content: entry.content, timestamp: entry.timestamp, userId, ...(entry.sessionId === undefined ? {} : { sessionId: entry.sessionId }) }] : [],
+      );
+      const extracted = await this.extractProfile(userId, messages);
+      return this.options.store.addBatch(userId, prepared, extracted.changed ? { profile: extracted.profile } : {});
+    });
+  }
+
   async updateProfile(userId: string, newMessages: readonly StoredMessage[]): Promise<Profile> {
     const { profile, changed } = await this.extractProfile(userId, newMessages);
     if (changed) this.options.store.saveProfile(profile);
@@ -389,10 +409,13 @@ export class ChatRec {
    * previous one wrote, so neither's constraints or offered items are lost.
    */
   async chat(options: { userId: string; sessionId?: string | undefined; message: string; k?: number; signal?: AbortSignal }): Promise<ChatResult> {
-    const key = options.sessionId;
-    if (key === undefined) return this.chatTurn(options);
+    return options.sessionId === undefined ? this.chatTurn(options) : this.inOrder(options.sessionId, () => this.chatTurn(options));
+  }
+
+  /** Runs `work` after the last queued work of the same key has settled (in this process). */
+  private inOrder<T>(key: string, work: () => Promise<T>): Promise<T> {
     const previous = this.sessionTurns.get(key) ?? Promise.resolve();
-    const turn = previous.then(() => this.chatTurn(options));
+    const turn = previous.then(work);
     const settled = turn.then(
       () => undefined,
       () => undefined,

@@ -43,6 +43,8 @@ export type EventInput =
 
 /** A message as the events route receives it (the user is implied). */
 export interface MessageInput {
+  /** Given when the caller needed the id before the write (the profile cites it); otherwise assigned here. */
+  id?: string | undefined;
   content: string;
   role?: Role | undefined;
   timestamp?: number | undefined;
@@ -356,7 +358,7 @@ export class RecommenderStore {
    * Ratings, events and messages for one user in one transaction: all are written or none. An
    * error names the entry by its position in `entries` (`events[3].itemId`), as the caller sent it.
    */
-  addBatch(userId: string, entries: readonly BatchEntry[]): { events: Interaction[]; messages: StoredMessage[] } {
+  addBatch(userId: string, entries: readonly BatchEntry[], options: { profile?: Profile | undefined } = {}): { events: Interaction[]; messages: StoredMessage[] } {
     const written: { events: Interaction[]; messages: StoredMessage[] } = { events: [], messages: [] };
     this.database.transaction(() => {
       this.requireUser(userId);
@@ -364,6 +366,8 @@ export class RecommenderStore {
         if (entry.kind === 'message') written.messages.push(this.insertMessage(userId, entry, index));
         else written.events.push(this.insertEvent(userId, entry, index));
       }
+      // The profile the batch's messages updated, written with them (it cites their ids).
+      if (options.profile) this.saveProfile(options.profile);
     })();
     this.touch(userId);
     return written;
@@ -407,7 +411,7 @@ export class RecommenderStore {
       }
     }
     const message: StoredMessage = {
-      id: this.ids(),
+      id: input.id ?? this.ids(),
       role: input.role ?? 'user',
       content: input.content,
       timestamp: input.timestamp ?? this.clock.now(),
