@@ -72,6 +72,16 @@ describe('ChatRec.chat', () => {
         'from the late 90s please',
         nineties.reply,
       ]);
+      // A chat turn and an event batch of the same user sent at once: neither overwrites the profile the other
+      // wrote (the slow turn had read the old profile, and its write dropped what the batch added).
+      const [turn] = await Promise.all([
+        service.chatRec.chat({ userId: 'racer', message: 'I love comedy films', k: 2 }),
+        service.chatRec.ingest('racer', [{ kind: 'message', content: 'I live in Ohio.' }]),
+      ]);
+      expect(turn.intent).not.toBe('explain');
+      const profile = service.store.getProfile('racer');
+      expect(profile?.facts.map((fact) => fact.value)).toContain('i live in ohio');
+      expect(profile?.preferences.some((preference) => preference.polarity === 'like' && /comedy/.test(preference.subject))).toBe(true);
     } finally {
       service.close();
     }

@@ -110,8 +110,8 @@ export class ChatRec {
   private readonly clock: Clock;
   private readonly ids: IdGenerator;
   private readonly cache = new Map<string, RecommendResult>();
-  /** The last queued work of each session (chat turns) and user (event batches) with work in flight. */
-  private readonly sessionTurns = new Map<string, Promise<void>>();
+  /** The last queued work (chat turns and event batches) of each user with work in flight. */
+  private readonly queued = new Map<string, Promise<void>>();
   private cacheEnabled = true;
   /** The catalogue's genre names by key, kept while its tag set is the same object (it is rebuilt when items change). */
   private genreNames: { stems: ReadonlySet<string>; names: Map<string, string> } | undefined;
@@ -409,20 +409,22 @@ export class ChatRec {
    * previous one wrote, so neither's constraints or offered items are lost.
    */
   async chat(options: { userId: string; sessionId?: string | undefined; message: string; k?: number; signal?: AbortSignal }): Promise<ChatResult> {
-    return options.sessionId === undefined ? this.chatTurn(options) : this.inOrder(options.sessionId, () => this.chatTurn(options));
+    // A user's turns (any session) and event batches run one after another: each reads the profile the
+    // one before wrote, and none overwrites another's.
+    return this.inOrder(`user:${options.userId}`, () => this.chatTurn(options));
   }
 
   /** Runs `work` after the last queued work of the same key has settled (in this process). */
   private inOrder<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.sessionTurns.get(key) ?? Promise.resolve();
+    const previous = this.queued.get(key) ?? Promise.resolve();
     const turn = previous.then(work);
     const settled = turn.then(
       () => undefined,
       () => undefined,
     );
-    this.sessionTurns.set(key, settled);
+    this.queued.set(key, settled);
     void settled.then(() => {
-      if (this.sessionTurns.get(key) === settled) this.sessionTurns.delete(key);
+      if (this.queued.get(key) === settled) this.queued.delete(key);
     });
     return turn;
   }
