@@ -60,8 +60,8 @@ export class HeuristicProfileExtractor implements ProfileExtractor {
       const score = this.filter && filteredSources.has(source) ? personaScore(this.filter, text, source, context) : 1;
       // The filter judges persona-likeness; a name, or a fact taking back an earlier one ("i am not
       // vegetarian anymore"), is kept whatever it scores: dropping it would leave the old fact standing.
-      const kept = statement.kind === 'fact' && (statement.key === 'name' || earlierFacts.some((earlier) => retracts(statement.value, earlier)));
-      if (score < this.filterThreshold && !kept) continue;
+      const keptAnyway = () => statement.kind === 'fact' && (statement.key === 'name' || earlierFacts.some((earlier) => retracts(statement.value, earlier)));
+      if (score < this.filterThreshold && !keptAnyway()) continue;
       const evidence = [{ messageId: message.id, quote: statement.quote.slice(0, 2000), timestamp: message.timestamp }];
       const timestamp = message.timestamp;
       if (statement.kind === 'fact') {

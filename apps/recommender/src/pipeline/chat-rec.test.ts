@@ -8,10 +8,13 @@ import { tinyEmbedder } from '../test/harness.js';
 import { tinyWorld } from '../test/tiny-catalogue.js';
 import { queryContent } from './query-text.js';
 
-/** The tiny world's service with an EASE model over its ratings and the heuristic profile extractor. */
-async function tinyService(): Promise<RecommenderService> {
+/**
+ * The tiny world's service with an EASE model over its ratings (`model`, fitted here: a subclass may fail on
+ * demand) and the heuristic profile extractor unless another is given.
+ */
+async function tinyService(options: { model?: EaseRecommender; profileExtractor?: ProfileExtractor } = {}): Promise<RecommenderService> {
   const world = tinyWorld();
-  const recommender = new EaseRecommender({ lambda: 5 });
+  const recommender = options.model ?? new EaseRecommender({ lambda: 5 });
   await recommender.fit({ interactions: world.interactions, items: world.items, users: world.users });
   return openRecommenderService({
     stateDir: ':memory:',
@@ -19,7 +22,7 @@ async function tinyService(): Promise<RecommenderService> {
     createIndex: (dimension) => new HnswIndex({ dimension }),
     recommender,
     modelItemIds: new Set(world.items.map((item) => item.id)),
-    profileExtractor: new HeuristicProfileExtractor(),
+    profileExtractor: options.profileExtractor ?? new HeuristicProfileExtractor(),
     initialData: world,
     clock: createManualClock(1_700_000_000_000),
     ids: createSequentialIds('id'),
@@ -28,9 +31,6 @@ async function tinyService(): Promise<RecommenderService> {
 
 describe('ChatRec.chat', () => {
   it('runs the turns of one session one after another, so two sent at once lose neither request', async () => {
-    const world = tinyWorld();
-    const recommender = new EaseRecommender({ lambda: 5 });
-    await recommender.fit({ interactions: world.interactions, items: world.items, users: world.users });
     // The first message's profile update is slow, so without ordering the second turn would finish
     // first, and the first would then write the session state it read before the second existed.
     const heuristic = new HeuristicProfileExtractor();
@@ -41,17 +41,7 @@ describe('ChatRec.chat', () => {
         return heuristic.extract(messages, options);
       },
     };
-    const service = await openRecommenderService({
-      stateDir: ':memory:',
-      embedder: tinyEmbedder(),
-      createIndex: (dimension) => new HnswIndex({ dimension }),
-      recommender,
-      modelItemIds: new Set(world.items.map((item) => item.id)),
-      profileExtractor: slow,
-      initialData: world,
-      clock: createManualClock(1_700_000_000_000),
-      ids: createSequentialIds('id'),
-    });
+    const service = await tinyService({ profileExtractor: slow });
     try {
       service.store.createUser({ id: 'racer' });
       const first = await service.chatRec.chat({ userId: 'racer', message: 'recommend something', k: 2 });
@@ -90,7 +80,6 @@ describe('ChatRec.chat', () => {
 
 describe('ChatRec.chat writes a turn whole or not at all', () => {
   it('leaves the profile and ratings as they were when the turn fails after reading the message', async () => {
-    const world = tinyWorld();
     class FailingModel extends EaseRecommender {
       fail = false;
       override async recommend(query: Parameters<EaseRecommender['recommend']>[0]) {
@@ -99,18 +88,7 @@ describe('ChatRec.chat writes a turn whole or not at all', () => {
       }
     }
     const recommender = new FailingModel({ lambda: 5 });
-    await recommender.fit({ interactions: world.interactions, items: world.items, users: world.users });
-    const service = await openRecommenderService({
-      stateDir: ':memory:',
-      embedder: tinyEmbedder(),
-      createIndex: (dimension) => new HnswIndex({ dimension }),
-      recommender,
-      modelItemIds: new Set(world.items.map((item) => item.id)),
-      profileExtractor: new HeuristicProfileExtractor(),
-      initialData: world,
-      clock: createManualClock(1_700_000_000_000),
-      ids: createSequentialIds('id'),
-    });
+    const service = await tinyService({ model: recommender });
     const { chatRec, store } = service;
     store.createUser({ id: 'steady' });
     const first = await chatRec.chat({ userId: 'steady', message: 'I love comedies. I loved Laugh Riot, recommend something' });
@@ -136,9 +114,6 @@ describe('ChatRec.chat writes a turn whole or not at all', () => {
 
 describe('ChatRec.ingest writes a batch with the profile it updates, or nothing', () => {
   it('writes nothing when the profile extractor fails, and both together when it works', async () => {
-    const world = tinyWorld();
-    const recommender = new EaseRecommender({ lambda: 5 });
-    await recommender.fit({ interactions: world.interactions, items: world.items, users: world.users });
     const heuristic = new HeuristicProfileExtractor();
     let failing = true;
     const flaky: ProfileExtractor = {
@@ -148,17 +123,7 @@ describe('ChatRec.ingest writes a batch with the profile it updates, or nothing'
         return heuristic.extract(messages, options);
       },
     };
-    const service = await openRecommenderService({
-      stateDir: ':memory:',
-      embedder: tinyEmbedder(),
-      createIndex: (dimension) => new HnswIndex({ dimension }),
-      recommender,
-      modelItemIds: new Set(world.items.map((item) => item.id)),
-      profileExtractor: flaky,
-      initialData: world,
-      clock: createManualClock(1_700_000_000_000),
-      ids: createSequentialIds('id'),
-    });
+    const service = await tinyService({ profileExtractor: flaky });
     const { chatRec, store } = service;
     store.createUser({ id: 'batcher' });
     const batch = [{ kind: 'rating' as const, itemId: 'm1', value: 5 }, { kind: 'message' as const, content: 'I love war films and I live in Ohio.' }];

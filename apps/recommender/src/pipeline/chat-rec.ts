@@ -12,7 +12,7 @@ import {
   type Profile,
   type ProfileExtractor,
 } from '@personalab/core';
-import type { BatchEntry, RecommenderStore, StoredMessage } from '../store/store.js';
+import type { BatchEntry, ChatRating, RecommenderStore, StoredImplicitEvent, StoredMessage } from '../store/store.js';
 import type { CandidateGenerator } from './candidate-generator.js';
 import { constraintFilter, describeConstraints, hasConstraints, mergeConstraints, noConstraints, readConstraints, type ConstraintUpdate, type SessionConstraints } from './constraints.js';
 import { classifyTurn, type ClassifiedTurn, type Intent } from './intent.js';
@@ -73,25 +73,10 @@ export interface ChatRecOptions {
 
 const list = (titles: readonly string[]) => titles.map((title, index) => `${index + 1}. ${title}`).join('\n');
 
-/** A rating a chat turn read from the message ("I loved Alien"), written with the turn. */
-interface PendingRating {
-  itemId: string;
-  value: number;
-  timestamp: number;
-  source: 'chat';
-}
-
 /** What a chat turn learned before it is written: the updated profile and the ratings it read. */
 interface TurnState {
   profile: Profile;
-  ratings: readonly PendingRating[];
-}
-
-/** An implicit event as the store keeps it. */
-interface ImplicitEvent {
-  itemId: string;
-  event: ImplicitInteraction['event'];
-  timestamp: number;
+  ratings: readonly ChatRating[];
 }
 
 /** Implicit events that put an item in the history: consumed or liked (positive), or disliked (counts like a rating of 1). */
@@ -142,7 +127,7 @@ export class ChatRec {
   }
 
   /** `pending`: ratings of a chat turn not yet written (they replace stored ratings of the same items). */
-  private historyWith(userId: string, events: readonly ImplicitEvent[], pending: readonly PendingRating[] = []): HistoryEntry[] {
+  private historyWith(userId: string, events: readonly StoredImplicitEvent[], pending: readonly ChatRating[] = []): HistoryEntry[] {
     const entries: HistoryEntry[] = [];
     const rated = new Set<string>();
     const ratings = new Map(this.options.store.ratingsOf(userId).map((rating) => [rating.itemId, rating]));
@@ -155,7 +140,7 @@ export class ChatRec {
       rated.add(rating.itemId);
       if (item) entries.push({ item, rating: rating.value, timestamp: rating.timestamp, ...(rating.source ? { source: rating.source } : {}) });
     }
-    const latest = new Map<string, ImplicitEvent>();
+    const latest = new Map<string, StoredImplicitEvent>();
     for (const event of events) if (!rated.has(event.itemId) && historyEvents.has(event.event)) latest.set(event.itemId, event);
     if (latest.size === 0) return entries;
     for (const [itemId, { event, timestamp }] of latest) {
@@ -166,7 +151,7 @@ export class ChatRec {
   }
 
   /** The user's implicit events, oldest first. */
-  private implicitEvents(userId: string): ImplicitEvent[] {
+  private implicitEvents(userId: string): StoredImplicitEvent[] {
     return this.options.store.implicitEventsOf(userId);
   }
 
@@ -548,12 +533,14 @@ export class ChatRec {
     return { update: readConstraints(message, vocabulary), degraded: false };
   }
 
-  /** Stores the titles a message names with an opinion as the user's ratings (`source: 'chat'`), skipping titles they rated already. */
+  /**
+   * The titles a message names with an opinion that become the user's ratings (`source: 'chat'`; the turn
+   * writes them). A title rated outside chat keeps that rating; one the user rated in chat takes a changed
+   * opinion ("No wait, I loved Alien" after "Alien was boring").
+   */
   private titleOpinionsOf(userId: string, message: string): TitleOpinion[] {
-    // A title rated outside chat keeps that rating; one the user gave in chat takes a changed opinion
-    // ("No wait, I loved Alien" after "Alien was boring"): the newer rating replaces the older one.
     const rated = new Map(this.options.store.ratingsOf(userId).map((rating) => [rating.itemId, rating]));
-    const opinions = this.options.catalog
+    return this.options.catalog
       .titleOpinions()
       .read(message)
       .filter((opinion) => {
@@ -561,7 +548,6 @@ export class ChatRec {
         // "Something like Alien" names a seed, not a new verdict: it does not replace "I loved Alien".
         return earlier === undefined || (earlier.source === 'chat' && earlier.value !== opinion.rating && !opinion.byExample);
       });
-    return opinions;
   }
 
   /** How an item has been received here: its current ratings (count, mean) and its likes and rank among the most liked. */

@@ -42,6 +42,21 @@ export type EventInput =
   | { kind: 'event'; itemId: string; event: string; weight?: number | undefined; timestamp?: number | undefined; id?: string | undefined };
 
 /** A message as the events route receives it (the user is implied). */
+/** An implicit event as the store keeps it (`implicitEventsOf`). */
+export interface StoredImplicitEvent {
+  itemId: string;
+  event: ImplicitInteraction['event'];
+  timestamp: number;
+}
+
+/** A rating read from a chat message ("I loved Alien"), written with its turn (`addChatTurn`). */
+export interface ChatRating {
+  itemId: string;
+  value: number;
+  timestamp: number;
+  source: 'chat';
+}
+
 export interface MessageInput {
   /** Given when the caller needed the id before the write (the profile cites it); otherwise assigned here. */
   id?: string | undefined;
@@ -253,12 +268,8 @@ export class RecommenderStore {
   }
 
   /** A user's implicit events (view, click, like, dislike, purchase, skip), oldest first. */
-  implicitEventsOf(userId: string): { itemId: string; event: ImplicitInteraction['event']; timestamp: number }[] {
-    return this.statement("SELECT item_id AS itemId, event, timestamp FROM events WHERE user_id = ? AND kind = 'event' ORDER BY timestamp, seq").all(userId) as {
-      itemId: string;
-      event: ImplicitInteraction['event'];
-      timestamp: number;
-    }[];
+  implicitEventsOf(userId: string): StoredImplicitEvent[] {
+    return this.statement("SELECT item_id AS itemId, event, timestamp FROM events WHERE user_id = ? AND kind = 'event' ORDER BY timestamp, seq").all(userId) as StoredImplicitEvent[];
   }
 
   /** The mean of all current ratings (undefined when there are none), and one item's sum and count of them. */
@@ -326,7 +337,7 @@ export class RecommenderStore {
     constraints?: SessionConstraints | undefined;
     /** The user's profile as the turn updated it, and the ratings it read from the message: written with it. */
     profile?: Profile | undefined;
-    ratings?: readonly { itemId: string; value: number; timestamp: number; source: 'chat' }[] | undefined;
+    ratings?: readonly ChatRating[] | undefined;
   }): void {
     const insert = this.statement(
       'INSERT INTO messages (id, user_id, session_id, role, content, timestamp, recommended) VALUES (?, ?, ?, ?, ?, ?, ?)',
