@@ -71,6 +71,17 @@ describe('HeuristicProfileExtractor', () => {
     expect(() => new HeuristicProfileExtractor({ filter: true })).not.toThrow();
   });
 
+  it('replaces the occupation when a new one is said to be new, and keeps a second job said without that', async () => {
+    const occupations = async (...texts: string[]) =>
+      (await new HeuristicProfileExtractor().extract(texts.map((text, index) => user(`m${index}`, text, index + 1)))).facts.filter((fact) => fact.key === 'occupation').map((fact) => fact.value);
+    // "I work as a pilot now" had stood beside "i am a nurse".
+    expect(await occupations("I'm a nurse.", 'I work as a pilot now.')).toEqual(['i work as a pilot']);
+    expect(await occupations('I work as a nurse.', 'I got a new job as a teacher.')).toEqual(['i got a new job as a teacher']);
+    expect(await occupations('I work as a nurse.', 'I also work as a bartender on weekends.')).toEqual(['i work as a nurse', 'i work as a bartender on weekends']);
+    // "now" without a job named changes nothing.
+    expect(await occupations('I work as a nurse.', 'I work from home now.')).toContain('i work as a nurse');
+  });
+
   it('answers "no, i do not" to "do you like x?" with a dislike, merged with the genre named alone', async () => {
     const profile = await new HeuristicProfileExtractor().extract([
       { id: 'q', role: 'assistant', content: 'Do you like horror movies?', timestamp: 1 },

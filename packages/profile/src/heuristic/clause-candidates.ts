@@ -1,7 +1,7 @@
 import { normalizeUtterance } from '../text/normalize.js';
 import { splitSentences } from '../text/tokenize.js';
 import { framePattern, leadingFillers, listItemBlockers } from './lexicon.js';
-import { framedListItem, listItemText, splitClauses } from './statement-miner.js';
+import { capitalisedPairs, framedListItem, listItemText, splitClauses, splitCoordinatedObjects } from './statement-miner.js';
 
 /** A first-person clause of a user message, rewritten into a short canonical statement. */
 export interface ClauseCandidate {
@@ -85,10 +85,11 @@ function continueList(clause: string, frame: string | undefined): string | undef
 export function clauseCandidates(message: string): ClauseCandidate[] {
   const candidates: ClauseCandidate[] = [];
   const seen = new Set<string>();
+  const protectedPairs = capitalisedPairs(message);
   for (const rawSentence of splitSentences(normalizeUtterance(message))) {
     const isQuestion = rawSentence.trimEnd().endsWith('?');
     const sentence = rawSentence.replace(/[.!?]+$/, '').trim();
-    const clauses = splitClauses(sentence).flatMap((clause) => clause.split(/\s+(?:because|since|cause|cuz|so that|so)\s+(?=(?:i|my) )/));
+    const clauses = splitCoordinatedObjects(splitClauses(sentence), protectedPairs).flatMap((clause) => clause.split(/\s+(?:because|since|cause|cuz|so that|so)\s+(?=(?:i|my) )/));
     let frame: string | undefined;
     clauses.forEach((clause, index) => {
       // The last clause of a question is the question; earlier ones may be statements ("i love dogs, do you?").

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mineStatements, splitClauses } from './statement-miner.js';
+import { capitalisedPairs, mineStatements, splitClauses, splitCoordinatedObjects } from './statement-miner.js';
 
 const values = (text: string) =>
   mineStatements(text).map((statement) =>
@@ -36,7 +36,7 @@ describe('mineStatements', () => {
     expect(mineStatements('I love comedies, they relax me after work.')[0]).toMatchObject({ subject: 'comedies', polarity: 'like' });
     expect(mineStatements('i love comedies , it is my thing')[0]).toMatchObject({ subject: 'comedies' });
     const subjects = (text: string) => mineStatements(text).map((statement) => (statement.kind === 'preference' ? statement.subject : statement.kind));
-    expect(subjects('I love dogs, cats and birds.')).toEqual(['dogs', 'cats and birds']);
+    expect(subjects('I love dogs, cats and birds.')).toEqual(['dogs', 'cats', 'birds']);
     expect(subjects('i really love hiking, swimming, and biking')).toEqual(['hiking', 'swimming', 'biking']);
     expect(subjects('i like reading, especially romances')).toEqual(['reading', 'romances']);
     // Not list items: a clause with its own subject, or a long one.
@@ -165,5 +165,29 @@ describe('splitClauses', () => {
 
   it('strips greetings before a statement', () => {
     expect(mineStatements('heyy War movies are my favorite.')).toMatchObject([{ kind: 'preference', subject: 'war movies' }]);
+  });
+});
+
+describe('splitCoordinatedObjects', () => {
+  it('gives each of two objects of one verb its own clause', () => {
+    expect(splitCoordinatedObjects(['i love hiking and reading'])).toEqual(['i love hiking', 'i love reading']);
+    expect(splitCoordinatedObjects(['i love to run and read'])).toEqual(['i love to run', 'i love to read']);
+    expect(splitCoordinatedObjects(['i love playing chess and checkers'])).toEqual(['i love playing chess', 'i love playing checkers']);
+    expect(splitCoordinatedObjects(['i enjoy cooking and listening to country music'])).toEqual(['i enjoy cooking', 'i enjoy listening to country music']);
+    expect(splitCoordinatedObjects(['i do not like crowds or noise'])).toEqual(['i do not like crowds', 'i do not like noise']);
+    expect(splitCoordinatedObjects(['i have two dogs and a cat'])).toEqual(['i have two dogs', 'i have a cat']);
+  });
+
+  it('keeps fixed pairs, capitalised titles and names, long or pronoun objects, and three-way lists whole', () => {
+    expect(splitCoordinatedObjects(['i love rock and roll'])).toEqual(['i love rock and roll']);
+    expect(splitCoordinatedObjects(['i loved sense and sensibility'], capitalisedPairs('I loved Sense and Sensibility'))).toEqual(['i loved sense and sensibility']);
+    expect(splitCoordinatedObjects(['i like it and you'])).toEqual(['i like it and you']);
+    expect(splitCoordinatedObjects(['i like dogs and cats and birds'])).toEqual(['i like dogs and cats and birds']);
+    expect(splitCoordinatedObjects(['i like the way the light falls in the evening and the sound of rain'])).toEqual(['i like the way the light falls in the evening and the sound of rain']);
+  });
+
+  it('reaches the mined preferences: "I like comedies and thrillers" gives two tastes', () => {
+    expect(values('I like comedies and thrillers.')).toEqual(['like:0.7:comedies', 'like:0.7:thrillers']);
+    expect(values("I really don't like crowds or noise")).toEqual(['dislike:0.6:crowds', 'dislike:0.6:noise']);
   });
 });

@@ -402,7 +402,7 @@ export function splitClauses(sentence: string): string[] {
 /**
  * List items after a comma take the subject and verb of the clause before them: "i love dogs, cats
  * and birds" → "i love dogs", "i love cats and birds" (without this the items after the first were
- * lost). Items of more than six words, or with a subject or pronoun of their own, are left alone.
+ * lost; `splitCoordinatedObjects` then splits the last pair). Items of more than six words, or with a subject or pronoun of their own, are left alone.
  */
 export function completeListItems(clauses: readonly string[]): string[] {
   let frame: string | undefined;
@@ -417,6 +417,46 @@ export function completeListItems(clauses: readonly string[]): string[] {
     if (framed === undefined) frame = undefined;
     return framed ?? clause;
   });
+}
+
+/** Pairs joined by "and" that name one thing ("rock and roll"), never split into two objects. */
+const fixedPairs = /\b(?:rock and roll|r and b|salt and pepper|black and white|fish and chips|mac(?:aroni)? and cheese|peanut butter and jelly|arts and crafts|bread and butter|law and order|pride and prejudice|romeo and juliet|hide and seek|trial and error|drum and bass|dungeons and dragons|pros and cons|sweet and sour|rise and fall|war and peace|beauty and the beast|lilo and stitch|tom and jerry|bonnie and clyde|simon and garfunkel|hall and oates|pen and paper)\b/;
+const objectFrame = /^(i (?:like|love|enjoy|hate|prefer|do not (?:like|enjoy)|(?:can not|cannot) stand|play|collect|read|watch|listen to|eat|drink|have|own|speak|cook|bake|make|study|teach|am interested in|am into|am (?:a )?(?:big |huge )?fan of)) (.+)$/;
+
+/**
+ * Two objects of one verb become two clauses: "i love hiking and reading" → "i love hiking", "i love
+ * reading"; "i love to run and read" → "i love to run", "i love to read". Not split: fixed pairs
+ * ("rock and roll"), pairs capitalised on both sides of the "and" in the original message (a title
+ * or a name: "Sense and Sensibility", "Simon and Garfunkel"), objects of more than five words or
+ * with a pronoun, and clauses with more than one "and".
+ */
+export function splitCoordinatedObjects(clauses: readonly string[], protectedPairs: ReadonlySet<string> = new Set()): string[] {
+  return clauses.flatMap((clause) => {
+    const stripped = clause.replace(leadingFillers, '').replace(subjectAdverbs, 'i ').trim();
+    const match = objectFrame.exec(stripped);
+    if (!match?.[1] || !match[2]) return [clause];
+    const object = match[2];
+    // "i do not like crowds or noise": "or" joins two objects of a negated verb.
+    const parts = object.split(/ do not | (?:can not|cannot) /.test(` ${match[1]} `) ? / (?:and|or) / : / and /);
+    if (parts.length !== 2 || fixedPairs.test(object)) return [clause];
+    const [left, right] = parts.map((part) => part.trim()) as [string, string];
+    const leftWords = left.split(' ');
+    const rightWords = right.split(' ');
+    if (left === '' || right === '' || leftWords.length > 5 || rightWords.length > 5) return [clause];
+    if (listItemBlockers.test(left) || listItemBlockers.test(right) || /^(?:also|then|so|now|more|other|much|many|stuff|things|all|everything|anything)\b/.test(right)) return [clause];
+    if (protectedPairs.has(`${leftWords[leftWords.length - 1]} and ${rightWords[0]}`)) return [clause];
+    // "to run and read": the infinitive marker carries over; so does a gerund before a short noun ("playing chess and checkers").
+    const gerund = /^(?:to |playing |watching |reading |listening to |eating |cooking |making |collecting )/.exec(left)?.[0];
+    const second = gerund !== undefined && !/^(?:to |\S+ing\b)/.test(right) && (gerund === 'to ' || rightWords.length <= 2) ? `${gerund}${right}` : right;
+    return [`${match[1]} ${left}`, `${match[1]} ${second}`];
+  });
+}
+
+/** "Sense and Sensibility" in the original message → "sense and sensibility": pairs capitalised on both sides. */
+export function capitalisedPairs(message: string): Set<string> {
+  const pairs = new Set<string>();
+  for (const match of message.matchAll(/\b([A-Z][\p{L}'\u2019]*) (?:and|&) ([A-Z][\p{L}'\u2019]*)/gu)) pairs.add(`${(match[1] as string).toLowerCase().replace(/\u2019/g, "'")} and ${(match[2] as string).toLowerCase().replace(/\u2019/g, "'")}`);
+  return pairs;
 }
 
 /** A clause read as a list item: punctuation gone, an opener ("and", "especially") dropped. */
@@ -468,6 +508,7 @@ function splitReason(clause: string): [string, string | undefined] {
  */
 export function mineStatements(message: string): Statement[] {
   const statements: Statement[] = [];
+  const protectedPairs = capitalisedPairs(message);
   for (const rawSentence of splitSentences(normalizeUtterance(message))) {
     const isQuestion = rawSentence.endsWith('?');
     const sentence = (isQuestion ? dropQuestionTail(rawSentence) : rawSentence).replace(/[.!?]+$/, '').trim();
@@ -477,7 +518,7 @@ export function mineStatements(message: string): Statement[] {
       statements.push(...change);
       continue;
     }
-    const clauses = completeListItems(splitClauses(sentence));
+    const clauses = splitCoordinatedObjects(completeListItems(splitClauses(sentence)), protectedPairs);
     // Clauses are read back to front (a "because" clause gives the reason of the one before it); kept in order.
     const ofSentence: Statement[] = [];
     let pendingReason: string | undefined;

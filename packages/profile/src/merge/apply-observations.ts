@@ -60,13 +60,28 @@ export function normalizeSubject(subject: string): string {
     .join(' ');
 }
 
+const jobChangeMarker = /\b(?:now|new job|switched|changed (?:jobs|careers)|became|started working|got a job|got hired|was hired|promoted)\b/;
+const namesJob = /\b(?:as an?|am an?|became an?|work (?:at|for|in))\b/;
+
+/**
+ * An occupation said to be new ("i work as a pilot now", "i got a new job as a teacher", "i became a
+ * pilot"): it replaces the latest occupation instead of standing beside it (people can hold two jobs,
+ * so an occupation without such a marker is added).
+ */
+function changesJob(observation: FactObservation): boolean {
+  if (observation.key !== 'occupation' || !namesJob.test(observation.value)) return false;
+  return jobChangeMarker.test(observation.value) || observation.evidence.some((evidence) => jobChangeMarker.test((evidence.quote ?? '').toLowerCase()));
+}
+
 function applyFact(facts: ProfileFact[], observation: FactObservation): ProfileFact[] {
   const core = factCore(observation.value);
   const negated = isNegated(observation.value);
   const slot = slotOf(observation.value);
-  const index = facts.findIndex(
+  const jobChange = changesJob(observation);
+  let index = facts.findIndex(
     (fact) => (singleValuedKeys.has(observation.key) && fact.key === observation.key) || factCore(fact.value) === core || (slot !== undefined && slotOf(fact.value) === slot) || retracts(observation.value, fact.value),
   );
+  if (index < 0 && jobChange) index = facts.findLastIndex((fact) => fact.key === 'occupation' && !isNegated(fact.value));
   if (index < 0) {
     return [
       ...facts,
@@ -82,7 +97,7 @@ function applyFact(facts: ProfileFact[], observation: FactObservation): ProfileF
   }
   const existing = facts[index] as ProfileFact;
   const next = [...facts];
-  if (existing.value !== observation.value && (singleValuedKeys.has(observation.key) || (slot !== undefined && slotOf(existing.value) === slot) || isNegated(existing.value) !== negated)) {
+  if (existing.value !== observation.value && (singleValuedKeys.has(observation.key) || (slot !== undefined && slotOf(existing.value) === slot) || isNegated(existing.value) !== negated || (jobChange && existing.key === 'occupation' && factCore(existing.value) !== core))) {
     // The user now says something that contradicts the old fact: the newer statement wins.
     if (observation.timestamp < existing.lastUpdated) return facts;
     next[index] = {
