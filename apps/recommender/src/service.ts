@@ -31,6 +31,8 @@ export interface RecommenderServiceOptions {
   /** Replaces the offline re-ranker (experiments pass tuned weights). */
   reranker?: Reranker | undefined;
   candidateCount?: number;
+  /** The least rating that seeds the model's query (default 3; see `CandidateGeneratorOptions.minSeedRating`). */
+  minSeedRating?: number;
   /** Keep what the user asked for across a chat session's turns (default true; false is the ablation). */
   sessionConstraints?: boolean;
   clock?: Clock;
@@ -74,6 +76,7 @@ export async function openRecommenderService(options: RecommenderServiceOptions)
     textIndex,
     getItem: (id) => catalog.get(id),
     popular: () => catalog.popular(),
+    ...(options.minSeedRating === undefined ? {} : { minSeedRating: options.minSeedRating }),
   });
   const reranker = options.reranker ?? new OfflineReranker(options.profileWeight === undefined ? {} : { profileWeight: options.profileWeight });
   const explainer = new OfflineExplainer();

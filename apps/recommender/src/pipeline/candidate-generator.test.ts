@@ -41,6 +41,22 @@ describe('CandidateGenerator', () => {
     for (const candidate of candidates) expect(candidate.score).toBeGreaterThanOrEqual(0);
   });
 
+  it("leaves films rated 1 or 2 out of the model's query (they stay excluded from the results), unless told otherwise", async () => {
+    const queries: string[][] = [];
+    const spy = Object.create(recommender) as typeof recommender;
+    spy.recommend = async (query) => {
+      queries.push([...query.history]);
+      return recommender.recommend(query);
+    };
+    const war = tinyItems.find((item) => item.tags.includes('War'))!;
+    const withLow: HistoryEntry[] = [...history, { item: war, rating: 1, timestamp: 9 }, { item: byId.get('m4')!, rating: 3, timestamp: 10 }];
+    const served = await new CandidateGenerator({ recommender: spy, modelItemIds: new Set(byId.keys()), textIndex, getItem: (id) => byId.get(id) }).generate({ history: withLow, k: 5 });
+    expect(queries[0]).toEqual(['m1', 'm2', 'm3', 'm5', 'm6', 'm4']);
+    expect(served.map((candidate) => candidate.item.id)).not.toContain(war.id);
+    await new CandidateGenerator({ recommender: spy, modelItemIds: new Set(byId.keys()), textIndex, getItem: (id) => byId.get(id), minSeedRating: 1 }).generate({ history: withLow, k: 5 });
+    expect(queries[1]).toEqual(['m1', 'm2', 'm3', 'm5', 'm6', war.id, 'm4']);
+  });
+
   it('keeps text scores for a user the model knows nothing about', async () => {
     const generator = new CandidateGenerator({ recommender, modelItemIds: new Set(byId.keys()), textIndex, getItem: (id) => byId.get(id) });
     const candidates = await generator.generate({ history: [], queryText: 'war battle tank trench', k: 5 });
