@@ -45,7 +45,7 @@ describe('CandidateGenerator', () => {
     const queries: string[][] = [];
     const spy = Object.create(recommender) as typeof recommender;
     spy.recommend = async (query) => {
-      queries.push([...query.history]);
+      queries.push([...(query.history ?? [])]);
       return recommender.recommend(query);
     };
     const war = tinyItems.find((item) => item.tags.includes('War'))!;
