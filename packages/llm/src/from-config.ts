@@ -1,7 +1,7 @@
 import type { PersonalabConfig } from '@personalab/core';
 import { createConcurrencyLimiter, type ConcurrencyLimiter } from './concurrency-limiter.js';
 import { openLlmCache, type LlmCache } from './llm-cache.js';
-import { DEFAULT_BASE_URL, OpenAIChatModel, type OpenAIClientOptions, type OpenAIChatModelOptions } from './openai-chat-model.js';
+import { DEFAULT_BASE_URL, OpenAIChatModel, normalizeBaseURL, type OpenAIClientOptions, type OpenAIChatModelOptions } from './openai-chat-model.js';
 import { createOpenAIEmbedder, type OpenAIEmbedder, type OpenAIEmbedderOptions } from './openai-embedder.js';
 import { UsageTracker } from './usage-tracker.js';
 
@@ -10,12 +10,18 @@ export const runUsage = new UsageTracker();
 
 const limiters = new Map<string, ConcurrencyLimiter>();
 
-/** One limiter per endpoint per process, so all callers of a server share its concurrency limit. */
+/**
+ * One limiter per endpoint per process, so all callers of a server share its concurrency limit.
+ * The key is the URL actually called (trailing slashes dropped, as the client does). The first
+ * caller's `limit` wins: a later, different limit for the same endpoint gets the existing
+ * limiter (its `limit` says which), since two limiters would let the endpoint see their sum.
+ */
 export function sharedLimiter(baseURL: string, limit: number): ConcurrencyLimiter {
-  let limiter = limiters.get(baseURL);
+  const key = normalizeBaseURL(baseURL);
+  let limiter = limiters.get(key);
   if (!limiter) {
     limiter = createConcurrencyLimiter(limit);
-    limiters.set(baseURL, limiter);
+    limiters.set(key, limiter);
   }
   return limiter;
 }
@@ -31,6 +37,7 @@ export function clientOptionsFromConfig(config: PersonalabConfig | LlmConfig): O
   const { llm, stateDir } = llmPart(config);
   const baseURL = llm.baseURL ?? DEFAULT_BASE_URL;
   let cache: LlmCache | undefined;
+  // Opening creates nothing: the file appears with the first recorded answer, so read mode never makes an empty one.
   if (llm.cacheMode !== 'off') cache = openLlmCache(llm.cachePath ?? `${stateDir}/llm-cache.sqlite`);
   return {
     baseURL,

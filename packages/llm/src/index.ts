@@ -1,5 +1,5 @@
-export { OpenAIChatModel, OpenAIEndpoint, createOpenAIChatModel, DEFAULT_BASE_URL } from './openai-chat-model.js';
-export type { OpenAIChatModelOptions, OpenAIClientOptions, StructuredOutputMode, StreamTextOptions } from './openai-chat-model.js';
+export { OpenAIChatModel, OpenAIEndpoint, createOpenAIChatModel, normalizeBaseURL, DEFAULT_BASE_URL } from './openai-chat-model.js';
+export type { AttemptControl, OpenAIChatModelOptions, OpenAIClientOptions, StructuredOutputMode, StreamTextOptions } from './openai-chat-model.js';
 export { OpenAIEmbedder, createOpenAIEmbedder } from './openai-embedder.js';
 export type { OpenAIEmbedderOptions } from './openai-embedder.js';
 export { createChatModelFromConfig, createEmbedderFromConfig, clientOptionsFromConfig, sharedLimiter, runUsage } from './from-config.js';
@@ -8,6 +8,7 @@ export type { ConcurrencyLimiter } from './concurrency-limiter.js';
 export { UsageTracker, formatUsage } from './usage-tracker.js';
 export type { UsageTotals } from './usage-tracker.js';
 export { LlmCache, openLlmCache, cacheKey, stableStringify } from './llm-cache.js';
+export type { LlmCacheOptions } from './llm-cache.js';
 export { withRetries, parseRetryAfter, backoffDelay, realSleep } from './retry.js';
 export type { RetryPolicy, Sleep } from './retry.js';
 export { toPersonalabError, isRetryableStatus } from './upstream-errors.js';

@@ -17,8 +17,23 @@ describe('extractJson', () => {
     expect(extractJson(reply)).toMatchObject({ ok: true, value: { quote: 'a } tricky { string', n: [1, { m: 2 }] } });
   });
 
-  it('skips a broken outer span for a good inner one', () => {
-    expect(extractJson('{ note: {"a": 1} }')).toMatchObject({ ok: true, value: { a: 1 } });
+  it('never offers a value nested in another as a candidate', () => {
+    // A balanced outer span that does not parse is the reply's meaning: not mined for an inner object.
+    expect(extractJson('{ note: {"a": 1} }').ok).toBe(false);
+    // The whole reply parses: it is the only candidate, its nested objects are not.
+    const whole = '{"answer": "Paris", "confidence": 7, "alternatives": [{"answer": "Lyon", "confidence": 0.2}]}';
+    expect([...jsonCandidates(whole)].map((candidate) => candidate.value)).toEqual([JSON.parse(whole)]);
+    // In prose, only the outermost spans; an opener never closed does not hide what follows it.
+    expect([...jsonCandidates('Format {name: ... Answer: {"n": {"m": 1}} and [1, [2]]')].map((candidate) => candidate.value)).toEqual([{ n: { m: 1 } }, [1, [2]]]);
+  });
+
+  it('scans replies in linear time (no quadratic rescans of unclosed brackets)', () => {
+    const started = performance.now();
+    for (const text of ['['.repeat(100_000), '{"a": ['.repeat(20_000), '{'.repeat(50_000) + '}'.repeat(10) + ']', 'The set {a, b} and {c} '.repeat(5_000) + '{']) {
+      expect(extractJson(text).ok).toBe(false);
+    }
+    // Quadratic scanning took seconds on the first text alone.
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 
   it('explains when there is nothing to parse', () => {
@@ -31,7 +46,9 @@ describe('extractJson', () => {
   it('ignores reasoning blocks and lists every candidate', () => {
     const reply = '<think>maybe {"draft": true}</think>\nExample: {"a": 0}. Final:\n```json\n{"a": 1}\n```';
     expect(extractJson(reply)).toMatchObject({ ok: true, value: { a: 1 } });
-    expect([...jsonCandidates(reply)].map((candidate) => candidate.value)).toEqual([{ a: 1 }, { a: 0 }]);
+    // A fenced block that parses wins: the example in the prose is not a candidate.
+    expect([...jsonCandidates(reply)].map((candidate) => candidate.value)).toEqual([{ a: 1 }]);
+    expect([...jsonCandidates('Example: {"a": 0}. Final: {"a": 1}')].map((candidate) => candidate.value)).toEqual([{ a: 0 }, { a: 1 }]);
     expect(extractJson('<think>{"only": "thoughts"}')).toEqual({ ok: false, error: 'the reply was empty' });
   });
 });

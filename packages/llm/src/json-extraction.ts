@@ -3,7 +3,7 @@ export type JsonExtraction = { ok: true; value: unknown; source: string } | { ok
 
 /**
  * Pulls one JSON value out of a model reply: the whole reply, a fenced code block
- * (```json ... ```), or the first balanced object/array inside surrounding prose.
+ * (```json ... ```), or the first top-level balanced object/array inside surrounding prose.
  * The caller still validates the value with its zod schema.
  */
 export function extractJson(text: string): JsonExtraction {
@@ -12,29 +12,49 @@ export function extractJson(text: string): JsonExtraction {
   return { ok: false, error: describeFailure(text) };
 }
 
+/** At most this many balanced spans in prose are tried. */
+const maxSpans = 8;
+
 /**
- * Every JSON value a reply might mean, most likely first: the whole reply, each fenced block,
- * then balanced spans in order. Reasoning blocks (`<think>…</think>`) are dropped first, since
- * reasoning models put drafts there.
+ * Every JSON value a reply might mean, in tiers, most likely first. Reasoning blocks
+ * (`<think>…</think>`) are dropped first, since reasoning models put drafts there.
+ * - If the whole reply parses, it is the only candidate.
+ * - Else, if any fenced block parses, the fenced blocks that parse are the candidates.
+ * - Else the top-level balanced `{…}`/`[…]` spans in the prose that parse, in order.
+ * A value nested inside another is never a candidate of its own: a reply that breaks the
+ * schema must be repaired, not mined for an inner object that happens to fit.
  */
 export function* jsonCandidates(text: string): Generator<{ ok: true; value: unknown; source: string }> {
   const visible = stripReasoning(text);
-  const candidates: string[] = [];
   const trimmed = visible.trim();
-  if (trimmed !== '') candidates.push(trimmed);
+  if (trimmed !== '') {
+    const whole = tryParse(trimmed);
+    if (whole) {
+      yield whole;
+      return;
+    }
+  }
+  let fenced = false;
   for (const match of visible.matchAll(/```[a-zA-Z0-9_-]*[ \t]*\r?\n?([\s\S]*?)```/g)) {
     const inner = match[1]?.trim();
-    if (inner) candidates.push(inner);
-  }
-  const seen = new Set<string>();
-  for (const candidate of [...candidates, ...balancedSpans(visible)]) {
-    if (seen.has(candidate)) continue;
-    seen.add(candidate);
-    try {
-      yield { ok: true, value: JSON.parse(candidate), source: candidate };
-    } catch {
-      // Not JSON; try the next candidate.
+    const parsed = inner ? tryParse(inner) : undefined;
+    if (parsed) {
+      fenced = true;
+      yield parsed;
     }
+  }
+  if (fenced) return;
+  for (const span of topLevelSpans(visible, maxSpans)) {
+    const parsed = tryParse(span);
+    if (parsed) yield parsed;
+  }
+}
+
+function tryParse(source: string): { ok: true; value: unknown; source: string } | undefined {
+  try {
+    return { ok: true, value: JSON.parse(source), source };
+  } catch {
+    return undefined;
   }
 }
 
@@ -55,37 +75,46 @@ function stripReasoning(text: string): string {
   return text.replace(/<think>[\s\S]*?(<\/think>|$)/g, '');
 }
 
-/** Substrings that start at `{` or `[` and end at the matching bracket, ignoring brackets inside strings. */
-function* balancedSpans(text: string): Generator<string> {
-  let yielded = 0;
-  for (let start = 0; start < text.length && yielded < 8; start++) {
-    const opener = text[start];
-    if (opener !== '{' && opener !== '[') continue;
-    const end = matchingBracket(text, start);
-    if (end === undefined) continue;
-    yielded++;
-    yield text.slice(start, end + 1);
-    // An outer span that failed to parse may still contain a good inner one, so keep scanning from start + 1.
-  }
-}
-
-function matchingBracket(text: string, start: number): number | undefined {
-  const stack: string[] = [];
+/**
+ * The outermost substrings that start at `{` or `[` and end at their matching bracket, in
+ * order, at most `limit`. One pass with a stack, so linear in the text: brackets inside
+ * strings are ignored (quotes count only inside a bracket, so prose quotes do not), a
+ * mismatched closer abandons every bracket still open, and an opener never closed (truncated
+ * JSON) is skipped, its enclosed spans being reported instead.
+ */
+function topLevelSpans(text: string, limit: number): string[] {
+  const open: number[] = []; // positions of the unmatched openers
+  const closedAt = new Map<number, number>(); // opener position -> its matching closer
   let inString = false;
-  for (let index = start; index < text.length; index++) {
+  for (let index = 0; index < text.length; index++) {
     const character = text[index];
     if (inString) {
       if (character === '\\') index++;
       else if (character === '"') inString = false;
       continue;
     }
-    if (character === '"') inString = true;
-    else if (character === '{') stack.push('}');
-    else if (character === '[') stack.push(']');
-    else if (character === '}' || character === ']') {
-      if (stack.pop() !== character) return undefined;
-      if (stack.length === 0) return index;
+    if (character === '"') {
+      if (open.length > 0) inString = true;
+    } else if (character === '{' || character === '[') {
+      open.push(index);
+    } else if (character === '}' || character === ']') {
+      const opener = open.at(-1);
+      if (opener !== undefined && text[opener] === (character === '}' ? '{' : '[')) {
+        open.pop();
+        closedAt.set(opener, index);
+      } else {
+        open.length = 0; // nothing open now can be balanced
+      }
     }
   }
-  return undefined;
+  // Outermost matched spans: walk the openers in order, skipping those inside a span taken.
+  const spans: string[] = [];
+  let coveredUntil = -1;
+  for (const [start, end] of [...closedAt].sort((a, b) => a[0] - b[0])) {
+    if (start <= coveredUntil) continue;
+    spans.push(text.slice(start, end + 1));
+    coveredUntil = end;
+    if (spans.length >= limit) break;
+  }
+  return spans;
 }

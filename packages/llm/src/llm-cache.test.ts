@@ -1,10 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { PersonalabError } from '@personalab/core';
-import { LlmCache, cacheKey, stableStringify } from './llm-cache.js';
+import Database from 'better-sqlite3';
+import { PersonalabError, loadConfig } from '@personalab/core';
+import { createChatModelFromConfig } from './from-config.js';
+import { LlmCache, cacheKey, openLlmCache, stableStringify } from './llm-cache.js';
 import { createOpenAIChatModel } from './openai-chat-model.js';
 import { OpenAIEmbedder } from './openai-embedder.js';
 import { startTestServer } from './test/index.js';
@@ -115,5 +117,75 @@ describe('record and replay', () => {
 
   it('names the file when the cache cannot be opened', () => {
     expect(() => new LlmCache(join(directory, 'replay.sqlite', 'not-a-dir', 'x.sqlite'))).toThrow(/cannot open the LLM cache at .*x\.sqlite/);
+  });
+});
+
+describe('unusable records and files', () => {
+  it('re-records an entry the schema no longer accepts in readwrite mode, and names it in read mode', async () => {
+    const server = await startTestServer({ chat: (request) => ({ json: { liked: [`reply-${request.index}`], mood: 'happy' } }) });
+    const cache = new LlmCache(join(directory, 'stale.sqlite'));
+    const make = (cacheMode: 'read' | 'readwrite') => createOpenAIChatModel({ baseURL: server.url, model: 'm', cache, cacheMode, maxRetries: 0 });
+    expect((await make('readwrite').generateObject({ messages, schema })).object.liked).toEqual(['reply-0']);
+    // Same JSON Schema (same key), stricter refinement: the stored reply no longer validates.
+    const stricter = schema.refine((value) => value.liked[0] === 'reply-1', 'must be the newer reply');
+    const reader = make('read');
+    await expect(reader.generateObject({ messages, schema: stricter })).rejects.toMatchObject({
+      code: 'invalid_data',
+      message: expect.stringMatching(/cache entry [0-9a-f]{12} .*no longer matches schema/),
+    });
+    expect(reader.usage.requests).toBe(0);
+    const rerecorded = await make('readwrite').generateObject({ messages, schema: stricter });
+    expect(rerecorded).toMatchObject({ object: { liked: ['reply-1'] } });
+    expect(rerecorded.cached).toBeUndefined();
+    expect(server.chatRequests()).toHaveLength(2);
+    expect((await make('read').generateObject({ messages, schema: stricter })).cached).toBe(true);
+    await server.close();
+  });
+
+  it('treats a corrupt or old-format record as a PersonalabError in read mode and a miss in readwrite mode', async () => {
+    const server = await startTestServer({ chat: () => 'fresh' });
+    const path = join(directory, 'corrupt-record.sqlite');
+    const cache = new LlmCache(path);
+    const make = (cacheMode: 'read' | 'readwrite') => createOpenAIChatModel({ baseURL: server.url, model: 'm', cache, cacheMode, maxRetries: 0 });
+    await make('readwrite').generate({ messages });
+    const database = new Database(path);
+    database.prepare('UPDATE llm_cache SET response = ?').run('{"text": 5}');
+    database.close();
+    const error = await make('read').generate({ messages }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PersonalabError);
+    expect(error).toMatchObject({ code: 'invalid_data', details: { key: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    expect((error as Error).message).toContain(path);
+    expect((await make('readwrite').generate({ messages })).text).toBe('fresh');
+    expect(server.chatRequests()).toHaveLength(2);
+    expect((await make('read').generate({ messages })).text).toBe('fresh');
+    await server.close();
+  });
+
+  it('does not create a file or folders for read mode, and says so', async () => {
+    const path = join(directory, 'absent', 'nested', 'cache.sqlite');
+    const model = createChatModelFromConfig(loadConfig({ OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', PERSONALAB_LLM_CACHE: 'read', PERSONALAB_LLM_CACHE_PATH: path }));
+    await expect(model?.generate({ messages })).rejects.toMatchObject({ code: 'not_found', message: expect.stringContaining(`no cache file at ${path}`) });
+    expect(existsSync(join(directory, 'absent'))).toBe(false);
+    expect(() => openLlmCache(path, { mustExist: true })).toThrow(expect.objectContaining({ code: 'not_found', message: expect.stringContaining('record it first') }));
+    // The first recorded answer creates the file and its folders.
+    const cache = new LlmCache(path);
+    expect(cache.size).toBe(0);
+    expect(existsSync(path)).toBe(false);
+    cache.set('k', { kind: 'chat', model: 'm', request: 'r', response: 'v' });
+    expect(existsSync(path)).toBe(true);
+    expect(openLlmCache(path).get('k')).toBe('v');
+    cache.close();
+  });
+
+  it('reopens a cache that was closed', () => {
+    const path = join(directory, 'reopen.sqlite');
+    const first = openLlmCache(path);
+    first.set('k', { kind: 'chat', model: 'm', request: 'r', response: 'v' });
+    first.close();
+    const second = openLlmCache(path);
+    expect(second.open).toBe(true);
+    expect(second.get('k')).toBe('v');
+    expect(openLlmCache(path)).toBe(second);
+    second.close();
   });
 });

@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { PersonalabError, createManualClock, loadConfig } from '@personalab/core';
 import { createConcurrencyLimiter } from './concurrency-limiter.js';
-import { createChatModelFromConfig } from './from-config.js';
+import { createChatModelFromConfig, sharedLimiter } from './from-config.js';
+import { LlmCache } from './llm-cache.js';
 import { createOpenAIChatModel, type OpenAIChatModelOptions } from './openai-chat-model.js';
 import { startTestServer, type TestServer } from './test/index.js';
 
@@ -89,7 +90,7 @@ describe('retries', () => {
     const cases = [
       [401, 'unauthenticated'],
       [403, 'permission_denied'],
-      [404, 'not_found'],
+      [404, 'upstream_error'], // not `not_found`: that is a read-mode cache miss
       [400, 'upstream_error'],
     ] as const;
     for (const [status, code] of cases) {
@@ -319,5 +320,157 @@ describe('configuration', () => {
     server.enqueue({ fault: 'server_error' }, 'the SDK would have retried into this');
     await expect(model.generate({ messages: user('x') })).rejects.toMatchObject({ code: 'upstream_error' });
     expect(server.chatRequests()).toHaveLength(1);
+  });
+});
+
+describe('streams that stop early', () => {
+  const text = 'A reply that is streamed in many small chunks of four.';
+
+  it('reports a caller abort mid-stream as cancelled, and caches nothing', async () => {
+    const cache = new LlmCache(':memory:');
+    const { model, sleeps } = modelWithFakeSleep({ cache, cacheMode: 'readwrite' });
+    server.enqueue({ text, stallAfterChunks: 2 });
+    const controller = new AbortController();
+    const deltas: string[] = [];
+    const pending = model.streamText({
+      messages: user('x'),
+      signal: controller.signal,
+      onDelta: (delta) => {
+        deltas.push(delta);
+        if (deltas.length === 2) controller.abort();
+      },
+    });
+    await expect(pending).rejects.toMatchObject({ code: 'cancelled', isRetryable: false });
+    expect(deltas.join('')).toBe('A re' + 'ply ');
+    expect(sleeps).toEqual([]);
+    expect(cache.size).toBe(0);
+    expect(model.usage.failures).toBe(1);
+  });
+
+  it('times out a stream that goes quiet: retried before the first text, not after, never cached', async () => {
+    const cache = new LlmCache(':memory:');
+    const { model } = modelWithFakeSleep({ timeoutMs: 150, cache, cacheMode: 'readwrite' });
+    server.enqueue({ text, stallAfterChunks: 0 }, 'recovered');
+    expect((await model.streamText({ messages: user('a'), onDelta: () => undefined })).text).toBe('recovered');
+    expect(server.chatRequests()).toHaveLength(2);
+
+    server.enqueue({ text, stallAfterChunks: 3 }, 'never used');
+    const deltas: string[] = [];
+    await expect(model.streamText({ messages: user('b'), onDelta: (delta) => deltas.push(delta) })).rejects.toMatchObject({
+      code: 'upstream_timeout',
+      isRetryable: false,
+      message: expect.stringContaining('sent nothing for 150 ms'),
+    });
+    expect(deltas).toHaveLength(3);
+    expect(server.chatRequests()).toHaveLength(3);
+    expect(cache.size).toBe(1); // only 'recovered'
+  });
+
+  it('applies the timeout per chunk, so a long healthy stream is not cut', async () => {
+    const { model } = modelWithFakeSleep({ timeoutMs: 150, maxRetries: 0 });
+    server.enqueue({ text: 'x'.repeat(40), chunkDelayMs: 50 }); // 10 chunks, ~500 ms in all
+    const started = Date.now();
+    const result = await model.streamText({ messages: user('slow'), onDelta: () => undefined });
+    expect(result).toMatchObject({ text: 'x'.repeat(40), finishReason: 'stop' });
+    expect(Date.now() - started).toBeGreaterThan(400);
+  });
+
+  it('treats a stream that ends without a finish reason as an error: retried before any text, not cached', async () => {
+    const cache = new LlmCache(':memory:');
+    const { model, sleeps } = modelWithFakeSleep({ cache, cacheMode: 'readwrite' });
+    server.enqueue({ text: '', omitFinish: true }, 'complete');
+    expect((await model.streamText({ messages: user('a'), onDelta: () => undefined })).text).toBe('complete');
+    expect(sleeps).toHaveLength(1);
+
+    server.enqueue({ text, omitFinish: true }, 'never used');
+    await expect(model.streamText({ messages: user('b'), onDelta: () => undefined })).rejects.toMatchObject({
+      code: 'upstream_bad_response',
+      isRetryable: false,
+      message: expect.stringContaining('without a finish reason'),
+    });
+    expect(cache.size).toBe(1);
+  });
+
+  it('retries an error event inside the stream before the first text, unless it names a client error', async () => {
+    const { model, sleeps } = modelWithFakeSleep();
+    server.enqueue({ fault: 'stream_error', message: 'engine overloaded', code: 503 }, 'after the engine error');
+    expect((await model.streamText({ messages: user('a'), onDelta: () => undefined })).text).toBe('after the engine error');
+    expect(sleeps).toHaveLength(1);
+
+    server.enqueue({ fault: 'stream_error', message: 'engine died' }, 'recovered');
+    expect((await model.streamText({ messages: user('b'), onDelta: () => undefined })).text).toBe('recovered');
+
+    server.enqueue({ fault: 'stream_error', message: 'prompt too long', code: 400 }, 'never used');
+    await expect(model.streamText({ messages: user('c'), onDelta: () => undefined })).rejects.toMatchObject({ code: 'upstream_error', isRetryable: false });
+    server.reset();
+
+    server.enqueue({ fault: 'stream_error', message: 'engine died', afterText: 'half a reply' }, 'never used');
+    await expect(model.streamText({ messages: user('d'), onDelta: () => undefined })).rejects.toMatchObject({
+      code: 'upstream_error',
+      isRetryable: false,
+      message: expect.stringContaining('after part of the stream'),
+    });
+  });
+
+  it('keeps asking for stream usage when a 400 was not about stream_options', async () => {
+    const { model } = modelWithFakeSleep();
+    const tooLong = { status: 400, message: "This model's maximum context length is 8192 tokens" };
+    server.enqueue(tooLong, tooLong);
+    await expect(model.streamText({ messages: user('x'), onDelta: () => undefined })).rejects.toMatchObject({ details: { status: 400 } });
+    server.enqueue({ text: 'fine', usage: { promptTokens: 2, completionTokens: 1 } });
+    const result = await model.streamText({ messages: user('y'), onDelta: () => undefined });
+    expect(server.chatRequests().map((request) => request.body.stream_options !== undefined)).toEqual([true, false, true]);
+    expect(result.usage.totalTokens).toBe(3);
+  });
+});
+
+describe('usage totals', () => {
+  it('counts one failure per call that finally fails, however many requests it made', async () => {
+    const { model } = modelWithFakeSleep({ maxRepairs: 1 });
+    server.setChatHandler(() => ({ status: 400, message: 'bad request' }));
+    await expect(model.generateObject({ messages: user('x'), schema: personSchema })).rejects.toMatchObject({ code: 'upstream_error' });
+    expect(server.chatRequests()).toHaveLength(3); // json_schema, json_object, prompt
+    expect(model.usage.failures).toBe(1);
+    await expect(model.streamText({ messages: user('x'), onDelta: () => undefined })).rejects.toMatchObject({ code: 'upstream_error' });
+    expect(model.usage.failures).toBe(2);
+
+    server.setChatHandler(() => 'no json at all');
+    await expect(model.generateObject({ messages: user('x'), schema: personSchema })).rejects.toMatchObject({ code: 'upstream_bad_response' });
+    expect(model.usage).toMatchObject({ failures: 3, repairs: 1 });
+  });
+});
+
+describe('structured output candidates', () => {
+  it('validates the whole reply when it parses, and repairs it instead of returning a nested object', async () => {
+    const { model } = modelWithFakeSleep();
+    const answer = z.object({ answer: z.string(), confidence: z.number().min(0).max(1) });
+    server.enqueue(
+      { json: { answer: 'Paris', confidence: 7, alternatives: [{ answer: 'Lyon', confidence: 0.2 }] } },
+      '```json\n{"answer": "Paris", "confidence": "high", "evidence": {"answer": "quote", "confidence": 1}}\n```',
+      { json: { answer: 'Paris', confidence: 0.7 } },
+    );
+    const result = await model.generateObject({ messages: user('Capital?'), schema: answer });
+    expect(result).toMatchObject({ object: { answer: 'Paris', confidence: 0.7 }, attempts: 3 });
+    expect(model.usage.repairs).toBe(2);
+    expect(server.chatRequests()[1]?.body.messages.at(-1).content).toContain('confidence');
+  });
+});
+
+describe('endpoint paths', () => {
+  it('answers 404 outside /v1 and says to check the base URL', async () => {
+    const { model, sleeps } = modelWithFakeSleep({ baseURL: server.url.replace(/\/v1$/, '') });
+    server.enqueue('never used');
+    const error = await model.generate({ messages: user('hi') }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'upstream_error', isRetryable: false, details: { status: 404 } });
+    expect((error as Error).message).toContain('ends in /v1');
+    expect(server.requests.map((request) => request.path)).toEqual(['/chat/completions']);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('shares one limiter per endpoint whatever the trailing slash', () => {
+    const url = `${server.url.replace(/\/v1$/, '')}/v1-limiter-test`;
+    const limiter = sharedLimiter(url, 2);
+    expect(sharedLimiter(`${url}/`, 5)).toBe(limiter);
+    expect(sharedLimiter(`${url}//`, 5).limit).toBe(2); // the first limit wins (documented)
   });
 });

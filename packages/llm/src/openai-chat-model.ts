@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import OpenAI, { APIUserAbortError } from 'openai';
 import { z } from 'zod';
 import {
   PersonalabError,
@@ -34,7 +34,11 @@ export interface OpenAIClientOptions {
   baseURL?: string | undefined;
   /** Sent as a bearer token; local servers ignore it. */
   apiKey?: string | undefined;
-  /** Per-request timeout (each retry gets its own). Default 60 s. */
+  /**
+   * Per-request timeout (each retry gets its own). Default 60 s. For a stream it is an idle
+   * limit: the first chunk and each later one must arrive within it, so a long stream that
+   * keeps sending is never cut.
+   */
   timeoutMs?: number;
   /** Retries after the first attempt on 408/409/429/5xx/network errors/timeouts. Default 4. */
   maxRetries?: number;
@@ -118,6 +122,19 @@ function usageOf(usage: z.infer<typeof completionSchema>['usage']): TokenUsage {
   return { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens, totalTokens: usage.total_tokens ?? usage.prompt_tokens + usage.completion_tokens };
 }
 
+/** The base URL as requests use it: without trailing slashes. */
+export function normalizeBaseURL(baseURL: string): string {
+  return baseURL.trim().replace(/\/+$/, '');
+}
+
+/** What one attempt of `OpenAIEndpoint.send` can see of its own timeout. */
+export interface AttemptControl {
+  /** Restarts the timeout (idle mode: call it whenever the server sent something). */
+  touch(): void;
+  /** Whether our timeout (not the caller) aborted the attempt. */
+  readonly timedOut: boolean;
+}
+
 /** The shared plumbing of an OpenAI-compatible client: retries, timeout, limiter, usage, cache. */
 export class OpenAIEndpoint {
   readonly baseURL: string;
@@ -129,7 +146,7 @@ export class OpenAIEndpoint {
   readonly cacheSettings: CacheSettings | undefined;
 
   constructor(options: OpenAIClientOptions) {
-    this.baseURL = (options.baseURL ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+    this.baseURL = normalizeBaseURL(options.baseURL ?? DEFAULT_BASE_URL);
     this.timeoutMs = options.timeoutMs ?? 60_000;
     // Always pass baseURL and apiKey: left undefined, the SDK would read process.env itself.
     this.client = new OpenAI({
@@ -155,35 +172,58 @@ export class OpenAIEndpoint {
 
   /**
    * Sends one logical request: each attempt waits for a limiter slot, gets its own timeout,
-   * and failures become `PersonalabError`s that are retried when retryable.
+   * and failures become `PersonalabError`s that are retried when retryable. With `idle`, the
+   * timeout restarts whenever the attempt calls `control.touch()` (streams).
+   * Failures are not counted here: a public call counts one when it finally fails (`track`).
    */
-  async send<T>(request: (signal: AbortSignal) => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-    try {
-      return await withRetries(
-        () =>
-          this.limiter.run(async () => {
-            this.tracker.count('requests');
-            const controller = new AbortController();
-            const abort = { timedOut: false, timeoutMs: this.timeoutMs };
-            const timer = setTimeout(() => {
-              abort.timedOut = true;
-              controller.abort(new Error('timeout'));
-            }, this.timeoutMs);
-            const onCallerAbort = () => controller.abort(signal?.reason);
-            if (signal?.aborted) onCallerAbort();
-            else signal?.addEventListener('abort', onCallerAbort, { once: true });
-            try {
-              return await request(controller.signal);
-            } catch (error) {
-              throw toPersonalabError(error, this.baseURL, abort);
-            } finally {
+  async send<T>(
+    request: (signal: AbortSignal, control: AttemptControl) => Promise<T>,
+    signal: AbortSignal | undefined,
+    options: { idle?: boolean } = {},
+  ): Promise<T> {
+    return withRetries(
+      () =>
+        this.limiter.run(async () => {
+          this.tracker.count('requests');
+          const controller = new AbortController();
+          const abort = { timedOut: false, timeoutMs: this.timeoutMs, idle: options.idle ?? false };
+          const fire = () => {
+            if (controller.signal.aborted) return;
+            abort.timedOut = true;
+            controller.abort(new Error('timeout'));
+          };
+          let timer = setTimeout(fire, this.timeoutMs);
+          const control: AttemptControl = {
+            touch: () => {
+              if (!options.idle || controller.signal.aborted) return;
               clearTimeout(timer);
-              signal?.removeEventListener('abort', onCallerAbort);
-            }
-          }, signal),
-        this.policy,
-        { signal, onRetry: () => this.tracker.count('retries') },
-      );
+              timer = setTimeout(fire, this.timeoutMs);
+            },
+            get timedOut() {
+              return abort.timedOut;
+            },
+          };
+          const onCallerAbort = () => controller.abort(signal?.reason);
+          if (signal?.aborted) onCallerAbort();
+          else signal?.addEventListener('abort', onCallerAbort, { once: true });
+          try {
+            return await request(controller.signal, control);
+          } catch (error) {
+            throw toPersonalabError(error, this.baseURL, abort);
+          } finally {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', onCallerAbort);
+          }
+        }, signal),
+      this.policy,
+      { signal, onRetry: () => this.tracker.count('retries') },
+    );
+  }
+
+  /** Runs one public call, counting one failure if it finally throws (however many requests it made). */
+  async track<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
     } catch (error) {
       this.tracker.count('failures');
       throw error;
@@ -240,7 +280,11 @@ export class OpenAIChatModel implements ChatModel {
     return this.structuredMode;
   }
 
-  async generate(options: GenerateOptions): Promise<GenerateResult> {
+  generate(options: GenerateOptions): Promise<GenerateResult> {
+    return this.endpoint.track(() => this.generateUntracked(options));
+  }
+
+  private async generateUntracked(options: GenerateOptions): Promise<GenerateResult> {
     const body = this.body(options);
     const { value, cached } = await throughCache(
       this.endpoint.cacheSettings,
@@ -253,7 +297,11 @@ export class OpenAIChatModel implements ChatModel {
   }
 
   /** Like `generate`, but streams: `onDelta` sees the text as it arrives. Retries only before the first piece. */
-  async streamText(options: StreamTextOptions): Promise<GenerateResult> {
+  streamText(options: StreamTextOptions): Promise<GenerateResult> {
+    return this.endpoint.track(() => this.streamTextUntracked(options));
+  }
+
+  private async streamTextUntracked(options: StreamTextOptions): Promise<GenerateResult> {
     const body = this.body(options);
     const { value, cached } = await throughCache(
       this.endpoint.cacheSettings,
@@ -269,7 +317,11 @@ export class OpenAIChatModel implements ChatModel {
     return value;
   }
 
-  async generateObject<T>(options: GenerateObjectOptions<T>): Promise<GenerateObjectResult<T>> {
+  generateObject<T>(options: GenerateObjectOptions<T>): Promise<GenerateObjectResult<T>> {
+    return this.endpoint.track(() => this.generateObjectUntracked(options));
+  }
+
+  private async generateObjectUntracked<T>(options: GenerateObjectOptions<T>): Promise<GenerateObjectResult<T>> {
     const jsonSchema = responseJsonSchema(options.schema);
     const schemaName = (options.schemaName ?? 'response').replace(/[^a-zA-Z0-9_-]/g, '_').slice(0, 64) || 'response';
     const base = this.body(options);
@@ -281,18 +333,11 @@ export class OpenAIChatModel implements ChatModel {
         // The requested mode, not the fallen-back one, so a replay finds what a degraded run recorded.
         request: { ...base, schema: jsonSchema?.schema ?? null, schemaName, structuredOutput: this.requestedMode, maxRepairs: this.maxRepairs },
       },
-      objectCodec,
+      objectCodec(options.schema, schemaName),
       () => this.objectWithRepairs(options, base, jsonSchema, schemaName),
     );
-    const parsed = parseObject(value.text, options.schema);
-    if (!parsed.ok) {
-      // Only a cached record can get here (fresh answers were validated): the schema changed since recording.
-      throw new PersonalabError('upstream_bad_response', `cached reply no longer matches schema "${schemaName}": ${parsed.problem}`, {
-        details: { schemaName },
-      });
-    }
     if (cached) this.endpoint.tracker.count('cacheHits');
-    return { object: parsed.value, usage: value.usage, attempts: value.attempts, ...(cached ? { cached: true } : {}) };
+    return { object: value.object, usage: value.usage, attempts: value.attempts, ...(cached ? { cached: true } : {}) };
   }
 
   private body(options: GenerateOptions | Omit<GenerateOptions, 'stop'>): ChatBody {
@@ -328,55 +373,75 @@ export class OpenAIChatModel implements ChatModel {
     try {
       return await this.streamOnce(body, onDelta, signal, true);
     } catch (error) {
-      // Some servers reject `stream_options`; stream without usage from then on.
+      // Some servers reject `stream_options`: try once without it, and only if that works stop
+      // asking for usage (a 400 for another reason, e.g. the context length, fails again).
       if (!PersonalabError.is(error) || error.details.status !== 400) throw error;
+      const result = await this.streamOnce(body, onDelta, signal, false);
       this.streamUsage = false;
-      return this.streamOnce(body, onDelta, signal, false);
+      return result;
     }
   }
 
+  /**
+   * One streamed request. It resolves only for a complete reply (the server sent a finish
+   * reason); an abort (the SDK's iterator then ends quietly), our idle timeout or a stream cut
+   * short is an error, retryable only while no text has reached `onDelta`.
+   */
   private streamOnce(body: ChatBody, onDelta: (delta: string) => void, signal: AbortSignal | undefined, includeUsage: boolean): Promise<GenerateResult> {
-    return this.endpoint.send(async (requestSignal) => {
-      let emitted = false;
-      try {
-        const stream = await this.endpoint.client.chat.completions.create(
-          { ...body, stream: true, ...(includeUsage ? { stream_options: { include_usage: true } } : {}) } as never,
-          { signal: requestSignal, maxRetries: 0 },
-        );
-        let text = '';
-        let finishReason: FinishReason = 'stop';
-        let usage = zeroUsage();
-        for await (const rawChunk of stream as unknown as AsyncIterable<unknown>) {
-          const chunk = chunkSchema.safeParse(rawChunk);
-          if (!chunk.success) {
-            throw new PersonalabError('upstream_bad_response', `${this.baseURL} sent a stream chunk of unexpected shape: ${formatZodError(chunk.error)}`, {
+    return this.endpoint.send(
+      async (requestSignal, control) => {
+        let emitted = false;
+        try {
+          const stream = await this.endpoint.client.chat.completions.create(
+            { ...body, stream: true, ...(includeUsage ? { stream_options: { include_usage: true } } : {}) } as never,
+            { signal: requestSignal, maxRetries: 0 },
+          );
+          control.touch();
+          let text = '';
+          let finishReason: FinishReason | undefined;
+          let usage = zeroUsage();
+          for await (const rawChunk of stream as unknown as AsyncIterable<unknown>) {
+            control.touch();
+            const chunk = chunkSchema.safeParse(rawChunk);
+            if (!chunk.success) {
+              throw new PersonalabError('upstream_bad_response', `${this.baseURL} sent a stream chunk of unexpected shape: ${formatZodError(chunk.error)}`, {
+                isRetryable: true,
+              });
+            }
+            for (const choice of chunk.data.choices ?? []) {
+              const delta = choice.delta?.content;
+              if (delta) {
+                text += delta;
+                emitted = true;
+                onDelta(delta);
+              }
+              if (choice.finish_reason) finishReason = finishReasonOf(choice.finish_reason);
+            }
+            if (chunk.data.usage) usage = usageOf(chunk.data.usage);
+          }
+          // The SDK's iterator returns quietly when the request is aborted: that is no reply.
+          if (requestSignal.aborted) throw new APIUserAbortError();
+          if (finishReason === undefined) {
+            throw new PersonalabError('upstream_bad_response', `${this.baseURL} ended the stream without a finish reason (the reply was cut short)`, {
               isRetryable: true,
             });
           }
-          for (const choice of chunk.data.choices ?? []) {
-            const delta = choice.delta?.content;
-            if (delta) {
-              text += delta;
-              emitted = true;
-              onDelta(delta);
-            }
-            if (choice.finish_reason) finishReason = finishReasonOf(choice.finish_reason);
-          }
-          if (chunk.data.usage) usage = usageOf(chunk.data.usage);
+          this.endpoint.tracker.addTokens(usage);
+          return { text, finishReason, usage };
+        } catch (error) {
+          const wrapped = toPersonalabError(error, this.baseURL, { timedOut: control.timedOut, timeoutMs: this.endpoint.timeoutMs, idle: true });
+          if (!emitted) throw wrapped;
+          // The caller has already seen part of the text; a retry would repeat it.
+          throw new PersonalabError(wrapped.code, `${wrapped.message} (after part of the stream was delivered)`, {
+            cause: error,
+            isRetryable: false,
+            details: wrapped.details,
+          });
         }
-        this.endpoint.tracker.addTokens(usage);
-        return { text, finishReason, usage };
-      } catch (error) {
-        if (!emitted) throw error;
-        // The caller has already seen part of the text; a retry would repeat it.
-        const wrapped = toPersonalabError(error, this.baseURL, { timedOut: requestSignal.aborted && !signal?.aborted, timeoutMs: this.endpoint.timeoutMs });
-        throw new PersonalabError(wrapped.code, `${wrapped.message} (after part of the stream was delivered)`, {
-          cause: error,
-          isRetryable: false,
-          details: wrapped.details,
-        });
-      }
-    }, signal);
+      },
+      signal,
+      { idle: true },
+    );
   }
 
   private async objectWithRepairs<T>(
@@ -384,7 +449,7 @@ export class OpenAIChatModel implements ChatModel {
     base: ChatBody,
     jsonSchema: ReturnType<typeof responseJsonSchema>,
     schemaName: string,
-  ): Promise<{ text: string; usage: TokenUsage; attempts: number }> {
+  ): Promise<ObjectRecord<T>> {
     const conversation: ChatMessage[] = [...base.messages];
     let usage = zeroUsage();
     let problem = '';
@@ -398,7 +463,7 @@ export class OpenAIChatModel implements ChatModel {
         problem = 'the reply was cut off by the token limit before the JSON was complete';
       } else {
         const parsed = parseObject(result.text, options.schema);
-        if (parsed.ok) return { text: result.text, usage, attempts: attempt };
+        if (parsed.ok) return { text: result.text, usage, attempts: attempt, object: parsed.value };
         problem = parsed.problem;
       }
       if (attempt < totalAttempts) {
@@ -409,7 +474,6 @@ export class OpenAIChatModel implements ChatModel {
         );
       }
     }
-    this.endpoint.tracker.count('failures');
     throw new PersonalabError(
       'upstream_bad_response',
       `model ${this.modelId} gave no reply matching schema "${schemaName}" in ${totalAttempts} attempts; last problem: ${problem}`,
@@ -482,10 +546,26 @@ const generateCodec = {
   decode: (stored: string): GenerateResult => generateResultSchema.parse(JSON.parse(stored)),
 };
 
-const objectCodec = {
-  encode: (value: { text: string; usage: TokenUsage; attempts: number }) => JSON.stringify(value),
-  decode: (stored: string) => objectRecordSchema.parse(JSON.parse(stored)),
-};
+/** A validated structured reply and what it cost; the object itself is not stored, the text is. */
+interface ObjectRecord<T> {
+  text: string;
+  usage: TokenUsage;
+  attempts: number;
+  object: T;
+}
+
+/** Stores the reply text; a replay re-validates it, so a record the schema no longer accepts fails to decode. */
+function objectCodec<T>(schema: z.ZodType<T>, schemaName: string) {
+  return {
+    encode: (value: ObjectRecord<T>) => JSON.stringify({ text: value.text, usage: value.usage, attempts: value.attempts }),
+    decode: (stored: string): ObjectRecord<T> => {
+      const record = objectRecordSchema.parse(JSON.parse(stored));
+      const parsed = parseObject(record.text, schema);
+      if (!parsed.ok) throw new Error(`the recorded reply no longer matches schema "${schemaName}": ${parsed.problem}`);
+      return { ...record, object: parsed.value };
+    },
+  };
+}
 
 /** Builds an `OpenAIChatModel`; the factory form the rest of the project uses. */
 export function createOpenAIChatModel(options: OpenAIChatModelOptions): OpenAIChatModel {

@@ -67,7 +67,12 @@ export class OpenAIEmbedder implements Embedder {
     return this.endpoint.tracker.snapshot();
   }
 
-  async embed(texts: readonly string[], options: { signal?: AbortSignal } = {}): Promise<Float32Array[]> {
+  embed(texts: readonly string[], options: { signal?: AbortSignal } = {}): Promise<Float32Array[]> {
+    // One failure per call, however many of its batches failed.
+    return this.endpoint.track(() => this.embedUntracked(texts, options));
+  }
+
+  private async embedUntracked(texts: readonly string[], options: { signal?: AbortSignal }): Promise<Float32Array[]> {
     const results: Array<Float32Array | undefined> = new Array(texts.length);
     const settings = this.endpoint.cacheSettings;
     const keys = settings ? texts.map((text) => cacheKey({ kind: 'embedding', model: this.model, dimension: this.dimension, text })) : [];
@@ -137,7 +142,7 @@ export async function createOpenAIEmbedder(options: Omit<OpenAIEmbedderOptions, 
   if (options.dimension !== undefined) return new OpenAIEmbedder({ ...options, dimension: options.dimension });
   const endpoint = new OpenAIEndpoint(options);
   // Through the cache too, so a read-mode replay needs no server even to learn the dimension.
-  const { value: dimension } = await throughCache(
+  const { value: dimension } = await endpoint.track(() => throughCache(
     endpoint.cacheSettings,
     { kind: 'embedding-dimension', model: options.model, request: { requestDimensions: options.requestDimensions ?? false } },
     { encode: (value: number) => String(value), decode: (stored: string) => Number(stored) },
@@ -151,6 +156,6 @@ export async function createOpenAIEmbedder(options: Omit<OpenAIEmbedderOptions, 
       if (!length) throw new PersonalabError('upstream_bad_response', `${endpoint.baseURL} did not return an embedding for model ${options.model}`);
       return length;
     },
-  );
+  ));
   return new OpenAIEmbedder({ ...options, dimension });
 }

@@ -9,7 +9,9 @@ export function isRetryableStatus(status: number): boolean {
 function codeForStatus(status: number): ErrorCode {
   if (status === 401) return 'unauthenticated';
   if (status === 403) return 'permission_denied';
-  if (status === 404) return 'not_found';
+  // Not `not_found`: that code is the read-mode cache miss, and callers map it to "no such thing".
+  // A 404 from the endpoint is a misconfiguration upstream (wrong base URL or model route).
+  if (status === 404) return 'upstream_error';
   if (status === 408) return 'upstream_timeout';
   if (status === 409) return 'conflict';
   if (status === 413) return 'payload_too_large';
@@ -21,6 +23,15 @@ function codeForStatus(status: number): ErrorCode {
 export interface AbortContext {
   timedOut: boolean;
   timeoutMs: number;
+  /** The limit was on silence (a stream that stopped sending), not on the whole request. */
+  idle?: boolean;
+}
+
+/** An HTTP-like status a server put in an error body (`{"error": {"code": 503}}`, as vLLM does). */
+function statusInBody(error: APIError): number | undefined {
+  const code: unknown = error.code ?? (error.error as { code?: unknown } | undefined)?.code;
+  const status = typeof code === 'number' ? code : typeof code === 'string' && /^\d{3}$/.test(code) ? Number(code) : undefined;
+  return status !== undefined && status >= 400 && status < 600 ? status : undefined;
 }
 
 /**
@@ -33,7 +44,8 @@ export function toPersonalabError(error: unknown, endpoint: string, abort?: Abor
   // APIUserAbortError and APIConnectionError extend APIError, so test them first.
   if (error instanceof APIUserAbortError || (error instanceof Error && error.name === 'AbortError')) {
     if (abort?.timedOut) {
-      return new PersonalabError('upstream_timeout', `${where} did not answer within ${abort.timeoutMs} ms`, {
+      const what = abort.idle ? `sent nothing for ${abort.timeoutMs} ms` : `did not answer within ${abort.timeoutMs} ms`;
+      return new PersonalabError('upstream_timeout', `${where} ${what}`, {
         cause: error,
         isRetryable: true,
         details: { timeoutMs: abort.timeoutMs },
@@ -52,7 +64,8 @@ export function toPersonalabError(error: unknown, endpoint: string, abort?: Abor
     const status = error.status;
     const retryAfter = error.headers?.get('retry-after') ?? undefined;
     const retryAfterMs = error.headers?.get('retry-after-ms') ?? undefined;
-    return new PersonalabError(codeForStatus(status), `${where} answered HTTP ${status}: ${error.message}`, {
+    const hint = status === 404 && !/\/v1\/?$/.test(endpoint) ? ` (check that the base URL ends in /v1: ${endpoint})` : status === 404 ? ' (check the base URL and the model name)' : '';
+    return new PersonalabError(codeForStatus(status), `${where} answered HTTP ${status}: ${error.message}${hint}`, {
       cause: error,
       isRetryable: isRetryableStatus(status),
       details: {
@@ -61,6 +74,16 @@ export function toPersonalabError(error: unknown, endpoint: string, abort?: Abor
         ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
         ...(error.code ? { upstreamCode: error.code } : {}),
       },
+    });
+  }
+  if (error instanceof APIError) {
+    // No HTTP status: the server reported an error inside a 200 stream (`data: {"error": {...}}`),
+    // how vLLM reports engine errors. Retryable unless its body names a client-error status.
+    const status = statusInBody(error);
+    return new PersonalabError(status === undefined ? 'upstream_error' : codeForStatus(status), `${where} reported an error in the stream: ${error.message}`, {
+      cause: error,
+      isRetryable: status === undefined || isRetryableStatus(status),
+      details: { ...(status === undefined ? {} : { upstreamStatus: status }), ...(error.code ? { upstreamCode: error.code } : {}) },
     });
   }
   if (error instanceof SyntaxError) {

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PersonalabError, profileSchema, type Message } from '@personalab/core';
-import { createOpenAIChatModel } from '@personalab/llm';
+import { LlmCache, createOpenAIChatModel } from '@personalab/llm';
 import { startTestServer, type TestServer } from '@personalab/llm/test';
 import { LlmProfileExtractor } from './llm-profile-extractor.js';
 import { createProfileExtractor } from './create-profile-extractor.js';
@@ -58,9 +58,9 @@ describe('LlmProfileExtractor', () => {
     expect(profileSchema.safeParse(profile).success).toBe(true);
   });
 
-  it('repairs a reply that breaks the schema (unknown message id) and keeps no part of it', async () => {
+  it('repairs a reply that breaks the schema (confidence out of range) and keeps no part of it', async () => {
     server.enqueue(
-      { json: { facts: [{ key: 'pet', statement: 'i have a cat', confidence: 0.9, message_ids: ['m999'] }], preferences: [], goals: [], personality: [] } },
+      { json: { facts: [{ key: 'pet', statement: 'i have a cat', confidence: 9, message_ids: ['m1'] }], preferences: [], goals: [], personality: [] } },
       valid('m1'),
     );
     const profile = await new LlmProfileExtractor({ model: model() }).extract([user('m1', 'i have two dogs', 1)]);
@@ -97,6 +97,100 @@ describe('LlmProfileExtractor', () => {
     const profile = await new LlmProfileExtractor({ model: model() }).extract([user('m1', 'i love big parties and meeting new people', 1)]);
     expect(profile.personality.extraversion).toMatchObject({ score: 0.8, confidence: 0.6, evidence: [{ messageId: 'm1' }] });
     expect(profile.personality.openness.score).toBeNull();
+  });
+});
+
+describe('LlmProfileExtractor with imperfect replies and inputs', () => {
+  const empty = { facts: [], preferences: [], goals: [], personality: [] };
+  const fact = (statement: string, ids: string[]) => ({ key: 'pet', statement, confidence: 0.9, message_ids: ids });
+
+  it('drops items with invented, assistant or missing evidence and keeps the valid ones, without a repair', async () => {
+    server.enqueue({
+      json: {
+        ...empty,
+        facts: [fact('i have a cat', ['m99']), fact('i have a parrot', ['a1']), fact('i have a fish', []), fact('i have two dogs', ['m1', 'm1']), fact('i have a hamster', ['m1', 'm99'])],
+        goals: [{ description: 'adopt a dog', status: 'active', message_ids: ['a1'] }],
+      },
+    });
+    const extractor = new LlmProfileExtractor({ model: model() });
+    const profile = await extractor.extract([{ id: 'a1', role: 'assistant', content: 'do you have a parrot?', timestamp: 0 }, user('m1', 'i have two dogs', 1)]);
+    expect(server.chatRequests()).toHaveLength(1);
+    expect(profile.facts.map((item) => [item.value, item.evidence.map((evidence) => evidence.messageId)])).toEqual([['i have two dogs', ['m1']]]);
+    expect(profile.goals).toEqual([]);
+    expect(extractor.lastStats).toMatchObject({ droppedItems: 5, failedChunks: [] });
+    // The JSON Schema sent still restricts citations to the chunk's user messages.
+    const items = server.chatRequests()[0]?.body.response_format.json_schema.schema.properties.facts.items;
+    expect(items.properties.message_ids).toMatchObject({ minItems: 1, items: { enum: ['m1'] } });
+  });
+
+  it('keeps the other chunks when one fails, reports it, and throws only when every chunk failed', async () => {
+    let call = 0;
+    server.setChatHandler((request) => {
+      call++;
+      const prompt: string = request.body.messages[1].content; // the chunk's prompt, also during repairs
+      if (prompt.includes('[m2]')) return { json: { facts: 'broken' } }; // chunk 2 never gives a valid reply
+      const id = prompt.includes('[m1]') ? 'm1' : 'm3';
+      return { json: { ...empty, facts: [{ key: `k${id}`, statement: `fact from ${id}`, confidence: 0.9, message_ids: [id] }] } };
+    });
+    const messages = [user('m1', 'first message with some words in it', 1), user('m2', 'second message with some words in it', 2), user('m3', 'third message with some words in it', 3)];
+    const extractor = new LlmProfileExtractor({ model: model(), chunkTokenBudget: 20 });
+    const profile = await extractor.extract(messages);
+    expect(profile.facts.map((item) => item.value).sort()).toEqual(['fact from m1', 'fact from m3']);
+    expect(extractor.lastStats).toMatchObject({ chunks: 3, failedChunks: [{ index: 1, messageIds: ['m2'], code: 'upstream_bad_response' }] });
+    expect(call).toBe(5); // 1 + 3 attempts (2 repairs) + 1
+
+    server.setChatHandler(() => ({ json: { facts: 'broken' } }));
+    await expect(extractor.extract(messages)).rejects.toMatchObject({ code: 'upstream_bad_response' });
+    expect(extractor.lastStats.failedChunks).toHaveLength(3);
+  });
+
+  it('stops at once on errors that are not about one chunk', async () => {
+    server.setChatHandler(() => ({ status: 401, message: 'bad key' }));
+    const messages = [user('m1', 'first message with some words in it', 1), user('m2', 'second message with some words in it', 2)];
+    await expect(new LlmProfileExtractor({ model: model(), chunkTokenBudget: 20 }).extract(messages)).rejects.toMatchObject({ code: 'unauthenticated' });
+    expect(server.chatRequests()).toHaveLength(1);
+  });
+
+  it('rejects duplicate message ids', async () => {
+    server.setChatHandler(() => valid('m1'));
+    await expect(new LlmProfileExtractor({ model: model() }).extract([user('m1', 'i have a dog', 1), user('m1', 'something else', 2)])).rejects.toMatchObject({
+      code: 'invalid_argument',
+      message: expect.stringContaining('m1'),
+    });
+    expect(server.chatRequests()).toHaveLength(0);
+  });
+
+  it('splits a message larger than the budget, citing its id from each part', async () => {
+    let call = 0;
+    server.setChatHandler((request) => {
+      call++;
+      // The part that holds the sentence cites the long message's id.
+      const prompt: string = request.body.messages.at(-1).content;
+      return prompt.includes('i have two dogs') ? { json: { ...empty, facts: [fact('i have two dogs', ['m2'])] } } : { json: empty };
+    });
+    const huge = user('m2', `${'word '.repeat(1_000)}i have two dogs ${'word '.repeat(1_000)}`, 2);
+    const extractor = new LlmProfileExtractor({ model: model(), chunkTokenBudget: 1_000 });
+    const profile = await extractor.extract([user('m1', 'hi', 1), huge, user('m3', 'bye', 3)]);
+    const prompts = server.chatRequests().map((request) => request.body.messages.at(-1).content as string);
+    expect(call).toBe(prompts.length);
+    expect(prompts.length).toBeGreaterThanOrEqual(4);
+    for (const prompt of prompts) expect(prompt.length).toBeLessThan(6_000);
+    expect(profile.facts[0]?.evidence[0]).toMatchObject({ messageId: 'm2', timestamp: 2 });
+    expect(profile.facts[0]?.evidence[0]?.quote).toContain('word');
+  });
+
+  it('counts no requests or tokens for chunks replayed from the cache', async () => {
+    const cache = new LlmCache(':memory:');
+    const cachedModel = () => createOpenAIChatModel({ baseURL: server.url, model: 'scripted', maxRetries: 0, cache, cacheMode: 'readwrite' });
+    server.setChatHandler(() => valid('m1'));
+    const first = new LlmProfileExtractor({ model: cachedModel() });
+    await first.extract([user('m1', 'i have two dogs', 1)]);
+    expect(first.lastStats).toMatchObject({ requests: 1, cachedChunks: 0 });
+    expect(first.lastStats.usage.totalTokens).toBeGreaterThan(0);
+    const replay = new LlmProfileExtractor({ model: cachedModel() });
+    await replay.extract([user('m1', 'i have two dogs', 1)]);
+    expect(replay.lastStats).toMatchObject({ chunks: 1, requests: 0, cachedChunks: 1, usage: { totalTokens: 0 } });
+    expect(server.chatRequests()).toHaveLength(1);
   });
 });
 

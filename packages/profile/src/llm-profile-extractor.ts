@@ -11,7 +11,7 @@ import {
 } from '@personalab/core';
 import { updateStyle } from './heuristic/style.js';
 import { chunkMessages } from './llm/chunking.js';
-import { extractionSchema, type ChunkExtraction } from './llm/extraction-schema.js';
+import { citedEvidence, extractionSchema, type ChunkExtraction } from './llm/extraction-schema.js';
 import { loadPromptTemplate, renderPrompt, type PromptTemplate } from './llm/prompt-template.js';
 import { applyObservations } from './merge/apply-observations.js';
 import type { ProfileObservation } from './merge/observation.js';
@@ -29,12 +29,37 @@ export interface LlmProfileExtractorOptions {
   seed?: number;
 }
 
-/** What the last `extract` call cost. */
-export interface LlmExtractionStats {
-  chunks: number;
-  requests: number;
-  usage: TokenUsage;
+/** A chunk whose extraction failed; the others were still merged. */
+export interface FailedChunk {
+  /** 0-based position among the chunks that had user messages. */
+  index: number;
+  /** The user message ids of the chunk (an id repeats when a long message was split). */
+  messageIds: string[];
+  code: string;
+  message: string;
 }
+
+/** What the last `extract` call cost, and what it could not use. */
+export interface LlmExtractionStats {
+  /** Chunks with user messages (each one request to `generateObject`). */
+  chunks: number;
+  /** Requests sent to the model: attempts of fresh answers; a cache replay sends none. */
+  requests: number;
+  /** Tokens of fresh answers (a replay spends none). */
+  usage: TokenUsage;
+  /** Chunks answered from the model's record/replay cache. */
+  cachedChunks?: number;
+  /** Items dropped because their evidence was missing or cited a message not a user message of their chunk. */
+  droppedItems?: number;
+  /** Chunks whose extraction failed and were skipped (see `LlmProfileExtractor.extract`). */
+  failedChunks?: FailedChunk[];
+}
+
+/**
+ * Errors that concern one chunk (its reply, its size, a flaky upstream): the chunk is skipped.
+ * Anything else (cancelled, credentials, configuration, a read-mode cache miss) stops the run.
+ */
+const chunkErrorCodes = new Set(['upstream_bad_response', 'upstream_error', 'upstream_timeout', 'rate_limited', 'payload_too_large']);
 
 const maxQuote = 2000;
 
@@ -52,7 +77,7 @@ export class LlmProfileExtractor implements ProfileExtractor {
   private readonly maxPreviousItems: number;
   private readonly temperature: number;
   private readonly seed: number | undefined;
-  lastStats: LlmExtractionStats = { chunks: 0, requests: 0, usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 } };
+  lastStats: LlmExtractionStats = emptyStats();
 
   constructor(options: LlmProfileExtractorOptions) {
     this.model = options.model;
@@ -65,19 +90,33 @@ export class LlmProfileExtractor implements ProfileExtractor {
     this.name = `llm:${this.model.modelId}:${this.prompt.id}`;
   }
 
+  /**
+   * Extracts chunk by chunk. An item whose evidence is missing or cites anything but a user
+   * message of its chunk is dropped (counted in `lastStats.droppedItems`). A chunk whose
+   * extraction fails for a reason of its own (no valid reply after repairs, an upstream error
+   * after retries) is skipped and listed in `lastStats.failedChunks`, and the other chunks are
+   * still merged; only when every chunk failed is the first failure thrown. Errors that would
+   * fail every chunk (cancelled, credentials, configuration, a read-mode cache miss) are thrown
+   * at once. Message ids must be unique (`invalid_argument` otherwise).
+   */
   async extract(messages: readonly Message[], options: ExtractOptions = {}): Promise<Profile> {
     const userId = options.previous?.userId ?? options.userId ?? messages.find((message) => message.role === 'user')?.userId;
     if (userId === undefined) throw new PersonalabError('invalid_argument', 'extract needs options.userId, options.previous, or user messages with a userId');
+    rejectDuplicateIds(messages);
     const ordered = [...messages].filter((message) => message.role !== 'system').sort((a, b) => a.timestamp - b.timestamp);
     let profile = options.previous ?? emptyProfile(userId, 0);
-    const stats: LlmExtractionStats = { chunks: 0, requests: 0, usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 } };
+    const stats: Required<LlmExtractionStats> = emptyStats();
+    this.lastStats = stats;
+    let firstFailure: unknown;
     for (const chunk of chunkMessages(ordered, this.chunkTokenBudget)) {
       if (options.signal?.aborted) throw new PersonalabError('cancelled', 'profile extraction was cancelled');
       const userMessages = chunk.filter((message) => message.role === 'user');
       const [firstId, ...otherIds] = userMessages.map((message) => message.id);
       if (firstId === undefined) continue;
-      stats.chunks++;
-      const result = await this.model.generateObject({
+      const chunkIndex = stats.chunks++;
+      let result;
+      try {
+        result = await this.model.generateObject({
         messages: [
           { role: 'system', content: this.prompt.system },
           {
@@ -94,14 +133,25 @@ export class LlmProfileExtractor implements ProfileExtractor {
         temperature: this.temperature,
         ...(this.seed === undefined ? {} : { seed: this.seed }),
         ...(options.signal ? { signal: options.signal } : {}),
-      });
-      stats.requests += result.attempts;
-      stats.usage.promptTokens += result.usage.promptTokens;
-      stats.usage.completionTokens += result.usage.completionTokens;
-      stats.usage.totalTokens += result.usage.totalTokens;
-      profile = this.merge(profile, result.object, new Map(userMessages.map((message) => [message.id, message])));
+        });
+      } catch (error) {
+        if (!PersonalabError.is(error) || !chunkErrorCodes.has(error.code) || options.signal?.aborted) throw error;
+        firstFailure ??= error;
+        stats.failedChunks.push({ index: chunkIndex, messageIds: [firstId, ...otherIds], code: error.code, message: error.message });
+        continue;
+      }
+      if (result.cached) stats.cachedChunks++;
+      else {
+        stats.requests += result.attempts;
+        stats.usage.promptTokens += result.usage.promptTokens;
+        stats.usage.completionTokens += result.usage.completionTokens;
+        stats.usage.totalTokens += result.usage.totalTokens;
+      }
+      const merged = this.merge(profile, result.object, new Map(userMessages.map((message) => [message.id, message])));
+      profile = merged.profile;
+      stats.droppedItems += merged.dropped;
     }
-    this.lastStats = stats;
+    if (firstFailure !== undefined && stats.failedChunks.length === stats.chunks) throw firstFailure;
     const userMessages = ordered.filter((message) => message.role === 'user');
     const base = options.previous ?? emptyProfile(userId, 0);
     return {
@@ -130,10 +180,23 @@ export class LlmProfileExtractor implements ProfileExtractor {
       .join('\n');
   }
 
-  private merge(profile: Profile, extraction: ChunkExtraction, byId: ReadonlyMap<string, Message>): Profile {
+  /** Merges one chunk's items; those without valid evidence are dropped and counted. */
+  private merge(profile: Profile, raw: ChunkExtraction, byId: ReadonlyMap<string, Message>): { profile: Profile; dropped: number } {
+    const userIds = new Set(byId.keys());
+    let dropped = 0;
+    const keep = <T extends { message_ids: string[] }>(items: readonly T[]): T[] =>
+      items.flatMap((item) => {
+        const ids = citedEvidence(item.message_ids, userIds);
+        if (!ids) {
+          dropped++;
+          return [];
+        }
+        return [{ ...item, message_ids: ids }];
+      });
+    const extraction: ChunkExtraction = { facts: keep(raw.facts), preferences: keep(raw.preferences), goals: keep(raw.goals), personality: keep(raw.personality) };
     const evidenceFor = (ids: readonly string[]) =>
-      [...new Set(ids)].map((id) => {
-        const message = byId.get(id) as Message; // the schema only admits ids of this chunk
+      ids.map((id) => {
+        const message = byId.get(id) as Message; // `keep` only admits user message ids of this chunk
         return { messageId: id, quote: message.content.slice(0, maxQuote), timestamp: message.timestamp };
       });
     const timeOf = (ids: readonly string[]) => Math.max(...ids.map((id) => byId.get(id)?.timestamp ?? 0));
@@ -172,7 +235,27 @@ export class LlmProfileExtractor implements ProfileExtractor {
         evidence: [...previous.evidence, ...evidenceFor(estimate.message_ids)].slice(-20),
       };
     }
-    return { ...merged, personality };
+    return { profile: { ...merged, personality }, dropped };
+  }
+}
+
+function emptyStats(): Required<LlmExtractionStats> {
+  return { chunks: 0, requests: 0, usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 }, cachedChunks: 0, droppedItems: 0, failedChunks: [] };
+}
+
+/** Evidence cites messages by id, so two messages with one id would make it cite the wrong one. */
+function rejectDuplicateIds(messages: readonly Message[]): void {
+  const seen = new Set<string>();
+  const duplicates = new Set<string>();
+  for (const message of messages) {
+    if (seen.has(message.id)) duplicates.add(message.id);
+    seen.add(message.id);
+  }
+  if (duplicates.size > 0) {
+    const list = [...duplicates].slice(0, 5).join(', ');
+    throw new PersonalabError('invalid_argument', `message ids must be unique: ${list}${duplicates.size > 5 ? ', ...' : ''} ${duplicates.size === 1 ? 'appears' : 'appear'} more than once`, {
+      details: { duplicateIds: [...duplicates] },
+    });
   }
 }
 

@@ -96,6 +96,38 @@ describe('test server', () => {
     expect((await accepted.json()).choices[0].message.content).toBe('kept for the next request');
   });
 
+  it('answers only under /v1, like real servers', async () => {
+    server = await startTestServer({ chat: () => 'hello' });
+    const root = server.url.replace(/\/v1$/, '');
+    for (const path of ['/chat/completions', '/embeddings', '/models', '/v1x/chat/completions']) {
+      const response = await post(`${root}${path}`, { model: 'm', messages: [], input: 'x' });
+      expect(response.status).toBe(404);
+      expect((await response.json()).error.message).toContain('under /v1');
+    }
+    expect(server.requests.map((request) => request.path)).toEqual(['/chat/completions', '/embeddings', '/models', '/v1x/chat/completions']);
+    expect((await post(`${server.url}/chat/completions`, { messages: [] })).status).toBe(200);
+  });
+
+  it('scripts streams that stall, end without a finish reason, or carry an error event', async () => {
+    server = await startTestServer({ streamChunkSize: 2 });
+    const url = `${server.url}/chat/completions`;
+    const events = async (response: Response) => (await response.text()).split('\n\n').filter((line) => line !== '').map((line) => line.replace(/^data: /, ''));
+    server.enqueue({ text: 'abcd', omitFinish: true }, { fault: 'stream_error', message: 'engine overloaded', code: 503, afterText: 'ab' }, { text: 'abcdef', stallAfterChunks: 1 });
+    const unfinished = await events(await post(url, { messages: [], stream: true }));
+    expect(unfinished).not.toContain('[DONE]');
+    expect(unfinished.map((event) => JSON.parse(event).choices[0].finish_reason)).toEqual([null, null, null]);
+    const failed = (await events(await post(url, { messages: [], stream: true }))).map((event) => JSON.parse(event));
+    expect(failed.at(-2).choices[0].delta.content).toBe('ab');
+    expect(failed.at(-1)).toEqual({ error: { object: 'error', message: 'engine overloaded', type: 'server_error', param: null, code: 503 } });
+    const controller = new AbortController();
+    const stalled = await fetch(url, { method: 'POST', body: JSON.stringify({ messages: [], stream: true }), signal: controller.signal });
+    const reader = stalled.body!.getReader();
+    let received = '';
+    while (!received.includes('"ab"')) received += new TextDecoder().decode((await reader.read()).value);
+    expect(server.inFlight).toBe(1); // still open, nothing more coming
+    controller.abort();
+  });
+
   it('holds a hanging request in flight until the client leaves or the server closes', async () => {
     server = await startTestServer();
     server.enqueue({ fault: 'hang' }, { fault: 'hang' });

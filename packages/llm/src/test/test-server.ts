@@ -15,7 +15,13 @@ export type TestFault =
   /** Close the connection without any answer (a network error for the client). */
   | { fault: 'drop_connection'; delayMs?: number }
   /** Any status and error message, e.g. 401 or 400. */
-  | { status: number; message?: string; headers?: Record<string, string>; delayMs?: number };
+  | { status: number; message?: string; headers?: Record<string, string>; delayMs?: number }
+  /**
+   * Streamed requests: 200 and an SSE error event `data: {"error": {...}}` (how vLLM reports
+   * engine errors), after `afterText` has been streamed (default none); `code` goes in the error
+   * body (vLLM puts an HTTP-like status there). Unstreamed requests get a 500.
+   */
+  | { fault: 'stream_error'; message?: string; code?: number | string; afterText?: string; delayMs?: number };
 
 /** One scripted answer to a chat completions request. */
 export type ChatReply =
@@ -36,6 +42,12 @@ export interface TextReply {
   delayMs?: number;
   /** When streamed: close the connection after this many content chunks. */
   dropAfterChunks?: number;
+  /** When streamed: send this many content chunks, then nothing more (the connection stays open). */
+  stallAfterChunks?: number;
+  /** When streamed: wait this long before each content chunk (a slow but healthy stream). */
+  chunkDelayMs?: number;
+  /** When streamed: end the response cleanly after the text, without a finish reason, usage or `[DONE]`. */
+  omitFinish?: boolean;
 }
 
 /** One scripted answer to an embeddings request; by default the server computes `testEmbedding`. */
@@ -46,7 +58,7 @@ export interface RecordedRequest {
   /** 0-based arrival order across all endpoints. */
   index: number;
   method: string;
-  /** Path without the `/v1` prefix: `/chat/completions`, `/embeddings`, `/models`. */
+  /** Path without the `/v1` prefix: `/chat/completions`, `/embeddings`, `/models` (a path outside `/v1` is kept whole, and answered 404). */
   path: string;
   headers: Record<string, string | string[] | undefined>;
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- whatever the client sent
@@ -155,7 +167,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     } catch {
       // Kept as text: a client bug the test may want to see.
     }
-    const path = (request.url ?? '/').split('?')[0]!.replace(/^\/v1(?=\/)/, '');
+    // Only `/v1/...` is served, as real servers do: a client whose base URL lacks `/v1` gets 404.
+    const rawPath = (request.url ?? '/').split('?')[0]!;
+    const underV1 = rawPath.startsWith('/v1/');
+    const path = underV1 ? rawPath.slice(3) : rawPath;
     const recorded: RecordedRequest = {
       index: nextIndex++,
       method: request.method ?? 'GET',
@@ -175,6 +190,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 
     if (options.apiKey !== undefined && request.headers.authorization !== `Bearer ${options.apiKey}`) {
       sendError(response, 401, 'Incorrect API key provided', 'invalid_api_key');
+      return;
+    }
+    if (!underV1) {
+      sendError(response, 404, `no route ${request.method} ${rawPath} (this server answers under /v1)`, 'not_found');
       return;
     }
     if (request.method === 'GET' && path === '/models') {
@@ -211,6 +230,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     const normalized: TextReply | TestFault =
       typeof reply === 'string' ? { text: reply } : 'json' in reply ? { text: JSON.stringify(reply.json), ...(reply.delayMs === undefined ? {} : { delayMs: reply.delayMs }) } : reply;
     if ('delayMs' in normalized && normalized.delayMs) await delay(normalized.delayMs);
+    if ('fault' in normalized && normalized.fault === 'stream_error') {
+      await answerStreamError(recorded, body, normalized, response);
+      return;
+    }
     if (!('text' in normalized)) {
       answerFault(normalized, response);
       return;
@@ -242,20 +265,57 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
       response.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices, ...extra })}\n\n`);
     chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]);
-    let sent = 0;
-    for (let offset = 0; offset < normalized.text.length; offset += chunkSize) {
-      if ('dropAfterChunks' in normalized && normalized.dropAfterChunks !== undefined && sent >= normalized.dropAfterChunks) {
-        response.destroy();
-        return;
-      }
-      chunk([{ index: 0, delta: { content: normalized.text.slice(offset, offset + chunkSize) }, finish_reason: null }]);
-      sent++;
-      await new Promise((resolve) => setImmediate(resolve));
+    if (!(await streamText(normalized.text, chunk, response, normalized))) return;
+    if (normalized.omitFinish) {
+      response.end();
+      return;
     }
     chunk([{ index: 0, delta: {}, finish_reason: finishReason }]);
     const streamOptions = body.stream_options as { include_usage?: boolean } | undefined;
     if (streamOptions?.include_usage) chunk([], { usage });
     response.end('data: [DONE]\n\n');
+  }
+
+  /** Streams `text` as content chunks; false when the script cut the stream (dropped or stalled). */
+  async function streamText(
+    text: string,
+    chunk: (choices: unknown[]) => void,
+    response: ServerResponse,
+    script: Pick<TextReply, 'dropAfterChunks' | 'stallAfterChunks' | 'chunkDelayMs'> = {},
+  ): Promise<boolean> {
+    let sent = 0;
+    for (let offset = 0; offset < text.length; offset += chunkSize) {
+      if (script.dropAfterChunks !== undefined && sent >= script.dropAfterChunks) {
+        response.destroy();
+        return false;
+      }
+      if (script.stallAfterChunks !== undefined && sent >= script.stallAfterChunks) return false; // open until the client gives up
+      if (script.chunkDelayMs) await delay(script.chunkDelayMs);
+      if (response.destroyed) return false;
+      chunk([{ index: 0, delta: { content: text.slice(offset, offset + chunkSize) }, finish_reason: null }]);
+      sent++;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (script.stallAfterChunks !== undefined && sent >= script.stallAfterChunks) return false;
+    return true;
+  }
+
+  async function answerStreamError(recorded: RecordedRequest, body: Record<string, unknown>, fault: Extract<TestFault, { fault: 'stream_error' }>, response: ServerResponse): Promise<void> {
+    const message = fault.message ?? 'engine error (scripted)';
+    const code = fault.code ?? null;
+    if (body.stream !== true) {
+      sendError(response, typeof code === 'number' && code >= 400 ? code : 500, message, 'server_error');
+      return;
+    }
+    const id = `chatcmpl-test-${recorded.index}`;
+    const model = typeof body.model === 'string' ? body.model : 'test-model';
+    const created = Math.floor(recorded.receivedAt / 1000);
+    response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    const chunk = (choices: unknown[]) => response.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices })}\n\n`);
+    chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]);
+    await streamText(fault.afterText ?? '', chunk, response);
+    response.write(`data: ${JSON.stringify({ error: { object: 'error', message, type: 'server_error', param: null, code } })}\n\n`);
+    response.end();
   }
 
   async function answerEmbeddings(recorded: RecordedRequest, body: Record<string, unknown>, response: ServerResponse): Promise<void> {
@@ -302,6 +362,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         return;
       case 'drop_connection':
         response.socket?.destroy();
+        return;
+      case 'stream_error':
+        sendError(response, 500, fault.message ?? 'engine error (scripted)', 'server_error');
         return;
     }
   }

@@ -21,11 +21,15 @@ describe('prompt files', () => {
 });
 
 describe('chunkMessages', () => {
-  it('keeps chunks within the budget and never splits a message', () => {
+  it('keeps chunks within the budget, splitting only a message larger than the budget into chunks of its own', () => {
     const messages = Array.from({ length: 10 }, (_, index) => ({ id: `m${index}`, role: 'user' as const, content: 'x'.repeat(index === 4 ? 400 : 40), timestamp: index }));
     const chunks = chunkMessages(messages, 40);
-    expect(chunks.flat().map((message) => message.id)).toEqual(messages.map((message) => message.id));
-    expect(chunks.find((chunk) => chunk.some((message) => message.id === 'm4'))).toHaveLength(1);
-    for (const chunk of chunks) if (chunk.length > 1) expect(chunk.reduce((sum, message) => sum + Math.ceil(message.content.length / 4) + 8, 0)).toBeLessThanOrEqual(40);
+    const ids = chunks.flat().map((message) => message.id);
+    expect([...new Set(ids)]).toEqual(messages.map((message) => message.id));
+    const parts = chunks.filter((chunk) => chunk.some((message) => message.id === 'm4'));
+    expect(parts.length).toBeGreaterThan(1);
+    for (const part of parts) expect(part).toHaveLength(1);
+    expect(parts.map((part) => part[0]?.content).join('')).toBe(messages[4]?.content);
+    for (const chunk of chunks) expect(chunk.reduce((sum, message) => sum + Math.ceil(message.content.length / 4) + 8, 0)).toBeLessThanOrEqual(40);
   });
 });
