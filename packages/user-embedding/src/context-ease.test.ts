@@ -2,8 +2,10 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { ContextEaseRecommender, periodComponents } from './context-ease.js';
+import { EaseRecommender } from './ease.js';
 import { buildInteractionMatrix } from './interaction-matrix.js';
 import { loadRecommender } from './load-recommender.js';
+import { fitLowPass, lowPassScores } from './low-pass.js';
 import { meanNdcg, useCpuTestWorld } from './test/index.js';
 
 const { world, data, directory, popularNdcg } = useCpuTestWorld('personalab-context-ease-');
@@ -71,6 +73,65 @@ describe('ContextEaseRecommender on a small synthetic world (cpu backend)', () =
     expect(await gated.recommend({ userId, k: 10 })).toEqual(await epochZero.recommend({ userId, k: 10 }));
     gated.dispose();
     epochZero.dispose();
+  });
+
+  it('low-pass option: off ranks as page-EASE (the old epoch-0 model), on ranks by z(EASE) + w·z(low-pass), and survives save/load', async () => {
+    const base = { ...options, epochs: 0 };
+    const itemIds = world.items.map((item) => item.id);
+    const users = [...new Set(world.train.map((interaction) => interaction.userId))].slice(0, 12);
+    const seen = new Map<string, string[]>();
+    for (const interaction of world.train) seen.set(interaction.userId, [...(seen.get(interaction.userId) ?? []), interaction.itemId]);
+    const ranking = async (model: { recommend: ContextEaseRecommender['recommend'] }, userId: string) => (await model.recommend({ userId, k: 10, exclude: seen.get(userId) ?? [] })).map((entry) => entry.itemId);
+    const pageEase = new EaseRecommender({ lambda: options.easeLambda, pageWeight: 1 });
+    await pageEase.fit(data);
+    const off = new ContextEaseRecommender({ ...base, lowPass: { weight: 0 } });
+    await off.fit(data, { quiet: true, seed: 5 });
+    const rankZero = new ContextEaseRecommender({ ...base, lowPass: { rank: 0 } });
+    await rankZero.fit(data, { quiet: true, seed: 5 });
+    for (const userId of users) {
+      expect(await ranking(off, userId)).toEqual(await ranking(pageEase, userId));
+      expect(await rankZero.score({ userId, itemIds })).toEqual(await off.score({ userId, itemIds }));
+    }
+    rankZero.dispose();
+
+    const on = new ContextEaseRecommender({ ...base, lowPass: { rank: 8, weight: 0.5, withPages: false } });
+    await on.fit(data, { quiet: true, seed: 5 });
+    // The blend recomputed by hand from page-EASE's weights and the same filter.
+    const matrix = buildInteractionMatrix(data.interactions, data.items, data.users);
+    const n = matrix.itemIds.length;
+    const filter = fitLowPass(matrix.histories.map((history) => [...new Set(history)]), n, 8, { seed: on.options.seed });
+    const z = (values: Float64Array) => {
+      const mean = values.reduce((sum, value) => sum + value, 0) / n;
+      const std = Math.sqrt(values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / n);
+      return values.map((value) => (value - mean) / (std + 1e-9));
+    };
+    let changed = 0;
+    for (const userId of users) {
+      const history = [...new Set(matrix.histories[matrix.userIndex.get(userId) as number])];
+      const easeScores = new Float64Array(n);
+      for (const item of history) for (let j = 0; j < n; j++) easeScores[j] = (easeScores[j] as number) + (pageEase.itemWeights[item * n + j] as number);
+      const blend = z(easeScores);
+      const low = z(lowPassScores(filter, history, new Float64Array(n)));
+      blend.forEach((value, j) => (blend[j] = value + 0.5 * (low[j] as number)));
+      const expected = Array.from({ length: n }, (_, j) => j)
+        .filter((j) => !history.includes(j))
+        .sort((a, b) => (blend[b] as number) - (blend[a] as number))
+        .slice(0, 10)
+        .map((j) => matrix.itemIds[j]);
+      const got = await ranking(on, userId);
+      expect(got).toEqual(expected);
+      if (JSON.stringify(got) !== JSON.stringify(await ranking(off, userId))) changed++;
+    }
+    expect(changed).toBeGreaterThan(0);
+    await on.save(join(directory, 'context-ease-low-pass'));
+    const loaded = await loadRecommender(join(directory, 'context-ease-low-pass'));
+    expect((loaded as ContextEaseRecommender).options.lowPass).toEqual({ rank: 8, weight: 0.5, withPages: false });
+    for (const userId of users.slice(0, 3)) expect(await loaded.score({ userId, itemIds })).toEqual(await on.score({ userId, itemIds }));
+    const history = itemIds.slice(3, 9);
+    expect(await loaded.recommend({ history, k: 5, exclude: history })).toEqual(await on.recommend({ history, k: 5, exclude: history }));
+    (loaded as ContextEaseRecommender).dispose();
+    on.dispose();
+    off.dispose();
   });
 
   it('time-period popularity: counts per period and item, each user in the period of their median rating', () => {

@@ -3,6 +3,7 @@ import { createRandom, type FitOptions, type Interaction, type TrainingData } fr
 import { requireWeight, type ScoringQuery } from './base-recommender.js';
 import { addPageRows, eventsByUser, gramMatrix, solveEase } from './ease.js';
 import type { InteractionMatrix } from './interaction-matrix.js';
+import { fitLowPass, type LowPassFilter, lowPassScores } from './low-pass.js';
 import { TfRecommender } from './tf-recommender.js';
 import { heldOutByUser, rankedNdcg, validationNdcg } from './validation.js';
 import { topK } from './top-k.js';
@@ -52,6 +53,14 @@ export interface ContextEaseOptions {
    * users given by history only get 0).
    */
   timeBinDays?: number;
+  /**
+   * GF-CF's ideal low-pass filter (Shen et al. 2021) blended into the EASE input (part of the epoch-0 closed form
+   * that λ selection and the gate compare against): per user, z(EASE scores) + `weight` · z(low-pass scores), z the
+   * z-score over the catalogue, low-pass scores (x·D_I^-1/2)·V_k·V_kᵀ·D_I^1/2 with V_k the top-`rank` right singular
+   * vectors of R̃ = D_U^-1/2·R·D_I^-1/2, R the binary user-item matrix, with one more row per page (items a user rated
+   * in the same second, at least 2) when `withPages`. Weight 0 or rank 0: off, the model without it.
+   */
+  lowPass?: Partial<ContextEaseLowPass>;
   /** Rank of a learned low-rank item-item residual x·U·Vᵀ added to the score (0 = none). */
   residualRank?: number;
   /** L2 weight on the residual factors. */
@@ -66,7 +75,20 @@ export interface ContextEaseOptions {
   seed?: number;
 }
 
-const defaults: Required<ContextEaseOptions> = {
+/** The low-pass settings of `ContextEaseOptions.lowPass`. */
+export interface ContextEaseLowPass {
+  rank: number;
+  weight: number;
+  withPages: boolean;
+}
+
+/** The options with every default filled in. */
+export type ContextEaseSettings = Omit<Required<ContextEaseOptions>, 'lowPass'> & { lowPass: ContextEaseLowPass };
+
+/** The numpy prototype's setting (experiments/movielens/numpy-check/graph_filters.py, P1 +1.3 % NDCG@10 there). */
+const defaultLowPass: ContextEaseLowPass = { rank: 128, weight: 0.25, withPages: true };
+
+const defaults: ContextEaseSettings = {
   easeLambda: 500,
   easeLambdas: [],
   pageWeight: 1,
@@ -79,6 +101,7 @@ const defaults: Required<ContextEaseOptions> = {
   hidden: 0,
   contextFeatures: false,
   timeBinDays: 0,
+  lowPass: defaultLowPass,
   residualRank: 32,
   residualL2: 1e-3,
   residualLearningRate: 0.003,
@@ -107,6 +130,8 @@ interface Components {
   periodPopularity: Float32Array;
   /** Per known user: the period of their median rating time (−1: none). */
   userPeriod: Float32Array;
+  /** The ideal low-pass filter blended into the EASE input; undefined when off. */
+  lowPass: LowPassFilter | undefined;
 }
 
 /**
@@ -119,11 +144,13 @@ interface Components {
  * learned with a multinomial (full softmax) loss over the catalogue: each user's items are split
  * `1 − holdout` / `holdout` (seeded), the components are computed from the input part only, the combiner
  * learns to rank the held-out part (input items masked out of the softmax), Adam, early stopping on NDCG@10
- * of held-out users. The components are then recomputed from all training interactions.
+ * of held-out users. The components are then recomputed from all training interactions. With `lowPass` (default on),
+ * the EASE input is z(EASE) + w·z(GF-CF ideal low-pass) per user, so epoch 0, and what the gate compares against,
+ * is that blend.
  */
 export class ContextEaseRecommender extends TfRecommender {
   readonly name = 'context-ease';
-  readonly options: Required<ContextEaseOptions>;
+  readonly options: ContextEaseSettings;
   summary: TrainingSummary | undefined;
   /** Wall seconds of the last fit: to the end of the best epoch (closed forms on the input part included), and in all (refit included). */
   timings: { secondsToBest: number; totalSeconds: number } | undefined;
@@ -138,7 +165,7 @@ export class ContextEaseRecommender extends TfRecommender {
 
   constructor(options: ContextEaseOptions = {}) {
     super();
-    this.options = { ...defaults, ...options };
+    this.options = { ...defaults, ...options, lowPass: { ...defaultLowPass, ...options.lowPass } };
   }
 
   async fit(data: TrainingData, options: FitOptions = {}): Promise<void> {
@@ -150,9 +177,11 @@ export class ContextEaseRecommender extends TfRecommender {
       const matrix = this.adoptTrainingData(data);
       const validationUsers = heldOutByUser(matrix, options.validation);
       this.setVariables(this.initialVariables(matrix.itemIds.length, seed));
+      // The low-pass filter does not depend on λ: one eigen-decomposition serves every candidate.
+      const filter = lowPassFor(matrix, data.interactions, settings);
       for (const lambda of settings.easeLambdas) {
-        // The epoch-0 combiner scores by the augmented EASE alone.
-        this.components = computeComponents(matrix, data.interactions, { ...settings, easeLambda: lambda });
+        // The epoch-0 combiner scores by the augmented EASE alone (with the low-pass blended in, when on).
+        this.components = computeComponents(matrix, data.interactions, { ...settings, easeLambda: lambda }, filter);
         this.featureRows(matrix.histories.map((history, user) => ({ user, history })), true);
         this.lambdaSelection.push({ lambda, ndcg: validationNdcg(matrix, validationUsers, (queries) => this.scoreQueries(queries)) });
       }
@@ -160,7 +189,7 @@ export class ContextEaseRecommender extends TfRecommender {
       if (settings.epochs === 0) {
         this.summary = undefined;
         this.gate = undefined;
-        this.components = computeComponents(matrix, data.interactions, settings);
+        this.components = computeComponents(matrix, data.interactions, settings, filter);
         this.featureRows(matrix.histories.map((history, user) => ({ user, history })), true);
         this.timings = { secondsToBest: (performance.now() - started) / 1000, totalSeconds: (performance.now() - started) / 1000 };
         return;
@@ -201,9 +230,10 @@ export class ContextEaseRecommender extends TfRecommender {
     this.lambdaSelection = [];
     const candidates = settings.easeLambdas.length > 0 && !options.validation ? settings.easeLambdas : [settings.easeLambda];
     let bestLambda: { lambda: number; ndcg: number; components: Components | undefined } = { lambda: settings.easeLambda, ndcg: Number.NEGATIVE_INFINITY, components: undefined };
+    const innerFilter = lowPassFor(inner, inputs, settings);
     for (const lambda of candidates) {
-      // The variables hold the epoch-0 combiner (EASE's score only), so this ranks by the augmented EASE.
-      this.components = computeComponents(inner, inputs, { ...settings, easeLambda: lambda });
+      // The variables hold the epoch-0 combiner (EASE's score only), so this ranks by the augmented EASE (+ low-pass).
+      this.components = computeComponents(inner, inputs, { ...settings, easeLambda: lambda }, innerFilter);
       features = this.featureRows(innerQueries, true);
       const ndcg = candidates.length > 1 ? mean(this.heldOutNdcgs(withTargets, features, heldOut, inner, n)) : 0;
       this.lambdaSelection.push({ lambda, ndcg });
@@ -281,6 +311,9 @@ export class ContextEaseRecommender extends TfRecommender {
     if (!components) throw new Error(`${this.name}: fit or load the model first`);
     const n = components.logPopularity.length;
     const raw = new Float32Array(queries.length * n * featureCount);
+    const lowPass = this.options.lowPass.weight !== 0 ? components.lowPass : undefined;
+    const easeRow = new Float64Array(lowPass ? n : 0);
+    const lowPassRow = new Float64Array(lowPass ? n : 0);
     queries.forEach((query, row) => {
       const items = [...new Set(query.history)];
       const base = row * n * featureCount;
@@ -303,6 +336,19 @@ export class ContextEaseRecommender extends TfRecommender {
           raw[at + 1] = (raw[at + 1] as number) + (components.adjacent[offset + j] as number);
           raw[at + 2] = (raw[at + 2] as number) + (components.session[offset + j] as number);
         }
+      }
+      if (lowPass) {
+        // As the numpy prototype: z(EASE) + w·z(low-pass), z over the whole catalogue (population std + 1e-9).
+        easeRow.fill(0);
+        for (const item of items) {
+          const offset = item * n;
+          for (let j = 0; j < n; j++) easeRow[j] = (easeRow[j] as number) + (components.ease[offset + j] as number);
+        }
+        lowPassScores(lowPass, items, lowPassRow);
+        zScoreInPlace(easeRow);
+        zScoreInPlace(lowPassRow);
+        const weight = this.options.lowPass.weight;
+        for (let j = 0; j < n; j++) raw[base + j * featureCount] = (easeRow[j] as number) + weight * (lowPassRow[j] as number);
       }
     });
     if (this.options.normalisePerUser) {
@@ -465,13 +511,20 @@ export class ContextEaseRecommender extends TfRecommender {
         logPopularity: { shape: [n], values: components.logPopularity },
         periodPopularity: { shape: [components.periodPopularity.length / n, n], values: components.periodPopularity },
         userPeriod: { shape: [components.userPeriod.length], values: components.userPeriod },
+        ...(components.lowPass
+          ? {
+              lowPassBasis: { shape: [components.lowPass.basis.length / n, n], values: components.lowPass.basis },
+              lowPassDegree: { shape: [n], values: components.lowPass.itemDegree },
+            }
+          : {}),
       },
     };
   }
 
   protected importState(state: { config: Record<string, unknown>; weights: WeightMap }): void {
     const { featureMean, featureStd, ...options } = state.config as Record<string, unknown> & { featureMean: number[]; featureStd: number[] };
-    Object.assign(this.options, options);
+    // Models saved before the low-pass option had none.
+    Object.assign(this.options, { lowPass: { ...defaultLowPass, weight: 0 } }, options);
     this.featureMean = Float32Array.from(featureMean);
     this.featureStd = Float32Array.from(featureStd);
     this.components = {
@@ -481,13 +534,49 @@ export class ContextEaseRecommender extends TfRecommender {
       logPopularity: requireWeight(state.weights, 'logPopularity').values,
       periodPopularity: requireWeight(state.weights, 'periodPopularity').values,
       userPeriod: requireWeight(state.weights, 'userPeriod').values,
+      lowPass: state.weights.lowPassBasis ? { basis: requireWeight(state.weights, 'lowPassBasis').values, itemDegree: requireWeight(state.weights, 'lowPassDegree').values } : undefined,
     };
     const names = ['linear', 'hiddenKernel', 'hiddenBias', 'outputKernel', 'residualIn', 'residualOut'];
     this.variablesFromWeights(Object.fromEntries(names.map((name) => [name, requireWeight(state.weights, name)])));
   }
 }
 
-function computeComponents(matrix: InteractionMatrix, interactions: readonly Interaction[], settings: Required<ContextEaseOptions>): Components {
+/**
+ * The ideal low-pass filter on the training interactions (R = the users' item sets, plus one row per page of at least
+ * 2 items when `withPages`, as the numpy prototype); undefined when the option is off.
+ */
+function lowPassFor(matrix: InteractionMatrix, interactions: readonly Interaction[], settings: ContextEaseSettings): LowPassFilter | undefined {
+  const { rank, weight, withPages } = settings.lowPass;
+  if (rank <= 0 || weight === 0) return undefined;
+  const rows: number[][] = matrix.histories.map((history) => [...new Set(history)]);
+  if (withPages) {
+    for (const list of eventsByUser(matrix, interactions).values()) {
+      for (let start = 0; start < list.length; ) {
+        let end = start;
+        while (end < list.length && (list[end] as { time: number }).time === (list[start] as { time: number }).time) end++;
+        const page = [...new Set(list.slice(start, end).map((event) => event.item))];
+        if (page.length > 1) rows.push(page);
+        start = end;
+      }
+    }
+  }
+  const { basis, itemDegree } = fitLowPass(rows, matrix.itemIds.length, rank, { seed: settings.seed });
+  return { basis, itemDegree };
+}
+
+/** (v − mean) / (population std + 1e-9), in place (numpy's z in graph_filters.py). */
+function zScoreInPlace(values: Float64Array): void {
+  const n = values.length;
+  let sum = 0;
+  for (let j = 0; j < n; j++) sum += values[j] as number;
+  const average = sum / n;
+  let squares = 0;
+  for (let j = 0; j < n; j++) squares += ((values[j] as number) - average) ** 2;
+  const scale = 1 / (Math.sqrt(squares / n) + 1e-9);
+  for (let j = 0; j < n; j++) values[j] = ((values[j] as number) - average) * scale;
+}
+
+function computeComponents(matrix: InteractionMatrix, interactions: readonly Interaction[], settings: ContextEaseSettings, lowPass: LowPassFilter | undefined = lowPassFor(matrix, interactions, settings)): Components {
   const n = matrix.itemIds.length;
   const gram = gramMatrix(matrix);
   const adjacentCounts = new Float64Array(n * n);
@@ -529,6 +618,7 @@ function computeComponents(matrix: InteractionMatrix, interactions: readonly Int
     logPopularity: popularity.map((count) => Math.log(1 + count)),
     periodPopularity,
     userPeriod,
+    lowPass,
   };
 }
 

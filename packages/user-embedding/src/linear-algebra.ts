@@ -25,3 +25,103 @@ export function invertSpdInPlace(matrix: Float64Array, n: number): Float64Array 
   }
   return matrix;
 }
+
+/**
+ * Eigen-decomposition of a symmetric n×n matrix (row-major Float64Array, not modified) by cyclic Jacobi rotations.
+ * Returns the eigenvalues in descending order and the eigenvectors as the rows of an n×n row-major array (row r
+ * belongs to values[r]). About 4·n³ multiply-adds per sweep and a handful of sweeps (fewer for a nearly diagonal
+ * matrix): meant for small n (≲ 300), such as the Rayleigh-Ritz step of a subspace iteration.
+ */
+export function symmetricEigen(matrix: Float64Array, n: number, maxSweeps = 60): { values: Float64Array; vectors: Float64Array } {
+  if (matrix.length !== n * n) throw new PersonalabError('invalid_argument', `matrix has ${matrix.length} entries, expected ${n}×${n}`);
+  const a = Float64Array.from(matrix);
+  // Rows of v are the eigenvectors while rotating (v ← Jᵀ·v), so each rotation touches two contiguous rows.
+  const v = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) v[i * n + i] = 1;
+  let scale = 0;
+  for (let index = 0; index < a.length; index++) scale += (a[index] as number) ** 2;
+  const threshold = scale * 1e-30;
+  const skip = threshold / Math.max(1, n * n);
+  for (let sweep = 0; sweep < maxSweeps; sweep++) {
+    let off = 0;
+    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += (a[p * n + q] as number) ** 2;
+    if (off <= threshold) break;
+    for (let p = 0; p < n - 1; p++) {
+      const rowP = p * n;
+      for (let q = p + 1; q < n; q++) {
+        const rowQ = q * n;
+        const apq = a[rowP + q] as number;
+        if (apq * apq <= skip) continue;
+        const app = a[rowP + p] as number;
+        const aqq = a[rowQ + q] as number;
+        const theta = (aqq - app) / (2 * apq);
+        const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        // a ← Jᵀ·a·J, J the rotation in the (p, q) plane chosen so that a[p][q] becomes 0: rows p and q, mirrored.
+        for (let r = 0; r < n; r++) {
+          if (r === p || r === q) continue;
+          const apr = a[rowP + r] as number;
+          const aqr = a[rowQ + r] as number;
+          const newP = c * apr - s * aqr;
+          const newQ = s * apr + c * aqr;
+          a[rowP + r] = newP;
+          a[rowQ + r] = newQ;
+          a[r * n + p] = newP;
+          a[r * n + q] = newQ;
+        }
+        a[rowP + p] = app - t * apq;
+        a[rowQ + q] = aqq + t * apq;
+        a[rowP + q] = 0;
+        a[rowQ + p] = 0;
+        for (let r = 0; r < n; r++) {
+          const vp = v[rowP + r] as number;
+          const vq = v[rowQ + r] as number;
+          v[rowP + r] = c * vp - s * vq;
+          v[rowQ + r] = s * vp + c * vq;
+        }
+      }
+    }
+  }
+  const order = Array.from({ length: n }, (_, index) => index).sort((x, y) => (a[y * n + y] as number) - (a[x * n + x] as number) || x - y);
+  const values = new Float64Array(n);
+  const vectors = new Float64Array(n * n);
+  order.forEach((source, row) => {
+    values[row] = a[source * n + source] as number;
+    vectors.set(v.subarray(source * n, (source + 1) * n), row * n);
+  });
+  return { values, vectors };
+}
+
+/**
+ * Orthonormalises `count` vectors of length `length` stored one after another (rows of a count×length array) in
+ * place, by modified Gram-Schmidt run twice ("twice is enough" for double precision). A vector that is (numerically)
+ * dependent on the ones before it is replaced by zeros; returns how many were.
+ */
+export function orthonormaliseRows(vectors: Float64Array, count: number, length: number): number {
+  let dependent = 0;
+  for (let row = 0; row < count; row++) {
+    const start = row * length;
+    let original = 0;
+    for (let j = 0; j < length; j++) original += (vectors[start + j] as number) ** 2;
+    for (let pass = 0; pass < 2; pass++) {
+      for (let previous = 0; previous < row; previous++) {
+        const other = previous * length;
+        let dot = 0;
+        for (let j = 0; j < length; j++) dot += (vectors[start + j] as number) * (vectors[other + j] as number);
+        if (dot === 0) continue;
+        for (let j = 0; j < length; j++) vectors[start + j] = (vectors[start + j] as number) - dot * (vectors[other + j] as number);
+      }
+    }
+    let norm = 0;
+    for (let j = 0; j < length; j++) norm += (vectors[start + j] as number) ** 2;
+    if (!(norm > original * 1e-24) || norm === 0) {
+      vectors.fill(0, start, start + length);
+      dependent++;
+      continue;
+    }
+    const inverse = 1 / Math.sqrt(norm);
+    for (let j = 0; j < length; j++) vectors[start + j] = (vectors[start + j] as number) * inverse;
+  }
+  return dependent;
+}

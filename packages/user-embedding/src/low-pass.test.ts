@@ -1,0 +1,109 @@
+import { createRandom } from '@personalab/core';
+import { describe, expect, it } from 'vitest';
+import { orthonormaliseRows, symmetricEigen } from './linear-algebra.js';
+import { denseOperator, fitLowPass, lowPassScores, normalisedGramOperator, topEigenvectors } from './low-pass.js';
+
+/** A = Qᵀ·diag(values)·Q for a random orthonormal Q (rows of Q are the eigenvectors). */
+function knownMatrix(values: readonly number[], seed: number): { matrix: Float64Array; vectors: Float64Array } {
+  const n = values.length;
+  const random = createRandom(seed);
+  const vectors = Float64Array.from({ length: n * n }, () => random.normal());
+  orthonormaliseRows(vectors, n, n);
+  const matrix = new Float64Array(n * n);
+  for (let r = 0; r < n; r++) {
+    for (let i = 0; i < n; i++) {
+      const scaled = (values[r] as number) * (vectors[r * n + i] as number);
+      for (let j = 0; j < n; j++) matrix[i * n + j] = (matrix[i * n + j] as number) + scaled * (vectors[r * n + j] as number);
+    }
+  }
+  return { matrix, vectors };
+}
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += (a[i] as number) * (b[i] as number);
+  return sum;
+}
+
+function row(matrix: Float64Array, index: number, n: number): Float64Array {
+  return matrix.subarray(index * n, (index + 1) * n);
+}
+
+describe('symmetric eigensolvers', () => {
+  it('Jacobi recovers the eigenpairs of a matrix built from known ones', () => {
+    const values = [5, 3, 2.5, 1, 0.5, 0.25, 0, -1];
+    const n = values.length;
+    const { matrix, vectors } = knownMatrix(values, 1);
+    const result = symmetricEigen(matrix, n);
+    values.forEach((value, r) => {
+      expect(result.values[r]).toBeCloseTo(value, 10);
+      expect(Math.abs(dot(row(result.vectors, r, n), row(vectors, r, n)))).toBeCloseTo(1, 10);
+    });
+  });
+
+  it('subspace iteration finds the top k eigenvectors: orthonormal, Rayleigh quotients = eigenvalues, deterministic for a seed', () => {
+    const n = 120;
+    // A slowly decaying spectrum with a near-degenerate pair at the cut (as MovieLens's at k 128).
+    const values = Array.from({ length: n }, (_, index) => (index === 0 ? 1 : 0.6 / (1 + 0.05 * index)));
+    values[6] = (values[5] as number) - 1e-4;
+    const { matrix, vectors } = knownMatrix(values, 2);
+    const k = 8;
+    const result = topEigenvectors(denseOperator(matrix, n), k, { seed: 3, tolerance: 1e-10 });
+    expect(result.residual).toBeLessThanOrEqual(1e-10);
+    const product = new Float64Array(n);
+    for (let r = 0; r < k; r++) {
+      const v = row(result.vectors, r, n);
+      for (let s = 0; s < k; s++) expect(dot(v, row(result.vectors, s, n))).toBeCloseTo(r === s ? 1 : 0, 10);
+      denseOperator(matrix, n).apply(v, 1, product);
+      expect(dot(v, product)).toBeCloseTo(values[r] as number, 10);
+      expect(result.values[r]).toBeCloseTo(values[r] as number, 10);
+      expect(Math.abs(dot(v, row(vectors, r, n)))).toBeCloseTo(1, 6);
+    }
+    const again = topEigenvectors(denseOperator(matrix, n), k, { seed: 3, tolerance: 1e-10 });
+    expect(Array.from(again.vectors)).toEqual(Array.from(result.vectors));
+    // The whole spectrum (block = n) and k = 0 are fine too.
+    expect(Array.from(topEigenvectors(denseOperator(matrix, n), n, { seed: 1 }).values).map((value) => Number(value.toFixed(8)))).toEqual(values.map((value) => Number(value.toFixed(8))));
+    expect(topEigenvectors(denseOperator(matrix, n), 0).vectors.length).toBe(0);
+  });
+});
+
+describe('ideal low-pass filter (GF-CF)', () => {
+  const random = createRandom(7);
+  const n = 40;
+  const rows = Array.from({ length: 60 }, () => [...new Set(Array.from({ length: 2 + random.int(10) }, () => random.int(n - 2)))]);
+  // Items n − 2 and n − 1 are never rated.
+
+  it('the sparse operator is R̃ᵀR̃, whose top eigenvector is sqrt(item degree) with eigenvalue 1', () => {
+    const { operator, itemDegree } = normalisedGramOperator(rows, n);
+    const dense = new Float64Array(n * n);
+    for (const items of rows) for (const i of items) for (const j of items) dense[i * n + j] = (dense[i * n + j] as number) + 1 / items.length / Math.sqrt((itemDegree[i] as number) * (itemDegree[j] as number));
+    const x = Float64Array.from({ length: n }, () => random.normal());
+    const fromOperator = new Float64Array(n);
+    const fromDense = new Float64Array(n);
+    operator.apply(x, 1, fromOperator);
+    denseOperator(dense, n).apply(x, 1, fromDense);
+    fromDense.forEach((value, i) => expect(fromOperator[i]).toBeCloseTo(value, 12));
+    const { values, vectors } = topEigenvectors(operator, 3, { seed: 1, tolerance: 1e-10 });
+    expect(values[0]).toBeCloseTo(1, 10);
+    const norm = Math.sqrt(itemDegree.reduce((sum, degree) => sum + degree, 0));
+    itemDegree.forEach((degree, i) => expect(Math.abs(vectors[i] as number)).toBeCloseTo(Math.sqrt(degree) / norm, 8));
+  });
+
+  it('scores are (x·D^-1/2)·V·Vᵀ·D^1/2; at full rank the filter passes the history through', () => {
+    const filter = fitLowPass(rows, n, 5, { seed: 2 });
+    const history = [0, 3, 7];
+    const scores = lowPassScores(filter, history, new Float64Array(n));
+    for (let j = 0; j < n; j++) {
+      let expected = 0;
+      for (let r = 0; r < 5; r++) {
+        let coefficient = 0;
+        for (const item of history) coefficient += (filter.basis[r * n + item] as number) / Math.sqrt(filter.itemDegree[item] as number);
+        expected += coefficient * (filter.basis[r * n + j] as number);
+      }
+      expect(scores[j]).toBeCloseTo(expected * Math.sqrt(filter.itemDegree[j] as number), 10);
+    }
+    expect(Math.abs(scores[n - 1] as number)).toBe(0);
+    const full = lowPassScores(fitLowPass(rows, n, n - 2, { seed: 2 }), history, new Float64Array(n));
+    full.forEach((value, j) => expect(value).toBeCloseTo(history.includes(j) ? 1 : 0, 5));
+  });
+});
