@@ -18,8 +18,9 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   server.reset();
+  // No test here is about timeouts: a tight one made the reader fall back offline when CI's two cores were busy.
   await tiny?.close();
-  tiny = await openTinyService({ chatModel: createOpenAIChatModel({ baseURL: server.url, apiKey: 'x', model: 'scripted', maxRetries: 0, timeoutMs: 2000, maxRepairs: 0 }) });
+  tiny = await openTinyService({ chatModel: createOpenAIChatModel({ baseURL: server.url, apiKey: 'x', model: 'scripted', maxRetries: 0, timeoutMs: 20_000, maxRepairs: 0 }) });
 });
 
 const schemaOf = (request: RecordedRequest) => String(request.body.response_format?.json_schema?.name ?? '');
