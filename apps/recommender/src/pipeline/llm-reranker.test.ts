@@ -15,7 +15,7 @@ afterAll(async () => {
 beforeEach(async () => {
   server.reset();
   if (tiny) await tiny.close();
-  tiny = await openTinyService({ chatModel: createOpenAIChatModel({ baseURL: server.url, apiKey: 'x', model: 'scripted', maxRetries: 0, timeoutMs: 2000, maxRepairs: 0 }) });
+  tiny = await openTinyService({ chatModel: createOpenAIChatModel({ baseURL: server.url, apiKey: 'x', model: 'scripted', maxRetries: 0, timeoutMs: 6000, maxRepairs: 0 }) });
 });
 
 const recommend = async () => (await tiny.app.inject({ url: '/v1/users/u1/recommendations?k=3', headers: auth })).json();
