@@ -28,6 +28,7 @@ import os
 import numpy as np
 
 from ease_check import stratified_split
+from page_matrices import page_matrices
 
 parser = argparse.ArgumentParser()
 parser.add_argument("mode", choices=["dlae", "finetune", "idprox", "dae", "sessions", "timepop", "neighbours"])
@@ -43,16 +44,7 @@ fit_rows, valid_rows = train[inner_train_local], train[inner_valid_local]
 user_ids, item_ids = np.unique(users), np.unique(items)
 user_index = {u: i for i, u in enumerate(user_ids)}
 item_index = {v: i for i, v in enumerate(item_ids)}
-X = np.zeros((len(user_ids), len(item_ids)))
-for r in fit_rows:
-    X[user_index[users[r]], item_index[items[r]]] = 1
-pages = {}
-for r in fit_rows:
-    pages.setdefault((users[r], stamps[r]), []).append(item_index[items[r]])
-page_rows = [page for page in pages.values() if len(page) > 1]
-XP = np.zeros((len(page_rows), len(item_ids)))
-for row, page in enumerate(page_rows):
-    XP[row, page] = 1
+X, XP = page_matrices(users, items, stamps, fit_rows, user_index, item_index)
 relevant = {}
 for r in valid_rows:
     relevant.setdefault(user_index[users[r]], set()).add(item_index[items[r]])

@@ -32,6 +32,7 @@ import os
 import numpy as np
 
 from ease_check import stratified_split
+from page_matrices import page_matrices
 
 parser = argparse.ArgumentParser()
 parser.add_argument("mode", choices=["gfcf", "svd", "bspm", "other", "p1"])
@@ -52,17 +53,7 @@ WEIGHTS = [0.1, 0.25, 0.5, 1]
 
 def matrices(fit_rows):
     """Binary user-item X and page rows XP (as ease_variants.py) from the fitting rows."""
-    X = np.zeros((len(user_ids), len(item_ids)))
-    for r in fit_rows:
-        X[user_index[users[r]], item_index[items[r]]] = 1
-    pages = {}
-    for r in fit_rows:
-        pages.setdefault((users[r], stamps[r]), []).append(item_index[items[r]])
-    page_rows = [page for page in pages.values() if len(page) > 1]
-    XP = np.zeros((len(page_rows), len(item_ids)))
-    for row, page in enumerate(page_rows):
-        XP[row, page] = 1
-    return X, XP
+    return page_matrices(users, items, stamps, fit_rows, user_index, item_index)
 
 
 def relevant_of(score_rows):
