@@ -3,7 +3,8 @@
 // ratings, seen = the training items. Each assistant recommends k = 5 items per turn for up to
 // 5 turns; the simulated user reacts from its hidden ratings and mentions the genres it likes.
 //
-//   npx tsx --conditions=development experiments/simulation/movielens.ts [--seed 1] [--users 943] [--hint profile|target]
+//   npx tsx --conditions=development experiments/simulation/movielens.ts [--seed 1] [--users 943] [--max-turns 5] [--k 5] [--http-users 100] [--hint profile|target]
+//   (the numbers must be plain integers: positive, the seed from 0 to 2^32 - 1; anything else exits 2)
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,9 +31,26 @@ if (values.hint !== 'profile' && values.hint !== 'target') {
   process.exit(2);
 }
 const hint: 'profile' | 'target' = values.hint;
-const seed = Number(values.seed);
-const maxTurns = Number(values['max-turns']);
-const k = Number(values.k);
+/**
+ * The value of an integer option, by the CLI's rules (apps/cli/src/integer-option.ts, not imported:
+ * experiments depend on packages, not on the CLI app): plain decimal integers in range only ("abc",
+ * "2.5", "1e3" and "" are refused), else a clear error and exit 2.
+ */
+function integerArg(flag: string, value: string, min: number, max?: number): number {
+  const text = value.trim();
+  const number = /^[+-]?\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(number) || number < min || (max !== undefined && number > max)) {
+    const range = max !== undefined ? `an integer from ${min} to ${max}` : min === 1 ? 'a positive integer' : `an integer >= ${min}`;
+    console.error(`--${flag} must be ${range}, got ${JSON.stringify(value)}`);
+    process.exit(2);
+  }
+  return number;
+}
+const seed = integerArg('seed', values.seed, 0, 2 ** 32 - 1);
+const maxTurns = integerArg('max-turns', values['max-turns'], 1);
+const k = integerArg('k', values.k, 1);
+const userLimit = integerArg('users', values.users, 1);
+const httpUserLimit = integerArg('http-users', values['http-users'], 1);
 const config = getConfig();
 const directory = findDataset('movielens-100k', { environmentDataDir: config.dataDir });
 if (!directory) {
@@ -42,7 +60,7 @@ if (!directory) {
 const data = await loadMovieLens100k(directory);
 const split = stratifiedSplit(data.ratings, { ratio: 0.8, seed });
 const catalog = new Map(data.items.map((item) => [item.id, item]));
-const users = simulatedUsersFromRatings({ items: data.items, train: split.train, test: split.test, users: data.users }).slice(0, Number(values.users));
+const users = simulatedUsersFromRatings({ items: data.items, train: split.train, test: split.test, users: data.users }).slice(0, userLimit);
 const historyByUser = new Map<string, string[]>();
 for (const rating of split.train) historyByUser.set(rating.userId, [...(historyByUser.get(rating.userId) ?? []), rating.itemId]);
 const historyOf = (userId: string) => historyByUser.get(userId) ?? [];
@@ -65,7 +83,7 @@ const chatRec = await chatRecAssistant({ data, train: split.train, model, embedd
 assistants.push({ assistant: chatRec.assistant, note: chatRec.note, fitSeconds: chatRec.seconds });
 // The same pipeline over its HTTP API (POST /v1/chat), on the first users only (it is slower).
 const http = await serveOverHttp(chatRec.service, 'simulation');
-const httpUsers = users.slice(0, Number(values['http-users']));
+const httpUsers = users.slice(0, httpUserLimit);
 assistants.push({ assistant: new RecommenderHttpAssistant({ baseUrl: http.baseUrl, apiKey: 'simulation', k }), note: `the same Chat-Rec service behind its HTTP API (POST /v1/chat on a local port), first ${httpUsers.length} users only`, fitSeconds: 0, users: httpUsers });
 
 interface Row {

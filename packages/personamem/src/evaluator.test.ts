@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenAIChatModel } from '@personalab/llm';
 import { type TestServer, startTestServer } from '@personalab/llm/test';
 import { PersonalabError } from '@personalab/core';
-import { evaluate } from './evaluator.js';
+import { evaluate, missingSharedContexts, questionsFingerprint } from './evaluator.js';
 import { LlmResponder } from './responders/llm-responder.js';
 import { LongestOptionResponder } from './responders/longest-option-responder.js';
 import { RunStore } from './run-store.js';
@@ -86,10 +86,44 @@ describe('evaluate', () => {
     );
     // Same run id and responder, but an edited question set: refused rather than mixed.
     const edited = benchmark.questions.slice(0, 2).map((question, index) => (index === 0 ? { ...question, correct: question.correct === 'a' ? ('b' as const) : ('a' as const) } : question));
-    await expect(evaluate({ questions: edited, responder: new LongestOptionResponder(), store, runId: 'r', quiet: true })).rejects.toThrow(/different question set/);
+    await expect(evaluate({ questions: edited, responder: new LongestOptionResponder(), store, runId: 'r', quiet: true })).rejects.toThrow(/the questions file changed since the run was made/);
     const result = await evaluate({ questions: benchmark.questions.slice(0, 1), contexts: new Map(), responder: new LongestOptionResponder(), quiet: true });
     expect(result.outcomes[0]?.error).toMatch(/shared context .* is not in the contexts file/);
     store.close();
+  });
+
+  it('resumes a run with another limit on the same question list: a larger one adds questions, a smaller one reports the first n', async () => {
+    const store = new RunStore(':memory:');
+    const all = benchmark.questions;
+    const options = { questions: all, responder: new LongestOptionResponder(), store, runId: 'lim', quiet: true };
+    const first = await evaluate({ ...options, limit: 2 });
+    expect([first.asked, first.outcomes.length, first.questions.length]).toEqual([2, 2, 2]);
+    expect(store.getRun('lim')?.settings['limit']).toBe(2);
+    const more = await evaluate({ ...options, limit: 3 });
+    expect([more.resumed, more.asked, more.outcomes.length]).toEqual([2, 1, 3]);
+    const fewer = await evaluate({ ...options, limit: 1 });
+    expect([fewer.resumed, fewer.asked, fewer.outcomes.map((outcome) => outcome.questionId)]).toEqual([1, 0, [all[0]?.id]]);
+    const rest = await evaluate(options);
+    expect([rest.resumed, rest.asked]).toEqual([3, all.length - 3]);
+    expect(store.getRun('lim')?.settings['limit']).toBeNull();
+    await expect(evaluate({ ...options, limit: 0 })).rejects.toThrow(/limit must be a positive integer/);
+    store.close();
+  });
+
+  it('resumes a run recorded before the limit was kept apart (fingerprint of its first n questions)', async () => {
+    const store = new RunStore(':memory:');
+    const all = benchmark.questions;
+    store.openRun({ runId: 'old', responder: 'longest-option', benchmark: 'personamem', settings: { contextsFingerprint: 'none', fingerprint: questionsFingerprint(all.slice(0, 2)) } });
+    const resumed = await evaluate({ questions: all, limit: 3, responder: new LongestOptionResponder(), store, runId: 'old', quiet: true });
+    expect(resumed.asked).toBe(3);
+    expect(store.getRun('old')?.settings).toMatchObject({ fingerprint: questionsFingerprint(all), limit: 3 });
+    store.close();
+  });
+
+  it('names the questions whose shared context a contexts map lacks', () => {
+    const questions = benchmark.questions.slice(0, 3);
+    expect(missingSharedContexts(questions, benchmark.contexts ?? new Map())).toBeUndefined();
+    expect(missingSharedContexts(questions, new Map())).toEqual({ contextId: questions[0]?.sharedContextId, questionId: questions[0]?.id, questions: 3, contextIds: new Set(questions.map((question) => question.sharedContextId)).size });
   });
 
   it('refuses to resume a run with other settings or other contexts, naming what differs', async () => {

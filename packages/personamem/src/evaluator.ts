@@ -4,7 +4,16 @@ import { scoreReply } from './scoring.js';
 import type { BenchmarkQuestion, ContextSource, PersonaMemResponderQuestion } from './types.js';
 
 export interface EvaluateOptions {
+  /**
+   * The question file's full question list (fingerprinted as a whole, so that a run resumed with
+   * another `limit` on the same file is accepted and one on a changed file is refused).
+   */
   questions: readonly BenchmarkQuestion[];
+  /**
+   * Answer only the first `limit` questions (default all). Not part of the run's identity: a larger
+   * limit (or none) resumes the run and adds questions, a smaller one reports the first `limit`.
+   */
+  limit?: number | undefined;
   /**
    * Shared contexts by id, read once. Questions receive views of these arrays, never copies of
    * the messages. Leave out for questions-only files (the released 32k split): every question then
@@ -42,6 +51,8 @@ export interface QuestionOutcome {
 export interface EvaluationResult {
   runId: string;
   responder: string;
+  /** The questions this call covered: the first `limit` of the file's (all without a limit). */
+  questions: readonly BenchmarkQuestion[];
   /** Outcomes for every question answered in this run (resumed ones included), in question order. */
   outcomes: QuestionOutcome[];
   /** Questions answered by this call. */
@@ -77,11 +88,35 @@ export function contextsFingerprint(contexts: ReadonlyMap<string, readonly ChatM
   return `${contexts.size}-${hash.toString(16).padStart(8, '0')}`;
 }
 
+/**
+ * Questions whose shared context is not in the contexts map, checked before any question is asked:
+ * a contexts file that does not match the questions would otherwise fail every question one by one.
+ * Returns the first missing context id and how many questions lack theirs, or undefined.
+ */
+export function missingSharedContexts(
+  questions: readonly BenchmarkQuestion[],
+  contexts: ReadonlyMap<string, readonly ChatMessage[]>,
+): { contextId: string; questionId: string; questions: number; contextIds: number } | undefined {
+  let first: BenchmarkQuestion | undefined;
+  let count = 0;
+  const ids = new Set<string>();
+  for (const question of questions) {
+    if (contexts.has(question.sharedContextId)) continue;
+    first ??= question;
+    count++;
+    ids.add(question.sharedContextId);
+  }
+  return first === undefined ? undefined : { contextId: first.sharedContextId, questionId: first.id, questions: count, contextIds: ids.size };
+}
+
+/** Settings keys that describe a call rather than the run (never compared on resume). */
+const callKeys = new Set(['fingerprint', 'limit']);
+
 /** "key: before X, now Y" for each key recorded by both runs whose value differs. */
 function settingDifferences(stored: Record<string, unknown>, requested: Record<string, unknown>): string[] {
   // A key only one side has was not recorded by an older version (or does not apply): not compared.
   return Object.keys(requested)
-    .filter((key) => key !== 'fingerprint' && key in stored && JSON.stringify(stored[key]) !== JSON.stringify(requested[key]))
+    .filter((key) => !callKeys.has(key) && key in stored && JSON.stringify(stored[key]) !== JSON.stringify(requested[key]))
     .map((key) => `${key}: before ${JSON.stringify(stored[key])}, now ${JSON.stringify(requested[key])}`);
 }
 
@@ -116,22 +151,38 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
   const runId = options.runId ?? randomIds();
   const concurrency = Math.max(1, options.concurrency ?? 8);
   const { store, responder, contexts } = options;
+  if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1)) {
+    throw new PersonalabError('invalid_argument', `limit must be a positive integer, got ${options.limit}`);
+  }
+  // The whole file is fingerprinted, the limit kept apart: another limit on the same file resumes.
   const fingerprint = questionsFingerprint(options.questions);
-  const settings = { ...options.settings, contextsFingerprint: contextsFingerprint(contexts), fingerprint };
+  const questions = options.limit === undefined ? options.questions : options.questions.slice(0, options.limit);
+  const limit = options.limit ?? null;
+  const settings = { ...options.settings, contextsFingerprint: contextsFingerprint(contexts), fingerprint, limit };
   const run = store?.openRun({ runId, responder: responder.name, benchmark: options.benchmark ?? 'personamem', settings });
-  if (run && run.settings.fingerprint !== undefined && run.settings.fingerprint !== fingerprint) {
-    throw new PersonalabError('conflict', `run ${runId} was made on a different question set (fingerprint ${String(run.settings.fingerprint)}, now ${fingerprint}); use a new run id`);
+  // Runs made before the limit was kept apart fingerprinted their first `limit` questions only
+  // ("<count>-<hash>"): such a run is on this file when the file's first <count> questions match.
+  const storedFingerprint = run?.settings.fingerprint;
+  const legacyCount = run !== undefined && !('limit' in run.settings) && typeof storedFingerprint === 'string' ? Number(storedFingerprint.split('-')[0]) : Number.NaN;
+  const legacy = Number.isInteger(legacyCount) && legacyCount < options.questions.length && storedFingerprint === questionsFingerprint(options.questions.slice(0, legacyCount));
+  if (run && storedFingerprint !== undefined && storedFingerprint !== fingerprint && !legacy) {
+    throw new PersonalabError(
+      'conflict',
+      `run ${runId}: the questions file${options.benchmark === undefined ? '' : ` ${options.benchmark}`} changed since the run was made (its questions' fingerprint was ${String(run.settings.fingerprint)}, now ${fingerprint}); use a new run id`,
+    );
   }
   const differences = run ? settingDifferences(run.settings, settings) : [];
   if (differences.length > 0) {
     throw new PersonalabError('conflict', `run ${runId} was made with different settings (${differences.join('; ')}); use a new run id, or the run's settings to resume it`);
   }
+  // The whole file's fingerprint and the latest limit, for the record (the limit is never compared).
+  if (run && (run.settings['limit'] !== limit || storedFingerprint !== fingerprint)) store?.updateSettings(runId, { ...run.settings, fingerprint, limit });
   const answered = store?.answeredIds(runId) ?? new Set<string>();
-  const pending = options.questions.filter((question) => !answered.has(question.id));
+  const pending = questions.filter((question) => !answered.has(question.id));
   const fresh = new Map<string, QuestionOutcome>();
 
-  const progress = createProgress({ label: responder.name, total: options.questions.length, quiet: options.quiet ?? false, fields: ['accuracy'] });
-  progress.update(options.questions.length - pending.length);
+  const progress = createProgress({ label: responder.name, total: questions.length, quiet: options.quiet ?? false, fields: ['accuracy'] });
+  progress.update(questions.length - pending.length);
   let correctCount = 0;
   let scoredCount = 0;
   let done = 0;
@@ -189,9 +240,9 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
 
   const stored = store ? new Map(store.answers(runId).map((answer) => [answer.questionId, answer])) : new Map<string, StoredAnswer>();
   const outcomes: QuestionOutcome[] = [];
-  for (const question of options.questions) {
+  for (const question of questions) {
     const outcome = fresh.get(question.id) ?? stored.get(question.id);
     if (outcome) outcomes.push({ questionId: question.id, correct: outcome.correct, predicted: outcome.predicted, error: outcome.error });
   }
-  return { runId, responder: responder.name, outcomes, asked: done, resumed: options.questions.length - pending.length, failed, elapsedMs: performance.now() - started };
+  return { runId, responder: responder.name, questions, outcomes, asked: done, resumed: questions.length - pending.length, failed, elapsedMs: performance.now() - started };
 }

@@ -85,6 +85,11 @@ export class RunStore {
     return { runId: row.run_id, responder: row.responder, benchmark: row.benchmark, createdAt: row.created_at, settings: JSON.parse(row.settings) as Record<string, unknown> };
   }
 
+  /** Replaces a run's recorded settings (the evaluator records the latest `limit` this way). */
+  updateSettings(runId: string, settings: Record<string, unknown>): void {
+    this.database.prepare('UPDATE runs SET settings = ? WHERE run_id = ?').run(JSON.stringify(settings), runId);
+  }
+
   listRuns(): RunInfo[] {
     const rows = this.database.prepare('SELECT run_id FROM runs ORDER BY created_at').all() as { run_id: string }[];
     return rows.map((row) => this.getRun(row.run_id) as RunInfo);

@@ -22,12 +22,14 @@ export { ScriptedAssistant } from './assistants/scripted-assistant.js';
 export { TitleMatcher } from './assistants/title-matcher.js';
 
 export { simulate } from './harness/simulate.js';
-export type { SimulateOptions, SimulationResult } from './harness/simulate.js';
+export { shownItems } from './harness/simulate.js';
+export type { SimulateOptions, SimulationResult, TranscriptTurn } from './harness/simulate.js';
 export { RunStore } from './harness/run-store.js';
 export type { ConversationRecord, EndReason } from './harness/run-store.js';
 export { parseShard, selectShard } from './harness/shard.js';
 export type { Shard } from './harness/shard.js';
-export { transcriptsToJsonl, writeTranscripts } from './harness/transcripts.js';
+export { readTranscripts, transcriptsToJsonl, writeTranscripts } from './harness/transcripts.js';
+export type { TranscriptLine } from './harness/transcripts.js';
 
 export { conversationOutcome, summarizeRecommendations } from './metrics/recommendation-metrics.js';
 export type { ConversationOutcome, RecommendationSummary } from './metrics/recommendation-metrics.js';

@@ -9,7 +9,7 @@ import { LlmUserSimulator } from './llm-user-simulator.js';
 import { hiddenFacts, horrorFan, testCatalog, testItems } from './test/fixtures.js';
 
 let server: TestServer;
-const model = (maxRetries = 2) => new OpenAIChatModel({ baseURL: server.url, apiKey: 'test', model: 'user-sim', maxRetries, baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 2000, sleep: async () => undefined });
+const model = (maxRetries = 2) => new OpenAIChatModel({ baseURL: server.url, apiKey: 'test', model: 'user-sim', maxRetries, baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 20_000, sleep: async () => undefined });
 const systemOf = (index: number) => (server.chatRequests()[index]?.body as { messages: Array<{ role: string; content: string }> }).messages;
 
 beforeAll(async () => {

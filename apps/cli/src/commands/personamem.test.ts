@@ -1,11 +1,11 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getConfig, PersonalabError } from '@personalab/core';
 import { temporaryDirectory } from '@personalab/datasets/test';
 import { registerPersonamemCommand } from './personamem.js';
-import { runCli } from '../test/run-cli.js';
+import { runCli, runCliOutput } from '../test/run-cli.js';
 
 function run(args: string[]): Promise<string> {
   return runCli([registerPersonamemCommand], ['--quiet', 'personamem', ...args]);
@@ -41,6 +41,51 @@ describe('personalab personamem', () => {
     expect(await run([...common, '--contexts', contexts])).toMatch(/on 3 questions \(0 resumed, 3 asked, 0 failed\)/);
     expect(await run([...common, '--contexts', contexts])).toMatch(/\(3 resumed, 0 asked/);
     await refused(common, 'conflict', /run lo was made with different settings \(contextsFingerprint: before "1-[0-9a-f]+", now "none"\)/);
+  });
+
+  it('refuses a contexts file that does not match the questions before asking any, naming the id and the file', async () => {
+    const other = join(folder.path, 'other-contexts.jsonl');
+    writeFileSync(other, `${JSON.stringify({ 'other-0': [{ role: 'user', content: 'hi' }] })}\n`);
+    await refused(
+      ['evaluate', '--questions', questions, '--contexts', other, '--run-id', 'mismatch', '--store', store],
+      'invalid_data',
+      /other-contexts\.jsonl has no shared context gen-1-2k-0 \(question gen-1-2k-0-q0 of .*questions_gen2k-seed1\.csv\); 3 of 3 questions need one of 1 context ids/,
+    );
+  });
+
+  it('lists the errors on stderr, prints no NaN and fails when every question failed', async () => {
+    // The right context id, but too short for any question's end index: every question fails.
+    const short = join(folder.path, 'short-contexts.jsonl');
+    writeFileSync(short, `${JSON.stringify({ 'gen-1-2k-0': [{ role: 'user', content: 'hi' }] })}\n`);
+    const output = await runCliOutput([registerPersonamemCommand], ['--quiet', 'personamem', 'evaluate', '--questions', questions, '--contexts', short, '--run-id', 'allfail', '--store', store]);
+    expect(output.stdout).not.toMatch(/NaN/);
+    expect(output.stdout).toMatch(/allfail: accuracy n\/a on 0 questions \(0 resumed, 3 asked, 3 failed\)/);
+    expect(output.stderr).toMatch(/3 of 3 questions failed \(not scored; retried when the run is resumed\):\n {2}\d× end index \d+ is past the 1 messages of context gen-1-2k-0 \(first: question gen-1-2k-0-q\d\)/);
+    expect(output.error).toSatisfy((error) => PersonalabError.is(error) && error.code === 'upstream_error' && /every question failed \(3\)/.test(error.message));
+  });
+
+  it('resumes a run with another --limit on the same file, and refuses a changed file', async () => {
+    const common = ['evaluate', '--questions', questions, '--contexts', contexts, '--responder', 'longest-option', '--run-id', 'limited', '--store', store];
+    expect(await run([...common, '--limit', '2'])).toMatch(/on 2 questions \(0 resumed, 2 asked, 0 failed\)/);
+    // A larger limit adds questions, no limit adds the rest, a smaller one reports the first n.
+    expect(await run([...common, '--limit', '3'])).toMatch(/on 3 questions \(2 resumed, 1 asked, 0 failed\)/);
+    expect(await run([...common, '--limit', '1'])).toMatch(/on 1 questions \(1 resumed, 0 asked, 0 failed\)/);
+    expect(await run(common)).toMatch(/on 3 questions \(3 resumed, 0 asked/);
+    // The same file name with other questions is refused, saying that the file changed.
+    const changed = join(folder.path, 'changed', 'questions_gen2k-seed1.csv');
+    const lines = readFileSync(questions, 'utf8').split('\n');
+    mkdirSync(join(folder.path, 'changed'), { recursive: true });
+    writeFileSync(changed, lines.filter((_, index) => index !== 2).join('\n'));
+    await refused(['evaluate', '--questions', changed, '--contexts', contexts, '--responder', 'longest-option', '--run-id', 'limited', '--store', store, '--limit', '1'], 'conflict', /run limited: the questions file questions_gen2k-seed1 changed since the run was made \(its questions' fingerprint was 3-[0-9a-f]+, now 2-[0-9a-f]+\)/);
+  });
+
+  it('reports the unanswered questions of a partial run in the Markdown too', async () => {
+    const out = join(folder.path, 'results');
+    await run(['evaluate', '--questions', questions, '--contexts', contexts, '--responder', 'longest-option', '--run-id', 'partial', '--store', store, '--limit', '1']);
+    await run(['report', '--questions', questions, '--runs', 'partial', '--store', store, '--out', out, '--name', 'partial']);
+    const markdown = readFileSync(join(out, 'partial.md'), 'utf8');
+    expect(markdown).toMatch(/\| responder \| run \| scored \| failed \| unanswered \|/);
+    expect(markdown).toMatch(/\| longest-option \| partial \| 1 \| 0 \| 2 \|/);
   });
 
   it('fails when a prediction file matches none of the questions', async () => {

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { PersonalabError, getConfig, writeResults } from '@personalab/core';
 import {
   type Phrasing,
+  type QuestionOutcome,
   type ResponderName,
   type RunReport,
   type StrategyName,
@@ -13,6 +14,7 @@ import {
   evaluate,
   generateBenchmark,
   loadBenchmark,
+  missingSharedContexts,
   published128k,
   published32k,
   renderMarkdown,
@@ -79,6 +81,25 @@ function evaluateSettings(options: EvaluateCommandOptions, command: Command): Re
   };
 }
 
+/**
+ * The failed questions, grouped by message (without its "question <id>: " prefix), most frequent
+ * first, each with its first question: "3× upstream timed out (first: question q1)".
+ */
+function describeErrors(outcomes: readonly QuestionOutcome[], shown = 3): string[] {
+  const counts = new Map<string, { count: number; first: string }>();
+  for (const outcome of outcomes) {
+    if (outcome.error === null) continue;
+    const message = outcome.error.replace(/^question \S+: /, '');
+    const entry = counts.get(message) ?? { count: 0, first: outcome.questionId };
+    entry.count++;
+    counts.set(message, entry);
+  }
+  const sorted = [...counts].sort((left, right) => right[1].count - left[1].count);
+  const lines = sorted.slice(0, shown).map(([message, entry]) => `  ${entry.count}× ${message} (first: question ${entry.first})`);
+  if (sorted.length > shown) lines.push(`  … and ${sorted.length - shown} other errors (all are in the run store)`);
+  return lines;
+}
+
 /** `personalab personamem generate | evaluate | report | score-predictions`. */
 export function registerPersonamemCommand(program: Command): void {
   const personamem = program.command('personamem').description('PersonaMem: evaluate responders on long user histories, generate benchmarks, report');
@@ -120,23 +141,38 @@ export function registerPersonamemCommand(program: Command): void {
     .option('--run-id <id>', 'run id (default <responder>-<benchmark file>); resuming with other settings or contexts is refused')
     .option('--store <file>', 'SQLite run store (default $PERSONALAB_STATE_DIR/personamem/runs.sqlite)', join(getConfig().stateDir, 'personamem', 'runs.sqlite'))
     .addOption(integerOption('--concurrency <n>', 'questions in flight', { min: 1, max: 1024 }, 8))
-    .addOption(integerOption('--limit <n>', 'only the first n questions', positive))
+    .addOption(integerOption('--limit <n>', 'only the first n questions (another limit on the same file resumes the run: a larger one adds questions)', positive))
     .action(
       async (options: EvaluateCommandOptions, command: Command) => {
         const global = globalOptions(command);
         const settings = evaluateSettings(options, command);
         const responder = await createResponder({ responder: options.responder, strategy: options.strategy, k: options.k, maxTokens: options.maxTokens, systemRole: options.systemRole }, getConfig());
         const loaded = await loadBenchmark({ questionsPath: options.questions, ...(options.contexts === undefined ? {} : { contextsPath: options.contexts }) });
-        const questions = options.limit === undefined ? loaded.questions : loaded.questions.slice(0, options.limit);
+        const asked = options.limit === undefined ? loaded.questions : loaded.questions.slice(0, options.limit);
+        if (loaded.contexts !== undefined && options.contexts !== undefined) {
+          // A contexts file that does not belong to the questions would fail every question one by one.
+          const missing = missingSharedContexts(asked, loaded.contexts);
+          if (missing) {
+            throw new PersonalabError(
+              'invalid_data',
+              `${options.contexts} has no shared context ${missing.contextId} (question ${missing.questionId} of ${options.questions}); ${missing.questions} of ${asked.length} questions need one of ${missing.contextIds} context ids it lacks: is it the contexts file of these questions?`,
+            );
+          }
+        }
         const benchmark = options.questions.replace(/^.*[\\/]/, '').replace(/\.csv$/, '');
         const runId = options.runId ?? `${responder.name}-${benchmark}`;
         const store = new RunStore(options.store);
         try {
-          const result = await evaluate({ questions, contexts: loaded.contexts, responder, store, runId, benchmark, concurrency: options.concurrency, quiet: global.quiet, settings });
-          const report = buildRunReport(questions, result.outcomes, { runId, responder: responder.name, benchmark });
-          process.stdout.write(
-            `${runId}: accuracy ${report.all.overall.accuracy.toFixed(3)} [${report.all.overall.low.toFixed(3)}, ${report.all.overall.high.toFixed(3)}] on ${report.scored} questions (${result.resumed} resumed, ${result.asked} asked, ${result.failed} failed)\n`,
-          );
+          const result = await evaluate({ questions: loaded.questions, limit: options.limit, contexts: loaded.contexts, responder, store, runId, benchmark, concurrency: options.concurrency, quiet: global.quiet, settings });
+          const report = buildRunReport(result.questions, result.outcomes, { runId, responder: responder.name, benchmark });
+          const overall = report.all.overall;
+          const accuracy = report.scored === 0 ? 'accuracy n/a' : `accuracy ${overall.accuracy.toFixed(3)} [${overall.low.toFixed(3)}, ${overall.high.toFixed(3)}]`;
+          process.stdout.write(`${runId}: ${accuracy} on ${report.scored} questions (${result.resumed} resumed, ${result.asked} asked, ${result.failed} failed)\n`);
+          if (report.failed > 0) {
+            const errors = describeErrors(result.outcomes);
+            process.stderr.write(`${report.failed} of ${result.questions.length} questions failed (not scored; retried when the run is resumed):\n${errors.join('\n')}\n`);
+            if (report.scored === 0) throw new PersonalabError('upstream_error', `every question failed (${report.failed}); first error: ${(errors[0] ?? '').trim()}`);
+          }
         } finally {
           store.close();
         }

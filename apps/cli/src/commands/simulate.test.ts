@@ -115,8 +115,10 @@ describe('personalab simulate', () => {
     const transcripts = join(folder, 'all.jsonl');
     const output = await run([...common, '--transcripts', transcripts]);
     expect(output).toMatch(/6 conversations \(0 run now, 6 resumed\)/);
-    const lines = readFileSync(transcripts, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { userId: string; turns: Array<{ role: string }> });
+    const lines = readFileSync(transcripts, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { userId: string; turns: Array<{ role: string }>; config: Record<string, unknown> });
     expect(lines.map((line) => line.userId).sort()).toEqual(['1', '2', '3', '4', '5', '6']);
+    // Each line names the run's settings, so a copied transcripts file can be re-scored.
+    expect(lines[0]?.config).toMatchObject({ simulator: 'retrieval', assistant: 'most-popular', maxTurns: 3, k: 5, users: 'movielens-100k', seed: 1, limit: 6 });
     for (const line of lines) {
       expect(line.turns.length).toBeGreaterThanOrEqual(3);
       // --max-turns counts assistant replies; the user may react once more.

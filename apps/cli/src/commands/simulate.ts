@@ -151,7 +151,7 @@ export function registerSimulateCommand(program: Command): void {
     .option('--shard <i/n>', 'run only shard i of n (1-based), e.g. 2/4')
     .option('--run-id <id>', 'run id in the store (default <simulator>--<assistant>--<users>); resuming with options that change the results is refused')
     .option('--store <file>', 'SQLite run store (resumes a run with the same id)', join(getConfig().stateDir, 'simulations.sqlite'))
-    .option('--transcripts <file>', 'write the conversations as JSON Lines')
+    .option('--transcripts <file>', 'write the conversations as JSON Lines, each with the run settings in a config field')
     .addOption(integerOption('--seed <n>', 'seed of the split and the simulators', seedRange, 1))
     .addOption(integerOption('--corpus-size <n>', 'retrieval simulator: real user turns in its corpus', positive, 8000))
     .addOption(integerOption('--patience <n>', 'retrieval simulator: rounds of unwanted recommendations before a simulated user gives up (default: never)', positive))
@@ -229,7 +229,7 @@ export function registerSimulateCommand(program: Command): void {
             }
             const created = await http.registerUsers(mine.map((user) => ({ id: user.id, ratings: byUser.get(user.id) ?? [] })));
             process.stderr.write(
-              `http: ${created} simulated users created on ${baseUrl} as ${options.httpUserPrefix}<id> with their training ratings (${mine.length - created} there already). ` +
+              `http: ${created} simulated users created on ${baseUrl} as ${options.httpUserPrefix}<id> with their training ratings (${mine.length - created} there already: their ratings re-sent, batches the service had refused as stored). ` +
                 `The service's model may have been trained on the hidden ratings too (npm start trains on all of MovieLens); ` +
                 `experiments/simulation/movielens.ts serves the training split only. ` +
                 `The users and their ratings stay in the service's store (and its next training): use a scratch service (PERSONALAB_STATE_DIR=/tmp/scratch npm start).\n`,
@@ -273,7 +273,15 @@ export function registerSimulateCommand(program: Command): void {
           ...(shard ? { shard } : {}),
           quiet: global.quiet,
         });
-        if (options.transcripts) writeTranscripts(options.transcripts, result.conversations);
+        if (options.transcripts) {
+          // Every line names the run's settings (and which users it covers), so a copied file can be re-scored.
+          writeTranscripts(options.transcripts, result.conversations, {
+            runId: result.runId,
+            ...result.config,
+            ...(options.limit === undefined ? {} : { limit: options.limit }),
+            ...(options.shard === undefined ? {} : { shard: options.shard }),
+          });
+        }
         const summary = result.summary;
         const failed = result.conversations.filter((record) => record.endReason === 'error').length;
         process.stdout.write(

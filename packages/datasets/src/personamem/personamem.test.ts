@@ -87,6 +87,12 @@ describe('PersonaMem fixture in the official format', () => {
     expect((await caughtDataError(loadPersonaMemQuestions(badOptions))).message).toMatch(new RegExp(`${badOptions}:2: all_options: unterminated list`));
     const badIndex = folder.write('index.csv', `${header}\n${(lines[3] as string).replace(/,3$/, ',three')}\n`);
     expect((await caughtDataError(loadPersonaMemQuestions(badIndex))).message).toMatch(/end_index_in_shared_context: expected a non-negative integer/);
+    // A repeated question id would count twice: refused naming both lines, or skipped in skip mode.
+    const repeated = folder.write('repeated.csv', `${header}\n${lines[1]}\n${lines[2]}\n${lines[1]}\n`);
+    expect((await caughtDataError(loadPersonaMemQuestions(repeated))).message).toMatch(new RegExp(`${repeated}:4: question_id \\S+ appears twice \\(first on line 2\\)`));
+    const skipped = await loadPersonaMemQuestions(repeated, { onInvalid: 'skip' });
+    expect(skipped.questions).toHaveLength(2);
+    expect(skipped.skipped.map((row) => row.line)).toEqual([4]);
     const notPersonaMem = folder.write('other.csv', 'a,b\n1,2\n');
     expect((await caughtDataError(loadPersonaMemQuestions(notPersonaMem))).message).toMatch(/:1: not a PersonaMem questions file/);
   });

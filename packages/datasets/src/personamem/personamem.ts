@@ -97,11 +97,14 @@ export function parseOptionsList(text: string): { options: string[]; format: 'js
 /**
  * Loads a PersonaMem questions CSV: the released layout (`questions_32k.csv`: 15 columns from `persona_id` to
  * `end_index_in_shared_context`) or the pre-release one (`question` instead of `user_question_or_message`, plus
- * `stereotypical`). Columns are found by header name; every row must have as many fields as the header.
+ * `stereotypical`). Columns are found by header name; every row must have as many fields as the header, and a
+ * `question_id` repeated on a later row is an invalid row (named by file and line, thrown or skipped per `onInvalid`).
  */
 export async function loadPersonaMemQuestions(file: string, options: LoaderOptions = {}): Promise<PersonaMemQuestions> {
   const issues = new RowIssues(options.onInvalid);
   const questions: PersonaMemQuestion[] = [];
+  // Line of each accepted question id: a repeated id (which would count twice in n and accuracy) is an invalid row.
+  const lineOfId = new Map<string, number>();
   let header: string[] | undefined;
   for await (const { fields, line } of readCsvRecords(file)) {
     if (!header) {
@@ -131,6 +134,11 @@ export async function loadPersonaMemQuestions(file: string, options: LoaderOptio
       continue;
     }
     const data = parsed.data;
+    const firstLine = lineOfId.get(data.question_id);
+    if (firstLine !== undefined) {
+      issues.reject(file, line, `question_id ${data.question_id} appears twice (first on line ${firstLine})`);
+      continue;
+    }
     const letter = data.correct_answer.slice(1, 2);
     const letterIndex = letter.charCodeAt(0) - 'a'.charCodeAt(0);
     if (letterIndex >= list.options.length) {
@@ -163,6 +171,7 @@ export async function loadPersonaMemQuestions(file: string, options: LoaderOptio
     };
     for (const [key, value] of Object.entries(optional)) if (value !== undefined) (question as unknown as Record<string, unknown>)[key] = value;
     questions.push(question);
+    lineOfId.set(question.questionId, line);
   }
   if (!header) throw dataError(file, undefined, 'empty file: no header');
   return { questions, skipped: issues.skipped };

@@ -37,8 +37,8 @@ export function renderMarkdown(title: string, reports: readonly RunReport[], not
     ...notes.map((note) => `- ${note}`),
     ...(notes.length ? [''] : []),
     markdownTable(
-      ['responder', 'run', 'scored', 'failed', 'accuracy [95% CI]', 'accuracy where longest option is wrong'],
-      reports.map((report) => [report.responder, report.runId, report.scored, report.failed, formatCell(report.all.overall), formatCell(report.longestWrong.overall)]),
+      ['responder', 'run', 'scored', 'failed', 'unanswered', 'accuracy [95% CI]', 'accuracy where longest option is wrong'],
+      reports.map((report) => [report.responder, report.runId, report.scored, report.failed, report.missing, formatCell(report.all.overall), formatCell(report.longestWrong.overall)]),
     ),
     '',
     '## Accuracy per question type',

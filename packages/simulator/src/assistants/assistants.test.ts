@@ -124,9 +124,12 @@ describe('RecommenderHttpAssistant', () => {
     const assistant = new RecommenderHttpAssistant({ baseUrl, userIdPrefix: 'sim-' });
     const ratings = Array.from({ length: 1001 }, (_, index) => ({ itemId: `i${index}`, value: 4, timestamp: index }));
     replies.push({ status: 201, body: '{"id":"sim-7"}' }, { status: 200, body: '{}' }, { status: 200, body: '{}' });
+    // sim-8 exists (an earlier run) and has its ratings: each batch is refused as a whole with 409.
     replies.push({ status: 409, body: '{"error":{"code":"conflict","message":"user sim-8 exists"}}' });
+    replies.push({ status: 409, body: '{"error":{"code":"conflict","message":"events[0].id: event sim-8:i0 already exists"}}' });
+    replies.push({ status: 409, body: '{"error":{"code":"conflict","message":"events[0].id: event sim-8:i1000 already exists"}}' });
     expect(await assistant.registerUsers([{ id: '7', ratings }, { id: '8', ratings }])).toBe(1);
-    expect(received.map((entry) => entry.url)).toEqual(['/v1/users', '/v1/users/sim-7/events', '/v1/users/sim-7/events', '/v1/users']);
+    expect(received.map((entry) => entry.url)).toEqual(['/v1/users', '/v1/users/sim-7/events', '/v1/users/sim-7/events', '/v1/users', '/v1/users/sim-8/events', '/v1/users/sim-8/events']);
     expect(received[0]?.body).toEqual({ id: 'sim-7' });
     const batches = received.slice(1, 3).map((entry) => entry.body['events'] as Array<Record<string, unknown>>);
     expect(batches.map((events) => events.length)).toEqual([1000, 1]);
@@ -138,6 +141,38 @@ describe('RecommenderHttpAssistant', () => {
     replies.push(ok('s7', ['m1']));
     await assistant.reply({ userId: '7', dialogue: [{ role: 'user', content: 'hi' }] });
     expect(received.at(-1)?.body).toEqual({ userId: 'sim-7', message: 'hi', k: 5 });
+  });
+
+  it('on resume posts the ratings of a user created by a run that failed before sending them', async () => {
+    const assistant = new RecommenderHttpAssistant({ baseUrl, maxRetries: 0 });
+    const ratings = Array.from({ length: 1500 }, (_, index) => ({ itemId: `i${index}`, value: 3 }));
+    // First run: the user is created, the first batch stored, the second fails: the run aborts.
+    replies.push({ status: 201, body: '{"id":"5"}' }, { status: 201, body: '{}' }, { status: 500, body: '{"error":{"code":"internal","message":"boom"}}' });
+    await expect(assistant.registerUsers([{ id: '5', ratings }])).rejects.toMatchObject({ code: 'upstream_error' });
+    received.length = 0;
+    // Resumed run: the user exists (409); the stored batch is refused whole (409), the lost one is sent.
+    replies.push(
+      { status: 409, body: '{"error":{"code":"conflict","message":"user 5 exists"}}' },
+      { status: 409, body: '{"error":{"code":"conflict","message":"events[0].id: event 5:i0 already exists"}}' },
+      { status: 201, body: '{"accepted":500}' },
+    );
+    expect(await assistant.registerUsers([{ id: '5', ratings }])).toBe(0);
+    expect(received.map((entry) => entry.url)).toEqual(['/v1/users', '/v1/users/5/events', '/v1/users/5/events']);
+    const resent = received[2]?.body['events'] as Array<Record<string, unknown>>;
+    expect(resent).toHaveLength(500);
+    expect(resent[0]).toEqual({ type: 'rating', id: '5:i1000', itemId: 'i1000', value: 3 });
+    // A failure other than 409 on a batch still stops the run.
+    replies.push({ status: 409, body: '{}' }, { status: 400, body: '{"error":{"code":"invalid_argument","message":"bad"}}' });
+    await expect(assistant.registerUsers([{ id: '5', ratings: ratings.slice(0, 1) }])).rejects.toMatchObject({ code: 'upstream_bad_response' });
+  });
+
+  it('keeps the first k distinct recommendations and says how many more the service offered', async () => {
+    const assistant = new RecommenderHttpAssistant({ baseUrl, k: 3 });
+    replies.push(ok('s9', ['m1', 'm1', 'm2', 'm1', 'm3', 'm4', 'm5', 'm4']));
+    expect(await assistant.reply({ userId: 'u9', dialogue: [{ role: 'user', content: 'hi' }] })).toEqual({ content: 'Here you go', recommendedItemIds: ['m1', 'm2', 'm3'], itemsBeyondK: 2 });
+    expect(received[0]?.body['k']).toBe(3);
+    replies.push(ok('s9', ['m7', 'm7']));
+    expect(await assistant.reply({ userId: 'u9', dialogue: [{ role: 'user', content: 'hi' }] })).toEqual({ content: 'Here you go', recommendedItemIds: ['m7'] });
   });
 
   it('retries 429 and 500, fails on 400 and on a body of the wrong shape', async () => {

@@ -37,6 +37,8 @@ export interface RegisteredUser {
 /** Events per `POST /v1/users/:id/events` call (the API takes at most 1,000). */
 const EVENT_BATCH = 1000;
 
+const isConflict = (error: unknown): boolean => error instanceof PersonalabError && error.details?.['status'] === 409;
+
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -53,19 +55,27 @@ export class RecommenderHttpAssistant implements Assistant {
     this.options = options;
   }
 
-  async reply(options: { userId: string; dialogue: readonly DialogueTurn[]; signal?: AbortSignal }): Promise<{ content: string; recommendedItemIds: readonly string[] }> {
+  async reply(options: { userId: string; dialogue: readonly DialogueTurn[]; signal?: AbortSignal }): Promise<{ content: string; recommendedItemIds: readonly string[]; itemsBeyondK?: number }> {
     const userTurns = options.dialogue.filter((turn) => turn.role === 'user');
     const message = userTurns.at(-1)?.content;
     if (message === undefined) throw new PersonalabError('invalid_argument', 'the dialogue has no user message to send');
     // A dialogue with one user turn is a new conversation: start a new session.
     if (userTurns.length === 1) this.sessions.delete(options.userId);
     const sessionId = this.sessions.get(options.userId);
-    const body = { userId: this.serviceId(options.userId), message: message.slice(0, 4000), k: this.options.k ?? 5, ...(sessionId ? { sessionId } : {}) };
+    const body = { userId: this.serviceId(options.userId), message: message.slice(0, 4000), k: this.k(), ...(sessionId ? { sessionId } : {}) };
     const response = await this.post('/v1/chat', body, options.signal);
     const parsed = chatResponseSchema.safeParse(response);
     if (!parsed.success) throw new PersonalabError('upstream_bad_response', `POST /v1/chat answered an unexpected body: ${formatZodError(parsed.error)}`);
     this.sessions.set(options.userId, parsed.data.sessionId);
-    return { content: parsed.data.reply, recommendedItemIds: parsed.data.recommendations.map((entry) => entry.item.id) };
+    // The service may answer more than `k` items or repeat one: keep the first `k` distinct ones, and
+    // say how many more it offered (the harness records it in the transcript).
+    const distinct = [...new Set(parsed.data.recommendations.map((entry) => entry.item.id))];
+    const k = this.k();
+    return { content: parsed.data.reply, recommendedItemIds: distinct.slice(0, k), ...(distinct.length > k ? { itemsBeyondK: distinct.length - k } : {}) };
+  }
+
+  private k(): number {
+    return this.options.k ?? 5;
   }
 
   /** The service's id of a simulated user. */
@@ -75,9 +85,12 @@ export class RecommenderHttpAssistant implements Assistant {
 
   /**
    * Creates the simulated users on the service with their visible ratings (`POST /v1/users`, then
-   * their ratings in batches). A user the service already has (409) is left as it is: a resumed run
-   * registered it before, and its ratings carry ids derived from the user and item, so they are
-   * never stored twice. Returns how many users were created.
+   * their ratings in batches). A user the service already has (409) was created by an earlier run
+   * that may have stopped before its ratings were all sent, so its ratings are posted again. The
+   * service does not dedupe events silently: it refuses a batch holding an event id it already
+   * has with 409, writing none of it. Rating ids are derived from the user and item and a batch is
+   * written in one transaction, so a batch answered 409 was stored whole before and is skipped:
+   * nothing is stored twice and nothing is lost. Returns how many users were created.
    */
   async registerUsers(users: readonly RegisteredUser[], signal?: AbortSignal): Promise<number> {
     let created = 0;
@@ -85,11 +98,10 @@ export class RecommenderHttpAssistant implements Assistant {
       const id = this.serviceId(user.id);
       try {
         await this.post('/v1/users', { id }, signal);
+        created++;
       } catch (error) {
-        if (error instanceof PersonalabError && error.details?.['status'] === 409) continue;
-        throw error;
+        if (!isConflict(error)) throw error;
       }
-      created++;
       for (let start = 0; start < user.ratings.length; start += EVENT_BATCH) {
         const events = user.ratings.slice(start, start + EVENT_BATCH).map((rating) => ({
           type: 'rating' as const,
@@ -98,7 +110,12 @@ export class RecommenderHttpAssistant implements Assistant {
           value: rating.value,
           ...(rating.timestamp === undefined ? {} : { timestamp: rating.timestamp }),
         }));
-        await this.post(`/v1/users/${encodeURIComponent(id)}/events`, { events }, signal);
+        try {
+          await this.post(`/v1/users/${encodeURIComponent(id)}/events`, { events }, signal);
+        } catch (error) {
+          // The batch's ids exist: an earlier run stored this batch (in one transaction, so whole).
+          if (!isConflict(error)) throw error;
+        }
       }
     }
     return created;

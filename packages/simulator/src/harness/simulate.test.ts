@@ -12,7 +12,8 @@ import { UserTurnCorpus } from '../user-turn-corpus.js';
 import { RunStore } from './run-store.js';
 import { parseShard, selectShard } from './shard.js';
 import { simulate } from './simulate.js';
-import { transcriptsToJsonl, writeTranscripts } from './transcripts.js';
+import { summarizeRecommendations } from '../metrics/recommendation-metrics.js';
+import { readTranscripts, transcriptsToJsonl, writeTranscripts } from './transcripts.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'personalab-simulate-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
@@ -77,6 +78,21 @@ describe('simulate', () => {
     store.close();
   });
 
+  it('shows the user only the first k distinct items, the ones scored, and records how many more came', async () => {
+    // Repeats m2 and puts the target m6 past k = 2: the user must not meet the goal on an unscored item.
+    const overlong = { name: 'overlong', reply: async () => ({ content: 'Try these.', recommendedItemIds: ['m2', 'm2', 'm8', 'm6', 'm5'] }) };
+    const result = await simulate({ simulator, assistant: overlong, users: users.slice(0, 1), maxTurns: 1, k: 2, quiet: true });
+    const record = result.conversations[0];
+    expect(record?.endReason).toBe('turn_limit');
+    const reply = record?.turns.find((turn) => turn.role === 'assistant');
+    expect(reply).toMatchObject({ recommendedItemIds: ['m2', 'm8'], itemsBeyondK: 2 });
+    expect(result.summary.successRate).toBe(0);
+    // Within k the same target is met.
+    const inTopK = await simulate({ simulator, assistant: overlong, users: users.slice(0, 1), maxTurns: 1, k: 3, quiet: true });
+    expect(inTopK.conversations[0]?.endReason).toBe('goal_met');
+    expect(inTopK.conversations[0]?.turns.find((turn) => turn.role === 'assistant')).toMatchObject({ recommendedItemIds: ['m2', 'm8', 'm6'], itemsBeyondK: 1 });
+  });
+
   it('rejects duplicate user ids and a bad maxTurns', async () => {
     await expect(simulate({ simulator, assistant, users: [users[0], users[0]].filter((user) => user !== undefined), maxTurns: 2, quiet: true })).rejects.toThrow(/duplicate/);
     await expect(simulate({ simulator, assistant, users, maxTurns: 0, quiet: true })).rejects.toThrow(/maxTurns/);
@@ -90,5 +106,17 @@ describe('simulate', () => {
     expect(lines).toHaveLength(3);
     expect(JSON.parse(lines[0] as string)).toMatchObject({ userId: 'u0', endReason: 'goal_met', targetItemIds: ['m6'] });
     expect(transcriptsToJsonl([])).toBe('');
+  });
+
+  it('writes the run settings into every transcript line, so that a copied file can be re-scored', async () => {
+    const result = await simulate({ simulator, assistant, users: users.slice(0, 3), maxTurns: 2, k: 1, config: { seed: 7, patience: 3 }, quiet: true });
+    expect(result.config).toEqual({ simulator: 'retrieval', assistant: assistant.name, maxTurns: 2, k: 1, seed: 7, patience: 3 });
+    const path = join(directory, 'transcripts-config.jsonl');
+    writeTranscripts(path, result.conversations, result.config);
+    const lines = readTranscripts(path);
+    expect(lines).toHaveLength(3);
+    for (const line of lines) expect(line.config).toEqual(result.config);
+    const config = lines[0]?.config as { k: number; maxTurns: number };
+    expect(summarizeRecommendations(lines, { k: config.k, maxTurns: config.maxTurns })).toEqual(result.summary);
   });
 });

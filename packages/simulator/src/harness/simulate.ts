@@ -51,6 +51,11 @@ export interface SimulateOptions {
 
 export interface SimulationResult {
   runId: string;
+  /**
+   * The run's settings as recorded in the store: simulator and assistant names, `maxTurns`, `k`
+   * and `config` (pass it to `writeTranscripts` so that a copied transcripts file can be re-scored).
+   */
+  config: Record<string, unknown>;
   /** Every conversation of this shard, including those stored by an earlier, interrupted run. */
   conversations: ConversationRecord[];
   /** Conversations run by this call (the rest were resumed from the store). */
@@ -59,8 +64,26 @@ export interface SimulationResult {
   summary: RecommendationSummary;
 }
 
+/**
+ * An assistant turn as the transcript stores it: `recommendedItemIds` is what the user saw (the
+ * assistant's list without repeats, cut to `k`); `itemsBeyondK` counts the distinct items the
+ * assistant offered past the first `k` (absent when none), which no one saw or scored.
+ */
+export interface TranscriptTurn extends DialogueTurn {
+  itemsBeyondK?: number;
+}
+
+/**
+ * The items the user is shown: the assistant's list without repeats (first occurrence kept), cut
+ * to `k`, so that the user reacts to exactly the items recall@k and success score.
+ */
+export function shownItems(itemIds: readonly string[], k: number): { shown: string[]; beyondK: number } {
+  const distinct = [...new Set(itemIds)];
+  return { shown: distinct.slice(0, k), beyondK: Math.max(0, distinct.length - k) };
+}
+
 /** One conversation: the simulator opens, the assistant replies, until an end or the turn limit. */
-async function converse(user: SimulatedUser, simulator: UserSimulator, assistant: Assistant, maxTurns: number, signal: AbortSignal | undefined): Promise<{ turns: DialogueTurn[]; endReason: EndReason }> {
+async function converse(user: SimulatedUser, simulator: UserSimulator, assistant: Assistant, maxTurns: number, k: number, signal: AbortSignal | undefined): Promise<{ turns: DialogueTurn[]; endReason: EndReason }> {
   const turns: DialogueTurn[] = [];
   let next: SimulatorTurn = await simulator.start({ profile: user.profile, goal: user.goal });
   let userTurns = 0;
@@ -73,7 +96,16 @@ async function converse(user: SimulatedUser, simulator: UserSimulator, assistant
     turns.push({ role: 'user', content: next.content });
     userTurns++;
     const reply = await assistant.reply({ userId: user.id, dialogue: turns, ...(signal ? { signal } : {}) });
-    turns.push({ role: 'assistant', content: reply.content, ...(reply.recommendedItemIds ? { recommendedItemIds: [...reply.recommendedItemIds] } : {}) });
+    const turn: TranscriptTurn = { role: 'assistant', content: reply.content };
+    if (reply.recommendedItemIds) {
+      const { shown, beyondK } = shownItems(reply.recommendedItemIds, k);
+      // An assistant that cut its own list may say how many it dropped (RecommenderHttpAssistant does).
+      const reported = (reply as { itemsBeyondK?: unknown }).itemsBeyondK;
+      const total = beyondK + (typeof reported === 'number' && Number.isInteger(reported) && reported > 0 ? reported : 0);
+      turn.recommendedItemIds = shown;
+      if (total > 0) turn.itemsBeyondK = total;
+    }
+    turns.push(turn);
     if (userTurns >= maxTurns) {
       // The user still reacts to the last reply (the reaction may meet the goal) but cannot go on.
       const last = await simulator.respond({ dialogue: turns });
@@ -92,6 +124,7 @@ async function converse(user: SimulatedUser, simulator: UserSimulator, assistant
 export async function simulate(options: SimulateOptions): Promise<SimulationResult> {
   const clock = options.clock ?? systemClock;
   const k = options.k ?? 5;
+  if (!Number.isInteger(k) || k < 1) throw new PersonalabError('invalid_argument', `k must be a positive integer, got ${k}`);
   if (!Number.isInteger(options.maxTurns) || options.maxTurns < 1) throw new PersonalabError('invalid_argument', `maxTurns must be a positive integer, got ${options.maxTurns}`);
   const ids = new Set<string>();
   for (const user of options.users) {
@@ -103,7 +136,8 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   const simulatorName = probe?.name ?? 'none';
   const runId = options.runId ?? `${simulatorName}--${options.assistant.name}`;
   const store = options.store;
-  store?.ensureRun(runId, { simulator: simulatorName, assistant: options.assistant.name, maxTurns: options.maxTurns, k, ...options.config }, clock.now());
+  const runConfig = { simulator: simulatorName, assistant: options.assistant.name, maxTurns: options.maxTurns, k, ...options.config };
+  store?.ensureRun(runId, runConfig, clock.now());
   const done = store?.finishedUserIds(runId, options.retryErrors === false) ?? new Set<string>();
   const pending = users.filter((user) => !done.has(user.id));
   const inMemory: ConversationRecord[] = [];
@@ -118,7 +152,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
       const startedAt = clock.now();
       let record: ConversationRecord;
       try {
-        const { turns, endReason } = await converse(user, options.simulator(user), options.assistant, options.maxTurns, options.signal);
+        const { turns, endReason } = await converse(user, options.simulator(user), options.assistant, options.maxTurns, k, options.signal);
         record = { runId, userId: user.id, simulator: simulatorName, assistant: options.assistant.name, endReason, turns, targetItemIds: [...(user.goal.targetItemIds ?? [])], startedAt, finishedAt: clock.now() };
       } catch (error) {
         if (PersonalabError.is(error, 'cancelled')) throw error;
@@ -141,5 +175,5 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   const shardIds = new Set(users.map((user) => user.id));
   const conversations = store ? store.conversations(runId).filter((record) => shardIds.has(record.userId)) : inMemory.sort((left, right) => left.userId.localeCompare(right.userId));
   const scored = conversations.filter((record) => record.endReason !== 'error');
-  return { runId, conversations, ran: pending.length, resumed: users.length - pending.length, summary: summarizeRecommendations(scored, { k, maxTurns: options.maxTurns }) };
+  return { runId, config: runConfig, conversations, ran: pending.length, resumed: users.length - pending.length, summary: summarizeRecommendations(scored, { k, maxTurns: options.maxTurns }) };
 }
