@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { PersonalabError, profileSchema, type Message } from '@personalab/core';
+import { emptyProfile, PersonalabError, profileSchema, type Message } from '@personalab/core';
 import { candidateStatements } from './heuristic/candidate-statements.js';
 import { HeuristicProfileExtractor } from './heuristic-profile-extractor.js';
-import { normalizeSubject } from './merge/apply-observations.js';
+import { applyObservations, normalizeSubject } from './merge/apply-observations.js';
+import type { FactObservation } from './merge/observation.js';
 import { profileStatements } from './profile-statements.js';
 import { profileExtractorConformance } from './test/index.js';
 
@@ -80,6 +81,16 @@ describe('HeuristicProfileExtractor', () => {
     expect(await occupations('I work as a nurse.', 'I also work as a bartender on weekends.')).toEqual(['i work as a nurse', 'i work as a bartender on weekends']);
     // "now" without a job named changes nothing.
     expect(await occupations('I work as a nurse.', 'I work from home now.')).toContain('i work as a nurse');
+  });
+
+  it('reads a job change only in the sentence that states the job, and never for a second job', () => {
+    const nurse: FactObservation = { kind: 'fact', key: 'occupation', value: 'i work as a nurse', confidence: 0.8, evidence: [{ messageId: 'a', quote: 'I work as a nurse.' }], timestamp: 1 };
+    const next = (value: string, quote: string): FactObservation => ({ kind: 'fact', key: 'occupation', value, confidence: 0.8, evidence: [{ messageId: 'b', quote }], timestamp: 2 });
+    const jobs = (observation: FactObservation) => applyObservations(emptyProfile('u', 0), [nurse, observation]).facts.map((fact) => fact.value);
+    // An LLM extractor quotes the whole message: "became" was about the son, "now" about being tired.
+    expect(jobs(next('i work at a hospital', 'My son became a pilot. I work at a hospital.'))).toEqual(['i work as a nurse', 'i work at a hospital']);
+    expect(jobs(next('i also work as a bartender on weekends', 'Right now I am tired. I also work as a bartender on weekends.'))).toEqual(['i work as a nurse', 'i also work as a bartender on weekends']);
+    expect(jobs(next('i work as a pilot', 'Big news! I work as a pilot now.'))).toEqual(['i work as a pilot']);
   });
 
   it('answers "no, i do not" to "do you like x?" with a dislike, merged with the genre named alone', async () => {

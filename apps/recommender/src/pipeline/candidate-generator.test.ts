@@ -55,6 +55,8 @@ describe('CandidateGenerator', () => {
     expect(served.map((candidate) => candidate.item.id)).not.toContain(war.id);
     await new CandidateGenerator({ recommender: spy, modelItemIds: new Set(byId.keys()), textIndex, getItem: (id) => byId.get(id), minSeedRating: 1 }).generate({ history: withLow, k: 5 });
     expect(queries[1]).toEqual(['m1', 'm2', 'm3', 'm5', 'm6', war.id, 'm4']);
+    // A threshold that would silently drop every seed is refused.
+    for (const minSeedRating of [Number.NaN, 0, 6]) expect(() => new CandidateGenerator({ textIndex, getItem: (id) => byId.get(id), minSeedRating })).toThrow(/minSeedRating/);
   });
 
   it('keeps text scores for a user the model knows nothing about', async () => {

@@ -1,4 +1,4 @@
-import type { Item, Recommender } from '@personalab/core';
+import { PersonalabError, type Item, type Recommender } from '@personalab/core';
 import { titleKey } from './item-catalog.js';
 import type { ItemTextIndex } from './item-text-index.js';
 import { isNamedDislike, tagStems } from './taste.js';
@@ -40,7 +40,8 @@ export interface CandidateGeneratorOptions {
    * query of what they rated 3 to 5 does better: on the three P1 splits EASE's NDCG@10 on held-out
    * films rated 4 or 5 rises 0.3782 → 0.3933 (+4.0 %, every seed) without the films rated 1 or 2 in
    * the query, while on every held-out film (what they will watch) it falls 0.4784 → 0.4736 (−1.0 %)
-   * (`experiments/movielens/numpy-check/low_ratings.py`, `low-ratings-results.md`).
+   * (`experiments/movielens/numpy-check/low_ratings.py`, `low-ratings-results.md`). A user who rated
+   * everything 1 or 2 therefore gets no model candidates: popular items and text matches, as a new user.
    */
   minSeedRating?: number;
 }
@@ -92,6 +93,10 @@ export class CandidateGenerator {
   private readonly options: CandidateGeneratorOptions;
 
   constructor(options: CandidateGeneratorOptions) {
+    const { minSeedRating } = options;
+    if (minSeedRating !== undefined && !(Number.isFinite(minSeedRating) && minSeedRating >= 1 && minSeedRating <= 5)) {
+      throw new PersonalabError('invalid_argument', `minSeedRating must be a rating from 1 to 5, got ${minSeedRating}`);
+    }
     this.options = options;
   }
 

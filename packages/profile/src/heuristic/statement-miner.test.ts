@@ -176,6 +176,10 @@ describe('splitCoordinatedObjects', () => {
     expect(splitCoordinatedObjects(['i enjoy cooking and listening to country music'])).toEqual(['i enjoy cooking', 'i enjoy listening to country music']);
     expect(splitCoordinatedObjects(['i do not like crowds or noise'])).toEqual(['i do not like crowds', 'i do not like noise']);
     expect(splitCoordinatedObjects(['i have two dogs and a cat'])).toEqual(['i have two dogs', 'i have a cat']);
+    // The second noun keeps the first one's article; languages are capitalised yet two objects.
+    expect(splitCoordinatedObjects(['i have a brother and sister'])).toEqual(['i have a brother', 'i have a sister']);
+    expect(splitCoordinatedObjects(['i have an uncle and aunt'])).toEqual(['i have an uncle', 'i have an aunt']);
+    expect(splitCoordinatedObjects(['i speak english and french'], capitalisedPairs('I speak English and French'))).toEqual(['i speak english', 'i speak french']);
   });
 
   it('keeps fixed pairs, capitalised titles and names, long or pronoun objects, and three-way lists whole', () => {

@@ -444,10 +444,16 @@ export function splitCoordinatedObjects(clauses: readonly string[], protectedPai
     const rightWords = right.split(' ');
     if (left === '' || right === '' || leftWords.length > 5 || rightWords.length > 5) return [clause];
     if (listItemBlockers.test(left) || listItemBlockers.test(right) || /^(?:also|then|so|now|more|other|much|many|stuff|things|all|everything|anything)\b/.test(right)) return [clause];
-    if (protectedPairs.has(`${leftWords[leftWords.length - 1]} and ${rightWords[0]}`)) return [clause];
+    // Capitalised on both sides: a title or a name, unless the verb is "speak" (languages are capitalised).
+    if (protectedPairs.has(`${leftWords[leftWords.length - 1]} and ${rightWords[0]}`) && !/ speak$/.test(match[1])) return [clause];
     // "to run and read": the infinitive marker carries over; so does a gerund before a short noun ("playing chess and checkers").
     const gerund = /^(?:to |playing |watching |reading |listening to |eating |cooking |making |collecting )/.exec(left)?.[0];
-    const second = gerund !== undefined && !/^(?:to |\S+ing\b)/.test(right) && (gerund === 'to ' || rightWords.length <= 2) ? `${gerund}${right}` : right;
+    let second = gerund !== undefined && !/^(?:to |\S+ing\b)/.test(right) && (gerund === 'to ' || rightWords.length <= 2) ? `${gerund}${right}` : right;
+    // "a brother and sister": a one-word second noun takes the first one's article ("a sister", "an aunt").
+    const article = /^(a|an|one|my) /.exec(left)?.[1];
+    if (article !== undefined && second === right && rightWords.length === 1 && !/^(?:a|an|the|my|one|two|three|some|\d+)$/.test(right)) {
+      second = `${article === 'a' || article === 'an' ? (/^[aeiou]/.test(right) ? 'an' : 'a') : article} ${right}`;
+    }
     return [`${match[1]} ${left}`, `${match[1]} ${second}`];
   });
 }

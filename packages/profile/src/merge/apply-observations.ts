@@ -61,16 +61,30 @@ export function normalizeSubject(subject: string): string {
 }
 
 const jobChangeMarker = /\b(?:now|new job|switched|changed (?:jobs|careers)|became|started working|got a job|got hired|was hired|promoted)\b/;
+/** A second job, not a new one: "i also work as a bartender", "a side job as ...". */
+const secondJob = /\b(?:also|as well|too|second job|side job|part[- ]time|on (?:the )?(?:side|weekends))\b/;
 const namesJob = /\b(?:as an?|am an?|became an?|work (?:at|for|in))\b/;
 
 /**
  * An occupation said to be new ("i work as a pilot now", "i got a new job as a teacher", "i became a
  * pilot"): it replaces the latest occupation instead of standing beside it (people can hold two jobs,
- * so an occupation without such a marker is added).
+ * so an occupation without such a marker, or said to be a second one, is added). The marker is read
+ * in the fact and in the quoted sentence that states it, not elsewhere in the message (an LLM
+ * extractor quotes whole messages: "My son became a pilot. I work at a hospital.").
  */
 function changesJob(observation: FactObservation): boolean {
   if (observation.key !== 'occupation' || !namesJob.test(observation.value)) return false;
-  return jobChangeMarker.test(observation.value) || observation.evidence.some((evidence) => jobChangeMarker.test((evidence.quote ?? '').toLowerCase()));
+  const words = contentTokens(observation.value);
+  const jobWord = words[words.length - 1];
+  const sentences = observation.evidence.flatMap((evidence) =>
+    (evidence.quote ?? '')
+      .toLowerCase()
+      .split(/(?<=[.!?;])\s+/)
+      .filter((sentence) => jobWord !== undefined && sentence.includes(jobWord)),
+  );
+  const said = [observation.value, ...sentences];
+  if (said.some((text) => secondJob.test(text))) return false;
+  return said.some((text) => jobChangeMarker.test(text));
 }
 
 function applyFact(facts: ProfileFact[], observation: FactObservation): ProfileFact[] {

@@ -166,6 +166,25 @@ describe('RecommenderHttpAssistant', () => {
     await expect(assistant.registerUsers([{ id: '5', ratings: ratings.slice(0, 1) }])).rejects.toMatchObject({ code: 'upstream_bad_response' });
   });
 
+  it('sends one rating per item, and does not take a conflict for a user created just now as "stored before"', async () => {
+    const assistant = new RecommenderHttpAssistant({ baseUrl, maxRetries: 0 });
+    // Two ratings of i1: the derived ids would repeat inside one batch, and the service would refuse it whole.
+    const ratings = [
+      { itemId: 'i1', value: 2, timestamp: 1 },
+      { itemId: 'i2', value: 4, timestamp: 2 },
+      { itemId: 'i1', value: 5, timestamp: 3 },
+    ];
+    replies.push({ status: 201, body: '{"id":"6"}' }, { status: 201, body: '{"accepted":2}' });
+    expect(await assistant.registerUsers([{ id: '6', ratings }])).toBe(1);
+    expect(received[1]?.body['events']).toEqual([
+      { type: 'rating', id: '6:i1', itemId: 'i1', value: 5, timestamp: 3 },
+      { type: 'rating', id: '6:i2', itemId: 'i2', value: 4, timestamp: 2 },
+    ]);
+    // The batch of a user created in this run cannot have been stored by an earlier one: a 409 is an error.
+    replies.push({ status: 201, body: '{"id":"4"}' }, { status: 409, body: '{"error":{"code":"conflict","message":"events[0].id: event 4:i1 already exists"}}' });
+    await expect(assistant.registerUsers([{ id: '4', ratings }])).rejects.toMatchObject({ details: { status: 409 } });
+  });
+
   it('keeps the first k distinct recommendations and says how many more the service offered', async () => {
     const assistant = new RecommenderHttpAssistant({ baseUrl, k: 3 });
     replies.push(ok('s9', ['m1', 'm1', 'm2', 'm1', 'm3', 'm4', 'm5', 'm4']));

@@ -89,21 +89,32 @@ export class RecommenderHttpAssistant implements Assistant {
    * that may have stopped before its ratings were all sent, so its ratings are posted again. The
    * service does not dedupe events silently: it refuses a batch holding an event id it already
    * has with 409, writing none of it. Rating ids are derived from the user and item and a batch is
-   * written in one transaction, so a batch answered 409 was stored whole before and is skipped:
-   * nothing is stored twice and nothing is lost. Returns how many users were created.
+   * written in one transaction, so a batch of an existing user answered 409 was stored whole before
+   * and is skipped: nothing is stored twice and nothing is lost. A user's repeated ratings of one item
+   * are sent once (the latest). Returns how many users were created.
    */
   async registerUsers(users: readonly RegisteredUser[], signal?: AbortSignal): Promise<number> {
     let created = 0;
     for (const user of users) {
       const id = this.serviceId(user.id);
+      let existed = false;
       try {
         await this.post('/v1/users', { id }, signal);
         created++;
       } catch (error) {
         if (!isConflict(error)) throw error;
+        existed = true;
       }
-      for (let start = 0; start < user.ratings.length; start += EVENT_BATCH) {
-        const events = user.ratings.slice(start, start + EVENT_BATCH).map((rating) => ({
+      // One rating per item (the latest given): event ids are derived from user and item, so a second
+      // rating of an item would repeat an id and the service would refuse its whole batch.
+      const latest = new Map<string, RegisteredUser['ratings'][number]>();
+      for (const rating of user.ratings) {
+        const earlier = latest.get(rating.itemId);
+        if (!earlier || (rating.timestamp ?? 0) >= (earlier.timestamp ?? 0)) latest.set(rating.itemId, rating);
+      }
+      const ratings = [...latest.values()];
+      for (let start = 0; start < ratings.length; start += EVENT_BATCH) {
+        const events = ratings.slice(start, start + EVENT_BATCH).map((rating) => ({
           type: 'rating' as const,
           id: `${id}:${rating.itemId}`,
           itemId: rating.itemId,
@@ -113,8 +124,9 @@ export class RecommenderHttpAssistant implements Assistant {
         try {
           await this.post(`/v1/users/${encodeURIComponent(id)}/events`, { events }, signal);
         } catch (error) {
-          // The batch's ids exist: an earlier run stored this batch (in one transaction, so whole).
-          if (!isConflict(error)) throw error;
+          // The batch's ids exist: an earlier run stored this batch (in one transaction, so whole). Only a
+          // user that existed before can have them; for a user created just now a conflict is an error.
+          if (!existed || !isConflict(error)) throw error;
         }
       }
     }
