@@ -81,6 +81,9 @@ interface MethodResult {
   recall: number;
   f1: number;
   statementsPerDialogue: number;
+  /** LLM extractor only: chunks whose extraction failed and were skipped (`onChunkFailure: 'skip'`), out of `chunks`. */
+  failedChunks?: number;
+  chunks?: number;
 }
 
 const heuristicName = 'heuristic extractor';
@@ -90,14 +93,14 @@ const extractors: Array<{ name: string; extractor: ProfileExtractor }> = [
   { name: 'heuristic: patterns + clauses, no filter', extractor: new HeuristicProfileExtractor({ filter: false }) },
 ];
 const llmModel = createChatModelFromConfig(config);
-if (llmModel) extractors.push({ name: `LLM extractor (${llmModel.modelId})`, extractor: new LlmProfileExtractor({ model: llmModel, seed: 0 }) });
+if (llmModel) extractors.push({ name: `LLM extractor (${llmModel.modelId})`, extractor: new LlmProfileExtractor({ model: llmModel, seed: 0, onChunkFailure: 'skip' }) });
 
 /** Runs every method on a data set's cases and matches with both matchers. */
 async function evaluateCases(label: string, cases: Case[]) {
   const predictions = new Map<string, string[][]>();
   predictions.set('every owner sentence (baseline)', cases.map((item) => item.ownerSentences));
   predictions.set('first-person non-question sentences (baseline)', cases.map((item) => item.ownerSentences.filter(isFirstPersonStatement)));
-  const timings: Record<string, { seconds: number; messages: number; requests?: number; totalTokens?: number }> = {};
+  const timings: Record<string, { seconds: number; messages: number; requests?: number; totalTokens?: number; chunks?: number; failedChunks?: number }> = {};
   for (const { name, extractor } of extractors) {
     const progress = createProgress({ label: `${label}: ${name}`, total: cases.length, quiet });
     const statements: string[][] = [];
@@ -105,18 +108,22 @@ async function evaluateCases(label: string, cases: Case[]) {
     let messages = 0;
     let requests = 0;
     let totalTokens = 0;
+    let chunks = 0;
+    let failedChunks = 0;
     for (const item of cases) {
       const profile = await extractor.extract(item.messages);
       messages += item.messages.filter((message) => message.role === 'user').length;
       if (extractor instanceof LlmProfileExtractor) {
         requests += extractor.lastStats.requests;
         totalTokens += extractor.lastStats.usage.totalTokens;
+        chunks += extractor.lastStats.chunks;
+        failedChunks += extractor.lastStats.failedChunks?.length ?? 0;
       }
       statements.push(profileStatements(profile));
       progress.increment();
     }
     progress.stop();
-    timings[name] = { seconds: (performance.now() - started) / 1000, messages, ...(extractor instanceof LlmProfileExtractor ? { requests, totalTokens } : {}) };
+    timings[name] = { seconds: (performance.now() - started) / 1000, messages, ...(extractor instanceof LlmProfileExtractor ? { requests, totalTokens, chunks, failedChunks } : {}) };
     predictions.set(name, statements);
   }
   predictions.set(crossValidatedName, await crossValidatedStatements(cases));
@@ -132,7 +139,9 @@ async function evaluateCases(label: string, cases: Case[]) {
       perCase.forEach((statements, index) => {
         counts = addCounts(counts, matchStatements(statements, (cases[index] as Case).gold, matcher));
       });
-      results.push({ method, matcher: matcher.name, counts, ...precisionRecall(counts), statementsPerDialogue: counts.predicted / cases.length });
+      const timing = timings[method];
+      const failures = timing?.failedChunks === undefined ? {} : { failedChunks: timing.failedChunks, chunks: timing.chunks ?? 0 };
+      results.push({ method, matcher: matcher.name, counts, ...precisionRecall(counts), statementsPerDialogue: counts.predicted / cases.length, ...failures });
     }
   }
   const ceiling = (matcher: StatementMatcher) => {
@@ -302,10 +311,15 @@ async function syntheticWorld(extractor: ProfileExtractor, phrasing: 'templates'
   const tally = { genres: 0, currentCorrect: 0, changed: 0, historyCorrect: 0, changeTimeCorrect: 0, reasonCorrect: 0, movies: 0, moviesCorrect: 0, traitsGuessed: 0 };
   const styleErrors = { meanLength: 0, questionRate: 0, emojiRate: 0, exclamationRate: 0 };
   const formalityPairs: Array<[number, number]> = [];
+  const chunkTally = { chunks: 0, failedChunks: 0 };
   for (const user of world.users) {
     const messages = syntheticSessions(world, user.id).flatMap((session) => session.messages);
     const truth = syntheticGroundTruthProfile(world, user.id);
     const profile: Profile = await extractor.extract(messages, { userId: user.id });
+    if (extractor instanceof LlmProfileExtractor) {
+      chunkTally.chunks += extractor.lastStats.chunks;
+      chunkTally.failedChunks += extractor.lastStats.failedChunks?.length ?? 0;
+    }
     facts = addCounts(facts, matchStatements(profile.facts.map((fact) => fact.value), truth.facts.map((fact) => fact.value), matcher));
     goals = addCounts(goals, matchStatements(profile.goals.map((goal) => goal.description), truth.goals.map((goal) => goal.description), matcher));
     for (const gold of truth.preferences) {
@@ -336,6 +350,7 @@ async function syntheticWorld(extractor: ProfileExtractor, phrasing: 'templates'
     users,
     seed: 7,
     phrasing,
+    ...(extractor instanceof LlmProfileExtractor ? chunkTally : {}),
     facts: { counts: facts, ...precisionRecall(facts) },
     goals: { counts: goals, ...precisionRecall(goals) },
     genrePreferences: tally.genres,
@@ -409,7 +424,7 @@ async function main() {
   const table = (results: MethodResult[]) =>
     markdownTable(
       ['method', 'matcher', 'precision', 'recall', 'F1', 'statements / dialogue'],
-      results.map((result) => [result.method, result.matcher, result.precision, result.recall, result.f1, result.statementsPerDialogue]),
+      results.map((result) => [result.failedChunks === undefined ? result.method : `${result.method} (${result.failedChunks} of ${result.chunks} chunks failed, skipped)`, result.matcher, result.precision, result.recall, result.f1, result.statementsPerDialogue]),
       3,
     );
   const lines = [
@@ -504,6 +519,7 @@ async function main() {
           ['style MAE: emoji / message', world.styleMeanAbsoluteError.emojiRate ?? NaN, ''],
           ['style MAE: exclamations / message', world.styleMeanAbsoluteError.exclamationRate ?? NaN, ''],
           ['formality: Pearson r with hidden formality', world.formalityCorrelation, ''],
+          ...('failedChunks' in world ? [['LLM chunks failed and skipped', world.failedChunks, `${world.chunks} chunks`] as [string, number, string]] : []),
         ],
         3,
       ),

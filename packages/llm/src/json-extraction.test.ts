@@ -52,3 +52,28 @@ describe('extractJson', () => {
     expect(extractJson('<think>{"only": "thoughts"}')).toEqual({ ok: false, error: 'the reply was empty' });
   });
 });
+
+describe('jsonCandidates in prose with unclosed brackets', () => {
+  const values = (text: string) => [...jsonCandidates(text)].map((candidate) => candidate.value);
+
+  it('finds the JSON after an unclosed bracket of prose followed by a stray quote', () => {
+    expect(values('Use the {placeholder" format. Answer: {"a": 1}')).toEqual([{ a: 1 }]);
+    expect(values('Fields [the "title] are below: {"a": 1}')).toEqual([{ a: 1 }]);
+    // Several in a row, and spans closed before the unclosed bracket are kept.
+    expect(values('Example {"z": 0}, then {x" and [y" and {w". Answer: {"a": 1}')).toEqual([{ z: 0 }, { a: 1 }]);
+  });
+
+  it('never offers the nested values of a cut-off or broken reply', () => {
+    expect(values('{"facts": [{"text": "likes jazz"}, {"text": "lives in Par')).toEqual([]);
+    expect(values('Here: [{"a": 1}, {"b": 2}')).toEqual([]);
+    expect(values('{"facts": [{"text": "likes jazz"}, {"text": "lives in Paris"}}')).toEqual([]);
+    // A cut-off reply after prose keeps the complete values before it.
+    expect(values('Draft: {"a": 0}. Final: {"facts": [{"text": "x"}, {"te')).toEqual([{ a: 0 }]);
+  });
+
+  it('stays fast when many prose brackets are left open with stray quotes', () => {
+    const started = performance.now();
+    for (const text of ['{x" '.repeat(40_000) + '{"a": 1}', '[the "title] '.repeat(20_000), '{'.repeat(40_000) + '"'.repeat(40_000)]) jsonCandidates(text).next();
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+});

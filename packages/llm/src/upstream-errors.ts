@@ -6,6 +6,33 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
 
+/**
+ * Client-error statuses that say the request is wrong for this endpoint (base URL, model name,
+ * credentials, parameters), so every other request of a run would fail the same way.
+ */
+const configurationStatuses = new Set([400, 401, 403, 404, 422]);
+
+/**
+ * Whether an upstream error says the prompt is longer than the model's context window (OpenAI
+ * `context_length_exceeded`, vLLM "maximum context length", llama.cpp "exceeds the available
+ * context size"): a problem of this request's size, not of the configuration.
+ */
+export function isContextLengthError(error: PersonalabError): boolean {
+  const upstreamCode = typeof error.details.upstreamCode === 'string' ? error.details.upstreamCode : '';
+  return /context[\s_-]*(length|size|window)|prompt is too long|too many (input )?tokens/i.test(`${upstreamCode} ${error.message}`);
+}
+
+/**
+ * Whether an error from the endpoint would fail every request of a run alike: HTTP (or, for an
+ * error inside a stream, body) status 400, 401, 403, 404 or 422, unless the error names the
+ * context length. A batch job stops at once on these instead of trying the next item.
+ */
+export function isConfigurationError(error: unknown): boolean {
+  if (!PersonalabError.is(error)) return false;
+  const status = error.details.status ?? error.details.upstreamStatus;
+  return typeof status === 'number' && configurationStatuses.has(status) && !isContextLengthError(error);
+}
+
 function codeForStatus(status: number): ErrorCode {
   if (status === 401) return 'unauthenticated';
   if (status === 403) return 'permission_denied';

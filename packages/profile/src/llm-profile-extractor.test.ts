@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PersonalabError, profileSchema, type Message } from '@personalab/core';
 import { LlmCache, createOpenAIChatModel } from '@personalab/llm';
-import { startTestServer, type TestServer } from '@personalab/llm/test';
+import { startTestServer, type ChatReply, type TestServer } from '@personalab/llm/test';
 import { LlmProfileExtractor } from './llm-profile-extractor.js';
 import { createProfileExtractor } from './create-profile-extractor.js';
 import { loadPromptTemplate } from './llm/prompt-template.js';
@@ -123,31 +123,66 @@ describe('LlmProfileExtractor with imperfect replies and inputs', () => {
     expect(items.properties.message_ids).toMatchObject({ minItems: 1, items: { enum: ['m1'] } });
   });
 
-  it('keeps the other chunks when one fails, reports it, and throws only when every chunk failed', async () => {
-    let call = 0;
+  const threeMessages = [user('m1', 'first message with some words in it', 1), user('m2', 'second message with some words in it', 2), user('m3', 'third message with some words in it', 3)];
+  /** Chunk 2 (message m2) gets `failure`; the others a fact citing their message. */
+  const failChunkTwo = (failure: ChatReply) => {
+    let calls = 0;
     server.setChatHandler((request) => {
-      call++;
+      calls++;
       const prompt: string = request.body.messages[1].content; // the chunk's prompt, also during repairs
-      if (prompt.includes('[m2]')) return { json: { facts: 'broken' } }; // chunk 2 never gives a valid reply
+      if (prompt.includes('[m2]')) return failure;
       const id = prompt.includes('[m1]') ? 'm1' : 'm3';
       return { json: { ...empty, facts: [{ key: `k${id}`, statement: `fact from ${id}`, confidence: 0.9, message_ids: [id] }] } };
     });
-    const messages = [user('m1', 'first message with some words in it', 1), user('m2', 'second message with some words in it', 2), user('m3', 'third message with some words in it', 3)];
+    return () => calls;
+  };
+
+  it('throws by default when a chunk fails, returning nothing partial', async () => {
+    const calls = failChunkTwo({ json: { facts: 'broken' } });
     const extractor = new LlmProfileExtractor({ model: model(), chunkTokenBudget: 20 });
-    const profile = await extractor.extract(messages);
+    await expect(extractor.extract(threeMessages)).rejects.toMatchObject({ code: 'upstream_bad_response' });
+    expect(calls()).toBe(4); // 1 + 3 attempts (2 repairs); chunk 3 is never sent
+    expect(extractor.lastStats).toMatchObject({ chunks: 2, failedChunks: [{ index: 1, messageIds: ['m2'], code: 'upstream_bad_response' }] });
+  });
+
+  it("with onChunkFailure 'skip', keeps the other chunks when one fails, reports it, and throws only when every chunk failed", async () => {
+    const calls = failChunkTwo({ json: { facts: 'broken' } });
+    const extractor = new LlmProfileExtractor({ model: model(), chunkTokenBudget: 20, onChunkFailure: 'skip' });
+    const profile = await extractor.extract(threeMessages);
     expect(profile.facts.map((item) => item.value).sort()).toEqual(['fact from m1', 'fact from m3']);
     expect(extractor.lastStats).toMatchObject({ chunks: 3, failedChunks: [{ index: 1, messageIds: ['m2'], code: 'upstream_bad_response' }] });
-    expect(call).toBe(5); // 1 + 3 attempts (2 repairs) + 1
+    expect(calls()).toBe(5); // 1 + 3 attempts (2 repairs) + 1
 
     server.setChatHandler(() => ({ json: { facts: 'broken' } }));
-    await expect(extractor.extract(messages)).rejects.toMatchObject({ code: 'upstream_bad_response' });
+    await expect(extractor.extract(threeMessages)).rejects.toMatchObject({ code: 'upstream_bad_response' });
     expect(extractor.lastStats.failedChunks).toHaveLength(3);
+  });
+
+  it("with onChunkFailure 'skip', skips a chunk over the context length (HTTP 400 naming it)", async () => {
+    failChunkTwo({ status: 400, message: "This model's maximum context length is 8192 tokens. However, you requested 9000 tokens" });
+    const extractor = new LlmProfileExtractor({ model: model(), chunkTokenBudget: 20, onChunkFailure: 'skip' });
+    const profile = await extractor.extract(threeMessages);
+    expect(profile.facts.map((item) => item.value).sort()).toEqual(['fact from m1', 'fact from m3']);
+    expect(extractor.lastStats.failedChunks).toMatchObject([{ index: 1, messageIds: ['m2'], code: 'upstream_error' }]);
+  });
+
+  it.each([
+    [404, 'The model `scripted-typo` does not exist', 1],
+    [400, 'Unknown parameter: seed', 3], // also tried in json_object and prompt mode
+    [422, 'Invalid request body', 3],
+  ])("stops at once on configuration errors (HTTP %i), even with onChunkFailure 'skip'", async (status, message, requests) => {
+    server.setChatHandler(() => ({ status, message }));
+    const extractor = new LlmProfileExtractor({ model: model(), chunkTokenBudget: 20, onChunkFailure: 'skip' });
+    const error = await extractor.extract(threeMessages).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'upstream_error', details: { status } });
+    expect(server.chatRequests()).toHaveLength(requests); // the first chunk's only
+    expect(extractor.lastStats).toMatchObject({ chunks: 1, failedChunks: [] });
   });
 
   it('stops at once on errors that are not about one chunk', async () => {
     server.setChatHandler(() => ({ status: 401, message: 'bad key' }));
     const messages = [user('m1', 'first message with some words in it', 1), user('m2', 'second message with some words in it', 2)];
-    await expect(new LlmProfileExtractor({ model: model(), chunkTokenBudget: 20 }).extract(messages)).rejects.toMatchObject({ code: 'unauthenticated' });
+    await expect(new LlmProfileExtractor({ model: model(), chunkTokenBudget: 20, onChunkFailure: 'skip' }).extract(messages)).rejects.toMatchObject({ code: 'unauthenticated' });
     expect(server.chatRequests()).toHaveLength(1);
   });
 

@@ -9,6 +9,7 @@ import {
   type ProfileExtractor,
   type TokenUsage,
 } from '@personalab/core';
+import { isConfigurationError } from '@personalab/llm';
 import { updateStyle } from './heuristic/style.js';
 import { chunkMessages } from './llm/chunking.js';
 import { citedEvidence, extractionSchema, type ChunkExtraction } from './llm/extraction-schema.js';
@@ -27,9 +28,18 @@ export interface LlmProfileExtractorOptions {
   maxPreviousItems?: number;
   temperature?: number;
   seed?: number;
+  /**
+   * What a chunk whose extraction fails for a reason of its own (no valid reply after the
+   * model's repairs, an upstream error after its retries, a prompt over the context length)
+   * does. `'throw'` (default): `extract` throws, so a caller that stores the profile stores
+   * nothing and a retry redoes every chunk. `'skip'`: the other chunks are still merged and the
+   * failure is listed in `lastStats.failedChunks`; for evaluation runs, not for a stored profile,
+   * since the returned profile's `updatedAt` passes the skipped messages.
+   */
+  onChunkFailure?: 'throw' | 'skip';
 }
 
-/** A chunk whose extraction failed; the others were still merged. */
+/** A chunk whose extraction failed (with `onChunkFailure: 'skip'`, the others were still merged). */
 export interface FailedChunk {
   /** 0-based position among the chunks that had user messages. */
   index: number;
@@ -51,13 +61,14 @@ export interface LlmExtractionStats {
   cachedChunks?: number;
   /** Items dropped because their evidence was missing or cited a message not a user message of their chunk. */
   droppedItems?: number;
-  /** Chunks whose extraction failed and were skipped (see `LlmProfileExtractor.extract`). */
+  /** Chunks whose extraction failed (see `LlmProfileExtractor.extract` and `onChunkFailure`). */
   failedChunks?: FailedChunk[];
 }
 
 /**
- * Errors that concern one chunk (its reply, its size, a flaky upstream): the chunk is skipped.
- * Anything else (cancelled, credentials, configuration, a read-mode cache miss) stops the run.
+ * Error codes that may concern one chunk (its reply, its size, a flaky upstream). Anything else
+ * (cancelled, credentials, a read-mode cache miss), and a configuration error under these codes
+ * (HTTP 400/404/422 not about the context length: `isConfigurationError`), stops the run.
  */
 const chunkErrorCodes = new Set(['upstream_bad_response', 'upstream_error', 'upstream_timeout', 'rate_limited', 'payload_too_large']);
 
@@ -77,6 +88,7 @@ export class LlmProfileExtractor implements ProfileExtractor {
   private readonly maxPreviousItems: number;
   private readonly temperature: number;
   private readonly seed: number | undefined;
+  private readonly onChunkFailure: 'throw' | 'skip';
   lastStats: LlmExtractionStats = emptyStats();
 
   constructor(options: LlmProfileExtractorOptions) {
@@ -87,6 +99,7 @@ export class LlmProfileExtractor implements ProfileExtractor {
     this.maxPreviousItems = options.maxPreviousItems ?? 60;
     this.temperature = options.temperature ?? 0;
     this.seed = options.seed;
+    this.onChunkFailure = options.onChunkFailure ?? 'throw';
     this.name = `llm:${this.model.modelId}:${this.prompt.id}`;
   }
 
@@ -94,10 +107,12 @@ export class LlmProfileExtractor implements ProfileExtractor {
    * Extracts chunk by chunk. An item whose evidence is missing or cites anything but a user
    * message of its chunk is dropped (counted in `lastStats.droppedItems`). A chunk whose
    * extraction fails for a reason of its own (no valid reply after repairs, an upstream error
-   * after retries) is skipped and listed in `lastStats.failedChunks`, and the other chunks are
-   * still merged; only when every chunk failed is the first failure thrown. Errors that would
-   * fail every chunk (cancelled, credentials, configuration, a read-mode cache miss) are thrown
-   * at once. Message ids must be unique (`invalid_argument` otherwise).
+   * after retries, a prompt over the context length) is listed in `lastStats.failedChunks` and,
+   * by default, thrown: nothing partial is returned. With `onChunkFailure: 'skip'` the other
+   * chunks are still merged and only when every chunk failed is the first failure thrown. Errors
+   * that would fail every chunk (cancelled, credentials, a wrong base URL or model name, a
+   * read-mode cache miss) are thrown at once either way. Message ids must be unique
+   * (`invalid_argument` otherwise).
    */
   async extract(messages: readonly Message[], options: ExtractOptions = {}): Promise<Profile> {
     const userId = options.previous?.userId ?? options.userId ?? messages.find((message) => message.role === 'user')?.userId;
@@ -135,9 +150,10 @@ export class LlmProfileExtractor implements ProfileExtractor {
         ...(options.signal ? { signal: options.signal } : {}),
         });
       } catch (error) {
-        if (!PersonalabError.is(error) || !chunkErrorCodes.has(error.code) || options.signal?.aborted) throw error;
-        firstFailure ??= error;
+        if (!PersonalabError.is(error) || !chunkErrorCodes.has(error.code) || isConfigurationError(error) || options.signal?.aborted) throw error;
         stats.failedChunks.push({ index: chunkIndex, messageIds: [firstId, ...otherIds], code: error.code, message: error.message });
+        if (this.onChunkFailure === 'throw') throw error;
+        firstFailure ??= error;
         continue;
       }
       if (result.cached) stats.cachedChunks++;
