@@ -1,7 +1,8 @@
 /**
  * Session 6 check of the ideal low-pass port against the numpy prototype (graph_filters.py p1, λ 300): context-EASE's
  * epoch-0 closed form (epochs 0: page-EASE at λ, z-blended with the low-pass when its weight is 0.25) fitted on each
- * P1 training part and scored on its test part, seeds 42, 7, 1. Output: p1-lowpass-lambda300-check.md.
+ * P1 training part and scored on its test part, seeds 42, 7, 1. Output: one line per seed and weight on stdout (it
+ * writes no file; results/p1-lowpass-lambda300-check.md was written by hand from that output).
  * Usage: LAMBDA=300 npx tsx --conditions=development experiments/movielens/lowpass-lambda300-check.ts
  * (reads movielens-100k from the usual data folders, or the folder given as DATA).
  */

@@ -1,12 +1,26 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ContextEaseRecommender, periodComponents } from './context-ease.js';
 import { EaseRecommender } from './ease.js';
 import { buildInteractionMatrix } from './interaction-matrix.js';
 import { loadRecommender } from './load-recommender.js';
 import { fitLowPass, lowPassScores } from './low-pass.js';
+import type * as LowPassModule from './low-pass.js';
 import { meanNdcg, useCpuTestWorld } from './test/index.js';
+
+/** fitLowPass, counted per catalogue size, with options a test may override (maxRounds 0: an unconverged fit). */
+const lowPassSpy = vi.hoisted(() => ({ calls: 0, override: {} as { maxRounds?: number } }));
+vi.mock('./low-pass.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof LowPassModule>();
+  return {
+    ...actual,
+    fitLowPass: (...args: Parameters<typeof actual.fitLowPass>) => {
+      lowPassSpy.calls++;
+      return actual.fitLowPass(args[0], args[1], args[2], { ...args[3], ...lowPassSpy.override });
+    },
+  };
+});
 
 const { world, data, directory, popularNdcg } = useCpuTestWorld('personalab-context-ease-');
 const options = { easeLambda: 20, epochs: 6, batchSize: 32, learningRate: 0.02, patience: 3 } as const;
@@ -132,6 +146,58 @@ describe('ContextEaseRecommender on a small synthetic world (cpu backend)', () =
     (loaded as ContextEaseRecommender).dispose();
     on.dispose();
     off.dispose();
+  });
+
+  it('fits the low-pass filter once per set of interactions: λ candidates on validation and the final refit share it, epochs 0 skips the inner split', async () => {
+    lowPassSpy.calls = 0;
+    const validated = new ContextEaseRecommender({ ...options, epochs: 1, easeLambdas: [2, 20, 2000], lowPass: { rank: 8 } });
+    await validated.fit(data, { quiet: true, seed: 2, validation: world.test });
+    // The inner split's filter and the full data's (shared by the 3 λ candidates and the refit).
+    expect(lowPassSpy.calls).toBe(2);
+    validated.dispose();
+
+    lowPassSpy.calls = 0;
+    const closedForm = new ContextEaseRecommender({ ...options, epochs: 0, lowPass: { rank: 8 } });
+    await closedForm.fit(data, { quiet: true, seed: 2 });
+    // Nothing is chosen or trained on the inner split: only the full data's filter.
+    expect(lowPassSpy.calls).toBe(1);
+    expect(closedForm.summary).toBeUndefined();
+    // The same model as epochs 0 with validation data (which never used the inner split).
+    const viaValidation = new ContextEaseRecommender({ ...options, epochs: 0, easeLambdas: [options.easeLambda, options.easeLambda], lowPass: { rank: 8 } });
+    await viaValidation.fit(data, { quiet: true, seed: 2, validation: world.test });
+    const userId = world.train[3]?.userId as string;
+    const itemIds = world.items.map((item) => item.id);
+    expect(await closedForm.score({ userId, itemIds })).toEqual(await viaValidation.score({ userId, itemIds }));
+    viaValidation.dispose();
+    closedForm.dispose();
+
+    // Several λ candidates without validation data: chosen on the inner split, whose epoch-0 model needs its own filter.
+    lowPassSpy.calls = 0;
+    const selecting = new ContextEaseRecommender({ ...options, epochs: 0, easeLambdas: [2, 20], lowPass: { rank: 8 } });
+    await selecting.fit(data, { quiet: true, seed: 2 });
+    expect(lowPassSpy.calls).toBe(2);
+    selecting.dispose();
+  });
+
+  it('warns when the low-pass eigensolver stops unconverged', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    lowPassSpy.override = { maxRounds: 0 };
+    try {
+      const model = new ContextEaseRecommender({ ...options, epochs: 0, lowPass: { rank: 8 } });
+      await model.fit(data, { quiet: true, seed: 2 });
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]?.[0])).toMatch(/low-pass eigenvectors \(all training interactions, rank 8\) stopped unconverged after 0 rounds/);
+      model.dispose();
+      warn.mockClear();
+      lowPassSpy.override = {};
+      const converged = new ContextEaseRecommender({ ...options, epochs: 0, lowPass: { rank: 8 } });
+      await converged.fit(data, { quiet: true, seed: 2 });
+      expect(warn).not.toHaveBeenCalled();
+      converged.dispose();
+    } finally {
+      lowPassSpy.override = {};
+      warn.mockRestore();
+    }
   });
 
   it('time-period popularity: counts per period and item, each user in the period of their median rating', () => {

@@ -58,7 +58,9 @@ export interface ContextEaseOptions {
    * that λ selection and the gate compare against): per user, z(EASE scores) + `weight` · z(low-pass scores), z the
    * z-score over the catalogue, low-pass scores (x·D_I^-1/2)·V_k·V_kᵀ·D_I^1/2 with V_k the top-`rank` right singular
    * vectors of R̃ = D_U^-1/2·R·D_I^-1/2, R the binary user-item matrix, with one more row per page (items a user rated
-   * in the same second, at least 2) when `withPages`. Weight 0 or rank 0: off, the model without it.
+   * in the same second, at least 2) when `withPages`. Weight 0 or rank 0: off, the model without it. The rank is
+   * capped at R̃'s numerical rank (eigenvalues > 1e-8·θ₁) and at most `maxEigenBlock` (512) is accepted. The
+   * eigensolver's seed is `seed` (the option, not `FitOptions.seed`); a fit that stops unconverged warns (console.warn).
    */
   lowPass?: Partial<ContextEaseLowPass>;
   /** Rank of a learned low-rank item-item residual x·U·Vᵀ added to the score (0 = none). */
@@ -72,6 +74,12 @@ export interface ContextEaseOptions {
   batchSize?: number;
   learningRate?: number;
   patience?: number;
+  /**
+   * Seed when `FitOptions.seed` is not given, and always the seed of the low-pass eigensolver's random start block:
+   * `FitOptions.seed` seeds the inner split and the combiner only. The filter is the span of the top eigenvectors, so
+   * the eigen seed only moves it within the solver's tolerance; the P1 results (split seeds 42, 7, 1) were all computed
+   * with eigen seed 42, and passing the fit seed would change seeds 7 and 1 in the last digits.
+   */
   seed?: number;
 }
 
@@ -172,13 +180,16 @@ export class ContextEaseRecommender extends TfRecommender {
     const settings = this.options;
     const seed = options.seed ?? settings.seed;
     const started = performance.now();
+    // The low-pass filter of all training interactions, once computed: it depends on neither λ nor the combiner.
+    let fullFilter: { filter: LowPassFilter | undefined } | undefined;
     if (options.validation && settings.easeLambdas.length > 1) {
       this.lambdaSelection = [];
       const matrix = this.adoptTrainingData(data);
       const validationUsers = heldOutByUser(matrix, options.validation);
       this.setVariables(this.initialVariables(matrix.itemIds.length, seed));
       // The low-pass filter does not depend on λ: one eigen-decomposition serves every candidate.
-      const filter = lowPassFor(matrix, data.interactions, settings);
+      const filter = lowPassFor(matrix, data.interactions, settings, 'all training interactions');
+      fullFilter = { filter };
       for (const lambda of settings.easeLambdas) {
         // The epoch-0 combiner scores by the augmented EASE alone (with the low-pass blended in, when on).
         this.components = computeComponents(matrix, data.interactions, { ...settings, easeLambda: lambda }, filter);
@@ -194,6 +205,21 @@ export class ContextEaseRecommender extends TfRecommender {
         this.timings = { secondsToBest: (performance.now() - started) / 1000, totalSeconds: (performance.now() - started) / 1000 };
         return;
       }
+    }
+    const candidates = settings.easeLambdas.length > 0 && !options.validation ? settings.easeLambdas : [settings.easeLambda];
+    if (settings.epochs === 0 && candidates.length === 1) {
+      // Nothing to choose or train on the inner split: the epoch-0 model (the combiner passes the blended EASE score
+      // through) on all training interactions, as with validation above. No summary: no holdout was scored.
+      this.lambdaSelection = [];
+      settings.easeLambda = candidates[0] as number;
+      this.summary = undefined;
+      this.gate = undefined;
+      const matrix = this.adoptTrainingData(data);
+      this.setVariables(this.initialVariables(matrix.itemIds.length, seed));
+      this.components = computeComponents(matrix, data.interactions, settings, lowPassFor(matrix, data.interactions, settings, 'all training interactions'));
+      this.featureRows(matrix.histories.map((history, user) => ({ user, history })), true);
+      this.timings = { secondsToBest: (performance.now() - started) / 1000, totalSeconds: (performance.now() - started) / 1000 };
+      return;
     }
     const random = createRandom(seed);
     // Inner split of the training interactions: per user, `holdout` of their (distinct) items are targets.
@@ -228,9 +254,9 @@ export class ContextEaseRecommender extends TfRecommender {
     const innerQueries = inner.histories.map((history, user) => ({ user, history }));
     let features: Float32Array;
     this.lambdaSelection = [];
-    const candidates = settings.easeLambdas.length > 0 && !options.validation ? settings.easeLambdas : [settings.easeLambda];
     let bestLambda: { lambda: number; ndcg: number; components: Components | undefined } = { lambda: settings.easeLambda, ndcg: Number.NEGATIVE_INFINITY, components: undefined };
-    const innerFilter = lowPassFor(inner, inputs, settings);
+    // Needed even for epochs 0 when there are several λ candidates: the epoch-0 model they are compared by includes the blend.
+    const innerFilter = lowPassFor(inner, inputs, settings, 'inner split');
     for (const lambda of candidates) {
       // The variables hold the epoch-0 combiner (EASE's score only), so this ranks by the augmented EASE (+ low-pass).
       this.components = computeComponents(inner, inputs, { ...settings, easeLambda: lambda }, innerFilter);
@@ -287,7 +313,7 @@ export class ContextEaseRecommender extends TfRecommender {
     }
     // The combiner is learned; the closed-form parts now use every training interaction.
     const matrix = this.adoptTrainingData(data);
-    this.components = computeComponents(matrix, data.interactions, settings);
+    this.components = computeComponents(matrix, data.interactions, settings, fullFilter ? fullFilter.filter : lowPassFor(matrix, data.interactions, settings, 'all training interactions'));
     this.featureRows(matrix.histories.map((history, user) => ({ user, history })), true);
     this.timings = { secondsToBest: beforeLoop + (this.summary?.secondsToBest ?? 0), totalSeconds: (performance.now() - started) / 1000 };
   }
@@ -545,7 +571,7 @@ export class ContextEaseRecommender extends TfRecommender {
  * The ideal low-pass filter on the training interactions (R = the users' item sets, plus one row per page of at least
  * 2 items when `withPages`, as the numpy prototype); undefined when the option is off.
  */
-function lowPassFor(matrix: InteractionMatrix, interactions: readonly Interaction[], settings: ContextEaseSettings): LowPassFilter | undefined {
+function lowPassFor(matrix: InteractionMatrix, interactions: readonly Interaction[], settings: ContextEaseSettings, what: string): LowPassFilter | undefined {
   const { rank, weight, withPages } = settings.lowPass;
   if (rank <= 0 || weight === 0) return undefined;
   const rows: number[][] = matrix.histories.map((history) => [...new Set(history)]);
@@ -560,7 +586,9 @@ function lowPassFor(matrix: InteractionMatrix, interactions: readonly Interactio
       }
     }
   }
-  const { basis, itemDegree } = fitLowPass(rows, matrix.itemIds.length, rank, { seed: settings.seed });
+  // The option's seed, not the fit's: see `ContextEaseOptions.seed`.
+  const { basis, itemDegree, rounds, residual, converged } = fitLowPass(rows, matrix.itemIds.length, rank, { seed: settings.seed });
+  if (!converged) console.warn(`context-ease: the low-pass eigenvectors (${what}, rank ${rank}) stopped unconverged after ${rounds} rounds: relative residual ${residual.toExponential(2)}`);
   return { basis, itemDegree };
 }
 
@@ -576,7 +604,7 @@ function zScoreInPlace(values: Float64Array): void {
   for (let j = 0; j < n; j++) values[j] = ((values[j] as number) - average) * scale;
 }
 
-function computeComponents(matrix: InteractionMatrix, interactions: readonly Interaction[], settings: ContextEaseSettings, lowPass: LowPassFilter | undefined = lowPassFor(matrix, interactions, settings)): Components {
+function computeComponents(matrix: InteractionMatrix, interactions: readonly Interaction[], settings: ContextEaseSettings, lowPass: LowPassFilter | undefined): Components {
   const n = matrix.itemIds.length;
   const gram = gramMatrix(matrix);
   const adjacentCounts = new Float64Array(n * n);

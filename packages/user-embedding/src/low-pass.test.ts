@@ -1,7 +1,7 @@
 import { createRandom } from '@personalab/core';
 import { describe, expect, it } from 'vitest';
 import { orthonormaliseRows, symmetricEigen } from './linear-algebra.js';
-import { denseOperator, fitLowPass, lowPassScores, normalisedGramOperator, topEigenvectors } from './low-pass.js';
+import { denseOperator, fitLowPass, lowPassScores, maxEigenBlock, normalisedGramOperator, type SymmetricOperator, topEigenvectors } from './low-pass.js';
 
 /** A = Qᵀ·diag(values)·Q for a random orthonormal Q (rows of Q are the eigenvectors). */
 function knownMatrix(values: readonly number[], seed: number): { matrix: Float64Array; vectors: Float64Array } {
@@ -65,6 +65,22 @@ describe('symmetric eigensolvers', () => {
     expect(Array.from(topEigenvectors(denseOperator(matrix, n), n, { seed: 1 }).values).map((value) => Number(value.toFixed(8)))).toEqual(values.map((value) => Number(value.toFixed(8))));
     expect(topEigenvectors(denseOperator(matrix, n), 0).vectors.length).toBe(0);
   });
+
+  it('rejects more eigenvectors than maxEigenBlock at once instead of running an O(k³)-per-round solve', () => {
+    const n = 4 * maxEigenBlock;
+    let products = 0;
+    // A diagonal operator: never applied, the request is refused up front.
+    const diagonal: SymmetricOperator = {
+      size: n,
+      apply(x, columns, out) {
+        products++;
+        for (let i = 0; i < n; i++) for (let c = 0; c < columns; c++) out[i * columns + c] = (x[i * columns + c] as number) / (1 + i);
+      },
+    };
+    expect(() => topEigenvectors(diagonal, maxEigenBlock + 1)).toThrow(/at most 512/);
+    expect(() => topEigenvectors(diagonal, n - 1)).toThrow(/at most 512/);
+    expect(products).toBe(0);
+  });
 });
 
 describe('ideal low-pass filter (GF-CF)', () => {
@@ -105,5 +121,33 @@ describe('ideal low-pass filter (GF-CF)', () => {
     expect(Math.abs(scores[n - 1] as number)).toBe(0);
     const full = lowPassScores(fitLowPass(rows, n, n - 2, { seed: 2 }), history, new Float64Array(n));
     full.forEach((value, j) => expect(value).toBeCloseTo(history.includes(j) ? 1 : 0, 5));
+  });
+
+  it('a rank past the numerical rank of R̃ (60 users, 150 items, rank 128) is capped there: no seed-dependent null-space vectors', () => {
+    const items = 150;
+    const draw = createRandom(11);
+    const users = Array.from({ length: 60 }, () => [...new Set(Array.from({ length: 3 + draw.int(12) }, () => draw.int(items)))]);
+    const first = fitLowPass(users, items, 128, { seed: 1 });
+    const second = fitLowPass(users, items, 128, { seed: 2 });
+    // R̃ has 60 rows: at most 60 eigenvalues of R̃ᵀR̃ are non-zero.
+    expect(first.values.length).toBeLessThanOrEqual(60);
+    expect(first.values.length).toBe(second.values.length);
+    expect(first.basis.length).toBe(first.values.length * items);
+    expect(first.converged).toBe(true);
+    for (const value of first.values) expect(value).toBeGreaterThan(1e-8 * (first.values[0] as number));
+    // The same filter whatever the seed: same scores and the same top 10 for every user.
+    const top10 = (scores: Float64Array, history: readonly number[]) =>
+      Array.from({ length: items }, (_, j) => j)
+        .filter((j) => !history.includes(j))
+        .sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b)
+        .slice(0, 10);
+    let sameTop10 = 0;
+    for (const history of users) {
+      const a = lowPassScores(first, history, new Float64Array(items));
+      const b = lowPassScores(second, history, new Float64Array(items));
+      a.forEach((value, j) => expect(value).toBeCloseTo(b[j] as number, 4));
+      if (JSON.stringify(top10(a, history)) === JSON.stringify(top10(b, history))) sameTop10++;
+    }
+    expect(sameTop10).toBeGreaterThanOrEqual(57);
   });
 });

@@ -40,17 +40,30 @@ export interface TopEigenOptions {
   tolerance?: number;
   /** At most this many filter rounds (default 100). */
   maxRounds?: number;
+  /**
+   * Eigenpairs with θ ≤ cutoff · θ₁ (default 1e-8) are dropped: past the operator's numerical rank the block only
+   * holds an arbitrary, seed-dependent basis of the (near) null space.
+   */
+  relativeCutoff?: number;
 }
 
+/**
+ * Most vectors in the block (k + oversample; k beyond it is rejected): each round's Rayleigh-Ritz step is a Jacobi
+ * eigensolver of block×block, O(block³) per sweep, so a rank near n on a large catalogue would run for hours.
+ */
+export const maxEigenBlock = 512;
+
 export interface TopEigenvectors {
-  /** The k largest eigenvalues, descending. */
+  /** The k largest eigenvalues, descending (fewer than k when the operator's numerical rank is below k). */
   values: Float64Array;
   /** k×n row-major: row r is the unit eigenvector of values[r]. */
   vectors: Float64Array;
   /** Filter rounds run. */
   rounds: number;
-  /** Largest relative residual ‖A·v − θ·v‖ / θ₁ of the k pairs returned. */
+  /** Largest relative residual ‖A·v − θ·v‖ / θ₁ of the pairs returned. */
   residual: number;
+  /** Whether the residual met the tolerance (false: stopped at maxRounds). */
+  converged: boolean;
 }
 
 /**
@@ -62,12 +75,15 @@ export interface TopEigenvectors {
  * normalised item Gram matrix of MovieLens has a flat spectrum around the 128th eigenvalue (0.228 vs 0.212 at the
  * 192nd), where plain subspace iteration would need hundreds of products. Each round's degree keeps the spread of
  * amplifications within the block under 1e8, so no direction is lost to rounding. Deterministic for a seed.
+ * Only pairs with θ > relativeCutoff·θ₁ are returned: at most the numerical rank, so that the result (the span of the
+ * vectors) does not depend on the seed. k > maxEigenBlock is rejected; the oversampled block is capped at it.
  */
 export function topEigenvectors(operator: SymmetricOperator, k: number, options: TopEigenOptions = {}): TopEigenvectors {
   const n = operator.size;
   const wanted = Math.max(0, Math.min(Math.floor(k), n));
-  if (wanted === 0) return { values: new Float64Array(0), vectors: new Float64Array(0), rounds: 0, residual: 0 };
-  const block = Math.min(n, wanted + (options.oversample ?? Math.max(16, Math.ceil(wanted / 4))));
+  if (wanted === 0) return { values: new Float64Array(0), vectors: new Float64Array(0), rounds: 0, residual: 0, converged: true };
+  if (wanted > maxEigenBlock) throw new PersonalabError('invalid_argument', `${wanted} eigenvectors requested: at most ${maxEigenBlock} (each round's Jacobi step is O(block³))`);
+  const block = Math.min(n, maxEigenBlock, wanted + (options.oversample ?? Math.max(16, Math.ceil(wanted / 4))));
   const tolerance = options.tolerance ?? 1e-6;
   const maxRounds = options.maxRounds ?? 100;
   const random = createRandom(options.seed ?? 0);
@@ -101,7 +117,12 @@ export function topEigenvectors(operator: SymmetricOperator, k: number, options:
     theta = rayleighRitz(q, aq, block, n);
     residuals = residualsOf(q, aq, theta, wanted, n);
   }
-  return { values: theta.slice(0, wanted), vectors: q.slice(0, wanted * n), rounds, residual: Math.max(...residuals) };
+  // Cap at the numerical rank: past it the Ritz vectors are an arbitrary basis of the null space.
+  const cutoff = (options.relativeCutoff ?? 1e-8) * Math.max(theta[0] as number, 0);
+  let kept = 0;
+  while (kept < wanted && (theta[kept] as number) > cutoff) kept++;
+  const residual = kept === 0 ? 0 : Math.max(...residuals.slice(0, kept));
+  return { values: theta.slice(0, kept), vectors: q.slice(0, kept * n), rounds, residual, converged: residual <= tolerance };
 }
 
 /** Rows first..last−1 of q (vectors of length n) ← p(A)·row / ‖p(A)·row‖, p the degree-m Chebyshev polynomial of (A − centre)/halfWidth. */
@@ -280,13 +301,14 @@ export interface LowPassFilter {
 
 /**
  * Fits the ideal low-pass filter of GF-CF on binary rows R (users' item sets, optionally with further rows such as
- * pages): V_k, the top-k right singular vectors of R̃ = D_U^-1/2 R D_I^-1/2, and the item degrees. Scores are
+ * pages): V_k, the top-k right singular vectors of R̃ = D_U^-1/2 R D_I^-1/2 (k capped at R̃'s numerical rank and at
+ * `maxEigenBlock`, see `topEigenvectors`), and the item degrees. Scores are
  * (x·D_I^-1/2)·V_k·V_kᵀ·D_I^1/2 (`lowPassScores`).
  */
-export function fitLowPass(rows: readonly (readonly number[])[], n: number, rank: number, options: TopEigenOptions = {}): LowPassFilter & { values: Float64Array; rounds: number; residual: number } {
+export function fitLowPass(rows: readonly (readonly number[])[], n: number, rank: number, options: TopEigenOptions = {}): LowPassFilter & { values: Float64Array; rounds: number; residual: number; converged: boolean } {
   const { operator, itemDegree } = normalisedGramOperator(rows, n);
-  const { values, vectors, rounds, residual } = topEigenvectors(operator, rank, options);
-  return { basis: Float32Array.from(vectors), itemDegree: Float32Array.from(itemDegree), values, rounds, residual };
+  const { values, vectors, rounds, residual, converged } = topEigenvectors(operator, rank, options);
+  return { basis: Float32Array.from(vectors), itemDegree: Float32Array.from(itemDegree), values, rounds, residual, converged };
 }
 
 /** Low-pass scores of one history (distinct item indices) into `out` (length n): (x·D_I^-1/2)·V_k·V_kᵀ·D_I^1/2. */
