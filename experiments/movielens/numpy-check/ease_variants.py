@@ -28,7 +28,7 @@ import os
 import numpy as np
 
 from ease_check import stratified_split
-from page_matrices import page_matrices
+from prototype_common import evaluate_top10, page_matrices
 
 parser = argparse.ArgumentParser()
 parser.add_argument("mode", choices=["dlae", "finetune", "idprox", "dae", "sessions", "timepop", "neighbours"])
@@ -48,20 +48,10 @@ X, XP = page_matrices(users, items, stamps, fit_rows, user_index, item_index)
 relevant = {}
 for r in valid_rows:
     relevant.setdefault(user_index[users[r]], set()).add(item_index[items[r]])
-discounts = 1 / np.log2(np.arange(2, 12))
 
 
 def evaluate(scores):
-    scores = scores.copy()
-    scores[X > 0] = -np.inf
-    ndcg = precision = 0.0
-    for u, rel in relevant.items():
-        top = np.argpartition(-scores[u], 10)[:10]
-        top = top[np.argsort(-scores[u][top])]
-        hits = np.array([i in rel for i in top], float)
-        ndcg += (hits * discounts).sum() / discounts[: min(10, len(rel))].sum()
-        precision += hits.sum() / 10
-    return ndcg / len(relevant), precision / len(relevant)
+    return evaluate_top10(scores, X, relevant)
 
 
 def ease(gram, lam, alpha=0.0, zero_diagonal=True):

@@ -32,7 +32,7 @@ import os
 import numpy as np
 
 from ease_check import stratified_split
-from page_matrices import page_matrices
+from prototype_common import evaluate_top10, page_matrices
 
 parser = argparse.ArgumentParser()
 parser.add_argument("mode", choices=["gfcf", "svd", "bspm", "other", "p1"])
@@ -47,7 +47,6 @@ users, items, stamps = rows[:, 0], rows[:, 1], rows[:, 3]
 user_ids, item_ids = np.unique(users), np.unique(items)
 user_index = {u: i for i, u in enumerate(user_ids)}
 item_index = {v: i for i, v in enumerate(item_ids)}
-discounts = 1 / np.log2(np.arange(2, 12))
 WEIGHTS = [0.1, 0.25, 0.5, 1]
 
 
@@ -64,19 +63,7 @@ def relevant_of(score_rows):
 
 
 def evaluate(scores, X, relevant, stable=False):
-    scores = scores.copy()
-    scores[X > 0] = -np.inf
-    ndcg = precision = 0.0
-    for u, rel in relevant.items():
-        if stable:  # ease_check.py's ranking (P1 runs)
-            top = np.argsort(-scores[u], kind="stable")[:10]
-        else:  # ease_variants.py's ranking (inner split)
-            top = np.argpartition(-scores[u], 10)[:10]
-            top = top[np.argsort(-scores[u][top])]
-        hits = np.array([i in rel for i in top], float)
-        ndcg += (hits * discounts).sum() / discounts[: min(10, len(rel))].sum()
-        precision += hits.sum() / 10
-    return ndcg / len(relevant), precision / len(relevant)
+    return evaluate_top10(scores, X, relevant, stable)
 
 
 def ease(gram, lam):

@@ -1,0 +1,40 @@
+"""Pieces shared by the numpy prototypes (not part of CI): the user-item and rating-page matrices, top-10 scoring."""
+import numpy as np
+
+
+def page_matrices(users, items, stamps, fit_rows, user_index, item_index):
+    """X (users x items, 1 where the user rated the item in `fit_rows`) and XP (one row per rating page:
+    the items a user rated in the same second, pages of two or more items only)."""
+    X = np.zeros((len(user_index), len(item_index)))
+    for r in fit_rows:
+        X[user_index[users[r]], item_index[items[r]]] = 1
+    pages = {}
+    for r in fit_rows:
+        pages.setdefault((users[r], stamps[r]), []).append(item_index[items[r]])
+    page_rows = [page for page in pages.values() if len(page) > 1]
+    XP = np.zeros((len(page_rows), len(item_index)))
+    for row, page in enumerate(page_rows):
+        XP[row, page] = 1
+    return X, XP
+
+
+DISCOUNTS = 1 / np.log2(np.arange(2, 12))
+
+
+def evaluate_top10(scores, X, relevant, stable=False):
+    """Mean NDCG@10 and P@10 over `relevant` (user row -> set of item columns), items in X excluded.
+    `stable`: ease_check.py's ranking (a stable full sort, for P1 runs); otherwise ease_variants.py's
+    (argpartition, then sort of the top 10)."""
+    scores = scores.copy()
+    scores[X > 0] = -np.inf
+    ndcg = precision = 0.0
+    for u, rel in relevant.items():
+        if stable:
+            top = np.argsort(-scores[u], kind="stable")[:10]
+        else:
+            top = np.argpartition(-scores[u], 10)[:10]
+            top = top[np.argsort(-scores[u][top])]
+        hits = np.array([i in rel for i in top], float)
+        ndcg += (hits * DISCOUNTS).sum() / DISCOUNTS[: min(10, len(rel))].sum()
+        precision += hits.sum() / 10
+    return ndcg / len(relevant), precision / len(relevant)
