@@ -24,7 +24,7 @@ import {
 import { evaluateRanking, findDataset, howToGet, loadMovieLens100k, relevantItemsByUser, stratifiedSplit, type RankingEvaluation } from '@personalab/datasets';
 import { createChatModelFromConfig } from '@personalab/llm';
 import { HnswIndex } from '@personalab/retrieval';
-import { EaseRecommender, ItemKnnRecommender, pageEaseOptions, SequentialTwoTowerRecommender, selectBackend } from '@personalab/user-embedding';
+import { ContextEaseRecommender, EaseRecommender, ItemKnnRecommender, pageEaseOptions, SequentialTwoTowerRecommender, selectBackend } from '@personalab/user-embedding';
 import { openRecommenderService, OfflineReranker, type Candidate, type HistoryEntry, type RecommenderService } from '@personalab/recommender';
 
 const { values } = parseArgs({
@@ -58,6 +58,9 @@ function makeGenerator(name: string): Recommender {
     case 'page-ease':
       // What the recommender service runs: EASE with rating pages as extra Gram rows (context-EASE's closed form).
       return new EaseRecommender(pageEaseOptions);
+    case 'context-ease':
+      // Page-EASE with GF-CF's ideal low-pass blended in (context-EASE's closed form, the best P1 ranker), λ 300.
+      return new ContextEaseRecommender({ epochs: 0, easeLambda: pageEaseOptions.lambda });
     case 'ease':
       return new EaseRecommender({ lambda: 500 });
     case 'itemknn':
