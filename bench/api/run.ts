@@ -19,6 +19,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '50' },
     dataset: { type: 'string', default: 'auto' },
+    // The served candidate model (`page-ease`, the main job's default, or `context-ease`).
+    model: { type: 'string', default: 'page-ease' },
     out: { type: 'string', default: 'bench/results/api' },
   },
 });
@@ -34,7 +36,7 @@ interface Server {
 }
 
 function startServer(cache: 'on' | 'off'): Promise<Server> {
-  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'bench/api/server.ts', '--dataset', values.dataset, '--cache', cache], {
+  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'bench/api/server.ts', '--dataset', values.dataset, '--cache', cache, '--model', values.model], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '@personalab/core';
 import { serve } from '@personalab/recommender';
 
-const { values } = parseArgs({ options: { dataset: { type: 'string', default: 'auto' }, state: { type: 'string', default: join(tmpdir(), 'personalab-bench-api') }, cache: { type: 'string', default: 'on' } } });
+const { values } = parseArgs({ options: { dataset: { type: 'string', default: 'auto' }, state: { type: 'string', default: join(tmpdir(), 'personalab-bench-api') }, cache: { type: 'string', default: 'on' }, model: { type: 'string', default: 'page-ease' } } });
 const apiKey = 'bench-key';
 const config = loadConfig({
   PERSONALAB_STATE_DIR: values.state,
@@ -22,6 +22,7 @@ const config = loadConfig({
 const server = await serve({
   config,
   dataset: values.dataset as 'auto',
+  model: values.model === 'context-ease' ? 'context-ease' : 'page-ease',
   port: 0,
   host: '127.0.0.1',
   quiet: true,

@@ -44,6 +44,26 @@ describe('serve (the main job)', () => {
     expect(statSync(join(stateDir, 'recommender', 'api-key')).mode & 0o777).toBe(0o600);
   });
 
+  it('serves context-EASE when asked, retraining a model saved with other settings, and loads it on restart', async () => {
+    const lines: string[] = [];
+    const first = await serve({ config, dataDir: emptyDataDir, fetchMovieLens: false, port: 0, host: '127.0.0.1', quiet: true, model: 'context-ease', log: (line) => lines.push(line) });
+    try {
+      // The state directory holds the page-EASE model of the test above: other settings, so it retrains.
+      expect(lines.join('\n')).toMatch(/model: trained context-EASE/);
+      const origin = first.url.split('/#')[0] as string;
+      const key = decodeURIComponent(first.url.split('#key=')[1] as string);
+      const response = await fetch(`${origin}/v1/users/u1/recommendations?k=5`, { headers: { authorization: `Bearer ${key}` } });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { recommendations: unknown[] }).recommendations).toHaveLength(5);
+    } finally {
+      await first.close();
+    }
+    const again: string[] = [];
+    const second = await serve({ config, dataDir: emptyDataDir, fetchMovieLens: false, port: 0, host: '127.0.0.1', quiet: true, model: 'context-ease', log: (line) => again.push(line) });
+    await second.close();
+    expect(again.join('\n')).toMatch(/model: loaded context-EASE/);
+  });
+
   it('tries to fetch MovieLens when it is missing and says why it could not', async () => {
     const lines: string[] = [];
     const otherConfig = loadConfig({ PERSONALAB_STATE_DIR: join(stateDir, 'second'), PERSONALAB_QUIET: '1' });
