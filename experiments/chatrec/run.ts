@@ -165,7 +165,8 @@ const testUsers = [...relevant.keys()];
 const generator = await fit(makeGenerator(values.generator), split.train, values.generator);
 const ease = values.generator === 'ease' ? generator : await fit(new EaseRecommender({ lambda: 500 }), split.train, 'ease');
 const rows: { name: string; evaluation: RankingEvaluation; note: string }[] = [];
-rows.push({ name: 'EASE (λ=500)', evaluation: evaluateRanking(await generatorLists(ease, split.train, testUsers), relevant, k), note: 'baseline, same split' });
+const easeLists = await generatorLists(ease, split.train, testUsers);
+rows.push({ name: 'EASE (λ=500)', evaluation: evaluateRanking(easeLists, relevant, k), note: 'baseline, same split' });
 rows.push({ name: `candidate generator alone (${values.generator})`, evaluation: evaluateRanking(await generatorLists(generator, split.train, testUsers), relevant, k), note: 'its own top 5' });
 const offlineService = await pipeline(split.train, generator, { profileWeight: chosen.profileWeight, yearWeight: chosen.yearWeight, ratingWeight: chosen.ratingWeight });
 const offline = await pipelineLists(offlineService, testUsers, 'Chat-Rec offline (test)');
@@ -178,11 +179,12 @@ rows.push({ name: 'Chat-Rec pipeline, every rated film in the query (ablation)',
 // What the user will like: the held-out films rated 4 or 5, for the same lists.
 const liked = relevantItemsByUser(split.test.filter((rating) => rating.value >= 4));
 const likedLists: Array<[string, Map<string, string[]>]> = [
-  ['EASE (λ=500)', await generatorLists(ease, split.train, testUsers)],
+  ['EASE (λ=500)', easeLists],
   ['Chat-Rec pipeline, offline re-ranker', offline.lists],
   ['Chat-Rec pipeline, every rated film in the query (ablation)', everyRating.lists],
 ];
-const likedRows = likedLists.map(([name, lists]) => ({ name, evaluation: evaluateRanking(new Map([...lists].filter(([userId]) => liked.has(userId))), liked, k) }));
+// evaluateRanking reads only the users in `liked`.
+const likedRows = likedLists.map(([name, lists]) => ({ name, evaluation: evaluateRanking(lists, liked, k) }));
 
 // 3. With an LLM configured, the LLM re-ranker on a subset, beside the offline one on the same users.
 let llmNote = 'not measured: no OpenAI-compatible endpoint configured (OPENAI_BASE_URL / OPENAI_API_KEY)';

@@ -8,7 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { getConfig, markdownTable, svgBarChart, svgLineChart, writeResults, type Assistant, type DialogueTurn, type Recommender } from '@personalab/core';
+import { getConfig, parseInteger, markdownTable, svgBarChart, svgLineChart, writeResults, type Assistant, type DialogueTurn, type Recommender } from '@personalab/core';
 import { findDataset, howToGet, loadMovieLens100k, stratifiedSplit } from '@personalab/datasets';
 import { HnswIndex } from '@personalab/retrieval';
 import {
@@ -31,20 +31,14 @@ if (values.hint !== 'profile' && values.hint !== 'target') {
   process.exit(2);
 }
 const hint: 'profile' | 'target' = values.hint;
-/**
- * The value of an integer option, by the CLI's rules (apps/cli/src/integer-option.ts, not imported:
- * experiments depend on packages, not on the CLI app): plain decimal integers in range only ("abc",
- * "2.5", "1e3" and "" are refused), else a clear error and exit 2.
- */
+/** The value of an integer option, by the CLI's rules (`parseInteger` from core): else a clear error and exit 2. */
 function integerArg(flag: string, value: string, min: number, max?: number): number {
-  const text = value.trim();
-  const number = /^[+-]?\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(number) || number < min || (max !== undefined && number > max)) {
-    const range = max !== undefined ? `an integer from ${min} to ${max}` : min === 1 ? 'a positive integer' : `an integer >= ${min}`;
-    console.error(`--${flag} must be ${range}, got ${JSON.stringify(value)}`);
+  try {
+    return parseInteger(`--${flag}`, value, max === undefined ? { min } : { min, max });
+  } catch (error) {
+    console.error((error as Error).message);
     process.exit(2);
   }
-  return number;
 }
 const seed = integerArg('seed', values.seed, 0, 2 ** 32 - 1);
 const maxTurns = integerArg('max-turns', values['max-turns'], 1);

@@ -1,40 +1,9 @@
 import { Option } from 'commander';
-import { PersonalabError } from '@personalab/core';
+import { parseInteger, type IntegerRange } from '@personalab/core';
 
-/** Bounds of an integer option (inclusive). */
-export interface IntegerRange {
-  min?: number;
-  max?: number;
-}
-
-function describe({ min, max }: IntegerRange): string {
-  if (min !== undefined && max !== undefined) return `an integer from ${min} to ${max}`;
-  if (min === 1) return 'a positive integer';
-  if (min === 0) return 'a non-negative integer';
-  if (min !== undefined) return `an integer >= ${min}`;
-  if (max !== undefined) return `an integer <= ${max}`;
-  return 'an integer';
-}
-
-/**
- * Parses the value of an integer option, or throws `invalid_argument` naming the option:
- * "--limit must be a positive integer, got abc". Only plain decimal integers pass ("1e3", "2.5", "" do not).
- */
-export function parseInteger(flag: string, value: string, range: IntegerRange = {}): number {
-  const text = value.trim();
-  const number = /^[+-]?\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(number) || (range.min !== undefined && number < range.min) || (range.max !== undefined && number > range.max)) {
-    throw new PersonalabError('invalid_argument', `${flag} must be ${describe(range)}, got ${JSON.stringify(value)}`);
-  }
-  return number;
-}
-
-/** A comma-separated list of integers (`--seeds 42,7,1`), each checked as `parseInteger` does. */
-export function parseIntegerList(flag: string, value: string, range: IntegerRange = {}): number[] {
-  const parts = value.split(',').map((part) => part.trim());
-  if (parts.some((part) => part === '')) throw new PersonalabError('invalid_argument', `${flag} must be a comma-separated list of integers, got ${JSON.stringify(value)}`);
-  return parts.map((part) => parseInteger(flag, part, range));
-}
+// The parsing rules live in core, shared with the experiment scripts.
+export { parseInteger, parseIntegerList } from '@personalab/core';
+export type { IntegerRange } from '@personalab/core';
 
 /**
  * A commander option whose value is an integer in `range`, validated as it is parsed (before the

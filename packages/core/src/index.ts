@@ -1,5 +1,7 @@
 export { PersonalabError, errorCodes, dataError } from './errors.js';
 export type { ErrorCode, PersonalabErrorOptions } from './errors.js';
+export { parseInteger, parseIntegerList } from './integer-arguments.js';
+export type { IntegerRange } from './integer-arguments.js';
 export { formatPath, formatZodError } from './zod-issues.js';
 export { createRandom, hashString } from './random.js';
 export type { Random } from './random.js';
