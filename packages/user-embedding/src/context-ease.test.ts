@@ -140,12 +140,47 @@ describe('ContextEaseRecommender on a small synthetic world (cpu backend)', () =
     await on.save(join(directory, 'context-ease-low-pass'));
     const loaded = await loadRecommender(join(directory, 'context-ease-low-pass'));
     expect((loaded as ContextEaseRecommender).options.lowPass).toEqual({ rank: 8, weight: 0.5, withPages: false });
+    // A saved closed form still scores without tfjs after loading.
+    expect((loaded as ContextEaseRecommender).usesClosedForm()).toBe(true);
     for (const userId of users.slice(0, 3)) expect(await loaded.score({ userId, itemIds })).toEqual(await on.score({ userId, itemIds }));
     const history = itemIds.slice(3, 9);
     expect(await loaded.recommend({ history, k: 5, exclude: history })).toEqual(await on.recommend({ history, k: 5, exclude: history }));
     (loaded as ContextEaseRecommender).dispose();
     on.dispose();
     off.dispose();
+  });
+
+  it('scores the epoch-0 closed form in plain TypeScript, bit-identical to the tfjs combiner; a learned combiner keeps tfjs', async () => {
+    const queries = () => {
+      const userIds = [...new Set(world.train.map((interaction) => interaction.userId))].slice(0, 8);
+      const matrix = buildInteractionMatrix(data.interactions, data.items, data.users);
+      return [
+        ...userIds.map((userId) => ({ user: matrix.userIndex.get(userId) as number, history: matrix.histories[matrix.userIndex.get(userId) as number] as number[] })),
+        { user: undefined, history: [3, 5, 5, 8] },
+        { user: undefined, history: [] },
+      ];
+    };
+    for (const variant of [{}, { lowPass: { weight: 0 } }, { normalisePerUser: true, timeBinDays: 30, lowPass: { rank: 8 } }]) {
+      const model = new ContextEaseRecommender({ ...options, epochs: 0, ...variant });
+      await model.fit(data, { quiet: true, seed: 6 });
+      expect(model.usesClosedForm()).toBe(true);
+      const batch = queries();
+      const before = tf.memory().numTensors;
+      const fast = model.scoreQueries(batch);
+      expect(tf.memory().numTensors).toBe(before);
+      const combiner = model.scoreWithCombiner(batch);
+      expect(fast.map((scores) => Array.from(scores))).toEqual(combiner.map((scores) => Array.from(scores)));
+      expect(fast.every((scores) => scores.every(Number.isFinite))).toBe(true);
+      model.dispose();
+    }
+    // No gate: the best learned epoch is kept, and its scores are not the closed form's.
+    const learned = new ContextEaseRecommender({ ...options, gateZ: 0, epochs: 3, patience: 3 });
+    await learned.fit(data, { quiet: true, seed: 6 });
+    expect(learned.summary?.bestEpoch).toBeGreaterThan(0);
+    expect(learned.usesClosedForm()).toBe(false);
+    const batch = queries();
+    expect(learned.scoreQueries(batch).map((scores) => Array.from(scores))).toEqual(learned.scoreWithCombiner(batch).map((scores) => Array.from(scores)));
+    learned.dispose();
   });
 
   it('fits the low-pass filter once per set of interactions: λ candidates on validation and the final refit share it, epochs 0 skips the inner split', async () => {

@@ -331,15 +331,62 @@ export class ContextEaseRecommender extends TfRecommender {
     };
   }
 
+  /** Buffers for `easeFeature`, reused across queries of one call. */
+  private easeScratch(n: number): EaseScratch {
+    const lowPass = this.options.lowPass.weight !== 0 && this.components?.lowPass !== undefined;
+    return { feature: new Float32Array(n), easeRow: new Float64Array(lowPass ? n : 0), lowPassRow: new Float64Array(lowPass ? n : 0) };
+  }
+
+  /**
+   * The EASE feature (index 0) of one history before standardisation, into `scratch.feature` (float32, as the
+   * combiner's input stores it): the sum of the items' EASE rows, or with the low-pass z(EASE) + w·z(low-pass).
+   */
+  private easeFeature(items: readonly number[], scratch: EaseScratch): void {
+    const components = this.components as Components;
+    const n = scratch.feature.length;
+    const lowPass = this.options.lowPass.weight !== 0 ? components.lowPass : undefined;
+    const { feature, easeRow, lowPassRow } = scratch;
+    if (!lowPass) {
+      feature.fill(0);
+      for (const item of items) {
+        const offset = item * n;
+        for (let j = 0; j < n; j++) feature[j] = (feature[j] as number) + (components.ease[offset + j] as number);
+      }
+      return;
+    }
+    // As the numpy prototype: z(EASE) + w·z(low-pass), z over the whole catalogue (population std + 1e-9).
+    easeRow.fill(0);
+    for (const item of items) {
+      const offset = item * n;
+      for (let j = 0; j < n; j++) easeRow[j] = (easeRow[j] as number) + (components.ease[offset + j] as number);
+    }
+    lowPassScores(lowPass, items, lowPassRow);
+    zScoreInPlace(easeRow);
+    zScoreInPlace(lowPassRow);
+    const weight = this.options.lowPass.weight;
+    for (let j = 0; j < n; j++) feature[j] = (easeRow[j] as number) + weight * (lowPassRow[j] as number);
+  }
+
+  /**
+   * Whether the combiner is its epoch-0 form (linear weights (1, 0, …), no hidden layer, zero residual), so a score
+   * is the standardised EASE feature alone. That is the model the gate keeps unless learning clearly helped, and
+   * `epochs: 0`'s. Read from the variables each time: training and `restore` change them in place.
+   */
+  usesClosedForm(): boolean {
+    if (!this.components || this.options.hidden > 0) return false;
+    const linear = this.variable('linear').dataSync();
+    if (linear[0] !== 1 || linear.some((value, index) => index > 0 && value !== 0)) return false;
+    if (this.options.residualRank === 0) return true;
+    return this.variable('residualOut').dataSync().every((value) => value === 0);
+  }
+
   /** Features of a batch of users: Float32Array [users, n, featureCount]; `updateStatistics` re-standardises. */
   private featureRows(queries: readonly ScoringQuery[], updateStatistics = false): Float32Array {
     const components = this.components;
     if (!components) throw new Error(`${this.name}: fit or load the model first`);
     const n = components.logPopularity.length;
     const raw = new Float32Array(queries.length * n * featureCount);
-    const lowPass = this.options.lowPass.weight !== 0 ? components.lowPass : undefined;
-    const easeRow = new Float64Array(lowPass ? n : 0);
-    const lowPassRow = new Float64Array(lowPass ? n : 0);
+    const scratch = this.easeScratch(n);
     queries.forEach((query, row) => {
       const items = [...new Set(query.history)];
       const base = row * n * featureCount;
@@ -358,45 +405,17 @@ export class ContextEaseRecommender extends TfRecommender {
         const offset = item * n;
         for (let j = 0; j < n; j++) {
           const at = base + j * featureCount;
-          raw[at] = (raw[at] as number) + (components.ease[offset + j] as number);
           raw[at + 1] = (raw[at + 1] as number) + (components.adjacent[offset + j] as number);
           raw[at + 2] = (raw[at + 2] as number) + (components.session[offset + j] as number);
         }
       }
-      if (lowPass) {
-        // As the numpy prototype: z(EASE) + w·z(low-pass), z over the whole catalogue (population std + 1e-9).
-        easeRow.fill(0);
-        for (const item of items) {
-          const offset = item * n;
-          for (let j = 0; j < n; j++) easeRow[j] = (easeRow[j] as number) + (components.ease[offset + j] as number);
-        }
-        lowPassScores(lowPass, items, lowPassRow);
-        zScoreInPlace(easeRow);
-        zScoreInPlace(lowPassRow);
-        const weight = this.options.lowPass.weight;
-        for (let j = 0; j < n; j++) raw[base + j * featureCount] = (easeRow[j] as number) + weight * (lowPassRow[j] as number);
-      }
+      this.easeFeature(items, scratch);
+      for (let j = 0; j < n; j++) raw[base + j * featureCount] = scratch.feature[j] as number;
     });
     if (this.options.normalisePerUser) {
       // Per user and item-item component: z-score over the catalogue.
       for (let row = 0; row < queries.length; row++) {
-        const base = row * n * featureCount;
-        for (let feature = 0; feature < 3; feature++) {
-          let sum = 0;
-          let squares = 0;
-          for (let j = 0; j < n; j++) {
-            const value = raw[base + j * featureCount + feature] as number;
-            sum += value;
-            squares += value * value;
-          }
-          const average = sum / n;
-          const deviation = Math.sqrt(Math.max(0, squares / n - average * average));
-          const scale = deviation > 1e-12 ? 1 / deviation : 0;
-          for (let j = 0; j < n; j++) {
-            const at = base + j * featureCount + feature;
-            raw[at] = ((raw[at] as number) - average) * scale;
-          }
-        }
+        for (let feature = 0; feature < 3; feature++) standardiseStrided(raw, row * n * featureCount + feature, featureCount, n);
       }
     }
     if (updateStatistics) {
@@ -504,7 +523,31 @@ export class ContextEaseRecommender extends TfRecommender {
     return perUser;
   }
 
+  /**
+   * Scores of each query's catalogue. The epoch-0 closed form (`usesClosedForm`) is scored in plain TypeScript, the
+   * EASE feature alone (bit-identical to the combiner's output, which passes it through, and no tfjs call: about
+   * as fast as EASE); a learned combiner goes through tfjs.
+   */
   override scoreQueries(queries: readonly ScoringQuery[]): Float32Array[] {
+    return this.usesClosedForm() ? this.scoreClosedForm(queries) : this.scoreWithCombiner(queries);
+  }
+
+  private scoreClosedForm(queries: readonly ScoringQuery[]): Float32Array[] {
+    const n = this.data.itemIds.length;
+    const scratch = this.easeScratch(n);
+    const average = this.featureMean[0] as number;
+    const deviation = this.featureStd[0] as number;
+    return queries.map((query) => {
+      this.easeFeature([...new Set(query.history)], scratch);
+      const scores = Float32Array.from(scratch.feature);
+      if (this.options.normalisePerUser) standardiseStrided(scores, 0, 1, n);
+      for (let j = 0; j < n; j++) scores[j] = ((scores[j] as number) - average) / deviation;
+      return scores;
+    });
+  }
+
+  /** The tfjs path, whatever the combiner holds (public for the test that compares both paths). */
+  scoreWithCombiner(queries: readonly ScoringQuery[]): Float32Array[] {
     const n = this.data.itemIds.length;
     const results: Float32Array[] = [];
     for (let start = 0; start < queries.length; start += 128) {
@@ -590,6 +633,30 @@ function lowPassFor(matrix: InteractionMatrix, interactions: readonly Interactio
   const { basis, itemDegree, rounds, residual, converged } = fitLowPass(rows, matrix.itemIds.length, rank, { seed: settings.seed });
   if (!converged) console.warn(`context-ease: the low-pass eigenvectors (${what}, rank ${rank}) stopped unconverged after ${rounds} rounds: relative residual ${residual.toExponential(2)}`);
   return { basis, itemDegree };
+}
+
+interface EaseScratch {
+  feature: Float32Array;
+  easeRow: Float64Array;
+  lowPassRow: Float64Array;
+}
+
+/** Per-user standardisation of one feature: `count` values from `start`, `stride` apart, z-scored in place (population std; constant: 0). */
+function standardiseStrided(values: Float32Array, start: number, stride: number, count: number): void {
+  let sum = 0;
+  let squares = 0;
+  for (let j = 0; j < count; j++) {
+    const value = values[start + j * stride] as number;
+    sum += value;
+    squares += value * value;
+  }
+  const average = sum / count;
+  const deviation = Math.sqrt(Math.max(0, squares / count - average * average));
+  const scale = deviation > 1e-12 ? 1 / deviation : 0;
+  for (let j = 0; j < count; j++) {
+    const at = start + j * stride;
+    values[at] = ((values[at] as number) - average) * scale;
+  }
 }
 
 /** (v − mean) / (population std + 1e-9), in place (numpy's z in graph_filters.py). */
