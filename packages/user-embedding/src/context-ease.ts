@@ -170,6 +170,8 @@ export class ContextEaseRecommender extends TfRecommender {
   /** Feature means and standard deviations (standardisation of z), from the data the components came from. */
   private featureMean = new Float32Array(featureCount);
   private featureStd = new Float32Array(featureCount).fill(1);
+  /** `usesClosedForm`'s answer for the current variables (undefined: not read since they last changed). */
+  private closedForm: boolean | undefined;
 
   constructor(options: ContextEaseOptions = {}) {
     super();
@@ -370,14 +372,27 @@ export class ContextEaseRecommender extends TfRecommender {
   /**
    * Whether the combiner is its epoch-0 form (linear weights (1, 0, …), no hidden layer, zero residual), so a score
    * is the standardised EASE feature alone. That is the model the gate keeps unless learning clearly helped, and
-   * `epochs: 0`'s. Read from the variables each time: training and `restore` change them in place.
+   * `epochs: 0`'s. Read from the variables, and remembered until they change (`setVariables`, `restore`, a training
+   * step): reading the residual back costs about as much as scoring.
    */
   usesClosedForm(): boolean {
     if (!this.components || this.options.hidden > 0) return false;
-    const linear = this.variable('linear').dataSync();
-    if (linear[0] !== 1 || linear.some((value, index) => index > 0 && value !== 0)) return false;
-    if (this.options.residualRank === 0) return true;
-    return this.variable('residualOut').dataSync().every((value) => value === 0);
+    if (this.closedForm === undefined) {
+      const linear = this.variable('linear').dataSync();
+      this.closedForm =
+        linear[0] === 1 && linear.every((value, index) => index === 0 || value === 0) && (this.options.residualRank === 0 || this.variable('residualOut').dataSync().every((value) => value === 0));
+    }
+    return this.closedForm;
+  }
+
+  protected override setVariables(values: Record<string, tf.Tensor>): void {
+    this.closedForm = undefined;
+    super.setVariables(values);
+  }
+
+  override restore(weights: WeightMap): void {
+    this.closedForm = undefined;
+    super.restore(weights);
   }
 
   /** Features of a batch of users: Float32Array [users, n, featureCount]; `updateStatistics` re-standardises. */
@@ -498,6 +513,7 @@ export class ContextEaseRecommender extends TfRecommender {
     // One gradient, two step sizes: the residual factors move slower than the combiner's few weights.
     const residualNames = new Set([this.variable('residualIn').name, this.variable('residualOut').name]);
     const pick = (residual: boolean) => Object.fromEntries(Object.entries(grads).filter(([name]) => residualNames.has(name) === residual));
+    this.closedForm = undefined;
     optimizers.combiner.applyGradients(pick(false));
     if (this.options.residualRank > 0) optimizers.residual.applyGradients(pick(true));
     const value = loss.dataSync()[0] ?? Number.NaN;

@@ -313,19 +313,27 @@ export function fitLowPass(rows: readonly (readonly number[])[], n: number, rank
 
 /** Low-pass scores of one history (distinct item indices) into `out` (length n): (x·D_I^-1/2)·V_k·V_kᵀ·D_I^1/2. */
 export function lowPassScores(filter: LowPassFilter, history: readonly number[], out: Float64Array): Float64Array {
-  const n = filter.itemDegree.length;
-  const rank = n === 0 ? 0 : filter.basis.length / n;
+  const { basis, itemDegree } = filter;
+  const n = itemDegree.length;
+  const rank = n === 0 ? 0 : basis.length / n;
   out.fill(0);
+  // The history's items with a degree and their √degree, once rather than once per eigenvector (same arithmetic).
+  const items: number[] = [];
+  const roots: number[] = [];
+  for (const item of history) {
+    const degree = itemDegree[item] as number;
+    if (degree > 0) {
+      items.push(item);
+      roots.push(Math.sqrt(degree));
+    }
+  }
   for (let r = 0; r < rank; r++) {
     const row = r * n;
     let coefficient = 0;
-    for (const item of history) {
-      const degree = filter.itemDegree[item] as number;
-      if (degree > 0) coefficient += (filter.basis[row + item] as number) / Math.sqrt(degree);
-    }
+    for (let index = 0; index < items.length; index++) coefficient += (basis[row + (items[index] as number)] as number) / (roots[index] as number);
     if (coefficient === 0) continue;
-    for (let j = 0; j < n; j++) out[j] = (out[j] as number) + coefficient * (filter.basis[row + j] as number);
+    for (let j = 0; j < n; j++) out[j] = (out[j] as number) + coefficient * (basis[row + j] as number);
   }
-  for (let j = 0; j < n; j++) out[j] = (out[j] as number) * Math.sqrt(filter.itemDegree[j] as number);
+  for (let j = 0; j < n; j++) out[j] = (out[j] as number) * Math.sqrt(itemDegree[j] as number);
   return out;
 }
