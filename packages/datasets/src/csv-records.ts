@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { parse } from 'csv-parse';
+import { parse, type Options } from 'csv-parse';
 import { dataError } from '@personalab/core';
 import { assertFileExists } from './line-reader.js';
 
@@ -16,18 +16,39 @@ export interface CsvRecord {
  */
 export async function* readCsvRecords(file: string): AsyncGenerator<CsvRecord> {
   assertFileExists(file);
-  const parser = createReadStream(file, { encoding: 'utf8' }).pipe(parse({ info: true, relax_column_count: true, bom: true }));
-  let previousEnd = 0;
+  // Lines are counted here, from each record's raw text as it is parsed: csv-parse counts a CRLF inside a quoted
+  // field as two lines, and a syntax error can surface before the records parsed ahead of it are consumed.
+  let parsedEnd = 0;
+  const onRecord = ({ record, raw }: { record: string[]; raw: string }): CsvRecord => {
+    const line = parsedEnd + 1;
+    parsedEnd += lineBreaks(raw);
+    return { fields: record, line };
+  };
+  // With `raw: true` the hook receives `{ record, raw }`; csv-parse's typings do not say so.
+  const options: Options = { raw: true, relax_column_count: true, bom: true, on_record: onRecord as unknown as NonNullable<Options['on_record']> };
+  const parser = createReadStream(file, { encoding: 'utf8' }).pipe(parse(options));
   try {
-    for await (const entry of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      yield { fields: entry.record, line: previousEnd + 1 };
-      previousEnd = entry.info.lines;
-    }
+    for await (const record of parser as AsyncIterable<CsvRecord>) yield record;
   } catch (error) {
     if (error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code.startsWith('CSV_')) {
-      const line = 'lines' in error && typeof error.lines === 'number' ? error.lines : undefined;
-      throw dataError(file, line, `CSV syntax error: ${error.message}`, error);
+      // Name the line where the broken record starts (where an unclosed quote opened, say); csv-parse's own line may be off.
+      const message = error.message.replace(/ at line \d+/, '');
+      throw dataError(file, parsedEnd + 1, `CSV syntax error in the record starting on this line: ${message}`, error);
     }
     throw error;
   }
+}
+
+/** Line breaks (CRLF, LF or CR) in a record's raw text, its own terminator included. */
+function lineBreaks(raw: string): number {
+  let count = 0;
+  for (let index = 0; index < raw.length; index++) {
+    const code = raw.charCodeAt(index);
+    if (code === 10) count++;
+    else if (code === 13) {
+      count++;
+      if (raw.charCodeAt(index + 1) === 10) index++;
+    }
+  }
+  return count;
 }

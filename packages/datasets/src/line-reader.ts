@@ -16,13 +16,18 @@ export function assertFileExists(file: string, hint?: string): void {
   }
 }
 
-/** Streams a text file line by line with 1-based line numbers; nothing is held in memory but the current line. */
+/**
+ * Streams a text file line by line with 1-based line numbers; nothing is held in memory but the current line.
+ * A UTF-8 byte order mark (as Windows editors write) is dropped from the first line when reading UTF-8.
+ */
 export async function* readLines(file: string, encoding: BufferEncoding = 'utf8'): AsyncGenerator<NumberedLine> {
   assertFileExists(file);
   const lines = createInterface({ input: createReadStream(file, { encoding }), crlfDelay: Infinity });
   let line = 0;
   for await (const raw of lines) {
     line++;
-    yield { text: raw.endsWith('\r') ? raw.slice(0, -1) : raw, line };
+    let text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line === 1 && encoding === 'utf8' && text.startsWith('\uFEFF')) text = text.slice(1);
+    yield { text, line };
   }
 }

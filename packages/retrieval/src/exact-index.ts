@@ -226,5 +226,7 @@ export class ExactIndex implements VectorIndex {
     const target = this.data.subarray(base, base + this.dimension);
     for (let index = 0; index < this.dimension; index++) target[index] = vector[index]!;
     if (this.metric === 'cosine') normalizeInPlace(target);
+    // The kernels read whole padded rows; a row past the old capacity holds stale scores there after growth.
+    this.data.fill(0, base + this.dimension, base + this.stride);
   }
 }

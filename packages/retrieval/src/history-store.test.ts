@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createManualClock, type Message } from '@personalab/core';
+import { createManualClock, type Embedder, type Message } from '@personalab/core';
 import { HashingEmbedder } from './hashing-embedder.js';
 import { HistoryStore } from './history-store.js';
 import { indexFileName } from './index-file.js';
@@ -162,5 +162,33 @@ describe('HistoryStore', () => {
     const hits = await store.search({ query: 'sourdough bread', k: 1 });
     expect(hits[0]?.message.id).toBe('bob-0');
     await store.close();
+  });
+
+  it('redoes an embedder switch that failed part-way instead of loading the old embedder\'s index', async () => {
+    const directory = freshDirectory();
+    await (await filled(directory)).close();
+    const other = new HashingEmbedder({ dimension: embedder.dimension, seed: 7 });
+    // The new embedder fails (an upstream error, or a crash) after the switch began.
+    const failing: Embedder = { id: other.id, dimension: other.dimension, embed: () => Promise.reject(new Error('upstream 500')) };
+    const exactHit = async (store: HistoryStore) => {
+      const [hit] = await store.search({ query: 'I love baking sourdough bread.', k: 1 });
+      expect(hit?.message.id).toBe('bob-0');
+      expect(hit?.similarity).toBeCloseTo(1, 5);
+    };
+    await expect(HistoryStore.open({ directory, embedder: failing })).rejects.toThrow('upstream 500');
+    const retried = await HistoryStore.open({ directory, embedder: other });
+    expect(retried.indexStatus.state === 'rebuilt' && retried.indexStatus.reason).toContain('did not finish');
+    await exactHit(retried);
+    await retried.close();
+    const reopened = await HistoryStore.open({ directory, embedder: other });
+    expect(reopened.indexStatus).toEqual({ state: 'loaded' });
+    await reopened.close();
+    // Staying with the current embedder after a failed switch back re-embeds as well.
+    const failingBack: Embedder = { id: embedder.id, dimension: embedder.dimension, embed: failing.embed };
+    await expect(HistoryStore.open({ directory, embedder: failingBack })).rejects.toThrow('upstream 500');
+    const stayed = await HistoryStore.open({ directory, embedder: other });
+    expect(stayed.indexStatus.state === 'rebuilt' && stayed.indexStatus.reason).toContain('did not finish');
+    await exactHit(stayed);
+    await stayed.close();
   });
 });

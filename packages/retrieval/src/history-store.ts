@@ -95,6 +95,11 @@ CREATE INDEX IF NOT EXISTS events_by_user ON events (user_id, timestamp);
 
 const embeddingBatch = 256;
 
+/** What `meta.embedder` holds: the embedder's id and dimension. */
+const embedderKey = (embedder: Embedder) => JSON.stringify({ id: embedder.id, dimension: embedder.dimension });
+/** `meta.embedder` while stored embeddings are being replaced: equal to no embedder's key. */
+const reembeddingMarker = JSON.stringify({ reembedding: true });
+
 const toBlob = (vector: Float32Array) => Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
 function fromBlob(blob: Buffer): Float32Array {
   const copy = new Float32Array(blob.byteLength / 4);
@@ -162,11 +167,16 @@ export class HistoryStore {
         }
       }
       const store = new HistoryStore(options, database, reason === undefined ? index : create(), reason === undefined ? { state: count === 0 && index.size === 0 ? 'created' : 'loaded' } : { state: 'rebuilt', reason });
-      if (embedderChanged !== undefined) await store.reembed();
+      if (embedderChanged !== undefined) {
+        // Until the re-embedded index is saved, no embedder matches: an interrupted switch is redone on the next open.
+        HistoryStore.recordEmbedder(database, reembeddingMarker);
+        await store.reembed();
+      }
       if (reason !== undefined) {
         store.rebuildFromDatabase();
         await store.save();
       }
+      if (embedderChanged !== undefined) HistoryStore.recordEmbedder(database, embedderKey(options.embedder));
       return store;
     } catch (error) {
       database.close();
@@ -174,13 +184,21 @@ export class HistoryStore {
     }
   }
 
-  /** Records the embedder; returns why the stored embeddings are unusable when it changed. */
+  /**
+   * Returns why the stored embeddings are unusable (the embedder changed, or an earlier switch did not finish).
+   * A new store records the embedder at once; a changed one is recorded only after re-embedding (see `open`).
+   */
   private static checkEmbedder(database: Database.Database, embedder: Embedder): string | undefined {
     const stored = database.prepare("SELECT value FROM meta WHERE key = 'embedder'").get() as { value: string } | undefined;
-    const current = JSON.stringify({ id: embedder.id, dimension: embedder.dimension });
-    database.prepare("INSERT INTO meta (key, value) VALUES ('embedder', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(current);
+    const current = embedderKey(embedder);
+    if (stored === undefined) HistoryStore.recordEmbedder(database, current);
     if (stored === undefined || stored.value === current) return undefined;
+    if (stored.value === reembeddingMarker) return `an earlier re-embedding did not finish; re-embedding with ${current}`;
     return `the embedder changed from ${stored.value} to ${current}`;
+  }
+
+  private static recordEmbedder(database: Database.Database, value: string): void {
+    database.prepare("INSERT INTO meta (key, value) VALUES ('embedder', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(value);
   }
 
   /** Number of stored messages. */

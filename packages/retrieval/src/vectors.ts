@@ -6,8 +6,11 @@ export function checkVector(vector: Float32Array | readonly number[], dimension:
     throw new PersonalabError('invalid_argument', `${what}: expected a vector of dimension ${dimension}, got ${vector.length}`);
   }
   for (let index = 0; index < dimension; index++) {
-    if (!Number.isFinite(vector[index])) {
-      throw new PersonalabError('invalid_argument', `${what}: component ${index} is ${String(vector[index])}, not a finite number`);
+    const value = vector[index]!;
+    // Vectors are stored as 32-bit floats: a finite double beyond ±3.4e38 would become Infinity there (and NaN scores).
+    if (!Number.isFinite(Math.fround(value))) {
+      const why = Number.isFinite(value) ? 'beyond the 32-bit float range (±3.4e38)' : 'not a finite number';
+      throw new PersonalabError('invalid_argument', `${what}: component ${index} is ${String(value)}, ${why}`);
     }
   }
 }

@@ -17,6 +17,15 @@ describe('ranking metrics (hand-computed)', () => {
     expect(mrr(list, relevant)).toBe(1);
     expect(mrr(['b', 'c'], relevant)).toBe(0.5);
     expect(mrr(['b', 'd', 'c'], relevant, 2)).toBe(0);
+    expect(mrr([], relevant)).toBe(0);
+  });
+
+  it('rejects a k below 1 in mrr and evaluateRanking as in every other metric', () => {
+    // mrr(list, relevant, 0) used to score the top 1; evaluateRanking with no users returned zeros for any k.
+    expect(() => mrr(list, relevant, 0)).toThrow(/k must be an integer >= 1, got 0/);
+    expect(() => mrr([], relevant, -1)).toThrow(/got -1/);
+    expect(() => evaluateRanking(new Map(), new Map(), 0)).toThrow(/got 0/);
+    expect(() => precisionAtK(list, relevant, 0)).toThrow(/got 0/);
   });
 
   it('NDCG@k: DCG 1 + 1/log2(4) = 1.5; IDCG over min(k, 3) = 3 ranks', () => {

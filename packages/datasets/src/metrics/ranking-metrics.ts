@@ -7,8 +7,12 @@ import { PersonalabError } from '@personalab/core';
  * Definitions follow Microsoft Recommenders' `python_evaluation` so numbers are comparable with its tables.
  */
 
-function topK(recommended: readonly string[], k: number): string[] {
+function checkK(k: number): void {
   if (!Number.isInteger(k) || k < 1) throw new PersonalabError('invalid_argument', `k must be an integer >= 1, got ${k}`);
+}
+
+function topK(recommended: readonly string[], k: number): string[] {
+  checkK(k);
   const seen = new Set<string>();
   const result: string[] = [];
   for (const item of recommended) {
@@ -84,9 +88,9 @@ export function hitRateAtK(recommended: readonly string[], relevant: ReadonlySet
 }
 
 /** Reciprocal rank: 1 / (1-based rank of the first relevant item), 0 when none is in the first `k` (default: the whole list). */
-export function mrr(recommended: readonly string[], relevant: ReadonlySet<string>, k: number = recommended.length): number {
-  if (recommended.length === 0) return 0;
-  const index = topK(recommended, Math.max(1, k)).findIndex((item) => relevant.has(item));
+export function mrr(recommended: readonly string[], relevant: ReadonlySet<string>, k?: number): number {
+  // An explicit k is checked like every other metric's (k = 0 used to score the top 1 silently).
+  const index = topK(recommended, k ?? Math.max(1, recommended.length)).findIndex((item) => relevant.has(item));
   return index === -1 ? 0 : 1 / (index + 1);
 }
 
@@ -133,6 +137,7 @@ export interface RankingEvaluation {
  * so a recommender cannot raise its score by declining to answer.
  */
 export function evaluateRanking(recommendations: ReadonlyMap<string, readonly string[]>, relevant: ReadonlyMap<string, ReadonlySet<string>>, k: number): RankingEvaluation {
+  checkK(k); // even when no user has a list to rank
   const totals = { precisionAtK: 0, recallAtK: 0, ndcgAtK: 0, mapAtK: 0, map: 0, hitRateAtK: 0, mrr: 0 };
   let users = 0;
   let usersWithoutRecommendations = 0;

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PersonalabError } from '@personalab/core';
 import { findDataset, howToGet } from '../data-dir.js';
@@ -84,6 +85,56 @@ describe('MovieLens loaders on malformed input', () => {
       [file, 3],
     ]);
     expect(result.skipped[1]?.reason).toMatch(/column 3/);
+  });
+
+  it('an empty file is an error naming it, not an empty data set', async () => {
+    for (const [name, load] of [
+      ['empty.data', loadMovieLensRatings],
+      ['empty.item', loadMovieLensItems],
+      ['empty.user', loadMovieLensUsers],
+    ] as const) {
+      const file = folder.write(name, name === 'empty.data' ? '\n' : '');
+      await expect(load(file)).rejects.toMatchObject({ code: 'invalid_data', message: expect.stringMatching(new RegExp(`^${file}: empty file`)) as unknown as string, details: { file } });
+    }
+  });
+
+  it('rejects a repeated rating pair and repeated user and item ids, naming the first line', async () => {
+    const ratings = folder.write('repeat.data', '1\t2\t3\t881250949\n1\t3\t3\t881250949\n1\t2\t5\t881250950\n');
+    await expectDataError(loadMovieLensRatings(ratings), ratings, 3, /user 1 rated item 2 twice \(first on line 1\)/);
+    const skipped = await loadMovieLensRatings(ratings, { onInvalid: 'skip' });
+    expect(skipped.ratings.map((rating) => rating.value)).toEqual([3, 3]);
+    const users = folder.write('repeat.user', '1|24|M|technician|85711\n1|53|F|other|94043\n');
+    await expectDataError(loadMovieLensUsers(users), users, 2, /column 1: user id 1 appears twice \(first on line 1\)/);
+    const flags = `${'0|'.repeat(18)}1`;
+    const items = folder.write('repeat.item', `7|A (1995)|01-Jan-1995||x|${flags}\n8|B (1995)|01-Jan-1995||x|${flags}\n7|C (1995)|01-Jan-1995||x|${flags}\n`);
+    await expectDataError(loadMovieLensItems(items), items, 3, /column 1: item id 7 appears twice \(first on line 1\)/);
+  });
+
+  it('rejects a timestamp in milliseconds and an age outside 0..130', async () => {
+    const milliseconds = folder.write('ms.data', '1\t2\t3\t881250949\n1\t3\t3\t881250949000\n');
+    await expectDataError(loadMovieLensRatings(milliseconds), milliseconds, 2, /column 4: timestamp has more than 10 digits: expected Unix seconds, not milliseconds/);
+    const users = folder.write('age.user', '1|24|M|technician|85711\n2|240|F|other|94043\n');
+    await expectDataError(loadMovieLensUsers(users), users, 2, /column 2: age must be between 0 and 130/);
+    await expectDataError(loadMovieLensUsers(folder.write('age2.user', '3|-1|M|writer|1\n')), join(folder.path, 'age2.user'), 1, /column 2: age must be between 0 and 130/);
+  });
+
+  it('refuses a u.item re-encoded as UTF-8 instead of garbling its titles, and a release date that does not exist', async () => {
+    const flags = `${'0|'.repeat(18)}1`;
+    const utf8 = folder.write('utf8.item', Buffer.from(`1|Toy Story (1995)|01-Jan-1995||x|${flags}\n2|Cr\u00e8me Br\u00fbl\u00e9e (1996)|4-Feb-1996||x|${flags}\n`, 'utf8'));
+    await expectDataError(loadMovieLensItems(utf8), utf8, 2, /looks UTF-8 encoded \("Ã¨" is the UTF-8 for "è"\); MovieLens u.item is latin-1/);
+    const latin1 = folder.write('latin1.item', Buffer.from(`2|Cr\u00e8me Br\u00fbl\u00e9e (1996)|4-Feb-1996||x|${flags}\n`, 'latin1'));
+    expect((await loadMovieLensItems(latin1)).items[0]?.title).toBe('Crème Brûlée (1996)');
+    const date = folder.write('date.item', `1|A (1995)|31-Feb-1995||x|${flags}\n`);
+    await expectDataError(loadMovieLensItems(date), date, 1, /column 3: no such date "31-Feb-1995"/);
+  });
+
+  it('reads u.data with a UTF-8 byte order mark and CRLF line ends', async () => {
+    const file = folder.write('bom.data', '\uFEFF1\t2\t3\t881250949\r\n4\t5\t1\t881250950\r\n');
+    const { ratings } = await loadMovieLensRatings(file);
+    expect(ratings.map((rating) => [rating.userId, rating.itemId, rating.value, rating.timestamp])).toEqual([
+      ['1', '2', 3, 881250949000],
+      ['4', '5', 1, 881250950000],
+    ]);
   });
 
   it('a missing folder is not_found, an unknown split is invalid_argument', async () => {

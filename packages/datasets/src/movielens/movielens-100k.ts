@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { PersonalabError, formatZodError, type Item, type RatingInteraction, type User } from '@personalab/core';
+import { PersonalabError, dataError, formatZodError, type Item, type RatingInteraction, type User } from '@personalab/core';
 import { RowIssues, type LoaderOptions, type SkippedRow } from '../invalid-rows.js';
 import { assertFileExists, readLines } from '../line-reader.js';
 
@@ -53,7 +53,7 @@ export interface MovieLensSplit {
 }
 
 const idText = z.string().regex(/^\d+$/, 'expected a positive integer id');
-const integerText = z.string().regex(/^-?\d+$/, 'expected an integer');
+const integerText = z.string().regex(/^-?\d+$/, { message: 'expected an integer', abort: true });
 
 /**
  * `user item rating timestamp`, tab-separated; rating an integer 1..5, timestamp in Unix seconds.
@@ -63,16 +63,33 @@ const ratingRowSchema = z.tuple([
   idText,
   idText,
   integerText.refine((value) => Number(value) >= 1 && Number(value) <= 5, 'rating must be between 1 and 5'),
-  z.string().regex(/^\d+$/, 'expected a Unix timestamp in seconds'),
+  // Unix seconds have at most 10 digits until the year 2286; a longer number is milliseconds (or garbage).
+  z.string().regex(/^\d+$/, { message: 'expected a Unix timestamp in seconds', abort: true }).regex(/^\d{1,10}$/, 'timestamp has more than 10 digits: expected Unix seconds, not milliseconds'),
 ]);
 
-/** `id|age|gender|occupation|zip`. */
-const userRowSchema = z.tuple([idText, integerText, z.enum(['M', 'F']), z.string().min(1, 'empty occupation'), z.string()]);
+/** `id|age|gender|occupation|zip`; age within core's `User` bounds. */
+const userRowSchema = z.tuple([
+  idText,
+  integerText.refine((value) => Number(value) >= 0 && Number(value) <= 130, 'age must be between 0 and 130'),
+  z.enum(['M', 'F']),
+  z.string().min(1, 'empty occupation'),
+  z.string(),
+]);
 
 const months: Record<string, number> = { Jan: 1, Feb: 2, Mar: 3, Apr: 4, May: 5, Jun: 6, Jul: 7, Aug: 8, Sep: 9, Oct: 10, Nov: 11, Dec: 12 };
 /** Release dates look like `01-Jan-1995` (one is `4-Feb-1971`); one movie ("unknown") has none. */
 const releaseDateSchema = z.union([z.literal(''), z.string().regex(/^\d{1,2}-(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-\d{4}$/, 'expected a date like 01-Jan-1995')]);
 const flagSchema = z.enum(['0', '1']);
+
+/** A UTF-8 multi-byte sequence as it reads in latin-1 (lead byte 0xC2–0xF4, then continuation bytes); none occurs in the real u.item. */
+const utf8Sequence = /[\xC2-\xDF][\x80-\xBF]|[\xE0-\xEF][\x80-\xBF]{2}|[\xF0-\xF4][\x80-\xBF]{3}/;
+
+/** Whether `01-Jan-1995` names a real day (not 31-Feb). */
+function isCalendarDate(text: string): boolean {
+  const [day = '', month = '', year = ''] = text.split('-');
+  const date = new Date(Date.UTC(Number(year), (months[month] ?? 0) - 1, Number(day)));
+  return date.getUTCDate() === Number(day) && date.getUTCMonth() === (months[month] ?? 0) - 1;
+}
 
 function describe(error: z.ZodError): string {
   return formatZodError(error).replace(/^\[(\d+)\]/, (_, index: string) => `column ${Number(index) + 1}`);
@@ -90,8 +107,12 @@ export function resolveMovieLensDirectory(directory: string): string {
 export async function loadMovieLensRatings(file: string, options: LoaderOptions = {}): Promise<MovieLensRatings> {
   const issues = new RowIssues(options.onInvalid);
   const ratings: RatingInteraction[] = [];
+  // Line of each (user, item) pair: MovieLens has one rating per pair, so a repeat is an invalid row.
+  const lineOfPair = new Map<string, number>();
+  let rows = 0;
   for await (const { text, line } of readLines(file)) {
     if (text === '') continue;
+    rows++;
     const columns = text.split('\t');
     if (columns.length !== 4) {
       issues.reject(file, line, `expected 4 tab-separated columns (user, item, rating, timestamp), found ${columns.length}`);
@@ -103,8 +124,16 @@ export async function loadMovieLensRatings(file: string, options: LoaderOptions 
       continue;
     }
     const [userId, itemId, value, seconds] = parsed.data;
+    const pair = `${userId}\t${itemId}`;
+    const firstLine = lineOfPair.get(pair);
+    if (firstLine !== undefined) {
+      issues.reject(file, line, `user ${userId} rated item ${itemId} twice (first on line ${firstLine})`);
+      continue;
+    }
+    lineOfPair.set(pair, line);
     ratings.push({ kind: 'rating', userId, itemId, value: Number(value), timestamp: Number(seconds) * 1000 });
   }
+  if (rows === 0) throw dataError(file, undefined, 'empty file: no ratings');
   return { ratings, skipped: issues.skipped };
 }
 
@@ -112,8 +141,11 @@ export async function loadMovieLensRatings(file: string, options: LoaderOptions 
 export async function loadMovieLensUsers(file: string, options: LoaderOptions = {}): Promise<{ users: User[]; skipped: SkippedRow[] }> {
   const issues = new RowIssues(options.onInvalid);
   const users: User[] = [];
+  const lineOfId = new Map<string, number>();
+  let rows = 0;
   for await (const { text, line } of readLines(file)) {
     if (text === '') continue;
+    rows++;
     const columns = text.split('|');
     if (columns.length !== 5) {
       issues.reject(file, line, `expected 5 |-separated columns (id, age, gender, occupation, zip), found ${columns.length}`);
@@ -125,8 +157,15 @@ export async function loadMovieLensUsers(file: string, options: LoaderOptions = 
       continue;
     }
     const [id, age, gender, occupation, zip] = parsed.data;
+    const firstLine = lineOfId.get(id);
+    if (firstLine !== undefined) {
+      issues.reject(file, line, `column 1: user id ${id} appears twice (first on line ${firstLine})`);
+      continue;
+    }
+    lineOfId.set(id, line);
     users.push({ id, age: Number(age), gender, occupation, location: zip, attributes: { zip } });
   }
+  if (rows === 0) throw dataError(file, undefined, 'empty file: no users');
   return { users, skipped: issues.skipped };
 }
 
@@ -138,8 +177,17 @@ export async function loadMovieLensUsers(file: string, options: LoaderOptions = 
 export async function loadMovieLensItems(file: string, options: LoaderOptions = {}): Promise<{ items: Item[]; skipped: SkippedRow[] }> {
   const issues = new RowIssues(options.onInvalid);
   const items: Item[] = [];
+  const lineOfId = new Map<string, number>();
+  let rows = 0;
   for await (const { text, line } of readLines(file, 'latin1')) {
     if (text === '') continue;
+    rows++;
+    const utf8 = utf8Sequence.exec(text)?.[0];
+    if (utf8 !== undefined) {
+      // Read as latin-1, UTF-8 bytes show as pairs like "Ã©": the file was re-encoded, and every accented title would be wrong.
+      issues.reject(file, line, `looks UTF-8 encoded ("${utf8}" is the UTF-8 for "${Buffer.from(utf8, 'latin1').toString('utf8')}"); MovieLens u.item is latin-1 (ISO-8859-1)`);
+      continue;
+    }
     const columns = text.split('|');
     if (columns.length !== 5 + movieLensGenres.length) {
       issues.reject(file, line, `expected ${5 + movieLensGenres.length} |-separated columns (id, title, release date, video release date, IMDb URL, 19 genre flags), found ${columns.length}`);
@@ -151,15 +199,19 @@ export async function loadMovieLensItems(file: string, options: LoaderOptions = 
     if (title.trim() === '') problems.push('column 2: empty title');
     const date = releaseDateSchema.safeParse(releaseDate);
     if (!date.success) problems.push(`column 3: ${date.error.issues[0]?.message ?? 'bad date'}`);
+    else if (releaseDate !== '' && !isCalendarDate(releaseDate)) problems.push(`column 3: no such date "${releaseDate}"`);
     const tags: string[] = [];
     columns.slice(5).forEach((flag, index) => {
       if (!flagSchema.safeParse(flag).success) problems.push(`column ${index + 6}: genre flag must be 0 or 1, found "${flag}"`);
       else if (flag === '1') tags.push(movieLensGenres[index] as string);
     });
+    const firstLine = lineOfId.get(id);
+    if (firstLine !== undefined) problems.push(`column 1: item id ${id} appears twice (first on line ${firstLine})`);
     if (problems.length > 0) {
       issues.reject(file, line, problems.join('; '));
       continue;
     }
+    lineOfId.set(id, line);
     const [day, month, year] = releaseDate.split('-');
     const attributes: Record<string, string> = {};
     if (imdbUrl !== '') attributes.imdbUrl = imdbUrl;
@@ -173,6 +225,7 @@ export async function loadMovieLensItems(file: string, options: LoaderOptions = 
     if (Object.keys(attributes).length > 0) item.attributes = attributes;
     items.push(item);
   }
+  if (rows === 0) throw dataError(file, undefined, 'empty file: no items');
   return { items, skipped: issues.skipped };
 }
 

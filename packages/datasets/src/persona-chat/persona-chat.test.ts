@@ -67,6 +67,27 @@ describe('Persona-Chat (ParlAI format)', () => {
     expect(result.dialogues[0]?.turns).toHaveLength(4);
   });
 
+  it('reads a file with a UTF-8 byte order mark and CRLF line ends', async () => {
+    const file = folder.write('bom.txt', '\uFEFF1 your persona: i ski.\r\n2 hi\thello\r\n');
+    const { dialogues } = await loadPersonaChat(file);
+    expect(dialogues).toHaveLength(1);
+    expect(dialogues[0]).toMatchObject({ yourPersona: ['i ski.'], turns: [{ speaker: 'partner', text: 'hi' }, { speaker: 'self', text: 'hello' }] });
+  });
+
+  it('rejects a dialogue cut off before its first utterance and an empty file; skip keeps ids as file positions', async () => {
+    const file = folder.write('truncated.txt', '1 your persona: i ski.\n2 hi\thello\n1 your persona: i run.\n1 your persona: i swim.\n2 yo\they\n1 your persona: i cut off.\n');
+    const error = await caughtDataError(loadPersonaChat(file));
+    expect(error.message).toBe(`${file}:3: dialogue pc-1 (line 3) has persona sentences but no utterances`);
+    const result = await loadPersonaChat(file, { onInvalid: 'skip' });
+    expect(result.dialogues.map((dialogue) => [dialogue.id, dialogue.yourPersona[0]])).toEqual([
+      ['pc-0', 'i ski.'],
+      ['pc-2', 'i swim.'],
+    ]);
+    expect(result.skipped.map((row) => row.line)).toEqual([3, 6]);
+    const empty = folder.write('empty.txt', '');
+    expect((await caughtDataError(loadPersonaChat(empty))).message).toBe(`${empty}: empty file: no dialogues`);
+  });
+
   describe.skipIf(!personaChat)('real valid files', () => {
     it.each(['valid_both_original_no_cands.txt', 'valid_self_original_no_cands.txt'])('%s: 1,000 dialogues and 7,801 turn pairs', async (name) => {
       const { dialogues, skipped } = await loadPersonaChat(join(personaChat as string, name));
@@ -119,12 +140,33 @@ describe('Synthetic-Persona-Chat (CSV)', () => {
     expect((await caughtDataError(loadSyntheticPersonaChat(header))).message).toContain(`${header}:1: expected the header`);
   });
 
+  it('names the right line in a CRLF file whose quoted fields hold CRLF line breaks', async () => {
+    const header = 'user 1 personas,user 2 personas,Best Generated Conversation';
+    // Lines: 1 header, 2-4 the first record, 5 the second, 6-7 the broken third.
+    const file = folder.write('crlf.csv', `\uFEFF${header}\r\n"I ski.\r\nI bake.","I run.","User 1: hi\r\nUser 2: yo"\r\n"a","b","User 1: z"\r\n"a","b\r\n","User 1:"x"\r\n`);
+    const error = await caughtDataError(loadSyntheticPersonaChat(file));
+    expect(error.message).toMatch(new RegExp(`^${file}:6: CSV syntax error`));
+    const good = folder.write('crlf-good.csv', `${header}\r\n"I ski.\r\nI bake.","I run.","User 1: hi\r\nUser 2: yo"\r\n"a","b","User 1: z"\r\n"a","b",""\r\n`);
+    const { conversations } = await loadSyntheticPersonaChat(good);
+    expect(conversations.map((conversation) => conversation.line)).toEqual([2, 5, 6]);
+    expect(conversations[0]).toMatchObject({ user1Persona: ['I ski.', 'I bake.'], turns: [{ speaker: 'user1', text: 'hi' }, { speaker: 'user2', text: 'yo' }] });
+  });
+
+  it('rejects an empty file and a file with only the header', async () => {
+    const empty = folder.write('empty.csv', '');
+    expect((await caughtDataError(loadSyntheticPersonaChat(empty))).message).toBe(`${empty}: empty file: no header`);
+    const headerOnly = folder.write('header-only.csv', 'user 1 personas,user 2 personas,Best Generated Conversation\n');
+    expect((await caughtDataError(loadSyntheticPersonaChat(headerOnly))).message).toBe(`${headerOnly}: no conversations after the header`);
+  });
+
   it.skipIf(!synthetic)('real valid split: 1,000 conversations, every one with turns', async () => {
     const { conversations, skipped } = await loadSyntheticPersonaChat(join(synthetic as string, 'Synthetic-Persona-Chat_valid.csv'));
     expect(skipped).toEqual([]);
     expect(conversations).toHaveLength(1000);
     expect(conversations.every((conversation) => conversation.turns.length > 0)).toBe(true);
     expect(conversations[0]?.turns[0]).toEqual({ speaker: 'user1', text: 'Hi!' });
+    // Records start where the file says (CRLF records, LF inside quoted fields).
+    expect([conversations[1]?.line, conversations[999]?.line]).toEqual([33, 35685]);
     const turns = conversations.reduce((sum, conversation) => sum + conversation.turns.length, 0);
     expect(turns).toBeGreaterThan(27_000); // 14,067 + 13,637 prefixed lines, plus a few markdown-wrapped tags
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dataError } from '@personalab/core';
 import { RowIssues, type LoaderOptions, type SkippedRow } from '../invalid-rows.js';
 import { readLines } from '../line-reader.js';
 
@@ -47,8 +48,18 @@ export async function loadPersonaChat(file: string, options: LoaderOptions = {})
   const dialogues: PersonaChatDialogue[] = [];
   let current: PersonaChatDialogue | undefined;
   let expectedIndex = 1;
+  // Dialogues started, kept or not, so ids stay positions in the file when a dialogue is skipped.
+  let started = 0;
+  let rows = 0;
+  // A dialogue that ends before its first utterance (a truncated file, say) is an invalid row, not an empty dialogue.
+  const finish = () => {
+    if (current === undefined || current.turns.length > 0) return;
+    const last = dialogues.pop() as PersonaChatDialogue;
+    issues.reject(file, last.line, `dialogue ${last.id} (line ${last.line}) has persona sentences but no utterances`);
+  };
   for await (const { text, line } of readLines(file)) {
     if (text === '') continue;
+    rows++;
     const match = linePattern.exec(text);
     const parsed = lineSchema.safeParse({ index: match?.[1], body: match?.[2] });
     if (!match || !parsed.success) {
@@ -57,7 +68,9 @@ export async function loadPersonaChat(file: string, options: LoaderOptions = {})
     }
     const { index, body } = parsed.data;
     if (index === 1) {
-      current = { id: `pc-${dialogues.length}`, index: dialogues.length, yourPersona: [], partnerPersona: [], turns: [], line };
+      finish();
+      current = { id: `pc-${started}`, index: started, yourPersona: [], partnerPersona: [], turns: [], line };
+      started++;
       dialogues.push(current);
       expectedIndex = 1;
     } else if (!current || index !== expectedIndex) {
@@ -81,6 +94,8 @@ export async function loadPersonaChat(file: string, options: LoaderOptions = {})
     }
     current.turns.push({ speaker: 'partner', text: fields[0] as string }, { speaker: 'self', text: fields[1] as string });
   }
+  finish();
+  if (rows === 0) throw dataError(file, undefined, 'empty file: no dialogues');
   return { dialogues, skipped: issues.skipped };
 }
 

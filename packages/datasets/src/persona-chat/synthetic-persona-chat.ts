@@ -45,6 +45,7 @@ export async function loadSyntheticPersonaChat(file: string, options: LoaderOpti
   const issues = new RowIssues(options.onInvalid);
   const conversations: SyntheticPersonaChatConversation[] = [];
   let sawHeader = false;
+  let rows = 0;
   for await (const { fields, line } of readCsvRecords(file)) {
     if (!sawHeader) {
       sawHeader = true;
@@ -52,6 +53,7 @@ export async function loadSyntheticPersonaChat(file: string, options: LoaderOpti
       if (fields.join(',') !== header.join(',')) throw dataError(file, line, `expected the header "${header.join(',')}", found "${fields.join(',').slice(0, 200)}"`);
       continue;
     }
+    rows++;
     if (fields.length !== 3) {
       issues.reject(file, line, `expected 3 columns (user 1 personas, user 2 personas, conversation), found ${fields.length}`);
       continue;
@@ -77,5 +79,7 @@ export async function loadSyntheticPersonaChat(file: string, options: LoaderOpti
     const index = conversations.length;
     conversations.push({ id: `spc-${index}`, index, user1Persona, user2Persona, turns, preamble, line });
   }
+  if (!sawHeader) throw dataError(file, undefined, 'empty file: no header');
+  if (rows === 0) throw dataError(file, undefined, 'no conversations after the header');
   return { conversations, skipped: issues.skipped };
 }

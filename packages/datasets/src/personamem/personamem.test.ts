@@ -96,6 +96,21 @@ describe('PersonaMem fixture in the official format', () => {
     const notPersonaMem = folder.write('other.csv', 'a,b\n1,2\n');
     expect((await caughtDataError(loadPersonaMemQuestions(notPersonaMem))).message).toMatch(/:1: not a PersonaMem questions file/);
   });
+
+  it('an empty contexts file or a questions file with only its header is an error, not an empty set', async () => {
+    const header = (await import('node:fs')).readFileSync(fixturePath('personamem-questions.csv'), 'utf8').split('\n')[0] as string;
+    const headerOnly = folder.write('header-only.csv', `${header}\r\n`);
+    expect((await caughtDataError(loadPersonaMemQuestions(headerOnly))).message).toBe(`${headerOnly}: no questions after the header`);
+    const empty = folder.write('empty.jsonl', '\n');
+    expect((await caughtDataError(loadPersonaMemContexts(empty))).message).toBe(`${empty}: empty file: no contexts`);
+  });
+
+  it('reads a contexts file with a UTF-8 byte order mark and CRLF line ends', async () => {
+    const file = folder.write('bom.jsonl', '\uFEFF{"x": [{"role": "user", "content": "hi"}]}\r\n{"y": [{"role": "assistant", "content": "yo"}]}\r\n');
+    const { contexts } = await loadPersonaMemContexts(file);
+    expect([...contexts.keys()]).toEqual(['x', 'y']);
+    expect(contexts.get('y')).toEqual([{ role: 'assistant', content: 'yo' }]);
+  });
 });
 
 describe.skipIf(!released)('PersonaMem 32k released questions', () => {

@@ -106,6 +106,7 @@ export async function loadPersonaMemQuestions(file: string, options: LoaderOptio
   // Line of each accepted question id: a repeated id (which would count twice in n and accuracy) is an invalid row.
   const lineOfId = new Map<string, number>();
   let header: string[] | undefined;
+  let rows = 0;
   for await (const { fields, line } of readCsvRecords(file)) {
     if (!header) {
       header = fields;
@@ -114,6 +115,7 @@ export async function loadPersonaMemQuestions(file: string, options: LoaderOptio
       if (missing.length > 0) throw dataError(file, line, `not a PersonaMem questions file: missing column(s) ${missing.join(', ')}`);
       continue;
     }
+    rows++;
     if (fields.length !== header.length) {
       issues.reject(file, line, `expected ${header.length} columns as in the header, found ${fields.length}`);
       continue;
@@ -174,6 +176,7 @@ export async function loadPersonaMemQuestions(file: string, options: LoaderOptio
     lineOfId.set(question.questionId, line);
   }
   if (!header) throw dataError(file, undefined, 'empty file: no header');
+  if (rows === 0) throw dataError(file, undefined, 'no questions after the header');
   return { questions, skipped: issues.skipped };
 }
 
@@ -191,8 +194,10 @@ export interface PersonaMemContexts {
 export async function loadPersonaMemContexts(file: string, options: LoaderOptions = {}): Promise<PersonaMemContexts> {
   const issues = new RowIssues(options.onInvalid);
   const contexts = new Map<string, ChatMessage[]>();
+  let rows = 0;
   for await (const { text, line } of readLines(file)) {
     if (text.trim() === '') continue;
+    rows++;
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -212,6 +217,7 @@ export async function loadPersonaMemContexts(file: string, options: LoaderOption
     }
     for (const [id, messages] of Object.entries(parsed.data)) contexts.set(id, messages);
   }
+  if (rows === 0) throw dataError(file, undefined, 'empty file: no contexts');
   return { contexts, skipped: issues.skipped };
 }
 

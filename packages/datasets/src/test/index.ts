@@ -27,14 +27,20 @@ export function temporaryDirectory(prefix = 'personalab-datasets-'): { path: str
   };
 }
 
-/** Tiny MovieLens-format files (3 users, 3 items, 6 ratings) for loader, fetch and CLI tests. */
-export const tinyMovieLensFiles: Record<string, string> = {
+/**
+ * Tiny MovieLens-format files (3 users, 3 items, 6 ratings) for loader, fetch and CLI tests.
+ * `u.item` is latin-1 bytes, as in the real set (the loader refuses a UTF-8 re-encoded one).
+ */
+export const tinyMovieLensFiles: Record<string, string | Uint8Array> = {
   'u.data': ['1\t1\t5\t881250949', '1\t2\t3\t881250950', '2\t1\t4\t881250951', '2\t3\t1\t881250952', '3\t2\t2\t881250953', '3\t3\t5\t881250954'].join('\n') + '\n',
-  'u.item': [
-    `1|Toy Story (1995)|01-Jan-1995||http://us.imdb.com/M/title-exact?Toy%20Story%20(1995)|0|0|0|1|1|1|${'0|'.repeat(12)}0`,
-    `2|GoldenEye (1995)|01-Jan-1995||http://us.imdb.com/M/title-exact?GoldenEye%20(1995)|0|1|1|0|0|0|0|0|0|0|0|0|0|0|0|0|1|0|0`,
-    `3|Cr\u00e8me Br\u00fbl\u00e9e (1996)|4-Feb-1996||http://x|0|0|0|0|0|0|0|0|1|${'0|'.repeat(9)}0`,
-  ].join('\n') + '\n',
+  'u.item': Buffer.from(
+    [
+      `1|Toy Story (1995)|01-Jan-1995||http://us.imdb.com/M/title-exact?Toy%20Story%20(1995)|0|0|0|1|1|1|${'0|'.repeat(12)}0`,
+      `2|GoldenEye (1995)|01-Jan-1995||http://us.imdb.com/M/title-exact?GoldenEye%20(1995)|0|1|1|0|0|0|0|0|0|0|0|0|0|0|0|0|1|0|0`,
+      `3|Cr\u00e8me Br\u00fbl\u00e9e (1996)|4-Feb-1996||http://x|0|0|0|0|0|0|0|0|1|${'0|'.repeat(9)}0`,
+    ].join('\n') + '\n',
+    'latin1',
+  ),
   'u.user': ['1|24|M|technician|85711', '2|53|F|other|94043', '3|23|M|writer|32067'].join('\n') + '\n',
 };
 
@@ -43,7 +49,7 @@ export async function tinyMovieLensZip(): Promise<Uint8Array> {
   const { zipSync } = await import('fflate');
   const entries: Record<string, Uint8Array> = {};
   for (const [name, content] of Object.entries(tinyMovieLensFiles)) {
-    entries[`ml-100k/${name}`] = Buffer.from(content, name === 'u.item' ? 'latin1' : 'utf8');
+    entries[`ml-100k/${name}`] = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
   }
   return zipSync(entries);
 }

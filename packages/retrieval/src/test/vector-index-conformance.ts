@@ -263,6 +263,39 @@ export function vectorIndexConformance(name: string, factory: VectorIndexFactory
       expect(index.search([1, 0, 0, 0], { k: 1 })[0]?.id).toBe('a');
     });
 
+    it('rejects a component beyond the 32-bit float range, so what it stores saves and loads', async () => {
+      const index = factory({ dimension: 2, metric: 'cosine' });
+      index.add([{ id: 'a', vector: [1, 0] }]);
+      // 1e39 is a finite double but Infinity as a float32: it used to give NaN scores ranked first, and a file that would not load.
+      expectCode(() => index.add([{ id: 'b', vector: [1e39, 1] }]), 'invalid_argument', 'beyond the 32-bit float range');
+      expectCode(() => index.search([0, -1e39], { k: 1 }), 'invalid_argument', 'component 1');
+      expect(index.size).toBe(1);
+      index.add([{ id: 'c', vector: [1e18, -1e18] }]);
+      const directory = temporaryDirectory();
+      await index.save(directory);
+      const loaded = factory({ dimension: 2, metric: 'cosine' });
+      await loaded.load(directory);
+      const hits = loaded.search([1, -1], { k: 2 });
+      expect(hits.map((hit) => hit.id)).toEqual(['c', 'a']);
+      expect(hits[0]!.score).toBeCloseTo(1, 5);
+    });
+
+    it('keeps exact scores when the index grows between searches (l2, dimension not a multiple of 16)', () => {
+      // Interleaved searches leave scratch scores in memory that growth hands to new rows.
+      const dimension = 3;
+      const records = randomRecords(300, dimension, 29);
+      const index = factory({ dimension, metric: 'l2' });
+      const query = Float32Array.from([0.5, -1, 2]);
+      for (const record of records) {
+        index.add([record]);
+        index.search(query, { k: 1 });
+      }
+      for (const hit of index.search(query, { k: 300, ef: 300 })) {
+        const truth = referenceScore('l2', query, records.find((record) => record.id === hit.id)!.vector);
+        expect(Math.abs(hit.score - truth)).toBeLessThan(1e-4 * Math.max(1, Math.abs(truth)));
+      }
+    });
+
     it('grows past its initial capacity', () => {
       const dimension = 6;
       const records = randomRecords(3000, dimension, 18);
