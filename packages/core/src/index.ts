@@ -53,7 +53,7 @@ export type { ChatModel, GenerateOptions, GenerateResult, GenerateObjectOptions,
 export type { Embedder } from './interfaces/embedder.js';
 export type { VectorIndex, VectorRecord, VectorMetadata, SearchOptions, SearchHit, Metric } from './interfaces/vector-index.js';
 export type { ProfileExtractor, ExtractOptions } from './interfaces/profile-extractor.js';
-export type { Recommender, TrainingData, FitOptions, RecommendOptions, ScoredItem } from './interfaces/recommender.js';
+export type { CatalogueScores, Recommender, TrainingData, FitOptions, RecommendOptions, ScoredItem } from './interfaces/recommender.js';
 export type { UserSimulator, SimulationGoal, SimulatorTurn, DialogueTurn, Assistant } from './interfaces/user-simulator.js';
 export type { Responder, ResponderQuestion, ResponderAnswer } from './interfaces/responder.js';
 export { markdownTable, svgBarChart, svgLineChart, writeResults, median, meanAndStd } from './report.js';

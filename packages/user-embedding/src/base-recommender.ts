@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   PersonalabError,
   formatZodError,
+  type CatalogueScores,
   type FitOptions,
   type RecommendOptions,
   type Recommender,
@@ -92,6 +93,10 @@ export abstract class BaseRecommender implements Recommender {
       if (index !== undefined) excluded.add(index);
     }
     return topK(scores, options.k, excluded).map((index) => ({ itemId: this.data.itemIds[index] as string, score: scores[index] as number }));
+  }
+
+  async scoreAll(options: { userId?: string; history?: readonly string[] }): Promise<CatalogueScores> {
+    return { itemIds: this.data.itemIds, index: this.data.itemIndex, scores: this.scoreQuery(this.resolveQuery(options)) };
   }
 
   async score(options: { userId?: string; history?: readonly string[]; itemIds: readonly string[] }): Promise<number[]> {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Item } from '@personalab/core';
+import type { Item, Recommender } from '@personalab/core';
 import { HnswIndex } from '@personalab/retrieval';
 import { EaseRecommender } from '@personalab/user-embedding';
 import { tinyEmbedder } from '../test/harness.js';
@@ -41,12 +41,49 @@ describe('CandidateGenerator', () => {
     for (const candidate of candidates) expect(candidate.score).toBeGreaterThanOrEqual(0);
   });
 
+  it('scores the catalogue once per query when the model can, with the candidates the two-call path gives', async () => {
+    const calls = { scoreAll: 0, recommend: 0, score: 0 };
+    const counting = Object.create(recommender) as typeof recommender;
+    counting.scoreAll = async (query) => {
+      calls.scoreAll++;
+      return recommender.scoreAll(query);
+    };
+    counting.recommend = async (query) => {
+      calls.recommend++;
+      return recommender.recommend(query);
+    };
+    counting.score = async (query) => {
+      calls.score++;
+      return recommender.score(query);
+    };
+    // The same model without scoreAll: recommend, then score for the other sources' candidates.
+    const twoCalls = Object.create(recommender) as Recommender;
+    Object.defineProperty(twoCalls, 'scoreAll', { value: undefined });
+    expect(twoCalls.scoreAll).toBeUndefined();
+    const options = { modelItemIds: new Set(byId.keys()), textIndex, getItem: (id: string) => byId.get(id), popular: () => tinyItems.map((item) => item.id) };
+    const once = new CandidateGenerator({ ...options, recommender: counting });
+    const twice = new CandidateGenerator({ ...options, recommender: twoCalls });
+    const noWar = (item: Item) => !item.tags.includes('War');
+    for (const input of [
+      { history, queryText: 'war battle tank trench', k: 10 },
+      { history, k: 5, likedTags: new Set(['comedy']) },
+      { history, queryText: 'a comedy', k: 8, accept: noWar },
+    ]) {
+      const before = { ...calls };
+      const got = await once.generate(input);
+      expect(calls).toEqual({ scoreAll: before.scoreAll + 1, recommend: before.recommend, score: before.score });
+      expect(got).toEqual(await twice.generate(input));
+    }
+    // The first query's war films came from the text index and were rescored from the one scoring pass.
+    expect((await once.generate({ history, queryText: 'war battle tank trench', k: 10 })).some((candidate) => candidate.source === 'text')).toBe(true);
+  });
+
   it("leaves films rated 1 or 2 out of the model's query (they stay excluded from the results), unless told otherwise", async () => {
     const queries: string[][] = [];
     const spy = Object.create(recommender) as typeof recommender;
-    spy.recommend = async (query) => {
+    spy.scoreAll = async (query) => {
       queries.push([...(query.history ?? [])]);
-      return recommender.recommend(query);
+      return recommender.scoreAll(query);
     };
     const war = tinyItems.find((item) => item.tags.includes('War'))!;
     const withLow: HistoryEntry[] = [...history, { item: war, rating: 1, timestamp: 9 }, { item: byId.get('m4')!, rating: 3, timestamp: 10 }];

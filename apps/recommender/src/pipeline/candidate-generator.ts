@@ -1,4 +1,5 @@
-import { PersonalabError, type Item, type Recommender } from '@personalab/core';
+import { PersonalabError, type CatalogueScores, type Item, type Recommender, type ScoredItem } from '@personalab/core';
+import { topK } from '@personalab/user-embedding';
 import { titleKey } from './item-catalog.js';
 import type { ItemTextIndex } from './item-text-index.js';
 import { isNamedDislike, tagStems } from './taste.js';
@@ -84,6 +85,16 @@ const minMax = (values: readonly number[]) => {
 /** Rank-based scores in (0, 1], for lists without comparable scores. */
 const rankScore = (rank: number, length: number) => 1 - rank / Math.max(1, length);
 
+/** The `k` best of a model's catalogue scores, `exclude` left out: what `recommend` returns for the same query. */
+function rankCatalogue(catalogue: CatalogueScores, k: number, exclude: ReadonlySet<string>): ScoredItem[] {
+  const excluded = new Set<number>();
+  for (const id of exclude) {
+    const index = catalogue.index.get(id);
+    if (index !== undefined) excluded.add(index);
+  }
+  return topK(catalogue.scores, k, excluded).map((index) => ({ itemId: catalogue.itemIds[index] as string, score: catalogue.scores[index] as number }));
+}
+
 /**
  * The candidate set of Chat-Rec: the user-embedding model's top items for the user's history,
  * plus items whose text matches what the user said, plus cold-start items near the user's liked
@@ -145,10 +156,18 @@ export class CandidateGenerator {
     // The model's top scores, kept to put the other sources' candidates on the model's scale.
     let modelRange: { low: number; high: number } | undefined;
     const fromModel = new Set<string>();
+    // A model that scores its whole catalogue at once is asked once: its list and the rescoring below read the same scores.
+    let catalogue: CatalogueScores | undefined;
     if (recommender && modelHistory.length > 0) {
       // Under constraints the model ranks every item it knows and the first allowed ones are kept.
       const wide = accept === undefined ? modelSlots : (known?.size ?? 10_000);
-      const ranked = await recommender.recommend({ ...user, history: modelHistory, k: wide, exclude: [...exclude] });
+      let ranked: ScoredItem[];
+      if (recommender.scoreAll) {
+        catalogue = await recommender.scoreAll({ ...user, history: modelHistory });
+        ranked = rankCatalogue(catalogue, wide, exclude);
+      } else {
+        ranked = await recommender.recommend({ ...user, history: modelHistory, k: wide, exclude: [...exclude] });
+      }
       const scored = accept === undefined ? ranked : ranked.filter((entry) => allowed(entry.itemId)).slice(0, modelSlots);
       // Keep the model's score gaps (min-max, not ranks): the re-ranker blends on them.
       const raw = scored.map((entry) => entry.score);
@@ -223,7 +242,7 @@ export class CandidateGenerator {
         push(id, 0.3 * rankScore(rank, popular.length), 'model');
       }
     }
-    if (recommender && modelRange) await this.rescoreByModel(recommender, { ...user, history: modelHistory }, modelRange, fromModel, out);
+    if (recommender && modelRange) await this.rescoreByModel(recommender, { ...user, history: modelHistory }, modelRange, fromModel, out, catalogue);
     return [...out.values()].sort((a, b) => b.score - a.score).slice(0, k);
   }
 
@@ -234,11 +253,24 @@ export class CandidateGenerator {
    * list (clipped to [0, 1]), so a match the model ranks low stays below the model's picks unless
    * the re-ranker's profile fit or the turn's refinement lifts it. Cold items keep their text score.
    */
-  private async rescoreByModel(recommender: Recommender, query: { userId?: string; history: readonly string[] }, range: { low: number; high: number }, fromModel: ReadonlySet<string>, out: Map<string, Candidate>): Promise<void> {
+  private async rescoreByModel(
+    recommender: Recommender,
+    query: { userId?: string; history: readonly string[] },
+    range: { low: number; high: number },
+    fromModel: ReadonlySet<string>,
+    out: Map<string, Candidate>,
+    catalogue: CatalogueScores | undefined,
+  ): Promise<void> {
     const known = this.options.modelItemIds;
     const others = [...out.values()].filter((candidate) => !fromModel.has(candidate.item.id) && (known === undefined || known.has(candidate.item.id)));
     if (others.length === 0 || range.high - range.low < 1e-12) return;
-    const scores = await recommender.score({ ...query, itemIds: others.map((candidate) => candidate.item.id) });
+    // As `score` answers: an item the model does not know scores −∞ (clipped to 0 below).
+    const scores = catalogue
+      ? others.map((candidate) => {
+          const index = catalogue.index.get(candidate.item.id);
+          return index === undefined ? Number.NEGATIVE_INFINITY : (catalogue.scores[index] as number);
+        })
+      : await recommender.score({ ...query, itemIds: others.map((candidate) => candidate.item.id) });
     others.forEach((candidate, index) => {
       const scaled = ((scores[index] ?? range.low) - range.low) / (range.high - range.low);
       out.set(candidate.item.id, { ...candidate, score: Math.max(0, Math.min(1, scaled)) });

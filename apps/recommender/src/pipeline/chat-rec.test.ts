@@ -86,6 +86,11 @@ describe('ChatRec.chat writes a turn whole or not at all', () => {
         if (this.fail) throw new Error('model unavailable');
         return super.recommend(query);
       }
+      // The candidate generator scores the catalogue through this one.
+      override async scoreAll(query: Parameters<EaseRecommender['scoreAll']>[0]) {
+        if (this.fail) throw new Error('model unavailable');
+        return super.scoreAll(query);
+      }
     }
     const recommender = new FailingModel({ lambda: 5 });
     const service = await tinyService({ model: recommender });

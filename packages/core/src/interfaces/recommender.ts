@@ -31,6 +31,16 @@ export interface ScoredItem {
   score: number;
 }
 
+/** A model's score of every item it knows for one query (`Recommender.scoreAll`). */
+export interface CatalogueScores {
+  /** The model's items, in its own order (its tie-break order: at equal scores the earlier item ranks first). */
+  itemIds: readonly string[];
+  /** Item id → position in `itemIds` and `scores`. */
+  index: ReadonlyMap<string, number>;
+  /** Higher is better; the scale of `recommend` and `score`. */
+  scores: Float32Array;
+}
+
 /** A model that ranks items for a user. */
 export interface Recommender {
   readonly name: string;
@@ -38,6 +48,11 @@ export interface Recommender {
   recommend(options: RecommendOptions): Promise<ScoredItem[]>;
   /** Scores of the given items for a user (same scale as `recommend`). */
   score(options: { userId?: string; history?: readonly string[]; itemIds: readonly string[] }): Promise<number[]>;
+  /**
+   * Optional: every item's score for one query, from one scoring pass. A caller that both ranks and scores other
+   * items for the same query (Chat-Rec's candidate generator) scores once instead of twice.
+   */
+  scoreAll?(options: { userId?: string; history?: readonly string[] }): Promise<CatalogueScores>;
   save(directory: string): Promise<void>;
   load(directory: string): Promise<void>;
 }
