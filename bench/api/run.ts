@@ -12,6 +12,7 @@ import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { markdownTable, median, svgBarChart, writeResults } from '@personalab/core';
+import { candidateModelName, defaultCandidateModel } from '@personalab/user-embedding';
 
 const { values } = parseArgs({
   options: {
@@ -19,11 +20,13 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '50' },
     dataset: { type: 'string', default: 'auto' },
-    // The served candidate model (`page-ease`, the main job's default, or `context-ease`).
-    model: { type: 'string', default: 'page-ease' },
+    // The served candidate model (`candidateModels`: `context-ease`, the main job's default, or `page-ease`).
+    model: { type: 'string', default: defaultCandidateModel },
     out: { type: 'string', default: 'bench/results/api' },
   },
 });
+// Checked here too, before any server starts.
+candidateModelName(values.model, '--model');
 const seconds = Number(values.seconds);
 const rounds = Number(values.rounds);
 const connections = Number(values.connections);

@@ -8,13 +8,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@personalab/core';
 import { serve } from '@personalab/recommender';
+import { candidateModelName, defaultCandidateModel } from '@personalab/user-embedding';
 
-const { values } = parseArgs({ options: { dataset: { type: 'string', default: 'auto' }, state: { type: 'string', default: join(tmpdir(), 'personalab-bench-api') }, cache: { type: 'string', default: 'on' }, model: { type: 'string', default: 'page-ease' } } });
-/** `--model`: a name the main job knows, else a clear error (a typo must not benchmark the default silently). */
-function modelName(value: string): 'page-ease' | 'context-ease' {
-  if (value === 'page-ease' || value === 'context-ease') return value;
-  throw new Error(`--model must be page-ease or context-ease, got "${value}"`);
-}
+const { values } = parseArgs({ options: { dataset: { type: 'string', default: 'auto' }, state: { type: 'string', default: join(tmpdir(), 'personalab-bench-api') }, cache: { type: 'string', default: 'on' }, model: { type: 'string', default: defaultCandidateModel } } });
 const apiKey = 'bench-key';
 const config = loadConfig({
   PERSONALAB_STATE_DIR: values.state,
@@ -27,7 +23,8 @@ const config = loadConfig({
 const server = await serve({
   config,
   dataset: values.dataset as 'auto',
-  model: modelName(values.model),
+  // A name the main job knows, else a clear error (a typo must not benchmark the default silently).
+  model: candidateModelName(values.model, '--model'),
   port: 0,
   host: '127.0.0.1',
   quiet: true,

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { findDataset, howToGet, loadMovieLens100k, loadSyntheticPersonaChat, stratifiedSplit } from '@personalab/datasets';
 import { HnswIndex } from '@personalab/retrieval';
 import { HeuristicProfileExtractor } from '@personalab/profile';
-import { EaseRecommender, pageEaseOptions } from '@personalab/user-embedding';
+import { createCandidateModel, defaultCandidateModel, describeCandidateModel, selectBackend } from '@personalab/user-embedding';
 import { ItemCatalog, openRecommenderService, readConstraints, type RecommenderService } from '@personalab/recommender';
 
 const { values } = parseArgs({
@@ -92,10 +92,12 @@ for (const [userId, items] of [...heldOut].sort(([a], [b]) => Number(a) - Number
 const decadeWords = (decade: number) => `the ${String(decade % 100).padStart(2, '0')}s`;
 console.log(`${requests.length} requests (one per test user), e.g. "I'm in the mood for ${genrePhrase[requests[0]?.genre ?? 'Comedy']} from ${decadeWords(requests[0]?.decade ?? 1990)}."`);
 
-const generator = new EaseRecommender(pageEaseOptions);
+// The served candidate model, as the recommender service builds it (context-EASE keeps its combiner in tfjs variables).
+if (defaultCandidateModel === 'context-ease') await selectBackend({ preferred: config.tfBackend });
+const generator = createCandidateModel(defaultCandidateModel);
 let started = Date.now();
 await generator.fit({ interactions: split.train, items: data.items, users: data.users }, { seed: 42, quiet: true });
-console.log(`fitted page-EASE on ${split.train.length} ratings in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(`fitted ${generator.name} on ${split.train.length} ratings in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
 async function service(sessionConstraints: boolean): Promise<RecommenderService> {
   return openRecommenderService({
@@ -166,7 +168,7 @@ function score(outcomes: readonly Outcome[]): Scores {
   return { hit: totals.hit / n, ndcg: totals.ndcg / n, precision: totals.precision / n, fits: totals.fits / n, decade: totals.decade / n, offeredHit: totals.offeredHit / n, empty: totals.empty / n };
 }
 
-// EASE's own top 5, the request ignored: what a recommender that does not listen offers.
+// The candidate model's own top 5, the request ignored: what a recommender that does not listen offers.
 const seen = new Map<string, string[]>();
 for (const rating of split.train) seen.set(rating.userId, [...(seen.get(rating.userId) ?? []), rating.itemId]);
 const easeOutcomes: Outcome[] = [];
@@ -177,7 +179,7 @@ for (const request of requests) {
 }
 
 const rows: { name: string; scenario: string; scores: Scores; msPerRequest: number }[] = [];
-rows.push({ name: 'EASE top 5 (request ignored)', scenario: 'either', scores: score(easeOutcomes), msPerRequest: 0 });
+rows.push({ name: `${generator.name} top 5 (request ignored)`, scenario: 'either', scores: score(easeOutcomes), msPerRequest: 0 });
 for (const twoTurns of [false, true]) {
   for (const sessionConstraints of [false, true]) {
     const chat = await service(sessionConstraints);
@@ -225,7 +227,7 @@ const meanRelevant = requests.reduce((sum, request) => sum + request.relevant.si
 const markdown = [
   '# Constrained requests on MovieLens 100K (P1 split; k = 5)',
   '',
-  `${requests.length} test users, one request each, drawn (seed ${values.seed}) from one of the user's held-out films: one of its genres and its decade, phrased "I'm in the mood for a comedy from the 90s." (one message) or "I'm in the mood for a comedy." then "From the 90s please." (two turns; the metrics read the second turn's list, and "offered in any turn" both). Relevant: the user's held-out films of that genre and decade (${meanRelevant.toFixed(2)} per request on average). Candidates from page-EASE fitted on the training part; the offline re-ranker; no LLM.`,
+  `${requests.length} test users, one request each, drawn (seed ${values.seed}) from one of the user's held-out films: one of its genres and its decade, phrased "I'm in the mood for a comedy from the 90s." (one message) or "I'm in the mood for a comedy." then "From the 90s please." (two turns; the metrics read the second turn's list, and "offered in any turn" both). Relevant: the user's held-out films of that genre and decade (${meanRelevant.toFixed(2)} per request on average). Candidates from ${describeCandidateModel(defaultCandidateModel)}, the served candidate model, fitted on the training part; the offline re-ranker; no LLM.`,
   '',
   markdownTable(
     ['assistant', 'scenario', 'fits genre and decade', 'fits decade', 'hit@5', 'NDCG@5', 'Precision@5', 'relevant offered in any turn', 'empty lists', 'ms / request'],

@@ -5,7 +5,9 @@
  * plus the Chat-Rec paper's rows for reference. The offline re-ranker's two weights are chosen on
  * a validation split carved out of the training set (never on the test set).
  *
- *   npx tsx --conditions=development experiments/chatrec/run.ts [--generator page-ease|ease|itemknn|two-tower] [--llm-users 100]
+ *   npx tsx --conditions=development experiments/chatrec/run.ts [--generator context-ease|page-ease|ease|itemknn|two-tower] [--llm-users 100]
+ *
+ * The default generator is the one the recommender service serves (`defaultCandidateModel`).
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -24,12 +26,12 @@ import {
 import { evaluateRanking, findDataset, howToGet, loadMovieLens100k, relevantItemsByUser, stratifiedSplit, type RankingEvaluation } from '@personalab/datasets';
 import { createChatModelFromConfig } from '@personalab/llm';
 import { HnswIndex } from '@personalab/retrieval';
-import { ContextEaseRecommender, EaseRecommender, ItemKnnRecommender, pageEaseOptions, SequentialTwoTowerRecommender, selectBackend } from '@personalab/user-embedding';
+import { createCandidateModel, defaultCandidateModel, EaseRecommender, ItemKnnRecommender, SequentialTwoTowerRecommender, selectBackend } from '@personalab/user-embedding';
 import { openRecommenderService, OfflineReranker, type Candidate, type HistoryEntry, type RecommenderService } from '@personalab/recommender';
 
 const { values } = parseArgs({
   options: {
-    generator: { type: 'string', default: 'page-ease' },
+    generator: { type: 'string', default: defaultCandidateModel },
     'llm-users': { type: 'string', default: '100' },
     out: { type: 'string', default: 'experiments/chatrec/results' },
     quiet: { type: 'boolean', default: false },
@@ -41,7 +43,7 @@ const k = 5;
 const candidateCount = 20;
 
 // tfjs models train on the best available backend (tfjs-node-gpu → tfjs-node → wasm → cpu).
-if (values.generator === 'two-tower') await selectBackend({ preferred: config.tfBackend });
+if (values.generator === 'two-tower' || values.generator === 'context-ease') await selectBackend({ preferred: config.tfBackend });
 
 const directory = findDataset('movielens-100k', { environmentDataDir: config.dataDir });
 if (!directory) {
@@ -55,12 +57,10 @@ console.log(`P1 split: ${split.train.length} train, ${split.test.length} test ra
 /** The candidate generators this experiment can use; the user-embedding package's models. */
 function makeGenerator(name: string): Recommender {
   switch (name) {
-    case 'page-ease':
-      // What the recommender service runs: EASE with rating pages as extra Gram rows (context-EASE's closed form).
-      return new EaseRecommender(pageEaseOptions);
     case 'context-ease':
-      // Page-EASE with GF-CF's ideal low-pass blended in (context-EASE's closed form, the best P1 ranker), λ 300.
-      return new ContextEaseRecommender({ epochs: 0, easeLambda: pageEaseOptions.lambda });
+    case 'page-ease':
+      // The recommender service's candidate models, as it builds them.
+      return createCandidateModel(name);
     case 'ease':
       return new EaseRecommender({ lambda: 500 });
     case 'itemknn':

@@ -68,7 +68,7 @@ const corpus = await UserTurnCorpus.build({ turns: corpusTurns, embedder, create
 
 const assistants: Array<{ assistant: Assistant; note: string; fitSeconds: number; users?: typeof users }> = [];
 assistants.push({ assistant: createMostPopularAssistant({ interactions: split.train, catalog, k, historyOf }), note: 'interaction counts on the training split', fitSeconds: 0 });
-const best = bestUserEmbeddingModel();
+const best = await bestUserEmbeddingModel(config.tfBackend);
 const fitBegin = performance.now();
 await best.recommender.fit({ interactions: split.train, items: data.items, users: data.users }, { seed, quiet: true });
 const model: Recommender = best.recommender;
@@ -143,7 +143,7 @@ const notes = rows.map((row) => `- **${row.assistant}**: ${row.note}`);
 const markdown = [
   '# MovieLens 100K conversational evaluation (simulated users)',
   '',
-  `${users.length} simulated users, one per MovieLens user with at least one held-out liked item (80/20 per-user stratified split, seed ${seed}). Hidden targets: held-out items rated ≥ 4; hidden ratings: all the user's ratings; seen: training items. Simulator: RetrievalUserSimulator (offline; feedback grounded in the hidden ratings; ${hint === 'profile' ? 'after a list it accepts nothing from, the user says it is "more in the mood for" one of its profile\'s liked subjects, unrelated to the hidden targets' : 'after a list it accepts nothing from, the user says it is "more in the mood for" a genre of one of its hidden targets, as a user who knows what they want would'}). Each assistant recommends ${k} items per turn for at most ${maxTurns} turns; the most-popular and EASE assistants (the simulator package's RecommenderAssistant) never repeat an item or offer a training item, and the Chat-Rec pipeline decides for itself (see repeated items).`,
+  `${users.length} simulated users, one per MovieLens user with at least one held-out liked item (80/20 per-user stratified split, seed ${seed}). Hidden targets: held-out items rated ≥ 4; hidden ratings: all the user's ratings; seen: training items. Simulator: RetrievalUserSimulator (offline; feedback grounded in the hidden ratings; ${hint === 'profile' ? 'after a list it accepts nothing from, the user says it is "more in the mood for" one of its profile\'s liked subjects, unrelated to the hidden targets' : 'after a list it accepts nothing from, the user says it is "more in the mood for" a genre of one of its hidden targets, as a user who knows what they want would'}). Each assistant recommends ${k} items per turn for at most ${maxTurns} turns; the most-popular and ${model.name} assistants (the simulator package's RecommenderAssistant) never repeat an item or offer a training item, and the Chat-Rec pipeline decides for itself (see repeated items).`,
   '',
   table,
   '',

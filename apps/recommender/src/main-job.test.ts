@@ -18,7 +18,7 @@ describe('serve (the main job)', () => {
     try {
       expect(first.source).toBe('synthetic');
       expect(lines.join('\n')).toMatch(/MovieLens 100K not found and not fetched .*using the synthetic world/);
-      expect(lines.join('\n')).toMatch(/model: trained EASE/);
+      expect(lines.join('\n')).toMatch(/model: trained context-EASE's closed form/);
       expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#key=/);
       const origin = first.url.split('/#')[0] as string;
       const key = decodeURIComponent(first.url.split('#key=')[1] as string);
@@ -37,19 +37,19 @@ describe('serve (the main job)', () => {
     const again: string[] = [];
     const second = await serve({ config, dataDir: emptyDataDir, fetchMovieLens: false, port: 0, host: '127.0.0.1', quiet: true, log: (line) => again.push(line) });
     await second.close();
-    expect(again.join('\n')).toMatch(/model: loaded EASE/);
+    expect(again.join('\n')).toMatch(/model: loaded context-EASE's closed form/);
     expect(again.join('\n')).toMatch(/item index: loaded/);
     expect(second.apiKey).toBe(first.apiKey);
     // The generated key is readable by its owner only.
     expect(statSync(join(stateDir, 'recommender', 'api-key')).mode & 0o777).toBe(0o600);
   });
 
-  it('serves context-EASE when asked, retraining a model saved with other settings, and loads it on restart', async () => {
+  it('serves page-EASE when asked, retraining a model saved with other settings, and loads it on restart', async () => {
     const lines: string[] = [];
-    const first = await serve({ config, dataDir: emptyDataDir, fetchMovieLens: false, port: 0, host: '127.0.0.1', quiet: true, model: 'context-ease', log: (line) => lines.push(line) });
+    const first = await serve({ config, dataDir: emptyDataDir, fetchMovieLens: false, port: 0, host: '127.0.0.1', quiet: true, model: 'page-ease', log: (line) => lines.push(line) });
     try {
-      // The state directory holds the page-EASE model of the test above: other settings, so it retrains.
-      expect(lines.join('\n')).toMatch(/model: trained context-EASE/);
+      // The state directory holds the context-EASE model of the test above: other settings, so it retrains.
+      expect(lines.join('\n')).toMatch(/model: trained EASE with rating pages/);
       const origin = first.url.split('/#')[0] as string;
       const key = decodeURIComponent(first.url.split('#key=')[1] as string);
       const response = await fetch(`${origin}/v1/users/u1/recommendations?k=5`, { headers: { authorization: `Bearer ${key}` } });
@@ -59,9 +59,9 @@ describe('serve (the main job)', () => {
       await first.close();
     }
     const again: string[] = [];
-    const second = await serve({ config, dataDir: emptyDataDir, fetchMovieLens: false, port: 0, host: '127.0.0.1', quiet: true, model: 'context-ease', log: (line) => again.push(line) });
+    const second = await serve({ config, dataDir: emptyDataDir, fetchMovieLens: false, port: 0, host: '127.0.0.1', quiet: true, model: 'page-ease', log: (line) => again.push(line) });
     await second.close();
-    expect(again.join('\n')).toMatch(/model: loaded context-EASE/);
+    expect(again.join('\n')).toMatch(/model: loaded EASE with rating pages/);
   });
 
   it('tries to fetch MovieLens when it is missing and says why it could not', async () => {

@@ -15,7 +15,7 @@ import { fetchDataset, findDataset, generateSyntheticWorld, howToGet, loadMovieL
 import { createChatModelFromConfig } from '@personalab/llm';
 import { HeuristicProfileExtractor } from '@personalab/profile';
 import { HnswIndex } from '@personalab/retrieval';
-import { ContextEaseRecommender, EaseRecommender, pageEaseOptions, selectBackend } from '@personalab/user-embedding';
+import { candidateModelKey, createCandidateModel, defaultCandidateModel, describeCandidateModel, selectBackend, type CandidateModelName } from '@personalab/user-embedding';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './http/app.js';
 import { RecommenderStore } from './store/store.js';
@@ -40,11 +40,11 @@ export interface ServeOptions {
   /** Train the model even when a saved one matches the data. */
   retrain?: boolean;
   /**
-   * The candidate model: `page-ease` (default; EASE with rating pages, λ 300, plain TypeScript scoring) or
-   * `context-ease` (the same plus GF-CF's ideal low-pass, the best P1 ranker: NDCG@5 0.5245 against 0.5125 in
-   * the Chat-Rec experiment; about 2.5× the training time, and it scores through tfjs).
+   * The candidate model (`candidateModels` of @personalab/user-embedding): `context-ease` (default; context-EASE's
+   * closed form, EASE with rating pages plus GF-CF's ideal low-pass, the best P1 ranker) or `page-ease` (EASE with
+   * rating pages, about 2.5× faster to train). Both score in plain TypeScript.
    */
-  model?: 'page-ease' | 'context-ease';
+  model?: CandidateModelName;
   quiet?: boolean;
   /** Lines for the person running the command (stderr by default). */
   log?: (line: string) => void;
@@ -132,22 +132,19 @@ function apiKeys(config: PersonalabConfig, stateDir: string): string[] {
 async function trainOrLoad(store: RecommenderStore, stateDir: string, options: ServeOptions, log: (line: string) => void): Promise<{ recommender: Recommender; itemIds: Set<string> }> {
   const interactions = store.allRatings();
   const items = store.listItems();
-  const settings = pageEaseOptions;
-  const kind = options.model ?? 'page-ease';
+  const kind = options.model ?? defaultCandidateModel;
   // The settings are part of the signature, so a model saved with other settings is retrained; the
   // ratings are hashed whole, since a newer rating replacing an older one keeps their count.
   const digest = createHash('sha256');
   for (const rating of interactions) digest.update(`${rating.userId}\t${rating.itemId}\t${rating.kind === 'rating' ? rating.value : rating.event}\t${rating.timestamp}\n`);
-  const modelKey = kind === 'context-ease' ? `context-ease-λ${settings.lambda}-lowpass` : `ease-λ${settings.lambda}-pages${settings.pageWeight}`;
-  const signature = `${interactions.length}:${items.length}:${digest.digest('hex').slice(0, 16)}:${modelKey}`;
+  const signature = `${interactions.length}:${items.length}:${digest.digest('hex').slice(0, 16)}:${candidateModelKey(kind)}`;
   const directory = join(stateDir, 'model');
   const metaPath = join(directory, 'data.json');
-  // context-EASE scores through tfjs: the best backend available (printed), as the experiments do.
+  // context-EASE keeps its (unlearned) combiner in tfjs variables, though its closed form scores in plain TypeScript:
+  // the best backend available (printed), as the experiments do.
   if (kind === 'context-ease') await selectBackend({ preferred: options.config.tfBackend, log });
-  // context-EASE's closed form (epochs 0: no learned combiner) with its default low-pass.
-  const recommender: Recommender & { save(directory: string): Promise<void>; load(directory: string): Promise<void> } =
-    kind === 'context-ease' ? new ContextEaseRecommender({ epochs: 0, easeLambda: settings.lambda }) : new EaseRecommender(settings);
-  const label = kind === 'context-ease' ? 'context-EASE (page rows + low-pass)' : 'EASE (page rows)';
+  const recommender = createCandidateModel(kind);
+  const label = describeCandidateModel(kind);
   const itemIds = new Set(items.map((item) => item.id));
   if (!options.retrain && existsSync(metaPath)) {
     try {
@@ -172,7 +169,7 @@ async function trainOrLoad(store: RecommenderStore, stateDir: string, options: S
   writeFileAtomic(metaPath, JSON.stringify({ signature, trainedAt: new Date().toISOString() }));
   progress.update(3, { step: 'done' });
   progress.stop();
-  log(`model: trained ${label} (λ=${settings.lambda}, page weight ${settings.pageWeight}) on ${interactions.length} ratings in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(`model: trained ${label} on ${interactions.length} ratings in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return { recommender, itemIds };
 }
 

@@ -22,7 +22,7 @@ export interface EaseOptions {
 /**
  * Page-augmented EASE: each rating page as an extra Gram row, λ 300 (chosen on the P1 inner validation split).
  * Context-EASE's closed form before its low-pass blend, at EASE's cost (P1 NDCG@10 0.4855 against plain EASE's 0.4784;
- * context-EASE with the low-pass 0.4889): what the recommender service serves and its experiments compare against.
+ * context-EASE with the low-pass 0.4889, the served default): the service's other candidate model (`candidate-models.ts`).
  */
 export const pageEaseOptions = { lambda: 300, pageWeight: 1 } as const satisfies EaseOptions;
 
