@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRandom, type FitOptions, type TrainingData } from '@personalab/core';
 import { matMulTransposeFree } from './fast-matmul.js';
-import { requireWeight, type ScoringQuery } from './base-recommender.js';
+import type { ScoringQuery } from './base-recommender.js';
 import { evaluateRatings, meanRating, predictThroughScores, type RatingPair, type RatingPredictor } from './rating-prediction.js';
 import { TfRecommender } from './tf-recommender.js';
 import { runTrainingLoop, type TrainingSummary } from './training-loop.js';
-import type { WeightMap } from './weights-io.js';
+import { checkVocabulary, weightOfShape, weightsOfShapes, type WeightMap } from './weights-io.js';
 
 export interface AutoRecOptions {
   /** Hidden units (sigmoid). */
@@ -162,12 +162,16 @@ export class AutoRecRecommender extends TfRecommender implements RatingPredictor
   }
 
   protected importState(state: { config: Record<string, unknown>; weights: WeightMap }): void {
+    checkVocabulary(this.data);
+    const users = this.data.userIds.length;
+    const items = this.data.itemIds.length;
+    const hidden = Number(state.config.hidden);
+    const ratings = weightOfShape(state.weights, 'ratings', [items, users]);
+    const variables = weightsOfShapes(state.weights, { encoder: [users, hidden], encoderBias: [hidden], decoder: [hidden, users], decoderBias: [users] });
     const { globalMean, ...options } = state.config;
     Object.assign(this.options, options);
     this.globalMean = Number(globalMean);
-    const { ratings, ...variables } = state.weights;
-    this.ratings = requireWeight({ ratings: ratings as WeightMap[string] }, 'ratings').values;
-    const users = this.data.userIds.length;
+    this.ratings = ratings;
     this.ratedItems = Uint8Array.from({ length: this.data.itemIds.length }, (_, item) => (this.ratings.subarray(item * users, (item + 1) * users).some((value) => value !== 0) ? 1 : 0));
     this.variablesFromWeights(variables);
     this.reconstruct();

@@ -11,7 +11,7 @@ import {
 } from '@personalab/core';
 import { buildInteractionMatrix, historyIndices, type InteractionMatrix } from './interaction-matrix.js';
 import { topK } from './top-k.js';
-import { loadModelDirectory, saveModelDirectory, type WeightMap } from './weights-io.js';
+import { loadError, loadModelDirectory, saveModelDirectory, type WeightMap } from './weights-io.js';
 
 /** Who to score: a known user (by dense index), and the history the model should read. */
 export interface ScoringQuery {
@@ -126,7 +126,18 @@ export abstract class BaseRecommender implements Recommender {
     await saveModelDirectory(directory, topology, state.weights);
   }
 
+  /** Loads a saved model; on failure the model is left as it was and the error names the file. */
   async load(directory: string): Promise<void> {
+    const previous = this.matrix;
+    try {
+      await this.loadInto(directory);
+    } catch (error) {
+      this.matrix = previous;
+      throw loadError(directory, error);
+    }
+  }
+
+  private async loadInto(directory: string): Promise<void> {
     const { topology, weights } = await loadModelDirectory(directory);
     const parsed = topologySchema.safeParse(topology);
     if (!parsed.success) throw new PersonalabError('corrupt_file', `${directory}/model.json: ${formatZodError(parsed.error)}`, { details: { file: `${directory}/model.json` } });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -102,7 +102,8 @@ describe('non-neural baselines on a synthetic world', () => {
     await popular.fit({ interactions: world.train, items: world.items });
     const target = join(directory, 'damaged');
     await popular.save(target);
-    writeFileSync(join(target, 'weights.bin'), Buffer.from([1, 2, 3]));
+    const weightsFile = (JSON.parse(readFileSync(join(target, 'model.json'), 'utf8')) as { weightsManifest: { paths: string[] }[] }).weightsManifest[0]?.paths[0] as string;
+    writeFileSync(join(target, weightsFile), Buffer.from([1, 2, 3]));
     await expect(loadRecommender(target)).rejects.toMatchObject({ code: 'corrupt_file' });
     writeFileSync(join(target, 'model.json'), '{"modelTopology": {"kind": 3}');
     await expect(loadRecommender(target)).rejects.toMatchObject({ code: 'corrupt_file' });

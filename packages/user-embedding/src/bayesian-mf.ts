@@ -1,7 +1,7 @@
 import { createRandom, PersonalabError, type FitOptions, type Random, type TrainingData } from '@personalab/core';
-import { BaseRecommender, requireWeight, type ScoringQuery } from './base-recommender.js';
+import { BaseRecommender, type ScoringQuery } from './base-recommender.js';
 import { meanRating, predictThroughScores, type RatingPair, type RatingPredictor } from './rating-prediction.js';
-import type { WeightMap } from './weights-io.js';
+import { checkVocabulary, weightOfShape, type WeightMap } from './weights-io.js';
 
 export interface BayesianMfOptions {
   /** Latent factors (each side also carries a bias, sampled jointly with its factors). */
@@ -140,13 +140,19 @@ export class BayesianMfRecommender extends BaseRecommender implements RatingPred
   }
 
   protected importState(state: { config: Record<string, unknown>; weights: WeightMap }): void {
+    checkVocabulary(this.data);
+    const users = this.data.userIds.length;
+    const items = this.data.itemIds.length;
+    const meanPrediction = weightOfShape(state.weights, 'meanPrediction', [users, items]);
+    const itemBaseline = weightOfShape(state.weights, 'itemBaseline', [items]);
     const { globalMean, noiseStd, ...options } = state.config;
     Object.assign(this.options, options);
     this.globalMean = Number(globalMean);
     this.noiseStd = Number(noiseStd);
-    this.meanPrediction = requireWeight(state.weights, 'meanPrediction').values;
-    this.itemBaseline = requireWeight(state.weights, 'itemBaseline').values;
+    this.meanPrediction = meanPrediction;
+    this.itemBaseline = itemBaseline;
   }
+
 }
 
 /** Rows of [factors..., bias]; factors start small and random, biases at 0. */

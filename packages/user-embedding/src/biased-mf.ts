@@ -5,7 +5,7 @@ import { matMulTransposeFree } from './fast-matmul.js';
 import { evaluateRatings } from './rating-prediction.js';
 import { TfRecommender } from './tf-recommender.js';
 import { runTrainingLoop, type TrainingSummary } from './training-loop.js';
-import type { WeightMap } from './weights-io.js';
+import { checkVocabulary, weightsOfShapes, type WeightMap } from './weights-io.js';
 
 export interface BiasedMfOptions {
   dimension?: number;
@@ -182,9 +182,14 @@ export class BiasedMfRecommender extends TfRecommender {
   }
 
   protected importState(state: { config: Record<string, unknown>; weights: WeightMap }): void {
+    checkVocabulary(this.data);
+    const d = Number(state.config.dimension);
+    const users = this.data.userIds.length;
+    const items = this.data.itemIds.length;
+    const weights = weightsOfShapes(state.weights, { userFactors: [users, d], itemFactors: [items, d], implicitFactors: [items, d], userBias: [users], itemBias: [items] });
     const { globalMean, ...options } = state.config;
     Object.assign(this.options, options);
     this.globalMean = Number(globalMean);
-    this.variablesFromWeights(state.weights);
+    this.variablesFromWeights(weights);
   }
 }

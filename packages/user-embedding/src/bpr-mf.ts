@@ -4,7 +4,7 @@ import type { ScoringQuery } from './base-recommender.js';
 import { TfRecommender } from './tf-recommender.js';
 import { runTrainingLoop, type TrainingSummary } from './training-loop.js';
 import { heldOutByUser, validationNdcg } from './validation.js';
-import type { WeightMap } from './weights-io.js';
+import { checkVocabulary, weightsOfShapes, type WeightMap } from './weights-io.js';
 
 export interface BprOptions {
   dimension?: number;
@@ -154,7 +154,11 @@ export class BprRecommender extends TfRecommender {
   }
 
   protected importState(state: { config: Record<string, unknown>; weights: WeightMap }): void {
+    checkVocabulary(this.data);
+    const d = Number(state.config.dimension);
+    const items = this.data.itemIds.length;
+    const weights = weightsOfShapes(state.weights, { userEmbedding: [this.data.userIds.length, d], itemEmbedding: [items, d], itemBias: [items] });
     Object.assign(this.options, state.config);
-    this.variablesFromWeights(state.weights);
+    this.variablesFromWeights(weights);
   }
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { createRandom, type FitOptions, type Interaction, type TrainingData } from '@personalab/core';
-import { requireWeight, type ScoringQuery } from './base-recommender.js';
+import { createRandom, PersonalabError, type FitOptions, type Interaction, type TrainingData } from '@personalab/core';
+import type { ScoringQuery } from './base-recommender.js';
 import { addPageRows, eventsByUser, gramMatrix, solveEase } from './ease.js';
 import type { InteractionMatrix } from './interaction-matrix.js';
 import { fitLowPass, type LowPassFilter, lowPassScores } from './low-pass.js';
@@ -8,7 +8,7 @@ import { TfRecommender } from './tf-recommender.js';
 import { heldOutByUser, rankedNdcg, validationNdcg } from './validation.js';
 import { topK } from './top-k.js';
 import { runTrainingLoop, type TrainingSummary } from './training-loop.js';
-import type { WeightMap } from './weights-io.js';
+import { checkVocabulary, weightsOfShapes, type WeightMap } from './weights-io.js';
 
 export interface ContextEaseOptions {
   /** EASE's L2 weight λ for the item-item component. */
@@ -607,22 +607,50 @@ export class ContextEaseRecommender extends TfRecommender {
   }
 
   protected importState(state: { config: Record<string, unknown>; weights: WeightMap }): void {
-    const { featureMean, featureStd, ...options } = state.config as Record<string, unknown> & { featureMean: number[]; featureStd: number[] };
+    const { featureMean, featureStd, ...saved } = state.config as Record<string, unknown> & { featureMean: number[]; featureStd: number[] };
     // Models saved before the low-pass option had none.
-    Object.assign(this.options, { lowPass: { ...defaultLowPass, weight: 0 } }, options);
+    const options = { ...this.options, lowPass: { ...defaultLowPass, weight: 0 }, ...saved } as ContextEaseSettings;
+    // Every weight is checked against the vocabulary and config before anything is replaced (a failed load leaves the model as it was).
+    checkVocabulary(this.data);
+    const n = this.data.itemIds.length;
+    if (!Array.isArray(featureMean) || !Array.isArray(featureStd) || featureMean.length !== featureCount || featureStd.length !== featureCount) {
+      throw new PersonalabError('corrupt_file', `config.featureMean and config.featureStd must hold ${featureCount} numbers each`);
+    }
+    const hidden = Math.max(1, options.hidden);
+    const rank = Math.max(1, options.residualRank);
+    const periods = (state.weights.periodPopularity?.values.length ?? 0) / Math.max(1, n);
+    const basisRows = (state.weights.lowPassBasis?.values.length ?? 0) / Math.max(1, n);
+    const components = weightsOfShapes(state.weights, {
+      easeWeights: [n, n],
+      adjacent: [n, n],
+      session: [n, n],
+      logPopularity: [n],
+      periodPopularity: [periods, n],
+      userPeriod: [this.data.userIds.length],
+      ...(state.weights.lowPassBasis ? { lowPassBasis: [basisRows, n], lowPassDegree: [n] } : {}),
+    });
+    const variables = weightsOfShapes(state.weights, {
+      linear: [featureCount, 1],
+      hiddenKernel: [featureCount, hidden],
+      hiddenBias: [hidden],
+      outputKernel: [hidden, 1],
+      residualIn: [n, rank],
+      residualOut: [n, rank],
+    });
+    Object.assign(this.options, options);
     this.featureMean = Float32Array.from(featureMean);
     this.featureStd = Float32Array.from(featureStd);
+    const component = (name: string) => (components[name] as { values: Float32Array }).values;
     this.components = {
-      ease: requireWeight(state.weights, 'easeWeights').values,
-      adjacent: requireWeight(state.weights, 'adjacent').values,
-      session: requireWeight(state.weights, 'session').values,
-      logPopularity: requireWeight(state.weights, 'logPopularity').values,
-      periodPopularity: requireWeight(state.weights, 'periodPopularity').values,
-      userPeriod: requireWeight(state.weights, 'userPeriod').values,
-      lowPass: state.weights.lowPassBasis ? { basis: requireWeight(state.weights, 'lowPassBasis').values, itemDegree: requireWeight(state.weights, 'lowPassDegree').values } : undefined,
+      ease: component('easeWeights'),
+      adjacent: component('adjacent'),
+      session: component('session'),
+      logPopularity: component('logPopularity'),
+      periodPopularity: component('periodPopularity'),
+      userPeriod: component('userPeriod'),
+      lowPass: components.lowPassBasis ? { basis: component('lowPassBasis'), itemDegree: component('lowPassDegree') } : undefined,
     };
-    const names = ['linear', 'hiddenKernel', 'hiddenBias', 'outputKernel', 'residualIn', 'residualOut'];
-    this.variablesFromWeights(Object.fromEntries(names.map((name) => [name, requireWeight(state.weights, name)])));
+    this.variablesFromWeights(variables);
   }
 }
 

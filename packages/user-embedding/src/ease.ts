@@ -1,9 +1,9 @@
 import type { FitOptions, Interaction, TrainingData } from '@personalab/core';
-import { BaseRecommender, requireWeight, type ScoringQuery } from './base-recommender.js';
+import { BaseRecommender, type ScoringQuery } from './base-recommender.js';
 import type { InteractionMatrix } from './interaction-matrix.js';
 import { invertSpdInPlace } from './linear-algebra.js';
 import { heldOutByUser, validationNdcg } from './validation.js';
-import type { WeightMap } from './weights-io.js';
+import { checkVocabulary, weightOfShape, type WeightMap } from './weights-io.js';
 
 export interface EaseOptions {
   /** L2 weight λ. With `lambdas` and validation data, the best of those is chosen instead. */
@@ -89,11 +89,15 @@ export class EaseRecommender extends BaseRecommender {
   }
 
   protected importState(state: { config: Record<string, unknown>; weights: WeightMap }): void {
+    checkVocabulary(this.data);
+    const n = this.data.itemIds.length;
+    const weights = weightOfShape(state.weights, 'B', [n, n]);
     this.lambda = Number(state.config.lambda);
     // Models saved before page rows existed have none.
     this.pageWeight = Number(state.config.pageWeight ?? 0);
-    this.weights = requireWeight(state.weights, 'B').values;
+    this.weights = weights;
   }
+
 }
 
 /** XᵀX of the binary user-item matrix (repeat interactions count once). */

@@ -1,8 +1,8 @@
 import type { FitOptions, TrainingData } from '@personalab/core';
-import { BaseRecommender, requireWeight, type ScoringQuery } from './base-recommender.js';
+import { BaseRecommender, type ScoringQuery } from './base-recommender.js';
 import { gramMatrix } from './ease.js';
 import { heldOutByUser, validationNdcg } from './validation.js';
-import type { WeightMap } from './weights-io.js';
+import { checkVocabulary, weightOfShape, type WeightMap } from './weights-io.js';
 
 export interface ItemKnnOptions {
   /** Neighbours kept per item. With `neighbourCounts` and validation data, the best is chosen. */
@@ -71,9 +71,13 @@ export class ItemKnnRecommender extends BaseRecommender {
   }
 
   protected importState(state: { config: Record<string, unknown>; weights: WeightMap }): void {
+    checkVocabulary(this.data);
+    const n = this.data.itemIds.length;
+    const similarity = weightOfShape(state.weights, 'similarity', [n, n]);
     this.neighbours = Number(state.config.neighbours);
-    this.similarity = requireWeight(state.weights, 'similarity').values;
+    this.similarity = similarity;
   }
+
 }
 
 /** Keeps, for each target item j (column), its `k` most similar items i. */

@@ -1,7 +1,7 @@
 import { PersonalabError, type FitOptions, type TrainingData } from '@personalab/core';
-import { BaseRecommender, requireWeight, type ScoringQuery } from './base-recommender.js';
+import { BaseRecommender, type ScoringQuery } from './base-recommender.js';
 import { clip, meanRating, type RatingPair, type RatingPredictor } from './rating-prediction.js';
-import type { WeightMap } from './weights-io.js';
+import { checkVocabulary, weightOfShape, type WeightMap } from './weights-io.js';
 
 export interface KnnBaselineOptions {
   /** Neighbours used per prediction: the most similar items among those the user rated. */
@@ -126,17 +126,24 @@ export class KnnBaselineRecommender extends BaseRecommender implements RatingPre
   }
 
   protected importState(state: { config: Record<string, unknown>; weights: WeightMap }): void {
+    checkVocabulary(this.data);
+    const users = this.data.userIds.length;
+    const items = this.data.itemIds.length;
+    const historyEntries = this.data.histories.reduce((sum, history) => sum + history.length, 0);
+    const userBias = weightOfShape(state.weights, 'userBias', [users]);
+    const itemBias = weightOfShape(state.weights, 'itemBias', [items]);
+    const similarity = weightOfShape(state.weights, 'similarity', [items, items]);
+    const residuals = weightOfShape(state.weights, 'residuals', [historyEntries]);
     const { globalMean, ...options } = state.config;
     Object.assign(this.options, options);
     this.globalMean = Number(globalMean);
-    this.userBias = requireWeight(state.weights, 'userBias').values;
-    this.itemBias = requireWeight(state.weights, 'itemBias').values;
-    this.similarity = requireWeight(state.weights, 'similarity').values;
-    const residuals = requireWeight(state.weights, 'residuals').values;
+    this.userBias = userBias;
+    this.itemBias = itemBias;
+    this.similarity = similarity;
     let offset = 0;
     this.residuals = this.data.histories.map((history) => residuals.slice(offset, (offset += history.length)));
-    if (offset !== residuals.length) throw new PersonalabError('corrupt_file', `${this.name}: ${residuals.length} residuals for ${offset} history entries`);
   }
+
 }
 
 /** Shrunk Pearson correlation of baseline residuals over common raters, dense and symmetric. */

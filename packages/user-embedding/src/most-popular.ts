@@ -1,6 +1,6 @@
 import type { FitOptions, TrainingData } from '@personalab/core';
-import { BaseRecommender, requireWeight, type ScoringQuery } from './base-recommender.js';
-import type { WeightMap } from './weights-io.js';
+import { BaseRecommender, type ScoringQuery } from './base-recommender.js';
+import { checkVocabulary, weightOfShape, type WeightMap } from './weights-io.js';
 
 /** Ranks items by how many users interacted with them: the floor every model must beat. */
 export class MostPopularRecommender extends BaseRecommender {
@@ -23,6 +23,8 @@ export class MostPopularRecommender extends BaseRecommender {
   }
 
   protected importState(state: { weights: WeightMap }): void {
-    this.counts = requireWeight(state.weights, 'counts').values;
+    checkVocabulary(this.data);
+    this.counts = weightOfShape(state.weights, 'counts', [this.data.itemIds.length]);
   }
+
 }

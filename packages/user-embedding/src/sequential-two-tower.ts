@@ -1,12 +1,15 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { createRandom, PersonalabError, type FitOptions, type Random, type TrainingData } from '@personalab/core';
+import { z } from 'zod';
+import { createRandom, formatZodError, PersonalabError, type FitOptions, type Random, type TrainingData } from '@personalab/core';
 import type { ScoringQuery } from './base-recommender.js';
 import { ageBucketCount, buildItemFeatures, buildUserFeatures, genderCodes, yearBucketCount, type ItemFeatures, type UserFeatures } from './features.js';
 import { TfRecommender } from './tf-recommender.js';
 import { runTrainingLoop, type TrainingSummary } from './training-loop.js';
 import { heldOutByUser, validationNdcg } from './validation.js';
-import type { WeightMap } from './weights-io.js';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { checkVocabulary, loadError, weightsOfShapes, type WeightMap } from './weights-io.js';
+import { checkCheckpointSettings, loadCheckpoint, optimizerState, restoreOptimizerState, saveCheckpoint, type Checkpoint } from './checkpoint.js';
 import { EaseRecommender } from './ease.js';
 import { matMulTransposeFree } from './fast-matmul.js';
 
@@ -56,6 +59,15 @@ const defaults = {
   seed: 42,
 };
 
+/** The side features a saved model keeps in `model.json` (`extra`). */
+const savedFeaturesSchema = z.object({
+  tagVocabulary: z.array(z.string()),
+  itemTags: z.array(z.number()),
+  yearBuckets: z.array(z.number().int().min(0).max(yearBucketCount - 1)),
+  occupationVocabulary: z.array(z.string()),
+  userCodes: z.array(z.number().int().nonnegative()),
+});
+
 interface Batch {
   /** [B, n] multi-hot of input items. */
   inputs: tf.Tensor2D;
@@ -104,27 +116,41 @@ export class SequentialTwoTowerRecommender extends TfRecommender {
       this.variable('itemToItem').assign(weights);
       weights.dispose();
     }
-    const optimizer = tf.train.adam(settings.learningRate);
     const trainable = matrix.histories.map((history, user) => (history.length >= 2 ? user : -1)).filter((user) => user >= 0);
     const examplesPerEpoch = trainable.length * settings.samplesPerUser;
     const stepsPerEpoch = Math.max(1, Math.ceil(examplesPerEpoch / settings.batchSize));
     const heldOut = options.validation ? heldOutByUser(matrix, options.validation) : undefined;
+    const runSettings = this.runSettings(seed, heldOut);
     let best: WeightMap | undefined;
     let startEpoch = 0;
+    let checkpoint: Checkpoint | undefined;
     if (settings.checkpointDirectory && settings.resume) {
-      const checkpoint = await loadCheckpoint(settings.checkpointDirectory);
+      checkpoint = await loadCheckpoint(settings.checkpointDirectory);
       if (checkpoint) {
-        this.restore(checkpoint.weights);
+        checkCheckpointSettings(settings.checkpointDirectory, checkpoint, runSettings);
+        const shapes = Object.fromEntries(Object.entries(this.variables).map(([name, variable]) => [name, variable.shape]));
+        try {
+          best = checkpoint.best && weightsOfShapes(checkpoint.best, shapes);
+          this.restore(weightsOfShapes(checkpoint.weights, shapes));
+        } catch (error) {
+          throw loadError(join(settings.checkpointDirectory, 'last'), error);
+        }
         startEpoch = checkpoint.epoch;
-        best = checkpoint.best;
       }
     }
+    const optimizer = tf.train.adam(settings.learningRate);
     let order: number[] = [];
     let random: Random = createRandom(seed);
     try {
+      if (checkpoint?.optimizers) {
+        const { main, itemToItem } = checkpoint.optimizers;
+        if (main) await restoreOptimizerState(optimizer, main);
+        if (itemToItem) await restoreOptimizerState(this.itemToItemOptimizer(), itemToItem);
+      }
       this.summary = await runTrainingLoop({
         ...this.loopSettings(settings, options),
         startEpoch,
+        ...(checkpoint?.progress ? { resumeProgress: checkpoint.progress } : {}),
         stepsPerEpoch,
         examplesPerStep: settings.batchSize,
         validateBeforeTraining: settings.itemToItem && settings.easeLambda > 0,
@@ -142,8 +168,11 @@ export class SequentialTwoTowerRecommender extends TfRecommender {
         onImprovement: () => {
           if (heldOut) best = this.snapshot();
         },
-        onEpochEnd: async (epoch) => {
-          if (settings.checkpointDirectory) await saveCheckpoint(settings.checkpointDirectory, { epoch: epoch + 1, weights: this.snapshot(), best });
+        onEpochEnd: async (epoch, _record, progress) => {
+          if (!settings.checkpointDirectory) return;
+          const optimizers: Record<string, WeightMap> = { main: await optimizerState(optimizer) };
+          if (this.slowOptimizer) optimizers.itemToItem = await optimizerState(this.slowOptimizer);
+          await saveCheckpoint(settings.checkpointDirectory, { epoch: epoch + 1, weights: this.snapshot(), best, optimizers, progress, settings: runSettings });
         },
       });
     } finally {
@@ -153,6 +182,20 @@ export class SequentialTwoTowerRecommender extends TfRecommender {
     }
     if (best) this.restore(best);
     this.invalidate();
+  }
+
+  /**
+   * What a checkpoint must have been written with to be resumed by this run: every option that shapes training
+   * (not `epochs`, which a resumed run may raise), the seed, and a digest of the training and validation data.
+   */
+  private runSettings(seed: number, heldOut: Map<number, Set<number>> | undefined): Record<string, unknown> {
+    const { epochs: _epochs, checkpointDirectory: _directory, resume: _resume, ...options } = this.options;
+    const digest = createHash('sha256');
+    const matrix = this.data;
+    digest.update(JSON.stringify([matrix.userIds, matrix.itemIds, matrix.histories, heldOut ? [...heldOut].map(([user, items]) => [user, [...items]]) : null]));
+    for (const array of [this.itemFeatures?.tags, this.itemFeatures?.yearBuckets, this.userFeatures?.codes]) if (array) digest.update(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+    digest.update(JSON.stringify([this.itemFeatures?.tagVocabulary, this.userFeatures?.occupationVocabulary]));
+    return { ...options, seed, data: digest.digest('hex').slice(0, 16) };
   }
 
   private initialiseVariables(seed: number): void {
@@ -401,12 +444,27 @@ export class SequentialTwoTowerRecommender extends TfRecommender {
   }
 
   protected importState(state: { config: Record<string, unknown>; weights: WeightMap; extra: Record<string, unknown> }): void {
-    const config = state.config as Partial<SequentialTwoTowerOptions>;
-    Object.assign(this.options, Object.fromEntries(Object.entries(config).filter(([, value]) => value !== undefined && value !== null)));
-    const extra = state.extra as { tagVocabulary: string[]; itemTags: number[]; yearBuckets: number[]; occupationVocabulary: string[]; userCodes: number[] };
+    checkVocabulary(this.data);
+    const parsed = savedFeaturesSchema.safeParse(state.extra);
+    if (!parsed.success) throw new PersonalabError('corrupt_file', `extra: ${formatZodError(parsed.error)}`);
+    const extra = parsed.data;
+    const items = this.data.itemIds.length;
+    const users = this.data.userIds.length;
+    const tags = Math.max(1, extra.tagVocabulary.length);
+    if (extra.itemTags.length !== items * tags) throw new PersonalabError('corrupt_file', `extra.itemTags has ${extra.itemTags.length} values, expected ${items} items × ${tags} tags`);
+    if (extra.yearBuckets.length !== items) throw new PersonalabError('corrupt_file', `extra.yearBuckets has ${extra.yearBuckets.length} values for ${items} items`);
+    if (extra.userCodes.length !== users * 3) throw new PersonalabError('corrupt_file', `extra.userCodes has ${extra.userCodes.length} values for ${users} users × 3`);
+    const limits = [ageBucketCount, genderCodes.length, extra.occupationVocabulary.length + 1];
+    extra.userCodes.forEach((code, index) => {
+      if (code >= (limits[index % 3] as number)) throw new PersonalabError('corrupt_file', `extra.userCodes[${index}] is ${code}, out of range`);
+    });
+    const config = Object.fromEntries(Object.entries(state.config).filter(([, value]) => value !== undefined && value !== null)) as Partial<SequentialTwoTowerOptions>;
+    const options = { ...this.options, ...config };
+    const weights = weightsOfShapes(state.weights, variableShapes({ ...options, items, tags, occupations: extra.occupationVocabulary.length + 1 }));
+    Object.assign(this.options, config);
     this.itemFeatures = { tagVocabulary: extra.tagVocabulary, tags: Float32Array.from(extra.itemTags), yearBuckets: Int32Array.from(extra.yearBuckets) };
     this.userFeatures = { occupationVocabulary: extra.occupationVocabulary, codes: Int32Array.from(extra.userCodes) };
-    this.variablesFromWeights(state.weights);
+    this.variablesFromWeights(weights);
     this.invalidate();
   }
 
@@ -414,4 +472,38 @@ export class SequentialTwoTowerRecommender extends TfRecommender {
     this.invalidate();
     super.dispose();
   }
+}
+
+/** The shape of every variable, as `initialiseVariables` creates them (checked when a saved model is loaded). */
+function variableShapes(settings: { dimension: number; maxSequence: number; itemToItem: boolean; items: number; tags: number; occupations: number }): Record<string, number[]> {
+  const { dimension: d, maxSequence, itemToItem, items: n, tags, occupations } = settings;
+  const square = [d, d];
+  return {
+    itemEmbedding: [n, d],
+    tagProjection: [tags, d],
+    yearEmbedding: [yearBucketCount, d],
+    itemBias: [n],
+    bagEmbedding: [n, d],
+    positionEmbedding: [maxSequence, d],
+    query: square,
+    key: square,
+    value: square,
+    attentionOutput: square,
+    norm1Scale: [d],
+    norm1Shift: [d],
+    feedForward1: square,
+    feedForward1Bias: [d],
+    feedForward2: square,
+    feedForward2Bias: [d],
+    norm2Scale: [d],
+    norm2Shift: [d],
+    ageEmbedding: [ageBucketCount, d],
+    genderEmbedding: [genderCodes.length, d],
+    occupationEmbedding: [occupations, d],
+    mix1: [3 * d, 2 * d],
+    mix1Bias: [2 * d],
+    mix2: [2 * d, d],
+    mix2Bias: [d],
+    ...(itemToItem ? { itemToItem: [n, n], itemToItemScale: [] } : {}),
+  };
 }

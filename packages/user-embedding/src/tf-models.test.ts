@@ -5,7 +5,7 @@ import { BiasedMfRecommender } from './biased-mf.js';
 import { BprRecommender } from './bpr-mf.js';
 import { loadCheckpoint } from './checkpoint.js';
 import { loadRecommender } from './load-recommender.js';
-import { SequentialTwoTowerRecommender } from './sequential-two-tower.js';
+import { SequentialTwoTowerRecommender, type SequentialTwoTowerOptions } from './sequential-two-tower.js';
 import { meanNdcg, useCpuTestWorld } from './test/index.js';
 import { generateSyntheticWorld, stratifiedSplit } from '@personalab/datasets';
 
@@ -64,13 +64,14 @@ describe('tfjs models on a small synthetic world (cpu backend)', () => {
     model.dispose();
   });
 
-  it('training is deterministic for a fixed seed, and resuming from a checkpoint continues it', async () => {
-    const train = async (checkpointDirectory?: string, epochs = 3, resume = false) => {
-      const model = new SequentialTwoTowerRecommender({ ...twoTowerOptions, epochs, ...(checkpointDirectory ? { checkpointDirectory, resume } : {}) });
-      await model.fit(data, { quiet: true, seed: 9 });
+  it('training is deterministic for a fixed seed, and resuming from a checkpoint gives the uninterrupted result', async () => {
+    const train = async (checkpointDirectory?: string, epochs = 4, resume = false, options: SequentialTwoTowerOptions = {}) => {
+      const model = new SequentialTwoTowerRecommender({ ...twoTowerOptions, patience: 10, epochs, ...options, ...(checkpointDirectory ? { checkpointDirectory, resume } : {}) });
+      await model.fit(data, { validation: world.test, quiet: true, seed: 9 });
       const scores = await model.score({ userId: world.train[0]?.userId as string, itemIds: world.items.map((item) => item.id) });
+      const bestEpoch = model.summary?.bestEpoch;
       model.dispose();
-      return scores;
+      return { scores, bestEpoch };
     };
     const first = await train();
     const second = await train();
@@ -78,9 +79,34 @@ describe('tfjs models on a small synthetic world (cpu backend)', () => {
     const resumeDirectory = join(directory, 'resume');
     await train(resumeDirectory, 2);
     expect((await loadCheckpoint(resumeDirectory))?.epoch).toBe(2);
-    const resumed = await train(resumeDirectory, 3, true);
-    // Same weights after 2 epochs and the same per-epoch sample streams; only Adam's moments restart.
-    expect(resumed.length).toBe(first.length);
-    expect((await loadCheckpoint(resumeDirectory))?.epoch).toBe(3);
+    // Weights, best weights, Adam's moments and the early-stopping state all come back: bit-identical on cpu.
+    const resumed = await train(resumeDirectory, 4, true);
+    expect(resumed).toEqual(first);
+    expect((await loadCheckpoint(resumeDirectory))?.epoch).toBe(4);
+  });
+
+  it('refuses to resume a checkpoint written with other settings, naming the setting, without leaking tensors', async () => {
+    const checkpointDirectory = join(directory, 'resume-settings');
+    const run = async (options: SequentialTwoTowerOptions, seed = 9) => {
+      const model = new SequentialTwoTowerRecommender({ ...twoTowerOptions, epochs: 1, checkpointDirectory, resume: true, ...options });
+      try {
+        await model.fit(data, { quiet: true, seed });
+      } finally {
+        model.dispose();
+      }
+    };
+    await run({});
+    const before = tf.memory().numTensors;
+    await expect(run({ dimension: 8 })).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringMatching(/written with dimension 16, this run has 8/) });
+    await expect(run({}, 10)).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringMatching(/written with seed 9, this run has 10/) });
+    await expect(run({ learningRate: 0.5 })).rejects.toMatchObject({ message: expect.stringMatching(/learningRate/) });
+    const otherData = { ...data, interactions: data.interactions.slice(1) };
+    const model = new SequentialTwoTowerRecommender({ ...twoTowerOptions, epochs: 1, checkpointDirectory, resume: true });
+    await expect(model.fit(otherData, { quiet: true, seed: 9 })).rejects.toMatchObject({ message: expect.stringMatching(/written with data/) });
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    // More epochs are fine: the run continues.
+    await run({ epochs: 2 });
+    expect((await loadCheckpoint(checkpointDirectory))?.epoch).toBe(2);
   });
 });

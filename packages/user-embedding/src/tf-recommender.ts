@@ -56,6 +56,7 @@ export abstract class TfRecommender extends BaseRecommender {
     this.setVariables(Object.fromEntries(Object.entries(weights).map(([name, weight]) => [name, tf.tensor(weight.values, weight.shape)])));
   }
 
+
   /** Frees the tfjs memory held by this model. */
   dispose(): void {
     this.disposeVariables();

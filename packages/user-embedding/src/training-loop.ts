@@ -16,15 +16,27 @@ export interface TrainingLoopOptions {
   patience?: number;
   /** Called when the validation metric improves (snapshot the weights, write a checkpoint). */
   onImprovement?: (epoch: number, metric: number) => void | Promise<void>;
-  /** Called after every epoch (periodic checkpoints for resuming). */
-  onEpochEnd?: (epoch: number, record: EpochRecord) => void | Promise<void>;
+  /**
+   * Called after every epoch, once `onImprovement` has seen it (periodic checkpoints for resuming), with the
+   * early-stopping state to save beside the weights.
+   */
+  onEpochEnd?: (epoch: number, record: EpochRecord, progress: LoopProgress) => void | Promise<void>;
   /** The first epoch to run (when resuming from a checkpoint). */
   startEpoch?: number;
+  /** The early-stopping state saved with the checkpoint being resumed (`onEpochEnd`'s `progress`). */
+  resumeProgress?: LoopProgress;
   /** Validate once before the first epoch (epoch 0) and keep that as the best so far. */
   validateBeforeTraining?: boolean;
   quiet?: boolean;
   signal?: AbortSignal | undefined;
   metricName?: string;
+}
+
+/** Early-stopping state after an epoch: what a resumed run needs to stop where an uninterrupted one would. */
+export interface LoopProgress {
+  bestEpoch: number;
+  bestMetric: number;
+  sinceBest: number;
 }
 
 export interface EpochRecord {
@@ -37,6 +49,8 @@ export interface EpochRecord {
 
 export interface TrainingSummary {
   epochs: EpochRecord[];
+  /** What `bestMetric` measures (`valNdcg10`, or `valNegRmse`: minus the validation RMSE). */
+  metricName: string;
   bestEpoch: number;
   bestMetric: number;
   /** Seconds from the start until the end of the best epoch. */
@@ -57,8 +71,10 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<Tra
   // The bar counts examples, so its rate reads as examples/s.
   const progress = createProgress({ label: options.label, total: Math.max(1, totalSteps * options.examplesPerStep), quiet: options.quiet ?? false, fields: ['epoch', 'loss', metricName] });
   const epochs: EpochRecord[] = [];
-  let best = { epoch: -1, metric: Number.NEGATIVE_INFINITY, seconds: 0 };
-  let sinceBest = 0;
+  const resumed = startEpoch > 0 ? options.resumeProgress : undefined;
+  let best = resumed ? { epoch: resumed.bestEpoch, metric: resumed.bestMetric, seconds: 0 } : { epoch: -1, metric: Number.NEGATIVE_INFINITY, seconds: 0 };
+  let sinceBest = resumed?.sinceBest ?? 0;
+  const patience = options.patience ?? Number.POSITIVE_INFINITY;
   const started = performance.now();
   try {
     if (options.validate && startEpoch === 0 && options.validateBeforeTraining) {
@@ -68,7 +84,9 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<Tra
       best = { epoch: 0, metric, seconds: (performance.now() - started) / 1000 };
       await options.onImprovement?.(-1, metric);
     }
-    for (let epoch = startEpoch; epoch < options.epochs; epoch++) {
+    // A run resumed after it had already stopped early trains no further, as the uninterrupted run did not.
+    const stoppedBefore = resumed !== undefined && resumed.sinceBest > 0 && resumed.sinceBest >= patience;
+    for (let epoch = startEpoch; epoch < options.epochs && !stoppedBefore; epoch++) {
       const epochStarted = performance.now();
       let lossSum = 0;
       for (let step = 0; step < options.stepsPerEpoch; step++) {
@@ -89,14 +107,17 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<Tra
       };
       epochs.push(record);
       if (metric !== undefined) progress.increment(0, { [metricName]: metric.toFixed(4) });
-      await options.onEpochEnd?.(epoch, record);
-      if (metric === undefined || metric > best.metric) {
+      const improved = metric === undefined || metric > best.metric;
+      if (improved) {
         best = { epoch: epoch + 1, metric: metric ?? Number.NaN, seconds: (performance.now() - started) / 1000 };
         sinceBest = 0;
         await options.onImprovement?.(epoch, metric ?? Number.NaN);
-      } else if (++sinceBest >= (options.patience ?? Number.POSITIVE_INFINITY)) {
-        break;
+      } else {
+        sinceBest += 1;
       }
+      // After onImprovement, so a checkpoint holds this epoch's best weights when it was the best.
+      await options.onEpochEnd?.(epoch, record, { bestEpoch: best.epoch, bestMetric: best.metric, sinceBest });
+      if (!improved && sinceBest >= patience) break;
     }
   } finally {
     progress.stop();
@@ -107,6 +128,7 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<Tra
   const trainSeconds = trained.reduce((sum, record) => sum + (options.stepsPerEpoch * options.examplesPerStep) / record.examplesPerSecond, 0);
   return {
     epochs,
+    metricName,
     bestEpoch: best.epoch,
     bestMetric: best.metric,
     secondsToBest: best.seconds,

@@ -5,7 +5,7 @@ import { temporaryDirectory, tinyMovieLensFiles } from '@personalab/datasets/tes
 import { getConfig, PersonalabError } from '@personalab/core';
 import { loadRecommender } from '@personalab/user-embedding';
 import { movielensResultsDirectory, registerExperimentMovielensCommand } from './experiment-movielens.js';
-import { registerTrainCommand } from './train.js';
+import { describeTrainingSummary, registerTrainCommand } from './train.js';
 import { runCli } from '../test/run-cli.js';
 
 function run(args: string[]): Promise<string> {
@@ -25,6 +25,15 @@ describe('personalab train / experiment movielens', () => {
     const model = await loadRecommender(out);
     expect(model.name).toBe('most-popular');
     expect((await model.recommend({ history: [], k: 2 })).length).toBe(2);
+  });
+
+  it('prints a rating model\'s validation RMSE (not minus it), and no NaN metric when there was no validation data', async () => {
+    expect(describeTrainingSummary({ bestEpoch: 7, bestMetric: -0.9291, metricName: 'valNegRmse', examplesPerSecond: 1000 })).toBe('best epoch 7 (validation RMSE 0.9291), 1000 examples/s');
+    expect(describeTrainingSummary({ bestEpoch: 3, bestMetric: 0.41234, metricName: 'valNdcg10', examplesPerSecond: 10 })).toBe('best epoch 3 (validation NDCG@10 0.4123), 10 examples/s');
+    // The tiny MovieLens split leaves no validation ratings.
+    const out = join(folder.path, 'biased-mf');
+    const printed = await run(['--data-dir', folder.path, '--quiet', 'train', '--model', 'biased-mf', '--backend', 'cpu', '--epochs', '1', '--out', out]);
+    expect(printed).toMatch(/biased-mf: trained in [\d.]+ s, best epoch 1, \d+ examples\/s/);
   });
 
   it('rejects an unknown model, backend or experiment', async () => {

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { PersonalabError, getConfig, tfBackendSchema, type TfBackendName } from '@personalab/core';
 import { loadMovieLens100k, stratifiedSplit } from '@personalab/datasets';
-import { recommenderFactories, selectBackend, SequentialTwoTowerRecommender, type BaseRecommender } from '@personalab/user-embedding';
+import { recommenderFactories, selectBackend, SequentialTwoTowerRecommender, type BaseRecommender, type TrainingSummary } from '@personalab/user-embedding';
 import { globalOptions, requireDataset } from '../global-options.js';
 import { integerOption, positive, seedRange } from '../integer-option.js';
 
@@ -18,6 +18,17 @@ interface TrainOptions {
 /** Whether a model takes a number of epochs (the tfjs models do; closed forms and baselines do not). */
 function hasEpochs(model: BaseRecommender): model is BaseRecommender & { options: { epochs: number } } {
   return 'options' in model && typeof model.options === 'object' && model.options !== null && 'epochs' in model.options;
+}
+
+/** The summary line's training part: best epoch, its validation metric as a user reads it, and the speed. */
+export function describeTrainingSummary(summary: Pick<TrainingSummary, 'bestEpoch' | 'bestMetric' | 'metricName' | 'examplesPerSecond'>): string {
+  // Rating models stop on minus the RMSE (higher is better): print the RMSE itself; no validation data, no metric.
+  const validation = !Number.isFinite(summary.bestMetric)
+    ? ''
+    : summary.metricName === 'valNegRmse'
+      ? ` (validation RMSE ${(-summary.bestMetric).toFixed(4)})`
+      : ` (validation NDCG@10 ${summary.bestMetric.toFixed(4)})`;
+  return `best epoch ${summary.bestEpoch}${validation}, ${summary.examplesPerSecond.toFixed(0)} examples/s`;
 }
 
 /** `personalab train`: fit a user-embedding model on all of MovieLens-100K and save it for the recommender. */
@@ -59,10 +70,10 @@ export function registerTrainCommand(program: Command): void {
       const started = performance.now();
       await model.fit({ interactions: train, items: data.items, users: data.users }, { validation: test, seed, quiet: global.quiet });
       await model.save(out);
-      const summary = 'summary' in model ? (model.summary as { bestEpoch: number; bestMetric: number; examplesPerSecond: number } | undefined) : undefined;
+      const summary = 'summary' in model ? (model.summary as TrainingSummary | undefined) : undefined;
       process.stdout.write(
         `${model.name}: trained in ${((performance.now() - started) / 1000).toFixed(1)} s` +
-          (summary ? `, best epoch ${summary.bestEpoch} (validation ${summary.bestMetric.toFixed(4)}), ${summary.examplesPerSecond.toFixed(0)} examples/s` : '') +
+          (summary ? `, ${describeTrainingSummary(summary)}` : '') +
           `\nsaved to ${out}\n`,
       );
     });
