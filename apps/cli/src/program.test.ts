@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { parseInteger, parseIntegerList } from './integer-option.js';
 import { runProgram } from './program.js';
@@ -24,6 +26,23 @@ describe('personalab (main)', () => {
     expect(backend).toEqual({ code: 2, stderr: 'error (invalid_argument): --backend must be one of tfjs-node-gpu, tfjs-node, wasm, cpu, got "foo"\n' });
     const limit = await main('personamem', 'evaluate', '--questions', 'q.csv', '--limit', 'abc');
     expect(limit).toEqual({ code: 2, stderr: 'error (invalid_argument): --limit must be a positive integer, got "abc"\n' });
+  });
+});
+
+describe('personalab in a bad environment (a process of its own: the config is read once per process)', () => {
+  it('still shows help, and a command that needs the config fails with one line and exit code 2', () => {
+    const mainPath = fileURLToPath(new URL('./main.ts', import.meta.url));
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, ['--conditions=development', '--import', 'tsx', mainPath, ...args], { encoding: 'utf8', env: { ...process.env, PERSONALAB_TF_BACKEND: 'foo' }, timeout: 30_000 });
+    // Option defaults used to read the config while the commands were registered: a stack trace before any command ran.
+    const help = run('personamem', '--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('evaluate');
+    expect(run('simulate', '--help').status).toBe(0);
+    const report = run('personamem', 'report', '--questions', 'no-such.csv', '--runs', 'x');
+    expect(report.status).toBe(2);
+    expect(report.stderr).toMatch(/^error \((config_error|not_found|invalid_data)\): .*\n$/);
+    expect(report.stderr.split('\n')).toHaveLength(2);
   });
 });
 

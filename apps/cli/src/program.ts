@@ -19,9 +19,10 @@ export function createProgram(): Command {
  * failed upstream) is printed as one line without a stack and exits with 2. Anything else is a bug
  * and is rethrown with its stack.
  */
-export async function runProgram(argv: readonly string[], program: Command = createProgram()): Promise<number> {
+export async function runProgram(argv: readonly string[], program?: Command): Promise<number> {
   try {
-    await program.parseAsync([...argv]);
+    // Built inside the try: a bad environment met while building (a config error) is one line too.
+    await (program ?? createProgram()).parseAsync([...argv]);
     return 0;
   } catch (error) {
     if (!PersonalabError.is(error)) throw error;

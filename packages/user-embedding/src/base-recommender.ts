@@ -86,6 +86,8 @@ export abstract class BaseRecommender implements Recommender {
   }
 
   async recommend(options: RecommendOptions): Promise<ScoredItem[]> {
+    // A fractional k had returned the next whole number of items.
+    if (!Number.isInteger(options.k) || options.k < 0) throw new PersonalabError('invalid_argument', `${this.name}: k must be a non-negative integer, got ${options.k}`);
     const scores = this.scoreQuery(this.resolveQuery(options));
     const excluded = new Set<number>();
     for (const id of options.exclude ?? []) {

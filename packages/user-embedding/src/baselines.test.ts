@@ -95,6 +95,9 @@ describe('non-neural baselines on a synthetic world', () => {
     const next = await popular.recommend({ history: [], k: 3, exclude: [top[0]?.itemId as string] });
     expect(next.map((entry) => entry.itemId)).not.toContain(top[0]?.itemId);
     await expect(popular.recommend({ userId: 'nobody', k: 3 })).rejects.toMatchObject({ code: 'not_found' });
+    // k is a count: 0 gives nothing, a fraction or a negative number is refused (2.5 had returned 3 items).
+    expect(await popular.recommend({ history: [], k: 0 })).toEqual([]);
+    for (const k of [2.5, -1, Number.NaN]) await expect(popular.recommend({ history: [], k })).rejects.toMatchObject({ code: 'invalid_argument' });
   });
 
   it('fails with corrupt_file on a damaged model directory', async () => {

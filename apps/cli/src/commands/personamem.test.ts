@@ -1,4 +1,6 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -94,15 +96,25 @@ describe('personalab personamem', () => {
     await refused(['score-predictions', '--questions', questions, predictions], 'invalid_argument', /pred\.csv: none of its 2 question ids is in the question set \(3 questions/);
   });
 
-  it('keeps its stores and results under $PERSONALAB_STATE_DIR like the other commands', () => {
+  it('keeps its stores and results under $PERSONALAB_STATE_DIR like the other commands, read when a command runs', () => {
     const program = new Command('personalab');
     registerPersonamemCommand(program);
     const personamem = program.commands.find((command) => command.name() === 'personamem');
-    const defaultOf = (name: string, flag: string) => personamem?.commands.find((command) => command.name() === name)?.options.find((option) => option.long === flag)?.defaultValue as unknown;
-    const state = getConfig().stateDir;
-    expect(defaultOf('generate', '--out')).toBe(join(state, 'personamem'));
-    expect(defaultOf('evaluate', '--store')).toBe(join(state, 'personamem', 'runs.sqlite'));
-    expect(defaultOf('report', '--store')).toBe(join(state, 'personamem', 'runs.sqlite'));
-    expect(defaultOf('report', '--out')).toBe(join(state, 'personamem', 'results'));
+    const option = (name: string, flag: string) => personamem?.commands.find((command) => command.name() === name)?.options.find((entry) => entry.long === flag);
+    // No default is computed while the commands are registered (that read the config, so a bad environment stopped even --help).
+    for (const [name, flag] of [['generate', '--out'], ['evaluate', '--store'], ['report', '--store'], ['report', '--out']] as const) {
+      expect(option(name, flag)?.defaultValue).toBeUndefined();
+      expect(option(name, flag)?.description).toContain('$PERSONALAB_STATE_DIR/personamem');
+    }
+    // In a process of its own (the config is read once per process): generate writes under that state directory.
+    const state = temporaryDirectory('personalab-personamem-state-');
+    const generated = spawnSync(process.execPath, ['--conditions=development', '--import', 'tsx', fileURLToPath(new URL('../main.ts', import.meta.url)), 'personamem', 'generate', '--personas', '1', '--questions-per-persona', '2', '--context-tokens', '2000', '--quiet'], {
+      encoding: 'utf8',
+      env: { ...process.env, PERSONALAB_STATE_DIR: state.path },
+      timeout: 60_000,
+    });
+    expect(generated.status, generated.stderr).toBe(0);
+    expect(readdirSync(join(state.path, 'personamem')).some((name) => name.startsWith('questions_') && name.endsWith('.csv'))).toBe(true);
+    state.remove();
   });
 });

@@ -41,9 +41,14 @@ interface EvaluateCommandOptions {
   maxTokens: number;
   systemRole: boolean;
   runId?: string;
-  store: string;
+  store?: string;
   concurrency: number;
   limit?: number;
+}
+
+/** The run store when `--store` is not given (read from the config when a command runs, not when the CLI starts: a bad environment must not stop `--help`). */
+function defaultRunStore(): string {
+  return join(getConfig().stateDir, 'personamem', 'runs.sqlite');
 }
 
 /**
@@ -111,11 +116,11 @@ export function registerPersonamemCommand(program: Command): void {
     .addOption(integerOption('--personas <n>', 'personas (one shared context each)', positive, 12))
     .addOption(integerOption('--questions-per-persona <n>', 'questions per persona', positive, 45))
     .addOption(integerOption('--seed <n>', 'seed', seedRange, 1))
-    .option('--out <dir>', 'output folder (default $PERSONALAB_STATE_DIR/personamem)', join(getConfig().stateDir, 'personamem'))
+    .option('--out <dir>', 'output folder (default $PERSONALAB_STATE_DIR/personamem)')
     .option('--phrasing <kind>', 'plain | varied | heldout | heldout2: wordings of the user statements', 'plain')
     .option('--name <name>', 'file name part: questions_<name>.csv (default gen<k>k[-<phrasing>]-seed<seed>)')
     .option('--enrich', "rewrite the user's statements with the configured LLM (OPENAI_BASE_URL); token columns keep the template lengths")
-    .action(async (options: { contextTokens: number; personas: number; questionsPerPersona: number; seed: number; out: string; phrasing: string; name?: string; enrich?: boolean }) => {
+    .action(async (options: { contextTokens: number; personas: number; questionsPerPersona: number; seed: number; out?: string; phrasing: string; name?: string; enrich?: boolean }) => {
       if (!phrasings.includes(options.phrasing)) throw new PersonalabError('invalid_argument', `--phrasing must be one of ${phrasings.join(', ')}, got "${options.phrasing}"`);
       const benchmark = generateBenchmark({ seed: options.seed, personas: options.personas, questionsPerPersona: options.questionsPerPersona, contextTokens: options.contextTokens, phrasing: options.phrasing as Phrasing });
       const name = options.name ?? `gen${Math.round(options.contextTokens / 1000)}k${options.phrasing === 'plain' ? '' : `-${options.phrasing}`}-seed${options.seed}`;
@@ -124,7 +129,7 @@ export function registerPersonamemCommand(program: Command): void {
         if (!model) throw new PersonalabError('config_error', '--enrich needs an OpenAI-compatible endpoint: set OPENAI_BASE_URL (and OPENAI_API_KEY, PERSONALAB_CHAT_MODEL)');
         benchmark.contexts = await enrichWording({ contexts: benchmark.contexts, model });
       }
-      const paths = writeBenchmark(options.out, name + (options.enrich ? '-enriched' : ''), benchmark);
+      const paths = writeBenchmark(options.out ?? join(getConfig().stateDir, 'personamem'), name + (options.enrich ? '-enriched' : ''), benchmark);
       process.stdout.write(`${benchmark.questions.length} questions over ${benchmark.contexts.size} contexts\n  ${paths.questionsPath}\n  ${paths.contextsPath}\n`);
     });
 
@@ -139,7 +144,7 @@ export function registerPersonamemCommand(program: Command): void {
     .addOption(integerOption('--max-tokens <n>', 'llm --strategy truncate: context budget in tokens', positive, 16_000))
     .option('--no-system-role', 'llm only: fold system messages into the next message')
     .option('--run-id <id>', 'run id (default <responder>-<benchmark file>); resuming with other settings or contexts is refused')
-    .option('--store <file>', 'SQLite run store (default $PERSONALAB_STATE_DIR/personamem/runs.sqlite)', join(getConfig().stateDir, 'personamem', 'runs.sqlite'))
+    .option('--store <file>', 'SQLite run store (default $PERSONALAB_STATE_DIR/personamem/runs.sqlite)')
     .addOption(integerOption('--concurrency <n>', 'questions in flight', { min: 1, max: 1024 }, 8))
     .addOption(integerOption('--limit <n>', 'only the first n questions (another limit on the same file resumes the run: a larger one adds questions)', positive))
     .action(
@@ -161,7 +166,7 @@ export function registerPersonamemCommand(program: Command): void {
         }
         const benchmark = options.questions.replace(/^.*[\\/]/, '').replace(/\.csv$/, '');
         const runId = options.runId ?? `${responder.name}-${benchmark}`;
-        const store = new RunStore(options.store);
+        const store = new RunStore(options.store ?? defaultRunStore());
         try {
           const result = await evaluate({ questions: loaded.questions, limit: options.limit, contexts: loaded.contexts, responder, store, runId, benchmark, concurrency: options.concurrency, quiet: global.quiet, settings });
           const report = buildRunReport(result.questions, result.outcomes, { runId, responder: responder.name, benchmark });
@@ -184,24 +189,25 @@ export function registerPersonamemCommand(program: Command): void {
     .description('compare runs from the store: JSON + Markdown + SVG of accuracy against distance')
     .requiredOption('--questions <file>', 'the questions CSV the runs answered')
     .requiredOption('--runs <ids>', 'comma-separated run ids')
-    .option('--store <file>', 'SQLite run store (default $PERSONALAB_STATE_DIR/personamem/runs.sqlite)', join(getConfig().stateDir, 'personamem', 'runs.sqlite'))
-    .option('--out <dir>', 'results folder (default $PERSONALAB_STATE_DIR/personamem/results)', join(getConfig().stateDir, 'personamem', 'results'))
+    .option('--store <file>', 'SQLite run store (default $PERSONALAB_STATE_DIR/personamem/runs.sqlite)')
+    .option('--out <dir>', 'results folder (default $PERSONALAB_STATE_DIR/personamem/results)')
     .option('--name <name>', 'result file name', 'personamem-report')
-    .action(async (options: { questions: string; runs: string; store: string; out: string; name: string }) => {
+    .action(async (options: { questions: string; runs: string; store?: string; out?: string; name: string }) => {
       const { questions } = await loadBenchmark({ questionsPath: options.questions });
-      const store = new RunStore(options.store);
+      const storePath = options.store ?? defaultRunStore();
+      const store = new RunStore(storePath);
       const reports: RunReport[] = [];
       try {
         for (const runId of options.runs.split(',').map((id) => id.trim()).filter((id) => id !== '')) {
           const run = store.getRun(runId);
-          if (!run) throw new PersonalabError('not_found', `no run ${runId} in ${options.store}`);
+          if (!run) throw new PersonalabError('not_found', `no run ${runId} in ${storePath}`);
           const outcomes = store.answers(runId).map((answer) => ({ questionId: answer.questionId, correct: answer.correct, predicted: answer.predicted, error: answer.error }));
           reports.push(buildRunReport(questions, outcomes, { runId, responder: run.responder, benchmark: run.benchmark }));
         }
       } finally {
         store.close();
       }
-      const written = writeResults(options.out, options.name, {
+      const written = writeResults(options.out ?? join(getConfig().stateDir, 'personamem', 'results'), options.name, {
         json: reports,
         markdown: renderMarkdown(`PersonaMem: ${options.questions}`, reports),
         svgs: { distance: svgAccuracyByDistance('Accuracy against distance to the reference', reports, [...published128k, ...published32k]) },

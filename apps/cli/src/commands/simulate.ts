@@ -49,7 +49,7 @@ interface SimulateCommandOptions {
   concurrency: number;
   shard?: string;
   runId?: string;
-  store: string;
+  store?: string;
   transcripts?: string;
   seed: number;
   corpusSize: number;
@@ -150,7 +150,7 @@ export function registerSimulateCommand(program: Command): void {
     .addOption(integerOption('--concurrency <n>', 'conversations in flight', { min: 1, max: 1024 }, 8))
     .option('--shard <i/n>', 'run only shard i of n (1-based), e.g. 2/4')
     .option('--run-id <id>', 'run id in the store (default <simulator>--<assistant>--<users>); resuming with options that change the results is refused')
-    .option('--store <file>', 'SQLite run store (resumes a run with the same id)', join(getConfig().stateDir, 'simulations.sqlite'))
+    .option('--store <file>', 'SQLite run store (resumes a run with the same id; default $PERSONALAB_STATE_DIR/simulations.sqlite)')
     .option('--transcripts <file>', 'write the conversations as JSON Lines, each with the run settings in a config field')
     .addOption(integerOption('--seed <n>', 'seed of the split and the simulators', seedRange, 1))
     .addOption(integerOption('--corpus-size <n>', 'retrieval simulator: real user turns in its corpus', positive, 8000))
@@ -258,7 +258,9 @@ export function registerSimulateCommand(program: Command): void {
         Object.assign(runConfig, { corpusSize: turns.length, patience: options.patience ?? null });
       }
 
-      const store = new RunStore(options.store);
+      // The default is read when the command runs, not when the CLI starts (a bad environment must not stop --help).
+      const storePath = options.store ?? join(getConfig().stateDir, 'simulations.sqlite');
+      const store = new RunStore(storePath);
       try {
         const result = await simulate({
           simulator,
@@ -285,7 +287,7 @@ export function registerSimulateCommand(program: Command): void {
         const summary = result.summary;
         const failed = result.conversations.filter((record) => record.endReason === 'error').length;
         process.stdout.write(
-          `run ${result.runId}: ${result.conversations.length} conversations (${result.ran} run now, ${result.resumed} resumed) in ${options.store}\n` +
+          `run ${result.runId}: ${result.conversations.length} conversations (${result.ran} run now, ${result.resumed} resumed) in ${storePath}\n` +
             markdownTable(
               ['conversations', 'success', 'goal met', 'mean turns to success', ...summary.recallByTurn.map((_, turn) => `recall@${options.k} t${turn + 1}`), 'errors'],
               [[summary.conversations, summary.successRate, summary.goalMetRate, summary.meanTurnsToSuccess, ...summary.recallByTurn, failed]],
