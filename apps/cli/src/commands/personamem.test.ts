@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
-import { getConfig, PersonalabError } from '@personalab/core';
+import { PersonalabError } from '@personalab/core';
 import { temporaryDirectory } from '@personalab/datasets/test';
 import { registerPersonamemCommand } from './personamem.js';
 import { runCli, runCliOutput } from '../test/run-cli.js';
