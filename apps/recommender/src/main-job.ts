@@ -159,7 +159,7 @@ async function trainOrLoad(store: RecommenderStore, stateDir: string, options: S
       log(`model: the saved model could not be loaded (${(error as Error).message}); retraining`);
     }
   }
-  const progress = createProgress({ label: `training ${label}`, total: 3, quiet: options.quiet ?? false, fields: ['step'] });
+  const progress = createProgress({ label: `training ${kind}`, total: 3, quiet: options.quiet ?? false, fields: ['step'] });
   progress.update(0, { step: 'interaction matrix' });
   const started = Date.now();
   progress.update(1, { step: 'closed-form solve' });
