@@ -152,6 +152,26 @@ describe('HistoryStore', () => {
     await after.close();
   });
 
+  it('rebuilds when a message replaced after the last save would leave its old vector (a crash before the save)', async () => {
+    const directory = freshDirectory();
+    await (await filled(directory)).close();
+    // bob-1 gets new text under the same id: the message count and the newest id stay as the saved index has them.
+    const crashing = await HistoryStore.open({ directory, embedder });
+    await crashing.add('bob', [{ id: 'bob-1', role: 'user', content: 'Underwater basket weaving workshop on Saturday.', timestamp: 3 * day }]);
+    const reopened = await HistoryStore.open({ directory, embedder });
+    expect(reopened.indexStatus.state).toBe('rebuilt');
+    expect(reopened.indexStatus.state === 'rebuilt' && reopened.indexStatus.reason).toMatch(/saved at write \d+ of SQLite's \d+/);
+    const hit = (await reopened.search({ query: 'underwater basket weaving workshop', k: 1 }))[0];
+    expect(hit?.message.id).toBe('bob-1');
+    expect(hit?.score).toBeGreaterThan(0.5);
+    await reopened.close();
+    await crashing.close();
+    // Saved since: loaded as is.
+    const after = await HistoryStore.open({ directory, embedder });
+    expect(after.indexStatus).toEqual({ state: 'loaded' });
+    await after.close();
+  });
+
   it('re-embeds stored messages when the embedder changes', async () => {
     const directory = freshDirectory();
     await (await filled(directory)).close();

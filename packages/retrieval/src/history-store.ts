@@ -153,8 +153,13 @@ export class HistoryStore {
       } else {
         try {
           await index.load(join(options.directory, 'index'));
+          const revision = HistoryStore.readRevision(database, 'revision');
+          const indexed = HistoryStore.readRevision(database, 'indexed_revision');
           if (index.size !== count || (last !== null && !index.has(last))) {
             reason = `the index holds ${index.size} messages but SQLite holds ${count}${last !== null && !index.has(last) ? ` and the newest (${last}) is missing` : ''}`;
+          } else if (revision !== indexed) {
+            // Same count, same newest: a message replaced (same id, new text) after the last save, then a crash.
+            reason = `the index was saved at write ${indexed} of SQLite's ${revision} (a crash before the last save)`;
           }
         } catch (error) {
           if (PersonalabError.is(error, 'not_found')) {
@@ -195,6 +200,21 @@ export class HistoryStore {
     if (stored === undefined || stored.value === current) return undefined;
     if (stored.value === reembeddingMarker) return `an earlier re-embedding did not finish; re-embedding with ${current}`;
     return `the embedder changed from ${stored.value} to ${current}`;
+  }
+
+  /** A counter in `meta`: `revision` counts the writes to stored messages, `indexed_revision` the one the saved index holds. */
+  private static readRevision(database: Database.Database, key: 'revision' | 'indexed_revision'): number {
+    const row = database.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row === undefined ? 0 : Number(row.value);
+  }
+
+  private static writeRevision(database: Database.Database, key: 'revision' | 'indexed_revision', value: number): void {
+    database.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, String(value));
+  }
+
+  /** Counts one write to the stored messages (inside the write's transaction). */
+  private bumpRevision(): void {
+    HistoryStore.writeRevision(this.database, 'revision', HistoryStore.readRevision(this.database, 'revision') + 1);
   }
 
   private static recordEmbedder(database: Database.Database, value: string): void {
@@ -244,6 +264,7 @@ export class HistoryStore {
         upsert.run(message.id, userId, message.sessionId ?? null, message.role, message.content, message.timestamp, toBlob(embeddings[position]!));
         this.adjustUserSum(userId, embeddings[position]!, 1);
       });
+      this.bumpRevision();
     })();
     this.index.add(parsed.map((message, position) => ({ id: message.id, vector: embeddings[position]!, metadata: { userId, timestamp: message.timestamp, role: message.role } })));
     this.dirty = true;
@@ -337,7 +358,11 @@ export class HistoryStore {
   /** Writes the index atomically if anything changed since the last save. */
   async save(): Promise<void> {
     if (!this.dirty) return;
+    // The revision the in-memory index holds now (every write updates SQLite and the index with no await between);
+    // recorded only once the file is written, so a crash in between makes the next open rebuild, never trust a stale file.
+    const revision = HistoryStore.readRevision(this.database, 'revision');
     await this.index.save(join(this.directory, 'index'));
+    HistoryStore.writeRevision(this.database, 'indexed_revision', revision);
     this.dirty = false;
   }
 
@@ -375,7 +400,10 @@ export class HistoryStore {
     for (let start = 0; start < rows.length; start += embeddingBatch) {
       const slice = rows.slice(start, start + embeddingBatch);
       const vectors = await this.embedder.embed(slice.map((row) => row.content));
-      this.database.transaction(() => slice.forEach((row, position) => update.run(toBlob(vectors[position]!), row.id)))();
+      this.database.transaction(() => {
+        slice.forEach((row, position) => update.run(toBlob(vectors[position]!), row.id));
+        this.bumpRevision();
+      })();
     }
   }
 
