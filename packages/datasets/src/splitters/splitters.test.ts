@@ -38,6 +38,10 @@ describe('stratifiedSplit', () => {
     const other = stratifiedSplit(data, { ratio: 0.5, seed: 8 });
     expect(again.test.map((row) => row.itemId)).toEqual(first.test.map((row) => row.itemId));
     expect(other.test.map((row) => row.itemId)).not.toEqual(first.test.map((row) => row.itemId));
+    // A fractional or negative seed is refused (42.5 had split as 42); seeds past 2^32 no longer wrap onto small ones.
+    for (const seed of [7.5, -1, Number.NaN]) expect(() => stratifiedSplit(data, { ratio: 0.5, seed })).toThrow(/non-negative integer/);
+    const wrapped = stratifiedSplit(data, { ratio: 0.5, seed: 7 + 2 ** 32 });
+    expect(wrapped.test.map((row) => row.itemId)).not.toEqual(first.test.map((row) => row.itemId));
   });
 
   it("does not change one user's split when other users are added", () => {

@@ -39,6 +39,10 @@ export function stratifiedSplit<T extends { userId: string; itemId: string }>(in
   const minRatings = options.minRatings ?? 1;
   const numpy = options.shuffle === 'numpy';
   if (numpy && !(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) throw new PersonalabError('invalid_argument', `numpy shuffling needs an integer seed in [0, 2^32 - 1], got ${seed}`);
+  // A fractional seed had been truncated (42.5 split as 42) and a negative one wrapped: both refused.
+  if (!(Number.isSafeInteger(seed) && seed >= 0)) throw new PersonalabError('invalid_argument', `the split seed must be a non-negative integer, got ${seed}`);
+  // Seeds below 2^32 hash as before; the bits above fold in, so 2^32 no longer splits as 0.
+  const hashSeed = ((seed >>> 0) ^ Math.imul(Math.floor(seed / 0x100000000), 0x9e3779b1)) >>> 0;
   if (!Number.isInteger(minRatings) || minRatings < 1) throw new PersonalabError('invalid_argument', `minRatings must be an integer >= 1, got ${minRatings}`);
   const key = options.filterBy === 'item' ? 'itemId' : 'userId';
   const groups = new Map<string, T[]>();
@@ -55,7 +59,7 @@ export function stratifiedSplit<T extends { userId: string; itemId: string }>(in
   for (const id of ids) {
     const group = groups.get(id) as T[];
     if (group.length < minRatings) continue;
-    const rows = numpy ? new NumpyRandomState(seed).permutation(group.length).map((index) => group[index] as T) : createRandom(hashString(id, seed >>> 0)).shuffle([...group]);
+    const rows = numpy ? new NumpyRandomState(seed).permutation(group.length).map((index) => group[index] as T) : createRandom(hashString(id, hashSeed)).shuffle([...group]);
     const cut = roundHalfEven(ratio * rows.length);
     for (let index = 0; index < rows.length; index++) (index < cut ? train : test).push(rows[index] as T);
   }
