@@ -345,6 +345,7 @@ export class ContextEaseRecommender extends TfRecommender {
    */
   private easeFeature(items: readonly number[], scratch: EaseScratch): void {
     const components = this.components as Components;
+    const ease = components.ease;
     const n = scratch.feature.length;
     const lowPass = this.options.lowPass.weight !== 0 ? components.lowPass : undefined;
     const { feature, easeRow, lowPassRow } = scratch;
@@ -352,7 +353,7 @@ export class ContextEaseRecommender extends TfRecommender {
       feature.fill(0);
       for (const item of items) {
         const offset = item * n;
-        for (let j = 0; j < n; j++) feature[j] = (feature[j] as number) + (components.ease[offset + j] as number);
+        for (let j = 0; j < n; j++) feature[j] = (feature[j] as number) + (ease[offset + j] as number);
       }
       return;
     }
@@ -360,7 +361,7 @@ export class ContextEaseRecommender extends TfRecommender {
     easeRow.fill(0);
     for (const item of items) {
       const offset = item * n;
-      for (let j = 0; j < n; j++) easeRow[j] = (easeRow[j] as number) + (components.ease[offset + j] as number);
+      for (let j = 0; j < n; j++) easeRow[j] = (easeRow[j] as number) + (ease[offset + j] as number);
     }
     lowPassScores(lowPass, items, lowPassRow);
     zScoreInPlace(easeRow);

@@ -316,7 +316,6 @@ export function lowPassScores(filter: LowPassFilter, history: readonly number[],
   const { basis, itemDegree } = filter;
   const n = itemDegree.length;
   const rank = n === 0 ? 0 : basis.length / n;
-  out.fill(0);
   // The history's items with a degree and their √degree, once rather than once per eigenvector (same arithmetic).
   const items: number[] = [];
   const roots: number[] = [];
@@ -327,13 +326,34 @@ export function lowPassScores(filter: LowPassFilter, history: readonly number[],
       roots.push(Math.sqrt(degree));
     }
   }
+  const coefficients = new Float64Array(rank);
   for (let r = 0; r < rank; r++) {
     const row = r * n;
     let coefficient = 0;
     for (let index = 0; index < items.length; index++) coefficient += (basis[row + (items[index] as number)] as number) / (roots[index] as number);
-    if (coefficient === 0) continue;
-    for (let j = 0; j < n; j++) out[j] = (out[j] as number) + coefficient * (basis[row + j] as number);
+    coefficients[r] = coefficient;
   }
-  for (let j = 0; j < n; j++) out[j] = (out[j] as number) * Math.sqrt(itemDegree[j] as number);
+  // Item by item over the transposed basis, eigenvectors in order: the same sums as adding one eigenvector's
+  // contribution to every item at a time (a zero coefficient adds zero), about twice as fast (the sum stays in a register).
+  const transposed = transposedBasis(filter, rank);
+  for (let j = 0; j < n; j++) {
+    const base = j * rank;
+    let sum = 0;
+    for (let r = 0; r < rank; r++) sum += (coefficients[r] as number) * (transposed[base + r] as number);
+    out[j] = sum * Math.sqrt(itemDegree[j] as number);
+  }
   return out;
+}
+
+/** The basis as n×k (item-major), made once per filter. */
+const transposedBases = new WeakMap<LowPassFilter, Float32Array>();
+function transposedBasis(filter: LowPassFilter, rank: number): Float32Array {
+  let transposed = transposedBases.get(filter);
+  if (transposed === undefined || transposed.length !== filter.basis.length) {
+    const n = filter.itemDegree.length;
+    transposed = new Float32Array(filter.basis.length);
+    for (let r = 0; r < rank; r++) for (let j = 0; j < n; j++) transposed[j * rank + r] = filter.basis[r * n + j] as number;
+    transposedBases.set(filter, transposed);
+  }
+  return transposed;
 }
