@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { getConfig, PersonalabError } from '@personalab/core';
 import { serve } from '@personalab/recommender';
-import { candidateModels, defaultCandidateModel, type CandidateModelName } from '@personalab/user-embedding';
+import { candidateModelName, defaultCandidateModel } from '@personalab/user-embedding';
 import { globalOptions } from '../global-options.js';
 import { integerOption } from '../integer-option.js';
 
@@ -19,7 +19,7 @@ export function registerServeCommand(program: Command): void {
     .option('--model <name>', 'candidate model: context-ease (EASE with rating pages + GF-CF low-pass: the better rankings) | page-ease (EASE with rating pages: ~2.5x faster training)', defaultCandidateModel)
     .action(async (options: { port?: number; host?: string; dataset: 'auto' | 'movielens-100k' | 'synthetic'; retrain?: boolean; model: string }, command: Command) => {
       if (!(datasets as readonly string[]).includes(options.dataset)) throw new PersonalabError('invalid_argument', `--dataset must be one of ${datasets.join(', ')}, got "${options.dataset}"`);
-      if (!(candidateModels as readonly string[]).includes(options.model)) throw new PersonalabError('invalid_argument', `--model must be one of ${candidateModels.join(', ')}, got "${options.model}"`);
+      const model = candidateModelName(options.model, '--model');
       const global = globalOptions(command);
       const config = getConfig();
       const server = await serve({
@@ -28,7 +28,7 @@ export function registerServeCommand(program: Command): void {
         dataset: options.dataset,
         quiet: global.quiet,
         retrain: options.retrain ?? false,
-        model: options.model as CandidateModelName,
+        model,
         ...(options.port === undefined ? {} : { port: options.port }),
         ...(options.host === undefined ? {} : { host: options.host }),
       });
