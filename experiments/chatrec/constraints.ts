@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { findDataset, howToGet, loadMovieLens100k, loadSyntheticPersonaChat, stratifiedSplit } from '@personalab/datasets';
 import { HnswIndex } from '@personalab/retrieval';
 import { HeuristicProfileExtractor } from '@personalab/profile';
-import { createCandidateModel, defaultCandidateModel, describeCandidateModel, selectBackend } from '@personalab/user-embedding';
+import { defaultCandidateModel, describeCandidateModel, openCandidateModel } from '@personalab/user-embedding';
 import { ItemCatalog, openRecommenderService, readConstraints, type RecommenderService } from '@personalab/recommender';
 
 const { values } = parseArgs({
@@ -92,9 +92,8 @@ for (const [userId, items] of [...heldOut].sort(([a], [b]) => Number(a) - Number
 const decadeWords = (decade: number) => `the ${String(decade % 100).padStart(2, '0')}s`;
 console.log(`${requests.length} requests (one per test user), e.g. "I'm in the mood for ${genrePhrase[requests[0]?.genre ?? 'Comedy']} from ${decadeWords(requests[0]?.decade ?? 1990)}."`);
 
-// The served candidate model, as the recommender service builds it (context-EASE keeps its combiner in tfjs variables).
-if (defaultCandidateModel === 'context-ease') await selectBackend({ preferred: config.tfBackend });
-const generator = createCandidateModel(defaultCandidateModel);
+// The served candidate model, as the recommender service builds it.
+const generator = await openCandidateModel(defaultCandidateModel, { preferred: config.tfBackend });
 let started = Date.now();
 await generator.fit({ interactions: split.train, items: data.items, users: data.users }, { seed: 42, quiet: true });
 console.log(`fitted ${generator.name} on ${split.train.length} ratings in ${((Date.now() - started) / 1000).toFixed(1)} s`);

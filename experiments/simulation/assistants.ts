@@ -1,5 +1,5 @@
 import type { Assistant, DialogueTurn, Embedder, Interaction, Item, Recommender, TfBackendName, User } from '@personalab/core';
-import { createCandidateModel, defaultCandidateModel, describeCandidateModel, selectBackend } from '@personalab/user-embedding';
+import { defaultCandidateModel, describeCandidateModel, openCandidateModel } from '@personalab/user-embedding';
 import { HeuristicProfileExtractor } from '@personalab/profile';
 import { HnswIndex } from '@personalab/retrieval';
 import { buildApp, openRecommenderService, type RecommenderService } from '@personalab/recommender';
@@ -7,9 +7,7 @@ import type { AddressInfo } from 'node:net';
 
 /** The user-embedding model to compare, and the Chat-Rec pipeline's candidates: what the recommender service serves (`defaultCandidateModel`). */
 export async function bestUserEmbeddingModel(preferredBackend?: TfBackendName): Promise<{ recommender: Recommender; note: string }> {
-  // context-EASE keeps its combiner in tfjs variables (its closed form scores in plain TypeScript): the best backend, printed, as the main job.
-  if (defaultCandidateModel === 'context-ease') await selectBackend({ preferred: preferredBackend });
-  return { recommender: createCandidateModel(defaultCandidateModel), note: `${describeCandidateModel(defaultCandidateModel)}: what the recommender service serves, fitted on the training split` };
+  return { recommender: await openCandidateModel(defaultCandidateModel, { preferred: preferredBackend }), note: `${describeCandidateModel(defaultCandidateModel)}: what the recommender service serves, fitted on the training split` };
 }
 
 /**

@@ -15,7 +15,7 @@ import { fetchDataset, findDataset, generateSyntheticWorld, howToGet, loadMovieL
 import { createChatModelFromConfig } from '@personalab/llm';
 import { HeuristicProfileExtractor } from '@personalab/profile';
 import { HnswIndex } from '@personalab/retrieval';
-import { candidateModelKey, createCandidateModel, defaultCandidateModel, describeCandidateModel, selectBackend, type CandidateModelName } from '@personalab/user-embedding';
+import { candidateModelKey, defaultCandidateModel, describeCandidateModel, openCandidateModel, type CandidateModelName } from '@personalab/user-embedding';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './http/app.js';
 import { RecommenderStore } from './store/store.js';
@@ -140,10 +140,7 @@ async function trainOrLoad(store: RecommenderStore, stateDir: string, options: S
   const signature = `${interactions.length}:${items.length}:${digest.digest('hex').slice(0, 16)}:${candidateModelKey(kind)}`;
   const directory = join(stateDir, 'model');
   const metaPath = join(directory, 'data.json');
-  // context-EASE keeps its (unlearned) combiner in tfjs variables, though its closed form scores in plain TypeScript:
-  // the best backend available (printed), as the experiments do.
-  if (kind === 'context-ease') await selectBackend({ preferred: options.config.tfBackend, log });
-  const recommender = createCandidateModel(kind);
+  const recommender = await openCandidateModel(kind, { preferred: options.config.tfBackend, log });
   const label = describeCandidateModel(kind);
   const itemIds = new Set(items.map((item) => item.id));
   if (!options.retrain && existsSync(metaPath)) {

@@ -166,10 +166,3 @@ export async function readModelKind(directory: string): Promise<string> {
   if (!parsed.success) throw new PersonalabError('corrupt_file', `${directory}/model.json: ${formatZodError(parsed.error)}`);
   return parsed.data.kind;
 }
-
-/** Requires a weight by name, with a `corrupt_file` error naming it when missing. */
-export function requireWeight(weights: WeightMap, name: string): { shape: number[]; values: Float32Array } {
-  const weight = weights[name];
-  if (!weight) throw new PersonalabError('corrupt_file', `missing weight ${name}`);
-  return weight;
-}

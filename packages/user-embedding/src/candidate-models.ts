@@ -1,4 +1,5 @@
 import { PersonalabError } from '@personalab/core';
+import { selectBackend, type SelectBackendOptions } from './backend.js';
 import { ContextEaseRecommender } from './context-ease.js';
 import { EaseRecommender, pageEaseOptions } from './ease.js';
 
@@ -17,6 +18,15 @@ export const defaultCandidateModel: CandidateModelName = candidateModels[0];
 /** A served candidate model (unfitted), by name. */
 export function createCandidateModel(name: CandidateModelName): ContextEaseRecommender | EaseRecommender {
   return name === 'context-ease' ? new ContextEaseRecommender({ epochs: 0, easeLambda: pageEaseOptions.lambda }) : new EaseRecommender(pageEaseOptions);
+}
+
+/**
+ * The same, ready to fit: context-EASE keeps its (unlearned) combiner in tfjs variables, though its closed form scores
+ * in plain TypeScript, so the best tfjs backend is selected (and printed) first.
+ */
+export async function openCandidateModel(name: CandidateModelName, backend: SelectBackendOptions = {}): Promise<ContextEaseRecommender | EaseRecommender> {
+  if (name === 'context-ease') await selectBackend(backend);
+  return createCandidateModel(name);
 }
 
 /** Words for logs and result notes. */

@@ -194,17 +194,13 @@ export class ContextEaseRecommender extends TfRecommender {
       fullFilter = { filter };
       for (const lambda of settings.easeLambdas) {
         // The epoch-0 combiner scores by the augmented EASE alone (with the low-pass blended in, when on).
-        this.components = computeComponents(matrix, data.interactions, { ...settings, easeLambda: lambda }, filter);
-        this.featureRows(matrix.histories.map((history, user) => ({ user, history })), true);
+        this.useClosedForms(matrix, data.interactions, { ...settings, easeLambda: lambda }, filter);
         this.lambdaSelection.push({ lambda, ndcg: validationNdcg(matrix, validationUsers, (queries) => this.scoreQueries(queries)) });
       }
       settings.easeLambda = this.lambdaSelection.reduce((a, b) => (b.ndcg > a.ndcg ? b : a)).lambda;
       if (settings.epochs === 0) {
-        this.summary = undefined;
-        this.gate = undefined;
-        this.components = computeComponents(matrix, data.interactions, settings, filter);
-        this.featureRows(matrix.histories.map((history, user) => ({ user, history })), true);
-        this.timings = { secondsToBest: (performance.now() - started) / 1000, totalSeconds: (performance.now() - started) / 1000 };
+        this.useClosedForms(matrix, data.interactions, settings, filter);
+        this.finishWithoutTraining(started);
         return;
       }
     }
@@ -214,13 +210,10 @@ export class ContextEaseRecommender extends TfRecommender {
       // through) on all training interactions, as with validation above. No summary: no holdout was scored.
       this.lambdaSelection = [];
       settings.easeLambda = candidates[0] as number;
-      this.summary = undefined;
-      this.gate = undefined;
       const matrix = this.adoptTrainingData(data);
       this.setVariables(this.initialVariables(matrix.itemIds.length, seed));
-      this.components = computeComponents(matrix, data.interactions, settings, lowPassFor(matrix, data.interactions, settings, 'all training interactions'));
-      this.featureRows(matrix.histories.map((history, user) => ({ user, history })), true);
-      this.timings = { secondsToBest: (performance.now() - started) / 1000, totalSeconds: (performance.now() - started) / 1000 };
+      this.useClosedForms(matrix, data.interactions, settings, lowPassFor(matrix, data.interactions, settings, 'all training interactions'));
+      this.finishWithoutTraining(started);
       return;
     }
     const random = createRandom(seed);
@@ -315,9 +308,22 @@ export class ContextEaseRecommender extends TfRecommender {
     }
     // The combiner is learned; the closed-form parts now use every training interaction.
     const matrix = this.adoptTrainingData(data);
-    this.components = computeComponents(matrix, data.interactions, settings, fullFilter ? fullFilter.filter : lowPassFor(matrix, data.interactions, settings, 'all training interactions'));
-    this.featureRows(matrix.histories.map((history, user) => ({ user, history })), true);
+    this.useClosedForms(matrix, data.interactions, settings, fullFilter ? fullFilter.filter : lowPassFor(matrix, data.interactions, settings, 'all training interactions'));
     this.timings = { secondsToBest: beforeLoop + (this.summary?.secondsToBest ?? 0), totalSeconds: (performance.now() - started) / 1000 };
+  }
+
+  /** The closed-form parts of `interactions` (at `settings`' λ), with the feature standardisation taken from them. */
+  private useClosedForms(matrix: InteractionMatrix, interactions: readonly Interaction[], settings: ContextEaseSettings, filter: LowPassFilter | undefined): void {
+    this.components = computeComponents(matrix, interactions, settings, filter);
+    this.featureRows(matrix.histories.map((history, user) => ({ user, history })), true);
+  }
+
+  /** Ends a fit whose model is the epoch-0 form: no combiner was trained and no holdout scored. */
+  private finishWithoutTraining(started: number): void {
+    this.summary = undefined;
+    this.gate = undefined;
+    const seconds = (performance.now() - started) / 1000;
+    this.timings = { secondsToBest: seconds, totalSeconds: seconds };
   }
 
   /** The epoch-0 model: the combiner passes the (augmented) EASE score through, the residual is zero. */

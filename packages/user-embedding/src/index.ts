@@ -13,7 +13,7 @@ export { EaseRecommender, gramMatrix, pageEaseOptions, solveEase } from './ease.
 export type { EaseOptions } from './ease.js';
 export { ContextEaseRecommender, contextEaseFeatures } from './context-ease.js';
 export type { ContextEaseOptions } from './context-ease.js';
-export { candidateModelKey, candidateModelName, candidateModels, createCandidateModel, defaultCandidateModel, describeCandidateModel } from './candidate-models.js';
+export { candidateModelKey, candidateModelName, candidateModels, createCandidateModel, defaultCandidateModel, describeCandidateModel, openCandidateModel } from './candidate-models.js';
 export type { CandidateModelName } from './candidate-models.js';
 export { BprRecommender } from './bpr-mf.js';
 export type { BprOptions } from './bpr-mf.js';

@@ -199,42 +199,53 @@ export class SequentialTwoTowerRecommender extends TfRecommender {
   }
 
   private initialiseVariables(seed: number): void {
-    const { dimension: d, maxSequence, itemToItem } = this.options;
-    const n = this.data.itemIds.length;
-    const tags = Math.max(1, this.itemFeatures?.tagVocabulary.length ?? 1);
-    const occupations = (this.userFeatures?.occupationVocabulary.length ?? 0) + 1;
+    const { itemToItem } = this.options;
+    // The same shapes a saved model is checked against on load.
+    const shapes = variableShapes({
+      ...this.options,
+      items: this.data.itemIds.length,
+      tags: Math.max(1, this.itemFeatures?.tagVocabulary.length ?? 1),
+      occupations: (this.userFeatures?.occupationVocabulary.length ?? 0) + 1,
+    });
+    const shape = (name: string) => shapes[name] as number[];
     let counter = 0;
-    const normal = (shape: number[], scale: number) => tf.randomNormal(shape, 0, scale, 'float32', seed * 131 + (counter += 1));
-    const glorot = (rows: number, columns: number) => normal([rows, columns], Math.sqrt(2 / (rows + columns)));
+    const normal = (name: string, scale: number) => tf.randomNormal(shape(name), 0, scale, 'float32', seed * 131 + (counter += 1));
+    const glorot = (name: string) => {
+      const [rows, columns] = shape(name) as [number, number];
+      return normal(name, Math.sqrt(2 / (rows + columns)));
+    };
+    const zeros = (name: string) => tf.zeros(shape(name));
+    const ones = (name: string) => tf.ones(shape(name));
+    // Drawn in this order (each draw's seed counts up): the order is part of a seeded run's result.
     const variables: Record<string, tf.Tensor> = {
-      itemEmbedding: normal([n, d], 0.05),
-      tagProjection: normal([tags, d], 0.05),
-      yearEmbedding: normal([yearBucketCount, d], 0.05),
-      itemBias: tf.zeros([n]),
-      bagEmbedding: normal([n, d], 0.05),
-      positionEmbedding: normal([maxSequence, d], 0.05),
-      query: glorot(d, d),
-      key: glorot(d, d),
-      value: glorot(d, d),
-      attentionOutput: glorot(d, d),
-      norm1Scale: tf.ones([d]),
-      norm1Shift: tf.zeros([d]),
-      feedForward1: glorot(d, d),
-      feedForward1Bias: tf.zeros([d]),
-      feedForward2: glorot(d, d),
-      feedForward2Bias: tf.zeros([d]),
-      norm2Scale: tf.ones([d]),
-      norm2Shift: tf.zeros([d]),
-      ageEmbedding: normal([ageBucketCount, d], 0.05),
-      genderEmbedding: normal([genderCodes.length, d], 0.05),
-      occupationEmbedding: normal([occupations, d], 0.05),
-      mix1: glorot(3 * d, 2 * d),
-      mix1Bias: tf.zeros([2 * d]),
-      mix2: glorot(2 * d, d),
-      mix2Bias: tf.zeros([d]),
+      itemEmbedding: normal('itemEmbedding', 0.05),
+      tagProjection: normal('tagProjection', 0.05),
+      yearEmbedding: normal('yearEmbedding', 0.05),
+      itemBias: zeros('itemBias'),
+      bagEmbedding: normal('bagEmbedding', 0.05),
+      positionEmbedding: normal('positionEmbedding', 0.05),
+      query: glorot('query'),
+      key: glorot('key'),
+      value: glorot('value'),
+      attentionOutput: glorot('attentionOutput'),
+      norm1Scale: ones('norm1Scale'),
+      norm1Shift: zeros('norm1Shift'),
+      feedForward1: glorot('feedForward1'),
+      feedForward1Bias: zeros('feedForward1Bias'),
+      feedForward2: glorot('feedForward2'),
+      feedForward2Bias: zeros('feedForward2Bias'),
+      norm2Scale: ones('norm2Scale'),
+      norm2Shift: zeros('norm2Shift'),
+      ageEmbedding: normal('ageEmbedding', 0.05),
+      genderEmbedding: normal('genderEmbedding', 0.05),
+      occupationEmbedding: normal('occupationEmbedding', 0.05),
+      mix1: glorot('mix1'),
+      mix1Bias: zeros('mix1Bias'),
+      mix2: glorot('mix2'),
+      mix2Bias: zeros('mix2Bias'),
     };
     if (itemToItem) {
-      variables.itemToItem = tf.zeros([n, n]);
+      variables.itemToItem = zeros('itemToItem');
       // EASE scores are O(1); the softmax needs them sharper, and learns how much sharper.
       variables.itemToItemScale = tf.scalar(10);
     }
