@@ -4,6 +4,7 @@ import type { ScoringQuery } from './base-recommender.js';
 import { addPageRows, eventsByUser, gramMatrix, solveEase } from './ease.js';
 import type { InteractionMatrix } from './interaction-matrix.js';
 import { fitLowPass, type LowPassFilter, lowPassScores } from './low-pass.js';
+import { addRowsFloat32, addRowsFloat64 } from './row-sums.js';
 import { TfRecommender } from './tf-recommender.js';
 import { heldOutByUser, rankedNdcg, validationNdcg } from './validation.js';
 import { topK } from './top-k.js';
@@ -357,18 +358,12 @@ export class ContextEaseRecommender extends TfRecommender {
     const { feature, easeRow, lowPassRow } = scratch;
     if (!lowPass) {
       feature.fill(0);
-      for (const item of items) {
-        const offset = item * n;
-        for (let j = 0; j < n; j++) feature[j] = (feature[j] as number) + (ease[offset + j] as number);
-      }
+      addRowsFloat32(feature, ease, items, n);
       return;
     }
     // As the numpy prototype: z(EASE) + w·z(low-pass), z over the whole catalogue (population std + 1e-9).
     easeRow.fill(0);
-    for (const item of items) {
-      const offset = item * n;
-      for (let j = 0; j < n; j++) easeRow[j] = (easeRow[j] as number) + (ease[offset + j] as number);
-    }
+    addRowsFloat64(easeRow, ease, items, n);
     lowPassScores(lowPass, items, lowPassRow);
     zScoreInPlace(easeRow);
     zScoreInPlace(lowPassRow);

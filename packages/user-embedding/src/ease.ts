@@ -2,6 +2,7 @@ import type { FitOptions, Interaction, TrainingData } from '@personalab/core';
 import { BaseRecommender, type ScoringQuery } from './base-recommender.js';
 import type { InteractionMatrix } from './interaction-matrix.js';
 import { invertSpdInPlace } from './linear-algebra.js';
+import { addRowsFloat32 } from './row-sums.js';
 import { heldOutByUser, validationNdcg } from './validation.js';
 import { checkVocabulary, weightOfShape, type WeightMap } from './weights-io.js';
 
@@ -71,10 +72,7 @@ export class EaseRecommender extends BaseRecommender {
   scoreQuery(query: ScoringQuery): Float32Array {
     const n = this.data.itemIds.length;
     const scores = new Float32Array(n);
-    for (const item of new Set(query.history)) {
-      const row = item * n;
-      for (let j = 0; j < n; j++) scores[j] = (scores[j] as number) + (this.weights[row + j] as number);
-    }
+    addRowsFloat32(scores, this.weights, [...new Set(query.history)], n);
     return scores;
   }
 

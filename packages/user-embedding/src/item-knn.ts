@@ -1,6 +1,7 @@
 import type { FitOptions, TrainingData } from '@personalab/core';
 import { BaseRecommender, type ScoringQuery } from './base-recommender.js';
 import { gramMatrix } from './ease.js';
+import { addRowsFloat32 } from './row-sums.js';
 import { heldOutByUser, validationNdcg } from './validation.js';
 import { checkVocabulary, weightOfShape, type WeightMap } from './weights-io.js';
 
@@ -58,10 +59,7 @@ export class ItemKnnRecommender extends BaseRecommender {
   scoreQuery(query: ScoringQuery): Float32Array {
     const n = this.data.itemIds.length;
     const scores = new Float32Array(n);
-    for (const item of new Set(query.history)) {
-      const row = item * n;
-      for (let j = 0; j < n; j++) scores[j] = (scores[j] as number) + (this.similarity[row + j] as number);
-    }
+    addRowsFloat32(scores, this.similarity, [...new Set(query.history)], n);
     return scores;
   }
 
