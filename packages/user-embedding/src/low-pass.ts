@@ -316,27 +316,21 @@ export function lowPassScores(filter: LowPassFilter, history: readonly number[],
   const { basis, itemDegree } = filter;
   const n = itemDegree.length;
   const rank = n === 0 ? 0 : basis.length / n;
-  // The history's items with a degree and their √degree, once rather than once per eigenvector (same arithmetic).
-  const items: number[] = [];
-  const roots: number[] = [];
+  const transposed = transposedBasis(filter, rank);
+  // Coefficients x·D_I^-1/2·V_k: each eigenvector's sum runs over the history's items in order (items without a
+  // degree skipped), read from the item's contiguous row of the transposed basis rather than one strided read per
+  // eigenvector; the same additions in the same order as summing eigenvector by eigenvector.
+  const coefficients = new Float64Array(rank);
   for (const item of history) {
     const degree = itemDegree[item] as number;
-    if (degree > 0) {
-      items.push(item);
-      roots.push(Math.sqrt(degree));
-    }
-  }
-  const coefficients = new Float64Array(rank);
-  for (let r = 0; r < rank; r++) {
-    const row = r * n;
-    let coefficient = 0;
-    for (let index = 0; index < items.length; index++) coefficient += (basis[row + (items[index] as number)] as number) / (roots[index] as number);
-    coefficients[r] = coefficient;
+    if (!(degree > 0)) continue;
+    const root = Math.sqrt(degree);
+    const base = item * rank;
+    for (let r = 0; r < rank; r++) coefficients[r] = (coefficients[r] as number) + (transposed[base + r] as number) / root;
   }
   // Item by item over the transposed basis, eigenvectors in order: the same sums as adding one eigenvector's
   // contribution to every item at a time (a zero coefficient adds zero), about twice as fast (the sum stays in a
   // register). Four items per pass share each coefficient load; each item's sum is still added in eigenvector order.
-  const transposed = transposedBasis(filter, rank);
   let j = 0;
   for (; j + 3 < n; j += 4) {
     const a = j * rank;
