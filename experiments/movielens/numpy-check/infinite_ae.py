@@ -1,0 +1,91 @@
+"""infinite-width autoencoder (∞-AE, Sachdeva et al. 2022) on the P1 inner validation split (numpy prototype; not part of CI).
+
+∞-AE is kernel ridge regression of each user's history onto itself with the neural tangent kernel (NTK) of an
+infinitely wide ReLU autoencoder: K = NTK(X, X) over users (943 x 943 here), scores = K (K + λ·mean(diag K)/100 · I)^-1 X.
+The NTK of a depth-d fully connected ReLU net follows the arc-cosine recursion (Arora et al. 2019). Same inner split and
+evaluation as graph_filters.py (seed 42's P1 training part, split again per user 90/10 with seed 1042). Each setting
+is scored alone and blended with the served model's closed form (page-EASE λ 300 + 0.25 × ideal low-pass k 128 with
+pages, per-user z-scores): z(that) + w · z(∞-AE).
+
+Usage (from the repository root):
+  python3 experiments/movielens/numpy-check/infinite_ae.py [--data DIR] [--inner-seed 1042]
+"""
+import argparse
+import os
+
+import numpy as np
+
+from ease_check import stratified_split
+from prototype_common import evaluate_top10, page_matrices
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--data", default=os.path.join("..", "shared", "datasets", "movielens-100k"))
+parser.add_argument("--inner-seed", type=int, default=1042)
+args = parser.parse_args()
+
+rows = np.loadtxt(os.path.join(args.data, "u.data"), dtype=np.int64)
+users, items, stamps = rows[:, 0], rows[:, 1], rows[:, 3]
+user_index = {u: i for i, u in enumerate(np.unique(users))}
+item_index = {v: i for i, v in enumerate(np.unique(items))}
+
+
+def ease(gram, lam):
+    P = np.linalg.inv(gram + lam * np.eye(len(gram)))
+    B = -P / np.diag(P)
+    np.fill_diagonal(B, 0)
+    return B
+
+
+def z(S):
+    return (S - S.mean(1, keepdims=True)) / (S.std(1, keepdims=True) + 1e-9)
+
+
+def inv_sqrt(d):
+    return np.where(d > 0, 1 / np.sqrt(np.maximum(d, 1e-12)), 0.0)
+
+
+def ideal_low_pass(X, XP, k):
+    R = np.vstack([X, XP])
+    d_user, d_item = R.sum(1), R.sum(0)
+    Rn = R * inv_sqrt(d_user)[:, None] * inv_sqrt(d_item)[None, :]
+    values, vectors = np.linalg.eigh(Rn.T @ Rn)
+    V = vectors[:, np.argsort(-values)][:, :k]
+    return ((X * inv_sqrt(d_item)[None, :]) @ V) @ V.T * np.sqrt(d_item)[None, :]
+
+
+def relu_ntk(gram, depth):
+    """NTK of a depth-`depth` ReLU network for inputs with Gram matrix `gram` (arc-cosine recursion)."""
+    sigma, theta = gram.copy(), gram.copy()
+    for _ in range(depth):
+        norms = np.sqrt(np.diag(sigma))
+        outer = np.outer(norms, norms) + 1e-12
+        cosine = np.clip(sigma / outer, -1, 1)
+        angle = np.arccos(cosine)
+        sigma_next = outer * (np.sin(angle) + (np.pi - angle) * cosine) / (2 * np.pi)
+        theta = theta * (np.pi - angle) / (2 * np.pi) + sigma_next
+        sigma = sigma_next
+    return theta
+
+
+train, _test = stratified_split(users, 42)
+inner_fit, inner_valid = stratified_split(users[train], args.inner_seed, ratio=0.9)
+fit_rows, valid_rows = train[inner_fit], train[inner_valid]
+X, XP = page_matrices(users, items, stamps, fit_rows, user_index, item_index)
+relevant = {}
+for r in valid_rows:
+    relevant.setdefault(user_index[users[r]], set()).add(item_index[items[r]])
+page_ease = X @ ease(X.T @ X + XP.T @ XP, 300)
+served = z(page_ease) + 0.25 * z(ideal_low_pass(X, XP, 128))
+reference = evaluate_top10(served, X, relevant)
+print(f"page-EASE lambda 300: NDCG@10 {evaluate_top10(page_ease, X, relevant)[0]:.4f}")
+print(f"served closed form (page-EASE + 0.25 x low-pass k 128): NDCG@10 {reference[0]:.4f} P@10 {reference[1]:.4f}")
+for depth in [1, 2]:
+    K = relu_ntk(X @ X.T, depth)
+    for lam in [1, 10, 50, 200, 500, 1000, 3000, 10000]:
+        S = K @ np.linalg.solve(K + lam * np.mean(np.diag(K)) / 100 * np.eye(len(K)), X)
+        alone = evaluate_top10(S, X, relevant)
+        line = f"inf-AE depth {depth} lambda {lam}: NDCG@10 {alone[0]:.4f} P@10 {alone[1]:.4f}"
+        for weight in [0.1, 0.25, 0.5]:
+            blend = evaluate_top10(served + weight * z(S), X, relevant)
+            line += f" | served + {weight} x: {blend[0]:.4f} ({(blend[0] / reference[0] - 1) * 100:+.1f}%)"
+        print(line, flush=True)
