@@ -207,6 +207,19 @@ describe('RecommenderStore', () => {
     rmSync(directory, { recursive: true, force: true });
   });
 
+  it("reads a user's ratings and implicit events in time order through an index, without a temporary sort", () => {
+    const store = open();
+    const plan = (sql: string) => (store.database.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('alice') as { detail: string }[]).map((row) => row.detail).join(' | ');
+    for (const sql of [
+      'SELECT item_id, value, timestamp, event FROM ratings WHERE user_id = ? ORDER BY timestamp, seq',
+      "SELECT item_id, event, timestamp FROM events WHERE user_id = ? AND kind = 'event' ORDER BY timestamp, seq",
+    ]) {
+      expect(plan(sql)).toContain('events_user_kind_time (user_id=? AND kind=?)');
+      expect(plan(sql)).not.toContain('TEMP B-TREE');
+    }
+    store.close();
+  });
+
   it('changes a user version on writes so caches can key on it', () => {
     const store = open();
     store.upsertItems(tinyItems.slice(0, 3));
