@@ -41,16 +41,42 @@ async function tryBackend(name: TfBackendName): Promise<string> {
       return 'tensorflow';
     }
     case 'wasm': {
-      const wasm = await import('@tensorflow/tfjs-backend-wasm');
-      // In Node the .wasm binaries are not next to the caller; point tfjs at the package's dist folder.
-      const distDirectory = dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
-      wasm.setWasmPaths(`${distDirectory}/`);
-      if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
+      const before = processErrorListeners();
+      try {
+        const wasm = await import('@tensorflow/tfjs-backend-wasm');
+        // In Node the .wasm binaries are not next to the caller; point tfjs at the package's dist folder.
+        const distDirectory = dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
+        wasm.setWasmPaths(`${distDirectory}/`);
+        if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
+        await tf.ready();
+      } finally {
+        removeListenersAddedSince(before);
+      }
       return 'wasm';
     }
     case 'cpu': {
       if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend did not initialise');
       return 'cpu';
+    }
+  }
+}
+
+const processErrorEvents = ['uncaughtException', 'unhandledRejection'] as const;
+
+function processErrorListeners(): Map<string, Set<unknown>> {
+  return new Map(processErrorEvents.map((event) => [event, new Set<unknown>(process.listeners(event))]));
+}
+
+/**
+ * The wasm backend's Emscripten glue adds process-wide `uncaughtException` and `unhandledRejection` listeners that
+ * rethrow: from then on any error that escapes (a port in use, a bad option in a script) was printed with the glue's
+ * 36 KB minified line as its source and exit code 7. They serve only Emscripten's own exit handling, which tfjs does
+ * not use, so they are removed again and errors keep Node's (or the program's) own reporting.
+ */
+function removeListenersAddedSince(before: Map<string, Set<unknown>>): void {
+  for (const event of processErrorEvents) {
+    for (const listener of process.listeners(event)) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener as (...args: unknown[]) => void);
     }
   }
 }
