@@ -1,4 +1,6 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -31,6 +33,13 @@ describe('serve (the main job)', () => {
       });
       expect(chat.status).toBe(200);
       expect(((await chat.json()) as { recommendations: unknown[] }).recommendations.length).toBeGreaterThan(0);
+      // A second server on the same state directory would retrain over this one's model: refused before any work.
+      const second: string[] = [];
+      await expect(serve({ config, dataDir: emptyDataDir, fetchMovieLens: false, port: 0, host: '127.0.0.1', quiet: true, retrain: true, log: (line) => second.push(line) })).rejects.toMatchObject({
+        code: 'conflict',
+        message: expect.stringMatching(new RegExp(`another personalab server \\(process ${process.pid}\\) is serving from`)) as unknown as string,
+      });
+      expect(second).toEqual([]);
     } finally {
       await first.close();
     }
@@ -62,6 +71,34 @@ describe('serve (the main job)', () => {
     const second = await serve({ config, dataDir: emptyDataDir, fetchMovieLens: false, port: 0, host: '127.0.0.1', quiet: true, model: 'page-ease', log: (line) => again.push(line) });
     await second.close();
     expect(again.join('\n')).toMatch(/model: loaded EASE with rating pages/);
+  });
+
+  it('refuses a port in use before loading anything, in one line', async () => {
+    const holder = createServer();
+    await new Promise<void>((done) => holder.listen({ host: '127.0.0.1', port: 0 }, done));
+    const port = (holder.address() as { port: number }).port;
+    const lines: string[] = [];
+    try {
+      await expect(serve({ config, dataDir: emptyDataDir, fetchMovieLens: false, port, host: '127.0.0.1', quiet: true, log: (line) => lines.push(line) })).rejects.toMatchObject({
+        code: 'conflict',
+        message: `port ${port} on 127.0.0.1 is in use (another server?): stop it, or choose another port with --port or $PORT`,
+      });
+    } finally {
+      await new Promise((done) => holder.close(done));
+    }
+    expect(lines).toEqual([]);
+    // The refused start left no lock behind.
+    expect(existsSync(join(stateDir, 'recommender', 'server.lock'))).toBe(false);
+  });
+
+  it('takes over the lock of a server that no longer runs, and removes it on close', async () => {
+    const exited = spawnSync(process.execPath, ['-e', '']).pid;
+    const lock = join(stateDir, 'recommender', 'server.lock');
+    writeFileSync(lock, JSON.stringify({ pid: exited, startedAt: '2026-01-01T00:00:00.000Z' }));
+    const server = await serve({ config, dataDir: emptyDataDir, fetchMovieLens: false, port: 0, host: '127.0.0.1', quiet: true, model: 'page-ease', log: () => undefined });
+    expect(existsSync(lock)).toBe(true);
+    await server.close();
+    expect(existsSync(lock)).toBe(false);
   });
 
   it('tries to fetch MovieLens when it is missing and says why it could not', async () => {

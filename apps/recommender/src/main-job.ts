@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
 import {
   PersonalabError,
   createProgress,
@@ -11,7 +12,7 @@ import {
   type Recommender,
   type User,
 } from '@personalab/core';
-import { fetchDataset, findDataset, generateSyntheticWorld, howToGet, loadMovieLens100k } from '@personalab/datasets';
+import { datasetFolders, fetchDataset, findDataset, generateSyntheticWorld, howToGet, loadMovieLens100k } from '@personalab/datasets';
 import { createChatModelFromConfig } from '@personalab/llm';
 import { HeuristicProfileExtractor } from '@personalab/profile';
 import { HnswIndex } from '@personalab/retrieval';
@@ -85,12 +86,80 @@ async function loadSource(options: ServeOptions, log: (line: string) => void): P
       log(`data: MovieLens 100K from ${directory} (${data.users.length} users, ${data.items.length} items, ${data.ratings.length} ratings)`);
       return { meta: { source: 'movielens-100k', detail: directory }, users: data.users, items: data.items, interactions: data.ratings };
     }
-    if (wanted === 'movielens-100k') throw new PersonalabError('not_found', `MovieLens 100K not found: ${howToGet('movielens-100k')}`);
-    log(`data: MovieLens 100K not found and not fetched (${howToGet('movielens-100k')}); using the synthetic world instead`);
+    if (wanted === 'movielens-100k') throw new PersonalabError('not_found', `MovieLens 100K not found: ${missingMovieLensHint(options)}`);
+    log(`data: MovieLens 100K not found and not fetched (${missingMovieLensHint(options)}); using the synthetic world instead`);
   }
   const world = generateSyntheticWorld({ seed: 42, users: 200, items: 400, ratingsPerUser: 30 });
   log(`data: synthetic world, seed 42 (${world.users.length} users, ${world.items.length} items, ${world.ratings.length} ratings)`);
   return { meta: { source: 'synthetic', detail: 'seed 42' }, users: world.users, items: world.items, interactions: world.ratings };
+}
+
+/** How to get MovieLens 100K: a given --data-dir is the only folder searched, so the hint names it. */
+function missingMovieLensHint(options: ServeOptions): string {
+  if (options.dataDir === undefined) return howToGet('movielens-100k');
+  return `--data-dir ${resolve(options.dataDir)} has no ${datasetFolders['movielens-100k']}/ folder, and it is the only folder searched when given`;
+}
+
+/**
+ * Fails early, before any data or model work, when the port cannot be bound (another server holds it, or it
+ * needs privileges): the check binds and releases it at once. Port 0 (any free port) needs no check.
+ */
+async function checkPortFree(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((done, fail) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => fail(listenError(error, host, port)));
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => done()));
+  });
+}
+
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  if (error.code === 'EADDRINUSE') return new PersonalabError('conflict', `port ${port} on ${host} is in use (another server?): stop it, or choose another port with --port or $PORT`, { cause: error });
+  if (error.code === 'EACCES') return new PersonalabError('permission_denied', `port ${port} on ${host} needs privileges: choose a port above 1023 with --port or $PORT`, { cause: error });
+  if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') return new PersonalabError('invalid_argument', `cannot listen on ${host}: not an address of this machine (--host or $PERSONALAB_HOST)`, { cause: error });
+  return error;
+}
+
+/**
+ * One server per state directory: a lock file holding the server's process id, created exclusively. A second
+ * server on the same directory would retrain and overwrite the first one's model and index under it, so it is
+ * refused; a lock left by a process that no longer runs (a crash) is taken over.
+ */
+function lockStateDirectory(stateDir: string): () => void {
+  mkdirSync(stateDir, { recursive: true });
+  const path = join(stateDir, 'server.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const descriptor = openSync(path, 'wx');
+      writeSync(descriptor, JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }));
+      closeSync(descriptor);
+      return () => rmSync(path, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      let pid: number | undefined;
+      try {
+        pid = (JSON.parse(readFileSync(path, 'utf8')) as { pid?: unknown }).pid as number | undefined;
+      } catch {
+        // Unreadable (cut short by a crash while written): stale.
+      }
+      if (typeof pid === 'number' && processRuns(pid)) {
+        throw new PersonalabError('conflict', `another personalab server (process ${pid}) is serving from ${stateDir}: stop it first, or give this one its own state with PERSONALAB_STATE_DIR`);
+      }
+      rmSync(path, { force: true });
+    }
+  }
+  throw new PersonalabError('conflict', `could not take the server lock ${path}: another server is starting from the same state directory`);
+}
+
+function processRuns(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, under another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Downloads MovieLens 100K into the data directory with a progress bar; gives up after 60 s. */
@@ -179,7 +248,21 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const { config } = options;
   const stateDir = join(config.stateDir, 'recommender');
   const metaPath = join(stateDir, 'state.json');
+  const host = options.host ?? config.server.host;
+  const port = options.port ?? config.server.port;
+  await checkPortFree(host, port);
+  const unlock = lockStateDirectory(stateDir);
+  try {
+    return await start(options, { stateDir, metaPath, host, port, log, unlock });
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+}
 
+async function start(options: ServeOptions, where: { stateDir: string; metaPath: string; host: string; port: number; log: (line: string) => void; unlock: () => void }): Promise<RunningServer> {
+  const { stateDir, metaPath, host, port, log, unlock } = where;
+  const { config } = options;
   // Seed the store on first start; afterwards it is the source of truth (events added through the API included).
   let meta: StateMeta;
   let model: { recommender: Recommender; itemIds: Set<string> };
@@ -193,6 +276,9 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     } else {
       meta = JSON.parse(readFileSync(metaPath, 'utf8')) as StateMeta;
       log(`data: ${meta.source === 'synthetic' ? 'synthetic world' : 'MovieLens 100K'} (${meta.detail}), from the store in ${stateDir}: ${store.userCount()} users, ${store.itemCount()} items, ${store.eventCount()} events`);
+      if (options.dataDir !== undefined || options.dataset === 'movielens-100k' || options.dataset === 'synthetic') {
+        log(`(the store was seeded on its first start and is the data from then on: --data-dir and --dataset are not read; a new PERSONALAB_STATE_DIR starts over)`);
+      }
     }
     model = await trainOrLoad(store, stateDir, options, log);
   } finally {
@@ -220,9 +306,14 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const keys = apiKeys(config, stateDir);
   const app = await buildApp({ ...service, apiKeys: keys, rateLimitPerMinute: config.server.rateLimitPerMinute, logLevel: config.server.logLevel === 'info' ? 'warn' : config.server.logLevel });
   await options.beforeListen?.(app);
-  const host = options.host ?? config.server.host;
-  const port = options.port ?? config.server.port;
-  const address = await app.listen({ host, port });
+  let address: string;
+  try {
+    address = await app.listen({ host, port });
+  } catch (error) {
+    await app.close();
+    service.close();
+    throw listenError(error as NodeJS.ErrnoException, host, port);
+  }
   const apiKey = keys[0] as string;
   const url = `${address}/#key=${encodeURIComponent(apiKey)}`;
   return {
@@ -234,6 +325,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     close: async () => {
       await app.close();
       service.close();
+      unlock();
     },
   };
 }

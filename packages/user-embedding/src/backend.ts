@@ -63,8 +63,14 @@ async function tryBackend(name: TfBackendName): Promise<string> {
 
 const processErrorEvents = ['uncaughtException', 'unhandledRejection'] as const;
 
+type ProcessErrorEvent = (typeof processErrorEvents)[number];
+
+function listenersOf(event: ProcessErrorEvent): unknown[] {
+  return event === 'uncaughtException' ? process.listeners('uncaughtException') : process.listeners('unhandledRejection');
+}
+
 function processErrorListeners(): Map<string, Set<unknown>> {
-  return new Map(processErrorEvents.map((event) => [event, new Set<unknown>(process.listeners(event))]));
+  return new Map(processErrorEvents.map((event) => [event, new Set<unknown>(listenersOf(event))]));
 }
 
 /**
@@ -75,8 +81,8 @@ function processErrorListeners(): Map<string, Set<unknown>> {
  */
 function removeListenersAddedSince(before: Map<string, Set<unknown>>): void {
   for (const event of processErrorEvents) {
-    for (const listener of process.listeners(event)) {
-      if (!before.get(event)?.has(listener)) process.removeListener(event, listener as (...args: unknown[]) => void);
+    for (const listener of listenersOf(event)) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event as 'uncaughtException', listener as NodeJS.UncaughtExceptionListener);
     }
   }
 }
