@@ -45,7 +45,8 @@ export function registerProfileCommand(program: Command): void {
       const userId = options.userId ?? previous?.userId ?? conversation.userId ?? 'user';
       const messages = conversation.messages.map((message) => (message.role === 'user' && message.userId === undefined ? { ...message, userId } : message));
       const result = await extractor.extract(messages, previous ? { previous } : { userId });
-      process.stderr.write(`extractor: ${extractor.name}; ${messages.filter((message) => message.role === 'user').length} user messages\n`);
+      const userMessages = messages.filter((message) => message.role === 'user').length;
+      process.stderr.write(`extractor: ${extractor.name}; ${userMessages} user message${userMessages === 1 ? '' : 's'}\n`);
       process.stdout.write(`${JSON.stringify(result, null, options.compact ? undefined : 2)}\n`);
     });
 }

@@ -229,7 +229,7 @@ export function registerSimulateCommand(program: Command): void {
             }
             const created = await http.registerUsers(mine.map((user) => ({ id: user.id, ratings: byUser.get(user.id) ?? [] })));
             process.stderr.write(
-              `http: ${created} simulated users created on ${baseUrl} as ${options.httpUserPrefix}<id> with their training ratings (${mine.length - created} there already: their ratings re-sent, batches the service had refused as stored). ` +
+              `http: ${created} simulated users created on ${baseUrl} as ${options.httpUserPrefix}<id> with their training ratings${mine.length - created > 0 ? ` (${mine.length - created} there already: their ratings re-sent, batches the service had refused as stored)` : ''}. ` +
                 `The service's model may have been trained on the hidden ratings too (npm start trains on all of MovieLens); ` +
                 `experiments/simulation/movielens.ts serves the training split only. ` +
                 `The users and their ratings stay in the service's store (and its next training): use a scratch service (PERSONALAB_STATE_DIR=/tmp/scratch npm start).\n`,
