@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PersonalabError } from '@personalab/core';
+import { createRandom, PersonalabError } from '@personalab/core';
 import { EaseRecommender } from './ease.js';
 import { ItemKnnRecommender } from './item-knn.js';
 import { invertSpdInPlace } from './linear-algebra.js';
@@ -26,6 +26,38 @@ describe('linear algebra and top-k', () => {
         let sum = 0;
         for (let k = 0; k < n; k++) sum += (matrix[i * n + k] as number) * (inverse[k * n + j] as number);
         expect(sum).toBeCloseTo(i === j ? 1 : 0, 10);
+      }
+    }
+  });
+
+  it('inverts bit-identically to one-pivot-at-a-time Gauss-Jordan (odd and even sizes, sparse rows with zero factors)', () => {
+    // The algorithm before pivots were paired: the reference for every entry's operations and rounding.
+    const onePivotAtATime = (matrix: Float64Array, n: number) => {
+      for (let k = 0; k < n; k++) {
+        const rowK = k * n;
+        const inversePivot = 1 / (matrix[rowK + k] as number);
+        matrix[rowK + k] = 1;
+        for (let j = 0; j < n; j++) matrix[rowK + j] = (matrix[rowK + j] as number) * inversePivot;
+        for (let i = 0; i < n; i++) {
+          if (i === k) continue;
+          const factor = matrix[i * n + k] as number;
+          if (factor === 0) continue;
+          matrix[i * n + k] = 0;
+          for (let j = 0; j < n; j++) matrix[i * n + j] = (matrix[i * n + j] as number) - factor * (matrix[rowK + j] as number);
+        }
+      }
+      return matrix;
+    };
+    const draw = createRandom(9);
+    for (const n of [1, 2, 3, 4, 5, 8, 9, 31]) {
+      for (const density of [1, 0.15]) {
+        // XᵀX + λI of a random sparse 0/1 X: SPD, with many exact zeros off the diagonal when sparse.
+        const rows = Array.from({ length: 3 * n }, () => Array.from({ length: n }, () => (draw.next() < density ? 1 : 0)));
+        const gram = new Float64Array(n * n);
+        for (const row of rows) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) gram[i * n + j] = (gram[i * n + j] as number) + (row[i] as number) * (row[j] as number);
+        for (let i = 0; i < n; i++) gram[i * n + i] = (gram[i * n + i] as number) + 0.7;
+        const expected = onePivotAtATime(Float64Array.from(gram), n);
+        expect(Array.from(invertSpdInPlace(Float64Array.from(gram), n)).map((value) => Object.is(value, -0) ? '-0' : value)).toEqual(Array.from(expected).map((value) => Object.is(value, -0) ? '-0' : value));
       }
     }
   });
