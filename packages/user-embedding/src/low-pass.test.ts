@@ -123,6 +123,30 @@ describe('ideal low-pass filter (GF-CF)', () => {
     full.forEach((value, j) => expect(value).toBeCloseTo(history.includes(j) ? 1 : 0, 5));
   });
 
+  it('the operator sums each row item by item in row order: bit-identical to the plain loops, for blocks of columns', () => {
+    const items = 29;
+    const draw = createRandom(17);
+    const users = Array.from({ length: 40 }, () => [...new Set(Array.from({ length: 1 + draw.int(14) }, () => draw.int(items)))]);
+    const { operator, itemDegree } = normalisedGramOperator(users, items);
+    const scale = Array.from(itemDegree, (degree) => (degree > 0 ? 1 / Math.sqrt(degree) : 0));
+    for (const columns of [1, 3]) {
+      const x = Float64Array.from({ length: items * columns }, () => draw.normal());
+      const out = new Float64Array(items * columns);
+      operator.apply(x, columns, out);
+      const expected = new Float64Array(items * columns);
+      for (const row of users) {
+        for (let c = 0; c < columns; c++) {
+          let sum = 0;
+          for (const item of row) sum += (x[item * columns + c] as number) * (scale[item] as number);
+          sum *= 1 / row.length;
+          for (const item of row) expected[item * columns + c] = (expected[item * columns + c] as number) + sum;
+        }
+      }
+      for (let i = 0; i < items; i++) for (let c = 0; c < columns; c++) expected[i * columns + c] = (expected[i * columns + c] as number) * (scale[i] as number);
+      expect(Array.from(out)).toEqual(Array.from(expected));
+    }
+  });
+
   it('scores are bit-identical to one sum per item in eigenvector order, past a multiple of four items too', () => {
     const items = 43;
     const draw = createRandom(5);
