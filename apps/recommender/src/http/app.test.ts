@@ -57,6 +57,9 @@ describe('ops routes', () => {
     expect(ratingValue).toContain('"minimum":1,"maximum":5');
     const k = paths['/v1/users/{id}/recommendations'].get.parameters.find((parameter: { name: string }) => parameter.name === 'k');
     expect(k.schema).toMatchObject({ minimum: 1, maximum: 20 });
+    // The chat's constraints are documented with genres by catalogue name, as `genre=` takes them.
+    const constraints = paths['/v1/chat'].post.responses['200'].content['application/json'].schema.properties.constraints;
+    expect(constraints.properties.tags.description).toMatch(/^catalogue genre name \("Comedy", "Sci-Fi"\)/);
   });
 });
 
@@ -186,6 +189,18 @@ describe('bad requests', () => {
     const twice = await tiny.app.inject({ url: '/v1/users/u1/recommendations?k=5&k=6', headers: auth });
     expect(twice.statusCode).toBe(400);
     expect(twice.json().error).toEqual({ code: 'invalid_argument', message: 'querystring.k: expected one integer', paths: ['querystring.k'] });
+    // An unknown or misspelt query parameter is refused like an unknown body field, naming the ones the route takes.
+    const typo = await tiny.app.inject({ url: '/v1/users/u1/recommendations?genres=Comedy', headers: auth });
+    expect(typo.statusCode).toBe(400);
+    expect(typo.json().error).toEqual({
+      code: 'invalid_argument',
+      message: 'querystring.genres: unknown parameter; the route takes k, genre, excludeGenre, yearFrom, yearTo, audience',
+      paths: ['querystring.genres'],
+    });
+    expect((await tiny.app.inject({ url: '/v1/users/u1/recommendations?k=3&foo=1&bar=2', headers: auth })).json().error.paths).toEqual(['querystring.foo', 'querystring.bar']);
+    // Every documented parameter still works.
+    const all = await tiny.app.inject({ url: '/v1/users/u1/recommendations?k=5&genre=Comedy&excludeGenre=Horror&yearFrom=1980&yearTo=1999&audience=children', headers: auth });
+    expect(all.statusCode).toBe(200);
     expect(counts()).toEqual(before);
   });
 
@@ -237,8 +252,14 @@ describe('bad requests', () => {
     // Not JSON at all is still said so.
     const broken = await tiny.app.inject({ method: 'POST', url: '/v1/users', headers: { ...auth, 'content-type': 'application/json' }, payload: '{"id":' });
     expect(broken.json().error.message).toMatch(/not valid JSON/);
-    const text = await tiny.app.inject({ method: 'POST', url: '/v1/users', headers: { ...auth, 'content-type': 'application/xml' }, payload: '<id>x</id>' });
-    expect(text.statusCode).toBe(415);
+    const xml = await tiny.app.inject({ method: 'POST', url: '/v1/users', headers: { ...auth, 'content-type': 'application/xml' }, payload: '<id>x</id>' });
+    expect(xml.statusCode).toBe(415);
+    // text/plain too (fastify's built-in text parser had passed it on to a 400 "expected object, received string").
+    for (const type of ['text/plain', 'text/plain; charset=utf-8', 'application/x-www-form-urlencoded']) {
+      const refused = await tiny.app.inject({ method: 'POST', url: '/v1/chat', headers: { ...auth, 'content-type': type }, payload: '{"userId":"u1","message":"a comedy"}' });
+      expect(refused.statusCode).toBe(415);
+      expect(refused.json()).toEqual({ error: { code: 'invalid_argument', message: `body must be application/json, not ${type}` } });
+    }
     expect(counts()).toEqual(before);
     // The replaced parser still takes JSON with a charset.
     const charset = await tiny.app.inject({ method: 'POST', url: '/v1/users', headers: { ...auth, 'content-type': 'application/json; charset=utf-8' }, payload: '{"id":"charset"}' });
@@ -262,6 +283,12 @@ describe('bad requests', () => {
     expect(await notFoundAt({ method: 'POST', url: '/v1/users/u1/events', ...json({ events: [{ type: 'message', content: 'hello' }, { type: 'rating', itemId: 'nope', value: 4 }] }) })).toEqual(['body.events[1].itemId']);
     expect(await notFoundAt({ method: 'POST', url: '/v1/users/u1/events', ...json({ events: [{ type: 'rating', itemId: 'm1', value: 4 }, { type: 'message', content: 'hi', sessionId: 'ghost' }] }) })).toEqual(['body.events[1].sessionId']);
     expect(await notFoundAt({ method: 'POST', url: '/v1/users/ghost/events', ...json({ events: [{ type: 'rating', itemId: 'm1', value: 5 }] }) })).toEqual(['params.id']);
+    // The GET routes name their path id the same way (they had answered without `paths`).
+    for (const url of ['/v1/users/ghost', '/v1/users/ghost/profile', '/v1/users/ghost/recommendations', '/v1/users/ghost/recommendations?genre=Comedy', '/v1/items/ghost']) {
+      expect(await notFoundAt({ url, headers: auth }), url).toEqual(['params.id']);
+    }
+    expect((await tiny.app.inject({ url: '/v1/items/ghost', headers: auth })).json().error.message).toBe('params.id: unknown item ghost');
+    expect((await tiny.app.inject({ url: '/v1/users/ghost/recommendations', headers: auth })).json().error.message).toBe('params.id: unknown user ghost');
     expect(await notFoundAt({ method: 'POST', url: '/v1/chat', ...json({ userId: 'ghost', message: 'hi' }) })).toEqual(['body.userId']);
     expect(await notFoundAt({ method: 'POST', url: '/v1/chat', ...json({ userId: 'u1', sessionId: 'ghost', message: 'hi' }) })).toEqual(['body.sessionId']);
     expect(await notFoundAt({ method: 'POST', url: '/v1/predict-rating', ...json({ userId: 'u1', itemId: 'ghost' }) })).toEqual(['body.itemId']);
@@ -478,9 +505,9 @@ describe('chat', () => {
     await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id: 'changer' }) });
     const say = async (message: string, sessionId?: string) => (await tiny.app.inject({ method: 'POST', url: '/v1/chat', ...json({ userId: 'changer', message, ...(sessionId ? { sessionId } : {}) }) })).json();
     const horror = await say('a horror movie please');
-    expect(horror.constraints.tags).toMatchObject({ horror: 0.3 });
+    expect(horror.constraints.tags).toMatchObject({ Horror: 0.3 });
     const changed = await say('ok, actually I cannot stand horror', horror.sessionId);
-    expect(changed.constraints.tags.horror).toBeLessThan(0);
+    expect(changed.constraints.tags.Horror).toBeLessThan(0);
     expect(changed.intent).not.toBe('chitchat');
     expect(changed.recommendations.length).toBeGreaterThan(0);
     for (const entry of changed.recommendations) expect(entry.item.tags).not.toContain('Horror');
@@ -537,10 +564,11 @@ describe('chat', () => {
     const say = async (message: string, sessionId?: string): Promise<Turn> =>
       (await tiny.app.inject({ method: 'POST', url: '/v1/chat', ...json({ userId: 'asker', message, k: 3, ...(sessionId ? { sessionId } : {}) }) })).json();
     const comedy = await say("I'm in the mood for a comedy");
-    expect(comedy.constraints).toEqual({ tags: { comed: 0.3 } });
+    // Genres as the catalogue names them (and `genre=` takes them), not the pipeline's stems ("comed").
+    expect(comedy.constraints).toEqual({ tags: { Comedy: 0.3 } });
     expect(comedy.recommendations.every((entry) => entry.item.tags.includes('Comedy'))).toBe(true);
     const late = await say('from the late 90s please', comedy.sessionId);
-    expect(late.constraints).toEqual({ tags: { comed: 0.3 }, years: { from: 1995, to: 1999 } });
+    expect(late.constraints).toEqual({ tags: { Comedy: 0.3 }, years: { from: 1995, to: 1999 } });
     expect(late.reply).toContain('(comedy, 1995 to 1999)');
     expect(late.recommendations.length).toBeGreaterThan(0);
     for (const entry of late.recommendations) {
@@ -551,7 +579,7 @@ describe('chat', () => {
     expect(late.recommendations[0]?.item.tags).toContain('Comedy');
     // Small talk by its first word, a new request by its content.
     const early = await say('ok, before 1995 then', comedy.sessionId);
-    expect(early.constraints).toEqual({ tags: { comed: 0.3 }, years: { to: 1994 } });
+    expect(early.constraints).toEqual({ tags: { Comedy: 0.3 }, years: { to: 1994 } });
     expect(early.recommendations.length).toBeGreaterThan(0);
     for (const entry of early.recommendations) expect(entry.item.year).toBeLessThanOrEqual(1994);
     // The genre asked for leads the explanation's tags ('Giggle Town' is Comedy / Children either way round).
@@ -563,7 +591,7 @@ describe('chat', () => {
     expect(whyCartoon.constraints).toEqual(why.constraints);
     const kids = await say('actually something for the kids, any year is fine', comedy.sessionId);
     // "For the kids" is who watches, not a genre asked for: the comedy asked for earlier stays.
-    expect(kids.constraints).toEqual({ tags: { comed: 0.3 }, audience: 'children' });
+    expect(kids.constraints).toEqual({ tags: { Comedy: 0.3 }, audience: 'children' });
     expect(kids.recommendations.length).toBeGreaterThan(0);
     for (const entry of kids.recommendations) expect(entry.item.tags.some((tag) => tag === 'Children' || tag === 'Family')).toBe(true);
     // Everything that fits has been offered: the reply says so instead of breaking the constraints.
@@ -573,7 +601,19 @@ describe('chat', () => {
     const fresh = await say('recommend something');
     expect(fresh.sessionId).not.toBe(comedy.sessionId);
     expect(fresh.constraints).toEqual({ tags: {} });
-    expect(tiny.service.store.getSession(comedy.sessionId)?.constraints).toEqual(more.constraints);
+    // The session keeps the pipeline's stems; only the response names the genres.
+    expect(tiny.service.store.getSession(comedy.sessionId)?.constraints).toEqual({ ...(more.constraints as object), tags: { comed: 0.3 } });
+  });
+
+  it('reads "with my 6 year old" in a request as the audience, and a life event as none', async () => {
+    await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id: 'parent' }) });
+    const say = async (message: string) => (await tiny.app.inject({ method: 'POST', url: '/v1/chat', ...json({ userId: 'parent', message }) })).json();
+    // It had set only the years: the audience needed a word about watching in the sentence.
+    const nineties = await say('with my 6 year old, something from the 90s');
+    expect(nineties.constraints).toEqual({ tags: {}, years: { from: 1990, to: 1999 }, audience: 'children' });
+    for (const entry of nineties.recommendations) expect(entry.item.tags.some((tag: string) => tag === 'Children' || tag === 'Family')).toBe(true);
+    expect((await say('with my 6 year old')).constraints).toEqual({ tags: {}, audience: 'children' });
+    expect((await say('I went to Spain with my 6 year old')).constraints).toEqual({ tags: {} });
   });
 
   it('does not look for more of a title the user said they disliked', async () => {

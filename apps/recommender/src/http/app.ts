@@ -87,7 +87,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // fastify refuses `__proto__` and `constructor.prototype` keys (prototype poisoning) but says
   // "Body is not valid JSON"; say what was refused.
   const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
+  // JSON only: fastify's built-in text/plain parser had let a text body through to a 400 ("expected object,
+  // received string"); without it every other content type is a 415 in the API's error format.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body.toString();
     parseJson(request, text, (error, value) => {

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { PersonalabError, formatPath } from '@personalab/core';
 import { codeForStatus, statusForCode } from './error-status.js';
 
@@ -27,7 +28,9 @@ export function installErrorHandler(app: FastifyInstance): void {
           const path = formatPath([...segments, ...extra]);
           return path === '(root)' ? where : `${where}.${path}`;
         };
-        return unknownKeys.length > 0 ? unknownKeys.map((key) => ({ path: at([key]), message: 'unknown field' })) : [{ path: at([]), message: issue.message }];
+        // A query string names parameters, and a misspelt one (`genres=`) is easier to fix beside the ones the route takes.
+        const unknown = where === 'querystring' ? `unknown parameter${knownParameters(request.routeOptions.schema?.querystring)}` : 'unknown field';
+        return unknownKeys.length > 0 ? unknownKeys.map((key) => ({ path: at([key]), message: unknown })) : [{ path: at([]), message: issue.message }];
       });
       const paths = located.map((entry) => entry.path);
       const messages = located.map((entry) => `${entry.path}: ${entry.message}`);
@@ -43,8 +46,10 @@ export function installErrorHandler(app: FastifyInstance): void {
     } else if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
       status = error.statusCode;
       const code = typeof error.code === 'string' && error.code === 'rate_limited' ? 'rate_limited' : codeForStatus(status);
-      // Fastify's own client-error messages (bad JSON, body too large) are safe to show.
-      body = { error: { code, message: error.message } };
+      // Fastify's own client-error messages (bad JSON, body too large) are safe to show; a refused content type says which it was.
+      const type = request.headers['content-type'];
+      const message = error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? `body must be application/json, ${type === undefined ? 'and the request named no content type' : `not ${type}`}` : error.message;
+      body = { error: { code, message } };
     } else {
       status = 500;
       body = { error: { code: 'internal', message: 'internal error' } };
@@ -57,6 +62,11 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0] ?? ''}` } });
   });
+}
+
+/** "; the route takes k, genre, …" for a zod object schema; empty for anything else. */
+function knownParameters(schema: unknown): string {
+  return schema instanceof z.ZodObject ? `; the route takes ${Object.keys(schema.shape).join(', ')}` : '';
 }
 
 /**

@@ -30,9 +30,24 @@ const failure = (description: string) => errorBodySchema.describe(description);
 /** What every /v1 route can answer; the others are listed per route, only where they can happen. */
 const errors = { 400: failure('invalid request; `paths` name what was wrong'), 401: failure('missing or unknown API key'), 429: failure('rate limit exceeded') };
 const bodyErrors = { 413: failure('body over the size limit'), 415: failure('body is not application/json') };
-const idErrors = { 404: failure('unknown id'), 414: failure('path parameter too long') };
+const idErrors = { 404: failure('unknown id; `paths` is `["params.id"]`'), 414: failure('path parameter too long') };
 const notFound = { 404: failure('unknown user, item or session; `paths` name which') };
 const conflict = { 409: failure('already exists; `paths` name which') };
+
+/** A store's unknown-user error for a path's id, named where the id came from (`params.id`), as the events route names it. */
+function inParams(error: unknown, userId: string): unknown {
+  if (!PersonalabError.is(error) || error.code !== 'not_found' || error.details.userId !== userId || typeof error.details.path === 'string') return error;
+  return new PersonalabError('not_found', `params.id: ${error.message}`, { cause: error, details: { ...error.details, path: 'params.id' } });
+}
+
+/**
+ * The session's constraints as the API shows them: genres under the catalogue's names ("Comedy", the
+ * names `genre=` takes) rather than the pipeline's stems ("comed"); a stem the catalogue does not name stays.
+ */
+function constraintsForResponse(constraints: SessionConstraints, catalog: ItemCatalog): SessionConstraints {
+  const names = catalog.genreNames();
+  return { ...constraints, tags: Object.fromEntries(Object.entries(constraints.tags).map(([stem, weight]) => [names.get(stem) ?? stem, weight])) };
+}
 
 /** The store names a batch entry by its position (`events[1].itemId`); the API names it in the body. */
 function inBody(error: unknown): unknown {
@@ -44,9 +59,11 @@ function inBody(error: unknown): unknown {
 export function registerRoutes(app: TypedApp, services: AppServices): void {
   const { store, catalog, chatRec, textIndex, metrics } = services;
   const serialised = new WeakMap<object, string>();
-  /** A 404 for an unknown user that names where its id came from (`params.id`, `body.userId`). */
+  /** The user, or a 404 that names where its id came from (`params.id`, `body.userId`). */
   const requireUserAt = (id: string, path: string) => {
-    if (store.getUser(id) === undefined) throw new PersonalabError('not_found', `${path}: unknown user ${id}`, { details: { userId: id, path } });
+    const user = store.getUser(id);
+    if (user === undefined) throw new PersonalabError('not_found', `${path}: unknown user ${id}`, { details: { userId: id, path } });
+    return user;
   };
 
   // No key needed: `security: []` overrides the document's global bearer requirement.
@@ -71,7 +88,7 @@ export function registerRoutes(app: TypedApp, services: AppServices): void {
   );
 
   app.get('/v1/users/:id', { schema: { tags: ['users'], params: userParamsSchema, response: { 200: userSchema, ...errors, ...idErrors } } }, async (request) =>
-    store.requireUser(request.params.id),
+    requireUserAt(request.params.id, 'params.id'),
   );
 
   app.post(
@@ -99,7 +116,7 @@ export function registerRoutes(app: TypedApp, services: AppServices): void {
 
   app.get('/v1/users/:id/profile', { schema: { tags: ['users'], params: userParamsSchema, response: { 200: profileResponseSchema, ...errors, ...idErrors } } }, async (request) => {
     const userId = request.params.id;
-    store.requireUser(userId);
+    requireUserAt(userId, 'params.id');
     const profile = chatRec.profile(userId);
     const history = chatRec.history(userId);
     const taste = buildTaste(profile, history, collectTagStems(history.map((entry) => entry.item)));
@@ -121,7 +138,13 @@ export function registerRoutes(app: TypedApp, services: AppServices): void {
     async (request, reply) => {
       const { accept, genres } = queryFilter(request.query, catalog);
       // A genre the filter names is asked for: a strong dislike of it does not keep it out (`genre=Horror`); other filters keep it out.
-      const result = await chatRec.recommend({ userId: request.params.id, k: request.query.k, accept, askedGenres: genres });
+      // The pipeline checks the user (before its cache); its 404 is named here, without a second lookup on the cached path.
+      let result: Awaited<ReturnType<typeof chatRec.recommend>>;
+      try {
+        result = await chatRec.recommend({ userId: request.params.id, k: request.query.k, accept, askedGenres: genres });
+      } catch (error) {
+        throw inParams(error, request.params.id);
+      }
       metrics.increment('personalab_recommendations_total', { reranker: result.reranker });
       // A cached result keeps its serialised body too: the schema-checked JSON is built once per change.
       let body = serialised.get(result);
@@ -146,7 +169,7 @@ export function registerRoutes(app: TypedApp, services: AppServices): void {
     return {
       sessionId: result.sessionId,
       intent: result.intent,
-      constraints: result.constraints,
+      constraints: constraintsForResponse(result.constraints, catalog),
       reply: result.reply,
       recommendations: result.recommendations,
       reranker: result.reranker,
@@ -173,7 +196,7 @@ export function registerRoutes(app: TypedApp, services: AppServices): void {
 
   app.get('/v1/items/:id', { schema: { tags: ['items'], params: userParamsSchema, response: { 200: itemSchema, ...errors, ...idErrors } } }, async (request) => {
     const item = catalog.get(request.params.id);
-    if (!item) throw new PersonalabError('not_found', `unknown item ${request.params.id}`);
+    if (!item) throw new PersonalabError('not_found', `params.id: unknown item ${request.params.id}`, { details: { path: 'params.id' } });
     return item;
   });
 

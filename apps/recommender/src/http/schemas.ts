@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { genderSchema, idSchema, itemSchema, profileSchema, timestampSchema, userSchema } from '@personalab/core';
-import { sessionConstraintsSchema } from '../pipeline/constraints.js';
 
 /** The error body every failure returns. */
 export const errorBodySchema = z.object({
@@ -81,8 +80,9 @@ const commaList = z
 /** An integer query parameter; a repeated one (`k=5&k=6`) arrives as an array and coerces to NaN, hence the message. */
 const queryInteger = () => z.coerce.number({ error: (issue) => (issue.code === 'invalid_type' ? 'expected one integer' : undefined) }).int();
 
+// Strict like every body: an unknown or misspelt parameter (`genres=Comedy`) is a 400 naming it, not silently ignored.
 export const recommendationsQuerySchema = z
-  .object({
+  .strictObject({
     k: queryInteger().min(1).max(maxRecommendations).default(5).describe(`how many recommendations, 1 to ${maxRecommendations} (the pipeline re-ranks its top ${maxRecommendations} candidates)`),
     /** Only items with at least one of these genres (the catalogue's tag names, any case). */
     genre: commaList.optional(),
@@ -120,11 +120,21 @@ export const chatBodySchema = z.strictObject({
   k: z.number().int().min(1).max(maxRecommendations).optional(),
 });
 
+/** What the session asks for after a chat turn, genres named as the catalogue names them (and `genre=` takes them). */
+export const chatConstraintsSchema = z
+  .object({
+    tags: z
+      .record(z.string(), z.number())
+      .describe('catalogue genre name ("Comedy", "Sci-Fi") → weight: positive for a genre asked for (a boost per genre), negative for one ruled out (a filter)'),
+    years: z.object({ from: z.number().int().optional(), to: z.number().int().optional() }).optional().describe('release years asked for, inclusive'),
+    audience: z.literal('children').optional().describe('`children`: only items tagged for children'),
+  })
+  .describe("what the session asks for after this turn: genres, release years, audience");
+
 export const chatResponseSchema = z.object({
   sessionId: idSchema,
   intent: z.enum(['recommend', 'explain', 'refine', 'chitchat']),
-  /** What the session asks for after this turn: tag stem weights (negative: ruled out), release years, audience. */
-  constraints: sessionConstraintsSchema,
+  constraints: chatConstraintsSchema,
   reply: z.string(),
   recommendations: z.array(recommendationSchema),
   reranker: z.string(),

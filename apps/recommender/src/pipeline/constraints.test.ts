@@ -86,6 +86,23 @@ describe('session constraints', () => {
     expect(read("I'm 16 year old").audience).toBeUndefined();
   });
 
+  it('reads children mentioned in a request as the audience, not children mentioned in a life event', () => {
+    // Otherwise a request (years, genres, asking words), or a message that opens with who watches.
+    expect(read('with my 6 year old, something from the 90s')).toMatchObject({ years: { from: 1990, to: 1999 }, audience: 'children' });
+    expect(read('with my 6 year old').audience).toBe('children');
+    expect(read('With the kids.').audience).toBe('children');
+    expect(read('comedies from the 90s with my 6 year old')).toMatchObject({ wanted: { comed: 0.3 }, years: { from: 1990, to: 1999 }, audience: 'children' });
+    expect(read('with my kids, a comedy please').audience).toBe('children');
+    expect(read('anything good with my 6 year old?').audience).toBe('children');
+    expect(read('a movie to watch with my 6 year old').audience).toBe('children');
+    // Life told, no request: no audience.
+    expect(read('I went to Spain with my 6 year old').audience).toBeUndefined();
+    expect(read('I went to Spain with my 6 year old in 1998').audience).toBeUndefined();
+    expect(read('my 6 year old is sick').audience).toBeUndefined();
+    expect(read('With my family, we always go camping.').audience).toBeUndefined();
+    expect(read('I love spending time with my kids.').audience).toBeUndefined();
+  });
+
   it('keeps constraints across turns: new genres replace, "also" adds, ruled-out genres stay out, "start over" resets', () => {
     expect(after('a romantic comedy', 'from the 90s please')).toEqual({ tags: { romance: 0.3, comed: 0.3 }, years: { from: 1990, to: 1999 } });
     expect(after('a romantic comedy', 'how about a thriller instead').tags).toEqual({ thriller: 0.3 });

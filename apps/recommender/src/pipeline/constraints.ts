@@ -364,9 +364,11 @@ const yearWords = new RegExp(String.raw`\b${YEAR}s?\b|\b${DECADE}|'\d0s\b|\b\d\d
  * to me" are not.
  */
 function requestPhrase(clause: string, vocabulary: GenreVocabulary, needsGenre = true): boolean {
-  let rest = clause.replace(yearWords, ' ');
+  // Who watches is part of a request ("comedies from the 90s with my 6 year old"), and no era.
+  const withoutAudience = clause.replace(audiencePhrase, ' ');
+  let rest = withoutAudience.replace(yearWords, ' ');
   // Without a genre, a phrase of years or an era ("from the 90s", "90s or newer", "an old classic").
-  const era = rest !== clause || /\b(?:old|older|classics?|recent|newer)\b/.test(clause);
+  const era = rest !== withoutAudience || /\b(?:old|older|classics?|recent|newer)\b/.test(withoutAudience);
   let genres = 0;
   for (const [pattern, tag] of genreWords) {
     rest = rest.replace(pattern, (words) => {
@@ -383,6 +385,9 @@ function requestPhrase(clause: string, vocabulary: GenreVocabulary, needsGenre =
   }
   return genres > 0 || (!needsGenre && era);
 }
+/** Who watches, said within a request: "with my 6 year old", "for our kids". */
+const audiencePhrase =
+  /\b(?:with|for)\s+(?:my|our|the)\s+(?:(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?|kids|children|little ones|toddlers?)\b/g;
 const genreAdjective = /^(?:funny|scary|spooky|romantic|comedic|animated|suspenseful|detective)$/;
 /** Children will watch: said outright ("for the kids", "kid-friendly", "family movie night"). */
 const childrenStrong = /\bkid[- ]friendly\b|\bfamily[- ](?:friendly|movie|film|night)\b|\bsuitable for (?:kids|children)\b|\bfor (?:the |my |our )?(?:kids|children|little ones|toddlers?)\b/;
@@ -390,6 +395,15 @@ const childrenStrong = /\bkid[- ]friendly\b|\bfamily[- ](?:friendly|movie|film|n
 const childrenWeak =
   /\b(?:my|our|a|with (?:my|the|our))\s+(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?\b|\bwith (?:the |my |our )?(?:kids|children|little ones|toddlers?|son|daughter)\b|\b(?:whole|entire) family\b|\bwith (?:my|the|our) family\b|\b(?:my|our|the) kids\b/;
 const watching = /\b(?:watch\w*|see|movies?|films?|show|tonight|night in)\b/;
+/**
+ * Asking words that make a whole message a request, so children mentioned in it watch ("with my 6 year old,
+ * something from the 90s", "anything good with my kids?"); "I do anything for my kids" does not ask.
+ */
+const askingWords =
+  /\b(?:please|recommend\w*|suggest\w*|any (?:ideas|suggestions|tips)|what (?:should|can|could) (?:i|we)|ideas\?)|(?:^|[,.;!?]\s*)(?:something|anything)\b|\b(?:something|anything)\s+(?:good|fun|funny|nice|light|new|old|suitable|appropriate|to (?:watch|see)|from|made|released|we (?:can|could)|\?)/;
+/** A message that opens with the children ("with my 6 year old", "with the kids, from the 90s"): the rest, if any, is read as a request. */
+const childrenOpening =
+  /^\s*(?:(?:ok|okay|so|and|now|well|hmm|also|this time)[,\s]+)?(?:with|for) (?:my|our|the) (?:(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?|kids|children|little ones|toddlers?|son|daughter|family)\b[\s,.;!?-]*/;
 
 /** Reads what a message asks to change in the session's constraints. */
 export function readConstraints(message: string, vocabulary: GenreVocabulary): ConstraintUpdate {
@@ -454,7 +468,19 @@ export function readConstraints(message: string, vocabulary: GenreVocabulary): C
   if (Object.keys(disliked).length > 0) update.disliked = disliked;
   const years = /\b(?:any|whatever)\s+(?:year|era|decade)s?\b|\ball (?:years|eras|decades)\b|\bdoesn'?t matter when\b|\bold or new\b/.test(text) ? null : yearsOf(filmYearText(kept, vocabulary), vocabulary);
   if (years !== undefined) update.years = years;
-  const forChildren = childrenStrong.test(text) || text.split(/(?<=[.;!?])/).some((sentence) => childrenWeak.test(sentence) && watching.test(sentence));
+  // Children mentioned in a message that asks for films watch too ("with my 6 year old, something from the 90s",
+  // "with my 6 year old"); not in one that tells of life ("I went to Spain with my 6 year old", "my 6 year old is sick").
+  const opening = childrenOpening.exec(text);
+  const rest = opening ? text.slice(opening[0].length).trim() : undefined;
+  const asks =
+    (years !== undefined && years !== null) ||
+    Object.keys(wanted).length > 0 ||
+    asksForFilm ||
+    askingWords.test(text) ||
+    (rest !== undefined && (rest === '' || rest.split(/[,.;!?]/).every((clause) => clause.trim() === '' || requestPhrase(clause, vocabulary, false))));
+  const forChildren =
+    childrenStrong.test(text) ||
+    text.split(/(?<=[.;!?])/).some((sentence) => childrenWeak.test(sentence) && (watching.test(sentence) || (asks && !lifeEvent.test(sentence))));
   // Adults only wins over a mention of the kids ("the kids are asleep, just adults").
   if (/\b(?:just (?:me|us|adults|the two of us)|adults only|for (?:the )?(?:adults|grown[- ]ups)|grown[- ]ups only|kids (?:are )?(?:asleep|in bed))\b/.test(text)) update.audience = null;
   else if (forChildren) update.audience = 'children';

@@ -16,6 +16,18 @@ describe('ItemCatalog', () => {
     expect(readConstraints('something recent please', vocabulary).years).toEqual({ from: 1994 });
   });
 
+  it('names each constraint stem as the catalogue spells the genre', () => {
+    const catalog = new ItemCatalog([
+      { id: 'a', title: 'A', tags: ['Comedy', 'Sci-Fi'] },
+      { id: 'b', title: 'B', tags: ['Film-Noir', "Children's", 'Horror'] },
+    ]);
+    expect(Object.fromEntries(catalog.genreNames())).toEqual({ comed: 'Comedy', sci: 'Sci-Fi', noir: 'Film-Noir', children: "Children's", horror: 'Horror' });
+    // Each name maps back to its stem, as `genre=` reads it.
+    for (const [stem, name] of catalog.genreNames()) expect(catalog.genreStems().get(name.toLowerCase())).toBe(stem);
+    catalog.upsert([{ id: 'c', title: 'C', tags: ['Western'] }]);
+    expect(catalog.genreNames().get('western')).toBe('Western');
+  });
+
   it('keys a film by its folded title and year, and knows its likes and rank among the most liked', () => {
     expect(titleKey({ id: '1477', title: 'Nightwatch (1997)', tags: [], year: 1997 })).toBe(titleKey({ id: '1625', title: 'NIGHTWATCH  (1997)', tags: [], year: 1997 }));
     expect(titleKey({ id: 'a', title: 'Léon', tags: [], year: 1994 })).toBe(titleKey({ id: 'b', title: 'Leon', tags: [], year: 1994 }));

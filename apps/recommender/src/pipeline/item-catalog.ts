@@ -12,6 +12,7 @@ export class ItemCatalog {
   private recentEndCache: number | null | undefined;
   private tagNamesCache: string[] | undefined;
   private genreStemsCache: Map<string, string> | undefined;
+  private genreNamesCache: Map<string, string> | undefined;
   private popularIds: string[] = [];
   private likeCounts: ReadonlyMap<string, number> = new Map();
   private popularRanks = new Map<string, number>();
@@ -28,6 +29,7 @@ export class ItemCatalog {
     this.recentEndCache = undefined;
     this.tagNamesCache = undefined;
     this.genreStemsCache = undefined;
+    this.genreNamesCache = undefined;
   }
 
   get(id: string): Item | undefined {
@@ -65,6 +67,22 @@ export class ItemCatalog {
       }
     }
     return this.genreStemsCache;
+  }
+
+  /**
+   * Each constraint stem to the catalogue's name for it ("comed" → "Comedy", "sci" → "Sci-Fi"), as the API
+   * shows genres and `genre=` takes them; of two names with one stem, the first in sorted order.
+   */
+  genreNames(): ReadonlyMap<string, string> {
+    if (this.genreNamesCache === undefined) {
+      const stems = this.genreStems();
+      this.genreNamesCache = new Map();
+      for (const name of this.tagNames()) {
+        const stemmed = stems.get(name.toLowerCase());
+        if (stemmed !== undefined && !this.genreNamesCache.has(stemmed)) this.genreNamesCache.set(stemmed, name);
+      }
+    }
+    return this.genreNamesCache;
   }
 
   /** The latest release year in the catalogue ("something recent" counts back from it), if any item has one. */

@@ -43,7 +43,8 @@ describe('LLM constraint reader', () => {
   it('reads free phrasing into the session constraints, with the catalogue genres and the earlier request in the prompt', async () => {
     scripted([{ avoidedGenres: ['Horror', 'Thriller'], years: { from: 1995, to: null }, audience: 'children' }, { wantedGenres: ['Comedy', 'Not A Genre'], addsToEarlierGenres: true }]);
     const first = await chat('nothing that would give my little one nightmares, and fairly recent please');
-    expect(first.constraints).toEqual({ tags: { horror: -1, thriller: -1 }, years: { from: 1995 }, audience: 'children' });
+    // The response names genres as the catalogue does.
+    expect(first.constraints).toEqual({ tags: { Horror: -1, Thriller: -1 }, years: { from: 1995 }, audience: 'children' });
     expect(first.degraded).toBe(false);
     for (const entry of first.recommendations) {
       expect(entry.item.year).toBeGreaterThanOrEqual(1995);
@@ -55,7 +56,7 @@ describe('LLM constraint reader', () => {
     expect(promptOf(requests[0])).toContain('Asked for so far in this conversation: nothing.');
     const second = await chat('something that makes us laugh', first.sessionId);
     // The unknown genre is dropped; the rest of the earlier request stays.
-    expect(second.constraints).toEqual({ tags: { horror: -1, thriller: -1, comed: 0.3 }, years: { from: 1995 }, audience: 'children' });
+    expect(second.constraints).toEqual({ tags: { Horror: -1, Thriller: -1, Comedy: 0.3 }, years: { from: 1995 }, audience: 'children' });
     const later = server.chatRequests().filter((request) => schemaOf(request) === 'constraints');
     expect(promptOf(later[1])).toContain('Asked for so far in this conversation: from 1995 on, for children, no horror or thriller.');
   });
@@ -63,7 +64,7 @@ describe('LLM constraint reader', () => {
   it('falls back to the offline reader when the LLM fails, and counts it', async () => {
     server.setChatHandler((request) => (schemaOf(request) === 'constraints' ? { fault: 'server_error' } : { json: { recommendations: [{ itemId: [...promptOf(request).matchAll(/id=(\S+):/g)][0]?.[1] ?? 'x', reason: 'r' }] } }));
     const turn = await chat('some comedies from the late 90s');
-    expect(turn.constraints).toEqual({ tags: { comed: 0.3 }, years: { from: 1995, to: 1999 } });
+    expect(turn.constraints).toEqual({ tags: { Comedy: 0.3 }, years: { from: 1995, to: 1999 } });
     expect(turn.degraded).toBe(true);
     expect(tiny!.service.metrics.counterValue('personalab_llm_fallbacks_total', { step: 'constraints' })).toBe(1);
     for (const entry of turn.recommendations) expect(entry.item.year).toBeGreaterThanOrEqual(1995);

@@ -13,6 +13,20 @@ function genreNames(item: Item): Map<string, string> {
   return names;
 }
 
+/** The most words of a stated preference an explanation quotes; a longer one is a run-on, not a subject. */
+const MAX_QUOTED_WORDS = 6;
+
+/**
+ * A stated preference as an explanation may quote it: cut where a first-person clause starts ("alien i loved
+ * alien i loved …" → "alien", "sci-fi movies that i can watch with my kids" → "sci-fi movies"), and left out
+ * when still longer than six words. The profile keeps its subject as extracted.
+ */
+export function quotableSubject(subject: string): string | undefined {
+  const cut = subject.replace(/(?:^|\s+)(?:(?:and|but|so|that|which|when|as)\s+)?(?:i|we|i'm|i've|i'd|i'll|we're|we've)\b.*$/i, '').trim();
+  const words = cut.split(/\s+/).filter(Boolean);
+  return words.length === 0 || words.length > MAX_QUOTED_WORDS ? undefined : cut;
+}
+
 /** The years asked for, in words ("1990 to 1999", "from 1995 on", "up to 1970"). */
 function yearsInWords(years: NonNullable<AskedFor['years']>): string {
   if (years.from !== undefined && years.to !== undefined) return years.from === years.to ? `${years.from}` : `${years.from} to ${years.to}`;
@@ -133,7 +147,8 @@ export class OfflineExplainer implements Explainer {
     const tags = ordered.length > 0 ? `: ${ordered.slice(0, 3).join(' / ')}` : '';
     parts.push(`${item.title}${year}${tags}.`);
     const stated = liked.map((key) => taste.statedByTag.get(key)).filter((value) => value?.polarity === 'like');
-    if (stated.length > 0) parts.push(`You said you like ${list([...new Set(stated.map((value) => value?.subject ?? ''))])}.`);
+    const quoted = [...new Set(stated.map((value) => quotableSubject(value?.subject ?? '')).filter((value) => value !== undefined))];
+    if (quoted.length > 0) parts.push(`You said you like ${list(quoted)}.`);
     // A liked item supports only the genres it shares with this one (a "K-Drama" shares nothing with a "Drama").
     const supporting = liked.flatMap((key) => (taste.likedByTag.get(key) ?? []).map((other) => ({ other, key }))).filter(({ other }) => other.id !== item.id);
     const cited: { other: Item; key: string }[] = [];

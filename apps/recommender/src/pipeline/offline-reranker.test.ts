@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyProfile, type Item, type Profile } from '@personalab/core';
 import { tinyItems } from '../test/tiny-catalogue.js';
-import { OfflineExplainer } from './offline-explainer.js';
+import { OfflineExplainer, quotableSubject } from './offline-explainer.js';
 import { OfflineReranker } from './offline-reranker.js';
 import type { AskedFor, Candidate, HistoryEntry, ItemReception, Refinement } from './types.js';
 
@@ -73,6 +73,20 @@ describe('OfflineExplainer', () => {
     expect(text).toContain('Office Pranks');
     expect(text).toContain('You said you like comedies');
     expect(text).toMatch(/shares Comedy with (Laugh Riot|Silly Summer|Wedding Mix-Up)/);
+  });
+
+  it('quotes what the user said as a subject, not a run-on message', async () => {
+    const explain = (subject: string) => new OfflineExplainer().explain({ profile: saysLike(subject), history: comedyHistory, item: item('m6') });
+    // "I loved comedies I loved comedies …" had been quoted whole: "You said you like comedies i loved comedies i loved …".
+    const runOn = await explain('comedies i loved comedies i loved comedies i loved comedies i loved');
+    expect(runOn).toContain('You said you like comedies.');
+    expect(runOn).not.toContain('i loved');
+    expect(await explain('comedies that i can watch with my kids on a rainy')).toContain('You said you like comedies.');
+    // Still over six words once cut: left out rather than quoted.
+    expect(await explain('comedies about people who go on long road trips across the country')).not.toContain('You said');
+    expect(quotableSubject('alien i loved alien i loved alien i loved')).toBe('alien');
+    expect(quotableSubject('horror movies')).toBe('horror movies');
+    expect(quotableSubject('i loved')).toBeUndefined();
   });
 
   it('names a tag of several stems once ("Sci-Fi", not "Sci-Fi and fi")', async () => {
