@@ -5,178 +5,191 @@
  * Two servers are measured in turn: the default one (per-user result cache on, as `npm start`
  * runs) and one with the cache off (every request runs the whole pipeline).
  *
- *   npx tsx --conditions=development bench/api/run.ts [--seconds 10] [--rounds 3] [--dataset auto]
+ *   npx tsx --conditions=development bench/api/run.ts [--seconds 10] [--rounds 3] [--connections 50] [--dataset auto] [--model NAME] [--out DIR]
+ *
+ * Only the headline run (the defaults) writes bench/results/api; any other run writes under
+ * $PERSONALAB_STATE_DIR/bench/api-partial unless --out is given.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { markdownTable, median, svgBarChart, writeResults } from '@personalab/core';
+import { changedOptions, markdownTable, median, parseInteger, resultsDirectory, runScript, scriptCommand, svgBarChart, writeResults } from '@personalab/core';
 import { candidateModelName, defaultCandidateModel } from '@personalab/user-embedding';
 
-const { values } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '10' },
-    rounds: { type: 'string', default: '3' },
-    connections: { type: 'string', default: '50' },
-    dataset: { type: 'string', default: 'auto' },
-    // The served candidate model (`candidateModels`: `context-ease`, the main job's default, or `page-ease`).
-    model: { type: 'string', default: defaultCandidateModel },
-    out: { type: 'string', default: 'bench/results/api' },
-  },
-});
-// Checked here too, before any server starts.
-candidateModelName(values.model, '--model');
-const seconds = Number(values.seconds);
-const rounds = Number(values.rounds);
-const connections = Number(values.connections);
-
-interface Server {
-  child: ChildProcess;
-  port: number;
-  apiKey: string;
-  users: string[];
-}
-
-function startServer(cache: 'on' | 'off'): Promise<Server> {
-  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'bench/api/server.ts', '--dataset', values.dataset, '--cache', cache, '--model', values.model], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+await runScript(async () => {
+  const { values } = parseArgs({
+    options: {
+      seconds: { type: 'string', default: '10' },
+      rounds: { type: 'string', default: '3' },
+      connections: { type: 'string', default: '50' },
+      dataset: { type: 'string', default: 'auto' },
+      // The served candidate model (`candidateModels`: `context-ease`, the main job's default, or `page-ease`).
+      model: { type: 'string', default: defaultCandidateModel },
+      out: { type: 'string' },
+    },
   });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /ready (\d+) (\S+) (\S+)\n/.exec(output);
-      if (match) resolve({ child, port: Number(match[1]), apiKey: match[2] as string, users: (match[3] as string).split(',') });
+  // Checked here too, before any server starts.
+  candidateModelName(values.model, '--model');
+  const seconds = parseInteger('--seconds', values.seconds, { min: 1 });
+  const rounds = parseInteger('--rounds', values.rounds, { min: 1 });
+  const connections = parseInteger('--connections', values.connections, { min: 1 });
+  const outputDirectory = resultsDirectory({
+    out: values.out,
+    committed: 'bench/results/api',
+    changed: changedOptions({ seconds, rounds, connections, dataset: values.dataset, model: values.model }, { seconds: 10, rounds: 3, connections: 50, dataset: 'auto', model: defaultCandidateModel }),
+    name: 'bench/api-partial',
+  });
+
+  interface Server {
+    child: ChildProcess;
+    port: number;
+    apiKey: string;
+    users: string[];
+  }
+
+  function startServer(cache: 'on' | 'off'): Promise<Server> {
+    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'bench/api/server.ts', '--dataset', values.dataset, '--cache', cache, '--model', values.model], {
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
-    child.on('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-  });
-}
-
-interface Measurement {
-  requestsPerSecond: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
-  requests: number;
-}
-
-async function measure(server: Server, path: string | 'recommendations', duration: number): Promise<Measurement> {
-  let next = 0;
-  const result = await autocannon({
-    url: `http://127.0.0.1:${server.port}`,
-    connections,
-    duration,
-    headers: { authorization: `Bearer ${server.apiKey}` },
-    requests: [
-      {
-        method: 'GET',
-        setupRequest: (request) => ({
-          ...request,
-          path: path === 'recommendations' ? `/v1/users/${encodeURIComponent(server.users[next++ % server.users.length] as string)}/recommendations?k=5` : path,
-        }),
-      },
-    ],
-  });
-  return {
-    requestsPerSecond: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
-    requests: result.requests.total,
-  };
-}
-
-const routes = [
-  { name: 'bare (public, no hooks)', path: '/bench/bare' },
-  { name: 'bare (/v1: key + rate limit)', path: '/v1/bench/bare' },
-  { name: 'recommendations', path: 'recommendations' },
-] as const;
-
-interface ModeResult {
-  cache: 'on' | 'off';
-  users: number;
-  rounds: Record<string, Measurement[]>;
-  medians: Record<string, Measurement>;
-}
-
-const modes: ModeResult[] = [];
-const startedLoad = loadavg();
-for (const cache of ['on', 'off'] as const) {
-  const server = await startServer(cache);
-  console.log(`server up (cache ${cache}), ${server.users.length} users; warming up`);
-  // Warm-up: every user's list once (8 at a time), then JIT and the SQLite page cache under load.
-  for (let start = 0; start < server.users.length; start += 8) {
-    await Promise.all(
-      server.users.slice(start, start + 8).map((userId) =>
-        fetch(`http://127.0.0.1:${server.port}/v1/users/${encodeURIComponent(userId)}/recommendations?k=5`, { headers: { authorization: `Bearer ${server.apiKey}` } }).then((response) => response.arrayBuffer()),
-      ),
-    );
+    return new Promise((resolve, reject) => {
+      let output = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /ready (\d+) (\S+) (\S+)\n/.exec(output);
+        if (match) resolve({ child, port: Number(match[1]), apiKey: match[2] as string, users: (match[3] as string).split(',') });
+      });
+      child.on('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+    });
   }
-  await measure(server, 'recommendations', Math.max(3, Math.round(seconds / 2)));
-  await measure(server, '/bench/bare', 2);
-  const perRoute: Record<string, Measurement[]> = Object.fromEntries(routes.map((route) => [route.name, []]));
-  for (let round = 0; round < rounds; round++) {
-    for (const route of routes) {
-      const result = await measure(server, route.path, seconds);
-      perRoute[route.name]?.push(result);
-      console.log(`cache ${cache} round ${round + 1} ${route.name}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, errors ${result.errors}, non-2xx ${result.non2xx}`);
+
+  interface Measurement {
+    requestsPerSecond: number;
+    p50: number;
+    p99: number;
+    errors: number;
+    non2xx: number;
+    requests: number;
+  }
+
+  async function measure(server: Server, path: string | 'recommendations', duration: number): Promise<Measurement> {
+    let next = 0;
+    const result = await autocannon({
+      url: `http://127.0.0.1:${server.port}`,
+      connections,
+      duration,
+      headers: { authorization: `Bearer ${server.apiKey}` },
+      requests: [
+        {
+          method: 'GET',
+          setupRequest: (request) => ({
+            ...request,
+            path: path === 'recommendations' ? `/v1/users/${encodeURIComponent(server.users[next++ % server.users.length] as string)}/recommendations?k=5` : path,
+          }),
+        },
+      ],
+    });
+    return {
+      requestsPerSecond: result.requests.average,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      errors: result.errors + result.timeouts,
+      non2xx: result.non2xx,
+      requests: result.requests.total,
+    };
+  }
+
+  const routes = [
+    { name: 'bare (public, no hooks)', path: '/bench/bare' },
+    { name: 'bare (/v1: key + rate limit)', path: '/v1/bench/bare' },
+    { name: 'recommendations', path: 'recommendations' },
+  ] as const;
+
+  interface ModeResult {
+    cache: 'on' | 'off';
+    users: number;
+    rounds: Record<string, Measurement[]>;
+    medians: Record<string, Measurement>;
+  }
+
+  const modes: ModeResult[] = [];
+  const startedLoad = loadavg();
+  for (const cache of ['on', 'off'] as const) {
+    const server = await startServer(cache);
+    console.log(`server up (cache ${cache}), ${server.users.length} users; warming up`);
+    // Warm-up: every user's list once (8 at a time), then JIT and the SQLite page cache under load.
+    for (let start = 0; start < server.users.length; start += 8) {
+      await Promise.all(
+        server.users.slice(start, start + 8).map((userId) =>
+          fetch(`http://127.0.0.1:${server.port}/v1/users/${encodeURIComponent(userId)}/recommendations?k=5`, { headers: { authorization: `Bearer ${server.apiKey}` } }).then((response) => response.arrayBuffer()),
+        ),
+      );
     }
+    await measure(server, 'recommendations', Math.max(3, Math.round(seconds / 2)));
+    await measure(server, '/bench/bare', 2);
+    const perRoute: Record<string, Measurement[]> = Object.fromEntries(routes.map((route) => [route.name, []]));
+    for (let round = 0; round < rounds; round++) {
+      for (const route of routes) {
+        const result = await measure(server, route.path, seconds);
+        perRoute[route.name]?.push(result);
+        console.log(`cache ${cache} round ${round + 1} ${route.name}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, errors ${result.errors}, non-2xx ${result.non2xx}`);
+      }
+    }
+    const medians = Object.fromEntries(
+      Object.entries(perRoute).map(([name, list]) => [
+        name,
+        {
+          requestsPerSecond: median(list.map((entry) => entry.requestsPerSecond)),
+          p50: median(list.map((entry) => entry.p50)),
+          p99: median(list.map((entry) => entry.p99)),
+          errors: list.reduce((sum, entry) => sum + entry.errors, 0),
+          non2xx: list.reduce((sum, entry) => sum + entry.non2xx, 0),
+          requests: list.reduce((sum, entry) => sum + entry.requests, 0),
+        },
+      ]),
+    );
+    modes.push({ cache, users: server.users.length, rounds: perRoute, medians });
+    server.child.kill('SIGTERM');
+    await new Promise((resolve) => server.child.once('exit', resolve));
   }
-  const medians = Object.fromEntries(
-    Object.entries(perRoute).map(([name, list]) => [
-      name,
-      {
-        requestsPerSecond: median(list.map((entry) => entry.requestsPerSecond)),
-        p50: median(list.map((entry) => entry.p50)),
-        p99: median(list.map((entry) => entry.p99)),
-        errors: list.reduce((sum, entry) => sum + entry.errors, 0),
-        non2xx: list.reduce((sum, entry) => sum + entry.non2xx, 0),
-        requests: list.reduce((sum, entry) => sum + entry.requests, 0),
-      },
-    ]),
-  );
-  modes.push({ cache, users: server.users.length, rounds: perRoute, medians });
-  server.child.kill('SIGTERM');
-  await new Promise((resolve) => server.child.once('exit', resolve));
-}
 
-const rows = modes.flatMap((mode) => {
-  const bare = mode.medians['bare (public, no hooks)'] as Measurement;
-  const bareV1 = mode.medians['bare (/v1: key + rate limit)'] as Measurement;
-  return routes.map((route) => {
-    const entry = mode.medians[route.name] as Measurement;
-    return [
-      `cache ${mode.cache}`,
-      route.name,
-      Math.round(entry.requestsPerSecond),
-      entry.p50,
-      entry.p99,
-      entry.errors + entry.non2xx,
-      entry.requestsPerSecond / bare.requestsPerSecond,
-      entry.requestsPerSecond / bareV1.requestsPerSecond,
-    ];
+  const rows = modes.flatMap((mode) => {
+    const bare = mode.medians['bare (public, no hooks)'] as Measurement;
+    const bareV1 = mode.medians['bare (/v1: key + rate limit)'] as Measurement;
+    return routes.map((route) => {
+      const entry = mode.medians[route.name] as Measurement;
+      return [
+        `cache ${mode.cache}`,
+        route.name,
+        Math.round(entry.requestsPerSecond),
+        entry.p50,
+        entry.p99,
+        entry.errors + entry.non2xx,
+        entry.requestsPerSecond / bare.requestsPerSecond,
+        entry.requestsPerSecond / bareV1.requestsPerSecond,
+      ];
+    });
   });
+  const markdown = [
+    `# API load: recommendations vs a bare route (autocannon, ${connections} connections, ${rounds} interleaved rounds × ${seconds} s, medians)`,
+    '',
+    markdownTable(['server', 'route', 'req/s', 'p50 ms', 'p99 ms', 'errors + non-2xx', '÷ bare public', '÷ bare /v1'], rows, 2),
+    '',
+    `Targets: recommendations ≥ 40% of the bare route's throughput, p99 ≤ 25 ms, no errors.`,
+    `Users rotated round-robin over ${modes[0]?.users ?? 0} users. "cache on" is how \`npm start\` runs (a user's list is computed once per change of their events and then served from memory); "cache off" runs the whole pipeline (candidates, re-rank, explanations) on every request.`,
+    `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), shared with other engineers' jobs; load average at start ${startedLoad.map((value) => value.toFixed(2)).join(' / ')}. Server and load generator are separate processes on the same cores.`,
+    '',
+    `Command: \`${scriptCommand('bench/api/run.ts')}\``,
+  ].join('\n');
+  const chart = svgBarChart(
+    routes.map((route) => route.name),
+    modes.map((mode) => ({ name: `cache ${mode.cache}`, values: routes.map((route) => (mode.medians[route.name] as Measurement).requestsPerSecond) })),
+    { title: `Requests/s at ${connections} connections (median of ${rounds})`, yLabel: 'requests/s' },
+  );
+  const written = writeResults(outputDirectory, 'api', {
+    json: { startedAt: new Date().toISOString(), connections, seconds, rounds, loadAverage: startedLoad, cpus: cpus().length, modes },
+    markdown,
+    svgs: { '': chart },
+  });
+  console.log(`\n${markdown}\n\nwrote ${written.join(', ')}`);
 });
-const markdown = [
-  `# API load: recommendations vs a bare route (autocannon, ${connections} connections, ${rounds} interleaved rounds × ${seconds} s, medians)`,
-  '',
-  markdownTable(['server', 'route', 'req/s', 'p50 ms', 'p99 ms', 'errors + non-2xx', '÷ bare public', '÷ bare /v1'], rows, 2),
-  '',
-  `Targets: recommendations ≥ 40% of the bare route's throughput, p99 ≤ 25 ms, no errors.`,
-  `Users rotated round-robin over ${modes[0]?.users ?? 0} users. "cache on" is how \`npm start\` runs (a user's list is computed once per change of their events and then served from memory); "cache off" runs the whole pipeline (candidates, re-rank, explanations) on every request.`,
-  `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), shared with other engineers' jobs; load average at start ${startedLoad.map((value) => value.toFixed(2)).join(' / ')}. Server and load generator are separate processes on the same cores.`,
-].join('\n');
-const chart = svgBarChart(
-  routes.map((route) => route.name),
-  modes.map((mode) => ({ name: `cache ${mode.cache}`, values: routes.map((route) => (mode.medians[route.name] as Measurement).requestsPerSecond) })),
-  { title: `Requests/s at ${connections} connections (median of ${rounds})`, yLabel: 'requests/s' },
-);
-const written = writeResults(values.out, 'api', {
-  json: { startedAt: new Date().toISOString(), connections, seconds, rounds, loadAverage: startedLoad, cpus: cpus().length, modes },
-  markdown,
-  svgs: { '': chart },
-});
-console.log(`\n${markdown}\n\nwrote ${written.join(', ')}`);

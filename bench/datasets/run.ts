@@ -4,12 +4,15 @@
  * profiles for 1,000 of its users, which are generated lazily). Tasks run interleaved, round after round; medians.
  * Writes bench/results/datasets/datasets.{json,md,svg}.
  *
- *   npx tsx --conditions=development bench/datasets/run.ts [--runs 5] [--world-runs 3] [--users 100000]
+ *   npx tsx --conditions=development bench/datasets/run.ts [--runs 5] [--world-runs 3] [--users 100000] [--out DIR]
+ *
+ * Only the headline run (the defaults) writes bench/results/datasets; any other run writes under
+ * $PERSONALAB_STATE_DIR/bench/datasets-partial unless --out is given.
  */
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { markdownTable, median, svgBarChart, writeResults } from '@personalab/core';
+import { changedOptions, markdownTable, median, parseInteger, resultsDirectory, runScript, scriptCommand, svgBarChart, writeResults } from '@personalab/core';
 import {
   countTurnPairs,
   findDataset,
@@ -24,147 +27,156 @@ import {
   type DatasetName,
 } from '@personalab/datasets';
 
-const { values } = parseArgs({
-  options: {
-    runs: { type: 'string', default: '5' },
-    'world-runs': { type: 'string', default: '3' },
-    users: { type: 'string', default: '100000' },
-  },
-});
-const runs = Number(values.runs);
-const worldRuns = Number(values['world-runs']);
-const worldUsers = Number(values.users);
-
-interface Task {
-  name: string;
-  /** Runs the task once; returns a short description of what it produced (checked to be the same every run). */
-  run(): Promise<string>;
-  rounds: number;
-}
-
-function dataset(name: DatasetName): string | undefined {
-  const directory = findDataset(name);
-  if (!directory) console.warn(`${name} not found, its timing is skipped: ${howToGet(name)}`);
-  return directory;
-}
-
-const tasks: Task[] = [];
-const movieLens = dataset('movielens-100k');
-if (movieLens)
-  tasks.push({
-    name: 'MovieLens 100K: load + validate u.data, u.item, u.user',
-    rounds: runs,
-    run: async () => {
-      const data = await loadMovieLens100k(movieLens);
-      return `${data.ratings.length} ratings, ${data.users.length} users, ${data.items.length} items`;
+await runScript(async () => {
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string', default: '5' },
+      'world-runs': { type: 'string', default: '3' },
+      users: { type: 'string', default: '100000' },
+      out: { type: 'string' },
     },
   });
-const personaChat = dataset('persona-chat');
-if (personaChat)
-  tasks.push({
-    name: 'Persona-Chat valid (both): load + validate',
-    rounds: runs,
-    run: async () => {
-      const { dialogues } = await loadPersonaChat(join(personaChat, 'valid_both_original_no_cands.txt'));
-      return `${dialogues.length} dialogues, ${countTurnPairs(dialogues)} turn pairs`;
-    },
+  const runs = parseInteger('--runs', values.runs, { min: 1 });
+  const worldRuns = parseInteger('--world-runs', values['world-runs'], { min: 0 });
+  const worldUsers = parseInteger('--users', values.users, { min: 1 });
+  const outputDirectory = resultsDirectory({
+    out: values.out,
+    committed: 'bench/results/datasets',
+    changed: changedOptions({ runs, 'world-runs': worldRuns, users: worldUsers }, { runs: 5, 'world-runs': 3, users: 100_000 }),
+    name: 'bench/datasets-partial',
   });
-const synthetic = dataset('synthetic-persona-chat');
-if (synthetic)
-  tasks.push({
-    name: 'Synthetic-Persona-Chat valid: load + validate',
-    rounds: runs,
-    run: async () => {
-      const { conversations } = await loadSyntheticPersonaChat(join(synthetic, 'Synthetic-Persona-Chat_valid.csv'));
-      return `${conversations.length} conversations`;
-    },
-  });
-const personaMem = dataset('personamem-32k');
-if (personaMem)
-  tasks.push({
-    name: 'PersonaMem 32k questions: load + validate',
-    rounds: runs,
-    run: async () => {
-      const { questions } = await loadPersonaMemQuestions(join(personaMem, 'questions_32k.csv'));
-      return `${questions.length} questions`;
-    },
-  });
-tasks.push({
-  name: `Synthetic world: ${worldUsers.toLocaleString('en-US')} users, 2,000 items (users, items, ratings, hidden profiles)`,
-  rounds: worldRuns,
-  run: async () => {
-    const world = generateSyntheticWorld({ seed: 1, users: worldUsers, items: 2000 });
-    return `${world.users.length} users, ${world.items.length} items, ${world.ratings.length} ratings`;
-  },
-});
-tasks.push({
-  name: 'Synthetic world: conversations + ground-truth profiles of 1,000 users (lazy part)',
-  rounds: runs,
-  run: async () => {
-    // A fresh world each round: conversations are cached per world.
-    const world = generateSyntheticWorld({ seed: 2, users: 1000, items: 2000 });
-    let messages = 0;
-    for (const user of world.users) {
-      messages += syntheticSessions(world, user.id).reduce((sum, session) => sum + session.messages.length, 0);
-      syntheticGroundTruthProfile(world, user.id);
-    }
-    return `${messages} messages`;
-  },
-});
 
-const timings = new Map<string, number[]>(tasks.map((task) => [task.name, []]));
-const outputs = new Map<string, string>();
-const started = Date.now();
-const loadBefore = loadavg()[0] ?? 0;
-const maxRounds = Math.max(...tasks.map((task) => task.rounds));
-for (let round = 0; round < maxRounds; round++) {
-  for (const task of tasks) {
-    if (round >= task.rounds) continue;
-    const start = performance.now();
-    const output = await task.run();
-    const elapsed = (performance.now() - start) / 1000;
-    timings.get(task.name)?.push(elapsed);
-    const previous = outputs.get(task.name);
-    if (previous !== undefined && previous !== output) throw new Error(`${task.name} produced different results across runs: ${previous} vs ${output}`);
-    outputs.set(task.name, output);
-    console.log(`round ${round + 1}: ${task.name}: ${elapsed.toFixed(3)} s (${output})`);
+  interface Task {
+    name: string;
+    /** Runs the task once; returns a short description of what it produced (checked to be the same every run). */
+    run(): Promise<string>;
+    rounds: number;
   }
-}
-const loadAfter = loadavg()[0] ?? 0;
 
-const results = tasks.map((task) => {
-  const times = timings.get(task.name) ?? [];
-  return { task: task.name, output: outputs.get(task.name) ?? '', runs: times.length, medianSeconds: median(times), minSeconds: Math.min(...times), maxSeconds: Math.max(...times), seconds: times };
+  function dataset(name: DatasetName): string | undefined {
+    const directory = findDataset(name);
+    if (!directory) console.warn(`${name} not found, its timing is skipped: ${howToGet(name)}`);
+    return directory;
+  }
+
+  const tasks: Task[] = [];
+  const movieLens = dataset('movielens-100k');
+  if (movieLens)
+    tasks.push({
+      name: 'MovieLens 100K: load + validate u.data, u.item, u.user',
+      rounds: runs,
+      run: async () => {
+        const data = await loadMovieLens100k(movieLens);
+        return `${data.ratings.length} ratings, ${data.users.length} users, ${data.items.length} items`;
+      },
+    });
+  const personaChat = dataset('persona-chat');
+  if (personaChat)
+    tasks.push({
+      name: 'Persona-Chat valid (both): load + validate',
+      rounds: runs,
+      run: async () => {
+        const { dialogues } = await loadPersonaChat(join(personaChat, 'valid_both_original_no_cands.txt'));
+        return `${dialogues.length} dialogues, ${countTurnPairs(dialogues)} turn pairs`;
+      },
+    });
+  const synthetic = dataset('synthetic-persona-chat');
+  if (synthetic)
+    tasks.push({
+      name: 'Synthetic-Persona-Chat valid: load + validate',
+      rounds: runs,
+      run: async () => {
+        const { conversations } = await loadSyntheticPersonaChat(join(synthetic, 'Synthetic-Persona-Chat_valid.csv'));
+        return `${conversations.length} conversations`;
+      },
+    });
+  const personaMem = dataset('personamem-32k');
+  if (personaMem)
+    tasks.push({
+      name: 'PersonaMem 32k questions: load + validate',
+      rounds: runs,
+      run: async () => {
+        const { questions } = await loadPersonaMemQuestions(join(personaMem, 'questions_32k.csv'));
+        return `${questions.length} questions`;
+      },
+    });
+  tasks.push({
+    name: `Synthetic world: ${worldUsers.toLocaleString('en-US')} users, 2,000 items (users, items, ratings, hidden profiles)`,
+    rounds: worldRuns,
+    run: async () => {
+      const world = generateSyntheticWorld({ seed: 1, users: worldUsers, items: 2000 });
+      return `${world.users.length} users, ${world.items.length} items, ${world.ratings.length} ratings`;
+    },
+  });
+  tasks.push({
+    name: 'Synthetic world: conversations + ground-truth profiles of 1,000 users (lazy part)',
+    rounds: runs,
+    run: async () => {
+      // A fresh world each round: conversations are cached per world.
+      const world = generateSyntheticWorld({ seed: 2, users: 1000, items: 2000 });
+      let messages = 0;
+      for (const user of world.users) {
+        messages += syntheticSessions(world, user.id).reduce((sum, session) => sum + session.messages.length, 0);
+        syntheticGroundTruthProfile(world, user.id);
+      }
+      return `${messages} messages`;
+    },
+  });
+
+  const timings = new Map<string, number[]>(tasks.map((task) => [task.name, []]));
+  const outputs = new Map<string, string>();
+  const started = Date.now();
+  const loadBefore = loadavg()[0] ?? 0;
+  const maxRounds = Math.max(...tasks.map((task) => task.rounds));
+  for (let round = 0; round < maxRounds; round++) {
+    for (const task of tasks) {
+      if (round >= task.rounds) continue;
+      const start = performance.now();
+      const output = await task.run();
+      const elapsed = (performance.now() - start) / 1000;
+      timings.get(task.name)?.push(elapsed);
+      const previous = outputs.get(task.name);
+      if (previous !== undefined && previous !== output) throw new Error(`${task.name} produced different results across runs: ${previous} vs ${output}`);
+      outputs.set(task.name, output);
+      console.log(`round ${round + 1}: ${task.name}: ${elapsed.toFixed(3)} s (${output})`);
+    }
+  }
+  const loadAfter = loadavg()[0] ?? 0;
+
+  const results = tasks.map((task) => {
+    const times = timings.get(task.name) ?? [];
+    return { task: task.name, output: outputs.get(task.name) ?? '', runs: times.length, medianSeconds: median(times), minSeconds: Math.min(...times), maxSeconds: Math.max(...times), seconds: times };
+  });
+  const environment = {
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    loadAverageBefore: loadBefore,
+    loadAverageAfter: loadAfter,
+    date: new Date(started).toISOString(),
+    note: 'Shared 2-core machine with other engineers running tests and benchmarks at the same time; timings are noisy, medians reported.',
+  };
+  const table = markdownTable(
+    ['task', 'result', 'runs', 'median s', 'min s', 'max s'],
+    results.map((result) => [result.task, result.output, result.runs, result.medianSeconds, result.minSeconds, result.maxSeconds]),
+    3,
+  );
+  const markdown = [
+    '# Data set loading and synthetic world generation',
+    '',
+    `Command: \`${scriptCommand('bench/datasets/run.ts')}\``,
+    '',
+    table,
+    '',
+    `Node ${environment.node}, ${environment.cpus} CPUs (${environment.cpuModel}), load average ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after; ${environment.date}.`,
+    environment.note,
+    'Every load streams and validates every row with zod; the world times include users, items, ratings and hidden profiles (conversations are generated lazily and timed separately).',
+  ].join('\n');
+  const chart = svgBarChart(
+    results.map((_, index) => `#${index + 1}`),
+    [{ name: 'median seconds', values: results.map((result) => result.medianSeconds) }],
+    { title: 'Data set benchmark (median seconds; numbering as in the table)', yLabel: 'seconds', references: [{ label: 'world target', value: 60 }] },
+  );
+  const written = writeResults(outputDirectory, 'datasets', { json: { environment, results }, markdown, svgs: { '': chart } });
+  console.log(`\n${table}\n\nwritten: ${written.join(', ')}`);
 });
-const environment = {
-  node: process.version,
-  cpus: cpus().length,
-  cpuModel: cpus()[0]?.model ?? 'unknown',
-  loadAverageBefore: loadBefore,
-  loadAverageAfter: loadAfter,
-  date: new Date(started).toISOString(),
-  note: 'Shared 2-core machine with other engineers running tests and benchmarks at the same time; timings are noisy, medians reported.',
-};
-const table = markdownTable(
-  ['task', 'result', 'runs', 'median s', 'min s', 'max s'],
-  results.map((result) => [result.task, result.output, result.runs, result.medianSeconds, result.minSeconds, result.maxSeconds]),
-  3,
-);
-const markdown = [
-  '# Data set loading and synthetic world generation',
-  '',
-  `Command: \`npx tsx --conditions=development bench/datasets/run.ts --runs ${runs} --world-runs ${worldRuns} --users ${worldUsers}\``,
-  '',
-  table,
-  '',
-  `Node ${environment.node}, ${environment.cpus} CPUs (${environment.cpuModel}), load average ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after; ${environment.date}.`,
-  environment.note,
-  'Every load streams and validates every row with zod; the world times include users, items, ratings and hidden profiles (conversations are generated lazily and timed separately).',
-].join('\n');
-const chart = svgBarChart(
-  results.map((_, index) => `#${index + 1}`),
-  [{ name: 'median seconds', values: results.map((result) => result.medianSeconds) }],
-  { title: 'Data set benchmark (median seconds; numbering as in the table)', yLabel: 'seconds', references: [{ label: 'world target', value: 60 }] },
-);
-const written = writeResults('bench/results/datasets', 'datasets', { json: { environment, results }, markdown, svgs: { '': chart } });
-console.log(`\n${table}\n\nwritten: ${written.join(', ')}`);

@@ -1,34 +1,21 @@
 /**
  * MovieLens-100K experiments P1 (top-10), P2 (top-5) and P3 (rating prediction).
- * Usage: npx tsx --conditions=development experiments/movielens/run.ts [p1|p3|all] [--quick] [--seeds 42,7,1] [--models ease,bpr-mf]
- * (P2 is computed from P1's rankings.) Same as `npm run personalab -- experiment movielens ...`.
+ * Usage: npx tsx --conditions=development experiments/movielens/run.ts [p1|p2|p3|all] [--quick] [--seeds 42,7,1] [--models ease,bpr-mf] [--out DIR]
+ * (P2 is computed from P1's rankings.) Runs `personalab experiment movielens ...` (the same options,
+ * checked the same way; `--out` is its `--results`), with one addition: a run with `--seeds` or
+ * `--models` and no `--out` writes to $PERSONALAB_STATE_DIR/experiments/movielens-partial, as a
+ * `--quick` one writes to .../movielens-quick, so that only the headline run writes results/.
  */
 import { join, resolve } from 'node:path';
 import { getConfig } from '@personalab/core';
-import { findDataset, howToGet } from '@personalab/datasets';
-import { defaultResultsDirectory, runRankingExperiments, runRatingExperiments } from '@personalab/user-embedding';
+import { runProgram } from '@personalab/cli';
 
-const args = process.argv.slice(2);
-const which = args.find((arg) => !arg.startsWith('--')) ?? 'all';
-const flag = (name: string) => {
-  const index = args.indexOf(name);
-  return index === -1 ? undefined : args[index + 1];
-};
-const dataDirectory = findDataset('movielens-100k');
-if (!dataDirectory) {
-  console.error(`movielens-100k not found: ${howToGet('movielens-100k')}`);
-  process.exit(1);
+const given = process.argv.slice(2);
+const args = given.map((arg) => (arg === '--out' ? '--results' : arg.startsWith('--out=') ? `--results=${arg.slice('--out='.length)}` : arg));
+const has = (flag: string) => args.some((arg) => arg === flag || arg.startsWith(`${flag}=`));
+if (!has('--results') && !has('--quick') && (has('--seeds') || has('--models'))) {
+  const directory = resolve(join(getConfig().stateDir, 'experiments', 'movielens-partial'));
+  process.stderr.write(`--seeds/--models differ from the headline run: results go to ${directory}, not the committed folder (--out DIR to choose)\n`);
+  args.push('--results', directory);
 }
-const quick = args.includes('--quick');
-const options = {
-  dataDirectory,
-  // A smoke run never overwrites the committed results (as `personalab experiment movielens --quick`).
-  resultsDirectory: quick ? resolve(join(getConfig().stateDir, 'experiments', 'movielens-quick')) : defaultResultsDirectory(process.cwd()),
-  quick,
-  quiet: args.includes('--quiet'),
-  ...(flag('--seeds') ? { seeds: (flag('--seeds') as string).split(',').map(Number) } : {}),
-  ...(flag('--models') ? { models: (flag('--models') as string).split(',') } : {}),
-  ...(flag('--save-model') ? { saveModelDirectory: flag('--save-model') as string } : {}),
-};
-if (which === 'p1' || which === 'p2' || which === 'all') await runRankingExperiments(options);
-if (which === 'p3' || which === 'all') await runRatingExperiments(options);
+process.exitCode = await runProgram(['node', 'personalab', 'experiment', 'movielens', ...args]);

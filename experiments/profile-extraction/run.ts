@@ -10,10 +10,14 @@
  * 2. Synthetic-Persona-Chat valid, user 1.
  * 3. The synthetic world (seeded), whose ground truth includes preference changes with reasons.
  * With an LLM endpoint configured (getConfig().llm.enabled) the LLM extractor is measured too.
+ *
+ * Only the headline run (no --limit, --world-users 200) writes results/; any other run writes under
+ * $PERSONALAB_STATE_DIR/experiments/profile-extraction-partial unless --out is given.
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createProgress, getConfig, markdownTable, svgBarChart, writeResults, type Message, type Profile, type ProfileExtractor } from '@personalab/core';
+import { parseArgs } from 'node:util';
+import { changedOptions, createProgress, getConfig, markdownTable, parseInteger, resultsDirectory as chooseResultsDirectory, runScript, scriptCommand, scriptOptions, svgBarChart, writeResults, type Message, type Profile, type ProfileExtractor } from '@personalab/core';
 import {
   findDataset,
   generateSyntheticWorld,
@@ -52,15 +56,25 @@ import {
 } from '@personalab/profile';
 import { foldOf, judged, labelCandidates, personaGroups, pipelineScore, type Speaker } from './filter-data.js';
 
-const argument = (name: string) => {
-  const index = process.argv.indexOf(name);
-  return index >= 0 ? process.argv[index + 1] : undefined;
-};
-const limit = Number(argument('--limit') ?? Infinity);
-const worldUsers = Number(argument('--world-users') ?? 200);
+const options = scriptOptions(() => {
+  const { values } = parseArgs({ options: { limit: { type: 'string' }, 'world-users': { type: 'string', default: '200' }, out: { type: 'string' }, quiet: { type: 'boolean', default: false } } });
+  return {
+    limit: values.limit === undefined ? undefined : parseInteger('--limit', values.limit, { min: 1 }),
+    worldUsers: parseInteger('--world-users', values['world-users'], { min: 1 }),
+    out: values.out,
+    quiet: values.quiet,
+  };
+});
+const limit = options.limit ?? Infinity;
+const worldUsers = options.worldUsers;
 const config = getConfig();
-const quiet = process.argv.includes('--quiet') || config.quiet;
-const resultsDirectory = argument('--out') ?? join(fileURLToPath(new URL('.', import.meta.url)), 'results');
+const quiet = options.quiet || config.quiet;
+const resultsDirectory = chooseResultsDirectory({
+  out: options.out,
+  committed: join(fileURLToPath(new URL('.', import.meta.url)), 'results'),
+  changed: changedOptions({ limit: options.limit, 'world-users': worldUsers }, { 'world-users': 200 }),
+  name: 'experiments/profile-extraction-partial',
+});
 
 /** A dialogue reduced to what the experiment needs: the owner's messages (with the partner's for context) and gold. */
 interface Case {
@@ -406,7 +420,7 @@ async function main() {
     experiment: 'profile-extraction',
     started,
     finished: new Date().toISOString(),
-    command: 'npx tsx --conditions=development experiments/profile-extraction/run.ts',
+    command: scriptCommand('experiments/profile-extraction/run.ts'),
     limit: Number.isFinite(limit) ? limit : null,
     matching: 'a gold sentence is recovered when an extracted statement matches it: token F1 >= 0.5 over lower-cased alphanumeric tokens with NLTK English stop words removed; embedding-style matchers: TF-IDF cosine >= 0.5 over content tokens, and cosine of HashingEmbedder vectors (@personalab/retrieval, 256-d, word + bigram + character n-grams) at 0.4, 0.5 and 0.6, both fitted on the gold and owner sentences of the data set',
     llm: { enabled: llmModel !== undefined, note: llmNote },
@@ -545,4 +559,4 @@ async function main() {
   console.log(`\nwrote ${written.join(', ')}`);
 }
 
-await main();
+await runScript(main);

@@ -12,6 +12,8 @@ export type { PersonalabConfig, TfBackendName, CacheMode } from './config.js';
 export { createProgress } from './progress.js';
 export type { Progress, ProgressOptions } from './progress.js';
 export { writeFileAtomic } from './atomic-write.js';
+export { runScript, scriptOptions, describeScriptError, scriptExitCodes, changedOptions, resultsDirectory, scriptCommand } from './script.js';
+export type { ScriptIo, ResultsDirectoryOptions } from './script.js';
 
 export { idSchema, timestampSchema, evidenceSchema } from './schemas/common.js';
 export type { Evidence } from './schemas/common.js';

@@ -1,0 +1,108 @@
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { PersonalabError } from './errors.js';
+import { parseInteger } from './integer-arguments.js';
+import { changedOptions, describeScriptError, resultsDirectory, runScript, scriptCommand, scriptOptions } from './script.js';
+
+function captureIo() {
+  const written: string[] = [];
+  const exits: number[] = [];
+  return { io: { stderr: { write: (text: string) => written.push(text) }, exit: (code: number) => void exits.push(code) }, written, exits };
+}
+
+describe('runScript', () => {
+  it('runs main and leaves the process alone when it succeeds', async () => {
+    const { io, written, exits } = captureIo();
+    let ran = false;
+    await runScript(async () => {
+      ran = true;
+    }, io);
+    expect(ran).toBe(true);
+    expect(written).toEqual([]);
+    expect(exits).toEqual([]);
+  });
+
+  it('prints a PersonalabError as one line and exits 2', async () => {
+    const { io, written, exits } = captureIo();
+    await runScript(() => {
+      parseInteger('--limit', 'abc', { min: 1 });
+    }, io);
+    expect(written).toEqual(['error (invalid_argument): --limit must be a positive integer, got "abc"\n']);
+    expect(exits).toEqual([2]);
+  });
+
+  it('prints an unknown option of parseArgs as an invalid_argument line and exits 2', async () => {
+    const { io, written, exits } = captureIo();
+    await runScript(() => {
+      parseArgs({ args: ['--users', '50'], options: { seed: { type: 'string' } } });
+    }, io);
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatch(/^error \(invalid_argument\): Unknown option '--users'/);
+    expect(exits).toEqual([2]);
+  });
+
+  it('reports any other error as internal, with one short stack frame, and exits 1', async () => {
+    const { io, written, exits } = captureIo();
+    await runScript(async () => {
+      await Promise.resolve();
+      throw new TypeError('x'.repeat(10) + ' is not a function');
+    }, io);
+    const lines = (written[0] ?? '').trimEnd().split('\n');
+    expect(lines[0]).toBe('error (internal): TypeError: xxxxxxxxxx is not a function');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^ {2}at /);
+    expect(exits).toEqual([1]);
+  });
+
+  it('describes a thrown non-Error', () => {
+    expect(describeScriptError('boom')).toEqual({ text: 'error (internal): boom\n', exitCode: 1 });
+    expect(describeScriptError(new PersonalabError('not_found', 'no such file')).exitCode).toBe(2);
+  });
+});
+
+describe('scriptOptions', () => {
+  it('returns what the parser returns', () => {
+    expect(scriptOptions(() => parseInteger('--users', '40', { min: 1 }), captureIo().io)).toBe(40);
+  });
+  it('prints a refused option as one line and exits 2', () => {
+    const { io, written, exits } = captureIo();
+    expect(() => scriptOptions(() => parseInteger('--limit', 'abc', { min: 1 }), io)).toThrow(PersonalabError);
+    expect(written).toEqual(['error (invalid_argument): --limit must be a positive integer, got "abc"\n']);
+    expect(exits).toEqual([2]);
+  });
+});
+
+describe('changedOptions', () => {
+  it('lists the options that differ from the headline run, by parsed value', () => {
+    expect(changedOptions({ seed: 1, users: 100_000, quiet: true }, { seed: 1, users: 100_000, quiet: true })).toEqual([]);
+    expect(changedOptions({ seed: 1, users: 40, seeds: [42] }, { seed: 1, users: 100_000, seeds: [42, 7, 1] })).toEqual(['--users', '--seeds']);
+    expect(changedOptions({ limit: 5 }, {})).toEqual(['--limit']);
+    expect(changedOptions({ limit: undefined }, {})).toEqual([]);
+  });
+});
+
+describe('resultsDirectory', () => {
+  const committed = 'experiments/x/results';
+  it('uses --out whenever it is given', () => {
+    expect(resultsDirectory({ out: '/tmp/out', committed, changed: ['--users'], name: 'experiments/x-partial', stateDir: '/state' })).toBe('/tmp/out');
+  });
+  it('uses the committed folder for the headline run', () => {
+    expect(resultsDirectory({ out: undefined, committed, changed: [], name: 'experiments/x-partial', stateDir: '/state' })).toBe(resolve(committed));
+  });
+  it('redirects any other run to the state directory and says so', () => {
+    const lines: string[] = [];
+    const directory = resultsDirectory({ out: undefined, committed, changed: ['--users', '--k'], name: 'experiments/x-partial', stateDir: '/state', log: (line) => lines.push(line) });
+    expect(directory).toBe(join('/state', 'experiments', 'x-partial'));
+    expect(lines).toEqual(['--users, --k differ from the headline run: results go to /state/experiments/x-partial, not the committed folder (--out DIR to choose)']);
+  });
+});
+
+describe('scriptCommand', () => {
+  it('records the arguments actually given, quoted for a shell where needed', () => {
+    expect(scriptCommand('experiments/x/run.ts', ['--users', '40', '--weights', '{"persona":0.9}'])).toBe(
+      `npx tsx --conditions=development experiments/x/run.ts --users 40 --weights '{"persona":0.9}'`,
+    );
+    expect(scriptCommand('bench/y.ts', [])).toBe('npx tsx --conditions=development bench/y.ts');
+  });
+});

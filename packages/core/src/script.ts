@@ -1,0 +1,134 @@
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { getConfig } from './config.js';
+import { PersonalabError } from './errors.js';
+
+/**
+ * Helpers for the experiment and bench scripts (`experiments/**`, `bench/**`): one way to report
+ * errors, and one rule for where results go.
+ *
+ * The rule: the committed results folder is written only by the headline run (the options the
+ * committed files were made with). A run with other options writes under
+ * `$PERSONALAB_STATE_DIR/<name>` unless `--out DIR` is given, and the recorded command line is the
+ * one actually run.
+ */
+
+/** Where `runScript` writes and how it ends the process; injectable for tests. */
+export interface ScriptIo {
+  stderr: { write(text: string): unknown };
+  /** Ends the process after a failure (default `process.exit`: a server or timer left open must not keep it alive). */
+  exit(code: number): void;
+}
+
+const defaultIo: ScriptIo = { stderr: process.stderr, exit: (code) => process.exit(code) };
+
+/** Exit code of a refused option or bad data (as the CLI's), and of a bug. */
+export const scriptExitCodes = { expected: 2, internal: 1 } as const;
+
+/**
+ * The one line `runScript` prints for an error, and its exit code: `error (code): message`.
+ * A `PersonalabError` and a rejected option of `node:util` `parseArgs` exit 2; anything else is
+ * reported as `internal` (with its first stack frame, the place to look) and exits 1.
+ */
+export function describeScriptError(error: unknown): { text: string; exitCode: number } {
+  if (PersonalabError.is(error)) return { text: `error (${error.code}): ${error.message}\n`, exitCode: scriptExitCodes.expected };
+  const nodeCode = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (typeof nodeCode === 'string' && nodeCode.startsWith('ERR_PARSE_ARGS_')) {
+    return { text: `error (invalid_argument): ${message}\n`, exitCode: scriptExitCodes.expected };
+  }
+  const frame = error instanceof Error ? (error.stack ?? '').split('\n').find((line) => line.trimStart().startsWith('at ')) : undefined;
+  // Cut the frame: a minified bundle (Emscripten) can put kilobytes on one line.
+  const where = frame === undefined ? '' : `\n  ${frame.trim().slice(0, 300)}`;
+  const name = error instanceof Error && error.name !== 'Error' ? `${error.name}: ` : '';
+  return { text: `error (internal): ${name}${message}${where}\n`, exitCode: scriptExitCodes.internal };
+}
+
+/**
+ * Runs a script's `main`, awaited inside try/catch so that no error of it becomes an uncaught
+ * exception (tfjs-wasm's Emscripten handlers would dump its source): the error is printed as one
+ * line and the process exits non-zero. Use as `await runScript(async () => { ... })`.
+ */
+export async function runScript(main: () => Promise<void> | void, io: ScriptIo = defaultIo): Promise<void> {
+  try {
+    await main();
+  } catch (error) {
+    const { text, exitCode } = describeScriptError(error);
+    io.stderr.write(text);
+    io.exit(exitCode);
+  }
+}
+
+/**
+ * Parses a script's options at module level, where `runScript` does not reach (values that the
+ * script's top-level functions read): an error is printed as `runScript` prints it, and ends the process.
+ */
+export function scriptOptions<T>(parse: () => T, io: ScriptIo = defaultIo): T {
+  try {
+    return parse();
+  } catch (error) {
+    const { text, exitCode } = describeScriptError(error);
+    io.stderr.write(text);
+    io.exit(exitCode);
+    throw error; // only reached when `io.exit` returns (tests)
+  }
+}
+
+/** `values` parsed by `parseArgs`, as far as the headline comparison needs them. */
+type OptionValues = Readonly<Record<string, unknown>>;
+
+/**
+ * The options whose value differs from the headline run's, as `--name` (empty for the headline
+ * run). Compare parsed values (after defaults), so that `--seed 1` equals the default seed 1.
+ * An option missing from `headline` differs whenever it is set (`undefined` is "not set").
+ */
+export function changedOptions(values: OptionValues, headline: OptionValues): string[] {
+  const names = new Set([...Object.keys(values), ...Object.keys(headline)]);
+  return [...names].filter((name) => JSON.stringify(values[name]) !== JSON.stringify(headline[name])).map((name) => `--${name}`);
+}
+
+export interface ResultsDirectoryOptions {
+  /** `--out DIR`, when given: always used. */
+  out: string | undefined;
+  /** The committed results folder, written only by the headline run. */
+  committed: string;
+  /** `changedOptions(...)`: why this run is not the headline one (empty: it is). */
+  changed: readonly string[];
+  /** Folder under the state directory for any other run, e.g. `experiments/simulation-partial`. */
+  name: string;
+  /** Default `getConfig().stateDir`. */
+  stateDir?: string;
+  /** Where the redirect note goes (default stderr). */
+  log?: (line: string) => void;
+}
+
+/**
+ * Where a script writes its results (absolute): `--out`, else the committed folder for the
+ * headline run, else `<stateDir>/<name>`, announced, so that a smoke or partial run never
+ * overwrites the committed results.
+ */
+export function resultsDirectory(options: ResultsDirectoryOptions): string {
+  if (options.out !== undefined) return resolve(options.out);
+  if (options.changed.length === 0) return resolve(options.committed);
+  const directory = resolve(join(options.stateDir ?? getConfig().stateDir, options.name));
+  const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  log(`${options.changed.join(', ')} differ${options.changed.length === 1 ? 's' : ''} from the headline run: results go to ${displayPath(directory)}, not the committed folder (--out DIR to choose)`);
+  return directory;
+}
+
+function displayPath(path: string): string {
+  const relativePath = relative(process.cwd(), path);
+  return relativePath !== '' && !relativePath.startsWith('..') && !isAbsolute(relativePath) ? relativePath : path;
+}
+
+/** Quotes an argument for a POSIX shell when it needs it. */
+function shellQuote(argument: string): string {
+  return /^[\w@%+=:,./-]+$/.test(argument) ? argument : `'${argument.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * The command line a result file records: the script (relative to the repository root) with the
+ * arguments it was actually run with (default `process.argv.slice(2)`).
+ */
+export function scriptCommand(script: string, argv: readonly string[] = process.argv.slice(2)): string {
+  return ['npx tsx --conditions=development', script, ...argv.map(shellQuote)].join(' ');
+}
