@@ -29,13 +29,19 @@ export function experimentCommand(program: Command): Command {
 }
 
 /**
- * Where results go without --results: the committed headline tables for a full run, the
- * (git-ignored) state folder for a --quick smoke run, so that it never overwrites them.
+ * Where results go without --results: the committed headline tables for a full run (seeds 42, 7, 1, every model),
+ * the (git-ignored) state folder for a --quick smoke run or a partial one (other seeds, some models), so that
+ * neither overwrites them.
  */
-export function movielensResultsDirectory(options: { quick: boolean; results?: string | undefined }, cwd: string = process.cwd()): string {
+export function movielensResultsDirectory(options: { quick: boolean; results?: string | undefined; seeds?: readonly number[] | undefined; models?: readonly string[] | undefined }, cwd: string = process.cwd()): string {
   if (options.results !== undefined) return resolve(cwd, options.results);
-  return options.quick ? resolve(cwd, join(getConfig().stateDir, 'experiments', 'movielens-quick')) : defaultResultsDirectory(cwd);
+  if (options.quick) return resolve(cwd, join(getConfig().stateDir, 'experiments', 'movielens-quick'));
+  const partial = (options.seeds !== undefined && options.seeds.join(',') !== headlineSeeds.join(',')) || (options.models !== undefined && !rankingModels.every((model) => options.models?.includes(model)));
+  return partial ? resolve(cwd, join(getConfig().stateDir, 'experiments', 'movielens-partial')) : defaultResultsDirectory(cwd);
 }
+
+/** The seeds of the committed tables. */
+const headlineSeeds = [42, 7, 1] as const;
 
 /** `personalab experiment movielens p1|p2|p3|all`: the MovieLens-100K tables of the user-embedding models. */
 export function registerExperimentMovielensCommand(program: Command): void {
@@ -46,7 +52,7 @@ export function registerExperimentMovielensCommand(program: Command): void {
     .option('--quick', 'one seed, few epochs: a smoke run in minutes (results go to $PERSONALAB_STATE_DIR/experiments/movielens-quick unless --results is given)')
     .option('--seeds <list>', 'split seeds, comma-separated (default 42,7,1)', (value: string) => parseIntegerList('--seeds', value, seedRange))
     .option('--models <list>', `P1/P2 models, comma-separated (default: all of ${rankingModels.join(',')})`, parseModels)
-    .option('--results <dir>', 'results folder (default experiments/movielens/results; with --quick, $PERSONALAB_STATE_DIR/experiments/movielens-quick)')
+    .option('--results <dir>', 'results folder (default experiments/movielens/results; with --quick, $PERSONALAB_STATE_DIR/experiments/movielens-quick; with other --seeds or some --models, .../movielens-partial)')
     .option('--save-model <dir>', 'save the two-tower model of the first seed here')
     .action(async (which: string, options: ExperimentOptions, command: Command) => {
       if (!['p1', 'p2', 'p3', 'all'].includes(which)) throw new PersonalabError('invalid_argument', `unknown experiment "${which}"; expected p1, p2, p3 or all`);
@@ -59,7 +65,7 @@ export function registerExperimentMovielensCommand(program: Command): void {
       const quick = options.quick ?? false;
       const experimentOptions = {
         dataDirectory,
-        resultsDirectory: movielensResultsDirectory({ quick, results: options.results }),
+        resultsDirectory: movielensResultsDirectory({ quick, results: options.results, seeds: options.seeds, models: options.models }),
         quick,
         quiet: global.quiet,
         ...(options.seeds ? { seeds: options.seeds } : {}),

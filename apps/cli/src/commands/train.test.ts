@@ -64,6 +64,12 @@ describe('personalab train / experiment movielens', () => {
     expect(quick).toBe(resolve(cwd, getConfig().stateDir, 'experiments', 'movielens-quick'));
     expect(quick.startsWith(join(cwd, 'experiments'))).toBe(false);
     expect(movielensResultsDirectory({ quick: true, results: 'out' }, cwd)).toBe(join(cwd, 'out'));
+    // A partial run (other seeds, some models) is not the headline table either.
+    const partial = resolve(cwd, getConfig().stateDir, 'experiments', 'movielens-partial');
+    expect(movielensResultsDirectory({ quick: false, seeds: [42] }, cwd)).toBe(partial);
+    expect(movielensResultsDirectory({ quick: false, models: ['ease'] }, cwd)).toBe(partial);
+    expect(movielensResultsDirectory({ quick: false, seeds: [42, 7, 1] }, cwd)).toBe(join(cwd, 'experiments', 'movielens', 'results'));
+    expect(movielensResultsDirectory({ quick: false, seeds: [42], results: 'out' }, cwd)).toBe(join(cwd, 'out'));
   });
 
   it('says how to get MovieLens when it is missing', async () => {
