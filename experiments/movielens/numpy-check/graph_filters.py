@@ -32,7 +32,7 @@ import os
 import numpy as np
 
 from ease_check import stratified_split
-from prototype_common import evaluate_top10, page_matrices
+from prototype_common import ease, evaluate_top10, inv_sqrt, page_matrices, z
 
 parser = argparse.ArgumentParser()
 parser.add_argument("mode", choices=["gfcf", "svd", "bspm", "other", "p1"])
@@ -64,21 +64,6 @@ def relevant_of(score_rows):
 
 def evaluate(scores, X, relevant, stable=False):
     return evaluate_top10(scores, X, relevant, stable)
-
-
-def ease(gram, lam):
-    P = np.linalg.inv(gram + lam * np.eye(len(gram)))
-    B = -P / np.diag(P)
-    np.fill_diagonal(B, 0)
-    return B
-
-
-def z(S):
-    return (S - S.mean(1, keepdims=True)) / (S.std(1, keepdims=True) + 1e-9)
-
-
-def inv_sqrt(d):
-    return np.where(d > 0, 1 / np.sqrt(np.maximum(d, 1e-12)), 0.0)
 
 
 class Models:

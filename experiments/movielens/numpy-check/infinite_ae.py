@@ -16,7 +16,7 @@ import os
 import numpy as np
 
 from ease_check import stratified_split
-from prototype_common import evaluate_top10, page_matrices
+from prototype_common import ease, evaluate_top10, inv_sqrt, page_matrices, z
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--data", default=os.path.join("..", "shared", "datasets", "movielens-100k"))
@@ -27,21 +27,6 @@ rows = np.loadtxt(os.path.join(args.data, "u.data"), dtype=np.int64)
 users, items, stamps = rows[:, 0], rows[:, 1], rows[:, 3]
 user_index = {u: i for i, u in enumerate(np.unique(users))}
 item_index = {v: i for i, v in enumerate(np.unique(items))}
-
-
-def ease(gram, lam):
-    P = np.linalg.inv(gram + lam * np.eye(len(gram)))
-    B = -P / np.diag(P)
-    np.fill_diagonal(B, 0)
-    return B
-
-
-def z(S):
-    return (S - S.mean(1, keepdims=True)) / (S.std(1, keepdims=True) + 1e-9)
-
-
-def inv_sqrt(d):
-    return np.where(d > 0, 1 / np.sqrt(np.maximum(d, 1e-12)), 0.0)
 
 
 def ideal_low_pass(X, XP, k):

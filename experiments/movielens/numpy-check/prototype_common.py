@@ -1,4 +1,5 @@
-"""Pieces shared by the numpy prototypes (not part of CI): the user-item and rating-page matrices, top-10 scoring."""
+"""Pieces shared by the numpy prototypes (not part of CI): the user-item and rating-page matrices, EASE, per-user
+z-scores, top-10 scoring."""
 import numpy as np
 
 
@@ -38,3 +39,21 @@ def evaluate_top10(scores, X, relevant, stable=False):
         ndcg += (hits * DISCOUNTS).sum() / DISCOUNTS[: min(10, len(rel))].sum()
         precision += hits.sum() / 10
     return ndcg / len(relevant), precision / len(relevant)
+
+
+def ease(gram, lam):
+    """EASE's closed form: B = I - P / diag(P) with P = (G + lam I)^-1, zero diagonal."""
+    P = np.linalg.inv(gram + lam * np.eye(len(gram)))
+    B = -P / np.diag(P)
+    np.fill_diagonal(B, 0)
+    return B
+
+
+def z(S):
+    """Per-user (row) z-scores: (S - mean) / (population std + 1e-9)."""
+    return (S - S.mean(1, keepdims=True)) / (S.std(1, keepdims=True) + 1e-9)
+
+
+def inv_sqrt(d):
+    """1 / sqrt(d), 0 where d is 0 (degree normalisation)."""
+    return np.where(d > 0, 1 / np.sqrt(np.maximum(d, 1e-12)), 0.0)
