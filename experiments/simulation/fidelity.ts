@@ -157,7 +157,7 @@ await runScript(async () => {
   rows.push({ system: 'real turns (reference)', personas: real.length, ...realStatistics, consistency: await consistency(real), distance: authenticityDistance(real, real), seconds: 0, histogram: histogram(real.flatMap((persona) => persona.turns)) });
   for (const system of systems) {
     const begin = performance.now();
-    const result = await simulate({ simulator: system.create, assistant, users: system.users, maxTurns, concurrency: 8, quiet: config.quiet, label: system.name });
+    const result = await simulate({ simulator: system.create, assistant, users: system.users, maxTurns, concurrency: 8, quiet: config.quiet, label: system.name, showSuccess: false });
     const seconds = (performance.now() - begin) / 1000;
     const byUser = new Map(system.users.map((user) => [user.id, user]));
     const simulated: PersonaTurns[] = result.conversations.map((record) => ({ profile: (byUser.get(record.userId) as SimulatedUser).profile, turns: record.turns.filter((turn) => turn.role === 'user').map((turn) => turn.content) }));

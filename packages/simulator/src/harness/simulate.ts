@@ -43,6 +43,8 @@ export interface SimulateOptions {
   k?: number;
   quiet?: boolean;
   label?: string;
+  /** The progress bar's running success rate (default true; off for runs that measure something else, such as fidelity). */
+  showSuccess?: boolean;
   clock?: Clock;
   signal?: AbortSignal;
   /** Called after each conversation is stored. */
@@ -141,7 +143,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   const done = store?.finishedUserIds(runId, options.retryErrors === false) ?? new Set<string>();
   const pending = users.filter((user) => !done.has(user.id));
   const inMemory: ConversationRecord[] = [];
-  const progress = createProgress({ label: options.label ?? 'simulate', total: users.length, quiet: options.quiet ?? false, fields: ['success'] });
+  const progress = createProgress({ label: options.label ?? 'simulate', total: users.length, quiet: options.quiet ?? false, fields: options.showSuccess === false ? [] : ['success'] });
   progress.update(users.length - pending.length);
   let successes = 0;
   let finished = 0;
@@ -163,7 +165,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
       if (!store) inMemory.push(record);
       finished++;
       if (record.endReason === 'goal_met') successes++;
-      progress.increment(1, { success: (successes / finished).toFixed(3) });
+      progress.increment(1, options.showSuccess === false ? {} : { success: (successes / finished).toFixed(3) });
       options.onConversation?.(record);
     }
   };
