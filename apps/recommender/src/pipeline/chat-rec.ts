@@ -496,7 +496,8 @@ export class ChatRec {
             ? `I have nothing left that fits ${describeConstraints(constraints)}. Say "start over" to drop what you asked for, or change part of it.`
             : 'I have nothing new to suggest yet. Tell me a few things you like?';
     }
-    session ??= store.createSession(options.userId);
+    const newSession = session === undefined;
+    session ??= store.newSession(options.userId);
     const replyMessage: StoredMessage = {
       id: this.ids(),
       role: 'assistant',
@@ -507,6 +508,7 @@ export class ChatRec {
     };
     store.addChatTurn({
       session,
+      newSession,
       userMessage: { ...userMessage, sessionId: session.id },
       reply: { ...replyMessage, sessionId: session.id },
       lastRecommended: shown,
@@ -539,15 +541,15 @@ export class ChatRec {
    * opinion ("No wait, I loved Alien" after "Alien was boring").
    */
   private titleOpinionsOf(userId: string, message: string): TitleOpinion[] {
+    const opinions = this.options.catalog.titleOpinions().read(message);
+    // Most turns name no title with an opinion: the user's ratings are read only when one does.
+    if (opinions.length === 0) return opinions;
     const rated = new Map(this.options.store.ratingsOf(userId).map((rating) => [rating.itemId, rating]));
-    return this.options.catalog
-      .titleOpinions()
-      .read(message)
-      .filter((opinion) => {
-        const earlier = rated.get(opinion.item.id);
-        // "Something like Alien" names a seed, not a new verdict: it does not replace "I loved Alien".
-        return earlier === undefined || (earlier.source === 'chat' && earlier.value !== opinion.rating && !opinion.byExample);
-      });
+    return opinions.filter((opinion) => {
+      const earlier = rated.get(opinion.item.id);
+      // "Something like Alien" names a seed, not a new verdict: it does not replace "I loved Alien".
+      return earlier === undefined || (earlier.source === 'chat' && earlier.value !== opinion.rating && !opinion.byExample);
+    });
   }
 
   /** How an item has been received here: its current ratings (count, mean) and its likes and rank among the most liked. */

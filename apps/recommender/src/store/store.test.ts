@@ -48,6 +48,21 @@ describe('RecommenderStore', () => {
     store.close();
   });
 
+  it("writes a new session with its first turn in one transaction: a turn that fails leaves no empty session", () => {
+    const store = open();
+    store.createUser({ id: 'alice' });
+    const message = (id: string, role: 'user' | 'assistant') => ({ id, role, content: 'x', timestamp: 1, userId: 'alice' });
+    const first = store.newSession('alice');
+    expect(store.getSession(first.id)).toBeUndefined();
+    store.addChatTurn({ session: first, newSession: true, userMessage: message('a', 'user'), reply: message('b', 'assistant'), lastRecommended: ['m2'] });
+    expect(store.getSession(first.id)).toMatchObject({ id: first.id, userId: 'alice', lastRecommended: ['m2'] });
+    // The message ids are taken: the turn fails, and its new session is not left behind.
+    const second = store.newSession('alice');
+    expect(() => store.addChatTurn({ session: second, newSession: true, userMessage: message('a', 'user'), reply: message('b', 'assistant'), lastRecommended: [] })).toThrow();
+    expect(store.getSession(second.id)).toBeUndefined();
+    store.close();
+  });
+
   it('gives rating statistics over current ratings, the cached mean following new ratings', () => {
     const store = open();
     store.upsertItems(tinyItems.slice(0, 3));

@@ -313,10 +313,22 @@ export class RecommenderStore {
   // Sessions and messages
 
   createSession(userId: string, id?: string): StoredSession {
-    this.requireUser(userId);
-    const session: StoredSession = { id: id ?? this.ids(), userId, startedAt: this.clock.now(), lastRecommended: [], constraints: noConstraints() };
-    this.statement('INSERT INTO sessions (id, user_id, started_at) VALUES (?, ?, ?)').run(session.id, userId, session.startedAt);
+    const session = this.newSession(userId, id);
+    this.insertSession(session);
     return session;
+  }
+
+  /**
+   * A session not yet written: `addChatTurn` with `newSession: true` writes it in the turn's transaction (one
+   * commit, so one sync to disk, per turn instead of two, and never a session without its first turn).
+   */
+  newSession(userId: string, id?: string): StoredSession {
+    this.requireUser(userId);
+    return { id: id ?? this.ids(), userId, startedAt: this.clock.now(), lastRecommended: [], constraints: noConstraints() };
+  }
+
+  private insertSession(session: StoredSession): void {
+    this.statement('INSERT INTO sessions (id, user_id, started_at) VALUES (?, ?, ?)').run(session.id, session.userId, session.startedAt);
   }
 
   getSession(id: string): StoredSession | undefined {
@@ -331,6 +343,8 @@ export class RecommenderStore {
   /** Writes a chat turn (the user's message and the reply) atomically with the session's state. */
   addChatTurn(turn: {
     session: StoredSession;
+    /** The session is `newSession`'s and is written with the turn. */
+    newSession?: boolean;
     userMessage: StoredMessage;
     reply: StoredMessage;
     lastRecommended: readonly string[];
@@ -343,6 +357,7 @@ export class RecommenderStore {
       'INSERT INTO messages (id, user_id, session_id, role, content, timestamp, recommended) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     this.database.transaction(() => {
+      if (turn.newSession) this.insertSession(turn.session);
       for (const message of [turn.userMessage, turn.reply]) {
         insert.run(
           message.id,
