@@ -1,5 +1,5 @@
 /**
- * API load benchmark (autocannon, 50 connections): `GET /v1/users/:id/recommendations` beside bare
+ * API load benchmark (autocannon, 50 connections): `GET /v1/users/:id/recommendations` and a chat turn (`POST /v1/chat`) beside bare
  * routes on the same server process, interleaved rounds, medians. The server runs in a child
  * process (bench/api/server.ts) so the load generator does not share its event loop.
  * Two servers are measured in turn: the default one (per-user result cache on, as `npm start`
@@ -72,7 +72,10 @@ await runScript(async () => {
     requests: number;
   }
 
-  async function measure(server: Server, path: string | 'recommendations', duration: number): Promise<Measurement> {
+  /** What a chat turn says, in rotation: a liked title, a genre and era, an audience (each a new session). */
+  const chatMessages = ['I loved Fargo, something like it please', 'a comedy from the 90s', 'with my 6 year old, something fun', 'no horror, a good thriller'];
+
+  async function measure(server: Server, path: string | 'recommendations' | 'chat', duration: number): Promise<Measurement> {
     let next = 0;
     const result = await autocannon({
       url: `http://127.0.0.1:${server.port}`,
@@ -82,10 +85,15 @@ await runScript(async () => {
       requests: [
         {
           method: 'GET',
-          setupRequest: (request) => ({
-            ...request,
-            path: path === 'recommendations' ? `/v1/users/${encodeURIComponent(server.users[next++ % server.users.length] as string)}/recommendations?k=5` : path,
-          }),
+          setupRequest: (request) => {
+            const turn = next++;
+            const userId = server.users[turn % server.users.length] as string;
+            if (path === 'chat') {
+              const body = JSON.stringify({ userId, message: chatMessages[turn % chatMessages.length] });
+              return { ...request, method: 'POST', path: '/v1/chat', body, headers: { ...request.headers, 'content-type': 'application/json' } };
+            }
+            return { ...request, path: path === 'recommendations' ? `/v1/users/${encodeURIComponent(userId)}/recommendations?k=5` : path };
+          },
         },
       ],
     });
@@ -103,6 +111,8 @@ await runScript(async () => {
     { name: 'bare (public, no hooks)', path: '/bench/bare' },
     { name: 'bare (/v1: key + rate limit)', path: '/v1/bench/bare' },
     { name: 'recommendations', path: 'recommendations' },
+    // A chat turn: constraints read, profile updated and the turn written to the store, then the pipeline (never cached).
+    { name: 'chat turn (POST /v1/chat)', path: 'chat' },
   ] as const;
 
   interface ModeResult {
@@ -175,7 +185,7 @@ await runScript(async () => {
     '',
     markdownTable(['server', 'route', 'req/s', 'p50 ms', 'p99 ms', 'errors + non-2xx', '÷ bare public', '÷ bare /v1'], rows, 2),
     '',
-    `Targets: recommendations ≥ 40% of the bare route's throughput, p99 ≤ 25 ms, no errors.`,
+    `Targets: recommendations ≥ 40% of the bare route's throughput, p99 ≤ 25 ms, no errors. A chat turn (a new session per request, users and four messages in rotation) writes the message and the profile to the store and runs the whole pipeline whatever the cache; it has no target.`,
     `Users rotated round-robin over ${modes[0]?.users ?? 0} users. "cache on" is how \`npm start\` runs (a user's list is computed once per change of their events and then served from memory); "cache off" runs the whole pipeline (candidates, re-rank, explanations) on every request.`,
     `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), shared with other engineers' jobs; load average at start ${startedLoad.map((value) => value.toFixed(2)).join(' / ')}. Server and load generator are separate processes on the same cores.`,
     '',
