@@ -15,27 +15,12 @@ import os
 
 import numpy as np
 
-from ease_check import stratified_split
-from prototype_common import ease, evaluate_top10, inv_sqrt, page_matrices, z
+from prototype_common import ease, evaluate_top10, ideal_low_pass, inner_validation, z
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--data", default=os.path.join("..", "shared", "datasets", "movielens-100k"))
 parser.add_argument("--inner-seed", type=int, default=1042)
 args = parser.parse_args()
-
-rows = np.loadtxt(os.path.join(args.data, "u.data"), dtype=np.int64)
-users, items, stamps = rows[:, 0], rows[:, 1], rows[:, 3]
-user_index = {u: i for i, u in enumerate(np.unique(users))}
-item_index = {v: i for i, v in enumerate(np.unique(items))}
-
-
-def ideal_low_pass(X, XP, k):
-    R = np.vstack([X, XP])
-    d_user, d_item = R.sum(1), R.sum(0)
-    Rn = R * inv_sqrt(d_user)[:, None] * inv_sqrt(d_item)[None, :]
-    values, vectors = np.linalg.eigh(Rn.T @ Rn)
-    V = vectors[:, np.argsort(-values)][:, :k]
-    return ((X * inv_sqrt(d_item)[None, :]) @ V) @ V.T * np.sqrt(d_item)[None, :]
 
 
 def relu_ntk(gram, depth):
@@ -52,13 +37,7 @@ def relu_ntk(gram, depth):
     return theta
 
 
-train, _test = stratified_split(users, 42)
-inner_fit, inner_valid = stratified_split(users[train], args.inner_seed, ratio=0.9)
-fit_rows, valid_rows = train[inner_fit], train[inner_valid]
-X, XP = page_matrices(users, items, stamps, fit_rows, user_index, item_index)
-relevant = {}
-for r in valid_rows:
-    relevant.setdefault(user_index[users[r]], set()).add(item_index[items[r]])
+X, XP, relevant, _items = inner_validation(args.data, args.inner_seed)
 page_ease = X @ ease(X.T @ X + XP.T @ XP, 300)
 served = z(page_ease) + 0.25 * z(ideal_low_pass(X, XP, 128))
 reference = evaluate_top10(served, X, relevant)

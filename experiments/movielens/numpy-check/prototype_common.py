@@ -1,5 +1,7 @@
 """Pieces shared by the numpy prototypes (not part of CI): the user-item and rating-page matrices, EASE, per-user
 z-scores, top-10 scoring."""
+import os
+
 import numpy as np
 
 
@@ -57,3 +59,32 @@ def z(S):
 def inv_sqrt(d):
     """1 / sqrt(d), 0 where d is 0 (degree normalisation)."""
     return np.where(d > 0, 1 / np.sqrt(np.maximum(d, 1e-12)), 0.0)
+
+
+def ideal_low_pass(X, XP, k):
+    """GF-CF's ideal low-pass scores of X's rows: (x D_I^-1/2) V_k V_k' D_I^1/2, V_k the top-k right singular vectors
+    of R~ = D_U^-1/2 R D_I^-1/2 with R = X and the page rows XP stacked (graph_filters.py's `ideal` with pages)."""
+    R = np.vstack([X, XP])
+    d_user, d_item = R.sum(1), R.sum(0)
+    Rn = R * inv_sqrt(d_user)[:, None] * inv_sqrt(d_item)[None, :]
+    values, vectors = np.linalg.eigh(Rn.T @ Rn)
+    V = vectors[:, np.argsort(-values)][:, :k]
+    return ((X * inv_sqrt(d_item)[None, :]) @ V) @ V.T * np.sqrt(d_item)[None, :]
+
+
+def inner_validation(data, inner_seed):
+    """The P1 inner validation split the prototypes share: seed 42's P1 training part (ease_check.py's rows), split
+    again per user 90/10 with `inner_seed`. Returns X and XP of the 90 %, the 10 % as user row -> item columns, and
+    the item index (item id -> column)."""
+    from ease_check import stratified_split
+    rows = np.loadtxt(os.path.join(data, "u.data"), dtype=np.int64)
+    users, items, stamps = rows[:, 0], rows[:, 1], rows[:, 3]
+    user_index = {u: i for i, u in enumerate(np.unique(users))}
+    item_index = {v: i for i, v in enumerate(np.unique(items))}
+    train, _test = stratified_split(users, 42)
+    inner_fit, inner_valid = stratified_split(users[train], inner_seed, ratio=0.9)
+    X, XP = page_matrices(users, items, stamps, train[inner_fit], user_index, item_index)
+    relevant = {}
+    for r in train[inner_valid]:
+        relevant.setdefault(user_index[users[r]], set()).add(item_index[items[r]])
+    return X, XP, relevant, item_index

@@ -14,19 +14,14 @@ import os
 
 import numpy as np
 
-from ease_check import stratified_split
-from prototype_common import ease, evaluate_top10, inv_sqrt, page_matrices, z
+from prototype_common import ease, evaluate_top10, ideal_low_pass, inner_validation, z
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--data", default=os.path.join("..", "shared", "datasets", "movielens-100k"))
 parser.add_argument("--inner-seed", type=int, default=1042)
 args = parser.parse_args()
 
-rows = np.loadtxt(os.path.join(args.data, "u.data"), dtype=np.int64)
-users, items, stamps = rows[:, 0], rows[:, 1], rows[:, 3]
-user_index = {u: i for i, u in enumerate(np.unique(users))}
-item_index = {v: i for i, v in enumerate(np.unique(items))}
-
+X, XP, relevant, item_index = inner_validation(args.data, args.inner_seed)
 genres = np.zeros((19, len(item_index)))
 buckets = {}
 for line in open(os.path.join(args.data, "u.item"), encoding="latin-1"):
@@ -42,21 +37,6 @@ for row, (_, columns) in enumerate(sorted(buckets.items())):
     years[row, columns] = 1
 
 
-def ideal_low_pass(X, XP, k):
-    R = np.vstack([X, XP])
-    d_user, d_item = R.sum(1), R.sum(0)
-    Rn = R * inv_sqrt(d_user)[:, None] * inv_sqrt(d_item)[None, :]
-    values, vectors = np.linalg.eigh(Rn.T @ Rn)
-    V = vectors[:, np.argsort(-values)][:, :k]
-    return ((X * inv_sqrt(d_item)[None, :]) @ V) @ V.T * np.sqrt(d_item)[None, :]
-
-
-train, _test = stratified_split(users, 42)
-inner_fit, inner_valid = stratified_split(users[train], args.inner_seed, ratio=0.9)
-X, XP = page_matrices(users, items, stamps, train[inner_fit], user_index, item_index)
-relevant = {}
-for r in train[inner_valid]:
-    relevant.setdefault(user_index[users[r]], set()).add(item_index[items[r]])
 low_pass = z(ideal_low_pass(X, XP, 128))
 gram = X.T @ X + XP.T @ XP
 reference = evaluate_top10(z(X @ ease(gram, 300)) + 0.25 * low_pass, X, relevant)
