@@ -1,7 +1,6 @@
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { getConfig, PersonalabError } from '@personalab/core';
-import { datasetFolders, findDataset, howToGet, type DataDirectoryOptions, type DatasetName } from '@personalab/datasets';
+import { findDataset, howToGet, type DataDirectoryOptions, type DatasetName } from '@personalab/datasets';
 
 export interface GlobalOptions {
   /** `--data-dir` only (authoritative when given). */
@@ -24,14 +23,9 @@ export function globalOptions(command: Command): GlobalOptions {
   };
 }
 
-/**
- * How to get a missing data set. An explicit `--data-dir` is the only folder searched (so a test or
- * a fixture never silently falls back to other data), so then the hint names that folder rather
- * than $PERSONALAB_DATA_DIR, which it overrides.
- */
+/** How to get a missing data set, naming `--data-dir` when it was given (`howToGet`). */
 export function missingDatasetHint(name: DatasetName, global: GlobalOptions): string {
-  if (global.dataDir === undefined) return howToGet(name);
-  return `--data-dir ${resolve(global.dataDir)} has no ${datasetFolders[name]}/ folder, and it is the only folder searched when given: put the data there or leave --data-dir out to search $PERSONALAB_DATA_DIR, ./datasets and ../shared/datasets`;
+  return howToGet(name, { dataDir: global.dataDir });
 }
 
 /** The folder of a data set, or a `not_found` error that says how to get it. */

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
   PersonalabError,
   createProgress,
@@ -12,7 +12,7 @@ import {
   type Recommender,
   type User,
 } from '@personalab/core';
-import { datasetFolders, fetchDataset, findDataset, generateSyntheticWorld, howToGet, loadMovieLens100k } from '@personalab/datasets';
+import { fetchDataset, findDataset, generateSyntheticWorld, howToGet, loadMovieLens100k } from '@personalab/datasets';
 import { createChatModelFromConfig } from '@personalab/llm';
 import { HeuristicProfileExtractor } from '@personalab/profile';
 import { HnswIndex } from '@personalab/retrieval';
@@ -86,18 +86,12 @@ async function loadSource(options: ServeOptions, log: (line: string) => void): P
       log(`data: MovieLens 100K from ${directory} (${data.users.length} users, ${data.items.length} items, ${data.ratings.length} ratings)`);
       return { meta: { source: 'movielens-100k', detail: directory }, users: data.users, items: data.items, interactions: data.ratings };
     }
-    if (wanted === 'movielens-100k') throw new PersonalabError('not_found', `MovieLens 100K not found: ${missingMovieLensHint(options)}`);
-    log(`data: MovieLens 100K not found and not fetched (${missingMovieLensHint(options)}); using the synthetic world instead`);
+    if (wanted === 'movielens-100k') throw new PersonalabError('not_found', `MovieLens 100K not found: ${howToGet('movielens-100k', { dataDir: options.dataDir })}`);
+    log(`data: MovieLens 100K not found and not fetched (${howToGet('movielens-100k', { dataDir: options.dataDir })}); using the synthetic world instead`);
   }
   const world = generateSyntheticWorld({ seed: 42, users: 200, items: 400, ratingsPerUser: 30 });
   log(`data: synthetic world, seed 42 (${world.users.length} users, ${world.items.length} items, ${world.ratings.length} ratings)`);
   return { meta: { source: 'synthetic', detail: 'seed 42' }, users: world.users, items: world.items, interactions: world.ratings };
-}
-
-/** How to get MovieLens 100K: a given --data-dir is the only folder searched, so the hint names it. */
-function missingMovieLensHint(options: ServeOptions): string {
-  if (options.dataDir === undefined) return howToGet('movielens-100k');
-  return `--data-dir ${resolve(options.dataDir)} has no ${datasetFolders['movielens-100k']}/ folder, and it is the only folder searched when given`;
 }
 
 /**

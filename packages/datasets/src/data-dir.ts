@@ -42,8 +42,15 @@ export function findDataset(name: DatasetName, options: DataDirectoryOptions = {
   return undefined;
 }
 
-/** How to get a data set, for skip messages and errors. */
-export function howToGet(name: DatasetName): string {
+/**
+ * How to get a data set, for skip messages and errors. With `dataDir` (`--data-dir`), which is then the only folder
+ * searched (so a test or a fixture never silently falls back to other data), the hint names that folder rather than
+ * $PERSONALAB_DATA_DIR, which it overrides.
+ */
+export function howToGet(name: DatasetName, options: { dataDir?: string | undefined } = {}): string {
+  if (options.dataDir !== undefined) {
+    return `--data-dir ${resolve(options.dataDir)} has no ${datasetFolders[name]}/ folder, and it is the only folder searched when given: put the data there or leave --data-dir out to search $PERSONALAB_DATA_DIR, ./datasets and ../shared/datasets`;
+  }
   switch (name) {
     case 'movielens-100k':
       return 'run `npm run personalab -- datasets fetch movielens-100k` (needs internet) or set PERSONALAB_DATA_DIR to a folder holding movielens-100k/';

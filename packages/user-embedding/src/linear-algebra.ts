@@ -30,13 +30,12 @@ export function invertSpdInPlace(matrix: Float64Array, n: number): Float64Array 
       const atNext = matrix[rowI + k + 1] as number;
       const second = first === 0 ? atNext : atNext - first * (pivotRow[k + 1] as number);
       if (first === 0) {
-        if (second !== 0) eliminateRowWith(matrix, n, rowI, rowNext, k + 1, second);
+        if (second !== 0) eliminateRowWith(matrix, n, rowI, matrix, rowNext, k + 1, second);
         continue;
       }
       if (second === 0) {
         // Step k alone (step k + 1 leaves the row as it is).
-        matrix[rowI + k] = 0;
-        for (let j = 0; j < n; j++) matrix[rowI + j] = (matrix[rowI + j] as number) - first * (pivotRow[j] as number);
+        eliminateRowWith(matrix, n, rowI, pivotRow, 0, k, first);
         continue;
       }
       // Both steps, entry by entry: (m − f₁·pivot row k) − f₂·pivot row k+1, where each step first zeroes its own column.
@@ -69,12 +68,13 @@ function normalisePivotRow(matrix: Float64Array, n: number, k: number): void {
 /** Row i minus its column-k entry times the (normalised) pivot row at `pivotOffset`; column k zeroed first. */
 function eliminateRow(matrix: Float64Array, n: number, i: number, pivotOffset: number, k: number): void {
   const factor = matrix[i * n + k] as number;
-  if (factor !== 0) eliminateRowWith(matrix, n, i * n, pivotOffset, k, factor);
+  if (factor !== 0) eliminateRowWith(matrix, n, i * n, matrix, pivotOffset, k, factor);
 }
 
-function eliminateRowWith(matrix: Float64Array, n: number, rowI: number, pivotOffset: number, k: number, factor: number): void {
+/** The row at `rowI` minus `factor` times the pivot row (in `pivot` at `pivotOffset`: the matrix or a saved copy). */
+function eliminateRowWith(matrix: Float64Array, n: number, rowI: number, pivot: Float64Array, pivotOffset: number, k: number, factor: number): void {
   matrix[rowI + k] = 0;
-  for (let j = 0; j < n; j++) matrix[rowI + j] = (matrix[rowI + j] as number) - factor * (matrix[pivotOffset + j] as number);
+  for (let j = 0; j < n; j++) matrix[rowI + j] = (matrix[rowI + j] as number) - factor * (pivot[pivotOffset + j] as number);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createRandom, PersonalabError, type Random } from '@personalab/core';
 import { orthonormaliseRows, symmetricEigen } from './linear-algebra.js';
+import { addRowsFloat64 } from './row-sums.js';
 
 /** A symmetric positive semi-definite n×n matrix, given by its product with a block of vectors. */
 export interface SymmetricOperator {
@@ -271,19 +272,8 @@ export function normalisedGramOperator(rows: readonly (readonly number[])[], n: 
         const start = starts[row] as number;
         const end = starts[row + 1] as number;
         sum.fill(0);
-        // Four items per pass over the sums, added one at a time in row order (the same sums as one item per pass).
-        let index = start;
-        for (; index + 3 < end; index += 4) {
-          const a = (items[index] as number) * columns;
-          const b = (items[index + 1] as number) * columns;
-          const third = (items[index + 2] as number) * columns;
-          const d = (items[index + 3] as number) * columns;
-          for (let c = 0; c < columns; c++) sum[c] = (sum[c] as number) + (scaled[a + c] as number) + (scaled[b + c] as number) + (scaled[third + c] as number) + (scaled[d + c] as number);
-        }
-        for (; index < end; index++) {
-          const source = (items[index] as number) * columns;
-          for (let c = 0; c < columns; c++) sum[c] = (sum[c] as number) + (scaled[source + c] as number);
-        }
+        // The row's items' rows of the scaled block, added one at a time in row order.
+        addRowsFloat64(sum, scaled, items, columns, start, end);
         const weight = rowWeight[row] as number;
         for (let c = 0; c < columns; c++) sum[c] = (sum[c] as number) * weight;
         for (let index = start; index < end; index++) {

@@ -26,6 +26,11 @@ describe('row sums of an item-item matrix', () => {
       addRowsFloat32(sum32, matrix, rows, n);
       expect(Array.from(sum64)).toEqual(Array.from(expected64));
       expect(Array.from(sum32)).toEqual(Array.from(expected32));
+      // A range of a longer index list (the eigensolver's rating rows, in one Int32Array) and a float64 matrix.
+      const padded = Int32Array.from([draw.int(n), ...rows, draw.int(n)]);
+      const ranged = Float64Array.from(start);
+      addRowsFloat64(ranged, Float64Array.from(matrix), padded, n, 1, 1 + rows.length);
+      expect(Array.from(ranged)).toEqual(Array.from(expected64));
     }
   });
 

@@ -8,10 +8,13 @@
  * are bit-identical to the plain one-row-at-a-time loop (test).
  */
 
-/** Float64 target: additions in float64. */
-export function addRowsFloat64(target: Float64Array, matrix: Float32Array, rows: readonly number[], n: number): void {
-  let index = 0;
-  for (; index + 3 < rows.length; index += 4) {
+/**
+ * Float64 target: additions in float64. `rows[start..end)` are added (default all); the matrix may be single or
+ * double precision (the low-pass eigensolver sums rows of a float64 block).
+ */
+export function addRowsFloat64(target: Float64Array, matrix: Float32Array | Float64Array, rows: ArrayLike<number>, n: number, start = 0, end = rows.length): void {
+  let index = start;
+  for (; index + 3 < end; index += 4) {
     const a = (rows[index] as number) * n;
     const b = (rows[index + 1] as number) * n;
     const c = (rows[index + 2] as number) * n;
@@ -20,7 +23,7 @@ export function addRowsFloat64(target: Float64Array, matrix: Float32Array, rows:
       target[j] = (target[j] as number) + (matrix[a + j] as number) + (matrix[b + j] as number) + (matrix[c + j] as number) + (matrix[d + j] as number);
     }
   }
-  for (; index < rows.length; index++) {
+  for (; index < end; index++) {
     const a = (rows[index] as number) * n;
     for (let j = 0; j < n; j++) target[j] = (target[j] as number) + (matrix[a + j] as number);
   }

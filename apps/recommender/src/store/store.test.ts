@@ -38,10 +38,10 @@ describe('RecommenderStore', () => {
   it('keeps a session\'s constraints with its chat turns and names a damaged one', () => {
     const store = open();
     store.createUser({ id: 'alice' });
-    const session = store.createSession('alice');
+    const session = store.newSession('alice');
     const message = (id: string, role: 'user' | 'assistant') => ({ id, role, content: 'x', timestamp: 1, userId: 'alice' });
     const constraints = { tags: { comed: 0.3, horror: -1 }, years: { from: 1990, to: 1999 }, audience: 'children' as const };
-    store.addChatTurn({ session, userMessage: message('a', 'user'), reply: message('b', 'assistant'), lastRecommended: ['m2'], constraints });
+    store.addChatTurn({ session, newSession: true, userMessage: message('a', 'user'), reply: message('b', 'assistant'), lastRecommended: ['m2'], constraints });
     expect(store.getSession(session.id)?.constraints).toEqual(constraints);
     store.database.prepare("UPDATE sessions SET constraints = '{\"tags\":3}' WHERE id = ?").run(session.id);
     expect(() => store.getSession(session.id)).toThrowError(new RegExp(`session ${session.id} constraints: stored record does not match its schema`));

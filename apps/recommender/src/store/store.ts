@@ -312,12 +312,6 @@ export class RecommenderStore {
 
   // Sessions and messages
 
-  createSession(userId: string, id?: string): StoredSession {
-    const session = this.newSession(userId, id);
-    this.insertSession(session);
-    return session;
-  }
-
   /**
    * A session not yet written: `addChatTurn` with `newSession: true` writes it in the turn's transaction (one
    * commit, so one sync to disk, per turn instead of two, and never a session without its first turn).
@@ -325,10 +319,6 @@ export class RecommenderStore {
   newSession(userId: string, id?: string): StoredSession {
     this.requireUser(userId);
     return { id: id ?? this.ids(), userId, startedAt: this.clock.now(), lastRecommended: [], constraints: noConstraints() };
-  }
-
-  private insertSession(session: StoredSession): void {
-    this.statement('INSERT INTO sessions (id, user_id, started_at) VALUES (?, ?, ?)').run(session.id, session.userId, session.startedAt);
   }
 
   getSession(id: string): StoredSession | undefined {
@@ -357,7 +347,7 @@ export class RecommenderStore {
       'INSERT INTO messages (id, user_id, session_id, role, content, timestamp, recommended) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     this.database.transaction(() => {
-      if (turn.newSession) this.insertSession(turn.session);
+      if (turn.newSession) this.statement('INSERT INTO sessions (id, user_id, started_at) VALUES (?, ?, ?)').run(turn.session.id, turn.session.userId, turn.session.startedAt);
       for (const message of [turn.userMessage, turn.reply]) {
         insert.run(
           message.id,
