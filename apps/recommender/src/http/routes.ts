@@ -7,6 +7,7 @@ import { constraintFilter, type SessionConstraints } from '../pipeline/constrain
 import type { ItemCatalog } from '../pipeline/item-catalog.js';
 import { buildTaste, collectTagStems, tagNamesByKey, tagStems } from '../pipeline/taste.js';
 import type { AppServices } from './app.js';
+import { EventLoopTurns } from './event-loop-turns.js';
 import {
   chatBodySchema,
   chatResponseSchema,
@@ -58,6 +59,9 @@ function inBody(error: unknown): unknown {
 /** Every /v1 route plus health, readiness and metrics. */
 export function registerRoutes(app: TypedApp, services: AppServices): void {
   const { store, catalog, chatRec, textIndex, metrics } = services;
+  // Heavy requests take turns, one per event-loop iteration, so a saturated server still accepts new connections (see EventLoopTurns).
+  const turns = new EventLoopTurns();
+  metrics.gauge('personalab_heavy_requests_waiting', 'Chat turns and uncached recommendation lists waiting for their event-loop turn', () => turns.pending);
   const serialised = new WeakMap<object, string>();
   /** The user, or a 404 that names where its id came from (`params.id`, `body.userId`). */
   const requireUserAt = (id: string, path: string) => {
@@ -139,11 +143,14 @@ export function registerRoutes(app: TypedApp, services: AppServices): void {
       const { accept, genres } = queryFilter(request.query, catalog);
       // A genre the filter names is asked for: a strong dislike of it does not keep it out (`genre=Horror`); other filters keep it out.
       // The pipeline checks the user (before its cache); its 404 is named here, without a second lookup on the cached path.
-      let result: Awaited<ReturnType<typeof chatRec.recommend>>;
-      try {
-        result = await chatRec.recommend({ userId: request.params.id, k: request.query.k, accept, askedGenres: genres });
-      } catch (error) {
-        throw inParams(error, request.params.id);
+      let result = chatRec.cached({ userId: request.params.id, k: request.query.k, accept });
+      if (result === undefined) {
+        await turns.next();
+        try {
+          result = await chatRec.recommend({ userId: request.params.id, k: request.query.k, accept, askedGenres: genres });
+        } catch (error) {
+          throw inParams(error, request.params.id);
+        }
       }
       metrics.increment('personalab_recommendations_total', { reranker: result.reranker });
       // A cached result keeps its serialised body too: the schema-checked JSON is built once per change.
@@ -165,6 +172,7 @@ export function registerRoutes(app: TypedApp, services: AppServices): void {
     if (sessionId !== undefined && store.getSession(sessionId)?.userId !== request.body.userId) {
       throw new PersonalabError('not_found', `body.sessionId: unknown session ${sessionId} for user ${request.body.userId}`, { details: { path: 'body.sessionId' } });
     }
+    await turns.next();
     const result = await chatRec.chat({ userId: request.body.userId, sessionId: request.body.sessionId, message: request.body.message, k: request.body.k ?? 5 });
     return {
       sessionId: result.sessionId,

@@ -224,6 +224,29 @@ describe('ChatRec.predictRating', () => {
   });
 });
 
+describe('ChatRec.cached', () => {
+  it('holds what recommend computed for a plain request until the user writes, and never computes', async () => {
+    const service = await tinyService();
+    try {
+      const { chatRec, store } = service;
+      expect(chatRec.cached({ userId: 'u1', k: 3 })).toBeUndefined();
+      const first = await chatRec.recommend({ userId: 'u1', k: 3 });
+      expect(chatRec.cached({ userId: 'u1', k: 3 })).toBe(first);
+      // Another k, a filter, or an unknown user: nothing held (and no error).
+      expect(chatRec.cached({ userId: 'u1', k: 4 })).toBeUndefined();
+      expect(chatRec.cached({ userId: 'u1', k: 3, accept: () => true })).toBeUndefined();
+      expect(chatRec.cached({ userId: 'nobody', k: 3 })).toBeUndefined();
+      store.addEvents('u1', [{ kind: 'rating', itemId: first.recommendations[0]!.item.id, value: 1, timestamp: 99 }]);
+      expect(chatRec.cached({ userId: 'u1', k: 3 })).toBeUndefined();
+      chatRec.disableCache();
+      await chatRec.recommend({ userId: 'u1', k: 3 });
+      expect(chatRec.cached({ userId: 'u1', k: 3 })).toBeUndefined();
+    } finally {
+      service.close();
+    }
+  });
+});
+
 describe('ChatRec requests', () => {
   it('offers the genre asked for first, even to a user whose ratings lean elsewhere', async () => {
     const service = await tinyService();

@@ -233,6 +233,18 @@ export class ChatRec {
     return { genres, ruledOut, ...(constraints.years ? { years: constraints.years } : {}), ...(constraints.audience ? { audience: constraints.audience } : {}) };
   }
 
+  /** The list `recommend` would answer from its cache for these options, if it holds one; never computes. */
+  cached(options: { userId: string; k?: number; accept?: ((item: Item) => boolean) | undefined }): RecommendResult | undefined {
+    const cacheKey = this.cacheKey(options);
+    return cacheKey === undefined ? undefined : this.cache.get(cacheKey);
+  }
+
+  /** Plain requests are cached per user, k and version of the user's events; a message, refinement, exclusion or filter is not. */
+  private cacheKey(options: { userId: string; k?: number; refinement?: Refinement | undefined; message?: string | undefined; exclude?: readonly string[]; accept?: ((item: Item) => boolean) | undefined }): string | undefined {
+    if (!this.cacheEnabled || options.refinement !== undefined || options.message !== undefined || (options.exclude ?? []).length > 0 || options.accept !== undefined) return undefined;
+    return `${options.userId}|${options.k ?? 5}|${this.options.store.versionOf(options.userId)}`;
+  }
+
   async recommend(options: {
     userId: string;
     k?: number;
@@ -259,10 +271,7 @@ export class ChatRec {
   }): Promise<RecommendResult> {
     const k = options.k ?? 5;
     this.options.store.requireUser(options.userId);
-    const cacheKey =
-      this.cacheEnabled && options.refinement === undefined && options.message === undefined && (options.exclude ?? []).length === 0 && options.accept === undefined
-        ? `${options.userId}|${k}|${this.options.store.versionOf(options.userId)}`
-        : undefined;
+    const cacheKey = this.cacheKey(options);
     const cached = cacheKey === undefined ? undefined : this.cache.get(cacheKey);
     if (cached) return cached;
 
