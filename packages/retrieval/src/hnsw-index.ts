@@ -157,6 +157,7 @@ export class HnswIndex implements VectorIndex {
     for (const record of records) {
       const vector = record.vector;
       for (let index = 0; index < this.dimension; index++) point[index] = vector[index]!;
+      this.prepare(point);
       const existing = this.labelOf.get(record.id);
       if (existing !== undefined) {
         // A live label: hnswlib updates the point in place.
@@ -208,6 +209,7 @@ export class HnswIndex implements VectorIndex {
     }
     const point = this.scratch;
     for (let index = 0; index < this.dimension; index++) point[index] = query[index]!;
+    this.prepare(point);
     const { filter, where } = options;
     const idByLabel = this.idByLabel;
     const metadataByLabel = this.metadataByLabel;
@@ -259,15 +261,18 @@ export class HnswIndex implements VectorIndex {
     this.currentEf = -1;
   }
 
-  /** Exact scores over a set of labels (the query is in `point`). */
+  /**
+   * Under cosine, scales a point to unit length in double precision before hnswlib sees it: hnswlib normalises in
+   * 32-bit floats, where squares of components past 1.8e19 overflow (every score NaN) and below 1e-19 vanish
+   * (the vector left unnormalised). A unit vector passes its normalisation unchanged.
+   */
+  private prepare(point: number[]): void {
+    if (this.metric === 'cosine') normalizeInPlace(point);
+  }
+
+  /** Exact scores over a set of labels (the query is in `point`, prepared: unit length under cosine, as the stored copies are). */
   private flatSearch(point: number[], k: number, labels: ReadonlySet<number>, filter: SearchOptions['filter']): SearchHit[] {
     const dimension = this.dimension;
-    let norm = 1;
-    if (this.metric === 'cosine') {
-      let sum = 0;
-      for (let index = 0; index < dimension; index++) sum += point[index]! * point[index]!;
-      norm = sum > 0 ? Math.sqrt(sum) : 1;
-    }
     const scored: { label: number; score: number }[] = [];
     for (const label of labels) {
       const vector = this.vectorByLabel[label]!;
@@ -277,7 +282,6 @@ export class HnswIndex implements VectorIndex {
         for (let index = 0; index < dimension; index++) score -= (point[index]! - vector[index]!) ** 2;
       } else {
         for (let index = 0; index < dimension; index++) score += point[index]! * vector[index]!;
-        score /= norm;
       }
       scored.push({ label, score });
     }

@@ -122,6 +122,25 @@ export function vectorIndexConformance(name: string, factory: VectorIndexFactory
       });
     }
 
+    it('scores cosine the same whatever the vectors\' scale, up to the 32-bit float range', () => {
+      const dimension = 8;
+      const records = randomRecords(60, dimension, 21);
+      const queries = randomRecords(5, dimension, 22, 'q');
+      // Squares of components past 1.8e19 overflow 32-bit floats: a norm taken there is Infinity, and every score NaN or 0.
+      for (const scale of [1e-30, 1e25, 1e37]) {
+        const plain = factory({ dimension, metric: 'cosine' });
+        const scaled = factory({ dimension, metric: 'cosine' });
+        plain.add(records);
+        scaled.add(records.map((record) => ({ ...record, vector: record.vector.map((value) => value * scale) })));
+        for (const query of queries) {
+          const expected = plain.search(query.vector, { k: 5, ef: 100 });
+          const hits = scaled.search(query.vector.map((value) => value * scale), { k: 5, ef: 100 });
+          expect(hits.map((hit) => hit.id), `scale ${scale}`).toEqual(expected.map((hit) => hit.id));
+          for (const [position, hit] of hits.entries()) expect(hit.score).toBeCloseTo(expected[position]!.score, 4);
+        }
+      }
+    });
+
     it('accepts Float32Array and plain arrays alike', () => {
       const records = randomRecords(50, 6, 11);
       const index = factory({ dimension: 6, metric: 'l2' });
