@@ -6,7 +6,10 @@
  *   npx tsx --conditions=development experiments/personamem/run.ts [--quick] [--out DIR]
  *
  * --quick (fewer personas and questions) writes to $PERSONALAB_STATE_DIR/experiments/personamem-quick
- * unless --out is given, so that a smoke run never overwrites the committed results.
+ * unless --out is given, so that a smoke run never overwrites the committed results. Its generated files and
+ * answers live apart too ($PERSONALAB_STATE_DIR/personamem-quick, the full run's in personamem): the two runs
+ * share run ids, and a full run after a quick one had found the quick run's answers under its ids and
+ * stopped ("the questions file changed since the run was made").
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -41,7 +44,7 @@ await runScript(async () => {
   const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } } });
   const quick = values.quick;
   const resultsDirectory = chooseResultsDirectory({ out: values.out, committed: join(here, 'results'), changed: changedOptions({ quick }, { quick: false }), name: 'experiments/personamem-quick' });
-  const workDirectory = join(getConfig().stateDir, 'personamem');
+  const workDirectory = join(getConfig().stateDir, quick ? 'personamem-quick' : 'personamem');
   const store = new RunStore(join(workDirectory, 'experiment.sqlite'));
   const summary: string[] = ['# PersonaMem experiment summary', '', `Command: \`${scriptCommand('experiments/personamem/run.ts')}\``, ''];
 
@@ -123,7 +126,7 @@ await runScript(async () => {
       new MemoryResponder({ extractor: new HeuristicProfileExtractor() }),
     ]);
     const notes = [
-      `Generated with \`personalab personamem generate --context-tokens ${contextTokens} --personas ${options.personas} --questions-per-persona ${options.questionsPerPersona} --seed ${options.seed}${phrasing === 'plain' ? '' : ` --phrasing ${phrasing}`}\`: ${loaded.questions.length} questions, ${loaded.contexts?.size} shared contexts (files in .personalab/personamem/, not committed).`,
+      `Generated with \`personalab personamem generate --context-tokens ${contextTokens} --personas ${options.personas} --questions-per-persona ${options.questionsPerPersona} --seed ${options.seed}${phrasing === 'plain' ? '' : ` --phrasing ${phrasing}`}\`: ${loaded.questions.length} questions, ${loaded.contexts?.size} shared contexts (files in .personalab/${quick ? 'personamem-quick' : 'personamem'}/, not committed).`,
       'Published overall accuracies (128k, paper; 32k, the authors\' prediction files) are dashed reference lines in the SVG; they were measured on the real benchmark, not on this generated one.',
     ];
     writeResults(resultsDirectory, name, {
