@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RatingInteraction } from '@personalab/core';
+import { createRandom, type RatingInteraction } from '@personalab/core';
 import { NumpyRandomState } from './numpy-random-state.js';
 import { roundHalfEven } from './round-half-even.js';
 import { stratifiedSplit } from './stratified-split.js';
@@ -54,6 +54,17 @@ describe('stratifiedSplit', () => {
     const { train, test } = stratifiedSplit(data, { ratio: 0.75, seed: 1, minRatings: 5 });
     expect(new Set([...train, ...test].map((row) => row.userId))).toEqual(new Set(['5', '6', '7']));
     expect(() => stratifiedSplit(data, { ratio: 1, seed: 1 })).toThrow(/between 0 and 1/);
+  });
+
+  it('orders users the same whatever the input order, numeric ids by value first, when ids mix', () => {
+    const users = ['2', '10', '1a', 'b', '07', '7', ' '];
+    const rows = users.flatMap((user) => [rating(user, `${user}-x`), rating(user, `${user}-y`)]);
+    const order = (input: RatingInteraction[]) => [...new Set(stratifiedSplit(input, { ratio: 0.5, seed: 1 }).train.map((row) => row.userId))];
+    const expected = ['2', '07', '7', '10', ' ', '1a', 'b'];
+    expect(order(rows)).toEqual(expected);
+    expect(order([...rows].reverse())).toEqual(expected);
+    const random = createRandom(5);
+    for (let trial = 0; trial < 5; trial++) expect(order(random.shuffle([...rows]))).toEqual(expected);
   });
 
   it('can stratify by item', () => {

@@ -66,9 +66,18 @@ export function stratifiedSplit<T extends { userId: string; itemId: string }>(in
   return { train, test };
 }
 
+/**
+ * Numeric-looking ids by value, before all others, which sort as strings (ties of value, "7" and "07", as strings too).
+ * A total order, so the output's order does not depend on the input's when ids mix: comparing numbers by value and
+ * the rest as strings had put "2" < "10" < "1a" < "2", and the sort's result then followed the input order.
+ */
 function compareIds(a: string, b: string): number {
-  const numericA = Number(a);
-  const numericB = Number(b);
-  if (a !== '' && b !== '' && Number.isFinite(numericA) && Number.isFinite(numericB)) return numericA - numericB;
+  const numericA = a.trim() !== '' && Number.isFinite(Number(a));
+  const numericB = b.trim() !== '' && Number.isFinite(Number(b));
+  if (numericA !== numericB) return numericA ? -1 : 1;
+  if (numericA) {
+    const difference = Number(a) - Number(b);
+    if (difference !== 0) return difference;
+  }
   return a < b ? -1 : a > b ? 1 : 0;
 }
