@@ -8,13 +8,14 @@
  */
 import { evaluateRanking, findDataset, howToGet, loadMovieLens100k, stratifiedSplit } from '@personalab/datasets';
 import { ContextEaseRecommender, itemsByUser } from '@personalab/user-embedding';
+import { parseInteger, scriptOptions } from '@personalab/core';
+const lambda = scriptOptions(() => parseInteger('LAMBDA', process.env.LAMBDA ?? '300', { min: 1 }));
 const directory = process.env.DATA ?? findDataset('movielens-100k', {});
 if (!directory) {
   console.error(`MovieLens 100K not found: ${howToGet('movielens-100k')}`);
   process.exit(1);
 }
 const data = await loadMovieLens100k(directory);
-const lambda = Number(process.env.LAMBDA ?? 300);
 for (const seed of [42, 7, 1]) {
   const split = stratifiedSplit(data.ratings, { ratio: 0.75, seed, shuffle: 'numpy' });
   const seen = itemsByUser(split.train);

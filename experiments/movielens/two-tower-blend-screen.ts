@@ -10,7 +10,9 @@
  */
 import { findDataset, howToGet, loadMovieLens100k, stratifiedSplit } from '@personalab/datasets';
 import { ContextEaseRecommender, itemsByUser, selectBackend, SequentialTwoTowerRecommender, topK } from '@personalab/user-embedding';
+import { parseInteger, scriptOptions } from '@personalab/core';
 
+const seed = scriptOptions(() => parseInteger('seed', process.argv[2] ?? '42', { min: 0, max: 0xffffffff }));
 const directory = process.env.DATA ?? findDataset('movielens-100k', {});
 if (!directory) {
   console.error(`MovieLens 100K not found: ${howToGet('movielens-100k')}`);
@@ -18,7 +20,6 @@ if (!directory) {
 }
 await selectBackend({});
 const data = await loadMovieLens100k(directory);
-const seed = Number(process.argv[2] ?? 42);
 const split = stratifiedSplit(data.ratings, { ratio: 0.75, seed, shuffle: 'numpy' });
 const inner = stratifiedSplit(split.train, { ratio: 0.9, seed: seed + 1000 });
 const training = { items: data.items, users: data.users };

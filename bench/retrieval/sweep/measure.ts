@@ -1,10 +1,18 @@
 // Parameter sweep, step 3: recall@10 and CPU-time q/s of saved graphs (direct hnswlib-node, reused query array) against ExactIndex, all interleaved in the same rounds; also the local intrinsic dimensionality (MLE) of the set.
 //   npx tsx --conditions=development bench/retrieval/sweep/measure.ts isotropic 16,24,32 /tmp/hnsw-exp/a.bin /tmp/hnsw-exp/b.bin
+import { existsSync } from 'node:fs';
 import hnswlib from 'hnswlib-node';
+import { PersonalabError, parseIntegerList, scriptOptions } from '@personalab/core';
 import { ExactIndex, clusteredVectors, scoreRecallAtK } from '@personalab/retrieval';
 import { interleavedSets } from '../timing.js';
-const [variant, efList, ...files] = process.argv.slice(2);
-const efs = efList!.split(',').map(Number);
+const { variant, efs, files } = scriptOptions(() => {
+  const [variant = '', efList = '', ...files] = process.argv.slice(2);
+  if (variant !== 'isotropic' && variant !== 'subspace') throw new PersonalabError('invalid_argument', `usage: measure.ts isotropic|subspace EF[,EF…] GRAPH.bin…; the variant must be isotropic or subspace, got ${JSON.stringify(variant)}`);
+  if (files.length === 0) throw new PersonalabError('invalid_argument', 'name at least one saved graph (build.ts writes them under /tmp/hnsw-exp)');
+  const missing = files.find((file) => !existsSync(file));
+  if (missing !== undefined) throw new PersonalabError('not_found', `${missing}: no such graph file (build.ts writes them under /tmp/hnsw-exp)`);
+  return { variant, efs: parseIntegerList('EF', efList, { min: 1 }), files };
+});
 const count = 100_000, dimension = 64, queryCount = 1000;
 const generator = variant === 'subspace' ? { clusters: 100, spread: 0.35, intrinsicDimension: 8, seed: 42 } : { clusters: 100, spread: 0.35, seed: 42 };
 const set = clusteredVectors({ ...generator, count: count + queryCount, dimension });
