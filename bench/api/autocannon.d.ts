@@ -17,6 +17,7 @@ declare module 'autocannon' {
     average: number;
     p50: number;
     p99: number;
+    max: number;
     total: number;
   }
   interface Result {
@@ -26,6 +27,10 @@ declare module 'autocannon' {
     timeouts: number;
     non2xx: number;
   }
-  function autocannon(options: Options): Promise<Result>;
+  /** The running benchmark: a promise of the result that also emits `response` (client, status, bytes, latency ms) per answer. */
+  interface Instance extends Promise<Result> {
+    on(event: 'response', listener: (client: object, statusCode: number, bytes: number, latencyMs: number) => void): this;
+  }
+  function autocannon(options: Options): Instance;
   export default autocannon;
 }

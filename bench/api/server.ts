@@ -10,7 +10,13 @@ import { loadConfig } from '@personalab/core';
 import { serve } from '@personalab/recommender';
 import { candidateModelName, defaultCandidateModel } from '@personalab/user-embedding';
 
-const { values } = parseArgs({ options: { dataset: { type: 'string', default: 'auto' }, state: { type: 'string', default: join(tmpdir(), 'personalab-bench-api') }, cache: { type: 'string', default: 'on' }, model: { type: 'string', default: defaultCandidateModel } } });
+const { values } = parseArgs({ options: { dataset: { type: 'string', default: 'auto' }, state: { type: 'string', default: join(tmpdir(), 'personalab-bench-api') }, cache: { type: 'string', default: 'on' }, turns: { type: 'string', default: 'on' }, model: { type: 'string', default: defaultCandidateModel } } });
+for (const [name, value] of [['--cache', values.cache], ['--turns', values.turns]] as const) {
+  if (value !== 'on' && value !== 'off') {
+    process.stderr.write(`error (invalid_argument): ${name} must be on or off, got ${JSON.stringify(value)}\n`);
+    process.exit(2);
+  }
+}
 const apiKey = 'bench-key';
 const config = loadConfig({
   PERSONALAB_STATE_DIR: values.state,
@@ -28,6 +34,8 @@ const server = await serve({
   port: 0,
   host: '127.0.0.1',
   quiet: true,
+  // `--turns off`: heavy requests run as they arrive (bench/api/chat-fairness.ts measures what the turns change).
+  eventLoopTurns: values.turns !== 'off',
   log: (line) => process.stderr.write(`[server] ${line}\n`),
   beforeListen: (app) => {
     // Public (outside /v1): no auth, no rate limit; the plainest route fastify can serve.

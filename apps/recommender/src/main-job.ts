@@ -51,6 +51,8 @@ export interface ServeOptions {
   log?: (line: string) => void;
   /** Called with the app before it listens (benchmarks add a bare route here). */
   beforeListen?: (app: FastifyInstance) => void | Promise<void>;
+  /** Heavy requests take event-loop turns (default true; `false` for the benchmark that measures them: AppOptions). */
+  eventLoopTurns?: boolean;
 }
 
 export interface RunningServer {
@@ -298,7 +300,7 @@ async function start(options: ServeOptions, where: { stateDir: string; metaPath:
   log(`item index: ${service.indexStatus.status}${service.indexStatus.reason ? ` (${service.indexStatus.reason})` : ''}, ${service.textIndex.size} items`);
 
   const keys = apiKeys(config, stateDir);
-  const app = await buildApp({ ...service, apiKeys: keys, rateLimitPerMinute: config.server.rateLimitPerMinute, logLevel: config.server.logLevel === 'info' ? 'warn' : config.server.logLevel });
+  const app = await buildApp({ ...service, apiKeys: keys, rateLimitPerMinute: config.server.rateLimitPerMinute, logLevel: config.server.logLevel === 'info' ? 'warn' : config.server.logLevel, eventLoopTurns: options.eventLoopTurns ?? true });
   await options.beforeListen?.(app);
   let address: string;
   try {

@@ -57,11 +57,12 @@ function inBody(error: unknown): unknown {
 }
 
 /** Every /v1 route plus health, readiness and metrics. */
-export function registerRoutes(app: TypedApp, services: AppServices): void {
+export function registerRoutes(app: TypedApp, services: AppServices, options: { eventLoopTurns: boolean } = { eventLoopTurns: true }): void {
   const { store, catalog, chatRec, textIndex, metrics } = services;
   // Heavy requests take turns, one per event-loop iteration, so a saturated server still accepts new connections (see EventLoopTurns).
   const turns = new EventLoopTurns();
   metrics.gauge('personalab_heavy_requests_waiting', 'Chat turns and uncached recommendation lists waiting for their event-loop turn', () => turns.pending);
+  const heavyTurn = options.eventLoopTurns ? () => turns.next() : () => Promise.resolve();
   const serialised = new WeakMap<object, string>();
   /** The user, or a 404 that names where its id came from (`params.id`, `body.userId`). */
   const requireUserAt = (id: string, path: string) => {
@@ -145,7 +146,7 @@ export function registerRoutes(app: TypedApp, services: AppServices): void {
       // The pipeline checks the user (before its cache); its 404 is named here, without a second lookup on the cached path.
       let result = chatRec.cached({ userId: request.params.id, k: request.query.k, accept });
       if (result === undefined) {
-        await turns.next();
+        await heavyTurn();
         try {
           result = await chatRec.recommend({ userId: request.params.id, k: request.query.k, accept, askedGenres: genres });
         } catch (error) {
@@ -172,7 +173,7 @@ export function registerRoutes(app: TypedApp, services: AppServices): void {
     if (sessionId !== undefined && store.getSession(sessionId)?.userId !== request.body.userId) {
       throw new PersonalabError('not_found', `body.sessionId: unknown session ${sessionId} for user ${request.body.userId}`, { details: { path: 'body.sessionId' } });
     }
-    await turns.next();
+    await heavyTurn();
     const result = await chatRec.chat({ userId: request.body.userId, sessionId: request.body.sessionId, message: request.body.message, k: request.body.k ?? 5 });
     return {
       sessionId: result.sessionId,

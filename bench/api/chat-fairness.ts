@@ -1,0 +1,172 @@
+/**
+ * Chat turns at saturation, with and without event-loop turns (`EventLoopTurns` in apps/recommender): autocannon opens
+ * its connections at once against `POST /v1/chat`, a saturated server; how long do the last connections wait, and how
+ * evenly are the answers shared? Two servers of the main job (same data, model and stack as `npm start`, cache on)
+ * run side by side, one with `--turns on` (as served) and one with `--turns off`; rounds alternate between them.
+ *
+ *   npx tsx --conditions=development bench/api/chat-fairness.ts [--seconds 10] [--rounds 3] [--connections 50] [--out DIR]
+ *
+ * Only the headline run (the defaults) writes bench/results/api; any other run writes under
+ * $PERSONALAB_STATE_DIR/bench/chat-fairness-partial unless --out is given.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { changedOptions, markdownTable, median, parseInteger, resultsDirectory, runScript, scriptCommand, svgBarChart, writeResults } from '@personalab/core';
+
+await runScript(async () => {
+  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '3' }, connections: { type: 'string', default: '50' }, out: { type: 'string' } } });
+  const seconds = parseInteger('--seconds', values.seconds, { min: 1 });
+  const rounds = parseInteger('--rounds', values.rounds, { min: 1 });
+  const connections = parseInteger('--connections', values.connections, { min: 1 });
+  const outputDirectory = resultsDirectory({
+    out: values.out,
+    committed: 'bench/results/api',
+    changed: changedOptions({ seconds, rounds, connections }, { seconds: 10, rounds: 3, connections: 50 }),
+    name: 'bench/chat-fairness-partial',
+  });
+
+  interface Server {
+    child: ChildProcess;
+    port: number;
+    apiKey: string;
+    users: string[];
+  }
+
+  function startServer(turns: 'on' | 'off', state: string): Promise<Server> {
+    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'bench/api/server.ts', '--turns', turns, '--state', state], { stdio: ['ignore', 'pipe', 'inherit'] });
+    return new Promise((resolve, reject) => {
+      let output = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /ready (\d+) (\S+) (\S+)\n/.exec(output);
+        if (match) resolve({ child, port: Number(match[1]), apiKey: match[2] as string, users: (match[3] as string).split(',') });
+      });
+      child.on('exit', (code) => reject(new Error(`bench server (turns ${turns}) exited with ${code}`)));
+    });
+  }
+
+  interface Round {
+    requestsPerSecond: number;
+    p50: number;
+    p99: number;
+    max: number;
+    timeouts: number;
+    /** Answers per connection over the round, fewest and most (a connection never answered counts 0). */
+    fewestAnswers: number;
+    mostAnswers: number;
+    /** When the last connection got its first answer, in seconds from the start. */
+    lastFirstAnswer: number;
+  }
+
+  // As bench/api/run.ts: messages that name no title (a title writes a rating), a new session per request.
+  const chatMessages = ['something funny and light please', 'a comedy from the 90s', 'with my 6 year old, something fun', 'no horror, a good thriller'];
+
+  async function measure(server: Server): Promise<Round> {
+    let next = 0;
+    const answers = new Map<object, number>();
+    const firstAnswer = new Map<object, number>();
+    const started = performance.now();
+    const instance = autocannon({
+      url: `http://127.0.0.1:${server.port}`,
+      connections,
+      duration: seconds,
+      headers: { authorization: `Bearer ${server.apiKey}` },
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (request) => {
+            const turn = next++;
+            const body = JSON.stringify({ userId: server.users[turn % server.users.length], message: chatMessages[turn % chatMessages.length] });
+            return { ...request, method: 'POST', path: '/v1/chat', body, headers: { ...request.headers, 'content-type': 'application/json' } };
+          },
+        },
+      ],
+    });
+    instance.on('response', (client: object) => {
+      answers.set(client, (answers.get(client) ?? 0) + 1);
+      if (!firstAnswer.has(client)) firstAnswer.set(client, (performance.now() - started) / 1000);
+    });
+    const result = await instance;
+    const counts = [...answers.values()];
+    const unanswered = connections - counts.length;
+    return {
+      requestsPerSecond: result.requests.average,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      max: result.latency.max,
+      timeouts: result.timeouts + result.errors,
+      fewestAnswers: unanswered > 0 ? 0 : Math.min(...counts),
+      mostAnswers: Math.max(0, ...counts),
+      lastFirstAnswer: unanswered > 0 ? Number.POSITIVE_INFINITY : Math.max(...firstAnswer.values()),
+    };
+  }
+
+  const startedLoad = loadavg();
+  // Two state folders (one server per folder: server.lock); each trains its model on its first start, then loads it.
+  const servers = { on: await startServer('on', '/tmp/personalab-bench-chat-fairness-on'), off: await startServer('off', '/tmp/personalab-bench-chat-fairness-off') };
+  const results: Record<'on' | 'off', Round[]> = { on: [], off: [] };
+  try {
+    // A short warm-up of each (JIT, SQLite page cache), not measured.
+    for (const mode of ['on', 'off'] as const) await measure(servers[mode]);
+    for (let round = 0; round < rounds; round++) {
+      for (const mode of round % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
+        const measured = await measure(servers[mode]);
+        results[mode].push(measured);
+        console.log(
+          `round ${round + 1} turns ${mode}: ${measured.requestsPerSecond.toFixed(0)} req/s, p50 ${measured.p50} ms, p99 ${measured.p99} ms, max ${measured.max} ms, timeouts ${measured.timeouts}, answers per connection ${measured.fewestAnswers}–${measured.mostAnswers}, last first answer ${measured.lastFirstAnswer.toFixed(1)} s`,
+        );
+      }
+    }
+  } finally {
+    for (const server of Object.values(servers)) server.child.kill('SIGTERM');
+  }
+
+  const summary = (list: Round[]) => ({
+    requestsPerSecond: median(list.map((entry) => entry.requestsPerSecond)),
+    p50: median(list.map((entry) => entry.p50)),
+    p99: median(list.map((entry) => entry.p99)),
+    max: median(list.map((entry) => entry.max)),
+    timeouts: list.reduce((sum, entry) => sum + entry.timeouts, 0),
+    fewestAnswers: Math.min(...list.map((entry) => entry.fewestAnswers)),
+    mostAnswers: Math.max(...list.map((entry) => entry.mostAnswers)),
+    lastFirstAnswer: median(list.map((entry) => entry.lastFirstAnswer)),
+  });
+  const medians = { on: summary(results.on), off: summary(results.off) };
+  const rows = (['on', 'off'] as const).map((mode) => {
+    const entry = medians[mode];
+    return [
+      mode === 'on' ? 'turns on (as served)' : 'turns off',
+      Math.round(entry.requestsPerSecond),
+      entry.p50,
+      entry.p99,
+      entry.max,
+      entry.timeouts,
+      `${entry.fewestAnswers}–${entry.mostAnswers}`,
+      Number.isFinite(entry.lastFirstAnswer) ? entry.lastFirstAnswer.toFixed(1) : 'never',
+    ];
+  });
+  const markdown = [
+    `# Chat turns at saturation: event-loop turns on and off (autocannon, ${connections} connections, ${rounds} alternating rounds × ${seconds} s, medians)`,
+    '',
+    markdownTable(['server', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'timeouts + errors (all rounds)', 'answers per connection (fewest–most, all rounds)', 'last connection\'s first answer (s)'], rows, 2),
+    '',
+    `\`POST /v1/chat\` with a new session per request, users and four messages in rotation (as bench/api/run.ts), against two servers of the main job side by side (cache on, as \`npm start\`), one taking event-loop turns for heavy requests (as served) and one running them as they arrive (\`--turns off\`). autocannon opens its ${connections} connections at once, so a round starts with all of them waiting to be accepted by a saturated server.`,
+    'Why it matters: since libuv 1.45 (Node 20) a server accepts one pending connection per event-loop iteration, and without turns an iteration runs every ready chat turn, so late connections wait many long iterations for their accept.',
+    `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), shared with other engineers' jobs; load average at start ${startedLoad.map((value) => value.toFixed(2)).join(' / ')}. Servers and load generator share the cores; only one server is loaded at a time.`,
+    '',
+    `Command: \`${scriptCommand('bench/api/chat-fairness.ts')}\``,
+  ].join('\n');
+  const chart = svgBarChart(
+    ['p50 ms', 'p99 ms', 'max ms'],
+    (['on', 'off'] as const).map((mode) => ({ name: `turns ${mode}`, values: [medians[mode].p50, medians[mode].p99, medians[mode].max] })),
+    { title: `Chat turn latency at ${connections} connections (median of ${rounds} rounds)`, yLabel: 'ms' },
+  );
+  const written = writeResults(outputDirectory, 'chat-fairness', {
+    json: { startedAt: new Date().toISOString(), connections, seconds, rounds, loadAverage: startedLoad, cpus: cpus().length, perRound: results, medians },
+    markdown,
+    svgs: { '': chart },
+  });
+  console.log(`\n${markdown}\n\nwrote ${written.join(', ')}`);
+});
