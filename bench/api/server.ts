@@ -47,3 +47,5 @@ const server = await serve({
 if (values.cache === 'off') server.service.chatRec.disableCache();
 const users = server.service.store.database.prepare('SELECT id FROM users ORDER BY rowid').pluck().all() as string[];
 process.stdout.write(`ready ${new URL(server.app.listeningOrigin).port} ${apiKey} ${users.join(',')}\n`);
+// Closed as `personalab serve` closes on a signal: the store flushed and the state folder's server.lock removed.
+process.once('SIGTERM', () => void server.close().then(() => process.exit(0)));
