@@ -9,10 +9,10 @@
  * Only the headline run (the defaults) writes bench/results/api; any other run writes under
  * $PERSONALAB_STATE_DIR/bench/chat-fairness-partial unless --out is given.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { chatBody, startBenchServer, type BenchServer } from './bench-server.js';
 import { changedOptions, markdownTable, median, parseInteger, resultsDirectory, runScript, scriptCommand, svgBarChart, writeResults } from '@personalab/core';
 
 await runScript(async () => {
@@ -27,25 +27,7 @@ await runScript(async () => {
     name: 'bench/chat-fairness-partial',
   });
 
-  interface Server {
-    child: ChildProcess;
-    port: number;
-    apiKey: string;
-    users: string[];
-  }
-
-  function startServer(turns: 'on' | 'off', state: string): Promise<Server> {
-    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'bench/api/server.ts', '--turns', turns, '--state', state], { stdio: ['ignore', 'pipe', 'inherit'] });
-    return new Promise((resolve, reject) => {
-      let output = '';
-      child.stdout?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /ready (\d+) (\S+) (\S+)\n/.exec(output);
-        if (match) resolve({ child, port: Number(match[1]), apiKey: match[2] as string, users: (match[3] as string).split(',') });
-      });
-      child.on('exit', (code) => reject(new Error(`bench server (turns ${turns}) exited with ${code}`)));
-    });
-  }
+  const startServer = (turns: 'on' | 'off', state: string) => startBenchServer(['--turns', turns, '--state', state]);
 
   interface Round {
     requestsPerSecond: number;
@@ -60,10 +42,7 @@ await runScript(async () => {
     lastFirstAnswer: number;
   }
 
-  // As bench/api/run.ts: messages that name no title (a title writes a rating), a new session per request.
-  const chatMessages = ['something funny and light please', 'a comedy from the 90s', 'with my 6 year old, something fun', 'no horror, a good thriller'];
-
-  async function measure(server: Server): Promise<Round> {
+  async function measure(server: BenchServer): Promise<Round> {
     let next = 0;
     const answers = new Map<object, number>();
     const firstAnswer = new Map<object, number>();
@@ -78,8 +57,7 @@ await runScript(async () => {
           method: 'POST',
           setupRequest: (request) => {
             const turn = next++;
-            const body = JSON.stringify({ userId: server.users[turn % server.users.length], message: chatMessages[turn % chatMessages.length] });
-            return { ...request, method: 'POST', path: '/v1/chat', body, headers: { ...request.headers, 'content-type': 'application/json' } };
+            return { ...request, method: 'POST', path: '/v1/chat', body: chatBody(server, turn), headers: { ...request.headers, 'content-type': 'application/json' } };
           },
         },
       ],

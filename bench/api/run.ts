@@ -10,12 +10,12 @@
  * Only the headline run (the defaults) writes bench/results/api; any other run writes under
  * $PERSONALAB_STATE_DIR/bench/api-partial unless --out is given.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { changedOptions, markdownTable, median, parseInteger, resultsDirectory, runScript, scriptCommand, svgBarChart, writeResults } from '@personalab/core';
 import { candidateModelName, defaultCandidateModel } from '@personalab/user-embedding';
+import { chatBody, startBenchServer, type BenchServer } from './bench-server.js';
 
 await runScript(async () => {
   const { values } = parseArgs({
@@ -41,27 +41,7 @@ await runScript(async () => {
     name: 'bench/api-partial',
   });
 
-  interface Server {
-    child: ChildProcess;
-    port: number;
-    apiKey: string;
-    users: string[];
-  }
-
-  function startServer(cache: 'on' | 'off'): Promise<Server> {
-    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'bench/api/server.ts', '--dataset', values.dataset, '--cache', cache, '--model', values.model], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    return new Promise((resolve, reject) => {
-      let output = '';
-      child.stdout?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /ready (\d+) (\S+) (\S+)\n/.exec(output);
-        if (match) resolve({ child, port: Number(match[1]), apiKey: match[2] as string, users: (match[3] as string).split(',') });
-      });
-      child.on('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-    });
-  }
+  const startServer = (cache: 'on' | 'off') => startBenchServer(['--dataset', values.dataset, '--cache', cache, '--model', values.model]);
 
   interface Measurement {
     requestsPerSecond: number;
@@ -72,15 +52,7 @@ await runScript(async () => {
     requests: number;
   }
 
-  /**
-   * What a chat turn says, in rotation: a mood, a genre and era, an audience, a dislike of a genre (each a new
-   * session). None names a title, which would write a rating ("I loved Fargo", and "something like Fargo" too when
-   * the user has not rated it): the users' ratings, and so the cached lists of the recommendations route measured
-   * beside it, stay as they are.
-   */
-  const chatMessages = ['something funny and light please', 'a comedy from the 90s', 'with my 6 year old, something fun', 'no horror, a good thriller'];
-
-  async function measure(server: Server, path: string | 'recommendations' | 'chat', duration: number): Promise<Measurement> {
+  async function measure(server: BenchServer, path: string | 'recommendations' | 'chat', duration: number): Promise<Measurement> {
     let next = 0;
     const result = await autocannon({
       url: `http://127.0.0.1:${server.port}`,
@@ -94,8 +66,7 @@ await runScript(async () => {
             const turn = next++;
             const userId = server.users[turn % server.users.length] as string;
             if (path === 'chat') {
-              const body = JSON.stringify({ userId, message: chatMessages[turn % chatMessages.length] });
-              return { ...request, method: 'POST', path: '/v1/chat', body, headers: { ...request.headers, 'content-type': 'application/json' } };
+              return { ...request, method: 'POST', path: '/v1/chat', body: chatBody(server, turn), headers: { ...request.headers, 'content-type': 'application/json' } };
             }
             return { ...request, path: path === 'recommendations' ? `/v1/users/${encodeURIComponent(userId)}/recommendations?k=5` : path };
           },

@@ -1,0 +1,39 @@
+/**
+ * What the API benchmarks share: starting bench/api/server.ts in its own process (so the load generator does not
+ * share its event loop), and the chat messages they send.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+
+export interface BenchServer {
+  child: ChildProcess;
+  port: number;
+  apiKey: string;
+  users: string[];
+}
+
+/** Starts bench/api/server.ts with `args` (`--cache off`, `--turns off`, `--state DIR`, …) and waits for its `ready` line. */
+export function startBenchServer(args: readonly string[]): Promise<BenchServer> {
+  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'bench/api/server.ts', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /ready (\d+) (\S+) (\S+)\n/.exec(output);
+      if (match) resolve({ child, port: Number(match[1]), apiKey: match[2] as string, users: (match[3] as string).split(',') });
+    });
+    child.on('exit', (code) => reject(new Error(`bench server (${args.join(' ')}) exited with ${code}`)));
+  });
+}
+
+/**
+ * What a chat turn says, in rotation: a mood, a genre and era, an audience, a dislike of a genre (each a new
+ * session). None names a title, which would write a rating ("I loved Fargo", and "something like Fargo" too when
+ * the user has not rated it): the users' ratings, and so the cached lists of the recommendations route measured
+ * beside it, stay as they are.
+ */
+export const chatMessages = ['something funny and light please', 'a comedy from the 90s', 'with my 6 year old, something fun', 'no horror, a good thriller'];
+
+/** The body of the `turn`-th chat request: users and messages in rotation. */
+export function chatBody(server: BenchServer, turn: number): string {
+  return JSON.stringify({ userId: server.users[turn % server.users.length], message: chatMessages[turn % chatMessages.length] });
+}
