@@ -3,6 +3,7 @@
  * share its event loop), and the chat messages they send.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { changedOptions, parseInteger, resultsDirectory } from '@personalab/core';
 
 export interface BenchServer {
   child: ChildProcess;
@@ -36,4 +37,21 @@ export const chatMessages = ['something funny and light please', 'a comedy from 
 /** The body of the `turn`-th chat request: users and messages in rotation. */
 export function chatBody(server: BenchServer, turn: number): string {
   return JSON.stringify({ userId: server.users[turn % server.users.length], message: chatMessages[turn % chatMessages.length] });
+}
+
+/** The load options both benchmarks take, checked, and where their results go (bench/results/api for the headline options). */
+export function loadOptions(
+  values: { seconds: string; rounds: string; connections: string; out?: string | undefined },
+  where: { name: string; others?: Record<string, unknown>; headlineOthers?: Record<string, unknown> },
+): { seconds: number; rounds: number; connections: number; outputDirectory: string } {
+  const seconds = parseInteger('--seconds', values.seconds, { min: 1 });
+  const rounds = parseInteger('--rounds', values.rounds, { min: 1 });
+  const connections = parseInteger('--connections', values.connections, { min: 1 });
+  const outputDirectory = resultsDirectory({
+    out: values.out,
+    committed: 'bench/results/api',
+    changed: changedOptions({ seconds, rounds, connections, ...where.others }, { seconds: 10, rounds: 3, connections: 50, ...where.headlineOthers }),
+    name: where.name,
+  });
+  return { seconds, rounds, connections, outputDirectory };
 }

@@ -12,20 +12,12 @@
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { chatBody, startBenchServer, type BenchServer } from './bench-server.js';
-import { changedOptions, markdownTable, median, parseInteger, resultsDirectory, runScript, scriptCommand, svgBarChart, writeResults } from '@personalab/core';
+import { chatBody, loadOptions, startBenchServer, type BenchServer } from './bench-server.js';
+import { markdownTable, median, runScript, scriptCommand, svgBarChart, writeResults } from '@personalab/core';
 
 await runScript(async () => {
   const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '3' }, connections: { type: 'string', default: '50' }, out: { type: 'string' } } });
-  const seconds = parseInteger('--seconds', values.seconds, { min: 1 });
-  const rounds = parseInteger('--rounds', values.rounds, { min: 1 });
-  const connections = parseInteger('--connections', values.connections, { min: 1 });
-  const outputDirectory = resultsDirectory({
-    out: values.out,
-    committed: 'bench/results/api',
-    changed: changedOptions({ seconds, rounds, connections }, { seconds: 10, rounds: 3, connections: 50 }),
-    name: 'bench/chat-fairness-partial',
-  });
+  const { seconds, rounds, connections, outputDirectory } = loadOptions(values, { name: 'bench/chat-fairness-partial' });
 
   const startServer = (turns: 'on' | 'off', state: string) => startBenchServer(['--turns', turns, '--state', state]);
 

@@ -13,9 +13,9 @@
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { changedOptions, markdownTable, median, parseInteger, resultsDirectory, runScript, scriptCommand, svgBarChart, writeResults } from '@personalab/core';
+import { markdownTable, median, runScript, scriptCommand, svgBarChart, writeResults } from '@personalab/core';
 import { candidateModelName, defaultCandidateModel } from '@personalab/user-embedding';
-import { chatBody, startBenchServer, type BenchServer } from './bench-server.js';
+import { chatBody, loadOptions, startBenchServer, type BenchServer } from './bench-server.js';
 
 await runScript(async () => {
   const { values } = parseArgs({
@@ -31,14 +31,10 @@ await runScript(async () => {
   });
   // Checked here too, before any server starts.
   candidateModelName(values.model, '--model');
-  const seconds = parseInteger('--seconds', values.seconds, { min: 1 });
-  const rounds = parseInteger('--rounds', values.rounds, { min: 1 });
-  const connections = parseInteger('--connections', values.connections, { min: 1 });
-  const outputDirectory = resultsDirectory({
-    out: values.out,
-    committed: 'bench/results/api',
-    changed: changedOptions({ seconds, rounds, connections, dataset: values.dataset, model: values.model }, { seconds: 10, rounds: 3, connections: 50, dataset: 'auto', model: defaultCandidateModel }),
+  const { seconds, rounds, connections, outputDirectory } = loadOptions(values, {
     name: 'bench/api-partial',
+    others: { dataset: values.dataset, model: values.model },
+    headlineOthers: { dataset: 'auto', model: defaultCandidateModel },
   });
 
   const startServer = (cache: 'on' | 'off') => startBenchServer(['--dataset', values.dataset, '--cache', cache, '--model', values.model]);
