@@ -32,7 +32,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 parser = argparse.ArgumentParser()
-parser.add_argument("--data", default=os.path.join("..", "..", "..", "..", "shared", "datasets", "movielens-100k"))
+parser.add_argument("--data", default=os.path.join("..", "shared", "datasets", "movielens-100k"))
 parser.add_argument("--seeds", default="42,7,1")
 parser.add_argument("--out", default=None)
 parser.add_argument("--smoke", action="store_true")
