@@ -31,6 +31,8 @@ describe('ops routes', () => {
     expect(metrics.headers['content-type']).toContain('text/plain');
     expect(metrics.body).toMatch(/personalab_http_requests_total\{method="GET",route="\/v1\/users\/:id",status="200"\} 1/);
     expect(metrics.body).toMatch(/personalab_items 24/);
+    // Chat turns and uncached lists waiting for their event-loop turn: none between requests.
+    expect(metrics.body).toMatch(/personalab_heavy_requests_waiting 0/);
     const docs = await tiny.app.inject({ url: '/docs/json' });
     expect(Object.keys(docs.json().paths)).toEqual(expect.arrayContaining(['/v1/chat', '/v1/users/{id}/recommendations', '/v1/items', '/v1/predict-rating']));
     const page = await tiny.app.inject({ url: '/' });
