@@ -1,7 +1,7 @@
 /**
  * Chat turns at saturation, with and without event-loop turns (`EventLoopTurns` in apps/recommender): autocannon opens
  * its connections at once against `POST /v1/chat`, a saturated server; how long do the last connections wait, and how
- * evenly are the answers shared? Two servers of the main job (same data, model and stack as `npm start`, cache on)
+ * evenly are the answers shared, and does a health check that connects meanwhile get answered? Two servers of the main job (same data, model and stack as `npm start`, cache on)
  * run side by side, one with `--turns on` (as served) and one with `--turns off`; rounds alternate between them.
  *
  *   npx tsx --conditions=development bench/api/chat-fairness.ts [--seconds 10] [--rounds 3] [--connections 50] [--out DIR]
@@ -32,6 +32,10 @@ await runScript(async () => {
     mostAnswers: number;
     /** When the last connection got its first answer, in seconds from the start. */
     lastFirstAnswer: number;
+    /** `GET /healthz` over one connection opened during the load: answers, and their latency (ms; 0 when none). */
+    healthAnswers: number;
+    healthP50: number;
+    healthP99: number;
   }
 
   async function measure(server: BenchServer): Promise<Round> {
@@ -58,6 +62,11 @@ await runScript(async () => {
       answers.set(client, (answers.get(client) ?? 0) + 1);
       if (!firstAnswer.has(client)) firstAnswer.set(client, (performance.now() - started) / 1000);
     });
+    // A health check that connects while the chat load runs (as a load balancer's would): one connection, from a fifth
+    // of the round to a fifth before its end. A server that never accepts it looks dead to the balancer.
+    const healthSeconds = Math.max(1, Math.round((seconds * 3) / 5));
+    await new Promise((resolve) => setTimeout(resolve, (seconds * 1000) / 5));
+    const health = await autocannon({ url: `http://127.0.0.1:${server.port}/healthz`, connections: 1, duration: healthSeconds });
     const result = await instance;
     const counts = [...answers.values()];
     const unanswered = connections - counts.length;
@@ -70,6 +79,9 @@ await runScript(async () => {
       fewestAnswers: unanswered > 0 ? 0 : Math.min(...counts),
       mostAnswers: Math.max(0, ...counts),
       lastFirstAnswer: unanswered > 0 ? Number.POSITIVE_INFINITY : Math.max(...firstAnswer.values()),
+      healthAnswers: health.requests.total,
+      healthP50: health.latency.p50,
+      healthP99: health.latency.p99,
     };
   }
 
@@ -85,7 +97,7 @@ await runScript(async () => {
         const measured = await measure(servers[mode]);
         results[mode].push(measured);
         console.log(
-          `round ${round + 1} turns ${mode}: ${measured.requestsPerSecond.toFixed(0)} req/s, p50 ${measured.p50} ms, p99 ${measured.p99} ms, max ${measured.max} ms, timeouts ${measured.timeouts}, answers per connection ${measured.fewestAnswers}–${measured.mostAnswers}, last first answer ${measured.lastFirstAnswer.toFixed(1)} s`,
+          `round ${round + 1} turns ${mode}: ${measured.requestsPerSecond.toFixed(0)} req/s, p50 ${measured.p50} ms, p99 ${measured.p99} ms, max ${measured.max} ms, timeouts ${measured.timeouts}, answers per connection ${measured.fewestAnswers}–${measured.mostAnswers}, last first answer ${measured.lastFirstAnswer.toFixed(1)} s; health checks ${measured.healthAnswers} (p50 ${measured.healthP50} ms, p99 ${measured.healthP99} ms)`,
         );
       }
     }
@@ -102,6 +114,9 @@ await runScript(async () => {
     fewestAnswers: Math.min(...list.map((entry) => entry.fewestAnswers)),
     mostAnswers: Math.max(...list.map((entry) => entry.mostAnswers)),
     lastFirstAnswer: median(list.map((entry) => entry.lastFirstAnswer)),
+    healthAnswers: median(list.map((entry) => entry.healthAnswers)),
+    healthP50: median(list.map((entry) => entry.healthP50)),
+    healthP99: median(list.map((entry) => entry.healthP99)),
   });
   const medians = { on: summary(results.on), off: summary(results.off) };
   const rows = (['on', 'off'] as const).map((mode) => {
@@ -115,14 +130,17 @@ await runScript(async () => {
       entry.timeouts,
       `${entry.fewestAnswers}–${entry.mostAnswers}`,
       Number.isFinite(entry.lastFirstAnswer) ? entry.lastFirstAnswer.toFixed(1) : 'never',
+      entry.healthAnswers,
+      entry.healthAnswers > 0 ? `${entry.healthP50} / ${entry.healthP99}` : '—',
     ];
   });
   const markdown = [
     `# Chat turns at saturation: event-loop turns on and off (autocannon, ${connections} connections, ${rounds} alternating rounds × ${seconds} s, medians)`,
     '',
-    markdownTable(['server', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'timeouts + errors (all rounds)', 'answers per connection (fewest–most, all rounds)', 'last connection\'s first answer (s)'], rows, 2),
+    markdownTable(['server', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'timeouts + errors (all rounds)', 'answers per connection (fewest–most, all rounds)', 'last connection\'s first answer (s)', 'health checks answered', 'health p50 / p99 ms'], rows, 2),
     '',
     `\`POST /v1/chat\` with a new session per request, users and four messages in rotation (as bench/api/run.ts), against two servers of the main job side by side (cache on, as \`npm start\`), one taking event-loop turns for heavy requests (as served) and one running them as they arrive (\`--turns off\`). autocannon opens its ${connections} connections at once, so a round starts with all of them waiting to be accepted by a saturated server.`,
+    `A health check (\`GET /healthz\`, one connection, as a load balancer's) connects a fifth into each round and runs for ${Math.max(1, Math.round((seconds * 3) / 5))} s; its answers and latency are the medians over rounds.`,
     'Why it matters: since libuv 1.45 (Node 20) a server accepts one pending connection per event-loop iteration, and without turns an iteration runs every ready chat turn, so late connections wait many long iterations for their accept.',
     `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), shared with other engineers' jobs; load average at start ${startedLoad.map((value) => value.toFixed(2)).join(' / ')}. Servers and load generator share the cores; only one server is loaded at a time.`,
     '',
