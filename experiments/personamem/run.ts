@@ -11,7 +11,7 @@
  * share run ids, and a full run after a quick one had found the quick run's answers under its ids and
  * stopped ("the questions file changed since the run was made").
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -45,7 +45,12 @@ await runScript(async () => {
   const quick = values.quick;
   const resultsDirectory = chooseResultsDirectory({ out: values.out, committed: join(here, 'results'), changed: changedOptions({ quick }, { quick: false }), name: 'experiments/personamem-quick' });
   const workDirectory = join(getConfig().stateDir, quick ? 'personamem-quick' : 'personamem');
-  const store = new RunStore(join(workDirectory, 'experiment.sqlite'));
+  // A fresh store each run: every answer is recomputed (the whole experiment takes about 25 s). Resumed answers had
+  // carried an older profile extractor's into the committed results (memory-profile-heuristic 0.615, against 0.970
+  // recomputed): a run's settings name the responder, not the version of the code behind it.
+  const storePath = join(workDirectory, 'experiment.sqlite');
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${storePath}${suffix}`, { force: true });
+  const store = new RunStore(storePath);
   const summary: string[] = ['# PersonaMem experiment summary', '', `Command: \`${scriptCommand('experiments/personamem/run.ts')}\``, ''];
 
   async function runAll(benchmarkName: string, questions: BenchmarkQuestion[], contexts: Map<string, ChatMessage[]> | undefined, responders: Responder[]): Promise<RunReport[]> {
