@@ -40,6 +40,8 @@ describe('readConversationFile', () => {
   it('names the file and line or JSON path of malformed input', () => {
     expect(() => readConversationFile(file('bad.jsonl', '{"role":"user","content":"a"}\n{"role":"robot","content":"b"}\n'))).toThrow(/bad\.jsonl:2: role/);
     expect(() => readConversationFile(file('broken.jsonl', '{"role":'))).toThrow(/broken\.jsonl:1: not valid JSON/);
+    // A later record's syntax error names its own line (every record had been reported at line 1).
+    expect(() => readConversationFile(file('third.jsonl', '{"role":"user","content":"a"}\n\n{"role":"user" "content":"c"}\n'))).toThrow(/third\.jsonl:3: not valid JSON at column 16/);
     expect(() => readConversationFile(file('bad.json', JSON.stringify([{ role: 'user' }])))).toThrow(/bad\.json: .*content/);
     expect(() => readConversationFile(join(directory, 'missing.json'))).toThrow(PersonalabError);
     expect(() => readProfileFile(file('p.json', JSON.stringify({ ...emptyProfile('u'), version: -1 })))).toThrow(/p\.json: version/);

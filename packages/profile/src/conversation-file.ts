@@ -56,8 +56,11 @@ function errorAt(file: string, entry: Located, message: string): PersonalabError
   return dataError(file, entry.line, entry.path === undefined ? message : `${entry.path}: ${message}`);
 }
 
-/** `JSON.parse`, or an error naming the file, line and column of the first bad character. */
-function parseJson(file: string, text: string, what = 'not valid JSON'): unknown {
+/**
+ * `JSON.parse`, or an error naming the file, line and column of the first bad character. `firstLine`: the file's line
+ * on which `text` starts (a JSONL record is parsed alone).
+ */
+function parseJson(file: string, text: string, what = 'not valid JSON', firstLine = 1): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -66,7 +69,7 @@ function parseJson(file: string, text: string, what = 'not valid JSON'): unknown
     const offset = position ? Number(position[1]) : /end of JSON input/.test(message) ? text.length : undefined;
     if (offset === undefined) throw dataError(file, undefined, `${what}: ${message}`, error);
     const before = text.slice(0, offset);
-    const line = before.split('\n').length;
+    const line = firstLine - 1 + before.split('\n').length;
     const column = offset - before.lastIndexOf('\n');
     throw dataError(file, line, `${what} at column ${column}: ${message.replace(/ in JSON at position \d+.*$/s, '')}`, error);
   }
@@ -88,7 +91,7 @@ function parseLines(file: string, text: string): Located[] {
   const entries: Located[] = [];
   text.split('\n').forEach((line, index) => {
     if (line.trim() === '') return;
-    const value = parseJson(file, line, 'not valid JSON');
+    const value = parseJson(file, line, 'not valid JSON', index + 1);
     const result = inputMessageSchema.safeParse(value);
     if (!result.success) throw dataError(file, index + 1, formatZodError(result.error));
     entries.push({ message: result.data, line: index + 1 });
