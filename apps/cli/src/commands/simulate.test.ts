@@ -68,6 +68,8 @@ describe('personalab simulate', () => {
     await refused(['--assistant-url', 'http://x'], /--assistant-url applies to --assistant http or openai only/);
     await refused(['--http-user-prefix', 'x-'], /--http-user-prefix applies to --assistant http only/);
     await refused(['--assistant', 'http'], /--assistant http needs --assistant-url/);
+    // The transcripts file is written at the end of the run: a folder there is refused before it starts.
+    await refused(['--transcripts', folder], /--transcripts .* is a folder: name a file/);
   });
 
   it('says where it looked when --data-dir lacks the data', async () => {

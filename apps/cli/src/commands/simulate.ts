@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { getConfig, markdownTable, PersonalabError, type Assistant, type Item, type PersonalabConfig, type RatingInteraction, type User, type UserSimulator } from '@personalab/core';
 import { findDataset, loadMovieLens100k, loadSyntheticPersonaChat, stratifiedSplit } from '@personalab/datasets';
@@ -95,6 +96,12 @@ function validateOptions(options: SimulateCommandOptions, command: Command, conf
     throw new PersonalabError('config_error', '--assistant openai needs an endpoint: --assistant-url or OPENAI_BASE_URL / OPENAI_API_KEY');
   }
   if (options.simulator === 'llm' && !config.llm.enabled) throw new PersonalabError('config_error', '--simulator llm needs an OpenAI-compatible endpoint: set OPENAI_BASE_URL (and OPENAI_API_KEY)');
+  if (options.transcripts !== undefined) {
+    // Checked before the run, whose end writes the file: a folder here had crashed after every conversation was made.
+    const path = resolve(options.transcripts);
+    if (existsSync(path) && statSync(path).isDirectory()) throw new PersonalabError('invalid_argument', `--transcripts ${options.transcripts} is a folder: name a file (JSON Lines), e.g. ${join(options.transcripts, 'transcripts.jsonl')}`);
+    if (!existsSync(dirname(path))) throw new PersonalabError('not_found', `--transcripts ${options.transcripts}: the folder ${dirname(path)} does not exist`);
+  }
 }
 
 /** The failed conversations, grouped by message, most frequent first: "3× ease: unknown user spc-0". */
