@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { parse, type Options } from 'csv-parse';
+import { CsvError, parse, type Options } from 'csv-parse';
 import { dataError } from '@personalab/core';
 import { assertFileExists } from './line-reader.js';
 
@@ -26,11 +26,15 @@ export async function* readCsvRecords(file: string): AsyncGenerator<CsvRecord> {
   };
   // With `raw: true` the hook receives `{ record, raw }`; csv-parse's typings do not say so.
   const options: Options = { raw: true, relax_column_count: true, bom: true, on_record: onRecord as unknown as NonNullable<Options['on_record']> };
-  const parser = createReadStream(file, { encoding: 'utf8' }).pipe(parse(options));
+  const source = createReadStream(file, { encoding: 'utf8' });
+  const parser = source.pipe(parse(options));
+  // pipe() does not pass on the source's errors (a file that cannot be read): the parser's iteration throws them.
+  source.on('error', (error) => parser.destroy(error));
   try {
     for await (const record of parser as AsyncIterable<CsvRecord>) yield record;
   } catch (error) {
-    if (error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code.startsWith('CSV_')) {
+    // Every csv-parse error (codes CSV_… and a few older ones without the prefix, as INVALID_OPENING_QUOTE).
+    if (error instanceof CsvError) {
       // Name the line where the broken record starts (where an unclosed quote opened, say); csv-parse's own line may be off.
       const message = error.message.replace(/ at line \d+/, '');
       throw dataError(file, parsedEnd + 1, `CSV syntax error in the record starting on this line: ${message}`, error);

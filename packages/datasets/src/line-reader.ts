@@ -1,4 +1,4 @@
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { PersonalabError } from '@personalab/core';
 
@@ -13,6 +13,10 @@ export interface NumberedLine {
 export function assertFileExists(file: string, hint?: string): void {
   if (!existsSync(file)) {
     throw new PersonalabError('not_found', `${file}: file not found${hint ? ` (${hint})` : ''}`, { details: { file } });
+  }
+  // A folder opens, and its read fails later as an unhandled stream error (EISDIR): named here instead.
+  if (statSync(file).isDirectory()) {
+    throw new PersonalabError('invalid_argument', `${file}: is a folder, not a file${hint ? ` (${hint})` : ''}`, { details: { file } });
   }
 }
 

@@ -87,6 +87,11 @@ describe('PersonaMem fixture in the official format', () => {
     expect((await caughtDataError(loadPersonaMemQuestions(badOptions))).message).toMatch(new RegExp(`${badOptions}:2: all_options: unterminated list`));
     const badIndex = folder.write('index.csv', `${header}\n${(lines[3] as string).replace(/,3$/, ',three')}\n`);
     expect((await caughtDataError(loadPersonaMemQuestions(badIndex))).message).toMatch(/end_index_in_shared_context: expected a non-negative integer/);
+    // A contexts file given as questions: csv-parse's older error codes (INVALID_OPENING_QUOTE) had escaped uncaught.
+    const jsonl = folder.write('contexts-as-questions.csv', '{"ctx": [{"role": "user", "content": "hi"}]}\n');
+    expect((await caughtDataError(loadPersonaMemQuestions(jsonl))).message).toMatch(new RegExp(`${jsonl}:1: CSV syntax error .*Invalid Opening Quote`));
+    // A folder is named as one, before any read (its read had failed as an unhandled stream error, EISDIR).
+    await expect(loadPersonaMemQuestions(folder.path)).rejects.toThrow(/is a folder, not a file/);
     // A repeated question id would count twice: refused naming both lines, or skipped in skip mode.
     const repeated = folder.write('repeated.csv', `${header}\n${lines[1]}\n${lines[2]}\n${lines[1]}\n`);
     expect((await caughtDataError(loadPersonaMemQuestions(repeated))).message).toMatch(new RegExp(`${repeated}:4: question_id \\S+ appears twice \\(first on line 2\\)`));
