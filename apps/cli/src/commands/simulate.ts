@@ -156,7 +156,7 @@ export function registerSimulateCommand(program: Command): void {
     .addOption(integerOption('--k <n>', 'recommendations per turn counted by recall@k', { min: 1, max: 1000 }, 5))
     .addOption(integerOption('--concurrency <n>', 'conversations in flight', { min: 1, max: 1024 }, 8))
     .option('--shard <i/n>', 'run only shard i of n (1-based), e.g. 2/4')
-    .option('--run-id <id>', 'run id in the store (default <simulator>--<assistant>--<users>); resuming with options that change the results is refused')
+    .option('--run-id <id>', 'run id in the store (default <simulator>--<assistant name>--<users>, with the assistant as it names itself: retrieval--recommender:ease--movielens-100k, printed at the end of each run); resuming with options that change the results is refused')
     .option('--store <file>', 'SQLite run store (resumes a run with the same id; default $PERSONALAB_STATE_DIR/simulations.sqlite)')
     .option('--transcripts <file>', 'write the conversations as JSON Lines, each with the run settings in a config field')
     .addOption(integerOption('--seed <n>', 'seed of the split and the simulators', seedRange, 1))
