@@ -64,6 +64,8 @@ describe('benchmark generator', () => {
       const loaded = await loadBenchmark(paths);
       expect(loaded.questions).toEqual(benchmark.questions.map(questionFromRow));
       expect(loaded.contexts).toEqual(benchmark.contexts);
+      // A file where the folder should be is named (mkdir had failed with a stack trace, EEXIST).
+      expect(() => writeBenchmark(paths.questionsPath, 'again', benchmark)).toThrow(/is a file: the benchmark is written into a folder/);
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }

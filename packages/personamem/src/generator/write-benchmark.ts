@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ChatMessage, writeFileAtomic } from '@personalab/core';
+import { PersonalabError, type ChatMessage, writeFileAtomic } from '@personalab/core';
 import type { QuestionRow } from './generate-benchmark.js';
 
 const columns: readonly (keyof QuestionRow)[] = [
@@ -39,6 +39,9 @@ export function contextsToJsonl(contexts: ReadonlyMap<string, readonly ChatMessa
 
 /** Writes `questions_<name>.csv` and `shared_contexts_<name>.jsonl` into a directory; returns their paths. */
 export function writeBenchmark(directory: string, name: string, benchmark: { questions: readonly QuestionRow[]; contexts: ReadonlyMap<string, readonly ChatMessage[]> }): { questionsPath: string; contextsPath: string } {
+  if (existsSync(directory) && !statSync(directory).isDirectory()) {
+    throw new PersonalabError('invalid_argument', `${directory} is a file: the benchmark is written into a folder (questions_${name}.csv and shared_contexts_${name}.jsonl)`);
+  }
   mkdirSync(directory, { recursive: true });
   const questionsPath = join(directory, `questions_${name}.csv`);
   const contextsPath = join(directory, `shared_contexts_${name}.jsonl`);
