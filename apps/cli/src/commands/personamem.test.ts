@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -88,6 +88,19 @@ describe('personalab personamem', () => {
     const markdown = readFileSync(join(out, 'partial.md'), 'utf8');
     expect(markdown).toMatch(/\| responder \| run \| scored \| failed \| unanswered \|/);
     expect(markdown).toMatch(/\| longest-option \| partial \| 1 \| 0 \| 2 \|/);
+    // Refused before anything is written: no run id, a repeated one, a store that does not exist (it had been created
+    // empty), and a run made on another questions file (it had been scored against this one).
+    const before = readFileSync(join(out, 'partial.md'), 'utf8');
+    await refused(['report', '--questions', questions, '--runs', ' , ', '--store', store, '--out', out, '--name', 'partial'], 'invalid_argument', /--runs names no run id/);
+    await refused(['report', '--questions', questions, '--runs', 'partial,partial', '--store', store, '--out', out, '--name', 'partial'], 'invalid_argument', /--runs names partial twice/);
+    const missing = join(folder.path, 'missing.sqlite');
+    await refused(['report', '--questions', questions, '--runs', 'partial', '--store', missing, '--out', out], 'not_found', /no run store at .*missing\.sqlite/);
+    expect(existsSync(missing)).toBe(false);
+    const lines = readFileSync(questions, 'utf8').trimEnd().split('\n');
+    const other = join(folder.path, 'other-questions.csv');
+    writeFileSync(other, lines.filter((_, index) => index !== 2).join('\n'));
+    await refused(['report', '--questions', other, '--runs', 'partial', '--store', store, '--out', out, '--name', 'partial'], 'conflict', /run partial answered another questions file/);
+    expect(readFileSync(join(out, 'partial.md'), 'utf8')).toBe(before);
   });
 
   it('fails when a prediction file matches none of the questions', async () => {

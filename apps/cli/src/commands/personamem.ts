@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { PersonalabError, getConfig, writeResults } from '@personalab/core';
@@ -23,6 +24,7 @@ import {
   strategyNames,
   svgAccuracyByDistance,
   writeBenchmark,
+  questionsFingerprint,
 } from '@personalab/personamem';
 import { createChatModelFromConfig } from '@personalab/llm';
 import { globalOptions } from '../global-options.js';
@@ -193,14 +195,29 @@ export function registerPersonamemCommand(program: Command): void {
     .option('--out <dir>', 'results folder (default $PERSONALAB_STATE_DIR/personamem/results)')
     .option('--name <name>', 'result file name', 'personamem-report')
     .action(async (options: { questions: string; runs: string; store?: string; out?: string; name: string }) => {
-      const { questions } = await loadBenchmark({ questionsPath: options.questions });
+      const runIds = options.runs.split(',').map((id) => id.trim()).filter((id) => id !== '');
+      // Checked before anything is read or written: an empty list had written an empty report over the last one.
+      if (runIds.length === 0) throw new PersonalabError('invalid_argument', `--runs names no run id (got ${JSON.stringify(options.runs)})`);
+      const repeated = runIds.find((id, index) => runIds.indexOf(id) !== index);
+      if (repeated !== undefined) throw new PersonalabError('invalid_argument', `--runs names ${repeated} twice`);
       const storePath = options.store ?? defaultRunStore();
+      // Opening a missing store would create an empty one.
+      if (!existsSync(storePath)) throw new PersonalabError('not_found', `no run store at ${storePath} (evaluate writes it; --store names another)`);
+      const { questions } = await loadBenchmark({ questionsPath: options.questions });
+      const fingerprint = questionsFingerprint(questions);
       const store = new RunStore(storePath);
       const reports: RunReport[] = [];
       try {
-        for (const runId of options.runs.split(',').map((id) => id.trim()).filter((id) => id !== '')) {
+        for (const runId of runIds) {
           const run = store.getRun(runId);
           if (!run) throw new PersonalabError('not_found', `no run ${runId} in ${storePath}`);
+          // As evaluate refuses to resume on another questions file, a report does not score a run against one.
+          const stored = run.settings['fingerprint'];
+          const legacyCount = typeof stored === 'string' ? Number(stored.split('-')[0]) : Number.NaN;
+          const legacy = Number.isInteger(legacyCount) && legacyCount < questions.length && stored === questionsFingerprint(questions.slice(0, legacyCount));
+          if (typeof stored === 'string' && stored !== fingerprint && !legacy) {
+            throw new PersonalabError('conflict', `run ${runId} answered another questions file than ${options.questions} (its questions' fingerprint ${stored}, this file's ${fingerprint}): name the file it answered`);
+          }
           const outcomes = store.answers(runId).map((answer) => ({ questionId: answer.questionId, correct: answer.correct, predicted: answer.predicted, error: answer.error }));
           reports.push(buildRunReport(questions, outcomes, { runId, responder: run.responder, benchmark: run.benchmark }));
         }
