@@ -57,7 +57,7 @@ import torch  # noqa: E402
 
 import gpu_screen as g  # noqa: E402
 from ease_check import stratified_split  # noqa: E402
-from prototype_common import ease, evaluate_top10, ideal_low_pass, page_matrices, z  # noqa: E402
+from prototype_common import evaluate_top10, page_matrices, served_closed_form, z  # noqa: E402
 
 EXPECTED = {42: (0.4888, 0.4286), 7: (0.4908, 0.4273), 1: (0.4932, 0.4293)}  # graph_filters.py p1 (numpy)
 EXPLORE = [0.25, 0.5, 1.0, 1.5, 2.0]
@@ -89,8 +89,7 @@ class P1Split:
         self.relevant = {}
         for r in test:
             self.relevant.setdefault(user_index[users[r]], set()).add(item_index[items[r]])
-        self.served = z(self.X @ ease(self.X.T @ self.X + self.XP.T @ self.XP, 300)) \
-            + 0.25 * z(ideal_low_pass(self.X, self.XP, 128))
+        self.served = served_closed_form(self.X, self.XP)
         self.Xt = torch.tensor(self.X, dtype=torch.float32, device=g.DEVICE)
         self.n_train, self.n_test = len(train), len(test)
 

@@ -48,7 +48,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from prototype_common import DISCOUNTS, ease, evaluate_top10, ideal_low_pass, inner_validation, z  # noqa: E402
+from prototype_common import DISCOUNTS, ease, evaluate_top10, inner_validation, served_closed_form, z  # noqa: E402
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--data", default=os.path.join("..", "shared", "datasets", "movielens-100k"))
@@ -104,7 +104,7 @@ class Split:
         X, XP, relevant, item_index = inner_validation(args.data, seed)
         self.X, self.XP, self.relevant = X, XP, relevant
         self.B_ease = ease(X.T @ X + XP.T @ XP, 300)
-        self.served = z(X @ self.B_ease) + 0.25 * z(ideal_low_pass(X, XP, 128))
+        self.served = served_closed_form(X, XP, self.B_ease)
         self.reference = evaluate_top10(self.served, X, relevant)
         self.Xt = torch.tensor(X, dtype=torch.float32, device=DEVICE)
         self.XPt = torch.tensor(XP, dtype=torch.float32, device=DEVICE)

@@ -15,7 +15,7 @@ import os
 
 import numpy as np
 
-from prototype_common import ease, evaluate_top10, ideal_low_pass, inner_validation, z
+from prototype_common import ease, evaluate_top10, inner_validation, served_closed_form, z
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--data", default=os.path.join("..", "shared", "datasets", "movielens-100k"))
@@ -38,8 +38,9 @@ def relu_ntk(gram, depth):
 
 
 X, XP, relevant, _items = inner_validation(args.data, args.inner_seed)
-page_ease = X @ ease(X.T @ X + XP.T @ XP, 300)
-served = z(page_ease) + 0.25 * z(ideal_low_pass(X, XP, 128))
+B = ease(X.T @ X + XP.T @ XP, 300)
+page_ease = X @ B
+served = served_closed_form(X, XP, B)
 reference = evaluate_top10(served, X, relevant)
 print(f"page-EASE lambda 300: NDCG@10 {evaluate_top10(page_ease, X, relevant)[0]:.4f}")
 print(f"served closed form (page-EASE + 0.25 x low-pass k 128): NDCG@10 {reference[0]:.4f} P@10 {reference[1]:.4f}")

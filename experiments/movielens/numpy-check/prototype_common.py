@@ -88,3 +88,11 @@ def inner_validation(data, inner_seed):
     for r in train[inner_valid]:
         relevant.setdefault(user_index[users[r]], set()).add(item_index[items[r]])
     return X, XP, relevant, item_index
+
+
+def served_closed_form(X, XP, B=None):
+    """The served model's closed form as the prototypes compare against it: z(page-EASE λ 300) + 0.25 · z(ideal low-pass
+    k 128 with pages). `B`: page-EASE's item-item matrix when the caller already has it."""
+    if B is None:
+        B = ease(X.T @ X + XP.T @ XP, 300)
+    return z(X @ B) + 0.25 * z(ideal_low_pass(X, XP, 128))

@@ -52,10 +52,15 @@ export async function runScript(main: () => Promise<void> | void, io: ScriptIo =
   try {
     await main();
   } catch (error) {
-    const { text, exitCode } = describeScriptError(error);
-    io.stderr.write(text);
-    io.exit(exitCode);
+    fail(error, io);
   }
+}
+
+/** Prints a script's error as one line and exits with its code. */
+function fail(error: unknown, io: ScriptIo): void {
+  const { text, exitCode } = describeScriptError(error);
+  io.stderr.write(text);
+  io.exit(exitCode);
 }
 
 /**
@@ -66,9 +71,7 @@ export function scriptOptions<T>(parse: () => T, io: ScriptIo = defaultIo): T {
   try {
     return parse();
   } catch (error) {
-    const { text, exitCode } = describeScriptError(error);
-    io.stderr.write(text);
-    io.exit(exitCode);
+    fail(error, io);
     throw error; // only reached when `io.exit` returns (tests)
   }
 }

@@ -64,6 +64,18 @@ export interface EvaluationResult {
 }
 
 /**
+ * Whether a stored run's settings say it answered these questions (no fingerprint recorded: yes). Runs made before the
+ * limit was kept apart fingerprinted their first `limit` questions only ("<count>-<hash>", no `limit` setting): such a
+ * run is on this file when the file's first <count> questions match.
+ */
+export function runIsOnQuestions(settings: Readonly<Record<string, unknown>>, questions: readonly BenchmarkQuestion[], fingerprint = questionsFingerprint(questions)): boolean {
+  const stored = settings['fingerprint'];
+  if (stored === undefined || stored === fingerprint) return true;
+  const legacyCount = !('limit' in settings) && typeof stored === 'string' ? Number(stored.split('-')[0]) : Number.NaN;
+  return Number.isInteger(legacyCount) && legacyCount < questions.length && stored === questionsFingerprint(questions.slice(0, legacyCount));
+}
+
+/**
  * A fingerprint of a question set (ids, gold letters, options, end indices), stored with a run so
  * that resuming against a regenerated or edited file fails instead of mixing old and new answers.
  */
@@ -160,12 +172,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
   const limit = options.limit ?? null;
   const settings = { ...options.settings, contextsFingerprint: contextsFingerprint(contexts), fingerprint, limit };
   const run = store?.openRun({ runId, responder: responder.name, benchmark: options.benchmark ?? 'personamem', settings });
-  // Runs made before the limit was kept apart fingerprinted their first `limit` questions only
-  // ("<count>-<hash>"): such a run is on this file when the file's first <count> questions match.
   const storedFingerprint = run?.settings.fingerprint;
-  const legacyCount = run !== undefined && !('limit' in run.settings) && typeof storedFingerprint === 'string' ? Number(storedFingerprint.split('-')[0]) : Number.NaN;
-  const legacy = Number.isInteger(legacyCount) && legacyCount < options.questions.length && storedFingerprint === questionsFingerprint(options.questions.slice(0, legacyCount));
-  if (run && storedFingerprint !== undefined && storedFingerprint !== fingerprint && !legacy) {
+  if (run && !runIsOnQuestions(run.settings, options.questions, fingerprint)) {
     throw new PersonalabError(
       'conflict',
       `run ${runId}: the questions file${options.benchmark === undefined ? '' : ` ${options.benchmark}`} changed since the run was made (its questions' fingerprint was ${String(run.settings.fingerprint)}, now ${fingerprint}); use a new run id`,

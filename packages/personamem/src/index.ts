@@ -5,7 +5,7 @@ export { extractOptionLetters, finalAnswerText, scoreReply, finalAnswerReply } f
 export type { ScoredReply } from './scoring.js';
 export { RunStore } from './run-store.js';
 export type { StoredAnswer, RunInfo } from './run-store.js';
-export { evaluate, missingSharedContexts, questionsFingerprint } from './evaluator.js';
+export { evaluate, missingSharedContexts, questionsFingerprint, runIsOnQuestions } from './evaluator.js';
 export type { EvaluateOptions, EvaluationResult, QuestionOutcome } from './evaluator.js';
 export { questionFromRow } from './questions.js';
 export { loadPredictionFile, scorePredictionFile } from './predictions.js';

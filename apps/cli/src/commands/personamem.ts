@@ -25,6 +25,7 @@ import {
   svgAccuracyByDistance,
   writeBenchmark,
   questionsFingerprint,
+  runIsOnQuestions,
 } from '@personalab/personamem';
 import { createChatModelFromConfig } from '@personalab/llm';
 import { globalOptions } from '../global-options.js';
@@ -212,11 +213,8 @@ export function registerPersonamemCommand(program: Command): void {
           const run = store.getRun(runId);
           if (!run) throw new PersonalabError('not_found', `no run ${runId} in ${storePath}`);
           // As evaluate refuses to resume on another questions file, a report does not score a run against one.
-          const stored = run.settings['fingerprint'];
-          const legacyCount = typeof stored === 'string' ? Number(stored.split('-')[0]) : Number.NaN;
-          const legacy = Number.isInteger(legacyCount) && legacyCount < questions.length && stored === questionsFingerprint(questions.slice(0, legacyCount));
-          if (typeof stored === 'string' && stored !== fingerprint && !legacy) {
-            throw new PersonalabError('conflict', `run ${runId} answered another questions file than ${options.questions} (its questions' fingerprint ${stored}, this file's ${fingerprint}): name the file it answered`);
+          if (!runIsOnQuestions(run.settings, questions, fingerprint)) {
+            throw new PersonalabError('conflict', `run ${runId} answered another questions file than ${options.questions} (its questions' fingerprint ${String(run.settings['fingerprint'])}, this file's ${fingerprint}): name the file it answered`);
           }
           const outcomes = store.answers(runId).map((answer) => ({ questionId: answer.questionId, correct: answer.correct, predicted: answer.predicted, error: answer.error }));
           reports.push(buildRunReport(questions, outcomes, { runId, responder: run.responder, benchmark: run.benchmark }));
