@@ -7,15 +7,17 @@
  *
  * --quick (fewer personas and questions) writes to $PERSONALAB_STATE_DIR/experiments/personamem-quick
  * unless --out is given, so that a smoke run never overwrites the committed results. Its generated files and
- * answers live apart too ($PERSONALAB_STATE_DIR/personamem-quick, the full run's in personamem): the two runs
- * share run ids, and a full run after a quick one had found the quick run's answers under its ids and
- * stopped ("the questions file changed since the run was made").
+ * answers live apart too ($PERSONALAB_STATE_DIR/personamem-quick, the full run's in personamem): a full run after
+ * a quick one had found the quick run's answers under the same run ids and stopped ("the questions file changed
+ * since the run was made"). Generated files are named as `personalab personamem generate` names them, by their
+ * settings (the quick run's gen32k-p3-q20-seed1, the full run's gen32k-seed1), and another generation's file is
+ * never replaced.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { type ChatMessage, type Responder, changedOptions, getConfig, resultsDirectory as chooseResultsDirectory, runScript, scriptCommand, writeResults } from '@personalab/core';
+import { type ChatMessage, type Responder, PersonalabError, changedOptions, getConfig, resultsDirectory as chooseResultsDirectory, runScript, scriptCommand, writeResults } from '@personalab/core';
 import { findDataset } from '@personalab/datasets';
 import { HeuristicProfileExtractor } from '@personalab/profile';
 import {
@@ -25,6 +27,7 @@ import {
   MemoryResponder,
   RandomResponder,
   RunStore,
+  benchmarkName,
   buildRunReport,
   evaluate,
   formatCell,
@@ -44,6 +47,8 @@ await runScript(async () => {
   const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } } });
   const quick = values.quick;
   const resultsDirectory = chooseResultsDirectory({ out: values.out, committed: join(here, 'results'), changed: changedOptions({ quick }, { quick: false }), name: 'experiments/personamem-quick' });
+  // Named before any work: a file there had failed after the first part, with EEXIST from mkdir.
+  if (existsSync(resultsDirectory) && !statSync(resultsDirectory).isDirectory()) throw new PersonalabError('invalid_argument', `--out ${resultsDirectory} is a file: results are written into a folder`);
   const workDirectory = join(getConfig().stateDir, quick ? 'personamem-quick' : 'personamem');
   // A fresh store each run: every answer is recomputed (the whole experiment takes about 25 s). Resumed answers had
   // carried an older profile extractor's into the committed results (memory-profile-heuristic 0.615, against 0.970
@@ -116,7 +121,9 @@ await runScript(async () => {
     const size = `${contextTokens / 1000}k`;
     const options = { seed: 1, personas: quick ? 3 : 12, questionsPerPersona: quick ? 20 : 45, contextTokens, phrasing };
     const benchmark = generateBenchmark(options);
-    const name = `gen${size}${phrasing === 'plain' ? '' : `-${phrasing}`}-seed${options.seed}`;
+    // The name `personamem generate` gives the same settings (gen32k-seed1 at 12 × 45): the two share the folder, and a file
+    // is only ever rewritten with the same content (writeBenchmark refuses another generation's file).
+    const name = benchmarkName(options);
     const paths = writeBenchmark(workDirectory, name, benchmark);
     // Read back through the datasets loaders, as any other PersonaMem-format file.
     const loaded = await loadBenchmark(paths);

@@ -9,7 +9,7 @@ export { evaluate, missingSharedContexts, questionsFingerprint, runIsOnQuestions
 export type { EvaluateOptions, EvaluationResult, QuestionOutcome } from './evaluator.js';
 export { questionFromRow } from './questions.js';
 export { loadPredictionFile, scorePredictionFile } from './predictions.js';
-export type { PredictionRow } from './predictions.js';
+export type { PredictionRow, ScoredPredictions } from './predictions.js';
 
 export { RandomResponder } from './responders/random-responder.js';
 export type { RandomResponderOptions } from './responders/random-responder.js';
@@ -29,9 +29,9 @@ export { renderMarkdown, svgAccuracyByDistance, formatCell } from './report/rend
 export { published128k, published32k } from './report/published.js';
 export type { PublishedScore } from './report/published.js';
 
-export { generateBenchmark, questionTypes, estimateTokens } from './generator/generate-benchmark.js';
+export { generateBenchmark, questionTypes, estimateTokens, generateLimits, benchmarkSizeError } from './generator/generate-benchmark.js';
 export type { GenerateBenchmarkOptions, GeneratedBenchmark, QuestionRow, QuestionType, Phrasing } from './generator/generate-benchmark.js';
-export { writeBenchmark, questionsToCsv, contextsToJsonl } from './generator/write-benchmark.js';
+export { writeBenchmark, questionsToCsv, contextsToJsonl, benchmarkName, benchmarkPaths, checkBenchmarkTargets, defaultBenchmarkShape } from './generator/write-benchmark.js';
 export { topics as catalogTopics, reasonsToStart, reasonsToStop, facts as catalogFacts } from './generator/catalog.js';
 export { loadBenchmark, questionFromDataset } from './load-benchmark.js';
 export type { LoadedBenchmark } from './load-benchmark.js';

@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PersonalabError } from '@personalab/core';
 import { temporaryDirectory } from '@personalab/datasets/test';
+import { loadBenchmark } from '@personalab/personamem';
 import { registerPersonamemCommand } from './personamem.js';
 import { runCli, runCliOutput } from '../test/run-cli.js';
 
@@ -15,8 +16,8 @@ function run(args: string[]): Promise<string> {
 
 const folder = temporaryDirectory('personalab-cli-personamem-');
 afterAll(() => folder.remove());
-const questions = join(folder.path, 'questions_gen2k-seed1.csv');
-const contexts = join(folder.path, 'shared_contexts_gen2k-seed1.jsonl');
+const questions = join(folder.path, 'questions_gen2k-p1-q3-seed1.csv');
+const contexts = join(folder.path, 'shared_contexts_gen2k-p1-q3-seed1.jsonl');
 const store = join(folder.path, 'runs.sqlite');
 
 const refused = (args: string[], code: string, message: RegExp) =>
@@ -25,9 +26,34 @@ const refused = (args: string[], code: string, message: RegExp) =>
 describe('personalab personamem', () => {
   it('generates a small benchmark, checking its numeric options', async () => {
     await refused(['generate', '--personas', '0', '--out', folder.path], 'invalid_argument', /--personas must be a positive integer, got "0"/);
-    await refused(['generate', '--context-tokens', 'abc', '--out', folder.path], 'invalid_argument', /--context-tokens must be a positive integer/);
+    await refused(['generate', '--context-tokens', 'abc', '--out', folder.path], 'invalid_argument', /--context-tokens must be an integer >= 2000, got "abc"/);
     await refused(['generate', '--seed', '-1', '--out', folder.path], 'invalid_argument', /--seed must be an integer from 0/);
+    await refused(['generate', '--context-tokens', '10', '--out', folder.path], 'invalid_argument', /--context-tokens must be an integer >= 2000, got "10"/);
+    await refused(['generate', '--personas', '1', '--questions-per-persona', '1000000', '--out', folder.path], 'invalid_argument', /^--personas × --questions-per-persona is 1000000 questions; at most 200000 are generated at once/);
+    await refused(['generate', '--personas', '1000', '--context-tokens', '128000', '--out', folder.path], 'invalid_argument', /^--personas × --context-tokens is 128000000 context tokens; at most 50000000/);
     expect(await run(['generate', '--personas', '1', '--questions-per-persona', '3', '--context-tokens', '2000', '--out', folder.path])).toContain('3 questions over 1 contexts');
+  });
+
+  it('names the files by the settings, so that another generation does not overwrite them, and never replaces one', async () => {
+    const out = join(folder.path, 'generations');
+    const generate = (...args: string[]) => run(['generate', '--context-tokens', '2000', '--out', out, ...args]);
+    expect(await generate('--personas', '1', '--questions-per-persona', '3')).toContain(join(out, 'questions_gen2k-p1-q3-seed1.csv'));
+    const first = readFileSync(join(out, 'questions_gen2k-p1-q3-seed1.csv'), 'utf8');
+    // Other settings had written the same questions_gen2k-seed1.csv over the first.
+    expect(await generate('--personas', '1', '--questions-per-persona', '2')).toContain(join(out, 'questions_gen2k-p1-q2-seed1.csv'));
+    // The documented 12 × 45 keeps its documented name; the same generation again rewrites its own files.
+    expect(await generate('--personas', '1', '--questions-per-persona', '3')).toContain('3 questions over 1 contexts');
+    expect(readFileSync(join(out, 'questions_gen2k-p1-q3-seed1.csv'), 'utf8')).toBe(first);
+    // A --name that another generation's files hold is refused in one line, and the files stay.
+    await refused(
+      ['generate', '--context-tokens', '2000', '--out', out, '--personas', '1', '--questions-per-persona', '2', '--name', 'gen2k-p1-q3-seed1'],
+      'conflict',
+      /^[^\n]*questions_gen2k-p1-q3-seed1\.csv already exists from another generation \(it has 3 questions over 1 personas; this generation has 2 questions over 1 personas\): remove it, or write under another name or folder \(--name, --out\)$/,
+    );
+    expect(readFileSync(join(out, 'questions_gen2k-p1-q3-seed1.csv'), 'utf8')).toBe(first);
+    await refused(['generate', '--context-tokens', '2000', '--out', out, '--personas', '1', '--name', 'sub/name'], 'invalid_argument', /--name must be a file name part without \/ or \\, got "sub\/name"/);
+    await refused(['generate', '--context-tokens', '2000', '--out', out, '--personas', '1', '--name', ''], 'invalid_argument', /--name must be a file name part/);
+    expect(readdirSync(out).sort()).toEqual(['questions_gen2k-p1-q2-seed1.csv', 'questions_gen2k-p1-q3-seed1.csv', 'shared_contexts_gen2k-p1-q2-seed1.jsonl', 'shared_contexts_gen2k-p1-q3-seed1.jsonl']);
   });
 
   it('refuses responders that need contexts without them, and options the responder would ignore', async () => {
@@ -51,7 +77,7 @@ describe('personalab personamem', () => {
     await refused(
       ['evaluate', '--questions', questions, '--contexts', other, '--run-id', 'mismatch', '--store', store],
       'invalid_data',
-      /other-contexts\.jsonl has no shared context gen-1-2k-0 \(question gen-1-2k-0-q0 of .*questions_gen2k-seed1\.csv\); 3 of 3 questions need one of 1 context ids/,
+      /other-contexts\.jsonl has no shared context gen-1-2k-0 \(question gen-1-2k-0-q0 of .*questions_gen2k-p1-q3-seed1\.csv\); 3 of 3 questions need one of 1 context ids/,
     );
   });
 
@@ -74,11 +100,11 @@ describe('personalab personamem', () => {
     expect(await run([...common, '--limit', '1'])).toMatch(/on 1 questions \(1 resumed, 0 asked, 0 failed\)/);
     expect(await run(common)).toMatch(/on 3 questions \(3 resumed, 0 asked/);
     // The same file name with other questions is refused, saying that the file changed.
-    const changed = join(folder.path, 'changed', 'questions_gen2k-seed1.csv');
+    const changed = join(folder.path, 'changed', 'questions_gen2k-p1-q3-seed1.csv');
     const lines = readFileSync(questions, 'utf8').split('\n');
     mkdirSync(join(folder.path, 'changed'), { recursive: true });
     writeFileSync(changed, lines.filter((_, index) => index !== 2).join('\n'));
-    await refused(['evaluate', '--questions', changed, '--contexts', contexts, '--responder', 'longest-option', '--run-id', 'limited', '--store', store, '--limit', '1'], 'conflict', /run limited: the questions file questions_gen2k-seed1 changed since the run was made \(its questions' fingerprint was 3-[0-9a-f]+, now 2-[0-9a-f]+\)/);
+    await refused(['evaluate', '--questions', changed, '--contexts', contexts, '--responder', 'longest-option', '--run-id', 'limited', '--store', store, '--limit', '1'], 'conflict', /run limited: the questions file questions_gen2k-p1-q3-seed1 changed since the run was made \(its questions' fingerprint was 3-[0-9a-f]+, now 2-[0-9a-f]+\)/);
   });
 
   it('reports the unanswered questions of a partial run in the Markdown too', async () => {
@@ -100,6 +126,9 @@ describe('personalab personamem', () => {
     const other = join(folder.path, 'other-questions.csv');
     writeFileSync(other, lines.filter((_, index) => index !== 2).join('\n'));
     await refused(['report', '--questions', other, '--runs', 'partial', '--store', store, '--out', out, '--name', 'partial'], 'conflict', /run partial answered another questions file/);
+    // An --out that is a file had failed with a stack trace (EEXIST); a --name with a separator wrote into a subfolder.
+    await refused(['report', '--questions', questions, '--runs', 'partial', '--store', store, '--out', questions], 'invalid_argument', /--out .*questions_gen2k-p1-q3-seed1\.csv is a file: results are written into a folder/);
+    await refused(['report', '--questions', questions, '--runs', 'partial', '--store', store, '--out', out, '--name', 'a/b'], 'invalid_argument', /--name must be a file name part without/);
     expect(readFileSync(join(out, 'partial.md'), 'utf8')).toBe(before);
   });
 
@@ -107,6 +136,23 @@ describe('personalab personamem', () => {
     const predictions = join(folder.path, 'pred.csv');
     writeFileSync(predictions, 'question_id,answer,p,r\nother-1,a,a,\nother-2,b,c,\n');
     await refused(['score-predictions', '--questions', questions, predictions], 'invalid_argument', /pred\.csv: none of its 2 question ids is in the question set \(3 questions/);
+  });
+
+  it('scores predictions over every question, counting those without one as wrong; refuses repeated rows and names a missing file', async () => {
+    const [first, second] = (await loadBenchmark({ questionsPath: questions })).questions;
+    // Two of three questions predicted, both right: 2/3, not 2/2.
+    const predictions = join(folder.path, 'pred-partial.csv');
+    writeFileSync(predictions, `question_id,answer,p,r\n${first?.id},${first?.correct},${first?.correct},\n${second?.id},${second?.correct},${second?.correct},\n`);
+    expect(await run(['score-predictions', '--questions', questions, predictions])).toBe(
+      `${predictions}: 2/3 = 0.6667 (1 of 3 questions without a prediction, scored wrong; 0 predictions naming no single option a-d; 0 rows for questions not in the questions file; 0 gold disagreements)\n`,
+    );
+    // The same row twice had counted twice (3/4 here); it is an error naming both lines.
+    const repeated = join(folder.path, 'pred-repeated.csv');
+    writeFileSync(repeated, `question_id,answer,p,r\n${first?.id},${first?.correct},${first?.correct},\n${first?.id},${first?.correct},${first?.correct},\n`);
+    await refused(['score-predictions', '--questions', questions, repeated], 'invalid_data', new RegExp(`pred-repeated\\.csv:3: question ${first?.id} is predicted again \\(first on line 2\\)$`));
+    // A missing file had been "not a CSV file: ENOENT ...".
+    await refused(['score-predictions', '--questions', questions, join(folder.path, 'nothere.csv')], 'not_found', /nothere\.csv: file not found$/);
+    await refused(['score-predictions', '--questions', questions, folder.path], 'invalid_argument', /: is a folder, not a file$/);
   });
 
   it('keeps its stores and results under $PERSONALAB_STATE_DIR like the other commands, read when a command runs', () => {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { PersonalabError, getConfig, writeResults } from '@personalab/core';
@@ -9,8 +9,12 @@ import {
   type RunReport,
   type StrategyName,
   RunStore,
+  benchmarkName,
+  benchmarkSizeError,
   buildRunReport,
+  checkBenchmarkTargets,
   createResponder,
+  defaultBenchmarkShape,
   enrichWording,
   evaluate,
   generateBenchmark,
@@ -52,6 +56,17 @@ interface EvaluateCommandOptions {
 /** The run store when `--store` is not given (read from the config when a command runs, not when the CLI starts: a bad environment must not stop `--help`). */
 function defaultRunStore(): string {
   return join(getConfig().stateDir, 'personamem', 'runs.sqlite');
+}
+
+/** A `--name` becomes part of file names: a separator would write into another folder, an empty one `.json`. */
+function fileNamePart(flag: string, value: string): string {
+  if (value === '' || /[\\/\0]/.test(value)) throw new PersonalabError('invalid_argument', `${flag} must be a file name part without / or \\, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** An output folder that exists as a file is named before any work (mkdir had failed later with a stack trace, EEXIST). */
+function assertNotAFile(flag: string, directory: string): void {
+  if (existsSync(directory) && !statSync(directory).isDirectory()) throw new PersonalabError('invalid_argument', `${flag} ${directory} is a file: results are written into a folder`);
 }
 
 /**
@@ -115,24 +130,34 @@ export function registerPersonamemCommand(program: Command): void {
   personamem
     .command('generate')
     .description('write a seeded PersonaMem-format benchmark (questions CSV + shared contexts JSONL)')
-    .addOption(integerOption('--context-tokens <n>', 'target tokens per shared context (e.g. 32000, 128000)', positive, 32_000))
-    .addOption(integerOption('--personas <n>', 'personas (one shared context each)', positive, 12))
-    .addOption(integerOption('--questions-per-persona <n>', 'questions per persona', positive, 45))
+    .addOption(integerOption('--context-tokens <n>', 'target tokens per shared context (e.g. 32000, 128000)', { min: 2_000 }, 32_000))
+    .addOption(integerOption('--personas <n>', 'personas (one shared context each)', positive, defaultBenchmarkShape.personas))
+    .addOption(integerOption('--questions-per-persona <n>', 'questions per persona', positive, defaultBenchmarkShape.questionsPerPersona))
     .addOption(integerOption('--seed <n>', 'seed', seedRange, 1))
     .option('--out <dir>', 'output folder (default $PERSONALAB_STATE_DIR/personamem)')
     .option('--phrasing <kind>', 'plain | varied | heldout | heldout2: wordings of the user statements', 'plain')
-    .option('--name <name>', 'file name part: questions_<name>.csv (default gen<k>k[-<phrasing>]-seed<seed>)')
+    .option(
+      '--name <name>',
+      `file name part: questions_<name>.csv (default gen<k>k[-<phrasing>][-p<personas>-q<questions>]-seed<seed>, -p-q left out at ${defaultBenchmarkShape.personas} and ${defaultBenchmarkShape.questionsPerPersona}); a file of another generation under the name is never replaced`,
+    )
     .option('--enrich', "rewrite the user's statements with the configured LLM (OPENAI_BASE_URL); token columns keep the template lengths")
     .action(async (options: { contextTokens: number; personas: number; questionsPerPersona: number; seed: number; out?: string; phrasing: string; name?: string; enrich?: boolean }) => {
       if (!phrasings.includes(options.phrasing)) throw new PersonalabError('invalid_argument', `--phrasing must be one of ${phrasings.join(', ')}, got "${options.phrasing}"`);
-      const benchmark = generateBenchmark({ seed: options.seed, personas: options.personas, questionsPerPersona: options.questionsPerPersona, contextTokens: options.contextTokens, phrasing: options.phrasing as Phrasing });
-      const name = options.name ?? `gen${Math.round(options.contextTokens / 1000)}k${options.phrasing === 'plain' ? '' : `-${options.phrasing}`}-seed${options.seed}`;
+      const settings = { seed: options.seed, personas: options.personas, questionsPerPersona: options.questionsPerPersona, contextTokens: options.contextTokens, phrasing: options.phrasing as Phrasing };
+      const tooLarge = benchmarkSizeError(settings, { personas: '--personas', questionsPerPersona: '--questions-per-persona', contextTokens: '--context-tokens' });
+      if (tooLarge) throw new PersonalabError('invalid_argument', tooLarge);
+      // The name carries the settings: two generations with other settings had shared gen<k>k-seed<seed> and overwritten each other.
+      const name = (options.name === undefined ? benchmarkName(settings) : fileNamePart('--name', options.name)) + (options.enrich ? '-enriched' : '');
+      const directory = options.out ?? join(getConfig().stateDir, 'personamem');
+      const benchmark = generateBenchmark(settings);
       if (options.enrich) {
         const model = createChatModelFromConfig(getConfig());
         if (!model) throw new PersonalabError('config_error', '--enrich needs an OpenAI-compatible endpoint: set OPENAI_BASE_URL (and OPENAI_API_KEY, PERSONALAB_CHAT_MODEL)');
+        // Refused before the model is called, not after.
+        checkBenchmarkTargets(directory, name, { questions: benchmark.questions, contexts: undefined });
         benchmark.contexts = await enrichWording({ contexts: benchmark.contexts, model });
       }
-      const paths = writeBenchmark(options.out ?? join(getConfig().stateDir, 'personamem'), name + (options.enrich ? '-enriched' : ''), benchmark);
+      const paths = writeBenchmark(directory, name, benchmark);
       process.stdout.write(`${benchmark.questions.length} questions over ${benchmark.contexts.size} contexts\n  ${paths.questionsPath}\n  ${paths.contextsPath}\n`);
     });
 
@@ -201,6 +226,9 @@ export function registerPersonamemCommand(program: Command): void {
       if (runIds.length === 0) throw new PersonalabError('invalid_argument', `--runs names no run id (got ${JSON.stringify(options.runs)})`);
       const repeated = runIds.find((id, index) => runIds.indexOf(id) !== index);
       if (repeated !== undefined) throw new PersonalabError('invalid_argument', `--runs names ${repeated} twice`);
+      fileNamePart('--name', options.name);
+      const outDirectory = options.out ?? join(getConfig().stateDir, 'personamem', 'results');
+      assertNotAFile('--out', outDirectory);
       const storePath = options.store ?? defaultRunStore();
       // Opening a missing store would create an empty one.
       if (!existsSync(storePath)) throw new PersonalabError('not_found', `no run store at ${storePath} (evaluate writes it; --store names another)`);
@@ -222,7 +250,7 @@ export function registerPersonamemCommand(program: Command): void {
       } finally {
         store.close();
       }
-      const written = writeResults(options.out ?? join(getConfig().stateDir, 'personamem', 'results'), options.name, {
+      const written = writeResults(outDirectory, options.name, {
         json: reports,
         markdown: renderMarkdown(`PersonaMem: ${options.questions}`, reports),
         svgs: { distance: svgAccuracyByDistance('Accuracy against distance to the reference', reports, [...published128k, ...published32k]) },
@@ -232,7 +260,9 @@ export function registerPersonamemCommand(program: Command): void {
 
   personamem
     .command('score-predictions')
-    .description("score prediction CSVs (question_id,answer,p,r) against a questions file through the official scorer")
+    .description(
+      'score prediction CSVs (question_id,answer,p,r) against a questions file through the official scorer; the accuracy is over all its questions, and a question without a prediction counts as wrong',
+    )
     .requiredOption('--questions <file>', 'questions CSV')
     .argument('<files...>', 'prediction CSVs')
     .action(async (files: string[], options: { questions: string }) => {
@@ -240,7 +270,10 @@ export function registerPersonamemCommand(program: Command): void {
       for (const file of files) {
         const scored = scorePredictionFile(file, questions);
         const correct = scored.outcomes.filter((outcome) => outcome.correct).length;
-        process.stdout.write(`${join(file)}: ${correct}/${scored.outcomes.length} = ${(correct / Math.max(1, scored.outcomes.length)).toFixed(4)} (${scored.unmatched} unmatched, ${scored.disagreements} gold disagreements)\n`);
+        const total = scored.outcomes.length;
+        process.stdout.write(
+          `${file}: ${correct}/${total} = ${(correct / Math.max(1, total)).toFixed(4)} (${scored.missing} of ${total} questions without a prediction, scored wrong; ${scored.withoutLetter} predictions naming no single option a-d; ${scored.unmatched} rows for questions not in the questions file; ${scored.disagreements} gold disagreements)\n`,
+        );
       }
     });
 }

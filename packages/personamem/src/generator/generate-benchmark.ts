@@ -362,6 +362,26 @@ function draftQuestion(random: Random, type: QuestionType, plan: { topics: Topic
 }
 
 /**
+ * The most one generation makes: each file is written as one string, and a larger one had run for minutes
+ * and then failed with "RangeError: Invalid string length" (V8 strings end near 2^29 characters; a question
+ * row is about 750 characters, a context token about 4.3).
+ */
+export const generateLimits = { questions: 200_000, contextTokens: 50_000_000 } as const;
+
+/** Why a generation of this size is refused (personas × questions, personas × context tokens), or undefined when it is not. */
+export function benchmarkSizeError(options: Pick<GenerateBenchmarkOptions, 'personas' | 'questionsPerPersona' | 'contextTokens'>, flags = { personas: 'personas', questionsPerPersona: 'questionsPerPersona', contextTokens: 'contextTokens' }): string | undefined {
+  const questions = options.personas * options.questionsPerPersona;
+  if (questions > generateLimits.questions) {
+    return `${flags.personas} × ${flags.questionsPerPersona} is ${questions} questions; at most ${generateLimits.questions} are generated at once (each file is written as one string): split the benchmark over seeds`;
+  }
+  const tokens = options.personas * options.contextTokens;
+  if (tokens > generateLimits.contextTokens) {
+    return `${flags.personas} × ${flags.contextTokens} is ${tokens} context tokens; at most ${generateLimits.contextTokens} are generated at once (each file is written as one string): split the benchmark over seeds`;
+  }
+  return undefined;
+}
+
+/**
  * Generates a PersonaMem-format benchmark: one shared context per persona (preferences that
  * change for stated reasons, facts that change, filler exchanges up to the target length) and
  * questions of all seven types asked at end indices after what they depend on. Wrong options are
@@ -372,6 +392,8 @@ export function generateBenchmark(options: GenerateBenchmarkOptions): GeneratedB
   if (options.personas < 1 || options.questionsPerPersona < 1 || options.contextTokens < 2_000) {
     throw new PersonalabError('invalid_argument', 'generateBenchmark needs personas >= 1, questionsPerPersona >= 1 and contextTokens >= 2000');
   }
+  const tooLarge = benchmarkSizeError(options);
+  if (tooLarge) throw new PersonalabError('invalid_argument', `generateBenchmark: ${tooLarge}`);
   const questions: QuestionRow[] = [];
   const contexts = new Map<string, ChatMessage[]>();
   for (let persona = 0; persona < options.personas; persona++) {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { MemoryResponder } from '../responders/memory-responder.js';
 import { contentWords } from '../memory/text.js';
 import { topics } from './catalog.js';
 import { generateBenchmark, questionTypes } from './generate-benchmark.js';
-import { writeBenchmark } from './write-benchmark.js';
+import { benchmarkName, checkBenchmarkTargets, writeBenchmark } from './write-benchmark.js';
 
 describe('benchmark generator', () => {
   const options = { seed: 3, personas: 4, questionsPerPersona: 35, contextTokens: 6_000 };
@@ -71,6 +71,50 @@ describe('benchmark generator', () => {
     }
   });
 
+  it('names a benchmark by every setting that changes it, leaving out the documented 12 personas × 45 questions', () => {
+    expect(benchmarkName({ seed: 1, personas: 12, questionsPerPersona: 45, contextTokens: 32_000 })).toBe('gen32k-seed1');
+    expect(benchmarkName({ seed: 1, personas: 12, questionsPerPersona: 45, contextTokens: 32_000, phrasing: 'varied' })).toBe('gen32k-varied-seed1');
+    expect(benchmarkName({ seed: 1, personas: 3, questionsPerPersona: 45, contextTokens: 32_000 })).toBe('gen32k-p3-q45-seed1');
+    expect(benchmarkName({ seed: 2, personas: 12, questionsPerPersona: 20, contextTokens: 128_000, phrasing: 'heldout' })).toBe('gen128k-heldout-p12-q20-seed2');
+    // 32400 and 32000 tokens had both been "gen32k".
+    expect(benchmarkName({ seed: 1, personas: 12, questionsPerPersona: 45, contextTokens: 32_400 })).toBe('gen32400t-seed1');
+  });
+
+  it('never replaces a file of another generation, and rewrites the same one', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'personamem-generated-'));
+    try {
+      const paths = writeBenchmark(directory, 'same', benchmark);
+      const before = readFileSync(paths.questionsPath, 'utf8');
+      // The same generation again: nothing to lose.
+      expect(writeBenchmark(directory, 'same', generateBenchmark(options))).toEqual(paths);
+      const other = generateBenchmark({ ...options, personas: 1, questionsPerPersona: 3 });
+      let refusal: unknown;
+      try {
+        writeBenchmark(directory, 'same', other);
+      } catch (error) {
+        refusal = error;
+      }
+      expect(refusal).toMatchObject({
+        code: 'conflict',
+        message: `${paths.questionsPath} already exists from another generation (it has 140 questions over 4 personas; this generation has 3 questions over 1 personas): remove it, or write under another name or folder (--name, --out)`,
+      });
+      // Refused before either file is written: both are as they were.
+      expect(readFileSync(paths.questionsPath, 'utf8')).toBe(before);
+      expect(readdirSync(directory).filter((name) => !name.startsWith('.')).sort()).toEqual(['questions_same.csv', 'shared_contexts_same.jsonl']);
+      // Only the contexts differ (same questions, another context set): still refused, naming the contexts file.
+      expect(() => writeBenchmark(directory, 'same', { questions: benchmark.questions, contexts: other.contexts })).toThrow(/shared_contexts_same\.jsonl already exists from another generation \(it has 4 contexts; this generation has 1 contexts\)/);
+      // Contexts still to be enriched (by an LLM, different on every call): an existing contexts file is refused up front.
+      expect(() => checkBenchmarkTargets(directory, 'same', { questions: benchmark.questions, contexts: undefined })).toThrow(/shared_contexts_same\.jsonl already exists from another generation \(it has 4 contexts; new enriched contexts differ on every call\)/);
+      expect(checkBenchmarkTargets(directory, 'fresh', { questions: benchmark.questions, contexts: undefined }).contextsPath).toBe(join(directory, 'shared_contexts_fresh.jsonl'));
+      mkdirSync(join(directory, 'questions_folder.csv'));
+      expect(() => writeBenchmark(directory, 'folder', benchmark)).toThrow(/questions_folder\.csv is a folder/);
+      expect(() => writeBenchmark(directory, 'a/b', benchmark)).toThrow(/benchmark name "a\/b" must be a non-empty file name part/);
+      expect(() => writeBenchmark(directory, '', benchmark)).toThrow(/benchmark name "" must be a non-empty file name part/);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
   it('is answerable from memory: the memory responder beats chance by far', async () => {
     const questions = benchmark.questions.map(questionFromRow);
     const result = await evaluate({ questions, contexts: benchmark.contexts, responder: new MemoryResponder(), quiet: true });
@@ -89,5 +133,8 @@ describe('benchmark generator', () => {
 
   it('rejects impossible settings', () => {
     expect(() => generateBenchmark({ ...options, personas: 0 })).toThrow(PersonalabError);
+    // Refused at once: these had run for minutes and then failed with "RangeError: Invalid string length".
+    expect(() => generateBenchmark({ ...options, personas: 1, questionsPerPersona: 1_000_000 })).toThrow(/personas × questionsPerPersona is 1000000 questions; at most 200000 are generated at once/);
+    expect(() => generateBenchmark({ ...options, personas: 1_000, contextTokens: 128_000 })).toThrow(/personas × contextTokens is 128000000 context tokens; at most 50000000/);
   });
 });
