@@ -34,5 +34,8 @@ describe('report helpers', () => {
     const written = writeResults(directory, 'p1', { json: { a: 1 }, markdown: '# P1', svgs: { ndcg: bars } });
     expect(written.map((path) => path.slice(directory.length + 1))).toEqual(['p1.json', 'p1.md', 'p1-ndcg.svg']);
     expect(JSON.parse(readFileSync(join(directory, 'p1.json'), 'utf8'))).toEqual({ a: 1 });
+    // A file where the results folder (or a folder above it) should be is one clear error.
+    expect(() => writeResults(join(directory, 'p1.json'), 'p2', { json: {}, markdown: '' })).toThrow(/cannot write results into .*p1\.json: it or a folder above it is a file/);
+    expect(() => writeResults(join(directory, 'p1.json', 'deeper'), 'p2', { json: {}, markdown: '' })).toThrow(/it or a folder above it is a file/);
   });
 });

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
+import { PersonalabError } from './errors.js';
 
 /** A cell of a results table. Numbers are formatted with `digits` decimals. */
 export type Cell = string | number | null | undefined;
@@ -156,7 +157,14 @@ export interface ResultFiles {
 
 /** Writes `<name>.json`, `<name>.md` and `<name>[-stem].svg` atomically into a results directory. */
 export function writeResults(directory: string, name: string, files: ResultFiles): string[] {
-  mkdirSync(directory, { recursive: true });
+  try {
+    mkdirSync(directory, { recursive: true });
+  } catch (error) {
+    // A file where the folder (or one above it) should be: one line, not mkdir's EEXIST stack trace.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw new PersonalabError('invalid_argument', `cannot write results into ${directory}: it or a folder above it is a file`, { cause: error, details: { path: directory } });
+    throw error;
+  }
   const written: string[] = [];
   const jsonPath = join(directory, `${name}.json`);
   writeFileAtomic(jsonPath, JSON.stringify(files.json, null, 2) + '\n');
