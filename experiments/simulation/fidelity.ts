@@ -7,7 +7,8 @@
 //     [--offset 0] (skip the first N evaluated personas: 500 gives the tuning set the default weights were chosen on)
 //     [--weights '{"persona":0.9}'] (re-ranker weights of the full system) [--llm-personas 50] [--corpus-limit N] [--out DIR]
 //   Only the headline run (the defaults) writes results/; any other run writes under
-//   $PERSONALAB_STATE_DIR/experiments/simulation-partial unless --out is given.
+//   $PERSONALAB_STATE_DIR/experiments/simulation-partial unless --out is given, its file names carrying the options
+//   that differ (fidelity--personas-40--seed-2.json), so runs with other settings do not overwrite each other.
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -33,6 +34,7 @@ import {
   type SimulatedUser,
 } from '@personalab/simulator';
 import { createExperimentEmbedder } from './embedder.js';
+import { resultName } from './result-name.js';
 import { loadSpc, userTurnsOf } from './spc-corpus.js';
 
 /** `--weights`: a JSON object of re-ranker weights (numbers). */
@@ -57,10 +59,12 @@ await runScript(async () => {
   const llmPersonas = parseInteger('--llm-personas', values['llm-personas'], { min: 0 });
   const corpusLimit = values['corpus-limit'] === undefined ? undefined : parseInteger('--corpus-limit', values['corpus-limit'], { min: 1 });
   const weights = values.weights === undefined ? undefined : parseWeights(values.weights);
+  const settings = { personas: personaCount, offset: personaOffset, seed, 'llm-personas': llmPersonas, 'corpus-limit': corpusLimit, weights };
+  const headline = { personas: 500, offset: 0, seed: 1, 'llm-personas': 50 };
   const outputDirectory = resultsDirectory({
     out: values.out,
     committed: join(import.meta.dirname, 'results'),
-    changed: changedOptions({ personas: personaCount, offset: personaOffset, seed, 'llm-personas': llmPersonas, 'corpus-limit': corpusLimit, weights }, { personas: 500, offset: 0, seed: 1, 'llm-personas': 50 }),
+    changed: changedOptions(settings, headline),
     name: 'experiments/simulation-partial',
   });
   const config = getConfig();
@@ -207,7 +211,7 @@ await runScript(async () => {
     typed.map((row) => ({ name: row.system, values: row.histogram })),
     { title: 'Turn length distribution (share of turns by words, bin start)', xLabel: 'words', yLabel: 'share of turns', yMin: 0 },
   );
-  const written = writeResults(outputDirectory, 'fidelity', {
+  const written = writeResults(outputDirectory, resultName('fidelity', settings, headline), {
     json: { dataset: 'synthetic-persona-chat', personas: personaCount, seed, embedder: embedder.id, corpusTurns: corpus.size, corpusSeconds, llm: llmNote, rows },
     markdown,
     svgs: { consistency: consistencyChart, lengths: lengthChart },

@@ -3,11 +3,15 @@
 // ratings, seen = the training items. Each assistant recommends k = 5 items per turn for up to
 // 5 turns; the simulated user reacts from its hidden ratings and mentions the genres it likes.
 //
-//   npx tsx --conditions=development experiments/simulation/movielens.ts [--seed 1] [--users 943] [--max-turns 5] [--k 5] [--http-users 100] [--hint profile|target]
+//   npx tsx --conditions=development experiments/simulation/movielens.ts [--seed 1] [--users N] [--max-turns 5] [--k 5] [--http-users 100] [--hint profile|target]
 //     [--out DIR]
 //   (the numbers must be plain integers: positive, the seed from 0 to 2^32 - 1; anything else exits 2)
-//   Results go to results/ only for the headline options (the defaults); any other run writes under
-//   $PERSONALAB_STATE_DIR/experiments/simulation-partial unless --out is given.
+//   --users N keeps the first N simulated users; the default, 100000, means all of them (933: the MovieLens users
+//   with a held-out liked item). Only that default is the headline run: --users 943 or 933 runs everyone too, but as
+//   a partial run.
+//   Results go to results/ only for the headline options (the defaults, either --hint); any other run writes under
+//   $PERSONALAB_STATE_DIR/experiments/simulation-partial unless --out is given, its file names carrying the options
+//   that differ (movielens--users-40.json), so runs with other settings do not overwrite each other.
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,6 +31,7 @@ import {
 import { createExperimentEmbedder } from './embedder.js';
 import { loadSpc, userTurnsOf } from './spc-corpus.js';
 import { bestUserEmbeddingModel, chatRecAssistant, serveOverHttp } from './assistants.js';
+import { resultName } from './result-name.js';
 
 await runScript(async () => {
   const { values } = parseArgs({ options: { seed: { type: 'string', default: '1' }, users: { type: 'string', default: '100000' }, 'max-turns': { type: 'string', default: '5' }, k: { type: 'string', default: '5' }, 'http-users': { type: 'string', default: '100' }, hint: { type: 'string', default: 'profile' }, out: { type: 'string' } } });
@@ -38,10 +43,12 @@ await runScript(async () => {
   const userLimit = parseInteger('--users', values.users, { min: 1 });
   const httpUserLimit = parseInteger('--http-users', values['http-users'], { min: 1 });
   // Both hints are headline runs (movielens.* and movielens-target-hint.*); anything else is partial.
+  const settings = { seed, users: userLimit, 'max-turns': maxTurns, k, 'http-users': httpUserLimit };
+  const headline = { seed: 1, users: 100_000, 'max-turns': 5, k: 5, 'http-users': 100 };
   const outputDirectory = resultsDirectory({
     out: values.out,
     committed: join(import.meta.dirname, 'results'),
-    changed: changedOptions({ seed, users: userLimit, 'max-turns': maxTurns, k, 'http-users': httpUserLimit }, { seed: 1, users: 100_000, 'max-turns': 5, k: 5, 'http-users': 100 }),
+    changed: changedOptions(settings, headline),
     name: 'experiments/simulation-partial',
   });
   const config = getConfig();
@@ -149,7 +156,7 @@ await runScript(async () => {
     '',
     `Command: \`${scriptCommand('experiments/simulation/movielens.ts')}\``,
   ].join('\n');
-  const written = writeResults(outputDirectory, hint === 'profile' ? 'movielens' : 'movielens-target-hint', {
+  const written = writeResults(outputDirectory, resultName(hint === 'profile' ? 'movielens' : 'movielens-target-hint', settings, headline), {
     json: { dataset: 'movielens-100k', seed, k, maxTurns, hint, users: users.length, rows },
     markdown,
     svgs: {

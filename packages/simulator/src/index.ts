@@ -22,7 +22,7 @@ export { ScriptedAssistant } from './assistants/scripted-assistant.js';
 export { TitleMatcher } from './assistants/title-matcher.js';
 
 export { simulate } from './harness/simulate.js';
-export { shownItems } from './harness/simulate.js';
+export { runConfiguration, shownItems } from './harness/simulate.js';
 export type { SimulateOptions, SimulationResult, TranscriptTurn } from './harness/simulate.js';
 export { RunStore } from './harness/run-store.js';
 export type { ConversationRecord, EndReason } from './harness/run-store.js';
@@ -38,6 +38,6 @@ export type { PersonaTurns, TurnStatistics, AuthenticityDistance, CycleConsisten
 export { wasserstein1, kolmogorovSmirnov } from './metrics/distribution-distance.js';
 export { personaProfile } from './persona-profile.js';
 export { RecommenderHttpAssistant } from './assistants/recommender-http-assistant.js';
-export type { RecommenderHttpAssistantOptions } from './assistants/recommender-http-assistant.js';
+export type { RecommenderHttpAssistantOptions, RetryInfo } from './assistants/recommender-http-assistant.js';
 export { simulatedUsersFromRatings } from './rating-users.js';
 export type { RatingUsersOptions } from './rating-users.js';

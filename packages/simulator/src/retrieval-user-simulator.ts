@@ -101,7 +101,9 @@ const isRecommendationGoal = (goal: SimulationGoal) => (goal.targetItemIds?.leng
  * profile's style and for diversity. Reactions to recommendations come from the hidden ratings.
  */
 export class RetrievalUserSimulator implements UserSimulator {
-  readonly name = 'retrieval';
+  /** Every instance's `name`, known before a corpus is built (a caller checks a run id against it). */
+  static readonly simulatorName = 'retrieval';
+  readonly name = RetrievalUserSimulator.simulatorName;
   private readonly options: RetrievalUserSimulatorOptions;
   private readonly weights: RerankWeights;
   private profile: Profile | undefined;

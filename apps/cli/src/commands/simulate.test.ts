@@ -1,10 +1,14 @@
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PersonalabError } from '@personalab/core';
 import { findDataset, howToGet } from '@personalab/datasets';
+import { RunStore } from '@personalab/simulator';
 import { registerSimulateCommand } from './simulate.js';
 import { runCli, runCliOutput } from '../test/run-cli.js';
 
@@ -29,6 +33,47 @@ writeFileSync(
 );
 const empty = join(folder, 'empty');
 mkdirSync(empty);
+// A small Synthetic-Persona-Chat folder: 3 test conversations (users without hidden targets) and a valid split for the corpus.
+const spc = join(folder, 'spc');
+mkdirSync(join(spc, 'synthetic-persona-chat'), { recursive: true });
+const spcRows = (prefix: string) =>
+  'user 1 personas,user 2 personas,Best Generated Conversation\n' +
+  Array.from({ length: 3 }, (_, index) => `"I like dogs.\nI live in town ${index}.","I like cats.","User 1: Hi! How are you ${prefix}${index}?\nUser 2: Good, thanks. Do you have pets?\nUser 1: I have a dog.\nUser 2: Nice, what is its name?\nUser 1: Rex. And you?\nUser 2: A cat called Tom."`).join('\n') +
+  '\n';
+writeFileSync(join(spc, 'synthetic-persona-chat', 'Synthetic-Persona-Chat_test.csv'), spcRows('t'));
+writeFileSync(join(spc, 'synthetic-persona-chat', 'Synthetic-Persona-Chat_valid.csv'), spcRows('v'));
+
+/**
+ * A stand-in for the recommender's HTTP API: creates users, takes their ratings, and answers each chat with
+ * film 9 (never a tiny user's hidden target, so conversations run every turn). `limited` first requests are
+ * answered 429 with Retry-After: 1; chats wait `delayMs`.
+ */
+async function startService(options: { limited?: number; delayMs?: number } = {}) {
+  const requests: string[] = [];
+  let limited = options.limited ?? 0;
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    request.resume();
+    request.on('end', () => {
+      requests.push(request.url ?? '');
+      const send = (status: number, body: unknown, headers: Record<string, string> = {}) => response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+      if (limited > 0) {
+        limited--;
+        send(429, { error: { code: 'rate_limited', message: 'rate limit exceeded: 600 requests per minute; retry in 1 second' } }, { 'retry-after': '1' });
+      } else if (request.url === '/v1/users') send(201, { id: 'x' });
+      else if (request.url?.endsWith('/events')) send(201, { accepted: 1 });
+      else setTimeout(() => send(200, { sessionId: 's', reply: 'Try Film 9.', recommendations: [{ item: { id: '9' } }] }), options.delayMs ?? 0);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
 
 describe('personalab simulate', () => {
   it('rejects a bad shard and an unknown assistant before doing any work', async () => {
@@ -96,7 +141,7 @@ describe('personalab simulate', () => {
     try {
       const common = ['--quiet', '--data-dir', tiny, 'simulate', '--assistant', 'http', '--http-user-prefix', '', '--limit', '2', '--store', join(folder, 'errors.sqlite')];
       const output = await runCliOutput([registerSimulateCommand], [...common, '--assistant-url', url]);
-      expect(output.stdout).toMatch(/\| 0 \| .* \| 2 \|\n/);
+      expect(output.stdout).toMatch(/\|\s+0 \| .* \|\s+2 \|\n/);
       expect(output.stderr).toContain('2 of 2 conversations failed');
       expect(output.stderr).toMatch(/2× POST http:\/\/127\.0\.0\.1:\d+\/v1\/chat answered 400: \{"error":"no such user"\}/);
       expect(PersonalabError.is(output.error, 'upstream_error') && /every conversation failed \(2\)/.test(output.error.message)).toBe(true);
@@ -107,6 +152,87 @@ describe('personalab simulate', () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+
+  it('says n/a for success and recall when no user has hidden targets, in columns that line up', async () => {
+    const output = await runCliOutput([registerSimulateCommand], ['--quiet', '--data-dir', spc, 'simulate', '--users', 'synthetic-persona-chat', '--assistant', 'replay', '--max-turns', '2', '--store', join(folder, 'replay.sqlite')]);
+    expect(output.error).toBeUndefined();
+    const lines = output.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^run retrieval--real-partner-replay--synthetic-persona-chat: 3 conversations/);
+    const table = lines.slice(1, 4);
+    expect(table[0]).toBe('| conversations | success | goal met | mean turns to success | recall@5 t1 | recall@5 t2 | errors |');
+    expect(table[2]).toBe('|             3 |     n/a |      n/a |                   n/a |         n/a |         n/a |      0 |');
+    // Every row of the table has its column separators in the same places.
+    const bars = (line: string) => [...line].flatMap((character, index) => (character === '|' ? [index] : []));
+    for (const line of table) expect(bars(line)).toEqual(bars(table[0] ?? ''));
+    expect(lines[4]).toMatch(/no user had hidden targets, so success, goal met and recall do not apply/);
+  });
+
+  it('refuses a run id taken by other settings before any slow work: no user is sent to the service', async () => {
+    const service = await startService();
+    try {
+      const common = ['--data-dir', tiny, 'simulate', '--assistant', 'http', '--assistant-url', service.url, '--limit', '2', '--max-turns', '1', '--store', join(folder, 'early.sqlite'), '--run-id', 'E'];
+      expect(await run(common)).toMatch(/2 conversations \(2 run now, 0 resumed\)/);
+      expect(service.requests.filter((url) => url === '/v1/users')).toHaveLength(2);
+      service.requests.length = 0;
+      await expect(run([...common, '--k', '3'])).rejects.toSatisfy((error) => PersonalabError.is(error, 'conflict') && /run E exists with a different configuration \(k: before 5, now 3\)/.test(error.message));
+      expect(service.requests).toEqual([]);
+      // The same settings resume (the check agrees with what the run recorded).
+      expect(await run([...common, '--limit', '3'])).toMatch(/3 conversations \(1 run now, 2 resumed\)/);
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('waits out a 429 as its Retry-After asks and says so, instead of failing', async () => {
+    const service = await startService({ limited: 2 });
+    try {
+      const output = await runCliOutput([registerSimulateCommand], ['--quiet', '--data-dir', tiny, 'simulate', '--assistant', 'http', '--assistant-url', service.url, '--limit', '2', '--max-turns', '1', '--store', join(folder, 'limited.sqlite')]);
+      expect(output.error).toBeUndefined();
+      expect(output.stdout).toMatch(/2 conversations \(2 run now, 0 resumed\)/);
+      expect(output.stdout).toMatch(/\|\s+0 \|\n/);
+      // Two 429s, one notice (at most one a minute).
+      expect(output.stderr.match(/the service answered 429 \(rate limit\); waiting 1 s as its Retry-After asks, then going on/g)).toHaveLength(1);
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('names why the assistant URL cannot be reached', async () => {
+    const service = await startService();
+    const url = service.url;
+    await service.close();
+    const port = new URL(url).port;
+    await expect(run(['--data-dir', tiny, 'simulate', '--assistant', 'http', '--assistant-url', url, '--limit', '1', '--store', join(folder, 'refused.sqlite')])).rejects.toSatisfy(
+      (error) => PersonalabError.is(error, 'upstream_error') && error.message === `POST ${url}/v1/users failed: fetch failed (connect ECONNREFUSED 127.0.0.1:${port})`,
+    );
+  });
+
+  it('on Ctrl-C says how many conversations are stored and how to resume, and the same command resumes', async () => {
+    const service = await startService({ delayMs: 100 });
+    const store = join(folder, 'interrupted.sqlite');
+    const args = ['--quiet', '--data-dir', tiny, 'simulate', '--assistant', 'http', '--assistant-url', service.url, '--http-user-prefix', '', '--concurrency', '1', '--store', store, '--run-id', 'I'];
+    try {
+      const root = fileURLToPath(new URL('../../../..', import.meta.url));
+      const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), ['--conditions=development', join(root, 'apps', 'cli', 'src', 'main.ts'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      // Seven chats: the first conversation (five turns) is stored, the second is in flight (the tiny set has 5 users with targets).
+      while (service.requests.length < 7) await new Promise((resolve) => setTimeout(resolve, 50));
+      child.kill('SIGINT');
+      expect(await exited).toBe(2);
+      const stored = new RunStore(store);
+      const count = stored.finishedUserIds('I').size;
+      stored.close();
+      expect(count).toBeGreaterThanOrEqual(1);
+      expect(count).toBeLessThan(5);
+      expect(stderr).toContain(`error (cancelled): interrupted: ${count} of 5 conversations of run I are stored in ${store} (${count} finished this time; those in flight were dropped). Run the same command again to resume`);
+      const resumed = await runCliOutput([registerSimulateCommand], args);
+      expect(resumed.stdout).toContain(`5 conversations (${5 - count} run now, ${count} resumed)`);
+    } finally {
+      await service.close();
+    }
+  }, 60_000);
 
   if (!movielens) console.warn(`movielens-100k not found, skipping the simulate run test: ${howToGet('movielens-100k')}`);
   it.skipIf(!movielens)('runs shards into one store, resumes, and exports JSONL transcripts', async () => {

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { getConfig, markdownTable, PersonalabError, type Assistant, type Item, type PersonalabConfig, type RatingInteraction, type User, type UserSimulator } from '@personalab/core';
+import { getConfig, PersonalabError, type Assistant, type Item, type PersonalabConfig, type RatingInteraction, type User, type UserSimulator } from '@personalab/core';
 import { findDataset, loadMovieLens100k, loadSyntheticPersonaChat, stratifiedSplit } from '@personalab/datasets';
 import { createChatModelFromConfig } from '@personalab/llm';
 import { HashingEmbedder, HnswIndex } from '@personalab/retrieval';
@@ -17,6 +17,7 @@ import {
   RecommenderHttpAssistant,
   RetrievalUserSimulator,
   RunStore,
+  runConfiguration,
   ScriptedAssistant,
   simulate,
   simulatedUsersFromRatings,
@@ -24,7 +25,10 @@ import {
   UserTurnCorpus,
   writeTranscripts,
   type ConversationRecord,
+  type RecommendationSummary,
+  type RetryInfo,
   type SimulatedUser,
+  type SimulationResult,
   type UserTurn,
 } from '@personalab/simulator';
 import { globalOptions, missingDatasetHint, requireDataset } from '../global-options.js';
@@ -131,6 +135,33 @@ function userTurns(conversations: ReadonlyArray<{ id: string; turns: ReadonlyArr
   return turns;
 }
 
+/**
+ * The run's summary as a table whose columns line up in a terminal (and stay a markdown table). Success,
+ * goal met and recall read "n/a" when no scored conversation had hidden targets: a 0 there would be made up.
+ */
+function summaryTable(summary: RecommendationSummary, k: number, failed: number): string {
+  const measured = summary.withTargets > 0;
+  const rate = (value: number | null) => (!measured || value === null ? 'n/a' : Number.isInteger(value) ? String(value) : value.toFixed(3));
+  const headers = ['conversations', 'success', 'goal met', 'mean turns to success', ...summary.recallByTurn.map((_, turn) => `recall@${k} t${turn + 1}`), 'errors'];
+  const cells = [String(summary.conversations), rate(summary.successRate), rate(summary.goalMetRate), measured && summary.meanTurnsToSuccess === null ? '–' : rate(summary.meanTurnsToSuccess), ...summary.recallByTurn.map(rate), String(failed)];
+  const widths = headers.map((header, column) => Math.max(header.length, (cells[column] ?? '').length, 3));
+  const row = (values: readonly string[]) => `| ${values.map((value, column) => value.padStart(widths[column] ?? 0)).join(' | ')} |`;
+  return [row(headers), `| ${widths.map((width) => `${'-'.repeat(width - 1)}:`).join(' | ')} |`, row(cells)].join('\n');
+}
+
+/** Says on stderr, at most once a minute, that the service rate-limits the run and the run waits. */
+function rateLimitNotice(): (info: RetryInfo) => void {
+  let last = Number.NEGATIVE_INFINITY;
+  return (info) => {
+    if (info.status !== 429 || Date.now() - last < 60_000) return;
+    last = Date.now();
+    process.stderr.write(
+      `http: the service answered 429 (rate limit); waiting ${Math.ceil(info.delayMs / 1000)} s${info.fromRetryAfter ? ' as its Retry-After asks' : ''}, then going on. ` +
+        `A faster run needs a higher limit on the service (PERSONALAB_RATE_LIMIT, default 600 requests a minute per key).\n`,
+    );
+  };
+}
+
 /** `personalab simulate`: simulated users with hidden profiles and goals against an assistant. */
 export function registerSimulateCommand(program: Command): void {
   program
@@ -168,6 +199,8 @@ export function registerSimulateCommand(program: Command): void {
       validateOptions(options, command, config);
       const shard = options.shard ? parseShard(options.shard) : undefined;
       const spcDirectory = findDataset('synthetic-persona-chat', global.dataDirectory);
+
+      // 1. Read the data (a second or so): everything the run's settings depend on.
       let users: SimulatedUser[];
       let items: Item[] = [];
       let train: RatingInteraction[] = [];
@@ -190,12 +223,20 @@ export function registerSimulateCommand(program: Command): void {
         }));
       }
       if (options.limit !== undefined) users = users.slice(0, options.limit);
+      let corpusTurns: UserTurn[] = [];
+      if (options.simulator === 'retrieval') {
+        corpusTurns = [{ text: 'Hi!', context: '', conversationId: 'none' }];
+        if (spcDirectory) corpusTurns = userTurns((await loadSyntheticPersonaChat(join(spcDirectory, 'Synthetic-Persona-Chat_valid.csv'), { onInvalid: 'skip' })).conversations).slice(0, options.corpusSize);
+        else process.stderr.write(`synthetic-persona-chat not found, the retrieval simulator has no chit-chat corpus: ${missingDatasetHint('synthetic-persona-chat', global)}\n`);
+      }
       const catalog = new Map(items.map((item) => [item.id, item]));
       const historyByUser = new Map<string, string[]>();
       for (const rating of train) historyByUser.set(rating.userId, [...(historyByUser.get(rating.userId) ?? []), rating.itemId]);
       const historyOf = (userId: string) => historyByUser.get(userId) ?? [];
 
+      // 2. The assistant and the simulator, with their slow parts (model fit, users on the service, corpus index) put off.
       let assistant: Assistant;
+      let prepareAssistant = async (): Promise<void> => undefined;
       // Everything besides the names, seed, turns and k that changes the conversations: a resumed run must match it.
       const runConfig: Record<string, unknown> = { users: options.users, seed: options.seed };
       switch (options.assistant) {
@@ -204,8 +245,8 @@ export function registerSimulateCommand(program: Command): void {
           break;
         case 'ease': {
           const model = new EaseRecommender();
-          await model.fit({ interactions: train, items, users: userData }, { seed: options.seed, quiet: global.quiet });
           assistant = new RecommenderAssistant({ recommender: model, catalog, k: options.k, historyOf });
+          prepareAssistant = () => model.fit({ interactions: train, items, users: userData }, { seed: options.seed, quiet: global.quiet });
           break;
         }
         case 'openai': {
@@ -222,25 +263,28 @@ export function registerSimulateCommand(program: Command): void {
             k: options.k,
             userIdPrefix: options.httpUserPrefix,
             ...(options.assistantKey ? { apiKey: options.assistantKey } : {}),
+            onRetry: rateLimitNotice(),
           });
           Object.assign(runConfig, { assistantUrl: baseUrl, httpUserPrefix: options.httpUserPrefix });
           if (options.users === 'movielens-100k' && options.httpUserPrefix !== '') {
-            // The service's own user 1 may be the real user 1 with every rating, hidden targets included:
-            // then nothing the simulated user wants can be recommended. Fresh ids carry the training ratings only.
-            const mine = selectShard(users, shard);
-            const byUser = new Map<string, RatingInteraction[]>();
-            for (const rating of train) {
-              const ratings = byUser.get(rating.userId);
-              if (ratings) ratings.push(rating);
-              else byUser.set(rating.userId, [rating]);
-            }
-            const created = await http.registerUsers(mine.map((user) => ({ id: user.id, ratings: byUser.get(user.id) ?? [] })));
-            process.stderr.write(
-              `http: ${created} simulated users created on ${baseUrl} as ${options.httpUserPrefix}<id> with their training ratings${mine.length - created > 0 ? ` (${mine.length - created} there already: their ratings re-sent, batches the service had refused as stored)` : ''}. ` +
-                `The service's model may have been trained on the hidden ratings too (npm start trains on all of MovieLens); ` +
-                `experiments/simulation/movielens.ts serves the training split only. ` +
-                `The users and their ratings stay in the service's store (and its next training): use a scratch service (PERSONALAB_STATE_DIR=/tmp/scratch npm start).\n`,
-            );
+            prepareAssistant = async () => {
+              // The service's own user 1 may be the real user 1 with every rating, hidden targets included:
+              // then nothing the simulated user wants can be recommended. Fresh ids carry the training ratings only.
+              const mine = selectShard(users, shard);
+              const byUser = new Map<string, RatingInteraction[]>();
+              for (const rating of train) {
+                const ratings = byUser.get(rating.userId);
+                if (ratings) ratings.push(rating);
+                else byUser.set(rating.userId, [rating]);
+              }
+              const created = await http.registerUsers(mine.map((user) => ({ id: user.id, ratings: byUser.get(user.id) ?? [] })));
+              process.stderr.write(
+                `http: ${created} simulated users created on ${baseUrl} as ${options.httpUserPrefix}<id> with their training ratings${mine.length - created > 0 ? ` (${mine.length - created} there already: their ratings re-sent, batches the service had refused as stored)` : ''}. ` +
+                  `The service's model may have been trained on the hidden ratings too (npm start trains on all of MovieLens); ` +
+                  `experiments/simulation/movielens.ts serves the training split only. ` +
+                  `The users and their ratings stay in the service's store (and its next training): use a scratch service (PERSONALAB_STATE_DIR=/tmp/scratch npm start).\n`,
+              );
+            };
           }
           assistant = http;
           break;
@@ -250,38 +294,75 @@ export function registerSimulateCommand(program: Command): void {
       }
 
       let simulator: (user: SimulatedUser) => UserSimulator;
+      let simulatorName: string;
+      let corpus: UserTurnCorpus | undefined;
       if (options.simulator === 'llm') {
         const model = createChatModelFromConfig(config);
         if (!model) throw new PersonalabError('config_error', '--simulator llm needs an OpenAI-compatible endpoint: set OPENAI_BASE_URL (and OPENAI_API_KEY)');
         simulator = () => new LlmUserSimulator({ model, catalog, maxTurns: options.maxTurns, seed: options.seed });
+        simulatorName = new LlmUserSimulator({ model, catalog }).name;
       } else {
-        let turns: UserTurn[] = [{ text: 'Hi!', context: '', conversationId: 'none' }];
-        if (spcDirectory) turns = userTurns((await loadSyntheticPersonaChat(join(spcDirectory, 'Synthetic-Persona-Chat_valid.csv'), { onInvalid: 'skip' })).conversations).slice(0, options.corpusSize);
-        else process.stderr.write(`synthetic-persona-chat not found, the retrieval simulator has no chit-chat corpus: ${missingDatasetHint('synthetic-persona-chat', global)}\n`);
-        const embedder = HashingEmbedder.fit(turns.map((turn) => turn.text), { dimension: 256 });
-        const corpus = await UserTurnCorpus.build({ turns, embedder, createIndex: (dimension) => new HnswIndex({ dimension, m: 12, efConstruction: 48 }) });
-        simulator = () => new RetrievalUserSimulator({ corpus, catalog, seed: options.seed, ...(options.patience === undefined ? {} : { patience: options.patience }) });
+        simulator = () => {
+          if (!corpus) throw new PersonalabError('internal', 'the retrieval corpus is built before the run');
+          return new RetrievalUserSimulator({ corpus, catalog, seed: options.seed, ...(options.patience === undefined ? {} : { patience: options.patience }) });
+        };
+        simulatorName = RetrievalUserSimulator.simulatorName;
         // The corpus actually used (1 turn when Synthetic-Persona-Chat is missing), not just the option.
-        Object.assign(runConfig, { corpusSize: turns.length, patience: options.patience ?? null });
+        Object.assign(runConfig, { corpusSize: corpusTurns.length, patience: options.patience ?? null });
       }
 
+      // 3. A run id taken by other settings is refused now, before the model is fitted or users are sent anywhere.
+      const runId = options.runId ?? `${simulatorName}--${assistant.name}--${options.users}`;
       // The default is read when the command runs, not when the CLI starts (a bad environment must not stop --help).
       const storePath = options.store ?? join(getConfig().stateDir, 'simulations.sqlite');
       const store = new RunStore(storePath);
       try {
-        const result = await simulate({
-          simulator,
-          assistant,
-          users,
-          maxTurns: options.maxTurns,
-          k: options.k,
-          concurrency: options.concurrency,
-          store,
-          runId: options.runId ?? `${options.simulator}--${assistant.name}--${options.users}`,
-          config: runConfig,
-          ...(shard ? { shard } : {}),
-          quiet: global.quiet,
-        });
+        // As `simulate` records it (a shard without users records the simulator as "none").
+        const mine = selectShard(users, shard);
+        store.checkRun(runId, runConfiguration({ simulator: mine.length > 0 ? simulatorName : 'none', assistant: assistant.name, maxTurns: options.maxTurns, k: options.k, config: runConfig }));
+
+        // 4. The slow parts.
+        await prepareAssistant();
+        if (options.simulator === 'retrieval') {
+          const embedder = HashingEmbedder.fit(corpusTurns.map((turn) => turn.text), { dimension: 256 });
+          corpus = await UserTurnCorpus.build({ turns: corpusTurns, embedder, createIndex: (dimension) => new HnswIndex({ dimension, m: 12, efConstruction: 48 }) });
+        }
+
+        // 5. The run. Ctrl-C stops it cleanly: conversations in flight are dropped (they run again on resume), the stored ones stay.
+        const controller = new AbortController();
+        let storedNow = 0;
+        const onInterrupt = () => controller.abort();
+        process.once('SIGINT', onInterrupt);
+        let result: SimulationResult;
+        try {
+          result = await simulate({
+            simulator,
+            assistant,
+            users,
+            maxTurns: options.maxTurns,
+            k: options.k,
+            concurrency: options.concurrency,
+            store,
+            runId,
+            config: runConfig,
+            ...(shard ? { shard } : {}),
+            quiet: global.quiet,
+            signal: controller.signal,
+            onConversation: () => storedNow++,
+          });
+        } catch (error) {
+          if (!controller.signal.aborted) throw error;
+          const stored = store.finishedUserIds(runId);
+          const storedHere = mine.filter((user) => stored.has(user.id)).length;
+          throw new PersonalabError(
+            'cancelled',
+            `interrupted: ${storedHere} of ${mine.length} conversations${shard ? ` of shard ${options.shard}` : ''} of run ${runId} are stored in ${storePath} (${storedNow} finished this time; those in flight were dropped). ` +
+              `Run the same command again to resume: the stored ones are skipped (a different --limit or --shard is fine, other options are refused).`,
+            { cause: error },
+          );
+        } finally {
+          process.removeListener('SIGINT', onInterrupt);
+        }
         if (options.transcripts) {
           // Every line names the run's settings (and which users it covers), so a copied file can be re-scored.
           writeTranscripts(options.transcripts, result.conversations, {
@@ -291,17 +372,11 @@ export function registerSimulateCommand(program: Command): void {
             ...(options.shard === undefined ? {} : { shard: options.shard }),
           });
         }
-        const summary = result.summary;
         const failed = result.conversations.filter((record) => record.endReason === 'error').length;
-        process.stdout.write(
-          `run ${result.runId}: ${result.conversations.length} conversations (${result.ran} run now, ${result.resumed} resumed) in ${storePath}\n` +
-            markdownTable(
-              ['conversations', 'success', 'goal met', 'mean turns to success', ...summary.recallByTurn.map((_, turn) => `recall@${options.k} t${turn + 1}`), 'errors'],
-              [[summary.conversations, summary.successRate, summary.goalMetRate, summary.meanTurnsToSuccess, ...summary.recallByTurn, failed]],
-              3,
-            ) +
-            '\n',
-        );
+        process.stdout.write(`run ${result.runId}: ${result.conversations.length} conversations (${result.ran} run now, ${result.resumed} resumed) in ${storePath}\n${summaryTable(result.summary, options.k, failed)}\n`);
+        if (result.summary.conversations > 0 && result.summary.withTargets === 0) {
+          process.stdout.write('(no user had hidden targets, so success, goal met and recall do not apply: n/a)\n');
+        }
         if (failed > 0) {
           const errors = describeErrors(result.conversations);
           process.stderr.write(`${failed} of ${result.conversations.length} conversations failed (not scored; retried when the run is resumed):\n${errors.join('\n')}\n`);

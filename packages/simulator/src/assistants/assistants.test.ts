@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OpenAIChatModel } from '@personalab/llm';
 import { startTestServer, type TestServer } from '@personalab/llm/test';
-import type { Interaction } from '@personalab/core';
+import { PersonalabError, type Interaction } from '@personalab/core';
 import { testCatalog, testItems } from '../test/fixtures.js';
 import { createMostPopularAssistant } from './most-popular-assistant.js';
 import { OpenAiChatAssistant } from './openai-chat-assistant.js';
@@ -84,7 +84,7 @@ describe('RecommenderHttpAssistant', () => {
   let server: Server;
   let baseUrl = '';
   const received: Array<{ url: string | undefined; body: Record<string, unknown>; authorization: string | undefined }> = [];
-  const replies: Array<{ status: number; body: string }> = [];
+  const replies: Array<{ status: number; body: string; headers?: Record<string, string>; hang?: boolean }> = [];
   beforeAll(async () => {
     server = createServer((request, response) => {
       let text = '';
@@ -92,13 +92,18 @@ describe('RecommenderHttpAssistant', () => {
       request.on('end', () => {
         received.push({ url: request.url, body: JSON.parse(text) as Record<string, unknown>, authorization: request.headers.authorization });
         const next = replies.shift() ?? { status: 404, body: '{"error":{"code":"not_found","message":"no route"}}' };
-        response.writeHead(next.status, { 'content-type': 'application/json' }).end(next.body);
+        // A service that never answers: the client's timeout must end the attempt.
+        if (next.hang) return;
+        response.writeHead(next.status, { 'content-type': 'application/json', ...next.headers }).end(next.body);
       });
     });
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
-  afterAll(() => new Promise<void>((done) => server.close(() => done())));
+  afterAll(() => new Promise<void>((done) => {
+    server.closeAllConnections();
+    server.close(() => done());
+  }));
   beforeEach(() => {
     received.length = 0;
     replies.length = 0;
@@ -205,5 +210,131 @@ describe('RecommenderHttpAssistant', () => {
     await expect(assistant.reply({ userId: 'u2', dialogue: [{ role: 'user', content: 'hi' }] })).rejects.toThrow(/unexpected body/);
     replies.push({ status: 503, body: '' }, { status: 503, body: '' }, { status: 503, body: '' });
     await expect(assistant.reply({ userId: 'u2', dialogue: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({ code: 'upstream_error', isRetryable: true });
+  });
+
+  it("honours a 429's Retry-After, in seconds or as an HTTP date, capped; backs off exponentially with jitter without one", async () => {
+    const waits: number[] = [];
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    const assistant = new RecommenderHttpAssistant({ baseUrl, sleep: async (ms) => void waits.push(ms), clock: { now: () => now }, random: () => 0.5 });
+    const limited = (retryAfter?: string) => ({ status: 429, body: '{"error":{"code":"rate_limited","message":"slow down"}}', ...(retryAfter === undefined ? {} : { headers: { 'retry-after': retryAfter } }) });
+    replies.push(limited('59'), limited('3'), limited(new Date(now + 7000).toUTCString()), limited('3600'), ok('s3', ['m1']));
+    expect((await assistant.reply({ userId: 'u3', dialogue: [{ role: 'user', content: 'hi' }] })).recommendedItemIds).toEqual(['m1']);
+    // An hour is capped to the 120 s default; every other wait is what the server asked for.
+    expect(waits).toEqual([59_000, 3000, 7000, 120_000]);
+    expect(received).toHaveLength(5);
+    waits.length = 0;
+    // No Retry-After: exponential from a second, "equal jitter" (half fixed, half random; random() = 0.5 here).
+    replies.push(limited(), limited(), limited(), ok('s3', ['m2']));
+    await assistant.reply({ userId: 'u3', dialogue: [{ role: 'user', content: 'hi' }] });
+    expect(waits).toEqual([750, 1500, 3000]);
+    waits.length = 0;
+    // 5xx and network errors keep the small budget and a short backoff (a service that is down fails soon).
+    replies.push({ status: 503, body: '' }, { status: 502, body: '' }, { status: 500, body: '' });
+    await expect(assistant.reply({ userId: 'u3', dialogue: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({ code: 'upstream_error', details: { status: 500 } });
+    expect(waits).toEqual([187.5, 375]);
+  });
+
+  it('gives up on a service that stays rate-limited past the wait budget, saying so', async () => {
+    const waits: number[] = [];
+    const assistant = new RecommenderHttpAssistant({ baseUrl, sleep: async (ms) => void waits.push(ms) });
+    for (let index = 0; index < 12; index++) replies.push({ status: 429, body: '{}', headers: { 'retry-after': '59' } });
+    // Ten waits of 59 s fit the 10-minute default budget; the eleventh would not.
+    await expect(assistant.reply({ userId: 'u4', dialogue: [{ role: 'user', content: 'hi' }] })).rejects.toSatisfy(
+      (error) => PersonalabError.is(error, 'rate_limited') && /answered 429.*still rate-limited after 10 retries and 590 s of waiting; raise the service's rate limit/.test(error.message),
+    );
+    expect(waits).toEqual(Array.from({ length: 10 }, () => 59_000));
+    expect(received).toHaveLength(11);
+  });
+
+  it('stops waiting for a Retry-After when the run is cancelled, and times out a service that does not answer', async () => {
+    const assistant = new RecommenderHttpAssistant({ baseUrl, timeoutMs: 100, maxRetries: 1, sleep: async () => undefined });
+    replies.push({ status: 0, body: '', hang: true }, { status: 0, body: '', hang: true });
+    await expect(assistant.reply({ userId: 'u5', dialogue: [{ role: 'user', content: 'hi' }] })).rejects.toSatisfy(
+      (error) => PersonalabError.is(error, 'upstream_timeout') && /no answer within 100 ms/.test(error.message),
+    );
+    expect(received).toHaveLength(2);
+    // The real sleep: a 30 s Retry-After is cut short by the abort.
+    const realWaits = new RecommenderHttpAssistant({ baseUrl });
+    replies.push({ status: 429, body: '{}', headers: { 'retry-after': '30' } });
+    const controller = new AbortController();
+    const begin = Date.now();
+    setTimeout(() => controller.abort(), 100);
+    await expect(realWaits.reply({ userId: 'u5', dialogue: [{ role: 'user', content: 'hi' }], signal: controller.signal })).rejects.toMatchObject({ code: 'cancelled' });
+    expect(Date.now() - begin).toBeLessThan(5000);
+  });
+
+  it('names the cause of a refused connection', async () => {
+    const closed = createServer();
+    await new Promise<void>((done) => closed.listen(0, '127.0.0.1', done));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((done) => closed.close(() => done()));
+    const assistant = new RecommenderHttpAssistant({ baseUrl: `http://127.0.0.1:${port}`, maxRetries: 1, sleep: async () => undefined });
+    await expect(assistant.reply({ userId: 'u6', dialogue: [{ role: 'user', content: 'hi' }] })).rejects.toSatisfy(
+      (error) => PersonalabError.is(error, 'upstream_error') && error.message === `POST http://127.0.0.1:${port}/v1/chat failed: fetch failed (connect ECONNREFUSED 127.0.0.1:${port})`,
+    );
+  });
+});
+
+describe('RecommenderHttpAssistant against a rate-limited service', () => {
+  it('slows a whole user set down to the rate limit instead of failing', async () => {
+    // A fixed-window limiter like the recommender's (@fastify/rate-limit): `limit` requests per minute, then 429 with
+    // Retry-After = seconds to the window's end. Time is virtual: the assistant's sleep moves it on.
+    const limit = 10;
+    let now = 0;
+    let windowStart = 0;
+    let used = 0;
+    let refused = 0;
+    const server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        if (now >= windowStart + 60_000) {
+          windowStart = now - ((now - windowStart) % 60_000);
+          used = 0;
+        }
+        if (used >= limit) {
+          refused++;
+          response.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(Math.ceil((windowStart + 60_000 - now) / 1000)) }).end('{"error":{"code":"rate_limited","message":"rate limit exceeded"}}');
+          return;
+        }
+        used++;
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sessionId: 's', reply: 'Here', recommendations: [{ item: { id: 'm1' } }] }));
+      });
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    try {
+      const waits: number[] = [];
+      const assistant = new RecommenderHttpAssistant({
+        baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        // Each waiter wakes when its wait is over; virtual time is the latest such moment.
+        sleep: async (ms) => {
+          const wake = now + ms;
+          waits.push(ms);
+          await new Promise((resolve) => setImmediate(resolve));
+          now = Math.max(now, wake);
+        },
+      });
+      const users = Array.from({ length: 40 }, (_, index) => `u${index}`);
+      let cursor = 0;
+      const answered: string[] = [];
+      // 8 users in flight, as `personalab simulate` runs them; 40 requests against 10 per minute.
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          while (cursor < users.length) {
+            const userId = users[cursor++] as string;
+            const reply = await assistant.reply({ userId, dialogue: [{ role: 'user', content: 'hi' }] });
+            answered.push(...reply.recommendedItemIds);
+          }
+        }),
+      );
+      expect(answered).toHaveLength(40);
+      expect(refused).toBeGreaterThan(0);
+      // Every wait is one the server asked for (whole seconds, at most a minute).
+      expect(waits.length).toBe(refused);
+      for (const wait of waits) expect(wait % 1000 === 0 && wait > 0 && wait <= 60_000).toBe(true);
+      // 40 requests at 10 per minute take at least three more windows.
+      expect(now).toBeGreaterThanOrEqual(3 * 60_000);
+    } finally {
+      await new Promise<void>((done) => server.close(() => done()));
+    }
   });
 });

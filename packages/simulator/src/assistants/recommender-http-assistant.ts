@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { formatZodError, PersonalabError, type Assistant, type DialogueTurn } from '@personalab/core';
+import { formatZodError, PersonalabError, systemClock, type Assistant, type Clock, type DialogueTurn } from '@personalab/core';
+import { backoffDelay, parseRetryAfter, realSleep, type Sleep } from '@personalab/llm';
 
 /** The parts of the recommender's `POST /v1/chat` answer that the assistant uses. */
 const chatResponseSchema = z.object({
@@ -14,18 +15,54 @@ export interface RecommenderHttpAssistantOptions {
   apiKey?: string;
   /** Items per reply (the API's `k`). */
   k?: number;
+  /** Limit on one attempt (default 30 s); a timed-out attempt is retried like a network error. */
   timeoutMs?: number;
-  /** Retries on 429, 5xx and network errors. */
+  /** Retries on 5xx, network errors and timeouts (default 2): a service that is down fails soon. */
   maxRetries?: number;
+  /**
+   * Retries on 429 (default 30). A rate-limited service is up and asks the client to slow down, so
+   * these get a larger budget: a whole user set against the service's default 600 requests per
+   * minute waits out each window instead of failing.
+   */
+  maxRateLimitRetries?: number;
+  /** Total time one request may spend waiting on 429s before it fails (default 10 minutes). */
+  maxRateLimitWaitMs?: number;
+  /** Cap on one wait a 429's `Retry-After` asks for (default 120 s): a longer one is waited for this long, then retried. */
+  maxRetryAfterMs?: number;
+  /** First backoff delay when the answer says nothing about when to retry (default 250 ms; 4 times that for a 429). */
+  retryBaseDelayMs?: number;
+  /** Cap on one backoff delay (default 30 s). */
+  maxRetryDelayMs?: number;
   fetch?: typeof fetch;
-  /** Waits between retries (injectable so tests do not sleep). */
-  sleep?: (ms: number) => Promise<void>;
+  /** Waits between retries; rejects when the signal aborts (injectable so tests do not sleep). */
+  sleep?: Sleep;
+  /** Reads HTTP-date `Retry-After` values against this clock (injectable for tests). */
+  clock?: Clock;
+  /** Uniform in [0, 1), the backoff's jitter (injectable for tests). */
+  random?: () => number;
+  /** Called before each wait between attempts, e.g. to say that the service rate-limits the run. */
+  onRetry?: (info: RetryInfo) => void;
   /**
    * Prefix of the service's user ids for the simulated users (`sim-` makes user 1 `sim-1`), so that
    * they do not collide with the service's own users, who may be the same people with every
    * rating, the hidden targets included. Default: none (the ids as given).
    */
   userIdPrefix?: string;
+}
+
+/** What `onRetry` hears before a wait. */
+export interface RetryInfo {
+  /** `POST <url>` of the request. */
+  request: string;
+  /** The HTTP status that caused the wait; absent for a network error or timeout. */
+  status?: number;
+  /** The wait about to start. */
+  delayMs: number;
+  /** Whether the wait is the server's `Retry-After` (capped), not the client's own backoff. */
+  fromRetryAfter: boolean;
+  /** Retries of this request so far, this one included. */
+  retry: number;
+  error: PersonalabError;
 }
 
 /** A simulated user as the service should know them before the conversation: their visible history. */
@@ -39,7 +76,20 @@ const EVENT_BATCH = 1000;
 
 const isConflict = (error: unknown): boolean => error instanceof PersonalabError && error.details?.['status'] === 409;
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/**
+ * "fetch failed" with what failed underneath (undici puts it in `cause`): "fetch failed (connect
+ * ECONNREFUSED 127.0.0.1:3000)". A host with several addresses fails with an AggregateError whose
+ * own message is empty: its errors are listed.
+ */
+export function describeFetchError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const cause = error instanceof Error ? (error.cause as { message?: unknown; code?: unknown; errors?: unknown } | undefined) : undefined;
+  if (!cause || typeof cause !== 'object') return message;
+  const inner = Array.isArray(cause.errors) ? cause.errors.map((entry) => (entry instanceof Error ? entry.message : String(entry))).filter((text) => text !== '') : [];
+  const own = typeof cause.message === 'string' ? cause.message : '';
+  const detail = [...new Set([own, ...inner].filter((text) => text !== ''))].join('; ') || (typeof cause.code === 'string' ? cause.code : '');
+  return detail === '' || detail === message ? message : `${message} (${detail})`;
+}
 
 /**
  * The recommender service's HTTP chat API (`POST /v1/chat`) as an assistant. The service keeps
@@ -135,13 +185,22 @@ export class RecommenderHttpAssistant implements Assistant {
 
   private async post(path: string, body: unknown, signal: AbortSignal | undefined): Promise<unknown> {
     const doFetch = this.options.fetch ?? fetch;
+    const sleep = this.options.sleep ?? realSleep;
     const maxRetries = this.options.maxRetries ?? 2;
+    const maxRateLimitRetries = this.options.maxRateLimitRetries ?? 30;
+    const maxRateLimitWaitMs = this.options.maxRateLimitWaitMs ?? 600_000;
+    const maxRetryAfterMs = this.options.maxRetryAfterMs ?? 120_000;
+    const baseDelayMs = this.options.retryBaseDelayMs ?? 250;
+    const maxDelayMs = this.options.maxRetryDelayMs ?? 30_000;
+    const random = this.options.random ?? Math.random;
     const url = `${this.options.baseUrl.replace(/\/+$/, '')}${path}`;
-    let lastError: PersonalabError | undefined;
-    for (let attempt = 0; attempt <= maxRetries; attempt++) {
-      if (attempt > 0) await (this.options.sleep ?? realSleep)(200 * 2 ** (attempt - 1));
+    let errorRetries = 0;
+    let rateLimitRetries = 0;
+    let rateLimitWaitedMs = 0;
+    while (true) {
       const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 30_000);
       let response: Response;
+      let text: string;
       try {
         response = await doFetch(url, {
           method: 'POST',
@@ -149,13 +208,20 @@ export class RecommenderHttpAssistant implements Assistant {
           body: JSON.stringify(body),
           signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
         });
+        text = await response.text();
       } catch (error) {
         if (signal?.aborted) throw new PersonalabError('cancelled', 'request cancelled', { cause: error });
         const timedOut = timeout.aborted;
-        lastError = new PersonalabError(timedOut ? 'upstream_timeout' : 'upstream_error', `POST ${url} failed: ${(error as Error).message}`, { cause: error, isRetryable: true });
+        const failure = new PersonalabError(
+          timedOut ? 'upstream_timeout' : 'upstream_error',
+          `POST ${url} failed: ${timedOut ? `no answer within ${this.options.timeoutMs ?? 30_000} ms` : describeFetchError(error)}`,
+          { cause: error, isRetryable: true },
+        );
+        if (errorRetries >= maxRetries) throw failure;
+        errorRetries++;
+        await this.wait({ request: `POST ${url}`, delayMs: backoffDelay(errorRetries - 1, { baseDelayMs, maxDelayMs, random }), fromRetryAfter: false, retry: errorRetries + rateLimitRetries, error: failure }, sleep, signal);
         continue;
       }
-      const text = await response.text();
       if (response.ok) {
         try {
           return JSON.parse(text) as unknown;
@@ -163,11 +229,46 @@ export class RecommenderHttpAssistant implements Assistant {
           throw new PersonalabError('upstream_bad_response', `POST ${url} answered non-JSON: ${text.slice(0, 200)}`, { cause: error });
         }
       }
-      const retryable = response.status === 429 || response.status >= 500;
-      const code = response.status === 429 ? 'rate_limited' : response.status === 401 ? 'unauthenticated' : retryable ? 'upstream_error' : 'upstream_bad_response';
-      lastError = new PersonalabError(code, `POST ${url} answered ${response.status}: ${text.slice(0, 300)}`, { isRetryable: retryable, details: { status: response.status } });
-      if (!retryable) throw lastError;
+      const status = response.status;
+      const retryable = status === 429 || status >= 500;
+      const code = status === 429 ? 'rate_limited' : status === 401 ? 'unauthenticated' : retryable ? 'upstream_error' : 'upstream_bad_response';
+      const retryAfter = response.headers.get('retry-after');
+      const failure = new PersonalabError(code, `POST ${url} answered ${status}: ${text.slice(0, 300)}`, {
+        isRetryable: retryable,
+        details: { status, ...(retryAfter === null ? {} : { retryAfter }) },
+      });
+      if (!retryable) throw failure;
+      const serverDelay = parseRetryAfter(retryAfter ?? undefined, response.headers.get('retry-after-ms') ?? undefined, (this.options.clock ?? systemClock).now());
+      if (status === 429) {
+        // The service is up and asks the client to slow down: honour its Retry-After (capped), else back off from a second.
+        const delayMs = serverDelay !== undefined ? Math.min(serverDelay, maxRetryAfterMs) : backoffDelay(rateLimitRetries, { baseDelayMs: 4 * baseDelayMs, maxDelayMs, random });
+        if (rateLimitRetries >= maxRateLimitRetries || rateLimitWaitedMs + delayMs > maxRateLimitWaitMs) {
+          throw new PersonalabError('rate_limited', `${failure.message} (still rate-limited after ${rateLimitRetries} retries and ${Math.round(rateLimitWaitedMs / 1000)} s of waiting; raise the service's rate limit, e.g. PERSONALAB_RATE_LIMIT, or lower --concurrency)`, {
+            isRetryable: true,
+            details: failure.details,
+          });
+        }
+        rateLimitRetries++;
+        rateLimitWaitedMs += delayMs;
+        await this.wait({ request: `POST ${url}`, status, delayMs, fromRetryAfter: serverDelay !== undefined, retry: errorRetries + rateLimitRetries, error: failure }, sleep, signal);
+        continue;
+      }
+      if (errorRetries >= maxRetries) throw failure;
+      errorRetries++;
+      const delayMs = serverDelay !== undefined ? Math.min(serverDelay, maxRetryAfterMs) : backoffDelay(errorRetries - 1, { baseDelayMs, maxDelayMs, random });
+      await this.wait({ request: `POST ${url}`, status, delayMs, fromRetryAfter: serverDelay !== undefined, retry: errorRetries + rateLimitRetries, error: failure }, sleep, signal);
     }
-    throw lastError ?? new PersonalabError('upstream_error', `POST ${url} failed`);
+  }
+
+  /** Reports the wait, then sleeps; an abort while waiting ends the request as cancelled. */
+  private async wait(info: RetryInfo, sleep: Sleep, signal: AbortSignal | undefined): Promise<void> {
+    this.options.onRetry?.(info);
+    try {
+      await sleep(info.delayMs, signal);
+    } catch (error) {
+      if (signal?.aborted) throw PersonalabError.is(error, 'cancelled') ? error : new PersonalabError('cancelled', 'request cancelled', { cause: error });
+      throw error;
+    }
+    if (signal?.aborted) throw new PersonalabError('cancelled', 'request cancelled', { cause: signal.reason });
   }
 }

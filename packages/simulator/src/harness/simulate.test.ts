@@ -1,5 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExactIndex } from '@personalab/retrieval';
@@ -11,7 +12,7 @@ import { createTestEmbedder } from '../test/test-embedder.js';
 import { UserTurnCorpus } from '../user-turn-corpus.js';
 import { RunStore } from './run-store.js';
 import { parseShard, selectShard } from './shard.js';
-import { simulate } from './simulate.js';
+import { runConfiguration, simulate } from './simulate.js';
 import { summarizeRecommendations } from '../metrics/recommendation-metrics.js';
 import { readTranscripts, transcriptsToJsonl, writeTranscripts } from './transcripts.js';
 
@@ -75,6 +76,75 @@ describe('simulate', () => {
     expect(second.conversations).toHaveLength(10);
     await expect(simulate({ simulator, assistant, users, maxTurns: 3, k: 1, store, runId: 'r', quiet: true })).rejects.toThrow(/different configuration \(maxTurns: before 5, now 3\)/);
     await expect(simulate({ simulator, assistant, users, maxTurns: 5, k: 1, store, runId: 'r', config: { patience: 1 }, quiet: true })).rejects.toThrow(/patience: before unset, now 1/);
+    store.close();
+  });
+
+  it('checks a run id without creating it, with the configuration simulate records', async () => {
+    const store = new RunStore(join(directory, 'check.sqlite'));
+    const config = runConfiguration({ simulator: 'retrieval', assistant: assistant.name, maxTurns: 5, k: 1, config: { users: 'test' } });
+    store.checkRun('c', config);
+    expect(store.runs()).toEqual([]);
+    await simulate({ simulator, assistant, users: users.slice(0, 1), maxTurns: 5, k: 1, store, runId: 'c', config: { users: 'test' }, quiet: true });
+    expect(store.runs().map((run) => run.config)).toEqual([config]);
+    store.checkRun('c', config);
+    expect(() => store.checkRun('c', { ...config, k: 2 })).toThrow(/run c exists with a different configuration \(k: before 1, now 2\)/);
+    store.close();
+  });
+
+  it("shows this call's work in the progress bar: resumed conversations count neither in its total nor in its rate", async () => {
+    const store = new RunStore(join(directory, 'progress.sqlite'));
+    const many = Array.from({ length: 1000 }, (_, index) => horrorFan(`r${index}`, { seenItemIds: new Set() }));
+    const config = runConfiguration({ simulator: 'retrieval', assistant: 'slow', maxTurns: 5, k: 1 });
+    store.ensureRun('p', config, 0);
+    for (const user of many.slice(3)) store.save({ runId: 'p', userId: user.id, simulator: 'retrieval', assistant: 'slow', endReason: 'turn_limit', turns: [], targetItemIds: [], startedAt: 0, finishedAt: 0 });
+    // Each reply takes 20 ms: the three conversations run now cannot go faster than 50 a second.
+    const slow = { name: 'slow', reply: async () => new Promise<{ content: string; recommendedItemIds: string[] }>((resolve) => setTimeout(() => resolve({ content: 'Try these.', recommendedItemIds: ['m6'] }), 20)) };
+    let written = '';
+    const stream = new Writable({ write: (chunk: Buffer, _encoding, done) => ((written += chunk.toString()), done()) }) as unknown as NodeJS.WriteStream;
+    const result = await simulate({ simulator, assistant: slow, users: many, maxTurns: 5, k: 1, store, runId: 'p', concurrency: 1, progressStream: stream });
+    expect(result).toMatchObject({ ran: 3, resumed: 997 });
+    const last = written.trim().split(/[\r\n]+/).at(-1) ?? '';
+    expect(last).toMatch(/^simulate \(997 resumed\) \[.*\] 3\/3 100% \| [\d.]+\/s/);
+    expect(Number(/\| ([\d.]+)\/s/.exec(last)?.[1])).toBeLessThanOrEqual(50);
+    expect(last).toMatch(/success 1\.000/);
+    store.close();
+  });
+
+  it('leaves the running success rate out of the progress bar when no user has targets', async () => {
+    let written = '';
+    const stream = new Writable({ write: (chunk: Buffer, _encoding, done) => ((written += chunk.toString()), done()) }) as unknown as NodeJS.WriteStream;
+    const chatty = users.slice(0, 2).map((user) => ({ ...user, goal: { description: 'Get to know the person you are talking to.' } }));
+    await simulate({ simulator, assistant, users: chatty, maxTurns: 1, k: 1, progressStream: stream });
+    expect(written).toMatch(/2\/2 100%/);
+    expect(written).not.toMatch(/success/);
+  });
+
+  it('gives the event loop turns during an in-process run, so that timers and signals (Ctrl-C) are served', async () => {
+    let finished = 0;
+    let finishedWhenTimerFired: number | undefined;
+    setTimeout(() => (finishedWhenTimerFired = finished), 0);
+    await simulate({ simulator, assistant, users, maxTurns: 5, k: 1, concurrency: 3, quiet: true, onConversation: () => finished++ });
+    expect(finishedWhenTimerFired).toBeDefined();
+    expect(finishedWhenTimerFired).toBeLessThan(users.length);
+  });
+
+  it('stops on an aborted signal: stored conversations stay, and no worker goes on after simulate rejects', async () => {
+    const store = new RunStore(join(directory, 'abort.sqlite'));
+    const controller = new AbortController();
+    let replies = 0;
+    const aborting = { name: assistant.name, reply: async (request: Parameters<typeof assistant.reply>[0]) => {
+      if (++replies === 20) controller.abort();
+      return assistant.reply(request);
+    } };
+    const many = Array.from({ length: 30 }, (_, index) => horrorFan(`a${index}`, { seenItemIds: new Set() }));
+    await expect(simulate({ simulator, assistant: aborting, users: many, maxTurns: 5, k: 1, concurrency: 3, store, runId: 'a', signal: controller.signal, quiet: true })).rejects.toMatchObject({ code: 'cancelled' });
+    const stored = store.finishedUserIds('a').size;
+    expect(stored).toBeGreaterThan(0);
+    expect(stored).toBeLessThan(30);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(store.finishedUserIds('a').size).toBe(stored);
+    const resumed = await simulate({ simulator, assistant, users: many, maxTurns: 5, k: 1, store, runId: 'a', quiet: true });
+    expect(resumed).toMatchObject({ ran: 30 - stored, resumed: stored });
     store.close();
   });
 

@@ -43,8 +43,13 @@ export interface SimulateOptions {
   k?: number;
   quiet?: boolean;
   label?: string;
-  /** The progress bar's running success rate (default true; off for runs that measure something else, such as fidelity). */
+  /**
+   * The progress bar's running success rate (default: when some user has hidden targets; off for runs
+   * that measure something else, such as fidelity, where it would read a meaningless 0).
+   */
   showSuccess?: boolean;
+  /** Where the progress bar goes (default stderr). */
+  progressStream?: NodeJS.WriteStream;
   clock?: Clock;
   signal?: AbortSignal;
   /** Called after each conversation is stored. */
@@ -76,6 +81,15 @@ export interface TranscriptTurn extends DialogueTurn {
 }
 
 /**
+ * The settings a run is stored with and checked against on resume: simulator and assistant names,
+ * `maxTurns`, `k` and the caller's `config`. Exported so that a caller can check a run id before
+ * the expensive work (`RunStore.checkRun`) with exactly what `simulate` will record.
+ */
+export function runConfiguration(options: { simulator: string; assistant: string; maxTurns: number; k: number; config?: Record<string, unknown> | undefined }): Record<string, unknown> {
+  return { simulator: options.simulator, assistant: options.assistant, maxTurns: options.maxTurns, k: options.k, ...options.config };
+}
+
+/**
  * The items the user is shown: the assistant's list without repeats (first occurrence kept), cut
  * to `k`, so that the user reacts to exactly the items recall@k and success score.
  */
@@ -84,12 +98,17 @@ export function shownItems(itemIds: readonly string[], k: number): { shown: stri
   return { shown: distinct.slice(0, k), beyondK: Math.max(0, distinct.length - k) };
 }
 
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** One conversation: the simulator opens, the assistant replies, until an end or the turn limit. */
 async function converse(user: SimulatedUser, simulator: UserSimulator, assistant: Assistant, maxTurns: number, k: number, signal: AbortSignal | undefined): Promise<{ turns: DialogueTurn[]; endReason: EndReason }> {
   const turns: DialogueTurn[] = [];
   let next: SimulatorTurn = await simulator.start({ profile: user.profile, goal: user.goal });
   let userTurns = 0;
   while (true) {
+    // In-process simulators and assistants can chain promises without ever giving the event loop a turn:
+    // yield at each turn, so that Ctrl-C, the progress bar's timer and I/O are served during the run.
+    await yieldToEventLoop();
     if (signal?.aborted) throw new PersonalabError('cancelled', 'simulation cancelled');
     if (next.type === 'end') {
       if (next.content) turns.push({ role: 'user', content: next.content });
@@ -138,18 +157,28 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   const simulatorName = probe?.name ?? 'none';
   const runId = options.runId ?? `${simulatorName}--${options.assistant.name}`;
   const store = options.store;
-  const runConfig = { simulator: simulatorName, assistant: options.assistant.name, maxTurns: options.maxTurns, k, ...options.config };
+  const runConfig = runConfiguration({ simulator: simulatorName, assistant: options.assistant.name, maxTurns: options.maxTurns, k, config: options.config });
   store?.ensureRun(runId, runConfig, clock.now());
   const done = store?.finishedUserIds(runId, options.retryErrors === false) ?? new Set<string>();
   const pending = users.filter((user) => !done.has(user.id));
   const inMemory: ConversationRecord[] = [];
-  const progress = createProgress({ label: options.label ?? 'simulate', total: users.length, quiet: options.quiet ?? false, fields: options.showSuccess === false ? [] : ['success'] });
-  progress.update(users.length - pending.length);
+  const showSuccess = options.showSuccess ?? users.some((user) => (user.goal.targetItemIds?.length ?? 0) > 0);
+  const resumedCount = users.length - pending.length;
+  // The bar counts this call's work only: stored conversations in it would inflate the rate and the ETA.
+  const progress = createProgress({
+    label: `${options.label ?? 'simulate'}${resumedCount > 0 ? ` (${resumedCount} resumed)` : ''}`,
+    total: pending.length,
+    quiet: options.quiet ?? false,
+    fields: showSuccess ? ['success'] : [],
+    ...(options.progressStream ? { stream: options.progressStream } : {}),
+  });
   let successes = 0;
   let finished = 0;
   let cursor = 0;
+  // Set when a worker fails (cancelled, or the store failed): the others take no new user.
+  let stopped = false;
   const worker = async () => {
-    while (cursor < pending.length) {
+    while (cursor < pending.length && !stopped) {
       const user = pending[cursor++] as SimulatedUser;
       const startedAt = clock.now();
       let record: ConversationRecord;
@@ -165,12 +194,22 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
       if (!store) inMemory.push(record);
       finished++;
       if (record.endReason === 'goal_met') successes++;
-      progress.increment(1, options.showSuccess === false ? {} : { success: (successes / finished).toFixed(3) });
+      progress.increment(1, showSuccess ? { success: (successes / finished).toFixed(3) } : {});
       options.onConversation?.(record);
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, pending.length)) }, worker));
+    // Every worker has ended before this returns or throws, so none writes to a store the caller has closed.
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, pending.length)) }, () =>
+        worker().catch((error: unknown) => {
+          stopped = true;
+          throw error;
+        }),
+      ),
+    );
+    const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failure) throw failure.reason;
   } finally {
     progress.stop();
   }

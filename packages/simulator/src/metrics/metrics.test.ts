@@ -33,6 +33,12 @@ describe('recommendation metrics', () => {
     expect(summary.meanTurnsToSuccess).toBe(1.5);
     expect(summary.goalMetRate).toBeCloseTo(1 / 3);
     expect(summary.recallByTurn).toEqual([1 / 3, 2 / 3]);
+    expect(summary.withTargets).toBe(3);
+  });
+
+  it('says when no conversation had targets, so that its zeros read as "not measured"', () => {
+    const summary = summarizeRecommendations([{ turns, targetItemIds: [], endReason: 'turn_limit' }], { k: 3, maxTurns: 2 });
+    expect(summary).toMatchObject({ conversations: 1, withTargets: 0 });
   });
 });
 

@@ -11,6 +11,11 @@ export interface ConversationOutcome {
 /** Summary over conversations. */
 export interface RecommendationSummary {
   conversations: number;
+  /**
+   * Conversations whose user had hidden targets. When none had (Synthetic-Persona-Chat users, a
+   * replayed partner), success, goal met and recall do not apply: their 0s mean "not measured".
+   */
+  withTargets: number;
   /** Mean recall@k after t assistant turns (cumulative over turns), t = 1..maxTurns. */
   recallByTurn: number[];
   /** Share of conversations in which a target was recommended within `maxTurns` turns. */
@@ -55,6 +60,7 @@ export function summarizeRecommendations(
   const hits = outcomes.filter((outcome) => outcome.hitTurn !== null);
   return {
     conversations: count,
+    withTargets: conversations.filter((conversation) => conversation.targetItemIds.length > 0).length,
     recallByTurn,
     successRate: count === 0 ? 0 : hits.length / count,
     meanTurnsToSuccess: hits.length === 0 ? null : hits.reduce((sum, outcome) => sum + (outcome.hitTurn ?? 0), 0) / hits.length,
