@@ -30,7 +30,9 @@ export interface ResponderSpec {
 export async function createResponder(spec: ResponderSpec, config: PersonalabConfig): Promise<Responder> {
   switch (spec.responder) {
     case 'random':
-      return new RandomResponder({ seed: spec.seed ?? 0 });
+      // Seed 1 by default, the experiment's (experiments/personamem/run.ts): with 0 the CLI's random
+      // control scored 0.246 on the released 32k set where the committed results say 0.231.
+      return new RandomResponder({ seed: spec.seed ?? 1 });
     case 'longest-option':
       return new LongestOptionResponder();
     case 'memory':
