@@ -4,7 +4,8 @@
  * variant is fitted on the 90 % and ranked for the 10 % (NDCG@10, P@10, training items excluded). Plain EASE
  * (λ = 500) is the reference. Results go to bench/results/user-embedding/context-ease-validation.{json,md}.
  * Usage: npx tsx --conditions=development bench/user-embedding/context-ease-validation.ts [--seed 42] [--variants JSON] [--results NAME] [--out DIR]
- *   JSON: {"name": ContextEaseOptions, ...}; "ease" runs plain EASE.
+ *   JSON: {"name": ContextEaseOptions, ...}; "ease" runs plain EASE. Every variant's options are checked before any fit
+ *   (`parseContextEaseOptions`: unknown keys, wrong types and out-of-range values are refused, naming the variant).
  * Each run appends its rows to the results file. Only the headline run (the defaults) appends to the
  * committed bench/results/user-embedding; any other run writes under
  * $PERSONALAB_STATE_DIR/bench/user-embedding-partial unless --out is given (--out bench/results/user-embedding
@@ -16,7 +17,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { changedOptions, markdownTable, parseInteger, PersonalabError, resultsDirectory, runScript, writeResults } from '@personalab/core';
 import { evaluateRanking, stratifiedSplit } from '@personalab/datasets';
-import { type BaseRecommender, ContextEaseRecommender, type ContextEaseOptions, EaseRecommender, itemsByUser } from '@personalab/user-embedding';
+import { type BaseRecommender, ContextEaseRecommender, type ContextEaseOptions, EaseRecommender, itemsByUser, parseContextEaseOptions } from '@personalab/user-embedding';
 import { movieLensOnWasm } from './movielens.js';
 
 /** `--variants`: a JSON object of ContextEaseOptions by variant name. */
@@ -30,7 +31,13 @@ function parseVariants(text: string): Record<string, ContextEaseOptions> {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || !Object.values(parsed).every((value) => typeof value === 'object' && value !== null && !Array.isArray(value))) {
     throw new PersonalabError('invalid_argument', `--variants must be a JSON object of options by variant name, e.g. '{"ease":{},"context-ease":{}}', got ${JSON.stringify(text)}`);
   }
-  return parsed as Record<string, ContextEaseOptions>;
+  // Checked before any fit: a misspelt option had fitted the default model, a string λ failed deep in the solver.
+  return Object.fromEntries(
+    Object.entries(parsed).map(([name, options]) => {
+      if (name === 'ease' && Object.keys(options as object).length > 0) throw new PersonalabError('invalid_argument', '--variants ease: "ease" is plain EASE at λ 500 and takes no options');
+      return [name, parseContextEaseOptions(options, `--variants ${name}`)];
+    }),
+  );
 }
 
 await runScript(async () => {

@@ -67,6 +67,20 @@ describe('readConversationFile', () => {
     expect(readConversationFile(file('bom.txt', '\uFEFFi love jazz\n')).messages[0]?.content).toBe('i love jazz');
   });
 
+  it('refuses a file that is not UTF-8 (a Latin-1 export), naming the first bad line, instead of reading U+FFFD characters', () => {
+    const bytes = (name: string, content: Buffer) => {
+      const path = join(directory, name);
+      writeFileSync(path, content);
+      return path;
+    };
+    const latin1 = bytes('latin1.txt', Buffer.concat([Buffer.from('user: I love cats\nuser: I live in '), Buffer.from('Zürich', 'latin1'), Buffer.from('\n')]));
+    expect(() => readConversationFile(latin1)).toThrow(expect.objectContaining({ code: 'invalid_data', message: `${latin1}:2: not valid UTF-8 text (save the file as UTF-8)` }));
+    const jsonl = bytes('latin1.jsonl', Buffer.concat([Buffer.from('{"role":"user","content":"'), Buffer.from('café', 'latin1'), Buffer.from('"}\n')]));
+    expect(() => readConversationFile(jsonl)).toThrow(`${jsonl}:1: not valid UTF-8 text`);
+    // The same text in UTF-8 reads as written.
+    expect(readConversationFile(bytes('utf8.txt', Buffer.from('user: I live in Zürich\n'))).messages[0]?.content).toBe('I live in Zürich');
+  });
+
   it('refuses a file without messages, in every format', () => {
     for (const [name, text] of [['empty.json', ''], ['empty-list.json', '[]'], ['empty-session.json', '{"messages":[]}'], ['empty.jsonl', '\n\n'], ['empty.txt', '  \n']] as const) {
       expect(() => readConversationFile(file(name, text))).toThrow(new RegExp(`${name.replace('.', '\\.')}: no messages`));
@@ -129,5 +143,8 @@ describe('readConversationFile', () => {
   it('reports a missing file as not found', () => {
     expect(() => readConversationFile(join(directory, 'nope.txt'))).toThrow(expect.objectContaining({ code: 'not_found' }));
     expect(() => readProfileFile(join(directory, 'nope.json'))).toThrow(expect.objectContaining({ code: 'not_found' }));
+    // A folder named where a file belongs is said so, not as a raw EISDIR.
+    expect(() => readConversationFile(directory)).toThrow(expect.objectContaining({ code: 'not_found', message: `cannot read ${directory}: it is a folder, not a file` }));
+    expect(() => readProfileFile(directory)).toThrow(expect.objectContaining({ message: `cannot read ${directory}: it is a folder, not a file` }));
   });
 });

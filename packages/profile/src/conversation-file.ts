@@ -75,13 +75,37 @@ function parseJson(file: string, text: string, what = 'not valid JSON', firstLin
   }
 }
 
+/** Strict UTF-8: a Latin-1 or binary file fails instead of reaching the profile as U+FFFD characters. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The text of a UTF-8 file, or an error naming the first line that is not UTF-8. */
+function decodeUtf8(file: string, bytes: Buffer): string {
+  try {
+    return utf8.decode(bytes);
+  } catch (error) {
+    let start = 0;
+    for (let line = 1; ; line++) {
+      const end = bytes.indexOf(0x0a, start);
+      try {
+        utf8.decode(bytes.subarray(start, end === -1 ? bytes.length : end));
+      } catch {
+        throw dataError(file, line, 'not valid UTF-8 text (save the file as UTF-8)', error);
+      }
+      if (end === -1) throw dataError(file, undefined, 'not valid UTF-8 text (save the file as UTF-8)', error);
+      start = end + 1;
+    }
+  }
+}
+
 function readText(file: string): string {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = decodeUtf8(file, readFileSync(file));
   } catch (error) {
+    if (PersonalabError.is(error)) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new PersonalabError(code === 'ENOENT' || code === 'EISDIR' ? 'not_found' : 'invalid_data', `cannot read ${file}: ${(error as Error).message}`, { cause: error });
+    const reason = code === 'EISDIR' ? 'it is a folder, not a file' : (error as Error).message;
+    throw new PersonalabError(code === 'ENOENT' || code === 'EISDIR' ? 'not_found' : 'invalid_data', `cannot read ${file}: ${reason}`, { cause: error });
   }
   // Editors on Windows save UTF-8 with a byte order mark, which JSON.parse rejects.
   return text.startsWith('\uFEFF') ? text.slice(1) : text;

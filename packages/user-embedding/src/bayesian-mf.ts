@@ -1,5 +1,6 @@
 import { createRandom, PersonalabError, type FitOptions, type Random, type TrainingData } from '@personalab/core';
 import { BaseRecommender, type ScoringQuery } from './base-recommender.js';
+import { createEventLoopYield } from './event-loop-yield.js';
 import { meanRating, predictThroughScores, type RatingPair, type RatingPredictor } from './rating-prediction.js';
 import { checkVocabulary, weightOfShape, type WeightMap } from './weights-io.js';
 
@@ -89,7 +90,9 @@ export class BayesianMfRecommender extends BaseRecommender implements RatingPred
     const itemLists = byItem.map((entry) => ({ others: entry.users, values: entry.values }));
     let alpha = 1;
     let noiseSum = 0;
+    const yieldTurn = createEventLoopYield();
     for (let sweep = 0; sweep < burnIn + samples; sweep++) {
+      await yieldTurn();
       if (options.signal?.aborted) throw new PersonalabError('cancelled', `${this.name}: training cancelled`);
       sampleHyperprior(userState, users, width, userPrior, random);
       sampleSide(userState, itemState, width, dimension, userLists, userPrior, alpha, workspace, random, implicit?.userSums);

@@ -3,7 +3,7 @@ import { createRandom, type FitOptions, type TrainingData } from '@personalab/co
 import type { ScoringQuery } from './base-recommender.js';
 import { TfRecommender } from './tf-recommender.js';
 import { runTrainingLoop, type TrainingSummary } from './training-loop.js';
-import { heldOutByUser, validationNdcg } from './validation.js';
+import { earlyStoppingHeldOut, validationNdcg } from './validation.js';
 import { checkVocabulary, weightsOfShapes, type WeightMap } from './weights-io.js';
 
 export interface BprOptions {
@@ -50,7 +50,7 @@ export class BprRecommender extends TfRecommender {
     matrix.histories.forEach((history, user) => {
       for (const item of new Set(history)) pairs.push([user, item]);
     });
-    const heldOut = options.validation ? heldOutByUser(matrix, options.validation) : undefined;
+    const heldOut = earlyStoppingHeldOut(matrix, options.validation);
     const optimizer = tf.train.adam(settings.learningRate);
     const stepsPerEpoch = Math.max(1, Math.ceil(pairs.length / settings.batchSize));
     let best: WeightMap | undefined;

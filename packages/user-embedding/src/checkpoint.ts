@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
@@ -59,7 +59,15 @@ export async function loadCheckpoint(directory: string): Promise<Checkpoint | un
   if (!parsed.success) {
     // Checkpoints from before version 2: weights unprefixed, the best ones in `<directory>/best`, no settings.
     const legacy = legacySchema.safeParse(last.topology);
-    if (!legacy.success) throw new PersonalabError('corrupt_file', `${file}: ${formatZodError(parsed.error)}`, { details: { file } });
+    if (!legacy.success) {
+      const kind = savedModelKind(last.topology);
+      if (kind !== undefined) {
+        throw new PersonalabError('invalid_argument', `${lastDirectory} holds a saved ${kind} model, not a training checkpoint: point the checkpoint directory elsewhere, or delete ${lastDirectory} to start over`, {
+          details: { file },
+        });
+      }
+      throw new PersonalabError('corrupt_file', `${file}: not a training checkpoint (${formatZodError(parsed.error)})`, { details: { file } });
+    }
     const bestDirectory = join(directory, 'best');
     const best = existsSync(join(bestDirectory, modelFileName)) ? (await loadModelDirectory(bestDirectory)).weights : undefined;
     return { epoch: legacy.data.epoch, weights: last.weights, best };
@@ -83,6 +91,29 @@ export async function loadCheckpoint(directory: string): Promise<Checkpoint | un
     ...(progress ? { progress: { ...progress, bestMetric: progress.bestMetric ?? Number.NaN } } : {}),
     ...(settings ? { settings } : {}),
   };
+}
+
+/** The model kind a saved model's topology names (`{ kind: 'ease', … }`), when it is one and not a checkpoint. */
+function savedModelKind(topology: unknown): string | undefined {
+  if (typeof topology !== 'object' || topology === null || !('kind' in topology)) return undefined;
+  const { kind } = topology as { kind: unknown };
+  return typeof kind === 'string' && kind !== 'checkpoint' ? kind : undefined;
+}
+
+/**
+ * The epoch of the checkpoint in `directory`, read from `last/model.json` alone (no weights): `undefined` when there
+ * is none, `null` when there is a file that does not read as a checkpoint (`loadCheckpoint` says what is wrong).
+ */
+export function checkpointEpoch(directory: string): number | null | undefined {
+  const file = join(directory, 'last', modelFileName);
+  if (!existsSync(file)) return undefined;
+  try {
+    const manifest = JSON.parse(readFileSync(file, 'utf8')) as { modelTopology?: unknown };
+    const parsed = legacySchema.safeParse(manifest.modelTopology);
+    return parsed.success ? parsed.data.epoch : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it, vi } from 'vitest';
-import { ContextEaseRecommender, periodComponents } from './context-ease.js';
+import { ContextEaseRecommender, parseContextEaseOptions, periodComponents } from './context-ease.js';
 import { EaseRecommender } from './ease.js';
 import { buildInteractionMatrix } from './interaction-matrix.js';
 import { loadRecommender } from './load-recommender.js';
@@ -233,6 +233,17 @@ describe('ContextEaseRecommender on a small synthetic world (cpu backend)', () =
       lowPassSpy.override = {};
       warn.mockRestore();
     }
+  });
+
+  it('options given as JSON: a misspelt key, a wrong type or an out-of-range value is refused naming it, before any fit', () => {
+    expect(parseContextEaseOptions({ easeLambdas: [300, 500], lowPass: { weight: 0 }, gateZ: 0 }, 'v')).toEqual({ easeLambdas: [300, 500], lowPass: { weight: 0 }, gateZ: 0 });
+    expect(parseContextEaseOptions({}, 'v')).toEqual({});
+    const refused = (value: unknown, message: RegExp) => expect(() => parseContextEaseOptions(value, '--variants a')).toThrow(expect.objectContaining({ code: 'invalid_argument', message: expect.stringMatching(message) }));
+    refused({ easeLamda: 300 }, /^--variants a: .*easeLamda/);
+    refused({ easeLambdas: 'x' }, /^--variants a: easeLambdas: /);
+    refused({ holdout: 1.5 }, /^--variants a: holdout: /);
+    refused({ lowPass: { rank: 64, wieght: 1 } }, /^--variants a: .*wieght/);
+    refused([], /^--variants a: /);
   });
 
   it('time-period popularity: counts per period and item, each user in the period of their median rating', () => {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { createRandom, PersonalabError, type FitOptions, type Interaction, type TrainingData } from '@personalab/core';
+import { z } from 'zod';
+import { createRandom, formatZodError, PersonalabError, type FitOptions, type Interaction, type TrainingData } from '@personalab/core';
 import type { ScoringQuery } from './base-recommender.js';
 import { addPageRows, eventsByUser, gramMatrix, solveEase } from './ease.js';
 import type { InteractionMatrix } from './interaction-matrix.js';
@@ -89,6 +90,48 @@ export interface ContextEaseLowPass {
   rank: number;
   weight: number;
   withPages: boolean;
+}
+
+const share = z.number().min(0).max(1);
+const count = z.number().int().nonnegative();
+const positive = z.number().positive();
+/** `ContextEaseOptions` as JSON may give them (a benchmark's `--variants`): every key known, every value of its type. */
+const contextEaseOptionsSchema = z
+  .object({
+    easeLambda: positive,
+    easeLambdas: z.array(positive),
+    pageWeight: z.number().nonnegative(),
+    sessionSeconds: z.number().nonnegative(),
+    holdout: share,
+    stoppingUsers: share,
+    gateUsers: share,
+    gateZ: z.number().nonnegative(),
+    normalisePerUser: z.boolean(),
+    hidden: count,
+    contextFeatures: z.boolean(),
+    timeBinDays: z.number().nonnegative(),
+    lowPass: z.object({ rank: count, weight: z.number().nonnegative(), withPages: z.boolean() } satisfies Record<keyof ContextEaseLowPass, z.ZodType>).partial().strict(),
+    residualRank: count,
+    residualL2: z.number().nonnegative(),
+    residualLearningRate: positive,
+    epochs: count,
+    batchSize: z.number().int().positive(),
+    learningRate: positive,
+    patience: z.number().int().positive(),
+    seed: z.number().int().min(0).max(2 ** 32 - 1),
+  } satisfies Record<keyof ContextEaseOptions, z.ZodType>)
+  .partial()
+  .strict();
+
+/**
+ * Checks options given as JSON (unknown keys, wrong types and out-of-range values refused, naming `where` and the key)
+ * before any fit: a misspelt option would otherwise fit the default model, a string λ fail deep in the solver.
+ */
+export function parseContextEaseOptions(value: unknown, where: string): ContextEaseOptions {
+  const parsed = contextEaseOptionsSchema.safeParse(value);
+  if (!parsed.success) throw new PersonalabError('invalid_argument', `${where}: ${formatZodError(parsed.error)}`);
+  // From JSON no key is present with the value undefined, which is all that zod's optional adds to the type.
+  return parsed.data as ContextEaseOptions;
 }
 
 /** The options with every default filled in. */

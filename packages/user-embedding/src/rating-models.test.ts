@@ -50,6 +50,13 @@ describe('rating models on a small synthetic world', () => {
     }
   });
 
+  it('Bayesian MF stops mid-sampling when its signal is aborted (it yields between sweeps)', async () => {
+    const model = new BayesianMfRecommender({ dimension: 4, burnIn: 10, samples: 100_000 });
+    const started = performance.now();
+    await expect(model.fit(data, { seed: 3, signal: AbortSignal.timeout(100) })).rejects.toMatchObject({ code: 'cancelled' });
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+
   it('KNN-baseline beats the global mean clearly and survives save/load', async () => {
     const model = new KnnBaselineRecommender({ neighbours: 20, shrinkage: 50 });
     await model.fit(data);

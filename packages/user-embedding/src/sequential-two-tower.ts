@@ -7,7 +7,7 @@ import type { ScoringQuery } from './base-recommender.js';
 import { ageBucketCount, buildItemFeatures, buildUserFeatures, genderCodes, yearBucketCount, type ItemFeatures, type UserFeatures } from './features.js';
 import { TfRecommender } from './tf-recommender.js';
 import { runTrainingLoop, type TrainingSummary } from './training-loop.js';
-import { heldOutByUser, validationNdcg } from './validation.js';
+import { earlyStoppingHeldOut, validationNdcg } from './validation.js';
 import { checkVocabulary, loadError, weightsOfShapes, type WeightMap } from './weights-io.js';
 import { checkCheckpointSettings, loadCheckpoint, optimizerState, restoreOptimizerState, saveCheckpoint, type Checkpoint } from './checkpoint.js';
 import { EaseRecommender } from './ease.js';
@@ -119,7 +119,7 @@ export class SequentialTwoTowerRecommender extends TfRecommender {
     const trainable = matrix.histories.map((history, user) => (history.length >= 2 ? user : -1)).filter((user) => user >= 0);
     const examplesPerEpoch = trainable.length * settings.samplesPerUser;
     const stepsPerEpoch = Math.max(1, Math.ceil(examplesPerEpoch / settings.batchSize));
-    const heldOut = options.validation ? heldOutByUser(matrix, options.validation) : undefined;
+    const heldOut = earlyStoppingHeldOut(matrix, options.validation);
     const runSettings = this.runSettings(seed, heldOut);
     let best: WeightMap | undefined;
     let startEpoch = 0;

@@ -1,5 +1,6 @@
 import { createProgress } from '@personalab/core';
 import { PersonalabError } from '@personalab/core';
+import { createEventLoopYield } from './event-loop-yield.js';
 
 export interface TrainingLoopOptions {
   label: string;
@@ -28,6 +29,7 @@ export interface TrainingLoopOptions {
   /** Validate once before the first epoch (epoch 0) and keep that as the best so far. */
   validateBeforeTraining?: boolean;
   quiet?: boolean;
+  /** Checked before every step; the loop yields to the event loop between steps so that an abort can arrive mid-training. */
   signal?: AbortSignal | undefined;
   metricName?: string;
 }
@@ -76,6 +78,7 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<Tra
   let sinceBest = resumed?.sinceBest ?? 0;
   const patience = options.patience ?? Number.POSITIVE_INFINITY;
   const started = performance.now();
+  const yieldTurn = createEventLoopYield();
   try {
     if (options.validate && startEpoch === 0 && options.validateBeforeTraining) {
       // Epoch 0 = the initialisation; a warm-started model must beat its own starting point.
@@ -90,7 +93,8 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<Tra
       const epochStarted = performance.now();
       let lossSum = 0;
       for (let step = 0; step < options.stepsPerEpoch; step++) {
-        if (options.signal?.aborted) throw new PersonalabError('cancelled', `${options.label}: training cancelled`);
+        await yieldTurn();
+        if (options.signal?.aborted) throw new PersonalabError('cancelled', `${options.label}: training cancelled in epoch ${epoch + 1}`, { details: { epoch: epoch + 1 } });
         const loss = options.step(epoch, step);
         if (!Number.isFinite(loss)) throw new PersonalabError('internal', `${options.label}: loss became ${loss} at epoch ${epoch + 1}, step ${step + 1}`);
         lossSum += loss;

@@ -21,6 +21,16 @@ export function heldOutByUser(matrix: InteractionMatrix, interactions: readonly 
 }
 
 /**
+ * The held-out items early stopping reads, or undefined when no validation pair names a known user and item: a
+ * metric over no users is a constant 0, which stopped training after `patience` epochs and kept the first one.
+ */
+export function earlyStoppingHeldOut(matrix: InteractionMatrix, interactions: readonly Interaction[] | undefined): Map<number, Set<number>> | undefined {
+  if (!interactions) return undefined;
+  const heldOut = heldOutByUser(matrix, interactions);
+  return heldOut.size > 0 ? heldOut : undefined;
+}
+
+/**
  * Mean NDCG@k over users with held-out items (binary relevance, training items excluded),
  * the selection criterion of every model here.
  */

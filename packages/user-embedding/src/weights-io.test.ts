@@ -1,9 +1,11 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type * as Core from '@personalab/core';
-import { loadModelDirectory, saveModelDirectory } from './weights-io.js';
+import { PersonalabError } from '@personalab/core';
+import { checkpointEpoch, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { blockingFile, loadModelDirectory, saveModelDirectory } from './weights-io.js';
 
 // Lets a test make the write of model.json fail, as a crash or a full disk would in the middle of a save.
 const failing = vi.hoisted(() => ({ file: undefined as string | undefined }));
@@ -39,5 +41,46 @@ describe('model directory writes', () => {
     await saveModelDirectory(folder, { kind: 'test', version: 'newer' }, { w: { shape: [1], values: Float32Array.from([9]) } });
     expect(readdirSync(folder).filter((name) => name.endsWith('.bin'))).toHaveLength(1);
     expect((await loadModelDirectory(folder)).topology).toEqual({ kind: 'test', version: 'newer' });
+  });
+
+  it('a checkpoint write that fails mid-save leaves the previous epoch\'s checkpoint whole and resumable', async () => {
+    const folder = join(directory, 'checkpoints');
+    const weights = (value: number) => ({ w: { shape: [2], values: Float32Array.from([value, value]) } });
+    const progress = { bestEpoch: 1, bestMetric: 0.5, sinceBest: 0 };
+    await saveCheckpoint(folder, { epoch: 1, weights: weights(1), best: weights(1), progress, settings: { seed: 1 } });
+    failing.file = 'model.json';
+    try {
+      await expect(saveCheckpoint(folder, { epoch: 2, weights: weights(2), best: weights(2), progress: { ...progress, bestEpoch: 2 }, settings: { seed: 1 } })).rejects.toThrow(/simulated failure/);
+    } finally {
+      failing.file = undefined;
+    }
+    expect(checkpointEpoch(folder)).toBe(1);
+    const loaded = await loadCheckpoint(folder);
+    expect(loaded?.epoch).toBe(1);
+    expect(Array.from(loaded?.weights.w?.values ?? [])).toEqual([1, 1]);
+  });
+
+  it('a save where a file stands in for the folder is one storage_error naming that file, not a raw EEXIST / ENOTDIR', async () => {
+    const file = join(directory, 'a-file');
+    writeFileSync(file, 'not a folder');
+    const tiny = { w: { shape: [1], values: Float32Array.from([1]) } };
+    for (const target of [file, join(file, 'model'), join(file, 'checkpoints', 'last')]) {
+      expect(blockingFile(target)).toBe(file);
+      await expect(saveModelDirectory(target, { kind: 'test' }, tiny)).rejects.toSatisfy(
+        (error) => PersonalabError.is(error, 'storage_error') && error.message === `cannot save a model to ${target}: ${file} is a file, not a folder`,
+      );
+    }
+    mkdirSync(join(directory, 'a-folder'));
+    expect(blockingFile(join(directory, 'a-folder', 'new', 'deeper'))).toBeUndefined();
+  });
+
+  it('a saved model where a checkpoint is expected is refused as such, naming the model kind', async () => {
+    const folder = join(directory, 'other-model');
+    await saveModelDirectory(join(folder, 'last'), { kind: 'ease', lambda: 500 }, { w: { shape: [1], values: Float32Array.from([1]) } });
+    expect(checkpointEpoch(folder)).toBeNull();
+    await expect(loadCheckpoint(folder)).rejects.toSatisfy(
+      (error) => PersonalabError.is(error, 'invalid_argument') && error.message.startsWith(`${join(folder, 'last')} holds a saved ease model, not a training checkpoint`),
+    );
+    expect(checkpointEpoch(join(directory, 'no-such-folder'))).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { PersonalabError, formatZodError, writeFileAtomic } from '@personalab/core';
@@ -35,6 +35,17 @@ function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/** The file that stands where `path` or one of its parent folders must be a folder, if any (a save there would fail). */
+export function blockingFile(path: string): string | undefined {
+  let current = resolve(path);
+  while (!existsSync(current)) {
+    const parent = dirname(current);
+    if (parent === current) return undefined;
+    current = parent;
+  }
+  return statSync(current).isDirectory() ? undefined : current;
+}
+
 /**
  * A tfjs IO handler that saves model artifacts (topology JSON plus one binary weights file,
  * tfjs's `model.json` layout) into a directory, and loads them back. tfjs-node's `file://`
@@ -46,22 +57,28 @@ export function directoryHandler(directory: string): tf.io.IOHandler {
   const modelPath = join(directory, modelFileName);
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
-      mkdirSync(directory, { recursive: true });
       const data = artifacts.weightData;
       const buffers = data === undefined ? [] : Array.isArray(data) ? data : [data];
       const bytes = Buffer.concat(buffers.map((buffer) => Buffer.from(buffer)));
       const digest = sha256(bytes);
       const weightsName = `weights-${digest.slice(0, 16)}.bin`;
-      writeFileAtomic(join(directory, weightsName), bytes);
-      const manifest = {
-        format: artifacts.format ?? 'personalab',
-        generatedBy: artifacts.generatedBy ?? '@personalab/user-embedding',
-        modelTopology: artifacts.modelTopology,
-        weightsManifest: [{ paths: [weightsName], weights: artifacts.weightSpecs ?? [] }],
-        weightsSha256: digest,
-      };
-      // The commit point: until this rename, model.json still describes the previous weights file.
-      writeFileAtomic(modelPath, JSON.stringify(manifest));
+      try {
+        mkdirSync(directory, { recursive: true });
+        writeFileAtomic(join(directory, weightsName), bytes);
+        const manifest = {
+          format: artifacts.format ?? 'personalab',
+          generatedBy: artifacts.generatedBy ?? '@personalab/user-embedding',
+          modelTopology: artifacts.modelTopology,
+          weightsManifest: [{ paths: [weightsName], weights: artifacts.weightSpecs ?? [] }],
+          weightsSha256: digest,
+        };
+        // The commit point: until this rename, model.json still describes the previous weights file.
+        writeFileAtomic(modelPath, JSON.stringify(manifest));
+      } catch (error) {
+        const blocking = blockingFile(directory);
+        const reason = blocking === undefined ? (error as Error).message : `${blocking} is a file, not a folder`;
+        throw new PersonalabError('storage_error', `cannot save a model to ${directory}: ${reason}`, { cause: error, details: { file: directory } });
+      }
       for (const name of readdirSync(directory)) {
         if (name !== weightsName && weightsFilePattern.test(name)) rmSync(join(directory, name), { force: true });
       }

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { getConfig, PersonalabError } from '@personalab/core';
-import { defaultResultsDirectory, runRankingExperiments, runRatingExperiments } from '@personalab/user-embedding';
+import { blockingFile, defaultResultsDirectory, runRankingExperiments, runRatingExperiments } from '@personalab/user-embedding';
 import { globalOptions, requireDataset } from '../global-options.js';
 import { parseIntegerList, seedRange } from '../integer-option.js';
 
@@ -60,12 +60,18 @@ export function registerExperimentMovielensCommand(program: Command): void {
       if (options.saveModel !== undefined && (which === 'p3' || (options.models !== undefined && !options.models.includes('sequential-two-tower')))) {
         throw new PersonalabError('invalid_argument', '--save-model saves the sequential-two-tower model of P1: it needs p1, p2 or all with that model');
       }
+      const quick = options.quick ?? false;
+      const resultsDirectory = movielensResultsDirectory({ quick, results: options.results, seeds: options.seeds, models: options.models });
+      // Before any model runs: a results or model folder that is a file would fail only after minutes of training.
+      for (const [flag, folder] of [['--results', resultsDirectory], ['--save-model', options.saveModel === undefined ? undefined : resolve(options.saveModel)]] as const) {
+        const blocking = folder === undefined ? undefined : blockingFile(folder);
+        if (blocking !== undefined) throw new PersonalabError('invalid_argument', blocking === folder ? `${flag} ${folder} is a file, not a folder` : `${flag} ${folder}: ${blocking} is a file, not a folder`);
+      }
       const global = globalOptions(command);
       const dataDirectory = requireDataset('movielens-100k', global);
-      const quick = options.quick ?? false;
       const experimentOptions = {
         dataDirectory,
-        resultsDirectory: movielensResultsDirectory({ quick, results: options.results, seeds: options.seeds, models: options.models }),
+        resultsDirectory,
         quick,
         quiet: global.quiet,
         ...(options.seeds ? { seeds: options.seeds } : {}),

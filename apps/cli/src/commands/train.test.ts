@@ -1,12 +1,14 @@
-import { mkdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { temporaryDirectory, tinyMovieLensFiles } from '@personalab/datasets/test';
 import { getConfig, PersonalabError } from '@personalab/core';
-import { loadRecommender } from '@personalab/user-embedding';
+import { checkpointEpoch, loadRecommender } from '@personalab/user-embedding';
 import { movielensResultsDirectory, registerExperimentMovielensCommand } from './experiment-movielens.js';
 import { describeTrainingSummary, registerTrainCommand } from './train.js';
-import { runCli } from '../test/run-cli.js';
+import { runCli, runCliOutput } from '../test/run-cli.js';
 
 function run(args: string[]): Promise<string> {
   return runCli([registerTrainCommand, registerExperimentMovielensCommand], args);
@@ -55,6 +57,10 @@ describe('personalab train / experiment movielens', () => {
     await refused(['experiment', 'movielens', 'p1', '--seeds', '42,x'], /--seeds must be an integer from 0 to 4294967295, got "x"/);
     await refused(['experiment', 'movielens', 'p1', '--models', 'ease,nope'], /--models: unknown "nope"; known: most-popular/);
     await refused(['experiment', 'movielens', 'p3', '--save-model', join(folder.path, 'm')], /--save-model/);
+    // A results or model folder that is a file is refused before any model runs (it had failed after them).
+    const file = folder.write('results-file', 'x');
+    await refused(['experiment', 'movielens', 'p1', '--quick', '--models', 'most-popular', '--results', file], new RegExp(`^--results ${file} is a file, not a folder$`));
+    await refused(['experiment', 'movielens', 'p1', '--quick', '--results', join(folder.path, 'r'), '--save-model', join(file, 'model')], new RegExp(`^--save-model ${join(file, 'model')}: ${file} is a file, not a folder$`));
   });
 
   it('sends a --quick run to the state folder, never over the committed results', () => {
@@ -82,4 +88,79 @@ describe('personalab train / experiment movielens', () => {
       empty.remove();
     }
   });
+
+  it('refuses an --out that is a file, or lies under one, before loading data or training', async () => {
+    const file = folder.write('a-file', 'not a folder');
+    const refused = async (args: string[], message: string) => {
+      const output = await runCliOutput([registerTrainCommand], ['--data-dir', folder.path, '--quiet', 'train', '--backend', 'cpu', ...args]);
+      expect(output.error).toSatisfy((error) => PersonalabError.is(error, 'invalid_argument') && error.message === message);
+      // Refused before the data was read or a backend chosen: nothing was trained.
+      expect(output.stderr).toBe('');
+    };
+    await refused(['--model', 'most-popular', '--out', file], `--out ${file} is a file: a model is saved into a folder`);
+    await refused(['--model', 'ease', '--out', join(file, 'model')], `--out ${join(file, 'model')}: ${file} is a file, not a folder`);
+    // The two-tower model also writes <out>/checkpoints/last.
+    const blocked = join(folder.path, 'blocked');
+    mkdirSync(blocked);
+    const checkpoints = folder.write(join('blocked', 'checkpoints'), 'x');
+    await refused(['--epochs', '1', '--out', blocked], `--out ${blocked}: ${checkpoints} is a file, not a folder`);
+  });
+
+  it('says whether a two-tower run resumes, starts over a checkpoint, or finds none; refuses another model as a checkpoint', async () => {
+    const out = join(folder.path, 'two-tower');
+    const train = (...args: string[]) => runCliOutput([registerTrainCommand], ['--data-dir', folder.path, '--quiet', 'train', '--backend', 'cpu', '--out', out, ...args]);
+    const fresh = await train('--epochs', '1', '--resume');
+    expect(fresh.error).toBeUndefined();
+    expect(fresh.stderr).toContain(`no checkpoint in ${join(out, 'checkpoints')} yet: training starts at epoch 1`);
+    expect(checkpointEpoch(join(out, 'checkpoints'))).toBe(1);
+    const resumed = await train('--epochs', '3', '--resume');
+    expect(resumed.stderr).toContain(`resuming from the checkpoint of epoch 1 in ${join(out, 'checkpoints')}`);
+    // The tiny split's validation part names no pair the model knows: no metric, no early stopping on a constant 0
+    // (which had printed "validation NDCG@10 0.0000" and kept epoch 1's weights).
+    expect(resumed.stdout).toMatch(/sequential-two-tower: trained in [\d.]+ s, best epoch 3, \d+ examples\/s\n/);
+    expect(checkpointEpoch(join(out, 'checkpoints'))).toBe(3);
+    const again = await train('--epochs', '1');
+    expect(again.stderr).toContain(`${join(out, 'checkpoints')} holds the checkpoint of epoch 3 of an earlier run: this run starts over and replaces it after its first epoch (--resume continues it instead)`);
+    // A saved model copied where the checkpoint belongs.
+    const other = join(folder.path, 'other');
+    await run(['--data-dir', folder.path, '--quiet', 'train', '--model', 'most-popular', '--backend', 'cpu', '--out', join(other, 'checkpoints', 'last')]);
+    const wrong = await runCliOutput([registerTrainCommand], ['--data-dir', folder.path, '--quiet', 'train', '--backend', 'cpu', '--out', other, '--epochs', '2', '--resume']);
+    expect(wrong.error).toSatisfy((error) => PersonalabError.is(error, 'invalid_argument') && error.message.startsWith(`${join(other, 'checkpoints', 'last')} holds a saved most-popular model, not a training checkpoint`));
+  });
+
+  it('SIGINT mid-training stops before the next step, keeps the last checkpoint and the model saved before, and --resume continues', async () => {
+    const out = join(folder.path, 'interrupted');
+    const args = ['--data-dir', folder.path, '--quiet', 'train', '--backend', 'cpu', '--out', out];
+    await run([...args, '--epochs', '1']);
+    const savedModel = readFileSync(join(out, 'model.json'));
+    const before = await (await loadRecommender(out)).score({ userId: '1', itemIds: ['1', '2', '3'] });
+    // Its own process (signals are per process); the tiny set has no usable validation pair, so it never stops early.
+    const main = fileURLToPath(new URL('../main.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', main, ...args, '--epochs', '100000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // Wait until this run has written a checkpoint of its own (it starts over: the note says so first).
+    while (!stderr.includes('starts over') || checkpointEpoch(join(out, 'checkpoints')) === 1) {
+      if (child.exitCode !== null) throw new Error(`train exited before it was interrupted: ${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    child.kill('SIGINT');
+    expect(await exited).toBe(2);
+    const match = /error \(cancelled\): sequential-two-tower: training cancelled in epoch (\d+); the checkpoint of epoch (\d+) is kept in (\S+): rerun with --resume to continue from it; no new model was saved\n$/.exec(stderr);
+    expect(match, stderr).not.toBeNull();
+    const [, inEpoch, kept, directory] = match as unknown as [string, string, string, string];
+    expect(Number(kept)).toBe(Number(inEpoch) - 1);
+    expect(directory).toBe(join(out, 'checkpoints'));
+    expect(checkpointEpoch(directory)).toBe(Number(kept));
+    expect(stderr).not.toMatch(/\n\s+at /);
+    // The model saved before the interrupted run is untouched and scores as before.
+    expect(readFileSync(join(out, 'model.json'))).toEqual(savedModel);
+    expect(await (await loadRecommender(out)).score({ userId: '1', itemIds: ['1', '2', '3'] })).toEqual(before);
+    // Resuming trains only the remaining epochs.
+    const resumed = await runCliOutput([registerTrainCommand], [...args, '--epochs', String(Number(kept) + 1), '--resume']);
+    expect(resumed.stderr).toContain(`resuming from the checkpoint of epoch ${kept}`);
+    expect(resumed.stdout).toMatch(new RegExp(`best epoch ${Number(kept) + 1}\\b`));
+  }, 60_000);
 });

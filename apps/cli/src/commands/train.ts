@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { PersonalabError, getConfig, tfBackendSchema, type TfBackendName } from '@personalab/core';
 import { loadMovieLens100k, stratifiedSplit } from '@personalab/datasets';
-import { recommenderFactories, selectBackend, SequentialTwoTowerRecommender, type BaseRecommender, type TrainingSummary } from '@personalab/user-embedding';
+import { blockingFile, checkpointEpoch, recommenderFactories, selectBackend, SequentialTwoTowerRecommender, type BaseRecommender, type TrainingSummary } from '@personalab/user-embedding';
 import { globalOptions, requireDataset } from '../global-options.js';
 import { integerOption, positive, seedRange } from '../integer-option.js';
 
@@ -31,6 +31,49 @@ export function describeTrainingSummary(summary: Pick<TrainingSummary, 'bestEpoc
   return `best epoch ${summary.bestEpoch}${validation}, ${summary.examplesPerSecond.toFixed(0)} examples/s`;
 }
 
+/** Refuses a folder option that is, or lies under, a file before any training: the save would fail only after the whole fit. */
+function checkFolderOption(flag: string, path: string, folder: string = path): void {
+  const blocking = blockingFile(folder);
+  if (blocking === undefined) return;
+  throw new PersonalabError('invalid_argument', blocking === path ? `${flag} ${path} is a file: a model is saved into a folder` : `${flag} ${path}: ${blocking} is a file, not a folder`);
+}
+
+/** One line on stderr about the checkpoint a two-tower run finds in its directory: resumed, started over, or none. */
+function describeCheckpoint(directory: string, resume: boolean): string | undefined {
+  const epoch = checkpointEpoch(directory);
+  if (resume) return epoch === undefined ? `no checkpoint in ${directory} yet: training starts at epoch 1` : epoch === null ? undefined : `resuming from the checkpoint of epoch ${epoch} in ${directory}`;
+  if (epoch === undefined) return undefined;
+  const which = epoch === null ? 'a checkpoint' : `the checkpoint of epoch ${epoch}`;
+  return `${directory} holds ${which} of an earlier run: this run starts over and replaces it after its first epoch (--resume continues it instead)`;
+}
+
+/**
+ * Runs `fit` with SIGINT / SIGTERM turned into an abort: the training loop stops before its next step, so the
+ * checkpoint of the last finished epoch stays whole, and the error says how to continue. Further signals are ignored
+ * (a step takes well under a second; tsx also repeats the signal it relays).
+ */
+async function fitInterruptibly(fit: (signal: AbortSignal) => Promise<void>, checkpointDirectory: string): Promise<void> {
+  const controller = new AbortController();
+  const interrupt = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) return;
+    process.stderr.write(`\n${signal}: stopping training before its next step\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
+  try {
+    await fit(controller.signal);
+  } catch (error) {
+    if (!controller.signal.aborted || !PersonalabError.is(error, 'cancelled')) throw error;
+    const epoch = checkpointEpoch(checkpointDirectory);
+    const kept = typeof epoch === 'number' ? `the checkpoint of epoch ${epoch} is kept in ${checkpointDirectory}: rerun with --resume to continue from it` : 'no epoch had finished, so there is no checkpoint to resume';
+    throw new PersonalabError('cancelled', `${error.message}; ${kept}; no new model was saved`, { cause: error });
+  } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+  }
+}
+
 /** `personalab train`: fit a user-embedding model on all of MovieLens-100K and save it for the recommender. */
 export function registerTrainCommand(program: Command): void {
   program
@@ -41,7 +84,7 @@ export function registerTrainCommand(program: Command): void {
     .addOption(integerOption('--epochs <n>', 'maximum epochs (tfjs models only)', positive))
     .addOption(integerOption('--seed <n>', 'seed for the split and the training', seedRange, 42))
     .option('--backend <name>', `tfjs backend: ${tfBackendSchema.options.join(', ')} (default: $PERSONALAB_TF_BACKEND, else the fastest available)`)
-    .option('--resume', 'continue from the checkpoint in <out>/checkpoints (sequential-two-tower only)')
+    .option('--resume', 'continue from the checkpoint in <out>/checkpoints, written after every epoch (sequential-two-tower only; an interrupted run keeps the last one)')
     .action(async (options: TrainOptions, command: Command) => {
       const global = globalOptions(command);
       const factory = recommenderFactories[options.model];
@@ -57,8 +100,10 @@ export function registerTrainCommand(program: Command): void {
       const epochs = options.epochs;
       const twoTower = options.model === 'sequential-two-tower';
       if (options.resume && !twoTower) throw new PersonalabError('invalid_argument', `--resume works with --model sequential-two-tower only, not ${options.model}`);
+      const checkpointDirectory = join(out, 'checkpoints');
+      checkFolderOption('--out', out, twoTower ? join(checkpointDirectory, 'last') : out);
       const model: BaseRecommender = twoTower
-        ? new SequentialTwoTowerRecommender({ seed, checkpointDirectory: join(out, 'checkpoints'), resume: options.resume ?? false, ...(epochs === undefined ? {} : { epochs }) })
+        ? new SequentialTwoTowerRecommender({ seed, checkpointDirectory, resume: options.resume ?? false, ...(epochs === undefined ? {} : { epochs }) })
         : factory();
       if (epochs !== undefined) {
         if (!hasEpochs(model)) throw new PersonalabError('invalid_argument', `--epochs applies to the tfjs models only; ${options.model} is not trained in epochs`);
@@ -68,7 +113,14 @@ export function registerTrainCommand(program: Command): void {
       const data = await loadMovieLens100k(requireDataset('movielens-100k', global));
       const { train, test } = stratifiedSplit(data.ratings, { ratio: 0.9, seed });
       const started = performance.now();
-      await model.fit({ interactions: train, items: data.items, users: data.users }, { validation: test, seed, quiet: global.quiet });
+      const trainingData = { interactions: train, items: data.items, users: data.users };
+      if (twoTower) {
+        const note = describeCheckpoint(checkpointDirectory, options.resume ?? false);
+        if (note !== undefined) process.stderr.write(`${note}\n`);
+        await fitInterruptibly((signal) => model.fit(trainingData, { validation: test, seed, quiet: global.quiet, signal }), checkpointDirectory);
+      } else {
+        await model.fit(trainingData, { validation: test, seed, quiet: global.quiet });
+      }
       await model.save(out);
       const summary = 'summary' in model ? (model.summary as TrainingSummary | undefined) : undefined;
       process.stdout.write(
