@@ -19,7 +19,7 @@ export { classifyTurn } from './pipeline/intent.js';
 export type { Intent, ClassifiedTurn } from './pipeline/intent.js';
 export { buildTaste, profileFit } from './pipeline/taste.js';
 export type { Candidate, RankedItem, Reranker, Explainer, HistoryEntry, Refinement } from './pipeline/types.js';
-export { serve } from './main-job.js';
+export { defaultShutdownGraceMs, serve } from './main-job.js';
 export type { ServeOptions, RunningServer, DataSourceKind } from './main-job.js';
 export { readConstraints, mergeConstraints, constraintFilter, describeConstraints, noConstraints } from './pipeline/constraints.js';
 export type { SessionConstraints, ConstraintUpdate } from './pipeline/constraints.js';

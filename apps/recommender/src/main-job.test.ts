@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@personalab/core';
 import { serve } from './main-job.js';
+import { openRequest } from './test/open-request.js';
 
 const stateDir = mkdtempSync(join(tmpdir(), 'personalab-serve-'));
 afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
@@ -99,6 +100,22 @@ describe('serve (the main job)', () => {
     expect(existsSync(lock)).toBe(true);
     await server.close();
     expect(existsSync(lock)).toBe(false);
+  });
+
+  it('close() lets a request in flight finish, and drops a client stalled half-way through its request after the grace period', async () => {
+    const server = await serve({ config, dataDir: emptyDataDir, fetchMovieLens: false, port: 0, host: '127.0.0.1', quiet: true, model: 'page-ease', log: () => undefined });
+    const { origin } = new URL(server.url);
+    // A client that never sends the body it announced: before, close() waited for it forever.
+    const stalled = await openRequest(origin, { path: '/v1/users', key: server.apiKey, body: '{"id":"never-sent"}' });
+    const inFlight = await openRequest(origin, { path: '/v1/users/u1/events', key: server.apiKey, body: JSON.stringify({ events: [{ type: 'rating', itemId: 'i1', value: 4 }] }) });
+    const started = Date.now();
+    const closing = server.close({ graceMs: 1_000 });
+    // A request the server had started is answered after the stop began.
+    expect(await inFlight.finish()).toBe('HTTP/1.1 201 Created');
+    await closing;
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await stalled.closed;
+    expect(existsSync(join(stateDir, 'recommender', 'server.lock'))).toBe(false);
   });
 
   it('tries to fetch MovieLens when it is missing and says why it could not', async () => {

@@ -61,8 +61,16 @@ export interface RunningServer {
   url: string;
   apiKey: string;
   source: DataSourceKind;
-  close(): Promise<void>;
+  /**
+   * Stops listening, lets requests in flight finish, then closes the store and the lock. A connection still open
+   * after `graceMs` (default 10 s: a client that stalls half-way through sending its request) is dropped, so a
+   * stop never hangs; a second call with a shorter `graceMs` (`0`: at once) shortens the wait of the first.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
+
+/** How long a stop waits for requests in flight before it drops their connections. */
+export const defaultShutdownGraceMs = 10_000;
 
 interface StateMeta {
   source: DataSourceKind;
@@ -312,16 +320,36 @@ async function start(options: ServeOptions, where: { stateDir: string; metaPath:
   }
   const apiKey = keys[0] as string;
   const url = `${address}/#key=${encodeURIComponent(apiKey)}`;
+  let closing: Promise<void> | undefined;
+  let closed = false;
+  let deadline: NodeJS.Timeout | undefined;
+  let deadlineAt = Infinity;
+  // app.close() waits for every open request, and a client that never finishes sending one would hold it forever.
+  const dropConnectionsAfter = (graceMs: number) => {
+    if (closed || Date.now() + graceMs >= deadlineAt) return;
+    deadlineAt = Date.now() + graceMs;
+    clearTimeout(deadline);
+    deadline = setTimeout(() => app.server.closeAllConnections(), graceMs);
+  };
   return {
     app,
     service,
     url,
     apiKey,
     source: meta.source,
-    close: async () => {
-      await app.close();
-      service.close();
-      unlock();
+    close: (closeOptions = {}) => {
+      dropConnectionsAfter(closeOptions.graceMs ?? defaultShutdownGraceMs);
+      closing ??= (async () => {
+        try {
+          await app.close();
+        } finally {
+          closed = true;
+          clearTimeout(deadline);
+          service.close();
+          unlock();
+        }
+      })();
+      return closing;
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { getConfig, PersonalabError } from '@personalab/core';
-import { serve } from '@personalab/recommender';
+import { defaultShutdownGraceMs, serve, type RunningServer } from '@personalab/recommender';
 import { candidateModelName, defaultCandidateModel } from '@personalab/user-embedding';
 import { globalOptions } from '../global-options.js';
 import { integerOption } from '../integer-option.js';
@@ -17,7 +17,15 @@ export function registerServeCommand(program: Command): void {
     .option('--dataset <name>', 'auto | movielens-100k | synthetic', 'auto')
     .option('--retrain', 'train the model even if a saved one matches the data')
     .option('--model <name>', 'candidate model: context-ease (EASE with rating pages + GF-CF low-pass: the better rankings) | page-ease (EASE with rating pages: ~2.5x faster training)', defaultCandidateModel)
-    .action(async (options: { port?: number; host?: string; dataset: 'auto' | 'movielens-100k' | 'synthetic'; retrain?: boolean; model: string }, command: Command) => {
+    .addOption(
+      integerOption(
+        '--shutdown-timeout <seconds>',
+        'on SIGTERM or SIGINT, how long requests in flight may take before their connections are dropped (a second signal drops them at once)',
+        { min: 0, max: 3600 },
+        defaultShutdownGraceMs / 1000,
+      ),
+    )
+    .action(async (options: { port?: number; host?: string; dataset: 'auto' | 'movielens-100k' | 'synthetic'; retrain?: boolean; model: string; shutdownTimeout: number }, command: Command) => {
       if (!(datasets as readonly string[]).includes(options.dataset)) throw new PersonalabError('invalid_argument', `--dataset must be one of ${datasets.join(', ')}, got "${options.dataset}"`);
       const model = candidateModelName(options.model, '--model');
       const global = globalOptions(command);
@@ -32,13 +40,36 @@ export function registerServeCommand(program: Command): void {
         ...(options.port === undefined ? {} : { port: options.port }),
         ...(options.host === undefined ? {} : { host: options.host }),
       });
+      // Before the URL is printed: whoever reads it (a supervisor, a test) may signal at once.
+      stopOnSignals(server, options.shutdownTimeout * 1000);
       process.stdout.write(`\nChat-Rec is running (${server.source === 'synthetic' ? 'synthetic world' : 'MovieLens 100K'}).\n`);
       process.stdout.write(`  chat page: ${server.url}\n  API docs:  ${server.app.listeningOrigin}/docs\n  API key:   ${server.apiKey}\n\nPress Ctrl+C to stop.\n`);
-      const stop = async () => {
-        await server.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', () => void stop());
-      process.once('SIGTERM', () => void stop());
     });
+}
+
+/**
+ * SIGTERM or SIGINT stops the server: no new connections, requests in flight finish (up to `graceMs`, then their
+ * connections are dropped, so a stalled client cannot keep the process alive), the store and lock are closed, and
+ * the process exits 0. A second signal drops the remaining connections at once.
+ */
+function stopOnSignals(server: RunningServer, graceMs: number): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      process.stderr.write(`${signal} again: dropping the connections still open\n`);
+      void server.close({ graceMs: 0 });
+      return;
+    }
+    stopping = true;
+    process.stderr.write(`\n${signal}: stopping; requests in flight have ${graceMs / 1000} s to finish (${signal} again stops at once)\n`);
+    server.close({ graceMs }).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`error while stopping: ${(error as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }

@@ -75,6 +75,8 @@ describe('authentication and limits', () => {
     expect(wrong.statusCode).toBe(401);
     const malformed = await tiny.app.inject({ method: 'POST', url: '/v1/users', headers: { authorization: 'Basic abc' }, payload: { id: 'x' } });
     expect(malformed.statusCode).toBe(401);
+    // Each 401 names the scheme that would succeed (RFC 9110); it had none.
+    for (const response of [missing, wrong, malformed]) expect(response.headers['www-authenticate']).toBe('Bearer');
     expect(counts()).toEqual(before);
   });
 
@@ -174,10 +176,56 @@ describe('bad requests', () => {
     expect(counts()).toEqual(before);
   });
 
+  it('refuses query parameters on routes that take none, naming each (they had been ignored)', async () => {
+    const before = counts();
+    const requests: InjectOptions[] = [
+      { url: '/v1/users/u1?verbose=1', headers: auth },
+      { url: '/v1/users/u1/profile?verbose=1', headers: auth },
+      { url: '/v1/items/m1?verbose=1', headers: auth },
+      { method: 'POST', url: '/v1/users?verbose=1', ...json({ id: 'query-user' }) },
+      { method: 'POST', url: '/v1/users/u1/events?verbose=1', ...json({ events: [{ type: 'rating', itemId: 'm1', value: 3 }] }) },
+      { method: 'POST', url: '/v1/chat?verbose=1', ...json({ userId: 'u1', message: 'a comedy please' }) },
+      { method: 'POST', url: '/v1/items?verbose=1', ...json({ items: [{ id: 'query-item', title: 'Query' }] }) },
+      { method: 'POST', url: '/v1/predict-rating?verbose=1', ...json({ userId: 'u1', itemId: 'm1' }) },
+    ];
+    for (const request of requests) {
+      const response = await tiny.app.inject(request);
+      expect(response.statusCode, request.url as string).toBe(400);
+      expect(response.json().error, request.url as string).toEqual({ code: 'invalid_argument', message: 'querystring.verbose: unknown parameter; the route takes none', paths: ['querystring.verbose'] });
+    }
+    expect(counts()).toEqual(before);
+    // Without one they work as before, and the documents list no query parameters for them.
+    expect((await tiny.app.inject({ url: '/v1/users/u1', headers: auth })).statusCode).toBe(200);
+    const document = (await tiny.app.inject({ url: '/docs/json' })).json();
+    expect(document.paths['/v1/users/{id}'].get.parameters.map((parameter: { in: string }) => parameter.in)).toEqual(['path']);
+    expect(document.paths['/v1/chat'].post.parameters ?? []).toEqual([]);
+  });
+
+  it('refuses a string that is not valid Unicode (a lone surrogate escape), naming its path, and stores nothing', async () => {
+    const before = counts();
+    const send = (url: string, payload: string) => tiny.app.inject({ method: 'POST', url, headers: { ...auth, 'content-type': 'application/json' }, payload });
+    // `"\ud800"` had created a user whose id SQLite stored as invalid UTF-8: no URL could name it again.
+    const user = await send('/v1/users', '{"id":"\\ud800"}');
+    expect(user.statusCode).toBe(400);
+    expect(user.json().error).toEqual({ code: 'invalid_argument', message: 'body.id: not valid Unicode (an unpaired UTF-16 surrogate, such as the escape \\ud800 alone)', paths: ['body.id'] });
+    const message = await send('/v1/users/u1/events', '{"events":[{"type":"rating","itemId":"m1","value":3},{"type":"message","content":"ok \\udc00 then"}]}');
+    expect(message.json().error.paths).toEqual(['body.events[1].content']);
+    const key = await send('/v1/users', '{"id":"k","attributes":{"\\ud83d":"x"}}');
+    expect(key.json().error.paths).toEqual(['body.attributes.\ud83d']);
+    expect(counts()).toEqual(before);
+    // A paired escape is a character like any other.
+    const emoji = await send('/v1/users', '{"id":"smile-\\ud83d\\ude00"}');
+    expect(emoji.statusCode).toBe(201);
+    expect(emoji.json().id).toBe('smile-😀');
+    expect((await tiny.app.inject({ url: `/v1/users/${encodeURIComponent('smile-😀')}`, headers: auth })).statusCode).toBe(200);
+  });
+
   it('answers wrong types with 400 naming the JSON path', async () => {
     const before = counts();
     const user = await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id: 'bob', age: 'old' }) });
     expect(user.statusCode).toBe(400);
+    // A value that fails two checks is named once (`1e308`: not a safe integer, and over 130).
+    expect((await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id: 'bob', age: 1e308 }) })).json().error.paths).toEqual(['body.age']);
     expect(user.json().error.paths).toEqual(['body.age']);
     const event = await tiny.app.inject({ method: 'POST', url: '/v1/users/u1/events', ...json({ events: [{ type: 'rating', itemId: 'm1', value: 5 }, { type: 'rating', itemId: 'm2', value: 'five' }] }) });
     expect(event.statusCode).toBe(400);

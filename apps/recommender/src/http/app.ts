@@ -4,7 +4,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import { PersonalabError, idSchema } from '@personalab/core';
+import { PersonalabError, formatPath, idSchema } from '@personalab/core';
 import type { ChatRec } from '../pipeline/chat-rec.js';
 import type { ItemCatalog } from '../pipeline/item-catalog.js';
 import type { ItemTextIndex } from '../pipeline/item-text-index.js';
@@ -70,6 +70,32 @@ const isJson = (text: string) => {
   }
 };
 
+/** A UTF-16 surrogate without its pair: JSON's `\ud800` escape decodes to one, and no UTF-8 text (SQLite's, a URL's) can hold it. */
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The path of the first string (value or key) in a parsed body that is not well-formed Unicode, or undefined.
+ * Stored, such an id had become bytes no request could name again (`"\ud800"` was saved as invalid UTF-8).
+ */
+function malformedString(value: unknown, path: (string | number)[] = []): (string | number)[] | undefined {
+  if (typeof value === 'string') return loneSurrogate.test(value) ? path : undefined;
+  if (Array.isArray(value)) {
+    for (const [index, entry] of value.entries()) {
+      const found = malformedString(entry, [...path, index]);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (typeof value === 'object' && value !== null) {
+    for (const [key, entry] of Object.entries(value)) {
+      if (loneSurrogate.test(key)) return [...path, key];
+      const found = malformedString(entry, [...path, key]);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
 const pageFile = (name: string) => readFileSync(new URL(`../page/${name}`, import.meta.url), 'utf8');
 
 /**
@@ -98,8 +124,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body.toString();
     parseJson(request, text, (error, value) => {
-      if (error !== null && isJson(text)) done(new PersonalabError('invalid_argument', 'body: keys named "__proto__", or "constructor" holding "prototype", are not accepted', { details: { path: 'body' } }), undefined);
-      else done(error, value);
+      if (error !== null && isJson(text)) return done(new PersonalabError('invalid_argument', 'body: keys named "__proto__", or "constructor" holding "prototype", are not accepted', { details: { path: 'body' } }), undefined);
+      if (error !== null) return done(error, undefined);
+      const malformed = malformedString(value);
+      if (malformed === undefined) return done(null, value);
+      const path = malformed.length === 0 ? 'body' : `body.${formatPath(malformed)}`;
+      done(new PersonalabError('invalid_argument', `${path}: not valid Unicode (an unpaired UTF-16 surrogate, such as the escape \\ud800 alone)`, { details: { path } }), undefined);
     });
   });
 

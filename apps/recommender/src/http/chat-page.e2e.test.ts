@@ -28,6 +28,10 @@ describe('chat page in headless Chromium', () => {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
+    // Console errors too: the browser's own /favicon.ico request had got a 401 (unmatched paths need a key) on every load.
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+    });
     // The key comes in the URL fragment, as `personalab serve` prints it.
     await page.goto(`${origin}/#key=${testKey}`);
     await expect.poll(() => page.inputValue('#api-key')).toBe(testKey);

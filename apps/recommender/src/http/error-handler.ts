@@ -32,7 +32,8 @@ export function installErrorHandler(app: FastifyInstance): void {
         const unknown = where === 'querystring' ? `unknown parameter${knownParameters(request.routeOptions.schema?.querystring)}` : 'unknown field';
         return unknownKeys.length > 0 ? unknownKeys.map((key) => ({ path: at([key]), message: unknown })) : [{ path: at([]), message: issue.message }];
       });
-      const paths = located.map((entry) => entry.path);
+      // One value can fail two checks (`age: 1e308`: not a safe integer, over 130): its path is named once.
+      const paths = [...new Set(located.map((entry) => entry.path))];
       const messages = located.map((entry) => `${entry.path}: ${entry.message}`);
       status = 400;
       body = { error: { code: 'invalid_argument', message: messages.join('; '), paths } };
@@ -54,6 +55,8 @@ export function installErrorHandler(app: FastifyInstance): void {
       status = 500;
       body = { error: { code: 'internal', message: 'internal error' } };
     }
+    // RFC 9110: a 401 names the scheme that would succeed.
+    if (status === 401) void reply.header('www-authenticate', 'Bearer');
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: body.error.code, status }, body.error.message);
     void reply.code(status).type('application/json; charset=utf-8').send(body);
@@ -64,9 +67,11 @@ export function installErrorHandler(app: FastifyInstance): void {
   });
 }
 
-/** "; the route takes k, genre, …" for a zod object schema; empty for anything else. */
+/** "; the route takes k, genre, …" (or "takes none") for a zod object schema; empty for anything else. */
 function knownParameters(schema: unknown): string {
-  return schema instanceof z.ZodObject ? `; the route takes ${Object.keys(schema.shape).join(', ')}` : '';
+  if (!(schema instanceof z.ZodObject)) return '';
+  const names = Object.keys(schema.shape);
+  return names.length === 0 ? '; the route takes none' : `; the route takes ${names.join(', ')}`;
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   eventsResponseSchema,
   itemsBodySchema,
   itemsResponseSchema,
+  noQuerySchema,
   predictRatingBodySchema,
   predictRatingResponseSchema,
   profileResponseSchema,
@@ -88,17 +89,17 @@ export function registerRoutes(app: TypedApp, services: AppServices, options: { 
 
   app.post(
     '/v1/users',
-    { schema: { tags: ['users'], body: createUserBodySchema, response: { 201: userSchema, ...conflict, ...errors, ...bodyErrors } } },
+    { schema: { tags: ['users'], querystring: noQuerySchema, body: createUserBodySchema, response: { 201: userSchema, ...conflict, ...errors, ...bodyErrors } } },
     async (request, reply) => reply.code(201).send(store.createUser(request.body)),
   );
 
-  app.get('/v1/users/:id', { schema: { tags: ['users'], params: userParamsSchema, response: { 200: userSchema, ...errors, ...idErrors } } }, async (request) =>
+  app.get('/v1/users/:id', { schema: { tags: ['users'], params: userParamsSchema, querystring: noQuerySchema, response: { 200: userSchema, ...errors, ...idErrors } } }, async (request) =>
     requireUserAt(request.params.id, 'params.id'),
   );
 
   app.post(
     '/v1/users/:id/events',
-    { schema: { tags: ['users'], params: userParamsSchema, body: eventsBodySchema, response: { 201: eventsResponseSchema, ...notFound, ...conflict, ...errors, ...bodyErrors, 414: idErrors[414] } } },
+    { schema: { tags: ['users'], params: userParamsSchema, querystring: noQuerySchema, body: eventsBodySchema, response: { 201: eventsResponseSchema, ...notFound, ...conflict, ...errors, ...bodyErrors, 414: idErrors[414] } } },
     async (request, reply) => {
       const userId = request.params.id;
       requireUserAt(userId, 'params.id');
@@ -119,7 +120,7 @@ export function registerRoutes(app: TypedApp, services: AppServices, options: { 
     },
   );
 
-  app.get('/v1/users/:id/profile', { schema: { tags: ['users'], params: userParamsSchema, response: { 200: profileResponseSchema, ...errors, ...idErrors } } }, async (request) => {
+  app.get('/v1/users/:id/profile', { schema: { tags: ['users'], params: userParamsSchema, querystring: noQuerySchema, response: { 200: profileResponseSchema, ...errors, ...idErrors } } }, async (request) => {
     const userId = request.params.id;
     requireUserAt(userId, 'params.id');
     const profile = chatRec.profile(userId);
@@ -166,7 +167,7 @@ export function registerRoutes(app: TypedApp, services: AppServices, options: { 
     },
   );
 
-  app.post('/v1/chat', { schema: { tags: ['chat'], body: chatBodySchema, response: { 200: chatResponseSchema, ...notFound, ...errors, ...bodyErrors } } }, async (request) => {
+  app.post('/v1/chat', { schema: { tags: ['chat'], querystring: noQuerySchema, body: chatBodySchema, response: { 200: chatResponseSchema, ...notFound, ...errors, ...bodyErrors } } }, async (request) => {
     // Checked here too so the 404 names the field: the page drops a stale `body.sessionId` and starts a new session.
     requireUserAt(request.body.userId, 'body.userId');
     const sessionId = request.body.sessionId;
@@ -188,7 +189,7 @@ export function registerRoutes(app: TypedApp, services: AppServices, options: { 
     };
   });
 
-  app.post('/v1/items', { schema: { tags: ['items'], body: itemsBodySchema, response: { 201: itemsResponseSchema, ...errors, ...bodyErrors } } }, async (request, reply) => {
+  app.post('/v1/items', { schema: { tags: ['items'], querystring: noQuerySchema, body: itemsBodySchema, response: { 201: itemsResponseSchema, ...errors, ...bodyErrors } } }, async (request, reply) => {
     const items = request.body.items;
     const ids = new Set<string>();
     for (const [index, item] of items.entries()) {
@@ -203,7 +204,7 @@ export function registerRoutes(app: TypedApp, services: AppServices, options: { 
     return reply.code(201).send({ created, updated: items.map((item) => item.id).filter((id) => !createdSet.has(id)) });
   });
 
-  app.get('/v1/items/:id', { schema: { tags: ['items'], params: userParamsSchema, response: { 200: itemSchema, ...errors, ...idErrors } } }, async (request) => {
+  app.get('/v1/items/:id', { schema: { tags: ['items'], params: userParamsSchema, querystring: noQuerySchema, response: { 200: itemSchema, ...errors, ...idErrors } } }, async (request) => {
     const item = catalog.get(request.params.id);
     if (!item) throw new PersonalabError('not_found', `params.id: unknown item ${request.params.id}`, { details: { path: 'params.id' } });
     return item;
@@ -211,7 +212,7 @@ export function registerRoutes(app: TypedApp, services: AppServices, options: { 
 
   app.post(
     '/v1/predict-rating',
-    { schema: { tags: ['recommendations'], body: predictRatingBodySchema, response: { 200: predictRatingResponseSchema, ...notFound, ...errors, ...bodyErrors } } },
+    { schema: { tags: ['recommendations'], querystring: noQuerySchema, body: predictRatingBodySchema, response: { 200: predictRatingResponseSchema, ...notFound, ...errors, ...bodyErrors } } },
     async (request) => {
       const { userId, itemId } = request.body;
       requireUserAt(userId, 'body.userId');

@@ -23,6 +23,9 @@ export const createUserBodySchema = z.strictObject({
 
 export const userParamsSchema = z.object({ id: idSchema });
 
+/** The query string of a route that takes no parameters: any one is a 400 naming it, as on the recommendations route. */
+export const noQuerySchema = z.strictObject({});
+
 /** Rating values: MovieLens stars, 1 to 5, as the catalogue's ratings, taste and rating prediction use them. */
 const ratingValueSchema = z.number().min(1).max(5).describe('1 to 5 stars (MovieLens scale)');
 
