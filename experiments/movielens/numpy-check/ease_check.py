@@ -7,8 +7,11 @@ first `round(0.75 * n)` (Python round) to train. Then EASE (binary X, lambda = 5
 training items excluded, top-10, every test item relevant, mean NDCG@10 / Precision@10 over test users
 (Recommenders' binary-relevance definitions).
 
+`--split sorted` gives the rows of Recommenders' current `python_stratified_split` instead (see
+`sorted_stratified_split`), `--split sorted-by-item` the same stratified by item, as their benchmark notebook calls it.
+
 Usage (from the repository root):
-  python3 experiments/movielens/numpy-check/ease_check.py [--data DIR] [--seeds 42,7,1] [--lam 500] [--json OUT]
+  python3 experiments/movielens/numpy-check/ease_check.py [--data DIR] [--seeds 42,7,1] [--lam 500] [--split per-group|sorted|sorted-by-item] [--json OUT]
 Prints one line per seed: seed, NDCG@10, P@10, MAP (divided by #relevant), R@10, and an md5 of the sorted
 "user<TAB>item" test pairs, so the TypeScript side can confirm it evaluated the identical split.
 """
@@ -23,6 +26,21 @@ import numpy as np
 def load(data_dir):
     rows = np.loadtxt(os.path.join(data_dir, "u.data"), dtype=np.int64)
     return rows[:, 0], rows[:, 1]
+
+
+def sorted_stratified_split(groups, seed, ratio=0.75):
+    """`python_stratified_split` as Recommenders has written it since 2020 (`_do_stratification`): `np.random.seed(seed)`,
+    one `np.random.rand` draw per row in file order, rows sorted by group then draw, and a row goes to train when its
+    rank in its group divided by the group's size is at most `ratio`. `groups`: user ids (filter_by="user") or item ids."""
+    np.random.seed(seed)
+    draws = np.random.rand(len(groups))
+    order = np.lexsort((draws, groups))
+    train_rows, test_rows = [], []
+    for rows in np.split(order, np.flatnonzero(np.diff(groups[order])) + 1):
+        rank = np.arange(1, len(rows) + 1) / len(rows)
+        train_rows.extend(rows[rank <= ratio])
+        test_rows.extend(rows[rank > ratio])
+    return np.array(train_rows), np.array(test_rows)
 
 
 def stratified_split(users, seed, ratio=0.75):
@@ -77,12 +95,19 @@ def main():
     parser.add_argument("--data", default=os.path.join("..", "shared", "datasets", "movielens-100k"))
     parser.add_argument("--seeds", default="42,7,1")
     parser.add_argument("--lam", type=float, default=500.0)
+    parser.add_argument("--split", choices=["per-group", "sorted", "sorted-by-item"], default="per-group",
+                        help="per-group: each user's rows shuffled by RandomState(seed).permutation (Recommenders up to 2020, "
+                        "this project's P1 split); sorted: Recommenders' current python_stratified_split; sorted-by-item: the "
+                        "same with filter_by='item', as Recommenders' benchmark notebook calls it")
     parser.add_argument("--json")
     args = parser.parse_args()
     users, items = load(args.data)
     results = []
     for seed in [int(s) for s in args.seeds.split(",")]:
-        train_rows, test_rows = stratified_split(users, seed)
+        if args.split == "per-group":
+            train_rows, test_rows = stratified_split(users, seed)
+        else:
+            train_rows, test_rows = sorted_stratified_split(users if args.split == "sorted" else items, seed)
         metrics = evaluate(users, items, train_rows, test_rows, args.lam)
         result = {"seed": seed, "lambda": args.lam, **metrics, "testPairsMd5": test_hash(users, items, test_rows), "train": len(train_rows), "test": len(test_rows)}
         results.append(result)

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PersonalabError } from '@personalab/core';
 import { findDataset, howToGet } from '../data-dir.js';
+import { stratifiedSplit } from '../splitters/stratified-split.js';
 import { temporaryDirectory } from '../test/index.js';
 import { loadMovieLens100k, loadMovieLensItems, loadMovieLensRatings, loadMovieLensSplit, loadMovieLensUsers, movieLensSplitNames } from './movielens-100k.js';
 
@@ -30,6 +32,22 @@ describe.skipIf(!directory)('MovieLens 100K (real files)', () => {
     // latin-1 titles decode to the right characters
     expect(data.items.some((item) => item.title.includes('é'))).toBe(true);
     expect(data.items.every((item) => !item.title.includes('\uFFFD'))).toBe(true);
+  });
+
+  // md5 of the sorted "user<TAB>item" test pairs, as experiments/movielens/numpy-check/ease_check.py prints them
+  // (numpy 2.4) for --split per-group, sorted and sorted-by-item.
+  it.each([
+    ['numpy', 'user', 42, 'c3c18165a709bb168281f8b7d776196b', 25_008],
+    ['numpy-sort', 'user', 42, '8831783137900875b18210a61af1eb06', 25_354],
+    ['numpy-sort', 'user', 7, 'e970e4963a906508f52ab477d5d2964c', 25_354],
+    ['numpy-sort', 'item', 42, '3ddaf1f7a1b40bfe2a56e9b08d6f56ea', 25_669],
+  ] as const)("stratifiedSplit shuffle '%s' by %s, seed %i, gives numpy's test rows", async (shuffle, filterBy, seed, md5, size) => {
+    const data = await loadMovieLens100k(directory as string);
+    const { train, test } = stratifiedSplit(data.ratings, { ratio: 0.75, seed, shuffle, filterBy });
+    expect(train.length + test.length).toBe(100_000);
+    expect(test).toHaveLength(size);
+    const pairs = test.map((row) => `${row.userId}\t${row.itemId}`).sort();
+    expect(createHash('md5').update(pairs.join('\n')).digest('hex')).toBe(md5);
   });
 
   it.each(movieLensSplitNames)('official split %s: base + test = 100,000', async (name) => {

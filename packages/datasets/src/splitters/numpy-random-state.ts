@@ -47,6 +47,13 @@ export class NumpyRandomState {
     }
   }
 
+  /** numpy's legacy `random_sample()` (`np.random.rand`): a double in [0, 1) from two 32-bit outputs (27 + 26 bits). */
+  random(): number {
+    const high = this.nextUint32() >>> 5;
+    const low = this.nextUint32() >>> 6;
+    return (high * 67108864 + low) / 9007199254740992;
+  }
+
   /** `RandomState.permutation(n)`: a shuffled `[0, n)`. */
   permutation(n: number): number[] {
     const values = Array.from({ length: n }, (_, index) => index);

@@ -112,6 +112,31 @@ describe('NumpyRandomState', () => {
   });
 });
 
+describe("NumpyRandomState.random and shuffle: 'numpy-sort'", () => {
+  it('draws the doubles np.random.rand draws, across the 624-word boundary', () => {
+    // np.random.seed(42); np.random.rand(3) and np.random.seed(7); np.random.rand(700)[[0, 623, 624, 699]] (numpy 2.4)
+    const random = new NumpyRandomState(42);
+    expect([random.random(), random.random(), random.random()]).toEqual([0.3745401188473625, 0.9507143064099162, 0.7319939418114051]);
+    const seven = new NumpyRandomState(7);
+    const draws = Array.from({ length: 700 }, () => seven.random());
+    expect([draws[0], draws[623], draws[624], draws[699]]).toEqual([0.07630828937395717, 0.06993906408407957, 0.670397983148165, 0.33871568992326884]);
+  });
+
+  it("splits as Recommenders' current python_stratified_split: one draw per row in input order, rank / size <= ratio", () => {
+    // Users interleaved in input order: 1 2 1 1 2 1 2 1 1 2 (rows 0-9). numpy: seed 42, rows sorted by (user, draw):
+    // user 1 → rows 5 0 3 8 | 2 7 (4 of 6 in train: 4/6 <= 0.75 < 5/6); user 2 → rows 6 4 9 | 1.
+    const users = ['1', '2', '1', '1', '2', '1', '2', '1', '1', '2'];
+    const rows = users.map((user, index) => rating(user, `row-${index}`, index));
+    const { train, test } = stratifiedSplit(rows, { ratio: 0.75, seed: 42, shuffle: 'numpy-sort' });
+    expect(train.map((row) => row.itemId)).toEqual(['row-5', 'row-0', 'row-3', 'row-8', 'row-6', 'row-4', 'row-9']);
+    expect(test.map((row) => row.itemId)).toEqual(['row-2', 'row-7', 'row-1']);
+    // A group under minRatings takes no draw: the others' draws, and so their split, are those of the data without it.
+    const withSmall = [rating('0', 'small', 0), ...rows];
+    const filtered = stratifiedSplit(withSmall, { ratio: 0.75, seed: 42, shuffle: 'numpy-sort', minRatings: 2 });
+    expect(filtered.train.map((row) => row.itemId)).toEqual(train.map((row) => row.itemId));
+  });
+});
+
 describe('temporalLeaveLastOut', () => {
   it('holds out each user’s latest n interactions, keeping short histories in train', () => {
     const rows = [rating('1', 'a', 30), rating('1', 'b', 10), rating('1', 'c', 20), rating('2', 'd', 5), rating('3', 'e', 1), rating('3', 'f', 1)];

@@ -14,9 +14,13 @@ export interface StratifiedSplitOptions {
    * How each group is shuffled. `'personalab'` (default): our seeded generator, keyed by seed and group id.
    * `'numpy'`: numpy's legacy `RandomState(seed).permutation(n)` per group, as pandas'
    * `group.sample(frac=1, random_state=seed)` inside Recommenders does; with rows in input (file) order this
-   * reproduces Recommenders' split row for row (seed must be an integer in [0, 2³² − 1]).
+   * reproduces the split of Recommenders' releases up to 2020 row for row (seed must be an integer in [0, 2³² − 1]).
+   * `'numpy-sort'`: what `python_stratified_split` does since (its `_do_stratification`): `np.random.seed(seed)`,
+   * one `np.random.rand` draw per row in input order (after the `minRatings` filter), rows sorted by group and draw,
+   * and a row goes to train when its rank in its group divided by the group's size is at most `ratio` (so
+   * `floor(ratio · n)` rows, where the older split took `round(ratio · n)`).
    */
-  shuffle?: 'personalab' | 'numpy';
+  shuffle?: 'personalab' | 'numpy' | 'numpy-sort';
 }
 
 export interface TrainTestSplit<T> {
@@ -31,13 +35,14 @@ export interface TrainTestSplit<T> {
  * `round` is Python's (half to even), so per-user train sizes match Recommenders exactly. By default the
  * permutation comes from our own seeded generator, derived from the seed and the group id so that one user's
  * split does not depend on which other users are present; `shuffle: 'numpy'` uses numpy's instead, which
- * gives Recommenders' exact rows when the input is in the same order as their data frame.
+ * gives Recommenders' exact rows (as of their releases up to 2020) when the input is in the same order as their data
+ * frame; `shuffle: 'numpy-sort'` gives the rows of their current implementation (see the option).
  */
 export function stratifiedSplit<T extends { userId: string; itemId: string }>(interactions: readonly T[], options: StratifiedSplitOptions): TrainTestSplit<T> {
   const { ratio, seed } = options;
   if (!(ratio > 0 && ratio < 1)) throw new PersonalabError('invalid_argument', `split ratio must be between 0 and 1 (exclusive), got ${ratio}`);
   const minRatings = options.minRatings ?? 1;
-  const numpy = options.shuffle === 'numpy';
+  const numpy = options.shuffle === 'numpy' || options.shuffle === 'numpy-sort';
   if (numpy && !(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) throw new PersonalabError('invalid_argument', `numpy shuffling needs an integer seed in [0, 2^32 - 1], got ${seed}`);
   // A fractional seed had been truncated (42.5 split as 42) and a negative one wrapped: both refused.
   if (!(Number.isSafeInteger(seed) && seed >= 0)) throw new PersonalabError('invalid_argument', `the split seed must be a non-negative integer, got ${seed}`);
@@ -56,6 +61,28 @@ export function stratifiedSplit<T extends { userId: string; itemId: string }>(in
   const test: T[] = [];
   // pandas' groupby visits groups in sorted key order; numeric-looking ids sort numerically there, so do the same.
   const ids = [...groups.keys()].sort(compareIds);
+  if (options.shuffle === 'numpy-sort') {
+    // One draw per kept row, in input order (the minRatings filter runs before the draws, as there).
+    const random = new NumpyRandomState(seed);
+    const draws = new Float64Array(interactions.length);
+    const rowsOf = new Map<string, number[]>();
+    interactions.forEach((interaction, index) => {
+      const id = interaction[key];
+      if ((groups.get(id) as T[]).length < minRatings) return;
+      draws[index] = random.random();
+      let rows = rowsOf.get(id);
+      if (!rows) rowsOf.set(id, (rows = []));
+      rows.push(index);
+    });
+    for (const id of ids) {
+      const rows = rowsOf.get(id);
+      if (!rows) continue;
+      rows.sort((a, b) => (draws[a] as number) - (draws[b] as number));
+      // rank / count <= ratio, in doubles as pandas computes it.
+      rows.forEach((row, rank) => ((rank + 1) / rows.length <= ratio ? train : test).push(interactions[row] as T));
+    }
+    return { train, test };
+  }
   for (const id of ids) {
     const group = groups.get(id) as T[];
     if (group.length < minRatings) continue;
