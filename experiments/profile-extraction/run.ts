@@ -58,23 +58,26 @@ import { foldOf, judged, labelCandidates, personaGroups, pipelineScore, type Spe
 
 const options = scriptOptions(() => {
   const { values } = parseArgs({ options: { limit: { type: 'string' }, 'world-users': { type: 'string', default: '200' }, out: { type: 'string' }, quiet: { type: 'boolean', default: false } } });
+  const limit = values.limit === undefined ? undefined : parseInteger('--limit', values.limit, { min: 1 });
+  const worldUsers = parseInteger('--world-users', values['world-users'], { min: 1 });
   return {
-    limit: values.limit === undefined ? undefined : parseInteger('--limit', values.limit, { min: 1 }),
-    worldUsers: parseInteger('--world-users', values['world-users'], { min: 1 }),
-    out: values.out,
+    limit,
+    worldUsers,
     quiet: values.quiet,
+    // Chosen here, inside scriptOptions: an --out that is a file is then one line (exit 2) before any work.
+    resultsDirectory: chooseResultsDirectory({
+      out: values.out,
+      committed: join(fileURLToPath(new URL('.', import.meta.url)), 'results'),
+      changed: changedOptions({ limit, 'world-users': worldUsers }, { 'world-users': 200 }),
+      name: 'experiments/profile-extraction-partial',
+    }),
   };
 });
 const limit = options.limit ?? Infinity;
 const worldUsers = options.worldUsers;
 const config = getConfig();
 const quiet = options.quiet || config.quiet;
-const resultsDirectory = chooseResultsDirectory({
-  out: options.out,
-  committed: join(fileURLToPath(new URL('.', import.meta.url)), 'results'),
-  changed: changedOptions({ limit: options.limit, 'world-users': worldUsers }, { 'world-users': 200 }),
-  name: 'experiments/profile-extraction-partial',
-});
+const resultsDirectory = options.resultsDirectory;
 
 /** A dialogue reduced to what the experiment needs: the owner's messages (with the partner's for context) and gold. */
 interface Case {

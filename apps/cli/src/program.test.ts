@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
 import { describe, expect, it, vi } from 'vitest';
+import { PersonalabError } from '@personalab/core';
 import { parseInteger, parseIntegerList } from './integer-option.js';
 import { runProgram } from './program.js';
 
@@ -26,6 +28,24 @@ describe('personalab (main)', () => {
     expect(backend).toEqual({ code: 2, stderr: 'error (invalid_argument): --backend must be one of tfjs-node-gpu, tfjs-node, wasm, cpu, got "foo"\n' });
     const limit = await main('personamem', 'evaluate', '--questions', 'q.csv', '--limit', 'abc');
     expect(limit).toEqual({ code: 2, stderr: 'error (invalid_argument): --limit must be a positive integer, got "abc"\n' });
+  });
+
+  it('exits with 130 (128 + SIGINT) when a command is cancelled by an interrupt', async () => {
+    const stderr: string[] = [];
+    const errorSpy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stderr.push(String(chunk));
+      return true;
+    });
+    try {
+      const program = new Command('personalab').exitOverride();
+      program.command('work').action(() => {
+        throw new PersonalabError('cancelled', 'interrupted: 2 of 5 done');
+      });
+      expect(await runProgram(['node', 'personalab', 'work'], program)).toBe(130);
+    } finally {
+      errorSpy.mockRestore();
+    }
+    expect(stderr.join('')).toBe('error (cancelled): interrupted: 2 of 5 done\n');
   });
 });
 

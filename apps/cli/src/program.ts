@@ -14,10 +14,13 @@ export function createProgram(): Command {
   return program;
 }
 
+/** Exit code of a command stopped by SIGINT / SIGTERM (`cancelled`): 128 + SIGINT, as a shell reports Ctrl-C. */
+export const cancelledExitCode = 130;
+
 /**
  * Runs the command line and returns the exit code: a `PersonalabError` (bad option, bad file,
- * failed upstream) is printed as one line without a stack and exits with 2. Anything else is a bug
- * and is rethrown with its stack.
+ * failed upstream) is printed as one line without a stack and exits with 2, or with 130 when it is
+ * `cancelled` (an interrupt). Anything else is a bug and is rethrown with its stack.
  */
 export async function runProgram(argv: readonly string[], program?: Command): Promise<number> {
   try {
@@ -27,6 +30,6 @@ export async function runProgram(argv: readonly string[], program?: Command): Pr
   } catch (error) {
     if (!PersonalabError.is(error)) throw error;
     process.stderr.write(`error (${error.code}): ${error.message}\n`);
-    return 2;
+    return error.code === 'cancelled' ? cancelledExitCode : 2;
   }
 }

@@ -1,15 +1,22 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
+
+/** The temporary file of one write: `.<name>.<pid>.<milliseconds>.tmp`, beside the target. */
+function temporaryName(name: string, pid: number): string {
+  return `.${name}.${pid}.${Date.now()}.tmp`;
+}
 
 /**
  * Writes a file so that readers see either the old contents or the new, never a mix:
  * write a temporary file in the same directory, flush it to disk, rename it over the target.
  * `mode` (default 0o666 less the umask) applies from the first byte: the temporary file is new.
+ * A process killed mid-write leaves its temporary file behind; the next successful write of the
+ * same file removes those of dead processes (never one of a live writer).
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array, options: { mode?: number } = {}): void {
   const directory = dirname(path);
   mkdirSync(directory, { recursive: true });
-  const temporary = join(directory, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const temporary = join(directory, temporaryName(basename(path), process.pid));
   const descriptor = openSync(temporary, 'w', options.mode ?? 0o666);
   try {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
@@ -30,5 +37,44 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, options
     closeSync(directoryDescriptor);
   } catch {
     // Some file systems do not allow fsync on directories; the rename is still atomic.
+  }
+  removeStaleTemporaries(directory, basename(path));
+}
+
+/**
+ * Removes the temporary files of `name` left by processes that died mid-write. One whose pid is
+ * alive (or is this process: a worker thread shares it) may be a concurrent write and is kept.
+ */
+function removeStaleTemporaries(directory: string, name: string): void {
+  const prefix = `.${name}.`;
+  let entries: string[];
+  try {
+    entries = readdirSync(directory);
+  } catch {
+    return; // Tidying is best effort: the write itself succeeded.
+  }
+  for (const entry of entries) {
+    if (!entry.startsWith(prefix) || !entry.endsWith('.tmp')) continue;
+    const match = /^(\d+)\.\d+\.tmp$/.exec(entry.slice(prefix.length));
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (pid === process.pid || isAlive(pid)) continue;
+    try {
+      rmSync(join(directory, entry), { force: true });
+    } catch {
+      // Not ours to remove (permissions): leave it.
+    }
+  }
+}
+
+/** Whether a process with this pid exists (signal 0 checks without sending anything). */
+function isAlive(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -9,10 +9,10 @@ export { systemClock, createManualClock, createSequentialIds, randomIds } from '
 export type { Clock, IdGenerator } from './clock.js';
 export { loadConfig, getConfig, tfBackendSchema, cacheModeSchema } from './config.js';
 export type { PersonalabConfig, TfBackendName, CacheMode } from './config.js';
-export { createProgress } from './progress.js';
-export type { Progress, ProgressOptions } from './progress.js';
+export { createProgress, displayedMetric } from './progress.js';
+export type { DisplayedMetric, Progress, ProgressOptions } from './progress.js';
 export { writeFileAtomic } from './atomic-write.js';
-export { runScript, scriptOptions, describeScriptError, scriptExitCodes, changedOptions, resultsDirectory, scriptCommand } from './script.js';
+export { runScript, scriptOptions, describeScriptError, scriptExitCodes, changedOptions, resultsDirectory, scriptCommand, invokedCommand } from './script.js';
 export type { ScriptIo, ResultsDirectoryOptions } from './script.js';
 
 export { idSchema, timestampSchema, evidenceSchema } from './schemas/common.js';

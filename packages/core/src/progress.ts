@@ -47,3 +47,24 @@ export function createProgress(options: ProgressOptions): Progress {
     stop: () => bar.stop(),
   };
 }
+
+/** A validation metric as a progress bar shows it: the field's name and the value's text. */
+export interface DisplayedMetric {
+  field: string;
+  format(value: number): string;
+}
+
+/**
+ * How a progress bar shows a validation metric. One that is maximised as its negative (`valNegRmse`:
+ * higher is better for early stopping) is shown as users read it: `valRmse 1.0117`, not `valNegRmse -1.0117`.
+ * The field is word characters only (cli-progress tokens).
+ */
+export function displayedMetric(name: string, digits = 4): DisplayedMetric {
+  const word = name.replace(/\W/g, '');
+  const negated = /^(.*?)(?:neg|Neg)([A-Z]\w*)$/.exec(word);
+  if (!negated) return { field: word, format: (value) => value.toFixed(digits) };
+  const [, prefix = '', rest = ''] = negated;
+  // `negRmse` → `rmse`, `valNegRmse` → `valRmse`.
+  const field = prefix === '' ? rest.charAt(0).toLowerCase() + rest.slice(1) : prefix + rest;
+  return { field, format: (value) => (-value).toFixed(digits) };
+}

@@ -1,9 +1,11 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { PersonalabError } from './errors.js';
 import { parseInteger } from './integer-arguments.js';
-import { changedOptions, describeScriptError, resultsDirectory, runScript, scriptCommand, scriptOptions } from './script.js';
+import { changedOptions, describeScriptError, invokedCommand, resultsDirectory, runScript, scriptCommand, scriptOptions } from './script.js';
 
 function captureIo() {
   const written: string[] = [];
@@ -37,9 +39,31 @@ describe('runScript', () => {
     await runScript(() => {
       parseArgs({ args: ['--users', '50'], options: { seed: { type: 'string' } } });
     }, io);
-    expect(written).toHaveLength(1);
-    expect(written[0]).toMatch(/^error \(invalid_argument\): Unknown option '--users'/);
+    expect(written).toEqual(['error (invalid_argument): unknown option --users\n']);
     expect(exits).toEqual([2]);
+  });
+
+  it('prints every parseArgs refusal as one line naming the option', () => {
+    const options = { 'world-users': { type: 'string' }, quiet: { type: 'boolean', short: 'q' } } as const;
+    const describeArgs = (args: string[]) => {
+      try {
+        parseArgs({ args, options });
+      } catch (error) {
+        return describeScriptError(error);
+      }
+      throw new Error(`parseArgs accepted ${args.join(' ')}`);
+    };
+    const cases: Array<[string[], string]> = [
+      [['--world-users', '-1'], '--world-users needs a value: none was given, or it starts with "-" (write a value such as -1 as --world-users=-1)'],
+      [['--world-users', '--quiet'], '--world-users needs a value: none was given, or it starts with "-" (write a value such as -1 as --world-users=-1)'],
+      [['--world-users'], '--world-users needs a value'],
+      [['--quiet=yes'], '--quiet takes no value'],
+      [['-x'], 'unknown option -x'],
+      [['extra'], 'unexpected argument "extra": this script takes only --options'],
+    ];
+    for (const [args, message] of cases) {
+      expect(describeArgs(args), args.join(' ')).toEqual({ text: `error (invalid_argument): ${message}\n`, exitCode: 2 });
+    }
   });
 
   it('reports any other error as internal, with one short stack frame, and exits 1', async () => {
@@ -71,6 +95,13 @@ describe('scriptOptions', () => {
     expect(written).toEqual(['error (invalid_argument): --limit must be a positive integer, got "abc"\n']);
     expect(exits).toEqual([2]);
   });
+  it('prints a bad value of parseArgs (a negative number) as one line and exits 2', () => {
+    const { io, written, exits } = captureIo();
+    expect(() => scriptOptions(() => parseArgs({ args: ['--world-users', '-1'], options: { 'world-users': { type: 'string' } } }), io)).toThrow();
+    expect(written).toHaveLength(1);
+    expect(written[0]?.split('\n')).toEqual(['error (invalid_argument): --world-users needs a value: none was given, or it starts with "-" (write a value such as -1 as --world-users=-1)', '']);
+    expect(exits).toEqual([2]);
+  });
 });
 
 describe('changedOptions', () => {
@@ -96,6 +127,22 @@ describe('resultsDirectory', () => {
     expect(directory).toBe(join('/state', 'experiments', 'x-partial'));
     expect(lines).toEqual(['--users, --k differ from the headline run: results go to /state/experiments/x-partial, not the committed folder (--out DIR to choose)']);
   });
+  it('refuses, up front, an --out that is a file or lies under one, in one line', () => {
+    const root = mkdtempSync(join(tmpdir(), 'results-directory-'));
+    try {
+      const file = join(root, 'file.txt');
+      writeFileSync(file, 'not a folder');
+      const choose = (out: string) => () => resultsDirectory({ out, committed, changed: [], name: 'experiments/x-partial', stateDir: root });
+      expect(choose(file)).toThrow(new PersonalabError('invalid_argument', `cannot write results into --out ${file}: it is a file; results are written into a folder`, { details: { path: file } }));
+      expect(choose(join(file, 'a', 'b'))).toThrow(`cannot write results into --out ${join(file, 'a', 'b')}: it is under ${file}, a file; results are written into a folder`);
+      expect(() => resultsDirectory({ out: undefined, committed, changed: ['--k'], name: 'x-partial', stateDir: file, log: () => undefined })).toThrow(/it is under .*file\.txt, a file/);
+      // A folder that exists, or one that does not yet (writeResults creates it), is fine.
+      expect(choose(root)()).toBe(root);
+      expect(choose(join(root, 'new', 'deeper'))()).toBe(join(root, 'new', 'deeper'));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('scriptCommand', () => {
@@ -104,5 +151,17 @@ describe('scriptCommand', () => {
       `npx tsx --conditions=development experiments/x/run.ts --users 40 --weights '{"persona":0.9}'`,
     );
     expect(scriptCommand('bench/y.ts', [])).toBe('npx tsx --conditions=development bench/y.ts');
+  });
+});
+
+describe('invokedCommand', () => {
+  it('records the entry point this process was started with, relative to the working folder, and its arguments', () => {
+    expect(invokedCommand(['/usr/bin/node', '/repo/experiments/movielens/run.ts', 'p1', '--seeds', '42'], '/repo')).toBe('npx tsx --conditions=development experiments/movielens/run.ts p1 --seeds 42');
+    expect(invokedCommand(['/usr/bin/node', '/repo/apps/cli/src/main.ts', 'experiment', 'movielens', 'p3', '--results', '/tmp/my results'], '/repo')).toBe(
+      "npx tsx --conditions=development apps/cli/src/main.ts experiment movielens p3 --results '/tmp/my results'",
+    );
+    expect(invokedCommand(['/usr/bin/node', '/repo/apps/cli/dist/main.js', 'experiment', 'movielens'], '/repo')).toBe('node apps/cli/dist/main.js experiment movielens');
+    expect(invokedCommand(['/usr/bin/node', '/usr/local/bin/personalab', 'train'], '/repo')).toBe('node /usr/local/bin/personalab train');
+    expect(invokedCommand(['/usr/bin/node'], '/repo')).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { getConfig } from './config.js';
 import { PersonalabError } from './errors.js';
 
@@ -34,13 +35,34 @@ export function describeScriptError(error: unknown): { text: string; exitCode: n
   const nodeCode = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
   if (typeof nodeCode === 'string' && nodeCode.startsWith('ERR_PARSE_ARGS_')) {
-    return { text: `error (invalid_argument): ${message}\n`, exitCode: scriptExitCodes.expected };
+    return { text: `error (invalid_argument): ${parseArgsMessage(message)}\n`, exitCode: scriptExitCodes.expected };
   }
   const frame = error instanceof Error ? (error.stack ?? '').split('\n').find((line) => line.trimStart().startsWith('at ')) : undefined;
   // Cut the frame: a minified bundle (Emscripten) can put kilobytes on one line.
   const where = frame === undefined ? '' : `\n  ${frame.trim().slice(0, 300)}`;
   const name = error instanceof Error && error.name !== 'Error' ? `${error.name}: ` : '';
   return { text: `error (internal): ${name}${message}${where}\n`, exitCode: scriptExitCodes.internal };
+}
+
+/**
+ * One line, naming the option, for an error of `node:util` `parseArgs`: Node's own message for a
+ * value that starts with a dash (`--world-users -1`) takes three lines and names no fix that fits.
+ */
+function parseArgsMessage(message: string): string {
+  const ambiguous = /^Option '(?:-\w, )?(--?[\w-]+)' argument is ambiguous/.exec(message);
+  if (ambiguous) {
+    const option = ambiguous[1] as string;
+    return `${option} needs a value: none was given, or it starts with "-" (write a value such as -1 as ${option}=-1)`;
+  }
+  const missing = /^Option '(?:-\w, )?(--?[\w-]+)(?: <value>)?' argument missing/.exec(message);
+  if (missing) return `${missing[1] as string} needs a value`;
+  const noValue = /^Option '(?:-\w, )?(--?[\w-]+)' does not take an argument/.exec(message);
+  if (noValue) return `${noValue[1] as string} takes no value`;
+  const unknown = /^Unknown option '([^']*)'/.exec(message);
+  if (unknown) return `unknown option ${unknown[1] as string}`;
+  const positional = /^Unexpected argument '([^']*)'/.exec(message);
+  if (positional) return `unexpected argument ${JSON.stringify(positional[1])}: this script takes only --options`;
+  return message.split('\n').map((line) => line.trim()).join(' ');
 }
 
 /**
@@ -107,15 +129,38 @@ export interface ResultsDirectoryOptions {
 /**
  * Where a script writes its results (absolute): `--out`, else the committed folder for the
  * headline run, else `<stateDir>/<name>`, announced, so that a smoke or partial run never
- * overwrites the committed results.
+ * overwrites the committed results. A folder that is a file, or lies under one, is refused here
+ * (`invalid_argument`), before any work: call it where the options are parsed.
  */
 export function resultsDirectory(options: ResultsDirectoryOptions): string {
-  if (options.out !== undefined) return resolve(options.out);
-  if (options.changed.length === 0) return resolve(options.committed);
-  const directory = resolve(join(options.stateDir ?? getConfig().stateDir, options.name));
+  if (options.out !== undefined) return checkedFolder(resolve(options.out), '--out ');
+  if (options.changed.length === 0) return checkedFolder(resolve(options.committed), '');
+  const directory = checkedFolder(resolve(join(options.stateDir ?? getConfig().stateDir, options.name)), '');
   const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
   log(`${options.changed.join(', ')} differ${options.changed.length === 1 ? 's' : ''} from the headline run: results go to ${displayPath(directory)}, not the committed folder (--out DIR to choose)`);
   return directory;
+}
+
+/**
+ * Refuses, before any work, a results folder that is a file or lies under one: found only when the
+ * results are written, it would cost the whole run. The folder itself need not exist yet.
+ */
+function checkedFolder(directory: string, label: string): string {
+  for (let path = directory; ; path = dirname(path)) {
+    let stats;
+    try {
+      stats = statSync(path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // Not there yet (writeResults creates it); look at the folder above.
+      if ((code === 'ENOENT' || code === 'ENOTDIR') && dirname(path) !== path) continue;
+      // Anything else (no permission) is for writeResults to report.
+      return directory;
+    }
+    if (stats.isDirectory()) return directory;
+    const what = path === directory ? 'is a file' : `is under ${displayPath(path)}, a file`;
+    throw new PersonalabError('invalid_argument', `cannot write results into ${label}${displayPath(directory)}: it ${what}; results are written into a folder`, { details: { path: directory } });
+  }
 }
 
 function displayPath(path: string): string {
@@ -134,4 +179,18 @@ function shellQuote(argument: string): string {
  */
 export function scriptCommand(script: string, argv: readonly string[] = process.argv.slice(2)): string {
   return ['npx tsx --conditions=development', script, ...argv.map(shellQuote)].join(' ');
+}
+
+/**
+ * The command line that started this process, for a result file to record when the script's name is
+ * not fixed (a runner called by the CLI and by a script): `scriptCommand` of the entry point relative
+ * to `cwd` for a TypeScript entry point, else `node <entry> <arguments>`. Undefined without an entry point.
+ */
+export function invokedCommand(argv: readonly string[] = process.argv, cwd: string = process.cwd()): string | undefined {
+  const entry = argv[1];
+  if (entry === undefined || entry === '') return undefined;
+  const relativeEntry = relative(cwd, resolve(cwd, entry));
+  const script = relativeEntry !== '' && !relativeEntry.startsWith('..') && !isAbsolute(relativeEntry) ? relativeEntry.split(sep).join('/') : entry;
+  const argumentsGiven = argv.slice(2);
+  return /\.[cm]?ts$/.test(script) ? scriptCommand(script, argumentsGiven) : ['node', script, ...argumentsGiven].map(shellQuote).join(' ');
 }

@@ -1,4 +1,4 @@
-import { createProgress } from '@personalab/core';
+import { createProgress, displayedMetric } from '@personalab/core';
 import { PersonalabError } from '@personalab/core';
 import { createEventLoopYield } from './event-loop-yield.js';
 
@@ -68,10 +68,12 @@ export interface TrainingSummary {
 export async function runTrainingLoop(options: TrainingLoopOptions): Promise<TrainingSummary> {
   // cli-progress tokens are word characters only.
   const metricName = (options.metricName ?? 'valNdcg10').replace(/\W/g, '');
+  // The bar shows the metric as users read it (valRmse 1.0117, not valNegRmse -1.0117).
+  const shownMetric = displayedMetric(metricName);
   const startEpoch = options.startEpoch ?? 0;
   const totalSteps = (options.epochs - startEpoch) * options.stepsPerEpoch;
   // The bar counts examples, so its rate reads as examples/s.
-  const progress = createProgress({ label: options.label, total: Math.max(1, totalSteps * options.examplesPerStep), quiet: options.quiet ?? false, fields: ['epoch', 'loss', metricName] });
+  const progress = createProgress({ label: options.label, total: Math.max(1, totalSteps * options.examplesPerStep), quiet: options.quiet ?? false, fields: ['epoch', 'loss', shownMetric.field] });
   const epochs: EpochRecord[] = [];
   const resumed = startEpoch > 0 ? options.resumeProgress : undefined;
   let best = resumed ? { epoch: resumed.bestEpoch, metric: resumed.bestMetric, seconds: 0 } : { epoch: -1, metric: Number.NEGATIVE_INFINITY, seconds: 0 };
@@ -110,7 +112,7 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<Tra
         examplesPerSecond: (options.stepsPerEpoch * options.examplesPerStep) / Math.max(1e-9, trainSeconds),
       };
       epochs.push(record);
-      if (metric !== undefined) progress.increment(0, { [metricName]: metric.toFixed(4) });
+      if (metric !== undefined) progress.increment(0, { [shownMetric.field]: shownMetric.format(metric) });
       const improved = metric === undefined || metric > best.metric;
       if (improved) {
         best = { epoch: epoch + 1, metric: metric ?? Number.NaN, seconds: (performance.now() - started) / 1000 };

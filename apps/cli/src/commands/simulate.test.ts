@@ -220,7 +220,7 @@ describe('personalab simulate', () => {
       // Seven chats: the first conversation (five turns) is stored, the second is in flight (the tiny set has 5 users with targets).
       while (service.requests.length < 7) await new Promise((resolve) => setTimeout(resolve, 50));
       child.kill('SIGINT');
-      expect(await exited).toBe(2);
+      expect(await exited).toBe(130);
       const stored = new RunStore(store);
       const count = stored.finishedUserIds('I').size;
       stored.close();

@@ -147,7 +147,7 @@ describe('personalab train / experiment movielens', () => {
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
     child.kill('SIGINT');
-    expect(await exited).toBe(2);
+    expect(await exited).toBe(130);
     const match = /error \(cancelled\): sequential-two-tower: training cancelled in epoch (\d+); the checkpoint of epoch (\d+) is kept in (\S+): rerun with --resume to continue from it; no new model was saved\n$/.exec(stderr);
     expect(match, stderr).not.toBeNull();
     const [, inEpoch, kept, directory] = match as unknown as [string, string, string, string];

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Interaction } from '@personalab/core';
-import { markdownTable, meanAndStd, svgBarChart, writeResults } from '@personalab/core';
+import { invokedCommand, markdownTable, meanAndStd, svgBarChart, writeResults } from '@personalab/core';
 import { evaluateRanking, loadMovieLens100k, mapAtK, stratifiedSplit } from '@personalab/datasets';
 import type { BaseRecommender } from '../base-recommender.js';
 import { selectBackend } from '../backend.js';
@@ -13,6 +13,7 @@ import { MostPopularRecommender } from '../most-popular.js';
 import { SequentialTwoTowerRecommender } from '../sequential-two-tower.js';
 import type { TfRecommender } from '../tf-recommender.js';
 import { p1Anchors, p2Anchors } from './anchors.js';
+import { describeSeeds, describeSpread, formatSeedSummary, summariseSeeds, type SeedSummary } from './seed-summary.js';
 
 export interface MovieLensExperimentOptions {
   /** The movielens-100k folder. */
@@ -29,6 +30,8 @@ export interface MovieLensExperimentOptions {
   saveModelDirectory?: string;
   quiet?: boolean;
   log?: (line: string) => void;
+  /** The command line the results record (default: the one this process was started with). */
+  command?: string;
 }
 
 interface RankingRun {
@@ -111,6 +114,7 @@ export async function runRankingExperiments(options: MovieLensExperimentOptions)
   const log = options.log ?? ((line: string) => console.error(line));
   const quick = options.quick ?? false;
   const seeds = options.seeds ?? (quick ? [42] : [42, 7, 1]);
+  const command = options.command ?? invokedCommand();
   const backend = await selectBackend({ log });
   const data = await loadMovieLens100k(options.dataDirectory);
   const runs: RankingRun[] = [];
@@ -163,7 +167,7 @@ export async function runRankingExperiments(options: MovieLensExperimentOptions)
       runs.push(await finish(name, seed, model, started, selected, split));
       (model as Partial<TfRecommender>).dispose?.();
     }
-    writeRankingResults(options.resultsDirectory, runs, { backend: backend.name, quick, seeds });
+    writeRankingResults(options.resultsDirectory, runs, { backend: backend.name, quick, seeds, ...(command === undefined ? {} : { command }) });
   }
   return runs;
 
@@ -176,19 +180,22 @@ export async function runRankingExperiments(options: MovieLensExperimentOptions)
 
 }
 
-function summarise(runs: readonly RankingRun[], pick: (run: RankingRun) => number): Map<string, { mean: number; std: number }> {
+function summarise(runs: readonly RankingRun[], pick: (run: RankingRun) => number): Map<string, SeedSummary> {
   const models = [...new Set(runs.map((run) => run.model))];
-  return new Map(models.map((model) => [model, meanAndStd(runs.filter((run) => run.model === model).map(pick))]));
+  return new Map(models.map((model) => [model, summariseSeeds(runs.filter((run) => run.model === model).map(pick))]));
 }
 
-function writeRankingResults(directory: string, runs: readonly RankingRun[], meta: { backend: string; quick: boolean; seeds: readonly number[] }): void {
+/** The `Command:` line of a results file (none when the command is unknown). */
+function commandLines(command: string | undefined): string[] {
+  return command === undefined ? [] : ['', `Command: \`${command}\``];
+}
+
+/** Writes p1-ranking and p2-top5 (.json, .md, .svg) from the runs so far. */
+export function writeRankingResults(directory: string, runs: readonly RankingRun[], meta: { backend: string; quick: boolean; seeds: readonly number[]; command?: string }): void {
   const models = [...new Set(runs.map((run) => run.model))];
   const metrics10 = { map: (run: RankingRun) => run.k10.map, ndcg: (run: RankingRun) => run.k10.ndcg, precision: (run: RankingRun) => run.k10.precision, recall: (run: RankingRun) => run.k10.recall };
   const summary10 = Object.fromEntries(Object.entries(metrics10).map(([key, pick]) => [key, summarise(runs, pick)]));
-  const cell = (key: string, model: string) => {
-    const value = summary10[key]?.get(model);
-    return value ? `${value.mean.toFixed(4)} ± ${value.std.toFixed(4)}` : '–';
-  };
+  const cell = (key: string, model: string) => formatSeedSummary(summary10[key]?.get(model));
   const seedsDone = [...new Set(runs.map((run) => run.seed))];
   const p1Rows = [
     ...models.map((model) => [`${model} (ours)`, cell('map', model), cell('ndcg', model), cell('precision', model), cell('recall', model)]),
@@ -203,10 +210,11 @@ function writeRankingResults(directory: string, runs: readonly RankingRun[], met
     return [String(seed), anchor?.ndcg, numpy?.ndcg, ours?.k10.ndcg, anchor?.precision, numpy?.precision, ours?.k10.precision, ours ? String(ours.selected.lambda) : '–'];
   });
   const p1Markdown = [
-    `# P1: top-10 ranking on MovieLens-100K (${meta.quick ? 'quick mode, ' : ''}seeds ${seedsDone.join(', ')}; backend ${meta.backend})`,
+    `# P1: top-10 ranking on MovieLens-100K (${meta.quick ? 'quick mode, ' : ''}${describeSeeds(seedsDone)}; backend ${meta.backend})`,
     '',
     "Per-user stratified 75/25 split (`stratifiedSplit` with `shuffle: 'numpy'`: Recommenders' python_stratified_split rows exactly), every test item relevant, training items excluded,",
-    'k = 10, mean ± sample std over seeds. MAP divides by the number of relevant items, as the published table.',
+    `k = 10, ${describeSpread(seedsDone.length)}. MAP divides by the number of relevant items, as the published table.`,
+    ...commandLines(meta.command),
     '',
     markdownTable(['model', 'MAP', 'NDCG@10', 'Precision@10', 'Recall@10'], p1Rows),
     '',
@@ -238,14 +246,13 @@ function writeRankingResults(directory: string, runs: readonly RankingRun[], met
   });
   const metrics5 = { precision: (run: RankingRun) => run.k5.precision, recall: (run: RankingRun) => run.k5.recall, ndcg: (run: RankingRun) => run.k5.ndcg };
   const summary5 = Object.fromEntries(Object.entries(metrics5).map(([key, pick]) => [key, summarise(runs, pick)]));
-  const cell5 = (key: string, model: string) => {
-    const value = summary5[key]?.get(model);
-    return value ? `${value.mean.toFixed(4)} ± ${value.std.toFixed(4)}` : '–';
-  };
+  const cell5 = (key: string, model: string) => formatSeedSummary(summary5[key]?.get(model));
   const p2Markdown = [
-    `# P2: top-5 on MovieLens-100K as Chat-Rec reports it (${meta.quick ? 'quick mode, ' : ''}seeds ${seedsDone.join(', ')})`,
+    `# P2: top-5 on MovieLens-100K as Chat-Rec reports it (${meta.quick ? 'quick mode, ' : ''}${describeSeeds(seedsDone)})`,
     '',
     'Same split and rankings as P1, cut at k = 5. The Chat-Rec paper does not publish its split; its numbers are context, not a like-for-like comparison.',
+    `${describeSpread(seedsDone.length).replace(/^./, (first) => first.toUpperCase())}.`,
+    ...commandLines(meta.command),
     '',
     markdownTable(
       ['model', 'Precision@5', 'Recall@5', 'NDCG@5'],

@@ -1,5 +1,5 @@
 import type { Item, RatingInteraction, User } from '@personalab/core';
-import { markdownTable, meanAndStd, svgBarChart, writeResults } from '@personalab/core';
+import { invokedCommand, markdownTable, svgBarChart, writeResults } from '@personalab/core';
 import { loadMovieLens100k, loadMovieLensSplit, mae, rmse, stratifiedSplit } from '@personalab/datasets';
 import { AutoRecRecommender } from '../autorec.js';
 import { selectBackend } from '../backend.js';
@@ -8,6 +8,7 @@ import { BiasedMfRecommender } from '../biased-mf.js';
 import { KnnBaselineRecommender } from '../knn-baseline.js';
 import { RatingBlend, type BlendMember, type TrainableRatingModel } from '../rating-blend.js';
 import { p3Anchors } from './anchors.js';
+import { describeSeeds, describeSpread, formatSeedSummary, summariseSeeds } from './seed-summary.js';
 
 export interface RatingExperimentOptions {
   /** The movielens-100k folder. */
@@ -22,6 +23,8 @@ export interface RatingExperimentOptions {
   autoRec?: boolean;
   quiet?: boolean;
   log?: (line: string) => void;
+  /** The command line the results record (default: the one this process was started with). */
+  command?: string;
 }
 
 /** One model on one split. */
@@ -69,6 +72,8 @@ export async function runRatingExperiments(options: RatingExperimentOptions): Pr
   const quick = options.quick ?? false;
   const autoRec = options.autoRec ?? false;
   const seeds = options.seeds ?? (quick ? [42] : [42, 7, 1]);
+  const command = options.command ?? invokedCommand();
+  const meta = { quick, seeds, ...(command === undefined ? {} : { command }) };
   const backend = await selectBackend({ log });
   const data = await loadMovieLens100k(options.dataDirectory);
   const official = await loadMovieLensSplit(options.dataDirectory, 'u1');
@@ -126,10 +131,10 @@ export async function runRatingExperiments(options: RatingExperimentOptions): Pr
     // The P1 split exactly (Recommenders' rows through numpy's shuffle).
     const split = stratifiedSplit(data.ratings, { ratio: 0.75, seed, shuffle: 'numpy' });
     await evaluate('75/25', seed, split.train, split.test, data.items, data.users);
-    writeRatingResults(options.resultsDirectory, runs, { backend: backend.name, quick, seeds });
+    writeRatingResults(options.resultsDirectory, runs, { backend: backend.name, ...meta });
   }
   await evaluate('u1', undefined, official.train, official.test, data.items, data.users);
-  writeRatingResults(options.resultsDirectory, runs, { backend: backend.name, quick, seeds });
+  writeRatingResults(options.resultsDirectory, runs, { backend: backend.name, ...meta });
   return runs;
 }
 
@@ -143,14 +148,14 @@ const descriptions: Record<string, string> = {
 };
 
 /** Writes p3-rating.json|md|svg from the runs (also used to redraw the files from a saved JSON). */
-export function writeRatingResults(directory: string, runs: readonly RatingRun[], meta: { backend: string; quick: boolean; seeds: readonly number[] }): void {
+export function writeRatingResults(directory: string, runs: readonly RatingRun[], meta: { backend: string; quick: boolean; seeds: readonly number[]; command?: string }): void {
   const models = [...new Set(runs.map((run) => run.model))];
-  const seedsDone = [...new Set(runs.filter((run) => run.split === '75/25').map((run) => run.seed))];
+  const seedsDone = [...new Set(runs.filter((run) => run.split === '75/25').map((run) => run.seed))].filter((seed) => seed !== undefined);
   const stats = (model: string, pick: (run: RatingRun) => number | undefined) => {
     const values = runs.filter((run) => run.model === model && run.split === '75/25').map(pick);
-    return values.length === 0 || values.some((value) => value === undefined) ? undefined : meanAndStd(values as number[]);
+    return values.length === 0 || values.some((value) => value === undefined) ? undefined : summariseSeeds(values as number[]);
   };
-  const format = (value: { mean: number; std: number } | undefined) => (value ? `${value.mean.toFixed(4)} ± ${value.std.toFixed(4)}` : '–');
+  const format = formatSeedSummary;
   const u1 = (model: string) => runs.find((run) => run.model === model && run.split === 'u1');
   const summary = Object.fromEntries(
     models.map((model) => [
@@ -161,12 +166,14 @@ export function writeRatingResults(directory: string, runs: readonly RatingRun[]
   const blendRuns = runs.filter((run) => run.model === 'blend');
   const memberNames = (blendRuns[0]?.detail.members as string[] | undefined) ?? [];
   const markdown = [
-    `# P3: rating prediction on MovieLens-100K (${meta.quick ? 'quick mode, ' : ''}75/25 seeds ${seedsDone.join(', ')}; official u1; tfjs backend ${meta.backend})`,
+    `# P3: rating prediction on MovieLens-100K (${meta.quick ? 'quick mode, ' : ''}75/25 ${describeSeeds(seedsDone)}; official u1; tfjs backend ${meta.backend})`,
     '',
     "Per-user stratified 75/25 split (`stratifiedSplit` with `shuffle: 'numpy'`, the P1 split) and the official u1.base/u1.test split. Every model sees only the",
     'training part: an inner per-user 90/10 split of it drives early stopping (biased MF) and the blend weights (least squares on the',
     'held-out tenth); the blend members are then refitted on the whole training part. Predictions clipped to [1, 5].',
     'Validation = RMSE on that inner tenth (models trained on the other 90%). Target (issue 4): RMSE ≤ 0.90 on 75/25.',
+    `75/25 columns: ${describeSpread(seedsDone.length)}.`,
+    ...(meta.command === undefined ? [] : ['', `Command: \`${meta.command}\``]),
     '',
     markdownTable(
       ['model', '75/25 RMSE', '75/25 MAE', 'u1 RMSE', 'u1 MAE', 'validation RMSE (75/25)'],

@@ -1,0 +1,82 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { temporaryDirectory, tinyMovieLensFiles } from '@personalab/datasets/test';
+import { runRankingExperiments, writeRankingResults } from './movielens-experiments.js';
+import { writeRatingResults, type RatingRun } from './rating-experiments.js';
+import { describeSeeds, formatSeedSummary, summariseSeeds } from './seed-summary.js';
+
+const folder = temporaryDirectory('personalab-movielens-experiments-');
+afterAll(() => folder.remove());
+
+const command = 'npx tsx --conditions=development experiments/movielens/run.ts p1 --seeds 42 --out /tmp/x';
+
+/** A P1 run with the same value for every metric. */
+function rankingRun(model: string, seed: number, value: number) {
+  return { model, seed, seconds: 1, selected: {}, k10: { map: value, mapMinK: value, ndcg: value, precision: value, recall: value }, k5: { ndcg: value, precision: value, recall: value } };
+}
+
+function ratingRun(model: string, split: RatingRun['split'], seed: number | undefined, value: number): RatingRun {
+  return { model, split, seed, rmse: value, mae: value, validationRmse: value, seconds: 1, detail: {} };
+}
+
+describe('seed summaries', () => {
+  it('give mean ± sample std over seeds and the value alone for one seed', () => {
+    expect(formatSeedSummary(summariseSeeds([0.5, 0.7]))).toBe('0.6000 ± 0.1414');
+    expect(summariseSeeds([0.4784])).toEqual({ mean: 0.4784, std: null, seeds: 1 });
+    expect(formatSeedSummary(summariseSeeds([0.4784]))).toBe('0.4784');
+    expect(formatSeedSummary(undefined)).toBe('–');
+    expect(describeSeeds([42])).toBe('1 seed: 42');
+    expect(describeSeeds([42, 7, 1])).toBe('seeds 42, 7, 1');
+  });
+});
+
+describe('MovieLens results files', () => {
+  it('P1 and P2 with one seed: no fake ± 0.0000, "1 seed", and the Command line', () => {
+    const directory = join(folder.path, 'one-seed');
+    writeRankingResults(directory, [rankingRun('ease', 42, 0.4784)], { backend: 'cpu', quick: false, seeds: [42], command });
+    const p1 = readFileSync(join(directory, 'p1-ranking.md'), 'utf8');
+    expect(p1).toContain('(1 seed: 42; backend cpu)');
+    expect(p1).toContain('| ease (ours) | 0.4784 | 0.4784 | 0.4784 | 0.4784 |');
+    expect(p1).not.toContain('± 0.0000');
+    expect(p1).toContain(`Command: \`${command}\``);
+    const p2 = readFileSync(join(directory, 'p2-top5.md'), 'utf8');
+    expect(p2).toContain('| ease (ours) | 0.4784 | 0.4784 | 0.4784 |');
+    expect(p2).toContain(`Command: \`${command}\``);
+    const json = JSON.parse(readFileSync(join(directory, 'p1-ranking.json'), 'utf8')) as { command: string; summary: { ndcg: { ease: unknown } } };
+    expect(json.command).toBe(command);
+    expect(json.summary.ndcg.ease).toEqual({ mean: 0.4784, std: null, seeds: 1 });
+  });
+
+  it('P1 with several seeds keeps mean ± sample std', () => {
+    const directory = join(folder.path, 'two-seeds');
+    writeRankingResults(directory, [rankingRun('ease', 42, 0.5), rankingRun('ease', 7, 0.7)], { backend: 'cpu', quick: false, seeds: [42, 7], command });
+    const p1 = readFileSync(join(directory, 'p1-ranking.md'), 'utf8');
+    expect(p1).toContain('(seeds 42, 7; backend cpu)');
+    expect(p1).toContain('| ease (ours) | 0.6000 ± 0.1414 |');
+    expect(p1).toContain('mean ± sample std over 2 seeds');
+  });
+
+  it('P3 with one seed: the value alone, "1 seed", and the Command line', () => {
+    const directory = join(folder.path, 'rating');
+    const p3Command = 'npx tsx --conditions=development apps/cli/src/main.ts experiment movielens p3 --quick';
+    writeRatingResults(directory, [ratingRun('biased-mf', '75/25', 42, 0.9123), ratingRun('biased-mf', 'u1', undefined, 0.95)], { backend: 'cpu', quick: true, seeds: [42], command: p3Command });
+    const p3 = readFileSync(join(directory, 'p3-rating.md'), 'utf8');
+    expect(p3).toContain('75/25 1 seed: 42; official u1');
+    expect(p3).toMatch(/\| biased-mf \(ours\): [^|]+\| 0\.9123 \| 0\.9123 \| 0\.9500 \| 0\.9500 \| 0\.9123 \|/);
+    expect(p3).not.toContain('± 0.0000');
+    expect(p3).toContain(`Command: \`${p3Command}\``);
+  });
+
+  it('the runner passes the command it is given to the results files', async () => {
+    const data = join(folder.path, 'movielens-100k');
+    mkdirSync(data, { recursive: true });
+    for (const [name, content] of Object.entries(tinyMovieLensFiles)) folder.write(join('movielens-100k', name), content);
+    const directory = join(folder.path, 'runner');
+    await runRankingExperiments({ dataDirectory: data, resultsDirectory: directory, seeds: [42], models: ['most-popular'], quiet: true, log: () => undefined, command });
+    const p1 = readFileSync(join(directory, 'p1-ranking.md'), 'utf8');
+    expect(p1).toContain(`Command: \`${command}\``);
+    expect(p1).toContain('1 seed: 42');
+    expect(p1).not.toContain('± 0.0000');
+  });
+});
