@@ -11,6 +11,7 @@ interface ExperimentOptions {
   models?: string[];
   results?: string;
   saveModel?: string;
+  split?: 'per-group' | 'sorted';
 }
 
 /** The P1/P2 models the runner knows (its `createModel`), checked before any data is loaded. */
@@ -33,10 +34,16 @@ export function experimentCommand(program: Command): Command {
  * the (git-ignored) state folder for a --quick smoke run or a partial one (other seeds, some models), so that
  * neither overwrites them.
  */
-export function movielensResultsDirectory(options: { quick: boolean; results?: string | undefined; seeds?: readonly number[] | undefined; models?: readonly string[] | undefined }, cwd: string = process.cwd()): string {
+export function movielensResultsDirectory(
+  options: { quick: boolean; results?: string | undefined; seeds?: readonly number[] | undefined; models?: readonly string[] | undefined; split?: string | undefined },
+  cwd: string = process.cwd(),
+): string {
   if (options.results !== undefined) return resolve(cwd, options.results);
   if (options.quick) return resolve(cwd, join(getConfig().stateDir, 'experiments', 'movielens-quick'));
-  const partial = (options.seeds !== undefined && options.seeds.join(',') !== headlineSeeds.join(',')) || (options.models !== undefined && !rankingModels.every((model) => options.models?.includes(model)));
+  const partial =
+    (options.seeds !== undefined && options.seeds.join(',') !== headlineSeeds.join(',')) ||
+    (options.models !== undefined && !rankingModels.every((model) => options.models?.includes(model))) ||
+    (options.split !== undefined && options.split !== 'per-group');
   return partial ? resolve(cwd, join(getConfig().stateDir, 'experiments', 'movielens-partial')) : defaultResultsDirectory(cwd);
 }
 
@@ -54,14 +61,23 @@ export function registerExperimentMovielensCommand(program: Command): void {
     .option('--models <list>', `P1/P2 models, comma-separated (default: all of ${rankingModels.join(',')})`, parseModels)
     .option('--results <dir>', 'results folder (default experiments/movielens/results; with --quick, $PERSONALAB_STATE_DIR/experiments/movielens-quick; with other --seeds or some --models, .../movielens-partial)')
     .option('--save-model <dir>', 'save the two-tower model of the first seed here')
+    .option(
+      '--split <kind>',
+      "P1/P2 rows of Recommenders' python_stratified_split: per-group (default, the committed tables: their implementation up to 2020) or sorted (their current one); sorted results go to .../movielens-partial unless --results is given",
+      (value: string) => {
+        if (value !== 'per-group' && value !== 'sorted') throw new PersonalabError('invalid_argument', `--split: expected per-group or sorted, got ${JSON.stringify(value)}`);
+        return value;
+      },
+    )
     .action(async (which: string, options: ExperimentOptions, command: Command) => {
       if (!['p1', 'p2', 'p3', 'all'].includes(which)) throw new PersonalabError('invalid_argument', `unknown experiment "${which}"; expected p1, p2, p3 or all`);
       if (options.models !== undefined && which === 'p3') throw new PersonalabError('invalid_argument', '--models chooses the P1/P2 models; p3 has its own');
       if (options.saveModel !== undefined && (which === 'p3' || (options.models !== undefined && !options.models.includes('sequential-two-tower')))) {
         throw new PersonalabError('invalid_argument', '--save-model saves the sequential-two-tower model of P1: it needs p1, p2 or all with that model');
       }
+      if (options.split === 'sorted' && which !== 'p1' && which !== 'p2') throw new PersonalabError('invalid_argument', '--split sorted applies to p1/p2; p3 keeps the per-group split');
       const quick = options.quick ?? false;
-      const resultsDirectory = movielensResultsDirectory({ quick, results: options.results, seeds: options.seeds, models: options.models });
+      const resultsDirectory = movielensResultsDirectory({ quick, results: options.results, seeds: options.seeds, models: options.models, split: options.split });
       // Before any model runs: a results or model folder that is a file would fail only after minutes of training.
       for (const [flag, folder] of [['--results', resultsDirectory], ['--save-model', options.saveModel === undefined ? undefined : resolve(options.saveModel)]] as const) {
         const blocking = folder === undefined ? undefined : blockingFile(folder);
@@ -77,6 +93,7 @@ export function registerExperimentMovielensCommand(program: Command): void {
         ...(options.seeds ? { seeds: options.seeds } : {}),
         ...(options.models ? { models: options.models } : {}),
         ...(options.saveModel ? { saveModelDirectory: resolve(options.saveModel) } : {}),
+        ...(options.split ? { split: options.split } : {}),
       };
       if (which !== 'p3') await runRankingExperiments(experimentOptions);
       if (which === 'p3' || which === 'all') await runRatingExperiments(experimentOptions);

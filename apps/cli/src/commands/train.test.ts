@@ -57,6 +57,8 @@ describe('personalab train / experiment movielens', () => {
     await refused(['experiment', 'movielens', 'p1', '--seeds', '42,x'], /--seeds must be an integer from 0 to 4294967295, got "x"/);
     await refused(['experiment', 'movielens', 'p1', '--models', 'ease,nope'], /--models: unknown "nope"; known: most-popular/);
     await refused(['experiment', 'movielens', 'p3', '--save-model', join(folder.path, 'm')], /--save-model/);
+    await refused(['experiment', 'movielens', 'p1', '--split', 'random'], /--split: expected per-group or sorted, got "random"/);
+    await refused(['experiment', 'movielens', 'all', '--split', 'sorted'], /--split sorted applies to p1\/p2/);
     // A results or model folder that is a file is refused before any model runs (it had failed after them).
     const file = folder.write('results-file', 'x');
     await refused(['experiment', 'movielens', 'p1', '--quick', '--models', 'most-popular', '--results', file], new RegExp(`^--results ${file} is a file, not a folder$`));
@@ -74,6 +76,8 @@ describe('personalab train / experiment movielens', () => {
     const partial = resolve(cwd, getConfig().stateDir, 'experiments', 'movielens-partial');
     expect(movielensResultsDirectory({ quick: false, seeds: [42] }, cwd)).toBe(partial);
     expect(movielensResultsDirectory({ quick: false, models: ['ease'] }, cwd)).toBe(partial);
+    expect(movielensResultsDirectory({ quick: false, split: 'sorted' }, cwd)).toBe(partial);
+    expect(movielensResultsDirectory({ quick: false, split: 'per-group' }, cwd)).toBe(join(cwd, 'experiments', 'movielens', 'results'));
     expect(movielensResultsDirectory({ quick: false, seeds: [42, 7, 1] }, cwd)).toBe(join(cwd, 'experiments', 'movielens', 'results'));
     expect(movielensResultsDirectory({ quick: false, seeds: [42], results: 'out' }, cwd)).toBe(join(cwd, 'out'));
   });

@@ -32,6 +32,26 @@ export interface MovieLensExperimentOptions {
   log?: (line: string) => void;
   /** The command line the results record (default: the one this process was started with). */
   command?: string;
+  /**
+   * Which rows of Recommenders' `python_stratified_split` the 75/25 split takes: `per-group` (default, the committed
+   * tables) is their pre-2020 implementation, each user's rows permuted by `RandomState(seed)`; `sorted` is their
+   * current one (one `np.random.rand` draw per row, rows sorted by user and draw). Same kind of split, other rows.
+   */
+  split?: MovieLensSplitKind;
+}
+
+export type MovieLensSplitKind = 'per-group' | 'sorted';
+
+/** The P1/P3 75/25 split of one seed, with the rows of the chosen Recommenders implementation. */
+export function p1Split<T extends { userId: string; itemId: string }>(ratings: readonly T[], seed: number, kind: MovieLensSplitKind = 'per-group'): { train: T[]; test: T[] } {
+  return stratifiedSplit(ratings, { ratio: 0.75, seed, shuffle: kind === 'sorted' ? 'numpy-sort' : 'numpy' });
+}
+
+/** How the results describe the split. */
+export function describeP1Split(kind: MovieLensSplitKind = 'per-group'): string {
+  return kind === 'sorted'
+    ? "`stratifiedSplit` with `shuffle: 'numpy-sort'`: the rows of Recommenders' current python_stratified_split (one np.random.rand draw per row, sorted by user and draw, rank / size <= 0.75)"
+    : "`stratifiedSplit` with `shuffle: 'numpy'`: the rows of Recommenders' python_stratified_split up to 2020, each user's rows permuted by RandomState(seed)";
 }
 
 interface RankingRun {
@@ -121,7 +141,7 @@ export async function runRankingExperiments(options: MovieLensExperimentOptions)
   const chosen = new Map<string, number>();
   for (const seed of seeds) {
     // Recommenders' exact rows (numpy's permutation per user), so the split is theirs, not just the same kind.
-    const split = stratifiedSplit(data.ratings, { ratio: 0.75, seed, shuffle: 'numpy' });
+    const split = p1Split(data.ratings, seed, options.split);
     const inner = stratifiedSplit(split.train, { ratio: 0.9, seed: seed + 1000 });
     for (const name of options.models ?? allModels) {
       const started = performance.now();
@@ -167,7 +187,7 @@ export async function runRankingExperiments(options: MovieLensExperimentOptions)
       runs.push(await finish(name, seed, model, started, selected, split));
       (model as Partial<TfRecommender>).dispose?.();
     }
-    writeRankingResults(options.resultsDirectory, runs, { backend: backend.name, quick, seeds, ...(command === undefined ? {} : { command }) });
+    writeRankingResults(options.resultsDirectory, runs, { backend: backend.name, quick, seeds, split: options.split ?? 'per-group', ...(command === undefined ? {} : { command }) });
   }
   return runs;
 
@@ -191,7 +211,7 @@ function commandLines(command: string | undefined): string[] {
 }
 
 /** Writes p1-ranking and p2-top5 (.json, .md, .svg) from the runs so far. */
-export function writeRankingResults(directory: string, runs: readonly RankingRun[], meta: { backend: string; quick: boolean; seeds: readonly number[]; command?: string }): void {
+export function writeRankingResults(directory: string, runs: readonly RankingRun[], meta: { backend: string; quick: boolean; seeds: readonly number[]; command?: string; split?: MovieLensSplitKind }): void {
   const models = [...new Set(runs.map((run) => run.model))];
   const metrics10 = { map: (run: RankingRun) => run.k10.map, ndcg: (run: RankingRun) => run.k10.ndcg, precision: (run: RankingRun) => run.k10.precision, recall: (run: RankingRun) => run.k10.recall };
   const summary10 = Object.fromEntries(Object.entries(metrics10).map(([key, pick]) => [key, summarise(runs, pick)]));
@@ -212,7 +232,7 @@ export function writeRankingResults(directory: string, runs: readonly RankingRun
   const p1Markdown = [
     `# P1: top-10 ranking on MovieLens-100K (${meta.quick ? 'quick mode, ' : ''}${describeSeeds(seedsDone)}; backend ${meta.backend})`,
     '',
-    "Per-user stratified 75/25 split (`stratifiedSplit` with `shuffle: 'numpy'`: Recommenders' python_stratified_split rows exactly), every test item relevant, training items excluded,",
+    `Per-user stratified 75/25 split (${describeP1Split(meta.split)}), every test item relevant, training items excluded,`,
     `k = 10, ${describeSpread(seedsDone.length)}. MAP divides by the number of relevant items, as the published table.`,
     ...commandLines(meta.command),
     '',
