@@ -21,26 +21,11 @@ args = parser.parse_args()
 import numpy as np
 
 from ease_check import stratified_split
+from prototype_common import load_with_side, ranked_top10
 D = args.data.rstrip("/") + "/"
-rows = np.loadtxt(D + "u.data", dtype=np.int64)
-users, items, ratings, stamps = rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3]
-uid = {u: i for i, u in enumerate(np.unique(users))}; iid = {v: i for i, v in enumerate(np.unique(items))}
-nU, nI = len(uid), len(iid)
-# item side
-genres = np.zeros((nI, 19)); year = np.full(nI, np.nan)
-for line in open(D + "u.item", encoding="latin-1"):
-    f = line.rstrip("\n").split("|"); i = iid.get(int(f[0]))
-    if i is None: continue
-    genres[i] = [int(x) for x in f[5:24]]
-    if f[2]: year[i] = int(f[2][-4:])
-year = np.where(np.isnan(year), np.nanmean(year), year)
-# user side
-age = np.zeros(nU); gender = np.zeros(nU, int); occ = np.zeros(nU, int); occs = {}
-for line in open(D + "u.user"):
-    f = line.strip().split("|"); u = uid[int(f[0])]
-    age[u] = int(f[1]); gender[u] = f[2] == "M"; occ[u] = occs.setdefault(f[3], len(occs))
-ageb = np.digitize(age, [18, 25, 35, 45, 50, 56])
-disc = 1 / np.log2(np.arange(2, 12))
+data = load_with_side(D)
+users, items, ratings, stamps, uid, iid, nU, nI = data.users, data.items, data.ratings, data.stamps, data.uid, data.iid, data.nU, data.nI
+genres, year, age, gender, occ, ageb = data.genres, data.year, data.age, data.gender, data.occ, data.ageb
 
 def ease(g, lam):
     P = np.linalg.inv(g + lam * np.eye(len(g))); B = -P / np.diag(P); np.fill_diagonal(B, 0); return B
@@ -104,14 +89,7 @@ def labels(cand, rel_rows):
     for r in rel_rows: rel[uid[users[r]], iid[items[r]]] = True
     return np.take_along_axis(rel, cand, 1), rel
 
-def ndcg(order_items, rel):
-    n = p = 0; cnt = 0
-    for u in range(nU):
-        R = rel[u].sum()
-        if R == 0: continue
-        top = order_items[u, :10]; h = rel[u, top].astype(float)
-        n += (h * disc).sum() / disc[:min(10, R)].sum(); p += h.sum() / 10; cnt += 1
-    return n / cnt, p / cnt
+ndcg = ranked_top10
 
 def expand(F):
     # quadratic interactions of the first few features

@@ -23,30 +23,16 @@ args = parser.parse_args()
 import numpy as np
 import xgboost as xgb
 from ease_check import stratified_split
-from prototype_common import ease, z, ideal_low_pass
+from prototype_common import ease, z, ideal_low_pass, load_with_side, ranked_top10
 
 D = args.data.rstrip("/") + "/"
 SEEDS = [int(s) for s in args.seeds.split(",")]
 INNER = [1042, 2042, 3042]
 K = 50
-rows = np.loadtxt(D + "u.data", dtype=np.int64)
-users, items, ratings, stamps = rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3]
-uid = {u: i for i, u in enumerate(np.unique(users))}; iid = {v: i for i, v in enumerate(np.unique(items))}
+data = load_with_side(D)
+users, items, ratings, stamps, uid, iid, nU, nI = data.users, data.items, data.ratings, data.stamps, data.uid, data.iid, data.nU, data.nI
+genres, year, age, gender, occ, ageb = data.genres, data.year, data.age, data.gender, data.occ, data.ageb
 U = np.array([uid[u] for u in users]); I = np.array([iid[i] for i in items])
-nU, nI = len(uid), len(iid)
-genres = np.zeros((nI, 19)); year = np.full(nI, np.nan)
-for line in open(D + "u.item", encoding="latin-1"):
-    f = line.rstrip("\n").split("|"); i = iid.get(int(f[0]))
-    if i is None: continue
-    genres[i] = [int(x) for x in f[5:24]]
-    if f[2]: year[i] = int(f[2][-4:])
-year = np.where(np.isnan(year), np.nanmean(year), year)
-age = np.zeros(nU); gender = np.zeros(nU, int); occ = np.zeros(nU, int); occs = {}
-for line in open(D + "u.user"):
-    f = line.strip().split("|"); u = uid[int(f[0])]
-    age[u] = int(f[1]); gender[u] = f[2] == "M"; occ[u] = occs.setdefault(f[3], len(occs))
-ageb = np.digitize(age, [18, 25, 35, 45, 50, 56])
-disc = 1 / np.log2(np.arange(2, 12))
 
 
 def base(fit):
@@ -119,14 +105,7 @@ def labels(cand, rel_rows):
     return np.take_along_axis(rel, cand, 1), rel
 
 
-def ndcg(order_items, rel):
-    n = p = 0; c = 0
-    for u in range(nU):
-        R = rel[u].sum()
-        if R == 0: continue
-        h = rel[u, order_items[u, :10]].astype(float)
-        n += (h * disc).sum() / disc[:min(10, R)].sum(); p += h.sum() / 10; c += 1
-    return n / c, p / c
+ndcg = ranked_top10
 
 
 def dmat(F, y):
