@@ -1,5 +1,6 @@
-import { type ChatMessage, type Responder, PersonalabError, createProgress, hashString, randomIds } from '@personalab/core';
+import { type ChatMessage, type Responder, type Shard, PersonalabError, createProgress, formatShard, hashString, randomIds } from '@personalab/core';
 import type { RunStore, StoredAnswer } from './run-store.js';
+import { type ShardRecord, questionsOfShard, shardOfSettings, shardRunId } from './shard-questions.js';
 import { scoreReply } from './scoring.js';
 import type { BenchmarkQuestion, ContextSource, PersonaMemResponderQuestion } from './types.js';
 
@@ -14,6 +15,12 @@ export interface EvaluateOptions {
    * limit (or none) resumes the run and adds questions, a smaller one reports the first `limit`.
    */
   limit?: number | undefined;
+  /**
+   * Answer only this shard's questions (`questionsOfShard`: whole shared contexts, balanced), stored as its own run
+   * `<runId>#<i>/<n>` that resumes like any other; `personamem report` scores a run's shards together. A store that
+   * holds run `runId` whole, or its shards with another count, is refused: the parts would not add up.
+   */
+  shard?: Shard | undefined;
   /**
    * Shared contexts by id, read once. Questions receive views of these arrays, never copies of
    * the messages. Leave out for questions-only files (the released 32k split): every question then
@@ -49,9 +56,10 @@ export interface QuestionOutcome {
 }
 
 export interface EvaluationResult {
+  /** The run's id in the store: `<runId>#<i>/<n>` for a shard. */
   runId: string;
   responder: string;
-  /** The questions this call covered: the first `limit` of the file's (all without a limit). */
+  /** The questions this call covered: the first `limit` of the file's (all without a limit), of its shard only with one. */
   questions: readonly BenchmarkQuestion[];
   /** Outcomes for every question answered in this run (resumed ones included), in question order. */
   outcomes: QuestionOutcome[];
@@ -121,8 +129,8 @@ export function missingSharedContexts(
   return first === undefined ? undefined : { contextId: first.sharedContextId, questionId: first.id, questions: count, contextIds: ids.size };
 }
 
-/** Settings keys that describe a call rather than the run (never compared on resume). */
-const callKeys = new Set(['fingerprint', 'limit']);
+/** Settings keys that describe a call rather than the run, or are checked on their own (never compared here). */
+const callKeys = new Set(['fingerprint', 'limit', 'shard']);
 
 /** "key: before X, now Y" for each key recorded by both runs whose value differs. */
 function settingDifferences(stored: Record<string, unknown>, requested: Record<string, unknown>): string[] {
@@ -130,6 +138,30 @@ function settingDifferences(stored: Record<string, unknown>, requested: Record<s
   return Object.keys(requested)
     .filter((key) => !callKeys.has(key) && key in stored && JSON.stringify(stored[key]) !== JSON.stringify(requested[key]))
     .map((key) => `${key}: before ${JSON.stringify(stored[key])}, now ${JSON.stringify(requested[key])}`);
+}
+
+/**
+ * Refuses a run whose parts would not add up in this store: shards of a run that is stored whole, a whole run beside
+ * its shards, or shards of another count (a question would be in two shards, or in none).
+ */
+function checkShardLayout(store: RunStore, runId: string, shard: Shard | undefined): void {
+  const shards = store
+    .listRuns()
+    .map((run) => ({ id: run.runId, shard: shardOfSettings(run.settings) }))
+    .filter((entry): entry is { id: string; shard: ShardRecord } => entry.shard !== undefined && entry.shard.of === runId && entry.id !== runId);
+  if (shard === undefined) {
+    const first = shards[0];
+    if (first) throw new PersonalabError('conflict', `run ${runId} is split into shards of ${first.shard.count} in this store (${first.id}): evaluate a shard (i/${first.shard.count}), or use another run id`);
+    return;
+  }
+  const whole = store.getRun(runId);
+  if (whole && shardOfSettings(whole.settings) === undefined) {
+    throw new PersonalabError('conflict', `run ${runId} is in this store unsharded: its shard ${formatShard(shard)} would be counted twice with it; use another run id`);
+  }
+  const other = shards.find((entry) => entry.shard.count !== shard.count);
+  if (other) {
+    throw new PersonalabError('conflict', `run ${runId} has shards of ${other.shard.count} in this store (${other.id}): shard ${formatShard(shard)} would mix shard counts; use shard i/${other.shard.count} or another run id`);
+  }
 }
 
 /** The question a responder sees: metadata plus a lazily cut view of the shared context. */
@@ -160,7 +192,9 @@ function responderQuestion(question: BenchmarkQuestion, source: ContextSource | 
  */
 export async function evaluate(options: EvaluateOptions): Promise<EvaluationResult> {
   const started = performance.now();
-  const runId = options.runId ?? randomIds();
+  const wholeRunId = options.runId ?? randomIds();
+  const { shard } = options;
+  const runId = shard === undefined ? wholeRunId : shardRunId(wholeRunId, shard);
   const concurrency = Math.max(1, options.concurrency ?? 8);
   const { store, responder, contexts } = options;
   if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1)) {
@@ -168,9 +202,14 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
   }
   // The whole file is fingerprinted, the limit kept apart: another limit on the same file resumes.
   const fingerprint = questionsFingerprint(options.questions);
-  const questions = options.limit === undefined ? options.questions : options.questions.slice(0, options.limit);
+  const limited = options.limit === undefined ? options.questions : options.questions.slice(0, options.limit);
+  // The partition is made on the whole list, so that every shard, whatever its limit, computes the same one.
+  const inShard = shard === undefined ? undefined : new Set(questionsOfShard(options.questions, shard).map((question) => question.id));
+  const questions = inShard === undefined ? limited : limited.filter((question) => inShard.has(question.id));
   const limit = options.limit ?? null;
-  const settings = { ...options.settings, contextsFingerprint: contextsFingerprint(contexts), fingerprint, limit };
+  const shardRecord: ShardRecord | undefined = shard === undefined ? undefined : { of: wholeRunId, index: shard.index, count: shard.count };
+  const settings = { ...options.settings, contextsFingerprint: contextsFingerprint(contexts), fingerprint, limit, ...(shardRecord === undefined ? {} : { shard: shardRecord }) };
+  if (store) checkShardLayout(store, wholeRunId, shard);
   const run = store?.openRun({ runId, responder: responder.name, benchmark: options.benchmark ?? 'personamem', settings });
   const storedFingerprint = run?.settings.fingerprint;
   if (run && !runIsOnQuestions(run.settings, options.questions, fingerprint)) {
@@ -178,6 +217,12 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
       'conflict',
       `run ${runId}: the questions file${options.benchmark === undefined ? '' : ` ${options.benchmark}`} changed since the run was made (its questions' fingerprint was ${String(run.settings.fingerprint)}, now ${fingerprint}); use a new run id`,
     );
+  }
+  // A run id made by hand could name another run's shard (or a shard a whole run).
+  const storedShard = run ? shardOfSettings(run.settings) : undefined;
+  if (run && JSON.stringify(storedShard ?? null) !== JSON.stringify(shardRecord ?? null)) {
+    const describe = (record: ShardRecord | undefined) => (record === undefined ? 'a whole run' : `shard ${formatShard(record)} of run ${record.of}`);
+    throw new PersonalabError('conflict', `run ${runId} is ${describe(storedShard)} in the store, not ${describe(shardRecord)}; use another run id`);
   }
   const differences = run ? settingDifferences(run.settings, settings) : [];
   if (differences.length > 0) {

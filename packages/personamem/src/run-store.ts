@@ -25,16 +25,22 @@ export interface RunInfo {
 
 /**
  * The evaluator's SQLite run store (WAL): one row per run, one row per answered question.
- * A stopped run resumes by skipping questions that already have a successful answer.
+ * A stopped run resumes by skipping questions that already have a successful answer. Several processes
+ * (the shards of a run) may share the file.
  */
 export class RunStore {
+  /** The file it was opened from (`:memory:` for none). */
+  readonly path: string;
   private readonly database: Database.Database;
   private readonly insertAnswer: Database.Statement;
 
   constructor(path: string) {
+    this.path = path;
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     try {
       this.database = new Database(path);
+      // Shard processes may share one store: a writer waits for another's transaction instead of failing SQLITE_BUSY.
+      this.database.pragma('busy_timeout = 10000');
       this.database.pragma('journal_mode = WAL');
       // NORMAL keeps every committed answer across a process kill (only an OS crash can lose the tail).
       this.database.pragma('synchronous = NORMAL');

@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PersonalabError } from '@personalab/core';
 import { temporaryDirectory } from '@personalab/datasets/test';
-import { loadBenchmark } from '@personalab/personamem';
+import { RunStore, loadBenchmark } from '@personalab/personamem';
 import { registerPersonamemCommand } from './personamem.js';
 import { runCli, runCliOutput } from '../test/run-cli.js';
 
@@ -130,6 +130,68 @@ describe('personalab personamem', () => {
     await refused(['report', '--questions', questions, '--runs', 'partial', '--store', store, '--out', questions], 'invalid_argument', /--out .*questions_gen2k-p1-q3-seed1\.csv is a file: results are written into a folder/);
     await refused(['report', '--questions', questions, '--runs', 'partial', '--store', store, '--out', out, '--name', 'a/b'], 'invalid_argument', /--name must be a file name part without/);
     expect(readFileSync(join(out, 'partial.md'), 'utf8')).toBe(before);
+  });
+
+  it('runs 3 shards (two in one store, one in another), resumes one, and reports them together as the unsharded run', async () => {
+    const shardFolder = join(folder.path, 'shards');
+    await run(['generate', '--personas', '4', '--questions-per-persona', '6', '--context-tokens', '2000', '--out', shardFolder]);
+    const shardQuestions = join(shardFolder, 'questions_gen2k-p4-q6-seed1.csv');
+    const shardContexts = join(shardFolder, 'shared_contexts_gen2k-p4-q6-seed1.jsonl');
+    const at = (name: string) => join(shardFolder, name);
+    const evaluateArgs = (...args: string[]) => ['evaluate', '--questions', shardQuestions, '--contexts', shardContexts, '--run-id', 'mem', ...args];
+    expect(await run(evaluateArgs('--store', at('whole.sqlite')))).toMatch(/^mem: accuracy [\d.]+ \[[\d.]+, [\d.]+\] on 24 questions \(0 resumed, 24 asked, 0 failed\)\n$/);
+    // Whole contexts of 6 questions, largest first to the lightest shard: 12, 6, 6.
+    expect(await run(evaluateArgs('--shard', '1/3', '--store', at('shared.sqlite')))).toMatch(
+      /^mem#1\/3: accuracy [\d.]+ \[[\d.]+, [\d.]+\] on 12 questions \(0 resumed, 12 asked, 0 failed\)\nshard 1\/3 of run mem: 12 of 24 questions; when every shard has run, score them together: personalab personamem report --questions .*questions_gen2k-p4-q6-seed1\.csv --runs mem --store <each shard's store>\n$/,
+    );
+    expect(await run(evaluateArgs('--shard', '2/3', '--store', at('shared.sqlite')))).toMatch(/^mem#2\/3: .* on 6 questions \(0 resumed, 6 asked/);
+    expect(await run(evaluateArgs('--shard', '3/3', '--store', at('s3.sqlite'), '--limit', '14'))).toMatch(/^mem#3\/3: .* on 2 questions \(0 resumed, 2 asked/);
+    // Resumed without the limit: the stored answers are kept, the rest asked.
+    expect(await run(evaluateArgs('--shard', '3/3', '--store', at('s3.sqlite')))).toMatch(/^mem#3\/3: .* on 6 questions \(2 resumed, 4 asked, 0 failed\)\nshard 3\/3 of run mem: 6 of 24 questions/);
+
+    const report = (name: string, ...stores: string[]) => run(['report', '--questions', shardQuestions, '--runs', 'mem', ...stores.flatMap((store) => ['--store', at(store)]), '--out', at('results'), '--name', name]);
+    await report('whole', 'whole.sqlite');
+    await report('merged', 'shared.sqlite', 's3.sqlite');
+    for (const extension of ['json', 'md']) expect(readFileSync(at(`results/merged.${extension}`), 'utf8')).toBe(readFileSync(at(`results/whole.${extension}`), 'utf8'));
+    // Question for question: the same prediction and verdict.
+    const answers = (store: string, runIds: string[]) => {
+      const opened = new RunStore(at(store));
+      const rows = runIds.flatMap((runId) => opened.answers(runId)).map((answer) => [answer.questionId, answer.predicted, answer.correct, answer.error]);
+      opened.close();
+      return rows;
+    };
+    const sorted = (rows: unknown[][]) => rows.sort((left, right) => String(left[0]).localeCompare(String(right[0])));
+    expect(sorted([...answers('shared.sqlite', ['mem#1/3', 'mem#2/3']), ...answers('s3.sqlite', ['mem#3/3'])])).toEqual(sorted(answers('whole.sqlite', ['mem'])));
+
+    // Refused, each in one line, before anything is written.
+    const before = readFileSync(at('results/merged.json'), 'utf8');
+    await refused(['report', '--questions', shardQuestions, '--runs', 'mem', '--store', at('shared.sqlite'), '--out', at('results'), '--name', 'merged'], 'not_found', /^run mem: shard 3\/3 missing \(found 1\/3 in .*shared\.sqlite, 2\/3 in .*shared\.sqlite\): evaluate it with --shard, or name the store that holds it$/);
+    copyFileSync(at('s3.sqlite'), at('copy.sqlite'));
+    await refused(['report', '--questions', shardQuestions, '--runs', 'mem', '--store', at('shared.sqlite'), '--store', at('s3.sqlite'), '--store', at('copy.sqlite'), '--out', at('results'), '--name', 'merged'], 'conflict', /^run mem: shard 3\/3 is in both .*s3\.sqlite and .*copy\.sqlite/);
+    await refused(['report', '--questions', shardQuestions, '--runs', 'mem', '--store', at('shared.sqlite'), '--store', at('shared.sqlite'), '--out', at('results')], 'invalid_argument', /^--store names .*shared\.sqlite twice$/);
+    await run(evaluateArgs('--shard', '2/2', '--store', at('halves.sqlite')));
+    await refused(['report', '--questions', shardQuestions, '--runs', 'mem', '--store', at('shared.sqlite'), '--store', at('halves.sqlite'), '--out', at('results')], 'conflict', /^run mem mixes shard counts \(1\/3 in .*shared\.sqlite, 2\/3 in .*shared\.sqlite, 2\/2 in .*halves\.sqlite\)/);
+    await run(['evaluate', '--questions', shardQuestions, '--contexts', shardContexts, '--run-id', 'mem', '--shard', '3/3', '--store', at('controls.sqlite'), '--responder', 'longest-option']);
+    await refused(['report', '--questions', shardQuestions, '--runs', 'mem', '--store', at('shared.sqlite'), '--store', at('controls.sqlite'), '--out', at('results')], 'conflict', /^run mem: its shards were made with different settings \(responder: 1\/3 "memory", 3\/3 "longest-option"\)/);
+    // The same responder, but shards 1 and 2 without the contexts file.
+    for (const shard of ['1/3', '2/3']) await run(['evaluate', '--questions', shardQuestions, '--run-id', 'mem', '--shard', shard, '--store', at('no-contexts.sqlite'), '--responder', 'longest-option']);
+    await refused(['report', '--questions', shardQuestions, '--runs', 'mem', '--store', at('controls.sqlite'), '--store', at('no-contexts.sqlite'), '--out', at('results')], 'conflict', /^run mem: its shards were made with different settings \(contextsFingerprint: 1\/3 "none", 3\/3 "4-[0-9a-f]+"\): evaluate every shard with the same options$/);
+    // A shard run on another questions file (one question dropped), with the same contexts.
+    const edited = at('edited/questions_gen2k-p4-q6-seed1.csv');
+    mkdirSync(at('edited'), { recursive: true });
+    writeFileSync(edited, readFileSync(shardQuestions, 'utf8').trimEnd().split('\n').slice(0, -1).join('\n'));
+    await run(['evaluate', '--questions', edited, '--contexts', shardContexts, '--run-id', 'mem', '--shard', '3/3', '--store', at('edited.sqlite')]);
+    await refused(['report', '--questions', shardQuestions, '--runs', 'mem', '--store', at('shared.sqlite'), '--store', at('edited.sqlite'), '--out', at('results')], 'conflict', /^run mem: shard 3\/3 \(in .*edited\.sqlite\) answered another questions file than .*questions_gen2k-p4-q6-seed1\.csv \(its questions' fingerprint 23-[0-9a-f]+, this file's 24-[0-9a-f]+\): name the file it answered$/);
+    await refused(['report', '--questions', shardQuestions, '--runs', 'mem', '--store', at('whole.sqlite'), '--store', at('shared.sqlite'), '--store', at('s3.sqlite'), '--out', at('results')], 'conflict', /^run mem is both a whole run \(in .*whole\.sqlite\) and split into shards/);
+    expect(readFileSync(at('results/merged.json'), 'utf8')).toBe(before);
+
+    // evaluate refuses a bad --shard, a run id with "#", and a shard count the store's shards do not have.
+    await refused(evaluateArgs('--shard', '4/3', '--store', at('bad.sqlite')), 'invalid_argument', /^--shard must be i\/n with 1 <= i <= n, got "4\/3"$/);
+    await refused(evaluateArgs('--shard', 'two', '--store', at('bad.sqlite')), 'invalid_argument', /^--shard must be i\/n/);
+    await refused(['evaluate', '--questions', shardQuestions, '--contexts', shardContexts, '--run-id', 'a#b', '--shard', '1/2', '--store', at('bad.sqlite')], 'invalid_argument', /^--run-id a#b: with --shard the run id must not contain "#"/);
+    await refused(evaluateArgs('--shard', '1/2', '--store', at('shared.sqlite')), 'conflict', /^run mem has shards of 3 in this store \(mem#1\/3\): shard 1\/2 would mix shard counts/);
+    await refused(evaluateArgs('--store', at('shared.sqlite')), 'conflict', /^run mem is split into shards of 3 in this store/);
+    await refused(evaluateArgs('--shard', '1/3', '--store', at('whole.sqlite')), 'conflict', /^run mem is in this store unsharded/);
   });
 
   it('fails when a prediction file matches none of the questions', async () => {

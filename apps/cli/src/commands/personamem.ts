@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { PersonalabError, getConfig, writeResults } from '@personalab/core';
+import { PersonalabError, formatShard, getConfig, parseShard, writeResults } from '@personalab/core';
 import {
   type Phrasing,
   type QuestionOutcome,
@@ -9,6 +9,7 @@ import {
   type RunReport,
   type StrategyName,
   RunStore,
+  collectRun,
   benchmarkName,
   benchmarkSizeError,
   buildRunReport,
@@ -28,8 +29,6 @@ import {
   strategyNames,
   svgAccuracyByDistance,
   writeBenchmark,
-  questionsFingerprint,
-  runIsOnQuestions,
 } from '@personalab/personamem';
 import { createChatModelFromConfig } from '@personalab/llm';
 import { globalOptions } from '../global-options.js';
@@ -51,6 +50,7 @@ interface EvaluateCommandOptions {
   store?: string;
   concurrency: number;
   limit?: number;
+  shard?: string;
 }
 
 /** The run store when `--store` is not given (read from the config when a command runs, not when the CLI starts: a bad environment must not stop `--help`). */
@@ -175,10 +175,16 @@ export function registerPersonamemCommand(program: Command): void {
     .option('--store <file>', 'SQLite run store (default $PERSONALAB_STATE_DIR/personamem/runs.sqlite)')
     .addOption(integerOption('--concurrency <n>', 'questions in flight', { min: 1, max: 1024 }, 8))
     .addOption(integerOption('--limit <n>', 'only the first n questions (another limit on the same file resumes the run: a larger one adds questions)', positive))
+    .option(
+      '--shard <i/n>',
+      'answer only shard i of n (1-based), e.g. 2/4: whole shared contexts (personas), balanced by question count; stored as run <run-id>#i/n, resumable like a run; report --runs <run-id> scores the shards together',
+    )
     .action(
       async (options: EvaluateCommandOptions, command: Command) => {
         const global = globalOptions(command);
         const settings = evaluateSettings(options, command);
+        const shard = options.shard === undefined ? undefined : parseShard(options.shard);
+        if (shard && options.runId?.includes('#')) throw new PersonalabError('invalid_argument', `--run-id ${options.runId}: with --shard the run id must not contain "#" (a shard is stored as <run-id>#i/n)`);
         const responder = await createResponder({ responder: options.responder, strategy: options.strategy, k: options.k, maxTokens: options.maxTokens, systemRole: options.systemRole }, getConfig());
         const loaded = await loadBenchmark({ questionsPath: options.questions, ...(options.contexts === undefined ? {} : { contextsPath: options.contexts }) });
         const asked = options.limit === undefined ? loaded.questions : loaded.questions.slice(0, options.limit);
@@ -196,11 +202,15 @@ export function registerPersonamemCommand(program: Command): void {
         const runId = options.runId ?? `${responder.name}-${benchmark}`;
         const store = new RunStore(options.store ?? defaultRunStore());
         try {
-          const result = await evaluate({ questions: loaded.questions, limit: options.limit, contexts: loaded.contexts, responder, store, runId, benchmark, concurrency: options.concurrency, quiet: global.quiet, settings });
-          const report = buildRunReport(result.questions, result.outcomes, { runId, responder: responder.name, benchmark });
+          const result = await evaluate({ questions: loaded.questions, limit: options.limit, contexts: loaded.contexts, responder, store, runId, benchmark, concurrency: options.concurrency, quiet: global.quiet, settings, shard });
+          const report = buildRunReport(result.questions, result.outcomes, { runId: result.runId, responder: responder.name, benchmark });
           const overall = report.all.overall;
           const accuracy = report.scored === 0 ? 'accuracy n/a' : `accuracy ${overall.accuracy.toFixed(3)} [${overall.low.toFixed(3)}, ${overall.high.toFixed(3)}]`;
-          process.stdout.write(`${runId}: ${accuracy} on ${report.scored} questions (${result.resumed} resumed, ${result.asked} asked, ${result.failed} failed)\n`);
+          process.stdout.write(`${result.runId}: ${accuracy} on ${report.scored} questions (${result.resumed} resumed, ${result.asked} asked, ${result.failed} failed)\n`);
+          if (shard) {
+            const total = options.limit === undefined ? loaded.questions.length : Math.min(options.limit, loaded.questions.length);
+            process.stdout.write(`shard ${formatShard(shard)} of run ${runId}: ${result.questions.length} of ${total} questions; when every shard has run, score them together: personalab personamem report --questions ${options.questions} --runs ${runId} --store <each shard's store>\n`);
+          }
           if (report.failed > 0) {
             const errors = describeErrors(result.outcomes);
             process.stderr.write(`${report.failed} of ${result.questions.length} questions failed (not scored; retried when the run is resumed):\n${errors.join('\n')}\n`);
@@ -214,13 +224,17 @@ export function registerPersonamemCommand(program: Command): void {
 
   personamem
     .command('report')
-    .description('compare runs from the store: JSON + Markdown + SVG of accuracy against distance')
+    .description('compare runs from the store: JSON + Markdown + SVG of accuracy against distance; a sharded run is scored as the union of its shards')
     .requiredOption('--questions <file>', 'the questions CSV the runs answered')
-    .requiredOption('--runs <ids>', 'comma-separated run ids')
-    .option('--store <file>', 'SQLite run store (default $PERSONALAB_STATE_DIR/personamem/runs.sqlite)')
+    .requiredOption('--runs <ids>', 'comma-separated run ids (the id a run was sharded under scores all its shards together)')
+    .option(
+      '--store <file>',
+      'SQLite run store (default $PERSONALAB_STATE_DIR/personamem/runs.sqlite); repeat it to read the stores of shards run elsewhere (--store a.sqlite --store b.sqlite)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
     .option('--out <dir>', 'results folder (default $PERSONALAB_STATE_DIR/personamem/results)')
     .option('--name <name>', 'result file name', 'personamem-report')
-    .action(async (options: { questions: string; runs: string; store?: string; out?: string; name: string }) => {
+    .action(async (options: { questions: string; runs: string; store?: string[]; out?: string; name: string }) => {
       const runIds = options.runs.split(',').map((id) => id.trim()).filter((id) => id !== '');
       // Checked before anything is read or written: an empty list had written an empty report over the last one.
       if (runIds.length === 0) throw new PersonalabError('invalid_argument', `--runs names no run id (got ${JSON.stringify(options.runs)})`);
@@ -229,26 +243,22 @@ export function registerPersonamemCommand(program: Command): void {
       fileNamePart('--name', options.name);
       const outDirectory = options.out ?? join(getConfig().stateDir, 'personamem', 'results');
       assertNotAFile('--out', outDirectory);
-      const storePath = options.store ?? defaultRunStore();
+      const storePaths = options.store ?? [defaultRunStore()];
+      const repeatedStore = storePaths.find((path, index) => storePaths.findIndex((other) => resolve(other) === resolve(path)) !== index);
+      if (repeatedStore !== undefined) throw new PersonalabError('invalid_argument', `--store names ${repeatedStore} twice`);
       // Opening a missing store would create an empty one.
-      if (!existsSync(storePath)) throw new PersonalabError('not_found', `no run store at ${storePath} (evaluate writes it; --store names another)`);
+      for (const storePath of storePaths) if (!existsSync(storePath)) throw new PersonalabError('not_found', `no run store at ${storePath} (evaluate writes it; --store names another)`);
       const { questions } = await loadBenchmark({ questionsPath: options.questions });
-      const fingerprint = questionsFingerprint(questions);
-      const store = new RunStore(storePath);
+      const stores: RunStore[] = [];
       const reports: RunReport[] = [];
       try {
+        for (const path of storePaths) stores.push(new RunStore(path));
         for (const runId of runIds) {
-          const run = store.getRun(runId);
-          if (!run) throw new PersonalabError('not_found', `no run ${runId} in ${storePath}`);
-          // As evaluate refuses to resume on another questions file, a report does not score a run against one.
-          if (!runIsOnQuestions(run.settings, questions, fingerprint)) {
-            throw new PersonalabError('conflict', `run ${runId} answered another questions file than ${options.questions} (its questions' fingerprint ${String(run.settings['fingerprint'])}, this file's ${fingerprint}): name the file it answered`);
-          }
-          const outcomes = store.answers(runId).map((answer) => ({ questionId: answer.questionId, correct: answer.correct, predicted: answer.predicted, error: answer.error }));
-          reports.push(buildRunReport(questions, outcomes, { runId, responder: run.responder, benchmark: run.benchmark }));
+          const run = collectRun({ runId, stores, questions, questionsName: options.questions });
+          reports.push(buildRunReport(questions, run.outcomes, { runId, responder: run.responder, benchmark: run.benchmark }));
         }
       } finally {
-        store.close();
+        for (const store of stores) store.close();
       }
       const written = writeResults(outDirectory, options.name, {
         json: reports,
