@@ -81,6 +81,8 @@ describe('retries', () => {
     const error = await model.generate({ messages: user('hi') }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PersonalabError);
     expect(error).toMatchObject({ code: 'upstream_error', isRetryable: true, details: { status: 502, attempts: 3 } });
+    // One line that says the status once and that it was retried.
+    expect((error as Error).message).toBe(`LLM endpoint ${server.url} answered HTTP 502: The server had an error while processing your request (scripted) (gave up after 3 attempts)`);
     expect(server.chatRequests()).toHaveLength(3);
     expect(model.usage.failures).toBe(1);
   });
@@ -117,6 +119,7 @@ describe('timeouts', () => {
     const started = Date.now();
     const error = await model.generate({ messages: user('hi') }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'upstream_timeout', isRetryable: true, details: { timeoutMs: 80 } });
+    expect((error as Error).message).toMatch(/did not answer within 80 ms \(gave up after 2 attempts\)$/);
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(server.chatRequests()).toHaveLength(2);
   });
@@ -313,6 +316,17 @@ describe('configuration', () => {
     expect(model?.limiter.limit).toBe(2);
     // Two models for the same endpoint share its limiter.
     expect(createChatModelFromConfig(config)?.limiter).toBe(model?.limiter);
+  });
+
+  it('names why an endpoint is unreachable (a stopped server: connection refused), after its retries', async () => {
+    const stopped = await startTestServer();
+    const url = stopped.url;
+    await stopped.close();
+    const { model, sleeps } = modelWithFakeSleep({ baseURL: url, maxRetries: 1 });
+    const error = await model.generate({ messages: user('x') }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'upstream_error', isRetryable: true });
+    expect((error as Error).message).toMatch(new RegExp(`^LLM endpoint ${url.replaceAll('.', '\\.')} unreachable \\(fetch failed: .*ECONNREFUSED.*\\) \\(gave up after 2 attempts\\)$`));
+    expect(sleeps).toHaveLength(1);
   });
 
   it('never lets the SDK retry on its own', async () => {

@@ -79,6 +79,8 @@ export async function withRetries<T>(
       if (!PersonalabError.is(caught) || !caught.isRetryable) throw caught;
       if (attemptIndex >= policy.maxRetries) {
         caught.details.attempts = attemptIndex + 1;
+        // A one-line error should say the retries happened (a bare "HTTP 500" read as if none had).
+        if (attemptIndex > 0) caught.message = `${caught.message} (gave up after ${attemptIndex + 1} attempts)`;
         throw caught;
       }
       const serverDelay = parseRetryAfter(caught.details.retryAfter, caught.details.retryAfterMs, policy.clock.now());

@@ -84,15 +84,18 @@ export function toPersonalabError(error: unknown, endpoint: string, abort?: Abor
     return new PersonalabError('upstream_timeout', `${where} timed out`, { cause: error, isRetryable: true });
   }
   if (error instanceof APIConnectionError) {
-    const reason = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-    return new PersonalabError('upstream_error', `${where} unreachable (${error.message}${reason})`, { cause: error, isRetryable: true });
+    // The reason is at the bottom of the chain: "Connection error." ← "fetch failed" ← "connect ECONNREFUSED 127.0.0.1:8000".
+    const reasons = causeMessages(error.cause);
+    return new PersonalabError('upstream_error', `${where} unreachable (${reasons.length > 0 ? reasons.join(': ') : error.message})`, { cause: error, isRetryable: true });
   }
   if (error instanceof APIError && typeof error.status === 'number') {
     const status = error.status;
     const retryAfter = error.headers?.get('retry-after') ?? undefined;
     const retryAfterMs = error.headers?.get('retry-after-ms') ?? undefined;
     const hint = status === 404 && !/\/v1\/?$/.test(endpoint) ? ` (check that the base URL ends in /v1: ${endpoint})` : status === 404 ? ' (check the base URL and the model name)' : '';
-    return new PersonalabError(codeForStatus(status), `${where} answered HTTP ${status}: ${error.message}${hint}`, {
+    // The SDK's message starts with the status ("500 The server had an error"): said once is enough.
+    const message = error.message.replace(new RegExp(`^${status}\\s+`), '');
+    return new PersonalabError(codeForStatus(status), `${where} answered HTTP ${status}: ${message}${hint}`, {
       cause: error,
       isRetryable: isRetryableStatus(status),
       details: {
@@ -122,4 +125,15 @@ export function toPersonalabError(error: unknown, endpoint: string, abort?: Abor
   }
   const message = error instanceof Error ? error.message : String(error);
   return new PersonalabError('upstream_error', `${where} failed: ${message}`, { cause: error, isRetryable: false });
+}
+
+/** The messages down an error's cause chain (at most 5, repeats dropped): what a network failure says it was. */
+function causeMessages(cause: unknown): string[] {
+  const messages: string[] = [];
+  for (let current = cause, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    // An AggregateError (both IPv4 and IPv6 refused) has no message of its own: its errors say it.
+    const message = current.message || (current instanceof AggregateError ? current.errors.map((inner: unknown) => (inner instanceof Error ? inner.message : String(inner))).join('; ') : '');
+    if (message !== '' && !messages.includes(message)) messages.push(message);
+  }
+  return messages;
 }

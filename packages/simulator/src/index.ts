@@ -1,7 +1,7 @@
 export { RetrievalUserSimulator, defaultRerankWeights } from './retrieval-user-simulator.js';
 export type { RetrievalUserSimulatorOptions, RerankWeights } from './retrieval-user-simulator.js';
 export { LlmUserSimulator } from './llm-user-simulator.js';
-export type { LlmUserSimulatorOptions } from './llm-user-simulator.js';
+export type { LlmUserSimulatorOptions, LlmUserSimulatorStats } from './llm-user-simulator.js';
 export { buildUserSystemPrompt, groundTruthNote, styleInstructions, endMarker } from './llm-user-prompt.js';
 export { UserTurnCorpus, dot, hasTemplateSlot } from './user-turn-corpus.js';
 export type { UserTurn, IndexedTurn, UserTurnCorpusOptions } from './user-turn-corpus.js';

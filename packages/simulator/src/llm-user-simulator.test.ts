@@ -81,6 +81,19 @@ describe('LlmUserSimulator against the local OpenAI-compatible server', () => {
     expect(simulator.stats.fallbacks).toBe(1);
   });
 
+  it('adds to a stats object shared by the simulators of a run, so the run can report its fallbacks', async () => {
+    const stats = { calls: 0, repairs: 0, fallbacks: 0 };
+    server.setChatHandler(() => 'As an AI language model I do not watch films.');
+    for (const userId of ['a', 'b']) {
+      const simulator = new LlmUserSimulator({ model: model(), catalog: testCatalog, maxRepairs: 1, stats });
+      const first = await simulator.start(horrorFan(userId));
+      expect(first.type === 'message' ? first.content : '').not.toMatch(/as an ai/i);
+      expect(simulator.stats).toBe(stats);
+    }
+    expect(stats).toEqual({ calls: 4, repairs: 4, fallbacks: 2 });
+    expect(new LlmUserSimulator({ model: model(), catalog: testCatalog }).stats).toEqual({ calls: 0, repairs: 0, fallbacks: 0 });
+  });
+
   it('rides out a 429 and a 500 through the client retries', async () => {
     server.enqueue({ fault: 'rate_limit', retryAfter: 0 }, { fault: 'server_error' }, 'horror please');
     const simulator = new LlmUserSimulator({ model: model(3), catalog: testCatalog });

@@ -29,6 +29,22 @@ export interface LlmUserSimulatorOptions {
   maxRepairs?: number;
   thresholds?: FeedbackThresholds;
   seed?: number;
+  /**
+   * Counters to add to (default: this instance's own). A run makes one simulator per user: pass
+   * one object to all of them to report the run's totals, above all `fallbacks`, the turns the
+   * model never got right and a grounded reply stood in for.
+   */
+  stats?: LlmUserSimulatorStats;
+}
+
+/** What an `LlmUserSimulator` asked of its model, and how often it had to step in. */
+export interface LlmUserSimulatorStats {
+  /** Requests for a user turn (regenerations included). */
+  calls: number;
+  /** Replies that broke character, contradicted a fact or were empty (each asked again while repairs remain). */
+  repairs: number;
+  /** User turns written by the grounded fallback after every regeneration failed the checks. */
+  fallbacks: number;
 }
 
 /**
@@ -48,13 +64,14 @@ export class LlmUserSimulator implements UserSimulator {
   private userTurns = 0;
   /** Hidden notes given before each user turn, by the index of the dialogue turn they follow. */
   private readonly notes = new Map<number, string>();
-  /** Upstream calls and repairs, for reports. */
-  readonly stats = { calls: 0, repairs: 0, fallbacks: 0 };
+  /** Upstream calls, repairs and grounded fallbacks, for reports (shared when `options.stats` is given). */
+  readonly stats: LlmUserSimulatorStats;
   private random = createRandom(0);
 
   constructor(options: LlmUserSimulatorOptions) {
     this.options = options;
     this.name = `llm:${options.model.modelId}`;
+    this.stats = options.stats ?? { calls: 0, repairs: 0, fallbacks: 0 };
   }
 
   async start(options: { profile: Profile; goal: SimulationGoal }): Promise<SimulatorTurn> {

@@ -470,7 +470,13 @@ export class ChatRec {
         reply = lastRecommended.length > 0 ? `Which one do you mean? I suggested:\n${list(lastRecommended.map((item) => item.title))}` : 'Ask me for a recommendation first, then ask why.';
       }
     } else if (turn.intent === 'chitchat') {
-      reply = turn.unreadable === 'empty' ? 'I did not catch anything there. Tell me a film you liked, or what you are in the mood for?' : await this.chitchat(options.message, options.signal);
+      if (turn.unreadable === 'empty') reply = 'I did not catch anything there. Tell me a film you liked, or what you are in the mood for?';
+      else {
+        const answered = await this.chitchat(options.message, options.signal);
+        reply = answered.reply;
+        // A failed LLM reply answered by the canned one is a fallback the answer must own up to, as the other steps do.
+        result = { ...result, degraded: answered.degraded };
+      }
     } else {
       // Nothing offered earlier in this session is offered again: the user has seen it and asked on.
       const exclude = session === undefined ? [] : this.offeredIn(session.id);
@@ -574,8 +580,10 @@ export class ChatRec {
     return [...offered];
   }
 
-  private async chitchat(message: string, signal?: AbortSignal): Promise<string> {
+  /** Small talk through the LLM when configured; `degraded` when it failed (or answered nothing) and the offline reply stands in. */
+  private async chitchat(message: string, signal?: AbortSignal): Promise<{ reply: string; degraded: boolean }> {
     const llm = this.options.llm;
+    let degraded = false;
     if (llm) {
       try {
         const answer = await llm.model.generate({
@@ -586,14 +594,16 @@ export class ChatRec {
           temperature: 0.7,
           ...(signal ? { signal } : {}),
         });
-        if (answer.text.trim() !== '') return answer.text.trim();
+        if (answer.text.trim() !== '') return { reply: answer.text.trim(), degraded: false };
+        this.options.onFallback?.('chitchat', new PersonalabError('upstream_bad_response', 'the LLM answered the chit-chat with an empty reply'));
       } catch (error) {
         this.options.onFallback?.('chitchat', error);
       }
+      degraded = true;
     }
-    if (/thank/i.test(message)) return 'You are welcome! Rate what you watch and I will get better at this.';
-    if (/bye|good night/i.test(message)) return 'Enjoy your movie. Come back any time.';
-    return 'Hello! Tell me what you like (or what you are in the mood for) and I will suggest something.';
+    if (/thank/i.test(message)) return { reply: 'You are welcome! Rate what you watch and I will get better at this.', degraded };
+    if (/bye|good night/i.test(message)) return { reply: 'Enjoy your movie. Come back any time.', degraded };
+    return { reply: 'Hello! Tell me what you like (or what you are in the mood for) and I will suggest something.', degraded };
   }
 
   /**

@@ -1,10 +1,15 @@
 import { z } from 'zod';
-import type { ChatModel } from '@personalab/core';
+import type { ChatModel, Item } from '@personalab/core';
 import { describeHistory, describeProfile } from './llm-reranker.js';
 import { describeReception, describeRequestFit } from './offline-explainer.js';
 import type { ExplainInput, Explainer } from './types.js';
 
 const explanationSchema = z.object({ explanation: z.string().min(1).max(2000) });
+
+/** The title with its year, once: MovieLens titles already end in it ("Aliens (1986)"), and the model had echoed "Aliens (1986) (1986)". */
+export function titleWithYear(item: Pick<Item, 'title' | 'year'>): string {
+  return item.year === undefined || item.title.includes(`(${item.year})`) ? item.title : `${item.title} (${item.year})`;
+}
 
 /** Explains a recommendation through an LLM from the profile, the rated history and the item. */
 export class LlmExplainer implements Explainer {
@@ -32,7 +37,7 @@ export class LlmExplainer implements Explainer {
           content: [
             `The user's profile:\n${describeProfile(input.profile)}`,
             `Their rated history:\n${describeHistory(input.history)}`,
-            `The recommended item: ${item.title}${item.year ? ` (${item.year})` : ''} [${item.tags.join(', ')}]${item.description ? `: ${item.description.slice(0, 500)}` : ''}`,
+            `The recommended item: ${titleWithYear(item)} [${item.tags.join(', ')}]${item.description ? `: ${item.description.slice(0, 500)}` : ''}`,
             input.refinement ? `They had asked for: "${input.refinement.phrase}"` : '',
             fit ? `Checked against that request: ${fit} Do not claim it fits a part it misses.` : '',
             reception ? `How it was received here: ${reception} Claim no other popularity.` : '',

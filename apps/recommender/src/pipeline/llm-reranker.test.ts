@@ -60,6 +60,24 @@ describe('LLM re-ranker (Chat-Rec prompt through generateObject)', () => {
     expect(body.json().degraded).toBe(true);
   });
 
+  it('chats through the LLM, and says degraded when its chit-chat failed and the canned reply stood in', async () => {
+    const unchanged = { json: { reset: false, wantedGenres: [], avoidedGenres: [], addsToEarlierGenres: false, years: null, anyYear: false, audience: 'unchanged' } };
+    const hello = async () => (await tiny.app.inject({ method: 'POST', url: '/v1/chat', headers: auth, payload: { userId: 'u1', message: 'hello there' } })).json();
+    server.enqueue(unchanged, 'Hi! What are you in the mood for?');
+    const answered = await hello();
+    expect(answered).toMatchObject({ intent: 'chitchat', reply: 'Hi! What are you in the mood for?', degraded: false });
+    // The constraint reader answers; only the chit-chat fails (a 500, then an empty reply).
+    server.enqueue(unchanged, { fault: 'server_error' });
+    const failed = await hello();
+    expect(failed.intent).toBe('chitchat');
+    expect(failed.reply).toMatch(/^Hello! Tell me what you like/);
+    expect(failed.degraded).toBe(true);
+    server.enqueue(unchanged, '  ');
+    expect((await hello()).degraded).toBe(true);
+    expect(tiny.service.metrics.counterValue('personalab_llm_fallbacks_total', { step: 'chitchat' })).toBe(2);
+    expect(server.chatRequests()).toHaveLength(6);
+  });
+
   it('explains through the LLM on "why" and falls back on a timeout', async () => {
     // Each chat turn but "why ...?" first asks the LLM what the message changes in the session's request.
     const unchanged = { json: { reset: false, wantedGenres: [], avoidedGenres: [], addsToEarlierGenres: false, years: null, anyYear: false, audience: 'unchanged' } };

@@ -50,6 +50,15 @@ describe('test server', () => {
     expect((await response.json()).error).toMatchObject({ code: 'test_handler_error', message: expect.stringContaining('handler bug') });
   });
 
+  it('listens on a fixed port when given one', async () => {
+    const first = await startTestServer();
+    const port = Number(new URL(first.url).port);
+    await first.close();
+    server = await startTestServer({ port, chat: () => 'ok' });
+    expect(server.url).toBe(`http://127.0.0.1:${port}/v1`);
+    expect((await post(`${server.url}/chat/completions`, { messages: [] })).status).toBe(200);
+  });
+
   it('checks the API key when told to', async () => {
     server = await startTestServer({ apiKey: 'sk-right', chat: () => 'ok' });
     expect((await post(`${server.url}/chat/completions`, { messages: [] }, { authorization: 'Bearer sk-wrong' })).status).toBe(401);

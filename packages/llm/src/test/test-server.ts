@@ -85,6 +85,8 @@ export interface TestServerOptions {
   apiKey?: string;
   /** Characters per streamed content chunk. Default 4. */
   streamChunkSize?: number;
+  /** Port on 127.0.0.1 (a fixed one for a long-lived server a command line points at). Default 0: a free one. */
+  port?: number;
 }
 
 /** A running local OpenAI-compatible server. */
@@ -118,7 +120,7 @@ export interface TestServer {
 
 const wordCount = (text: string) => (text.match(/\S+/g) ?? []).length;
 
-/** Starts the server on 127.0.0.1 with a random free port. */
+/** Starts the server on 127.0.0.1, on `options.port` or a random free port. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const chatQueue: ChatReply[] = [];
   const embeddingQueue: EmbeddingReply[] = [];
@@ -382,7 +384,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
 
