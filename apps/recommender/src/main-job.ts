@@ -290,7 +290,11 @@ async function start(options: ServeOptions, where: { stateDir: string; metaPath:
   }
 
   const chatModel = createChatModelFromConfig(config);
-  log(chatModel ? `LLM: ${config.llm.chatModel} at ${config.llm.baseURL ?? 'api.openai.com'} re-ranks and explains (offline fallback on failure)` : 'LLM: none configured; offline re-ranking and explanations');
+  log(
+    chatModel
+      ? `LLM: ${config.llm.chatModel} at ${config.llm.baseURL ?? 'api.openai.com'} re-ranks and explains (offline fallback on failure, or after ${config.server.llmStepDeadlineMs / 1000} s a step: PERSONALAB_CHAT_LLM_DEADLINE_MS)`
+      : 'LLM: none configured; offline re-ranking and explanations',
+  );
   let bar: ReturnType<typeof createProgress> | undefined;
   const service = await openRecommenderService({
     stateDir,
@@ -299,6 +303,7 @@ async function start(options: ServeOptions, where: { stateDir: string; metaPath:
     modelItemIds: model.itemIds,
     profileExtractor: new HeuristicProfileExtractor(),
     chatModel,
+    llmStepDeadlineMs: config.server.llmStepDeadlineMs,
     onIndexProgress: (done, total) => {
       bar ??= createProgress({ label: 'indexing items', total, quiet: options.quiet ?? false });
       bar.update(done);

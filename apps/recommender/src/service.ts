@@ -35,6 +35,8 @@ export interface RecommenderServiceOptions {
   minSeedRating?: number;
   /** Keep what the user asked for across a chat session's turns (default true; false is the ablation). */
   sessionConstraints?: boolean;
+  /** The most one LLM step of a chat turn may take before the offline path answers (ChatRec's `llmStepDeadlineMs`). */
+  llmStepDeadlineMs?: number;
   clock?: Clock;
   ids?: IdGenerator;
   onIndexProgress?: (done: number, total: number) => void;
@@ -98,6 +100,7 @@ export async function openRecommenderService(options: RecommenderServiceOptions)
     profileExtractor: options.profileExtractor,
     ...(options.candidateCount === undefined ? {} : { candidateCount: options.candidateCount }),
     ...(options.sessionConstraints === undefined ? {} : { sessionConstraints: options.sessionConstraints }),
+    ...(options.llmStepDeadlineMs === undefined ? {} : { llmStepDeadlineMs: options.llmStepDeadlineMs }),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.ids ? { ids: options.ids } : {}),
     onFallback: (step) => metrics.increment('personalab_llm_fallbacks_total', { step }),

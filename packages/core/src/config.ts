@@ -33,6 +33,7 @@ const environmentSchema = z.object({
   PORT: intWithDefault(3000, 0, 65535),
   PERSONALAB_API_KEYS: optionalString,
   PERSONALAB_RATE_LIMIT: intWithDefault(600, 1, 1_000_000),
+  PERSONALAB_CHAT_LLM_DEADLINE_MS: intWithDefault(20_000, 1, 3_600_000),
   PERSONALAB_LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   PERSONALAB_QUIET: z.preprocess(emptyToUndefined, z.enum(['0', '1', 'true', 'false']).optional()),
   CI: optionalString,
@@ -57,7 +58,8 @@ export interface PersonalabConfig {
   /** Where servers and experiments keep their SQLite stores and index files. */
   stateDir: string;
   tfBackend: TfBackendName | undefined;
-  server: { host: string; port: number; apiKeys: string[]; rateLimitPerMinute: number; logLevel: string };
+  /** `llmStepDeadlineMs`: the most one LLM step of a chat turn may take before the offline path answers. */
+  server: { host: string; port: number; apiKeys: string[]; rateLimitPerMinute: number; logLevel: string; llmStepDeadlineMs: number };
   /** Progress bars off (CI, PERSONALAB_QUIET=1). */
   quiet: boolean;
 }
@@ -91,6 +93,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Per
       apiKeys: (env.PERSONALAB_API_KEYS ?? '').split(',').map((key) => key.trim()).filter((key) => key !== ''),
       rateLimitPerMinute: env.PERSONALAB_RATE_LIMIT,
       logLevel: env.PERSONALAB_LOG_LEVEL,
+      llmStepDeadlineMs: env.PERSONALAB_CHAT_LLM_DEADLINE_MS,
     },
     quiet: env.PERSONALAB_QUIET === '1' || env.PERSONALAB_QUIET === 'true' || (env.CI !== undefined && env.CI !== 'false'),
   };

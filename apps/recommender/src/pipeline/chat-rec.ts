@@ -69,6 +69,19 @@ export interface ChatRecOptions {
   ids?: IdGenerator;
   /** Called when an LLM step failed and the offline path answered. */
   onFallback?: (step: 'rerank' | 'explain' | 'chitchat' | 'constraints', error: unknown) => void;
+  /**
+   * The most one LLM step of a turn (re-rank, explanation, constraint reading, chit-chat) may take, retries
+   * included, before the offline path answers instead (the turn is then `degraded`). Default: no limit beyond
+   * the model's own timeout and retries, which on a hanging endpoint can be minutes per step.
+   */
+  llmStepDeadlineMs?: number | undefined;
+}
+
+/** The signal an LLM step runs under: the request's, and the step's deadline when one is set. */
+function stepSignal(signal: AbortSignal | undefined, deadlineMs: number | undefined): AbortSignal | undefined {
+  if (deadlineMs === undefined) return signal;
+  const deadline = AbortSignal.timeout(deadlineMs);
+  return signal ? AbortSignal.any([signal, deadline]) : deadline;
 }
 
 const list = (titles: readonly string[]) => titles.map((title, index) => `${index + 1}. ${title}`).join('\n');
@@ -335,7 +348,8 @@ export class ChatRec {
     const llm = this.options.llm;
     if (llm) {
       try {
-        ranked = await llm.reranker.rerank(input);
+        const signal = stepSignal(options.signal, this.options.llmStepDeadlineMs);
+        ranked = await llm.reranker.rerank({ ...input, ...(signal ? { signal } : {}) });
         reranker = llm.reranker.name;
       } catch (error) {
         this.options.onFallback?.('rerank', error);
@@ -388,7 +402,8 @@ export class ChatRec {
     const llm = this.options.llm;
     if (llm) {
       try {
-        return { explanation: await llm.explainer.explain(input), degraded: false };
+        const signal = stepSignal(options.signal, this.options.llmStepDeadlineMs);
+        return { explanation: await llm.explainer.explain({ ...input, ...(signal ? { signal } : {}) }), degraded: false };
       } catch (error) {
         this.options.onFallback?.('explain', error);
         return { explanation: await this.options.explainer.explain(input), degraded: true };
@@ -541,7 +556,7 @@ export class ChatRec {
     const reader = this.options.llm?.constraints;
     if (reader) {
       try {
-        return { update: await reader.read(message, { ...vocabulary, genres: this.options.catalog.tagNames(), previous, signal }), degraded: false };
+        return { update: await reader.read(message, { ...vocabulary, genres: this.options.catalog.tagNames(), previous, signal: stepSignal(signal, this.options.llmStepDeadlineMs) }), degraded: false };
       } catch (error) {
         this.options.onFallback?.('constraints', error);
         return { update: readConstraints(message, vocabulary), degraded: true };
@@ -586,13 +601,14 @@ export class ChatRec {
     let degraded = false;
     if (llm) {
       try {
+        const stepped = stepSignal(signal, this.options.llmStepDeadlineMs);
         const answer = await llm.model.generate({
           messages: [
             { role: 'system', content: 'You are a friendly movie recommender. Reply in one or two sentences and invite the user to say what they like.' },
             { role: 'user', content: message },
           ],
           temperature: 0.7,
-          ...(signal ? { signal } : {}),
+          ...(stepped ? { signal: stepped } : {}),
         });
         if (answer.text.trim() !== '') return { reply: answer.text.trim(), degraded: false };
         this.options.onFallback?.('chitchat', new PersonalabError('upstream_bad_response', 'the LLM answered the chit-chat with an empty reply'));

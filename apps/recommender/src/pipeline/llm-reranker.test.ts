@@ -92,4 +92,23 @@ describe('LLM re-ranker (Chat-Rec prompt through generateObject)', () => {
     expect(again.degraded).toBe(true);
     expect(again.reply.length).toBeGreaterThan(20);
   });
+
+  it('answers offline once an LLM step passes its deadline, retries included, where the model alone would wait minutes', async () => {
+    // A model that waits 60 s per attempt and retries 4 times: without a step deadline a hanging endpoint holds
+    // each of the turn's LLM steps for about five minutes.
+    const patient = createOpenAIChatModel({ baseURL: server.url, apiKey: 'x', model: 'scripted', maxRetries: 4, timeoutMs: 60_000, maxRepairs: 0 });
+    await tiny.close();
+    tiny = await openTinyService({ chatModel: patient, llmStepDeadlineMs: 300 });
+    server.enqueue({ fault: 'hang' }, { fault: 'hang' }, { fault: 'hang' }, { fault: 'hang' }, { fault: 'hang' }, { fault: 'hang' });
+    const started = performance.now();
+    const turn = (await tiny.app.inject({ method: 'POST', url: '/v1/chat', headers: auth, payload: { userId: 'u1', message: 'recommend a comedy' } })).json();
+    const seconds = (performance.now() - started) / 1000;
+    expect(turn.degraded).toBe(true);
+    expect(turn.recommendations.length).toBeGreaterThan(0);
+    // Two LLM steps (constraints, re-rank) at 0.3 s each, and the offline path: well under the model's first timeout.
+    expect(seconds).toBeLessThan(10);
+    const fallbacks = (await tiny.app.inject({ url: '/metrics' })).body;
+    expect(fallbacks).toMatch(/personalab_llm_fallbacks_total\{step="rerank"\} 1/);
+    expect(fallbacks).toMatch(/personalab_llm_fallbacks_total\{step="constraints"\} 1/);
+  });
 });

@@ -25,7 +25,7 @@ export function tinyEmbedder(): HashingEmbedder {
  * The recommender over the tiny catalogue, with the real pieces: EASE candidates, HNSW item
  * index over hashing embeddings, the heuristic profile extractor; an LLM only when given.
  */
-export async function openTinyService(options: { stateDir?: string; chatModel?: ChatModel; rateLimitPerMinute?: number; bodyLimitBytes?: number } = {}): Promise<TinyService> {
+export async function openTinyService(options: { stateDir?: string; chatModel?: ChatModel; rateLimitPerMinute?: number; bodyLimitBytes?: number; llmStepDeadlineMs?: number } = {}): Promise<TinyService> {
   const world = tinyWorld();
   const recommender = new EaseRecommender({ lambda: 5 });
   await recommender.fit({ interactions: world.interactions, items: world.items, users: world.users });
@@ -37,6 +37,7 @@ export async function openTinyService(options: { stateDir?: string; chatModel?: 
     modelItemIds: new Set(world.items.map((item) => item.id)),
     profileExtractor: new HeuristicProfileExtractor(),
     chatModel: options.chatModel,
+    ...(options.llmStepDeadlineMs === undefined ? {} : { llmStepDeadlineMs: options.llmStepDeadlineMs }),
     initialData: world,
     clock: createManualClock(1_700_000_000_000),
     ids: createSequentialIds('id'),
