@@ -38,15 +38,15 @@ describe.skipIf(!personaChat)('profile-extraction experiment with an LLM endpoin
   });
 
   // Asynchronous: the test server answers from this process, so the event loop must keep running.
-  const run = async (out: string, cache: 'write' | 'read') => {
+  const run = async (out: string, cache: 'write' | 'read' | 'off', options: { limit?: number; baseUrl?: string } = {}) => {
     try {
-      await promisify(execFile)(tsx, ['--conditions=development', script, '--limit', '6', '--world-users', '3', '--out', out, '--quiet'], {
+      await promisify(execFile)(tsx, ['--conditions=development', script, '--limit', String(options.limit ?? 6), '--world-users', '3', '--out', out, '--quiet'], {
         cwd: root,
         timeout: 120_000,
         maxBuffer: 64 * 1024 * 1024,
         env: {
           ...process.env,
-          OPENAI_BASE_URL: server.url,
+          OPENAI_BASE_URL: options.baseUrl ?? server.url,
           OPENAI_API_KEY: 'test-key',
           PERSONALAB_CHAT_MODEL: 'scripted',
           PERSONALAB_LLM_CACHE: cache,
@@ -54,11 +54,13 @@ describe.skipIf(!personaChat)('profile-extraction experiment with an LLM endpoin
           PERSONALAB_LLM_MAX_RETRIES: '0',
         },
       });
-      return { ok: true, stderr: '' };
+      return { ok: true, code: 0, stderr: '' };
     } catch (error) {
-      return { ok: false, stderr: String((error as { stderr?: string }).stderr ?? error) };
+      const failure = error as { stderr?: string; code?: number };
+      return { ok: false, code: failure.code, stderr: String(failure.stderr ?? error) };
     }
   };
+  const markdown = (out: string) => readFileSync(join(out, 'profile-extraction.md'), 'utf8');
   const llmRows = (out: string) => {
     const json = JSON.parse(readFileSync(join(out, 'profile-extraction.json'), 'utf8')) as { llm: { enabled: boolean }; personaChat: { results: MethodRow[] } };
     return { enabled: json.llm.enabled, rows: json.personaChat.results.filter((row) => row.method.startsWith('LLM extractor')) };
@@ -69,6 +71,10 @@ describe.skipIf(!personaChat)('profile-extraction experiment with an LLM endpoin
     expect(first.ok, first.stderr).toBe(true);
     const requests = server.chatRequests().length;
     expect(requests).toBeGreaterThanOrEqual(6);
+    // The report names the endpoint it measured against, and what the run spent there.
+    expect(markdown(join(directory, 'first'))).toContain(`LLM extractor measured against ${server.url} (model scripted; ${requests} requests)`);
+    expect(markdown(join(directory, 'first'))).toMatch(new RegExp(`LLM usage of the whole run: [\\d,]+ tokens \\([\\d,]+ prompt \\+ [\\d,]+ completion\\), ${requests} requests`));
+    expect(markdown(join(directory, 'first'))).toMatch(/LLM extractor \(scripted\): 6 requests, [1-9]\d* tokens/);
     const measured = llmRows(join(directory, 'first'));
     expect(measured.enabled).toBe(true);
     expect(measured.rows.map((row) => row.matcher)).toContain('token-f1>=0.5');
@@ -82,5 +88,45 @@ describe.skipIf(!personaChat)('profile-extraction experiment with an LLM endpoin
     expect(replay.ok, replay.stderr).toBe(true);
     // Same statements, same matches: the cache answered every request.
     expect(llmRows(join(directory, 'replay')).rows).toEqual(measured.rows);
+    // And the report says so, instead of "measured against" an endpoint it never called.
+    const replayed = markdown(join(directory, 'replay'));
+    expect(replayed).not.toContain('measured against');
+    expect(replayed).toContain('LLM extractor (model scripted) replayed from the LLM cache');
+    expect(replayed).toContain(`every answer came from the cache, no request was sent to ${server.url} in this run`);
+    expect(replayed).toMatch(/LLM usage of the whole run: 0 tokens .*, 0 requests, 0 retries, \d+ cache hits/);
+  });
+
+  it('scores a dialogue whose extraction fails after its repairs as extracting nothing, counts it, and goes on', async () => {
+    const failing = await startTestServer({ chat: scriptedExtraction });
+    try {
+      // The first LLM request is Persona-Chat's first dialogue (one chunk): its reply and both repairs break the schema.
+      failing.enqueue({ json: { facts: 'none' } }, { json: { facts: 'none' } }, { json: { facts: 'none' } });
+      const out = join(directory, 'failing');
+      const result = await run(out, 'off', { limit: 3, baseUrl: failing.url });
+      expect(result.ok, result.stderr).toBe(true);
+      const json = JSON.parse(readFileSync(join(out, 'profile-extraction.json'), 'utf8')) as { personaChat: { results: Array<MethodRow & { failedDialogues?: number }> }; llm: { usage: { requests: number } } };
+      const rows = json.personaChat.results.filter((row) => row.method.startsWith('LLM extractor'));
+      expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows) expect(row.failedDialogues).toBe(1);
+      expect(json.llm.usage.requests).toBe(failing.chatRequests().length);
+      const text = markdown(out);
+      expect(text).toContain('LLM extractor (scripted) (1 of 3 chunks failed, skipped; 1 of 3 dialogues failed on every chunk, scored as extracting nothing)');
+      expect(text).toMatch(/LLM extractor \(scripted\): 5 requests, .* 1 of 3 dialogues failed on every chunk .* scored as extracting nothing; first failure: upstream_bad_response: /);
+    } finally {
+      await failing.close();
+    }
+  });
+
+  it('stops at once, in one line, on an error that would fail every dialogue (a wrong base URL)', async () => {
+    const endpoint = await startTestServer({ chat: scriptedExtraction });
+    try {
+      const result = await run(join(directory, 'wrong-url'), 'off', { limit: 3, baseUrl: endpoint.url.replace(/\/v1$/, '/nope') });
+      expect(result.ok).toBe(false);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^error \(upstream_error\): LLM endpoint \S+\/nope answered HTTP 404: .*\n$/);
+      expect(endpoint.requests).toHaveLength(1);
+    } finally {
+      await endpoint.close();
+    }
   });
 });

@@ -9,7 +9,10 @@
  *    every owner sentence, every first-person non-question sentence; the recall ceiling.
  * 2. Synthetic-Persona-Chat valid, user 1.
  * 3. The synthetic world (seeded), whose ground truth includes preference changes with reasons.
- * With an LLM endpoint configured (getConfig().llm.enabled) the LLM extractor is measured too.
+ * With an LLM endpoint configured (getConfig().llm.enabled) the LLM extractor is measured too. A dialogue whose
+ * extraction fails for a reason of its own (no valid reply after the repairs, an upstream error after the retries, on
+ * every chunk) is counted, scored as extracting nothing and the run goes on; an error that would fail every
+ * dialogue alike (a wrong base URL, key or model: `isConfigurationError`; a read-mode cache miss; cancelled) stops it.
  *
  * Only the headline run (no --limit, --world-users 200) writes results/; any other run writes under
  * $PERSONALAB_STATE_DIR/experiments/profile-extraction-partial unless --out is given.
@@ -17,7 +20,25 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { changedOptions, createProgress, getConfig, markdownTable, parseInteger, resultsDirectory as chooseResultsDirectory, runScript, scriptCommand, scriptOptions, svgBarChart, writeResults, type Message, type Profile, type ProfileExtractor } from '@personalab/core';
+import {
+  changedOptions,
+  createProgress,
+  emptyProfile,
+  getConfig,
+  markdownTable,
+  parseInteger,
+  PersonalabError,
+  resultsDirectory as chooseResultsDirectory,
+  runScript,
+  scriptCommand,
+  scriptOptions,
+  svgBarChart,
+  writeResults,
+  type Message,
+  type Profile,
+  type ProfileExtractor,
+  type TokenUsage,
+} from '@personalab/core';
 import {
   findDataset,
   generateSyntheticWorld,
@@ -29,7 +50,7 @@ import {
   syntheticPersonaChatToSession,
   syntheticSessions,
 } from '@personalab/datasets';
-import { createChatModelFromConfig } from '@personalab/llm';
+import { createChatModelFromConfig, formatUsage, isConfigurationError, runUsage, type UsageTotals } from '@personalab/llm';
 import { HashingEmbedder } from '@personalab/retrieval';
 import {
   EmbeddingMatcher,
@@ -101,6 +122,55 @@ interface MethodResult {
   /** LLM extractor only: chunks whose extraction failed and were skipped (`onChunkFailure: 'skip'`), out of `chunks`. */
   failedChunks?: number;
   chunks?: number;
+  /** LLM extractor only: dialogues whose every chunk failed, scored as extracting nothing (no statement). */
+  failedDialogues?: number;
+}
+
+/** What the LLM extractor spent and lost over a data set's dialogues. */
+interface LlmTally {
+  /** HTTP requests (retries and repairs included, failed chunks' too), from the run's usage tracker. */
+  requests: number;
+  usage: TokenUsage;
+  cachedChunks: number;
+  chunks: number;
+  failedChunks: number;
+  failedDialogues: number;
+  /** The first failure of a failed dialogue, for the report. */
+  firstFailure?: string;
+}
+
+const emptyTally = (): LlmTally => ({ requests: 0, usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 }, cachedChunks: 0, chunks: 0, failedChunks: 0, failedDialogues: 0 });
+
+/**
+ * Extracts one dialogue's profile. With the LLM extractor, a dialogue whose every chunk failed for a reason of its
+ * own (the extractor then throws its first chunk failure, having listed each in `lastStats.failedChunks`) is
+ * counted and returns undefined: the caller scores it as extracting nothing. Anything else is thrown: an error
+ * the extractor throws at once would fail every dialogue alike (configuration, cancelled, cache miss).
+ */
+async function extractCounting(extractor: ProfileExtractor, messages: readonly Message[], options: { userId?: string }, tally: LlmTally): Promise<Profile | undefined> {
+  if (!(extractor instanceof LlmProfileExtractor)) return extractor.extract(messages, options);
+  // The run's tracker, not lastStats: it also counts the attempts of chunks that failed. Dialogues run one at a time.
+  const before = runUsage.snapshot();
+  let profile: Profile | undefined;
+  try {
+    profile = await extractor.extract(messages, options);
+  } catch (error) {
+    const stats = extractor.lastStats;
+    const failed = stats.failedChunks?.length ?? 0;
+    if (!PersonalabError.is(error) || isConfigurationError(error) || stats.chunks === 0 || failed !== stats.chunks) throw error;
+    tally.failedDialogues++;
+    tally.firstFailure ??= `${error.code}: ${error.message}`;
+  }
+  const stats = extractor.lastStats;
+  const after = runUsage.snapshot();
+  tally.requests += after.requests - before.requests;
+  tally.usage.promptTokens += after.promptTokens - before.promptTokens;
+  tally.usage.completionTokens += after.completionTokens - before.completionTokens;
+  tally.usage.totalTokens += after.totalTokens - before.totalTokens;
+  tally.cachedChunks += stats.cachedChunks ?? 0;
+  tally.chunks += stats.chunks;
+  tally.failedChunks += stats.failedChunks?.length ?? 0;
+  return profile;
 }
 
 const heuristicName = 'heuristic extractor';
@@ -117,30 +187,22 @@ async function evaluateCases(label: string, cases: Case[]) {
   const predictions = new Map<string, string[][]>();
   predictions.set('every owner sentence (baseline)', cases.map((item) => item.ownerSentences));
   predictions.set('first-person non-question sentences (baseline)', cases.map((item) => item.ownerSentences.filter(isFirstPersonStatement)));
-  const timings: Record<string, { seconds: number; messages: number; requests?: number; totalTokens?: number; chunks?: number; failedChunks?: number }> = {};
+  const timings: Record<string, { seconds: number; messages: number; llm?: LlmTally }> = {};
   for (const { name, extractor } of extractors) {
     const progress = createProgress({ label: `${label}: ${name}`, total: cases.length, quiet });
     const statements: string[][] = [];
     const started = performance.now();
     let messages = 0;
-    let requests = 0;
-    let totalTokens = 0;
-    let chunks = 0;
-    let failedChunks = 0;
+    const tally = emptyTally();
     for (const item of cases) {
-      const profile = await extractor.extract(item.messages);
+      const profile = await extractCounting(extractor, item.messages, {}, tally);
       messages += item.messages.filter((message) => message.role === 'user').length;
-      if (extractor instanceof LlmProfileExtractor) {
-        requests += extractor.lastStats.requests;
-        totalTokens += extractor.lastStats.usage.totalTokens;
-        chunks += extractor.lastStats.chunks;
-        failedChunks += extractor.lastStats.failedChunks?.length ?? 0;
-      }
-      statements.push(profileStatements(profile));
+      // A failed dialogue extracted nothing: its gold sentences count as missed.
+      statements.push(profile === undefined ? [] : profileStatements(profile));
       progress.increment();
     }
     progress.stop();
-    timings[name] = { seconds: (performance.now() - started) / 1000, messages, ...(extractor instanceof LlmProfileExtractor ? { requests, totalTokens, chunks, failedChunks } : {}) };
+    timings[name] = { seconds: (performance.now() - started) / 1000, messages, ...(extractor instanceof LlmProfileExtractor ? { llm: tally } : {}) };
     predictions.set(name, statements);
   }
   predictions.set(crossValidatedName, await crossValidatedStatements(cases));
@@ -156,8 +218,8 @@ async function evaluateCases(label: string, cases: Case[]) {
       perCase.forEach((statements, index) => {
         counts = addCounts(counts, matchStatements(statements, (cases[index] as Case).gold, matcher));
       });
-      const timing = timings[method];
-      const failures = timing?.failedChunks === undefined ? {} : { failedChunks: timing.failedChunks, chunks: timing.chunks ?? 0 };
+      const llm = timings[method]?.llm;
+      const failures = llm === undefined ? {} : { failedChunks: llm.failedChunks, chunks: llm.chunks, failedDialogues: llm.failedDialogues };
       results.push({ method, matcher: matcher.name, counts, ...precisionRecall(counts), statementsPerDialogue: counts.predicted / cases.length, ...failures });
     }
   }
@@ -328,15 +390,12 @@ async function syntheticWorld(extractor: ProfileExtractor, phrasing: 'templates'
   const tally = { genres: 0, currentCorrect: 0, changed: 0, historyCorrect: 0, changeTimeCorrect: 0, reasonCorrect: 0, movies: 0, moviesCorrect: 0, traitsGuessed: 0 };
   const styleErrors = { meanLength: 0, questionRate: 0, emojiRate: 0, exclamationRate: 0 };
   const formalityPairs: Array<[number, number]> = [];
-  const chunkTally = { chunks: 0, failedChunks: 0 };
+  const llm = emptyTally();
   for (const user of world.users) {
     const messages = syntheticSessions(world, user.id).flatMap((session) => session.messages);
     const truth = syntheticGroundTruthProfile(world, user.id);
-    const profile: Profile = await extractor.extract(messages, { userId: user.id });
-    if (extractor instanceof LlmProfileExtractor) {
-      chunkTally.chunks += extractor.lastStats.chunks;
-      chunkTally.failedChunks += extractor.lastStats.failedChunks?.length ?? 0;
-    }
+    // A failed user extracted nothing: an empty profile (default style) is scored.
+    const profile: Profile = (await extractCounting(extractor, messages, { userId: user.id }, llm)) ?? emptyProfile(user.id, 0);
     facts = addCounts(facts, matchStatements(profile.facts.map((fact) => fact.value), truth.facts.map((fact) => fact.value), matcher));
     goals = addCounts(goals, matchStatements(profile.goals.map((goal) => goal.description), truth.goals.map((goal) => goal.description), matcher));
     for (const gold of truth.preferences) {
@@ -367,7 +426,7 @@ async function syntheticWorld(extractor: ProfileExtractor, phrasing: 'templates'
     users,
     seed: 7,
     phrasing,
-    ...(extractor instanceof LlmProfileExtractor ? chunkTally : {}),
+    ...(extractor instanceof LlmProfileExtractor ? { chunks: llm.chunks, failedChunks: llm.failedChunks, failedUsers: llm.failedDialogues, llm } : {}),
     facts: { counts: facts, ...precisionRecall(facts) },
     goals: { counts: goals, ...precisionRecall(goals) },
     genrePreferences: tally.genres,
@@ -399,6 +458,18 @@ function pearson(pairs: ReadonlyArray<readonly [number, number]>): number {
   return covariance / Math.sqrt(varianceX * varianceY);
 }
 
+/**
+ * Where the LLM extractor's answers came from, for the report: the endpoint only when a request was sent this run;
+ * a run answered wholly from the record/replay cache says so, not "measured against" an endpoint it never called.
+ */
+function describeLlmRun(modelId: string, usage: UsageTotals): string {
+  const cache = `the LLM cache (${config.llm.cachePath ?? `${config.stateDir}/llm-cache.sqlite`}, PERSONALAB_LLM_CACHE=${config.llm.cacheMode})`;
+  const endpoint = config.llm.baseURL ?? 'the default endpoint';
+  if (usage.requests === 0 && usage.cacheHits > 0) return `LLM extractor (model ${modelId}) replayed from ${cache}: every answer came from the cache, no request was sent to ${endpoint} in this run.`;
+  if (usage.requests === 0) return `LLM extractor (model ${modelId}) configured for ${endpoint}, but no answer was obtained in this run.`;
+  return `LLM extractor measured against ${endpoint} (model ${modelId}; ${usage.requests} requests${usage.cacheHits > 0 ? `, ${usage.cacheHits} answers replayed from ${cache}` : ''}).`;
+}
+
 const reference = { all: { precision: 0.106, recall: 0.29, f1: 0.155 }, firstPerson: { precision: 0.175, recall: 0.234, f1: 0.2 } };
 
 async function main() {
@@ -416,8 +487,9 @@ async function main() {
     for (const { name, extractor } of extractors) worldResults[phrasing === 'templates' ? name : `${name}, varied phrasing`] = await syntheticWorld(extractor, phrasing);
   }
 
+  const usage = runUsage.snapshot();
   const llmNote = llmModel
-    ? `LLM extractor measured against ${config.llm.baseURL ?? 'the default endpoint'} (model ${llmModel.modelId}).`
+    ? describeLlmRun(llmModel.modelId, usage)
     : 'No LLM endpoint was configured (getConfig().llm.enabled is false: no OPENAI_BASE_URL or OPENAI_API_KEY), so only the offline extractor was measured; the LLM extractor runs through this same script when one is configured.';
   const json = {
     experiment: 'profile-extraction',
@@ -426,7 +498,7 @@ async function main() {
     command: scriptCommand('experiments/profile-extraction/run.ts'),
     limit: Number.isFinite(limit) ? limit : null,
     matching: 'a gold sentence is recovered when an extracted statement matches it: token F1 >= 0.5 over lower-cased alphanumeric tokens with NLTK English stop words removed; embedding-style matchers: TF-IDF cosine >= 0.5 over content tokens, and cosine of HashingEmbedder vectors (@personalab/retrieval, 256-d, word + bigram + character n-grams) at 0.4, 0.5 and 0.6, both fitted on the gold and owner sentences of the data set',
-    llm: { enabled: llmModel !== undefined, note: llmNote },
+    llm: { enabled: llmModel !== undefined, note: llmNote, ...(llmModel ? { usage, cacheMode: config.llm.cacheMode } : {}) },
     reference,
     target: { personaChatHeuristicF1: 0.4 },
     filter: { model: defaultPersonaFilterModel.description, threshold: defaultPersonaFilterModel.threshold, features: Object.keys(defaultPersonaFilterModel.weights).length },
@@ -438,17 +510,40 @@ async function main() {
     syntheticWorld: worldResults,
   };
 
-  const table = (results: MethodResult[]) =>
+  const table = (results: MethodResult[], cases: number) =>
     markdownTable(
       ['method', 'matcher', 'precision', 'recall', 'F1', 'statements / dialogue'],
-      results.map((result) => [result.failedChunks === undefined ? result.method : `${result.method} (${result.failedChunks} of ${result.chunks} chunks failed, skipped)`, result.matcher, result.precision, result.recall, result.f1, result.statementsPerDialogue]),
+      results.map((result) => [
+        result.failedChunks === undefined
+          ? result.method
+          : `${result.method} (${result.failedChunks} of ${result.chunks} chunks failed, skipped${result.failedDialogues ? `; ${result.failedDialogues} of ${cases} dialogues failed on every chunk, scored as extracting nothing` : ''})`,
+        result.matcher,
+        result.precision,
+        result.recall,
+        result.f1,
+        result.statementsPerDialogue,
+      ]),
       3,
+    );
+  /** The LLM extractor's requests, tokens and failures over a data set, as a sentence (nothing without one). */
+  const llmSpend = (timings: Record<string, { llm?: LlmTally }>, cases: number, unit: string): string[] =>
+    Object.entries(timings).flatMap(([name, { llm }]) =>
+      llm === undefined
+        ? []
+        : [
+            `${name}: ${llm.requests} requests, ${llm.usage.totalTokens} tokens (${llm.usage.promptTokens} prompt + ${llm.usage.completionTokens} completion), ${llm.cachedChunks} of ${llm.chunks} chunks answered from the cache. ` +
+              (llm.failedDialogues > 0
+                ? `${llm.failedDialogues} of ${cases} ${unit} failed on every chunk (no valid reply after the repairs, or an upstream error after the retries) and are scored as extracting nothing; first failure: ${llm.firstFailure ?? ''}`
+                : `No ${unit.replace(/s$/, '')} failed on every chunk.`),
+            '',
+          ],
     );
   const lines = [
     '# Profile recovery',
     '',
     `Run ${started}. ${llmNote}`,
     '',
+    ...(llmModel ? [`LLM usage of the whole run: ${formatUsage(usage)}.`, ''] : []),
     `Matching: ${json.matching}. Precision = share of extracted statements that match some gold sentence; recall = share of gold sentences matched by some statement; micro-averaged over dialogues.`,
     '',
   ];
@@ -457,8 +552,9 @@ async function main() {
     lines.push(
       `## Persona-Chat (ConvAI2) valid: ${personaChatResults.cases} dialogues, ${personaChatResults.goldSentences} gold "your persona" sentences, owner (self) turns only`,
       '',
-      table(personaChatResults.results),
+      table(personaChatResults.results, personaChatResults.cases),
       '',
+      ...llmSpend(personaChatResults.timings, personaChatResults.cases, 'dialogues'),
       `Recall ceiling (share of gold sentences that some owner sentence matches): ${Object.entries(personaChatResults.ceilings).map(([name, value]) => `${name}: ${value.toFixed(3)}`).join('; ')}. Cut into clauses (at commas and conjunctions), the owner's sentences match ${personaChatResults.clauseCeiling.toFixed(3)} of the gold sentences (token F1 >= 0.5): shorter statements match more.`,
       '',
       `Target: heuristic F1 >= 0.40. Measured: ${heuristic?.f1.toFixed(3)} (${heuristic && heuristic.f1 >= 0.4 ? 'met' : 'not met'}).`,
@@ -511,7 +607,7 @@ async function main() {
     }
   }
   if (spcResults) {
-    lines.push(`## Synthetic-Persona-Chat valid: ${spcResults.cases} conversations, user 1`, '', table(spcResults.results), '', `Recall ceiling: ${Object.entries(spcResults.ceilings).map(([name, value]) => `${name}: ${value.toFixed(3)}`).join('; ')}.`, '');
+    lines.push(`## Synthetic-Persona-Chat valid: ${spcResults.cases} conversations, user 1`, '', table(spcResults.results, spcResults.cases), '', ...llmSpend(spcResults.timings, spcResults.cases, 'conversations'), `Recall ceiling: ${Object.entries(spcResults.ceilings).map(([name, value]) => `${name}: ${value.toFixed(3)}`).join('; ')}.`, '');
     if (spcSweep) lines.push('Default extractor with the filter threshold moved (token F1 >= 0.5, for information only):', '', markdownTable(['threshold', 'precision', 'recall', 'F1', 'statements / dialogue'], spcSweep.map((row) => [row.threshold, row.precision, row.recall, row.f1, row.statementsPerDialogue]), 3), '');
   }
   for (const [name, world] of Object.entries(worldResults)) {
@@ -536,7 +632,14 @@ async function main() {
           ['style MAE: emoji / message', world.styleMeanAbsoluteError.emojiRate ?? NaN, ''],
           ['style MAE: exclamations / message', world.styleMeanAbsoluteError.exclamationRate ?? NaN, ''],
           ['formality: Pearson r with hidden formality', world.formalityCorrelation, ''],
-          ...('failedChunks' in world ? [['LLM chunks failed and skipped', world.failedChunks, `${world.chunks} chunks`] as [string, number, string]] : []),
+          ...('llm' in world
+            ? ([
+                ['LLM chunks failed and skipped', world.failedChunks, `${world.chunks} chunks`],
+                ['LLM users failed on every chunk (scored as an empty profile)', world.failedUsers, `${world.users} users`],
+                ['LLM requests', world.llm.requests, `${world.llm.cachedChunks} chunks from the cache`],
+                ['LLM tokens', world.llm.usage.totalTokens, `${world.llm.usage.promptTokens} prompt + ${world.llm.usage.completionTokens} completion`],
+              ] as Array<[string, number, string]>)
+            : []),
         ],
         3,
       ),

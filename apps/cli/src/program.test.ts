@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { describe, expect, it, vi } from 'vitest';
 import { PersonalabError } from '@personalab/core';
+import { UsageTracker } from '@personalab/llm';
 import { parseInteger, parseIntegerList } from './integer-option.js';
 import { runProgram } from './program.js';
 
@@ -46,6 +47,46 @@ describe('personalab (main)', () => {
       errorSpy.mockRestore();
     }
     expect(stderr.join('')).toBe('error (cancelled): interrupted: 2 of 5 done\n');
+  });
+});
+
+describe('LLM usage totals at the end of a command', () => {
+  /** Runs a one-command program whose action does `work` with a fresh tracker; returns the exit code and stderr. */
+  async function withUsage(work: (usage: UsageTracker) => void): Promise<{ code: number; stderr: string }> {
+    const stderr: string[] = [];
+    const errorSpy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stderr.push(String(chunk));
+      return true;
+    });
+    const usage = new UsageTracker();
+    try {
+      const program = new Command('personalab').exitOverride();
+      program.command('work').action(() => work(usage));
+      return { code: await runProgram(['node', 'personalab', 'work'], program, usage), stderr: stderr.join('') };
+    } finally {
+      errorSpy.mockRestore();
+    }
+  }
+
+  it('prints one line of requests, cache hits and tokens after a command that used an LLM, before its error line if it failed', async () => {
+    const used = await withUsage((usage) => {
+      usage.count('requests', 3);
+      usage.count('cacheHits', 2);
+      usage.addTokens({ promptTokens: 1_200, completionTokens: 34, totalTokens: 1_234 });
+    });
+    expect(used).toEqual({ code: 0, stderr: 'llm: 1,234 tokens (1,200 prompt + 34 completion), 3 requests, 0 retries, 2 cache hits, 0 repairs, 0 failures\n' });
+    // A replay that sent nothing still used the LLM (its cache).
+    expect((await withUsage((usage) => usage.count('cacheHits'))).stderr).toContain('llm: 0 tokens (0 prompt + 0 completion), 0 requests, 0 retries, 1 cache hit,');
+    const failed = await withUsage((usage) => {
+      usage.count('requests');
+      usage.count('failures');
+      throw new PersonalabError('upstream_error', 'LLM endpoint x answered HTTP 404');
+    });
+    expect(failed).toEqual({ code: 2, stderr: 'llm: 0 tokens (0 prompt + 0 completion), 1 request, 0 retries, 0 cache hits, 0 repairs, 1 failure\nerror (upstream_error): LLM endpoint x answered HTTP 404\n' });
+  });
+
+  it('prints nothing after a command that used no LLM', async () => {
+    expect(await withUsage(() => undefined)).toEqual({ code: 0, stderr: '' });
   });
 });
 

@@ -78,6 +78,34 @@ describe('evaluate', () => {
     store.close();
   });
 
+  it('stops the run at the first configuration error (a wrong base URL: 404), keeping the stored answers resumable', async () => {
+    server.reset();
+    const store = new RunStore(':memory:');
+    const answered = 3;
+    // A few answers, then a 404 (what a wrong base URL answers to every request).
+    for (let index = 0; index < answered; index++) server.enqueue(`<final_answer>(${benchmark.questions[index]?.correct ?? 'a'})`);
+    server.enqueue({ status: 404, message: 'no route POST /nope/chat/completions' });
+    await expect(evaluate({ ...benchmark, responder: new LlmResponder({ model: model() }), store, runId: 'wrong-url', concurrency: 1, quiet: true })).rejects.toSatisfy(
+      (error) =>
+        PersonalabError.is(error, 'upstream_error') &&
+        error.details.status === 404 &&
+        error.message.includes('answered HTTP 404: no route POST /nope/chat/completions') &&
+        error.message.includes(`Run wrong-url stopped: this error would fail every question alike; ${answered} of ${benchmark.questions.length} questions answered and stored`),
+    );
+    // One request past the answers: no question after the first 404 was asked, and the 404 was not stored.
+    expect(server.chatRequests()).toHaveLength(answered + 1);
+    expect(store.answeredIds('wrong-url').size).toBe(answered);
+    expect(store.answers('wrong-url').every((answer) => answer.error === null)).toBe(true);
+    // A transient error still fails its question only; the resumed run asks every other one.
+    server.reset();
+    server.enqueue({ fault: 'server_error', status: 500 });
+    const resumed = await evaluate({ ...benchmark, responder: new LlmResponder({ model: model() }), store, runId: 'wrong-url', concurrency: 1, quiet: true });
+    expect(resumed.resumed).toBe(answered);
+    expect(resumed.failed).toBe(1);
+    expect(server.chatRequests()).toHaveLength(benchmark.questions.length - answered);
+    store.close();
+  });
+
   it('refuses to resume a run id under a different responder, and names unknown contexts', async () => {
     const store = new RunStore(':memory:');
     await evaluate({ questions: benchmark.questions.slice(0, 2), responder: new LongestOptionResponder(), store, runId: 'r', quiet: true });

@@ -1,4 +1,5 @@
 import { type ChatMessage, type Responder, type Shard, PersonalabError, createProgress, formatShard, hashString, randomIds } from '@personalab/core';
+import { isConfigurationError } from '@personalab/llm';
 import type { RunStore, StoredAnswer } from './run-store.js';
 import { type ShardRecord, questionsOfShard, shardOfSettings, shardRunId } from './shard-questions.js';
 import { scoreReply } from './scoring.js';
@@ -45,6 +46,14 @@ export interface EvaluateOptions {
   signal?: AbortSignal;
   /** Called after each answer is stored (tests use it to stop a run halfway). */
   onAnswer?: (answer: StoredAnswer, done: number) => void;
+  /**
+   * Errors that would fail every other question alike (default `isConfigurationError`: the endpoint answered
+   * 400/401/403/404/422, a wrong base URL, model name or key). The first one stops the run: no new question is
+   * asked, the question it failed is not stored (nor those failing alike in flight), the answers stored so far
+   * stay, and `evaluate` throws it, so the same call resumes once the setting is fixed. Any other error fails
+   * its question only, stored with the error and retried on resume.
+   */
+  stopOn?: (error: unknown) => boolean;
 }
 
 /** One scored question of a run. */
@@ -241,6 +250,9 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
   let done = 0;
   let next = 0;
   let failed = 0;
+  const stopOn = options.stopOn ?? isConfigurationError;
+  /** The first error that stops the run (`stopOn`); set, the workers take no new question. */
+  let fatal: unknown;
 
   const answerOne = async (question: BenchmarkQuestion): Promise<StoredAnswer> => {
     let source: ContextSource | undefined;
@@ -262,7 +274,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
   };
 
   const worker = async () => {
-    while (next < pending.length) {
+    while (next < pending.length && fatal === undefined) {
       if (options.signal?.aborted) return;
       const question = pending[next++] as BenchmarkQuestion;
       let answer: StoredAnswer;
@@ -270,6 +282,11 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
         answer = await answerOne(question);
       } catch (error) {
         if (options.signal?.aborted) return;
+        if (stopOn(error)) {
+          // Left unstored, so that the fixed run asks it again; the others in flight still finish.
+          fatal ??= error;
+          return;
+        }
         failed++;
         answer = { questionId: question.id, reply: '', correct: false, predicted: null, latencyMs: 0, error: error instanceof Error ? error.message : String(error) };
       }
@@ -290,7 +307,16 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
     progress.stop();
   }
   if (options.signal?.aborted) throw new PersonalabError('cancelled', `run ${runId} stopped after ${done} of ${pending.length} questions; run again with the same id to resume`);
-
+  if (fatal !== undefined) {
+    // One line for the whole run: the endpoint's error (as the first question met it), then where the run stands.
+    const cause = PersonalabError.is(fatal) ? fatal : undefined;
+    const message = (fatal instanceof Error ? fatal.message : String(fatal)).replace(/^question \S+: /, '');
+    const resume = store ? ' and stored; fix the setting and run again with the same id to resume' : '';
+    throw new PersonalabError(cause?.code ?? 'upstream_error', `${message}. Run ${runId} stopped: this error would fail every question alike; ${done} of ${pending.length} questions answered${resume}`, {
+      cause: fatal,
+      ...(cause ? { details: cause.details } : {}),
+    });
+  }
   const stored = store ? new Map(store.answers(runId).map((answer) => [answer.questionId, answer])) : new Map<string, StoredAnswer>();
   const outcomes: QuestionOutcome[] = [];
   for (const question of questions) {

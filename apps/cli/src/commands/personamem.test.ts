@@ -1,11 +1,13 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PersonalabError } from '@personalab/core';
 import { temporaryDirectory } from '@personalab/datasets/test';
+import { startTestServer } from '@personalab/llm/test';
 import { RunStore, loadBenchmark } from '@personalab/personamem';
 import { registerPersonamemCommand } from './personamem.js';
 import { runCli, runCliOutput } from '../test/run-cli.js';
@@ -91,6 +93,45 @@ describe('personalab personamem', () => {
     expect(output.stderr).toMatch(/3 of 3 questions failed \(not scored; retried when the run is resumed\):\n {2}\d× end index \d+ is past the 1 messages of context gen-1-2k-0 \(first: question gen-1-2k-0-q\d\)/);
     expect(output.error).toSatisfy((error) => PersonalabError.is(error) && error.code === 'upstream_error' && /every question failed \(3\)/.test(error.message));
   });
+
+  it('--responder llm stops at the first configuration error (a wrong base URL) in one line, keeping the run resumable', async () => {
+    const server = await startTestServer({ chat: () => 'Option a fits.\n<final_answer>(a)' });
+    const wrong = server.url.replace(/\/v1$/, '/nope');
+    const llmStore = join(folder.path, 'llm-runs.sqlite');
+    // In a process of its own (the LLM config is read once per process); asynchronous, as the server answers from this one.
+    const evaluate = async (baseUrl: string) => {
+      const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OPENAI_') && !name.startsWith('PERSONALAB_')));
+      const args = ['--conditions=development', '--import', 'tsx', fileURLToPath(new URL('../main.ts', import.meta.url)), '--quiet', 'personamem', 'evaluate'];
+      try {
+        const { stdout, stderr } = await promisify(execFile)(process.execPath, [...args, '--questions', questions, '--contexts', contexts, '--responder', 'llm', '--concurrency', '1', '--store', llmStore], {
+          encoding: 'utf8',
+          timeout: 60_000,
+          env: { ...clean, PERSONALAB_STATE_DIR: folder.path, OPENAI_BASE_URL: baseUrl, OPENAI_API_KEY: 'test-key', PERSONALAB_CHAT_MODEL: 'scripted', PERSONALAB_LLM_CACHE: 'off' },
+        });
+        return { code: 0, stdout, stderr };
+      } catch (error) {
+        const failure = error as { code?: number; stdout?: string; stderr?: string };
+        return { code: failure.code ?? -1, stdout: failure.stdout ?? '', stderr: failure.stderr ?? String(error) };
+      }
+    };
+    try {
+      const stopped = await evaluate(wrong);
+      expect(stopped.code).toBe(2);
+      expect(stopped.stdout).toBe('');
+      expect(stopped.stderr).toBe(
+        'llm: 0 tokens (0 prompt + 0 completion), 1 request, 0 retries, 0 cache hits, 0 repairs, 1 failure\n' +
+          `error (upstream_error): LLM endpoint ${wrong} answered HTTP 404: no route POST /nope/chat/completions (this server answers under /v1) (check that the base URL ends in /v1: ${wrong}). ` +
+          'Run llm:scripted:full-questions_gen2k-p1-q3-seed1 stopped: this error would fail every question alike; 0 of 3 questions answered and stored; fix the setting and run again with the same id to resume\n',
+      );
+      expect(server.requests).toHaveLength(1);
+      const fixed = await evaluate(server.url);
+      expect(fixed.code, fixed.stderr).toBe(0);
+      expect(fixed.stdout).toMatch(/^llm:scripted:full-questions_gen2k-p1-q3-seed1: accuracy [\d.]+ \[[\d.]+, [\d.]+\] on 3 questions \(0 resumed, 3 asked, 0 failed\)\n$/);
+      expect(fixed.stderr).toMatch(/^llm: [\d,]+ tokens .*, 3 requests, 0 retries, 0 cache hits, 0 repairs, 0 failures\n$/);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
 
   it('resumes a run with another --limit on the same file, and refuses a changed file', async () => {
     const common = ['evaluate', '--questions', questions, '--contexts', contexts, '--responder', 'longest-option', '--run-id', 'limited', '--store', store];

@@ -1,9 +1,13 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Command } from 'commander';
 import { PersonalabError, profileSchema } from '@personalab/core';
+import { startTestServer } from '@personalab/llm/test';
 import { registerProfileCommand } from './profile.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'cli-profile-'));
@@ -82,5 +86,50 @@ describe('personalab profile extract', () => {
     const input = file('e.txt', 'hi\n');
     await expect(run('extract', '--input', input, '--chunk-tokens', 'abc')).rejects.toSatisfy((error) => PersonalabError.is(error, 'invalid_argument') && /--chunk-tokens must be a positive integer, got "abc"/.test(error.message));
     await expect(run('extract', '--input', input, '--extractor', 'heuristic', '--prompt', 'other')).rejects.toSatisfy((error) => PersonalabError.is(error, 'invalid_argument') && /--prompt applies to the LLM extractor only/.test(error.message));
+  });
+});
+
+/** Runs the whole CLI in a process of its own (the config is read once per process) with `environment` on top of a clean one. */
+async function main(environment: Record<string, string>, ...args: string[]): Promise<{ stdout: string; stderr: string }> {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OPENAI_') && !name.startsWith('PERSONALAB_')));
+  const mainPath = fileURLToPath(new URL('../main.ts', import.meta.url));
+  // Asynchronous: the test server answers from this process.
+  return promisify(execFile)(process.execPath, ['--conditions=development', '--import', 'tsx', mainPath, ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...clean, PERSONALAB_STATE_DIR: directory, ...environment },
+  });
+}
+
+describe('personalab profile extract, the whole command', () => {
+  it('ends with the LLM usage and the items it dropped when an LLM extracted, and says nothing more offline', async () => {
+    const input = file('usage.txt', 'I work as a nurse.\nI love sushi.\n');
+    const server = await startTestServer({
+      chat: () => ({
+        json: {
+          facts: [
+            { key: 'occupation', statement: 'works as a nurse', confidence: 0.9, message_ids: ['m1'] },
+            { key: 'pet', statement: 'has a dog', confidence: 0.9, message_ids: ['m9'] },
+          ],
+          preferences: [{ subject: 'sushi', category: null, polarity: 'like', strength: 0.8, tense: 'present', reason: null, message_ids: [] }],
+          goals: [],
+          personality: [],
+        },
+      }),
+    });
+    try {
+      const llm = await main({ OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'test-key', PERSONALAB_CHAT_MODEL: 'scripted', PERSONALAB_LLM_CACHE: 'off' }, 'profile', 'extract', '--input', input, '--user-id', 'ana');
+      expect(profileSchema.parse(JSON.parse(llm.stdout)).facts.map((fact) => fact.value)).toEqual(['works as a nurse']);
+      expect(server.chatRequests()).toHaveLength(1);
+      expect(llm.stderr).toMatch(
+        /^extractor: llm:scripted:extract-v1; 2 user messages; 2 items dropped \(evidence missing, or not a user message of their chunk\)\nllm: [\d,]+ tokens \([\d,]+ prompt \+ [\d,]+ completion\), 1 request, 0 retries, 0 cache hits, 0 repairs, 0 failures\n$/,
+      );
+    } finally {
+      await server.close();
+    }
+    // No endpoint: the heuristic extractor, and stderr exactly as before (no usage line).
+    const offline = await main({}, 'profile', 'extract', '--input', input, '--user-id', 'ana');
+    expect(offline.stderr).toBe('extractor: heuristic; 2 user messages\n');
+    expect(profileSchema.parse(JSON.parse(offline.stdout)).userId).toBe('ana');
   });
 });

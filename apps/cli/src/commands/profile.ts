@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { PersonalabError, getConfig } from '@personalab/core';
 import { createChatModelFromConfig } from '@personalab/llm';
-import { HeuristicProfileExtractor, LlmProfileExtractor, readConversationFile, readProfileFile } from '@personalab/profile';
+import { HeuristicProfileExtractor, LlmProfileExtractor, readConversationFile, readProfileFile, type LlmExtractionStats } from '@personalab/profile';
 import { integerOption, positive } from '../integer-option.js';
 
 interface ExtractCommandOptions {
@@ -12,6 +12,20 @@ interface ExtractCommandOptions {
   prompt: string;
   chunkTokens: number;
   compact?: boolean;
+}
+
+/**
+ * What the LLM extractor could not use, for the stderr line: "; 2 of 5 chunks failed (skipped); 3 items dropped
+ * (evidence missing, or not a user message of their chunk)", or nothing when it used everything.
+ */
+export function droppedNote(stats: LlmExtractionStats): string {
+  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+  const failed = stats.failedChunks?.length ?? 0;
+  const dropped = stats.droppedItems ?? 0;
+  return (
+    (failed > 0 ? `; ${failed} of ${plural(stats.chunks, 'chunk')} failed (skipped)` : '') +
+    (dropped > 0 ? `; ${plural(dropped, 'item')} dropped (evidence missing, or not a user message of their chunk)` : '')
+  );
 }
 
 /** `personalab profile extract --input FILE`: prints the implicit profile as JSON. */
@@ -46,7 +60,7 @@ export function registerProfileCommand(program: Command): void {
       const messages = conversation.messages.map((message) => (message.role === 'user' && message.userId === undefined ? { ...message, userId } : message));
       const result = await extractor.extract(messages, previous ? { previous } : { userId });
       const userMessages = messages.filter((message) => message.role === 'user').length;
-      process.stderr.write(`extractor: ${extractor.name}; ${userMessages} user message${userMessages === 1 ? '' : 's'}\n`);
+      process.stderr.write(`extractor: ${extractor.name}; ${userMessages} user message${userMessages === 1 ? '' : 's'}${extractor instanceof LlmProfileExtractor ? droppedNote(extractor.lastStats) : ''}\n`);
       process.stdout.write(`${JSON.stringify(result, null, options.compact ? undefined : 2)}\n`);
     });
 }

@@ -1,13 +1,15 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PersonalabError } from '@personalab/core';
 import { findDataset, howToGet } from '@personalab/datasets';
+import { startTestServer } from '@personalab/llm/test';
 import { RunStore } from '@personalab/simulator';
 import { registerSimulateCommand } from './simulate.js';
 import { runCli, runCliOutput } from '../test/run-cli.js';
@@ -231,6 +233,68 @@ describe('personalab simulate', () => {
       expect(resumed.stdout).toContain(`5 conversations (${5 - count} run now, ${count} resumed)`);
     } finally {
       await service.close();
+    }
+  }, 60_000);
+
+  /** The whole CLI in a process of its own (the LLM config is read once per process), over the tiny MovieLens folder. */
+  const withLlm = async (environment: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+    const root = fileURLToPath(new URL('../../../..', import.meta.url));
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OPENAI_') && !name.startsWith('PERSONALAB_')));
+    try {
+      // Asynchronous: the test server answers from this process.
+      const { stdout, stderr } = await promisify(execFile)(join(root, 'node_modules', '.bin', 'tsx'), ['--conditions=development', join(root, 'apps', 'cli', 'src', 'main.ts'), '--quiet', '--data-dir', tiny, 'simulate', ...args], {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...clean, PERSONALAB_STATE_DIR: folder, PERSONALAB_CHAT_MODEL: 'scripted', OPENAI_API_KEY: 'test-key', PERSONALAB_LLM_CACHE: 'off', PERSONALAB_LLM_MAX_RETRIES: '0', ...environment },
+      });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const failure = error as { code?: number; stdout?: string; stderr?: string };
+      return { code: failure.code ?? -1, stdout: failure.stdout ?? '', stderr: failure.stderr ?? String(error) };
+    }
+  };
+
+  it('with the LLM simulator, says how many user turns fell back to the grounded simulator, and the LLM usage', async () => {
+    // A model that always breaks character: every user turn is regenerated twice, then written by the grounded fallback.
+    const server = await startTestServer({ chat: () => 'As an AI language model, I cannot have movie preferences.' });
+    try {
+      const output = await withLlm({ OPENAI_BASE_URL: server.url }, '--simulator', 'llm', '--limit', '2', '--max-turns', '1', '--concurrency', '1', '--store', join(folder, 'fallbacks.sqlite'));
+      expect(output.code, output.stderr).toBe(0);
+      // Two user turns per conversation (the opening, and the reaction to the one reply), three replies each.
+      expect(output.stdout).toContain('llm simulator: 4 of 4 user turns fell back to the grounded simulator (12 of 12 model replies failed the character and fact checks), in the 2 conversations run now\n');
+      expect(server.chatRequests()).toHaveLength(12);
+      expect(output.stderr).toMatch(/^llm: [\d,]+ tokens \([\d,]+ prompt \+ [\d,]+ completion\), 12 requests, 0 retries, 0 cache hits, 0 repairs, 0 failures\n$/);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
+  it('stops at the first configuration error of an LLM (a wrong base URL), in one line, and resumes once it is fixed', async () => {
+    const server = await startTestServer({ chat: () => 'I want a film for tonight.' });
+    const store = join(folder, 'wrong-url.sqlite');
+    const wrong = server.url.replace(/\/v1$/, '/nope');
+    try {
+      const args = ['--simulator', 'llm', '--limit', '3', '--max-turns', '1', '--concurrency', '1', '--store', store];
+      const stopped = await withLlm({ OPENAI_BASE_URL: wrong }, ...args);
+      expect(stopped.code).toBe(2);
+      expect(stopped.stdout).toBe('');
+      expect(stopped.stderr).toBe(
+        'llm: 0 tokens (0 prompt + 0 completion), 1 request, 0 retries, 0 cache hits, 0 repairs, 1 failure\n' +
+          `error (upstream_error): LLM endpoint ${wrong} answered HTTP 404: no route POST /nope/chat/completions (this server answers under /v1) (check that the base URL ends in /v1: ${wrong}). ` +
+          `Run llm:scripted--most-popular--movielens-100k stopped: this error would fail every conversation alike; 0 of 3 conversations finished and stored in ${store}; fix the setting and run the same command again to resume\n`,
+      );
+      // One request, and no conversation stored: the fixed run has all three.
+      expect(server.requests).toHaveLength(1);
+      const fixed = await withLlm({ OPENAI_BASE_URL: server.url }, ...args);
+      expect(fixed.code, fixed.stderr).toBe(0);
+      expect(fixed.stdout).toContain('3 conversations (3 run now, 0 resumed)');
+      // The OpenAI assistant at a wrong URL stops the run the same way.
+      const assistant = await withLlm({}, '--assistant', 'openai', '--assistant-url', wrong, '--limit', '3', '--max-turns', '1', '--concurrency', '1', '--store', join(folder, 'wrong-assistant.sqlite'));
+      expect(assistant.code).toBe(2);
+      expect(assistant.stderr).toMatch(/error \(upstream_error\): LLM endpoint \S+\/nope answered HTTP 404: .*\. Run retrieval--openai:scripted--movielens-100k stopped: this error would fail every conversation alike; 0 of 3 conversations finished/);
+    } finally {
+      await server.close();
     }
   }, 60_000);
 

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { getConfig, PersonalabError, type Assistant, type Item, type PersonalabConfig, type RatingInteraction, type User, type UserSimulator } from '@personalab/core';
 import { findDataset, loadMovieLens100k, loadSyntheticPersonaChat, stratifiedSplit } from '@personalab/datasets';
-import { createChatModelFromConfig } from '@personalab/llm';
+import { createChatModelFromConfig, isConfigurationError } from '@personalab/llm';
 import { HashingEmbedder, HnswIndex } from '@personalab/retrieval';
 import { EaseRecommender } from '@personalab/user-embedding';
 import {
@@ -25,6 +25,7 @@ import {
   UserTurnCorpus,
   writeTranscripts,
   type ConversationRecord,
+  type LlmUserSimulatorStats,
   type RecommendationSummary,
   type RetryInfo,
   type SimulatedUser,
@@ -147,6 +148,18 @@ function summaryTable(summary: RecommendationSummary, k: number, failed: number)
   const widths = headers.map((header, column) => Math.max(header.length, (cells[column] ?? '').length, 3));
   const row = (values: readonly string[]) => `| ${values.map((value, column) => value.padStart(widths[column] ?? 0)).join(' | ')} |`;
   return [row(headers), `| ${widths.map((width) => `${'-'.repeat(width - 1)}:`).join(' | ')} |`, row(cells)].join('\n');
+}
+
+/**
+ * How often the LLM simulator's model never passed the character and fact checks and a grounded reply stood in:
+ * "llm simulator: 2 of 14 user turns fell back to the grounded simulator (7 of 20 model replies failed the character and fact checks), in the 3 conversations run now".
+ */
+function fallbackLine(stats: LlmUserSimulatorStats, userTurns: number, ran: number): string {
+  const count = (value: number, one: string, many: string) => `${value} ${value === 1 ? one : many}`;
+  return (
+    `llm simulator: ${stats.fallbacks} of ${count(userTurns, 'user turn', 'user turns')} fell back to the grounded simulator ` +
+    `(${stats.repairs} of ${count(stats.calls, 'model reply', 'model replies')} failed the character and fact checks), in the ${count(ran, 'conversation', 'conversations')} run now`
+  );
 }
 
 /** Says on stderr, at most once a minute, that the service rate-limits the run and the run waits. */
@@ -296,10 +309,14 @@ export function registerSimulateCommand(program: Command): void {
       let simulator: (user: SimulatedUser) => UserSimulator;
       let simulatorName: string;
       let corpus: UserTurnCorpus | undefined;
+      // One object for every user's simulator: the run's grounded fallbacks, for the summary.
+      let llmStats: LlmUserSimulatorStats | undefined;
       if (options.simulator === 'llm') {
         const model = createChatModelFromConfig(config);
         if (!model) throw new PersonalabError('config_error', '--simulator llm needs an OpenAI-compatible endpoint: set OPENAI_BASE_URL (and OPENAI_API_KEY)');
-        simulator = () => new LlmUserSimulator({ model, catalog, maxTurns: options.maxTurns, seed: options.seed });
+        const stats: LlmUserSimulatorStats = { calls: 0, repairs: 0, fallbacks: 0 };
+        llmStats = stats;
+        simulator = () => new LlmUserSimulator({ model, catalog, maxTurns: options.maxTurns, seed: options.seed, stats });
         simulatorName = new LlmUserSimulator({ model, catalog }).name;
       } else {
         simulator = () => {
@@ -331,6 +348,8 @@ export function registerSimulateCommand(program: Command): void {
         // 5. The run. Ctrl-C stops it cleanly: conversations in flight are dropped (they run again on resume), the stored ones stay.
         const controller = new AbortController();
         let storedNow = 0;
+        // User turns the LLM simulator wrote in the conversations finished this time (resumed ones were counted before).
+        let simulatedTurns = 0;
         const onInterrupt = () => controller.abort();
         process.once('SIGINT', onInterrupt);
         let result: SimulationResult;
@@ -348,7 +367,13 @@ export function registerSimulateCommand(program: Command): void {
             ...(shard ? { shard } : {}),
             quiet: global.quiet,
             signal: controller.signal,
-            onConversation: () => storedNow++,
+            // A wrong URL, key or model of an LLM fails every conversation alike: the run stops at the first.
+            // Not the HTTP assistant's errors: its 404 may name one unknown user.
+            stopOn: (error, source) => isConfigurationError(error) && (source === 'simulator' ? options.simulator === 'llm' : options.assistant === 'openai'),
+            onConversation: (record) => {
+              storedNow++;
+              simulatedTurns += record.turns.filter((turn) => turn.role === 'user').length;
+            },
           });
         } catch (error) {
           if (!controller.signal.aborted) throw error;
@@ -377,6 +402,7 @@ export function registerSimulateCommand(program: Command): void {
         if (result.summary.conversations > 0 && result.summary.withTargets === 0) {
           process.stdout.write('(no user had hidden targets, so success, goal met and recall do not apply: n/a)\n');
         }
+        if (llmStats) process.stdout.write(`${fallbackLine(llmStats, simulatedTurns, result.ran)}\n`);
         if (failed > 0) {
           const errors = describeErrors(result.conversations);
           process.stderr.write(`${failed} of ${result.conversations.length} conversations failed (not scored; retried when the run is resumed):\n${errors.join('\n')}\n`);

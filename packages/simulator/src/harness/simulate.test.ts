@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExactIndex } from '@personalab/retrieval';
 import { PersonalabError, type Interaction } from '@personalab/core';
+import { isConfigurationError, OpenAIChatModel } from '@personalab/llm';
+import { startTestServer } from '@personalab/llm/test';
+import { LlmUserSimulator, type LlmUserSimulatorStats } from '../llm-user-simulator.js';
 import { createMostPopularAssistant } from '../assistants/most-popular-assistant.js';
 import { RetrievalUserSimulator } from '../retrieval-user-simulator.js';
 import { horrorFan, testCatalog } from '../test/fixtures.js';
@@ -12,7 +15,7 @@ import { createTestEmbedder } from '../test/test-embedder.js';
 import { UserTurnCorpus } from '../user-turn-corpus.js';
 import { RunStore } from './run-store.js';
 import { parseShard, selectShard } from './shard.js';
-import { runConfiguration, simulate } from './simulate.js';
+import { runConfiguration, simulate, type ErrorSource } from './simulate.js';
 import { summarizeRecommendations } from '../metrics/recommendation-metrics.js';
 import { readTranscripts, transcriptsToJsonl, writeTranscripts } from './transcripts.js';
 
@@ -146,6 +149,41 @@ describe('simulate', () => {
     const resumed = await simulate({ simulator, assistant, users: many, maxTurns: 5, k: 1, store, runId: 'a', quiet: true });
     expect(resumed).toMatchObject({ ran: 30 - stored, resumed: stored });
     store.close();
+  });
+
+  it('stops at the first error stopOn names (an LLM simulator meeting a wrong base URL), storing the finished conversations only', async () => {
+    // Two conversations of two user turns each are answered, then every request meets a 404, as a wrong base URL would.
+    let chats = 0;
+    const server = await startTestServer({ chat: () => (++chats <= 4 ? 'I want a scary movie for tonight.' : { status: 404, message: 'no route POST /nope/chat/completions' }) });
+    try {
+      const model = new OpenAIChatModel({ baseURL: server.url, apiKey: 'test', model: 'user-sim', maxRetries: 0 });
+      const stats: LlmUserSimulatorStats = { calls: 0, repairs: 0, fallbacks: 0 };
+      const llmSimulator = () => new LlmUserSimulator({ model, catalog: testCatalog, maxTurns: 1, stats });
+      const store = new RunStore(':memory:');
+      const sources: ErrorSource[] = [];
+      const stopOn = (error: unknown, source: ErrorSource) => {
+        sources.push(source);
+        return source === 'simulator' && isConfigurationError(error);
+      };
+      await expect(simulate({ simulator: llmSimulator, assistant, users, maxTurns: 1, k: 1, concurrency: 1, store, runId: 'wrong-url', quiet: true, stopOn })).rejects.toSatisfy(
+        (error) =>
+          PersonalabError.is(error, 'upstream_error') &&
+          error.details.status === 404 &&
+          error.message.includes('answered HTTP 404: no route POST /nope/chat/completions') &&
+          error.message.endsWith(`Run wrong-url stopped: this error would fail every conversation alike; 2 of ${users.length} conversations finished and stored in :memory:; fix the setting and run the same command again to resume`),
+      );
+      expect(sources).toEqual(['simulator']);
+      // No user started after the 404, and its conversation was not stored (a resumed run has it converse again).
+      expect(server.chatRequests()).toHaveLength(5);
+      expect(store.conversations('wrong-url').map((record) => record.endReason)).toEqual(['turn_limit', 'turn_limit']);
+      expect(stats).toEqual({ calls: 5, repairs: 0, fallbacks: 0 });
+      // Without stopOn, the same error fails each conversation on its own, as before.
+      const unstopped = await simulate({ simulator: llmSimulator, assistant, users: users.slice(0, 3), maxTurns: 1, k: 1, concurrency: 1, quiet: true });
+      expect(unstopped.conversations.map((record) => record.endReason)).toEqual(['error', 'error', 'error']);
+      store.close();
+    } finally {
+      await server.close();
+    }
   });
 
   it('shows the user only the first k distinct items, the ones scored, and records how many more came', async () => {

@@ -54,6 +54,37 @@ export interface SimulateOptions {
   signal?: AbortSignal;
   /** Called after each conversation is stored. */
   onConversation?: (record: ConversationRecord) => void;
+  /**
+   * Errors that would fail every other conversation alike (a wrong base URL, model name or key of an LLM:
+   * `isConfigurationError` from `@personalab/llm`), given the error and whether the simulator or the assistant
+   * threw it. The first one stops the run: no new conversation starts, that conversation (and those failing
+   * alike in flight) is not stored, the others finish and are stored, and `simulate` throws it, so the same
+   * call resumes once the setting is fixed. Default: none, every error fails its conversation only (an HTTP
+   * assistant's 404 may concern one user).
+   */
+  stopOn?: (error: unknown, source: ErrorSource) => boolean;
+}
+
+/** Which side of a conversation threw. */
+export type ErrorSource = 'simulator' | 'assistant';
+
+/** An error of one side of a conversation, unwrapped by the run loop. */
+class SideError extends Error {
+  constructor(
+    readonly source: ErrorSource,
+    readonly error: unknown,
+  ) {
+    super(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Runs one side's call, marking what it throws with the side. */
+async function side<T>(source: ErrorSource, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw new SideError(source, error);
+  }
 }
 
 export interface SimulationResult {
@@ -103,7 +134,7 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 /** One conversation: the simulator opens, the assistant replies, until an end or the turn limit. */
 async function converse(user: SimulatedUser, simulator: UserSimulator, assistant: Assistant, maxTurns: number, k: number, signal: AbortSignal | undefined): Promise<{ turns: DialogueTurn[]; endReason: EndReason }> {
   const turns: DialogueTurn[] = [];
-  let next: SimulatorTurn = await simulator.start({ profile: user.profile, goal: user.goal });
+  let next: SimulatorTurn = await side('simulator', () => simulator.start({ profile: user.profile, goal: user.goal }));
   let userTurns = 0;
   while (true) {
     // In-process simulators and assistants can chain promises without ever giving the event loop a turn:
@@ -116,7 +147,7 @@ async function converse(user: SimulatedUser, simulator: UserSimulator, assistant
     }
     turns.push({ role: 'user', content: next.content });
     userTurns++;
-    const reply = await assistant.reply({ userId: user.id, dialogue: turns, ...(signal ? { signal } : {}) });
+    const reply = await side('assistant', () => assistant.reply({ userId: user.id, dialogue: turns, ...(signal ? { signal } : {}) }));
     const turn: TranscriptTurn = { role: 'assistant', content: reply.content };
     if (reply.recommendedItemIds) {
       const { shown, beyondK } = shownItems(reply.recommendedItemIds, k);
@@ -129,11 +160,11 @@ async function converse(user: SimulatedUser, simulator: UserSimulator, assistant
     turns.push(turn);
     if (userTurns >= maxTurns) {
       // The user still reacts to the last reply (the reaction may meet the goal) but cannot go on.
-      const last = await simulator.respond({ dialogue: turns });
+      const last = await side('simulator', () => simulator.respond({ dialogue: turns }));
       if (last.content) turns.push({ role: 'user', content: last.content });
       return { turns, endReason: last.type === 'end' ? last.reason : 'turn_limit' };
     }
-    next = await simulator.respond({ dialogue: turns });
+    next = await side('simulator', () => simulator.respond({ dialogue: turns }));
   }
 }
 
@@ -175,8 +206,10 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   let successes = 0;
   let finished = 0;
   let cursor = 0;
-  // Set when a worker fails (cancelled, or the store failed): the others take no new user.
+  // Set when a worker fails (cancelled, or the store failed) or meets a `stopOn` error: the others take no new user.
   let stopped = false;
+  /** The first `stopOn` error, thrown once the workers have ended. */
+  let fatal: unknown;
   const worker = async () => {
     while (cursor < pending.length && !stopped) {
       const user = pending[cursor++] as SimulatedUser;
@@ -185,8 +218,15 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
       try {
         const { turns, endReason } = await converse(user, options.simulator(user), options.assistant, options.maxTurns, k, options.signal);
         record = { runId, userId: user.id, simulator: simulatorName, assistant: options.assistant.name, endReason, turns, targetItemIds: [...(user.goal.targetItemIds ?? [])], startedAt, finishedAt: clock.now() };
-      } catch (error) {
+      } catch (thrown) {
+        const error = thrown instanceof SideError ? thrown.error : thrown;
         if (PersonalabError.is(error, 'cancelled')) throw error;
+        if (thrown instanceof SideError && options.stopOn?.(error, thrown.source)) {
+          // Not stored: the fixed run has this user converse again.
+          fatal ??= error;
+          stopped = true;
+          return;
+        }
         // One failed conversation (an upstream fault past its retries) must not end the run.
         record = { runId, userId: user.id, simulator: simulatorName, assistant: options.assistant.name, endReason: 'error', turns: [], targetItemIds: [...(user.goal.targetItemIds ?? [])], error: error instanceof Error ? error.message : String(error), startedAt, finishedAt: clock.now() };
       }
@@ -212,6 +252,16 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     if (failure) throw failure.reason;
   } finally {
     progress.stop();
+  }
+  if (fatal !== undefined) {
+    // One line for the whole run: the error as the first conversation met it, then where the run stands.
+    const cause = PersonalabError.is(fatal) ? fatal : undefined;
+    const stored = store ? ` and stored in ${store.path}; fix the setting and run the same command again to resume` : '';
+    throw new PersonalabError(
+      cause?.code ?? 'upstream_error',
+      `${fatal instanceof Error ? fatal.message : String(fatal)}. Run ${runId} stopped: this error would fail every conversation alike; ${finished} of ${pending.length} conversations finished${stored}`,
+      { cause: fatal, ...(cause ? { details: cause.details } : {}) },
+    );
   }
   const shardIds = new Set(users.map((user) => user.id));
   const conversations = store ? store.conversations(runId).filter((record) => shardIds.has(record.userId)) : inMemory.sort((left, right) => left.userId.localeCompare(right.userId));
