@@ -109,11 +109,12 @@ describe('serve (the main job)', () => {
     const stalled = await openRequest(origin, { path: '/v1/users', key: server.apiKey, body: '{"id":"never-sent"}' });
     const inFlight = await openRequest(origin, { path: '/v1/users/u1/events', key: server.apiKey, body: JSON.stringify({ events: [{ type: 'rating', itemId: 'i1', value: 4 }] }) });
     const started = Date.now();
-    const closing = server.close({ graceMs: 1_000 });
+    // A grace long enough for the in-flight request on a loaded machine; the stalled client is dropped when it ends.
+    const closing = server.close({ graceMs: 4_000 });
     // A request the server had started is answered after the stop began.
     expect(await inFlight.finish()).toBe('HTTP/1.1 201 Created');
     await closing;
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(Date.now() - started).toBeLessThan(15_000);
     await stalled.closed;
     expect(existsSync(join(stateDir, 'recommender', 'server.lock'))).toBe(false);
   });

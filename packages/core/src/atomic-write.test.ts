@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -32,7 +32,7 @@ describe('writeFileAtomic', () => {
     expect(readdirSync(directory)).toEqual(['results.json']);
   });
 
-  it("removes a dead process's temporary files of the same file, and keeps a live writer's and other files'", async () => {
+  it("removes a dead process's temporary files of the same file over an hour old, and keeps a live writer's, recent ones and other files'", async () => {
     const directory = temporaryDirectory();
     const path = join(directory, 'results.json');
     // A writer that is still running (it may be mid-write).
@@ -46,8 +46,11 @@ describe('writeFileAtomic', () => {
         `.results.json.${process.pid}.1700000000003.tmp`, // this process: a worker thread may be writing
         `.other.json.${dead}.1700000000004.tmp`, // another file's: tidied by that file's next write
         `.results.json.backup.tmp`, // not a name writeFileAtomic makes
+        `.results.json.${dead}.1700000000005.tmp`, // recent: its pid may be another container's writer
       ];
       for (const name of [...stale, ...kept]) writeFileSync(join(directory, name), 'half a fi');
+      const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+      for (const name of [...stale, ...kept.slice(0, -1)]) utimesSync(join(directory, name), twoHoursAgo, twoHoursAgo);
       writeFileAtomic(path, '{"done":true}');
       expect(readFileSync(path, 'utf8')).toBe('{"done":true}');
       expect(readdirSync(directory).sort()).toEqual([...kept, 'results.json'].sort());

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 
 /** The temporary file of one write: `.<name>.<pid>.<milliseconds>.tmp`, beside the target. */
@@ -11,7 +11,8 @@ function temporaryName(name: string, pid: number): string {
  * write a temporary file in the same directory, flush it to disk, rename it over the target.
  * `mode` (default 0o666 less the umask) applies from the first byte: the temporary file is new.
  * A process killed mid-write leaves its temporary file behind; the next successful write of the
- * same file removes those of dead processes (never one of a live writer).
+ * same file removes those of dead processes that are over an hour old (never one of a live writer here;
+ * the age guards a writer in another pid namespace, on a shared volume, whose pid means nothing here).
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array, options: { mode?: number } = {}): void {
   const directory = dirname(path);
@@ -41,9 +42,13 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, options
   removeStaleTemporaries(directory, basename(path));
 }
 
+/** How old a dead writer's temporary file must be before it is removed. */
+const STALE_AFTER_MS = 60 * 60 * 1000;
+
 /**
  * Removes the temporary files of `name` left by processes that died mid-write. One whose pid is
- * alive (or is this process: a worker thread shares it) may be a concurrent write and is kept.
+ * alive (or is this process: a worker thread shares it) may be a concurrent write and is kept, and so
+ * is one touched within the hour: its pid may belong to another container or host sharing the folder.
  */
 function removeStaleTemporaries(directory: string, name: string): void {
   const prefix = `.${name}.`;
@@ -60,7 +65,9 @@ function removeStaleTemporaries(directory: string, name: string): void {
     const pid = Number(match[1]);
     if (pid === process.pid || isAlive(pid)) continue;
     try {
-      rmSync(join(directory, entry), { force: true });
+      const path = join(directory, entry);
+      if (Date.now() - statSync(path).mtimeMs < STALE_AFTER_MS) continue;
+      rmSync(path, { force: true });
     } catch {
       // Not ours to remove (permissions): leave it.
     }

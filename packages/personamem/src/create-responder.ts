@@ -26,13 +26,16 @@ export interface ResponderSpec {
   seed?: number;
 }
 
+/** The random control's seed unless one is given: the experiment's (experiments/personamem/run.ts). */
+export const defaultRandomSeed = 1;
+
 /** Builds a responder by name; the LLM one needs an OpenAI-compatible endpoint in the config. */
 export async function createResponder(spec: ResponderSpec, config: PersonalabConfig): Promise<Responder> {
   switch (spec.responder) {
     case 'random':
       // Seed 1 by default, the experiment's (experiments/personamem/run.ts): with 0 the CLI's random
       // control scored 0.246 on the released 32k set where the committed results say 0.231.
-      return new RandomResponder({ seed: spec.seed ?? 1 });
+      return new RandomResponder({ seed: spec.seed ?? defaultRandomSeed });
     case 'longest-option':
       return new LongestOptionResponder();
     case 'memory':

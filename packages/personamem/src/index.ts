@@ -43,7 +43,7 @@ export { LlmResponder } from './responders/llm-responder.js';
 export type { LlmResponderOptions } from './responders/llm-responder.js';
 export { truncateOldest, ContextRetriever, ProfileMemory, renderProfile } from './responders/context-strategies.js';
 export type { ContextStrategy } from './responders/context-strategies.js';
-export { createResponder, responderNames, strategyNames } from './create-responder.js';
+export { createResponder, defaultRandomSeed, responderNames, strategyNames } from './create-responder.js';
 export type { ResponderSpec, ResponderName, StrategyName } from './create-responder.js';
 export { enrichWording, isUserStatement } from './generator/enrich-wording.js';
 export type { EnrichWordingOptions } from './generator/enrich-wording.js';

@@ -33,7 +33,8 @@ describe('runTrainingLoop', () => {
     await expect(run).rejects.toSatisfy((error) => PersonalabError.is(error, 'cancelled'));
     // 400 steps of 5 ms would take 2 s; the abort lands within a few steps of 100 ms.
     expect(steps).toBeLessThan(100);
-    expect(performance.now() - started).toBeLessThan(1000);
+    // A loose bound only (the machine is shared): the step count above is the real check.
+    expect(performance.now() - started).toBeLessThan(10_000);
   });
 
   it('runs every epoch when nothing aborts it, and a yield between steps changes no result', async () => {

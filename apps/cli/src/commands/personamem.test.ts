@@ -73,6 +73,22 @@ describe('personalab personamem', () => {
     await refused(common, 'conflict', /run lo was made with different settings \(contextsFingerprint: before "1-[0-9a-f]+", now "none"\)/);
   });
 
+  it("records the random control's seed, and refuses to resume a run stored under another one", async () => {
+    const seeded = join(folder.path, 'random-seed.sqlite');
+    const common = ['evaluate', '--questions', questions, '--responder', 'random', '--run-id', 'rnd', '--store', seeded];
+    expect(await run(common)).toMatch(/on 3 questions \(0 resumed, 3 asked, 0 failed\)/);
+    const runStore = new RunStore(seeded);
+    try {
+      const stored = runStore.listRuns().find((entry) => entry.runId === 'rnd');
+      expect(stored?.settings['seed']).toBe(1);
+      // As if made with seed 0 (the CLI's default before session 11).
+      runStore.updateSettings('rnd', { ...stored?.settings, seed: 0 });
+    } finally {
+      runStore.close();
+    }
+    await refused(common, 'conflict', /run rnd was made with different settings \(seed: before 0, now 1\)/);
+  });
+
   it('refuses a contexts file that does not match the questions before asking any, naming the id and the file', async () => {
     const other = join(folder.path, 'other-contexts.jsonl');
     writeFileSync(other, `${JSON.stringify({ 'other-0': [{ role: 'user', content: 'hi' }] })}\n`);

@@ -24,6 +24,7 @@ import {
   published128k,
   published32k,
   renderMarkdown,
+  defaultRandomSeed,
   responderNames,
   scorePredictionFile,
   strategyNames,
@@ -95,6 +96,9 @@ function evaluateSettings(options: EvaluateCommandOptions, command: Command): Re
       `--responder ${options.responder} answers from the shared contexts: give --contexts (only the controls ${responderNames.filter((name) => !contextResponders.includes(name)).join(' and ')} work without)`,
     );
   }
+  // The random control's seed changes its answers: recorded, so that a run resumed under another seed is refused
+  // (the default moved from 0 to 1 in session 11; runs stored before then have no seed recorded).
+  if (options.responder === 'random') return { seed: defaultRandomSeed };
   if (!llm) return {};
   return {
     strategy: options.strategy,

@@ -322,7 +322,7 @@ function numpySpread(directory: string): string[] {
   const precisionStats = meanAndStd(results.map((result) => result.precision));
   return [
     `Over ${results.length} seeds of Recommenders' split, numpy EASE λ = 500 gives NDCG@10 ${ndcgStats.mean.toFixed(4)} ± ${ndcgStats.std.toFixed(4)} (min ${Math.min(...ndcg).toFixed(4)}, max ${Math.max(...ndcg).toFixed(4)}),`,
-    `P@10 ${precisionStats.mean.toFixed(4)} ± ${precisionStats.std.toFixed(4)} (\`results/ease-check-numpy-20-seeds.json\`): where the issue's numbers sit outside that spread, the gap is the reference's setup, not our evaluation.`,
+    `P@10 ${precisionStats.mean.toFixed(4)} ± ${precisionStats.std.toFixed(4)} (\`ease-check-numpy-20-seeds.json\` in this folder): where the issue's numbers sit outside that spread, the gap is the reference's setup, not our evaluation.`,
   ];
 }
 

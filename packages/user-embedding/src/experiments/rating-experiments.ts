@@ -8,6 +8,7 @@ import { BiasedMfRecommender } from '../biased-mf.js';
 import { KnnBaselineRecommender } from '../knn-baseline.js';
 import { RatingBlend, type BlendMember, type TrainableRatingModel } from '../rating-blend.js';
 import { p3Anchors } from './anchors.js';
+import { p1Split } from './movielens-experiments.js';
 import { describeSeeds, describeSpread, formatSeedSummary, summariseSeeds } from './seed-summary.js';
 
 export interface RatingExperimentOptions {
@@ -129,7 +130,7 @@ export async function runRatingExperiments(options: RatingExperimentOptions): Pr
   };
   for (const seed of seeds) {
     // The P1 split exactly (Recommenders' rows through numpy's shuffle).
-    const split = stratifiedSplit(data.ratings, { ratio: 0.75, seed, shuffle: 'numpy' });
+    const split = p1Split(data.ratings, seed);
     await evaluate('75/25', seed, split.train, split.test, data.items, data.users);
     writeRatingResults(options.resultsDirectory, runs, { backend: backend.name, ...meta });
   }
