@@ -13,11 +13,11 @@
  * settings (the quick run's gen32k-p3-q20-seed1, the full run's gen32k-seed1), and another generation's file is
  * never replaced.
  */
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { type ChatMessage, type Responder, PersonalabError, changedOptions, getConfig, resultsDirectory as chooseResultsDirectory, runScript, scriptCommand, writeResults } from '@personalab/core';
+import { type ChatMessage, type Responder, changedOptions, getConfig, resultsDirectory as chooseResultsDirectory, runScript, scriptCommand, writeResults } from '@personalab/core';
 import { findDataset } from '@personalab/datasets';
 import { HeuristicProfileExtractor } from '@personalab/profile';
 import {
@@ -47,8 +47,6 @@ await runScript(async () => {
   const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } } });
   const quick = values.quick;
   const resultsDirectory = chooseResultsDirectory({ out: values.out, committed: join(here, 'results'), changed: changedOptions({ quick }, { quick: false }), name: 'experiments/personamem-quick' });
-  // Named before any work: a file there had failed after the first part, with EEXIST from mkdir.
-  if (existsSync(resultsDirectory) && !statSync(resultsDirectory).isDirectory()) throw new PersonalabError('invalid_argument', `--out ${resultsDirectory} is a file: results are written into a folder`);
   const workDirectory = join(getConfig().stateDir, quick ? 'personamem-quick' : 'personamem');
   // A fresh store each run: every answer is recomputed (the whole experiment takes about 25 s). Resumed answers had
   // carried an older profile extractor's into the committed results (memory-profile-heuristic 0.615, against 0.970

@@ -12,6 +12,7 @@ export type { PersonalabConfig, TfBackendName, CacheMode } from './config.js';
 export { createProgress, displayedMetric } from './progress.js';
 export type { DisplayedMetric, Progress, ProgressOptions } from './progress.js';
 export { writeFileAtomic } from './atomic-write.js';
+export { blockingFile } from './blocking-file.js';
 export { parseShard, formatShard, selectShard } from './shard.js';
 export type { Shard } from './shard.js';
 export { runScript, scriptOptions, describeScriptError, scriptExitCodes, changedOptions, resultsDirectory, scriptCommand, invokedCommand } from './script.js';

@@ -1,6 +1,6 @@
-import { statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { getConfig } from './config.js';
+import { blockingFile } from './blocking-file.js';
 import { PersonalabError } from './errors.js';
 
 /**
@@ -146,21 +146,10 @@ export function resultsDirectory(options: ResultsDirectoryOptions): string {
  * results are written, it would cost the whole run. The folder itself need not exist yet.
  */
 function checkedFolder(directory: string, label: string): string {
-  for (let path = directory; ; path = dirname(path)) {
-    let stats;
-    try {
-      stats = statSync(path);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      // Not there yet (writeResults creates it); look at the folder above.
-      if ((code === 'ENOENT' || code === 'ENOTDIR') && dirname(path) !== path) continue;
-      // Anything else (no permission) is for writeResults to report.
-      return directory;
-    }
-    if (stats.isDirectory()) return directory;
-    const what = path === directory ? 'is a file' : `is under ${displayPath(path)}, a file`;
-    throw new PersonalabError('invalid_argument', `cannot write results into ${label}${displayPath(directory)}: it ${what}; results are written into a folder`, { details: { path: directory } });
-  }
+  const file = blockingFile(directory);
+  if (file === undefined) return directory;
+  const what = file === directory ? 'is a file' : `is under ${displayPath(file)}, a file`;
+  throw new PersonalabError('invalid_argument', `cannot write results into ${label}${displayPath(directory)}: it ${what}; results are written into a folder`, { details: { path: directory } });
 }
 
 function displayPath(path: string): string {

@@ -36,7 +36,7 @@ export { runTrainingLoop } from './training-loop.js';
 export type { TrainingLoopOptions, TrainingSummary, EpochRecord } from './training-loop.js';
 export { saveCheckpoint, loadCheckpoint, checkpointEpoch } from './checkpoint.js';
 export type { Checkpoint } from './checkpoint.js';
-export { blockingFile, directoryHandler, packArtifacts, unpackArtifacts, saveModelDirectory, loadModelDirectory, modelFileName, weightsFileName } from './weights-io.js';
+export { directoryHandler, packArtifacts, unpackArtifacts, saveModelDirectory, loadModelDirectory, modelFileName, weightsFileName } from './weights-io.js';
 export type { WeightMap } from './weights-io.js';
 export { loadRecommender, recommenderFactories } from './load-recommender.js';
 export { exportItemVectors, userQueryVector, exportedDimension, isEmbeddingModel } from './embeddings.js';

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type * as Core from '@personalab/core';
-import { PersonalabError } from '@personalab/core';
+import { PersonalabError, blockingFile } from '@personalab/core';
 import { checkpointEpoch, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
-import { blockingFile, loadModelDirectory, saveModelDirectory } from './weights-io.js';
+import { loadModelDirectory, saveModelDirectory } from './weights-io.js';
 
 // Lets a test make the write of model.json fail, as a crash or a full disk would in the middle of a save.
 const failing = vi.hoisted(() => ({ file: undefined as string | undefined }));

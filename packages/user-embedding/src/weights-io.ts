@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { PersonalabError, formatZodError, writeFileAtomic } from '@personalab/core';
+import { PersonalabError, blockingFile, formatZodError, writeFileAtomic } from '@personalab/core';
 import type { InteractionMatrix } from './interaction-matrix.js';
 
 /** Float32 weights by name, with their shapes: what every model in this package persists. */
@@ -33,17 +33,6 @@ const manifestSchema = z.object({
 
 function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
-}
-
-/** The file that stands where `path` or one of its parent folders must be a folder, if any (a save there would fail). */
-export function blockingFile(path: string): string | undefined {
-  let current = resolve(path);
-  while (!existsSync(current)) {
-    const parent = dirname(current);
-    if (parent === current) return undefined;
-    current = parent;
-  }
-  return statSync(current).isDirectory() ? undefined : current;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { getConfig, PersonalabError } from '@personalab/core';
-import { blockingFile, defaultResultsDirectory, runRankingExperiments, runRatingExperiments } from '@personalab/user-embedding';
+import { blockingFile, getConfig, PersonalabError } from '@personalab/core';
+import { defaultResultsDirectory, runRankingExperiments, runRatingExperiments } from '@personalab/user-embedding';
 import { globalOptions, requireDataset } from '../global-options.js';
 import { parseIntegerList, seedRange } from '../integer-option.js';
 

@@ -1,7 +1,7 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { PersonalabError, formatShard, getConfig, parseShard, writeResults } from '@personalab/core';
+import { PersonalabError, blockingFile, formatShard, getConfig, parseShard, writeResults } from '@personalab/core';
 import {
   type Phrasing,
   type QuestionOutcome,
@@ -67,7 +67,9 @@ function fileNamePart(flag: string, value: string): string {
 
 /** An output folder that exists as a file is named before any work (mkdir had failed later with a stack trace, EEXIST). */
 function assertNotAFile(flag: string, directory: string): void {
-  if (existsSync(directory) && !statSync(directory).isDirectory()) throw new PersonalabError('invalid_argument', `${flag} ${directory} is a file: results are written into a folder`);
+  const file = blockingFile(directory);
+  if (file === undefined) return;
+  throw new PersonalabError('invalid_argument', file === resolve(directory) ? `${flag} ${directory} is a file: results are written into a folder` : `${flag} ${directory}: ${file} is a file, not a folder`);
 }
 
 /**

@@ -1,8 +1,8 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { PersonalabError, getConfig, tfBackendSchema, type TfBackendName } from '@personalab/core';
+import { PersonalabError, blockingFile, getConfig, tfBackendSchema, type TfBackendName } from '@personalab/core';
 import { loadMovieLens100k, stratifiedSplit } from '@personalab/datasets';
-import { blockingFile, checkpointEpoch, recommenderFactories, selectBackend, SequentialTwoTowerRecommender, type BaseRecommender, type TrainingSummary } from '@personalab/user-embedding';
+import { checkpointEpoch, recommenderFactories, selectBackend, SequentialTwoTowerRecommender, type BaseRecommender, type TrainingSummary } from '@personalab/user-embedding';
 import { globalOptions, requireDataset } from '../global-options.js';
 import { integerOption, positive, seedRange } from '../integer-option.js';
 
