@@ -11,7 +11,7 @@ export { LlmCache, openLlmCache, cacheKey, stableStringify } from './llm-cache.j
 export type { LlmCacheOptions } from './llm-cache.js';
 export { withRetries, parseRetryAfter, backoffDelay, realSleep } from './retry.js';
 export type { RetryPolicy, Sleep } from './retry.js';
-export { toPersonalabError, isRetryableStatus, isConfigurationError, isContextLengthError } from './upstream-errors.js';
+export { toPersonalabError, isRetryableStatus, isConfigurationError, isContextLengthError, causeMessages } from './upstream-errors.js';
 export { extractJson } from './json-extraction.js';
 export type { JsonExtraction } from './json-extraction.js';
 export { responseJsonSchema } from './json-schema.js';

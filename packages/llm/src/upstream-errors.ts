@@ -128,7 +128,7 @@ export function toPersonalabError(error: unknown, endpoint: string, abort?: Abor
 }
 
 /** The messages down an error's cause chain (at most 5, repeats dropped): what a network failure says it was. */
-function causeMessages(cause: unknown): string[] {
+export function causeMessages(cause: unknown): string[] {
   const messages: string[] = [];
   for (let current = cause, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
     // An AggregateError (both IPv4 and IPv6 refused) has no message of its own: its errors say it.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { formatZodError, PersonalabError, systemClock, type Assistant, type Clock, type DialogueTurn } from '@personalab/core';
-import { backoffDelay, parseRetryAfter, realSleep, type Sleep } from '@personalab/llm';
+import { backoffDelay, causeMessages, parseRetryAfter, realSleep, type Sleep } from '@personalab/llm';
 
 /** The parts of the recommender's `POST /v1/chat` answer that the assistant uses. */
 const chatResponseSchema = z.object({
@@ -83,12 +83,8 @@ const isConflict = (error: unknown): boolean => error instanceof PersonalabError
  */
 export function describeFetchError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  const cause = error instanceof Error ? (error.cause as { message?: unknown; code?: unknown; errors?: unknown } | undefined) : undefined;
-  if (!cause || typeof cause !== 'object') return message;
-  const inner = Array.isArray(cause.errors) ? cause.errors.map((entry) => (entry instanceof Error ? entry.message : String(entry))).filter((text) => text !== '') : [];
-  const own = typeof cause.message === 'string' ? cause.message : '';
-  const detail = [...new Set([own, ...inner].filter((text) => text !== ''))].join('; ') || (typeof cause.code === 'string' ? cause.code : '');
-  return detail === '' || detail === message ? message : `${message} (${detail})`;
+  const detail = causeMessages(error instanceof Error ? error.cause : undefined).filter((text) => text !== message);
+  return detail.length === 0 ? message : `${message} (${detail.join('; ')})`;
 }
 
 /**
