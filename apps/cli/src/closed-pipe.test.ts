@@ -1,7 +1,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { endQuietlyOnClosedPipe } from './closed-pipe.js';
+import { endQuietlyOnClosedPipe, outliveClosedPipe } from './closed-pipe.js';
 
 describe('endQuietlyOnClosedPipe', () => {
   it('ends with status 0 on EPIPE and leaves other stream errors thrown', () => {
@@ -11,6 +11,22 @@ describe('endQuietlyOnClosedPipe', () => {
     stream.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
     expect(codes).toEqual([0]);
     expect(() => stream.emit('error', Object.assign(new Error('no space'), { code: 'ENOSPC' }))).toThrow('no space');
+  });
+
+  it('lets a command that outlives its output (serve) go on: its handler is called once instead, until it restores the default', () => {
+    const stream = new EventEmitter() as unknown as NodeJS.WriteStream;
+    const codes: number[] = [];
+    endQuietlyOnClosedPipe(stream, (code) => codes.push(code));
+    let told = 0;
+    const restore = outliveClosedPipe(stream, () => told++);
+    const epipe = () => stream.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+    epipe();
+    epipe();
+    expect({ told, codes }).toEqual({ told: 1, codes: [] });
+    expect(() => stream.emit('error', Object.assign(new Error('no space'), { code: 'ENOSPC' }))).toThrow('no space');
+    restore();
+    epipe();
+    expect({ told, codes }).toEqual({ told: 1, codes: [0] });
   });
 
   it('lets a process that keeps writing to a closed pipe (`… | head -1`) end without a stack trace', async () => {

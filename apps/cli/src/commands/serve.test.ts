@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startTestServer } from '@personalab/llm/test';
 import { openRequest } from '@personalab/recommender/test';
 import { runCliOutput } from '../test/run-cli.js';
 import { registerServeCommand } from './serve.js';
@@ -30,13 +32,19 @@ interface Started {
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** `personalab serve` in a process of its own (signals are per process) on a free port, once it prints its URL. */
-async function startServe(...args: string[]): Promise<Started> {
+/** `personalab serve` as `main.ts` runs it, in a process of its own (signals are per process), with no LLM unless `environment` names one. */
+function spawnServe(args: readonly string[], environment: Record<string, string> = {}): ChildProcess {
   const mainPath = fileURLToPath(new URL('../main.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', mainPath, 'serve', '--dataset', 'synthetic', '--model', 'page-ease', '--port', '0', ...args], {
-    env: { ...process.env, PERSONALAB_STATE_DIR: stateDir, PERSONALAB_QUIET: '1', PERSONALAB_API_KEYS: 'serve-test-key' },
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OPENAI_') && !name.startsWith('PERSONALAB_')));
+  return spawn(process.execPath, ['--conditions=development', '--import', 'tsx', mainPath, 'serve', '--dataset', 'synthetic', '--model', 'page-ease', ...args], {
+    env: { ...clean, PERSONALAB_STATE_DIR: stateDir, PERSONALAB_QUIET: '1', PERSONALAB_API_KEYS: 'serve-test-key', ...environment },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+/** `personalab serve` in a process of its own on a free port, once it prints its URL. */
+async function startServe(args: readonly string[] = [], environment: Record<string, string> = {}): Promise<Started> {
+  const child = spawnServe(['--port', '0', ...args], environment);
   let stdout = '';
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -70,7 +78,8 @@ async function exitWithin(started: Started, ms: number) {
 
 describe('personalab serve stops on SIGTERM and SIGINT (a process of its own)', () => {
   it('answers the request in flight, drops a stalled client after --shutdown-timeout, removes its lock and exits 0', async () => {
-    const started = await startServe('--shutdown-timeout', '1');
+    // A grace long enough for the in-flight request on a loaded machine (the stalled client is dropped when it ends).
+    const started = await startServe(['--shutdown-timeout', '4']);
     const stalled = await openRequest(started.origin, { path: '/v1/users', key: started.key, body: '{"id":"never-sent"}' });
     const inFlight = await openRequest(started.origin, { path: '/v1/users', key: started.key, body: '{"id":"in-flight"}' });
     started.child.kill('SIGTERM');
@@ -78,14 +87,14 @@ describe('personalab serve stops on SIGTERM and SIGINT (a process of its own)', 
     // A request the server had started is answered after the signal.
     expect(await inFlight.finish()).toBe('HTTP/1.1 201 Created');
     // Before, a client that never finished its request kept the server from exiting for as long as it stayed connected.
-    expect(await exitWithin(started, 8_000)).toEqual({ code: 0, signal: null });
+    expect(await exitWithin(started, 20_000)).toEqual({ code: 0, signal: null });
     await stalled.closed;
-    expect(started.stderr()).toContain('SIGTERM: stopping; requests in flight have 1 s to finish');
+    expect(started.stderr()).toContain('SIGTERM: stopping; requests in flight have 4 s to finish');
     expect(existsSync(join(stateDir, 'recommender', 'server.lock'))).toBe(false);
   }, 60_000);
 
   it('a second SIGINT drops the connections still open at once', async () => {
-    const started = await startServe('--shutdown-timeout', '600');
+    const started = await startServe(['--shutdown-timeout', '600']);
     const stalled = await openRequest(started.origin, { path: '/v1/users', key: started.key, body: '{"id":"never-sent-either"}' });
     started.child.kill('SIGINT');
     await new Promise((done) => setTimeout(done, 300));
@@ -95,4 +104,69 @@ describe('personalab serve stops on SIGTERM and SIGINT (a process of its own)', 
     expect(started.stderr()).toContain('SIGINT again: dropping the connections still open');
     expect(existsSync(join(stateDir, 'recommender', 'server.lock'))).toBe(false);
   }, 60_000);
+
+  it('ends with the LLM usage line, as every command that used an LLM does', async () => {
+    const llm = await startTestServer({ chat: () => '{}' });
+    try {
+      const started = await startServe([], { OPENAI_BASE_URL: llm.url, OPENAI_API_KEY: 'test-key', PERSONALAB_CHAT_MODEL: 'scripted', PERSONALAB_LLM_CACHE: 'off', PERSONALAB_LLM_MAX_RETRIES: '0' });
+      await chatOnce(started.origin, started.key);
+      expect(llm.chatRequests().length).toBeGreaterThan(0);
+      started.child.kill('SIGTERM');
+      expect(await exitWithin(started, 8_000)).toEqual({ code: 0, signal: null });
+      // The signal handler had exited the process itself, before the CLI's end could print the totals.
+      expect(started.stderr()).toMatch(new RegExp(`\\nllm: [\\d,]+ tokens \\([\\d,]+ prompt \\+ [\\d,]+ completion\\), ${llm.chatRequests().length} requests?, `));
+      expect(existsSync(join(stateDir, 'recommender', 'server.lock'))).toBe(false);
+    } finally {
+      await llm.close();
+    }
+  }, 60_000);
+
+  it('keeps serving when the reader of its stdout goes away (`… | head -3`), and still stops normally on SIGTERM', async () => {
+    const port = await freePort();
+    const child = spawnServe(['--port', String(port), '--shutdown-timeout', '1']);
+    // The reader is gone before the banner is written: each banner write meets EPIPE.
+    child.stdout?.destroy();
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once('exit', (code, signal) => done((exited = { code, signal }))));
+    const started: Started = { child, origin: `http://127.0.0.1:${port}`, key: 'serve-test-key', stderr: () => stderr, exit };
+    try {
+      while (!stderr.includes('stdout was closed')) {
+        if (exited) throw new Error(`serve exited on the closed stdout (${JSON.stringify(exited)}); stderr: ${stderr}`);
+        await new Promise((done) => setTimeout(done, 50));
+      }
+      // Still serving after the EPIPE (it had exited at once, leaving its lock and an unclosed store).
+      await new Promise((done) => setTimeout(done, 300));
+      expect(exited).toBeUndefined();
+      await chatOnce(started.origin, started.key);
+      expect(existsSync(join(stateDir, 'recommender', 'server.lock'))).toBe(true);
+      child.kill('SIGTERM');
+      expect(await exitWithin(started, 8_000)).toEqual({ code: 0, signal: null });
+      expect(stderr).toContain('stdout was closed (EPIPE); the server goes on: SIGTERM or Ctrl+C stops it');
+      expect(stderr).toContain('SIGTERM: stopping');
+      expect(existsSync(join(stateDir, 'recommender', 'server.lock'))).toBe(false);
+    } finally {
+      if (!exited) child.kill('SIGKILL');
+    }
+  }, 60_000);
 });
+
+/** A port nothing listens on now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const address = server.address();
+  await new Promise((done) => server.close(done));
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+/** Creates a user and sends it one chat turn (the re-ranker and explainer ask the LLM when one is configured). */
+async function chatOnce(origin: string, key: string): Promise<void> {
+  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+  const userId = `chat-${Date.now()}`;
+  const created = await fetch(`${origin}/v1/users`, { method: 'POST', headers, body: JSON.stringify({ id: userId }) });
+  expect(created.status).toBe(201);
+  const chat = await fetch(`${origin}/v1/chat`, { method: 'POST', headers, body: JSON.stringify({ userId, message: 'a comedy please' }) });
+  expect(chat.status).toBe(200);
+}

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { getConfig, PersonalabError } from '@personalab/core';
 import { defaultShutdownGraceMs, serve, type RunningServer } from '@personalab/recommender';
 import { candidateModelName, defaultCandidateModel } from '@personalab/user-embedding';
+import { outliveClosedPipe } from '../closed-pipe.js';
 import { globalOptions } from '../global-options.js';
 import { integerOption } from '../integer-option.js';
 
@@ -25,6 +26,11 @@ export function registerServeCommand(program: Command): void {
         defaultShutdownGraceMs / 1000,
       ),
     )
+    .addHelpText(
+      'after',
+      '\nSIGTERM or SIGINT stops it (requests in flight finish, the store and lock are closed, exit 0), then the LLM usage line if an LLM was used.\n' +
+        'stdout carries the start banner only: when its reader goes away (… | head -3) the server goes on and says so on stderr.',
+    )
     .action(async (options: { port?: number; host?: string; dataset: 'auto' | 'movielens-100k' | 'synthetic'; retrain?: boolean; model: string; shutdownTimeout: number }, command: Command) => {
       if (!(datasets as readonly string[]).includes(options.dataset)) throw new PersonalabError('invalid_argument', `--dataset must be one of ${datasets.join(', ')}, got "${options.dataset}"`);
       const model = candidateModelName(options.model, '--model');
@@ -41,35 +47,47 @@ export function registerServeCommand(program: Command): void {
         ...(options.host === undefined ? {} : { host: options.host }),
       });
       // Before the URL is printed: whoever reads it (a supervisor, a test) may signal at once.
-      stopOnSignals(server, options.shutdownTimeout * 1000);
-      process.stdout.write(`\nChat-Rec is running (${server.source === 'synthetic' ? 'synthetic world' : 'MovieLens 100K'}).\n`);
-      process.stdout.write(`  chat page: ${server.url}\n  API docs:  ${server.app.listeningOrigin}/docs\n  API key:   ${server.apiKey}\n\nPress Ctrl+C to stop.\n`);
+      const stopped = stopOnSignals(server, options.shutdownTimeout * 1000);
+      // stdout carries this banner only: a reader that goes away (`… | head -3`, a log collector restarting) must not
+      // take the service down, nor end the process before the store is closed and the lock removed.
+      const restore = outliveClosedPipe(process.stdout, () => process.stderr.write('stdout was closed (EPIPE); the server goes on: SIGTERM or Ctrl+C stops it\n'));
+      try {
+        process.stdout.write(`\nChat-Rec is running (${server.source === 'synthetic' ? 'synthetic world' : 'MovieLens 100K'}).\n`);
+        process.stdout.write(`  chat page: ${server.url}\n  API docs:  ${server.app.listeningOrigin}/docs\n  API key:   ${server.apiKey}\n\nPress Ctrl+C to stop.\n`);
+        // The command ends once the server has stopped, so the CLI ends as after any command (the LLM usage line, exit 0).
+        await stopped;
+      } finally {
+        restore();
+      }
     });
 }
 
 /**
  * SIGTERM or SIGINT stops the server: no new connections, requests in flight finish (up to `graceMs`, then their
  * connections are dropped, so a stalled client cannot keep the process alive), the store and lock are closed, and
- * the process exits 0. A second signal drops the remaining connections at once.
+ * the promise resolves (the command returns and the process exits 0; it rejects when closing failed). A second signal
+ * drops the remaining connections at once.
  */
-function stopOnSignals(server: RunningServer, graceMs: number): void {
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      process.stderr.write(`${signal} again: dropping the connections still open\n`);
-      void server.close({ graceMs: 0 });
-      return;
-    }
-    stopping = true;
-    process.stderr.write(`\n${signal}: stopping; requests in flight have ${graceMs / 1000} s to finish (${signal} again stops at once)\n`);
-    server.close({ graceMs }).then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(`error while stopping: ${(error as Error).message}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+function stopOnSignals(server: RunningServer, graceMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        process.stderr.write(`${signal} again: dropping the connections still open\n`);
+        void server.close({ graceMs: 0 });
+        return;
+      }
+      stopping = true;
+      process.stderr.write(`\n${signal}: stopping; requests in flight have ${graceMs / 1000} s to finish (${signal} again stops at once)\n`);
+      server
+        .close({ graceMs })
+        .finally(() => {
+          process.removeListener('SIGINT', stop);
+          process.removeListener('SIGTERM', stop);
+        })
+        .then(resolve, (error: unknown) => reject(new PersonalabError('internal', `error while stopping the server: ${error instanceof Error ? error.message : String(error)}`, { cause: error })));
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
 }

@@ -48,11 +48,12 @@ writeFileSync(join(spc, 'synthetic-persona-chat', 'Synthetic-Persona-Chat_valid.
 /**
  * A stand-in for the recommender's HTTP API: creates users, takes their ratings, and answers each chat with
  * film 9 (never a tiny user's hidden target, so conversations run every turn). `limited` first requests are
- * answered 429 with Retry-After: 1; chats wait `delayMs`.
+ * answered 429 with Retry-After: 1; the first `failedChats` chats 400 (that conversation fails); chats wait `delayMs`.
  */
-async function startService(options: { limited?: number; delayMs?: number } = {}) {
+async function startService(options: { limited?: number; delayMs?: number; failedChats?: number } = {}) {
   const requests: string[] = [];
   let limited = options.limited ?? 0;
+  let failedChats = options.failedChats ?? 0;
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     request.resume();
     request.on('end', () => {
@@ -63,6 +64,10 @@ async function startService(options: { limited?: number; delayMs?: number } = {}
         send(429, { error: { code: 'rate_limited', message: 'rate limit exceeded: 600 requests per minute; retry in 1 second' } }, { 'retry-after': '1' });
       } else if (request.url === '/v1/users') send(201, { id: 'x' });
       else if (request.url?.endsWith('/events')) send(201, { accepted: 1 });
+      else if (failedChats > 0) {
+        failedChats--;
+        send(400, { error: { code: 'invalid_argument', message: 'no such user' } });
+      }
       else setTimeout(() => send(200, { sessionId: 's', reply: 'Try Film 9.', recommendations: [{ item: { id: '9' } }] }), options.delayMs ?? 0);
     });
   });
@@ -210,7 +215,8 @@ describe('personalab simulate', () => {
   });
 
   it('on Ctrl-C says how many conversations are stored and how to resume, and the same command resumes', async () => {
-    const service = await startService({ delayMs: 100 });
+    // The first conversation fails (its first chat is answered 400): it is stored as an error, not counted as finished.
+    const service = await startService({ delayMs: 100, failedChats: 1 });
     const store = join(folder, 'interrupted.sqlite');
     const args = ['--quiet', '--data-dir', tiny, 'simulate', '--assistant', 'http', '--assistant-url', service.url, '--http-user-prefix', '', '--concurrency', '1', '--store', store, '--run-id', 'I'];
     try {
@@ -219,18 +225,23 @@ describe('personalab simulate', () => {
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-      // Seven chats: the first conversation (five turns) is stored, the second is in flight (the tiny set has 5 users with targets).
-      while (service.requests.length < 7) await new Promise((resolve) => setTimeout(resolve, 50));
+      // Eight chats: the first conversation failed (one chat), the second (five turns) is stored, the third is in flight (the tiny set has 5 users with targets).
+      while (service.requests.length < 8) await new Promise((resolve) => setTimeout(resolve, 50));
       child.kill('SIGINT');
       expect(await exited).toBe(130);
       const stored = new RunStore(store);
-      const count = stored.finishedUserIds('I').size;
+      const finished = stored.finishedUserIds('I').size;
+      const failed = stored.conversations('I').filter((record) => record.endReason === 'error').length;
       stored.close();
-      expect(count).toBeGreaterThanOrEqual(1);
-      expect(count).toBeLessThan(5);
-      expect(stderr).toContain(`error (cancelled): interrupted: ${count} of 5 conversations of run I are stored in ${store} (${count} finished this time; those in flight were dropped). Run the same command again to resume`);
+      expect(failed).toBe(1);
+      expect(finished).toBeGreaterThanOrEqual(1);
+      expect(finished).toBeLessThan(4);
+      // Both counts leave the failed conversation out ("1 of 5 stored (2 finished this time)" had counted it once only).
+      expect(stderr).toContain(
+        `error (cancelled): interrupted: ${finished} of 5 conversations of run I are stored in ${store} (${finished} finished this time; 1 failed and runs again; those in flight were dropped). Run the same command again to resume`,
+      );
       const resumed = await runCliOutput([registerSimulateCommand], args);
-      expect(resumed.stdout).toContain(`5 conversations (${5 - count} run now, ${count} resumed)`);
+      expect(resumed.stdout).toContain(`5 conversations (${5 - finished} run now, ${finished} resumed)`);
     } finally {
       await service.close();
     }
@@ -262,13 +273,57 @@ describe('personalab simulate', () => {
       const output = await withLlm({ OPENAI_BASE_URL: server.url }, '--simulator', 'llm', '--limit', '2', '--max-turns', '1', '--concurrency', '1', '--store', join(folder, 'fallbacks.sqlite'));
       expect(output.code, output.stderr).toBe(0);
       // Two user turns per conversation (the opening, and the reaction to the one reply), three replies each.
-      expect(output.stdout).toContain('llm simulator: 4 of 4 user turns fell back to the grounded simulator (12 of 12 model replies failed the character and fact checks), in the 2 conversations run now\n');
+      expect(output.stdout).toContain('llm simulator: 4 of 4 user turns fell back to the grounded simulator (12 of 12 model replies failed the character and fact checks), in the 2 conversations finished now\n');
       expect(server.chatRequests()).toHaveLength(12);
       expect(output.stderr).toMatch(/^llm: [\d,]+ tokens \([\d,]+ prompt \+ [\d,]+ completion\), 12 requests, 0 retries, 0 cache hits, 0 repairs, 0 failures\n$/);
     } finally {
       await server.close();
     }
   }, 60_000);
+
+  it('counts the fallbacks of the conversations it stored with their turns only, never more than their user turns', async () => {
+    const server = await startTestServer({ chat: () => 'As an AI language model, I cannot have movie preferences.' });
+    // The first conversation's first chat is answered 400: it fails after its opening turn fell back, and is stored with no turns.
+    const service = await startService({ failedChats: 1 });
+    try {
+      const output = await withLlm(
+        { OPENAI_BASE_URL: server.url },
+        ...['--simulator', 'llm', '--assistant', 'http', '--assistant-url', service.url, '--http-user-prefix', '', '--limit', '2', '--max-turns', '1', '--concurrency', '1', '--store', join(folder, 'fallbacks-failed.sqlite')],
+      );
+      expect(output.code, output.stderr).toBe(0);
+      expect(output.stderr).toContain('1 of 2 conversations failed');
+      // Nine model replies in all (the usage line counts them), six of them in the conversation that was stored.
+      expect(server.chatRequests()).toHaveLength(9);
+      expect(output.stdout).toContain('llm simulator: 2 of 2 user turns fell back to the grounded simulator (6 of 6 model replies failed the character and fact checks), in the 1 conversation finished now (1 failed, not counted)\n');
+    } finally {
+      await service.close();
+      await server.close();
+    }
+  }, 60_000);
+
+  it('with the LLM simulator, names the run llm--<assistant>--<users> by default, so a run started before resumes', async () => {
+    const server = await startTestServer({ chat: () => 'I want a film for tonight.' });
+    try {
+      const args = ['--simulator', 'llm', '--max-turns', '1', '--concurrency', '1'];
+      // The default id as it was before and as the README documents it: the --simulator option, not the model.
+      const store = join(folder, 'default-id.sqlite');
+      const before = await withLlm({ OPENAI_BASE_URL: server.url }, ...args, '--store', store, '--limit', '1', '--run-id', 'llm--most-popular--movielens-100k');
+      expect(before.code, before.stderr).toBe(0);
+      const resumed = await withLlm({ OPENAI_BASE_URL: server.url }, ...args, '--store', store, '--limit', '2');
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(resumed.stdout).toContain('run llm--most-popular--movielens-100k: 2 conversations (1 run now, 1 resumed)');
+      // A run started under the model-named default of a few of today's builds (llm:<model>--…) resumes under that id.
+      const interimStore = join(folder, 'interim-id.sqlite');
+      const interim = await withLlm({ OPENAI_BASE_URL: server.url }, ...args, '--store', interimStore, '--limit', '1', '--run-id', 'llm:scripted--most-popular--movielens-100k');
+      expect(interim.code, interim.stderr).toBe(0);
+      const continued = await withLlm({ OPENAI_BASE_URL: server.url }, ...args, '--store', interimStore, '--limit', '2');
+      expect(continued.code, continued.stderr).toBe(0);
+      expect(continued.stdout).toContain('run llm:scripted--most-popular--movielens-100k: 2 conversations (1 run now, 1 resumed)');
+      expect(continued.stderr).toContain(`simulate: resuming run llm:scripted--most-popular--movielens-100k in ${interimStore}`);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
 
   it('stops at the first configuration error of an LLM (a wrong base URL), in one line, and resumes once it is fixed', async () => {
     const server = await startTestServer({ chat: () => 'I want a film for tonight.' });
@@ -282,7 +337,7 @@ describe('personalab simulate', () => {
       expect(stopped.stderr).toBe(
         'llm: 0 tokens (0 prompt + 0 completion), 1 request, 0 retries, 0 cache hits, 0 repairs, 1 failure\n' +
           `error (upstream_error): LLM endpoint ${wrong} answered HTTP 404: no route POST /nope/chat/completions (this server answers under /v1) (check that the base URL ends in /v1: ${wrong}). ` +
-          `Run llm:scripted--most-popular--movielens-100k stopped: this error would fail every conversation alike; 0 of 3 conversations finished and stored in ${store}; fix the setting and run the same command again to resume\n`,
+          `Run llm--most-popular--movielens-100k stopped: this error would fail every conversation alike; 0 of 3 conversations finished and stored in ${store}; fix the setting and run the same command again to resume\n`,
       );
       // One request, and no conversation stored: the fixed run has all three.
       expect(server.requests).toHaveLength(1);

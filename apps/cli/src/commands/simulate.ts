@@ -150,15 +150,27 @@ function summaryTable(summary: RecommendationSummary, k: number, failed: number)
   return [row(headers), `| ${widths.map((width) => `${'-'.repeat(width - 1)}:`).join(' | ')} |`, row(cells)].join('\n');
 }
 
+/** The LLM simulator's counts over the conversations this call stored with their turns, and how many failed. */
+interface FallbackTally extends LlmUserSimulatorStats {
+  /** User turns of the counted conversations. */
+  userTurns: number;
+  /** Conversations counted: stored this call with their turns (not failed). */
+  conversations: number;
+  /** Conversations that failed this call: stored with no turns, so their model calls are not counted here. */
+  failed: number;
+}
+
 /**
- * How often the LLM simulator's model never passed the character and fact checks and a grounded reply stood in:
- * "llm simulator: 2 of 14 user turns fell back to the grounded simulator (7 of 20 model replies failed the character and fact checks), in the 3 conversations run now".
+ * How often the LLM simulator's model never passed the character and fact checks and a grounded reply stood in,
+ * over the conversations stored with their turns (so the fallbacks never outnumber the user turns):
+ * "llm simulator: 2 of 14 user turns fell back to the grounded simulator (7 of 20 model replies failed the character and fact checks), in the 3 conversations finished now".
  */
-function fallbackLine(stats: LlmUserSimulatorStats, userTurns: number, ran: number): string {
+function fallbackLine(tally: FallbackTally): string {
   const count = (value: number, one: string, many: string) => `${value} ${value === 1 ? one : many}`;
   return (
-    `llm simulator: ${stats.fallbacks} of ${count(userTurns, 'user turn', 'user turns')} fell back to the grounded simulator ` +
-    `(${stats.repairs} of ${count(stats.calls, 'model reply', 'model replies')} failed the character and fact checks), in the ${count(ran, 'conversation', 'conversations')} run now`
+    `llm simulator: ${tally.fallbacks} of ${count(tally.userTurns, 'user turn', 'user turns')} fell back to the grounded simulator ` +
+    `(${tally.repairs} of ${count(tally.calls, 'model reply', 'model replies')} failed the character and fact checks), in the ${count(tally.conversations, 'conversation', 'conversations')} finished now` +
+    (tally.failed > 0 ? ` (${tally.failed} failed, not counted)` : '')
   );
 }
 
@@ -309,14 +321,19 @@ export function registerSimulateCommand(program: Command): void {
       let simulator: (user: SimulatedUser) => UserSimulator;
       let simulatorName: string;
       let corpus: UserTurnCorpus | undefined;
-      // One object for every user's simulator: the run's grounded fallbacks, for the summary.
-      let llmStats: LlmUserSimulatorStats | undefined;
+      // The LLM simulator's counts per conversation in flight (by user), added to the tally once it is stored with its turns.
+      let conversationStats: Map<string, LlmUserSimulatorStats> | undefined;
       if (options.simulator === 'llm') {
         const model = createChatModelFromConfig(config);
         if (!model) throw new PersonalabError('config_error', '--simulator llm needs an OpenAI-compatible endpoint: set OPENAI_BASE_URL (and OPENAI_API_KEY)');
-        const stats: LlmUserSimulatorStats = { calls: 0, repairs: 0, fallbacks: 0 };
-        llmStats = stats;
-        simulator = () => new LlmUserSimulator({ model, catalog, maxTurns: options.maxTurns, seed: options.seed, stats });
+        const byUser = new Map<string, LlmUserSimulatorStats>();
+        conversationStats = byUser;
+        simulator = (user) => {
+          const stats: LlmUserSimulatorStats = { calls: 0, repairs: 0, fallbacks: 0 };
+          byUser.set(user.id, stats);
+          return new LlmUserSimulator({ model, catalog, maxTurns: options.maxTurns, seed: options.seed, stats });
+        };
+        // Recorded in the run's settings (a run resumed with another model is refused by name); the run id names the option.
         simulatorName = new LlmUserSimulator({ model, catalog }).name;
       } else {
         simulator = () => {
@@ -329,11 +346,21 @@ export function registerSimulateCommand(program: Command): void {
       }
 
       // 3. A run id taken by other settings is refused now, before the model is fitted or users are sent anywhere.
-      const runId = options.runId ?? `${simulatorName}--${assistant.name}--${options.users}`;
+      // The default names the --simulator option ("llm--most-popular--movielens-100k"), as it always had: a run started before resumes.
+      let runId = options.runId ?? `${options.simulator}--${assistant.name}--${options.users}`;
       // The default is read when the command runs, not when the CLI starts (a bad environment must not stop --help).
       const storePath = options.store ?? join(getConfig().stateDir, 'simulations.sqlite');
       const store = new RunStore(storePath);
       try {
+        if (options.runId === undefined && simulatorName !== options.simulator) {
+          // A few builds named the model in the default ("llm:gpt-4o--…"): a run started by one of them resumes under its id.
+          const interimId = `${simulatorName}--${assistant.name}--${options.users}`;
+          const stored = new Set(store.runs().map((run) => run.id));
+          if (!stored.has(runId) && stored.has(interimId)) {
+            runId = interimId;
+            process.stderr.write(`simulate: resuming run ${runId} in ${storePath} (the default id of earlier builds; new runs are named ${options.simulator}--…)\n`);
+          }
+        }
         // As `simulate` records it (a shard without users records the simulator as "none").
         const mine = selectShard(users, shard);
         store.checkRun(runId, runConfiguration({ simulator: mine.length > 0 ? simulatorName : 'none', assistant: assistant.name, maxTurns: options.maxTurns, k: options.k, config: runConfig }));
@@ -347,9 +374,9 @@ export function registerSimulateCommand(program: Command): void {
 
         // 5. The run. Ctrl-C stops it cleanly: conversations in flight are dropped (they run again on resume), the stored ones stay.
         const controller = new AbortController();
-        let storedNow = 0;
-        // User turns the LLM simulator wrote in the conversations finished this time (resumed ones were counted before).
-        let simulatedTurns = 0;
+        // Conversations this call stored finished; failed ones are left out, as `finishedUserIds` leaves them out (they run again on resume).
+        let finishedNow = 0;
+        const tally: FallbackTally = { calls: 0, repairs: 0, fallbacks: 0, userTurns: 0, conversations: 0, failed: 0 };
         const onInterrupt = () => controller.abort();
         process.once('SIGINT', onInterrupt);
         let result: SimulationResult;
@@ -371,17 +398,33 @@ export function registerSimulateCommand(program: Command): void {
             // Not the HTTP assistant's errors: its 404 may name one unknown user.
             stopOn: (error, source) => isConfigurationError(error) && (source === 'simulator' ? options.simulator === 'llm' : options.assistant === 'openai'),
             onConversation: (record) => {
-              storedNow++;
-              simulatedTurns += record.turns.filter((turn) => turn.role === 'user').length;
+              const failed = record.endReason === 'error';
+              if (!failed) finishedNow++;
+              const stats = conversationStats?.get(record.userId);
+              conversationStats?.delete(record.userId);
+              if (!stats) return;
+              // A failed conversation is stored with no turns: its fallbacks would have no user turn to count against.
+              if (failed) {
+                tally.failed++;
+                return;
+              }
+              tally.calls += stats.calls;
+              tally.repairs += stats.repairs;
+              tally.fallbacks += stats.fallbacks;
+              tally.userTurns += record.turns.filter((turn) => turn.role === 'user').length;
+              tally.conversations++;
             },
           });
         } catch (error) {
           if (!controller.signal.aborted) throw error;
-          const stored = store.finishedUserIds(runId);
-          const storedHere = mine.filter((user) => stored.has(user.id)).length;
+          // Both counts leave failed conversations out: they are stored as errors and run again on resume.
+          const endReasons = new Map(store.conversations(runId).map((record) => [record.userId, record.endReason]));
+          const storedHere = mine.filter((user) => (endReasons.get(user.id) ?? 'error') !== 'error').length;
+          const failedHere = mine.filter((user) => endReasons.get(user.id) === 'error').length;
           throw new PersonalabError(
             'cancelled',
-            `interrupted: ${storedHere} of ${mine.length} conversations${shard ? ` of shard ${options.shard}` : ''} of run ${runId} are stored in ${storePath} (${storedNow} finished this time; those in flight were dropped). ` +
+            `interrupted: ${storedHere} of ${mine.length} conversations${shard ? ` of shard ${options.shard}` : ''} of run ${runId} are stored in ${storePath} ` +
+              `(${finishedNow} finished this time${failedHere > 0 ? `; ${failedHere} failed and ${failedHere === 1 ? 'runs' : 'run'} again` : ''}; those in flight were dropped). ` +
               `Run the same command again to resume: the stored ones are skipped (a different --limit or --shard is fine, other options are refused).`,
             { cause: error },
           );
@@ -402,7 +445,7 @@ export function registerSimulateCommand(program: Command): void {
         if (result.summary.conversations > 0 && result.summary.withTargets === 0) {
           process.stdout.write('(no user had hidden targets, so success, goal met and recall do not apply: n/a)\n');
         }
-        if (llmStats) process.stdout.write(`${fallbackLine(llmStats, simulatedTurns, result.ran)}\n`);
+        if (conversationStats) process.stdout.write(`${fallbackLine(tally)}\n`);
         if (failed > 0) {
           const errors = describeErrors(result.conversations);
           process.stderr.write(`${failed} of ${result.conversations.length} conversations failed (not scored; retried when the run is resumed):\n${errors.join('\n')}\n`);
