@@ -11,6 +11,7 @@ import type { ItemTextIndex } from '../pipeline/item-text-index.js';
 import type { RecommenderStore } from '../store/store.js';
 import { bearerToken, createKeyCheck } from './auth.js';
 import { installErrorHandler, sendFrameworkError } from './error-handler.js';
+import type { IdempotencyOptions } from './idempotency.js';
 import { Metrics } from './metrics.js';
 import { registerRoutes } from './routes.js';
 
@@ -41,6 +42,8 @@ export interface AppOptions {
    * EventLoopTurns). `false` runs them as they arrive: for the benchmark that measures what the turns change.
    */
   eventLoopTurns?: boolean;
+  /** `Idempotency-Key` on the write routes: how long an answer is kept under its key (default 24 h) and how many keys per API key (default 10,000). */
+  idempotency?: IdempotencyOptions;
 }
 
 /**
@@ -171,7 +174,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  registerRoutes(typed, services, { eventLoopTurns: options.eventLoopTurns ?? true });
+  registerRoutes(typed, services, { eventLoopTurns: options.eventLoopTurns ?? true, idempotency: options.idempotency });
 
   const page = { html: pageFile('index.html'), script: pageFile('app.js'), style: pageFile('style.css') };
   app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(page.html));

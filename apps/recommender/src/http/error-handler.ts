@@ -57,6 +57,8 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     // RFC 9110: a 401 names the scheme that would succeed.
     if (status === 401) void reply.header('www-authenticate', 'Bearer');
+    // An error that asks the client to come back later says when (a repeat of a request still running).
+    if (PersonalabError.is(error) && typeof error.details.retryAfterSeconds === 'number') void reply.header('retry-after', String(error.details.retryAfterSeconds));
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: body.error.code, status }, body.error.message);
     void reply.code(status).type('application/json; charset=utf-8').send(body);

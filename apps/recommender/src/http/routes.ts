@@ -4,10 +4,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { PersonalabError, itemSchema, userSchema, type Item } from '@personalab/core';
 import type { BatchEntry } from '../store/store.js';
 import { constraintFilter, type SessionConstraints } from '../pipeline/constraints.js';
+import type { ChatResult } from '../pipeline/chat-rec.js';
 import type { ItemCatalog } from '../pipeline/item-catalog.js';
 import { buildTaste, collectTagStems, tagNamesByKey, tagStems } from '../pipeline/taste.js';
 import type { AppServices } from './app.js';
 import { EventLoopTurns } from './event-loop-turns.js';
+import { IdempotencyKeys, idempotencyHeadersSchema, replayedHeader, type IdempotencyOptions, type IdempotentAnswer } from './idempotency.js';
 import {
   chatBodySchema,
   chatResponseSchema,
@@ -35,6 +37,10 @@ const bodyErrors = { 413: failure('body over the size limit'), 415: failure('bod
 const idErrors = { 404: failure('unknown id; `paths` is `["params.id"]`'), 414: failure('path parameter too long') };
 const notFound = { 404: failure('unknown user, item or session; `paths` name which') };
 const conflict = { 409: failure('already exists; `paths` name which') };
+const keyConflict = { 409: failure('`Idempotency-Key` already used with another request, or its first request is still running (with `Retry-After`); `paths` is `["headers.idempotency-key"]`') };
+const replayNote =
+  'Takes an optional `Idempotency-Key` header: a repeat with the same key and body is answered with the first answer ' +
+  '(status and body, and the header `Idempotent-Replayed: true`) without being run again.';
 
 /** A store's unknown-user error for a path's id, named where the id came from (`params.id`), as the events route names it. */
 function inParams(error: unknown, userId: string): unknown {
@@ -58,8 +64,14 @@ function inBody(error: unknown): unknown {
 }
 
 /** Every /v1 route plus health, readiness and metrics. */
-export function registerRoutes(app: TypedApp, services: AppServices, options: { eventLoopTurns: boolean } = { eventLoopTurns: true }): void {
+export function registerRoutes(app: TypedApp, services: AppServices, options: { eventLoopTurns: boolean; idempotency?: IdempotencyOptions | undefined } = { eventLoopTurns: true }): void {
   const { store, catalog, chatRec, textIndex, metrics } = services;
+  const idempotency = new IdempotencyKeys({ store, metrics, ...options.idempotency });
+  /** Sends an idempotent route's answer as the JSON text it was (or is stored as), so a replay is the first answer byte for byte. */
+  const answerWith = <Reply extends { code(status: number): Reply; header(name: string, value: string): Reply; type(type: string): Reply; send(body: never): Reply }>(reply: Reply, answer: IdempotentAnswer): Reply => {
+    if (answer.replayed) reply.header(replayedHeader, 'true');
+    return reply.code(answer.status).type('application/json; charset=utf-8').send(answer.body as never);
+  };
   // Heavy requests take turns, one per event-loop iteration, so a saturated server still accepts new connections (see EventLoopTurns).
   const turns = new EventLoopTurns();
   metrics.gauge('personalab_heavy_requests_waiting', 'Chat turns and uncached recommendation lists waiting for their event-loop turn', () => turns.pending);
@@ -99,24 +111,46 @@ export function registerRoutes(app: TypedApp, services: AppServices, options: { 
 
   app.post(
     '/v1/users/:id/events',
-    { schema: { tags: ['users'], params: userParamsSchema, querystring: noQuerySchema, body: eventsBodySchema, response: { 201: eventsResponseSchema, ...notFound, ...conflict, ...errors, ...bodyErrors, 414: idErrors[414] } } },
+    {
+      schema: {
+        tags: ['users'],
+        description: replayNote,
+        params: userParamsSchema,
+        querystring: noQuerySchema,
+        headers: idempotencyHeadersSchema,
+        body: eventsBodySchema,
+        response: { 201: eventsResponseSchema, ...notFound, 409: failure('an event `id` already exists, or `Idempotency-Key` was already used with another request, or its first request is still running (with `Retry-After`); `paths` name which'), ...errors, ...bodyErrors, 414: idErrors[414] },
+      },
+    },
     async (request, reply) => {
-      const userId = request.params.id;
-      requireUserAt(userId, 'params.id');
-      // In the body's order, so an error names the entry at its index in `events`.
-      const entries = request.body.events.map((event): BatchEntry => {
-        if (event.type === 'rating') return { kind: 'rating', itemId: event.itemId, value: event.value, timestamp: event.timestamp, id: event.id };
-        if (event.type === 'event') return { kind: 'event', itemId: event.itemId, event: event.event, weight: event.weight, timestamp: event.timestamp, id: event.id };
-        return { kind: 'message', content: event.content, role: event.role, timestamp: event.timestamp, sessionId: event.sessionId };
+      const answer = await idempotency.run(request, 201, async (record) => {
+        const userId = request.params.id;
+        requireUserAt(userId, 'params.id');
+        // In the body's order, so an error names the entry at its index in `events`.
+        const entries = request.body.events.map((event): BatchEntry => {
+          if (event.type === 'rating') return { kind: 'rating', itemId: event.itemId, value: event.value, timestamp: event.timestamp, id: event.id };
+          if (event.type === 'event') return { kind: 'event', itemId: event.itemId, event: event.event, weight: event.weight, timestamp: event.timestamp, id: event.id };
+          return { kind: 'message', content: event.content, role: event.role, timestamp: event.timestamp, sessionId: event.sessionId };
+        });
+        const bodyOf = (written: Awaited<ReturnType<typeof chatRec.ingest>>) => {
+          const ratings = written.events.filter((event) => event.kind === 'rating').length;
+          return JSON.stringify(eventsResponseSchema.parse({ accepted: written.events.length + written.messages.length, ratings, events: written.events.length - ratings, messages: written.messages.length }));
+        };
+        let body: string | undefined;
+        try {
+          // The answer is stored under the key in the batch's transaction: both are written or neither.
+          const written = await chatRec.ingest(userId, entries, {
+            inTransaction: (batch) => {
+              body = bodyOf(batch);
+              record?.(body);
+            },
+          });
+          return body ?? bodyOf(written);
+        } catch (error) {
+          throw inBody(error);
+        }
       });
-      let written: Awaited<ReturnType<typeof chatRec.ingest>>;
-      try {
-        written = await chatRec.ingest(userId, entries);
-      } catch (error) {
-        throw inBody(error);
-      }
-      const ratings = written.events.filter((event) => event.kind === 'rating').length;
-      return reply.code(201).send({ accepted: written.events.length + written.messages.length, ratings, events: written.events.length - ratings, messages: written.messages.length });
+      return answerWith(reply, answer);
     },
   );
 
@@ -167,27 +201,58 @@ export function registerRoutes(app: TypedApp, services: AppServices, options: { 
     },
   );
 
-  app.post('/v1/chat', { schema: { tags: ['chat'], querystring: noQuerySchema, body: chatBodySchema, response: { 200: chatResponseSchema, ...notFound, ...errors, ...bodyErrors } } }, async (request) => {
-    // Checked here too so the 404 names the field: the page drops a stale `body.sessionId` and starts a new session.
-    requireUserAt(request.body.userId, 'body.userId');
-    const sessionId = request.body.sessionId;
-    if (sessionId !== undefined && store.getSession(sessionId)?.userId !== request.body.userId) {
-      throw new PersonalabError('not_found', `body.sessionId: unknown session ${sessionId} for user ${request.body.userId}`, { details: { path: 'body.sessionId' } });
-    }
-    await heavyTurn();
-    const result = await chatRec.chat({ userId: request.body.userId, sessionId: request.body.sessionId, message: request.body.message, k: request.body.k ?? 5 });
-    return {
-      sessionId: result.sessionId,
-      intent: result.intent,
-      constraints: constraintsForResponse(result.constraints, catalog),
-      reply: result.reply,
-      recommendations: result.recommendations,
-      reranker: result.reranker,
-      degraded: result.degraded,
-      messageId: result.messageId,
-      replyId: result.replyId,
-    };
-  });
+  app.post(
+    '/v1/chat',
+    {
+      schema: {
+        tags: ['chat'],
+        description: replayNote,
+        querystring: noQuerySchema,
+        headers: idempotencyHeadersSchema,
+        body: chatBodySchema,
+        response: { 200: chatResponseSchema, ...notFound, ...keyConflict, ...errors, ...bodyErrors },
+      },
+    },
+    async (request, reply) => {
+      const answer = await idempotency.run(request, 200, async (record) => {
+        // Checked here too so the 404 names the field: the page drops a stale `body.sessionId` and starts a new session.
+        requireUserAt(request.body.userId, 'body.userId');
+        const sessionId = request.body.sessionId;
+        if (sessionId !== undefined && store.getSession(sessionId)?.userId !== request.body.userId) {
+          throw new PersonalabError('not_found', `body.sessionId: unknown session ${sessionId} for user ${request.body.userId}`, { details: { path: 'body.sessionId' } });
+        }
+        await heavyTurn();
+        const bodyOf = (result: ChatResult) =>
+          JSON.stringify(
+            chatResponseSchema.parse({
+              sessionId: result.sessionId,
+              intent: result.intent,
+              constraints: constraintsForResponse(result.constraints, catalog),
+              reply: result.reply,
+              recommendations: result.recommendations,
+              reranker: result.reranker,
+              degraded: result.degraded,
+              messageId: result.messageId,
+              replyId: result.replyId,
+            }),
+          );
+        let body: string | undefined;
+        // The answer is stored under the key in the turn's transaction: a turn is never written without it.
+        const result = await chatRec.chat({
+          userId: request.body.userId,
+          sessionId: request.body.sessionId,
+          message: request.body.message,
+          k: request.body.k ?? 5,
+          inTransaction: (turn) => {
+            body = bodyOf(turn);
+            record?.(body);
+          },
+        });
+        return body ?? bodyOf(result);
+      });
+      return answerWith(reply, answer);
+    },
+  );
 
   app.post('/v1/items', { schema: { tags: ['items'], querystring: noQuerySchema, body: itemsBodySchema, response: { 201: itemsResponseSchema, ...errors, ...bodyErrors } } }, async (request, reply) => {
     const items = request.body.items;

@@ -48,6 +48,17 @@ export interface ChatResult extends RecommendResult {
   replyId: string;
 }
 
+/** One chat turn as `ChatRec.chat` takes it. */
+export interface ChatTurnOptions {
+  userId: string;
+  sessionId?: string | undefined;
+  message: string;
+  k?: number;
+  signal?: AbortSignal;
+  /** Runs inside the transaction that writes the turn, with its result: what it writes (the answer under an idempotency key) commits with the turn or not at all. */
+  inTransaction?: ((result: ChatResult) => void) | undefined;
+}
+
 export interface ChatRecOptions {
   store: RecommenderStore;
   catalog: ItemCatalog;
@@ -179,7 +190,11 @@ export class ChatRec {
    * extractor failure writes nothing and a retry is safe, and an invalid entry leaves the profile as it was.
    * A user's batches run one after another in this process, so neither overwrites the other's profile.
    */
-  async ingest(userId: string, entries: readonly BatchEntry[]): Promise<{ events: Interaction[]; messages: StoredMessage[] }> {
+  async ingest(
+    userId: string,
+    entries: readonly BatchEntry[],
+    options: { inTransaction?: ((written: { events: Interaction[]; messages: StoredMessage[] }) => void) | undefined } = {},
+  ): Promise<{ events: Interaction[]; messages: StoredMessage[] }> {
     return this.inOrder(`user:${userId}`, async () => {
       this.options.store.requireUser(userId);
       const now = this.clock.now();
@@ -188,7 +203,7 @@ export class ChatRec {
         entry.kind === 'message' ? [{ id: entry.id, role: entry.role ?? 'user', content: entry.content, timestamp: entry.timestamp, userId, ...(entry.sessionId === undefined ? {} : { sessionId: entry.sessionId }) }] : [],
       );
       const extracted = await this.extractProfile(userId, messages);
-      return this.options.store.addBatch(userId, prepared, extracted.changed ? { profile: extracted.profile } : {});
+      return this.options.store.addBatch(userId, prepared, { ...(extracted.changed ? { profile: extracted.profile } : {}), inTransaction: options.inTransaction });
     });
   }
 
@@ -417,7 +432,7 @@ export class ChatRec {
    * one session run one after another (a double-clicked send, two tabs): each reads the state the
    * previous one wrote, so neither's constraints or offered items are lost.
    */
-  async chat(options: { userId: string; sessionId?: string | undefined; message: string; k?: number; signal?: AbortSignal }): Promise<ChatResult> {
+  async chat(options: ChatTurnOptions): Promise<ChatResult> {
     // A user's turns (any session) and event batches run one after another: each reads the profile the
     // one before wrote, and none overwrites another's.
     return this.inOrder(`user:${options.userId}`, () => this.chatTurn(options));
@@ -438,7 +453,7 @@ export class ChatRec {
     return turn;
   }
 
-  private async chatTurn(options: { userId: string; sessionId?: string | undefined; message: string; k?: number; signal?: AbortSignal }): Promise<ChatResult> {
+  private async chatTurn(options: ChatTurnOptions): Promise<ChatResult> {
     const store = this.options.store;
     store.requireUser(options.userId);
     let session = options.sessionId === undefined ? undefined : store.getSession(options.sessionId);
@@ -536,6 +551,9 @@ export class ChatRec {
       userId: options.userId,
       recommendedItemIds: result.recommendations.map((entry) => entry.item.id),
     };
+    const degraded = result.degraded || (read?.degraded ?? false);
+    const answer: ChatResult = { ...result, degraded, sessionId: session.id, intent: turn.intent, constraints, reply, messageId: userMessage.id, replyId: replyMessage.id };
+    const inTransaction = options.inTransaction;
     store.addChatTurn({
       session,
       newSession,
@@ -545,9 +563,9 @@ export class ChatRec {
       constraints,
       ...(extracted.changed ? { profile: extracted.profile } : {}),
       ratings: pending.ratings,
+      ...(inTransaction ? { inTransaction: () => inTransaction(answer) } : {}),
     });
-    const degraded = result.degraded || (read?.degraded ?? false);
-    return { ...result, degraded, sessionId: session.id, intent: turn.intent, constraints, reply, messageId: userMessage.id, replyId: replyMessage.id };
+    return answer;
   }
 
   /** What a message asks of the session: through the LLM when one is configured, else (and when it fails) the offline reader. */

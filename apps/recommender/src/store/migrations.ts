@@ -85,6 +85,20 @@ export const migrations: readonly string[] = [
   // A user's ratings or implicit events in time order, as every recommendation reads them: a seek and an ordered
   // scan instead of all the user's rows sorted in a temporary B-tree.
   `CREATE INDEX events_user_kind_time ON events(user_id, kind, timestamp, seq);`,
+  // Idempotency keys (`Idempotency-Key` on POST /v1/chat and /v1/users/:id/events): per caller (a digest of the API
+  // key), the request's digest and the answer, written in the transaction of the write it answers.
+  `CREATE TABLE idempotency_keys (
+     caller TEXT NOT NULL,
+     key TEXT NOT NULL,
+     request_hash TEXT NOT NULL,
+     status INTEGER NOT NULL,
+     body TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL,
+     PRIMARY KEY (caller, key)
+   );
+   CREATE INDEX idempotency_keys_expiry ON idempotency_keys(expires_at);
+   CREATE INDEX idempotency_keys_caller_age ON idempotency_keys(caller, created_at);`,
 ];
 
 /** Runs the migrations a database has not seen yet, each in its own transaction. */

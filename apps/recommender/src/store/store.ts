@@ -79,6 +79,15 @@ export interface StoredSession {
   constraints: SessionConstraints;
 }
 
+/** The answer to an idempotent request, stored under its caller and key (`saveIdempotentResponse`). */
+export interface IdempotentResponse {
+  /** Digest of the request the key was first used with (route, path parameters, body). */
+  requestHash: string;
+  /** The HTTP status and body (JSON text) that were sent. */
+  status: number;
+  body: string;
+}
+
 export interface StoredMessage extends Message {
   recommendedItemIds?: string[];
 }
@@ -342,6 +351,8 @@ export class RecommenderStore {
     /** The user's profile as the turn updated it, and the ratings it read from the message: written with it. */
     profile?: Profile | undefined;
     ratings?: readonly ChatRating[] | undefined;
+    /** Runs inside the turn's transaction, after its rows: what it writes (the answer under an idempotency key) commits with the turn or not at all. */
+    inTransaction?: (() => void) | undefined;
   }): void {
     const insert = this.statement(
       'INSERT INTO messages (id, user_id, session_id, role, content, timestamp, recommended) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -366,6 +377,7 @@ export class RecommenderStore {
       );
       (turn.ratings ?? []).forEach((rating, index) => this.insertEvent(turn.session.userId, { kind: 'rating', ...rating }, index));
       if (turn.profile) this.saveProfile(turn.profile);
+      turn.inTransaction?.();
     })();
     this.touch(turn.session.userId);
   }
@@ -374,7 +386,15 @@ export class RecommenderStore {
    * Ratings, events and messages for one user in one transaction: all are written or none. An
    * error names the entry by its position in `entries` (`events[3].itemId`), as the caller sent it.
    */
-  addBatch(userId: string, entries: readonly BatchEntry[], options: { profile?: Profile | undefined } = {}): { events: Interaction[]; messages: StoredMessage[] } {
+  addBatch(
+    userId: string,
+    entries: readonly BatchEntry[],
+    options: {
+      profile?: Profile | undefined;
+      /** Runs inside the batch's transaction with what it wrote: what it writes commits with the batch or not at all. */
+      inTransaction?: ((written: { events: Interaction[]; messages: StoredMessage[] }) => void) | undefined;
+    } = {},
+  ): { events: Interaction[]; messages: StoredMessage[] } {
     const written: { events: Interaction[]; messages: StoredMessage[] } = { events: [], messages: [] };
     this.database.transaction(() => {
       this.requireUser(userId);
@@ -384,6 +404,7 @@ export class RecommenderStore {
       }
       // The profile the batch's messages updated, written with them (it cites their ids).
       if (options.profile) this.saveProfile(options.profile);
+      options.inTransaction?.(written);
     })();
     this.touch(userId);
     return written;
@@ -462,6 +483,46 @@ export class RecommenderStore {
 
   messageCount(): number {
     return (this.statement('SELECT COUNT(*) AS n FROM messages').get() as { n: number }).n;
+  }
+
+  // Idempotency keys
+
+  /** The answer stored under a caller's idempotency key, or undefined when there is none or it has expired. */
+  findIdempotentResponse(caller: string, key: string): IdempotentResponse | undefined {
+    const row = this.statement('SELECT request_hash, status, body FROM idempotency_keys WHERE caller = ? AND key = ? AND expires_at > ?').get(caller, key, this.clock.now()) as
+      | { request_hash: string; status: number; body: string }
+      | undefined;
+    return row === undefined ? undefined : { requestHash: row.request_hash, status: row.status, body: row.body };
+  }
+
+  /**
+   * Stores the answer to a caller's idempotent request, kept `ttlMs`. Called inside the transaction of the write it
+   * answers (the `inTransaction` hooks), so a crash keeps both or neither. Expired keys go, and the caller's oldest
+   * beyond `maxPerCaller`, so the table stays bounded whatever a client sends.
+   */
+  saveIdempotentResponse(entry: { caller: string; key: string; response: IdempotentResponse; ttlMs: number; maxPerCaller: number }): void {
+    const now = this.clock.now();
+    this.database.transaction(() => {
+      this.statement('DELETE FROM idempotency_keys WHERE expires_at <= ?').run(now);
+      this.statement('INSERT INTO idempotency_keys (caller, key, request_hash, status, body, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+        entry.caller,
+        entry.key,
+        entry.response.requestHash,
+        entry.response.status,
+        entry.response.body,
+        now,
+        now + entry.ttlMs,
+      );
+      this.statement('DELETE FROM idempotency_keys WHERE rowid IN (SELECT rowid FROM idempotency_keys WHERE caller = ? ORDER BY created_at DESC, rowid DESC LIMIT -1 OFFSET ?)').run(
+        entry.caller,
+        Math.max(1, entry.maxPerCaller),
+      );
+    })();
+  }
+
+  /** Idempotency keys stored (expired ones included until the next write drops them). */
+  idempotencyKeyCount(): number {
+    return (this.statement('SELECT COUNT(*) AS n FROM idempotency_keys').get() as { n: number }).n;
   }
 
   // Profiles

@@ -1,9 +1,10 @@
-import { createManualClock, createSequentialIds, type ChatModel } from '@personalab/core';
+import { createManualClock, createSequentialIds, type ChatModel, type Clock } from '@personalab/core';
 import { HeuristicProfileExtractor } from '@personalab/profile';
 import { type HashingEmbedder, HnswIndex } from '@personalab/retrieval';
 import { EaseRecommender } from '@personalab/user-embedding';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../http/app.js';
+import type { IdempotencyOptions } from '../http/idempotency.js';
 import { itemTextEmbedder } from '../pipeline/item-text-index.js';
 import { openRecommenderService, type RecommenderService } from '../service.js';
 import { tinyWorld } from './tiny-catalogue.js';
@@ -25,7 +26,9 @@ export function tinyEmbedder(): HashingEmbedder {
  * The recommender over the tiny catalogue, with the real pieces: EASE candidates, HNSW item
  * index over hashing embeddings, the heuristic profile extractor; an LLM only when given.
  */
-export async function openTinyService(options: { stateDir?: string; chatModel?: ChatModel; rateLimitPerMinute?: number; bodyLimitBytes?: number; llmStepDeadlineMs?: number } = {}): Promise<TinyService> {
+export async function openTinyService(
+  options: { stateDir?: string; chatModel?: ChatModel; rateLimitPerMinute?: number; bodyLimitBytes?: number; llmStepDeadlineMs?: number; clock?: Clock; idempotency?: IdempotencyOptions } = {},
+): Promise<TinyService> {
   const world = tinyWorld();
   const recommender = new EaseRecommender({ lambda: 5 });
   await recommender.fit({ interactions: world.interactions, items: world.items, users: world.users });
@@ -39,7 +42,7 @@ export async function openTinyService(options: { stateDir?: string; chatModel?: 
     chatModel: options.chatModel,
     ...(options.llmStepDeadlineMs === undefined ? {} : { llmStepDeadlineMs: options.llmStepDeadlineMs }),
     initialData: world,
-    clock: createManualClock(1_700_000_000_000),
+    clock: options.clock ?? createManualClock(1_700_000_000_000),
     ids: createSequentialIds('id'),
   });
   const app = await buildApp({
@@ -47,6 +50,7 @@ export async function openTinyService(options: { stateDir?: string; chatModel?: 
     apiKeys: [testKey, 'second-key'],
     rateLimitPerMinute: options.rateLimitPerMinute ?? 10_000,
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
+    ...(options.idempotency === undefined ? {} : { idempotency: options.idempotency }),
   });
   return {
     service,

@@ -338,3 +338,100 @@ describe('RecommenderHttpAssistant against a rate-limited service', () => {
     }
   });
 });
+
+describe('RecommenderHttpAssistant idempotency keys', () => {
+  /**
+   * A service in miniature that answers a repeated key as the recommender does: a turn runs once per key, a repeat
+   * gets the stored answer. `script` says what each attempt meets: `drop` (the turn runs, the connection closes
+   * before its answer), `running` (409 with Retry-After: the first attempt is still running), or `answer`.
+   */
+  async function startService(script: Array<'drop' | 'running' | 'answer' | 'reused'>) {
+    const keys: Array<string | undefined> = [];
+    const answers = new Map<string, string>();
+    let turns = 0;
+    const server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        const key = request.headers['idempotency-key'];
+        keys.push(typeof key === 'string' ? key : undefined);
+        const step = script.shift() ?? 'answer';
+        if (step === 'running') return void response.writeHead(409, { 'content-type': 'application/json', 'retry-after': '1' }).end('{"error":{"code":"conflict","message":"headers.idempotency-key: still running"}}');
+        if (step === 'reused') return void response.writeHead(409, { 'content-type': 'application/json' }).end('{"error":{"code":"conflict","message":"headers.idempotency-key: already used with another request"}}');
+        let answer = typeof key === 'string' ? answers.get(key) : undefined;
+        if (answer === undefined) {
+          turns++;
+          answer = JSON.stringify({ sessionId: 's1', reply: `turn ${turns}`, recommendations: [{ item: { id: `m${turns}` } }] });
+          if (typeof key === 'string') answers.set(key, answer);
+        }
+        if (step === 'drop') return void request.socket.destroy();
+        response.writeHead(200, { 'content-type': 'application/json' }).end(answer);
+      });
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    return {
+      baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      keys,
+      turns: () => turns,
+      close: () => new Promise<void>((done) => server.close(() => done())),
+    };
+  }
+
+  it('sends a fresh key per turn and the same key on its retries, so a turn whose answer was lost runs once', async () => {
+    const service = await startService(['drop', 'answer', 'answer']);
+    try {
+      const assistant = new RecommenderHttpAssistant({ baseUrl: service.baseUrl, sleep: async () => undefined });
+      expect(await assistant.reply({ userId: 'u1', dialogue: [{ role: 'user', content: 'hi' }] })).toEqual({ content: 'turn 1', recommendedItemIds: ['m1'] });
+      // Two attempts, one turn: the retry carried the first attempt's key and got its answer.
+      expect(service.turns()).toBe(1);
+      expect(service.keys).toHaveLength(2);
+      expect(service.keys[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(service.keys[1]).toBe(service.keys[0]);
+      // The next turn is a new request with a new key.
+      const next = await assistant.reply({ userId: 'u1', dialogue: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'turn 1' }, { role: 'user', content: 'more' }] });
+      expect(next.content).toBe('turn 2');
+      expect(service.keys[2]).not.toBe(service.keys[0]);
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('waits out a 409 with Retry-After (its first attempt still running) and gets that attempt’s answer', async () => {
+    const service = await startService(['drop', 'running', 'answer']);
+    try {
+      const waits: number[] = [];
+      const retries: Array<number | undefined> = [];
+      let next = 0;
+      const assistant = new RecommenderHttpAssistant({
+        baseUrl: service.baseUrl,
+        sleep: async (ms) => void waits.push(ms),
+        random: () => 0.5,
+        idempotencyKey: () => `key-${++next}`,
+        onRetry: (info) => retries.push(info.status),
+      });
+      expect((await assistant.reply({ userId: 'u2', dialogue: [{ role: 'user', content: 'hi' }] })).content).toBe('turn 1');
+      expect(service.keys).toEqual(['key-1', 'key-1', 'key-1']);
+      expect(service.turns()).toBe(1);
+      // The network error's backoff, then the second the service asked for.
+      expect(retries).toEqual([undefined, 409]);
+      expect(waits).toEqual([187.5, 1000]);
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('gives up on a request the service keeps running past the wait budget, and never retries a reused key', async () => {
+    const service = await startService(['running', 'running', 'running', 'reused']);
+    try {
+      const assistant = new RecommenderHttpAssistant({ baseUrl: service.baseUrl, sleep: async () => undefined, maxRateLimitRetries: 2 });
+      await expect(assistant.reply({ userId: 'u3', dialogue: [{ role: 'user', content: 'hi' }] })).rejects.toSatisfy(
+        (error) => PersonalabError.is(error, 'upstream_timeout') && /answered 409.*still running the first attempt after 2 retries/.test(error.message),
+      );
+      expect(new Set(service.keys).size).toBe(1);
+      // A 409 without Retry-After (the key was used with another request) is an error of the client: not retried.
+      await expect(assistant.reply({ userId: 'u3', dialogue: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({ code: 'upstream_bad_response', details: { status: 409 } });
+      expect(service.keys).toHaveLength(4);
+    } finally {
+      await service.close();
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { formatZodError, PersonalabError, systemClock, type Assistant, type Clock, type DialogueTurn } from '@personalab/core';
 import { backoffDelay, causeMessages, parseRetryAfter, realSleep, type Sleep } from '@personalab/llm';
@@ -17,10 +18,15 @@ export interface RecommenderHttpAssistantOptions {
   k?: number;
   /** Limit on one attempt (default 30 s); a timed-out attempt is retried like a network error. */
   timeoutMs?: number;
-  /** Retries on 5xx, network errors and timeouts (default 2): a service that is down fails soon. */
+  /**
+   * Retries on 5xx, network errors and timeouts (default 2): a service that is down fails soon. Every attempt of
+   * one request carries the same `Idempotency-Key`, so a chat turn the service wrote before its answer was lost
+   * is answered again from the service's store, not written twice.
+   */
   maxRetries?: number;
   /**
-   * Retries on 429 (default 30). A rate-limited service is up and asks the client to slow down, so
+   * Retries on 429, and on a 409 with `Retry-After` (the service is still running an earlier attempt of the same
+   * request; default 30 together). A rate-limited service is up and asks the client to slow down, so
    * these get a larger budget: a whole user set against the service's default 600 requests per
    * minute waits out each window instead of failing.
    */
@@ -40,6 +46,8 @@ export interface RecommenderHttpAssistantOptions {
   clock?: Clock;
   /** Uniform in [0, 1), the backoff's jitter (injectable for tests). */
   random?: () => number;
+  /** Makes the `Idempotency-Key` of each request, sent unchanged on its retries (default `crypto.randomUUID`). */
+  idempotencyKey?: () => string;
   /** Called before each wait between attempts, e.g. to say that the service rate-limits the run. */
   onRetry?: (info: RetryInfo) => void;
   /**
@@ -90,7 +98,9 @@ export function describeFetchError(error: unknown): string {
 /**
  * The recommender service's HTTP chat API (`POST /v1/chat`) as an assistant. The service keeps
  * the dialogue in its own session, so each call sends only the newest user message and the
- * session id the service gave for this user's conversation.
+ * session id the service gave for this user's conversation. A turn is not idempotent, so each
+ * request carries an `Idempotency-Key` (a UUID) that its retries repeat: a turn the service wrote
+ * before its answer was lost is answered again, not written twice.
  */
 export class RecommenderHttpAssistant implements Assistant {
   readonly name = 'recommender-http';
@@ -190,6 +200,8 @@ export class RecommenderHttpAssistant implements Assistant {
     const maxDelayMs = this.options.maxRetryDelayMs ?? 30_000;
     const random = this.options.random ?? Math.random;
     const url = `${this.options.baseUrl.replace(/\/+$/, '')}${path}`;
+    // One key per request, the same on every retry: a write the service made before its answer was lost is not made again.
+    const idempotencyKey = (this.options.idempotencyKey ?? randomUUID)();
     let errorRetries = 0;
     let rateLimitRetries = 0;
     let rateLimitWaitedMs = 0;
@@ -200,7 +212,7 @@ export class RecommenderHttpAssistant implements Assistant {
       try {
         response = await doFetch(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...(this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {}) },
+          headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey, ...(this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {}) },
           body: JSON.stringify(body),
           signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
         });
@@ -226,20 +238,25 @@ export class RecommenderHttpAssistant implements Assistant {
         }
       }
       const status = response.status;
-      const retryable = status === 429 || status >= 500;
-      const code = status === 429 ? 'rate_limited' : status === 401 ? 'unauthenticated' : retryable ? 'upstream_error' : 'upstream_bad_response';
       const retryAfter = response.headers.get('retry-after');
+      // A 409 with Retry-After: an earlier attempt of this request (same key) is still running on the service.
+      const stillRunning = status === 409 && retryAfter !== null;
+      const retryable = status === 429 || status >= 500 || stillRunning;
+      const code = status === 429 ? 'rate_limited' : status === 401 ? 'unauthenticated' : status >= 500 ? 'upstream_error' : stillRunning ? 'conflict' : 'upstream_bad_response';
       const failure = new PersonalabError(code, `POST ${url} answered ${status}: ${text.slice(0, 300)}`, {
         isRetryable: retryable,
         details: { status, ...(retryAfter === null ? {} : { retryAfter }) },
       });
       if (!retryable) throw failure;
       const serverDelay = parseRetryAfter(retryAfter ?? undefined, response.headers.get('retry-after-ms') ?? undefined, (this.options.clock ?? systemClock).now());
-      if (status === 429) {
-        // The service is up and asks the client to slow down: honour its Retry-After (capped), else back off from a second.
+      if (status === 429 || stillRunning) {
+        // The service is up and asks the client to slow down (or to come back for the answer of the attempt it is
+        // still running): honour its Retry-After (capped), else back off from a second.
         const delayMs = serverDelay !== undefined ? Math.min(serverDelay, maxRetryAfterMs) : backoffDelay(rateLimitRetries, { baseDelayMs: 4 * baseDelayMs, maxDelayMs, random });
         if (rateLimitRetries >= maxRateLimitRetries || rateLimitWaitedMs + delayMs > maxRateLimitWaitMs) {
-          throw new PersonalabError('rate_limited', `${failure.message} (still rate-limited after ${rateLimitRetries} retries and ${Math.round(rateLimitWaitedMs / 1000)} s of waiting; raise the service's rate limit, e.g. PERSONALAB_RATE_LIMIT, or lower --concurrency)`, {
+          const waited = `after ${rateLimitRetries} retries and ${Math.round(rateLimitWaitedMs / 1000)} s of waiting`;
+          if (stillRunning) throw new PersonalabError('upstream_timeout', `${failure.message} (the service was still running the first attempt ${waited})`, { isRetryable: true, details: failure.details });
+          throw new PersonalabError('rate_limited', `${failure.message} (still rate-limited ${waited}; raise the service's rate limit, e.g. PERSONALAB_RATE_LIMIT, or lower --concurrency)`, {
             isRetryable: true,
             details: failure.details,
           });
