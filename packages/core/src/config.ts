@@ -32,7 +32,7 @@ const environmentSchema = z.object({
   PERSONALAB_HOST: z.preprocess(emptyToUndefined, z.string().default('127.0.0.1')),
   PORT: intWithDefault(3000, 0, 65535),
   PERSONALAB_API_KEYS: optionalString,
-  PERSONALAB_RATE_LIMIT: intWithDefault(600, 1, 1_000_000),
+  PERSONALAB_RATE_LIMIT: intWithDefault(600, 1, 1_000_000_000),
   PERSONALAB_CHAT_LLM_DEADLINE_MS: intWithDefault(20_000, 1, 3_600_000),
   PERSONALAB_LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   PERSONALAB_QUIET: z.preprocess(emptyToUndefined, z.enum(['0', '1', 'true', 'false']).optional()),
