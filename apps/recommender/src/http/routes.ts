@@ -139,12 +139,8 @@ export function registerRoutes(app: TypedApp, services: AppServices, options: { 
         let body: string | undefined;
         try {
           // The answer is stored under the key in the batch's transaction: both are written or neither.
-          const written = await chatRec.ingest(userId, entries, {
-            inTransaction: (batch) => {
-              body = bodyOf(batch);
-              record?.(body);
-            },
-          });
+          // Only under a key: without one the answer is built after the transaction, as before.
+          const written = await chatRec.ingest(userId, entries, record ? { inTransaction: (batch) => record((body = bodyOf(batch))) } : {});
           return body ?? bodyOf(written);
         } catch (error) {
           throw inBody(error);
@@ -243,10 +239,8 @@ export function registerRoutes(app: TypedApp, services: AppServices, options: { 
           sessionId: request.body.sessionId,
           message: request.body.message,
           k: request.body.k ?? 5,
-          inTransaction: (turn) => {
-            body = bodyOf(turn);
-            record?.(body);
-          },
+          // Only under a key: without one the answer is built after the transaction, as before.
+          ...(record ? { inTransaction: (turn: ChatResult) => record((body = bodyOf(turn))) } : {}),
         });
         return body ?? bodyOf(result);
       });
