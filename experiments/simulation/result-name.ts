@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { changedKeys } from '@personalab/core';
 
 /** Longest settings part of a file name; longer ones (a long --weights) are shortened with a hash. */
 const MAX_SETTINGS_LENGTH = 80;
@@ -16,9 +17,8 @@ function namePart(value: unknown): string {
  * name: a rerun replaces its own earlier result (each file is written atomically).
  */
 export function resultName(base: string, values: Readonly<Record<string, unknown>>, headline: Readonly<Record<string, unknown>>): string {
-  const parts = [...new Set([...Object.keys(values), ...Object.keys(headline)])]
+  const parts = changedKeys(values, headline)
     .sort()
-    .filter((key) => JSON.stringify(values[key]) !== JSON.stringify(headline[key]))
     .map((key) => `${namePart(key)}-${values[key] === undefined ? 'unset' : namePart(values[key])}`);
   if (parts.length === 0) return base;
   const settings = parts.join('--');

@@ -15,7 +15,7 @@ export { writeFileAtomic } from './atomic-write.js';
 export { blockingFile } from './blocking-file.js';
 export { parseShard, formatShard, selectShard } from './shard.js';
 export type { Shard } from './shard.js';
-export { runScript, scriptOptions, describeScriptError, scriptExitCodes, changedOptions, resultsDirectory, scriptCommand, invokedCommand } from './script.js';
+export { runScript, scriptOptions, describeScriptError, scriptExitCodes, changedOptions, changedKeys, resultsDirectory, scriptCommand, invokedCommand } from './script.js';
 export type { ScriptIo, ResultsDirectoryOptions } from './script.js';
 
 export { idSchema, timestampSchema, evidenceSchema } from './schemas/common.js';

@@ -107,8 +107,13 @@ type OptionValues = Readonly<Record<string, unknown>>;
  * An option missing from `headline` differs whenever it is set (`undefined` is "not set").
  */
 export function changedOptions(values: OptionValues, headline: OptionValues): string[] {
+  return changedKeys(values, headline).map((name) => `--${name}`);
+}
+
+/** The keys whose value differs from the headline run's (either side may lack a key), in first-seen order. */
+export function changedKeys(values: OptionValues, headline: OptionValues): string[] {
   const names = new Set([...Object.keys(values), ...Object.keys(headline)]);
-  return [...names].filter((name) => JSON.stringify(values[name]) !== JSON.stringify(headline[name])).map((name) => `--${name}`);
+  return [...names].filter((name) => JSON.stringify(values[name]) !== JSON.stringify(headline[name]));
 }
 
 export interface ResultsDirectoryOptions {
