@@ -35,7 +35,7 @@ export type { PublishedScore } from './report/published.js';
 
 export { generateBenchmark, questionTypes, estimateTokens, generateLimits, benchmarkSizeError } from './generator/generate-benchmark.js';
 export type { GenerateBenchmarkOptions, GeneratedBenchmark, QuestionRow, QuestionType, Phrasing } from './generator/generate-benchmark.js';
-export { writeBenchmark, questionsToCsv, contextsToJsonl, benchmarkName, benchmarkPaths, checkBenchmarkTargets, defaultBenchmarkShape } from './generator/write-benchmark.js';
+export { writeBenchmark, questionsToCsv, contextsToJsonl, benchmarkName, benchmarkPaths, checkBenchmarkTargets, defaultBenchmarkShape, isFileNamePart } from './generator/write-benchmark.js';
 export { topics as catalogTopics, reasonsToStart, reasonsToStop, facts as catalogFacts } from './generator/catalog.js';
 export { loadBenchmark, questionFromDataset } from './load-benchmark.js';
 export type { LoadedBenchmark } from './load-benchmark.js';

@@ -25,6 +25,7 @@ import {
   published32k,
   renderMarkdown,
   defaultRandomSeed,
+  isFileNamePart,
   responderNames,
   scorePredictionFile,
   strategyNames,
@@ -61,7 +62,7 @@ function defaultRunStore(): string {
 
 /** A `--name` becomes part of file names: a separator would write into another folder, an empty one `.json`. */
 function fileNamePart(flag: string, value: string): string {
-  if (value === '' || /[\\/\0]/.test(value)) throw new PersonalabError('invalid_argument', `${flag} must be a file name part without / or \\, got ${JSON.stringify(value)}`);
+  if (!isFileNamePart(value)) throw new PersonalabError('invalid_argument', `${flag} must be a file name part without / or \\, got ${JSON.stringify(value)}`);
   return value;
 }
 

@@ -55,10 +55,15 @@ export function contextsToJsonl(contexts: ReadonlyMap<string, readonly ChatMessa
   return [...contexts.entries()].map(([id, messages]) => JSON.stringify({ [id]: messages.map((message) => ({ role: message.role, content: message.content })) })).join('\n') + '\n';
 }
 
+/** Whether `name` can stand inside a file name: not empty, no separator (it would write into another folder) and no NUL. */
+export function isFileNamePart(name: string): boolean {
+  return name !== '' && !/[\\/\0]/.test(name);
+}
+
 /** `questions_<name>.csv` and `shared_contexts_<name>.jsonl` in a directory. */
 export function benchmarkPaths(directory: string, name: string): { questionsPath: string; contextsPath: string } {
   // A separator would write into (or out of) another folder, an empty name hidden-looking `questions_.csv`.
-  if (name === '' || /[\\/\0]/.test(name)) throw new PersonalabError('invalid_argument', `benchmark name ${JSON.stringify(name)} must be a non-empty file name part without / or \\`);
+  if (!isFileNamePart(name)) throw new PersonalabError('invalid_argument', `benchmark name ${JSON.stringify(name)} must be a non-empty file name part without / or \\`);
   return { questionsPath: join(directory, `questions_${name}.csv`), contextsPath: join(directory, `shared_contexts_${name}.jsonl`) };
 }
 
