@@ -2,7 +2,7 @@ export { datasetFolders, dataDirectoryCandidates, findDataset, howToGet } from '
 export type { DatasetName, DataDirectoryOptions } from './data-dir.js';
 export { RowIssues } from './invalid-rows.js';
 export type { InvalidRowPolicy, SkippedRow, LoaderOptions } from './invalid-rows.js';
-export { readLines } from './line-reader.js';
+export { assertFileExists, readLines } from './line-reader.js';
 export type { NumberedLine } from './line-reader.js';
 
 export {

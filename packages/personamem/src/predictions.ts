@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { dataError, PersonalabError } from '@personalab/core';
+import { assertFileExists } from '@personalab/datasets';
 import type { QuestionOutcome } from './evaluator.js';
 import { scoreReply } from './scoring.js';
 import type { BenchmarkQuestion } from './types.js';
@@ -22,8 +23,7 @@ export interface PredictionRow {
  */
 export function loadPredictionFile(path: string): PredictionRow[] {
   // Named here: the read's ENOENT or EISDIR had been reported as "not a CSV file".
-  if (!existsSync(path)) throw new PersonalabError('not_found', `${path}: file not found`, { details: { file: path } });
-  if (statSync(path).isDirectory()) throw new PersonalabError('invalid_argument', `${path}: is a folder, not a file`, { details: { file: path } });
+  assertFileExists(path);
   let records: { record: string[]; info: { lines: number } }[];
   try {
     records = parse(readFileSync(path, 'utf8'), { bom: true, info: true, relax_column_count: true, skip_empty_lines: true }) as unknown as { record: string[]; info: { lines: number } }[];
