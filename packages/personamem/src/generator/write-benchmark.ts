@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { PersonalabError, type ChatMessage, writeFileAtomic } from '@personalab/core';
+import { blockingFile, PersonalabError, type ChatMessage, writeFileAtomic } from '@personalab/core';
 import type { GenerateBenchmarkOptions, QuestionRow } from './generate-benchmark.js';
 
 const columns: readonly (keyof QuestionRow)[] = [
@@ -100,8 +100,10 @@ function assertReplaceable(path: string, content: string | undefined, describe: 
 
 function checkTargets(directory: string, name: string, questionsText: string, contextsText: string | undefined): { questionsPath: string; contextsPath: string } {
   const paths = benchmarkPaths(directory, name);
-  if (existsSync(directory) && !statSync(directory).isDirectory()) {
-    throw new PersonalabError('invalid_argument', `${directory} is a file: the benchmark is written into a folder (questions_${name}.csv and shared_contexts_${name}.jsonl)`);
+  const blocking = blockingFile(directory);
+  if (blocking !== undefined) {
+    const where = blocking === resolve(directory) ? `${directory} is a file` : `${directory}: ${blocking} is a file`;
+    throw new PersonalabError('invalid_argument', `${where}: the benchmark is written into a folder (questions_${name}.csv and shared_contexts_${name}.jsonl)`);
   }
   assertReplaceable(paths.questionsPath, questionsText, describeQuestions);
   assertReplaceable(paths.contextsPath, contextsText, describeContexts);
