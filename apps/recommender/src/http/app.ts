@@ -76,6 +76,9 @@ const isJson = (text: string) => {
 /** A UTF-16 surrogate without its pair: JSON's `\ud800` escape decodes to one, and no UTF-8 text (SQLite's, a URL's) can hold it. */
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** A JSON escape of a UTF-16 surrogate (`\uD83D`, `\udc00`), the only way a body's text decodes to a lone one. */
+const surrogateEscape = /\\u[dD][89a-fA-F]/;
+
 /**
  * The path of the first string (value or key) in a parsed body that is not well-formed Unicode, or undefined.
  * Stored, such an id had become bytes no request could name again (`"\ud800"` was saved as invalid UTF-8).
@@ -129,7 +132,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     parseJson(request, text, (error, value) => {
       if (error !== null && isJson(text)) return done(new PersonalabError('invalid_argument', 'body: keys named "__proto__", or "constructor" holding "prototype", are not accepted', { details: { path: 'body' } }), undefined);
       if (error !== null) return done(error, undefined);
-      const malformed = malformedString(value);
+      // Only a `\uD800`–`\uDFFF` escape can decode to a lone surrogate (raw UTF-8 cannot): most bodies skip the walk.
+      const malformed = surrogateEscape.test(text) ? malformedString(value) : undefined;
       if (malformed === undefined) return done(null, value);
       const path = malformed.length === 0 ? 'body' : `body.${formatPath(malformed)}`;
       done(new PersonalabError('invalid_argument', `${path}: not valid Unicode (an unpaired UTF-16 surrogate, such as the escape \\ud800 alone)`, { details: { path } }), undefined);
