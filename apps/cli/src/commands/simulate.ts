@@ -347,20 +347,11 @@ export function registerSimulateCommand(program: Command): void {
 
       // 3. A run id taken by other settings is refused now, before the model is fitted or users are sent anywhere.
       // The default names the --simulator option ("llm--most-popular--movielens-100k"), as it always had: a run started before resumes.
-      let runId = options.runId ?? `${options.simulator}--${assistant.name}--${options.users}`;
+      const runId = options.runId ?? `${options.simulator}--${assistant.name}--${options.users}`;
       // The default is read when the command runs, not when the CLI starts (a bad environment must not stop --help).
       const storePath = options.store ?? join(getConfig().stateDir, 'simulations.sqlite');
       const store = new RunStore(storePath);
       try {
-        if (options.runId === undefined && simulatorName !== options.simulator) {
-          // A few builds named the model in the default ("llm:gpt-4o--…"): a run started by one of them resumes under its id.
-          const interimId = `${simulatorName}--${assistant.name}--${options.users}`;
-          const stored = new Set(store.runs().map((run) => run.id));
-          if (!stored.has(runId) && stored.has(interimId)) {
-            runId = interimId;
-            process.stderr.write(`simulate: resuming run ${runId} in ${storePath} (the default id of earlier builds; new runs are named ${options.simulator}--…)\n`);
-          }
-        }
         // As `simulate` records it (a shard without users records the simulator as "none").
         const mine = selectShard(users, shard);
         store.checkRun(runId, runConfiguration({ simulator: mine.length > 0 ? simulatorName : 'none', assistant: assistant.name, maxTurns: options.maxTurns, k: options.k, config: runConfig }));
