@@ -92,6 +92,19 @@ describe('serve (the main job)', () => {
     expect(existsSync(join(stateDir, 'recommender', 'server.lock'))).toBe(false);
   });
 
+  it('takes the idempotency-key settings from the environment (PERSONALAB_IDEMPOTENCY_TTL_MS / _MAX_KEYS)', async () => {
+    const tuned = loadConfig({ PERSONALAB_STATE_DIR: stateDir, PERSONALAB_QUIET: '1', PERSONALAB_IDEMPOTENCY_TTL_MS: '7200000', PERSONALAB_IDEMPOTENCY_MAX_KEYS: '250' });
+    const server = await serve({ config: tuned, dataDir: emptyDataDir, fetchMovieLens: false, port: 0, host: '127.0.0.1', quiet: true, model: 'page-ease', log: () => undefined });
+    try {
+      const origin = server.url.split('/#')[0] as string;
+      const documentText = await (await fetch(`${origin}/docs/json`)).text();
+      expect(documentText).toContain('kept 2 h, at most the newest 250 per API key');
+      expect(documentText).not.toContain('kept 24 h');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('takes over the lock of a server that no longer runs, and removes it on close', async () => {
     const exited = spawnSync(process.execPath, ['-e', '']).pid;
     const lock = join(stateDir, 'recommender', 'server.lock');

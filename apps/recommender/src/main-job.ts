@@ -313,7 +313,7 @@ async function start(options: ServeOptions, where: { stateDir: string; metaPath:
   log(`item index: ${service.indexStatus.status}${service.indexStatus.reason ? ` (${service.indexStatus.reason})` : ''}, ${service.textIndex.size} items`);
 
   const keys = apiKeys(config, stateDir);
-  const app = await buildApp({ ...service, apiKeys: keys, rateLimitPerMinute: config.server.rateLimitPerMinute, logLevel: config.server.logLevel === 'info' ? 'warn' : config.server.logLevel, eventLoopTurns: options.eventLoopTurns ?? true });
+  const app = await buildApp({ ...service, apiKeys: keys, rateLimitPerMinute: config.server.rateLimitPerMinute, idempotency: { ttlMs: config.server.idempotencyTtlMs, maxKeysPerCaller: config.server.idempotencyMaxKeys }, logLevel: config.server.logLevel === 'info' ? 'warn' : config.server.logLevel, eventLoopTurns: options.eventLoopTurns ?? true });
   await options.beforeListen?.(app);
   let address: string;
   try {

@@ -34,6 +34,8 @@ const environmentSchema = z.object({
   PERSONALAB_API_KEYS: optionalString,
   PERSONALAB_RATE_LIMIT: intWithDefault(600, 1, 1_000_000_000),
   PERSONALAB_CHAT_LLM_DEADLINE_MS: intWithDefault(20_000, 1, 3_600_000),
+  PERSONALAB_IDEMPOTENCY_TTL_MS: intWithDefault(86_400_000, 1, 2_592_000_000),
+  PERSONALAB_IDEMPOTENCY_MAX_KEYS: intWithDefault(10_000, 1, 10_000_000),
   PERSONALAB_LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   PERSONALAB_QUIET: z.preprocess(emptyToUndefined, z.enum(['0', '1', 'true', 'false']).optional()),
   CI: optionalString,
@@ -58,8 +60,21 @@ export interface PersonalabConfig {
   /** Where servers and experiments keep their SQLite stores and index files. */
   stateDir: string;
   tfBackend: TfBackendName | undefined;
-  /** `llmStepDeadlineMs`: the most one LLM step of a chat turn may take before the offline path answers. */
-  server: { host: string; port: number; apiKeys: string[]; rateLimitPerMinute: number; logLevel: string; llmStepDeadlineMs: number };
+  /**
+   * `llmStepDeadlineMs`: the most one LLM step of a chat turn may take before the offline path answers.
+   * `idempotencyTtlMs` / `idempotencyMaxKeys`: how long a write answered under an Idempotency-Key is kept for replay, and
+   * how many keys are kept per API key (oldest dropped first).
+   */
+  server: {
+    host: string;
+    port: number;
+    apiKeys: string[];
+    rateLimitPerMinute: number;
+    logLevel: string;
+    llmStepDeadlineMs: number;
+    idempotencyTtlMs: number;
+    idempotencyMaxKeys: number;
+  };
   /** Progress bars off (CI, PERSONALAB_QUIET=1). */
   quiet: boolean;
 }
@@ -94,6 +109,8 @@ export function loadConfig(environment: Record<string, string | undefined>): Per
       rateLimitPerMinute: env.PERSONALAB_RATE_LIMIT,
       logLevel: env.PERSONALAB_LOG_LEVEL,
       llmStepDeadlineMs: env.PERSONALAB_CHAT_LLM_DEADLINE_MS,
+      idempotencyTtlMs: env.PERSONALAB_IDEMPOTENCY_TTL_MS,
+      idempotencyMaxKeys: env.PERSONALAB_IDEMPOTENCY_MAX_KEYS,
     },
     quiet: env.PERSONALAB_QUIET === '1' || env.PERSONALAB_QUIET === 'true' || (env.CI !== undefined && env.CI !== 'false'),
   };

@@ -60,6 +60,14 @@ describe('config', () => {
     expect(() => loadConfig({ PERSONALAB_TF_BACKEND: 'tpu' })).toThrow(/PERSONALAB_TF_BACKEND/);
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
   });
+
+  it('reads the idempotency-key settings with their defaults and refuses bad values by name', () => {
+    expect(loadConfig({}).server).toMatchObject({ idempotencyTtlMs: 86_400_000, idempotencyMaxKeys: 10_000 });
+    const config = loadConfig({ PERSONALAB_IDEMPOTENCY_TTL_MS: '60000', PERSONALAB_IDEMPOTENCY_MAX_KEYS: '25' });
+    expect(config.server).toMatchObject({ idempotencyTtlMs: 60_000, idempotencyMaxKeys: 25 });
+    expect(() => loadConfig({ PERSONALAB_IDEMPOTENCY_TTL_MS: '0' })).toThrow(/PERSONALAB_IDEMPOTENCY_TTL_MS/);
+    expect(() => loadConfig({ PERSONALAB_IDEMPOTENCY_MAX_KEYS: 'many' })).toThrow(/PERSONALAB_IDEMPOTENCY_MAX_KEYS/);
+  });
 });
 
 describe('random', () => {

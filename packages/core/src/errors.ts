@@ -7,6 +7,7 @@ export const errorCodes = [
   'invalid_data', // a data file or stored record is malformed (names file and line)
   'not_found',
   'conflict',
+  'unprocessable_content', // well-formed, but not to be processed as sent (an Idempotency-Key reused with another body)
   'unauthenticated',
   'permission_denied',
   'rate_limited',

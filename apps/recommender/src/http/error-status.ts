@@ -9,6 +9,7 @@ export const errorStatus: Record<ErrorCode, number> = {
   invalid_data: 400,
   not_found: 404,
   conflict: 409,
+  unprocessable_content: 422,
   unauthenticated: 401,
   permission_denied: 403,
   rate_limited: 429,
@@ -46,6 +47,8 @@ export function codeForStatus(status: number): ErrorCode {
       return 'conflict';
     case 413:
       return 'payload_too_large';
+    case 422:
+      return 'unprocessable_content';
     case 429:
       return 'rate_limited';
     default:

@@ -111,21 +111,35 @@ describe('Idempotency-Key on POST /v1/chat', () => {
     expect(service.service.store.sessionMessages(sessionId)).toHaveLength(4);
   });
 
-  it('refuses the key with another body or on another route, naming the header, and writes nothing', async () => {
+  it('refuses the key with another body or on another route with a 422 naming the header, and writes nothing (real HTTP)', async () => {
     const service = await open();
-    expect((await post(service, { key: 'k-1' })).statusCode).toBe(200);
+    const origin = await service.app.listen({ host: '127.0.0.1', port: 0 });
+    const send = (url: string, body: unknown) =>
+      fetch(`${origin}${url}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': 'k-1' }, body: JSON.stringify(body) });
+    expect((await send('/v1/chat', turn)).status).toBe(200);
     const before = counts(service);
-    const changed = await post(service, { key: 'k-1', body: { ...turn, message: 'something else' } });
-    expect(changed.statusCode).toBe(409);
-    expect(changed.json()).toEqual({
-      error: { code: 'conflict', message: 'headers.idempotency-key: key "k-1" was already used with another request (route or body); send a new key with a new request', paths: ['headers.idempotency-key'] },
+    // draft-ietf-httpapi-idempotency-key-header: a key reused with another payload is 422 Unprocessable Content (it had been a 409).
+    const changed = await send('/v1/chat', { ...turn, message: 'something else' });
+    expect(changed.status).toBe(422);
+    expect(changed.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await changed.json()).toEqual({
+      error: {
+        code: 'unprocessable_content',
+        message: 'headers.idempotency-key: Idempotency-Key "k-1" was already used with another request (route or body); send a new key with a new request',
+        paths: ['headers.idempotency-key'],
+      },
     });
-    // Not a "come back later": nothing is running.
-    expect(changed.headers['retry-after']).toBeUndefined();
-    const otherRoute = await post(service, { key: 'k-1', url: '/v1/users/u1/events', body: { events: [{ type: 'message', content: 'hi' }] } });
-    expect(otherRoute.statusCode).toBe(409);
-    expect(otherRoute.json().error.paths).toEqual(['headers.idempotency-key']);
+    // Not a "come back later": nothing is running, and no retry of this request can succeed.
+    expect(changed.headers.get('retry-after')).toBeNull();
+    const otherRoute = await send('/v1/users/u1/events', { events: [{ type: 'message', content: 'hi' }] });
+    expect(otherRoute.status).toBe(422);
+    expect(((await otherRoute.json()) as { error: { code: string; paths: string[] } }).error).toMatchObject({ code: 'unprocessable_content', paths: ['headers.idempotency-key'] });
+    expect(otherRoute.headers.get('retry-after')).toBeNull();
     expect(counts(service)).toEqual(before);
+    // The key with its own request is still answered from the store.
+    const replay = await send('/v1/chat', turn);
+    expect(replay.status).toBe(200);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
   });
 
   it('keeps keys per API key: another key holder using the same key runs its own turn', async () => {
@@ -188,9 +202,10 @@ describe('Idempotency-Key on POST /v1/chat', () => {
     expect(repeat.statusCode).toBe(409);
     expect(repeat.headers['retry-after']).toBe('1');
     expect(repeat.json().error).toMatchObject({ code: 'conflict', paths: ['headers.idempotency-key'], message: expect.stringMatching(/still running/) });
-    // Another body under the running key is refused as a reused key, not asked to wait.
+    // Another body under the running key is refused as a reused key (422), not asked to wait.
     const other = await post(service, { key: 'slow', body: { ...turn, message: 'a comedy' } });
-    expect(other.statusCode).toBe(409);
+    expect(other.statusCode).toBe(422);
+    expect(other.json().error).toMatchObject({ code: 'unprocessable_content', paths: ['headers.idempotency-key'] });
     expect(other.headers['retry-after']).toBeUndefined();
     release();
     const answered = await first;
@@ -230,7 +245,7 @@ describe('Idempotency-Key on POST /v1/chat', () => {
     expect(replay.headers['idempotent-replayed']).toBe('true');
     expect(replay.body).toBe(answered.body);
     expect(second.service.store.messageCount()).toBe(messages);
-    expect((await post(second, { key: 'before-restart', body: { ...turn, message: 'other' } })).statusCode).toBe(409);
+    expect((await post(second, { key: 'before-restart', body: { ...turn, message: 'other' } })).statusCode).toBe(422);
   });
 
   it('forgets a key after its time to live, and keeps at most the cap per API key (oldest dropped)', async () => {
@@ -266,19 +281,39 @@ describe('Idempotency-Key on POST /v1/users/:id/events', () => {
     expect(again.body).toBe(first.body);
     expect(counts(service)).toEqual(before);
     // The same batch for another user is another request.
-    expect((await post(service, { key: 'batch-1', url: '/v1/users/u2/events', body: batch })).statusCode).toBe(409);
+    expect((await post(service, { key: 'batch-1', url: '/v1/users/u2/events', body: batch })).statusCode).toBe(422);
     expect(userMessages(service, 'u1', 'I love film noir')).toHaveLength(1);
   });
 
-  it('documents the header and its 409 on both routes', async () => {
+  it('documents the header, its 422 (key reused) and its 409 (still running) on both routes', async () => {
     const service = await open();
     const paths = (await service.app.inject({ url: '/docs/json' })).json().paths;
     for (const route of [paths['/v1/chat'].post, paths['/v1/users/{id}/events'].post]) {
       const header = route.parameters.find((parameter: { in: string; name: string }) => parameter.in === 'header' && parameter.name === 'idempotency-key');
       expect(header).toMatchObject({ required: false, schema: { type: 'string', minLength: 1, maxLength: 255 } });
       expect(header.description).toMatch(/Idempotent-Replayed: true/);
+      expect(header.description).toMatch(/another body or route is a 422, a repeat while the first is still running a 409 with `Retry-After`/);
+      expect(header.description).toMatch(/kept 24 h, at most the newest 10,000 per API key/);
       expect(route.description).toMatch(/Idempotency-Key/);
-      expect(route.responses['409'].description).toMatch(/Idempotency-Key/);
+      expect(route.responses['422'].description).toMatch(/`Idempotency-Key` already used with another request/);
+      expect(route.responses['422'].description).toMatch(/headers\.idempotency-key/);
+      expect(route.responses['409'].description).toMatch(/`Idempotency-Key` is still running.*`Retry-After`/);
+      expect(route.responses['422'].content['application/json'].schema.properties.error).toBeDefined();
+    }
+  });
+
+  it('states the time to live and cap it was given in the document, and refuses ones that are not positive integers', async () => {
+    const service = await open({ idempotency: { ttlMs: 90 * 60_000, maxKeysPerCaller: 250 } });
+    const header = (await service.app.inject({ url: '/docs/json' }))
+      .json()
+      .paths['/v1/chat'].post.parameters.find((parameter: { name: string }) => parameter.name === 'idempotency-key');
+    expect(header.description).toMatch(/kept 90 min, at most the newest 250 per API key/);
+    for (const [idempotency, message] of [
+      [{ ttlMs: 0 }, 'idempotency.ttlMs must be a positive integer, got 0'],
+      [{ ttlMs: 1.5 }, 'idempotency.ttlMs must be a positive integer, got 1.5'],
+      [{ maxKeysPerCaller: -1 }, 'idempotency.maxKeysPerCaller must be a positive integer, got -1'],
+    ] as const) {
+      await expect(openTinyService({ idempotency })).rejects.toThrow(message);
     }
   });
 });

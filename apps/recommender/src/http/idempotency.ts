@@ -15,29 +15,55 @@ export const inProgressRetryAfterSeconds = 1;
 
 const keyPath = `headers.${idempotencyKeyHeader}`;
 
+/** How long an answer is kept under its key unless `IdempotencyOptions.ttlMs` says otherwise: 24 h. */
+export const defaultIdempotencyTtlMs = 24 * 60 * 60 * 1000;
+/** Keys kept per API key unless `IdempotencyOptions.maxKeysPerCaller` says otherwise. */
+export const defaultIdempotencyMaxKeys = 10_000;
+
+/** "24 h", "90 min", "30 s" or "1500 ms": the largest unit that divides the time exactly. */
+function describeDuration(ms: number): string {
+  for (const [unit, size] of [['h', 3_600_000], ['min', 60_000], ['s', 1000]] as const) if (ms % size === 0) return `${ms / size} ${unit}`;
+  return `${ms} ms`;
+}
+
 /**
  * The headers of a route that takes an idempotency key: loose, as every other header passes through untouched.
- * Printable ASCII only: a key is an opaque token (a UUID), stored and compared byte for byte.
+ * Printable ASCII only: a key is an opaque token (a UUID), stored and compared byte for byte. The description
+ * states the server's own time to live and cap, so the document served is true to its settings.
  */
-export const idempotencyHeadersSchema = z.looseObject({
-  [idempotencyKeyHeader]: z
-    .string()
-    .min(1)
-    .max(255)
-    .regex(/^[\x20-\x7E]*$/, 'must be printable ASCII (space to ~)')
-    .optional()
-    .describe(
-      'optional, 1 to 255 printable ASCII characters (a UUID per request): a repeat of the request with the same key and body ' +
-        'gets the first answer again (status and body, with `Idempotent-Replayed: true`) without running it twice; the same key with ' +
-        'another body is a 409, as is a repeat while the first is still running (with `Retry-After`). Keys are per API key, kept 24 h.',
-    ),
-});
+export function idempotencyHeadersSchema(options: IdempotencyOptions = {}) {
+  const { ttlMs, maxKeysPerCaller } = idempotencySettings(options);
+  return z.looseObject({
+    [idempotencyKeyHeader]: z
+      .string()
+      .min(1)
+      .max(255)
+      .regex(/^[\x20-\x7E]*$/, 'must be printable ASCII (space to ~)')
+      .optional()
+      .describe(
+        'optional, 1 to 255 printable ASCII characters (a UUID per request): a repeat of the request with the same key and body ' +
+          'gets the first answer again (status and body, with `Idempotent-Replayed: true`) without running it twice; the same key with ' +
+          'another body or route is a 422, a repeat while the first is still running a 409 with `Retry-After`. ' +
+          `Keys are per API key, kept ${describeDuration(ttlMs)}, at most the newest ${maxKeysPerCaller.toLocaleString('en-US')} per API key.`,
+      ),
+  });
+}
 
 export interface IdempotencyOptions {
-  /** How long an answer is kept under its key (default 24 h). */
-  ttlMs?: number;
-  /** Keys kept per API key; the oldest beyond it are dropped (default 10,000). */
-  maxKeysPerCaller?: number;
+  /** How long an answer is kept under its key, in milliseconds (default 24 h); a positive integer. */
+  ttlMs?: number | undefined;
+  /** Keys kept per API key; the oldest beyond it are dropped (default 10,000); a positive integer. */
+  maxKeysPerCaller?: number | undefined;
+}
+
+/** The options with their defaults; a value that is not a positive integer is an `invalid_argument` naming the option. */
+export function idempotencySettings(options: IdempotencyOptions): { ttlMs: number; maxKeysPerCaller: number } {
+  const setting = (name: keyof IdempotencyOptions, fallback: number) => {
+    const value = options[name] ?? fallback;
+    if (!Number.isSafeInteger(value) || value < 1) throw new PersonalabError('invalid_argument', `idempotency.${name} must be a positive integer, got ${String(value)}`);
+    return value;
+  };
+  return { ttlMs: setting('ttlMs', defaultIdempotencyTtlMs), maxKeysPerCaller: setting('maxKeysPerCaller', defaultIdempotencyMaxKeys) };
 }
 
 /** What an idempotent route answers: run now, or replayed from the store. */
@@ -71,8 +97,9 @@ function canonicalJson(value: unknown): string {
  * request's answer is stored in the transaction of its write, so the two commit together (a crash keeps both or
  * neither, and a restart keeps the key); a repeat with the same body gets that answer without running again.
  * Only a completed write stores an answer: a refused request (4xx, 5xx) wrote nothing, and its key may be sent again.
- * A repeat while the first is still running (in this process: one server holds the state directory) is a 409 with
- * `Retry-After` rather than a wait, so a client's timeout never stacks waiting requests on the server.
+ * As draft-ietf-httpapi-idempotency-key-header says: the key with another request (body or route) is a 422, which no
+ * retry can cure; a repeat while the first is still running (in this process: one server holds the state directory)
+ * is a 409 with `Retry-After` rather than a wait, so a client's timeout never stacks waiting requests on the server.
  */
 export class IdempotencyKeys {
   private readonly store: RecommenderStore;
@@ -85,8 +112,9 @@ export class IdempotencyKeys {
   constructor(options: { store: RecommenderStore; metrics: Metrics } & IdempotencyOptions) {
     this.store = options.store;
     this.metrics = options.metrics;
-    this.ttlMs = options.ttlMs ?? 24 * 60 * 60 * 1000;
-    this.maxKeysPerCaller = options.maxKeysPerCaller ?? 10_000;
+    const settings = idempotencySettings(options);
+    this.ttlMs = settings.ttlMs;
+    this.maxKeysPerCaller = settings.maxKeysPerCaller;
     this.metrics.define('personalab_idempotent_replays_total', 'counter', 'Requests answered from the store under an Idempotency-Key, by route');
   }
 
@@ -124,5 +152,8 @@ export class IdempotencyKeys {
   }
 }
 
+/** The key with another request: 422 (the draft's "key reused with a different payload"), never asked to retry. */
 const reused = (key: string) =>
-  new PersonalabError('conflict', `${keyPath}: key ${JSON.stringify(key)} was already used with another request (route or body); send a new key with a new request`, { details: { path: keyPath } });
+  new PersonalabError('unprocessable_content', `${keyPath}: Idempotency-Key ${JSON.stringify(key)} was already used with another request (route or body); send a new key with a new request`, {
+    details: { path: keyPath },
+  });

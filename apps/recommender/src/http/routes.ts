@@ -37,7 +37,9 @@ const bodyErrors = { 413: failure('body over the size limit'), 415: failure('bod
 const idErrors = { 404: failure('unknown id; `paths` is `["params.id"]`'), 414: failure('path parameter too long') };
 const notFound = { 404: failure('unknown user, item or session; `paths` name which') };
 const conflict = { 409: failure('already exists; `paths` name which') };
-const keyConflict = { 409: failure('`Idempotency-Key` already used with another request, or its first request is still running (with `Retry-After`); `paths` is `["headers.idempotency-key"]`') };
+/** draft-ietf-httpapi-idempotency-key-header: a key reused with another request is a 422, a repeat of one still running a 409. */
+const keyReused = { 422: failure('`Idempotency-Key` already used with another request (body or route): send a new key; `paths` is `["headers.idempotency-key"]`') };
+const keyRunning = { 409: failure('the first request with this `Idempotency-Key` is still running: send it again after `Retry-After` seconds for its answer; `paths` is `["headers.idempotency-key"]`') };
 const replayNote =
   'Takes an optional `Idempotency-Key` header: a repeat with the same key and body is answered with the first answer ' +
   '(status and body, and the header `Idempotent-Replayed: true`) without being run again.';
@@ -67,6 +69,7 @@ function inBody(error: unknown): unknown {
 export function registerRoutes(app: TypedApp, services: AppServices, options: { eventLoopTurns: boolean; idempotency?: IdempotencyOptions | undefined } = { eventLoopTurns: true }): void {
   const { store, catalog, chatRec, textIndex, metrics } = services;
   const idempotency = new IdempotencyKeys({ store, metrics, ...options.idempotency });
+  const idempotencyHeaders = idempotencyHeadersSchema(options.idempotency);
   /** Sends an idempotent route's answer as the JSON text it was (or is stored as), so a replay is the first answer byte for byte. */
   const answerWith = <Reply extends { code(status: number): Reply; header(name: string, value: string): Reply; type(type: string): Reply; send(body: never): Reply }>(reply: Reply, answer: IdempotentAnswer): Reply => {
     if (answer.replayed) reply.header(replayedHeader, 'true');
@@ -117,9 +120,17 @@ export function registerRoutes(app: TypedApp, services: AppServices, options: { 
         description: replayNote,
         params: userParamsSchema,
         querystring: noQuerySchema,
-        headers: idempotencyHeadersSchema,
+        headers: idempotencyHeaders,
         body: eventsBodySchema,
-        response: { 201: eventsResponseSchema, ...notFound, 409: failure('an event `id` already exists, or `Idempotency-Key` was already used with another request, or its first request is still running (with `Retry-After`); `paths` name which'), ...errors, ...bodyErrors, 414: idErrors[414] },
+        response: {
+          201: eventsResponseSchema,
+          ...notFound,
+          409: failure('an event `id` already exists, or the first request with this `Idempotency-Key` is still running (send it again after `Retry-After` seconds for its answer); `paths` name which'),
+          ...keyReused,
+          ...errors,
+          ...bodyErrors,
+          414: idErrors[414],
+        },
       },
     },
     async (request, reply) => {
@@ -204,9 +215,9 @@ export function registerRoutes(app: TypedApp, services: AppServices, options: { 
         tags: ['chat'],
         description: replayNote,
         querystring: noQuerySchema,
-        headers: idempotencyHeadersSchema,
+        headers: idempotencyHeaders,
         body: chatBodySchema,
-        response: { 200: chatResponseSchema, ...notFound, ...keyConflict, ...errors, ...bodyErrors },
+        response: { 200: chatResponseSchema, ...notFound, ...keyRunning, ...keyReused, ...errors, ...bodyErrors },
       },
     },
     async (request, reply) => {

@@ -45,13 +45,20 @@ export async function openTinyService(
     clock: options.clock ?? createManualClock(1_700_000_000_000),
     ids: createSequentialIds('id'),
   });
-  const app = await buildApp({
-    ...service,
-    apiKeys: [testKey, 'second-key'],
-    rateLimitPerMinute: options.rateLimitPerMinute ?? 10_000,
-    ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
-    ...(options.idempotency === undefined ? {} : { idempotency: options.idempotency }),
-  });
+  let app: FastifyInstance;
+  try {
+    app = await buildApp({
+      ...service,
+      apiKeys: [testKey, 'second-key'],
+      rateLimitPerMinute: options.rateLimitPerMinute ?? 10_000,
+      ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
+      ...(options.idempotency === undefined ? {} : { idempotency: options.idempotency }),
+    });
+  } catch (error) {
+    // Options the app refuses (tests of them) leave no store open.
+    service.close();
+    throw error;
+  }
   return {
     service,
     app,
