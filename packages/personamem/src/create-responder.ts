@@ -1,8 +1,7 @@
 import { type PersonalabConfig, type Responder, PersonalabError } from '@personalab/core';
 import { createChatModelFromConfig, createEmbedderFromConfig } from '@personalab/llm';
-import { HeuristicProfileExtractor } from '@personalab/profile';
-import { HashingEmbedder } from '@personalab/retrieval';
-import type { ContextStrategy } from './responders/context-strategies.js';
+import { HeuristicProfileExtractor, LlmProfileExtractor } from '@personalab/profile';
+import { type ContextStrategy, offlineRetrievalEmbedder } from './responders/context-strategies.js';
 import { LlmResponder } from './responders/llm-responder.js';
 import { LongestOptionResponder } from './responders/longest-option-responder.js';
 import { MemoryResponder } from './responders/memory-responder.js';
@@ -12,6 +11,9 @@ export const responderNames = ['random', 'longest-option', 'memory', 'llm'] as c
 export type ResponderName = (typeof responderNames)[number];
 export const strategyNames = ['full', 'truncate', 'retrieval', 'profile'] as const;
 export type StrategyName = (typeof strategyNames)[number];
+/** The profile strategy's extractors: `heuristic` (offline, the default) or `llm` (the configured chat model). */
+export const extractorNames = ['heuristic', 'llm'] as const;
+export type ExtractorName = (typeof extractorNames)[number];
 
 export interface ResponderSpec {
   responder: ResponderName;
@@ -21,6 +23,11 @@ export interface ResponderSpec {
   k?: number;
   /** Truncation budget in tokens. Default 16000. */
   maxTokens?: number;
+  /**
+   * Profile: who extracts the profile. `heuristic` (default) is offline and reproducible; `llm` is
+   * `LlmProfileExtractor` on the responder's chat model (prompt `extract-v1`).
+   */
+  extractor?: ExtractorName;
   /** False for models without a system role. */
   systemRole?: boolean;
   seed?: number;
@@ -52,13 +59,14 @@ export async function createResponder(spec: ResponderSpec, config: PersonalabCon
           strategy = { kind: 'truncate', maxTokens: spec.maxTokens ?? 16_000 };
           break;
         case 'retrieval': {
-          // The endpoint's embedding model when configured, else the offline hashing embedder.
-          const embedder = (await createEmbedderFromConfig(config)) ?? new HashingEmbedder({ dimension: 256 });
+          // The endpoint's embedding model when configured (PERSONALAB_EMBED_MODEL), else the offline hashing embedder;
+          // the responder's name and `strategySettings` say which.
+          const embedder = (await createEmbedderFromConfig(config)) ?? offlineRetrievalEmbedder();
           strategy = { kind: 'retrieval', k: spec.k ?? 5, embedder };
           break;
         }
         case 'profile':
-          strategy = { kind: 'profile', extractor: new HeuristicProfileExtractor() };
+          strategy = { kind: 'profile', extractor: (spec.extractor ?? 'heuristic') === 'llm' ? new LlmProfileExtractor({ model }) : new HeuristicProfileExtractor() };
           break;
       }
       return new LlmResponder({ model, strategy, ...(spec.systemRole === undefined ? {} : { systemRole: spec.systemRole }) });

@@ -167,4 +167,17 @@ describe('evaluate', () => {
     expect(resumed.resumed).toBe(2);
     store.close();
   });
+
+  it('names the setting that differs even when the responder name differs with it (an embedder named in both)', async () => {
+    const store = new RunStore(':memory:');
+    const questions = benchmark.questions.slice(0, 2);
+    const named = (name: string) => Object.assign(new LongestOptionResponder(), { name });
+    await evaluate({ questions, contexts: benchmark.contexts, responder: named('llm:m:retrieval-top5'), store, runId: 'e', settings: { embedder: 'hashing-v1' }, quiet: true });
+    // Had been "run e already exists for responder llm:m:retrieval-top5 …, not llm:m:retrieval-top5-openai:embed:32 …".
+    await expect(evaluate({ questions, contexts: benchmark.contexts, responder: named('llm:m:retrieval-top5-openai:embed:32'), store, runId: 'e', settings: { embedder: 'openai:embed:32' }, quiet: true })).rejects.toThrow(
+      /^run e was made with different settings \(embedder: before "hashing-v1", now "openai:embed:32"\); use a new run id, or the run's settings to resume it$/,
+    );
+    expect(store.answeredIds('e').size).toBe(2);
+    store.close();
+  });
 });

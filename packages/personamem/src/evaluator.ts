@@ -219,6 +219,12 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
   const shardRecord: ShardRecord | undefined = shard === undefined ? undefined : { of: wholeRunId, index: shard.index, count: shard.count };
   const settings = { ...options.settings, contextsFingerprint: contextsFingerprint(contexts), fingerprint, limit, ...(shardRecord === undefined ? {} : { shard: shardRecord }) };
   if (store) checkShardLayout(store, wholeRunId, shard);
+  // Before the responder's name is compared (openRun): "embedder: before …, now …" says more than the two names.
+  const existing = store?.getRun(runId);
+  const differences = existing ? settingDifferences(existing.settings, settings) : [];
+  if (differences.length > 0) {
+    throw new PersonalabError('conflict', `run ${runId} was made with different settings (${differences.join('; ')}); use a new run id, or the run's settings to resume it`);
+  }
   const run = store?.openRun({ runId, responder: responder.name, benchmark: options.benchmark ?? 'personamem', settings });
   const storedFingerprint = run?.settings.fingerprint;
   if (run && !runIsOnQuestions(run.settings, options.questions, fingerprint)) {
@@ -232,10 +238,6 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
   if (run && JSON.stringify(storedShard ?? null) !== JSON.stringify(shardRecord ?? null)) {
     const describe = (record: ShardRecord | undefined) => (record === undefined ? 'a whole run' : `shard ${formatShard(record)} of run ${record.of}`);
     throw new PersonalabError('conflict', `run ${runId} is ${describe(storedShard)} in the store, not ${describe(shardRecord)}; use another run id`);
-  }
-  const differences = run ? settingDifferences(run.settings, settings) : [];
-  if (differences.length > 0) {
-    throw new PersonalabError('conflict', `run ${runId} was made with different settings (${differences.join('; ')}); use a new run id, or the run's settings to resume it`);
   }
   // The whole file's fingerprint and the latest limit, for the record (the limit is never compared).
   if (run && (run.settings['limit'] !== limit || storedFingerprint !== fingerprint)) store?.updateSettings(runId, { ...run.settings, fingerprint, limit });

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PersonalabError } from '@personalab/core';
 import { temporaryDirectory } from '@personalab/datasets/test';
 import { startTestServer } from '@personalab/llm/test';
+import { scriptedExtraction } from '@personalab/profile/test';
 import { RunStore, loadBenchmark } from '@personalab/personamem';
 import { registerPersonamemCommand } from './personamem.js';
 import { runCli, runCliOutput } from '../test/run-cli.js';
@@ -24,6 +25,27 @@ const store = join(folder.path, 'runs.sqlite');
 
 const refused = (args: string[], code: string, message: RegExp) =>
   expect(run(args)).rejects.toSatisfy((error) => PersonalabError.is(error) && error.code === code && message.test(error.message));
+
+/**
+ * `personalab --quiet personamem evaluate <args>` in a process of its own (the LLM config is read once per process) with
+ * an environment of `OPENAI_*` / `PERSONALAB_*` variables and nothing else of those; asynchronous, as the test server
+ * answers from this process.
+ */
+async function evaluateInProcess(args: string[], environment: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OPENAI_') && !name.startsWith('PERSONALAB_')));
+  const command = ['--conditions=development', '--import', 'tsx', fileURLToPath(new URL('../main.ts', import.meta.url)), '--quiet', 'personamem', 'evaluate'];
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...command, ...args], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...clean, PERSONALAB_STATE_DIR: folder.path, PERSONALAB_LLM_CACHE: 'off', ...environment },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: failure.code ?? -1, stdout: failure.stdout ?? '', stderr: failure.stderr ?? String(error) };
+  }
+}
 
 describe('personalab personamem', () => {
   it('generates a small benchmark, checking its numeric options', async () => {
@@ -114,22 +136,8 @@ describe('personalab personamem', () => {
     const server = await startTestServer({ chat: () => 'Option a fits.\n<final_answer>(a)' });
     const wrong = server.url.replace(/\/v1$/, '/nope');
     const llmStore = join(folder.path, 'llm-runs.sqlite');
-    // In a process of its own (the LLM config is read once per process); asynchronous, as the server answers from this one.
-    const evaluate = async (baseUrl: string) => {
-      const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OPENAI_') && !name.startsWith('PERSONALAB_')));
-      const args = ['--conditions=development', '--import', 'tsx', fileURLToPath(new URL('../main.ts', import.meta.url)), '--quiet', 'personamem', 'evaluate'];
-      try {
-        const { stdout, stderr } = await promisify(execFile)(process.execPath, [...args, '--questions', questions, '--contexts', contexts, '--responder', 'llm', '--concurrency', '1', '--store', llmStore], {
-          encoding: 'utf8',
-          timeout: 60_000,
-          env: { ...clean, PERSONALAB_STATE_DIR: folder.path, OPENAI_BASE_URL: baseUrl, OPENAI_API_KEY: 'test-key', PERSONALAB_CHAT_MODEL: 'scripted', PERSONALAB_LLM_CACHE: 'off' },
-        });
-        return { code: 0, stdout, stderr };
-      } catch (error) {
-        const failure = error as { code?: number; stdout?: string; stderr?: string };
-        return { code: failure.code ?? -1, stdout: failure.stdout ?? '', stderr: failure.stderr ?? String(error) };
-      }
-    };
+    const evaluate = (baseUrl: string) =>
+      evaluateInProcess(['--questions', questions, '--contexts', contexts, '--responder', 'llm', '--concurrency', '1', '--store', llmStore], { OPENAI_BASE_URL: baseUrl, OPENAI_API_KEY: 'test-key', PERSONALAB_CHAT_MODEL: 'scripted' });
     try {
       const stopped = await evaluate(wrong);
       expect(stopped.code).toBe(2);
@@ -148,6 +156,118 @@ describe('personalab personamem', () => {
       await server.close();
     }
   }, 60_000);
+
+  it('--strategy retrieval says which embedder runs, records it, and refuses to resume a run made with another', async () => {
+    const server = await startTestServer({ chat: () => '<final_answer>(a)' });
+    const retrievalStore = join(folder.path, 'retrieval-runs.sqlite');
+    const endpoint = { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'test-key', PERSONALAB_CHAT_MODEL: 'scripted' };
+    const evaluate = (environment: Record<string, string>, ...args: string[]) =>
+      evaluateInProcess(['--questions', questions, '--contexts', contexts, '--responder', 'llm', '--strategy', 'retrieval', '--store', retrievalStore, ...args], { ...endpoint, ...environment });
+    const storedSettings = (runId: string) => {
+      const opened = new RunStore(retrievalStore);
+      try {
+        return opened.getRun(runId)?.settings;
+      } finally {
+        opened.close();
+      }
+    };
+    try {
+      // Without PERSONALAB_EMBED_MODEL: the offline hashing embedder, said on stderr, under the run id it always had.
+      const offline = await evaluate({});
+      expect(offline.code, offline.stderr).toBe(0);
+      expect(offline.stderr).toMatch(/^embedder: hashing-v1-d256-\S+ \(offline hashing embedder: PERSONALAB_EMBED_MODEL is not set\)\nllm: /);
+      expect(offline.stdout).toMatch(/^llm:scripted:retrieval-top5-questions_gen2k-p1-q3-seed1: accuracy .* \(0 resumed, 3 asked, 0 failed\)\n$/);
+      const hashing = storedSettings('llm:scripted:retrieval-top5-questions_gen2k-p1-q3-seed1')?.['embedder'];
+      expect(hashing).toMatch(/^hashing-v1-d256-/);
+      expect(server.embeddingRequests()).toHaveLength(0);
+
+      // The endpoint's embedding model gets a default run id of its own; its answers are never mixed with the hashing run's.
+      const remote = await evaluate({ PERSONALAB_EMBED_MODEL: 'embed' });
+      expect(remote.code, remote.stderr).toBe(0);
+      expect(remote.stderr).toMatch(new RegExp(`^embedder: openai:embed:32 \\(PERSONALAB_EMBED_MODEL embed at ${server.url.replace(/[.]/g, '\\.')}\\)\n`));
+      expect(remote.stdout).toMatch(/^llm:scripted:retrieval-top5-openai:embed:32-questions_gen2k-p1-q3-seed1: accuracy .* \(0 resumed, 3 asked, 0 failed\)\n$/);
+      expect(storedSettings('llm:scripted:retrieval-top5-openai:embed:32-questions_gen2k-p1-q3-seed1')?.['embedder']).toBe('openai:embed:32');
+      expect(server.embeddingRequests().length).toBeGreaterThan(0);
+
+      // The hashing run resumed under its id with the other embedder: refused in one line, before any question is asked.
+      const chatRequests = server.chatRequests().length;
+      const mixed = await evaluate({ PERSONALAB_EMBED_MODEL: 'embed' }, '--run-id', 'llm:scripted:retrieval-top5-questions_gen2k-p1-q3-seed1');
+      expect(mixed.code).toBe(2);
+      expect(mixed.stdout).toBe('');
+      expect(mixed.stderr).toMatch(
+        new RegExp(
+          `\nerror \\(conflict\\): run llm:scripted:retrieval-top5-questions_gen2k-p1-q3-seed1 was made with different settings \\(embedder: before "${String(hashing).replace(/[./]/g, '\\$&')}", now "openai:embed:32"\\); use a new run id, or the run's settings to resume it\n$`,
+        ),
+      );
+      expect(server.chatRequests()).toHaveLength(chatRequests);
+      // The same embedder resumes.
+      const resumed = await evaluate({});
+      expect(resumed.stdout).toMatch(/\(3 resumed, 0 asked, 0 failed\)/);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+
+  it('--strategy profile --extractor llm extracts the profile with the chat model, says so and records it; heuristic stays the default', async () => {
+    // Extraction requests (a response format) get the scripted extraction, plus a fact that only the model states.
+    const server = await startTestServer({
+      chat: (request) => {
+        if (request.body.response_format === undefined) return '<final_answer>(a)';
+        const reply = scriptedExtraction(request) as { json: { facts: unknown[] } };
+        const [, id] = /^\[([^\]]+)\] USER:/m.exec(request.body.messages.at(-1).content) ?? [];
+        reply.json.facts.push({ key: 'marker', statement: 'told by the model', confidence: 0.9, message_ids: [id] });
+        return reply;
+      },
+    });
+    const profileStore = join(folder.path, 'profile-runs.sqlite');
+    const evaluate = (...args: string[]) =>
+      evaluateInProcess(['--questions', questions, '--contexts', contexts, '--responder', 'llm', '--strategy', 'profile', '--store', profileStore, ...args], {
+        OPENAI_BASE_URL: server.url,
+        OPENAI_API_KEY: 'test-key',
+        PERSONALAB_CHAT_MODEL: 'scripted',
+      });
+    const answerPrompts = () => server.chatRequests().filter((request) => request.body.response_format === undefined).map((request) => JSON.stringify(request.body.messages));
+    try {
+      const heuristic = await evaluate('--run-id', 'profile-run');
+      expect(heuristic.code, heuristic.stderr).toBe(0);
+      expect(heuristic.stderr).toMatch(/^profile extractor: heuristic \(offline; --extractor llm extracts with the chat model\)\nllm: /);
+      // Before --extractor, an endpoint was never asked to extract: every request was an answer.
+      expect(server.chatRequests().every((request) => request.body.response_format === undefined)).toBe(true);
+      expect(answerPrompts().some((prompt) => prompt.includes('told by the model'))).toBe(false);
+
+      server.reset();
+      const llm = await evaluate('--extractor', 'llm');
+      expect(llm.code, llm.stderr).toBe(0);
+      expect(llm.stderr).toMatch(new RegExp(`^profile extractor: llm:scripted:extract-v1 \\(the chat model at ${server.url.replace(/[.]/g, '\\.')}\\)\n`));
+      expect(llm.stdout).toMatch(/^llm:scripted:profile-llm:scripted:extract-v1-questions_gen2k-p1-q3-seed1: accuracy .* \(0 resumed, 3 asked, 0 failed\)\n$/);
+      expect(server.chatRequests().some((request) => request.body.response_format !== undefined)).toBe(true);
+      expect(answerPrompts()).toHaveLength(3);
+      expect(answerPrompts().every((prompt) => prompt.includes('Fact (marker): told by the model'))).toBe(true);
+      const opened = new RunStore(profileStore);
+      try {
+        expect(opened.getRun('profile-run')?.settings['extractor']).toBe('heuristic');
+        expect(opened.getRun('llm:scripted:profile-llm:scripted:extract-v1-questions_gen2k-p1-q3-seed1')?.settings['extractor']).toBe('llm:scripted:extract-v1');
+      } finally {
+        opened.close();
+      }
+
+      // The heuristic run resumed with the LLM extractor: refused, nothing asked.
+      server.reset();
+      const mixed = await evaluate('--run-id', 'profile-run', '--extractor', 'llm');
+      expect(mixed.code).toBe(2);
+      expect(mixed.stderr).toMatch(/\nerror \(conflict\): run profile-run was made with different settings \(extractor: before "heuristic", now "llm:scripted:extract-v1"\); use a new run id, or the run's settings to resume it\n$/);
+      expect(server.chatRequests()).toHaveLength(0);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+
+  it('refuses an unknown --extractor, and --extractor where no profile is extracted', async () => {
+    const common = ['evaluate', '--questions', questions, '--contexts', contexts, '--store', store];
+    await refused([...common, '--responder', 'llm', '--strategy', 'profile', '--extractor', 'gpt'], 'invalid_argument', /^--extractor must be one of heuristic, llm, got "gpt"$/);
+    await refused([...common, '--responder', 'llm', '--strategy', 'retrieval', '--extractor', 'llm'], 'invalid_argument', /^--extractor applies to --responder llm --strategy profile only, not --responder llm --strategy retrieval$/);
+    await refused([...common, '--extractor', 'heuristic'], 'invalid_argument', /^--extractor applies to --responder llm --strategy profile only, not --responder memory$/);
+  });
 
   it('resumes a run with another --limit on the same file, and refuses a changed file', async () => {
     const common = ['evaluate', '--questions', questions, '--contexts', contexts, '--responder', 'longest-option', '--run-id', 'limited', '--store', store];

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { PersonalabError, blockingFile, formatShard, getConfig, parseShard, writeResults } from '@personalab/core';
+import { type Responder, PersonalabError, blockingFile, formatShard, getConfig, parseShard, writeResults } from '@personalab/core';
 import {
+  type ExtractorName,
   type Phrasing,
   type QuestionOutcome,
   type ResponderName,
@@ -18,6 +19,7 @@ import {
   defaultBenchmarkShape,
   enrichWording,
   evaluate,
+  extractorNames,
   generateBenchmark,
   loadBenchmark,
   missingSharedContexts,
@@ -26,6 +28,9 @@ import {
   renderMarkdown,
   defaultRandomSeed,
   isFileNamePart,
+  LlmResponder,
+  offlineProfileExtractorName,
+  offlineRetrievalEmbedderId,
   responderNames,
   scorePredictionFile,
   strategyNames,
@@ -45,6 +50,7 @@ interface EvaluateCommandOptions {
   contexts?: string;
   responder: ResponderName;
   strategy: StrategyName;
+  extractor: ExtractorName;
   k: number;
   maxTokens: number;
   systemRole: boolean;
@@ -81,6 +87,7 @@ function assertNotAFile(flag: string, directory: string): void {
 function evaluateSettings(options: EvaluateCommandOptions, command: Command): Record<string, unknown> {
   if (!responderNames.includes(options.responder)) throw new PersonalabError('invalid_argument', `--responder must be one of ${responderNames.join(', ')}, got "${options.responder}"`);
   if (!strategyNames.includes(options.strategy)) throw new PersonalabError('invalid_argument', `--strategy must be one of ${strategyNames.join(', ')}, got "${options.strategy}"`);
+  if (!extractorNames.includes(options.extractor)) throw new PersonalabError('invalid_argument', `--extractor must be one of ${extractorNames.join(', ')}, got "${options.extractor}"`);
   const given = (name: string) => {
     const source = command.getOptionValueSource(name);
     return source !== undefined && source !== 'default';
@@ -93,6 +100,7 @@ function evaluateSettings(options: EvaluateCommandOptions, command: Command): Re
   onlyWith('--no-system-role', 'systemRole', llm, '--responder llm');
   onlyWith('--k', 'k', llm && options.strategy === 'retrieval', '--responder llm --strategy retrieval');
   onlyWith('--max-tokens', 'maxTokens', llm && options.strategy === 'truncate', '--responder llm --strategy truncate');
+  onlyWith('--extractor', 'extractor', llm && options.strategy === 'profile', '--responder llm --strategy profile');
   if (contextResponders.includes(options.responder) && options.contexts === undefined) {
     throw new PersonalabError(
       'invalid_argument',
@@ -109,6 +117,25 @@ function evaluateSettings(options: EvaluateCommandOptions, command: Command): Re
     ...(options.strategy === 'retrieval' ? { k: options.k } : {}),
     ...(options.strategy === 'truncate' ? { maxTokens: options.maxTokens } : {}),
   };
+}
+
+/**
+ * The embedder or profile extractor an LLM responder's strategy runs with, as one stderr line each (as `tfjs backend:`),
+ * and as settings recorded with the run (so that a run is never resumed with another one).
+ */
+function strategyComponents(responder: Responder): Record<string, string> {
+  if (!(responder instanceof LlmResponder)) return {};
+  const { embedder, extractor } = responder.strategySettings;
+  const llm = getConfig().llm;
+  if (embedder !== undefined) {
+    const note = embedder === offlineRetrievalEmbedderId ? 'offline hashing embedder: PERSONALAB_EMBED_MODEL is not set' : `PERSONALAB_EMBED_MODEL ${llm.embedModel ?? ''} at ${llm.baseURL ?? 'the default endpoint'}`;
+    process.stderr.write(`embedder: ${embedder} (${note})\n`);
+  }
+  if (extractor !== undefined) {
+    const note = extractor === offlineProfileExtractorName ? 'offline; --extractor llm extracts with the chat model' : `the chat model at ${llm.baseURL ?? 'the default endpoint'}`;
+    process.stderr.write(`profile extractor: ${extractor} (${note})\n`);
+  }
+  return { ...(embedder === undefined ? {} : { embedder }), ...(extractor === undefined ? {} : { extractor }) };
 }
 
 /**
@@ -174,7 +201,16 @@ export function registerPersonamemCommand(program: Command): void {
     .requiredOption('--questions <file>', 'questions CSV (official columns)')
     .option('--contexts <file>', 'shared contexts JSONL (leave out for questions-only files: controls only)')
     .option('--responder <name>', responderNames.join(' | '), 'memory')
-    .option('--strategy <name>', `llm only: ${strategyNames.join(' | ')}`, 'full')
+    .option(
+      '--strategy <name>',
+      `llm only: ${strategyNames.join(' | ')}; retrieval embeds with PERSONALAB_EMBED_MODEL when set, else the offline hashing embedder (the line "embedder: …" on stderr says which; it is recorded with the run)`,
+      'full',
+    )
+    .option(
+      '--extractor <name>',
+      `llm --strategy profile: who extracts the profile, ${extractorNames.join(' | ')} (heuristic: offline and reproducible; llm: the chat model, prompt extract-v1); recorded with the run`,
+      'heuristic',
+    )
     .addOption(integerOption('--k <n>', 'llm --strategy retrieval: messages retrieved', positive, 5))
     .addOption(integerOption('--max-tokens <n>', 'llm --strategy truncate: context budget in tokens', positive, 16_000))
     .option('--no-system-role', 'llm only: fold system messages into the next message')
@@ -192,7 +228,11 @@ export function registerPersonamemCommand(program: Command): void {
         const settings = evaluateSettings(options, command);
         const shard = options.shard === undefined ? undefined : parseShard(options.shard);
         if (shard && options.runId?.includes('#')) throw new PersonalabError('invalid_argument', `--run-id ${options.runId}: with --shard the run id must not contain "#" (a shard is stored as <run-id>#i/n)`);
-        const responder = await createResponder({ responder: options.responder, strategy: options.strategy, k: options.k, maxTokens: options.maxTokens, systemRole: options.systemRole }, getConfig());
+        const responder = await createResponder(
+          { responder: options.responder, strategy: options.strategy, extractor: options.extractor, k: options.k, maxTokens: options.maxTokens, systemRole: options.systemRole },
+          getConfig(),
+        );
+        const runSettings = { ...settings, ...strategyComponents(responder) };
         const loaded = await loadBenchmark({ questionsPath: options.questions, ...(options.contexts === undefined ? {} : { contextsPath: options.contexts }) });
         const asked = options.limit === undefined ? loaded.questions : loaded.questions.slice(0, options.limit);
         if (loaded.contexts !== undefined && options.contexts !== undefined) {
@@ -209,7 +249,7 @@ export function registerPersonamemCommand(program: Command): void {
         const runId = options.runId ?? `${responder.name}-${benchmark}`;
         const store = new RunStore(options.store ?? defaultRunStore());
         try {
-          const result = await evaluate({ questions: loaded.questions, limit: options.limit, contexts: loaded.contexts, responder, store, runId, benchmark, concurrency: options.concurrency, quiet: global.quiet, settings, shard });
+          const result = await evaluate({ questions: loaded.questions, limit: options.limit, contexts: loaded.contexts, responder, store, runId, benchmark, concurrency: options.concurrency, quiet: global.quiet, settings: runSettings, shard });
           const report = buildRunReport(result.questions, result.outcomes, { runId: result.runId, responder: responder.name, benchmark });
           const overall = report.all.overall;
           const accuracy = report.scored === 0 ? 'accuracy n/a' : `accuracy ${overall.accuracy.toFixed(3)} [${overall.low.toFixed(3)}, ${overall.high.toFixed(3)}]`;

@@ -1,5 +1,5 @@
 import { type ChatMessage, type Embedder, type Message, type Profile, type ProfileExtractor, PersonalabError } from '@personalab/core';
-import { ExactIndex } from '@personalab/retrieval';
+import { ExactIndex, HashingEmbedder } from '@personalab/retrieval';
 import { estimateTokens } from '../generator/generate-benchmark.js';
 
 /** How an `LlmResponder` turns a long history into what the model reads. */
@@ -12,6 +12,20 @@ export type ContextStrategy =
   | { kind: 'retrieval'; k: number; embedder: Embedder }
   /** The incremental profile (facts, preferences with their history and reasons) instead of, or beside, the raw context. */
   | { kind: 'profile'; extractor: ProfileExtractor; besideContext?: { maxTokens: number } };
+
+/**
+ * The retrieval strategy's offline embedder (hashing, 256 dimensions), used when no embedding model is configured.
+ * A responder retrieving with it keeps the plain name `retrieval-top<k>`; any other embedder is named in the responder's name.
+ */
+export function offlineRetrievalEmbedder(): HashingEmbedder {
+  return new HashingEmbedder({ dimension: 256 });
+}
+
+/** The id of `offlineRetrievalEmbedder()`. */
+export const offlineRetrievalEmbedderId = offlineRetrievalEmbedder().id;
+
+/** The profile strategy's offline extractor's name (`HeuristicProfileExtractor`): a responder with any other extractor names it. */
+export const offlineProfileExtractorName = 'heuristic';
 
 /** Keeps the leading system messages and the newest messages that fit `maxTokens` (estimated). */
 export function truncateOldest(context: readonly ChatMessage[], maxTokens: number): ChatMessage[] {
@@ -91,7 +105,14 @@ export class ProfileMemory {
       const from = previous?.endIndex ?? 0;
       return this.extractor.extract(toMessages(contextId, messages, from, endIndex), base ? { previous: base } : { userId: contextId });
     })();
-    list.push({ endIndex, profile });
+    const entry = { endIndex, profile };
+    list.push(entry);
+    // A failed extraction (an LLM extractor's upstream error) is forgotten: later questions extend the last profile
+    // that was made instead of failing on this one, and a retried question extracts it again.
+    profile.catch(() => {
+      const at = list.indexOf(entry);
+      if (at >= 0) list.splice(at, 1);
+    });
     return profile;
   }
 }

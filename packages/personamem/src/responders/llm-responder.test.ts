@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '@personalab/core';
 import { OpenAIChatModel, OpenAIEmbedder } from '@personalab/llm';
 import { type TestServer, startTestServer } from '@personalab/llm/test';
-import { HeuristicProfileExtractor } from '@personalab/profile';
+import { HeuristicProfileExtractor, LlmProfileExtractor } from '@personalab/profile';
+import { scriptedExtraction } from '@personalab/profile/test';
 import { PersonalabError } from '@personalab/core';
 import { LlmResponder } from './llm-responder.js';
-import { truncateOldest } from './context-strategies.js';
+import { offlineRetrievalEmbedder, offlineRetrievalEmbedderId, truncateOldest } from './context-strategies.js';
 import type { PersonaMemResponderQuestion } from '../types.js';
 
 const messages: ChatMessage[] = [
@@ -82,6 +83,62 @@ describe('LlmResponder context strategies', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]?.content).toContain('[System]: What you know about this user');
     expect(sent[0]?.content.toLowerCase()).toContain('jazz');
+  });
+
+  it('profile with the LLM extractor: the profile the model extracted, and its name in the responder name and settings', async () => {
+    const extractor = new LlmProfileExtractor({ model: model() });
+    const responder = new LlmResponder({ model: model(), strategy: { kind: 'profile', extractor } });
+    expect(responder.name).toBe('llm:scripted:profile-llm:scripted:extract-v1');
+    expect(responder.strategySettings).toEqual({ extractor: 'llm:scripted:extract-v1' });
+    // The heuristic extractor keeps the name runs had before extractors were named.
+    expect(new LlmResponder({ model: model(), strategy: { kind: 'profile', extractor: new HeuristicProfileExtractor() } }).name).toBe('llm:scripted:profile');
+    server.reset();
+    // Extraction requests (a response format) get the scripted extraction plus a fact only the model states.
+    server.setChatHandler((request) => {
+      if (request.body.response_format === undefined) return '<final_answer>(b)';
+      const reply = scriptedExtraction(request) as { json: { facts: unknown[] } };
+      const [, id] = /^\[([^\]]+)\] USER:/m.exec(request.body.messages.at(-1).content) ?? [];
+      reply.json.facts.push({ key: 'marker', statement: 'told by the model', confidence: 0.9, message_ids: [id] });
+      return reply;
+    });
+    try {
+      expect((await responder.answer(question(9))).reply).toBe('<final_answer>(b)');
+    } finally {
+      server.setChatHandler(() => '<final_answer>(b)');
+    }
+    const [extraction, answer] = server.chatRequests();
+    expect(extraction?.body.response_format).toBeDefined();
+    expect(answer?.body.messages[1].content).toMatch(/What you know about this user[\s\S]*Fact \(marker\): told by the model/);
+    expect(answer?.body.messages[1].content.toLowerCase()).toContain('jazz');
+  });
+
+  it('profile: a failed extraction fails its question only; a later question extends the last profile that was made', async () => {
+    const responder = new LlmResponder({ model: model(), strategy: { kind: 'profile', extractor: new LlmProfileExtractor({ model: model() }) } });
+    server.reset();
+    server.setChatHandler((request) => (request.body.response_format === undefined ? '<final_answer>(b)' : scriptedExtraction(request)));
+    try {
+      server.enqueue({ fault: 'server_error', status: 500 });
+      await expect(responder.answer(question(3))).rejects.toSatisfy((error) => PersonalabError.is(error, 'upstream_error'));
+      // It had awaited the failed profile at message 3 and failed with it (and so every later question of the context).
+      expect((await responder.answer(question(9))).reply).toBe('<final_answer>(b)');
+      // A retry of the failed question extracts again.
+      expect((await responder.answer(question(3))).reply).toBe('<final_answer>(b)');
+    } finally {
+      server.setChatHandler(() => '<final_answer>(b)');
+    }
+  });
+
+  it('names a retrieval embedder other than the offline one, and records every embedder in its settings', () => {
+    const embedder = new OpenAIEmbedder({ baseURL: server.url, apiKey: 'test', model: 'embed', dimension: 32, maxRetries: 0 });
+    const remote = new LlmResponder({ model: model(), strategy: { kind: 'retrieval', k: 2, embedder } });
+    expect(remote.name).toBe('llm:scripted:retrieval-top2-openai:embed:32');
+    expect(remote.strategySettings).toEqual({ embedder: 'openai:embed:32' });
+    // The offline embedder keeps the name (and so the default run id) runs had before embedders were named.
+    const offline = new LlmResponder({ model: model(), strategy: { kind: 'retrieval', k: 5, embedder: offlineRetrievalEmbedder() } });
+    expect(offline.name).toBe('llm:scripted:retrieval-top5');
+    expect(offline.strategySettings).toEqual({ embedder: offlineRetrievalEmbedderId });
+    expect(offlineRetrievalEmbedderId).toMatch(/^hashing-v1-d256-/);
+    expect(new LlmResponder({ model: model() }).strategySettings).toEqual({});
   });
 
   it('surfaces upstream faults as typed errors', async () => {

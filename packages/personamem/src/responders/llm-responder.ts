@@ -1,7 +1,7 @@
 import type { ChatMessage, ChatModel, Responder, ResponderAnswer, ResponderQuestion } from '@personalab/core';
 import { buildPrompt, foldSystemMessages } from '../prompt.js';
 import { type PersonaMemResponderQuestion, hasSource } from '../types.js';
-import { type ContextStrategy, ContextRetriever, ProfileMemory, renderProfile, truncateOldest } from './context-strategies.js';
+import { type ContextStrategy, ContextRetriever, ProfileMemory, offlineProfileExtractorName, offlineRetrievalEmbedderId, renderProfile, truncateOldest } from './context-strategies.js';
 
 export interface LlmResponderOptions {
   model: ChatModel;
@@ -13,21 +13,46 @@ export interface LlmResponderOptions {
   maxTokens?: number;
 }
 
+/** The strategy part of an `LlmResponder`'s name; the offline embedder and extractor are left unnamed (the names runs had before they were named). */
+function strategyLabel(strategy: ContextStrategy): string {
+  switch (strategy.kind) {
+    case 'full':
+      return 'full';
+    case 'truncate':
+      return `truncate-${strategy.maxTokens}`;
+    case 'retrieval':
+      return `retrieval-top${strategy.k}${strategy.embedder.id === offlineRetrievalEmbedderId ? '' : `-${strategy.embedder.id}`}`;
+    case 'profile':
+      return `profile${strategy.extractor.name === offlineProfileExtractorName ? '' : `-${strategy.extractor.name}`}`;
+  }
+}
+
 /**
  * Asks a chat model through the official PersonaMem prompt, with a choice of what it reads: the
  * full context, the newest messages that fit a budget, the top-k retrieved messages, or the
  * incremental profile with its preference history.
  */
 export class LlmResponder implements Responder {
+  /**
+   * `llm:<model>:<strategy>`: `full`, `truncate-<max tokens>`, `retrieval-top<k>`, `profile`. An embedder other than the
+   * offline one (`offlineRetrievalEmbedder`) or an extractor other than the heuristic one is named too
+   * (`retrieval-top5-openai:<model>:<dimension>`, `profile-llm:<model>:<prompt>`), so that runs answered with them get
+   * default run ids of their own.
+   */
   readonly name: string;
+  /**
+   * What of the strategy, beyond its kind and numbers, changes the answers, to record with a run: `{ embedder: <id> }`
+   * for retrieval, `{ extractor: <name> }` for profile, `{}` otherwise.
+   */
+  readonly strategySettings: Readonly<{ embedder?: string; extractor?: string }>;
   private readonly strategy: ContextStrategy;
   private readonly retriever: ContextRetriever | undefined;
   private readonly profiles: ProfileMemory | undefined;
 
   constructor(private readonly options: LlmResponderOptions) {
     this.strategy = options.strategy ?? { kind: 'full' };
-    const suffix = this.strategy.kind === 'full' ? 'full' : this.strategy.kind === 'truncate' ? `truncate-${this.strategy.maxTokens}` : this.strategy.kind === 'retrieval' ? `retrieval-top${this.strategy.k}` : 'profile';
-    this.name = `llm:${options.model.modelId}:${suffix}`;
+    this.name = `llm:${options.model.modelId}:${strategyLabel(this.strategy)}`;
+    this.strategySettings = this.strategy.kind === 'retrieval' ? { embedder: this.strategy.embedder.id } : this.strategy.kind === 'profile' ? { extractor: this.strategy.extractor.name } : {};
     this.retriever = this.strategy.kind === 'retrieval' ? new ContextRetriever(this.strategy.embedder) : undefined;
     this.profiles = this.strategy.kind === 'profile' ? new ProfileMemory(this.strategy.extractor) : undefined;
   }
