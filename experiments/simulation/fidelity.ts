@@ -176,6 +176,8 @@ await runScript(async () => {
       distance: authenticityDistance(simulated, reference),
       seconds,
       histogram: histogram(simulated.flatMap((persona) => persona.turns)),
+      // LLM simulators: user turns the grounded fallback wrote (and replies the checks rejected), over every conversation.
+      simulatorReport: result.simulatorReport,
     });
     console.error(`${system.name}: ${simulated.length} personas in ${seconds.toFixed(1)} s`);
   }

@@ -26,6 +26,8 @@ export { runConfiguration, shownItems } from './harness/simulate.js';
 export type { SimulateOptions, SimulationResult, TranscriptTurn } from './harness/simulate.js';
 export { RunStore } from './harness/run-store.js';
 export type { ConversationRecord, EndReason } from './harness/run-store.js';
+export { summarizeSimulatorReports, simulatorReportSchema } from './harness/simulator-report.js';
+export type { ReportedSimulatorTurn, SimulatorReport, SimulatorReportSummary, TurnProvenance } from './harness/simulator-report.js';
 export { parseShard, selectShard } from './harness/shard.js';
 export type { Shard } from './harness/shard.js';
 export { readTranscripts, transcriptsToJsonl, writeTranscripts } from './harness/transcripts.js';

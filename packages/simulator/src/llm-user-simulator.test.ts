@@ -5,6 +5,7 @@ import { createMostPopularAssistant } from './assistants/most-popular-assistant.
 import { ContradictionChecker } from './contradiction.js';
 import { simulate } from './harness/simulate.js';
 import { RunStore } from './harness/run-store.js';
+import type { ReportedSimulatorTurn } from './harness/simulator-report.js';
 import { LlmUserSimulator } from './llm-user-simulator.js';
 import { hiddenFacts, horrorFan, testCatalog, testItems } from './test/fixtures.js';
 
@@ -28,7 +29,8 @@ describe('LlmUserSimulator against the local OpenAI-compatible server', () => {
     server.enqueue('hey! any good scary movies you would recommend?', 'I have seen Alien? no wait. Sounds fine, what else?');
     const simulator = new LlmUserSimulator({ model: model(), catalog: testCatalog });
     const first = await simulator.start(horrorFan());
-    expect(first).toEqual({ type: 'message', content: 'hey! any good scary movies you would recommend?' });
+    // The turn says the model wrote it, at the first try (`simulate` stores that with the conversation).
+    expect(first).toEqual({ type: 'message', content: 'hey! any good scary movies you would recommend?', provenance: { modelReplies: 1, rejectedReplies: 0, fallback: false } });
     const prompt = systemOf(0)[0]?.content ?? '';
     for (const fact of hiddenFacts) expect(prompt).toContain(fact);
     expect(prompt).toContain('I want a scary movie for tonight.');
@@ -55,14 +57,14 @@ describe('LlmUserSimulator against the local OpenAI-compatible server', () => {
     const simulator = new LlmUserSimulator({ model: model(), catalog: testCatalog });
     await simulator.start(horrorFan());
     const end = await simulator.respond({ dialogue: [{ role: 'user', content: 'scary movie please' }, { role: 'assistant', content: 'Alien (1979)?', recommendedItemIds: ['m6'] }] });
-    expect(end).toEqual({ type: 'end', reason: 'goal_met', content: 'Alien, perfect, thank you!' });
+    expect(end).toEqual({ type: 'end', reason: 'goal_met', content: 'Alien, perfect, thank you!', provenance: { modelReplies: 1, rejectedReplies: 0, fallback: false } });
   });
 
   it('regenerates a reply that contradicts a hidden fact or breaks character', async () => {
     server.enqueue('Honestly I hate horror movies.', 'As an AI language model I do not watch films.', 'Something scary please, I love horror movies!');
     const simulator = new LlmUserSimulator({ model: model(), catalog: testCatalog });
     const first = await simulator.start(horrorFan());
-    expect(first).toEqual({ type: 'message', content: 'Something scary please, I love horror movies!' });
+    expect(first).toEqual({ type: 'message', content: 'Something scary please, I love horror movies!', provenance: { modelReplies: 3, rejectedReplies: 2, fallback: false } });
     expect(simulator.stats).toEqual({ calls: 3, repairs: 2, fallbacks: 0 });
     expect(systemOf(1).at(-1)?.content).toMatch(/contradicts a fact about you/);
     expect(systemOf(2).at(-1)?.content).toMatch(/broke character/);
@@ -79,6 +81,8 @@ describe('LlmUserSimulator against the local OpenAI-compatible server', () => {
     expect(text).toMatch(/seen The Haunting/i);
     expect(new ContradictionChecker(hiddenFacts).contradicts(text)).toBe(false);
     expect(simulator.stats.fallbacks).toBe(1);
+    // The turn says the grounded fallback wrote it, after both model replies failed the checks.
+    expect((reply as ReportedSimulatorTurn).provenance).toEqual({ modelReplies: 2, rejectedReplies: 2, fallback: true });
   });
 
   it('adds to a stats object shared by the simulators of a run, so the run can report its fallbacks', async () => {
@@ -97,7 +101,8 @@ describe('LlmUserSimulator against the local OpenAI-compatible server', () => {
   it('rides out a 429 and a 500 through the client retries', async () => {
     server.enqueue({ fault: 'rate_limit', retryAfter: 0 }, { fault: 'server_error' }, 'horror please');
     const simulator = new LlmUserSimulator({ model: model(3), catalog: testCatalog });
-    expect(await simulator.start(horrorFan())).toEqual({ type: 'message', content: 'horror please' });
+    // Client retries are not model replies: one reply, accepted.
+    expect(await simulator.start(horrorFan())).toEqual({ type: 'message', content: 'horror please', provenance: { modelReplies: 1, rejectedReplies: 0, fallback: false } });
     expect(server.chatRequests()).toHaveLength(3);
   });
 

@@ -9,6 +9,7 @@ import {
   type UserSimulator,
 } from '@personalab/core';
 import { ContradictionChecker } from './contradiction.js';
+import type { ReportedSimulatorTurn, TurnProvenance } from './harness/simulator-report.js';
 import { buildUserSystemPrompt, endMarker, groundTruthNote } from './llm-user-prompt.js';
 import { profileStatements } from './profile-text.js';
 import { isAcceptance, judgeItem, recommendationFeedback, type FeedbackThresholds } from './recommendation-feedback.js';
@@ -74,7 +75,8 @@ export class LlmUserSimulator implements UserSimulator {
     this.stats = options.stats ?? { calls: 0, repairs: 0, fallbacks: 0 };
   }
 
-  async start(options: { profile: Profile; goal: SimulationGoal }): Promise<SimulatorTurn> {
+  /** The opening turn; its `provenance` says whether the grounded fallback wrote it (`simulate` stores that). */
+  async start(options: { profile: Profile; goal: SimulationGoal }): Promise<ReportedSimulatorTurn> {
     this.profile = options.profile;
     this.goal = options.goal;
     this.systemPrompt = buildUserSystemPrompt({ profile: options.profile, goal: options.goal, catalog: this.options.catalog });
@@ -83,10 +85,11 @@ export class LlmUserSimulator implements UserSimulator {
     this.userTurns = 1;
     this.notes.clear();
     const text = await this.generate([], 'Write your first message to the assistant.');
-    return { type: 'message', content: text.content };
+    return { type: 'message', content: text.content, provenance: text.provenance };
   }
 
-  async respond(options: { dialogue: readonly DialogueTurn[] }): Promise<SimulatorTurn> {
+  /** The reaction to the assistant's last turn, with its `provenance` as `start` has it. */
+  async respond(options: { dialogue: readonly DialogueTurn[] }): Promise<ReportedSimulatorTurn> {
     const goal = this.goal;
     if (!goal || !this.profile) throw new PersonalabError('invalid_argument', 'respond() called before start()');
     this.userTurns++;
@@ -105,10 +108,14 @@ export class LlmUserSimulator implements UserSimulator {
         ? `This is your last message: thank the assistant and end with ${endMarker}.`
         : undefined;
     const reply = await this.generate(options.dialogue, instruction, recommended);
-    if (accepted) return { type: 'end', reason: 'goal_met', content: reply.content };
-    if (overLimit) return { type: 'end', reason: 'turn_limit', content: reply.content };
-    if (reply.ended) return { type: 'end', reason: 'patience_exhausted', content: reply.content };
-    return { type: 'message', content: reply.content };
+    const turn: SimulatorTurn = accepted
+      ? { type: 'end', reason: 'goal_met', content: reply.content }
+      : overLimit
+        ? { type: 'end', reason: 'turn_limit', content: reply.content }
+        : reply.ended
+          ? { type: 'end', reason: 'patience_exhausted', content: reply.content }
+          : { type: 'message', content: reply.content };
+    return { ...turn, provenance: reply.provenance };
   }
 
   /** The conversation from the simulated user's side: the assistant speaks as "user". */
@@ -124,11 +131,14 @@ export class LlmUserSimulator implements UserSimulator {
     return messages;
   }
 
-  private async generate(dialogue: readonly DialogueTurn[], instruction: string | undefined, recommended: readonly string[] = []): Promise<{ content: string; ended: boolean }> {
+  private async generate(dialogue: readonly DialogueTurn[], instruction: string | undefined, recommended: readonly string[] = []): Promise<{ content: string; ended: boolean; provenance: TurnProvenance }> {
     const repairs = this.options.maxRepairs ?? 2;
     let guidance = instruction;
+    // This turn's account, besides the totals in `stats`.
+    const provenance: TurnProvenance = { modelReplies: 0, rejectedReplies: 0, fallback: false };
     for (let attempt = 0; attempt <= repairs; attempt++) {
       this.stats.calls++;
+      provenance.modelReplies++;
       const result = await this.options.model.generate({
         messages: this.messages(dialogue, guidance),
         temperature: this.options.temperature ?? 0.8,
@@ -145,17 +155,19 @@ export class LlmUserSimulator implements UserSimulator {
             : this.checker.find(content)
               ? `Your message contradicts a fact about you (${this.checker.find(content)?.fact ?? ''}). Rewrite it consistently with who you are.`
               : undefined;
-      if (problem === undefined) return { content, ended };
+      if (problem === undefined) return { content, ended, provenance };
       this.stats.repairs++;
+      provenance.rejectedReplies++;
       guidance = [instruction, problem].filter(Boolean).join(' ');
     }
     // The model kept failing the checks: say something grounded rather than something false.
     this.stats.fallbacks++;
+    provenance.fallback = true;
     const goal = this.goal as SimulationGoal;
     if (recommended.length > 0) {
       const feedback = recommendationFeedback({ recommendedItemIds: recommended, goal, catalog: this.options.catalog, random: this.random, ...(this.options.thresholds ? { thresholds: this.options.thresholds } : {}) });
-      return { content: feedback.text, ended: false };
+      return { content: feedback.text, ended: false, provenance };
     }
-    return { content: dialogue.length === 0 ? goal.description : 'Okay. What else can you tell me?', ended: false };
+    return { content: dialogue.length === 0 ? goal.description : 'Okay. What else can you tell me?', ended: false, provenance };
   }
 }

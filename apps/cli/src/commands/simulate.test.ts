@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PersonalabError } from '@personalab/core';
 import { findDataset, howToGet } from '@personalab/datasets';
 import { startTestServer } from '@personalab/llm/test';
-import { RunStore } from '@personalab/simulator';
+import { RunStore, type ConversationRecord } from '@personalab/simulator';
 import { registerSimulateCommand } from './simulate.js';
 import { runCli, runCliOutput } from '../test/run-cli.js';
 
@@ -190,6 +190,27 @@ describe('personalab simulate', () => {
     }
   });
 
+  it('run again once every conversation is stored, sends nothing to the service and needs it up no more', async () => {
+    const service = await startService();
+    const common = ['--data-dir', tiny, 'simulate', '--assistant', 'http', '--assistant-url', service.url, '--limit', '2', '--max-turns', '1', '--store', join(folder, 'http-again.sqlite')];
+    let closed = false;
+    try {
+      const first = await run(common);
+      expect(first).toMatch(/2 conversations \(2 run now, 0 resumed\)/);
+      const summary = first.slice(first.indexOf('|'));
+      service.requests.length = 0;
+      // It had created both users and re-sent their ratings again, then failed with the service stopped.
+      expect(await run(common)).toContain(`2 conversations (0 run now, 2 resumed)`);
+      expect(service.requests).toEqual([]);
+      await service.close();
+      closed = true;
+      const again = await run(common);
+      expect(again.slice(again.indexOf('|'))).toBe(summary);
+    } finally {
+      if (!closed) await service.close();
+    }
+  });
+
   it('waits out a 429 as its Retry-After asks and says so, instead of failing', async () => {
     const service = await startService({ limited: 2 });
     try {
@@ -273,13 +294,49 @@ describe('personalab simulate', () => {
       const output = await withLlm({ OPENAI_BASE_URL: server.url }, '--simulator', 'llm', '--limit', '2', '--max-turns', '1', '--concurrency', '1', '--store', join(folder, 'fallbacks.sqlite'));
       expect(output.code, output.stderr).toBe(0);
       // Two user turns per conversation (the opening, and the reaction to the one reply), three replies each.
-      expect(output.stdout).toContain('llm simulator: 4 of 4 user turns fell back to the grounded simulator (12 of 12 model replies failed the character and fact checks), in the 2 conversations finished now\n');
+      expect(output.stdout).toContain('llm simulator: 4 of 4 user turns fell back to the grounded simulator (12 of 12 model replies failed the character and fact checks), in the 2 conversations stored\n');
       expect(server.chatRequests()).toHaveLength(12);
       expect(output.stderr).toMatch(/^llm: [\d,]+ tokens \([\d,]+ prompt \+ [\d,]+ completion\), 12 requests, 0 retries, 0 cache hits, 0 repairs, 0 failures\n$/);
     } finally {
       await server.close();
     }
   }, 60_000);
+
+  it("stores each conversation's fallbacks with it: a resumed run, and the same command run again, count every call's", async () => {
+    // The opening turn always breaks character (three replies, then the fallback); the reaction passes the checks.
+    const server = await startTestServer({ chat: (request) => ((request.body.messages as unknown[]).length <= 2 ? 'As an AI language model, I have no taste in films.' : 'Hm, what else do you have?') });
+    const store = join(folder, 'fallbacks-resumed.sqlite');
+    const transcripts = join(folder, 'fallbacks-resumed.jsonl');
+    const args = ['--simulator', 'llm', '--max-turns', '1', '--concurrency', '1', '--store', store, '--run-id', 'F'];
+    try {
+      const first = await withLlm({ OPENAI_BASE_URL: server.url }, ...args, '--limit', '1');
+      expect(first.stdout).toContain('llm simulator: 1 of 2 user turns fell back to the grounded simulator (3 of 4 model replies failed the character and fact checks), in the 1 conversation stored\n');
+      // The resumed call counts the conversation the first call stored too (it had said "1 of 2 … finished now").
+      const resumed = await withLlm({ OPENAI_BASE_URL: server.url }, ...args, '--limit', '2', '--transcripts', transcripts);
+      expect(resumed.stdout).toContain('2 conversations (1 run now, 1 resumed)');
+      expect(resumed.stdout).toContain('llm simulator: 2 of 4 user turns fell back to the grounded simulator (6 of 8 model replies failed the character and fact checks), in the 2 conversations stored\n');
+      // The transcripts say which turn fell back: the opening (turn 0).
+      const lines = readFileSync(transcripts, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { simulatorReport?: unknown });
+      expect(lines.map((line) => line.simulatorReport)).toEqual([0, 1].map(() => ({ fallbackTurns: [0], modelReplies: 4, rejectedReplies: 3 })));
+      // Run again with everything stored: no request, the same count (it had said "0 of 0 user turns").
+      server.reset();
+      const again = await withLlm({ OPENAI_BASE_URL: server.url }, ...args, '--limit', '2');
+      expect(again.stdout).toContain('2 conversations (0 run now, 2 resumed)');
+      expect(again.stdout).toContain('llm simulator: 2 of 4 user turns fell back to the grounded simulator (6 of 8 model replies failed the character and fact checks), in the 2 conversations stored\n');
+      expect(server.chatRequests()).toHaveLength(0);
+      // A conversation stored by a build that kept no report (its row has none): unknown, said so, not counted as 0.
+      const stored = new RunStore(store);
+      const { simulatorReport: _dropped, ...older } = stored.conversations('F')[0] as ConversationRecord;
+      stored.save(older);
+      stored.close();
+      const unknown = await withLlm({ OPENAI_BASE_URL: server.url }, ...args, '--limit', '2');
+      expect(unknown.stdout).toContain(
+        'llm simulator: 1 of 2 user turns fell back to the grounded simulator (3 of 4 model replies failed the character and fact checks), in the 1 conversation stored (1 stored before fallbacks were recorded: unknown, not counted)\n',
+      );
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
 
   it('counts the fallbacks of the conversations it stored with their turns only, never more than their user turns', async () => {
     const server = await startTestServer({ chat: () => 'As an AI language model, I cannot have movie preferences.' });
@@ -294,7 +351,7 @@ describe('personalab simulate', () => {
       expect(output.stderr).toContain('1 of 2 conversations failed');
       // Nine model replies in all (the usage line counts them), six of them in the conversation that was stored.
       expect(server.chatRequests()).toHaveLength(9);
-      expect(output.stdout).toContain('llm simulator: 2 of 2 user turns fell back to the grounded simulator (6 of 6 model replies failed the character and fact checks), in the 1 conversation finished now (1 failed, not counted)\n');
+      expect(output.stdout).toContain('llm simulator: 2 of 2 user turns fell back to the grounded simulator (6 of 6 model replies failed the character and fact checks), in the 1 conversation stored (1 failed, not counted)\n');
     } finally {
       await service.close();
       await server.close();

@@ -25,11 +25,11 @@ import {
   UserTurnCorpus,
   writeTranscripts,
   type ConversationRecord,
-  type LlmUserSimulatorStats,
   type RecommendationSummary,
   type RetryInfo,
   type SimulatedUser,
   type SimulationResult,
+  type SimulatorReportSummary,
   type UserTurn,
 } from '@personalab/simulator';
 import { globalOptions, missingDatasetHint, requireDataset } from '../global-options.js';
@@ -150,27 +150,22 @@ function summaryTable(summary: RecommendationSummary, k: number, failed: number)
   return [row(headers), `| ${widths.map((width) => `${'-'.repeat(width - 1)}:`).join(' | ')} |`, row(cells)].join('\n');
 }
 
-/** The LLM simulator's counts over the conversations this call stored with their turns, and how many failed. */
-interface FallbackTally extends LlmUserSimulatorStats {
-  /** User turns of the counted conversations. */
-  userTurns: number;
-  /** Conversations counted: stored this call with their turns (not failed). */
-  conversations: number;
-  /** Conversations that failed this call: stored with no turns, so their model calls are not counted here. */
-  failed: number;
-}
-
 /**
- * How often the LLM simulator's model never passed the character and fact checks and a grounded reply stood in,
- * over the conversations stored with their turns (so the fallbacks never outnumber the user turns):
- * "llm simulator: 2 of 14 user turns fell back to the grounded simulator (7 of 20 model replies failed the character and fact checks), in the 3 conversations finished now".
+ * How often the LLM simulator's model never passed the character and fact checks and a grounded reply stood in, over
+ * the stored conversations of the run (every call of a resumed one), from the report stored with each:
+ * "llm simulator: 2 of 14 user turns fell back to the grounded simulator (7 of 20 model replies failed the character and fact checks), in the 3 conversations stored".
+ * Failed conversations (no turns) and conversations stored before reports were recorded (unknown) are left out and counted.
  */
-function fallbackLine(tally: FallbackTally): string {
+function fallbackLine(report: SimulatorReportSummary, scope: string): string {
   const count = (value: number, one: string, many: string) => `${value} ${value === 1 ? one : many}`;
+  const leftOut = [
+    ...(report.unreported > 0 ? [`${report.unreported} stored before fallbacks were recorded: unknown, not counted`] : []),
+    ...(report.failed > 0 ? [`${report.failed} failed, not counted`] : []),
+  ];
   return (
-    `llm simulator: ${tally.fallbacks} of ${count(tally.userTurns, 'user turn', 'user turns')} fell back to the grounded simulator ` +
-    `(${tally.repairs} of ${count(tally.calls, 'model reply', 'model replies')} failed the character and fact checks), in the ${count(tally.conversations, 'conversation', 'conversations')} finished now` +
-    (tally.failed > 0 ? ` (${tally.failed} failed, not counted)` : '')
+    `llm simulator: ${report.fallbackTurns} of ${count(report.userTurns, 'user turn', 'user turns')} fell back to the grounded simulator ` +
+    `(${report.rejectedReplies} of ${count(report.modelReplies, 'model reply', 'model replies')} failed the character and fact checks), in the ${count(report.conversations, 'conversation', 'conversations')} stored${scope}` +
+    (leftOut.length > 0 ? ` (${leftOut.join('; ')})` : '')
   );
 }
 
@@ -214,7 +209,7 @@ export function registerSimulateCommand(program: Command): void {
     .option('--shard <i/n>', 'run only shard i of n (1-based), e.g. 2/4')
     .option('--run-id <id>', 'run id in the store (default <simulator>--<assistant name>--<users>, with the assistant as it names itself: retrieval--recommender:ease--movielens-100k, printed at the end of each run); resuming with options that change the results is refused')
     .option('--store <file>', 'SQLite run store (resumes a run with the same id; default $PERSONALAB_STATE_DIR/simulations.sqlite)')
-    .option('--transcripts <file>', 'write the conversations as JSON Lines, each with the run settings in a config field')
+    .option('--transcripts <file>', 'write the conversations as JSON Lines, each with the run settings in a config field (with --simulator llm also its simulatorReport: which user turns fell back)')
     .addOption(integerOption('--seed <n>', 'seed of the split and the simulators', seedRange, 1))
     .addOption(integerOption('--corpus-size <n>', 'retrieval simulator: real user turns in its corpus', positive, 8000))
     .addOption(integerOption('--patience <n>', 'retrieval simulator: rounds of unwanted recommendations before a simulated user gives up (default: never)', positive))
@@ -261,7 +256,8 @@ export function registerSimulateCommand(program: Command): void {
 
       // 2. The assistant and the simulator, with their slow parts (model fit, users on the service, corpus index) put off.
       let assistant: Assistant;
-      let prepareAssistant = async (): Promise<void> => undefined;
+      // Given this shard's users whose conversation is still to run (not stored, or failed), once the run id is checked.
+      let prepareAssistant = async (_pending: readonly SimulatedUser[]): Promise<void> => undefined;
       // Everything besides the names, seed, turns and k that changes the conversations: a resumed run must match it.
       const runConfig: Record<string, unknown> = { users: options.users, seed: options.seed };
       switch (options.assistant) {
@@ -292,10 +288,11 @@ export function registerSimulateCommand(program: Command): void {
           });
           Object.assign(runConfig, { assistantUrl: baseUrl, httpUserPrefix: options.httpUserPrefix });
           if (options.users === 'movielens-100k' && options.httpUserPrefix !== '') {
-            prepareAssistant = async () => {
+            prepareAssistant = async (mine) => {
+              // Users whose conversation is stored need nothing on the service: a finished run run again sends nothing.
+              if (mine.length === 0) return;
               // The service's own user 1 may be the real user 1 with every rating, hidden targets included:
               // then nothing the simulated user wants can be recommended. Fresh ids carry the training ratings only.
-              const mine = selectShard(users, shard);
               const byUser = new Map<string, RatingInteraction[]>();
               for (const rating of train) {
                 const ratings = byUser.get(rating.userId);
@@ -321,18 +318,11 @@ export function registerSimulateCommand(program: Command): void {
       let simulator: (user: SimulatedUser) => UserSimulator;
       let simulatorName: string;
       let corpus: UserTurnCorpus | undefined;
-      // The LLM simulator's counts per conversation in flight (by user), added to the tally once it is stored with its turns.
-      let conversationStats: Map<string, LlmUserSimulatorStats> | undefined;
       if (options.simulator === 'llm') {
         const model = createChatModelFromConfig(config);
         if (!model) throw new PersonalabError('config_error', '--simulator llm needs an OpenAI-compatible endpoint: set OPENAI_BASE_URL (and OPENAI_API_KEY)');
-        const byUser = new Map<string, LlmUserSimulatorStats>();
-        conversationStats = byUser;
-        simulator = (user) => {
-          const stats: LlmUserSimulatorStats = { calls: 0, repairs: 0, fallbacks: 0 };
-          byUser.set(user.id, stats);
-          return new LlmUserSimulator({ model, catalog, maxTurns: options.maxTurns, seed: options.seed, stats });
-        };
+        // Each conversation's fallbacks are stored with it (`simulatorReport`): the summary counts the whole run from the store.
+        simulator = () => new LlmUserSimulator({ model, catalog, maxTurns: options.maxTurns, seed: options.seed });
         // Recorded in the run's settings (a run resumed with another model is refused by name); the run id names the option.
         simulatorName = new LlmUserSimulator({ model, catalog }).name;
       } else {
@@ -357,7 +347,9 @@ export function registerSimulateCommand(program: Command): void {
         store.checkRun(runId, runConfiguration({ simulator: mine.length > 0 ? simulatorName : 'none', assistant: assistant.name, maxTurns: options.maxTurns, k: options.k, config: runConfig }));
 
         // 4. The slow parts.
-        await prepareAssistant();
+        // As `simulate` picks them: failed conversations run again, stored ones are skipped.
+        const stored = store.finishedUserIds(runId);
+        await prepareAssistant(mine.filter((user) => !stored.has(user.id)));
         if (options.simulator === 'retrieval') {
           const embedder = HashingEmbedder.fit(corpusTurns.map((turn) => turn.text), { dimension: 256 });
           corpus = await UserTurnCorpus.build({ turns: corpusTurns, embedder, createIndex: (dimension) => new HnswIndex({ dimension, m: 12, efConstruction: 48 }) });
@@ -367,7 +359,6 @@ export function registerSimulateCommand(program: Command): void {
         const controller = new AbortController();
         // Conversations this call stored finished; failed ones are left out, as `finishedUserIds` leaves them out (they run again on resume).
         let finishedNow = 0;
-        const tally: FallbackTally = { calls: 0, repairs: 0, fallbacks: 0, userTurns: 0, conversations: 0, failed: 0 };
         const onInterrupt = () => controller.abort();
         process.once('SIGINT', onInterrupt);
         let result: SimulationResult;
@@ -389,21 +380,7 @@ export function registerSimulateCommand(program: Command): void {
             // Not the HTTP assistant's errors: its 404 may name one unknown user.
             stopOn: (error, source) => isConfigurationError(error) && (source === 'simulator' ? options.simulator === 'llm' : options.assistant === 'openai'),
             onConversation: (record) => {
-              const failed = record.endReason === 'error';
-              if (!failed) finishedNow++;
-              const stats = conversationStats?.get(record.userId);
-              conversationStats?.delete(record.userId);
-              if (!stats) return;
-              // A failed conversation is stored with no turns: its fallbacks would have no user turn to count against.
-              if (failed) {
-                tally.failed++;
-                return;
-              }
-              tally.calls += stats.calls;
-              tally.repairs += stats.repairs;
-              tally.fallbacks += stats.fallbacks;
-              tally.userTurns += record.turns.filter((turn) => turn.role === 'user').length;
-              tally.conversations++;
+              if (record.endReason !== 'error') finishedNow++;
             },
           });
         } catch (error) {
@@ -436,7 +413,7 @@ export function registerSimulateCommand(program: Command): void {
         if (result.summary.conversations > 0 && result.summary.withTargets === 0) {
           process.stdout.write('(no user had hidden targets, so success, goal met and recall do not apply: n/a)\n');
         }
-        if (conversationStats) process.stdout.write(`${fallbackLine(tally)}\n`);
+        if (options.simulator === 'llm') process.stdout.write(`${fallbackLine(result.simulatorReport, shard ? ` for shard ${options.shard}` : '')}\n`);
         if (failed > 0) {
           const errors = describeErrors(result.conversations);
           process.stderr.write(`${failed} of ${result.conversations.length} conversations failed (not scored; retried when the run is resumed):\n${errors.join('\n')}\n`);

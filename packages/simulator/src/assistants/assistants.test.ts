@@ -356,7 +356,7 @@ describe('RecommenderHttpAssistant idempotency keys', () => {
         keys.push(typeof key === 'string' ? key : undefined);
         const step = script.shift() ?? 'answer';
         if (step === 'running') return void response.writeHead(409, { 'content-type': 'application/json', 'retry-after': '1' }).end('{"error":{"code":"conflict","message":"headers.idempotency-key: still running"}}');
-        if (step === 'reused') return void response.writeHead(409, { 'content-type': 'application/json' }).end('{"error":{"code":"conflict","message":"headers.idempotency-key: already used with another request"}}');
+        if (step === 'reused') return void response.writeHead(422, { 'content-type': 'application/json' }).end('{"error":{"code":"unprocessable_content","message":"headers.idempotency-key: already used with another request"}}');
         let answer = typeof key === 'string' ? answers.get(key) : undefined;
         if (answer === undefined) {
           turns++;
@@ -427,8 +427,8 @@ describe('RecommenderHttpAssistant idempotency keys', () => {
         (error) => PersonalabError.is(error, 'upstream_timeout') && /answered 409.*still running the first attempt after 2 retries/.test(error.message),
       );
       expect(new Set(service.keys).size).toBe(1);
-      // A 409 without Retry-After (the key was used with another request) is an error of the client: not retried.
-      await expect(assistant.reply({ userId: 'u3', dialogue: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({ code: 'upstream_bad_response', details: { status: 409 } });
+      // A 422 (the key was used with another request) is an error of the client: not retried.
+      await expect(assistant.reply({ userId: 'u3', dialogue: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({ code: 'upstream_bad_response', details: { status: 422 } });
       expect(service.keys).toHaveLength(4);
     } finally {
       await service.close();

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { PersonalabError, type DialogueTurn } from '@personalab/core';
+import { formatZodError, PersonalabError, type DialogueTurn } from '@personalab/core';
+import { simulatorReportSchema, type SimulatorReport } from './simulator-report.js';
 
 /** How a conversation ended. */
 export type EndReason = 'goal_met' | 'patience_exhausted' | 'turn_limit' | 'error';
@@ -18,6 +19,12 @@ export interface ConversationRecord {
   targetItemIds: string[];
   /** The error message when `endReason` is `error`. */
   error?: string;
+  /**
+   * How the simulator wrote the user turns (the LLM simulator: which turns its grounded fallback wrote, model
+   * replies and rejected ones). Absent when unknown: a simulator that keeps no report (retrieval), a failed
+   * conversation, or one stored before reports were recorded (such a run's fallbacks are unknown, not 0).
+   */
+  simulatorReport?: SimulatorReport;
   startedAt: number;
   finishedAt: number;
 }
@@ -31,22 +38,43 @@ interface ConversationRow {
   turns: string;
   targets: string;
   error: string | null;
+  /** JSON of the `SimulatorReport`; NULL when there is none (and in rows written before the column existed). */
+  simulator_report: string | null;
   started_at: number;
   finished_at: number;
 }
 
-const fromRow = (row: ConversationRow): ConversationRecord => ({
-  runId: row.run_id,
-  userId: row.user_id,
-  simulator: row.simulator,
-  assistant: row.assistant,
-  endReason: row.end_reason as EndReason,
-  turns: JSON.parse(row.turns) as DialogueTurn[],
-  targetItemIds: JSON.parse(row.targets) as string[],
-  ...(row.error === null ? {} : { error: row.error }),
-  startedAt: row.started_at,
-  finishedAt: row.finished_at,
-});
+/** The stored simulator report of a row, checked: a malformed one names the store, run and user. */
+function readSimulatorReport(row: ConversationRow, path: string): SimulatorReport | undefined {
+  if (row.simulator_report === null) return undefined;
+  const where = `${path}: run ${row.run_id}, user ${row.user_id}: simulator_report`;
+  let value: unknown;
+  try {
+    value = JSON.parse(row.simulator_report);
+  } catch (error) {
+    throw new PersonalabError('invalid_data', `${where} is not JSON: ${(error as Error).message}`, { cause: error });
+  }
+  const parsed = simulatorReportSchema.safeParse(value);
+  if (!parsed.success) throw new PersonalabError('invalid_data', `${where}: ${formatZodError(parsed.error)}`);
+  return parsed.data;
+}
+
+const fromRow = (row: ConversationRow, path: string): ConversationRecord => {
+  const simulatorReport = readSimulatorReport(row, path);
+  return {
+    runId: row.run_id,
+    userId: row.user_id,
+    simulator: row.simulator,
+    assistant: row.assistant,
+    endReason: row.end_reason as EndReason,
+    turns: JSON.parse(row.turns) as DialogueTurn[],
+    targetItemIds: JSON.parse(row.targets) as string[],
+    ...(row.error === null ? {} : { error: row.error }),
+    ...(simulatorReport ? { simulatorReport } : {}),
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  };
+};
 
 /** "key: before X, now Y" for each key whose value differs (a missing key reads as "unset"). */
 function configDifferences(stored: Record<string, unknown>, requested: Record<string, unknown>): string[] {
@@ -89,12 +117,28 @@ export class RunStore {
           error TEXT,
           started_at INTEGER NOT NULL,
           finished_at INTEGER NOT NULL,
+          simulator_report TEXT,
           PRIMARY KEY (run_id, user_id)
         );
       `);
+      this.addSimulatorReportColumn();
     } catch (error) {
       throw new PersonalabError('storage_error', `cannot open the run store ${path}: ${(error as Error).message}`, { cause: error });
     }
+  }
+
+  /**
+   * A store made before simulator reports were recorded gets their column, empty (NULL) in its rows: their
+   * fallbacks read as unknown. Checked again inside a write transaction, as shard processes may open the file at once.
+   */
+  private addSimulatorReportColumn(): void {
+    const hasColumn = () => (this.database.prepare('PRAGMA table_info(conversations)').all() as Array<{ name: string }>).some((column) => column.name === 'simulator_report');
+    if (hasColumn()) return;
+    this.database
+      .transaction(() => {
+        if (!hasColumn()) this.database.exec('ALTER TABLE conversations ADD COLUMN simulator_report TEXT');
+      })
+      .immediate();
   }
 
   /**
@@ -133,8 +177,8 @@ export class RunStore {
   save(record: ConversationRecord): void {
     this.database
       .prepare(
-        `INSERT OR REPLACE INTO conversations (run_id, user_id, simulator, assistant, end_reason, turns, targets, error, started_at, finished_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR REPLACE INTO conversations (run_id, user_id, simulator, assistant, end_reason, turns, targets, error, simulator_report, started_at, finished_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         record.runId,
@@ -145,6 +189,7 @@ export class RunStore {
         JSON.stringify(record.turns),
         JSON.stringify(record.targetItemIds),
         record.error ?? null,
+        record.simulatorReport ? JSON.stringify(record.simulatorReport) : null,
         record.startedAt,
         record.finishedAt,
       );
@@ -153,7 +198,7 @@ export class RunStore {
   /** The stored conversations of a run, ordered by user id. */
   conversations(runId: string): ConversationRecord[] {
     const rows = this.database.prepare('SELECT * FROM conversations WHERE run_id = ? ORDER BY user_id').all(runId) as ConversationRow[];
-    return rows.map(fromRow);
+    return rows.map((row) => fromRow(row, this.path));
   }
 
   /** Ids of the stored runs, oldest first. */

@@ -186,6 +186,42 @@ describe('simulate', () => {
     }
   });
 
+  it("stores with each conversation which user turns the LLM simulator's fallback wrote, totalled over every call of a resumed run", async () => {
+    // The opening turn always breaks character (three replies, then the grounded fallback); the reaction passes the checks.
+    const server = await startTestServer({ chat: (request) => ((request.body.messages as unknown[]).length <= 2 ? 'As an AI language model, I have no taste in films.' : 'Hm, what else do you have?') });
+    try {
+      const model = new OpenAIChatModel({ baseURL: server.url, apiKey: 'test', model: 'user-sim', maxRetries: 0 });
+      const llmSimulator = () => new LlmUserSimulator({ model, catalog: testCatalog, maxTurns: 1 });
+      const path = join(directory, 'fallbacks.sqlite');
+      const first = new RunStore(path);
+      const before = await simulate({ simulator: llmSimulator, assistant, users: users.slice(0, 2), maxTurns: 1, k: 1, concurrency: 1, store: first, runId: 'fb', quiet: true });
+      first.close();
+      expect(before.simulatorReport).toEqual({ conversations: 2, userTurns: 4, fallbackTurns: 2, modelReplies: 8, rejectedReplies: 6, unreported: 0, failed: 0 });
+      // A resumed call, with a store opened anew: the totals hold the conversations of both calls.
+      const second = new RunStore(path);
+      const result = await simulate({ simulator: llmSimulator, assistant, users: users.slice(0, 4), maxTurns: 1, k: 1, concurrency: 1, store: second, runId: 'fb', quiet: true });
+      expect(result).toMatchObject({ ran: 2, resumed: 2 });
+      expect(result.simulatorReport).toEqual({ conversations: 4, userTurns: 8, fallbackTurns: 4, modelReplies: 16, rejectedReplies: 12, unreported: 0, failed: 0 });
+      for (const record of second.conversations('fb')) {
+        // Turn 0, the opening, is the fallback's (the goal, said plainly); turn 2 is the model's.
+        expect(record.simulatorReport).toEqual({ fallbackTurns: [0], modelReplies: 4, rejectedReplies: 3 });
+        expect(record.turns[0]).toEqual({ role: 'user', content: 'I want a scary movie for tonight.' });
+        expect(record.turns[2]).toEqual({ role: 'user', content: 'Hm, what else do you have?' });
+      }
+      second.close();
+      // The transcripts carry each conversation's report.
+      const transcripts = join(directory, 'fallbacks.jsonl');
+      writeTranscripts(transcripts, result.conversations, result.config);
+      expect(readTranscripts(transcripts).map((line) => line.simulatorReport?.fallbackTurns)).toEqual([[0], [0], [0], [0]]);
+    } finally {
+      await server.close();
+    }
+    // The retrieval simulator keeps no report: its conversations are unreported, not "0 fallbacks".
+    const offline = await simulate({ simulator, assistant, users: users.slice(0, 2), maxTurns: 1, k: 1, quiet: true });
+    expect(offline.conversations.map((record) => record.simulatorReport)).toEqual([undefined, undefined]);
+    expect(offline.simulatorReport).toMatchObject({ conversations: 0, unreported: 2, failed: 0 });
+  });
+
   it('shows the user only the first k distinct items, the ones scored, and records how many more came', async () => {
     // Repeats m2 and puts the target m6 past k = 2: the user must not meet the goal on an unscored item.
     const overlong = { name: 'overlong', reply: async () => ({ content: 'Try these.', recommendedItemIds: ['m2', 'm2', 'm8', 'm6', 'm5'] }) };

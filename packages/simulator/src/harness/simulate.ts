@@ -12,6 +12,7 @@ import { summarizeRecommendations, type RecommendationSummary } from '../metrics
 import type { SimulatedUser } from '../simulated-user.js';
 import type { ConversationRecord, EndReason, RunStore } from './run-store.js';
 import { selectShard, type Shard } from './shard.js';
+import { summarizeSimulatorReports, turnProvenance, type SimulatorReport, type SimulatorReportSummary } from './simulator-report.js';
 
 export interface SimulateOptions {
   /** Makes a fresh simulator for each user (simulators hold one conversation's state). */
@@ -100,6 +101,11 @@ export interface SimulationResult {
   ran: number;
   resumed: number;
   summary: RecommendationSummary;
+  /**
+   * The simulator reports of `conversations` totalled (those of earlier calls of a resumed run included): how
+   * many user turns the LLM simulator's grounded fallback wrote, of how many, and how many conversations have no report.
+   */
+  simulatorReport: SimulatorReportSummary;
 }
 
 /**
@@ -131,9 +137,32 @@ export function shownItems(itemIds: readonly string[], k: number): { shown: stri
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** One conversation: the simulator opens, the assistant replies, until an end or the turn limit. */
-async function converse(user: SimulatedUser, simulator: UserSimulator, assistant: Assistant, maxTurns: number, k: number, signal: AbortSignal | undefined): Promise<{ turns: DialogueTurn[]; endReason: EndReason }> {
+/**
+ * One conversation: the simulator opens, the assistant replies, until an end or the turn limit. A simulator
+ * whose turns say how they were written (`ReportedSimulatorTurn`) gets its account in `simulatorReport`.
+ */
+async function converse(
+  user: SimulatedUser,
+  simulator: UserSimulator,
+  assistant: Assistant,
+  maxTurns: number,
+  k: number,
+  signal: AbortSignal | undefined,
+): Promise<{ turns: DialogueTurn[]; endReason: EndReason; simulatorReport?: SimulatorReport }> {
   const turns: DialogueTurn[] = [];
+  let report: SimulatorReport | undefined;
+  /** Adds the simulator's turn to the transcript (an end may have no words), and its account to the report. */
+  const addUserTurn = (turn: SimulatorTurn) => {
+    const added = turn.type === 'message' || Boolean(turn.content);
+    if (added) turns.push({ role: 'user', content: turn.content ?? '' });
+    const provenance = turnProvenance(turn);
+    if (!provenance) return;
+    report ??= { fallbackTurns: [], modelReplies: 0, rejectedReplies: 0 };
+    report.modelReplies += provenance.modelReplies;
+    report.rejectedReplies += provenance.rejectedReplies;
+    if (provenance.fallback && added) report.fallbackTurns.push(turns.length - 1);
+  };
+  const ended = (endReason: EndReason) => ({ turns, endReason, ...(report ? { simulatorReport: report } : {}) });
   let next: SimulatorTurn = await side('simulator', () => simulator.start({ profile: user.profile, goal: user.goal }));
   let userTurns = 0;
   while (true) {
@@ -141,11 +170,8 @@ async function converse(user: SimulatedUser, simulator: UserSimulator, assistant
     // yield at each turn, so that Ctrl-C, the progress bar's timer and I/O are served during the run.
     await yieldToEventLoop();
     if (signal?.aborted) throw new PersonalabError('cancelled', 'simulation cancelled');
-    if (next.type === 'end') {
-      if (next.content) turns.push({ role: 'user', content: next.content });
-      return { turns, endReason: next.reason };
-    }
-    turns.push({ role: 'user', content: next.content });
+    addUserTurn(next);
+    if (next.type === 'end') return ended(next.reason);
     userTurns++;
     const reply = await side('assistant', () => assistant.reply({ userId: user.id, dialogue: turns, ...(signal ? { signal } : {}) }));
     const turn: TranscriptTurn = { role: 'assistant', content: reply.content };
@@ -161,8 +187,8 @@ async function converse(user: SimulatedUser, simulator: UserSimulator, assistant
     if (userTurns >= maxTurns) {
       // The user still reacts to the last reply (the reaction may meet the goal) but cannot go on.
       const last = await side('simulator', () => simulator.respond({ dialogue: turns }));
-      if (last.content) turns.push({ role: 'user', content: last.content });
-      return { turns, endReason: last.type === 'end' ? last.reason : 'turn_limit' };
+      addUserTurn(last);
+      return ended(last.type === 'end' ? last.reason : 'turn_limit');
     }
     next = await side('simulator', () => simulator.respond({ dialogue: turns }));
   }
@@ -216,8 +242,19 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
       const startedAt = clock.now();
       let record: ConversationRecord;
       try {
-        const { turns, endReason } = await converse(user, options.simulator(user), options.assistant, options.maxTurns, k, options.signal);
-        record = { runId, userId: user.id, simulator: simulatorName, assistant: options.assistant.name, endReason, turns, targetItemIds: [...(user.goal.targetItemIds ?? [])], startedAt, finishedAt: clock.now() };
+        const { turns, endReason, simulatorReport } = await converse(user, options.simulator(user), options.assistant, options.maxTurns, k, options.signal);
+        record = {
+          runId,
+          userId: user.id,
+          simulator: simulatorName,
+          assistant: options.assistant.name,
+          endReason,
+          turns,
+          targetItemIds: [...(user.goal.targetItemIds ?? [])],
+          ...(simulatorReport ? { simulatorReport } : {}),
+          startedAt,
+          finishedAt: clock.now(),
+        };
       } catch (thrown) {
         const error = thrown instanceof SideError ? thrown.error : thrown;
         if (PersonalabError.is(error, 'cancelled')) throw error;
@@ -266,5 +303,13 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   const shardIds = new Set(users.map((user) => user.id));
   const conversations = store ? store.conversations(runId).filter((record) => shardIds.has(record.userId)) : inMemory.sort((left, right) => left.userId.localeCompare(right.userId));
   const scored = conversations.filter((record) => record.endReason !== 'error');
-  return { runId, config: runConfig, conversations, ran: pending.length, resumed: users.length - pending.length, summary: summarizeRecommendations(scored, { k, maxTurns: options.maxTurns }) };
+  return {
+    runId,
+    config: runConfig,
+    conversations,
+    ran: pending.length,
+    resumed: users.length - pending.length,
+    summary: summarizeRecommendations(scored, { k, maxTurns: options.maxTurns }),
+    simulatorReport: summarizeSimulatorReports(conversations),
+  };
 }
