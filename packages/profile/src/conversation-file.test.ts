@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -55,6 +55,8 @@ describe('readConversationFile', () => {
     expect(() => readConversationFile(file('norole.jsonl', '{"content":"hi"}\n'))).toThrow(/norole\.jsonl:1: role: required/);
     expect(() => readConversationFile(file('nocontent.json', JSON.stringify({ messages: [{ role: 'user' }] })))).toThrow(/messages\[0\]\.content: required/);
     expect(() => readProfileFile(file('bad-profile.json', '{\n  "userId": "u",\n}'))).toThrow(/bad-profile\.json:3: not valid JSON at column 1/);
+    // What `--previous p.json > p.json` leaves behind.
+    expect(() => readProfileFile(file('emptied.json', ''))).toThrow(/emptied\.json: empty file, not a profile \(a shell redirect "> file" empties the file before the command runs; write with --output instead\)/);
   });
 
   it('matches extensions in any case, reads .ndjson as JSON Lines and ignores a byte order mark', () => {
@@ -138,6 +140,75 @@ describe('readConversationFile', () => {
     const unnamed = file('unnamed.jsonl', '{"role":"user","userId":"alice","content":"a"}\n{"role":"user","userId":"bob","content":"b"}\n{"role":"user","content":"c"}\n');
     expect(() => readConversationFile(unnamed, { userId: 'alice' })).toThrow(/unnamed\.jsonl:3: a user message without userId/);
     expect(() => readConversationFile(file('one.jsonl', '{"role":"user","userId":"alice","content":"a"}\n'), { userId: 'bob' })).toThrow(/no messages of user bob; its users: alice/);
+  });
+
+  it('reads JSON and JSON Lines by their content when the extension does not say (.txt, /dev/stdin), instead of as text', () => {
+    // Read as plain text these gave the preference quote `"i love jazz."}`.
+    const jsonl = readConversationFile(file('export.txt', '{"role":"assistant","content":"hi"}\n{"role":"user","content":"I love jazz."}\n'));
+    expect(jsonl.messages.map((message) => [message.role, message.content])).toEqual([['assistant', 'hi'], ['user', 'I love jazz.']]);
+    expect(readConversationFile(file('one.log', '{"role":"user","content":"I love jazz."}')).messages[0]?.content).toBe('I love jazz.');
+    expect(() => readConversationFile(file('bad-role.txt', '{"role":"user","content":"a"}\n{"role":"robot","content":"b"}\n'))).toThrow(/bad-role\.txt:2: role: must be one of/);
+    const array = readConversationFile(file('conversation', JSON.stringify([{ role: 'user', content: 'I have a cat.' }], null, 2)));
+    expect(array.messages.map((message) => message.content)).toEqual(['I have a cat.']);
+    const session = readConversationFile(file('session.txt', JSON.stringify({ userId: 'u3', messages: [{ role: 'user', content: 'hi' }] })));
+    expect(session.userId).toBe('u3');
+    // Text that only opens with a bracket is still text.
+    expect(readConversationFile(file('brackets.txt', '[laughs] i love jazz\n{sigh} i hate mondays\n')).messages.map((message) => message.content)).toEqual(['[laughs] i love jazz', '{sigh} i hate mondays']);
+  });
+
+  it('says a .json file of one message per line is JSON Lines', () => {
+    expect(() => readConversationFile(file('lines.json', '{"role":"user","content":"a"}\n{"role":"user","content":"b"}\n'))).toThrow(
+      /lines\.json:2: not valid JSON at column 1: .* \(one message per line is JSON Lines: name the file \.jsonl\)$/,
+    );
+  });
+
+  it("reads a Persona-Chat dialogue (ParlAI's text format): the persona's owner is the user, the persona sentences are not messages", () => {
+    const dialogue = [
+      '1 your persona: i read twenty books a year.',
+      "2 partner's persona: i am a stay at home dad.",
+      '3 hello what are doing today ?\ti am good , i just got off work and tired , i have two jobs .',
+      '4 i just got done watching a horror movie\ti rather read , i have read about 20 books this year .\t\tcandidate one|candidate two',
+      '',
+    ].join('\n');
+    const read = readConversationFile(file('persona-chat.txt', dialogue));
+    // As plain text, each line was one user message: the persona sentences and the partner's turns among them.
+    expect(read.messages.map((message) => [message.role, message.content])).toEqual([
+      ['assistant', 'hello what are doing today ?'],
+      ['user', 'i am good , i just got off work and tired , i have two jobs .'],
+      ['assistant', 'i just got done watching a horror movie'],
+      ['user', 'i rather read , i have read about 20 books this year .'],
+    ]);
+    const silence = readConversationFile(file('silence.txt', '1 your persona: i like cats.\n2 __SILENCE__\thi , i have three cats !\n'));
+    expect(silence.messages.map((message) => [message.role, message.content])).toEqual([['user', 'hi , i have three cats !']]);
+    expect(() => readConversationFile(file('two-dialogues.txt', `${dialogue}1 your persona: i like cats.\n2 hi\thello\n`))).toThrow(/two-dialogues\.txt:5: a second Persona-Chat dialogue starts here/);
+    expect(() => readConversationFile(file('no-reply.txt', '1 your persona: i like cats.\n2 hi there\t\n'))).toThrow(/no-reply\.txt:2: expected "<partner's turn><TAB><reply>"/);
+    expect(() => readConversationFile(file('gap.txt', '1 hi\thello\n3 bye\tbye\n'))).toThrow(/gap\.txt:2: line number 3 out of sequence \(expected 2\)/);
+    // Numbered lines without a tab or a persona sentence are an ordinary transcript.
+    expect(readConversationFile(file('numbered.txt', '1 thing i love is jazz\n2 things i hate\n')).messages.map((message) => message.role)).toEqual(['user', 'user']);
+  });
+
+  it('refuses a message the previous profile already cites, rather than counting it twice', () => {
+    const previous: Profile = {
+      ...emptyProfile('ana'),
+      updatedAt: 10_000,
+      facts: [{ key: 'occupation', value: 'I work as a nurse', confidence: 0.6, firstSeen: 1000, lastUpdated: 1000, evidence: [{ messageId: 'a' }] }],
+    };
+    const again = file('again.jsonl', '{"id":"a","role":"user","content":"I work as a nurse."}\n{"id":"b","role":"user","content":"I love sushi."}\n');
+    expect(() => readConversationFile(again, { previous })).toThrow(/again\.jsonl:1: message id "a" is already cited by the previous profile: it was extracted before/);
+    expect(readConversationFile(file('since.jsonl', '{"id":"b","role":"user","content":"I love sushi."}\n'), { previous }).messages.map((message) => message.id)).toEqual(['b']);
+  });
+
+  it('says a file too large for one string is too large, not that it is not UTF-8', () => {
+    // Sparse: 512 MiB of NUL bytes (valid UTF-8) that take no disk space; past V8's longest string.
+    const path = join(directory, 'huge.txt');
+    const descriptor = openSync(path, 'w');
+    ftruncateSync(descriptor, 2 ** 29);
+    closeSync(descriptor);
+    try {
+      expect(() => readConversationFile(path)).toThrow(expect.objectContaining({ code: 'invalid_data', message: `${path}: too large to read at once (536,870,912 bytes): split it into smaller files and update the profile with --previous` }));
+    } finally {
+      rmSync(path);
+    }
   });
 
   it('reports a missing file as not found', () => {

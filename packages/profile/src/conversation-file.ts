@@ -83,6 +83,10 @@ function decodeUtf8(file: string, bytes: Buffer): string {
   try {
     return utf8.decode(bytes);
   } catch (error) {
+    // Past V8's longest string (about 512 MiB) the decoder fails for size, not for the bytes.
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_ENCODING_INVALID_ENCODED_DATA') {
+      throw dataError(file, undefined, `too large to read at once (${bytes.length.toLocaleString('en-US')} bytes): split it into smaller files and update the profile with --previous`, error);
+    }
     let start = 0;
     for (let line = 1; ; line++) {
       const end = bytes.indexOf(0x0a, start);
@@ -123,9 +127,30 @@ function parseLines(file: string, text: string): Located[] {
   return entries;
 }
 
-function parseJsonFile(file: string, text: string): { entries: Located[]; userId: string | undefined } {
+/** The first non-empty line of `text` as a JSON object, or undefined when it is not one. */
+function firstLineObject(text: string): Record<string, unknown> | undefined {
+  const line = text.split('\n').find((candidate) => candidate.trim() !== '');
+  if (line === undefined || !line.trimStart().startsWith('{')) return undefined;
+  try {
+    const value: unknown = JSON.parse(line);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseJsonFile(file: string, text: string, parsed?: { value: unknown }): { entries: Located[]; userId: string | undefined } {
   if (text.trim() === '') return { entries: [], userId: undefined };
-  const value = parseJson(file, text);
+  let value: unknown;
+  try {
+    value = parsed ? parsed.value : parseJson(file, text);
+  } catch (error) {
+    // One message object per line is JSON Lines, which a .json file is not read as.
+    if (!PersonalabError.is(error) || firstLineObject(text) === undefined) throw error;
+    const line = error.details.line as number | undefined;
+    const reason = error.message.slice(`${file}${line === undefined ? '' : `:${line}`}: `.length);
+    throw dataError(file, line, `${reason} (one message per line is JSON Lines: name the file .jsonl)`, error);
+  }
   // Pick the shape first, so errors point into it rather than at a failed union.
   if (Array.isArray(value)) {
     const result = messageListSchema.safeParse(value);
@@ -145,6 +170,52 @@ function parsePlainText(file: string, text: string): Located[] {
     const result = inputMessageSchema.safeParse(plainTextMessage(line));
     if (!result.success) throw dataError(file, index + 1, formatZodError(result.error));
     entries.push({ message: result.data, line: index + 1 });
+  });
+  return entries;
+}
+
+const personaChatLine = /^(\d+) (.*)$/;
+const personaPrefixes = ['your persona:', "partner's persona:"];
+
+/**
+ * Whether a file of no JSON extension is a Persona-Chat dialogue in ParlAI's text format (`1 your persona: …`,
+ * `2 hello\thi there`): every line opens with its number, from 1, and some line holds a tab or a persona sentence.
+ * Read as plain text, its persona sentences would pass for things the user said, and each line would join both speakers.
+ */
+function isPersonaChat(text: string): boolean {
+  const lines = text.split('\n').filter((line) => line.trim() !== '');
+  if (!lines[0]?.startsWith('1 ') || !lines.every((line) => personaChatLine.test(line.replace(/\r$/, '')))) return false;
+  return lines.some((line) => line.includes('\t') || personaPrefixes.some((prefix) => line.includes(` ${prefix}`)));
+}
+
+/**
+ * One Persona-Chat dialogue: each `<n> <partner>\t<speaker>` line gives the partner's turn (`assistant`) and the reply
+ * of the persona's owner (`user`; later tab-separated fields, candidates, are ignored); persona sentences are skipped,
+ * since nobody said them. The numbering restarting at 1 starts another dialogue (another persona): an error.
+ */
+function parsePersonaChat(file: string, text: string): Located[] {
+  const entries: Located[] = [];
+  let expected = 1;
+  text.split('\n').forEach((raw, index) => {
+    const line = raw.replace(/\r$/, '');
+    if (line.trim() === '') return;
+    const match = personaChatLine.exec(line) as RegExpExecArray;
+    const number = Number(match[1]);
+    const body = match[2] as string;
+    if (number !== expected) {
+      throw dataError(file, index + 1, number === 1 ? 'a second Persona-Chat dialogue starts here (another persona): give one dialogue per file' : `line number ${number} out of sequence (expected ${expected})`);
+    }
+    expected++;
+    if (personaPrefixes.some((prefix) => body.startsWith(prefix))) return;
+    const [partner, speaker] = body.split('\t').map((field) => field.trim());
+    if (!partner || !speaker) throw dataError(file, index + 1, 'expected "<partner\'s turn><TAB><reply>" after the line number');
+    for (const [role, content] of [['assistant', partner], ['user', speaker]] as const) {
+      // ParlAI's placeholder for a dialogue its owner opens.
+      if (content === '__SILENCE__') continue;
+      const result = inputMessageSchema.safeParse({ role, content });
+      if (!result.success) throw dataError(file, index + 1, formatZodError(result.error));
+      entries.push({ message: result.data, line: index + 1 });
+    }
   });
   return entries;
 }
@@ -241,30 +312,76 @@ function complete(entries: readonly Located[], fileUserId: string | undefined, s
  * Reads a conversation for profile extraction. The format follows the extension, in any case:
  * - `.json`: an array of messages, or an object with `messages` (a core Session qualifies);
  * - `.jsonl` or `.ndjson`: one message object per line;
- * - anything else: plain text, one message per non-empty line; a line may open with its role
- *   (`user:`, `assistant:` or `system:`, any case), and a line without one is a user message.
+ * - anything else (`.txt`, `/dev/stdin`): JSON or JSON Lines when its content is, one Persona-Chat dialogue
+ *   in ParlAI's text format (the persona's owner is the user; persona sentences are skipped), else plain text,
+ *   one message per non-empty line; a line may open with its role (`user:`, `assistant:` or `system:`,
+ *   any case), and a line without one is a user message.
  * Messages need `role` and `content` (at most 200,000 characters in every format); ids must be
- * unique. A UTF-8 byte order mark is ignored. A file without messages is an error. Errors name the
- * file and the line (and column, for JSON syntax) or the JSON path.
+ * unique, and with `previous` none may be one its evidence cites (extracted already). A UTF-8 byte
+ * order mark is ignored. A file without messages is an error. Errors name the file and the line
+ * (and column, for JSON syntax) or the JSON path.
  */
 export function readConversationFile(path: string, options: ReadConversationOptions = {}): Conversation {
   const startTime = options.startTime ?? (options.previous ? options.previous.updatedAt + secondsApart : 0);
   const text = readText(path);
-  const extension = extname(path).toLowerCase();
+  const format = formatOf(path, text);
   let entries: Located[];
   let fileUserId: string | undefined;
-  if (extension === '.jsonl' || extension === '.ndjson') entries = parseLines(path, text);
-  else if (extension === '.json') ({ entries, userId: fileUserId } = parseJsonFile(path, text));
+  if (format.kind === 'jsonl') entries = parseLines(path, text);
+  else if (format.kind === 'json') ({ entries, userId: fileUserId } = parseJsonFile(path, text, format.parsed));
+  else if (format.kind === 'persona-chat') entries = parsePersonaChat(path, text);
   else entries = parsePlainText(path, text);
   if (entries.length === 0) throw dataError(path, undefined, 'no messages: the file holds no conversation');
   checkUniqueIds(path, entries);
   const selected = selectUser(path, entries, fileUserId, options.userId);
+  if (options.previous) checkNotExtracted(path, selected.entries, options.previous);
   return { userId: selected.userId, messages: complete(selected.entries, fileUserId, startTime, options.previous) };
+}
+
+type Format = { kind: 'json'; parsed?: { value: unknown } } | { kind: 'jsonl' | 'persona-chat' | 'text' };
+
+/**
+ * The extension decides (`.json`, `.jsonl`, `.ndjson`, any case); any other file (`.txt`, `.log`, `/dev/stdin`) is
+ * looked at: JSON (one JSON value), JSON Lines (its first line a JSON object), a Persona-Chat dialogue, else plain
+ * text. Read as text, JSON would reach the profile as quotes like `"i love jazz."}`.
+ */
+function formatOf(path: string, text: string): Format {
+  const extension = extname(path).toLowerCase();
+  if (extension === '.json') return { kind: 'json' };
+  if (extension === '.jsonl' || extension === '.ndjson') return { kind: 'jsonl' };
+  const start = text.trimStart();
+  if (start.startsWith('[') || start.startsWith('{')) {
+    try {
+      const value: unknown = JSON.parse(text);
+      // A lone message object is JSON Lines of one line.
+      const message = value !== null && typeof value === 'object' && !Array.isArray(value) && ('role' in value || 'content' in value);
+      if (!message) return { kind: 'json', parsed: { value } };
+    } catch {
+      // Not one JSON value: JSON Lines, or text that opens with a bracket.
+    }
+    if (firstLineObject(text) !== undefined) return { kind: 'jsonl' };
+  }
+  return isPersonaChat(text) ? { kind: 'persona-chat' } : { kind: 'text' };
+}
+
+/**
+ * Refuses a message the previous profile already cites: extracting it again would count it twice (a fact's
+ * confidence, the style's message count), as re-running a whole log with `--previous` would.
+ */
+function checkNotExtracted(file: string, entries: readonly Located[], previous: Profile): void {
+  const cited = citedMessageIds(previous);
+  const again = entries.find((entry) => entry.message.id !== undefined && cited.has(entry.message.id));
+  if (again) {
+    throw errorAt(file, again, `message id ${JSON.stringify(again.message.id)} is already cited by the previous profile: it was extracted before (give only the messages since), or its id is reused (give each message an id of its own)`);
+  }
 }
 
 /** Reads a profile written earlier (`--previous`), validated against the core schema. */
 export function readProfileFile(path: string): Profile {
-  const value = parseJson(path, readText(path));
+  const text = readText(path);
+  // What `… --previous p.json > p.json` leaves: the shell empties p.json before the command reads it.
+  if (text.trim() === '') throw dataError(path, undefined, 'empty file, not a profile (a shell redirect "> file" empties the file before the command runs; write with --output instead)');
+  const value = parseJson(path, text);
   const result = profileSchema.safeParse(value);
   if (!result.success) throw dataError(path, undefined, formatZodError(result.error));
   return result.data;

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,6 +80,39 @@ describe('personalab profile extract', () => {
       (error) => PersonalabError.is(error, 'invalid_argument') && /--user-id bob disagrees with the previous profile's user ana/.test(error.message),
     );
     await expect(run('extract', '--input', file('d.txt', 'hi\n'), '--previous', join(directory, 'missing.json'))).rejects.toSatisfy((error) => PersonalabError.is(error, 'not_found'));
+  });
+
+  it('writes the profile with --output, replacing the --previous file only once the update succeeded', async () => {
+    const folder = mkdtempSync(join(directory, 'output-'));
+    const path = join(folder, 'ana.json');
+    // Nothing on stdout: the profile goes to the file.
+    expect(await run('extract', '--input', file('o1.txt', 'I work as a nurse.\nI love sushi.\n'), '--user-id', 'ana', '--extractor', 'heuristic', '--output', path)).toBe('');
+    const first = profileSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+    expect(first).toMatchObject({ userId: 'ana', version: 1 });
+    // In place: the shell's `--previous ana.json > ana.json` had emptied the file before it was read.
+    await run('extract', '--input', file('o2.txt', 'I used to love sushi, but now I hate it.\n'), '--previous', path, '--output', path, '--extractor', 'heuristic');
+    const second = profileSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+    expect(second).toMatchObject({ userId: 'ana', version: 2, preferences: [{ subject: 'sushi', polarity: 'dislike' }] });
+    // A failed update leaves the profile as it was, and no temporary file beside it.
+    const before = readFileSync(path, 'utf8');
+    await expect(run('extract', '--input', file('o3.jsonl', '{"role":"robot","content":"x"}\n'), '--previous', path, '--output', path, '--extractor', 'heuristic')).rejects.toSatisfy((error) => PersonalabError.is(error, 'invalid_data'));
+    expect(readFileSync(path, 'utf8')).toBe(before);
+    expect(readdirSync(folder)).toEqual(['ana.json']);
+  });
+
+  it('refuses an --output it cannot or should not write, before any work', async () => {
+    const input = file('o4.txt', 'I love jazz.\n');
+    const folder = join(directory, 'a-folder');
+    mkdirSync(folder, { recursive: true });
+    await expect(run('extract', '--input', input, '--extractor', 'heuristic', '--output', folder)).rejects.toSatisfy((error) => PersonalabError.is(error, 'invalid_argument') && /--output .*a-folder is a folder/.test(error.message));
+    await expect(run('extract', '--input', input, '--extractor', 'heuristic', '--output', join(input, 'p.json'))).rejects.toSatisfy((error) => PersonalabError.is(error, 'invalid_argument') && /o4\.txt is a file, not a folder/.test(error.message));
+    await expect(run('extract', '--input', input, '--extractor', 'heuristic', '--output', input)).rejects.toSatisfy((error) => PersonalabError.is(error, 'invalid_argument') && /is the --input file/.test(error.message));
+    expect(readFileSync(input, 'utf8')).toBe('I love jazz.\n');
+  });
+
+  it('refuses a --user-id that no profile could carry', async () => {
+    // An empty one gave a profile with userId "", which --previous then refused as invalid.
+    await expect(run('extract', '--input', file('u.txt', 'I love jazz.\n'), '--extractor', 'heuristic', '--user-id', '')).rejects.toSatisfy((error) => PersonalabError.is(error, 'invalid_argument') && /--user-id must be 1 to 256 characters \(got ""\)/.test(error.message));
   });
 
   it('checks --chunk-tokens and refuses LLM-only options when the heuristic extractor runs', async () => {

@@ -1,5 +1,7 @@
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { PersonalabError, getConfig } from '@personalab/core';
+import { PersonalabError, blockingFile, getConfig, idSchema, writeFileAtomic } from '@personalab/core';
 import { createChatModelFromConfig } from '@personalab/llm';
 import { HeuristicProfileExtractor, LlmProfileExtractor, readConversationFile, readProfileFile, type LlmExtractionStats } from '@personalab/profile';
 import { integerOption, positive } from '../integer-option.js';
@@ -12,6 +14,31 @@ interface ExtractCommandOptions {
   prompt: string;
   chunkTokens: number;
   compact?: boolean;
+  output?: string;
+}
+
+/** Refuses an `--output` that cannot be written before any work: a folder, or a path under a file. */
+function checkOutput(output: string, input: string): void {
+  if (output === '') throw new PersonalabError('invalid_argument', '--output needs a file name');
+  if (resolve(output) === resolve(input)) throw new PersonalabError('invalid_argument', `--output ${output} is the --input file: the profile would replace the conversation`);
+  let isFolder = false;
+  try {
+    isFolder = statSync(output).isDirectory();
+  } catch {
+    // Not there yet: written new.
+  }
+  if (isFolder) throw new PersonalabError('invalid_argument', `--output ${output} is a folder: name the profile file`);
+  const blocking = blockingFile(dirname(output));
+  if (blocking !== undefined) throw new PersonalabError('invalid_argument', `--output ${output}: ${blocking} is a file, not a folder`);
+}
+
+/** Writes the profile whole or not at all: a failed write leaves the file as it was (the previous profile, when it is that). */
+function writeOutput(output: string, text: string): void {
+  try {
+    writeFileAtomic(output, text);
+  } catch (error) {
+    throw new PersonalabError('storage_error', `cannot write ${output}: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 /**
@@ -28,18 +55,19 @@ export function droppedNote(stats: LlmExtractionStats): string {
   );
 }
 
-/** `personalab profile extract --input FILE`: prints the implicit profile as JSON. */
+/** `personalab profile extract --input FILE`: prints the implicit profile as JSON (or writes it with `--output FILE`). */
 export function registerProfileCommand(program: Command): void {
   const profile = program.command('profile').description('implicit user profiles: facts, preferences (with change history), goals, style, Big Five');
   profile
     .command('extract')
-    .description('extract a profile from a conversation file and print it as JSON (.json messages or session, .jsonl, or text: one message per line, optionally opening with user:, assistant: or system:)')
+    .description('extract a profile from a conversation file and print it as JSON (.json messages or session, .jsonl / .ndjson, or any other file: JSON or JSON Lines by its content, a Persona-Chat dialogue, or text: one message per line, optionally opening with user:, assistant: or system:)')
     .requiredOption('--input <file>', 'conversation file')
     .option('--user-id <id>', 'whose profile: picks that user\'s messages when the file holds several users (default: the previous profile\'s user, else the file\'s one user, else "user")')
-    .option('--previous <file>', 'a profile JSON to update incrementally (new messages get ids after the ones it cites)')
+    .option('--previous <file>', 'a profile JSON to update incrementally with the messages since (a message id it cites is refused; new messages get ids after those)')
     .option('--extractor <name>', 'auto (LLM when OPENAI_BASE_URL/OPENAI_API_KEY is set, else heuristic) | heuristic | llm', 'auto')
     .option('--prompt <name>', 'LLM prompt file under packages/profile/prompts', 'extract-v1')
     .addOption(integerOption('--chunk-tokens <n>', 'LLM: estimated conversation tokens per request', positive, 3000))
+    .option('--output <file>', 'write the profile to this file instead of stdout, replacing it only once the extraction succeeded (it may be the --previous file)')
     .option('--compact', 'print JSON on one line')
     .action(async (options: ExtractCommandOptions, command: Command) => {
       if (!['auto', 'heuristic', 'llm'].includes(options.extractor)) throw new PersonalabError('invalid_argument', `--extractor must be auto, heuristic or llm (got ${options.extractor})`);
@@ -48,6 +76,8 @@ export function registerProfileCommand(program: Command): void {
       for (const [flag, name] of [['--prompt', 'prompt'], ['--chunk-tokens', 'chunkTokens']] as const) {
         if (!model && command.getOptionValueSource(name) === 'cli') throw new PersonalabError('invalid_argument', `${flag} applies to the LLM extractor only, and the heuristic one runs (--extractor ${options.extractor}${options.extractor === 'auto' ? ', no endpoint configured' : ''})`);
       }
+      if (options.userId !== undefined && !idSchema.safeParse(options.userId).success) throw new PersonalabError('invalid_argument', `--user-id must be 1 to 256 characters (got ${JSON.stringify(options.userId.slice(0, 40))}${options.userId.length > 40 ? '…' : ''})`);
+      if (options.output !== undefined) checkOutput(options.output, options.input);
       const previous = options.previous ? readProfileFile(options.previous) : undefined;
       if (previous && options.userId !== undefined && options.userId !== previous.userId) {
         throw new PersonalabError('invalid_argument', `--user-id ${options.userId} disagrees with the previous profile's user ${previous.userId} (${options.previous})`);
@@ -61,6 +91,8 @@ export function registerProfileCommand(program: Command): void {
       const result = await extractor.extract(messages, previous ? { previous } : { userId });
       const userMessages = messages.filter((message) => message.role === 'user').length;
       process.stderr.write(`extractor: ${extractor.name}; ${userMessages} user message${userMessages === 1 ? '' : 's'}${extractor instanceof LlmProfileExtractor ? droppedNote(extractor.lastStats) : ''}\n`);
-      process.stdout.write(`${JSON.stringify(result, null, options.compact ? undefined : 2)}\n`);
+      const json = `${JSON.stringify(result, null, options.compact ? undefined : 2)}\n`;
+      if (options.output === undefined) process.stdout.write(json);
+      else writeOutput(options.output, json);
     });
 }
