@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyProfile, profileSchema } from '@personalab/core';
-import { applyObservations } from './apply-observations.js';
+import { applyObservations, maxHistoryPerPreference } from './apply-observations.js';
 import type { PreferenceObservation } from './observation.js';
 
 const evidence = (id: string, timestamp: number) => [{ messageId: id, timestamp }];
@@ -26,6 +26,19 @@ describe('applyObservations', () => {
     expect(jazz?.history).toEqual([
       { polarity: 'like', strength: 0.8, from: 10, to: 30, reason: 'my dad played it', evidence: [...evidence('m1', 10), ...evidence('m2', 20)] },
     ]);
+    expect(profileSchema.safeParse(profile).success).toBe(true);
+  });
+
+  it('keeps the first and the newest earlier states of a preference said both ways many times', () => {
+    let profile = emptyProfile('u');
+    for (let turn = 0; turn < 200; turn++) profile = applyObservations(profile, [preference(`m${turn}`, turn * 10, turn % 2 === 0 ? 'like' : 'dislike')]);
+    const [jazz] = profile.preferences;
+    expect(jazz?.history).toHaveLength(maxHistoryPerPreference);
+    // Where the taste started, then the newest changes, in order: the last ended when the current state began.
+    expect(jazz?.history[0]).toMatchObject({ polarity: 'like', from: 0, to: 10 });
+    expect(jazz?.history.at(-1)).toMatchObject({ polarity: 'like', from: 1980, to: 1990 });
+    expect(jazz?.history[1]).toMatchObject({ from: 1990 - (maxHistoryPerPreference - 1) * 10 });
+    expect(jazz).toMatchObject({ polarity: 'dislike', lastUpdated: 1990 });
     expect(profileSchema.safeParse(profile).success).toBe(true);
   });
 

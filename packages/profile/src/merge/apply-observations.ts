@@ -5,6 +5,16 @@ import type { FactObservation, GoalObservation, PreferenceObservation, ProfileOb
 /** Most evidence items kept per field; the newest win, so recency survives long histories. */
 export const maxEvidencePerField = 20;
 
+/**
+ * Most earlier states kept per preference: the first (where the taste started) and the newest after it. A taste said
+ * both ways thousands of times in a long log had grown one profile to 22 MB, each state with its own evidence.
+ */
+export const maxHistoryPerPreference = 32;
+
+function capHistory(history: Preference['history']): Preference['history'] {
+  return history.length <= maxHistoryPerPreference ? history : [history[0] as Preference['history'][number], ...history.slice(-(maxHistoryPerPreference - 1))];
+}
+
 /** Keys that hold one value at a time: a newer statement replaces the older one. */
 const singleValuedKeys = new Set(['age', 'name']);
 const negationTokens = new Set(['not', 'never', 'no', 'longer', 'anymore', 'any', 'more']);
@@ -172,12 +182,12 @@ function applyPreference(preferences: Preference[], observation: PreferenceObser
       // "i used to love x" after "i love x": the love is over, and what replaced it is not said.
       const ended = { polarity: existing.polarity, strength: existing.strength, from: currentStateSince(existing), to: observation.timestamp, evidence: existing.evidence, ...(existing.reason ? { reason: existing.reason } : {}) };
       const { reason: _reason, ...rest } = existing;
-      next[index] = { ...rest, polarity: 'neutral', strength: 0, lastUpdated: observation.timestamp, evidence: [...observation.evidence], history: [...existing.history, ended] };
+      next[index] = { ...rest, polarity: 'neutral', strength: 0, lastUpdated: observation.timestamp, evidence: [...observation.evidence], history: capHistory([...existing.history, ended]) };
       return next;
     }
     // An earlier state with another polarity, told after the fact: it precedes everything known.
     const earlier = { polarity: observation.polarity, strength: observation.strength, from: existing.firstSeen, to: existing.history[0]?.from ?? currentStateSince(existing), evidence: [...observation.evidence] };
-    next[index] = { ...existing, evidence: addEvidence(existing.evidence, observation.evidence), history: [earlier, ...existing.history] };
+    next[index] = { ...existing, evidence: addEvidence(existing.evidence, observation.evidence), history: capHistory([earlier, ...existing.history]) };
     return next;
   }
   if (unknownNow || existing.polarity === observation.polarity) {
@@ -205,7 +215,7 @@ function applyPreference(preferences: Preference[], observation: PreferenceObser
     lastUpdated: observation.timestamp,
     evidence: [...observation.evidence],
     ...(observation.reason ? { reason: observation.reason } : {}),
-    history: [...existing.history, ended],
+    history: capHistory([...existing.history, ended]),
   };
   return next;
 }
