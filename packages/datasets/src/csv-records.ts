@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { CsvError, parse, type Options } from 'csv-parse';
 import { dataError } from '@personalab/core';
-import { assertFileExists } from './line-reader.js';
+import { assertFileExists, notUtf8Message } from './line-reader.js';
 
 export interface CsvRecord {
   fields: string[];
@@ -19,9 +19,14 @@ export async function* readCsvRecords(file: string): AsyncGenerator<CsvRecord> {
   // Lines are counted here, from each record's raw text as it is parsed: csv-parse counts a CRLF inside a quoted
   // field as two lines, and a syntax error can surface before the records parsed ahead of it are consumed.
   let parsedEnd = 0;
+  let firstRecord: string[] | undefined;
   const onRecord = ({ record, raw }: { record: string[]; raw: string }): CsvRecord => {
+    firstRecord ??= record;
     const line = parsedEnd + 1;
     parsedEnd += lineBreaks(raw);
+    // A file saved as latin-1 or Windows-1252 decodes with U+FFFD where its accented letters were: refused, not garbled.
+    const replacement = raw.indexOf('\uFFFD');
+    if (replacement >= 0) throw dataError(file, line + lineBreaks(raw.slice(0, replacement)), notUtf8Message);
     return { fields: record, line };
   };
   // With `raw: true` the hook receives `{ record, raw }`; csv-parse's typings do not say so.
@@ -37,10 +42,20 @@ export async function* readCsvRecords(file: string): AsyncGenerator<CsvRecord> {
     if (error instanceof CsvError) {
       // Name the line where the broken record starts (where an unclosed quote opened, say); csv-parse's own line may be off.
       const message = error.message.replace(/ at line \d+/, '');
-      throw dataError(file, parsedEnd + 1, `CSV syntax error in the record starting on this line: ${message}`, error);
+      throw dataError(file, parsedEnd + 1, `CSV syntax error in the record starting on this line: ${message}${delimiterHint(firstRecord)}`, error);
     }
     throw error;
   }
+}
+
+/**
+ * A spreadsheet saved with another separator (`;` in many locales, or tabs) parses its first line as one field, and
+ * its first quoted field then fails with a quote error that does not say why: name the likely cause.
+ */
+function delimiterHint(firstRecord: string[] | undefined): string {
+  const only = firstRecord?.length === 1 ? (firstRecord[0] ?? '') : '';
+  const separator = only.includes(';') ? 'semicolons' : only.includes('\t') ? 'tabs' : undefined;
+  return separator === undefined ? '' : ` (the first line has no commas but has ${separator}: the file must be comma-separated)`;
 }
 
 /** Line breaks (CRLF, LF or CR) in a record's raw text, its own terminator included. */

@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 /** Folder name of each known data set inside a data directory. */
 export const datasetFolders = {
@@ -27,17 +27,67 @@ export function dataDirectoryCandidates(options: DataDirectoryOptions = {}): str
   return candidates.filter((value): value is string => value !== undefined && value !== '').map((value) => resolve(cwd, value));
 }
 
+/** The files whose presence shows that a data set folder holds the set (what its loaders read first), for messages. */
+export const datasetMarkers: Record<DatasetName, string> = {
+  'movielens-100k': 'u.data',
+  'persona-chat': '.txt file (valid_self_original_no_cands.txt, ...)',
+  'synthetic-persona-chat': '.csv file (Synthetic-Persona-Chat_valid.csv, ...)',
+  'personamem-32k': '.csv or .jsonl file (questions_32k.csv, ...)',
+  'personamem-dev': '.csv or .jsonl file (questions_128k.csv, ...)',
+};
+
+function isDirectory(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+}
+
+function holdsMarker(name: DatasetName, folder: string): boolean {
+  if (name === 'movielens-100k') return existsSync(join(folder, 'u.data')) || existsSync(join(folder, 'ml-100k', 'u.data'));
+  const extensions = name === 'persona-chat' ? ['.txt'] : name === 'synthetic-persona-chat' ? ['.csv'] : ['.csv', '.jsonl'];
+  let entries: string[];
+  try {
+    entries = readdirSync(folder);
+  } catch {
+    // An unreadable folder counts as holding the set, so that the loader reports the real error with its path.
+    return true;
+  }
+  return entries.some((entry) => extensions.some((extension) => entry.endsWith(extension)));
+}
+
 /**
- * The folder of a data set: the first candidate data directory that holds it, or undefined.
+ * Why `folder` (a data set's own folder, such as `datasets/movielens-100k`) does not hold the set: "does not exist",
+ * "is a file, not a folder" or "holds no u.data"; undefined when it does.
+ */
+export function datasetFolderProblem(name: DatasetName, folder: string): string | undefined {
+  if (!existsSync(folder)) return 'does not exist';
+  if (!isDirectory(folder)) return 'is a file, not a folder';
+  if (!holdsMarker(name, folder)) return `holds no ${datasetMarkers[name]}`;
+  return undefined;
+}
+
+/**
+ * Why `directory` (a data directory) does not hold a data set, in words ("does not exist", "has no movielens-100k/
+ * folder", "has movielens-100k/ but it holds no u.data"), or undefined when it does hold it.
+ */
+export function datasetProblem(name: DatasetName, directory: string): string | undefined {
+  if (!existsSync(directory)) return 'does not exist';
+  if (!isDirectory(directory)) return 'is a file, not a folder';
+  const folder = datasetFolders[name];
+  const problem = datasetFolderProblem(name, join(directory, folder));
+  if (problem === 'does not exist') return `has no ${folder}/ folder`;
+  if (problem !== undefined) return `has ${folder}${problem.startsWith('is a file') ? '' : '/'} but it ${problem}`;
+  return undefined;
+}
+
+/**
+ * The folder of a data set: the first candidate data directory whose `<folder>/` is a folder holding the set's files
+ * (an empty or half-made folder does not hide the set in a later directory), or undefined.
  * An explicit `dataDir` is authoritative: if it is given and lacks the set, nothing else is tried.
  */
 export function findDataset(name: DatasetName, options: DataDirectoryOptions = {}): string | undefined {
-  const folder = datasetFolders[name];
   const candidates = dataDirectoryCandidates(options);
   const searched = options.dataDir ? candidates.slice(0, 1) : candidates;
   for (const directory of searched) {
-    const path = resolve(directory, folder);
-    if (existsSync(path)) return path;
+    if (datasetProblem(name, directory) === undefined) return resolve(directory, datasetFolders[name]);
   }
   return undefined;
 }
@@ -49,7 +99,9 @@ export function findDataset(name: DatasetName, options: DataDirectoryOptions = {
  */
 export function howToGet(name: DatasetName, options: { dataDir?: string | undefined } = {}): string {
   if (options.dataDir !== undefined) {
-    return `--data-dir ${resolve(options.dataDir)} has no ${datasetFolders[name]}/ folder, and it is the only folder searched when given: put the data there or leave --data-dir out to search $PERSONALAB_DATA_DIR, ./datasets and ../shared/datasets`;
+    const directory = resolve(options.dataDir);
+    const problem = datasetProblem(name, directory) ?? `has no ${datasetFolders[name]}/ folder`;
+    return `--data-dir ${directory} ${problem}, and it is the only folder searched when given: put the data there or leave --data-dir out to search $PERSONALAB_DATA_DIR, ./datasets and ../shared/datasets`;
   }
   switch (name) {
     case 'movielens-100k':

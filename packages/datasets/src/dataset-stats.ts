@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DatasetName } from './data-dir.js';
+import { PersonalabError } from '@personalab/core';
+import { datasetFolderProblem, type DatasetName } from './data-dir.js';
 import { loadMovieLens100k, loadMovieLensSplit, movieLensSplitNames, resolveMovieLensDirectory } from './movielens/movielens-100k.js';
 import { countTurnPairs, loadPersonaChat } from './persona-chat/persona-chat.js';
 import { loadSyntheticPersonaChat } from './persona-chat/synthetic-persona-chat.js';
@@ -13,11 +14,31 @@ export interface DatasetStatistic {
   value: number;
 }
 
+/** The files `datasetStatistics` reads, per set, for the message when a folder has none of them. */
+const filesRead: Record<DatasetName, string> = {
+  'movielens-100k': 'u.data, u.item, u.user and the uN/ua/ub splits',
+  'persona-chat': '*.txt',
+  'synthetic-persona-chat': '*.csv',
+  'personamem-32k': 'questions*.csv and shared_contexts*.jsonl',
+  'personamem-dev': 'questions*.csv and shared_contexts*.jsonl',
+};
+
 /**
- * Loads (and so validates) every file of a data set found in `directory` and counts what is in it.
+ * Loads (and so validates) the files of a data set found in `directory` (its own folder, `.../movielens-100k`) and
+ * counts what is in them: MovieLens' u.data, u.item, u.user and official splits; every `.txt` of Persona-Chat and
+ * `.csv` of Synthetic-Persona-Chat; PersonaMem's `questions*.csv` and `shared_contexts*.jsonl`.
+ * A folder that is missing, a file, or holds none of those is `not_found` naming it, never an empty summary.
  * Used by `personalab datasets stats NAME`.
  */
 export async function datasetStatistics(name: DatasetName, directory: string): Promise<DatasetStatistic[]> {
+  const problem = datasetFolderProblem(name, directory);
+  if (problem !== undefined) throw new PersonalabError('not_found', `${directory} ${problem}: not a ${name} folder`, { details: { file: directory } });
+  const rows = await countDataset(name, directory);
+  if (rows.length === 0) throw new PersonalabError('not_found', `${directory} holds none of the files read for ${name} (${filesRead[name]})`, { details: { file: directory } });
+  return rows;
+}
+
+async function countDataset(name: DatasetName, directory: string): Promise<DatasetStatistic[]> {
   const rows: DatasetStatistic[] = [];
   const add = (file: string, statistic: string, value: number) => rows.push({ file, statistic, value });
   switch (name) {

@@ -1,6 +1,6 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { PersonalabError } from '@personalab/core';
+import { PersonalabError, dataError } from '@personalab/core';
 
 export interface NumberedLine {
   /** The line without its terminator (a trailing `\r` is removed too). */
@@ -21,17 +21,35 @@ export function assertFileExists(file: string, hint?: string): void {
 }
 
 /**
+ * What a file that is not UTF-8 reads as: U+FFFD (the replacement character) where a byte could not be decoded.
+ * None of the real data sets holds one, so its presence means the file was re-saved in another encoding.
+ */
+export const notUtf8Message =
+  'not valid UTF-8 (a byte that cannot be decoded reads as "\uFFFD"): was the file saved in another encoding (latin-1, Windows-1252, UTF-16)? Save it as UTF-8';
+
+/**
  * Streams a text file line by line with 1-based line numbers; nothing is held in memory but the current line.
- * A UTF-8 byte order mark (as Windows editors write) is dropped from the first line when reading UTF-8.
+ * A UTF-8 byte order mark (as Windows editors write) is dropped from the first line when reading UTF-8, and a line
+ * that is not valid UTF-8 is `invalid_data` naming file and line rather than text with "\uFFFD" in it.
  */
 export async function* readLines(file: string, encoding: BufferEncoding = 'utf8'): AsyncGenerator<NumberedLine> {
   assertFileExists(file);
-  const lines = createInterface({ input: createReadStream(file, { encoding }), crlfDelay: Infinity });
+  const input = createReadStream(file, { encoding });
+  const lines = createInterface({ input, crlfDelay: Infinity });
   let line = 0;
-  for await (const raw of lines) {
-    line++;
-    let text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (line === 1 && encoding === 'utf8' && text.startsWith('\uFEFF')) text = text.slice(1);
-    yield { text, line };
+  try {
+    for await (const raw of lines) {
+      line++;
+      let text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+      if (encoding === 'utf8') {
+        if (line === 1 && text.startsWith('\uFEFF')) text = text.slice(1);
+        if (text.includes('\uFFFD')) throw dataError(file, line, notUtf8Message);
+      }
+      yield { text, line };
+    }
+  } finally {
+    // A caller that stops early (an invalid row under 'throw') must not leave the file open.
+    lines.close();
+    input.destroy();
   }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { findDataset } from '@personalab/datasets';
 import { serveFiles, temporaryDirectory, tinyMovieLensZip } from '@personalab/datasets/test';
 import { registerDatasetsCommand } from './datasets.js';
@@ -14,6 +14,9 @@ function run(args: string[]): Promise<string> {
 
 describe('personalab datasets', () => {
   const folder = temporaryDirectory('personalab-cli-datasets-');
+  // Set before the first command reads the (cached) config; every other test here names --data-dir, which overrides it.
+  const environmentDir = join(folder.path, 'from-environment');
+  vi.stubEnv('PERSONALAB_DATA_DIR', environmentDir);
   let server: Awaited<ReturnType<typeof serveFiles>>;
   let md5: string;
 
@@ -25,6 +28,7 @@ describe('personalab datasets', () => {
   afterAll(async () => {
     await server.close();
     folder.remove();
+    vi.unstubAllEnvs();
   });
 
   it('fetch downloads from a local server, verifies the checksum and unzips into the data directory; stats and list see it', async () => {
@@ -41,11 +45,48 @@ describe('personalab datasets', () => {
     expect(await run(['--data-dir', dataDir, 'datasets', 'fetch', 'movielens-100k', '--url', `${server.url}/ml-100k.zip`])).toContain('already in');
   });
 
+  it('fetch without --data-dir writes into $PERSONALAB_DATA_DIR, as npm start does, not ./datasets', async () => {
+    const cwd = join(folder.path, 'cwd');
+    mkdirSync(cwd);
+    const before = process.cwd();
+    // In a scratch working directory, so a ./datasets written by mistake lands there and not in the repository.
+    process.chdir(cwd);
+    try {
+      const printed = await run(['--quiet', 'datasets', 'fetch', 'movielens-100k', '--url', `${server.url}/ml-100k.zip`, '--md5', md5]);
+      expect(printed).toContain(`3 files written to ${join(environmentDir, 'movielens-100k')}`);
+      expect(readdirSync(cwd)).toEqual([]);
+      expect(await run(['datasets', 'list'])).toMatch(new RegExp(`\\| movielens-100k \\| ${join(environmentDir, 'movielens-100k')} \\|`));
+    } finally {
+      process.chdir(before);
+    }
+  });
+
   it('fetch with the official checksum refuses the fixture and leaves nothing half-written', async () => {
     const dataDir = join(folder.path, 'bad');
     await expect(run(['--data-dir', dataDir, '--quiet', 'datasets', 'fetch', 'movielens-100k', '--url', `${server.url}/ml-100k.zip`])).rejects.toMatchObject({ code: 'corrupt_file' });
     expect(existsSync(dataDir) ? readdirSync(dataDir) : []).toEqual([]);
     expect(findDataset('movielens-100k', { dataDir })).toBeUndefined();
+  });
+
+  it('stats on an empty data set folder, or a file in its place, is not_found saying so, not an empty table or ENOTDIR', async () => {
+    const dataDir = join(folder.path, 'hollow');
+    mkdirSync(join(dataDir, 'persona-chat-convai2-valid'), { recursive: true });
+    writeFileSync(join(dataDir, 'personamem-dev'), 'not a folder');
+    await expect(run(['--data-dir', dataDir, 'datasets', 'stats', 'persona-chat'])).rejects.toMatchObject({
+      code: 'not_found',
+      message: `persona-chat not found: --data-dir ${dataDir} has persona-chat-convai2-valid/ but it holds no .txt file (valid_self_original_no_cands.txt, ...), and it is the only folder searched when given: put the data there or leave --data-dir out to search $PERSONALAB_DATA_DIR, ./datasets and ../shared/datasets`,
+    });
+    await expect(run(['--data-dir', dataDir, 'datasets', 'stats', 'personamem-dev'])).rejects.toMatchObject({ code: 'not_found', message: expect.stringContaining(`${dataDir} has personamem-dev but it is a file, not a folder`) as unknown as string });
+    await expect(run(['--data-dir', join(dataDir, 'personamem-dev'), 'datasets', 'stats', 'persona-chat'])).rejects.toMatchObject({ code: 'not_found', message: expect.stringContaining(`--data-dir ${join(dataDir, 'personamem-dev')} is a file, not a folder`) as unknown as string });
+    await expect(run(['--data-dir', join(dataDir, 'typo'), 'datasets', 'stats', 'persona-chat'])).rejects.toMatchObject({ code: 'not_found', message: expect.stringContaining(`--data-dir ${join(dataDir, 'typo')} does not exist`) as unknown as string });
+  });
+
+  it('list names a searched folder that does not exist or is a file', async () => {
+    const missing = join(folder.path, 'no-such-folder');
+    expect(await run(['--data-dir', missing, 'datasets', 'list'])).toContain(`searched: ${missing} (does not exist)\n`);
+    const file = join(folder.path, 'a-file');
+    writeFileSync(file, 'x');
+    expect(await run(['--data-dir', file, 'datasets', 'list'])).toContain(`searched: ${file} (a file, not a folder)\n`);
   });
 
   it('unknown names and missing sets are clear errors', async () => {

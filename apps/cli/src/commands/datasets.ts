@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { PersonalabError, createProgress, markdownTable } from '@personalab/core';
@@ -17,15 +18,16 @@ export function registerDatasetsCommand(program: Command): void {
 
   datasets
     .command('fetch')
-    .description('download a public data set from its official URL, check its checksum and unzip it into the data directory')
+    .description('download a public data set from its official URL, check its checksum and unzip it into --data-dir, else $PERSONALAB_DATA_DIR, else ./datasets')
     .argument('<name>', 'data set to download (movielens-100k)')
     .option('--url <url>', 'download from another mirror')
     .option('--md5 <md5>', 'expected MD5 of the archive (default: the official one)')
     .option('--force', 'replace the folder if it already exists')
     .action(async (name: string, options: { url?: string; md5?: string; force?: boolean }, command: Command) => {
       const global = globalOptions(command);
-      // Downloads go to the explicit data directory, else ./datasets (never into ../shared).
-      const dataDirectory = resolve(global.dataDir ?? 'datasets');
+      // Downloads go where `npm start` fetches and the search starts: --data-dir, else $PERSONALAB_DATA_DIR, else ./datasets (never ../shared).
+      const chosen = [global.dataDir, global.dataDirectory.environmentDataDir].find((value) => value !== undefined && value !== '');
+      const dataDirectory = resolve(chosen ?? 'datasets');
       let progress: ReturnType<typeof createProgress> | undefined;
       const result = await fetchDataset(datasetName(name), {
         dataDirectory,
@@ -50,7 +52,10 @@ export function registerDatasetsCommand(program: Command): void {
     .action((_options: unknown, command: Command) => {
       const global = globalOptions(command);
       const where = global.dataDirectory;
-      const searched = where.dataDir ? [resolve(where.dataDir)] : dataDirectoryCandidates(where);
+      // A folder that is not there (a typo in $PERSONALAB_DATA_DIR, say) is named as such, not passed over in silence.
+      const searched = (where.dataDir ? [resolve(where.dataDir)] : dataDirectoryCandidates(where)).map((directory) =>
+        !existsSync(directory) ? `${directory} (does not exist)` : statSync(directory).isDirectory() ? directory : `${directory} (a file, not a folder)`,
+      );
       const rows = names.map((name) => {
         const found = findDataset(name, where);
         return [name, found ?? 'missing', found ? '' : missingDatasetHint(name, global)];
@@ -60,7 +65,7 @@ export function registerDatasetsCommand(program: Command): void {
 
   datasets
     .command('stats')
-    .description('load and validate every file of a data set and print its counts')
+    .description("load and validate a data set's files and print their counts (MovieLens: u.data, u.item, u.user, splits; Persona-Chat: every .txt; Synthetic-Persona-Chat: every .csv; PersonaMem: questions*.csv, shared_contexts*.jsonl)")
     .argument('<name>', `one of ${names.join(', ')}`)
     .action(async (name: string, _options: unknown, command: Command) => {
       const dataset = datasetName(name);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zipSync } from 'fflate';
@@ -54,6 +54,35 @@ describe('fetchDataset', () => {
       message: expect.stringContaining(`expected 0e33842e24a9c977be4e0107933c0723`) as unknown as string,
     });
     expect(existsSync(dataDirectory) ? readdirSync(dataDirectory) : []).toEqual([]);
+  });
+
+  it('refuses a malformed --md5 or a data directory that is a file before downloading anything', async () => {
+    const before = server.requests.length;
+    const dataDirectory = join(folder.path, 'early');
+    await expect(fetchDataset('movielens-100k', { dataDirectory, url: `${server.url}/ml-100k.zip`, md5: 'abc' })).rejects.toMatchObject({ code: 'invalid_argument', message: 'md5 must be 32 hexadecimal digits, got "abc"' });
+    const file = folder.write('a-file', 'x');
+    await expect(fetchDataset('movielens-100k', { dataDirectory: file, url: `${server.url}/ml-100k.zip`, md5 })).rejects.toMatchObject({ code: 'invalid_argument', message: `data directory ${file} is a file, not a folder; nothing was downloaded` });
+    expect(server.requests.length).toBe(before);
+    expect(existsSync(dataDirectory)).toBe(false);
+  });
+
+  it('fills an empty movielens-100k/ folder, but does not call a folder without u.data "already there" nor replace it without force', async () => {
+    const dataDirectory = join(folder.path, 'existing');
+    mkdirSync(join(dataDirectory, 'movielens-100k'), { recursive: true });
+    const result = await fetchDataset('movielens-100k', { dataDirectory, url: `${server.url}/ml-100k.zip`, md5 });
+    expect(result).toMatchObject({ downloaded: true, files: ['u.data', 'u.item', 'u.user'] });
+    const other = join(folder.path, 'other');
+    mkdirSync(join(other, 'movielens-100k'), { recursive: true });
+    writeFileSync(join(other, 'movielens-100k', 'notes.txt'), 'mine');
+    const before = server.requests.length;
+    await expect(fetchDataset('movielens-100k', { dataDirectory: other, url: `${server.url}/ml-100k.zip`, md5 })).rejects.toMatchObject({
+      code: 'invalid_argument',
+      message: `${join(other, 'movielens-100k')} holds no u.data: not movielens-100k; use force (--force) to replace it`,
+    });
+    expect(server.requests.length).toBe(before);
+    expect(readdirSync(join(other, 'movielens-100k'))).toEqual(['notes.txt']);
+    expect((await fetchDataset('movielens-100k', { dataDirectory: other, url: `${server.url}/ml-100k.zip`, md5, force: true })).downloaded).toBe(true);
+    expect(readdirSync(join(other, 'movielens-100k')).sort()).toEqual(['u.data', 'u.item', 'u.user']);
   });
 
   it('HTTP errors, broken archives and zip-slip entries fail cleanly', async () => {

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, normalize, resolve, sep } from 'node:path';
 import { unzipSync } from 'fflate';
 import { PersonalabError } from '@personalab/core';
-import { datasetFolders, type DatasetName } from '../data-dir.js';
+import { datasetFolderProblem, datasetFolders, type DatasetName } from '../data-dir.js';
 
 /** A data set that can be downloaded: its official URL and the MD5 of the official archive. */
 export interface DatasetSource {
@@ -96,10 +96,22 @@ export async function fetchDataset(name: DatasetName, options: FetchDatasetOptio
   if (!source) {
     throw new PersonalabError('unsupported', `${name} has no public download; see datasets/README.md for how to get it`);
   }
-  const target = resolve(options.dataDirectory, datasetFolders[name]);
-  if (existsSync(target) && !options.force) return { directory: target, downloaded: false, files: [], bytes: 0, md5: '' };
-  const url = options.url ?? source.url;
   const expected = (options.md5 ?? source.md5).toLowerCase();
+  // Checked before the download, which would otherwise be fetched in full and then refused.
+  if (!/^[0-9a-f]{32}$/.test(expected)) throw new PersonalabError('invalid_argument', `md5 must be 32 hexadecimal digits, got "${options.md5 ?? ''}"`);
+  const dataDirectory = resolve(options.dataDirectory);
+  if (existsSync(dataDirectory) && !statSync(dataDirectory).isDirectory()) {
+    throw new PersonalabError('invalid_argument', `data directory ${dataDirectory} is a file, not a folder; nothing was downloaded`);
+  }
+  const target = resolve(dataDirectory, datasetFolders[name]);
+  if (existsSync(target) && !options.force) {
+    const problem = datasetFolderProblem(name, target);
+    if (problem === undefined) return { directory: target, downloaded: false, files: [], bytes: 0, md5: '' };
+    // An empty folder (made by hand, say) is filled; anything else in the way is only replaced with force.
+    const empty = problem.startsWith('holds no') && readdirSync(target).length === 0;
+    if (!empty) throw new PersonalabError('invalid_argument', `${target} ${problem}: not ${name}; use force (--force) to replace it`);
+  }
+  const url = options.url ?? source.url;
   const archive = await download(url, options);
   const md5 = createHash('md5').update(archive).digest('hex');
   if (md5 !== expected) {
@@ -124,7 +136,7 @@ export async function fetchDataset(name: DatasetName, options: FetchDatasetOptio
   }
   if (files.length === 0) throw new PersonalabError('corrupt_file', `${url}: the archive holds no files`);
 
-  mkdirSync(options.dataDirectory, { recursive: true });
+  mkdirSync(dataDirectory, { recursive: true });
   const partial = `${target}.partial-${process.pid}-${Date.now()}`;
   try {
     for (const [relative, data] of files) {

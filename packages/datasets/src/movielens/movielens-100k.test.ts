@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PersonalabError } from '@personalab/core';
 import { findDataset, howToGet } from '../data-dir.js';
 import { stratifiedSplit } from '../splitters/stratified-split.js';
-import { temporaryDirectory } from '../test/index.js';
+import { caughtDataError, temporaryDirectory, tinyMovieLensFiles } from '../test/index.js';
 import { loadMovieLens100k, loadMovieLensItems, loadMovieLensRatings, loadMovieLensSplit, loadMovieLensUsers, movieLensSplitNames } from './movielens-100k.js';
 
 const directory = findDataset('movielens-100k');
@@ -48,6 +49,17 @@ describe.skipIf(!directory)('MovieLens 100K (real files)', () => {
     expect(test).toHaveLength(size);
     const pairs = test.map((row) => `${row.userId}\t${row.itemId}`).sort();
     expect(createHash('md5').update(pairs.join('\n')).digest('hex')).toBe(md5);
+  });
+
+  it('a copy of u.data cut short inside its last timestamp fails on line 100,000', async () => {
+    const copy = temporaryDirectory();
+    try {
+      const bytes = readFileSync(join(directory as string, 'u.data'));
+      const file = copy.write('u.data', bytes.subarray(0, bytes.length - 8));
+      await expect(loadMovieLensRatings(file)).rejects.toMatchObject({ code: 'invalid_data', details: { file, line: 100_000 }, message: expect.stringMatching(/column 4: timestamp is before 1995/) as unknown as string });
+    } finally {
+      copy.remove();
+    }
   });
 
   it.each(movieLensSplitNames)('official split %s: base + test = 100,000', async (name) => {
@@ -153,6 +165,49 @@ describe('MovieLens loaders on malformed input', () => {
       ['1', '2', 3, 881250949000],
       ['4', '5', 1, 881250950000],
     ]);
+  });
+
+  it('refuses a last line cut short inside its timestamp (a time before 1995), and ids with leading zeros', async () => {
+    // The real u.data's last line is "12\t203\t3\t879959583"; copied short it ends "...\t87", which reads as 1970.
+    const cut = folder.write('cut.data', '196\t242\t3\t881250949\n12\t203\t3\t87');
+    await expectDataError(loadMovieLensRatings(cut), cut, 2, /column 4: timestamp is before 1995, older than any MovieLens rating \(a line cut short\?\)/);
+    const zero = folder.write('zero.data', '196\t242\t3\t881250949\n0196\t243\t3\t881250949\n');
+    await expectDataError(loadMovieLensRatings(zero), zero, 2, /column 1: expected a positive integer id/);
+    // Every failing column is named as a column, not only the first.
+    const all = folder.write('all.data', 'x\ty\tz\tw\n');
+    const error = await caughtDataError(loadMovieLensRatings(all));
+    expect(error.message).toMatch(/column 1: .*; column 2: .*; column 3: .*; column 4: /);
+    expect(error.message).not.toMatch(/\[\d\]/);
+  });
+
+  it('loadMovieLens100k refuses a rating of a user or item that u.user / u.item lack, naming the u.data line', async () => {
+    const directory = join(folder.path, 'dangling');
+    mkdirSync(directory);
+    for (const [name, content] of Object.entries(tinyMovieLensFiles)) writeFileSync(join(directory, name), content);
+    const data = join(directory, 'u.data');
+    writeFileSync(data, `${tinyMovieLensFiles['u.data'] as string}1\t9999\t4\t881250960\n999\t1\t4\t881250961\n`);
+    await expectDataError(loadMovieLens100k(directory), data, 7, new RegExp(`column 2: item 9999 is not in ${join(directory, 'u.item')}`));
+    const skipped = await loadMovieLens100k(directory, { onInvalid: 'skip' });
+    expect(skipped.ratings).toHaveLength(6);
+    expect(skipped.skipped.map((row) => [row.line, row.reason])).toEqual([
+      [7, `column 2: item 9999 is not in ${join(directory, 'u.item')}`],
+      [8, `column 1: user 999 is not in ${join(directory, 'u.user')}`],
+    ]);
+  });
+
+  it('reads a u.item that starts with a UTF-8 byte order mark', async () => {
+    const file = folder.write('bom.item', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), tinyMovieLensFiles['u.item'] as Uint8Array]));
+    const { items } = await loadMovieLensItems(file);
+    expect(items.map((item) => [item.id, item.title])).toEqual([
+      ['1', 'Toy Story (1995)'],
+      ['2', 'GoldenEye (1995)'],
+      ['3', 'Crème Brûlée (1996)'],
+    ]);
+  });
+
+  it('refuses a u.data that is not UTF-8 (UTF-16, say), naming the line', async () => {
+    const file = folder.write('utf16.data', Buffer.from('\uFEFF1\t2\t3\t881250949\n', 'utf16le'));
+    await expectDataError(loadMovieLensRatings(file), file, 1, /not valid UTF-8 .*Save it as UTF-8/);
   });
 
   it('a missing folder is not_found, an unknown split is invalid_argument', async () => {

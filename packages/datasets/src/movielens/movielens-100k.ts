@@ -52,7 +52,10 @@ export interface MovieLensSplit {
   skipped: SkippedRow[];
 }
 
-const idText = z.string().regex(/^\d+$/, 'expected a positive integer id');
+/** 1995-01-01T00:00:00Z in Unix seconds: no MovieLens data set has an earlier rating (MovieLens 100K starts in 1997). */
+const earliestTimestamp = 788_918_400;
+// No leading zeros: "0196" would be read as a user apart from "196".
+const idText = z.string().regex(/^[1-9]\d*$/, 'expected a positive integer id');
 const integerText = z.string().regex(/^-?\d+$/, { message: 'expected an integer', abort: true });
 
 /**
@@ -64,7 +67,12 @@ const ratingRowSchema = z.tuple([
   idText,
   integerText.refine((value) => Number(value) >= 1 && Number(value) <= 5, 'rating must be between 1 and 5'),
   // Unix seconds have at most 10 digits until the year 2286; a longer number is milliseconds (or garbage).
-  z.string().regex(/^\d+$/, { message: 'expected a Unix timestamp in seconds', abort: true }).regex(/^\d{1,10}$/, 'timestamp has more than 10 digits: expected Unix seconds, not milliseconds'),
+  z
+    .string()
+    .regex(/^\d+$/, { message: 'expected a Unix timestamp in seconds', abort: true })
+    .regex(/^\d{1,10}$/, { message: 'timestamp has more than 10 digits: expected Unix seconds, not milliseconds', abort: true })
+    // GroupLens began collecting ratings in 1995; an earlier time is most often a line cut short inside its timestamp.
+    .refine((value) => Number(value) >= earliestTimestamp, { message: 'timestamp is before 1995, older than any MovieLens rating (a line cut short?)' }),
 ]);
 
 /** `id|age|gender|occupation|zip`; age within core's `User` bounds. */
@@ -92,7 +100,7 @@ function isCalendarDate(text: string): boolean {
 }
 
 function describe(error: z.ZodError): string {
-  return formatZodError(error).replace(/^\[(\d+)\]/, (_, index: string) => `column ${Number(index) + 1}`);
+  return formatZodError(error).replace(/(^|; )\[(\d+)\]/g, (_, separator: string, index: string) => `${separator}column ${Number(index) + 1}`);
 }
 
 /** The folder that holds `u.data`: the data set folder itself, or its `ml-100k/` subfolder (the zip's layout). */
@@ -105,6 +113,18 @@ export function resolveMovieLensDirectory(directory: string): string {
 
 /** Reads a MovieLens ratings file (`u.data`, `u1.base`, ...): tab-separated, validated row by row while streaming. */
 export async function loadMovieLensRatings(file: string, options: LoaderOptions = {}): Promise<MovieLensRatings> {
+  return readRatings(file, options);
+}
+
+/** The user and item ids a ratings file may name (those of `u.user` and `u.item`), with the files they come from. */
+interface KnownIds {
+  users: ReadonlySet<string>;
+  items: ReadonlySet<string>;
+  usersFile: string;
+  itemsFile: string;
+}
+
+async function readRatings(file: string, options: LoaderOptions, known?: KnownIds): Promise<MovieLensRatings> {
   const issues = new RowIssues(options.onInvalid);
   const ratings: RatingInteraction[] = [];
   // Line of each (user, item) pair: MovieLens has one rating per pair, so a repeat is an invalid row.
@@ -128,6 +148,15 @@ export async function loadMovieLensRatings(file: string, options: LoaderOptions 
     const firstLine = lineOfPair.get(pair);
     if (firstLine !== undefined) {
       issues.reject(file, line, `user ${userId} rated item ${itemId} twice (first on line ${firstLine})`);
+      continue;
+    }
+    // A rating of a user or film that u.user / u.item lack would reach models as an id with no profile or title.
+    if (known !== undefined && !known.users.has(userId)) {
+      issues.reject(file, line, `column 1: user ${userId} is not in ${known.usersFile}`);
+      continue;
+    }
+    if (known !== undefined && !known.items.has(itemId)) {
+      issues.reject(file, line, `column 2: item ${itemId} is not in ${known.itemsFile}`);
       continue;
     }
     lineOfPair.set(pair, line);
@@ -179,7 +208,9 @@ export async function loadMovieLensItems(file: string, options: LoaderOptions = 
   const items: Item[] = [];
   const lineOfId = new Map<string, number>();
   let rows = 0;
-  for await (const { text, line } of readLines(file, 'latin1')) {
+  for await (const { text: raw, line } of readLines(file, 'latin1')) {
+    // A UTF-8 byte order mark reads as "ï»¿" in latin-1: dropped, as readLines drops it from UTF-8 files.
+    const text = line === 1 && raw.startsWith('\xEF\xBB\xBF') ? raw.slice(3) : raw;
     if (text === '') continue;
     rows++;
     const utf8 = utf8Sequence.exec(text)?.[0];
@@ -231,16 +262,17 @@ export async function loadMovieLensItems(file: string, options: LoaderOptions = 
 
 /**
  * Loads MovieLens 100K from its folder (`u.data`, `u.item`, `u.user`), streaming and validating every row.
- * Ids are kept as the strings in the files ("1".."943" for users, "1".."1682" for items).
+ * Ids are kept as the strings in the files ("1".."943" for users, "1".."1682" for items). A rating whose user or
+ * item is not in `u.user` / `u.item` (or whose row there was skipped) is an invalid row of `u.data`.
  */
 export async function loadMovieLens100k(directory: string, options: LoaderOptions = {}): Promise<MovieLens100k> {
   const folder = resolveMovieLensDirectory(directory);
   assertFileExists(join(folder, 'u.data'), 'not a MovieLens 100K folder');
-  const [ratings, items, users] = await Promise.all([
-    loadMovieLensRatings(join(folder, 'u.data'), options),
-    loadMovieLensItems(join(folder, 'u.item'), options),
-    loadMovieLensUsers(join(folder, 'u.user'), options),
-  ]);
+  const usersFile = join(folder, 'u.user');
+  const itemsFile = join(folder, 'u.item');
+  const [items, users] = await Promise.all([loadMovieLensItems(itemsFile, options), loadMovieLensUsers(usersFile, options)]);
+  const known: KnownIds = { users: new Set(users.users.map((user) => user.id)), items: new Set(items.items.map((item) => item.id)), usersFile, itemsFile };
+  const ratings = await readRatings(join(folder, 'u.data'), options, known);
   return {
     users: users.users,
     items: items.items,

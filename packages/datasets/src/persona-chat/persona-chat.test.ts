@@ -67,6 +67,12 @@ describe('Persona-Chat (ParlAI format)', () => {
     expect(result.dialogues[0]?.turns).toHaveLength(4);
   });
 
+  it('refuses a file saved as latin-1 instead of reading "fianc\uFFFD", naming the line', async () => {
+    const file = folder.write('latin1.txt', Buffer.from("1 your persona: i like horses.\n2 hi there\thello , my fianc\u00e9 loves horses .\n", 'latin1'));
+    const error = await caughtDataError(loadPersonaChat(file, { onInvalid: 'skip' }));
+    expect(error.message).toMatch(new RegExp(`^${file}:2: not valid UTF-8`));
+  });
+
   it('reads a file with a UTF-8 byte order mark and CRLF line ends', async () => {
     const file = folder.write('bom.txt', '\uFEFF1 your persona: i ski.\r\n2 hi\thello\r\n');
     const { dialogues } = await loadPersonaChat(file);
@@ -150,6 +156,40 @@ describe('Synthetic-Persona-Chat (CSV)', () => {
     const { conversations } = await loadSyntheticPersonaChat(good);
     expect(conversations.map((conversation) => conversation.line)).toEqual([2, 5, 6]);
     expect(conversations[0]).toMatchObject({ user1Persona: ['I ski.', 'I bake.'], turns: [{ speaker: 'user1', text: 'hi' }, { speaker: 'user2', text: 'yo' }] });
+  });
+
+  it('rejects a second header (files joined with their headers) and a repeated row; skip keeps ids as row positions', async () => {
+    const header = 'user 1 personas,user 2 personas,Best Generated Conversation';
+    const row = (index: number) => `"I like tea ${index}.","I like coffee.","User 1: Hi ${index}!\nUser 2: Hello."`;
+    const joined = folder.write('joined.csv', `${header}\n${row(0)}\n${row(1)}\n${header}\n${row(2)}\n${row(0)}\n${row(3)}\n`);
+    expect((await caughtDataError(loadSyntheticPersonaChat(joined))).message).toBe(`${joined}:6: the header again, first on line 1 (files concatenated with their headers?)`);
+    const { conversations, skipped } = await loadSyntheticPersonaChat(joined, { onInvalid: 'skip' });
+    expect(skipped).toEqual([
+      { file: joined, line: 6, reason: 'the header again, first on line 1 (files concatenated with their headers?)' },
+      { file: joined, line: 9, reason: 'the same conversation and personas as line 2' },
+    ]);
+    // ids are row positions (header excluded), as the README says: the skipped rows keep theirs unused.
+    expect(conversations.map((conversation) => [conversation.id, conversation.line, conversation.turns[0]?.text])).toEqual([
+      ['spc-0', 2, 'Hi 0!'],
+      ['spc-1', 4, 'Hi 1!'],
+      ['spc-3', 7, 'Hi 2!'],
+      ['spc-5', 11, 'Hi 3!'],
+    ]);
+  });
+
+  it('refuses a CSV saved as Windows-1252 instead of reading "d\uFFFDner", naming the line of the bad byte', async () => {
+    const header = 'user 1 personas,user 2 personas,Best Generated Conversation';
+    const text = `${header}\r\n"I like tea.","I like coffee.","User 1: Hi!\nUser 2: I love d\u00f6ner kebab."\r\n`;
+    const file = folder.write('cp1252.csv', Buffer.from(text, 'latin1'));
+    expect((await caughtDataError(loadSyntheticPersonaChat(file))).message).toMatch(new RegExp(`^${file}:3: not valid UTF-8 .*Windows-1252.*Save it as UTF-8`));
+    // The same text saved as UTF-8 reads.
+    const utf8 = folder.write('utf8.csv', text);
+    expect((await loadSyntheticPersonaChat(utf8)).conversations[0]?.turns[1]?.text).toBe('I love döner kebab.');
+  });
+
+  it('names a semicolon-separated CSV (as spreadsheets save in many locales) as such', async () => {
+    const file = folder.write('semicolon.csv', 'user 1 personas;user 2 personas;Best Generated Conversation\n"I like tea.";"I like coffee.";"User 1: Hi!"\n');
+    expect((await caughtDataError(loadSyntheticPersonaChat(file))).message).toMatch(/the first line has no commas but has semicolons: the file must be comma-separated/);
   });
 
   it('rejects an empty file and a file with only the header', async () => {

@@ -40,12 +40,15 @@ function sentences(field: string): string[] {
 /**
  * Loads a Synthetic-Persona-Chat CSV (`Synthetic-Persona-Chat_valid.csv`, `_test.csv`, `_train.csv`):
  * header `user 1 personas,user 2 personas,Best Generated Conversation`, quoted fields with newlines.
+ * The header repeated on a later row, or a row repeating an earlier one exactly, is an invalid row.
  */
 export async function loadSyntheticPersonaChat(file: string, options: LoaderOptions = {}): Promise<SyntheticPersonaChatData> {
   const issues = new RowIssues(options.onInvalid);
   const conversations: SyntheticPersonaChatConversation[] = [];
   let sawHeader = false;
   let rows = 0;
+  // Line of each record's exact text: a repeated record (files joined twice, say) would count one persona pair twice.
+  const lineOfRecord = new Map<string, number>();
   for await (const { fields, line } of readCsvRecords(file)) {
     if (!sawHeader) {
       sawHeader = true;
@@ -54,10 +57,21 @@ export async function loadSyntheticPersonaChat(file: string, options: LoaderOpti
       continue;
     }
     rows++;
+    if (fields.join(',') === header.join(',')) {
+      issues.reject(file, line, `the header again, first on line 1 (files concatenated with their headers?)`);
+      continue;
+    }
     if (fields.length !== 3) {
       issues.reject(file, line, `expected 3 columns (user 1 personas, user 2 personas, conversation), found ${fields.length}`);
       continue;
     }
+    const key = fields.join('\u0000');
+    const firstLine = lineOfRecord.get(key);
+    if (firstLine !== undefined) {
+      issues.reject(file, line, `the same conversation and personas as line ${firstLine}`);
+      continue;
+    }
+    lineOfRecord.set(key, line);
     const [persona1 = '', persona2 = '', conversation = ''] = fields;
     const user1Persona = sentences(persona1);
     const user2Persona = sentences(persona2);
@@ -76,7 +90,8 @@ export async function loadSyntheticPersonaChat(file: string, options: LoaderOpti
       else if (last) last.text = last.text === '' ? text : `${last.text}\n${text}`;
       else preamble.push(text);
     }
-    const index = conversations.length;
+    // The row's position among the data rows, so ids stay put when an earlier row is skipped (as Persona-Chat's do).
+    const index = rows - 1;
     conversations.push({ id: `spc-${index}`, index, user1Persona, user2Persona, turns, preamble, line });
   }
   if (!sawHeader) throw dataError(file, undefined, 'empty file: no header');

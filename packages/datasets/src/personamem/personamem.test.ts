@@ -110,6 +110,16 @@ describe('PersonaMem fixture in the official format', () => {
     expect((await caughtDataError(loadPersonaMemContexts(empty))).message).toBe(`${empty}: empty file: no contexts`);
   });
 
+  it('refuses questions or contexts saved as latin-1 / Windows-1252, naming the line, instead of reading "caf\uFFFD"', async () => {
+    const lines = (await import('node:fs')).readFileSync(fixturePath('personamem-questions.csv'), 'utf8').trimEnd().split('\n');
+    const accented = (lines[2] as string).replace('(a) ', '(a) Caf\u00e9 ');
+    expect(accented).toContain('Café');
+    const questions = folder.write('latin1.csv', Buffer.from(`${lines[0]}\n${lines[1]}\n${accented}\n`, 'latin1'));
+    expect((await caughtDataError(loadPersonaMemQuestions(questions, { onInvalid: 'skip' }))).message).toMatch(new RegExp(`^${questions}:3: not valid UTF-8`));
+    const contexts = folder.write('latin1.jsonl', Buffer.from('{"x": [{"role": "user", "content": "hi"}]}\n{"y": [{"role": "user", "content": "un caf\u00e9"}]}\n', 'latin1'));
+    expect((await caughtDataError(loadPersonaMemContexts(contexts))).message).toMatch(new RegExp(`^${contexts}:2: not valid UTF-8`));
+  });
+
   it('reads a contexts file with a UTF-8 byte order mark and CRLF line ends', async () => {
     const file = folder.write('bom.jsonl', '\uFEFF{"x": [{"role": "user", "content": "hi"}]}\r\n{"y": [{"role": "assistant", "content": "yo"}]}\r\n');
     const { contexts } = await loadPersonaMemContexts(file);

@@ -141,6 +141,28 @@ describe('synthetic conversations and ground truth', () => {
     }
     expect(() => generateSyntheticWorld({ seed: 1, phrasing: 'poetic' as 'varied' })).toThrow(/phrasing must be "templates" or "varied"/);
   });
+
+  it('refuses seeds that would alias another seed, and NaN or infinite options that would give NaN ratings or times', () => {
+    const small = { users: 3, items: 20 };
+    // 2^32, 1.5, -1 and NaN had silently given the worlds of seeds 0, 1, 2^32 - 1 and 0.
+    for (const seed of [2 ** 32, 1.5, -1, Number.NaN]) {
+      expect(() => generateSyntheticWorld({ ...small, seed })).toThrow(expect.objectContaining({ code: 'invalid_argument', message: `seed must be an integer in [0, 2^32 - 1], got ${seed}` }));
+    }
+    expect(generateSyntheticWorld({ ...small, seed: 2 ** 32 - 1 }).ratings.length).toBeGreaterThan(0);
+    for (const [option, message] of [
+      [{ tasteWeight: Number.NaN }, 'tasteWeight must be a finite number, got NaN'],
+      [{ noise: Number.POSITIVE_INFINITY }, 'noise must be a finite number >= 0, got Infinity'],
+      [{ durationDays: Number.POSITIVE_INFINITY }, 'durationDays must be a finite number > 0, got Infinity'],
+      [{ ratingsPerUser: Number.POSITIVE_INFINITY }, 'ratingsPerUser must be a finite number >= 1, got Infinity'],
+      [{ startTime: Number.NaN }, /^startTime must be an integer number of ms since 1970/],
+      [{ startTime: -1 }, /^startTime must be an integer number of ms since 1970 \(>= 0\).*got -1 \+ 365 days/],
+    ] as const) {
+      expect(() => generateSyntheticWorld({ ...small, seed: 1, ...option })).toThrow(message);
+    }
+    // What is allowed still gives valid ratings: integers 1..5 at integer times within the timeline.
+    const world = generateSyntheticWorld({ ...small, seed: 1, tasteWeight: -2, durationDays: 0.5 });
+    expect(world.ratings.every((rating) => Number.isInteger(rating.value) && rating.value >= 1 && rating.value <= 5 && Number.isInteger(rating.timestamp))).toBe(true);
+  });
 });
 
 /** A small biased matrix factorisation trained with SGD: the kind of model the world must be learnable by. */

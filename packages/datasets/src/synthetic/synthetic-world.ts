@@ -18,6 +18,7 @@ import * as words from './vocabulary.js';
 export type SyntheticGenre = (typeof words.syntheticGenres)[number];
 
 export interface SyntheticWorldOptions {
+  /** An integer in [0, 2^32 - 1]; anything else is `invalid_argument`. */
   seed: number;
   /** Number of users (default 50). */
   users?: number;
@@ -171,8 +172,24 @@ function resolve(options: SyntheticWorldOptions): ResolvedWorldOptions {
   positiveInteger('latentDimension', 1);
   positiveInteger('sessionsPerUser', 2);
   positiveInteger('maxPreferenceChanges', 0);
-  if (!(resolved.ratingsPerUser >= 1)) throw new PersonalabError('invalid_argument', `ratingsPerUser must be >= 1, got ${resolved.ratingsPerUser}`);
-  if (!(resolved.noise >= 0) || !(resolved.durationDays > 0)) throw new PersonalabError('invalid_argument', 'noise must be >= 0 and durationDays > 0');
+  // The generator keys its streams on the seed's 32 bits: 1.5, -1 or 2^32 would silently give the world of another seed.
+  if (!Number.isInteger(resolved.seed) || resolved.seed < 0 || resolved.seed > 0xffffffff) {
+    throw new PersonalabError('invalid_argument', `seed must be an integer in [0, 2^32 - 1], got ${resolved.seed}`);
+  }
+  // NaN or Infinity here would not fail: it would come out as NaN ratings or timestamps.
+  const finite = (name: 'ratingsPerUser' | 'noise' | 'tasteWeight' | 'durationDays', test: (value: number) => boolean, rule: string) => {
+    const value = resolved[name];
+    if (!Number.isFinite(value) || !test(value)) throw new PersonalabError('invalid_argument', `${name} must be a finite number${rule === '' ? '' : ` ${rule}`}, got ${value}`);
+  };
+  finite('ratingsPerUser', (value) => value >= 1, '>= 1');
+  finite('noise', (value) => value >= 0, '>= 0');
+  finite('tasteWeight', () => true, '');
+  finite('durationDays', (value) => value > 0, '> 0');
+  // Timestamps are core's non-negative integer milliseconds, so the timeline must start and end within them.
+  const end = resolved.startTime + resolved.durationDays * dayMs;
+  if (!Number.isSafeInteger(resolved.startTime) || resolved.startTime < 0 || !Number.isSafeInteger(Math.ceil(end))) {
+    throw new PersonalabError('invalid_argument', `startTime must be an integer number of ms since 1970 (>= 0), and startTime + durationDays within safe integers, got ${resolved.startTime} + ${resolved.durationDays} days`);
+  }
   if (resolved.phrasing !== 'templates' && resolved.phrasing !== 'varied') throw new PersonalabError('invalid_argument', `phrasing must be "templates" or "varied", got ${String(resolved.phrasing)}`);
   return resolved;
 }
