@@ -12,7 +12,7 @@ import { commonHeaderShape } from './index-header.js';
 import { corruptFile, readIndexFile, writeIndexFile } from './index-file.js';
 import { createSimdKernels, kernelBlock, type SimdKernels } from './simd-kernels.js';
 import { TopK } from './top-k.js';
-import { checkSearchOptions, checkVector, matchesWhere, normalizeInPlace } from './vectors.js';
+import { checkMetadata, checkMetric, checkSearchOptions, checkVector, matchesWhere, normalizeInPlace } from './vectors.js';
 
 export interface ExactIndexOptions {
   dimension: number;
@@ -23,6 +23,10 @@ export interface ExactIndexOptions {
 }
 
 const exactHeaderSchema = z.object({ kind: z.literal('exact'), ...commonHeaderShape });
+
+/** Bytes a 32-bit WebAssembly memory can hold (65,536 pages of 64 KiB): the query, the rows and their scores share it. */
+const wasmMemoryLimit = 2 ** 32;
+const wasmPage = 65536;
 
 /**
  * Brute-force search over one contiguous `Float32Array` with a top-k heap: the ground truth for
@@ -38,6 +42,8 @@ export class ExactIndex implements VectorIndex {
   private readonly kernels: SimdKernels;
   /** Byte offset of the rows in WebAssembly memory (the query sits before them). */
   private readonly dataOffset: number;
+  /** Most rows that fit in WebAssembly memory at this dimension. */
+  readonly maxRows: number;
   private capacity = 0;
   private data!: Float32Array;
   private scores!: Float32Array;
@@ -51,16 +57,25 @@ export class ExactIndex implements VectorIndex {
       throw new PersonalabError('invalid_argument', `ExactIndex: dimension must be a positive integer, got ${options.dimension}`);
     }
     this.dimension = options.dimension;
-    this.metric = options.metric ?? 'cosine';
+    this.metric = checkMetric(options.metric ?? 'cosine', 'ExactIndex');
     this.stride = Math.ceil(this.dimension / kernelBlock) * kernelBlock;
     this.kernels = createSimdKernels();
     this.dataOffset = this.stride * 4;
-    this.ensureCapacity(Math.max(1, options.initialCapacity ?? 1024));
+    // Each row costs its padded floats plus one float of scores.
+    this.maxRows = Math.floor((wasmMemoryLimit - this.dataOffset) / (this.stride * 4 + 4));
+    if (this.maxRows < 1) {
+      throw new PersonalabError('invalid_argument', `ExactIndex: dimension ${this.dimension} does not fit in WebAssembly's 4 GiB memory`);
+    }
+    const initialCapacity = options.initialCapacity ?? 1024;
+    if (!Number.isInteger(initialCapacity) || initialCapacity < 0) {
+      throw new PersonalabError('invalid_argument', `ExactIndex: initialCapacity must be an integer 0 or more, got ${initialCapacity}`);
+    }
+    this.ensureCapacity(Math.min(this.maxRows, Math.max(1, initialCapacity)));
   }
 
   /** Opens the index saved in a directory, taking dimension and metric from the file. */
   static async open(directory: string): Promise<ExactIndex> {
-    const { header } = readIndexFile(directory, exactHeaderSchema);
+    const { header } = readIndexFile(directory, 'exact', exactHeaderSchema);
     const index = new ExactIndex({ dimension: header.dimension, metric: header.metric, initialCapacity: header.count });
     await index.load(directory);
     return index;
@@ -75,13 +90,18 @@ export class ExactIndex implements VectorIndex {
   }
 
   add(records: readonly VectorRecord[]): void {
-    // Validate the whole batch first so a bad record leaves the index untouched.
-    for (const record of records) checkVector(record.vector, this.dimension, `add(${JSON.stringify(record.id)})`);
+    // Make room for the whole batch and validate it before the first write, so a failure leaves the index untouched.
+    const newIds = new Set<string>();
+    for (const record of records) if (!this.rowOf.has(record.id)) newIds.add(record.id);
+    this.ensureCapacity(this.ids.length + newIds.size);
+    for (const record of records) {
+      checkVector(record.vector, this.dimension, `add(${JSON.stringify(record.id)})`);
+      checkMetadata(record.metadata, `add(${JSON.stringify(record.id)})`);
+    }
     for (const record of records) {
       let row = this.rowOf.get(record.id);
       if (row === undefined) {
         row = this.ids.length;
-        this.ensureCapacity(row + 1);
         this.ids.push(record.id);
         this.metadata.push(record.metadata);
         this.rowOf.set(record.id, row);
@@ -175,7 +195,7 @@ export class ExactIndex implements VectorIndex {
   }
 
   async load(directory: string): Promise<void> {
-    const { file, header, payload } = readIndexFile(directory, exactHeaderSchema);
+    const { file, header, payload } = readIndexFile(directory, 'exact', exactHeaderSchema);
     const { dimension, stride } = this;
     if (header.dimension !== dimension) {
       throw corruptFile(file, `dimension ${header.dimension} in the file does not match this index's ${dimension}`);
@@ -207,14 +227,30 @@ export class ExactIndex implements VectorIndex {
     this.rowOf = rowOf;
   }
 
-  /** Makes room for `rows` rows (doubling), keeping the stored rows where they are. */
+  /**
+   * Makes room for `rows` rows (doubling, up to `maxRows`), keeping the stored rows where they are.
+   * Throws `storage_error` and changes nothing when they do not fit.
+   */
   private ensureCapacity(rows: number): void {
     if (rows <= this.capacity) return;
-    const capacity = Math.max(rows, this.capacity * 2);
+    const gibibytes = (count: number) => ((this.dataOffset + count * (this.stride * 4 + 4)) / 2 ** 30).toFixed(1);
+    if (rows > this.maxRows) {
+      throw new PersonalabError(
+        'storage_error',
+        `ExactIndex: ${rows} rows of dimension ${this.dimension} need ${gibibytes(rows)} GiB, over WebAssembly's 4 GiB memory (at most ${this.maxRows} rows at this dimension; use HnswIndex for more)`,
+      );
+    }
+    const capacity = Math.min(this.maxRows, Math.max(rows, this.capacity * 2));
     const memory = this.kernels.memory;
     // Layout: query | rows | scores. Growing moves only the scores, which are scratch.
     const needed = this.dataOffset + capacity * this.stride * 4 + capacity * 4;
-    if (needed > memory.buffer.byteLength) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / 65536));
+    if (needed > memory.buffer.byteLength) {
+      try {
+        memory.grow(Math.ceil((needed - memory.buffer.byteLength) / wasmPage));
+      } catch (error) {
+        throw new PersonalabError('storage_error', `ExactIndex: cannot grow to ${capacity} rows of dimension ${this.dimension} (${gibibytes(capacity)} GiB): ${(error as Error).message}`, { cause: error });
+      }
+    }
     this.capacity = capacity;
     this.query = new Float32Array(memory.buffer, 0, this.stride);
     this.data = new Float32Array(memory.buffer, this.dataOffset, capacity * this.stride);

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createManualClock, type Embedder, type Message } from '@personalab/core';
+import { PersonalabError, createManualClock, type Embedder, type Message } from '@personalab/core';
 import { HashingEmbedder } from './hashing-embedder.js';
 import { HistoryStore } from './history-store.js';
 import { indexFileName } from './index-file.js';
@@ -210,5 +210,34 @@ describe('HistoryStore', () => {
     expect(stayed.indexStatus.state === 'rebuilt' && stayed.indexStatus.reason).toContain('did not finish');
     await exactHit(stayed);
     await stayed.close();
+  });
+
+  it('refuses an embedder\'s bad vectors before storing anything, so the store still opens', async () => {
+    const directory = freshDirectory();
+    await (await filled(directory)).close();
+    // An embedder that answers NaN for one text, or too few vectors (a misbehaving upstream).
+    const flaky: Embedder = {
+      id: embedder.id,
+      dimension: embedder.dimension,
+      embed: async (texts) => texts.flatMap((text) => (text === 'nan please' ? [new Float32Array(embedder.dimension).fill(Number.NaN)] : text === 'drop me' ? [] : [embedder.embedOne(text)])),
+    };
+    const store = await HistoryStore.open({ directory, embedder: flaky });
+    const message = (id: string, content: string): Message => ({ id, role: 'user', content, timestamp: 20 * day });
+    await expect(store.add('alice', [message('alice-ok', 'I tuned my guitar.'), message('alice-nan', 'nan please')])).rejects.toThrow(
+      `embedder ${embedder.id} on message "alice-nan": component 0 is NaN, not a finite number`,
+    );
+    await expect(store.add('alice', [message('alice-ok', 'I tuned my guitar.'), message('alice-short', 'drop me')])).rejects.toThrow('returned 1 vectors for 2 texts');
+    const error = await store.search({ query: 'nan please', k: 1 }).catch((caught: unknown) => caught);
+    expect(PersonalabError.is(error, 'upstream_bad_response')).toBe(true);
+    // Nothing reached SQLite: the bad message used to be stored, and every later open failed rebuilding the index.
+    expect(store.size).toBe(13);
+    expect(store.messages('alice').map((stored) => stored.id)).not.toContain('alice-nan');
+    await store.add('alice', [message('alice-ok', 'I tuned my guitar.')]);
+    await store.close();
+    const reopened = await HistoryStore.open({ directory, embedder });
+    expect(reopened.indexStatus).toEqual({ state: 'loaded' });
+    expect(reopened.size).toBe(14);
+    expect((await reopened.search({ query: 'tuned my guitar', userId: 'alice', k: 1 }))[0]?.message.id).toBe('alice-ok');
+    await reopened.close();
   });
 });

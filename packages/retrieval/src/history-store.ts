@@ -14,7 +14,7 @@ import {
   type Role,
 } from '@personalab/core';
 import { HnswIndex, type HnswIndexOptions } from './hnsw-index.js';
-import { normalizeInPlace } from './vectors.js';
+import { checkVector, normalizeInPlace } from './vectors.js';
 
 export interface HistoryStoreOptions {
   /** Folder holding `history.sqlite` and the `index/` folder; created when missing. */
@@ -246,10 +246,8 @@ export class HistoryStore {
     });
     const embeddings: Float32Array[] = [];
     for (let start = 0; start < parsed.length; start += embeddingBatch) {
-      embeddings.push(...(await this.embedder.embed(parsed.slice(start, start + embeddingBatch).map((message) => message.content))));
-    }
-    for (const vector of embeddings) {
-      if (vector.length !== this.embedder.dimension) throw new PersonalabError('internal', `embedder ${this.embedder.id} returned dimension ${vector.length}, expected ${this.embedder.dimension}`);
+      const slice = parsed.slice(start, start + embeddingBatch);
+      embeddings.push(...this.checkEmbeddings(await this.embedder.embed(slice.map((message) => message.content)), slice.map((message) => `message ${JSON.stringify(message.id)}`)));
     }
     const upsert = this.database.prepare(
       `INSERT INTO messages (id, user_id, session_id, role, content, timestamp, embedding) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -308,7 +306,7 @@ export class HistoryStore {
     if (options.recencyHalfLife !== undefined && !(options.recencyHalfLife > 0)) {
       throw new PersonalabError('invalid_argument', `search: recencyHalfLife must be positive, got ${options.recencyHalfLife}`);
     }
-    const [query] = await this.embedder.embed([options.query]);
+    const [query] = this.checkEmbeddings(await this.embedder.embed([options.query]), ['the query']);
     if (query === undefined) return [];
     // With recency weighting a less similar but newer message can win, so look further.
     const candidates = options.recencyHalfLife === undefined ? options.k : Math.max(options.k * 5, 50);
@@ -399,12 +397,31 @@ export class HistoryStore {
     const update = this.database.prepare('UPDATE messages SET embedding = ? WHERE id = ?');
     for (let start = 0; start < rows.length; start += embeddingBatch) {
       const slice = rows.slice(start, start + embeddingBatch);
-      const vectors = await this.embedder.embed(slice.map((row) => row.content));
+      const vectors = this.checkEmbeddings(await this.embedder.embed(slice.map((row) => row.content)), slice.map((row) => `message ${JSON.stringify(row.id)}`));
       this.database.transaction(() => {
         slice.forEach((row, position) => update.run(toBlob(vectors[position]!), row.id));
         this.bumpRevision();
       })();
     }
+  }
+
+  /**
+   * Checks an embedder's answer before any of it is stored: one vector per text, of the embedder's dimension, with
+   * finite 32-bit components. A bad vector written to SQLite would make every later open fail rebuilding the index.
+   */
+  private checkEmbeddings(vectors: readonly Float32Array[], texts: readonly string[]): readonly Float32Array[] {
+    const { id, dimension } = this.embedder;
+    if (vectors.length !== texts.length) {
+      throw new PersonalabError('upstream_bad_response', `embedder ${id} returned ${vectors.length} vectors for ${texts.length} texts`);
+    }
+    vectors.forEach((vector, position) => {
+      try {
+        checkVector(vector, dimension, `embedder ${id} on ${texts[position]}`);
+      } catch (error) {
+        throw new PersonalabError('upstream_bad_response', (error as Error).message, { cause: error });
+      }
+    });
+    return vectors;
   }
 
   private ensureUserSums(): Map<string, { sum: Float64Array; count: number }> {

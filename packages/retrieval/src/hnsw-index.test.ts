@@ -1,6 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createRandom } from '@personalab/core';
+import { PersonalabError, createRandom } from '@personalab/core';
+import { ExactIndex } from './exact-index.js';
 import { HnswIndex } from './hnsw-index.js';
+import { indexFileName } from './index-file.js';
 import { vectorIndexConformance } from './test/index.js';
 
 vectorIndexConformance('HnswIndex', (options) => new HnswIndex({ ...options, initialCapacity: 16, m: 16, efConstruction: 100 }));
@@ -71,5 +76,67 @@ describe('HnswIndex optimize', () => {
     empty.add([{ id: 'a', vector: [1, 0, 0] }]);
     empty.optimize();
     expect(empty.search([1, 0.1, 0], { k: 3 }).map((hit) => hit.id)).toEqual(['a']);
+  });
+});
+
+describe('HnswIndex options', () => {
+  it('refuses graph parameters hnswlib would crash on or that would save a file the load refuses', async () => {
+    // m 0 used to crash the process (segmentation fault) on the first add; m 1 failed as "not enough memory".
+    for (const options of [{ m: 0 }, { m: 1 }, { m: 2.5 }, { m: -3 }, { efConstruction: 0 }, { ef: 0 }, { ef: 1.5 }, { initialCapacity: Number.NaN }, { seed: 0.5 }, { flatSearchLimit: Number.NaN }]) {
+      const [name] = Object.keys(options);
+      let caught: unknown;
+      try {
+        new HnswIndex({ dimension: 4, ...options });
+      } catch (error) {
+        caught = error;
+      }
+      expect(PersonalabError.is(caught, 'invalid_argument'), `${JSON.stringify(options)}: ${String(caught)}`).toBe(true);
+      expect((caught as Error).message).toContain(`HnswIndex: ${name} must be`);
+    }
+    // The smallest accepted values build, save and reopen.
+    const index = new HnswIndex({ dimension: 2, m: 2, efConstruction: 1, ef: 1, initialCapacity: 0, flatSearchLimit: 0 });
+    index.add([{ id: 'a', vector: [1, 0] }, { id: 'b', vector: [0, 1] }]);
+    const directory = mkdtempSync(join(tmpdir(), 'personalab-hnsw-options-'));
+    try {
+      await index.save(directory);
+      const reopened = await HnswIndex.open(directory);
+      expect(reopened.m).toBe(2);
+      expect(reopened.search([1, 0.1], { k: 1 })[0]?.id).toBe('a');
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('HnswIndex filter through the graph', () => {
+  it('passes on an error thrown by the filter under a large `where` set, and keeps working', () => {
+    const random = createRandom(5);
+    const index = new HnswIndex({ dimension: 8, metric: 'l2', flatSearchLimit: 0 });
+    index.add(Array.from({ length: 500 }, (_, position) => ({ id: `r${position}`, vector: Float32Array.from({ length: 8 }, () => random.normal()), metadata: { user: `u${position % 2}` } })));
+    const failure = new Error('the filter failed');
+    expect(() => index.search(new Float32Array(8), { k: 5, where: { user: 'u1' }, filter: () => { throw failure; } })).toThrow(failure);
+    expect(index.search(new Float32Array(8), { k: 5, where: { user: 'u1' }, filter: (id) => id !== 'r1' })).toHaveLength(5);
+  });
+});
+
+describe('index files of the other kind', () => {
+  it('say which class wrote them, naming the file', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'personalab-index-kind-'));
+    try {
+      const file = join(directory, indexFileName);
+      const exact = new ExactIndex({ dimension: 3 });
+      exact.add([{ id: 'a', vector: [1, 2, 3] }]);
+      await exact.save(directory);
+      await expect(HnswIndex.open(directory)).rejects.toThrow(`${file}: holds ExactIndex data, not HnswIndex (open it with ExactIndex.open)`);
+      const hnsw = new HnswIndex({ dimension: 3 });
+      hnsw.add([{ id: 'a', vector: [1, 2, 3] }]);
+      await hnsw.save(directory);
+      await expect(ExactIndex.open(directory)).rejects.toThrow(`${file}: holds HnswIndex data, not ExactIndex (open it with HnswIndex.open)`);
+      const target = new ExactIndex({ dimension: 3 });
+      const error = await target.load(directory).catch((caught: unknown) => caught);
+      expect(PersonalabError.is(error, 'corrupt_file')).toBe(true);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });

@@ -18,7 +18,7 @@ import {
 import { commonHeaderShape } from './index-header.js';
 import { corruptFile, readIndexFile, writeIndexFile } from './index-file.js';
 import { reorderHnswFile } from './hnsw-layout.js';
-import { checkSearchOptions, checkVector, normalizeInPlace } from './vectors.js';
+import { checkMetadata, checkMetric, checkSearchOptions, checkVector, normalizeInPlace } from './vectors.js';
 
 export interface HnswIndexOptions {
   dimension: number;
@@ -49,7 +49,7 @@ const hnswHeaderSchema = z.object({
   /** Slots hnswlib holds, live and deleted. */
   slots: z.number().int().nonnegative(),
   deletedSlots: z.number().int().nonnegative(),
-  m: z.number().int().positive(),
+  m: z.number().int().min(2),
   efConstruction: z.number().int().positive(),
   ef: z.number().int().positive(),
   seed: z.number().int(),
@@ -96,16 +96,20 @@ export class HnswIndex implements VectorIndex {
       throw new PersonalabError('invalid_argument', `HnswIndex: dimension must be a positive integer, got ${options.dimension}`);
     }
     this.dimension = options.dimension;
-    this.metric = options.metric ?? 'cosine';
-    this.m = options.m ?? 16;
-    this.efConstruction = options.efConstruction ?? 200;
-    this.defaultEf = options.ef ?? 64;
-    this.seed = options.seed ?? 100;
+    this.metric = checkMetric(options.metric ?? 'cosine', 'HnswIndex');
+    // Checked here because hnswlib does not: m 0 crashes the process, m 1 fails as "not enough memory", and a
+    // fractional m or an ef of 0 would be saved into a file that the header check then refuses to load.
+    this.m = integerOption('m', options.m ?? 16, 2, 10_000);
+    this.efConstruction = integerOption('efConstruction', options.efConstruction ?? 200, 1);
+    this.defaultEf = integerOption('ef', options.ef ?? 64, 1);
+    this.seed = integerOption('seed', options.seed ?? 100, Number.MIN_SAFE_INTEGER);
+    const initialCapacity = integerOption('initialCapacity', options.initialCapacity ?? 1024, 0, 2 ** 32 - 1);
     this.flatSearchLimit = options.flatSearchLimit ?? 2048;
+    if (!(this.flatSearchLimit >= 0)) throw new PersonalabError('invalid_argument', `HnswIndex: flatSearchLimit must be 0 or more, got ${this.flatSearchLimit}`);
     this.scratch = new Array<number>(this.dimension).fill(0);
     this.native = new hnswlib.HierarchicalNSW(this.metric, this.dimension);
     this.native.initIndex({
-      maxElements: Math.max(1, options.initialCapacity ?? 1024),
+      maxElements: Math.max(1, initialCapacity),
       m: this.m,
       efConstruction: this.efConstruction,
       randomSeed: this.seed,
@@ -115,7 +119,7 @@ export class HnswIndex implements VectorIndex {
 
   /** Opens the index saved in a directory, taking its parameters from the file. */
   static async open(directory: string): Promise<HnswIndex> {
-    const { header } = readIndexFile(directory, hnswHeaderSchema);
+    const { header } = readIndexFile(directory, 'hnsw', hnswHeaderSchema);
     const index = new HnswIndex({
       dimension: header.dimension,
       metric: header.metric,
@@ -152,7 +156,10 @@ export class HnswIndex implements VectorIndex {
 
   add(records: readonly VectorRecord[]): void {
     // Validate the whole batch first so a bad record leaves the index untouched.
-    for (const record of records) checkVector(record.vector, this.dimension, `add(${JSON.stringify(record.id)})`);
+    for (const record of records) {
+      checkVector(record.vector, this.dimension, `add(${JSON.stringify(record.id)})`);
+      checkMetadata(record.metadata, `add(${JSON.stringify(record.id)})`);
+    }
     const point = this.scratch;
     for (const record of records) {
       const vector = record.vector;
@@ -216,16 +223,31 @@ export class HnswIndex implements VectorIndex {
     // An empty `where` constrains nothing.
     const allowed = where === undefined || Object.keys(where).length === 0 ? undefined : this.labelsWhere(where);
     if (allowed !== undefined && allowed.size <= this.flatSearchLimit) return this.flatSearch(point, k, allowed, filter);
+    // hnswlib-node aborts the whole process when its filter callback throws: catch there, rethrow after the walk.
+    let thrown: { error: unknown } | undefined;
+    const guarded =
+      filter === undefined
+        ? undefined
+        : (id: string, metadata: VectorMetadata | undefined): boolean => {
+            if (thrown !== undefined) return false;
+            try {
+              return Boolean(filter(id, metadata));
+            } catch (error) {
+              thrown = { error };
+              return false;
+            }
+          };
     let callback: ((label: number) => boolean) | undefined;
     if (allowed !== undefined) {
-      callback = filter === undefined ? (label) => allowed.has(label) : (label) => allowed.has(label) && filter(idByLabel[label]!, metadataByLabel[label]);
-    } else if (filter !== undefined) {
+      callback = guarded === undefined ? (label) => allowed.has(label) : (label) => allowed.has(label) && guarded(idByLabel[label]!, metadataByLabel[label]);
+    } else if (guarded !== undefined) {
       callback = (label) => {
         const id = idByLabel[label];
-        return id !== undefined && filter(id, metadataByLabel[label]);
+        return id !== undefined && guarded(id, metadataByLabel[label]);
       };
     }
     const result = callback === undefined ? this.native.searchKnn(point, k) : this.native.searchKnn(point, k, callback);
+    if (thrown !== undefined) throw thrown.error;
     const hits: SearchHit[] = [];
     const isL2 = this.metric === 'l2';
     for (let index = 0; index < result.neighbors.length; index++) {
@@ -375,7 +397,7 @@ export class HnswIndex implements VectorIndex {
   }
 
   async load(directory: string): Promise<void> {
-    const { file, header, payload } = readIndexFile(directory, hnswHeaderSchema);
+    const { file, header, payload } = readIndexFile(directory, 'hnsw', hnswHeaderSchema);
     if (header.dimension !== this.dimension) {
       throw corruptFile(file, `dimension ${header.dimension} in the file does not match this index's ${this.dimension}`);
     }
@@ -432,6 +454,15 @@ export class HnswIndex implements VectorIndex {
     this.seed = header.seed;
     this.currentEf = -1;
   }
+}
+
+/** An integer option in [minimum, maximum], or an `invalid_argument` error naming it. */
+function integerOption(name: string, value: number, minimum: number, maximum = Number.MAX_SAFE_INTEGER): number {
+  if (!Number.isInteger(value) || value < minimum || value > maximum) {
+    const range = maximum !== Number.MAX_SAFE_INTEGER ? ` from ${minimum} to ${maximum}` : minimum !== Number.MIN_SAFE_INTEGER ? ` ${minimum} or more` : '';
+    throw new PersonalabError('invalid_argument', `HnswIndex: ${name} must be an integer${range}, got ${value}`);
+  }
+  return value;
 }
 
 /** Posting-list key of a metadata field and value; the type is part of it so 1 and "1" differ. */

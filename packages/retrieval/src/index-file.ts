@@ -53,11 +53,15 @@ export interface IndexFileContents<T> {
   payload: Uint8Array;
 }
 
+/** Index kinds by the `kind` in their header, and the class that reads each. */
+const indexClasses: Record<string, string> = { hnsw: 'HnswIndex', exact: 'ExactIndex' };
+
 /**
- * Reads and verifies a directory's index file: magic, version, lengths, checksum, then the header
- * against `schema`. Throws `not_found` when there is no file and `corrupt_file` naming it otherwise.
+ * Reads and verifies a directory's index file: magic, version, lengths, checksum, then the header's
+ * `kind` against `kind` and the header against `schema`. Throws `not_found` when there is no file and
+ * `corrupt_file` naming it otherwise.
  */
-export function readIndexFile<T>(directory: string, schema: z.ZodType<T>): IndexFileContents<T> {
+export function readIndexFile<T>(directory: string, kind: string, schema: z.ZodType<T>): IndexFileContents<T> {
   const file = join(directory, indexFileName);
   if (!existsSync(file)) throw new PersonalabError('not_found', `${file}: no vector index file`, { details: { file } });
   let bytes: Buffer;
@@ -89,6 +93,11 @@ export function readIndexFile<T>(directory: string, schema: z.ZodType<T>): Index
     raw = JSON.parse(bytes.toString('utf8', prefixLength, prefixLength + headerLength));
   } catch (error) {
     throw corruptFile(file, 'header is not valid JSON', error);
+  }
+  const found = typeof raw === 'object' && raw !== null ? (raw as { kind?: unknown }).kind : undefined;
+  if (typeof found === 'string' && found !== kind && Object.hasOwn(indexClasses, found)) {
+    // A sound file of the other index kind: say so, rather than list every field the schema misses.
+    throw corruptFile(file, `holds ${indexClasses[found]} data, not ${indexClasses[kind] ?? kind} (open it with ${indexClasses[found]}.open)`);
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw corruptFile(file, `bad header: ${formatZodError(parsed.error)}`);

@@ -15,6 +15,37 @@ export function checkVector(vector: Float32Array | readonly number[], dimension:
   }
 }
 
+/**
+ * Checks that metadata holds only strings, booleans and finite numbers: it is saved as JSON, where NaN and
+ * ±Infinity become null and a nested value is not a `VectorMetadata`, so the saved file would not load.
+ */
+export function checkMetadata(metadata: VectorMetadata | undefined, what: string): void {
+  if (metadata === undefined) return;
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
+    throw new PersonalabError('invalid_argument', `${what}: metadata must be an object, got ${describeValue(metadata)}`);
+  }
+  for (const key of Object.keys(metadata)) {
+    const value: unknown = metadata[key];
+    const fine = typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+    if (!fine) {
+      throw new PersonalabError('invalid_argument', `${what}: metadata.${key} is ${describeValue(value)}; metadata values must be strings, booleans or finite numbers`);
+    }
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'number' || value === null || value === undefined) return String(value);
+  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+}
+
+/** Checks a metric given at run time (a config string cast to `Metric` is not checked by the compiler). */
+export function checkMetric(metric: unknown, what: string): Metric {
+  if (!metrics.includes(metric as Metric)) {
+    throw new PersonalabError('invalid_argument', `${what}: metric must be one of ${metrics.join(', ')}, got ${JSON.stringify(metric)}`);
+  }
+  return metric as Metric;
+}
+
 /** Scales a vector to unit length in place (a zero vector stays zero). */
 export function normalizeInPlace(vector: Float32Array | Float64Array | number[]): void {
   let sum = 0;

@@ -282,6 +282,51 @@ export function vectorIndexConformance(name: string, factory: VectorIndexFactory
       expect(index.search([1, 0, 0, 0], { k: 1 })[0]?.id).toBe('a');
     });
 
+    it('rejects metadata that would not survive save and load (NaN, ±Infinity, nested values), changing nothing', async () => {
+      const index = factory({ dimension: 2, metric: 'l2' });
+      index.add([{ id: 'a', vector: [0, 0], metadata: { rating: 4 } }]);
+      // JSON writes NaN and ±Infinity as null: such metadata used to be saved into a file that then refused to load.
+      const bad: unknown[] = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, { a: 1 }, null];
+      for (const value of bad) {
+        const metadata = { rating: value } as unknown as VectorMetadata;
+        expectCode(() => index.add([{ id: 'b', vector: [1, 1] }, { id: 'a', vector: [1, 0], metadata }]), 'invalid_argument', 'metadata.rating');
+      }
+      expect(index.size).toBe(1);
+      expect(index.has('b')).toBe(false);
+      expect(index.search([1, 0], { k: 5 })).toEqual([{ id: 'a', score: -1, metadata: { rating: 4 } }]);
+      const directory = temporaryDirectory();
+      await index.save(directory);
+      const loaded = factory({ dimension: 2, metric: 'l2' });
+      await loaded.load(directory);
+      expect(loaded.search([1, 0], { k: 5 })).toEqual([{ id: 'a', score: -1, metadata: { rating: 4 } }]);
+    });
+
+    it('rejects an unknown metric when it is built', () => {
+      // A metric read from configuration reaches the constructor unchecked by the compiler.
+      expectCode(() => factory({ dimension: 4, metric: 'dot' as Metric }), 'invalid_argument', 'metric must be one of cosine, ip, l2');
+    });
+
+    it('passes on an error thrown by the filter, and keeps working', () => {
+      const records = randomRecords(300, 6, 30);
+      const index = factory({ dimension: 6, metric: 'cosine' });
+      index.add(records);
+      const failure = new Error('the filter failed');
+      let calls = 0;
+      let caught: unknown;
+      try {
+        index.search(records[0]!.vector, { k: 5, ef: 50, filter: () => {
+          calls++;
+          throw failure;
+        } });
+      } catch (error) {
+        caught = error;
+      }
+      // hnswlib-node used to abort the whole process here.
+      expect(caught).toBe(failure);
+      expect(calls).toBe(1);
+      expect(index.search(records[0]!.vector, { k: 1, ef: 50 })[0]?.id).toBe('v0');
+    });
+
     it('rejects a component beyond the 32-bit float range, so what it stores saves and loads', async () => {
       const index = factory({ dimension: 2, metric: 'cosine' });
       index.add([{ id: 'a', vector: [1, 0] }]);
