@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { openTinyService, testKey, type TinyService } from '../test/harness.js';
+import { tinyItems } from '../test/tiny-catalogue.js';
 
 const executablePath = '/usr/bin/chromium';
 if (!existsSync(executablePath)) console.warn(`chat page e2e: ${executablePath} is missing; install it with: apt-get update && apt-get install -y chromium`);
@@ -138,3 +140,306 @@ describe('chat page in headless Chromium', () => {
     await page.close();
   });
 });
+
+/**
+ * A TCP relay between the browser and the server. Stopped, the browser gets "connection refused" as from a stopped
+ * server (the server itself keeps its store: a restart on the same port); `drop` forwards requests but drops the answers
+ * (the server wrote the turn, the page never hears of it); `delayMs` holds answers back, to have a turn in flight.
+ */
+class Relay {
+  mode: 'pass' | 'drop' = 'pass';
+  delayMs = 0;
+  port = 0;
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(private readonly targetPort: number) {}
+
+  get origin(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    if (this.server) return;
+    const server = createServer((client) => {
+      const upstream = connect(this.targetPort, '127.0.0.1');
+      for (const socket of [client, upstream]) {
+        this.sockets.add(socket);
+        socket.on('close', () => this.sockets.delete(socket));
+        socket.on('error', () => undefined);
+      }
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+      client.pipe(upstream);
+      upstream.on('data', (chunk: Buffer) => {
+        if (this.mode === 'drop') client.destroy();
+        else if (this.delayMs > 0) setTimeout(() => client.write(chunk), this.delayMs);
+        else client.write(chunk);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server = undefined;
+  }
+}
+
+/** The page, with page errors collected, and the /v1/chat requests it sent. */
+async function openPage(url: string, options: { viewport?: { width: number; height: number } } = {}) {
+  const page = await browser.newPage(options.viewport ? { viewport: options.viewport } : {});
+  const errors: string[] = [];
+  const chatRequests: { body: Record<string, unknown>; idempotencyKey: string | undefined }[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('request', (request) => {
+    if (request.url().endsWith('/v1/chat')) chatRequests.push({ body: JSON.parse(request.postData() ?? '{}') as Record<string, unknown>, idempotencyKey: request.headers()['idempotency-key'] });
+  });
+  await page.goto(url);
+  return { page, errors, chatRequests };
+}
+
+const lastText = async (page: Page, selector: string) => (await page.locator(selector).last().textContent()) ?? '';
+
+/** Types a message and sends it with Enter; waits for the reply (or the error line). */
+async function sendWithEnter(page: Page, message: string) {
+  const lines = await page.locator('#log li').count();
+  await page.fill('#message', message);
+  await page.press('#message', 'Enter');
+  await expect.poll(() => page.locator('#log li.assistant:not(.hint), #log li.error').count()).toBeGreaterThan(0);
+  await expect.poll(() => page.locator('#log li').count()).toBeGreaterThanOrEqual(lines + 2);
+}
+
+describe('chat page: what a user runs into', () => {
+  let relay: Relay;
+
+  beforeAll(async () => {
+    relay = new Relay(Number(new URL(origin).port));
+    await relay.start();
+  });
+  afterAll(async () => {
+    await relay?.stop();
+  });
+  // A test that failed half-way leaves the next one a running, plain relay.
+  beforeEach(async () => {
+    relay.mode = 'pass';
+    relay.delayMs = 0;
+    await relay.start();
+  });
+
+  it('without a key says how to get one at once, and keeps the typed message; a key pasted into the address of the open tab is used', async () => {
+    const { page, errors, chatRequests } = await openPage(`${relay.origin}/`);
+    // Before: nothing said a key was needed until a message had been sent, lost, and answered "missing API key: send Authorization: Bearer <key>".
+    expect(await lastText(page, '#log li.error')).toMatch(/No API key yet: open the chat page's address that `personalab serve` printed/);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('api-key');
+    await page.fill('#message', 'recommend me a comedy');
+    await page.press('#message', 'Enter');
+    expect(await page.inputValue('#message')).toBe('recommend me a comedy');
+    expect(chatRequests).toEqual([]);
+
+    // The printed address pasted into this tab changes only the fragment (no reload): the key must still be read.
+    await page.goto(`${relay.origin}/#key=${testKey}`);
+    await expect.poll(() => page.inputValue('#api-key')).toBe(testKey);
+    expect(page.url()).not.toContain(testKey);
+    await sendWithEnter(page, 'recommend me a comedy');
+    await page.waitForSelector('#recommendations .card');
+    // A newer key replaces a stored one the same way.
+    await page.goto(`${relay.origin}/#key=second-key`);
+    await expect.poll(() => page.inputValue('#api-key')).toBe('second-key');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('sends with Enter and the button, keeps focus in the box, takes Shift+Enter as a new line, refuses empty and too long messages without losing them', async () => {
+    const { page, errors, chatRequests } = await openPage(`${relay.origin}/#key=${testKey}`);
+    // The box has a name for screen readers, and replies arrive in a live log.
+    expect(await page.getAttribute('#log', 'role')).toBe('log');
+    expect(await page.evaluate(() => (document.querySelector('#message') as HTMLTextAreaElement).labels?.[0]?.textContent)).toMatch(/Message/);
+
+    // Shift+Enter is a new line (it had sent the half-written message); pasted lines keep their breaks (an input had joined them).
+    await page.fill('#message', 'I loved Laugh Riot');
+    await page.press('#message', 'Shift+Enter');
+    await page.keyboard.type('Blood Night was boring');
+    expect(await page.inputValue('#message')).toBe('I loved Laugh Riot\nBlood Night was boring');
+    expect(chatRequests).toEqual([]);
+    await page.press('#message', 'Enter');
+    await expect.poll(() => page.locator('#log li.assistant:not(.hint)').count()).toBe(1);
+    expect(chatRequests.map((request) => request.body.message)).toEqual(['I loved Laugh Riot\nBlood Night was boring']);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('message');
+
+    // The button: focus comes back to the box (the disabled button had dropped it to the page).
+    await page.fill('#message', 'recommend me something');
+    await page.click('#send');
+    await expect.poll(() => page.locator('#log li.assistant:not(.hint)').count()).toBe(2);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('message');
+
+    // Empty and blank messages are not sent.
+    await page.fill('#message', '   ');
+    await page.press('#message', 'Enter');
+    await page.fill('#message', '');
+    await page.click('#send');
+    expect(chatRequests).toHaveLength(2);
+
+    // Over the API's 4,000 characters: said here, and the text stays to be shortened (it had been sent, refused, and lost).
+    const long = 'I love comedies. '.repeat(300).trim();
+    await page.fill('#message', long);
+    await page.press('#message', 'Enter');
+    expect(await lastText(page, '#log li.error')).toBe(`This message is ${long.length.toLocaleString('en')} characters long; the recommender reads at most 4,000. Shorten it and send it again.`);
+    expect(await page.inputValue('#message')).toBe(long);
+    expect(chatRequests).toHaveLength(2);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('sends one turn at a time: a double click, Enter pressed again and "Why this?" while a turn is in flight send nothing more', async () => {
+    const { page, errors, chatRequests } = await openPage(`${relay.origin}/#key=${testKey}`);
+    await sendWithEnter(page, 'recommend me a comedy');
+    await page.waitForSelector('#recommendations .card');
+    relay.delayMs = 700;
+    try {
+      await page.fill('#message', 'something lighter');
+      await page.dblclick('#send');
+      await page.press('#message', 'Enter');
+      // "Why this?" bypassed the disabled Send button: two explanations had run beside the turn.
+      await page.locator('#recommendations .card .why').first().click();
+      await page.locator('#recommendations .card .why').nth(1).click();
+      await expect.poll(() => page.textContent('#status')).toMatch(/^refine/);
+    } finally {
+      relay.delayMs = 0;
+    }
+    expect(chatRequests.map((request) => request.body.message)).toEqual(['recommend me a comedy', 'something lighter']);
+    expect(await page.locator('#log li.user').count()).toBe(2);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('when the server cannot be reached, says so, keeps the message, and sends it again once it is back; a turn whose answer was lost is written once', async () => {
+    const { page, errors, chatRequests } = await openPage(`${relay.origin}/#key=${testKey}`);
+    await sendWithEnter(page, 'recommend me a comedy');
+    await page.waitForSelector('#recommendations .card');
+    const userId = await page.inputValue('#user-id');
+
+    await relay.stop();
+    await page.fill('#message', 'from 1995 on please');
+    await page.click('#send');
+    // Before: "Failed to fetch", and the typed message was gone.
+    await expect.poll(() => lastText(page, '#log li.error')).toBe('Could not reach the server: it may have stopped or be restarting (is `personalab serve` running?). Your message is back in the box: press Enter to send it again.');
+    expect(await page.inputValue('#message')).toBe('from 1995 on please');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('message');
+
+    await relay.start();
+    await page.press('#message', 'Enter');
+    await expect.poll(() => lastText(page, '#log li.assistant')).toMatch(/from 1995 on/);
+    // The same conversation goes on.
+    expect(chatRequests.at(-1)?.body.sessionId).toBe(await turnSession(userId, 'recommend me a comedy'));
+
+    // The server writes the turn but the answer is lost on the way: sent again, it is answered from the store, not run twice.
+    relay.mode = 'drop';
+    await page.fill('#message', 'something lighter');
+    await page.press('#message', 'Enter');
+    await expect.poll(() => lastText(page, '#log li.error')).toMatch(/^Could not reach the server/);
+    relay.mode = 'pass';
+    await page.press('#message', 'Enter');
+    await expect.poll(() => page.textContent('#status')).toMatch(/^refine/);
+    expect(tiny.service.store.messagesOf(userId).filter((message) => message.role === 'user' && message.content === 'something lighter')).toHaveLength(1);
+    const keys = chatRequests.filter((request) => request.body.message === 'something lighter').map((request) => request.idempotencyKey);
+    expect(new Set(keys).size).toBe(1);
+    expect(keys[0]).toMatch(/^[0-9a-f]{32}$/);
+    // Another message gets another key.
+    expect(chatRequests.find((request) => request.body.message === 'recommend me a comedy')?.idempotencyKey).not.toBe(keys[0]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('keeps the conversation across a reload (this tab), and starts a new one for a new user', async () => {
+    const { page, errors, chatRequests } = await openPage(`${relay.origin}/#key=${testKey}`);
+    await sendWithEnter(page, 'recommend me a comedy');
+    await page.waitForSelector('#recommendations .card');
+    const log = await page.locator('#log li').allTextContents();
+    const shown = await page.locator('#recommendations .card h3').allTextContents();
+    // Before: the log and cards were gone and the next turn started a new session, forgetting what was asked.
+    await page.reload();
+    expect(await page.locator('#log li').allTextContents()).toEqual(log);
+    expect(await page.locator('#recommendations .card h3').allTextContents()).toEqual(shown);
+    await sendWithEnter(page, 'something lighter');
+    const [first, second] = chatRequests;
+    expect(first?.body.sessionId).toBeUndefined();
+    expect(second?.body.sessionId).toBe(await turnSession(String(first?.body.userId), 'recommend me a comedy'));
+    // The cards still rate as the user they were shown to.
+    await page.locator('#recommendations .card').first().locator('.rate button', { hasText: '4' }).click();
+    await expect.poll(() => page.textContent('#status')).toMatch(/: 4\/5$/);
+    expect(await page.locator('#recommendations .card').first().locator('.rate button[aria-pressed="true"]').textContent()).toBe('4');
+
+    await page.click('#new-user');
+    await expect.poll(() => page.textContent('#status')).toMatch(/New user/);
+    await page.reload();
+    expect(await page.locator('#log li').count()).toBe(1);
+    expect(await page.locator('#recommendations .card').count()).toBe(0);
+    // Another tab is another conversation.
+    const other = await openPage(`${relay.origin}/#key=${testKey}`);
+    expect(await other.page.locator('#log li.user').count()).toBe(0);
+    await other.page.close();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows HTML in titles and messages as text, and fits a narrow screen even with a long unbroken word', async () => {
+    // The catalogue's one comedy from 1999, renamed: a title is whatever `POST /v1/items` was given.
+    const original = tinyItems.find((item) => item.title === 'Sunny Side Up');
+    if (original === undefined) throw new Error('the tiny catalogue lost Sunny Side Up');
+    const crafted = '<img src=x onerror="window.__pwned=1"> Sunny Side Up';
+    const putItem = async (item: object) => expect((await tiny.app.inject({ method: 'POST', url: '/v1/items', headers: { authorization: `Bearer ${testKey}` }, payload: { items: [item] } })).statusCode).toBeLessThan(300);
+    await putItem({ ...original, title: crafted, description: '<b>bold</b> <script>window.__pwned=2</script>' });
+    try {
+      const { page, errors } = await openPage(`${relay.origin}/#key=${testKey}`, { viewport: { width: 360, height: 640 } });
+      await sendWithEnter(page, 'a comedy from 1999 please <img src=x onerror="window.__pwned=3">');
+      await page.waitForSelector(`#recommendations .card[data-item-id="${original.id}"]`);
+      expect(await page.locator(`#recommendations .card[data-item-id="${original.id}"] h3`).textContent()).toBe(`${crafted} (1999)`);
+      await page.locator(`#recommendations .card[data-item-id="${original.id}"] .why`).click();
+      await expect.poll(() => lastText(page, '#log li.assistant')).toContain(`Why ${crafted}?`);
+      expect(await lastText(page, '#log li.user')).toBe(`Why ${crafted}?`);
+      expect(await page.locator('img').count()).toBe(0);
+      expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+
+      // A long unbroken word (a link, say) had run off the right of its bubble.
+      await sendWithEnter(page, `look at https://example.com/${'x'.repeat(300)}`);
+      const overflow = await page.evaluate(() => ({
+        page: document.documentElement.scrollWidth - window.innerWidth,
+        log: (document.querySelector('#log') as HTMLElement).scrollWidth - (document.querySelector('#log') as HTMLElement).clientWidth,
+      }));
+      expect(overflow).toEqual({ page: 0, log: 0 });
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await putItem(original);
+    }
+  });
+
+  it('on a 429 says when to try again and keeps the message', async () => {
+    const limited = await openTinyService({ rateLimitPerMinute: 2 });
+    try {
+      const limitedOrigin = await limited.app.listen({ host: '127.0.0.1', port: 0 });
+      const { page, errors } = await openPage(`${limitedOrigin}/#key=${testKey}`);
+      await page.fill('#user-id', 'u1');
+      await page.dispatchEvent('#user-id', 'change');
+      await sendWithEnter(page, 'recommend me a comedy');
+      await sendWithEnter(page, 'something lighter');
+      await sendWithEnter(page, 'anything else?');
+      expect(await lastText(page, '#log li.error')).toMatch(/^rate limit exceeded: 2 requests per minute; retry in /);
+      expect(await lastText(page, '#log li.error')).toMatch(/Your message is back in the box/);
+      expect(await page.inputValue('#message')).toBe('anything else?');
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+/** The session of the user's message with this text, from the store. */
+async function turnSession(userId: string, content: string): Promise<string | undefined> {
+  return tiny.service.store.messagesOf(userId).find((message) => message.role === 'user' && message.content === content)?.sessionId;
+}

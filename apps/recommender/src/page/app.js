@@ -1,4 +1,4 @@
-/* global URLSearchParams, location, localStorage, history */
+/* global URLSearchParams, location, localStorage, sessionStorage, history */
 // The chat page: plain JavaScript, no build step. Talks to the /v1 API with a bearer key.
 const elements = {
   apiKey: document.querySelector('#api-key'),
@@ -12,30 +12,102 @@ const elements = {
   recommendations: document.querySelector('#recommendations'),
 };
 
-// A key in the URL fragment (printed by `personalab serve`) never reaches server logs.
-const fragment = new URLSearchParams(location.hash.slice(1));
-if (fragment.get('key')) {
-  localStorage.setItem('personalab.key', fragment.get('key'));
-  history.replaceState(null, '', location.pathname);
-}
-elements.apiKey.value = localStorage.getItem('personalab.key') ?? '';
-elements.userId.value = fragment.get('user') ?? localStorage.getItem('personalab.user') ?? '';
-let sessionId;
+/** The longest message `POST /v1/chat` takes (its schema's `message` bound), checked here so a long message is not lost. */
+const maxMessageLength = 4000;
+/** This tab's conversation (session id, log, cards), kept across a reload; a new tab starts a new one. */
+const conversationStorageKey = 'personalab.conversation';
+const noKeyText = 'No API key yet: open the chat page\'s address that `personalab serve` printed (the key is after "#key="), or paste the key into the API key box above.';
 
-elements.apiKey.addEventListener('change', () => localStorage.setItem('personalab.key', elements.apiKey.value.trim()));
-elements.userId.addEventListener('change', () => {
+let sessionId;
+/** What the log shows, as `{ role, text }`, and the cards' last rendering: saved for a reload. */
+let transcript = [];
+let cards = { recommendations: [], emptyText: 'No recommendations yet: tell me what you like.', userId: undefined };
+/** True while a chat turn is in flight: one at a time, so no message is sent twice or answered out of order. */
+let busy = false;
+/** The last message that failed, with its Idempotency-Key: sent again unchanged, it reuses the key, so the server runs it at most once. */
+let failed;
+
+// A key in the URL fragment (printed by `personalab serve`) never reaches server logs.
+function readFragment() {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  const key = fragment.get('key');
+  if (key) {
+    localStorage.setItem('personalab.key', key);
+    history.replaceState(null, '', location.pathname);
+  }
+  return { key, user: fragment.get('user') };
+}
+
+const fragment = readFragment();
+elements.apiKey.value = localStorage.getItem('personalab.key') ?? '';
+elements.userId.value = fragment.user ?? localStorage.getItem('personalab.user') ?? '';
+
+function saveConversation() {
+  const saved = { userId: elements.userId.value.trim(), sessionId, transcript: transcript.slice(-200), cards };
+  try {
+    sessionStorage.setItem(conversationStorageKey, JSON.stringify(saved));
+  } catch {
+    // Storage full or off: a reload then starts a new conversation, as it did before.
+  }
+}
+
+function restoreConversation() {
+  let saved;
+  try {
+    saved = JSON.parse(sessionStorage.getItem(conversationStorageKey) ?? 'null');
+  } catch {
+    return false;
+  }
+  if (!saved || !Array.isArray(saved.transcript) || saved.userId !== elements.userId.value.trim()) return false;
+  sessionId = typeof saved.sessionId === 'string' ? saved.sessionId : undefined;
+  for (const entry of saved.transcript) if (typeof entry?.role === 'string' && typeof entry?.text === 'string') say(entry.role, entry.text);
+  if (saved.cards && Array.isArray(saved.cards.recommendations)) renderRecommendations(saved.cards.recommendations, String(saved.cards.emptyText ?? ''), saved.cards.userId);
+  return transcript.length > 0;
+}
+
+function changeUser() {
   localStorage.setItem('personalab.user', elements.userId.value.trim());
   sessionId = undefined;
+  failed = undefined;
   // The cards were for the previous user: left up, their Rate buttons would rate for the new one.
   renderRecommendations([], 'No recommendations yet for this user: ask for some.');
+}
+
+elements.apiKey.addEventListener('change', () => localStorage.setItem('personalab.key', elements.apiKey.value.trim()));
+elements.userId.addEventListener('change', changeUser);
+// The printed address pasted into a tab already on the page changes only the fragment: no reload, so read it here.
+window.addEventListener('hashchange', () => {
+  const { key, user } = readFragment();
+  if (key) {
+    elements.apiKey.value = key;
+    setStatus('API key updated from the address.');
+  }
+  if (user && user !== elements.userId.value.trim()) {
+    elements.userId.value = user;
+    changeUser();
+  }
 });
 
-async function api(method, path, body) {
-  const response = await fetch(path, {
-    method,
-    headers: { authorization: `Bearer ${elements.apiKey.value.trim()}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
+/** A fresh Idempotency-Key; `getRandomValues` works on plain http too, where `randomUUID` does not (a LAN address). */
+function newIdempotencyKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+async function api(method, path, body, headers = {}) {
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: { authorization: `Bearer ${elements.apiKey.value.trim()}`, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+  } catch {
+    // fetch says only "Failed to fetch": the server is down, restarting, or the network is gone.
+    const error = new Error('Could not reach the server: it may have stopped or be restarting (is `personalab serve` running?).');
+    error.status = 0;
+    throw error;
+  }
   const data = await response.json().catch(() => ({}));
   if (!response.ok) {
     const error = new Error(data?.error?.message ?? `HTTP ${response.status}`);
@@ -52,10 +124,11 @@ function say(role, text) {
   entry.textContent = text;
   elements.log.append(entry);
   elements.log.scrollTop = elements.log.scrollHeight;
+  transcript.push({ role, text });
   return entry;
 }
 
-/** What to type, shown on an empty conversation (on this page only; nothing is stored). */
+/** What to type, shown on an empty conversation (on this page only; the server is not told). */
 function greet() {
   say('assistant hint', 'Hi! Tell me films you loved or disliked ("I loved Alien, Fargo was boring") or genres you like, then ask for a recommendation. Narrow it down as you go ("from the 90s please", "no horror", "for the kids"; "start over" drops it all), and ask "why the second one?" or "something lighter". Enter a user id above to chat as an existing user; otherwise a new one is made.');
 }
@@ -64,11 +137,25 @@ function setStatus(text) {
   elements.status.textContent = text;
 }
 
+/** Puts an unsent message back in the box, unless the user has typed another meanwhile. */
+function restoreMessage(text) {
+  if (elements.message.value.trim() === '') {
+    elements.message.value = text;
+    fitMessageBox();
+  }
+}
+
+function fitMessageBox() {
+  elements.message.style.height = 'auto';
+  elements.message.style.height = `${elements.message.scrollHeight + 2}px`;
+}
+
 /**
  * Replaces the cards with these recommendations for `userId` (their Rate buttons rate as that user),
  * or with a line saying why there are none.
  */
 function renderRecommendations(recommendations, emptyText, userId) {
+  cards = { recommendations, emptyText, userId };
   elements.recommendations.replaceChildren();
   if (recommendations.length === 0) {
     const empty = document.createElement('li');
@@ -99,6 +186,7 @@ function renderRecommendations(recommendations, emptyText, userId) {
       button.type = 'button';
       button.textContent = String(value);
       button.setAttribute('aria-label', `rate ${item.title} ${value}`);
+      button.setAttribute('aria-pressed', 'false');
       button.addEventListener('click', () => rateItem(userId, item, value, button));
       rate.append(button);
     }
@@ -106,7 +194,8 @@ function renderRecommendations(recommendations, emptyText, userId) {
     why.type = 'button';
     why.className = 'why';
     why.textContent = 'Why this?';
-    why.addEventListener('click', () => sendMessage(`Why ${item.title}?`));
+    why.setAttribute('aria-label', `Why ${item.title}?`);
+    why.addEventListener('click', () => void sendMessage(`Why ${item.title}?`));
     card.append(title, tags, explanation, rate, why);
     elements.recommendations.append(card);
   }
@@ -115,7 +204,10 @@ function renderRecommendations(recommendations, emptyText, userId) {
 async function rateItem(userId, item, value, button) {
   try {
     await api('POST', `/v1/users/${encodeURIComponent(userId)}/events`, { events: [{ type: 'rating', itemId: item.id, value }] });
-    for (const other of button.parentElement.querySelectorAll('button')) other.classList.toggle('chosen', other === button);
+    for (const other of button.parentElement.querySelectorAll('button')) {
+      other.classList.toggle('chosen', other === button);
+      other.setAttribute('aria-pressed', String(other === button));
+    }
     setStatus(`Rated ${item.title}: ${value}/5`);
   } catch (error) {
     setStatus(`Could not save the rating: ${error.message}`);
@@ -130,57 +222,127 @@ async function ensureUser() {
   return user.id;
 }
 
+/** The error line for a turn that failed; its message goes back in the box to send again. */
+function describeFailure(error) {
+  if (error.status === 401) return `${error.message}. Open the address \`personalab serve\` printed (the key is after "#key="), or paste the key into the API key box above; your message is back in the box.`;
+  return `${error.message} Your message is back in the box: press Enter to send it again.`;
+}
+
+/** Sends one chat turn; while one is in flight, another is refused (false) and its text stays where it was. */
 async function sendMessage(text) {
+  if (busy) {
+    setStatus('Still waiting for the answer to your last message…');
+    return false;
+  }
+  if (elements.apiKey.value.trim() === '') {
+    say('error', noKeyText);
+    restoreMessage(text);
+    elements.apiKey.focus();
+    saveConversation();
+    return true;
+  }
+  busy = true;
   elements.send.disabled = true;
   say('user', text);
   setStatus('Thinking…');
+  let attempt;
   try {
     const userId = await ensureUser();
-    const chat = () => api('POST', '/v1/chat', { userId, message: text, ...(sessionId ? { sessionId } : {}) });
+    const sameAsFailed = failed && failed.text === text && failed.userId === userId && failed.sessionId === sessionId;
+    attempt = { text, userId, sessionId, key: sameAsFailed ? failed.key : newIdempotencyKey() };
+    const chat = () => api('POST', '/v1/chat', { userId, message: text, ...(attempt.sessionId ? { sessionId: attempt.sessionId } : {}) }, { 'idempotency-key': attempt.key });
     let result;
     try {
       result = await chat();
     } catch (error) {
       // The server no longer knows the session (a fresh store, say): start a new one, once.
-      if (!(sessionId && error.status === 404 && error.paths?.includes('body.sessionId'))) throw error;
+      if (!(attempt.sessionId && error.status === 404 && error.paths?.includes('body.sessionId'))) throw error;
       sessionId = undefined;
+      // Another body needs another key (the same key with another body is a 422).
+      attempt = { text, userId, sessionId: undefined, key: newIdempotencyKey() };
       say('assistant hint', 'The server no longer had this conversation, so I started a new one.');
       result = await chat();
     }
+    failed = undefined;
     sessionId = result.sessionId;
     say('assistant', result.reply);
     // Recommend and refine turns answer with a list, even an empty one; explain and chit-chat keep the cards.
     if (result.intent === 'recommend' || result.intent === 'refine') renderRecommendations(result.recommendations, 'Nothing left that fits: change what you asked for, or say "start over".', userId);
     setStatus(`${result.intent} · re-ranked by ${result.reranker}${result.degraded ? ' (LLM unavailable, offline answer)' : ''}`);
   } catch (error) {
-    say('error', error.message);
+    failed = attempt;
+    say('error', describeFailure(error));
+    restoreMessage(text);
     setStatus('');
+    if (error.status === 401) elements.apiKey.focus();
   } finally {
+    busy = false;
     elements.send.disabled = false;
+    // Disabling the focused Send button (or re-rendering a focused card) drops focus to the page: bring it back.
+    if (document.activeElement === document.body || document.activeElement === null) elements.message.focus();
+    saveConversation();
   }
+  return true;
 }
 
 elements.composer.addEventListener('submit', (event) => {
   event.preventDefault();
+  // Focus stays in the box (a click on Send moved it to the button, which is disabled while the turn runs).
+  elements.message.focus();
+  if (busy) {
+    setStatus('Still waiting for the answer to your last message…');
+    return;
+  }
   const text = elements.message.value.trim();
-  if (text === '') return;
+  if (text === '') {
+    elements.message.value = '';
+    elements.message.reportValidity();
+    return;
+  }
+  if (text.length > maxMessageLength) {
+    say('error', `This message is ${text.length.toLocaleString('en')} characters long; the recommender reads at most ${maxMessageLength.toLocaleString('en')}. Shorten it and send it again.`);
+    saveConversation();
+    return;
+  }
   elements.message.value = '';
+  fitMessageBox();
   void sendMessage(text);
 });
+
+// Enter sends, Shift+Enter starts a new line; Enter that confirms an input method's composition does neither.
+elements.message.addEventListener('keydown', (event) => {
+  if (event.key !== 'Enter' || event.shiftKey || event.isComposing || event.keyCode === 229) return;
+  event.preventDefault();
+  elements.composer.requestSubmit();
+});
+elements.message.addEventListener('input', fitMessageBox);
+// The placeholder wraps on a narrow screen: size the box to it too.
+window.addEventListener('resize', fitMessageBox);
+fitMessageBox();
 
 elements.newUser.addEventListener('click', async () => {
   elements.userId.value = '';
   sessionId = undefined;
+  failed = undefined;
   renderRecommendations([], 'No recommendations yet: tell me what you like.');
   try {
     const userId = await ensureUser();
     elements.log.replaceChildren();
+    transcript = [];
     greet();
     setStatus(`New user ${userId}. Tell me what you like.`);
   } catch (error) {
     setStatus(`Could not create a user: ${error.message}`);
   }
+  saveConversation();
 });
 
-greet();
-renderRecommendations([], 'No recommendations yet: tell me what you like.');
+if (!restoreConversation()) {
+  greet();
+  renderRecommendations([], 'No recommendations yet: tell me what you like.');
+}
+// Without a key every request is a 401: say so now, not after the first message.
+if (elements.apiKey.value.trim() === '') {
+  say('error', noKeyText);
+  elements.apiKey.focus();
+}
