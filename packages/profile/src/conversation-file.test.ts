@@ -107,10 +107,10 @@ describe('readConversationFile', () => {
   });
 
   it('gives a missing time one second after the message before it, so mixed times keep their order', () => {
-    const mixed = readConversationFile(file('times.jsonl', '{"role":"user","content":"a","timestamp":50000}\n{"role":"user","content":"b"}\n{"role":"user","content":"c","timestamp":90000}\n{"role":"user","content":"d"}\n'));
-    expect(mixed.messages.map((message) => message.timestamp)).toEqual([50_000, 51_000, 90_000, 91_000]);
-    const leading = readConversationFile(file('lead.jsonl', '{"role":"user","content":"a"}\n{"role":"user","content":"b","timestamp":70000}\n'), { startTime: 5000 });
-    expect(leading.messages.map((message) => message.timestamp)).toEqual([5000, 70_000]);
+    const mixed = readConversationFile(file('times.jsonl', '{"role":"user","content":"a","timestamp":1700000050000}\n{"role":"user","content":"b"}\n{"role":"user","content":"c","timestamp":1700000090000}\n{"role":"user","content":"d"}\n'));
+    expect(mixed.messages.map((message) => message.timestamp)).toEqual([1_700_000_050_000, 1_700_000_051_000, 1_700_000_090_000, 1_700_000_091_000]);
+    const leading = readConversationFile(file('lead.jsonl', '{"role":"user","content":"a"}\n{"role":"user","content":"b","timestamp":1700000070000}\n'), { startTime: 5000 });
+    expect(leading.messages.map((message) => message.timestamp)).toEqual([5000, 1_700_000_070_000]);
   });
 
   it('continues the previous profile\'s message ids and times', () => {
@@ -196,6 +196,92 @@ describe('readConversationFile', () => {
     const again = file('again.jsonl', '{"id":"a","role":"user","content":"I work as a nurse."}\n{"id":"b","role":"user","content":"I love sushi."}\n');
     expect(() => readConversationFile(again, { previous })).toThrow(/again\.jsonl:1: message id "a" is already cited by the previous profile: it was extracted before/);
     expect(readConversationFile(file('since.jsonl', '{"id":"b","role":"user","content":"I love sushi."}\n'), { previous }).messages.map((message) => message.id)).toEqual(['b']);
+  });
+
+  it('reads an OpenAI-style chat log: tool results, tool calls and developer messages skipped, text parts joined, other parts left out', () => {
+    const log = [
+      { role: 'system', content: 'You are a helpful assistant.' },
+      { role: 'developer', content: 'Be brief.' },
+      { role: 'user', content: [{ type: 'text', text: 'I work as a nurse.' }, { type: 'image_url', image_url: { url: 'https://example.com/cat.png' } }, { type: 'text', text: 'I love sushi.' }] },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{}' } }] },
+      { role: 'tool', tool_call_id: 'call_1', content: '{"ok": true}' },
+      { role: 'assistant', content: null, function_call: { name: 'lookup', arguments: '{}' } },
+      { role: 'function', name: 'lookup', content: [{ type: 'text', text: 'sunny' }] },
+      { role: 'assistant', content: 'Nice!', tool_calls: [{ id: 'call_2', type: 'function', function: { name: 'note', arguments: '{}' } }], refusal: null },
+      { role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/dog.png' } }] },
+      { role: 'assistant', content: null, refusal: 'I cannot help with that.' },
+      { role: 'user', content: [{ type: 'input_text', text: 'I have two dogs.' }, { type: 'input_audio', input_audio: { data: '', format: 'wav' } }] },
+    ];
+    const read = readConversationFile(file('openai.json', JSON.stringify(log)));
+    expect(read.messages).toEqual([
+      { id: 'm1', role: 'system', content: 'You are a helpful assistant.', timestamp: 0 },
+      { id: 'm2', role: 'user', content: 'I work as a nurse.\nI love sushi.', timestamp: 1000 },
+      { id: 'm3', role: 'assistant', content: 'Nice!', timestamp: 2000 },
+      { id: 'm4', role: 'user', content: 'I have two dogs.', timestamp: 3000 },
+    ]);
+    expect(read.skipped).toEqual({ toolMessages: 2, toolCallMessages: 2, developerMessages: 1, emptyMessages: 2, nonTextParts: 3 });
+    expect(read.secondsTimestamps).toBe(0);
+    // The same as JSON Lines, and in a .txt file read by its content.
+    const lines = log.map((message) => JSON.stringify(message)).join('\n');
+    for (const name of ['openai.jsonl', 'openai-log.txt']) {
+      const again = readConversationFile(file(name, lines));
+      expect(again.messages).toEqual(read.messages);
+      expect(again.skipped).toEqual(read.skipped);
+    }
+    // Other formats skip nothing.
+    expect(readConversationFile(file('plain-chat.txt', 'system: be brief\ni love jazz\n')).skipped).toEqual({ toolMessages: 0, toolCallMessages: 0, developerMessages: 0, emptyMessages: 0, nonTextParts: 0 });
+  });
+
+  it('refuses content of an unknown shape, naming the file and line or JSON path, and a file whose every message is skipped', () => {
+    expect(() => readConversationFile(file('number.jsonl', '{"role":"assistant","content":"hi"}\n{"role":"user","content":42}\n'))).toThrow(/number\.jsonl:2: content: must be a string, null, or a list of content parts/);
+    expect(() => readConversationFile(file('object.json', JSON.stringify([{ role: 'user', content: { text: 'hi' } }])))).toThrow(/object\.json: \[0\]\.content: must be a string, null, or a list of content parts/);
+    expect(() => readConversationFile(file('untyped.json', JSON.stringify({ messages: [{ role: 'user', content: [{ type: 'text', text: 'a' }, { text: 'b' }] }] })))).toThrow(/untyped\.json: messages\[0\]\.content\[1\]: a content part needs a "type"/);
+    expect(() => readConversationFile(file('part.jsonl', '{"role":"user","content":[{"type":"text","text":7}]}\n'))).toThrow(/part\.jsonl:1: content\[0\]\.text: must be a string/);
+    expect(() => readConversationFile(file('strings.jsonl', '{"role":"user","content":["hi"]}\n'))).toThrow(/strings\.jsonl:1: content\[0\]: a content part needs a "type"/);
+    // Still required when nothing says there is no text, and still limited in length once the parts are joined.
+    expect(() => readConversationFile(file('missing.jsonl', '{"role":"assistant"}\n'))).toThrow(/missing\.jsonl:1: content: required \(the message text\)/);
+    const half = 'a'.repeat(100_000);
+    expect(() => readConversationFile(file('long-parts.jsonl', `${JSON.stringify({ role: 'user', content: [{ type: 'text', text: half }, { type: 'text', text: half }] })}\n`))).toThrow(/long-parts\.jsonl:1: content: longer than 200000 characters/);
+    expect(() => readConversationFile(file('only-tools.jsonl', '{"role":"assistant","content":null,"tool_calls":[{"id":"c"}]}\n{"role":"tool","content":"x"}\n'))).toThrow(
+      /only-tools\.jsonl: no messages: the file holds no conversation \(all 2 of its messages were skipped: tool results, tool calls, developer instructions or no text\)/,
+    );
+  });
+
+  it('reads Unix seconds (a number below 1e11) and ISO 8601 date-times as times, and keeps milliseconds exactly', () => {
+    const read = readConversationFile(
+      file(
+        'times.json',
+        JSON.stringify([
+          { role: 'user', content: 'a', timestamp: 1_714_557_600 },
+          { role: 'user', content: 'b', timestamp: 1_714_557_600.25 },
+          { role: 'user', content: 'c' },
+          { role: 'user', content: 'd', timestamp: 1_714_557_600_123 },
+          { role: 'user', content: 'e', timestamp: '2024-05-01T10:00:00Z' },
+          { role: 'user', content: 'f', timestamp: '2024-05-01T12:00:00.5+02:00' },
+          { role: 'user', content: 'g', timestamp: '2024-05-01 05:30:00.123456-0430' },
+          { role: 'tool', content: 'x', timestamp: 5 },
+        ]),
+      ),
+    );
+    expect(read.messages.map((message) => message.timestamp)).toEqual([1_714_557_600_000, 1_714_557_600_250, 1_714_557_601_250, 1_714_557_600_123, 1_714_557_600_000, 1_714_557_600_500, 1_714_557_600_123]);
+    expect(read.secondsTimestamps).toBe(2);
+    // 1e11 and above is milliseconds, as before.
+    expect(readConversationFile(file('ms.jsonl', '{"role":"user","content":"a","timestamp":100000000000}\n')).messages[0]?.timestamp).toBe(100_000_000_000);
+    expect(readConversationFile(file('zero.jsonl', '{"role":"user","content":"a","timestamp":0}\n')).messages[0]?.timestamp).toBe(0);
+    const bad: [string, RegExp][] = [
+      ['"2024-05-01T10:00:00"', /local\.jsonl:2: timestamp: "2024-05-01T10:00:00" has no time zone: add Z \(UTC\) or an offset such as \+02:00/],
+      ['"2024-05-01"', /local\.jsonl:2: timestamp: "2024-05-01" has no time zone/],
+      ['"2023-02-29T10:00:00Z"', /local\.jsonl:2: timestamp: "2023-02-29T10:00:00Z" is not a valid date and time/],
+      ['"1969-12-31T23:59:59Z"', /local\.jsonl:2: timestamp: "1969-12-31T23:59:59Z" is before 1970/],
+      ['"yesterday"', /local\.jsonl:2: timestamp: must be Unix milliseconds, Unix seconds \(a number below 1e11\), or an ISO 8601 date-time with Z or an offset, got "yesterday"/],
+      ['-5', /local\.jsonl:2: timestamp: must be Unix milliseconds/],
+      ['1714557600123.5', /local\.jsonl:2: timestamp: milliseconds must be a whole number, got 1714557600123\.5/],
+      ['true', /local\.jsonl:2: timestamp: must be Unix milliseconds/],
+    ];
+    for (const [timestamp, error] of bad) {
+      expect(() => readConversationFile(file('local.jsonl', `{"role":"user","content":"a"}\n{"role":"user","content":"b","timestamp":${timestamp}}\n`))).toThrow(error);
+    }
+    expect(() => readConversationFile(file('iso.json', JSON.stringify({ messages: [{ role: 'user', content: 'a', timestamp: '2024-13-01T00:00:00Z' }] })))).toThrow(/iso\.json: messages\[0\]\.timestamp: "2024-13-01T00:00:00Z" is not a valid date and time/);
   });
 
   it('says a file too large for one string is too large, not that it is not UTF-8', () => {

@@ -6,24 +6,160 @@ import { dataError, formatZodError, PersonalabError, profileSchema, roleSchema, 
 /** The longest message accepted, in every format (as the core message schema). */
 const maxContentLength = 200_000;
 
-/** A message as a file may give it: id and time may be left out (filled by position). */
-const inputMessageSchema = z.object({
+/** Roles of messages that are not part of the conversation with the user: tool results and the developer's instructions. */
+const skippedRoles: Readonly<Record<string, SkipReason>> = { tool: 'tool', function: 'tool', developer: 'developer' };
+
+/** Content part types whose `text` is read (chat completions' `text`, the Responses API's `input_text` / `output_text`). */
+const textPartTypes = new Set(['text', 'input_text', 'output_text']);
+
+/** Below this a numeric timestamp is Unix seconds: 1e11 ms is March 1973, 1e11 s is the year 5138. */
+const secondsBelow = 1e11;
+
+/** A message as a file gives it: id and time may be left out (filled by position). */
+interface InputMessage {
+  id?: string;
+  role: z.infer<typeof roleSchema>;
+  content: string;
+  timestamp?: number;
+  userId?: string;
+  sessionId?: string;
+}
+
+/** Why a message of the file is not read. */
+type SkipReason = 'tool' | 'toolCall' | 'developer' | 'empty';
+
+/** One message object of a file: the message to read, or why it is skipped, and what was left out of it. */
+interface ReadEntry {
+  message: InputMessage | undefined;
+  skipped?: SkipReason;
+  /** Content parts that are not text (images, audio, files, refusals), left out. */
+  nonTextParts: number;
+  /** Its timestamp was a number below 1e11, read as Unix seconds. */
+  secondsTimestamp: boolean;
+}
+
+const messageFieldsSchema = z.object({
   id: z.string().min(1).max(256).optional(),
   role: z.enum(roleSchema.options, {
     error: (issue) => (issue.input === undefined ? `required (${roleSchema.options.join(', ')})` : `must be one of ${roleSchema.options.join(', ')}, got ${JSON.stringify(issue.input)}`),
   }),
-  content: z.string({ error: (issue) => (issue.input === undefined ? 'required (the message text)' : 'must be a string') }).max(maxContentLength, { error: `longer than ${maxContentLength} characters` }),
-  timestamp: z.number().int().nonnegative().optional(),
   userId: z.string().min(1).max(256).optional(),
   sessionId: z.string().min(1).max(256).optional(),
+  // content, timestamp and tool_calls are read by `inputEntrySchema`: what they may be depends on each other.
 });
-type InputMessage = z.infer<typeof inputMessageSchema>;
-const messageListSchema = z.array(inputMessageSchema);
+
+const isoDateTime = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)$/;
+const timestampHelp = 'Unix milliseconds, Unix seconds (a number below 1e11), or an ISO 8601 date-time with Z or an offset';
+
+/**
+ * A timestamp as milliseconds: a number of at least 1e11 is milliseconds (kept exactly: a non-negative integer), a smaller
+ * one Unix seconds (1e11 ms is 1973, older than any chat log), an ISO 8601 string with a time zone its instant.
+ */
+function readTimestamp(value: unknown): { milliseconds: number; seconds: boolean } | { error: string } {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || value < 0) return { error: `must be ${timestampHelp}, got ${JSON.stringify(value)}` };
+    if (value < secondsBelow) return { milliseconds: Math.round(value * 1000), seconds: true };
+    return Number.isSafeInteger(value) ? { milliseconds: value, seconds: false } : { error: `milliseconds must be a whole number, got ${value}` };
+  }
+  if (typeof value !== 'string') return { error: `must be ${timestampHelp}` };
+  const match = isoDateTime.exec(value.trim());
+  if (!match) {
+    const local = /^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}([.,]\d+)?)?)?$/.test(value.trim());
+    return { error: local ? `${JSON.stringify(value)} has no time zone: add Z (UTC) or an offset such as +02:00` : `must be ${timestampHelp}, got ${JSON.stringify(value)}` };
+  }
+  const field = (index: number) => Number(match[index] ?? 0);
+  const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = [1, 2, 3, 4, 5, 6, 10, 11].map(field) as [number, number, number, number, number, number, number, number];
+  // Fractions of a second past milliseconds are cut, as Date.parse does.
+  const milliseconds = Number((match[7] ?? '').slice(0, 3).padEnd(3, '0'));
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) {
+    return { error: `${JSON.stringify(value)} is not a valid date and time` };
+  }
+  const offset = (match[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
+  const utc = Date.UTC(year, month - 1, day, hour, minute, second, milliseconds) - offset;
+  return utc < 0 ? { error: `${JSON.stringify(value)} is before 1970` } : { milliseconds: utc, seconds: false };
+}
+
+/**
+ * One message object of a file, OpenAI chat logs included: `tool` / `function` results, `developer` instructions and
+ * assistant messages that only call tools are skipped; content may be a string, null (no text) or a list of parts, whose
+ * text parts are joined with a newline and whose other parts (images, audio, files) are left out. A message left without
+ * any text is skipped; content of any other shape is an error.
+ */
+const inputEntrySchema = z.unknown().transform((value, context): ReadEntry => {
+  const role = value !== null && typeof value === 'object' ? (value as { role?: unknown }).role : undefined;
+  const skippedRole = typeof role === 'string' && Object.hasOwn(skippedRoles, role) ? skippedRoles[role] : undefined;
+  if (skippedRole) return { message: undefined, skipped: skippedRole, nonTextParts: 0, secondsTimestamp: false };
+  const result = messageFieldsSchema.safeParse(value);
+  const issues: { path: (string | number)[]; message: string }[] = result.success ? [] : result.error.issues.map(({ path, message }) => ({ path: path as (string | number)[], message }));
+  const fields = result.success ? result.data : undefined;
+  const raw = (value !== null && typeof value === 'object' ? value : {}) as Record<string, unknown>;
+  const toolCalls = (Array.isArray(raw.tool_calls) && raw.tool_calls.length > 0) || (raw.function_call !== undefined && raw.function_call !== null);
+  const content = raw.content;
+  let text: string | undefined;
+  let nonTextParts = 0;
+  if (typeof content === 'string') text = content;
+  else if (content === undefined) {
+    if (!toolCalls && typeof value === 'object' && value !== null) issues.push({ path: ['content'], message: 'required (the message text)' });
+  } else if (Array.isArray(content)) {
+    const texts: string[] = [];
+    content.forEach((part: unknown, index) => {
+      const type = part !== null && typeof part === 'object' ? (part as { type?: unknown }).type : undefined;
+      if (typeof type !== 'string') issues.push({ path: ['content', index], message: 'a content part needs a "type" ("text", "image_url", …)' });
+      else if (!textPartTypes.has(type)) nonTextParts++;
+      else {
+        const partText = (part as { text?: unknown }).text;
+        if (typeof partText !== 'string') issues.push({ path: ['content', index, 'text'], message: partText === undefined ? 'required (the text of a text part)' : 'must be a string' });
+        else if (partText !== '') texts.push(partText);
+      }
+    });
+    text = texts.length === 0 ? undefined : texts.join('\n');
+  } else if (content !== null) {
+    issues.push({ path: ['content'], message: 'must be a string, null, or a list of content parts ([{"type": "text", "text": "…"}])' });
+  }
+  if (text !== undefined && text.length > maxContentLength) issues.push({ path: ['content'], message: `longer than ${maxContentLength} characters` });
+  const timestamp = raw.timestamp === undefined ? undefined : readTimestamp(raw.timestamp);
+  if (timestamp && 'error' in timestamp) issues.push({ path: ['timestamp'], message: timestamp.error });
+  if (issues.length > 0 || !fields) {
+    for (const issue of issues) context.issues.push({ code: 'custom', input: value, ...issue });
+    return z.NEVER;
+  }
+  const secondsTimestamp = timestamp !== undefined && 'seconds' in timestamp && timestamp.seconds;
+  // An array of parts without text, or null: nothing the user or partner said. A tool call's empty text is not a turn either.
+  if (text === undefined || (Array.isArray(content) && text.trim() === '') || (toolCalls && text.trim() === '')) {
+    return { message: undefined, skipped: toolCalls ? 'toolCall' : 'empty', nonTextParts, secondsTimestamp: false };
+  }
+  const message: InputMessage = { role: fields.role, content: text };
+  if (fields.id !== undefined) message.id = fields.id;
+  if (timestamp !== undefined && 'milliseconds' in timestamp) message.timestamp = timestamp.milliseconds;
+  if (fields.userId !== undefined) message.userId = fields.userId;
+  if (fields.sessionId !== undefined) message.sessionId = fields.sessionId;
+  return { message, nonTextParts, secondsTimestamp };
+});
+const messageListSchema = z.array(inputEntrySchema);
 const conversationObjectSchema = z.object({ userId: z.string().min(1).max(256).optional(), messages: messageListSchema });
+
+/** What a file held that is not read, by kind. */
+export interface SkippedMessages {
+  /** `tool` and `function` messages (tool results). */
+  toolMessages: number;
+  /** Assistant messages that only call tools (`tool_calls` or `function_call`, no text). */
+  toolCallMessages: number;
+  /** `developer` messages (instructions, not the user's). */
+  developerMessages: number;
+  /** Other messages without any text (null content, or only images and other non-text parts). */
+  emptyMessages: number;
+  /** Content parts that are not text (images, audio, files, refusals), in every message. */
+  nonTextParts: number;
+}
 
 export interface Conversation {
   userId: string | undefined;
   messages: Message[];
+  /** What the file held that is not read (tool messages, tool calls, developer messages, messages without text, non-text parts). */
+  skipped: SkippedMessages;
+  /** How many timestamps were numbers below 1e11, read as Unix seconds and converted to milliseconds. */
+  secondsTimestamps: number;
 }
 
 export interface ReadConversationOptions {
@@ -41,13 +177,38 @@ export interface ReadConversationOptions {
   previous?: Profile;
 }
 
-/** One message read from the file and where it was, for errors. */
-interface Located {
-  message: InputMessage;
+/** Where in the file something was, for errors. */
+interface Place {
   /** 1-based line (JSONL, plain text). */
   line?: number;
   /** JSON path (a .json file). */
   path?: string;
+}
+
+/** One message read from the file and where it was. */
+interface Located extends Place {
+  message: InputMessage;
+}
+
+/** One message object of the file, read or skipped, and where it was. */
+interface PlacedEntry extends Place {
+  entry: ReadEntry;
+}
+
+/** The messages to read, and the tally of what was left out. */
+function collect(placed: readonly PlacedEntry[]): { entries: Located[]; skipped: SkippedMessages; secondsTimestamps: number } {
+  const skipped: SkippedMessages = { toolMessages: 0, toolCallMessages: 0, developerMessages: 0, emptyMessages: 0, nonTextParts: 0 };
+  const counter = { tool: 'toolMessages', toolCall: 'toolCallMessages', developer: 'developerMessages', empty: 'emptyMessages' } as const;
+  const entries: Located[] = [];
+  let secondsTimestamps = 0;
+  for (const { entry, line, path } of placed) {
+    skipped.nonTextParts += entry.nonTextParts;
+    if (entry.skipped) skipped[counter[entry.skipped]]++;
+    if (!entry.message) continue;
+    if (entry.secondsTimestamp) secondsTimestamps++;
+    entries.push({ message: entry.message, ...(line === undefined ? {} : { line }), ...(path === undefined ? {} : { path }) });
+  }
+  return { entries, skipped, secondsTimestamps };
 }
 
 const secondsApart = 1_000;
@@ -115,14 +276,14 @@ function readText(file: string): string {
   return text.startsWith('\uFEFF') ? text.slice(1) : text;
 }
 
-function parseLines(file: string, text: string): Located[] {
-  const entries: Located[] = [];
+function parseLines(file: string, text: string): PlacedEntry[] {
+  const entries: PlacedEntry[] = [];
   text.split('\n').forEach((line, index) => {
     if (line.trim() === '') return;
     const value = parseJson(file, line, 'not valid JSON', index + 1);
-    const result = inputMessageSchema.safeParse(value);
+    const result = inputEntrySchema.safeParse(value);
     if (!result.success) throw dataError(file, index + 1, formatZodError(result.error));
-    entries.push({ message: result.data, line: index + 1 });
+    entries.push({ entry: result.data, line: index + 1 });
   });
   return entries;
 }
@@ -139,7 +300,7 @@ function firstLineObject(text: string): Record<string, unknown> | undefined {
   }
 }
 
-function parseJsonFile(file: string, text: string, parsed?: { value: unknown }): { entries: Located[]; userId: string | undefined } {
+function parseJsonFile(file: string, text: string, parsed?: { value: unknown }): { entries: PlacedEntry[]; userId: string | undefined } {
   if (text.trim() === '') return { entries: [], userId: undefined };
   let value: unknown;
   try {
@@ -155,21 +316,21 @@ function parseJsonFile(file: string, text: string, parsed?: { value: unknown }):
   if (Array.isArray(value)) {
     const result = messageListSchema.safeParse(value);
     if (!result.success) throw dataError(file, undefined, formatZodError(result.error));
-    return { entries: result.data.map((message, index) => ({ message, path: `[${index}]` })), userId: undefined };
+    return { entries: result.data.map((entry, index) => ({ entry, path: `[${index}]` })), userId: undefined };
   }
   const result = conversationObjectSchema.safeParse(value);
   if (!result.success) throw dataError(file, undefined, formatZodError(result.error));
-  return { entries: result.data.messages.map((message, index) => ({ message, path: `messages[${index}]` })), userId: result.data.userId };
+  return { entries: result.data.messages.map((entry, index) => ({ entry, path: `messages[${index}]` })), userId: result.data.userId };
 }
 
-function parsePlainText(file: string, text: string): Located[] {
-  const entries: Located[] = [];
+function parsePlainText(file: string, text: string): PlacedEntry[] {
+  const entries: PlacedEntry[] = [];
   text.split('\n').forEach((raw, index) => {
     const line = raw.trim();
     if (line === '') return;
-    const result = inputMessageSchema.safeParse(plainTextMessage(line));
+    const result = inputEntrySchema.safeParse(plainTextMessage(line));
     if (!result.success) throw dataError(file, index + 1, formatZodError(result.error));
-    entries.push({ message: result.data, line: index + 1 });
+    entries.push({ entry: result.data, line: index + 1 });
   });
   return entries;
 }
@@ -193,8 +354,8 @@ function isPersonaChat(text: string): boolean {
  * of the persona's owner (`user`; later tab-separated fields, candidates, are ignored); persona sentences are skipped,
  * since nobody said them. The numbering restarting at 1 starts another dialogue (another persona): an error.
  */
-function parsePersonaChat(file: string, text: string): Located[] {
-  const entries: Located[] = [];
+function parsePersonaChat(file: string, text: string): PlacedEntry[] {
+  const entries: PlacedEntry[] = [];
   let expected = 1;
   text.split('\n').forEach((raw, index) => {
     const line = raw.replace(/\r$/, '');
@@ -212,9 +373,9 @@ function parsePersonaChat(file: string, text: string): Located[] {
     for (const [role, content] of [['assistant', partner], ['user', speaker]] as const) {
       // ParlAI's placeholder for a dialogue its owner opens.
       if (content === '__SILENCE__') continue;
-      const result = inputMessageSchema.safeParse({ role, content });
+      const result = inputEntrySchema.safeParse({ role, content });
       if (!result.success) throw dataError(file, index + 1, formatZodError(result.error));
-      entries.push({ message: result.data, line: index + 1 });
+      entries.push({ entry: result.data, line: index + 1 });
     }
   });
   return entries;
@@ -320,22 +481,31 @@ function complete(entries: readonly Located[], fileUserId: string | undefined, s
  * unique, and with `previous` none may be one its evidence cites (extracted already). A UTF-8 byte
  * order mark is ignored. A file without messages is an error. Errors name the file and the line
  * (and column, for JSON syntax) or the JSON path.
+ * OpenAI-style chat logs read as they are exported: `tool` / `function` and `developer` messages and assistant
+ * messages that only call tools are skipped, content given as a list of parts keeps its text parts (joined with a
+ * newline) and leaves out the others, and a message with no text left is skipped (all counted in `skipped`).
+ * A `timestamp` is milliseconds since 1970 when it is a number of at least 1e11, Unix seconds when it is a smaller
+ * number (1e11 ms is 1973; converted, counted in `secondsTimestamps`), or an ISO 8601 date-time with `Z` or an offset.
  */
 export function readConversationFile(path: string, options: ReadConversationOptions = {}): Conversation {
   const startTime = options.startTime ?? (options.previous ? options.previous.updatedAt + secondsApart : 0);
   const text = readText(path);
   const format = formatOf(path, text);
-  let entries: Located[];
+  let placed: PlacedEntry[];
   let fileUserId: string | undefined;
-  if (format.kind === 'jsonl') entries = parseLines(path, text);
-  else if (format.kind === 'json') ({ entries, userId: fileUserId } = parseJsonFile(path, text, format.parsed));
-  else if (format.kind === 'persona-chat') entries = parsePersonaChat(path, text);
-  else entries = parsePlainText(path, text);
-  if (entries.length === 0) throw dataError(path, undefined, 'no messages: the file holds no conversation');
+  if (format.kind === 'jsonl') placed = parseLines(path, text);
+  else if (format.kind === 'json') ({ entries: placed, userId: fileUserId } = parseJsonFile(path, text, format.parsed));
+  else if (format.kind === 'persona-chat') placed = parsePersonaChat(path, text);
+  else placed = parsePlainText(path, text);
+  const { entries, skipped, secondsTimestamps } = collect(placed);
+  if (entries.length === 0) {
+    const all = placed.length === 1 ? 'its one message was' : `all ${placed.length} of its messages were`;
+    throw dataError(path, undefined, `no messages: the file holds no conversation${placed.length === 0 ? '' : ` (${all} skipped: tool results, tool calls, developer instructions or no text)`}`);
+  }
   checkUniqueIds(path, entries);
   const selected = selectUser(path, entries, fileUserId, options.userId);
   if (options.previous) checkNotExtracted(path, selected.entries, options.previous);
-  return { userId: selected.userId, messages: complete(selected.entries, fileUserId, startTime, options.previous) };
+  return { userId: selected.userId, messages: complete(selected.entries, fileUserId, startTime, options.previous), skipped, secondsTimestamps };
 }
 
 type Format = { kind: 'json'; parsed?: { value: unknown } } | { kind: 'jsonl' | 'persona-chat' | 'text' };

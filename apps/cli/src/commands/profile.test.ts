@@ -165,4 +165,28 @@ describe('personalab profile extract, the whole command', () => {
     expect(offline.stderr).toBe('extractor: heuristic; 2 user messages\n');
     expect(profileSchema.parse(JSON.parse(offline.stdout)).userId).toBe('ana');
   });
+
+  it('reads an OpenAI-style chat log with Unix-second times, saying once what it skipped and converted', async () => {
+    const input = file(
+      'openai-export.json',
+      JSON.stringify([
+        { role: 'system', content: 'You are a helpful assistant.', timestamp: 1_714_557_600 },
+        { role: 'user', content: [{ type: 'text', text: 'I work as a nurse.' }, { type: 'image_url', image_url: { url: 'https://example.com/a.png' } }], timestamp: 1_714_557_601 },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'search', arguments: '{}' } }], timestamp: 1_714_557_602 },
+        { role: 'tool', tool_call_id: 'call_1', content: '[]', timestamp: 1_714_557_603 },
+        { role: 'assistant', content: 'Nice!', timestamp: '2024-05-01T10:00:04Z' },
+        { role: 'user', content: 'I love sushi.', timestamp: 1_714_557_605 },
+      ]),
+    );
+    // Refused before: "[1].content: must be a string; [2].content: must be a string; [3].role: must be one of system, user, assistant, got "tool"".
+    const { stdout, stderr } = await main({}, 'profile', 'extract', '--input', input, '--user-id', 'ana');
+    expect(stderr).toBe(
+      `${input}: skipped 1 tool/function message, 1 assistant tool call without text, 1 non-text content part\n${input}: 3 timestamps below 1e11 read as Unix seconds (converted to milliseconds)\nextractor: heuristic; 2 user messages\n`,
+    );
+    const profile = profileSchema.parse(JSON.parse(stdout));
+    // May 2024, not January 1970.
+    expect(profile.updatedAt).toBe(1_714_557_605_000);
+    expect(profile.facts).toMatchObject([{ value: 'i work as a nurse', evidence: [{ messageId: 'm2', timestamp: 1_714_557_601_000 }] }]);
+    expect(profile.preferences).toMatchObject([{ subject: 'sushi', polarity: 'like', firstSeen: 1_714_557_605_000 }]);
+  });
 });

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { PersonalabError, blockingFile, getConfig, idSchema, writeFileAtomic } from '@personalab/core';
 import { createChatModelFromConfig } from '@personalab/llm';
-import { HeuristicProfileExtractor, LlmProfileExtractor, readConversationFile, readProfileFile, type LlmExtractionStats } from '@personalab/profile';
+import { HeuristicProfileExtractor, LlmProfileExtractor, readConversationFile, readProfileFile, type Conversation, type LlmExtractionStats } from '@personalab/profile';
 import { integerOption, positive } from '../integer-option.js';
 
 interface ExtractCommandOptions {
@@ -55,12 +55,39 @@ export function droppedNote(stats: LlmExtractionStats): string {
   );
 }
 
+const counted = (count: number, word: string, words = `${word}s`) => `${count.toLocaleString('en-US')} ${count === 1 ? word : words}`;
+
+/**
+ * The stderr lines about what the input file held that was not read as it stood, once per file: "chat.json: skipped 2
+ * tool/function messages, 1 assistant tool call without text, 3 non-text content parts", "chat.json: 4 timestamps below 1e11 read as Unix
+ * seconds". None for a file read whole.
+ */
+export function inputNotes(file: string, conversation: Conversation): string[] {
+  const { toolMessages, toolCallMessages, developerMessages, emptyMessages, nonTextParts } = conversation.skipped;
+  const skipped = [
+    toolMessages > 0 ? counted(toolMessages, 'tool/function message') : '',
+    toolCallMessages > 0 ? counted(toolCallMessages, 'assistant tool call without text', 'assistant tool calls without text') : '',
+    developerMessages > 0 ? counted(developerMessages, 'developer message') : '',
+    emptyMessages > 0 ? counted(emptyMessages, 'message without text', 'messages without text') : '',
+    nonTextParts > 0 ? counted(nonTextParts, 'non-text content part') : '',
+  ].filter((part) => part !== '');
+  const seconds = conversation.secondsTimestamps;
+  return [
+    ...(skipped.length > 0 ? [`${file}: skipped ${skipped.join(', ')}`] : []),
+    ...(seconds > 0 ? [`${file}: ${counted(seconds, 'timestamp')} below 1e11 read as Unix seconds (converted to milliseconds)`] : []),
+  ];
+}
+
 /** `personalab profile extract --input FILE`: prints the implicit profile as JSON (or writes it with `--output FILE`). */
 export function registerProfileCommand(program: Command): void {
   const profile = program.command('profile').description('implicit user profiles: facts, preferences (with change history), goals, style, Big Five');
   profile
     .command('extract')
-    .description('extract a profile from a conversation file and print it as JSON (.json messages or session, .jsonl / .ndjson, or any other file: JSON or JSON Lines by its content, a Persona-Chat dialogue, or text: one message per line, optionally opening with user:, assistant: or system:)')
+    .description(
+      'extract a profile from a conversation file and print it as JSON (.json messages or session, .jsonl / .ndjson, or any other file: JSON or JSON Lines by its content, a Persona-Chat dialogue, or text: one message per line, optionally opening with user:, assistant: or system:). ' +
+        'OpenAI-style logs are read: tool/function and developer messages and assistant tool calls without text are skipped, content parts keep their text (joined by newlines), a message without text is skipped (each counted on stderr). ' +
+        'A timestamp is Unix milliseconds, a number below 1e11 Unix seconds (converted, said on stderr), or an ISO 8601 date-time with Z or an offset',
+    )
     .requiredOption('--input <file>', 'conversation file')
     .option('--user-id <id>', 'whose profile: picks that user\'s messages when the file holds several users (default: the previous profile\'s user, else the file\'s one user, else "user")')
     .option('--previous <file>', 'a profile JSON to update incrementally with the messages since (a message id it cites is refused; new messages get ids after those)')
@@ -85,6 +112,7 @@ export function registerProfileCommand(program: Command): void {
       // Messages without times come after the previous profile, so they update it rather than predate it.
       const wanted = options.userId ?? previous?.userId;
       const conversation = readConversationFile(options.input, { ...(previous ? { previous } : {}), ...(wanted === undefined ? {} : { userId: wanted }) });
+      for (const note of inputNotes(options.input, conversation)) process.stderr.write(`${note}\n`);
       const extractor = model ? new LlmProfileExtractor({ model, prompt: options.prompt, chunkTokenBudget: options.chunkTokens }) : new HeuristicProfileExtractor();
       const userId = options.userId ?? previous?.userId ?? conversation.userId ?? 'user';
       const messages = conversation.messages.map((message) => (message.role === 'user' && message.userId === undefined ? { ...message, userId } : message));
