@@ -10,6 +10,7 @@ import {
 } from '@personalab/core';
 import { commonHeaderShape } from './index-header.js';
 import { corruptFile, readIndexFile, writeIndexFile } from './index-file.js';
+import { removeStaleScratchFiles } from './scratch-file.js';
 import { createSimdKernels, kernelBlock, type SimdKernels } from './simd-kernels.js';
 import { TopK } from './top-k.js';
 import { checkMetadata, checkMetric, checkSearchOptions, checkVector, matchesWhere, normalizeInPlace } from './vectors.js';
@@ -196,6 +197,8 @@ export class ExactIndex implements VectorIndex {
 
   async load(directory: string): Promise<void> {
     const { file, header, payload } = readIndexFile(directory, 'exact', exactHeaderSchema);
+    // A save killed mid-write left its temporary file; the next save removes it too, but a folder may only be read.
+    removeStaleScratchFiles(directory);
     const { dimension, stride } = this;
     if (header.dimension !== dimension) {
       throw corruptFile(file, `dimension ${header.dimension} in the file does not match this index's ${dimension}`);

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PersonalabError, createManualClock, type Embedder, type Message } from '@personalab/core';
 import { HashingEmbedder } from './hashing-embedder.js';
@@ -239,5 +240,59 @@ describe('HistoryStore', () => {
     expect(reopened.size).toBe(14);
     expect((await reopened.search({ query: 'tuned my guitar', userId: 'alice', k: 1 }))[0]?.message.id).toBe('alice-ok');
     await reopened.close();
+  });
+
+  it('names the SQLite file, the message and the way out when a stored embedding is bad (a store from before the check)', async () => {
+    const directory = freshDirectory();
+    const store = await filled(directory);
+    const bad: Message = { id: "bob's-oven", role: 'user', content: 'The oven repair man came on Tuesday.', timestamp: 4 * day };
+    await store.add('bob', [bad]);
+    await store.close();
+    const databaseFile = join(directory, 'history.sqlite');
+    const corrupt = (blob: Buffer) => {
+      const database = new Database(databaseFile);
+      database.prepare('UPDATE messages SET embedding = ? WHERE id = ?').run(blob, bad.id);
+      database.close();
+    };
+    const nan = new Float32Array(embedder.dimension);
+    nan[5] = Number.NaN;
+    corrupt(Buffer.from(nan.buffer));
+
+    // The saved index is still sound, so the store opens; reading every stored vector names the bad one.
+    const loaded = await HistoryStore.open({ directory, embedder });
+    expect(loaded.indexStatus).toEqual({ state: 'loaded' });
+    let similar: unknown;
+    try {
+      loaded.similarUsers('alice', 3);
+    } catch (error) {
+      similar = error;
+    }
+    expect(PersonalabError.is(similar, 'invalid_data')).toBe(true);
+    expect((similar as PersonalabError).details).toEqual({ file: databaseFile, messageId: bad.id });
+    await loaded.close();
+
+    // Any rebuild (here: the index file gone) reads every stored vector, and the open fails naming file and message.
+    rmSync(join(directory, 'index', indexFileName));
+    const advice = `Delete its row (DELETE FROM messages WHERE id = 'bob''s-oven') and add the message again with HistoryStore.add, which embeds it afresh`;
+    const opening = await HistoryStore.open({ directory, embedder }).catch((caught: unknown) => caught);
+    expect(PersonalabError.is(opening, 'invalid_data')).toBe(true);
+    expect((opening as Error).message).toBe(`${databaseFile}: message "bob's-oven" (user "bob") has a bad stored embedding: component 5 is NaN, not a finite number. ${advice}`);
+    // A blob that is not whole floats of the embedder's dimension (it used to throw a bare RangeError).
+    corrupt(Buffer.alloc(10));
+    await expect(HistoryStore.open({ directory, embedder })).rejects.toThrow(
+      `${databaseFile}: message "bob's-oven" (user "bob") has a bad stored embedding: 10 bytes, not the ${embedder.dimension * 4} of ${embedder.dimension} 32-bit floats. ${advice}`,
+    );
+
+    // The advice works as written: run its statement, reopen (rebuilt from the rest), add the message again.
+    const database = new Database(databaseFile);
+    database.exec(/\((DELETE FROM .*)\) and/.exec(advice)![1]!);
+    database.close();
+    const repaired = await HistoryStore.open({ directory, embedder });
+    expect(repaired.indexStatus.state).toBe('rebuilt');
+    expect(repaired.size).toBe(13);
+    await repaired.add('bob', [bad]);
+    expect((await repaired.search({ query: 'oven repair man', k: 1 }))[0]?.message.id).toBe(bad.id);
+    expect(repaired.similarUsers('alice', 3)).toHaveLength(3);
+    await repaired.close();
   });
 });

@@ -101,11 +101,8 @@ const embedderKey = (embedder: Embedder) => JSON.stringify({ id: embedder.id, di
 const reembeddingMarker = JSON.stringify({ reembedding: true });
 
 const toBlob = (vector: Float32Array) => Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
-function fromBlob(blob: Buffer): Float32Array {
-  const copy = new Float32Array(blob.byteLength / 4);
-  new Uint8Array(copy.buffer).set(blob);
-  return copy;
-}
+/** The SQLite file of a store's folder. */
+const databaseFileName = 'history.sqlite';
 
 /**
  * Messages and events per user in SQLite (better-sqlite3, WAL), with message embeddings in an
@@ -114,6 +111,8 @@ function fromBlob(blob: Buffer): Float32Array {
  */
 export class HistoryStore {
   readonly directory: string;
+  /** The SQLite file (`history.sqlite` in `directory`). */
+  readonly databaseFile: string;
   readonly embedder: Embedder;
   /** Whether the index was loaded, created empty, or rebuilt from SQLite (and why). */
   readonly indexStatus: IndexStatus;
@@ -127,6 +126,7 @@ export class HistoryStore {
 
   private constructor(options: HistoryStoreOptions, database: Database.Database, index: HnswIndex, status: IndexStatus) {
     this.directory = options.directory;
+    this.databaseFile = join(options.directory, databaseFileName);
     this.embedder = options.embedder;
     this.clock = options.clock ?? systemClock;
     this.hnswOptions = options.hnsw;
@@ -138,7 +138,7 @@ export class HistoryStore {
   /** Opens (or creates) a store; loads the index, or rebuilds it from SQLite when it cannot be trusted. */
   static async open(options: HistoryStoreOptions): Promise<HistoryStore> {
     mkdirSync(options.directory, { recursive: true });
-    const database = new Database(join(options.directory, 'history.sqlite'));
+    const database = new Database(join(options.directory, databaseFileName));
     try {
       database.pragma('journal_mode = WAL');
       database.pragma('synchronous = NORMAL');
@@ -258,7 +258,8 @@ export class HistoryStore {
     this.database.transaction(() => {
       parsed.forEach((message, position) => {
         const previous = existing.get(message.id) as { user_id: string; embedding: Buffer } | undefined;
-        if (previous !== undefined) this.adjustUserSum(previous.user_id, fromBlob(previous.embedding), -1);
+        // Sums exist only once every stored embedding was read (and checked); replacing a bad one is its repair.
+        if (previous !== undefined && this.userSums !== undefined) this.adjustUserSum(previous.user_id, this.storedEmbedding({ id: message.id, ...previous }), -1);
         upsert.run(message.id, userId, message.sessionId ?? null, message.role, message.content, message.timestamp, toBlob(embeddings[position]!));
         this.adjustUserSum(userId, embeddings[position]!, 1);
       });
@@ -378,15 +379,16 @@ export class HistoryStore {
     const index = new HnswIndex({ ...this.hnswOptions, dimension: this.embedder.dimension, metric: 'cosine', initialCapacity: Math.max(1024, this.size) });
     let batch: { id: string; vector: Float32Array; metadata: { userId: string; timestamp: number; role: string } }[] = [];
     for (const row of this.database.prepare('SELECT id, user_id, role, timestamp, embedding FROM messages ORDER BY seq').iterate() as IterableIterator<MessageRow>) {
-      batch.push({ id: row.id, vector: fromBlob(row.embedding), metadata: { userId: row.user_id, timestamp: row.timestamp, role: row.role } });
+      batch.push({ id: row.id, vector: this.storedEmbedding(row), metadata: { userId: row.user_id, timestamp: row.timestamp, role: row.role } });
       if (batch.length >= 1000) {
         index.add(batch);
         batch = [];
       }
     }
     index.add(batch);
-    // A bulk rebuild is the moment to lay the graph out for cache locality (results unchanged).
-    index.optimize();
+    // A bulk rebuild is the moment to lay the graph out for cache locality (results unchanged); its scratch file
+    // goes in the index's folder, where the index is saved next.
+    index.optimize({ directory: join(this.directory, 'index') });
     this.index = index;
     this.dirty = true;
   }
@@ -424,13 +426,49 @@ export class HistoryStore {
     return vectors;
   }
 
+  /**
+   * A message's embedding as stored in SQLite, checked: whole 32-bit floats, the embedder's dimension, finite. Stores
+   * written before `add` checked its embedder's vectors can hold a bad one; the error names the file, the message, and
+   * the way out (the row can only be replaced: its text is embedded only when it is added).
+   */
+  private storedEmbedding(row: { id: string; user_id: string; embedding: Buffer }): Float32Array {
+    const { dimension } = this.embedder;
+    const fail = (problem: string): never => {
+      const sql = `DELETE FROM messages WHERE id = '${row.id.replaceAll("'", "''")}'`;
+      throw new PersonalabError(
+        'invalid_data',
+        `${this.databaseFile}: message ${JSON.stringify(row.id)} (user ${JSON.stringify(row.user_id)}) has a bad stored embedding: ${problem}. ` +
+          `Delete its row (${sql}) and add the message again with HistoryStore.add, which embeds it afresh`,
+        { details: { file: this.databaseFile, messageId: row.id } },
+      );
+    };
+    const blob = row.embedding;
+    if (!Buffer.isBuffer(blob) || blob.byteLength !== dimension * 4) {
+      fail(Buffer.isBuffer(blob) ? `${blob.byteLength} bytes, not the ${dimension * 4} of ${dimension} 32-bit floats` : `a ${typeof blob}, not a BLOB`);
+    }
+    const vector = new Float32Array(dimension);
+    new Uint8Array(vector.buffer).set(blob);
+    try {
+      checkVector(vector, dimension, 'embedding');
+    } catch (error) {
+      fail((error as Error).message.replace(/^embedding: /, ''));
+    }
+    return vector;
+  }
+
   private ensureUserSums(): Map<string, { sum: Float64Array; count: number }> {
     if (this.userSums !== undefined) return this.userSums;
-    this.userSums = new Map();
-    for (const row of this.database.prepare('SELECT user_id, embedding FROM messages').iterate() as IterableIterator<{ user_id: string; embedding: Buffer }>) {
-      this.adjustUserSum(row.user_id, fromBlob(row.embedding), 1);
+    const sums = new Map<string, { sum: Float64Array; count: number }>();
+    this.userSums = sums;
+    try {
+      for (const row of this.database.prepare('SELECT id, user_id, embedding FROM messages').iterate() as IterableIterator<{ id: string; user_id: string; embedding: Buffer }>) {
+        this.adjustUserSum(row.user_id, this.storedEmbedding(row), 1);
+      }
+    } catch (error) {
+      this.userSums = undefined;
+      throw error;
     }
-    return this.userSums;
+    return sums;
   }
 
   private adjustUserSum(userId: string, vector: Float32Array, sign: 1 | -1): void {

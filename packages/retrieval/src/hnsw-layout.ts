@@ -21,7 +21,7 @@
 const headerBytes = 96;
 
 /** The parts of the header the reordering needs. */
-interface HnswFileHeader {
+export interface HnswFileHeader {
   offsetLevel0: number;
   count: number;
   rowBytes: number;
@@ -72,25 +72,25 @@ function breadthFirstOrder(bytes: Uint8Array, header: HnswFileHeader): Uint32Arr
   return order;
 }
 
+/** A parsed, size-checked hnswlib file: its header and where each node's upper-level lists start. */
+export interface CheckedHnswFile {
+  header: HnswFileHeader;
+  upperStart: Float64Array;
+}
+
 /**
- * Rewrites a saved hnswlib index with its nodes renumbered in breadth-first order of the level-0
- * graph. Returns a new buffer of the same length; throws if the bytes are not a well-formed index.
+ * Checks that bytes hold a whole hnswlib index: the header's rows fit, and the upper-level link lists end exactly
+ * at the end of the file. hnswlib writes without checking its stream, so a full disk leaves a short file and no error.
  */
-export function reorderHnswFile(input: Uint8Array): Uint8Array {
+export function checkHnswFile(input: Uint8Array): CheckedHnswFile {
   if (input.byteLength < headerBytes) throw new Error(`hnswlib index of ${input.byteLength} bytes is shorter than its header`);
   const inputView = new DataView(input.buffer, input.byteOffset, input.byteLength);
   const header = readHeader(inputView);
-  const { count, rowBytes, offsetLevel0, maxM, maxM0 } = header;
-  const levelBlockBytes = maxM * 4 + 4;
+  const { count, rowBytes, offsetLevel0, maxM0 } = header;
   if (rowBytes < offsetLevel0 + 4 + maxM0 * 4 || headerBytes + count * rowBytes > input.byteLength) {
     throw new Error(`hnswlib index header does not fit the file (${count} rows of ${rowBytes} bytes in ${input.byteLength} bytes)`);
   }
-  const order = breadthFirstOrder(input, header);
-  const newNumber = new Uint32Array(count);
-  for (let position = 0; position < count; position++) newNumber[order[position]!] = position;
-  const remap = (old: number) => (old < count ? newNumber[old]! : old);
-
-  // Where each node's upper-level lists start in the input.
+  // Where each node's upper-level lists start.
   const upperStart = new Float64Array(count);
   let cursor = headerBytes + count * rowBytes;
   for (let node = 0; node < count; node++) {
@@ -98,7 +98,25 @@ export function reorderHnswFile(input: Uint8Array): Uint8Array {
     upperStart[node] = cursor;
     cursor += 4 + inputView.getUint32(cursor, true);
   }
-  if (cursor !== input.byteLength) throw new Error(`hnswlib index has ${input.byteLength - cursor} bytes after its last link list`);
+  if (cursor !== input.byteLength) {
+    throw new Error(cursor > input.byteLength ? 'hnswlib index is truncated in its upper-level links' : `hnswlib index has ${input.byteLength - cursor} bytes after its last link list`);
+  }
+  return { header, upperStart };
+}
+
+/**
+ * Rewrites a saved hnswlib index with its nodes renumbered in breadth-first order of the level-0
+ * graph. Returns a new buffer of the same length; throws if the bytes are not a well-formed index.
+ */
+export function reorderHnswFile(input: Uint8Array): Uint8Array {
+  const { header, upperStart } = checkHnswFile(input);
+  const inputView = new DataView(input.buffer, input.byteOffset, input.byteLength);
+  const { count, rowBytes, offsetLevel0, maxM, maxM0 } = header;
+  const levelBlockBytes = maxM * 4 + 4;
+  const order = breadthFirstOrder(input, header);
+  const newNumber = new Uint32Array(count);
+  for (let position = 0; position < count; position++) newNumber[order[position]!] = position;
+  const remap = (old: number) => (old < count ? newNumber[old]! : old);
 
   const output = new Uint8Array(input.byteLength);
   const outputView = new DataView(output.buffer);
@@ -115,7 +133,7 @@ export function reorderHnswFile(input: Uint8Array): Uint8Array {
       outputView.setUint32(at, remap(outputView.getUint32(at, true)), true);
     }
   }
-  cursor = headerBytes + count * rowBytes;
+  let cursor = headerBytes + count * rowBytes;
   for (let position = 0; position < count; position++) {
     const source = upperStart[order[position]!]!;
     const size = inputView.getUint32(source, true);

@@ -1,7 +1,7 @@
 export { ExactIndex } from './exact-index.js';
 export type { ExactIndexOptions } from './exact-index.js';
 export { HnswIndex } from './hnsw-index.js';
-export type { HnswIndexOptions, HierarchicalNSW } from './hnsw-index.js';
+export type { HnswIndexOptions, HnswOptimizeOptions, HierarchicalNSW } from './hnsw-index.js';
 export { indexFileName, indexFormatVersion } from './index-file.js';
 export { clusteredVectors, recallAtK, scoreRecallAtK } from './clustered-vectors.js';
 export type { ClusteredVectors, ClusteredVectorsOptions } from './clustered-vectors.js';
