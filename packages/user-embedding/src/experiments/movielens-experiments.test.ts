@@ -68,6 +68,30 @@ describe('MovieLens results files', () => {
     expect(p3).toContain(`Command: \`${p3Command}\``);
   });
 
+  it('refits a tfjs model on the whole training part for the epoch count early stopping chose', async () => {
+    // 40 users in two taste groups over 24 films, 12 ratings each: enough for the inner split to stop early on.
+    const data = join(folder.path, 'clustered');
+    mkdirSync(data, { recursive: true });
+    const rows: string[] = [];
+    for (let user = 1; user <= 40; user++) {
+      const offset = user % 2 === 0 ? 0 : 12;
+      for (let k = 0; k < 12; k++) rows.push(`${user}\t${offset + ((user + k * 5) % 12) + 1}\t${1 + ((user + k) % 5)}\t${881250949 + user * 100 + k}`);
+    }
+    const items = Array.from({ length: 24 }, (_, index) => `${index + 1}|Film ${index + 1} (1995)|01-Jan-1995||http://x|${'0|'.repeat(18)}1`);
+    const users = Array.from({ length: 40 }, (_, index) => `${index + 1}|30|${index % 2 === 0 ? 'M' : 'F'}|other|00000`);
+    folder.write(join('clustered', 'u.data'), rows.join('\n') + '\n');
+    folder.write(join('clustered', 'u.item'), items.join('\n') + '\n');
+    folder.write(join('clustered', 'u.user'), users.join('\n') + '\n');
+    const directory = join(folder.path, 'refit');
+    const runs = await runRankingExperiments({ dataDirectory: data, resultsDirectory: directory, seeds: [42], models: ['bpr-mf'], quick: true, quiet: true, log: () => undefined, command });
+    const selected = runs[0]?.selected as { bestEpoch: number; refitEpochs?: number; refitSeconds?: number };
+    expect(selected.bestEpoch).toBeGreaterThanOrEqual(1);
+    expect(selected.refitEpochs).toBe(selected.bestEpoch);
+    expect(selected.refitSeconds).toBeGreaterThan(0);
+    const stored = JSON.parse(readFileSync(join(directory, 'p1-ranking.json'), 'utf8')) as unknown;
+    expect(JSON.stringify(stored)).toContain(`"refitEpochs":${selected.bestEpoch}`);
+  });
+
   it('the runner passes the command it is given to the results files', async () => {
     const data = join(folder.path, 'movielens-100k');
     mkdirSync(data, { recursive: true });
