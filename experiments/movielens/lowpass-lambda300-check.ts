@@ -6,16 +6,12 @@
  * Usage: LAMBDA=300 npx tsx --conditions=development experiments/movielens/lowpass-lambda300-check.ts
  * (reads movielens-100k from the usual data folders, or the folder given as DATA).
  */
-import { evaluateRanking, findDataset, howToGet, loadMovieLens100k, stratifiedSplit } from '@personalab/datasets';
+import { evaluateRanking, stratifiedSplit } from '@personalab/datasets';
+import { loadScreenData } from './screen-data.js';
 import { ContextEaseRecommender, itemsByUser } from '@personalab/user-embedding';
 import { parseInteger, scriptOptions } from '@personalab/core';
 const lambda = scriptOptions(() => parseInteger('LAMBDA', process.env.LAMBDA ?? '300', { min: 1 }));
-const directory = process.env.DATA ?? findDataset('movielens-100k', {});
-if (!directory) {
-  console.error(`MovieLens 100K not found: ${howToGet('movielens-100k')}`);
-  process.exit(1);
-}
-const data = await loadMovieLens100k(directory);
+const data = await loadScreenData();
 for (const seed of [42, 7, 1]) {
   const split = stratifiedSplit(data.ratings, { ratio: 0.75, seed, shuffle: 'numpy' });
   const seen = itemsByUser(split.train);

@@ -8,18 +8,14 @@
  * Usage: npx tsx --conditions=development experiments/movielens/two-tower-blend-screen.ts [seed, default 42]
  * (reads movielens-100k from the usual data folders, or the folder given as DATA).
  */
-import { findDataset, howToGet, loadMovieLens100k, stratifiedSplit } from '@personalab/datasets';
+import { stratifiedSplit } from '@personalab/datasets';
+import { loadScreenData } from './screen-data.js';
 import { ContextEaseRecommender, itemsByUser, selectBackend, SequentialTwoTowerRecommender, topK } from '@personalab/user-embedding';
 import { parseInteger, scriptOptions } from '@personalab/core';
 
 const seed = scriptOptions(() => parseInteger('seed', process.argv[2] ?? '42', { min: 0, max: 0xffffffff }));
-const directory = process.env.DATA ?? findDataset('movielens-100k', {});
-if (!directory) {
-  console.error(`MovieLens 100K not found: ${howToGet('movielens-100k')}`);
-  process.exit(1);
-}
 await selectBackend({});
-const data = await loadMovieLens100k(directory);
+const data = await loadScreenData();
 const split = stratifiedSplit(data.ratings, { ratio: 0.75, seed, shuffle: 'numpy' });
 const inner = stratifiedSplit(split.train, { ratio: 0.9, seed: seed + 1000 });
 const training = { items: data.items, users: data.users };
