@@ -28,6 +28,8 @@ export { RunStore } from './harness/run-store.js';
 export type { ConversationRecord, EndReason } from './harness/run-store.js';
 export { summarizeSimulatorReports, simulatorReportSchema } from './harness/simulator-report.js';
 export type { ReportedSimulatorTurn, SimulatorReport, SimulatorReportSummary, TurnProvenance } from './harness/simulator-report.js';
+export { addServiceReports, emptyServiceReport, formatRetryCauses, keepsServiceReports, retryCount, serviceReportSchema, summarizeServiceReports, takeServiceReport } from './harness/service-report.js';
+export type { ServiceReport, ServiceReportingAssistant, ServiceReportSummary } from './harness/service-report.js';
 export { parseShard, selectShard } from './harness/shard.js';
 export type { Shard } from './harness/shard.js';
 export { readTranscripts, transcriptsToJsonl, writeTranscripts } from './harness/transcripts.js';
@@ -39,7 +41,7 @@ export { turnStatistics, authenticityDistance, cycleConsistency } from './metric
 export type { PersonaTurns, TurnStatistics, AuthenticityDistance, CycleConsistency } from './metrics/fidelity-metrics.js';
 export { wasserstein1, kolmogorovSmirnov } from './metrics/distribution-distance.js';
 export { personaProfile } from './persona-profile.js';
-export { RecommenderHttpAssistant } from './assistants/recommender-http-assistant.js';
+export { RecommenderHttpAssistant, networkErrorKind } from './assistants/recommender-http-assistant.js';
 export type { RecommenderHttpAssistantOptions, RetryInfo } from './assistants/recommender-http-assistant.js';
 export { simulatedUsersFromRatings } from './rating-users.js';
 export type { RatingUsersOptions } from './rating-users.js';

@@ -49,11 +49,13 @@ writeFileSync(join(spc, 'synthetic-persona-chat', 'Synthetic-Persona-Chat_valid.
  * A stand-in for the recommender's HTTP API: creates users, takes their ratings, and answers each chat with
  * film 9 (never a tiny user's hidden target, so conversations run every turn). `limited` first requests are
  * answered 429 with Retry-After: 1; the first `failedChats` chats 400 (that conversation fails); chats wait `delayMs`.
+ * `chatFaults` are met by the chats in order before they are answered: an HTTP status, or `drop` (the connection closed unanswered).
  */
-async function startService(options: { limited?: number; delayMs?: number; failedChats?: number } = {}) {
+async function startService(options: { limited?: number; delayMs?: number; failedChats?: number; chatFaults?: Array<number | 'drop'> } = {}) {
   const requests: string[] = [];
   let limited = options.limited ?? 0;
   let failedChats = options.failedChats ?? 0;
+  const chatFaults = [...(options.chatFaults ?? [])];
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     request.resume();
     request.on('end', () => {
@@ -67,6 +69,10 @@ async function startService(options: { limited?: number; delayMs?: number; faile
       else if (failedChats > 0) {
         failedChats--;
         send(400, { error: { code: 'invalid_argument', message: 'no such user' } });
+      } else if (chatFaults.length > 0) {
+        const fault = chatFaults.shift();
+        if (fault === 'drop') request.socket.destroy();
+        else send(fault ?? 500, { error: { code: 'internal', message: 'the service is busy' } });
       }
       else setTimeout(() => send(200, { sessionId: 's', reply: 'Try Film 9.', recommendations: [{ item: { id: '9' } }] }), options.delayMs ?? 0);
     });
@@ -75,6 +81,8 @@ async function startService(options: { limited?: number; delayMs?: number; faile
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
+    /** Answers the next `count` requests 429. */
+    limitNext: (count: number) => void (limited = count),
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());
@@ -220,6 +228,70 @@ describe('personalab simulate', () => {
       expect(output.stdout).toMatch(/\|\s+0 \|\n/);
       // Two 429s, one notice (at most one a minute).
       expect(output.stderr.match(/the service answered 429 \(rate limit\); waiting 1 s as its Retry-After asks, then going on/g)).toHaveLength(1);
+    } finally {
+      await service.close();
+    }
+  });
+
+  it("ends with how the service held up: retries by cause over every call of the run, kept with each conversation and in the transcripts", async () => {
+    // First call: the first chat meets a 503 and a dropped connection before its answer.
+    const service = await startService({ chatFaults: [503, 'drop'] });
+    const store = join(folder, 'service-retries.sqlite');
+    const transcripts = join(folder, 'service-retries.jsonl');
+    const common = ['--quiet', '--data-dir', tiny, 'simulate', '--assistant', 'http', '--assistant-url', service.url, '--max-turns', '1', '--concurrency', '1', '--store', store, '--run-id', 'S'];
+    const retriesLine = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('service retries:'));
+    let closed = false;
+    try {
+      const first = await runCliOutput([registerSimulateCommand], [...common, '--limit', '2']);
+      expect(first.error).toBeUndefined();
+      // It had printed nothing about the two retries.
+      expect(retriesLine(first.stderr)).toEqual([
+        'service retries: 2 (503 ×1, connection closed ×1); 0 requests failed after retries (in 2 requests of the 2 conversations stored, every call of the run; creating the users this call: 0 retries in 4 requests)',
+      ]);
+      // Resumed: the new user's creation meets a 429 (the notice stays); the totals hold the first call's retries.
+      service.limitNext(1);
+      const resumed = await runCliOutput([registerSimulateCommand], [...common, '--limit', '3', '--transcripts', transcripts]);
+      expect(resumed.error).toBeUndefined();
+      expect(resumed.stdout).toContain('3 conversations (1 run now, 2 resumed)');
+      expect(resumed.stderr).toMatch(/the service answered 429 \(rate limit\); waiting 1 s as its Retry-After asks/);
+      expect(retriesLine(resumed.stderr)).toEqual([
+        'service retries: 2 (503 ×1, connection closed ×1); 0 requests failed after retries (in 3 requests of the 3 conversations stored, every call of the run; creating the users this call: 1 retry (429 ×1) in 2 requests)',
+      ]);
+      // Each conversation's account, in user order: the first user's chat met both faults.
+      const lines = readFileSync(transcripts, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { serviceReport?: unknown });
+      expect(lines.map((line) => line.serviceReport)).toEqual([
+        { requests: 1, retries: { '503': 1, 'connection closed': 1 }, failedRequests: 0 },
+        { requests: 1, retries: {}, failedRequests: 0 },
+        { requests: 1, retries: {}, failedRequests: 0 },
+      ]);
+      // Run again with everything stored and the service stopped: no request, the same totals.
+      await service.close();
+      closed = true;
+      const again = await runCliOutput([registerSimulateCommand], [...common, '--limit', '3']);
+      expect(again.error).toBeUndefined();
+      expect(retriesLine(again.stderr)).toEqual(['service retries: 2 (503 ×1, connection closed ×1); 0 requests failed after retries (in 3 requests of the 3 conversations stored, every call of the run)']);
+      // A conversation stored by a build that kept no account: unknown, said so, not counted as 0.
+      const stored = new RunStore(store);
+      const { serviceReport: _dropped, ...older } = stored.conversations('S')[0] as ConversationRecord;
+      stored.save(older);
+      stored.close();
+      const unknown = await runCliOutput([registerSimulateCommand], [...common, '--limit', '3']);
+      expect(retriesLine(unknown.stderr)).toEqual([
+        'service retries: 0; 0 requests failed after retries (in 2 requests of the 2 conversations stored, every call of the run; 1 conversation stored before retries were recorded: unknown, not counted)',
+      ]);
+    } finally {
+      if (!closed) await service.close();
+    }
+  });
+
+  it('says how many requests failed after their retries, also when every conversation failed', async () => {
+    // Three 503s for the only chat: two retries, then the request (and the conversation) fails.
+    const service = await startService({ chatFaults: [503, 503, 503] });
+    try {
+      const output = await runCliOutput([registerSimulateCommand], ['--quiet', '--data-dir', tiny, 'simulate', '--assistant', 'http', '--assistant-url', service.url, '--limit', '1', '--max-turns', '1', '--store', join(folder, 'service-down.sqlite')]);
+      expect(PersonalabError.is(output.error, 'upstream_error') && /every conversation failed \(1\)/.test(output.error.message)).toBe(true);
+      expect(output.stderr).toContain('1 of 1 conversations failed');
+      expect(output.stderr).toMatch(/\nservice retries: 2 \(503 ×2\); 1 request failed after retries \(in 1 request of the 1 conversation stored, every call of the run; creating the users this call: 0 retries in 2 requests\)\n$/);
     } finally {
       await service.close();
     }

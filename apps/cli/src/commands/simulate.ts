@@ -8,6 +8,7 @@ import { HashingEmbedder, HnswIndex } from '@personalab/retrieval';
 import { EaseRecommender } from '@personalab/user-embedding';
 import {
   createMostPopularAssistant,
+  formatRetryCauses,
   LlmUserSimulator,
   OpenAiChatAssistant,
   parseShard,
@@ -16,17 +17,21 @@ import {
   RecommenderAssistant,
   RecommenderHttpAssistant,
   RetrievalUserSimulator,
+  retryCount,
   RunStore,
   runConfiguration,
   ScriptedAssistant,
   simulate,
   simulatedUsersFromRatings,
+  summarizeServiceReports,
   TitleMatcher,
   UserTurnCorpus,
   writeTranscripts,
   type ConversationRecord,
   type RecommendationSummary,
   type RetryInfo,
+  type ServiceReport,
+  type ServiceReportSummary,
   type SimulatedUser,
   type SimulationResult,
   type SimulatorReportSummary,
@@ -169,6 +174,28 @@ function fallbackLine(report: SimulatorReportSummary, scope: string): string {
   );
 }
 
+/**
+ * How the service held up, from the report stored with each conversation (every call of a resumed run), and the requests
+ * that created the users in this call: "service retries: 12 (429 ×9, 503 ×2, connection reset ×1); 0 requests failed after
+ * retries (in 480 requests of the 20 conversations stored, every call of the run)". Failed conversations count (their
+ * requests are what failed); conversations stored before retries were recorded are left out and counted.
+ */
+function serviceRetriesLine(report: ServiceReportSummary, scope: string, registration: ServiceReport | undefined): string {
+  const count = (value: number, one: string, many: string) => `${value} ${value === 1 ? one : many}`;
+  const causes = (retries: Readonly<Record<string, number>>) => (retryCount(retries) > 0 ? ` (${formatRetryCauses(retries)})` : '');
+  const details = [
+    `in ${count(report.requests, 'request', 'requests')} of the ${count(report.conversations, 'conversation', 'conversations')} stored${scope}, every call of the run`,
+    ...(registration && registration.requests > 0
+      ? [
+          `creating the users this call: ${count(retryCount(registration.retries), 'retry', 'retries')}${causes(registration.retries)} in ${count(registration.requests, 'request', 'requests')}` +
+            (registration.failedRequests > 0 ? `, ${registration.failedRequests} failed after retries` : ''),
+        ]
+      : []),
+    ...(report.unreported > 0 ? [`${count(report.unreported, 'conversation', 'conversations')} stored before retries were recorded: unknown, not counted`] : []),
+  ];
+  return `service retries: ${report.retries}${causes(report.retriesByCause)}; ${count(report.failedRequests, 'request', 'requests')} failed after retries (${details.join('; ')})`;
+}
+
 /** Says on stderr, at most once a minute, that the service rate-limits the run and the run waits. */
 function rateLimitNotice(): (info: RetryInfo) => void {
   let last = Number.NEGATIVE_INFINITY;
@@ -209,7 +236,10 @@ export function registerSimulateCommand(program: Command): void {
     .option('--shard <i/n>', 'run only shard i of n (1-based), e.g. 2/4')
     .option('--run-id <id>', 'run id in the store (default <simulator>--<assistant name>--<users>, with the assistant as it names itself: retrieval--recommender:ease--movielens-100k, printed at the end of each run); resuming with options that change the results is refused')
     .option('--store <file>', 'SQLite run store (resumes a run with the same id; default $PERSONALAB_STATE_DIR/simulations.sqlite)')
-    .option('--transcripts <file>', 'write the conversations as JSON Lines, each with the run settings in a config field (with --simulator llm also its simulatorReport: which user turns fell back)')
+    .option(
+      '--transcripts <file>',
+      'write the conversations as JSON Lines, each with the run settings in a config field (with --simulator llm also its simulatorReport: which user turns fell back; with --assistant http its serviceReport: requests, retries by cause, requests failed after retries)',
+    )
     .addOption(integerOption('--seed <n>', 'seed of the split and the simulators', seedRange, 1))
     .addOption(integerOption('--corpus-size <n>', 'retrieval simulator: real user turns in its corpus', positive, 8000))
     .addOption(integerOption('--patience <n>', 'retrieval simulator: rounds of unwanted recommendations before a simulated user gives up (default: never)', positive))
@@ -256,6 +286,8 @@ export function registerSimulateCommand(program: Command): void {
 
       // 2. The assistant and the simulator, with their slow parts (model fit, users on the service, corpus index) put off.
       let assistant: Assistant;
+      // The HTTP assistant counts its retries: the command ends with a line on how the service held up.
+      let http: RecommenderHttpAssistant | undefined;
       // Given this shard's users whose conversation is still to run (not stored, or failed), once the run id is checked.
       let prepareAssistant = async (_pending: readonly SimulatedUser[]): Promise<void> => undefined;
       // Everything besides the names, seed, turns and k that changes the conversations: a resumed run must match it.
@@ -279,7 +311,7 @@ export function registerSimulateCommand(program: Command): void {
         }
         case 'http': {
           const baseUrl = options.assistantUrl as string;
-          const http = new RecommenderHttpAssistant({
+          http = new RecommenderHttpAssistant({
             baseUrl,
             k: options.k,
             userIdPrefix: options.httpUserPrefix,
@@ -288,6 +320,7 @@ export function registerSimulateCommand(program: Command): void {
           });
           Object.assign(runConfig, { assistantUrl: baseUrl, httpUserPrefix: options.httpUserPrefix });
           if (options.users === 'movielens-100k' && options.httpUserPrefix !== '') {
+            const service = http;
             prepareAssistant = async (mine) => {
               // Users whose conversation is stored need nothing on the service: a finished run run again sends nothing.
               if (mine.length === 0) return;
@@ -299,7 +332,7 @@ export function registerSimulateCommand(program: Command): void {
                 if (ratings) ratings.push(rating);
                 else byUser.set(rating.userId, [rating]);
               }
-              const created = await http.registerUsers(mine.map((user) => ({ id: user.id, ratings: byUser.get(user.id) ?? [] })));
+              const created = await service.registerUsers(mine.map((user) => ({ id: user.id, ratings: byUser.get(user.id) ?? [] })));
               process.stderr.write(
                 `http: ${created} simulated users created on ${baseUrl} as ${options.httpUserPrefix}<id> with their training ratings${mine.length - created > 0 ? ` (${mine.length - created} there already: their ratings re-sent, batches the service had refused as stored)` : ''}. ` +
                   `The service's model may have been trained on the hidden ratings too (npm start trains on all of MovieLens); ` +
@@ -341,15 +374,37 @@ export function registerSimulateCommand(program: Command): void {
       // The default is read when the command runs, not when the CLI starts (a bad environment must not stop --help).
       const storePath = options.store ?? join(getConfig().stateDir, 'simulations.sqlite');
       const store = new RunStore(storePath);
+      /** Writes how the service held up (`--assistant http`), on every way out once the run id is checked. */
+      let reportService: (() => void) | undefined;
       try {
         // As `simulate` records it (a shard without users records the simulator as "none").
         const mine = selectShard(users, shard);
         store.checkRun(runId, runConfiguration({ simulator: mine.length > 0 ? simulatorName : 'none', assistant: assistant.name, maxTurns: options.maxTurns, k: options.k, config: runConfig }));
+        // The requests that created the users (this call's only requests before the run).
+        let registration: ServiceReport | undefined;
+        if (http) {
+          const mineIds = new Set(mine.map((user) => user.id));
+          reportService = () => {
+            let line: string;
+            try {
+              // From the store, so that a resumed run (and a finished one run again) counts every call's requests.
+              const report = summarizeServiceReports(store.conversations(runId).filter((record) => mineIds.has(record.userId)));
+              line = serviceRetriesLine(report, shard ? ` for shard ${options.shard}` : '', registration);
+            } catch (error) {
+              line = `service retries: unknown (${error instanceof Error ? error.message : String(error)})`;
+            }
+            process.stderr.write(`${line}\n`);
+          };
+        }
 
         // 4. The slow parts.
         // As `simulate` picks them: failed conversations run again, stored ones are skipped.
         const stored = store.finishedUserIds(runId);
-        await prepareAssistant(mine.filter((user) => !stored.has(user.id)));
+        try {
+          await prepareAssistant(mine.filter((user) => !stored.has(user.id)));
+        } finally {
+          registration = http?.serviceTotals();
+        }
         if (options.simulator === 'retrieval') {
           const embedder = HashingEmbedder.fit(corpusTurns.map((turn) => turn.text), { dimension: 256 });
           corpus = await UserTurnCorpus.build({ turns: corpusTurns, embedder, createIndex: (dimension) => new HnswIndex({ dimension, m: 12, efConstruction: 48 }) });
@@ -422,7 +477,11 @@ export function registerSimulateCommand(program: Command): void {
           }
         }
       } finally {
-        store.close();
+        try {
+          reportService?.();
+        } finally {
+          store.close();
+        }
       }
     });
 }

@@ -7,7 +7,7 @@ import { PersonalabError, type Interaction } from '@personalab/core';
 import { testCatalog, testItems } from '../test/fixtures.js';
 import { createMostPopularAssistant } from './most-popular-assistant.js';
 import { OpenAiChatAssistant } from './openai-chat-assistant.js';
-import { RecommenderHttpAssistant } from './recommender-http-assistant.js';
+import { networkErrorKind, RecommenderHttpAssistant } from './recommender-http-assistant.js';
 import { TitleMatcher } from './title-matcher.js';
 
 const titles = new TitleMatcher(testItems);
@@ -433,5 +433,122 @@ describe('RecommenderHttpAssistant idempotency keys', () => {
     } finally {
       await service.close();
     }
+  });
+});
+
+describe('RecommenderHttpAssistant retry accounting', () => {
+  /** A service that answers each request as `script` says, in order (then 200), so that every kind of retry is met for real. */
+  async function startService(script: Array<'answer' | 'busy' | 'limited' | 'running' | 'drop' | 'reset' | 'bad'>) {
+    let requests = 0;
+    const server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        requests++;
+        const step = script.shift() ?? 'answer';
+        const send = (status: number, body: string, headers: Record<string, string> = {}) => void response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(body);
+        if (step === 'busy') return send(503, '{"error":{"code":"internal","message":"busy"}}');
+        if (step === 'limited') return send(429, '{"error":{"code":"rate_limited","message":"slow down"}}', { 'retry-after': '1' });
+        if (step === 'running') return send(409, '{"error":{"code":"conflict","message":"still running"}}', { 'retry-after': '1' });
+        if (step === 'bad') return send(400, '{"error":{"code":"invalid_argument","message":"bad"}}');
+        if (step === 'drop') return void request.socket.destroy();
+        if (step === 'reset') return void request.socket.resetAndDestroy();
+        if (request.url === '/v1/users') return send(201, '{"id":"x"}');
+        if (request.url?.endsWith('/events')) return send(201, '{"accepted":1}');
+        send(200, JSON.stringify({ sessionId: 's', reply: 'Here', recommendations: [{ item: { id: 'm1' } }] }));
+      });
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    return {
+      baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      requests: () => requests,
+      close: () => new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+    };
+  }
+  const first = [{ role: 'user' as const, content: 'hi' }];
+  const second = [...first, { role: 'assistant' as const, content: 'Here' }, { role: 'user' as const, content: 'more' }];
+
+  it('counts each retry under its cause, per conversation, and the requests that failed after their retries', async () => {
+    const service = await startService(['limited', 'limited', 'busy', 'answer', 'drop', 'reset', 'running', 'answer', 'busy', 'busy', 'busy']);
+    try {
+      const causes: string[] = [];
+      const assistant = new RecommenderHttpAssistant({ baseUrl: service.baseUrl, sleep: async () => undefined, onRetry: (info) => causes.push(info.cause) });
+      // Two 429s and a 503, then the answer.
+      await assistant.reply({ userId: 'u1', dialogue: first });
+      // A dropped connection, a reset one, a 409 of the first attempt still running, then the answer.
+      await assistant.reply({ userId: 'u1', dialogue: second });
+      expect(causes).toEqual(['429', '429', '503', 'connection closed', 'connection reset', '409']);
+      expect(assistant.takeServiceReport('u1')).toEqual({ requests: 2, retries: { '429': 2, '503': 1, 'connection closed': 1, 'connection reset': 1, '409': 1 }, failedRequests: 0 });
+      // Taken: a second take has nothing.
+      expect(assistant.takeServiceReport('u1')).toEqual({ requests: 0, retries: {}, failedRequests: 0 });
+      // Three 503s: two retries (the default budget), then the request fails after them.
+      await expect(assistant.reply({ userId: 'u2', dialogue: first })).rejects.toMatchObject({ code: 'upstream_error', details: { status: 503 } });
+      expect(assistant.takeServiceReport('u2')).toEqual({ requests: 1, retries: { '503': 2 }, failedRequests: 1 });
+      expect(service.requests()).toBe(11);
+      expect(assistant.serviceTotals()).toEqual({ requests: 3, retries: { '429': 2, '503': 3, 'connection closed': 1, 'connection reset': 1, '409': 1 }, failedRequests: 1 });
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('starts a new account with a new conversation, keeps users apart, and leaves errors that are not retried out', async () => {
+    const service = await startService(['busy', 'answer', 'answer', 'bad']);
+    try {
+      const assistant = new RecommenderHttpAssistant({ baseUrl: service.baseUrl, sleep: async () => undefined });
+      await assistant.reply({ userId: 'u1', dialogue: first });
+      // An earlier conversation of u1 that was never taken (dropped) does not leak into the next one.
+      await assistant.reply({ userId: 'u1', dialogue: first });
+      expect(assistant.takeServiceReport('u1')).toEqual({ requests: 1, retries: {}, failedRequests: 0 });
+      // A 400 is the client's error: no retry, and not a request that failed after retries.
+      await expect(assistant.reply({ userId: 'u2', dialogue: first })).rejects.toMatchObject({ code: 'upstream_bad_response' });
+      expect(assistant.takeServiceReport('u2')).toEqual({ requests: 1, retries: {}, failedRequests: 0 });
+      expect(assistant.takeServiceReport('never')).toEqual({ requests: 0, retries: {}, failedRequests: 0 });
+    } finally {
+      await service.close();
+    }
+  });
+
+  it("counts the users' registration in the totals only, and a service that is down as refused connections that failed", async () => {
+    const service = await startService(['busy', 'answer', 'limited', 'answer']);
+    const assistant = new RecommenderHttpAssistant({ baseUrl: service.baseUrl, sleep: async () => undefined });
+    try {
+      expect(await assistant.registerUsers([{ id: '1', ratings: [{ itemId: 'i1', value: 4 }] }])).toBe(1);
+      expect(assistant.serviceTotals()).toEqual({ requests: 2, retries: { '503': 1, '429': 1 }, failedRequests: 0 });
+      expect(assistant.takeServiceReport('1')).toEqual({ requests: 0, retries: {}, failedRequests: 0 });
+    } finally {
+      await service.close();
+    }
+    // A port nothing listens on (never connected to, so no pooled connection is met): both attempts refused, the request fails after its retry.
+    const closed = createServer();
+    await new Promise<void>((done) => closed.listen(0, '127.0.0.1', done));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((done) => closed.close(() => done()));
+    const down = new RecommenderHttpAssistant({ baseUrl: `http://127.0.0.1:${port}`, maxRetries: 1, sleep: async () => undefined });
+    await expect(down.reply({ userId: 'u1', dialogue: first })).rejects.toMatchObject({ code: 'upstream_error' });
+    expect(down.takeServiceReport('u1')).toEqual({ requests: 1, retries: { 'connection refused': 1 }, failedRequests: 1 });
+  });
+
+  it('counts a timed-out attempt as a timeout', async () => {
+    const server = createServer(() => undefined);
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    try {
+      const assistant = new RecommenderHttpAssistant({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, timeoutMs: 50, maxRetries: 1, sleep: async () => undefined });
+      await expect(assistant.reply({ userId: 'u1', dialogue: first })).rejects.toMatchObject({ code: 'upstream_timeout' });
+      expect(assistant.takeServiceReport('u1')).toEqual({ requests: 1, retries: { timeout: 1 }, failedRequests: 1 });
+    } finally {
+      await new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      });
+    }
+  });
+
+  it('names a network error by the first code among its causes', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED ::1:3000'), { code: 'ECONNREFUSED' });
+    expect(networkErrorKind(new TypeError('fetch failed', { cause: new AggregateError([refused], '') }))).toBe('connection refused');
+    expect(networkErrorKind(new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'EHOSTDOWN' }) }))).toBe('EHOSTDOWN');
+    expect(networkErrorKind(new TypeError('fetch failed'))).toBe('network error');
   });
 });

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { formatZodError, PersonalabError, systemClock, type Assistant, type Clock, type DialogueTurn } from '@personalab/core';
+import { formatZodError, PersonalabError, systemClock, type Clock, type DialogueTurn } from '@personalab/core';
 import { backoffDelay, causeMessages, parseRetryAfter, realSleep, type Sleep } from '@personalab/llm';
+import { addServiceReports, emptyServiceReport, type ServiceReport, type ServiceReportingAssistant } from '../harness/service-report.js';
 
 /** The parts of the recommender's `POST /v1/chat` answer that the assistant uses. */
 const chatResponseSchema = z.object({
@@ -68,6 +69,8 @@ export interface RetryInfo {
   delayMs: number;
   /** Whether the wait is the server's `Retry-After` (capped), not the client's own backoff. */
   fromRetryAfter: boolean;
+  /** What the retry is counted under: the status ("429") or the kind of network error ("connection reset", "timeout"). */
+  cause: string;
   /** Retries of this request so far, this one included. */
   retry: number;
   error: PersonalabError;
@@ -83,6 +86,37 @@ export interface RegisteredUser {
 const EVENT_BATCH = 1000;
 
 const isConflict = (error: unknown): boolean => error instanceof PersonalabError && error.details?.['status'] === 409;
+
+/** Names of the network errors a retry is counted under, by the code Node or undici gives them. */
+const networkErrorKinds: Record<string, string> = {
+  ECONNRESET: 'connection reset',
+  ECONNREFUSED: 'connection refused',
+  // undici's "other side closed": the service closed the connection before answering.
+  UND_ERR_SOCKET: 'connection closed',
+  EPIPE: 'connection closed',
+  ETIMEDOUT: 'connect timeout',
+  UND_ERR_CONNECT_TIMEOUT: 'connect timeout',
+  UND_ERR_HEADERS_TIMEOUT: 'timeout',
+  UND_ERR_BODY_TIMEOUT: 'timeout',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host not found',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+};
+
+/**
+ * The kind of a failed fetch, from the first error code in its causes: "connection reset", "connection refused",
+ * "connection closed" (the service dropped the connection), …; an unlisted code as it is, "network error" without one.
+ */
+export function networkErrorKind(error: unknown): string {
+  for (let current = error, depth = 0; current instanceof Error && depth < 6; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== '') return networkErrorKinds[code] ?? code;
+    // Several addresses each refused: an AggregateError, its code on the errors inside.
+    current = current instanceof AggregateError && current.errors[0] instanceof Error ? current.errors[0] : current.cause;
+  }
+  return 'network error';
+}
 
 /**
  * "fetch failed" with what failed underneath (undici puts it in `cause`): "fetch failed (connect
@@ -100,12 +134,17 @@ export function describeFetchError(error: unknown): string {
  * the dialogue in its own session, so each call sends only the newest user message and the
  * session id the service gave for this user's conversation. A turn is not idempotent, so each
  * request carries an `Idempotency-Key` (a UUID) that its retries repeat: a turn the service wrote
- * before its answer was lost is answered again, not written twice.
+ * before its answer was lost is answered again, not written twice. Retries are counted by cause, per
+ * conversation (`takeServiceReport`, which `simulate` stores) and in all (`serviceTotals`).
  */
-export class RecommenderHttpAssistant implements Assistant {
+export class RecommenderHttpAssistant implements ServiceReportingAssistant {
   readonly name = 'recommender-http';
   private readonly options: RecommenderHttpAssistantOptions;
   private readonly sessions = new Map<string, string>();
+  /** The requests of each user's conversation since it started or was last taken (`takeServiceReport`). */
+  private readonly conversationReports = new Map<string, ServiceReport>();
+  /** Every request this assistant made, users' registration included. */
+  private readonly totals = emptyServiceReport();
 
   constructor(options: RecommenderHttpAssistantOptions) {
     this.options = options;
@@ -115,11 +154,16 @@ export class RecommenderHttpAssistant implements Assistant {
     const userTurns = options.dialogue.filter((turn) => turn.role === 'user');
     const message = userTurns.at(-1)?.content;
     if (message === undefined) throw new PersonalabError('invalid_argument', 'the dialogue has no user message to send');
-    // A dialogue with one user turn is a new conversation: start a new session.
-    if (userTurns.length === 1) this.sessions.delete(options.userId);
+    // A dialogue with one user turn is a new conversation: start a new session, and a new account of its requests.
+    if (userTurns.length === 1) {
+      this.sessions.delete(options.userId);
+      this.conversationReports.set(options.userId, emptyServiceReport());
+    }
     const sessionId = this.sessions.get(options.userId);
     const body = { userId: this.serviceId(options.userId), message: message.slice(0, 4000), k: this.k(), ...(sessionId ? { sessionId } : {}) };
-    const response = await this.post('/v1/chat', body, options.signal);
+    let report = this.conversationReports.get(options.userId);
+    if (!report) this.conversationReports.set(options.userId, (report = emptyServiceReport()));
+    const response = await this.post('/v1/chat', body, options.signal, report);
     const parsed = chatResponseSchema.safeParse(response);
     if (!parsed.success) throw new PersonalabError('upstream_bad_response', `POST /v1/chat answered an unexpected body: ${formatZodError(parsed.error)}`);
     this.sessions.set(options.userId, parsed.data.sessionId);
@@ -128,6 +172,21 @@ export class RecommenderHttpAssistant implements Assistant {
     const distinct = [...new Set(parsed.data.recommendations.map((entry) => entry.item.id))];
     const k = this.k();
     return { content: parsed.data.reply, recommendedItemIds: distinct.slice(0, k), ...(distinct.length > k ? { itemsBeyondK: distinct.length - k } : {}) };
+  }
+
+  /**
+   * The requests, retries by cause and requests that failed after their retries of the user's conversation (its
+   * chat turns), since it started or since the last take; forgets them. `simulate` stores this with the conversation.
+   */
+  takeServiceReport(userId: string): ServiceReport {
+    const report = this.conversationReports.get(userId) ?? emptyServiceReport();
+    this.conversationReports.delete(userId);
+    return report;
+  }
+
+  /** Every request this assistant made so far (chat turns and users' registration), with its retries by cause. */
+  serviceTotals(): ServiceReport {
+    return addServiceReports(emptyServiceReport(), this.totals);
   }
 
   private k(): number {
@@ -189,7 +248,8 @@ export class RecommenderHttpAssistant implements Assistant {
     return created;
   }
 
-  private async post(path: string, body: unknown, signal: AbortSignal | undefined): Promise<unknown> {
+  /** Posts with the retries described on the options; counts the request and its retries in the totals and in `account`. */
+  private async post(path: string, body: unknown, signal: AbortSignal | undefined, account?: ServiceReport): Promise<unknown> {
     const doFetch = this.options.fetch ?? fetch;
     const sleep = this.options.sleep ?? realSleep;
     const maxRetries = this.options.maxRetries ?? 2;
@@ -202,6 +262,13 @@ export class RecommenderHttpAssistant implements Assistant {
     const url = `${this.options.baseUrl.replace(/\/+$/, '')}${path}`;
     // One key per request, the same on every retry: a write the service made before its answer was lost is not made again.
     const idempotencyKey = (this.options.idempotencyKey ?? randomUUID)();
+    const accounts = [this.totals, ...(account ? [account] : [])];
+    for (const report of accounts) report.requests++;
+    // A retryable failure that outlasted its budget: the service was down or stayed limited.
+    const gaveUp = (error: PersonalabError): PersonalabError => {
+      for (const report of accounts) report.failedRequests++;
+      return error;
+    };
     let errorRetries = 0;
     let rateLimitRetries = 0;
     let rateLimitWaitedMs = 0;
@@ -225,9 +292,10 @@ export class RecommenderHttpAssistant implements Assistant {
           `POST ${url} failed: ${timedOut ? `no answer within ${this.options.timeoutMs ?? 30_000} ms` : describeFetchError(error)}`,
           { cause: error, isRetryable: true },
         );
-        if (errorRetries >= maxRetries) throw failure;
+        if (errorRetries >= maxRetries) throw gaveUp(failure);
         errorRetries++;
-        await this.wait({ request: `POST ${url}`, delayMs: backoffDelay(errorRetries - 1, { baseDelayMs, maxDelayMs, random }), fromRetryAfter: false, retry: errorRetries + rateLimitRetries, error: failure }, sleep, signal);
+        const cause = timedOut ? 'timeout' : networkErrorKind(error);
+        await this.wait({ request: `POST ${url}`, delayMs: backoffDelay(errorRetries - 1, { baseDelayMs, maxDelayMs, random }), fromRetryAfter: false, cause, retry: errorRetries + rateLimitRetries, error: failure }, sleep, signal, accounts);
         continue;
       }
       if (response.ok) {
@@ -255,26 +323,29 @@ export class RecommenderHttpAssistant implements Assistant {
         const delayMs = serverDelay !== undefined ? Math.min(serverDelay, maxRetryAfterMs) : backoffDelay(rateLimitRetries, { baseDelayMs: 4 * baseDelayMs, maxDelayMs, random });
         if (rateLimitRetries >= maxRateLimitRetries || rateLimitWaitedMs + delayMs > maxRateLimitWaitMs) {
           const waited = `after ${rateLimitRetries} retries and ${Math.round(rateLimitWaitedMs / 1000)} s of waiting`;
-          if (stillRunning) throw new PersonalabError('upstream_timeout', `${failure.message} (the service was still running the first attempt ${waited})`, { isRetryable: true, details: failure.details });
-          throw new PersonalabError('rate_limited', `${failure.message} (still rate-limited ${waited}; raise the service's rate limit, e.g. PERSONALAB_RATE_LIMIT, or lower --concurrency)`, {
-            isRetryable: true,
-            details: failure.details,
-          });
+          if (stillRunning) throw gaveUp(new PersonalabError('upstream_timeout', `${failure.message} (the service was still running the first attempt ${waited})`, { isRetryable: true, details: failure.details }));
+          throw gaveUp(
+            new PersonalabError('rate_limited', `${failure.message} (still rate-limited ${waited}; raise the service's rate limit, e.g. PERSONALAB_RATE_LIMIT, or lower --concurrency)`, {
+              isRetryable: true,
+              details: failure.details,
+            }),
+          );
         }
         rateLimitRetries++;
         rateLimitWaitedMs += delayMs;
-        await this.wait({ request: `POST ${url}`, status, delayMs, fromRetryAfter: serverDelay !== undefined, retry: errorRetries + rateLimitRetries, error: failure }, sleep, signal);
+        await this.wait({ request: `POST ${url}`, status, delayMs, fromRetryAfter: serverDelay !== undefined, cause: String(status), retry: errorRetries + rateLimitRetries, error: failure }, sleep, signal, accounts);
         continue;
       }
-      if (errorRetries >= maxRetries) throw failure;
+      if (errorRetries >= maxRetries) throw gaveUp(failure);
       errorRetries++;
       const delayMs = serverDelay !== undefined ? Math.min(serverDelay, maxRetryAfterMs) : backoffDelay(errorRetries - 1, { baseDelayMs, maxDelayMs, random });
-      await this.wait({ request: `POST ${url}`, status, delayMs, fromRetryAfter: serverDelay !== undefined, retry: errorRetries + rateLimitRetries, error: failure }, sleep, signal);
+      await this.wait({ request: `POST ${url}`, status, delayMs, fromRetryAfter: serverDelay !== undefined, cause: String(status), retry: errorRetries + rateLimitRetries, error: failure }, sleep, signal, accounts);
     }
   }
 
-  /** Reports the wait, then sleeps; an abort while waiting ends the request as cancelled. */
-  private async wait(info: RetryInfo, sleep: Sleep, signal: AbortSignal | undefined): Promise<void> {
+  /** Counts the retry under its cause, reports the wait, then sleeps; an abort while waiting ends the request as cancelled. */
+  private async wait(info: RetryInfo, sleep: Sleep, signal: AbortSignal | undefined, accounts: readonly ServiceReport[]): Promise<void> {
+    for (const report of accounts) report.retries[info.cause] = (report.retries[info.cause] ?? 0) + 1;
     this.options.onRetry?.(info);
     try {
       await sleep(info.delayMs, signal);

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PersonalabError } from '@personalab/core';
 import { RunStore, type ConversationRecord } from './run-store.js';
+import { summarizeServiceReports } from './service-report.js';
 import { summarizeSimulatorReports } from './simulator-report.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'personalab-run-store-'));
@@ -76,6 +77,74 @@ describe('RunStore simulator reports', () => {
     expect(() => store.conversations('r')).toThrow(`${path}: run r, user u9: simulator_report: fallbackTurns[0]`);
     database.prepare("UPDATE conversations SET simulator_report = ? WHERE user_id = 'u9'").run('{"fallbackTurns":');
     expect(() => store.conversations('r')).toThrow(new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: run r, user u9: simulator_report is not JSON: `));
+    database.close();
+    store.close();
+  });
+});
+
+/** A store as the build that added simulator reports wrote it: a simulator_report column, no service_report. */
+function storeWithoutServiceReports(path: string): void {
+  const database = new Database(path);
+  database.exec(`
+    CREATE TABLE runs (id TEXT PRIMARY KEY, config TEXT NOT NULL, created_at INTEGER NOT NULL);
+    CREATE TABLE conversations (
+      run_id TEXT NOT NULL REFERENCES runs(id), user_id TEXT NOT NULL, simulator TEXT NOT NULL, assistant TEXT NOT NULL,
+      end_reason TEXT NOT NULL, turns TEXT NOT NULL, targets TEXT NOT NULL, error TEXT,
+      started_at INTEGER NOT NULL, finished_at INTEGER NOT NULL, simulator_report TEXT, PRIMARY KEY (run_id, user_id)
+    );
+    INSERT INTO runs VALUES ('old', '{"simulator":"retrieval"}', 1);
+    INSERT INTO conversations VALUES ('old', 'u1', 'retrieval', 'recommender-http', 'turn_limit', '[{"role":"user","content":"hi"},{"role":"assistant","content":"yo"}]', '[]', NULL, 1, 2, NULL);
+    INSERT INTO conversations VALUES ('old', 'u2', 'retrieval', 'recommender-http', 'error', '[]', '[]', 'POST x answered 503', 1, 2, NULL);
+  `);
+  database.close();
+}
+
+describe('RunStore service reports', () => {
+  const report = (retries: Record<string, number>, failedRequests = 0, requests = 3) => ({ requests, retries, failedRequests });
+
+  it('opens a store written before retries were recorded: its conversations read as unknown, new ones keep their retries', () => {
+    for (const [name, make] of [
+      ['no-reports.sqlite', oldStore],
+      ['no-service-reports.sqlite', storeWithoutServiceReports],
+    ] as const) {
+      const path = join(directory, name);
+      make(path);
+      // Two shard processes may open the old file at once: each column is added once.
+      const stores = [new RunStore(path), new RunStore(path)];
+      const [store, other] = stores as [RunStore, RunStore];
+      const database = new Database(path, { readonly: true });
+      const columns = (database.prepare('PRAGMA table_info(conversations)').all() as Array<{ name: string }>).map((column) => column.name);
+      database.close();
+      expect(columns.filter((column) => column.endsWith('_report'))).toEqual(['simulator_report', 'service_report']);
+      expect(store.conversations('old').map((conversation) => conversation.serviceReport)).toEqual(store.conversations('old').map(() => undefined));
+      store.save(record('u3', { serviceReport: report({ '429': 2, 'connection reset': 1 }) }));
+      const read = other.conversations('old');
+      expect(read.find((conversation) => conversation.userId === 'u3')?.serviceReport).toEqual(report({ '429': 2, 'connection reset': 1 }));
+      expect(summarizeServiceReports(read)).toEqual({ conversations: 1, requests: 3, retries: 3, retriesByCause: { '429': 2, 'connection reset': 1 }, failedRequests: 0, unreported: read.length - 1 });
+      for (const open of stores) open.close();
+    }
+  });
+
+  it("hands back the failed conversations' reports, so a conversation run again can add them to its own", () => {
+    const store = new RunStore(join(directory, 'failed-reports.sqlite'));
+    store.ensureRun('old', {}, 0);
+    store.save(record('u1', { endReason: 'error', turns: [], error: 'POST x answered 503', serviceReport: report({ '503': 2 }, 1, 1) }));
+    store.save(record('u2', { serviceReport: report({ '503': 1 }) }));
+    store.save(record('u3', { endReason: 'error', turns: [], error: 'simulator failed' }));
+    expect(store.failedServiceReports('old')).toEqual(new Map([['u1', report({ '503': 2 }, 1, 1)]]));
+    store.close();
+  });
+
+  it('names the store, run, user and field of a malformed stored service report', () => {
+    const path = join(directory, 'malformed-service.sqlite');
+    const store = new RunStore(path);
+    store.ensureRun('r', {}, 0);
+    store.save({ ...record('u9', { serviceReport: report({ '503': 1 }) }), runId: 'r' });
+    const database = new Database(path);
+    database.prepare("UPDATE conversations SET service_report = ? WHERE user_id = 'u9'").run('{"requests":1,"retries":{"503":-1},"failedRequests":0}');
+    expect(() => store.conversations('r')).toThrow(`${path}: run r, user u9: service_report: retries.503`);
+    database.prepare("UPDATE conversations SET service_report = ? WHERE user_id = 'u9'").run('[');
+    expect(() => store.conversations('r')).toThrow(`${path}: run r, user u9: service_report is not JSON: `);
     database.close();
     store.close();
   });

@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { formatZodError, PersonalabError, type DialogueTurn } from '@personalab/core';
+import type { z } from 'zod';
+import { serviceReportSchema, type ServiceReport } from './service-report.js';
 import { simulatorReportSchema, type SimulatorReport } from './simulator-report.js';
 
 /** How a conversation ended. */
@@ -25,6 +27,12 @@ export interface ConversationRecord {
    * conversation, or one stored before reports were recorded (such a run's fallbacks are unknown, not 0).
    */
   simulatorReport?: SimulatorReport;
+  /**
+   * How the assistant's requests to its service went (`RecommenderHttpAssistant`: requests, retries by cause,
+   * requests that failed after their retries), over every attempt of the conversation (a failed attempt that was run
+   * again included). Absent when unknown: an assistant that keeps none, or a conversation stored before retries were recorded.
+   */
+  serviceReport?: ServiceReport;
   startedAt: number;
   finishedAt: number;
 }
@@ -40,27 +48,34 @@ interface ConversationRow {
   error: string | null;
   /** JSON of the `SimulatorReport`; NULL when there is none (and in rows written before the column existed). */
   simulator_report: string | null;
+  /** JSON of the `ServiceReport`; NULL when there is none (and in rows written before the column existed). */
+  service_report: string | null;
   started_at: number;
   finished_at: number;
 }
 
-/** The stored simulator report of a row, checked: a malformed one names the store, run and user. */
-function readSimulatorReport(row: ConversationRow, path: string): SimulatorReport | undefined {
-  if (row.simulator_report === null) return undefined;
-  const where = `${path}: run ${row.run_id}, user ${row.user_id}: simulator_report`;
+/** Report columns, added to stores made before them (their rows read as unknown). */
+const reportColumns = ['simulator_report', 'service_report'] as const;
+
+/** A stored report of a row (JSON), checked: a malformed one names the store, run, user and column. */
+function readReport<T>(row: ConversationRow, column: (typeof reportColumns)[number], schema: z.ZodType<T>, path: string): T | undefined {
+  const text = row[column];
+  if (text === null || text === undefined) return undefined;
+  const where = `${path}: run ${row.run_id}, user ${row.user_id}: ${column}`;
   let value: unknown;
   try {
-    value = JSON.parse(row.simulator_report);
+    value = JSON.parse(text);
   } catch (error) {
     throw new PersonalabError('invalid_data', `${where} is not JSON: ${(error as Error).message}`, { cause: error });
   }
-  const parsed = simulatorReportSchema.safeParse(value);
+  const parsed = schema.safeParse(value);
   if (!parsed.success) throw new PersonalabError('invalid_data', `${where}: ${formatZodError(parsed.error)}`);
   return parsed.data;
 }
 
 const fromRow = (row: ConversationRow, path: string): ConversationRecord => {
-  const simulatorReport = readSimulatorReport(row, path);
+  const simulatorReport = readReport(row, 'simulator_report', simulatorReportSchema, path);
+  const serviceReport = readReport(row, 'service_report', serviceReportSchema, path);
   return {
     runId: row.run_id,
     userId: row.user_id,
@@ -71,6 +86,7 @@ const fromRow = (row: ConversationRow, path: string): ConversationRecord => {
     targetItemIds: JSON.parse(row.targets) as string[],
     ...(row.error === null ? {} : { error: row.error }),
     ...(simulatorReport ? { simulatorReport } : {}),
+    ...(serviceReport ? { serviceReport } : {}),
     startedAt: row.started_at,
     finishedAt: row.finished_at,
   };
@@ -118,25 +134,30 @@ export class RunStore {
           started_at INTEGER NOT NULL,
           finished_at INTEGER NOT NULL,
           simulator_report TEXT,
+          service_report TEXT,
           PRIMARY KEY (run_id, user_id)
         );
       `);
-      this.addSimulatorReportColumn();
+      this.addReportColumns();
     } catch (error) {
       throw new PersonalabError('storage_error', `cannot open the run store ${path}: ${(error as Error).message}`, { cause: error });
     }
   }
 
   /**
-   * A store made before simulator reports were recorded gets their column, empty (NULL) in its rows: their
-   * fallbacks read as unknown. Checked again inside a write transaction, as shard processes may open the file at once.
+   * A store made before simulator reports (or service reports) were recorded gets their column, empty (NULL) in its
+   * rows: their fallbacks (retries) read as unknown. Checked again inside a write transaction, as shard processes may
+   * open the file at once.
    */
-  private addSimulatorReportColumn(): void {
-    const hasColumn = () => (this.database.prepare('PRAGMA table_info(conversations)').all() as Array<{ name: string }>).some((column) => column.name === 'simulator_report');
-    if (hasColumn()) return;
+  private addReportColumns(): void {
+    const missing = () => {
+      const present = new Set((this.database.prepare('PRAGMA table_info(conversations)').all() as Array<{ name: string }>).map((column) => column.name));
+      return reportColumns.filter((column) => !present.has(column));
+    };
+    if (missing().length === 0) return;
     this.database
       .transaction(() => {
-        if (!hasColumn()) this.database.exec('ALTER TABLE conversations ADD COLUMN simulator_report TEXT');
+        for (const column of missing()) this.database.exec(`ALTER TABLE conversations ADD COLUMN ${column} TEXT`);
       })
       .immediate();
   }
@@ -173,12 +194,23 @@ export class RunStore {
     return new Set(rows.map((row) => row.user_id));
   }
 
+  /**
+   * The service reports of the run's failed conversations, by user: a failed conversation run again adds its
+   * earlier attempts' requests to its own (the stored row is replaced), so the run's totals cover every call.
+   */
+  failedServiceReports(runId: string): Map<string, ServiceReport> {
+    const rows = this.database
+      .prepare("SELECT * FROM conversations WHERE run_id = ? AND end_reason = 'error' AND service_report IS NOT NULL")
+      .all(runId) as ConversationRow[];
+    return new Map(rows.map((row) => [row.user_id, readReport(row, 'service_report', serviceReportSchema, this.path) as ServiceReport]));
+  }
+
   /** Stores a conversation; a stored one (an earlier error) is replaced. */
   save(record: ConversationRecord): void {
     this.database
       .prepare(
-        `INSERT OR REPLACE INTO conversations (run_id, user_id, simulator, assistant, end_reason, turns, targets, error, simulator_report, started_at, finished_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR REPLACE INTO conversations (run_id, user_id, simulator, assistant, end_reason, turns, targets, error, simulator_report, service_report, started_at, finished_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         record.runId,
@@ -190,6 +222,7 @@ export class RunStore {
         JSON.stringify(record.targetItemIds),
         record.error ?? null,
         record.simulatorReport ? JSON.stringify(record.simulatorReport) : null,
+        record.serviceReport ? JSON.stringify(record.serviceReport) : null,
         record.startedAt,
         record.finishedAt,
       );

@@ -1,4 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { Writable } from 'node:stream';
 import { join } from 'node:path';
@@ -9,6 +11,7 @@ import { isConfigurationError, OpenAIChatModel } from '@personalab/llm';
 import { startTestServer } from '@personalab/llm/test';
 import { LlmUserSimulator, type LlmUserSimulatorStats } from '../llm-user-simulator.js';
 import { createMostPopularAssistant } from '../assistants/most-popular-assistant.js';
+import { RecommenderHttpAssistant } from '../assistants/recommender-http-assistant.js';
 import { RetrievalUserSimulator } from '../retrieval-user-simulator.js';
 import { horrorFan, testCatalog } from '../test/fixtures.js';
 import { createTestEmbedder } from '../test/test-embedder.js';
@@ -220,6 +223,59 @@ describe('simulate', () => {
     const offline = await simulate({ simulator, assistant, users: users.slice(0, 2), maxTurns: 1, k: 1, quiet: true });
     expect(offline.conversations.map((record) => record.simulatorReport)).toEqual([undefined, undefined]);
     expect(offline.simulatorReport).toMatchObject({ conversations: 0, unreported: 2, failed: 0 });
+  });
+
+  it("stores with each conversation the service's retries by cause, a failed one's included, totalled over every call of a resumed run", async () => {
+    // The recommender's chat route in miniature, answering each request as `script` says (then the target m6).
+    const script: Array<'answer' | 'busy' | 'limited' | 'drop'> = [];
+    const server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        const step = script.shift() ?? 'answer';
+        if (step === 'drop') return void request.socket.destroy();
+        if (step === 'busy') return void response.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"code":"internal","message":"busy"}}');
+        if (step === 'limited') return void response.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' }).end('{"error":{"code":"rate_limited","message":"slow down"}}');
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sessionId: 's', reply: 'Try Alien.', recommendations: [{ item: { id: 'm6' } }] }));
+      });
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const http = () => new RecommenderHttpAssistant({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, k: 1, sleep: async () => undefined });
+    const path = join(directory, 'service-reports.sqlite');
+    try {
+      // One conversation at a time, one chat each: u0 meets a 429, u1 three 503s (it fails after two retries), u2 a dropped connection.
+      script.push('limited', 'answer', 'busy', 'busy', 'busy', 'drop', 'answer');
+      const first = new RunStore(path);
+      const before = await simulate({ simulator, assistant: http(), users: users.slice(0, 3), maxTurns: 1, k: 1, concurrency: 1, store: first, runId: 'svc', quiet: true });
+      first.close();
+      expect(before.conversations.map((record) => [record.userId, record.endReason, record.serviceReport])).toEqual([
+        ['u0', 'goal_met', { requests: 1, retries: { '429': 1 }, failedRequests: 0 }],
+        ['u1', 'error', { requests: 1, retries: { '503': 2 }, failedRequests: 1 }],
+        ['u2', 'goal_met', { requests: 1, retries: { 'connection closed': 1 }, failedRequests: 0 }],
+      ]);
+      expect(before.serviceReport).toEqual({ conversations: 3, requests: 3, retries: 4, retriesByCause: { '429': 1, '503': 2, 'connection closed': 1 }, failedRequests: 1, unreported: 0 });
+      // Resumed with a fresh assistant and store: u1 runs again (one 503 this time) and keeps its failed attempt's account; u3 is new.
+      script.push('busy', 'answer');
+      const second = new RunStore(path);
+      const result = await simulate({ simulator, assistant: http(), users: users.slice(0, 4), maxTurns: 1, k: 1, concurrency: 1, store: second, runId: 'svc', quiet: true });
+      second.close();
+      expect(result).toMatchObject({ ran: 2, resumed: 2 });
+      expect(result.conversations.find((record) => record.userId === 'u1')).toMatchObject({ endReason: 'goal_met', serviceReport: { requests: 2, retries: { '503': 3 }, failedRequests: 1 } });
+      expect(result.conversations.find((record) => record.userId === 'u3')?.serviceReport).toEqual({ requests: 1, retries: {}, failedRequests: 0 });
+      expect(result.serviceReport).toEqual({ conversations: 4, requests: 5, retries: 5, retriesByCause: { '429': 1, '503': 3, 'connection closed': 1 }, failedRequests: 1, unreported: 0 });
+      // The transcripts carry each conversation's account.
+      const transcripts = join(directory, 'service-reports.jsonl');
+      writeTranscripts(transcripts, result.conversations, result.config);
+      expect(readTranscripts(transcripts).map((line) => line.serviceReport?.retries)).toEqual([{ '429': 1 }, { '503': 3 }, { 'connection closed': 1 }, {}]);
+    } finally {
+      await new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      });
+    }
+    // An assistant that keeps no account: its conversations are unreported, not "0 retries".
+    const offline = await simulate({ simulator, assistant, users: users.slice(0, 2), maxTurns: 1, k: 1, quiet: true });
+    expect(offline.conversations.map((record) => record.serviceReport)).toEqual([undefined, undefined]);
+    expect(offline.serviceReport).toEqual({ conversations: 0, requests: 0, retries: 0, retriesByCause: {}, failedRequests: 0, unreported: 2 });
   });
 
   it('shows the user only the first k distinct items, the ones scored, and records how many more came', async () => {

@@ -11,6 +11,7 @@ import {
 import { summarizeRecommendations, type RecommendationSummary } from '../metrics/recommendation-metrics.js';
 import type { SimulatedUser } from '../simulated-user.js';
 import type { ConversationRecord, EndReason, RunStore } from './run-store.js';
+import { addServiceReports, keepsServiceReports, summarizeServiceReports, takeServiceReport, type ServiceReport, type ServiceReportSummary } from './service-report.js';
 import { selectShard, type Shard } from './shard.js';
 import { summarizeSimulatorReports, turnProvenance, type SimulatorReport, type SimulatorReportSummary } from './simulator-report.js';
 
@@ -106,6 +107,12 @@ export interface SimulationResult {
    * many user turns the LLM simulator's grounded fallback wrote, of how many, and how many conversations have no report.
    */
   simulatorReport: SimulatorReportSummary;
+  /**
+   * The service reports of `conversations` totalled, failed ones included (every call of a resumed run): the
+   * assistant's requests, their retries by cause, and requests that failed after their retries. Conversations of an
+   * assistant that keeps no report (every one but `RecommenderHttpAssistant`) are `unreported`.
+   */
+  serviceReport: ServiceReportSummary;
 }
 
 /**
@@ -218,6 +225,8 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   store?.ensureRun(runId, runConfig, clock.now());
   const done = store?.finishedUserIds(runId, options.retryErrors === false) ?? new Set<string>();
   const pending = users.filter((user) => !done.has(user.id));
+  // A failed conversation run again keeps its failed attempts' requests and retries in its report (its row is replaced).
+  const earlierServiceReports = store && keepsServiceReports(options.assistant) ? store.failedServiceReports(runId) : new Map<string, ServiceReport>();
   const inMemory: ConversationRecord[] = [];
   const showSuccess = options.showSuccess ?? users.some((user) => (user.goal.targetItemIds?.length ?? 0) > 0);
   const resumedCount = users.length - pending.length;
@@ -240,6 +249,12 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     while (cursor < pending.length && !stopped) {
       const user = pending[cursor++] as SimulatedUser;
       const startedAt = clock.now();
+      /** The assistant's account of this conversation's requests (taken on every way out, so none is left behind), plus its earlier attempts'. */
+      const serviceReport = (): { serviceReport?: ServiceReport } => {
+        const now = takeServiceReport(options.assistant, user.id);
+        const earlier = earlierServiceReports.get(user.id);
+        return now ? { serviceReport: earlier ? addServiceReports(earlier, now) : now } : {};
+      };
       let record: ConversationRecord;
       try {
         const { turns, endReason, simulatorReport } = await converse(user, options.simulator(user), options.assistant, options.maxTurns, k, options.signal);
@@ -252,11 +267,13 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
           turns,
           targetItemIds: [...(user.goal.targetItemIds ?? [])],
           ...(simulatorReport ? { simulatorReport } : {}),
+          ...serviceReport(),
           startedAt,
           finishedAt: clock.now(),
         };
       } catch (thrown) {
         const error = thrown instanceof SideError ? thrown.error : thrown;
+        const report = serviceReport();
         if (PersonalabError.is(error, 'cancelled')) throw error;
         if (thrown instanceof SideError && options.stopOn?.(error, thrown.source)) {
           // Not stored: the fixed run has this user converse again.
@@ -265,7 +282,20 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
           return;
         }
         // One failed conversation (an upstream fault past its retries) must not end the run.
-        record = { runId, userId: user.id, simulator: simulatorName, assistant: options.assistant.name, endReason: 'error', turns: [], targetItemIds: [...(user.goal.targetItemIds ?? [])], error: error instanceof Error ? error.message : String(error), startedAt, finishedAt: clock.now() };
+        record = {
+          runId,
+          userId: user.id,
+          simulator: simulatorName,
+          assistant: options.assistant.name,
+          endReason: 'error',
+          turns: [],
+          targetItemIds: [...(user.goal.targetItemIds ?? [])],
+          error: error instanceof Error ? error.message : String(error),
+          // A request that failed after its retries is what failed the conversation: its account is kept.
+          ...report,
+          startedAt,
+          finishedAt: clock.now(),
+        };
       }
       store?.save(record);
       if (!store) inMemory.push(record);
@@ -311,5 +341,6 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     resumed: users.length - pending.length,
     summary: summarizeRecommendations(scored, { k, maxTurns: options.maxTurns }),
     simulatorReport: summarizeSimulatorReports(conversations),
+    serviceReport: summarizeServiceReports(conversations),
   };
 }
