@@ -109,6 +109,8 @@ await runScript(async () => {
       ...(options.minSeedRating === undefined ? {} : { minSeedRating: options.minSeedRating }),
       reranker: new OfflineReranker({ profileWeight: options.profileWeight, yearWeight: options.yearWeight, ratingWeight: options.ratingWeight }),
       chatModel: options.chatModel,
+      // A measurement of the LLM pipeline tries every step: the served app's circuit breaker would answer offline after three failures.
+      llmCircuit: false,
     });
   }
 

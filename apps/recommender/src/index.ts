@@ -7,7 +7,9 @@ export type { StoreOptions, EventInput, StoredSession, StoredMessage } from './s
 export { openRecommenderService } from './service.js';
 export type { RecommenderService, RecommenderServiceOptions } from './service.js';
 export { ChatRec } from './pipeline/chat-rec.js';
-export type { Recommendation, RecommendResult, ChatResult, ChatRecOptions } from './pipeline/chat-rec.js';
+export type { Recommendation, RecommendResult, ChatResult, ChatRecOptions, DegradedReason, LlmStep } from './pipeline/chat-rec.js';
+export { LlmCircuitBreaker, circuitDefaults, classifyStepFailure } from './pipeline/llm-circuit-breaker.js';
+export type { CircuitChange, CircuitPermit, CircuitState, LlmCircuitBreakerOptions, StepOutcome } from './pipeline/llm-circuit-breaker.js';
 export { CandidateGenerator } from './pipeline/candidate-generator.js';
 export { ItemCatalog } from './pipeline/item-catalog.js';
 export { ItemTextIndex, itemText, itemTextEmbedder } from './pipeline/item-text-index.js';

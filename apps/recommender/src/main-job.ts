@@ -292,7 +292,7 @@ async function start(options: ServeOptions, where: { stateDir: string; metaPath:
   const chatModel = createChatModelFromConfig(config);
   log(
     chatModel
-      ? `LLM: ${config.llm.chatModel} at ${config.llm.baseURL ?? 'api.openai.com'} re-ranks and explains (offline fallback on failure, or after ${config.server.llmStepDeadlineMs / 1000} s a step: PERSONALAB_CHAT_LLM_DEADLINE_MS)`
+      ? `LLM: ${config.llm.chatModel} at ${config.llm.baseURL ?? 'api.openai.com'} re-ranks and explains (offline fallback on failure, or after ${config.server.llmStepDeadlineMs / 1000} s a step: PERSONALAB_CHAT_LLM_DEADLINE_MS; after ${config.server.llmCircuit.failureThreshold} failed steps in a row the LLM is skipped for ${config.server.llmCircuit.cooldownMs / 1000} s: PERSONALAB_CHAT_LLM_CIRCUIT_*)`
       : 'LLM: none configured; offline re-ranking and explanations',
   );
   let bar: ReturnType<typeof createProgress> | undefined;
@@ -304,6 +304,14 @@ async function start(options: ServeOptions, where: { stateDir: string; metaPath:
     profileExtractor: new HeuristicProfileExtractor(),
     chatModel,
     llmStepDeadlineMs: config.server.llmStepDeadlineMs,
+    llmCircuit: config.server.llmCircuit,
+    // A dead endpoint had cost every chat turn its steps' retries (about 13 s with a refused connection).
+    onLlmCircuitChange: (change) =>
+      log(
+        change.state === 'open'
+          ? `LLM: circuit open (${change.previous === 'half-open' ? 'the probe failed' : 'steps failed in a row'}: ${change.cause instanceof Error ? change.cause.message : String(change.cause)}); chat turns answer offline without waiting for ${change.cooldownMs / 1000} s, then one step probes`
+          : 'LLM: the probe step was answered; circuit closed, chat turns use the LLM again',
+      ),
     onIndexProgress: (done, total) => {
       bar ??= createProgress({ label: 'indexing items', total, quiet: options.quiet ?? false });
       bar.update(done);

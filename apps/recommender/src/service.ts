@@ -5,6 +5,7 @@ import { CandidateGenerator } from './pipeline/candidate-generator.js';
 import { ChatRec } from './pipeline/chat-rec.js';
 import { ItemCatalog } from './pipeline/item-catalog.js';
 import { ItemTextIndex, itemTextEmbedder, type OpenResult } from './pipeline/item-text-index.js';
+import { LlmCircuitBreaker, type CircuitChange, type CircuitState, type LlmCircuitBreakerOptions } from './pipeline/llm-circuit-breaker.js';
 import { LlmConstraintReader } from './pipeline/llm-constraints.js';
 import { LlmExplainer } from './pipeline/llm-explainer.js';
 import { LlmReranker } from './pipeline/llm-reranker.js';
@@ -37,12 +38,24 @@ export interface RecommenderServiceOptions {
   sessionConstraints?: boolean;
   /** The most one LLM step of a chat turn may take before the offline path answers (ChatRec's `llmStepDeadlineMs`). */
   llmStepDeadlineMs?: number;
+  /**
+   * The circuit breaker of the chat's LLM steps (only with a chat model): after `failureThreshold` (3) steps in a row
+   * failed within `windowMs` (60 s) with the endpoint unreachable, a 5xx, a 429 or a timeout, LLM steps are skipped
+   * for `cooldownMs` (30 s), then one probe is let through. `false` turns it off (every step is tried). Its clock is
+   * `clock`'s unless given.
+   */
+  llmCircuit?: Omit<LlmCircuitBreakerOptions, 'onStateChange'> | false | undefined;
+  /** Called when the circuit opens or closes (the main job logs it). */
+  onLlmCircuitChange?: ((change: CircuitChange) => void) | undefined;
   clock?: Clock;
   ids?: IdGenerator;
   onIndexProgress?: (done: number, total: number) => void;
   /** Imported when the store has no items yet (a fresh state directory). */
   initialData?: { users: readonly User[]; items: readonly Item[]; interactions: readonly Interaction[] } | undefined;
 }
+
+/** `personalab_llm_circuit_state`'s value for each state. */
+const circuitGaugeValue: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
 /** Everything the API needs, opened and ready. */
 export interface RecommenderService {
@@ -51,6 +64,8 @@ export interface RecommenderService {
   textIndex: ItemTextIndex;
   chatRec: ChatRec;
   metrics: Metrics;
+  /** The LLM steps' circuit breaker; undefined without a chat model or with `llmCircuit: false`. */
+  llmCircuit: LlmCircuitBreaker | undefined;
   /** Whether the item index was loaded from disk or rebuilt from the store (and why). */
   indexStatus: OpenResult;
   /** Closes the store. */
@@ -59,6 +74,11 @@ export interface RecommenderService {
 
 /** Opens the store, loads (or rebuilds) the item index and assembles the Chat-Rec pipeline. */
 export async function openRecommenderService(options: RecommenderServiceOptions): Promise<RecommenderService> {
+  // Before the store opens: settings it refuses leave nothing open.
+  const llmCircuit =
+    options.chatModel && options.llmCircuit !== false
+      ? new LlmCircuitBreaker({ ...(options.clock ? { clock: options.clock } : {}), ...options.llmCircuit, onStateChange: options.onLlmCircuitChange })
+      : undefined;
   const inMemory = options.stateDir === ':memory:';
   const store = new RecommenderStore({
     path: inMemory ? ':memory:' : join(options.stateDir, 'recommender.db'),
@@ -80,6 +100,10 @@ export async function openRecommenderService(options: RecommenderServiceOptions)
     popular: () => catalog.popular(),
     ...(options.minSeedRating === undefined ? {} : { minSeedRating: options.minSeedRating }),
   });
+  metrics.gauge('personalab_llm_circuit_state', 'Circuit breaker of the chat LLM steps: 0 closed (LLM used, or none configured), 1 half-open (next step probes), 2 open (LLM skipped)', () =>
+    circuitGaugeValue[llmCircuit?.state ?? 'closed'],
+  );
+  metrics.define('personalab_llm_circuit_skips_total', 'counter', 'LLM steps skipped while the circuit was open, answered offline');
   const reranker = options.reranker ?? new OfflineReranker(options.profileWeight === undefined ? {} : { profileWeight: options.profileWeight });
   const explainer = new OfflineExplainer();
   const llm = options.chatModel
@@ -104,6 +128,8 @@ export async function openRecommenderService(options: RecommenderServiceOptions)
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.ids ? { ids: options.ids } : {}),
     onFallback: (step) => metrics.increment('personalab_llm_fallbacks_total', { step }),
+    llmCircuit,
+    onCircuitSkip: (step) => metrics.increment('personalab_llm_circuit_skips_total', { step }),
   });
-  return { store, catalog, textIndex, chatRec, metrics, indexStatus, close: () => store.close() };
+  return { store, catalog, textIndex, chatRec, metrics, llmCircuit, indexStatus, close: () => store.close() };
 }

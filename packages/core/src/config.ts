@@ -34,6 +34,9 @@ const environmentSchema = z.object({
   PERSONALAB_API_KEYS: optionalString,
   PERSONALAB_RATE_LIMIT: intWithDefault(600, 1, 1_000_000_000),
   PERSONALAB_CHAT_LLM_DEADLINE_MS: intWithDefault(20_000, 1, 3_600_000),
+  PERSONALAB_CHAT_LLM_CIRCUIT_FAILURES: intWithDefault(3, 1, 1000),
+  PERSONALAB_CHAT_LLM_CIRCUIT_WINDOW_MS: intWithDefault(60_000, 1, 3_600_000),
+  PERSONALAB_CHAT_LLM_CIRCUIT_COOLDOWN_MS: intWithDefault(30_000, 1, 3_600_000),
   PERSONALAB_IDEMPOTENCY_TTL_MS: intWithDefault(86_400_000, 1, 2_592_000_000),
   PERSONALAB_IDEMPOTENCY_MAX_KEYS: intWithDefault(10_000, 1, 10_000_000),
   PERSONALAB_LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
@@ -62,6 +65,8 @@ export interface PersonalabConfig {
   tfBackend: TfBackendName | undefined;
   /**
    * `llmStepDeadlineMs`: the most one LLM step of a chat turn may take before the offline path answers.
+   * `llmCircuit`: after `failureThreshold` failed LLM steps in a row within `windowMs`, chat turns skip the LLM for
+   * `cooldownMs`, then one step probes.
    * `idempotencyTtlMs` / `idempotencyMaxKeys`: how long a write answered under an Idempotency-Key is kept for replay, and
    * how many keys are kept per API key (oldest dropped first).
    */
@@ -72,6 +77,7 @@ export interface PersonalabConfig {
     rateLimitPerMinute: number;
     logLevel: string;
     llmStepDeadlineMs: number;
+    llmCircuit: { failureThreshold: number; windowMs: number; cooldownMs: number };
     idempotencyTtlMs: number;
     idempotencyMaxKeys: number;
   };
@@ -109,6 +115,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Per
       rateLimitPerMinute: env.PERSONALAB_RATE_LIMIT,
       logLevel: env.PERSONALAB_LOG_LEVEL,
       llmStepDeadlineMs: env.PERSONALAB_CHAT_LLM_DEADLINE_MS,
+      llmCircuit: { failureThreshold: env.PERSONALAB_CHAT_LLM_CIRCUIT_FAILURES, windowMs: env.PERSONALAB_CHAT_LLM_CIRCUIT_WINDOW_MS, cooldownMs: env.PERSONALAB_CHAT_LLM_CIRCUIT_COOLDOWN_MS },
       idempotencyTtlMs: env.PERSONALAB_IDEMPOTENCY_TTL_MS,
       idempotencyMaxKeys: env.PERSONALAB_IDEMPOTENCY_MAX_KEYS,
     },

@@ -61,6 +61,13 @@ describe('config', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
   });
 
+  it('reads the chat LLM circuit settings with their defaults and refuses bad values by name', () => {
+    expect(loadConfig({}).server.llmCircuit).toEqual({ failureThreshold: 3, windowMs: 60_000, cooldownMs: 30_000 });
+    expect(loadConfig({ PERSONALAB_CHAT_LLM_CIRCUIT_FAILURES: '5', PERSONALAB_CHAT_LLM_CIRCUIT_COOLDOWN_MS: '1000' }).server.llmCircuit).toEqual({ failureThreshold: 5, windowMs: 60_000, cooldownMs: 1000 });
+    expect(() => loadConfig({ PERSONALAB_CHAT_LLM_CIRCUIT_FAILURES: '0' })).toThrow(/PERSONALAB_CHAT_LLM_CIRCUIT_FAILURES/);
+    expect(() => loadConfig({ PERSONALAB_CHAT_LLM_CIRCUIT_WINDOW_MS: 'soon' })).toThrow(/PERSONALAB_CHAT_LLM_CIRCUIT_WINDOW_MS/);
+  });
+
   it('reads the idempotency-key settings with their defaults and refuses bad values by name', () => {
     expect(loadConfig({}).server).toMatchObject({ idempotencyTtlMs: 86_400_000, idempotencyMaxKeys: 10_000 });
     const config = loadConfig({ PERSONALAB_IDEMPOTENCY_TTL_MS: '60000', PERSONALAB_IDEMPOTENCY_MAX_KEYS: '25' });

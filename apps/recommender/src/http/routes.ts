@@ -239,6 +239,7 @@ export function registerRoutes(app: TypedApp, services: AppServices, options: { 
               recommendations: result.recommendations,
               reranker: result.reranker,
               degraded: result.degraded,
+              degradedReason: result.degradedReason,
               messageId: result.messageId,
               replyId: result.replyId,
             }),

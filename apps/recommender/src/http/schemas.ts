@@ -108,11 +108,20 @@ export const recommendationSchema = z.object({
   explanation: z.string(),
 });
 
+/** Why an answer is `degraded` (present only then). */
+export const degradedReasonSchema = z
+  .enum(['llm circuit open', 'llm step failed'])
+  .optional()
+  .describe(
+    'present when `degraded`: `llm circuit open` (the LLM was skipped because its recent steps failed: answers stay offline, at once, until a probe after the cooldown succeeds) or `llm step failed` (the LLM was tried and failed, timed out or answered nothing usable)',
+  );
+
 export const recommendationsResponseSchema = z.object({
   userId: idSchema,
   recommendations: z.array(recommendationSchema),
   reranker: z.string(),
-  degraded: z.boolean(),
+  degraded: z.boolean().describe('true when the LLM path failed or was skipped and the offline path answered'),
+  degradedReason: degradedReasonSchema,
   candidateCount: z.number().int(),
 });
 
@@ -141,7 +150,8 @@ export const chatResponseSchema = z.object({
   reply: z.string(),
   recommendations: z.array(recommendationSchema),
   reranker: z.string(),
-  degraded: z.boolean(),
+  degraded: z.boolean().describe('true when an LLM step of the turn failed or was skipped and the offline path answered'),
+  degradedReason: degradedReasonSchema,
   messageId: idSchema,
   replyId: idSchema,
 });

@@ -16,6 +16,7 @@ import type { BatchEntry, ChatRating, RecommenderStore, StoredImplicitEvent, Sto
 import type { CandidateGenerator } from './candidate-generator.js';
 import { constraintFilter, describeConstraints, hasConstraints, mergeConstraints, noConstraints, readConstraints, type ConstraintUpdate, type SessionConstraints } from './constraints.js';
 import { classifyTurn, type ClassifiedTurn, type Intent } from './intent.js';
+import { classifyStepFailure, type LlmCircuitBreaker } from './llm-circuit-breaker.js';
 import type { ConstraintReader } from './llm-constraints.js';
 import { askedGenreCount } from './offline-reranker.js';
 import { queryContent } from './query-text.js';
@@ -23,6 +24,21 @@ import type { ItemCatalog } from './item-catalog.js';
 import { buildTaste, collectTagStems, mentionedTagStems, profileFit, tagNamesByKey, tagStems } from './taste.js';
 import type { TitleOpinion } from './title-opinions.js';
 import type { AskedFor, Candidate, Explainer, HistoryEntry, ItemReception, RankedItem, Refinement, Reranker } from './types.js';
+
+/** One LLM step of a turn. */
+export type LlmStep = 'rerank' | 'explain' | 'chitchat' | 'constraints';
+
+/**
+ * Why an answer is `degraded`: `llm circuit open` (the LLM was skipped: recent steps failed, see
+ * `LlmCircuitBreaker`) or `llm step failed` (it was tried and failed, or answered with nothing usable).
+ */
+export type DegradedReason = 'llm circuit open' | 'llm step failed';
+
+/** A turn with several steps degraded reports the open circuit first: it says the next turns will be offline too. */
+const worse = (a: DegradedReason | undefined, b: DegradedReason | undefined): DegradedReason | undefined => (a === 'llm circuit open' || b === 'llm circuit open' ? 'llm circuit open' : (a ?? b));
+
+/** An LLM step's value, or why the offline path must answer instead. */
+type StepResult<T> = { ok: true; value: T } | { ok: false; reason: DegradedReason };
 
 /** A recommendation as the API returns it. */
 export interface Recommendation extends RankedItem {
@@ -33,8 +49,10 @@ export interface RecommendResult {
   recommendations: Recommendation[];
   /** Which re-ranker produced the order (`offline-blend`, `llm:<model>`). */
   reranker: string;
-  /** True when the LLM path failed and the offline path answered instead. */
+  /** True when the LLM path failed, or was skipped, and the offline path answered instead. */
   degraded: boolean;
+  /** Why, when `degraded`. */
+  degradedReason?: DegradedReason | undefined;
   candidateCount: number;
 }
 
@@ -79,20 +97,20 @@ export interface ChatRecOptions {
   clock?: Clock;
   ids?: IdGenerator;
   /** Called when an LLM step failed and the offline path answered. */
-  onFallback?: (step: 'rerank' | 'explain' | 'chitchat' | 'constraints', error: unknown) => void;
+  onFallback?: (step: LlmStep, error: unknown) => void;
+  /**
+   * Skips the LLM steps while the endpoint is failing (see `LlmCircuitBreaker`); without one every step is tried,
+   * and on a dead endpoint each waits out its retries and deadline.
+   */
+  llmCircuit?: LlmCircuitBreaker | undefined;
+  /** Called when an LLM step was skipped because the circuit is open, and the offline path answered. */
+  onCircuitSkip?: ((step: LlmStep) => void) | undefined;
   /**
    * The most one LLM step of a turn (re-rank, explanation, constraint reading, chit-chat) may take, retries
    * included, before the offline path answers instead (the turn is then `degraded`). Default: no limit beyond
    * the model's own timeout and retries, which on a hanging endpoint can be minutes per step.
    */
   llmStepDeadlineMs?: number | undefined;
-}
-
-/** The signal an LLM step runs under: the request's, and the step's deadline when one is set. */
-function stepSignal(signal: AbortSignal | undefined, deadlineMs: number | undefined): AbortSignal | undefined {
-  if (deadlineMs === undefined) return signal;
-  const deadline = AbortSignal.timeout(deadlineMs);
-  return signal ? AbortSignal.any([signal, deadline]) : deadline;
 }
 
 const list = (titles: readonly string[]) => titles.map((title, index) => `${index + 1}. ${title}`).join('\n');
@@ -359,17 +377,20 @@ export class ChatRec {
     const input = { profile, history, candidates, k, refinement: options.refinement, query: options.message, ...(options.signal ? { signal: options.signal } : {}) };
     let ranked: RankedItem[];
     let reranker = this.options.reranker.name;
-    let degraded = false;
+    let degradedReason: DegradedReason | undefined;
     const llm = this.options.llm;
-    if (llm) {
-      try {
-        const signal = stepSignal(options.signal, this.options.llmStepDeadlineMs);
-        ranked = await llm.reranker.rerank({ ...input, ...(signal ? { signal } : {}) });
+    if (llm && candidates.length === 0) {
+      // Nothing to rank: no LLM call, so nothing the circuit breaker should take for an answer.
+      ranked = [];
+      reranker = llm.reranker.name;
+    } else if (llm) {
+      const step = await this.llmStep('rerank', options.signal, (signal) => llm.reranker.rerank({ ...input, ...(signal ? { signal } : {}) }));
+      if (step.ok) {
+        ranked = step.value;
         reranker = llm.reranker.name;
-      } catch (error) {
-        this.options.onFallback?.('rerank', error);
+      } else {
         ranked = await this.options.reranker.rerank(input);
-        degraded = true;
+        degradedReason = step.reason;
       }
     } else {
       ranked = await this.options.reranker.rerank(input);
@@ -390,8 +411,9 @@ export class ChatRec {
       });
       recommendations.push({ ...entry, explanation });
     }
-    const result: RecommendResult = { recommendations, reranker, degraded, candidateCount: candidates.length };
-    if (cacheKey !== undefined) {
+    const result: RecommendResult = { recommendations, reranker, degraded: degradedReason !== undefined, ...(degradedReason ? { degradedReason } : {}), candidateCount: candidates.length };
+    // A degraded list (the LLM failed or was skipped) is not kept: once the LLM is back, the next request gets its list.
+    if (cacheKey !== undefined && !result.degraded) {
       if (this.cache.size >= 10_000) this.cache.delete(this.cache.keys().next().value as string);
       this.cache.set(cacheKey, result);
     }
@@ -402,7 +424,14 @@ export class ChatRec {
    * Explains one item for a user (LLM when configured, else evidence). `offered`: whether the item was
    * offered to them (default true); the explanation then cites its ratings here when it has nothing else.
    */
-  async explain(options: { userId: string; item: Item; refinement?: Refinement | undefined; offered?: boolean | undefined; pending?: TurnState | undefined; signal?: AbortSignal }): Promise<{ explanation: string; degraded: boolean }> {
+  async explain(options: {
+    userId: string;
+    item: Item;
+    refinement?: Refinement | undefined;
+    offered?: boolean | undefined;
+    pending?: TurnState | undefined;
+    signal?: AbortSignal;
+  }): Promise<{ explanation: string; degraded: boolean; degradedReason?: DegradedReason | undefined }> {
     const profile = options.pending?.profile ?? this.profile(options.userId);
     const history = this.historyWith(options.userId, this.implicitEvents(options.userId), options.pending?.ratings);
     const input = {
@@ -416,13 +445,9 @@ export class ChatRec {
     };
     const llm = this.options.llm;
     if (llm) {
-      try {
-        const signal = stepSignal(options.signal, this.options.llmStepDeadlineMs);
-        return { explanation: await llm.explainer.explain({ ...input, ...(signal ? { signal } : {}) }), degraded: false };
-      } catch (error) {
-        this.options.onFallback?.('explain', error);
-        return { explanation: await this.options.explainer.explain(input), degraded: true };
-      }
+      const step = await this.llmStep('explain', options.signal, (signal) => llm.explainer.explain({ ...input, ...(signal ? { signal } : {}) }));
+      if (step.ok) return { explanation: step.value, degraded: false };
+      return { explanation: await this.options.explainer.explain(input), degraded: true, degradedReason: step.reason };
     }
     return { explanation: await this.options.explainer.explain(input), degraded: false };
   }
@@ -495,7 +520,7 @@ export class ChatRec {
         const offered = session !== undefined && this.offeredIn(session.id).includes(turn.target.id);
         const explained = await this.explain({ userId: options.userId, item: turn.target, refinement: asked, offered, pending, ...(options.signal ? { signal: options.signal } : {}) });
         reply = `${turn.question === 'about' ? 'About' : 'Why'} ${turn.target.title}? ${explained.explanation}`;
-        result = { ...result, degraded: explained.degraded };
+        result = { ...result, degraded: explained.degraded, ...(explained.degradedReason ? { degradedReason: explained.degradedReason } : {}) };
       } else {
         reply = lastRecommended.length > 0 ? `Which one do you mean? I suggested:\n${list(lastRecommended.map((item) => item.title))}` : 'Ask me for a recommendation first, then ask why.';
       }
@@ -505,7 +530,7 @@ export class ChatRec {
         const answered = await this.chitchat(options.message, options.signal);
         reply = answered.reply;
         // A failed LLM reply answered by the canned one is a fallback the answer must own up to, as the other steps do.
-        result = { ...result, degraded: answered.degraded };
+        result = { ...result, degraded: answered.degradedReason !== undefined, ...(answered.degradedReason ? { degradedReason: answered.degradedReason } : {}) };
       }
     } else {
       // Nothing offered earlier in this session is offered again: the user has seen it and asked on.
@@ -551,8 +576,8 @@ export class ChatRec {
       userId: options.userId,
       recommendedItemIds: result.recommendations.map((entry) => entry.item.id),
     };
-    const degraded = result.degraded || (read?.degraded ?? false);
-    const answer: ChatResult = { ...result, degraded, sessionId: session.id, intent: turn.intent, constraints, reply, messageId: userMessage.id, replyId: replyMessage.id };
+    const degradedReason = worse(result.degradedReason, read?.degradedReason);
+    const answer: ChatResult = { ...result, degraded: degradedReason !== undefined, ...(degradedReason ? { degradedReason } : {}), sessionId: session.id, intent: turn.intent, constraints, reply, messageId: userMessage.id, replyId: replyMessage.id };
     const inTransaction = options.inTransaction;
     store.addChatTurn({
       session,
@@ -569,18 +594,41 @@ export class ChatRec {
   }
 
   /** What a message asks of the session: through the LLM when one is configured, else (and when it fails) the offline reader. */
-  private async readConstraints(message: string, knownTags: ReadonlySet<string>, previous: SessionConstraints, signal?: AbortSignal): Promise<{ update: ConstraintUpdate; degraded: boolean }> {
+  private async readConstraints(message: string, knownTags: ReadonlySet<string>, previous: SessionConstraints, signal?: AbortSignal): Promise<{ update: ConstraintUpdate; degradedReason?: DegradedReason }> {
     const vocabulary = { stems: knownTags, latestYear: this.options.catalog.latestYear(), recentEnd: this.options.catalog.recentEnd() };
     const reader = this.options.llm?.constraints;
     if (reader) {
-      try {
-        return { update: await reader.read(message, { ...vocabulary, genres: this.options.catalog.tagNames(), previous, signal: stepSignal(signal, this.options.llmStepDeadlineMs) }), degraded: false };
-      } catch (error) {
-        this.options.onFallback?.('constraints', error);
-        return { update: readConstraints(message, vocabulary), degraded: true };
-      }
+      const step = await this.llmStep('constraints', signal, (stepped) => reader.read(message, { ...vocabulary, genres: this.options.catalog.tagNames(), previous, signal: stepped }));
+      if (step.ok) return { update: step.value };
+      return { update: readConstraints(message, vocabulary), degradedReason: step.reason };
     }
-    return { update: readConstraints(message, vocabulary), degraded: false };
+    return { update: readConstraints(message, vocabulary) };
+  }
+
+  /**
+   * Runs one LLM step under its deadline (retries included) and the circuit breaker: skipped at once while the
+   * circuit is open, and its outcome (answered, or failed in a way that says the endpoint is down) told to the
+   * breaker. A failure calls `onFallback`, a skip `onCircuitSkip`; either way the caller answers offline.
+   */
+  private async llmStep<T>(step: LlmStep, caller: AbortSignal | undefined, call: (signal: AbortSignal | undefined) => Promise<T>): Promise<StepResult<T>> {
+    const circuit = this.options.llmCircuit;
+    const permit = circuit?.acquire();
+    if (circuit !== undefined && permit === undefined) {
+      this.options.onCircuitSkip?.(step);
+      return { ok: false, reason: 'llm circuit open' };
+    }
+    const deadlineMs = this.options.llmStepDeadlineMs;
+    const deadline = deadlineMs === undefined ? undefined : AbortSignal.timeout(deadlineMs);
+    const signal = deadline && caller ? AbortSignal.any([caller, deadline]) : (deadline ?? caller);
+    try {
+      const value = await call(signal);
+      permit?.settle('answered');
+      return { ok: true, value };
+    } catch (error) {
+      permit?.settle(classifyStepFailure(error, { deadline, caller }), error);
+      this.options.onFallback?.(step, error);
+      return { ok: false, reason: 'llm step failed' };
+    }
   }
 
   /**
@@ -613,31 +661,28 @@ export class ChatRec {
     return [...offered];
   }
 
-  /** Small talk through the LLM when configured; `degraded` when it failed (or answered nothing) and the offline reply stands in. */
-  private async chitchat(message: string, signal?: AbortSignal): Promise<{ reply: string; degraded: boolean }> {
+  /** Small talk through the LLM when configured; `degradedReason` when it failed, was skipped or answered nothing, and the offline reply stands in. */
+  private async chitchat(message: string, signal?: AbortSignal): Promise<{ reply: string; degradedReason?: DegradedReason }> {
     const llm = this.options.llm;
-    let degraded = false;
+    let degraded: { degradedReason?: DegradedReason } = {};
     if (llm) {
-      try {
-        const stepped = stepSignal(signal, this.options.llmStepDeadlineMs);
-        const answer = await llm.model.generate({
+      const step = await this.llmStep('chitchat', signal, (stepped) =>
+        llm.model.generate({
           messages: [
             { role: 'system', content: 'You are a friendly movie recommender. Reply in one or two sentences and invite the user to say what they like.' },
             { role: 'user', content: message },
           ],
           temperature: 0.7,
           ...(stepped ? { signal: stepped } : {}),
-        });
-        if (answer.text.trim() !== '') return { reply: answer.text.trim(), degraded: false };
-        this.options.onFallback?.('chitchat', new PersonalabError('upstream_bad_response', 'the LLM answered the chit-chat with an empty reply'));
-      } catch (error) {
-        this.options.onFallback?.('chitchat', error);
-      }
-      degraded = true;
+        }),
+      );
+      if (step.ok && step.value.text.trim() !== '') return { reply: step.value.text.trim() };
+      if (step.ok) this.options.onFallback?.('chitchat', new PersonalabError('upstream_bad_response', 'the LLM answered the chit-chat with an empty reply'));
+      degraded = { degradedReason: step.ok ? 'llm step failed' : step.reason };
     }
-    if (/thank/i.test(message)) return { reply: 'You are welcome! Rate what you watch and I will get better at this.', degraded };
-    if (/bye|good night/i.test(message)) return { reply: 'Enjoy your movie. Come back any time.', degraded };
-    return { reply: 'Hello! Tell me what you like (or what you are in the mood for) and I will suggest something.', degraded };
+    if (/thank/i.test(message)) return { reply: 'You are welcome! Rate what you watch and I will get better at this.', ...degraded };
+    if (/bye|good night/i.test(message)) return { reply: 'Enjoy your movie. Come back any time.', ...degraded };
+    return { reply: 'Hello! Tell me what you like (or what you are in the mood for) and I will suggest something.', ...degraded };
   }
 
   /**

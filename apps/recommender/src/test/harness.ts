@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../http/app.js';
 import type { IdempotencyOptions } from '../http/idempotency.js';
 import { itemTextEmbedder } from '../pipeline/item-text-index.js';
-import { openRecommenderService, type RecommenderService } from '../service.js';
+import { openRecommenderService, type RecommenderService, type RecommenderServiceOptions } from '../service.js';
 import { tinyWorld } from './tiny-catalogue.js';
 
 export const testKey = 'test-key-0123456789';
@@ -27,7 +27,16 @@ export function tinyEmbedder(): HashingEmbedder {
  * index over hashing embeddings, the heuristic profile extractor; an LLM only when given.
  */
 export async function openTinyService(
-  options: { stateDir?: string; chatModel?: ChatModel; rateLimitPerMinute?: number; bodyLimitBytes?: number; llmStepDeadlineMs?: number; clock?: Clock; idempotency?: IdempotencyOptions } = {},
+  options: {
+    stateDir?: string;
+    chatModel?: ChatModel;
+    rateLimitPerMinute?: number;
+    bodyLimitBytes?: number;
+    llmStepDeadlineMs?: number;
+    llmCircuit?: RecommenderServiceOptions['llmCircuit'];
+    clock?: Clock;
+    idempotency?: IdempotencyOptions;
+  } = {},
 ): Promise<TinyService> {
   const world = tinyWorld();
   const recommender = new EaseRecommender({ lambda: 5 });
@@ -41,6 +50,7 @@ export async function openTinyService(
     profileExtractor: new HeuristicProfileExtractor(),
     chatModel: options.chatModel,
     ...(options.llmStepDeadlineMs === undefined ? {} : { llmStepDeadlineMs: options.llmStepDeadlineMs }),
+    ...(options.llmCircuit === undefined ? {} : { llmCircuit: options.llmCircuit }),
     initialData: world,
     clock: options.clock ?? createManualClock(1_700_000_000_000),
     ids: createSequentialIds('id'),
