@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { temporaryDirectory, tinyMovieLensFiles } from '@personalab/datasets/test';
 import { runRankingExperiments, writeRankingResults } from './movielens-experiments.js';
-import { writeRatingResults, type RatingRun } from './rating-experiments.js';
+import { runRatingExperiments, writeRatingResults, type RatingRun } from './rating-experiments.js';
 import { describeSeeds, formatSeedSummary, summariseSeeds } from './seed-summary.js';
 
 const folder = temporaryDirectory('personalab-movielens-experiments-');
@@ -68,7 +68,7 @@ describe('MovieLens results files', () => {
     expect(p3).toContain(`Command: \`${p3Command}\``);
   });
 
-  it('refits a tfjs model on the whole training part for the epoch count early stopping chose', async () => {
+  it('refits the tfjs models (BPR for P1, biased MF for P3) on the whole training part for the epoch count early stopping chose', async () => {
     // 40 users in two taste groups over 24 films, 12 ratings each: enough for the inner split to stop early on.
     const data = join(folder.path, 'clustered');
     mkdirSync(data, { recursive: true });
@@ -82,7 +82,16 @@ describe('MovieLens results files', () => {
     folder.write(join('clustered', 'u.data'), rows.join('\n') + '\n');
     folder.write(join('clustered', 'u.item'), items.join('\n') + '\n');
     folder.write(join('clustered', 'u.user'), users.join('\n') + '\n');
+    folder.write(join('clustered', 'u1.base'), rows.filter((_, index) => index % 5 !== 0).join('\n') + '\n');
+    folder.write(join('clustered', 'u1.test'), rows.filter((_, index) => index % 5 === 0).join('\n') + '\n');
     const directory = join(folder.path, 'refit');
+    const ratingRuns = await runRatingExperiments({ dataDirectory: data, resultsDirectory: join(folder.path, 'refit-p3'), seeds: [42], quick: true, quiet: true, log: () => undefined, command });
+    const biased = ratingRuns.filter((run) => run.model === 'biased-mf');
+    expect(biased).toHaveLength(2);
+    for (const run of biased) {
+      expect(run.detail.bestEpoch).toBeGreaterThanOrEqual(1);
+      expect(run.detail.refitEpochs).toBe(run.detail.bestEpoch);
+    }
     const runs = await runRankingExperiments({ dataDirectory: data, resultsDirectory: directory, seeds: [42], models: ['bpr-mf'], quick: true, quiet: true, log: () => undefined, command });
     const selected = runs[0]?.selected as { bestEpoch: number; refitEpochs?: number; refitSeconds?: number };
     expect(selected.bestEpoch).toBeGreaterThanOrEqual(1);
