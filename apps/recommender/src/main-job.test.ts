@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,8 +50,21 @@ describe('serve (the main job)', () => {
     expect(again.join('\n')).toMatch(/model: loaded context-EASE's closed form/);
     expect(again.join('\n')).toMatch(/item index: loaded/);
     expect(second.apiKey).toBe(first.apiKey);
-    // The generated key is readable by its owner only.
+    // The generated key is readable by its owner only, and so is the directory with the users' data beside it.
     expect(statSync(join(stateDir, 'recommender', 'api-key')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(stateDir, 'recommender')).mode & 0o777).toBe(0o700);
+  });
+
+  it('makes a state directory left open by an older version private to its owner', async () => {
+    const directory = join(stateDir, 'recommender');
+    // Older versions created it 0755, the database 0644 in it: every user of the machine could read the chats.
+    chmodSync(directory, 0o755);
+    const server = await serve({ config, dataDir: emptyDataDir, fetchMovieLens: false, port: 0, host: '127.0.0.1', quiet: true, log: () => undefined });
+    try {
+      expect(statSync(directory).mode & 0o777).toBe(0o700);
+    } finally {
+      await server.close();
+    }
   });
 
   it('serves page-EASE when asked, retraining a model saved with other settings, and loads it on restart', async () => {

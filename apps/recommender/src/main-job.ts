@@ -130,7 +130,7 @@ function listenError(error: NodeJS.ErrnoException, host: string, port: number): 
  * refused; a lock left by a process that no longer runs (a crash) is taken over.
  */
 function lockStateDirectory(stateDir: string): () => void {
-  mkdirSync(stateDir, { recursive: true });
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const path = join(stateDir, 'server.lock');
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -163,6 +163,18 @@ function processRuns(pid: number): boolean {
   } catch (error) {
     // EPERM: it runs, under another user.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * The state directory is its owner's alone: it holds the users' ratings and chat messages (`recommender.db`) beside the
+ * key. It had been created 0755 with the database 0644, readable by every user of the machine; an older one is tightened.
+ */
+function makePrivate(stateDir: string, log: (line: string) => void): void {
+  try {
+    chmodSync(stateDir, 0o700);
+  } catch (error) {
+    log(`could not make ${stateDir} private to its owner (${(error as Error).message}): other users of this machine may read its data`);
   }
 }
 
@@ -256,6 +268,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const port = options.port ?? config.server.port;
   await checkPortFree(host, port);
   const unlock = lockStateDirectory(stateDir);
+  makePrivate(stateDir, log);
   try {
     return await start(options, { stateDir, metaPath, host, port, log, unlock });
   } catch (error) {

@@ -348,11 +348,11 @@ describe('bad requests', () => {
     expect(counts()).toEqual(before);
   });
 
-  it('answers a server fault with a bare 500: no message, no stack', async () => {
+  it('answers a server fault with a bare 500: no message, no stack, only the request id (security.test.ts)', async () => {
     tiny.service.store.database.close();
     const response = await tiny.app.inject({ url: '/v1/users/u1', headers: auth });
     expect(response.statusCode).toBe(500);
-    expect(response.json()).toEqual({ error: { code: 'internal', message: 'internal error' } });
+    expect(response.json()).toEqual({ error: { code: 'internal', message: 'internal error', requestId: expect.any(String) as unknown as string } });
   });
 });
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -14,6 +15,7 @@ import { installErrorHandler, sendFrameworkError } from './error-handler.js';
 import type { IdempotencyOptions } from './idempotency.js';
 import { Metrics } from './metrics.js';
 import { registerRoutes } from './routes.js';
+import { pageContentSecurityPolicy, securityHeaders } from './security-headers.js';
 
 export interface AppServices {
   store: RecommenderStore;
@@ -37,6 +39,14 @@ export interface AppOptions {
   bodyLimitBytes?: number;
   /** fastify logger: false (tests) or a level. */
   logLevel?: string | false;
+  /** Where the log's JSON lines go (default stdout); tests read them here. */
+  logStream?: { write(line: string): void };
+  /**
+   * How long a client has to send its whole request, headers and body, in milliseconds (default 30 s): a client
+   * that sends a body a byte at a time gets a 408 and its connection is closed (fastify's default had no limit).
+   * A positive integer; the headers must come within the same time.
+   */
+  requestTimeoutMs?: number;
   /**
    * Heavy requests (chat turns, uncached lists) take event-loop turns, one per iteration (default true; see
    * EventLoopTurns). `false` runs them as they arrive: for the benchmark that measures what the turns change.
@@ -82,24 +92,45 @@ const surrogateEscape = /\\u[dD][89a-fA-F]/;
 /**
  * The path of the first string (value or key) in a parsed body that is not well-formed Unicode, or undefined.
  * Stored, such an id had become bytes no request could name again (`"\ud800"` was saved as invalid UTF-8).
+ * Iterative, with parent links for the path: a recursive walk overflowed the stack on a body nested 100,000 deep.
  */
-function malformedString(value: unknown, path: (string | number)[] = []): (string | number)[] | undefined {
-  if (typeof value === 'string') return loneSurrogate.test(value) ? path : undefined;
-  if (Array.isArray(value)) {
-    for (const [index, entry] of value.entries()) {
-      const found = malformedString(entry, [...path, index]);
-      if (found) return found;
-    }
-    return undefined;
+function malformedString(root: unknown): (string | number)[] | undefined {
+  interface Node {
+    value: unknown;
+    key: string | number | undefined;
+    parent: Node | undefined;
   }
-  if (typeof value === 'object' && value !== null) {
-    for (const [key, entry] of Object.entries(value)) {
-      if (loneSurrogate.test(key)) return [...path, key];
-      const found = malformedString(entry, [...path, key]);
-      if (found) return found;
+  const pathOf = (node: Node, last?: string) => {
+    const path: (string | number)[] = [];
+    for (let at: Node | undefined = node; at?.key !== undefined; at = at.parent) path.push(at.key);
+    path.reverse();
+    if (last !== undefined) path.push(last);
+    return path;
+  };
+  const pending: Node[] = [{ value: root, key: undefined, parent: undefined }];
+  for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+    const { value } = node;
+    if (typeof value === 'string') {
+      if (loneSurrogate.test(value)) return pathOf(node);
+    } else if (Array.isArray(value)) {
+      // Pushed last to first, so entries are visited in document order and the first bad one is named.
+      for (let index = value.length - 1; index >= 0; index--) pending.push({ value: value[index], key: index, parent: node });
+    } else if (typeof value === 'object' && value !== null) {
+      const entries = Object.entries(value);
+      for (const [key] of entries) if (loneSurrogate.test(key)) return pathOf(node, key);
+      for (let index = entries.length - 1; index >= 0; index--) {
+        const [key, entry] = entries[index] as [string, unknown];
+        pending.push({ value: entry, key, parent: node });
+      }
     }
   }
   return undefined;
+}
+
+/** A URL for the log: the path, without the query string's contents (an API key sent as `?key=` by mistake stays out of the log). */
+export function urlForLog(url: string): string {
+  const query = url.indexOf('?');
+  return query < 0 ? url : `${url.slice(0, query)}?[query omitted]`;
 }
 
 const pageFile = (name: string) => readFileSync(new URL(`../page/${name}`, import.meta.url), 'utf8');
@@ -111,9 +142,31 @@ const pageFile = (name: string) => readFileSync(new URL(`../page/${name}`, impor
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.apiKeys.length === 0) throw new PersonalabError('config_error', 'at least one API key is required (PERSONALAB_API_KEYS)');
   const metrics = options.metrics ?? new Metrics();
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  if (!Number.isSafeInteger(requestTimeout) || requestTimeout < 1) throw new PersonalabError('invalid_argument', `requestTimeoutMs must be a positive integer, got ${String(requestTimeout)}`);
   const app = Fastify({
-    logger: options.logLevel === false || options.logLevel === undefined ? false : { level: options.logLevel },
+    logger:
+      options.logLevel === false || options.logLevel === undefined
+        ? false
+        : {
+            level: options.logLevel,
+            ...(options.logStream ? { stream: options.logStream } : {}),
+            // fastify's own request serializer, less the query string's contents.
+            serializers: {
+              req: (request: FastifyRequest) => {
+                const remotePort = request.socket?.remotePort;
+                return { method: request.method, url: urlForLog(request.url), host: request.host, remoteAddress: request.ip, ...(remotePort === undefined ? {} : { remotePort }) };
+              },
+            },
+          },
+    // Random, not fastify's per-process counter: the id a 500 answers with names one request in the log, across restarts.
+    genReqId: () => randomUUID(),
     bodyLimit: options.bodyLimitBytes ?? 256 * 1024,
+    // fastify's default 0 let a client hold a connection open forever by sending its body a byte at a time.
+    requestTimeout,
+    // Node swaps the two when the headers' (default 60 s) is the longer, which made the request's deadline 60 s; it
+    // checks them every 30 s by default, and a tenth of the deadline keeps the drop near it.
+    http: { headersTimeout: Math.min(requestTimeout, 60_000), connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(requestTimeout / 10))) },
     return503OnClosing: true,
     routerOptions: { maxParamLength },
     frameworkErrors: (error, _request, reply) => sendFrameworkError(error, reply),
@@ -129,15 +182,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body.toString();
-    parseJson(request, text, (error, value) => {
-      if (error !== null && isJson(text)) return done(new PersonalabError('invalid_argument', 'body: keys named "__proto__", or "constructor" holding "prototype", are not accepted', { details: { path: 'body' } }), undefined);
-      if (error !== null) return done(error, undefined);
-      // Only a `\uD800`–`\uDFFF` escape can decode to a lone surrogate (raw UTF-8 cannot): most bodies skip the walk.
-      const malformed = surrogateEscape.test(text) ? malformedString(value) : undefined;
-      if (malformed === undefined) return done(null, value);
-      const path = malformed.length === 0 ? 'body' : `body.${formatPath(malformed)}`;
-      done(new PersonalabError('invalid_argument', `${path}: not valid Unicode (an unpaired UTF-16 surrogate, such as the escape \\ud800 alone)`, { details: { path } }), undefined);
+    // The default parser answers at once. Its answer is checked outside its callback: the parser catches what its
+    // callback throws, and had reported any such fault as a refused `__proto__` key.
+    let parsed: { error: Error | null; value: unknown } | undefined;
+    void parseJson(request, text, (error, value) => {
+      parsed = { error, value };
     });
+    if (parsed === undefined) return done(new PersonalabError('internal', 'the JSON parser did not answer at once'), undefined);
+    const { error, value } = parsed;
+    if (error !== null && isJson(text)) return done(new PersonalabError('invalid_argument', 'body: keys named "__proto__", or "constructor" holding "prototype", are not accepted', { details: { path: 'body' } }), undefined);
+    if (error !== null) return done(error, undefined);
+    // Only a `\uD800`–`\uDFFF` escape can decode to a lone surrogate (raw UTF-8 cannot): most bodies skip the walk.
+    const malformed = surrogateEscape.test(text) ? malformedString(value) : undefined;
+    if (malformed === undefined) return done(null, value);
+    const path = malformed.length === 0 ? 'body' : `body.${formatPath(malformed)}`;
+    done(new PersonalabError('invalid_argument', `${path}: not valid Unicode (an unpaired UTF-16 surrogate, such as the escape \\ud800 alone)`, { details: { path } }), undefined);
   });
 
   const services: AppServices = { store: options.store, catalog: options.catalog, chatRec: options.chatRec, textIndex: options.textIndex, metrics };
@@ -147,7 +206,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   metrics.gauge('personalab_messages', 'Chat messages in the store', () => options.store.messageCount());
 
   const checkKey = createKeyCheck(options.apiKeys);
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
+    // Set first, so that errors (a 401 included) carry them too.
+    void reply.headers(securityHeaders);
     if (!isPublic(request)) checkKey(request);
   });
   app.addHook('onResponse', async (request, reply) => {
@@ -181,7 +242,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerRoutes(typed, services, { eventLoopTurns: options.eventLoopTurns ?? true, idempotency: options.idempotency });
 
   const page = { html: pageFile('index.html'), script: pageFile('app.js'), style: pageFile('style.css') };
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(page.html));
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', pageContentSecurityPolicy).send(page.html));
   app.get('/app.js', { schema: { hide: true } }, async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(page.script));
   app.get('/style.css', { schema: { hide: true } }, async (_request, reply) => reply.type('text/css; charset=utf-8').send(page.style));
   return app;

@@ -34,10 +34,20 @@ describe('chat page in headless Chromium', () => {
     page.on('console', (message) => {
       if (message.type() === 'error') errors.push(`console: ${message.text()}`);
     });
+    // Every URL the page asks for, and every Content-Security-Policy violation (Chromium also logs one as a console error).
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(request.url()));
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (event) => console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`));
+    });
     // The key comes in the URL fragment, as `personalab serve` prints it.
-    await page.goto(`${origin}/#key=${testKey}`);
+    const response = await page.goto(`${origin}/#key=${testKey}`);
+    // The page runs under its Content-Security-Policy: its own script, stylesheet and API only, never framed.
+    expect(response?.headers()['content-security-policy']).toMatch(/script-src 'self'.*frame-ancestors 'none'/);
     await expect.poll(() => page.inputValue('#api-key')).toBe(testKey);
     expect(page.url()).not.toContain(testKey);
+    // The stylesheet applied under the policy (the header's dark background).
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector('header') as HTMLElement).backgroundColor)).toBe('rgb(29, 35, 48)');
 
     // A new user, served from what they say.
     await page.click('#new-user');
@@ -80,6 +90,9 @@ describe('chat page in headless Chromium', () => {
     await expect.poll(() => page.textContent('#status')).toMatch(/Rated .*: 5\/5/);
     expect(tiny.service.store.ratingsOf(userId)).toEqual([expect.objectContaining({ itemId: ratedId, value: 5 })]);
     expect(errors).toEqual([]);
+    // The key travels in the Authorization header only: no URL the page requested carries it (the first is the fragment's).
+    expect(requested.slice(1).filter((url) => url.includes(testKey))).toEqual([]);
+    expect(requested.filter((url) => url.includes('/v1/chat')).length).toBeGreaterThan(0);
     await page.close();
   });
 

@@ -3,9 +3,10 @@ import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } fro
 import { z } from 'zod';
 import { PersonalabError, formatPath } from '@personalab/core';
 import { codeForStatus, statusForCode } from './error-status.js';
+import { securityHeaders } from './security-headers.js';
 
 interface ErrorBody {
-  error: { code: string; message: string; paths?: string[] };
+  error: { code: string; message: string; paths?: string[]; requestId?: string };
 }
 
 /**
@@ -59,6 +60,8 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (status === 401) void reply.header('www-authenticate', 'Bearer');
     // An error that asks the client to come back later says when (a repeat of a request still running).
     if (PersonalabError.is(error) && typeof error.details.retryAfterSeconds === 'number') void reply.header('retry-after', String(error.details.retryAfterSeconds));
+    // A fault's answer says nothing of it, but names the request: the log has the error under the same id.
+    if (status >= 500) body.error.requestId = request.id;
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: body.error.code, status }, body.error.message);
     void reply.code(status).type('application/json; charset=utf-8').send(body);
@@ -89,5 +92,7 @@ export function sendFrameworkError(error: FastifyError, reply: FastifyReply): vo
         ? 'the URL path is not valid percent-encoding'
         : error.message;
   reply.log.info({ code: error.code, status }, message);
+  // The router refused the request before the hooks that set these on every other answer.
+  void reply.headers(securityHeaders);
   void reply.code(status).type('application/json; charset=utf-8').send({ error: { code: codeForStatus(status), message, ...(error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? { paths: ['params'] } : {}) } });
 }

@@ -8,6 +8,8 @@ export const errorBodySchema = z.object({
     message: z.string(),
     /** JSON paths of the offending values, for validation errors. */
     paths: z.array(z.string()).optional(),
+    /** On a 5xx: the request's id, under which the server logged the fault (the answer itself says nothing of it). */
+    requestId: z.string().optional(),
   }),
 });
 

@@ -36,6 +36,9 @@ export async function openTinyService(
     llmCircuit?: RecommenderServiceOptions['llmCircuit'];
     clock?: Clock;
     idempotency?: IdempotencyOptions;
+    logLevel?: string;
+    logStream?: { write(line: string): void };
+    requestTimeoutMs?: number;
   } = {},
 ): Promise<TinyService> {
   const world = tinyWorld();
@@ -63,6 +66,9 @@ export async function openTinyService(
       rateLimitPerMinute: options.rateLimitPerMinute ?? 10_000,
       ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
       ...(options.idempotency === undefined ? {} : { idempotency: options.idempotency }),
+      ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+      ...(options.logStream === undefined ? {} : { logStream: options.logStream }),
+      ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
     });
   } catch (error) {
     // Options the app refuses (tests of them) leave no store open.
