@@ -65,6 +65,7 @@ export function registerDatasetsCommand(program: Command): void {
 
   datasets
     .command('stats')
+    .summary("validate a data set's files and count them")
     .description("load and validate a data set's files and print their counts (MovieLens: u.data, u.item, u.user, splits; Persona-Chat: every .txt; Synthetic-Persona-Chat: every .csv; PersonaMem: questions*.csv, shared_contexts*.jsonl)")
     .argument('<name>', `one of ${names.join(', ')}`)
     .action(async (name: string, _options: unknown, command: Command) => {

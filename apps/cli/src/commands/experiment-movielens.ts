@@ -57,7 +57,7 @@ export function registerExperimentMovielensCommand(program: Command): void {
     .description('P1 top-10 ranking (MS Recommenders protocol), P2 top-5 (Chat-Rec), P3 rating prediction, on MovieLens-100K')
     .argument('[which]', 'p1 (also writes p2), p2, p3 or all', 'all')
     .option('--quick', 'one seed, few epochs: a smoke run in minutes (results go to $PERSONALAB_STATE_DIR/experiments/movielens-quick unless --results is given)')
-    .option('--seeds <list>', 'split seeds, comma-separated (default 42,7,1)', (value: string) => parseIntegerList('--seeds', value, seedRange))
+    .option('--seeds <list>', 'split seeds, comma-separated (default 42,7,1; with --quick, 42)', (value: string) => parseIntegerList('--seeds', value, seedRange))
     .option('--models <list>', `P1/P2 models, comma-separated (default: all of ${rankingModels.join(',')})`, parseModels)
     .option('--results <dir>', 'results folder (default experiments/movielens/results; with --quick, $PERSONALAB_STATE_DIR/experiments/movielens-quick; with other --seeds or some --models, .../movielens-partial)')
     .option('--save-model <dir>', 'save the two-tower model of the first seed here')

@@ -163,6 +163,7 @@ export function registerPersonamemCommand(program: Command): void {
 
   personamem
     .command('generate')
+    .summary('write a seeded PersonaMem benchmark')
     .description('write a seeded PersonaMem-format benchmark (questions CSV + shared contexts JSONL)')
     .addOption(integerOption('--context-tokens <n>', 'target tokens per shared context (e.g. 32000, 128000)', { min: 2_000 }, 32_000))
     .addOption(integerOption('--personas <n>', 'personas (one shared context each)', positive, defaultBenchmarkShape.personas))
@@ -197,8 +198,9 @@ export function registerPersonamemCommand(program: Command): void {
 
   personamem
     .command('evaluate')
+    .summary('answer every question with a responder')
     .description('answer every question with a responder; resumable (same --run-id and --store)')
-    .requiredOption('--questions <file>', 'questions CSV (official columns)')
+    .requiredOption('--questions <file>', 'required: questions CSV (official columns)')
     .option('--contexts <file>', 'shared contexts JSONL (leave out for questions-only files: controls only)')
     .option('--responder <name>', responderNames.join(' | '), 'memory')
     .option(
@@ -214,7 +216,10 @@ export function registerPersonamemCommand(program: Command): void {
     .addOption(integerOption('--k <n>', 'llm --strategy retrieval: messages retrieved', positive, 5))
     .addOption(integerOption('--max-tokens <n>', 'llm --strategy truncate: context budget in tokens', positive, 16_000))
     .option('--no-system-role', 'llm only: fold system messages into the next message')
-    .option('--run-id <id>', 'run id (default <responder>-<benchmark file>); resuming with other settings or contexts is refused')
+    .option(
+      '--run-id <id>',
+      'run id (default <responder as it names itself>-<questions file name without .csv>, e.g. memory-questions_32k or llm:gpt-4o-mini:full-questions_32k; printed at the end); resuming with other settings or contexts is refused',
+    )
     .option('--store <file>', 'SQLite run store (default $PERSONALAB_STATE_DIR/personamem/runs.sqlite)')
     .addOption(integerOption('--concurrency <n>', 'questions in flight', { min: 1, max: 1024 }, 8))
     .addOption(integerOption('--limit <n>', 'only the first n questions (another limit on the same file resumes the run: a larger one adds questions)', positive))
@@ -271,9 +276,10 @@ export function registerPersonamemCommand(program: Command): void {
 
   personamem
     .command('report')
+    .summary('compare runs: JSON, Markdown, SVG')
     .description('compare runs from the store: JSON + Markdown + SVG of accuracy against distance; a sharded run is scored as the union of its shards')
-    .requiredOption('--questions <file>', 'the questions CSV the runs answered')
-    .requiredOption('--runs <ids>', 'comma-separated run ids (the id a run was sharded under scores all its shards together)')
+    .requiredOption('--questions <file>', 'required: the questions CSV the runs answered')
+    .requiredOption('--runs <ids>', 'required: comma-separated run ids (the id a run was sharded under scores all its shards together)')
     .option(
       '--store <file>',
       'SQLite run store (default $PERSONALAB_STATE_DIR/personamem/runs.sqlite); repeat it to read the stores of shards run elsewhere (--store a.sqlite --store b.sqlite)',
@@ -317,10 +323,11 @@ export function registerPersonamemCommand(program: Command): void {
 
   personamem
     .command('score-predictions')
+    .summary('score prediction CSVs')
     .description(
       'score prediction CSVs (question_id,answer,p,r) against a questions file through the official scorer; the accuracy is over all its questions, and a question without a prediction counts as wrong',
     )
-    .requiredOption('--questions <file>', 'questions CSV')
+    .requiredOption('--questions <file>', 'required: questions CSV')
     .argument('<files...>', 'prediction CSVs')
     .action(async (files: string[], options: { questions: string }) => {
       const { questions } = await loadBenchmark({ questionsPath: options.questions });

@@ -83,12 +83,13 @@ export function registerProfileCommand(program: Command): void {
   const profile = program.command('profile').description('implicit user profiles: facts, preferences (with change history), goals, style, Big Five');
   profile
     .command('extract')
+    .summary('extract a profile from a conversation file, as JSON')
     .description(
       'extract a profile from a conversation file and print it as JSON (.json messages or session, .jsonl / .ndjson, or any other file: JSON or JSON Lines by its content, a Persona-Chat dialogue, or text: one message per line, optionally opening with user:, assistant: or system:). ' +
         'OpenAI-style logs are read: tool/function and developer messages and assistant tool calls without text are skipped, content parts keep their text (joined by newlines), a message without text is skipped (each counted on stderr). ' +
         'A timestamp is Unix milliseconds, a number below 1e11 Unix seconds (converted, said on stderr), or an ISO 8601 date-time with Z or an offset',
     )
-    .requiredOption('--input <file>', 'conversation file')
+    .requiredOption('--input <file>', 'required: conversation file')
     .option('--user-id <id>', 'whose profile: picks that user\'s messages when the file holds several users (default: the previous profile\'s user, else the file\'s one user, else "user")')
     .option('--previous <file>', 'a profile JSON to update incrementally with the messages since (a message id it cites is refused; new messages get ids after those)')
     .option('--extractor <name>', 'auto (LLM when OPENAI_BASE_URL/OPENAI_API_KEY is set, else heuristic) | heuristic | llm', 'auto')
