@@ -43,15 +43,30 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, options
 }
 
 /** How old a dead writer's temporary file must be before it is removed. */
-const STALE_AFTER_MS = 60 * 60 * 1000;
+export const staleTemporaryAfterMs = 60 * 60 * 1000;
+
+/** The temporary files of `name` that `writeFileAtomic` makes (`.<name>.<pid>.<ms>.tmp`): the writer's pid, else undefined. */
+function temporaryWriter(name: string): (entry: string) => number | undefined {
+  const prefix = `.${name}.`;
+  return (entry) => {
+    if (!entry.startsWith(prefix) || !entry.endsWith('.tmp')) return undefined;
+    const match = /^(\d+)\.\d+\.tmp$/.exec(entry.slice(prefix.length));
+    return match ? Number(match[1]) : undefined;
+  };
+}
+
+/** Removes the temporary files of `name` left by processes that died mid-write (see `removeDeadWritersFiles`). */
+function removeStaleTemporaries(directory: string, name: string): void {
+  removeDeadWritersFiles(directory, temporaryWriter(name));
+}
 
 /**
- * Removes the temporary files of `name` left by processes that died mid-write. One whose pid is
- * alive (or is this process: a worker thread shares it) may be a concurrent write and is kept, and so
- * is one touched within the hour: its pid may belong to another container or host sharing the folder.
+ * Removes the files of `directory` that `writerOf` names a writer pid for, when that writer died mid-write. One whose
+ * pid is alive (or is this process: a worker thread shares it) may be a concurrent write and is kept, and so is one
+ * touched within `staleTemporaryAfterMs`: its pid may belong to another container or host sharing the folder. Best
+ * effort: a folder or file we may not touch is left.
  */
-function removeStaleTemporaries(directory: string, name: string): void {
-  const prefix = `.${name}.`;
+export function removeDeadWritersFiles(directory: string, writerOf: (entry: string) => number | undefined): void {
   let entries: string[];
   try {
     entries = readdirSync(directory);
@@ -59,14 +74,11 @@ function removeStaleTemporaries(directory: string, name: string): void {
     return; // Tidying is best effort: the write itself succeeded.
   }
   for (const entry of entries) {
-    if (!entry.startsWith(prefix) || !entry.endsWith('.tmp')) continue;
-    const match = /^(\d+)\.\d+\.tmp$/.exec(entry.slice(prefix.length));
-    if (!match) continue;
-    const pid = Number(match[1]);
-    if (pid === process.pid || isAlive(pid)) continue;
+    const pid = writerOf(entry);
+    if (pid === undefined || pid === process.pid || isAlive(pid)) continue;
     try {
       const path = join(directory, entry);
-      if (Date.now() - statSync(path).mtimeMs < STALE_AFTER_MS) continue;
+      if (Date.now() - statSync(path).mtimeMs < staleTemporaryAfterMs) continue;
       rmSync(path, { force: true });
     } catch {
       // Not ours to remove (permissions): leave it.

@@ -1,5 +1,6 @@
-import { closeSync, mkdirSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
+import { removeDeadWritersFiles, staleTemporaryAfterMs } from '@personalab/core';
 import { indexFileName } from './index-file.js';
 
 /**
@@ -11,7 +12,7 @@ import { indexFileName } from './index-file.js';
  */
 
 /** How old a dead writer's file must be before it is removed (core's `writeFileAtomic` waits as long). */
-export const staleAfterMs = 60 * 60 * 1000;
+export const staleAfterMs = staleTemporaryAfterMs;
 
 /** Ours, and the temporary files `writeFileAtomic` makes for the index file; group 1 is the writer's pid. */
 const leftoverNames = [/^\.hnsw-graph\.(\d+)\.\d+\.\d+\.tmp$/, new RegExp(`^\\.${indexFileName.replaceAll('.', '\\.')}\\.(\\d+)\\.\\d+\\.tmp$`)];
@@ -45,39 +46,12 @@ export function createScratchFile(directories: readonly string[]): string {
 }
 
 /**
- * Removes scratch files and index-file temporaries left in a folder by processes that died mid-write. One whose
- * pid is alive (or is this process) may be in use and is kept, and so is one touched within `staleAfterMs`: its pid
- * may belong to another container sharing the folder. Best effort: a folder or file we may not touch is left.
+ * Removes scratch files and index-file temporaries left in a folder by processes that died mid-write, by core's rule
+ * (`removeDeadWritersFiles`: a live pid, this process, or a file touched within `staleAfterMs` is kept).
  */
 export function removeStaleScratchFiles(directory: string): void {
-  let entries: string[];
-  try {
-    entries = readdirSync(directory);
-  } catch {
-    return;
-  }
-  for (const entry of entries) {
+  removeDeadWritersFiles(directory, (entry) => {
     const match = leftoverNames.map((pattern) => pattern.exec(entry)).find((found) => found !== null);
-    if (match === undefined) continue;
-    const pid = Number(match[1]);
-    if (pid === process.pid || isAlive(pid)) continue;
-    try {
-      const path = join(directory, entry);
-      if (Date.now() - statSync(path).mtimeMs < staleAfterMs) continue;
-      rmSync(path, { force: true });
-    } catch {
-      // Gone already, or not ours to remove.
-    }
-  }
-}
-
-/** Whether a process with this pid exists (signal 0 checks without sending anything; EPERM: another user's). */
-function isAlive(pid: number): boolean {
-  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+    return match === undefined ? undefined : Number(match[1]);
+  });
 }
