@@ -38,6 +38,32 @@ describe('personalab train / experiment movielens', () => {
     expect(printed).toMatch(/biased-mf: trained in [\d.]+ s, best epoch 1, \d+ examples\/s/);
   });
 
+  it('--refit trains a fresh model on every rating for the best epoch count and saves that one', async () => {
+    // 40 users in two taste groups over 24 films: enough ratings for the 90/10 split to hold some out.
+    const clustered = join(folder.path, 'clustered');
+    mkdirSync(join(clustered, 'movielens-100k'), { recursive: true });
+    const rows: string[] = [];
+    for (let user = 1; user <= 40; user++) {
+      const offset = user % 2 === 0 ? 0 : 12;
+      for (let k = 0; k < 12; k++) rows.push(`${user}\t${offset + ((user + k * 5) % 12) + 1}\t${1 + ((user + k) % 5)}\t${881250949 + user * 100 + k}`);
+    }
+    folder.write(join('clustered', 'movielens-100k', 'u.data'), rows.join('\n') + '\n');
+    folder.write(join('clustered', 'movielens-100k', 'u.item'), Array.from({ length: 24 }, (_, index) => `${index + 1}|Film ${index + 1} (1995)|01-Jan-1995||http://x|${'0|'.repeat(18)}1`).join('\n') + '\n');
+    folder.write(join('clustered', 'movielens-100k', 'u.user'), Array.from({ length: 40 }, (_, index) => `${index + 1}|30|M|other|00000`).join('\n') + '\n');
+    const out = join(folder.path, 'bpr-refit');
+    const printed = await run(['--data-dir', clustered, '--quiet', 'train', '--model', 'bpr-mf', '--backend', 'cpu', '--epochs', '4', '--refit', '--out', out]);
+    const match = /best epoch (\d+) \(validation NDCG@10 [\d.]+\), \d+ examples\/s, then refitted on all 480 ratings for (\d+) epochs in [\d.]+ s/.exec(printed);
+    expect(match, printed).not.toBeNull();
+    expect(match?.[2]).toBe(match?.[1]);
+    expect((await loadRecommender(out)).name).toBe('bpr-mf');
+    // Nothing held out (the tiny set): said, and no refit; a model that is not trained in epochs: refused.
+    const tiny = await run(['--data-dir', folder.path, '--quiet', 'train', '--model', 'biased-mf', '--backend', 'cpu', '--epochs', '1', '--refit', '--out', join(folder.path, 'tiny-refit')]);
+    expect(tiny).toContain('(--refit: nothing was held out, so the model already saw every rating)');
+    await expect(run(['--data-dir', folder.path, 'train', '--model', 'most-popular', '--refit'])).rejects.toSatisfy(
+      (error) => PersonalabError.is(error, 'invalid_argument') && error.message === '--refit applies to the tfjs models only; most-popular is not trained in epochs',
+    );
+  });
+
   it('rejects an unknown model, backend or experiment', async () => {
     await expect(run(['--data-dir', folder.path, 'train', '--model', 'nope'])).rejects.toMatchObject({ code: 'invalid_argument' });
     await expect(run(['--data-dir', folder.path, 'train', '--backend', 'tpu'])).rejects.toSatisfy(

@@ -13,6 +13,7 @@ interface TrainOptions {
   seed: number;
   backend?: string;
   resume?: boolean;
+  refit?: boolean;
 }
 
 /** Whether a model takes a number of epochs (the tfjs models do; closed forms and baselines do not). */
@@ -53,6 +54,15 @@ function describeCheckpoint(directory: string, resume: boolean): string | undefi
  * (a step takes well under a second; tsx also repeats the signal it relays).
  */
 async function fitInterruptibly(fit: (signal: AbortSignal) => Promise<void>, checkpointDirectory: string): Promise<void> {
+  return interruptibly(fit, () => {
+    const epoch = checkpointEpoch(checkpointDirectory);
+    const kept = typeof epoch === 'number' ? `the checkpoint of epoch ${epoch} is kept in ${checkpointDirectory}: rerun with --resume to continue from it` : 'no epoch had finished, so there is no checkpoint to resume';
+    return `${kept}; no new model was saved`;
+  });
+}
+
+/** `fit` with SIGINT / SIGTERM turned into an abort; a cancelled fit's error ends with `kept()` (what is left, how to go on). */
+async function interruptibly(fit: (signal: AbortSignal) => Promise<void>, kept: () => string): Promise<void> {
   const controller = new AbortController();
   const interrupt = (signal: NodeJS.Signals): void => {
     if (controller.signal.aborted) return;
@@ -65,9 +75,7 @@ async function fitInterruptibly(fit: (signal: AbortSignal) => Promise<void>, che
     await fit(controller.signal);
   } catch (error) {
     if (!controller.signal.aborted || !PersonalabError.is(error, 'cancelled')) throw error;
-    const epoch = checkpointEpoch(checkpointDirectory);
-    const kept = typeof epoch === 'number' ? `the checkpoint of epoch ${epoch} is kept in ${checkpointDirectory}: rerun with --resume to continue from it` : 'no epoch had finished, so there is no checkpoint to resume';
-    throw new PersonalabError('cancelled', `${error.message}; ${kept}; no new model was saved`, { cause: error });
+    throw new PersonalabError('cancelled', `${error.message}; ${kept()}`, { cause: error });
   } finally {
     process.off('SIGINT', interrupt);
     process.off('SIGTERM', interrupt);
@@ -85,6 +93,10 @@ export function registerTrainCommand(program: Command): void {
     .addOption(integerOption('--seed <n>', 'seed for the split and the training', seedRange, 42))
     .option('--backend <name>', `tfjs backend: ${tfBackendSchema.options.join(', ')} (default: $PERSONALAB_TF_BACKEND, else the fastest available)`)
     .option('--resume', 'continue from the checkpoint in <out>/checkpoints, written after every epoch (sequential-two-tower only; an interrupted run keeps the last one)')
+    .option(
+      '--refit',
+      'tfjs models: after early stopping, train a fresh model on all the ratings for the best epoch count and save that one instead (the early-stopped model is saved first and stays if the refit is interrupted)',
+    )
     .action(async (options: TrainOptions, command: Command) => {
       const global = globalOptions(command);
       const factory = recommenderFactories[options.model];
@@ -109,6 +121,7 @@ export function registerTrainCommand(program: Command): void {
         if (!hasEpochs(model)) throw new PersonalabError('invalid_argument', `--epochs applies to the tfjs models only; ${options.model} is not trained in epochs`);
         model.options.epochs = epochs;
       }
+      if (options.refit && !hasEpochs(model)) throw new PersonalabError('invalid_argument', `--refit applies to the tfjs models only; ${options.model} is not trained in epochs`);
       await selectBackend({ preferred });
       const data = await loadMovieLens100k(requireDataset('movielens-100k', global));
       const { train, test } = stratifiedSplit(data.ratings, { ratio: 0.9, seed });
@@ -123,9 +136,25 @@ export function registerTrainCommand(program: Command): void {
       }
       await model.save(out);
       const summary = 'summary' in model ? (model.summary as TrainingSummary | undefined) : undefined;
+      let refitted = '';
+      if (options.refit && summary && summary.bestEpoch >= 1 && test.length > 0) {
+        // The epoch count early stopping chose, on every rating: what the P1 experiment scores (+1 % to +4 % NDCG@10 there).
+        const refitStarted = performance.now();
+        const refit = twoTower ? new SequentialTwoTowerRecommender({ seed, epochs: summary.bestEpoch }) : factory();
+        if (hasEpochs(refit)) refit.options.epochs = summary.bestEpoch;
+        await interruptibly(
+          (signal) => refit.fit({ ...trainingData, interactions: data.ratings }, { seed, quiet: global.quiet, signal }),
+          () => `the early-stopped model (trained on 90 % of the ratings) stays saved in ${out}`,
+        );
+        await refit.save(out);
+        refitted = `, then refitted on all ${data.ratings.length} ratings for ${summary.bestEpoch} epochs in ${((performance.now() - refitStarted) / 1000).toFixed(1)} s`;
+      } else if (options.refit) {
+        refitted = test.length === 0 ? ' (--refit: nothing was held out, so the model already saw every rating)' : ' (--refit: no best epoch to refit for)';
+      }
       process.stdout.write(
         `${model.name}: trained in ${((performance.now() - started) / 1000).toFixed(1)} s` +
           (summary ? `, ${describeTrainingSummary(summary)}` : '') +
+          refitted +
           `\nsaved to ${out}\n`,
       );
     });
