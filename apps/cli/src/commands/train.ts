@@ -134,6 +134,7 @@ export function registerTrainCommand(program: Command): void {
       } else {
         await model.fit(trainingData, { validation: test, seed, quiet: global.quiet });
       }
+      const trainedSeconds = (performance.now() - started) / 1000;
       await model.save(out);
       const summary = 'summary' in model ? (model.summary as TrainingSummary | undefined) : undefined;
       let refitted = '';
@@ -152,7 +153,7 @@ export function registerTrainCommand(program: Command): void {
         refitted = test.length === 0 ? ' (--refit: nothing was held out, so the model already saw every rating)' : ' (--refit: no best epoch to refit for)';
       }
       process.stdout.write(
-        `${model.name}: trained in ${((performance.now() - started) / 1000).toFixed(1)} s` +
+        `${model.name}: trained in ${trainedSeconds.toFixed(1)} s` +
           (summary ? `, ${describeTrainingSummary(summary)}` : '') +
           refitted +
           `\nsaved to ${out}\n`,
