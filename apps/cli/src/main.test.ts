@@ -54,13 +54,18 @@ describe('personalab as a user meets it (a process of its own)', () => {
   }, 120_000);
 
   it('answers a command line it cannot parse with exit 1: the error line first, the nearest name, then the help', async () => {
-    const [command, subcommand, option, argument, required, none] = await Promise.all([
+    const [command, subcommand, option, argument, required, none, helpUnknown, helpNear, helpInGroup, helpPastLeaf] = await Promise.all([
       personalab(['trian']),
       personalab(['personamem', 'evalute']),
       personalab(['train', '--epoch', '3']),
       personalab(['datasets', 'stats']),
       personalab(['personamem', 'evaluate']),
       personalab([]),
+      personalab(['help', 'nosuch']),
+      personalab(['help', 'trian']),
+      personalab(['help', 'personamem', 'evalute']),
+      // Not run as `datasets stats movielens-100k`.
+      personalab(['help', 'datasets', 'stats', 'movielens-100k']),
     ]);
     expect(command.stderr).toMatch(/^error: unknown command 'trian'\n\(Did you mean train\?\)\n\nUsage: personalab \[options\] \[command\]\n/);
     expect(subcommand.stderr).toMatch(/^error: unknown command 'evalute'\n\(Did you mean evaluate\?\)\n\nUsage: personalab personamem /);
@@ -69,10 +74,25 @@ describe('personalab as a user meets it (a process of its own)', () => {
     expect(required.stderr).toMatch(/^error: required option '--questions <file>' not specified\n\nUsage: personalab personamem evaluate /);
     // No command at all: the help, on stderr, as an error.
     expect(none.stderr).toMatch(/^Usage: personalab \[options\] \[command\]\n/);
-    for (const outcome of [command, subcommand, option, argument, required, none]) {
+    // `help <unknown>` had printed the help alone, with no word on the name.
+    expect(helpUnknown.stderr).toMatch(/^error: unknown command 'nosuch'\n\nUsage: personalab \[options\] \[command\]\n/);
+    expect(helpNear.stderr).toMatch(/^error: unknown command 'trian'\n\(Did you mean train\?\)\n\nUsage: personalab \[options\] \[command\]\n/);
+    expect(helpInGroup.stderr).toMatch(/^error: unknown command 'evalute'\n\(Did you mean evaluate\?\)\n\nUsage: personalab personamem /);
+    expect(helpPastLeaf.stderr).toMatch(/^error: unknown command 'movielens-100k' \(personalab datasets stats has no subcommands\)\n\nUsage: personalab datasets stats /);
+    for (const outcome of [command, subcommand, option, argument, required, none, helpUnknown, helpNear, helpInGroup, helpPastLeaf]) {
       expect(outcome.code).toBe(1);
       expect(outcome.stdout).toBe('');
       expect(outcome.stderr).not.toMatch(stackLine);
+    }
+  }, 120_000);
+
+  it('prints the help of a command or subcommand named after help, on stdout', async () => {
+    const [root, path, inGroup] = await Promise.all([personalab(['help']), personalab(['help', 'personamem', 'evaluate']), personalab(['personamem', 'help', 'evaluate'])]);
+    expect(root.code).toBe(0);
+    expect(root.stdout).toMatch(/^Usage: personalab \[options\] \[command\]\n/);
+    for (const outcome of [path, inGroup]) {
+      expect(outcome).toMatchObject({ code: 0, stderr: '' });
+      expect(outcome.stdout).toMatch(/^Usage: personalab personamem evaluate \[options\]\n/);
     }
   }, 120_000);
 
@@ -151,6 +171,22 @@ describe('personalab --help', () => {
       const help = command.helpInformation();
       const listed = help.slice(help.indexOf('\nCommands:\n')).split('\n');
       for (const line of listed) expect(line.length, `${command.name()} --help: ${line}`).toBeLessThanOrEqual(80);
+    }
+  });
+
+  it('names in its description only commands there are', () => {
+    const names = program.description().replace(/^[^:]*: /, '').split(', ');
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) expect(find(name), name).toBeDefined();
+  });
+
+  it('lists the global options in the help of every command, in lines that fit 80 columns', () => {
+    for (const command of allCommands(program).slice(1)) {
+      const help = command.helpInformation();
+      const global = help.slice(help.indexOf('\nGlobal Options:\n')).split('\n\n')[0] ?? '';
+      expect(global, command.name()).toMatch(/^\nGlobal Options:\n {2}--data-dir <dir> +where data sets live/);
+      expect(global, command.name()).toMatch(/^ {2}--quiet +no progress bars$/m);
+      for (const line of global.split('\n')) expect(line.length, `${command.name()} --help: ${line}`).toBeLessThanOrEqual(80);
     }
   });
 

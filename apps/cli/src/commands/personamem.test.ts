@@ -1,4 +1,4 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -152,6 +152,59 @@ describe('personalab personamem', () => {
       expect(fixed.code, fixed.stderr).toBe(0);
       expect(fixed.stdout).toMatch(/^llm:scripted:full-questions_gen2k-p1-q3-seed1: accuracy [\d.]+ \[[\d.]+, [\d.]+\] on 3 questions \(0 resumed, 3 asked, 0 failed\)\n$/);
       expect(fixed.stderr).toMatch(/^llm: [\d,]+ tokens .*, 3 requests, 0 retries, 0 cache hits, 0 repairs, 0 failures\n$/);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
+  // It had been ended by the signal itself: no word on what was stored, 143 on SIGTERM.
+  it.each([
+    ['SIGINT', []],
+    ['SIGTERM', ['--run-id', 'tiny run']],
+  ] as const)('on %s stops before the next question, aborts the one in flight, says what is stored and the command that resumes, exit 130', async (signal, runIdArgs) => {
+    // The first question is answered; the second hangs until the client gives up (a timeout longer than the test).
+    let answered = 0;
+    const server = await startTestServer({ chat: () => (answered++ === 0 ? '<final_answer>(a)' : { fault: 'hang' }) });
+    const interruptedStore = join(folder.path, `interrupted-${signal}.sqlite`);
+    const args = ['--questions', questions, '--contexts', contexts, '--responder', 'llm', '--concurrency', '1', '--store', interruptedStore, ...runIdArgs];
+    const environment = { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'test-key', PERSONALAB_CHAT_MODEL: 'scripted', PERSONALAB_LLM_MAX_RETRIES: '0', PERSONALAB_LLM_TIMEOUT_MS: '120000' };
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OPENAI_') && !name.startsWith('PERSONALAB_')));
+    try {
+      const main = fileURLToPath(new URL('../main.ts', import.meta.url));
+      const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', main, '--quiet', 'personamem', 'evaluate', ...args], {
+        env: { ...clean, PERSONALAB_STATE_DIR: folder.path, PERSONALAB_LLM_CACHE: 'off', ...environment },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      // The second question is in flight (the first is stored before it is asked).
+      await server.waitForRequests(2, 30_000);
+      const signalled = Date.now();
+      child.kill(signal);
+      expect(await exited).toBe(130);
+      // The hanging request was aborted through the signal, not left to its 120 s timeout.
+      expect(Date.now() - signalled).toBeLessThan(10_000);
+      expect(server.chatRequests()).toHaveLength(2);
+      const runId = signal === 'SIGINT' ? 'llm:scripted:full-questions_gen2k-p1-q3-seed1' : 'tiny run';
+      const command = ['personalab', '--quiet', 'personamem', 'evaluate', ...args, ...(signal === 'SIGINT' ? ['--run-id', runId] : [])].map((word) => (word === 'tiny run' ? `'tiny run'` : word)).join(' ');
+      expect(stderr).toMatch(/^\n(SIGINT|SIGTERM): stopping before the next question; questions in flight are dropped \(send it again to exit at once\)\nllm: [^\n]*\nerror \(cancelled\): [^\n]*\n$/);
+      expect(stderr.startsWith(`\n${signal}: `)).toBe(true);
+      expect(stderr.split('\n').at(-2)).toBe(
+        `error (cancelled): interrupted: 1 of 3 questions of run ${runId} are stored in ${interruptedStore} (1 answered this time; those in flight were dropped). ` +
+          `Run the same command again to resume, the stored answers skipped: ${command}`,
+      );
+      const opened = new RunStore(interruptedStore);
+      try {
+        expect([...opened.answeredIds(runId)]).toHaveLength(1);
+      } finally {
+        opened.close();
+      }
+      // The command printed resumes: only the two questions left are asked.
+      server.setChatHandler(() => '<final_answer>(a)');
+      const resumed = await evaluateInProcess([...args, ...(signal === 'SIGINT' ? ['--run-id', runId] : [])], environment);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(resumed.stdout).toMatch(/on 3 questions \(1 resumed, 2 asked, 0 failed\)\n$/);
     } finally {
       await server.close();
     }

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { type Responder, PersonalabError, blockingFile, formatShard, getConfig, parseShard, writeResults } from '@personalab/core';
+import { type Responder, type Shard, PersonalabError, blockingFile, formatShard, getConfig, parseShard, writeResults } from '@personalab/core';
 import {
+  type EvaluationResult,
   type ExtractorName,
+  type BenchmarkQuestion,
   type Phrasing,
   type QuestionOutcome,
   type ResponderName,
@@ -25,6 +27,7 @@ import {
   missingSharedContexts,
   published128k,
   published32k,
+  questionsOfShard,
   renderMarkdown,
   defaultRandomSeed,
   isFileNamePart,
@@ -33,6 +36,7 @@ import {
   offlineRetrievalEmbedderId,
   responderNames,
   scorePredictionFile,
+  shardRunId,
   strategyNames,
   svgAccuracyByDistance,
   writeBenchmark,
@@ -40,6 +44,7 @@ import {
 import { createChatModelFromConfig } from '@personalab/llm';
 import { globalOptions } from '../global-options.js';
 import { integerOption, positive, seedRange } from '../integer-option.js';
+import { interruptOnSignals } from '../interrupt.js';
 
 const phrasings = ['plain', 'varied', 'heldout', 'heldout2'];
 /** Responders that read the shared contexts; the others are the controls. */
@@ -157,6 +162,60 @@ function describeErrors(outcomes: readonly QuestionOutcome[], shown = 3): string
   return lines;
 }
 
+/** The questions an `evaluate` call covers, as `evaluate` picks them: its shard of the whole file (the partition is made on every question), within the limit. */
+function questionsOfCall(all: readonly BenchmarkQuestion[], limited: readonly BenchmarkQuestion[], shard: Shard | undefined): readonly BenchmarkQuestion[] {
+  if (shard === undefined) return limited;
+  const inShard = new Set(questionsOfShard(all, shard).map((question) => question.id));
+  return limited.filter((question) => inShard.has(question.id));
+}
+
+/** An argument as a POSIX shell reads it back: as it is when it is safe, else in single quotes. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * The command line as the user gave it (`personalab …`), with `--run-id` added when it was left out (the default id
+ * depends on the configured model); commander keeps the arguments parsed in the root's `rawArgs`, left out of its types.
+ */
+function resumeCommand(command: Command, runId: string, given: boolean): string {
+  let root = command;
+  while (root.parent) root = root.parent;
+  const rawArgs: unknown = (root as { rawArgs?: unknown }).rawArgs;
+  const added = given ? [] : ['--run-id', runId];
+  if (!Array.isArray(rawArgs) || !rawArgs.every((word) => typeof word === 'string')) return `the same command${given ? '' : ` with --run-id ${shellWord(runId)}`}`;
+  return ['personalab', ...(rawArgs as string[]).slice(2), ...added].map(shellWord).join(' ');
+}
+
+/**
+ * The one line of an interrupted `evaluate`: how many of this call's questions are stored (failed ones are asked again,
+ * as in flight ones are), and the command that resumes.
+ */
+function interruptedError(context: {
+  error: PersonalabError;
+  store: RunStore;
+  storePath: string;
+  runId: string;
+  shard: Shard | undefined;
+  answeredNow: number;
+  questions: readonly BenchmarkQuestion[];
+  command: Command;
+  given: boolean;
+}): PersonalabError {
+  const { shard, store } = context;
+  const storedRunId = shard === undefined ? context.runId : shardRunId(context.runId, shard);
+  const errors = new Map(store.answers(storedRunId).map((answer) => [answer.questionId, answer.error]));
+  const stored = context.questions.filter((question) => errors.get(question.id) === null).length;
+  const failed = context.questions.filter((question) => typeof errors.get(question.id) === 'string').length;
+  return new PersonalabError(
+    'cancelled',
+    `interrupted: ${stored} of ${context.questions.length} questions${shard ? ` of shard ${formatShard(shard)}` : ''} of run ${context.runId} are stored in ${context.storePath} ` +
+      `(${context.answeredNow} answered this time${failed > 0 ? `; ${failed} failed and ${failed === 1 ? 'is' : 'are'} asked again` : ''}; those in flight were dropped). ` +
+      `Run the same command again to resume, the stored answers skipped: ${resumeCommand(context.command, context.runId, context.given)}`,
+    { cause: context.error },
+  );
+}
+
 /** `personalab personamem generate | evaluate | report | score-predictions`. */
 export function registerPersonamemCommand(program: Command): void {
   const personamem = program.command('personamem').description('PersonaMem: evaluate responders on long user histories, generate benchmarks, report');
@@ -199,7 +258,7 @@ export function registerPersonamemCommand(program: Command): void {
   personamem
     .command('evaluate')
     .summary('answer every question with a responder')
-    .description('answer every question with a responder; resumable (same --run-id and --store)')
+    .description('answer every question with a responder; resumable (same --run-id and --store): Ctrl-C or SIGTERM stops it before the next question and prints the command that resumes')
     .requiredOption('--questions <file>', 'required: questions CSV (official columns)')
     .option('--contexts <file>', 'shared contexts JSONL (leave out for questions-only files: controls only)')
     .option('--responder <name>', responderNames.join(' | '), 'memory')
@@ -252,9 +311,40 @@ export function registerPersonamemCommand(program: Command): void {
         }
         const benchmark = options.questions.replace(/^.*[\\/]/, '').replace(/\.csv$/, '');
         const runId = options.runId ?? `${responder.name}-${benchmark}`;
-        const store = new RunStore(options.store ?? defaultRunStore());
+        const storePath = options.store ?? defaultRunStore();
+        const store = new RunStore(storePath);
         try {
-          const result = await evaluate({ questions: loaded.questions, limit: options.limit, contexts: loaded.contexts, responder, store, runId, benchmark, concurrency: options.concurrency, quiet: global.quiet, settings: runSettings, shard });
+          // Ctrl-C or SIGTERM: no new question is asked, those in flight are aborted (and asked again on resume), every stored answer stays.
+          const interrupt = interruptOnSignals({
+            stopping: 'stopping before the next question; questions in flight are dropped',
+            kept: `every answer stored so far stays in ${storePath}, and the same command resumes`,
+          });
+          let answeredNow = 0;
+          let result: EvaluationResult;
+          try {
+            result = await evaluate({
+              questions: loaded.questions,
+              limit: options.limit,
+              contexts: loaded.contexts,
+              responder,
+              store,
+              runId,
+              benchmark,
+              concurrency: options.concurrency,
+              quiet: global.quiet,
+              settings: runSettings,
+              shard,
+              signal: interrupt.signal,
+              onAnswer: (answer) => {
+                if (answer.error === null) answeredNow++;
+              },
+            });
+          } catch (error) {
+            if (!interrupt.signal.aborted || !PersonalabError.is(error, 'cancelled')) throw error;
+            throw interruptedError({ error, store, storePath, runId, shard, answeredNow, questions: questionsOfCall(loaded.questions, asked, shard), command, given: options.runId !== undefined });
+          } finally {
+            interrupt.dispose();
+          }
           const report = buildRunReport(result.questions, result.outcomes, { runId: result.runId, responder: responder.name, benchmark });
           const overall = report.all.overall;
           const accuracy = report.scored === 0 ? 'accuracy n/a' : `accuracy ${overall.accuracy.toFixed(3)} [${overall.low.toFixed(3)}, ${overall.high.toFixed(3)}]`;

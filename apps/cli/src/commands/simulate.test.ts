@@ -307,10 +307,11 @@ describe('personalab simulate', () => {
     );
   });
 
-  it('on Ctrl-C says how many conversations are stored and how to resume, and the same command resumes', async () => {
+  // SIGTERM is what `kill` and job schedulers send: it had ended the run with 143 and no word on what was stored.
+  it.each(['SIGINT', 'SIGTERM'] as const)('on %s says how many conversations are stored and how to resume, and the same command resumes', async (signal) => {
     // The first conversation fails (its first chat is answered 400): it is stored as an error, not counted as finished.
     const service = await startService({ delayMs: 100, failedChats: 1 });
-    const store = join(folder, 'interrupted.sqlite');
+    const store = join(folder, `interrupted-${signal}.sqlite`);
     const args = ['--quiet', '--data-dir', tiny, 'simulate', '--assistant', 'http', '--assistant-url', service.url, '--http-user-prefix', '', '--concurrency', '1', '--store', store, '--run-id', 'I'];
     try {
       const root = fileURLToPath(new URL('../../../..', import.meta.url));
@@ -320,8 +321,9 @@ describe('personalab simulate', () => {
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       // Eight chats: the first conversation failed (one chat), the second (five turns) is stored, the third is in flight (the tiny set has 5 users with targets).
       while (service.requests.length < 8) await new Promise((resolve) => setTimeout(resolve, 50));
-      child.kill('SIGINT');
+      child.kill(signal);
       expect(await exited).toBe(130);
+      expect(stderr).toContain(`\n${signal}: stopping the run; conversations in flight are dropped (send it again to exit at once)\n`);
       const stored = new RunStore(store);
       const finished = stored.finishedUserIds('I').size;
       const failed = stored.conversations('I').filter((record) => record.endReason === 'error').length;

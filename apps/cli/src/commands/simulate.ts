@@ -39,6 +39,7 @@ import {
 } from '@personalab/simulator';
 import { globalOptions, missingDatasetHint, requireDataset } from '../global-options.js';
 import { integerOption, positive, seedRange } from '../integer-option.js';
+import { interruptOnSignals } from '../interrupt.js';
 
 const userSources = ['movielens-100k', 'synthetic-persona-chat'] as const;
 const simulatorNames = ['retrieval', 'llm'] as const;
@@ -410,12 +411,13 @@ export function registerSimulateCommand(program: Command): void {
           corpus = await UserTurnCorpus.build({ turns: corpusTurns, embedder, createIndex: (dimension) => new HnswIndex({ dimension, m: 12, efConstruction: 48 }) });
         }
 
-        // 5. The run. Ctrl-C stops it cleanly: conversations in flight are dropped (they run again on resume), the stored ones stay.
-        const controller = new AbortController();
+        // 5. The run. Ctrl-C or SIGTERM stops it cleanly: conversations in flight are dropped (they run again on resume), the stored ones stay.
+        const interrupt = interruptOnSignals({
+          stopping: 'stopping the run; conversations in flight are dropped',
+          kept: `the conversations stored so far stay in ${storePath}, and the same command resumes`,
+        });
         // Conversations this call stored finished; failed ones are left out, as `finishedUserIds` leaves them out (they run again on resume).
         let finishedNow = 0;
-        const onInterrupt = () => controller.abort();
-        process.once('SIGINT', onInterrupt);
         let result: SimulationResult;
         try {
           result = await simulate({
@@ -430,7 +432,7 @@ export function registerSimulateCommand(program: Command): void {
             config: runConfig,
             ...(shard ? { shard } : {}),
             quiet: global.quiet,
-            signal: controller.signal,
+            signal: interrupt.signal,
             // A wrong URL, key or model of an LLM fails every conversation alike: the run stops at the first.
             // Not the HTTP assistant's errors: its 404 may name one unknown user.
             stopOn: (error, source) => isConfigurationError(error) && (source === 'simulator' ? options.simulator === 'llm' : options.assistant === 'openai'),
@@ -439,7 +441,7 @@ export function registerSimulateCommand(program: Command): void {
             },
           });
         } catch (error) {
-          if (!controller.signal.aborted) throw error;
+          if (!interrupt.signal.aborted) throw error;
           // Both counts leave failed conversations out: they are stored as errors and run again on resume.
           const endReasons = new Map(store.conversations(runId).map((record) => [record.userId, record.endReason]));
           const storedHere = mine.filter((user) => (endReasons.get(user.id) ?? 'error') !== 'error').length;
@@ -452,7 +454,7 @@ export function registerSimulateCommand(program: Command): void {
             { cause: error },
           );
         } finally {
-          process.removeListener('SIGINT', onInterrupt);
+          interrupt.dispose();
         }
         if (options.transcripts) {
           // Every line names the run's settings (and which users it covers), so a copied file can be re-scored.
