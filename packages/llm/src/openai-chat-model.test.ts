@@ -6,6 +6,7 @@ import { createChatModelFromConfig, sharedLimiter } from './from-config.js';
 import { LlmCache } from './llm-cache.js';
 import { createOpenAIChatModel, type OpenAIChatModelOptions } from './openai-chat-model.js';
 import { startTestServer, type TestServer } from './test/index.js';
+import { formatUsage } from './usage-tracker.js';
 
 const user = (content: string) => [{ role: 'user' as const, content }];
 const personSchema = z.object({ name: z.string(), age: z.number().int().nonnegative() });
@@ -139,6 +140,9 @@ describe('timeouts', () => {
     controller.abort();
     await expect(pending).rejects.toMatchObject({ code: 'cancelled', isRetryable: false });
     expect(sleeps).toEqual([]);
+    // The caller stopped it: counted as cancelled, not as a failure of the endpoint, and said so in the usage line.
+    expect(model.usage).toMatchObject({ failures: 0, cancelled: 1 });
+    expect(formatUsage(model.usage)).toMatch(/, 0 failures, 1 cancelled$/);
   });
 });
 
@@ -358,7 +362,7 @@ describe('streams that stop early', () => {
     expect(deltas.join('')).toBe('A re' + 'ply ');
     expect(sleeps).toEqual([]);
     expect(cache.size).toBe(0);
-    expect(model.usage.failures).toBe(1);
+    expect(model.usage).toMatchObject({ failures: 0, cancelled: 1 });
   });
 
   it('times out a stream that goes quiet: retried before the first text, not after, never cached', async () => {

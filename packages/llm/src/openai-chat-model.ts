@@ -220,12 +220,15 @@ export class OpenAIEndpoint {
     );
   }
 
-  /** Runs one public call, counting one failure if it finally throws (however many requests it made). */
+  /**
+   * Runs one public call, counting one failure if it finally throws (however many requests it made), or one cancelled
+   * call when the caller's signal stopped it: an interrupted run's calls are not the endpoint's failures.
+   */
   async track<T>(call: () => Promise<T>): Promise<T> {
     try {
       return await call();
     } catch (error) {
-      this.tracker.count('failures');
+      this.tracker.count(PersonalabError.is(error, 'cancelled') ? 'cancelled' : 'failures');
       throw error;
     }
   }

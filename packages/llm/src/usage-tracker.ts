@@ -12,6 +12,8 @@ export interface UsageTotals extends TokenUsage {
   repairs: number;
   /** Calls that finally failed. */
   failures: number;
+  /** Calls the caller stopped (its signal: Ctrl-C, a step deadline), not failures of the endpoint. */
+  cancelled: number;
 }
 
 export class UsageTracker {
@@ -28,7 +30,7 @@ export class UsageTracker {
     this.totals.totalTokens += usage.totalTokens;
   }
 
-  count(field: 'requests' | 'retries' | 'cacheHits' | 'repairs' | 'failures', by = 1): void {
+  count(field: 'requests' | 'retries' | 'cacheHits' | 'repairs' | 'failures' | 'cancelled', by = 1): void {
     this.totals[field] += by;
   }
 
@@ -38,7 +40,7 @@ export class UsageTracker {
 }
 
 function emptyTotals(): UsageTotals {
-  return { promptTokens: 0, completionTokens: 0, totalTokens: 0, requests: 0, retries: 0, cacheHits: 0, repairs: 0, failures: 0 };
+  return { promptTokens: 0, completionTokens: 0, totalTokens: 0, requests: 0, retries: 0, cacheHits: 0, repairs: 0, failures: 0, cancelled: 0 };
 }
 
 export const zeroUsage = (): TokenUsage => ({ promptTokens: 0, completionTokens: 0, totalTokens: 0 });
@@ -51,13 +53,17 @@ export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
   };
 }
 
-/** One line for the end of a run: `12,345 tokens (10,000 prompt + 2,345 completion), 40 requests, 3 retries, 5 cache hits, 1 repair, 0 failures`. */
+/**
+ * One line for the end of a run: `12,345 tokens (10,000 prompt + 2,345 completion), 40 requests, 3 retries, 5 cache hits, 1 repair,
+ * 0 failures` (and `, 2 cancelled` when the caller stopped calls).
+ */
 export function formatUsage(totals: UsageTotals): string {
   const number = (value: number) => value.toLocaleString('en-US');
   const plural = (count: number, word: string) => `${number(count)} ${word}${count === 1 ? '' : 's'}`;
   return (
     `${number(totals.totalTokens)} tokens (${number(totals.promptTokens)} prompt + ${number(totals.completionTokens)} completion), ` +
     `${plural(totals.requests, 'request')}, ${plural(totals.retries, 'retry').replace('retrys', 'retries')}, ${plural(totals.cacheHits, 'cache hit')}, ` +
-    `${plural(totals.repairs, 'repair')}, ${plural(totals.failures, 'failure')}`
+    `${plural(totals.repairs, 'repair')}, ${plural(totals.failures, 'failure')}` +
+    ((totals.cancelled ?? 0) > 0 ? `, ${number(totals.cancelled)} cancelled` : '')
   );
 }
