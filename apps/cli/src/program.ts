@@ -65,7 +65,7 @@ function addHelpCommands(program: Command): void {
  */
 export function reportUsage(usage: UsageTracker = runUsage): void {
   const totals = usage.snapshot();
-  if (totals.requests + totals.cacheHits + totals.failures + totals.repairs === 0) return;
+  if (totals.requests + totals.cacheHits + totals.failures + totals.cancelled + totals.repairs === 0) return;
   process.stderr.write(`llm: ${formatUsage(totals)}\n`);
 }
 
