@@ -76,8 +76,15 @@ describe('authentication and limits', () => {
     expect(wrong.statusCode).toBe(401);
     const malformed = await tiny.app.inject({ method: 'POST', url: '/v1/users', headers: { authorization: 'Basic abc' }, payload: { id: 'x' } });
     expect(malformed.statusCode).toBe(401);
+    const twoWords = await tiny.app.inject({ method: 'POST', url: '/v1/users', headers: { authorization: 'Bearer two words' }, payload: { id: 'x' } });
+    expect(twoWords.statusCode).toBe(401);
+    // Each says what was wrong: another scheme had been told its key was missing.
+    expect(missing.json().error.message).toBe('missing API key: send Authorization: Bearer <key>');
+    expect(wrong.json().error.message).toBe('unknown API key');
+    expect(malformed.json().error.message).toBe('Authorization uses the Basic scheme: send Authorization: Bearer <key>');
+    expect(twoWords.json().error.message).toBe('malformed Authorization header: send Authorization: Bearer <key> (one key, no spaces in it)');
     // Each 401 names the scheme that would succeed (RFC 9110); it had none.
-    for (const response of [missing, wrong, malformed]) expect(response.headers['www-authenticate']).toBe('Bearer');
+    for (const response of [missing, wrong, malformed, twoWords]) expect(response.headers['www-authenticate']).toBe('Bearer');
     expect(counts()).toEqual(before);
   });
 

@@ -12,6 +12,14 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
+/** Why a request has no bearer token: no header, another scheme (`Basic …`), or a malformed Bearer header. */
+export function describeMissingToken(header: string | string[] | undefined): string {
+  if (typeof header !== 'string' || header.trim() === '') return 'missing API key: send Authorization: Bearer <key>';
+  const scheme = /^\S+/.exec(header.trim())?.[0] ?? '';
+  if (scheme.toLowerCase() !== 'bearer') return `Authorization uses the ${scheme} scheme: send Authorization: Bearer <key>`;
+  return 'malformed Authorization header: send Authorization: Bearer <key> (one key, no spaces in it)';
+}
+
 /**
  * Checks `Authorization: Bearer <key>` against the configured keys in constant time (comparing
  * digests, so key lengths do not leak). Throws `unauthenticated` when missing or wrong.
@@ -20,7 +28,7 @@ export function createKeyCheck(keys: readonly string[]): (request: FastifyReques
   const digests = keys.map(digest);
   return (request) => {
     const token = bearerToken(request);
-    if (token === undefined) throw new PersonalabError('unauthenticated', 'missing API key: send Authorization: Bearer <key>');
+    if (token === undefined) throw new PersonalabError('unauthenticated', describeMissingToken(request.headers.authorization));
     const candidate = digest(token);
     let matched = false;
     for (const known of digests) if (timingSafeEqual(known, candidate)) matched = true;
