@@ -219,7 +219,7 @@ describe('readConversationFile', () => {
       { id: 'm3', role: 'assistant', content: 'Nice!', timestamp: 2000 },
       { id: 'm4', role: 'user', content: 'I have two dogs.', timestamp: 3000 },
     ]);
-    expect(read.skipped).toEqual({ toolMessages: 2, toolCallMessages: 2, developerMessages: 1, emptyMessages: 2, nonTextParts: 3 });
+    expect(read.skipped).toEqual({ toolMessages: 2, toolCallMessages: 2, developerMessages: 1, systemMessages: 0, hiddenMessages: 0, emptyMessages: 2, nonTextParts: 3 });
     expect(read.secondsTimestamps).toBe(0);
     // The same as JSON Lines, and in a .txt file read by its content.
     const lines = log.map((message) => JSON.stringify(message)).join('\n');
@@ -229,7 +229,7 @@ describe('readConversationFile', () => {
       expect(again.skipped).toEqual(read.skipped);
     }
     // Other formats skip nothing.
-    expect(readConversationFile(file('plain-chat.txt', 'system: be brief\ni love jazz\n')).skipped).toEqual({ toolMessages: 0, toolCallMessages: 0, developerMessages: 0, emptyMessages: 0, nonTextParts: 0 });
+    expect(readConversationFile(file('plain-chat.txt', 'system: be brief\ni love jazz\n')).skipped).toEqual({ toolMessages: 0, toolCallMessages: 0, developerMessages: 0, systemMessages: 0, hiddenMessages: 0, emptyMessages: 0, nonTextParts: 0 });
   });
 
   it('refuses content of an unknown shape, naming the file and line or JSON path, and a file whose every message is skipped', () => {
@@ -243,8 +243,139 @@ describe('readConversationFile', () => {
     const half = 'a'.repeat(100_000);
     expect(() => readConversationFile(file('long-parts.jsonl', `${JSON.stringify({ role: 'user', content: [{ type: 'text', text: half }, { type: 'text', text: half }] })}\n`))).toThrow(/long-parts\.jsonl:1: content: longer than 200000 characters/);
     expect(() => readConversationFile(file('only-tools.jsonl', '{"role":"assistant","content":null,"tool_calls":[{"id":"c"}]}\n{"role":"tool","content":"x"}\n'))).toThrow(
-      /only-tools\.jsonl: no messages: the file holds no conversation \(all 2 of its messages were skipped: tool results, tool calls, developer instructions or no text\)/,
+      /only-tools\.jsonl: no messages: the file holds no conversation \(all 2 of its messages were skipped: tool results, tool calls, developer, system or hidden messages, or no text\)/,
     );
+  });
+
+  describe('a ChatGPT data export (conversations.json)', () => {
+    type Node = { id: string; parent?: string; role?: 'user' | 'assistant' | 'system' | 'tool'; parts?: unknown[]; time?: number | null; hidden?: boolean; recipient?: string; contentType?: string };
+    /** One conversation as ChatGPT exports it: nodes by id, each naming its parent and children. */
+    const conversation = (title: string, createTime: number, currentNode: string, nodes: Node[]) => ({
+      title,
+      create_time: createTime,
+      update_time: createTime + 100,
+      mapping: Object.fromEntries(
+        nodes.map((node) => [
+          node.id,
+          {
+            id: node.id,
+            message:
+              node.role === undefined
+                ? null
+                : {
+                    id: node.id,
+                    author: { role: node.role, name: null, metadata: {} },
+                    create_time: node.time ?? null,
+                    update_time: null,
+                    content: { content_type: node.contentType ?? 'text', parts: node.parts ?? [] },
+                    status: 'finished_successfully',
+                    end_turn: node.role === 'assistant' ? true : null,
+                    weight: 1,
+                    metadata: node.hidden ? { is_visually_hidden_from_conversation: true } : {},
+                    recipient: node.recipient ?? 'all',
+                  },
+            parent: node.parent ?? null,
+            children: nodes.filter((child) => child.parent === node.id).map((child) => child.id),
+          },
+        ]),
+      ),
+      moderation_results: [],
+      current_node: currentNode,
+      conversation_id: `conv-${title.length}`,
+      is_archived: false,
+    });
+    const lisbon = conversation('Lisbon trip', 1_714_557_600.5, 'a2', [
+      { id: 'root' },
+      { id: 'sys', parent: 'root', role: 'system', parts: [''], hidden: true },
+      { id: 'u1', parent: 'sys', role: 'user', parts: ["I'm planning a trip to Lisbon. I love seafood."], time: 1_714_557_610.25 },
+      // Regenerated: the first answer was abandoned.
+      { id: 'a1-old', parent: 'u1', role: 'assistant', parts: ['Lisbon is rainy in May.'], time: 1_714_557_611 },
+      { id: 'a1', parent: 'u1', role: 'assistant', parts: ['Great choice! Try the grilled sardines.'], time: 1_714_557_612 },
+      // Edited: the user's first wording was abandoned.
+      { id: 'u2-old', parent: 'a1', role: 'user', parts: ['I hate fish.'], time: 1_714_557_629 },
+      { id: 'u2', parent: 'a1', role: 'user', parts: ['I work as a nurse, so I can only travel in May.'], time: 1_714_557_630 },
+      { id: 'bio', parent: 'u2', role: 'assistant', parts: ['User works as a nurse.'], time: 1_714_557_631, recipient: 'bio' },
+      { id: 'bio-result', parent: 'bio', role: 'tool', parts: ['Model set context updated.'], time: 1_714_557_632 },
+      { id: 'a2', parent: 'bio-result', role: 'assistant', parts: ['May is a good month for Lisbon.'], time: 1_714_557_633 },
+    ]);
+    const garden = conversation('Garden photo', 1_714_557_615, 'g2', [
+      { id: 'groot' },
+      {
+        id: 'g1',
+        parent: 'groot',
+        role: 'user',
+        contentType: 'multimodal_text',
+        parts: [{ content_type: 'image_asset_pointer', asset_pointer: 'file-service://file-abc123', size_bytes: 52_000, width: 800, height: 600 }, 'This is my dog Rex in my garden.'],
+        time: 1_714_557_620,
+      },
+      { id: 'g2', parent: 'g1', role: 'assistant', parts: ['What a lovely dog!'], time: null },
+    ]);
+    const exported = JSON.stringify([lisbon, garden], null, 2);
+    /** A node of the fixture, to break. */
+    const nodeOf = (value: typeof garden, id: string) => {
+      const node = value.mapping[id];
+      if (!node?.message) throw new Error(`no message node ${id}`);
+      return { ...node, message: node.message };
+    };
+
+    it("reads each conversation's kept branch, in time order across conversations, with the export's ids and times", () => {
+      const read = readConversationFile(file('conversations.json', exported));
+      expect(read.messages).toEqual([
+        { id: 'u1', role: 'user', content: "I'm planning a trip to Lisbon. I love seafood.", timestamp: 1_714_557_610_250, sessionId: 'conv-11' },
+        { id: 'a1', role: 'assistant', content: 'Great choice! Try the grilled sardines.', timestamp: 1_714_557_612_000, sessionId: 'conv-11' },
+        { id: 'g1', role: 'user', content: 'This is my dog Rex in my garden.', timestamp: 1_714_557_620_000, sessionId: 'conv-12' },
+        // No create_time: one second after the message before it.
+        { id: 'g2', role: 'assistant', content: 'What a lovely dog!', timestamp: 1_714_557_621_000, sessionId: 'conv-12' },
+        { id: 'u2', role: 'user', content: 'I work as a nurse, so I can only travel in May.', timestamp: 1_714_557_630_000, sessionId: 'conv-11' },
+        { id: 'a2', role: 'assistant', content: 'May is a good month for Lisbon.', timestamp: 1_714_557_633_000, sessionId: 'conv-11' },
+      ]);
+      expect(read.skipped).toEqual({ toolMessages: 1, toolCallMessages: 1, developerMessages: 0, systemMessages: 0, hiddenMessages: 1, emptyMessages: 0, nonTextParts: 1 });
+      // create_time is seconds by the format, not a guess to report.
+      expect(read.secondsTimestamps).toBe(0);
+      expect(read.userId).toBeUndefined();
+      // By its content, whatever the name.
+      for (const name of ['conversations.txt', 'conversations.jsonl', 'conversations']) {
+        expect(readConversationFile(file(name, exported)).messages).toEqual(read.messages);
+      }
+    });
+
+    it('skips unhidden system messages and empty ones, reads a voice transcription, and refuses a re-run with --previous', () => {
+      const voice = conversation('Voice', 1_714_600_000, 'v3', [
+        { id: 'vroot' },
+        { id: 'v0', parent: 'vroot', role: 'system', parts: ['You are ChatGPT.'] },
+        { id: 'v1', parent: 'v0', role: 'user', contentType: 'multimodal_text', parts: [{ content_type: 'audio_transcription', text: 'I have two cats.', direction: 'in' }, { content_type: 'audio_asset_pointer', asset_pointer: 'sediment://file_1' }], time: 1_714_600_001 },
+        { id: 'v2', parent: 'v1', role: 'assistant', parts: [''], time: 1_714_600_002 },
+        { id: 'v3', parent: 'v2', role: 'assistant', parts: ['Cats are great.'], time: 1_714_600_003 },
+      ]);
+      const read = readConversationFile(file('voice.json', JSON.stringify([voice])));
+      expect(read.messages.map((message) => [message.id, message.role, message.content])).toEqual([['v1', 'user', 'I have two cats.'], ['v3', 'assistant', 'Cats are great.']]);
+      expect(read.skipped).toMatchObject({ systemMessages: 1, emptyMessages: 1, nonTextParts: 1 });
+      const previous: Profile = { ...emptyProfile('user'), updatedAt: 1_714_557_633_000, facts: [{ key: 'occupation', value: 'i work as a nurse', confidence: 0.6, firstSeen: 1, lastUpdated: 1, evidence: [{ messageId: 'u2' }] }] };
+      expect(() => readConversationFile(file('again.json', exported), { previous })).toThrow(/again\.json: conversation \[0\] "Lisbon trip" mapping\["u2"\]\.message: message id "u2" is already cited by the previous profile/);
+    });
+
+    it('refuses a malformed export, naming the file and the conversation, and never loops', () => {
+      const broken = (name: string, value: unknown) => () => readConversationFile(file(name, JSON.stringify(value)));
+      expect(broken('missing-current.json', [lisbon, { ...garden, current_node: 'gone' }])).toThrow(/missing-current\.json: conversation \[1\] "Garden photo": current_node "gone" is not in mapping/);
+      const cycle = { ...garden, mapping: { ...garden.mapping, groot: { ...garden.mapping.groot, parent: 'g2' } } };
+      expect(broken('cycle.json', [cycle])).toThrow(/cycle\.json: conversation \[0\] "Garden photo": mapping\["groot"\]\.parent: a cycle in the parents \("g2" is its own ancestor\)/);
+      const orphan = { ...garden, mapping: { ...garden.mapping, groot: { ...garden.mapping.groot, parent: 'lost' } } };
+      expect(broken('orphan.json', [orphan])).toThrow(/orphan\.json: conversation \[0\] "Garden photo": mapping\["groot"\]\.parent "lost" is not in mapping/);
+      expect(broken('single.json', lisbon)).toThrow(/single\.json: one ChatGPT conversation \("Lisbon trip"\), not an export: a ChatGPT export's conversations\.json is a JSON array of conversations/);
+      expect(broken('mixed.json', [lisbon, { title: 'Notes' }])).toThrow(/mixed\.json: conversation \[1\] "Notes": not a ChatGPT conversation/);
+      expect(broken('untitled.json', [{ ...garden, title: null, current_node: 7 }])).toThrow(/untitled\.json: conversation \[0\] \(untitled\): current_node: must be the id of the node the conversation ends at/);
+      const robot = { ...garden, mapping: { ...garden.mapping, g1: { ...nodeOf(garden, 'g1'), message: { ...nodeOf(garden, 'g1').message, author: { role: 'robot' } } } } };
+      expect(broken('robot.json', [robot])).toThrow(/robot\.json: conversation \[0\] "Garden photo": mapping\["g1"\]\.message\.author\.role: must be one of user, assistant, system, tool, got "robot"/);
+      const noContent = { ...garden, mapping: { ...garden.mapping, g2: { ...garden.mapping.g2, message: { id: 'g2', author: { role: 'assistant' } } } } };
+      expect(broken('no-content.json', [noContent])).toThrow(/no-content\.json: conversation \[0\] "Garden photo": mapping\["g2"\]\.message\.content: /);
+      const badPart = { ...garden, mapping: { ...garden.mapping, g2: { ...nodeOf(garden, 'g2'), message: { ...nodeOf(garden, 'g2').message, content: { content_type: 'text', parts: [42] } } } } };
+      expect(broken('bad-part.json', [badPart])).toThrow(/bad-part\.json: conversation \[0\] "Garden photo": mapping\["g2"\]\.message\.content\.parts\[0\]: must be a string or an object/);
+      // Only the kept branch is read: an abandoned one that is malformed does not fail the file.
+      const abandoned = { ...lisbon, mapping: { ...lisbon.mapping, 'a1-old': { ...lisbon.mapping['a1-old'], message: { id: 'a1-old', author: { role: 'robot' } } } } };
+      expect(readConversationFile(file('abandoned.json', JSON.stringify([abandoned]))).messages).toHaveLength(4);
+      const silent = conversation('Silent', 1_714_600_000, 's1', [{ id: 's0' }, { id: 's1', parent: 's0', role: 'system', parts: ['You are ChatGPT.'], hidden: true }]);
+      expect(broken('silent.json', [silent])).toThrow(/silent\.json: no messages: the file holds no conversation \(its one message was skipped/);
+    });
   });
 
   it('reads Unix seconds (a number below 1e11) and ISO 8601 date-times as times, and keeps milliseconds exactly', () => {

@@ -26,7 +26,7 @@ interface InputMessage {
 }
 
 /** Why a message of the file is not read. */
-type SkipReason = 'tool' | 'toolCall' | 'developer' | 'empty';
+type SkipReason = 'tool' | 'toolCall' | 'developer' | 'system' | 'hidden' | 'empty';
 
 /** One message object of a file: the message to read, or why it is skipped, and what was left out of it. */
 interface ReadEntry {
@@ -147,6 +147,10 @@ export interface SkippedMessages {
   toolCallMessages: number;
   /** `developer` messages (instructions, not the user's). */
   developerMessages: number;
+  /** System messages of a ChatGPT export (its hidden instructions; other formats keep system messages, as context). */
+  systemMessages: number;
+  /** Messages a ChatGPT export marks hidden from the conversation (`metadata.is_visually_hidden_from_conversation`). */
+  hiddenMessages: number;
   /** Other messages without any text (null content, or only images and other non-text parts). */
   emptyMessages: number;
   /** Content parts that are not text (images, audio, files, refusals), in every message. */
@@ -197,8 +201,8 @@ interface PlacedEntry extends Place {
 
 /** The messages to read, and the tally of what was left out. */
 function collect(placed: readonly PlacedEntry[]): { entries: Located[]; skipped: SkippedMessages; secondsTimestamps: number } {
-  const skipped: SkippedMessages = { toolMessages: 0, toolCallMessages: 0, developerMessages: 0, emptyMessages: 0, nonTextParts: 0 };
-  const counter = { tool: 'toolMessages', toolCall: 'toolCallMessages', developer: 'developerMessages', empty: 'emptyMessages' } as const;
+  const skipped: SkippedMessages = { toolMessages: 0, toolCallMessages: 0, developerMessages: 0, systemMessages: 0, hiddenMessages: 0, emptyMessages: 0, nonTextParts: 0 };
+  const counter = { tool: 'toolMessages', toolCall: 'toolCallMessages', developer: 'developerMessages', system: 'systemMessages', hidden: 'hiddenMessages', empty: 'emptyMessages' } as const;
   const entries: Located[] = [];
   let secondsTimestamps = 0;
   for (const { entry, line, path } of placed) {
@@ -313,6 +317,10 @@ function parseJsonFile(file: string, text: string, parsed?: { value: unknown }):
     throw dataError(file, line, `${reason} (one message per line is JSON Lines: name the file .jsonl)`, error);
   }
   // Pick the shape first, so errors point into it rather than at a failed union.
+  if (isChatGptExport(value)) return { entries: parseChatGptExport(file, value), userId: undefined };
+  if (isChatGptConversation(value)) {
+    throw dataError(file, undefined, `one ChatGPT conversation (${JSON.stringify((value as { title?: unknown }).title ?? null)}), not an export: a ChatGPT export's conversations.json is a JSON array of conversations (wrap it in [ ])`);
+  }
   if (Array.isArray(value)) {
     const result = messageListSchema.safeParse(value);
     if (!result.success) throw dataError(file, undefined, formatZodError(result.error));
@@ -321,6 +329,142 @@ function parseJsonFile(file: string, text: string, parsed?: { value: unknown }):
   const result = conversationObjectSchema.safeParse(value);
   if (!result.success) throw dataError(file, undefined, formatZodError(result.error));
   return { entries: result.data.messages.map((entry, index) => ({ entry, path: `messages[${index}]` })), userId: result.data.userId };
+}
+
+/** An object with `mapping` and `current_node`: one conversation of a ChatGPT export. */
+function isChatGptConversation(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && 'mapping' in value && 'current_node' in value;
+}
+
+/** A ChatGPT export (`conversations.json` of "Export data"): an array of conversations, by its content. */
+function isChatGptExport(value: unknown): value is unknown[] {
+  return Array.isArray(value) && value.some(isChatGptConversation);
+}
+
+const chatGptConversationSchema = z.object({
+  title: z.string().nullish(),
+  create_time: z.number().nonnegative().nullish(),
+  conversation_id: z.string().nullish(),
+  id: z.string().nullish(),
+  mapping: z.record(z.string(), z.unknown(), { error: (issue) => `${issue.input === undefined ? 'required' : 'must be'} an object of the nodes by id` }),
+  current_node: z.string({ error: (issue) => `${issue.input === undefined ? 'required' : 'must be'} the id of the node the conversation ends at (a string)` }),
+});
+
+/** A node of a conversation's `mapping`; only the nodes on the kept branch are read, so an abandoned branch never fails the file. */
+const chatGptNodeSchema = z.object({
+  parent: z.string().nullish(),
+  message: z
+    .object({
+      id: z.string().min(1).max(256),
+      author: z.object({ role: z.string() }),
+      create_time: z.number().nonnegative().nullish(),
+      content: z.object({ content_type: z.string(), parts: z.array(z.unknown()).optional(), text: z.unknown().optional() }),
+      metadata: z.object({ is_visually_hidden_from_conversation: z.boolean().nullish() }).nullish(),
+      // "all" is said to the user; anything else ("python", "bio", "web", …) is a call to a tool.
+      recipient: z.string().nullish(),
+    })
+    .nullish(),
+});
+type ChatGptMessage = NonNullable<z.infer<typeof chatGptNodeSchema>['message']>;
+
+const chatGptRoles: Readonly<Record<string, InputMessage['role'] | SkipReason>> = { user: 'user', assistant: 'assistant', system: 'system', tool: 'tool' };
+
+/**
+ * The text of a ChatGPT message: its string parts (and a voice message's transcription), joined with a newline; other
+ * parts (image and audio asset pointers, …) are counted. Content without parts (`code`, `tether_quote`) gives its `text`.
+ */
+function chatGptText(content: ChatGptMessage['content'], issue: (path: (string | number)[], message: string) => never): { text: string; nonTextParts: number } {
+  if (content.parts === undefined) return { text: typeof content.text === 'string' ? content.text : '', nonTextParts: 0 };
+  const texts: string[] = [];
+  let nonTextParts = 0;
+  content.parts.forEach((part, index) => {
+    if (typeof part === 'string') {
+      if (part !== '') texts.push(part);
+    } else if (part !== null && typeof part === 'object' && !Array.isArray(part)) {
+      const { content_type: type, text } = part as { content_type?: unknown; text?: unknown };
+      if (type === 'audio_transcription' && typeof text === 'string') {
+        if (text !== '') texts.push(text);
+      } else nonTextParts++;
+    } else issue(['content', 'parts', index], 'must be a string or an object');
+  });
+  return { text: texts.join('\n'), nonTextParts };
+}
+
+/** The nodes from the root to `current_node`, walking parents up: the branch the user kept (edits and regenerations abandoned are left out). */
+function chatGptBranch(mapping: Readonly<Record<string, unknown>>, currentNode: string, fail: (message: string) => never): { nodeId: string; node: z.infer<typeof chatGptNodeSchema> }[] {
+  const branch: { nodeId: string; node: z.infer<typeof chatGptNodeSchema> }[] = [];
+  const seen = new Set<string>();
+  let nodeId: string | undefined = currentNode;
+  let child: string | undefined;
+  while (nodeId !== undefined) {
+    if (seen.has(nodeId)) fail(`mapping[${JSON.stringify(child)}].parent: a cycle in the parents (${JSON.stringify(nodeId)} is its own ancestor)`);
+    seen.add(nodeId);
+    if (!Object.hasOwn(mapping, nodeId)) fail(child === undefined ? `current_node ${JSON.stringify(nodeId)} is not in mapping` : `mapping[${JSON.stringify(child)}].parent ${JSON.stringify(nodeId)} is not in mapping`);
+    const result = chatGptNodeSchema.safeParse(mapping[nodeId]);
+    if (!result.success) return fail(result.error.issues.map((issue) => `mapping[${JSON.stringify(nodeId)}]${issuePath(issue.path)}: ${issue.message}`).join('; '));
+    branch.push({ nodeId, node: result.data });
+    child = nodeId;
+    nodeId = result.data.parent ?? undefined;
+  }
+  return branch.reverse();
+}
+
+/** A zod issue's path as it continues a JSON path (`.message.author.role`, `[2]`). */
+function issuePath(path: readonly PropertyKey[]): string {
+  return path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('');
+}
+
+/**
+ * A ChatGPT export: each conversation's messages on the branch that ends at its `current_node`, all conversations'
+ * in time order (a conversation's own order kept). User messages are the user's, assistant messages context; system and
+ * tool messages, hidden ones and assistant calls to tools are skipped (counted). Ids are the export's; times are its
+ * `create_time` (Unix seconds); a message without one follows the message before it.
+ */
+function parseChatGptExport(file: string, conversations: readonly unknown[]): PlacedEntry[] {
+  const sorted: { entry: PlacedEntry; key: number; order: number }[] = [];
+  conversations.forEach((value, index) => {
+    const rawTitle = value !== null && typeof value === 'object' ? (value as { title?: unknown }).title : undefined;
+    const name = `conversation [${index}] ${typeof rawTitle === 'string' ? JSON.stringify(rawTitle) : '(untitled)'}`;
+    const fail = (message: string): never => {
+      throw dataError(file, undefined, `${name}: ${message}`);
+    };
+    if (!isChatGptConversation(value)) return fail('not a ChatGPT conversation (an object with "mapping" and "current_node")');
+    const parsed = chatGptConversationSchema.safeParse(value);
+    if (!parsed.success) return fail(formatZodError(parsed.error));
+    const conversation = parsed.data;
+    const sessionId = [conversation.conversation_id, conversation.id].find((id) => id !== undefined && id !== null && id !== '' && id.length <= 256) ?? undefined;
+    // Ordering only: a message without a time sorts with the one before it, so a conversation keeps its order.
+    let key = conversation.create_time ?? -Infinity;
+    for (const { nodeId, node } of chatGptBranch(conversation.mapping, conversation.current_node, fail)) {
+      const message = node.message;
+      if (!message) continue;
+      const at = `mapping[${JSON.stringify(nodeId)}].message`;
+      const issue = (path: (string | number)[], text: string): never => fail(`${at}${issuePath(path)}: ${text}`);
+      const role = Object.hasOwn(chatGptRoles, message.author.role) ? chatGptRoles[message.author.role] : undefined;
+      if (role === undefined) return issue(['author', 'role'], `must be one of ${Object.keys(chatGptRoles).join(', ')}, got ${JSON.stringify(message.author.role)}`);
+      if (message.create_time !== undefined && message.create_time !== null) key = Math.max(key, message.create_time);
+      const { text, nonTextParts } = chatGptText(message.content, issue);
+      if (text.length > maxContentLength) issue(['content'], `longer than ${maxContentLength} characters`);
+      const skipped: SkipReason | undefined = message.metadata?.is_visually_hidden_from_conversation
+        ? 'hidden'
+        : role === 'system' || role === 'tool'
+          ? role
+          : role === 'assistant' && message.recipient !== undefined && message.recipient !== null && message.recipient !== 'all'
+            ? 'toolCall'
+            : text.trim() === ''
+              ? 'empty'
+              : undefined;
+      const entry: ReadEntry = { message: undefined, nonTextParts, secondsTimestamp: false };
+      if (skipped) entry.skipped = skipped;
+      else {
+        entry.message = { id: message.id, role: role as InputMessage['role'], content: text };
+        if (message.create_time !== undefined && message.create_time !== null) entry.message.timestamp = Math.round(message.create_time * 1000);
+        if (sessionId !== undefined) entry.message.sessionId = sessionId;
+      }
+      sorted.push({ entry: { entry, path: `${name} ${at}` }, key, order: sorted.length });
+    }
+  });
+  return sorted.sort((a, b) => a.key - b.key || a.order - b.order).map(({ entry }) => entry);
 }
 
 function parsePlainText(file: string, text: string): PlacedEntry[] {
@@ -486,6 +630,10 @@ function complete(entries: readonly Located[], fileUserId: string | undefined, s
  * newline) and leaves out the others, and a message with no text left is skipped (all counted in `skipped`).
  * A `timestamp` is milliseconds since 1970 when it is a number of at least 1e11, Unix seconds when it is a smaller
  * number (1e11 ms is 1973; converted, counted in `secondsTimestamps`), or an ISO 8601 date-time with `Z` or an offset.
+ * A ChatGPT export (`conversations.json`: an array of objects with `mapping` and `current_node`, any extension) gives
+ * each conversation's branch ending at `current_node`, all in time order; its system, tool and hidden messages and
+ * assistant calls to tools are skipped and image parts left out (counted in `skipped`), its ids and `create_time`
+ * (Unix seconds) kept. A malformed one is an error naming the conversation's index and title.
  */
 export function readConversationFile(path: string, options: ReadConversationOptions = {}): Conversation {
   const startTime = options.startTime ?? (options.previous ? options.previous.updatedAt + secondsApart : 0);
@@ -500,7 +648,7 @@ export function readConversationFile(path: string, options: ReadConversationOpti
   const { entries, skipped, secondsTimestamps } = collect(placed);
   if (entries.length === 0) {
     const all = placed.length === 1 ? 'its one message was' : `all ${placed.length} of its messages were`;
-    throw dataError(path, undefined, `no messages: the file holds no conversation${placed.length === 0 ? '' : ` (${all} skipped: tool results, tool calls, developer instructions or no text)`}`);
+    throw dataError(path, undefined, `no messages: the file holds no conversation${placed.length === 0 ? '' : ` (${all} skipped: tool results, tool calls, developer, system or hidden messages, or no text)`}`);
   }
   checkUniqueIds(path, entries);
   const selected = selectUser(path, entries, fileUserId, options.userId);
@@ -511,20 +659,32 @@ export function readConversationFile(path: string, options: ReadConversationOpti
 type Format = { kind: 'json'; parsed?: { value: unknown } } | { kind: 'jsonl' | 'persona-chat' | 'text' };
 
 /**
- * The extension decides (`.json`, `.jsonl`, `.ndjson`, any case); any other file (`.txt`, `.log`, `/dev/stdin`) is
- * looked at: JSON (one JSON value), JSON Lines (its first line a JSON object), a Persona-Chat dialogue, else plain
- * text. Read as text, JSON would reach the profile as quotes like `"i love jazz."}`.
+ * The extension decides (`.json`, `.jsonl`, `.ndjson`, any case; a `.jsonl` holding a JSON array is a ChatGPT export
+ * when its content is one); any other file (`.txt`, `.log`, `/dev/stdin`) is looked at: JSON (one JSON value, a ChatGPT
+ * export among them), JSON Lines (its first line a JSON object), a Persona-Chat dialogue, else plain text. Read as text,
+ * JSON would reach the profile as quotes like `"i love jazz."}`.
  */
 function formatOf(path: string, text: string): Format {
   const extension = extname(path).toLowerCase();
   if (extension === '.json') return { kind: 'json' };
-  if (extension === '.jsonl' || extension === '.ndjson') return { kind: 'jsonl' };
   const start = text.trimStart();
+  if (extension === '.jsonl' || extension === '.ndjson') {
+    // No JSON Lines record is an array: one that opens so is a ChatGPT export, named as anything.
+    if (start.startsWith('[')) {
+      try {
+        const value: unknown = JSON.parse(text);
+        if (isChatGptExport(value)) return { kind: 'json', parsed: { value } };
+      } catch {
+        // Not one JSON value: read as JSON Lines, whose error names the line.
+      }
+    }
+    return { kind: 'jsonl' };
+  }
   if (start.startsWith('[') || start.startsWith('{')) {
     try {
       const value: unknown = JSON.parse(text);
       // A lone message object is JSON Lines of one line.
-      const message = value !== null && typeof value === 'object' && !Array.isArray(value) && ('role' in value || 'content' in value);
+      const message = value !== null && typeof value === 'object' && !Array.isArray(value) && ('role' in value || 'content' in value) && !isChatGptConversation(value);
       if (!message) return { kind: 'json', parsed: { value } };
     } catch {
       // Not one JSON value: JSON Lines, or text that opens with a bracket.

@@ -189,4 +189,47 @@ describe('personalab profile extract, the whole command', () => {
     expect(profile.facts).toMatchObject([{ value: 'i work as a nurse', evidence: [{ messageId: 'm2', timestamp: 1_714_557_601_000 }] }]);
     expect(profile.preferences).toMatchObject([{ subject: 'sushi', polarity: 'like', firstSeen: 1_714_557_605_000 }]);
   });
+
+  it("reads a ChatGPT export's conversations.json: the kept branch, the export's ids and times, and a re-run refused", async () => {
+    const message = (id: string, role: string, parts: unknown[], createTime: number | null, extra: Record<string, unknown> = {}) => ({
+      id,
+      author: { role, name: null, metadata: {} },
+      create_time: createTime,
+      content: { content_type: parts.some((part) => typeof part !== 'string') ? 'multimodal_text' : 'text', parts },
+      metadata: {},
+      recipient: 'all',
+      ...extra,
+    });
+    const node = (id: string, parent: string | null, children: string[], value: ReturnType<typeof message> | null) => ({ id, message: value, parent, children });
+    const input = file(
+      'conversations.json',
+      JSON.stringify([
+        {
+          title: 'Work and food',
+          create_time: 1_714_557_600,
+          mapping: {
+            root: node('root', null, ['sys'], null),
+            sys: node('sys', 'root', ['u1'], { ...message('sys', 'system', [''], null), metadata: { is_visually_hidden_from_conversation: true } }),
+            u1: node('u1', 'sys', ['a1'], message('u1', 'user', ['I work as a nurse.'], 1_714_557_601)),
+            a1: node('a1', 'u1', ['u2-old', 'u2'], message('a1', 'assistant', ['That sounds demanding.'], 1_714_557_602)),
+            // Edited: the first wording was abandoned.
+            'u2-old': node('u2-old', 'a1', [], message('u2-old', 'user', ['I hate sushi.'], 1_714_557_603)),
+            u2: node('u2', 'a1', [], message('u2', 'user', [{ content_type: 'image_asset_pointer', asset_pointer: 'file-service://file-1' }, 'I love sushi.'], 1_714_557_604.5)),
+          },
+          current_node: 'u2',
+        },
+      ]),
+    );
+    const { stdout, stderr } = await main({}, 'profile', 'extract', '--input', input, '--output', join(directory, 'chatgpt-profile.json'));
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`${input}: skipped 1 hidden message, 1 non-text content part\nextractor: heuristic; 2 user messages\n`);
+    const profile = profileSchema.parse(JSON.parse(readFileSync(join(directory, 'chatgpt-profile.json'), 'utf8')));
+    expect(profile.updatedAt).toBe(1_714_557_604_500);
+    expect(profile.facts).toMatchObject([{ value: 'i work as a nurse', evidence: [{ messageId: 'u1', timestamp: 1_714_557_601_000 }] }]);
+    expect(profile.preferences).toMatchObject([{ subject: 'sushi', polarity: 'like', evidence: [{ messageId: 'u2' }] }]);
+    // The same export again, as an update: its messages were extracted already.
+    await expect(main({}, 'profile', 'extract', '--input', input, '--previous', join(directory, 'chatgpt-profile.json'))).rejects.toSatisfy((error: Error) =>
+      error.message.includes(`${input}: conversation [0] "Work and food" mapping["u1"].message: message id "u1" is already cited by the previous profile`),
+    );
+  });
 });

@@ -63,11 +63,13 @@ const counted = (count: number, word: string, words = `${word}s`) => `${count.to
  * seconds". None for a file read whole.
  */
 export function inputNotes(file: string, conversation: Conversation): string[] {
-  const { toolMessages, toolCallMessages, developerMessages, emptyMessages, nonTextParts } = conversation.skipped;
+  const { toolMessages, toolCallMessages, developerMessages, systemMessages, hiddenMessages, emptyMessages, nonTextParts } = conversation.skipped;
   const skipped = [
     toolMessages > 0 ? counted(toolMessages, 'tool/function message') : '',
     toolCallMessages > 0 ? counted(toolCallMessages, 'assistant tool call without text', 'assistant tool calls without text') : '',
     developerMessages > 0 ? counted(developerMessages, 'developer message') : '',
+    systemMessages > 0 ? counted(systemMessages, 'system message') : '',
+    hiddenMessages > 0 ? counted(hiddenMessages, 'hidden message') : '',
     emptyMessages > 0 ? counted(emptyMessages, 'message without text', 'messages without text') : '',
     nonTextParts > 0 ? counted(nonTextParts, 'non-text content part') : '',
   ].filter((part) => part !== '');
@@ -87,9 +89,10 @@ export function registerProfileCommand(program: Command): void {
     .description(
       'extract a profile from a conversation file and print it as JSON (.json messages or session, .jsonl / .ndjson, or any other file: JSON or JSON Lines by its content, a Persona-Chat dialogue, or text: one message per line, optionally opening with user:, assistant: or system:). ' +
         'OpenAI-style logs are read: tool/function and developer messages and assistant tool calls without text are skipped, content parts keep their text (joined by newlines), a message without text is skipped (each counted on stderr). ' +
+        'A ChatGPT data export\'s conversations.json (an array of conversations with mapping and current_node, any extension) is read too: each conversation\'s kept branch (the one ending at current_node; abandoned edits and regenerations left out), all in time order, ids and create_time kept; system, tool and hidden messages, assistant calls to tools and image parts are skipped (counted on stderr). ' +
         'A timestamp is Unix milliseconds, a number below 1e11 Unix seconds (converted, said on stderr), or an ISO 8601 date-time with Z or an offset',
     )
-    .requiredOption('--input <file>', 'required: conversation file')
+    .requiredOption('--input <file>', 'required: conversation file (messages, a session, a transcript, or a ChatGPT export\'s conversations.json)')
     .option('--user-id <id>', 'whose profile: picks that user\'s messages when the file holds several users (default: the previous profile\'s user, else the file\'s one user, else "user")')
     .option('--previous <file>', 'a profile JSON to update incrementally with the messages since (a message id it cites is refused; new messages get ids after those)')
     .option('--extractor <name>', 'auto (LLM when OPENAI_BASE_URL/OPENAI_API_KEY is set, else heuristic) | heuristic | llm', 'auto')
