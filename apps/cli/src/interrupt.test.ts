@@ -46,6 +46,28 @@ describe('interruptOnSignals', () => {
     }
   });
 
+  it("with repeat 'ignore' (train) says nothing of a second signal and never exits", () => {
+    const source = new EventEmitter();
+    const exits: number[] = [];
+    const stderr: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stderr.push(String(chunk));
+      return true;
+    });
+    let clock = 0;
+    const interrupt = interruptOnSignals({ stopping: 'stopping training before its next step', repeat: 'ignore', exit: (code) => exits.push(code), now: () => (clock += 10_000), source });
+    try {
+      source.emit('SIGINT', 'SIGINT');
+      source.emit('SIGTERM', 'SIGTERM');
+      expect(interrupt.signal.aborted).toBe(true);
+      expect(exits).toEqual([]);
+      expect(stderr).toEqual(['\nSIGINT: stopping training before its next step\n']);
+    } finally {
+      spy.mockRestore();
+      interrupt.dispose();
+    }
+  });
+
   it('leaves the signals alone once disposed', () => {
     const { source, interrupt, exits, stderr, restore } = setUp();
     try {

@@ -10,8 +10,13 @@ export const repeatWindowMs = 500;
 export interface InterruptOptions {
   /** What the command does now, for the line the first signal prints: "stopping before the next question". */
   stopping: string;
-  /** What stays when a second signal ends the process at once: "the answers stored so far stay in runs.sqlite". */
-  kept: string;
+  /** What stays when a second signal ends the process at once: "the answers stored so far stay in runs.sqlite" (not with `repeat: 'ignore'`). */
+  kept?: string;
+  /**
+   * `exit` (default): a second signal ends the process at once. `ignore`: later signals are ignored, for work whose
+   * next stop comes soon anyway (a training step takes well under a second).
+   */
+  repeat?: 'exit' | 'ignore';
   /** Ends the process (tests pass their own). */
   exit?: (code: number) => void;
   /** Milliseconds, for the repeat window (tests pass their own). */
@@ -39,12 +44,12 @@ export function interruptOnSignals(options: InterruptOptions): Interrupt {
   const onSignal = (signal: NodeJS.Signals): void => {
     if (!controller.signal.aborted) {
       firstAt = now();
-      process.stderr.write(`\n${signal}: ${options.stopping} (send it again to exit at once)\n`);
+      process.stderr.write(`\n${signal}: ${options.stopping}${options.repeat === 'ignore' ? '' : ' (send it again to exit at once)'}\n`);
       controller.abort();
       return;
     }
-    if (now() - firstAt < repeatWindowMs) return;
-    process.stderr.write(`error (cancelled): ${signal} again: stopped at once; ${options.kept}\n`);
+    if (options.repeat === 'ignore' || now() - firstAt < repeatWindowMs) return;
+    process.stderr.write(`error (cancelled): ${signal} again: stopped at once; ${options.kept ?? 'what was stored stays'}\n`);
     exit(cancelledExitCode);
   };
   source.on('SIGINT', onSignal);

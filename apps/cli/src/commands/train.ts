@@ -4,6 +4,7 @@ import { PersonalabError, blockingFile, getConfig, tfBackendSchema, type TfBacke
 import { loadMovieLens100k, stratifiedSplit } from '@personalab/datasets';
 import { checkpointEpoch, recommenderFactories, selectBackend, SequentialTwoTowerRecommender, type BaseRecommender, type TrainingSummary } from '@personalab/user-embedding';
 import { globalOptions, requireDataset } from '../global-options.js';
+import { interruptOnSignals } from '../interrupt.js';
 import { integerOption, positive, seedRange } from '../integer-option.js';
 
 interface TrainOptions {
@@ -63,22 +64,15 @@ async function fitInterruptibly(fit: (signal: AbortSignal) => Promise<void>, che
 
 /** `fit` with SIGINT / SIGTERM turned into an abort; a cancelled fit's error ends with `kept()` (what is left, how to go on). */
 async function interruptibly(fit: (signal: AbortSignal) => Promise<void>, kept: () => string): Promise<void> {
-  const controller = new AbortController();
-  const interrupt = (signal: NodeJS.Signals): void => {
-    if (controller.signal.aborted) return;
-    process.stderr.write(`\n${signal}: stopping training before its next step\n`);
-    controller.abort();
-  };
-  process.on('SIGINT', interrupt);
-  process.on('SIGTERM', interrupt);
+  // Further signals are ignored: a step takes well under a second, and tsx also repeats the signal it relays.
+  const interrupt = interruptOnSignals({ stopping: 'stopping training before its next step', repeat: 'ignore' });
   try {
-    await fit(controller.signal);
+    await fit(interrupt.signal);
   } catch (error) {
-    if (!controller.signal.aborted || !PersonalabError.is(error, 'cancelled')) throw error;
+    if (!interrupt.signal.aborted || !PersonalabError.is(error, 'cancelled')) throw error;
     throw new PersonalabError('cancelled', `${error.message}; ${kept()}`, { cause: error });
   } finally {
-    process.off('SIGINT', interrupt);
-    process.off('SIGTERM', interrupt);
+    interrupt.dispose();
   }
 }
 
