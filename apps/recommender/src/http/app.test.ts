@@ -59,7 +59,10 @@ describe('ops routes', () => {
     const ratingValue = JSON.stringify(paths['/v1/users/{id}/events'].post.requestBody.content['application/json'].schema);
     expect(ratingValue).toContain('"minimum":1,"maximum":5');
     const k = paths['/v1/users/{id}/recommendations'].get.parameters.find((parameter: { name: string }) => parameter.name === 'k');
-    expect(k.schema).toMatchObject({ minimum: 1, maximum: 20 });
+    expect(k.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 20, default: 5 });
+    for (const name of ['yearFrom', 'yearTo']) {
+      expect(paths['/v1/users/{id}/recommendations'].get.parameters.find((parameter: { name: string }) => parameter.name === name).schema).toEqual({ type: 'integer', minimum: 1800, maximum: 2100 });
+    }
     // The chat's constraints are documented with genres by catalogue name, as `genre=` takes them.
     const constraints = paths['/v1/chat'].post.responses['200'].content['application/json'].schema.properties.constraints;
     expect(constraints.properties.tags.description).toMatch(/^catalogue genre name \("Comedy", "Sci-Fi"\)/);
@@ -291,6 +294,37 @@ describe('bad requests', () => {
     expect(counts()).toEqual(before);
     const zero = await tiny.app.inject({ method: 'POST', url: '/v1/users/u1/events', ...json({ events: [{ type: 'event', itemId: 'm24', event: 'view', weight: 0 }] }) });
     expect(zero.statusCode).toBe(201);
+  });
+
+  it('takes integer query parameters as plain decimal integers only, naming the parameter otherwise', async () => {
+    const get = (query: string) => tiny.app.inject({ url: `/v1/users/u1/recommendations?${query}`, headers: auth });
+    // What `Number()` had read leniently: hex (k=0x10 gave 16 items), exponent, binary and octal, a decimal point, a
+    // sign or spaces (`+` in a query string is a space), empty (read as 0), and leading zeros. As the URL carries them.
+    const lenient = (n: string) => [`0x${Number(n).toString(16)}`, `${Number(n) / 10}e1`, `0b${Number(n).toString(2)}`, `0o${Number(n).toString(8)}`, `${n}.0`, `%2B${n}`, `+${n}`, `%20${n}`, `${n}%20`, `0${n}`, '', '-', 'five', 'Infinity', '1_0'];
+    const decoded = (raw: string) => decodeURIComponent(raw.replaceAll('+', ' '));
+    for (const [parameter, good] of [['k', '6'], ['yearFrom', '1990'], ['yearTo', '1990']] as const) {
+      for (const raw of lenient(good)) {
+        const response = await get(`${parameter}=${raw}`);
+        const where = `${parameter}=${raw}`;
+        expect(response.statusCode, where).toBe(400);
+        expect(response.json().error, where).toEqual({
+          code: 'invalid_argument',
+          message: `querystring.${parameter}: expected a plain decimal integer (digits only, no leading zero or "+"), got ${JSON.stringify(decoded(raw))}`,
+          paths: [`querystring.${parameter}`],
+        });
+      }
+      // Digits past Number's range are too big, not a malformed number.
+      expect((await get(`${parameter}=1${'0'.repeat(400)}`)).json().error.message, parameter).toMatch(new RegExp(`^querystring\\.${parameter}: Too big`));
+    }
+    // A leading minus is a decimal integer; the range then refuses it.
+    expect((await get('k=-5')).json().error).toEqual({ code: 'invalid_argument', message: 'querystring.k: Too small: expected number to be >=1', paths: ['querystring.k'] });
+    expect((await get('k=0')).json().error.paths).toEqual(['querystring.k']);
+    // Plain decimal integers work, and k still defaults to 5.
+    expect((await get('k=6')).json().recommendations).toHaveLength(6);
+    expect((await get('')).json().recommendations).toHaveLength(5);
+    const years = await get('k=3&yearFrom=1990&yearTo=1999');
+    expect(years.statusCode).toBe(200);
+    for (const entry of years.json().recommendations as { item: { year: number } }[]) expect(entry.item.year).toBeGreaterThanOrEqual(1990);
   });
 
   it('caps k at the 20 candidates the pipeline re-ranks, as documented', async () => {

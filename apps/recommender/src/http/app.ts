@@ -15,7 +15,7 @@ import { installErrorHandler, sendFrameworkError } from './error-handler.js';
 import type { IdempotencyOptions } from './idempotency.js';
 import { Metrics } from './metrics.js';
 import { registerRoutes } from './routes.js';
-import { pageContentSecurityPolicy, securityHeaders } from './security-headers.js';
+import { docsContentSecurityPolicy, pageContentSecurityPolicy, securityHeaders } from './security-headers.js';
 
 export interface AppServices {
   store: RecommenderStore;
@@ -236,7 +236,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  // Every answer under /docs (the UI's page, scripts, document) gets the docs' policy; the plugin sets it on its own routes only.
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: docsContentSecurityPolicy });
 
   const typed = app.withTypeProvider<ZodTypeProvider>();
   registerRoutes(typed, services, { eventLoopTurns: options.eventLoopTurns ?? true, idempotency: options.idempotency });

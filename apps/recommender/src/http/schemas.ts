@@ -82,20 +82,45 @@ const commaList = z
   .union([z.string().max(1000), z.array(z.string().max(1000)).max(20)])
   .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((text) => text.split(',')).map((entry) => entry.trim()).filter(Boolean));
 
-/** An integer query parameter; a repeated one (`k=5&k=6`) arrives as an array and coerces to NaN, hence the message. */
-const queryInteger = () => z.coerce.number({ error: (issue) => (issue.code === 'invalid_type' ? 'expected one integer' : undefined) }).int();
+/** A plain decimal integer as JSON writes one: an optional minus, then digits with no leading zero. */
+const decimalInteger = /^-?(?:0|[1-9][0-9]*)$/;
+
+/**
+ * An integer query parameter, `min` to `max`, written as a plain decimal integer. Anything else is a 400 naming the
+ * parameter: `Number()`, which `z.coerce` uses, had read `0x10` as 16, `1e1` as 10, `0b11` as 3, and taken `5.0`,
+ * `+5` and ` 5` as 5 and an empty `k=` as 0. A repeated one (`k=5&k=6`) arrives as an array.
+ */
+const queryInteger = (min: number, max: number) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' && decimalInteger.test(value) ? Number(value) : value),
+    z
+      .number({
+        error: (issue) =>
+          issue.code !== 'invalid_type'
+            ? undefined
+            : Array.isArray(issue.input)
+              ? 'expected one integer'
+              : typeof issue.input === 'number'
+                ? `Too big: expected number to be <=${max}` // digits past Number's range, read as Infinity
+                : `expected a plain decimal integer (digits only, no leading zero or "+"), got ${JSON.stringify(issue.input)}`,
+      })
+      .int()
+      .min(min)
+      .max(max),
+  );
 
 // Strict like every body: an unknown or misspelt parameter (`genres=Comedy`) is a 400 naming it, not silently ignored.
 export const recommendationsQuerySchema = z
   .strictObject({
-    k: queryInteger().min(1).max(maxRecommendations).default(5).describe(`how many recommendations, 1 to ${maxRecommendations} (the pipeline re-ranks its top ${maxRecommendations} candidates)`),
+    // A prefault (5 parsed when absent), not a default: the document leaves a preprocessed schema's default out.
+    k: queryInteger(1, maxRecommendations).prefault(5).describe(`how many recommendations, 1 to ${maxRecommendations} (the pipeline re-ranks its top ${maxRecommendations} candidates)`),
     /** Only items with at least one of these genres (the catalogue's tag names, any case). */
     genre: commaList.optional(),
     /** No item with any of these genres. */
     excludeGenre: commaList.optional(),
     /** Release years, inclusive. */
-    yearFrom: queryInteger().min(1800).max(2100).optional(),
-    yearTo: queryInteger().min(1800).max(2100).optional(),
+    yearFrom: queryInteger(1800, 2100).optional(),
+    yearTo: queryInteger(1800, 2100).optional(),
     /** `children`: only items tagged for children (Children's, Family). */
     audience: z.enum(['children']).optional(),
   })
