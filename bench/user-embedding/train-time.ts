@@ -2,7 +2,7 @@
  * Training time on MovieLens-100K with the wasm backend. The best P1 model, context-ease (EASE with rating-session
  * context and a tfjs-learned combiner, early stopping on its own holdout of the training part), timed from the
  * start of fit to the end of its best epoch, closed forms included, with examples/s; EASE's closed-form fit for
- * scale. `--all` adds the sequential two-tower model and BPR-MF (early stopping on a 90/10 per-user split).
+ * scale. `--all` adds the sequential two-tower model, BPR-MF and LightGCN (early stopping on a 90/10 per-user split).
  * Usage: npx tsx --conditions=development bench/user-embedding/train-time.ts [--quick] [--all] [--out DIR]
  * Only the headline run (`--all`, not --quick) writes bench/results/user-embedding; any other run writes
  * under $PERSONALAB_STATE_DIR/bench/user-embedding-partial unless --out is given.
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { changedOptions, markdownTable, resultsDirectory, runScript, scriptCommand, writeResults } from '@personalab/core';
 import { stratifiedSplit } from '@personalab/datasets';
-import { BprRecommender, ContextEaseRecommender, EaseRecommender, SequentialTwoTowerRecommender } from '@personalab/user-embedding';
+import { BprRecommender, ContextEaseRecommender, EaseRecommender, LightGcnRecommender, SequentialTwoTowerRecommender } from '@personalab/user-embedding';
 import { movieLensOnWasm } from './movielens.js';
 
 await runScript(async () => {
@@ -58,7 +58,7 @@ await runScript(async () => {
 
   if (all) {
     const input = { interactions: train, items: data.items, users: data.users };
-    for (const model of [new SequentialTwoTowerRecommender({ epochs: quick ? 4 : 30, patience: 4 }), new BprRecommender({ epochs: quick ? 4 : 40, patience: 3 })]) {
+    for (const model of [new SequentialTwoTowerRecommender({ epochs: quick ? 4 : 30, patience: 4 }), new BprRecommender({ epochs: quick ? 4 : 40, patience: 3 }), new LightGcnRecommender({ epochs: quick ? 4 : 40 })]) {
       started = performance.now();
       await model.fit(input, { validation: test, quiet: true });
       const summary = model.summary;
@@ -101,7 +101,7 @@ await runScript(async () => {
       ]),
     ),
     '',
-    'examples/s: training examples per second of training time (context-ease: users per combiner step; two-tower: users per step; BPR: triples; EASE: ratings fitted per second of the closed form).',
+    'examples/s: training examples per second of training time (context-ease: users per combiner step; two-tower: users per step; BPR: triples; LightGCN: users per full-batch step, 25 steps an epoch; EASE: ratings fitted per second of the closed form).',
     'context-ease validation NDCG@10 is on its own held-out users (20 % of each user’s training items), not comparable to the 90/10 rows.',
     `context-ease gate (users outside training and stopping; epoch 0 against the best epoch): ${JSON.stringify(gate)}. When it keeps epoch 0, the usable model is the page-augmented EASE and the total seconds are what matters.`,
     '',

@@ -9,7 +9,9 @@ import { ContextEaseRecommender } from './context-ease.js';
 import { EaseRecommender } from './ease.js';
 import { ItemKnnRecommender } from './item-knn.js';
 import { KnnBaselineRecommender } from './knn-baseline.js';
+import { LightGcnRecommender } from './lightgcn.js';
 import { MostPopularRecommender } from './most-popular.js';
+import { ScoreBlendRecommender } from './score-blend.js';
 import { SequentialTwoTowerRecommender } from './sequential-two-tower.js';
 
 /** Every model of this package by its `name`. */
@@ -24,6 +26,8 @@ export const recommenderFactories: Record<string, () => BaseRecommender> = {
   autorec: () => new AutoRecRecommender(),
   'sequential-two-tower': () => new SequentialTwoTowerRecommender(),
   'context-ease': () => new ContextEaseRecommender(),
+  lightgcn: () => new LightGcnRecommender(),
+  'score-blend': () => new ScoreBlendRecommender({ loadMember: loadRecommender }),
 };
 
 /**

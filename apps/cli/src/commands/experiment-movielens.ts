@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { blockingFile, getConfig, PersonalabError } from '@personalab/core';
-import { defaultResultsDirectory, runRankingExperiments, runRatingExperiments } from '@personalab/user-embedding';
+import { checkRankingModels, defaultResultsDirectory, rankingModelNames, runRankingExperiments, runRatingExperiments } from '@personalab/user-embedding';
 import { globalOptions, requireDataset } from '../global-options.js';
 import { parseIntegerList, seedRange } from '../integer-option.js';
 
@@ -14,13 +14,16 @@ interface ExperimentOptions {
   split?: 'per-group' | 'sorted';
 }
 
-/** The P1/P2 models the runner knows (its `createModel`), checked before any data is loaded. */
-const rankingModels = ['most-popular', 'item-knn', 'ease', 'context-ease', 'bpr-mf', 'sequential-two-tower'];
+/** The P1/P2 models the runner knows, checked before any data is loaded. */
+const rankingModels: readonly string[] = rankingModelNames;
 
 function parseModels(value: string): string[] {
   const models = value.split(',').map((model) => model.trim());
-  const unknown = models.filter((model) => !rankingModels.includes(model));
-  if (unknown.length > 0) throw new PersonalabError('invalid_argument', `--models: unknown ${unknown.map((model) => JSON.stringify(model)).join(', ')}; known: ${rankingModels.join(', ')}`);
+  try {
+    checkRankingModels(models);
+  } catch (error) {
+    throw new PersonalabError('invalid_argument', `--models: ${(error as Error).message}`);
+  }
   return models;
 }
 

@@ -66,6 +66,7 @@ describe('personalab train / experiment movielens', () => {
 
   it('rejects an unknown model, backend or experiment', async () => {
     await expect(run(['--data-dir', folder.path, 'train', '--model', 'nope'])).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(run(['--data-dir', folder.path, 'train', '--model', 'score-blend'])).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringMatching(/score-blend is made of fitted models/) });
     await expect(run(['--data-dir', folder.path, 'train', '--backend', 'tpu'])).rejects.toSatisfy(
       (error) => PersonalabError.is(error, 'invalid_argument') && error.message === '--backend must be one of tfjs-node-gpu, tfjs-node, wasm, cpu, got "tpu"',
     );
@@ -82,6 +83,7 @@ describe('personalab train / experiment movielens', () => {
     await refused(['train', '--model', 'ease', '--resume'], /--resume works with --model sequential-two-tower only/);
     await refused(['experiment', 'movielens', 'p1', '--seeds', '42,x'], /--seeds must be an integer from 0 to 4294967295, got "x"/);
     await refused(['experiment', 'movielens', 'p1', '--models', 'ease,nope'], /--models: unknown "nope"; known: most-popular/);
+    await refused(['experiment', 'movielens', 'p1', '--models', 'lightgcn,context-ease+lightgcn'], /--models: context-ease\+lightgcn blends the context-ease and lightgcn rows: add context-ease to the models/);
     await refused(['experiment', 'movielens', 'p3', '--save-model', join(folder.path, 'm')], /--save-model/);
     await refused(['experiment', 'movielens', 'p1', '--split', 'random'], /--split: expected per-group or sorted, got "random"/);
     await refused(['experiment', 'movielens', 'all', '--split', 'sorted'], /--split sorted applies to p1\/p2/);

@@ -77,11 +77,14 @@ async function interruptibly(fit: (signal: AbortSignal) => Promise<void>, kept: 
 }
 
 /** `personalab train`: fit a user-embedding model on all of MovieLens-100K and save it for the recommender. */
+/** The models `train` fits on its own: every saved kind but the score blend, which is made of other fitted models. */
+const trainableModels = Object.keys(recommenderFactories).filter((kind) => kind !== 'score-blend');
+
 export function registerTrainCommand(program: Command): void {
   program
     .command('train')
     .description('train a user-embedding model on MovieLens-100K (early stopping on a 90/10 per-user split) and save it to a directory')
-    .option('--model <name>', `model: ${Object.keys(recommenderFactories).join(', ')}`, 'sequential-two-tower')
+    .option('--model <name>', `model: ${trainableModels.join(', ')}`, 'sequential-two-tower')
     .option('--out <dir>', 'model directory (default: $PERSONALAB_STATE_DIR/models/<model>)')
     .addOption(integerOption('--epochs <n>', 'maximum epochs (tfjs models only)', positive))
     .addOption(integerOption('--seed <n>', 'seed for the split and the training', seedRange, 42))
@@ -93,8 +96,11 @@ export function registerTrainCommand(program: Command): void {
     )
     .action(async (options: TrainOptions, command: Command) => {
       const global = globalOptions(command);
-      const factory = recommenderFactories[options.model];
-      if (!factory) throw new PersonalabError('invalid_argument', `unknown model "${options.model}"; known: ${Object.keys(recommenderFactories).join(', ')}`);
+      const factory = trainableModels.includes(options.model) ? recommenderFactories[options.model] : undefined;
+      if (!factory) {
+        const composed = options.model === 'score-blend' ? ' (a score-blend is made of fitted models, as `experiment movielens p1` makes context-ease+lightgcn; it loads and serves like any model)' : '';
+        throw new PersonalabError('invalid_argument', `unknown model "${options.model}"${composed}; known: ${trainableModels.join(', ')}`);
+      }
       let preferred: TfBackendName | undefined = getConfig().tfBackend;
       if (options.backend !== undefined) {
         const backend = tfBackendSchema.safeParse(options.backend);

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { temporaryDirectory, tinyMovieLensFiles } from '@personalab/datasets/test';
@@ -69,21 +69,7 @@ describe('MovieLens results files', () => {
   });
 
   it('refits the tfjs models (BPR for P1, biased MF for P3) on the whole training part for the epoch count early stopping chose', async () => {
-    // 40 users in two taste groups over 24 films, 12 ratings each: enough for the inner split to stop early on.
-    const data = join(folder.path, 'clustered');
-    mkdirSync(data, { recursive: true });
-    const rows: string[] = [];
-    for (let user = 1; user <= 40; user++) {
-      const offset = user % 2 === 0 ? 0 : 12;
-      for (let k = 0; k < 12; k++) rows.push(`${user}\t${offset + ((user + k * 5) % 12) + 1}\t${1 + ((user + k) % 5)}\t${881250949 + user * 100 + k}`);
-    }
-    const items = Array.from({ length: 24 }, (_, index) => `${index + 1}|Film ${index + 1} (1995)|01-Jan-1995||http://x|${'0|'.repeat(18)}1`);
-    const users = Array.from({ length: 40 }, (_, index) => `${index + 1}|30|${index % 2 === 0 ? 'M' : 'F'}|other|00000`);
-    folder.write(join('clustered', 'u.data'), rows.join('\n') + '\n');
-    folder.write(join('clustered', 'u.item'), items.join('\n') + '\n');
-    folder.write(join('clustered', 'u.user'), users.join('\n') + '\n');
-    folder.write(join('clustered', 'u1.base'), rows.filter((_, index) => index % 5 !== 0).join('\n') + '\n');
-    folder.write(join('clustered', 'u1.test'), rows.filter((_, index) => index % 5 === 0).join('\n') + '\n');
+    const data = clusteredMovieLens();
     const directory = join(folder.path, 'refit');
     const ratingRuns = await runRatingExperiments({ dataDirectory: data, resultsDirectory: join(folder.path, 'refit-p3'), seeds: [42], quick: true, quiet: true, log: () => undefined, command });
     const biased = ratingRuns.filter((run) => run.model === 'biased-mf');
@@ -101,6 +87,22 @@ describe('MovieLens results files', () => {
     expect(JSON.stringify(stored)).toContain(`"refitEpochs":${selected.bestEpoch}`);
   });
 
+  it('blends context-EASE and LightGCN with the weight chosen on the inner split, and refuses the blend without its members', async () => {
+    const data = existsSync(join(folder.path, 'clustered', 'u.data')) ? join(folder.path, 'clustered') : clusteredMovieLens();
+    const directory = join(folder.path, 'blend');
+    const runs = await runRankingExperiments({ dataDirectory: data, resultsDirectory: directory, seeds: [42], models: ['context-ease', 'lightgcn', 'context-ease+lightgcn'], quick: true, quiet: true, log: () => undefined, command });
+    expect(runs.map((run) => run.model)).toEqual(['context-ease', 'lightgcn', 'context-ease+lightgcn']);
+    const blend = runs[2]?.selected as { lightgcnWeight: number; validationNdcg: { weight: number; ndcg: number }[] };
+    expect(blend.validationNdcg.map((entry) => entry.weight)).toEqual([0, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4]);
+    expect(blend.validationNdcg.find((entry) => entry.weight === blend.lightgcnWeight)?.ndcg).toBe(Math.max(...blend.validationNdcg.map((entry) => entry.ndcg)));
+    // Weight 0 ranks exactly as context-EASE alone.
+    if (blend.lightgcnWeight === 0) expect(runs[2]?.k10.ndcg).toBe(runs[0]?.k10.ndcg);
+    expect(readFileSync(join(directory, 'p1-ranking.md'), 'utf8')).toContain('| context-ease+lightgcn (ours) |');
+    await expect(runRankingExperiments({ dataDirectory: data, resultsDirectory: directory, seeds: [42], models: ['lightgcn', 'context-ease+lightgcn'], quick: true, quiet: true, log: () => undefined })).rejects.toThrow(
+      /context-ease\+lightgcn blends the context-ease and lightgcn rows: add context-ease/,
+    );
+  });
+
   it('the runner passes the command it is given to the results files', async () => {
     const data = join(folder.path, 'movielens-100k');
     mkdirSync(data, { recursive: true });
@@ -113,3 +115,22 @@ describe('MovieLens results files', () => {
     expect(p1).not.toContain('± 0.0000');
   });
 });
+
+/** 40 users in two taste groups over 24 films, 12 ratings each (MovieLens files): enough for the inner split to stop early on. */
+function clusteredMovieLens(): string {
+  const data = join(folder.path, 'clustered');
+  mkdirSync(data, { recursive: true });
+  const rows: string[] = [];
+  for (let user = 1; user <= 40; user++) {
+    const offset = user % 2 === 0 ? 0 : 12;
+    for (let k = 0; k < 12; k++) rows.push(`${user}\t${offset + ((user + k * 5) % 12) + 1}\t${1 + ((user + k) % 5)}\t${881250949 + user * 100 + k}`);
+  }
+  const items = Array.from({ length: 24 }, (_, index) => `${index + 1}|Film ${index + 1} (1995)|01-Jan-1995||http://x|${'0|'.repeat(18)}1`);
+  const users = Array.from({ length: 40 }, (_, index) => `${index + 1}|30|${index % 2 === 0 ? 'M' : 'F'}|other|00000`);
+  folder.write(join('clustered', 'u.data'), rows.join('\n') + '\n');
+  folder.write(join('clustered', 'u.item'), items.join('\n') + '\n');
+  folder.write(join('clustered', 'u.user'), users.join('\n') + '\n');
+  folder.write(join('clustered', 'u1.base'), rows.filter((_, index) => index % 5 !== 0).join('\n') + '\n');
+  folder.write(join('clustered', 'u1.test'), rows.filter((_, index) => index % 5 === 0).join('\n') + '\n');
+  return data;
+}

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Interaction } from '@personalab/core';
-import { invokedCommand, markdownTable, meanAndStd, svgBarChart, writeResults } from '@personalab/core';
+import { PersonalabError, invokedCommand, markdownTable, meanAndStd, svgBarChart, writeResults } from '@personalab/core';
 import { evaluateRanking, loadMovieLens100k, mapAtK, stratifiedSplit } from '@personalab/datasets';
 import type { BaseRecommender } from '../base-recommender.js';
 import { selectBackend } from '../backend.js';
@@ -10,6 +10,8 @@ import { ContextEaseRecommender } from '../context-ease.js';
 import { EaseRecommender } from '../ease.js';
 import { ItemKnnRecommender } from '../item-knn.js';
 import { MostPopularRecommender } from '../most-popular.js';
+import { LightGcnRecommender } from '../lightgcn.js';
+import { ScoreBlendRecommender } from '../score-blend.js';
 import { SequentialTwoTowerRecommender } from '../sequential-two-tower.js';
 import type { TfRecommender } from '../tf-recommender.js';
 import { p1Anchors, p2Anchors } from './anchors.js';
@@ -64,7 +66,25 @@ interface RankingRun {
   k5: { ndcg: number; precision: number; recall: number };
 }
 
-const allModels = ['most-popular', 'item-knn', 'ease', 'context-ease', 'bpr-mf', 'sequential-two-tower'] as const;
+/**
+ * The P1/P2 models, in run order. `context-ease+lightgcn` is the score blend of the two rows before it (their refits on
+ * the training part, z-scored per user, LightGCN's weight chosen on the inner split): it needs both in the run.
+ */
+export const rankingModelNames = ['most-popular', 'item-knn', 'ease', 'context-ease', 'bpr-mf', 'sequential-two-tower', 'lightgcn', 'context-ease+lightgcn'] as const;
+
+/** The blend row and the rows it is made of. */
+const blendName = 'context-ease+lightgcn';
+const blendMembers = ['context-ease', 'lightgcn'] as const;
+/** Candidate weights of LightGCN's z-scores beside context-EASE's (weight 1), chosen on the inner split. */
+const blendWeights = [0, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4] as const;
+
+/** Refuses a model list with the blend but not its members (checked before any data is read). */
+export function checkRankingModels(models: readonly string[]): void {
+  const unknown = models.filter((model) => !(rankingModelNames as readonly string[]).includes(model));
+  if (unknown.length > 0) throw new PersonalabError('invalid_argument', `unknown ${unknown.map((model) => JSON.stringify(model)).join(', ')}; known: ${rankingModelNames.join(', ')}`);
+  const missing = blendMembers.filter((member) => models.includes(blendName) && !models.includes(member));
+  if (missing.length > 0) throw new PersonalabError('invalid_argument', `${blendName} blends the ${blendMembers.join(' and ')} rows: add ${missing.join(' and ')} to the models`);
+}
 
 /** Each user's item ids, in interaction order. */
 export function itemsByUser(interactions: readonly Interaction[]): Map<string, string[]> {
@@ -120,6 +140,8 @@ function createModel(name: string, quick: boolean, log: (line: string) => void, 
       return new SequentialTwoTowerRecommender({ epochs: epochs ?? (quick ? 6 : 30), patience: 4 });
     case 'context-ease':
       return new ContextEaseRecommender({ epochs: quick ? 10 : 40 });
+    case 'lightgcn':
+      return new LightGcnRecommender({ epochs: epochs ?? (quick ? 6 : 40) });
     default:
       throw new Error(`unknown model ${name}`);
   }
@@ -142,14 +164,34 @@ export async function runRankingExperiments(options: MovieLensExperimentOptions)
   const data = await loadMovieLens100k(options.dataDirectory);
   const runs: RankingRun[] = [];
   const chosen = new Map<string, number>();
+  const models = options.models ?? rankingModelNames;
+  checkRankingModels(models);
+  const blending = models.includes(blendName);
   for (const seed of seeds) {
     // Recommenders' exact rows (numpy's permutation per user), so the split is theirs, not just the same kind.
     const split = p1Split(data.ratings, seed, options.split);
     const inner = stratifiedSplit(split.train, { ratio: 0.9, seed: seed + 1000 });
-    for (const name of options.models ?? allModels) {
+    const training = { items: data.items, users: data.users };
+    // The blend's members, kept until the blend row is scored: the refit on the training part, and (LightGCN) the early-stopped fit on the inner split.
+    const kept = new Map<string, { inner?: BaseRecommender; final: BaseRecommender }>();
+    for (const name of models) {
       const started = performance.now();
+      if (name === blendName) {
+        const closedForm = kept.get('context-ease');
+        const gcn = kept.get('lightgcn');
+        if (!closedForm || !gcn) throw new PersonalabError('internal', `${blendName}: its members did not run before it`);
+        // LightGCN's weight on the inner split, beside context-EASE's closed form fitted there at the chosen λ (what its refit keeps).
+        const innerClosedForm = new ContextEaseRecommender({ epochs: 0, easeLambda: chosen.get('context-ease') as number });
+        await innerClosedForm.fit({ ...training, interactions: inner.train }, { seed, quiet: true });
+        const choice = ScoreBlendRecommender.chooseLastWeight([innerClosedForm, gcn.inner ?? gcn.final], [1, 0], blendWeights, inner.test);
+        innerClosedForm.dispose();
+        log(`${blendName} seed ${seed}: LightGCN weight on inner validation ${choice.ndcg.map((entry) => `${entry.weight} → ${entry.ndcg.toFixed(4)}`).join(', ')}`);
+        const selected = { lightgcnWeight: choice.weight, validationNdcg: choice.ndcg.map((entry) => ({ weight: entry.weight, ndcg: Number(entry.ndcg.toFixed(4)) })), note: 'seconds: the weight choice and scoring only; the members are the context-ease and lightgcn rows' };
+        runs.push(await finish(name, seed, ScoreBlendRecommender.of([closedForm.final, gcn.final], [1, choice.weight]), started, selected, split));
+        continue;
+      }
       let model = createModel(name, quick, log);
-      const training = { items: data.items, users: data.users };
+      let innerModel: BaseRecommender | undefined;
       let selected: Record<string, unknown> = {};
       if (model instanceof EaseRecommender || model instanceof ItemKnnRecommender) {
         // Select on the first seed's inner split only: each EASE candidate is a 1,682² inversion (minutes on a loaded machine).
@@ -183,7 +225,7 @@ export async function runRankingExperiments(options: MovieLensExperimentOptions)
         selected = { lambda: model.options.easeLambda, selectedOnSeed: seeds[0], bestEpoch: summary?.bestEpoch, holdoutNdcg: summary?.bestMetric, gate: model.gate, examplesPerSecond: summary?.examplesPerSecond, secondsToBest: summary?.secondsToBest };
       } else {
         await model.fit({ ...training, interactions: inner.train }, { validation: inner.test, seed, quiet: options.quiet ?? false });
-        const summary = (model as BprRecommender | SequentialTwoTowerRecommender).summary;
+        const summary = (model as BprRecommender | SequentialTwoTowerRecommender | LightGcnRecommender).summary;
         const bestEpoch = summary?.bestEpoch ?? 0;
         selected = { bestEpoch, validationNdcg: summary?.bestMetric, examplesPerSecond: summary?.examplesPerSecond, secondsToBest: summary?.secondsToBest };
         if (bestEpoch >= 1) {
@@ -191,14 +233,23 @@ export async function runRankingExperiments(options: MovieLensExperimentOptions)
           const refitStarted = performance.now();
           const refit = createModel(name, quick, log, bestEpoch);
           await refit.fit({ ...training, interactions: split.train }, { seed, quiet: options.quiet ?? false });
-          (model as Partial<TfRecommender>).dispose?.();
+          innerModel = model;
           model = refit;
           selected = { ...selected, refitEpochs: bestEpoch, refitSeconds: (performance.now() - refitStarted) / 1000 };
         }
         if (options.saveModelDirectory && seed === seeds[0] && name === 'sequential-two-tower') await model.save(options.saveModelDirectory);
       }
       runs.push(await finish(name, seed, model, started, selected, split));
-      (model as Partial<TfRecommender>).dispose?.();
+      if (blending && (blendMembers as readonly string[]).includes(name)) {
+        kept.set(name, { final: model, ...(innerModel ? { inner: innerModel } : {}) });
+      } else {
+        dispose(innerModel);
+        dispose(model);
+      }
+    }
+    for (const { inner: innerModel, final } of kept.values()) {
+      dispose(innerModel);
+      dispose(final);
     }
     writeRankingResults(options.resultsDirectory, runs, { backend: backend.name, quick, seeds, split: options.split ?? 'per-group', ...(command === undefined ? {} : { command }) });
   }
@@ -211,6 +262,11 @@ export async function runRankingExperiments(options: MovieLensExperimentOptions)
     return run;
   }
 
+}
+
+/** Frees a tfjs model's memory (closed forms hold none). */
+function dispose(model: BaseRecommender | undefined): void {
+  (model as Partial<TfRecommender> | undefined)?.dispose?.();
 }
 
 function summarise(runs: readonly RankingRun[], pick: (run: RankingRun) => number): Map<string, SeedSummary> {

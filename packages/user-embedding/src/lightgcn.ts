@@ -1,0 +1,237 @@
+import * as tf from '@tensorflow/tfjs';
+import type { FitOptions, TrainingData } from '@personalab/core';
+import type { ScoringQuery } from './base-recommender.js';
+import { matMulTransposeFree } from './fast-matmul.js';
+import type { InteractionMatrix } from './interaction-matrix.js';
+import { TfRecommender } from './tf-recommender.js';
+import { runTrainingLoop, type TrainingSummary } from './training-loop.js';
+import { earlyStoppingHeldOut, validationNdcg } from './validation.js';
+import { checkVocabulary, weightsOfShapes, type WeightMap } from './weights-io.js';
+
+export interface LightGcnOptions {
+  dimension?: number;
+  /** Propagation layers; the final vectors are the mean of layers 0..layers. */
+  layers?: number;
+  /** Full-batch Adam steps per epoch (one step sees every user); early stopping and the progress bar count epochs. */
+  stepsPerEpoch?: number;
+  /** Maximum epochs. */
+  epochs?: number;
+  learningRate?: number;
+  /** L2 on every ego (layer-0) vector: the loss adds l2 · Σ e². */
+  l2?: number;
+  /** Standard deviation of the initial ego vectors. */
+  initScale?: number;
+  patience?: number;
+  seed?: number;
+}
+
+const defaults: Required<LightGcnOptions> = { dimension: 256, layers: 2, stepsPerEpoch: 25, epochs: 40, learningRate: 5e-3, l2: 3e-4, initScale: 0.1, patience: 4, seed: 42 };
+
+/** The symmetric-normalised user × item matrix D_u^{-1/2} X D_i^{-1/2} and its transpose, as plain arrays. */
+function normalisedAdjacency(matrix: InteractionMatrix): { forward: Float32Array; backward: Float32Array; users: number; items: number; itemDegree: Float32Array } {
+  const users = matrix.userIds.length;
+  const items = matrix.itemIds.length;
+  const itemDegree = new Float32Array(items);
+  const sets = matrix.histories.map((history) => [...new Set(history)]);
+  for (const set of sets) for (const item of set) itemDegree[item] = (itemDegree[item] as number) + 1;
+  const forward = new Float32Array(users * items);
+  const backward = new Float32Array(items * users);
+  sets.forEach((set, user) => {
+    const userScale = set.length > 0 ? 1 / Math.sqrt(set.length) : 0;
+    for (const item of set) {
+      const value = userScale / Math.sqrt(itemDegree[item] as number);
+      forward[user * items + item] = value;
+      backward[item * users + user] = value;
+    }
+  });
+  return { forward, backward, users, items, itemDegree };
+}
+
+/**
+ * y = M·x for a constant matrix M, whose gradient (Mᵀ·dy) uses the transposed copy kept beside it: no gradient is
+ * computed for M, and no transposed matMul runs (wasm runs those outside XNNPACK; see fast-matmul.ts).
+ */
+function constantProduct(matrix: tf.Tensor2D, transposed: tf.Tensor2D): (x: tf.Tensor2D) => tf.Tensor2D {
+  return tf.customGrad((...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x] = inputs as [tf.Tensor2D];
+    return { value: tf.matMul(matrix, x), gradFunc: (dy) => [tf.matMul(transposed, dy as tf.Tensor2D)] };
+  }) as (x: tf.Tensor2D) => tf.Tensor2D;
+}
+
+/**
+ * LightGCN (He et al. 2020) in tfjs: user and item ego vectors propagated over the symmetric-normalised user-item
+ * graph without weights or non-linearities, the final vector of each node being the mean of its layers 0..K; score =
+ * user · item. Trained full-batch with a multinomial (full softmax over the catalogue) log-likelihood of each user's
+ * items and L2 on the ego vectors, Adam, early stopping on validation NDCG@10 (one check per `stepsPerEpoch` steps).
+ * The softmax loss instead of the paper's BPR: on MovieLens-100K's P1 inner split it reached what the PyTorch screen
+ * measured (`experiments/movielens/numpy-check/gpu-screen-results.md`). A new user given only a history is folded in
+ * through the same propagation: layers 1..K of a node linked to the history's items (its ego vector, which only
+ * training gives, left out).
+ */
+export class LightGcnRecommender extends TfRecommender {
+  readonly name = 'lightgcn';
+  readonly options: Required<LightGcnOptions>;
+  summary: TrainingSummary | undefined;
+  /** Propagated (final) user and item vectors, derived from the ego vectors and the training graph. */
+  private propagated: { users: Float32Array; items: Float32Array; itemLayers: Float32Array[]; itemDegree: Float32Array } | undefined;
+
+  constructor(options: LightGcnOptions = {}) {
+    super();
+    this.options = { ...defaults, ...options };
+  }
+
+  async fit(data: TrainingData, options: FitOptions = {}): Promise<void> {
+    const settings = this.options;
+    const seed = options.seed ?? settings.seed;
+    const matrix = this.adoptTrainingData(data);
+    const d = settings.dimension;
+    const graph = normalisedAdjacency(matrix);
+    this.setVariables({
+      userEmbedding: tf.randomNormal([graph.users, d], 0, settings.initScale, 'float32', seed),
+      itemEmbedding: tf.randomNormal([graph.items, d], 0, settings.initScale, 'float32', seed + 1),
+    });
+    const adjacency = tf.tensor2d(graph.forward, [graph.users, graph.items]);
+    const adjacencyT = tf.tensor2d(graph.backward, [graph.items, graph.users]);
+    const binary = new Float32Array(graph.users * graph.items);
+    matrix.histories.forEach((history, user) => {
+      for (const item of history) binary[user * graph.items + item] = 1;
+    });
+    const targets = tf.tensor2d(binary, [graph.users, graph.items]);
+    const toUsers = constantProduct(adjacency, adjacencyT);
+    const toItems = constantProduct(adjacencyT, adjacency);
+    const activeUsers = Math.max(1, matrix.histories.filter((history) => history.length > 0).length);
+    const heldOut = earlyStoppingHeldOut(matrix, options.validation);
+    const optimizer = tf.train.adam(settings.learningRate);
+    let best: WeightMap | undefined;
+    this.propagated = undefined;
+    try {
+      this.summary = await runTrainingLoop({
+        ...this.loopSettings(settings, options),
+        stepsPerEpoch: settings.stepsPerEpoch,
+        examplesPerStep: activeUsers,
+        step: () => {
+          const loss = optimizer.minimize(() => {
+            const [users, items] = this.propagate(this.variable('userEmbedding'), this.variable('itemEmbedding'), toUsers, toItems);
+            const logits = matMulTransposeFree(users, tf.transpose(items));
+            const likelihood = tf.div(tf.sum(tf.mul(targets, tf.logSoftmax(logits))), -activeUsers);
+            const penalty = tf.mul(settings.l2, tf.add(tf.sum(tf.square(this.variable('userEmbedding'))), tf.sum(tf.square(this.variable('itemEmbedding')))));
+            return tf.add(likelihood, penalty) as tf.Scalar;
+          }, true);
+          const value = loss?.dataSync()[0] ?? Number.NaN;
+          loss?.dispose();
+          this.propagated = undefined;
+          return value;
+        },
+        ...(heldOut ? { validate: () => validationNdcg(matrix, heldOut, (queries) => this.scoreQueries(queries)) } : {}),
+        onImprovement: () => {
+          if (heldOut) best = this.snapshot();
+        },
+      });
+    } finally {
+      optimizer.dispose();
+      tf.dispose([adjacency, adjacencyT, targets]);
+    }
+    if (best) this.restore(best);
+    this.propagated = undefined;
+  }
+
+  /** Final user and item vectors: the mean of layers 0..K of the propagation. */
+  private propagate(userEgo: tf.Tensor, itemEgo: tf.Tensor, toUsers: (x: tf.Tensor2D) => tf.Tensor2D, toItems: (x: tf.Tensor2D) => tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D[]] {
+    let users = userEgo as tf.Tensor2D;
+    let items = itemEgo as tf.Tensor2D;
+    const userLayers = [users];
+    const itemLayers = [items];
+    for (let layer = 0; layer < this.options.layers; layer++) {
+      [users, items] = [toUsers(items), toItems(users)];
+      userLayers.push(users);
+      itemLayers.push(items);
+    }
+    const scale = 1 / (this.options.layers + 1);
+    return [tf.mul(tf.addN(userLayers), scale) as tf.Tensor2D, tf.mul(tf.addN(itemLayers), scale) as tf.Tensor2D, itemLayers];
+  }
+
+  /** The propagated vectors, computed once per set of weights (and after `load`). */
+  private final(): NonNullable<LightGcnRecommender['propagated']> {
+    if (this.propagated) return this.propagated;
+    const graph = normalisedAdjacency(this.data);
+    const result = tf.tidy(() => {
+      const adjacency = tf.tensor2d(graph.forward, [graph.users, graph.items]);
+      const adjacencyT = tf.tensor2d(graph.backward, [graph.items, graph.users]);
+      const [users, items, itemLayers] = this.propagate(
+        this.variable('userEmbedding'),
+        this.variable('itemEmbedding'),
+        (x) => tf.matMul(adjacency, x),
+        (x) => tf.matMul(adjacencyT, x),
+      );
+      return { users: users.dataSync() as Float32Array, items: items.dataSync() as Float32Array, itemLayers: itemLayers.map((layer) => layer.dataSync() as Float32Array) };
+    });
+    this.propagated = { ...result, itemDegree: graph.itemDegree };
+    return this.propagated;
+  }
+
+  /**
+   * The final vector of a known user, or of a new node linked to a history's items: layer k + 1 of that node is the
+   * degree-normalised sum of the items' layer k; its ego vector is unknown, so the mean runs over layers 1..K.
+   */
+  userVectors(queries: readonly ScoringQuery[]): Float32Array[] {
+    const d = this.options.dimension;
+    const { users, itemLayers, itemDegree } = this.final();
+    return queries.map((query) => {
+      if (query.user !== undefined) return users.slice(query.user * d, (query.user + 1) * d);
+      const vector = new Float32Array(d);
+      const items = [...new Set(query.history)];
+      if (items.length === 0) return vector;
+      const layers = this.options.layers;
+      for (let layer = 0; layer < layers; layer++) {
+        const source = itemLayers[layer] as Float32Array;
+        for (const item of items) {
+          const weight = 1 / Math.sqrt(items.length * Math.max(1, itemDegree[item] as number)) / layers;
+          for (let k = 0; k < d; k++) vector[k] = (vector[k] as number) + weight * (source[item * d + k] as number);
+        }
+      }
+      return vector;
+    });
+  }
+
+  override scoreQueries(queries: readonly ScoringQuery[]): Float32Array[] {
+    const n = this.data.itemIds.length;
+    const d = this.options.dimension;
+    const vectors = this.userVectors(queries);
+    const scores = tf.tidy(() => {
+      const users = tf.tensor2d(vectors.flatMap((vector) => Array.from(vector)), [queries.length, d]);
+      return tf.matMul(users, tf.transpose(tf.tensor2d(this.final().items, [n, d])));
+    });
+    const values = scores.dataSync() as Float32Array;
+    scores.dispose();
+    return queries.map((_, row) => values.slice(row * n, (row + 1) * n));
+  }
+
+  scoreQuery(query: ScoringQuery): Float32Array {
+    return this.scoreQueries([query])[0] as Float32Array;
+  }
+
+  /** Final item vectors by item index (no biases: the score is a plain inner product). */
+  itemVectors(): { vectors: Float32Array[]; biases: Float32Array } {
+    const d = this.options.dimension;
+    const { items } = this.final();
+    return { vectors: this.data.itemIds.map((_, index) => items.slice(index * d, (index + 1) * d)), biases: new Float32Array(this.data.itemIds.length) };
+  }
+
+  protected exportState(): { config: Record<string, unknown>; weights: WeightMap } {
+    return { config: { ...this.options }, weights: this.snapshot() };
+  }
+
+  protected importState(state: { config: Record<string, unknown>; weights: WeightMap }): void {
+    checkVocabulary(this.data);
+    const d = Number(state.config.dimension);
+    const weights = weightsOfShapes(state.weights, { userEmbedding: [this.data.userIds.length, d], itemEmbedding: [this.data.itemIds.length, d] });
+    Object.assign(this.options, state.config);
+    this.variablesFromWeights(weights);
+    this.propagated = undefined;
+  }
+
+  override restore(weights: WeightMap): void {
+    super.restore(weights);
+    this.propagated = undefined;
+  }
+}

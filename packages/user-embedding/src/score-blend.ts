@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FitOptions, Interaction, TrainingData } from '@personalab/core';
+import { PersonalabError } from '@personalab/core';
+import { BaseRecommender, type ScoringQuery } from './base-recommender.js';
+import type { InteractionMatrix } from './interaction-matrix.js';
+import { heldOutByUser, validationNdcg } from './validation.js';
+import type { WeightMap } from './weights-io.js';
+
+export interface ScoreBlendOptions {
+  /** The models blended (fitted by `fit`, or already fitted when built with `ScoreBlendRecommender.of`). */
+  members?: BaseRecommender[];
+  /** One weight per member. */
+  weights?: number[];
+  /** Loads a member saved in a folder (`loadRecommender`); needed by `load`. */
+  loadMember?: (directory: string) => Promise<BaseRecommender>;
+}
+
+/** Member folders are bare names inside the blend's directory. */
+const memberFolderPattern = /^members-[0-9a-f]{8}$/;
+
+/** (x − mean) / population std over the catalogue, in place; a constant row becomes 0. */
+function zScore(values: Float32Array): Float32Array {
+  let mean = 0;
+  for (const value of values) mean += value;
+  mean /= Math.max(1, values.length);
+  let variance = 0;
+  for (const value of values) variance += (value - mean) ** 2;
+  const scale = 1 / (Math.sqrt(variance / Math.max(1, values.length)) + 1e-9);
+  for (let index = 0; index < values.length; index++) values[index] = ((values[index] as number) - mean) * scale;
+  return values;
+}
+
+/**
+ * A weighted sum of other models' per-user z-scored catalogue scores: score = Σ w_m · z(s_m), z over every item of
+ * the catalogue (so models on different scales, a closed form's and an embedding model's, add up). The members
+ * share one vocabulary (fitted on the same data). `save` writes each member into a fresh folder beside the blend's
+ * `model.json`, which names that folder: rewriting `model.json` is the one step that switches to the new members, so an
+ * interrupted save leaves the previous blend whole.
+ */
+export class ScoreBlendRecommender extends BaseRecommender {
+  readonly name = 'score-blend';
+  members: BaseRecommender[];
+  weights: number[];
+  private readonly loadMember: ((directory: string) => Promise<BaseRecommender>) | undefined;
+  private memberFolder: string | undefined;
+  private loadingFrom: string | undefined;
+
+  constructor(options: ScoreBlendOptions = {}) {
+    super();
+    this.members = options.members ?? [];
+    this.weights = options.weights ?? this.members.map(() => 1);
+    this.loadMember = options.loadMember;
+    this.checkWeights();
+  }
+
+  /** A blend of models already fitted on the same data. */
+  static of(members: BaseRecommender[], weights: number[]): ScoreBlendRecommender {
+    const blend = new ScoreBlendRecommender({ members, weights });
+    blend.adoptMembers();
+    return blend;
+  }
+
+  /**
+   * Chooses the weight of the last member (the others keep theirs) by NDCG@10 on `validation`, the members fitted
+   * without those interactions; ties go to the earlier candidate. Returns every candidate's NDCG@10.
+   */
+  static chooseLastWeight(members: BaseRecommender[], weights: number[], candidates: readonly number[], validation: readonly Interaction[]): { weight: number; ndcg: { weight: number; ndcg: number }[] } {
+    const blend = ScoreBlendRecommender.of(members, weights);
+    const heldOut = heldOutByUser(blend.data, validation);
+    if (heldOut.size === 0) throw new PersonalabError('invalid_argument', 'score-blend: no validation interaction names a known user and item');
+    // Each member's scores once; the candidates only reweigh them.
+    const queries = [...heldOut.keys()].map((user) => ({ user, history: blend.data.histories[user] ?? [] }));
+    const parts = members.map((member) => member.scoreQueries(queries).map((row) => zScore(Float32Array.from(row))));
+    const results = candidates.map((weight) => {
+      const current = [...weights.slice(0, -1), weight];
+      const combined = queries.map((_, row) => {
+        const scores = new Float32Array(blend.data.itemIds.length);
+        parts.forEach((memberRows, member) => {
+          const values = memberRows[row] as Float32Array;
+          const w = current[member] as number;
+          for (let item = 0; item < scores.length; item++) scores[item] = (scores[item] as number) + w * (values[item] as number);
+        });
+        return scores;
+      });
+      const lookup = new Map(queries.map((query, row) => [query.user, combined[row] as Float32Array]));
+      return { weight, ndcg: validationNdcg(blend.data, heldOut, (asked) => asked.map((query) => lookup.get(query.user as number) as Float32Array)) };
+    });
+    const best = results.reduce((winner, result) => (result.ndcg > winner.ndcg ? result : winner));
+    return { weight: best.weight, ndcg: results };
+  }
+
+  private checkWeights(): void {
+    if (this.weights.length !== this.members.length) throw new PersonalabError('invalid_argument', `score-blend: ${this.members.length} members but ${this.weights.length} weights`);
+    for (const weight of this.weights) if (!Number.isFinite(weight)) throw new PersonalabError('invalid_argument', `score-blend: weight ${weight} is not a finite number`);
+  }
+
+  /** Takes the members' shared vocabulary as the blend's; members fitted on other data are refused. */
+  private adoptMembers(): void {
+    this.checkWeights();
+    const [first, ...rest] = this.members;
+    if (!first) throw new PersonalabError('invalid_argument', 'score-blend: no members');
+    const vocabulary = first.data;
+    rest.forEach((member, index) => {
+      if (!sameVocabulary(vocabulary, member.data)) {
+        throw new PersonalabError('invalid_argument', `score-blend: member ${index + 1} (${member.name}) was fitted on other users or items than member 0 (${first.name})`);
+      }
+    });
+    this.matrix = vocabulary;
+  }
+
+  async fit(data: TrainingData, options: FitOptions = {}): Promise<void> {
+    if (this.members.length === 0) throw new PersonalabError('invalid_argument', 'score-blend: no members to fit');
+    for (const member of this.members) await member.fit(data, options);
+    this.adoptMembers();
+  }
+
+  override scoreQueries(queries: readonly ScoringQuery[]): Float32Array[] {
+    const n = this.data.itemIds.length;
+    const combined = queries.map(() => new Float32Array(n));
+    this.members.forEach((member, index) => {
+      const weight = this.weights[index] as number;
+      member.scoreQueries(queries).forEach((row, query) => {
+        const values = zScore(Float32Array.from(row));
+        const target = combined[query] as Float32Array;
+        for (let item = 0; item < n; item++) target[item] = (target[item] as number) + weight * (values[item] as number);
+      });
+    });
+    return combined;
+  }
+
+  scoreQuery(query: ScoringQuery): Float32Array {
+    return this.scoreQueries([query])[0] as Float32Array;
+  }
+
+  override async save(directory: string): Promise<void> {
+    this.adoptMembers();
+    const folder = `members-${randomUUID().replace(/-/g, '').slice(0, 8)}`;
+    for (const [index, member] of this.members.entries()) await member.save(join(directory, folder, String(index)));
+    this.memberFolder = folder;
+    // The commit point: model.json now names the new folder.
+    await super.save(directory);
+    for (const name of readdirSync(directory)) {
+      if (name !== folder && memberFolderPattern.test(name)) rmSync(join(directory, name), { recursive: true, force: true });
+    }
+  }
+
+  override async load(directory: string): Promise<void> {
+    const previous = { members: this.members, weights: this.weights };
+    this.loadingFrom = directory;
+    try {
+      await super.load(directory);
+    } catch (error) {
+      Object.assign(this, previous);
+      throw error;
+    } finally {
+      this.loadingFrom = undefined;
+    }
+  }
+
+  protected exportState(): { config: Record<string, unknown>; weights: WeightMap } {
+    return { config: { weights: this.weights, members: this.members.map((member) => member.name), memberFolder: this.memberFolder }, weights: {} };
+  }
+
+  protected async importState(state: { config: Record<string, unknown> }): Promise<void> {
+    const { weights, members, memberFolder } = state.config as { weights?: unknown; members?: unknown; memberFolder?: unknown };
+    if (!Array.isArray(weights) || !weights.every((weight) => typeof weight === 'number' && Number.isFinite(weight))) throw new PersonalabError('corrupt_file', 'config.weights must be a list of numbers');
+    if (!Array.isArray(members) || members.length !== weights.length || !members.every((kind) => typeof kind === 'string')) {
+      throw new PersonalabError('corrupt_file', 'config.members must name one model kind per weight');
+    }
+    if (typeof memberFolder !== 'string' || !memberFolderPattern.test(memberFolder)) throw new PersonalabError('corrupt_file', 'config.memberFolder must be a members-<hex> folder name');
+    if (!this.loadMember) throw new PersonalabError('invalid_argument', 'score-blend: load it through loadRecommender (no member loader given)');
+    const directory = this.loadingFrom as string;
+    const loaded: BaseRecommender[] = [];
+    for (const [index, kind] of (members as string[]).entries()) {
+      const memberDirectory = join(directory, memberFolder, String(index));
+      if (!existsSync(memberDirectory)) throw new PersonalabError('corrupt_file', `member ${index} (${kind}) is missing: ${memberDirectory}`, { details: { file: memberDirectory } });
+      const member = await this.loadMember(memberDirectory);
+      if (member.name !== kind) throw new PersonalabError('corrupt_file', `member ${index} in ${memberDirectory} is a ${member.name} model, model.json says ${kind}`);
+      loaded.push(member);
+    }
+    const vocabulary = this.data;
+    loaded.forEach((member, index) => {
+      if (!sameVocabulary(vocabulary, member.data)) throw new PersonalabError('corrupt_file', `member ${index} (${member.name}) has another vocabulary than the blend`);
+    });
+    this.members = loaded;
+    this.weights = weights as number[];
+    this.memberFolder = memberFolder;
+  }
+}
+
+function sameVocabulary(a: InteractionMatrix, b: InteractionMatrix): boolean {
+  return a.itemIds.length === b.itemIds.length && a.userIds.length === b.userIds.length && a.itemIds.every((id, index) => b.itemIds[index] === id) && a.userIds.every((id, index) => b.userIds[index] === id);
+}
