@@ -28,6 +28,15 @@ describe('report helpers', () => {
     const height = Number(/<rect x="[^"]+" y="[^"]+" width="[^"]+" height="([^"]+)" fill="[^"]+"><title>/.exec(zoomed)?.[1]);
     expect(height).toBeGreaterThan(0);
     expect(height).toBeLessThan(400 - 100);
+    // Short labels sit level under their bars; labels wider than a bar group are slanted, and the plot leaves room for them.
+    expect(bars).toMatch(/<text x="[^"]+" y="[^"]+" text-anchor="middle">NDCG@10<\/text>/);
+    const names = ['most-popular', 'item-knn', 'ease', 'context-ease', 'bpr-mf', 'sequential-two-tower', 'lightgcn', 'context-ease+lightgcn'];
+    const crowded = svgBarChart(names, [{ name: 'NDCG@10', values: names.map(() => 0.4) }], { title: 'P1' });
+    expect(crowded.match(/<text transform="translate\([^)]+\) rotate\(-35\)" text-anchor="end">/g)).toHaveLength(names.length);
+    const axis = Number(/<line x1="64" x2="[^"]+" y1="([^"]+)" y2="[^"]+" stroke="#333"\/>/.exec(crowded.split('\n').filter((line) => line.includes('stroke="#333"'))[1] ?? '')?.[1]);
+    // The longest label (21 characters at ~6.6 px, turned 35°) reaches about 80 px below the axis: inside the 400 px chart.
+    expect(axis + 21 * 6.6 * Math.sin((35 * Math.PI) / 180)).toBeLessThan(400);
+    expect(axis).toBeLessThan(340);
     const lines = svgLineChart([16, 32, 64], [{ name: 'recall', values: [0.8, 0.9, 0.97] }], { title: 'ef', logX: true });
     expect(lines.match(/<circle/g)).toHaveLength(3);
     const directory = mkdtempSync(join(tmpdir(), 'report-'));

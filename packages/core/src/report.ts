@@ -41,6 +41,10 @@ export interface ChartOptions {
   yMax?: number;
 }
 
+/** Approximate width of a 12 px sans-serif character, and the angle of slanted category labels. */
+const labelCharacterWidth = 6.6;
+const labelAngle = (35 * Math.PI) / 180;
+
 const palette = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
 const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -53,13 +57,13 @@ interface Frame {
   y: (value: number) => number;
 }
 
-function frame(options: ChartOptions, allValues: number[], legend: readonly string[]): Frame {
+function frame(options: ChartOptions, allValues: number[], legend: readonly string[], bottomMargin = 60): Frame {
   const width = options.width ?? 720;
   const height = options.height ?? 400;
   const x0 = 64;
   const y0 = 40;
   const plotWidth = width - x0 - 180;
-  const plotHeight = height - y0 - 60;
+  const plotHeight = height - y0 - bottomMargin;
   const references = options.references ?? [];
   const values = [...allValues, ...references.map((line) => line.value)].filter(Number.isFinite);
   let low = options.yMin ?? Math.min(0, ...values);
@@ -99,7 +103,13 @@ function frame(options: ChartOptions, allValues: number[], legend: readonly stri
 /** Grouped bar chart: one group per category, one bar per series, dashed reference lines. */
 export function svgBarChart(categories: readonly string[], series: readonly ChartSeries[], options: ChartOptions): string {
   const all = series.flatMap((entry) => entry.values.map((value, index) => value + (entry.errors?.[index] ?? 0)));
-  const chart = frame(options, all, series.map((entry) => entry.name));
+  // Category labels wider than their group (about 6.6 px a character at 12 px) are turned 35° so they do not run into
+  // each other; the plot gives up the height they need below the axis.
+  const plotWidth = (options.width ?? 720) - 64 - 180;
+  const longest = Math.max(0, ...categories.map((category) => category.length)) * labelCharacterWidth;
+  const slanted = longest > (plotWidth / Math.max(1, categories.length)) * 0.95;
+  const bottomMargin = slanted ? Math.min(160, Math.ceil(24 + longest * Math.sin(labelAngle))) : 60;
+  const chart = frame(options, all, series.map((entry) => entry.name), bottomMargin);
   const groupWidth = chart.plotWidth / Math.max(1, categories.length);
   const barWidth = (groupWidth * 0.8) / Math.max(1, series.length);
   categories.forEach((category, categoryIndex) => {
@@ -119,7 +129,13 @@ export function svgBarChart(categories: readonly string[], series: readonly Char
         chart.svg.push(`<line x1="${center}" x2="${center}" y1="${chart.y(value - error)}" y2="${chart.y(value + error)}" stroke="#222"/>`);
       }
     });
-    chart.svg.push(`<text x="${left + groupWidth * 0.4}" y="${chart.y0 + chart.plotHeight + 16}" text-anchor="middle">${escapeXml(category)}</text>`);
+    const labelX = left + groupWidth * 0.4;
+    const labelY = chart.y0 + chart.plotHeight + 16;
+    chart.svg.push(
+      slanted
+        ? `<text transform="translate(${labelX} ${labelY - 4}) rotate(${(-labelAngle * 180) / Math.PI})" text-anchor="end">${escapeXml(category)}</text>`
+        : `<text x="${labelX}" y="${labelY}" text-anchor="middle">${escapeXml(category)}</text>`,
+    );
   });
   chart.svg.push('</svg>');
   return chart.svg.join('\n');
