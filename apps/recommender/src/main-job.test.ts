@@ -87,6 +87,35 @@ describe('serve (the main job)', () => {
     expect(again.join('\n')).toMatch(/model: loaded EASE with rating pages/);
   });
 
+  it('serves the context-EASE + LightGCN blend when asked, and loads the saved blend on restart with the same rankings', async () => {
+    const lines: string[] = [];
+    const first = await serve({ config, dataDir: emptyDataDir, fetchMovieLens: false, port: 0, host: '127.0.0.1', quiet: true, model: 'context-ease+lightgcn', log: (line) => lines.push(line) });
+    const origin = first.url.split('/#')[0] as string;
+    const key = decodeURIComponent(first.url.split('#key=')[1] as string);
+    const recommendations = async () => {
+      const response = await fetch(`${origin}/v1/users/u1/recommendations?k=5`, { headers: { authorization: `Bearer ${key}` } });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { recommendations: { itemId: string }[] }).recommendations.map((entry) => entry.itemId);
+    };
+    let before: string[];
+    try {
+      expect(lines.join('\n')).toMatch(/model: trained context-EASE's closed form .* \+ 3 × LightGCN \(tfjs, 7 epochs\)/);
+      before = await recommendations();
+      expect(before).toHaveLength(5);
+    } finally {
+      await first.close();
+    }
+    const again: string[] = [];
+    const second = await serve({ config, dataDir: emptyDataDir, fetchMovieLens: false, port: 0, host: '127.0.0.1', quiet: true, model: 'context-ease+lightgcn', log: (line) => again.push(line) });
+    try {
+      expect(again.join('\n')).toMatch(/model: loaded context-EASE's closed form .* LightGCN/);
+      const response = await fetch(`${second.url.split('/#')[0] as string}/v1/users/u1/recommendations?k=5`, { headers: { authorization: `Bearer ${key}` } });
+      expect(((await response.json()) as { recommendations: { itemId: string }[] }).recommendations.map((entry) => entry.itemId)).toEqual(before);
+    } finally {
+      await second.close();
+    }
+  });
+
   it('refuses a port in use before loading anything, in one line', async () => {
     const holder = createServer();
     await new Promise<void>((done) => holder.listen({ host: '127.0.0.1', port: 0 }, done));
