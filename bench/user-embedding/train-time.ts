@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { changedOptions, markdownTable, resultsDirectory, runScript, scriptCommand, writeResults } from '@personalab/core';
 import { stratifiedSplit } from '@personalab/datasets';
-import { BprRecommender, ContextEaseRecommender, EaseRecommender, LightGcnRecommender, SequentialTwoTowerRecommender } from '@personalab/user-embedding';
+import { BprRecommender, ContextEaseRecommender, EaseRecommender, LightGcnRecommender, ScoreBlendRecommender, SequentialTwoTowerRecommender } from '@personalab/user-embedding';
 import { movieLensOnWasm } from './movielens.js';
 
 await runScript(async () => {
@@ -37,12 +37,12 @@ await runScript(async () => {
   rows.push({ model: 'ease (closed form, λ=500)', data: 'P1 train (75 %)', secondsToBest: easeSeconds, bestEpoch: 0, epochsRun: 0, totalSeconds: easeSeconds, examplesPerSecond: p1Train.length / easeSeconds, validationNdcg: Number.NaN, load: loadavg() });
   console.error(`ease: ${easeSeconds.toFixed(1)} s`);
 
-  // λ 300: what the P1 experiment chooses for context-ease on the inner split.
+  // λ 300, the served setting (P1 chooses 500 on its inner split since session 7; λ does not change the time).
   const context = new ContextEaseRecommender(quick ? { epochs: 4, easeLambda: 300 } : { easeLambda: 300 });
   await context.fit({ interactions: p1Train, items: data.items, users: data.users }, { seed: 42, quiet: true });
   if (!context.summary || !context.timings) throw new Error('no training summary');
   rows.push({
-    model: 'context-ease (best P1 model)',
+    model: 'context-ease',
     data: 'P1 train (75 %), own 80/20 holdout',
     secondsToBest: context.timings.secondsToBest,
     bestEpoch: context.summary.bestEpoch,
@@ -54,6 +54,46 @@ await runScript(async () => {
   });
   const gate = context.gate;
   console.error(`context-ease: best epoch ${context.summary.bestEpoch} after ${context.timings.secondsToBest.toFixed(1)} s (fit ${context.timings.totalSeconds.toFixed(1)} s), ${context.summary.examplesPerSecond.toFixed(0)} examples/s`);
+
+  // The best P1 model as P1 builds it for one seed: context-EASE (above), LightGCN early-stopped on the inner 90/10
+  // split and refitted on the whole training part for that many epochs, LightGCN's weight chosen on the inner split
+  // beside context-EASE's closed form fitted there.
+  const inner = stratifiedSplit(p1Train, { ratio: 0.9, seed: 1042 });
+  const innerInput = { interactions: inner.train, items: data.items, users: data.users };
+  const innerGcn = new LightGcnRecommender(quick ? { epochs: 4 } : {});
+  await innerGcn.fit(innerInput, { validation: inner.test, seed: 42, quiet: true });
+  const gcnSummary = innerGcn.summary;
+  if (!gcnSummary) throw new Error('no training summary');
+  started = performance.now();
+  const innerClosedForm = new ContextEaseRecommender({ epochs: 0, easeLambda: 500 });
+  await innerClosedForm.fit(innerInput, { seed: 42, quiet: true });
+  const choice = ScoreBlendRecommender.chooseLastWeight([innerClosedForm, innerGcn], [1, 0], [0, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4], inner.test);
+  const choiceSeconds = (performance.now() - started) / 1000;
+  innerClosedForm.dispose();
+  innerGcn.dispose();
+  started = performance.now();
+  const refit = new LightGcnRecommender({ epochs: Math.max(1, gcnSummary.bestEpoch) });
+  await refit.fit({ interactions: p1Train, items: data.items, users: data.users }, { seed: 42, quiet: true });
+  const blend = ScoreBlendRecommender.of([context, refit], [1, choice.weight]);
+  await blend.recommend({ userId: p1Train[0]?.userId as string, k: 10 });
+  const refitSeconds = (performance.now() - started) / 1000;
+  // To the best epoch: context-EASE's whole fit, LightGCN to its best epoch on the inner split, and the weight choice
+  // (a usable blend, its LightGCN trained on 90 % of each history); total: plus LightGCN's epochs past its best and its
+  // refit on the whole training part (the model P1 scores), as context-ease's total adds its refit.
+  const blendParts = { contextEaseSeconds: context.timings.totalSeconds, lightgcnToBestSeconds: gcnSummary.secondsToBest, lightgcnInnerSeconds: gcnSummary.totalSeconds, weightChoiceSeconds: choiceSeconds, lightgcnRefitSeconds: refitSeconds };
+  rows.push({
+    model: 'context-ease+lightgcn (best P1 model)',
+    data: 'P1 train (75 %), inner 90/10, LightGCN refit',
+    secondsToBest: blendParts.contextEaseSeconds + blendParts.lightgcnToBestSeconds + blendParts.weightChoiceSeconds,
+    bestEpoch: gcnSummary.bestEpoch,
+    epochsRun: gcnSummary.epochs.length + gcnSummary.bestEpoch,
+    totalSeconds: blendParts.contextEaseSeconds + blendParts.lightgcnInnerSeconds + blendParts.weightChoiceSeconds + blendParts.lightgcnRefitSeconds,
+    examplesPerSecond: gcnSummary.examplesPerSecond,
+    validationNdcg: choice.ndcg.find((entry) => entry.weight === choice.weight)?.ndcg ?? Number.NaN,
+    load: loadavg(),
+  });
+  console.error(`context-ease+lightgcn: LightGCN best epoch ${gcnSummary.bestEpoch}, weight ${choice.weight}; ${JSON.stringify(blendParts)}`);
+  refit.dispose();
   context.dispose();
 
   if (all) {
@@ -84,6 +124,9 @@ await runScript(async () => {
     '',
     'Target: the best model to its best epoch in ≤ 120 s. context-ease: seconds from the start of `fit` to the end of its best epoch (inner split, EASE and',
     'session closed forms on the input part, combiner epochs); total = plus the refit of the closed forms on the whole training part (a usable model).',
+    'context-ease+lightgcn (the best P1 model, built as P1 builds it for seed 42): to best = context-ease\'s whole fit + LightGCN to its best epoch on the inner',
+    '90/10 split + context-EASE\'s closed form on that split and the weight choice (a usable blend); total = plus LightGCN\'s epochs past its best (patience) and its',
+    'refit on the whole training part for its best epoch count (the model P1 scores). Its examples/s are LightGCN\'s (users per full-batch step), its validation NDCG@10 the blend\'s on the inner split.',
     `The machine has 2 cores shared with other engineers' jobs; the 1-minute load average after each run is listed (load > 2 means we had a fraction of the cores).`,
     '',
     markdownTable(
@@ -103,6 +146,7 @@ await runScript(async () => {
     '',
     'examples/s: training examples per second of training time (context-ease: users per combiner step; two-tower: users per step; BPR: triples; LightGCN: users per full-batch step, 25 steps an epoch; EASE: ratings fitted per second of the closed form).',
     'context-ease validation NDCG@10 is on its own held-out users (20 % of each user’s training items), not comparable to the 90/10 rows.',
+    `context-ease+lightgcn: LightGCN's weight ${choice.weight} (chosen on the inner split); seconds by part: ${JSON.stringify(Object.fromEntries(Object.entries(blendParts).map(([key, value]) => [key, Number(value.toFixed(1))])))}.`,
     `context-ease gate (users outside training and stopping; epoch 0 against the best epoch): ${JSON.stringify(gate)}. When it keeps epoch 0, the usable model is the page-augmented EASE and the total seconds are what matters.`,
     '',
     `Command: \`${scriptCommand('bench/user-embedding/train-time.ts')}\``,

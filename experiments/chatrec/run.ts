@@ -5,7 +5,7 @@
  * plus the Chat-Rec paper's rows for reference. The offline re-ranker's two weights are chosen on
  * a validation split carved out of the training set (never on the test set).
  *
- *   npx tsx --conditions=development experiments/chatrec/run.ts [--generator context-ease|page-ease|ease|itemknn|two-tower] [--llm-users 100] [--out DIR] [--quiet]
+ *   npx tsx --conditions=development experiments/chatrec/run.ts [--generator context-ease|page-ease|context-ease+lightgcn|ease|itemknn|two-tower] [--llm-users 100] [--out DIR] [--quiet]
  *
  * Only the headline run (the defaults) writes results/; any other run writes under
  * $PERSONALAB_STATE_DIR/experiments/chatrec-partial unless --out is given.
@@ -47,7 +47,7 @@ await runScript(async () => {
       quiet: { type: 'boolean', default: false },
     },
   });
-  const generators = ['context-ease', 'page-ease', 'ease', 'itemknn', 'two-tower'];
+  const generators = ['context-ease', 'page-ease', 'context-ease+lightgcn', 'ease', 'itemknn', 'two-tower'];
   if (!generators.includes(values.generator)) throw new PersonalabError('invalid_argument', `--generator must be one of ${generators.join(', ')}, got ${JSON.stringify(values.generator)}`);
   const llmUsers = parseInteger('--llm-users', values['llm-users'], { min: 1 });
   const outputDirectory = resultsDirectory({
@@ -62,7 +62,7 @@ await runScript(async () => {
   const candidateCount = 20;
 
   // tfjs models train on the best available backend (tfjs-node-gpu → tfjs-node → wasm → cpu).
-  if (values.generator === 'two-tower' || values.generator === 'context-ease') await selectBackend({ preferred: config.tfBackend });
+  if (values.generator === 'two-tower' || values.generator.startsWith('context-ease')) await selectBackend({ preferred: config.tfBackend });
 
   const directory = findDataset('movielens-100k', { environmentDataDir: config.dataDir });
   if (!directory) throw new PersonalabError('not_found', `MovieLens 100K not found: ${howToGet('movielens-100k')}`);
@@ -75,6 +75,7 @@ await runScript(async () => {
     switch (name) {
       case 'context-ease':
       case 'page-ease':
+      case 'context-ease+lightgcn':
         // The recommender service's candidate models, as it builds them.
         return createCandidateModel(name);
       case 'ease':
