@@ -1,28 +1,21 @@
-import { existsSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { openBrowserSession, type BrowserSession } from '../test/browser.js';
 import { openTinyService, testKey, type TinyService } from '../test/harness.js';
 import { tinyItems } from '../test/tiny-catalogue.js';
 
-const executablePath = '/usr/bin/chromium';
-if (!existsSync(executablePath)) console.warn(`chat page e2e: ${executablePath} is missing; install it with: apt-get update && apt-get install -y chromium`);
-
+let session: BrowserSession | undefined;
 let tiny: TinyService;
 let browser: Browser;
 let origin: string;
 
 beforeAll(async () => {
-  tiny = await openTinyService();
-  origin = await tiny.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await chromium.launch({
-    executablePath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  session = await openBrowserSession('chat page e2e');
+  ({ tiny, browser, origin } = session);
 });
 afterAll(async () => {
-  await browser?.close();
-  await tiny?.close();
+  await session?.close();
 });
 
 describe('chat page in headless Chromium', () => {

@@ -1,27 +1,20 @@
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
-import { openTinyService, testKey, type TinyService } from '../test/harness.js';
+import type { Browser } from 'playwright-core';
+import { openBrowserSession, type BrowserSession } from '../test/browser.js';
+import { testKey, type TinyService } from '../test/harness.js';
 import { docsContentSecurityPolicy } from './security-headers.js';
 
-const executablePath = '/usr/bin/chromium';
-if (!existsSync(executablePath)) console.warn(`docs page e2e: ${executablePath} is missing; install it with: apt-get update && apt-get install -y chromium`);
-
+let session: BrowserSession | undefined;
 let tiny: TinyService;
 let browser: Browser;
 let origin: string;
 
 beforeAll(async () => {
-  tiny = await openTinyService();
-  origin = await tiny.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await chromium.launch({
-    executablePath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  session = await openBrowserSession('docs page e2e');
+  ({ tiny, browser, origin } = session);
 });
 afterAll(async () => {
-  await browser?.close();
-  await tiny?.close();
+  await session?.close();
 });
 
 describe('OpenAPI docs in headless Chromium', () => {
