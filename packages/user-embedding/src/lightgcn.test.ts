@@ -45,19 +45,31 @@ describe('LightGCN (tfjs, cpu backend)', () => {
     loaded.dispose();
   });
 
-  it('a history-only query (a new user) is folded in: its ranking of a known user’s own history beats most-popular', async () => {
+  it('a history-only query (a new user) is folded in, by propagation alone or with its ego vector fitted to the history', async () => {
     const model = new LightGcnRecommender(small);
     await model.fit(data, { validation: world.test, quiet: true, seed: 3 });
-    let total = 0;
-    for (const [userId, relevant] of world.relevant) {
-      const history = world.seen.get(userId) ?? [];
-      const ranked = await model.recommend({ history, k: 10, exclude: history });
-      const hits = ranked.map((entry, rank) => (relevant.has(entry.itemId) ? 1 / Math.log2(rank + 2) : 0)).reduce((a, b) => a + b, 0);
-      let ideal = 0;
-      for (let rank = 0; rank < Math.min(10, relevant.size); rank++) ideal += 1 / Math.log2(rank + 2);
-      total += hits / ideal;
-    }
-    expect(total / world.relevant.size).toBeGreaterThan(popularNdcg() * 1.2);
+    const foldInNdcg = async (steps: number) => {
+      model.options.foldInSteps = steps;
+      let total = 0;
+      for (const [userId, relevant] of world.relevant) {
+        const history = world.seen.get(userId) ?? [];
+        const ranked = await model.recommend({ history, k: 10, exclude: history });
+        const hits = ranked.map((entry, rank) => (relevant.has(entry.itemId) ? 1 / Math.log2(rank + 2) : 0)).reduce((a, b) => a + b, 0);
+        let ideal = 0;
+        for (let rank = 0; rank < Math.min(10, relevant.size); rank++) ideal += 1 / Math.log2(rank + 2);
+        total += hits / ideal;
+      }
+      return total / world.relevant.size;
+    };
+    // Both beat most-popular clearly (here, with this small model's weak L2, the fit ranks a little below propagation
+    // alone: 0.28 against 0.30; on MovieLens 100K it ranks above, see the README).
+    expect(await foldInNdcg(0)).toBeGreaterThan(popularNdcg() * 1.2);
+    expect(await foldInNdcg(50)).toBeGreaterThan(popularNdcg() * 1.2);
+    // The fit is deterministic, and an empty history gives the zero vector (it scores every item 0).
+    const history = (world.seen.get(world.train[4]?.userId as string) ?? []).slice(0, 8);
+    const itemIds = world.items.map((item) => item.id);
+    expect(await model.score({ history, itemIds })).toEqual(await model.score({ history, itemIds }));
+    expect(new Set(await model.score({ history: [], itemIds }))).toEqual(new Set([0]));
     model.dispose();
   });
 

@@ -23,9 +23,19 @@ export interface LightGcnOptions {
   initScale?: number;
   patience?: number;
   seed?: number;
+  /**
+   * Adam steps that fit a history-only user's missing ego vector (the training loss for that one user, item vectors
+   * fixed); 0 folds the user in by propagation alone.
+   */
+  foldInSteps?: number;
 }
 
-const defaults: Required<LightGcnOptions> = { dimension: 256, layers: 2, stepsPerEpoch: 25, epochs: 40, learningRate: 5e-3, l2: 3e-4, initScale: 0.1, patience: 4, seed: 42 };
+const defaults: Required<LightGcnOptions> = { dimension: 256, layers: 2, stepsPerEpoch: 25, epochs: 40, learningRate: 5e-3, l2: 3e-4, initScale: 0.1, patience: 4, seed: 42, foldInSteps: 50 };
+
+/** Adam's rate for the fold-in's ego vectors. */
+const foldInRate = 0.05;
+// tfjs variable names must be unique per process.
+let foldInCounter = 0;
 
 /** The symmetric-normalised user × item matrix D_u^{-1/2} X D_i^{-1/2} and its transpose, as plain arrays. */
 function normalisedAdjacency(matrix: InteractionMatrix): { forward: Float32Array; backward: Float32Array; users: number; items: number; itemDegree: Float32Array } {
@@ -65,8 +75,8 @@ function constantProduct(matrix: tf.Tensor2D, transposed: tf.Tensor2D): (x: tf.T
  * items and L2 on the ego vectors, Adam, early stopping on validation NDCG@10 (one check per `stepsPerEpoch` steps).
  * The softmax loss instead of the paper's BPR: on MovieLens-100K's P1 inner split it reached what the PyTorch screen
  * measured (`experiments/movielens/numpy-check/gpu-screen-results.md`). A new user given only a history is folded in
- * through the same propagation: layers 1..K of a node linked to the history's items (its ego vector, which only
- * training gives, left out).
+ * through the same propagation: layers 1..K of a node linked to the history's items, and an ego vector fitted to the
+ * history by a few Adam steps on that user's term of the training loss.
  */
 export class LightGcnRecommender extends TfRecommender {
   readonly name = 'lightgcn';
@@ -171,26 +181,76 @@ export class LightGcnRecommender extends TfRecommender {
 
   /**
    * The final vector of a known user, or of a new node linked to a history's items: layer k + 1 of that node is the
-   * degree-normalised sum of the items' layer k; its ego vector is unknown, so the mean runs over layers 1..K.
+   * degree-normalised sum of the items' layer k, and its ego vector, which only training gives, is fitted to the
+   * history (`foldInSteps` Adam steps on that user's term of the training loss, item vectors fixed; with 0 steps the
+   * mean runs over layers 1..K alone).
    */
   userVectors(queries: readonly ScoringQuery[]): Float32Array[] {
     const d = this.options.dimension;
-    const { users, itemLayers, itemDegree } = this.final();
-    return queries.map((query) => {
-      if (query.user !== undefined) return users.slice(query.user * d, (query.user + 1) * d);
+    const { users } = this.final();
+    const result: Float32Array[] = new Array(queries.length);
+    const cold: { row: number; items: number[] }[] = [];
+    queries.forEach((query, row) => {
+      if (query.user !== undefined) result[row] = users.slice(query.user * d, (query.user + 1) * d);
+      else cold.push({ row, items: [...new Set(query.history)] });
+    });
+    if (cold.length > 0) this.foldIn(cold.map((entry) => entry.items)).forEach((vector, index) => (result[(cold[index] as { row: number }).row] = vector));
+    return result;
+  }
+
+  /** Final vectors of new nodes linked to each history's items (see `userVectors`). */
+  private foldIn(histories: number[][]): Float32Array[] {
+    const d = this.options.dimension;
+    const layers = this.options.layers;
+    const { items, itemLayers, itemDegree } = this.final();
+    const n = this.data.itemIds.length;
+    // Layers 1..K of each new node, summed: the propagated part of its final vector (before the mean over K + 1 layers).
+    const propagated = histories.map((history) => {
       const vector = new Float32Array(d);
-      const items = [...new Set(query.history)];
-      if (items.length === 0) return vector;
-      const layers = this.options.layers;
       for (let layer = 0; layer < layers; layer++) {
         const source = itemLayers[layer] as Float32Array;
-        for (const item of items) {
-          const weight = 1 / Math.sqrt(items.length * Math.max(1, itemDegree[item] as number)) / layers;
+        for (const item of history) {
+          const weight = 1 / Math.sqrt(history.length * Math.max(1, itemDegree[item] as number));
           for (let k = 0; k < d; k++) vector[k] = (vector[k] as number) + weight * (source[item * d + k] as number);
         }
       }
       return vector;
     });
+    if (this.options.foldInSteps <= 0) return propagated.map((vector) => vector.map((value) => value / layers));
+    const targets = new Float32Array(histories.length * n);
+    histories.forEach((history, row) => {
+      for (const item of history) targets[row * n + item] = 1;
+    });
+    // The training loss is −(1/U)·Σ log p + l2·Σ e², so one user's share, times U, weighs its ego vector by U·l2.
+    const penalty = this.options.l2 * Math.max(1, this.data.histories.filter((history) => history.length > 0).length);
+    const scale = 1 / (layers + 1);
+    const start = tf.zeros([histories.length, d]);
+    const ego = tf.variable(start, true, `${this.name}/fold-in/${(foldInCounter += 1)}`);
+    start.dispose();
+    const optimizer = tf.train.adam(foldInRate);
+    const constants = tf.tidy(() => ({
+      base: tf.mul(tf.tensor2d(propagated.flatMap((vector) => Array.from(vector)), [histories.length, d]), scale),
+      itemsT: tf.transpose(tf.tensor2d(items, [n, d])),
+      targets: tf.tensor2d(targets, [histories.length, n]),
+    }));
+    try {
+      for (let step = 0; step < this.options.foldInSteps; step++) {
+        const loss = optimizer.minimize(() => {
+          const vectors = tf.add(constants.base, tf.mul(ego, scale)) as tf.Tensor2D;
+          const likelihood = tf.neg(tf.sum(tf.mul(constants.targets, tf.logSoftmax(matMulTransposeFree(vectors, constants.itemsT as tf.Tensor2D)))));
+          return tf.add(likelihood, tf.mul(penalty, tf.sum(tf.square(ego)))) as tf.Scalar;
+        }, false, [ego]);
+        loss?.dispose();
+      }
+      const final = tf.tidy(() => tf.add(constants.base, tf.mul(ego, scale)));
+      const values = final.dataSync() as Float32Array;
+      final.dispose();
+      return histories.map((history, row) => (history.length === 0 ? new Float32Array(d) : values.slice(row * d, (row + 1) * d)));
+    } finally {
+      optimizer.dispose();
+      ego.dispose();
+      tf.dispose([constants.base, constants.itemsT, constants.targets]);
+    }
   }
 
   override scoreQueries(queries: readonly ScoringQuery[]): Float32Array[] {
