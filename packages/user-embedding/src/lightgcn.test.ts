@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { EaseRecommender } from './ease.js';
 import { exportItemVectors, userQueryVector } from './embeddings.js';
 import { LightGcnRecommender } from './lightgcn.js';
@@ -65,11 +65,22 @@ describe('LightGCN (tfjs, cpu backend)', () => {
     // alone: 0.28 against 0.30; on MovieLens 100K it ranks above, see the README).
     expect(await foldInNdcg(0)).toBeGreaterThan(popularNdcg() * 1.2);
     expect(await foldInNdcg(50)).toBeGreaterThan(popularNdcg() * 1.2);
-    // The fit is deterministic, and an empty history gives the zero vector (it scores every item 0).
+    // The fit is deterministic (a second model trained alike fits the same vector), and an empty history gives the
+    // zero vector (it scores every item 0).
     const history = (world.seen.get(world.train[4]?.userId as string) ?? []).slice(0, 8);
     const itemIds = world.items.map((item) => item.id);
-    expect(await model.score({ history, itemIds })).toEqual(await model.score({ history, itemIds }));
+    const twin = new LightGcnRecommender(small);
+    await twin.fit(data, { validation: world.test, quiet: true, seed: 3 });
+    expect(await twin.score({ history, itemIds })).toEqual(await model.score({ history, itemIds }));
+    twin.dispose();
     expect(new Set(await model.score({ history: [], itemIds }))).toEqual(new Set([0]));
+    // Fitted vectors are kept per set of items: asking again (in any order) fits nothing new.
+    const fits = vi.spyOn(model as unknown as { foldIn: (histories: number[][]) => Float32Array[] }, 'foldIn');
+    const first = await model.score({ history, itemIds });
+    expect(await model.score({ history: [...history].reverse(), itemIds })).toEqual(first);
+    expect(fits).not.toHaveBeenCalled();
+    await model.score({ history: history.slice(1), itemIds });
+    expect(fits).toHaveBeenCalledTimes(1);
     model.dispose();
   });
 

@@ -36,6 +36,8 @@ const defaults: Required<LightGcnOptions> = { dimension: 256, layers: 2, stepsPe
 const foldInRate = 0.05;
 // tfjs variable names must be unique per process.
 let foldInCounter = 0;
+/** How many fitted fold-in vectors a model keeps. */
+const foldInCacheSize = 4096;
 
 /** The symmetric-normalised user × item matrix D_u^{-1/2} X D_i^{-1/2} and its transpose, as plain arrays. */
 function normalisedAdjacency(matrix: InteractionMatrix): { forward: Float32Array; backward: Float32Array; users: number; items: number; itemDegree: Float32Array } {
@@ -83,7 +85,7 @@ export class LightGcnRecommender extends TfRecommender {
   readonly options: Required<LightGcnOptions>;
   summary: TrainingSummary | undefined;
   /** Propagated (final) user and item vectors, derived from the ego vectors and the training graph. */
-  private propagated: { users: Float32Array; items: Float32Array; itemLayers: Float32Array[]; itemDegree: Float32Array } | undefined;
+  private propagated: { users: Float32Array; items: Float32Array; itemLayers: Float32Array[]; itemDegree: Float32Array; foldIns: Map<string, Float32Array> } | undefined;
 
   constructor(options: LightGcnOptions = {}) {
     super();
@@ -175,7 +177,7 @@ export class LightGcnRecommender extends TfRecommender {
       );
       return { users: users.dataSync() as Float32Array, items: items.dataSync() as Float32Array, itemLayers: itemLayers.map((layer) => layer.dataSync() as Float32Array) };
     });
-    this.propagated = { ...result, itemDegree: graph.itemDegree };
+    this.propagated = { ...result, itemDegree: graph.itemDegree, foldIns: new Map() };
     return this.propagated;
   }
 
@@ -194,7 +196,22 @@ export class LightGcnRecommender extends TfRecommender {
       if (query.user !== undefined) result[row] = users.slice(query.user * d, (query.user + 1) * d);
       else cold.push({ row, items: [...new Set(query.history)] });
     });
-    if (cold.length > 0) this.foldIn(cold.map((entry) => entry.items)).forEach((vector, index) => (result[(cold[index] as { row: number }).row] = vector));
+    if (cold.length === 0) return result;
+    // A chat asks again with the same history until the user adds to it: fitted vectors are kept per set of items (until
+    // the weights change), the most recently used `foldInCacheSize`.
+    const cache = this.final().foldIns;
+    const keyOf = (items: number[]) => `${this.options.foldInSteps}:${[...items].sort((a, b) => a - b).join(',')}`;
+    const missing = cold.filter((entry) => !cache.has(keyOf(entry.items)));
+    const fitted = missing.length > 0 ? this.foldIn(missing.map((entry) => entry.items)) : [];
+    missing.forEach((entry, index) => cache.set(keyOf(entry.items), fitted[index] as Float32Array));
+    for (const entry of cold) {
+      const key = keyOf(entry.items);
+      const vector = cache.get(key) as Float32Array;
+      cache.delete(key);
+      cache.set(key, vector);
+      result[entry.row] = vector.slice();
+    }
+    while (cache.size > foldInCacheSize) cache.delete(cache.keys().next().value as string);
     return result;
   }
 
