@@ -164,8 +164,9 @@ export async function runRankingExperiments(options: MovieLensExperimentOptions)
   const data = await loadMovieLens100k(options.dataDirectory);
   const runs: RankingRun[] = [];
   const chosen = new Map<string, number>();
-  const models = options.models ?? rankingModelNames;
-  checkRankingModels(models);
+  checkRankingModels(options.models ?? rankingModelNames);
+  // In the canonical order, whatever order they were asked in: the blend runs after its members.
+  const models = rankingModelNames.filter((name) => (options.models ?? rankingModelNames).includes(name));
   const blending = models.includes(blendName);
   for (const seed of seeds) {
     // Recommenders' exact rows (numpy's permutation per user), so the split is theirs, not just the same kind.
