@@ -11,6 +11,7 @@ import { heldOutByUser, rankedNdcg, validationNdcg } from './validation.js';
 import { topK } from './top-k.js';
 import { runTrainingLoop, type TrainingSummary } from './training-loop.js';
 import { checkVocabulary, weightsOfShapes, type WeightMap } from './weights-io.js';
+import { zScoreInPlace } from './z-score.js';
 
 export interface ContextEaseOptions {
   /** EASE's L2 weight λ for the item-item component. */
@@ -746,18 +747,6 @@ function standardiseStrided(values: Float32Array, start: number, stride: number,
     const at = start + j * stride;
     values[at] = ((values[at] as number) - average) * scale;
   }
-}
-
-/** (v − mean) / (population std + 1e-9), in place (numpy's z in graph_filters.py). */
-function zScoreInPlace(values: Float64Array): void {
-  const n = values.length;
-  let sum = 0;
-  for (let j = 0; j < n; j++) sum += values[j] as number;
-  const average = sum / n;
-  let squares = 0;
-  for (let j = 0; j < n; j++) squares += ((values[j] as number) - average) ** 2;
-  const scale = 1 / (Math.sqrt(squares / n) + 1e-9);
-  for (let j = 0; j < n; j++) values[j] = ((values[j] as number) - average) * scale;
 }
 
 function computeComponents(matrix: InteractionMatrix, interactions: readonly Interaction[], settings: ContextEaseSettings, lowPass: LowPassFilter | undefined): Components {

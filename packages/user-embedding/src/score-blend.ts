@@ -6,6 +6,7 @@ import { PersonalabError } from '@personalab/core';
 import { BaseRecommender, type ScoringQuery } from './base-recommender.js';
 import type { InteractionMatrix } from './interaction-matrix.js';
 import { heldOutByUser, validationNdcg } from './validation.js';
+import { zScoreInPlace } from './z-score.js';
 import type { WeightMap } from './weights-io.js';
 
 export interface ScoreBlendOptions {
@@ -20,16 +21,22 @@ export interface ScoreBlendOptions {
 /** Member folders are bare names inside the blend's directory. */
 const memberFolderPattern = /^members-[0-9a-f]{8}$/;
 
-/** (x − mean) / population std over the catalogue, in place; a constant row becomes 0. */
-function zScore(values: Float32Array): Float32Array {
-  let mean = 0;
-  for (const value of values) mean += value;
-  mean /= Math.max(1, values.length);
-  let variance = 0;
-  for (const value of values) variance += (value - mean) ** 2;
-  const scale = 1 / (Math.sqrt(variance / Math.max(1, values.length)) + 1e-9);
-  for (let index = 0; index < values.length; index++) values[index] = ((values[index] as number) - mean) * scale;
-  return values;
+/** Each member's scores of the queries, z-scored per query over the catalogue (copies: members may hand out their own arrays). */
+function zScoredRows(member: BaseRecommender, queries: readonly ScoringQuery[]): Float32Array[] {
+  return member.scoreQueries(queries).map((row) => zScoreInPlace(Float32Array.from(row)));
+}
+
+/** Per query, Σ_m weights[m] · parts[m][query]. */
+function weightedSum(parts: readonly Float32Array[][], weights: readonly number[], queries: number, items: number): Float32Array[] {
+  const combined = Array.from({ length: queries }, () => new Float32Array(items));
+  parts.forEach((rows, member) => {
+    const weight = weights[member] as number;
+    rows.forEach((values, query) => {
+      const target = combined[query] as Float32Array;
+      for (let item = 0; item < items; item++) target[item] = (target[item] as number) + weight * (values[item] as number);
+    });
+  });
+  return combined;
 }
 
 /**
@@ -72,18 +79,9 @@ export class ScoreBlendRecommender extends BaseRecommender {
     if (heldOut.size === 0) throw new PersonalabError('invalid_argument', 'score-blend: no validation interaction names a known user and item');
     // Each member's scores once; the candidates only reweigh them.
     const queries = [...heldOut.keys()].map((user) => ({ user, history: blend.data.histories[user] ?? [] }));
-    const parts = members.map((member) => member.scoreQueries(queries).map((row) => zScore(Float32Array.from(row))));
+    const parts = members.map((member) => zScoredRows(member, queries));
     const results = candidates.map((weight) => {
-      const current = [...weights.slice(0, -1), weight];
-      const combined = queries.map((_, row) => {
-        const scores = new Float32Array(blend.data.itemIds.length);
-        parts.forEach((memberRows, member) => {
-          const values = memberRows[row] as Float32Array;
-          const w = current[member] as number;
-          for (let item = 0; item < scores.length; item++) scores[item] = (scores[item] as number) + w * (values[item] as number);
-        });
-        return scores;
-      });
+      const combined = weightedSum(parts, [...weights.slice(0, -1), weight], queries.length, blend.data.itemIds.length);
       const lookup = new Map(queries.map((query, row) => [query.user, combined[row] as Float32Array]));
       return { weight, ndcg: validationNdcg(blend.data, heldOut, (asked) => asked.map((query) => lookup.get(query.user as number) as Float32Array)) };
     });
@@ -117,17 +115,7 @@ export class ScoreBlendRecommender extends BaseRecommender {
   }
 
   override scoreQueries(queries: readonly ScoringQuery[]): Float32Array[] {
-    const n = this.data.itemIds.length;
-    const combined = queries.map(() => new Float32Array(n));
-    this.members.forEach((member, index) => {
-      const weight = this.weights[index] as number;
-      member.scoreQueries(queries).forEach((row, query) => {
-        const values = zScore(Float32Array.from(row));
-        const target = combined[query] as Float32Array;
-        for (let item = 0; item < n; item++) target[item] = (target[item] as number) + weight * (values[item] as number);
-      });
-    });
-    return combined;
+    return weightedSum(this.members.map((member) => zScoredRows(member, queries)), this.weights, queries.length, this.data.itemIds.length);
   }
 
   scoreQuery(query: ScoringQuery): Float32Array {
