@@ -39,8 +39,19 @@ let foldInCounter = 0;
 /** How many fitted fold-in vectors a model keeps. */
 const foldInCacheSize = 4096;
 
-/** The symmetric-normalised user × item matrix D_u^{-1/2} X D_i^{-1/2} and its transpose, as plain arrays. */
-function normalisedAdjacency(matrix: InteractionMatrix): { forward: Float32Array; backward: Float32Array; users: number; items: number; itemDegree: Float32Array } {
+/** The training graph: the symmetric-normalised user × item matrix D_u^{-1/2} X D_i^{-1/2} and its transpose, as plain arrays. */
+interface Graph {
+  matrix: InteractionMatrix;
+  forward: Float32Array;
+  backward: Float32Array;
+  users: number;
+  items: number;
+  itemDegree: Float32Array;
+  /** Users with at least one item (the training loss averages over them). */
+  activeUsers: number;
+}
+
+function normalisedAdjacency(matrix: InteractionMatrix): Graph {
   const users = matrix.userIds.length;
   const items = matrix.itemIds.length;
   const itemDegree = new Float32Array(items);
@@ -56,7 +67,7 @@ function normalisedAdjacency(matrix: InteractionMatrix): { forward: Float32Array
       backward[item * users + user] = value;
     }
   });
-  return { forward, backward, users, items, itemDegree };
+  return { matrix, forward, backward, users, items, itemDegree, activeUsers: Math.max(1, sets.filter((set) => set.length > 0).length) };
 }
 
 /**
@@ -85,7 +96,9 @@ export class LightGcnRecommender extends TfRecommender {
   readonly options: Required<LightGcnOptions>;
   summary: TrainingSummary | undefined;
   /** Propagated (final) user and item vectors, derived from the ego vectors and the training graph. */
-  private propagated: { users: Float32Array; items: Float32Array; itemLayers: Float32Array[]; itemDegree: Float32Array; foldIns: Map<string, Float32Array> } | undefined;
+  private propagated: { users: Float32Array; items: Float32Array; itemLayers: Float32Array[]; foldIns: Map<string, Float32Array> } | undefined;
+  /** The graph of the vocabulary the model was fitted on or loaded with (built once; the histories do not change). */
+  private graphCache: Graph | undefined;
 
   constructor(options: LightGcnOptions = {}) {
     super();
@@ -97,7 +110,7 @@ export class LightGcnRecommender extends TfRecommender {
     const seed = options.seed ?? settings.seed;
     const matrix = this.adoptTrainingData(data);
     const d = settings.dimension;
-    const graph = normalisedAdjacency(matrix);
+    const graph = this.graph();
     this.setVariables({
       userEmbedding: tf.randomNormal([graph.users, d], 0, settings.initScale, 'float32', seed),
       itemEmbedding: tf.randomNormal([graph.items, d], 0, settings.initScale, 'float32', seed + 1),
@@ -111,7 +124,7 @@ export class LightGcnRecommender extends TfRecommender {
     const targets = tf.tensor2d(binary, [graph.users, graph.items]);
     const toUsers = constantProduct(adjacency, adjacencyT);
     const toItems = constantProduct(adjacencyT, adjacency);
-    const activeUsers = Math.max(1, matrix.histories.filter((history) => history.length > 0).length);
+    const activeUsers = graph.activeUsers;
     const heldOut = earlyStoppingHeldOut(matrix, options.validation);
     const optimizer = tf.train.adam(settings.learningRate);
     let best: WeightMap | undefined;
@@ -162,10 +175,15 @@ export class LightGcnRecommender extends TfRecommender {
     return [tf.mul(tf.addN(userLayers), scale) as tf.Tensor2D, tf.mul(tf.addN(itemLayers), scale) as tf.Tensor2D, itemLayers];
   }
 
+  private graph(): Graph {
+    if (this.graphCache?.matrix !== this.data) this.graphCache = normalisedAdjacency(this.data);
+    return this.graphCache;
+  }
+
   /** The propagated vectors, computed once per set of weights (and after `load`). */
   private final(): NonNullable<LightGcnRecommender['propagated']> {
     if (this.propagated) return this.propagated;
-    const graph = normalisedAdjacency(this.data);
+    const graph = this.graph();
     const result = tf.tidy(() => {
       const adjacency = tf.tensor2d(graph.forward, [graph.users, graph.items]);
       const adjacencyT = tf.tensor2d(graph.backward, [graph.items, graph.users]);
@@ -177,7 +195,7 @@ export class LightGcnRecommender extends TfRecommender {
       );
       return { users: users.dataSync() as Float32Array, items: items.dataSync() as Float32Array, itemLayers: itemLayers.map((layer) => layer.dataSync() as Float32Array) };
     });
-    this.propagated = { ...result, itemDegree: graph.itemDegree, foldIns: new Map() };
+    this.propagated = { ...result, foldIns: new Map() };
     return this.propagated;
   }
 
@@ -189,7 +207,7 @@ export class LightGcnRecommender extends TfRecommender {
    */
   userVectors(queries: readonly ScoringQuery[]): Float32Array[] {
     const d = this.options.dimension;
-    const { users } = this.final();
+    const { users, foldIns: cache } = this.final();
     const result: Float32Array[] = new Array(queries.length);
     const cold: { row: number; items: number[] }[] = [];
     queries.forEach((query, row) => {
@@ -199,7 +217,6 @@ export class LightGcnRecommender extends TfRecommender {
     if (cold.length === 0) return result;
     // A chat asks again with the same history until the user adds to it: fitted vectors are kept per set of items (until
     // the weights change), the most recently used `foldInCacheSize`.
-    const cache = this.final().foldIns;
     const keyOf = (items: number[]) => `${this.options.foldInSteps}:${[...items].sort((a, b) => a - b).join(',')}`;
     const missing = cold.filter((entry) => !cache.has(keyOf(entry.items)));
     const fitted = missing.length > 0 ? this.foldIn(missing.map((entry) => entry.items)) : [];
@@ -219,7 +236,8 @@ export class LightGcnRecommender extends TfRecommender {
   private foldIn(histories: number[][]): Float32Array[] {
     const d = this.options.dimension;
     const layers = this.options.layers;
-    const { items, itemLayers, itemDegree } = this.final();
+    const { items, itemLayers } = this.final();
+    const { itemDegree, activeUsers } = this.graph();
     const n = this.data.itemIds.length;
     // Layers 1..K of each new node, summed: the propagated part of its final vector (before the mean over K + 1 layers).
     const propagated = histories.map((history) => {
@@ -239,7 +257,7 @@ export class LightGcnRecommender extends TfRecommender {
       for (const item of history) targets[row * n + item] = 1;
     });
     // The training loss is −(1/U)·Σ log p + l2·Σ e², so one user's share, times U, weighs its ego vector by U·l2.
-    const penalty = this.options.l2 * Math.max(1, this.data.histories.filter((history) => history.length > 0).length);
+    const penalty = this.options.l2 * activeUsers;
     const scale = 1 / (layers + 1);
     const start = tf.zeros([histories.length, d]);
     const ego = tf.variable(start, true, `${this.name}/fold-in/${(foldInCounter += 1)}`);
