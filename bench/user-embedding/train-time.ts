@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { changedOptions, markdownTable, resultsDirectory, runScript, scriptCommand, writeResults } from '@personalab/core';
 import { stratifiedSplit } from '@personalab/datasets';
-import { BprRecommender, ContextEaseRecommender, EaseRecommender, LightGcnRecommender, ScoreBlendRecommender, SequentialTwoTowerRecommender } from '@personalab/user-embedding';
+import { BprRecommender, chooseLightGcnWeight, ContextEaseRecommender, EaseRecommender, LightGcnRecommender, ScoreBlendRecommender, SequentialTwoTowerRecommender } from '@personalab/user-embedding';
 import { movieLensOnWasm } from './movielens.js';
 
 await runScript(async () => {
@@ -65,11 +65,8 @@ await runScript(async () => {
   const gcnSummary = innerGcn.summary;
   if (!gcnSummary) throw new Error('no training summary');
   started = performance.now();
-  const innerClosedForm = new ContextEaseRecommender({ epochs: 0, easeLambda: 500 });
-  await innerClosedForm.fit(innerInput, { seed: 42, quiet: true });
-  const choice = ScoreBlendRecommender.chooseLastWeight([innerClosedForm, innerGcn], [1, 0], [0, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4], inner.test);
+  const choice = await chooseLightGcnWeight(innerGcn, 500, innerInput, inner.test, 42);
   const choiceSeconds = (performance.now() - started) / 1000;
-  innerClosedForm.dispose();
   innerGcn.dispose();
   started = performance.now();
   const refit = new LightGcnRecommender({ epochs: Math.max(1, gcnSummary.bestEpoch) });

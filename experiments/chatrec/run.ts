@@ -35,7 +35,7 @@ import {
 import { evaluateRanking, findDataset, howToGet, loadMovieLens100k, relevantItemsByUser, stratifiedSplit, type RankingEvaluation } from '@personalab/datasets';
 import { createChatModelFromConfig } from '@personalab/llm';
 import { HnswIndex } from '@personalab/retrieval';
-import { createCandidateModel, defaultCandidateModel, EaseRecommender, ItemKnnRecommender, SequentialTwoTowerRecommender, selectBackend } from '@personalab/user-embedding';
+import { createCandidateModel, defaultCandidateModel, EaseRecommender, fitThenRefit, ItemKnnRecommender, SequentialTwoTowerRecommender, selectBackend } from '@personalab/user-embedding';
 import { openRecommenderService, OfflineReranker, type Candidate, type HistoryEntry, type RecommenderService } from '@personalab/recommender';
 
 await runScript(async () => {
@@ -100,19 +100,16 @@ await runScript(async () => {
       // As the P1 runner fits it: early stopping on an inner 90/10 split (seed 42 + 1000), then a refit on all of
       // `interactions` for the epoch count it chose (with no validation it trained all its epochs, past its best).
       const stopping = stratifiedSplit(interactions, { ratio: 0.9, seed: 42 + 1000 });
-      await recommender.fit({ ...training, interactions: stopping.train }, { validation: stopping.test, seed: 42, quiet: true });
-      const bestEpoch = recommender.summary?.bestEpoch ?? 0;
-      twoTowerEpochs[label] = { bestEpoch, innerValidationNdcg10: recommender.summary?.bestMetric };
+      const fitted = await fitThenRefit((epochs) => (epochs === undefined ? recommender : new SequentialTwoTowerRecommender({ ...recommender.options, epochs })), training, stopping, interactions, { seed: 42, quiet: true });
+      twoTowerEpochs[label] = { bestEpoch: fitted.bestEpoch, innerValidationNdcg10: fitted.bestMetric };
+      fitted.inner?.dispose();
       // Epoch 0 (no improvement on the initialisation): the P1 runner keeps the early-stopped model.
-      if (bestEpoch >= 1) {
-        const refit = new SequentialTwoTowerRecommender({ ...recommender.options, epochs: bestEpoch });
-        await refit.fit({ ...training, interactions }, { seed: 42, quiet: true });
-        recommender.dispose();
-        console.log(`fitted ${label} on ${interactions.length} ratings (${bestEpoch} epochs, chosen on an inner 90/10 split) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-        return refit;
-      }
-      console.log(`fitted ${label}: early stopping kept epoch 0 on the inner split, model trained on ${stopping.train.length} ratings, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      return recommender;
+      console.log(
+        fitted.inner
+          ? `fitted ${label} on ${interactions.length} ratings (${fitted.bestEpoch} epochs, chosen on an inner 90/10 split) in ${((Date.now() - started) / 1000).toFixed(1)} s`
+          : `fitted ${label}: early stopping kept epoch 0 on the inner split, model trained on ${stopping.train.length} ratings, in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
+      return fitted.model;
     }
     await recommender.fit({ interactions, ...training }, { seed: 42, quiet: true });
     console.log(`fitted ${label} on ${interactions.length} ratings in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Interaction } from '@personalab/core';
+import type { Interaction, TrainingData } from '@personalab/core';
 import { PersonalabError, invokedCommand, markdownTable, meanAndStd, svgBarChart, writeResults } from '@personalab/core';
 import { evaluateRanking, loadMovieLens100k, mapAtK, stratifiedSplit } from '@personalab/datasets';
 import type { BaseRecommender } from '../base-recommender.js';
@@ -11,6 +11,7 @@ import { EaseRecommender } from '../ease.js';
 import { ItemKnnRecommender } from '../item-knn.js';
 import { MostPopularRecommender } from '../most-popular.js';
 import { LightGcnRecommender } from '../lightgcn.js';
+import { fitThenRefit, type EpochModel } from '../refit.js';
 import { ScoreBlendRecommender } from '../score-blend.js';
 import { SequentialTwoTowerRecommender } from '../sequential-two-tower.js';
 import type { TfRecommender } from '../tf-recommender.js';
@@ -77,6 +78,20 @@ const blendName = 'context-ease+lightgcn';
 const blendMembers = ['context-ease', 'lightgcn'] as const;
 /** Candidate weights of LightGCN's z-scores beside context-EASE's (weight 1), chosen on the inner split. */
 const blendWeights = [0, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4] as const;
+
+/**
+ * LightGCN's weight in the blend: context-EASE's closed form at λ `easeLambda` is fitted on `training` (what its refit
+ * keeps) and blended with `lightgcn` (fitted on the same interactions) over `blendWeights`, by NDCG@10 on `validation`.
+ */
+export async function chooseLightGcnWeight(lightgcn: BaseRecommender, easeLambda: number, training: TrainingData, validation: readonly Interaction[], seed: number): Promise<ReturnType<typeof ScoreBlendRecommender.chooseLastWeight>> {
+  const closedForm = new ContextEaseRecommender({ epochs: 0, easeLambda });
+  try {
+    await closedForm.fit(training, { seed, quiet: true });
+    return ScoreBlendRecommender.chooseLastWeight([closedForm, lightgcn], [1, 0], blendWeights, validation);
+  } finally {
+    closedForm.dispose();
+  }
+}
 
 /** Refuses a model list with the blend but not its members (checked before any data is read). */
 export function checkRankingModels(models: readonly string[]): void {
@@ -181,11 +196,7 @@ export async function runRankingExperiments(options: MovieLensExperimentOptions)
         const closedForm = kept.get('context-ease');
         const gcn = kept.get('lightgcn');
         if (!closedForm || !gcn) throw new PersonalabError('internal', `${blendName}: its members did not run before it`);
-        // LightGCN's weight on the inner split, beside context-EASE's closed form fitted there at the chosen λ (what its refit keeps).
-        const innerClosedForm = new ContextEaseRecommender({ epochs: 0, easeLambda: chosen.get('context-ease') as number });
-        await innerClosedForm.fit({ ...training, interactions: inner.train }, { seed, quiet: true });
-        const choice = ScoreBlendRecommender.chooseLastWeight([innerClosedForm, gcn.inner ?? gcn.final], [1, 0], blendWeights, inner.test);
-        innerClosedForm.dispose();
+        const choice = await chooseLightGcnWeight(gcn.inner ?? gcn.final, chosen.get('context-ease') as number, { ...training, interactions: inner.train }, inner.test, seed);
         log(`${blendName} seed ${seed}: LightGCN weight on inner validation ${choice.ndcg.map((entry) => `${entry.weight} → ${entry.ndcg.toFixed(4)}`).join(', ')}`);
         const selected = { lightgcnWeight: choice.weight, validationNdcg: choice.ndcg.map((entry) => ({ weight: entry.weight, ndcg: Number(entry.ndcg.toFixed(4)) })), note: 'seconds: the weight choice and scoring only; the members are the context-ease and lightgcn rows' };
         runs.push(await finish(name, seed, ScoreBlendRecommender.of([closedForm.final, gcn.final], [1, choice.weight]), started, selected, split));
@@ -225,19 +236,14 @@ export async function runRankingExperiments(options: MovieLensExperimentOptions)
         const summary = model.summary;
         selected = { lambda: model.options.easeLambda, selectedOnSeed: seeds[0], bestEpoch: summary?.bestEpoch, holdoutNdcg: summary?.bestMetric, gate: model.gate, examplesPerSecond: summary?.examplesPerSecond, secondsToBest: summary?.secondsToBest };
       } else {
-        await model.fit({ ...training, interactions: inner.train }, { validation: inner.test, seed, quiet: options.quiet ?? false });
-        const summary = (model as BprRecommender | SequentialTwoTowerRecommender | LightGcnRecommender).summary;
-        const bestEpoch = summary?.bestEpoch ?? 0;
-        selected = { bestEpoch, validationNdcg: summary?.bestMetric, examplesPerSecond: summary?.examplesPerSecond, secondsToBest: summary?.secondsToBest };
-        if (bestEpoch >= 1) {
-          // Early stopping chose the epoch count on the inner split; the model that is scored trains that long on all of the training part.
-          const refitStarted = performance.now();
-          const refit = createModel(name, quick, log, bestEpoch);
-          await refit.fit({ ...training, interactions: split.train }, { seed, quiet: options.quiet ?? false });
-          innerModel = model;
-          model = refit;
-          selected = { ...selected, refitEpochs: bestEpoch, refitSeconds: (performance.now() - refitStarted) / 1000 };
-        }
+        // Early stopping chooses the epoch count on the inner split; the model that is scored trains that long on all of the training part.
+        const first = model as EpochModel;
+        const fitted = await fitThenRefit((epochs) => (epochs === undefined ? first : (createModel(name, quick, log, epochs) as EpochModel)), training, inner, split.train, { seed, quiet: options.quiet ?? false });
+        const summary = fitted.summary;
+        selected = { bestEpoch: fitted.bestEpoch, validationNdcg: summary?.bestMetric, examplesPerSecond: summary?.examplesPerSecond, secondsToBest: summary?.secondsToBest };
+        if (fitted.inner) selected = { ...selected, refitEpochs: fitted.bestEpoch, refitSeconds: fitted.refitSeconds };
+        model = fitted.model;
+        innerModel = fitted.inner;
         if (options.saveModelDirectory && seed === seeds[0] && name === 'sequential-two-tower') await model.save(options.saveModelDirectory);
       }
       runs.push(await finish(name, seed, model, started, selected, split));

@@ -7,6 +7,7 @@ import { BayesianMfRecommender } from '../bayesian-mf.js';
 import { BiasedMfRecommender } from '../biased-mf.js';
 import { KnnBaselineRecommender } from '../knn-baseline.js';
 import { RatingBlend, type BlendMember, type TrainableRatingModel } from '../rating-blend.js';
+import { fitThenRefit } from '../refit.js';
 import { p3Anchors } from './anchors.js';
 import { p1Split } from './movielens-experiments.js';
 import { describeSeeds, describeSpread, formatSeedSummary, summariseSeeds } from './seed-summary.js';
@@ -90,16 +91,10 @@ export async function runRatingExperiments(options: RatingExperimentOptions): Pr
     // Biased MF: early-stopped on the inner split, then refitted on the whole training part for the epochs it chose.
     let started = performance.now();
     const inner = stratifiedSplit(train, { ratio: 0.9, seed: splitSeed + 2000 });
-    const early = new BiasedMfRecommender({ epochs: quick ? 10 : 40 });
-    await early.fit({ interactions: inner.train, items, users }, { validation: inner.test, seed: splitSeed, quiet: options.quiet ?? false });
-    const bestEpoch = early.summary?.bestEpoch ?? 0;
-    const validationRmse = -(early.summary?.bestMetric ?? Number.NaN);
-    let biased = early;
-    if (bestEpoch >= 1) {
-      biased = new BiasedMfRecommender({ epochs: bestEpoch });
-      await biased.fit({ interactions: train, items, users }, { seed: splitSeed, quiet: options.quiet ?? false });
-      early.dispose();
-    }
+    const fitted = await fitThenRefit((epochs) => new BiasedMfRecommender({ epochs: epochs ?? (quick ? 10 : 40) }), { items, users }, inner, train, { seed: splitSeed, quiet: options.quiet ?? false });
+    const { bestEpoch, model: biased } = fitted;
+    fitted.inner?.dispose();
+    const validationRmse = -(fitted.bestMetric ?? Number.NaN);
     const biasedPredictions = biased.predict(test);
     record({
       model: 'biased-mf',
@@ -109,7 +104,7 @@ export async function runRatingExperiments(options: RatingExperimentOptions): Pr
       mae: mae(biasedPredictions, actual),
       validationRmse,
       seconds: (performance.now() - started) / 1000,
-      detail: { bestEpoch, ...(biased === early ? {} : { refitEpochs: bestEpoch }) },
+      detail: { bestEpoch, ...(fitted.inner ? { refitEpochs: bestEpoch } : {}) },
     });
     biased.dispose();
     started = performance.now();
