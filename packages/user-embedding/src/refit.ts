@@ -34,7 +34,13 @@ export async function fitThenRefit<M extends EpochModel>(
   options: { seed: number; quiet: boolean },
 ): Promise<RefitResult<M>> {
   const early = create();
-  await early.fit({ ...data, interactions: stopping.train }, { validation: stopping.test, seed: options.seed, quiet: options.quiet });
+  try {
+    await early.fit({ ...data, interactions: stopping.train }, { validation: stopping.test, seed: options.seed, quiet: options.quiet });
+  } catch (error) {
+    // Its variables (and a snapshot's) would outlive the failed run otherwise.
+    early.dispose();
+    throw error;
+  }
   const summary = early.summary;
   const bestEpoch = summary?.bestEpoch ?? 0;
   const result = { bestEpoch, bestMetric: summary?.bestMetric, summary };

@@ -53,6 +53,8 @@ export class ScoreBlendRecommender extends BaseRecommender {
   private readonly loadMember: ((directory: string) => Promise<BaseRecommender>) | undefined;
   private memberFolder: string | undefined;
   private loadingFrom: string | undefined;
+  /** Whether `members` were loaded by this blend (a later load frees them; members handed in are freed by `dispose` only). */
+  private loadedMembers = false;
 
   constructor(options: ScoreBlendOptions = {}) {
     super();
@@ -135,7 +137,7 @@ export class ScoreBlendRecommender extends BaseRecommender {
   }
 
   override async load(directory: string): Promise<void> {
-    const previous = { members: this.members, weights: this.weights };
+    const previous = { members: this.members, weights: this.weights, loadedMembers: this.loadedMembers };
     this.loadingFrom = directory;
     try {
       await super.load(directory);
@@ -145,6 +147,13 @@ export class ScoreBlendRecommender extends BaseRecommender {
     } finally {
       this.loadingFrom = undefined;
     }
+    if (previous.loadedMembers) disposeAll(previous.members);
+    this.loadedMembers = true;
+  }
+
+  /** Frees the members' tfjs memory (a blend built with `of` or the constructor owns the members it was given). */
+  dispose(): void {
+    disposeAll(this.members);
   }
 
   protected exportState(): { config: Record<string, unknown>; weights: WeightMap } {
@@ -161,21 +170,34 @@ export class ScoreBlendRecommender extends BaseRecommender {
     if (!this.loadMember) throw new PersonalabError('invalid_argument', 'score-blend: load it through loadRecommender (no member loader given)');
     const directory = this.loadingFrom as string;
     const loaded: BaseRecommender[] = [];
-    for (const [index, kind] of (members as string[]).entries()) {
-      const memberDirectory = join(directory, memberFolder, String(index));
-      if (!existsSync(memberDirectory)) throw new PersonalabError('corrupt_file', `member ${index} (${kind}) is missing: ${memberDirectory}`, { details: { file: memberDirectory } });
-      const member = await this.loadMember(memberDirectory);
-      if (member.name !== kind) throw new PersonalabError('corrupt_file', `member ${index} in ${memberDirectory} is a ${member.name} model, model.json says ${kind}`);
-      loaded.push(member);
+    try {
+      for (const [index, kind] of (members as string[]).entries()) {
+        const memberDirectory = join(directory, memberFolder, String(index));
+        if (!existsSync(memberDirectory)) {
+          throw new PersonalabError('corrupt_file', `${memberDirectory} is missing: ${join(directory, 'model.json')} names it as member ${index} (${kind})`, { details: { file: memberDirectory } });
+        }
+        const member = await this.loadMember(memberDirectory);
+        loaded.push(member);
+        if (member.name !== kind) throw new PersonalabError('corrupt_file', `${memberDirectory} holds a ${member.name} model, but ${join(directory, 'model.json')} lists member ${index} as ${kind}`);
+      }
+      const vocabulary = this.data;
+      loaded.forEach((member, index) => {
+        if (!sameVocabulary(vocabulary, member.data)) throw new PersonalabError('corrupt_file', `member ${index} (${member.name}) has another vocabulary than the blend`);
+      });
+    } catch (error) {
+      // The members loaded before the failure hold tfjs memory no one else can free.
+      disposeAll(loaded);
+      throw error;
     }
-    const vocabulary = this.data;
-    loaded.forEach((member, index) => {
-      if (!sameVocabulary(vocabulary, member.data)) throw new PersonalabError('corrupt_file', `member ${index} (${member.name}) has another vocabulary than the blend`);
-    });
     this.members = loaded;
     this.weights = weights as number[];
     this.memberFolder = memberFolder;
   }
+}
+
+/** Frees the tfjs memory of the models that hold some (the tfjs models' `dispose`). */
+function disposeAll(models: readonly BaseRecommender[]): void {
+  for (const model of models) if ('dispose' in model && typeof model.dispose === 'function') (model as { dispose(): void }).dispose();
 }
 
 function sameVocabulary(a: InteractionMatrix, b: InteractionMatrix): boolean {

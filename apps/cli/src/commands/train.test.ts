@@ -52,10 +52,18 @@ describe('personalab train / experiment movielens', () => {
     folder.write(join('clustered', 'movielens-100k', 'u.user'), Array.from({ length: 40 }, (_, index) => `${index + 1}|30|M|other|00000`).join('\n') + '\n');
     const out = join(folder.path, 'bpr-refit');
     const printed = await run(['--data-dir', clustered, '--quiet', 'train', '--model', 'bpr-mf', '--backend', 'cpu', '--epochs', '4', '--refit', '--out', out]);
-    const match = /best epoch (\d+) \(validation NDCG@10 [\d.]+\), \d+ examples\/s, then refitted on all 480 ratings for (\d+) epochs in [\d.]+ s/.exec(printed);
+    const match = /best epoch (\d+) \(validation NDCG@10 [\d.]+\), \d+ examples\/s, then refitted on all 480 ratings for (\d+) (epochs?) in [\d.]+ s/.exec(printed);
     expect(match, printed).not.toBeNull();
     expect(match?.[2]).toBe(match?.[1]);
+    expect(match?.[3]).toBe(match?.[2] === '1' ? 'epoch' : 'epochs');
     expect((await loadRecommender(out)).name).toBe('bpr-mf');
+    // LightGCN, refitted for one epoch: "1 epoch", and the refit is what was saved.
+    const lightgcn = join(folder.path, 'lightgcn-refit');
+    const once = await run(['--data-dir', clustered, '--quiet', 'train', '--model', 'lightgcn', '--backend', 'cpu', '--epochs', '1', '--refit', '--out', lightgcn]);
+    expect(once).toMatch(/^lightgcn: trained in [\d.]+ s, best epoch 1 \(validation NDCG@10 [\d.]+\), \d+ examples\/s, then refitted on all 480 ratings for 1 epoch in [\d.]+ s$/m);
+    const saved = await loadRecommender(lightgcn);
+    expect(saved.name).toBe('lightgcn');
+    expect(saved.data.histories.flat()).toHaveLength(480);
     // Nothing held out (the tiny set): said, and no refit; a model that is not trained in epochs: refused.
     const tiny = await run(['--data-dir', folder.path, '--quiet', 'train', '--model', 'biased-mf', '--backend', 'cpu', '--epochs', '1', '--refit', '--out', join(folder.path, 'tiny-refit')]);
     expect(tiny).toContain('(--refit: nothing was held out, so the model already saw every rating)');
@@ -66,7 +74,7 @@ describe('personalab train / experiment movielens', () => {
 
   it('rejects an unknown model, backend or experiment', async () => {
     await expect(run(['--data-dir', folder.path, 'train', '--model', 'nope'])).rejects.toMatchObject({ code: 'invalid_argument' });
-    await expect(run(['--data-dir', folder.path, 'train', '--model', 'score-blend'])).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringMatching(/score-blend is made of fitted models/) });
+    await expect(run(['--data-dir', folder.path, 'train', '--model', 'score-blend'])).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringMatching(/score-blend is made of fitted models: `personalab serve --model context-ease\+lightgcn` trains and serves one/) });
     await expect(run(['--data-dir', folder.path, 'train', '--backend', 'tpu'])).rejects.toSatisfy(
       (error) => PersonalabError.is(error, 'invalid_argument') && error.message === '--backend must be one of tfjs-node-gpu, tfjs-node, wasm, cpu, got "tpu"',
     );

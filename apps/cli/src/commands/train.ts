@@ -98,7 +98,10 @@ export function registerTrainCommand(program: Command): void {
       const global = globalOptions(command);
       const factory = trainableModels.includes(options.model) ? recommenderFactories[options.model] : undefined;
       if (!factory) {
-        const composed = options.model === 'score-blend' ? ' (a score-blend is made of fitted models, as `experiment movielens p1` makes context-ease+lightgcn; it loads and serves like any model)' : '';
+        const composed =
+          options.model === 'score-blend'
+            ? ' (a score-blend is made of fitted models: `personalab serve --model context-ease+lightgcn` trains and serves one, `experiment movielens p1 --models context-ease,lightgcn,context-ease+lightgcn` scores one; a saved one loads with loadRecommender)'
+            : '';
         throw new PersonalabError('invalid_argument', `unknown model "${options.model}"${composed}; known: ${trainableModels.join(', ')}`);
       }
       let preferred: TfBackendName | undefined = getConfig().tfBackend;
@@ -148,7 +151,7 @@ export function registerTrainCommand(program: Command): void {
           () => `the early-stopped model (trained on 90 % of the ratings) stays saved in ${out}`,
         );
         await refit.save(out);
-        refitted = `, then refitted on all ${data.ratings.length} ratings for ${summary.bestEpoch} epochs in ${((performance.now() - refitStarted) / 1000).toFixed(1)} s`;
+        refitted = `, then refitted on all ${data.ratings.length} ratings for ${summary.bestEpoch} epoch${summary.bestEpoch === 1 ? '' : 's'} in ${((performance.now() - refitStarted) / 1000).toFixed(1)} s`;
       } else if (options.refit) {
         refitted = test.length === 0 ? ' (--refit: nothing was held out, so the model already saw every rating)' : ' (--refit: no best epoch to refit for)';
       }

@@ -1,0 +1,126 @@
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PersonalabError } from '@personalab/core';
+import { EaseRecommender } from './ease.js';
+import { LightGcnRecommender } from './lightgcn.js';
+import { loadRecommender } from './load-recommender.js';
+import { ScoreBlendRecommender } from './score-blend.js';
+import { useCpuTestWorld } from './test/index.js';
+
+const { world, data, directory } = useCpuTestWorld('personalab-score-blend-');
+const small = { dimension: 8, stepsPerEpoch: 2, epochs: 2 } as const;
+const itemIds = world.items.map((item) => item.id);
+const userId = world.train[0]?.userId as string;
+
+/** A saved blend whose first member is a tfjs model (so a load that fails after it has tensors to free). */
+let saved: string;
+beforeAll(async () => {
+  const gcn = new LightGcnRecommender(small);
+  await gcn.fit(data, { quiet: true, seed: 3 });
+  const ease = new EaseRecommender({ lambda: 50 });
+  await ease.fit(data);
+  saved = join(directory, 'saved');
+  const blend = ScoreBlendRecommender.of([gcn, ease], [2, 1]);
+  await blend.save(saved);
+  blend.dispose();
+});
+
+/** A copy of the saved blend, and its member folder. */
+function copy(name: string): { folder: string; members: string } {
+  const folder = join(directory, name);
+  cpSync(saved, folder, { recursive: true });
+  return { folder, members: join(folder, readdirSync(folder).find((entry) => entry.startsWith('members-')) as string) };
+}
+
+const weightsFile = (folder: string) => join(folder, readdirSync(folder).find((entry) => entry.startsWith('weights-')) as string);
+
+/** The load fails with `code` and a message naming `file`, and leaves no tensor behind. */
+async function refused(folder: string, code: PersonalabError['code'], file: string, pattern?: RegExp): Promise<void> {
+  const before = tf.memory().numTensors;
+  await expect(loadRecommender(folder)).rejects.toSatisfy((error) => {
+    if (!PersonalabError.is(error, code) || !error.message.includes(file)) throw error;
+    return pattern === undefined || pattern.test(error.message);
+  });
+  expect(tf.memory().numTensors).toBe(before);
+}
+
+describe('a saved score blend', () => {
+  it('damaged files are refused naming the file, and a failed load frees the members it had loaded', async () => {
+    const noFolder = copy('no-folder');
+    rmSync(noFolder.members, { recursive: true });
+    await refused(noFolder.folder, 'corrupt_file', join(noFolder.members, '0'), /is missing: .*model\.json names it as member 0 \(lightgcn\)/);
+
+    // Member 0 (LightGCN) loads; member 1 is gone.
+    const noSecond = copy('no-second');
+    rmSync(join(noSecond.members, '1'), { recursive: true });
+    await refused(noSecond.folder, 'corrupt_file', join(noSecond.members, '1'), /member 1 \(ease\)/);
+
+    const emptySecond = copy('empty-second');
+    rmSync(join(emptySecond.members, '1'), { recursive: true });
+    mkdirSync(join(emptySecond.members, '1'));
+    await refused(emptySecond.folder, 'not_found', join(emptySecond.members, '1', 'model.json'));
+
+    const truncatedMember = copy('truncated-member');
+    writeFileSync(join(truncatedMember.members, '1', 'model.json'), readFileSync(join(truncatedMember.members, '1', 'model.json'), 'utf8').slice(0, 200));
+    await refused(truncatedMember.folder, 'corrupt_file', join(truncatedMember.members, '1', 'model.json'), /not valid JSON/);
+
+    const garbled = copy('garbled-weights');
+    const bytes = readFileSync(weightsFile(join(garbled.members, '0')));
+    bytes[7] = (bytes[7] as number) ^ 0xff;
+    writeFileSync(weightsFile(join(garbled.members, '0')), bytes);
+    await refused(garbled.folder, 'corrupt_file', weightsFile(join(garbled.members, '0')), /SHA-256/);
+    writeFileSync(weightsFile(join(garbled.members, '0')), bytes.subarray(0, 100));
+    await refused(garbled.folder, 'corrupt_file', weightsFile(join(garbled.members, '0')), /100 bytes/);
+
+    const truncated = copy('truncated');
+    writeFileSync(join(truncated.folder, 'model.json'), readFileSync(join(truncated.folder, 'model.json'), 'utf8').slice(0, 120));
+    await refused(truncated.folder, 'corrupt_file', join(truncated.folder, 'model.json'), /not valid JSON/);
+
+    const swapped = copy('swapped');
+    const manifest = JSON.parse(readFileSync(join(swapped.folder, 'model.json'), 'utf8')) as { modelTopology: { config: { members: string[] } } };
+    manifest.modelTopology.config.members = ['lightgcn', 'item-knn'];
+    writeFileSync(join(swapped.folder, 'model.json'), JSON.stringify(manifest));
+    await refused(swapped.folder, 'corrupt_file', join(swapped.members, '1'), /holds a ease model, but .*model\.json lists member 1 as item-knn/);
+
+    // A directory of another kind, loaded as a blend.
+    await expect(new ScoreBlendRecommender({ loadMember: loadRecommender }).load(join(saved, readdirSync(saved).find((entry) => entry.startsWith('members-')) as string, '0'))).rejects.toThrow(
+      /holds a lightgcn model, not score-blend/,
+    );
+  });
+
+  it('dispose frees its members, and a second load frees the members the first one loaded', async () => {
+    const before = tf.memory().numTensors;
+    const blend = (await loadRecommender(saved)) as ScoreBlendRecommender;
+    const loaded = tf.memory().numTensors;
+    expect(loaded).toBeGreaterThan(before);
+    const scores = await blend.score({ userId, itemIds });
+    await blend.load(saved);
+    expect(tf.memory().numTensors).toBe(loaded);
+    expect(await blend.score({ userId, itemIds })).toEqual(scores);
+    // A failed load leaves the loaded blend as it was.
+    const broken = copy('broken');
+    rmSync(join(broken.members, '1'), { recursive: true });
+    await expect(blend.load(broken.folder)).rejects.toThrow(/is missing/);
+    expect(await blend.score({ userId, itemIds })).toEqual(scores);
+    expect(tf.memory().numTensors).toBe(loaded);
+    blend.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('a blend of unfitted members (as the recommender service builds it) that fails to load still fits, as if new', async () => {
+    const broken = copy('broken-unfitted');
+    writeFileSync(join(broken.members, '1', 'model.json'), '{');
+    const blend = new ScoreBlendRecommender({ members: [new LightGcnRecommender(small), new EaseRecommender({ lambda: 50 })], weights: [2, 1], loadMember: loadRecommender });
+    const before = tf.memory().numTensors;
+    await expect(blend.load(broken.folder)).rejects.toThrow(/not valid JSON/);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(() => blend.data).toThrow(/fit or load the model first/);
+    await blend.fit(data, { quiet: true, seed: 3 });
+    const reference = (await loadRecommender(saved)) as ScoreBlendRecommender;
+    expect(await blend.score({ userId, itemIds })).toEqual(await reference.score({ userId, itemIds }));
+    blend.dispose();
+    reference.dispose();
+  });
+});
