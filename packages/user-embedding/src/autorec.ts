@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
 import { createRandom, type FitOptions, type TrainingData } from '@personalab/core';
 import { matMulTransposeFree } from './fast-matmul.js';
 import type { ScoringQuery } from './base-recommender.js';
@@ -6,6 +7,7 @@ import { evaluateRatings, meanRating, predictThroughScores, type RatingPair, typ
 import { TfRecommender } from './tf-recommender.js';
 import { runTrainingLoop, type TrainingSummary } from './training-loop.js';
 import { checkVocabulary, weightOfShape, weightsOfShapes, type WeightMap } from './weights-io.js';
+import { checkedSettings, countSetting, nonNegativeSetting, positiveSetting, seedSetting } from './settings-check.js';
 
 export interface AutoRecOptions {
   /** Hidden units (sigmoid). */
@@ -23,6 +25,19 @@ export interface AutoRecOptions {
 }
 
 const defaults: Required<AutoRecOptions> = { hidden: 500, epochs: 200, itemsPerBatch: 64, learningRate: 1e-3, l2: 10, patience: 8, seed: 42 };
+
+/** The settings as given or as saved in `model.json` (`checkedSettings`). */
+const settingsSchema = z.object({
+  hidden: countSetting(1),
+  epochs: countSetting(0),
+  itemsPerBatch: countSetting(1),
+  learningRate: positiveSetting,
+  l2: nonNegativeSetting,
+  patience: countSetting(0),
+  seed: seedSetting,
+} satisfies Record<keyof AutoRecOptions, z.ZodType>);
+/** A saved `model.json`'s config: the settings and the training ratings' mean. */
+const savedSchema = settingsSchema.extend({ globalMean: z.number() });
 
 /**
  * I-AutoRec (Sedhain et al. 2015) in tfjs: each item's vector of ratings by all users is encoded
@@ -46,7 +61,7 @@ export class AutoRecRecommender extends TfRecommender implements RatingPredictor
 
   constructor(options: AutoRecOptions = {}) {
     super();
-    this.options = { ...defaults, ...options };
+    this.options = checkedSettings(this.name, settingsSchema, defaults, options, 'options');
   }
 
   async fit(data: TrainingData, options: FitOptions = {}): Promise<void> {
@@ -165,12 +180,13 @@ export class AutoRecRecommender extends TfRecommender implements RatingPredictor
     checkVocabulary(this.data);
     const users = this.data.userIds.length;
     const items = this.data.itemIds.length;
-    const hidden = Number(state.config.hidden);
+    // Every check before anything is replaced: a failed load leaves the model as it was.
+    const { globalMean, ...settings } = checkedSettings(this.name, savedSchema, defaults, state.config, 'config');
+    const hidden = settings.hidden;
     const ratings = weightOfShape(state.weights, 'ratings', [items, users]);
     const variables = weightsOfShapes(state.weights, { encoder: [users, hidden], encoderBias: [hidden], decoder: [hidden, users], decoderBias: [users] });
-    const { globalMean, ...options } = state.config;
-    Object.assign(this.options, options);
-    this.globalMean = Number(globalMean);
+    Object.assign(this.options, settings);
+    this.globalMean = globalMean;
     this.ratings = ratings;
     this.ratedItems = Uint8Array.from({ length: this.data.itemIds.length }, (_, item) => (this.ratings.subarray(item * users, (item + 1) * users).some((value) => value !== 0) ? 1 : 0));
     this.variablesFromWeights(variables);

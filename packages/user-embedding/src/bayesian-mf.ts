@@ -1,8 +1,10 @@
+import { z } from 'zod';
 import { createRandom, PersonalabError, type FitOptions, type Random, type TrainingData } from '@personalab/core';
 import { BaseRecommender, type ScoringQuery } from './base-recommender.js';
 import { createEventLoopYield } from './event-loop-yield.js';
 import { meanRating, predictThroughScores, type RatingPair, type RatingPredictor } from './rating-prediction.js';
 import { checkVocabulary, weightOfShape, type WeightMap } from './weights-io.js';
+import { checkedSettings, countSetting, nonNegativeSetting, seedSetting } from './settings-check.js';
 
 export interface BayesianMfOptions {
   /** Latent factors (each side also carries a bias, sampled jointly with its factors). */
@@ -24,6 +26,18 @@ export interface BayesianMfOptions {
 }
 
 const defaults = { dimension: 10, burnIn: 30, samples: 200, initialScale: 0.1, implicit: false, seed: 42 };
+
+/** The settings as given or as saved in `model.json` (`checkedSettings`). */
+const settingsSchema = z.object({
+  dimension: countSetting(1),
+  burnIn: countSetting(0),
+  samples: countSetting(1),
+  initialScale: nonNegativeSetting,
+  implicit: z.boolean(),
+  seed: seedSetting,
+} satisfies Record<keyof typeof defaults, z.ZodType>);
+/** A saved `model.json`'s config: the settings, the training ratings' mean, and the noise level (NaN, saved as null, if never sampled). */
+const savedSchema = settingsSchema.extend({ globalMean: z.number(), noiseStd: z.number().nullable().optional() });
 
 /**
  * Bayesian probabilistic matrix factorisation (Salakhutdinov & Mnih 2008) fitted by Gibbs sampling,
@@ -50,7 +64,7 @@ export class BayesianMfRecommender extends BaseRecommender implements RatingPred
   constructor(options: BayesianMfOptions = {}) {
     super();
     const { log, ...rest } = options;
-    this.options = { ...defaults, ...rest };
+    this.options = checkedSettings(this.name, settingsSchema, defaults, rest, 'options');
     this.log = log ?? (() => undefined);
   }
 
@@ -148,10 +162,10 @@ export class BayesianMfRecommender extends BaseRecommender implements RatingPred
     const items = this.data.itemIds.length;
     const meanPrediction = weightOfShape(state.weights, 'meanPrediction', [users, items]);
     const itemBaseline = weightOfShape(state.weights, 'itemBaseline', [items]);
-    const { globalMean, noiseStd, ...options } = state.config;
-    Object.assign(this.options, options);
-    this.globalMean = Number(globalMean);
-    this.noiseStd = Number(noiseStd);
+    const { globalMean, noiseStd, ...settings } = checkedSettings(this.name, savedSchema, defaults, state.config, 'config');
+    Object.assign(this.options, settings);
+    this.globalMean = globalMean;
+    this.noiseStd = noiseStd ?? Number.NaN;
     this.meanPrediction = meanPrediction;
     this.itemBaseline = itemBaseline;
   }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
 import { createRandom, type FitOptions, type Interaction, type TrainingData } from '@personalab/core';
 import type { ScoringQuery } from './base-recommender.js';
 import { matMulTransposeFree } from './fast-matmul.js';
@@ -6,6 +7,7 @@ import { evaluateRatings } from './rating-prediction.js';
 import { TfRecommender } from './tf-recommender.js';
 import { runTrainingLoop, type TrainingSummary } from './training-loop.js';
 import { checkVocabulary, weightsOfShapes, type WeightMap } from './weights-io.js';
+import { checkedSettings, countSetting, nonNegativeSetting, positiveSetting, seedSetting } from './settings-check.js';
 
 export interface BiasedMfOptions {
   dimension?: number;
@@ -28,6 +30,21 @@ export interface BiasedMfOptions {
 
 const defaults: Required<BiasedMfOptions> = { dimension: 32, epochs: 60, usersPerBatch: 32, learningRate: 3e-3, l2: 0.03, biasL2: 0.03, implicit: true, patience: 4, seed: 42 };
 
+/** The settings as given or as saved in `model.json` (`checkedSettings`). */
+const settingsSchema = z.object({
+  dimension: countSetting(1),
+  epochs: countSetting(0),
+  usersPerBatch: countSetting(1),
+  learningRate: positiveSetting,
+  l2: nonNegativeSetting,
+  biasL2: nonNegativeSetting,
+  implicit: z.boolean(),
+  patience: countSetting(0),
+  seed: seedSetting,
+} satisfies Record<keyof BiasedMfOptions, z.ZodType>);
+/** A saved `model.json`'s config: the settings and the training ratings' mean. */
+const savedSchema = settingsSchema.extend({ globalMean: z.number() });
+
 /**
  * Biased matrix factorisation for rating prediction: r̂ = μ + b_u + b_i + (p_u + implicit)·q_i,
  * squared error + L2, Adam, early stopping on validation RMSE. `recommend` ranks by predicted rating.
@@ -40,7 +57,7 @@ export class BiasedMfRecommender extends TfRecommender {
 
   constructor(options: BiasedMfOptions = {}) {
     super();
-    this.options = { ...defaults, ...options };
+    this.options = checkedSettings(this.name, settingsSchema, defaults, options, 'options');
   }
 
   async fit(data: TrainingData, options: FitOptions = {}): Promise<void> {
@@ -183,13 +200,14 @@ export class BiasedMfRecommender extends TfRecommender {
 
   protected importState(state: { config: Record<string, unknown>; weights: WeightMap }): void {
     checkVocabulary(this.data);
-    const d = Number(state.config.dimension);
+    // Every check before anything is replaced: a failed load leaves the model as it was.
+    const { globalMean, ...settings } = checkedSettings(this.name, savedSchema, defaults, state.config, 'config');
+    const d = settings.dimension;
     const users = this.data.userIds.length;
     const items = this.data.itemIds.length;
     const weights = weightsOfShapes(state.weights, { userFactors: [users, d], itemFactors: [items, d], implicitFactors: [items, d], userBias: [users], itemBias: [items] });
-    const { globalMean, ...options } = state.config;
-    Object.assign(this.options, options);
-    this.globalMean = Number(globalMean);
+    Object.assign(this.options, settings);
+    this.globalMean = globalMean;
     this.variablesFromWeights(weights);
   }
 }

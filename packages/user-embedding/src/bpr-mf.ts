@@ -1,10 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
 import { createRandom, type FitOptions, type TrainingData } from '@personalab/core';
 import type { ScoringQuery } from './base-recommender.js';
 import { TfRecommender } from './tf-recommender.js';
 import { runTrainingLoop, type TrainingSummary } from './training-loop.js';
 import { earlyStoppingHeldOut, validationNdcg } from './validation.js';
 import { checkVocabulary, weightsOfShapes, type WeightMap } from './weights-io.js';
+import { checkedSettings, countSetting, nonNegativeSetting, positiveSetting, seedSetting } from './settings-check.js';
 
 export interface BprOptions {
   dimension?: number;
@@ -19,6 +21,17 @@ export interface BprOptions {
 
 const defaults: Required<BprOptions> = { dimension: 64, epochs: 40, batchSize: 1024, learningRate: 5e-3, l2: 1e-4, patience: 4, seed: 42 };
 
+/** The settings as given or as saved in `model.json` (`checkedSettings`). */
+const settingsSchema = z.object({
+  dimension: countSetting(1),
+  epochs: countSetting(0),
+  batchSize: countSetting(1),
+  learningRate: positiveSetting,
+  l2: nonNegativeSetting,
+  patience: countSetting(0),
+  seed: seedSetting,
+} satisfies Record<keyof BprOptions, z.ZodType>);
+
 /**
  * BPR matrix factorisation (Rendle et al. 2009) in tfjs: score = p_u·q_i + b_i, trained on
  * (user, seen item, unseen item) triples with −log σ(x_ui − x_uj), Adam, early stopping on NDCG@10.
@@ -31,7 +44,7 @@ export class BprRecommender extends TfRecommender {
 
   constructor(options: BprOptions = {}) {
     super();
-    this.options = { ...defaults, ...options };
+    this.options = checkedSettings(this.name, settingsSchema, defaults, options, 'options');
   }
 
   async fit(data: TrainingData, options: FitOptions = {}): Promise<void> {
@@ -155,10 +168,12 @@ export class BprRecommender extends TfRecommender {
 
   protected importState(state: { config: Record<string, unknown>; weights: WeightMap }): void {
     checkVocabulary(this.data);
-    const d = Number(state.config.dimension);
+    // Every check before anything is replaced: a failed load leaves the model as it was.
+    const settings = checkedSettings(this.name, settingsSchema, defaults, state.config, 'config');
+    const d = settings.dimension;
     const items = this.data.itemIds.length;
     const weights = weightsOfShapes(state.weights, { userEmbedding: [this.data.userIds.length, d], itemEmbedding: [items, d], itemBias: [items] });
-    Object.assign(this.options, state.config);
+    Object.assign(this.options, settings);
     this.variablesFromWeights(weights);
   }
 }

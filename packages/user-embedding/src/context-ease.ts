@@ -11,6 +11,7 @@ import { heldOutByUser, rankedNdcg, validationNdcg } from './validation.js';
 import { topK } from './top-k.js';
 import { runTrainingLoop, type TrainingSummary } from './training-loop.js';
 import { checkVocabulary, weightsOfShapes, type WeightMap } from './weights-io.js';
+import { checkedSettings } from './settings-check.js';
 import { zScoreInPlace } from './z-score.js';
 
 export interface ContextEaseOptions {
@@ -96,33 +97,39 @@ export interface ContextEaseLowPass {
 const share = z.number().min(0).max(1);
 const count = z.number().int().nonnegative();
 const positive = z.number().positive();
+const lowPassSchema = z.object({ rank: count, weight: z.number().nonnegative(), withPages: z.boolean() } satisfies Record<keyof ContextEaseLowPass, z.ZodType>);
+/** Every setting's type and range: `ContextEaseOptions` checked when built or loaded (`checkedSettings`), and as JSON gives them. */
+const settingsShape = {
+  easeLambda: positive,
+  easeLambdas: z.array(positive),
+  pageWeight: z.number().nonnegative(),
+  sessionSeconds: z.number().nonnegative(),
+  holdout: share,
+  stoppingUsers: share,
+  gateUsers: share,
+  gateZ: z.number().nonnegative(),
+  normalisePerUser: z.boolean(),
+  hidden: count,
+  contextFeatures: z.boolean(),
+  timeBinDays: z.number().nonnegative(),
+  lowPass: lowPassSchema,
+  residualRank: count,
+  residualL2: z.number().nonnegative(),
+  residualLearningRate: positive,
+  epochs: count,
+  batchSize: z.number().int().positive(),
+  learningRate: positive,
+  patience: z.number().int().positive(),
+  seed: z.number().int().min(0).max(2 ** 32 - 1),
+} satisfies Record<keyof ContextEaseOptions, z.ZodType>;
 /** `ContextEaseOptions` as JSON may give them (a benchmark's `--variants`): every key known, every value of its type. */
 const contextEaseOptionsSchema = z
-  .object({
-    easeLambda: positive,
-    easeLambdas: z.array(positive),
-    pageWeight: z.number().nonnegative(),
-    sessionSeconds: z.number().nonnegative(),
-    holdout: share,
-    stoppingUsers: share,
-    gateUsers: share,
-    gateZ: z.number().nonnegative(),
-    normalisePerUser: z.boolean(),
-    hidden: count,
-    contextFeatures: z.boolean(),
-    timeBinDays: z.number().nonnegative(),
-    lowPass: z.object({ rank: count, weight: z.number().nonnegative(), withPages: z.boolean() } satisfies Record<keyof ContextEaseLowPass, z.ZodType>).partial().strict(),
-    residualRank: count,
-    residualL2: z.number().nonnegative(),
-    residualLearningRate: positive,
-    epochs: count,
-    batchSize: z.number().int().positive(),
-    learningRate: positive,
-    patience: z.number().int().positive(),
-    seed: z.number().int().min(0).max(2 ** 32 - 1),
-  } satisfies Record<keyof ContextEaseOptions, z.ZodType>)
+  .object({ ...settingsShape, lowPass: lowPassSchema.partial().strict() })
   .partial()
   .strict();
+/** `gateZ` may be infinite (never keep the learned epoch), which JSON saves as null. */
+const infiniteGate = z.literal(Number.POSITIVE_INFINITY);
+const settingsSchema = z.object({ ...settingsShape, gateZ: z.union([settingsShape.gateZ, infiniteGate]) });
 
 /**
  * Checks options given as JSON (unknown keys, wrong types and out-of-range values refused, naming `where` and the key)
@@ -168,6 +175,14 @@ const defaults: ContextEaseSettings = {
 /** Per (user, item) inputs of the combiner, in this order. */
 export const contextEaseFeatures = ['ease', 'adjacent', 'session', 'logPopularity', 'logHistoryLength', 'timePopularity'] as const;
 const featureCount = contextEaseFeatures.length;
+
+/** A saved config: the settings, and the combiner's input standardisation. */
+const savedSchema = z.object({
+  ...settingsSchema.shape,
+  gateZ: z.union([settingsShape.gateZ, z.null().transform(() => Number.POSITIVE_INFINITY)]),
+  featureMean: z.array(z.number()).length(featureCount),
+  featureStd: z.array(z.number()).length(featureCount),
+});
 
 /** The closed-form parts, all computed from one set of training interactions. */
 interface Components {
@@ -220,7 +235,8 @@ export class ContextEaseRecommender extends TfRecommender {
 
   constructor(options: ContextEaseOptions = {}) {
     super();
-    this.options = { ...defaults, ...options, lowPass: { ...defaultLowPass, ...options.lowPass } };
+    const lowPass = { ...defaultLowPass, ...Object.fromEntries(Object.entries(options.lowPass ?? {}).filter(([, value]) => value !== undefined)) };
+    this.options = checkedSettings(this.name, settingsSchema, defaults, { ...options, lowPass }, 'options');
   }
 
   async fit(data: TrainingData, options: FitOptions = {}): Promise<void> {
@@ -653,15 +669,11 @@ export class ContextEaseRecommender extends TfRecommender {
   }
 
   protected importState(state: { config: Record<string, unknown>; weights: WeightMap }): void {
-    const { featureMean, featureStd, ...saved } = state.config as Record<string, unknown> & { featureMean: number[]; featureStd: number[] };
-    // Models saved before the low-pass option had none.
-    const options = { ...this.options, lowPass: { ...defaultLowPass, weight: 0 }, ...saved } as ContextEaseSettings;
+    // Models saved before the low-pass option had none: weight 0, the model without it.
+    const { featureMean, featureStd, ...options } = checkedSettings(this.name, savedSchema, { ...defaults, lowPass: { ...defaultLowPass, weight: 0 } }, state.config, 'config');
     // Every weight is checked against the vocabulary and config before anything is replaced (a failed load leaves the model as it was).
     checkVocabulary(this.data);
     const n = this.data.itemIds.length;
-    if (!Array.isArray(featureMean) || !Array.isArray(featureStd) || featureMean.length !== featureCount || featureStd.length !== featureCount) {
-      throw new PersonalabError('corrupt_file', `config.featureMean and config.featureStd must hold ${featureCount} numbers each`);
-    }
     const hidden = Math.max(1, options.hidden);
     const rank = Math.max(1, options.residualRank);
     const periods = (state.weights.periodPopularity?.values.length ?? 0) / Math.max(1, n);

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { FitOptions, Interaction, TrainingData } from '@personalab/core';
 import { BaseRecommender, type ScoringQuery } from './base-recommender.js';
 import type { InteractionMatrix } from './interaction-matrix.js';
@@ -5,6 +6,7 @@ import { invertSpdInPlace } from './linear-algebra.js';
 import { addRowsFloat32 } from './row-sums.js';
 import { heldOutByUser, validationNdcg } from './validation.js';
 import { checkVocabulary, weightOfShape, type WeightMap } from './weights-io.js';
+import { checkedSettings, nonNegativeSetting, positiveSetting } from './settings-check.js';
 
 export interface EaseOptions {
   /** L2 weight λ. With `lambdas` and validation data, the best of those is chosen instead. */
@@ -27,6 +29,16 @@ export interface EaseOptions {
  */
 export const pageEaseOptions = { lambda: 300, pageWeight: 1 } as const satisfies EaseOptions;
 
+/** The settings as given or as saved in `model.json` (`checkedSettings`); `log` is not a setting. */
+const settingsSchema = z.object({
+  lambda: positiveSetting,
+  lambdas: z.array(positiveSetting),
+  pageWeight: nonNegativeSetting,
+} satisfies Record<keyof Omit<EaseOptions, 'log'>, z.ZodType>);
+/** What a save holds (λ, the chosen one, and the page weight); saves from before page rows had no `pageWeight`: 0. */
+const savedSchema = settingsSchema.pick({ lambda: true, pageWeight: true });
+const defaults = { lambda: 500, lambdas: [] as readonly number[], pageWeight: 0 };
+
 /**
  * EASE (Steck 2019): B = argmin ‖X − XB‖² + λ‖B‖², diag(B) = 0, in closed form
  * B = I − P·diag(1/diag(P)) with P = (XᵀX + λI)⁻¹, and scores x_u·B. Plain TypeScript.
@@ -43,9 +55,10 @@ export class EaseRecommender extends BaseRecommender {
 
   constructor(options: EaseOptions = {}) {
     super();
-    this.lambda = options.lambda ?? 500;
-    this.pageWeight = options.pageWeight ?? 0;
-    this.lambdas = options.lambdas ?? [];
+    const settings = checkedSettings(this.name, settingsSchema, defaults, options, 'options');
+    this.lambda = settings.lambda;
+    this.pageWeight = settings.pageWeight;
+    this.lambdas = settings.lambdas;
     this.log = options.log ?? (() => undefined);
   }
 
@@ -89,10 +102,11 @@ export class EaseRecommender extends BaseRecommender {
   protected importState(state: { config: Record<string, unknown>; weights: WeightMap }): void {
     checkVocabulary(this.data);
     const n = this.data.itemIds.length;
+    // Every check before anything is replaced: a failed load leaves the model as it was.
+    const settings = checkedSettings(this.name, savedSchema, { lambda: undefined, pageWeight: 0 }, state.config, 'config');
     const weights = weightOfShape(state.weights, 'B', [n, n]);
-    this.lambda = Number(state.config.lambda);
-    // Models saved before page rows existed have none.
-    this.pageWeight = Number(state.config.pageWeight ?? 0);
+    this.lambda = settings.lambda;
+    this.pageWeight = settings.pageWeight;
     this.weights = weights;
   }
 

@@ -1,9 +1,11 @@
+import { z } from 'zod';
 import type { FitOptions, TrainingData } from '@personalab/core';
 import { BaseRecommender, type ScoringQuery } from './base-recommender.js';
 import { gramMatrix } from './ease.js';
 import { addRowsFloat32 } from './row-sums.js';
 import { heldOutByUser, validationNdcg } from './validation.js';
 import { checkVocabulary, weightOfShape, type WeightMap } from './weights-io.js';
+import { checkedSettings, countSetting } from './settings-check.js';
 
 export interface ItemKnnOptions {
   /** Neighbours kept per item. With `neighbourCounts` and validation data, the best is chosen. */
@@ -11,6 +13,15 @@ export interface ItemKnnOptions {
   neighbourCounts?: readonly number[];
   log?: (line: string) => void;
 }
+
+/** The settings as given or as saved in `model.json` (`checkedSettings`); `log` is not a setting. */
+const settingsSchema = z.object({
+  neighbours: countSetting(1),
+  neighbourCounts: z.array(countSetting(1)),
+} satisfies Record<keyof Omit<ItemKnnOptions, 'log'>, z.ZodType>);
+/** What a save holds: the neighbour count chosen. */
+const savedSchema = settingsSchema.pick({ neighbours: true });
+const defaults = { neighbours: 100, neighbourCounts: [] as readonly number[] };
 
 /**
  * Item-based k-nearest neighbours: cosine similarity between binary item columns, each item
@@ -26,8 +37,9 @@ export class ItemKnnRecommender extends BaseRecommender {
 
   constructor(options: ItemKnnOptions = {}) {
     super();
-    this.neighbours = options.neighbours ?? 100;
-    this.neighbourCounts = options.neighbourCounts ?? [];
+    const settings = checkedSettings(this.name, settingsSchema, defaults, options, 'options');
+    this.neighbours = settings.neighbours;
+    this.neighbourCounts = settings.neighbourCounts;
     this.log = options.log ?? (() => undefined);
   }
 
@@ -71,8 +83,10 @@ export class ItemKnnRecommender extends BaseRecommender {
   protected importState(state: { config: Record<string, unknown>; weights: WeightMap }): void {
     checkVocabulary(this.data);
     const n = this.data.itemIds.length;
+    // Every check before anything is replaced: a failed load leaves the model as it was.
+    const { neighbours } = checkedSettings(this.name, savedSchema, {}, state.config, 'config');
     const similarity = weightOfShape(state.weights, 'similarity', [n, n]);
-    this.neighbours = Number(state.config.neighbours);
+    this.neighbours = neighbours;
     this.similarity = similarity;
   }
 

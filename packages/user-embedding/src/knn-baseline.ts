@@ -1,7 +1,9 @@
+import { z } from 'zod';
 import { PersonalabError, type FitOptions, type TrainingData } from '@personalab/core';
 import { BaseRecommender, type ScoringQuery } from './base-recommender.js';
 import { clip, meanRating, type RatingPair, type RatingPredictor } from './rating-prediction.js';
 import { checkVocabulary, weightOfShape, type WeightMap } from './weights-io.js';
+import { checkedSettings, countSetting, nonNegativeSetting } from './settings-check.js';
 
 export interface KnnBaselineOptions {
   /** Neighbours used per prediction: the most similar items among those the user rated. */
@@ -16,6 +18,17 @@ export interface KnnBaselineOptions {
 }
 
 const defaults: Required<KnnBaselineOptions> = { neighbours: 40, shrinkage: 100, userBiasL2: 15, itemBiasL2: 10, biasIterations: 10 };
+
+/** The settings as given or as saved in `model.json` (`checkedSettings`). */
+const settingsSchema = z.object({
+  neighbours: countSetting(1),
+  shrinkage: nonNegativeSetting,
+  userBiasL2: nonNegativeSetting,
+  itemBiasL2: nonNegativeSetting,
+  biasIterations: countSetting(0),
+} satisfies Record<keyof KnnBaselineOptions, z.ZodType>);
+/** A saved `model.json`'s config: the settings and the training ratings' mean. */
+const savedSchema = settingsSchema.extend({ globalMean: z.number() });
 
 /**
  * Item-item k-NN on baseline residuals (Koren 2008, "KNNBaseline" with the shrunk Pearson-baseline
@@ -37,7 +50,7 @@ export class KnnBaselineRecommender extends BaseRecommender implements RatingPre
 
   constructor(options: KnnBaselineOptions = {}) {
     super();
-    this.options = { ...defaults, ...options };
+    this.options = checkedSettings(this.name, settingsSchema, defaults, options, 'options');
   }
 
   async fit(data: TrainingData, options: FitOptions = {}): Promise<void> {
@@ -127,6 +140,8 @@ export class KnnBaselineRecommender extends BaseRecommender implements RatingPre
 
   protected importState(state: { config: Record<string, unknown>; weights: WeightMap }): void {
     checkVocabulary(this.data);
+    // Every check before anything is replaced: a failed load leaves the model as it was.
+    const { globalMean, ...settings } = checkedSettings(this.name, savedSchema, defaults, state.config, 'config');
     const users = this.data.userIds.length;
     const items = this.data.itemIds.length;
     const historyEntries = this.data.histories.reduce((sum, history) => sum + history.length, 0);
@@ -134,9 +149,8 @@ export class KnnBaselineRecommender extends BaseRecommender implements RatingPre
     const itemBias = weightOfShape(state.weights, 'itemBias', [items]);
     const similarity = weightOfShape(state.weights, 'similarity', [items, items]);
     const residuals = weightOfShape(state.weights, 'residuals', [historyEntries]);
-    const { globalMean, ...options } = state.config;
-    Object.assign(this.options, options);
-    this.globalMean = Number(globalMean);
+    Object.assign(this.options, settings);
+    this.globalMean = globalMean;
     this.userBias = userBias;
     this.itemBias = itemBias;
     this.similarity = similarity;

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { PersonalabError, formatZodError, type FitOptions, type TrainingData } from '@personalab/core';
+import type { FitOptions, TrainingData } from '@personalab/core';
 import type { ScoringQuery } from './base-recommender.js';
 import { matMulTransposeFree } from './fast-matmul.js';
 import type { InteractionMatrix } from './interaction-matrix.js';
+import { checkedSettings } from './settings-check.js';
 import { TfRecommender } from './tf-recommender.js';
 import { runTrainingLoop, type TrainingSummary } from './training-loop.js';
 import { earlyStoppingHeldOut, validationNdcg } from './validation.js';
@@ -51,14 +52,6 @@ const settingsSchema = z.object({
   seed: z.number().int(),
   foldInSteps: count(0),
 });
-
-/** `settings` checked, over `base`; a bad value is an error naming `where`.key. */
-function checkedSettings(base: Required<LightGcnOptions>, settings: Record<string, unknown>, where: string, code: 'invalid_argument' | 'corrupt_file'): Required<LightGcnOptions> {
-  const defined = Object.fromEntries(Object.entries(settings).filter(([key, value]) => value !== undefined && key in defaults));
-  const parsed = z.object({ [where]: settingsSchema }).safeParse({ [where]: { ...base, ...defined } });
-  if (!parsed.success) throw new PersonalabError(code, `lightgcn: ${formatZodError(parsed.error)}`);
-  return parsed.data[where] as Required<LightGcnOptions>;
-}
 
 /** Adam's rate for the fold-in's ego vectors. */
 const foldInRate = 0.05;
@@ -130,7 +123,7 @@ export class LightGcnRecommender extends TfRecommender {
 
   constructor(options: LightGcnOptions = {}) {
     super();
-    this.options = checkedSettings(defaults, { ...options }, 'options', 'invalid_argument');
+    this.options = checkedSettings('lightgcn', settingsSchema, defaults, options, 'options');
   }
 
   async fit(data: TrainingData, options: FitOptions = {}): Promise<void> {
@@ -349,7 +342,7 @@ export class LightGcnRecommender extends TfRecommender {
   protected importState(state: { config: Record<string, unknown>; weights: WeightMap }): void {
     checkVocabulary(this.data);
     // Every check before anything is replaced: a failed load leaves the model as it was.
-    const settings = checkedSettings(this.options, state.config, 'config', 'corrupt_file');
+    const settings = checkedSettings('lightgcn', settingsSchema, defaults, state.config, 'config');
     const d = settings.dimension;
     const weights = weightsOfShapes(state.weights, { userEmbedding: [this.data.userIds.length, d], itemEmbedding: [this.data.itemIds.length, d] });
     Object.assign(this.options, settings);

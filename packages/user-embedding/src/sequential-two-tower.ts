@@ -12,6 +12,7 @@ import { checkVocabulary, loadError, weightsOfShapes, type WeightMap } from './w
 import { checkCheckpointSettings, loadCheckpoint, optimizerState, restoreOptimizerState, saveCheckpoint, type Checkpoint } from './checkpoint.js';
 import { EaseRecommender } from './ease.js';
 import { matMulTransposeFree } from './fast-matmul.js';
+import { checkedSettings, countSetting, nonNegativeSetting, positiveSetting, seedSetting } from './settings-check.js';
 
 export interface SequentialTwoTowerOptions {
   /** Embedding width d. */
@@ -59,6 +60,24 @@ const defaults = {
   seed: 42,
 };
 
+const share = z.number().min(0).max(1);
+/** The settings as given or as saved in `model.json` (`checkedSettings`); the checkpoint folder and `resume` belong to a run, not to the model. */
+const settingsSchema = z.object({
+  dimension: countSetting(1),
+  maxSequence: countSetting(1),
+  epochs: countSetting(0),
+  batchSize: countSetting(1),
+  learningRate: positiveSetting,
+  l2: nonNegativeSetting,
+  keepRange: z.tuple([share, share]),
+  samplesPerUser: countSetting(1),
+  patience: countSetting(0),
+  itemToItem: z.boolean(),
+  easeLambda: nonNegativeSetting,
+  itemToItemLearningRate: positiveSetting,
+  seed: seedSetting,
+} satisfies Record<keyof Omit<SequentialTwoTowerOptions, 'checkpointDirectory' | 'resume'>, z.ZodType>);
+
 /** The side features a saved model keeps in `model.json` (`extra`). */
 const savedFeaturesSchema = z.object({
   tagVocabulary: z.array(z.string()),
@@ -99,7 +118,12 @@ export class SequentialTwoTowerRecommender extends TfRecommender {
 
   constructor(options: SequentialTwoTowerOptions = {}) {
     super();
-    this.options = { ...defaults, ...options };
+    const { checkpointDirectory, resume } = options;
+    this.options = {
+      ...checkedSettings(this.name, settingsSchema, defaults, options, 'options'),
+      ...(checkpointDirectory === undefined ? {} : { checkpointDirectory }),
+      ...(resume === undefined ? {} : { resume }),
+    };
   }
 
   async fit(data: TrainingData, options: FitOptions = {}): Promise<void> {
@@ -469,10 +493,9 @@ export class SequentialTwoTowerRecommender extends TfRecommender {
     extra.userCodes.forEach((code, index) => {
       if (code >= (limits[index % 3] as number)) throw new PersonalabError('corrupt_file', `extra.userCodes[${index}] is ${code}, out of range`);
     });
-    const config = Object.fromEntries(Object.entries(state.config).filter(([, value]) => value !== undefined && value !== null)) as Partial<SequentialTwoTowerOptions>;
-    const options = { ...this.options, ...config };
-    const weights = weightsOfShapes(state.weights, variableShapes({ ...options, items, tags, occupations: extra.occupationVocabulary.length + 1 }));
-    Object.assign(this.options, config);
+    const settings = checkedSettings(this.name, settingsSchema, defaults, state.config, 'config');
+    const weights = weightsOfShapes(state.weights, variableShapes({ ...settings, items, tags, occupations: extra.occupationVocabulary.length + 1 }));
+    Object.assign(this.options, settings);
     this.itemFeatures = { tagVocabulary: extra.tagVocabulary, tags: Float32Array.from(extra.itemTags), yearBuckets: Int32Array.from(extra.yearBuckets) };
     this.userFeatures = { occupationVocabulary: extra.occupationVocabulary, codes: Int32Array.from(extra.userCodes) };
     this.variablesFromWeights(weights);

@@ -1,11 +1,16 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type * as Core from '@personalab/core';
 import { PersonalabError, blockingFile } from '@personalab/core';
 import { checkpointEpoch, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
-import { loadModelDirectory, saveModelDirectory } from './weights-io.js';
+import { EaseRecommender } from './ease.js';
+import { loadRecommender } from './load-recommender.js';
+import { MostPopularRecommender } from './most-popular.js';
+import { ScoreBlendRecommender } from './score-blend.js';
+import { smallWorld } from './test/index.js';
+import { loadModelDirectory, memberFolderPattern, saveModelDirectory } from './weights-io.js';
 
 // Lets a test make the write of model.json fail, as a crash or a full disk would in the middle of a save.
 const failing = vi.hoisted(() => ({ file: undefined as string | undefined }));
@@ -72,6 +77,53 @@ describe('model directory writes', () => {
     }
     mkdirSync(join(directory, 'a-folder'));
     expect(blockingFile(join(directory, 'a-folder', 'new', 'deeper'))).toBeUndefined();
+  });
+
+  it("a model saved over a score blend removes the blend's member folders once its model.json is in place; a blend over a blend keeps only its own", async () => {
+    const world = smallWorld(5, { users: 30, items: 25, ratingsPerUser: 20 });
+    const data = { interactions: world.train, items: world.items, users: world.users };
+    const ease = new EaseRecommender({ lambda: 10 });
+    await ease.fit(data);
+    const popular = new MostPopularRecommender();
+    await popular.fit(data);
+    const userId = world.train[0]?.userId as string;
+    const itemIds = world.items.map((item) => item.id);
+    const memberFolders = (folder: string) => readdirSync(folder).filter((name) => memberFolderPattern.test(name));
+    const folder = join(directory, 'blend-then-ease');
+    const blend = ScoreBlendRecommender.of([ease, popular], [1, 0.5]);
+    await blend.save(folder);
+    const blendScores = await blend.score({ userId, itemIds });
+    const [members] = memberFolders(folder);
+    expect(members).toBeDefined();
+
+    // A crash while EASE's model.json is written: the blend stays whole and loadable.
+    failing.file = join(folder, 'model.json');
+    try {
+      await expect(ease.save(folder)).rejects.toThrow(/simulated failure/);
+    } finally {
+      failing.file = undefined;
+    }
+    expect(memberFolders(folder)).toEqual([members]);
+    expect(await (await loadRecommender(folder)).score({ userId, itemIds })).toEqual(blendScores);
+
+    // `serve --model context-ease` or `train --out` over the blend's folder: the member folder had stayed for good.
+    await ease.save(folder);
+    expect(memberFolders(folder)).toEqual([]);
+    const loaded = await loadRecommender(folder);
+    expect(loaded.name).toBe('ease');
+    expect(await loaded.score({ userId, itemIds })).toEqual(await ease.score({ userId, itemIds }));
+
+    // A blend saved over a blend (score-blend's own cleanup runs after this one's) keeps only the new member folder.
+    await blend.save(folder);
+    const [first] = memberFolders(folder);
+    await ScoreBlendRecommender.of([ease, popular], [1, 2]).save(folder);
+    const [second, ...others] = memberFolders(folder);
+    expect(others).toEqual([]);
+    expect(second).not.toBe(first);
+    expect(JSON.parse(readFileSync(join(folder, 'model.json'), 'utf8')).modelTopology.config.memberFolder).toBe(second);
+    const reloaded = await loadRecommender(folder);
+    expect(await reloaded.score({ userId, itemIds })).not.toEqual(blendScores);
+    expect(await reloaded.score({ userId, itemIds })).toEqual(await ScoreBlendRecommender.of([ease, popular], [1, 2]).score({ userId, itemIds }));
   });
 
   it('a saved model where a checkpoint is expected is refused as such, naming the model kind', async () => {

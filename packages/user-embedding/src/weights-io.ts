@@ -14,6 +14,15 @@ export const modelFileName = 'model.json';
 export const weightsFileName = 'weights.bin';
 /** Weights files a save writes (`weights-<sha256 prefix>.bin`) or older saves wrote (`weights.bin`). */
 const weightsFilePattern = /^weights(-[0-9a-f]{16})?\.bin$/;
+/** Folders of member models a blend saves beside its `model.json`, which names its own in `config.memberFolder`. */
+export const memberFolderPattern = /^members-[0-9a-f]{8}$/;
+
+/** The member folder a topology names (`config.memberFolder`), if any. */
+function namedMemberFolder(topology: unknown): string | undefined {
+  const config = typeof topology === 'object' && topology !== null ? (topology as { config?: unknown }).config : undefined;
+  const folder = typeof config === 'object' && config !== null ? (config as { memberFolder?: unknown }).memberFolder : undefined;
+  return typeof folder === 'string' ? folder : undefined;
+}
 
 const manifestSchema = z.object({
   format: z.string().optional(),
@@ -40,7 +49,8 @@ function sha256(bytes: Uint8Array): string {
  * tfjs's `model.json` layout) into a directory, and loads them back. tfjs-node's `file://`
  * handler is not available here. A save is atomic: the weights go to a new file named by their
  * content, and replacing `model.json` (temp + rename) is the one step that switches to the new
- * model, so an interrupted save leaves the previous model whole.
+ * model, so an interrupted save leaves the previous model whole. After it, the previous weights
+ * file and any `members-*` folder the new `model.json` does not name are removed.
  */
 export function directoryHandler(directory: string): tf.io.IOHandler {
   const modelPath = join(directory, modelFileName);
@@ -68,8 +78,12 @@ export function directoryHandler(directory: string): tf.io.IOHandler {
         const reason = blocking === undefined ? (error as Error).message : `${blocking} is a file, not a folder`;
         throw new PersonalabError('storage_error', `cannot save a model to ${directory}: ${reason}`, { cause: error, details: { file: directory } });
       }
+      // Only now that model.json names the new files: what the previous model used, and a blend's member folders the
+      // new model.json does not name (another model saved over a blend had left them behind for good).
+      const memberFolder = namedMemberFolder(artifacts.modelTopology);
       for (const name of readdirSync(directory)) {
         if (name !== weightsName && weightsFilePattern.test(name)) rmSync(join(directory, name), { force: true });
+        if (name !== memberFolder && memberFolderPattern.test(name)) rmSync(join(directory, name), { recursive: true, force: true });
       }
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: bytes.length } };
     },
