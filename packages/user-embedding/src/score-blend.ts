@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FitOptions, Interaction, TrainingData } from '@personalab/core';
 import { PersonalabError } from '@personalab/core';
@@ -7,7 +7,7 @@ import { BaseRecommender, type ScoringQuery } from './base-recommender.js';
 import type { InteractionMatrix } from './interaction-matrix.js';
 import { heldOutByUser, validationNdcg } from './validation.js';
 import { zScoreInPlace } from './z-score.js';
-import type { WeightMap } from './weights-io.js';
+import { memberFolderPattern, type WeightMap } from './weights-io.js';
 
 export interface ScoreBlendOptions {
   /** The models blended (fitted by `fit`, or already fitted when built with `ScoreBlendRecommender.of`). */
@@ -18,8 +18,6 @@ export interface ScoreBlendOptions {
   loadMember?: (directory: string) => Promise<BaseRecommender>;
 }
 
-/** Member folders are bare names inside the blend's directory. */
-const memberFolderPattern = /^members-[0-9a-f]{8}$/;
 
 /** Each member's scores of the queries, z-scored per query over the catalogue (copies: members may hand out their own arrays). */
 function zScoredRows(member: BaseRecommender, queries: readonly ScoringQuery[]): Float32Array[] {
@@ -129,11 +127,8 @@ export class ScoreBlendRecommender extends BaseRecommender {
     const folder = `members-${randomUUID().replace(/-/g, '').slice(0, 8)}`;
     for (const [index, member] of this.members.entries()) await member.save(join(directory, folder, String(index)));
     this.memberFolder = folder;
-    // The commit point: model.json now names the new folder.
+    // The commit point: model.json now names the new folder (the save then removes the folders it does not name).
     await super.save(directory);
-    for (const name of readdirSync(directory)) {
-      if (name !== folder && memberFolderPattern.test(name)) rmSync(join(directory, name), { recursive: true, force: true });
-    }
   }
 
   override async load(directory: string): Promise<void> {
