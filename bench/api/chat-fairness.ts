@@ -13,7 +13,7 @@ import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { chatBody, loadOptions, startBenchServer, type BenchServer } from './bench-server.js';
-import { markdownTable, median, runScript, scriptCommand, svgBarChart, writeResults } from '@personalab/core';
+import { markdownTable, median, runHeader, runScript, scriptCommand, svgBarChart, writeResults } from '@personalab/core';
 
 await runScript(async () => {
   const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '3' }, connections: { type: 'string', default: '50' }, out: { type: 'string' } } });
@@ -85,6 +85,7 @@ await runScript(async () => {
     };
   }
 
+  const startedAt = new Date();
   const startedLoad = loadavg();
   // Two state folders (one server per folder: server.lock); each trains its model on its first start, then loads it.
   const servers = { on: await startServer('on', '/tmp/personalab-bench-chat-fairness-on'), off: await startServer('off', '/tmp/personalab-bench-chat-fairness-off') };
@@ -137,14 +138,16 @@ await runScript(async () => {
   const markdown = [
     `# Chat turns at saturation: event-loop turns on and off (autocannon, ${connections} connections, ${rounds} alternating rounds × ${seconds} s, medians)`,
     '',
+    ...runHeader({
+      command: scriptCommand('bench/api/chat-fairness.ts'),
+      date: startedAt,
+      machine: `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), shared with other engineers' jobs; load average at start ${startedLoad.map((value) => value.toFixed(2)).join(' / ')}. Servers and load generator share the cores; only one server is loaded at a time.`,
+    }),
     markdownTable(['server', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'timeouts + errors (all rounds)', 'answers per connection (fewest–most, all rounds)', 'last connection\'s first answer (s)', 'health checks answered', 'health p50 / p99 ms'], rows, 2),
     '',
     `\`POST /v1/chat\` with a new session per request, users and four messages in rotation (as bench/api/run.ts), against two servers of the main job side by side (cache on, as \`npm start\`), one taking event-loop turns for heavy requests (as served) and one running them as they arrive (\`--turns off\`). autocannon opens its ${connections} connections at once, so a round starts with all of them waiting to be accepted by a saturated server.`,
     `A health check (\`GET /healthz\`, one connection, as a load balancer's) connects a fifth into each round and runs for ${Math.max(1, Math.round((seconds * 3) / 5))} s; its answers and latency are the medians over rounds.`,
     'Why it matters: since libuv 1.45 (Node 20) a server accepts one pending connection per event-loop iteration, and without turns an iteration runs every ready chat turn, so late connections wait many long iterations for their accept.',
-    `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), shared with other engineers' jobs; load average at start ${startedLoad.map((value) => value.toFixed(2)).join(' / ')}. Servers and load generator share the cores; only one server is loaded at a time.`,
-    '',
-    `Command: \`${scriptCommand('bench/api/chat-fairness.ts')}\``,
   ].join('\n');
   const chart = svgBarChart(
     ['p50 ms', 'p99 ms', 'max ms'],
@@ -152,7 +155,7 @@ await runScript(async () => {
     { title: `Chat turn latency at ${connections} connections (median of ${rounds} rounds)`, yLabel: 'ms' },
   );
   const written = writeResults(outputDirectory, 'chat-fairness', {
-    json: { startedAt: new Date().toISOString(), connections, seconds, rounds, loadAverage: startedLoad, cpus: cpus().length, perRound: results, medians },
+    json: { startedAt: startedAt.toISOString(), connections, seconds, rounds, loadAverage: startedLoad, cpus: cpus().length, perRound: results, medians },
     markdown,
     svgs: { '': chart },
   });

@@ -13,7 +13,7 @@
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { markdownTable, median, runScript, scriptCommand, svgBarChart, writeResults } from '@personalab/core';
+import { markdownTable, median, runHeader, runScript, scriptCommand, svgBarChart, writeResults } from '@personalab/core';
 import { candidateModelName, defaultCandidateModel } from '@personalab/user-embedding';
 import { chatBody, loadOptions, startBenchServer, type BenchServer } from './bench-server.js';
 
@@ -97,6 +97,7 @@ await runScript(async () => {
   }
 
   const modes: ModeResult[] = [];
+  const startedAt = new Date();
   const startedLoad = loadavg();
   for (const cache of ['on', 'off'] as const) {
     const server = await startServer(cache);
@@ -159,13 +160,15 @@ await runScript(async () => {
   const markdown = [
     `# API load: recommendations vs a bare route (autocannon, ${connections} connections, ${rounds} interleaved rounds × ${seconds} s, medians)`,
     '',
+    ...runHeader({
+      command: scriptCommand('bench/api/run.ts'),
+      date: startedAt,
+      machine: `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), shared with other engineers' jobs; load average at start ${startedLoad.map((value) => value.toFixed(2)).join(' / ')}. Server and load generator are separate processes on the same cores.`,
+    }),
     markdownTable(['server', 'route', 'req/s', 'p50 ms', 'p99 ms', 'errors + non-2xx', '÷ bare public', '÷ bare /v1'], rows, 2),
     '',
     `Targets: recommendations ≥ 40% of the bare route's throughput, p99 ≤ 25 ms, no errors. A chat turn (a new session per request, users and four messages in rotation, measured after the other routes' rounds) writes the message and the profile to the store and runs the whole pipeline whatever the cache; it has no target.`,
     `Users rotated round-robin over ${modes[0]?.users ?? 0} users. "cache on" is how \`npm start\` runs (a user's list is computed once per change of their events and then served from memory); "cache off" runs the whole pipeline (candidates, re-rank, explanations) on every request.`,
-    `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), shared with other engineers' jobs; load average at start ${startedLoad.map((value) => value.toFixed(2)).join(' / ')}. Server and load generator are separate processes on the same cores.`,
-    '',
-    `Command: \`${scriptCommand('bench/api/run.ts')}\``,
   ].join('\n');
   const chart = svgBarChart(
     routes.map((route) => route.name),
@@ -173,7 +176,7 @@ await runScript(async () => {
     { title: `Requests/s at ${connections} connections (median of ${rounds})`, yLabel: 'requests/s' },
   );
   const written = writeResults(outputDirectory, 'api', {
-    json: { startedAt: new Date().toISOString(), connections, seconds, rounds, loadAverage: startedLoad, cpus: cpus().length, modes },
+    json: { startedAt: startedAt.toISOString(), connections, seconds, rounds, loadAverage: startedLoad, cpus: cpus().length, modes },
     markdown,
     svgs: { '': chart },
   });

@@ -9,15 +9,16 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type ChatModel, changedOptions, markdownTable, median, resultsDirectory, runScript, scriptCommand, writeResults } from '@personalab/core';
+import { type ChatModel, changedOptions, markdownTable, median, resultsDirectory, runHeader, runScript, scriptCommand, writeResults } from '@personalab/core';
 import { OpenAIChatModel } from '@personalab/llm';
 import { LlmResponder, RunStore, evaluate, generateBenchmark, questionFromRow } from '@personalab/personamem';
 
 await runScript(async () => {
+  const startedAt = new Date();
   const { values } = parseArgs({ options: { out: { type: 'string' } } });
   // No options but --out: every run is the headline run.
   const outputDirectory = resultsDirectory({ out: values.out, committed: join(process.cwd(), 'bench', 'results', 'personamem'), changed: changedOptions({}, {}), name: 'bench/personamem-partial' });
@@ -90,21 +91,24 @@ await runScript(async () => {
   const markdown = [
     '# PersonaMem evaluator throughput (instant model, 32k contexts)',
     '',
+    ...runHeader({
+      command: scriptCommand('bench/personamem/evaluator-throughput.ts'),
+      date: startedAt,
+      machine: `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}) shared with other engineers' jobs; 1-minute load average ${load.toFixed(1)} at the end. Wall-clock rates are noisy and low: compare them within one run.`,
+    }),
     `- ${questions.length} questions over ${benchmark.contexts.size} shared 32k-token contexts (${contextMiB.toFixed(1)} MiB of text, read once); mean prompt ${meanPromptMessages.toFixed(0)} messages, about ${meanPromptTokens.toFixed(0)} tokens.`,
     `- Concurrency ${concurrency}; SQLite run store on disk (WAL); ${repeats} repeats, interleaved; medians.`,
     `- in-process: a ChatModel that answers at once (evaluator overhead proper: prompt building, scoring, SQLite store, scheduling).`,
     `- http: OpenAIChatModel (the openai client) sending every ~100 KB prompt over HTTP to a server in a separate process: a bare endpoint that answers without parsing, and the llm package's test server (which parses, records and word-counts every request, so it measures the server too).`,
-    `- Peak RSS of the benchmark process: ${peakRssMiB.toFixed(0)} MiB. Machine: 2 shared cores, other engineers' jobs running (1-minute load average ${load.toFixed(1)} at the end); wall-clock rates are noisy and low.`,
+    `- Peak RSS of the benchmark process: ${peakRssMiB.toFixed(0)} MiB.`,
     `- "CPU ms per question" is this process's CPU time per question (the server's is not counted); 1000 / it is the rate one free core would sustain for the client side.`,
     `- Target: >= 200 questions/s at concurrency 32.`,
     '',
     markdownTable(['mode', 'questions/s (median)', 'min', 'max', 'CPU ms per question', 'questions per CPU-second', 'RSS after run (MiB)'], rows, 2),
     '',
-    `Command: \`${scriptCommand('bench/personamem/evaluator-throughput.ts')}\``,
-    '',
   ].join('\n');
   const written = writeResults(outputDirectory, 'evaluator-throughput', {
-    json: { questions: questions.length, contexts: benchmark.contexts.size, concurrency, repeats, rates, cpuMsPerQuestion: cpuMs, rssAfterMiB: rssAfter, peakRssMiB, loadAverage: load, meanPromptMessages, meanPromptTokens },
+    json: { started: startedAt.toISOString(), questions: questions.length, contexts: benchmark.contexts.size, concurrency, repeats, rates, cpuMsPerQuestion: cpuMs, rssAfterMiB: rssAfter, peakRssMiB, loadAverage: load, meanPromptMessages, meanPromptTokens },
     markdown,
   });
   console.log(markdown);

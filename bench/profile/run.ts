@@ -16,11 +16,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { cpus, loadavg } from 'node:os';
-import { changedOptions, getConfig, markdownTable, median, parseInteger, PersonalabError, resultsDirectory as chooseResultsDirectory, runScript, scriptCommand, writeResults, type Message, type Profile } from '@personalab/core';
+import { changedOptions, getConfig, markdownTable, median, parseInteger, PersonalabError, resultsDirectory as chooseResultsDirectory, runHeader, runScript, scriptCommand, writeResults, type Message, type Profile } from '@personalab/core';
 import { findDataset, howToGet, loadPersonaChat, personaChatToSession } from '@personalab/datasets';
 import { HeuristicProfileExtractor, candidateStatements, mineStatements } from '@personalab/profile';
 
 await runScript(async () => {
+  const startedAt = new Date();
   const { values } = parseArgs({ options: { repeats: { type: 'string', default: '5' }, out: { type: 'string' } } });
   const repeats = parseInteger('--repeats', values.repeats, { min: 1 });
   const resultsDirectory = chooseResultsDirectory({
@@ -88,13 +89,16 @@ await runScript(async () => {
   const markdown = [
     '# Heuristic profile extractor throughput (Persona-Chat valid, owner turns)',
     '',
-    `${dialogues.length} dialogues, ${ownerMessages} owner messages per pass; ${repeats} interleaved repeats after one warm-up; ${environment.cpus} CPUs (${environment.cpuModel}), load ${environment.loadAverage1m?.toFixed(2)} at the end; ${environment.note}.`,
+    ...runHeader({
+      command: scriptCommand('bench/profile/run.ts'),
+      date: startedAt,
+      machine: `${environment.cpus} CPUs (${environment.cpuModel}), Node ${environment.node}, load ${environment.loadAverage1m?.toFixed(2)} at the end; ${environment.note}.`,
+    }),
+    `${dialogues.length} dialogues, ${ownerMessages} owner messages per pass; ${repeats} interleaved repeats after one warm-up.`,
     '',
     markdownTable(['workload', 'median messages/s', 'min', 'max', 'repeats'], rows.map((row) => [row.workload, Math.round(row.medianMessagesPerSecond), Math.round(row.min), Math.round(row.max), row.repeats])),
-    '',
-    `Command: \`${scriptCommand('bench/profile/run.ts')}\``,
   ].join('\n');
-  const written = writeResults(resultsDirectory, 'heuristic-throughput', { json: { date: new Date().toISOString(), dialogues: dialogues.length, ownerMessages, rows, environment }, markdown });
+  const written = writeResults(resultsDirectory, 'heuristic-throughput', { json: { date: startedAt.toISOString(), dialogues: dialogues.length, ownerMessages, rows, environment }, markdown });
   console.log(markdown);
   console.error(`wrote ${written.join(', ')}`);
 });

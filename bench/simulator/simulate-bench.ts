@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { changedOptions, markdownTable, median, parseInteger, resultsDirectory, runScript, scriptCommand, writeResults, type Assistant } from '@personalab/core';
+import { changedOptions, markdownTable, median, parseInteger, resultsDirectory, runHeader, runScript, scriptCommand, writeResults, type Assistant } from '@personalab/core';
 import { generateSyntheticWorld, stratifiedSplit, syntheticConversation } from '@personalab/datasets';
 import { HnswIndex } from '@personalab/retrieval';
 import { EaseRecommender } from '@personalab/user-embedding';
@@ -28,6 +28,7 @@ import {
 import { createExperimentEmbedder } from '../../experiments/simulation/embedder.js';
 
 await runScript(async () => {
+  const startedAt = new Date();
   const { values } = parseArgs({ options: { users: { type: 'string', default: '1000' }, 'max-turns': { type: 'string', default: '5' }, repeats: { type: 'string', default: '3' }, concurrency: { type: 'string', default: '16' }, out: { type: 'string' } } });
   const wanted = parseInteger('--users', values.users, { min: 1 });
   const maxTurns = parseInteger('--max-turns', values['max-turns'], { min: 1 });
@@ -115,14 +116,16 @@ await runScript(async () => {
   const markdown = [
     '# Simulator bench: 1,000 simulated users x 5 turns, offline, in-process recommender',
     '',
+    ...runHeader({
+      command: scriptCommand('bench/simulator/simulate-bench.ts'),
+      date: startedAt,
+      machine: `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}) shared with other engineers' jobs; 1-minute load average at the start of each run: ${runs.map((run) => run.load.toFixed(1)).join(', ')}.`,
+    }),
     table,
     '',
     `Assistant: ${assistant.name} (k = 5 per turn). Simulator: RetrievalUserSimulator over ${corpus.size} synthetic-world user turns (${embedder.id}, HNSW). Concurrency ${concurrency}. Setup (world, split, fit, corpus) ${setupSeconds.toFixed(1)} s, not counted. Repeats: ${runs.map((run) => `${run.seconds.toFixed(1)} s`).join(', ')}; success rate ${runs[0]?.successRate.toFixed(3)}.`,
-    `Machine: ${cpus().length} CPUs shared with other engineers' jobs; 1-minute load average at the start of each run: ${runs.map((run) => run.load.toFixed(1)).join(', ')}.`,
-    '',
-    `Command: \`${scriptCommand('bench/simulator/simulate-bench.ts')}\``,
   ].join('\n');
-  const written = writeResults(outputDirectory, 'simulate-bench', { json: { users: users.length, maxTurns, concurrency, setupSeconds, assistant: assistant.name, corpusTurns: corpus.size, embedder: embedder.id, runs, worstCase: { seconds: fullSeconds, assistantTurns: fullTurns } }, markdown });
+  const written = writeResults(outputDirectory, 'simulate-bench', { json: { started: startedAt.toISOString(), users: users.length, maxTurns, concurrency, setupSeconds, assistant: assistant.name, corpusTurns: corpus.size, embedder: embedder.id, runs, worstCase: { seconds: fullSeconds, assistantTurns: fullTurns } }, markdown });
   console.log(table);
   console.error(`wrote ${written.join(', ')}`);
 });

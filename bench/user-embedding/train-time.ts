@@ -7,15 +7,16 @@
  * Only the headline run (`--all`, not --quick) writes bench/results/user-embedding; any other run writes
  * under $PERSONALAB_STATE_DIR/bench/user-embedding-partial unless --out is given.
  */
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { changedOptions, markdownTable, resultsDirectory, runScript, scriptCommand, writeResults } from '@personalab/core';
+import { changedOptions, markdownTable, resultsDirectory, runHeader, runScript, scriptCommand, writeResults } from '@personalab/core';
 import { stratifiedSplit } from '@personalab/datasets';
 import { BprRecommender, chooseLightGcnWeight, ContextEaseRecommender, EaseRecommender, LightGcnRecommender, ScoreBlendRecommender, SequentialTwoTowerRecommender } from '@personalab/user-embedding';
 import { movieLensOnWasm } from './movielens.js';
 
 await runScript(async () => {
+  const startedAt = new Date();
   const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, all: { type: 'boolean', default: false }, out: { type: 'string' } } });
   const { quick, all } = values;
   const outputDirectory = resultsDirectory({
@@ -119,12 +120,16 @@ await runScript(async () => {
   const markdown = [
     `# Training time on MovieLens-100K (tfjs ${backend.name}${quick ? ', quick' : ''})`,
     '',
+    ...runHeader({
+      command: scriptCommand('bench/user-embedding/train-time.ts'),
+      date: startedAt,
+      machine: `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}) shared with other engineers' jobs; the 1-minute load average after each run is listed (load > ${cpus().length} means we had a fraction of the cores).`,
+    }),
     'Target: the best model to its best epoch in ≤ 120 s. context-ease: seconds from the start of `fit` to the end of its best epoch (inner split, EASE and',
     'session closed forms on the input part, combiner epochs); total = plus the refit of the closed forms on the whole training part (a usable model).',
     'context-ease+lightgcn (the best P1 model, built as P1 builds it for seed 42): to best = context-ease\'s whole fit + LightGCN to its best epoch on the inner',
     '90/10 split + context-EASE\'s closed form on that split and the weight choice (a usable blend); total = plus LightGCN\'s epochs past its best (patience) and its',
     'refit on the whole training part for its best epoch count (the model P1 scores). Its examples/s are LightGCN\'s (users per full-batch step), its validation NDCG@10 the blend\'s on the inner split.',
-    `The machine has 2 cores shared with other engineers' jobs; the 1-minute load average after each run is listed (load > 2 means we had a fraction of the cores).`,
     '',
     markdownTable(
       ['model', 'data', 'seconds to best epoch', 'best epoch', 'epochs run', 'total seconds', 'examples/s', 'validation NDCG@10', 'load avg (1 min)'],
@@ -145,10 +150,8 @@ await runScript(async () => {
     'context-ease validation NDCG@10 is on its own held-out users (20 % of each user’s training items), not comparable to the 90/10 rows.',
     `context-ease+lightgcn: LightGCN's weight ${choice.weight} (chosen on the inner split); seconds by part: ${JSON.stringify(Object.fromEntries(Object.entries(blendParts).map(([key, value]) => [key, Number(value.toFixed(1))])))}.`,
     `context-ease gate (users outside training and stopping; epoch 0 against the best epoch): ${JSON.stringify(gate)}. When it keeps epoch 0, the usable model is the page-augmented EASE and the total seconds are what matters.`,
-    '',
-    `Command: \`${scriptCommand('bench/user-embedding/train-time.ts')}\``,
   ].join('\n');
-  const written = writeResults(outputDirectory, quick ? 'train-time-quick' : 'train-time', { json: { backend: backend.name, quick, rows }, markdown });
+  const written = writeResults(outputDirectory, quick ? 'train-time-quick' : 'train-time', { json: { started: startedAt.toISOString(), backend: backend.name, quick, rows }, markdown });
   console.log(markdown);
   console.error(`wrote ${written.join(', ')}`);
 });

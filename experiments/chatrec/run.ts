@@ -23,6 +23,7 @@ import {
   parseInteger,
   PersonalabError,
   resultsDirectory,
+  runHeader,
   runScript,
   scriptCommand,
   svgBarChart,
@@ -39,6 +40,7 @@ import { createCandidateModel, defaultCandidateModel, EaseRecommender, fitThenRe
 import { openRecommenderService, OfflineReranker, type Candidate, type HistoryEntry, type RecommenderService } from '@personalab/recommender';
 
 await runScript(async () => {
+  const startedAt = new Date();
   const { values } = parseArgs({
     options: {
       generator: { type: 'string', default: defaultCandidateModel },
@@ -259,6 +261,7 @@ await runScript(async () => {
   const markdown = [
     '# Chat-Rec on MovieLens 100K (P1 split: per-user stratified 75/25, seed 42; every test item relevant; k = 5)',
     '',
+    ...runHeader({ command: scriptCommand('experiments/chatrec/run.ts'), date: startedAt }),
     markdownTable(['ranker', 'Precision@5', 'Recall@5', 'NDCG@5', 'users', 'note'], tableRows),
     '',
     `Offline re-ranking ${lift >= 0 ? 'lifts' : 'lowers'} NDCG@5 by ${(Math.abs(lift) * 100).toFixed(1)}% ${lift >= 0 ? 'over' : 'against'} the candidate generator alone, both querying the model with every rated film (Chat-Rec reports about 11% for its LLM over LightGCN). The served pipeline leaves the films rated 1 or 2 out of the query: ${watchedCost >= 0 ? '+' : ''}${(watchedCost * 100).toFixed(1)}% NDCG@5 here, where every held-out film counts, and ${likedGain >= 0 ? '+' : ''}${(likedGain * 100).toFixed(1)}% on the held-out films the user rated 4 or 5 (second table). The served pipeline ${pipelineRow.evaluation.ndcgAtK > easeRow.evaluation.ndcgAtK ? 'beats' : 'does not beat'} EASE's NDCG@5 in the same run (${pipelineRow.evaluation.ndcgAtK.toFixed(4)} vs ${easeRow.evaluation.ndcgAtK.toFixed(4)}).`,
@@ -274,8 +277,6 @@ await runScript(async () => {
     markdownTable(['ranker', 'Precision@5', 'Recall@5', 'NDCG@5', 'users'], likedRows.map((row) => [row.name, row.evaluation.precisionAtK, row.evaluation.recallAtK, row.evaluation.ndcgAtK, row.evaluation.users])),
     '',
     'The served pipeline queries its model with the films rated 3 to 5 (`minSeedRating` 3; `experiments/movielens/numpy-check/low-ratings-results.md`): the ablation row queries with every rated film.',
-    '',
-    `Command: \`${scriptCommand('experiments/chatrec/run.ts')}\``,
   ].join('\n');
   const chart = svgBarChart(
     ['Precision@5', 'Recall@5', 'NDCG@5'],

@@ -17,7 +17,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { type ChatMessage, type Responder, changedOptions, getConfig, resultsDirectory as chooseResultsDirectory, runScript, scriptCommand, writeResults } from '@personalab/core';
+import { type ChatMessage, type Responder, changedOptions, getConfig, resultsDirectory as chooseResultsDirectory, runHeader, runScript, scriptCommand, withRunHeader, writeResults } from '@personalab/core';
 import { findDataset } from '@personalab/datasets';
 import { HeuristicProfileExtractor } from '@personalab/profile';
 import {
@@ -54,7 +54,9 @@ await runScript(async () => {
   const storePath = join(workDirectory, 'experiment.sqlite');
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${storePath}${suffix}`, { force: true });
   const store = new RunStore(storePath);
-  const summary: string[] = ['# PersonaMem experiment summary', '', `Command: \`${scriptCommand('experiments/personamem/run.ts')}\``, ''];
+  // Every Markdown of the run records the same command and start time.
+  const header = { command: scriptCommand('experiments/personamem/run.ts'), date: new Date() };
+  const summary: string[] = ['# PersonaMem experiment summary', '', ...runHeader(header)];
 
   async function runAll(benchmarkName: string, questions: BenchmarkQuestion[], contexts: Map<string, ChatMessage[]> | undefined, responders: Responder[]): Promise<RunReport[]> {
     const reports: RunReport[] = [];
@@ -90,7 +92,7 @@ await runScript(async () => {
     } else notes.push('personamem-dev not found: the authors\' prediction files were not scored.');
     writeResults(resultsDirectory, 'released-32k', {
       json: reports,
-      markdown: renderMarkdown('PersonaMem released 32k questions: controls and the authors\' predictions', reports, notes),
+      markdown: withRunHeader(renderMarkdown('PersonaMem released 32k questions: controls and the authors\' predictions', reports, notes), header),
       svgs: { distance: svgAccuracyByDistance('Released 32k: accuracy against distance to the reference', reports, published32k) },
     });
     summary.push('## Released 32k questions (589)', '', '| run | overall | longest option wrong |', '|---|---|---|');
@@ -141,7 +143,7 @@ await runScript(async () => {
     ];
     writeResults(resultsDirectory, name, {
       json: { options, reports },
-      markdown: renderMarkdown(`PersonaMem generated benchmark, ${size}-token contexts${phrasing === 'plain' ? '' : `, ${phrasing} wordings`}`, reports, notes),
+      markdown: withRunHeader(renderMarkdown(`PersonaMem generated benchmark, ${size}-token contexts${phrasing === 'plain' ? '' : `, ${phrasing} wordings`}`, reports, notes), header),
       svgs: { distance: svgAccuracyByDistance(`Generated ${size}: accuracy against distance to the reference`, reports, published128k) },
     });
     const label = {

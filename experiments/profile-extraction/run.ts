@@ -29,6 +29,7 @@ import {
   parseInteger,
   PersonalabError,
   resultsDirectory as chooseResultsDirectory,
+  runHeader,
   runScript,
   scriptCommand,
   scriptOptions,
@@ -473,7 +474,8 @@ function describeLlmRun(modelId: string, usage: UsageTotals): string {
 const reference = { all: { precision: 0.106, recall: 0.29, f1: 0.155 }, firstPerson: { precision: 0.175, recall: 0.234, f1: 0.2 } };
 
 async function main() {
-  const started = new Date().toISOString();
+  const startedAt = new Date();
+  const started = startedAt.toISOString();
   const personaChat = await personaChatCases();
   const spc = await syntheticPersonaChatCases();
   const personaChatResults = personaChat ? await evaluateCases('Persona-Chat', personaChat) : undefined;
@@ -541,7 +543,8 @@ async function main() {
   const lines = [
     '# Profile recovery',
     '',
-    `Run ${started}. ${llmNote}`,
+    ...runHeader({ command: json.command, date: startedAt }),
+    llmNote,
     '',
     ...(llmModel ? [`LLM usage of the whole run: ${formatUsage(usage)}.`, ''] : []),
     `Matching: ${json.matching}. Precision = share of extracted statements that match some gold sentence; recall = share of gold sentences matched by some statement; micro-averaged over dialogues.`,

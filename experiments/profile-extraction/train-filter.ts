@@ -15,13 +15,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { changedOptions, getConfig, markdownTable, PersonalabError, resultsDirectory, runScript, scriptCommand, writeResults } from '@personalab/core';
+import { changedOptions, getConfig, markdownTable, PersonalabError, resultsDirectory, runHeader, runScript, scriptCommand, writeResults } from '@personalab/core';
 import { findDataset, howToGet, loadSyntheticPersonaChat } from '@personalab/datasets';
 import { filteredSources, personaScore, trainPersonaFilter, type FeatureSet, type PersonaFilterModel } from '@personalab/profile';
 import { foldOf, judged, keepByModel, labelCandidates, personaGroups, pipelineScore, speakerTurns, type Speaker } from './filter-data.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 await runScript(async () => {
+  const startedAt = new Date();
   const { values } = parseArgs({ options: { out: { type: 'string' } } });
   // No options but --out: every run is the headline run.
   const outputDirectory = resultsDirectory({ out: values.out, committed: join(here, 'results'), changed: changedOptions({}, {}), name: 'experiments/profile-extraction-partial' });
@@ -88,6 +89,7 @@ export const defaultPersonaFilterModel: PersonaFilterModel = ${JSON.stringify(mo
   const markdown = [
     '# Persona filter training (Synthetic-Persona-Chat test, both speakers)',
     '',
+    ...runHeader({ command: scriptCommand('experiments/profile-extraction/train-filter.ts'), date: startedAt }),
     'The filter judges facts and plain first-person clauses; stated tastes, changes and goals always pass, so it is fitted on the former only.',
     '',
     `${speakers.length} speakers, ${data.reduce((sum, item) => sum + item.candidates.length, 0)} candidate statements, ${data.reduce((sum, item) => sum + item.candidates.filter((candidate) => candidate.label).length, 0)} matching a gold persona sentence. Not scored anywhere in the experiment: Persona-Chat valid and SPC valid have other personas.`,
@@ -102,8 +104,6 @@ export const defaultPersonaFilterModel: PersonaFilterModel = ${JSON.stringify(mo
     '## Strongest features',
     '',
     markdownTable(['feature', 'weight'], [...top.slice(0, 20), ...top.slice(-15)].map(([feature, weight]) => [feature, weight]), 3),
-    '',
-    `Command: \`${scriptCommand('experiments/profile-extraction/train-filter.ts')}\``,
     '',
   ].join('\n');
   const written = writeResults(outputDirectory, 'persona-filter-training', { json: { best, unfiltered, inSample: full, grid: rows, model: { description: model.description, bias: model.bias, features: Object.keys(model.weights).length, threshold: model.threshold } }, markdown });

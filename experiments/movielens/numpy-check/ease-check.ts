@@ -13,11 +13,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { changedOptions, markdownTable, parseIntegerList, PersonalabError, resultsDirectory as chooseResultsDirectory, runScript, scriptCommand, writeResults } from '@personalab/core';
+import { changedOptions, markdownTable, parseIntegerList, PersonalabError, resultsDirectory as chooseResultsDirectory, runHeader, runScript, scriptCommand, writeResults } from '@personalab/core';
 import { evaluateRanking, findDataset, howToGet, loadMovieLens100k, stratifiedSplit } from '@personalab/datasets';
 import { EaseRecommender } from '@personalab/user-embedding';
 
 await runScript(async () => {
+  const startedAt = new Date();
   const { values } = parseArgs({ options: { seeds: { type: 'string', default: '42,7,1' }, out: { type: 'string' } } });
   const seeds = parseIntegerList('--seeds', values.seeds, { min: 0, max: 2 ** 32 - 1 });
   const committedDirectory = join(process.cwd(), 'experiments', 'movielens', 'results');
@@ -53,14 +54,13 @@ await runScript(async () => {
   const markdown = [
     '# EASE (λ = 500) on the identical split: our TypeScript vs the numpy reference',
     '',
+    ...runHeader({ command: scriptCommand('experiments/movielens/numpy-check/ease-check.ts'), date: startedAt }),
     "Split: Recommenders' python_stratified_split rows (numpy RandomState permutation per user), see numpy-check/ease_check.py.",
     '',
     markdownTable(
       ['seed', 'ours NDCG@10', 'numpy NDCG@10', 'ours P@10', 'numpy P@10', 'same test pairs (md5)'],
       rows.map((row) => [String(row.seed), row.ndcg, row.numpyNdcg, row.precision, row.numpyPrecision, row.sameSplit === undefined ? '–' : row.sameSplit ? 'yes' : 'NO']),
     ),
-    '',
-    `Command: \`${scriptCommand('experiments/movielens/numpy-check/ease-check.ts')}\``,
   ].join('\n');
   const written = writeResults(resultsDirectory, 'ease-check', { json: { seeds, rows }, markdown });
   console.log(markdown);

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { markdownTable, meanAndStd, median, svgBarChart, svgLineChart, writeResults } from './index.js';
+import { markdownTable, meanAndStd, median, runHeader, svgBarChart, svgLineChart, withRunHeader, writeResults } from './index.js';
 
 describe('report helpers', () => {
   it('formats a markdown table with aligned numbers', () => {
@@ -46,5 +46,14 @@ describe('report helpers', () => {
     // A file where the results folder (or a folder above it) should be is one clear error.
     expect(() => writeResults(join(directory, 'p1.json'), 'p2', { json: {}, markdown: '' })).toThrow(/cannot write results into .*p1\.json: it or a folder above it is a file/);
     expect(() => writeResults(join(directory, 'p1.json', 'deeper'), 'p2', { json: {}, markdown: '' })).toThrow(/it or a folder above it is a file/);
+  });
+
+  it('opens a results file with the command, the date and the machine', () => {
+    const date = new Date('2026-11-27T08:19:22.535Z');
+    expect(runHeader({ command: 'npx tsx bench/x.ts', date })).toEqual(['Command: `npx tsx bench/x.ts`', '', 'Date: 2026-11-27T08:19:22Z', '']);
+    expect(runHeader({ command: 'c', date, machine: '2 CPUs, load 1.0' }).slice(-2)).toEqual(['Machine: 2 CPUs, load 1.0', '']);
+    expect(withRunHeader('# Title\n\n| a |\n', { command: 'c', date })).toBe('# Title\n\nCommand: `c`\n\nDate: 2026-11-27T08:19:22Z\n\n| a |\n');
+    expect(withRunHeader('# Title\ntext', { command: 'c', date })).toBe('# Title\n\nCommand: `c`\n\nDate: 2026-11-27T08:19:22Z\n\ntext');
+    expect(withRunHeader('text', { command: 'c', date })).toBe('Command: `c`\n\nDate: 2026-11-27T08:19:22Z\n\ntext');
   });
 });

@@ -196,6 +196,37 @@ export function writeResults(directory: string, name: string, files: ResultFiles
   return written;
 }
 
+/** What a results Markdown records of the run that made it. */
+export interface RunHeaderOptions {
+  /** The command line that made the file: `scriptCommand(...)`, or `invokedCommand()` where the script's name is not fixed. */
+  command: string;
+  /** When the run started (default now), written as an ISO 8601 UTC time. */
+  date?: Date;
+  /** A bench's machine line (cores, CPU model, load): its timings compare only within one run. */
+  machine?: string;
+}
+
+/**
+ * The lines a results Markdown opens with, under its title: `Command:` (the command line that made
+ * it), `Date:` and, for a bench, `Machine:`, each its own paragraph, then a blank line.
+ */
+export function runHeader(options: RunHeaderOptions): string[] {
+  const date = (options.date ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return [`Command: \`${options.command}\``, '', `Date: ${date}`, '', ...(options.machine === undefined ? [] : [`Machine: ${options.machine}`, ''])];
+}
+
+/**
+ * `markdown` with `runHeader(options)` under its `# title` line (at the top when it has none), for
+ * a report rendered by a function that does not take the header itself.
+ */
+export function withRunHeader(markdown: string, options: RunHeaderOptions): string {
+  const header = runHeader(options).join('\n');
+  const title = /^# [^\n]*\n\n?/.exec(markdown);
+  if (title === null) return `${header}\n${markdown}`;
+  const heading = title[0].endsWith('\n\n') ? title[0] : `${title[0]}\n`;
+  return `${heading}${header}\n${markdown.slice(title[0].length)}`;
+}
+
 /** Median of a list of numbers (NaN for an empty list). */
 export function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
