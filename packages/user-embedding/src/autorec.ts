@@ -7,7 +7,7 @@ import { evaluateRatings, meanRating, predictThroughScores, type RatingPair, typ
 import { TfRecommender } from './tf-recommender.js';
 import { runTrainingLoop, type TrainingSummary } from './training-loop.js';
 import { checkVocabulary, weightOfShape, weightsOfShapes, type WeightMap } from './weights-io.js';
-import { checkedSettings, countSetting, nonNegativeSetting, positiveSetting, seedSetting } from './settings-check.js';
+import { checkedSettings, countSetting, nonNegativeSetting, positiveSetting, seedSetting, patienceSetting } from './settings-check.js';
 
 export interface AutoRecOptions {
   /** Hidden units (sigmoid). */
@@ -33,7 +33,7 @@ const settingsSchema = z.object({
   itemsPerBatch: countSetting(1),
   learningRate: positiveSetting,
   l2: nonNegativeSetting,
-  patience: countSetting(0),
+  patience: patienceSetting(0),
   seed: seedSetting,
 } satisfies Record<keyof AutoRecOptions, z.ZodType>);
 /** A saved `model.json`'s config: the settings and the training ratings' mean. */

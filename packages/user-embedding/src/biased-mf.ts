@@ -7,7 +7,7 @@ import { evaluateRatings } from './rating-prediction.js';
 import { TfRecommender } from './tf-recommender.js';
 import { runTrainingLoop, type TrainingSummary } from './training-loop.js';
 import { checkVocabulary, weightsOfShapes, type WeightMap } from './weights-io.js';
-import { checkedSettings, countSetting, nonNegativeSetting, positiveSetting, seedSetting } from './settings-check.js';
+import { checkedSettings, countSetting, nonNegativeSetting, positiveSetting, seedSetting, patienceSetting } from './settings-check.js';
 
 export interface BiasedMfOptions {
   dimension?: number;
@@ -39,7 +39,7 @@ const settingsSchema = z.object({
   l2: nonNegativeSetting,
   biasL2: nonNegativeSetting,
   implicit: z.boolean(),
-  patience: countSetting(0),
+  patience: patienceSetting(0),
   seed: seedSetting,
 } satisfies Record<keyof BiasedMfOptions, z.ZodType>);
 /** A saved `model.json`'s config: the settings and the training ratings' mean. */

@@ -6,7 +6,7 @@ import { TfRecommender } from './tf-recommender.js';
 import { runTrainingLoop, type TrainingSummary } from './training-loop.js';
 import { earlyStoppingHeldOut, validationNdcg } from './validation.js';
 import { checkVocabulary, weightsOfShapes, type WeightMap } from './weights-io.js';
-import { checkedSettings, countSetting, nonNegativeSetting, positiveSetting, seedSetting } from './settings-check.js';
+import { checkedSettings, countSetting, nonNegativeSetting, positiveSetting, seedSetting, patienceSetting } from './settings-check.js';
 
 export interface BprOptions {
   dimension?: number;
@@ -28,7 +28,7 @@ const settingsSchema = z.object({
   batchSize: countSetting(1),
   learningRate: positiveSetting,
   l2: nonNegativeSetting,
-  patience: countSetting(0),
+  patience: patienceSetting(0),
   seed: seedSetting,
 } satisfies Record<keyof BprOptions, z.ZodType>);
 

@@ -11,7 +11,7 @@ import { heldOutByUser, rankedNdcg, validationNdcg } from './validation.js';
 import { topK } from './top-k.js';
 import { runTrainingLoop, type TrainingSummary } from './training-loop.js';
 import { checkVocabulary, weightsOfShapes, type WeightMap } from './weights-io.js';
-import { checkedSettings } from './settings-check.js';
+import { checkedSettings, patienceSetting } from './settings-check.js';
 import { zScoreInPlace } from './z-score.js';
 
 export interface ContextEaseOptions {
@@ -119,7 +119,7 @@ const settingsShape = {
   epochs: count,
   batchSize: z.number().int().positive(),
   learningRate: positive,
-  patience: z.number().int().positive(),
+  patience: patienceSetting(1),
   seed: z.number().int().min(0).max(2 ** 32 - 1),
 } satisfies Record<keyof ContextEaseOptions, z.ZodType>;
 /** `ContextEaseOptions` as JSON may give them (a benchmark's `--variants`): every key known, every value of its type. */

@@ -4,7 +4,7 @@ import type { FitOptions, TrainingData } from '@personalab/core';
 import type { ScoringQuery } from './base-recommender.js';
 import { matMulTransposeFree } from './fast-matmul.js';
 import type { InteractionMatrix } from './interaction-matrix.js';
-import { checkedSettings } from './settings-check.js';
+import { checkedSettings, countSetting, nonNegativeSetting, patienceSetting, positiveSetting, seedSetting } from './settings-check.js';
 import { TfRecommender } from './tf-recommender.js';
 import { runTrainingLoop, type TrainingSummary } from './training-loop.js';
 import { earlyStoppingHeldOut, validationNdcg } from './validation.js';
@@ -34,24 +34,22 @@ export interface LightGcnOptions {
 
 const defaults: Required<LightGcnOptions> = { dimension: 256, layers: 2, stepsPerEpoch: 25, epochs: 40, learningRate: 5e-3, l2: 3e-4, initScale: 0.1, patience: 4, seed: 42, foldInSteps: 50 };
 
-const count = (min: number) => z.number().int().min(min);
-const nonNegative = z.number().finite().min(0);
 /**
  * The settings as given or as saved in `model.json`: a string or negative `layers` had loaded and scored NaN or wrong
  * scores without an error. Missing keys keep their defaults (saves made before `foldInSteps` have none).
  */
 const settingsSchema = z.object({
-  dimension: count(1),
-  layers: count(1),
-  stepsPerEpoch: count(1),
-  epochs: count(0),
-  learningRate: z.number().finite().positive(),
-  l2: nonNegative,
-  initScale: nonNegative,
-  patience: count(0),
-  seed: z.number().int(),
-  foldInSteps: count(0),
-});
+  dimension: countSetting(1),
+  layers: countSetting(1),
+  stepsPerEpoch: countSetting(1),
+  epochs: countSetting(0),
+  learningRate: positiveSetting,
+  l2: nonNegativeSetting,
+  initScale: nonNegativeSetting,
+  patience: patienceSetting(0),
+  seed: seedSetting,
+  foldInSteps: countSetting(0),
+} satisfies Record<keyof LightGcnOptions, z.ZodType>);
 
 /** Adam's rate for the fold-in's ego vectors. */
 const foldInRate = 0.05;
@@ -123,7 +121,7 @@ export class LightGcnRecommender extends TfRecommender {
 
   constructor(options: LightGcnOptions = {}) {
     super();
-    this.options = checkedSettings('lightgcn', settingsSchema, defaults, options, 'options');
+    this.options = checkedSettings(this.name, settingsSchema, defaults, options, 'options');
   }
 
   async fit(data: TrainingData, options: FitOptions = {}): Promise<void> {
@@ -342,7 +340,7 @@ export class LightGcnRecommender extends TfRecommender {
   protected importState(state: { config: Record<string, unknown>; weights: WeightMap }): void {
     checkVocabulary(this.data);
     // Every check before anything is replaced: a failed load leaves the model as it was.
-    const settings = checkedSettings('lightgcn', settingsSchema, defaults, state.config, 'config');
+    const settings = checkedSettings(this.name, settingsSchema, defaults, state.config, 'config');
     const d = settings.dimension;
     const weights = weightsOfShapes(state.weights, { userEmbedding: [this.data.userIds.length, d], itemEmbedding: [this.data.itemIds.length, d] });
     Object.assign(this.options, settings);

@@ -37,7 +37,7 @@ export async function fitThenRefit<M extends EpochModel>(
   try {
     await early.fit({ ...data, interactions: stopping.train }, { validation: stopping.test, seed: options.seed, quiet: options.quiet });
   } catch (error) {
-    // Its variables (and a snapshot's) would outlive the failed run otherwise.
+    // Its variables would outlive the failed run otherwise.
     early.dispose();
     throw error;
   }

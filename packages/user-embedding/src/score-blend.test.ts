@@ -123,4 +123,21 @@ describe('a saved score blend', () => {
     blend.dispose();
     reference.dispose();
   });
+
+  it('a successful load frees the members it replaces, given ones included (the blend owns them)', async () => {
+    const before = tf.memory().numTensors;
+    const given = new LightGcnRecommender(small);
+    await given.fit(data, { quiet: true, seed: 3 });
+    const blend = new ScoreBlendRecommender({ members: [given, new EaseRecommender({ lambda: 50 })], weights: [2, 1], loadMember: loadRecommender });
+    await blend.fit(data, { quiet: true, seed: 3 });
+    const reference = (await loadRecommender(saved)) as ScoreBlendRecommender;
+    const withReference = tf.memory().numTensors;
+    reference.dispose();
+    const referenceTensors = withReference - tf.memory().numTensors;
+    await blend.load(saved);
+    // Only the loaded members' tensors remain: the given LightGCN's were freed.
+    expect(tf.memory().numTensors - before).toBe(referenceTensors);
+    blend.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

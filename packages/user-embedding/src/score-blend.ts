@@ -18,7 +18,6 @@ export interface ScoreBlendOptions {
   loadMember?: (directory: string) => Promise<BaseRecommender>;
 }
 
-
 /** Each member's scores of the queries, z-scored per query over the catalogue (copies: members may hand out their own arrays). */
 function zScoredRows(member: BaseRecommender, queries: readonly ScoringQuery[]): Float32Array[] {
   return member.scoreQueries(queries).map((row) => zScoreInPlace(Float32Array.from(row)));
@@ -51,8 +50,6 @@ export class ScoreBlendRecommender extends BaseRecommender {
   private readonly loadMember: ((directory: string) => Promise<BaseRecommender>) | undefined;
   private memberFolder: string | undefined;
   private loadingFrom: string | undefined;
-  /** Whether `members` were loaded by this blend (a later load frees them; members handed in are freed by `dispose` only). */
-  private loadedMembers = false;
 
   constructor(options: ScoreBlendOptions = {}) {
     super();
@@ -132,7 +129,7 @@ export class ScoreBlendRecommender extends BaseRecommender {
   }
 
   override async load(directory: string): Promise<void> {
-    const previous = { members: this.members, weights: this.weights, loadedMembers: this.loadedMembers };
+    const previous = { members: this.members, weights: this.weights };
     this.loadingFrom = directory;
     try {
       await super.load(directory);
@@ -142,8 +139,8 @@ export class ScoreBlendRecommender extends BaseRecommender {
     } finally {
       this.loadingFrom = undefined;
     }
-    if (previous.loadedMembers) disposeAll(previous.members);
-    this.loadedMembers = true;
+    // The blend owns its members, those it was given as well as those an earlier load made: the loaded ones replace them.
+    disposeAll(previous.members);
   }
 
   /** Frees the members' tfjs memory (a blend built with `of` or the constructor owns the members it was given). */

@@ -12,7 +12,7 @@ import { checkVocabulary, loadError, weightsOfShapes, type WeightMap } from './w
 import { checkCheckpointSettings, loadCheckpoint, optimizerState, restoreOptimizerState, saveCheckpoint, type Checkpoint } from './checkpoint.js';
 import { EaseRecommender } from './ease.js';
 import { matMulTransposeFree } from './fast-matmul.js';
-import { checkedSettings, countSetting, nonNegativeSetting, positiveSetting, seedSetting } from './settings-check.js';
+import { checkedSettings, countSetting, nonNegativeSetting, positiveSetting, seedSetting, patienceSetting } from './settings-check.js';
 
 export interface SequentialTwoTowerOptions {
   /** Embedding width d. */
@@ -71,7 +71,7 @@ const settingsSchema = z.object({
   l2: nonNegativeSetting,
   keepRange: z.tuple([share, share]),
   samplesPerUser: countSetting(1),
-  patience: countSetting(0),
+  patience: patienceSetting(0),
   itemToItem: z.boolean(),
   easeLambda: nonNegativeSetting,
   itemToItemLearningRate: positiveSetting,

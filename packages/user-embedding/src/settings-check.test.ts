@@ -155,6 +155,24 @@ describe('saved settings are checked when loaded, and options when built', () =>
   }
 });
 
+describe('patience', () => {
+  it('may be Infinity (every epoch trained), and a save holding it as null loads as Infinity', async () => {
+    const model = new BprRecommender({ dimension: 4, epochs: 1, patience: Number.POSITIVE_INFINITY });
+    expect(model.options.patience).toBe(Number.POSITIVE_INFINITY);
+    await model.fit(data, { quiet: true, seed: 1 });
+    const folder = join(directory, 'bpr-infinite-patience');
+    await model.save(folder);
+    // JSON writes Infinity as null.
+    expect(JSON.parse(readFileSync(join(folder, 'model.json'), 'utf8')).modelTopology.config.patience).toBeNull();
+    const loaded = (await loadRecommender(folder)) as BprRecommender;
+    expect(loaded.options.patience).toBe(Number.POSITIVE_INFINITY);
+    expect(await loaded.score({ userId, itemIds })).toEqual(await model.score({ userId, itemIds }));
+    expect(() => new BprRecommender({ patience: -1 })).toThrow(/options\.patience/);
+    loaded.dispose();
+    model.dispose();
+  });
+});
+
 describe('checkedSettings', () => {
   const schema = z.object({ size: z.number().int().min(1), rate: z.number().positive() });
   const defaults = { size: 2, rate: 0.5 };

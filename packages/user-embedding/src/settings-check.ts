@@ -15,6 +15,11 @@ export const nonNegativeSetting = z.number().min(0);
 export const positiveSetting = z.number().positive();
 /** A seed: any whole number. */
 export const seedSetting = z.number().int();
+/**
+ * Early stopping's patience: a whole number ≥ `min`, or Infinity (train every epoch; the training loop's own setting),
+ * which JSON saves as null.
+ */
+export const patienceSetting = (min: number) => z.union([countSetting(min), z.literal(Number.POSITIVE_INFINITY), z.null().transform(() => Number.POSITIVE_INFINITY)]);
 
 /**
  * `settings` checked against `schema`, laid over `base`: keys the schema does not know and keys whose value is

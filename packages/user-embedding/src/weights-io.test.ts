@@ -107,6 +107,12 @@ describe('model directory writes', () => {
     expect(await (await loadRecommender(folder)).score({ userId, itemIds })).toEqual(blendScores);
 
     // `serve --model context-ease` or `train --out` over the blend's folder: the member folder had stayed for good.
+    // A folder of the user's that merely looks like one is not the blend's, and stays.
+    mkdirSync(join(folder, 'members-deadbeef'));
+    writeFileSync(join(folder, 'members-deadbeef', 'notes.txt'), 'mine');
+    await ease.save(folder);
+    expect(memberFolders(folder)).toEqual(['members-deadbeef']);
+    rmSync(join(folder, 'members-deadbeef'), { recursive: true });
     await ease.save(folder);
     expect(memberFolders(folder)).toEqual([]);
     const loaded = await loadRecommender(folder);

@@ -17,6 +17,15 @@ const weightsFilePattern = /^weights(-[0-9a-f]{16})?\.bin$/;
 /** Folders of member models a blend saves beside its `model.json`, which names its own in `config.memberFolder`. */
 export const memberFolderPattern = /^members-[0-9a-f]{8}$/;
 
+/** The `modelTopology` of the model.json at `path`, or undefined when there is none or it does not parse. */
+function previousTopology(path: string): unknown {
+  try {
+    return (JSON.parse(readFileSync(path, 'utf8')) as { modelTopology?: unknown }).modelTopology;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The member folder a topology names (`config.memberFolder`), if any. */
 function namedMemberFolder(topology: unknown): string | undefined {
   const config = typeof topology === 'object' && topology !== null ? (topology as { config?: unknown }).config : undefined;
@@ -61,6 +70,8 @@ export function directoryHandler(directory: string): tf.io.IOHandler {
       const bytes = Buffer.concat(buffers.map((buffer) => Buffer.from(buffer)));
       const digest = sha256(bytes);
       const weightsName = `weights-${digest.slice(0, 16)}.bin`;
+      // The member folder the model being replaced names (a blend's), read before model.json is replaced.
+      const previousMemberFolder = namedMemberFolder(previousTopology(modelPath));
       try {
         mkdirSync(directory, { recursive: true });
         writeFileAtomic(join(directory, weightsName), bytes);
@@ -78,12 +89,14 @@ export function directoryHandler(directory: string): tf.io.IOHandler {
         const reason = blocking === undefined ? (error as Error).message : `${blocking} is a file, not a folder`;
         throw new PersonalabError('storage_error', `cannot save a model to ${directory}: ${reason}`, { cause: error, details: { file: directory } });
       }
-      // Only now that model.json names the new files: what the previous model used, and a blend's member folders the
-      // new model.json does not name (another model saved over a blend had left them behind for good).
+      // Only now that model.json names the new files: the weights file the previous model used, the member folder the
+      // replaced blend named (another model saved over a blend had left it behind for good), and, when the new model is
+      // a blend, member folders of its interrupted earlier saves. Other folders are never touched.
       const memberFolder = namedMemberFolder(artifacts.modelTopology);
       for (const name of readdirSync(directory)) {
         if (name !== weightsName && weightsFilePattern.test(name)) rmSync(join(directory, name), { force: true });
-        if (name !== memberFolder && memberFolderPattern.test(name)) rmSync(join(directory, name), { recursive: true, force: true });
+        const staleMembers = name === previousMemberFolder || memberFolder !== undefined;
+        if (name !== memberFolder && staleMembers && memberFolderPattern.test(name)) rmSync(join(directory, name), { recursive: true, force: true });
       }
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: bytes.length } };
     },
