@@ -13,7 +13,7 @@ import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { chatBody, loadOptions, startBenchServer, type BenchServer } from './bench-server.js';
-import { markdownTable, median, runHeader, runScript, scriptCommand, svgBarChart, writeResults } from '@personalab/core';
+import { machineLine, markdownTable, median, runHeader, runScript, scriptCommand, svgBarChart, writeResults } from '@personalab/core';
 
 await runScript(async () => {
   const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '3' }, connections: { type: 'string', default: '50' }, out: { type: 'string' } } });
@@ -141,7 +141,7 @@ await runScript(async () => {
     ...runHeader({
       command: scriptCommand('bench/api/chat-fairness.ts'),
       date: startedAt,
-      machine: `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), shared with other engineers' jobs; load average at start ${startedLoad.map((value) => value.toFixed(2)).join(' / ')}. Servers and load generator share the cores; only one server is loaded at a time.`,
+      machine: `${machineLine()}, shared with other engineers' jobs; load average at start ${startedLoad.map((value) => value.toFixed(2)).join(' / ')}. Servers and load generator share the cores; only one server is loaded at a time.`,
     }),
     markdownTable(['server', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'timeouts + errors (all rounds)', 'answers per connection (fewest–most, all rounds)', 'last connection\'s first answer (s)', 'health checks answered', 'health p50 / p99 ms'], rows, 2),
     '',

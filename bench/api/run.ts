@@ -13,7 +13,7 @@
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { markdownTable, median, runHeader, runScript, scriptCommand, svgBarChart, writeResults } from '@personalab/core';
+import { machineLine, markdownTable, median, runHeader, runScript, scriptCommand, svgBarChart, writeResults } from '@personalab/core';
 import { candidateModelName, defaultCandidateModel } from '@personalab/user-embedding';
 import { chatBody, loadOptions, startBenchServer, type BenchServer } from './bench-server.js';
 
@@ -163,7 +163,7 @@ await runScript(async () => {
     ...runHeader({
       command: scriptCommand('bench/api/run.ts'),
       date: startedAt,
-      machine: `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), shared with other engineers' jobs; load average at start ${startedLoad.map((value) => value.toFixed(2)).join(' / ')}. Server and load generator are separate processes on the same cores.`,
+      machine: `${machineLine()}, shared with other engineers' jobs; load average at start ${startedLoad.map((value) => value.toFixed(2)).join(' / ')}. Server and load generator are separate processes on the same cores.`,
     }),
     markdownTable(['server', 'route', 'req/s', 'p50 ms', 'p99 ms', 'errors + non-2xx', '÷ bare public', '÷ bare /v1'], rows, 2),
     '',

@@ -12,7 +12,7 @@
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { changedOptions, markdownTable, median, parseInteger, resultsDirectory, runScript, scriptCommand, svgBarChart, writeResults } from '@personalab/core';
+import { changedOptions, machineLine, markdownTable, median, parseInteger, resultsDirectory, runHeader, runScript, scriptCommand, svgBarChart, writeResults } from '@personalab/core';
 import {
   countTurnPairs,
   findDataset,
@@ -164,12 +164,13 @@ await runScript(async () => {
   const markdown = [
     '# Data set loading and synthetic world generation',
     '',
-    `Command: \`${scriptCommand('bench/datasets/run.ts')}\``,
-    '',
+    ...runHeader({
+      command: scriptCommand('bench/datasets/run.ts'),
+      date: new Date(started),
+      machine: `${machineLine()}, load average ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after. ${environment.note}`,
+    }),
     table,
     '',
-    `Node ${environment.node}, ${environment.cpus} CPUs (${environment.cpuModel}), load average ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after; ${environment.date}.`,
-    environment.note,
     'Every load streams and validates every row with zod; the world times include users, items, ratings and hidden profiles (conversations are generated lazily and timed separately).',
   ].join('\n');
   const chart = svgBarChart(

@@ -9,11 +9,11 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type ChatModel, changedOptions, markdownTable, median, resultsDirectory, runHeader, runScript, scriptCommand, writeResults } from '@personalab/core';
+import { type ChatModel, changedOptions, machineLine, markdownTable, median, resultsDirectory, runHeader, runScript, scriptCommand, writeResults } from '@personalab/core';
 import { OpenAIChatModel } from '@personalab/llm';
 import { LlmResponder, RunStore, evaluate, generateBenchmark, questionFromRow } from '@personalab/personamem';
 
@@ -94,7 +94,7 @@ await runScript(async () => {
     ...runHeader({
       command: scriptCommand('bench/personamem/evaluator-throughput.ts'),
       date: startedAt,
-      machine: `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}) shared with other engineers' jobs; 1-minute load average ${load.toFixed(1)} at the end. Wall-clock rates are noisy and low: compare them within one run.`,
+      machine: `${machineLine()}, shared with other engineers' jobs; 1-minute load average ${load.toFixed(1)} at the end. Wall-clock rates are noisy and low: compare them within one run.`,
     }),
     `- ${questions.length} questions over ${benchmark.contexts.size} shared 32k-token contexts (${contextMiB.toFixed(1)} MiB of text, read once); mean prompt ${meanPromptMessages.toFixed(0)} messages, about ${meanPromptTokens.toFixed(0)} tokens.`,
     `- Concurrency ${concurrency}; SQLite run store on disk (WAL); ${repeats} repeats, interleaved; medians.`,

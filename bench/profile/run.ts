@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { cpus, loadavg } from 'node:os';
-import { changedOptions, getConfig, markdownTable, median, parseInteger, PersonalabError, resultsDirectory as chooseResultsDirectory, runHeader, runScript, scriptCommand, writeResults, type Message, type Profile } from '@personalab/core';
+import { changedOptions, getConfig, machineLine, markdownTable, median, parseInteger, PersonalabError, resultsDirectory as chooseResultsDirectory, runHeader, runScript, scriptCommand, writeResults, type Message, type Profile } from '@personalab/core';
 import { findDataset, howToGet, loadPersonaChat, personaChatToSession } from '@personalab/datasets';
 import { HeuristicProfileExtractor, candidateStatements, mineStatements } from '@personalab/profile';
 
@@ -92,7 +92,7 @@ await runScript(async () => {
     ...runHeader({
       command: scriptCommand('bench/profile/run.ts'),
       date: startedAt,
-      machine: `${environment.cpus} CPUs (${environment.cpuModel}), Node ${environment.node}, load ${environment.loadAverage1m?.toFixed(2)} at the end; ${environment.note}.`,
+      machine: `${machineLine()}, load ${environment.loadAverage1m?.toFixed(2)} at the end; ${environment.note}.`,
     }),
     `${dialogues.length} dialogues, ${ownerMessages} owner messages per pass; ${repeats} interleaved repeats after one warm-up.`,
     '',

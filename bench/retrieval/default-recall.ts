@@ -7,9 +7,9 @@
  *
  *   npx tsx --conditions=development bench/retrieval/default-recall.ts [--random-count 100000] [--efs 64,128,256] [--out DIR] [--name NAME]
  */
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { changedOptions, createRandom, markdownTable, parseInteger, parseIntegerList, PersonalabError, resultsDirectory, runScript, scriptCommand, writeResults, type Metric, type SearchHit } from '@personalab/core';
+import { changedOptions, createRandom, machineLine, markdownTable, parseInteger, parseIntegerList, PersonalabError, resultsDirectory, runHeader, runScript, scriptCommand, writeResults, type Metric, type SearchHit } from '@personalab/core';
 import { findDataset, howToGet, loadMovieLens100k } from '@personalab/datasets';
 import { ExactIndex, HashingEmbedder, HnswIndex, recallAtK, scoreRecallAtK } from '@personalab/retrieval';
 import { BprRecommender, exportItemVectors, exportedDimension, selectBackend, userQueryVector } from '@personalab/user-embedding';
@@ -43,7 +43,8 @@ await runScript(async () => {
     changed: changedOptions({ 'random-count': randomCount, efs, name: values.name }, { 'random-count': 100_000, efs: [64, 128, 256] }),
     name: 'bench/retrieval-partial',
   });
-  const started = new Date().toISOString();
+  const startedAt = new Date();
+  const started = startedAt.toISOString();
   const startedLoad = loadavg();
   const log = (line: string) => console.log(line);
   const results: SetResult[] = [];
@@ -116,10 +117,12 @@ await runScript(async () => {
   const markdown = [
     '# HnswIndex recall at its default parameters',
     '',
-    `Run ${started} on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${startedLoad.map((value) => value.toFixed(2)).join(' / ')}. ` +
-      '`new HnswIndex({ dimension, metric })`: M 16, efConstruction 200, ef 64; recall@10 against ExactIndex, ties counted as found (recall by id beside it).',
-    '',
-    `Command: \`${scriptCommand('bench/retrieval/default-recall.ts')}\``,
+    ...runHeader({
+      command: scriptCommand('bench/retrieval/default-recall.ts'),
+      date: startedAt,
+      machine: `${machineLine()}, load average ${startedLoad.map((value) => value.toFixed(2)).join(' / ')}.`,
+    }),
+    '`new HnswIndex({ dimension, metric })`: M 16, efConstruction 200, ef 64; recall@10 against ExactIndex, ties counted as found (recall by id beside it).',
     '',
     markdownTable(
       ['set', 'vectors', 'metric', 'queries', 'build CPU-s', ...results[0]!.points.map((point) => `recall@10, ef ${point.ef}${point.ef === 64 ? ' (default)' : ''}`)],

@@ -12,7 +12,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { changedOptions, markdownTable, median, parseInteger, parseIntegerList, PersonalabError, resultsDirectory, runScript, scriptCommand, writeResults } from '@personalab/core';
+import { changedOptions, machineLine, markdownTable, median, parseInteger, parseIntegerList, PersonalabError, resultsDirectory, runHeader, runScript, scriptCommand, writeResults } from '@personalab/core';
 import { installedHnswlibBuild } from '@personalab/retrieval';
 import { tradeoffChart } from './chart.js';
 import { medianOverhead, runClustered, type ClusteredResult } from './clustered.js';
@@ -55,7 +55,8 @@ await runScript(async () => {
     name: 'bench/retrieval-partial',
   });
   const startedLoad = loadavg();
-  const started = new Date().toISOString();
+  const startedAt = new Date();
+  const started = startedAt.toISOString();
   const installed = installedHnswlibBuild();
   const hnswlibBuild = installed.rebuilt ? { flags: `${installed.flags} (AVX kernels, scripts/native-build.mjs)`, version: installed.version } : { flags: installed.flags };
 
@@ -102,14 +103,18 @@ await runScript(async () => {
     const markdown: string[] = [
       '# Retrieval benchmark',
       '',
-      `Run ${started} on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, hnswlib-node compiled with ${hnswlibBuild.flags}. ` +
-        `Load average at start ${startedLoad.map((value) => value.toFixed(2)).join(' / ')}, at end ${loadavg().map((value) => value.toFixed(2)).join(' / ')}: ` +
-        'the machine is shared with other engineers, so absolute timings are noisy; each comparison below is measured in one process, interleaved round by round, as medians. ' +
+      ...runHeader({
+        command: scriptCommand('bench/retrieval/run.ts'),
+        date: startedAt,
+        machine:
+          `${machineLine()}, hnswlib-node compiled with ${hnswlibBuild.flags}. ` +
+          `Load average at start ${startedLoad.map((value) => value.toFixed(2)).join(' / ')}, at end ${loadavg().map((value) => value.toFixed(2)).join(' / ')}: ` +
+          'the machine is shared with other engineers, so absolute timings are noisy.',
+      }),
+      'Each comparison below is measured in one process, interleaved round by round, as medians. ' +
         'Queries/s are per CPU-second of the benchmark process (process.cpuUsage), which other processes on the cores disturb far less than wall-clock time; wall-clock figures are given beside them and in the JSON.',
       '',
       'Recall@10 counts ties as found (ann-benchmarks convention: a hit scoring at least the true 10th score is correct); recall by id is shown beside it and differs only where duplicate texts tie.',
-      '',
-      `Command: \`${scriptCommand('bench/retrieval/run.ts')}\``,
       '',
     ];
     const svgs: Record<string, string> = {};

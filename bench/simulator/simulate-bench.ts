@@ -9,10 +9,10 @@
 //   Only the headline run (the defaults) writes bench/results/simulator; any other run writes under
 //   $PERSONALAB_STATE_DIR/bench/simulator-partial unless --out is given.
 import { performance } from 'node:perf_hooks';
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { changedOptions, markdownTable, median, parseInteger, resultsDirectory, runHeader, runScript, scriptCommand, writeResults, type Assistant } from '@personalab/core';
+import { changedOptions, machineLine, markdownTable, median, parseInteger, resultsDirectory, runHeader, runScript, scriptCommand, writeResults, type Assistant } from '@personalab/core';
 import { generateSyntheticWorld, stratifiedSplit, syntheticConversation } from '@personalab/datasets';
 import { HnswIndex } from '@personalab/retrieval';
 import { EaseRecommender } from '@personalab/user-embedding';
@@ -119,7 +119,7 @@ await runScript(async () => {
     ...runHeader({
       command: scriptCommand('bench/simulator/simulate-bench.ts'),
       date: startedAt,
-      machine: `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}) shared with other engineers' jobs; 1-minute load average at the start of each run: ${runs.map((run) => run.load.toFixed(1)).join(', ')}.`,
+      machine: `${machineLine()}, shared with other engineers' jobs; 1-minute load average at the start of each run: ${runs.map((run) => run.load.toFixed(1)).join(', ')}.`,
     }),
     table,
     '',

@@ -10,7 +10,7 @@
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { changedOptions, markdownTable, resultsDirectory, runHeader, runScript, scriptCommand, writeResults } from '@personalab/core';
+import { changedOptions, machineLine, markdownTable, resultsDirectory, runHeader, runScript, scriptCommand, writeResults } from '@personalab/core';
 import { stratifiedSplit } from '@personalab/datasets';
 import { BprRecommender, chooseLightGcnWeight, ContextEaseRecommender, EaseRecommender, LightGcnRecommender, ScoreBlendRecommender, SequentialTwoTowerRecommender } from '@personalab/user-embedding';
 import { movieLensOnWasm } from './movielens.js';
@@ -123,7 +123,7 @@ await runScript(async () => {
     ...runHeader({
       command: scriptCommand('bench/user-embedding/train-time.ts'),
       date: startedAt,
-      machine: `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}) shared with other engineers' jobs; the 1-minute load average after each run is listed (load > ${cpus().length} means we had a fraction of the cores).`,
+      machine: `${machineLine()}, shared with other engineers' jobs; the 1-minute load average after each run is listed (load > ${cpus().length} means we had a fraction of the cores).`,
     }),
     'Target: the best model to its best epoch in ≤ 120 s. context-ease: seconds from the start of `fit` to the end of its best epoch (inner split, EASE and',
     'session closed forms on the input part, combiner epochs); total = plus the refit of the closed forms on the whole training part (a usable model).',

@@ -16,7 +16,7 @@
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { changedOptions, createProgress, createRandom, getConfig, markdownTable, parseInteger, PersonalabError, resultsDirectory, runScript, scriptCommand, svgBarChart, writeResults, type Item } from '@personalab/core';
+import { changedOptions, createProgress, createRandom, getConfig, markdownTable, parseInteger, PersonalabError, resultsDirectory, runHeader, runScript, scriptCommand, svgBarChart, writeResults, type Item } from '@personalab/core';
 import { join } from 'node:path';
 import { findDataset, howToGet, loadMovieLens100k, loadSyntheticPersonaChat, stratifiedSplit } from '@personalab/datasets';
 import { HnswIndex } from '@personalab/retrieval';
@@ -25,6 +25,7 @@ import { defaultCandidateModel, describeCandidateModel, openCandidateModel } fro
 import { ItemCatalog, openRecommenderService, readConstraints, type RecommenderService } from '@personalab/recommender';
 
 await runScript(async () => {
+  const startedAt = new Date();
   const { values } = parseArgs({
     options: {
       users: { type: 'string', default: '943' },
@@ -235,6 +236,7 @@ await runScript(async () => {
   const markdown = [
     '# Constrained requests on MovieLens 100K (P1 split; k = 5)',
     '',
+    ...runHeader({ command: scriptCommand('experiments/chatrec/constraints.ts'), date: startedAt }),
     `${requests.length} test users, one request each, drawn (seed ${values.seed}) from one of the user's held-out films: one of its genres and its decade, phrased "I'm in the mood for a comedy from the 90s." (one message) or "I'm in the mood for a comedy." then "From the 90s please." (two turns; the metrics read the second turn's list, and "offered in any turn" both). Relevant: the user's held-out films of that genre and decade (${meanRelevant.toFixed(2)} per request on average). Candidates from ${describeCandidateModel(defaultCandidateModel)}, the served candidate model, fitted on the training part; the offline re-ranker; no LLM.`,
     '',
     markdownTable(
@@ -250,8 +252,6 @@ await runScript(async () => {
     chitChat
       ? `**False requests in chit-chat.** Read by the offline reader, ${chitChat.turns} Synthetic-Persona-Chat test turns (both speakers getting to know each other: hobbies, family, work, now and then the films they like; none asks a recommender for anything) set a genre asked for in ${rate(chitChat.genresAsked)}, a genre ruled out in ${rate(chitChat.genresRuledOut)}, years in ${rate(chitChat.years)}, the audience in ${rate(chitChat.audience)} and a reset in ${rate(chitChat.resets)}. Each is a false positive; most left are questions about the partner's favourites ("what's your favorite mystery book?") and decades named for other things ("vintage 50s decor").`
       : 'False requests in chit-chat: not measured (Synthetic-Persona-Chat not found).',
-    '',
-    `Command: \`${scriptCommand('experiments/chatrec/constraints.ts')}\``,
   ].join('\n');
   const chart = svgBarChart(
     ['fits genre and decade', 'hit@5', 'NDCG@5'],

@@ -12,7 +12,7 @@
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { changedOptions, getConfig, markdownTable, parseInteger, PersonalabError, resultsDirectory, runScript, scriptCommand, svgBarChart, svgLineChart, writeResults, type Embedder, type UserSimulator } from '@personalab/core';
+import { changedOptions, getConfig, markdownTable, parseInteger, PersonalabError, resultsDirectory, runHeader, runScript, scriptCommand, svgBarChart, svgLineChart, writeResults, type Embedder, type UserSimulator } from '@personalab/core';
 import { findDataset, howToGet } from '@personalab/datasets';
 import { createChatModelFromConfig } from '@personalab/llm';
 import { HeuristicProfileExtractor, addCounts, precisionRecall, zeroCounts, type MatchCounts } from '@personalab/profile';
@@ -52,6 +52,7 @@ function parseWeights(text: string): Partial<RerankWeights> {
 }
 
 await runScript(async () => {
+  const startedAt = new Date();
   const { values } = parseArgs({ options: { personas: { type: 'string', default: '500' }, seed: { type: 'string', default: '1' }, 'llm-personas': { type: 'string', default: '50' }, 'corpus-limit': { type: 'string' }, offset: { type: 'string', default: '0' }, weights: { type: 'string' }, out: { type: 'string' } } });
   const personaCount = parseInteger('--personas', values.personas, { min: 1 });
   const personaOffset = parseInteger('--offset', values.offset, { min: 0 });
@@ -192,6 +193,7 @@ await runScript(async () => {
   const markdown = [
     '# Simulator fidelity on Synthetic-Persona-Chat',
     '',
+    ...runHeader({ command: scriptCommand('experiments/simulation/fidelity.ts'), date: startedAt }),
     `${typed[0]?.personas ?? 0} personas (User 1 of the first test-split conversations with at least three turns each way). Each simulated user holds the persona's sentences as hidden facts and answers the persona's real partner, replayed turn by turn, for as many turns as the real persona spoke. Retrieval corpus: ${corpus.size} real user turns of the ${valid.conversations.length} validation-split conversations (no evaluated persona's own words). Embedder: ${embedder.id}; index: HNSW.`,
     '',
     table,
@@ -200,8 +202,6 @@ await runScript(async () => {
     '- **contradiction rate**: share of user turns that contradict a persona sentence by the simulator package\'s rule-based checker. The retrieval simulator uses the same checker as a veto, so its 0 is by construction; the number that matters is the ablation\'s and the real turns\' rate (real turns include the checker\'s false alarms).',
     '- **length W1 / KS**: Wasserstein-1 (in words) and Kolmogorov–Smirnov distance between the turn-length distributions of the system and of the real turns; **question-rate W1**: the same between per-conversation question rates.',
     `- ${llmNote}`,
-    '',
-    `Command: \`${scriptCommand('experiments/simulation/fidelity.ts')}\``,
   ].join('\n');
   const consistencyChart = svgBarChart(
     ['cycle precision', 'cycle recall', 'cycle F1', 'distinct-2', 'question rate'],

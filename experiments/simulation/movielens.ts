@@ -15,7 +15,7 @@
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { changedOptions, getConfig, parseInteger, PersonalabError, resultsDirectory, runScript, scriptCommand, markdownTable, svgBarChart, svgLineChart, writeResults, type Assistant, type DialogueTurn, type Recommender } from '@personalab/core';
+import { changedOptions, getConfig, parseInteger, PersonalabError, resultsDirectory, runHeader, runScript, scriptCommand, markdownTable, svgBarChart, svgLineChart, writeResults, type Assistant, type DialogueTurn, type Recommender } from '@personalab/core';
 import { findDataset, howToGet, loadMovieLens100k, stratifiedSplit } from '@personalab/datasets';
 import { HnswIndex } from '@personalab/retrieval';
 import {
@@ -34,6 +34,7 @@ import { bestUserEmbeddingModel, chatRecAssistant, serveOverHttp } from './assis
 import { resultName } from './result-name.js';
 
 await runScript(async () => {
+  const startedAt = new Date();
   const { values } = parseArgs({ options: { seed: { type: 'string', default: '1' }, users: { type: 'string', default: '100000' }, 'max-turns': { type: 'string', default: '5' }, k: { type: 'string', default: '5' }, 'http-users': { type: 'string', default: '100' }, hint: { type: 'string', default: 'profile' }, out: { type: 'string' } } });
   if (values.hint !== 'profile' && values.hint !== 'target') throw new PersonalabError('invalid_argument', `--hint must be "profile" or "target", got "${values.hint}"`);
   const hint: 'profile' | 'target' = values.hint;
@@ -146,6 +147,7 @@ await runScript(async () => {
   const markdown = [
     '# MovieLens 100K conversational evaluation (simulated users)',
     '',
+    ...runHeader({ command: scriptCommand('experiments/simulation/movielens.ts'), date: startedAt }),
     `${users.length} simulated users, one per MovieLens user with at least one held-out liked item (80/20 per-user stratified split, seed ${seed}). Hidden targets: held-out items rated ≥ 4; hidden ratings: all the user's ratings; seen: training items. Simulator: RetrievalUserSimulator (offline; feedback grounded in the hidden ratings; ${hint === 'profile' ? 'after a list it accepts nothing from, the user says it is "more in the mood for" one of its profile\'s liked subjects, unrelated to the hidden targets' : 'after a list it accepts nothing from, the user says it is "more in the mood for" a genre of one of its hidden targets, as a user who knows what they want would'}). Each assistant recommends ${k} items per turn for at most ${maxTurns} turns; the most-popular and ${model.name} assistants (the simulator package's RecommenderAssistant) never repeat an item or offer a training item, and the Chat-Rec pipeline decides for itself (see repeated items).`,
     '',
     table,
@@ -153,8 +155,6 @@ await runScript(async () => {
     '- **turns without recommendations** / **repeated items**: share of assistant turns that offered nothing, and share of items offered after the first turn that the assistant had already offered in the same conversation (an item offered again cannot raise recall).',
     `- **success within ${maxTurns} turns** (iEvaLM): a hidden target was among the ${k} items of some assistant turn; **recall@${k} after turn t**: share of the user's targets offered in turns 1..t (cumulative).`,
     ...notes,
-    '',
-    `Command: \`${scriptCommand('experiments/simulation/movielens.ts')}\``,
   ].join('\n');
   const written = writeResults(outputDirectory, resultName(hint === 'profile' ? 'movielens' : 'movielens-target-hint', settings, headline), {
     json: { dataset: 'movielens-100k', seed, k, maxTurns, hint, users: users.length, rows },

@@ -61,5 +61,5 @@ export type { ProfileExtractor, ExtractOptions } from './interfaces/profile-extr
 export type { CatalogueScores, Recommender, TrainingData, FitOptions, RecommendOptions, ScoredItem } from './interfaces/recommender.js';
 export type { UserSimulator, SimulationGoal, SimulatorTurn, DialogueTurn, Assistant } from './interfaces/user-simulator.js';
 export type { Responder, ResponderQuestion, ResponderAnswer } from './interfaces/responder.js';
-export { markdownTable, svgBarChart, svgLineChart, writeResults, median, meanAndStd, runHeader, withRunHeader } from './report.js';
-export type { Cell, ChartSeries, ChartOptions, ReferenceLine, ResultFiles, RunHeaderOptions } from './report.js';
+export { markdownTable, svgBarChart, svgLineChart, writeResults, median, meanAndStd, machineLine, runHeader, withRunHeader } from './report.js';
+export type { Cell, ChartSeries, ChartOptions, ReferenceLine, MachineLineOptions, ResultFiles, RunHeaderOptions } from './report.js';

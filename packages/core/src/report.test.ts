@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { markdownTable, meanAndStd, median, runHeader, svgBarChart, svgLineChart, withRunHeader, writeResults } from './index.js';
+import { machineLine, markdownTable, meanAndStd, median, runHeader, svgBarChart, svgLineChart, withRunHeader, writeResults } from './index.js';
 
 describe('report helpers', () => {
   it('formats a markdown table with aligned numbers', () => {
@@ -55,5 +55,12 @@ describe('report helpers', () => {
     expect(withRunHeader('# Title\n\n| a |\n', { command: 'c', date })).toBe('# Title\n\nCommand: `c`\n\nDate: 2026-11-27T08:19:22Z\n\n| a |\n');
     expect(withRunHeader('# Title\ntext', { command: 'c', date })).toBe('# Title\n\nCommand: `c`\n\nDate: 2026-11-27T08:19:22Z\n\ntext');
     expect(withRunHeader('text', { command: 'c', date })).toBe('Command: `c`\n\nDate: 2026-11-27T08:19:22Z\n\ntext');
+  });
+
+  it('describes the machine by its CPUs and Node version', () => {
+    const core = { model: 'AMD EPYC 7B13 ' };
+    expect(machineLine({ cpus: [core, core], node: 'v20.20.2' })).toBe('2 CPUs (AMD EPYC 7B13), Node v20.20.2');
+    expect(machineLine({ cpus: [], node: 'v20.20.2' })).toBe('0 CPUs (unknown), Node v20.20.2');
+    expect(machineLine()).toMatch(new RegExp(`^\\d+ CPUs \\(.+\\), Node ${process.version.replace(/\./g, '\\.')}$`));
   });
 });

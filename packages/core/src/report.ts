@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
 import { PersonalabError } from './errors.js';
@@ -225,6 +226,24 @@ export function withRunHeader(markdown: string, options: RunHeaderOptions): stri
   if (title === null) return `${header}\n${markdown}`;
   const heading = title[0].endsWith('\n\n') ? title[0] : `${title[0]}\n`;
   return `${heading}${header}\n${markdown.slice(title[0].length)}`;
+}
+
+/** The machine `machineLine` describes; each field defaults to this one's. */
+export interface MachineLineOptions {
+  /** The logical CPUs, as `os.cpus()` lists them. */
+  cpus?: readonly { model: string }[];
+  /** The Node version, as `process.version`. */
+  node?: string;
+}
+
+/**
+ * The start of a bench's `Machine:` line, e.g. `2 CPUs (AMD EPYC), Node v20.20.2`: every bench writes its
+ * hardware the same way and adds its own load averages and notes after it.
+ */
+export function machineLine(options: MachineLineOptions = {}): string {
+  const list = options.cpus ?? cpus();
+  const model = list[0]?.model.trim() || 'unknown';
+  return `${list.length} CPUs (${model}), Node ${options.node ?? process.version}`;
 }
 
 /** Median of a list of numbers (NaN for an empty list). */

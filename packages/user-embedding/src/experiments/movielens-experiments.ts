@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Interaction, TrainingData } from '@personalab/core';
-import { PersonalabError, invokedCommand, markdownTable, meanAndStd, svgBarChart, writeResults } from '@personalab/core';
+import { PersonalabError, invokedCommand, markdownTable, meanAndStd, runHeader, svgBarChart, writeResults } from '@personalab/core';
 import { evaluateRanking, loadMovieLens100k, mapAtK, stratifiedSplit } from '@personalab/datasets';
 import type { BaseRecommender } from '../base-recommender.js';
 import { selectBackend } from '../backend.js';
@@ -175,6 +175,7 @@ export async function runRankingExperiments(options: MovieLensExperimentOptions)
   const quick = options.quick ?? false;
   const seeds = options.seeds ?? (quick ? [42] : [42, 7, 1]);
   const command = options.command ?? invokedCommand();
+  const startedAt = new Date();
   const backend = await selectBackend({ log });
   const data = await loadMovieLens100k(options.dataDirectory);
   const runs: RankingRun[] = [];
@@ -258,7 +259,7 @@ export async function runRankingExperiments(options: MovieLensExperimentOptions)
       dispose(innerModel);
       dispose(final);
     }
-    writeRankingResults(options.resultsDirectory, runs, { backend: backend.name, quick, seeds, split: options.split ?? 'per-group', ...(command === undefined ? {} : { command }) });
+    writeRankingResults(options.resultsDirectory, runs, { backend: backend.name, quick, seeds, split: options.split ?? 'per-group', date: startedAt, ...(command === undefined ? {} : { command }) });
   }
   return runs;
 
@@ -281,13 +282,21 @@ function summarise(runs: readonly RankingRun[], pick: (run: RankingRun) => numbe
   return new Map(models.map((model) => [model, summariseSeeds(runs.filter((run) => run.model === model).map(pick))]));
 }
 
-/** The `Command:` line of a results file (none when the command is unknown). */
-function commandLines(command: string | undefined): string[] {
-  return command === undefined ? [] : ['', `Command: \`${command}\``];
+/** What the P1 and P2 files record of their run; `date` (the start, default now) goes in the Markdown header only. */
+export interface RankingResultsMeta {
+  backend: string;
+  quick: boolean;
+  seeds: readonly number[];
+  command?: string;
+  split?: MovieLensSplitKind;
+  date?: Date;
 }
 
 /** Writes p1-ranking and p2-top5 (.json, .md, .svg) from the runs so far. */
-export function writeRankingResults(directory: string, runs: readonly RankingRun[], meta: { backend: string; quick: boolean; seeds: readonly number[]; command?: string; split?: MovieLensSplitKind }): void {
+export function writeRankingResults(directory: string, runs: readonly RankingRun[], meta: RankingResultsMeta): void {
+  const { date, ...recorded } = meta;
+  // No header when the command is unknown (no entry point): a Date line alone would not say what made the file.
+  const header = meta.command === undefined ? [] : runHeader({ command: meta.command, ...(date === undefined ? {} : { date }) });
   const models = [...new Set(runs.map((run) => run.model))];
   const metrics10 = { map: (run: RankingRun) => run.k10.map, ndcg: (run: RankingRun) => run.k10.ndcg, precision: (run: RankingRun) => run.k10.precision, recall: (run: RankingRun) => run.k10.recall };
   const summary10 = Object.fromEntries(Object.entries(metrics10).map(([key, pick]) => [key, summarise(runs, pick)]));
@@ -308,9 +317,9 @@ export function writeRankingResults(directory: string, runs: readonly RankingRun
   const p1Markdown = [
     `# P1: top-10 ranking on MovieLens-100K (${meta.quick ? 'quick mode, ' : ''}${describeSeeds(seedsDone)}; backend ${meta.backend})`,
     '',
+    ...header,
     `Per-user stratified 75/25 split (${describeP1Split(meta.split)}), every test item relevant, training items excluded,`,
     `k = 10, ${describeSpread(seedsDone.length)}. MAP divides by the number of relevant items, as the published table.`,
-    ...commandLines(meta.command),
     '',
     markdownTable(['model', 'MAP', 'NDCG@10', 'Precision@10', 'Recall@10'], p1Rows),
     '',
@@ -336,7 +345,7 @@ export function writeRankingResults(directory: string, runs: readonly RankingRun
       { title: `P1 ${title} on MovieLens-100K (dashed: published)`, yLabel: title, references: p1Anchors.rows.map((row) => ({ label: row.model, value: row[key] })) },
     );
   writeResults(directory, 'p1-ranking', {
-    json: { protocol: 'P1', ...meta, anchors: p1Anchors, summary: Object.fromEntries(Object.entries(summary10).map(([key, map]) => [key, Object.fromEntries(map)])), runs },
+    json: { protocol: 'P1', ...recorded, anchors: p1Anchors, summary: Object.fromEntries(Object.entries(summary10).map(([key, map]) => [key, Object.fromEntries(map)])), runs },
     markdown: p1Markdown,
     svgs: { ndcg: chart('ndcg', 'NDCG@10'), precision: chart('precision', 'Precision@10'), map: chart('map', 'MAP'), recall: chart('recall', 'Recall@10') },
   });
@@ -346,9 +355,9 @@ export function writeRankingResults(directory: string, runs: readonly RankingRun
   const p2Markdown = [
     `# P2: top-5 on MovieLens-100K as Chat-Rec reports it (${meta.quick ? 'quick mode, ' : ''}${describeSeeds(seedsDone)})`,
     '',
+    ...header,
     'Same split and rankings as P1, cut at k = 5. The Chat-Rec paper does not publish its split; its numbers are context, not a like-for-like comparison.',
     `${describeSpread(seedsDone.length).replace(/^./, (first) => first.toUpperCase())}.`,
-    ...commandLines(meta.command),
     '',
     markdownTable(
       ['model', 'Precision@5', 'Recall@5', 'NDCG@5'],
@@ -359,7 +368,7 @@ export function writeRankingResults(directory: string, runs: readonly RankingRun
     ),
   ].join('\n');
   writeResults(directory, 'p2-top5', {
-    json: { protocol: 'P2', ...meta, anchors: p2Anchors, summary: Object.fromEntries(Object.entries(summary5).map(([key, map]) => [key, Object.fromEntries(map)])) },
+    json: { protocol: 'P2', ...recorded, anchors: p2Anchors, summary: Object.fromEntries(Object.entries(summary5).map(([key, map]) => [key, Object.fromEntries(map)])) },
     markdown: p2Markdown,
     svgs: {
       ndcg: svgBarChart(models, [{ name: 'NDCG@5', values: models.map((model) => summary5.ndcg?.get(model)?.mean ?? Number.NaN) }], {

@@ -1,5 +1,5 @@
 import type { Item, RatingInteraction, User } from '@personalab/core';
-import { invokedCommand, markdownTable, svgBarChart, writeResults } from '@personalab/core';
+import { invokedCommand, markdownTable, runHeader, svgBarChart, writeResults } from '@personalab/core';
 import { loadMovieLens100k, loadMovieLensSplit, mae, rmse, stratifiedSplit } from '@personalab/datasets';
 import { AutoRecRecommender } from '../autorec.js';
 import { selectBackend } from '../backend.js';
@@ -75,7 +75,7 @@ export async function runRatingExperiments(options: RatingExperimentOptions): Pr
   const autoRec = options.autoRec ?? false;
   const seeds = options.seeds ?? (quick ? [42] : [42, 7, 1]);
   const command = options.command ?? invokedCommand();
-  const meta = { quick, seeds, ...(command === undefined ? {} : { command }) };
+  const meta = { quick, seeds, date: new Date(), ...(command === undefined ? {} : { command }) };
   const backend = await selectBackend({ log });
   const data = await loadMovieLens100k(options.dataDirectory);
   const official = await loadMovieLensSplit(options.dataDirectory, 'u1');
@@ -151,8 +151,18 @@ const descriptions: Record<string, string> = {
   blend: 'least-squares blend of the models above it (not biased MF)',
 };
 
+/** What the P3 files record of their run; `date` (the start, default now) goes in the Markdown header only. */
+export interface RatingResultsMeta {
+  backend: string;
+  quick: boolean;
+  seeds: readonly number[];
+  command?: string;
+  date?: Date;
+}
+
 /** Writes p3-rating.json|md|svg from the runs (also used to redraw the files from a saved JSON). */
-export function writeRatingResults(directory: string, runs: readonly RatingRun[], meta: { backend: string; quick: boolean; seeds: readonly number[]; command?: string }): void {
+export function writeRatingResults(directory: string, runs: readonly RatingRun[], meta: RatingResultsMeta): void {
+  const { date, ...recorded } = meta;
   const models = [...new Set(runs.map((run) => run.model))];
   const seedsDone = [...new Set(runs.filter((run) => run.split === '75/25').map((run) => run.seed))].filter((seed) => seed !== undefined);
   const stats = (model: string, pick: (run: RatingRun) => number | undefined) => {
@@ -172,12 +182,13 @@ export function writeRatingResults(directory: string, runs: readonly RatingRun[]
   const markdown = [
     `# P3: rating prediction on MovieLens-100K (${meta.quick ? 'quick mode, ' : ''}75/25 ${describeSeeds(seedsDone)}; official u1; tfjs backend ${meta.backend})`,
     '',
+    // No header when the command is unknown (no entry point): a Date line alone would not say what made the file.
+    ...(meta.command === undefined ? [] : runHeader({ command: meta.command, ...(date === undefined ? {} : { date }) })),
     "Per-user stratified 75/25 split (`stratifiedSplit` with `shuffle: 'numpy'`, the P1 split) and the official u1.base/u1.test split. Every model sees only the",
     'training part: an inner per-user 90/10 split of it drives early stopping (biased MF) and the blend weights (least squares on the',
     'held-out tenth); biased MF (for the epochs early stopping chose) and the blend members are then refitted on the whole training part. Predictions clipped to [1, 5].',
     'Validation = RMSE on that inner tenth (models trained on the other 90%). Target (issue 4): RMSE ≤ 0.90 on 75/25.',
     `75/25 columns: ${describeSpread(seedsDone.length)}.`,
-    ...(meta.command === undefined ? [] : ['', `Command: \`${meta.command}\``]),
     '',
     markdownTable(
       ['model', '75/25 RMSE', '75/25 MAE', 'u1 RMSE', 'u1 MAE', 'validation RMSE (75/25)'],
@@ -203,7 +214,7 @@ export function writeRatingResults(directory: string, runs: readonly RatingRun[]
   ].join('\n');
   const references = [...p3Anchors.rows.map((row) => ({ label: row.model, value: row.rmse })), { label: 'target 0.90', value: 0.9 }];
   writeResults(directory, 'p3-rating', {
-    json: { protocol: 'P3', ...meta, anchors: p3Anchors, target: { rmse: 0.9, split: '75/25' }, summary, runs },
+    json: { protocol: 'P3', ...recorded, anchors: p3Anchors, target: { rmse: 0.9, split: '75/25' }, summary, runs },
     markdown,
     svgs: {
       '': svgBarChart(
