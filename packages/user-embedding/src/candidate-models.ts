@@ -14,14 +14,14 @@ import { ScoreBlendRecommender } from './score-blend.js';
  *   (rank 128, weight 0.25): P1 NDCG@10 0.4889, about 2.5× page-EASE's fitting time (one eigen-decomposition);
  * - `page-ease`: EASE with each rating page as an extra Gram row (P1 NDCG@10 0.4855);
  * - `context-ease+lightgcn`: that closed form plus 3 × LightGCN's z-scores (tfjs, trained for 7 epochs: the weight and
- *   epochs P1 chose on its inner splits), the best P1 ranker (0.4977); LightGCN's training adds about 45 s on
+ *   epochs P1 chose on its inner splits), the best P1 ranker (0.4966); LightGCN's training adds about 45 s on
  *   MovieLens 100K.
  */
 export const candidateModels = ['context-ease', 'page-ease', 'context-ease+lightgcn'] as const;
 export type CandidateModelName = (typeof candidateModels)[number];
 export const defaultCandidateModel: CandidateModelName = candidateModels[0];
 
-/** LightGCN's training length and weight in the served blend: what P1 chose on its inner splits (7, 7, 8 epochs; weights 3, 2, 3). */
+/** LightGCN's training length and weight in the served blend: what P1 chose on its inner splits (7, 7, 8 epochs; weights 3, 8, 3 from 0–8, 3, 2, 3 from session 13's 0–4: 3 either way). */
 export const servedBlend = { lightgcnEpochs: 7, lightgcnWeight: 3 } as const;
 
 /** A served candidate model (unfitted), by name. */

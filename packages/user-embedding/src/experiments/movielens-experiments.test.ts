@@ -94,7 +94,7 @@ describe('MovieLens results files', () => {
     const runs = await runRankingExperiments({ dataDirectory: data, resultsDirectory: directory, seeds: [42], models: ['context-ease+lightgcn', 'lightgcn', 'context-ease'], quick: true, quiet: true, log: () => undefined, command });
     expect(runs.map((run) => run.model)).toEqual(['context-ease', 'lightgcn', 'context-ease+lightgcn']);
     const blend = runs[2]?.selected as { lightgcnWeight: number; validationNdcg: { weight: number; ndcg: number }[] };
-    expect(blend.validationNdcg.map((entry) => entry.weight)).toEqual([0, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4]);
+    expect(blend.validationNdcg.map((entry) => entry.weight)).toEqual([0, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 6, 8]);
     expect(blend.validationNdcg.find((entry) => entry.weight === blend.lightgcnWeight)?.ndcg).toBe(Math.max(...blend.validationNdcg.map((entry) => entry.ndcg)));
     // Weight 0 ranks exactly as context-EASE alone.
     if (blend.lightgcnWeight === 0) expect(runs[2]?.k10.ndcg).toBe(runs[0]?.k10.ndcg);

@@ -77,7 +77,7 @@ export const rankingModelNames = ['most-popular', 'item-knn', 'ease', 'context-e
 const blendName = 'context-ease+lightgcn';
 const blendMembers = ['context-ease', 'lightgcn'] as const;
 /** Candidate weights of LightGCN's z-scores beside context-EASE's (weight 1), chosen on the inner split. */
-const blendWeights = [0, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4] as const;
+const blendWeights = [0, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 6, 8] as const;
 
 /**
  * LightGCN's weight in the blend: context-EASE's closed form at λ `easeLambda` is fitted on `training` (what its refit
