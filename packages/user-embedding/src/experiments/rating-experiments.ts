@@ -1,5 +1,5 @@
 import type { Item, RatingInteraction, User } from '@personalab/core';
-import { invokedCommand, markdownTable, runHeader, svgBarChart, writeResults } from '@personalab/core';
+import { invokedCommand, markdownTable, svgBarChart, writeResults } from '@personalab/core';
 import { loadMovieLens100k, loadMovieLensSplit, mae, rmse, stratifiedSplit } from '@personalab/datasets';
 import { AutoRecRecommender } from '../autorec.js';
 import { selectBackend } from '../backend.js';
@@ -10,7 +10,7 @@ import { RatingBlend, type BlendMember, type TrainableRatingModel } from '../rat
 import { fitThenRefit } from '../refit.js';
 import { p3Anchors } from './anchors.js';
 import { p1Split } from './movielens-experiments.js';
-import { describeSeeds, describeSpread, formatSeedSummary, summariseSeeds } from './seed-summary.js';
+import { describeSeeds, describeSpread, experimentHeader, formatSeedSummary, summariseSeeds, type ExperimentRunMeta } from './seed-summary.js';
 
 export interface RatingExperimentOptions {
   /** The movielens-100k folder. */
@@ -151,18 +151,9 @@ const descriptions: Record<string, string> = {
   blend: 'least-squares blend of the models above it (not biased MF)',
 };
 
-/** What the P3 files record of their run; `date` (the start, default now) goes in the Markdown header only. */
-export interface RatingResultsMeta {
-  backend: string;
-  quick: boolean;
-  seeds: readonly number[];
-  command?: string;
-  date?: Date;
-}
-
 /** Writes p3-rating.json|md|svg from the runs (also used to redraw the files from a saved JSON). */
-export function writeRatingResults(directory: string, runs: readonly RatingRun[], meta: RatingResultsMeta): void {
-  const { date, ...recorded } = meta;
+export function writeRatingResults(directory: string, runs: readonly RatingRun[], meta: ExperimentRunMeta): void {
+  const { date: _date, ...recorded } = meta;
   const models = [...new Set(runs.map((run) => run.model))];
   const seedsDone = [...new Set(runs.filter((run) => run.split === '75/25').map((run) => run.seed))].filter((seed) => seed !== undefined);
   const stats = (model: string, pick: (run: RatingRun) => number | undefined) => {
@@ -182,8 +173,7 @@ export function writeRatingResults(directory: string, runs: readonly RatingRun[]
   const markdown = [
     `# P3: rating prediction on MovieLens-100K (${meta.quick ? 'quick mode, ' : ''}75/25 ${describeSeeds(seedsDone)}; official u1; tfjs backend ${meta.backend})`,
     '',
-    // No header when the command is unknown (no entry point): a Date line alone would not say what made the file.
-    ...(meta.command === undefined ? [] : runHeader({ command: meta.command, ...(date === undefined ? {} : { date }) })),
+    ...experimentHeader(meta),
     "Per-user stratified 75/25 split (`stratifiedSplit` with `shuffle: 'numpy'`, the P1 split) and the official u1.base/u1.test split. Every model sees only the",
     'training part: an inner per-user 90/10 split of it drives early stopping (biased MF) and the blend weights (least squares on the',
     'held-out tenth); biased MF (for the epochs early stopping chose) and the blend members are then refitted on the whole training part. Predictions clipped to [1, 5].',

@@ -1,4 +1,4 @@
-import { meanAndStd } from '@personalab/core';
+import { meanAndStd, runHeader } from '@personalab/core';
 
 /** A metric over split seeds: the mean and, from two seeds on, the sample std (one seed has no spread). */
 export interface SeedSummary {
@@ -29,4 +29,21 @@ export function describeSeeds(seeds: readonly number[]): string {
 /** What the tables' cells are: mean ± sample std over seeds, or one run's values. */
 export function describeSpread(seedCount: number): string {
   return seedCount === 1 ? 'one seed, so each value is that run\'s, with no spread (more --seeds give mean ± sample std)' : `mean ± sample std over ${seedCount} seeds`;
+}
+
+/** What a MovieLens results file records of its run; `date` (the start, default now) goes in the Markdown header only. */
+export interface ExperimentRunMeta {
+  backend: string;
+  quick: boolean;
+  seeds: readonly number[];
+  command?: string;
+  date?: Date;
+}
+
+/**
+ * The Markdown header of a results file (`runHeader`), none when the command is unknown (no entry point): a Date line
+ * alone would not say what made the file.
+ */
+export function experimentHeader(meta: Pick<ExperimentRunMeta, 'command' | 'date'>): string[] {
+  return meta.command === undefined ? [] : runHeader({ command: meta.command, ...(meta.date === undefined ? {} : { date: meta.date }) });
 }
