@@ -96,7 +96,7 @@ await runScript(async () => {
     const row = { name, seed, options, ...metrics, seconds: (performance.now() - started) / 1000, load: loadavg()[0], ...details };
     console.log(JSON.stringify(row));
     rows.push(row);
-    (model as Partial<ContextEaseRecommender>).dispose?.();
+    model.dispose();
     writeResults(output, resultsName, {
       json: { backend: backend.name, protocol: 'P1 training part, inner per-user 90/10 split (seed + 1000)', rows },
       markdown: [

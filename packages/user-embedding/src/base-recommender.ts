@@ -48,6 +48,9 @@ export abstract class BaseRecommender implements Recommender {
   /** Scores of every item (indexed like `itemIds`) for one query; higher is better. */
   abstract scoreQuery(query: ScoringQuery): Float32Array;
 
+  /** Frees what the model holds outside the JavaScript heap (tfjs memory); the plain-TypeScript models hold nothing. */
+  dispose(): void {}
+
   /** Scores for many queries at once; models with batched inference override this. */
   scoreQueries(queries: readonly ScoringQuery[]): Float32Array[] {
     return queries.map((query) => this.scoreQuery(query));

@@ -90,6 +90,22 @@ describe('a saved score blend', () => {
     );
   });
 
+  it('a damaged config is refused naming model.json and the key', async () => {
+    const edits: Array<[string, (config: Record<string, unknown>) => void, RegExp]> = [
+      ['fewer-members', (config) => (config.members = ['lightgcn']), /config\.members: must name one model kind per weight/],
+      ['string-weight', (config) => (config.weights = [2, 'x']), /config\.weights\[1\]/],
+      ['escaping-folder', (config) => (config.memberFolder = '../elsewhere'), /config\.memberFolder: must be a members-<8 hex> folder name/],
+    ];
+    for (const [name, edit, pattern] of edits) {
+      const damaged = copy(name);
+      const modelFile = join(damaged.folder, 'model.json');
+      const manifest = JSON.parse(readFileSync(modelFile, 'utf8')) as { modelTopology: { config: Record<string, unknown> } };
+      edit(manifest.modelTopology.config);
+      writeFileSync(modelFile, JSON.stringify(manifest));
+      await refused(damaged.folder, 'corrupt_file', modelFile, pattern);
+    }
+  });
+
   it('dispose frees its members, and a second load frees the members the first one loaded', async () => {
     const before = tf.memory().numTensors;
     const blend = (await loadRecommender(saved)) as ScoreBlendRecommender;

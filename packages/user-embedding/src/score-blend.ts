@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FitOptions, Interaction, TrainingData } from '@personalab/core';
@@ -8,6 +9,7 @@ import type { InteractionMatrix } from './interaction-matrix.js';
 import { heldOutByUser, validationNdcg } from './validation.js';
 import { zScoreInPlace } from './z-score.js';
 import { memberFolderPattern, type WeightMap } from './weights-io.js';
+import { checkedSettings } from './settings-check.js';
 
 export interface ScoreBlendOptions {
   /** The models blended (fitted by `fit`, or already fitted when built with `ScoreBlendRecommender.of`). */
@@ -17,6 +19,11 @@ export interface ScoreBlendOptions {
   /** Loads a member saved in a folder (`loadRecommender`); needed by `load`. */
   loadMember?: (directory: string) => Promise<BaseRecommender>;
 }
+
+/** A saved blend's config: one member kind per weight, and the folder holding the members. */
+const savedSchema = z
+  .object({ weights: z.array(z.number()), members: z.array(z.string()), memberFolder: z.string().regex(memberFolderPattern, 'must be a members-<8 hex> folder name') })
+  .refine((config) => config.members.length === config.weights.length, { message: 'must name one model kind per weight', path: ['members'] });
 
 /** Each member's scores of the queries, z-scored per query over the catalogue (copies: members may hand out their own arrays). */
 function zScoredRows(member: BaseRecommender, queries: readonly ScoringQuery[]): Float32Array[] {
@@ -144,7 +151,7 @@ export class ScoreBlendRecommender extends BaseRecommender {
   }
 
   /** Frees the members' tfjs memory (a blend built with `of` or the constructor owns the members it was given). */
-  dispose(): void {
+  override dispose(): void {
     disposeAll(this.members);
   }
 
@@ -153,17 +160,12 @@ export class ScoreBlendRecommender extends BaseRecommender {
   }
 
   protected async importState(state: { config: Record<string, unknown> }): Promise<void> {
-    const { weights, members, memberFolder } = state.config as { weights?: unknown; members?: unknown; memberFolder?: unknown };
-    if (!Array.isArray(weights) || !weights.every((weight) => typeof weight === 'number' && Number.isFinite(weight))) throw new PersonalabError('corrupt_file', 'config.weights must be a list of numbers');
-    if (!Array.isArray(members) || members.length !== weights.length || !members.every((kind) => typeof kind === 'string')) {
-      throw new PersonalabError('corrupt_file', 'config.members must name one model kind per weight');
-    }
-    if (typeof memberFolder !== 'string' || !memberFolderPattern.test(memberFolder)) throw new PersonalabError('corrupt_file', 'config.memberFolder must be a members-<hex> folder name');
+    const { weights, members, memberFolder } = checkedSettings(this.name, savedSchema, {}, state.config, 'config');
     if (!this.loadMember) throw new PersonalabError('invalid_argument', 'score-blend: load it through loadRecommender (no member loader given)');
     const directory = this.loadingFrom as string;
     const loaded: BaseRecommender[] = [];
     try {
-      for (const [index, kind] of (members as string[]).entries()) {
+      for (const [index, kind] of members.entries()) {
         const memberDirectory = join(directory, memberFolder, String(index));
         if (!existsSync(memberDirectory)) {
           throw new PersonalabError('corrupt_file', `${memberDirectory} is missing: ${join(directory, 'model.json')} names it as member ${index} (${kind})`, { details: { file: memberDirectory } });
@@ -182,14 +184,13 @@ export class ScoreBlendRecommender extends BaseRecommender {
       throw error;
     }
     this.members = loaded;
-    this.weights = weights as number[];
+    this.weights = weights;
     this.memberFolder = memberFolder;
   }
 }
 
-/** Frees the tfjs memory of the models that hold some (the tfjs models' `dispose`). */
 function disposeAll(models: readonly BaseRecommender[]): void {
-  for (const model of models) if ('dispose' in model && typeof model.dispose === 'function') (model as { dispose(): void }).dispose();
+  for (const model of models) model.dispose();
 }
 
 function sameVocabulary(a: InteractionMatrix, b: InteractionMatrix): boolean {

@@ -58,7 +58,7 @@ export abstract class TfRecommender extends BaseRecommender {
 
 
   /** Frees the tfjs memory held by this model. */
-  dispose(): void {
+  override dispose(): void {
     this.disposeVariables();
   }
 

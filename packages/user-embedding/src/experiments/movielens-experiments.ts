@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Interaction, TrainingData } from '@personalab/core';
-import { PersonalabError, invokedCommand, markdownTable, meanAndStd, runHeader, svgBarChart, writeResults } from '@personalab/core';
+import { PersonalabError, invokedCommand, markdownTable, meanAndStd, svgBarChart, writeResults } from '@personalab/core';
 import { evaluateRanking, loadMovieLens100k, mapAtK, stratifiedSplit } from '@personalab/datasets';
 import type { BaseRecommender } from '../base-recommender.js';
 import { selectBackend } from '../backend.js';
@@ -14,9 +14,8 @@ import { LightGcnRecommender } from '../lightgcn.js';
 import { fitThenRefit, type EpochModel } from '../refit.js';
 import { ScoreBlendRecommender } from '../score-blend.js';
 import { SequentialTwoTowerRecommender } from '../sequential-two-tower.js';
-import type { TfRecommender } from '../tf-recommender.js';
 import { p1Anchors, p2Anchors } from './anchors.js';
-import { describeSeeds, describeSpread, formatSeedSummary, summariseSeeds, type SeedSummary } from './seed-summary.js';
+import { describeSeeds, describeSpread, experimentHeader, formatSeedSummary, summariseSeeds, type ExperimentRunMeta, type SeedSummary } from './seed-summary.js';
 
 export interface MovieLensExperimentOptions {
   /** The movielens-100k folder. */
@@ -251,13 +250,13 @@ export async function runRankingExperiments(options: MovieLensExperimentOptions)
       if (blending && (blendMembers as readonly string[]).includes(name)) {
         kept.set(name, { final: model, ...(innerModel ? { inner: innerModel } : {}) });
       } else {
-        dispose(innerModel);
-        dispose(model);
+        innerModel?.dispose();
+        model?.dispose();
       }
     }
     for (const { inner: innerModel, final } of kept.values()) {
-      dispose(innerModel);
-      dispose(final);
+      innerModel?.dispose();
+      final?.dispose();
     }
     writeRankingResults(options.resultsDirectory, runs, { backend: backend.name, quick, seeds, split: options.split ?? 'per-group', date: startedAt, ...(command === undefined ? {} : { command }) });
   }
@@ -272,31 +271,20 @@ export async function runRankingExperiments(options: MovieLensExperimentOptions)
 
 }
 
-/** Frees a tfjs model's memory (closed forms hold none). */
-function dispose(model: BaseRecommender | undefined): void {
-  (model as Partial<TfRecommender> | undefined)?.dispose?.();
-}
-
 function summarise(runs: readonly RankingRun[], pick: (run: RankingRun) => number): Map<string, SeedSummary> {
   const models = [...new Set(runs.map((run) => run.model))];
   return new Map(models.map((model) => [model, summariseSeeds(runs.filter((run) => run.model === model).map(pick))]));
 }
 
-/** What the P1 and P2 files record of their run; `date` (the start, default now) goes in the Markdown header only. */
-export interface RankingResultsMeta {
-  backend: string;
-  quick: boolean;
-  seeds: readonly number[];
-  command?: string;
+/** What the P1 and P2 files record of their run. */
+export interface RankingResultsMeta extends ExperimentRunMeta {
   split?: MovieLensSplitKind;
-  date?: Date;
 }
 
 /** Writes p1-ranking and p2-top5 (.json, .md, .svg) from the runs so far. */
 export function writeRankingResults(directory: string, runs: readonly RankingRun[], meta: RankingResultsMeta): void {
-  const { date, ...recorded } = meta;
-  // No header when the command is unknown (no entry point): a Date line alone would not say what made the file.
-  const header = meta.command === undefined ? [] : runHeader({ command: meta.command, ...(date === undefined ? {} : { date }) });
+  const { date: _date, ...recorded } = meta;
+  const header = experimentHeader(meta);
   const models = [...new Set(runs.map((run) => run.model))];
   const metrics10 = { map: (run: RankingRun) => run.k10.map, ndcg: (run: RankingRun) => run.k10.ndcg, precision: (run: RankingRun) => run.k10.precision, recall: (run: RankingRun) => run.k10.recall };
   const summary10 = Object.fromEntries(Object.entries(metrics10).map(([key, pick]) => [key, summarise(runs, pick)]));
