@@ -21,7 +21,7 @@ export const candidateModels = ['context-ease', 'page-ease', 'context-ease+light
 export type CandidateModelName = (typeof candidateModels)[number];
 export const defaultCandidateModel: CandidateModelName = candidateModels[0];
 
-/** LightGCN's training length and weight in the served blend: what P1 chose on its inner splits (7, 7, 8 epochs; weights 3, 8, 3 from 0–8, 3, 2, 3 from session 13's 0–4: 3 either way). */
+/** LightGCN's training length and weight in the served blend, as P1 chose them on its inner splits: 7, 7, 8 epochs; weight 3 on two seeds of three (3 / 8 / 3; 3 / 2 / 3 with session 13's grid of 0–4). */
 export const servedBlend = { lightgcnEpochs: 7, lightgcnWeight: 3 } as const;
 
 /** A served candidate model (unfitted), by name. */
