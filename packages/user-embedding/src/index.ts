@@ -13,7 +13,7 @@ export { EaseRecommender, gramMatrix, pageEaseOptions, solveEase } from './ease.
 export type { EaseOptions } from './ease.js';
 export { ContextEaseRecommender, contextEaseFeatures, parseContextEaseOptions } from './context-ease.js';
 export type { ContextEaseOptions } from './context-ease.js';
-export { candidateModelKey, candidateModelName, candidateModels, createCandidateModel, defaultCandidateModel, describeCandidateModel, openCandidateModel } from './candidate-models.js';
+export { candidateModelKey, candidateModelName, candidateModels, createCandidateModel, defaultCandidateModel, describeCandidateModel, openCandidateModel, servedBlend } from './candidate-models.js';
 export type { CandidateModelName } from './candidate-models.js';
 export { BprRecommender } from './bpr-mf.js';
 export type { BprOptions } from './bpr-mf.js';
@@ -52,7 +52,7 @@ export { topK } from './top-k.js';
 export { heldOutByUser, validationNdcg } from './validation.js';
 export { buildItemFeatures, buildUserFeatures, ageBucket, yearBucket } from './features.js';
 export type { ItemFeatures, UserFeatures } from './features.js';
-export { runRankingExperiments, defaultResultsDirectory, itemsByUser, p1Split, describeP1Split, rankingModelNames, checkRankingModels, chooseLightGcnWeight } from './experiments/movielens-experiments.js';
+export { runRankingExperiments, defaultResultsDirectory, itemsByUser, p1Split, describeP1Split, rankingModelNames, checkRankingModels, chooseLightGcnWeight, lightGcnBlendWeights } from './experiments/movielens-experiments.js';
 export type { MovieLensExperimentOptions, MovieLensSplitKind } from './experiments/movielens-experiments.js';
 export { runRatingExperiments } from './experiments/rating-experiments.js';
 export type { RatingExperimentOptions, RatingRun } from './experiments/rating-experiments.js';

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { temporaryDirectory, tinyMovieLensFiles } from '@personalab/datasets/test';
 import { getConfig, PersonalabError } from '@personalab/core';
-import { checkpointEpoch, loadRecommender } from '@personalab/user-embedding';
+import { checkpointEpoch, lightGcnBlendWeights, loadRecommender, servedBlend } from '@personalab/user-embedding';
 import { movielensResultsDirectory, registerExperimentMovielensCommand } from './experiment-movielens.js';
 import { describeTrainingSummary, registerTrainCommand } from './train.js';
 import { runCli, runCliOutput } from '../test/run-cli.js';
@@ -38,9 +38,10 @@ describe('personalab train / experiment movielens', () => {
     expect(printed).toMatch(/biased-mf: trained in [\d.]+ s, best epoch 1, \d+ examples\/s/);
   });
 
-  it('--refit trains a fresh model on every rating for the best epoch count and saves that one', async () => {
-    // 40 users in two taste groups over 24 films: enough ratings for the 90/10 split to hold some out.
+  /** 40 users in two taste groups over 24 films (480 ratings): enough for the 90/10 split to hold some out. */
+  function clusteredData(): string {
     const clustered = join(folder.path, 'clustered');
+    if (existsSync(clustered)) return clustered;
     mkdirSync(join(clustered, 'movielens-100k'), { recursive: true });
     const rows: string[] = [];
     for (let user = 1; user <= 40; user++) {
@@ -50,6 +51,11 @@ describe('personalab train / experiment movielens', () => {
     folder.write(join('clustered', 'movielens-100k', 'u.data'), rows.join('\n') + '\n');
     folder.write(join('clustered', 'movielens-100k', 'u.item'), Array.from({ length: 24 }, (_, index) => `${index + 1}|Film ${index + 1} (1995)|01-Jan-1995||http://x|${'0|'.repeat(18)}1`).join('\n') + '\n');
     folder.write(join('clustered', 'movielens-100k', 'u.user'), Array.from({ length: 40 }, (_, index) => `${index + 1}|30|M|other|00000`).join('\n') + '\n');
+    return clustered;
+  }
+
+  it('--refit trains a fresh model on every rating for the best epoch count and saves that one', async () => {
+    const clustered = clusteredData();
     const out = join(folder.path, 'bpr-refit');
     const printed = await run(['--data-dir', clustered, '--quiet', 'train', '--model', 'bpr-mf', '--backend', 'cpu', '--epochs', '4', '--refit', '--out', out]);
     const match = /best epoch (\d+) \(validation NDCG@10 [\d.]+\), \d+ examples\/s, then refitted on all 480 ratings for (\d+) (epochs?) in [\d.]+ s/.exec(printed);
@@ -72,9 +78,40 @@ describe('personalab train / experiment movielens', () => {
     );
   });
 
+  it('trains the P1 blend (context-EASE + w × LightGCN): the weight chosen on the held-out ratings, both members refitted with --refit', async () => {
+    const clustered = clusteredData();
+    const out = join(folder.path, 'blend');
+    const printed = await run(['--data-dir', clustered, '--quiet', 'train', '--model', 'context-ease+lightgcn', '--backend', 'cpu', '--epochs', '2', '--refit', '--out', out]);
+    const match =
+      /^context-ease\+lightgcn: trained in [\d.]+ s, LightGCN best epoch (\d) \(validation NDCG@10 [\d.]+\), \d+ examples\/s; LightGCN's weight ([\d.]+) chosen on the validation split \(the blend's NDCG@10 ([\d.]+), the closed form's alone ([\d.]+)\); then both members refitted on all 480 ratings \(LightGCN for (\d) epochs?\) in [\d.]+ s$/m.exec(
+        printed,
+      );
+    expect(match, printed).not.toBeNull();
+    const [, bestEpoch, weight, blendNdcg, closedFormNdcg, refitEpochs] = match ?? [];
+    expect(refitEpochs).toBe(bestEpoch);
+    expect(lightGcnBlendWeights as readonly number[]).toContain(Number(weight));
+    // The weight is the grid's best on validation, so the blend is never below the closed form alone (weight 0).
+    expect(Number(blendNdcg)).toBeGreaterThanOrEqual(Number(closedFormNdcg));
+    const saved = await loadRecommender(out);
+    try {
+      expect(saved.name).toBe('score-blend');
+      // The refit is what was saved: both members saw every rating.
+      expect(saved.data.histories.flat()).toHaveLength(480);
+      const config = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')) as { modelTopology: { config: { members: string[]; weights: number[] } } };
+      expect(config.modelTopology.config.members).toEqual(['context-ease', 'lightgcn']);
+      expect(config.modelTopology.config.weights).toEqual([1, Number(weight)]);
+      expect((await saved.recommend({ history: ['1', '2'], k: 3 })).length).toBe(3);
+    } finally {
+      saved.dispose();
+    }
+    // Nothing held out (the tiny set): the served weight, said so, no refit.
+    const tiny = await run(['--data-dir', folder.path, '--quiet', 'train', '--model', 'context-ease+lightgcn', '--backend', 'cpu', '--epochs', '1', '--refit', '--out', join(folder.path, 'tiny-blend')]);
+    expect(tiny).toMatch(new RegExp(`LightGCN's weight ${servedBlend.lightgcnWeight} \\(the served one: no ratings were held out to choose it\\) \\(--refit: nothing was held out, so the model already saw every rating\\)`));
+  });
+
   it('rejects an unknown model, backend or experiment', async () => {
     await expect(run(['--data-dir', folder.path, 'train', '--model', 'nope'])).rejects.toMatchObject({ code: 'invalid_argument' });
-    await expect(run(['--data-dir', folder.path, 'train', '--model', 'score-blend'])).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringMatching(/score-blend is made of fitted models: `personalab serve --model context-ease\+lightgcn` trains and serves one/) });
+    await expect(run(['--data-dir', folder.path, 'train', '--model', 'score-blend'])).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringMatching(/score-blend is made of fitted models: `--model context-ease\+lightgcn` trains one, `personalab serve --model context-ease\+lightgcn` trains and serves one/) });
     await expect(run(['--data-dir', folder.path, 'train', '--backend', 'tpu'])).rejects.toSatisfy(
       (error) => PersonalabError.is(error, 'invalid_argument') && error.message === '--backend must be one of tfjs-node-gpu, tfjs-node, wasm, cpu, got "tpu"',
     );

@@ -2,7 +2,21 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { PersonalabError, blockingFile, getConfig, tfBackendSchema, type TfBackendName } from '@personalab/core';
 import { loadMovieLens100k, stratifiedSplit } from '@personalab/datasets';
-import { checkpointEpoch, recommenderFactories, selectBackend, SequentialTwoTowerRecommender, type BaseRecommender, type TrainingSummary } from '@personalab/user-embedding';
+import type { Interaction, Item, User } from '@personalab/core';
+import {
+  checkpointEpoch,
+  ContextEaseRecommender,
+  LightGcnRecommender,
+  lightGcnBlendWeights,
+  pageEaseOptions,
+  recommenderFactories,
+  ScoreBlendRecommender,
+  selectBackend,
+  SequentialTwoTowerRecommender,
+  servedBlend,
+  type BaseRecommender,
+  type TrainingSummary,
+} from '@personalab/user-embedding';
 import { globalOptions, requireDataset } from '../global-options.js';
 import { interruptOnSignals } from '../interrupt.js';
 import { integerOption, positive, seedRange } from '../integer-option.js';
@@ -76,9 +90,89 @@ async function interruptibly(fit: (signal: AbortSignal) => Promise<void>, kept: 
   }
 }
 
+/** The best P1 ranker, which `train` fits as a whole: context-EASE's closed form + w × LightGCN (a score blend). */
+const blendModel = 'context-ease+lightgcn';
+
+/** The models `train` fits: every saved kind but the bare score blend (made of other fitted models), and the P1 blend. */
+const trainableModels = [...Object.keys(recommenderFactories).filter((kind) => kind !== 'score-blend'), blendModel];
+
+interface BlendRun {
+  data: { items: Item[]; users: User[]; ratings: Interaction[] };
+  train: Interaction[];
+  test: Interaction[];
+  out: string;
+  seed: number;
+  epochs: number | undefined;
+  refit: boolean;
+  quiet: boolean;
+}
+
+/**
+ * `train --model context-ease+lightgcn`, P1's recipe for one seed with the served closed form: LightGCN early-stopped on
+ * the 90/10 split, context-EASE's closed form (λ as served) fitted on the same 90 %, LightGCN's weight chosen from P1's
+ * grid by the blend's NDCG@10 on the 10 %, the blend saved; with `refit`, both members fitted again on every rating
+ * (LightGCN for its best epoch count) and that blend saved instead. Returns the summary line.
+ */
+async function trainBlend(run: BlendRun): Promise<string> {
+  const { data, train, test, out, seed, quiet } = run;
+  const trainingData = { interactions: train, items: data.items, users: data.users };
+  const lightgcn = (epochs?: number) => new LightGcnRecommender(epochs === undefined ? {} : { epochs });
+  const closedForm = () => new ContextEaseRecommender({ epochs: 0, easeLambda: pageEaseOptions.lambda });
+  const started = performance.now();
+  const gcn = lightgcn(run.epochs);
+  const context = closedForm();
+  let blend: ScoreBlendRecommender | undefined;
+  try {
+    await interruptibly((signal) => gcn.fit(trainingData, { validation: test, seed, quiet, signal }), () => 'no new model was saved');
+    await context.fit(trainingData, { seed, quiet });
+    const summary = gcn.summary;
+    let weight: number = servedBlend.lightgcnWeight;
+    let chosen = `LightGCN's weight ${weight} (the served one: no ratings were held out to choose it)`;
+    if (test.length > 0) {
+      const choice = ScoreBlendRecommender.chooseLastWeight([context, gcn], [1, 0], lightGcnBlendWeights, test);
+      weight = choice.weight;
+      const ndcgAt = (candidate: number) => choice.ndcg.find((entry) => entry.weight === candidate)?.ndcg ?? Number.NaN;
+      chosen = `LightGCN's weight ${weight} chosen on the validation split (the blend's NDCG@10 ${ndcgAt(weight).toFixed(4)}, the closed form's alone ${ndcgAt(0).toFixed(4)})`;
+    }
+    blend = ScoreBlendRecommender.of([context, gcn], [1, weight]);
+    const trainedSeconds = (performance.now() - started) / 1000;
+    await blend.save(out);
+    let line = `${blendModel}: trained in ${trainedSeconds.toFixed(1)} s, LightGCN ${summary ? describeTrainingSummary(summary) : 'trained'}; ${chosen}`;
+    const bestEpoch = summary?.bestEpoch ?? 0;
+    if (run.refit && bestEpoch >= 1 && test.length > 0) {
+      const refitStarted = performance.now();
+      const members = [closedForm(), lightgcn(bestEpoch)] as const;
+      try {
+        await members[0].fit({ ...trainingData, interactions: data.ratings }, { seed, quiet });
+        await interruptibly(
+          (signal) => members[1].fit({ ...trainingData, interactions: data.ratings }, { seed, quiet, signal }),
+          () => `the blend trained on 90 % of the ratings stays saved in ${out}`,
+        );
+      } catch (error) {
+        for (const member of members) member.dispose();
+        throw error;
+      }
+      const refitted = ScoreBlendRecommender.of([...members], [1, weight]);
+      try {
+        await refitted.save(out);
+      } finally {
+        refitted.dispose();
+      }
+      line += `; then both members refitted on all ${data.ratings.length} ratings (LightGCN for ${bestEpoch} epoch${bestEpoch === 1 ? '' : 's'}) in ${((performance.now() - refitStarted) / 1000).toFixed(1)} s`;
+    } else if (run.refit) {
+      line += test.length === 0 ? ' (--refit: nothing was held out, so the model already saw every rating)' : ' (--refit: no best epoch to refit for)';
+    }
+    return `${line}\nsaved to ${out}\n`;
+  } finally {
+    if (blend) blend.dispose();
+    else {
+      gcn.dispose();
+      context.dispose();
+    }
+  }
+}
+
 /** `personalab train`: fit a user-embedding model on all of MovieLens-100K and save it for the recommender. */
-/** The models `train` fits on its own: every saved kind but the score blend, which is made of other fitted models. */
-const trainableModels = Object.keys(recommenderFactories).filter((kind) => kind !== 'score-blend');
 
 export function registerTrainCommand(program: Command): void {
   program
@@ -86,21 +180,22 @@ export function registerTrainCommand(program: Command): void {
     .description('train a user-embedding model on MovieLens-100K (early stopping on a 90/10 per-user split) and save it to a directory')
     .option('--model <name>', `model: ${trainableModels.join(', ')}`, 'sequential-two-tower')
     .option('--out <dir>', 'model directory (default: $PERSONALAB_STATE_DIR/models/<model>)')
-    .addOption(integerOption('--epochs <n>', 'maximum epochs (tfjs models only)', positive))
+    .addOption(integerOption('--epochs <n>', `maximum epochs (tfjs models only; LightGCN's in ${blendModel})`, positive))
     .addOption(integerOption('--seed <n>', 'seed for the split and the training', seedRange, 42))
     .option('--backend <name>', `tfjs backend: ${tfBackendSchema.options.join(', ')} (default: $PERSONALAB_TF_BACKEND, else the fastest available)`)
     .option('--resume', 'continue from the checkpoint in <out>/checkpoints, written after every epoch (sequential-two-tower only; an interrupted run keeps the last one)')
     .option(
       '--refit',
-      'tfjs models: after early stopping, train a fresh model on all the ratings for the best epoch count and save that one instead (the early-stopped model is saved first and stays if the refit is interrupted)',
+      `tfjs models and ${blendModel}: after early stopping, train a fresh model (the blend: both members) on all the ratings for the best epoch count and save that one instead (the early-stopped model is saved first and stays if the refit is interrupted)`,
     )
     .action(async (options: TrainOptions, command: Command) => {
       const global = globalOptions(command);
-      const factory = trainableModels.includes(options.model) ? recommenderFactories[options.model] : undefined;
+      const isBlend = options.model === blendModel;
+      const factory = isBlend ? recommenderFactories.lightgcn : trainableModels.includes(options.model) ? recommenderFactories[options.model] : undefined;
       if (!factory) {
         const composed =
           options.model === 'score-blend'
-            ? ' (a score-blend is made of fitted models: `personalab serve --model context-ease+lightgcn` trains and serves one, `experiment movielens p1 --models context-ease,lightgcn,context-ease+lightgcn` scores one; a saved one loads with loadRecommender)'
+            ? ` (a score-blend is made of fitted models: \`--model ${blendModel}\` trains one, \`personalab serve --model ${blendModel}\` trains and serves one, \`experiment movielens p1 --models context-ease,lightgcn,${blendModel}\` scores one; a saved one loads with loadRecommender)`
             : '';
         throw new PersonalabError('invalid_argument', `unknown model "${options.model}"${composed}; known: ${trainableModels.join(', ')}`);
       }
@@ -117,6 +212,14 @@ export function registerTrainCommand(program: Command): void {
       if (options.resume && !twoTower) throw new PersonalabError('invalid_argument', `--resume works with --model sequential-two-tower only, not ${options.model}`);
       const checkpointDirectory = join(out, 'checkpoints');
       checkFolderOption('--out', out, twoTower ? join(checkpointDirectory, 'last') : out);
+      if (isBlend) {
+        checkFolderOption('--out', out);
+        await selectBackend({ preferred });
+        const data = await loadMovieLens100k(requireDataset('movielens-100k', global));
+        const { train, test } = stratifiedSplit(data.ratings, { ratio: 0.9, seed });
+        process.stdout.write(await trainBlend({ data, train, test, out, seed, epochs, refit: options.refit ?? false, quiet: global.quiet }));
+        return;
+      }
       const model: BaseRecommender = twoTower
         ? new SequentialTwoTowerRecommender({ seed, checkpointDirectory, resume: options.resume ?? false, ...(epochs === undefined ? {} : { epochs }) })
         : factory();

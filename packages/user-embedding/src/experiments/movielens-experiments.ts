@@ -76,17 +76,17 @@ export const rankingModelNames = ['most-popular', 'item-knn', 'ease', 'context-e
 const blendName = 'context-ease+lightgcn';
 const blendMembers = ['context-ease', 'lightgcn'] as const;
 /** Candidate weights of LightGCN's z-scores beside context-EASE's (weight 1), chosen on the inner split. */
-const blendWeights = [0, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 6, 8] as const;
+export const lightGcnBlendWeights = [0, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 6, 8] as const;
 
 /**
  * LightGCN's weight in the blend: context-EASE's closed form at λ `easeLambda` is fitted on `training` (what its refit
- * keeps) and blended with `lightgcn` (fitted on the same interactions) over `blendWeights`, by NDCG@10 on `validation`.
+ * keeps) and blended with `lightgcn` (fitted on the same interactions) over `lightGcnBlendWeights`, by NDCG@10 on `validation`.
  */
 export async function chooseLightGcnWeight(lightgcn: BaseRecommender, easeLambda: number, training: TrainingData, validation: readonly Interaction[], seed: number): Promise<ReturnType<typeof ScoreBlendRecommender.chooseLastWeight>> {
   const closedForm = new ContextEaseRecommender({ epochs: 0, easeLambda });
   try {
     await closedForm.fit(training, { seed, quiet: true });
-    return ScoreBlendRecommender.chooseLastWeight([closedForm, lightgcn], [1, 0], blendWeights, validation);
+    return ScoreBlendRecommender.chooseLastWeight([closedForm, lightgcn], [1, 0], lightGcnBlendWeights, validation);
   } finally {
     closedForm.dispose();
   }
