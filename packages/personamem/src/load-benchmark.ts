@@ -34,7 +34,8 @@ export function questionFromDataset(question: PersonaMemQuestion, optionsText?: 
  * (a JSON or Python list literal), which the parsed options alone cannot reproduce byte for byte.
  */
 function rawOptionTexts(questionsPath: string): Map<string, string> {
-  const rows = parse(readFileSync(questionsPath, 'utf8'), { columns: true, relax_column_count: true, skip_empty_lines: true }) as Record<string, string>[];
+  // bom: as the datasets loader reads it; a byte order mark had renamed a first question_id column, losing every raw text.
+  const rows = parse(readFileSync(questionsPath, 'utf8'), { bom: true, columns: true, relax_column_count: true, skip_empty_lines: true }) as Record<string, string>[];
   return new Map(rows.filter((row) => row.question_id && row.all_options !== undefined).map((row) => [row.question_id as string, row.all_options as string]));
 }
 

@@ -210,6 +210,27 @@ describe('personalab personamem', () => {
     }
   }, 60_000);
 
+  it('--no-system-role runs under a default run id of its own, so that the system-role run is not refused beside it', async () => {
+    const server = await startTestServer({ chat: () => '<final_answer>(a)' });
+    const systemStore = join(folder.path, 'system-role-runs.sqlite');
+    const evaluate = (...args: string[]) =>
+      evaluateInProcess(['--questions', questions, '--contexts', contexts, '--responder', 'llm', '--store', systemStore, ...args], { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'test-key', PERSONALAB_CHAT_MODEL: 'scripted' });
+    try {
+      const folded = await evaluate('--no-system-role');
+      expect(folded.code, folded.stderr).toBe(0);
+      expect(folded.stdout).toMatch(/^llm:scripted:full-no-system-role-questions_gen2k-p1-q3-seed1: accuracy .* \(0 resumed, 3 asked, 0 failed\)\n$/);
+      expect(server.chatRequests().every((request) => (request.body.messages as { role: string }[]).every((message) => message.role !== 'system'))).toBe(true);
+      // It had taken the default id llm:scripted:full-…, and the run with the system role (the official setting) was then
+      // refused: "was made with different settings (systemRole: before false, now true)".
+      const official = await evaluate();
+      expect(official.code, official.stderr).toBe(0);
+      expect(official.stdout).toMatch(/^llm:scripted:full-questions_gen2k-p1-q3-seed1: accuracy .* \(0 resumed, 3 asked, 0 failed\)\n$/);
+      expect(server.chatRequests().slice(3).every((request) => (request.body.messages as { role: string }[])[0]?.role === 'system')).toBe(true);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
   it('--strategy retrieval says which embedder runs, records it, and refuses to resume a run made with another', async () => {
     const server = await startTestServer({ chat: () => '<final_answer>(a)' });
     const retrievalStore = join(folder.path, 'retrieval-runs.sqlite');

@@ -274,7 +274,7 @@ export function registerPersonamemCommand(program: Command): void {
     )
     .addOption(integerOption('--k <n>', 'llm --strategy retrieval: messages retrieved', positive, 5))
     .addOption(integerOption('--max-tokens <n>', 'llm --strategy truncate: context budget in tokens', positive, 16_000))
-    .option('--no-system-role', 'llm only: fold system messages into the next message')
+    .option('--no-system-role', 'llm only: fold system messages into the next message (the responder, and so the default run id, is named …-no-system-role)')
     .option(
       '--run-id <id>',
       'run id (default <responder as it names itself>-<questions file name without .csv>, e.g. memory-questions_32k or llm:gpt-4o-mini:full-questions_32k; printed at the end); resuming with other settings or contexts is refused',

@@ -9,19 +9,29 @@ export function formatCell(cell: AccuracyCell | undefined): string {
   return `${cell.accuracy.toFixed(3)} [${cell.low.toFixed(3)}, ${cell.high.toFixed(3)}] (n=${cell.n})`;
 }
 
+/**
+ * Each run's column and legend name: its responder, or `responder (run id)` where several runs share a responder (two runs
+ * of one responder on other contexts or endpoints had been two columns of the same name).
+ */
+function runLabels(reports: readonly RunReport[]): string[] {
+  const counts = new Map<string, number>();
+  for (const report of reports) counts.set(report.responder, (counts.get(report.responder) ?? 0) + 1);
+  return reports.map((report) => ((counts.get(report.responder) ?? 0) > 1 ? `${report.responder} (${report.runId})` : report.responder));
+}
+
 function comparisonTable(reports: readonly RunReport[], pick: (report: RunReport) => BreakdownReport, dimension: 'byType' | 'byTopic'): string {
   const keys = [...new Set(reports.flatMap((report) => Object.keys(pick(report)[dimension])))].sort();
   const rows = [
     ['**overall**', ...reports.map((report) => formatCell(pick(report).overall))],
     ...keys.map((key) => [key, ...reports.map((report) => formatCell(pick(report)[dimension][key]))]),
   ];
-  return markdownTable([dimension === 'byType' ? 'question type' : 'topic', ...reports.map((report) => report.responder)], rows);
+  return markdownTable([dimension === 'byType' ? 'question type' : 'topic', ...runLabels(reports)], rows);
 }
 
 function distanceTable(reports: readonly RunReport[], pick: (report: RunReport) => BreakdownReport): string {
   const buckets = [...new Set(reports.flatMap((report) => pick(report).byDistance.map((entry) => entry.bucket)))];
   const rows = buckets.map((bucket) => [bucket, ...reports.map((report) => formatCell(pick(report).byDistance.find((entry) => entry.bucket === bucket)?.cell))]);
-  return markdownTable(['distance to reference (tokens)', ...reports.map((report) => report.responder)], rows);
+  return markdownTable(['distance to reference (tokens)', ...runLabels(reports)], rows);
 }
 
 /**
@@ -66,8 +76,9 @@ export function svgAccuracyByDistance(title: string, reports: readonly RunReport
   const buckets = [...new Map(reports.flatMap((report) => report.all.byDistance.map((entry) => [entry.bucket, entry] as const))).values()].sort((a, b) => a.min - b.min);
   // x is the bucket's geometric middle (the last bucket is open, so its lower end doubles).
   const x = buckets.map((bucket) => Math.round(Math.sqrt(Math.max(500, bucket.min) * (bucket.max ?? Math.max(1_000, bucket.min * 2)))));
-  const series: ChartSeries[] = reports.map((report) => ({
-    name: report.responder,
+  const labels = runLabels(reports);
+  const series: ChartSeries[] = reports.map((report, index) => ({
+    name: labels[index] as string,
     values: buckets.map((bucket) => report.all.byDistance.find((entry) => entry.bucket === bucket.bucket)?.cell.accuracy ?? Number.NaN),
   }));
   const references: ReferenceLine[] = published.map((score) => ({ label: `${score.model} (${score.split})`, value: score.accuracy }));

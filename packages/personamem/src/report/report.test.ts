@@ -51,6 +51,21 @@ describe('run report', () => {
     expect(report.longestWrong.overall.correct).toBe(1);
   });
 
+  it('names each run of the same responder by its run id, in every table and in the SVG legend', () => {
+    // Two runs of one responder (other contexts, another endpoint) had two columns both headed "memory".
+    const other = buildRunReport(questions, outcomes.map((outcome) => ({ ...outcome, correct: !outcome.correct })), { runId: 'mem-b', responder: 'memory', benchmark: 'b' });
+    const first = { ...report, runId: 'mem-a', responder: 'memory' };
+    const markdown = renderMarkdown('Title', [first, other, { ...report, runId: 'ctl', responder: 'random' }]);
+    const headers = markdown.split('\n').filter((line) => /^\| (question type|topic|distance to reference)/.test(line));
+    expect(headers).toHaveLength(4);
+    for (const header of headers) expect(header).toMatch(/ \| memory \(mem-a\) \| memory \(mem-b\) \| random \|$/);
+    const svg = svgAccuracyByDistance('t', [first, other]);
+    expect(svg).toContain('>memory (mem-a)<');
+    expect(svg).toContain('>memory (mem-b)<');
+    // Distinct responders keep their plain names.
+    expect(renderMarkdown('Title', [report])).toContain('| question type | x |');
+  });
+
   it('renders Markdown and an SVG with published reference lines', () => {
     const markdown = renderMarkdown('Title', [report]);
     expect(markdown).toContain('## Accuracy per question type');

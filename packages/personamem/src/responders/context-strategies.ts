@@ -64,6 +64,12 @@ export class ContextRetriever {
         return built;
       })();
       this.indexes.set(contextId, index);
+      // A failed build (an embedding endpoint's transient error) is forgotten, as a failed profile is: kept, it had failed
+      // every later question of the context with the same error for the rest of the run.
+      const building = index;
+      building.catch(() => {
+        if (this.indexes.get(contextId) === building) this.indexes.delete(contextId);
+      });
     }
     return index;
   }

@@ -83,6 +83,9 @@ describe('LlmResponder context strategies', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]?.content).toContain('[System]: What you know about this user');
     expect(sent[0]?.content.toLowerCase()).toContain('jazz');
+    // Named, so that its default run id is not the system-role run's (which it had blocked with a settings conflict).
+    expect(responder.name).toBe('llm:scripted:profile-no-system-role');
+    expect(new LlmResponder({ model: model(), systemRole: true }).name).toBe('llm:scripted:full');
   });
 
   it('profile with the LLM extractor: the profile the model extracted, and its name in the responder name and settings', async () => {
@@ -139,6 +142,17 @@ describe('LlmResponder context strategies', () => {
     expect(offline.strategySettings).toEqual({ embedder: offlineRetrievalEmbedderId });
     expect(offlineRetrievalEmbedderId).toMatch(/^hashing-v1-d256-/);
     expect(new LlmResponder({ model: model() }).strategySettings).toEqual({});
+  });
+
+  it('retrieval: an index whose embedding failed is built again by the next question, not failed for the rest of the run', async () => {
+    const embedder = new OpenAIEmbedder({ baseURL: server.url, apiKey: 'test', model: 'embed', dimension: 32, maxRetries: 0 });
+    const responder = new LlmResponder({ model: model(), strategy: { kind: 'retrieval', k: 2, embedder } });
+    // A transient fault while the context's messages are embedded fails that question only.
+    server.enqueueEmbeddings({ fault: 'server_error', status: 500 });
+    await expect(responder.answer(question(5))).rejects.toSatisfy((error) => PersonalabError.is(error) && error.isRetryable);
+    // The rejected index had been kept: every later question of the context failed with the same 500.
+    expect((await responder.answer(question(9))).reply).toBe('<final_answer>(b)');
+    expect((await responder.answer(question(5))).reply).toBe('<final_answer>(b)');
   });
 
   it('surfaces upstream faults as typed errors', async () => {

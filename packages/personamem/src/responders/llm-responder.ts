@@ -36,8 +36,8 @@ export class LlmResponder implements Responder {
   /**
    * `llm:<model>:<strategy>`: `full`, `truncate-<max tokens>`, `retrieval-top<k>`, `profile`. An embedder other than the
    * offline one (`offlineRetrievalEmbedder`) or an extractor other than the heuristic one is named too
-   * (`retrieval-top5-openai:<model>:<dimension>`, `profile-llm:<model>:<prompt>`), so that runs answered with them get
-   * default run ids of their own.
+   * (`retrieval-top5-openai:<model>:<dimension>`, `profile-llm:<model>:<prompt>`), and `-no-system-role` ends it when
+   * `systemRole` is false, so that runs answered with them get default run ids of their own.
    */
   readonly name: string;
   /**
@@ -51,7 +51,9 @@ export class LlmResponder implements Responder {
 
   constructor(private readonly options: LlmResponderOptions) {
     this.strategy = options.strategy ?? { kind: 'full' };
-    this.name = `llm:${options.model.modelId}:${strategyLabel(this.strategy)}`;
+    // Folding the system messages changes every prompt: named, as the embedder and extractor are, so that such a run gets a
+    // default run id of its own (it had taken the system-role run's, which was then refused as made with other settings).
+    this.name = `llm:${options.model.modelId}:${strategyLabel(this.strategy)}${options.systemRole === false ? '-no-system-role' : ''}`;
     this.strategySettings = this.strategy.kind === 'retrieval' ? { embedder: this.strategy.embedder.id } : this.strategy.kind === 'profile' ? { extractor: this.strategy.extractor.name } : {};
     this.retriever = this.strategy.kind === 'retrieval' ? new ContextRetriever(this.strategy.embedder) : undefined;
     this.profiles = this.strategy.kind === 'profile' ? new ProfileMemory(this.strategy.extractor) : undefined;
