@@ -90,7 +90,8 @@ function issuePath(path: readonly PropertyKey[]): string {
  * A ChatGPT export: each conversation's messages on the branch that ends at its `current_node`, all conversations'
  * in time order (a conversation's own order kept). User messages are the user's, assistant messages context; system and
  * tool messages, hidden ones and assistant calls to tools are skipped (counted). Ids are the export's; times are its
- * `create_time` (Unix seconds); a message without one follows the message before it.
+ * `create_time` (Unix seconds); a message without one comes one second after the message before it in its conversation
+ * (the first one at the conversation's `create_time`; without either, after the message before it in the file).
  */
 export function parseChatGptExport(file: string, conversations: readonly unknown[]): PlacedEntry[] {
   const sorted: { entry: PlacedEntry; key: number; order: number }[] = [];
@@ -105,8 +106,12 @@ export function parseChatGptExport(file: string, conversations: readonly unknown
     if (!parsed.success) return fail(formatZodError(parsed.error));
     const conversation = parsed.data;
     const sessionId = [conversation.conversation_id, conversation.id].find((id) => id !== undefined && id !== null && id !== '' && id.length <= 256) ?? undefined;
-    // Ordering only: a message without a time sorts with the one before it, so a conversation keeps its order.
-    let key = conversation.create_time ?? -Infinity;
+    const start = conversation.create_time === undefined || conversation.create_time === null ? undefined : Math.round(conversation.create_time * 1000);
+    // A message without create_time follows the one before it in its own conversation (one second later), the first one
+    // at the conversation's create_time: left to the merged order, it had taken another conversation's time, or 1970.
+    let before: { time: number; message: boolean } | undefined = start === undefined ? undefined : { time: start, message: false };
+    // Ordering, in milliseconds: never below the time of a message before it, so a conversation keeps its order.
+    let key = start ?? -Infinity;
     for (const { nodeId, node } of chatGptBranch(conversation.mapping, conversation.current_node, fail)) {
       const message = node.message;
       if (!message) continue;
@@ -114,7 +119,8 @@ export function parseChatGptExport(file: string, conversations: readonly unknown
       const issue = (path: (string | number)[], text: string): never => fail(`${at}${issuePath(path)}: ${text}`);
       const role = Object.hasOwn(chatGptRoles, message.author.role) ? chatGptRoles[message.author.role] : undefined;
       if (role === undefined) return issue(['author', 'role'], `must be one of ${Object.keys(chatGptRoles).join(', ')}, got ${JSON.stringify(message.author.role)}`);
-      if (message.create_time !== undefined && message.create_time !== null) key = Math.max(key, message.create_time);
+      const given = message.create_time === undefined || message.create_time === null ? undefined : Math.round(message.create_time * 1000);
+      if (given !== undefined) before = { time: given, message: true };
       const { text, nonTextParts } = chatGptText(message.content, issue);
       if (text.length > maxContentLength) issue(['content'], `longer than ${maxContentLength} characters`);
       const skipped: SkipReason | undefined = message.metadata?.is_visually_hidden_from_conversation
@@ -130,9 +136,14 @@ export function parseChatGptExport(file: string, conversations: readonly unknown
       if (skipped) entry.skipped = skipped;
       else {
         entry.message = { id: message.id, role: role as InputMessage['role'], content: text };
-        if (message.create_time !== undefined && message.create_time !== null) entry.message.timestamp = Math.round(message.create_time * 1000);
+        const time = given ?? (before === undefined ? undefined : before.time + (before.message ? 1000 : 0));
+        if (time !== undefined) {
+          entry.message.timestamp = time;
+          before = { time, message: true };
+        }
         if (sessionId !== undefined) entry.message.sessionId = sessionId;
       }
+      key = Math.max(key, entry.message?.timestamp ?? given ?? key);
       sorted.push({ entry: { entry, path: `${name} ${at}` }, key, order: sorted.length });
     }
   });

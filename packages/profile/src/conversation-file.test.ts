@@ -162,6 +162,22 @@ describe('readConversationFile', () => {
     );
   });
 
+  it('says a .jsonl file holding one JSON array of messages is JSON, not JSON Lines, and a .json file of one message is not a conversation', () => {
+    // It had said "not valid JSON at column 2" (pretty-printed) or "(root): expected object, received array" (one line).
+    const messages = [{ role: 'user', content: 'I love jazz.' }];
+    for (const [name, text] of [
+      ['pretty.jsonl', JSON.stringify(messages, null, 2)],
+      ['one-line.ndjson', JSON.stringify(messages)],
+    ] as const) {
+      expect(() => readConversationFile(file(name, text))).toThrow(
+        new RegExp(`/${name.replace('.', '\\.')}: one JSON array of messages, not JSON Lines \\(one message object per line\\): name the file \\.json$`),
+      );
+    }
+    expect(readConversationFile(file('array.json', JSON.stringify(messages))).messages).toHaveLength(1);
+    // And a .json file of one message object (it had said "messages: Invalid input: expected array, received undefined").
+    expect(() => readConversationFile(file('one.json', JSON.stringify(messages[0])))).toThrow(/\/one\.json: one message object, not a conversation: a \.json file holds a list of messages/);
+  });
+
   it("reads a Persona-Chat dialogue (ParlAI's text format): the persona's owner is the user, the persona sentences are not messages", () => {
     const dialogue = [
       '1 your persona: i read twenty books a year.',
@@ -185,6 +201,37 @@ describe('readConversationFile', () => {
     expect(() => readConversationFile(file('gap.txt', '1 hi\thello\n3 bye\tbye\n'))).toThrow(/gap\.txt:2: line number 3 out of sequence \(expected 2\)/);
     // Numbered lines without a tab or a persona sentence are an ordinary transcript.
     expect(readConversationFile(file('numbered.txt', '1 thing i love is jazz\n2 things i hate\n')).messages.map((message) => message.role)).toEqual(['user', 'user']);
+  });
+
+  it('skips a message whose text is empty or only whitespace, in every format, as a message without text', () => {
+    // They had been read as user turns: counted in the style (mean length, message count), cited as evidence, sent to the LLM.
+    const expected = [
+      ['user', 'I love jazz.'],
+      ['user', 'I hate rain.'],
+    ];
+    const json = readConversationFile(file('blank.json', JSON.stringify([{ role: 'user', content: 'I love jazz.' }, { role: 'assistant', content: '' }, { role: 'user', content: ' \n\t ' }, { role: 'user', content: 'I hate rain.' }])));
+    expect(json.messages.map((message) => [message.role, message.content])).toEqual(expected);
+    expect(json.messages.map((message) => message.id)).toEqual(['m1', 'm2']);
+    expect(json.skipped.emptyMessages).toBe(2);
+    const lines = readConversationFile(file('blank.jsonl', '{"role":"user","content":"I love jazz."}\n{"role":"user","content":"   "}\n{"role":"user","content":[{"type":"text","text":" "}]}\n{"role":"user","content":"I hate rain."}\n'));
+    expect(lines.messages.map((message) => [message.role, message.content])).toEqual(expected);
+    expect(lines.skipped.emptyMessages).toBe(2);
+    const text = readConversationFile(file('blank.txt', 'user: I love jazz.\nassistant:\nuser:   \nI hate rain.\n'));
+    expect(text.messages.map((message) => [message.role, message.content])).toEqual(expected);
+    expect(text.skipped.emptyMessages).toBe(2);
+    expect(() => readConversationFile(file('all-blank.jsonl', '{"role":"user","content":""}\n'))).toThrow(/all-blank\.jsonl: no messages: the file holds no conversation \(its one message was skipped/);
+  });
+
+  it('refuses, with --previous, a message dated before the previous profile, rather than writing its history backwards', () => {
+    const previous: Profile = { ...emptyProfile('ana'), updatedAt: 1_700_000_000_000 };
+    // Its change history would have run from the newer state to the older one ("from" after "to").
+    expect(() => readConversationFile(file('older.jsonl', '{"role":"user","content":"a","timestamp":1700000001000}\n{"role":"user","content":"b","timestamp":1600000000000}\n'), { previous })).toThrow(
+      /older\.jsonl:2: timestamp 2020-09-13T12:26:40\.000Z is before the previous profile's updatedAt 2023-11-14T22:13:20\.000Z: give only the messages since that profile \(or extract the whole history without --previous\)/,
+    );
+    expect(() => readConversationFile(file('older.json', JSON.stringify([{ role: 'user', content: 'a', timestamp: 1 }])), { previous })).toThrow(/older\.json: \[0\]: timestamp 1970-01-01T00:00:01\.000Z is before the previous profile's updatedAt/);
+    // The same time, a later one, or none (after the profile) are read; an older partner's turn is context only.
+    const since = readConversationFile(file('since-times.jsonl', '{"role":"assistant","content":"do you like jazz?","timestamp":1600000000000}\n{"role":"user","content":"a","timestamp":1700000000000}\n{"role":"user","content":"b"}\n'), { previous });
+    expect(since.messages.map((message) => message.timestamp)).toEqual([1_600_000_000_000, 1_700_000_000_000, 1_700_000_001_000]);
   });
 
   it('refuses a message the previous profile already cites, rather than counting it twice', () => {
@@ -352,6 +399,29 @@ describe('readConversationFile', () => {
       expect(read.skipped).toMatchObject({ systemMessages: 1, emptyMessages: 1, nonTextParts: 1 });
       const previous: Profile = { ...emptyProfile('user'), updatedAt: 1_714_557_633_000, facts: [{ key: 'occupation', value: 'i work as a nurse', confidence: 0.6, firstSeen: 1, lastUpdated: 1, evidence: [{ messageId: 'u2' }] }] };
       expect(() => readConversationFile(file('again.json', exported), { previous })).toThrow(/again\.json: conversation \[0\] "Lisbon trip" mapping\["u2"\]\.message: message id "u2" is already cited by the previous profile/);
+    });
+
+    it("dates a message without create_time from its own conversation: the conversation's create_time, or one second after the message before it there", () => {
+      const untimed = conversation('Untimed', 1_600_000_000, 't3', [
+        { id: 't0' },
+        { id: 't1', parent: 't0', role: 'user', parts: ['I hate horror movies.'] },
+        { id: 't2', parent: 't1', role: 'assistant', parts: ['Noted.'] },
+        { id: 't3', parent: 't2', role: 'user', parts: ['I love jazz.'], time: 1_600_000_010 },
+      ]);
+      // Later in the file's order than Lisbon's u1 (1_714_557_610.25) but not timed: it had taken 1970 (0), or the time of
+      // the message before it in another conversation.
+      const late = conversation('Late', 1_714_557_611.5, 'l1', [{ id: 'l0' }, { id: 'l1', parent: 'l0', role: 'user', parts: ['I have a cat.'] }]);
+      const read = readConversationFile(file('untimed.json', JSON.stringify([lisbon, untimed, late])));
+      expect(read.messages.map((message) => [message.id, message.timestamp])).toEqual([
+        ['t1', 1_600_000_000_000],
+        ['t2', 1_600_000_001_000],
+        ['t3', 1_600_000_010_000],
+        ['u1', 1_714_557_610_250],
+        ['l1', 1_714_557_611_500],
+        ['a1', 1_714_557_612_000],
+        ['u2', 1_714_557_630_000],
+        ['a2', 1_714_557_633_000],
+      ]);
     });
 
     it('refuses a malformed export, naming the file and the conversation, and never loops', () => {

@@ -101,8 +101,9 @@ const inputEntrySchema = z.unknown().transform((value, context): ReadEntry => {
     return z.NEVER;
   }
   const secondsTimestamp = timestamp !== undefined && 'seconds' in timestamp && timestamp.seconds;
-  // An array of parts without text, or null: nothing the user or partner said. A tool call's empty text is not a turn either.
-  if (text === undefined || (Array.isArray(content) && text.trim() === '') || (toolCalls && text.trim() === '')) {
+  // Null, parts without text, or text that is empty or only whitespace: nothing the user or partner said (an empty turn had
+  // counted in the style and could be cited as evidence). A tool call's empty text is not a turn either.
+  if (text === undefined || text.trim() === '') {
     return { message: undefined, skipped: toolCalls ? 'toolCall' : 'empty', nonTextParts, secondsTimestamp: false };
   }
   const message: InputMessage = { role: fields.role, content: text };
@@ -283,6 +284,10 @@ function parseJsonFile(file: string, text: string, parsed?: { value: unknown }):
   if (isChatGptExport(value)) return { entries: parseChatGptExport(file, value), userId: undefined };
   if (isChatGptConversation(value)) {
     throw dataError(file, undefined, `one ChatGPT conversation (${JSON.stringify((value as { title?: unknown }).title ?? null)}), not an export: a ChatGPT export's conversations.json is a JSON array of conversations (wrap it in [ ])`);
+  }
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && !('messages' in value) && ('role' in value || 'content' in value)) {
+    // It had said only "messages: Invalid input: expected array, received undefined".
+    throw dataError(file, undefined, 'one message object, not a conversation: a .json file holds a list of messages ([{…}, …]) or {"messages": [{…}, …]} (one message per line is JSON Lines: name the file .jsonl)');
   }
   if (Array.isArray(value)) {
     const result = messageListSchema.safeParse(value);
@@ -479,7 +484,10 @@ export function readConversationFile(path: string, options: ReadConversationOpti
   }
   checkUniqueIds(path, entries);
   const selected = selectUser(path, entries, fileUserId, options.userId);
-  if (options.previous) checkNotExtracted(path, selected.entries, options.previous);
+  if (options.previous) {
+    checkNotExtracted(path, selected.entries, options.previous);
+    checkNotBefore(path, selected.entries, options.previous);
+  }
   return { userId: selected.userId, messages: complete(selected.entries, fileUserId, startTime, options.previous), skipped, secondsTimestamps };
 }
 
@@ -487,7 +495,7 @@ type Format = { kind: 'json'; parsed?: { value: unknown } } | { kind: 'jsonl' | 
 
 /**
  * The extension decides (`.json`, `.jsonl`, `.ndjson`, any case; a `.jsonl` holding a JSON array is a ChatGPT export
- * when its content is one); any other file (`.txt`, `.log`, `/dev/stdin`) is looked at: JSON (one JSON value, a ChatGPT
+ * when its content is one, and refused as misnamed otherwise); any other file (`.txt`, `.log`, `/dev/stdin`) is looked at: JSON (one JSON value, a ChatGPT
  * export among them), JSON Lines (its first line a JSON object), a Persona-Chat dialogue, else plain text. Read as text,
  * JSON would reach the profile as quotes like `"i love jazz."}`.
  */
@@ -496,14 +504,18 @@ function formatOf(path: string, text: string): Format {
   if (extension === '.json') return { kind: 'json' };
   const start = text.trimStart();
   if (extension === '.jsonl' || extension === '.ndjson') {
-    // No JSON Lines record is an array: one that opens so is a ChatGPT export, named as anything.
+    // No JSON Lines record is an array: one that opens so is a ChatGPT export, named as anything, or a .json file misnamed.
     if (start.startsWith('[')) {
+      let value: unknown;
       try {
-        const value: unknown = JSON.parse(text);
-        if (isChatGptExport(value)) return { kind: 'json', parsed: { value } };
+        value = JSON.parse(text);
       } catch {
         // Not one JSON value: read as JSON Lines, whose error names the line.
+        return { kind: 'jsonl' };
       }
+      if (isChatGptExport(value)) return { kind: 'json', parsed: { value } };
+      // Read as lines it had failed at "[" ("not valid JSON at column 2") or as a record that is not an object.
+      throw dataError(path, undefined, 'one JSON array of messages, not JSON Lines (one message object per line): name the file .json');
     }
     return { kind: 'jsonl' };
   }
@@ -530,6 +542,22 @@ function checkNotExtracted(file: string, entries: readonly Located[], previous: 
   const again = entries.find((entry) => entry.message.id !== undefined && cited.has(entry.message.id));
   if (again) {
     throw errorAt(file, again, `message id ${JSON.stringify(again.message.id)} is already cited by the previous profile: it was extracted before (give only the messages since), or its id is reused (give each message an id of its own)`);
+  }
+}
+
+/**
+ * Refuses a user message dated before the previous profile: the profile would take it as the newest state, writing a
+ * preference's change history backwards (an earlier state ending before it began). Other roles are context only.
+ */
+function checkNotBefore(file: string, entries: readonly Located[], previous: Profile): void {
+  const older = entries.find((entry) => entry.message.role === 'user' && entry.message.timestamp !== undefined && entry.message.timestamp < previous.updatedAt);
+  if (older) {
+    const iso = (milliseconds: number) => new Date(milliseconds).toISOString();
+    throw errorAt(
+      file,
+      older,
+      `timestamp ${iso(older.message.timestamp as number)} is before the previous profile's updatedAt ${iso(previous.updatedAt)}: give only the messages since that profile (or extract the whole history without --previous)`,
+    );
   }
 }
 

@@ -100,6 +100,23 @@ describe('personalab profile extract', () => {
     expect(readdirSync(folder)).toEqual(['ana.json']);
   });
 
+  it('leaves empty turns out of the profile, and refuses (the --output profile kept) an update older than the profile', async () => {
+    const folder = mkdtempSync(join(directory, 'blank-'));
+    const path = join(folder, 'zoe.json');
+    const input = file('blank.jsonl', ['{"role":"user","content":"I love jazz 🎷.","timestamp":1700000000000}', '{"role":"assistant","content":""}', '{"role":"user","content":"  "}', '{"role":"user","content":"I work as a nurse."}'].join('\n'));
+    await run('extract', '--input', input, '--user-id', 'zoe', '--extractor', 'heuristic', '--output', path);
+    const profile = profileSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+    // The blank user turn had counted in the style (3 messages, a mean length of 2 words) and been cited as its evidence.
+    expect(profile.style).toMatchObject({ messageCount: 2, meanLength: 4 });
+    expect(profile.style.evidence.map((evidence) => evidence.messageId)).toEqual(['m1', 'm2']);
+    const before = readFileSync(path, 'utf8');
+    const older = file('older.jsonl', '{"role":"user","content":"I used to love jazz, but now I hate it.","timestamp":1600000000000}\n');
+    await expect(run('extract', '--input', older, '--previous', path, '--output', path, '--extractor', 'heuristic')).rejects.toSatisfy(
+      (error) => PersonalabError.is(error, 'invalid_data') && /older\.jsonl:1: timestamp 2020-09-13T12:26:40\.000Z is before the previous profile's updatedAt 2023-11-14T22:13:21\.000Z/.test(error.message),
+    );
+    expect(readFileSync(path, 'utf8')).toBe(before);
+  });
+
   it('refuses an --output it cannot or should not write, before any work', async () => {
     const input = file('o4.txt', 'I love jazz.\n');
     const folder = join(directory, 'a-folder');
@@ -164,6 +181,25 @@ describe('personalab profile extract, the whole command', () => {
     const offline = await main({}, 'profile', 'extract', '--input', input, '--user-id', 'ana');
     expect(offline.stderr).toBe('extractor: heuristic; 2 user messages\n');
     expect(profileSchema.parse(JSON.parse(offline.stdout)).userId).toBe('ana');
+  });
+
+  it('names the chunk and its messages when an LLM chunk fails, and writes nothing', async () => {
+    const input = file('chunks.txt', 'I work as a nurse.\nI love sushi.\nI have two dogs.\nI live in Lisbon.\n');
+    let requests = 0;
+    // The first chunk is extracted; the second gets a body that is not JSON every time.
+    const server = await startTestServer({ chat: () => (requests++ === 0 ? { json: { facts: [], preferences: [], goals: [], personality: [] } } : { fault: 'malformed_body' }) });
+    const output = join(mkdtempSync(join(directory, 'chunks-')), 'profile.json');
+    try {
+      const failed = main({ OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'test-key', PERSONALAB_CHAT_MODEL: 'scripted', PERSONALAB_LLM_CACHE: 'off', PERSONALAB_LLM_MAX_RETRIES: '0' }, 'profile', 'extract', '--input', input, '--chunk-tokens', '30', '--output', output);
+      // It had said only "LLM endpoint … sent a body that is not JSON …", naming no message of the history.
+      await expect(failed).rejects.toSatisfy((error: { code?: number; stderr?: string }) =>
+        error.code === 2 && /\nerror \(upstream_bad_response\): chunk 2 \(user messages m3, m4\) failed, so no profile was written: LLM endpoint \S+ sent a body that is not JSON[^\n]*\n$/.test(error.stderr ?? ''),
+      );
+      expect(server.chatRequests()).toHaveLength(2);
+      expect(readdirSync(join(output, '..'))).toEqual([]);
+    } finally {
+      await server.close();
+    }
   });
 
   it('reads an OpenAI-style chat log with Unix-second times, saying once what it skipped and converted', async () => {

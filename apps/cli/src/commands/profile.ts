@@ -55,6 +55,21 @@ export function droppedNote(stats: LlmExtractionStats): string {
   );
 }
 
+/**
+ * The LLM extractor's error for the chunk that failed, naming the chunk and its user messages: the upstream error alone
+ * ("LLM endpoint … sent a body that is not JSON") said nothing of where in the history it happened.
+ */
+export function namingFailedChunk(error: unknown, stats: LlmExtractionStats): unknown {
+  const failed = stats.failedChunks?.at(-1);
+  if (!PersonalabError.is(error) || failed === undefined || failed.message !== error.message) return error;
+  const ids = failed.messageIds.length > 4 ? `${failed.messageIds.slice(0, 3).join(', ')}, … ${failed.messageIds.at(-1) ?? ''} (${failed.messageIds.length})` : failed.messageIds.join(', ');
+  return new PersonalabError(error.code, `chunk ${failed.index + 1} (user messages ${ids}) failed, so no profile was written: ${error.message}`, {
+    cause: error,
+    details: error.details,
+    isRetryable: error.isRetryable,
+  });
+}
+
 const counted = (count: number, word: string, words = `${word}s`) => `${count.toLocaleString('en-US')} ${count === 1 ? word : words}`;
 
 /**
@@ -94,7 +109,7 @@ export function registerProfileCommand(program: Command): void {
     )
     .requiredOption('--input <file>', 'required: conversation file (messages, a session, a transcript, or a ChatGPT export\'s conversations.json)')
     .option('--user-id <id>', 'whose profile: picks that user\'s messages when the file holds several users (default: the previous profile\'s user, else the file\'s one user, else "user")')
-    .option('--previous <file>', 'a profile JSON to update incrementally with the messages since (a message id it cites is refused; new messages get ids after those)')
+    .option('--previous <file>', 'a profile JSON to update incrementally with the messages since (a message id it cites, or a user message dated before it, is refused; new messages get ids and times after those)')
     .option('--extractor <name>', 'auto (LLM when OPENAI_BASE_URL/OPENAI_API_KEY is set, else heuristic) | heuristic | llm', 'auto')
     .option('--prompt <name>', 'LLM prompt file under packages/profile/prompts', 'extract-v1')
     .addOption(integerOption('--chunk-tokens <n>', 'LLM: estimated conversation tokens per request', positive, 3000))
@@ -120,7 +135,12 @@ export function registerProfileCommand(program: Command): void {
       const extractor = model ? new LlmProfileExtractor({ model, prompt: options.prompt, chunkTokenBudget: options.chunkTokens }) : new HeuristicProfileExtractor();
       const userId = options.userId ?? previous?.userId ?? conversation.userId ?? 'user';
       const messages = conversation.messages.map((message) => (message.role === 'user' && message.userId === undefined ? { ...message, userId } : message));
-      const result = await extractor.extract(messages, previous ? { previous } : { userId });
+      let result;
+      try {
+        result = await extractor.extract(messages, previous ? { previous } : { userId });
+      } catch (error) {
+        throw extractor instanceof LlmProfileExtractor ? namingFailedChunk(error, extractor.lastStats) : error;
+      }
       const userMessages = messages.filter((message) => message.role === 'user').length;
       process.stderr.write(`extractor: ${extractor.name}; ${userMessages} user message${userMessages === 1 ? '' : 's'}${extractor instanceof LlmProfileExtractor ? droppedNote(extractor.lastStats) : ''}\n`);
       const json = `${JSON.stringify(result, null, options.compact ? undefined : 2)}\n`;
