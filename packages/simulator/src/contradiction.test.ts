@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ContradictionChecker, findContradiction } from './contradiction.js';
+import { ContradictionChecker, findContradiction, parseClaims } from './contradiction.js';
 
 const facts = [
   'I have two dogs.',
@@ -51,5 +51,42 @@ describe('ContradictionChecker', () => {
   it('names the contradicted fact and the sentence', () => {
     const found = new ContradictionChecker(facts).find('Hi there. Honestly, I hate horror movies.');
     expect(found).toEqual({ rule: 'sentiment', fact: 'I love horror movies.', sentence: 'honestly, i hate horror movies.' });
+  });
+});
+
+describe('job claims', () => {
+  const jobOf = (text: string) => parseClaims(text).flatMap(({ claim }) => (claim.kind === 'job' ? [claim.value] : []));
+  it.each([
+    ['I work as a technician.', ['technician']],
+    ['I work as an actress in Ohio.', ['actress']],
+    ["I'm a construction worker.", ['worker']],
+    ['I just got a new job as a life coach.', ['coach']],
+    ['I am a librarian.', ['librarian']],
+    ['I am a graduate student in psychology.', ['student']],
+    ["I'm in the third grade, how old are you?", ['schoolchild']],
+    ['I am retired.', ['retired']],
+    ['I am a big fan of horror.', []],
+    ['I am not a teacher.', []],
+    ['My mother was a nurse.', []],
+    ['I work full-time in a shipyard.', ['works at shipyard']],
+    ["I work on my parents' farm.", ["works at parents' farm"]],
+    ["I'm a personal trainer.", ['trainer']],
+    ["I'm currently looking for a job, but I'm hoping to work at a restaurant.", ['unemployed']],
+    ["I'm in the army.", ['works at army']],
+    ["I'm a stay at home dad.", ['is stay at home dad']],
+    ['I am a man.', ['is man']],
+    ["I'm an animal activist.", ['is animal activist']],
+    ['I am not that old. I am just going to graduate soon.', ['student']],
+    ["I'm a big fan of action movies.", []],
+  ])('"%s" states %j', (text, jobs) => {
+    expect(jobOf(text)).toEqual(jobs);
+  });
+
+  it('reads the family a sentence speaks of', () => {
+    const familyOf = (text: string) => parseClaims(text).flatMap(({ claim }) => (claim.kind === 'family' ? [claim.noun] : []));
+    expect(familyOf('No, just the one son.')).toEqual(['child']);
+    expect(familyOf('My husband and I love hiking with our kids.')).toEqual(['husband', 'child']);
+    expect(familyOf('I have two children.')).toEqual(['child']);
+    expect(familyOf('I love kids.')).toEqual([]);
   });
 });

@@ -20,7 +20,14 @@ export type Claim =
   | { kind: 'name'; noun: string; name: string }
   | { kind: 'home'; value: ReadonlySet<string> }
   | { kind: 'state'; group: string; value: string }
-  | { kind: 'diet'; value: 'vegan' | 'vegetarian' | 'eats-meat' };
+  | { kind: 'diet'; value: 'vegan' | 'vegetarian' | 'eats-meat' }
+  /**
+   * What the speaker is or does for a living ("technician", "student", "retired", "works at shipyard", "is stay at home dad",
+   * "is man"); no rule compares two yet, the retrieval simulator checks it.
+   */
+  | { kind: 'job'; value: string }
+  /** A family member the speaker speaks of as theirs ("my son", "my husband", "just the one son"); the retrieval simulator checks it. */
+  | { kind: 'family'; noun: string };
 
 export interface Contradiction {
   rule: ContradictionRule;
@@ -40,6 +47,66 @@ const exclusiveStates: Record<string, readonly string[]> = {
   marital: ['married', 'single', 'divorced', 'widowed'],
   handedness: ['left handed', 'right handed'],
 };
+/** Occupations said as "I am a …" (MovieLens's and common Persona-Chat ones); "I work as a …" takes any noun. */
+const occupations = new Set([
+  'accountant', 'actor', 'actress', 'administrator', 'analyst', 'architect', 'artist', 'attorney', 'author', 'baker', 'banker', 'barista', 'bartender',
+  'butcher', 'carpenter', 'cashier', 'chef', 'clerk', 'coach', 'consultant', 'cook', 'cop', 'dancer', 'dentist', 'designer', 'developer', 'doctor',
+  'driver', 'editor', 'educator', 'electrician', 'engineer', 'executive', 'farmer', 'firefighter', 'fisherman', 'hairdresser', 'homemaker',
+  'instructor', 'janitor', 'journalist', 'lawyer', 'librarian', 'manager', 'mechanic', 'miner', 'model', 'musician', 'novelist', 'nurse', 'officer',
+  'painter', 'paramedic', 'pharmacist', 'photographer', 'pilot', 'plumber', 'poet', 'policeman', 'producer', 'professor', 'programmer',
+  'psychologist', 'realtor', 'receptionist', 'reporter', 'salesman', 'scientist', 'secretary', 'singer', 'soldier', 'surgeon', 'teacher',
+  'technician', 'therapist', 'tutor', 'veterinarian', 'waiter', 'waitress', 'worker', 'writer', 'trainer', 'nanny', 'housekeeper', 'guard',
+  'sailor', 'pastor', 'priest', 'intern', 'assistant', 'cleaner', 'gardener', 'welder', 'builder', 'contractor', 'lifeguard', 'stylist', 'tailor',
+  'chemist', 'biologist', 'physicist', 'historian', 'economist', 'translator', 'ranger', 'mailman', 'postman', 'courier', 'housewife',
+  'babysitter', 'caregiver', 'counselor', 'entrepreneur', 'freelancer', 'blogger', 'athlete', 'ceo', 'owner', 'salesperson', 'cashier',
+]);
+const jobStop = new Set(['in', 'at', 'for', 'with', 'and', 'but', 'or', 'on', 'from', 'to', 'who', 'that', 'so', 'because', 'by', 'of']);
+
+/** The job a sentence states, if it states one in the present: "technician", "student", "retired". */
+function jobClaim(sentence: string): string | undefined {
+  if (/\bi am in (?:the [a-z]+ grade|elementary school|middle school)\b/.test(sentence)) return 'schoolchild';
+  if (/\bi am (?:a |an )?(?:[a-z]+ )?student\b|\bi am in (?:high school|college|grad school)\b|\bi am (?:just )?(?:about to|going to) graduate\b/.test(sentence)) return 'student';
+  const service = /\bi am (?:serving )?in the (army|navy|military|air force|marines|police)\b/.exec(sentence);
+  if (service) return `works at ${service[1]}`;
+  if (/\bi am (?:now |recently )?retired\b/.test(sentence)) return 'retired';
+  if (/\bi am (?:currently |still )?(?:looking for (?:a )?(?:new )?(?:job|work)|unemployed|between jobs|out of work)\b/.test(sentence)) return 'unemployed';
+  const explicit = /\b(?:i work as|i am working as|job as|career as) (?:a |an )?((?:[a-z]+ ?){1,3})/.exec(sentence);
+  if (explicit) {
+    const run: string[] = [];
+    for (const word of (explicit[1] ?? '').trim().split(' ')) {
+      if (jobStop.has(word)) break;
+      run.push(word);
+    }
+    const noun = run.at(-1);
+    if (noun !== undefined) return occupations.has(noun) ? noun : singular(noun);
+  }
+  for (const match of sentence.matchAll(/\bi am (?:a|an) ((?:[a-z]+ ){0,2}[a-z]+)/g)) {
+    const noun = (match[1] ?? '').split(' ').find((word) => occupations.has(word));
+    if (noun !== undefined) return noun;
+  }
+  // What else one says one is: "a man", "a stay at home dad", "an animal activist", "a buddhist monk" (not "a big fan of …").
+  const identity = /\bi am (?:a|an) ((?:[a-z]+ ?){1,5})/.exec(sentence);
+  if (identity) {
+    const run: string[] = [];
+    for (const word of (identity[1] ?? '').trim().split(' ')) {
+      if (word !== 'at' && jobStop.has(word)) break;
+      run.push(word);
+    }
+    if (run.length > 0 && !run.some((word) => /^(?:fan|lot|bit|little|few|couple|huge|big|real|total)$/.test(word))) return `is ${run.join(' ')}`;
+  }
+  // A workplace is a job too: "I work full-time in a shipyard", "I work on my parents' farm", "I work from home".
+  const place = /\bi (?:work|am working) (?:full time |full-time |part time |part-time |hard )?(?:in|at|on|for|from) (?:a |an |the |my )?((?:[a-z']+ ?){1,3})/.exec(sentence);
+  if (place) return `works at ${(place[1] ?? '').trim()}`;
+  return undefined;
+}
+
+/** "sons", "kids", "children" → "child"; "husband", "wife" as they are. */
+function familyNoun(noun: string): string {
+  if (/^(?:son|sons|daughter|daughters|kid|kids|child|children)$/.test(noun)) return 'child';
+  if (/^grand/.test(noun)) return 'grandchild';
+  return noun;
+}
+
 const meatWords = /\bi (?:love|eat|ate|like|enjoy|had|cook|grill)\b[a-z ]{0,20}\b(?:meat|steak|steaks|burger|burgers|bacon|chicken|beef|pork|ham|sausage|sausages|hamburger|hamburgers|ribs)\b/;
 const negationPattern = /\bi (?:(?:do|does|did|am|was|have|had|can|could|will|would|should|really|just|also|still)\s)*(?:not|never)\b|\bi have no\b|\bi am no longer\b|\bnot anymore\b/;
 const positivePattern = /\bi (?:really |absolutely |also |just |totally |still )?(?:love|like|enjoy|adore|am into|am a fan of|prefer|am passionate about)\b/;
@@ -130,6 +197,8 @@ function sentenceClaims(sentence: string): Claim[] {
   if (/\bi am (?:a |strictly |now )?vegan\b/.test(sentence) && !negated) claims.push({ kind: 'diet', value: 'vegan' });
   else if (/\bi am (?:a |strictly |now )?vegetarian\b|\bi do not eat meat\b|\bi never eat meat\b/.test(sentence)) claims.push({ kind: 'diet', value: 'vegetarian' });
   if (meatWords.test(sentence) && !negated) claims.push({ kind: 'diet', value: 'eats-meat' });
+  const job = negated ? undefined : jobClaim(sentence);
+  if (job !== undefined) claims.push({ kind: 'job', value: job });
   return claims;
 }
 
@@ -138,6 +207,10 @@ export function parseClaims(text: string): Array<{ sentence: string; claim: Clai
   const result: Array<{ sentence: string; claim: Claim }> = [];
   for (const sentence of sentences(normalizeText(text))) {
     for (const claim of sentenceClaims(sentence)) result.push({ sentence, claim });
+    // Family needs no "I": an answer to "any kids?" says "No, just the one son."
+    for (const match of sentence.matchAll(/\b(?:my|our|the one|just one|one|two|three|four|five) (son|sons|daughter|daughters|kid|kids|child|children|husband|wife|boyfriend|girlfriend|grandchildren|grandkids|grandson|granddaughter)\b/g)) {
+      result.push({ sentence, claim: { kind: 'family', noun: familyNoun(match[1] ?? '') } });
+    }
   }
   return result;
 }

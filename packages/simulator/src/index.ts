@@ -35,8 +35,8 @@ export type { Shard } from './harness/shard.js';
 export { readTranscripts, transcriptsToJsonl, writeTranscripts } from './harness/transcripts.js';
 export type { TranscriptLine } from './harness/transcripts.js';
 
-export { conversationOutcome, summarizeRecommendations } from './metrics/recommendation-metrics.js';
-export type { ConversationOutcome, RecommendationSummary } from './metrics/recommendation-metrics.js';
+export { conversationOutcome, summarizeRecommendations, unknownRecommendations } from './metrics/recommendation-metrics.js';
+export type { ConversationOutcome, RecommendationSummary, UnknownRecommendations } from './metrics/recommendation-metrics.js';
 export { turnStatistics, authenticityDistance, cycleConsistency } from './metrics/fidelity-metrics.js';
 export type { PersonaTurns, TurnStatistics, AuthenticityDistance, CycleConsistency } from './metrics/fidelity-metrics.js';
 export { wasserstein1, kolmogorovSmirnov } from './metrics/distribution-distance.js';

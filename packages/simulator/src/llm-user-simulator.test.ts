@@ -26,7 +26,7 @@ beforeEach(() => {
 
 describe('LlmUserSimulator against the local OpenAI-compatible server', () => {
   it('plays the user from a system prompt holding facts, goal and hidden targets, with the roles flipped', async () => {
-    server.enqueue('hey! any good scary movies you would recommend?', 'I have seen Alien? no wait. Sounds fine, what else?');
+    server.enqueue('hey! any good scary movies you would recommend?', 'Hmm, not sure about that one. Sounds fine, what else?');
     const simulator = new LlmUserSimulator({ model: model(), catalog: testCatalog });
     const first = await simulator.start(horrorFan());
     // The turn says the model wrote it, at the first try (`simulate` stores that with the conversation).
@@ -68,6 +68,18 @@ describe('LlmUserSimulator against the local OpenAI-compatible server', () => {
     expect(simulator.stats).toEqual({ calls: 3, repairs: 2, fallbacks: 0 });
     expect(systemOf(1).at(-1)?.content).toMatch(/contradicts a fact about you/);
     expect(systemOf(2).at(-1)?.content).toMatch(/broke character/);
+  });
+
+  it('regenerates a reply that names a hidden target the assistant has not offered (it would hand the assistant its answer)', async () => {
+    // Alien (m6) is the horror fan's hidden target: a user that names it lets any assistant that echoes titles succeed.
+    server.enqueue('Got anything like Alien? I loved that one.', 'Something properly scary please, with aliens in space.', 'Alien! Thank you.');
+    const simulator = new LlmUserSimulator({ model: model(), catalog: testCatalog });
+    const first = await simulator.start(horrorFan());
+    expect(first).toEqual({ type: 'message', content: 'Something properly scary please, with aliens in space.', provenance: { modelReplies: 2, rejectedReplies: 1, fallback: false } });
+    expect(systemOf(1).at(-1)?.content).toMatch(/You named Alien, which you must let the assistant find/);
+    // Once the assistant has offered it, the user may name it.
+    const next = await simulator.respond({ dialogue: [{ role: 'user', content: 'scary please' }, { role: 'assistant', content: 'How about Alien (1979)?', recommendedItemIds: ['m6'] }] });
+    expect(next).toMatchObject({ type: 'end', reason: 'goal_met', content: 'Alien! Thank you.', provenance: { modelReplies: 1, rejectedReplies: 0 } });
   });
 
   it('falls back to a grounded reply when the model keeps contradicting the profile', async () => {

@@ -8,6 +8,7 @@ import {
   type SimulatorTurn,
   type UserSimulator,
 } from '@personalab/core';
+import { TitleMatcher } from '@personalab/datasets';
 import { ContradictionChecker } from './contradiction.js';
 import type { ReportedSimulatorTurn, TurnProvenance } from './harness/simulator-report.js';
 import { buildUserSystemPrompt, endMarker, groundTruthNote } from './llm-user-prompt.js';
@@ -62,6 +63,8 @@ export class LlmUserSimulator implements UserSimulator {
   private goal: SimulationGoal | undefined;
   private systemPrompt = '';
   private checker = new ContradictionChecker([]);
+  /** Finds the hidden targets' titles in a reply (the prompt says never to name them). */
+  private targets = new TitleMatcher([]);
   private userTurns = 0;
   /** Hidden notes given before each user turn, by the index of the dialogue turn they follow. */
   private readonly notes = new Map<number, string>();
@@ -81,6 +84,11 @@ export class LlmUserSimulator implements UserSimulator {
     this.goal = options.goal;
     this.systemPrompt = buildUserSystemPrompt({ profile: options.profile, goal: options.goal, catalog: this.options.catalog });
     this.checker = new ContradictionChecker(profileStatements(options.profile));
+    const catalog = this.options.catalog;
+    this.targets = new TitleMatcher((options.goal.targetItemIds ?? []).flatMap((id) => {
+      const title = catalog?.get(id)?.title;
+      return title === undefined ? [] : [{ id, title }];
+    }));
     this.random = createRandom(hashString(options.profile.userId, this.options.seed ?? 0));
     this.userTurns = 1;
     this.notes.clear();
@@ -118,6 +126,26 @@ export class LlmUserSimulator implements UserSimulator {
     return { ...turn, provenance: reply.provenance };
   }
 
+  /**
+   * The hidden targets a reply names that the assistant has not offered (in its list or its words): naming one hands
+   * an assistant that echoes titles its success. A one-word title counts only capitalised ("Alien", not "alien movies").
+   */
+  private namedTargets(content: string, dialogue: readonly DialogueTurn[]): string[] {
+    const offered = new Set<string>();
+    for (const turn of dialogue) {
+      if (turn.role !== 'assistant') continue;
+      for (const itemId of turn.recommendedItemIds ?? []) offered.add(itemId);
+      for (const itemId of this.targets.match(turn.content)) offered.add(itemId);
+    }
+    const catalog = this.options.catalog;
+    const titleOf = (itemId: string) => (catalog?.get(itemId)?.title ?? itemId).replace(/\s*\(\d{4}\)\s*$/, '').replace(/^(.*), (The|A|An)$/, '$2 $1');
+    // A one-word title as a word of the reply written with a capital ("Alien"), not a common word ("alien movies").
+    const capitalised = (variant: string) => content.split(/[^A-Za-z0-9]+/).some((word) => word.toLowerCase() === variant && /^[A-Z0-9]/.test(word));
+    return this.targets
+      .find(content, (itemId, variant) => !offered.has(itemId) && (variant.includes(' ') || capitalised(variant)))
+      .map((mention) => titleOf(mention.itemId));
+  }
+
   /** The conversation from the simulated user's side: the assistant speaks as "user". */
   private messages(dialogue: readonly DialogueTurn[], instruction: string | undefined): ChatMessage[] {
     const messages: ChatMessage[] = [{ role: 'system', content: this.systemPrompt }];
@@ -147,6 +175,7 @@ export class LlmUserSimulator implements UserSimulator {
       });
       const ended = result.text.includes(endMarker);
       const content = result.text.replaceAll(endMarker, '').replace(/^\s*(?:user|me)\s*:\s*/i, '').trim();
+      const named = content === '' ? [] : this.namedTargets(content, dialogue);
       const problem =
         content === ''
           ? 'Your message was empty. Write a message.'
@@ -154,7 +183,9 @@ export class LlmUserSimulator implements UserSimulator {
             ? 'You broke character. Rewrite your message as the person, with no mention of being an AI or a simulation.'
             : this.checker.find(content)
               ? `Your message contradicts a fact about you (${this.checker.find(content)?.fact ?? ''}). Rewrite it consistently with who you are.`
-              : undefined;
+              : named.length > 0
+                ? `You named ${named.join(', ')}, which you must let the assistant find. Rewrite your message without naming it: describe what you like instead.`
+                : undefined;
       if (problem === undefined) return { content, ended, provenance };
       this.stats.repairs++;
       provenance.rejectedReplies++;

@@ -6,6 +6,7 @@ import { simulate } from './harness/simulate.js';
 import { RetrievalUserSimulator } from './retrieval-user-simulator.js';
 import type { SimulatedUser } from './simulated-user.js';
 import { hiddenFacts, horrorFan, testCatalog } from './test/fixtures.js';
+import { personaProfile } from './persona-profile.js';
 import { createTestEmbedder } from './test/test-embedder.js';
 import { hasTemplateSlot, UserTurnCorpus, type UserTurn } from './user-turn-corpus.js';
 
@@ -126,6 +127,58 @@ describe('RetrievalUserSimulator', () => {
     expect(corpus.turns.some((turn) => turn.text.includes('['))).toBe(false);
     expect(hasTemplateSlot('I live in [city].')).toBe(true);
     expect(hasTemplateSlot('I have two dogs (and a cat).')).toBe(false);
+  });
+
+  it('a user looking for a film, asked about itself, never states a job, a family or an age its profile does not hold', async () => {
+    // A MovieLens user's profile: demographics and genres. Asked about itself by an assistant that only chats, it had
+    // answered with other people's real turns: "I am a librarian." (a technician), then "I'm a life coach.", "Yes, I have
+    // two children." after "No, I don't.", "I'm in the third grade" (24 years old).
+    const asked = ['Tell me about yourself. What do you do for a living?', 'Do you have any kids?', 'How old are you?', 'What do you do for work?', 'Any kids or pets?', 'How old are you, if I may ask?'];
+    const answers: UserTurn[] = [
+      { context: 'What do you do for a living?', text: 'I am a librarian.', conversationId: 'j1' },
+      { context: 'What do you do for work?', text: "I'm a construction worker.", conversationId: 'j2' },
+      { context: 'What do you do for a living?', text: 'I just got a new job as a life coach.', conversationId: 'j3' },
+      { context: 'What do you do for a living?', text: 'I work as a technician in a lab.', conversationId: 'j4' },
+      { context: 'Do you have any kids?', text: 'Yes, I have two children.', conversationId: 'k1' },
+      { context: 'Do you have any kids or pets?', text: 'I have three cats.', conversationId: 'k2' },
+      { context: 'Do you have any kids?', text: 'Not yet, maybe one day.', conversationId: 'k3' },
+      { context: 'Do you have any kids or pets?', text: 'No, just the one son.', conversationId: 'k4' },
+      { context: 'What do you do for a living?', text: 'I work full-time in a shipyard.', conversationId: 'j5' },
+      { context: 'What do you do for work?', text: "I'm a personal trainer.", conversationId: 'j6' },
+      { context: 'What do you do for a living?', text: "I'm a stay at home dad.", conversationId: 'j7' },
+      { context: 'What do you do for work?', text: "I'm in the army.", conversationId: 'j8' },
+      { context: 'How old are you?', text: "I'm in the third grade, how old are you?", conversationId: 'a1' },
+      { context: 'How old are you?', text: 'I am 61 years old.', conversationId: 'a2' },
+      { context: 'How old are you?', text: 'Old enough to know better!', conversationId: 'a3' },
+      { context: '', text: 'Hi! How are you today?', conversationId: 'h1' },
+    ];
+    const corpus = await UserTurnCorpus.build({ turns: answers, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
+    const users: SimulatedUser[] = Array.from({ length: 12 }, (_, index) => ({
+      id: `ml-${index}`,
+      profile: personaProfile({
+        userId: `ml-${index}`,
+        statements: ['I am 24 years old.', 'I am a man.', ...(index % 2 === 0 ? ['I work as a technician.'] : [])],
+        preferences: [{ subject: 'comedy movies', polarity: 'like' }],
+      }),
+      goal: { description: 'I am looking for a movie to watch tonight.', targetItemIds: ['m6'], hiddenRatings: new Map([['m6', 5]]), seenItemIds: new Set<string>() },
+    }));
+    const result = await simulate({
+      simulator: () => new RetrievalUserSimulator({ corpus, catalog: testCatalog, seed: 3, candidates: 20 }),
+      assistant: new ScriptedAssistant(new Map(users.map((user) => [user.id, asked]))),
+      users,
+      maxTurns: asked.length,
+      quiet: true,
+    });
+    const said = result.conversations.flatMap((record) => record.turns.filter((turn) => turn.role === 'user').slice(1).map((turn) => ({ user: record.userId, text: turn.content })));
+    expect(said.length).toBeGreaterThanOrEqual(12 * asked.length);
+    const invented = said.filter(({ text }) => /librarian|construction|life coach|two children|three cats|third grade|61 years|one son|shipyard|trainer|stay at home|army/.test(text));
+    expect(invented).toEqual([]);
+    // A technician may say so; a user whose profile names no job says none.
+    const jobs = said.filter(({ text }) => /technician/.test(text)).map(({ user }) => Number(user.slice(3)) % 2);
+    expect(jobs.length).toBeGreaterThan(0);
+    expect(new Set(jobs)).toEqual(new Set([0]));
+    // Turns that claim nothing are still said.
+    expect(said.some(({ text }) => /Not yet|Old enough/.test(text))).toBe(true);
   });
 
   it('gives up after `patience` rounds of unwanted recommendations', async () => {

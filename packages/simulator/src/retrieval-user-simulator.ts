@@ -85,6 +85,8 @@ const claimKey = (claim: Claim): string | undefined => {
       return `favorite:${claim.slot}`;
     case 'state':
       return `state:${claim.group}`;
+    case 'family':
+      return `family:${claim.noun}`;
     case 'polar':
       return undefined;
     default:
@@ -112,6 +114,8 @@ export class RetrievalUserSimulator implements UserSimulator {
   private statements: string[] = [];
   private statementVectors: Float32Array[] = [];
   private supportedKeys = new Set<string>();
+  /** The jobs the profile states ("technician"): a user looking for a film claims no other. */
+  private jobs = new Set<string>();
   /** Corpus turns closest to the persona's statements, found once per conversation. */
   private personaPool: IndexedTurn[] = [];
   private said: IndexedTurn[] = [];
@@ -130,9 +134,9 @@ export class RetrievalUserSimulator implements UserSimulator {
     this.random = createRandom(hashString(options.profile.userId, this.options.seed ?? 0));
     this.statements = profileStatements(options.profile);
     this.statementVectors = this.statements.length > 0 ? await this.options.corpus.embedder.embed(this.statements) : [];
-    this.supportedKeys = new Set(
-      this.statements.flatMap((statement) => parseClaims(statement).map(({ claim }) => claimKey(claim))).filter((key): key is string => key !== undefined),
-    );
+    const profileClaims = this.statements.flatMap((statement) => parseClaims(statement).map(({ claim }) => claim));
+    this.supportedKeys = new Set(profileClaims.map(claimKey).filter((key): key is string => key !== undefined));
+    this.jobs = new Set(profileClaims.flatMap((claim) => (claim.kind === 'job' ? [claim.value] : [])));
     this.personaPool = this.statementVectors.flatMap((vector) => this.options.corpus.byText(vector, 4, this.options.exclude));
     this.said = [];
     this.saidTexts = [];
@@ -207,6 +211,9 @@ export class RetrievalUserSimulator implements UserSimulator {
     const wantQuestion = this.random.next() < style.questionRate;
     const wantedLength = Math.max(1, style.meanLength * Math.exp(0.45 * this.random.normal() - 0.1));
     const exclude = this.options.exclude;
+    // A user looking for a film has a profile of a few facts (MovieLens: age, gender, job, genres): a real turn adding
+    // a life it does not hold ("I am a librarian", "I have two children") is never said, not merely ranked down.
+    const strict = !this.options.allowContradictions && this.goal !== undefined && isRecommendationGoal(this.goal);
     let best: IndexedTurn | undefined;
     let bestScore = Number.NEGATIVE_INFINITY;
     // The best turn of the drawn kind (question or not): it is said whenever the pool has one, so the
@@ -217,6 +224,7 @@ export class RetrievalUserSimulator implements UserSimulator {
       if (exclude?.(turn)) continue;
       if (this.said.some((previous) => previous.index === turn.index)) continue;
       if (!this.options.allowContradictions && checker.find(turn.claims) !== undefined) continue;
+      if (strict && !this.grounded(turn.claims)) continue;
       const contextFit = contextVector ? dot(turn.contextVector, contextVector) : 0;
       let personaFit = 0;
       for (const vector of this.statementVectors) personaFit = Math.max(personaFit, dot(turn.textVector, vector));
@@ -251,6 +259,23 @@ export class RetrievalUserSimulator implements UserSimulator {
     this.said.push(best);
     this.saidTexts.push(best.text);
     return best.text;
+  }
+
+  /**
+   * Whether a turn's specific life facts are the profile's: its job is one the profile states, a family member it speaks
+   * of is one the profile has, and every other specific fact (a count, age, favourite, name, home, state, diet) is of a
+   * kind the profile states (the contradiction check has compared the values).
+   */
+  private grounded(claims: IndexedTurn['claims']): boolean {
+    for (const { claim } of claims) {
+      if (claim.kind === 'job') {
+        if (!this.jobs.has(claim.value)) return false;
+        continue;
+      }
+      const key = claimKey(claim);
+      if ((specificKinds.has(claim.kind) || claim.kind === 'family') && key !== undefined && !this.supportedKeys.has(key)) return false;
+    }
+    return true;
   }
 
   /** When every candidate was vetoed: a neutral reply that asserts nothing. */

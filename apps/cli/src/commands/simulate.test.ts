@@ -51,7 +51,7 @@ writeFileSync(join(spc, 'synthetic-persona-chat', 'Synthetic-Persona-Chat_valid.
  * answered 429 with Retry-After: 1; the first `failedChats` chats 400 (that conversation fails); chats wait `delayMs`.
  * `chatFaults` are met by the chats in order before they are answered: an HTTP status, or `drop` (the connection closed unanswered).
  */
-async function startService(options: { limited?: number; delayMs?: number; failedChats?: number; chatFaults?: Array<number | 'drop'> } = {}) {
+async function startService(options: { limited?: number; delayMs?: number; usersDelayMs?: number; noUsers?: boolean; failedChats?: number; chatFaults?: Array<number | 'drop'>; recommend?: string[] } = {}) {
   const requests: string[] = [];
   let limited = options.limited ?? 0;
   let failedChats = options.failedChats ?? 0;
@@ -64,7 +64,8 @@ async function startService(options: { limited?: number; delayMs?: number; faile
       if (limited > 0) {
         limited--;
         send(429, { error: { code: 'rate_limited', message: 'rate limit exceeded: 600 requests per minute; retry in 1 second' } }, { 'retry-after': '1' });
-      } else if (request.url === '/v1/users') send(201, { id: 'x' });
+      } else if (options.noUsers && request.url !== '/v1/chat') send(404, { error: 'not found' });
+      else if (request.url === '/v1/users') setTimeout(() => send(201, { id: 'x' }), options.usersDelayMs ?? 0);
       else if (request.url?.endsWith('/events')) send(201, { accepted: 1 });
       else if (failedChats > 0) {
         failedChats--;
@@ -74,7 +75,7 @@ async function startService(options: { limited?: number; delayMs?: number; faile
         if (fault === 'drop') request.socket.destroy();
         else send(fault ?? 500, { error: { code: 'internal', message: 'the service is busy' } });
       }
-      else setTimeout(() => send(200, { sessionId: 's', reply: 'Try Film 9.', recommendations: [{ item: { id: '9' } }] }), options.delayMs ?? 0);
+      else setTimeout(() => send(200, { sessionId: 's', reply: 'Try Film 9.', recommendations: (options.recommend ?? ['9']).map((id) => ({ item: { id } })) }), options.delayMs ?? 0);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -111,6 +112,7 @@ describe('personalab simulate', () => {
       [['--corpus-size', 'abc'], /--corpus-size must be a positive integer/],
       [['--max-turns', '0'], /--max-turns must be an integer from 1 to 1000, got "0"/],
       [['--max-turns', '2.5'], /--max-turns must be/],
+      [['--assistant-timeout', '0'], /--assistant-timeout must be an integer from 1 to 3600, got "0"/],
     ];
     for (const [args, message] of cases) {
       await expect(run(['--data-dir', empty, 'simulate', ...args])).rejects.toSatisfy((error) => PersonalabError.is(error, 'invalid_argument') && message.test(error.message));
@@ -127,9 +129,31 @@ describe('personalab simulate', () => {
     await refused(['--system-prompt', 'be nice'], /--system-prompt applies to --assistant openai only/);
     await refused(['--assistant-url', 'http://x'], /--assistant-url applies to --assistant http or openai only/);
     await refused(['--http-user-prefix', 'x-'], /--http-user-prefix applies to --assistant http only/);
+    await refused(['--assistant-timeout', '60'], /--assistant-timeout applies to --assistant http only/);
     await refused(['--assistant', 'http'], /--assistant http needs --assistant-url/);
     // The transcripts file is written at the end of the run: a folder there is refused before it starts.
     await refused(['--transcripts', folder], /--transcripts .* is a folder: name a file/);
+    await refused(['--assistant', 'http', '--assistant-url', 'notaurl'], /--assistant-url must be an http:\/\/ or https:\/\/ URL, got "notaurl"/);
+    await refused(['--assistant', 'http', '--assistant-url', 'ftp://127.0.0.1:3000'], /--assistant-url must be an http:\/\/ or https:\/\/ URL, got "ftp:\/\/127\.0\.0\.1:3000"/);
+    await refused(['--assistant', 'openai', '--assistant-url', 'localhost:8000/v1'], /--assistant-url must be an http:\/\/ or https:\/\/ URL/);
+    // The requests add /v1/chat: a root ending in /v1 asks /v1/v1/chat.
+    await refused(['--assistant', 'http', '--assistant-url', 'http://127.0.0.1:3000/v1/'], /--assistant-url http:\/\/127\.0\.0\.1:3000\/v1\/ ends in \/v1: give the service's root \(http:\/\/127\.0\.0\.1:3000\); the requests add \/v1\/chat/);
+    await refused(['--run-id', ''], /--run-id must not be empty/);
+    await refused(['--run-id', '  '], /--run-id must not be empty/);
+  });
+
+  it('refuses --transcripts naming the run store, which writing the transcripts would have destroyed', async () => {
+    const store = join(folder, 'precious.sqlite');
+    const kept = new RunStore(store);
+    kept.ensureRun('r', { simulator: 'retrieval' }, 1);
+    kept.close();
+    const before = readFileSync(store);
+    for (const transcripts of [store, `${folder}/./precious.sqlite`, `${store}-wal`]) {
+      await expect(run(['--data-dir', empty, 'simulate', '--store', store, '--transcripts', transcripts])).rejects.toSatisfy(
+        (error) => PersonalabError.is(error, 'invalid_argument') && /--transcripts .* is the run store's file \(--store\): name another file/.test(error.message),
+      );
+    }
+    expect(readFileSync(store)).toEqual(before);
   });
 
   it('says where it looked when --data-dir lacks the data', async () => {
@@ -297,6 +321,65 @@ describe('personalab simulate', () => {
     }
   });
 
+  it('says when the assistant recommends ids that are not items of the catalogue (they can only count as misses)', async () => {
+    // An assistant of one's own that answers with its own ids (IMDb's, say) scores 0 everywhere: the run must say why.
+    const service = await startService({ recommend: ['9', 'tt0111161', 'tt0068646'] });
+    try {
+      const output = await runCliOutput([registerSimulateCommand], ['--quiet', '--data-dir', tiny, 'simulate', '--assistant', 'http', '--assistant-url', service.url, '--limit', '2', '--max-turns', '2', '--store', join(folder, 'unknown-ids.sqlite')]);
+      expect(output.error).toBeUndefined();
+      // Every assistant turn of the two conversations offered the two unknown ids.
+      const store = new RunStore(join(folder, 'unknown-ids.sqlite'));
+      const turns = store.conversations('retrieval--recommender-http--movielens-100k').flatMap((record) => record.turns.filter((turn) => turn.role === 'assistant')).length;
+      store.close();
+      expect(turns).toBeGreaterThanOrEqual(2);
+      expect(output.stderr).toContain(
+        `assistant: ${2 * turns} recommended ids are not movielens-100k items (2 distinct: "tt0111161", "tt0068646"), in ${turns} turns of 2 conversations: they count as misses and the simulated user does not know them; recommend the catalogue's item ids (e.g. "1", "2", "3")`,
+      );
+      // An assistant that recommends catalogue items only hears nothing of it.
+      const fine = await startService();
+      try {
+        const clean = await runCliOutput([registerSimulateCommand], ['--quiet', '--data-dir', tiny, 'simulate', '--assistant', 'http', '--assistant-url', fine.url, '--limit', '2', '--max-turns', '2', '--store', join(folder, 'known-ids.sqlite')]);
+        expect(clean.stderr).not.toContain('are not movielens-100k items');
+      } finally {
+        await fine.close();
+      }
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('waits --assistant-timeout seconds for a slow assistant, then fails the conversation naming the limit', async () => {
+    // A chat takes 1.5 s: within a 3 s limit the run completes; a 1 s limit times each attempt out (30 s had been fixed).
+    const service = await startService({ delayMs: 1500 });
+    try {
+      const common = ['--quiet', '--data-dir', tiny, 'simulate', '--assistant', 'http', '--assistant-url', service.url, '--limit', '1', '--max-turns', '1'];
+      const patient = await runCliOutput([registerSimulateCommand], [...common, '--assistant-timeout', '3', '--store', join(folder, 'slow-ok.sqlite')]);
+      expect(patient.error).toBeUndefined();
+      expect(patient.stdout).toMatch(/\|\s+1 \| .* \|\s+0 \|\n/);
+      const hasty = await runCliOutput([registerSimulateCommand], [...common, '--assistant-timeout', '1', '--store', join(folder, 'slow-timeout.sqlite')]);
+      expect(hasty.stderr).toMatch(/1× POST http:\/\/127\.0\.0\.1:\d+\/v1\/chat failed: no answer within 1000 ms/);
+      expect(hasty.stderr).toContain('service retries: 2 (timeout ×2); 1 request failed after retries');
+    } finally {
+      await service.close();
+    }
+  }, 30_000);
+
+  it('says what a service that answers the chat only lacks, and the way around it', async () => {
+    const service = await startService({ noUsers: true });
+    try {
+      const common = ['--quiet', '--data-dir', tiny, 'simulate', '--assistant', 'http', '--assistant-url', service.url, '--limit', '1', '--max-turns', '1'];
+      const output = await runCliOutput([registerSimulateCommand], [...common, '--store', join(folder, 'chat-only.sqlite')]);
+      expect(PersonalabError.is(output.error, 'upstream_bad_response') ? output.error.message : output.error).toMatch(
+        /^POST http:\/\/127\.0\.0\.1:\d+\/v1\/users answered 404: \{"error":"not found"\}: the service does not take the simulated users' ratings \(POST \/v1\/users, then \/v1\/users\/:id\/events; .*--http-user-prefix "" chats as the MovieLens user ids/,
+      );
+      const bare = await runCliOutput([registerSimulateCommand], [...common, '--http-user-prefix', '', '--store', join(folder, 'chat-only-bare.sqlite')]);
+      expect(bare.error).toBeUndefined();
+      expect(service.requests.filter((url) => url === '/v1/chat')).toHaveLength(1);
+    } finally {
+      await service.close();
+    }
+  });
+
   it('names why the assistant URL cannot be reached', async () => {
     const service = await startService();
     const url = service.url;
@@ -337,6 +420,34 @@ describe('personalab simulate', () => {
       );
       const resumed = await runCliOutput([registerSimulateCommand], args);
       expect(resumed.stdout).toContain(`5 conversations (${5 - finished} run now, ${finished} resumed)`);
+    } finally {
+      await service.close();
+    }
+  }, 60_000);
+
+  it('on SIGINT while it creates the users on the service, stops creating them, says so and resumes', async () => {
+    // Creating a whole user set on a rate-limited service takes minutes: a Ctrl-C then had ended the command at once, silently.
+    const service = await startService({ usersDelayMs: 300 });
+    const store = join(folder, 'interrupted-registration.sqlite');
+    const args = ['--quiet', '--data-dir', tiny, 'simulate', '--assistant', 'http', '--assistant-url', service.url, '--store', store, '--run-id', 'R'];
+    try {
+      const root = fileURLToPath(new URL('../../../..', import.meta.url));
+      const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), ['--conditions=development', join(root, 'apps', 'cli', 'src', 'main.ts'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      while (!service.requests.includes('/v1/users')) await new Promise((resolve) => setTimeout(resolve, 20));
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      expect(stderr).toContain('\nSIGINT: stopping before the conversations start (send it again to exit at once)\n');
+      expect(stderr).toContain(
+        `error (cancelled): interrupted before the conversations started (creating the simulated users on ${service.url}: those created stay there, and their ratings are sent again on resume): 0 of 5 conversations of run R are stored in ${store}. Run the same command again to resume.`,
+      );
+      // It stopped creating users: the user in flight was the last one asked for.
+      expect(service.requests.filter((url) => url === '/v1/users').length).toBeLessThan(5);
+      expect(stderr).toMatch(/\nservice retries: 0; 0 requests failed after retries \(in 0 requests of the 0 conversations stored, every call of the run; creating the users this call: /);
+      const resumed = await runCliOutput([registerSimulateCommand], args);
+      expect(resumed.stdout).toContain('5 conversations (5 run now, 0 resumed)');
     } finally {
       await service.close();
     }

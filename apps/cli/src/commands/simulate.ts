@@ -1,5 +1,5 @@
-import { existsSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { getConfig, PersonalabError, type Assistant, type Item, type PersonalabConfig, type RatingInteraction, type User, type UserSimulator } from '@personalab/core';
 import { findDataset, loadMovieLens100k, loadSyntheticPersonaChat, stratifiedSplit } from '@personalab/datasets';
@@ -25,6 +25,7 @@ import {
   simulatedUsersFromRatings,
   summarizeServiceReports,
   TitleMatcher,
+  unknownRecommendations,
   UserTurnCorpus,
   writeTranscripts,
   type ConversationRecord,
@@ -39,7 +40,7 @@ import {
 } from '@personalab/simulator';
 import { globalOptions, missingDatasetHint, requireDataset } from '../global-options.js';
 import { integerOption, positive, seedRange } from '../integer-option.js';
-import { interruptOnSignals } from '../interrupt.js';
+import { interruptOnSignals, type Interrupt } from '../interrupt.js';
 
 const userSources = ['movielens-100k', 'synthetic-persona-chat'] as const;
 const simulatorNames = ['retrieval', 'llm'] as const;
@@ -54,6 +55,7 @@ interface SimulateCommandOptions {
   assistant: string;
   assistantUrl?: string;
   assistantKey?: string;
+  assistantTimeout: number;
   httpUserPrefix: string;
   systemPrompt?: string;
   maxTurns: number;
@@ -89,6 +91,7 @@ function validateOptions(options: SimulateCommandOptions, command: Command, conf
   };
   onlyWith('--assistant-url', 'assistantUrl', options.assistant === 'http' || options.assistant === 'openai', '--assistant http or openai');
   onlyWith('--assistant-key', 'assistantKey', options.assistant === 'http', '--assistant http');
+  onlyWith('--assistant-timeout', 'assistantTimeout', options.assistant === 'http', '--assistant http');
   onlyWith('--http-user-prefix', 'httpUserPrefix', options.assistant === 'http', '--assistant http');
   onlyWith('--system-prompt', 'systemPrompt', options.assistant === 'openai', '--assistant openai');
   onlyWith('--patience', 'patience', options.simulator === 'retrieval', '--simulator retrieval');
@@ -107,11 +110,54 @@ function validateOptions(options: SimulateCommandOptions, command: Command, conf
     throw new PersonalabError('config_error', '--assistant openai needs an endpoint: --assistant-url or OPENAI_BASE_URL / OPENAI_API_KEY');
   }
   if (options.simulator === 'llm' && !config.llm.enabled) throw new PersonalabError('config_error', '--simulator llm needs an OpenAI-compatible endpoint: set OPENAI_BASE_URL (and OPENAI_API_KEY)');
+  if (options.assistantUrl !== undefined) {
+    // A URL fetch cannot take had been retried as a network error once the data was read and users were being created.
+    let url: URL | undefined;
+    try {
+      url = new URL(options.assistantUrl);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      throw new PersonalabError('invalid_argument', `--assistant-url must be an http:// or https:// URL, got ${JSON.stringify(options.assistantUrl)}`);
+    }
+    // The HTTP assistant adds /v1/chat itself (the openai one takes a base URL that ends in /v1).
+    if (options.assistant === 'http' && /\/v1\/*$/.test(url.pathname)) {
+      const root = options.assistantUrl.replace(/\/v1\/*$/, '');
+      throw new PersonalabError('invalid_argument', `--assistant-url ${options.assistantUrl} ends in /v1: give the service's root (${root}); the requests add /v1/chat`);
+    }
+  }
+  if (options.runId !== undefined && options.runId.trim() === '') throw new PersonalabError('invalid_argument', '--run-id must not be empty (leave it out for the default)');
   if (options.transcripts !== undefined) {
     // Checked before the run, whose end writes the file: a folder here had crashed after every conversation was made.
     const path = resolve(options.transcripts);
     if (existsSync(path) && statSync(path).isDirectory()) throw new PersonalabError('invalid_argument', `--transcripts ${options.transcripts} is a folder: name a file (JSON Lines), e.g. ${join(options.transcripts, 'transcripts.jsonl')}`);
     if (!existsSync(dirname(path))) throw new PersonalabError('not_found', `--transcripts ${options.transcripts}: the folder ${dirname(path)} does not exist`);
+    // Writing the transcripts replaces the file: over the store (or its WAL) it had destroyed every stored conversation.
+    const store = canonicalPath(options.store ?? join(config.stateDir, 'simulations.sqlite'));
+    if ([store, `${store}-wal`, `${store}-shm`, `${store}-journal`].includes(canonicalPath(options.transcripts))) {
+      throw new PersonalabError('invalid_argument', `--transcripts ${options.transcripts} is the run store's file (--store): name another file, e.g. transcripts.jsonl`);
+    }
+  }
+}
+
+/** Two turns of the event loop: a signal caught while the process was busy is handed to its listeners by then. */
+async function servePendingSignals(): Promise<void> {
+  for (let turn = 0; turn < 2; turn++) await new Promise<void>((done) => setImmediate(done));
+}
+
+/** The absolute path with symbolic links resolved, as far as the path exists. */
+function canonicalPath(path: string): string {
+  const absolute = resolve(path);
+  try {
+    return realpathSync(absolute);
+  } catch {
+    // The file does not exist yet: its folder may be a link.
+    try {
+      return join(realpathSync(dirname(absolute)), basename(absolute));
+    } catch {
+      return absolute;
+    }
   }
 }
 
@@ -197,6 +243,23 @@ function serviceRetriesLine(report: ServiceReportSummary, scope: string, registr
   return `service retries: ${report.retries}${causes(report.retriesByCause)}; ${count(report.failedRequests, 'request', 'requests')} failed after retries (${details.join('; ')})`;
 }
 
+/**
+ * Says that the assistant recommended ids the catalogue lacks (they count as misses; the simulated user does not know them):
+ * an assistant of one's own answering with its own ids would otherwise read as one that recommends badly.
+ */
+function unknownItemsLine(conversations: readonly ConversationRecord[], catalog: ReadonlyMap<string, Item>, users: string): string | undefined {
+  const unknown = unknownRecommendations(conversations, (itemId) => catalog.has(itemId));
+  if (unknown.ids === 0) return undefined;
+  const quote = (ids: readonly string[]) => ids.map((id) => JSON.stringify(id)).join(', ');
+  const examples = quote(unknown.distinct.slice(0, 3)) + (unknown.distinct.length > 3 ? ', …' : '');
+  const count = (value: number, one: string, many: string) => `${value} ${value === 1 ? one : many}`;
+  return (
+    `assistant: ${count(unknown.ids, 'recommended id is', 'recommended ids are')} not ${users} items (${unknown.distinct.length} distinct: ${examples}), ` +
+    `in ${count(unknown.turns, 'turn', 'turns')} of ${count(unknown.conversations, 'conversation', 'conversations')}: they count as misses and the simulated user does not know them; ` +
+    `recommend the catalogue's item ids (e.g. ${quote([...catalog.keys()].slice(0, 3))})`
+  );
+}
+
 /** Says on stderr, at most once a minute, that the service rate-limits the run and the run waits. */
 function rateLimitNotice(): (info: RetryInfo) => void {
   let last = Number.NEGATIVE_INFINITY;
@@ -220,11 +283,19 @@ export function registerSimulateCommand(program: Command): void {
     .option('--simulator <name>', 'retrieval (offline) | llm (needs OPENAI_BASE_URL or OPENAI_API_KEY)', 'retrieval')
     .option(
       '--assistant <name>',
-      'most-popular | ease (movielens-100k users) | openai (an OpenAI-compatible endpoint) | http (the recommender API) | replay (synthetic-persona-chat users: the real partner)',
+      'most-popular | ease (movielens-100k users) | openai (an OpenAI-compatible endpoint) | http (the recommender API, or your own service answering its POST /v1/chat: the simulator README lists the requests) | replay (synthetic-persona-chat users: the real partner)',
       'most-popular',
     )
     .option('--assistant-url <url>', 'http: recommender root URL (e.g. http://127.0.0.1:3000); openai: endpoint base URL (default: the configured one)')
     .option('--assistant-key <key>', 'http: API key of the recommender')
+    .addOption(
+      integerOption(
+        '--assistant-timeout <seconds>',
+        'http: how long one request may take before it is retried (twice) and then fails its conversation; raise it for a slow assistant of your own',
+        { min: 1, max: 3600 },
+        30,
+      ),
+    )
     .option(
       '--http-user-prefix <prefix>',
       'http: the simulated MovieLens users are created on the service under this prefix with their visible (training) ratings, so the service knows what they rated but not their hidden targets; "" sends the ids as they are',
@@ -290,7 +361,7 @@ export function registerSimulateCommand(program: Command): void {
       // The HTTP assistant counts its retries: the command ends with a line on how the service held up.
       let http: RecommenderHttpAssistant | undefined;
       // Given this shard's users whose conversation is still to run (not stored, or failed), once the run id is checked.
-      let prepareAssistant = async (_pending: readonly SimulatedUser[]): Promise<void> => undefined;
+      let prepareAssistant = async (_pending: readonly SimulatedUser[], _signal: AbortSignal): Promise<void> => undefined;
       // Everything besides the names, seed, turns and k that changes the conversations: a resumed run must match it.
       const runConfig: Record<string, unknown> = { users: options.users, seed: options.seed };
       switch (options.assistant) {
@@ -316,13 +387,14 @@ export function registerSimulateCommand(program: Command): void {
             baseUrl,
             k: options.k,
             userIdPrefix: options.httpUserPrefix,
+            timeoutMs: options.assistantTimeout * 1000,
             ...(options.assistantKey ? { apiKey: options.assistantKey } : {}),
             onRetry: rateLimitNotice(),
           });
           Object.assign(runConfig, { assistantUrl: baseUrl, httpUserPrefix: options.httpUserPrefix });
           if (options.users === 'movielens-100k' && options.httpUserPrefix !== '') {
             const service = http;
-            prepareAssistant = async (mine) => {
+            prepareAssistant = async (mine, signal) => {
               // Users whose conversation is stored need nothing on the service: a finished run run again sends nothing.
               if (mine.length === 0) return;
               // The service's own user 1 may be the real user 1 with every rating, hidden targets included:
@@ -333,7 +405,23 @@ export function registerSimulateCommand(program: Command): void {
                 if (ratings) ratings.push(rating);
                 else byUser.set(rating.userId, [rating]);
               }
-              const created = await service.registerUsers(mine.map((user) => ({ id: user.id, ratings: byUser.get(user.id) ?? [] })));
+              let created: number;
+              try {
+                created = await service.registerUsers(
+                  mine.map((user) => ({ id: user.id, ratings: byUser.get(user.id) ?? [] })),
+                  signal,
+                );
+              } catch (error) {
+                // An assistant of one's own may answer POST /v1/chat only: say what it lacks and the way around it.
+                const status = PersonalabError.is(error) ? error.details?.['status'] : undefined;
+                if (status !== 404 && status !== 405 && status !== 501) throw error;
+                throw new PersonalabError(
+                  'upstream_bad_response',
+                  `${(error as Error).message.slice(0, 200)}: the service does not take the simulated users' ratings (POST /v1/users, then /v1/users/:id/events; the simulator README lists the requests). ` +
+                    `Without them, --http-user-prefix "" chats as the MovieLens user ids and sends no ratings (the service must then know those users' histories itself)`,
+                  { cause: error },
+                );
+              }
               process.stderr.write(
                 `http: ${created} simulated users created on ${baseUrl} as ${options.httpUserPrefix}<id> with their training ratings${mine.length - created > 0 ? ` (${mine.length - created} there already: their ratings re-sent, batches the service had refused as stored)` : ''}. ` +
                   `The service's model may have been trained on the hidden ratings too (npm start trains on all of MovieLens); ` +
@@ -401,21 +489,49 @@ export function registerSimulateCommand(program: Command): void {
         // 4. The slow parts.
         // As `simulate` picks them: failed conversations run again, stored ones are skipped.
         const stored = store.finishedUserIds(runId);
-        try {
-          await prepareAssistant(mine.filter((user) => !stored.has(user.id)));
-        } finally {
-          registration = http?.serviceTotals();
-        }
-        if (options.simulator === 'retrieval') {
-          const embedder = HashingEmbedder.fit(corpusTurns.map((turn) => turn.text), { dimension: 256 });
-          corpus = await UserTurnCorpus.build({ turns: corpusTurns, embedder, createIndex: (dimension) => new HnswIndex({ dimension, m: 12, efConstruction: 48 }) });
-        }
-
-        // 5. The run. Ctrl-C or SIGTERM stops it cleanly: conversations in flight are dropped (they run again on resume), the stored ones stay.
-        const interrupt = interruptOnSignals({
-          stopping: 'stopping the run; conversations in flight are dropped',
+        // Ctrl-C or SIGTERM here (creating a whole user set on a rate-limited service takes minutes) had ended the
+        // command at once, without a word: now it stops creating users and says what is stored and how to resume.
+        const preparing = interruptOnSignals({
+          stopping: 'stopping before the conversations start',
           kept: `the conversations stored so far stay in ${storePath}, and the same command resumes`,
         });
+        // Replaced by the run's own handler without a moment between them: a signal then would end the command silently.
+        let interrupt: Interrupt = preparing;
+        try {
+          let stoppedCreatingUsers = false;
+          try {
+            await prepareAssistant(
+              mine.filter((user) => !stored.has(user.id)),
+              preparing.signal,
+            );
+          } catch (error) {
+            if (!preparing.signal.aborted) throw error;
+            stoppedCreatingUsers = http !== undefined;
+          } finally {
+            registration = http?.serviceTotals();
+          }
+          if (options.simulator === 'retrieval' && !preparing.signal.aborted) {
+            const embedder = HashingEmbedder.fit(corpusTurns.map((turn) => turn.text), { dimension: 256 });
+            corpus = await UserTurnCorpus.build({ turns: corpusTurns, embedder, createIndex: (dimension) => new HnswIndex({ dimension, m: 12, efConstruction: 48 }) });
+          }
+          // A signal that came during the synchronous work above waits in the event loop: let it be served here (removing
+          // the last handler before it was would have dropped it, and the run had gone on as if nothing was sent).
+          await servePendingSignals();
+          if (preparing.signal.aborted) {
+            throw new PersonalabError(
+              'cancelled',
+              `interrupted before the conversations started${stoppedCreatingUsers ? ` (creating the simulated users on ${options.assistantUrl ?? ''}: those created stay there, and their ratings are sent again on resume)` : ''}: ` +
+                `${mine.filter((user) => stored.has(user.id)).length} of ${mine.length} conversations${shard ? ` of shard ${options.shard}` : ''} of run ${runId} are stored in ${storePath}. Run the same command again to resume.`,
+            );
+          }
+          // 5. The run. Ctrl-C or SIGTERM stops it cleanly: conversations in flight are dropped (they run again on resume), the stored ones stay.
+          interrupt = interruptOnSignals({
+            stopping: 'stopping the run; conversations in flight are dropped',
+            kept: `the conversations stored so far stay in ${storePath}, and the same command resumes`,
+          });
+        } finally {
+          preparing.dispose();
+        }
         // Conversations this call stored finished; failed ones are left out, as `finishedUserIds` leaves them out (they run again on resume).
         let finishedNow = 0;
         let result: SimulationResult;
@@ -471,6 +587,9 @@ export function registerSimulateCommand(program: Command): void {
           process.stdout.write('(no user had hidden targets, so success, goal met and recall do not apply: n/a)\n');
         }
         if (options.simulator === 'llm') process.stdout.write(`${fallbackLine(result.simulatorReport, shard ? ` for shard ${options.shard}` : '')}\n`);
+        // Users without a catalogue (Synthetic-Persona-Chat) have no item ids to check against.
+        const unknownLine = catalog.size > 0 ? unknownItemsLine(result.conversations, catalog, options.users) : undefined;
+        if (unknownLine) process.stderr.write(`${unknownLine}\n`);
         if (failed > 0) {
           const errors = describeErrors(result.conversations);
           process.stderr.write(`${failed} of ${result.conversations.length} conversations failed (not scored; retried when the run is resumed):\n${errors.join('\n')}\n`);

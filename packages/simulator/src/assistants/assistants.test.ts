@@ -212,6 +212,37 @@ describe('RecommenderHttpAssistant', () => {
     await expect(assistant.reply({ userId: 'u2', dialogue: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({ code: 'upstream_error', isRetryable: true });
   });
 
+  it('refuses a reply body over maxResponseBytes (declared or streamed), naming the request and the limit', async () => {
+    const assistant = new RecommenderHttpAssistant({ baseUrl, maxResponseBytes: 10_000, sleep: async () => undefined });
+    const huge = { ...ok('s3', ['m1']), body: JSON.stringify({ sessionId: 's3', reply: 'x'.repeat(20_000), recommendations: [] }) };
+    replies.push(huge);
+    await expect(assistant.reply({ userId: 'u3', dialogue: [{ role: 'user', content: 'hi' }] })).rejects.toThrow(
+      new RegExp(`^POST ${baseUrl}/v1/chat answered a body of more than 10000 bytes`),
+    );
+    // Not retried: the same request gets the same answer.
+    expect(received).toHaveLength(1);
+    // A body sent in chunks, without Content-Length, is cut off at the limit too.
+    replies.push({ ...huge, headers: { 'transfer-encoding': 'chunked' } });
+    await expect(assistant.reply({ userId: 'u3', dialogue: [{ role: 'user', content: 'hi' }] })).rejects.toThrow(/answered a body of more than 10000 bytes/);
+    // Under the limit it is read as usual.
+    replies.push({ ...ok('s3', ['m1']), body: JSON.stringify({ sessionId: 's3', reply: 'x'.repeat(9_000), recommendations: [] }) });
+    expect((await assistant.reply({ userId: 'u3', dialogue: [{ role: 'user', content: 'hi' }] })).content).toHaveLength(9_000);
+  });
+
+  it('names the request in a body of the wrong shape, and lists a few of its problems', async () => {
+    const assistant = new RecommenderHttpAssistant({ baseUrl, k: 20 });
+    replies.push({ status: 200, body: JSON.stringify({ sessionId: 's4', reply: 'hi', recommendations: Array.from({ length: 20 }, (_, index) => ({ item: { id: index } })) }) });
+    const error = await assistant.reply({ userId: 'u4', dialogue: [{ role: 'user', content: 'hi' }] }).then(
+      () => new Error('answered'),
+      (thrown: unknown) => thrown as Error,
+    );
+    expect(error.message).toMatch(new RegExp(`^POST ${baseUrl}/v1/chat answered an unexpected body: recommendations\\[0\\]\\.item\\.id: `));
+    expect(error.message).toMatch(/… and 17 more$/);
+    // An empty answer says so (it had read "answered non-JSON: " with nothing after it).
+    replies.push({ status: 200, body: '' });
+    await expect(assistant.reply({ userId: 'u4', dialogue: [{ role: 'user', content: 'hi' }] })).rejects.toThrow(new RegExp(`^POST ${baseUrl}/v1/chat answered 200 with an empty body, not JSON$`));
+  });
+
   it("honours a 429's Retry-After, in seconds or as an HTTP date, capped; backs off exponentially with jitter without one", async () => {
     const waits: number[] = [];
     const now = Date.parse('2026-01-01T00:00:00Z');

@@ -20,6 +20,12 @@ export interface RecommenderHttpAssistantOptions {
   /** Limit on one attempt (default 30 s); a timed-out attempt is retried like a network error. */
   timeoutMs?: number;
   /**
+   * Largest answer body read (default 1 MiB; the recommender's answers are a few KB). A larger one fails the request
+   * (not retried): a runaway reply had been stored whole in the run store and the transcripts, and the simulated
+   * user's turn on a 50 MB reply failed with "Invalid array length".
+   */
+  maxResponseBytes?: number;
+  /**
    * Retries on 5xx, network errors and timeouts (default 2): a service that is down fails soon. Every attempt of
    * one request carries the same `Idempotency-Key`, so a chat turn the service wrote before its answer was lost
    * is answered again from the service's store, not written twice.
@@ -80,6 +86,33 @@ export interface RetryInfo {
 export interface RegisteredUser {
   id: string;
   ratings: ReadonlyArray<{ itemId: string; value: number; timestamp?: number | undefined }>;
+}
+
+/** Thrown by `readBody` for a body over the limit. */
+class BodyTooLarge extends Error {}
+
+/** The body as text, refusing one over `maxBytes` as soon as its `Content-Length` or its bytes so far pass it. */
+async function readBody(response: Response, maxBytes: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (declared > maxBytes || !response.body) {
+    await response.body?.cancel();
+    if (declared > maxBytes) throw new BodyTooLarge();
+    return '';
+  }
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  while (true) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+    if (bytes > maxBytes) {
+      await reader.cancel();
+      throw new BodyTooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Events per `POST /v1/users/:id/events` call (the API takes at most 1,000). */
@@ -165,7 +198,12 @@ export class RecommenderHttpAssistant implements ServiceReportingAssistant {
     if (!report) this.conversationReports.set(options.userId, (report = emptyServiceReport()));
     const response = await this.post('/v1/chat', body, options.signal, report);
     const parsed = chatResponseSchema.safeParse(response);
-    if (!parsed.success) throw new PersonalabError('upstream_bad_response', `POST /v1/chat answered an unexpected body: ${formatZodError(parsed.error)}`);
+    if (!parsed.success) {
+      // A list of the wrong shape has a problem per element: the first few say what is wrong.
+      const issues = parsed.error.issues;
+      const shown = formatZodError(new z.ZodError(issues.slice(0, 3)));
+      throw new PersonalabError('upstream_bad_response', `POST ${this.url('/v1/chat')} answered an unexpected body: ${shown}${issues.length > 3 ? `; … and ${issues.length - 3} more` : ''}`);
+    }
     this.sessions.set(options.userId, parsed.data.sessionId);
     // The service may answer more than `k` items or repeat one: keep the first `k` distinct ones, and
     // say how many more it offered (the harness records it in the transcript).
@@ -187,6 +225,10 @@ export class RecommenderHttpAssistant implements ServiceReportingAssistant {
   /** Every request this assistant made so far (chat turns and users' registration), with its retries by cause. */
   serviceTotals(): ServiceReport {
     return addServiceReports(emptyServiceReport(), this.totals);
+  }
+
+  private url(path: string): string {
+    return `${this.options.baseUrl.replace(/\/+$/, '')}${path}`;
   }
 
   private k(): number {
@@ -259,7 +301,8 @@ export class RecommenderHttpAssistant implements ServiceReportingAssistant {
     const baseDelayMs = this.options.retryBaseDelayMs ?? 250;
     const maxDelayMs = this.options.maxRetryDelayMs ?? 30_000;
     const random = this.options.random ?? Math.random;
-    const url = `${this.options.baseUrl.replace(/\/+$/, '')}${path}`;
+    const url = this.url(path);
+    const maxResponseBytes = this.options.maxResponseBytes ?? 1_048_576;
     // One key per request, the same on every retry: a write the service made before its answer was lost is not made again.
     const idempotencyKey = (this.options.idempotencyKey ?? randomUUID)();
     const accounts = [this.totals, ...(account ? [account] : [])];
@@ -274,7 +317,7 @@ export class RecommenderHttpAssistant implements ServiceReportingAssistant {
     let rateLimitWaitedMs = 0;
     while (true) {
       const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 30_000);
-      let response: Response;
+      let response: Response | undefined;
       let text: string;
       try {
         response = await doFetch(url, {
@@ -283,8 +326,14 @@ export class RecommenderHttpAssistant implements ServiceReportingAssistant {
           body: JSON.stringify(body),
           signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
         });
-        text = await response.text();
+        text = await readBody(response, maxResponseBytes);
       } catch (error) {
+        if (error instanceof BodyTooLarge) {
+          throw new PersonalabError(
+            'upstream_bad_response',
+            `POST ${url} answered a body of more than ${maxResponseBytes} bytes (status ${response?.status ?? 'unknown'}): an answer that long is a fault of the service, not read`,
+          );
+        }
         if (signal?.aborted) throw new PersonalabError('cancelled', 'request cancelled', { cause: error });
         const timedOut = timeout.aborted;
         const failure = new PersonalabError(
@@ -302,7 +351,7 @@ export class RecommenderHttpAssistant implements ServiceReportingAssistant {
         try {
           return JSON.parse(text) as unknown;
         } catch (error) {
-          throw new PersonalabError('upstream_bad_response', `POST ${url} answered non-JSON: ${text.slice(0, 200)}`, { cause: error });
+          throw new PersonalabError('upstream_bad_response', `POST ${url} answered ${text.trim() === '' ? `${response.status} with an empty body, not JSON` : `non-JSON: ${text.slice(0, 200)}`}`, { cause: error });
         }
       }
       const status = response.status;

@@ -319,4 +319,18 @@ describe('simulate', () => {
     const config = lines[0]?.config as { k: number; maxTurns: number };
     expect(summarizeRecommendations(lines, { k: config.k, maxTurns: config.maxTurns })).toEqual(result.summary);
   });
+
+  it('re-scores a transcripts file holding failed conversations as the run scored it (failed ones are not scored)', async () => {
+    // u1's conversation fails: the run's summary leaves it out, and so must a re-scoring of the file, which lists it.
+    const failing = { name: 'fails-for-u1', reply: (options: Parameters<typeof assistant.reply>[0]) => (options.userId === 'u1' ? Promise.reject(new Error('boom')) : assistant.reply(options)) };
+    const result = await simulate({ simulator, assistant: failing, users: users.slice(0, 3), maxTurns: 5, k: 1, quiet: true });
+    expect(result.conversations.map((record) => record.endReason)).toEqual(['goal_met', 'error', 'goal_met']);
+    expect(result.summary).toMatchObject({ conversations: 2, successRate: 1 });
+    const path = join(directory, 'transcripts-failed.jsonl');
+    writeTranscripts(path, result.conversations, result.config);
+    const lines = readTranscripts(path);
+    expect(lines).toHaveLength(3);
+    const config = lines[0]?.config as { k: number; maxTurns: number };
+    expect(summarizeRecommendations(lines, { k: config.k, maxTurns: config.maxTurns })).toEqual(result.summary);
+  });
 });

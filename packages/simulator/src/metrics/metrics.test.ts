@@ -4,7 +4,7 @@ import { personaProfile } from '../persona-profile.js';
 import { distinctN } from '../text.js';
 import { kolmogorovSmirnov, wasserstein1 } from './distribution-distance.js';
 import { authenticityDistance, cycleConsistency, turnStatistics } from './fidelity-metrics.js';
-import { conversationOutcome, summarizeRecommendations } from './recommendation-metrics.js';
+import { conversationOutcome, summarizeRecommendations, unknownRecommendations } from './recommendation-metrics.js';
 
 describe('recommendation metrics', () => {
   const turns = [
@@ -34,6 +34,24 @@ describe('recommendation metrics', () => {
     expect(summary.goalMetRate).toBeCloseTo(1 / 3);
     expect(summary.recallByTurn).toEqual([1 / 3, 2 / 3]);
     expect(summary.withTargets).toBe(3);
+  });
+
+  it('leaves failed conversations out, as the run does', () => {
+    const summary = summarizeRecommendations(
+      [
+        { turns, targetItemIds: ['t1'], endReason: 'goal_met' },
+        { turns: [], targetItemIds: ['t1'], endReason: 'error' },
+      ],
+      { k: 3, maxTurns: 2 },
+    );
+    expect(summary).toMatchObject({ conversations: 1, withTargets: 1, successRate: 1, goalMetRate: 1 });
+  });
+
+  it('counts recommended ids the catalogue lacks, by turn and conversation', () => {
+    const known = new Set(['a', 'b', 'c', 't1', 't2']);
+    expect(unknownRecommendations([{ turns }], (id) => known.has(id))).toEqual({ ids: 0, distinct: [], turns: 0, conversations: 0 });
+    const odd = [{ role: 'assistant' as const, content: '', recommendedItemIds: ['x', 'a', 'y'] }, { role: 'assistant' as const, content: '', recommendedItemIds: ['x'] }];
+    expect(unknownRecommendations([{ turns }, { turns: odd }, { turns: odd.slice(1) }], (id) => known.has(id))).toEqual({ ids: 4, distinct: ['x', 'y'], turns: 3, conversations: 2 });
   });
 
   it('says when no conversation had targets, so that its zeros read as "not measured"', () => {

@@ -49,11 +49,16 @@ export function conversationOutcome(turns: readonly DialogueTurn[], targetItemId
   return { recallByTurn, hitTurn };
 }
 
-/** Averages outcomes: recall@k by turn, success rate, turns to success. */
+/**
+ * Averages outcomes: recall@k by turn, success rate, turns to success. Conversations that failed (`endReason`
+ * `error`: no turns) are not scored, as `simulate` leaves them out, so a transcripts file that lists them is
+ * re-scored to the run's own summary.
+ */
 export function summarizeRecommendations(
-  conversations: ReadonlyArray<{ turns: readonly DialogueTurn[]; targetItemIds: readonly string[]; endReason: string }>,
+  all: ReadonlyArray<{ turns: readonly DialogueTurn[]; targetItemIds: readonly string[]; endReason: string }>,
   options: { k: number; maxTurns: number },
 ): RecommendationSummary {
+  const conversations = all.filter((conversation) => conversation.endReason !== 'error');
   const outcomes = conversations.map((conversation) => conversationOutcome(conversation.turns, conversation.targetItemIds, options));
   const count = outcomes.length;
   const recallByTurn = Array.from({ length: options.maxTurns }, (_, turn) => (count === 0 ? 0 : outcomes.reduce((sum, outcome) => sum + (outcome.recallByTurn[turn] ?? 0), 0) / count));
@@ -66,4 +71,38 @@ export function summarizeRecommendations(
     meanTurnsToSuccess: hits.length === 0 ? null : hits.reduce((sum, outcome) => sum + (outcome.hitTurn ?? 0), 0) / hits.length,
     goalMetRate: count === 0 ? 0 : conversations.filter((conversation) => conversation.endReason === 'goal_met').length / count,
   };
+}
+
+/** Recommended ids that are not items of the catalogue, over the assistant turns of some conversations. */
+export interface UnknownRecommendations {
+  /** Recommended ids not in the catalogue, each time one was recommended. */
+  ids: number;
+  /** The distinct ones, in the order first met. */
+  distinct: string[];
+  /** Assistant turns that recommended at least one. */
+  turns: number;
+  conversations: number;
+}
+
+/**
+ * The recommended ids the catalogue does not hold (`isKnown` false): they can never be a hidden target and the
+ * simulated user cannot judge them, so an assistant answering with ids of its own scores 0 without another sign.
+ */
+export function unknownRecommendations(conversations: ReadonlyArray<{ turns: readonly DialogueTurn[] }>, isKnown: (itemId: string) => boolean): UnknownRecommendations {
+  const result: UnknownRecommendations = { ids: 0, distinct: [], turns: 0, conversations: 0 };
+  const distinct = new Set<string>();
+  for (const conversation of conversations) {
+    let turns = 0;
+    for (const turn of conversation.turns) {
+      const unknown = (turn.recommendedItemIds ?? []).filter((itemId) => !isKnown(itemId));
+      if (unknown.length === 0) continue;
+      turns++;
+      result.ids += unknown.length;
+      for (const itemId of unknown) distinct.add(itemId);
+    }
+    result.turns += turns;
+    if (turns > 0) result.conversations++;
+  }
+  result.distinct = [...distinct];
+  return result;
 }
