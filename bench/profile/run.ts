@@ -9,7 +9,8 @@
  * Workloads, interleaved within each repeat so machine noise hits all of them alike: whole
  * dialogues at once with the default extractor (patterns + clause facts + persona filter) and with
  * patterns only (the extractor before clause facts and the filter), incremental (one message at a
- * time, each call updating the previous profile), pattern mining alone, and candidate generation
+ * time, each call updating the previous profile), one long history (every owner message as one user's, one call:
+ * how merging scales with what a profile holds), pattern mining alone, and candidate generation
  * (patterns + clauses, no scoring). Reports the median and spread over repeats.
  */
 import { join } from 'node:path';
@@ -38,6 +39,8 @@ await runScript(async () => {
   const ownerMessages = sessions.reduce((sum, messages) => sum + messages.filter((message) => message.role === 'user').length, 0);
   const extractor = new HeuristicProfileExtractor();
   const patternsOnly = new HeuristicProfileExtractor({ clauseFacts: false, filter: false });
+  // Every owner message as one user's history, a minute apart: how merging scales with the statements a profile holds.
+  const longHistory = sessions.flatMap((messages) => messages.filter((message) => message.role === 'user')).map((message, index) => ({ ...message, userId: 'long-history', timestamp: index * 60_000 }) as Message);
 
   const workloads: Record<string, () => Promise<number>> = {
     'whole dialogue per call': async () => {
@@ -62,6 +65,7 @@ await runScript(async () => {
       }
       return facts;
     },
+    'one long history (every owner message as one user\'s, one call)': async () => (await extractor.extract(longHistory)).facts.length,
     'statement mining only': async () => {
       let statements = 0;
       for (const messages of sessions) for (const message of messages) if (message.role === 'user') statements += mineStatements(message.content).length;

@@ -31,11 +31,16 @@ function slotOf(value: string): string | undefined {
  * Whether a negated fact takes back an earlier one: its content words are all among the earlier
  * fact's ("i do not have any dogs" after "i have two dogs", "i am not a vegetarian anymore").
  */
-export function retracts(value: string, earlier: string): boolean {
+export function retracts(value: string, earlier: string, tokens: (value: string) => ReadonlySet<string> = coreTokens): boolean {
   if (!isNegated(value) || isNegated(earlier)) return false;
-  const core = contentTokens(value).filter((token) => !negationTokens.has(token));
-  const earlierCore = new Set(contentTokens(earlier).filter((token) => !negationTokens.has(token)));
-  return core.length > 0 && core.every((token) => earlierCore.has(token));
+  const core = tokens(value);
+  const earlierCore = tokens(earlier);
+  return core.size > 0 && [...core].every((token) => earlierCore.has(token));
+}
+
+/** Content words of a fact, negation removed. */
+function coreTokens(value: string): ReadonlySet<string> {
+  return new Set(contentTokens(value).filter((token) => !negationTokens.has(token)));
 }
 
 function addEvidence(list: readonly Evidence[], added: readonly Evidence[]): Evidence[] {
@@ -49,7 +54,27 @@ function addEvidence(list: readonly Evidence[], added: readonly Evidence[]): Evi
 
 /** Content words of a fact, negation removed: "i have a dog" and "i do not have a dog" share it. */
 function factCore(value: string): string {
-  return [...new Set(contentTokens(value).filter((token) => !negationTokens.has(token)))].sort().join(' ');
+  return [...coreTokens(value)].sort().join(' ');
+}
+
+/**
+ * What merging derives from a held fact's, preference's or goal's text, computed once per `applyObservations` call:
+ * each observation is compared with everything the profile holds, and recomputing these for every held item on every
+ * observation made a long history quadratic in tokenising (10,000 distinct statements took over 2 minutes).
+ */
+class MergeMemo {
+  private readonly cores = new Map<string, string>();
+  private readonly tokenSets = new Map<string, ReadonlySet<string>>();
+  private readonly subjects = new Map<string, string>();
+  readonly factCore = (value: string): string => remembered(this.cores, value, factCore);
+  readonly coreTokens = (value: string): ReadonlySet<string> => remembered(this.tokenSets, value, coreTokens);
+  readonly subject = (value: string): string => remembered(this.subjects, value, normalizeSubject);
+}
+
+function remembered<T>(cache: Map<string, T>, key: string, compute: (key: string) => T): T {
+  let value = cache.get(key);
+  if (value === undefined) cache.set(key, (value = compute(key)));
+  return value;
 }
 const isNegated = (value: string) => /\b(?:not|never|no longer)\b|\bno (?!one\b)[a-z]/.test(value);
 
@@ -97,13 +122,17 @@ function changesJob(observation: FactObservation): boolean {
   return said.some((text) => jobChangeMarker.test(text));
 }
 
-function applyFact(facts: ProfileFact[], observation: FactObservation): ProfileFact[] {
-  const core = factCore(observation.value);
+function applyFact(facts: ProfileFact[], observation: FactObservation, memo: MergeMemo): ProfileFact[] {
+  const core = memo.factCore(observation.value);
   const negated = isNegated(observation.value);
   const slot = slotOf(observation.value);
   const jobChange = changesJob(observation);
   let index = facts.findIndex(
-    (fact) => (singleValuedKeys.has(observation.key) && fact.key === observation.key) || factCore(fact.value) === core || (slot !== undefined && slotOf(fact.value) === slot) || retracts(observation.value, fact.value),
+    (fact) =>
+      (singleValuedKeys.has(observation.key) && fact.key === observation.key) ||
+      memo.factCore(fact.value) === core ||
+      (slot !== undefined && slotOf(fact.value) === slot) ||
+      retracts(observation.value, fact.value, memo.coreTokens),
   );
   if (index < 0 && jobChange) index = facts.findLastIndex((fact) => fact.key === 'occupation' && !isNegated(fact.value));
   if (index < 0) {
@@ -121,7 +150,7 @@ function applyFact(facts: ProfileFact[], observation: FactObservation): ProfileF
   }
   const existing = facts[index] as ProfileFact;
   const next = [...facts];
-  if (existing.value !== observation.value && (singleValuedKeys.has(observation.key) || (slot !== undefined && slotOf(existing.value) === slot) || isNegated(existing.value) !== negated || (jobChange && existing.key === 'occupation' && factCore(existing.value) !== core))) {
+  if (existing.value !== observation.value && (singleValuedKeys.has(observation.key) || (slot !== undefined && slotOf(existing.value) === slot) || isNegated(existing.value) !== negated || (jobChange && existing.key === 'occupation' && memo.factCore(existing.value) !== core))) {
     // The user now says something that contradicts the old fact: the newer statement wins.
     if (observation.timestamp < existing.lastUpdated) return facts;
     next[index] = {
@@ -149,9 +178,9 @@ export function currentStateSince(preference: Preference): number {
   return preference.history.at(-1)?.to ?? preference.firstSeen;
 }
 
-function applyPreference(preferences: Preference[], observation: PreferenceObservation): Preference[] {
-  const key = normalizeSubject(observation.subject);
-  const index = preferences.findIndex((preference) => normalizeSubject(preference.subject) === key);
+function applyPreference(preferences: Preference[], observation: PreferenceObservation, memo: MergeMemo): Preference[] {
+  const key = memo.subject(observation.subject);
+  const index = preferences.findIndex((preference) => memo.subject(preference.subject) === key);
   const category = observation.category ?? (index >= 0 ? preferences[index]?.category : undefined);
   if (index < 0) {
     const base = {
@@ -220,9 +249,9 @@ function applyPreference(preferences: Preference[], observation: PreferenceObser
   return next;
 }
 
-function applyGoal(goals: Profile['goals'], observation: GoalObservation): Profile['goals'] {
-  const core = factCore(observation.description);
-  const index = goals.findIndex((goal) => factCore(goal.description) === core);
+function applyGoal(goals: Profile['goals'], observation: GoalObservation, memo: MergeMemo): Profile['goals'] {
+  const core = memo.factCore(observation.description);
+  const index = goals.findIndex((goal) => memo.factCore(goal.description) === core);
   if (index < 0) {
     return [
       ...goals,
@@ -249,11 +278,12 @@ function applyGoal(goals: Profile['goals'], observation: GoalObservation): Profi
 export function applyObservations(profile: Profile, observations: readonly ProfileObservation[]): Profile {
   let { facts, preferences, goals } = profile;
   let updatedAt = profile.updatedAt;
+  const memo = new MergeMemo();
   for (const observation of observations) {
     updatedAt = Math.max(updatedAt, observation.timestamp);
-    if (observation.kind === 'fact') facts = applyFact(facts, observation);
-    else if (observation.kind === 'preference') preferences = applyPreference(preferences, observation);
-    else goals = applyGoal(goals, observation);
+    if (observation.kind === 'fact') facts = applyFact(facts, observation, memo);
+    else if (observation.kind === 'preference') preferences = applyPreference(preferences, observation, memo);
+    else goals = applyGoal(goals, observation, memo);
   }
   return { ...profile, facts, preferences, goals, updatedAt };
 }
