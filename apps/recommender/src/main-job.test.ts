@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -155,6 +155,122 @@ describe('serve (the main job)', () => {
     expect(existsSync(lock)).toBe(true);
     await server.close();
     expect(existsSync(lock)).toBe(false);
+  });
+
+  it('takes over a lock naming this process that it does not hold (a container restarted after a SIGKILL runs as the same pid) and one from before a reboot', async () => {
+    const lock = join(stateDir, 'recommender', 'server.lock');
+    const start = () => serve({ config, dataDir: emptyDataDir, fetchMovieLens: false, port: 0, host: '127.0.0.1', quiet: true, model: 'page-ease', log: () => undefined });
+    mkdirSync(join(stateDir, 'recommender'), { recursive: true });
+    // The previous run was this same process id (PID 1 in a container): it had been refused for good.
+    writeFileSync(lock, JSON.stringify({ pid: process.pid, startedAt: '2026-01-01T00:00:00.000Z' }));
+    const first = await start();
+    expect(JSON.parse(readFileSync(lock, 'utf8'))).toMatchObject({ pid: process.pid });
+    await first.close();
+    expect(existsSync(lock)).toBe(false);
+    // A process that runs now (this one's parent) still holds the directory on this boot...
+    const boot = existsSync('/proc/sys/kernel/random/boot_id') ? readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() : undefined;
+    writeFileSync(lock, JSON.stringify({ pid: process.ppid, startedAt: '2026-01-01T00:00:00.000Z', ...(boot ? { bootId: boot } : {}) }));
+    await expect(start()).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining(`another personalab server (process ${process.ppid})`) as unknown as string });
+    if (boot === undefined) return;
+    // ...but not when the lock was written before the machine last booted: its id now names another process.
+    writeFileSync(lock, JSON.stringify({ pid: process.ppid, startedAt: '2026-01-01T00:00:00.000Z', bootId: '00000000-0000-0000-0000-000000000000' }));
+    const afterReboot = await start();
+    expect(JSON.parse(readFileSync(lock, 'utf8'))).toEqual({ pid: process.pid, startedAt: expect.any(String), bootId: boot });
+    await afterReboot.close();
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it('stops a start whose signal aborts (a SIGTERM while training) before it listens, closing what it opened and removing the lock', async () => {
+    const controller = new AbortController();
+    const lines: string[] = [];
+    const starting = serve({
+      config,
+      dataDir: emptyDataDir,
+      fetchMovieLens: false,
+      port: 0,
+      host: '127.0.0.1',
+      quiet: true,
+      model: 'page-ease',
+      signal: controller.signal,
+      log: (line) => {
+        lines.push(line);
+        // Asked to stop while the data is read, as a SIGTERM in the CLI does.
+        if (line.startsWith('data: ')) controller.abort();
+      },
+    });
+    await expect(starting).rejects.toMatchObject({ code: 'cancelled', message: 'stopped while starting, before serving' });
+    expect(lines.join('\n')).not.toMatch(/item index:/);
+    expect(existsSync(join(stateDir, 'recommender', 'server.lock'))).toBe(false);
+  });
+
+  it('generates a new key when the api-key file is empty, and refuses one no client can send, naming the file', async () => {
+    const keyPath = join(stateDir, 'recommender', 'api-key');
+    mkdirSync(join(stateDir, 'recommender'), { recursive: true });
+    const start = (lines: string[] = []) => serve({ config, dataDir: emptyDataDir, fetchMovieLens: false, port: 0, host: '127.0.0.1', quiet: true, model: 'page-ease', log: (line) => lines.push(line) });
+    // An emptied file had been served as the key "": printed as `#key=` and `API key:` with nothing, no request could pass.
+    writeFileSync(keyPath, '\n');
+    const lines: string[] = [];
+    const server = await start(lines);
+    try {
+      expect(server.apiKey).toMatch(/^[\w-]{20,}$/);
+      expect(readFileSync(keyPath, 'utf8')).toBe(`${server.apiKey}\n`);
+      expect(lines).toContain(`${keyPath} was empty: generated a new API key`);
+      expect((await fetch(`${server.origin}/v1/users/u1`, { headers: { authorization: `Bearer ${server.apiKey}` } })).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+    // A key with a space in it cannot be sent as `Authorization: Bearer <key>`: refused before any work.
+    writeFileSync(keyPath, 'two words\n');
+    await expect(start()).rejects.toMatchObject({ code: 'config_error', message: `${keyPath}: the API key must be one word of visible ASCII characters (it is sent as Authorization: Bearer <key>); fix it, or delete the file to have a new one generated` });
+    rmSync(keyPath);
+    // So is one set in the environment.
+    const spaced = loadConfig({ PERSONALAB_STATE_DIR: stateDir, PERSONALAB_QUIET: '1', PERSONALAB_API_KEYS: 'good-key, two words' });
+    await expect(serve({ config: spaced, dataDir: emptyDataDir, fetchMovieLens: false, port: 0, host: '127.0.0.1', quiet: true, model: 'page-ease', log: () => undefined })).rejects.toMatchObject({
+      code: 'config_error',
+      message: expect.stringMatching(/^PERSONALAB_API_KEYS: key 2 of 2 must be one word of visible ASCII characters/) as unknown as string,
+    });
+    expect(existsSync(join(stateDir, 'recommender', 'server.lock'))).toBe(false);
+  });
+
+  it('refuses a damaged state.json in one line naming it (it had crashed with a stack, or served "MovieLens 100K (undefined)")', async () => {
+    const metaPath = join(stateDir, 'recommender', 'state.json');
+    const start = (lines: string[] = []) => serve({ config, dataDir: emptyDataDir, fetchMovieLens: false, port: 0, host: '127.0.0.1', quiet: true, model: 'page-ease', log: (line) => lines.push(line) });
+    // A seeded store (when this test runs alone).
+    if (!existsSync(metaPath)) await (await start()).close();
+    const saved = readFileSync(metaPath, 'utf8');
+    try {
+      for (const damaged of ['{bad', '{"source":"netflix"}']) {
+        writeFileSync(metaPath, damaged);
+        await expect(start()).rejects.toMatchObject({
+          code: 'corrupt_file',
+          message: expect.stringMatching(new RegExp(`^${metaPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: (not JSON \\(|source: ).*; it records which data seeded the store: delete it and start with the --dataset the store was seeded from`)) as unknown as string,
+        });
+        expect(existsSync(join(stateDir, 'recommender', 'server.lock'))).toBe(false);
+      }
+    } finally {
+      writeFileSync(metaPath, saved);
+    }
+    // Deleted, it is written again from --dataset, and the store keeps its data.
+    rmSync(metaPath);
+    const lines: string[] = [];
+    const server = await start(lines);
+    await server.close();
+    expect(server.source).toBe('synthetic');
+    expect(JSON.parse(readFileSync(metaPath, 'utf8'))).toEqual(JSON.parse(saved));
+  });
+
+  it('on every interface (0.0.0.0, ::) prints addresses a browser on this machine opens: loopback, the same for the page and the docs', async () => {
+    for (const host of ['0.0.0.0', '::']) {
+      const server = await serve({ config, dataDir: emptyDataDir, fetchMovieLens: false, port: 0, host, quiet: true, model: 'page-ease', log: () => undefined });
+      try {
+        // It had printed the page as http://[::]:port/ and the docs as http://0.0.0.0:port/docs, which some browsers and systems do not open.
+        expect(server.origin, host).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+        expect(server.url).toBe(`${server.origin}/#key=${encodeURIComponent(server.apiKey)}`);
+        expect((await fetch(`${server.origin}/docs/json`)).status).toBe(200);
+      } finally {
+        await server.close();
+      }
+    }
   });
 
   it('close() lets a request in flight finish, and drops a client stalled half-way through its request after the grace period', async () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import {
   PersonalabError,
   createProgress,
+  formatZodError,
   writeFileAtomic,
   type Interaction,
   type Item,
@@ -18,6 +19,7 @@ import { HeuristicProfileExtractor } from '@personalab/profile';
 import { HnswIndex } from '@personalab/retrieval';
 import { candidateModelKey, defaultCandidateModel, describeCandidateModel, openCandidateModel, type CandidateModelName } from '@personalab/user-embedding';
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { buildApp } from './http/app.js';
 import { RecommenderStore } from './store/store.js';
 import { openRecommenderService, type RecommenderService } from './service.js';
@@ -54,11 +56,19 @@ export interface ServeOptions {
   beforeListen?: (app: FastifyInstance) => void | Promise<void>;
   /** Heavy requests take event-loop turns (default true; `false` for the benchmark that measures them: AppOptions). */
   eventLoopTurns?: boolean;
+  /**
+   * Stops the start (a SIGTERM while the data loads or the model trains): checked between its steps, after which the
+   * start rejects with a `cancelled` error, having closed what it opened and removed the lock, and never listens.
+   */
+  signal?: AbortSignal;
 }
 
 export interface RunningServer {
   app: FastifyInstance;
   service: RecommenderService;
+  /** Where a browser on this machine reaches the server (`http://127.0.0.1:3000`; loopback when it listens on every interface). */
+  origin: string;
+  /** The chat page: `origin` with the API key in the fragment. */
   url: string;
   apiKey: string;
   source: DataSourceKind;
@@ -73,9 +83,22 @@ export interface RunningServer {
 /** How long a stop waits for requests in flight before it drops their connections. */
 export const defaultShutdownGraceMs = 10_000;
 
-interface StateMeta {
-  source: DataSourceKind;
-  detail: string;
+/** `state.json`: which data seeded the store (read on every later start, to say what is served). */
+const stateMetaSchema = z.object({ source: z.enum(['movielens-100k', 'synthetic']), detail: z.string() });
+type StateMeta = z.infer<typeof stateMetaSchema>;
+
+/** The state directory's `state.json`, or a one-line `corrupt_file` error naming it and saying how to recover. */
+function readStateMeta(path: string): StateMeta {
+  const recover = 'it records which data seeded the store: delete it and start with the --dataset the store was seeded from (the store keeps its data)';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new PersonalabError('corrupt_file', `${path}: not JSON (${(error as Error).message}); ${recover}`, { cause: error, details: { file: path } });
+  }
+  const result = stateMetaSchema.safeParse(parsed);
+  if (!result.success) throw new PersonalabError('corrupt_file', `${path}: ${formatZodError(result.error)}; ${recover}`, { details: { file: path } });
+  return result.data;
 }
 
 /** Picks and loads the data to serve: MovieLens 100K if present or fetchable, else the synthetic world. */
@@ -125,29 +148,51 @@ function listenError(error: NodeJS.ErrnoException, host: string, port: number): 
   return error;
 }
 
+/** The lock files this process holds: another lock naming this process's id is a previous run's (see lockStateDirectory). */
+const heldLocks = new Set<string>();
+
+/** This boot of the machine (Linux), so a lock written before a reboot is known stale whatever process now has its id. */
+function bootId(): string | undefined {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * One server per state directory: a lock file holding the server's process id, created exclusively. A second
  * server on the same directory would retrain and overwrite the first one's model and index under it, so it is
- * refused; a lock left by a process that no longer runs (a crash) is taken over.
+ * refused; a lock left by a process that no longer runs (a crash) is taken over. So is one naming this very process
+ * that this process does not hold, and one written before the machine last booted: a container restarted after a
+ * SIGKILL runs as the same process id (1) with the old lock on its volume, and had been refused for good.
  */
 function lockStateDirectory(stateDir: string): () => void {
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const path = join(stateDir, 'server.lock');
+  const boot = bootId();
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const descriptor = openSync(path, 'wx');
-      writeSync(descriptor, JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }));
+      writeSync(descriptor, JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString(), ...(boot === undefined ? {} : { bootId: boot }) }));
       closeSync(descriptor);
-      return () => rmSync(path, { force: true });
+      heldLocks.add(path);
+      return () => {
+        heldLocks.delete(path);
+        rmSync(path, { force: true });
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      let pid: number | undefined;
+      let holder: { pid?: unknown; bootId?: unknown } = {};
       try {
-        pid = (JSON.parse(readFileSync(path, 'utf8')) as { pid?: unknown }).pid as number | undefined;
+        holder = JSON.parse(readFileSync(path, 'utf8')) as typeof holder;
       } catch {
         // Unreadable (cut short by a crash while written): stale.
       }
-      if (typeof pid === 'number' && processRuns(pid)) {
+      const { pid } = holder;
+      const sameBoot = boot === undefined || typeof holder.bootId !== 'string' || holder.bootId === boot;
+      const runs = typeof pid === 'number' && sameBoot && (pid === process.pid ? heldLocks.has(path) : processRuns(pid));
+      if (runs) {
         throw new PersonalabError('conflict', `another personalab server (process ${pid}) is serving from ${stateDir}: stop it first, or give this one its own state with PERSONALAB_STATE_DIR`);
       }
       rmSync(path, { force: true });
@@ -157,7 +202,6 @@ function lockStateDirectory(stateDir: string): () => void {
 }
 
 function processRuns(pid: number): boolean {
-  if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
     return true;
@@ -200,14 +244,41 @@ function defaultFetcher(options: ServeOptions): () => Promise<string | undefined
   };
 }
 
-/** The API key: from the config, or one generated on first start and kept in the state directory. */
-function apiKeys(config: PersonalabConfig, stateDir: string): string[] {
-  if (config.server.apiKeys.length > 0) return config.server.apiKeys;
+/**
+ * The origin a browser on this machine opens for a listening address: an unspecified one (every interface: `0.0.0.0`,
+ * `::`) is reached through loopback. The page had been printed as `http://[::]:3000/` and the docs as
+ * `http://0.0.0.0:3000/docs`, which some browsers and systems do not open. `::` takes IPv4 too (dual stack).
+ */
+function browsableOrigin(address: string): string {
+  const url = new URL(address);
+  if (url.hostname === '0.0.0.0' || url.hostname === '[::]') url.hostname = '127.0.0.1';
+  return url.origin;
+}
+
+/** A key a client can send as `Authorization: Bearer <key>`: visible ASCII, no spaces. */
+const sendableKey = /^[\x21-\x7e]+$/;
+
+/**
+ * The API key: from the config, or one generated on first start and kept in the state directory. An emptied file gets
+ * a new key (it had been served as the key "", which no request could send); a key no client can send as
+ * `Authorization: Bearer <key>` (spaces, other lines, non-ASCII) is refused, naming the file.
+ */
+function apiKeys(config: PersonalabConfig, stateDir: string, log: (line: string) => void): string[] {
+  const configured = config.server.apiKeys;
+  for (const [index, key] of configured.entries()) {
+    if (!sendableKey.test(key)) throw new PersonalabError('config_error', `PERSONALAB_API_KEYS: key ${index + 1} of ${configured.length} must be one word of visible ASCII characters (keys are sent as Authorization: Bearer <key>, separated by commas here)`);
+  }
+  if (configured.length > 0) return configured;
   const path = join(stateDir, 'api-key');
   // Readable by the owner only (keys written by older versions were 0644).
   if (existsSync(path)) {
     chmodSync(path, 0o600);
-    return [readFileSync(path, 'utf8').trim()];
+    const saved = readFileSync(path, 'utf8').trim();
+    if (sendableKey.test(saved)) return [saved];
+    if (saved !== '') {
+      throw new PersonalabError('config_error', `${path}: the API key must be one word of visible ASCII characters (it is sent as Authorization: Bearer <key>); fix it, or delete the file to have a new one generated`);
+    }
+    log(`${path} was empty: generated a new API key`);
   }
   const key = randomBytes(18).toString('base64url');
   writeFileAtomic(path, `${key}\n`, { mode: 0o600 });
@@ -271,16 +342,24 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const unlock = lockStateDirectory(stateDir);
   makePrivate(stateDir, log);
   try {
-    return await start(options, { stateDir, metaPath, host, port, log, unlock });
+    // Before any data or model work: a key no client can send is refused at once.
+    const keys = apiKeys(config, stateDir, log);
+    return await start(options, { stateDir, metaPath, host, port, log, unlock, keys });
   } catch (error) {
     unlock();
     throw error;
   }
 }
 
-async function start(options: ServeOptions, where: { stateDir: string; metaPath: string; host: string; port: number; log: (line: string) => void; unlock: () => void }): Promise<RunningServer> {
-  const { stateDir, metaPath, host, port, log, unlock } = where;
+async function start(
+  options: ServeOptions,
+  where: { stateDir: string; metaPath: string; host: string; port: number; log: (line: string) => void; unlock: () => void; keys: string[] },
+): Promise<RunningServer> {
+  const { stateDir, metaPath, host, port, log, unlock, keys } = where;
   const { config } = options;
+  const stopIfAsked = () => {
+    if (options.signal?.aborted) throw new PersonalabError('cancelled', 'stopped while starting, before serving');
+  };
   // Seed the store on first start; afterwards it is the source of truth (events added through the API included).
   let meta: StateMeta;
   let model: { recommender: Recommender; itemIds: Set<string> };
@@ -292,13 +371,15 @@ async function start(options: ServeOptions, where: { stateDir: string; metaPath:
       meta = source.meta;
       writeFileAtomic(metaPath, JSON.stringify(meta));
     } else {
-      meta = JSON.parse(readFileSync(metaPath, 'utf8')) as StateMeta;
+      meta = readStateMeta(metaPath);
       log(`data: ${meta.source === 'synthetic' ? 'synthetic world' : 'MovieLens 100K'} (${meta.detail}), from the store in ${stateDir}: ${store.userCount()} users, ${store.itemCount()} items, ${store.eventCount()} events`);
       if (options.dataDir !== undefined || options.dataset === 'movielens-100k' || options.dataset === 'synthetic') {
         log(`(the store was seeded on its first start and is the data from then on: --data-dir and --dataset are not read; a new PERSONALAB_STATE_DIR starts over)`);
       }
     }
+    stopIfAsked();
     model = await trainOrLoad(store, stateDir, options, log);
+    stopIfAsked();
   } finally {
     store.close();
   }
@@ -334,8 +415,13 @@ async function start(options: ServeOptions, where: { stateDir: string; metaPath:
   bar?.stop();
   log(`item index: ${service.indexStatus.status}${service.indexStatus.reason ? ` (${service.indexStatus.reason})` : ''}, ${service.textIndex.size} items`);
 
-  const keys = apiKeys(config, stateDir);
-  const app = await buildApp({ ...service, apiKeys: keys, rateLimitPerMinute: config.server.rateLimitPerMinute, idempotency: { ttlMs: config.server.idempotencyTtlMs, maxKeysPerCaller: config.server.idempotencyMaxKeys }, logLevel: config.server.logLevel === 'info' ? 'warn' : config.server.logLevel, eventLoopTurns: options.eventLoopTurns ?? true });
+  // The log goes to stderr: stdout carries the start banner only (a reader of it that goes away takes no log with it).
+  const app = await buildApp({ ...service, apiKeys: keys, rateLimitPerMinute: config.server.rateLimitPerMinute, idempotency: { ttlMs: config.server.idempotencyTtlMs, maxKeysPerCaller: config.server.idempotencyMaxKeys }, logLevel: config.server.logLevel === 'info' ? 'warn' : config.server.logLevel, logStream: process.stderr, eventLoopTurns: options.eventLoopTurns ?? true });
+  if (options.signal?.aborted) {
+    await app.close();
+    service.close();
+    stopIfAsked();
+  }
   await options.beforeListen?.(app);
   let address: string;
   try {
@@ -346,7 +432,8 @@ async function start(options: ServeOptions, where: { stateDir: string; metaPath:
     throw listenError(error as NodeJS.ErrnoException, host, port);
   }
   const apiKey = keys[0] as string;
-  const url = `${address}/#key=${encodeURIComponent(apiKey)}`;
+  const origin = browsableOrigin(address);
+  const url = `${origin}/#key=${encodeURIComponent(apiKey)}`;
   let closing: Promise<void> | undefined;
   let closed = false;
   let deadline: NodeJS.Timeout | undefined;
@@ -361,6 +448,7 @@ async function start(options: ServeOptions, where: { stateDir: string; metaPath:
   return {
     app,
     service,
+    origin,
     url,
     apiKey,
     source: meta.source,

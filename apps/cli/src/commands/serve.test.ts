@@ -29,6 +29,10 @@ interface Started {
   origin: string;
   key: string;
   stderr: () => string;
+  /** The start banner (stdout). */
+  banner: string;
+  /** Everything on stdout so far. */
+  stdout: () => string;
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -53,11 +57,12 @@ async function startServe(args: readonly string[] = [], environment: Record<stri
     child.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       const match = /chat page: (http:\/\/\S+)\/#key=/.exec(stdout);
-      if (match) done(match[1] as string);
+      // The whole banner: the line after the URLs has come.
+      if (match && stdout.includes('Press Ctrl+C')) done(match[1] as string);
     });
     void exit.then(() => fail(new Error(`serve exited before listening: ${stderr}`)));
   });
-  return { child, origin: url, key: 'serve-test-key', stderr: () => stderr, exit };
+  return { child, origin: url, key: 'serve-test-key', stderr: () => stderr, banner: stdout, stdout: () => stdout, exit };
 }
 
 /** Resolves with the exit, or rejects when the process is still running after `ms` (and kills it). */
@@ -105,6 +110,54 @@ describe('personalab serve stops on SIGTERM and SIGINT (a process of its own)', 
     expect(existsSync(join(stateDir, 'recommender', 'server.lock'))).toBe(false);
   }, 60_000);
 
+  it('on --host 0.0.0.0 prints the page and the docs at one loopback origin a browser opens', async () => {
+    const started = await startServe(['--host', '0.0.0.0']);
+    try {
+      expect(started.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      // The docs had been printed at http://0.0.0.0:<port>/docs, the page at 127.0.0.1.
+      expect(started.banner).toContain(`  API docs:  ${started.origin}/docs\n`);
+      expect((await fetch(`${started.origin}/docs/json`)).status).toBe(200);
+    } finally {
+      started.child.kill('SIGTERM');
+      expect(await exitWithin(started, 8_000)).toEqual({ code: 0, signal: null });
+    }
+  }, 60_000);
+
+  it('a SIGTERM while it starts stops it before it serves: exit 0, no banner, no lock (it had been killed, or as PID 1 ignored it and served)', async () => {
+    const child = spawnServe(['--port', '0']);
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once('exit', (code, signal) => done({ code, signal })));
+    const started: Started = { child, origin: '', key: 'serve-test-key', stderr: () => stderr, banner: '', stdout: () => stdout, exit };
+    // The first line it logs while starting (the data it serves), before the model and the index.
+    while (!stderr.includes('data: ')) {
+      if (child.exitCode !== null) throw new Error(`serve exited while starting: ${stderr}`);
+      await new Promise((done) => setTimeout(done, 20));
+    }
+    child.kill('SIGTERM');
+    expect(await exitWithin(started, 15_000)).toEqual({ code: 0, signal: null });
+    expect(stderr).toContain('SIGTERM while starting: stopping after the current step, before serving');
+    expect(stderr).toContain('stopped before serving');
+    expect(stdout).not.toContain('Chat-Rec is running');
+    expect(existsSync(join(stateDir, 'recommender', 'server.lock'))).toBe(false);
+  }, 60_000);
+
+  it('keeps the request log on stderr: stdout carries the start banner only, at any PERSONALAB_LOG_LEVEL', async () => {
+    const started = await startServe([], { PERSONALAB_LOG_LEVEL: 'debug' });
+    try {
+      expect((await fetch(`${started.origin}/v1/users/u1`, { headers: { authorization: `Bearer ${started.key}` } })).status).toBe(200);
+      await expect.poll(() => started.stderr()).toContain('"msg":"request completed"');
+      // The log had gone to stdout ("Server listening at …" before the banner, a JSON line per request after it).
+      expect(started.stdout()).not.toContain('"level"');
+      expect(started.stdout().trim().split('\n')[0]).toBe('Chat-Rec is running (synthetic world).');
+    } finally {
+      started.child.kill('SIGTERM');
+      expect(await exitWithin(started, 8_000)).toEqual({ code: 0, signal: null });
+    }
+  }, 60_000);
+
   it('ends with the LLM usage line, as every command that used an LLM does', async () => {
     const llm = await startTestServer({ chat: () => '{}' });
     try {
@@ -130,7 +183,7 @@ describe('personalab serve stops on SIGTERM and SIGINT (a process of its own)', 
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once('exit', (code, signal) => done((exited = { code, signal }))));
-    const started: Started = { child, origin: `http://127.0.0.1:${port}`, key: 'serve-test-key', stderr: () => stderr, exit };
+    const started: Started = { child, origin: `http://127.0.0.1:${port}`, key: 'serve-test-key', stderr: () => stderr, banner: '', stdout: () => '', exit };
     try {
       while (!stderr.includes('stdout was closed')) {
         if (exited) throw new Error(`serve exited on the closed stdout (${JSON.stringify(exited)}); stderr: ${stderr}`);

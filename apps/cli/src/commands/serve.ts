@@ -28,7 +28,8 @@ export function registerServeCommand(program: Command): void {
     )
     .addHelpText(
       'after',
-      '\nSIGTERM or SIGINT stops it (requests in flight finish, the store and lock are closed, exit 0), then the LLM usage line if an LLM was used.\n' +
+      '\nSIGTERM or SIGINT stops it (requests in flight finish, the store and lock are closed, exit 0), then the LLM usage line if an LLM was used;\n' +
+        'while it starts (loading data, training), it stops after the step under way without serving (a second signal exits at once).\n' +
         'stdout carries the start banner only: when its reader goes away (… | head -3) the server goes on and says so on stderr.',
     )
     .action(async (options: { port?: number; host?: string; dataset: 'auto' | 'movielens-100k' | 'synthetic'; retrain?: boolean; model: string; shutdownTimeout: number }, command: Command) => {
@@ -36,16 +37,33 @@ export function registerServeCommand(program: Command): void {
       const model = candidateModelName(options.model, '--model');
       const global = globalOptions(command);
       const config = getConfig();
-      const server = await serve({
-        config,
-        dataDir: global.dataDir,
-        dataset: options.dataset,
-        quiet: global.quiet,
-        retrain: options.retrain ?? false,
-        model,
-        ...(options.port === undefined ? {} : { port: options.port }),
-        ...(options.host === undefined ? {} : { host: options.host }),
-      });
+      // Handled from the start: as PID 1 (a container) a signal with no handler is ignored, and a SIGTERM sent while the
+      // model trained had been, so the server started serving anyway (until the supervisor's SIGKILL).
+      const starting = stopWhileStarting();
+      let server: RunningServer;
+      try {
+        server = await serve({
+          config,
+          signal: starting.signal,
+          dataDir: global.dataDir,
+          dataset: options.dataset,
+          quiet: global.quiet,
+          retrain: options.retrain ?? false,
+          model,
+          ...(options.port === undefined ? {} : { port: options.port }),
+          ...(options.host === undefined ? {} : { host: options.host }),
+        });
+      } catch (error) {
+        if (starting.signal.aborted && PersonalabError.is(error, 'cancelled')) return void process.stderr.write('stopped before serving\n');
+        throw error;
+      } finally {
+        starting.dispose();
+      }
+      // Asked to stop after the last step that checks: close at once, before anything is printed or served.
+      if (starting.signal.aborted) {
+        await server.close({ graceMs: 0 });
+        return void process.stderr.write('stopped before serving\n');
+      }
       // Before the URL is printed: whoever reads it (a supervisor, a test) may signal at once.
       const stopped = stopOnSignals(server, options.shutdownTimeout * 1000);
       // stdout carries this banner only: a reader that goes away (`… | head -3`, a log collector restarting) must not
@@ -53,13 +71,38 @@ export function registerServeCommand(program: Command): void {
       const restore = outliveClosedPipe(process.stdout, () => process.stderr.write('stdout was closed (EPIPE); the server goes on: SIGTERM or Ctrl+C stops it\n'));
       try {
         process.stdout.write(`\nChat-Rec is running (${server.source === 'synthetic' ? 'synthetic world' : 'MovieLens 100K'}).\n`);
-        process.stdout.write(`  chat page: ${server.url}\n  API docs:  ${server.app.listeningOrigin}/docs\n  API key:   ${server.apiKey}\n\nPress Ctrl+C to stop.\n`);
+        process.stdout.write(`  chat page: ${server.url}\n  API docs:  ${server.origin}/docs\n  API key:   ${server.apiKey}\n\nPress Ctrl+C to stop.\n`);
         // The command ends once the server has stopped, so the CLI ends as after any command (the LLM usage line, exit 0).
         await stopped;
       } finally {
         restore();
       }
     });
+}
+
+/**
+ * SIGTERM or SIGINT while the server starts (data, training, index): its `signal` aborts, and the start stops after the
+ * step under way, closing what it opened. A second signal exits at once (128 + the signal's number, as the shell does).
+ */
+function stopWhileStarting(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const stop = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      process.stderr.write(`${signal} again: exiting now\n`);
+      process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+    }
+    process.stderr.write(`\n${signal} while starting: stopping after the current step, before serving (${signal} again exits at once)\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.removeListener('SIGINT', stop);
+      process.removeListener('SIGTERM', stop);
+    },
+  };
 }
 
 /**

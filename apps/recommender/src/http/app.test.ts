@@ -133,6 +133,28 @@ describe('authentication and limits', () => {
     expect(bad.json()).toEqual({ error: { code: 'invalid_argument', message: 'the URL path is not valid percent-encoding' } });
   });
 
+  it('counts requests refused while their body is read (bad JSON, empty, too large, not JSON) against the key, with the rate headers', async () => {
+    await tiny.close();
+    tiny = await openTinyService({ rateLimitPerMinute: 4, bodyLimitBytes: 4096 });
+    const post = (headers: Record<string, string>, payload: string) => tiny.app.inject({ method: 'POST', url: '/v1/users', headers: { ...auth, ...headers }, payload });
+    // Each is refused before its body reaches a route: they had skipped the limit, and answered without x-ratelimit-*.
+    const refused = [
+      await post({ 'content-type': 'application/json' }, '{bad'),
+      await post({ 'content-type': 'application/json' }, ''),
+      await post({ 'content-type': 'application/json' }, JSON.stringify({ name: 'x'.repeat(8000) })),
+      await post({ 'content-type': 'text/plain' }, 'hello'),
+    ];
+    expect(refused.map((response) => response.statusCode)).toEqual([400, 400, 413, 415]);
+    expect(refused.map((response) => response.headers['x-ratelimit-remaining'])).toEqual(['3', '2', '1', '0']);
+    const before = counts();
+    const limited = await post({ 'content-type': 'application/json' }, '{"id":"after-limit"}');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().error.code).toBe('rate_limited');
+    // Over the limit, a bad body is a 429 too: its body is not read.
+    expect((await post({ 'content-type': 'application/json' }, '{bad')).statusCode).toBe(429);
+    expect(counts()).toEqual(before);
+  });
+
   it('rate-limits percent-encoded /v1/ paths with the same budget', async () => {
     await tiny.close();
     tiny = await openTinyService({ rateLimitPerMinute: 2 });
@@ -149,7 +171,8 @@ describe('authentication and limits', () => {
     const before = counts();
     const huge = await tiny.app.inject({ method: 'POST', url: '/v1/users/u1/events', ...json({ events: [{ type: 'message', content: 'x'.repeat(8000) }] }) });
     expect(huge.statusCode).toBe(413);
-    expect(huge.json().error.code).toBe('payload_too_large');
+    // It names the body and the limit (it had said only "Request body is too large").
+    expect(huge.json().error).toEqual({ code: 'payload_too_large', message: 'body: over the 4,096 bytes a request body may have', paths: ['body'] });
     expect(counts()).toEqual(before);
   });
 
@@ -185,6 +208,18 @@ describe('bad requests', () => {
     expect(response.json().error.code).toBe('invalid_argument');
     expect(response.body).not.toMatch(/at .*\.(ts|js):\d+/);
     expect(counts()).toEqual(before);
+  });
+
+  it('names the body and where in it a malformed or empty JSON body went wrong', async () => {
+    const post = (payload: string) => tiny.app.inject({ method: 'POST', url: '/v1/chat', headers: { ...auth, 'content-type': 'application/json' }, payload });
+    const broken = await post('{\n  "userId": "u1",\n  "message": "hi",\n}');
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json().error).toEqual({ code: 'invalid_argument', message: expect.stringMatching(/^body: not valid JSON at line 4, column 1: \S/), paths: ['body'] });
+    const cut = await post('{"userId": "u1", "mess');
+    expect(cut.json().error).toEqual({ code: 'invalid_argument', message: expect.stringMatching(/^body: not valid JSON at line 1, column 23 \(the end of the body\): \S/), paths: ['body'] });
+    const empty = await post('');
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().error).toEqual({ code: 'invalid_argument', message: 'body: empty, but the content type is application/json: send a JSON object', paths: ['body'] });
   });
 
   it('refuses query parameters on routes that take none, naming each (they had been ignored)', async () => {
@@ -351,7 +386,8 @@ describe('bad requests', () => {
     for (const type of ['text/plain', 'text/plain; charset=utf-8', 'application/x-www-form-urlencoded']) {
       const refused = await tiny.app.inject({ method: 'POST', url: '/v1/chat', headers: { ...auth, 'content-type': type }, payload: '{"userId":"u1","message":"a comedy"}' });
       expect(refused.statusCode).toBe(415);
-      expect(refused.json()).toEqual({ error: { code: 'invalid_argument', message: `body must be application/json, not ${type}` } });
+      // `paths` names the header to change (it had named nothing).
+      expect(refused.json()).toEqual({ error: { code: 'invalid_argument', message: `body must be application/json, not ${type}`, paths: ['headers.content-type'] } });
     }
     expect(counts()).toEqual(before);
     // The replaced parser still takes JSON with a charset.
@@ -507,6 +543,26 @@ describe('recommendations', () => {
     expect(backwards.json().error.paths).toEqual(['querystring.yearFrom']);
   });
 
+  it('reads genre= as the catalogue genre it names, even one an everyday word maps elsewhere (Anime is not Animation)', async () => {
+    const anime = [
+      { id: 'a1', title: 'Spirit Bathhouse', tags: ['Anime', 'Fantasy'], year: 2001 },
+      { id: 'a2', title: 'Neon Pilot', tags: ['Anime', 'Sci-Fi'], year: 1995 },
+    ];
+    expect((await tiny.app.inject({ method: 'POST', url: '/v1/items', ...json({ items: anime }) })).statusCode).toBe(201);
+    // Liked by someone, so they are among the popular items a filtered list draws on (popularity is read on start).
+    const liked = anime.map((item) => ({ type: 'rating', itemId: item.id, value: 5 }));
+    expect((await tiny.app.inject({ method: 'POST', url: '/v1/users/u2/events', ...json({ events: liked }) })).statusCode).toBe(201);
+    tiny.service.catalog.setPopularity(tiny.service.store.likeCounts());
+    const tagsFor = async (query: string) =>
+      ((await tiny.app.inject({ url: `/v1/users/u1/recommendations?${query}`, headers: auth })).json() as { recommendations: { item: { tags: string[] } }[] }).recommendations.map((entry) => entry.item.tags);
+    // `genre=Anime` had been read as Animation ("anime" is an everyday word for cartoons): only Animation films came back.
+    const asked = await tagsFor('k=5&genre=Anime');
+    expect(asked.length).toBeGreaterThan(0);
+    for (const tags of asked) expect(tags).toContain('Anime');
+    for (const tags of await tagsFor('k=5&genre=Animation')) expect(tags).toContain('Animation');
+    for (const tags of await tagsFor('k=20&excludeGenre=Anime')) expect(tags).not.toContain('Anime');
+  });
+
   it('keeps a genre the user cannot stand out of filtered lists too, unless the filter asks for it', async () => {
     // A horror fan by ratings who then says they cannot stand horror.
     await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id: 'turned' }) });
@@ -558,6 +614,8 @@ describe('recommendations', () => {
     expect(response.recommendations.map((entry: { item: { id: string } }) => entry.item.id)).toContain('new-1');
     const duplicate = await tiny.app.inject({ method: 'POST', url: '/v1/items', ...json({ items: [{ id: 'a', title: 'A' }, { id: 'a', title: 'B' }] }) });
     expect(duplicate.statusCode).toBe(400);
+    // The message names the path as `paths` does (it had said `items[1].id`).
+    expect(duplicate.json().error).toEqual({ code: 'invalid_argument', message: 'body.items[1].id: duplicate id a', paths: ['body.items[1].id'] });
   });
 });
 

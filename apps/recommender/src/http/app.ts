@@ -73,15 +73,29 @@ const isPublic = (request: FastifyRequest) => {
  */
 const maxParamLength = (idSchema.maxLength ?? 256) * 9;
 
-/** Whether a body fastify's JSON parser refused is nonetheless JSON (refused for a `__proto__` or `constructor.prototype` key). */
-const isJson = (text: string) => {
+/**
+ * Why a body fastify's JSON parser refused was refused, as the API's 400 naming `body`: not JSON, said with the line and
+ * column where parsing stopped (fastify's "Body is not valid JSON" said neither, nor named the body in `paths`), empty,
+ * or JSON with a `__proto__` or `constructor.prototype` key (prototype poisoning).
+ */
+function refusedJson(text: string): PersonalabError {
+  const refused = (message: string) => new PersonalabError('invalid_argument', `body: ${message}`, { details: { path: 'body' } });
+  if (text.length === 0) return refused('empty, but the content type is application/json: send a JSON object');
   try {
     JSON.parse(text);
-    return true;
-  } catch {
-    return false;
+  } catch (error) {
+    const reason = (error as Error).message;
+    const offset = /at position (\d+)/.exec(reason)?.[1];
+    const at = offset !== undefined ? Number(offset) : /end of JSON input/.test(reason) ? text.length : undefined;
+    const cause = reason.replace(/ (?:in JSON )?at position \d+.*$/, '');
+    if (at === undefined) return refused(`not valid JSON: ${cause}`);
+    const before = text.slice(0, at);
+    const line = before.split('\n').length;
+    const column = at - before.lastIndexOf('\n');
+    return refused(`not valid JSON at line ${line}, column ${column}${at === text.length ? ' (the end of the body)' : ''}: ${cause}`);
   }
-};
+  return refused('keys named "__proto__", or "constructor" holding "prototype", are not accepted');
+}
 
 /** A UTF-16 surrogate without its pair: JSON's `\ud800` escape decodes to one, and no UTF-8 text (SQLite's, a URL's) can hold it. */
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -175,7 +189,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
   // fastify refuses `__proto__` and `constructor.prototype` keys (prototype poisoning) but says
-  // "Body is not valid JSON"; say what was refused.
+  // "Body is not valid JSON"; say what was refused, and where a body that is not JSON went wrong.
   const parseJson = app.getDefaultJsonParser('error', 'error');
   // JSON only: fastify's built-in text/plain parser had let a text body through to a 400 ("expected object,
   // received string"); without it every other content type is a 415 in the API's error format.
@@ -190,8 +204,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
     if (parsed === undefined) return done(new PersonalabError('internal', 'the JSON parser did not answer at once'), undefined);
     const { error, value } = parsed;
-    if (error !== null && isJson(text)) return done(new PersonalabError('invalid_argument', 'body: keys named "__proto__", or "constructor" holding "prototype", are not accepted', { details: { path: 'body' } }), undefined);
-    if (error !== null) return done(error, undefined);
+    if (error !== null) return done(refusedJson(text), undefined);
     // Only a `\uD800`–`\uDFFF` escape can decode to a lone surrogate (raw UTF-8 cannot): most bodies skip the walk.
     const malformed = surrogateEscape.test(text) ? malformedString(value) : undefined;
     if (malformed === undefined) return done(null, value);
@@ -221,8 +234,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     global: true,
     max: options.rateLimitPerMinute ?? 600,
     timeWindow: 60_000,
-    // After authentication, so a wrong key never consumes a real key's budget.
-    hook: 'preValidation',
+    // After authentication (onRequest), so a wrong key never consumes a real key's budget; before the body is read,
+    // so a request refused for its body (not JSON, empty, too large, another type) counts and carries the headers too.
+    hook: 'preParsing',
     keyGenerator: (request) => `key:${bearerToken(request) ?? request.ip}`,
     allowList: (request) => isPublic(request),
     errorResponseBuilder: (_request, context) => new PersonalabError('rate_limited', `rate limit exceeded: ${context.max} requests per minute; retry in ${context.after}`),

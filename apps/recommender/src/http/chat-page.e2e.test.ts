@@ -322,6 +322,34 @@ describe('chat page: what a user runs into', () => {
     await page.close();
   });
 
+  it('a turn answered after New user was pressed stays with the user it was for: no reply, cards or session in the new conversation', async () => {
+    const { page, errors, chatRequests } = await openPage(`${relay.origin}/#key=${testKey}`);
+    await page.fill('#user-id', 'u1');
+    await page.dispatchEvent('#user-id', 'change');
+    relay.delayMs = 800;
+    try {
+      await page.fill('#message', 'recommend me a comedy');
+      await page.press('#message', 'Enter');
+      await expect.poll(() => page.textContent('#status')).toBe('Thinking…');
+      await page.click('#new-user');
+      await expect.poll(() => page.textContent('#status')).toMatch(/^New user /);
+      // The answer for u1 arrives after the new user's conversation began: it had been shown there, its cards rated as u1.
+      await page.waitForTimeout(1_200);
+    } finally {
+      relay.delayMs = 0;
+    }
+    const newUser = await page.inputValue('#user-id');
+    expect(newUser).not.toBe('u1');
+    expect(await page.locator('#log li.assistant:not(.hint)').count()).toBe(0);
+    expect(await page.locator('#recommendations .card').count()).toBe(0);
+    // The new user's first turn starts a session of its own (it had been sent with u1's session, a 404 and a restart).
+    await sendWithEnter(page, 'a horror film please');
+    expect(chatRequests.at(-1)?.body).toEqual({ userId: newUser, message: 'a horror film please' });
+    expect(await page.locator('#log li.hint').filter({ hasText: 'no longer had this conversation' }).count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('when the server cannot be reached, says so, keeps the message, and sends it again once it is back; a turn whose answer was lost is written once', async () => {
     const { page, errors, chatRequests } = await openPage(`${relay.origin}/#key=${testKey}`);
     await sendWithEnter(page, 'recommend me a comedy');
@@ -422,6 +450,39 @@ describe('chat page: what a user runs into', () => {
     } finally {
       await putItem(original);
     }
+  });
+
+  it('for a user id the server does not know, says so and how to go on instead of "press Enter to send it again"', async () => {
+    const { page, errors } = await openPage(`${origin}/#key=${testKey}`);
+    await page.fill('#user-id', 'no-such-user');
+    await page.dispatchEvent('#user-id', 'change');
+    await sendWithEnter(page, 'recommend me a comedy');
+    // It had said "body.userId: unknown user no-such-user Your message is back in the box: press Enter to send it again.",
+    // which fails the same way every time.
+    expect(await lastText(page, '#log li.error')).toBe(
+      'There is no user "no-such-user" here: enter the id of an existing user above, or press New user to chat as a new one. Your message is back in the box.',
+    );
+    expect(await page.inputValue('#message')).toBe('recommend me a comedy');
+    // A new user, and the same message goes through.
+    await page.click('#new-user');
+    await expect.poll(() => page.inputValue('#user-id')).not.toBe('no-such-user');
+    await page.click('#send');
+    await expect.poll(() => page.locator('#recommendations .card').count()).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('ends the server reason with a full stop before saying the message is back', async () => {
+    const { page, errors } = await openPage(`${origin}/#key=${testKey}`);
+    await page.fill('#user-id', 'u1');
+    await page.dispatchEvent('#user-id', 'change');
+    await page.route('**/v1/chat', (route) =>
+      route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'the server is stopping' } }) }),
+    );
+    await sendWithEnter(page, 'recommend me a comedy');
+    expect(await lastText(page, '#log li.error')).toBe('the server is stopping. Your message is back in the box: press Enter to send it again.');
+    expect(errors).toEqual([]);
+    await page.close();
   });
 
   it('on a 429 says when to try again and keeps the message', async () => {

@@ -50,8 +50,16 @@ export function installErrorHandler(app: FastifyInstance): void {
       const code = typeof error.code === 'string' && error.code === 'rate_limited' ? 'rate_limited' : codeForStatus(status);
       // Fastify's own client-error messages (bad JSON, body too large) are safe to show; a refused content type says which it was.
       const type = request.headers['content-type'];
-      const message = error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? `body must be application/json, ${type === undefined ? 'and the request named no content type' : `not ${type}`}` : error.message;
-      body = { error: { code, message } };
+      const refusedType = error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE';
+      // fastify's "Request body is too large" named neither the body nor the limit.
+      const tooLarge = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE';
+      const message = refusedType
+        ? `body must be application/json, ${type === undefined ? 'and the request named no content type' : `not ${type}`}`
+        : tooLarge
+          ? `body: over the ${request.routeOptions.bodyLimit.toLocaleString('en')} bytes a request body may have`
+          : error.message;
+      const paths = refusedType ? ['headers.content-type'] : tooLarge ? ['body'] : undefined;
+      body = { error: { code, message, ...(paths ? { paths } : {}) } };
     } else {
       status = 500;
       body = { error: { code: 'internal', message: 'internal error' } };

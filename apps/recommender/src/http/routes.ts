@@ -264,7 +264,7 @@ export function registerRoutes(app: TypedApp, services: AppServices, options: { 
     const items = request.body.items;
     const ids = new Set<string>();
     for (const [index, item] of items.entries()) {
-      if (ids.has(item.id)) throw new PersonalabError('invalid_argument', `items[${index}].id: duplicate id ${item.id}`, { details: { path: `body.items[${index}].id` } });
+      if (ids.has(item.id)) throw new PersonalabError('invalid_argument', `body.items[${index}].id: duplicate id ${item.id}`, { details: { path: `body.items[${index}].id` } });
       ids.add(item.id);
     }
     // The store is the source of truth; an index that missed these items is rebuilt from it on start.

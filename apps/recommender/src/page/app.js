@@ -26,6 +26,8 @@ let cards = { recommendations: [], emptyText: 'No recommendations yet: tell me w
 let busy = false;
 /** The last message that failed, with its Idempotency-Key: sent again unchanged, it reuses the key, so the server runs it at most once. */
 let failed;
+/** Counts conversations (another user id, New user): a turn answered after its conversation ended is not shown in the next. */
+let conversation = 0;
 
 // A key in the URL fragment (printed by `personalab serve`) never reaches server logs.
 function readFragment() {
@@ -67,6 +69,7 @@ function restoreConversation() {
 
 function changeUser() {
   localStorage.setItem('personalab.user', elements.userId.value.trim());
+  conversation++;
   sessionId = undefined;
   failed = undefined;
   // The cards were for the previous user: left up, their Rate buttons would rate for the new one.
@@ -222,10 +225,14 @@ async function ensureUser() {
   return user.id;
 }
 
-/** The error line for a turn that failed; its message goes back in the box to send again. */
-function describeFailure(error) {
+/** The error line for a turn that failed as `userId`; its message goes back in the box to send again. */
+function describeFailure(error, userId) {
   if (error.status === 401) return `${error.message}. Open the address \`personalab serve\` printed (the key is after "#key="), or paste the key into the API key box above; your message is back in the box.`;
-  return `${error.message} Your message is back in the box: press Enter to send it again.`;
+  // Sent again it would fail the same way: say what to change.
+  if (error.status === 404 && error.paths?.includes('body.userId')) return `There is no user "${userId}" here: enter the id of an existing user above, or press New user to chat as a new one. Your message is back in the box.`;
+  // The API's messages end without a full stop ("rate limit exceeded: … retry in 1 minute").
+  const reason = /[.!?]$/.test(error.message) ? error.message : `${error.message}.`;
+  return `${reason} Your message is back in the box: press Enter to send it again.`;
 }
 
 /** Sends one chat turn; while one is in flight, another is refused (false) and its text stays where it was. */
@@ -246,6 +253,9 @@ async function sendMessage(text) {
   say('user', text);
   setStatus('Thinking…');
   let attempt;
+  const turnConversation = conversation;
+  // The user moved on while this turn ran (New user, another id): its answer or failure belongs to the old conversation.
+  const movedOn = () => conversation !== turnConversation;
   try {
     const userId = await ensureUser();
     const sameAsFailed = failed && failed.text === text && failed.userId === userId && failed.sessionId === sessionId;
@@ -257,12 +267,14 @@ async function sendMessage(text) {
     } catch (error) {
       // The server no longer knows the session (a fresh store, say): start a new one, once.
       if (!(attempt.sessionId && error.status === 404 && error.paths?.includes('body.sessionId'))) throw error;
+      if (movedOn()) return true;
       sessionId = undefined;
       // Another body needs another key (the same key with another body is a 422).
       attempt = { text, userId, sessionId: undefined, key: newIdempotencyKey() };
       say('assistant hint', 'The server no longer had this conversation, so I started a new one.');
       result = await chat();
     }
+    if (movedOn()) return true;
     failed = undefined;
     sessionId = result.sessionId;
     say('assistant', result.reply);
@@ -270,8 +282,9 @@ async function sendMessage(text) {
     if (result.intent === 'recommend' || result.intent === 'refine') renderRecommendations(result.recommendations, 'Nothing left that fits: change what you asked for, or say "start over".', userId);
     setStatus(`${result.intent} · re-ranked by ${result.reranker}${result.degraded ? ' (LLM unavailable, offline answer)' : ''}`);
   } catch (error) {
+    if (movedOn()) return true;
     failed = attempt;
-    say('error', describeFailure(error));
+    say('error', describeFailure(error, attempt?.userId ?? elements.userId.value.trim()));
     restoreMessage(text);
     setStatus('');
     if (error.status === 401) elements.apiKey.focus();
@@ -322,6 +335,7 @@ fitMessageBox();
 
 elements.newUser.addEventListener('click', async () => {
   elements.userId.value = '';
+  conversation++;
   sessionId = undefined;
   failed = undefined;
   renderRecommendations([], 'No recommendations yet: tell me what you like.');

@@ -306,10 +306,10 @@ function genresOf(text: string, vocabulary: GenreVocabulary): { stem: string; av
 
 /** The tag stem the constraints use for a catalogue genre name ("Sci-Fi" → "sci", "Film-Noir" → "noir", "Comedy" → "comed"). */
 export function genreStem(genre: string, vocabulary: GenreVocabulary): string | undefined {
-  const named = genresOf(genre.toLowerCase(), vocabulary)[0]?.stem;
-  if (named !== undefined) return named;
   const stems = tagStems({ id: '', title: '', tags: [genre] }).filter((value) => vocabulary.stems.has(value));
-  return stems[0];
+  // A genre the catalogue has is itself, even where an everyday word points elsewhere: "Anime" had been read as Animation.
+  if (stems.length === 1) return stems[0];
+  return genresOf(genre.toLowerCase(), vocabulary)[0]?.stem ?? stems[0];
 }
 
 /** Tag stems that name a genre as one word (MovieLens and the synthetic world's genres). */

@@ -26,6 +26,11 @@ describe('ItemCatalog', () => {
     for (const [stem, name] of catalog.genreNames()) expect(catalog.genreStems().get(name.toLowerCase())).toBe(stem);
     catalog.upsert([{ id: 'c', title: 'C', tags: ['Western'] }]);
     expect(catalog.genreNames().get('western')).toBe('Western');
+    // A genre the catalogue has is itself, beside one an everyday word for it names ("anime" had meant Animation).
+    catalog.upsert([{ id: 'd', title: 'D', tags: ['Animation'] }, { id: 'e', title: 'E', tags: ['Anime'] }]);
+    expect(catalog.genreStems().get('anime')).toBe('anime');
+    expect(catalog.genreStems().get('animation')).toBe('animation');
+    expect(catalog.genreNames().get('anime')).toBe('Anime');
   });
 
   it('keys a film by its folded title and year, and knows its likes and rank among the most liked', () => {
