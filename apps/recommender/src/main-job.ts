@@ -21,6 +21,7 @@ import { candidateModelKey, defaultCandidateModel, describeCandidateModel, openC
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { buildApp } from './http/app.js';
+import { loadSavedModel } from './saved-model.js';
 import { RecommenderStore } from './store/store.js';
 import { openRecommenderService, type RecommenderService } from './service.js';
 
@@ -49,6 +50,13 @@ export interface ServeOptions {
    * LightGCN: the best P1 ranker, about 45 s more training on MovieLens 100K).
    */
   model?: CandidateModelName;
+  /**
+   * Serve the model saved in this folder (`personalab train --out`; any kind `loadRecommender` loads, score blends
+   * included) instead of training one: loaded as it is, never retrained or written. Every item it scores must be in
+   * the store's catalogue (a model trained on other data is refused); catalogue items it lacks reach users through
+   * the pipeline's other sources. Not with `model` or `retrain`.
+   */
+  modelDir?: string;
   quiet?: boolean;
   /** Lines for the person running the command (stderr by default). */
   log?: (line: string) => void;
@@ -327,6 +335,15 @@ async function trainOrLoad(store: RecommenderStore, stateDir: string, options: S
   return { recommender, itemIds };
 }
 
+/** Loads `--model-dir`'s model for the store's catalogue (refused when it scores items the catalogue lacks). */
+async function loadModelDir(directory: string, store: RecommenderStore, meta: StateMeta, options: ServeOptions, log: (line: string) => void): Promise<{ recommender: Recommender; itemIds: Set<string> }> {
+  const catalogue = { ids: new Set(store.listItems().map((item) => item.id)), name: meta.source === 'synthetic' ? `the synthetic world, ${meta.detail}` : `MovieLens 100K from ${meta.detail}` };
+  const saved = await loadSavedModel(directory, catalogue, { preferredBackend: options.config.tfBackend, log });
+  const lacking = saved.unknownToModel === 0 ? '' : `; ${saved.unknownToModel} of the catalogue's ${catalogue.ids.size} items are not in it and reach users through text, genre and popularity`;
+  log(`model: loaded ${saved.description} from ${saved.directory} (--model-dir: ${saved.itemIds.size} items, ${saved.recommender.userIds.length} users; served as saved, not retrained, nothing written to it${lacking})`);
+  return { recommender: saved.recommender, itemIds: saved.itemIds };
+}
+
 /**
  * The main job: pick the data (MovieLens 100K, fetched when possible, else the synthetic world),
  * seed the store on first start, train or load the model, open the item index, and listen.
@@ -338,6 +355,10 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const metaPath = join(stateDir, 'state.json');
   const host = options.host ?? config.server.host;
   const port = options.port ?? config.server.port;
+  if (options.modelDir !== undefined && (options.model !== undefined || options.retrain)) {
+    const other = options.model !== undefined ? `--model ${options.model}` : '--retrain';
+    throw new PersonalabError('invalid_argument', `--model-dir serves the saved model as it is: it does not go with ${other} (leave --model-dir out to train the server's own model)`);
+  }
   await checkPortFree(host, port);
   const unlock = lockStateDirectory(stateDir);
   makePrivate(stateDir, log);
@@ -378,7 +399,7 @@ async function start(
       }
     }
     stopIfAsked();
-    model = await trainOrLoad(store, stateDir, options, log);
+    model = options.modelDir === undefined ? await trainOrLoad(store, stateDir, options, log) : await loadModelDir(options.modelDir, store, meta, options, log);
     stopIfAsked();
   } finally {
     store.close();

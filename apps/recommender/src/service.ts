@@ -89,6 +89,8 @@ export async function openRecommenderService(options: RecommenderServiceOptions)
   const items = store.listItems();
   const catalog = new ItemCatalog(items);
   catalog.setPopularity(store.likeCounts());
+  // Ratings and events written through the API (or read from chat) change it: recounted for the items they name.
+  catalog.trackPopularity({ changes: () => store.takeLikeChanges(), counts: (ids) => store.likeCountsOf(ids), all: () => store.likeCounts() });
   const textIndex = new ItemTextIndex({ embedder: options.embedder ?? itemTextEmbedder(items), createIndex: options.createIndex, directory: inMemory ? undefined : join(options.stateDir, 'item-index') });
   const indexStatus = await textIndex.open(items, options.onIndexProgress);
   const metrics = new Metrics();

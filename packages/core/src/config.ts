@@ -8,8 +8,20 @@ import { formatZodError } from './zod-issues.js';
  */
 const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+/**
+ * A plain decimal integer from `min` to `max` (surrounding spaces allowed), `fallback` when unset or empty. Anything else
+ * names the range and the value as given: `PORT=abc` had read "expected number, received NaN", and `1e3` or `0x10` had
+ * been taken as numbers.
+ */
 const intWithDefault = (fallback: number, min: number, max: number) =>
-  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
+  z.preprocess(emptyToUndefined, z.string().optional()).transform((value, context) => {
+    if (value === undefined) return fallback;
+    const text = value.trim();
+    const number = /^-?\d+$/.test(text) ? Number(text) : Number.NaN;
+    if (Number.isSafeInteger(number) && number >= min && number <= max) return number;
+    context.addIssue({ code: 'custom', message: `expected an integer from ${min} to ${max}, got ${JSON.stringify(value)}` });
+    return z.NEVER;
+  });
 
 export const tfBackendSchema = z.enum(['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']);
 export type TfBackendName = z.infer<typeof tfBackendSchema>;

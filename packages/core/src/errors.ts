@@ -20,6 +20,7 @@ export const errorCodes = [
   'config_error',
   'unsupported',
   'cancelled',
+  'unavailable', // the service cannot take the request now (a server shutting down); retryable, elsewhere or later
   'internal',
 ] as const;
 

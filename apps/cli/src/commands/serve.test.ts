@@ -19,6 +19,15 @@ describe('personalab serve', () => {
     const timeout = await runCliOutput([registerServeCommand], ['serve', '--shutdown-timeout', 'soon']);
     expect(timeout.error).toMatchObject({ message: '--shutdown-timeout must be an integer from 0 to 3600, got "soon"' });
   });
+
+  it('refuses --model-dir beside --model or --retrain (a --model left at its default is fine), and documents it in --help', async () => {
+    const model = await runCliOutput([registerServeCommand], ['serve', '--model-dir', 'models/blend', '--model', 'page-ease']);
+    expect(model.error).toMatchObject({ code: 'invalid_argument', message: expect.stringMatching(/^--model-dir serves the saved model as it is: it does not go with --model page-ease/) });
+    const retrain = await runCliOutput([registerServeCommand], ['serve', '--model-dir', 'models/blend', '--retrain']);
+    expect(retrain.error).toMatchObject({ code: 'invalid_argument', message: expect.stringMatching(/^--model-dir serves the saved model as it is: it does not go with --retrain/) });
+    const help = await runCliOutput([registerServeCommand], ['serve', '--help']);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('--model-dir <dir> serve the model saved in <dir> by personalab train');
+  });
 });
 
 const stateDir = mkdtempSync(join(tmpdir(), 'personalab-serve-cli-'));

@@ -18,6 +18,10 @@ export function registerServeCommand(program: Command): void {
     .option('--dataset <name>', 'auto | movielens-100k | synthetic', 'auto')
     .option('--retrain', 'train the model even if a saved one matches the data')
     .option('--model <name>', 'candidate model: context-ease (EASE with rating pages + GF-CF low-pass) | page-ease (EASE with rating pages: ~2.5x faster training) | context-ease+lightgcn (context-ease blended with a tfjs LightGCN: the best P1 rankings, ~45 s more training on MovieLens 100K)', defaultCandidateModel)
+    .option(
+      '--model-dir <dir>',
+      'serve the model saved in <dir> by personalab train (any kind, the context-ease+lightgcn blend included) instead of training one: never retrained or written; refused when it scores items the served catalogue lacks; not with --model or --retrain',
+    )
     .addOption(
       integerOption(
         '--shutdown-timeout <seconds>',
@@ -30,11 +34,15 @@ export function registerServeCommand(program: Command): void {
       'after',
       '\nSIGTERM or SIGINT stops it (requests in flight finish, the store and lock are closed, exit 0), then the LLM usage line if an LLM was used;\n' +
         'while it starts (loading data, training), it stops after the step under way without serving (a second signal exits at once).\n' +
+        '--model-dir serves a model from personalab train (e.g. personalab train --model context-ease+lightgcn --refit --out models/blend, then\n' +
+        'personalab serve --dataset movielens-100k --model-dir models/blend): the start-up log says which model was loaded from where.\n' +
         'stdout carries the start banner only: when its reader goes away (… | head -3) the server goes on and says so on stderr.',
     )
-    .action(async (options: { port?: number; host?: string; dataset: 'auto' | 'movielens-100k' | 'synthetic'; retrain?: boolean; model: string; shutdownTimeout: number }, command: Command) => {
+    .action(async (options: { port?: number; host?: string; dataset: 'auto' | 'movielens-100k' | 'synthetic'; retrain?: boolean; model: string; modelDir?: string; shutdownTimeout: number }, command: Command) => {
       if (!(datasets as readonly string[]).includes(options.dataset)) throw new PersonalabError('invalid_argument', `--dataset must be one of ${datasets.join(', ')}, got "${options.dataset}"`);
       const model = candidateModelName(options.model, '--model');
+      // --model has a default: only one given on the command line is refused beside --model-dir (by serve).
+      const modelGiven = command.getOptionValueSource('model') !== 'default';
       const global = globalOptions(command);
       const config = getConfig();
       // Handled from the start: as PID 1 (a container) a signal with no handler is ignored, and a SIGTERM sent while the
@@ -48,8 +56,8 @@ export function registerServeCommand(program: Command): void {
           dataDir: global.dataDir,
           dataset: options.dataset,
           quiet: global.quiet,
-          retrain: options.retrain ?? false,
-          model,
+          ...(options.retrain ? { retrain: true } : {}),
+          ...(options.modelDir === undefined ? { model } : { modelDir: options.modelDir, ...(modelGiven ? { model } : {}) }),
           ...(options.port === undefined ? {} : { port: options.port }),
           ...(options.host === undefined ? {} : { host: options.host }),
         });

@@ -181,7 +181,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Node swaps the two when the headers' (default 60 s) is the longer, which made the request's deadline 60 s; it
     // checks them every 30 s by default, and a tenth of the deadline keeps the drop near it.
     http: { headersTimeout: Math.min(requestTimeout, 60_000), connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(requestTimeout / 10))) },
-    return503OnClosing: true,
+    // Its 503 while closing had its own body ({"error":"Service Unavailable",…}), not the API's: see the onRequest hook.
+    return503OnClosing: false,
     routerOptions: { maxParamLength },
     frameworkErrors: (error, _request, reply) => sendFrameworkError(error, reply),
   });
@@ -219,9 +220,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   metrics.gauge('personalab_messages', 'Chat messages in the store', () => options.store.messageCount());
 
   const checkKey = createKeyCheck(options.apiKeys);
+  // Set when close() starts: requests still reaching a route (pipelined, or on a busy keep-alive connection) get a 503.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onRequest', async (request, reply) => {
     // Set first, so that errors (a 401 included) carry them too.
     void reply.headers(securityHeaders);
+    if (closing) {
+      void reply.header('connection', 'close');
+      throw new PersonalabError('unavailable', 'the server is shutting down: send the request again in a moment (to another instance, or once this one has restarted)', { isRetryable: true, details: { retryAfterSeconds: 1 } });
+    }
     if (!isPublic(request)) checkKey(request);
   });
   app.addHook('onResponse', async (request, reply) => {

@@ -41,7 +41,9 @@ export function installErrorHandler(app: FastifyInstance): void {
     } else if (PersonalabError.is(error)) {
       status = statusForCode(error.code);
       const path = typeof error.details.path === 'string' ? [error.details.path] : undefined;
-      body = { error: { code: error.code, message: status >= 500 ? 'internal error' : error.message, ...(path ? { paths: path } : {}) } };
+      // A 503 (shutting down) is no fault: its message says what to do; other 5xx messages stay in the log.
+      const shown = status < 500 || error.code === 'unavailable';
+      body = { error: { code: error.code, message: shown ? error.message : 'internal error', ...(path ? { paths: path } : {}) } };
     } else if (isResponseSerializationError(error)) {
       status = 500;
       body = { error: { code: 'internal', message: 'internal error' } };
@@ -69,8 +71,9 @@ export function installErrorHandler(app: FastifyInstance): void {
     // An error that asks the client to come back later says when (a repeat of a request still running).
     if (PersonalabError.is(error) && typeof error.details.retryAfterSeconds === 'number') void reply.header('retry-after', String(error.details.retryAfterSeconds));
     // A fault's answer says nothing of it, but names the request: the log has the error under the same id.
-    if (status >= 500) body.error.requestId = request.id;
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    const fault = status >= 500 && body.error.code !== 'unavailable';
+    if (fault) body.error.requestId = request.id;
+    if (fault) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: body.error.code, status }, body.error.message);
     void reply.code(status).type('application/json; charset=utf-8').send(body);
   });

@@ -22,6 +22,7 @@ export const errorStatus: Record<ErrorCode, number> = {
   config_error: 500,
   unsupported: 501,
   cancelled: 499,
+  unavailable: 503,
   internal: 500,
 };
 
@@ -51,6 +52,8 @@ export function codeForStatus(status: number): ErrorCode {
       return 'unprocessable_content';
     case 429:
       return 'rate_limited';
+    case 503:
+      return 'unavailable';
     default:
       return 'internal';
   }

@@ -28,6 +28,9 @@ export const userParamsSchema = z.object({ id: idSchema });
 /** The query string of a route that takes no parameters: any one is a 400 naming it, as on the recommendations route. */
 export const noQuerySchema = z.strictObject({});
 
+/** A client's timestamp: past ones (backfilled history) are taken, later than a day ahead of the server's clock refused (the store's rule). */
+const eventTimestampSchema = timestampSchema.optional().describe('milliseconds since 1970 (default: now); at most a day ahead of the server clock');
+
 /** Rating values: MovieLens stars, 1 to 5, as the catalogue's ratings, taste and rating prediction use them. */
 const ratingValueSchema = z.number().min(1).max(5).describe('1 to 5 stars (MovieLens scale)');
 
@@ -41,7 +44,7 @@ const ratingEventSchema = z.strictObject({
   type: z.literal('rating'),
   itemId: idSchema,
   value: ratingValueSchema,
-  timestamp: timestampSchema.optional(),
+  timestamp: eventTimestampSchema,
   /** A client id makes retries idempotent: a repeated id (per user) is a 409, not a second event. */
   id: idSchema.optional().describe('client id, unique per user: a repeated one is a 409'),
 });
@@ -51,7 +54,7 @@ const implicitEventSchema = z.strictObject({
   event: z.enum(['view', 'click', 'like', 'dislike', 'purchase', 'skip']),
   // Which way an event counts is its kind (`dislike` against, the others for): a weight says how much, never the sign.
   weight: z.number().finite().min(0).optional().describe('how much the event counts, 0 or more (default 1); its kind says which way (a dislike counts against)'),
-  timestamp: timestampSchema.optional(),
+  timestamp: eventTimestampSchema,
   id: idSchema.optional(),
 });
 const messageEventSchema = z.strictObject({
@@ -59,7 +62,7 @@ const messageEventSchema = z.strictObject({
   content: z.string().min(1).max(10_000),
   role: z.enum(['user', 'assistant']).optional(),
   sessionId: idSchema.optional(),
-  timestamp: timestampSchema.optional(),
+  timestamp: eventTimestampSchema,
 });
 
 export const eventsBodySchema = z.strictObject({

@@ -16,6 +16,37 @@ describe('ItemCatalog', () => {
     expect(readConstraints('something recent please', vocabulary).years).toEqual({ from: 1994 });
   });
 
+  it('keeps popularity current from the changed items: a few recounted one by one, many in one whole recount', () => {
+    const films: Item[] = Array.from({ length: 40 }, (_, index) => ({ id: `f${index}`, title: `Film ${index}`, tags: ['Drama'] }));
+    const catalog = new ItemCatalog(films);
+    const likes = new Map<string, number>([['f0', 3]]);
+    catalog.setPopularity(likes);
+    let pending: string[] = [];
+    const calls = { counts: 0, all: 0 };
+    catalog.trackPopularity({
+      changes: () => pending.splice(0),
+      counts: (ids) => {
+        calls.counts++;
+        return new Map(ids.map((id) => [id, likes.get(id) ?? 0]));
+      },
+      all: () => {
+        calls.all++;
+        return new Map(likes);
+      },
+    });
+    likes.set('f1', 5);
+    pending = ['f1'];
+    expect(catalog.popular().slice(0, 2)).toEqual(['f1', 'f0']);
+    expect(calls).toEqual({ counts: 1, all: 0 });
+    for (let index = 2; index < 40; index++) likes.set(`f${index}`, index === 30 ? 9 : 1);
+    pending = films.slice(2).map((film) => film.id);
+    expect(catalog.popularity('f30')).toEqual({ likes: 9, rank: 1 });
+    expect(calls).toEqual({ counts: 1, all: 1 });
+    // Nothing changed since: nothing recounted.
+    catalog.popular();
+    expect(calls).toEqual({ counts: 1, all: 1 });
+  });
+
   it('names each constraint stem as the catalogue spells the genre', () => {
     const catalog = new ItemCatalog([
       { id: 'a', title: 'A', tags: ['Comedy', 'Sci-Fi'] },

@@ -3,6 +3,17 @@ import { genreStem, recentEndOf } from './constraints.js';
 import { collectTagStems } from './taste.js';
 import { TitleOpinionReader } from './title-opinions.js';
 
+/** Where popularity is kept current from: the items whose like counts may have changed since last asked, and their counts. */
+export interface LikeCountSource {
+  changes(): readonly string[];
+  counts(itemIds: readonly string[]): ReadonlyMap<string, number>;
+  /** Every item's count (one query, about 70 ms on MovieLens 100K): cheaper than recounting many items one by one. */
+  all(): ReadonlyMap<string, number>;
+}
+
+/** Above this many changed items popularity is recounted whole (a per-item recount costs a few ms each). */
+const recountAllAbove = 20;
+
 /** Items in memory (the store is the source of truth), with popularity for users we know nothing about. */
 export class ItemCatalog {
   private readonly items = new Map<string, Item>();
@@ -16,6 +27,7 @@ export class ItemCatalog {
   private popularIds: string[] = [];
   private likeCounts: ReadonlyMap<string, number> = new Map();
   private popularRanks = new Map<string, number>();
+  private likeSource: LikeCountSource | undefined;
 
   constructor(items: Iterable<Item> = []) {
     this.upsert(items);
@@ -110,6 +122,32 @@ export class ItemCatalog {
     return this.titleReaderCache;
   }
 
+  /**
+   * Keeps popularity current as ratings and events are written: before popularity is read, the items `source` says
+   * changed are recounted. It had been read once at start, so an item added and liked through the API never became
+   * popular until a restart (a `genre=` only new items have had answered an empty list).
+   */
+  trackPopularity(source: LikeCountSource): void {
+    this.likeSource = source;
+  }
+
+  private refreshPopularity(): void {
+    const changed = this.likeSource?.changes();
+    if (!this.likeSource || !changed || changed.length === 0) return;
+    if (changed.length > recountAllAbove) {
+      this.setPopularity(this.likeSource.all());
+      return;
+    }
+    const counts = this.likeSource.counts(changed);
+    const next = new Map(this.likeCounts);
+    for (const id of changed) {
+      const count = counts.get(id) ?? 0;
+      if (count > 0) next.set(id, count);
+      else next.delete(id);
+    }
+    this.setPopularity(next);
+  }
+
   /** Sets popularity from like counts (ratings of 4 or more, likes and purchases). */
   setPopularity(likeCounts: ReadonlyMap<string, number>): void {
     this.likeCounts = new Map(likeCounts);
@@ -118,11 +156,13 @@ export class ItemCatalog {
   }
 
   popular(): readonly string[] {
+    this.refreshPopularity();
     return this.popularIds;
   }
 
   /** How an item has been received here, as far as the catalogue knows: its likes and its rank among the most liked (1 = most liked). */
   popularity(id: string): { likes: number; rank: number | undefined } {
+    this.refreshPopularity();
     return { likes: this.likeCounts.get(id) ?? 0, rank: this.popularRanks.get(id) };
   }
 }

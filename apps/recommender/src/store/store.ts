@@ -125,6 +125,9 @@ function parseStored<T>(schema: { safeParse(value: unknown): { success: true; da
   return parsed.data;
 }
 
+/** How far ahead of the server's clock a client's timestamp may be (clock skew): a day. */
+export const maxTimestampAheadMs = 86_400_000;
+
 /**
  * The recommender's persistent state in SQLite (WAL, synchronous=FULL, so an acknowledged
  * write survives the process being killed): users, items, events, sessions, messages, profiles.
@@ -139,6 +142,8 @@ export class RecommenderStore {
   private readonly statements = new Map<string, Database.Statement>();
   /** The mean of all current ratings, until a rating is written (`null`: none yet). */
   private globalMeanCache: number | null | undefined;
+  /** Items whose like count may have changed since `takeLikeChanges` was last called (an event of theirs was written). */
+  private readonly likeChanges = new Set<string>();
 
   constructor(options: StoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -292,10 +297,29 @@ export class RecommenderStore {
 
   /** Likes per item: current ratings of 4 or more, and implicit likes and purchases. */
   likeCounts(): Map<string, number> {
+    this.likeChanges.clear();
     const rows = this.statement(
       "SELECT item_id AS itemId, COUNT(*) AS n FROM (SELECT item_id FROM ratings WHERE value >= 4 UNION ALL SELECT item_id FROM events WHERE kind = 'event' AND event IN ('like', 'purchase')) GROUP BY item_id",
     ).all() as { itemId: string; n: number }[];
     return new Map(rows.map((row) => [row.itemId, row.n]));
+  }
+
+  /** The like counts of some items (as `likeCounts` counts them; 0 for an item nobody likes). */
+  likeCountsOf(itemIds: readonly string[]): Map<string, number> {
+    const count = this.statement(
+      "SELECT (SELECT COUNT(*) FROM ratings WHERE item_id = @id AND value >= 4) + (SELECT COUNT(*) FROM events WHERE item_id = @id AND kind = 'event' AND event IN ('like', 'purchase')) AS n",
+    );
+    return new Map(itemIds.map((id) => [id, (count.get({ id }) as { n: number }).n]));
+  }
+
+  /**
+   * The items whose like count may have changed (a rating or event of theirs was written, committed or not) since the
+   * last call or `likeCounts`, and forgets them: the catalogue recounts just those.
+   */
+  takeLikeChanges(): string[] {
+    const changed = [...this.likeChanges];
+    this.likeChanges.clear();
+    return changed;
   }
 
   /** Loads a whole data set (users, items, ratings) in one transaction; used to seed a fresh store. */
@@ -416,6 +440,7 @@ export class RecommenderStore {
       throw new PersonalabError('not_found', `events[${index}].itemId: unknown item ${event.itemId}`, { details: { path: `events[${index}].itemId` } });
     }
     const timestamp = event.timestamp ?? this.clock.now();
+    this.checkTimestamp(event.timestamp, index);
     const id = event.id ?? this.ids();
     const value = event.kind === 'rating' ? event.value : (event.weight ?? 1);
     try {
@@ -435,9 +460,29 @@ export class RecommenderStore {
       }
       throw error;
     }
+    // Recounted before popularity is next read (a rolled-back batch's items too: their count is then the same).
+    this.likeChanges.add(event.itemId);
     return event.kind === 'rating'
       ? { kind: 'rating', userId, itemId: event.itemId, value, timestamp }
       : { kind: 'event', userId, itemId: event.itemId, event: event.event as 'view', weight: value, timestamp };
+  }
+
+  /**
+   * A client's timestamp may run ahead of the server's clock by a day at most (clock skew): a rating dated later (a
+   * client sending seconds for milliseconds' place, a wrong year) had stayed the newest for good, and no later rating
+   * could replace it. Earlier timestamps (backfilled history) are taken as they are.
+   */
+  private checkTimestamp(timestamp: number | undefined, index: number): void {
+    if (timestamp === undefined) return;
+    const now = this.clock.now();
+    if (timestamp <= now + maxTimestampAheadMs) return;
+    const path = `events[${index}].timestamp`;
+    const when = (ms: number) => (Number.isFinite(new Date(ms).getTime()) ? new Date(ms).toISOString() : 'out of range');
+    throw new PersonalabError(
+      'invalid_argument',
+      `${path}: ${timestamp} (${when(timestamp)}) is more than a day after the server's clock (${when(now)}); timestamps are milliseconds since 1970, and a rating dated later than it was given could not be replaced by a later one`,
+      { details: { path } },
+    );
   }
 
   private insertMessage(userId: string, input: MessageInput, index: number): StoredMessage {
@@ -447,6 +492,7 @@ export class RecommenderStore {
         throw new PersonalabError('not_found', `events[${index}].sessionId: unknown session ${input.sessionId}`, { details: { path: `events[${index}].sessionId` } });
       }
     }
+    this.checkTimestamp(input.timestamp, index);
     const message: StoredMessage = {
       id: input.id ?? this.ids(),
       role: input.role ?? 'user',

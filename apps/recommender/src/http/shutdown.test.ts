@@ -1,0 +1,57 @@
+import { connect } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { openTinyService, testKey } from '../test/harness.js';
+
+/** The bodies of the HTTP/1.1 responses in `raw`, each with its status and headers (Content-Length framed). */
+function responses(raw: string): { status: number; headers: Record<string, string>; body: string }[] {
+  const out: { status: number; headers: Record<string, string>; body: string }[] = [];
+  let rest = raw;
+  while (rest.startsWith('HTTP/1.1 ')) {
+    const end = rest.indexOf('\r\n\r\n');
+    if (end < 0) break;
+    const [statusLine, ...lines] = rest.slice(0, end).split('\r\n');
+    const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+    const length = Number(headers['content-length'] ?? 0);
+    const status = Number(statusLine?.split(' ')[1]);
+    rest = rest.slice(end + 4);
+    // 100 Continue has no body and is not an answer.
+    if (status !== 100) out.push({ status, headers, body: rest.slice(0, length) });
+    rest = rest.slice(status === 100 ? 0 : length);
+  }
+  return out;
+}
+
+describe('graceful shutdown', () => {
+  it("answers a request that reaches a route while the server closes with a 503 in the API's error format (fastify's own body had been shown as bare \"HTTP 503\")", async () => {
+    const tiny = await openTinyService();
+    const origin = await tiny.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = new URL(origin);
+    const socket = connect(Number(port), '127.0.0.1');
+    socket.on('error', () => undefined);
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+    const closed = new Promise<void>((done) => socket.once('close', () => done()));
+    await new Promise<void>((done) => socket.once('connect', () => done()));
+    // A request in flight: the server has read its headers (100 Continue) and waits for the body.
+    const body = JSON.stringify({ id: 'during-shutdown' });
+    socket.write(`POST /v1/users HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${testKey}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\n\r\n`);
+    await new Promise<void>((done) => {
+      const check = () => (received.includes('100 Continue') ? done() : socket.once('data', check));
+      check();
+    });
+    const closing = tiny.close();
+    // The body, and a second request on the same (keep-alive) connection right behind it: it reaches the router after close began.
+    socket.write(`${body}GET /v1/users/during-shutdown HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${testKey}\r\n\r\n`);
+    await closed;
+    await closing;
+    const [first, second] = responses(received);
+    expect(first?.status).toBe(201);
+    expect(second?.status).toBe(503);
+    expect(second?.headers['content-type']).toMatch(/^application\/json/);
+    expect(second?.headers.connection).toBe('close');
+    expect(second?.headers['retry-after']).toBe('1');
+    expect(JSON.parse(second?.body ?? '')).toEqual({
+      error: { code: 'unavailable', message: 'the server is shutting down: send the request again in a moment (to another instance, or once this one has restarted)' },
+    });
+  });
+});
