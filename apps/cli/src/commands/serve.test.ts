@@ -147,7 +147,7 @@ describe('personalab serve stops on SIGTERM and SIGINT (a process of its own)', 
     }
     child.kill('SIGTERM');
     expect(await exitWithin(started, 15_000)).toEqual({ code: 0, signal: null });
-    expect(stderr).toContain('SIGTERM while starting: stopping after the current step, before serving');
+    expect(stderr).toContain('SIGTERM: stopping the start-up after the current step, before serving');
     expect(stderr).toContain('stopped before serving');
     expect(stdout).not.toContain('Chat-Rec is running');
     expect(existsSync(join(stateDir, 'recommender', 'server.lock'))).toBe(false);

@@ -5,6 +5,7 @@ import { candidateModelName, defaultCandidateModel } from '@personalab/user-embe
 import { outliveClosedPipe } from '../closed-pipe.js';
 import { globalOptions } from '../global-options.js';
 import { integerOption } from '../integer-option.js';
+import { interruptOnSignals } from '../interrupt.js';
 
 const datasets = ['auto', 'movielens-100k', 'synthetic'] as const;
 
@@ -47,7 +48,9 @@ export function registerServeCommand(program: Command): void {
       const config = getConfig();
       // Handled from the start: as PID 1 (a container) a signal with no handler is ignored, and a SIGTERM sent while the
       // model trained had been, so the server started serving anyway (until the supervisor's SIGKILL).
-      const starting = stopWhileStarting();
+      // The first SIGTERM or SIGINT stops the start after the step under way (data, training, index), closing what it
+      // opened; a second one (not tsx's relayed copy of the first) exits at once.
+      const starting = interruptOnSignals({ stopping: 'stopping the start-up after the current step, before serving', kept: 'nothing was served' });
       let server: RunningServer;
       try {
         server = await serve({
@@ -88,30 +91,6 @@ export function registerServeCommand(program: Command): void {
     });
 }
 
-/**
- * SIGTERM or SIGINT while the server starts (data, training, index): its `signal` aborts, and the start stops after the
- * step under way, closing what it opened. A second signal exits at once (128 + the signal's number, as the shell does).
- */
-function stopWhileStarting(): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const stop = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) {
-      process.stderr.write(`${signal} again: exiting now\n`);
-      process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
-    }
-    process.stderr.write(`\n${signal} while starting: stopping after the current step, before serving (${signal} again exits at once)\n`);
-    controller.abort();
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.removeListener('SIGINT', stop);
-      process.removeListener('SIGTERM', stop);
-    },
-  };
-}
 
 /**
  * SIGTERM or SIGINT stops the server: no new connections, requests in flight finish (up to `graceMs`, then their
