@@ -46,6 +46,27 @@ function shardDifferences(first: FoundShard, other: FoundShard): string[] {
 }
 
 /**
+ * The ids a report can name, for a run id that is not among them: "the runs there are alpha, beta (2 shards)", the
+ * first `shown` in order; a sharded run by the id it was sharded under, with how many of its shards are stored.
+ */
+function storedRunIds(stores: readonly RunStore[], shown = 20): string {
+  const shardsOf = new Map<string, number>();
+  for (const run of stores.flatMap((store) => store.listRuns())) {
+    const of = shardOfSettings(run.settings)?.of;
+    const id = of ?? run.runId;
+    shardsOf.set(id, (shardsOf.get(id) ?? 0) + (of === undefined ? 0 : 1));
+  }
+  if (shardsOf.size === 0) return stores.length === 1 ? 'the store holds no runs' : 'the stores hold no runs';
+  const ids = [...shardsOf.keys()].sort();
+  const named = ids.slice(0, shown).map((id) => {
+    const shards = shardsOf.get(id) ?? 0;
+    return shards === 0 ? id : `${id} (${shards} ${shards === 1 ? 'shard' : 'shards'})`;
+  });
+  const more = ids.length - named.length;
+  return `the runs there are ${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+}
+
+/**
  * The outcomes of a run for a report: a whole run found in exactly one of the stores, or the union of its shards
  * (`<runId>#<i>/<n>`) across them, which scores as the unsharded run would. Refused, each in one line: a run in two
  * stores, a whole run beside shards of it, a shard missing or in two stores, shards of different counts, shards made
@@ -78,7 +99,7 @@ export function collectRun(options: CollectRunOptions): CollectedRun {
     }
     return { runId, responder: whole.run.responder, benchmark: whole.run.benchmark, outcomes: whole.store.answers(whole.run.runId).map(outcomeOf), shards: 0 };
   }
-  if (shards.length === 0) throw new PersonalabError('not_found', `no run ${runId} in ${paths}`);
+  if (shards.length === 0) throw new PersonalabError('not_found', `no run ${runId} in ${paths}: ${storedRunIds(stores)}`);
 
   const listed = (found: readonly FoundShard[]) => found.map((entry) => `${formatShard(entry.shard)} in ${entry.store.path}`).join(', ');
   const counts = new Set(shards.map((entry) => entry.shard.count));

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenAIChatModel } from '@personalab/llm';
 import { type TestServer, startTestServer } from '@personalab/llm/test';
@@ -61,6 +62,31 @@ describe('evaluate', () => {
     const askedAgain = server.chatRequests().map((request) => questionOfRequest(request.body, benchmark.questions)?.id);
     expect(askedAgain.filter((id) => id !== undefined && answeredFirst.has(id))).toEqual([]);
     expect(askedAgain).toHaveLength(benchmark.questions.length - answeredFirst.size);
+    store.close();
+  });
+
+  it("shows on the progress bar the accuracy of every scored answer, the resumed ones too", async () => {
+    server.reset();
+    const store = new RunStore(':memory:');
+    // Two questions answered right, stored; the resumed call answers every other one wrong.
+    await evaluate({ ...benchmark, limit: 2, responder: new LlmResponder({ model: model() }), store, runId: 'bar', concurrency: 1, quiet: true });
+    const rest = benchmark.questions.slice(2);
+    for (const question of rest) server.enqueue(`<final_answer>(${question.correct === 'a' ? 'b' : 'a'})`);
+    let drawn = '';
+    const progressStream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        drawn += chunk.toString();
+        done();
+      },
+    }) as unknown as NodeJS.WriteStream;
+    const result = await evaluate({ ...benchmark, responder: new LlmResponder({ model: model() }), store, runId: 'bar', concurrency: 1, quiet: false, progressStream });
+    expect(result.resumed).toBe(2);
+    const scored = result.outcomes.filter((outcome) => outcome.error === null);
+    const overall = (scored.filter((outcome) => outcome.correct).length / scored.length).toFixed(3);
+    expect(overall).toBe((2 / benchmark.questions.length).toFixed(3));
+    const lines = drawn.split('\n').filter((line) => line.trim() !== '');
+    // It ends on the run's accuracy (it had shown this call's answers' only: 0.000).
+    expect(lines.at(-1)).toMatch(new RegExp(`${benchmark.questions.length}/${benchmark.questions.length} .* accuracy ${overall.replace('.', '\\.')}$`));
     store.close();
   });
 

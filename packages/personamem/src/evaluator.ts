@@ -43,6 +43,8 @@ export interface EvaluateOptions {
   /** Questions in flight at once (default 8). */
   concurrency?: number;
   quiet?: boolean;
+  /** Where the progress bar is drawn (default stderr; tests pass their own). */
+  progressStream?: NodeJS.WriteStream;
   signal?: AbortSignal;
   /** Called after each answer is stored (tests use it to stop a run halfway). */
   onAnswer?: (answer: StoredAnswer, done: number) => void;
@@ -245,10 +247,14 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
   const pending = questions.filter((question) => !answered.has(question.id));
   const fresh = new Map<string, QuestionOutcome>();
 
-  const progress = createProgress({ label: responder.name, total: questions.length, quiet: options.quiet ?? false, fields: ['accuracy'] });
-  progress.update(questions.length - pending.length);
-  let correctCount = 0;
-  let scoredCount = 0;
+  const progress = createProgress({ label: responder.name, total: questions.length, quiet: options.quiet ?? false, fields: ['accuracy'], ...(options.progressStream ? { stream: options.progressStream } : {}) });
+  // The bar's accuracy is over every scored answer of these questions, the resumed ones too (it had counted this call's only).
+  const inCall = new Set(questions.map((question) => question.id));
+  const resumedScored = answered.size === 0 || !store ? [] : store.answers(runId).filter((answer) => answered.has(answer.questionId) && inCall.has(answer.questionId) && answer.error === null);
+  let correctCount = resumedScored.filter((answer) => answer.correct).length;
+  let scoredCount = resumedScored.length;
+  const accuracy = () => (scoredCount === 0 ? '-' : (correctCount / scoredCount).toFixed(3));
+  progress.update(questions.length - pending.length, { accuracy: accuracy() });
   let done = 0;
   let next = 0;
   let failed = 0;
@@ -299,7 +305,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
         if (answer.correct) correctCount++;
       }
       done++;
-      progress.increment(1, { accuracy: scoredCount === 0 ? '-' : (correctCount / scoredCount).toFixed(3) });
+      progress.increment(1, { accuracy: accuracy() });
       options.onAnswer?.(answer, done);
     }
   };

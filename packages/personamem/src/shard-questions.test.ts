@@ -124,7 +124,11 @@ describe('sharded evaluation', () => {
     refused(collect(a, b, c, d), 'conflict', /^run r: shard 3\/3 is in both .*c\.sqlite and .*d\.sqlite: name only one of the stores that hold it$/);
     refused(collect(a, b, c, e), 'conflict', /^run r mixes shard counts \(1\/3 in .*a\.sqlite, 2\/3 in .*b\.sqlite, 3\/3 in .*c\.sqlite, 2\/2 in .*e\.sqlite\): its shards must all be made with the same --shard i\/n$/);
     const empty = [open('empty.sqlite'), open('other.sqlite')];
-    refused(collect(...empty), 'not_found', /^no run r in .*empty\.sqlite, .*other\.sqlite$/);
+    refused(collect(...empty), 'not_found', /^no run r in .*empty\.sqlite, .*other\.sqlite: the stores hold no runs$/);
+    // An unknown id names the ids there are (it had named the stores only): a sharded run by the id it was sharded under.
+    await evaluate({ questions, limit: 2, contexts, responder: new LongestOptionResponder(), store: a, runId: 'alone', quiet: true });
+    refused(() => collectRun({ runId: 'nosuch', stores: [a, b], questions, questionsName: 'q.csv' }), 'not_found', /^no run nosuch in .*a\.sqlite, .*b\.sqlite: the runs there are alone, r \(2 shards\)$/);
+    refused(() => collectRun({ runId: 'nosuch', stores: [b], questions, questionsName: 'q.csv' }), 'not_found', /^no run nosuch in .*b\.sqlite: the runs there are r \(1 shard\)$/);
     // Another responder, another limit.
     const [f, g] = ['f.sqlite', 'g.sqlite'].map(open) as [RunStore, RunStore];
     await run(f, { index: 1, count: 3 }, { responder: new MemoryResponder() });

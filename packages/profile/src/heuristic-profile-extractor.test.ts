@@ -33,6 +33,18 @@ describe('HeuristicProfileExtractor', () => {
     expect(profile.preferences[0]).toMatchObject({ polarity: 'dislike', history: [{ polarity: 'like', from: 10, to: 20 }] });
   });
 
+  it('keeps a message without a timestamp beside the one before it and still sorts the timed ones', async () => {
+    // A JavaScript caller's or an unvalidated object's message may lack the time the type asks for.
+    const untimed = { id: 'x', role: 'user', content: 'i have a cat', userId: 'u9' } as unknown as Message;
+    const profile = await new HeuristicProfileExtractor().extract([user('late', 'i hate running now', 30), untimed, user('early', 'i love running', 10)]);
+    expect(profile.preferences[0]).toMatchObject({ polarity: 'dislike', history: [{ polarity: 'like', from: 10, to: 30 }] });
+    expect(profile.facts.find((fact) => fact.value.includes('cat'))?.evidence[0]).toMatchObject({ messageId: 'x', timestamp: 30 });
+    expect(profile.updatedAt).toBe(30);
+    const leading = await new HeuristicProfileExtractor().extract([untimed, user('late', 'i hate running now', 30), user('early', 'i love running', 10)]);
+    expect(leading.preferences[0]).toMatchObject({ polarity: 'dislike', history: [{ polarity: 'like', from: 10, to: 30 }] });
+    expect(profileSchema.safeParse(leading).success).toBe(true);
+  });
+
   it('reads statements within one message in order', async () => {
     const profile = await new HeuristicProfileExtractor().extract([user('m', 'I loved jazz for years. But I hate jazz now, because it got boring.', 5)]);
     expect(profile.preferences[0]).toMatchObject({ polarity: 'dislike', reason: 'it got boring', history: [{ polarity: 'like' }] });

@@ -82,6 +82,33 @@ describe('job claims', () => {
     expect(jobOf(text)).toEqual(jobs);
   });
 
+  it('flags a profession that is none of the persona\'s', () => {
+    expect(findContradiction("Hi! I'm a nurse at the local hospital.", ['I am a teacher.', 'I love hiking.'])).toEqual({ rule: 'job', fact: 'I am a teacher.', sentence: 'i am a nurse at the local hospital.' });
+    expect(findContradiction('I work as a lawyer.', ['I am a doctor.'])?.rule).toBe('job');
+  });
+
+  it.each([
+    ['I am a teacher at the high school.', ['I am a teacher.']],
+    // The same job in other words.
+    ['I am a professor of history.', ['I am a teacher.']],
+    // A persona with two jobs holds either.
+    ['I am a nurse.', ['I am a teacher.', 'I work as a nurse on weekends.']],
+    // Not a profession the rule knows: a hobby, a general word, or an identity.
+    ['I am a writer.', ['I am a teacher.']],
+    ['I am a great cook.', ['I am a nurse.']],
+    ['I am a construction worker.', ['I am a teacher.']],
+    ['I am a mother of two.', ['I am a teacher.']],
+    // The persona states a job that is no profession of the list: the rule stands aside.
+    ['I am a nurse.', ['I am a teacher.', 'I work in a shipyard.']],
+    ['I am a nurse.', ['I am retired.']],
+    // No job in the persona, or the turn does not state one of its own.
+    ['I am a nurse.', ['I love hiking.']],
+    ['I am not a nurse, I am a teacher.', ['I am a teacher.']],
+    ['My mother is a nurse.', ['I am a teacher.']],
+  ])('accepts the job in "%s" against %j', (text, persona) => {
+    expect(findContradiction(text, persona)).toBeUndefined();
+  });
+
   it('reads the family a sentence speaks of', () => {
     const familyOf = (text: string) => parseClaims(text).flatMap(({ claim }) => (claim.kind === 'family' ? [claim.noun] : []));
     expect(familyOf('No, just the one son.')).toEqual(['child']);

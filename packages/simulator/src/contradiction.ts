@@ -10,7 +10,7 @@ import { contentWords, normalizeText, sentences, singular, words } from './text.
  */
 
 /** Which rule found a contradiction. */
-export type ContradictionRule = 'negation' | 'sentiment' | 'count' | 'age' | 'favorite' | 'name' | 'home' | 'state' | 'diet';
+export type ContradictionRule = 'negation' | 'sentiment' | 'count' | 'age' | 'favorite' | 'name' | 'home' | 'state' | 'diet' | 'job';
 
 export type Claim =
   | { kind: 'polar'; negated: boolean; sentiment: -1 | 0 | 1; words: ReadonlySet<string>; scope: ReadonlySet<string>; verb: string | undefined; tokens: ReadonlySet<string> }
@@ -23,7 +23,8 @@ export type Claim =
   | { kind: 'diet'; value: 'vegan' | 'vegetarian' | 'eats-meat' }
   /**
    * What the speaker is or does for a living ("technician", "student", "retired", "works at shipyard", "is stay at home dad",
-   * "is man"); no rule compares two yet, the retrieval simulator checks it.
+   * "is man"). The checker compares professions against the facts' as a set (`professionOf`); the retrieval simulator
+   * checks every job.
    */
   | { kind: 'job'; value: string }
   /** A family member the speaker speaks of as theirs ("my son", "my husband", "just the one son"); the retrieval simulator checks it. */
@@ -60,6 +61,50 @@ const occupations = new Set([
   'chemist', 'biologist', 'physicist', 'historian', 'economist', 'translator', 'ranger', 'mailman', 'postman', 'courier', 'housewife',
   'babysitter', 'caregiver', 'counselor', 'entrepreneur', 'freelancer', 'blogger', 'athlete', 'ceo', 'owner', 'salesperson', 'cashier',
 ]);
+/**
+ * Professions one holds as one's work, grouped by what counts as the same job ("teacher", "professor", "tutor"). Left
+ * out: what people are besides a job ("writer", "singer", "artist", "athlete", "owner", "a great cook", "a baker"), and jobs too general to exclude
+ * another ("worker", "assistant", "manager", "officer", "consultant", "engineer", "driver").
+ */
+const professionGroups: Record<string, readonly string[]> = {
+  teacher: ['teacher', 'educator', 'professor', 'instructor', 'tutor'],
+  nurse: ['nurse'],
+  doctor: ['doctor', 'surgeon', 'dentist', 'psychologist', 'therapist'],
+  lawyer: ['lawyer', 'attorney'],
+  accountant: ['accountant', 'banker'],
+  chef: ['chef'],
+  butcher: ['butcher'],
+  waiter: ['waiter', 'waitress', 'barista', 'bartender'],
+  police: ['cop', 'policeman'],
+  firefighter: ['firefighter'],
+  paramedic: ['paramedic'],
+  pharmacist: ['pharmacist'],
+  veterinarian: ['veterinarian'],
+  pilot: ['pilot'],
+  mechanic: ['mechanic'],
+  trade: ['carpenter', 'electrician', 'plumber', 'welder'],
+  farmer: ['farmer'],
+  librarian: ['librarian'],
+  journalist: ['journalist', 'reporter'],
+  programmer: ['programmer'],
+  soldier: ['soldier'],
+  clergy: ['pastor', 'priest'],
+  realtor: ['realtor'],
+  cashier: ['cashier', 'clerk'],
+  receptionist: ['receptionist', 'secretary'],
+  hairdresser: ['hairdresser'],
+  mail: ['mailman', 'postman'],
+  lifeguard: ['lifeguard'],
+  janitor: ['janitor'],
+  miner: ['miner'],
+};
+const professionOfNoun = new Map(Object.entries(professionGroups).flatMap(([group, nouns]) => nouns.map((noun) => [noun, group] as const)));
+
+/** The profession group of a job claim's value ("professor" -> "teacher"), or undefined when it is no profession above. */
+export function professionOf(job: string): string | undefined {
+  return professionOfNoun.get(job);
+}
+
 const jobStop = new Set(['in', 'at', 'for', 'with', 'and', 'but', 'or', 'on', 'from', 'to', 'who', 'that', 'so', 'because', 'by', 'of']);
 
 /** The job a sentence states, if it states one in the present: "technician", "student", "retired". */
@@ -263,15 +308,29 @@ export function conflictRule(left: Claim, right: Claim): ContradictionRule | und
  */
 export class ContradictionChecker {
   private readonly factClaims: Array<{ fact: string; claim: Claim }>;
+  /**
+   * The facts' professions, when every work they state is one (a persona may hold two jobs; a work that is not a
+   * profession, "student", "works at shipyard", "writer", makes the rule stand aside).
+   */
+  private readonly professions: { fact: string; groups: ReadonlySet<string> } | undefined;
 
   constructor(facts: readonly string[]) {
     this.factClaims = facts.flatMap((fact) => parseClaims(fact).map(({ claim }) => ({ fact, claim })));
+    // What one is besides one's work ("is dog lover", "is mother of two") neither names nor rules out a profession.
+    const jobs = this.factClaims.flatMap(({ fact, claim }) => (claim.kind === 'job' && !claim.value.startsWith('is ') ? [{ fact, group: professionOf(claim.value) }] : []));
+    const first = jobs[0];
+    if (first !== undefined && jobs.every((job) => job.group !== undefined)) this.professions = { fact: first.fact, groups: new Set(jobs.map((job) => job.group as string)) };
   }
 
   /** The first contradiction of a text against the facts, if any. */
   find(text: string | ReadonlyArray<{ sentence: string; claim: Claim }>): Contradiction | undefined {
     const claims = typeof text === 'string' ? parseClaims(text) : text;
     for (const { sentence, claim } of claims) {
+      // A job contradicts the facts only when it is none of their professions ("i am a teacher" against "i am a nurse").
+      if (claim.kind === 'job' && this.professions) {
+        const group = professionOf(claim.value);
+        if (group !== undefined && !this.professions.groups.has(group)) return { rule: 'job', fact: this.professions.fact, sentence };
+      }
       for (const { fact, claim: factClaim } of this.factClaims) {
         const rule = conflictRule(factClaim, claim);
         if (rule) return { rule, fact, sentence };

@@ -41,7 +41,7 @@ export { turnStatistics, authenticityDistance, cycleConsistency } from './metric
 export type { PersonaTurns, TurnStatistics, AuthenticityDistance, CycleConsistency } from './metrics/fidelity-metrics.js';
 export { wasserstein1, kolmogorovSmirnov } from './metrics/distribution-distance.js';
 export { personaProfile } from './persona-profile.js';
-export { RecommenderHttpAssistant, networkErrorKind } from './assistants/recommender-http-assistant.js';
+export { RecommenderHttpAssistant, isRefusedK, networkErrorKind } from './assistants/recommender-http-assistant.js';
 export type { RecommenderHttpAssistantOptions, RetryInfo } from './assistants/recommender-http-assistant.js';
 export { simulatedUsersFromRatings } from './rating-users.js';
 export type { RatingUsersOptions } from './rating-users.js';

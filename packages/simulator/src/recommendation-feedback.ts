@@ -47,6 +47,12 @@ const templates: Record<ItemJudgement, readonly string[]> = {
   unknown: ['I am not sure about {title}.', 'I do not know {title}.', '{title} does not ring a bell.'],
 };
 
+/** For items the user has no title for (an id outside the catalogue): a person does not read ids out. */
+const untitled = {
+  one: ['I do not know that one.', 'That one does not ring a bell.', 'I have never heard of that one.'],
+  several: ['I do not know those.', 'Those do not ring a bell.', 'I have never heard of those.'],
+} as const;
+
 const askMore = ['Do you have anything else?', 'Anything else you would suggest?', 'What else have you got?', 'Can you suggest something different?'];
 
 /**
@@ -68,11 +74,19 @@ export function recommendationFeedback(options: {
   const mentioned = [...judgements].sort((left, right) => order.indexOf(left.judgement) - order.indexOf(right.judgement)).slice(0, options.limit ?? 2);
   const title = (itemId: string) => {
     const stored = options.catalog?.get(itemId)?.title;
-    if (stored === undefined) return `item ${itemId}`;
     // "Silence of the Lambs, The (1991)" is said "The Silence of the Lambs".
-    return stored.replace(/\s*\(\d{4}\)\s*$/, '').replace(/^(.*), (The|A|An)$/, '$2 $1');
+    return stored?.replace(/\s*\(\d{4}\)\s*$/, '').replace(/^(.*), (The|A|An)$/, '$2 $1');
   };
-  const parts = mentioned.map((entry) => options.random.pick(templates[entry.judgement]).replace('{title}', title(entry.itemId)));
+  // An id outside the catalogue is nothing the user knows: one sentence for all of them, after the others.
+  const unnamed = mentioned.filter((entry) => entry.judgement === 'unknown' && title(entry.itemId) === undefined).length;
+  const parts = mentioned.flatMap((entry) => {
+    const said = title(entry.itemId);
+    if (said === undefined && entry.judgement === 'unknown') return [];
+    // Known from the hidden ratings but without a catalogue to name it by: "that one", never its id.
+    const template = options.random.pick(templates[entry.judgement]);
+    return [said !== undefined ? template.replace('{title}', said) : template.replace(/^\{title\}/, 'That one').replace('{title}', 'that one')];
+  });
+  if (unnamed > 0) parts.push(options.random.pick(unnamed === 1 ? untitled.one : untitled.several));
   if (accepted.length === 0) parts.push(options.random.pick(askMore));
   return { text: parts.join(' '), accepted, judgements };
 }

@@ -112,6 +112,11 @@ export class RetrievalUserSimulator implements UserSimulator {
   private goal: SimulationGoal | undefined;
   private random: Random = createRandom(0);
   private statements: string[] = [];
+  /**
+   * The profile's own checker: what the user said joins the facts in `choose`, and a work said there ("i work at a
+   * hospital") makes the job rule stand aside, so a turn is checked against the profile alone too.
+   */
+  private profileChecker = new ContradictionChecker([]);
   private statementVectors: Float32Array[] = [];
   private supportedKeys = new Set<string>();
   /** The jobs the profile states ("technician"): a user looking for a film claims no other. */
@@ -133,6 +138,7 @@ export class RetrievalUserSimulator implements UserSimulator {
     this.goal = options.goal;
     this.random = createRandom(hashString(options.profile.userId, this.options.seed ?? 0));
     this.statements = profileStatements(options.profile);
+    this.profileChecker = new ContradictionChecker(this.statements);
     this.statementVectors = this.statements.length > 0 ? await this.options.corpus.embedder.embed(this.statements) : [];
     const profileClaims = this.statements.flatMap((statement) => parseClaims(statement).map(({ claim }) => claim));
     this.supportedKeys = new Set(profileClaims.map(claimKey).filter((key): key is string => key !== undefined));
@@ -223,7 +229,7 @@ export class RetrievalUserSimulator implements UserSimulator {
     for (const turn of candidates) {
       if (exclude?.(turn)) continue;
       if (this.said.some((previous) => previous.index === turn.index)) continue;
-      if (!this.options.allowContradictions && checker.find(turn.claims) !== undefined) continue;
+      if (!this.options.allowContradictions && (checker.find(turn.claims) !== undefined || this.profileChecker.find(turn.claims) !== undefined)) continue;
       if (strict && !this.grounded(turn.claims)) continue;
       const contextFit = contextVector ? dot(turn.contextVector, contextVector) : 0;
       let personaFit = 0;

@@ -132,6 +132,20 @@ describe('personalab personamem', () => {
     expect(output.error).toSatisfy((error) => PersonalabError.is(error) && error.code === 'upstream_error' && /every question failed \(3\)/.test(error.message));
   });
 
+  it('ends the error list with how many other errors there are, in the singular for one', async () => {
+    // Seven questions over two contexts of one message each: four distinct end indexes, one more than are listed.
+    const sub = join(folder.path, 'many-errors');
+    await run(['generate', '--context-tokens', '2000', '--personas', '2', '--questions-per-persona', '6', '--out', sub]);
+    const short = join(sub, 'short-contexts.jsonl');
+    writeFileSync(short, ['gen-1-2k-0', 'gen-1-2k-1'].map((id) => JSON.stringify({ [id]: [{ role: 'user', content: 'hi' }] })).join('\n') + '\n');
+    const output = await runCliOutput([registerPersonamemCommand], ['--quiet', 'personamem', 'evaluate', '--questions', join(sub, 'questions_gen2k-p2-q6-seed1.csv'), '--contexts', short, '--run-id', 'many', '--store', join(sub, 'runs.sqlite'), '--limit', '7']);
+    const listed = output.stderr.split('\n').filter((line) => /^ {2}\d+× /.test(line));
+    expect(listed).toHaveLength(3);
+    const shownCount = listed.reduce((sum, line) => sum + Number(/^ {2}(\d+)×/.exec(line)?.[1]), 0);
+    // "… and 1 other errors" had read as a slip, and said nothing of how many questions.
+    expect(output.stderr).toContain(`\n  … and 1 other error (${7 - shownCount} question${7 - shownCount === 1 ? '' : 's'}; all are in the run store)\n`);
+  });
+
   it('--responder llm stops at the first configuration error (a wrong base URL) in one line, keeping the run resumable', async () => {
     const server = await startTestServer({ chat: () => 'Option a fits.\n<final_answer>(a)' });
     const wrong = server.url.replace(/\/v1$/, '/nope');
@@ -370,6 +384,8 @@ describe('personalab personamem', () => {
     const before = readFileSync(join(out, 'partial.md'), 'utf8');
     await refused(['report', '--questions', questions, '--runs', ' , ', '--store', store, '--out', out, '--name', 'partial'], 'invalid_argument', /--runs names no run id/);
     await refused(['report', '--questions', questions, '--runs', 'partial,partial', '--store', store, '--out', out, '--name', 'partial'], 'invalid_argument', /--runs names partial twice/);
+    // An unknown id names the ids the store holds (it had named the store only).
+    await refused(['report', '--questions', questions, '--runs', 'nosuch', '--store', store, '--out', out, '--name', 'partial'], 'not_found', /^no run nosuch in .*runs\.sqlite: the runs there are (?:\S+, )*partial(?:, \S+)*$/);
     const missing = join(folder.path, 'missing.sqlite');
     await refused(['report', '--questions', questions, '--runs', 'partial', '--store', missing, '--out', out], 'not_found', /no run store at .*missing\.sqlite/);
     expect(existsSync(missing)).toBe(false);

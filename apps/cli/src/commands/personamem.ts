@@ -158,7 +158,12 @@ function describeErrors(outcomes: readonly QuestionOutcome[], shown = 3): string
   }
   const sorted = [...counts].sort((left, right) => right[1].count - left[1].count);
   const lines = sorted.slice(0, shown).map(([message, entry]) => `  ${entry.count}× ${message} (first: question ${entry.first})`);
-  if (sorted.length > shown) lines.push(`  … and ${sorted.length - shown} other errors (all are in the run store)`);
+  const rest = sorted.slice(shown);
+  if (rest.length > 0) {
+    // "1 other errors" had read as a slip; the questions they failed are counted too.
+    const failed = rest.reduce((sum, [, entry]) => sum + entry.count, 0);
+    lines.push(`  … and ${rest.length} other ${rest.length === 1 ? 'error' : 'errors'} (${failed} ${failed === 1 ? 'question' : 'questions'}; all are in the run store)`);
+  }
   return lines;
 }
 

@@ -1,5 +1,6 @@
-import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -51,13 +52,14 @@ writeFileSync(join(spc, 'synthetic-persona-chat', 'Synthetic-Persona-Chat_valid.
  * answered 429 with Retry-After: 1; the first `failedChats` chats 400 (that conversation fails); chats wait `delayMs`.
  * `chatFaults` are met by the chats in order before they are answered: an HTTP status, or `drop` (the connection closed unanswered).
  */
-async function startService(options: { limited?: number; delayMs?: number; usersDelayMs?: number; noUsers?: boolean; failedChats?: number; chatFaults?: Array<number | 'drop'>; recommend?: string[] } = {}) {
+async function startService(options: { maxK?: number; limited?: number; delayMs?: number; usersDelayMs?: number; noUsers?: boolean; failedChats?: number; chatFaults?: Array<number | 'drop'>; recommend?: string[] } = {}) {
   const requests: string[] = [];
   let limited = options.limited ?? 0;
   let failedChats = options.failedChats ?? 0;
   const chatFaults = [...(options.chatFaults ?? [])];
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    request.resume();
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
     request.on('end', () => {
       requests.push(request.url ?? '');
       const send = (status: number, body: unknown, headers: Record<string, string> = {}) => response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
@@ -67,6 +69,10 @@ async function startService(options: { limited?: number; delayMs?: number; users
       } else if (options.noUsers && request.url !== '/v1/chat') send(404, { error: 'not found' });
       else if (request.url === '/v1/users') setTimeout(() => send(201, { id: 'x' }), options.usersDelayMs ?? 0);
       else if (request.url?.endsWith('/events')) send(201, { accepted: 1 });
+      // As the project's recommender refuses a k over 20.
+      else if (options.maxK !== undefined && (JSON.parse(body) as { k: number }).k > options.maxK) {
+        send(400, { error: { code: 'invalid_argument', message: `body.k: Too big: expected number to be <=${options.maxK}`, paths: ['body.k'] } });
+      }
       else if (failedChats > 0) {
         failedChats--;
         send(400, { error: { code: 'invalid_argument', message: 'no such user' } });
@@ -329,8 +335,13 @@ describe('personalab simulate', () => {
       expect(output.error).toBeUndefined();
       // Every assistant turn of the two conversations offered the two unknown ids.
       const store = new RunStore(join(folder, 'unknown-ids.sqlite'));
-      const turns = store.conversations('retrieval--recommender-http--movielens-100k').flatMap((record) => record.turns.filter((turn) => turn.role === 'assistant')).length;
+      const conversations = store.conversations('retrieval--recommender-http--movielens-100k');
+      const turns = conversations.flatMap((record) => record.turns.filter((turn) => turn.role === 'assistant')).length;
       store.close();
+      // The simulated user speaks of them as a person would, without reading their ids out ("I do not know item tt0111161" had).
+      const userTurns = conversations.flatMap((record) => record.turns.filter((turn) => turn.role === 'user').map((turn) => turn.content));
+      expect(userTurns.filter((text) => /\btt0|\bitem\b/.test(text))).toEqual([]);
+      expect(userTurns.some((text) => /that one|ring a bell|never heard/i.test(text))).toBe(true);
       expect(turns).toBeGreaterThanOrEqual(2);
       expect(output.stderr).toContain(
         `assistant: ${2 * turns} recommended ids are not movielens-100k items (2 distinct: "tt0111161", "tt0068646"), in ${turns} turns of 2 conversations: they count as misses and the simulated user does not know them; recommend the catalogue's item ids (e.g. "1", "2", "3")`,
@@ -380,6 +391,44 @@ describe('personalab simulate', () => {
     }
   });
 
+  it('stops at the first chat whose k the service refuses, with one line saying which --k it takes', async () => {
+    // --k 21 against the recommender (at most 20) had failed every conversation alike, each with the same 400.
+    const service = await startService({ maxK: 20 });
+    const store = join(folder, 'k21.sqlite');
+    try {
+      const output = await runCliOutput([registerSimulateCommand], ['--quiet', '--data-dir', tiny, 'simulate', '--assistant', 'http', '--assistant-url', service.url, '--k', '21', '--concurrency', '1', '--store', store]);
+      expect((output.error as Error | undefined)?.message).toBe(
+        `--k 21: POST ${service.url}/v1/chat refused k = 21 (body.k: Too big: expected number to be <=20): ask for fewer items a turn; the run stopped at the first refused chat (every chat asks for k = 21). ` +
+          'Run with --k 20 or less and another --run-id (run retrieval--recommender-http--movielens-100k is recorded with k 21)',
+      );
+      expect(PersonalabError.is(output.error, 'invalid_argument')).toBe(true);
+      expect(service.requests.filter((url) => url === '/v1/chat')).toHaveLength(1);
+      const stored = new RunStore(store);
+      expect(stored.conversations('retrieval--recommender-http--movielens-100k')).toEqual([]);
+      stored.close();
+      // What it says works: a k the service takes, under another run id.
+      const fixed = await runCliOutput([registerSimulateCommand], ['--quiet', '--data-dir', tiny, 'simulate', '--assistant', 'http', '--assistant-url', service.url, '--k', '20', '--run-id', 'k20', '--store', store]);
+      expect(fixed.error).toBeUndefined();
+      expect(fixed.stdout).toContain('run k20: 5 conversations (5 run now, 0 resumed)');
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('ends the list of failed conversations with how many other errors there are, in the singular for one', async () => {
+    // Four conversations fail, each with a status of its own: one more message than are listed.
+    const service = await startService({ chatFaults: [401, 403, 404, 422] });
+    try {
+      const output = await runCliOutput([registerSimulateCommand], ['--quiet', '--data-dir', tiny, 'simulate', '--assistant', 'http', '--assistant-url', service.url, '--http-user-prefix', '', '--concurrency', '1', '--store', join(folder, 'four-errors.sqlite')]);
+      expect(output.error).toBeUndefined();
+      expect(output.stderr).toContain('4 of 5 conversations failed (not scored; retried when the run is resumed):\n');
+      // "… and 1 other errors" had read as a slip.
+      expect(output.stderr).toContain('\n  … and 1 other error (1 conversation; all are in the run store)\n');
+    } finally {
+      await service.close();
+    }
+  });
+
   it('names why the assistant URL cannot be reached', async () => {
     const service = await startService();
     const url = service.url;
@@ -423,6 +472,34 @@ describe('personalab simulate', () => {
     } finally {
       await service.close();
     }
+  }, 60_000);
+
+  it('on SIGINT while it reads the data, says that nothing was stored and exits 130', async () => {
+    // Ctrl-C in the first seconds (reading MovieLens) had ended the command with 130 and no word. The films file is a
+    // named pipe here, so the command is caught reading it: opening the pipe's other end waits for the command to open it.
+    const data = join(folder, 'fifo');
+    mkdirSync(join(data, 'movielens-100k'), { recursive: true });
+    for (const name of ['u.user', 'u.data']) writeFileSync(join(data, 'movielens-100k', name), readFileSync(join(tiny, 'movielens-100k', name)));
+    const pipe = join(data, 'movielens-100k', 'u.item');
+    execFileSync('mkfifo', [pipe]);
+    const store = join(folder, 'interrupted-reading.sqlite');
+    const root = fileURLToPath(new URL('../../../..', import.meta.url));
+    const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), ['--conditions=development', join(root, 'apps', 'cli', 'src', 'main.ts'), '--quiet', '--data-dir', data, 'simulate', '--store', store], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const writer = await open(pipe, 'w');
+    try {
+      child.kill('SIGINT');
+      while (!stderr.includes('error (cancelled)') && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      // The read in flight ends with the pipe: the command has said its line and exits.
+      await writer.close();
+    }
+    expect(await exited).toBe(130);
+    expect(stderr).toContain('\nSIGINT: stopping before anything is stored (send it again to exit at once)\n');
+    expect(stderr).toContain('error (cancelled): interrupted while reading the data: nothing was stored or sent (no run was started). Run the same command again to start\n');
+    expect(existsSync(store)).toBe(false);
   }, 60_000);
 
   it('on SIGINT while it creates the users on the service, stops creating them, says so and resumes', async () => {

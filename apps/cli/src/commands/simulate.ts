@@ -9,6 +9,7 @@ import { EaseRecommender } from '@personalab/user-embedding';
 import {
   createMostPopularAssistant,
   formatRetryCauses,
+  isRefusedK,
   LlmUserSimulator,
   OpenAiChatAssistant,
   parseShard,
@@ -141,6 +142,27 @@ function validateOptions(options: SimulateCommandOptions, command: Command, conf
   }
 }
 
+/** What a signal while the data is read ends the command with: nothing was opened or sent, nothing is stored. */
+function interruptedWhileReading(): PersonalabError {
+  return new PersonalabError('cancelled', 'interrupted while reading the data: nothing was stored or sent (no run was started). Run the same command again to start');
+}
+
+/** The work's result, or the `cancelled` error as soon as the signal aborts (the work's own later failure is dropped). */
+async function unlessInterrupted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) throw interruptedWhileReading();
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(interruptedWhileReading());
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([work, aborted]);
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  }
+}
+
 /** Two turns of the event loop: a signal caught while the process was busy is handed to its listeners by then. */
 async function servePendingSignals(): Promise<void> {
   for (let turn = 0; turn < 2; turn++) await new Promise<void>((done) => setImmediate(done));
@@ -171,7 +193,12 @@ function describeErrors(records: readonly ConversationRecord[], shown = 3): stri
   }
   const sorted = [...counts].sort((left, right) => right[1] - left[1]);
   const lines = sorted.slice(0, shown).map(([message, count]) => `  ${count}× ${message}`);
-  if (sorted.length > shown) lines.push(`  … and ${sorted.length - shown} other errors (all are in the run store)`);
+  const rest = sorted.slice(shown);
+  if (rest.length > 0) {
+    // "1 other errors" had read as a slip; the conversations they failed are counted too.
+    const failed = rest.reduce((sum, [, count]) => sum + count, 0);
+    lines.push(`  … and ${rest.length} other ${rest.length === 1 ? 'error' : 'errors'} (${failed} ${failed === 1 ? 'conversation' : 'conversations'}; all are in the run store)`);
+  }
   return lines;
 }
 
@@ -303,7 +330,7 @@ export function registerSimulateCommand(program: Command): void {
     )
     .option('--system-prompt <text>', 'openai: the assistant system prompt')
     .addOption(integerOption('--max-turns <n>', 'assistant replies per conversation at most; the user still reacts to the last one (up to n + 1 user turns)', { min: 1, max: 1000 }, 5))
-    .addOption(integerOption('--k <n>', 'recommendations per turn counted by recall@k', { min: 1, max: 1000 }, 5))
+    .addOption(integerOption('--k <n>', 'recommendations per turn counted by recall@k (http: the project\'s recommender takes at most 20; a service refusing k stops the run at the first chat)', { min: 1, max: 1000 }, 5))
     .addOption(integerOption('--concurrency <n>', 'conversations in flight', { min: 1, max: 1024 }, 8))
     .option('--shard <i/n>', 'run only shard i of n (1-based), e.g. 2/4')
     .option('--run-id <id>', 'run id in the store (default <simulator>--<assistant name>--<users>, with the assistant as it names itself: retrieval--recommender:ease--movielens-100k, printed at the end of each run); resuming with options that change the results is refused')
@@ -319,290 +346,314 @@ export function registerSimulateCommand(program: Command): void {
       const global = globalOptions(command);
       const config = getConfig();
       validateOptions(options, command, config);
-      const shard = options.shard ? parseShard(options.shard) : undefined;
-      const spcDirectory = findDataset('synthetic-persona-chat', global.dataDirectory);
+      // Ctrl-C or SIGTERM while the data is read (a second or two) had ended the command with 130 and no word. Replaced
+      // by the next handler (`preparing`) without a moment between them; disposed on every way out.
+      const loading = interruptOnSignals({ stopping: 'stopping before anything is stored', kept: 'nothing is stored yet' });
+      try {
+        const shard = options.shard ? parseShard(options.shard) : undefined;
+        const spcDirectory = findDataset('synthetic-persona-chat', global.dataDirectory);
 
-      // 1. Read the data (a second or so): everything the run's settings depend on.
-      let users: SimulatedUser[];
-      let items: Item[] = [];
-      let train: RatingInteraction[] = [];
-      let userData: User[] = [];
-      if (options.users === 'movielens-100k') {
-        const data = await loadMovieLens100k(requireDataset('movielens-100k', global));
-        const split = stratifiedSplit(data.ratings, { ratio: 0.8, seed: options.seed });
-        items = data.items;
-        train = split.train;
-        userData = data.users;
-        users = simulatedUsersFromRatings({ items: data.items, train: split.train, test: split.test, users: data.users });
-      } else {
-        if (!spcDirectory) throw new PersonalabError('not_found', `synthetic-persona-chat not found: ${missingDatasetHint('synthetic-persona-chat', global)}`);
-        const test = await loadSyntheticPersonaChat(join(spcDirectory, 'Synthetic-Persona-Chat_test.csv'), { onInvalid: 'skip' });
-        users = test.conversations.map((conversation) => ({
-          id: conversation.id,
-          profile: personaProfile({ userId: conversation.id, statements: conversation.user1Persona }),
-          goal: { description: 'Get to know the person you are talking to.' },
-          script: conversation.turns.filter((turn) => turn.speaker === 'user2').map((turn) => turn.text),
-        }));
-      }
-      if (options.limit !== undefined) users = users.slice(0, options.limit);
-      let corpusTurns: UserTurn[] = [];
-      if (options.simulator === 'retrieval') {
-        corpusTurns = [{ text: 'Hi!', context: '', conversationId: 'none' }];
-        if (spcDirectory) corpusTurns = userTurns((await loadSyntheticPersonaChat(join(spcDirectory, 'Synthetic-Persona-Chat_valid.csv'), { onInvalid: 'skip' })).conversations).slice(0, options.corpusSize);
-        else process.stderr.write(`synthetic-persona-chat not found, the retrieval simulator has no chit-chat corpus: ${missingDatasetHint('synthetic-persona-chat', global)}\n`);
-      }
-      const catalog = new Map(items.map((item) => [item.id, item]));
-      const historyByUser = new Map<string, string[]>();
-      for (const rating of train) historyByUser.set(rating.userId, [...(historyByUser.get(rating.userId) ?? []), rating.itemId]);
-      const historyOf = (userId: string) => historyByUser.get(userId) ?? [];
+        // 1. Read the data (a second or so): everything the run's settings depend on.
+        let users: SimulatedUser[];
+        let items: Item[] = [];
+        let train: RatingInteraction[] = [];
+        let userData: User[] = [];
+        if (options.users === 'movielens-100k') {
+          const data = await unlessInterrupted(loadMovieLens100k(requireDataset('movielens-100k', global)), loading.signal);
+          const split = stratifiedSplit(data.ratings, { ratio: 0.8, seed: options.seed });
+          items = data.items;
+          train = split.train;
+          userData = data.users;
+          users = simulatedUsersFromRatings({ items: data.items, train: split.train, test: split.test, users: data.users });
+        } else {
+          if (!spcDirectory) throw new PersonalabError('not_found', `synthetic-persona-chat not found: ${missingDatasetHint('synthetic-persona-chat', global)}`);
+          const test = await unlessInterrupted(loadSyntheticPersonaChat(join(spcDirectory, 'Synthetic-Persona-Chat_test.csv'), { onInvalid: 'skip' }), loading.signal);
+          users = test.conversations.map((conversation) => ({
+            id: conversation.id,
+            profile: personaProfile({ userId: conversation.id, statements: conversation.user1Persona }),
+            goal: { description: 'Get to know the person you are talking to.' },
+            script: conversation.turns.filter((turn) => turn.speaker === 'user2').map((turn) => turn.text),
+          }));
+        }
+        if (options.limit !== undefined) users = users.slice(0, options.limit);
+        let corpusTurns: UserTurn[] = [];
+        if (options.simulator === 'retrieval') {
+          corpusTurns = [{ text: 'Hi!', context: '', conversationId: 'none' }];
+          if (spcDirectory) corpusTurns = userTurns((await unlessInterrupted(loadSyntheticPersonaChat(join(spcDirectory, 'Synthetic-Persona-Chat_valid.csv'), { onInvalid: 'skip' }), loading.signal)).conversations).slice(0, options.corpusSize);
+          else process.stderr.write(`synthetic-persona-chat not found, the retrieval simulator has no chit-chat corpus: ${missingDatasetHint('synthetic-persona-chat', global)}\n`);
+        }
+        // A signal that came during the parsing waits in the event loop: served here, before anything is opened.
+        await servePendingSignals();
+        if (loading.signal.aborted) throw interruptedWhileReading();
+        const catalog = new Map(items.map((item) => [item.id, item]));
+        const historyByUser = new Map<string, string[]>();
+        for (const rating of train) historyByUser.set(rating.userId, [...(historyByUser.get(rating.userId) ?? []), rating.itemId]);
+        const historyOf = (userId: string) => historyByUser.get(userId) ?? [];
 
-      // 2. The assistant and the simulator, with their slow parts (model fit, users on the service, corpus index) put off.
-      let assistant: Assistant;
-      // The HTTP assistant counts its retries: the command ends with a line on how the service held up.
-      let http: RecommenderHttpAssistant | undefined;
-      // Given this shard's users whose conversation is still to run (not stored, or failed), once the run id is checked.
-      let prepareAssistant = async (_pending: readonly SimulatedUser[], _signal: AbortSignal): Promise<void> => undefined;
-      // Everything besides the names, seed, turns and k that changes the conversations: a resumed run must match it.
-      const runConfig: Record<string, unknown> = { users: options.users, seed: options.seed };
-      switch (options.assistant) {
-        case 'most-popular':
-          assistant = createMostPopularAssistant({ interactions: train, catalog, k: options.k, historyOf });
-          break;
-        case 'ease': {
-          const model = new EaseRecommender();
-          assistant = new RecommenderAssistant({ recommender: model, catalog, k: options.k, historyOf });
-          prepareAssistant = () => model.fit({ interactions: train, items, users: userData }, { seed: options.seed, quiet: global.quiet });
-          break;
+        // 2. The assistant and the simulator, with their slow parts (model fit, users on the service, corpus index) put off.
+        let assistant: Assistant;
+        // The HTTP assistant counts its retries: the command ends with a line on how the service held up.
+        let http: RecommenderHttpAssistant | undefined;
+        // Given this shard's users whose conversation is still to run (not stored, or failed), once the run id is checked.
+        let prepareAssistant = async (_pending: readonly SimulatedUser[], _signal: AbortSignal): Promise<void> => undefined;
+        // Everything besides the names, seed, turns and k that changes the conversations: a resumed run must match it.
+        const runConfig: Record<string, unknown> = { users: options.users, seed: options.seed };
+        switch (options.assistant) {
+          case 'most-popular':
+            assistant = createMostPopularAssistant({ interactions: train, catalog, k: options.k, historyOf });
+            break;
+          case 'ease': {
+            const model = new EaseRecommender();
+            assistant = new RecommenderAssistant({ recommender: model, catalog, k: options.k, historyOf });
+            prepareAssistant = () => model.fit({ interactions: train, items, users: userData }, { seed: options.seed, quiet: global.quiet });
+            break;
+          }
+          case 'openai': {
+            const model = createChatModelFromConfig(options.assistantUrl ? { ...config, llm: { ...config.llm, enabled: true, baseURL: options.assistantUrl } } : config);
+            if (!model) throw new PersonalabError('config_error', '--assistant openai needs an endpoint: --assistant-url or OPENAI_BASE_URL / OPENAI_API_KEY');
+            assistant = new OpenAiChatAssistant({ model, titles: new TitleMatcher(items), ...(options.systemPrompt ? { systemPrompt: options.systemPrompt } : {}) });
+            Object.assign(runConfig, { assistantUrl: options.assistantUrl ?? config.llm.baseURL ?? null, systemPrompt: options.systemPrompt ?? null });
+            break;
+          }
+          case 'http': {
+            const baseUrl = options.assistantUrl as string;
+            http = new RecommenderHttpAssistant({
+              baseUrl,
+              k: options.k,
+              userIdPrefix: options.httpUserPrefix,
+              timeoutMs: options.assistantTimeout * 1000,
+              ...(options.assistantKey ? { apiKey: options.assistantKey } : {}),
+              onRetry: rateLimitNotice(),
+            });
+            Object.assign(runConfig, { assistantUrl: baseUrl, httpUserPrefix: options.httpUserPrefix });
+            if (options.users === 'movielens-100k' && options.httpUserPrefix !== '') {
+              const service = http;
+              prepareAssistant = async (mine, signal) => {
+                // Users whose conversation is stored need nothing on the service: a finished run run again sends nothing.
+                if (mine.length === 0) return;
+                // The service's own user 1 may be the real user 1 with every rating, hidden targets included:
+                // then nothing the simulated user wants can be recommended. Fresh ids carry the training ratings only.
+                const byUser = new Map<string, RatingInteraction[]>();
+                for (const rating of train) {
+                  const ratings = byUser.get(rating.userId);
+                  if (ratings) ratings.push(rating);
+                  else byUser.set(rating.userId, [rating]);
+                }
+                let created: number;
+                try {
+                  created = await service.registerUsers(
+                    mine.map((user) => ({ id: user.id, ratings: byUser.get(user.id) ?? [] })),
+                    signal,
+                  );
+                } catch (error) {
+                  // An assistant of one's own may answer POST /v1/chat only: say what it lacks and the way around it.
+                  const status = PersonalabError.is(error) ? error.details?.['status'] : undefined;
+                  if (status !== 404 && status !== 405 && status !== 501) throw error;
+                  throw new PersonalabError(
+                    'upstream_bad_response',
+                    `${(error as Error).message.slice(0, 200)}: the service does not take the simulated users' ratings (POST /v1/users, then /v1/users/:id/events; the simulator README lists the requests). ` +
+                      `Without them, --http-user-prefix "" chats as the MovieLens user ids and sends no ratings (the service must then know those users' histories itself)`,
+                    { cause: error },
+                  );
+                }
+                process.stderr.write(
+                  `http: ${created} simulated users created on ${baseUrl} as ${options.httpUserPrefix}<id> with their training ratings${mine.length - created > 0 ? ` (${mine.length - created} there already: their ratings re-sent, batches the service had refused as stored)` : ''}. ` +
+                    `The service's model may have been trained on the hidden ratings too (npm start trains on all of MovieLens); ` +
+                    `experiments/simulation/movielens.ts serves the training split only. ` +
+                    `The users and their ratings stay in the service's store (and its next training): use a scratch service (PERSONALAB_STATE_DIR=/tmp/scratch npm start).\n`,
+                );
+              };
+            }
+            assistant = http;
+            break;
+          }
+          default:
+            assistant = new ScriptedAssistant(new Map(users.map((user) => [user.id, user.script ?? []])), 'real-partner-replay');
         }
-        case 'openai': {
-          const model = createChatModelFromConfig(options.assistantUrl ? { ...config, llm: { ...config.llm, enabled: true, baseURL: options.assistantUrl } } : config);
-          if (!model) throw new PersonalabError('config_error', '--assistant openai needs an endpoint: --assistant-url or OPENAI_BASE_URL / OPENAI_API_KEY');
-          assistant = new OpenAiChatAssistant({ model, titles: new TitleMatcher(items), ...(options.systemPrompt ? { systemPrompt: options.systemPrompt } : {}) });
-          Object.assign(runConfig, { assistantUrl: options.assistantUrl ?? config.llm.baseURL ?? null, systemPrompt: options.systemPrompt ?? null });
-          break;
+
+        let simulator: (user: SimulatedUser) => UserSimulator;
+        let simulatorName: string;
+        let corpus: UserTurnCorpus | undefined;
+        if (options.simulator === 'llm') {
+          const model = createChatModelFromConfig(config);
+          if (!model) throw new PersonalabError('config_error', '--simulator llm needs an OpenAI-compatible endpoint: set OPENAI_BASE_URL (and OPENAI_API_KEY)');
+          // Each conversation's fallbacks are stored with it (`simulatorReport`): the summary counts the whole run from the store.
+          simulator = () => new LlmUserSimulator({ model, catalog, maxTurns: options.maxTurns, seed: options.seed });
+          // Recorded in the run's settings (a run resumed with another model is refused by name); the run id names the option.
+          simulatorName = new LlmUserSimulator({ model, catalog }).name;
+        } else {
+          simulator = () => {
+            if (!corpus) throw new PersonalabError('internal', 'the retrieval corpus is built before the run');
+            return new RetrievalUserSimulator({ corpus, catalog, seed: options.seed, ...(options.patience === undefined ? {} : { patience: options.patience }) });
+          };
+          simulatorName = RetrievalUserSimulator.simulatorName;
+          // The corpus actually used (1 turn when Synthetic-Persona-Chat is missing), not just the option.
+          Object.assign(runConfig, { corpusSize: corpusTurns.length, patience: options.patience ?? null });
         }
-        case 'http': {
-          const baseUrl = options.assistantUrl as string;
-          http = new RecommenderHttpAssistant({
-            baseUrl,
-            k: options.k,
-            userIdPrefix: options.httpUserPrefix,
-            timeoutMs: options.assistantTimeout * 1000,
-            ...(options.assistantKey ? { apiKey: options.assistantKey } : {}),
-            onRetry: rateLimitNotice(),
-          });
-          Object.assign(runConfig, { assistantUrl: baseUrl, httpUserPrefix: options.httpUserPrefix });
-          if (options.users === 'movielens-100k' && options.httpUserPrefix !== '') {
-            const service = http;
-            prepareAssistant = async (mine, signal) => {
-              // Users whose conversation is stored need nothing on the service: a finished run run again sends nothing.
-              if (mine.length === 0) return;
-              // The service's own user 1 may be the real user 1 with every rating, hidden targets included:
-              // then nothing the simulated user wants can be recommended. Fresh ids carry the training ratings only.
-              const byUser = new Map<string, RatingInteraction[]>();
-              for (const rating of train) {
-                const ratings = byUser.get(rating.userId);
-                if (ratings) ratings.push(rating);
-                else byUser.set(rating.userId, [rating]);
-              }
-              let created: number;
+
+        // 3. A run id taken by other settings is refused now, before the model is fitted or users are sent anywhere.
+        // The default names the --simulator option ("llm--most-popular--movielens-100k"), as it always had: a run started before resumes.
+        const runId = options.runId ?? `${options.simulator}--${assistant.name}--${options.users}`;
+        // The default is read when the command runs, not when the CLI starts (a bad environment must not stop --help).
+        const storePath = options.store ?? join(getConfig().stateDir, 'simulations.sqlite');
+        const store = new RunStore(storePath);
+        /** Writes how the service held up (`--assistant http`), on every way out once the run id is checked. */
+        let reportService: (() => void) | undefined;
+        try {
+          // As `simulate` records it (a shard without users records the simulator as "none").
+          const mine = selectShard(users, shard);
+          store.checkRun(runId, runConfiguration({ simulator: mine.length > 0 ? simulatorName : 'none', assistant: assistant.name, maxTurns: options.maxTurns, k: options.k, config: runConfig }));
+          // The requests that created the users (this call's only requests before the run).
+          let registration: ServiceReport | undefined;
+          if (http) {
+            const mineIds = new Set(mine.map((user) => user.id));
+            reportService = () => {
+              let line: string;
               try {
-                created = await service.registerUsers(
-                  mine.map((user) => ({ id: user.id, ratings: byUser.get(user.id) ?? [] })),
-                  signal,
-                );
+                // From the store, so that a resumed run (and a finished one run again) counts every call's requests.
+                const report = summarizeServiceReports(store.conversations(runId).filter((record) => mineIds.has(record.userId)));
+                line = serviceRetriesLine(report, shard ? ` for shard ${options.shard}` : '', registration);
               } catch (error) {
-                // An assistant of one's own may answer POST /v1/chat only: say what it lacks and the way around it.
-                const status = PersonalabError.is(error) ? error.details?.['status'] : undefined;
-                if (status !== 404 && status !== 405 && status !== 501) throw error;
-                throw new PersonalabError(
-                  'upstream_bad_response',
-                  `${(error as Error).message.slice(0, 200)}: the service does not take the simulated users' ratings (POST /v1/users, then /v1/users/:id/events; the simulator README lists the requests). ` +
-                    `Without them, --http-user-prefix "" chats as the MovieLens user ids and sends no ratings (the service must then know those users' histories itself)`,
-                  { cause: error },
-                );
+                line = `service retries: unknown (${error instanceof Error ? error.message : String(error)})`;
               }
-              process.stderr.write(
-                `http: ${created} simulated users created on ${baseUrl} as ${options.httpUserPrefix}<id> with their training ratings${mine.length - created > 0 ? ` (${mine.length - created} there already: their ratings re-sent, batches the service had refused as stored)` : ''}. ` +
-                  `The service's model may have been trained on the hidden ratings too (npm start trains on all of MovieLens); ` +
-                  `experiments/simulation/movielens.ts serves the training split only. ` +
-                  `The users and their ratings stay in the service's store (and its next training): use a scratch service (PERSONALAB_STATE_DIR=/tmp/scratch npm start).\n`,
-              );
+              process.stderr.write(`${line}\n`);
             };
           }
-          assistant = http;
-          break;
-        }
-        default:
-          assistant = new ScriptedAssistant(new Map(users.map((user) => [user.id, user.script ?? []])), 'real-partner-replay');
-      }
 
-      let simulator: (user: SimulatedUser) => UserSimulator;
-      let simulatorName: string;
-      let corpus: UserTurnCorpus | undefined;
-      if (options.simulator === 'llm') {
-        const model = createChatModelFromConfig(config);
-        if (!model) throw new PersonalabError('config_error', '--simulator llm needs an OpenAI-compatible endpoint: set OPENAI_BASE_URL (and OPENAI_API_KEY)');
-        // Each conversation's fallbacks are stored with it (`simulatorReport`): the summary counts the whole run from the store.
-        simulator = () => new LlmUserSimulator({ model, catalog, maxTurns: options.maxTurns, seed: options.seed });
-        // Recorded in the run's settings (a run resumed with another model is refused by name); the run id names the option.
-        simulatorName = new LlmUserSimulator({ model, catalog }).name;
-      } else {
-        simulator = () => {
-          if (!corpus) throw new PersonalabError('internal', 'the retrieval corpus is built before the run');
-          return new RetrievalUserSimulator({ corpus, catalog, seed: options.seed, ...(options.patience === undefined ? {} : { patience: options.patience }) });
-        };
-        simulatorName = RetrievalUserSimulator.simulatorName;
-        // The corpus actually used (1 turn when Synthetic-Persona-Chat is missing), not just the option.
-        Object.assign(runConfig, { corpusSize: corpusTurns.length, patience: options.patience ?? null });
-      }
-
-      // 3. A run id taken by other settings is refused now, before the model is fitted or users are sent anywhere.
-      // The default names the --simulator option ("llm--most-popular--movielens-100k"), as it always had: a run started before resumes.
-      const runId = options.runId ?? `${options.simulator}--${assistant.name}--${options.users}`;
-      // The default is read when the command runs, not when the CLI starts (a bad environment must not stop --help).
-      const storePath = options.store ?? join(getConfig().stateDir, 'simulations.sqlite');
-      const store = new RunStore(storePath);
-      /** Writes how the service held up (`--assistant http`), on every way out once the run id is checked. */
-      let reportService: (() => void) | undefined;
-      try {
-        // As `simulate` records it (a shard without users records the simulator as "none").
-        const mine = selectShard(users, shard);
-        store.checkRun(runId, runConfiguration({ simulator: mine.length > 0 ? simulatorName : 'none', assistant: assistant.name, maxTurns: options.maxTurns, k: options.k, config: runConfig }));
-        // The requests that created the users (this call's only requests before the run).
-        let registration: ServiceReport | undefined;
-        if (http) {
-          const mineIds = new Set(mine.map((user) => user.id));
-          reportService = () => {
-            let line: string;
-            try {
-              // From the store, so that a resumed run (and a finished one run again) counts every call's requests.
-              const report = summarizeServiceReports(store.conversations(runId).filter((record) => mineIds.has(record.userId)));
-              line = serviceRetriesLine(report, shard ? ` for shard ${options.shard}` : '', registration);
-            } catch (error) {
-              line = `service retries: unknown (${error instanceof Error ? error.message : String(error)})`;
-            }
-            process.stderr.write(`${line}\n`);
-          };
-        }
-
-        // 4. The slow parts.
-        // As `simulate` picks them: failed conversations run again, stored ones are skipped.
-        const stored = store.finishedUserIds(runId);
-        // Ctrl-C or SIGTERM here (creating a whole user set on a rate-limited service takes minutes) had ended the
-        // command at once, without a word: now it stops creating users and says what is stored and how to resume.
-        const preparing = interruptOnSignals({
-          stopping: 'stopping before the conversations start',
-          kept: `the conversations stored so far stay in ${storePath}, and the same command resumes`,
-        });
-        // Replaced by the run's own handler without a moment between them: a signal then would end the command silently.
-        let interrupt: Interrupt = preparing;
-        try {
-          let stoppedCreatingUsers = false;
-          try {
-            await prepareAssistant(
-              mine.filter((user) => !stored.has(user.id)),
-              preparing.signal,
-            );
-          } catch (error) {
-            if (!preparing.signal.aborted) throw error;
-            stoppedCreatingUsers = http !== undefined;
-          } finally {
-            registration = http?.serviceTotals();
-          }
-          if (options.simulator === 'retrieval' && !preparing.signal.aborted) {
-            const embedder = HashingEmbedder.fit(corpusTurns.map((turn) => turn.text), { dimension: 256 });
-            corpus = await UserTurnCorpus.build({ turns: corpusTurns, embedder, createIndex: (dimension) => new HnswIndex({ dimension, m: 12, efConstruction: 48 }) });
-          }
-          // A signal that came during the synchronous work above waits in the event loop: let it be served here (removing
-          // the last handler before it was would have dropped it, and the run had gone on as if nothing was sent).
-          await servePendingSignals();
-          if (preparing.signal.aborted) {
-            throw new PersonalabError(
-              'cancelled',
-              `interrupted before the conversations started${stoppedCreatingUsers ? ` (creating the simulated users on ${options.assistantUrl ?? ''}: those created stay there, and their ratings are sent again on resume)` : ''}: ` +
-                `${mine.filter((user) => stored.has(user.id)).length} of ${mine.length} conversations${shard ? ` of shard ${options.shard}` : ''} of run ${runId} are stored in ${storePath}. Run the same command again to resume.`,
-            );
-          }
-          // 5. The run. Ctrl-C or SIGTERM stops it cleanly: conversations in flight are dropped (they run again on resume), the stored ones stay.
-          interrupt = interruptOnSignals({
-            stopping: 'stopping the run; conversations in flight are dropped',
+          // 4. The slow parts.
+          // As `simulate` picks them: failed conversations run again, stored ones are skipped.
+          const stored = store.finishedUserIds(runId);
+          // Ctrl-C or SIGTERM here (creating a whole user set on a rate-limited service takes minutes) had ended the
+          // command at once, without a word: now it stops creating users and says what is stored and how to resume.
+          const preparing = interruptOnSignals({
+            stopping: 'stopping before the conversations start',
             kept: `the conversations stored so far stay in ${storePath}, and the same command resumes`,
           });
+          loading.dispose();
+          // Replaced by the run's own handler without a moment between them: a signal then would end the command silently.
+          let interrupt: Interrupt = preparing;
+          try {
+            let stoppedCreatingUsers = false;
+            try {
+              await prepareAssistant(
+                mine.filter((user) => !stored.has(user.id)),
+                preparing.signal,
+              );
+            } catch (error) {
+              if (!preparing.signal.aborted) throw error;
+              stoppedCreatingUsers = http !== undefined;
+            } finally {
+              registration = http?.serviceTotals();
+            }
+            if (options.simulator === 'retrieval' && !preparing.signal.aborted) {
+              const embedder = HashingEmbedder.fit(corpusTurns.map((turn) => turn.text), { dimension: 256 });
+              corpus = await UserTurnCorpus.build({ turns: corpusTurns, embedder, createIndex: (dimension) => new HnswIndex({ dimension, m: 12, efConstruction: 48 }) });
+            }
+            // A signal that came during the synchronous work above waits in the event loop: let it be served here (removing
+            // the last handler before it was would have dropped it, and the run had gone on as if nothing was sent).
+            await servePendingSignals();
+            if (preparing.signal.aborted) {
+              throw new PersonalabError(
+                'cancelled',
+                `interrupted before the conversations started${stoppedCreatingUsers ? ` (creating the simulated users on ${options.assistantUrl ?? ''}: those created stay there, and their ratings are sent again on resume)` : ''}: ` +
+                  `${mine.filter((user) => stored.has(user.id)).length} of ${mine.length} conversations${shard ? ` of shard ${options.shard}` : ''} of run ${runId} are stored in ${storePath}. Run the same command again to resume.`,
+              );
+            }
+            // 5. The run. Ctrl-C or SIGTERM stops it cleanly: conversations in flight are dropped (they run again on resume), the stored ones stay.
+            interrupt = interruptOnSignals({
+              stopping: 'stopping the run; conversations in flight are dropped',
+              kept: `the conversations stored so far stay in ${storePath}, and the same command resumes`,
+            });
+          } finally {
+            preparing.dispose();
+          }
+          // Conversations this call stored finished; failed ones are left out, as `finishedUserIds` leaves them out (they run again on resume).
+          let finishedNow = 0;
+          let result: SimulationResult;
+          try {
+            result = await simulate({
+              simulator,
+              assistant,
+              users,
+              maxTurns: options.maxTurns,
+              k: options.k,
+              concurrency: options.concurrency,
+              store,
+              runId,
+              config: runConfig,
+              ...(shard ? { shard } : {}),
+              quiet: global.quiet,
+              signal: interrupt.signal,
+              // A wrong URL, key or model of an LLM fails every conversation alike: the run stops at the first.
+              // Not the HTTP assistant's errors: its 404 may name one unknown user.
+              // Nor its 400, but for a refused k (the project's recommender takes at most 20): every chat would ask for it.
+              stopOn: (error, source) =>
+                (isConfigurationError(error) && (source === 'simulator' ? options.simulator === 'llm' : options.assistant === 'openai')) || (source === 'assistant' && isRefusedK(error)),
+              onConversation: (record) => {
+                if (record.endReason !== 'error') finishedNow++;
+              },
+            });
+          } catch (error) {
+            if (isRefusedK(error) && !interrupt.signal.aborted) {
+              // The harness's "run the same command again to resume" does not hold here: the command must change.
+              const refused = error.cause instanceof Error ? error.cause.message : error.message;
+              const most = /<=\s*(\d+)/.exec(refused)?.[1];
+              throw new PersonalabError(
+                'invalid_argument',
+                `--k ${options.k}: ${refused}; the run stopped at the first refused chat (every chat asks for k = ${options.k}). ` +
+                  `Run with ${most === undefined ? 'a smaller --k' : `--k ${most} or less`} and another --run-id (run ${runId} is recorded with k ${options.k})`,
+                { cause: error },
+              );
+            }
+            if (!interrupt.signal.aborted) throw error;
+            // Both counts leave failed conversations out: they are stored as errors and run again on resume.
+            const endReasons = new Map(store.conversations(runId).map((record) => [record.userId, record.endReason]));
+            const storedHere = mine.filter((user) => (endReasons.get(user.id) ?? 'error') !== 'error').length;
+            const failedHere = mine.filter((user) => endReasons.get(user.id) === 'error').length;
+            throw new PersonalabError(
+              'cancelled',
+              `interrupted: ${storedHere} of ${mine.length} conversations${shard ? ` of shard ${options.shard}` : ''} of run ${runId} are stored in ${storePath} ` +
+                `(${finishedNow} finished this time${failedHere > 0 ? `; ${failedHere} failed and ${failedHere === 1 ? 'runs' : 'run'} again` : ''}; those in flight were dropped). ` +
+                `Run the same command again to resume: the stored ones are skipped (a different --limit or --shard is fine, other options are refused).`,
+              { cause: error },
+            );
+          } finally {
+            interrupt.dispose();
+          }
+          if (options.transcripts) {
+            // Every line names the run's settings (and which users it covers), so a copied file can be re-scored.
+            writeTranscripts(options.transcripts, result.conversations, {
+              runId: result.runId,
+              ...result.config,
+              ...(options.limit === undefined ? {} : { limit: options.limit }),
+              ...(options.shard === undefined ? {} : { shard: options.shard }),
+            });
+          }
+          const failed = result.conversations.filter((record) => record.endReason === 'error').length;
+          process.stdout.write(`run ${result.runId}: ${result.conversations.length} conversations (${result.ran} run now, ${result.resumed} resumed) in ${storePath}\n${summaryTable(result.summary, options.k, failed)}\n`);
+          if (result.summary.conversations > 0 && result.summary.withTargets === 0) {
+            process.stdout.write('(no user had hidden targets, so success, goal met and recall do not apply: n/a)\n');
+          }
+          if (options.simulator === 'llm') process.stdout.write(`${fallbackLine(result.simulatorReport, shard ? ` for shard ${options.shard}` : '')}\n`);
+          // Users without a catalogue (Synthetic-Persona-Chat) have no item ids to check against.
+          const unknownLine = catalog.size > 0 ? unknownItemsLine(result.conversations, catalog, options.users) : undefined;
+          if (unknownLine) process.stderr.write(`${unknownLine}\n`);
+          if (failed > 0) {
+            const errors = describeErrors(result.conversations);
+            process.stderr.write(`${failed} of ${result.conversations.length} conversations failed (not scored; retried when the run is resumed):\n${errors.join('\n')}\n`);
+            if (failed === result.conversations.length) {
+              throw new PersonalabError('upstream_error', `every conversation failed (${failed}); first error: ${(errors[0] ?? '').trim()}`);
+            }
+          }
         } finally {
-          preparing.dispose();
-        }
-        // Conversations this call stored finished; failed ones are left out, as `finishedUserIds` leaves them out (they run again on resume).
-        let finishedNow = 0;
-        let result: SimulationResult;
-        try {
-          result = await simulate({
-            simulator,
-            assistant,
-            users,
-            maxTurns: options.maxTurns,
-            k: options.k,
-            concurrency: options.concurrency,
-            store,
-            runId,
-            config: runConfig,
-            ...(shard ? { shard } : {}),
-            quiet: global.quiet,
-            signal: interrupt.signal,
-            // A wrong URL, key or model of an LLM fails every conversation alike: the run stops at the first.
-            // Not the HTTP assistant's errors: its 404 may name one unknown user.
-            stopOn: (error, source) => isConfigurationError(error) && (source === 'simulator' ? options.simulator === 'llm' : options.assistant === 'openai'),
-            onConversation: (record) => {
-              if (record.endReason !== 'error') finishedNow++;
-            },
-          });
-        } catch (error) {
-          if (!interrupt.signal.aborted) throw error;
-          // Both counts leave failed conversations out: they are stored as errors and run again on resume.
-          const endReasons = new Map(store.conversations(runId).map((record) => [record.userId, record.endReason]));
-          const storedHere = mine.filter((user) => (endReasons.get(user.id) ?? 'error') !== 'error').length;
-          const failedHere = mine.filter((user) => endReasons.get(user.id) === 'error').length;
-          throw new PersonalabError(
-            'cancelled',
-            `interrupted: ${storedHere} of ${mine.length} conversations${shard ? ` of shard ${options.shard}` : ''} of run ${runId} are stored in ${storePath} ` +
-              `(${finishedNow} finished this time${failedHere > 0 ? `; ${failedHere} failed and ${failedHere === 1 ? 'runs' : 'run'} again` : ''}; those in flight were dropped). ` +
-              `Run the same command again to resume: the stored ones are skipped (a different --limit or --shard is fine, other options are refused).`,
-            { cause: error },
-          );
-        } finally {
-          interrupt.dispose();
-        }
-        if (options.transcripts) {
-          // Every line names the run's settings (and which users it covers), so a copied file can be re-scored.
-          writeTranscripts(options.transcripts, result.conversations, {
-            runId: result.runId,
-            ...result.config,
-            ...(options.limit === undefined ? {} : { limit: options.limit }),
-            ...(options.shard === undefined ? {} : { shard: options.shard }),
-          });
-        }
-        const failed = result.conversations.filter((record) => record.endReason === 'error').length;
-        process.stdout.write(`run ${result.runId}: ${result.conversations.length} conversations (${result.ran} run now, ${result.resumed} resumed) in ${storePath}\n${summaryTable(result.summary, options.k, failed)}\n`);
-        if (result.summary.conversations > 0 && result.summary.withTargets === 0) {
-          process.stdout.write('(no user had hidden targets, so success, goal met and recall do not apply: n/a)\n');
-        }
-        if (options.simulator === 'llm') process.stdout.write(`${fallbackLine(result.simulatorReport, shard ? ` for shard ${options.shard}` : '')}\n`);
-        // Users without a catalogue (Synthetic-Persona-Chat) have no item ids to check against.
-        const unknownLine = catalog.size > 0 ? unknownItemsLine(result.conversations, catalog, options.users) : undefined;
-        if (unknownLine) process.stderr.write(`${unknownLine}\n`);
-        if (failed > 0) {
-          const errors = describeErrors(result.conversations);
-          process.stderr.write(`${failed} of ${result.conversations.length} conversations failed (not scored; retried when the run is resumed):\n${errors.join('\n')}\n`);
-          if (failed === result.conversations.length) {
-            throw new PersonalabError('upstream_error', `every conversation failed (${failed}); first error: ${(errors[0] ?? '').trim()}`);
+          try {
+            reportService?.();
+          } finally {
+            store.close();
           }
         }
       } finally {
-        try {
-          reportService?.();
-        } finally {
-          store.close();
-        }
+        loading.dispose();
       }
     });
 }

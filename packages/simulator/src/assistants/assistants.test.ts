@@ -7,7 +7,7 @@ import { PersonalabError, type Interaction } from '@personalab/core';
 import { testCatalog, testItems } from '../test/fixtures.js';
 import { createMostPopularAssistant } from './most-popular-assistant.js';
 import { OpenAiChatAssistant } from './openai-chat-assistant.js';
-import { networkErrorKind, RecommenderHttpAssistant } from './recommender-http-assistant.js';
+import { isRefusedK, networkErrorKind, RecommenderHttpAssistant } from './recommender-http-assistant.js';
 import { TitleMatcher } from './title-matcher.js';
 
 const titles = new TitleMatcher(testItems);
@@ -188,6 +188,21 @@ describe('RecommenderHttpAssistant', () => {
     // The batch of a user created in this run cannot have been stored by an earlier one: a 409 is an error.
     replies.push({ status: 201, body: '{"id":"4"}' }, { status: 409, body: '{"error":{"code":"conflict","message":"events[0].id: event 4:i1 already exists"}}' });
     await expect(assistant.registerUsers([{ id: '4', ratings }])).rejects.toMatchObject({ details: { status: 409 } });
+  });
+
+  it('names a refused k (the recommender takes at most 20) apart from other 400s', async () => {
+    const assistant = new RecommenderHttpAssistant({ baseUrl, k: 21 });
+    replies.push({ status: 400, body: '{"error":{"code":"invalid_argument","message":"body.k: Too big: expected number to be <=20","paths":["body.k"]}}' });
+    const refused = await assistant.reply({ userId: 'u8', dialogue: [{ role: 'user', content: 'hi' }] }).catch((error: unknown) => error);
+    expect(isRefusedK(refused)).toBe(true);
+    expect(refused).toMatchObject({ code: 'invalid_argument', message: `POST ${baseUrl}/v1/chat refused k = 21 (body.k: Too big: expected number to be <=20): ask for fewer items a turn`, details: { status: 400, k: 21 } });
+    // Another field refused, or a 400 of another shape, stays the conversation's own failure.
+    replies.push({ status: 400, body: '{"error":{"code":"invalid_argument","message":"body.message: Too big","paths":["body.message"]}}' }, { status: 400, body: 'no such user' });
+    for (let index = 0; index < 2; index++) {
+      const other = await assistant.reply({ userId: 'u8', dialogue: [{ role: 'user', content: 'hi' }] }).catch((error: unknown) => error);
+      expect(isRefusedK(other)).toBe(false);
+      expect(other).toMatchObject({ code: 'upstream_bad_response', details: { status: 400 } });
+    }
   });
 
   it('keeps the first k distinct recommendations and says how many more the service offered', async () => {

@@ -11,6 +11,29 @@ const chatResponseSchema = z.object({
   recommendations: z.array(z.object({ item: z.object({ id: z.string().min(1) }) })),
 });
 
+/** The recommender's error answer, as far as it names the request fields it refused (`{"error": {"paths": ["body.k"]}}`). */
+const errorResponseSchema = z.object({ error: z.object({ message: z.string().optional(), paths: z.array(z.string()) }) });
+
+/** The refused fields and the service's message of an error answer in the recommender's shape, if it is one. */
+function refusedFields(text: string): { paths: string[]; message?: string } | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const parsed = errorResponseSchema.safeParse(value);
+  return parsed.success ? { paths: parsed.data.error.paths, ...(parsed.data.error.message === undefined ? {} : { message: parsed.data.error.message }) } : undefined;
+}
+
+/**
+ * Whether an error is the service refusing the chat's `k` (the project's recommender takes at most 20): every
+ * conversation would fail alike, so `simulate` stops at the first.
+ */
+export function isRefusedK(error: unknown): error is PersonalabError {
+  return PersonalabError.is(error) && error.details?.['refused'] === 'k';
+}
+
 export interface RecommenderHttpAssistantOptions {
   /** Root of the recommender service, e.g. `http://127.0.0.1:3000` (without `/v1`). */
   baseUrl: string;
@@ -196,7 +219,17 @@ export class RecommenderHttpAssistant implements ServiceReportingAssistant {
     const body = { userId: this.serviceId(options.userId), message: message.slice(0, 4000), k: this.k(), ...(sessionId ? { sessionId } : {}) };
     let report = this.conversationReports.get(options.userId);
     if (!report) this.conversationReports.set(options.userId, (report = emptyServiceReport()));
-    const response = await this.post('/v1/chat', body, options.signal, report);
+    let response: unknown;
+    try {
+      response = await this.post('/v1/chat', body, options.signal, report);
+    } catch (error) {
+      const refused = PersonalabError.is(error) && error.details?.['status'] === 400 ? (error.details['fields'] as ReturnType<typeof refusedFields>) : undefined;
+      if (!refused?.paths.includes('body.k')) throw error;
+      throw new PersonalabError('invalid_argument', `POST ${this.url('/v1/chat')} refused k = ${body.k} (${refused.message ?? 'body.k'}): ask for fewer items a turn`, {
+        cause: error,
+        details: { status: 400, refused: 'k', k: body.k },
+      });
+    }
     const parsed = chatResponseSchema.safeParse(response);
     if (!parsed.success) {
       // A list of the wrong shape has a problem per element: the first few say what is wrong.
@@ -362,7 +395,7 @@ export class RecommenderHttpAssistant implements ServiceReportingAssistant {
       const code = status === 429 ? 'rate_limited' : status === 401 ? 'unauthenticated' : status >= 500 ? 'upstream_error' : stillRunning ? 'conflict' : 'upstream_bad_response';
       const failure = new PersonalabError(code, `POST ${url} answered ${status}: ${text.slice(0, 300)}`, {
         isRetryable: retryable,
-        details: { status, ...(retryAfter === null ? {} : { retryAfter }) },
+        details: { status, ...(retryAfter === null ? {} : { retryAfter }), ...(status === 400 ? { fields: refusedFields(text) } : {}) },
       });
       if (!retryable) throw failure;
       const serverDelay = parseRetryAfter(retryAfter ?? undefined, response.headers.get('retry-after-ms') ?? undefined, (this.options.clock ?? systemClock).now());
