@@ -1,4 +1,4 @@
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -13,7 +13,7 @@ import { findDataset, howToGet } from '@personalab/datasets';
 import { startTestServer } from '@personalab/llm/test';
 import { RunStore, type ConversationRecord } from '@personalab/simulator';
 import { registerSimulateCommand } from './simulate.js';
-import { runCli, runCliOutput } from '../test/run-cli.js';
+import { runCli, runCliOutput, spawnCli } from '../test/run-cli.js';
 
 /** Runs `personalab <args>` on a program with only the simulate command; returns what it printed. */
 function run(args: string[]): Promise<string> {
@@ -446,16 +446,12 @@ describe('personalab simulate', () => {
     const store = join(folder, `interrupted-${signal}.sqlite`);
     const args = ['--quiet', '--data-dir', tiny, 'simulate', '--assistant', 'http', '--assistant-url', service.url, '--http-user-prefix', '', '--concurrency', '1', '--store', store, '--run-id', 'I'];
     try {
-      const root = fileURLToPath(new URL('../../../..', import.meta.url));
-      const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), ['--conditions=development', join(root, 'apps', 'cli', 'src', 'main.ts'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      const { child, stderr: written, exited } = spawnCli(args);
       // Eight chats: the first conversation failed (one chat), the second (five turns) is stored, the third is in flight (the tiny set has 5 users with targets).
       while (service.requests.length < 8) await new Promise((resolve) => setTimeout(resolve, 50));
       child.kill(signal);
       expect(await exited).toBe(130);
-      expect(stderr).toContain(`\n${signal}: stopping the run; conversations in flight are dropped (send it again to exit at once)\n`);
+      expect(written()).toContain(`\n${signal}: stopping the run; conversations in flight are dropped (send it again to exit at once)\n`);
       const stored = new RunStore(store);
       const finished = stored.finishedUserIds('I').size;
       const failed = stored.conversations('I').filter((record) => record.endReason === 'error').length;
@@ -464,7 +460,7 @@ describe('personalab simulate', () => {
       expect(finished).toBeGreaterThanOrEqual(1);
       expect(finished).toBeLessThan(4);
       // Both counts leave the failed conversation out ("1 of 5 stored (2 finished this time)" had counted it once only).
-      expect(stderr).toContain(
+      expect(written()).toContain(
         `error (cancelled): interrupted: ${finished} of 5 conversations of run I are stored in ${store} (${finished} finished this time; 1 failed and runs again; those in flight were dropped). Run the same command again to resume`,
       );
       const resumed = await runCliOutput([registerSimulateCommand], args);
@@ -483,22 +479,18 @@ describe('personalab simulate', () => {
     const pipe = join(data, 'movielens-100k', 'u.item');
     execFileSync('mkfifo', [pipe]);
     const store = join(folder, 'interrupted-reading.sqlite');
-    const root = fileURLToPath(new URL('../../../..', import.meta.url));
-    const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), ['--conditions=development', join(root, 'apps', 'cli', 'src', 'main.ts'), '--quiet', '--data-dir', data, 'simulate', '--store', store], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const { child, stderr: written, exited } = spawnCli(['--quiet', '--data-dir', data, 'simulate', '--store', store]);
     const writer = await open(pipe, 'w');
     try {
       child.kill('SIGINT');
-      while (!stderr.includes('error (cancelled)') && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 20));
+      while (!written().includes('error (cancelled)') && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 20));
     } finally {
       // The read in flight ends with the pipe: the command has said its line and exits.
       await writer.close();
     }
     expect(await exited).toBe(130);
-    expect(stderr).toContain('\nSIGINT: stopping before anything is stored (send it again to exit at once)\n');
-    expect(stderr).toContain('error (cancelled): interrupted while reading the data: nothing was stored or sent (no run was started). Run the same command again to start\n');
+    expect(written()).toContain('\nSIGINT: stopping before anything is stored (send it again to exit at once)\n');
+    expect(written()).toContain('error (cancelled): interrupted while reading the data: nothing was stored or sent (no run was started). Run the same command again to start\n');
     expect(existsSync(store)).toBe(false);
   }, 60_000);
 
@@ -508,21 +500,17 @@ describe('personalab simulate', () => {
     const store = join(folder, 'interrupted-registration.sqlite');
     const args = ['--quiet', '--data-dir', tiny, 'simulate', '--assistant', 'http', '--assistant-url', service.url, '--store', store, '--run-id', 'R'];
     try {
-      const root = fileURLToPath(new URL('../../../..', import.meta.url));
-      const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), ['--conditions=development', join(root, 'apps', 'cli', 'src', 'main.ts'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      const { child, stderr: written, exited } = spawnCli(args);
       while (!service.requests.includes('/v1/users')) await new Promise((resolve) => setTimeout(resolve, 20));
       child.kill('SIGINT');
       expect(await exited).toBe(130);
-      expect(stderr).toContain('\nSIGINT: stopping before the conversations start (send it again to exit at once)\n');
-      expect(stderr).toContain(
+      expect(written()).toContain('\nSIGINT: stopping before the conversations start (send it again to exit at once)\n');
+      expect(written()).toContain(
         `error (cancelled): interrupted before the conversations started (creating the simulated users on ${service.url}: those created stay there, and their ratings are sent again on resume): 0 of 5 conversations of run R are stored in ${store}. Run the same command again to resume.`,
       );
       // It stopped creating users: the user in flight was the last one asked for.
       expect(service.requests.filter((url) => url === '/v1/users').length).toBeLessThan(5);
-      expect(stderr).toMatch(/\nservice retries: 0; 0 requests failed after retries \(in 0 requests of the 0 conversations stored, every call of the run; creating the users this call: /);
+      expect(written()).toMatch(/\nservice retries: 0; 0 requests failed after retries \(in 0 requests of the 0 conversations stored, every call of the run; creating the users this call: /);
       const resumed = await runCliOutput([registerSimulateCommand], args);
       expect(resumed.stdout).toContain('5 conversations (5 run now, 0 resumed)');
     } finally {

@@ -1,3 +1,6 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { vi } from 'vitest';
 
@@ -37,4 +40,23 @@ export async function runCli(registrations: readonly ((program: Command) => void
   const output = await runCliOutput(registrations, args);
   if (output.error !== undefined) throw output.error;
   return output.stdout;
+}
+
+/** A `personalab` command running in a process of its own (from the sources, through tsx), for signal and exit tests. */
+export interface CliProcess {
+  child: ChildProcess;
+  /** What it has written to stderr so far. */
+  stderr(): string;
+  /** Its exit code (null when a signal ended it). */
+  exited: Promise<number | null>;
+}
+
+/** Starts `personalab <args>` in a child process at the repository root; stdout is piped and left unread. */
+export function spawnCli(args: readonly string[]): CliProcess {
+  const root = fileURLToPath(new URL('../../../..', import.meta.url));
+  const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), ['--conditions=development', join(root, 'apps', 'cli', 'src', 'main.ts'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, stderr: () => stderr, exited };
 }
