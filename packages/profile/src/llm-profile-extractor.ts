@@ -15,6 +15,7 @@ import { chunkMessages } from './llm/chunking.js';
 import { citedEvidence, extractionSchema, type ChunkExtraction } from './llm/extraction-schema.js';
 import { loadPromptTemplate, renderPrompt, type PromptTemplate } from './llm/prompt-template.js';
 import { applyObservations } from './merge/apply-observations.js';
+import { inTimeOrder } from './time-order.js';
 import type { ProfileObservation } from './merge/observation.js';
 import { describePreference } from './profile-statements.js';
 
@@ -118,7 +119,7 @@ export class LlmProfileExtractor implements ProfileExtractor {
     const userId = options.previous?.userId ?? options.userId ?? messages.find((message) => message.role === 'user')?.userId;
     if (userId === undefined) throw new PersonalabError('invalid_argument', 'extract needs options.userId, options.previous, or user messages with a userId');
     rejectDuplicateIds(messages);
-    const ordered = [...messages].filter((message) => message.role !== 'system').sort((a, b) => a.timestamp - b.timestamp);
+    const ordered = inTimeOrder(messages.filter((message) => message.role !== 'system'), options.previous?.updatedAt);
     let profile = options.previous ?? emptyProfile(userId, 0);
     const stats: Required<LlmExtractionStats> = emptyStats();
     this.lastStats = stats;
