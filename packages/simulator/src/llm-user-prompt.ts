@@ -75,6 +75,8 @@ export function buildUserSystemPrompt(options: { profile: Profile; goal: Simulat
 export function groundTruthNote(options: { recommendedItemIds: readonly string[]; goal: SimulationGoal; catalog?: ItemCatalog | undefined; thresholds?: FeedbackThresholds }): string {
   const lines = options.recommendedItemIds.map((itemId) => {
     const judgement = judgeItem(itemId, options.goal, options.thresholds);
+    // An id the catalogue does not hold is not named (the model would read it out to the assistant as "item nope").
+    if (options.catalog !== undefined && options.catalog.get(itemId) === undefined) return '- one of them is nothing you have heard of: say you do not know that one';
     const name = title(options.catalog, itemId);
     const truth: Record<typeof judgement, string> = {
       target: 'you have not seen it and you would love it: accept it',

@@ -6,6 +6,7 @@ import { ContradictionChecker } from './contradiction.js';
 import { simulate } from './harness/simulate.js';
 import { RunStore } from './harness/run-store.js';
 import type { ReportedSimulatorTurn } from './harness/simulator-report.js';
+import { groundTruthNote } from './llm-user-prompt.js';
 import { LlmUserSimulator } from './llm-user-simulator.js';
 import { hiddenFacts, horrorFan, testCatalog, testItems } from './test/fixtures.js';
 
@@ -150,5 +151,16 @@ describe('LlmUserSimulator against the local OpenAI-compatible server', () => {
     expect(second.resumed).toBe(2);
     expect(second.conversations.map((record) => record.endReason)).toEqual(['goal_met', 'goal_met', 'goal_met']);
     store.close();
+  });
+});
+
+describe('groundTruthNote', () => {
+  it('tells the truth about each recommended film by title, and never names an id the catalogue does not hold', () => {
+    const [first] = testItems;
+    const note = groundTruthNote({ recommendedItemIds: [first?.id ?? '', 'nope'], goal: { description: 'find a film' }, catalog: testCatalog });
+    expect(note).toContain(`- ${first?.title ?? ''}: `);
+    // The model read the note's "item nope" out to the assistant.
+    expect(note).not.toContain('nope');
+    expect(note).toContain('- one of them is nothing you have heard of: say you do not know that one');
   });
 });
