@@ -50,11 +50,11 @@ describe('ops routes', () => {
     expect(paths['/v1/users/{id}'].get.security).toBeUndefined();
     expect(document.security).toEqual([{ bearer: [] }]);
     const statuses = (route: { responses: Record<string, unknown> }) => Object.keys(route.responses).sort();
-    expect(statuses(paths['/v1/users'].post)).toEqual(['201', '400', '401', '409', '413', '415', '429']);
-    expect(statuses(paths['/v1/users/{id}/events'].post)).toEqual(['201', '400', '401', '404', '409', '413', '414', '415', '422', '429']);
-    expect(statuses(paths['/v1/chat'].post)).toEqual(['200', '400', '401', '404', '409', '413', '415', '422', '429']);
-    expect(statuses(paths['/v1/items'].post)).toEqual(['201', '400', '401', '413', '415', '429']);
-    expect(statuses(paths['/v1/users/{id}'].get)).toEqual(['200', '400', '401', '404', '414', '429']);
+    expect(statuses(paths['/v1/users'].post)).toEqual(['201', '400', '401', '409', '413', '415', '429', '503']);
+    expect(statuses(paths['/v1/users/{id}/events'].post)).toEqual(['201', '400', '401', '404', '409', '413', '414', '415', '422', '429', '503']);
+    expect(statuses(paths['/v1/chat'].post)).toEqual(['200', '400', '401', '404', '409', '413', '415', '422', '429', '503']);
+    expect(statuses(paths['/v1/items'].post)).toEqual(['201', '400', '401', '413', '415', '429', '503']);
+    expect(statuses(paths['/v1/users/{id}'].get)).toEqual(['200', '400', '401', '404', '414', '429', '503']);
     // Documented as enforced: ratings 1 to 5, at most 20 recommendations.
     const ratingValue = JSON.stringify(paths['/v1/users/{id}/events'].post.requestBody.content['application/json'].schema);
     expect(ratingValue).toContain('"minimum":1,"maximum":5');

@@ -32,7 +32,12 @@ type TypedApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, R
 
 const failure = (description: string) => errorBodySchema.describe(description);
 /** What every /v1 route can answer; the others are listed per route, only where they can happen. */
-const errors = { 400: failure('invalid request; `paths` name what was wrong'), 401: failure('missing or unknown API key'), 429: failure('rate limit exceeded') };
+const errors = {
+  400: failure('invalid request; `paths` name what was wrong'),
+  401: failure('missing or unknown API key'),
+  429: failure('rate limit exceeded'),
+  503: failure('the server is shutting down (code `unavailable`): send the request again after `Retry-After` seconds'),
+};
 const bodyErrors = { 413: failure('body over the size limit'), 415: failure('body is not application/json') };
 const idErrors = { 404: failure('unknown id; `paths` is `["params.id"]`'), 414: failure('path parameter too long') };
 const notFound = { 404: failure('unknown user, item or session; `paths` name which') };
