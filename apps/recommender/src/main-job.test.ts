@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@personalab/core';
+import { liveTensorCount } from '@personalab/user-embedding';
 import { serve } from './main-job.js';
 import { openRequest } from './test/open-request.js';
 
@@ -89,6 +90,7 @@ describe('serve (the main job)', () => {
 
   it('serves the context-EASE + LightGCN blend when asked, and loads the saved blend on restart with the same rankings', async () => {
     const lines: string[] = [];
+    const tensorsBefore = liveTensorCount();
     const first = await serve({ config, dataDir: emptyDataDir, fetchMovieLens: false, port: 0, host: '127.0.0.1', quiet: true, model: 'context-ease+lightgcn', log: (line) => lines.push(line) });
     const origin = first.url.split('/#')[0] as string;
     const key = decodeURIComponent(first.url.split('#key=')[1] as string);
@@ -114,6 +116,8 @@ describe('serve (the main job)', () => {
     } finally {
       await second.close();
     }
+    // Each close freed its model's tensors (they had stayed, a restart's worth each time).
+    expect(liveTensorCount()).toBe(tensorsBefore);
   });
 
   it('refuses a port in use before loading anything, in one line', async () => {

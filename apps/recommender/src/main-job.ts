@@ -10,14 +10,13 @@ import {
   type Interaction,
   type Item,
   type PersonalabConfig,
-  type Recommender,
   type User,
 } from '@personalab/core';
 import { fetchDataset, findDataset, generateSyntheticWorld, howToGet, loadMovieLens100k } from '@personalab/datasets';
 import { createChatModelFromConfig } from '@personalab/llm';
 import { HeuristicProfileExtractor } from '@personalab/profile';
 import { HnswIndex } from '@personalab/retrieval';
-import { candidateModelKey, defaultCandidateModel, describeCandidateModel, openCandidateModel, type CandidateModelName } from '@personalab/user-embedding';
+import { candidateModelKey, defaultCandidateModel, describeCandidateModel, openCandidateModel, type BaseRecommender, type CandidateModelName } from '@personalab/user-embedding';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { buildApp } from './http/app.js';
@@ -294,7 +293,7 @@ function apiKeys(config: PersonalabConfig, stateDir: string, log: (line: string)
 }
 
 /** Trains the candidate model on the store's ratings, or loads the saved one if the data has not changed. */
-async function trainOrLoad(store: RecommenderStore, stateDir: string, options: ServeOptions, log: (line: string) => void): Promise<{ recommender: Recommender; itemIds: Set<string> }> {
+async function trainOrLoad(store: RecommenderStore, stateDir: string, options: ServeOptions, log: (line: string) => void): Promise<{ recommender: BaseRecommender; itemIds: Set<string> }> {
   const interactions = store.allRatings();
   const items = store.listItems();
   const kind = options.model ?? defaultCandidateModel;
@@ -336,7 +335,7 @@ async function trainOrLoad(store: RecommenderStore, stateDir: string, options: S
 }
 
 /** Loads `--model-dir`'s model for the store's catalogue (refused when it scores items the catalogue lacks). */
-async function loadModelDir(directory: string, store: RecommenderStore, meta: StateMeta, options: ServeOptions, log: (line: string) => void): Promise<{ recommender: Recommender; itemIds: Set<string> }> {
+async function loadModelDir(directory: string, store: RecommenderStore, meta: StateMeta, options: ServeOptions, log: (line: string) => void): Promise<{ recommender: BaseRecommender; itemIds: Set<string> }> {
   const catalogue = { ids: new Set(store.listItems().map((item) => item.id)), name: meta.source === 'synthetic' ? `the synthetic world, ${meta.detail}` : `MovieLens 100K from ${meta.detail}` };
   const saved = await loadSavedModel(directory, catalogue, { preferredBackend: options.config.tfBackend, log });
   const lacking = saved.unknownToModel === 0 ? '' : `; ${saved.unknownToModel} of the catalogue's ${catalogue.ids.size} items are not in it and reach users through text, genre and popularity`;
@@ -383,7 +382,7 @@ async function start(
   };
   // Seed the store on first start; afterwards it is the source of truth (events added through the API included).
   let meta: StateMeta;
-  let model: { recommender: Recommender; itemIds: Set<string> };
+  let model: { recommender: BaseRecommender; itemIds: Set<string> };
   const store = new RecommenderStore({ path: join(stateDir, 'recommender.db') });
   try {
     if (store.itemCount() === 0 || !existsSync(metaPath)) {
@@ -400,92 +399,100 @@ async function start(
     }
     stopIfAsked();
     model = options.modelDir === undefined ? await trainOrLoad(store, stateDir, options, log) : await loadModelDir(options.modelDir, store, meta, options, log);
-    stopIfAsked();
   } finally {
     store.close();
   }
-
-  const chatModel = createChatModelFromConfig(config);
-  log(
-    chatModel
-      ? `LLM: ${config.llm.chatModel} at ${config.llm.baseURL ?? 'api.openai.com'} re-ranks and explains (offline fallback on failure, or after ${config.server.llmStepDeadlineMs / 1000} s a step: PERSONALAB_CHAT_LLM_DEADLINE_MS; after ${config.server.llmCircuit.failureThreshold} failed steps in a row the LLM is skipped for ${config.server.llmCircuit.cooldownMs / 1000} s: PERSONALAB_CHAT_LLM_CIRCUIT_*)`
-      : 'LLM: none configured; offline re-ranking and explanations',
-  );
-  let bar: ReturnType<typeof createProgress> | undefined;
-  const service = await openRecommenderService({
-    stateDir,
-    createIndex: (dimension) => new HnswIndex({ dimension, initialCapacity: 4096 }),
-    recommender: model.recommender,
-    modelItemIds: model.itemIds,
-    profileExtractor: new HeuristicProfileExtractor(),
-    chatModel,
-    llmStepDeadlineMs: config.server.llmStepDeadlineMs,
-    llmCircuit: config.server.llmCircuit,
-    // A dead endpoint had cost every chat turn its steps' retries (about 13 s with a refused connection).
-    onLlmCircuitChange: (change) =>
-      log(
-        change.state === 'open'
-          ? `LLM: circuit open (${change.previous === 'half-open' ? 'the probe failed' : 'steps failed in a row'}: ${change.cause instanceof Error ? change.cause.message : String(change.cause)}); chat turns answer offline without waiting for ${change.cooldownMs / 1000} s, then one step probes`
-          : 'LLM: the probe step was answered; circuit closed, chat turns use the LLM again',
-      ),
-    onIndexProgress: (done, total) => {
-      bar ??= createProgress({ label: 'indexing items', total, quiet: options.quiet ?? false });
-      bar.update(done);
-    },
-  });
-  bar?.stop();
-  log(`item index: ${service.indexStatus.status}${service.indexStatus.reason ? ` (${service.indexStatus.reason})` : ''}, ${service.textIndex.size} items`);
-
-  // The log goes to stderr: stdout carries the start banner only (a reader of it that goes away takes no log with it).
-  const app = await buildApp({ ...service, apiKeys: keys, rateLimitPerMinute: config.server.rateLimitPerMinute, idempotency: { ttlMs: config.server.idempotencyTtlMs, maxKeysPerCaller: config.server.idempotencyMaxKeys }, logLevel: config.server.logLevel === 'info' ? 'warn' : config.server.logLevel, logStream: process.stderr, eventLoopTurns: options.eventLoopTurns ?? true });
-  if (options.signal?.aborted) {
-    await app.close();
-    service.close();
-    stopIfAsked();
-  }
-  await options.beforeListen?.(app);
-  let address: string;
+  // The model is this server's from here: freed when the start fails after it, and when the server closes.
+  let served = false;
   try {
-    address = await app.listen({ host, port });
-  } catch (error) {
-    await app.close();
-    service.close();
-    throw listenError(error as NodeJS.ErrnoException, host, port);
+    stopIfAsked();
+    const chatModel = createChatModelFromConfig(config);
+    log(
+      chatModel
+        ? `LLM: ${config.llm.chatModel} at ${config.llm.baseURL ?? 'api.openai.com'} re-ranks and explains (offline fallback on failure, or after ${config.server.llmStepDeadlineMs / 1000} s a step: PERSONALAB_CHAT_LLM_DEADLINE_MS; after ${config.server.llmCircuit.failureThreshold} failed steps in a row the LLM is skipped for ${config.server.llmCircuit.cooldownMs / 1000} s: PERSONALAB_CHAT_LLM_CIRCUIT_*)`
+        : 'LLM: none configured; offline re-ranking and explanations',
+    );
+    let bar: ReturnType<typeof createProgress> | undefined;
+    const service = await openRecommenderService({
+      stateDir,
+      createIndex: (dimension) => new HnswIndex({ dimension, initialCapacity: 4096 }),
+      recommender: model.recommender,
+      modelItemIds: model.itemIds,
+      profileExtractor: new HeuristicProfileExtractor(),
+      chatModel,
+      llmStepDeadlineMs: config.server.llmStepDeadlineMs,
+      llmCircuit: config.server.llmCircuit,
+      // A dead endpoint had cost every chat turn its steps' retries (about 13 s with a refused connection).
+      onLlmCircuitChange: (change) =>
+        log(
+          change.state === 'open'
+            ? `LLM: circuit open (${change.previous === 'half-open' ? 'the probe failed' : 'steps failed in a row'}: ${change.cause instanceof Error ? change.cause.message : String(change.cause)}); chat turns answer offline without waiting for ${change.cooldownMs / 1000} s, then one step probes`
+            : 'LLM: the probe step was answered; circuit closed, chat turns use the LLM again',
+        ),
+      onIndexProgress: (done, total) => {
+        bar ??= createProgress({ label: 'indexing items', total, quiet: options.quiet ?? false });
+        bar.update(done);
+      },
+    });
+    bar?.stop();
+    log(`item index: ${service.indexStatus.status}${service.indexStatus.reason ? ` (${service.indexStatus.reason})` : ''}, ${service.textIndex.size} items`);
+
+    // The log goes to stderr: stdout carries the start banner only (a reader of it that goes away takes no log with it).
+    const app = await buildApp({ ...service, apiKeys: keys, rateLimitPerMinute: config.server.rateLimitPerMinute, idempotency: { ttlMs: config.server.idempotencyTtlMs, maxKeysPerCaller: config.server.idempotencyMaxKeys }, logLevel: config.server.logLevel === 'info' ? 'warn' : config.server.logLevel, logStream: process.stderr, eventLoopTurns: options.eventLoopTurns ?? true });
+    if (options.signal?.aborted) {
+      await app.close();
+      service.close();
+      stopIfAsked();
+    }
+    await options.beforeListen?.(app);
+    let address: string;
+    try {
+      address = await app.listen({ host, port });
+    } catch (error) {
+      await app.close();
+      service.close();
+      throw listenError(error as NodeJS.ErrnoException, host, port);
+    }
+    const apiKey = keys[0] as string;
+    const origin = browsableOrigin(address);
+    const url = `${origin}/#key=${encodeURIComponent(apiKey)}`;
+    let closing: Promise<void> | undefined;
+    let closed = false;
+    let deadline: NodeJS.Timeout | undefined;
+    let deadlineAt = Infinity;
+    // app.close() waits for every open request, and a client that never finishes sending one would hold it forever.
+    const dropConnectionsAfter = (graceMs: number) => {
+      if (closed || Date.now() + graceMs >= deadlineAt) return;
+      deadlineAt = Date.now() + graceMs;
+      clearTimeout(deadline);
+      deadline = setTimeout(() => app.server.closeAllConnections(), graceMs);
+    };
+    const running: RunningServer = {
+      app,
+      service,
+      origin,
+      url,
+      apiKey,
+      source: meta.source,
+      close: (closeOptions = {}) => {
+        dropConnectionsAfter(closeOptions.graceMs ?? defaultShutdownGraceMs);
+        closing ??= (async () => {
+          try {
+            await app.close();
+          } finally {
+            closed = true;
+            clearTimeout(deadline);
+            service.close();
+            model.recommender.dispose();
+            unlock();
+          }
+        })();
+        return closing;
+      },
+    };
+    served = true;
+    return running;
+  } finally {
+    if (!served) model.recommender.dispose();
   }
-  const apiKey = keys[0] as string;
-  const origin = browsableOrigin(address);
-  const url = `${origin}/#key=${encodeURIComponent(apiKey)}`;
-  let closing: Promise<void> | undefined;
-  let closed = false;
-  let deadline: NodeJS.Timeout | undefined;
-  let deadlineAt = Infinity;
-  // app.close() waits for every open request, and a client that never finishes sending one would hold it forever.
-  const dropConnectionsAfter = (graceMs: number) => {
-    if (closed || Date.now() + graceMs >= deadlineAt) return;
-    deadlineAt = Date.now() + graceMs;
-    clearTimeout(deadline);
-    deadline = setTimeout(() => app.server.closeAllConnections(), graceMs);
-  };
-  return {
-    app,
-    service,
-    origin,
-    url,
-    apiKey,
-    source: meta.source,
-    close: (closeOptions = {}) => {
-      dropConnectionsAfter(closeOptions.graceMs ?? defaultShutdownGraceMs);
-      closing ??= (async () => {
-        try {
-          await app.close();
-        } finally {
-          closed = true;
-          clearTimeout(deadline);
-          service.close();
-          unlock();
-        }
-      })();
-      return closing;
-    },
-  };
 }

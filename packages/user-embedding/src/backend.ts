@@ -115,3 +115,8 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
     details: { skipped },
   });
 }
+
+/** Tensors alive in tfjs now: what a model's `dispose()` frees, for leak checks by code that does not import tfjs. */
+export function liveTensorCount(): number {
+  return tf.memory().numTensors;
+}

@@ -1,4 +1,4 @@
-export { selectBackend, backendPreference } from './backend.js';
+export { selectBackend, backendPreference, liveTensorCount } from './backend.js';
 export type { SelectBackendOptions, SelectedBackend } from './backend.js';
 export { registerGatherGradient } from './gather-gradient.js';
 export { BaseRecommender, readModelKind } from './base-recommender.js';
