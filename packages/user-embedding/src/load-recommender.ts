@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import { PersonalabError } from '@personalab/core';
 import type { BaseRecommender } from './base-recommender.js';
 import { readModelKind } from './base-recommender.js';
@@ -36,6 +37,12 @@ export const recommenderFactories: Record<string, () => BaseRecommender> = {
  */
 export async function loadRecommender(directory: string): Promise<BaseRecommender> {
   const kind = await readModelKind(directory);
+  if (kind === 'checkpoint') {
+    // `train` writes the two-tower's resumable state to <out>/checkpoints/last; the model it saved is <out> itself.
+    throw new PersonalabError('invalid_argument', `${directory} holds a training checkpoint (what train --resume continues from), not a saved model (personalab train saves the model two folders up, in ${dirname(dirname(directory))})`, {
+      details: { file: join(directory, 'model.json') },
+    });
+  }
   const factory = recommenderFactories[kind];
   if (!factory) throw new PersonalabError('invalid_data', `${directory}/model.json: unknown model kind ${kind}`);
   const model = factory();

@@ -31,6 +31,12 @@ describe('tfjs models on a small synthetic world (cpu backend)', () => {
     expect(await loaded.recommend({ history, k: 5 })).toEqual(await model.recommend({ history, k: 5 }));
     model.dispose();
     (loaded as SequentialTwoTowerRecommender).dispose();
+    // The checkpoint is not a model: said so, and where the model is (it had been "unknown model kind checkpoint").
+    const last = join(directory, 'checkpoints', 'last');
+    await expect(loadRecommender(last)).rejects.toMatchObject({
+      code: 'invalid_argument',
+      message: `${last} holds a training checkpoint (what train --resume continues from), not a saved model (personalab train saves the model two folders up, in ${directory})`,
+    });
   });
 
   it('BPR-MF beats most-popular and does not leak tensors across recommend calls', async () => {

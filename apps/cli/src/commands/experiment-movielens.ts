@@ -27,6 +27,17 @@ function parseModels(value: string): string[] {
   return models;
 }
 
+/**
+ * `--seeds`: a seed given twice would run the same split twice and report a spread of ± 0.0000 over it, as if two
+ * seeds agreed exactly (the header still says one seed).
+ */
+function parseSeeds(value: string): number[] {
+  const seeds = parseIntegerList('--seeds', value, seedRange);
+  const repeated = seeds.find((seed, index) => seeds.indexOf(seed) !== index);
+  if (repeated !== undefined) throw new PersonalabError('invalid_argument', `--seeds lists seed ${repeated} more than once: each seed is one split, run once`);
+  return seeds;
+}
+
 /** The `experiment` parent command (other experiments can attach their own subcommands to it). */
 export function experimentCommand(program: Command): Command {
   return program.commands.find((command) => command.name() === 'experiment') ?? program.command('experiment').description('run a reproducible experiment and write results/*.json|md|svg');
@@ -60,7 +71,7 @@ export function registerExperimentMovielensCommand(program: Command): void {
     .description('P1 top-10 ranking (MS Recommenders protocol), P2 top-5 (Chat-Rec), P3 rating prediction, on MovieLens-100K')
     .argument('[which]', 'p1 (also writes p2), p2, p3 or all', 'all')
     .option('--quick', 'one seed, few epochs: a smoke run in minutes (results go to $PERSONALAB_STATE_DIR/experiments/movielens-quick unless --results is given)')
-    .option('--seeds <list>', 'split seeds, comma-separated (default 42,7,1; with --quick, 42)', (value: string) => parseIntegerList('--seeds', value, seedRange))
+    .option('--seeds <list>', 'split seeds, comma-separated, each once (default 42,7,1; with --quick, 42)', parseSeeds)
     .option('--models <list>', `P1/P2 models, comma-separated (default: all of ${rankingModels.join(',')})`, parseModels)
     .option('--results <dir>', 'results folder (default experiments/movielens/results; with --quick, $PERSONALAB_STATE_DIR/experiments/movielens-quick; with other --seeds or some --models, .../movielens-partial)')
     .option('--save-model <dir>', 'save the two-tower model of the first seed here')
@@ -97,6 +108,8 @@ export function registerExperimentMovielensCommand(program: Command): void {
         ...(options.models ? { models: options.models } : {}),
         ...(options.saveModel ? { saveModelDirectory: resolve(options.saveModel) } : {}),
         ...(options.split ? { split: options.split } : {}),
+        // As train does: PERSONALAB_TF_BACKEND forces the backend (it had been ignored here, the fastest one chosen).
+        backend: getConfig().tfBackend,
       };
       if (which !== 'p3') await runRankingExperiments(experimentOptions);
       if (which === 'p3' || which === 'all') await runRatingExperiments(experimentOptions);

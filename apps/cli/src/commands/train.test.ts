@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { temporaryDirectory, tinyMovieLensFiles } from '@personalab/datasets/test';
 import { getConfig, PersonalabError } from '@personalab/core';
-import { checkpointEpoch, lightGcnBlendWeights, loadRecommender, servedBlend } from '@personalab/user-embedding';
+import { checkpointEpoch, ContextEaseRecommender, lightGcnBlendWeights, loadRecommender, MostPopularRecommender, servedBlend } from '@personalab/user-embedding';
 import { movielensResultsDirectory, registerExperimentMovielensCommand } from './experiment-movielens.js';
-import { describeTrainingSummary, registerTrainCommand } from './train.js';
+import { describeGate, describeTrainingSummary, interruptibly, registerTrainCommand } from './train.js';
 import { runCli, runCliOutput } from '../test/run-cli.js';
 
 function run(args: string[]): Promise<string> {
@@ -109,6 +109,26 @@ describe('personalab train / experiment movielens', () => {
     expect(tiny).toMatch(new RegExp(`LightGCN's weight ${servedBlend.lightgcnWeight} \\(the served one: no ratings were held out to choose it\\) \\(--refit: nothing was held out, so the model already saw every rating\\)`));
   });
 
+  it('says when context-EASE\'s gate kept epoch 0 (the closed form) rather than the best epoch it prints', async () => {
+    // MovieLens 100K, seed 42: "best epoch 3 (validation NDCG@10 0.3520)" had been printed for a saved closed form.
+    const model = new ContextEaseRecommender({ epochs: 0 });
+    try {
+      expect(describeGate(model)).toBe('');
+      model.gate = { users: 188, baseNdcg: 0.35, learnedNdcg: 0.3512, z: 0.83, kept: 'epoch 0' };
+      expect(describeGate(model)).toBe("; the gate kept epoch 0, the closed form, not the best epoch (the learned epoch's NDCG@10 of 188 gate users 0.3512 against epoch 0's 0.3500, z 0.83 < 2)");
+      model.gate = { users: 188, baseNdcg: 0.35, learnedNdcg: 0.36, z: 2.5, kept: 'learned' };
+      expect(describeGate(model)).toBe("; the gate kept the learned epoch (NDCG@10 of 188 gate users 0.3600 against epoch 0's 0.3500, z 2.50 >= 2)");
+    } finally {
+      model.dispose();
+    }
+    // Other models have no gate; nor has a context-EASE fit that kept epoch 0 by early stopping (nothing to gate).
+    const clustered = clusteredData();
+    const out = join(folder.path, 'context-ease');
+    const printed = await run(['--data-dir', clustered, '--quiet', 'train', '--model', 'context-ease', '--backend', 'cpu', '--epochs', '2', '--out', out]);
+    expect(printed).toMatch(/^context-ease: trained in [\d.]+ s, best epoch 0 \(validation NDCG@10 [\d.]+\), \d+ examples\/s\n/m);
+    expect(describeGate(new MostPopularRecommender())).toBe('');
+  });
+
   it('rejects an unknown model, backend or experiment', async () => {
     await expect(run(['--data-dir', folder.path, 'train', '--model', 'nope'])).rejects.toMatchObject({ code: 'invalid_argument' });
     await expect(run(['--data-dir', folder.path, 'train', '--model', 'score-blend'])).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringMatching(/score-blend is made of fitted models: `--model context-ease\+lightgcn` trains one, `personalab serve --model context-ease\+lightgcn` trains and serves one/) });
@@ -127,6 +147,9 @@ describe('personalab train / experiment movielens', () => {
     await refused(['train', '--model', 'most-popular', '--backend', 'cpu', '--epochs', '3'], /--epochs applies to the tfjs models only; most-popular/);
     await refused(['train', '--model', 'ease', '--resume'], /--resume works with --model sequential-two-tower only/);
     await refused(['experiment', 'movielens', 'p1', '--seeds', '42,x'], /--seeds must be an integer from 0 to 4294967295, got "x"/);
+    // The same split twice had been reported as "0.2512 ± 0.0000" under a "1 seed: 42" header.
+    await refused(['experiment', 'movielens', 'p1', '--quick', '--seeds', '42,7,42', '--models', 'most-popular'], /^--seeds lists seed 42 more than once: each seed is one split, run once$/);
+    await refused(['experiment', 'movielens', 'p3', '--seeds', '1,1'], /^--seeds lists seed 1 more than once/);
     await refused(['experiment', 'movielens', 'p1', '--models', 'ease,nope'], /--models: unknown "nope"; known: most-popular/);
     await refused(['experiment', 'movielens', 'p1', '--models', 'lightgcn,context-ease+lightgcn'], /--models: context-ease\+lightgcn blends the context-ease and lightgcn rows: add context-ease to the models/);
     await refused(['experiment', 'movielens', 'p3', '--save-model', join(folder.path, 'm')], /--save-model/);
@@ -203,6 +226,53 @@ describe('personalab train / experiment movielens', () => {
     await run(['--data-dir', folder.path, '--quiet', 'train', '--model', 'most-popular', '--backend', 'cpu', '--out', join(other, 'checkpoints', 'last')]);
     const wrong = await runCliOutput([registerTrainCommand], ['--data-dir', folder.path, '--quiet', 'train', '--backend', 'cpu', '--out', other, '--epochs', '2', '--resume']);
     expect(wrong.error).toSatisfy((error) => PersonalabError.is(error, 'invalid_argument') && error.message.startsWith(`${join(other, 'checkpoints', 'last')} holds a saved most-popular model, not a training checkpoint`));
+  });
+
+  it('SIGINT stops every model\'s training, not only the two-tower\'s: a cancelled line, exit 130, the model saved before untouched', async () => {
+    const out = join(folder.path, 'interrupted-lightgcn');
+    const args = ['--data-dir', folder.path, 'train', '--backend', 'cpu', '--model', 'lightgcn', '--out', out];
+    await run(['--quiet', ...args, '--epochs', '1']);
+    const savedModel = readFileSync(join(out, 'model.json'));
+    // The tiny set has no usable validation pair, so it never stops early; the progress bar (stderr) says training began.
+    const main = fileURLToPath(new URL('../main.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', main, ...args, '--epochs', '100000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    while (!/epoch \d+/.test(stderr)) {
+      if (child.exitCode !== null) throw new Error(`train exited before it was interrupted: ${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    child.kill('SIGINT');
+    // It had been ended by the signal itself: exit 130 with nothing said.
+    expect(await exited).toBe(130);
+    expect(stderr, stderr).toMatch(new RegExp(`error \\(cancelled\\): lightgcn: training cancelled in epoch \\d+; no new model was saved \\(${out} is as it was\\)\n$`));
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(readFileSync(join(out, 'model.json'))).toEqual(savedModel);
+    expect((await loadRecommender(out)).name).toBe('lightgcn');
+  }, 60_000);
+
+  it('a fit that does not read the signal (a closed form) and got SIGINT while it computed is cancelled too: nothing is saved', async () => {
+    const computed: string[] = [];
+    const closedForm = async () => {
+      process.kill(process.pid, 'SIGINT');
+      // Synchronous work, as EASE's inverse: the signal waits in the event loop until it ends.
+      const until = Date.now() + 100;
+      while (Date.now() < until);
+      computed.push('done');
+    };
+    const stderr: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((chunk: string) => stderr.push(chunk) > 0) as typeof process.stderr.write;
+    try {
+      await expect(interruptibly(closedForm, () => 'no new model was saved', { label: 'ease' })).rejects.toSatisfy(
+        (error) => PersonalabError.is(error, 'cancelled') && error.message === 'ease: interrupted; no new model was saved',
+      );
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(computed).toEqual(['done']);
+    expect(stderr.join('')).toContain('SIGINT: stopping training before its next step');
   });
 
   it('SIGINT mid-training stops before the next step, keeps the last checkpoint and the model saved before, and --resume continues', async () => {

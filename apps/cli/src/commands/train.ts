@@ -47,6 +47,18 @@ export function describeTrainingSummary(summary: Pick<TrainingSummary, 'bestEpoc
   return `best epoch ${summary.bestEpoch}${validation}, ${summary.examplesPerSecond.toFixed(0)} examples/s`;
 }
 
+/**
+ * What context-EASE's gate kept, for the summary line: its best epoch is what early stopping chose, but unless the
+ * learned epoch beat epoch 0 on the gate users the saved model is the closed form (epoch 0). Empty for other models.
+ */
+export function describeGate(model: BaseRecommender): string {
+  if (!(model instanceof ContextEaseRecommender) || model.gate === undefined) return '';
+  const { users, baseNdcg, learnedNdcg, z, kept } = model.gate;
+  const threshold = model.options.gateZ;
+  const comparison = `NDCG@10 of ${users} gate users ${learnedNdcg.toFixed(4)} against epoch 0's ${baseNdcg.toFixed(4)}, z ${z.toFixed(2)} ${kept === 'learned' ? '>=' : '<'} ${threshold}`;
+  return kept === 'learned' ? `; the gate kept the learned epoch (${comparison})` : `; the gate kept epoch 0, the closed form, not the best epoch (the learned epoch's ${comparison})`;
+}
+
 /** Refuses a folder option that is, or lies under, a file before any training: the save would fail only after the whole fit. */
 function checkFolderOption(flag: string, path: string, folder: string = path): void {
   const blocking = blockingFile(folder);
@@ -69,19 +81,32 @@ function describeCheckpoint(directory: string, resume: boolean): string | undefi
  * (a step takes well under a second; tsx also repeats the signal it relays).
  */
 async function fitInterruptibly(fit: (signal: AbortSignal) => Promise<void>, checkpointDirectory: string): Promise<void> {
-  return interruptibly(fit, () => {
-    const epoch = checkpointEpoch(checkpointDirectory);
-    const kept = typeof epoch === 'number' ? `the checkpoint of epoch ${epoch} is kept in ${checkpointDirectory}: rerun with --resume to continue from it` : 'no epoch had finished, so there is no checkpoint to resume';
-    return `${kept}; no new model was saved`;
-  });
+  // Further signals are ignored: a step takes well under a second, and tsx also repeats the signal it relays.
+  return interruptibly(
+    fit,
+    () => {
+      const epoch = checkpointEpoch(checkpointDirectory);
+      const kept = typeof epoch === 'number' ? `the checkpoint of epoch ${epoch} is kept in ${checkpointDirectory}: rerun with --resume to continue from it` : 'no epoch had finished, so there is no checkpoint to resume';
+      return `${kept}; no new model was saved`;
+    },
+    { repeat: 'ignore' },
+  );
 }
 
-/** `fit` with SIGINT / SIGTERM turned into an abort; a cancelled fit's error ends with `kept()` (what is left, how to go on). */
-async function interruptibly(fit: (signal: AbortSignal) => Promise<void>, kept: () => string): Promise<void> {
-  // Further signals are ignored: a step takes well under a second, and tsx also repeats the signal it relays.
-  const interrupt = interruptOnSignals({ stopping: 'stopping training before its next step', repeat: 'ignore' });
+/**
+ * `fit` with SIGINT / SIGTERM turned into an abort; a cancelled fit's error ends with `kept()` (what is left, how to go on).
+ * A fit that does not read the signal (the closed forms) runs to its end, and is then cancelled all the same: an
+ * interrupted run saves nothing. A second signal (`repeat: 'exit'`, after tsx's relayed copy) ends the process at once.
+ */
+export async function interruptibly(fit: (signal: AbortSignal) => Promise<void>, kept: () => string, options: { repeat?: 'ignore' | 'exit'; label?: string } = {}): Promise<void> {
+  const repeat = options.repeat ?? 'exit';
+  const interrupt = interruptOnSignals({ stopping: 'stopping training before its next step', repeat, ...(repeat === 'exit' ? { kept: kept() } : {}) });
   try {
     await fit(interrupt.signal);
+    // A signal that came during synchronous work (EASE's inverse) is delivered at the next poll of the event loop:
+    // two turns reach it, or it would arrive after the handlers are removed and be lost.
+    for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+    if (interrupt.signal.aborted) throw new PersonalabError('cancelled', `${options.label ?? 'training'}: interrupted`);
   } catch (error) {
     if (!interrupt.signal.aborted || !PersonalabError.is(error, 'cancelled')) throw error;
     throw new PersonalabError('cancelled', `${error.message}; ${kept()}`, { cause: error });
@@ -123,8 +148,14 @@ async function trainBlend(run: BlendRun): Promise<string> {
   const context = closedForm();
   let blend: ScoreBlendRecommender | undefined;
   try {
-    await interruptibly((signal) => gcn.fit(trainingData, { validation: test, seed, quiet, signal }), () => 'no new model was saved');
-    await context.fit(trainingData, { seed, quiet });
+    await interruptibly(
+      async (signal) => {
+        await gcn.fit(trainingData, { validation: test, seed, quiet, signal });
+        await context.fit(trainingData, { seed, quiet, signal });
+      },
+      () => `no new model was saved (${out} is as it was)`,
+      { label: blendModel },
+    );
     const summary = gcn.summary;
     let weight: number = servedBlend.lightgcnWeight;
     let chosen = `LightGCN's weight ${weight} (the served one: no ratings were held out to choose it)`;
@@ -143,10 +174,13 @@ async function trainBlend(run: BlendRun): Promise<string> {
       const refitStarted = performance.now();
       const members = [closedForm(), lightgcn(bestEpoch)] as const;
       try {
-        await members[0].fit({ ...trainingData, interactions: data.ratings }, { seed, quiet });
         await interruptibly(
-          (signal) => members[1].fit({ ...trainingData, interactions: data.ratings }, { seed, quiet, signal }),
+          async (signal) => {
+            await members[0].fit({ ...trainingData, interactions: data.ratings }, { seed, quiet, signal });
+            await members[1].fit({ ...trainingData, interactions: data.ratings }, { seed, quiet, signal });
+          },
           () => `the blend trained on 90 % of the ratings stays saved in ${out}`,
+          { label: `${blendModel} refit` },
         );
       } catch (error) {
         for (const member of members) member.dispose();
@@ -238,7 +272,9 @@ export function registerTrainCommand(program: Command): void {
         if (note !== undefined) process.stderr.write(`${note}\n`);
         await fitInterruptibly((signal) => model.fit(trainingData, { validation: test, seed, quiet: global.quiet, signal }), checkpointDirectory);
       } else {
-        await model.fit(trainingData, { validation: test, seed, quiet: global.quiet });
+        await interruptibly((signal) => model.fit(trainingData, { validation: test, seed, quiet: global.quiet, signal }), () => `no new model was saved (${out} is as it was)`, {
+          label: model.name,
+        });
       }
       const trainedSeconds = (performance.now() - started) / 1000;
       await model.save(out);
@@ -252,15 +288,17 @@ export function registerTrainCommand(program: Command): void {
         await interruptibly(
           (signal) => refit.fit({ ...trainingData, interactions: data.ratings }, { seed, quiet: global.quiet, signal }),
           () => `the early-stopped model (trained on 90 % of the ratings) stays saved in ${out}`,
+          twoTower ? { repeat: 'ignore' } : { label: `${model.name} refit` },
         );
         await refit.save(out);
-        refitted = `, then refitted on all ${data.ratings.length} ratings for ${summary.bestEpoch} epoch${summary.bestEpoch === 1 ? '' : 's'} in ${((performance.now() - refitStarted) / 1000).toFixed(1)} s`;
+        refitted = `, then refitted on all ${data.ratings.length} ratings for ${summary.bestEpoch} epoch${summary.bestEpoch === 1 ? '' : 's'} in ${((performance.now() - refitStarted) / 1000).toFixed(1)} s${describeGate(refit)}`;
       } else if (options.refit) {
         refitted = test.length === 0 ? ' (--refit: nothing was held out, so the model already saw every rating)' : ' (--refit: no best epoch to refit for)';
       }
       process.stdout.write(
         `${model.name}: trained in ${trainedSeconds.toFixed(1)} s` +
           (summary ? `, ${describeTrainingSummary(summary)}` : '') +
+          describeGate(model) +
           refitted +
           `\nsaved to ${out}\n`,
       );

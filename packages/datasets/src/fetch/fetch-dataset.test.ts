@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zipSync } from 'fflate';
@@ -91,7 +92,23 @@ describe('fetchDataset', () => {
     const brokenMd5 = createHash('md5').update('not a zip').digest('hex');
     await expect(fetchDataset('movielens-100k', { dataDirectory, url: `${server.url}/broken.zip`, md5: brokenMd5 })).rejects.toMatchObject({ code: 'corrupt_file' });
     await expect(fetchDataset('movielens-100k', { dataDirectory, url: `${server.url}/evil.zip`, md5: evilMd5 })).rejects.toThrow(/outside the data set folder/);
-    await expect(fetchDataset('movielens-100k', { dataDirectory, url: 'http://127.0.0.1:1/nothing.zip' })).rejects.toMatchObject({ code: 'upstream_error' });
+    // The reason is named, not just Node's "fetch failed": a port fetch refuses, one nobody listens on, a scheme it lacks.
+    await expect(fetchDataset('movielens-100k', { dataDirectory, url: 'http://127.0.0.1:1/nothing.zip' })).rejects.toMatchObject({
+      code: 'upstream_error',
+      message: 'download of http://127.0.0.1:1/nothing.zip failed: fetch failed (bad port)',
+    });
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    await expect(fetchDataset('movielens-100k', { dataDirectory, url: `http://127.0.0.1:${port}/ml-100k.zip` })).rejects.toMatchObject({
+      code: 'upstream_error',
+      message: expect.stringMatching(new RegExp(`^download of http://127\\.0\\.0\\.1:${port}/ml-100k\\.zip failed: fetch failed \\(.*ECONNREFUSED.*\\)$`)),
+    });
+    await expect(fetchDataset('movielens-100k', { dataDirectory, url: 'file:///etc/hostname' })).rejects.toMatchObject({
+      code: 'upstream_error',
+      message: expect.stringMatching(/^download of file:\/\/\/etc\/hostname failed: fetch failed \(.+\)$/),
+    });
     await expect(fetchDataset('persona-chat', { dataDirectory })).rejects.toMatchObject({ code: 'unsupported' });
     expect(existsSync(dataDirectory) ? readdirSync(dataDirectory) : []).toEqual([]);
   });

@@ -50,13 +50,24 @@ export interface FetchDatasetResult {
   md5: string;
 }
 
+/**
+ * Why a fetch failed: Node's fetch says only "fetch failed" and keeps the reason (a refused connection, an unknown
+ * host, a scheme it does not support) in `cause`, which is added here.
+ */
+function fetchFailure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause;
+  const reason = cause instanceof Error ? cause.message || (cause as NodeJS.ErrnoException).code : typeof cause === 'string' ? cause : undefined;
+  return reason && reason !== error.message ? `${error.message} (${reason})` : error.message;
+}
+
 async function download(url: string, options: FetchDatasetOptions): Promise<Uint8Array> {
   const fetcher = options.fetch ?? fetch;
   let response: Response;
   try {
     response = await fetcher(url, options.signal ? { signal: options.signal } : {});
   } catch (error) {
-    throw new PersonalabError('upstream_error', `download of ${url} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error, isRetryable: true, details: { url } });
+    throw new PersonalabError('upstream_error', `download of ${url} failed: ${fetchFailure(error)}`, { cause: error, isRetryable: true, details: { url } });
   }
   if (!response.ok || !response.body) {
     throw new PersonalabError('upstream_error', `download of ${url} failed: HTTP ${response.status}`, {

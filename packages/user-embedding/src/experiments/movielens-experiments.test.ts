@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { PersonalabError } from '@personalab/core';
 import { temporaryDirectory, tinyMovieLensFiles } from '@personalab/datasets/test';
 import { runRankingExperiments, writeRankingResults } from './movielens-experiments.js';
 import { runRatingExperiments, writeRatingResults, type RatingRun } from './rating-experiments.js';
@@ -48,6 +49,28 @@ describe('MovieLens results files', () => {
     expect(json.summary.ndcg.ease).toEqual({ mean: 0.4784, std: null, seeds: 1 });
   });
 
+  it('a damaged numpy reference file in the results folder is invalid_data naming it, refused before any model trains', async () => {
+    const directory = join(folder.path, 'damaged-numpy');
+    mkdirSync(directory, { recursive: true });
+    // Cut short: it had ended the P1 run after its first seed with a bare SyntaxError, the tables unwritten.
+    writeFileSync(join(directory, 'ease-check-numpy.json'), '{\n  "results": [\n    { "seed": 42, "ndcg": 0.');
+    const file = join(directory, 'ease-check-numpy.json');
+    expect(() => writeRankingResults(directory, [rankingRun('ease', 42, 0.5)], { backend: 'cpu', quick: false, seeds: [42], command })).toThrow(
+      expect.objectContaining({ code: 'invalid_data', message: expect.stringMatching(new RegExp(`^${file}: not valid JSON \\(`)) }),
+    );
+    writeFileSync(file, JSON.stringify({ results: [{ seed: 42, ndcg: '0.47', precision: 0.41 }] }));
+    expect(() => writeRankingResults(directory, [rankingRun('ease', 42, 0.5)], { backend: 'cpu', quick: false, seeds: [42], command })).toThrow(
+      expect.objectContaining({ code: 'invalid_data', message: `${file}: results[0].ndcg: Invalid input: expected number, received string` }),
+    );
+    // Checked first: the data folder (missing here) is not even read.
+    const run = runRankingExperiments({ dataDirectory: join(folder.path, 'no-data'), resultsDirectory: directory, quick: true, models: ['most-popular'], log: () => undefined, command });
+    await expect(run).rejects.toSatisfy((error) => PersonalabError.is(error, 'invalid_data') && error.message.startsWith(`${file}: `));
+    // A whole file is read as before.
+    writeFileSync(file, JSON.stringify({ numpy: '2.4.6', results: [{ seed: 42, lambda: 500, ndcg: 0.4754, precision: 0.4172 }] }));
+    writeRankingResults(directory, [rankingRun('ease', 42, 0.5)], { backend: 'cpu', quick: false, seeds: [42], command });
+    expect(readFileSync(join(directory, 'p1-ranking.md'), 'utf8')).toContain('| 42 | 0.4891 | 0.4754 | 0.5000 | 0.4253 | 0.4172 | 0.5000 |');
+  });
+
   it('P1 with several seeds keeps mean ± sample std', () => {
     const directory = join(folder.path, 'two-seeds');
     writeRankingResults(directory, [rankingRun('ease', 42, 0.5), rankingRun('ease', 7, 0.7)], { backend: 'cpu', quick: false, seeds: [42, 7], command });
@@ -66,6 +89,19 @@ describe('MovieLens results files', () => {
     expect(p3).toMatch(/\| biased-mf \(ours\): [^|]+\| 0\.9123 \| 0\.9123 \| 0\.9500 \| 0\.9500 \| 0\.9123 \|/);
     expect(p3).not.toContain('± 0.0000');
     expect(p3).toContain(`Command: \`${p3Command}\``);
+  });
+
+  it('P1 and P3 run on the backend they are given (the CLI passes PERSONALAB_TF_BACKEND, which had been ignored)', async () => {
+    const data = clusteredMovieLens();
+    const backendOf = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { backend: string }).backend;
+    for (const backend of ['wasm', 'cpu'] as const) {
+      const directory = join(folder.path, `backend-${backend}`);
+      await runRankingExperiments({ dataDirectory: data, resultsDirectory: directory, seeds: [42], models: ['most-popular'], quick: true, quiet: true, log: () => undefined, command, backend });
+      expect(backendOf(join(directory, 'p1-ranking.json'))).toBe(backend);
+    }
+    const directory = join(folder.path, 'backend-p3');
+    await runRatingExperiments({ dataDirectory: data, resultsDirectory: directory, seeds: [42], quick: true, quiet: true, log: () => undefined, command, backend: 'wasm' });
+    expect(backendOf(join(directory, 'p3-rating.json'))).toBe('wasm');
   });
 
   it('refits the tfjs models (BPR for P1, biased MF for P3) on the whole training part for the epoch count early stopping chose', async () => {

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Interaction, TrainingData } from '@personalab/core';
-import { PersonalabError, invokedCommand, markdownTable, meanAndStd, svgBarChart, writeResults } from '@personalab/core';
+import type { Interaction, TfBackendName, TrainingData } from '@personalab/core';
+import { z } from 'zod';
+import { PersonalabError, formatZodError, invokedCommand, markdownTable, meanAndStd, svgBarChart, writeResults } from '@personalab/core';
 import { evaluateRanking, loadMovieLens100k, mapAtK, stratifiedSplit } from '@personalab/datasets';
 import type { BaseRecommender } from '../base-recommender.js';
 import { selectBackend } from '../backend.js';
@@ -40,6 +41,8 @@ export interface MovieLensExperimentOptions {
    * current one (one `np.random.rand` draw per row, rows sorted by user and draw). Same kind of split, other rows.
    */
   split?: MovieLensSplitKind;
+  /** Force one tfjs backend (the CLI passes `PERSONALAB_TF_BACKEND`); default: the fastest available. */
+  backend?: TfBackendName | undefined;
 }
 
 export type MovieLensSplitKind = 'per-group' | 'sorted';
@@ -175,7 +178,9 @@ export async function runRankingExperiments(options: MovieLensExperimentOptions)
   const seeds = options.seeds ?? (quick ? [42] : [42, 7, 1]);
   const command = options.command ?? invokedCommand();
   const startedAt = new Date();
-  const backend = await selectBackend({ log });
+  // The tables read these after the first seed: a damaged one is refused before any model trains.
+  for (const name of numpyResultFiles) readNumpyResults(options.resultsDirectory, name);
+  const backend = await selectBackend({ log, preferred: options.backend });
   const data = await loadMovieLens100k(options.dataDirectory);
   const runs: RankingRun[] = [];
   const chosen = new Map<string, number>();
@@ -373,17 +378,30 @@ export function writeRankingResults(directory: string, runs: readonly RankingRun
   });
 }
 
-interface NumpyEaseResult {
-  seed: number;
-  ndcg: number;
-  precision: number;
-}
+/** What the tables read of the numpy reference script's JSON (`ease_check.py`); other keys are kept as written. */
+const numpyResultsSchema = z.object({ results: z.array(z.object({ seed: z.number().int(), ndcg: z.number(), precision: z.number() })) });
 
-/** Results of the numpy reference script (`ease_check.py`) from a JSON in the results folder; empty when absent. */
-function readNumpyResults(directory: string, name: string): NumpyEaseResult[] {
+type NumpyEaseResult = z.infer<typeof numpyResultsSchema>['results'][number];
+
+/** The numpy reference files a results folder may hold beside the tables. */
+const numpyResultFiles = ['ease-check-numpy.json', 'ease-check-numpy-20-seeds.json'] as const;
+
+/**
+ * Results of the numpy reference script from a JSON in the results folder; empty when absent. A damaged file is
+ * `invalid_data` naming it and the JSON path (it had ended the run with a bare SyntaxError, its results unwritten).
+ */
+function readNumpyResults(directory: string, name: (typeof numpyResultFiles)[number]): NumpyEaseResult[] {
   const path = join(directory, name);
   if (!existsSync(path)) return [];
-  return (JSON.parse(readFileSync(path, 'utf8')) as { results: NumpyEaseResult[] }).results;
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new PersonalabError('invalid_data', `${path}: not valid JSON (${(error as Error).message})`, { cause: error, details: { file: path } });
+  }
+  const parsed = numpyResultsSchema.safeParse(json);
+  if (!parsed.success) throw new PersonalabError('invalid_data', `${path}: ${formatZodError(parsed.error)}`, { details: { file: path } });
+  return parsed.data.results;
 }
 
 /** The split-to-split spread of numpy EASE over many seeds, as a sentence (none when that JSON is absent). */

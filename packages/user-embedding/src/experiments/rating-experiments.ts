@@ -1,4 +1,4 @@
-import type { Item, RatingInteraction, User } from '@personalab/core';
+import type { Item, RatingInteraction, TfBackendName, User } from '@personalab/core';
 import { invokedCommand, markdownTable, svgBarChart, writeResults } from '@personalab/core';
 import { loadMovieLens100k, loadMovieLensSplit, mae, rmse, stratifiedSplit } from '@personalab/datasets';
 import { AutoRecRecommender } from '../autorec.js';
@@ -27,6 +27,8 @@ export interface RatingExperimentOptions {
   log?: (line: string) => void;
   /** The command line the results record (default: the one this process was started with). */
   command?: string;
+  /** Force one tfjs backend (the CLI passes `PERSONALAB_TF_BACKEND`); default: the fastest available. */
+  backend?: TfBackendName | undefined;
 }
 
 /** One model on one split. */
@@ -76,7 +78,7 @@ export async function runRatingExperiments(options: RatingExperimentOptions): Pr
   const seeds = options.seeds ?? (quick ? [42] : [42, 7, 1]);
   const command = options.command ?? invokedCommand();
   const meta = { quick, seeds, date: new Date(), ...(command === undefined ? {} : { command }) };
-  const backend = await selectBackend({ log });
+  const backend = await selectBackend({ log, preferred: options.backend });
   const data = await loadMovieLens100k(options.dataDirectory);
   const official = await loadMovieLensSplit(options.dataDirectory, 'u1');
   const runs: RatingRun[] = [];
