@@ -37,6 +37,22 @@ describe('findDataset and howToGet', () => {
     expect(findDataset('movielens-100k', { dataDir: second, cwd })).toBe(join(second, 'movielens-100k'));
   });
 
+  it('reads $PERSONALAB_DATA_DIR when the caller passes no environment folder (benches, tests), as the skip messages say', () => {
+    const previous = process.env.PERSONALAB_DATA_DIR;
+    process.env.PERSONALAB_DATA_DIR = second;
+    try {
+      const cwd = join(folder.path, 'elsewhere');
+      // It had been read only where the CLI passed it in: findDataset('movielens-100k') found the shared data instead.
+      expect(findDataset('movielens-100k', { cwd })).toBe(join(second, 'movielens-100k'));
+      expect(dataDirectoryCandidates({ cwd })[0]).toBe(second);
+      // Said to be unset, it is not read.
+      expect(findDataset('movielens-100k', { environmentDataDir: undefined, cwd })).toBeUndefined();
+    } finally {
+      if (previous === undefined) delete process.env.PERSONALAB_DATA_DIR;
+      else process.env.PERSONALAB_DATA_DIR = previous;
+    }
+  });
+
   it('says what is wrong with --data-dir: missing, a file, no folder, an empty folder, a file for a folder', () => {
     const hint = (name: Parameters<typeof howToGet>[0], dataDir: string) => howToGet(name, { dataDir });
     expect(hint('movielens-100k', join(folder.path, 'nope'))).toMatch(new RegExp(`^--data-dir ${join(folder.path, 'nope')} does not exist, and it is the only folder searched`));

@@ -14,7 +14,7 @@ export type DatasetName = keyof typeof datasetFolders;
 export interface DataDirectoryOptions {
   /** `--data-dir` from the command line; wins over everything. */
   dataDir?: string | undefined;
-  /** `PERSONALAB_DATA_DIR` from the config. */
+  /** `PERSONALAB_DATA_DIR` from the config; when the key is absent, the environment variable is read (`undefined` given: none). */
   environmentDataDir?: string | undefined;
   /** Working directory the relative defaults are resolved against. */
   cwd?: string;
@@ -23,7 +23,10 @@ export interface DataDirectoryOptions {
 /** The candidate data directories, in the order DESIGN.md gives. */
 export function dataDirectoryCandidates(options: DataDirectoryOptions = {}): string[] {
   const cwd = options.cwd ?? process.cwd();
-  const candidates = [options.dataDir, options.environmentDataDir, 'datasets', '../shared/datasets'];
+  // A caller that does not say (a test, a bench) gets $PERSONALAB_DATA_DIR, as every skip message tells users to set
+  // it: it had been read only where the CLI passed it in, so a bench timed other data and a test skipped.
+  const environment = 'environmentDataDir' in options ? options.environmentDataDir : process.env.PERSONALAB_DATA_DIR;
+  const candidates = [options.dataDir, environment, 'datasets', '../shared/datasets'];
   return candidates.filter((value): value is string => value !== undefined && value !== '').map((value) => resolve(cwd, value));
 }
 
