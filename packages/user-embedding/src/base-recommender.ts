@@ -21,6 +21,30 @@ export interface ScoringQuery {
   history: number[];
 }
 
+/** Training interactions per item, by item index, once per vocabulary. */
+const itemCounts = new WeakMap<InteractionMatrix, Float32Array>();
+function popularity(matrix: InteractionMatrix): Float32Array {
+  let counts = itemCounts.get(matrix);
+  if (!counts) {
+    counts = new Float32Array(matrix.itemIds.length);
+    for (const history of matrix.histories) for (const item of history) counts[item] = (counts[item] as number) + 1;
+    itemCounts.set(matrix, counts);
+  }
+  return counts;
+}
+
+/** Whether every finite score is the same (a model that can say nothing of the query). */
+function flat(scores: ArrayLike<number>): boolean {
+  let first: number | undefined;
+  for (let index = 0; index < scores.length; index++) {
+    const value = scores[index] as number;
+    if (!Number.isFinite(value)) continue;
+    if (first === undefined) first = value;
+    else if (value !== first) return false;
+  }
+  return true;
+}
+
 const vocabularySchema = z.object({
   userIds: z.array(z.string()),
   itemIds: z.array(z.string()),
@@ -91,13 +115,17 @@ export abstract class BaseRecommender implements Recommender {
   async recommend(options: RecommendOptions): Promise<ScoredItem[]> {
     // A fractional k had returned the next whole number of items.
     if (!Number.isInteger(options.k) || options.k < 0) throw new PersonalabError('invalid_argument', `${this.name}: k must be a non-negative integer, got ${options.k}`);
-    const scores = this.scoreQuery(this.resolveQuery(options));
+    const query = this.resolveQuery(options);
+    const scores = this.scoreQuery(query);
     const excluded = new Set<number>();
     for (const id of options.exclude ?? []) {
       const index = this.data.itemIndex.get(id);
       if (index !== undefined) excluded.add(index);
     }
-    return topK(scores, options.k, excluded).map((index) => ({ itemId: this.data.itemIds[index] as string, score: scores[index] as number }));
+    // A new user with nothing yet: a model that scores every item alike (EASE, item-KNN: 0 everywhere) had listed the
+    // catalogue's first items; they are ranked by how often they were chosen in training instead.
+    const ranking = query.user === undefined && query.history.length === 0 && flat(scores) ? popularity(this.data).map((count, index) => (Number.isFinite(scores[index] as number) ? count : Number.NEGATIVE_INFINITY)) : scores;
+    return topK(ranking, options.k, excluded).map((index) => ({ itemId: this.data.itemIds[index] as string, score: scores[index] as number }));
   }
 
   async scoreAll(options: { userId?: string; history?: readonly string[] }): Promise<CatalogueScores> {

@@ -132,6 +132,20 @@ describe('non-neural baselines on a synthetic world', () => {
     for (const k of [2.5, -1, Number.NaN]) await expect(popular.recommend({ history: [], k })).rejects.toMatchObject({ code: 'invalid_argument' });
   });
 
+  it('gives a new user with no history the most chosen items, not the catalogue\'s first ones, from a model that cannot score them', async () => {
+    const popular = new MostPopularRecommender();
+    await popular.fit({ interactions: world.train, items: world.items });
+    const expected = (await popular.recommend({ history: [], k: 5 })).map((entry) => entry.itemId);
+    for (const model of [new EaseRecommender({ lambda: 50 }), new ItemKnnRecommender({ neighbours: 20 })]) {
+      await model.fit({ interactions: world.train, items: world.items });
+      // EASE and item-KNN score every item 0 for an empty history: they had listed the first 5 items of the catalogue.
+      const top = await model.recommend({ history: [], k: 5 });
+      expect(top.map((entry) => entry.itemId)).toEqual(expected);
+      expect(new Set(top.map((entry) => entry.score))).toEqual(new Set([0]));
+      expect((await model.recommend({ history: [], k: 5, exclude: [expected[0] as string] })).map((entry) => entry.itemId)).toEqual([...expected.slice(1), (await popular.recommend({ history: [], k: 6 }))[5]?.itemId]);
+    }
+  });
+
   it('fails with corrupt_file on a damaged model directory', async () => {
     const popular = new MostPopularRecommender();
     await popular.fit({ interactions: world.train, items: world.items });
