@@ -233,9 +233,11 @@ describe('personalab train / experiment movielens', () => {
     const args = ['--data-dir', folder.path, 'train', '--backend', 'cpu', '--model', 'lightgcn', '--out', out];
     await run(['--quiet', ...args, '--epochs', '1']);
     const savedModel = readFileSync(join(out, 'model.json'));
-    // The tiny set has no usable validation pair, so it never stops early; the progress bar (stderr) says training began.
+    // The tiny set has no usable validation pair, so it never stops early; the progress bar (stderr) says training began,
+    // so the child runs without CI and PERSONALAB_QUIET, which turn the bars off (CI sets CI).
     const main = fileURLToPath(new URL('../main.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', main, ...args, '--epochs', '100000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !['CI', 'PERSONALAB_QUIET'].includes(name)));
+    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', main, ...args, '--epochs', '100000'], { stdio: ['ignore', 'pipe', 'pipe'], env });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
