@@ -32,10 +32,14 @@ function llmPart(config: PersonalabConfig | LlmConfig): { llm: LlmConfig; stateD
   return 'llm' in config ? { llm: config.llm, stateDir: config.stateDir } : { llm: config, stateDir: '.personalab' };
 }
 
-/** The client options config implies: endpoint, retries, timeout, shared limiter, run usage, cache. */
-export function clientOptionsFromConfig(config: PersonalabConfig | LlmConfig): OpenAIClientOptions {
+/**
+ * The client options config implies: endpoint, retries, timeout, shared limiter, run usage, cache. With
+ * `overrides`, the limiter is the one of the endpoint actually called (`overrides.baseURL` when given), sized by
+ * `overrides.concurrency` when given, unless `overrides.limiter` is passed; the overrides themselves are not merged in.
+ */
+export function clientOptionsFromConfig(config: PersonalabConfig | LlmConfig, overrides: Partial<OpenAIClientOptions> = {}): OpenAIClientOptions {
   const { llm, stateDir } = llmPart(config);
-  const baseURL = llm.baseURL ?? DEFAULT_BASE_URL;
+  const baseURL = overrides.baseURL ?? llm.baseURL ?? DEFAULT_BASE_URL;
   let cache: LlmCache | undefined;
   // Opening creates nothing: the file appears with the first recorded answer, so read mode never makes an empty one.
   if (llm.cacheMode !== 'off') cache = openLlmCache(llm.cachePath ?? `${stateDir}/llm-cache.sqlite`);
@@ -44,7 +48,7 @@ export function clientOptionsFromConfig(config: PersonalabConfig | LlmConfig): O
     apiKey: llm.apiKey,
     timeoutMs: llm.timeoutMs,
     maxRetries: llm.maxRetries,
-    limiter: sharedLimiter(baseURL, llm.concurrency),
+    limiter: overrides.limiter ?? sharedLimiter(baseURL, overrides.concurrency ?? llm.concurrency),
     usage: runUsage,
     cache,
     cacheMode: llm.cacheMode,
@@ -62,7 +66,7 @@ export function createChatModelFromConfig(
   const { llm } = llmPart(config);
   // A read-mode cache replays without an endpoint, so it counts as configured.
   if (!llm.enabled && llm.cacheMode !== 'read') return undefined;
-  return new OpenAIChatModel({ ...clientOptionsFromConfig(config), model: llm.chatModel, ...overrides });
+  return new OpenAIChatModel({ ...clientOptionsFromConfig(config, overrides), model: llm.chatModel, ...overrides });
 }
 
 /**
@@ -76,5 +80,5 @@ export async function createEmbedderFromConfig(
   const { llm } = llmPart(config);
   const model = overrides.model ?? llm.embedModel;
   if (model === undefined || (!llm.enabled && llm.cacheMode !== 'read')) return undefined;
-  return createOpenAIEmbedder({ ...clientOptionsFromConfig(config), model, ...overrides });
+  return createOpenAIEmbedder({ ...clientOptionsFromConfig(config, overrides), model, ...overrides });
 }

@@ -1,3 +1,5 @@
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { PersonalabError, createManualClock, loadConfig } from '@personalab/core';
@@ -485,10 +487,142 @@ describe('endpoint paths', () => {
     expect(sleeps).toEqual([]);
   });
 
+  it('gives a model built with another baseURL that endpoint\'s limiter, not the configured one\'s', async () => {
+    const other = await startTestServer();
+    try {
+      const config = loadConfig({ OPENAI_BASE_URL: `${server.url}/limiter-override-test`, PERSONALAB_LLM_CONCURRENCY: '1' });
+      const configured = createChatModelFromConfig(config, { baseURL: server.url, model: 'slow' });
+      const elsewhere = createChatModelFromConfig(config, { baseURL: other.url, model: 'fast', concurrency: 3 });
+      expect(elsewhere?.limiter).toBe(sharedLimiter(other.url, 3));
+      expect(elsewhere?.limiter).not.toBe(configured?.limiter);
+      expect(elsewhere?.limiter.limit).toBe(3);
+      // A slow request to one endpoint does not hold up a request to the other.
+      server.enqueue({ text: 'slow', delayMs: 400 });
+      other.enqueue('fast');
+      const slow = configured!.generate({ messages: user('a') });
+      await server.waitForRequests(1);
+      const started = Date.now();
+      expect((await elsewhere!.generate({ messages: user('b') })).text).toBe('fast');
+      expect(Date.now() - started).toBeLessThan(300);
+      expect((await slow).text).toBe('slow');
+    } finally {
+      await other.close();
+    }
+  });
+
   it('shares one limiter per endpoint whatever the trailing slash', () => {
     const url = `${server.url.replace(/\/v1$/, '')}/v1-limiter-test`;
     const limiter = sharedLimiter(url, 2);
     expect(sharedLimiter(`${url}/`, 5)).toBe(limiter);
     expect(sharedLimiter(`${url}//`, 5).limit).toBe(2); // the first limit wins (documented)
+  });
+});
+
+/**
+ * A real HTTP server whose n-th chat request runs `scripts[n]` (the last one repeats): the way a server or proxy that
+ * dies, or a keep-alive socket reset, cuts a response after its 200 headers, which the test server's faults do not.
+ */
+async function startCuttingServer(scripts: Array<(response: ServerResponse, stream: boolean) => void>) {
+  let count = 0;
+  const http = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      const script = scripts[Math.min(count++, scripts.length - 1)]!;
+      script(response, (JSON.parse(body) as { stream?: boolean }).stream === true);
+    });
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/v1`,
+    get requests() {
+      return count;
+    },
+    close: () => new Promise<void>((resolve) => {
+      http.closeAllConnections();
+      http.close(() => resolve());
+    }),
+  };
+}
+
+const sse = (response: ServerResponse, ...chunks: unknown[]) => {
+  if (!response.headersSent) response.writeHead(200, { 'content-type': 'text/event-stream' });
+  for (const chunk of chunks) response.write(`data: ${JSON.stringify(chunk)}\n\n`);
+};
+const textChunk = (content: string) => ({ choices: [{ index: 0, delta: { content }, finish_reason: null }] });
+const finishChunk = { choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] };
+/** Destroys the socket once what was written has gone out. */
+const cut = (response: ServerResponse) => setTimeout(() => response.socket?.destroy(), 20);
+const healthy = (response: ServerResponse, stream: boolean) => {
+  if (!stream) {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content: 'Hello' }, finish_reason: 'stop' }] }));
+    return;
+  }
+  sse(response, textChunk('Hel'), textChunk('lo'), finishChunk);
+  response.end('data: [DONE]\n\n');
+};
+
+describe('connections cut after the response began', () => {
+  const options = { model: 'm', maxRetries: 2, sleep: async () => undefined };
+
+  it('retries a stream cut before any text, and a plain body cut midway, naming the socket error', async () => {
+    const cutBeforeText = (response: ServerResponse) => {
+      sse(response, { choices: [{ index: 0, delta: { role: 'assistant' }, finish_reason: null }] });
+      cut(response);
+    };
+    const cutMidBody = (response: ServerResponse) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': '200' });
+      response.write('{"choices": [{"message": {"content": "Hel');
+      cut(response);
+    };
+    const streaming = await startCuttingServer([cutBeforeText, healthy]);
+    const plain = await startCuttingServer([cutMidBody, healthy]);
+    const failing = await startCuttingServer([cutBeforeText]);
+    try {
+      const streamModel = createOpenAIChatModel({ ...options, baseURL: streaming.url });
+      const deltas: string[] = [];
+      expect((await streamModel.streamText({ messages: user('x'), onDelta: (delta) => deltas.push(delta) })).text).toBe('Hello');
+      expect(deltas.join('')).toBe('Hello');
+      expect(streamModel.usage).toMatchObject({ requests: 2, retries: 1, failures: 0 });
+
+      const plainModel = createOpenAIChatModel({ ...options, baseURL: plain.url });
+      expect((await plainModel.generate({ messages: user('x') })).text).toBe('Hello');
+      expect(plainModel.usage).toMatchObject({ requests: 2, retries: 1, failures: 0 });
+
+      const once = createOpenAIChatModel({ ...options, baseURL: failing.url, maxRetries: 0 });
+      await expect(once.streamText({ messages: user('x'), onDelta: () => undefined })).rejects.toMatchObject({
+        code: 'upstream_error',
+        isRetryable: true,
+        message: expect.stringContaining('connection lost (terminated: other side closed)'),
+      });
+    } finally {
+      await Promise.all([streaming.close(), plain.close(), failing.close()]);
+    }
+  });
+
+  it('keeps a streamed reply whose finish reason came before the cut, and fails one cut before it', async () => {
+    const cutting = await startCuttingServer([
+      (response) => {
+        sse(response, textChunk('Hel'), textChunk('lo'), finishChunk);
+        cut(response);
+      },
+      (response) => {
+        sse(response, textChunk('Hel'));
+        cut(response);
+      },
+    ]);
+    try {
+      const model = createOpenAIChatModel({ ...options, baseURL: cutting.url });
+      expect(await model.streamText({ messages: user('x'), onDelta: () => undefined })).toEqual({ text: 'Hello', finishReason: 'stop', usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 } });
+      await expect(model.streamText({ messages: user('x'), onDelta: () => undefined })).rejects.toMatchObject({
+        code: 'upstream_error',
+        isRetryable: false,
+        message: expect.stringMatching(/other side closed.*after part of the stream was delivered/),
+      });
+      expect(cutting.requests).toBe(2);
+    } finally {
+      await cutting.close();
+    }
   });
 });

@@ -20,7 +20,7 @@ import { describeFailure, jsonCandidates } from './json-extraction.js';
 import { responseJsonSchema } from './json-schema.js';
 import { throughCache, type CacheSettings, type LlmCache } from './llm-cache.js';
 import { realSleep, withRetries, type RetryPolicy, type Sleep } from './retry.js';
-import { toPersonalabError } from './upstream-errors.js';
+import { isConnectionLoss, toPersonalabError } from './upstream-errors.js';
 import { UsageTracker, addUsage, zeroUsage, type UsageTotals } from './usage-tracker.js';
 
 /** How `generateObject` asks for JSON: the server's schema enforcement, JSON mode, or words only. */
@@ -394,15 +394,15 @@ export class OpenAIChatModel implements ChatModel {
     return this.endpoint.send(
       async (requestSignal, control) => {
         let emitted = false;
+        let text = '';
+        let finishReason: FinishReason | undefined;
+        let usage = zeroUsage();
         try {
           const stream = await this.endpoint.client.chat.completions.create(
             { ...body, stream: true, ...(includeUsage ? { stream_options: { include_usage: true } } : {}) } as never,
             { signal: requestSignal, maxRetries: 0 },
           );
           control.touch();
-          let text = '';
-          let finishReason: FinishReason | undefined;
-          let usage = zeroUsage();
           for await (const rawChunk of stream as unknown as AsyncIterable<unknown>) {
             control.touch();
             const chunk = chunkSchema.safeParse(rawChunk);
@@ -432,6 +432,11 @@ export class OpenAIChatModel implements ChatModel {
           this.endpoint.tracker.addTokens(usage);
           return { text, finishReason, usage };
         } catch (error) {
+          // The finish reason came, then the connection broke (before the usage chunk or [DONE]): the text is whole.
+          if (finishReason !== undefined && !requestSignal.aborted && isConnectionLoss(error)) {
+            this.endpoint.tracker.addTokens(usage);
+            return { text, finishReason, usage };
+          }
           const wrapped = toPersonalabError(error, this.baseURL, { timedOut: control.timedOut, timeoutMs: this.endpoint.timeoutMs, idle: true });
           if (!emitted) throw wrapped;
           // The caller has already seen part of the text; a retry would repeat it.

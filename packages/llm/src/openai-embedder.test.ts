@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@personalab/core';
 import { createEmbedderFromConfig } from './from-config.js';
@@ -56,5 +58,63 @@ describe('OpenAIEmbedder', () => {
     expect(await createEmbedderFromConfig(loadConfig({ OPENAI_BASE_URL: server.url }))).toBeUndefined();
     const embedder = await createEmbedderFromConfig(loadConfig({ OPENAI_BASE_URL: server.url, PERSONALAB_EMBED_MODEL: 'nomic-embed-text' }));
     expect(embedder?.id).toBe('openai:nomic-embed-text:24');
+  });
+});
+
+/** A real HTTP server answering /v1/embeddings with `shape(input)`'s entries, as servers other than OpenAI do. */
+async function startShapeServer(shape: (input: string[]) => unknown[]): Promise<{ url: string; close: () => Promise<void> }> {
+  const http = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      const input = (JSON.parse(body) as { input: string[] }).input;
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ object: 'list', model: 'e', data: shape(input), usage: { prompt_tokens: input.length } }));
+    });
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/v1`, close: () => new Promise((resolve) => http.close(() => resolve())) };
+}
+
+describe('OpenAIEmbedder against servers that answer differently', () => {
+  const vectorOf = (text: string) => [text.length, 1, 2, 3];
+  const expected = (text: string) => {
+    const vector = vectorOf(text);
+    const norm = Math.hypot(...vector);
+    return vector.map((value) => Math.fround(value / norm));
+  };
+  const base64 = (values: number[]) => Buffer.from(new Float32Array(values).buffer).toString('base64');
+
+  it('decodes base64 embeddings, takes entries without an index in input order, and sorts shuffled ones', async () => {
+    const shapes: Array<(input: string[]) => unknown[]> = [
+      (input) => input.map((text, index) => ({ object: 'embedding', index, embedding: base64(vectorOf(text)) })),
+      (input) => input.map((text) => ({ object: 'embedding', embedding: vectorOf(text) })),
+      (input) => input.map((text, index) => ({ object: 'embedding', index, embedding: vectorOf(text) })).reverse(),
+    ];
+    for (const shape of shapes) {
+      const shapeServer = await startShapeServer(shape);
+      try {
+        const embedder = await createOpenAIEmbedder({ baseURL: shapeServer.url, model: 'e', maxRetries: 0 });
+        expect(embedder.dimension).toBe(4);
+        const texts = ['a', 'abc', 'abcdef'];
+        expect((await embedder.embed(texts)).map((vector) => Array.from(vector))).toEqual(texts.map(expected));
+      } finally {
+        await shapeServer.close();
+      }
+    }
+  });
+
+  it('names duplicate indices and a base64 string that is not float32 values', async () => {
+    const duplicate = await startShapeServer((input) => input.map((text) => ({ object: 'embedding', index: 0, embedding: vectorOf(text) })));
+    const broken = await startShapeServer((input) => input.map((_text, index) => ({ object: 'embedding', index, embedding: 'AAAAAAA=' })));
+    try {
+      const first = new OpenAIEmbedder({ baseURL: duplicate.url, model: 'e', dimension: 4, maxRetries: 0 });
+      await expect(first.embed(['a', 'b'])).rejects.toMatchObject({ code: 'upstream_bad_response', message: expect.stringContaining('indices [0, 0] for 2 texts') });
+      const second = new OpenAIEmbedder({ baseURL: broken.url, model: 'e', dimension: 4, maxRetries: 0 });
+      await expect(second.embed(['a'])).rejects.toMatchObject({ code: 'upstream_bad_response', message: expect.stringContaining('not base64 float32') });
+    } finally {
+      await duplicate.close();
+      await broken.close();
+    }
   });
 });

@@ -16,9 +16,50 @@ export interface OpenAIEmbedderOptions extends OpenAIClientOptions {
 }
 
 const embeddingResponseSchema = z.object({
-  data: z.array(z.object({ index: z.number().int().nonnegative(), embedding: z.array(z.number()) })),
+  data: z.array(
+    z.object({
+      // Some servers leave `index` out; their entries come in input order.
+      index: z.number().int().nonnegative().optional(),
+      // Floats, or base64 little-endian float32 (what some servers send whatever `encoding_format` asked for).
+      embedding: z.union([z.array(z.number()), z.string()]),
+    }),
+  ),
   usage: z.object({ prompt_tokens: z.number(), total_tokens: z.number().optional() }).nullish(),
 });
+
+type EmbeddingResponse = z.infer<typeof embeddingResponseSchema>;
+
+/** A base64 embedding as numbers (little-endian float32, as OpenAI encodes it); undefined when it is not whole floats. */
+function decodeBase64Embedding(encoded: string): number[] | undefined {
+  const bytes = Buffer.from(encoded, 'base64');
+  if (bytes.length === 0 || bytes.length % 4 !== 0) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return Array.from({ length: bytes.length / 4 }, (_, position) => view.getFloat32(position * 4, true));
+}
+
+/**
+ * A response's embeddings in input order, as numbers: entries sorted by `index` (servers may answer out of
+ * order), or in the order sent when no entry has one; base64 decoded. Throws `upstream_bad_response` naming
+ * what is wrong (wrong count, indices that are not 0..n-1, a base64 string that is not float32s).
+ */
+function embeddingsInOrder(response: EmbeddingResponse, expected: number, baseURL: string): number[][] {
+  const bad = (message: string) => new PersonalabError('upstream_bad_response', `${baseURL} ${message}`);
+  const data = response.data;
+  if (data.length !== expected) throw bad(`sent ${data.length} embeddings for ${expected} texts`);
+  const withIndex = data.filter((entry) => entry.index !== undefined).length;
+  if (withIndex !== 0 && withIndex !== data.length) throw bad(`sent ${withIndex} of ${data.length} embeddings with an index and the rest without`);
+  const ordered = withIndex === 0 ? data : [...data].sort((a, b) => (a.index as number) - (b.index as number));
+  if (withIndex !== 0 && ordered.some((entry, position) => entry.index !== position)) {
+    const indices = data.map((entry) => entry.index);
+    throw bad(`sent embeddings with indices [${indices.slice(0, 10).join(', ')}${indices.length > 10 ? ', …' : ''}] for ${expected} texts (expected each of 0..${expected - 1} once)`);
+  }
+  return ordered.map((entry, position) => {
+    if (typeof entry.embedding !== 'string') return entry.embedding;
+    const decoded = decodeBase64Embedding(entry.embedding);
+    if (decoded === undefined) throw bad(`sent embedding ${position} as a string that is not base64 float32 values`);
+    return decoded;
+  });
+}
 
 /** Scales to unit length (a zero vector stays zero). */
 function normalize(values: readonly number[]): Float32Array {
@@ -119,20 +160,14 @@ export class OpenAIEmbedder implements Embedder {
       if (!parsed.success) {
         throw new PersonalabError('upstream_bad_response', `${this.endpoint.baseURL} sent embeddings of unexpected shape: ${formatZodError(parsed.error)}`, { isRetryable: true });
       }
-      const data = [...parsed.data.data].sort((a, b) => a.index - b.index);
-      if (data.length !== batch.length || data.some((entry, position) => entry.index !== position)) {
-        throw new PersonalabError('upstream_bad_response', `${this.endpoint.baseURL} sent ${data.length} embeddings for ${batch.length} texts`);
-      }
-      const wrong = data.find((entry) => entry.embedding.length !== this.dimension);
+      const data = embeddingsInOrder(parsed.data, batch.length, this.endpoint.baseURL);
+      const wrong = data.find((embedding) => embedding.length !== this.dimension);
       if (wrong) {
-        throw new PersonalabError(
-          'upstream_bad_response',
-          `${this.endpoint.baseURL} sent a ${wrong.embedding.length}-dimensional embedding; ${this.id} expects ${this.dimension}`,
-        );
+        throw new PersonalabError('upstream_bad_response', `${this.endpoint.baseURL} sent a ${wrong.length}-dimensional embedding; ${this.id} expects ${this.dimension}`);
       }
       const promptTokens = parsed.data.usage?.prompt_tokens ?? 0;
       this.endpoint.tracker.addTokens({ promptTokens, completionTokens: 0, totalTokens: parsed.data.usage?.total_tokens ?? promptTokens });
-      return data.map((entry) => normalize(entry.embedding));
+      return data.map((embedding) => normalize(embedding));
     }, signal);
   }
 }
@@ -152,7 +187,10 @@ export async function createOpenAIEmbedder(options: Omit<OpenAIEmbedderOptions, 
         undefined,
       );
       const parsed = embeddingResponseSchema.safeParse(response);
-      const length = parsed.success ? parsed.data.data[0]?.embedding.length : undefined;
+      if (!parsed.success) {
+        throw new PersonalabError('upstream_bad_response', `${endpoint.baseURL} sent embeddings of unexpected shape for model ${options.model}: ${formatZodError(parsed.error)}`);
+      }
+      const length = embeddingsInOrder(parsed.data, 1, endpoint.baseURL)[0]?.length;
       if (!length) throw new PersonalabError('upstream_bad_response', `${endpoint.baseURL} did not return an embedding for model ${options.model}`);
       return length;
     },

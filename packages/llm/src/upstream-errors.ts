@@ -123,8 +123,25 @@ export function toPersonalabError(error: unknown, endpoint: string, abort?: Abor
       isRetryable: true,
     });
   }
+  if (isConnectionLoss(error)) {
+    // undici's "terminated" (the socket closed mid-response: a keep-alive reset, a server or proxy that died) names
+    // nothing by itself; the cause says "other side closed". Transient, like a refused connection.
+    return new PersonalabError('upstream_error', `${where} connection lost (${causeMessages(error).join(': ')})`, { cause: error, isRetryable: true });
+  }
   const message = error instanceof Error ? error.message : String(error);
   return new PersonalabError('upstream_error', `${where} failed: ${message}`, { cause: error, isRetryable: false });
+}
+
+/** Socket-level error codes (Node's and undici's) that mean the connection broke, not that the request was wrong. */
+const connectionLossCodes = new Set(['ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'EAI_AGAIN']);
+
+/** Whether an error (or one in its cause chain) is a broken connection: a reset, a closed socket, undici's socket errors. */
+export function isConnectionLoss(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && (connectionLossCodes.has(code) || code.startsWith('UND_ERR_SOCKET') || code === 'UND_ERR_CLOSED')) return true;
+  }
+  return false;
 }
 
 /** The messages down an error's cause chain (at most 5, repeats dropped): what a network failure says it was. */

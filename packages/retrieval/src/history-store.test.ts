@@ -296,3 +296,67 @@ describe('HistoryStore', () => {
     await repaired.close();
   });
 });
+
+describe('HistoryStore under concurrent calls', () => {
+  const root = mkdtempSync(join(tmpdir(), 'personalab-history-concurrent-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const embedder = HashingEmbedder.fit(Object.values(histories).flat());
+
+  it('an add that lands while a save is finishing is saved by close, not left to a rebuild on the next open', async () => {
+    const directory = join(root, 'save-race');
+    const store = await HistoryStore.open({ directory, embedder });
+    await store.add('alice', messagesOf('alice'));
+    // Started together: the add's embedding resolves while the save is writing the index.
+    await Promise.all([store.add('bob', messagesOf('bob')), store.save()]);
+    await store.close();
+    const reopened = await HistoryStore.open({ directory, embedder });
+    expect(reopened.indexStatus).toEqual({ state: 'loaded' });
+    expect(reopened.size).toBe(7);
+    expect((await reopened.search({ query: 'sourdough bread', userId: 'bob', k: 1 }))[0]?.message.id).toBe('bob-0');
+    await reopened.close();
+  });
+});
+
+describe('HistoryStore opened twice on one folder (two processes, or two parts of one)', () => {
+  const root = mkdtempSync(join(tmpdir(), 'personalab-history-twice-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const embedder = HashingEmbedder.fit(Object.values(histories).flat());
+
+  it('a message the other store replaced is never served with its old vector after a reopen', async () => {
+    const directory = join(root, 'twice');
+    const setup = await HistoryStore.open({ directory, embedder });
+    await setup.add('alice', messagesOf('alice'));
+    await setup.close();
+    const first = await HistoryStore.open({ directory, embedder });
+    const second = await HistoryStore.open({ directory, embedder });
+    // The first store replaces alice-0's text; the second, which never saw that, saves its index last.
+    await first.add('alice', [{ id: 'alice-0', role: 'user', content: 'I bake sourdough bread every morning.', timestamp: 0, userId: 'alice' }]);
+    await first.close();
+    await second.add('bob', messagesOf('bob'));
+    await second.close();
+    const reopened = await HistoryStore.open({ directory, embedder });
+    expect(reopened.indexStatus.state).toBe('rebuilt');
+    const hit = (await reopened.search({ query: 'I bake sourdough bread every morning.', userId: 'alice', k: 1 }))[0];
+    expect(hit?.message.id).toBe('alice-0');
+    expect(hit?.similarity).toBeCloseTo(1, 5);
+    expect(reopened.indexStatus).toMatchObject({ reason: expect.stringContaining('another store') });
+    await reopened.close();
+  });
+});
+
+describe('HistoryStore on a damaged database file', () => {
+  const root = mkdtempSync(join(tmpdir(), 'personalab-history-damaged-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('names the SQLite file that is not a database, and leaves it as it was', async () => {
+    const directory = join(root, 'garbage');
+    await HistoryStore.open({ directory, embedder: HashingEmbedder.fit(['a b c']) }).then((store) => store.close());
+    const file = join(directory, 'history.sqlite');
+    const garbage = 'not a database '.repeat(100);
+    writeFileSync(file, garbage);
+    const error = await HistoryStore.open({ directory, embedder: HashingEmbedder.fit(['a b c']) }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PersonalabError);
+    expect(error).toMatchObject({ code: 'corrupt_file', details: { file }, message: `${file}: cannot open the history database (file is not a database)` });
+    expect(readFileSync(file, 'utf8')).toBe(garbage);
+  });
+});

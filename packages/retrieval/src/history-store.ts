@@ -95,6 +95,9 @@ CREATE INDEX IF NOT EXISTS events_by_user ON events (user_id, timestamp);
 
 const embeddingBatch = 256;
 
+/** `indexed_revision` of an index saved by a store that missed another store's writes: matches no revision. */
+const missedWritesRevision = -1;
+
 /** What `meta.embedder` holds: the embedder's id and dimension. */
 const embedderKey = (embedder: Embedder) => JSON.stringify({ id: embedder.id, dimension: embedder.dimension });
 /** `meta.embedder` while stored embeddings are being replaced: equal to no embedder's key. */
@@ -120,7 +123,14 @@ export class HistoryStore {
   private readonly clock: Clock;
   private readonly hnswOptions: HistoryStoreOptions['hnsw'];
   private index: HnswIndex;
-  private dirty = false;
+  /** Changes made to the in-memory index, and how many of them the saved file holds (a save can race a later add). */
+  private changes = 0;
+  private savedChanges = 0;
+  /**
+   * The SQLite `revision` the in-memory index reflects; undefined once another store on the same folder (another
+   * process) wrote messages this index never saw, so a save of it must not claim to be current.
+   */
+  private indexRevision: number | undefined;
   /** Per-user sums of message embeddings, built on first use of `similarUsers`. */
   private userSums: Map<string, { sum: Float64Array; count: number }> | undefined;
 
@@ -138,11 +148,9 @@ export class HistoryStore {
   /** Opens (or creates) a store; loads the index, or rebuilds it from SQLite when it cannot be trusted. */
   static async open(options: HistoryStoreOptions): Promise<HistoryStore> {
     mkdirSync(options.directory, { recursive: true });
-    const database = new Database(join(options.directory, databaseFileName));
+    const file = join(options.directory, databaseFileName);
+    const database = openDatabase(file);
     try {
-      database.pragma('journal_mode = WAL');
-      database.pragma('synchronous = NORMAL');
-      database.exec(schema);
       const embedderChanged = HistoryStore.checkEmbedder(database, options.embedder);
       const create = () => new HnswIndex({ ...options.hnsw, dimension: options.embedder.dimension, metric: 'cosine' });
       const index = create();
@@ -157,6 +165,8 @@ export class HistoryStore {
           const indexed = HistoryStore.readRevision(database, 'indexed_revision');
           if (index.size !== count || (last !== null && !index.has(last))) {
             reason = `the index holds ${index.size} messages but SQLite holds ${count}${last !== null && !index.has(last) ? ` and the newest (${last}) is missing` : ''}`;
+          } else if (indexed === missedWritesRevision) {
+            reason = 'the index was saved by a store that had not seen another store\'s writes to this folder';
           } else if (revision !== indexed) {
             // Same count, same newest: a message replaced (same id, new text) after the last save, then a crash.
             reason = `the index was saved at write ${indexed} of SQLite's ${revision} (a crash before the last save)`;
@@ -172,6 +182,8 @@ export class HistoryStore {
         }
       }
       const store = new HistoryStore(options, database, reason === undefined ? index : create(), reason === undefined ? { state: count === 0 && index.size === 0 ? 'created' : 'loaded' } : { state: 'rebuilt', reason });
+      // A loaded or new index matches SQLite as of now; a rebuild sets its own.
+      store.indexRevision = HistoryStore.readRevision(database, 'revision');
       if (embedderChanged !== undefined) {
         // Until the re-embedded index is saved, no embedder matches: an interrupted switch is redone on the next open.
         HistoryStore.recordEmbedder(database, reembeddingMarker);
@@ -214,7 +226,10 @@ export class HistoryStore {
 
   /** Counts one write to the stored messages (inside the write's transaction). */
   private bumpRevision(): void {
-    HistoryStore.writeRevision(this.database, 'revision', HistoryStore.readRevision(this.database, 'revision') + 1);
+    const before = HistoryStore.readRevision(this.database, 'revision');
+    HistoryStore.writeRevision(this.database, 'revision', before + 1);
+    // A revision this index never saw means another store wrote to the folder: the index lacks that write for good.
+    this.indexRevision = this.indexRevision === before ? before + 1 : undefined;
   }
 
   private static recordEmbedder(database: Database.Database, value: string): void {
@@ -266,7 +281,7 @@ export class HistoryStore {
       this.bumpRevision();
     })();
     this.index.add(parsed.map((message, position) => ({ id: message.id, vector: embeddings[position]!, metadata: { userId, timestamp: message.timestamp, role: message.role } })));
-    this.dirty = true;
+    this.changes++;
   }
 
   /** Stores interaction events (ratings, views, clicks). */
@@ -356,13 +371,16 @@ export class HistoryStore {
 
   /** Writes the index atomically if anything changed since the last save. */
   async save(): Promise<void> {
-    if (!this.dirty) return;
-    // The revision the in-memory index holds now (every write updates SQLite and the index with no await between);
-    // recorded only once the file is written, so a crash in between makes the next open rebuild, never trust a stale file.
-    const revision = HistoryStore.readRevision(this.database, 'revision');
+    if (this.changes === this.savedChanges) return;
+    // The revision the in-memory index holds (every write updates SQLite and the index with no await between), not
+    // SQLite's now: another store's writes since are not in this index. Recorded only once the file is written, so a
+    // crash in between makes the next open rebuild, never trust a stale file.
+    const revision = this.indexRevision ?? missedWritesRevision;
+    const changes = this.changes;
     await this.index.save(join(this.directory, 'index'));
     HistoryStore.writeRevision(this.database, 'indexed_revision', revision);
-    this.dirty = false;
+    // Only what the file holds counts as saved: an add that ran while the save awaited is saved next time.
+    this.savedChanges = changes;
   }
 
   /** Saves the index and closes the database. */
@@ -390,7 +408,8 @@ export class HistoryStore {
     // goes in the index's folder, where the index is saved next.
     index.optimize({ directory: join(this.directory, 'index') });
     this.index = index;
-    this.dirty = true;
+    this.indexRevision = HistoryStore.readRevision(this.database, 'revision');
+    this.changes++;
   }
 
   /** Re-embeds every stored message with the current embedder. */
@@ -480,6 +499,26 @@ export class HistoryStore {
     }
     for (let index = 0; index < vector.length; index++) entry.sum[index] = entry.sum[index]! + sign * vector[index]!;
     entry.count += sign;
+  }
+}
+
+/** The store's SQLite file, opened in WAL mode with the schema in place; a file SQLite cannot use is an error naming it. */
+function openDatabase(file: string): Database.Database {
+  let database: Database.Database | undefined;
+  try {
+    database = new Database(file);
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    database.exec(schema);
+    return database;
+  } catch (error) {
+    database?.close();
+    const code = (error as { code?: unknown }).code;
+    const damaged = code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT';
+    throw new PersonalabError(damaged ? 'corrupt_file' : 'storage_error', `${file}: cannot open the history database (${(error as Error).message})`, {
+      cause: error,
+      details: { file },
+    });
   }
 }
 
