@@ -3,13 +3,33 @@
  * share its event loop), and the chat messages they send.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { changedOptions, parseInteger, resultsDirectory } from '@personalab/core';
+import { join } from 'node:path';
+import { PersonalabError, changedOptions, getConfig, parseInteger, resultsDirectory } from '@personalab/core';
 
 export interface BenchServer {
   child: ChildProcess;
   port: number;
   apiKey: string;
   users: string[];
+}
+
+/** The data sets `serve --dataset` takes. */
+export const benchDatasets = ['auto', 'movielens-100k', 'synthetic'] as const;
+
+/** `--dataset`, checked: an unknown name had been passed on to the server, which served MovieLens as `auto` does. */
+export function benchDatasetName(value: string): (typeof benchDatasets)[number] {
+  const known = benchDatasets.find((name) => name === value);
+  if (known === undefined) throw new PersonalabError('invalid_argument', `--dataset must be one of ${benchDatasets.join(', ')}, got ${JSON.stringify(value)}`);
+  return known;
+}
+
+/**
+ * The bench server's state folder (its store and trained model, kept between runs so that only the first run trains):
+ * `$PERSONALAB_STATE_DIR/bench/<name>`. It had been one fixed folder under /tmp for every run, so a clean
+ * PERSONALAB_STATE_DIR did not start over, and `--dataset synthetic` measured the MovieLens store an earlier run had seeded.
+ */
+export function benchStateFolder(name: string, stateDir: string = getConfig().stateDir): string {
+  return join(stateDir, 'bench', name);
 }
 
 /** Starts bench/api/server.ts with `args` (`--cache off`, `--turns off`, `--state DIR`, …) and waits for its `ready` line. */

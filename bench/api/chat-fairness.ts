@@ -12,7 +12,7 @@
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { chatBody, loadOptions, startBenchServer, type BenchServer } from './bench-server.js';
+import { benchStateFolder, chatBody, loadOptions, startBenchServer, type BenchServer } from './bench-server.js';
 import { machineLine, markdownTable, median, runHeader, runScript, scriptCommand, svgBarChart, writeResults } from '@personalab/core';
 
 await runScript(async () => {
@@ -88,7 +88,7 @@ await runScript(async () => {
   const startedAt = new Date();
   const startedLoad = loadavg();
   // Two state folders (one server per folder: server.lock); each trains its model on its first start, then loads it.
-  const servers = { on: await startServer('on', '/tmp/personalab-bench-chat-fairness-on'), off: await startServer('off', '/tmp/personalab-bench-chat-fairness-off') };
+  const servers = { on: await startServer('on', benchStateFolder('chat-fairness-on')), off: await startServer('off', benchStateFolder('chat-fairness-off')) };
   const results: Record<'on' | 'off', Round[]> = { on: [], off: [] };
   try {
     // A short warm-up of each (JIT, SQLite page cache), not measured.

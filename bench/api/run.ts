@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { machineLine, markdownTable, median, runHeader, runScript, scriptCommand, svgBarChart, writeResults } from '@personalab/core';
 import { candidateModelName, defaultCandidateModel } from '@personalab/user-embedding';
-import { chatBody, loadOptions, startBenchServer, type BenchServer } from './bench-server.js';
+import { benchDatasetName, benchStateFolder, chatBody, loadOptions, startBenchServer, type BenchServer } from './bench-server.js';
 
 await runScript(async () => {
   const { values } = parseArgs({
@@ -31,13 +31,16 @@ await runScript(async () => {
   });
   // Checked here too, before any server starts.
   candidateModelName(values.model, '--model');
+  benchDatasetName(values.dataset);
   const { seconds, rounds, connections, outputDirectory } = loadOptions(values, {
     name: 'bench/api-partial',
     others: { dataset: values.dataset, model: values.model },
     headlineOthers: { dataset: 'auto', model: defaultCandidateModel },
   });
 
-  const startServer = (cache: 'on' | 'off') => startBenchServer(['--dataset', values.dataset, '--cache', cache, '--model', values.model]);
+  // One state folder per data set and model: a store keeps the data it was seeded with, whatever --dataset says.
+  const state = benchStateFolder(`api-${values.dataset}-${values.model}`);
+  const startServer = (cache: 'on' | 'off') => startBenchServer(['--dataset', values.dataset, '--cache', cache, '--model', values.model, '--state', state]);
 
   interface Measurement {
     requestsPerSecond: number;

@@ -3,20 +3,20 @@
  * its event loop: the main job's server (same data, model and stack as `npm start`) plus a bare
  * route, on one port. Prints `ready <port> <apiKey> <comma-separated user ids>`.
  */
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '@personalab/core';
+import { loadConfig, scriptOptions } from '@personalab/core';
 import { serve } from '@personalab/recommender';
 import { candidateModelName, defaultCandidateModel } from '@personalab/user-embedding';
+import { benchDatasetName, benchStateFolder } from './bench-server.js';
 
-const { values } = parseArgs({ options: { dataset: { type: 'string', default: 'auto' }, state: { type: 'string', default: join(tmpdir(), 'personalab-bench-api') }, cache: { type: 'string', default: 'on' }, turns: { type: 'string', default: 'on' }, model: { type: 'string', default: defaultCandidateModel } } });
+const { values } = parseArgs({ options: { dataset: { type: 'string', default: 'auto' }, state: { type: 'string', default: benchStateFolder('api-server') }, cache: { type: 'string', default: 'on' }, turns: { type: 'string', default: 'on' }, model: { type: 'string', default: defaultCandidateModel } } });
 for (const [name, value] of [['--cache', values.cache], ['--turns', values.turns]] as const) {
   if (value !== 'on' && value !== 'off') {
     process.stderr.write(`error (invalid_argument): ${name} must be on or off, got ${JSON.stringify(value)}\n`);
     process.exit(2);
   }
 }
+const dataset = scriptOptions(() => benchDatasetName(values.dataset));
 const apiKey = 'bench-key';
 const config = loadConfig({
   PERSONALAB_STATE_DIR: values.state,
@@ -30,7 +30,7 @@ const config = loadConfig({
 });
 const server = await serve({
   config,
-  dataset: values.dataset as 'auto',
+  dataset,
   // A name the main job knows, else a clear error (a typo must not benchmark the default silently).
   model: candidateModelName(values.model, '--model'),
   port: 0,

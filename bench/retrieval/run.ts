@@ -4,7 +4,7 @@
  * bench/results/retrieval/retrieval.{json,md} and SVG charts of recall@10 against queries/s per ef.
  *
  *   npx tsx --conditions=development bench/retrieval/run.ts [--quick] [--parts clustered,text]
- *     [--variants isotropic,subspace] [--ms 16] [--text-ms 16] [--ef-construction 200] [--efs 16,20,…] [--rounds N] [--name retrieval] [--out DIR]
+ *     [--variants isotropic,subspace] [--ms 16,32] [--text-ms 16] [--ef-construction 200] [--efs 16,20,…] [--rounds N] [--name retrieval] [--out DIR]
  *
  * Only the headline run (`--ms 16`, the other options at their defaults) writes bench/results/retrieval;
  * any other run writes under $PERSONALAB_STATE_DIR/bench/retrieval-partial unless --out is given (a
@@ -39,6 +39,17 @@ await runScript(async () => {
   const parts = new Set(values.parts.split(','));
   const unknownParts = [...parts].filter((part) => part !== 'clustered' && part !== 'text');
   if (unknownParts.length > 0) throw new PersonalabError('invalid_argument', `--parts: unknown ${unknownParts.join(', ')}; known: clustered, text`);
+  const variants: Record<string, ClusteredResult['generator']> = {
+    // Points scatter around their centre in all 64 directions: the hard case for graph search.
+    isotropic: { clusters: 100, spread: 0.35, seed: 42 },
+    // Each cluster varies along its own 8-dimensional subspace (plus small noise), as learned embeddings tend to.
+    subspace: { clusters: 100, spread: 0.35, intrinsicDimension: 8, seed: 42 },
+  };
+
+  // Checked before any work: a bad name had been found only after the variants before it had run.
+  const variantNames = values.variants.split(',');
+  const unknownVariants = variantNames.filter((name) => !Object.hasOwn(variants, name));
+  if (unknownVariants.length > 0) throw new PersonalabError('invalid_argument', `--variants: unknown ${unknownVariants.join(', ')}; known: ${Object.keys(variants).join(', ')}`);
   const log = (line: string) => console.log(line);
   const efs = parseIntegerList('--efs', values.efs, { min: 1 });
   const ms = parseIntegerList('--ms', values.ms, { min: 2 });
@@ -60,18 +71,10 @@ await runScript(async () => {
   const installed = installedHnswlibBuild();
   const hnswlibBuild = installed.rebuilt ? { flags: `${installed.flags} (AVX kernels, scripts/native-build.mjs)`, version: installed.version } : { flags: installed.flags };
 
-  const variants: Record<string, ClusteredResult['generator']> = {
-    // Points scatter around their centre in all 64 directions: the hard case for graph search.
-    isotropic: { clusters: 100, spread: 0.35, seed: 42 },
-    // Each cluster varies along its own 8-dimensional subspace (plus small noise), as learned embeddings tend to.
-    subspace: { clusters: 100, spread: 0.35, intrinsicDimension: 8, seed: 42 },
-  };
-
   const clustered: ClusteredResult[] = [];
   if (parts.has('clustered')) {
-    for (const name of values.variants.split(',')) {
-      const generator = variants[name];
-      if (generator === undefined) throw new PersonalabError('invalid_argument', `--variants: unknown ${name}; known: ${Object.keys(variants).join(', ')}`);
+    for (const name of variantNames) {
+      const generator = variants[name] as ClusteredResult['generator'];
       clustered.push(
         runClustered({
           name,

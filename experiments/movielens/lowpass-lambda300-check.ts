@@ -9,7 +9,10 @@
 import { evaluateRanking, stratifiedSplit } from '@personalab/datasets';
 import { loadScreenData } from './screen-data.js';
 import { ContextEaseRecommender, itemsByUser } from '@personalab/user-embedding';
+import { parseArgs } from 'node:util';
 import { parseInteger, scriptOptions } from '@personalab/core';
+// It takes no options (λ comes from LAMBDA): an argument, `--help` included, had been ignored and the whole check run.
+scriptOptions(() => parseArgs({ options: {} }));
 const lambda = scriptOptions(() => parseInteger('LAMBDA', process.env.LAMBDA ?? '300', { min: 1 }));
 const data = await loadScreenData();
 for (const seed of [42, 7, 1]) {

@@ -9,6 +9,7 @@
 import { stratifiedSplit } from '@personalab/datasets';
 import { loadScreenData } from './screen-data.js';
 import { selectBackend, SequentialTwoTowerRecommender, type SequentialTwoTowerOptions } from '@personalab/user-embedding';
+import { PersonalabError, scriptOptions } from '@personalab/core';
 
 const settings: Record<string, SequentialTwoTowerOptions> = {
   default: {},
@@ -22,7 +23,10 @@ const settings: Record<string, SequentialTwoTowerOptions> = {
   'item-to-item from EASE 500': { itemToItem: true, easeLambda: 500 },
 };
 const chosen = process.argv.slice(2);
-for (const name of chosen) if (!(name in settings)) throw new Error(`unknown setting "${name}"; one of ${Object.keys(settings).join(', ')}`);
+// One line (exit 2) for a bad name, as every script: a plain Error at the top level had printed a stack trace.
+scriptOptions(() => {
+  for (const name of chosen) if (!Object.hasOwn(settings, name)) throw new PersonalabError('invalid_argument', `unknown setting ${JSON.stringify(name)}; one of ${Object.keys(settings).join(', ')}`);
+});
 await selectBackend({});
 const data = await loadScreenData();
 const split = stratifiedSplit(data.ratings, { ratio: 0.75, seed: 42, shuffle: 'numpy' });

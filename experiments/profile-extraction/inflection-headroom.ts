@@ -8,7 +8,8 @@
  * Usage: npx tsx --conditions=development experiments/profile-extraction/inflection-headroom.ts
  */
 import { join } from 'node:path';
-import { getConfig, PersonalabError } from '@personalab/core';
+import { parseArgs } from 'node:util';
+import { getConfig, PersonalabError, runScript, scriptOptions } from '@personalab/core';
 import { findDataset, howToGet, loadSyntheticPersonaChat, syntheticPersonaChatToSession } from '@personalab/datasets';
 import { HeuristicProfileExtractor, contentTokens, profileStatements, tokenF1 } from '@personalab/profile';
 
@@ -19,29 +20,33 @@ const variants: Record<string, (tokens: string[]) => string[]> = {
   'suffix-stemmed': (tokens) => tokens.map(stem),
   'digits as words': (tokens) => tokens.map((token) => numberWords[token] ?? token),
 };
-const directory = findDataset('synthetic-persona-chat', { environmentDataDir: getConfig().dataDir });
-if (!directory) throw new PersonalabError('not_found', `synthetic-persona-chat not found: ${howToGet('synthetic-persona-chat')}`);
-const { conversations } = await loadSyntheticPersonaChat(join(directory, 'Synthetic-Persona-Chat_test.csv'));
-const extractor = new HeuristicProfileExtractor();
-const totals = new Map(Object.keys(variants).map((name) => [name, { predicted: 0, correct: 0, gold: 0, recovered: 0 }]));
-for (const conversation of conversations) {
-  for (const user of ['user1', 'user2'] as const) {
-    const gold = user === 'user1' ? conversation.user1Persona : conversation.user2Persona;
-    const statements = profileStatements(await extractor.extract(syntheticPersonaChatToSession(conversation, { user }).messages, { userId: user }));
-    for (const [name, transform] of Object.entries(variants)) {
-      const predicted = statements.map((text) => transform(contentTokens(text)));
-      const sentences = gold.map((text) => transform(contentTokens(text)));
-      const hit = predicted.map((tokens) => sentences.map((sentence) => tokenF1(tokens, sentence) >= 0.5));
-      const total = totals.get(name) as { predicted: number; correct: number; gold: number; recovered: number };
-      total.predicted += predicted.length;
-      total.correct += hit.filter((row) => row.some(Boolean)).length;
-      total.gold += sentences.length;
-      total.recovered += sentences.filter((_, column) => hit.some((row) => row[column] === true)).length;
+// It takes no options: any argument (`--help` included) had been ignored and the whole measurement run.
+scriptOptions(() => parseArgs({ options: {} }));
+await runScript(async () => {
+  const directory = findDataset('synthetic-persona-chat', { environmentDataDir: getConfig().dataDir });
+  if (!directory) throw new PersonalabError('not_found', `synthetic-persona-chat not found: ${howToGet('synthetic-persona-chat')}`);
+  const { conversations } = await loadSyntheticPersonaChat(join(directory, 'Synthetic-Persona-Chat_test.csv'));
+  const extractor = new HeuristicProfileExtractor();
+  const totals = new Map(Object.keys(variants).map((name) => [name, { predicted: 0, correct: 0, gold: 0, recovered: 0 }]));
+  for (const conversation of conversations) {
+    for (const user of ['user1', 'user2'] as const) {
+      const gold = user === 'user1' ? conversation.user1Persona : conversation.user2Persona;
+      const statements = profileStatements(await extractor.extract(syntheticPersonaChatToSession(conversation, { user }).messages, { userId: user }));
+      for (const [name, transform] of Object.entries(variants)) {
+        const predicted = statements.map((text) => transform(contentTokens(text)));
+        const sentences = gold.map((text) => transform(contentTokens(text)));
+        const hit = predicted.map((tokens) => sentences.map((sentence) => tokenF1(tokens, sentence) >= 0.5));
+        const total = totals.get(name) as { predicted: number; correct: number; gold: number; recovered: number };
+        total.predicted += predicted.length;
+        total.correct += hit.filter((row) => row.some(Boolean)).length;
+        total.gold += sentences.length;
+        total.recovered += sentences.filter((_, column) => hit.some((row) => row[column] === true)).length;
+      }
     }
   }
-}
-for (const [name, total] of totals) {
-  const precision = total.correct / total.predicted;
-  const recall = total.recovered / total.gold;
-  console.log(`${name}: P ${precision.toFixed(3)} R ${recall.toFixed(3)} F1 ${((2 * precision * recall) / (precision + recall)).toFixed(3)}`);
-}
+  for (const [name, total] of totals) {
+    const precision = total.correct / total.predicted;
+    const recall = total.recovered / total.gold;
+    console.log(`${name}: P ${precision.toFixed(3)} R ${recall.toFixed(3)} F1 ${((2 * precision * recall) / (precision + recall)).toFixed(3)}`);
+  }
+});

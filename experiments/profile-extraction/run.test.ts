@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -129,4 +129,54 @@ describe.skipIf(!personaChat)('profile-extraction experiment with an LLM endpoin
       await endpoint.close();
     }
   });
+});
+
+// A missing data set (no Persona-Chat, no Synthetic-Persona-Chat: an empty data directory, run from a folder with no
+// ./datasets or ../shared/datasets): the results said nothing of it, and the headline run replaced the committed files.
+describe('profile-extraction experiment without its data sets', () => {
+  const runWithout = async (args: string[]) => {
+    const empty = mkdtempSync(join(tmpdir(), 'profile-extraction-nodata-'));
+    const cwd = join(empty, 'cwd');
+    mkdirSync(cwd);
+    try {
+      const result = await promisify(execFile)(tsx, ['--conditions=development', script, ...args], {
+        cwd,
+        timeout: 120_000,
+        env: { ...process.env, PERSONALAB_DATA_DIR: empty, PERSONALAB_STATE_DIR: join(empty, 'state'), OPENAI_BASE_URL: '', OPENAI_API_KEY: '' },
+      }).then(
+        ({ stderr }) => ({ code: 0, stderr }),
+        (error: { code?: number; stderr?: string }) => ({ code: error.code, stderr: String(error.stderr) }),
+      );
+      return { ...result, empty };
+    } catch (error) {
+      rmSync(empty, { recursive: true, force: true });
+      throw error;
+    }
+  };
+
+  it('says in its results which data sets it left out', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'profile-extraction-out-'));
+    try {
+      const { code, stderr, empty } = await runWithout(['--limit', '2', '--world-users', '2', '--out', out, '--quiet']);
+      rmSync(empty, { recursive: true, force: true });
+      expect(code, stderr).toBe(0);
+      const markdown = readFileSync(join(out, 'profile-extraction.md'), 'utf8');
+      expect(markdown).toContain('persona-chat not found: the Persona-Chat valid sections are left out');
+      expect(markdown).toContain('synthetic-persona-chat not found: the Synthetic-Persona-Chat valid sections are left out');
+      const json = JSON.parse(readFileSync(join(out, 'profile-extraction.json'), 'utf8')) as { skippedDataSets: string[] };
+      expect(json.skippedDataSets).toHaveLength(2);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('refuses the headline run, which writes the committed results, in one line before any work', async () => {
+    const committed = join(root, 'experiments', 'profile-extraction', 'results', 'profile-extraction.md');
+    const before = readFileSync(committed, 'utf8');
+    const { code, stderr, empty } = await runWithout([]);
+    rmSync(empty, { recursive: true, force: true });
+    expect(code).toBe(2);
+    expect(stderr.trim()).toMatch(/^error \(not_found\): persona-chat not found .*give --out DIR to run without it$/);
+    expect(readFileSync(committed, 'utf8')).toBe(before);
+  }, 120_000);
 });

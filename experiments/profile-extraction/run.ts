@@ -82,6 +82,7 @@ const options = scriptOptions(() => {
   const { values } = parseArgs({ options: { limit: { type: 'string' }, 'world-users': { type: 'string', default: '200' }, out: { type: 'string' }, quiet: { type: 'boolean', default: false } } });
   const limit = values.limit === undefined ? undefined : parseInteger('--limit', values.limit, { min: 1 });
   const worldUsers = parseInteger('--world-users', values['world-users'], { min: 1 });
+  const changed = changedOptions({ limit, 'world-users': worldUsers }, { 'world-users': 200 });
   return {
     limit,
     worldUsers,
@@ -90,9 +91,11 @@ const options = scriptOptions(() => {
     resultsDirectory: chooseResultsDirectory({
       out: values.out,
       committed: join(fileURLToPath(new URL('.', import.meta.url)), 'results'),
-      changed: changedOptions({ limit, 'world-users': worldUsers }, { 'world-users': 200 }),
+      changed,
       name: 'experiments/profile-extraction-partial',
     }),
+    /** This run writes the committed results folder. */
+    headline: values.out === undefined && changed.length === 0,
   };
 });
 const limit = options.limit ?? Infinity;
@@ -350,12 +353,26 @@ function matchingVariants(cases: Case[]) {
   return rows;
 }
 
+/** Data sets left out of this run, as the sentence the results print. */
+const skippedDataSets: string[] = [];
+
+/**
+ * A missing data set: its sections are left out and the results say so, except in the headline run, which would
+ * replace the committed results with a report that lacks them (it had: a warning on stderr, nothing in the files).
+ */
+function missingDataSet(name: 'persona-chat' | 'synthetic-persona-chat', section: string): undefined {
+  if (options.headline) {
+    throw new PersonalabError('not_found', `${name} not found (${howToGet(name)}); the headline run writes the committed results and needs it: give --out DIR to run without it`);
+  }
+  const note = `${name} not found: the ${section} sections are left out (${howToGet(name)}).`;
+  console.warn(note);
+  skippedDataSets.push(note);
+  return undefined;
+}
+
 async function personaChatCases(): Promise<Case[] | undefined> {
   const directory = findDataset('persona-chat', { environmentDataDir: config.dataDir });
-  if (!directory) {
-    console.warn(`persona-chat not found: ${howToGet('persona-chat')}`);
-    return undefined;
-  }
+  if (!directory) return missingDataSet('persona-chat', 'Persona-Chat valid');
   const { dialogues } = await loadPersonaChat(join(directory, 'valid_self_original_no_cands.txt'));
   return dialogues.slice(0, limit).map((dialogue) => ({
     id: dialogue.id,
@@ -367,10 +384,7 @@ async function personaChatCases(): Promise<Case[] | undefined> {
 
 async function syntheticPersonaChatCases(): Promise<Case[] | undefined> {
   const directory = findDataset('synthetic-persona-chat', { environmentDataDir: config.dataDir });
-  if (!directory) {
-    console.warn(`synthetic-persona-chat not found: ${howToGet('synthetic-persona-chat')}`);
-    return undefined;
-  }
+  if (!directory) return missingDataSet('synthetic-persona-chat', 'Synthetic-Persona-Chat valid');
   const { conversations } = await loadSyntheticPersonaChat(join(directory, 'Synthetic-Persona-Chat_valid.csv'));
   return conversations.slice(0, limit).map((conversation) => ({
     id: conversation.id,
@@ -499,6 +513,7 @@ async function main() {
     finished: new Date().toISOString(),
     command: scriptCommand('experiments/profile-extraction/run.ts'),
     limit: Number.isFinite(limit) ? limit : null,
+    skippedDataSets,
     matching: 'a gold sentence is recovered when an extracted statement matches it: token F1 >= 0.5 over lower-cased alphanumeric tokens with NLTK English stop words removed; embedding-style matchers: TF-IDF cosine >= 0.5 over content tokens, and cosine of HashingEmbedder vectors (@personalab/retrieval, 256-d, word + bigram + character n-grams) at 0.4, 0.5 and 0.6, both fitted on the gold and owner sentences of the data set',
     llm: { enabled: llmModel !== undefined, note: llmNote, ...(llmModel ? { usage, cacheMode: config.llm.cacheMode } : {}) },
     reference,
@@ -546,6 +561,7 @@ async function main() {
     ...runHeader({ command: json.command, date: startedAt }),
     llmNote,
     '',
+    ...skippedDataSets.flatMap((note) => [note, '']),
     ...(llmModel ? [`LLM usage of the whole run: ${formatUsage(usage)}.`, ''] : []),
     `Matching: ${json.matching}. Precision = share of extracted statements that match some gold sentence; recall = share of gold sentences matched by some statement; micro-averaged over dialogues.`,
     '',
