@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { PersonalabError } from './errors.js';
 import { parseInteger } from './integer-arguments.js';
-import { changedOptions, describeScriptError, invokedCommand, resultsDirectory, runScript, scriptCommand, scriptOptions } from './script.js';
+import { changedOptions, describeScriptError, invokedCommand, resultsDirectory, runScript, scriptCommand, scriptOptions, scriptUsage } from './script.js';
 
 function captureIo() {
   const written: string[] = [];
@@ -82,6 +82,44 @@ describe('runScript', () => {
   it('describes a thrown non-Error', () => {
     expect(describeScriptError('boom')).toEqual({ text: 'error (internal): boom\n', exitCode: 1 });
     expect(describeScriptError(new PersonalabError('not_found', 'no such file')).exitCode).toBe(2);
+  });
+});
+
+describe('--help', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'personalab-script-help-'));
+  const doc = join(folder, 'doc.ts');
+  writeFileSync(doc, "#!/usr/bin/env tsx\n/**\n * Measures things.\n *\n *   npx tsx doc.ts [--repeats 5]\n */\nimport { x } from 'y';\n/** not this one */\n");
+  const lines = join(folder, 'lines.ts');
+  writeFileSync(lines, '// Fidelity of the simulator.\n//   npx tsx lines.ts [--personas 500]\nimport { x } from "y";\n// not this\n');
+
+  it('prints the usage at the top of the script and exits 0 before main or the options run', async () => {
+    for (const [script, flag, expected] of [
+      [doc, '--help', 'Measures things.\n\n  npx tsx doc.ts [--repeats 5]\n'],
+      [lines, '-h', 'Fidelity of the simulator.\n  npx tsx lines.ts [--personas 500]\n'],
+    ] as const) {
+      const printed: string[] = [];
+      const exits: number[] = [];
+      let ran = false;
+      const io = { stderr: { write: () => true }, stdout: { write: (text: string) => printed.push(text) }, exit: (code: number) => void exits.push(code), argv: ['node', script, '--repeats', '3', flag] };
+      // The scripts had answered "unknown option --help", and those taking no options had run in full.
+      await runScript(() => {
+        ran = true;
+      }, io);
+      expect(ran).toBe(false);
+      expect(printed.join('')).toBe(expected);
+      expect(exits).toEqual([0]);
+      expect(() => scriptOptions(() => (ran = true), io)).toThrow(PersonalabError);
+      expect(ran).toBe(false);
+    }
+    expect(scriptUsage(join(folder, 'missing.ts'))).toBeUndefined();
+  });
+
+  it('leaves a script without --help alone', async () => {
+    let ran = false;
+    await runScript(() => {
+      ran = true;
+    }, { stderr: { write: () => true }, exit: () => undefined, argv: ['node', doc, '--repeats', '3'] });
+    expect(ran).toBe(true);
   });
 });
 

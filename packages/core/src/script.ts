@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { getConfig } from './config.js';
 import { blockingFile } from './blocking-file.js';
@@ -18,9 +19,51 @@ export interface ScriptIo {
   stderr: { write(text: string): unknown };
   /** Ends the process after a failure (default `process.exit`: a server or timer left open must not keep it alive). */
   exit(code: number): void;
+  /** Where `--help` prints the usage (default stdout). */
+  stdout?: { write(text: string): unknown };
+  /** The process's argv: node, the script, its arguments (default `process.argv`). */
+  argv?: readonly string[];
 }
 
 const defaultIo: ScriptIo = { stderr: process.stderr, exit: (code) => process.exit(code) };
+
+/**
+ * The usage a script documents at its top, in the opening `/** … *\/` block or the `//` lines it starts with (after a
+ * shebang), without the comment markers; undefined when the file cannot be read or opens with code.
+ */
+export function scriptUsage(path: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const body = text.replace(/^#![^\n]*\n/, '').trimStart();
+  const block = /^\/\*\*?([\s\S]*?)\*\//.exec(body);
+  const lines = block
+    ? (block[1] ?? '').split('\n').map((line) => line.replace(/^\s*\* ?/, ''))
+    : body
+        .split('\n')
+        .filter((line, index, all) => all.slice(0, index + 1).every((earlier) => earlier.startsWith('//')))
+        .map((line) => line.replace(/^\/\/ ?/, ''));
+  const usage = lines.join('\n').trim();
+  return usage === '' ? undefined : `${usage}\n`;
+}
+
+/**
+ * `--help` / `-h` anywhere in a script's arguments: prints the usage from the script's opening comment on stdout and
+ * ends the process with 0, before any option is parsed or data read (the scripts had answered "unknown option --help",
+ * and those taking no options had run in full). Returns whether it did (only a test's `exit` returns).
+ */
+function answeredHelp(io: ScriptIo): boolean {
+  const argv = io.argv ?? process.argv;
+  if (!argv.slice(2).some((arg) => arg === '--help' || arg === '-h')) return false;
+  const script = argv[1];
+  const usage = script === undefined ? undefined : scriptUsage(script);
+  (io.stdout ?? process.stdout).write(usage ?? `no usage is written at the top of ${script ?? 'this script'}: read its source\n`);
+  io.exit(0);
+  return true;
+}
 
 /** Exit code of a refused option or bad data (as the CLI's), and of a bug. */
 export const scriptExitCodes = { expected: 2, internal: 1 } as const;
@@ -71,6 +114,7 @@ function parseArgsMessage(message: string): string {
  * line and the process exits non-zero. Use as `await runScript(async () => { ... })`.
  */
 export async function runScript(main: () => Promise<void> | void, io: ScriptIo = defaultIo): Promise<void> {
+  if (answeredHelp(io)) return;
   try {
     await main();
   } catch (error) {
@@ -90,6 +134,7 @@ function fail(error: unknown, io: ScriptIo): void {
  * script's top-level functions read): an error is printed as `runScript` prints it, and ends the process.
  */
 export function scriptOptions<T>(parse: () => T, io: ScriptIo = defaultIo): T {
+  if (answeredHelp(io)) throw new PersonalabError('cancelled', 'the usage was printed (--help)'); // only reached when `io.exit` returns (tests)
   try {
     return parse();
   } catch (error) {
