@@ -34,7 +34,7 @@ export function benchStateFolder(name: string, stateDir: string = getConfig().st
 
 /** Starts bench/api/server.ts with `args` (`--cache off`, `--turns off`, `--state DIR`, …) and waits for its `ready` line. */
 export function startBenchServer(args: readonly string[]): Promise<BenchServer> {
-  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'bench/api/server.ts', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', join(import.meta.dirname, 'server.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -69,7 +69,7 @@ export function loadOptions(
   const connections = parseInteger('--connections', values.connections, { min: 1 });
   const outputDirectory = resultsDirectory({
     out: values.out,
-    committed: 'bench/results/api',
+    committed: join(import.meta.dirname, '..', 'results', 'api'),
     changed: changedOptions({ seconds, rounds, connections, ...where.others }, { seconds: 10, rounds: 3, connections: 50, ...where.headlineOthers }),
     name: where.name,
   });

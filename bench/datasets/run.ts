@@ -40,7 +40,7 @@ await runScript(async () => {
   const worldRuns = parseInteger('--world-runs', values['world-runs'], { min: 0 });
   const worldUsers = parseInteger('--users', values.users, { min: 1 });
   const changed = changedOptions({ runs, 'world-runs': worldRuns, users: worldUsers }, { runs: 5, 'world-runs': 3, users: 100_000 });
-  const outputDirectory = resultsDirectory({ out: values.out, committed: 'bench/results/datasets', changed, name: 'bench/datasets-partial' });
+  const outputDirectory = resultsDirectory({ out: values.out, committed: join(import.meta.dirname, '..', 'results', 'datasets'), changed, name: 'bench/datasets-partial' });
   const headline = values.out === undefined && changed.length === 0;
   /** Data sets not found, as the sentence the results print. */
   const skipped: string[] = [];

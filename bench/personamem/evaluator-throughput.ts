@@ -21,7 +21,7 @@ await runScript(async () => {
   const startedAt = new Date();
   const { values } = parseArgs({ options: { out: { type: 'string' } } });
   // No options but --out: every run is the headline run.
-  const outputDirectory = resultsDirectory({ out: values.out, committed: join(process.cwd(), 'bench', 'results', 'personamem'), changed: changedOptions({}, {}), name: 'bench/personamem-partial' });
+  const outputDirectory = resultsDirectory({ out: values.out, committed: join(import.meta.dirname, '..', 'results', 'personamem'), changed: changedOptions({}, {}), name: 'bench/personamem-partial' });
   const concurrency = 32;
   const repeats = 3;
   const benchmark = generateBenchmark({ seed: 5, personas: 20, questionsPerPersona: 50, contextTokens: 32_000 });

@@ -7,6 +7,7 @@
  *
  *   npx tsx --conditions=development bench/retrieval/default-recall.ts [--random-count 100000] [--efs 64,128,256] [--out DIR] [--name NAME]
  */
+import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { changedOptions, createRandom, machineLine, markdownTable, parseInteger, parseIntegerList, PersonalabError, resultsDirectory, runHeader, runScript, scriptCommand, writeResults, type Metric, type SearchHit } from '@personalab/core';
@@ -38,7 +39,7 @@ await runScript(async () => {
   const randomCount = parseInteger('--random-count', values['random-count'], { min: 100 });
   const efs = parseIntegerList('--efs', values.efs, { min: 1 });
   const changed = changedOptions({ 'random-count': randomCount, efs, name: values.name }, { 'random-count': 100_000, efs: [64, 128, 256] });
-  const outputDirectory = resultsDirectory({ out: values.out, committed: 'bench/results/retrieval', changed, name: 'bench/retrieval-partial' });
+  const outputDirectory = resultsDirectory({ out: values.out, committed: join(import.meta.dirname, '..', 'results', 'retrieval'), changed, name: 'bench/retrieval-partial' });
   const directory = findDataset('movielens-100k');
   // The headline run would replace the committed table with one that lacks the MovieLens rows (it had, saying so only on stderr).
   if (directory === undefined && values.out === undefined && changed.length === 0) {

@@ -10,6 +10,7 @@
  * any other run writes under $PERSONALAB_STATE_DIR/bench/retrieval-partial unless --out is given (a
  * named variant for the committed folder: `--out bench/results/retrieval --name …`).
  */
+import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { changedOptions, machineLine, markdownTable, median, parseInteger, parseIntegerList, PersonalabError, resultsDirectory, runHeader, runScript, scriptCommand, writeResults } from '@personalab/core';
@@ -58,7 +59,7 @@ await runScript(async () => {
   const rounds = values.rounds === undefined ? undefined : parseInteger('--rounds', values.rounds, { min: 1 });
   const outputDirectory = resultsDirectory({
     out: values.out,
-    committed: 'bench/results/retrieval',
+    committed: join(import.meta.dirname, '..', 'results', 'retrieval'),
     changed: changedOptions(
       { quick, parts: values.parts, ms, 'text-ms': textMs, 'ef-construction': efConstruction, efs, variants: values.variants, rounds, name: values.name },
       { quick: false, parts: 'clustered,text', ms: [16], 'text-ms': [16], 'ef-construction': 200, efs: [16, 20, 24, 28, 32, 64, 128, 256], variants: 'isotropic,subspace' },

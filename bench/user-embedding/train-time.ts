@@ -21,7 +21,7 @@ await runScript(async () => {
   const { quick, all } = values;
   const outputDirectory = resultsDirectory({
     out: values.out,
-    committed: join(process.cwd(), 'bench', 'results', 'user-embedding'),
+    committed: join(import.meta.dirname, '..', 'results', 'user-embedding'),
     changed: changedOptions({ quick, all }, { quick: false, all: true }),
     name: 'bench/user-embedding-partial',
   });
