@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PersonalabError } from './errors.js';
+import { describeIntegerRange, integerIn } from './integer-arguments.js';
 import { formatZodError } from './zod-issues.js';
 
 /**
@@ -16,10 +17,9 @@ const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 const intWithDefault = (fallback: number, min: number, max: number) =>
   z.preprocess(emptyToUndefined, z.string().optional()).transform((value, context) => {
     if (value === undefined) return fallback;
-    const text = value.trim();
-    const number = /^-?\d+$/.test(text) ? Number(text) : Number.NaN;
-    if (Number.isSafeInteger(number) && number >= min && number <= max) return number;
-    context.addIssue({ code: 'custom', message: `expected an integer from ${min} to ${max}, got ${JSON.stringify(value)}` });
+    const number = integerIn(value, { min, max });
+    if (number !== undefined) return number;
+    context.addIssue({ code: 'custom', message: `expected ${describeIntegerRange({ min, max })}, got ${JSON.stringify(value)}` });
     return z.NEVER;
   });
 

@@ -6,7 +6,8 @@ export interface IntegerRange {
   max?: number;
 }
 
-function describe({ min, max }: IntegerRange): string {
+/** The range in words: "a positive integer", "an integer from 0 to 65535". */
+export function describeIntegerRange({ min, max }: IntegerRange): string {
   if (min !== undefined && max !== undefined) return `an integer from ${min} to ${max}`;
   if (min === 1) return 'a positive integer';
   if (min === 0) return 'a non-negative integer';
@@ -20,11 +21,16 @@ function describe({ min, max }: IntegerRange): string {
  * "--limit must be a positive integer, got abc". Only plain decimal integers pass ("1e3", "2.5", "" do not).
  */
 export function parseInteger(flag: string, value: string, range: IntegerRange = {}): number {
+  const number = integerIn(value, range);
+  if (number === undefined) throw new PersonalabError('invalid_argument', `${flag} must be ${describeIntegerRange(range)}, got ${JSON.stringify(value)}`);
+  return number;
+}
+
+/** `value` as a plain decimal integer within `range` (spaces around it allowed), or undefined. */
+export function integerIn(value: string, range: IntegerRange = {}): number | undefined {
   const text = value.trim();
   const number = /^[+-]?\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(number) || (range.min !== undefined && number < range.min) || (range.max !== undefined && number > range.max)) {
-    throw new PersonalabError('invalid_argument', `${flag} must be ${describe(range)}, got ${JSON.stringify(value)}`);
-  }
+  if (!Number.isSafeInteger(number) || (range.min !== undefined && number < range.min) || (range.max !== undefined && number > range.max)) return undefined;
   return number;
 }
 
