@@ -6,9 +6,9 @@ import type { Interaction, Item, User } from '@personalab/core';
 import {
   checkpointEpoch,
   ContextEaseRecommender,
+  createCandidateModel,
   LightGcnRecommender,
   lightGcnBlendWeights,
-  pageEaseOptions,
   recommenderFactories,
   ScoreBlendRecommender,
   selectBackend,
@@ -18,7 +18,7 @@ import {
   type TrainingSummary,
 } from '@personalab/user-embedding';
 import { globalOptions, requireDataset } from '../global-options.js';
-import { interruptOnSignals } from '../interrupt.js';
+import { interruptOnSignals, servePendingSignals } from '../interrupt.js';
 import { integerOption, positive, seedRange } from '../integer-option.js';
 
 interface TrainOptions {
@@ -105,7 +105,7 @@ export async function interruptibly(fit: (signal: AbortSignal) => Promise<void>,
     await fit(interrupt.signal);
     // A signal that came during synchronous work (EASE's inverse) is delivered at the next poll of the event loop:
     // two turns reach it, or it would arrive after the handlers are removed and be lost.
-    for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+    await servePendingSignals();
     if (interrupt.signal.aborted) throw new PersonalabError('cancelled', `${options.label ?? 'training'}: interrupted`);
   } catch (error) {
     if (!interrupt.signal.aborted || !PersonalabError.is(error, 'cancelled')) throw error;
@@ -142,7 +142,8 @@ async function trainBlend(run: BlendRun): Promise<string> {
   const { data, train, test, out, seed, quiet } = run;
   const trainingData = { interactions: train, items: data.items, users: data.users };
   const lightgcn = (epochs?: number) => new LightGcnRecommender(epochs === undefined ? {} : { epochs });
-  const closedForm = () => new ContextEaseRecommender({ epochs: 0, easeLambda: pageEaseOptions.lambda });
+  // The served closed form, as `serve --model context-ease` trains it.
+  const closedForm = () => createCandidateModel('context-ease');
   const started = performance.now();
   const gcn = lightgcn(run.epochs);
   const context = closedForm();
