@@ -125,6 +125,10 @@ function parseStored<T>(schema: { safeParse(value: unknown): { success: true; da
   return parsed.data;
 }
 
+/** What counts as a like, in `likeCounts` and `likeCountsOf` alike: a current rating of 4 or more, an implicit like or purchase. */
+const likedRating = 'value >= 4';
+const likedEvent = "kind = 'event' AND event IN ('like', 'purchase')";
+
 /** How far ahead of the server's clock a client's timestamp may be (clock skew): a day. */
 export const maxTimestampAheadMs = 86_400_000;
 
@@ -299,7 +303,7 @@ export class RecommenderStore {
   likeCounts(): Map<string, number> {
     this.likeChanges.clear();
     const rows = this.statement(
-      "SELECT item_id AS itemId, COUNT(*) AS n FROM (SELECT item_id FROM ratings WHERE value >= 4 UNION ALL SELECT item_id FROM events WHERE kind = 'event' AND event IN ('like', 'purchase')) GROUP BY item_id",
+      `SELECT item_id AS itemId, COUNT(*) AS n FROM (SELECT item_id FROM ratings WHERE ${likedRating} UNION ALL SELECT item_id FROM events WHERE ${likedEvent}) GROUP BY item_id`,
     ).all() as { itemId: string; n: number }[];
     return new Map(rows.map((row) => [row.itemId, row.n]));
   }
@@ -307,7 +311,7 @@ export class RecommenderStore {
   /** The like counts of some items (as `likeCounts` counts them; 0 for an item nobody likes). */
   likeCountsOf(itemIds: readonly string[]): Map<string, number> {
     const count = this.statement(
-      "SELECT (SELECT COUNT(*) FROM ratings WHERE item_id = @id AND value >= 4) + (SELECT COUNT(*) FROM events WHERE item_id = @id AND kind = 'event' AND event IN ('like', 'purchase')) AS n",
+      `SELECT (SELECT COUNT(*) FROM ratings WHERE item_id = @id AND ${likedRating}) + (SELECT COUNT(*) FROM events WHERE item_id = @id AND ${likedEvent}) AS n`,
     );
     return new Map(itemIds.map((id) => [id, (count.get({ id }) as { n: number }).n]));
   }
