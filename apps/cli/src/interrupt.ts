@@ -62,3 +62,11 @@ export function interruptOnSignals(options: InterruptOptions): Interrupt {
     },
   };
 }
+
+/**
+ * Two turns of the event loop: a signal caught while the process was busy (synchronous work such as EASE's inverse or
+ * parsing a data set) is handed to its listeners by then, so a command can check its interrupt before it goes on.
+ */
+export async function servePendingSignals(): Promise<void> {
+  for (let turn = 0; turn < 2; turn++) await new Promise<void>((done) => setImmediate(done));
+}

@@ -41,7 +41,7 @@ import {
 } from '@personalab/simulator';
 import { globalOptions, missingDatasetHint, requireDataset } from '../global-options.js';
 import { integerOption, positive, seedRange } from '../integer-option.js';
-import { interruptOnSignals, type Interrupt } from '../interrupt.js';
+import { interruptOnSignals, servePendingSignals, type Interrupt } from '../interrupt.js';
 
 const userSources = ['movielens-100k', 'synthetic-persona-chat'] as const;
 const simulatorNames = ['retrieval', 'llm'] as const;
@@ -163,10 +163,6 @@ async function unlessInterrupted<T>(work: Promise<T>, signal: AbortSignal): Prom
   }
 }
 
-/** Two turns of the event loop: a signal caught while the process was busy is handed to its listeners by then. */
-async function servePendingSignals(): Promise<void> {
-  for (let turn = 0; turn < 2; turn++) await new Promise<void>((done) => setImmediate(done));
-}
 
 /** The absolute path with symbolic links resolved, as far as the path exists. */
 function canonicalPath(path: string): string {
