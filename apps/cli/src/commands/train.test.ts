@@ -7,7 +7,7 @@ import { temporaryDirectory, tinyMovieLensFiles } from '@personalab/datasets/tes
 import { getConfig, PersonalabError } from '@personalab/core';
 import { checkpointEpoch, ContextEaseRecommender, lightGcnBlendWeights, loadRecommender, MostPopularRecommender, servedBlend } from '@personalab/user-embedding';
 import { movielensResultsDirectory, registerExperimentMovielensCommand } from './experiment-movielens.js';
-import { describeGate, describeTrainingSummary, interruptibly, registerTrainCommand } from './train.js';
+import { describeGate, describeTrainingSummary, interruptibly, refitEpochs, registerTrainCommand } from './train.js';
 import { runCli, runCliOutput } from '../test/run-cli.js';
 
 function run(args: string[]): Promise<string> {
@@ -116,8 +116,11 @@ describe('personalab train / experiment movielens', () => {
       expect(describeGate(model)).toBe('');
       model.gate = { users: 188, baseNdcg: 0.35, learnedNdcg: 0.3512, z: 0.83, kept: 'epoch 0' };
       expect(describeGate(model)).toBe("; the gate kept epoch 0, the closed form, not the best epoch (the learned epoch's NDCG@10 of 188 gate users 0.3512 against epoch 0's 0.3500, z 0.83 < 2)");
+      // --refit then fits the closed form on every rating, not the combiner for the best epoch count again.
+      expect(refitEpochs(model, 3)).toBe(0);
       model.gate = { users: 188, baseNdcg: 0.35, learnedNdcg: 0.36, z: 2.5, kept: 'learned' };
       expect(describeGate(model)).toBe("; the gate kept the learned epoch (NDCG@10 of 188 gate users 0.3600 against epoch 0's 0.3500, z 2.50 >= 2)");
+      expect(refitEpochs(model, 3)).toBe(3);
     } finally {
       model.dispose();
     }
@@ -127,6 +130,7 @@ describe('personalab train / experiment movielens', () => {
     const printed = await run(['--data-dir', clustered, '--quiet', 'train', '--model', 'context-ease', '--backend', 'cpu', '--epochs', '2', '--out', out]);
     expect(printed).toMatch(/^context-ease: trained in [\d.]+ s, best epoch 0 \(validation NDCG@10 [\d.]+\), \d+ examples\/s\n/m);
     expect(describeGate(new MostPopularRecommender())).toBe('');
+    expect(refitEpochs(new MostPopularRecommender(), 4)).toBe(4);
   });
 
   it('rejects an unknown model, backend or experiment', async () => {
