@@ -102,4 +102,17 @@ describe('random', () => {
     expect(hashString('abc')).toBe(hashString('abc'));
     expect(hashString('abc')).not.toBe(hashString('abd'));
   });
+
+  it('refuses a seed that is not a finite number and int(n) below 1', () => {
+    // NaN had given seed 0's stream silently (a missing option read as Number(undefined)).
+    expect(() => createRandom(Number.NaN)).toThrow('createRandom needs a finite number as its seed, got NaN');
+    expect(() => createRandom(undefined as unknown as number)).toThrow(/got undefined/);
+    // Seeds are taken modulo 2^32, as documented: arithmetic seeds (seed * 7919 + epoch) keep working.
+    expect(createRandom(2 ** 32 + 5).next()).toBe(createRandom(5).next());
+    const random = createRandom(3);
+    // int(0) had returned 0, an index into an empty array.
+    expect(() => random.int(0)).toThrow('int(n) needs n >= 1, got 0');
+    expect(() => random.int(Number.NaN)).toThrow(/got NaN/);
+    expect(random.int(1)).toBe(0);
+  });
 });

@@ -5,7 +5,7 @@
 export interface Random {
   /** Uniform in [0, 1). */
   next(): number;
-  /** Uniform integer in [0, n). */
+  /** Uniform integer in [0, n); `n` must be at least 1 (`RangeError` otherwise: [0, 0) holds no integer). */
   int(n: number): number;
   /** Standard normal (Box-Muller). */
   normal(): number;
@@ -17,8 +17,13 @@ export interface Random {
   fork(): Random;
 }
 
-/** mulberry32: fast, 32-bit state, good enough statistical quality for simulation and splits. */
+/**
+ * mulberry32: fast, 32-bit state, good enough statistical quality for simulation and splits. The seed is taken modulo
+ * 2^32 (a fraction dropped), so callers may derive seeds arithmetically; a seed that is not a finite number is a
+ * `RangeError` (NaN had silently given seed 0's stream).
+ */
 export function createRandom(seed: number): Random {
+  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new RangeError(`createRandom needs a finite number as its seed, got ${String(seed)}`);
   let state = (seed >>> 0) ^ 0x9e3779b9;
   let spare: number | undefined;
   const next = (): number => {
@@ -30,7 +35,11 @@ export function createRandom(seed: number): Random {
   };
   const random: Random = {
     next,
-    int: (n) => Math.floor(next() * n),
+    int: (n) => {
+      // int(0) had returned 0, an index into nothing, and int(NaN) NaN.
+      if (!(n >= 1)) throw new RangeError(`int(n) needs n >= 1, got ${n}`);
+      return Math.floor(next() * n);
+    },
     normal: () => {
       if (spare !== undefined) {
         const value = spare;
