@@ -12,7 +12,8 @@ export interface CsvRecord {
 /**
  * Streams the records of a CSV file (RFC 4180 quoting, fields with newlines) with their starting line.
  * Column counts are not enforced here, so callers can report a wrong count with file and line themselves;
- * a syntax error (unclosed quote, stray quote) becomes `invalid_data` naming the file and line.
+ * a syntax error (unclosed quote, stray quote) becomes `invalid_data` naming the file and line. Blank lines (only
+ * whitespace) are skipped, as the line-based loaders skip them; a quoted empty field (`""`) is a record.
  */
 export async function* readCsvRecords(file: string): AsyncGenerator<CsvRecord> {
   assertFileExists(file);
@@ -20,10 +21,13 @@ export async function* readCsvRecords(file: string): AsyncGenerator<CsvRecord> {
   // field as two lines, and a syntax error can surface before the records parsed ahead of it are consumed.
   let parsedEnd = 0;
   let firstRecord: string[] | undefined;
-  const onRecord = ({ record, raw }: { record: string[]; raw: string }): CsvRecord => {
-    firstRecord ??= record;
+  const onRecord = ({ record, raw }: { record: string[]; raw: string }): CsvRecord | null => {
     const line = parsedEnd + 1;
     parsedEnd += lineBreaks(raw);
+    // A blank line (an editor's trailing newline, a gap between rows) is no record: it had been a row of one empty
+    // field, refused as the wrong number of columns. Its line still counts. Returning null skips it in csv-parse.
+    if (raw.trim() === '') return null;
+    firstRecord ??= record;
     // A file saved as latin-1 or Windows-1252 decodes with U+FFFD where its accented letters were: refused, not garbled.
     const replacement = raw.indexOf('\uFFFD');
     if (replacement >= 0) throw dataError(file, line + lineBreaks(raw.slice(0, replacement)), notUtf8Message);

@@ -1,4 +1,4 @@
-import { dataError } from '@personalab/core';
+import { PersonalabError, dataError } from '@personalab/core';
 
 /** What a loader does with a malformed row: stop with an error (default) or skip it and report it. */
 export type InvalidRowPolicy = 'throw' | 'skip';
@@ -23,7 +23,10 @@ export interface LoaderOptions {
  */
 export class RowIssues {
   readonly skipped: SkippedRow[] = [];
-  constructor(private readonly policy: InvalidRowPolicy = 'throw') {}
+  constructor(private readonly policy: InvalidRowPolicy = 'throw') {
+    // Anything but 'throw' had meant skip, so a typo ('Skip', 'ignore') dropped bad rows it was meant to stop at.
+    if (policy !== 'throw' && policy !== 'skip') throw new PersonalabError('invalid_argument', `onInvalid must be "throw" or "skip", got ${JSON.stringify(policy)}`);
+  }
 
   reject(file: string, line: number, reason: string, cause?: unknown): void {
     if (this.policy === 'throw') throw dataError(file, line, reason, cause);

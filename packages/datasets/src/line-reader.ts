@@ -9,8 +9,16 @@ export interface NumberedLine {
   line: number;
 }
 
+/** Throws `invalid_argument` unless `path` is a non-empty string (a JavaScript caller's `undefined` had failed as a bare TypeError). */
+export function assertPath(path: unknown, what = 'file'): asserts path is string {
+  if (typeof path !== 'string' || path === '') {
+    throw new PersonalabError('invalid_argument', `expected a ${what} path (a non-empty string), got ${path === '' ? '""' : String(path)}`);
+  }
+}
+
 /** Throws `not_found` naming the file, instead of a bare ENOENT from deep inside a stream. */
 export function assertFileExists(file: string, hint?: string): void {
+  assertPath(file);
   if (!existsSync(file)) {
     throw new PersonalabError('not_found', `${file}: file not found${hint ? ` (${hint})` : ''}`, { details: { file } });
   }

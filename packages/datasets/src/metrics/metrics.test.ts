@@ -54,6 +54,21 @@ describe('ranking metrics (hand-computed)', () => {
     expect(catalogCoverage([['a', 'b', 'c'], ['b', 'd']], 10, 2)).toBeCloseTo(3 / 10, 12);
     expect(catalogCoverage([['a', 'z']], new Set(['a', 'b']))).toBeCloseTo(1 / 2, 12);
   });
+
+  it('refuses a catalog size that is not a positive integer or smaller than what was recommended', () => {
+    // NaN had returned NaN, and a size of 1 with three items recommended a coverage of 3.
+    expect(() => catalogCoverage([['a']], Number.NaN)).toThrow('catalog size must be a positive integer, got NaN');
+    expect(() => catalogCoverage([['a', 'b']], 2.5)).toThrow(/got 2.5/);
+    expect(() => catalogCoverage([['a', 'b', 'c']], 1)).toThrow('3 distinct items were recommended but the catalog has only 1');
+    expect(catalogCoverage([['a', 'b', 'c']], 3)).toBe(1);
+  });
+
+  it('k larger than the list, and a k past every list, divide as defined', () => {
+    expect(precisionAtK(['a'], relevant, 10)).toBeCloseTo(1 / 10, 12);
+    expect(recallAtK(['a'], relevant, 10)).toBeCloseTo(1 / 3, 12);
+    expect(ndcgAtK(['a', 'c'], new Set(['a', 'c']), 100)).toBeCloseTo(1, 12);
+    expect(() => ndcgAtK(list, relevant, Number.POSITIVE_INFINITY)).toThrow(/k must be an integer >= 1, got Infinity/);
+  });
 });
 
 describe('evaluateRanking', () => {
@@ -105,5 +120,11 @@ describe('rating metrics', () => {
     expect(rmse([4, 1, 3, 5], [3, 3, 3, 2])).toBeCloseTo(Math.sqrt(3.5), 12);
     expect(mae([4, 1, 3, 5], [3, 3, 3, 2])).toBeCloseTo(1.5, 12);
     expect(() => rmse([1], [1, 2])).toThrow(/1 values but actual has 2/);
+  });
+
+  it('refuses NaN and Infinity rather than returning NaN', () => {
+    // One failed prediction had made the whole RMSE NaN without a word.
+    expect(() => rmse([4, Number.NaN], [3, 3])).toThrow('predicted[1] is NaN, not a finite number');
+    expect(() => mae([4, 1], [3, Number.POSITIVE_INFINITY])).toThrow('actual[1] is Infinity, not a finite number');
   });
 });

@@ -96,17 +96,21 @@ export function mrr(recommended: readonly string[], relevant: ReadonlySet<string
 
 /**
  * Catalog coverage: the share of the catalog that appears in at least one user's top-k list.
- * `catalog` is the number of items or the item ids (ids outside it are ignored).
+ * `catalog` is the number of items (a positive integer) or the item ids (ids outside it are ignored). Given a number,
+ * more distinct recommended items than that is `invalid_argument` (the count is wrong), not a coverage above 1.
  */
 export function catalogCoverage(recommendations: Iterable<readonly string[]>, catalog: number | ReadonlySet<string>, k?: number): number {
   const size = typeof catalog === 'number' ? catalog : catalog.size;
-  if (size <= 0) throw new PersonalabError('invalid_argument', 'catalog must not be empty');
+  if (size === 0) throw new PersonalabError('invalid_argument', 'catalog must not be empty');
+  // NaN had returned NaN, and 2.5 a share of half an item.
+  if (!Number.isInteger(size) || size < 0) throw new PersonalabError('invalid_argument', `catalog size must be a positive integer, got ${size}`);
   const seen = new Set<string>();
   for (const list of recommendations) {
     for (const item of k === undefined ? list : topK(list, k)) {
       if (typeof catalog === 'number' || catalog.has(item)) seen.add(item);
     }
   }
+  if (seen.size > size) throw new PersonalabError('invalid_argument', `${seen.size} distinct items were recommended but the catalog has only ${size}`);
   return seen.size / size;
 }
 

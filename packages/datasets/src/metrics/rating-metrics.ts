@@ -3,9 +3,14 @@ import { PersonalabError } from '@personalab/core';
 function check(predicted: readonly number[], actual: readonly number[]): void {
   if (predicted.length !== actual.length) throw new PersonalabError('invalid_argument', `predicted has ${predicted.length} values but actual has ${actual.length}`);
   if (predicted.length === 0) throw new PersonalabError('invalid_argument', 'no values to compare');
+  // One NaN (a model's failed prediction) or Infinity would make the whole error NaN or Infinity without a word.
+  for (const [name, values] of [['predicted', predicted], ['actual', actual]] as const) {
+    const index = values.findIndex((value) => typeof value !== 'number' || !Number.isFinite(value));
+    if (index >= 0) throw new PersonalabError('invalid_argument', `${name}[${index}] is ${String(values[index])}, not a finite number`);
+  }
 }
 
-/** Root mean squared error: sqrt(mean((predicted - actual)^2)). */
+/** Root mean squared error: sqrt(mean((predicted - actual)^2)). Every value must be a finite number (`invalid_argument`). */
 export function rmse(predicted: readonly number[], actual: readonly number[]): number {
   check(predicted, actual);
   let sum = 0;
@@ -13,7 +18,7 @@ export function rmse(predicted: readonly number[], actual: readonly number[]): n
   return Math.sqrt(sum / predicted.length);
 }
 
-/** Mean absolute error: mean(|predicted - actual|). */
+/** Mean absolute error: mean(|predicted - actual|). Every value must be a finite number (`invalid_argument`). */
 export function mae(predicted: readonly number[], actual: readonly number[]): number {
   check(predicted, actual);
   let sum = 0;

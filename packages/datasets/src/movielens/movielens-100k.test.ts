@@ -214,4 +214,12 @@ describe('MovieLens loaders on malformed input', () => {
     await expect(loadMovieLens100k(folder.path + '/nothing')).rejects.toMatchObject({ code: 'not_found' });
     await expect(loadMovieLensSplit(folder.path, 'u9' as 'u1')).rejects.toMatchObject({ code: 'invalid_argument' });
   });
+
+  it('a folder that is not a path (findDataset found nothing) is invalid_argument, not a TypeError from path.join', async () => {
+    // `loadMovieLens100k(findDataset(...)!)` with the set nowhere had thrown ERR_INVALID_ARG_TYPE from node:path.
+    const missing = undefined as unknown as string;
+    await expect(loadMovieLens100k(missing)).rejects.toMatchObject({ code: 'invalid_argument', message: 'expected a MovieLens 100K folder path (a non-empty string), got undefined' });
+    await expect(loadMovieLensSplit(missing, 'u1')).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(loadMovieLensRatings('')).rejects.toMatchObject({ code: 'invalid_argument', message: 'expected a file path (a non-empty string), got ""' });
+  });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { PersonalabError, dataError, formatZodError, type Item, type RatingInteraction, type User } from '@personalab/core';
 import { RowIssues, type LoaderOptions, type SkippedRow } from '../invalid-rows.js';
-import { assertFileExists, readLines } from '../line-reader.js';
+import { assertFileExists, assertPath, readLines } from '../line-reader.js';
 
 /** The 19 genre flags of `u.item`, in file order (as listed in `u.genre`). */
 export const movieLensGenres = [
@@ -105,6 +105,8 @@ function describe(error: z.ZodError): string {
 
 /** The folder that holds `u.data`: the data set folder itself, or its `ml-100k/` subfolder (the zip's layout). */
 export function resolveMovieLensDirectory(directory: string): string {
+  // findDataset returns undefined when the set is nowhere: say so, rather than fail inside path.join.
+  assertPath(directory, 'MovieLens 100K folder');
   if (existsSync(join(directory, 'u.data'))) return directory;
   const nested = join(directory, 'ml-100k');
   if (existsSync(join(nested, 'u.data'))) return nested;

@@ -192,6 +192,30 @@ describe('Synthetic-Persona-Chat (CSV)', () => {
     expect((await caughtDataError(loadSyntheticPersonaChat(file))).message).toMatch(/the first line has no commas but has semicolons: the file must be comma-separated/);
   });
 
+  it('skips empty lines (a trailing newline or two, a gap between rows) and keeps counting their lines', async () => {
+    const header = 'user 1 personas,user 2 personas,Best Generated Conversation';
+    const row = (index: number) => `"I like tea ${index}.","I like coffee.","User 1: Hi ${index}!\nUser 2: Hello."`;
+    // An empty line had been a record of one empty field: "expected 3 columns ..., found 1" on a file an editor saved.
+    const file = folder.write('blank-lines.csv', `${header}\r\n${row(0)}\r\n\r\n${row(1)}\r\n\r\n\r\n`);
+    const { conversations, skipped } = await loadSyntheticPersonaChat(file);
+    expect(skipped).toEqual([]);
+    expect(conversations.map((conversation) => [conversation.id, conversation.line])).toEqual([
+      ['spc-0', 2],
+      ['spc-1', 5],
+    ]);
+    // A real wrong row after a gap is still named at its own line.
+    const broken = folder.write('blank-then-broken.csv', `${header}\n${row(0)}\n\n"a","b"\n`);
+    expect((await caughtDataError(loadSyntheticPersonaChat(broken))).message).toBe(`${broken}:5: expected 3 columns (user 1 personas, user 2 personas, conversation), found 2`);
+    // Only empty lines after the header: still no conversations.
+    const headerOnly = folder.write('header-blank.csv', `${header}\n\n\n`);
+    expect((await caughtDataError(loadSyntheticPersonaChat(headerOnly))).message).toBe(`${headerOnly}: no conversations after the header`);
+  });
+
+  it('refuses an onInvalid policy it does not know instead of skipping', async () => {
+    // 'Skip' (or any typo) had meant skip: bad rows were dropped by a caller who asked to stop at them.
+    await expect(loadSyntheticPersonaChat(fixturePath('synthetic-persona-chat.csv'), { onInvalid: 'Skip' as 'skip' })).rejects.toThrow('onInvalid must be "throw" or "skip", got "Skip"');
+  });
+
   it('rejects an empty file and a file with only the header', async () => {
     const empty = folder.write('empty.csv', '');
     expect((await caughtDataError(loadSyntheticPersonaChat(empty))).message).toBe(`${empty}: empty file: no header`);

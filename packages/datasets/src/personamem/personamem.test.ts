@@ -76,6 +76,15 @@ describe('PersonaMem fixture in the official format', () => {
     ]);
   });
 
+  it('reads a questions file that ends with empty lines', async () => {
+    const text = (await import('node:fs')).readFileSync(fixturePath('personamem-questions.csv'), 'utf8').trimEnd();
+    const file = folder.write('trailing-blank.csv', `${text}\n\n\n`);
+    const expected = await loadPersonaMemQuestions(fixturePath('personamem-questions.csv'));
+    const { questions, skipped } = await loadPersonaMemQuestions(file);
+    expect(skipped).toEqual([]);
+    expect(questions.map((question) => [question.questionId, question.line])).toEqual(expected.questions.map((question) => [question.questionId, question.line]));
+  });
+
   it('wrong column count, a bad answer and a broken option list name file and line', async () => {
     const lines = (await import('node:fs')).readFileSync(fixturePath('personamem-questions.csv'), 'utf8').trimEnd().split('\n');
     const header = lines[0] as string;

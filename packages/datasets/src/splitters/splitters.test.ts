@@ -147,4 +147,27 @@ describe('temporalLeaveLastOut', () => {
     expect(two.test.map((row) => row.itemId)).toEqual(['a', 'c']);
     expect(() => temporalLeaveLastOut(rows, { n: 0 })).toThrow(/n must be/);
   });
+
+  it('refuses an interaction without a finite timestamp instead of sorting by NaN', () => {
+    // A NaN time made the sort's result depend on the engine, so the held-out "latest" rows were any rows.
+    const rows = [rating('1', 'a', 30), rating('1', 'b', Number.NaN), rating('1', 'c', 20)];
+    expect(() => temporalLeaveLastOut(rows, { n: 1 })).toThrow('interaction 1 (user 1) has timestamp NaN, not a finite number');
+  });
+});
+
+describe('splitter options', () => {
+  it('refuses a shuffle or filterBy it does not know instead of using the default', () => {
+    const rows = makeData([4, 4]);
+    expect(() => stratifiedSplit(rows, { ratio: 0.5, seed: 1, shuffle: 'Numpy' as 'numpy' })).toThrow('shuffle must be "personalab", "numpy" or "numpy-sort", got "Numpy"');
+    expect(() => stratifiedSplit(rows, { ratio: 0.5, seed: 1, filterBy: 'users' as 'user' })).toThrow('filterBy must be "user" or "item", got "users"');
+    expect(() => stratifiedSplit(rows, { ratio: 0.5, seed: 2 ** 53 })).toThrow(/at most 2\^53 - 1/);
+  });
+
+  it('splits users with 1 to 3 interactions by round-half-even, seed 0 included, the same on every call', () => {
+    const rows = makeData([1, 2, 3]);
+    const first = stratifiedSplit(rows, { ratio: 0.5, seed: 0 });
+    // round(0.5) = 0, round(1) = 1, round(1.5) = 2: the one-rating user goes wholly to test.
+    expect(['1', '2', '3'].map((user) => first.train.filter((row) => row.userId === user).length)).toEqual([0, 1, 2]);
+    expect(stratifiedSplit(rows, { ratio: 0.5, seed: 0 })).toEqual(first);
+  });
 });

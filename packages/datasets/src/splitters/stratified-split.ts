@@ -42,10 +42,17 @@ export function stratifiedSplit<T extends { userId: string; itemId: string }>(in
   const { ratio, seed } = options;
   if (!(ratio > 0 && ratio < 1)) throw new PersonalabError('invalid_argument', `split ratio must be between 0 and 1 (exclusive), got ${ratio}`);
   const minRatings = options.minRatings ?? 1;
+  // A misspelt choice ('Numpy', 'users') had silently given the default split.
+  if (options.shuffle !== undefined && !['personalab', 'numpy', 'numpy-sort'].includes(options.shuffle)) {
+    throw new PersonalabError('invalid_argument', `shuffle must be "personalab", "numpy" or "numpy-sort", got ${JSON.stringify(options.shuffle)}`);
+  }
+  if (options.filterBy !== undefined && options.filterBy !== 'user' && options.filterBy !== 'item') {
+    throw new PersonalabError('invalid_argument', `filterBy must be "user" or "item", got ${JSON.stringify(options.filterBy)}`);
+  }
   const numpy = options.shuffle === 'numpy' || options.shuffle === 'numpy-sort';
   if (numpy && !(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) throw new PersonalabError('invalid_argument', `numpy shuffling needs an integer seed in [0, 2^32 - 1], got ${seed}`);
   // A fractional seed had been truncated (42.5 split as 42) and a negative one wrapped: both refused.
-  if (!(Number.isSafeInteger(seed) && seed >= 0)) throw new PersonalabError('invalid_argument', `the split seed must be a non-negative integer, got ${seed}`);
+  if (!(Number.isSafeInteger(seed) && seed >= 0)) throw new PersonalabError('invalid_argument', `the split seed must be a non-negative integer (at most 2^53 - 1), got ${seed}`);
   // Seeds below 2^32 hash as before; the bits above fold in, so 2^32 no longer splits as 0.
   const hashSeed = ((seed >>> 0) ^ Math.imul(Math.floor(seed / 0x100000000), 0x9e3779b1)) >>> 0;
   if (!Number.isInteger(minRatings) || minRatings < 1) throw new PersonalabError('invalid_argument', `minRatings must be an integer >= 1, got ${minRatings}`);

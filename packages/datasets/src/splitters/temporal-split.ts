@@ -19,6 +19,8 @@ export function temporalLeaveLastOut<T extends { userId: string; timestamp: numb
   if (!Number.isInteger(minTrain) || minTrain < 0) throw new PersonalabError('invalid_argument', `minTrain must be an integer >= 0, got ${minTrain}`);
   const byUser = new Map<string, number[]>();
   interactions.forEach((interaction, index) => {
+    // Sorting by a NaN (or missing) time leaves the order to chance, and the "last" n would be any n.
+    if (!Number.isFinite(interaction.timestamp)) throw new PersonalabError('invalid_argument', `interaction ${index} (user ${interaction.userId}) has timestamp ${String(interaction.timestamp)}, not a finite number`);
     let indices = byUser.get(interaction.userId);
     if (!indices) byUser.set(interaction.userId, (indices = []));
     indices.push(index);
