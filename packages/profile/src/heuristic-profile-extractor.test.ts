@@ -28,6 +28,23 @@ describe('HeuristicProfileExtractor', () => {
     expect(profile.goals[0]?.evidence[0]?.messageId).toBe('c');
   });
 
+  it('gives a schema-valid profile, the same on every call, for empty, blank, emoji-only, 100 KB and non-English messages', async () => {
+    const messages = [
+      user('empty', '', 1),
+      user('blank', ' \n\t ', 2),
+      user('emoji', '😀🎉', 3),
+      user('long', 'I work as a nurse and I have two dogs. '.repeat(2_600), 4), // about 100 KB
+      user('french', "J'adore le jazz.", 5),
+      user('chinese', '我喜欢爵士乐。', 6),
+    ];
+    const extractor = new HeuristicProfileExtractor();
+    const profile = await extractor.extract(messages);
+    expect(profileSchema.parse(profile)).toEqual(profile);
+    expect(profileStatements(profile)).toEqual(['i work as a nurse', 'i have two dogs']);
+    expect(profile.style.messageCount).toBe(6);
+    expect(await extractor.extract(messages)).toEqual(profile);
+  });
+
   it('orders messages by time, so a later change wins', async () => {
     const profile = await new HeuristicProfileExtractor().extract([user('late', 'i hate running now', 20), user('early', 'i love running', 10)]);
     expect(profile.preferences[0]).toMatchObject({ polarity: 'dislike', history: [{ polarity: 'like', from: 10, to: 20 }] });

@@ -1,4 +1,5 @@
 import { emptyProfile, PersonalabError, type ExtractOptions, type Message, type Profile, type ProfileExtractor } from '@personalab/core';
+import { checkExtractInput } from './extract-input.js';
 import { candidateStatements } from './heuristic/candidate-statements.js';
 import { defaultPersonaFilterModel } from './heuristic/persona-filter-model.js';
 import { filteredSources, personaScore, type PersonaFilterModel } from './heuristic/persona-filter.js';
@@ -97,8 +98,7 @@ export class HeuristicProfileExtractor implements ProfileExtractor {
 
   async extract(messages: readonly Message[], options: ExtractOptions = {}): Promise<Profile> {
     if (options.signal?.aborted) throw new PersonalabError('cancelled', 'profile extraction was cancelled');
-    const userId = options.previous?.userId ?? options.userId ?? messages.find((message) => message.role === 'user')?.userId;
-    if (userId === undefined) throw new PersonalabError('invalid_argument', 'extract needs options.userId, options.previous, or user messages with a userId');
+    const userId = checkExtractInput(messages, options);
     const base = options.previous ?? emptyProfile(userId, 0);
     // Oldest first, so later statements update earlier ones; the sort is stable for equal times.
     const ordered = inTimeOrder(messages, base.updatedAt);

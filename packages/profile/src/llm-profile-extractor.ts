@@ -10,6 +10,7 @@ import {
   type TokenUsage,
 } from '@personalab/core';
 import { isConfigurationError } from '@personalab/llm';
+import { checkExtractInput } from './extract-input.js';
 import { updateStyle } from './heuristic/style.js';
 import { chunkMessages } from './llm/chunking.js';
 import { citedEvidence, extractionSchema, type ChunkExtraction } from './llm/extraction-schema.js';
@@ -112,13 +113,11 @@ export class LlmProfileExtractor implements ProfileExtractor {
    * by default, thrown: nothing partial is returned. With `onChunkFailure: 'skip'` the other
    * chunks are still merged and only when every chunk failed is the first failure thrown. Errors
    * that would fail every chunk (cancelled, credentials, a wrong base URL or model name, a
-   * read-mode cache miss) are thrown at once either way. Message ids must be unique
-   * (`invalid_argument` otherwise).
+   * read-mode cache miss) are thrown at once either way. The input is checked first
+   * (`checkExtractInput`: unique message ids, valid times, a user id agreeing with `previous`).
    */
   async extract(messages: readonly Message[], options: ExtractOptions = {}): Promise<Profile> {
-    const userId = options.previous?.userId ?? options.userId ?? messages.find((message) => message.role === 'user')?.userId;
-    if (userId === undefined) throw new PersonalabError('invalid_argument', 'extract needs options.userId, options.previous, or user messages with a userId');
-    rejectDuplicateIds(messages);
+    const userId = checkExtractInput(messages, options);
     const ordered = inTimeOrder(messages.filter((message) => message.role !== 'system'), options.previous?.updatedAt);
     let profile = options.previous ?? emptyProfile(userId, 0);
     const stats: Required<LlmExtractionStats> = emptyStats();
@@ -259,21 +258,3 @@ export class LlmProfileExtractor implements ProfileExtractor {
 function emptyStats(): Required<LlmExtractionStats> {
   return { chunks: 0, requests: 0, usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 }, cachedChunks: 0, droppedItems: 0, failedChunks: [] };
 }
-
-/** Evidence cites messages by id, so two messages with one id would make it cite the wrong one. */
-function rejectDuplicateIds(messages: readonly Message[]): void {
-  const seen = new Set<string>();
-  const duplicates = new Set<string>();
-  for (const message of messages) {
-    if (seen.has(message.id)) duplicates.add(message.id);
-    seen.add(message.id);
-  }
-  if (duplicates.size > 0) {
-    const list = [...duplicates].slice(0, 5).join(', ');
-    throw new PersonalabError('invalid_argument', `message ids must be unique: ${list}${duplicates.size > 5 ? ', ...' : ''} ${duplicates.size === 1 ? 'appears' : 'appear'} more than once`, {
-      details: { duplicateIds: [...duplicates] },
-    });
-  }
-}
-
-

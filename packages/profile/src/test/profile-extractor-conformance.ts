@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { profileSchema, type Message, type Profile, type ProfileExtractor } from '@personalab/core';
+import { emptyProfile, profileSchema, type Message, type Profile, type ProfileExtractor } from '@personalab/core';
 
 /** Builds the extractor under test; `prepare` scripts any upstream (e.g. a test server) for one conversation. */
 export interface ProfileExtractorFactory {
@@ -81,6 +81,23 @@ export function profileExtractorConformance(name: string, factory: ProfileExtrac
       expect(sushi?.history.at(-1)?.to).toBe(6_000);
       expect(sushi?.reason).toMatch(/food poisoning/);
       expect(second.style.messageCount).toBe(3);
+    });
+
+    it('refuses, before any work, duplicate message ids, a time that is not whole non-negative ms, and a user id other than the previous profile\'s', async () => {
+      const extractor = await factory.create();
+      // The heuristic extractor had merged both messages under one id (evidence citing the wrong one).
+      const duplicated = [message('d1', 'user', 'I love jazz.', 1_000), message('d1', 'user', 'I hate jazz.', 2_000)];
+      await expect(extractor.extract(duplicated, { userId: 'u1' })).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringContaining('message ids must be unique: d1') });
+      // A negative or fractional time had produced a profile that fails profileSchema.
+      for (const timestamp of [-5, 1_000.5]) {
+        await expect(extractor.extract([message('t1', 'user', 'I love jazz.', timestamp)], { userId: 'u1' })).rejects.toMatchObject({
+          code: 'invalid_argument',
+          message: `messages[0] (id "t1"): timestamp must be a non-negative integer of milliseconds since 1970, got ${timestamp}`,
+        });
+      }
+      // userId had been ignored when previous was given: u2's messages went into u1's profile.
+      const previous = { ...emptyProfile('u1', 0), version: 1 };
+      await expect(extractor.extract(conformanceFollowUp, { previous, userId: 'u2' })).rejects.toMatchObject({ code: 'invalid_argument', message: 'options.userId "u2" is not the user of options.previous ("u1")' });
     });
   });
 }
