@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExactIndex } from '@personalab/retrieval';
-import { PersonalabError, type Interaction } from '@personalab/core';
+import { PersonalabError, type Assistant, type Interaction } from '@personalab/core';
 import { isConfigurationError, OpenAIChatModel } from '@personalab/llm';
 import { startTestServer } from '@personalab/llm/test';
 import { LlmUserSimulator, type LlmUserSimulatorStats } from '../llm-user-simulator.js';
@@ -298,6 +298,73 @@ describe('simulate', () => {
     await expect(simulate({ simulator, assistant, users, maxTurns: 0, quiet: true })).rejects.toThrow(/maxTurns/);
   });
 
+  it('rejects a concurrency or turnTimeoutMs that is not positive, instead of running nothing', async () => {
+    // concurrency NaN had started no worker: simulate returned at once, `ran` counting 10 conversations that never ran.
+    await expect(simulate({ simulator, assistant, users, maxTurns: 2, concurrency: Number.NaN, quiet: true })).rejects.toThrow('concurrency must be a positive integer, got NaN');
+    await expect(simulate({ simulator, assistant, users, maxTurns: 2, concurrency: 0, quiet: true })).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(simulate({ simulator, assistant, users, maxTurns: 2, turnTimeoutMs: 0, quiet: true })).rejects.toThrow('turnTimeoutMs must be a positive number of ms, got 0');
+  });
+
+  it('runs no conversation for no users and says so in its result', async () => {
+    const result = await simulate({ simulator, assistant, users: [], maxTurns: 2, quiet: true });
+    expect(result).toMatchObject({ ran: 0, resumed: 0, conversations: [], summary: { conversations: 0, withTargets: 0 } });
+  });
+
+  it('settles when aborted even if the assistant ignores its signal and never answers', async () => {
+    // A reply that never settles had kept simulate from returning after the abort, forever.
+    const controller = new AbortController();
+    let signalled = 0;
+    const hanging = {
+      name: 'hangs',
+      reply: ({ signal }: Parameters<Assistant['reply']>[0]) => {
+        signal?.addEventListener('abort', () => signalled++);
+        return new Promise<never>(() => undefined);
+      },
+    };
+    setTimeout(() => controller.abort(), 50);
+    const started = Date.now();
+    await expect(simulate({ simulator, assistant: hanging, users: users.slice(0, 3), maxTurns: 2, signal: controller.signal, quiet: true })).rejects.toMatchObject({ code: 'cancelled' });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(signalled).toBe(3); // each reply in flight was told
+  });
+
+  it('fails a conversation whose assistant does not answer within turnTimeoutMs, and runs it again on resume', async () => {
+    const store = new RunStore(join(directory, 'timeout.sqlite'));
+    let aborted = 0;
+    const slowForU1 = {
+      name: assistant.name,
+      reply: (options: Parameters<Assistant['reply']>[0]) => {
+        if (options.userId !== 'u1') return assistant.reply(options);
+        options.signal?.addEventListener('abort', () => aborted++);
+        return new Promise<never>(() => undefined);
+      },
+    };
+    const first = await simulate({ simulator, assistant: slowForU1, users: users.slice(0, 3), maxTurns: 5, k: 1, store, runId: 't', turnTimeoutMs: 100, quiet: true });
+    expect(first.conversations.map((record) => [record.userId, record.endReason])).toEqual([
+      ['u0', 'goal_met'],
+      ['u1', 'error'],
+      ['u2', 'goal_met'],
+    ]);
+    expect(first.conversations[1]?.error).toBe('the assistant did not answer within 100 ms');
+    expect(aborted).toBe(1);
+    const resumed = await simulate({ simulator, assistant, users: users.slice(0, 3), maxTurns: 5, k: 1, store, runId: 't', turnTimeoutMs: 100, quiet: true });
+    expect(resumed).toMatchObject({ ran: 1, resumed: 2 });
+    expect(resumed.conversations.map((record) => record.endReason)).toEqual(['goal_met', 'goal_met', 'goal_met']);
+    store.close();
+  });
+
+  it('fails a conversation whose assistant answers without text or with ids that are not a list, naming the assistant', async () => {
+    const reply = (answer: unknown) => ({ name: 'odd', reply: () => Promise.resolve(answer as { content: string }) });
+    // content undefined had been stored as is; a string of ids had been spread into characters ("m6" → "m", "6").
+    const noText = await simulate({ simulator, assistant: reply({ recommendedItemIds: ['m6'] }), users: users.slice(0, 1), maxTurns: 2, quiet: true });
+    expect(noText.conversations[0]).toMatchObject({ endReason: 'error', error: 'assistant odd replied without a text content (content: undefined)' });
+    const stringIds = await simulate({ simulator, assistant: reply({ content: 'try this', recommendedItemIds: 'm6' }), users: users.slice(0, 1), maxTurns: 2, quiet: true });
+    expect(stringIds.conversations[0]).toMatchObject({ endReason: 'error', error: 'assistant odd replied with recommendedItemIds that is not a list of item id strings ("m6")' });
+    // An empty text is a reply (the user answers it).
+    const empty = await simulate({ simulator, assistant: reply({ content: '' }), users: users.slice(0, 1), maxTurns: 2, quiet: true });
+    expect(empty.conversations[0]?.endReason).toBe('turn_limit');
+  });
+
   it('exports transcripts as JSON Lines, one conversation per line', async () => {
     const result = await simulate({ simulator, assistant, users: users.slice(0, 3), maxTurns: 5, k: 1, quiet: true });
     const path = join(directory, 'transcripts.jsonl');
@@ -318,6 +385,10 @@ describe('simulate', () => {
     for (const line of lines) expect(line.config).toEqual(result.config);
     const config = lines[0]?.config as { k: number; maxTurns: number };
     expect(summarizeRecommendations(lines, { k: config.k, maxTurns: config.maxTurns })).toEqual(result.summary);
+    // A file written without the settings has none to re-score with: refused, not scored with every item and no turns.
+    const noSettings = {} as { k: number; maxTurns: number }; // what `config` of a line written without it reads as
+    expect(() => summarizeRecommendations(lines, noSettings)).toThrow('k must be a positive integer, got undefined');
+    expect(() => summarizeRecommendations(lines, { k: 1, maxTurns: Number.NaN })).toThrow('maxTurns must be a positive integer, got NaN');
   });
 
   it('re-scores a transcripts file holding failed conversations as the run scored it (failed ones are not scored)', async () => {

@@ -26,8 +26,14 @@ export interface SimulateOptions {
    * conversation ends with `turn_limit`.
    */
   maxTurns: number;
-  /** Conversations in flight at once. */
+  /** Conversations in flight at once (a positive integer, default 4). */
   concurrency?: number;
+  /**
+   * The most one call of either side may take, in ms (the simulator's `start` / `respond`, the assistant's `reply`).
+   * Past it the assistant's `signal` is aborted and the conversation fails with `upstream_timeout` (stored as `error`,
+   * run again on resume), so one call that never returns cannot hold the run forever. Default: no limit.
+   */
+  turnTimeoutMs?: number;
   /** Where finished conversations go; a run with the same id resumes from it. */
   store?: RunStore;
   /** Names the run in the store (default: simulator and assistant names). */
@@ -80,13 +86,78 @@ class SideError extends Error {
   }
 }
 
-/** Runs one side's call, marking what it throws with the side. */
-async function side<T>(source: ErrorSource, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw new SideError(source, error);
+/** The run's abort signal and the per-call time limit, which every call of either side is held to. */
+interface CallLimits {
+  signal: AbortSignal | undefined;
+  timeoutMs: number | undefined;
+}
+
+/**
+ * Runs one side's call, marking what it throws with the side. The call gets a signal that aborts when the run is
+ * aborted or the time limit passes, and is not waited for past either: a call that ignores its signal and never
+ * settles had kept `simulate` from ever returning, even after an abort.
+ */
+async function side<T>(source: ErrorSource, limits: CallLimits, call: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+  if (limits.signal === undefined && limits.timeoutMs === undefined) {
+    try {
+      return await call(undefined);
+    } catch (error) {
+      throw new SideError(source, error);
+    }
   }
+  // One controller per call, aborted by the run's signal or the time limit (a listener, removed after the call, rather
+  // than AbortSignal.any, so the run's long-lived signal keeps no reference to finished calls).
+  const controller = new AbortController();
+  let timedOut = false;
+  let rejectStopped: (error: unknown) => void = () => undefined;
+  const stopped = new Promise<never>((_, reject) => (rejectStopped = reject));
+  const onAbort = () => {
+    if (timedOut) rejectStopped(new SideError(source, new PersonalabError('upstream_timeout', `the ${source} did not answer within ${limits.timeoutMs} ms`, { isRetryable: true })));
+    else rejectStopped(new PersonalabError('cancelled', 'simulation cancelled'));
+  };
+  controller.signal.addEventListener('abort', onAbort, { once: true });
+  const onRunAbort = () => controller.abort();
+  if (limits.signal?.aborted) controller.abort();
+  else limits.signal?.addEventListener('abort', onRunAbort, { once: true });
+  const timeout =
+    limits.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          controller.abort();
+        }, limits.timeoutMs);
+  // The race's loser must not surface as an unhandled rejection.
+  stopped.catch(() => undefined);
+  try {
+    return await Promise.race([
+      (async () => {
+        try {
+          return await call(controller.signal);
+        } catch (error) {
+          throw new SideError(source, error);
+        }
+      })(),
+      stopped,
+    ]);
+  } finally {
+    clearTimeout(timeout);
+    limits.signal?.removeEventListener('abort', onRunAbort);
+    controller.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** What an assistant must answer; checked, since a JavaScript assistant's `undefined` content had been stored as such. */
+function checkReply(assistant: Assistant, reply: unknown): { content: string; recommendedItemIds?: readonly string[] } {
+  const value = reply as { content?: unknown; recommendedItemIds?: unknown } | null | undefined;
+  if (typeof value?.content !== 'string') {
+    throw new PersonalabError('upstream_bad_response', `assistant ${assistant.name} replied without a text content (content: ${value === null || value === undefined ? String(value) : typeof value.content})`);
+  }
+  const ids = value.recommendedItemIds;
+  // A string here had been spread into its characters: "m6" recommended "m" and "6".
+  if (ids !== undefined && !(Array.isArray(ids) && ids.every((id) => typeof id === 'string'))) {
+    throw new PersonalabError('upstream_bad_response', `assistant ${assistant.name} replied with recommendedItemIds that is not a list of item id strings (${JSON.stringify(ids)?.slice(0, 100)})`);
+  }
+  return value as { content: string; recommendedItemIds?: readonly string[] };
 }
 
 export interface SimulationResult {
@@ -154,8 +225,9 @@ async function converse(
   assistant: Assistant,
   maxTurns: number,
   k: number,
-  signal: AbortSignal | undefined,
+  limits: CallLimits,
 ): Promise<{ turns: DialogueTurn[]; endReason: EndReason; simulatorReport?: SimulatorReport }> {
+  const signal = limits.signal;
   const turns: DialogueTurn[] = [];
   let report: SimulatorReport | undefined;
   /** Adds the simulator's turn to the transcript (an end may have no words), and its account to the report. */
@@ -170,7 +242,7 @@ async function converse(
     if (provenance.fallback && added) report.fallbackTurns.push(turns.length - 1);
   };
   const ended = (endReason: EndReason) => ({ turns, endReason, ...(report ? { simulatorReport: report } : {}) });
-  let next: SimulatorTurn = await side('simulator', () => simulator.start({ profile: user.profile, goal: user.goal }));
+  let next: SimulatorTurn = await side('simulator', limits, () => simulator.start({ profile: user.profile, goal: user.goal }));
   let userTurns = 0;
   while (true) {
     // In-process simulators and assistants can chain promises without ever giving the event loop a turn:
@@ -180,7 +252,7 @@ async function converse(
     addUserTurn(next);
     if (next.type === 'end') return ended(next.reason);
     userTurns++;
-    const reply = await side('assistant', () => assistant.reply({ userId: user.id, dialogue: turns, ...(signal ? { signal } : {}) }));
+    const reply = await side('assistant', limits, async (callSignal) => checkReply(assistant, await assistant.reply({ userId: user.id, dialogue: turns, ...(callSignal ? { signal: callSignal } : {}) })));
     const turn: TranscriptTurn = { role: 'assistant', content: reply.content };
     if (reply.recommendedItemIds) {
       const { shown, beyondK } = shownItems(reply.recommendedItemIds, k);
@@ -193,11 +265,11 @@ async function converse(
     turns.push(turn);
     if (userTurns >= maxTurns) {
       // The user still reacts to the last reply (the reaction may meet the goal) but cannot go on.
-      const last = await side('simulator', () => simulator.respond({ dialogue: turns }));
+      const last = await side('simulator', limits, () => simulator.respond({ dialogue: turns }));
       addUserTurn(last);
       return ended(last.type === 'end' ? last.reason : 'turn_limit');
     }
-    next = await side('simulator', () => simulator.respond({ dialogue: turns }));
+    next = await side('simulator', limits, () => simulator.respond({ dialogue: turns }));
   }
 }
 
@@ -211,6 +283,12 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   const k = options.k ?? 5;
   if (!Number.isInteger(k) || k < 1) throw new PersonalabError('invalid_argument', `k must be a positive integer, got ${k}`);
   if (!Number.isInteger(options.maxTurns) || options.maxTurns < 1) throw new PersonalabError('invalid_argument', `maxTurns must be a positive integer, got ${options.maxTurns}`);
+  // NaN had started no worker at all: the run returned at once with `ran` counting conversations that never ran.
+  const concurrency = options.concurrency ?? 4;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new PersonalabError('invalid_argument', `concurrency must be a positive integer, got ${concurrency}`);
+  const timeoutMs = options.turnTimeoutMs;
+  if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw new PersonalabError('invalid_argument', `turnTimeoutMs must be a positive number of ms, got ${timeoutMs}`);
+  const limits: CallLimits = { signal: options.signal, timeoutMs };
   const ids = new Set<string>();
   for (const user of options.users) {
     if (ids.has(user.id)) throw new PersonalabError('invalid_argument', `duplicate simulated user id ${user.id}`);
@@ -257,7 +335,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
       };
       let record: ConversationRecord;
       try {
-        const { turns, endReason, simulatorReport } = await converse(user, options.simulator(user), options.assistant, options.maxTurns, k, options.signal);
+        const { turns, endReason, simulatorReport } = await converse(user, options.simulator(user), options.assistant, options.maxTurns, k, limits);
         record = {
           runId,
           userId: user.id,
@@ -308,7 +386,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   try {
     // Every worker has ended before this returns or throws, so none writes to a store the caller has closed.
     const outcomes = await Promise.allSettled(
-      Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, pending.length)) }, () =>
+      Array.from({ length: Math.max(1, Math.min(concurrency, pending.length)) }, () =>
         worker().catch((error: unknown) => {
           stopped = true;
           throw error;

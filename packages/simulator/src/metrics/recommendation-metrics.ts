@@ -1,4 +1,4 @@
-import type { DialogueTurn } from '@personalab/core';
+import { PersonalabError, type DialogueTurn } from '@personalab/core';
 
 /** Per-conversation outcome of an iEvaLM-style evaluation. */
 export interface ConversationOutcome {
@@ -27,10 +27,22 @@ export interface RecommendationSummary {
 }
 
 /**
+ * `k` and `maxTurns` must be positive integers (`invalid_argument`): re-scoring a transcripts file whose lines carry no
+ * `config` had passed undefined, which counted every recommended item and gave an empty `recallByTurn`.
+ */
+function checkScoringOptions(options: { k: number; maxTurns: number } | undefined): void {
+  for (const name of ['k', 'maxTurns'] as const) {
+    const value = options?.[name];
+    if (!Number.isInteger(value) || (value as number) < 1) throw new PersonalabError('invalid_argument', `${name} must be a positive integer, got ${String(value)}`);
+  }
+}
+
+/**
  * Recall@k of hidden targets over turns: each assistant turn contributes its first `k`
  * recommended items; the recall after turn t counts the targets among all items offered so far.
  */
 export function conversationOutcome(turns: readonly DialogueTurn[], targetItemIds: readonly string[], options: { k: number; maxTurns: number }): ConversationOutcome {
+  checkScoringOptions(options);
   const targets = new Set(targetItemIds);
   const found = new Set<string>();
   const recallByTurn: number[] = [];
@@ -58,6 +70,7 @@ export function summarizeRecommendations(
   all: ReadonlyArray<{ turns: readonly DialogueTurn[]; targetItemIds: readonly string[]; endReason: string }>,
   options: { k: number; maxTurns: number },
 ): RecommendationSummary {
+  checkScoringOptions(options);
   const conversations = all.filter((conversation) => conversation.endReason !== 'error');
   const outcomes = conversations.map((conversation) => conversationOutcome(conversation.turns, conversation.targetItemIds, options));
   const count = outcomes.length;
