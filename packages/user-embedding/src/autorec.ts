@@ -64,7 +64,7 @@ export class AutoRecRecommender extends TfRecommender implements RatingPredictor
     this.options = checkedSettings(this.name, settingsSchema, defaults, options, 'options');
   }
 
-  async fit(data: TrainingData, options: FitOptions = {}): Promise<void> {
+  protected async fitModel(data: TrainingData, options: FitOptions): Promise<void> {
     const settings = this.options;
     const seed = options.seed ?? settings.seed;
     const matrix = this.adoptTrainingData(data);
@@ -188,7 +188,10 @@ export class AutoRecRecommender extends TfRecommender implements RatingPredictor
     Object.assign(this.options, settings);
     this.globalMean = globalMean;
     this.ratings = ratings;
-    this.ratedItems = Uint8Array.from({ length: this.data.itemIds.length }, (_, item) => (this.ratings.subarray(item * users, (item + 1) * users).some((value) => value !== 0) ? 1 : 0));
+    // Rated as `fillRatings` marks them, from the histories: read off non-zero ratings, an item rated only 0 (a 0-to-5
+    // scale, an event of weight 0) had loaded as unrated and scored the global mean instead of its reconstruction.
+    this.ratedItems = new Uint8Array(items);
+    for (const history of this.data.histories) for (const item of history) this.ratedItems[item] = 1;
     this.variablesFromWeights(variables);
     this.reconstruct();
   }

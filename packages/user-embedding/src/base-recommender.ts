@@ -9,7 +9,7 @@ import {
   type ScoredItem,
   type TrainingData,
 } from '@personalab/core';
-import { buildInteractionMatrix, historyIndices, type InteractionMatrix } from './interaction-matrix.js';
+import { buildInteractionMatrix, checkTrainingData, historyIndices, type InteractionMatrix } from './interaction-matrix.js';
 import { topK } from './top-k.js';
 import { loadError, loadModelDirectory, saveModelDirectory, type WeightMap } from './weights-io.js';
 
@@ -66,14 +66,63 @@ const topologySchema = z.object({
 export abstract class BaseRecommender implements Recommender {
   abstract readonly name: string;
   protected matrix: InteractionMatrix | undefined;
+  /** Why there is no vocabulary (while `matrix` is undefined): never fitted or loaded, disposed, or a fit failed part-way. */
+  private unfitted: 'new' | 'disposed' | 'failed fit' = 'new';
+  /** Set once the running fit has begun replacing the model (`adoptTrainingData`): from then on a failure unfits it. */
+  private fitStarted = false;
 
-  abstract fit(data: TrainingData, options?: FitOptions): Promise<void>;
+  /**
+   * Fits the model on `data`. A fit refused before it changes anything (an interaction naming an unknown item, a
+   * non-finite rating, no items) leaves the model as it was; one that fails later (cancelled, a diverging loss)
+   * leaves it unfitted, its tfjs memory freed: half-replaced weights had scored the new vocabulary with the old model.
+   */
+  async fit(data: TrainingData, options: FitOptions = {}): Promise<void> {
+    checkTrainingData(this.name, data);
+    this.fitStarted = false;
+    try {
+      await this.fitModel(data, options);
+    } catch (error) {
+      if (this.fitStarted) {
+        this.dispose();
+        this.unfitted = 'failed fit';
+      }
+      throw error;
+    } finally {
+      this.fitStarted = false;
+    }
+  }
+
+  /** The model's own training (`fit` runs it, and unfits the model if it fails after `adoptTrainingData`). */
+  protected abstract fitModel(data: TrainingData, options: FitOptions): Promise<void>;
 
   /** Scores of every item (indexed like `itemIds`) for one query; higher is better. */
   abstract scoreQuery(query: ScoringQuery): Float32Array;
 
-  /** Frees what the model holds outside the JavaScript heap (tfjs memory); the plain-TypeScript models hold nothing. */
-  dispose(): void {}
+  /**
+   * Frees what the model holds outside the JavaScript heap (tfjs memory; the plain-TypeScript models hold none) and
+   * leaves it unfitted: `recommend`, `score` and `save` then fail with `invalid_argument` until a `fit` or `load`
+   * (a disposed tfjs model had thrown a bare Error, and its `save` had written a model.json without weights).
+   */
+  dispose(): void {
+    this.matrix = undefined;
+    this.unfitted = 'disposed';
+  }
+
+  /** Whether the model is fitted or loaded (not new, disposed, or left unfitted by a failed fit). */
+  get fitted(): boolean {
+    return this.matrix !== undefined;
+  }
+
+  /** The error for using a model that is not fitted, saying why. */
+  protected unfittedError(): PersonalabError {
+    const reason = { new: 'fit or load the model first', disposed: 'the model was disposed; fit or load it again', 'failed fit': 'its last fit failed, which left it unfitted; fit or load it again' }[this.unfitted];
+    return new PersonalabError('invalid_argument', `${this.name}: ${reason}`);
+  }
+
+  /** Marks the running fit as having begun replacing the model (a failure from here on unfits it). */
+  protected beginFit(): void {
+    this.fitStarted = true;
+  }
 
   /** Scores for many queries at once; models with batched inference override this. */
   scoreQueries(queries: readonly ScoringQuery[]): Float32Array[] {
@@ -82,14 +131,16 @@ export abstract class BaseRecommender implements Recommender {
 
   /** The fitted id maps and histories; throws if the model is not fitted or loaded. */
   get data(): InteractionMatrix {
-    if (!this.matrix) throw new PersonalabError('invalid_argument', `${this.name}: fit or load the model first`);
+    if (!this.matrix) throw this.unfittedError();
     return this.matrix;
   }
 
-  /** Builds the id maps and histories of the training data and makes them this model's vocabulary. */
+  /** Builds the id maps and histories of the training data and makes them this model's vocabulary (the fit has begun). */
   protected adoptTrainingData(data: TrainingData): InteractionMatrix {
-    this.matrix = buildInteractionMatrix(data.interactions, data.items, data.users);
-    return this.matrix;
+    const matrix = buildInteractionMatrix(data.interactions, data.items, data.users);
+    this.beginFit();
+    this.matrix = matrix;
+    return matrix;
   }
 
   get itemIds(): readonly string[] {
@@ -122,9 +173,9 @@ export abstract class BaseRecommender implements Recommender {
       const index = this.data.itemIndex.get(id);
       if (index !== undefined) excluded.add(index);
     }
-    // A new user with nothing yet: a model that scores every item alike (EASE, item-KNN: 0 everywhere) had listed the
-    // catalogue's first items; they are ranked by how often they were chosen in training instead.
-    const ranking = query.user === undefined && query.history.length === 0 && flat(scores) ? popularity(this.data).map((count, index) => (Number.isFinite(scores[index] as number) ? count : Number.NEGATIVE_INFINITY)) : scores;
+    // A user with nothing yet (new, or known without interactions): a model that scores every item alike (EASE,
+    // item-KNN: 0 everywhere) had listed the catalogue's first items; they are ranked by how often they were chosen instead.
+    const ranking = query.history.length === 0 && flat(scores) ? popularity(this.data).map((count, index) => (Number.isFinite(scores[index] as number) ? count : Number.NEGATIVE_INFINITY)) : scores;
     return topK(ranking, options.k, excluded).map((index) => ({ itemId: this.data.itemIds[index] as string, score: scores[index] as number }));
   }
 

@@ -68,7 +68,7 @@ export class BayesianMfRecommender extends BaseRecommender implements RatingPred
     this.log = log ?? (() => undefined);
   }
 
-  async fit(data: TrainingData, options: FitOptions = {}): Promise<void> {
+  protected async fitModel(data: TrainingData, options: FitOptions): Promise<void> {
     const { dimension, burnIn, samples, initialScale } = this.options;
     if (!(dimension >= 1 && samples >= 1 && burnIn >= 0)) throw new PersonalabError('invalid_argument', `${this.name}: dimension and samples must be >= 1, burnIn >= 0`);
     const random = createRandom(options.seed ?? this.options.seed);

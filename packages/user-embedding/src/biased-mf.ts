@@ -60,7 +60,7 @@ export class BiasedMfRecommender extends TfRecommender {
     this.options = checkedSettings(this.name, settingsSchema, defaults, options, 'options');
   }
 
-  async fit(data: TrainingData, options: FitOptions = {}): Promise<void> {
+  protected async fitModel(data: TrainingData, options: FitOptions): Promise<void> {
     const settings = this.options;
     const seed = options.seed ?? settings.seed;
     const matrix = this.adoptTrainingData(data);

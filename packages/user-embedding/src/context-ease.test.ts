@@ -235,6 +235,18 @@ describe('ContextEaseRecommender on a small synthetic world (cpu backend)', () =
     }
   });
 
+  it('fitted without users (no interactions) it scores 0, not NaN, and recommends the catalogue', async () => {
+    const items = world.items.slice(0, 10);
+    for (const epochs of [0, 2]) {
+      const model = new ContextEaseRecommender({ easeLambda: 10, epochs, lowPass: { rank: 4 } });
+      await model.fit({ interactions: [], items }, { quiet: true, seed: 1 });
+      // Its feature statistics had been 0 / 0 over no rows: every score NaN, and recommend returned nothing.
+      expect(await model.score({ history: [items[0]?.id as string], itemIds: items.map((item) => item.id) })).toEqual(items.map(() => 0));
+      expect(await model.recommend({ history: [], k: 3 })).toHaveLength(3);
+      model.dispose();
+    }
+  });
+
   it('options given as JSON: a misspelt key, a wrong type or an out-of-range value is refused naming it, before any fit', () => {
     expect(parseContextEaseOptions({ easeLambdas: [300, 500], lowPass: { weight: 0 }, gateZ: 0 }, 'v')).toEqual({ easeLambdas: [300, 500], lowPass: { weight: 0 }, gateZ: 0 });
     expect(parseContextEaseOptions({}, 'v')).toEqual({});

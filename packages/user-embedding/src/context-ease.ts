@@ -239,7 +239,7 @@ export class ContextEaseRecommender extends TfRecommender {
     this.options = checkedSettings(this.name, settingsSchema, defaults, { ...options, lowPass }, 'options');
   }
 
-  async fit(data: TrainingData, options: FitOptions = {}): Promise<void> {
+  protected async fitModel(data: TrainingData, options: FitOptions): Promise<void> {
     const settings = this.options;
     const seed = options.seed ?? settings.seed;
     const started = performance.now();
@@ -503,7 +503,8 @@ export class ContextEaseRecommender extends TfRecommender {
         sum[index % featureCount] = (sum[index % featureCount] as number) + value;
         squares[index % featureCount] = (squares[index % featureCount] as number) + value * value;
       }
-      const count = raw.length / featureCount;
+      // No rows (a fit without users): mean 0 instead of 0 / 0, which had made every score NaN and recommend return nothing.
+      const count = Math.max(1, raw.length / featureCount);
       for (let feature = 0; feature < featureCount; feature++) {
         const mean = (sum[feature] as number) / count;
         this.featureMean[feature] = mean;

@@ -62,7 +62,7 @@ export class EaseRecommender extends BaseRecommender {
     this.log = options.log ?? (() => undefined);
   }
 
-  async fit(data: TrainingData, options: FitOptions = {}): Promise<void> {
+  protected async fitModel(data: TrainingData, options: FitOptions): Promise<void> {
     const matrix = this.adoptTrainingData(data);
     const gram = gramMatrix(matrix);
     if (this.pageWeight > 0) addPageRows(gram, matrix.itemIds.length, eventsByUser(matrix, data.interactions), this.pageWeight);

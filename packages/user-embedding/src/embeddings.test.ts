@@ -35,4 +35,19 @@ describe('vector export into a VectorIndex', () => {
     expect(isEmbeddingModel(new EaseRecommender())).toBe(false);
     model.dispose();
   });
+
+  it('before fit and after dispose, the vector API fails with invalid_argument saying so (not a bare Error naming a variable)', async () => {
+    const index = new ExactIndex({ dimension: 5, metric: 'ip' });
+    const model = new BprRecommender({ dimension: 4, epochs: 1 });
+    const unfitted = expect.objectContaining({ code: 'invalid_argument', message: 'bpr-mf: fit or load the model first' });
+    expect(() => exportItemVectors(model, index)).toThrow(unfitted);
+    expect(() => exportedDimension(model)).toThrow(unfitted);
+    expect(() => userQueryVector(model, { history: ['i1'] })).toThrow(unfitted);
+    await model.fit({ interactions: world.train, items: world.items }, { quiet: true });
+    model.dispose();
+    const disposed = expect.objectContaining({ code: 'invalid_argument', message: 'bpr-mf: the model was disposed; fit or load it again' });
+    expect(() => exportItemVectors(model, index)).toThrow(disposed);
+    expect(() => model.userVectors([{ user: 0, history: [] }])).toThrow(disposed);
+    expect(index.size).toBe(0);
+  });
 });

@@ -1,4 +1,4 @@
-import type { Interaction, Item, User } from '@personalab/core';
+import type { Interaction, Item, TrainingData, User } from '@personalab/core';
 import { PersonalabError } from '@personalab/core';
 
 /**
@@ -19,6 +19,25 @@ export interface InteractionMatrix {
 /** The value of an interaction: the rating, or the event weight. */
 export function interactionValue(interaction: Interaction): number {
   return interaction.kind === 'rating' ? interaction.value : interaction.weight;
+}
+
+/**
+ * Refuses training data a model cannot learn from, naming the model and the entry, before a fit changes anything:
+ * no items (a fit had failed inside tfjs, GatherV2 or addN), an interaction naming an item not in `items`, a rating,
+ * weight or timestamp that is not a finite number (the schema's bounds, for data built in code: a NaN rating had made
+ * KNN-baseline score NaN everywhere and the tfjs rating models fail with "loss became NaN").
+ */
+export function checkTrainingData(model: string, data: TrainingData): void {
+  if (data.items.length === 0) throw new PersonalabError('invalid_argument', `${model}: data.items is empty: there is nothing to recommend`);
+  const itemIds = new Set(data.items.map((item) => item.id));
+  const refuse = (index: number, interaction: Interaction, problem: string) =>
+    new PersonalabError('invalid_argument', `${model}: data.interactions[${index}] (user ${interaction.userId}, item ${interaction.itemId}) ${problem}`);
+  data.interactions.forEach((interaction, index) => {
+    if (!itemIds.has(interaction.itemId)) throw refuse(index, interaction, 'names an item that is not in data.items');
+    const value = interactionValue(interaction);
+    if (!Number.isFinite(value)) throw refuse(index, interaction, `has ${interaction.kind === 'rating' ? 'rating' : 'weight'} ${value}, not a finite number`);
+    if (!Number.isFinite(interaction.timestamp)) throw refuse(index, interaction, `has timestamp ${interaction.timestamp}, not a finite number`);
+  });
 }
 
 /** Builds the matrix; items come from `items` (so unseen items still get an index), users from both. */

@@ -43,7 +43,7 @@ export class ItemKnnRecommender extends BaseRecommender {
     this.log = options.log ?? (() => undefined);
   }
 
-  async fit(data: TrainingData, options: FitOptions = {}): Promise<void> {
+  protected async fitModel(data: TrainingData, options: FitOptions): Promise<void> {
     const matrix = this.adoptTrainingData(data);
     const n = matrix.itemIds.length;
     const gram = gramMatrix(matrix);

@@ -53,7 +53,7 @@ export class KnnBaselineRecommender extends BaseRecommender implements RatingPre
     this.options = checkedSettings(this.name, settingsSchema, defaults, options, 'options');
   }
 
-  async fit(data: TrainingData, options: FitOptions = {}): Promise<void> {
+  protected async fitModel(data: TrainingData, options: FitOptions): Promise<void> {
     const matrix = this.adoptTrainingData(data);
     const users = matrix.userIds.length;
     const items = matrix.itemIds.length;

@@ -124,7 +124,7 @@ export class LightGcnRecommender extends TfRecommender {
     this.options = checkedSettings(this.name, settingsSchema, defaults, options, 'options');
   }
 
-  async fit(data: TrainingData, options: FitOptions = {}): Promise<void> {
+  protected async fitModel(data: TrainingData, options: FitOptions): Promise<void> {
     const settings = this.options;
     const seed = options.seed ?? settings.seed;
     const matrix = this.adoptTrainingData(data);
@@ -358,5 +358,12 @@ export class LightGcnRecommender extends TfRecommender {
   override restore(weights: WeightMap): void {
     super.restore(weights);
     this.propagated = undefined;
+  }
+
+  /** Also drops the propagated vectors (a disposed model had kept serving them). */
+  override dispose(): void {
+    this.propagated = undefined;
+    this.graphCache = undefined;
+    super.dispose();
   }
 }

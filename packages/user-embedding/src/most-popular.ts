@@ -7,7 +7,7 @@ export class MostPopularRecommender extends BaseRecommender {
   readonly name = 'most-popular';
   private counts: Float32Array = new Float32Array(0);
 
-  async fit(data: TrainingData, _options: FitOptions = {}): Promise<void> {
+  protected async fitModel(data: TrainingData, _options: FitOptions): Promise<void> {
     const matrix = this.adoptTrainingData(data);
     const counts = new Float32Array(matrix.itemIds.length);
     for (const history of matrix.histories) for (const item of new Set(history)) counts[item] = (counts[item] as number) + 1;

@@ -98,6 +98,21 @@ describe('rating models on a small synthetic world', () => {
     model.dispose();
   });
 
+  it('I-AutoRec: an item rated only 0 (a 0-to-5 scale) scores the same after save/load', async () => {
+    const zeroItem = synthetic.items[2]?.id as string;
+    const interactions = train.map((rating) => (rating.itemId === zeroItem ? { ...rating, value: 0 } : rating));
+    const model = new AutoRecRecommender({ hidden: 4, epochs: 2 });
+    await model.fit({ ...data, interactions }, { seed: 2, quiet: true });
+    const userId = interactions.find((rating) => rating.itemId === zeroItem)?.userId as string;
+    const itemIds = synthetic.items.map((item) => item.id);
+    await model.save(join(directory, 'autorec-zero'));
+    const loaded = await loadRecommender(join(directory, 'autorec-zero'));
+    // It had loaded as an unrated item, scored the global mean instead of its reconstruction.
+    expect(await loaded.score({ userId, itemIds })).toEqual(await model.score({ userId, itemIds }));
+    loaded.dispose();
+    model.dispose();
+  });
+
   it('the blend fits its weights on an inner split of the training part and does no worse there than its best member', async () => {
     const blend = new RatingBlend([
       { name: 'bayesian-mf', create: () => new BayesianMfRecommender({ dimension: 4, burnIn: 10, samples: 30 }) },

@@ -112,9 +112,18 @@ export class ScoreBlendRecommender extends BaseRecommender {
     this.matrix = vocabulary;
   }
 
-  async fit(data: TrainingData, options: FitOptions = {}): Promise<void> {
+  protected async fitModel(data: TrainingData, options: FitOptions): Promise<void> {
     if (this.members.length === 0) throw new PersonalabError('invalid_argument', 'score-blend: no members to fit');
-    for (const member of this.members) await member.fit(data, options);
+    for (const [index, member] of this.members.entries()) {
+      try {
+        await member.fit(data, options);
+      } catch (error) {
+        // Unless the first member refused the data untouched, the members no longer share one vocabulary (a blend had
+        // then scored the old vocabulary's queries with the new members): the blend is unfitted and frees them.
+        if (index > 0 || !member.fitted) this.beginFit();
+        throw error;
+      }
+    }
     this.adoptMembers();
   }
 
@@ -127,6 +136,8 @@ export class ScoreBlendRecommender extends BaseRecommender {
   }
 
   override async save(directory: string): Promise<void> {
+    // The blend's own state first: a disposed blend had been refused in the name of its first member.
+    if (!this.fitted) throw this.unfittedError();
     this.adoptMembers();
     const folder = `members-${randomUUID().replace(/-/g, '').slice(0, 8)}`;
     for (const [index, member] of this.members.entries()) await member.save(join(directory, folder, String(index)));
@@ -153,6 +164,7 @@ export class ScoreBlendRecommender extends BaseRecommender {
   /** Frees the members' tfjs memory (a blend built with `of` or the constructor owns the members it was given). */
   override dispose(): void {
     disposeAll(this.members);
+    super.dispose();
   }
 
   protected exportState(): { config: Record<string, unknown>; weights: WeightMap } {

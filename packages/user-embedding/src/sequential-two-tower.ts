@@ -126,7 +126,7 @@ export class SequentialTwoTowerRecommender extends TfRecommender {
     };
   }
 
-  async fit(data: TrainingData, options: FitOptions = {}): Promise<void> {
+  protected async fitModel(data: TrainingData, options: FitOptions): Promise<void> {
     const settings = this.options;
     const seed = options.seed ?? settings.seed;
     const matrix = this.adoptTrainingData(data);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { FitOptions } from '@personalab/core';
+import { PersonalabError, type FitOptions } from '@personalab/core';
 import { BaseRecommender } from './base-recommender.js';
 import type { WeightMap } from './weights-io.js';
 
@@ -56,10 +56,10 @@ export abstract class TfRecommender extends BaseRecommender {
     this.setVariables(Object.fromEntries(Object.entries(weights).map(([name, weight]) => [name, tf.tensor(weight.values, weight.shape)])));
   }
 
-
-  /** Frees the tfjs memory held by this model. */
+  /** Frees the tfjs memory held by this model and leaves it unfitted (`BaseRecommender.dispose`). */
   override dispose(): void {
     this.disposeVariables();
+    super.dispose();
   }
 
   private disposeVariables(): void {
@@ -69,7 +69,9 @@ export abstract class TfRecommender extends BaseRecommender {
 
   protected variable(name: string): tf.Variable {
     const variable = this.variables[name];
-    if (!variable) throw new Error(`${this.name}: no variable ${name}`);
-    return variable;
+    if (variable) return variable;
+    // Not fitted, disposed, or a failed fit: say which (exportItemVectors before fit had thrown "no variable itemEmbedding").
+    if (!this.fitted) throw this.unfittedError();
+    throw new PersonalabError('internal', `${this.name}: no variable ${name}`);
   }
 }
