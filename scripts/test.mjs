@@ -2,10 +2,15 @@
 // Runs the whole test suite with vitest and ends with the plain line `N passed, N failed`,
 // counted from vitest's JSON reporter. Extra arguments go to vitest (e.g. a file filter).
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-const output = '.vitest-results.json';
-rmSync(output, { force: true });
+// A report file of this run's own: two `npm test` runs at once had shared `.vitest-results.json` at the root, so one
+// could count the other's tests.
+const reportDirectory = mkdtempSync(join(tmpdir(), 'personalab-vitest-'));
+const output = join(reportDirectory, 'results.json');
+process.on('exit', () => rmSync(reportDirectory, { recursive: true, force: true }));
 const result = spawnSync(
   process.execPath,
   ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${output}`, ...process.argv.slice(2)],

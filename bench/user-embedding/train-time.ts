@@ -1,8 +1,9 @@
 /**
- * Training time on MovieLens-100K with the wasm backend. The best P1 model, context-ease (EASE with rating-session
+ * Training time on MovieLens-100K with the wasm backend. The served closed form, context-ease (EASE with rating-session
  * context and a tfjs-learned combiner, early stopping on its own holdout of the training part), timed from the
  * start of fit to the end of its best epoch, closed forms included, with examples/s; EASE's closed-form fit for
- * scale. `--all` adds the sequential two-tower model, BPR-MF and LightGCN (early stopping on a 90/10 per-user split).
+ * scale. `--all` adds the sequential two-tower model, BPR-MF, LightGCN (early stopping on a 90/10 per-user split) and the
+ * best P1 model, context-EASE + LightGCN as P1 builds it for one seed.
  * Usage: npx tsx --conditions=development bench/user-embedding/train-time.ts [--quick] [--all] [--out DIR]
  * Only the headline run (`--all`, not --quick) writes bench/results/user-embedding; any other run writes
  * under $PERSONALAB_STATE_DIR/bench/user-embedding-partial unless --out is given.

@@ -20,11 +20,12 @@ export interface DataDirectoryOptions {
   cwd?: string;
 }
 
-/** The candidate data directories, in the order DESIGN.md gives. */
+/** The candidate data directories, in the order the root README gives: --data-dir, $PERSONALAB_DATA_DIR, ./datasets, ../shared/datasets. */
 export function dataDirectoryCandidates(options: DataDirectoryOptions = {}): string[] {
   const cwd = options.cwd ?? process.cwd();
   // A caller that does not say (a test, a bench) gets $PERSONALAB_DATA_DIR, as every skip message tells users to set
-  // it: it had been read only where the CLI passed it in, so a bench timed other data and a test skipped.
+  // it: it had been read only where the CLI passed it in, so a bench timed other data and a test skipped. Read here
+  // rather than through getConfig(), which would make a data set lookup fail on an unrelated bad variable (a PORT).
   const environment = 'environmentDataDir' in options ? options.environmentDataDir : process.env.PERSONALAB_DATA_DIR;
   const candidates = [options.dataDir, environment, 'datasets', '../shared/datasets'];
   return candidates.filter((value): value is string => value !== undefined && value !== '').map((value) => resolve(cwd, value));
