@@ -472,6 +472,42 @@ describe('chat page: what a user runs into', () => {
     await page.close();
   });
 
+  it('gives up on a turn the server never answers: says how long it has waited, then that no answer came, and sends it again with the same key', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const keys: (string | undefined)[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/v1/chat')) keys.push(request.headers()['idempotency-key']);
+    });
+    // The page's timers on a clock the test moves: a turn held for minutes takes no time here.
+    await page.clock.install();
+    await page.goto(`${origin}/#key=${testKey}`);
+    await page.fill('#user-id', 'u1');
+    await page.dispatchEvent('#user-id', 'change');
+    // A server that takes the request and never answers.
+    await page.route('**/v1/chat', () => undefined);
+    await page.fill('#message', 'recommend me a comedy');
+    await page.press('#message', 'Enter');
+    await expect.poll(() => page.textContent('#status')).toBe('Thinking…');
+    await page.clock.runFor(6_000);
+    expect(await page.textContent('#status')).toMatch(/^Thinking… \(\d+ s; the answer is taking longer than usual\)$/);
+    // Before: "Thinking…" for good, and every later message refused as "Still waiting for the answer to your last message…".
+    await page.clock.runFor(90_000);
+    await expect.poll(() => lastText(page, '#log li.error')).toBe('No answer from the server after 90 seconds: it may be overloaded or stuck. Your message is back in the box: press Enter to send it again.');
+    expect(await page.inputValue('#message')).toBe('recommend me a comedy');
+    expect(await page.isDisabled('#send')).toBe(false);
+    expect(await page.textContent('#status')).toBe('');
+    // The server is back: the same message goes with the same key (a turn that did run is answered from the store, not run twice).
+    await page.unroute('**/v1/chat');
+    await page.press('#message', 'Enter');
+    await expect.poll(() => page.locator('#recommendations .card').count()).toBeGreaterThan(0);
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('ends the server reason with a full stop before saying the message is back', async () => {
     const { page, errors } = await openPage(`${origin}/#key=${testKey}`);
     await page.fill('#user-id', 'u1');

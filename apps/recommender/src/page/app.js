@@ -14,6 +14,13 @@ const elements = {
 
 /** The longest message `POST /v1/chat` takes (its schema's `message` bound), checked here so a long message is not lost. */
 const maxMessageLength = 4000;
+/**
+ * How long a chat turn may go unanswered before the page gives up on it: well past the server's own limits (each LLM
+ * step of a turn has 20 s before the offline path answers), so only a stuck server or connection reaches it.
+ */
+const turnTimeoutMs = 90_000;
+/** After this long a turn's status says how long it has been waiting. */
+const slowTurnMs = 5_000;
 /** This tab's conversation (session id, log, cards), kept across a reload; a new tab starts a new one. */
 const conversationStorageKey = 'personalab.conversation';
 const noKeyText = 'No API key yet: open the chat page\'s address that `personalab serve` printed (the key is after "#key="), or paste the key into the API key box above.';
@@ -97,21 +104,33 @@ function newIdempotencyKey() {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
-async function api(method, path, body, headers = {}) {
+async function api(method, path, body, headers = {}, { timeoutMs } = {}) {
   let response;
+  let data;
+  // fetch has no time limit of its own: a server that never answers had left the page "Thinking…" for good, every send refused.
+  const controller = new AbortController();
+  const timer = timeoutMs === undefined ? undefined : setTimeout(() => controller.abort(), timeoutMs);
   try {
     response = await fetch(path, {
       method,
       headers: { authorization: `Bearer ${elements.apiKey.value.trim()}`, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
       body: body ? JSON.stringify(body) : undefined,
+      signal: controller.signal,
+    });
+    data = await response.json().catch((error) => {
+      if (controller.signal.aborted) throw error;
+      return {};
     });
   } catch {
-    // fetch says only "Failed to fetch": the server is down, restarting, or the network is gone.
-    const error = new Error('Could not reach the server: it may have stopped or be restarting (is `personalab serve` running?).');
+    const error = controller.signal.aborted
+      ? new Error(`No answer from the server after ${Math.round(timeoutMs / 1000)} seconds: it may be overloaded or stuck`)
+      : // fetch says only "Failed to fetch": the server is down, restarting, or the network is gone.
+        new Error('Could not reach the server: it may have stopped or be restarting (is `personalab serve` running?).');
     error.status = 0;
     throw error;
+  } finally {
+    clearTimeout(timer);
   }
-  const data = await response.json().catch(() => ({}));
   if (!response.ok) {
     const error = new Error(data?.error?.message ?? `HTTP ${response.status}`);
     error.status = response.status;
@@ -256,11 +275,17 @@ async function sendMessage(text) {
   const turnConversation = conversation;
   // The user moved on while this turn ran (New user, another id): its answer or failure belongs to the old conversation.
   const movedOn = () => conversation !== turnConversation;
+  // A slow turn (an LLM step waiting out its limit) says how long it has waited, so the page does not look stuck.
+  const started = Date.now();
+  const ticker = setInterval(() => {
+    const waited = Date.now() - started;
+    if (!movedOn() && waited >= slowTurnMs) setStatus(`Thinking… (${Math.floor(waited / 1000)} s; the answer is taking longer than usual)`);
+  }, 1_000);
   try {
     const userId = await ensureUser();
     const sameAsFailed = failed && failed.text === text && failed.userId === userId && failed.sessionId === sessionId;
     attempt = { text, userId, sessionId, key: sameAsFailed ? failed.key : newIdempotencyKey() };
-    const chat = () => api('POST', '/v1/chat', { userId, message: text, ...(attempt.sessionId ? { sessionId: attempt.sessionId } : {}) }, { 'idempotency-key': attempt.key });
+    const chat = () => api('POST', '/v1/chat', { userId, message: text, ...(attempt.sessionId ? { sessionId: attempt.sessionId } : {}) }, { 'idempotency-key': attempt.key }, { timeoutMs: turnTimeoutMs });
     let result;
     try {
       result = await chat();
@@ -289,6 +314,7 @@ async function sendMessage(text) {
     setStatus('');
     if (error.status === 401) elements.apiKey.focus();
   } finally {
+    clearInterval(ticker);
     busy = false;
     elements.send.disabled = false;
     // Disabling the focused Send button (or re-rendering a focused card) drops focus to the page: bring it back.

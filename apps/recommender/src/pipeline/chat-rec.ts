@@ -115,10 +115,12 @@ export interface ChatRecOptions {
 
 const list = (titles: readonly string[]) => titles.map((title, index) => `${index + 1}. ${title}`).join('\n');
 
-/** What a chat turn learned before it is written: the updated profile and the ratings it read. */
+/** What a chat turn learned before it is written: the updated profile, the ratings it read and the films the user said they have seen. */
 interface TurnState {
   profile: Profile;
   ratings: readonly ChatRating[];
+  /** `view` events of titles the user said they have seen ("I've already seen Aliens"): not offered again, written with the turn. */
+  events?: readonly StoredImplicitEvent[] | undefined;
 }
 
 /** Implicit events that put an item in the history: consumed or liked (positive), or disliked (counts like a rating of 1). */
@@ -321,7 +323,7 @@ export class ChatRec {
     const cached = cacheKey === undefined ? undefined : this.cache.get(cacheKey);
     if (cached) return cached;
 
-    const events = this.implicitEvents(options.userId);
+    const events = [...this.implicitEvents(options.userId), ...(options.pending?.events ?? [])];
     const history = this.historyWith(options.userId, events, options.pending?.ratings);
     const profile = options.pending?.profile ?? this.profile(options.userId);
     const knownTags = this.options.catalog.tagStems();
@@ -433,7 +435,7 @@ export class ChatRec {
     signal?: AbortSignal;
   }): Promise<{ explanation: string; degraded: boolean; degradedReason?: DegradedReason | undefined }> {
     const profile = options.pending?.profile ?? this.profile(options.userId);
-    const history = this.historyWith(options.userId, this.implicitEvents(options.userId), options.pending?.ratings);
+    const history = this.historyWith(options.userId, [...this.implicitEvents(options.userId), ...(options.pending?.events ?? [])], options.pending?.ratings);
     const input = {
       profile,
       history,
@@ -493,6 +495,7 @@ export class ChatRec {
       lastRecommended,
       knownTags,
       allItems: () => this.options.catalog.values(),
+      looseTitles: (text) => this.options.catalog.titleOpinions().titles(text, { aboutFilms: true }),
     });
     const useConstraints = this.options.sessionConstraints ?? true;
     const previous = session?.constraints ?? noConstraints();
@@ -506,8 +509,16 @@ export class ChatRec {
     // named with an opinion ("I loved Alien") become the user's ratings, the model's seeds. Both are read in
     // place of the stored ones and written with the turn, in one transaction: a turn that fails writes nothing.
     const extracted = await this.extractProfile(options.userId, [userMessage]);
-    const stated = turn.intent === 'explain' ? [] : this.titleOpinionsOf(options.userId, options.message);
-    const pending: TurnState = { profile: extracted.profile, ratings: stated.map((opinion) => ({ itemId: opinion.item.id, value: opinion.rating, timestamp: now, source: 'chat' as const })) };
+    // "I didn't like the first one", "more like the second one", "I've seen the third one": the films the last list showed
+    // there; "I loved it", "more like that" after "why the fourth one?": the film that turn was about.
+    const named = nameReferences(options.message, lastRecommended, session === undefined ? undefined : this.discussedIn(session.id, lastRecommended, knownTags));
+    const stated = turn.intent === 'explain' ? [] : this.titleOpinionsOf(options.userId, named);
+    const seen = turn.intent === 'explain' ? [] : this.seenTitlesOf(options.userId, named, stated);
+    const pending: TurnState = {
+      profile: extracted.profile,
+      ratings: stated.map((opinion) => ({ itemId: opinion.item.id, value: opinion.rating, timestamp: now, source: 'chat' as const })),
+      events: seen.map((item) => ({ itemId: item.id, event: 'view' as const, timestamp: now })),
+    };
 
     let reply: string;
     let result: RecommendResult = { recommendations: [], reranker: this.rerankerName, degraded: false, candidateCount: 0 };
@@ -519,7 +530,9 @@ export class ChatRec {
         // "Why Heat?" about a film this session never offered is answered without saying it was.
         const offered = session !== undefined && this.offeredIn(session.id).includes(turn.target.id);
         const explained = await this.explain({ userId: options.userId, item: turn.target, refinement: asked, offered, pending, ...(options.signal ? { signal: options.signal } : {}) });
-        reply = `${turn.question === 'about' ? 'About' : 'Why'} ${turn.target.title}? ${explained.explanation}`;
+        // "Why Fargo?" of a film never offered here: say so, rather than explain as if it had been chosen.
+        const notOffered = turn.question === 'why' && !offered ? 'I have not suggested it in this conversation, but here is how it compares. ' : '';
+        reply = `${turn.question === 'about' ? 'About' : 'Why'} ${turn.target.title}? ${notOffered}${explained.explanation}`;
         result = { ...result, degraded: explained.degraded, ...(explained.degradedReason ? { degradedReason: explained.degradedReason } : {}) };
       } else {
         reply = lastRecommended.length > 0 ? `Which one do you mean? I suggested:\n${list(lastRecommended.map((item) => item.title))}` : 'Ask me for a recommendation first, then ask why.';
@@ -553,15 +566,21 @@ export class ChatRec {
         ...(options.signal ? { signal: options.signal } : {}),
       });
       shown = result.recommendations.map((entry) => entry.item.id);
-      const noted = stated.length > 0 ? `Noted: ${stated.map((opinion) => `you ${opinion.polarity === 'like' ? 'like' : 'dislike'} ${opinion.item.title}`).join('; ')}. ` : '';
+      const notes = [
+        ...stated.map((opinion) => `you ${opinion.polarity === 'like' ? 'like' : 'dislike'} ${opinion.item.title}`),
+        ...(seen.length > 0 ? [`you have seen ${seen.map((item) => item.title).join(', ')} (I will not suggest ${seen.length === 1 ? 'it' : 'them'} again)`] : []),
+      ];
+      const noted = notes.length > 0 ? `Noted: ${notes.join('; ')}. ` : '';
       const asked = hasConstraints(constraints) ? ` (${describeConstraints(constraints)})` : '';
       const lead = noted + (turn.intent === 'refine' ? `Understood${quote(turn.refinement?.phrase ?? options.message)}. How about these instead${asked}:` : `Here is what I would suggest${asked}:`);
       // Without a language model only English is read: say so rather than pretend the list answers the message.
       const language = turn.unreadable === 'language' && !this.options.llm ? 'I can only read English for now, so this list goes by what I know of your taste. ' : '';
+      // "Something shorter": the pipeline reads no running times, so say the list does not answer that part.
+      const length = turn.unsupported === 'length' ? 'I cannot choose films by running time, so these go by the rest of what you asked. ' : '';
       const short = shortOfAskedGenres(result.recommendations, refinement, this.namesOfGenres());
       reply =
         result.recommendations.length > 0
-          ? `${language}${lead}\n${list(result.recommendations.map((entry) => entry.item.title))}${short ? `\n${short}` : ''}`
+          ? `${language}${length}${lead}\n${list(result.recommendations.map((entry) => entry.item.title))}${short ? `\n${short}` : ''}`
           : hasConstraints(constraints)
             ? `I have nothing left that fits ${describeConstraints(constraints)}. Say "start over" to drop what you asked for, or change part of it.`
             : 'I have nothing new to suggest yet. Tell me a few things you like?';
@@ -588,7 +607,15 @@ export class ChatRec {
       constraints,
       ...(extracted.changed ? { profile: extracted.profile } : {}),
       ratings: pending.ratings,
-      ...(inTransaction ? { inTransaction: () => inTransaction(answer) } : {}),
+      // The films said to be seen are written in the turn's transaction, as its ratings are (before what the caller writes with it).
+      ...(inTransaction || seen.length > 0
+        ? {
+            inTransaction: () => {
+              if (seen.length > 0) store.addEvents(options.userId, (pending.events ?? []).map((event) => ({ kind: 'event' as const, itemId: event.itemId, event: event.event, timestamp: event.timestamp })));
+              inTransaction?.(answer);
+            },
+          }
+        : {}),
     });
     return answer;
   }
@@ -646,6 +673,30 @@ export class ChatRec {
       // "Something like Alien" names a seed, not a new verdict: it does not replace "I loved Alien".
       return earlier === undefined || (earlier.source === 'chat' && earlier.value !== opinion.rating && !opinion.byExample);
     });
+  }
+
+  /** The film the session's last turn asked about ("why the fourth one?", "tell me about Fargo"), if it asked about one. */
+  private discussedIn(sessionId: string, lastRecommended: readonly Item[], knownTags: ReadonlySet<string>): Item | undefined {
+    const [previous, reply] = this.options.store.sessionMessages(sessionId, 2);
+    if (previous?.role !== 'user' || reply?.role !== 'assistant') return undefined;
+    const turn = classifyTurn(previous.content, {
+      lastRecommended,
+      knownTags,
+      allItems: () => this.options.catalog.values(),
+      looseTitles: (text) => this.options.catalog.titleOpinions().titles(text, { aboutFilms: true }),
+    });
+    return turn.intent === 'explain' ? turn.target : undefined;
+  }
+
+  /**
+   * The titles a message says the user has seen ("I've already seen Aliens"), as `view` events: not those it gives an
+   * opinion of (a rating says more), nor those already rated or seen.
+   */
+  private seenTitlesOf(userId: string, message: string, stated: readonly TitleOpinion[]): Item[] {
+    const seen = this.options.catalog.titleOpinions().watched(message);
+    if (seen.length === 0) return seen;
+    const known = new Set([...stated.map((opinion) => opinion.item.id), ...this.history(userId).map((entry) => entry.item.id)]);
+    return seen.filter((item) => !known.has(item.id));
   }
 
   /** How an item has been received here: its current ratings (count, mean) and its likes and rank among the most liked. */
@@ -724,6 +775,52 @@ function keptOutBy(keepOut: readonly string[], history: readonly HistoryEntry[])
   };
 }
 
+/** "The first one", "the 2nd film", "number 3", "#4": a film of the last list, by its place in it; "the first two", "the last 3": several. */
+const listReference =
+  /\b(?:the\s+)?(first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th)\s+(?:one|film|movie|pick|suggestion|title|option)\b|(?:\bnumber\s*|#)([1-9])\b|\b(?:the\s+)?(first|last|top)\s+(two|three|four|2|3|4)(?:\s+(?:ones|films|movies|picks|suggestions|titles|options))?\b/gi;
+const counts: Record<string, number> = { two: 2, three: 3, four: 4, '2': 2, '3': 3, '4': 4 };
+const places: Record<string, number> = { first: 0, '1st': 0, second: 1, '2nd': 1, third: 2, '3rd': 2, fourth: 3, '4th': 3, fifth: 4, '5th': 4, last: -1 };
+
+/**
+ * "It" or "that" as what an opinion, a viewing or a request by example is of ("I loved it", "I've seen that one", "more
+ * like that", "it was boring"); not "I like it when …", "that film noir", "this is …".
+ */
+const pointer =
+  /\b((?:loved|liked|hated|disliked|enjoyed|adored|love|like|hate|dislike|enjoy|seen|saw|watched)\s+)(it|that one|this one|that|this)\b(?![ \t]+(?:when|if|because|that|which|how|who|movies?|films?|genre|kind|sort|type|the|a|an|one|ones|is|was)\b)|^(it|that one|this one)(?=\s+(?:was|is)\b)/i;
+
+/** A title as people write it: without its year, the article moved back to the front ("Princess Bride, The (1987)" → "The Princess Bride"). */
+function spokenTitle(item: Item): string {
+  const title = item.title.replace(/\s*\(\d{4}\)\s*$/, '').trim();
+  const moved = /^(.*), (The|A|An)$/.exec(title);
+  return moved ? `${moved[2]} ${moved[1]}` : title;
+}
+
+/**
+ * The message with each reference to a place in the last list replaced by that film's title as people write it ("I
+ * didn't like the first one" → "I didn't like Star Wars", "more like the second one" → "more like The Princess Bride"),
+ * and, when the last turn asked about a film (`discussed`), "it" or "that" pointing at it ("I loved it" → "I loved The
+ * Quiet Man"), so the title reader gives it the opinion. Unchanged for a place the list does not have.
+ */
+export function nameReferences(message: string, lastRecommended: readonly Item[], discussed?: Item): string {
+  const named =
+    lastRecommended.length === 0
+      ? message
+      : message.replace(listReference, (reference, place: string | undefined, number: string | undefined, end: string | undefined, count: string | undefined) => {
+          if (end !== undefined) {
+            const size = counts[count?.toLowerCase() ?? ''] ?? 0;
+            const several = end.toLowerCase() === 'last' ? lastRecommended.slice(-size) : lastRecommended.slice(0, size);
+            if (several.length < size) return reference;
+            const titles = several.map(spokenTitle);
+            return `${titles.slice(0, -1).join(', ')} and ${titles[titles.length - 1] ?? ''}`;
+          }
+          const index = place === undefined ? Number(number) - 1 : (places[place.toLowerCase()] ?? 0);
+          const item = index < 0 ? lastRecommended[lastRecommended.length - 1] : lastRecommended[index];
+          return item === undefined ? reference : spokenTitle(item);
+        });
+  if (discussed === undefined || named !== message) return named;
+  return named.replace(pointer, (_reference, verb: string | undefined) => `${verb ?? ''}${spokenTitle(discussed)}`);
+}
+
 /** Messages up to this length are quoted back ("Understood ("something lighter")"); longer ones would be cut mid-sentence. */
 const QUOTE_LIMIT = 60;
 const quote = (phrase: string) => (phrase.length <= QUOTE_LIMIT ? ` ("${phrase}")` : '');
@@ -759,6 +856,9 @@ const changesRequest = (update: ConstraintUpdate, previous: SessionConstraints) 
   update.audience !== undefined ||
   Object.keys(update.disliked ?? {}).some((tag) => (previous.tags[tag] ?? 0) > 0);
 
+/** Tag keys of films made for children, which a session asking for children's films wants whatever the mood. */
+const childrenTags = new Set(['children', 'family']);
+
 /**
  * The turn's refinement with the session's constraints folded in: the genres asked for (kept across
  * turns) as tag weights, and the turn's mood words ("something lighter") on top. A genre the message
@@ -771,6 +871,8 @@ function withConstraints(turn: ClassifiedTurn, update: ConstraintUpdate, constra
   const namesGenres = Object.keys(update.wanted).length > 0;
   for (const [tag, weight] of Object.entries(turn.refinement?.tagWeights ?? {})) {
     if (named.has(tag) || (weight > 0 && namesGenres)) continue;
+    // "Something scary for the kids": the mood does not steer away from the children's films the session asks for.
+    if (weight < 0 && constraints.audience === 'children' && childrenTags.has(tag)) continue;
     tagWeights[tag] = weight;
   }
   // The turn's own words are quoted when they moved something beyond the genres it named ("something lighter").

@@ -45,6 +45,24 @@ describe('session constraints', () => {
     expect(read('I love dramas. Tonight I want a comedy').wanted).toEqual({ comed: 0.3 });
   });
 
+  it('reads the years a clause asks for beside a standing taste in the same sentence', () => {
+    // Before: "I love sci-fi" kept the whole sentence out, and "anything from the 2010s?" set no years.
+    expect(read('I love sci-fi, anything from the 2010s?')).toMatchObject({ wanted: {}, years: { from: 2010, to: 2019 } });
+    expect(read('I really like westerns, something from the 60s please').years).toEqual({ from: 1960, to: 1969 });
+    // A taste with years in it is still the profile's; a clause of life is still no request.
+    expect(read('I love movies from the 90s').years).toBeUndefined();
+    expect(read('I love hiking, I went to Spain in 2019').years).toBeUndefined();
+    expect(read('I love the 80s, what a decade').years).toBeUndefined();
+  });
+
+  it('reads "older" asked on its own or after "but" as old films, and leaves older people alone', () => {
+    // Before: "something like the Godfather but older" and "older please" set no years.
+    for (const message of ['something like the Godfather but older', 'older please', 'ok, older then', 'something like Fargo, but older']) {
+      expect(read(message).years, message).toEqual({ to: 1973 });
+    }
+    for (const message of ['my brother is older.', "I'm older now", 'I have an older brother']) expect(read(message).years, message).toBeUndefined();
+  });
+
   it('reads release years: decades, spans, single years, recent and old', () => {
     expect(read('something from the 90s please').years).toEqual({ from: 1990, to: 1999 });
     expect(read("an '80s movie").years).toEqual({ from: 1980, to: 1989 });

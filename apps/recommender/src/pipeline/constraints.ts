@@ -192,7 +192,7 @@ const lifeEvent =
 const ageDecade = new RegExp(String.raw`\b(?:in|into|of)\s+(?:my|our|their|his|her|your|its)\s+(?:(?:early|mid|late)[- ]?)?(?:\d0'?s|${Object.keys(decadeWords).join('|')})\b`, 'g');
 /** What makes years in a sentence about films: film words and asking words ("something from 1995", "90s movies", "anything made in 1965?"). */
 const filmYearCue =
-  /\b(?:movies?|films?|flicks?|ones|titles|watch\w*|see|made|released|came out|recommend|suggest|show me|give me|find me|how about|what about|something|anything|please|instead|mood|fancy|feel like|looking for|prefer|rather|maybe|perhaps)\b/;
+  /\bolder(?=\s*(?:please|ones?|instead|then|[.!?]*\s*$))|\b(?:movies?|films?|flicks?|ones|titles|watch\w*|see|made|released|came out|recommend|suggest|show me|give me|find me|how about|what about|something|anything|please|instead|mood|fancy|feel like|looking for|prefer|rather|maybe|perhaps)\b/;
 
 /**
  * The part of the message whose years are about films: sentences with a film or asking word, or a clause
@@ -264,7 +264,7 @@ const ERA_NEXT = String.raw`(?=\s*(?:$|[,.;!?]|(?:movies?|films?|flicks?|ones?|s
 const recentEra = new RegExp(String.raw`(?<!\b(?:my|our|his|her|their|your|its)\s+(?:[\w']+\s+)?)\b(?:recent|newer|newest|latest|new releases?|more modern|modern)\b${ERA_NEXT}`);
 /** Old films asked for: "an old classic", "classics", "a classic film noir", "something older", "black and white". */
 const classicEra = new RegExp(
-  String.raw`\b(?:classics|oldies|golden age|black and white|something older)\b|\bold(?:er)?\s+(?:movies?|films?|ones|stuff|titles)\b|\bvintage\s+(?:movies?|films?|flicks?)\b${ERA_NEXT}|\bclassic\b(?!\s+(?:movies?|films?)\s+(?:person|people|fans?|buffs?|lovers?|nerds?|geeks?|guy|girl|kind))${ERA_NEXT}`,
+  String.raw`\b(?:classics|oldies|golden age|black and white|something older)\b|(?:^|,)\s*(?:(?:but|and|ok|okay|maybe|now)\s+)*(?:(?:a\s+)?(?:bit|little|lot|much|slightly|even)\s+)?older(?:\s+(?:please|ones?|instead|then|this time))*\s*[.!?]*\s*(?:,|$)|\bold(?:er)?\s+(?:movies?|films?|ones|stuff|titles)\b|\bvintage\s+(?:movies?|films?|flicks?)\b${ERA_NEXT}|\bclassic\b(?!\s+(?:movies?|films?)\s+(?:person|people|fans?|buffs?|lovers?|nerds?|geeks?|guy|girl|kind))${ERA_NEXT}`,
 );
 /** "It's a classic", "that film is a classic": praise of a film, not a request for old ones. */
 const praise = /\b(?:it'?s|is|was|that'?s|are|were|become|became|a real|such a|true)\s+(?:(?:a|an|such|true|real|total|absolute|modern|cult|bit of|kind of)\s+)*classics?\b/;
@@ -429,7 +429,9 @@ export function readConstraints(message: string, vocabulary: GenreVocabulary): C
   for (const sentence of text.split(/(?<=[.;!?])|,?\s+(?<!\b(?:anything|everything|all|nothing)\s+)but\s+/)) {
     const dislikes = asksForFilm && standingDislike.test(sentence);
     const read = !standingTaste.test(sentence) || request.test(sentence) || dislikes;
+    // Years are read from the clauses that state no taste: "I love sci-fi, anything from the 90s?" asks for the 90s.
     if (read) kept.push(sentence);
+    else kept.push(...sentence.split(',').filter((clause) => !standingTaste.test(clause)));
     for (const clause of sentence.split(/(?<=[.;!?])|,/)) {
       const genres = genresOf(clause, vocabulary).filter((genre) => !(genre.stem === 'war' && /\bstar wars\b/.test(text)));
       // "A western? No way.", "I love horror but not tonight", "my husband wants a western but I find them boring".

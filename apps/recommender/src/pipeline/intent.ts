@@ -18,7 +18,16 @@ export interface ClassifiedTurn {
    * un film", "推荐一部电影"; classified as usual, so the reply can say it read only part of it).
    */
   unreadable?: 'empty' | 'language' | undefined;
+  /**
+   * Set when the message asks for what the catalogue cannot tell: `length` for running times ("something shorter",
+   * "under 90 minutes"), which no item carries, so the reply can say the list does not answer that part.
+   */
+  unsupported?: 'length' | undefined;
 }
+
+/** Asking for a running time: "shorter", "a short film", "under 90 minutes", "not too long", "less than two hours". */
+const lengthRequest =
+  /\b(?:shorter|longer|short (?:one|film|movie)s?|(?:not|nothing) (?:too |so |that )?long|running time|runtime|(?:under|less than|no more than|at most|within)\s+(?:an?|one|two|three|\d+(?:\.\d+)?)\s*(?:and a half\s+)?(?:hours?|hrs?|h|minutes?|mins?)|\d+\s*(?:minutes?|mins?)\b)/;
 
 /** Mood words and the tag stems they move (MovieLens genres, and the synthetic world's). */
 const moods: { pattern: RegExp; weights: Record<string, number>; negatable?: boolean }[] = [
@@ -116,25 +125,38 @@ function findItem(text: string, lastRecommended: readonly Item[], allItems: () =
  */
 export function classifyTurn(
   message: string,
-  context: { lastRecommended: readonly Item[]; knownTags: ReadonlySet<string>; allItems: () => Iterable<Item> },
+  context: {
+    lastRecommended: readonly Item[];
+    knownTags: ReadonlySet<string>;
+    allItems: () => Iterable<Item>;
+    /**
+     * Titles a message about films names loosely ("why the godfater?", "tell me about Shawshank"), in order: asked
+     * when no title is named exactly (the catalogue's `TitleOpinionReader.titles` with `aboutFilms`).
+     */
+    looseTitles?: ((message: string) => readonly Item[]) | undefined;
+  },
 ): ClassifiedTurn {
   const text = message.toLowerCase().replace(/[’‘]/g, "'");
   // Nothing to read: whitespace, emoji or punctuation only.
   if (!/[\p{L}\p{N}]/u.test(text)) return { intent: 'chitchat', unreadable: 'empty' };
-  const unreadable = notEnglish(text) ? ({ unreadable: 'language' } as const) : {};
+  const notes = { ...(notEnglish(text) ? ({ unreadable: 'language' } as const) : {}), ...(lengthRequest.test(text) ? ({ unsupported: 'length' } as const) : {}) };
   // "Why not Star Wars?" proposes a title, and "sure, why not" agrees: neither asks why.
   const agrees = /\bwhy not\W*$/.test(text);
   const whyNot = /\bwhy not\s+\w/.test(text) && !/\bwhy not\b.*\b(?:recommend|suggest|includ|list|show|offer)/.test(text);
   if (!whyNot && !agrees && /\bwhy\b|\bexplain\b|\bwhat makes\b|\bhow come\b/.test(text)) {
-    return { intent: 'explain', target: findItem(text, context.lastRecommended, context.allItems), question: 'why', ...unreadable };
+    const target = findItem(text, context.lastRecommended, context.allItems) ?? context.looseTitles?.(message)[0];
+    return { intent: 'explain', target, question: 'why', ...notes };
   }
-  // "Tell me more about Fargo", "what is the second one about?": about an item, when one is named after
-  // the asking words (a one-word title outside the last list only capitalised: "tell me about the kids movies" is no film "Kids").
-  const about = /\b(?:tell me (?:more |a bit |a little )?about|more (?:info|information|details) (?:on|about))\s+(.+)|\bwhat(?:'s| is| was)\s+(.{1,80}?)\s+(?:about\b|like\?)/.exec(text);
+  // "Tell me more about Fargo", "what is the second one about?", "what about the Godfather?": about an item, when one is
+  // named after the asking words (a one-word title outside the last list only capitalised: "tell me about the kids
+  // movies" is no film "Kids"; "what about something older?" names none).
+  const about =
+    /\b(?:tell me (?:more |a bit |a little )?about|more (?:info|information|details) (?:on|about)|^(?:(?:and|so|ok(?:ay)?|hmm+)\W+)?(?:what|how) about|what do you (?:think|know) (?:of|about)|what did you think (?:of|about)|(?:any )?thoughts on)\s+(.+)|\bwhat(?:'s| is| was)\s+(.{1,80}?)\s+(?:about\b|like\?)/.exec(text);
   if (about) {
     const named = about[1] ?? about[2] ?? '';
-    const target = findItem(named, context.lastRecommended, context.allItems);
-    if (target && (context.lastRecommended.includes(target) || writtenAsTitle(message, target))) return { intent: 'explain', target, question: 'about', ...unreadable };
+    const exact = findItem(named, context.lastRecommended, context.allItems);
+    const target = exact !== undefined && (context.lastRecommended.includes(exact) || writtenAsTitle(message, exact)) ? exact : context.looseTitles?.(message.slice(about.index))[0];
+    if (target) return { intent: 'explain', target, question: 'about', ...notes };
   }
   const weights: Record<string, number> = {};
   for (const mood of moods) {
@@ -146,16 +168,18 @@ export function classifyTurn(
   }
   for (const [tag, weight] of Object.entries(tagSteering(text, context.knownTags))) weights[tag] = (weights[tag] ?? 0) + weight;
   const refinement = Object.keys(weights).length > 0 ? { tagWeights: weights, phrase: message.trim().slice(0, 120) } : undefined;
-  const asksForMore = /\b(something else|anything else|what else|else (?:you|would|could|can)|another|different|other (ones|options|suggestions)|instead|more like)\b/.test(text);
+  // "Not that one", "none of these", "not those": the list is turned down, as "something else" turns it.
+  const asksForMore = /\b(something else|anything else|what else|else (?:you|would|could|can)|another|different|other (ones|options|suggestions)|instead|more like|not (?:that|this) one|none of (?:these|those|them)|not (?:these|those))\b/.test(text);
+  if (notes.unsupported && context.lastRecommended.length > 0) return { intent: 'refine', refinement: refinement ?? { tagWeights: {}, phrase: message.trim().slice(0, 120) }, ...notes };
   if ((refinement || asksForMore || whyNot) && context.lastRecommended.length > 0) {
-    return { intent: 'refine', refinement: refinement ?? { tagWeights: {}, phrase: message.trim().slice(0, 120) }, ...unreadable };
+    return { intent: 'refine', refinement: refinement ?? { tagWeights: {}, phrase: message.trim().slice(0, 120) }, ...notes };
   }
   // Tastes stated are a reason to recommend, after a greeting too ("hi, I'm Anna. I really loved Titanic").
   const wantsItems =
     /\b(recommend|suggest|movie|film|watch|show me|something|anything|what should|ideas?|options|like|love|enjoy|into|fan of|prefer)\b|\b(?:i|we)\s+(?:(?:really|absolutely|just|totally|also|always|truly|both)\s+)*(?:loved|liked|enjoyed|adored)\b/.test(text);
   const smallTalk = /^\s*(hi|hello|hey|thanks|thank you|thx|bye|goodbye|good (morning|evening|night)|how are you|ok(ay)?|cool|great|nice)\b/.test(text);
-  if ((smallTalk || agrees) && !wantsItems && !refinement && !judgesTitle(message, text, context.allItems)) return { intent: 'chitchat', ...unreadable };
-  return { intent: 'recommend', refinement, ...unreadable };
+  if ((smallTalk || agrees) && !wantsItems && !refinement && !judgesTitle(message, text, context.allItems)) return { intent: 'chitchat', ...notes };
+  return { intent: 'recommend', refinement, ...notes };
 }
 
 /** Words that judge a film: "Fargo was great", "Heat was boring", "hated Alien". */

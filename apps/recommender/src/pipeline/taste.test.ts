@@ -91,4 +91,12 @@ describe('taste', () => {
     expect(taste.likedByTag.get('horror')).toBeUndefined();
     expect(taste.likedByTag.get('comed')).toEqual([comedy]);
   });
+
+  it('counts a view for its genres but does not list the film as liked (explanations cite liked films)', () => {
+    const comedy = tinyItems.find((item) => item.title === 'Laugh Riot')!;
+    // "I've already seen Laugh Riot": a view, which had been cited as "… Laugh Riot, which you liked".
+    const taste = buildTaste(emptyProfile('u'), [{ item: comedy, rating: undefined, timestamp: 1, event: 'view' }]);
+    expect(taste.tags.get('comed') ?? 0).toBeGreaterThan(0);
+    expect(taste.likedByTag.get('comed')).toBeUndefined();
+  });
 });

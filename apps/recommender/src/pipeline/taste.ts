@@ -200,7 +200,8 @@ function computeTaste(profile: Profile, history: readonly HistoryEntry[], knownT
       sum.count += 1;
       if (!namedDislike) sum.watched += 1;
       sums.set(tag, sum);
-      if (entry.rating === undefined || entry.rating >= 4) {
+      // Liked: rated 4 or 5, or a `like` or `purchase` event; a `view` says it was watched ("I've seen Aliens"), not liked.
+      if (entry.rating === undefined ? entry.event !== 'view' : entry.rating >= 4) {
         const list = likedByTag.get(tag) ?? [];
         list.push(entry.item);
         likedByTag.set(tag, list);

@@ -264,3 +264,96 @@ describe('TitleOpinionReader', () => {
     expect(read('I hiked from Georgia to Maine and loved it')).toEqual([]);
   });
 });
+
+describe('TitleOpinionReader: titles named loosely, and titles seen', () => {
+  // Real MovieLens titles, with ordinary words that open or resemble titles ("Christmas", "New York", "Spain" / "Spawn").
+  const loose = new TitleOpinionReader(
+    [
+      'Godfather, The (1972)',
+      'Godfather: Part II, The (1974)',
+      'Shawshank Redemption, The (1994)',
+      'Terminator, The (1984)',
+      'Terminator 2: Judgment Day (1991)',
+      'Dr. Strangelove or: How I Learned to Stop Worrying and Love the Bomb (1963)',
+      'Titanic (1997)',
+      'Toy Story (1995)',
+      'Casablanca (1942)',
+      'Aliens (1986)',
+      'Christmas Carol, A (1938)',
+      'Nightmare Before Christmas, The (1993)',
+      'English Patient, The (1996)',
+      'New York Cop (1996)',
+      'Spawn (1997)',
+      'Giant (1956)',
+      'This Is Spinal Tap (1984)',
+      'Lord of Illusions (1995)',
+      'Assassins (1995)',
+      'Halloween: The Curse of Michael Myers (1995)',
+      'Speed (1994)',
+      'Speed 2: Cruise Control (1997)',
+      'Heat (1995)',
+    ].map((title, index) => ({ id: `l${index}`, title, tags: [] })),
+  );
+  const readLoose = (message: string) => loose.read(message).map((opinion) => [opinion.item.title, opinion.rating]);
+
+  it('reads a misspelled title: a letter or two off in a word of five letters or more', () => {
+    // Before: nothing was noted, and "the godfater" was searched for as text.
+    expect(readLoose('I really liked star wars and the godfater')).toEqual([['Godfather, The (1972)', 4]]);
+    expect(readLoose('I hated Titanc')).toEqual([['Titanic (1997)', 1]]);
+    expect(readLoose('we loved Casablanka')).toEqual([['Casablanca (1942)', 5]]);
+    expect(readLoose('i really liked the shawshank redemtion')).toEqual([['Shawshank Redemption, The (1994)', 4]]);
+    // A five-letter word only beside an exact word of the title.
+    expect(readLoose('Toy Stroy was fun')).toEqual([['Toy Story (1995)', 4]]);
+    expect(readLoose('I loved Alien and Terminater 2')).toEqual([['Terminator 2: Judgment Day (1991)', 5]]);
+  });
+
+  it('reads a title shortened to its main name, or to one long word only it has, where the message speaks of a film', () => {
+    expect(readLoose('I loved Shawshank')).toEqual([['Shawshank Redemption, The (1994)', 5]]);
+    expect(readLoose('we watched the Shawshank and loved it')).toEqual([['Shawshank Redemption, The (1994)', 5]]);
+    expect(readLoose('I liked Dr Strangelove')).toEqual([['Dr. Strangelove or: How I Learned to Stop Worrying and Love the Bomb (1963)', 4]]);
+    expect(readLoose('Terminator 2 was great')).toEqual([['Terminator 2: Judgment Day (1991)', 4]]);
+    // Named loosely in a question about a film ("why …?", "tell me about …").
+    expect(loose.titles('tell me about Shawshank', { aboutFilms: true }).map((item) => item.title)).toEqual(['Shawshank Redemption, The (1994)']);
+    expect(loose.titles('why the godfater?', { aboutFilms: true }).map((item) => item.title)).toEqual(['Godfather, The (1972)']);
+  });
+
+  it('reads a title with a sequel number as the sequel, never as the first film', () => {
+    // Before: "Speed 2" was read as Speed (1994), disliked.
+    expect(readLoose('I hated Speed 2')).toEqual([['Speed 2: Cruise Control (1997)', 1]]);
+    expect(readLoose('I loved Speed')).toEqual([['Speed (1994)', 5]]);
+    // A sequel the catalogue lacks names no film; a count or a score after a title is no sequel.
+    expect(readLoose('I loved Toy Story 2')).toEqual([]);
+    expect(readLoose('I watched Heat 2 times and loved it')).toEqual([['Heat (1995)', 5]]);
+  });
+
+  it('leaves ordinary words that open or resemble a title alone (chit-chat lines of Synthetic-Persona-Chat)', () => {
+    for (const message of [
+      'My favorite holiday is Christmas. I love spending time with my family.',
+      'I love Christmas',
+      "I'm from New York and I love it there.",
+      "I've been to Italy, France, and Spain.",
+      "Oh, that's cool! I'm a fan of the Giants.",
+      'I know, right? This is why I love hiking.',
+      'I really enjoyed the Lord of the Rings trilogy.',
+      "I love games like Skyrim and Assassin's Creed.",
+      'I love the original Halloween, The Exorcist, and The Shining.',
+      'Oh, that is awesome! I love English.',
+    ]) {
+      expect(readLoose(message), message).toEqual([]);
+      expect(loose.titles(message).map((item) => item.title), message).toEqual([]);
+    }
+    // "Shawshank" alone, with no word of seeing or judging it before, is read only in a question about a film.
+    expect(loose.titles('Shawshank is a prison')).toEqual([]);
+  });
+
+  it('reads the titles the user says they have seen, not those wished for, denied, asked about or seen by someone else', () => {
+    const seen = (message: string) => loose.watched(message).map((item) => item.title);
+    expect(seen("I've already seen Aliens")).toEqual(['Aliens (1986)']);
+    expect(seen('I saw Titanic last week')).toEqual(['Titanic (1997)']);
+    expect(seen('Seen Casablanca already')).toEqual(['Casablanca (1942)']);
+    expect(seen('we watched the godfater yesterday')).toEqual(['Godfather, The (1972)']);
+    for (const message of ['Have you seen Aliens?', 'I never saw Titanic', "I haven't seen Casablanca yet", 'I want to see Aliens', 'my son saw Toy Story', 'I loved Aliens']) {
+      expect(seen(message), message).toEqual([]);
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import type { Item } from '@personalab/core';
 import { titleVariants } from '@personalab/datasets';
+import { LooseTitleIndex, type MessageWord } from './loose-titles.js';
 
 /** A catalogue title the user mentioned with an opinion of it. */
 export interface TitleOpinion {
@@ -88,6 +89,28 @@ const filler = new Set(
 );
 /** Questions in a question sentence: a part that opens like one, or is about "you" ("so you loved Alien?"). */
 const questionOpening = /^\s*(?:(?:and|but|so|also|or|then)\s+)?(?:have|has|had|did|do|does|is|are|was|were|can|could|would|will|should|shall|what|which|who|whose|why|how|where|when|any|ever|seen)\b/;
+/** A sequel's number after a title ("Speed 2", "Alien III"), not a count or a score ("Heat 2 times", "Fargo 4 out of 5", "4/5"). */
+const sequelNumber = /^:?\s+(?:[2-4]|II|III|IV)(?![\w/.])(?!\s*(?:times?|x\b|hours?|hrs?|stars?|out of|of\b|\/))/;
+
+/** The message lower-cased character by character (positions in it are positions in the message), its titles blanked out, so their words and punctuation ("E.T.", "Airplane!") neither split sentences nor read as opinions. */
+function blanked(message: string, mentions: readonly Mention[]): string {
+  let text = message
+    .replace(/[’‘]/g, "'")
+    .split('')
+    .map((character) => (character.toLowerCase().length === 1 ? character.toLowerCase() : character))
+    .join('');
+  for (const mention of mentions) text = text.slice(0, mention.start) + '#'.repeat(mention.end - mention.start) + text.slice(mention.end);
+  return text;
+}
+
+/** The user saying they have seen something: "I've (already) seen", "we watched", "already saw", a sentence opening "Seen …". */
+const watchedCue =
+  /\b(?:i|we)(?:'ve|'d| have| had)?\s+(?:(?:already|just|also|both|all|recently|finally|actually)\s+)*(?:seen|watched|saw|rewatched)\b|\b(?:already|just)\s+(?:seen|watched|saw)\b|^\s*(?:(?:already|just)\s+)?(?:seen|watched|saw)\b/;
+/** Not seen, or only wished for: "haven't seen", "never watched", "I want to see", "I'd like to watch". */
+const unwatched = /\b(?:haven'?t|have not|hasn'?t|has not|never|not|didn'?t|did not)\s+(?:(?:yet|even|ever|actually)\s+)*(?:seen|watched|saw|see|watch)\b|(?:\bwant|\bwanna|\bwould like|'d like|\bgoing|\bgonna|\bplan(?:ning)?|\bhop(?:e|ing)|\bneed)\s+(?:to\s+)?(?:see|watch)\b/;
+
+/** A past viewing or verdict just before a title ("I loved Shawshank", "we watched the Shawshank"), not a standing love ("I love Christmas"). */
+const seenOrJudged = /\b(?:loved|liked|hated|enjoyed|adored|disliked|watched|rewatched|saw|seen)\s+(?:(?:really|absolutely|totally|just|also|so|again)\s+)*$/i;
 /** Seeing a film: "it" after it is the film ("I saw Heat yesterday and loved it"), not a place ("I hiked to Georgia, it was amazing"). */
 const watched = /\b(?:saw|seen|see|watch\w*|rewatch\w*|movies?|films?|flicks?|cinema|theat(?:er|re)s?)\b/;
 /** A part that refers back to a title named just before ("I saw Heat yesterday and loved it"). */
@@ -180,17 +203,22 @@ export class TitleOpinionReader {
     this.entries = entries;
   }
 
+  /** Misspelled and shortened titles, for the words no exact title takes; built on first need. */
+  private looseIndex: LooseTitleIndex | undefined;
+
+  /**
+   * The catalogue titles a message names (exactly, or misspelled or shortened as `mentions` reads them), in order.
+   * `aboutFilms`: the message is known to speak of a film ("why …?", "tell me about …"), so one word of a title
+   * ("Shawshank") counts without a verb of seeing or judging before it.
+   */
+  titles(message: string, options: { aboutFilms?: boolean } = {}): Item[] {
+    return this.mentions(message, options.aboutFilms ?? false).map((mention) => mention.item);
+  }
+
   read(message: string): TitleOpinion[] {
     const mentions = this.mentions(message);
     if (mentions.length === 0) return [];
-    // Lower case character by character, so positions in it are positions in the message.
-    let text = message
-      .replace(/[’‘]/g, "'")
-      .split('')
-      .map((character) => (character.toLowerCase().length === 1 ? character.toLowerCase() : character))
-      .join('');
-    // Titles blanked out, so their words and punctuation ("E.T.", "Airplane!") neither split sentences nor read as opinions.
-    for (const mention of mentions) text = text.slice(0, mention.start) + '#'.repeat(mention.end - mention.start) + text.slice(mention.end);
+    const text = blanked(message, mentions);
 
     const opinions = new Map<string, TitleOpinion>();
     const give = (mention: Mention, opinion: Opinion, part: Part) => {
@@ -245,8 +273,26 @@ export class TitleOpinionReader {
     return [...opinions.values()];
   }
 
+  /**
+   * The titles the user says they have seen ("I've already seen Aliens", "we saw Fargo last week", "seen it already:
+   * Heat"), outside questions ("have you seen Heat?"), negations ("never seen Heat") and wishes ("I want to see Heat"),
+   * and not someone else's viewing ("my son saw Toy Story"). An opinion given as well is `read`'s.
+   */
+  watched(message: string): Item[] {
+    const mentions = this.mentions(message);
+    if (mentions.length === 0) return [];
+    const text = blanked(message, mentions);
+    const seen: Item[] = [];
+    for (const sentence of sentencesOf(text)) {
+      const body = text.slice(sentence.start, sentence.end);
+      if (body.trim().endsWith('?') || !watchedCue.test(body) || unwatched.test(body)) continue;
+      for (const mention of mentions) if (mention.start >= sentence.start && mention.end <= sentence.end && !seen.includes(mention.item)) seen.push(mention.item);
+    }
+    return seen;
+  }
+
   /** Every title named in the message, each place it is named, longest titles first and none inside another. */
-  private mentions(message: string): Mention[] {
+  private mentions(message: string, aboutFilms = false): Mention[] {
     const { normal, starts, ends } = normalizeWithOffsets(message);
     let haystack = ` ${normal} `;
     const mentions: Mention[] = [];
@@ -254,6 +300,8 @@ export class TitleOpinionReader {
       for (let position = haystack.indexOf(` ${variant} `); position >= 0; position = haystack.indexOf(` ${variant} `, position + 1)) {
         const start = starts[position] ?? 0;
         const end = ends[position + variant.length - 1] ?? start;
+        // "Speed 2" is a sequel, not Speed: a number after a title that ends in none names another film (read loosely below).
+        if (!/\d$/.test(variant) && sequelNumber.test(message.slice(end))) continue;
         // A one-word title mixing letters and digits ("se7en", "id4") is no ordinary word.
         const distinctive = /[a-z]/.test(variant) && /\d/.test(variant);
         if (!distinctive) {
@@ -267,6 +315,22 @@ export class TitleOpinionReader {
         haystack = haystack.slice(0, position + 1) + ' '.repeat(variant.length) + haystack.slice(position + 1 + variant.length);
       }
     }
+    // Then titles named loosely in the words left: "the godfater", "Shawshank" (a one-word or shortened one only written as a title).
+    const words: MessageWord[] = Array.from(haystack.matchAll(/[a-z0-9]+/g), (match) => ({ text: match[0], at: match.index - 1 }));
+    if (words.length === 0) return mentions.sort((left, right) => left.start - right.start);
+    this.looseIndex ??= new LooseTitleIndex(this.entries);
+    const startOf = (index: number) => starts[words[index]?.at ?? 0] ?? 0;
+    const endOf = (index: number) => {
+      const word = words[index];
+      return word === undefined ? 0 : (ends[word.at + word.text.length - 1] ?? 0);
+    };
+    const loose = this.looseIndex.find(words, (match) => {
+      if (match.kind === 'misspelled' && match.last > match.first) return true;
+      if (!writtenAsTitle(message, startOf(match.titleWord), endOf(match.last))) return false;
+      // One word of a title ("Shawshank") only as the thing seen or judged: "I loved Christmas" is no film.
+      return !match.oneWord || aboutFilms || seenOrJudged.test(message.slice(0, startOf(match.first)));
+    });
+    for (const match of loose) mentions.push({ item: match.item, start: startOf(match.first), end: endOf(match.last) });
     return mentions.sort((left, right) => left.start - right.start);
   }
 }
