@@ -34,7 +34,8 @@ export async function* readCsvRecords(file: string): AsyncGenerator<CsvRecord> {
     return { fields: record, line };
   };
   // With `raw: true` the hook receives `{ record, raw }`; csv-parse's typings do not say so.
-  const options: Options = { raw: true, relax_column_count: true, bom: true, on_record: onRecord as unknown as NonNullable<Options['on_record']> };
+  // Any of the three line ends, mixed in one file (a row appended by a Windows editor had kept a \r in its last field).
+  const options: Options = { raw: true, relax_column_count: true, bom: true, record_delimiter: ['\r\n', '\n', '\r'], on_record: onRecord as unknown as NonNullable<Options['on_record']> };
   const source = createReadStream(file, { encoding: 'utf8' });
   const parser = source.pipe(parse(options));
   // pipe() does not pass on the source's errors (a file that cannot be read): the parser's iteration throws them.

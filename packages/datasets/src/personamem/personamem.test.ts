@@ -111,6 +111,15 @@ describe('PersonaMem fixture in the official format', () => {
     expect((await caughtDataError(loadPersonaMemQuestions(notPersonaMem))).message).toMatch(/:1: not a PersonaMem questions file/);
   });
 
+  it('reads a questions file whose line ends are mixed (LF rows, one appended with CRLF) without a stray \\r', async () => {
+    const lines = (await import('node:fs')).readFileSync(fixturePath('personamem-questions.csv'), 'utf8').trimEnd().split('\n');
+    const plain = await loadPersonaMemQuestions(folder.write('lf.csv', `${lines.join('\n')}\n`));
+    // csv-parse had taken LF from the first line as the only record end, keeping the last row's \r in its last field.
+    const mixed = await loadPersonaMemQuestions(folder.write('mixed.csv', `${lines.join('\n')}\r\n`));
+    expect(mixed.questions).toEqual(plain.questions.map((question) => ({ ...question, file: expect.stringMatching(/mixed\.csv$/) })));
+    expect(JSON.stringify(mixed.questions)).not.toContain('\\r');
+  });
+
   it('an empty contexts file or a questions file with only its header is an error, not an empty set', async () => {
     const header = (await import('node:fs')).readFileSync(fixturePath('personamem-questions.csv'), 'utf8').split('\n')[0] as string;
     const headerOnly = folder.write('header-only.csv', `${header}\r\n`);
