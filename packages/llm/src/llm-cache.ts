@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { PersonalabError, formatZodError, type CacheMode } from '@personalab/core';
@@ -30,15 +30,26 @@ export interface LlmCacheOptions {
 
 interface OpenDatabase {
   database: Database.Database;
-  select: Database.Statement<[string], { response: string }>;
-  upsert: Database.Statement<[string, string, string, string, string, number]>;
+  /** Undefined for a reader of a file whose table another process has not made yet: every key is a miss. */
+  select: Database.Statement<[string], { response: string }> | undefined;
+  /** Only on a writer: readers never write. */
+  upsert: Database.Statement<[string, string, string, string, string, number]> | undefined;
+  /** An in-memory copy of a read-only file: it cannot change, so a missing table is never looked for again. */
+  copy: boolean;
 }
+
+/** SQLite's answers when a read-only connection of a WAL file cannot make the `-shm` beside it (read-only folder). */
+const cannotShareMemory = new Set(['SQLITE_READONLY_DIRECTORY', 'SQLITE_CANTOPEN', 'SQLITE_READONLY_CANTINIT', 'SQLITE_READONLY_CANTLOCK', 'SQLITE_READONLY', 'SQLITE_IOERR_LOCK']);
 
 /**
  * Record/replay store for LLM answers in SQLite (WAL, so several processes of one experiment
  * can share it). Values are stored as the exact strings given, so replay is byte-identical.
  * A file that does not exist yet is created (with its folders) by the first `set`, not before:
- * reading (as `read` mode does) never creates an empty cache.
+ * reading (as `read` mode does) never creates an empty cache. Reads go through a read-only
+ * connection that writes nothing (no journal mode change, no table creation); the first `set`
+ * reopens the file for writing. A cache on a read-only file or folder (artefacts shipped with a
+ * paper, a read-only mount) is read from an in-memory copy, since SQLite cannot make a WAL file's
+ * `-shm` there.
  */
 export class LlmCache {
   private opened: OpenDatabase | undefined;
@@ -47,8 +58,12 @@ export class LlmCache {
 
   constructor(path: string, options: LlmCacheOptions = {}) {
     this.path = path;
-    if (path === ':memory:' || existsSync(path)) {
-      this.opened = this.openDatabase();
+    if (path === ':memory:') {
+      this.opened = this.openWriter();
+      return;
+    }
+    if (existsSync(path)) {
+      this.opened = this.openReader();
       return;
     }
     if (options.mustExist) {
@@ -73,17 +88,23 @@ export class LlmCache {
   }
 
   get(key: string): string | undefined {
-    return this.database()?.select.get(key)?.response;
+    return this.database()?.select?.get(key)?.response;
   }
 
   set(key: string, entry: { kind: string; model: string; request: string; response: string; createdAt?: number }): void {
-    const opened = this.database() ?? (this.opened = this.openDatabase(true));
-    opened.upsert.run(key, entry.kind, entry.model, entry.request, entry.response, entry.createdAt ?? Date.now());
+    let opened = this.database();
+    if (opened?.upsert === undefined) {
+      // The first write: the read-only connection (if any) gives way to a writer.
+      if (opened?.database.open) opened.database.close();
+      this.opened = undefined;
+      opened = this.opened = this.openWriter();
+    }
+    opened.upsert!.run(key, entry.kind, entry.model, entry.request, entry.response, entry.createdAt ?? Date.now());
   }
 
   get size(): number {
     const opened = this.database();
-    return opened ? (opened.database.prepare('SELECT COUNT(*) AS count FROM llm_cache').get() as { count: number }).count : 0;
+    return opened?.select ? (opened.database.prepare('SELECT COUNT(*) AS count FROM llm_cache').get() as { count: number }).count : 0;
   }
 
   close(): void {
@@ -94,16 +115,22 @@ export class LlmCache {
   /** The open database; opens a file another process created since; undefined while there is none. */
   private database(): OpenDatabase | undefined {
     if (this.closed) throw new PersonalabError('storage_error', `the LLM cache at ${this.path} is closed`);
-    if (!this.opened && existsSync(this.path)) this.opened = this.openDatabase();
+    if (this.opened && this.opened.select === undefined && !this.opened.copy) {
+      // A reader opened before the writer made the table: look again.
+      this.opened.database.close();
+      this.opened = undefined;
+    }
+    if (!this.opened && existsSync(this.path)) this.opened = this.openReader();
     return this.opened;
   }
 
-  private openDatabase(create = false): OpenDatabase {
+  /** Opens the file for writing: WAL, the table made when missing. */
+  private openWriter(): OpenDatabase {
     try {
-      if (create && this.path !== ':memory:') mkdirSync(dirname(this.path), { recursive: true });
+      if (this.path !== ':memory:') mkdirSync(dirname(this.path), { recursive: true });
+      // better-sqlite3 waits up to 5 s for another process's lock (its `timeout`), the journal mode switch included.
       const database = new Database(this.path);
       database.pragma('journal_mode = WAL');
-      database.pragma('busy_timeout = 5000');
       database.exec(`CREATE TABLE IF NOT EXISTS llm_cache (
         key TEXT PRIMARY KEY,
         kind TEXT NOT NULL,
@@ -119,10 +146,75 @@ export class LlmCache {
           'INSERT INTO llm_cache (key, kind, model, request, response, created_at) VALUES (?, ?, ?, ?, ?, ?) ' +
             'ON CONFLICT(key) DO UPDATE SET response = excluded.response, created_at = excluded.created_at',
         ),
+        copy: false,
       };
     } catch (error) {
-      throw new PersonalabError('storage_error', `cannot open the LLM cache at ${this.path}: ${(error as Error).message}`, { cause: error });
+      throw new PersonalabError('storage_error', `cannot open the LLM cache at ${this.path} for writing: ${(error as Error).message}`, { cause: error, details: { file: this.path } });
     }
+  }
+
+  /**
+   * Opens an existing file to read only. A file or folder this process cannot write is read from an in-memory copy
+   * (nothing is written, not even the `-shm` a WAL reader makes), unless a write-ahead log beside it holds answers the
+   * file lacks; then SQLite reads both, and where it cannot (a read-only folder without the log's `-shm`) the error
+   * says how to fold the log in.
+   */
+  private openReader(): OpenDatabase {
+    const log = `${this.path}-wal`;
+    const logHoldsAnswers = existsSync(log) && statSync(log).size > 0;
+    if (!logHoldsAnswers && !writable(this.path)) return this.openCopy();
+    let database: Database.Database | undefined;
+    try {
+      database = new Database(this.path, { readonly: true, fileMustExist: true });
+      return readerOf(database, false);
+    } catch (error) {
+      database?.close();
+      const code = String((error as { code?: unknown }).code);
+      if (!cannotShareMemory.has(code)) {
+        throw new PersonalabError('storage_error', `cannot open the LLM cache at ${this.path}: ${(error as Error).message}`, { cause: error, details: { file: this.path } });
+      }
+      if (!logHoldsAnswers) return this.openCopy();
+      throw new PersonalabError(
+        'storage_error',
+        `cannot read the LLM cache at ${this.path}: its write-ahead log ${log} holds answers not yet in the file, and SQLite cannot read them here (${(error as Error).message}); ` +
+          'open it once where it can be written (PERSONALAB_LLM_CACHE=readwrite) to fold the log into the file',
+        { cause: error, details: { file: this.path } },
+      );
+    }
+  }
+
+  /** The file read into memory, as a rollback-journal database (SQLite cannot open a WAL image it cannot share). */
+  private openCopy(): OpenDatabase {
+    try {
+      const bytes = readFileSync(this.path);
+      // Bytes 18 and 19 are the file format's read and write versions: 2 means WAL, 1 the rollback journal.
+      if (bytes.length >= 100 && bytes[18] === 2 && bytes[19] === 2) bytes[18] = bytes[19] = 1;
+      return readerOf(new Database(bytes, { readonly: true }), true);
+    } catch (error) {
+      throw new PersonalabError('storage_error', `cannot open the LLM cache at ${this.path}: ${(error as Error).message}`, { cause: error, details: { file: this.path } });
+    }
+  }
+}
+
+/** A reader's statements: none when the table is not there yet (a file another process is just creating). */
+function readerOf(database: Database.Database, copy: boolean): OpenDatabase {
+  try {
+    const table = database.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'llm_cache'").get();
+    return { database, select: table === undefined ? undefined : database.prepare('SELECT response FROM llm_cache WHERE key = ?'), upsert: undefined, copy };
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+}
+
+/** Whether this process may write the file and its folder (where SQLite makes the journal files). */
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    accessSync(dirname(resolve(path)), constants.W_OK);
+    return true;
+  } catch {
+    return false;
   }
 }
 
