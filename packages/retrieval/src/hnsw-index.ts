@@ -89,7 +89,8 @@ export class HnswIndex implements VectorIndex {
   private vectorByLabel: (Float32Array | undefined)[] = [];
   /** Inverted index over metadata: field and value to the labels that have it. */
   private postings = new Map<string, Set<number>>();
-  private readonly flatSearchLimit: number;
+  /** A `where` set (or a `searchAmong` list a caller narrows to) of at most this many records is scored exactly. */
+  readonly flatSearchLimit: number;
   private nextLabel = 0;
   private deletedSlots = 0;
   private currentEf = -1;
@@ -268,6 +269,26 @@ export class HnswIndex implements VectorIndex {
       hits.push(metadata === undefined ? { id, score } : { id, score, metadata });
     }
     return hits;
+  }
+
+  /**
+   * Exact scores of the given records only (ids this index does not hold are skipped), best first: for a set that
+   * something outside the index has already narrowed (a time range from SQLite), where a graph walk under a filter
+   * that few records pass would visit most of the graph.
+   */
+  searchAmong(query: Float32Array | readonly number[], ids: Iterable<string>, options: { k: number }): SearchHit[] {
+    checkSearchOptions({ k: options.k });
+    checkVector(query, this.dimension, 'searchAmong');
+    const labels = new Set<number>();
+    for (const id of ids) {
+      const label = this.labelOf.get(id);
+      if (label !== undefined) labels.add(label);
+    }
+    if (labels.size === 0) return [];
+    const point = this.scratch;
+    for (let index = 0; index < this.dimension; index++) point[index] = query[index]!;
+    this.prepare(point);
+    return this.flatSearch(point, options.k, labels, undefined);
   }
 
   /**
