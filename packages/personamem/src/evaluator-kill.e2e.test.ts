@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { OpenAIChatModel } from '@personalab/llm';
 import { type TestServer, startTestServer } from '@personalab/llm/test';
 import { evaluate } from './evaluator.js';
@@ -16,14 +16,68 @@ const benchmark = smallBenchmark({ personas: 3, questionsPerPersona: 20 });
 let server: TestServer;
 const directory = mkdtempSync(join(tmpdir(), 'personamem-kill-'));
 
+/** Answers every question right after `delayMs`. */
+const answering = (delayMs: number) => (request: { body: { messages?: { role: string; content: string }[] } }) => ({
+  text: `<final_answer>(${questionOfRequest(request.body, benchmark.questions)?.correct ?? 'a'})`,
+  delayMs,
+});
+
 beforeAll(async () => {
-  server = await startTestServer({
-    chat: (request) => ({ text: `<final_answer>(${questionOfRequest(request.body, benchmark.questions)?.correct ?? 'a'})`, delayMs: 40 }),
-  });
+  server = await startTestServer({ chat: answering(40) });
 });
 afterAll(async () => {
   await server.close();
   rmSync(directory, { recursive: true, force: true });
+});
+
+const childScript = fileURLToPath(new URL('./test/run-evaluation-child.ts', import.meta.url));
+
+/** Starts test/run-evaluation-child.ts; `lines` fills with its output as it comes. */
+function startChild(databasePath: string, runId: string): { lines: string[]; firstLine: Promise<void>; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', childScript, server.url, databasePath, runId], { stdio: 'pipe' });
+  const lines: string[] = [];
+  let pending = '';
+  let seen: () => void = () => undefined;
+  const firstLine = new Promise<void>((resolve) => (seen = resolve));
+  child.stdout.on('data', (chunk: Buffer) => {
+    const parts = (pending + chunk.toString()).split('\n');
+    pending = parts.pop()!;
+    lines.push(...parts);
+    if (lines.length > 0) seen();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => {
+    seen();
+    resolve(code);
+  }));
+  return { lines, firstLine, exited };
+}
+
+describe('two processes on one run', () => {
+  it('lets one evaluate and refuses the other, so that no question is asked twice', async () => {
+    server.reset();
+    // Slow enough that the first is still at it when the second has started (60 questions, 4 at a time: 6 s).
+    server.setChatHandler(answering(400));
+    onTestFinished(() => server.setChatHandler(answering(40)));
+    const databasePath = join(directory, 'pair.sqlite');
+    const first = startChild(databasePath, 'pair-run');
+    // The second starts once the first is answering: before, both asked every question still pending.
+    await first.firstLine;
+    const second = startChild(databasePath, 'pair-run');
+    const [firstCode, secondCode] = await Promise.all([first.exited, second.exited]);
+    expect(firstCode).toBe(0);
+    expect(first.lines.at(-1)).toMatch(/^done 60 0$/);
+    expect(secondCode).toBe(1);
+    expect(second.lines.at(-1)).toMatch(/^failed run pair-run in .*pair\.sqlite is being evaluated by another process \(pid \d+/);
+    const asked = server.chatRequests().map((request) => questionOfRequest(request.body, benchmark.questions)?.id);
+    expect(new Set(asked).size).toBe(asked.length);
+    const store = new RunStore(databasePath);
+    expect(store.answeredIds('pair-run').size).toBe(benchmark.questions.length);
+    // The run's claim went with the first process: the same run resumes (nothing left to ask).
+    store.close();
+    const again = startChild(databasePath, 'pair-run');
+    expect(await again.exited).toBe(0);
+    expect(again.lines.at(-1)).toBe('done 0 60');
+  });
 });
 
 describe('a run killed halfway', () => {

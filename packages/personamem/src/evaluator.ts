@@ -228,6 +228,11 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
     throw new PersonalabError('conflict', `run ${runId} was made with different settings (${differences.join('; ')}); use a new run id, or the run's settings to resume it`);
   }
   const run = store?.openRun({ runId, responder: responder.name, benchmark: options.benchmark ?? 'personamem', settings });
+  // Made by another process between the look above and openRun (two started at once): its settings must match too.
+  const raced = existing === undefined && run !== undefined ? settingDifferences(run.settings, settings) : [];
+  if (raced.length > 0) {
+    throw new PersonalabError('conflict', `run ${runId} was made with different settings (${raced.join('; ')}); use a new run id, or the run's settings to resume it`);
+  }
   const storedFingerprint = run?.settings.fingerprint;
   if (run && !runIsOnQuestions(run.settings, options.questions, fingerprint)) {
     throw new PersonalabError(
@@ -241,95 +246,101 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
     const describe = (record: ShardRecord | undefined) => (record === undefined ? 'a whole run' : `shard ${formatShard(record)} of run ${record.of}`);
     throw new PersonalabError('conflict', `run ${runId} is ${describe(storedShard)} in the store, not ${describe(shardRecord)}; use another run id`);
   }
-  // The whole file's fingerprint and the latest limit, for the record (the limit is never compared).
-  if (run && (run.settings['limit'] !== limit || storedFingerprint !== fingerprint)) store?.updateSettings(runId, { ...run.settings, fingerprint, limit });
-  const answered = store?.answeredIds(runId) ?? new Set<string>();
-  const pending = questions.filter((question) => !answered.has(question.id));
-  const fresh = new Map<string, QuestionOutcome>();
-
-  const progress = createProgress({ label: responder.name, total: questions.length, quiet: options.quiet ?? false, fields: ['accuracy'], ...(options.progressStream ? { stream: options.progressStream } : {}) });
-  // The bar's accuracy is over every scored answer of these questions, the resumed ones too (it had counted this call's only).
-  const inCall = new Set(questions.map((question) => question.id));
-  const resumedScored = answered.size === 0 || !store ? [] : store.answers(runId).filter((answer) => answered.has(answer.questionId) && inCall.has(answer.questionId) && answer.error === null);
-  let correctCount = resumedScored.filter((answer) => answer.correct).length;
-  let scoredCount = resumedScored.length;
-  const accuracy = () => (scoredCount === 0 ? '-' : (correctCount / scoredCount).toFixed(3));
-  progress.update(questions.length - pending.length, { accuracy: accuracy() });
-  let done = 0;
-  let next = 0;
-  let failed = 0;
-  const stopOn = options.stopOn ?? isConfigurationError;
-  /** The first error that stops the run (`stopOn`); set, the workers take no new question. */
-  let fatal: unknown;
-
-  const answerOne = async (question: BenchmarkQuestion): Promise<StoredAnswer> => {
-    let source: ContextSource | undefined;
-    if (contexts !== undefined) {
-      const messages = contexts.get(question.sharedContextId);
-      if (messages === undefined) {
-        throw new PersonalabError('invalid_data', `question ${question.id}: shared context ${question.sharedContextId} is not in the contexts file`);
-      }
-      if (question.endIndex > messages.length) {
-        throw new PersonalabError('invalid_data', `question ${question.id}: end index ${question.endIndex} is past the ${messages.length} messages of context ${question.sharedContextId}`);
-      }
-      source = { contextId: question.sharedContextId, messages, endIndex: question.endIndex };
-    }
-    const begin = performance.now();
-    const signalOption = options.signal === undefined ? undefined : { signal: options.signal };
-    const { reply } = await responder.answer(responderQuestion(question, source), signalOption);
-    const scored = scoreReply(reply, question.correct);
-    return { questionId: question.id, reply, correct: scored.correct, predicted: scored.predicted ?? null, latencyMs: performance.now() - begin, error: null };
-  };
-
-  const worker = async () => {
-    while (next < pending.length && fatal === undefined) {
-      if (options.signal?.aborted) return;
-      const question = pending[next++] as BenchmarkQuestion;
-      let answer: StoredAnswer;
-      try {
-        answer = await answerOne(question);
-      } catch (error) {
-        if (options.signal?.aborted) return;
-        if (stopOn(error)) {
-          // Left unstored, so that the fixed run asks it again; the others in flight still finish.
-          fatal ??= error;
-          return;
-        }
-        failed++;
-        answer = { questionId: question.id, reply: '', correct: false, predicted: null, latencyMs: 0, error: error instanceof Error ? error.message : String(error) };
-      }
-      store?.saveAnswer(runId, answer);
-      fresh.set(question.id, { questionId: question.id, correct: answer.correct, predicted: answer.predicted, error: answer.error });
-      if (answer.error === null) {
-        scoredCount++;
-        if (answer.correct) correctCount++;
-      }
-      done++;
-      progress.increment(1, { accuracy: accuracy() });
-      options.onAnswer?.(answer, done);
-    }
-  };
+  // One process per run: a second one would ask every question again (and had overwritten answers with its failures).
+  store?.claimRun(runId);
   try {
-    await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, pending.length)) }, worker));
+    // The whole file's fingerprint and the latest limit, for the record (the limit is never compared).
+    if (run && (run.settings['limit'] !== limit || storedFingerprint !== fingerprint)) store?.updateSettings(runId, { ...run.settings, fingerprint, limit });
+    const answered = store?.answeredIds(runId) ?? new Set<string>();
+    const pending = questions.filter((question) => !answered.has(question.id));
+    const fresh = new Map<string, QuestionOutcome>();
+
+    const progress = createProgress({ label: responder.name, total: questions.length, quiet: options.quiet ?? false, fields: ['accuracy'], ...(options.progressStream ? { stream: options.progressStream } : {}) });
+    // The bar's accuracy is over every scored answer of these questions, the resumed ones too (it had counted this call's only).
+    const inCall = new Set(questions.map((question) => question.id));
+    const resumedScored = answered.size === 0 || !store ? [] : store.answers(runId).filter((answer) => answered.has(answer.questionId) && inCall.has(answer.questionId) && answer.error === null);
+    let correctCount = resumedScored.filter((answer) => answer.correct).length;
+    let scoredCount = resumedScored.length;
+    const accuracy = () => (scoredCount === 0 ? '-' : (correctCount / scoredCount).toFixed(3));
+    progress.update(questions.length - pending.length, { accuracy: accuracy() });
+    let done = 0;
+    let next = 0;
+    let failed = 0;
+    const stopOn = options.stopOn ?? isConfigurationError;
+    /** The first error that stops the run (`stopOn`); set, the workers take no new question. */
+    let fatal: unknown;
+
+    const answerOne = async (question: BenchmarkQuestion): Promise<StoredAnswer> => {
+      let source: ContextSource | undefined;
+      if (contexts !== undefined) {
+        const messages = contexts.get(question.sharedContextId);
+        if (messages === undefined) {
+          throw new PersonalabError('invalid_data', `question ${question.id}: shared context ${question.sharedContextId} is not in the contexts file`);
+        }
+        if (question.endIndex > messages.length) {
+          throw new PersonalabError('invalid_data', `question ${question.id}: end index ${question.endIndex} is past the ${messages.length} messages of context ${question.sharedContextId}`);
+        }
+        source = { contextId: question.sharedContextId, messages, endIndex: question.endIndex };
+      }
+      const begin = performance.now();
+      const signalOption = options.signal === undefined ? undefined : { signal: options.signal };
+      const { reply } = await responder.answer(responderQuestion(question, source), signalOption);
+      const scored = scoreReply(reply, question.correct);
+      return { questionId: question.id, reply, correct: scored.correct, predicted: scored.predicted ?? null, latencyMs: performance.now() - begin, error: null };
+    };
+
+    const worker = async () => {
+      while (next < pending.length && fatal === undefined) {
+        if (options.signal?.aborted) return;
+        const question = pending[next++] as BenchmarkQuestion;
+        let answer: StoredAnswer;
+        try {
+          answer = await answerOne(question);
+        } catch (error) {
+          if (options.signal?.aborted) return;
+          if (stopOn(error)) {
+            // Left unstored, so that the fixed run asks it again; the others in flight still finish.
+            fatal ??= error;
+            return;
+          }
+          failed++;
+          answer = { questionId: question.id, reply: '', correct: false, predicted: null, latencyMs: 0, error: error instanceof Error ? error.message : String(error) };
+        }
+        store?.saveAnswer(runId, answer);
+        fresh.set(question.id, { questionId: question.id, correct: answer.correct, predicted: answer.predicted, error: answer.error });
+        if (answer.error === null) {
+          scoredCount++;
+          if (answer.correct) correctCount++;
+        }
+        done++;
+        progress.increment(1, { accuracy: accuracy() });
+        options.onAnswer?.(answer, done);
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, pending.length)) }, worker));
+    } finally {
+      progress.stop();
+    }
+    if (options.signal?.aborted) throw new PersonalabError('cancelled', `run ${runId} stopped after ${done} of ${pending.length} questions; run again with the same id to resume`);
+    if (fatal !== undefined) {
+      // One line for the whole run: the endpoint's error (as the first question met it), then where the run stands.
+      const cause = PersonalabError.is(fatal) ? fatal : undefined;
+      const message = (fatal instanceof Error ? fatal.message : String(fatal)).replace(/^question \S+: /, '');
+      const resume = store ? ' and stored; fix the setting and run again with the same id to resume' : '';
+      throw new PersonalabError(cause?.code ?? 'upstream_error', `${message}. Run ${runId} stopped: this error would fail every question alike; ${done} of ${pending.length} questions answered${resume}`, {
+        cause: fatal,
+        ...(cause ? { details: cause.details } : {}),
+      });
+    }
+    const stored = store ? new Map(store.answers(runId).map((answer) => [answer.questionId, answer])) : new Map<string, StoredAnswer>();
+    const outcomes: QuestionOutcome[] = [];
+    for (const question of questions) {
+      const outcome = fresh.get(question.id) ?? stored.get(question.id);
+      if (outcome) outcomes.push({ questionId: question.id, correct: outcome.correct, predicted: outcome.predicted, error: outcome.error });
+    }
+    return { runId, responder: responder.name, questions, outcomes, asked: done, resumed: questions.length - pending.length, failed, elapsedMs: performance.now() - started };
   } finally {
-    progress.stop();
+    store?.releaseRun(runId);
   }
-  if (options.signal?.aborted) throw new PersonalabError('cancelled', `run ${runId} stopped after ${done} of ${pending.length} questions; run again with the same id to resume`);
-  if (fatal !== undefined) {
-    // One line for the whole run: the endpoint's error (as the first question met it), then where the run stands.
-    const cause = PersonalabError.is(fatal) ? fatal : undefined;
-    const message = (fatal instanceof Error ? fatal.message : String(fatal)).replace(/^question \S+: /, '');
-    const resume = store ? ' and stored; fix the setting and run again with the same id to resume' : '';
-    throw new PersonalabError(cause?.code ?? 'upstream_error', `${message}. Run ${runId} stopped: this error would fail every question alike; ${done} of ${pending.length} questions answered${resume}`, {
-      cause: fatal,
-      ...(cause ? { details: cause.details } : {}),
-    });
-  }
-  const stored = store ? new Map(store.answers(runId).map((answer) => [answer.questionId, answer])) : new Map<string, StoredAnswer>();
-  const outcomes: QuestionOutcome[] = [];
-  for (const question of questions) {
-    const outcome = fresh.get(question.id) ?? stored.get(question.id);
-    if (outcome) outcomes.push({ questionId: question.id, correct: outcome.correct, predicted: outcome.predicted, error: outcome.error });
-  }
-  return { runId, responder: responder.name, questions, outcomes, asked: done, resumed: questions.length - pending.length, failed, elapsedMs: performance.now() - started };
 }

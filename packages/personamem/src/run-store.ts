@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { hostname, uptime } from 'node:os';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { PersonalabError } from '@personalab/core';
@@ -54,13 +55,21 @@ export class RunStore {
           predicted TEXT, latency_ms REAL NOT NULL, error TEXT, answered_at INTEGER NOT NULL,
           PRIMARY KEY (run_id, question_id)
         );
+        CREATE TABLE IF NOT EXISTS run_owners (
+          run_id TEXT PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL, started_at INTEGER NOT NULL
+        );
       `);
     } catch (error) {
       throw new PersonalabError('storage_error', `cannot open run store ${path}: ${(error as Error).message}`, { cause: error });
     }
+    // A stored failure is replaced (the retry's answer or its new error); a stored answer never is: another process
+    // on the same run had replaced good answers with its own failures for them, and the first answer is the one reported.
     this.insertAnswer = this.database.prepare(
-      `INSERT OR REPLACE INTO answers (run_id, question_id, reply, correct, predicted, latency_ms, error, answered_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO answers (run_id, question_id, reply, correct, predicted, latency_ms, error, answered_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (run_id, question_id) DO UPDATE SET reply = excluded.reply, correct = excluded.correct, predicted = excluded.predicted,
+         latency_ms = excluded.latency_ms, error = excluded.error, answered_at = excluded.answered_at
+       WHERE answers.error IS NOT NULL`,
     );
   }
 
@@ -77,10 +86,43 @@ export class RunStore {
       return existing;
     }
     const createdAt = info.createdAt ?? Date.now();
-    this.database
-      .prepare('INSERT INTO runs (run_id, responder, benchmark, created_at, settings) VALUES (?, ?, ?, ?, ?)')
+    const inserted = this.database
+      .prepare('INSERT INTO runs (run_id, responder, benchmark, created_at, settings) VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING')
       .run(info.runId, info.responder, info.benchmark, createdAt, JSON.stringify(info.settings));
+    // Another process made the run between the look and the insert (two started at once): take theirs, checked as above.
+    if (inserted.changes === 0) return this.openRun(info);
     return { ...info, createdAt };
+  }
+
+  /**
+   * Records this process as the one evaluating a run, refusing while another live process on this machine is: two
+   * processes on one run would each ask every question. A record left by a process that died (killed, or before the
+   * machine's last boot), by this process, or from another machine (a store copied here) is taken over.
+   */
+  claimRun(runId: string): void {
+    const host = hostname();
+    this.database
+      .transaction(() => {
+        const owner = this.database.prepare('SELECT pid, host, started_at FROM run_owners WHERE run_id = ?').get(runId) as { pid: number; host: string; started_at: number } | undefined;
+        const bootedAt = Date.now() - uptime() * 1000;
+        if (owner !== undefined && owner.host === host && owner.pid !== process.pid && owner.started_at >= bootedAt && isAlive(owner.pid)) {
+          throw new PersonalabError(
+            'conflict',
+            `run ${runId} in ${this.path} is being evaluated by another process (pid ${owner.pid}, since ${new Date(owner.started_at).toISOString()}): ` +
+              'two processes on one run would ask every question twice; let it finish or stop it, then run the same command to resume',
+            { details: { runId, pid: owner.pid } },
+          );
+        }
+        this.database
+          .prepare('INSERT INTO run_owners (run_id, pid, host, started_at) VALUES (?, ?, ?, ?) ON CONFLICT (run_id) DO UPDATE SET pid = excluded.pid, host = excluded.host, started_at = excluded.started_at')
+          .run(runId, process.pid, host, Date.now());
+      })
+      .immediate();
+  }
+
+  /** Ends this process's claim on a run (`claimRun`); another process's claim is left alone. */
+  releaseRun(runId: string): void {
+    this.database.prepare('DELETE FROM run_owners WHERE run_id = ? AND pid = ? AND host = ?').run(runId, process.pid, hostname());
   }
 
   getRun(runId: string): RunInfo | undefined {
@@ -107,11 +149,12 @@ export class RunStore {
     return new Set(rows.map((row) => row.question_id));
   }
 
+  /** Stores an answer, or a failure (retried on resume). A question's stored answer is kept: only a failure is replaced. */
   saveAnswer(runId: string, answer: StoredAnswer): void {
     this.insertAnswer.run(runId, answer.questionId, answer.reply, answer.correct ? 1 : 0, answer.predicted, answer.latencyMs, answer.error, Date.now());
   }
 
-  /** Saves many answers in one transaction (one fsync instead of many). */
+  /** Saves many answers in one transaction (one fsync instead of many); a stored answer is kept, as in `saveAnswer`. */
   saveAnswers(runId: string, answers: readonly StoredAnswer[]): void {
     this.database.transaction((batch: readonly StoredAnswer[]) => {
       for (const answer of batch) this.saveAnswer(runId, answer);
@@ -139,5 +182,16 @@ export class RunStore {
 
   close(): void {
     this.database.close();
+  }
+}
+
+/** Whether a process with this pid runs here (signal 0 checks without sending anything; EPERM: another user's). */
+function isAlive(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
