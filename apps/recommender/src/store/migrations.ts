@@ -101,14 +101,25 @@ export const migrations: readonly string[] = [
    CREATE INDEX idempotency_keys_caller_age ON idempotency_keys(caller, created_at);`,
 ];
 
-/** Runs the migrations a database has not seen yet, each in its own transaction. */
+/**
+ * Runs the migrations a database has not seen yet, each in its own transaction; returns how many this call ran. The
+ * version is read inside each step's IMMEDIATE transaction, so processes opening a new store at once run each step
+ * once between them (each had read version 0 and run the first step, and all but one failed: "table users already
+ * exists").
+ */
 export function migrate(database: Database.Database): number {
-  const current = database.pragma('user_version', { simple: true }) as number;
-  for (let step = current; step < migrations.length; step++) {
-    database.transaction(() => {
-      database.exec(migrations[step] as string);
-      database.pragma(`user_version = ${step + 1}`);
-    })();
+  let ran = 0;
+  for (;;) {
+    const stepped = database
+      .transaction(() => {
+        const current = database.pragma('user_version', { simple: true }) as number;
+        if (current >= migrations.length) return false;
+        database.exec(migrations[current] as string);
+        database.pragma(`user_version = ${current + 1}`);
+        return true;
+      })
+      .immediate();
+    if (!stepped) return ran;
+    ran++;
   }
-  return migrations.length - current;
 }

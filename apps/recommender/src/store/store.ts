@@ -135,6 +135,9 @@ export const maxTimestampAheadMs = 86_400_000;
 /**
  * The recommender's persistent state in SQLite (WAL, synchronous=FULL, so an acknowledged
  * write survives the process being killed): users, items, events, sessions, messages, profiles.
+ * Every transaction that writes begins IMMEDIATE: it takes the write lock (waiting up to the busy timeout for another
+ * process's) before its first read. A deferred one that read first failed at once with "database is locked" when
+ * another process (a second CLI command on the state directory) had committed since that read.
  */
 export class RecommenderStore {
   readonly database: Database.Database;
@@ -229,7 +232,7 @@ export class RecommenderStore {
         if (exists.get(item.id) === undefined) created.push(item.id);
         upsert.run(item.id, JSON.stringify(item), this.clock.now());
       }
-    })();
+    }).immediate();
     this.itemsVersion++;
     return created;
   }
@@ -343,7 +346,7 @@ export class RecommenderStore {
         const event = interaction.kind === 'event' ? interaction.event : null;
         insertEvent.run(`import-${index}`, interaction.userId, interaction.itemId, interaction.kind, value, event, interaction.timestamp);
       }
-    })();
+    }).immediate();
     this.itemsVersion++;
   }
 
@@ -406,7 +409,7 @@ export class RecommenderStore {
       (turn.ratings ?? []).forEach((rating, index) => this.insertEvent(turn.session.userId, { kind: 'rating', ...rating }, index));
       if (turn.profile) this.saveProfile(turn.profile);
       turn.inTransaction?.();
-    })();
+    }).immediate();
     this.touch(turn.session.userId);
   }
 
@@ -433,7 +436,7 @@ export class RecommenderStore {
       // The profile the batch's messages updated, written with them (it cites their ids).
       if (options.profile) this.saveProfile(options.profile);
       options.inTransaction?.(written);
-    })();
+    }).immediate();
     this.touch(userId);
     return written;
   }
@@ -567,7 +570,7 @@ export class RecommenderStore {
         entry.caller,
         Math.max(1, entry.maxPerCaller),
       );
-    })();
+    }).immediate();
   }
 
   /** Idempotency keys stored (expired ones included until the next write drops them). */
