@@ -10,7 +10,7 @@ export { ChatRec } from './pipeline/chat-rec.js';
 export type { Recommendation, RecommendResult, ChatResult, ChatRecOptions, DegradedReason, LlmStep } from './pipeline/chat-rec.js';
 export { LlmCircuitBreaker, circuitDefaults, classifyStepFailure } from './pipeline/llm-circuit-breaker.js';
 export type { CircuitChange, CircuitPermit, CircuitState, LlmCircuitBreakerOptions, StepOutcome } from './pipeline/llm-circuit-breaker.js';
-export { CandidateGenerator } from './pipeline/candidate-generator.js';
+export { CandidateGenerator, defaultStatedSlots } from './pipeline/candidate-generator.js';
 export { ItemCatalog } from './pipeline/item-catalog.js';
 export { ItemTextIndex, itemText, itemTextEmbedder } from './pipeline/item-text-index.js';
 export { OfflineReranker } from './pipeline/offline-reranker.js';

@@ -166,6 +166,28 @@ describe('CandidateGenerator', () => {
     expect(strong[0]?.item.tags).toContain('War');
   });
 
+  it('keeps places among the candidates for the model\'s best films of the genres the user said they like', async () => {
+    const generator = (statedSlots?: number) => new CandidateGenerator({ recommender, modelItemIds: new Set(byId.keys()), textIndex, getItem: (id) => byId.get(id), ...(statedSlots === undefined ? {} : { statedSlots }) });
+    // A comedy fan who said they love war films: the model alone fills 4 places with comedies and what their fans watch.
+    const input = { history, k: 4, statedTags: new Set(['war']) };
+    const war = (candidates: { item: Item }[]) => candidates.filter((candidate) => candidate.item.tags.includes('War')).map((candidate) => candidate.item.id);
+    expect(war(await generator(0).generate(input))).toEqual([]);
+    const kept = await generator().generate(input);
+    // Half the places by default, the model's best war films, in its order (scored below its own picks, never tied at 0).
+    expect(kept).toHaveLength(4);
+    const warFilms = kept.filter((candidate) => candidate.item.tags.includes('War'));
+    expect(warFilms).toHaveLength(2);
+    const ranked = (await recommender.recommend({ history: history.map((entry) => entry.item.id), k: 24, exclude: history.map((entry) => entry.item.id) })).filter((entry) => byId.get(entry.itemId)!.tags.includes('War'));
+    expect(warFilms.map((candidate) => candidate.item.id)).toEqual(ranked.slice(0, 2).map((entry) => entry.itemId));
+    expect(warFilms[0]!.score).toBeGreaterThan(warFilms[1]!.score);
+    expect(war(await generator(3).generate(input))).toHaveLength(3);
+    // Not for a genre the user also dislikes, nor without a stated genre.
+    expect(war(await generator().generate({ ...input, dislikedTags: new Set(['drama']) }))).not.toContain('m16');
+    expect(war(await generator().generate({ history, k: 4 }))).toEqual([]);
+    expect(() => generator(-1)).toThrow(/statedSlots must be a whole number/);
+    expect(() => generator(1.5)).toThrow(/statedSlots/);
+  });
+
   it('offers a film listed under two ids once, and not when the user has the other one', async () => {
     const twin: Item = { ...byId.get('m2')!, id: 'm2-again' };
     const items = new Map([...byId, [twin.id, twin]]);

@@ -36,6 +36,13 @@ export interface CandidateGeneratorOptions {
    */
   minColdFit?: number;
   /**
+   * Places among the candidates kept for the model's best items of the genres the user said they like (`statedTags`;
+   * default half of them, 10 of Chat-Rec's 20: chosen with the re-ranker's `statedGenreWeight` on a validation split,
+   * experiments/chatrec/stated-tastes.ts; 0 keeps none). Without them, once a film was named the model's picks for it
+   * filled the candidates and the stated genres had few or none.
+   */
+  statedSlots?: number;
+  /**
    * The least rating a rated item needs to seed the model's query (default 3; 1 seeds every rated
    * item). The models are trained on every interaction, but asked for films a user will like, a
    * query of what they rated 3 to 5 does better: on the three P1 splits EASE's NDCG@10 on held-out
@@ -71,9 +78,17 @@ export interface GenerateInput {
   /** Tag stems the user said they like and dislike: popular items with liked tags join the set. */
   likedTags?: ReadonlySet<string> | undefined;
   dislikedTags?: ReadonlySet<string> | undefined;
+  /**
+   * Genres the user said they like (the profile's, not this turn's request): when the model knows the user, its best
+   * items with one of them keep `statedSlots` places among the candidates, whatever else the model ranks above them.
+   */
+  statedTags?: ReadonlySet<string> | undefined;
   /** What the session's constraints allow (release years, audience, genres ruled out): no other item becomes a candidate. */
   accept?: ((item: Item) => boolean) | undefined;
 }
+
+/** The candidate places kept for the stated genres' films when `statedSlots` is not set: half of them (10 of Chat-Rec's 20). */
+export const defaultStatedSlots = (candidateCount: number): number => Math.ceil(candidateCount / 2);
 
 /** Min-max to [0, 1] (all equal: 1), so the model's and the text index's lists can be merged. */
 const minMax = (values: readonly number[]) => {
@@ -104,9 +119,12 @@ export class CandidateGenerator {
   private readonly options: CandidateGeneratorOptions;
 
   constructor(options: CandidateGeneratorOptions) {
-    const { minSeedRating } = options;
+    const { minSeedRating, statedSlots } = options;
     if (minSeedRating !== undefined && !(Number.isFinite(minSeedRating) && minSeedRating >= 1 && minSeedRating <= 5)) {
       throw new PersonalabError('invalid_argument', `minSeedRating must be a rating from 1 to 5, got ${minSeedRating}`);
+    }
+    if (statedSlots !== undefined && !(Number.isInteger(statedSlots) && statedSlots >= 0)) {
+      throw new PersonalabError('invalid_argument', `statedSlots must be a whole number of candidates (0 or more), got ${statedSlots}`);
     }
     this.options = options;
   }
@@ -158,9 +176,16 @@ export class CandidateGenerator {
     const fromModel = new Set<string>();
     // A model that scores its whole catalogue at once is asked once: its list and the rescoring below read the same scores.
     let catalogue: CatalogueScores | undefined;
+    // Candidates kept whatever their score: the model's best items of the genres the user said they like.
+    const reserved = new Set<string>();
+    const statedTags = input.statedTags ?? new Set<string>();
     if (recommender && modelHistory.length > 0) {
-      // Under constraints the model ranks every item it knows and the first allowed ones are kept.
-      const wide = accept === undefined ? modelSlots : (known?.size ?? 10_000);
+      const hasStated = (id: string) => {
+        const item = statedTags.size === 0 ? undefined : this.options.getItem(id);
+        return item !== undefined && tagStems(item).some((tag) => statedTags.has(tag));
+      };
+      // Under constraints, or with stated genres to look for, the model ranks every item it knows and the first allowed ones are kept.
+      const wide = accept === undefined && statedTags.size === 0 ? modelSlots : (known?.size ?? 10_000);
       let ranked: ScoredItem[];
       if (recommender.scoreAll) {
         catalogue = await recommender.scoreAll({ ...user, history: modelHistory });
@@ -168,7 +193,8 @@ export class CandidateGenerator {
       } else {
         ranked = await recommender.recommend({ ...user, history: modelHistory, k: wide, exclude: [...exclude] });
       }
-      const scored = accept === undefined ? ranked : ranked.filter((entry) => allowed(entry.itemId)).slice(0, modelSlots);
+      const fitting = accept === undefined ? ranked : ranked.filter((entry) => allowed(entry.itemId));
+      const scored = fitting.slice(0, modelSlots);
       // Keep the model's score gaps (min-max, not ranks): the re-ranker blends on them.
       const raw = scored.map((entry) => entry.score);
       const scaled = minMax(raw);
@@ -177,6 +203,25 @@ export class CandidateGenerator {
         fromModel.add(entry.itemId);
       });
       if (raw.length > 1) modelRange = { low: Math.min(...raw), high: Math.max(...raw) };
+      const statedSlots = statedTags.size === 0 ? 0 : (this.options.statedSlots ?? defaultStatedSlots(k));
+      const disliked = input.dislikedTags ?? new Set<string>();
+      let added = 0;
+      for (const entry of fitting) {
+        if (reserved.size >= statedSlots) break;
+        const item = this.options.getItem(entry.itemId);
+        if (!item || !hasStated(entry.itemId) || tagStems(item).some((tag) => disliked.has(tag))) continue;
+        if (fromModel.has(entry.itemId)) {
+          reserved.add(entry.itemId);
+          continue;
+        }
+        // Below the model's top list its scale is clipped to 0: a small score in the model's order instead, so they are
+        // not tied with each other (the re-ranker broke such ties by id, not by the model) nor with other sources' items at 0.
+        push(entry.itemId, 0.05 * (1 - added / statedSlots), 'model');
+        if (!out.has(entry.itemId)) continue;
+        reserved.add(entry.itemId);
+        fromModel.add(entry.itemId);
+        added++;
+      }
     }
     if (hasQuery) {
       const minScore = this.options.minTextScore ?? 0.3;
@@ -243,7 +288,11 @@ export class CandidateGenerator {
       }
     }
     if (recommender && modelRange) await this.rescoreByModel(recommender, { ...user, history: modelHistory }, modelRange, fromModel, out, catalogue);
-    return [...out.values()].sort((a, b) => b.score - a.score).slice(0, k);
+    const ranked = [...out.values()].sort((a, b) => b.score - a.score);
+    if (reserved.size === 0) return ranked.slice(0, k);
+    const kept = ranked.filter((candidate) => reserved.has(candidate.item.id)).slice(0, k);
+    const others = ranked.filter((candidate) => !reserved.has(candidate.item.id)).slice(0, k - kept.length);
+    return [...kept, ...others].sort((a, b) => b.score - a.score);
   }
 
   /**

@@ -352,11 +352,19 @@ export class ChatRec {
     const accept = keptOut === undefined ? options.accept : (item: Item) => !keptOut(item) && (options.accept === undefined || options.accept(item));
     // Words naming genres ruled out or kept out are not searched ("no war. a comedy please" had found "War Room").
     const ruledOut = new Set([...keepOut, ...Object.keys(options.refinement?.asked?.ruledOut ?? {}), ...Object.entries(options.refinement?.tagWeights ?? {}).filter(([, weight]) => weight <= -1).map(([tag]) => tag)]);
+    // Genres the profile says the user likes (not this request's): the model's best films of them stay among the
+    // candidates once films are named ("I love sci-fi" then "I loved Toy Story" had left one sci-fi film in five).
+    const statedTags = new Set<string>();
+    for (const preference of profile.preferences) {
+      if (preference.polarity !== 'like') continue;
+      for (const tag of mentionedTagStems(preference.subject, knownTags)) if (!dislikedTags.has(tag) && !ruledOut.has(tag)) statedTags.add(tag);
+    }
     const generateInput = {
       userId: options.userId,
       history,
       likedTags,
       dislikedTags,
+      statedTags,
       queryText: this.queryText(profile, options.searchText ?? options.message, ruledOut, likedTags),
       k: this.options.candidateCount ?? 20,
       // A skipped item is not offered again.

@@ -39,6 +39,34 @@ describe('OfflineReranker', () => {
     expect(ranked[0]?.profileFit).toBeGreaterThan(0);
   });
 
+  it('keeps a stated genre taste in the list after a film is named, and counts a stated dislike against its genre', async () => {
+    // "I love sci-fi movies", then "I loved Laugh Riot": the model's picks are the film's comedies and a horror film; two sci-fi films trail.
+    const named: HistoryEntry[] = [{ item: item('m1'), rating: 5, timestamp: 1, source: 'chat' }];
+    const pool: Candidate[] = ['m2', 'm5', 'm6', 'm9', 'm3', 'm20', 'm21'].map((id, index) => ({ item: item(id), score: 1 - index * 0.15, source: 'model' }));
+    const sciFi = (ranked: { item: Item }[]) => ranked.filter((entry) => entry.item.tags.includes('Sci-Fi')).length;
+    // Before (weight 0): inside the normalised fit the named film's genre (a one-film history: share 1) outweighed the statement.
+    const before = await new OfflineReranker({ statedGenreWeight: 0 }).rerank({ profile: saysLike('sci-fi movies'), history: named, candidates: pool, k: 5 });
+    expect(sciFi(before)).toBe(0);
+    const after = await new OfflineReranker().rerank({ profile: saysLike('sci-fi movies'), history: named, candidates: pool, k: 5 });
+    expect(sciFi(after)).toBe(2);
+    // The named film still counts: its comedies keep the other places, in the model's order.
+    expect(after.filter((entry) => !entry.item.tags.includes('Sci-Fi')).map((entry) => entry.item.id)).toEqual(['m2', 'm5', 'm6']);
+    expect(after.find((entry) => entry.item.id === 'm20')?.profileFit).toBeGreaterThan(before.find((entry) => entry.item.id === 'm20')?.profileFit ?? 0);
+    // Without a stated genre nothing changes.
+    const plain = await new OfflineReranker().rerank({ profile: emptyProfile('u'), history: named, candidates: pool, k: 5 });
+    expect(plain.map((entry) => entry.item.id)).toEqual((await new OfflineReranker({ statedGenreWeight: 0 }).rerank({ profile: emptyProfile('u'), history: named, candidates: pool, k: 5 })).map((entry) => entry.item.id));
+    // A stated dislike ("not a fan of comedies", too mild to keep them out) counts against the genre.
+    const mild: Profile = { ...saysLike('comedies'), preferences: [{ ...(saysLike('comedies').preferences[0] as Profile['preferences'][number]), polarity: 'dislike', strength: 0.5 }] };
+    const disliked = await new OfflineReranker().rerank({ profile: mild, history: [], candidates: pool, k: 7 });
+    const unweighted = await new OfflineReranker({ statedGenreWeight: 0 }).rerank({ profile: mild, history: [], candidates: pool, k: 7 });
+    const scoreOf = (ranked: { item: Item; score: number }[], id: string) => ranked.find((entry) => entry.item.id === id)?.score ?? Number.NaN;
+    // 0.4 × -0.5 per stated genre the item has: Silly Summer (Comedy, Romance) has one.
+    expect(scoreOf(disliked, 'm2') - scoreOf(unweighted, 'm2')).toBeCloseTo(-0.2);
+    expect(scoreOf(disliked, 'm9')).toBe(scoreOf(unweighted, 'm9'));
+    expect(unweighted[0]?.item.id).toBe('m2');
+    expect(disliked[0]?.item.id).toBe('m9');
+  });
+
   it('applies a refinement on top of the blend', async () => {
     const refinement = { tagWeights: { horror: -1, thriller: -1 }, phrase: 'something lighter' };
     const ranked = await new OfflineReranker({ profileWeight: 0 }).rerank({ profile: emptyProfile('u'), history: [], candidates, k: 2, refinement });

@@ -33,6 +33,18 @@ describe('taste', () => {
     expect(profileFit(comedy, taste)).toBeGreaterThan(profileFit(horror, taste));
   });
 
+  it('keeps what the profile says of each genre apart from the ratings, liked plus and disliked minus', () => {
+    const preference = (subject: string, polarity: 'like' | 'dislike', strength: number) => ({ subject, polarity, strength, firstSeen: 0, lastUpdated: 0, evidence: [], history: [] });
+    const profile = { ...emptyProfile('u'), preferences: [preference('sci-fi movies', 'like', 0.9), preference('space operas', 'like', 0.8), preference('horror', 'dislike', 0.5)] };
+    const taste = buildTaste(profile, [{ item: tinyItems[0]!, rating: 5, timestamp: 1 }], known);
+    // "Sci-fi" and "space" both name sci-fi: clipped to 1.
+    expect(taste.stated.get('sci')).toBe(1);
+    expect(taste.stated.get('horror')).toBe(-0.5);
+    // The rated comedy is in the taste, not in what was said.
+    expect(taste.stated.has('comed')).toBe(false);
+    expect(taste.tags.get('comed')).toBeGreaterThan(0);
+  });
+
   it('keeps a genre name of several words one genre, keyed as the session constraints name it', () => {
     const keys = (...tags: string[]) => tagStems({ id: 'x', title: 'x', tags });
     expect(keys('Sci-Fi')).toEqual(['sci']);

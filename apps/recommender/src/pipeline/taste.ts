@@ -132,6 +132,11 @@ export interface Taste {
   likedByTag: Map<string, Item[]>;
   /** Per tag stem, the profile preference subject that mentions it (for explanations). */
   statedByTag: Map<string, { subject: string; polarity: 'like' | 'dislike' | 'neutral' }>;
+  /**
+   * Per tag stem, what the user said of it: the strengths of the profile preferences naming it, liked ones plus and
+   * disliked ones minus, clipped to [-1, 1] (`tags` holds it too, times `statedWeight`, mixed with the ratings).
+   */
+  stated: Map<string, number>;
   /** Item ids the user rated or mentioned. */
   seen: Set<string>;
   /** Mean and spread of the release years in the history (era preference), when known. */
@@ -183,6 +188,7 @@ function computeTaste(profile: Profile, history: readonly HistoryEntry[], knownT
   const tags = new Map<string, number>();
   const likedByTag = new Map<string, Item[]>();
   const statedByTag = new Map<string, { subject: string; polarity: 'like' | 'dislike' | 'neutral' }>();
+  const stated = new Map<string, number>();
   const rated = history.filter((entry) => entry.rating !== undefined);
   const mean = rated.length === 0 ? 0 : rated.reduce((sum, entry) => sum + (entry.rating ?? 0), 0) / rated.length;
   const sums = new Map<string, { total: number; count: number; watched: number }>();
@@ -220,6 +226,7 @@ function computeTaste(profile: Profile, history: readonly HistoryEntry[], knownT
     for (const word of mentionedTagStems(preference.subject, knownTags)) {
       tags.set(word, (tags.get(word) ?? 0) + sign * statedWeight * preference.strength);
       statedByTag.set(word, { subject: preference.subject, polarity: preference.polarity });
+      if (sign !== 0) stated.set(word, Math.max(-1, Math.min(1, (stated.get(word) ?? 0) + sign * preference.strength)));
     }
   }
   const yearValues = history.map((entry) => entry.item.year).filter((year): year is number => year !== undefined);
@@ -229,7 +236,7 @@ function computeTaste(profile: Profile, history: readonly HistoryEntry[], knownT
     const variance = yearValues.reduce((sum, year) => sum + (year - yearMean) ** 2, 0) / yearValues.length;
     years = { mean: yearMean, spread: Math.max(2, Math.sqrt(variance)) };
   }
-  return { tags, likedByTag, statedByTag, seen: new Set(history.map((entry) => entry.item.id)), years };
+  return { tags, likedByTag, statedByTag, stated, seen: new Set(history.map((entry) => entry.item.id)), years };
 }
 
 /** How well an item fits a taste and a refinement: the mean of its tags' affinities plus refinement weights. */

@@ -1,4 +1,4 @@
-import { createManualClock, createSequentialIds, type ChatModel, type Clock } from '@personalab/core';
+import { createManualClock, createSequentialIds, type ChatModel, type Clock, type Interaction, type Item, type User } from '@personalab/core';
 import { HeuristicProfileExtractor } from '@personalab/profile';
 import { type HashingEmbedder, HnswIndex } from '@personalab/retrieval';
 import { EaseRecommender } from '@personalab/user-embedding';
@@ -17,9 +17,9 @@ export interface TinyService {
   close(): Promise<void>;
 }
 
-/** The text embedder the tests use: hashing, IDF fitted on the tiny catalogue's texts (as the main job fits it on its catalogue). */
-export function tinyEmbedder(): HashingEmbedder {
-  return itemTextEmbedder(tinyWorld().items, 64);
+/** The text embedder the tests use: hashing, IDF fitted on the catalogue's texts (the tiny one's unless given, as the main job fits it on its catalogue). */
+export function tinyEmbedder(items: readonly Item[] = tinyWorld().items): HashingEmbedder {
+  return itemTextEmbedder(items, 64);
 }
 
 /**
@@ -39,19 +39,26 @@ export async function openTinyService(
     logLevel?: string;
     logStream?: { write(line: string): void };
     requestTimeoutMs?: number;
+    /** Another small catalogue and its users (default `tinyWorld()`), for a test that needs a structure of its own. */
+    world?: { users: User[]; items: Item[]; interactions: Interaction[] };
+    /** Passed to the service (the offline re-ranker and the candidate generator's places for stated genres). */
+    reranker?: RecommenderServiceOptions['reranker'];
+    statedSlots?: number;
   } = {},
 ): Promise<TinyService> {
-  const world = tinyWorld();
+  const world = options.world ?? tinyWorld();
   const recommender = new EaseRecommender({ lambda: 5 });
   await recommender.fit({ interactions: world.interactions, items: world.items, users: world.users });
   const service = await openRecommenderService({
     stateDir: options.stateDir ?? ':memory:',
-    embedder: tinyEmbedder(),
+    embedder: tinyEmbedder(world.items),
     createIndex: (dimension) => new HnswIndex({ dimension }),
     recommender,
     modelItemIds: new Set(world.items.map((item) => item.id)),
     profileExtractor: new HeuristicProfileExtractor(),
     chatModel: options.chatModel,
+    ...(options.reranker === undefined ? {} : { reranker: options.reranker }),
+    ...(options.statedSlots === undefined ? {} : { statedSlots: options.statedSlots }),
     ...(options.llmStepDeadlineMs === undefined ? {} : { llmStepDeadlineMs: options.llmStepDeadlineMs }),
     ...(options.llmCircuit === undefined ? {} : { llmCircuit: options.llmCircuit }),
     initialData: world,
