@@ -2,7 +2,8 @@
  * Stated genre tastes beside named films: a user says "I love sci-fi movies", then "I loved Toy Story", then "I also
  * loved Alien". Does the list keep the stated taste once films are named, and does it find the user's films? Two
  * settings, in one run, each before (no candidate places kept for the stated genres, the offline re-ranker's
- * stated-genre weight 0: the pipeline before either existed) and with the setting chosen on validation:
+ * stated-genre weight 0: the pipeline before either existed), with the previous setting (10 places, weight 0.4,
+ * whatever the user's history) and with the setting chosen on validation:
  *
  * - MovieLens 100K, the P1 split (per-user stratified 75/25, seed 42; every held-out film relevant, as run.ts): per
  *   test user, "I love <genre> movies" for the genre most common among their held-out films, then "I loved <title>"
@@ -14,9 +15,12 @@
  *   hidden profile likes most is stated, then the user's highest-rated films are named; the share of the 5 the
  *   hidden profile likes (its genre tastes; and its noise-free rating of 4 or more).
  *
- * The setting (candidate places, `statedSlots`, and re-ranker weight, `statedGenreWeight`) is chosen on a validation
- * split of the P1 training part (80/20, seed 7, as run.ts), with the same conversations built from it: the best mean
- * NDCG@5 after the second turn, new and returning users; never on test users. About 5 min here (33 settings).
+ * The setting (candidate places, `statedSlots`, re-ranker weight, `statedGenreWeight`, and the number of the user's
+ * films at which both are halved, `statedHalfAt`: they are scaled by c / (c + n)) is chosen on a validation split of
+ * the P1 training part (80/20, seed 7, as run.ts), with the same conversations built from it: the best mean NDCG@5
+ * over new and returning users of the list after the second turn ("I loved <title>") and of the next visit's list;
+ * never on test users. The test rows are before (neither), the previous setting (10 places, weight 0.4, no decay)
+ * and the chosen one. About 8 min here (24 settings).
  *
  * A turn does not offer again what the session offered (the served rule), so the lists after the second and third
  * turns are the next films, not the best ones; the next-visit list (a new request, no session) is not held to that.
@@ -78,8 +82,13 @@ await runScript(async () => {
    * The settings tried on validation: candidate places kept for the stated genres (`statedSlots`, of 20) and the
    * re-ranker's stated-genre weight. Slots 0 and weight 0 is the pipeline before either existed.
    */
-  const slotGrid = [0, 5, 10];
-  const weightGrid = [0, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.8, 1];
+  const slotGrid = [10, 20];
+  const weightGrid = [0.4, 0.6];
+  /** c in c / (c + n), n the films the user likes or watched: Infinity keeps the full weight (the previous setting). */
+  const halfAtGrid = [1, 2, 5, 10, 20, Number.POSITIVE_INFINITY];
+  const showHalfAt = (halfAt: number) => (halfAt === Number.POSITIVE_INFINITY ? '∞ (no decay)' : String(halfAt));
+  /** The setting before this one (commit 398eaf9): 10 places, weight 0.4, whatever the user's history. */
+  const previous = { slots: 10, weight: 0.4, halfAt: Number.POSITIVE_INFINITY };
 
   /** How a user names each genre (MovieLens's, which the synthetic world shares) in "I love … movies". */
   const genreWords: Record<string, string> = {
@@ -132,11 +141,11 @@ await runScript(async () => {
   /** The reranker a service asks: the offline re-ranker with the stated-genre weight under test. */
   let current: Reranker = new OfflineReranker();
   const delegate: Reranker = { name: 'offline-blend', rerank: (input) => current.rerank(input) };
-  const useWeight = (weight: number) => {
-    current = new OfflineReranker({ statedGenreWeight: weight });
+  const useWeight = (weight: number, halfAt: number) => {
+    current = new OfflineReranker({ statedGenreWeight: weight, statedHalfAt: halfAt });
   };
 
-  async function openService(recommender: Recommender, data: { users: readonly User[]; items: readonly Item[]; interactions: readonly Interaction[] }, statedSlots: number): Promise<RecommenderService> {
+  async function openService(recommender: Recommender, data: { users: readonly User[]; items: readonly Item[]; interactions: readonly Interaction[] }, statedSlots: number, statedHalfAt: number): Promise<RecommenderService> {
     const service = await openRecommenderService({
       stateDir: ':memory:',
       createIndex: (dimension) => new HnswIndex({ dimension, initialCapacity: 2048 }),
@@ -146,6 +155,7 @@ await runScript(async () => {
       initialData: data,
       reranker: delegate,
       statedSlots,
+      statedHalfAt,
     });
     // Each conversation is on its own: the films simulated users name in chat do not make them popular for the next ones.
     const frozen = new Map(service.store.likeCounts());
@@ -158,7 +168,7 @@ await runScript(async () => {
    * Runs each script as a new user (`fresh` names the id, once per arm) or as the returning user (their own id, the
    * profile emptied first so every arm starts alike); the lists after each turn and on the next visit.
    */
-  async function converse(service: RecommenderService, scripts: readonly Script[], options: { fresh?: string; turns?: number; label: string }): Promise<Map<string, Lists>> {
+  async function converse(service: RecommenderService, scripts: readonly Script[], options: { fresh?: string; label: string }): Promise<Map<string, Lists>> {
     const out = new Map<string, Lists>();
     const progress = createProgress({ label: options.label, total: scripts.length, quiet });
     for (const script of scripts) {
@@ -171,12 +181,12 @@ await runScript(async () => {
       }
       let sessionId: string | undefined;
       const turns: string[][] = [];
-      for (const message of script.messages.slice(0, options.turns ?? script.messages.length)) {
+      for (const message of script.messages) {
         const turn = await service.chatRec.chat({ userId: chatUser, message, k, ...(sessionId ? { sessionId } : {}) });
         sessionId = turn.sessionId;
         turns.push(turn.recommendations.map((entry) => entry.item.id));
       }
-      const nextVisit = options.turns === undefined ? (await service.chatRec.recommend({ userId: chatUser, k })).recommendations.map((entry) => entry.item.id) : [];
+      const nextVisit = (await service.chatRec.recommend({ userId: chatUser, k })).recommendations.map((entry) => entry.item.id);
       out.set(script.userId, { turns, nextVisit });
       progress.increment();
     }
@@ -275,28 +285,42 @@ await runScript(async () => {
   await validationModel.fit({ interactions: inner.train, items: data.items, users: data.users }, { seed: 42, quiet: true });
   console.log(`fitted ${validationModel.name} on the validation part (${inner.train.length} ratings) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const validationData = { users: data.users, items: data.items, interactions: inner.train };
-  const validationRows: { slots: number; weight: number; newUser: MovieLensScores; returning: MovieLensScores; criterion: number }[] = [];
+  /** Per user kind, NDCG@5 and in-genre share after the second turn and on the next visit. */
+  interface ValidationScores {
+    afterFilm: MovieLensScores;
+    nextVisit: MovieLensScores;
+  }
+  const validationRows: { slots: number; weight: number; halfAt: number; newUser: ValidationScores; returning: ValidationScores; criterion: number }[] = [];
   let validation: ReturnType<typeof movieLensScripts> | undefined;
   for (const slots of slotGrid) {
-    const validationService = await openService(validationModel, validationData, slots);
-    validation ??= movieLensScripts(validationService, inner.train, inner.test, userLimit);
-    for (const weight of weightGrid) {
-      useWeight(weight);
-      const tag = `validation-${slots}-${weight}`;
-      const fresh = await converse(validationService, validation.scripts, { fresh: tag, turns: 2, label: `validation, slots ${slots}, weight ${weight}, new users` });
-      const returning = await converse(validationService, validation.scripts, { turns: 2, label: `validation, slots ${slots}, weight ${weight}, returning users` });
-      const newUser = scoreMovieLens(fresh, validation.scripts, validation.relevant, 'after one film');
-      const returningScores = scoreMovieLens(returning, validation.scripts, validation.relevant, 'after one film');
-      validationRows.push({ slots, weight, newUser, returning: returningScores, criterion: (newUser.ndcg + returningScores.ndcg) / 2 });
-      console.log(`validation slots ${slots}, weight ${weight}: NDCG@5 new ${newUser.ndcg.toFixed(4)} (genre ${newUser.genre.toFixed(3)}), returning ${returningScores.ndcg.toFixed(4)} (genre ${returningScores.genre.toFixed(3)})`);
+    for (const halfAt of halfAtGrid) {
+      const validationService = await openService(validationModel, validationData, slots, halfAt);
+      validation ??= movieLensScripts(validationService, inner.train, inner.test, userLimit);
+      for (const weight of weightGrid) {
+        useWeight(weight, halfAt);
+        const name = `slots ${slots}, weight ${weight}, c ${showHalfAt(halfAt)}`;
+        const fresh = await converse(validationService, validation.scripts, { fresh: `validation-${slots}-${weight}-${halfAt}`, label: `validation, ${name}, new users` });
+        const returning = await converse(validationService, validation.scripts, { label: `validation, ${name}, returning users` });
+        const scores = (lists: ReadonlyMap<string, Lists>): ValidationScores => ({
+          afterFilm: scoreMovieLens(lists, validation?.scripts ?? [], validation?.relevant ?? new Map(), 'after one film'),
+          nextVisit: scoreMovieLens(lists, validation?.scripts ?? [], validation?.relevant ?? new Map(), 'next visit'),
+        });
+        const newUser = scores(fresh);
+        const returningScores = scores(returning);
+        const criterion = (newUser.afterFilm.ndcg + newUser.nextVisit.ndcg + returningScores.afterFilm.ndcg + returningScores.nextVisit.ndcg) / 4;
+        validationRows.push({ slots, weight, halfAt, newUser, returning: returningScores, criterion });
+        console.log(
+          `validation ${name}: NDCG@5 new ${newUser.afterFilm.ndcg.toFixed(4)} / next ${newUser.nextVisit.ndcg.toFixed(4)}, returning ${returningScores.afterFilm.ndcg.toFixed(4)} / next ${returningScores.nextVisit.ndcg.toFixed(4)}; mean ${criterion.toFixed(4)}`,
+        );
+      }
+      validationService.close();
     }
-    validationService.close();
   }
   if (validation === undefined) throw new Error('no validation settings');
   validationModel.dispose?.();
   const chosen = validationRows.reduce((best, row) => (row.criterion > best.criterion ? row : best));
-  const served = { slots: defaultStatedSlots(20), weight: new OfflineReranker().statedGenreWeight };
-  console.log(`chosen on validation: ${chosen.slots} stated slots, stated-genre weight ${chosen.weight} (served: ${served.slots}, ${served.weight})`);
+  const served = { slots: defaultStatedSlots(20), weight: new OfflineReranker().statedGenreWeight, halfAt: new OfflineReranker().statedHalfAt };
+  console.log(`chosen on validation: ${chosen.slots} stated slots, stated-genre weight ${chosen.weight}, halved at ${showHalfAt(chosen.halfAt)} films (served: ${served.slots}, ${served.weight}, ${showHalfAt(served.halfAt)})`);
 
   // 2. Test: the model fitted on the whole training part, the test users' conversations, weight 0 and the chosen one.
   started = Date.now();
@@ -305,18 +329,19 @@ await runScript(async () => {
   console.log(`fitted ${model.name} on the training part (${split.train.length} ratings) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const testData = { users: data.users, items: data.items, interactions: split.train };
   const arms = [
-    { name: 'before: no stated slots, weight 0', slots: 0, weight: 0 },
-    { name: `${chosen.slots} stated slots, weight ${chosen.weight} (chosen on validation)`, slots: chosen.slots, weight: chosen.weight },
+    { name: 'before: no stated slots, weight 0', slots: 0, weight: 0, halfAt: Number.POSITIVE_INFINITY },
+    { name: `previous: ${previous.slots} stated slots, weight ${previous.weight}, no decay`, ...previous },
+    { name: `${chosen.slots} stated slots, weight ${chosen.weight}, × c / (c + n), c = ${showHalfAt(chosen.halfAt)} (chosen on validation)`, slots: chosen.slots, weight: chosen.weight, halfAt: chosen.halfAt },
   ];
-  const movieLensRows: { arm: string; slots: number; weight: number; scenario: string; moment: Moment; scores: MovieLensScores }[] = [];
+  const movieLensRows: { arm: string; slots: number; weight: number; halfAt: number; scenario: string; moment: Moment; scores: MovieLensScores }[] = [];
   let test: ReturnType<typeof movieLensScripts> | undefined;
   for (const [index, arm] of arms.entries()) {
-    const testService = await openService(model, testData, arm.slots);
+    const testService = await openService(model, testData, arm.slots, arm.halfAt);
     test ??= movieLensScripts(testService, split.train, split.test, userLimit);
-    useWeight(arm.weight);
+    useWeight(arm.weight, arm.halfAt);
     for (const scenario of ['new user', 'returning user'] as const) {
       const lists = await converse(testService, test.scripts, { ...(scenario === 'new user' ? { fresh: `test-${index}` } : {}), label: `test, ${arm.name}, ${scenario}s` });
-      for (const moment of moments) movieLensRows.push({ arm: arm.name, slots: arm.slots, weight: arm.weight, scenario, moment, scores: scoreMovieLens(lists, test.scripts, test.relevant, moment) });
+      for (const moment of moments) movieLensRows.push({ arm: arm.name, slots: arm.slots, weight: arm.weight, halfAt: arm.halfAt, scenario, moment, scores: scoreMovieLens(lists, test.scripts, test.relevant, moment) });
     }
     testService.close();
   }
@@ -332,7 +357,7 @@ await runScript(async () => {
   await worldModel.fit({ interactions: world.ratings, items: world.items, users: world.users }, { seed: 42, quiet: true });
   console.log(`fitted ${worldModel.name} on the synthetic world (${world.ratings.length} ratings) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const worldData = { users: world.users, items: world.items, interactions: world.ratings };
-  let worldService = await openService(worldModel, worldData, 0);
+  let worldService = await openService(worldModel, worldData, 0, Number.POSITIVE_INFINITY);
   const worldCounts = countBy(world.ratings.map((rating) => rating.itemId));
   const worldScripts: Script[] = [];
   let worldSkipped = 0;
@@ -358,14 +383,14 @@ await runScript(async () => {
     ratesHigh: number;
     genre: number;
   }
-  const worldRows: { arm: string; slots: number; weight: number; scenario: string; moment: Moment; scores: WorldScores }[] = [];
+  const worldRows: { arm: string; slots: number; weight: number; halfAt: number; scenario: string; moment: Moment; scores: WorldScores }[] = [];
   const genreOfWorld = new Map(worldScripts.map((script) => [script.userId, script.genre]));
   for (const [index, arm] of arms.entries()) {
     if (index > 0) {
       worldService.close();
-      worldService = await openService(worldModel, worldData, arm.slots);
+      worldService = await openService(worldModel, worldData, arm.slots, arm.halfAt);
     }
-    useWeight(arm.weight);
+    useWeight(arm.weight, arm.halfAt);
     for (const scenario of ['new user', 'returning user'] as const) {
       const lists = await converse(worldService, worldScripts, { ...(scenario === 'new user' ? { fresh: `world-${index}` } : {}), label: `synthetic world, ${arm.name}, ${scenario}s` });
       for (const moment of moments) {
@@ -374,6 +399,7 @@ await runScript(async () => {
           arm: arm.name,
           slots: arm.slots,
           weight: arm.weight,
+          halfAt: arm.halfAt,
           scenario,
           moment,
           scores: { likedGenres: share(at, likesGenres, worldItems), ratesHigh: share(at, ratesHigh, worldItems), genre: share(at, (userId, item) => item.tags.includes(genreOfWorld.get(userId) ?? ''), worldItems) },
@@ -390,7 +416,7 @@ await runScript(async () => {
     '# Stated genre tastes beside named films (offline re-ranker; k = 5)',
     '',
     ...runHeader({ command: scriptCommand('experiments/chatrec/stated-tastes.ts'), date: startedAt }),
-    `A user says "I love <genre> movies", then "I loved <title>", then "I also loved <title>"; the lists after each turn, and on the next visit (a plain recommendation request after the session). As a **new user** (a fresh id: the conversation is all the pipeline knows) and as the **returning user** (their own id and ratings). Candidates from ${describeCandidateModel(defaultCandidateModel)}, the served candidate model; before (no candidate places kept for the stated genres, re-ranker weight 0) and with the setting chosen on validation; the heuristic profile extractor; no LLM. Popularity is the data's: films named by one simulated user do not count for the next.`,
+    `A user says "I love <genre> movies", then "I loved <title>", then "I also loved <title>"; the lists after each turn, and on the next visit (a plain recommendation request after the session). As a **new user** (a fresh id: the conversation is all the pipeline knows) and as the **returning user** (their own id and ratings). Candidates from ${describeCandidateModel(defaultCandidateModel)}, the served candidate model; before (no candidate places kept for the stated genres, re-ranker weight 0), the previous setting (${previous.slots} places, weight ${previous.weight}, whatever the user's history) and the setting chosen on validation, where both are scaled by c / (c + n), n the films the user likes or watched (their ratings of 3 or more and the films named in chat: the model's query); the heuristic profile extractor; no LLM. Popularity is the data's: films named by one simulated user do not count for the next.`,
     '',
     `## MovieLens 100K, P1 split (per-user stratified 75/25, seed 42): ${test.scripts.length} test users`,
     '',
@@ -401,14 +427,27 @@ await runScript(async () => {
       movieLensRows.map((row) => [row.arm, row.scenario, row.moment, row.scores.ndcg, row.scores.precision, row.scores.genre]),
     ),
     '',
-    `**Validation** (80/20 split of the training part, seed 7; ${validation.scripts.length} users; the model fitted on its 80 %): NDCG@5 after the second turn ("I loved <title>"), new and returning users; the setting with the best mean is chosen. **Stated slots**: candidate places (of 20) kept for the model's best films of the stated genres; **weight**: the offline re-ranker's stated-genre weight.`,
+    `**Validation** (80/20 split of the training part, seed 7; ${validation.scripts.length} users; the model fitted on its 80 %): NDCG@5 after the second turn ("I loved <title>") and on the next visit, new and returning users; the setting with the best mean of the four is chosen. **Stated slots**: candidate places (of 20) kept for the model's best films of the stated genres; **weight**: the offline re-ranker's stated-genre weight; **c**: both are scaled by c / (c + n), n the films the user likes or watched (∞: not scaled, the previous setting).`,
     '',
     markdownTable(
-      ['stated slots', 'weight', 'NDCG@5 new user', 'in genre', 'NDCG@5 returning', 'in genre', 'mean NDCG@5'],
-      validationRows.map((row) => [String(row.slots), String(row.weight), row.newUser.ndcg, row.newUser.genre, row.returning.ndcg, row.returning.genre, row.criterion]),
+      ['stated slots', 'weight', 'c', 'NDCG@5 new: after film', 'next visit', 'in genre: after film', 'next visit', 'NDCG@5 returning: after film', 'next visit', 'in genre: after film', 'next visit', 'mean NDCG@5'],
+      validationRows.map((row) => [
+        String(row.slots),
+        String(row.weight),
+        showHalfAt(row.halfAt),
+        row.newUser.afterFilm.ndcg,
+        row.newUser.nextVisit.ndcg,
+        row.newUser.afterFilm.genre,
+        row.newUser.nextVisit.genre,
+        row.returning.afterFilm.ndcg,
+        row.returning.nextVisit.ndcg,
+        row.returning.afterFilm.genre,
+        row.returning.nextVisit.genre,
+        row.criterion,
+      ]),
     ),
     '',
-    `Chosen: ${chosen.slots} slots, weight ${chosen.weight}; served (\`CandidateGeneratorOptions.statedSlots\`, \`OfflineReranker\` \`statedGenreWeight\` defaults): ${served.slots} slots, weight ${served.weight}.`,
+    `Chosen: ${chosen.slots} slots, weight ${chosen.weight}, c = ${showHalfAt(chosen.halfAt)}; served (\`CandidateGeneratorOptions.statedSlots\` and \`statedHalfAt\`, \`OfflineReranker\` \`statedGenreWeight\` and \`statedHalfAt\` defaults): ${served.slots} slots, weight ${served.weight}, c = ${showHalfAt(served.halfAt)}.`,
     '',
     `## The synthetic world (seed 42, ${world.users.length} users, ${world.items.length} items; the served fallback): ${worldScripts.length} users`,
     '',
@@ -422,7 +461,7 @@ await runScript(async () => {
   const written = writeResults(outputDirectory, 'stated-tastes', {
     json: {
       protocol: { split: 'per-user stratified 75/25, seed 42 (P1)', validation: 'train 80/20, seed 7', relevant: 'every held-out film', k, model: defaultCandidateModel },
-      validation: { users: validation.scripts.length, unnamed: validation.unnamed, grid: validationRows, chosen: { slots: chosen.slots, weight: chosen.weight }, served },
+      validation: { users: validation.scripts.length, unnamed: validation.unnamed, criterion: 'mean NDCG@5 of new and returning users after "I loved <title>" and on the next visit', halfAtNote: 'halfAt null: no decay (Infinity)', grid: validationRows, chosen: { slots: chosen.slots, weight: chosen.weight, halfAt: chosen.halfAt }, served },
       movieLens: { users: test.scripts.length, unnamed: test.unnamed, statedGenres: Object.fromEntries(statedGenres), rows: movieLensRows },
       syntheticWorld: { seed: 42, users: worldScripts.length, skipped: worldSkipped, rows: worldRows },
       machine: { cpus: cpus().length },

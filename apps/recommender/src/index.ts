@@ -19,7 +19,7 @@ export { LlmReranker, llmRankingSchema } from './pipeline/llm-reranker.js';
 export { LlmExplainer } from './pipeline/llm-explainer.js';
 export { classifyTurn } from './pipeline/intent.js';
 export type { Intent, ClassifiedTurn } from './pipeline/intent.js';
-export { buildTaste, profileFit } from './pipeline/taste.js';
+export { buildTaste, defaultStatedHalfAt, profileFit, statedTasteShare, tasteEvidence } from './pipeline/taste.js';
 export type { Candidate, RankedItem, Reranker, Explainer, HistoryEntry, Refinement } from './pipeline/types.js';
 export { defaultShutdownGraceMs, serve } from './main-job.js';
 export type { ServeOptions, RunningServer, DataSourceKind } from './main-job.js';

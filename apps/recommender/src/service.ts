@@ -36,6 +36,8 @@ export interface RecommenderServiceOptions {
   minSeedRating?: number;
   /** Candidate places kept for the model's best films of the genres a user said they like (see `CandidateGeneratorOptions.statedSlots`; 0 turns them off). */
   statedSlots?: number;
+  /** The number of films a user likes or watched at which those places are halved (see `CandidateGeneratorOptions.statedHalfAt`). */
+  statedHalfAt?: number;
   /** Keep what the user asked for across a chat session's turns (default true; false is the ablation). */
   sessionConstraints?: boolean;
   /** The most one LLM step of a chat turn may take before the offline path answers (ChatRec's `llmStepDeadlineMs`). */
@@ -104,6 +106,7 @@ export async function openRecommenderService(options: RecommenderServiceOptions)
     popular: () => catalog.popular(),
     ...(options.minSeedRating === undefined ? {} : { minSeedRating: options.minSeedRating }),
     ...(options.statedSlots === undefined ? {} : { statedSlots: options.statedSlots }),
+    ...(options.statedHalfAt === undefined ? {} : { statedHalfAt: options.statedHalfAt }),
   });
   metrics.gauge('personalab_llm_circuit_state', 'Circuit breaker of the chat LLM steps: 0 closed (LLM used, or none configured), 1 half-open (next step probes), 2 open (LLM skipped)', () =>
     circuitGaugeValue[llmCircuit?.state ?? 'closed'],

@@ -167,7 +167,9 @@ describe('CandidateGenerator', () => {
   });
 
   it('keeps places among the candidates for the model\'s best films of the genres the user said they like', async () => {
-    const generator = (statedSlots?: number) => new CandidateGenerator({ recommender, modelItemIds: new Set(byId.keys()), textIndex, getItem: (id) => byId.get(id), ...(statedSlots === undefined ? {} : { statedSlots }) });
+    // No decay with the history here (statedHalfAt Infinity): the places in full; the next test scales them.
+    const generator = (statedSlots?: number) =>
+      new CandidateGenerator({ recommender, modelItemIds: new Set(byId.keys()), textIndex, getItem: (id) => byId.get(id), statedHalfAt: Number.POSITIVE_INFINITY, ...(statedSlots === undefined ? {} : { statedSlots }) });
     // A comedy fan who said they love war films: the model alone fills 4 places with comedies and what their fans watch.
     const input = { history, k: 4, statedTags: new Set(['war']) };
     const war = (candidates: { item: Item }[]) => candidates.filter((candidate) => candidate.item.tags.includes('War')).map((candidate) => candidate.item.id);
@@ -186,6 +188,22 @@ describe('CandidateGenerator', () => {
     expect(war(await generator().generate({ history, k: 4 }))).toEqual([]);
     expect(() => generator(-1)).toThrow(/statedSlots must be a whole number/);
     expect(() => generator(1.5)).toThrow(/statedSlots/);
+  });
+
+  it('keeps fewer places for the stated genres the more films the user liked: c / (c + n) of them', async () => {
+    const generator = (options: { statedSlots?: number; statedHalfAt?: number }) => new CandidateGenerator({ recommender, modelItemIds: new Set(byId.keys()), textIndex, getItem: (id) => byId.get(id), ...options });
+    const war = (candidates: { item: Item }[]) => candidates.filter((candidate) => candidate.item.tags.includes('War')).length;
+    const statedTags = new Set(['war']);
+    // Five liked comedies in the query: with c = 5 half the 4 places stay (2), with c = 20 four fifths of them (3), with c = 1 a sixth (1).
+    expect(war(await generator({ statedSlots: 4, statedHalfAt: 5 }).generate({ history, k: 4, statedTags }))).toBe(2);
+    expect(war(await generator({ statedSlots: 4, statedHalfAt: 20 }).generate({ history, k: 4, statedTags }))).toBe(3);
+    expect(war(await generator({ statedSlots: 4, statedHalfAt: 1 }).generate({ history, k: 4, statedTags }))).toBe(1);
+    // One named film: nearly all of them (default c = 20: 4 × 20/21, rounded to 4; c = 1: 4 × 1/2); 0 keeps none once a film is known.
+    expect(war(await generator({ statedSlots: 4 }).generate({ history: history.slice(0, 1), k: 4, statedTags }))).toBe(4);
+    expect(war(await generator({ statedSlots: 4, statedHalfAt: 1 }).generate({ history: history.slice(0, 1), k: 4, statedTags }))).toBe(2);
+    expect(war(await generator({ statedSlots: 4, statedHalfAt: 0 }).generate({ history, k: 4, statedTags }))).toBe(0);
+    expect(() => generator({ statedHalfAt: -1 })).toThrow(/statedHalfAt must be a number of films/);
+    expect(() => generator({ statedHalfAt: Number.NaN })).toThrow(/statedHalfAt/);
   });
 
   it('offers a film listed under two ids once, and not when the user has the other one', async () => {

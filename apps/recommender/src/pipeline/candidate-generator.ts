@@ -2,7 +2,7 @@ import { PersonalabError, type CatalogueScores, type Item, type Recommender, typ
 import { topK } from '@personalab/user-embedding';
 import { titleKey } from './item-catalog.js';
 import type { ItemTextIndex } from './item-text-index.js';
-import { isNamedDislike, tagStems } from './taste.js';
+import { defaultStatedHalfAt, isNamedDislike, isStatedHalfAt, statedTasteShare, tagStems } from './taste.js';
 import type { Candidate, HistoryEntry } from './types.js';
 
 export interface CandidateGeneratorOptions {
@@ -37,11 +37,17 @@ export interface CandidateGeneratorOptions {
   minColdFit?: number;
   /**
    * Places among the candidates kept for the model's best items of the genres the user said they like (`statedTags`;
-   * default half of them, 10 of Chat-Rec's 20: chosen with the re-ranker's `statedGenreWeight` on a validation split,
-   * experiments/chatrec/stated-tastes.ts; 0 keeps none). Without them, once a film was named the model's picks for it
-   * filled the candidates and the stated genres had few or none.
+   * default half of them, 10 of Chat-Rec's 20, scaled down by `statedHalfAt`: chosen with the re-ranker's
+   * `statedGenreWeight` on a validation split, experiments/chatrec/stated-tastes.ts; 0 keeps none). Without them,
+   * once a film was named the model's picks for it filled the candidates and the stated genres had few or none.
    */
   statedSlots?: number;
+  /**
+   * The number of films in the model's query (the user's liked or watched history) at which the stated genres keep half
+   * of `statedSlots` (c / (c + n) of them, rounded; default `defaultStatedHalfAt`, chosen on validation; `Infinity`
+   * keeps them all). A returning user's ratings already say what they like.
+   */
+  statedHalfAt?: number;
   /**
    * The least rating a rated item needs to seed the model's query (default 3; 1 seeds every rated
    * item). The models are trained on every interaction, but asked for films a user will like, a
@@ -126,6 +132,9 @@ export class CandidateGenerator {
     if (statedSlots !== undefined && !(Number.isInteger(statedSlots) && statedSlots >= 0)) {
       throw new PersonalabError('invalid_argument', `statedSlots must be a whole number of candidates (0 or more), got ${statedSlots}`);
     }
+    if (options.statedHalfAt !== undefined && !isStatedHalfAt(options.statedHalfAt)) {
+      throw new PersonalabError('invalid_argument', `statedHalfAt must be a number of films (0 or more, or Infinity), got ${options.statedHalfAt}`);
+    }
     this.options = options;
   }
 
@@ -203,7 +212,9 @@ export class CandidateGenerator {
         fromModel.add(entry.itemId);
       });
       if (raw.length > 1) modelRange = { low: Math.min(...raw), high: Math.max(...raw) };
-      const statedSlots = statedTags.size === 0 ? 0 : (this.options.statedSlots ?? defaultStatedSlots(k));
+      // Fewer places the more the user's own films say: c / (c + n) of them.
+      const fullSlots = statedTags.size === 0 ? 0 : (this.options.statedSlots ?? defaultStatedSlots(k));
+      const statedSlots = Math.round(fullSlots * statedTasteShare(modelHistory.length, this.options.statedHalfAt ?? defaultStatedHalfAt));
       const disliked = input.dislikedTags ?? new Set<string>();
       let added = 0;
       for (const entry of fitting) {

@@ -60,11 +60,32 @@ describe('OfflineReranker', () => {
     const disliked = await new OfflineReranker().rerank({ profile: mild, history: [], candidates: pool, k: 7 });
     const unweighted = await new OfflineReranker({ statedGenreWeight: 0 }).rerank({ profile: mild, history: [], candidates: pool, k: 7 });
     const scoreOf = (ranked: { item: Item; score: number }[], id: string) => ranked.find((entry) => entry.item.id === id)?.score ?? Number.NaN;
-    // 0.4 × -0.5 per stated genre the item has: Silly Summer (Comedy, Romance) has one.
-    expect(scoreOf(disliked, 'm2') - scoreOf(unweighted, 'm2')).toBeCloseTo(-0.2);
+    // 0.6 × -0.5 per stated genre the item has (nothing rated: the full weight): Silly Summer (Comedy, Romance) has one.
+    expect(scoreOf(disliked, 'm2') - scoreOf(unweighted, 'm2')).toBeCloseTo(-0.3);
     expect(scoreOf(disliked, 'm9')).toBe(scoreOf(unweighted, 'm9'));
     expect(unweighted[0]?.item.id).toBe('m2');
     expect(disliked[0]?.item.id).toBe('m9');
+  });
+
+  it("scales the stated-genre weight by c / (c + n), n the films the user liked: a long rating history is barely moved", async () => {
+    const pool: Candidate[] = ['m2', 'm5', 'm6', 'm9', 'm3', 'm20', 'm21'].map((id, index) => ({ item: item(id), score: 1 - index * 0.15, source: 'model' }));
+    const scoreOf = (ranked: { item: Item; score: number }[], id: string) => ranked.find((entry) => entry.item.id === id)?.score ?? Number.NaN;
+    const lift = async (history: HistoryEntry[], options: { statedHalfAt?: number } = {}) => {
+      const stated = await new OfflineReranker(options).rerank({ profile: saysLike('sci-fi movies'), history, candidates: pool, k: 7 });
+      const unweighted = await new OfflineReranker({ statedGenreWeight: 0 }).rerank({ profile: saysLike('sci-fi movies'), history, candidates: pool, k: 7 });
+      return scoreOf(stated, 'm20') - scoreOf(unweighted, 'm20');
+    };
+    // Defaults 0.6 and c = 20. Nothing rated: the full 0.6; one named film: 0.6 × 20/21; 80 liked films (a MovieLens
+    // returning user): 0.6 × 20/100; a film rated 2 or disliked in chat is no evidence.
+    expect(await lift([])).toBeCloseTo(0.6);
+    expect(await lift(comedyHistory.slice(0, 1))).toBeCloseTo(0.6 * (20 / 21));
+    const long: HistoryEntry[] = Array.from({ length: 80 }, (_, index) => ({ item: item(`m${(index % 8) + 1}`), rating: 4, timestamp: index }));
+    expect(await lift(long)).toBeCloseTo(0.12);
+    expect(await lift([...comedyHistory.slice(0, 1), { item: item('m9'), rating: 2, timestamp: 9 }, { item: item('m10'), rating: 1, timestamp: 10, source: 'chat' }])).toBeCloseTo(0.6 * (20 / 21));
+    expect(await lift(long, { statedHalfAt: 5 })).toBeCloseTo(0.6 * (5 / 85));
+    // Infinity keeps the full weight whatever the history (the previous setting).
+    expect(await lift(long, { statedHalfAt: Number.POSITIVE_INFINITY })).toBeCloseTo(0.6);
+    expect(() => new OfflineReranker({ statedHalfAt: -2 })).toThrow(/statedHalfAt must be a number of films/);
   });
 
   it('applies a refinement on top of the blend', async () => {

@@ -1,5 +1,5 @@
-import type { Item } from '@personalab/core';
-import { buildTaste, profileFit, tagStems } from './taste.js';
+import { PersonalabError, type Item } from '@personalab/core';
+import { buildTaste, defaultStatedHalfAt, isStatedHalfAt, profileFit, statedTasteShare, tagStems, tasteEvidence } from './taste.js';
 import type { RankedItem, Refinement, Reranker, RerankInput } from './types.js';
 
 /** How many of the genres the session asked for an item has (0 when it asked for none). */
@@ -22,7 +22,7 @@ export function byAskedGenresThenScore(refinement: Refinement | undefined): (a: 
 /**
  * Defaults are the weights chosen on a validation split of MovieLens 100K's training set
  * (experiments/chatrec): profileWeight 0.25, yearWeight 0.3, ratingWeight 1, shareWeight 1;
- * statedGenreWeight 0.4 (experiments/chatrec/stated-tastes.ts).
+ * statedGenreWeight 0.6 scaled by c / (c + n), statedHalfAt c = 20 (experiments/chatrec/stated-tastes.ts).
  */
 export interface OfflineRerankerOptions {
   /** Weight of the profile fit against the model score (0: model only, 1: profile only). */
@@ -31,11 +31,17 @@ export interface OfflineRerankerOptions {
   statedWeight?: number;
   /**
    * Weight of the genres the user said they like or dislike ("I love sci-fi movies"), added to the blended score
-   * per stated genre of the item, times the preference's strength (default 0.4; 0 leaves them to the profile fit
-   * alone). Inside the profile fit, min-max normalised over the candidates, one named film's genres (each on all of
+   * per stated genre of the item, times the preference's strength, scaled down by `statedHalfAt` (default 0.6; 0
+   * leaves them to the profile fit alone). Inside the profile fit, min-max normalised over the candidates, one named film's genres (each on all of
    * a one-film history) outweighed the stated taste, and the model's picks for that film filled the list.
    */
   statedGenreWeight?: number;
+  /**
+   * The number of films the user likes or watched (`tasteEvidence` of the history) at which `statedGenreWeight` is
+   * halved: it is scaled by c / (c + n) (default `defaultStatedHalfAt`, chosen on validation; `Infinity` keeps it
+   * whole). A stated taste weighs most when little else is known, little once the user's ratings speak.
+   */
+  statedHalfAt?: number;
   /** Weights of consumption share and relative rating in the tag affinity. */
   shareWeight?: number;
   ratingWeight?: number;
@@ -70,11 +76,14 @@ export class OfflineReranker implements Reranker {
   readonly name = 'offline-blend';
   readonly profileWeight: number;
   readonly statedGenreWeight: number;
+  readonly statedHalfAt: number;
   private readonly options: OfflineRerankerOptions;
 
   constructor(options: OfflineRerankerOptions = {}) {
     this.profileWeight = options.profileWeight ?? 0.25;
-    this.statedGenreWeight = options.statedGenreWeight ?? 0.4;
+    this.statedGenreWeight = options.statedGenreWeight ?? 0.6;
+    this.statedHalfAt = options.statedHalfAt ?? defaultStatedHalfAt;
+    if (!isStatedHalfAt(this.statedHalfAt)) throw new PersonalabError('invalid_argument', `statedHalfAt must be a number of films (0 or more, or Infinity), got ${this.statedHalfAt}`);
     this.options = options;
   }
 
@@ -90,11 +99,12 @@ export class OfflineReranker implements Reranker {
     const fitOptions = { yearWeight: this.options.yearWeight ?? 0.3 };
     const fits = input.candidates.map((candidate) => profileFit(candidate.item, taste, undefined, fitOptions));
     const fitScores = normalise(fits);
+    const statedWeight = this.statedGenreWeight * statedTasteShare(tasteEvidence(input.history), this.statedHalfAt);
     const ranked = input.candidates.map((candidate, index): RankedItem => {
       const refinementFit = input.refinement
         ? tagStems(candidate.item).reduce((sum, tag) => sum + (input.refinement?.tagWeights[tag] ?? 0), 0)
         : 0;
-      const statedFit = taste.stated.size === 0 ? 0 : this.statedGenreWeight * tagStems(candidate.item).reduce((sum, tag) => sum + (taste.stated.get(tag) ?? 0), 0);
+      const statedFit = taste.stated.size === 0 ? 0 : statedWeight * tagStems(candidate.item).reduce((sum, tag) => sum + (taste.stated.get(tag) ?? 0), 0);
       const modelScore = modelScores[index] ?? 0;
       const fit = fitScores[index] ?? 0;
       return {

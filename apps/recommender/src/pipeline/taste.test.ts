@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyProfile } from '@personalab/core';
 import { tinyItems } from '../test/tiny-catalogue.js';
-import { buildTaste, collectTagStems, isNamedDislike, mentionedTagStems, profileFit, stem, tagKey, tagNamesByKey, tagStems } from './taste.js';
+import { buildTaste, collectTagStems, defaultStatedHalfAt, isNamedDislike, mentionedTagStems, profileFit, statedTasteShare, stem, tagKey, tagNamesByKey, tagStems, tasteEvidence } from './taste.js';
 import type { HistoryEntry } from './types.js';
 
 const known = collectTagStems(tinyItems);
@@ -43,6 +43,18 @@ describe('taste', () => {
     // The rated comedy is in the taste, not in what was said.
     expect(taste.stated.has('comed')).toBe(false);
     expect(taste.tags.get('comed')).toBeGreaterThan(0);
+  });
+
+  it('counts the films that seed the model as evidence, and shrinks a stated taste by c / (c + n)', () => {
+    const entry = (index: number, rating: number | undefined, source?: 'chat'): HistoryEntry => ({ item: tinyItems[index]!, rating, timestamp: index, ...(source ? { source } : {}) });
+    // Rated 3 or more, or watched without a rating; not a film rated 2, nor one disliked in chat.
+    expect(tasteEvidence([entry(0, 5), entry(1, 3), entry(2, undefined), entry(3, 2), entry(4, 1, 'chat')])).toBe(3);
+    expect(statedTasteShare(0, 5)).toBe(1);
+    expect(statedTasteShare(1, 5)).toBeCloseTo(5 / 6);
+    expect(statedTasteShare(80, 5)).toBeCloseTo(5 / 85);
+    expect(statedTasteShare(80, Number.POSITIVE_INFINITY)).toBe(1);
+    expect(statedTasteShare(3, 0)).toBe(0);
+    expect(statedTasteShare(3)).toBeCloseTo(defaultStatedHalfAt / (defaultStatedHalfAt + 3));
   });
 
   it('keeps a genre name of several words one genre, keyed as the session constraints name it', () => {

@@ -124,6 +124,33 @@ export function tagNamesByKey(items: Iterable<Item>): Map<string, string> {
  */
 export const isNamedDislike = (entry: HistoryEntry): boolean => entry.event === 'dislike' || (entry.source === 'chat' && entry.rating !== undefined && entry.rating < 3);
 
+/**
+ * The films a user's history says they like or watched: what seeds the model's query (not named dislikes, no rating
+ * or one of at least `minSeedRating`, default 3). How much their ratings already tell about their tastes.
+ */
+export function tasteEvidence(history: readonly HistoryEntry[], minSeedRating = 3): number {
+  return history.filter((entry) => !isNamedDislike(entry) && (entry.rating === undefined || entry.rating >= minSeedRating)).length;
+}
+
+/**
+ * The number of films (`tasteEvidence`) at which a stated genre taste keeps half its weight (the candidate places and
+ * the re-ranker's `statedGenreWeight` are scaled by c / (c + n)): chosen on a validation split,
+ * experiments/chatrec/stated-tastes.ts. A stated taste matters when little else is known, little once ratings speak.
+ */
+export const defaultStatedHalfAt = 20;
+
+/**
+ * The share of a stated genre taste's full weight kept once `evidence` films are known: c / (c + n) with c =
+ * `halfAt` (1 with no evidence; `Infinity` keeps it whole).
+ */
+export function statedTasteShare(evidence: number, halfAt: number = defaultStatedHalfAt): number {
+  if (evidence <= 0 || halfAt === Number.POSITIVE_INFINITY) return 1;
+  return halfAt / (halfAt + evidence);
+}
+
+/** Whether `halfAt` is a valid half point for `statedTasteShare`: 0 or more, `Infinity` included. */
+export const isStatedHalfAt = (halfAt: number): boolean => !Number.isNaN(halfAt) && halfAt >= 0;
+
 /** A user's taste as weights on tag stems, from their ratings and their stated preferences. */
 export interface Taste {
   /** Tag stem to affinity, roughly -1 (avoids) to 1 (seeks out). */

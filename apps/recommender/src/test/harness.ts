@@ -44,6 +44,7 @@ export async function openTinyService(
     /** Passed to the service (the offline re-ranker and the candidate generator's places for stated genres). */
     reranker?: RecommenderServiceOptions['reranker'];
     statedSlots?: number;
+    statedHalfAt?: number;
   } = {},
 ): Promise<TinyService> {
   const world = options.world ?? tinyWorld();
@@ -59,6 +60,7 @@ export async function openTinyService(
     chatModel: options.chatModel,
     ...(options.reranker === undefined ? {} : { reranker: options.reranker }),
     ...(options.statedSlots === undefined ? {} : { statedSlots: options.statedSlots }),
+    ...(options.statedHalfAt === undefined ? {} : { statedHalfAt: options.statedHalfAt }),
     ...(options.llmStepDeadlineMs === undefined ? {} : { llmStepDeadlineMs: options.llmStepDeadlineMs }),
     ...(options.llmCircuit === undefined ? {} : { llmCircuit: options.llmCircuit }),
     initialData: world,
