@@ -14,7 +14,7 @@ import {
 } from '@personalab/core';
 import type { BatchEntry, ChatRating, RecommenderStore, StoredImplicitEvent, StoredMessage } from '../store/store.js';
 import type { CandidateGenerator } from './candidate-generator.js';
-import { constraintFilter, describeConstraints, hasConstraints, mergeConstraints, noConstraints, readConstraints, type ConstraintUpdate, type SessionConstraints } from './constraints.js';
+import { constraintFilter, describeConstraints, hasConstraints, mergeConstraints, noConstraints, readConstraints, withOfflineFloor, type ConstraintUpdate, type SessionConstraints } from './constraints.js';
 import { classifyTurn, type ClassifiedTurn, type Intent } from './intent.js';
 import { classifyStepFailure, type LlmCircuitBreaker } from './llm-circuit-breaker.js';
 import type { ConstraintReader } from './llm-constraints.js';
@@ -384,7 +384,8 @@ export class ChatRec {
     } else {
       candidates = await this.options.candidates.generate({ ...generateInput, accept });
     }
-    const input = { profile, history, candidates, k, refinement: options.refinement, query: options.message, ...(options.signal ? { signal: options.signal } : {}) };
+    // `accept` and the genre stems are for checking an LLM's answer; the offline re-ranker reads neither.
+    const input = { profile, history, candidates, k, refinement: options.refinement, query: options.message, accept, genreStems: knownTags, ...(options.signal ? { signal: options.signal } : {}) };
     let ranked: RankedItem[];
     let reranker = this.options.reranker.name;
     let degradedReason: DegradedReason | undefined;
@@ -451,6 +452,7 @@ export class ChatRec {
       refinement: options.refinement,
       offered: options.offered ?? true,
       reception: this.receptionOf(options.item.id),
+      genreStems: this.options.catalog.tagStems(),
       ...(options.signal ? { signal: options.signal } : {}),
     };
     const llm = this.options.llm;
@@ -634,7 +636,8 @@ export class ChatRec {
     const reader = this.options.llm?.constraints;
     if (reader) {
       const step = await this.llmStep('constraints', signal, (stepped) => reader.read(message, { ...vocabulary, genres: this.options.catalog.tagNames(), previous, signal: stepped }));
-      if (step.ok) return { update: step.value };
+      // What the offline reader finds in the message is a floor: the LLM's reading adds to it, never drops it.
+      if (step.ok) return { update: withOfflineFloor(readConstraints(message, vocabulary), step.value) };
       return { update: readConstraints(message, vocabulary), degradedReason: step.reason };
     }
     return { update: readConstraints(message, vocabulary) };

@@ -270,7 +270,7 @@ const classicEra = new RegExp(
 const praise = /\b(?:it'?s|is|was|that'?s|are|were|become|became|a real|such a|true)\s+(?:(?:a|an|such|true|real|total|absolute|modern|cult|bit of|kind of)\s+)*classics?\b/;
 
 /** The genres a text names, as tag stems, each with whether it was ruled out and whether by a negation that is a request by itself. */
-function genresOf(text: string, vocabulary: GenreVocabulary): { stem: string; avoided: boolean; strong: boolean }[] {
+export function genresOf(text: string, vocabulary: GenreVocabulary): { stem: string; avoided: boolean; strong: boolean }[] {
   const found = new Map<string, { avoided: boolean; strong: boolean }>();
   const note = (tag: string, index: number, length: number) => {
     if (!vocabulary.stems.has(tag)) return;
@@ -313,7 +313,7 @@ export function genreStem(genre: string, vocabulary: GenreVocabulary): string | 
 }
 
 /** Tag stems that name a genre as one word (MovieLens and the synthetic world's genres). */
-const singleWordTag = new Set(
+export const singleWordTag = new Set(
   ['action', 'adventure', 'animation', 'comedy', 'crime', 'documentary', 'drama', 'fantasy', 'horror', 'musical', 'mystery', 'romance', 'thriller', 'war', 'western', 'family', 'noir'].map(stem),
 );
 
@@ -486,6 +486,29 @@ export function readConstraints(message: string, vocabulary: GenreVocabulary): C
   // Adults only wins over a mention of the kids ("the kids are asleep, just adults").
   if (/\b(?:just (?:me|us|adults|the two of us)|adults only|for (?:the )?(?:adults|grown[- ]ups)|grown[- ]ups only|kids (?:are )?(?:asleep|in bed))\b/.test(text)) update.audience = null;
   else if (forChildren) update.audience = 'children';
+  return update;
+}
+
+/**
+ * One message's reading by an LLM with the offline reader's reading of it as a floor: the LLM may add genres,
+ * years or an audience, never drop what the offline reader found. Genres ruled out or asked for by either are
+ * kept; where the two readers disagree on a genre (one asks for it, the other rules it out), on the years or on the
+ * audience, the offline reader wins: its rules are tested, and the LLM's answer is unchecked text. A start-over
+ * or "also" said by either holds (neither drops a constraint this message states).
+ */
+export function withOfflineFloor(offline: ConstraintUpdate, llm: ConstraintUpdate): ConstraintUpdate {
+  const avoided: Record<string, number> = { ...offline.avoided };
+  for (const [tag, weight] of Object.entries(llm.avoided)) if (offline.wanted[tag] === undefined) avoided[tag] ??= weight;
+  const wanted: Record<string, number> = { ...offline.wanted };
+  for (const [tag, weight] of Object.entries(llm.wanted)) if (avoided[tag] === undefined && offline.disliked?.[tag] === undefined) wanted[tag] ??= weight;
+  const update: ConstraintUpdate = { reset: offline.reset || llm.reset, wanted, avoided, adds: offline.adds || llm.adds };
+  const disliked = { ...(llm.disliked ?? {}), ...(offline.disliked ?? {}) };
+  for (const tag of Object.keys(disliked)) if (wanted[tag] !== undefined || avoided[tag] !== undefined) delete disliked[tag];
+  if (Object.keys(disliked).length > 0) update.disliked = disliked;
+  const years = offline.years !== undefined ? offline.years : llm.years;
+  if (years !== undefined) update.years = years;
+  const audience = offline.audience !== undefined ? offline.audience : llm.audience;
+  if (audience !== undefined) update.audience = audience;
   return update;
 }
 

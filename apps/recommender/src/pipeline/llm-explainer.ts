@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { ChatModel, Item } from '@personalab/core';
+import { PersonalabError, type ChatModel, type Item } from '@personalab/core';
 import { describeHistory, describeProfile } from './llm-reranker.js';
+import { unsupportedGenres } from './genre-claims.js';
 import { describeReception, describeRequestFit } from './offline-explainer.js';
 import type { ExplainInput, Explainer } from './types.js';
 
@@ -11,7 +12,11 @@ export function titleWithYear(item: Pick<Item, 'title' | 'year'>): string {
   return item.year === undefined || item.title.includes(`(${item.year})`) ? item.title : `${item.title} (${item.year})`;
 }
 
-/** Explains a recommendation through an LLM from the profile, the rated history and the item. */
+/**
+ * Explains a recommendation through an LLM from the profile, the rated history and the item. An explanation that
+ * names a genre the item does not have ("a true comedy classic" of an Animation film) is refused with
+ * `upstream_bad_response`, so the caller answers with the offline explanation and counts the fallback.
+ */
 export class LlmExplainer implements Explainer {
   readonly name: string;
   private readonly model: ChatModel;
@@ -38,6 +43,7 @@ export class LlmExplainer implements Explainer {
             `The user's profile:\n${describeProfile(input.profile)}`,
             `Their rated history:\n${describeHistory(input.history)}`,
             `The recommended item: ${titleWithYear(item)} [${item.tags.join(', ')}]${item.description ? `: ${item.description.slice(0, 500)}` : ''}`,
+            `Name no genre for it but its own (${item.tags.join(', ') || 'none listed'}).`,
             input.refinement ? `They had asked for: "${input.refinement.phrase}"` : '',
             fit ? `Checked against that request: ${fit} Do not claim it fits a part it misses.` : '',
             reception ? `How it was received here: ${reception} Claim no other popularity.` : '',
@@ -49,6 +55,13 @@ export class LlmExplainer implements Explainer {
       ],
       ...(input.signal ? { signal: input.signal } : {}),
     });
-    return result.object.explanation;
+    const explanation = result.object.explanation;
+    const wrong = unsupportedGenres(explanation, item, input.genreStems);
+    if (wrong.length > 0) {
+      throw new PersonalabError('upstream_bad_response', `the LLM explanation of ${item.title} names ${wrong.join(', ')}, not among its genres (${item.tags.join(', ')})`, {
+        details: { itemId: item.id, genres: wrong },
+      });
+    }
+    return explanation;
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PersonalabError, type ChatModel, type Profile } from '@personalab/core';
+import { unsupportedGenres } from './genre-claims.js';
 import type { HistoryEntry, RankedItem, Reranker, RerankInput } from './types.js';
 
 /** What the LLM must answer: candidate ids in order, each with a one-sentence reason. */
@@ -27,8 +28,7 @@ export function describeHistory(history: readonly HistoryEntry[], limit = 20): s
 
 /**
  * Chat-Rec's re-ranking through an LLM: the profile, the rated history and the candidate set go
- * into one prompt; `generateObject` returns the top k ids with reasons, validated against the
- * candidates. Unknown or repeated ids are dropped and the remainder is filled from `fallback`.
+ * into one prompt; `generateObject` returns the top k ids with reasons, checked by `checkedRanking`.
  */
 export class LlmReranker implements Reranker {
   readonly name: string;
@@ -68,21 +68,40 @@ export class LlmReranker implements Reranker {
       ],
       ...(input.signal ? { signal: input.signal } : {}),
     });
-    const byId = new Map(offline.map((ranked) => [ranked.item.id, ranked]));
-    const chosen: RankedItem[] = [];
-    for (const [position, entry] of result.object.recommendations.entries()) {
-      const ranked = byId.get(entry.itemId);
-      if (ranked === undefined || chosen.some((other) => other.item.id === entry.itemId)) continue;
-      chosen.push({ ...ranked, score: 1 - position / (input.k + 1), reason: entry.reason });
-      if (chosen.length === input.k) break;
-    }
-    if (chosen.length === 0) {
-      throw new PersonalabError('upstream_bad_response', 'the LLM re-ranker named none of the candidates');
-    }
-    for (const ranked of offline) {
-      if (chosen.length >= input.k) break;
-      if (!chosen.some((other) => other.item.id === ranked.item.id)) chosen.push(ranked);
-    }
-    return chosen;
+    return checkedRanking(result.object.recommendations, offline, input);
   }
+}
+
+/**
+ * The LLM's ranking as the list to serve: only candidate ids, each once, and only items that pass the request's
+ * hard constraints (`input.accept`); each one dropped leaves its place to the next valid item, and a list shorter
+ * than k is filled in the offline order (`offline`, the fallback re-ranker's order of every candidate). A reason
+ * that names a genre the item does not have is dropped (the offline explainer then cites evidence). Throws
+ * `upstream_bad_response` when the LLM named no valid item.
+ */
+export function checkedRanking(answer: readonly { itemId: string; reason: string }[], offline: readonly RankedItem[], input: Pick<RerankInput, 'k' | 'accept' | 'genreStems'>): RankedItem[] {
+  const valid = (ranked: RankedItem) => input.accept === undefined || input.accept(ranked.item);
+  const byId = new Map(offline.map((ranked) => [ranked.item.id, ranked]));
+  const chosen: RankedItem[] = [];
+  const taken = new Set<string>();
+  for (const entry of answer) {
+    const ranked = byId.get(entry.itemId);
+    // Not a candidate, named twice, or against what the user ruled out ("no horror", "from the 90s", "for my kids").
+    if (ranked === undefined || taken.has(entry.itemId) || !valid(ranked)) continue;
+    taken.add(entry.itemId);
+    const reason = unsupportedGenres(entry.reason, ranked.item, input.genreStems).length === 0 ? { reason: entry.reason } : {};
+    chosen.push({ ...ranked, score: 1 - chosen.length / (input.k + 1), ...reason });
+    if (chosen.length === input.k) break;
+  }
+  if (chosen.length === 0) {
+    throw new PersonalabError('upstream_bad_response', 'the LLM re-ranker named none of the candidates that fit the request');
+  }
+  for (const ranked of offline) {
+    if (chosen.length >= input.k) break;
+    if (!taken.has(ranked.item.id) && valid(ranked)) {
+      taken.add(ranked.item.id);
+      chosen.push(ranked);
+    }
+  }
+  return chosen;
 }

@@ -71,6 +71,13 @@ export interface RerankInput {
   refinement?: Refinement | undefined;
   /** What the user just said, when the request came from chat. */
   query?: string | undefined;
+  /**
+   * The request's hard constraints as an item test (years, audience, genres ruled out or kept out): the candidates
+   * already pass it; an LLM re-ranker drops any item of its answer that does not.
+   */
+  accept?: ((item: Item) => boolean) | undefined;
+  /** The catalogue's genre stems, for checking the genres an LLM's reasons name (see `unsupportedGenres`). */
+  genreStems?: ReadonlySet<string> | undefined;
   signal?: AbortSignal;
 }
 
@@ -94,6 +101,8 @@ export interface ExplainInput {
   offered?: boolean | undefined;
   /** How the item has been received here, for an explanation with nothing else to cite. */
   reception?: ItemReception | undefined;
+  /** The catalogue's genre stems, for checking the genres an LLM explanation names (see `unsupportedGenres`). */
+  genreStems?: ReadonlySet<string> | undefined;
   signal?: AbortSignal;
 }
 
