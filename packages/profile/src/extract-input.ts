@@ -6,7 +6,9 @@ import { PersonalabError, type ExtractOptions, type Message } from '@personalab/
  * no user id at all, an `options.userId` other than the previous profile's (it had been ignored, so one user's
  * messages went into another's profile), two messages with one id (evidence cites messages by id), and a message
  * time that is negative or not a whole number of milliseconds (the profile came out failing its own schema). A
- * message without a time (undefined, NaN) is allowed: it takes its neighbour's (`inTimeOrder`).
+ * message without a time (undefined, NaN) is allowed: it takes its neighbour's (`inTimeOrder`). A message dated
+ * before `previous.updatedAt` is allowed too (backfilled history), unlike the CLI's `--previous` file of messages
+ * since: the merge lets it add evidence but not undo a later statement (`applyObservations`).
  */
 export function checkExtractInput(messages: readonly Message[], options: ExtractOptions): string {
   const previousUserId = options.previous?.userId;

@@ -50,6 +50,17 @@ describe('HeuristicProfileExtractor', () => {
     expect(profile.preferences[0]).toMatchObject({ polarity: 'dislike', history: [{ polarity: 'like', from: 10, to: 20 }] });
   });
 
+  it('takes a backfilled message, dated before previous.updatedAt, without letting it undo what was said after it', async () => {
+    const extractor = new HeuristicProfileExtractor();
+    const previous = await extractor.extract([user('a', 'I love sushi.', 1000)]);
+    const updated = await extractor.extract([user('b', 'I like sushi.', 10), user('c', 'I hate jazz.', 20)], { previous });
+    const batch = await extractor.extract([user('b', 'I like sushi.', 10), user('a', 'I love sushi.', 1000)]);
+    // The older, weaker "i like sushi" had set the strength (0.7): the batch run of the same messages says 0.9.
+    expect(updated.preferences.find((entry) => entry.subject === 'sushi')).toMatchObject({ polarity: 'like', strength: batch.preferences[0]?.strength, lastUpdated: 1000, history: [] });
+    expect(updated.preferences.find((entry) => entry.subject === 'jazz')).toMatchObject({ polarity: 'dislike', firstSeen: 20 });
+    expect(updated.updatedAt).toBe(1000);
+  });
+
   it('keeps a message without a timestamp beside the one before it and still sorts the timed ones', async () => {
     // A JavaScript caller's or an unvalidated object's message may lack the time the type asks for.
     const untimed = { id: 'x', role: 'user', content: 'i have a cat', userId: 'u9' } as unknown as Message;

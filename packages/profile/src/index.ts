@@ -17,6 +17,7 @@ export { loadPromptTemplate, parsePromptTemplate, renderPrompt, promptDirectory 
 export type { PromptTemplate } from './llm/prompt-template.js';
 export { profileStatements, describePreference } from './profile-statements.js';
 export { tokenize, contentTokens, splitSentences } from './text/tokenize.js';
+export { countWords, countEmoji } from './text/segment.js';
 export { normalizeUtterance } from './text/normalize.js';
 export { stopWords } from './text/stop-words.js';
 export { tokenF1 } from './evaluation/token-f1.js';

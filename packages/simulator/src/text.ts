@@ -1,4 +1,5 @@
 /** Small text statistics shared by the simulators and the fidelity metrics. */
+import { countWords } from '@personalab/profile';
 
 const contractions: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bcan't\b/g, 'can not'],
@@ -29,14 +30,18 @@ export function words(text: string): string[] {
   return text.toLowerCase().match(/[a-z0-9]+(?:'[a-z]+)?/g) ?? [];
 }
 
-/** Number of words in a text. */
+/**
+ * Number of words in a text, counted as the profile's style counts them (Unicode word boundaries), so a profile's
+ * `meanLength` and a corpus turn's length are in one unit, and text without spaces (Chinese, Japanese) has words.
+ */
 export function wordCount(text: string): number {
-  return words(text).length;
+  return countWords(text);
 }
 
 /** Whether a message asks something: a question mark, or an opening question word. */
 export function isQuestion(text: string): boolean {
-  if (text.includes('?')) return true;
+  // Fullwidth (Chinese, Japanese) and Arabic question marks too.
+  if (/[?\uFF1F\u061F]/u.test(text)) return true;
   return /^(what|who|where|when|why|how|do|does|did|are|is|can|could|would|will|have|has)\b[^.!]*$/i.test(text.trim());
 }
 

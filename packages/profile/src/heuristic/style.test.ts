@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyProfile, type Message } from '@personalab/core';
+import { countEmoji, countWords } from '../text/segment.js';
 import { measureMessage, updateStyle } from './style.js';
 
 const message = (id: string, content: string): Message => ({ id, role: 'user', content, timestamp: Number(id.slice(1)) });
@@ -14,6 +15,30 @@ describe('style', () => {
     expect(style.formality).toBe(0);
     expect(measureMessage('Could you please recommend a film? Thank you.').formality).toBe(1);
     expect(measureMessage('1234').formality).toBe(0.5);
+  });
+
+  it('counts the words of text written without spaces', () => {
+    expect(measureMessage('我今天很高兴，我们去吃饭吧').words).toBe(8);
+    expect(measureMessage('私は猫が好きです').words).toBe(6);
+    expect(measureMessage('I like cats. 我喜欢猫').words).toBe(6);
+    expect(measureMessage("don't stop, it's 3.5 km").words).toBe(5);
+    expect(measureMessage('你喜欢猫吗？').hasQuestion).toBe(true);
+    expect(measureMessage('太好了！！').exclamations).toBe(2);
+  });
+
+  it('counts a long message exactly across the pieces it is segmented in', () => {
+    // Segmented whole, 100 KB had taken seconds (V8's segmenters slow down more than linearly).
+    expect(countWords('I work as a nurse. '.repeat(10_000))).toBe(50_000);
+    expect(countWords('我今天很高兴，我们去吃饭吧。'.repeat(10_000))).toBe(80_000);
+    expect(countEmoji('ok 👩‍💻🇩🇪👍🏽1️⃣ '.repeat(10_000))).toBe(40_000);
+    expect(countEmoji('👨‍👩‍👧'.repeat(30_000))).toBe(30_000);
+    expect(countEmoji('🇩🇪🇫🇷👍🏽'.repeat(30_000))).toBe(90_000);
+  });
+
+  it('counts an emoji sequence as one emoji', () => {
+    for (const emoji of ['👩‍💻', '👨‍👩‍👧', '🇩🇪', '👍🏽', '1️⃣', '❤️', '🏳️‍🌈']) expect(measureMessage(emoji).emoji, emoji).toBe(1);
+    expect(measureMessage('great 👍🏽👍🏽 🇩🇪🇫🇷 :)').emoji).toBe(5);
+    expect(measureMessage('1 2 3 #').emoji).toBe(0);
   });
 
   it('gives the same style incrementally as all at once', () => {

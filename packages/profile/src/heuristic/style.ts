@@ -1,6 +1,6 @@
 import type { CommunicationStyle, Evidence, Message } from '@personalab/core';
+import { countEmoji, countWords } from '../text/segment.js';
 
-const emojiPattern = /\p{Extended_Pictographic}/gu;
 // ASCII emoticons count as emoji: ":)", ";-)", ":D", "<3", "xD".
 const emoticonPattern = /(?:^|\s)(?:[:;=8][-']?[)(\][dpo3/\\|*]|<3|x-?d)(?=\s|$)/gi;
 const informalMarkers = /\b(?:lol|lmao|rofl|haha+|hehe+|omg|gonna|wanna|gotta|kinda|sorta|ya|yeah|yep|nope|u|ur|thx|pls|plz|cuz|btw|idk|tbh|imo|dude|awesome|cool|im|dont|cant|wont)\b|'(?:m|s|re|ve|ll|d|t)\b|!!|\?\?/gi;
@@ -16,14 +16,19 @@ export interface MessageStyle {
   formality: number;
 }
 
+// Fullwidth (Chinese, Japanese) and Arabic marks count as the ASCII ones.
+const questionMark = /[?\uFF1F\u061F]/u;
+const exclamationMark = /[!\uFF01]/gu;
+
 /**
- * Measures one message: word count, question, emoji and emoticons, exclamation marks, and a
+ * Measures one message: word count (Unicode word boundaries, so text without spaces counts its words), question,
+ * emoji (one per grapheme cluster: 👩‍💻 and 🇩🇪 are one each) and emoticons, exclamation marks, and a
  * formality score from marker counts (informal: slang, contractions, "!!"; formal: polite and
  * connective words, a capitalised first letter, final punctuation).
  */
 export function measureMessage(text: string): MessageStyle {
-  const words = text.split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word)).length;
-  const emoji = (text.match(emojiPattern)?.length ?? 0) + (text.match(emoticonPattern)?.length ?? 0);
+  const words = countWords(text);
+  const emoji = countEmoji(text) + (text.match(emoticonPattern)?.length ?? 0);
   const trimmed = text.trim();
   let informal = text.match(informalMarkers)?.length ?? 0;
   let formal = text.match(formalMarkers)?.length ?? 0;
@@ -34,9 +39,9 @@ export function measureMessage(text: string): MessageStyle {
   const total = informal + formal;
   return {
     words,
-    hasQuestion: text.includes('?'),
+    hasQuestion: questionMark.test(text),
     emoji,
-    exclamations: text.match(/!/g)?.length ?? 0,
+    exclamations: text.match(exclamationMark)?.length ?? 0,
     formality: total === 0 ? 0.5 : formal / total,
   };
 }

@@ -16,6 +16,17 @@ const preference = (id: string, timestamp: number, polarity: PreferenceObservati
 });
 
 describe('applyObservations', () => {
+  it('lets a statement dated before the last update add evidence but not change the state', () => {
+    const now = applyObservations(emptyProfile('u'), [preference('m2', 20, 'like', { strength: 0.9, reason: 'it relaxes me' })]);
+    const weaker = applyObservations(now, [preference('m1', 10, 'like', { strength: 0.5, reason: 'my dad played it' })]);
+    expect(weaker.preferences[0]).toMatchObject({ polarity: 'like', strength: 0.9, reason: 'it relaxes me', lastUpdated: 20, history: [] });
+    expect(weaker.preferences[0]?.evidence.map((item) => item.messageId)).toEqual(['m2', 'm1']);
+    // "i used to like jazz", dated before "i like jazz": it cannot end the taste stated after it.
+    const ended = applyObservations(now, [preference('m1', 10, 'like', { tense: 'past' })]);
+    expect(ended.preferences[0]).toMatchObject({ polarity: 'like', strength: 0.9, lastUpdated: 20, history: [] });
+    expect(profileSchema.safeParse(ended).success).toBe(true);
+  });
+
   it('keeps the earlier state of a changed preference with when it held and why', () => {
     let profile = applyObservations(emptyProfile('u'), [preference('m1', 10, 'like', { reason: 'my dad played it' })]);
     profile = applyObservations(profile, [preference('m2', 20, 'like')]);

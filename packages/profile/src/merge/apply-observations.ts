@@ -202,8 +202,11 @@ function applyPreference(preferences: Preference[], observation: PreferenceObser
   const existing = preferences[index] as Preference;
   const next = [...preferences];
   const unknownNow = existing.polarity === 'neutral' && existing.strength === 0 && existing.history.length > 0;
+  // A statement dated before the preference's last update (a backfilled message) cannot change its state: in time
+  // order it came first, and what came after it stands. It adds its evidence only.
+  const stale = observation.timestamp < existing.lastUpdated;
   if (observation.tense === 'past') {
-    if (unknownNow || existing.history.some((change) => change.polarity === observation.polarity)) {
+    if (unknownNow || existing.history.some((change) => change.polarity === observation.polarity) || (stale && existing.polarity === observation.polarity)) {
       next[index] = { ...existing, lastUpdated: Math.max(existing.lastUpdated, observation.timestamp), evidence: addEvidence(existing.evidence, observation.evidence) };
       return next;
     }
@@ -217,6 +220,10 @@ function applyPreference(preferences: Preference[], observation: PreferenceObser
     // An earlier state with another polarity, told after the fact: it precedes everything known.
     const earlier = { polarity: observation.polarity, strength: observation.strength, from: existing.firstSeen, to: existing.history[0]?.from ?? currentStateSince(existing), evidence: [...observation.evidence] };
     next[index] = { ...existing, evidence: addEvidence(existing.evidence, observation.evidence), history: capHistory([earlier, ...existing.history]) };
+    return next;
+  }
+  if (stale && (unknownNow || existing.polarity === observation.polarity)) {
+    next[index] = { ...existing, evidence: addEvidence(existing.evidence, observation.evidence) };
     return next;
   }
   if (unknownNow || existing.polarity === observation.polarity) {

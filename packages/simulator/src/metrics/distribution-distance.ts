@@ -1,10 +1,24 @@
+import { PersonalabError } from '@personalab/core';
+
+/**
+ * Refuses what has no distance: an empty sample (no distribution) or a value that is not a finite number (a NaN
+ * compares false both ways, so it had given NaN, and hung the KS statistic's loop).
+ */
+function checkSample(metric: string, side: string, sample: readonly number[]): void {
+  if (sample.length === 0) throw new PersonalabError('invalid_argument', `${metric}: the ${side} sample is empty`);
+  const index = sample.findIndex((value) => !Number.isFinite(value));
+  if (index >= 0) throw new PersonalabError('invalid_argument', `${metric}: the ${side} sample's value [${index}] is ${String(sample[index])}, not a finite number`);
+}
+
 /**
  * Wasserstein-1 (earth mover's) distance between two empirical distributions on the line:
  * the area between their cumulative distribution functions. In the samples' own unit
  * (words, for turn lengths), so it reads as "how many words off, on average".
+ * Both samples must be non-empty and finite (`invalid_argument` otherwise).
  */
 export function wasserstein1(left: readonly number[], right: readonly number[]): number {
-  if (left.length === 0 || right.length === 0) return Number.NaN;
+  checkSample('wasserstein1', 'left', left);
+  checkSample('wasserstein1', 'right', right);
   const a = [...left].sort((x, y) => x - y);
   const b = [...right].sort((x, y) => x - y);
   const points = [...new Set([...a, ...b])].sort((x, y) => x - y);
@@ -20,9 +34,13 @@ export function wasserstein1(left: readonly number[], right: readonly number[]):
   return distance;
 }
 
-/** Kolmogorov–Smirnov statistic: the largest gap between the two empirical CDFs (0 to 1). */
+/**
+ * Kolmogorov–Smirnov statistic: the largest gap between the two empirical CDFs (0 to 1).
+ * Both samples must be non-empty and finite (`invalid_argument` otherwise).
+ */
 export function kolmogorovSmirnov(left: readonly number[], right: readonly number[]): number {
-  if (left.length === 0 || right.length === 0) return Number.NaN;
+  checkSample('kolmogorovSmirnov', 'left', left);
+  checkSample('kolmogorovSmirnov', 'right', right);
   const a = [...left].sort((x, y) => x - y);
   const b = [...right].sort((x, y) => x - y);
   let i = 0;

@@ -41,15 +41,18 @@ export function turnStatistics(personas: readonly PersonaTurns[]): TurnStatistic
   };
 }
 
-/** How far simulated turns are from real ones, distribution against distribution. */
+/**
+ * How far simulated turns are from real ones, distribution against distribution. The distances are `null` when
+ * either side has no turns (every conversation failed, say): there is no distribution to compare.
+ */
 export interface AuthenticityDistance {
-  /** Wasserstein-1 between turn lengths, in words. */
-  lengthW1: number;
-  /** Kolmogorov–Smirnov statistic between turn lengths. */
-  lengthKs: number;
-  /** Wasserstein-1 between per-conversation question rates (0 to 1). */
-  questionRateW1: number;
-  /** Difference of pooled question rates (simulated minus real). */
+  /** Wasserstein-1 between turn lengths, in words; `null` when a side has no turns. */
+  lengthW1: number | null;
+  /** Kolmogorov–Smirnov statistic between turn lengths; `null` when a side has no turns. */
+  lengthKs: number | null;
+  /** Wasserstein-1 between per-conversation question rates (0 to 1); `null` when a side has no turns. */
+  questionRateW1: number | null;
+  /** Difference of pooled question rates (simulated minus real); a side without turns counts as 0. */
   questionRateGap: number;
 }
 
@@ -60,10 +63,14 @@ export function authenticityDistance(simulated: readonly PersonaTurns[], real: r
     const all = side.flatMap((persona) => persona.turns);
     return all.length === 0 ? 0 : all.filter(isQuestion).length / all.length;
   };
+  const simulatedLengths = lengths(simulated);
+  const realLengths = lengths(real);
+  // The distances refuse empty samples; here an empty side is a legitimate outcome, reported as no distance.
+  const comparable = simulatedLengths.length > 0 && realLengths.length > 0;
   return {
-    lengthW1: wasserstein1(lengths(simulated), lengths(real)),
-    lengthKs: kolmogorovSmirnov(lengths(simulated), lengths(real)),
-    questionRateW1: wasserstein1(rates(simulated), rates(real)),
+    lengthW1: comparable ? wasserstein1(simulatedLengths, realLengths) : null,
+    lengthKs: comparable ? kolmogorovSmirnov(simulatedLengths, realLengths) : null,
+    questionRateW1: comparable ? wasserstein1(rates(simulated), rates(real)) : null,
     questionRateGap: pooled(simulated) - pooled(real),
   };
 }

@@ -65,7 +65,14 @@ describe('distribution distances', () => {
     expect(wasserstein1([1, 2, 3], [3, 4, 5])).toBeCloseTo(2);
     expect(wasserstein1([1, 1, 4], [4, 1, 1])).toBe(0);
     expect(wasserstein1([0, 10], [5])).toBeCloseTo(5);
-    expect(wasserstein1([], [1])).toBeNaN();
+  });
+
+  it('refuses an empty sample or a value that is not a finite number (had given NaN, and hung KS)', () => {
+    expect(() => wasserstein1([], [1])).toThrow(expect.objectContaining({ code: 'invalid_argument', message: 'wasserstein1: the left sample is empty' }));
+    expect(() => kolmogorovSmirnov([1], [])).toThrow(expect.objectContaining({ code: 'invalid_argument', message: 'kolmogorovSmirnov: the right sample is empty' }));
+    expect(() => wasserstein1([1, Number.NaN], [1])).toThrow(expect.objectContaining({ code: 'invalid_argument', message: "wasserstein1: the left sample's value [1] is NaN, not a finite number" }));
+    expect(() => kolmogorovSmirnov([Number.NaN], [1])).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
+    expect(() => kolmogorovSmirnov([1], [Number.POSITIVE_INFINITY])).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
   });
 
   it('Kolmogorov-Smirnov is the largest CDF gap', () => {
@@ -97,6 +104,20 @@ describe('fidelity metrics', () => {
     const longer = [{ profile, turns: ['one two three four five six seven', 'a b c d e f g h i?'] }];
     expect(authenticityDistance(real, real)).toEqual({ lengthW1: 0, lengthKs: 0, questionRateW1: 0, questionRateGap: 0 });
     expect(authenticityDistance(longer, real).lengthW1).toBeCloseTo(4);
+  });
+
+  it('authenticity distance has no distributions to compare when a side has no turns', () => {
+    const real = [{ profile, turns: ['one two three?', 'one two'] }];
+    const failed = [{ profile, turns: [] }];
+    expect(authenticityDistance(failed, real)).toEqual({ lengthW1: null, lengthKs: null, questionRateW1: null, questionRateGap: -0.5 });
+    expect(authenticityDistance(real, [])).toEqual({ lengthW1: null, lengthKs: null, questionRateW1: null, questionRateGap: 0.5 });
+  });
+
+  it('counts the words of text written without spaces, and fullwidth question marks', () => {
+    // "I am very happy today, let's go eat" / "I like cats": 8 and 5 words, not 0.
+    const statistics = turnStatistics([{ profile, turns: ['我今天很高兴，我们去吃饭吧', '私は猫が好きです', '你喜欢猫吗？'] }]);
+    expect(statistics.meanWords).toBeCloseTo((8 + 6 + 4) / 3);
+    expect(statistics.questionRate).toBeCloseTo(1 / 3);
   });
 
   it('persona consistency by cycle recovers stated facts and not absent ones', async () => {
