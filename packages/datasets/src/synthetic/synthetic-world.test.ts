@@ -9,6 +9,15 @@ const options = { seed: 7, users: 300, items: 200, ratingsPerUser: 30 };
 const world = generateSyntheticWorld(options);
 
 describe('generateSyntheticWorld', () => {
+  it('refuses a time that is not a finite number (NaN had meant "before every taste change")', () => {
+    const world = generateSyntheticWorld({ users: 3, items: 12, seed: 5 });
+    const rating = world.ratings[0]!;
+    expect(() => expectedScore(world, rating.userId, rating.itemId, Number.NaN)).toThrow(/timestamp must be a finite number of ms, got NaN/);
+    const taste = [...world.hidden.values()][0]!.tastes[0]!;
+    expect(() => affinityAt(taste, Number.POSITIVE_INFINITY)).toThrow(/got Infinity/);
+    expect(Number.isFinite(expectedScore(world, rating.userId, rating.itemId, rating.timestamp))).toBe(true);
+  });
+
   it('produces the core schemas of the real loaders', () => {
     expect(world.users).toHaveLength(300);
     expect(world.items).toHaveLength(200);

@@ -151,6 +151,8 @@ const dayMs = 86_400_000;
 
 /** Affinity of a taste at time t: the latest change at or before t wins. */
 export function affinityAt(taste: GenreTaste, timestamp: number): number {
+  // NaN compares false with every change time, so it had quietly meant "before every change".
+  if (!Number.isFinite(timestamp)) throw new PersonalabError('invalid_argument', `timestamp must be a finite number of ms, got ${timestamp}`);
   let value = taste.initial;
   for (const change of taste.changes) if (change.at <= timestamp) value = change.to;
   return value;
@@ -461,6 +463,7 @@ export function expectedScore(world: SyntheticWorld, userId: string, itemId: str
   const item = world.itemFactors.get(itemId);
   const tags = world.items.find((entry) => entry.id === itemId)?.tags;
   if (!user || !item || !tags) throw new PersonalabError('not_found', `unknown user ${userId} or item ${itemId}`);
+  if (!Number.isFinite(timestamp)) throw new PersonalabError('invalid_argument', `timestamp must be a finite number of ms, got ${timestamp}`);
   let dot = 0;
   for (let d = 0; d < user.factors.length; d++) dot += (user.factors[d] as number) * (item.factors[d] as number);
   let taste = 0;
