@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyProfile, type Message } from '@personalab/core';
-import { countEmoji, countWords } from '../text/segment.js';
+import { createRandom } from '@personalab/core';
+import { countEmoji, countWords, segmentedWordCount } from '../text/segment.js';
 import { measureMessage, updateStyle } from './style.js';
 
 const message = (id: string, content: string): Message => ({ id, role: 'user', content, timestamp: Number(id.slice(1)) });
@@ -33,6 +34,20 @@ describe('style', () => {
     expect(countEmoji('ok 👩‍💻🇩🇪👍🏽1️⃣ '.repeat(10_000))).toBe(40_000);
     expect(countEmoji('👨‍👩‍👧'.repeat(30_000))).toBe(30_000);
     expect(countEmoji('🇩🇪🇫🇷👍🏽'.repeat(30_000))).toBe(90_000);
+  });
+
+  it('counts plain ASCII words by a shortcut that agrees with the segmenter', () => {
+    for (const [text, words] of [["don't stop", 2], ['e.g. 3.5 and 1,000', 4], ['a-b a:b 1:2', 5], ['', 0], ['?!', 0]] as const) {
+      expect(countWords(text)).toBe(words);
+      expect(segmentedWordCount(text)).toBe(words);
+    }
+    // Random ASCII (every class UAX #29 treats apart: letters, digits, the joining marks, the rest) gives the segmenter's count.
+    const random = createRandom(16);
+    const alphabet = "\r\n\t aZ19.,;:'-!?\"#/()@$%&*+=<>[]{}|~`^\x7f";
+    for (let sample = 0; sample < 5000; sample++) {
+      const text = Array.from({ length: 1 + random.int(30) }, () => alphabet[random.int(alphabet.length)]).join('');
+      expect(countWords(text), JSON.stringify(text)).toBe(segmentedWordCount(text));
+    }
   });
 
   it('counts an emoji sequence as one emoji', () => {
