@@ -6,6 +6,7 @@ import {
   PersonalabError,
   createProgress,
   formatZodError,
+  processIsAlive,
   writeFileAtomic,
   type Interaction,
   type Item,
@@ -198,7 +199,7 @@ function lockStateDirectory(stateDir: string): () => void {
       }
       const { pid } = holder;
       const sameBoot = boot === undefined || typeof holder.bootId !== 'string' || holder.bootId === boot;
-      const runs = typeof pid === 'number' && sameBoot && (pid === process.pid ? heldLocks.has(path) : processRuns(pid));
+      const runs = typeof pid === 'number' && sameBoot && (pid === process.pid ? heldLocks.has(path) : processIsAlive(pid));
       if (runs) {
         throw new PersonalabError('conflict', `another personalab server (process ${pid}) is serving from ${stateDir}: stop it first, or give this one its own state with PERSONALAB_STATE_DIR`);
       }
@@ -208,15 +209,6 @@ function lockStateDirectory(stateDir: string): () => void {
   throw new PersonalabError('conflict', `could not take the server lock ${path}: another server is starting from the same state directory`);
 }
 
-function processRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it runs, under another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * The state directory is its owner's alone: it holds the users' ratings and chat messages (`recommender.db`) beside the

@@ -75,7 +75,7 @@ export function removeDeadWritersFiles(directory: string, writerOf: (entry: stri
   }
   for (const entry of entries) {
     const pid = writerOf(entry);
-    if (pid === undefined || pid === process.pid || isAlive(pid)) continue;
+    if (pid === undefined || pid === process.pid || processIsAlive(pid)) continue;
     try {
       const path = join(directory, entry);
       if (Date.now() - statSync(path).mtimeMs < staleTemporaryAfterMs) continue;
@@ -86,8 +86,8 @@ export function removeDeadWritersFiles(directory: string, writerOf: (entry: stri
   }
 }
 
-/** Whether a process with this pid exists (signal 0 checks without sending anything). */
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid runs on this machine (signal 0 checks without sending anything; EPERM: another user's). */
+export function processIsAlive(pid: number): boolean {
   if (!Number.isSafeInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);

@@ -11,7 +11,7 @@ export { loadConfig, getConfig, tfBackendSchema, cacheModeSchema } from './confi
 export type { PersonalabConfig, TfBackendName, CacheMode } from './config.js';
 export { createProgress, displayedMetric } from './progress.js';
 export type { DisplayedMetric, Progress, ProgressOptions } from './progress.js';
-export { removeDeadWritersFiles, staleTemporaryAfterMs, writeFileAtomic } from './atomic-write.js';
+export { processIsAlive, removeDeadWritersFiles, staleTemporaryAfterMs, writeFileAtomic } from './atomic-write.js';
 export { blockingFile } from './blocking-file.js';
 export { parseShard, formatShard, selectShard } from './shard.js';
 export type { Shard } from './shard.js';

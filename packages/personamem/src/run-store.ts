@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { hostname, uptime } from 'node:os';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { PersonalabError } from '@personalab/core';
+import { PersonalabError, processIsAlive } from '@personalab/core';
 
 /** One answered question as stored. */
 export interface StoredAnswer {
@@ -105,7 +105,7 @@ export class RunStore {
       .transaction(() => {
         const owner = this.database.prepare('SELECT pid, host, started_at FROM run_owners WHERE run_id = ?').get(runId) as { pid: number; host: string; started_at: number } | undefined;
         const bootedAt = Date.now() - uptime() * 1000;
-        if (owner !== undefined && owner.host === host && owner.pid !== process.pid && owner.started_at >= bootedAt && isAlive(owner.pid)) {
+        if (owner !== undefined && owner.host === host && owner.pid !== process.pid && owner.started_at >= bootedAt && processIsAlive(owner.pid)) {
           throw new PersonalabError(
             'conflict',
             `run ${runId} in ${this.path} is being evaluated by another process (pid ${owner.pid}, since ${new Date(owner.started_at).toISOString()}): ` +
@@ -185,13 +185,3 @@ export class RunStore {
   }
 }
 
-/** Whether a process with this pid runs here (signal 0 checks without sending anything; EPERM: another user's). */
-function isAlive(pid: number): boolean {
-  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
