@@ -10,6 +10,8 @@ interface ExperimentOptions {
   seeds?: number[];
   models?: string[];
   results?: string;
+  /** The scripts' name for `--results` (experiments/movielens/run.ts passes it through). */
+  out?: string;
   saveModel?: string;
   split?: 'per-group' | 'sorted';
 }
@@ -74,6 +76,7 @@ export function registerExperimentMovielensCommand(program: Command): void {
     .option('--seeds <list>', 'split seeds, comma-separated, each once (default 42,7,1; with --quick, 42)', parseSeeds)
     .option('--models <list>', `P1/P2 models, comma-separated (default: all of ${rankingModels.join(',')})`, parseModels)
     .option('--results <dir>', 'results folder (default experiments/movielens/results; with --quick, $PERSONALAB_STATE_DIR/experiments/movielens-quick; with other --seeds or some --models, .../movielens-partial)')
+    .option('--out <dir>', 'the same as --results (the name the experiment scripts use)')
     .option('--save-model <dir>', 'save the two-tower model of the first seed here')
     .option(
       '--split <kind>',
@@ -90,10 +93,13 @@ export function registerExperimentMovielensCommand(program: Command): void {
         throw new PersonalabError('invalid_argument', '--save-model saves the sequential-two-tower model of P1: it needs p1, p2 or all with that model');
       }
       if (options.split === 'sorted' && which !== 'p1' && which !== 'p2') throw new PersonalabError('invalid_argument', '--split sorted applies to p1/p2; p3 keeps the per-group split');
+      if (options.out !== undefined && options.results !== undefined) throw new PersonalabError('invalid_argument', '--out and --results name the same folder: give one');
+      // Messages name the flag the user typed (run.ts users type --out).
+      const resultsFlag = options.out !== undefined ? '--out' : '--results';
       const quick = options.quick ?? false;
-      const resultsDirectory = movielensResultsDirectory({ quick, results: options.results, seeds: options.seeds, models: options.models, split: options.split });
+      const resultsDirectory = movielensResultsDirectory({ quick, results: options.results ?? options.out, seeds: options.seeds, models: options.models, split: options.split });
       // Before any model runs: a results or model folder that is a file would fail only after minutes of training.
-      for (const [flag, folder] of [['--results', resultsDirectory], ['--save-model', options.saveModel === undefined ? undefined : resolve(options.saveModel)]] as const) {
+      for (const [flag, folder] of [[resultsFlag, resultsDirectory], ['--save-model', options.saveModel === undefined ? undefined : resolve(options.saveModel)]] as const) {
         const blocking = folder === undefined ? undefined : blockingFile(folder);
         if (blocking !== undefined) throw new PersonalabError('invalid_argument', blocking === folder ? `${flag} ${folder} is a file, not a folder` : `${flag} ${folder}: ${blocking} is a file, not a folder`);
       }

@@ -162,6 +162,9 @@ describe('personalab train / experiment movielens', () => {
     // A results or model folder that is a file is refused before any model runs (it had failed after them).
     const file = folder.write('results-file', 'x');
     await refused(['experiment', 'movielens', 'p1', '--quick', '--models', 'most-popular', '--results', file], new RegExp(`^--results ${file} is a file, not a folder$`));
+    // The scripts' --out is the same folder, named as typed; both at once are refused.
+    await refused(['experiment', 'movielens', 'p1', '--quick', '--models', 'most-popular', '--out', file], new RegExp(`^--out ${file} is a file, not a folder$`));
+    await refused(['experiment', 'movielens', 'p1', '--quick', '--out', file, '--results', file], /^--out and --results name the same folder: give one$/);
     await refused(['experiment', 'movielens', 'p1', '--quick', '--results', join(folder.path, 'r'), '--save-model', join(file, 'model')], new RegExp(`^--save-model ${join(file, 'model')}: ${file} is a file, not a folder$`));
   });
 
