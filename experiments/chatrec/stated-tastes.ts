@@ -51,7 +51,7 @@ import {
   type Recommender,
   type User,
 } from '@personalab/core';
-import { affinityAt, evaluateRanking, expectedScore, findDataset, generateSyntheticWorld, howToGet, loadMovieLens100k, polarityOf, stratifiedSplit } from '@personalab/datasets';
+import { affinityAt, evaluateRanking, expectedScore, findDataset, generateSyntheticWorld, howToGet, loadMovieLens100k, polarityOf, spokenTitle, stratifiedSplit } from '@personalab/datasets';
 import { HeuristicProfileExtractor } from '@personalab/profile';
 import { HnswIndex } from '@personalab/retrieval';
 import { defaultCandidateModel, describeCandidateModel, openCandidateModel } from '@personalab/user-embedding';
@@ -113,12 +113,6 @@ await runScript(async () => {
   };
   const genreOrder = Object.keys(genreWords);
 
-  /** A title as people say it: without its year, the article moved back to the front ("Godfather, The (1972)" → "The Godfather"). */
-  const spoken = (item: Item) => {
-    const title = item.title.replace(/\s*\(\d{4}\)\s*$/, '').trim();
-    const moved = /^(.*), (The|A|An)$/.exec(title);
-    return moved ? `${moved[2]} ${moved[1]}` : title;
-  };
 
   /** One simulated conversation: who says it, what they say, and what the lists are scored against. */
   interface Script {
@@ -205,15 +199,15 @@ await runScript(async () => {
     for (const rating of sorted) {
       if (films.length >= count || rating.value < 4) break;
       const item = itemById.get(rating.itemId);
-      if (!item || films.some((film) => spoken(film) === spoken(item))) continue;
+      if (!item || films.some((film) => spokenTitle(film.title) === spokenTitle(item.title))) continue;
       const prefix = films.length === 0 ? 'I loved' : 'I also loved';
-      const opinions = reader.read(`${prefix} ${spoken(item)}`);
+      const opinions = reader.read(`${prefix} ${spokenTitle(item.title)}`);
       if (opinions.length === 1 && opinions[0]?.item.id === item.id && opinions[0].polarity === 'like') films.push(item);
     }
     return films;
   }
 
-  const messagesFor = (genre: string, films: readonly Item[]) => [`I love ${genreWords[genre] ?? genre.toLowerCase()} movies`, ...films.map((film, index) => `${index === 0 ? 'I loved' : 'I also loved'} ${spoken(film)}`)];
+  const messagesFor = (genre: string, films: readonly Item[]) => [`I love ${genreWords[genre] ?? genre.toLowerCase()} movies`, ...films.map((film, index) => `${index === 0 ? 'I loved' : 'I also loved'} ${spokenTitle(film.title)}`)];
 
   const countBy = <T>(values: Iterable<T>) => {
     const counts = new Map<T, number>();

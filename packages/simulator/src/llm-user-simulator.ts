@@ -8,7 +8,7 @@ import {
   type SimulatorTurn,
   type UserSimulator,
 } from '@personalab/core';
-import { TitleMatcher } from '@personalab/datasets';
+import { spokenTitle, TitleMatcher } from '@personalab/datasets';
 import { ContradictionChecker } from './contradiction.js';
 import type { ReportedSimulatorTurn, TurnProvenance } from './harness/simulator-report.js';
 import { buildUserSystemPrompt, endMarker, groundTruthNote } from './llm-user-prompt.js';
@@ -138,7 +138,7 @@ export class LlmUserSimulator implements UserSimulator {
       for (const itemId of this.targets.match(turn.content)) offered.add(itemId);
     }
     const catalog = this.options.catalog;
-    const titleOf = (itemId: string) => (catalog?.get(itemId)?.title ?? itemId).replace(/\s*\(\d{4}\)\s*$/, '').replace(/^(.*), (The|A|An)$/, '$2 $1');
+    const titleOf = (itemId: string) => spokenTitle(catalog?.get(itemId)?.title ?? itemId);
     // A one-word title as a word of the reply written with a capital ("Alien"), not a common word ("alien movies").
     const capitalised = (variant: string) => content.split(/[^A-Za-z0-9]+/).some((word) => word.toLowerCase() === variant && /^[A-Z0-9]/.test(word));
     return this.targets

@@ -1,4 +1,5 @@
 import type { Random, SimulationGoal } from '@personalab/core';
+import { spokenTitle } from '@personalab/datasets';
 import type { ItemCatalog } from './simulated-user.js';
 
 /** How the hidden ground truth judges one recommended item. */
@@ -75,7 +76,7 @@ export function recommendationFeedback(options: {
   const title = (itemId: string) => {
     const stored = options.catalog?.get(itemId)?.title;
     // "Silence of the Lambs, The (1991)" is said "The Silence of the Lambs".
-    return stored?.replace(/\s*\(\d{4}\)\s*$/, '').replace(/^(.*), (The|A|An)$/, '$2 $1');
+    return stored === undefined ? undefined : spokenTitle(stored);
   };
   // An id outside the catalogue is nothing the user knows: one sentence for all of them, after the others.
   const unnamed = mentioned.filter((entry) => entry.judgement === 'unknown' && title(entry.itemId) === undefined).length;

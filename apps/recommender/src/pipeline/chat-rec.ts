@@ -12,6 +12,7 @@ import {
   type Profile,
   type ProfileExtractor,
 } from '@personalab/core';
+import { spokenTitle } from '@personalab/datasets';
 import type { BatchEntry, ChatRating, RecommenderStore, StoredImplicitEvent, StoredMessage } from '../store/store.js';
 import type { CandidateGenerator } from './candidate-generator.js';
 import { constraintFilter, describeConstraints, hasConstraints, mergeConstraints, noConstraints, readConstraints, withOfflineFloor, type ConstraintUpdate, type SessionConstraints } from './constraints.js';
@@ -799,13 +800,6 @@ const places: Record<string, number> = { first: 0, '1st': 0, second: 1, '2nd': 1
 const pointer =
   /\b((?:loved|liked|hated|disliked|enjoyed|adored|love|like|hate|dislike|enjoy|seen|saw|watched)\s+)(it|that one|this one|that|this)\b(?![ \t]+(?:when|if|because|that|which|how|who|movies?|films?|genre|kind|sort|type|the|a|an|one|ones|is|was)\b)|^(it|that one|this one)(?=\s+(?:was|is)\b)/i;
 
-/** A title as people write it: without its year, the article moved back to the front ("Princess Bride, The (1987)" → "The Princess Bride"). */
-function spokenTitle(item: Item): string {
-  const title = item.title.replace(/\s*\(\d{4}\)\s*$/, '').trim();
-  const moved = /^(.*), (The|A|An)$/.exec(title);
-  return moved ? `${moved[2]} ${moved[1]}` : title;
-}
-
 /**
  * The message with each reference to a place in the last list replaced by that film's title as people write it ("I
  * didn't like the first one" → "I didn't like Star Wars", "more like the second one" → "more like The Princess Bride"),
@@ -821,15 +815,15 @@ export function nameReferences(message: string, lastRecommended: readonly Item[]
             const size = counts[count?.toLowerCase() ?? ''] ?? 0;
             const several = end.toLowerCase() === 'last' ? lastRecommended.slice(-size) : lastRecommended.slice(0, size);
             if (several.length < size) return reference;
-            const titles = several.map(spokenTitle);
+            const titles = several.map((item) => spokenTitle(item.title));
             return `${titles.slice(0, -1).join(', ')} and ${titles[titles.length - 1] ?? ''}`;
           }
           const index = place === undefined ? Number(number) - 1 : (places[place.toLowerCase()] ?? 0);
           const item = index < 0 ? lastRecommended[lastRecommended.length - 1] : lastRecommended[index];
-          return item === undefined ? reference : spokenTitle(item);
+          return item === undefined ? reference : spokenTitle(item.title);
         });
   if (discussed === undefined || named !== message) return named;
-  return named.replace(pointer, (_reference, verb: string | undefined) => `${verb ?? ''}${spokenTitle(discussed)}`);
+  return named.replace(pointer, (_reference, verb: string | undefined) => `${verb ?? ''}${spokenTitle(discussed.title)}`);
 }
 
 /** Messages up to this length are quoted back ("Understood ("something lighter")"); longer ones would be cut mid-sentence. */

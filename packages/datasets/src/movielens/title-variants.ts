@@ -7,6 +7,16 @@ export function normalizeTitleText(text: string): string {
 }
 
 /**
+ * A catalogue title as people say it: without its year, the article moved back to the front
+ * ("Silence of the Lambs, The (1991)" → "The Silence of the Lambs").
+ */
+export function spokenTitle(title: string): string {
+  const plain = title.replace(/\s*\(\d{4}\)\s*$/, '').trim();
+  const moved = /^(.*), (The|A|An)$/.exec(plain);
+  return moved ? `${moved[2]} ${moved[1]}` : plain;
+}
+
+/**
  * The ways people write a MovieLens-style catalogue title, normalised (`normalizeTitleText`):
  * "Shawshank Redemption, The (1994)" → "shawshank redemption the", "the shawshank redemption",
  * "shawshank redemption"; alternative titles in parentheses dropped ("City of Lost Children, The
