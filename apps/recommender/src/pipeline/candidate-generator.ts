@@ -2,7 +2,7 @@ import { PersonalabError, type CatalogueScores, type Item, type Recommender, typ
 import { topK } from '@personalab/user-embedding';
 import { titleKey } from './item-catalog.js';
 import type { ItemTextIndex } from './item-text-index.js';
-import { defaultStatedHalfAt, isNamedDislike, isStatedHalfAt, statedTasteShare, tagStems } from './taste.js';
+import { defaultStatedHalfAt, isStatedHalfAt, seedEntries, statedTasteShare, tagStems } from './taste.js';
 import type { Candidate, HistoryEntry } from './types.js';
 
 export interface CandidateGeneratorOptions {
@@ -151,7 +151,7 @@ export class CandidateGenerator {
     // out what the user rated low (the films they will like are nearer their liked ones) and titles they
     // said in chat they disliked (named, not watched and rated).
     const minSeedRating = this.options.minSeedRating ?? 3;
-    const seeds = input.history.filter((entry) => !isNamedDislike(entry) && (entry.rating === undefined || entry.rating >= minSeedRating)).map((entry) => entry.item.id);
+    const seeds = seedEntries(input.history, minSeedRating).map((entry) => entry.item.id);
     const out = new Map<string, Candidate>();
     // One film listed under two ids (MovieLens has 18) is offered once, and not at all when the user has the other one.
     const titles = new Set<string>();

@@ -113,7 +113,9 @@ export class LooseTitleIndex {
     for (const { item, variant, alternate } of entries) {
       const words = variant.split(' ');
       const first = words[0] ?? '';
-      this.byFirstWord.set(first, [...(this.byFirstWord.get(first) ?? []), { item, words }]);
+      const sameFirst = this.byFirstWord.get(first);
+      if (sameFirst) sameFirst.push({ item, words });
+      else this.byFirstWord.set(first, [{ item, words }]);
       this.whole.add(variant);
       const seen = wordsOfItem.get(item) ?? new Set<string>();
       wordsOfItem.set(item, seen);
@@ -122,7 +124,9 @@ export class LooseTitleIndex {
         if (this.itemsWithWord.has(word)) continue;
         this.itemsWithWord.set(word, 0);
         const key = `${word[0] ?? ''}${word.length}`;
-        this.vocabulary.set(key, [...(this.vocabulary.get(key) ?? []), word]);
+        const sameKey = this.vocabulary.get(key);
+        if (sameKey) sameKey.push(word);
+        else this.vocabulary.set(key, [word]);
       }
       if (alternate) continue;
       // "shawshank" of "shawshank redemption", "the shawshank" of "the shawshank redemption".

@@ -125,11 +125,16 @@ export function tagNamesByKey(items: Iterable<Item>): Map<string, string> {
 export const isNamedDislike = (entry: HistoryEntry): boolean => entry.event === 'dislike' || (entry.source === 'chat' && entry.rating !== undefined && entry.rating < 3);
 
 /**
- * The films a user's history says they like or watched: what seeds the model's query (not named dislikes, no rating
- * or one of at least `minSeedRating`, default 3). How much their ratings already tell about their tastes.
+ * The films a user's history says they like or watched, what seeds the model's query: not named dislikes, with no
+ * rating or one of at least `minSeedRating` (default 3).
  */
+export function seedEntries(history: readonly HistoryEntry[], minSeedRating = 3): HistoryEntry[] {
+  return history.filter((entry) => !isNamedDislike(entry) && (entry.rating === undefined || entry.rating >= minSeedRating));
+}
+
+/** How much a user's history already tells about their tastes: the number of its `seedEntries`. */
 export function tasteEvidence(history: readonly HistoryEntry[], minSeedRating = 3): number {
-  return history.filter((entry) => !isNamedDislike(entry) && (entry.rating === undefined || entry.rating >= minSeedRating)).length;
+  return seedEntries(history, minSeedRating).length;
 }
 
 /**

@@ -291,8 +291,19 @@ export class TitleOpinionReader {
     return seen;
   }
 
+  /** The last message's mentions: a chat turn reads its message for opinions and for viewings (`read`, `watched`). */
+  private lastMentions: { message: string; aboutFilms: boolean; mentions: readonly Mention[] } | undefined;
+
   /** Every title named in the message, each place it is named, longest titles first and none inside another. */
-  private mentions(message: string, aboutFilms = false): Mention[] {
+  private mentions(message: string, aboutFilms = false): readonly Mention[] {
+    const last = this.lastMentions;
+    if (last !== undefined && last.message === message && last.aboutFilms === aboutFilms) return last.mentions;
+    const mentions = this.findMentions(message, aboutFilms);
+    this.lastMentions = { message, aboutFilms, mentions };
+    return mentions;
+  }
+
+  private findMentions(message: string, aboutFilms: boolean): Mention[] {
     const { normal, starts, ends } = normalizeWithOffsets(message);
     let haystack = ` ${normal} `;
     const mentions: Mention[] = [];
