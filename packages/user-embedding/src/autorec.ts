@@ -45,7 +45,8 @@ const savedSchema = settingsSchema.extend({ globalMean: z.number() });
  * on the squared error of the observed entries only plus L2 weight decay; early stopping on
  * validation RMSE. A user's predicted rating of item i is entry u of item i's reconstruction, so
  * the whole items × users reconstruction is computed once after training and kept.
- * Items without training ratings and users given only by a history get the global mean.
+ * Items without training ratings and users given only by a history get the global mean. It cannot read a history
+ * (see `scoreQuery`): a known user is scored from their training ratings whatever history comes with them.
  */
 export class AutoRecRecommender extends TfRecommender implements RatingPredictor {
   readonly name = 'autorec';
@@ -162,10 +163,16 @@ export class AutoRecRecommender extends TfRecommender implements RatingPredictor
     }
   }
 
+  /**
+   * A known user's row of the reconstruction, whatever history comes with them (`ScoringQuery.knownUser` too); the
+   * global mean for a history-only user. I-AutoRec cannot read a history: a user is an output unit, and their
+   * rating of item j enters only item j's input, so no history moves their scores of other items.
+   */
   scoreQuery(query: ScoringQuery): Float32Array {
     const items = this.data.itemIds.length;
-    if (query.user === undefined) return new Float32Array(items).fill(this.globalMean);
-    return this.reconstruction.slice(query.user * items, (query.user + 1) * items);
+    const user = query.user ?? query.knownUser;
+    if (user === undefined) return new Float32Array(items).fill(this.globalMean);
+    return this.reconstruction.slice(user * items, (user + 1) * items);
   }
 
   predict(pairs: readonly RatingPair[], range: readonly [number, number] = [1, 5]): number[] {

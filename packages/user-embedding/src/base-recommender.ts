@@ -15,10 +15,26 @@ import { loadError, loadModelDirectory, saveModelDirectory, type WeightMap } fro
 
 /** Who to score: a known user (by dense index), and the history the model should read. */
 export interface ScoringQuery {
-  /** Dense index of a known user, or undefined for a new user given by history only. */
+  /**
+   * Dense index of a known user scored from what the model learned of them, or undefined for a query scored from its
+   * history alone (a new user, or a known user whose explicit history is not their stored one: see `knownUser`).
+   */
   user: number | undefined;
   /** Item indices, oldest first. */
   history: number[];
+  /**
+   * Set (with `user` undefined) when a known user came with an explicit history that is not their stored one (as a
+   * set): they are scored from `history` as a new user is (fold-in). It names them for what the history does not
+   * give: the two-tower's demographics, context-EASE's rating period, a fold-in's warm start (LightGCN's ego vector,
+   * biased MF's p_u and b_u), and the stored predictions of the rating models that cannot read a history.
+   */
+  knownUser?: number;
+}
+
+/** Whether `history` (no duplicates) holds exactly the items of `stored`, as a set. */
+function sameItems(history: readonly number[], stored: readonly number[]): boolean {
+  const items = new Set(stored);
+  return items.size === history.length && history.every((item) => items.has(item));
 }
 
 /** Training interactions per item, by item index, once per vocabulary. */
@@ -151,11 +167,22 @@ export abstract class BaseRecommender implements Recommender {
     return this.data.userIds;
   }
 
-  /** Resolves `userId` and/or `history` into dense indices; an explicit history wins over the stored one. */
+  /**
+   * Resolves `userId` and/or `history` into dense indices; an explicit history wins over the stored one. Its unknown
+   * ids are dropped and a repeated item counts once (its first place kept). A known user whose explicit history holds
+   * exactly their stored items (in any order) is scored as with `userId` alone, from their learned parameters (the
+   * history, in the order given, goes along for the models that read one); with any other history they are scored
+   * from it, as a new user is, and `knownUser` names them (a chat that adds the films the user just named had been
+   * scored from their learned vector alone by BPR, LightGCN and the rating models).
+   */
   resolveQuery(options: { userId?: string | undefined; history?: readonly string[] | undefined }): ScoringQuery {
     const matrix = this.data;
     const user = options.userId === undefined ? undefined : matrix.userIndex.get(options.userId);
-    if (options.history !== undefined) return { user, history: historyIndices(matrix, options.history) };
+    if (options.history !== undefined) {
+      const history = [...new Set(historyIndices(matrix, options.history))];
+      if (user === undefined || sameItems(history, matrix.histories[user] ?? [])) return { user, history };
+      return { user: undefined, history, knownUser: user };
+    }
     if (user === undefined) {
       if (options.userId === undefined) throw new PersonalabError('invalid_argument', `${this.name}: give a userId or a history`);
       throw new PersonalabError('not_found', `${this.name}: unknown user ${options.userId}; pass their history instead`);
@@ -173,9 +200,10 @@ export abstract class BaseRecommender implements Recommender {
       const index = this.data.itemIndex.get(id);
       if (index !== undefined) excluded.add(index);
     }
-    // A user with nothing yet (new, or known without interactions): a model that scores every item alike (EASE,
-    // item-KNN: 0 everywhere) had listed the catalogue's first items; they are ranked by how often they were chosen instead.
-    const ranking = query.history.length === 0 && flat(scores) ? popularity(this.data).map((count, index) => (Number.isFinite(scores[index] as number) ? count : Number.NEGATIVE_INFINITY)) : scores;
+    // A model that scores every item alike had listed the catalogue's first items: a user with nothing yet (new, or known
+    // without interactions) under EASE or item-KNN (0 everywhere), or a history-only user under AutoRec (the global mean);
+    // they are ranked by how often they were chosen instead.
+    const ranking = flat(scores) ? popularity(this.data).map((count, index) => (Number.isFinite(scores[index] as number) ? count : Number.NEGATIVE_INFINITY)) : scores;
     return topK(ranking, options.k, excluded).map((index) => ({ itemId: this.data.itemIds[index] as string, score: scores[index] as number }));
   }
 

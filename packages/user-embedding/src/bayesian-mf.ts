@@ -47,7 +47,8 @@ const savedSchema = settingsSchema.extend({ globalMean: z.number(), noiseStd: z.
  * Wishart, one Gamma per dimension). Nothing is tuned on validation data: the prediction is the
  * average over `samples` draws, which is what keeps this model from overfitting 100K ratings.
  * The posterior-mean rating of every (known user, item) is kept as a dense matrix; a new user
- * (history only) gets the posterior-mean item baseline.
+ * (history only) gets the posterior-mean item baseline. It cannot read a history: a known user is scored from
+ * that matrix whatever history comes with them (`scoreQuery`).
  */
 export class BayesianMfRecommender extends BaseRecommender implements RatingPredictor {
   readonly name = 'bayesian-mf';
@@ -137,10 +138,16 @@ export class BayesianMfRecommender extends BaseRecommender implements RatingPred
     this.itemBaseline = Float32Array.from(baseline, (value) => mean + value / samples);
   }
 
+  /**
+   * A known user's posterior-mean predictions, whatever history comes with them (`ScoringQuery.knownUser` too); the
+   * item baseline for a history-only user. It cannot read a history: it keeps the averaged predictions of its
+   * training users, not the sampled factors a fold-in would need.
+   */
   scoreQuery(query: ScoringQuery): Float32Array {
     const items = this.data.itemIds.length;
-    if (query.user === undefined) return Float32Array.from(this.itemBaseline);
-    return this.meanPrediction.slice(query.user * items, (query.user + 1) * items);
+    const user = query.user ?? query.knownUser;
+    if (user === undefined) return Float32Array.from(this.itemBaseline);
+    return this.meanPrediction.slice(user * items, (user + 1) * items);
   }
 
   predict(pairs: readonly RatingPair[], range: readonly [number, number] = [1, 5]): number[] {

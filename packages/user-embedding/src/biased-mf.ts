@@ -47,7 +47,8 @@ const savedSchema = settingsSchema.extend({ globalMean: z.number() });
 
 /**
  * Biased matrix factorisation for rating prediction: r̂ = μ + b_u + b_i + (p_u + implicit)·q_i,
- * squared error + L2, Adam, early stopping on validation RMSE. `recommend` ranks by predicted rating.
+ * squared error + L2, Adam, early stopping on validation RMSE. `recommend` ranks by predicted rating. The implicit
+ * term reads the query's history (each item once), a new user's or a known user's (`scoreQuery`).
  */
 export class BiasedMfRecommender extends TfRecommender {
   readonly name = 'biased-mf';
@@ -144,14 +145,20 @@ export class BiasedMfRecommender extends TfRecommender {
     return value;
   }
 
-  /** Predicted ratings for every item, for one query (known user, or a new user from their history). */
+  /**
+   * Predicted ratings for every item, for one query: a known user's p_u and b_u plus the implicit term of the history
+   * given; a new user's implicit term alone. A known user given a history other than their stored one
+   * (`ScoringQuery.knownUser`) keeps their p_u and b_u, learned from their ratings, beside the implicit term of that
+   * history (SVD++'s N(u), which may hold items without a rating): without `implicit` a history changes nothing.
+   */
   scoreQuery(query: ScoringQuery): Float32Array {
     const n = this.data.itemIds.length;
+    const user = query.user ?? query.knownUser;
     const scores = tf.tidy(() => {
       let userVector: tf.Tensor = tf.zeros([1, this.options.dimension]);
       let userBias: tf.Tensor = tf.scalar(0);
-      if (query.user !== undefined) {
-        const index = tf.tensor1d([query.user], 'int32');
+      if (user !== undefined) {
+        const index = tf.tensor1d([user], 'int32');
         userVector = tf.gather(this.variable('userFactors'), index);
         userBias = tf.gather(this.variable('userBias'), index);
       }

@@ -35,7 +35,8 @@ const settingsSchema = z.object({
 /**
  * BPR matrix factorisation (Rendle et al. 2009) in tfjs: score = p_u·q_i + b_i, trained on
  * (user, seen item, unseen item) triples with −log σ(x_ui − x_uj), Adam, early stopping on NDCG@10.
- * A new user given only a history is folded in as the mean of their items' vectors.
+ * A new user given only a history is folded in as the mean of their items' vectors (each item once), and so is a
+ * known user given a history other than their stored one (`ScoringQuery.knownUser`).
  */
 export class BprRecommender extends TfRecommender {
   readonly name = 'bpr-mf';
@@ -142,15 +143,20 @@ export class BprRecommender extends TfRecommender {
     return this.scoreQueries([query])[0] as Float32Array;
   }
 
-  /** The user vector of a known user, or the mean item vector of a history (fold-in for new users). */
+  /**
+   * The user vector of a known user, or the mean item vector of a history: the fold-in of a new user, and of a known
+   * user whose explicit history is not their stored one (the mean has no place for their learned vector).
+   */
   userVectors(queries: readonly ScoringQuery[]): Float32Array[] {
     const d = this.options.dimension;
     const users = this.variable('userEmbedding').dataSync() as Float32Array;
     const items = this.variable('itemEmbedding').dataSync() as Float32Array;
     return queries.map((query) => {
       if (query.user !== undefined) return users.slice(query.user * d, (query.user + 1) * d);
+      // A repeated item counts once (it had weighed twice in the mean).
+      const history = [...new Set(query.history)];
       const vector = new Float32Array(d);
-      for (const item of query.history) for (let k = 0; k < d; k++) vector[k] = (vector[k] as number) + (items[item * d + k] as number) / query.history.length;
+      for (const item of history) for (let k = 0; k < d; k++) vector[k] = (vector[k] as number) + (items[item * d + k] as number) / history.length;
       return vector;
     });
   }

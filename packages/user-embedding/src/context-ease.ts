@@ -468,7 +468,9 @@ export class ContextEaseRecommender extends TfRecommender {
       const items = [...new Set(query.history)];
       const base = row * n * featureCount;
       const logLength = Math.log(1 + items.length);
-      const period = query.user === undefined ? -1 : (components.userPeriod[query.user] ?? -1);
+      // The user's rating period is theirs whatever history they come with (`knownUser`); the history gives the rest.
+      const user = query.user ?? query.knownUser;
+      const period = user === undefined ? -1 : (components.userPeriod[user] ?? -1);
       if (period >= 0) {
         for (let j = 0; j < n; j++) raw[base + j * featureCount + 5] = components.periodPopularity[period * n + j] as number;
       }

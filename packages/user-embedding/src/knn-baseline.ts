@@ -35,7 +35,8 @@ const savedSchema = settingsSchema.extend({ globalMean: z.number() });
  * similarity), plain TypeScript: b_ui = μ + b_u + b_i from regularised alternating least squares;
  * s_ij = Pearson correlation of the residuals r − b over the users who rated both, shrunk towards 0
  * for few common raters; r̂_ui = b_ui + Σ_j s_ij (r_uj − b_uj) / Σ_j s_ij over the `neighbours`
- * items j the user rated that are most similar to i (positive similarities only).
+ * items j the user rated that are most similar to i (positive similarities only). It cannot read a history (it
+ * carries no ratings): a known user is scored from their training ratings whatever history comes with them.
  */
 export class KnnBaselineRecommender extends BaseRecommender implements RatingPredictor {
   readonly name = 'knn-baseline';
@@ -103,11 +104,16 @@ export class KnnBaselineRecommender extends BaseRecommender implements RatingPre
     return weightSum > 0 ? baseline + weightedSum / weightSum : baseline;
   }
 
+  /**
+   * A known user's predictions from their training ratings, whatever history comes with them (`ScoringQuery.knownUser`
+   * too); the item baseline for a history-only user. It cannot read a history: its neighbours are the user's rated
+   * items, and a history carries no ratings.
+   */
   scoreQuery(query: ScoringQuery): Float32Array {
     const items = this.data.itemIds.length;
     const heap = new NeighbourHeap(this.options.neighbours);
-    // A history-only user has no ratings here, so only the item baseline is known for them.
-    return Float32Array.from({ length: items }, (_, item) => this.predictIndex(query.user, item, heap));
+    const user = query.user ?? query.knownUser;
+    return Float32Array.from({ length: items }, (_, item) => this.predictIndex(user, item, heap));
   }
 
   predict(pairs: readonly RatingPair[], range: readonly [number, number] = [1, 5]): number[] {

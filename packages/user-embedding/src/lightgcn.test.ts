@@ -103,6 +103,7 @@ describe('LightGCN (tfjs, cpu backend)', () => {
       ['layers', '2', /config\.layers: .*expected number/],
       ['layers', -1, /config\.layers: .*>=1/],
       ['foldInSteps', 'x', /config\.foldInSteps/],
+      ['foldInWarmStart', 'yes', /config\.foldInWarmStart/],
       ['l2', null, /config\.l2/],
       ['dimension', 2.5, /config\.dimension/],
     ] as const) {
@@ -118,12 +119,14 @@ describe('LightGCN (tfjs, cpu backend)', () => {
       expect(model.options.layers).toBe(2);
     }
     expect(tf.memory().numTensors).toBe(before);
-    // A save made before foldInSteps existed loads with the default.
+    // A save made before foldInSteps (or foldInWarmStart) existed loads with the default.
     const older = JSON.parse(original) as { modelTopology: { config: Record<string, unknown> } };
     delete older.modelTopology.config.foldInSteps;
+    delete older.modelTopology.config.foldInWarmStart;
     writeFileSync(modelFile, JSON.stringify(older));
     const loaded = (await loadRecommender(folder)) as LightGcnRecommender;
     expect(loaded.options.foldInSteps).toBe(50);
+    expect(loaded.options.foldInWarmStart).toBe(true);
     // So does a load.
     const propagations = vi.spyOn(loaded as unknown as { propagate: () => unknown }, 'propagate');
     expect(await loaded.score({ userId, itemIds })).toEqual(await model.score({ userId, itemIds }));

@@ -30,9 +30,14 @@ export interface LightGcnOptions {
    * fixed); 0 folds the user in by propagation alone.
    */
   foldInSteps?: number;
+  /**
+   * Whether the fold-in of a known user given a history other than their stored one (`ScoringQuery.knownUser`) starts
+   * its ego vector from the one they learned (else from zero, as a new user's).
+   */
+  foldInWarmStart?: boolean;
 }
 
-const defaults: Required<LightGcnOptions> = { dimension: 256, layers: 2, stepsPerEpoch: 25, epochs: 40, learningRate: 5e-3, l2: 3e-4, initScale: 0.1, patience: 4, seed: 42, foldInSteps: 50 };
+const defaults: Required<LightGcnOptions> = { dimension: 256, layers: 2, stepsPerEpoch: 25, epochs: 40, learningRate: 5e-3, l2: 3e-4, initScale: 0.1, patience: 4, seed: 42, foldInSteps: 50, foldInWarmStart: true };
 
 /**
  * The settings as given or as saved in `model.json`: a string or negative `layers` had loaded and scored NaN or wrong
@@ -49,6 +54,7 @@ const settingsSchema = z.object({
   patience: patienceSetting(0),
   seed: seedSetting,
   foldInSteps: countSetting(0),
+  foldInWarmStart: z.boolean(),
 } satisfies Record<keyof LightGcnOptions, z.ZodType>);
 
 /** Adam's rate for the fold-in's ego vectors. */
@@ -108,7 +114,8 @@ function constantProduct(matrix: tf.Tensor2D, transposed: tf.Tensor2D): (x: tf.T
  * The softmax loss instead of the paper's BPR: on MovieLens-100K's P1 inner split it reached what the PyTorch screen
  * measured (`experiments/movielens/numpy-check/gpu-screen-results.md`). A new user given only a history is folded in
  * through the same propagation: layers 1..K of a node linked to the history's items, and an ego vector fitted to the
- * history by a few Adam steps on that user's term of the training loss.
+ * history by a few Adam steps on that user's term of the training loss. A known user given a history other than their
+ * stored one is folded in the same way, from that history, their ego vector starting from the learned one.
  */
 export class LightGcnRecommender extends TfRecommender {
   readonly name = 'lightgcn';
@@ -228,27 +235,28 @@ export class LightGcnRecommender extends TfRecommender {
   /**
    * The final vector of a known user, or of a new node linked to a history's items: layer k + 1 of that node is the
    * degree-normalised sum of the items' layer k, and its ego vector, which only training gives, is fitted to the
-   * history (`foldInSteps` Adam steps on that user's term of the training loss, item vectors fixed; with 0 steps the
+   * history (`foldInSteps` Adam steps on that user's term of the training loss, item vectors fixed, starting from zero,
+   * or from the learned ego vector of the known user a `knownUser` query names (`foldInWarmStart`); with 0 steps the
    * mean runs over layers 1..K alone).
    */
   userVectors(queries: readonly ScoringQuery[]): Float32Array[] {
     const d = this.options.dimension;
     const { users, foldIns: cache } = this.final();
     const result: Float32Array[] = new Array(queries.length);
-    const cold: { row: number; items: number[] }[] = [];
+    const cold: { row: number; items: number[]; start: number | undefined }[] = [];
     queries.forEach((query, row) => {
       if (query.user !== undefined) result[row] = users.slice(query.user * d, (query.user + 1) * d);
-      else cold.push({ row, items: [...new Set(query.history)] });
+      else cold.push({ row, items: [...new Set(query.history)], start: this.options.foldInWarmStart && this.options.foldInSteps > 0 ? query.knownUser : undefined });
     });
     if (cold.length === 0) return result;
-    // A chat asks again with the same history until the user adds to it: fitted vectors are kept per set of items (until
-    // the weights change), the most recently used `foldInCacheSize`.
-    const keyOf = (items: number[]) => `${this.options.foldInSteps}:${[...items].sort((a, b) => a - b).join(',')}`;
-    const missing = cold.filter((entry) => !cache.has(keyOf(entry.items)));
-    const fitted = missing.length > 0 ? this.foldIn(missing.map((entry) => entry.items)) : [];
-    missing.forEach((entry, index) => cache.set(keyOf(entry.items), fitted[index] as Float32Array));
+    // A chat asks again with the same history until the user adds to it: fitted vectors are kept per set of items and
+    // start (until the weights change), the most recently used `foldInCacheSize`.
+    const keyOf = (entry: { items: number[]; start: number | undefined }) => `${this.options.foldInSteps}:${entry.start ?? ''}:${[...entry.items].sort((a, b) => a - b).join(',')}`;
+    const missing = cold.filter((entry) => !cache.has(keyOf(entry)));
+    const fitted = missing.length > 0 ? this.foldIn(missing.map((entry) => entry.items), missing.map((entry) => entry.start)) : [];
+    missing.forEach((entry, index) => cache.set(keyOf(entry), fitted[index] as Float32Array));
     for (const entry of cold) {
-      const key = keyOf(entry.items);
+      const key = keyOf(entry);
       const vector = cache.get(key) as Float32Array;
       cache.delete(key);
       cache.set(key, vector);
@@ -258,8 +266,8 @@ export class LightGcnRecommender extends TfRecommender {
     return result;
   }
 
-  /** Final vectors of new nodes linked to each history's items (see `userVectors`). */
-  private foldIn(histories: number[][]): Float32Array[] {
+  /** Final vectors of new nodes linked to each history's items, ego vectors starting from `starts`' learned ones or zero (see `userVectors`). */
+  private foldIn(histories: number[][], starts: readonly (number | undefined)[] = []): Float32Array[] {
     const d = this.options.dimension;
     const layers = this.options.layers;
     const { items, itemLayers } = this.final();
@@ -285,7 +293,7 @@ export class LightGcnRecommender extends TfRecommender {
     // The training loss is −(1/U)·Σ log p + l2·Σ e², so one user's share, times U, weighs its ego vector by U·l2.
     const penalty = this.options.l2 * activeUsers;
     const scale = 1 / (layers + 1);
-    const start = tf.zeros([histories.length, d]);
+    const start = starts.some((user) => user !== undefined) ? tf.tensor2d(this.learnedEgo(starts, histories.length), [histories.length, d]) : tf.zeros([histories.length, d]);
     const ego = tf.variable(start, true, `${this.name}/fold-in/${(foldInCounter += 1)}`);
     start.dispose();
     const optimizer = tf.train.adam(foldInRate);
@@ -312,6 +320,18 @@ export class LightGcnRecommender extends TfRecommender {
       ego.dispose();
       tf.dispose([constants.base, constants.itemsT, constants.targets]);
     }
+  }
+
+  /** Rows of the learned user ego vectors of `users` (zero where undefined): a fold-in's warm start. */
+  private learnedEgo(users: readonly (number | undefined)[], rows: number): Float32Array {
+    const d = this.options.dimension;
+    const learned = this.variable('userEmbedding').dataSync() as Float32Array;
+    const values = new Float32Array(rows * d);
+    for (let row = 0; row < rows; row++) {
+      const user = users[row];
+      if (user !== undefined) values.set(learned.subarray(user * d, (user + 1) * d), row * d);
+    }
+    return values;
   }
 
   override scoreQueries(queries: readonly ScoringQuery[]): Float32Array[] {

@@ -98,6 +98,19 @@ describe('rating models on a small synthetic world', () => {
     model.dispose();
   });
 
+  it('I-AutoRec: a history-only user, scored the global mean everywhere, gets the most rated items, not the catalogue order', async () => {
+    const model = new AutoRecRecommender({ hidden: 4, epochs: 2 });
+    await model.fit(data, { seed: 2, quiet: true });
+    const history = [train[0]?.itemId as string];
+    const counts = new Map<string, number>();
+    for (const rating of train) counts.set(rating.itemId, (counts.get(rating.itemId) ?? 0) + 1);
+    const ranked = (await model.recommend({ history, k: 5, exclude: history })).map((entry) => entry.itemId);
+    const expected = [...counts].filter(([id]) => !history.includes(id)).sort((a, b) => b[1] - a[1]);
+    // Ties in the count may come in either order: compare counts, not ids.
+    expect(ranked.map((id) => counts.get(id))).toEqual(expected.slice(0, 5).map(([, count]) => count));
+    model.dispose();
+  });
+
   it('I-AutoRec: an item rated only 0 (a 0-to-5 scale) scores the same after save/load', async () => {
     const zeroItem = synthetic.items[2]?.id as string;
     const interactions = train.map((rating) => (rating.itemId === zeroItem ? { ...rating, value: 0 } : rating));

@@ -98,6 +98,15 @@ interface Batch {
 }
 
 /**
+ * What the user tower reads of scoring queries: each history with a repeated item once (its first place), and the
+ * user whose side features go along, a known user's also when they came with a history other than their stored one
+ * (`ScoringQuery.knownUser`): the tower reads the history given, in its order, and has no per-user parameters.
+ */
+function queryInputs(queries: readonly ScoringQuery[]): [number[][], (number | undefined)[]] {
+  return [queries.map((query) => [...new Set(query.history)]), queries.map((query) => query.user ?? query.knownUser)];
+}
+
+/**
  * The sequential two-tower model. Item tower: item-id embedding + genre (tag) projection + release-decade
  * embedding. User tower: the history read two ways, a SASRec-like block (learned positions, one
  * self-attention layer with layer norm and a feed-forward layer, mean-pooled) over the most recent
@@ -428,10 +437,7 @@ export class SequentialTwoTowerRecommender extends TfRecommender {
     for (let start = 0; start < queries.length; start += 256) {
       const chunk = queries.slice(start, start + 256);
       const scores = tf.tidy(() => {
-        const batch = this.makeBatch(
-          chunk.map((query) => query.history),
-          chunk.map((query) => query.user),
-        );
+        const batch = this.makeBatch(...queryInputs(chunk));
         return this.logits(batch, itemVectors);
       });
       const values = scores.dataSync() as Float32Array;
@@ -449,7 +455,7 @@ export class SequentialTwoTowerRecommender extends TfRecommender {
   userVectors(queries: readonly ScoringQuery[]): Float32Array[] {
     const d = this.options.dimension;
     const itemVectors = this.itemVectorsTensor();
-    const vectors = tf.tidy(() => this.userTower(this.makeBatch(queries.map((query) => query.history), queries.map((query) => query.user)), itemVectors));
+    const vectors = tf.tidy(() => this.userTower(this.makeBatch(...queryInputs(queries)), itemVectors));
     const values = vectors.dataSync() as Float32Array;
     vectors.dispose();
     return queries.map((_, row) => values.slice(row * d, (row + 1) * d));
