@@ -20,6 +20,7 @@ interface Turn {
   intent: string;
   reply: string;
   recommendations: { item: Item; explanation: string }[];
+  constraints: { tags: Record<string, number>; years?: { from?: number; to?: number }; audience?: string };
 }
 
 /** A user's conversation: each call is one turn in the same session (a new one after `newSession`). */
@@ -172,5 +173,68 @@ describe('POST /v1/chat: films named loosely, and what the pipeline cannot do', 
     expect(turn.recommendations.length).toBeGreaterThan(0);
     // Before: "It is for children as you asked, but not Horror. It is Children, which the mood you asked for steers away from."
     for (const entry of turn.recommendations) expect(entry.explanation).not.toMatch(/Children.*steers away/);
+  });
+});
+
+describe('POST /v1/chat: how the offline reader reads requests (QA pass)', () => {
+  it('reads "older ones" and "newer than that" against the years the session asked for', async () => {
+    const say = await converse('older-newer');
+    const first = await say('a comedy from 1996 to 1998');
+    expect(first.constraints.years).toEqual({ from: 1996, to: 1998 });
+    // Before: "older ones" meant old classics (up to 1973 here) and the reply said nothing fits.
+    const older = await say('older ones');
+    expect(older.constraints).toEqual({ tags: { Comedy: 0.3 }, years: { to: 1995 } });
+    expect(older.recommendations.length).toBeGreaterThan(0);
+    for (const entry of older.recommendations) expect(entry.item.year, entry.item.title).toBeLessThanOrEqual(1995);
+    expect(older.reply).toContain('(comedy, up to 1995)');
+    // Before: "newer than that" changed nothing.
+    const newer = await say('newer than that');
+    expect(newer.constraints.years).toEqual({ from: 1996 });
+    for (const entry of newer.recommendations) expect(entry.item.year, entry.item.title).toBeGreaterThanOrEqual(1996);
+  });
+
+  it('reads a corrected year and a misspelled genre', async () => {
+    const say = await converse('corrections');
+    await say('a horror movie from 1994 to 1995');
+    // Before: "no wait, 1997" kept 1994 to 1995.
+    const corrected = await say('no wait, 1997');
+    expect(corrected.constraints).toEqual({ tags: { Horror: 0.3 }, years: { from: 1997, to: 1997 } });
+    expect(titles(corrected)[0]).toBe('Scream Cabin');
+    for (const entry of corrected.recommendations) expect(entry.item.year, entry.item.title).toBe(1997);
+    say.newSession();
+    // Before: "a romantic comdy" asked for romance only.
+    expect((await say('a romantic comdy')).constraints.tags).toEqual({ Romance: 0.3, Comedy: 0.3 });
+  });
+
+  it('moves the list toward romance for date night, without making it a constraint', async () => {
+    const romance = (turn: Turn) => turn.recommendations.filter((entry) => entry.item.tags.includes('Romance')).length;
+    const say = await converse('date-night');
+    const plain = await say('recommend me something');
+    say.newSession();
+    // Before: "something for date night" gave the same list as "recommend me something".
+    const date = await say('something for date night');
+    expect(date.constraints).toEqual({ tags: {} });
+    expect(romance(date), titles(date).join('; ')).toBeGreaterThan(romance(plain));
+    expect(date.recommendations[0]?.item.tags).toContain('Romance');
+  });
+
+  it('sets no constraint for small talk, and keeps the request asked before it', async () => {
+    const smallTalk = [
+      'horror movies scare my wife',
+      'I watched a western with my dad once',
+      'I grew up in the 80s',
+      'I had a scary dream last night',
+      'we watched a funny movie yesterday',
+      'my brother is a huge sci-fi nerd',
+      'date night went well last week, thanks',
+      'I went to a halloween party in 1999',
+      'my dad was in the war',
+    ];
+    const say = await converse('small-talk');
+    for (const talk of smallTalk) expect((await say(talk)).constraints, talk).toEqual({ tags: {} });
+    say.newSession();
+    await say('a drama please');
+    // Before: "horror movies scare my wife" added Horror as asked for, in place of Drama.
+    for (const talk of smallTalk) expect((await say(talk)).constraints, talk).toEqual({ tags: { Drama: 0.3 } });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tinyItems } from '../test/tiny-catalogue.js';
-import { constraintFilter, describeConstraints, eraYears, mergeConstraints, noConstraints, readConstraints, recentEndOf, type SessionConstraints } from './constraints.js';
+import { constraintFilter, describeConstraints, eraYears, mergeConstraints, noConstraints, readConstraints, recentEndOf, withOfflineFloor, type SessionConstraints } from './constraints.js';
 import { collectTagStems } from './taste.js';
 
 // MovieLens's genres, as the catalogue's tag stems.
@@ -316,5 +316,110 @@ describe('session constraints', () => {
     expect(read('my wife loves musicals but I find them tedious, recommend something')).toMatchObject({ wanted: {}, avoided: { musical: -1 } });
     expect(read('westerns are boring, suggest a movie')).toMatchObject({ wanted: {}, avoided: { western: -1 } });
     expect(read('I find musicals tedious, what should I watch?')).toMatchObject({ wanted: {}, avoided: { musical: -1 } });
+  });
+
+  it('reads "older" and "newer" against the years the session already asked for', () => {
+    // Before: "older ones" after the 90s gave "up to 1973" (old classics), and "newer than that" changed nothing.
+    expect(after('a comedy from the 90s', 'older ones')).toEqual({ tags: { comed: 0.3 }, years: { to: 1989 } });
+    expect(after('a comedy from the 90s', 'older ones', 'newer than that').years).toEqual({ from: 1990 });
+    // Before: "something newer" after the 80s gave "from 1994 on" (recent films), skipping the early 90s.
+    expect(after('a sci-fi movie from the 80s', 'something newer').years).toEqual({ from: 1990 });
+    expect(after('a western from the 70s', 'older than that please').years).toEqual({ to: 1969 });
+    expect(after('a comedy from the 60s', 'something more recent').years).toEqual({ from: 1970 });
+    // Only an end: ten years before it; only a start: ten years after it, no later than the recent era.
+    expect(after('before 1990', 'older').years).toEqual({ to: 1979 });
+    expect(after('since 1980', 'newer ones').years).toEqual({ from: 1990 });
+    expect(after('something recent', 'newer').years).toEqual({ from: 1994 });
+    // Without years asked before, the eras hold; a decade named with the comparative is the decade.
+    expect(after('a comedy', 'older ones').years).toEqual({ to: 1973 });
+    expect(after('a comedy', 'something newer').years).toEqual({ from: 1994 });
+    expect(after('a comedy from the 90s', 'older ones, like 60s or 70s').years).toEqual({ from: 1960, to: 1979 });
+    expect(after('a comedy from the 90s', '80s or older').years).toEqual({ to: 1989 });
+    // With an LLM reading the message too, "older ones" stays relative to the session's years.
+    const llm = { reset: false, wanted: {}, avoided: {}, adds: false, years: { to: 1979 } };
+    expect(mergeConstraints(after('a comedy from the 90s'), withOfflineFloor(read('older ones'), llm)).years).toEqual({ to: 1989 });
+    // Absolute eras stay absolute.
+    expect(after('a comedy from the 90s', 'an old classic').years).toEqual({ to: 1973 });
+    expect(after('a comedy from the 60s', 'something recent').years).toEqual({ from: 1994 });
+  });
+
+  it('reads a correction of the years ("I meant the 1990s", "no wait, 1985")', () => {
+    // Before: both kept the earlier years (no word about films in them).
+    expect(after('a crime film from the 80s', 'I meant the 1990s')).toEqual({ tags: { crime: 0.3 }, years: { from: 1990, to: 1999 } });
+    expect(after('something from 1995', 'no wait, 1985').years).toEqual({ from: 1985, to: 1985 });
+    expect(after('a horror movie from the 90s', 'make it the 80s').years).toEqual({ from: 1980, to: 1989 });
+    expect(read('actually, the early 70s').years).toEqual({ from: 1970, to: 1974 });
+    expect(read('I meant 1985').years).toEqual({ from: 1985, to: 1985 });
+    // Not a correction: a year told of, and "meant to".
+    expect(read('actually 1985 was a great year for me').years).toBeUndefined();
+    expect(read('I meant to call you in 1995').years).toBeUndefined();
+  });
+
+  it('reads "early", "mid" and "late" for each decade named', () => {
+    // Before: "the late 80s or early 90s" gave 1980 to 1984 (the first "early" applied to the whole span).
+    expect(read('a romantic comedy from the late 80s or early 90s')).toMatchObject({ wanted: { romance: 0.3, comed: 0.3 }, years: { from: 1985, to: 1994 } });
+    expect(read('a mid-90s action flick')).toMatchObject({ wanted: { action: 0.3 }, years: { from: 1993, to: 1997 } });
+    expect(read("an early '90s movie").years).toEqual({ from: 1990, to: 1994 });
+    expect(read('something from the end of the 70s').years).toEqual({ from: 1975, to: 1979 });
+  });
+
+  it('reads misspelled genre and decade words, in any case', () => {
+    // Before: each set nothing ("a romantic comdy" only romance).
+    expect(read('somthing scarry').wanted).toEqual({ horror: 0.3 });
+    expect(read('a romantic comdy').wanted).toEqual({ romance: 0.3, comed: 0.3 });
+    expect(read('recomend a thriler').wanted).toEqual({ thriller: 0.3 });
+    expect(read('a documentry please').wanted).toEqual({ documentar: 0.3 });
+    expect(read('westrens please').wanted).toEqual({ western: 0.3 });
+    expect(read('sci fi from the eightees')).toMatchObject({ wanted: { sci: 0.3 }, years: { from: 1980, to: 1989 } });
+    expect(read('ROMANTIC COMEDIES FROM THE NINTIES')).toMatchObject({ wanted: { romance: 0.3, comed: 0.3 }, years: { from: 1990, to: 1999 } });
+    expect(read('a mistery from the 40s')).toMatchObject({ wanted: { myster: 0.3 }, years: { from: 1940, to: 1949 } });
+    // Real words a letter away are not genres.
+    for (const talk of ['I was thrilled with the auction, any plans?', 'a faction of the party wants something else', 'mastery takes years, anything is possible']) {
+      expect(read(talk).wanted, talk).toEqual({});
+    }
+  });
+
+  it('reads an old black and white film, a mood noun with years, "for the family" and "nothing with singing"', () => {
+    // Before: each set nothing.
+    expect(read('an old black and white mystery')).toMatchObject({ wanted: { myster: 0.3 }, years: { to: 1973 } });
+    expect(read('a nail-biter from the 90s').years).toEqual({ from: 1990, to: 1999 });
+    expect(read('a christmas movie for the family').audience).toBe('children');
+    expect(read('something wholesome for the whole family').audience).toBe('children');
+    expect(read('I cook for my family every day').audience).toBeUndefined();
+    expect(read('nothing with singing please').avoided).toEqual({ musical: -1 });
+    expect(read('a comedy without singing').avoided).toEqual({ musical: -1 });
+    for (const talk of ['I love singing', 'do you like singing?', 'I do some singing in a choir']) expect([read(talk).wanted, read(talk).avoided], talk).toEqual([{}, {}]);
+  });
+
+  it('sets nothing for small talk about genres, moods, occasions and years', () => {
+    // Before: "horror movies scare my wife" asked for horror, "we watched a funny movie yesterday" for comedy.
+    for (const talk of [
+      'horror movies scare my wife',
+      'horror scares me',
+      'westerns remind me of my dad',
+      'comedies always cheer me up',
+      'thrillers keep me up at night',
+      'we watched a funny movie yesterday',
+      'I watched a western with my dad once',
+      'I grew up in the 80s',
+      'my brother is a huge sci-fi nerd',
+      'we had a romantic dinner yesterday',
+      'I had a scary dream last night',
+      'date night went well last week, thanks',
+      'I went to a halloween party in 1999',
+      'my dad was in the war',
+      "my husband loves westerns but I can't stand them",
+      'we went on a date night to the cinema last friday',
+      'the 90s were a great decade for music',
+      'my daughter is 7 and loves animals',
+      'my kids love cartoons',
+    ]) {
+      const update = read(talk);
+      expect([update.wanted, update.avoided, update.years, update.audience, update.reset], talk).toEqual([{}, {}, undefined, undefined, false]);
+    }
+    // What a genre does, then a request: the request is read, and "one" points back at the genre.
+    expect(read('horror movies scare my wife, so a comedy please').wanted).toEqual({ comed: 0.3 });
+    expect(read('comedies make me laugh, recommend one').wanted).toEqual({ comed: 0.3 });
+    expect(read('I saw a great horror movie yesterday, recommend more like it').wanted).toEqual({ horror: 0.3 });
   });
 });

@@ -1,6 +1,6 @@
 import type { Item } from '@personalab/core';
 import { z } from 'zod';
-import { stem, tagStems } from './taste.js';
+import { correctGenreTypos, stem, tagStems } from './taste.js';
 
 /**
  * What the user asked for in a chat session, kept across its turns (dialogue state): genres wanted
@@ -41,6 +41,12 @@ export interface ConstraintUpdate {
   disliked?: Record<string, number> | undefined;
   /** A new span of years; `null` drops the old one ("any year"). */
   years?: SessionConstraints['years'] | null;
+  /**
+   * The years were asked for relative to the session's ("older ones", "something newer", "older than that"): with a
+   * span already asked for, `mergeConstraints` moves before or after it; without one, `years` (old classics, recent
+   * films) holds.
+   */
+  yearsRelative?: 'older' | 'newer' | undefined;
   audience?: 'children' | null;
 }
 
@@ -64,6 +70,8 @@ const genreWords: [RegExp, string][] = ([
   [/\bcowboys?\b/, 'western'],
   [/\bgangsters?\b|\bheists?\b|\bmafia\b/, 'crime'],
   [/\bmusicals?\b/, 'musical'],
+  // Only ruled out: "nothing with singing", "no singing please" ("I love singing", "do you like singing?" ask for no musical).
+  [/(?<=\b(?:no|nothing with|without|not with|less)\s+(?:(?:any|all the|too much|much|the)\s+)?)singing\b/, 'musical'],
 ] satisfies [RegExp, string][]).map(([pattern, genre]): [RegExp, string] => [new RegExp(pattern.source, 'g'), stem(genre)]);
 
 /**
@@ -99,7 +107,25 @@ const dislikeAfter = new RegExp(
 const findBefore = /\b(?:i|we)\s+(?:(?:really|just|usually|always|generally)\s+)?(?:find|found)\s+(?:(?:most|all|the)\s+)?$/;
 const findAfter = new RegExp(String.raw`^(?:\s+(?:movies?|films?|flicks?))?\s+${DISLIKE_WORDS}`);
 
-const decadeWords: Record<string, number> = { twenties: 1920, thirties: 1930, forties: 1940, fifties: 1950, sixties: 1960, seventies: 1970, eighties: 1980, nineties: 1990 };
+const decadeWords: Record<string, number> = {
+  twenties: 1920,
+  thirties: 1930,
+  forties: 1940,
+  fifties: 1950,
+  sixties: 1960,
+  seventies: 1970,
+  eighties: 1980,
+  nineties: 1990,
+  // As people misspell them ("the ninties", "sci fi from the eightees").
+  ninties: 1990,
+  nintees: 1990,
+  ninetys: 1990,
+  eightys: 1980,
+  eightees: 1980,
+  seventys: 1970,
+  sixtys: 1960,
+  fiftys: 1950,
+};
 const decadeWordPattern = new RegExp(`\\b(${Object.keys(decadeWords).join('|')})\\b`, 'g');
 
 /** A release year as people write it (1890 to 2039). */
@@ -163,15 +189,23 @@ function decadeStart(written: string): number {
   return 1900 + Number(digits?.[3] ?? 0) * 10;
 }
 
-/** The decades a message names ("the 90s", "1970s", "'80s", "sixties"); several ("60s or 70s") span from the first to the last. */
+/**
+ * The decades a message names ("the 90s", "1970s", "'80s", "sixties"), each narrowed by "early", "mid" or "late" before
+ * it (1990–1994, 1993–1997, 1995–1999); several ("60s or 70s", "the late 80s or early 90s") span from the first year
+ * of the earliest to the last of the latest.
+ */
 function decadeOf(text: string): { from: number; to: number } | undefined {
-  const decades: number[] = [];
-  for (const digits of text.matchAll(/\b(?:the\s+)?(?:(18|19|20)(\d)0|'?(\d)0)'?s\b/g)) {
-    decades.push(digits[1] !== undefined ? Number(`${digits[1]}${digits[2]}0`) : 1900 + Number(digits[3]) * 10);
+  const spans: { from: number; to: number }[] = [];
+  const add = (start: number, index: number) => {
+    const part = /\b(early|mid|late|end of)[- ]?(?:the\s+)?'?$/.exec(text.slice(0, index))?.[1];
+    spans.push(part === 'early' ? { from: start, to: start + 4 } : part === 'mid' ? { from: start + 3, to: start + 7 } : part === undefined ? { from: start, to: start + 9 } : { from: start + 5, to: start + 9 });
+  };
+  for (const digits of text.matchAll(/\b(?:(18|19|20)(\d)0|'?(\d)0)'?s\b/g)) {
+    add(digits[1] !== undefined ? Number(`${digits[1]}${digits[2]}0`) : 1900 + Number(digits[3]) * 10, digits.index);
   }
-  for (const match of text.matchAll(decadeWordPattern)) decades.push(decadeWords[match[1] as string] as number);
-  if (decades.length === 0) return undefined;
-  return { from: Math.min(...decades), to: Math.max(...decades) + 9 };
+  for (const match of text.matchAll(decadeWordPattern)) add(decadeWords[match[1] as string] as number, match.index);
+  if (spans.length === 0) return undefined;
+  return { from: Math.min(...spans.map((span) => span.from)), to: Math.max(...spans.map((span) => span.to)) };
 }
 
 /** A span of years written out: "from 1990 to 1995", "1980-1985", "1990–95", "between 1985 and 1980" (read in order). */
@@ -192,7 +226,7 @@ const lifeEvent =
 const ageDecade = new RegExp(String.raw`\b(?:in|into|of)\s+(?:my|our|their|his|her|your|its)\s+(?:(?:early|mid|late)[- ]?)?(?:\d0'?s|${Object.keys(decadeWords).join('|')})\b`, 'g');
 /** What makes years in a sentence about films: film words and asking words ("something from 1995", "90s movies", "anything made in 1965?"). */
 const filmYearCue =
-  /\bolder(?=\s*(?:please|ones?|instead|then|[.!?]*\s*$))|\b(?:movies?|films?|flicks?|ones|titles|watch\w*|see|made|released|came out|recommend|suggest|show me|give me|find me|how about|what about|something|anything|please|instead|mood|fancy|feel like|looking for|prefer|rather|maybe|perhaps)\b/;
+  /\bolder(?=\s*(?:please|ones?|instead|then|[.!?]*\s*$))|\b(?:older|earlier|newer|later|more recent) than (?:that|those|these|this|them|the last)\b|\bmeant\b(?!\s+to\b)|\bno wait\b|\bmake (?:it|that)\b|\b(?:movies?|films?|flicks?|ones|titles|watch\w*|see|made|released|came out|recommend|suggest|show me|give me|find me|how about|what about|something|anything|please|instead|mood|fancy|feel like|looking for|prefer|rather|maybe|perhaps)\b/;
 
 /**
  * The part of the message whose years are about films: sentences with a film or asking word, or a clause
@@ -210,7 +244,8 @@ function filmYearText(sentences: readonly string[], vocabulary: GenreVocabulary)
   return parts.join(', ');
 }
 
-function yearsOf(text: string, vocabulary: GenreVocabulary): ConstraintUpdate['years'] {
+/** Release years written out: spans, open ends, decades, single years (no eras). */
+function statedYearsOf(text: string): ConstraintUpdate['years'] {
   const span = yearSpan.exec(text);
   // "from 1990 to 1995" is a span, not 1990; written backwards ("from 1995 to 1990") it is the same span.
   if (span && (span[1] !== undefined || /^\d{4}/.test(span[5] ?? '') || /[-–—]/.test(span[0]))) {
@@ -239,23 +274,55 @@ function yearsOf(text: string, vocabulary: GenreVocabulary): ConstraintUpdate['y
     const to = beforeDecade ? decadeStart(beforeDecade[1] ?? '') - 1 : upToDecade ? decadeStart(upToDecade[1] ?? upToDecade[2] ?? '') + 9 : undefined;
     return { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
   }
+  // "early 90s", "late 80s": half the decade; "the late 80s or early 90s": 1985 to 1994.
   const decade = decadeOf(text);
-  if (decade) {
-    // "early 90s", "late 80s": half the decade.
-    if (/\bearly\s+(?:the\s+)?\S*\d0'?s\b|\bearly\s+\w+ies\b/.test(text)) return { from: decade.from, to: decade.from + 4 };
-    if (/\b(?:late|end of the)\s+(?:the\s+)?\S*\d0'?s\b|\blate\s+\w+ies\b/.test(text)) return { from: decade.from + 5, to: decade.to };
-    return decade;
-  }
-  // "From 1994", "made in 1994"; "in 1994" is when a film was seen ("I saw Titanic in 1998") unless it says made or from.
+  if (decade) return decade;
+  // "From 1994", "made in 1994"; "in 1994" is when a film was seen ("I saw Titanic in 1998") unless it says made or from;
+  // a year alone after a correction ("no wait, 1985", "I meant 1985", "make it 1985") is the year now asked for.
   const single =
     new RegExp(String.raw`\b(?:from|made in|released in|came out in)\s+(${YEAR})\b`).exec(text) ??
+    new RegExp(String.raw`\b(?:meant|no wait|wait|actually|make it|make that|sorry|rather|or maybe|how about|what about)[\s,]+(?:the year\s+|in\s+)?(${YEAR})\s*(?=$|[,.;!?]|(?:instead|then|please)\b)`).exec(text) ??
     (/\b(?:saw|seen|watched)\b/.test(text) ? null : new RegExp(String.raw`\b(?:in|of)\s+(${YEAR})\b`).exec(text));
   if (single) return { from: Number(single[1]), to: Number(single[1]) };
+  return undefined;
+}
+
+/**
+ * The years a text about films asks for: written out (`statedYearsOf`), else an era ("something recent", "an old
+ * classic", "older please"); an era said as a comparison ("older ones", "something newer", "older than that") is
+ * marked relative, for `mergeConstraints` to read against the session's span.
+ */
+function yearsOf(text: string, vocabulary: GenreVocabulary): { years: ConstraintUpdate['years']; relative?: ConstraintUpdate['yearsRelative'] } {
+  const stated = statedYearsOf(text);
+  if (stated !== undefined) return { years: stated };
   // Vague eras only about films (the text holds only sentences about films): "it's a classic" is praise, "classic cars" are cars.
   const { recentFrom, classicTo } = eraYears(vocabulary);
-  if (recentFrom !== undefined && recentEra.test(text)) return { from: recentFrom };
-  if (classicEra.test(text) && !praise.test(text)) return { to: classicTo };
-  return undefined;
+  if (recentFrom !== undefined && (recentEra.test(text) || newerThanThat.test(text))) return { years: { from: recentFrom }, ...(newerThanThat.test(text) || newerWord.test(text) ? { relative: 'newer' as const } : {}) };
+  if ((classicEra.test(text) && !praise.test(text)) || olderThanThat.test(text)) return { years: { to: classicTo }, ...(olderThanThat.test(text) || olderWord.test(text) ? { relative: 'older' as const } : {}) };
+  return { years: undefined };
+}
+
+/** "Older than that", "newer than those", "earlier than these": relative to what was asked or shown before. */
+const olderThanThat = /\b(?:older|earlier) than (?:that|those|these|this|them|the last (?:ones?|list|batch|few))\b/;
+const newerThanThat = /\b(?:newer|later|more recent|more modern) than (?:that|those|these|this|them|the last (?:ones?|list|batch|few))\b/;
+/** Comparatives that ask for older or newer than the session's years ("older ones", "something newer", "more recent"), not eras ("old classics", "recent"). */
+const olderWord = /\b(?:older|earlier ones?)\b/;
+const newerWord = /\b(?:newer|more recent|more modern|later ones?)\b/;
+
+/**
+ * Years asked for relative to the session's span: older is before its first year (or, with only an end, ten years
+ * earlier than that end); newer is after its last year (or, with only a start, ten years later, up to the recent era).
+ * Without a span the era read from the message holds.
+ */
+function relativeYears(previous: SessionConstraints['years'], direction: 'older' | 'newer', era: SessionConstraints['years']): SessionConstraints['years'] {
+  if (previous === undefined) return era;
+  if (direction === 'older') {
+    if (previous.from !== undefined) return { to: previous.from - 1 };
+    return previous.to === undefined ? era : { to: previous.to - 10 };
+  }
+  if (previous.to !== undefined) return { from: previous.to + 1 };
+  if (previous.from === undefined) return era;
+  return { from: Math.max(previous.from, Math.min(previous.from + 10, era?.from ?? previous.from + 10)) };
 }
 
 /** What may follow an era word asked for: nothing, a film word, an asking word or a genre ("something recent", "newer ones", "a classic western"). */
@@ -350,9 +417,25 @@ const answeringNo = /^\s*(?:no+|nope|nah)\s*(?:$|[.!?]|(?:i|we|i'm|i'd|we'd|just
 /** Words that point back at a genre named before ("I find them boring", "I can't stand those"). */
 const pronoun = /\b(?:them|those|it|that|these|they|they're|'em)\b/;
 
+/** A film watched or a time gone by: "we watched a funny movie yesterday", "I saw a western once". */
+const pastViewing = /\b(?:watched|saw|went|yesterday|last (?:night|week|weekend|month|year|time)|ago|once|used to)\b/;
+
+/** A verb of what films do to people, before whom they do it to: "scare my wife", "make me laugh", "remind me of". */
+const effectVerb =
+  /\b([a-z'-]+)\s+(?:(?:always|really|just|usually|still|never|all|kind of|kinda|totally|sometimes)\s+)?(?:scare|scares|scared|frighten|frightens|terrify|terrifies|make|makes|made|give|gives|gave|remind|reminds|reminded|keep|keeps|kept|freak|freaks|creep|creeps|upset|upsets|help|helps|relax|relaxes|cheer|cheers)\s+(?:me|my|us|our|him|her|his|them|their|you|your|people|everyone|everybody)\b/g;
+
+/** A clause telling what a genre does to people ("horror movies scare my wife", "westerns remind me of my dad"): the genre or a film word right before the verb. */
+function genreEffect(clause: string, vocabulary: GenreVocabulary): boolean {
+  for (const match of clause.matchAll(effectVerb)) {
+    const word = match[1] ?? '';
+    if (/^(?:movies?|films?|flicks?|ones)$/.test(word) || genresOf(word, vocabulary).length > 0) return true;
+  }
+  return false;
+}
+
 /** Words a request for a genre is made of besides the genre and the years ("a good old comedy from the 80s please"). */
 const requestPhraseWords = new Set(
-  'funny scary spooky romantic animated a an some any another one more few couple of good great nice fun light dark short long new old older recent newer classic classics proper real solid decent little quick cheesy clever smart gritty movie movies film films flick flicks ones stuff please tonight instead then maybe perhaps too also again for the kids kid family me us night weekend or and with no without but not nothing just only pure straight ok okay so well hmm um actually early late mid from in of made released between before after since until till through thru to up on onward onwards forward or later newer earlier'.split(' '),
+  'funny scary spooky romantic animated a an some any another one more few couple of good great nice fun light dark short long new old older recent newer classic classics tearjerker tear-jerker tearjerkers nail-biter nail-biters mind-bender mind-benders weepie weepies proper real solid decent little quick cheesy clever smart gritty movie movies film films flick flicks ones stuff please tonight instead then maybe perhaps too also again for the kids kid family me us night weekend or and with no without but not nothing just only pure straight ok okay so well hmm um actually early late mid from in of made released between before after since until till through thru to up on onward onwards forward or later newer earlier'.split(' '),
 );
 /** Years written in a request ("from the 80s", "1990-1995", "'80s"), left out when a clause is read for its shape. */
 const yearWords = new RegExp(String.raw`\b${YEAR}s?\b|\b${DECADE}|'\d0s\b|\b\d\d\b`, 'g');
@@ -365,7 +448,8 @@ const yearWords = new RegExp(String.raw`\b${YEAR}s?\b|\b${DECADE}|'\d0s\b|\b\d\d
  */
 function requestPhrase(clause: string, vocabulary: GenreVocabulary, needsGenre = true): boolean {
   // Who watches is part of a request ("comedies from the 90s with my 6 year old"), and no era.
-  const withoutAudience = clause.replace(audiencePhrase, ' ');
+  // "Black and white" is an era ("an old black and white mystery").
+  const withoutAudience = clause.replace(audiencePhrase, ' ').replace(/\bblack[- ]and[- ]white\b|\bb&w\b/g, ' old ');
   let rest = withoutAudience.replace(yearWords, ' ');
   // Without a genre, a phrase of years or an era ("from the 90s", "90s or newer", "an old classic").
   const era = rest !== withoutAudience || /\b(?:old|older|classics?|recent|newer)\b/.test(withoutAudience);
@@ -377,7 +461,8 @@ function requestPhrase(clause: string, vocabulary: GenreVocabulary, needsGenre =
       return ' ';
     });
   }
-  const words = rest.match(/[a-z][a-z'-]*/g) ?? [];
+  // "mid-90s": the hyphen left by the decade taken out.
+  const words = (rest.match(/[a-z][a-z'-]*/g) ?? []).map((word) => word.replace(/-+$/, ''));
   if (words.length > 10) return false;
   for (const word of words) {
     if ([word, ...word.split('-')].some((part) => singleWordTag.has(stem(part)) && vocabulary.stems.has(stem(part)))) genres++;
@@ -393,7 +478,7 @@ const genreAdjective = /^(?:funny|scary|spooky|romantic|comedic|animated|suspens
 const childrenStrong = /\bkid[- ]friendly\b|\bfamily[- ](?:friendly|movie|film|night)\b|\bsuitable for (?:kids|children)\b|\bfor (?:the |my |our )?(?:kids|children|little ones|toddlers?)\b/;
 /** Children are around ("my 6 year old", "with my family", "my kids"): an audience only in a sentence about watching. */
 const childrenWeak =
-  /\b(?:my|our|a|with (?:my|the|our))\s+(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?\b|\bwith (?:the |my |our )?(?:kids|children|little ones|toddlers?|son|daughter)\b|\b(?:whole|entire) family\b|\bwith (?:my|the|our) family\b|\b(?:my|our|the) kids\b/;
+  /\b(?:my|our|a|with (?:my|the|our))\s+(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?\b|\bwith (?:the |my |our )?(?:kids|children|little ones|toddlers?|son|daughter)\b|\b(?:whole|entire) family\b|\b(?:with|for) (?:my|the|our) family\b|\b(?:my|our|the) kids\b/;
 const watching = /\b(?:watch\w*|see|movies?|films?|show|tonight|night in)\b/;
 /**
  * Asking words that make a whole message a request, so children mentioned in it watch ("with my 6 year old,
@@ -407,7 +492,8 @@ const childrenOpening =
 
 /** Reads what a message asks to change in the session's constraints. */
 export function readConstraints(message: string, vocabulary: GenreVocabulary): ConstraintUpdate {
-  const text = message.toLowerCase().replace(/[’‘]/g, "'");
+  // "A romantic comdy", "recomend a thriler": genre words misspelled are read as spelled right.
+  const text = correctGenreTypos(message.toLowerCase().replace(/[’‘]/g, "'"));
   // Not "I'll start again soon", "I'll never forget it", "pasta from scratch".
   const reset = /\bstart (?:over|afresh|from scratch)\b|\b(?<!never )forget (?:that|it|all that|everything|what i said|about (?:that|it))\b|\bnever ?mind\b|\banything (?:is fine|goes)\b|\bno preference\b|\bsurprise me\b/.test(text);
   const wanted: Record<string, number> = {};
@@ -450,8 +536,13 @@ export function readConstraints(message: string, vocabulary: GenreVocabulary): C
       const asks = requestCue.test(clause) || requestPhrase(clause, vocabulary) || (asksForFilm && mildWish.test(clause));
       // A message of three words or fewer asks ("comedies please", "never horror"), unless it only states a dislike ("westerns are boring").
       const statesDislike = standingDislike.test(clause);
+      // "Horror movies scare my wife", "comedies make me laugh": what a genre does to people, told, not asked for.
+      const tellsEffect = genreEffect(clause, vocabulary);
+      // "We watched a funny movie yesterday": a film told of, in a message that asks for nothing.
+      const toldOf = pastViewing.test(clause) && !asksForOther && !askingWords.test(text);
       for (const genre of genres) {
         if (!genre.avoided) named.push(genre.stem);
+        if ((tellsEffect || toldOf) && !genre.avoided) continue;
         // A dislike said in passing ("hmm, actually I can't stand horror") stays for the session to weigh.
         if (genre.avoided && statesDislike) disliked[genre.stem] = -1;
         if (!read || (genre.avoided ? !(asks || genre.strong || dislikes || (short && !statesDislike)) : !(asks || short))) continue;
@@ -468,8 +559,11 @@ export function readConstraints(message: string, vocabulary: GenreVocabulary): C
   }
   const update: ConstraintUpdate = { reset, wanted, avoided, adds: /\b(?:also|too|as well|and some|plus|more of)\b/.test(text) };
   if (Object.keys(disliked).length > 0) update.disliked = disliked;
-  const years = /\b(?:any|whatever)\s+(?:year|era|decade)s?\b|\ball (?:years|eras|decades)\b|\bdoesn'?t matter when\b|\bold or new\b/.test(text) ? null : yearsOf(filmYearText(kept, vocabulary), vocabulary);
+  const anyYear = /\b(?:any|whatever)\s+(?:year|era|decade)s?\b|\ball (?:years|eras|decades)\b|\bdoesn'?t matter when\b|\bold or new\b/.test(text);
+  const yearReading = anyYear ? { years: null } : yearsOf(filmYearText(kept, vocabulary), vocabulary);
+  const years = yearReading.years;
   if (years !== undefined) update.years = years;
+  if (yearReading.relative !== undefined) update.yearsRelative = yearReading.relative;
   // Children mentioned in a message that asks for films watch too ("with my 6 year old, something from the 90s",
   // "with my 6 year old"); not in one that tells of life ("I went to Spain with my 6 year old", "my 6 year old is sick").
   const opening = childrenOpening.exec(text);
@@ -507,6 +601,8 @@ export function withOfflineFloor(offline: ConstraintUpdate, llm: ConstraintUpdat
   if (Object.keys(disliked).length > 0) update.disliked = disliked;
   const years = offline.years !== undefined ? offline.years : llm.years;
   if (years !== undefined) update.years = years;
+  // "Older ones" read offline stays relative to the session's years, whatever era the LLM put on it.
+  if (offline.years !== undefined && offline.yearsRelative !== undefined) update.yearsRelative = offline.yearsRelative;
   const audience = offline.audience !== undefined ? offline.audience : llm.audience;
   if (audience !== undefined) update.audience = audience;
   return update;
@@ -527,7 +623,8 @@ export function mergeConstraints(previous: SessionConstraints, update: Constrain
   for (const [tag, weight] of Object.entries(update.wanted)) tags[tag] = weight;
   for (const [tag, weight] of Object.entries(update.avoided)) tags[tag] = weight;
   const next: SessionConstraints = { tags };
-  const years = update.years === undefined ? base.years : update.years === null ? undefined : update.years;
+  const stated = update.yearsRelative !== undefined && update.years !== null ? relativeYears(base.years, update.yearsRelative, update.years) : update.years;
+  const years = stated === undefined ? base.years : stated === null ? undefined : stated;
   if (years !== undefined) next.years = years;
   const audience = update.audience === undefined ? base.audience : update.audience === null ? undefined : update.audience;
   if (audience !== undefined) next.audience = audience;

@@ -114,4 +114,82 @@ describe('classifyTurn', () => {
     expect(classifyTurn('nothing but comedies', context).refinement?.tagWeights).toEqual({ comed: 0.8 });
     expect(classifyTurn('something scary', context).refinement?.tagWeights.horror).toBeGreaterThan(0);
   });
+
+  describe('moods and occasions', () => {
+    const fresh = { ...context, lastRecommended: [] };
+    const weights = (message: string) => classifyTurn(message, fresh).refinement?.tagWeights ?? {};
+    /** The tags a message moves toward (positive weights). */
+    const toward = (message: string) =>
+      Object.entries(weights(message))
+        .filter(([, weight]) => weight > 0)
+        .map(([tag]) => tag);
+
+    it('reads each family of occasion and mood into the genres nearly everyone means', () => {
+      // Before: each of these moved nothing (the list was the popular films).
+      const families: [string, string][] = [
+        ['something for date night', 'romance'],
+        ['any good date night movies?', 'romance'],
+        ["something to watch with my girlfriend on valentine's day", 'romance'],
+        ['a tearjerker', 'drama'],
+        ['I want a real tear-jerker', 'drama'],
+        ['a sad movie', 'drama'],
+        ['something to cry to', 'drama'],
+        ['I need a good laugh', 'comed'],
+        ['give me something hilarious', 'comed'],
+        ['a cozy movie for a rainy sunday', 'comed'],
+        ['something wholesome for the whole family', 'comed'],
+        ['something mind-bending', 'sci'],
+        ['a mind bender please', 'myster'],
+        ['edge of my seat stuff', 'thriller'],
+        ['a nail-biter from the 90s', 'thriller'],
+        ['halloween movie night!', 'horror'],
+      ];
+      for (const [message, tag] of families) expect(toward(message), message).toContain(tag);
+      // Date night is romance, not horror or war; a good cry is not a comedy.
+      expect(weights('something for date night').horror ?? 0).toBeLessThanOrEqual(0);
+      expect(weights('a tearjerker').comed).toBeLessThan(0);
+    });
+
+    it('moves nothing for occasions whose genre people do not agree on', () => {
+      for (const message of ['a girls night movie', 'a christmas movie', 'something to watch with my wife', 'something thought-provoking', 'a movie for a rainy day']) {
+        expect(weights(message), message).toEqual({});
+      }
+    });
+
+    it('reads "not too violent", "nothing violent" and "I don\'t want anything violent" as steering away from violent genres', () => {
+      // Before: only "non-violent", "less violent" and "no gore" were read.
+      for (const message of ['I dont want anything violent', "I don't want anything too violent", 'nothing too violent tonight', 'not too violent please', 'without much gore', 'no gore please']) {
+        const steered = weights(message);
+        expect(steered.war, message).toBeLessThan(0);
+        expect(steered.action, message).toBeLessThan(0);
+      }
+    });
+
+    it('does not steer on moods in small talk: a clause telling what happened, or a mood word about an everyday thing', () => {
+      // Before: "I had a scary dream" steered to horror, "a feel-good day at the beach" to comedies and cartoons.
+      for (const talk of [
+        'I had a scary dream last night',
+        'it was a feel-good day at the beach',
+        'date night went well last week, thanks',
+        'we watched a funny movie yesterday',
+        'That sounds like a fun job!',
+        "It's a really funny book.",
+        "Lasagna is one of my favorites too! It's so comforting.",
+        "That's a really sad story.",
+        'Me too! They are so suspenseful.',
+        "It's hilarious! You should check it out.",
+        'I cried so much at my sister\'s wedding',
+      ]) {
+        expect(weights(talk), talk).toEqual({});
+      }
+      // A request beside the story still steers.
+      expect(toward('I had a rough week, something funny please')).toContain('comed');
+      expect(toward('we watched a sad movie yesterday, I want another tearjerker')).toContain('drama');
+    });
+
+    it('reads misspelled genre words in a mood or steering', () => {
+      expect(toward('somthing scarry')).toContain('horror');
+      expect(toward('more comdy please')).toContain('comed');
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import type { Item } from '@personalab/core';
-import { stem } from './taste.js';
+import { correctGenreTypos, stem } from './taste.js';
 import type { Refinement } from './types.js';
 
 export type Intent = 'recommend' | 'explain' | 'refine' | 'chitchat';
@@ -29,15 +29,36 @@ export interface ClassifiedTurn {
 const lengthRequest =
   /\b(?:shorter|longer|short (?:one|film|movie)s?|(?:not|nothing) (?:too |so |that )?long|running time|runtime|(?:under|less than|no more than|at most|within)\s+(?:an?|one|two|three|\d+(?:\.\d+)?)\s*(?:and a half\s+)?(?:hours?|hrs?|h|minutes?|mins?)|\d+\s*(?:minutes?|mins?)\b)/;
 
-/** Mood words and the tag stems they move (MovieLens genres, and the synthetic world's). */
-const moods: { pattern: RegExp; weights: Record<string, number>; negatable?: boolean }[] = [
+/**
+ * Mood and occasion words and the tag stems they nudge (MovieLens genres, and the synthetic world's). These are soft
+ * weights on the turn's ranking, never session constraints: a mood says what a film feels like, not which genre it
+ * must be. Each occasion maps only where nearly everyone means the same genres; ambiguous ones ("girls night",
+ * "something for Christmas", "with my wife", "thought-provoking") move nothing.
+ */
+const moods: {
+  pattern: RegExp;
+  weights: Record<string, number>;
+  negatable?: boolean;
+  /** Counts only in a message that asks for films (`asksForFilms`): "It's so suspenseful", "that's a sad story" describe a book. */
+  onlyAsked?: boolean;
+}[] = [
   {
+    // "Cosy", "heartwarming", "wholesome", "a comfort movie": light films too.
     pattern: /\b(light(er)?|fun(ny|nier)?|cheerful|happ(y|ier)|feel[- ]good|upbeat|uplifting|easy)\b/,
     weights: { comed: 0.6, comedy: 0.6, animation: 0.4, children: 0.4, musical: 0.3, romance: 0.2, family: 0.4, horror: -1, thriller: -0.7, war: -0.8, crime: -0.5, film: 0, noir: -0.5, drama: -0.3 },
     negatable: true,
   },
   {
-    pattern: /\b(less|no|not|without|non)[- ]?(violent|violence|gore|gory|blood)\b|\bpeaceful\b|\bgentle\b/,
+    // "Cosy", "heartwarming", "wholesome", "a comfort movie": light films too ("lasagna is so comforting" is not).
+    pattern: /\b(heart[- ]?warming|wholesome|cozy|cosy|comfort(?:ing)?)\b(?=\s+(?:movie|film|flick|watch|one|stuff|comed\w*|something)s?\b)|\bsomething (?:heart[- ]?warming|wholesome|cozy|cosy|comforting)\b/,
+    weights: { comed: 0.6, comedy: 0.6, animation: 0.4, children: 0.4, musical: 0.3, romance: 0.2, family: 0.4, horror: -1, thriller: -0.7, war: -0.8, crime: -0.5, noir: -0.5, drama: -0.3 },
+    negatable: true,
+    onlyAsked: true,
+  },
+  {
+    // "Not too violent", "nothing violent", "I don't want anything violent", "without much gore".
+    pattern:
+      /\b(?:less|no|not|without|non|nothing|don'?t want|do not want|avoid)[- ](?:(?:too|so|very|that|overly|anything|any|at all|much|a lot of|lots of|of the|with)\s+){0,3}(?:violent|violence|gore|gory|blood|bloody)\b|\bpeaceful\b|\bgentle\b/,
     weights: { action: -0.8, war: -1, crime: -0.8, horror: -1, thriller: -0.6, western: -0.4 },
   },
   {
@@ -55,7 +76,77 @@ const moods: { pattern: RegExp; weights: Record<string, number>; negatable?: boo
     weights: { action: 0.7, adventure: 0.5, thriller: 0.4, documentary: -0.5 },
     negatable: true,
   },
+  {
+    // Date night and Valentine's: romance first, a romantic comedy next.
+    pattern: /\b(date[- ]night|valentine'?s?(?: day)?|romantic (?:evening|night|weekend))\b/,
+    weights: { romance: 0.6, comed: 0.2, comedy: 0.2 },
+    negatable: true,
+    onlyAsked: true,
+  },
+  {
+    // A good cry: drama, often a love story.
+    pattern: /\b(tear[- ]?jerkers?|sad (?:movie|film|flick|one)s?|something sad|(?:good|big) cry|(?:to )?cry (?:to|at|over)|make (?:me|us) cry|weepies?|emotional (?:movie|film|one)s?)\b/,
+    weights: { drama: 0.6, romance: 0.3, comed: -0.3, comedy: -0.3 },
+    negatable: true,
+    onlyAsked: true,
+  },
+  {
+    // A good laugh: comedy.
+    pattern: /\b((?:good|big|a few) laughs?|make (?:me|us) laugh|laugh out loud|hilarious)\b/,
+    weights: { comed: 0.7, comedy: 0.7 },
+    negatable: true,
+    onlyAsked: true,
+  },
+  {
+    // Mind-bending, twisty: sci-fi, thrillers and mysteries.
+    pattern: /\b(mind[- ]?(?:bending|benders?|twisting|fuck\w*)|twisty|(?:plot|big|crazy) twists?|keeps? you guessing)\b/,
+    weights: { sci: 0.4, thriller: 0.4, myster: 0.4, mystery: 0.4, children: -0.4 },
+    negatable: true,
+    onlyAsked: true,
+  },
+  {
+    // Edge of the seat, nail-biting: thrillers ("suspense" is the constraints' word for the genre).
+    pattern: /\b(edge of (?:my|your|our|the) seats?|nail[- ]?bit(?:ing|er)s?)\b/,
+    weights: { thriller: 0.7, action: 0.3 },
+    negatable: true,
+    onlyAsked: true,
+  },
+  {
+    pattern: /\b(halloween|spooky season)\b/,
+    weights: { horror: 0.6, thriller: 0.3 },
+    negatable: true,
+    onlyAsked: true,
+  },
 ];
+
+/**
+ * A clause that tells what happened rather than asks ("I had a scary dream last night", "it was a feel-good day at
+ * the beach", "date night went well last week"): its mood words move nothing. A clause with an asking word still asks
+ * ("I had a rough week, something light please" reads "something light please" as its own clause anyway).
+ */
+const narration = /\b(?:had|was|were|went|got|did|saw|watched|yesterday|last (?:night|week|weekend|month|year|time)|ago|once|used to)\b/;
+const asking = /\b(?:want|wanna|need|something|anything|recommend\w*|suggest\w*|please|looking for|mood for|in the mood|feel like|fancy|up for|tonight|how about|what about|give me|show me|find me|any)\b|\?/;
+/** Everyday things a mood word may describe instead of a film ("a scary dream", "a fun day", "a cozy cabin"). */
+const notFilm =
+  /^\s*(?:day|days|dream|dreams|nightmare|week|weekend|experience|moment|trip|life|weather|news|guy|guys|girl|person|people|man|woman|dog|cat|job|boss|place|house|home|cabin|room|food|meal|dinner|song|songs|music|book|books|game|games|party|face|kid|teacher|neighbou?r|sweater|blanket)\b/;
+
+/**
+ * A message that asks for films, for the occasion moods: asking words, five words or fewer ("a tearjerker", "halloween
+ * movie night!"), or the mood naming a film ("a sad movie", "a cozy movie for a rainy sunday").
+ */
+function asksForFilms(text: string, found: { index: number; 0: string }): boolean {
+  if (asking.test(text) || (text.match(/[\p{L}\p{N}'-]+/gu) ?? []).length <= 5) return true;
+  return /^\s*(?:movie|film|flick|comed\w*|one)s?\b/.test(text.slice(found.index + found[0].length)) || /\b(?:movie|film|flick)s?\b/.test(found[0]);
+}
+
+/** Whether the mood word found at `index` describes the film asked for: not in a clause that tells of life, nor before an everyday thing. */
+function moodCounts(text: string, index: number, length: number): boolean {
+  const start = Math.max(text.lastIndexOf(',', index), text.lastIndexOf('.', index), text.lastIndexOf(';', index), text.lastIndexOf('!', index)) + 1;
+  const endAt = text.slice(index + length).search(/[,.;!]/);
+  const clause = text.slice(start, endAt < 0 ? undefined : index + length + endAt);
+  if (narration.test(clause) && !asking.test(clause)) return false;
+  return !notFilm.test(text.slice(index + length));
+}
 
 // Bare number words are left out: "the second one" must not read as "one".
 const ordinals: Record<string, number> = { first: 0, '1st': 0, second: 1, '2nd': 1, third: 2, '3rd': 2, fourth: 3, '4th': 3, fifth: 4, '5th': 4, last: -1 };
@@ -159,14 +250,20 @@ export function classifyTurn(
     if (target) return { intent: 'explain', target, question: 'about', ...notes };
   }
   const weights: Record<string, number> = {};
+  // "Somthing scarry", "more comdy": genre words misspelled steer as spelled right.
+  const moodText = correctGenreTypos(text);
   for (const mood of moods) {
-    const found = mood.pattern.exec(text);
-    if (!found) continue;
-    // "Scary-free", "nothing scary": the mood is ruled out, not asked for (the constraints rule the genre out).
-    if (mood.negatable && negatedAt(text, found.index, found[0].length)) continue;
+    // The first mention that counts: "scary" in "I had a scary dream" does not, nor "nothing scary" (ruled out, not asked for: the constraints rule the genre out).
+    const counts = [...moodText.matchAll(new RegExp(mood.pattern.source, 'g'))].some(
+      (found) =>
+        !(mood.negatable && negatedAt(moodText, found.index, found[0].length)) &&
+        moodCounts(moodText, found.index, found[0].length) &&
+        (!mood.onlyAsked || asksForFilms(moodText, found)),
+    );
+    if (!counts) continue;
     for (const [tag, weight] of Object.entries(mood.weights)) weights[tag] = (weights[tag] ?? 0) + weight;
   }
-  for (const [tag, weight] of Object.entries(tagSteering(text, context.knownTags))) weights[tag] = (weights[tag] ?? 0) + weight;
+  for (const [tag, weight] of Object.entries(tagSteering(moodText, context.knownTags))) weights[tag] = (weights[tag] ?? 0) + weight;
   const refinement = Object.keys(weights).length > 0 ? { tagWeights: weights, phrase: message.trim().slice(0, 120) } : undefined;
   // "Not that one", "none of these", "not those": the list is turned down, as "something else" turns it.
   const asksForMore = /\b(something else|anything else|what else|else (?:you|would|could|can)|another|different|other (ones|options|suggestions)|instead|more like|not (?:that|this) one|none of (?:these|those|them)|not (?:these|those))\b/.test(text);

@@ -74,6 +74,13 @@ const clauseBreaks = new Set(['but', 'instead', 'rather', 'though', 'although', 
 /** After "and", these start a new request ("no horror and a comedy please"); other words stay ruled out ("I hate horror and gore"). */
 const freshStart = new Set(['a', 'an', 'some', 'something', 'anything', 'i', "i'd", "i'm", "i'll", 'we', 'maybe', 'perhaps', 'please', 'give', 'show', 'find', 'more', 'also']);
 
+/**
+ * Occasions and moods said in a phrase: "date night", "girls' night", "valentine's day", "edge of my seat", "mind-bending"
+ * (the chat reads their mood, not their words: "edge of my seat stuff" had found The Edge).
+ */
+const occasionPhrase =
+  /\b(?:date|girls'?|guys'?|ladies'?|lads'?|boys'?|movie|family|game|pizza|popcorn|friday|saturday)[- ]nights?\b|\bvalentine'?s?(?: day)?\b|\bedge of (?:my|your|our|the) seats?\b|\bmind[- ]?(?:bending|benders?|twisting)\b|\btear[- ]?jerkers?\b|\bfeel[- ]good\b/g;
+
 export interface QueryContentOptions {
   /** Genre keys the user ruled out or dislikes: words naming them ("war", "scary" for horror) are not searched. */
   ruledOut?: ReadonlySet<string> | undefined;
@@ -101,6 +108,8 @@ export function queryContent(text: string, options: QueryContentOptions = {}): s
     .toLowerCase()
     .replace(/[’‘]/g, "'")
     .replace(/\bscience[- ]fiction\b/g, 'sci-fi')
+    // Occasions say when and with whom, not what a film is about: "a girls night movie" had found Girls Town and Bad Girls.
+    .replace(occasionPhrase, ' ')
     .split(/[.,;:!?()\n]+/);
   for (const clause of clauses) {
     const words = clause

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyProfile } from '@personalab/core';
 import { tinyItems } from '../test/tiny-catalogue.js';
-import { buildTaste, collectTagStems, defaultStatedHalfAt, isNamedDislike, mentionedTagStems, profileFit, statedTasteShare, stem, tagKey, tagNamesByKey, tagStems, tasteEvidence } from './taste.js';
+import { buildTaste, collectTagStems, correctGenreTypos, defaultStatedHalfAt, isNamedDislike, mentionedTagStems, profileFit, statedTasteShare, stem, tagKey, tagNamesByKey, tagStems, tasteEvidence } from './taste.js';
 import type { HistoryEntry } from './types.js';
 
 const known = collectTagStems(tinyItems);
@@ -11,6 +11,18 @@ describe('taste', () => {
     expect(stem('comedies')).toBe(stem('Comedy'));
     expect(stem('thrillers')).toBe(stem('Thriller'));
     expect(stem('adventures')).toBe(stem('Adventure'));
+  });
+
+  it('spells misspelled genre words right and leaves real words alone', () => {
+    expect(correctGenreTypos('somthing scarry')).toBe('somthing scary');
+    expect(correctGenreTypos('a romantic comdy')).toBe('a romantic comedy');
+    expect(correctGenreTypos('recomend a thriler')).toBe('recomend a thriller');
+    expect(correctGenreTypos('a documentry, or westrens')).toBe('a documentary, or westerns');
+    expect(correctGenreTypos('a mistery')).toBe('a mystery');
+    // Words one letter from a genre word that are words themselves, and short words, stay.
+    for (const text of ['i was thrilled', 'an auction', 'a faction', 'mastery', 'a carton of milk', 'an adventurer', 'drams', 'actions speak', 'romances']) {
+      expect(correctGenreTypos(text), text).toBe(text);
+    }
   });
 
   it('maps everyday words to the tags they mean', () => {

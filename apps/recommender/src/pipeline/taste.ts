@@ -61,6 +61,51 @@ export function mentionedTagStems(text: string, knownTags?: ReadonlySet<string>)
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** Genre words of six letters or more that people misspell ("comdy", "thriler", "documentry", "westren"). */
+const genreSpellings = (
+  'comedy comedies thriller thrillers documentary documentaries western westerns romance romantic musical musicals mystery mysteries ' +
+  'fantasy horror action adventure adventures animation animated cartoon cartoons suspense detective detectives'
+).split(' ');
+const genreStems = new Set(genreSpellings.map(stem));
+/** Real words one letter from a genre word: never corrected ("I was thrilled", "an auction", "mastery"). */
+const realNeighbours = new Set('thrilled thrills auction auctions faction factions mastery carton cartons comely animate animates romancer adventurer adventurers'.split(' '));
+/** Short misspellings an edit-distance rule would not reach safely. */
+const shortMisspellings: Record<string, string> = { scarry: 'scary', scarey: 'scary', skary: 'scary', horor: 'horror', horrer: 'horror', comdy: 'comedy', comady: 'comedy', scifi: 'sci-fi', syfy: 'sci-fi' };
+
+/** Whether two words are at most one letter apart: one letter changed, added or dropped, or two neighbours swapped. */
+function oneEditApart(left: string, right: string): boolean {
+  if (Math.abs(left.length - right.length) > 1) return false;
+  let start = 0;
+  while (start < left.length && left[start] === right[start]) start++;
+  let leftEnd = left.length;
+  let rightEnd = right.length;
+  while (leftEnd > start && rightEnd > start && left[leftEnd - 1] === right[rightEnd - 1]) {
+    leftEnd--;
+    rightEnd--;
+  }
+  const leftRest = left.slice(start, leftEnd);
+  const rightRest = right.slice(start, rightEnd);
+  if (leftRest.length <= 1 && rightRest.length <= 1) return true;
+  // "westren" for "western": two neighbouring letters swapped.
+  return leftRest.length === 2 && rightRest.length === 2 && leftRest[0] === rightRest[1] && leftRest[1] === rightRest[0];
+}
+
+/**
+ * The text with misspelled genre words spelled right ("somthing scarry" → "somthing scary", "a romantic comdy" →
+ * "a romantic comedy", "recomend a thriler" → "recomend a thriller"): a word of five letters or more one letter from
+ * a genre word of six or more, or a listed short misspelling. Real words that near ("thrilled", "auction",
+ * "mastery") are left alone. Lower-case text in, the same text out with only those words changed.
+ */
+export function correctGenreTypos(text: string): string {
+  return text.replace(/[a-z]{4,}/g, (word) => {
+    const listed = shortMisspellings[word];
+    if (listed !== undefined) return listed;
+    // A genre word in another form ("actions", "romances") is no misspelling.
+    if (word.length < 5 || realNeighbours.has(word) || genreStems.has(stem(word))) return word;
+    return genreSpellings.find((genre) => oneEditApart(word, genre)) ?? word;
+  });
+}
+
 /** Words that name the medium rather than the genre: "Film-Noir" is noir. */
 const mediumWords = new Set(['film', 'films', 'movie', 'movies', 'cinema', 'genre', 'genres']);
 
