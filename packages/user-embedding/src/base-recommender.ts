@@ -23,18 +23,18 @@ export interface ScoringQuery {
   /** Item indices, oldest first. */
   history: number[];
   /**
-   * Set (with `user` undefined) when a known user came with an explicit history that is not their stored one (as a
-   * set): they are scored from `history` as a new user is (fold-in). It names them for what the history does not
+   * Set (with `user` undefined) when a known user came with an explicit history holding an item they were not learned
+   * with, or an empty one: they are scored from `history` as a new user is (fold-in). It names them for what the history does not
    * give: the two-tower's demographics, context-EASE's rating period, a fold-in's warm start (LightGCN's ego vector,
    * biased MF's p_u and b_u), and the stored predictions of the rating models that cannot read a history.
    */
   knownUser?: number;
 }
 
-/** Whether `history` (no duplicates) holds exactly the items of `stored`, as a set. */
-function sameItems(history: readonly number[], stored: readonly number[]): boolean {
+/** Whether every item of `history` is one of `stored`'s (the history adds nothing the model learned the user without). */
+function addsNothing(history: readonly number[], stored: readonly number[]): boolean {
   const items = new Set(stored);
-  return items.size === history.length && history.every((item) => items.has(item));
+  return history.every((item) => items.has(item));
 }
 
 /** Training interactions per item, by item index, once per vocabulary. */
@@ -169,18 +169,19 @@ export abstract class BaseRecommender implements Recommender {
 
   /**
    * Resolves `userId` and/or `history` into dense indices; an explicit history wins over the stored one. Its unknown
-   * ids are dropped and a repeated item counts once (its first place kept). A known user whose explicit history holds
-   * exactly their stored items (in any order) is scored as with `userId` alone, from their learned parameters (the
-   * history, in the order given, goes along for the models that read one); with any other history they are scored
-   * from it, as a new user is, and `knownUser` names them (a chat that adds the films the user just named had been
-   * scored from their learned vector alone by BPR, LightGCN and the rating models).
+   * ids are dropped and a repeated item counts once (its first place kept). A known user whose explicit history adds
+   * nothing to their stored items (all of them in any order, or some: the recommender service leaves out the films
+   * they disliked) is scored from their learned parameters, as with `userId` alone (the history, in the order given,
+   * goes to the models that read one); a history with an item the model did not learn them with (a chat that adds the
+   * films the user just named), or an empty one, is what they are scored from, as a new user is, and `knownUser`
+   * names them (BPR, LightGCN and the rating models had scored the learned vector alone and ignored the added films).
    */
   resolveQuery(options: { userId?: string | undefined; history?: readonly string[] | undefined }): ScoringQuery {
     const matrix = this.data;
     const user = options.userId === undefined ? undefined : matrix.userIndex.get(options.userId);
     if (options.history !== undefined) {
       const history = [...new Set(historyIndices(matrix, options.history))];
-      if (user === undefined || sameItems(history, matrix.histories[user] ?? [])) return { user, history };
+      if (user === undefined || (history.length > 0 && addsNothing(history, matrix.histories[user] ?? []))) return { user, history };
       return { user: undefined, history, knownUser: user };
     }
     if (user === undefined) {

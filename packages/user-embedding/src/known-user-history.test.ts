@@ -125,14 +125,16 @@ describe("a known user's explicit history, for every model (cpu backend)", () =>
     }, 30_000);
   }
 
-  it('resolveQuery says which: the stored set keeps the user, any other history names them as knownUser', async () => {
+  it('resolveQuery says which: stored items (all or some) keep the user, a history adding an item names them as knownUser', async () => {
     const model = await fitted(new MostPopularRecommender());
     const user = model.data.userIndex.get(userId) as number;
     const storedIndices = model.data.histories[user] as number[];
     expect(model.resolveQuery({ userId })).toEqual({ user, history: storedIndices });
     expect(model.resolveQuery({ userId, history: [...stored].reverse() })).toEqual({ user, history: [...storedIndices].reverse() });
-    const fewer = model.resolveQuery({ userId, history: stored.slice(1) });
-    expect(fewer).toEqual({ user: undefined, history: storedIndices.slice(1), knownUser: user });
+    // Some of the stored items (the recommender service leaves out disliked films): still the learned user.
+    expect(model.resolveQuery({ userId, history: stored.slice(1) })).toEqual({ user, history: storedIndices.slice(1) });
+    const grown = model.resolveQuery({ userId, history: [...stored.slice(1), ...added] });
+    expect(grown).toEqual({ user: undefined, history: [...storedIndices.slice(1), ...added.map((id) => model.data.itemIndex.get(id) as number)], knownUser: user });
     expect(model.resolveQuery({ userId, history: [] })).toEqual({ user: undefined, history: [], knownUser: user });
     expect(model.resolveQuery({ userId: 'someone-new', history: [stored[0] as string, stored[0] as string] })).toEqual({ user: undefined, history: [storedIndices[0]] });
   });
