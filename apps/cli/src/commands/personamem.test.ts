@@ -81,11 +81,40 @@ describe('personalab personamem', () => {
   });
 
   it('refuses responders that need contexts without them, and options the responder would ignore', async () => {
-    await refused(['evaluate', '--questions', questions, '--store', store], 'invalid_argument', /--responder memory answers from the shared contexts: give --contexts \(only the controls random and longest-option work without\)/);
+    await refused(['evaluate', '--questions', questions, '--store', store], 'invalid_argument', /--responder memory answers from the shared contexts: give --contexts \(only the controls random, longest-option and option-priors work without\)/);
     await refused(['evaluate', '--questions', questions, '--contexts', contexts, '--k', '3', '--store', store], 'invalid_argument', /--k applies to --responder llm --strategy retrieval only, not --responder memory/);
     await refused(['evaluate', '--questions', questions, '--contexts', contexts, '--strategy', 'truncate', '--store', store], 'invalid_argument', /--strategy applies to --responder llm only/);
     await refused(['evaluate', '--questions', questions, '--limit', 'abc', '--store', store], 'invalid_argument', /--limit must be a positive integer, got "abc"/);
     await refused(['evaluate', '--questions', questions, '--concurrency', '0', '--store', store], 'invalid_argument', /--concurrency must be an integer from 1 to 1024/);
+  });
+
+  it('accepts --responder evidence (offline, reads the contexts) and refuses it without contexts', async () => {
+    await refused(['evaluate', '--questions', questions, '--responder', 'evidence', '--store', store], 'invalid_argument', /--responder evidence answers from the shared contexts: give --contexts \(only the controls random, longest-option and option-priors work without\)/);
+    await refused(['evaluate', '--questions', questions, '--contexts', contexts, '--responder', 'evidence', '--k', '3', '--store', store], 'invalid_argument', /--k applies to --responder llm --strategy retrieval only, not --responder evidence/);
+    await refused(['evaluate', '--questions', questions, '--responder', 'evidance', '--store', store], 'invalid_argument', /^--responder must be one of random, longest-option, memory, llm, evidence, option-priors, got "evidance"$/);
+    const output = await run(['evaluate', '--questions', questions, '--contexts', contexts, '--responder', 'evidence', '--store', store]);
+    expect(output).toMatch(/on 3 questions \(0 resumed, 3 asked, 0 failed\)/);
+    // Named by the responder, as every run: evidence-<questions file>.
+    const runs = new RunStore(store);
+    try {
+      expect(runs.listRuns().map((entry) => entry.runId)).toContain('evidence-questions_gen2k-p1-q3-seed1');
+    } finally {
+      runs.close();
+    }
+  });
+
+  it('accepts --responder option-priors without contexts (a control), and records the fitted weights it answers with', async () => {
+    const output = await run(['evaluate', '--questions', questions, '--responder', 'option-priors', '--store', store]);
+    expect(output).toMatch(/on 3 questions \(0 resumed, 3 asked, 0 failed\)/);
+    const runs = new RunStore(store);
+    try {
+      const entry = runs.listRuns().find((info) => info.runId === 'option-priors-questions_gen2k-p1-q3-seed1');
+      expect(entry?.settings.weights).toMatch(/^[0-9a-f]{12}$/);
+      const evidence = runs.listRuns().find((info) => info.runId.startsWith('evidence-'));
+      if (evidence) expect(evidence.settings.weights).not.toBe(entry?.settings.weights);
+    } finally {
+      runs.close();
+    }
   });
 
   it('resumes a run only with the same contexts', async () => {

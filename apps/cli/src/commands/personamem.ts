@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type Responder, type Shard, PersonalabError, blockingFile, formatShard, getConfig, parseShard, writeResults } from '@personalab/core';
@@ -8,7 +9,6 @@ import {
   type BenchmarkQuestion,
   type Phrasing,
   type QuestionOutcome,
-  type ResponderName,
   type RunReport,
   type StrategyName,
   RunStore,
@@ -19,6 +19,10 @@ import {
   checkBenchmarkTargets,
   createResponder,
   defaultBenchmarkShape,
+  EvidenceResponder,
+  defaultEvidenceWeights,
+  defaultOptionPriorWeights,
+  OptionPriorsResponder,
   enrichWording,
   evaluate,
   extractorNames,
@@ -47,13 +51,16 @@ import { integerOption, positive, seedRange } from '../integer-option.js';
 import { interruptOnSignals } from '../interrupt.js';
 
 const phrasings = ['plain', 'varied', 'heldout', 'heldout2'];
+/** `createResponder`'s responders, the evidence responder and the option-priors control (offline, default weights), built here. */
+const evaluateResponderNames = [...responderNames, 'evidence', 'option-priors'] as const;
+type EvaluateResponderName = (typeof evaluateResponderNames)[number];
 /** Responders that read the shared contexts; the others are the controls. */
-const contextResponders: readonly string[] = ['memory', 'llm'];
+const contextResponders: readonly string[] = ['memory', 'evidence', 'llm'];
 
 interface EvaluateCommandOptions {
   questions: string;
   contexts?: string;
-  responder: ResponderName;
+  responder: EvaluateResponderName;
   strategy: StrategyName;
   extractor: ExtractorName;
   k: number;
@@ -84,13 +91,19 @@ function assertNotAFile(flag: string, directory: string): void {
   throw new PersonalabError('invalid_argument', file === resolve(directory) ? `${flag} ${directory} is a file: results are written into a folder` : `${flag} ${directory}: ${file} is a file, not a folder`);
 }
 
+/** "a", "a and b", "a, b and c". */
+const listed = (names: readonly string[]) => (names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`);
+
+/** A short fingerprint of a responder's fitted weights (sha256 of their JSON, 12 hex digits). */
+const weightsFingerprint = (weights: Partial<Record<string, number>>) => createHash('sha256').update(JSON.stringify(weights)).digest('hex').slice(0, 12);
+
 /**
  * Checks `evaluate`'s options against each other and returns the settings that change the answers
  * (recorded with the run, so that resuming with other ones is refused). An option the chosen
  * responder would ignore is an error, not silently dropped.
  */
 function evaluateSettings(options: EvaluateCommandOptions, command: Command): Record<string, unknown> {
-  if (!responderNames.includes(options.responder)) throw new PersonalabError('invalid_argument', `--responder must be one of ${responderNames.join(', ')}, got "${options.responder}"`);
+  if (!evaluateResponderNames.includes(options.responder)) throw new PersonalabError('invalid_argument', `--responder must be one of ${evaluateResponderNames.join(', ')}, got "${options.responder}"`);
   if (!strategyNames.includes(options.strategy)) throw new PersonalabError('invalid_argument', `--strategy must be one of ${strategyNames.join(', ')}, got "${options.strategy}"`);
   if (!extractorNames.includes(options.extractor)) throw new PersonalabError('invalid_argument', `--extractor must be one of ${extractorNames.join(', ')}, got "${options.extractor}"`);
   const given = (name: string) => {
@@ -109,12 +122,15 @@ function evaluateSettings(options: EvaluateCommandOptions, command: Command): Re
   if (contextResponders.includes(options.responder) && options.contexts === undefined) {
     throw new PersonalabError(
       'invalid_argument',
-      `--responder ${options.responder} answers from the shared contexts: give --contexts (only the controls ${responderNames.filter((name) => !contextResponders.includes(name)).join(' and ')} work without)`,
+      `--responder ${options.responder} answers from the shared contexts: give --contexts (only the controls ${listed(evaluateResponderNames.filter((name) => !contextResponders.includes(name)))} work without)`,
     );
   }
   // The random control's seed changes its answers: recorded, so that a run resumed under another seed is refused
   // (the default moved from 0 to 1 in session 11; runs stored before then have no seed recorded).
   if (options.responder === 'random') return { seed: defaultRandomSeed };
+  // Fitted weights change the answers too: a run resumed after they were refitted is refused, not mixed.
+  if (options.responder === 'evidence') return { weights: weightsFingerprint(defaultEvidenceWeights) };
+  if (options.responder === 'option-priors') return { weights: weightsFingerprint(defaultOptionPriorWeights) };
   if (!llm) return {};
   return {
     strategy: options.strategy,
@@ -266,7 +282,7 @@ export function registerPersonamemCommand(program: Command): void {
     .description('answer every question with a responder; resumable (same --run-id and --store): Ctrl-C or SIGTERM stops it before the next question and prints the command that resumes')
     .requiredOption('--questions <file>', 'required: questions CSV (official columns)')
     .option('--contexts <file>', 'shared contexts JSONL (leave out for questions-only files: controls only)')
-    .option('--responder <name>', responderNames.join(' | '), 'memory')
+    .option('--responder <name>', `${evaluateResponderNames.join(' | ')} (evidence: offline conditional logit over option priors and the user's messages, weights fitted on the 270 pre-release dev questions; option-priors: the same priors alone, a control that reads no context)`, 'memory')
     .option(
       '--strategy <name>',
       `llm only: ${strategyNames.join(' | ')}; retrieval embeds with PERSONALAB_EMBED_MODEL when set, else the offline hashing embedder (the line "embedder: …" on stderr says which; it is recorded with the run)`,
@@ -297,10 +313,15 @@ export function registerPersonamemCommand(program: Command): void {
         const settings = evaluateSettings(options, command);
         const shard = options.shard === undefined ? undefined : parseShard(options.shard);
         if (shard && options.runId?.includes('#')) throw new PersonalabError('invalid_argument', `--run-id ${options.runId}: with --shard the run id must not contain "#" (a shard is stored as <run-id>#i/n)`);
-        const responder = await createResponder(
-          { responder: options.responder, strategy: options.strategy, extractor: options.extractor, k: options.k, maxTokens: options.maxTokens, systemRole: options.systemRole },
-          getConfig(),
-        );
+        const responder =
+          options.responder === 'evidence'
+            ? new EvidenceResponder()
+            : options.responder === 'option-priors'
+              ? new OptionPriorsResponder()
+              : await createResponder(
+                { responder: options.responder, strategy: options.strategy, extractor: options.extractor, k: options.k, maxTokens: options.maxTokens, systemRole: options.systemRole },
+                getConfig(),
+              );
         const runSettings = { ...settings, ...strategyComponents(responder) };
         const loaded = await loadBenchmark({ questionsPath: options.questions, ...(options.contexts === undefined ? {} : { contextsPath: options.contexts }) });
         const asked = options.limit === undefined ? loaded.questions : loaded.questions.slice(0, options.limit);
