@@ -58,26 +58,33 @@ export class EvidenceResponder implements Responder {
   }
 
   scoreOptions(question: ResponderQuestion): EvidenceOptionScore[] {
-    const features = this.optionFeatures(question);
-    const scores = utilities(
-      features,
-      evidenceFeatureNames.map((name) => this.weights[name]),
-    );
-    return features.map((row, option) => ({
-      letter: optionLetters[option] ?? 'a',
-      score: scores[option] ?? 0,
-      features: Object.fromEntries(evidenceFeatureNames.map((name, column) => [name, row[column] ?? 0])) as Record<EvidenceFeatureName, number>,
-    }));
+    return scoredOptions(this.optionFeatures(question), this.weights);
   }
 
   async answer(question: ResponderQuestion): Promise<ResponderAnswer> {
-    const scores = this.scoreOptions(question);
-    let best = scores[0];
-    // The first option wins ties, as the longest-option control's.
-    for (const entry of scores) if (best === undefined || entry.score > best.score) best = entry;
-    const letter = (best?.letter ?? 'a') as (typeof optionLetters)[number];
-    return { reply: finalAnswerReply(letter, `Evidence utilities: ${scores.map((entry) => `${entry.letter}: ${entry.score.toFixed(2)}`).join(', ')}.`) };
+    return bestOptionReply(this.scoreOptions(question), 'Evidence utilities');
   }
+}
+
+/** Each option's utility under `weights`, with its features by name. */
+function scoredOptions(features: readonly (readonly number[])[], weights: EvidenceWeights): EvidenceOptionScore[] {
+  const scores = utilities(
+    features,
+    evidenceFeatureNames.map((name) => weights[name]),
+  );
+  return features.map((row, option) => ({
+    letter: optionLetters[option] ?? 'a',
+    score: scores[option] ?? 0,
+    features: Object.fromEntries(evidenceFeatureNames.map((name, column) => [name, row[column] ?? 0])) as Record<EvidenceFeatureName, number>,
+  }));
+}
+
+/** The reply naming the option of highest utility (the first one wins ties, as the longest-option control's), utilities as its reasoning. */
+function bestOptionReply(scores: readonly EvidenceOptionScore[], label: string): ResponderAnswer {
+  let best = scores[0];
+  for (const entry of scores) if (best === undefined || entry.score > best.score) best = entry;
+  const letter = (best?.letter ?? 'a') as (typeof optionLetters)[number];
+  return { reply: finalAnswerReply(letter, `${label}: ${scores.map((entry) => `${entry.letter}: ${entry.score.toFixed(2)}`).join(', ')}.`) };
 }
 
 const priorNames = new Set<EvidenceFeatureName>(priorFeatureNames);
@@ -106,23 +113,10 @@ export class OptionPriorsResponder implements Responder {
 
   /** Every option's utility (the same features as the evidence responder's, over no context). */
   scoreOptions(question: Pick<ResponderQuestion, 'type' | 'question' | 'options'>): EvidenceOptionScore[] {
-    const features = evidenceFeatures(question, noContext, 0);
-    const scores = utilities(
-      features,
-      evidenceFeatureNames.map((name) => this.weights[name]),
-    );
-    return features.map((row, option) => ({
-      letter: optionLetters[option] ?? 'a',
-      score: scores[option] ?? 0,
-      features: Object.fromEntries(evidenceFeatureNames.map((name, column) => [name, row[column] ?? 0])) as Record<EvidenceFeatureName, number>,
-    }));
+    return scoredOptions(evidenceFeatures(question, noContext, 0), this.weights);
   }
 
   async answer(question: ResponderQuestion): Promise<ResponderAnswer> {
-    const scores = this.scoreOptions(question);
-    let best = scores[0];
-    for (const entry of scores) if (best === undefined || entry.score > best.score) best = entry;
-    const letter = (best?.letter ?? 'a') as (typeof optionLetters)[number];
-    return { reply: finalAnswerReply(letter, `Option-prior utilities (no context read): ${scores.map((entry) => `${entry.letter}: ${entry.score.toFixed(2)}`).join(', ')}.`) };
+    return bestOptionReply(this.scoreOptions(question), 'Option-prior utilities (no context read)');
   }
 }
