@@ -131,8 +131,8 @@ await runScript(async () => {
       markdown: withRunHeader(renderMarkdown('PersonaMem released 32k questions: controls and the authors\' predictions', reports, notes), header),
       svgs: { distance: svgAccuracyByDistance('Released 32k: accuracy against distance to the reference', reports, published32k) },
     });
-    summary.push('## Released 32k questions (589)', '', '| run | overall | longest option wrong |', '|---|---|---|');
-    for (const report of reports) summary.push(`| ${report.responder} | ${formatCell(report.all.overall)} | ${formatCell(report.longestWrong.overall)} |`);
+    summary.push('## Released 32k questions (589)', '', '| run | overall | longest option wrong | option-priors control wrong |', '|---|---|---|---|');
+    for (const report of reports) summary.push(`| ${report.responder} | ${formatCell(report.all.overall)} | ${formatCell(report.longestWrong.overall)} | ${formatCell(report.priorsWrong.overall)} |`);
     const longest = reports.find((report) => report.responder === 'longest-option');
     if (longest) {
       summary.push(

@@ -36,7 +36,7 @@ export type { PreferenceClaim } from './memory/preference-claims.js';
 
 export { wilsonInterval, intervalContains } from './report/wilson.js';
 export type { AccuracyCell } from './report/wilson.js';
-export { buildRunReport, longestOptionIsCorrect, defaultDistanceBuckets } from './report/accuracy-report.js';
+export { buildRunReport, longestOptionIsCorrect, optionPriorsAreCorrect, defaultDistanceBuckets } from './report/accuracy-report.js';
 export type { RunReport, BreakdownReport, DistanceBucket } from './report/accuracy-report.js';
 export { renderMarkdown, svgAccuracyByDistance, formatCell } from './report/render-report.js';
 export { published128k, published32k } from './report/published.js';

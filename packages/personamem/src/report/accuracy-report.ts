@@ -1,4 +1,5 @@
 import type { QuestionOutcome } from '../evaluator.js';
+import { OptionPriorsResponder } from '../responders/evidence-responder.js';
 import { longestOptionIndex } from '../responders/longest-option-responder.js';
 import { type BenchmarkQuestion, optionLetters } from '../types.js';
 import { type AccuracyCell, wilsonInterval } from './wilson.js';
@@ -42,6 +43,12 @@ export interface RunReport {
   all: BreakdownReport;
   /** Only questions where the longest option is not the answer: a length prior cannot score here. */
   longestWrong: BreakdownReport;
+  /**
+   * Only questions the option-priors control (`OptionPriorsResponder`, default weights) gets wrong: what the options'
+   * phrasing alone cannot score, so what a responder gets right here it owes to something else (on the pre-release
+   * dev questions the control was fitted on, in-sample).
+   */
+  priorsWrong: BreakdownReport;
 }
 
 interface Tally {
@@ -88,6 +95,13 @@ export function longestOptionIsCorrect(question: BenchmarkQuestion): boolean {
   return optionLetters[longestOptionIndex(question.options)] === question.correct;
 }
 
+const optionPriors = new OptionPriorsResponder();
+
+/** Whether the option-priors control (default weights, no context read) picks the gold answer for a question. */
+export function optionPriorsAreCorrect(question: BenchmarkQuestion): boolean {
+  return optionPriors.choose(question) === question.correct;
+}
+
 /** Accuracy of one run overall, per type, per topic and per distance bucket, with 95% Wilson intervals. */
 export function buildRunReport(
   questions: readonly BenchmarkQuestion[],
@@ -115,6 +129,10 @@ export function buildRunReport(
     all: breakdown(rows, buckets),
     longestWrong: breakdown(
       rows.filter((row) => !longestOptionIsCorrect(row.question)),
+      buckets,
+    ),
+    priorsWrong: breakdown(
+      rows.filter((row) => !optionPriorsAreCorrect(row.question)),
       buckets,
     ),
   };

@@ -36,19 +36,30 @@ function distanceTable(reports: readonly RunReport[], pick: (report: RunReport) 
 
 /**
  * A Markdown comparison of runs on one benchmark: overall and per type with 95% Wilson intervals,
- * per distance bucket and per topic, and the same on the questions where the longest option is wrong.
+ * per distance bucket and per topic, and the same on the questions where the longest option is wrong and on those
+ * the option-priors control gets wrong.
  */
 export function renderMarkdown(title: string, reports: readonly RunReport[], notes: readonly string[] = []): string {
   const all = (report: RunReport) => report.all;
   const longestWrong = (report: RunReport) => report.longestWrong;
+  const priorsWrong = (report: RunReport) => report.priorsWrong;
   const lines = [
     `# ${title}`,
     '',
     ...notes.map((note) => `- ${note}`),
     ...(notes.length ? [''] : []),
     markdownTable(
-      ['responder', 'run', 'scored', 'failed', 'unanswered', 'accuracy [95% CI]', 'accuracy where longest option is wrong'],
-      reports.map((report) => [report.responder, report.runId, report.scored, report.failed, report.missing, formatCell(report.all.overall), formatCell(report.longestWrong.overall)]),
+      ['responder', 'run', 'scored', 'failed', 'unanswered', 'accuracy [95% CI]', 'accuracy where longest option is wrong', 'accuracy where the option-priors control is wrong'],
+      reports.map((report) => [
+        report.responder,
+        report.runId,
+        report.scored,
+        report.failed,
+        report.missing,
+        formatCell(report.all.overall),
+        formatCell(report.longestWrong.overall),
+        formatCell(report.priorsWrong.overall),
+      ]),
     ),
     '',
     '## Accuracy per question type',
@@ -66,6 +77,12 @@ export function renderMarkdown(title: string, reports: readonly RunReport[], not
     '## Questions where the longest option is wrong (a length prior cannot score)',
     '',
     comparisonTable(reports, longestWrong, 'byType'),
+    '',
+    '## Questions the option-priors control gets wrong (the options\' phrasing alone cannot score)',
+    '',
+    'The control (`--responder option-priors`) reads no context; its weights were fitted on the 270 pre-release dev questions, so on those it is in-sample.',
+    '',
+    comparisonTable(reports, priorsWrong, 'byType'),
     '',
   ];
   return lines.join('\n');

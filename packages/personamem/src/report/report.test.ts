@@ -51,13 +51,33 @@ describe('run report', () => {
     expect(report.longestWrong.overall.correct).toBe(1);
   });
 
+  it('breaks accuracy down on the questions the option-priors control gets wrong', () => {
+    const recall = (id: string, correct: 'a' | 'b'): BenchmarkQuestion => ({
+      ...question(id, 'recalling_facts_mentioned_by_the_user', correct, 1000, 'a'),
+      options: ['(a) I remember you mentioned your greyhound Biscuit and your morning walks by the river.', '(b) Dogs are nice.'],
+    });
+    // The control picks (a), the option that recalls the user: right on r1, wrong on r2 and r3.
+    const recallQuestions = [recall('r1', 'a'), recall('r2', 'b'), recall('r3', 'b')];
+    const answered = [
+      { questionId: 'r1', correct: true, predicted: 'a', error: null },
+      { questionId: 'r2', correct: true, predicted: 'b', error: null },
+      { questionId: 'r3', correct: false, predicted: 'a', error: null },
+    ];
+    const priors = buildRunReport(recallQuestions, answered, { runId: 'p', responder: 'x', benchmark: 'b' });
+    expect(priors.priorsWrong.overall.n).toBe(2);
+    expect(priors.priorsWrong.overall.correct).toBe(1);
+    const markdown = renderMarkdown('Title', [priors]);
+    expect(markdown).toContain('accuracy where the option-priors control is wrong');
+    expect(markdown).toContain("## Questions the option-priors control gets wrong (the options' phrasing alone cannot score)");
+  });
+
   it('names each run of the same responder by its run id, in every table and in the SVG legend', () => {
     // Two runs of one responder (other contexts, another endpoint) had two columns both headed "memory".
     const other = buildRunReport(questions, outcomes.map((outcome) => ({ ...outcome, correct: !outcome.correct })), { runId: 'mem-b', responder: 'memory', benchmark: 'b' });
     const first = { ...report, runId: 'mem-a', responder: 'memory' };
     const markdown = renderMarkdown('Title', [first, other, { ...report, runId: 'ctl', responder: 'random' }]);
     const headers = markdown.split('\n').filter((line) => /^\| (question type|topic|distance to reference)/.test(line));
-    expect(headers).toHaveLength(4);
+    expect(headers).toHaveLength(5);
     for (const header of headers) expect(header).toMatch(/ \| memory \(mem-a\) \| memory \(mem-b\) \| random \|$/);
     const svg = svgAccuracyByDistance('t', [first, other]);
     expect(svg).toContain('>memory (mem-a)<');

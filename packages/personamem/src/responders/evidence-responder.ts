@@ -1,6 +1,6 @@
 import { type ChatMessage, type Responder, type ResponderAnswer, type ResponderQuestion, PersonalabError } from '@personalab/core';
 import { finalAnswerReply } from '../scoring.js';
-import { hasSource, optionLetters } from '../types.js';
+import { type OptionLetter, hasSource, optionLetters } from '../types.js';
 import { utilities } from './conditional-logit.js';
 import { type EvidenceFeatureName, type EvidenceWeights, EvidenceContextIndex, evidenceFeatureNames, evidenceFeatures, priorFeatureNames } from './evidence-features.js';
 import { defaultEvidenceWeights, defaultOptionPriorWeights } from './evidence-weights.js';
@@ -79,12 +79,16 @@ function scoredOptions(features: readonly (readonly number[])[], weights: Eviden
   }));
 }
 
-/** The reply naming the option of highest utility (the first one wins ties, as the longest-option control's), utilities as its reasoning. */
-function bestOptionReply(scores: readonly EvidenceOptionScore[], label: string): ResponderAnswer {
+/** The letter of highest utility (the first one wins ties, as the longest-option control's). */
+function bestLetter(scores: readonly EvidenceOptionScore[]): OptionLetter {
   let best = scores[0];
   for (const entry of scores) if (best === undefined || entry.score > best.score) best = entry;
-  const letter = (best?.letter ?? 'a') as (typeof optionLetters)[number];
-  return { reply: finalAnswerReply(letter, `${label}: ${scores.map((entry) => `${entry.letter}: ${entry.score.toFixed(2)}`).join(', ')}.`) };
+  return (best?.letter ?? 'a') as OptionLetter;
+}
+
+/** The reply naming the option of highest utility, utilities as its reasoning. */
+function bestOptionReply(scores: readonly EvidenceOptionScore[], label: string): ResponderAnswer {
+  return { reply: finalAnswerReply(bestLetter(scores), `${label}: ${scores.map((entry) => `${entry.letter}: ${entry.score.toFixed(2)}`).join(', ')}.`) };
 }
 
 const priorNames = new Set<EvidenceFeatureName>(priorFeatureNames);
@@ -114,6 +118,11 @@ export class OptionPriorsResponder implements Responder {
   /** Every option's utility (the same features as the evidence responder's, over no context). */
   scoreOptions(question: Pick<ResponderQuestion, 'type' | 'question' | 'options'>): EvidenceOptionScore[] {
     return scoredOptions(evidenceFeatures(question, noContext, 0), this.weights);
+  }
+
+  /** The option it answers (for reports that split questions by whether the control gets them right). */
+  choose(question: Pick<ResponderQuestion, 'type' | 'question' | 'options'>): OptionLetter {
+    return bestLetter(this.scoreOptions(question));
   }
 
   async answer(question: ResponderQuestion): Promise<ResponderAnswer> {
