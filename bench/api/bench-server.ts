@@ -32,9 +32,14 @@ export function benchStateFolder(name: string, stateDir: string = getConfig().st
   return join(stateDir, 'bench', name);
 }
 
-/** Starts bench/api/server.ts with `args` (`--cache off`, `--turns off`, `--state DIR`, …) and waits for its `ready` line. */
-export function startBenchServer(args: readonly string[]): Promise<BenchServer> {
-  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', join(import.meta.dirname, 'server.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+/**
+ * Starts bench/api/server.ts with `args` (`--cache off`, `--turns off`, `--state DIR`, …) and waits for its `ready` line.
+ * `ipc`: with an IPC channel and `--expose-gc`, over which the server answers `{ type: 'stats' }` and `{ type: 'catalogue' }`
+ * (bench/api/soak.ts) and reports its close after a SIGTERM.
+ */
+export function startBenchServer(args: readonly string[], options: { ipc?: boolean } = {}): Promise<BenchServer> {
+  const node = ['--conditions=development', '--import', 'tsx', ...(options.ipc ? ['--expose-gc'] : [])];
+  const child = spawn(process.execPath, [...node, join(import.meta.dirname, 'server.ts'), ...args], { stdio: options.ipc ? ['ignore', 'pipe', 'inherit', 'ipc'] : ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => {

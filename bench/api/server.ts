@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig, scriptOptions } from '@personalab/core';
 import { serve } from '@personalab/recommender';
-import { candidateModelName, defaultCandidateModel } from '@personalab/user-embedding';
+import { candidateModelName, defaultCandidateModel, liveTensorCount } from '@personalab/user-embedding';
 import { benchDatasetName, benchStateFolder } from './bench-server.js';
 
 const { values } = parseArgs({ options: { dataset: { type: 'string', default: 'auto' }, state: { type: 'string', default: benchStateFolder('api-server') }, cache: { type: 'string', default: 'on' }, turns: { type: 'string', default: 'on' }, model: { type: 'string', default: defaultCandidateModel } } });
@@ -49,5 +49,61 @@ const server = await serve({
 if (values.cache === 'off') server.service.chatRec.disableCache();
 const users = server.service.store.database.prepare('SELECT id FROM users ORDER BY rowid').pluck().all() as string[];
 process.stdout.write(`ready ${new URL(server.app.listeningOrigin).port} ${apiKey} ${users.join(',')}\n`);
-// Closed as `personalab serve` closes on a signal: the store flushed and the state folder's server.lock removed.
-process.once('SIGTERM', () => void server.close().then(() => process.exit(0)));
+
+/** How many of each kind (`TCPWrap`, `Timeout`, …) a list of names holds. */
+const countByName = (names: readonly string[]) => names.reduce<Record<string, number>>((counts, name) => ({ ...counts, [name]: (counts[name] ?? 0) + 1 }), {});
+/** Listeners on the process and on the HTTP server: a listener added per request or per connection would show here. */
+const listenerCount = () => [process, server.app.server].reduce((sum, emitter) => sum + emitter.eventNames().reduce((count, name) => count + emitter.listenerCount(name), 0), 0);
+
+// Over the IPC channel bench/api/soak.ts opens: what grows, read after a full collection (`--expose-gc`).
+if (process.send) {
+  process.on('message', (message: { type?: string; id?: number }) => {
+    if (message.type === 'stats') {
+      (globalThis as { gc?: () => void }).gc?.();
+      const memory = process.memoryUsage();
+      // The per-user list cache is the pipeline's own (private): read here only to say what the heap holds. Its keys
+      // are `user|k|version`; a list whose version is no longer the user's can never be answered again (stale).
+      const cache: unknown = Reflect.get(server.service.chatRec, 'cache');
+      const keys = cache instanceof Map ? [...(cache as Map<string, unknown>).keys()] : [];
+      const stale = keys.filter((key) => {
+        const parts = key.split('|');
+        return parts.at(-1) !== server.service.store.versionOf(parts.slice(0, -2).join('|'));
+      }).length;
+      process.send?.({
+        type: 'stats',
+        id: message.id,
+        rss: memory.rss,
+        heapUsed: memory.heapUsed,
+        external: memory.external,
+        arrayBuffers: memory.arrayBuffers,
+        tensors: liveTensorCount(),
+        resources: countByName(process.getActiveResourcesInfo()),
+        listeners: listenerCount(),
+        cachedLists: cache instanceof Map ? cache.size : null,
+        staleLists: cache instanceof Map ? stale : null,
+      });
+    } else if (message.type === 'catalogue') {
+      process.send?.({ type: 'catalogue', id: message.id, items: [...server.service.catalog.values()].map((item) => ({ id: item.id, title: item.title, tags: item.tags, year: item.year })) });
+    }
+  });
+}
+
+// Closed as `personalab serve` closes on a signal: requests in flight finish, then the store is flushed and the state
+// folder's server.lock removed. The process then ends by itself: a handle left open (a timer, a socket) would keep it
+// running, so it is reported, and the process exits with 3 after 5 s if it is still up.
+process.once('SIGTERM', () => {
+  const started = performance.now();
+  void server.close().then(() => {
+    const closeMs = performance.now() - started;
+    const left = countByName(process.getActiveResourcesInfo());
+    process.stderr.write(`[server] closed in ${closeMs.toFixed(0)} ms; active resources left: ${JSON.stringify(left)}\n`);
+    const exitSoon = () => {
+      setTimeout(() => {
+        process.stderr.write(`[server] still running 5 s after close (active: ${JSON.stringify(countByName(process.getActiveResourcesInfo()))}): exiting\n`);
+        process.exit(3);
+      }, 5000).unref();
+    };
+    if (process.send && process.connected) process.send({ type: 'closed', closeMs, resources: left }, () => (process.disconnect(), exitSoon()));
+    else exitSoon();
+  });
+});

@@ -393,6 +393,25 @@ describe('bad requests', () => {
     // The replaced parser still takes JSON with a charset.
     const charset = await tiny.app.inject({ method: 'POST', url: '/v1/users', headers: { ...auth, 'content-type': 'application/json; charset=utf-8' }, payload: '{"id":"charset"}' });
     expect(charset.statusCode).toBe(201);
+    for (const type of ['application/json; charset=UTF-8', 'application/json;charset="utf8"']) {
+      expect((await tiny.app.inject({ method: 'POST', url: '/v1/items', headers: { ...auth, 'content-type': type }, payload: '{"items":[{"id":"m1","title":"Laugh Riot","tags":["Comedy"]}]}' })).statusCode).toBe(201);
+    }
+  });
+
+  it('refuses JSON declared in another charset than UTF-8 with a 415 naming the header (it had been read as UTF-8 and taken, "é" in Latin-1 stored as U+FFFD)', async () => {
+    const before = counts();
+    const latin1 = Buffer.from('{"userId":"u1","message":"un film fran\u00e7ais"}', 'latin1');
+    for (const [type, payload] of [
+      ['application/json; charset=iso-8859-1', latin1],
+      ['application/json; charset=utf-16', Buffer.from('{"userId":"u1","message":"a comedy"}', 'utf16le')],
+    ] as const) {
+      const refused = await tiny.app.inject({ method: 'POST', url: '/v1/chat', headers: { ...auth, 'content-type': type }, payload });
+      expect(refused.statusCode).toBe(415);
+      expect(refused.json()).toEqual({
+        error: { code: 'invalid_argument', message: `body must be application/json in UTF-8 (RFC 8259), not ${type}: send it as UTF-8, with no charset or charset=utf-8`, paths: ['headers.content-type'] },
+      });
+    }
+    expect(counts()).toEqual(before);
   });
 
   it('answers unknown users, items and sessions with 404 and writes nothing', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { errorCodes, type FastifyInstance, type FastifyRequest } from 'fastify';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -11,7 +11,7 @@ import type { ItemCatalog } from '../pipeline/item-catalog.js';
 import type { ItemTextIndex } from '../pipeline/item-text-index.js';
 import type { RecommenderStore } from '../store/store.js';
 import { bearerToken, createKeyCheck } from './auth.js';
-import { installErrorHandler, sendFrameworkError } from './error-handler.js';
+import { installErrorHandler, sendClientError, sendFrameworkError } from './error-handler.js';
 import type { IdempotencyOptions } from './idempotency.js';
 import { Metrics } from './metrics.js';
 import { registerRoutes } from './routes.js';
@@ -185,6 +185,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return503OnClosing: false,
     routerOptions: { maxParamLength },
     frameworkErrors: (error, _request, reply) => sendFrameworkError(error, reply),
+    // Requests Node's parser refuses (a raw "é" in the URL, a control character in a header) in the API's error format.
+    // Called once the server listens, after `app` is assigned.
+    clientErrorHandler: (error, socket) => sendClientError(error, socket, app.log, requestTimeout),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -196,6 +199,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // received string"); without it every other content type is a 415 in the API's error format.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    // The body is read as UTF-8, JSON's one encoding (RFC 8259): another charset would have been read wrongly (a 415, as another type).
+    const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') return done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type']), undefined);
     const text = body.toString();
     // The default parser answers at once. Its answer is checked outside its callback: the parser catches what its
     // callback throws, and had reported any such fault as a refused `__proto__` key.
@@ -225,7 +231,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('preClose', async () => {
     closing = true;
   });
+  /** Requests each connection has open (read, not yet answered): pipelined ones included. */
+  const requestsOn = new WeakMap<object, number>();
   app.addHook('onRequest', async (request, reply) => {
+    requestsOn.set(request.raw.socket, (requestsOn.get(request.raw.socket) ?? 0) + 1);
     // Set first, so that errors (a 401 included) carry them too.
     void reply.headers(securityHeaders);
     if (closing) {
@@ -233,6 +242,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       throw new PersonalabError('unavailable', 'the server is shutting down: send the request again in a moment (to another instance, or once this one has restarted)', { isRetryable: true, details: { retryAfterSeconds: 1 } });
     }
     if (!isPublic(request)) checkKey(request);
+  });
+  // The last answer a connection owes once close() has started ends it: a request in flight when it began had kept
+  // its keep-alive connection open after its answer (Node closes only the connections idle when it stops listening),
+  // and a pooling client that never hangs up held the stop for the whole grace period (10 s for `personalab serve`).
+  // A request pipelined behind it still gets its answer (a 503) first.
+  app.addHook('onSend', async (request, reply) => {
+    if (closing && requestsOn.get(request.raw.socket) === 1) void reply.header('connection', 'close');
+  });
+  app.addHook('onResponse', async (request) => {
+    const socket = request.raw.socket;
+    requestsOn.set(socket, (requestsOn.get(socket) ?? 1) - 1);
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

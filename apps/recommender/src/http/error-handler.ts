@@ -1,4 +1,6 @@
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { STATUS_CODES, maxHeaderSize } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PersonalabError, formatPath } from '@personalab/core';
@@ -55,7 +57,11 @@ export function installErrorHandler(app: FastifyInstance): void {
       const refusedType = error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE';
       // fastify's "Request body is too large" named neither the body nor the limit.
       const tooLarge = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE';
-      const message = refusedType
+      // JSON with another charset than UTF-8 (RFC 8259's only one) is refused too: it would have been read as UTF-8.
+      const refusedCharset = refusedType && type !== undefined && /^\s*application\/json\s*;/i.test(type);
+      const message = refusedCharset
+        ? `body must be application/json in UTF-8 (RFC 8259), not ${type}: send it as UTF-8, with no charset or charset=utf-8`
+        : refusedType
         ? `body must be application/json, ${type === undefined ? 'and the request named no content type' : `not ${type}`}`
         : tooLarge
           ? `body: over the ${request.routeOptions.bodyLimit.toLocaleString('en')} bytes a request body may have`
@@ -106,4 +112,64 @@ export function sendFrameworkError(error: FastifyError, reply: FastifyReply): vo
   // The router refused the request before the hooks that set these on every other answer.
   void reply.headers(securityHeaders);
   void reply.code(status).type('application/json; charset=utf-8').send({ error: { code: codeForStatus(status), message, ...(error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? { paths: ['params'] } : {}) } });
+}
+
+/** A request Node's HTTP parser refused (`clientError`): what it says, and the request's bytes up to where it stopped. */
+interface ParseError extends Error {
+  code?: string;
+  reason?: string;
+  bytesParsed?: number;
+  rawPacket?: unknown;
+}
+
+/** The header whose line holds the byte where parsing stopped (`Authorization`), lowercased; undefined when not in a header line. */
+function headerAt(error: ParseError): string | undefined {
+  if (!Buffer.isBuffer(error.rawPacket) || typeof error.bytesParsed !== 'number') return undefined;
+  const text = error.rawPacket.toString('latin1');
+  const start = text.lastIndexOf('\r\n', Math.max(0, error.bytesParsed - 1));
+  if (start < 0) return undefined;
+  const end = text.indexOf('\r\n', start + 2);
+  const line = text.slice(start + 2, end < 0 ? undefined : end);
+  const name = line.slice(0, line.indexOf(':'));
+  return /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) ? name.toLowerCase() : undefined;
+}
+
+/**
+ * Answers a request Node's HTTP parser refused before fastify saw it (fastify's `clientErrorHandler`), in the API's
+ * error format: a character HTTP does not allow in the URL or a header (a raw "é", a control character), a header
+ * section over Node's limit (431), a request that took too long to arrive (408). fastify's own answer had been
+ * `{"error":"Bad Request","message":"Client Error","statusCode":400}`, naming neither what nor where.
+ */
+export function sendClientError(error: ParseError, socket: Duplex, log: FastifyBaseLogger, requestTimeoutMs: number): void {
+  // A reset connection has nobody to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const header = headerAt(error);
+  const reason = error.reason ?? error.message.replace(/^Parse Error: /, '');
+  let status = 400;
+  let message: string;
+  let paths: string[] | undefined;
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    status = 408;
+    message = `the request did not arrive within ${requestTimeoutMs / 1000} s: send its headers and body at once`;
+  } else if (error.code === 'HPE_HEADER_OVERFLOW') {
+    status = 431;
+    message = `headers: over the ${maxHeaderSize.toLocaleString('en')} bytes the request headers may have`;
+    paths = ['headers'];
+  } else if (error.code === 'HPE_INVALID_URL') {
+    message = `the URL path has a character HTTP does not allow there (${reason}): percent-encode it`;
+  } else if (header !== undefined) {
+    message = `headers.${header}: not a valid HTTP header (${reason})${/value char/i.test(reason) ? ': send printable ASCII' : ''}`;
+    paths = [`headers.${header}`];
+  } else {
+    message = `not a valid HTTP request (${reason})`;
+  }
+  log.info({ code: error.code, status }, message);
+  // As Node's own handler: answer only when no answer of this connection has started (else the bytes would corrupt it).
+  const answering = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+  if (socket.writable && !answering) {
+    const body = JSON.stringify({ error: { code: codeForStatus(status), message, ...(paths ? { paths } : {}) } });
+    const headers = { ...securityHeaders, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), connection: 'close' };
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n${body}`);
+  }
+  socket.destroy();
 }

@@ -38,6 +38,9 @@ export function codeForStatus(status: number): ErrorCode {
     case 414:
     case 415:
       return 'invalid_argument';
+    // The request took longer to arrive than the server waits (a client sending a byte at a time).
+    case 408:
+      return 'cancelled';
     case 401:
       return 'unauthenticated';
     case 403:
@@ -47,6 +50,7 @@ export function codeForStatus(status: number): ErrorCode {
     case 409:
       return 'conflict';
     case 413:
+    case 431:
       return 'payload_too_large';
     case 422:
       return 'unprocessable_content';

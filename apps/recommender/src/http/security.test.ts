@@ -163,6 +163,9 @@ describe('slow clients', () => {
     socket.destroy();
     expect(outcome).toBe('closed');
     expect(received).toMatch(/^HTTP\/1\.1 408 /);
+    // In the API's error format (fastify's own had been {"error":"Request Timeout","message":"Client Timeout","statusCode":408}).
+    expect(received).toMatch(/\r\nx-content-type-options: nosniff\r\n/);
+    expect(JSON.parse(received.slice(received.indexOf('\r\n\r\n') + 4))).toEqual({ error: { code: 'cancelled', message: 'the request did not arrive within 1 s: send its headers and body at once' } });
     expect(Date.now() - started).toBeLessThan(5_000);
     // Others are served meanwhile and after.
     expect((await fetch(`${origin}/healthz`)).status).toBe(200);

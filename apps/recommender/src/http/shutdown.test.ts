@@ -54,4 +54,34 @@ describe('graceful shutdown', () => {
       error: { code: 'unavailable', message: 'the server is shutting down: send the request again in a moment (to another instance, or once this one has restarted)' },
     });
   });
+
+  it('closes a keep-alive connection once its request in flight is answered, so a stop does not wait for the client to hang up (it had waited out the grace period)', async () => {
+    const tiny = await openTinyService();
+    const origin = await tiny.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = new URL(origin);
+    const socket = connect(Number(port), '127.0.0.1');
+    socket.on('error', () => undefined);
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+    const closed = new Promise<void>((done) => socket.once('close', () => done()));
+    await new Promise<void>((done) => socket.once('connect', () => done()));
+    // One keep-alive request in flight (its headers read: 100 Continue), as a pooling HTTP client sends it.
+    const body = JSON.stringify({ id: 'kept-alive' });
+    socket.write(`POST /v1/users HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\nAuthorization: Bearer ${testKey}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\n\r\n`);
+    await new Promise<void>((done) => {
+      const check = () => (received.includes('100 Continue') ? done() : socket.once('data', check));
+      check();
+    });
+    const started = Date.now();
+    const closing = tiny.close();
+    socket.write(body);
+    // The server answers and hangs up; the client never does.
+    await closed;
+    await closing;
+    expect(Date.now() - started).toBeLessThan(2000);
+    const [answer] = responses(received);
+    expect(answer?.status).toBe(201);
+    expect(answer?.headers.connection).toBe('close');
+    expect(JSON.parse(answer?.body ?? '')).toMatchObject({ id: 'kept-alive' });
+  }, 15_000);
 });
