@@ -127,6 +127,16 @@ describe('authentication and limits', () => {
     // Deny by default: a path no route matched needs a key before it is told there is nothing there.
     expect((await tiny.app.inject({ url: '/v2/users/u1' })).statusCode).toBe(401);
     expect((await tiny.app.inject({ url: '/v2/users/u1', headers: auth })).statusCode).toBe(404);
+    // A path some route serves, asked with another method: a 405 naming the methods it takes (it had been a 404 "no route").
+    expect((await tiny.app.inject({ method: 'PATCH', url: '/v1/users/u1' })).statusCode).toBe(401);
+    const wrongMethod = await tiny.app.inject({ method: 'DELETE', url: '/v1/users/u1/recommendations?k=3', headers: auth });
+    expect(wrongMethod.statusCode).toBe(405);
+    expect(wrongMethod.headers.allow).toMatch(/\bGET\b/);
+    expect(wrongMethod.headers.allow).not.toMatch(/DELETE/);
+    expect(wrongMethod.json()).toEqual({ error: { code: 'unsupported', message: `DELETE is not allowed on /v1/users/u1/recommendations; it takes ${wrongMethod.headers.allow}` } });
+    const chatGet = await tiny.app.inject({ url: '/v1/chat', headers: auth });
+    expect(chatGet.statusCode).toBe(405);
+    expect(chatGet.headers.allow).toBe('POST');
     // A path that is not valid percent-encoding never reaches a route, and is answered in the API's format.
     const bad = await tiny.app.inject({ url: '/v1/users/%ZZ' });
     expect(bad.statusCode).toBe(400);

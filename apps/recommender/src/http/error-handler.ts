@@ -84,9 +84,34 @@ export function installErrorHandler(app: FastifyInstance): void {
     void reply.code(status).type('application/json; charset=utf-8').send(body);
   });
 
-  app.setNotFoundHandler((request, reply) => {
-    void reply.code(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0] ?? ''}` } });
+  // Every route's path as a pattern, by method: a path some route serves under other methods is a 405 with the methods
+  // it takes (RFC 9110), not a 404 ("no route PATCH /v1/items" had said the path did not exist).
+  const routes: { methods: string[]; pattern: RegExp }[] = [];
+  app.addHook('onRoute', (route) => {
+    const methods = (Array.isArray(route.method) ? route.method : [route.method]).map(String);
+    routes.push({ methods, pattern: pathPattern(route.url) });
   });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const allowed = [...new Set(routes.filter((route) => route.pattern.test(path)).flatMap((route) => route.methods))].filter((method) => method !== request.method).sort();
+    if (allowed.length > 0) {
+      void reply
+        .code(405)
+        .header('allow', allowed.join(', '))
+        .send({ error: { code: 'unsupported', message: `${request.method} is not allowed on ${path}; it takes ${allowed.join(', ')}` } });
+      return;
+    }
+    void reply.code(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${path}` } });
+  });
+}
+
+/** A route's path ("/v1/users/:id/events", "/docs/*") as a regular expression over request paths. */
+function pathPattern(url: string): RegExp {
+  const source = url
+    .split('/')
+    .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment === '*' ? '.*' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return new RegExp(`^${source}/?$`);
 }
 
 /** "; the route takes k, genre, …" (or "takes none") for a zod object schema; empty for anything else. */

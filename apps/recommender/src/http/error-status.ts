@@ -47,6 +47,9 @@ export function codeForStatus(status: number): ErrorCode {
       return 'permission_denied';
     case 404:
       return 'not_found';
+    // A method the path does not take (the 405 carries Allow).
+    case 405:
+      return 'unsupported';
     case 409:
       return 'conflict';
     case 413:
