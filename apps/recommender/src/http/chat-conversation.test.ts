@@ -218,6 +218,64 @@ describe('POST /v1/chat: how the offline reader reads requests (QA pass)', () =>
     expect(date.recommendations[0]?.item.tags).toContain('Romance');
   });
 
+  it('keeps date night for the turns after it until the user asks for something else, and says so', async () => {
+    // The genres date night lifts (romance first, a romantic comedy next).
+    const lifted = (items: readonly Item[]) => items.filter((item) => item.tags.includes('Romance') || item.tags.includes('Comedy')).length;
+    const say = await converse('date-night-kept');
+    const date = await say('something for date night');
+    expect(date.reply).toMatch(/^(?:Romantic p|P)icks for date night:\n1\. /);
+    const stored = () => tiny.service.store.getSession(date.sessionId)?.constraints.mood;
+    expect(stored()).toEqual({ names: ['date night'], tagWeights: { romance: 0.6, comed: 0.2, comedy: 0.2 }, phrase: 'something for date night' });
+    // Before: "anything else?" dropped the nudge and listed what the user would get without it.
+    const next = await say('anything else?');
+    expect(next.intent).toBe('refine');
+    expect(next.reply).toMatch(/^Understood \("anything else\?"\)\. Still with date night in mind, how about these instead:\n/);
+    const without = await tiny.service.chatRec.recommend({ userId: 'date-night-kept', k: 5, message: 'anything else?', exclude: ids(date) });
+    expect(lifted(next.recommendations.map((entry) => entry.item)), `${titles(next).join('; ')} / without: ${without.recommendations.map((entry) => entry.item.title).join('; ')}`).toBeGreaterThan(
+      lifted(without.recommendations.map((entry) => entry.item)),
+    );
+    // Still soft: no genre is asked for or filtered, and explanations say what suits the mood.
+    expect(next.constraints).toEqual({ tags: {} });
+    expect(next.recommendations.find((entry) => entry.item.tags.includes('Comedy'))?.explanation).toContain('It suits "something for date night": Comedy.');
+    expect(stored()?.names).toEqual(['date night']);
+    // "Why the first one?" keeps it too, and reads it.
+    expect((await say('why the first one?')).reply).toContain('date night');
+    expect(stored()?.names).toEqual(['date night']);
+    // A new genre asked for replaces it.
+    const horror = await say('a horror movie please');
+    expect(stored()).toBeUndefined();
+    expect(horror.reply).toMatch(/^Here is what I would suggest \(horror\):/);
+    // So do a new mood, something else entirely, and starting over.
+    await say('a tearjerker please');
+    expect(stored()?.names).toEqual(['tearjerker']);
+    await say('something completely different');
+    expect(stored()).toBeUndefined();
+    await say('something for date night');
+    await say('start over');
+    expect(stored()).toBeUndefined();
+  });
+
+  it('names the mood only when it moved the list', async () => {
+    const say = await converse('date-night-1999');
+    // One film of 1999 here: the list is the same with or without the mood, so the reply does not claim it.
+    const only = await say('something from 1999 for date night');
+    expect(titles(only)).toEqual(['Sunny Side Up']);
+    expect(only.reply).toMatch(/^Here is what I would suggest \(from 1999\):/);
+  });
+
+  it('reads "older than that" with no years asked against the years of the list shown', async () => {
+    const say = await converse('older-than-list');
+    const first = await say('recommend me something');
+    const years = first.recommendations.map((entry) => entry.item.year ?? 0).sort((a, b) => a - b);
+    const median = years[Math.floor((years.length - 1) / 2)] as number;
+    // Before: "older than that" meant old classics (up to 1974 here), and the reply said nothing fits.
+    const older = await say('older than that');
+    expect(older.constraints.years).toEqual({ to: median - 1 });
+    expect(older.recommendations.length).toBeGreaterThan(0);
+    for (const entry of older.recommendations) expect(entry.item.year, entry.item.title).toBeLessThan(median);
+    expect(older.reply).toContain(`(up to ${median - 1})`);
+  });
+
   it('sets no constraint for small talk, and keeps the request asked before it', async () => {
     const smallTalk = [
       'horror movies scare my wife',

@@ -15,8 +15,19 @@ import {
 import { spokenTitle } from '@personalab/datasets';
 import type { BatchEntry, ChatRating, RecommenderStore, StoredImplicitEvent, StoredMessage } from '../store/store.js';
 import type { CandidateGenerator } from './candidate-generator.js';
-import { constraintFilter, describeConstraints, hasConstraints, mergeConstraints, noConstraints, readConstraints, withOfflineFloor, type ConstraintUpdate, type SessionConstraints } from './constraints.js';
-import { classifyTurn, type ClassifiedTurn, type Intent } from './intent.js';
+import {
+  constraintFilter,
+  describeConstraints,
+  hasConstraints,
+  mergeConstraints,
+  noConstraints,
+  readConstraints,
+  withOfflineFloor,
+  type ConstraintUpdate,
+  type SessionConstraints,
+  type SessionMood,
+} from './constraints.js';
+import { classifyTurn, moodInWords, type ClassifiedTurn, type Intent } from './intent.js';
 import { classifyStepFailure, type LlmCircuitBreaker } from './llm-circuit-breaker.js';
 import type { ConstraintReader } from './llm-constraints.js';
 import { askedGenreCount } from './offline-reranker.js';
@@ -25,6 +36,9 @@ import type { ItemCatalog } from './item-catalog.js';
 import { buildTaste, collectTagStems, mentionedTagStems, profileFit, tagNamesByKey, tagStems } from './taste.js';
 import type { TitleOpinion } from './title-opinions.js';
 import type { AskedFor, Candidate, Explainer, HistoryEntry, ItemReception, RankedItem, Refinement, Reranker } from './types.js';
+
+/** What `ChatRec.recommend` takes. */
+type RecommendRequest = Parameters<ChatRec['recommend']>[0];
 
 /** One LLM step of a turn. */
 export type LlmStep = 'rerank' | 'explain' | 'chitchat' | 'constraints';
@@ -55,6 +69,12 @@ export interface RecommendResult {
   /** Why, when `degraded`. */
   degradedReason?: DegradedReason | undefined;
   candidateCount: number;
+  /**
+   * Set when `recommend` was given a mood: whether it moved the list, that is whether the list fits the mood better
+   * than the list the same request gets without it (candidates drawn again, re-ranked offline). Only then does a chat
+   * reply name the mood.
+   */
+  moodMoved?: boolean | undefined;
 }
 
 export interface ChatResult extends RecommendResult {
@@ -316,6 +336,8 @@ export class ChatRec {
     keepOutDisliked?: boolean | undefined;
     /** A chat turn's profile and ratings, read in place of the stored ones (the turn writes them when it is done). */
     pending?: TurnState | undefined;
+    /** The part of `refinement.tagWeights` a mood put there ("date night"): the result says whether it moved the list (`moodMoved`). */
+    mood?: Readonly<Record<string, number>> | undefined;
     signal?: AbortSignal;
   }): Promise<RecommendResult> {
     const k = options.k ?? 5;
@@ -324,6 +346,47 @@ export class ChatRec {
     const cached = cacheKey === undefined ? undefined : this.cache.get(cacheKey);
     if (cached) return cached;
 
+    const { ranked, reranker, degradedReason, candidates, profile, history } = await this.rank(options, k, false);
+    const recommendations: Recommendation[] = [];
+    for (const entry of ranked) {
+      // The LLM re-ranker's reason is its explanation; the offline explainer cites evidence.
+      const explanation = await this.options.explainer.explain({
+        profile,
+        history,
+        item: entry.item,
+        refinement: options.refinement,
+        reason: entry.reason,
+        offered: true,
+        reception: this.options.catalog.popularity(entry.item.id),
+      });
+      recommendations.push({ ...entry, explanation });
+    }
+    const moodMoved = options.mood === undefined ? undefined : await this.moodMoved(ranked, options, k, options.mood);
+    const result: RecommendResult = {
+      recommendations,
+      reranker,
+      degraded: degradedReason !== undefined,
+      ...(degradedReason ? { degradedReason } : {}),
+      candidateCount: candidates.length,
+      ...(moodMoved === undefined ? {} : { moodMoved }),
+    };
+    // A degraded list (the LLM failed or was skipped) is not kept: once the LLM is back, the next request gets its list.
+    if (cacheKey !== undefined && !result.degraded) {
+      if (this.cache.size >= 10_000) this.cache.delete(this.cache.keys().next().value as string);
+      this.cache.set(cacheKey, result);
+    }
+    return result;
+  }
+
+  /**
+   * Candidates (model, text index, genre sources) for the request, re-ranked to the top k: by the LLM when one is
+   * configured and `offlineOnly` is false, else (and when it fails) by the offline re-ranker.
+   */
+  private async rank(
+    options: RecommendRequest,
+    k: number,
+    offlineOnly: boolean,
+  ): Promise<{ ranked: RankedItem[]; reranker: string; degradedReason: DegradedReason | undefined; candidates: Candidate[]; profile: Profile; history: HistoryEntry[] }> {
     const events = [...this.implicitEvents(options.userId), ...(options.pending?.events ?? [])];
     const history = this.historyWith(options.userId, events, options.pending?.ratings);
     const profile = options.pending?.profile ?? this.profile(options.userId);
@@ -390,7 +453,8 @@ export class ChatRec {
     let ranked: RankedItem[];
     let reranker = this.options.reranker.name;
     let degradedReason: DegradedReason | undefined;
-    const llm = this.options.llm;
+    // The counterfactual ranking of a mood is the offline one: no second LLM call.
+    const llm = offlineOnly ? undefined : this.options.llm;
     if (llm && candidates.length === 0) {
       // Nothing to rank: no LLM call, so nothing the circuit breaker should take for an answer.
       ranked = [];
@@ -409,27 +473,18 @@ export class ChatRec {
     }
     // The LLM's order within each group of asked genres matched (the offline re-ranker orders so already).
     if (askedGenres.length > 0) ranked.sort((a, b) => askedGenreCount(b.item, options.refinement) - askedGenreCount(a.item, options.refinement));
-    const recommendations: Recommendation[] = [];
-    for (const entry of ranked) {
-      // The LLM re-ranker's reason is its explanation; the offline explainer cites evidence.
-      const explanation = await this.options.explainer.explain({
-        profile,
-        history,
-        item: entry.item,
-        refinement: options.refinement,
-        reason: entry.reason,
-        offered: true,
-        reception: this.options.catalog.popularity(entry.item.id),
-      });
-      recommendations.push({ ...entry, explanation });
-    }
-    const result: RecommendResult = { recommendations, reranker, degraded: degradedReason !== undefined, ...(degradedReason ? { degradedReason } : {}), candidateCount: candidates.length };
-    // A degraded list (the LLM failed or was skipped) is not kept: once the LLM is back, the next request gets its list.
-    if (cacheKey !== undefined && !result.degraded) {
-      if (this.cache.size >= 10_000) this.cache.delete(this.cache.keys().next().value as string);
-      this.cache.set(cacheKey, result);
-    }
-    return result;
+    return { ranked, reranker, degradedReason, candidates, profile, history };
+  }
+
+  /**
+   * Whether a mood moved the list: it fits the mood (the mean over its items of the mood's weights of their genres)
+   * better than the list the same request gets without the mood, candidates and offline re-ranking included.
+   */
+  private async moodMoved(ranked: readonly RankedItem[], options: RecommendRequest, k: number, mood: Readonly<Record<string, number>>): Promise<boolean> {
+    if (ranked.length === 0 || Object.values(mood).every((weight) => weight === 0)) return false;
+    const fit = (list: readonly RankedItem[]) => list.reduce((sum, entry) => sum + tagStems(entry.item).reduce((total, tag) => total + (mood[tag] ?? 0), 0), 0) / Math.max(1, list.length);
+    const plain = await this.rank({ ...options, refinement: withoutMood(options.refinement, mood) }, k, true);
+    return fit(ranked) > fit(plain.ranked) + 1e-9;
   }
 
   /**
@@ -513,7 +568,11 @@ export class ChatRec {
     // "Why The Happy Cartoon?" asks about an item; its title's words ask for no genre.
     const read = useConstraints && turn.intent !== 'explain' ? await this.readConstraints(options.message, knownTags, previous, options.signal) : undefined;
     const update = read?.update;
-    const constraints = update !== undefined ? mergeConstraints(previous, update) : useConstraints ? previous : noConstraints();
+    // "Older than that" with no years asked compares with the years of the list shown.
+    const shownYears = lastRecommended.flatMap((item) => (item.year === undefined ? [] : [item.year]));
+    const merged = update !== undefined ? mergeConstraints(previous, update, { shownYears }) : useConstraints ? previous : noConstraints();
+    // The mood ("date night") is kept for the session's next turns until the user asks for something else.
+    const constraints = update !== undefined ? withSessionMood(merged, turn, update, options.message) : merged;
     // "Ok, from before 1980" is small talk by its first word but changes the request: answer it with items.
     if (turn.intent === 'chitchat' && update !== undefined && changesRequest(update, previous)) turn.intent = lastRecommended.length > 0 ? 'refine' : 'recommend';
     // The profile learns from the message before recommending, so a new user's words count at once; titles
@@ -537,7 +596,7 @@ export class ChatRec {
     if (turn.intent === 'explain') {
       if (turn.target) {
         // What the session asked for is part of why: which parts of it the item meets, and which it misses.
-        const asked = hasConstraints(constraints) ? { tagWeights: constraints.tags, phrase: describeConstraints(constraints), asked: this.askedFor(constraints) } : undefined;
+        const asked = explanationRequest(constraints, this.askedFor(constraints));
         // "Why Heat?" about a film this session never offered is answered without saying it was.
         const offered = session !== undefined && this.offeredIn(session.id).includes(turn.target.id);
         const explained = await this.explain({ userId: options.userId, item: turn.target, refinement: asked, offered, pending, ...(options.signal ? { signal: options.signal } : {}) });
@@ -559,7 +618,8 @@ export class ChatRec {
     } else {
       // Nothing offered earlier in this session is offered again: the user has seen it and asked on.
       const exclude = session === undefined ? [] : this.offeredIn(session.id);
-      const refinement = update === undefined ? turn.refinement : withConstraints(turn, update, constraints, this.askedFor(constraints));
+      const steered = update === undefined ? { refinement: turn.refinement, mood: turn.mood?.tagWeights } : withConstraints(turn, update, constraints, this.askedFor(constraints));
+      const refinement = steered.refinement;
       // What the message says about titles the user dislikes is not what they want more of: the text
       // index does not search for it (an LLM re-ranker still reads the whole message).
       const disliked = stated.filter((opinion) => opinion.polarity === 'dislike').map((opinion) => opinion.clause);
@@ -574,6 +634,7 @@ export class ChatRec {
         accept: constraintFilter(constraints, knownTags),
         keepOutDisliked: true,
         pending,
+        ...(steered.mood === undefined ? {} : { mood: steered.mood }),
         ...(options.signal ? { signal: options.signal } : {}),
       });
       shown = result.recommendations.map((entry) => entry.item.id);
@@ -583,7 +644,19 @@ export class ChatRec {
       ];
       const noted = notes.length > 0 ? `Noted: ${notes.join('; ')}. ` : '';
       const asked = hasConstraints(constraints) ? ` (${describeConstraints(constraints)})` : '';
-      const lead = noted + (turn.intent === 'refine' ? `Understood${quote(turn.refinement?.phrase ?? options.message)}. How about these instead${asked}:` : `Here is what I would suggest${asked}:`);
+      const understood = turn.intent === 'refine' ? `Understood${quote(turn.refinement?.phrase ?? options.message)}. ` : '';
+      // The mood is named only when it moved the list; one kept from an earlier turn is said to be kept.
+      const moodNames = turn.mood?.names ?? (update === undefined ? undefined : constraints.mood?.names);
+      const mood = result.moodMoved && moodNames ? moodInWords(moodNames, result.recommendations.map((entry) => entry.item)) : undefined;
+      const lead =
+        noted +
+        (mood === undefined
+          ? turn.intent === 'refine'
+            ? `${understood}How about these instead${asked}:`
+            : `Here is what I would suggest${asked}:`
+          : turn.mood === undefined
+            ? `${understood}Still with ${mood.heard} in mind, ${turn.intent === 'refine' ? 'how about these instead' : 'here is what I would suggest'}${asked}:`
+            : `${understood}${mood.lead}${asked}:`);
       // Without a language model only English is read: say so rather than pretend the list answers the message.
       const language = turn.unreadable === 'language' && !this.options.llm ? 'I can only read English for now, so this list goes by what I know of your taste. ' : '';
       // "Something shorter": the pipeline reads no running times, so say the list does not answer that part.
@@ -865,25 +938,79 @@ const changesRequest = (update: ConstraintUpdate, previous: SessionConstraints) 
 const childrenTags = new Set(['children', 'family']);
 
 /**
- * The turn's refinement with the session's constraints folded in: the genres asked for (kept across
- * turns) as tag weights, and the turn's mood words ("something lighter") on top. A genre the message
- * names is weighed once, by the constraints; when it names genres, the mood's spill-over onto other
- * genres ("funny" also lifting animation) is dropped, so "a funny romantic comedy" means just that.
+ * A turn's mood or steering weights as its ranking reads them: a genre the message names is weighed once, by the
+ * constraints; when it names genres, the mood's spill-over onto other genres ("funny" also lifting animation) is
+ * dropped, so "a funny romantic comedy" means just that; and a mood does not steer away from the children's films the
+ * session asks for ("something scary for the kids").
  */
-function withConstraints(turn: ClassifiedTurn, update: ConstraintUpdate, constraints: SessionConstraints, asked: AskedFor): Refinement | undefined {
+function moodWeightsFor(weights: Readonly<Record<string, number>>, update: ConstraintUpdate, constraints: SessionConstraints): Record<string, number> {
   const named = new Set([...Object.keys(update.wanted), ...Object.keys(update.avoided)]);
-  const tagWeights: Record<string, number> = {};
   const namesGenres = Object.keys(update.wanted).length > 0;
-  for (const [tag, weight] of Object.entries(turn.refinement?.tagWeights ?? {})) {
+  const kept: Record<string, number> = {};
+  for (const [tag, weight] of Object.entries(weights)) {
     if (named.has(tag) || (weight > 0 && namesGenres)) continue;
-    // "Something scary for the kids": the mood does not steer away from the children's films the session asks for.
     if (weight < 0 && constraints.audience === 'children' && childrenTags.has(tag)) continue;
-    tagWeights[tag] = weight;
+    kept[tag] = weight;
   }
-  // The turn's own words are quoted when they moved something beyond the genres it named ("something lighter").
-  const moodWords = !namesGenres && Object.keys(tagWeights).length > 0;
+  return kept;
+}
+
+/**
+ * The session's mood after a turn (`merged`: the constraints after the message, which keep the earlier mood unless
+ * it starts over or asks for a genre): the turn's own mood replaces it; asking for something else entirely ("something
+ * completely different") or negating it ("not so dark") drops it; otherwise it is kept.
+ */
+function withSessionMood(merged: SessionConstraints, turn: ClassifiedTurn, update: ConstraintUpdate, message: string): SessionConstraints {
+  const { mood: _previous, ...rest } = merged;
+  if (turn.mood !== undefined) {
+    const tagWeights = moodWeightsFor(turn.mood.tagWeights, update, rest);
+    if (Object.keys(tagWeights).length === 0) return rest;
+    const phrase = turn.refinement?.phrase ?? message.trim();
+    return { ...rest, mood: { names: turn.mood.names, tagWeights, phrase: phrase.length <= QUOTE_LIMIT ? phrase : (moodInWords(turn.mood.names, [])?.heard ?? phrase.slice(0, QUOTE_LIMIT)) } };
+  }
+  const previous = merged.mood;
+  if (previous === undefined || turn.dropsMood || (turn.negatedMoods ?? []).some((name) => previous.names.includes(name))) return rest;
+  return merged;
+}
+
+/** What an explanation of a film reads of the session: its constraints and its mood; undefined when it has neither. */
+function explanationRequest(constraints: SessionConstraints, asked: AskedFor): Refinement | undefined {
+  const mood: SessionMood | undefined = constraints.mood;
+  if (!hasConstraints(constraints) && mood === undefined) return undefined;
+  const tagWeights: Record<string, number> = { ...(mood?.tagWeights ?? {}) };
   for (const [tag, weight] of Object.entries(constraints.tags)) tagWeights[tag] = (tagWeights[tag] ?? 0) + weight;
-  if (Object.keys(tagWeights).length === 0 && !hasConstraints(constraints)) return turn.refinement;
-  const phrases = [moodWords && turn.refinement && turn.refinement.phrase.length <= QUOTE_LIMIT ? turn.refinement.phrase : '', describeConstraints(constraints)].filter(Boolean);
-  return { tagWeights, phrase: phrases.join('; ') || (turn.refinement?.phrase ?? ''), ...(hasConstraints(constraints) ? { asked } : {}) };
+  const phrase = [mood?.phrase ?? '', describeConstraints(constraints)].filter(Boolean).join('; ');
+  return { tagWeights, phrase, ...(hasConstraints(constraints) ? { asked } : {}) };
+}
+
+/**
+ * The turn's refinement with the session's constraints folded in: the genres asked for (kept across turns) as tag
+ * weights, the turn's mood words ("something lighter") on top (`moodWeightsFor`), or, when the turn says no mood of
+ * its own, the mood the session keeps ("date night" two turns ago). `mood`: the part of the weights the mood put
+ * there, for the reply to say whether it moved the list.
+ */
+function withConstraints(turn: ClassifiedTurn, update: ConstraintUpdate, constraints: SessionConstraints, asked: AskedFor): { refinement: Refinement | undefined; mood?: Record<string, number> | undefined } {
+  const tagWeights = moodWeightsFor(turn.refinement?.tagWeights ?? {}, update, constraints);
+  // The turn's own words are quoted when they moved something beyond the genres it named ("something lighter").
+  const moodWords = Object.keys(update.wanted).length === 0 && Object.keys(tagWeights).length > 0;
+  const carried = turn.mood === undefined ? constraints.mood : undefined;
+  const carriedWeights = carried === undefined ? {} : moodWeightsFor(carried.tagWeights, update, constraints);
+  for (const [tag, weight] of Object.entries(carriedWeights)) tagWeights[tag] = (tagWeights[tag] ?? 0) + weight;
+  const mood = turn.mood !== undefined ? constraints.mood?.tagWeights : carried !== undefined ? carriedWeights : undefined;
+  for (const [tag, weight] of Object.entries(constraints.tags)) tagWeights[tag] = (tagWeights[tag] ?? 0) + weight;
+  if (Object.keys(tagWeights).length === 0 && !hasConstraints(constraints)) return { refinement: turn.refinement };
+  const phrases = [moodWords && turn.refinement && turn.refinement.phrase.length <= QUOTE_LIMIT ? turn.refinement.phrase : '', carried?.phrase ?? '', describeConstraints(constraints)].filter(Boolean);
+  const refinement = { tagWeights, phrase: phrases.join('; ') || (turn.refinement?.phrase ?? ''), ...(hasConstraints(constraints) ? { asked } : {}) };
+  return { refinement, ...(mood === undefined || Object.keys(mood).length === 0 ? {} : { mood }) };
+}
+
+/** The refinement with a mood's weights taken out: what the list would have been ranked by without it. */
+function withoutMood(refinement: Refinement | undefined, mood: Readonly<Record<string, number>>): Refinement | undefined {
+  if (refinement === undefined) return undefined;
+  const tagWeights: Record<string, number> = {};
+  for (const [tag, weight] of Object.entries(refinement.tagWeights)) {
+    const rest = weight - (mood[tag] ?? 0);
+    if (Math.abs(rest) > 1e-12) tagWeights[tag] = rest;
+  }
+  return { ...refinement, tagWeights };
 }

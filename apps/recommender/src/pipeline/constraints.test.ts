@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { tinyItems } from '../test/tiny-catalogue.js';
-import { constraintFilter, describeConstraints, eraYears, mergeConstraints, noConstraints, readConstraints, recentEndOf, withOfflineFloor, type SessionConstraints } from './constraints.js';
+import {
+  constraintFilter,
+  describeConstraints,
+  eraYears,
+  hasConstraints,
+  mergeConstraints,
+  noConstraints,
+  readConstraints,
+  recentEndOf,
+  sessionConstraintsSchema,
+  withOfflineFloor,
+  type SessionConstraints,
+} from './constraints.js';
 import { collectTagStems } from './taste.js';
 
 // MovieLens's genres, as the catalogue's tag stems.
@@ -341,6 +353,48 @@ describe('session constraints', () => {
     // Absolute eras stay absolute.
     expect(after('a comedy from the 90s', 'an old classic').years).toEqual({ to: 1973 });
     expect(after('a comedy from the 60s', 'something recent').years).toEqual({ from: 1994 });
+  });
+
+  it('reads "older than that" with no years asked against the median year of the list shown', () => {
+    const shownYears = [1977, 1994, 1995, 1996, 1997];
+    const next = (previous: SessionConstraints, message: string) => mergeConstraints(previous, read(message), { shownYears });
+    // Before: up to 1973 (old classics) and from 1994 (recent films), whatever the list showed.
+    expect(next(after('a comedy'), 'older than that')).toEqual({ tags: { comed: 0.3 }, years: { to: 1994 } });
+    expect(next(noConstraints(), 'anything older?').years).toEqual({ to: 1994 });
+    expect(next(noConstraints(), 'newer than those').years).toEqual({ from: 1996 });
+    expect(next(noConstraints(), 'something newer').years).toEqual({ from: 1996 });
+    // An even count: the lower of the two middle years; a list without years leaves the eras.
+    expect(mergeConstraints(noConstraints(), read('older ones'), { shownYears: [1990, 1996] }).years).toEqual({ to: 1989 });
+    expect(mergeConstraints(noConstraints(), read('older ones'), { shownYears: [] }).years).toEqual({ to: 1973 });
+    // Years the session asked for come first; absolute eras and stated years stay as said.
+    expect(next(after('a comedy from the 80s'), 'older than that').years).toEqual({ to: 1979 });
+    expect(next(noConstraints(), 'an old classic').years).toEqual({ to: 1973 });
+    expect(next(noConstraints(), 'something recent').years).toEqual({ from: 1994 });
+    expect(next(noConstraints(), 'older, like the 60s').years).toEqual({ from: 1960, to: 1969 });
+  });
+
+  it('reads "anything older?" as older films', () => {
+    // Before: "anything older?" set no years.
+    for (const message of ['anything older?', 'anything a bit older?', 'got anything older']) expect(read(message), message).toMatchObject({ years: { to: 1973 }, yearsRelative: 'older' });
+    expect(read('do you have anything older than 5 years old in the fridge').years).toBeUndefined();
+  });
+
+  it('keeps the session\'s mood until a genre is asked for or the user starts over, and stores it as JSON', () => {
+    const mood = { names: ['date night'], tagWeights: { romance: 0.6, comed: 0.2 }, phrase: 'something for date night' };
+    const withMood: SessionConstraints = { tags: {}, mood };
+    // A mood is no constraint: nothing filters, nothing is described.
+    expect(hasConstraints(withMood)).toBe(false);
+    expect(constraintFilter(withMood, movieLensStems)).toBeUndefined();
+    expect(describeConstraints(withMood)).toBe('');
+    expect(mergeConstraints(withMood, read('anything older?')).mood).toEqual(mood);
+    expect(mergeConstraints(withMood, read('more like the second one')).mood).toEqual(mood);
+    expect(mergeConstraints(withMood, read('no musicals please'))).toEqual({ tags: { musical: -1 }, mood });
+    expect(mergeConstraints(withMood, read('a horror movie please')).mood).toBeUndefined();
+    expect(mergeConstraints(withMood, read('start over')).mood).toBeUndefined();
+    // The store keeps constraints as JSON read back through the schema (which had dropped unknown keys).
+    const stored = { tags: { comed: 0.3 }, years: { to: 1994 }, mood };
+    expect(sessionConstraintsSchema.parse(JSON.parse(JSON.stringify(stored)))).toEqual(stored);
+    expect(sessionConstraintsSchema.parse({ tags: {} })).toEqual({ tags: {} });
   });
 
   it('reads a correction of the years ("I meant the 1990s", "no wait, 1985")', () => {

@@ -14,12 +14,30 @@ export interface SessionConstraints {
   years?: { from?: number | undefined; to?: number | undefined } | undefined;
   /** `children`: only items tagged for children (when the catalogue has such tags). */
   audience?: 'children' | undefined;
+  /** The mood or occasion the session asked for ("date night"): soft weights on the ranking, never a filter. */
+  mood?: SessionMood | undefined;
+}
+
+/**
+ * A mood or occasion asked for in a session ("something for date night", "a tearjerker"), kept for its next turns
+ * ("more like the second one", "anything older?") until the user asks for something else: another mood, a genre,
+ * something else entirely, or a start over. It nudges the ranking and never filters, so it is no constraint in
+ * `hasConstraints`, `constraintFilter` or `describeConstraints`.
+ */
+export interface SessionMood {
+  /** The moods heard, as `classifyTurn` names them ("date night", "tearjerker"). */
+  names: string[];
+  /** Tag stem → the weight the mood adds to an item's score per tag (negative: steers away). */
+  tagWeights: Record<string, number>;
+  /** The words it was asked in ("something for date night"), for explanations. */
+  phrase: string;
 }
 
 export const sessionConstraintsSchema = z.object({
   tags: z.record(z.string(), z.number()),
   years: z.object({ from: z.number().int().optional(), to: z.number().int().optional() }).optional(),
   audience: z.literal('children').optional(),
+  mood: z.object({ names: z.array(z.string()), tagWeights: z.record(z.string(), z.number()), phrase: z.string() }).optional(),
 });
 
 export const noConstraints = (): SessionConstraints => ({ tags: {} });
@@ -329,9 +347,9 @@ function relativeYears(previous: SessionConstraints['years'], direction: 'older'
 const ERA_NEXT = String.raw`(?=\s*(?:$|[,.;!?]|(?:movies?|films?|flicks?|ones?|stuff|titles|releases?|please|instead|then|tonight|maybe|perhaps|for|from|or|and|with|like)\b|(?:film[- ])?noir\b|\w+ies\b|(?:horror|westerns?|comed\w*|musicals?|romance|thrillers?|war|crime|drama|mystery|sci-fi|adventure|action|animation|cartoons?)\b))`;
 /** Recent films asked for: "something recent", "newer ones", "the latest movies"; not "my latest film" (one's own) nor "the latest fashion". */
 const recentEra = new RegExp(String.raw`(?<!\b(?:my|our|his|her|their|your|its)\s+(?:[\w']+\s+)?)\b(?:recent|newer|newest|latest|new releases?|more modern|modern)\b${ERA_NEXT}`);
-/** Old films asked for: "an old classic", "classics", "a classic film noir", "something older", "black and white". */
+/** Old films asked for: "an old classic", "classics", "a classic film noir", "something older", "anything a bit older?", "black and white". */
 const classicEra = new RegExp(
-  String.raw`\b(?:classics|oldies|golden age|black and white|something older)\b|(?:^|,)\s*(?:(?:but|and|ok|okay|maybe|now)\s+)*(?:(?:a\s+)?(?:bit|little|lot|much|slightly|even)\s+)?older(?:\s+(?:please|ones?|instead|then|this time))*\s*[.!?]*\s*(?:,|$)|\bold(?:er)?\s+(?:movies?|films?|ones|stuff|titles)\b|\bvintage\s+(?:movies?|films?|flicks?)\b${ERA_NEXT}|\bclassic\b(?!\s+(?:movies?|films?)\s+(?:person|people|fans?|buffs?|lovers?|nerds?|geeks?|guy|girl|kind))${ERA_NEXT}`,
+  String.raw`\b(?:classics|oldies|golden age|black and white|(?:something|anything)(?:\s+(?:a\s+)?(?:bit|little|lot|much|slightly|even))?\s+older\b(?!\s+than\b))|(?:^|,)\s*(?:(?:but|and|ok|okay|maybe|now)\s+)*(?:(?:a\s+)?(?:bit|little|lot|much|slightly|even)\s+)?older(?:\s+(?:please|ones?|instead|then|this time))*\s*[.!?]*\s*(?:,|$)|\bold(?:er)?\s+(?:movies?|films?|ones|stuff|titles)\b|\bvintage\s+(?:movies?|films?|flicks?)\b${ERA_NEXT}|\bclassic\b(?!\s+(?:movies?|films?)\s+(?:person|people|fans?|buffs?|lovers?|nerds?|geeks?|guy|girl|kind))${ERA_NEXT}`,
 );
 /** "It's a classic", "that film is a classic": praise of a film, not a request for old ones. */
 const praise = /\b(?:it'?s|is|was|that'?s|are|were|become|became|a real|such a|true)\s+(?:(?:a|an|such|true|real|total|absolute|modern|cult|bit of|kind of)\s+)*classics?\b/;
@@ -608,8 +626,12 @@ export function withOfflineFloor(offline: ConstraintUpdate, llm: ConstraintUpdat
   return update;
 }
 
-/** The session's constraints after a message: the update applied to the previous ones. */
-export function mergeConstraints(previous: SessionConstraints, update: ConstraintUpdate): SessionConstraints {
+/**
+ * The session's constraints after a message: the update applied to the previous ones. `shownYears`: the release
+ * years of the list the user saw last, which "older than that" compares with when the session asks for no years.
+ * The session's mood is kept unless the message starts over or asks for a genre (a new mood is the caller's to set).
+ */
+export function mergeConstraints(previous: SessionConstraints, update: ConstraintUpdate, context: { shownYears?: readonly number[] | undefined } = {}): SessionConstraints {
   const base = update.reset ? noConstraints() : previous;
   const tags: Record<string, number> = {};
   const hasWanted = Object.keys(update.wanted).length > 0;
@@ -623,12 +645,26 @@ export function mergeConstraints(previous: SessionConstraints, update: Constrain
   for (const [tag, weight] of Object.entries(update.wanted)) tags[tag] = weight;
   for (const [tag, weight] of Object.entries(update.avoided)) tags[tag] = weight;
   const next: SessionConstraints = { tags };
-  const stated = update.yearsRelative !== undefined && update.years !== null ? relativeYears(base.years, update.yearsRelative, update.years) : update.years;
+  const stated = update.yearsRelative !== undefined && update.years !== null ? relativeYears(base.years ?? shownSpan(context.shownYears), update.yearsRelative, update.years) : update.years;
   const years = stated === undefined ? base.years : stated === null ? undefined : stated;
   if (years !== undefined) next.years = years;
   const audience = update.audience === undefined ? base.audience : update.audience === null ? undefined : update.audience;
   if (audience !== undefined) next.audience = audience;
+  if (base.mood !== undefined && !hasWanted) next.mood = base.mood;
   return next;
+}
+
+/**
+ * What "older than that" compares with when the session asks for no years: the median release year of the list
+ * shown, as a one-year span, so older is up to the year before it and newer from the year after. The median, not the
+ * oldest film: one 1939 classic among 90s films would otherwise ask for films before 1939, and one 1977 film would
+ * skip the 80s. Undefined when the list had no years.
+ */
+function shownSpan(years: readonly number[] | undefined): SessionConstraints['years'] {
+  if (years === undefined || years.length === 0) return undefined;
+  const sorted = [...years].sort((a, b) => a - b);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)] as number;
+  return { from: median, to: median };
 }
 
 export const hasConstraints = (constraints: SessionConstraints): boolean =>

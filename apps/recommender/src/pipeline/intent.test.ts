@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tinyItems } from '../test/tiny-catalogue.js';
-import { classifyTurn } from './intent.js';
+import { classifyTurn, moodInWords } from './intent.js';
 import { collectTagStems } from './taste.js';
 
 const shown = tinyItems.slice(8, 13);
@@ -191,5 +191,50 @@ describe('classifyTurn', () => {
       expect(toward('somthing scarry')).toContain('horror');
       expect(toward('more comdy please')).toContain('comed');
     });
+
+    it('names the moods it read, for the session to keep, apart from explicit steering', () => {
+      expect(classifyTurn('something for date night', fresh).mood).toEqual({ names: ['date night'], tagWeights: { romance: 0.6, comed: 0.2, comedy: 0.2 } });
+      // "No horror" steers the turn but is no mood: the constraints keep it.
+      expect(classifyTurn('a tearjerker, no horror', fresh).mood).toEqual({ names: ['tearjerker'], tagWeights: { drama: 0.6, romance: 0.3, comed: -0.3, comedy: -0.3 } });
+      expect(classifyTurn('something scary for halloween', fresh).mood?.names).toEqual(['scary', 'halloween']);
+      for (const message of ['more like the second one', 'anything older?', 'no horror, more romance', "I'm in the mood for a comedy"]) expect(classifyTurn(message, context).mood, message).toBeUndefined();
+    });
+
+    it('reads asking for something else entirely, or a mood negated, as letting go of the mood', () => {
+      for (const message of ['something completely different', 'something else entirely', 'can you suggest something different?', 'I need a change of pace', 'different mood tonight']) {
+        expect(classifyTurn(message, context).dropsMood, message).toBe(true);
+      }
+      // "Anything else?" asks for more of the same kind.
+      for (const message of ['anything else?', 'something else please', 'more like the second one']) expect(classifyTurn(message, context).dropsMood, message).toBeUndefined();
+      expect(classifyTurn('not so dark please', context).negatedMoods).toEqual(['dark']);
+      expect(classifyTurn('nothing scary', context).negatedMoods).toEqual(['scary']);
+      expect(classifyTurn('something dark', context).negatedMoods).toBeUndefined();
+    });
+
+    it('reads no mood in the words of a title the message names', () => {
+      // Before: "The Happy Cartoon" and "Dark Alley" steered toward light and dark films ("I loved Dark City" on MovieLens).
+      expect(classifyTurn("I've already seen The Happy Cartoon", fresh).mood).toBeUndefined();
+      expect(classifyTurn('I loved Dark Alley', fresh).mood).toBeUndefined();
+      expect(classifyTurn('I loved Dark Alley', fresh).refinement).toBeUndefined();
+      // A mood word outside the title still counts; a one-word title counts only written as one.
+      expect(classifyTurn('something dark like Dark Alley', fresh).mood?.names).toEqual(['dark']);
+      const heavy = [...tinyItems, { id: 'h1', title: 'Heavy (1995)', tags: ['Drama'], year: 1995 }];
+      expect(classifyTurn('something heavy', { ...fresh, allItems: () => heavy }).mood?.names).toEqual(['dark']);
+      expect(classifyTurn('I loved Heavy', { ...fresh, allItems: () => heavy }).mood).toBeUndefined();
+    });
+  });
+});
+
+describe('moodInWords', () => {
+  const byTitle = (title: string) => tinyItems.find((item) => item.title === title) ?? tinyItems[0];
+  it('says what the list leans to only when most of it does', () => {
+    const romantic = ['Love in Paris', 'Silly Summer', 'Wedding Mix-Up', 'Laugh Riot'].map(byTitle).filter((item) => item !== undefined);
+    expect(moodInWords(['date night'], romantic)).toEqual({ heard: 'date night', lead: 'Romantic picks for date night' });
+    const mixed = ['Love in Paris', 'Laugh Riot', 'Office Pranks', 'Blood Night'].map(byTitle).filter((item) => item !== undefined);
+    expect(moodInWords(['date night'], mixed)).toEqual({ heard: 'date night', lead: 'Picks for date night' });
+    expect(moodInWords(['scary', 'halloween'], mixed)?.lead).toBe('Picks for a scare and Halloween');
+    expect(moodInWords(['gentle'], mixed)?.lead).toBe('Picks for something not too violent');
+    expect(moodInWords(['gentle', 'scary'], mixed)?.lead).toBe('Picks for a scare and something not too violent');
+    expect(moodInWords(['no such mood'], mixed)).toBeUndefined();
   });
 });

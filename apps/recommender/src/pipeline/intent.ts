@@ -1,5 +1,5 @@
 import type { Item } from '@personalab/core';
-import { correctGenreTypos, stem } from './taste.js';
+import { correctGenreTypos, stem, tagStems } from './taste.js';
 import type { Refinement } from './types.js';
 
 export type Intent = 'recommend' | 'explain' | 'refine' | 'chitchat';
@@ -23,6 +23,17 @@ export interface ClassifiedTurn {
    * "under 90 minutes"), which no item carries, so the reply can say the list does not answer that part.
    */
   unsupported?: 'length' | undefined;
+  /**
+   * The moods and occasions the message asks for ("date night", "a tearjerker"), by name, with the tag weights they
+   * add (also inside `refinement.tagWeights`, with the message's explicit steering): what the session keeps as its mood.
+   */
+  mood?: { names: string[]; tagWeights: Record<string, number> } | undefined;
+  /**
+   * The message lets go of a mood: it asks for something else entirely ("something completely different", "change of
+   * mood") or negates one by name (`negatedMoods`: "not so dark" after "something dark").
+   */
+  dropsMood?: boolean | undefined;
+  negatedMoods?: string[] | undefined;
 }
 
 /** Asking for a running time: "shorter", "a short film", "under 90 minutes", "not too long", "less than two hours". */
@@ -31,11 +42,18 @@ const lengthRequest =
 
 /**
  * Mood and occasion words and the tag stems they nudge (MovieLens genres, and the synthetic world's). These are soft
- * weights on the turn's ranking, never session constraints: a mood says what a film feels like, not which genre it
- * must be. Each occasion maps only where nearly everyone means the same genres; ambiguous ones ("girls night",
- * "something for Christmas", "with my wife", "thought-provoking") move nothing.
+ * weights on the ranking, never filters: a mood says what a film feels like, not which genre it must be. The session
+ * keeps the mood for its next turns until the user asks for something else (see `ClassifiedTurn.mood`). Each occasion
+ * maps only where nearly everyone means the same genres; ambiguous ones ("girls night", "something for Christmas",
+ * "with my wife", "thought-provoking") move nothing.
  */
 const moods: {
+  /** What the session keeps the mood as (`ClassifiedTurn.mood.names`). */
+  name: string;
+  /** How the reply names it once it moved the list: "for <heard>" ("Romantic picks for date night"). */
+  heard: string;
+  /** The kind of film it leans to, said only of a list where most films carry one of `tags` ("Romantic" picks). */
+  lean?: { word: string; tags: readonly string[] };
   pattern: RegExp;
   weights: Record<string, number>;
   negatable?: boolean;
@@ -43,12 +61,18 @@ const moods: {
   onlyAsked?: boolean;
 }[] = [
   {
+    name: 'light',
+    heard: 'something light',
+    lean: { word: 'Feel-good', tags: ['comed', 'animation', 'children', 'musical'] },
     // "Cosy", "heartwarming", "wholesome", "a comfort movie": light films too.
     pattern: /\b(light(er)?|fun(ny|nier)?|cheerful|happ(y|ier)|feel[- ]good|upbeat|uplifting|easy)\b/,
     weights: { comed: 0.6, comedy: 0.6, animation: 0.4, children: 0.4, musical: 0.3, romance: 0.2, family: 0.4, horror: -1, thriller: -0.7, war: -0.8, crime: -0.5, film: 0, noir: -0.5, drama: -0.3 },
     negatable: true,
   },
   {
+    name: 'cosy',
+    heard: 'something heartwarming',
+    lean: { word: 'Feel-good', tags: ['comed', 'animation', 'children', 'musical'] },
     // "Cosy", "heartwarming", "wholesome", "a comfort movie": light films too ("lasagna is so comforting" is not).
     pattern: /\b(heart[- ]?warming|wholesome|cozy|cosy|comfort(?:ing)?)\b(?=\s+(?:movie|film|flick|watch|one|stuff|comed\w*|something)s?\b)|\bsomething (?:heart[- ]?warming|wholesome|cozy|cosy|comforting)\b/,
     weights: { comed: 0.6, comedy: 0.6, animation: 0.4, children: 0.4, musical: 0.3, romance: 0.2, family: 0.4, horror: -1, thriller: -0.7, war: -0.8, crime: -0.5, noir: -0.5, drama: -0.3 },
@@ -56,27 +80,41 @@ const moods: {
     onlyAsked: true,
   },
   {
+    name: 'gentle',
+    heard: 'something not too violent',
     // "Not too violent", "nothing violent", "I don't want anything violent", "without much gore".
     pattern:
       /\b(?:less|no|not|without|non|nothing|don'?t want|do not want|avoid)[- ](?:(?:too|so|very|that|overly|anything|any|at all|much|a lot of|lots of|of the|with)\s+){0,3}(?:violent|violence|gore|gory|blood|bloody)\b|\bpeaceful\b|\bgentle\b/,
     weights: { action: -0.8, war: -1, crime: -0.8, horror: -1, thriller: -0.6, western: -0.4 },
   },
   {
+    name: 'dark',
+    heard: 'something darker',
+    lean: { word: 'Serious', tags: ['drama', 'thriller', 'crime', 'noir', 'war'] },
     pattern: /\b(dark(er)?|serious|heav(y|ier)|intense|gritty|deep(er)?)\b/,
     weights: { drama: 0.5, thriller: 0.4, crime: 0.4, noir: 0.4, war: 0.3, comed: -0.5, comedy: -0.5, children: -0.6, animation: -0.4, musical: -0.4 },
     negatable: true,
   },
   {
+    name: 'scary',
+    heard: 'a scare',
+    lean: { word: 'Horror', tags: ['horror'] },
     pattern: /\b(scar(y|ier)|creepy|spooky|frightening)\b/,
     weights: { horror: 0.9, thriller: 0.5, comed: -0.3, comedy: -0.3, children: -0.6 },
     negatable: true,
   },
   {
+    name: 'exciting',
+    heard: 'something exciting',
+    lean: { word: 'Action', tags: ['action', 'adventure'] },
     pattern: /\b(exciting|thrilling|action[- ]packed|adrenaline)\b/,
     weights: { action: 0.7, adventure: 0.5, thriller: 0.4, documentary: -0.5 },
     negatable: true,
   },
   {
+    name: 'date night',
+    heard: 'date night',
+    lean: { word: 'Romantic', tags: ['romance'] },
     // Date night and Valentine's: romance first, a romantic comedy next.
     pattern: /\b(date[- ]night|valentine'?s?(?: day)?|romantic (?:evening|night|weekend))\b/,
     weights: { romance: 0.6, comed: 0.2, comedy: 0.2 },
@@ -84,6 +122,9 @@ const moods: {
     onlyAsked: true,
   },
   {
+    name: 'tearjerker',
+    heard: 'a good cry',
+    lean: { word: 'Drama', tags: ['drama'] },
     // A good cry: drama, often a love story.
     pattern: /\b(tear[- ]?jerkers?|sad (?:movie|film|flick|one)s?|something sad|(?:good|big) cry|(?:to )?cry (?:to|at|over)|make (?:me|us) cry|weepies?|emotional (?:movie|film|one)s?)\b/,
     weights: { drama: 0.6, romance: 0.3, comed: -0.3, comedy: -0.3 },
@@ -91,6 +132,9 @@ const moods: {
     onlyAsked: true,
   },
   {
+    name: 'good laugh',
+    heard: 'a good laugh',
+    lean: { word: 'Comedy', tags: ['comed'] },
     // A good laugh: comedy.
     pattern: /\b((?:good|big|a few) laughs?|make (?:me|us) laugh|laugh out loud|hilarious)\b/,
     weights: { comed: 0.7, comedy: 0.7 },
@@ -98,6 +142,8 @@ const moods: {
     onlyAsked: true,
   },
   {
+    name: 'mind-bending',
+    heard: 'something mind-bending',
     // Mind-bending, twisty: sci-fi, thrillers and mysteries.
     pattern: /\b(mind[- ]?(?:bending|benders?|twisting|fuck\w*)|twisty|(?:plot|big|crazy) twists?|keeps? you guessing)\b/,
     weights: { sci: 0.4, thriller: 0.4, myster: 0.4, mystery: 0.4, children: -0.4 },
@@ -105,6 +151,9 @@ const moods: {
     onlyAsked: true,
   },
   {
+    name: 'edge of seat',
+    heard: 'the edge of your seat',
+    lean: { word: 'Thriller', tags: ['thriller'] },
     // Edge of the seat, nail-biting: thrillers ("suspense" is the constraints' word for the genre).
     pattern: /\b(edge of (?:my|your|our|the) seats?|nail[- ]?bit(?:ing|er)s?)\b/,
     weights: { thriller: 0.7, action: 0.3 },
@@ -112,6 +161,9 @@ const moods: {
     onlyAsked: true,
   },
   {
+    name: 'halloween',
+    heard: 'Halloween',
+    lean: { word: 'Horror', tags: ['horror'] },
     pattern: /\b(halloween|spooky season)\b/,
     weights: { horror: 0.6, thriller: 0.3 },
     negatable: true,
@@ -252,31 +304,101 @@ export function classifyTurn(
   const weights: Record<string, number> = {};
   // "Somthing scarry", "more comdy": genre words misspelled steer as spelled right.
   const moodText = correctGenreTypos(text);
-  for (const mood of moods) {
+  // Words of a catalogue title the message names are no mood ("I loved Dark City", "seen Happy Gilmore"): found only when a mood word is.
+  let titles: { start: number; end: number }[] | undefined;
+  const inTitle = (index: number, length: number) => (titles ??= namedTitleSpans(message, moodText, context.allItems)).some((span) => span.start <= index && index + length <= span.end);
+  const mood = { names: [] as string[], tagWeights: {} as Record<string, number> };
+  const negatedMoods: string[] = [];
+  for (const entry of moods) {
+    const found = [...moodText.matchAll(new RegExp(entry.pattern.source, 'g'))].filter((match) => !inTitle(match.index, match[0].length));
     // The first mention that counts: "scary" in "I had a scary dream" does not, nor "nothing scary" (ruled out, not asked for: the constraints rule the genre out).
-    const counts = [...moodText.matchAll(new RegExp(mood.pattern.source, 'g'))].some(
-      (found) =>
-        !(mood.negatable && negatedAt(moodText, found.index, found[0].length)) &&
-        moodCounts(moodText, found.index, found[0].length) &&
-        (!mood.onlyAsked || asksForFilms(moodText, found)),
+    const counts = found.some(
+      (match) =>
+        !(entry.negatable && negatedAt(moodText, match.index, match[0].length)) &&
+        moodCounts(moodText, match.index, match[0].length) &&
+        (!entry.onlyAsked || asksForFilms(moodText, match)),
     );
-    if (!counts) continue;
-    for (const [tag, weight] of Object.entries(mood.weights)) weights[tag] = (weights[tag] ?? 0) + weight;
+    if (!counts) {
+      // "Not so dark", "nothing scary": a mood the session holds is let go of.
+      if (entry.negatable && found.some((match) => negatedAt(moodText, match.index, match[0].length))) negatedMoods.push(entry.name);
+      continue;
+    }
+    mood.names.push(entry.name);
+    for (const [tag, weight] of Object.entries(entry.weights)) mood.tagWeights[tag] = (mood.tagWeights[tag] ?? 0) + weight;
   }
+  for (const [tag, weight] of Object.entries(mood.tagWeights)) weights[tag] = weight;
   for (const [tag, weight] of Object.entries(tagSteering(moodText, context.knownTags))) weights[tag] = (weights[tag] ?? 0) + weight;
   const refinement = Object.keys(weights).length > 0 ? { tagWeights: weights, phrase: message.trim().slice(0, 120) } : undefined;
+  const moodNotes = {
+    ...(mood.names.length > 0 ? { mood } : {}),
+    ...(changeOfMood.test(text) ? { dropsMood: true } : {}),
+    ...(negatedMoods.length > 0 ? { negatedMoods } : {}),
+  };
   // "Not that one", "none of these", "not those": the list is turned down, as "something else" turns it.
   const asksForMore = /\b(something else|anything else|what else|else (?:you|would|could|can)|another|different|other (ones|options|suggestions)|instead|more like|not (?:that|this) one|none of (?:these|those|them)|not (?:these|those))\b/.test(text);
-  if (notes.unsupported && context.lastRecommended.length > 0) return { intent: 'refine', refinement: refinement ?? { tagWeights: {}, phrase: message.trim().slice(0, 120) }, ...notes };
+  if (notes.unsupported && context.lastRecommended.length > 0) return { intent: 'refine', refinement: refinement ?? { tagWeights: {}, phrase: message.trim().slice(0, 120) }, ...notes, ...moodNotes };
   if ((refinement || asksForMore || whyNot) && context.lastRecommended.length > 0) {
-    return { intent: 'refine', refinement: refinement ?? { tagWeights: {}, phrase: message.trim().slice(0, 120) }, ...notes };
+    return { intent: 'refine', refinement: refinement ?? { tagWeights: {}, phrase: message.trim().slice(0, 120) }, ...notes, ...moodNotes };
   }
   // Tastes stated are a reason to recommend, after a greeting too ("hi, I'm Anna. I really loved Titanic").
   const wantsItems =
     /\b(recommend|suggest|movie|film|watch|show me|something|anything|what should|ideas?|options|like|love|enjoy|into|fan of|prefer)\b|\b(?:i|we)\s+(?:(?:really|absolutely|just|totally|also|always|truly|both)\s+)*(?:loved|liked|enjoyed|adored)\b/.test(text);
   const smallTalk = /^\s*(hi|hello|hey|thanks|thank you|thx|bye|goodbye|good (morning|evening|night)|how are you|ok(ay)?|cool|great|nice)\b/.test(text);
-  if ((smallTalk || agrees) && !wantsItems && !refinement && !judgesTitle(message, text, context.allItems)) return { intent: 'chitchat', ...notes };
-  return { intent: 'recommend', refinement, ...notes };
+  if ((smallTalk || agrees) && !wantsItems && !refinement && !judgesTitle(message, text, context.allItems)) return { intent: 'chitchat', ...notes, ...moodNotes };
+  return { intent: 'recommend', refinement, ...notes, ...moodNotes };
+}
+
+/**
+ * Asking for something else entirely: "something completely different", "something else entirely", "a change of pace",
+ * "different mood". Not "something else" or "anything else?", which ask for more of the same kind.
+ */
+const changeOfMood =
+  /\b(?:something|anything)\s+(?:(?:completely|totally|entirely|altogether|very|really)\s+)?different\b|\b(?:something|anything)\s+else\s+(?:entirely|altogether|completely)\b|\bchange of (?:pace|mood|scenery)\b|\b(?:different|another|new) mood\b|\bnot in (?:that|the|this) mood\b/;
+
+/**
+ * Where the message names a catalogue title, as spans of `text` (the message in lower case, typos corrected): titles
+ * of two or more words, and one-word titles written capitalised (`writtenAsTitle`: "Heavy", not "something heavy").
+ */
+function namedTitleSpans(message: string, text: string, allItems: () => Iterable<Item>): { start: number; end: number }[] {
+  const spans: { start: number; end: number }[] = [];
+  // One space per code unit, so indices stay those of `text`.
+  const words = text.replace(/[^\p{L}\p{N}]/gu, (character) => ' '.repeat(character.length));
+  for (const item of allItems()) {
+    const title = item.title
+      .replace(/\(\d{4}\)/g, '')
+      .replace(/,\s*(?:the|a|an)\s*$/i, '')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim();
+    if (title.length < 3) continue;
+    for (let index = words.indexOf(title); index >= 0; index = words.indexOf(title, index + 1)) {
+      const end = index + title.length;
+      if (/[\p{L}\p{N}]/u.test(words[index - 1] ?? '') || /[\p{L}\p{N}]/u.test(words[end] ?? '')) continue;
+      if (!/\s/.test(title) && !writtenAsTitle(message, item)) continue;
+      spans.push({ start: index, end });
+    }
+  }
+  return spans;
+}
+
+/**
+ * How a reply names the moods that moved its list: `lead` "Romantic picks for date night" when at least half the list
+ * carries a genre the mood leans to, else "Picks for date night" (several: "Picks for a scare and Halloween"), and
+ * `heard` ("date night") for a reply that keeps it ("still with date night in mind"). Undefined for no known mood.
+ */
+export function moodInWords(names: readonly string[], listed: readonly Item[]): { heard: string; lead: string } | undefined {
+  // Moods that only steer away ("nothing too violent") are said last: "a scare and something not too violent".
+  const steersAway = (entry: (typeof moods)[number]) => Object.values(entry.weights).every((weight) => weight <= 0);
+  const known = names
+    .map((name) => moods.find((entry) => entry.name === name))
+    .filter((entry) => entry !== undefined)
+    .sort((a, b) => Number(steersAway(a)) - Number(steersAway(b)));
+  const [only] = known;
+  if (only === undefined) return undefined;
+  const heard = known.map((entry) => entry.heard).join(' and ');
+  const lean = known.length === 1 ? only.lean : undefined;
+  const leaning = lean !== undefined && listed.length > 0 && listed.filter((item) => tagStems(item).some((tag) => lean.tags.includes(tag))).length * 2 >= listed.length;
+  return { heard, lead: leaning ? `${lean.word} picks for ${heard}` : `Picks for ${heard}` };
 }
 
 /** Words that judge a film: "Fargo was great", "Heat was boring", "hated Alien". */
