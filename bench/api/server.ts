@@ -62,13 +62,11 @@ if (process.send) {
       (globalThis as { gc?: () => void }).gc?.();
       const memory = process.memoryUsage();
       // The per-user list cache is the pipeline's own (private): read here only to say what the heap holds. Its keys
-      // are `user|k|version`; a list whose version is no longer the user's can never be answered again (stale).
+      // are `user|k`, each entry made at a version of the user's events; a list whose version is no longer the user's is
+      // never answered again (stale) and is replaced by the user's next plain request.
       const cache: unknown = Reflect.get(server.service.chatRec, 'cache');
-      const keys = cache instanceof Map ? [...(cache as Map<string, unknown>).keys()] : [];
-      const stale = keys.filter((key) => {
-        const parts = key.split('|');
-        return parts.at(-1) !== server.service.store.versionOf(parts.slice(0, -2).join('|'));
-      }).length;
+      const entries = cache instanceof Map ? [...(cache as Map<string, { version: string }>).entries()] : [];
+      const stale = entries.filter(([key, entry]) => entry.version !== server.service.store.versionOf(key.split('|').slice(0, -1).join('|'))).length;
       process.send?.({
         type: 'stats',
         id: message.id,

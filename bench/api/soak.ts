@@ -532,7 +532,7 @@ await runScript(async () => {
     '',
     bytesPerList === null
       ? 'No recommendation list was cached after the first window.'
-      : `The heap grew ${format(megabytes(heapAdded))} MB while ${listsAdded} lists were cached: ${format(bytesPerList / 1024, 1)} KB a list (with its serialised answer). The pipeline caches up to ${cacheCap.toLocaleString('en')} lists (then drops the oldest), so at this rate the cache alone reaches about ${format(megabytes(bytesPerList * cacheCap), 0)} MB; ${lastMeasured.staleLists ?? 'n/a'} of the ${lastMeasured.cachedLists ?? 'n/a'} cached at the end are stale (their user rated, chatted or the catalogue changed since), never answered again but kept until newer lists push them out.`,
+      : `The heap grew ${format(megabytes(heapAdded))} MB while ${listsAdded} lists were cached: ${format(bytesPerList / 1024, 1)} KB a list (with its serialised answer). The pipeline keeps one list per user and k, replaced by the user's next plain request once their events change, and at most ${cacheCap.toLocaleString('en')} (then drops the oldest), so it grows with the users who ask, not with the requests, and at this rate reaches at most about ${format(megabytes(bytesPerList * cacheCap), 0)} MB; ${lastMeasured.staleLists ?? 'n/a'} of the ${lastMeasured.cachedLists ?? 'n/a'} cached at the end are stale (their user rated, chatted or the catalogue changed since, and has not asked for a plain list again).`,
     '',
     '## Shutdown under load',
     '',

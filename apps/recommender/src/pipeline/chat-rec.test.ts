@@ -238,6 +238,12 @@ describe('ChatRec.cached', () => {
       expect(chatRec.cached({ userId: 'nobody', k: 3 })).toBeUndefined();
       store.addEvents('u1', [{ kind: 'rating', itemId: first.recommendations[0]!.item.id, value: 1, timestamp: 99 }]);
       expect(chatRec.cached({ userId: 'u1', k: 3 })).toBeUndefined();
+      // The user's next list replaces the stale one: one entry per user and k (stale lists had stayed beside the new ones).
+      const cache = Reflect.get(chatRec, 'cache') as Map<string, unknown>;
+      expect(cache.size).toBe(1);
+      const second = await chatRec.recommend({ userId: 'u1', k: 3 });
+      expect(chatRec.cached({ userId: 'u1', k: 3 })).toBe(second);
+      expect(cache.size).toBe(1);
       chatRec.disableCache();
       await chatRec.recommend({ userId: 'u1', k: 3 });
       expect(chatRec.cached({ userId: 'u1', k: 3 })).toBeUndefined();
