@@ -213,7 +213,8 @@ describe('POST /v1/chat: how the offline reader reads requests (QA pass)', () =>
     say.newSession();
     // Before: "something for date night" gave the same list as "recommend me something".
     const date = await say('something for date night');
-    expect(date.constraints).toEqual({ tags: {} });
+    // Soft: no genre asked for; the mood the session keeps is shown (it had been stripped from the answer).
+    expect(date.constraints).toEqual({ tags: {}, mood: { names: ['date night'], phrase: 'something for date night' } });
     expect(romance(date), titles(date).join('; ')).toBeGreaterThan(romance(plain));
     expect(date.recommendations[0]?.item.tags).toContain('Romance');
   });
@@ -235,7 +236,7 @@ describe('POST /v1/chat: how the offline reader reads requests (QA pass)', () =>
       lifted(without.recommendations.map((entry) => entry.item)),
     );
     // Still soft: no genre is asked for or filtered, and explanations say what suits the mood.
-    expect(next.constraints).toEqual({ tags: {} });
+    expect(next.constraints).toEqual({ tags: {}, mood: { names: ['date night'], phrase: 'something for date night' } });
     expect(next.recommendations.find((entry) => entry.item.tags.includes('Comedy'))?.explanation).toContain('It suits "something for date night": Comedy.');
     expect(stored()?.names).toEqual(['date night']);
     // "Why the first one?" keeps it too, and reads it.

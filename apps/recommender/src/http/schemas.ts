@@ -170,8 +170,15 @@ export const chatConstraintsSchema = z
       .describe('catalogue genre name ("Comedy", "Sci-Fi") → weight: positive for a genre asked for (a boost per genre), negative for one ruled out (a filter)'),
     years: z.object({ from: z.number().int().optional(), to: z.number().int().optional() }).optional().describe('release years asked for, inclusive'),
     audience: z.literal('children').optional().describe('`children`: only items tagged for children'),
+    mood: z
+      .object({
+        names: z.array(z.string()).describe('the moods heard ("date night", "tearjerker")'),
+        phrase: z.string().describe('the words it was asked in'),
+      })
+      .optional()
+      .describe('a mood or occasion the session keeps for its following turns (a soft nudge of the ranking toward the genres it suits, never a filter) until another mood, a genre, "start over" or its negation ends it'),
   })
-  .describe("what the session asks for after this turn: genres, release years, audience");
+  .describe("what the session asks for after this turn: genres, release years, audience, mood");
 
 export const chatResponseSchema = z.object({
   sessionId: idSchema,
