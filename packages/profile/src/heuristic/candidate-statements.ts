@@ -55,7 +55,8 @@ export function candidateStatements(message: string, partnerMessage?: string, op
   }
   if (options.clauses === false) return candidates;
   for (const clause of clauseCandidates(message)) {
-    if (mined.some((statement) => clause.quote.includes(statement.quote) || statement.quote.includes(clause.quote))) continue;
+    // A taste inferred from a whole sentence does not stand in for the clauses of its quote.
+    if (mined.some((statement) => !(statement.kind === 'preference' && statement.inferred) && (clause.quote.includes(statement.quote) || statement.quote.includes(clause.quote)))) continue;
     const statement: Statement = { kind: 'fact', key: factKeyOf(clause.text), value: clause.text, tense: /\b(?:was|were|used to|grew up|was born)\b/.test(clause.text) ? 'past' : 'present', negated: /\b(?:not|never|no longer)\b/.test(clause.text), quote: clause.quote };
     candidates.push({ statement, text: clause.text, source: 'clause', context: contextOf(clause.text) });
   }

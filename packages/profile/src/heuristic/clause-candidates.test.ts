@@ -42,6 +42,33 @@ describe('clauseCandidates', () => {
     }
   });
 
+  // Long, edited messages (PersonaMem's user turns): what stands before "i" or "my" decides whether it is the subject.
+  it('drops clauses whose "i" is in a relative clause and whose "my" is an object', () => {
+    for (const message of [
+      'The teachings I received emphasized the importance of community, unity, and respect for our ancestors.',
+      'Each poem I read told a story of resilience and hope.',
+      'Additionally, I have been delving into how technology can enhance live performances, which is something I find particularly fascinating.',
+      'Attending that workshop was truly an incredible experience for me, and it opened my eyes to the potential of using music in therapy.',
+      "I've been playing instruments in group settings, which has really enhanced my collaboration and musical camaraderie.",
+      'The judge seemed to drone on and on, and I couldn\'t help but notice how many people were absent or distracted.',
+    ]) {
+      expect(texts(message).filter((text) => /^(?:i (?:received|read|find|could)|my (?:eyes|collaboration))\b/.test(text)), message).toEqual([]);
+    }
+    // A short adverbial or consequence lead-in still leaves the subject.
+    expect(canonicalClause("that's why i love teaching")).toBe('i love teaching');
+    expect(canonicalClause('every day i walk my dog')).toBe('i walk my dog');
+    expect(canonicalClause('and lately my son plays the drums')).toBe('my son plays the drums');
+  });
+
+  it('continues a perfect tense only into list items with a participle of their own', () => {
+    expect(texts("I've always believed that creativity is like a muscle, and just like any muscle, it requires consistent exercise.")).not.toContain('i have just like any muscle');
+    expect(texts('I have been to Italy, France, and Spain.')).not.toContain('i have france');
+    expect(texts("I've been reflecting on my online shopping habits, especially related to music and my heritage.")).not.toContain('i have related to music');
+    expect(texts("I've restored classic cars, built furniture, and even done some electrical work.")).toEqual(expect.arrayContaining(['i have built furniture']));
+    // After a list item that is a verb phrase, the next one is a verb phrase too, not the first verb's object.
+    expect(texts('I like to sing folk songs, make my own clothing, and adopt stray cats.')).toEqual(['i like to sing folk songs', 'i make my own clothing', 'i adopt stray cats']);
+  });
+
   it('quotes the clause each statement came from, once per statement', () => {
     expect(clauseCandidates('oh cool . i have two dogs . i have two dogs !')).toEqual([{ text: 'i have two dogs', quote: 'i have two dogs' }]);
   });

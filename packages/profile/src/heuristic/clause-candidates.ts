@@ -1,6 +1,7 @@
 import { normalizeUtterance } from '../text/normalize.js';
 import { splitSentences } from '../text/tokenize.js';
-import { framePattern, leadingFillers, listItemBlockers } from './lexicon.js';
+import { leadsIntoStatement } from './lead-in.js';
+import { focusingOpener, framePattern, leadingFillers, listItemBlockers, perfectClause } from './lexicon.js';
 import { capitalisedPairs, framedListItem, listItemText, splitClauses, splitCoordinatedObjects } from './statement-miner.js';
 
 /** A first-person clause of a user message, rewritten into a short canonical statement. */
@@ -20,7 +21,7 @@ const partnerTail = /[,\s]*(?:what about you|how about you|and you|you|do you|ar
 
 /** Openings that mark an opinion, a courtesy or a hedge rather than something lasting about the speaker. */
 const notAboutSpeaker =
-  /^i (?:think|thought|guess|bet|know|knew|mean|agree|see|understand|suppose|believe|hope|wish|wonder|would|could|should|will|might|may|must|said|say|feel like|forgot|remember|heard|hear|am sure|am sorry|am glad|am happy to|am so sorry|am good|am fine|am great|am ok|am okay|am well|am doing|am just|am not sure|do not know|did not know|can imagine|cannot imagine|appreciate|understand|get it|love that|like that|love it|like it|love them|like them|hate that|hate it|am here|am back|am on my way|have to go|gotta|got to go|need to go|am about to|was just|was about to|just got back|just got home|just got done|just finished|am excited|am jealous)\b/;
+  /^i (?:think|thought|guess|bet|know|knew|mean|agree|see|understand|suppose|believe|hope|wish|wonder|would|could|should|will|might|may|must|said|say|feel like|forgot|remember|heard|hear|am sure|am sorry|am glad|am happy to|am so sorry|am good|am fine|am great|am ok|am okay|am well|am doing|am just|am not sure|do not know|did not know|can imagine|cannot imagine|appreciate|understand|get it|love that|like that|love it|like it|love them|like them|hate that|hate it|am here|am back|am on my way|have to go|gotta|got to go|need to go|am about to|was just|was about to|just got back|just got home|just got done|just finished|am excited|am jealous|could not help|cannot help|can not help)\b/;
 
 /** Second-person words: a clause about the partner is not a fact about the speaker. */
 const secondPerson = /\b(?:you|your|yours|yourself|u|ur)\b/;
@@ -48,8 +49,9 @@ export function canonicalClause(clause: string): string | undefined {
   if (!/^(?:i|my) /.test(text)) {
     // The subject "i" wins over a "my" inside the lead-in ("in my spare time i sew").
     const anchor = /\bi /.exec(text) ?? /\bmy /.exec(text);
-    // A short lead-in ("at home i", "in my spare time i") is kept out of the fact; a long one is another sentence.
-    if (!anchor || text.slice(0, anchor.index).trim().split(' ').length > 4 || /\b(?:if|when|you|would|could|should|whether|wish|think|thought|hope|guess|said|what|how|why|where|who|that)\b/.test(text.slice(0, anchor.index))) return undefined;
+    // A short lead-in ("at home i", "in my spare time i") is kept out of the fact; a long one is another sentence, and a
+    // relative clause's head ("the teachings i received") or a verb ("it opened my eyes") makes the anchor no subject.
+    if (!anchor || !leadsIntoStatement(text.slice(0, anchor.index), anchor[0].trim() as 'i' | 'my', 4)) return undefined;
     text = text.slice(anchor.index);
   }
   for (let previous = ''; previous !== text; ) {
@@ -69,11 +71,15 @@ const bareVerbs = new RegExp(
   `^(?:${'play|read|write|drive|ride|eat|drink|cook|bake|collect|volunteer|teach|study|listen|watch|sing|dance|paint|draw|travel|hike|run|swim|walk|knit|sew|garden|fish|hunt|build|make|spend|help|speak|visit|wear|grow|raise|train|coach|compete|attend|practice|lift|jog|surf|ski|skate|climb|shop|go|live|work|own|have|love|like|enjoy|hate|restore|fix|repair|design|program|code|take|hang out|meet|try|sell|care for|take care of|spend time|do|go to|work on|love to|like to'}) `,
 );
 /** "run a school" after "i like to dance" → "i run a school"; "especially romances" after "i like reading" → "i like romances". */
-function continueList(clause: string, frame: string | undefined): string | undefined {
+function continueList(clause: string, frame: string | undefined, afterVerbItem: boolean, perfect: boolean): { text: string; verbItem: boolean } | undefined {
   const item = listItemText(clause);
   if (item === '' || /^(?:i|my) /.test(item)) return undefined;
-  if (bareVerbs.test(`${item} `)) return listItemBlockers.test(item) && !/^(?:\S+ ){1,}my\b/.test(item) ? undefined : `i ${item}`;
-  return framedListItem(item, frame);
+  if (bareVerbs.test(`${item} `)) return listItemBlockers.test(item) && !/^(?:\S+ ){1,}my\b/.test(item) ? undefined : { text: `i ${item}`, verbItem: true };
+  // After a list item that was a verb phrase ("make my own clothing"), the next one is one too ("and adopt stray cats"),
+  // whatever its verb: the frame's verb is not repeated ("i make adopt stray cats").
+  const qualifier = perfect && focusingOpener.test(clause.replace(leadingFillers, '').trim());
+  const framed = framedListItem(item, afterVerbItem ? 'i' : qualifier ? undefined : frame, !afterVerbItem && perfect);
+  return framed === undefined ? undefined : { text: framed, verbItem: afterVerbItem };
 }
 
 /**
@@ -91,15 +97,19 @@ export function clauseCandidates(message: string): ClauseCandidate[] {
     const sentence = rawSentence.replace(/[.!?]+$/, '').trim();
     const clauses = splitCoordinatedObjects(splitClauses(sentence), protectedPairs).flatMap((clause) => clause.split(/\s+(?:because|since|cause|cuz|so that|so)\s+(?=(?:i|my) )/));
     let frame: string | undefined;
+    let verbItem = false;
     clauses.forEach((clause, index) => {
       // The last clause of a question is the question; earlier ones may be statements ("i love dogs, do you?").
       if (isQuestion && index === clauses.length - 1) return;
       const stripped = clause.replace(leadingFillers, '').trim();
       let text = canonicalClause(stripped);
+      let listVerb = false;
       if (text === undefined) {
-        const item = frame === undefined ? undefined : continueList(clause, frame.startsWith('i ') ? framePattern.exec(frame)?.[1] : undefined);
-        text = item === undefined ? undefined : canonicalClause(item);
+        const item = frame === undefined ? undefined : continueList(clause, frame.startsWith('i ') ? framePattern.exec(frame)?.[1] : undefined, verbItem, perfectClause.test(frame));
+        text = item === undefined ? undefined : canonicalClause(item.text);
+        listVerb = item?.verbItem ?? false;
       }
+      verbItem = text !== undefined && listVerb;
       if (text === undefined) {
         frame = undefined;
         return;

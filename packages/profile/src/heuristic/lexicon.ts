@@ -49,13 +49,13 @@ export const genericWords = words(
 );
 
 /** Words that end an extracted object (what follows is chatter, not the fact). */
-export const objectStoppers = /\s(?:but|because|since|though|although|so|if|when|which|and you|and what|and we|and it|and they|and that|what about|how about|do you|are you|have you|lol|haha|hahaha|though|you know|right now)\b.*$/;
+export const objectStoppers = /\s(?:but(?! also\b)|because|since|though|although|so|if|when|which|and you|and what|and we|and it|and they|and that|what about|how about|do you|are you|have you|lol|haha|hahaha|though|you know|right now)\b.*$/;
 
 /** Filler words at the start of a clause, before its first-person subject. */
 export const leadingFillers = /^(?:(?:yes|yeah|yep|no|nope|well|oh|ah|wow|lol|haha|hahaha|hey+y*|yo|hi(?: there)?|hello(?: there)?|good (?:morning|afternoon|evening)|ok|okay|sure|cool|nice|great|awesome|really|true|right|so|and|but|also|too|actually|honestly|though|haha|hmm|um|uh|that is (?:great|cool|nice|awesome|interesting|neat|sad|funny|good)|me too|same here)[\s,!.]+)+/;
 
 /** Adverbs between "i" and its verb, dropped from the canonical form ("i really love" → "i love"). */
-export const subjectAdverbs = /^i (?:(?:really|also|just|actually|usually|generally|often|typically|normally|always|sometimes|still|absolutely|totally|definitely|currently|truly|honestly|especially|sure|certainly|mainly|definitely|kinda|kind of|sort of|do(?= (?!not\b))|personally|mostly|even|recently|too) )+/;
+export const subjectAdverbs = /^i (?:(?:really|also|just|actually|usually|generally|often|typically|normally|always|sometimes|still|absolutely|totally|definitely|currently|truly|genuinely|sincerely|honestly|especially|sure|certainly|mainly|definitely|kinda|kind of|sort of|do(?= (?!not\b))|personally|mostly|even|recently|too) )+/;
 
 /** The category of a subject from its words, if any list names it. */
 export function categoryOf(text: string): string | undefined {
@@ -87,7 +87,8 @@ export function factKeyOf(text: string): string {
   if (has(foodWords)) return 'food';
   if (has(musicWords)) return 'music';
   if (has(hobbyWords)) return 'hobby';
-  if (/\bi (?:have|own|drive|bought)\b/.test(text)) return 'possession';
+  // "i have started journaling" is a perfect tense, not something the speaker has.
+  if (/\bi (?:have|own|drive|bought)\b/.test(text) && !perfectAuxiliary.test(text)) return 'possession';
   return 'other';
 }
 
@@ -95,4 +96,15 @@ export function factKeyOf(text: string): string {
 export const listOpeners = /^(?:and|or|also|plus|especially|particularly|mostly|mainly|like|such as|including|even|then|as well as)\s+/;
 /** The subject and verb of a first-person clause, reused by a list item that leaves them out. */
 export const framePattern = /^(i (?:like|love|enjoy|hate|prefer|play|collect|read|watch|listen to|eat|drink|have|own|speak|cook|bake|make|study|teach)(?: playing| watching| reading| listening to| eating| cooking)?) /;
+/** Past participles, by their ending or from a list of irregular ones. */
+const participle = '(?:[a-z]{3,}ed|been|got|gotten|done|made|seen|taken|become|begun|come|gone|grown|found|had|known|left|lost|met|run|spent|written|given|heard|built|felt|kept|won|shown|brought|thought|taught|bought|fallen|drawn|ridden|driven|eaten|sung|swum|undergone|overcome|read)';
+const auxiliaryAdverbs = '(?:[a-z]+ly |also |even |just |always |never |since |already |now |still |ever )*';
+/** "i have" as the auxiliary of a perfect tense ("i have started journaling", "i have always believed"), not possession. */
+export const perfectAuxiliary = new RegExp(`\\bi have ${auxiliaryAdverbs}${participle}\\b`);
+/** A clause in the perfect tense: the list items after it continue its "i have" only with a participle of their own. */
+export const perfectClause = new RegExp(`^i have ${auxiliaryAdverbs}${participle}\\b`);
+/** Openers of an item that qualifies the clause before it ("especially related to music"), not another verb phrase. */
+export const focusingOpener = /^(?:especially|particularly|mostly|mainly|like|such as|including)\s/;
+/** A list item that opens with a past participle ("built furniture" after "i have restored classic cars"). */
+export const participleItem = new RegExp(`^${auxiliaryAdverbs}${participle}\\b`);
 export const listItemBlockers = /\b(?:i|my|you|your|it|that|this|they|them|he|she|we|what|how|why|where|who|when|if|is|are|was|were|be)\b/;

@@ -153,6 +153,40 @@ describe('mineStatements', () => {
   });
 });
 
+describe('mineStatements on long, edited messages', () => {
+  it('reads no taste into a noun that looks like a verb, a pronoun object or a clause', () => {
+    // "laughter and love were": "love" had been read as "i love", the taste "were the main ingredients".
+    expect(values('However, those family recipes evoke warm memories of gatherings around the table, where laughter and love were the main ingredients.')).toEqual([]);
+    expect(values('Overall, these experiences enrich my understanding, and I enjoy them much more than workshops without a musical focus.')).toEqual([]);
+    expect(values("Thatu2019s much better! I like how itu2019s more direct and clearer.")).toEqual([]);
+    expect(values('Additionally, I have been delving into how technology can enhance live performances, which is something I find particularly fascinating.')).not.toContainEqual(expect.stringMatching(/^like:/));
+    expect(values('I like that movie and I like that you are a writer.')).toEqual(['like:0.7:that movie']);
+  });
+
+  it('keys a perfect tense as what it says, not as a possession', () => {
+    expect(values('Lastly, I\'ve started using guided imagery as part of my preparation for performances.')).toEqual(['fact:other:i have started using guided imagery as part of my preparation for performances']);
+    expect(values('I have two dogs.')).toEqual(['fact:pet:i have two dogs']);
+    expect(values('I have a red car.')).toEqual(['fact:possession:i have a red car']);
+  });
+
+  it('keeps a goal whole across "not only … but also", and cuts a long object where its subordinate part begins', () => {
+    expect(values('By sharing these narratives, I hope to inspire not only readers but also aspiring writers.')).toEqual(['goal:i hope to inspire not only readers but also aspiring writers']);
+    expect(values('I genuinely want to support eco-friendly initiatives.')).toEqual(['goal:i want to support eco-friendly initiatives']);
+    expect(values('I have a large garden in my backyard where I grow all sorts of vegetables and herbs every summer.')).toEqual(['fact:hobby:i have a large garden in my backyard']);
+    expect(values('When I work on music, I have control over every note and every rhythm, allowing me to express my emotions.')).toEqual(['fact:possession:i have control over every note and every rhythm']);
+    expect(values("The judge seemed to drone on and on, and I couldn't help but notice how many people were absent.")).toEqual([]);
+  });
+
+  it('reads "one of my favorites is x" and "what i love about x" as tastes', () => {
+    expect(values('One of my favorites is The Shawshank Redemption.')).toEqual(['like:1:the shawshank redemption']);
+    expect(values("That's what I love about dancing. What I like most about hiking is the quiet.")).toEqual(['like:0.8:dancing', 'like:0.8:hiking']);
+  });
+
+  it('reads a taste said to hold at first as a past one', () => {
+    expect(mineStatements('Initially, I enjoyed the sessions because they were dedicated to traditional ingredients.')).toMatchObject([{ kind: 'preference', subject: 'the sessions', polarity: 'like', tense: 'past' }]);
+  });
+});
+
 describe('splitClauses', () => {
   it('splits run-ons and coordinated verbs but not subordinate or possessive clauses', () => {
     expect(splitClauses('i live in ny i work as a librarian')).toEqual(['i live in ny', 'i work as a librarian']);
@@ -161,6 +195,8 @@ describe('splitClauses', () => {
     expect(splitClauses('horror movies are my favorite')).toEqual(['horror movies are my favorite']);
     expect(splitClauses('i am looking for movies i can watch with my family')).toEqual(['i am looking for movies i can watch with my family']);
     expect(splitClauses('the book that i read was good')).toEqual(['the book that i read was good']);
+    // A clause that strands a preposition is a relative clause, not a run-on ("i was invited to" had been a fact).
+    expect(splitClauses('i recently created an extensive playlist for a book festival i was invited to')).toEqual(['i recently created an extensive playlist for a book festival i was invited to']);
   });
 
   it('strips greetings before a statement', () => {

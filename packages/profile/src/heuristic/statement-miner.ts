@@ -1,7 +1,9 @@
 import { normalizeUtterance } from '../text/normalize.js';
 import { splitSentences } from '../text/tokenize.js';
 import { stopWords } from '../text/stop-words.js';
-import { categoryOf, factKeyOf, framePattern, genericWords, leadingFillers, listItemBlockers, listOpeners, objectStoppers, subjectAdverbs } from './lexicon.js';
+import { eventVerdicts, withoutDoing } from './event-verdicts.js';
+import { leadsIntoStatement } from './lead-in.js';
+import { categoryOf, factKeyOf, focusingOpener, framePattern, genericWords, leadingFillers, listItemBlockers, listOpeners, objectStoppers, participleItem, perfectClause, subjectAdverbs } from './lexicon.js';
 import type { PreferenceStatement, Statement, Tense } from './statement.js';
 
 const maxObjectWords = 12;
@@ -13,12 +15,33 @@ function cleanObject(raw: string): string | undefined {
   // Emoji and symbols are style, not content.
   // "i like comedies less than i used to": the comparison is not part of what is liked.
   let object = raw.replace(/,\s*(?:they|it|that|this|which|i|we|he|she|you)\s.*$/i, '').replace(/\s+(?:a (?:little|bit|lot) |much |way |even )?(?:less|more) than (?:i (?:used to|did)|before|ever|usual)\b.*$/, '').replace(/[^\p{L}\p{N}\s'&-]/gu, ' ').replace(/\s+/g, ' ').trim().replace(/[.!?,;:]+$/g, '').replace(objectStoppers, '').trim();
-  object = object.replace(/(?:\s+(?:too|also|as well|at all|a lot|so much|very much|for (?:years|ages|a long time)|as a kid|growing up|lol|haha|now|right now|lately|recently|these days|nowadays|though|either|really|actually|myself|anyway|then|again|yet again|once again|all over again))+$/, '').trim();
+  object = object.replace(/(?:\s+(?:too|also|as well|at all|a lot|so much|very much|for (?:years|ages|a long time)|as a kid|growing up|lol|haha|now|right now|lately|recently|these days|nowadays|though|either|really|actually|myself|anyway|then|again|yet again|once again|all over again|instead))+$/, '').trim();
   const wordsOfObject = object.split(/\s+/).filter(Boolean);
   if (wordsOfObject.length === 0) return undefined;
-  object = wordsOfObject.slice(0, maxObjectWords).join(' ');
+  // A cut can leave a dangling word ("our shared labor and"); at the word limit, a preposition too ("guidance in").
+  const length = objectLength(wordsOfObject);
+  object = wordsOfObject
+    .slice(0, length)
+    .join(' ')
+    .replace(length < wordsOfObject.length ? /(?:\s+(?:and|or|but|to|of|in|on|at|with|for|from|by|the|a|an|that|which|who|my|our|their|as|than|until))+$/ : /(?:\s+(?:and|or|but|the|a|an|that|which|who|my|our|their))+$/, '');
   if (!isInformative(object)) return undefined;
   return object;
+}
+
+/**
+ * Words that open a non-restrictive or subordinate part of an object ("a garden in my backyard where i grow ..."); not
+ * "who" or "that", whose clause says which thing is meant ("the people who fought in wars").
+ */
+const objectBreaks = new Set(['which', 'where', 'whose', 'while', 'when', 'despite', 'without', 'whereas']);
+
+/**
+ * How many words of an object to keep: all of a short one; of a long one, the words before its last relative or
+ * subordinate part that starts within the limit (a cut in the middle of a phrase left "... guidance in"), else the limit.
+ */
+function objectLength(words: readonly string[]): number {
+  if (words.length <= maxObjectWords) return words.length;
+  for (let index = maxObjectWords; index >= 3; index--) if (objectBreaks.has(words[index] as string)) return index;
+  return maxObjectWords;
 }
 
 /** True when the text has at least one content word that is not generic chatter. */
@@ -28,17 +51,23 @@ function isInformative(text: string): boolean {
   return tokens.some((token) => !stopWords.has(token) && !genericWords.has(token) && !pronounObjects.has(token));
 }
 
+/**
+ * A taste whose object names nothing: a pronoun with more words after it ("i enjoy them much more than ...", "i like it
+ * when ...") or a clause ("i like how it is more direct", "i like that you are a writer").
+ */
+const unnamedSubject = /^(?:(?:it|them) \S|(?:how|what|when|where|why|whether|if) |that (?:i|you|he|she|they|it|we|there)\b)/;
+
 const likeVerbs: ReadonlyArray<readonly [RegExp, number]> = [
   [/^(?:love|loved|adore|adored|am obsessed with|am passionate about|am crazy about|am in love with|cannot get enough of|am a (?:big|huge) fan of|am really into|have been (?:really |so |very )(?:into|obsessed with)|have been (?:loving|obsessed with))\b/, 0.9],
   // "i have been into x lately": a taste that holds now, however recently it began.
   [/^(?:have been (?:into|enjoying|getting into|liking))\b/, 0.8],
   [/^(?:like|enjoy|am a fan of|am into|am fond of|dig|liked|enjoyed)\b/, 0.7],
-  [/^(?:prefer)\b/, 0.6],
+  [/^(?:prefer|am (?:now |more )?leaning (?:more )?(?:towards|toward)|leaned (?:more )?(?:towards|toward)|lean (?:more )?(?:towards|toward)|have (?:always )?leaned (?:more )?(?:towards|toward))\b/, 0.6],
 ];
 const dislikeVerbs: ReadonlyArray<readonly [RegExp, number]> = [
   [/^(?:hate|hated|detest|despise|loathe|cannot stand|can not stand|cannot bear|really do not like|really dislike)\b/, 0.9],
   [/^(?:dislike|disliked|am not (?:really |that |very |much of |a (?:big |huge )?)?(?:a fan of|fan of|into|fond of)|do not (?:really )?care (?:much )?for|never liked|have never been (?:a (?:big |huge )?fan of|into|fond of))\b/, 0.7],
-  [/^(?:do not (?:really |much )?(?:like|enjoy|love)|did not like)\b/, 0.6],
+  [/^(?:do not (?:really |much )?(?:like|enjoy|love)|did not (?:really |particularly |much )?(?:like|enjoy|love))\b/, 0.6],
 ];
 
 /**
@@ -53,8 +82,18 @@ const changeVerbs: ReadonlyArray<readonly [RegExp, PreferenceStatement['polarity
     0.8,
     'neutral',
   ],
+  // "i have redirected my focus to music composition instead": a new taste.
+  [/^(?:have )?(?:(?:also|recently|finally|since|now) )*(?:redirected|shifted|turned|moved|refocused) my (?:focus|attention|energy|energies|time) (?:to|towards|toward|onto|on)\b/, 'like', 0.7, 'neutral'],
   [
     /^(?:have (?:kind of |sort of )?gone off|have (?:grown|gotten|got|become) (?:tired|bored|sick) of|am (?:getting |so |really |kind of )?(?:tired|bored|sick) of|have lost (?:interest|my interest|all interest) in|got (?:tired|bored|sick) of|have had enough of|no longer (?:like|enjoy|love|care for|care about|watch))\b/,
+    'dislike',
+    0.7,
+    'like',
+  ],
+  // "i made the tough decision to stop participating in dance therapy", "i have also stopped listening to audiobooks",
+  // "i decided to opt out of mindfulness exercises": a taste given up (a forced stop, "i had to stop", is not one).
+  [
+    /^(?:have )?(?:(?:also|recently|finally|just|since|even|eventually|ultimately) )*(?:(?:decided to|made the (?:tough |difficult |hard |conscious )?decision to|chose to) (?:stop|quit|drop out of|opt out of|give up|step (?:away|back) from|take a break from|cut back on)|(?:stopped|quit|given up|gave up)(?= [a-z]+ing\b)|(?:taken|took) a break from|opted out of|(?:quickly |soon )?lost (?:interest|my interest|all interest) in)\b/,
     'dislike',
     0.7,
     'like',
@@ -62,7 +101,7 @@ const changeVerbs: ReadonlyArray<readonly [RegExp, PreferenceStatement['polarity
 ];
 
 /** "i find horror movies boring" → a dislike; "i find documentaries fascinating" → a like. */
-const findJudgement = /^find (.+?) (?:really |so |a bit |kind of |pretty |quite |too )?(boring|dull|tedious|annoying|overrated|unwatchable|pretentious|slow|silly|cheesy|depressing|fun|relaxing|entertaining|fascinating|inspiring|exciting|hilarious|beautiful|comforting|interesting)$/;
+const findJudgement = /^find (.+?) (?:really |so |a bit |kind of |pretty |quite |too |particularly |incredibly |very |extremely |truly |deeply |rather )?(boring|dull|tedious|annoying|overrated|unwatchable|pretentious|slow|silly|cheesy|depressing|fun|relaxing|entertaining|fascinating|inspiring|exciting|hilarious|beautiful|comforting|interesting)$/;
 const negativeJudgements = new Set(['boring', 'dull', 'tedious', 'annoying', 'overrated', 'unwatchable', 'pretentious', 'slow', 'silly', 'cheesy', 'depressing']);
 
 /** "love pizza" → [0.9, "pizza"] when the text starts with a verb of the list. */
@@ -86,6 +125,7 @@ function preference(
   quote: string,
   category?: string,
   implied = false,
+  inferred = false,
 ): Statement {
   const resolvedCategory = category ?? categoryOf(subject);
   return {
@@ -98,6 +138,7 @@ function preference(
     ...(resolvedCategory ? { category: resolvedCategory } : {}),
     ...(reason ? { reason } : {}),
     ...(implied ? { implied: true } : {}),
+    ...(inferred ? { inferred: true } : {}),
   };
 }
 
@@ -133,7 +174,7 @@ function mineAnchored(anchored: string, reason: string | undefined, quote: strin
   }
 
   // "my favorite color is blue", "my favorite band are the beatles".
-  const favorite = /^my (?:(?:all time|absolute|most) )?favorite(?: (.+?))? (?:is|are|was|would be|has to be|will always be) (.+)$/.exec(text);
+  const favorite = /^my (?:(?:all time|absolute|most) )?favorites?(?: (.+?))? (?:is|are|was|would be|has to be|will always be) (.+)$/.exec(text);
   if (favorite?.[2]) {
     // "my favorite is probably nirvana": the hedge is not part of the name.
     const object = cleanObject(favorite[2].replace(/^(?:probably|definitely|either|easily|hands down|without a doubt|still|currently|always) /, ''));
@@ -175,7 +216,8 @@ function mineAnchored(anchored: string, reason: string | undefined, quote: strin
     for (const [pattern, polarity, strength, before] of changeVerbs) {
       const match = pattern.exec(rest);
       if (!match) continue;
-      const object = cleanObject(rest.slice(match[0].length));
+      // "opt out of reading challenges and focus more on leisurely reading": the second verb starts another statement.
+      const object = cleanObject(withoutDoing(rest.slice(match[0].length).replace(/\s+and (?:now |instead |more )?(?:focus|spend|start|switch|shift|put|devote|try|move|turn|explore|concentrate|return|stick|use|make|learn|take|pursue|prioritize)\b.*$/, '').trim()));
       return object ? changedPreference(subjectOf(object), polarity, strength, before, reason, quote) : [];
     }
     // "i could watch westerns all day".
@@ -187,7 +229,13 @@ function mineAnchored(anchored: string, reason: string | undefined, quote: strin
     const judged = findJudgement.exec(rest);
     if (judged?.[1] && judged[2]) {
       const object = cleanObject(judged[1]);
-      return object && !/\b(?:it|that|this|them)\b/.test(object) ? [preference(object, negativeJudgements.has(judged[2]) ? 'dislike' : 'like', 0.7, 'present', reason, quote)] : [];
+      return object && !/\b(?:it|that|this|them|myself)\b|^[a-z]+ly$/.test(object) ? [preference(object, negativeJudgements.has(judged[2]) ? 'dislike' : 'like', 0.7, 'present', reason, quote)] : [];
+    }
+    // "i would much rather switch to written formats instead": a taste for what is preferred.
+    const rather = /^would (?:much |really |honestly |definitely )?rather (?:switch to |focus on |stick (?:to|with) |go with |spend (?:my )?time (?:on|with) |work on |have |do )?(.+?)(?: instead)?$/.exec(rest);
+    if (rather?.[1] && !/^(?:not|be|just|stay|die|go|avoid|skip)\b/.test(rather[1])) {
+      const object = cleanObject(rather[1]);
+      return object && !unnamedSubject.test(object) ? [preference(subjectOf(object), 'like', 0.7, 'present', reason, quote)] : [];
     }
     // "i usually skip western movies" is a taste; "i skip breakfast" is a habit, left to the fact rules.
     const skipped = /^(?:skip|tend to skip|avoid|tend to avoid) (.+)$/.exec(rest);
@@ -201,7 +249,7 @@ function mineAnchored(anchored: string, reason: string | undefined, quote: strin
       // "i do not like x anymore", "i am not into x any more": x was liked before ("anymore" is not part of x).
       const noMore = /\s+(?:anymore|any more)\b[^a-z]*$/.exec(disliked[1]);
       const object = cleanObject(noMore ? disliked[1].slice(0, noMore.index) : disliked[1]);
-      if (!object) return [];
+      if (!object || unnamedSubject.test(object)) return [];
       if (noMore && !/^(?:hate|detest|despise|loathe|cannot|can not)/.test(rest)) return changedPreference(subjectOf(object), 'dislike', disliked[0], 'like', reason, quote);
       return [preference(subjectOf(object), 'dislike', disliked[0], 'present', reason, quote)];
     }
@@ -215,8 +263,9 @@ function mineAnchored(anchored: string, reason: string | undefined, quote: strin
       });
     }
     if (liked) {
-      const object = cleanObject(liked[1]);
-      return object ? [preference(subjectOf(object), 'like', liked[0], 'present', reason, quote)] : [];
+      // "i leaned more towards things like yoga": the examples are the taste.
+      const object = cleanObject(liked[1].replace(/^(?:things|activities|stuff|options|something|ones) (?:like|such as) /, ''));
+      return object && !unnamedSubject.test(object) ? [preference(subjectOf(object), 'like', liked[0], 'present', reason, quote)] : [];
     }
     // Allergies and fears are facts about the person, not tastes.
     const state = /^(am|was|have been|am not|was not|have never been|never was) (.+)$/.exec(rest);
@@ -238,6 +287,8 @@ function mineAnchored(anchored: string, reason: string | undefined, quote: strin
     const negative = /^(do not|did not|never|cannot|can not|no longer|have not|have never|am unable to|could not) (.+)$/.exec(rest);
     if (negative?.[1] && negative[2]) {
       if (!factVerbs.test(negative[2]) && negative[1] !== 'never') return [];
+      // "i could not help but notice ...": an idiom, not something the speaker cannot do.
+      if (/^help but\b/.test(negative[2])) return [];
       const object = cleanObject(negative[2]);
       return object ? [fact(`i ${negative[1]} ${object}`, 'present', true, quote)] : [];
     }
@@ -318,7 +369,7 @@ function mineClause(clause: string, reason: string | undefined): Statement[] {
   const stripped = clause.replace(leadingFillers, '').trim();
   const suffix = mineFavoriteSuffix(stripped, reason, quote);
   if (suffix) return suffix;
-  const passion = /^(.+?) (?:is|are) (?:really |definitely )?(?:my (?:thing|passion|life|world|hobby|jam|obsession)|what i love)$/.exec(stripped);
+  const passion = /^(.+?) (?:is|are) (?:really |definitely )?(?:my (?:thing|passion|life|world|hobby|jam|obsession|go-tos?|go tos?)|what i love)$/.exec(stripped);
   if (passion?.[1]) {
     const subject = cleanObject(passion[1]);
     return subject && !/\b(?:i|you|it|that|this|what)\b/.test(subject) ? [preference(subject, 'like', 0.9, 'present', reason, quote)] : [];
@@ -340,6 +391,14 @@ function mineClause(clause: string, reason: string | undefined): Statement[] {
     const subject = cleanObject(nothingBeats[1]);
     return subject ? [preference(subject, 'like', 0.9, 'present', reason, quote)] : [];
   }
+  // "what i love about dancing is the freedom", "that's what i love about dancing": a taste for dancing (the anchor
+  // "i" is in a relative clause).
+  const whatAbout = /^(?:(?:that|this)(?: is|'s) )?what i (?:really |most )?(love|like|enjoy|hate|dislike)(?: most)? about (.+?)(?: (?:is|are|was)\b.*)?$/.exec(stripped);
+  if (whatAbout?.[1] && whatAbout[2]) {
+    const subject = cleanObject(whatAbout[2]);
+    const dislike = /hate|dislike/.test(whatAbout[1]);
+    return subject && !/\b(?:it|that|this|them|you|your)\b/.test(subject) ? [preference(subject, dislike ? 'dislike' : 'like', dislike ? 0.7 : 0.8, 'present', reason, quote)] : [];
+  }
   // "call me anna", "i go by sam": the speaker's name.
   const calledName = /^(?:you can |just |please )?call me ([a-z][a-z'-]*)(?: please)?$|^i go by ([a-z][a-z'-]*)$/.exec(stripped);
   const name = calledName?.[1] ?? calledName?.[2];
@@ -356,8 +415,9 @@ function mineClause(clause: string, reason: string | undefined): Statement[] {
   const anchors = [...stripped.matchAll(/\b(?:i|my) /g)];
   for (const anchor of anchors) {
     const prefix = stripped.slice(0, anchor.index).trim();
-    // A long or conditional lead-in ("if i had", "you said i") is not the user's own statement of fact.
-    if (prefix.split(/\s+/).filter(Boolean).length > 3 || /\b(?:if|when|you|would|could|should|whether|wish|think|thought|hope|guess|said)\b/.test(prefix)) continue;
+    // A long or conditional lead-in ("if i had", "you said i"), a relative clause's head ("each poem i read") or a verb
+    // whose object the anchor is ("it opened my eyes") leaves no statement of the user's own.
+    if (!leadsIntoStatement(prefix, anchor[0].trim() as 'i' | 'my', 3)) continue;
     const found = mineAnchored(stripped.slice(anchor.index), reason, quote);
     if (found.length > 0) return found;
   }
@@ -367,8 +427,12 @@ function mineClause(clause: string, reason: string | undefined): Statement[] {
 /** Verbs that, after "and", start a new statement with "i" left out ("i swim and coach kids"). */
 const coordinatedVerbs = 'am|have|work|live|love|like|enjoy|hate|own|play|teach|study|volunteer|go|drive|ride|read|write|collect|cook|bake|run|walk|swim|paint|sing|dance|travel|want|hope|plan|used to';
 const runOnVerbs = new RegExp(`^(?:${coordinatedVerbs}|was|got|also|just|really|grew|went|am|have)$`);
-/** "and" before a verb whose subject is the "i" before it (compiled once: `splitClauses` runs per clause). */
-const coordinatedAnd = new RegExp(`\\s+and (?:also |then )?(?=(?:${coordinatedVerbs}) )`, 'g');
+/**
+ * "and" before a verb whose subject is the "i" before it (compiled once: `splitClauses` runs per clause); not before a
+ * noun that looks like one of them, which a finite verb follows ("laughter and love were the main ingredients").
+ */
+const coordinatedAnd = new RegExp(`\\s+and (?:also |then )?(?=(?:${coordinatedVerbs}) (?!(?:is|are|was|were|has|had|will|can)\\b))`, 'g');
+const strandedPreposition = /\s(?:to|with|for|about|in|on|at|from|of|into)[.!?]*$/;
 /** Words after which an "i" starts a subordinate clause ("the book that i read"), not a new statement. */
 const subordinators = new Set(['that', 'which', 'who', 'whom', 'what', 'where', 'when', 'if', 'because', 'than', 'as', 'how', 'why', 'whether', 'since', 'until', 'while', 'cause', 'cuz', 'before', 'after', 'unless', 'whenever', 'wherever', 'so', 'and', 'but', 'or', 'think', 'guess', 'know', 'hope', 'wish', 'said', 'say', 'mean', 'bet', 'feel', 'believe', 'like', 'love', 'am', 'do', 'did', 'can', 'could', 'would', 'should', 'will', 'the', 'a', 'an', 'you', 'than', 'things', 'thing', 'stuff', 'something', 'one', 'all']);
 
@@ -388,7 +452,8 @@ export function splitClauses(sentence: string): string[] {
       for (let index = 1; index < words.length; index++) {
         const word = words[index];
         // Only a first-person clause followed by "i <verb>" is a run-on: "movies i can watch" is one clause.
-        if (word === 'i' && index - start >= 3 && /^(?:i|my)$/.test(words[start] as string) && runOnVerbs.test(words[index + 1] ?? '') && !subordinators.has(words[index - 1] as string)) {
+        // Nor is one whose "i" clause strands a preposition: "a book festival i was invited to" is a relative clause.
+        if (word === 'i' && index - start >= 3 && /^(?:i|my)$/.test(words[start] as string) && runOnVerbs.test(words[index + 1] ?? '') && !subordinators.has(words[index - 1] as string) && !strandedPreposition.test(words.slice(index).join(' '))) {
           clauses.push(words.slice(start, index).join(' '));
           start = index;
         }
@@ -406,19 +471,24 @@ export function splitClauses(sentence: string): string[] {
  */
 export function completeListItems(clauses: readonly string[]): string[] {
   let frame: string | undefined;
+  let perfect = false;
   return clauses.map((clause) => {
     const stripped = clause.replace(leadingFillers, '').trim();
     const head = framePattern.exec(stripped.replace(subjectAdverbs, 'i '))?.[1];
     if (head !== undefined || /^(?:i|my) /.test(stripped)) {
       frame = head;
+      perfect = perfectClause.test(stripped);
       return clause;
     }
-    const framed = framedListItem(listItemText(stripped), frame);
+    // "i have been reflecting on my habits, especially related to music": a qualifier, not "i have related to music".
+    const framed = framedListItem(listItemText(stripped), perfect && focusingOpener.test(stripped) ? undefined : frame, perfect);
     if (framed === undefined) frame = undefined;
     return framed ?? clause;
   });
 }
 
+/** A preposition followed by "every", "each" or "all" inside the left object of a pair. */
+const prepositionBefore = /\s(?:over|of|with|for|about|between|into|from|on|in|at|to) (every|each|all)\s/;
 /** Pairs joined by "and" that name one thing ("rock and roll"), never split into two objects. */
 const fixedPairs = /\b(?:rock and roll|r and b|salt and pepper|black and white|fish and chips|mac(?:aroni)? and cheese|peanut butter and jelly|arts and crafts|bread and butter|law and order|pride and prejudice|romeo and juliet|hide and seek|trial and error|drum and bass|dungeons and dragons|pros and cons|sweet and sour|rise and fall|war and peace|beauty and the beast|lilo and stitch|tom and jerry|bonnie and clyde|simon and garfunkel|hall and oates|pen and paper)\b/;
 const objectFrame = /^(i (?:like|love|enjoy|hate|prefer|do not (?:like|enjoy)|(?:can not|cannot) stand|play|collect|read|watch|listen to|eat|drink|have|own|speak|cook|bake|make|study|teach|am interested in|am into|am (?:a )?(?:big |huge )?fan of)) (.+)$/;
@@ -448,6 +518,9 @@ export function splitCoordinatedObjects(clauses: readonly string[], protectedPai
     if (protectedPairs.has(`${leftWords[leftWords.length - 1]} and ${rightWords[0]}`) && !/ speak$/.test(match[1])) return [clause];
     // "to run and read": the infinitive marker carries over; so does a gerund before a short noun ("playing chess and checkers").
     const gerund = /^(?:to |playing |watching |reading |listening to |eating |cooking |making |collecting )/.exec(left)?.[0];
+    // "i have control over every note and every rhythm": the pair, both with one determiner, is the object of the preposition.
+    const determinerOfRight = /^(?:every|each|all) /.exec(right)?.[0];
+    if (gerund === undefined && determinerOfRight !== undefined && prepositionBefore.exec(left)?.[1] === determinerOfRight.trim()) return [clause];
     let second = gerund !== undefined && !/^(?:to |\S+ing\b)/.test(right) && (gerund === 'to ' || rightWords.length <= 2) ? `${gerund}${right}` : right;
     // "a brother and sister": a one-word second noun takes the first one's article ("a sister", "an aunt").
     const article = /^(a|an|one|my) /.exec(left)?.[1];
@@ -470,9 +543,14 @@ export function listItemText(clause: string): string {
   return clause.replace(/[^\p{L}\p{N}\s'&-]/gu, ' ').replace(/\s+/g, ' ').trim().replace(listOpeners, '');
 }
 
-/** A list item with the subject and verb of the clause before it ("i love" + "cats and birds"); undefined unless short and without a subject of its own. */
-export function framedListItem(item: string, frame: string | undefined): string | undefined {
+/**
+ * A list item with the subject and verb of the clause before it ("i love" + "cats and birds"); undefined unless short and
+ * without a subject of its own. After a clause in the perfect tense (`perfect`), only an item with a participle of its own
+ * takes its "i have" ("i have restored cars, built furniture"; not "i have been to italy, france": "i have france").
+ */
+export function framedListItem(item: string, frame: string | undefined, perfect = false): string | undefined {
   if (frame === undefined || item === '' || item.split(' ').length > 6 || listItemBlockers.test(item)) return undefined;
+  if (perfect && !participleItem.test(item)) return undefined;
   return `${frame} ${item}`;
 }
 
@@ -515,6 +593,8 @@ function splitReason(clause: string): [string, string | undefined] {
 export function mineStatements(message: string): Statement[] {
   const statements: Statement[] = [];
   const protectedPairs = capitalisedPairs(message);
+  // What the sentence before told the speaker did, for a verdict in the next one ("it was an enriching experience").
+  let previousEvent: string | undefined;
   for (const rawSentence of splitSentences(normalizeUtterance(message))) {
     const isQuestion = rawSentence.endsWith('?');
     const sentence = (isQuestion ? dropQuestionTail(rawSentence) : rawSentence).replace(/[.!?]+$/, '').trim();
@@ -522,6 +602,7 @@ export function mineStatements(message: string): Statement[] {
     const change = mineChange(sentence) ?? mineJudgedSubject(sentence);
     if (change) {
       statements.push(...change);
+      previousEvent = undefined;
       continue;
     }
     const clauses = splitCoordinatedObjects(completeListItems(splitClauses(sentence)), protectedPairs);
@@ -541,7 +622,45 @@ export function mineStatements(message: string): Statement[] {
       if (!lastOfQuestion) ofSentence.unshift(...mineClause(body, reason ?? pendingReason));
       pendingReason = undefined;
     }
-    statements.push(...ofSentence);
+    const { verdicts, event } = isQuestion ? { verdicts: [], event: undefined } : eventVerdicts(sentence, previousEvent);
+    previousEvent = event;
+    // A taste the clauses stated outright wins over one read from a verdict on an experience.
+    const stated = ofSentence.some((statement) => statement.kind === 'preference');
+    for (const verdict of stated ? [] : verdicts) {
+      const object = cleanObject(verdict.object.replace(/^(?:that|this|those|these) /, ''));
+      if (object && !unnamedSubject.test(object)) ofSentence.push(preference(subjectOf(object), verdict.polarity, verdict.strength, 'present', undefined, sentence, undefined, false, true));
+    }
+    if (!isQuestion && sentence.includes('my ')) ofSentence.push(...minePassions(sentence, ofSentence));
+    // "initially, i enjoyed the sessions": a taste that held then, not now (unless the sentence goes on to what changed).
+    const then = /^(?:[a-z]+:\s+)?(?:initially|at first|originally|in the beginning|back then|at the time|at that time)\b/.test(sentence) && !/\b(?:but|now|however|yet|until)\b/.test(sentence);
+    statements.push(...(then ? ofSentence.map((statement) => (statement.kind === 'preference' && statement.tense === 'present' ? { ...statement, tense: 'past' as const } : statement)) : ofSentence));
+  }
+  return statements;
+}
+
+/** "my love for x", "my passion for x" anywhere in a sentence; not "lost my passion for x". */
+const passionPhrase = /(?:^|\s)(lost |lack |without |reignite |regain |find |found )?my (?:(?:deep|great|lifelong|enduring|growing|genuine|true|own) )?(?:love|passion|fondness) (?:for|of) ((?:(?!\smy (?:love|passion|fondness)\b)[^,;])+)/g;
+/** Where the thing loved ends: a verb, an adverb, a preposition or a clause ("for music with a meaningful service"). */
+const passionEnd = /^(?:with|into|through|to|while|as|by|which|that|who|is|are|was|were|has|have|had|could|would|can|will|should|might|may|in|on|at|from|until|because|since|so|but|perfectly|beautifully|deeply|truly|and (?:allowed|helped|made|gave|let|it|i|the|a|an|my|to|how))$|^[a-z]+ly$/;
+
+/** Tastes named as the speaker's love or passion in a sentence, unless the sentence already states them. */
+function minePassions(sentence: string, found: readonly Statement[]): Statement[] {
+  const statements: Statement[] = [];
+  for (const match of sentence.matchAll(passionPhrase)) {
+    if (match[1] !== undefined || !match[2]) continue;
+    const words = match[2].replace(/^not (?:just|only) /, '').split(' ');
+    let end = words.findIndex((word, index) => passionEnd.test(word) || passionEnd.test(`${word} ${words[index + 1] ?? ''}`));
+    if (end < 0) end = words.length;
+    const phrase = words.slice(0, end).join(' ');
+    // "my love for art and music (perfectly)": two tastes; "for cooking and connecting with my culture": the first.
+    const parts = phrase.split(/ (?:and|but also) /);
+    const cutInPhrase = end < words.length && !/ly$/.test(words[end] as string);
+    const items = parts.length === 2 && parts.every((item) => item.split(' ').length <= 3) ? (cutInPhrase ? parts.slice(0, 1) : parts) : [phrase];
+    for (const item of items) {
+      const object = item.split(' ').length <= 5 ? cleanObject(item) : undefined;
+      if (!object || unnamedSubject.test(object) || found.some((statement) => statement.kind === 'preference' && statement.subject === object)) continue;
+      statements.push(preference(object, 'like', 0.9, 'present', undefined, `my love for ${phrase}`, undefined, false, true));
+    }
   }
   return statements;
 }

@@ -27,6 +27,12 @@ export interface PreferenceStatement {
    * x": it was not). Used only when nothing earlier is known of the subject.
    */
   implied?: boolean;
+  /**
+   * Read from a whole sentence, not stated in a clause of its own: a verdict on an experience ("i tried x, but it was
+   * tedious") or a phrase inside another clause ("... my love for music"). Its quote covers clauses that say other things,
+   * so it does not stand in for them.
+   */
+  inferred?: boolean;
 }
 
 /** Something the user wants to do or become ("i want to be a doctor"). */

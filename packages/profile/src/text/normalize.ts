@@ -19,6 +19,8 @@ const contractions: ReadonlyArray<readonly [RegExp, string]> = [
  */
 export function normalizeUtterance(text: string): string {
   let result = text.toLowerCase().replace(/[\u2018\u2019\u02bc]/g, "'");
+  // A curly quote whose JSON escape lost its backslash ("itu2019s", as in PersonaMem's contexts) is an apostrophe too.
+  if (result.includes('u201')) result = result.replace(/(?<=[a-z])u201[89](?=[a-z])/g, "'");
   result = result.replace(/\s+([,.!?;:])/g, '$1').replace(/\s+'\s*/g, "'");
   for (const [pattern, replacement] of contractions) result = result.replace(pattern, replacement);
   return result.replace(/\s+/g, ' ').trim();
