@@ -33,7 +33,7 @@ import type { ConstraintReader } from './llm-constraints.js';
 import { askedGenreCount } from './offline-reranker.js';
 import { queryContent } from './query-text.js';
 import type { ItemCatalog } from './item-catalog.js';
-import { buildTaste, collectTagStems, mentionedTagStems, profileFit, tagNamesByKey, tagStems } from './taste.js';
+import { buildTaste, collectTagStems, mentionedTagStems, profileFit, tagKey, tagNamesByKey, tagStems } from './taste.js';
 import type { TitleOpinion } from './title-opinions.js';
 import type { AskedFor, Candidate, Explainer, HistoryEntry, ItemReception, RankedItem, Refinement, Reranker } from './types.js';
 
@@ -947,7 +947,7 @@ const changesRequest = (update: ConstraintUpdate, previous: SessionConstraints) 
   Object.keys(update.disliked ?? {}).some((tag) => (previous.tags[tag] ?? 0) > 0);
 
 /** Tag keys of films made for children, which a session asking for children's films wants whatever the mood. */
-const childrenTags = new Set(['children', 'family']);
+const childrenTags = new Set(['children', tagKey('Family')]);
 
 /**
  * A turn's mood or steering weights as its ranking reads them: a genre the message names is weighed once, by the

@@ -152,6 +152,8 @@ describe('session constraints', () => {
     expect(ids({ tags: { comed: 0.3 } })).toBeUndefined();
     expect(ids({ tags: {}, years: { from: 1998 } })).toEqual(['Office Pranks', 'Final Battle', 'Robot Dawn', 'Sunny Side Up']);
     expect(ids({ tags: { comed: -1 }, audience: 'children' })).toEqual(['Toon Heroes']);
+    // A "Family" film is for children too: its tag is keyed "famil", which the literal 'family' had never matched.
+    expect(ids({ tags: {}, audience: 'children' })).toEqual(expect.arrayContaining(['Toon Heroes', 'Sunny Side Up']));
     expect(ids({ tags: { horror: -1, thriller: -1, crime: -1, war: -1, action: -1, drama: -1, comed: -1 }, years: { to: 1996 } })).toEqual(['Toon Heroes', 'Ocean Deep']);
     // An item without a year cannot show it fits a span of years.
     const accept = constraintFilter({ tags: {}, years: { from: 1990 } }, stems);

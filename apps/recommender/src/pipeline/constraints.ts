@@ -1,6 +1,6 @@
 import type { Item } from '@personalab/core';
 import { z } from 'zod';
-import { correctGenreTypos, stem, tagStems } from './taste.js';
+import { correctGenreTypos, stem, tagKey, tagStems } from './taste.js';
 
 /**
  * What the user asked for in a chat session, kept across its turns (dialogue state): genres wanted
@@ -671,7 +671,8 @@ export const hasConstraints = (constraints: SessionConstraints): boolean =>
   Object.keys(constraints.tags).length > 0 || constraints.years !== undefined || constraints.audience !== undefined;
 
 /** Tag stems that mark an item as made for children. */
-const childrenStems = ['children', 'family'];
+// Keys as `tagKey` writes them: a "Family" tag is keyed "famil" (the literal 'family' had never matched one).
+const childrenStems = ['children', tagKey('Family')];
 
 /**
  * The hard part of the constraints as an item test: release years, the audience, and genres ruled

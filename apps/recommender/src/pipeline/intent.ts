@@ -66,7 +66,7 @@ const moods: {
     lean: { word: 'Feel-good', tags: ['comed', 'animation', 'children', 'musical'] },
     // "Cosy", "heartwarming", "wholesome", "a comfort movie": light films too.
     pattern: /\b(light(er)?|fun(ny|nier)?|cheerful|happ(y|ier)|feel[- ]good|upbeat|uplifting|easy)\b/,
-    weights: { comed: 0.6, comedy: 0.6, animation: 0.4, children: 0.4, musical: 0.3, romance: 0.2, family: 0.4, horror: -1, thriller: -0.7, war: -0.8, crime: -0.5, film: 0, noir: -0.5, drama: -0.3 },
+    weights: { comed: 0.6, comedy: 0.6, animation: 0.4, children: 0.4, musical: 0.3, romance: 0.2, famil: 0.4, horror: -1, thriller: -0.7, war: -0.8, crime: -0.5, film: 0, noir: -0.5, drama: -0.3 },
     negatable: true,
   },
   {
@@ -75,7 +75,7 @@ const moods: {
     lean: { word: 'Feel-good', tags: ['comed', 'animation', 'children', 'musical'] },
     // "Cosy", "heartwarming", "wholesome", "a comfort movie": light films too ("lasagna is so comforting" is not).
     pattern: /\b(heart[- ]?warming|wholesome|cozy|cosy|comfort(?:ing)?)\b(?=\s+(?:movie|film|flick|watch|one|stuff|comed\w*|something)s?\b)|\bsomething (?:heart[- ]?warming|wholesome|cozy|cosy|comforting)\b/,
-    weights: { comed: 0.6, comedy: 0.6, animation: 0.4, children: 0.4, musical: 0.3, romance: 0.2, family: 0.4, horror: -1, thriller: -0.7, war: -0.8, crime: -0.5, noir: -0.5, drama: -0.3 },
+    weights: { comed: 0.6, comedy: 0.6, animation: 0.4, children: 0.4, musical: 0.3, romance: 0.2, famil: 0.4, horror: -1, thriller: -0.7, war: -0.8, crime: -0.5, noir: -0.5, drama: -0.3 },
     negatable: true,
     onlyAsked: true,
   },

@@ -1,5 +1,5 @@
 import type { Item } from '@personalab/core';
-import { buildTaste, isNamedDislike, tagGenres, tagStems } from './taste.js';
+import { buildTaste, isNamedDislike, tagGenres, tagKey, tagStems } from './taste.js';
 import type { AskedFor, ExplainInput, Explainer, ItemReception, Refinement } from './types.js';
 
 const joined = (words: readonly string[], conjunction: string) =>
@@ -35,7 +35,7 @@ function yearsInWords(years: NonNullable<AskedFor['years']>): string {
 }
 
 /** Tag keys that mark an item as made for children (as the session constraints read the audience). */
-const childrenKeys = ['children', 'family'];
+const childrenKeys = ['children', tagKey('Family')];
 
 /**
  * What is true of an item against what the session asked for: the parts it meets ("Comedy", "from

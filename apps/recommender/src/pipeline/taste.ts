@@ -21,7 +21,7 @@ const genreSynonyms: [RegExp, string[]][] = [
   // "Sci-Fi" is keyed "sci", a "Science Fiction" tag "science-fiction" (see tagKey).
   [/\bsci(ence)?[- ]?fi(ction)?\b|\bspace\b|\baliens?\b|\brobots?\b|\bfuturistic\b/, ['sci', 'science-fiction']],
   [/\bcartoons?\b|\banimated\b|\banime\b/, ['animation']],
-  [/\bkids?\b|\bchildren'?s?\b|\bfamily\b/, ['children', 'family']],
+  [/\bkids?\b|\bchildren'?s?\b|\bfamily\b/, ['children', 'famil']],
   [/\bscary\b|\bscar(y|ier)\b|\bslashers?\b|\bspooky\b/, ['horror']],
   [/\bromantic\b|\blove stor(y|ies)\b|\brom[- ]?coms?\b/, ['romance']],
   [/\bfunny\b|\bhumou?r\b|\blaugh\b|\brom[- ]?coms?\b/, ['comed']],
