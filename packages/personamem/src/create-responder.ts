@@ -2,12 +2,14 @@ import { type PersonalabConfig, type Responder, PersonalabError } from '@persona
 import { createChatModelFromConfig, createEmbedderFromConfig } from '@personalab/llm';
 import { HeuristicProfileExtractor, LlmProfileExtractor } from '@personalab/profile';
 import { type ContextStrategy, offlineRetrievalEmbedder } from './responders/context-strategies.js';
+import { EvidenceResponder, OptionPriorsResponder } from './responders/evidence-responder.js';
 import { LlmResponder } from './responders/llm-responder.js';
 import { LongestOptionResponder } from './responders/longest-option-responder.js';
 import { MemoryResponder } from './responders/memory-responder.js';
 import { RandomResponder } from './responders/random-responder.js';
 
-export const responderNames = ['random', 'longest-option', 'memory', 'llm'] as const;
+/** `evidence` and `option-priors` are offline, with default weights fitted on the 270 pre-release dev questions. */
+export const responderNames = ['random', 'longest-option', 'memory', 'llm', 'evidence', 'option-priors'] as const;
 export type ResponderName = (typeof responderNames)[number];
 export const strategyNames = ['full', 'truncate', 'retrieval', 'profile'] as const;
 export type StrategyName = (typeof strategyNames)[number];
@@ -47,6 +49,10 @@ export async function createResponder(spec: ResponderSpec, config: PersonalabCon
       return new LongestOptionResponder();
     case 'memory':
       return new MemoryResponder();
+    case 'evidence':
+      return new EvidenceResponder();
+    case 'option-priors':
+      return new OptionPriorsResponder();
     case 'llm': {
       const model = createChatModelFromConfig(config);
       if (!model) throw new PersonalabError('config_error', 'the llm responder needs an OpenAI-compatible endpoint: set OPENAI_BASE_URL (and OPENAI_API_KEY, PERSONALAB_CHAT_MODEL)');

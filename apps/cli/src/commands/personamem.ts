@@ -9,6 +9,7 @@ import {
   type BenchmarkQuestion,
   type Phrasing,
   type QuestionOutcome,
+  type ResponderName,
   type RunReport,
   type StrategyName,
   RunStore,
@@ -19,10 +20,8 @@ import {
   checkBenchmarkTargets,
   createResponder,
   defaultBenchmarkShape,
-  EvidenceResponder,
   defaultEvidenceWeights,
   defaultOptionPriorWeights,
-  OptionPriorsResponder,
   enrichWording,
   evaluate,
   extractorNames,
@@ -51,16 +50,13 @@ import { integerOption, positive, seedRange } from '../integer-option.js';
 import { interruptOnSignals } from '../interrupt.js';
 
 const phrasings = ['plain', 'varied', 'heldout', 'heldout2'];
-/** `createResponder`'s responders, the evidence responder and the option-priors control (offline, default weights), built here. */
-const evaluateResponderNames = [...responderNames, 'evidence', 'option-priors'] as const;
-type EvaluateResponderName = (typeof evaluateResponderNames)[number];
 /** Responders that read the shared contexts; the others are the controls. */
 const contextResponders: readonly string[] = ['memory', 'evidence', 'llm'];
 
 interface EvaluateCommandOptions {
   questions: string;
   contexts?: string;
-  responder: EvaluateResponderName;
+  responder: ResponderName;
   strategy: StrategyName;
   extractor: ExtractorName;
   k: number;
@@ -103,7 +99,7 @@ const weightsFingerprint = (weights: Partial<Record<string, number>>) => createH
  * responder would ignore is an error, not silently dropped.
  */
 function evaluateSettings(options: EvaluateCommandOptions, command: Command): Record<string, unknown> {
-  if (!evaluateResponderNames.includes(options.responder)) throw new PersonalabError('invalid_argument', `--responder must be one of ${evaluateResponderNames.join(', ')}, got "${options.responder}"`);
+  if (!responderNames.includes(options.responder)) throw new PersonalabError('invalid_argument', `--responder must be one of ${responderNames.join(', ')}, got "${options.responder}"`);
   if (!strategyNames.includes(options.strategy)) throw new PersonalabError('invalid_argument', `--strategy must be one of ${strategyNames.join(', ')}, got "${options.strategy}"`);
   if (!extractorNames.includes(options.extractor)) throw new PersonalabError('invalid_argument', `--extractor must be one of ${extractorNames.join(', ')}, got "${options.extractor}"`);
   const given = (name: string) => {
@@ -122,7 +118,7 @@ function evaluateSettings(options: EvaluateCommandOptions, command: Command): Re
   if (contextResponders.includes(options.responder) && options.contexts === undefined) {
     throw new PersonalabError(
       'invalid_argument',
-      `--responder ${options.responder} answers from the shared contexts: give --contexts (only the controls ${listed(evaluateResponderNames.filter((name) => !contextResponders.includes(name)))} work without)`,
+      `--responder ${options.responder} answers from the shared contexts: give --contexts (only the controls ${listed(responderNames.filter((name) => !contextResponders.includes(name)))} work without)`,
     );
   }
   // The random control's seed changes its answers: recorded, so that a run resumed under another seed is refused
@@ -282,7 +278,7 @@ export function registerPersonamemCommand(program: Command): void {
     .description('answer every question with a responder; resumable (same --run-id and --store): Ctrl-C or SIGTERM stops it before the next question and prints the command that resumes')
     .requiredOption('--questions <file>', 'required: questions CSV (official columns)')
     .option('--contexts <file>', 'shared contexts JSONL (leave out for questions-only files: controls only)')
-    .option('--responder <name>', `${evaluateResponderNames.join(' | ')} (evidence: offline conditional logit over option priors and the user's messages, weights fitted on the 270 pre-release dev questions; option-priors: the same priors alone, a control that reads no context)`, 'memory')
+    .option('--responder <name>', `${responderNames.join(' | ')} (evidence: offline conditional logit over option priors and the user's messages, weights fitted on the 270 pre-release dev questions; option-priors: the same priors alone, a control that reads no context)`, 'memory')
     .option(
       '--strategy <name>',
       `llm only: ${strategyNames.join(' | ')}; retrieval embeds with PERSONALAB_EMBED_MODEL when set, else the offline hashing embedder (the line "embedder: …" on stderr says which; it is recorded with the run)`,
@@ -313,15 +309,10 @@ export function registerPersonamemCommand(program: Command): void {
         const settings = evaluateSettings(options, command);
         const shard = options.shard === undefined ? undefined : parseShard(options.shard);
         if (shard && options.runId?.includes('#')) throw new PersonalabError('invalid_argument', `--run-id ${options.runId}: with --shard the run id must not contain "#" (a shard is stored as <run-id>#i/n)`);
-        const responder =
-          options.responder === 'evidence'
-            ? new EvidenceResponder()
-            : options.responder === 'option-priors'
-              ? new OptionPriorsResponder()
-              : await createResponder(
-                { responder: options.responder, strategy: options.strategy, extractor: options.extractor, k: options.k, maxTokens: options.maxTokens, systemRole: options.systemRole },
-                getConfig(),
-              );
+        const responder = await createResponder(
+          { responder: options.responder, strategy: options.strategy, extractor: options.extractor, k: options.k, maxTokens: options.maxTokens, systemRole: options.systemRole },
+          getConfig(),
+        );
         const runSettings = { ...settings, ...strategyComponents(responder) };
         const loaded = await loadBenchmark({ questionsPath: options.questions, ...(options.contexts === undefined ? {} : { contextsPath: options.contexts }) });
         const asked = options.limit === undefined ? loaded.questions : loaded.questions.slice(0, options.limit);
