@@ -170,6 +170,8 @@ const moods: {
     onlyAsked: true,
   },
 ];
+/** Each mood's pattern with the global flag, for `matchAll` (compiled once; it had been compiled per mood per turn). */
+const everyMention = new Map(moods.map((entry) => [entry, new RegExp(entry.pattern.source, 'g')]));
 
 /**
  * A clause that tells what happened rather than asks ("I had a scary dream last night", "it was a feel-good day at
@@ -310,7 +312,7 @@ export function classifyTurn(
   const mood = { names: [] as string[], tagWeights: {} as Record<string, number> };
   const negatedMoods: string[] = [];
   for (const entry of moods) {
-    const found = [...moodText.matchAll(new RegExp(entry.pattern.source, 'g'))].filter((match) => !inTitle(match.index, match[0].length));
+    const found = [...moodText.matchAll(everyMention.get(entry) as RegExp)].filter((match) => !inTitle(match.index, match[0].length));
     // The first mention that counts: "scary" in "I had a scary dream" does not, nor "nothing scary" (ruled out, not asked for: the constraints rule the genre out).
     const counts = found.some(
       (match) =>
