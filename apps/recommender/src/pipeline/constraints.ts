@@ -263,6 +263,11 @@ function filmYearText(sentences: readonly string[], vocabulary: GenreVocabulary)
 }
 
 /** Release years written out: spans, open ends, decades, single years (no eras). */
+/** Single years (compiled once: they ran on every message): "from 1994", "made in 1994"; a year after a correction ("no wait, 1985", "I meant 1985"); "in 1994". */
+const madeInYear = new RegExp(String.raw`\b(?:from|made in|released in|came out in)\s+(${YEAR})\b`);
+const correctedYear = new RegExp(String.raw`\b(?:meant|no wait|wait|actually|make it|make that|sorry|rather|or maybe|how about|what about)[\s,]+(?:the year\s+|in\s+)?(${YEAR})\s*(?=$|[,.;!?]|(?:instead|then|please)\b)`);
+const inYear = new RegExp(String.raw`\b(?:in|of)\s+(${YEAR})\b`);
+
 function statedYearsOf(text: string): ConstraintUpdate['years'] {
   const span = yearSpan.exec(text);
   // "from 1990 to 1995" is a span, not 1990; written backwards ("from 1995 to 1990") it is the same span.
@@ -297,10 +302,7 @@ function statedYearsOf(text: string): ConstraintUpdate['years'] {
   if (decade) return decade;
   // "From 1994", "made in 1994"; "in 1994" is when a film was seen ("I saw Titanic in 1998") unless it says made or from;
   // a year alone after a correction ("no wait, 1985", "I meant 1985", "make it 1985") is the year now asked for.
-  const single =
-    new RegExp(String.raw`\b(?:from|made in|released in|came out in)\s+(${YEAR})\b`).exec(text) ??
-    new RegExp(String.raw`\b(?:meant|no wait|wait|actually|make it|make that|sorry|rather|or maybe|how about|what about)[\s,]+(?:the year\s+|in\s+)?(${YEAR})\s*(?=$|[,.;!?]|(?:instead|then|please)\b)`).exec(text) ??
-    (/\b(?:saw|seen|watched)\b/.test(text) ? null : new RegExp(String.raw`\b(?:in|of)\s+(${YEAR})\b`).exec(text));
+  const single = madeInYear.exec(text) ?? correctedYear.exec(text) ?? (/\b(?:saw|seen|watched)\b/.test(text) ? null : inYear.exec(text));
   if (single) return { from: Number(single[1]), to: Number(single[1]) };
   return undefined;
 }
