@@ -297,3 +297,103 @@ describe('POST /v1/chat: how the offline reader reads requests (QA pass)', () =>
     for (const talk of smallTalk) expect((await say(talk)).constraints, talk).toEqual({ tags: { Drama: 0.3 } });
   });
 });
+
+describe('POST /v1/chat: whole conversations (multi-turn QA pass)', () => {
+  it('takes back an asked genre with "forget the comedies" and answers a change of years as a refinement of the list', async () => {
+    const say = await converse('forget-comedies');
+    const comedies = await say('any comedies?');
+    expect(comedies.constraints).toEqual({ tags: { Comedy: 0.3 } });
+    // Before: "forget the comedies" asked for comedies again (three words), and the list stayed all comedies.
+    const forget = await say('forget the comedies');
+    expect(forget.constraints).toEqual({ tags: {} });
+    expect(forget.intent).toBe('refine');
+    expect(forget.reply).toMatch(/^Understood \("forget the comedies"\)\. How about these instead:/);
+    expect(forget.recommendations.some((entry) => !entry.item.tags.includes('Comedy'))).toBe(true);
+    // Before: "anything older?" was answered "Here is what I would suggest (…)", as a new request.
+    const years = forget.recommendations.map((entry) => entry.item.year ?? 0).sort((a, b) => a - b);
+    const median = years[Math.floor((years.length - 1) / 2)] as number;
+    const older = await say('anything older?');
+    expect(older.intent).toBe('refine');
+    expect(older.reply).toMatch(new RegExp(`^Understood \\("anything older\\?"\\)\\. How about these instead \\(up to ${median - 1}\\):`));
+    // A correction of the years is a refinement too; a request made anew is not.
+    const corrected = await say('no, I meant from 1996 to 1999');
+    expect(corrected.intent).toBe('refine');
+    expect(corrected.reply).toContain('How about these instead (1996 to 1999):');
+    expect((await say('a war film please')).intent).toBe('recommend');
+  });
+
+  it('says a film asked about is not in the catalogue, and keeps the session as it was', async () => {
+    const say = await converse('not-in-catalogue');
+    const first = await say('a comedy please');
+    // Before: "tell me about The Matrix" was answered with a list of films, as a request.
+    const matrix = await say('tell me about The Matrix');
+    expect(matrix.intent).toBe('explain');
+    expect(matrix.recommendations).toEqual([]);
+    expect(matrix.reply).toBe('I cannot find The Matrix in my catalogue (its films go up to 1999), so I cannot tell you about it. Tell me what you like about it and I will look for something close.');
+    expect(matrix.constraints).toEqual(first.constraints);
+    const why = await say('why Inception?');
+    expect(why.reply).toBe('I have not suggested Inception: I cannot find it in my catalogue (its films go up to 1999).');
+    // The list the user saw is still the one "the second one" points at.
+    const second = first.recommendations[1]?.item;
+    if (!second) throw new Error('expected a list of comedies');
+    expect((await say('why the second one?')).reply).toContain(`Why ${second.title}?`);
+  });
+
+  it('takes "I\'ve seen all of these" as every film of the last list, and never offers them again', async () => {
+    const say = await converse('seen-all');
+    const first = await say('recommend me a comedy');
+    expect(first.recommendations.length).toBe(5);
+    // Before: nothing was noted, and a new session offered the same films again.
+    const seen = await say("I've seen all of these");
+    expect(seen.reply).toContain(`Noted: you have seen ${first.recommendations.map((entry) => entry.item.title).join(', ')} (I will not suggest them again).`);
+    expect(tiny.service.store.implicitEventsOf('seen-all').map((event) => event.itemId).sort()).toEqual(ids(first).sort());
+    say.newSession();
+    const again = await say('recommend me a comedy');
+    for (const id of ids(first)) expect(ids(again)).not.toContain(id);
+    // "All four" of a list of five is not the list.
+    say.newSession();
+    await say('recommend me a comedy');
+    expect((await say("I've seen all four")).reply).not.toContain('Noted');
+  });
+
+  it('keeps a genre the user cannot stand out of a mood that leans to it', async () => {
+    const say = await converse('halloween-no-horror');
+    await say("I can't stand horror");
+    // Before: the Halloween mood counted as asking for horror and listed Blood Night, Scream Cabin and Zombie Street.
+    const halloween = await say('something for halloween');
+    expect(halloween.recommendations.length).toBeGreaterThan(0);
+    for (const entry of halloween.recommendations) expect(entry.item.tags, entry.item.title).not.toContain('Horror');
+    expect(halloween.reply).not.toContain('Horror picks');
+    // Asked for by name, horror is listed.
+    const asked = await say('ok, a horror movie then');
+    expect(asked.recommendations.some((entry) => entry.item.tags.includes('Horror'))).toBe(true);
+  });
+
+  it('answers "cheers, bye" with a goodbye, and "cheers, any comedies?" with comedies', async () => {
+    const say = await converse('cheers');
+    await say('a war film please');
+    // Before: "cheers, bye" was answered with another list.
+    const bye = await say('cheers, bye');
+    expect(bye.intent).toBe('chitchat');
+    expect(bye.recommendations).toEqual([]);
+    expect(bye.reply).toBe('You are welcome! Enjoy your movie, and come back any time.');
+    const comedies = await say('cheers, any comedies?');
+    expect(comedies.constraints.tags).toEqual({ Comedy: 0.3 });
+    expect(comedies.recommendations.length).toBeGreaterThan(0);
+  });
+
+  it('takes "it" right after an opinion of one film as that film, and "never mind the kids" as a refinement', async () => {
+    const say = await converse('it-after-opinion');
+    await say('I loved Laugh Riot');
+    // Before: "it" pointed at nothing unless the turn before asked about a film, and the change of mind was lost.
+    const changed = await say('no wait, I hated it');
+    expect(changed.reply).toContain('Noted: you dislike Laugh Riot.');
+    expect(tiny.service.store.ratingsOf('it-after-opinion')).toEqual([expect.objectContaining({ itemId: 'm1', value: 1, source: 'chat' })]);
+    say.newSession();
+    await say('a family movie for tonight with my kids');
+    // Before: "never mind the kids" started over (every constraint dropped), or kept the children's genre asked with them.
+    const adults = await say('never mind the kids, from 1996 to 1999');
+    expect(adults.intent).toBe('refine');
+    expect(adults.constraints).toEqual({ tags: {}, years: { from: 1996, to: 1999 } });
+  });
+});

@@ -412,9 +412,11 @@ export class ChatRec {
     for (const [tag, weight] of Object.entries(options.refinement?.tagWeights ?? {})) (weight > 0 ? likedTags : dislikedTags).add(tag);
     // What this request asks for is wanted now, whatever the profile says ("I can't stand horror. A horror comedy please"
     // had dropped horror from the liked genres and skipped every popular horror film).
+    // A mood's nudge is no request for a genre: "I can't stand horror" then "something for halloween" had listed horror films.
+    const mood = options.mood ?? {};
     const askedKeys = new Set([
       ...Object.keys(options.refinement?.asked?.genres ?? {}),
-      ...Object.entries(options.refinement?.tagWeights ?? {}).filter(([, weight]) => weight > 0).map(([tag]) => tag),
+      ...Object.entries(options.refinement?.tagWeights ?? {}).filter(([tag, weight]) => weight - (mood[tag] ?? 0) > 1e-9).map(([tag]) => tag),
       ...(options.askedGenres ?? []),
     ]);
     for (const tag of askedKeys) {
@@ -587,6 +589,9 @@ export class ChatRec {
     const constraints = update !== undefined ? withSessionMood(merged, turn, update, options.message) : merged;
     // "Ok, from before 1980" is small talk by its first word but changes the request: answer it with items.
     if (turn.intent === 'chitchat' && update !== undefined && changesRequest(update, previous)) turn.intent = lastRecommended.length > 0 ? 'refine' : 'recommend';
+    // "Anything older?", "no, I meant the 80s", "forget the comedies": a change to what the last list answered refines it
+    // (the reply had read "Here is what I would suggest", as to a new request).
+    if (turn.intent === 'recommend' && lastRecommended.length > 0 && update !== undefined && revisesRequest(update, previous, options.message)) turn.intent = 'refine';
     // The profile learns from the message before recommending, so a new user's words count at once; titles
     // named with an opinion ("I loved Alien") become the user's ratings, the model's seeds. Both are read in
     // place of the stored ones and written with the turn, in one transaction: a turn that fails writes nothing.
@@ -616,6 +621,14 @@ export class ChatRec {
         const notOffered = turn.question === 'why' && !offered ? 'I have not suggested it in this conversation, but here is how it compares. ' : '';
         reply = `${turn.question === 'about' ? 'About' : 'Why'} ${turn.target.title}? ${notOffered}${explained.explanation}`;
         result = { ...result, degraded: explained.degraded, ...(explained.degradedReason ? { degradedReason: explained.degradedReason } : {}) };
+      } else if (turn.unknownTitle !== undefined) {
+        // "Tell me about The Matrix": say the catalogue lacks it, rather than answer with a list as if asked for films.
+        const latest = this.options.catalog.latestYear();
+        const where = `in my catalogue${latest === undefined ? '' : ` (its films go up to ${latest})`}`;
+        reply =
+          turn.question === 'why'
+            ? `I have not suggested ${turn.unknownTitle}: I cannot find it ${where}.`
+            : `I cannot find ${turn.unknownTitle} ${where}, so I cannot tell you about it. Tell me what you like about it and I will look for something close.`;
       } else {
         reply = lastRecommended.length > 0 ? `Which one do you mean? I suggested:\n${list(lastRecommended.map((item) => item.title))}` : 'Ask me for a recommendation first, then ask why.';
       }
@@ -772,7 +785,10 @@ export class ChatRec {
     });
   }
 
-  /** The film the session's last turn asked about ("why the fourth one?", "tell me about Fargo"), if it asked about one. */
+  /**
+   * The film the session's last turn was about: the one it asked about ("why the fourth one?", "tell me about Fargo"), or
+   * the one film it gave an opinion of ("I loved Toy Story").
+   */
   private discussedIn(sessionId: string, lastRecommended: readonly Item[], knownTags: ReadonlySet<string>): Item | undefined {
     const [previous, reply] = this.options.store.sessionMessages(sessionId, 2);
     if (previous?.role !== 'user' || reply?.role !== 'assistant') return undefined;
@@ -782,7 +798,10 @@ export class ChatRec {
       allItems: () => this.options.catalog.values(),
       looseTitles: (text) => this.options.catalog.titleOpinions().titles(text, { aboutFilms: true }),
     });
-    return turn.intent === 'explain' ? turn.target : undefined;
+    if (turn.intent === 'explain') return turn.target;
+    // "I loved Toy Story" then "more like it": the one film the last message gave an opinion of.
+    const opinions = new Set(this.options.catalog.titleOpinions().read(previous.content).map((opinion) => opinion.item));
+    return opinions.size === 1 ? [...opinions][0] : undefined;
   }
 
   /**
@@ -828,8 +847,12 @@ export class ChatRec {
       if (step.ok) this.options.onFallback?.('chitchat', new PersonalabError('upstream_bad_response', 'the LLM answered the chit-chat with an empty reply'));
       degraded = { degradedReason: step.ok ? 'llm step failed' : step.reason };
     }
-    if (/thank/i.test(message)) return { reply: 'You are welcome! Rate what you watch and I will get better at this.', ...degraded };
-    if (/bye|good night/i.test(message)) return { reply: 'Enjoy your movie. Come back any time.', ...degraded };
+    const thanks = /thank|\bcheers\b|\bthx\b/i.test(message);
+    const bye = /bye|good night|\bsee (?:you|ya)\b/i.test(message);
+    // "Cheers, bye" had been answered with a list, "thanks, bye" without a goodbye.
+    if (thanks && bye) return { reply: 'You are welcome! Enjoy your movie, and come back any time.', ...degraded };
+    if (thanks) return { reply: 'You are welcome! Rate what you watch and I will get better at this.', ...degraded };
+    if (bye) return { reply: 'Enjoy your movie. Come back any time.', ...degraded };
     return { reply: 'Hello! Tell me what you like (or what you are in the mood for) and I will suggest something.', ...degraded };
   }
 
@@ -876,6 +899,9 @@ function keptOutBy(keepOut: readonly string[], history: readonly HistoryEntry[])
 const listReference =
   /\b(?:the\s+)?(first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th)\s+(?:one|film|movie|pick|suggestion|title|option)\b|(?:\bnumber\s*|#)([1-9])\b|\b(?:the\s+)?(first|last|top)\s+(two|three|four|2|3|4)(?:\s+(?:ones|films|movies|picks|suggestions|titles|options))?\b/gi;
 const counts: Record<string, number> = { two: 2, three: 3, four: 4, '2': 2, '3': 3, '4': 4 };
+/** The whole last list: "all of these", "all of them", "them all", "all five", "every one of those", "the lot". */
+const wholeList = /\b(?:all (?:of )?(?:these|those|them|the (?:films|movies|ones|suggestions|picks))|(?:these|those|them) all|all (?:five|5|three|3|four|4|ten|10)(?: of (?:them|these|those))?|every (?:one|single one) of (?:these|those|them)|the (?:whole )?lot)\b/gi;
+const numberWords: Record<string, number> = { three: 3, '3': 3, four: 4, '4': 4, five: 5, '5': 5, ten: 10, '10': 10 };
 const places: Record<string, number> = { first: 0, '1st': 0, second: 1, '2nd': 1, third: 2, '3rd': 2, fourth: 3, '4th': 3, fifth: 4, '5th': 4, last: -1 };
 
 /**
@@ -884,6 +910,9 @@ const places: Record<string, number> = { first: 0, '1st': 0, second: 1, '2nd': 1
  */
 const pointer =
   /\b((?:loved|liked|hated|disliked|enjoyed|adored|love|like|hate|dislike|enjoy|seen|saw|watched)\s+)(it|that one|this one|that|this)\b(?![ \t]+(?:when|if|because|that|which|how|who|movies?|films?|genre|kind|sort|type|the|a|an|one|ones|is|was)\b)|^(it|that one|this one)(?=\s+(?:was|is)\b)/i;
+
+/** A film's title as people write it, with its year, which tells apart films of the same name ("Sabrina (1954)", not Sabrina (1995)). */
+const writtenTitle = (item: Item) => (item.year === undefined ? spokenTitle(item.title) : `${spokenTitle(item.title)} (${item.year})`);
 
 /**
  * The message with each reference to a place in the last list replaced by that film's title as people write it ("I
@@ -900,15 +929,26 @@ export function nameReferences(message: string, lastRecommended: readonly Item[]
             const size = counts[count?.toLowerCase() ?? ''] ?? 0;
             const several = end.toLowerCase() === 'last' ? lastRecommended.slice(-size) : lastRecommended.slice(0, size);
             if (several.length < size) return reference;
-            const titles = several.map((item) => spokenTitle(item.title));
+            const titles = several.map(writtenTitle);
             return `${titles.slice(0, -1).join(', ')} and ${titles[titles.length - 1] ?? ''}`;
           }
           const index = place === undefined ? Number(number) - 1 : (places[place.toLowerCase()] ?? 0);
           const item = index < 0 ? lastRecommended[lastRecommended.length - 1] : lastRecommended[index];
-          return item === undefined ? reference : spokenTitle(item.title);
+          return item === undefined ? reference : writtenTitle(item);
         });
+  // "I've seen all of these", "loved them all": every film of the list (only when the count said, if any, is the list's).
+  const whole =
+    lastRecommended.length === 0
+      ? named
+      : named.replace(wholeList, (reference) => {
+          const count = /\b(three|3|four|4|five|5|ten|10)\b/i.exec(reference)?.[1];
+          if (count !== undefined && numberWords[count.toLowerCase()] !== lastRecommended.length) return reference;
+          const titles = lastRecommended.map(writtenTitle);
+          return titles.length === 1 ? (titles[0] ?? reference) : `${titles.slice(0, -1).join(', ')} and ${titles[titles.length - 1] ?? ''}`;
+        });
+  if (whole !== named) return whole;
   if (discussed === undefined || named !== message) return named;
-  return named.replace(pointer, (_reference, verb: string | undefined) => `${verb ?? ''}${spokenTitle(discussed.title)}`);
+  return named.replace(pointer, (_reference, verb: string | undefined) => `${verb ?? ''}${writtenTitle(discussed)}`);
 }
 
 /** Messages up to this length are quoted back ("Understood ("something lighter")"); longer ones would be cut mid-sentence. */
@@ -944,7 +984,24 @@ const changesRequest = (update: ConstraintUpdate, previous: SessionConstraints) 
   Object.keys(update.avoided).length > 0 ||
   update.years !== undefined ||
   update.audience !== undefined ||
+  (update.dropped ?? []).some((tag) => previous.tags[tag] !== undefined) ||
   Object.keys(update.disliked ?? {}).some((tag) => (previous.tags[tag] ?? 0) > 0);
+
+/** A correction of what was asked: "no, I meant the 1980s", "make it the 70s", "no wait, 1985", "a comedy instead". */
+const correction = /\b(?:meant|make (?:it|that)|no wait|instead)\b/i;
+
+/**
+ * Whether a message revises the request the last list answered rather than making a new one: years relative to it
+ * ("anything older?", "newer than that"), part of it taken back ("forget the comedies", "scratch the 70s", "any year is
+ * fine", "never mind the kids") or corrected ("I meant the 80s").
+ */
+const revisesRequest = (update: ConstraintUpdate, previous: SessionConstraints, message: string) =>
+  !update.reset &&
+  (update.yearsRelative !== undefined ||
+    (update.dropped ?? []).some((tag) => previous.tags[tag] !== undefined) ||
+    (update.years === null && previous.years !== undefined) ||
+    (update.audience === null && previous.audience !== undefined) ||
+    (correction.test(message) && changesRequest(update, previous)));
 
 /** Tag keys of films made for children, which a session asking for children's films wants whatever the mood. */
 const childrenTags = new Set(['children', tagKey('Family')]);

@@ -478,4 +478,28 @@ describe('session constraints', () => {
     expect(read('comedies make me laugh, recommend one').wanted).toEqual({ comed: 0.3 });
     expect(read('I saw a great horror movie yesterday, recommend more like it').wanted).toEqual({ horror: 0.3 });
   });
+
+  it('takes back part of a request ("forget the comedies") without ruling it out, and keeps the rest', () => {
+    // Before: "forget the comedies" asked for comedies (a message of three words), and the session kept them.
+    expect(read('forget the comedies')).toMatchObject({ reset: false, wanted: {}, avoided: {}, dropped: ['comed'] });
+    expect(after('any comedies from the 80s?', 'forget the comedies')).toEqual({ tags: {}, years: { from: 1980, to: 1989 } });
+    expect(after('a romantic comedy', 'drop the romance')).toEqual({ tags: { comed: 0.3 } });
+    expect(after('a comedy, no horror', 'never mind the comedy')).toEqual({ tags: { horror: -1 } });
+    expect(after('animated films for the kids', 'forget the animation')).toEqual({ tags: {}, audience: 'children' });
+    expect(after('a western please', "it doesn't have to be a western")).toEqual({ tags: {} });
+    // Years and who watches can be taken back the same way.
+    expect(after('thrillers from the 90s', 'forget the 90s')).toEqual({ tags: { thriller: 0.3 } });
+    expect(after('something for the kids from the 90s', 'never mind the kids')).toEqual({ tags: {}, years: { from: 1990, to: 1999 } });
+    // The children's films asked for with the kids go with them ("a family movie … with my kids" had kept Children's).
+    expect(after('a family movie for tonight with my kids', 'never mind the kids')).toEqual({ tags: {} });
+    // A new genre in the same message is asked for; "never mind" alone still starts over.
+    expect(after('a comedy please', 'forget the comedies, any thrillers?')).toEqual({ tags: { thriller: 0.3 } });
+    expect(read('never mind').reset).toBe(true);
+    expect(read('never mind the comedies').reset).toBe(false);
+    // Not a request taken back: "I always forget how good westerns are", "I forget the title of that comedy".
+    expect(read('I always forget how good westerns are').dropped).toBeUndefined();
+    expect(read('I forget the title of that comedy').dropped).toBeUndefined();
+    // The LLM reader's reading keeps what the offline reader took back.
+    expect(withOfflineFloor(read('forget the comedies'), { reset: false, wanted: {}, avoided: {}, adds: false }).dropped).toEqual(['comed']);
+  });
 });

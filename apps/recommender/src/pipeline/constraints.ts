@@ -66,6 +66,12 @@ export interface ConstraintUpdate {
    */
   yearsRelative?: 'older' | 'newer' | undefined;
   audience?: 'children' | null;
+  /**
+   * Genres the message takes back without ruling them out ("forget the comedies", "drop the romance", "never mind the
+   * animation"): whatever the session said of them (asked for or ruled out) is dropped, and they are neither asked for
+   * nor ruled out by this message.
+   */
+  dropped?: string[] | undefined;
 }
 
 /** The weight a genre asked for adds to an item's score, per genre (the re-ranker's "how about X" nudge). */
@@ -510,12 +516,41 @@ const askingWords =
 const childrenOpening =
   /^\s*(?:(?:ok|okay|so|and|now|well|hmm|also|this time)[,\s]+)?(?:with|for) (?:my|our|the) (?:(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?|kids|children|little ones|toddlers?|son|daughter|family)\b[\s,.;!?-]*/;
 
+/**
+ * Taking back part of a request: "forget the comedies", "drop the romance", "never mind about the animation", "scratch
+ * the 90s", "it doesn't have to be a comedy". What follows (up to `DROP_REACH` words) names what is taken back.
+ */
+const dropPhrase =
+  /\b(?:forget(?:\s+about)?|drop|scratch|ditch|lose|never\s*mind(?:\s+about)?|no need for|leave out|take out|get rid of|(?:it\s+)?(?:doesn'?t|does not|don'?t|do not|needn'?t)\s+(?:have|need) to be)\s+(?:(?:the|all|those|these|that|a|an|any|of)\s+)*/;
+/** How many words after a drop phrase can name what is dropped ("forget the romantic comedies"; not "forget how good westerns are"). */
+const DROP_REACH = 2;
+/** Years or who watches named as what is taken back: "forget the 90s", "drop the year thing", "never mind the kids". */
+const droppedYears = new RegExp(String.raw`^(?:years?|decades?|eras?|dates?|${YEAR}s?|${DECADE})`);
+const droppedAudience = /^(?:kids?|children|little ones|family)\b/;
+
+/** What a clause takes back with a drop phrase: its genres (stems), and whether the years or the audience. */
+function droppedBy(clause: string, vocabulary: GenreVocabulary): { genres: string[]; years: boolean; audience: boolean; at: number } | undefined {
+  const found = dropPhrase.exec(clause);
+  if (!found) return undefined;
+  const after = clause.slice(found.index + found[0].length);
+  const reach = after.trim().split(/\s+/).slice(0, DROP_REACH).join(' ');
+  const genres = genresOf(reach, vocabulary)
+    .filter((genre) => !genre.avoided)
+    .map((genre) => genre.stem);
+  const years = droppedYears.test(reach);
+  const audience = droppedAudience.test(reach);
+  return genres.length > 0 || years || audience ? { genres, years, audience, at: found.index } : undefined;
+}
+
 /** Reads what a message asks to change in the session's constraints. */
 export function readConstraints(message: string, vocabulary: GenreVocabulary): ConstraintUpdate {
   // "A romantic comdy", "recomend a thriler": genre words misspelled are read as spelled right.
   const text = correctGenreTypos(message.toLowerCase().replace(/[’‘]/g, "'"));
-  // Not "I'll start again soon", "I'll never forget it", "pasta from scratch".
-  const reset = /\bstart (?:over|afresh|from scratch)\b|\b(?<!never )forget (?:that|it|all that|everything|what i said|about (?:that|it))\b|\bnever ?mind\b|\banything (?:is fine|goes)\b|\bno preference\b|\bsurprise me\b/.test(text);
+  const drops = text.split(/(?<=[.;!?])|,/).flatMap((clause) => droppedBy(clause, vocabulary) ?? []);
+  // Not "I'll start again soon", "I'll never forget it", "pasta from scratch"; "never mind the comedies" takes back only those.
+  const reset =
+    /\bstart (?:over|afresh|from scratch)\b|\b(?<!never )forget (?:that|it|all that|everything|what i said|about (?:that|it))\b|\banything (?:is fine|goes)\b|\bno preference\b|\bsurprise me\b/.test(text) ||
+    (/\bnever ?mind\b/.test(text) && drops.length === 0);
   const wanted: Record<string, number> = {};
   const avoided: Record<string, number> = {};
   const disliked: Record<string, number> = {};
@@ -539,7 +574,9 @@ export function readConstraints(message: string, vocabulary: GenreVocabulary): C
     if (read) kept.push(sentence);
     else kept.push(...sentence.split(',').filter((clause) => !standingTaste.test(clause)));
     for (const clause of sentence.split(/(?<=[.;!?])|,/)) {
-      const genres = genresOf(clause, vocabulary).filter((genre) => !(genre.stem === 'war' && /\bstar wars\b/.test(text)));
+      // "Forget the comedies": the genres taken back are neither asked for nor ruled out.
+      const dropping = new Set(droppedBy(clause, vocabulary)?.genres ?? []);
+      const genres = genresOf(clause, vocabulary).filter((genre) => !(genre.stem === 'war' && /\bstar wars\b/.test(text)) && !dropping.has(genre.stem));
       // "A western? No way.", "I love horror but not tonight", "my husband wants a western but I find them boring".
       if (previous.length > 0 && !previousAsksYou && (genres.length === 0 ? rejection.test(clause) || (standingDislike.test(clause) && pronoun.test(clause)) : answeringNo.test(clause))) {
         for (const genre of previous) {
@@ -579,7 +616,11 @@ export function readConstraints(message: string, vocabulary: GenreVocabulary): C
   }
   const update: ConstraintUpdate = { reset, wanted, avoided, adds: /\b(?:also|too|as well|and some|plus|more of)\b/.test(text) };
   if (Object.keys(disliked).length > 0) update.disliked = disliked;
-  const anyYear = /\b(?:any|whatever)\s+(?:year|era|decade)s?\b|\ball (?:years|eras|decades)\b|\bdoesn'?t matter when\b|\bold or new\b/.test(text);
+  // "Never mind the kids" takes back the children's films asked for with them ("a family movie with my kids").
+  const droppedChildren = drops.some((drop) => drop.audience) ? childrenStems.filter((tag) => vocabulary.stems.has(tag)) : [];
+  const dropped = [...new Set([...drops.flatMap((drop) => drop.genres), ...droppedChildren])].filter((tag) => wanted[tag] === undefined && avoided[tag] === undefined);
+  if (dropped.length > 0) update.dropped = dropped;
+  const anyYear = /\b(?:any|whatever)\s+(?:year|era|decade)s?\b|\ball (?:years|eras|decades)\b|\bdoesn'?t matter when\b|\bold or new\b/.test(text) || drops.some((drop) => drop.years);
   const yearReading = anyYear ? { years: null } : yearsOf(filmYearText(kept, vocabulary), vocabulary);
   const years = yearReading.years;
   if (years !== undefined) update.years = years;
@@ -598,7 +639,7 @@ export function readConstraints(message: string, vocabulary: GenreVocabulary): C
     childrenStrong.test(text) ||
     text.split(/(?<=[.;!?])/).some((sentence) => childrenWeak.test(sentence) && (watching.test(sentence) || (asks && !lifeEvent.test(sentence))));
   // Adults only wins over a mention of the kids ("the kids are asleep, just adults").
-  if (/\b(?:just (?:me|us|adults|the two of us)|adults only|for (?:the )?(?:adults|grown[- ]ups)|grown[- ]ups only|kids (?:are )?(?:asleep|in bed))\b/.test(text)) update.audience = null;
+  if (/\b(?:just (?:me|us|adults|the two of us)|adults only|for (?:the )?(?:adults|grown[- ]ups)|grown[- ]ups only|kids (?:are )?(?:asleep|in bed))\b/.test(text) || drops.some((drop) => drop.audience)) update.audience = null;
   else if (forChildren) update.audience = 'children';
   return update;
 }
@@ -616,6 +657,8 @@ export function withOfflineFloor(offline: ConstraintUpdate, llm: ConstraintUpdat
   const wanted: Record<string, number> = { ...offline.wanted };
   for (const [tag, weight] of Object.entries(llm.wanted)) if (avoided[tag] === undefined && offline.disliked?.[tag] === undefined) wanted[tag] ??= weight;
   const update: ConstraintUpdate = { reset: offline.reset || llm.reset, wanted, avoided, adds: offline.adds || llm.adds };
+  const dropped = (offline.dropped ?? []).filter((tag) => wanted[tag] === undefined && avoided[tag] === undefined);
+  if (dropped.length > 0) update.dropped = dropped;
   const disliked = { ...(llm.disliked ?? {}), ...(offline.disliked ?? {}) };
   for (const tag of Object.keys(disliked)) if (wanted[tag] !== undefined || avoided[tag] !== undefined) delete disliked[tag];
   if (Object.keys(disliked).length > 0) update.disliked = disliked;
@@ -646,6 +689,8 @@ export function mergeConstraints(previous: SessionConstraints, update: Constrain
   for (const [tag, weight] of Object.entries(update.disliked ?? {})) if ((base.tags[tag] ?? 0) > 0 && update.wanted[tag] === undefined) tags[tag] = weight;
   for (const [tag, weight] of Object.entries(update.wanted)) tags[tag] = weight;
   for (const [tag, weight] of Object.entries(update.avoided)) tags[tag] = weight;
+  // "Forget the comedies": what the session said of them is taken back.
+  for (const tag of update.dropped ?? []) delete tags[tag];
   const next: SessionConstraints = { tags };
   const stated = update.yearsRelative !== undefined && update.years !== null ? relativeYears(base.years ?? shownSpan(context.shownYears), update.yearsRelative, update.years) : update.years;
   const years = stated === undefined ? base.years : stated === null ? undefined : stated;

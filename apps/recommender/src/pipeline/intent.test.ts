@@ -237,4 +237,23 @@ describe('moodInWords', () => {
     expect(moodInWords(['gentle', 'scary'], mixed)?.lead).toBe('Picks for a scare and something not too violent');
     expect(moodInWords(['no such mood'], mixed)).toBeUndefined();
   });
+
+  it('reads a question about a title the catalogue lacks as a question, not a request for films', () => {
+    // Before: "tell me about The Matrix" and "what about Avatar?" were read as requests and answered with a list.
+    expect(classifyTurn('tell me about The Matrix', context)).toMatchObject({ intent: 'explain', question: 'about', unknownTitle: 'The Matrix' });
+    expect(classifyTurn('what about Avatar?', context)).toMatchObject({ intent: 'explain', question: 'about', unknownTitle: 'Avatar' });
+    expect(classifyTurn('Why Inception?', context)).toMatchObject({ intent: 'explain', question: 'why', unknownTitle: 'Inception' });
+    expect(classifyTurn('what do you think of Blade Runner 2049?', context).unknownTitle).toBe('Blade Runner 2049');
+    // A catalogue title is still found, and what is not written as a title asks for films or refines.
+    expect(classifyTurn('tell me about Zombie Street', context)).toMatchObject({ intent: 'explain', target: { title: 'Zombie Street' } });
+    for (const message of ['what about something older?', 'what about comedies?', 'what about Comedies?', 'tell me about the kids movies', 'what about the 90s?', 'what about It?']) {
+      expect(classifyTurn(message, context).unknownTitle, message).toBeUndefined();
+    }
+    expect(classifyTurn('why the first one?', { ...context, lastRecommended: [] }).unknownTitle).toBeUndefined();
+  });
+
+  it('reads goodbyes and thanks said with "cheers" or "see you" as small talk', () => {
+    // Before: "cheers, bye" was read as a request and answered with a list.
+    for (const message of ['cheers, bye', 'cheers!', 'see you later', 'thanks, bye', 'perfect, thanks']) expect(classifyTurn(message, context).intent, message).toBe('chitchat');
+  });
 });

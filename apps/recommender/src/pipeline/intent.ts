@@ -1,4 +1,5 @@
 import type { Item } from '@personalab/core';
+import { genresOf } from './constraints.js';
 import { correctGenreTypos, stem, tagStems } from './taste.js';
 import type { Refinement } from './types.js';
 
@@ -34,6 +35,11 @@ export interface ClassifiedTurn {
    */
   dropsMood?: boolean | undefined;
   negatedMoods?: string[] | undefined;
+  /**
+   * For `explain` without a `target`: the title the user asked about as they wrote it, when it names no catalogue film
+   * ("tell me about The Matrix", "what about Avatar?", "why Inception?"), so the reply can say it is not in the catalogue.
+   */
+  unknownTitle?: string | undefined;
 }
 
 /** Asking for a running time: "shorter", "a short film", "under 90 minutes", "not too long", "less than two hours". */
@@ -290,7 +296,9 @@ export function classifyTurn(
   const whyNot = /\bwhy not\s+\w/.test(text) && !/\bwhy not\b.*\b(?:recommend|suggest|includ|list|show|offer)/.test(text);
   if (!whyNot && !agrees && /\bwhy\b|\bexplain\b|\bwhat makes\b|\bhow come\b/.test(text)) {
     const target = findItem(text, context.lastRecommended, context.allItems) ?? context.looseTitles?.(message)[0];
-    return { intent: 'explain', target, question: 'why', ...notes };
+    const asked = target === undefined ? /\b(?:why|explain|what makes|how come)\s+(?:did you (?:suggest|recommend|pick|list|choose)\s+)?(.+)/.exec(text) : null;
+    const unknownTitle = asked ? titleAsWritten(message, asked.index + asked[0].length - (asked[1] ?? '').length, context.knownTags) : undefined;
+    return { intent: 'explain', target, question: 'why', ...(unknownTitle ? { unknownTitle } : {}), ...notes };
   }
   // "Tell me more about Fargo", "what is the second one about?", "what about the Godfather?": about an item, when one is
   // named after the asking words (a one-word title outside the last list only capitalised: "tell me about the kids
@@ -302,6 +310,10 @@ export function classifyTurn(
     const exact = findItem(named, context.lastRecommended, context.allItems);
     const target = exact !== undefined && (context.lastRecommended.includes(exact) || writtenAsTitle(message, exact)) ? exact : context.looseTitles?.(message.slice(about.index))[0];
     if (target) return { intent: 'explain', target, question: 'about', ...notes };
+    // "Tell me about The Matrix": a title the catalogue does not have is still a question about a film, not a request.
+    const start = about[1] !== undefined ? about.index + about[0].length - about[1].length : -1;
+    const unknownTitle = start >= 0 ? titleAsWritten(message, start, context.knownTags) : undefined;
+    if (unknownTitle) return { intent: 'explain', question: 'about', unknownTitle, ...notes };
   }
   const weights: Record<string, number> = {};
   // "Somthing scarry", "more comdy": genre words misspelled steer as spelled right.
@@ -345,9 +357,30 @@ export function classifyTurn(
   // Tastes stated are a reason to recommend, after a greeting too ("hi, I'm Anna. I really loved Titanic").
   const wantsItems =
     /\b(recommend|suggest|movie|film|watch|show me|something|anything|what should|ideas?|options|like|love|enjoy|into|fan of|prefer)\b|\b(?:i|we)\s+(?:(?:really|absolutely|just|totally|also|always|truly|both)\s+)*(?:loved|liked|enjoyed|adored)\b/.test(text);
-  const smallTalk = /^\s*(hi|hello|hey|thanks|thank you|thx|bye|goodbye|good (morning|evening|night)|how are you|ok(ay)?|cool|great|nice)\b/.test(text);
+  const smallTalk = /^\s*(hi|hello|hey|thanks|thank you|thx|cheers|bye|goodbye|see (?:you|ya)|good (morning|evening|night)|how are you|ok(ay)?|cool|great|nice|perfect|awesome)\b/.test(text);
   if ((smallTalk || agrees) && !wantsItems && !refinement && !judgesTitle(message, text, context.allItems)) return { intent: 'chitchat', ...notes, ...moodNotes };
   return { intent: 'recommend', refinement, ...notes, ...moodNotes };
+}
+
+/**
+ * The words of `message` from `start` when they are written as a film title: capitalised ("The Matrix", "Avatar",
+ * "the Matrix"), up to the end of the sentence, at most eight words, naming no genre, year or pointer ("the first one",
+ * "something older", "Comedies?"). Undefined otherwise.
+ */
+function titleAsWritten(message: string, start: number, knownTags: ReadonlySet<string>): string | undefined {
+  const phrase = (/^[^?!.\n]*/.exec(message.slice(start).replace(/[’‘]/g, "'"))?.[0] ?? '')
+    .replace(/\s+(?:please|then|again|instead|for me|for us|for tonight|tonight)\s*$/i, '')
+    .replace(/^["'“]|["'”]$/g, '')
+    .trim();
+  const words = phrase.split(/\s+/).filter(Boolean);
+  if (words.length === 0 || words.length > 8) return undefined;
+  const first = /^(?:the|a|an)$/i.test(words[0] ?? '') && words.length > 1 ? words[1] : words[0];
+  if (!/^\p{Lu}/u.test(first ?? '') || /^(?:I|I'm|I've|I'd|It|It's|That|This|Those|These|Them|Something|Anything|Some|Any|More|Other|Another|One|Ones)$/.test(first ?? '')) return undefined;
+  if (/\d/.test(phrase) && !/[A-Za-z]{3,}/.test(phrase.replace(/\b\d0'?s\b/g, ''))) return undefined;
+  const lower = phrase.toLowerCase();
+  if (/\b(?:movies?|films?|flicks?|ones?|something|anything|first|second|third|fourth|fifth|last|older|newer|recent|classics?|genre|kind)\b/.test(lower)) return undefined;
+  if (genresOf(lower, { stems: knownTags }).length > 0) return undefined;
+  return phrase;
 }
 
 /**

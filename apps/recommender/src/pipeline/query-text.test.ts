@@ -14,4 +14,11 @@ describe('queryContent', () => {
     expect(queryContent('a date night movie about dinosaurs')).toBe('dinosaurs');
     expect(queryContent('a movie about a girls school')).toBe('girls school');
   });
+
+  it('does not search for the words that take part of a request back', () => {
+    // Before: "forget the comedies" searched "forget" and listed Forget Paris first (MovieLens).
+    expect(queryContent('forget the comedies', { genres: new Set(['comed']) })).toBe('');
+    expect(queryContent('scratch the westerns, ditch the romance', { genres: new Set(['western', 'romance']) })).toBe('');
+    expect(queryContent('forget paris')).toBe('paris');
+  });
 });

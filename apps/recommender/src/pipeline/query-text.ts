@@ -17,6 +17,8 @@ const requestWords = new Set(
     'hi hello hey ok okay um hmm yes yeah also give tell think know would could sure kind sort type usually looking look find ' +
     'instead options ideas idea watchable lol late early mid kids kid children child son daughter wife husband friends family night weekend ' +
     'one ones stuff things thing bit little lot please already seen maybe around ' +
+    // Taking part of a request back ("forget the comedies" had found "Forget Paris").
+    'forget forgot scratch ditch ' +
     // Eras and quality: the session's years and the ranking answer them ("a modern classic" had found "Modern Affair, A").
     'modern contemporary vintage oldies era eras decade decades century twenties thirties forties fifties sixties seventies eighties nineties ' +
     'rated highest acclaimed greatest popular famous ' +

@@ -356,4 +356,24 @@ describe('TitleOpinionReader: titles named loosely, and titles seen', () => {
       expect(seen(message), message).toEqual([]);
     }
   });
+
+  it('reads a year written after a title as which of the films of that name is meant', () => {
+    // MovieLens has Sabrina (1954) and Sabrina (1995); "I've seen Sabrina (1954)" had been read as the 1995 film.
+    const sabrinas = new TitleOpinionReader([
+      { id: 's54', title: 'Sabrina (1954)', tags: ['Comedy', 'Romance'], year: 1954 },
+      { id: 's95', title: 'Sabrina (1995)', tags: ['Comedy', 'Romance'], year: 1995 },
+      { id: 'lh', title: 'Local Hero (1983)', tags: ['Comedy'], year: 1983 },
+    ]);
+    expect(sabrinas.watched("I've seen Local Hero (1983) and Sabrina (1954)").map((item) => item.id)).toEqual(['lh', 's54']);
+    expect(sabrinas.read('I loved Sabrina (1954)').map((opinion) => opinion.item.id)).toEqual(['s54']);
+    expect(sabrinas.read('I loved Sabrina (1995)').map((opinion) => opinion.item.id)).toEqual(['s95']);
+    // A title's own closing punctuation before the year ends no sentence: the titles after it are seen too.
+    const listed = new TitleOpinionReader([
+      { id: 'wh', title: 'When Harry Met Sally... (1989)', tags: ['Comedy'], year: 1989 },
+      { id: 'ct', title: 'Contact (1997)', tags: ['Drama'], year: 1997 },
+    ]);
+    expect(listed.watched("I've seen When Harry Met Sally... (1989) and Contact (1997)").map((item) => item.id)).toEqual(['wh', 'ct']);
+    // A year no film of that name has changes nothing.
+    expect(sabrinas.read('I loved Sabrina (2001)')).toHaveLength(1);
+  });
 });

@@ -189,6 +189,8 @@ export class TitleOpinionReader {
   private readonly items = new Map<string, Item>();
   /** Every written form of every title, longest first; catalogue forms before alternative ones of the same length. */
   private readonly entries: { item: Item; variant: string; alternate: boolean }[] = [];
+  /** The items written the same way ("sabrina": Sabrina (1954) and Sabrina (1995)), for a year written after the title to choose. */
+  private readonly byVariant = new Map<string, Item[]>();
 
   constructor(items: Iterable<Item>) {
     for (const item of items) this.items.set(item.id, item);
@@ -201,6 +203,7 @@ export class TitleOpinionReader {
     const movedArticle = (variant: string) => Number(/ (?:the|a|an)$/.test(variant));
     entries.sort((left, right) => right.variant.length - left.variant.length || Number(left.alternate) - Number(right.alternate) || movedArticle(left.variant) - movedArticle(right.variant));
     this.entries = entries;
+    for (const { item, variant } of entries) this.byVariant.set(variant, [...(this.byVariant.get(variant) ?? []), item]);
   }
 
   /** Misspelled and shortened titles, for the words no exact title takes; built on first need. */
@@ -322,6 +325,14 @@ export class TitleOpinionReader {
         }
         // A title's own closing punctuation ("Mars Attacks! was awful", "When Harry Met Sally... and") ends no sentence when the sentence goes on in lower case.
         const closing = /^[!?.]+(?=\s*[a-z,])/.exec(message.slice(end));
+        // "Sabrina (1954)": a year written after a title shared by several films names the one of that year (it had named Sabrina (1995)).
+        const written = /^[!?.]*\s*\(((?:18|19|20)\d\d)\)/.exec(message.slice(end));
+        const dated = written === null ? undefined : this.byVariant.get(variant)?.find((other) => other.year === Number(written[1]));
+        if (written !== null && dated !== undefined) {
+          mentions.push({ item: dated, start, end: end + written[0].length });
+          haystack = haystack.slice(0, position + 1) + ' '.repeat(variant.length) + haystack.slice(position + 1 + variant.length);
+          continue;
+        }
         mentions.push({ item, start, end: end + (closing !== null && /[!?.]$/.test(item.title.replace(/\s*\(\d{4}\)\s*$/, '')) ? closing[0].length : 0) });
         haystack = haystack.slice(0, position + 1) + ' '.repeat(variant.length) + haystack.slice(position + 1 + variant.length);
       }
