@@ -261,6 +261,8 @@ describe('chat page: what a user runs into', () => {
 
   it('sends with Enter and the button, keeps focus in the box, takes Shift+Enter as a new line, refuses empty and too long messages without losing them', async () => {
     const { page, errors, chatRequests } = await openPage(`${relay.origin}/#key=${testKey}`);
+    // With a key, the page opens with the cursor in the box (a keyboard user had to Tab past five controls to type).
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('message');
     // The box has a name for screen readers, and replies arrive in a live log.
     expect(await page.getAttribute('#log', 'role')).toBe('log');
     expect(await page.evaluate(() => (document.querySelector('#message') as HTMLTextAreaElement).labels?.[0]?.textContent)).toMatch(/Message/);
@@ -322,7 +324,7 @@ describe('chat page: what a user runs into', () => {
     await page.close();
   });
 
-  it('a turn answered after New user was pressed stays with the user it was for: no reply, cards or session in the new conversation', async () => {
+  it('a turn answered after the user id changed stays with the user it was for: no reply, cards or session in the new conversation', async () => {
     const { page, errors, chatRequests } = await openPage(`${relay.origin}/#key=${testKey}`);
     await page.fill('#user-id', 'u1');
     await page.dispatchEvent('#user-id', 'change');
@@ -331,16 +333,18 @@ describe('chat page: what a user runs into', () => {
       await page.fill('#message', 'recommend me a comedy');
       await page.press('#message', 'Enter');
       await expect.poll(() => page.textContent('#status')).toBe('Thinking…');
-      await page.click('#new-user');
-      await expect.poll(() => page.textContent('#status')).toMatch(/^New user /);
-      // The answer for u1 arrives after the new user's conversation began: it had been shown there, its cards rated as u1.
+      await page.fill('#user-id', 'u2');
+      await page.dispatchEvent('#user-id', 'change');
+      expect(await page.textContent('#status')).toBe('Chatting as user u2: a new conversation.');
+      // The answer for u1 arrives after u2's conversation began: it had been shown there, its cards rated as u1.
       await page.waitForTimeout(1_200);
     } finally {
       relay.delayMs = 0;
     }
     const newUser = await page.inputValue('#user-id');
-    expect(newUser).not.toBe('u1');
+    expect(newUser).toBe('u2');
     expect(await page.locator('#log li.assistant:not(.hint)').count()).toBe(0);
+    expect(await page.locator('#log li.user').count()).toBe(0);
     expect(await page.locator('#recommendations .card').count()).toBe(0);
     // The new user's first turn starts a session of its own (it had been sent with u1's session, a 404 and a restart).
     await sendWithEnter(page, 'a horror film please');
@@ -435,6 +439,9 @@ describe('chat page: what a user runs into', () => {
       await page.locator(`#recommendations .card[data-item-id="${original.id}"] .why`).click();
       await expect.poll(() => lastText(page, '#log li.assistant')).toContain(`Why ${crafted}?`);
       expect(await lastText(page, '#log li.user')).toBe(`Why ${crafted}?`);
+      // Rating buttons big enough to tap (24 px, WCAG 2.5.8; they had been 21 px high).
+      const rate = await page.locator('#recommendations .card .rate button').first().boundingBox();
+      expect(Math.min(rate?.width ?? 0, rate?.height ?? 0)).toBeGreaterThanOrEqual(24);
       expect(await page.locator('img').count()).toBe(0);
       expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
 
@@ -445,11 +452,106 @@ describe('chat page: what a user runs into', () => {
         log: (document.querySelector('#log') as HTMLElement).scrollWidth - (document.querySelector('#log') as HTMLElement).clientWidth,
       }));
       expect(overflow).toEqual({ page: 0, log: 0 });
+      // The box and Send stay on the screen below a log grown to its full height (at 65vh the log had pushed them off a
+      // phone's screen: 31 px below a 375×667 one with MovieLens replies).
+      const belowScreen = await page.evaluate(() => {
+        const log = document.querySelector('#log') as HTMLElement;
+        const composer = document.querySelector('#composer') as HTMLElement;
+        const logTop = log.getBoundingClientRect().top + window.scrollY;
+        const gap = composer.getBoundingClientRect().top - log.getBoundingClientRect().bottom;
+        return logTop + Number.parseFloat(getComputedStyle(log).maxHeight) + gap + composer.offsetHeight - window.innerHeight;
+      });
+      expect(belowScreen).toBeLessThanOrEqual(0);
       expect(errors).toEqual([]);
       await page.close();
     } finally {
       await putItem(original);
     }
+  });
+
+  it('another user id or New user starts a new conversation; New user with the server down keeps the current one', async () => {
+    const { page, errors, chatRequests } = await openPage(`${relay.origin}/#key=${testKey}`);
+    await sendWithEnter(page, 'I loved Laugh Riot, recommend me something');
+    const first = await page.inputValue('#user-id');
+
+    // Another id: its log starts empty (the first user's turns had stayed up, then been saved and restored as u1's).
+    await page.fill('#user-id', 'u1');
+    await page.press('#user-id', 'Enter');
+    expect(await page.locator('#log li').allTextContents()).toEqual([expect.stringMatching(/^Hi! Tell me films/)]);
+    expect(await page.textContent('#status')).toBe('Chatting as user u1: a new conversation.');
+    await sendWithEnter(page, 'recommend me a comedy');
+    await page.reload();
+    expect(await page.locator('#log li.user').allTextContents()).toEqual(['recommend me a comedy']);
+    // Back to the first id: a new conversation again, not u1's log under the first user's name.
+    await page.fill('#user-id', first);
+    await page.press('#user-id', 'Tab');
+    expect(await page.locator('#log li.user').count()).toBe(0);
+    await sendWithEnter(page, 'something lighter');
+    expect(chatRequests.at(-1)?.body).toEqual({ userId: first, message: 'something lighter' });
+
+    // New user while the server is down: nothing changes (the user box had been emptied under the old log, and the
+    // next message went out as yet another new user).
+    const log = await page.locator('#log li').allTextContents();
+    await relay.stop();
+    await page.click('#new-user');
+    await expect.poll(() => page.textContent('#status')).toBe(
+      `Could not create a user: Could not reach the server: it may have stopped or be restarting (is \`personalab serve\` running?). Still chatting as user ${first}.`,
+    );
+    expect(await page.inputValue('#user-id')).toBe(first);
+    expect(await page.locator('#log li').allTextContents()).toEqual(log);
+    expect(await page.evaluate(() => localStorage.getItem('personalab.user'))).toBe(first);
+    // Back up: a new user, with an empty conversation.
+    await relay.start();
+    await page.click('#new-user');
+    await expect.poll(() => page.textContent('#status')).toMatch(/^New user /);
+    const created = await page.inputValue('#user-id');
+    expect(created).not.toBe(first);
+    expect(await page.locator('#log li.user').count()).toBe(0);
+    expect(tiny.service.store.getUser(created)).toBeDefined();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a reload while a turn runs keeps the message, shows its answer and cards, and runs it once', async () => {
+    const { page, errors, chatRequests } = await openPage(`${relay.origin}/#key=${testKey}`);
+    await sendWithEnter(page, 'recommend me a comedy');
+    await page.waitForSelector('#recommendations .card');
+    const userId = await page.inputValue('#user-id');
+    const session = await turnSession(userId, 'recommend me a comedy');
+    // The server runs the turn, and the page is reloaded before the answer reaches it. Sent again, the turn is first
+    // answered 409 with Retry-After (as while the server still runs it), then from the store.
+    let requests = 0;
+    await page.route('**/v1/chat', async (route) => {
+      requests++;
+      if (requests === 1) return void (await route.fetch());
+      if (requests > 2) return route.continue();
+      const error = { code: 'conflict', message: 'headers.idempotency-key: the first request is still running', paths: ['headers.idempotency-key'] };
+      return route.fulfill({ status: 409, headers: { 'retry-after': '1' }, contentType: 'application/json', body: JSON.stringify({ error }) });
+    });
+    await page.fill('#message', 'from 1995 on please');
+    await page.press('#message', 'Enter');
+    await expect.poll(() => tiny.service.store.messagesOf(userId).filter((message) => message.content === 'from 1995 on please').length).toBe(1);
+    // Before: the message was gone from the log and the box, and the cards were the old list while the server's
+    // session had moved on ("why the first one?" explained a film the page never showed).
+    await page.reload();
+    expect(await page.locator('#log li.user').allTextContents()).toEqual(['recommend me a comedy', 'from 1995 on please']);
+    await expect.poll(() => lastText(page, '#log li.assistant')).toMatch(/from 1995 on/);
+    expect(requests).toBe(3);
+    const turns = chatRequests.filter((request) => request.body.message === 'from 1995 on please');
+    expect(turns).toHaveLength(3);
+    expect(new Set(turns.map((request) => request.idempotencyKey)).size).toBe(1);
+    expect(turns.map((request) => request.body.sessionId)).toEqual([session, session, session]);
+    expect(tiny.service.store.messagesOf(userId).filter((message) => message.role === 'user' && message.content === 'from 1995 on please')).toHaveLength(1);
+    // The cards are the answer's list, the one its reply names.
+    const reply = await lastText(page, '#log li.assistant');
+    const shown = await page.locator('#recommendations .card h3').allTextContents();
+    expect(shown.length).toBeGreaterThan(0);
+    // The tiny catalogue's titles have no year: the card adds it, the reply does not.
+    for (const title of shown) expect(reply).toContain(title.replace(/ \(\d{4}\)$/, ''));
+    expect(await page.inputValue('#message')).toBe('');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('message');
+    expect(errors).toEqual([]);
+    await page.close();
   });
 
   it('for a user id the server does not know, says so and how to go on instead of "press Enter to send it again"', async () => {

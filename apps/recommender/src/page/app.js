@@ -35,6 +35,11 @@ let busy = false;
 let failed;
 /** Counts conversations (another user id, New user): a turn answered after its conversation ended is not shown in the next. */
 let conversation = 0;
+/**
+ * The turn in flight (`{ text, userId, sessionId, key }`; `{ text }` before its user exists), saved with the conversation:
+ * after a reload it is sent again with its Idempotency-Key, so its answer is shown (the server ran it at most once).
+ */
+let pending;
 
 // A key in the URL fragment (printed by `personalab serve`) never reaches server logs.
 function readFragment() {
@@ -52,7 +57,7 @@ elements.apiKey.value = localStorage.getItem('personalab.key') ?? '';
 elements.userId.value = fragment.user ?? localStorage.getItem('personalab.user') ?? '';
 
 function saveConversation() {
-  const saved = { userId: elements.userId.value.trim(), sessionId, transcript: transcript.slice(-200), cards };
+  const saved = { userId: elements.userId.value.trim(), sessionId, transcript: transcript.slice(-200), cards, pending };
   try {
     sessionStorage.setItem(conversationStorageKey, JSON.stringify(saved));
   } catch {
@@ -60,27 +65,43 @@ function saveConversation() {
   }
 }
 
+/** Shows this tab's saved conversation; returns whether there was one, and its turn left unanswered by a reload. */
 function restoreConversation() {
   let saved;
   try {
     saved = JSON.parse(sessionStorage.getItem(conversationStorageKey) ?? 'null');
   } catch {
-    return false;
+    return { shown: false };
   }
-  if (!saved || !Array.isArray(saved.transcript) || saved.userId !== elements.userId.value.trim()) return false;
+  if (!saved || !Array.isArray(saved.transcript) || saved.userId !== elements.userId.value.trim()) return { shown: false };
   sessionId = typeof saved.sessionId === 'string' ? saved.sessionId : undefined;
   for (const entry of saved.transcript) if (typeof entry?.role === 'string' && typeof entry?.text === 'string') say(entry.role, entry.text);
   if (saved.cards && Array.isArray(saved.cards.recommendations)) renderRecommendations(saved.cards.recommendations, String(saved.cards.emptyText ?? ''), saved.cards.userId);
-  return transcript.length > 0;
+  const unanswered = saved.pending && typeof saved.pending.text === 'string' && transcript.at(-1)?.role === 'user' ? saved.pending : undefined;
+  return { shown: transcript.length > 0, unanswered };
 }
 
-function changeUser() {
+/** Starts a new conversation as the user in the user box: the log, session and cards were the previous user's. */
+function startConversation(statusText, emptyText) {
   localStorage.setItem('personalab.user', elements.userId.value.trim());
   conversation++;
   sessionId = undefined;
   failed = undefined;
+  pending = undefined;
+  // Left up, the previous user's log had read as this user's, and was saved and restored as theirs.
+  elements.log.replaceChildren();
+  transcript = [];
+  greet();
+  if (elements.apiKey.value.trim() === '') say('error', noKeyText);
   // The cards were for the previous user: left up, their Rate buttons would rate for the new one.
-  renderRecommendations([], 'No recommendations yet for this user: ask for some.');
+  renderRecommendations([], emptyText);
+  setStatus(statusText);
+  saveConversation();
+}
+
+function changeUser() {
+  const userId = elements.userId.value.trim();
+  startConversation(userId === '' ? 'No user id: your next message starts a new user.' : `Chatting as user ${userId}: a new conversation.`, 'No recommendations yet for this user: ask for some.');
 }
 
 elements.apiKey.addEventListener('change', () => localStorage.setItem('personalab.key', elements.apiKey.value.trim()));
@@ -135,6 +156,7 @@ async function api(method, path, body, headers = {}, { timeoutMs } = {}) {
     const error = new Error(data?.error?.message ?? `HTTP ${response.status}`);
     error.status = response.status;
     error.paths = data?.error?.paths ?? [];
+    error.retryAfterSeconds = Number(response.headers.get('retry-after')) || undefined;
     throw error;
   }
   return data;
@@ -254,8 +276,11 @@ function describeFailure(error, userId) {
   return `${reason} Your message is back in the box: press Enter to send it again.`;
 }
 
-/** Sends one chat turn; while one is in flight, another is refused (false) and its text stays where it was. */
-async function sendMessage(text) {
+/**
+ * Sends one chat turn; while one is in flight, another is refused (false) and its text stays where it was.
+ * `resumed`: the turn a reload interrupted, already in the log (its key, if it had one, is in `failed`).
+ */
+async function sendMessage(text, { resumed = false } = {}) {
   if (busy) {
     setStatus('Still waiting for the answer to your last message…');
     return false;
@@ -269,7 +294,9 @@ async function sendMessage(text) {
   }
   busy = true;
   elements.send.disabled = true;
-  say('user', text);
+  if (!resumed) say('user', text);
+  pending = { text };
+  saveConversation();
   setStatus('Thinking…');
   let attempt;
   const turnConversation = conversation;
@@ -285,7 +312,20 @@ async function sendMessage(text) {
     const userId = await ensureUser();
     const sameAsFailed = failed && failed.text === text && failed.userId === userId && failed.sessionId === sessionId;
     attempt = { text, userId, sessionId, key: sameAsFailed ? failed.key : newIdempotencyKey() };
-    const chat = () => api('POST', '/v1/chat', { userId, message: text, ...(attempt.sessionId ? { sessionId: attempt.sessionId } : {}) }, { 'idempotency-key': attempt.key }, { timeoutMs: turnTimeoutMs });
+    pending = attempt;
+    saveConversation();
+    const chat = async () => {
+      for (;;) {
+        try {
+          return await api('POST', '/v1/chat', { userId, message: text, ...(attempt.sessionId ? { sessionId: attempt.sessionId } : {}) }, { 'idempotency-key': attempt.key }, { timeoutMs: turnTimeoutMs });
+        } catch (error) {
+          // Sent again after a reload while the first is still running: the server asks to wait for its answer.
+          const running = error.status === 409 && error.paths?.includes('headers.idempotency-key');
+          if (!running || movedOn() || Date.now() - started > turnTimeoutMs) throw error;
+          await new Promise((resolve) => setTimeout(resolve, (error.retryAfterSeconds ?? 1) * 1000));
+        }
+      }
+    };
     let result;
     try {
       result = await chat();
@@ -296,6 +336,7 @@ async function sendMessage(text) {
       sessionId = undefined;
       // Another body needs another key (the same key with another body is a 422).
       attempt = { text, userId, sessionId: undefined, key: newIdempotencyKey() };
+      pending = attempt;
       say('assistant hint', 'The server no longer had this conversation, so I started a new one.');
       result = await chat();
     }
@@ -315,6 +356,7 @@ async function sendMessage(text) {
     if (error.status === 401) elements.apiKey.focus();
   } finally {
     clearInterval(ticker);
+    pending = undefined;
     busy = false;
     elements.send.disabled = false;
     // Disabling the focused Send button (or re-rendering a focused card) drops focus to the page: bring it back.
@@ -359,30 +401,39 @@ elements.message.addEventListener('input', fitMessageBox);
 window.addEventListener('resize', fitMessageBox);
 fitMessageBox();
 
+// The conversation changes only once the new user exists: a server that could not be reached had left the previous
+// user's log up with the user box emptied, and the next message went out as yet another new user.
 elements.newUser.addEventListener('click', async () => {
-  elements.userId.value = '';
-  conversation++;
-  sessionId = undefined;
-  failed = undefined;
-  renderRecommendations([], 'No recommendations yet: tell me what you like.');
+  elements.newUser.disabled = true;
   try {
-    const userId = await ensureUser();
-    elements.log.replaceChildren();
-    transcript = [];
-    greet();
-    setStatus(`New user ${userId}. Tell me what you like.`);
+    const user = await api('POST', '/v1/users', {});
+    elements.userId.value = user.id;
+    startConversation(`New user ${user.id}. Tell me what you like.`, 'No recommendations yet: tell me what you like.');
   } catch (error) {
-    setStatus(`Could not create a user: ${error.message}`);
+    const current = elements.userId.value.trim();
+    setStatus(`Could not create a user: ${error.message}${current === '' ? '' : ` Still chatting as user ${current}.`}`);
+  } finally {
+    elements.newUser.disabled = false;
+    if (document.activeElement === document.body || document.activeElement === null) elements.message.focus();
   }
-  saveConversation();
 });
 
-if (!restoreConversation()) {
+const restored = restoreConversation();
+if (!restored.shown) {
   greet();
   renderRecommendations([], 'No recommendations yet: tell me what you like.');
 }
-// Without a key every request is a 401: say so now, not after the first message.
 if (elements.apiKey.value.trim() === '') {
+  // Without a key every request is a 401: say so now, not after the first message.
   say('error', noKeyText);
+  if (restored.unanswered) restoreMessage(restored.unanswered.text);
   elements.apiKey.focus();
+} else {
+  elements.message.focus();
+  // A reload while a turn ran: its message had vanished, and the server's list it answered with was never shown.
+  if (restored.unanswered) {
+    const { text, key, userId } = restored.unanswered;
+    failed = typeof key === 'string' && typeof userId === 'string' ? restored.unanswered : undefined;
+    void sendMessage(text, { resumed: true });
+  }
 }
