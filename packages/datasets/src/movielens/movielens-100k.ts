@@ -250,7 +250,8 @@ export async function loadMovieLensItems(file: string, options: LoaderOptions = 
     if (imdbUrl !== '') attributes.imdbUrl = imdbUrl;
     if (releaseDate !== '') attributes.releaseDate = `${year}-${String(months[month ?? ''] ?? 1).padStart(2, '0')}-${(day ?? '').padStart(2, '0')}`;
     if (videoReleaseDate !== '') attributes.videoReleaseDate = videoReleaseDate;
-    const item: Item = { id, title, tags };
+    // Three titles end in a space in the file ("Two Friends (1986) "): shown and matched without it.
+    const item: Item = { id, title: title.trim(), tags };
     // The title's "(1983)" is the film's year; the release date is often a later (video) re-release.
     const titleYear = /\((\d{4})\)\s*$/.exec(title)?.[1];
     if (titleYear !== undefined) item.year = Number(titleYear);
