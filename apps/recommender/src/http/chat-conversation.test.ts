@@ -397,3 +397,82 @@ describe('POST /v1/chat: whole conversations (multi-turn QA pass)', () => {
     expect(adults.constraints).toEqual({ tags: {}, years: { from: 1996, to: 1999 } });
   });
 });
+
+describe('POST /v1/chat: whole conversations (second multi-turn QA pass)', () => {
+  it('says back a genre taste the message stated, once', async () => {
+    const say = await converse('tastes-said');
+    // Before: both were answered with a plain list.
+    expect((await say("I can't stand horror")).reply).toMatch(/^Noted: no horror unless you ask for it\. Here is what I would suggest:/);
+    expect((await say('I love sci-fi')).reply).toMatch(/^Noted: you like sci-fi\. /);
+    expect((await say('I love sci-fi')).reply).not.toContain('Noted');
+    expect((await say('a comedy please')).reply).not.toContain('Noted');
+  });
+
+  it('tells a returning user when a genre they say they hate is one they rated well', async () => {
+    // u1 is a comedy fan: every comedy rated 5.
+    const response = await tiny.app.inject({ method: 'POST', url: '/v1/chat', headers: { ...auth, 'content-type': 'application/json' }, payload: { userId: 'u1', message: 'I hate comedies' } });
+    const turn = response.json<Turn>();
+    expect(turn.reply).toMatch(/^Noted: no comedies unless you ask for them, though you have rated \d+ of them 4 or 5 here \(tell me if I have that wrong\)\./);
+    for (const entry of turn.recommendations) expect(entry.item.tags).not.toContain('Comedy');
+  });
+
+  it('answers "actually …" and "on second thought …" as refinements of the list, and reads "actually make it a drama"', async () => {
+    const say = await converse('actually');
+    await say('a comedy from 1994 to 1996');
+    // Before: "Here is what I would suggest (…)", as to a new request.
+    const years = await say('actually, from 1997 to 1999');
+    expect(years.intent).toBe('refine');
+    expect(years.reply).toMatch(/^Understood \("actually, from 1997 to 1999"\)\. How about these instead \(comedy, 1997 to 1999\):/);
+    expect((await say('on second thought, any year is fine')).intent).toBe('refine');
+    // Before: "make it a drama" asked for nothing and the comedies stayed.
+    const drama = await say('actually make it a drama');
+    expect(drama.intent).toBe('refine');
+    expect(drama.constraints).toEqual({ tags: { Drama: 0.3 } });
+  });
+
+  it('answers "what do you know about me?" with what the user said and rated, not a list', async () => {
+    const say = await converse('about-me');
+    // Before: a list of films.
+    const nothing = await say('what do you know about me?');
+    expect(nothing.intent).toBe('chitchat');
+    expect(nothing.recommendations).toEqual([]);
+    expect(nothing.reply).toBe('I do not know anything about you yet. Tell me a film you liked, or what you are in the mood for?');
+    await say('I love sci-fi. Loved Laugh Riot, hated Blood Night');
+    await say('a war film please');
+    const known = await say('what have I told you I like?');
+    expect(known.recommendations).toEqual([]);
+    expect(known.reply).toBe(
+      'You told me you like sci-fi. You liked Laugh Riot and disliked Blood Night. What you asked for in this conversation: war. Ask for a recommendation whenever you like, or tell me more.',
+    );
+    // The list "the first one" points at is still the war films'.
+    expect(known.constraints.tags).toEqual({ War: 0.3 });
+  });
+
+  it('lists the number of films asked for, says when fewer fit, and answers "more" as more of the same', async () => {
+    const say = await converse('counts');
+    // Before: always five.
+    expect((await say('give me 3 comedies')).recommendations).toHaveLength(3);
+    const more = await say('more');
+    // Before: "Here is what I would suggest (comedy):", as to a new request.
+    expect(more.reply).toMatch(/^Here are more \(comedy\):/);
+    const two = await say('give me 2 more');
+    expect(two.recommendations).toHaveLength(2);
+    say.newSession();
+    const war = await say('top 10 war movies from 1998');
+    expect(war.recommendations.length).toBeLessThan(10);
+    expect(war.reply).toContain(`I only have ${war.recommendations.length} that fit.`);
+  });
+
+  it('leaves out a film the user asks not to see, for the rest of the session', async () => {
+    const say = await converse('anything-but');
+    const first = await say('a comedy please');
+    const top = first.recommendations[0]?.item;
+    if (!top) throw new Error('expected a list of comedies');
+    say.newSession();
+    // Before: "anything but <film>" listed it first.
+    const but = await say(`a comedy, anything but ${top.title}`);
+    expect(ids(but)).not.toContain(top.id);
+    expect(but.reply).toContain(`Noted: leaving out ${top.title}.`);
+    for (let turn = 0; turn < 2; turn++) expect(ids(await say('more'))).not.toContain(top.id);
+  });
+});

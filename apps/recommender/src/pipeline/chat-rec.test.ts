@@ -6,6 +6,7 @@ import { EaseRecommender } from '@personalab/user-embedding';
 import { openRecommenderService, type RecommenderService } from '../service.js';
 import { tinyEmbedder } from '../test/harness.js';
 import { tinyWorld } from '../test/tiny-catalogue.js';
+import { nameReferences, negatedFilms, requestedCount } from './chat-rec.js';
 import { queryContent } from './query-text.js';
 
 /**
@@ -107,7 +108,7 @@ describe('ChatRec.chat writes a turn whole or not at all', () => {
     expect(store.ratingsOf('steady')).toEqual(ratingsBefore);
     recommender.fail = false;
     const again = await chatRec.chat({ userId: 'steady', sessionId: first.sessionId, message: 'I hate horror movies and I hated Blood Night. Something else?' });
-    expect(again.reply).toMatch(/^Noted: you dislike Blood Night/);
+    expect(again.reply).toMatch(/^Noted: no horror movies unless you ask for them; you dislike Blood Night/);
     expect(store.ratingsOf('steady').map((rating) => [rating.itemId, rating.value])).toEqual([
       ['m1', 5],
       ['m9', 1],
@@ -366,3 +367,41 @@ describe('queryContent', () => {
   });
 });
 
+
+describe('chat helpers (second multi-turn QA pass)', () => {
+  const film = (id: string, title: string, year: number, tags: string[] = []) => ({ id, title, year, tags });
+  const pulp = film('p', 'Pulp Fiction (1994)', 1994, ['Crime']);
+  const dogs = film('d', 'Reservoir Dogs (1992)', 1992, ['Crime']);
+
+  it('takes "them", "those" and "both" after an opinion of several films as those films', () => {
+    // Before: "them" was left as it was, and the list was the generic one.
+    expect(nameReferences('something like them but older', [], [pulp, dogs])).toBe('something like Pulp Fiction (1994) and Reservoir Dogs (1992) but older');
+    expect(nameReferences('more like both', [], [pulp, dogs])).toBe('more like Pulp Fiction (1994) and Reservoir Dogs (1992)');
+    expect(nameReferences("I've seen those", [], [pulp, dogs])).toBe("I've seen Pulp Fiction (1994) and Reservoir Dogs (1992)");
+    expect(nameReferences('more like it', [], [pulp])).toBe('more like Pulp Fiction (1994)');
+    // Not "those movies", nor a place in the list.
+    expect(nameReferences('I love those movies', [], [pulp, dogs])).toBe('I love those movies');
+    expect(nameReferences('more like the first', [dogs, pulp], [pulp, dogs])).toBe('more like Reservoir Dogs (1992)');
+  });
+
+  it('reads the count of films asked for', () => {
+    expect(requestedCount('give me 3')).toEqual({ count: 3, asked: 3 });
+    expect(requestedCount('top 10 action movies')).toEqual({ count: 10, asked: 10 });
+    expect(requestedCount('just one thriller')).toEqual({ count: 1, asked: 1 });
+    expect(requestedCount('give me 2 more')).toEqual({ count: 2, asked: 2 });
+    expect(requestedCount('top 20 comedies')).toEqual({ count: 10, asked: 20 });
+    for (const message of ['a 90s horror movie', 'with my 6 year old', "I've seen the first two", 'another one please', 'more', 'give me a comedy']) expect(requestedCount(message), message).toBeUndefined();
+  });
+
+  it('reads the films a message asks to leave out, a series by its name, and no genre', () => {
+    const items = [film('a', 'Star Wars (1977)', 1977, ['Sci-Fi', 'War']), film('b', 'Star Trek: Generations (1994)', 1994), film('c', 'Star Trek III: The Search for Spock (1984)', 1984), film('g', 'Godfather, The (1972)', 1972), film('h', 'Godfather: Part II, The (1974)', 1974), film('r', 'True Romance (1993)', 1993)];
+    const stems = new Set(['sci', 'war', 'romance', 'horror']);
+    const left = (message: string) => negatedFilms(message, items, stems).map((item) => item.id);
+    expect(left('anything but Star Wars')).toEqual(['a']);
+    expect(left('not Star Trek this time')).toEqual(['b', 'c']);
+    expect(left('a crime movie, anything but The Godfather')).toEqual(['g', 'h']);
+    expect(left('not Pulp Fiction either')).toEqual([]);
+    expect(left('no romance please')).toEqual([]);
+    expect(left('not that one')).toEqual([]);
+  });
+});

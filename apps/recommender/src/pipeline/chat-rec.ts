@@ -12,7 +12,7 @@ import {
   type Profile,
   type ProfileExtractor,
 } from '@personalab/core';
-import { spokenTitle } from '@personalab/datasets';
+import { normalizeTitleText, spokenTitle, titleVariants } from '@personalab/datasets';
 import type { BatchEntry, ChatRating, RecommenderStore, StoredImplicitEvent, StoredMessage } from '../store/store.js';
 import type { CandidateGenerator } from './candidate-generator.js';
 import {
@@ -348,6 +348,11 @@ export class ChatRec {
     pending?: TurnState | undefined;
     /** The part of `refinement.tagWeights` a mood put there ("date night"): the result says whether it moved the list (`moodMoved`). */
     mood?: Readonly<Record<string, number>> | undefined;
+    /**
+     * Genre weights the ranking reads on top of `refinement` and the explanations do not: the genres of the films a turn
+     * asks for more like ("something like them"), a lean toward them, never a request for the genre.
+     */
+    nudge?: Readonly<Record<string, number>> | undefined;
     signal?: AbortSignal;
   }): Promise<RecommendResult> {
     const k = options.k ?? 5;
@@ -356,7 +361,7 @@ export class ChatRec {
     const cached = this.cachedList(slot);
     if (cached) return cached;
 
-    const { ranked, reranker, degradedReason, candidates, profile, history } = await this.rank(options, k, false);
+    const { ranked, reranker, degradedReason, candidates, profile, history } = await this.rank(withNudge(options), k, false);
     const recommendations: Recommendation[] = [];
     for (const entry of ranked) {
       // The LLM re-ranker's reason is its explanation; the offline explainer cites evidence.
@@ -371,7 +376,7 @@ export class ChatRec {
       });
       recommendations.push({ ...entry, explanation });
     }
-    const moodMoved = options.mood === undefined ? undefined : await this.moodMoved(ranked, options, k, options.mood);
+    const moodMoved = options.mood === undefined ? undefined : await this.moodMoved(ranked, withNudge(options), k, options.mood);
     const result: RecommendResult = {
       recommendations,
       reranker,
@@ -414,9 +419,10 @@ export class ChatRec {
     // had dropped horror from the liked genres and skipped every popular horror film).
     // A mood's nudge is no request for a genre: "I can't stand horror" then "something for halloween" had listed horror films.
     const mood = options.mood ?? {};
+    const nudge = options.nudge ?? {};
     const askedKeys = new Set([
       ...Object.keys(options.refinement?.asked?.genres ?? {}),
-      ...Object.entries(options.refinement?.tagWeights ?? {}).filter(([tag, weight]) => weight - (mood[tag] ?? 0) > 1e-9).map(([tag]) => tag),
+      ...Object.entries(options.refinement?.tagWeights ?? {}).filter(([tag, weight]) => weight - (mood[tag] ?? 0) - (nudge[tag] ?? 0) > 1e-9).map(([tag]) => tag),
       ...(options.askedGenres ?? []),
     ]);
     for (const tag of askedKeys) {
@@ -595,6 +601,7 @@ export class ChatRec {
     // The profile learns from the message before recommending, so a new user's words count at once; titles
     // named with an opinion ("I loved Alien") become the user's ratings, the model's seeds. Both are read in
     // place of the stored ones and written with the turn, in one transaction: a turn that fails writes nothing.
+    const previousProfile = this.profile(options.userId);
     const extracted = await this.extractProfile(options.userId, [userMessage]);
     // "I didn't like the first one", "more like the second one", "I've seen the third one": the films the last list showed
     // there; "I loved it", "more like that" after "why the fourth one?": the film that turn was about.
@@ -632,6 +639,9 @@ export class ChatRec {
       } else {
         reply = lastRecommended.length > 0 ? `Which one do you mean? I suggested:\n${list(lastRecommended.map((item) => item.title))}` : 'Ask me for a recommendation first, then ask why.';
       }
+    } else if (turn.intent === 'chitchat' && turn.asksAboutSelf) {
+      // "What do you know about me?": what they said and rated, not a list (it had been answered with one).
+      reply = this.aboutUser(options.userId, pending, constraints);
     } else if (turn.intent === 'chitchat') {
       if (turn.unreadable === 'empty') reply = 'I did not catch anything there. Tell me a film you liked, or what you are in the mood for?';
       else {
@@ -641,17 +651,26 @@ export class ChatRec {
         result = { ...result, degraded: answered.degradedReason !== undefined, ...(answered.degradedReason ? { degradedReason: answered.degradedReason } : {}) };
       }
     } else {
-      // Nothing offered earlier in this session is offered again: the user has seen it and asked on.
-      const exclude = session === undefined ? [] : this.offeredIn(session.id);
+      // Nothing offered earlier in this session is offered again: the user has seen it and asked on. Nor is a film the
+      // user asked to leave out in this session ("anything but Star Wars").
+      const leftOut = negatedFilms(options.message, this.options.catalog.values(), knownTags);
+      const leftOutBefore = session === undefined ? [] : this.leftOutIn(session.id, knownTags);
+      const exclude = [...(session === undefined ? [] : this.offeredIn(session.id)), ...leftOutBefore, ...leftOut.map((item) => item.id)];
       const steered = update === undefined ? { refinement: turn.refinement, mood: turn.mood?.tagWeights } : withConstraints(turn, update, constraints, this.askedFor(constraints));
       const refinement = steered.refinement;
+      // "Something like them", "more like the second one": the list leans to the genres of the films pointed at, which
+      // are often rated already, so the turn would otherwise add nothing to the ranking.
+      const examples = named === options.message ? [] : this.options.catalog.titleOpinions().read(named).filter((opinion) => opinion.byExample === true && opinion.polarity === 'like').map((opinion) => opinion.item);
+      const nudge = examples.length === 0 ? undefined : exampleNudge(examples);
+      // "Give me 3", "top 10 action movies": the count asked for (at most 10), else the caller's.
+      const counted = requestedCount(options.message);
       // What the message says about titles the user dislikes is not what they want more of: the text
       // index does not search for it (an LLM re-ranker still reads the whole message).
       const disliked = stated.filter((opinion) => opinion.polarity === 'dislike').map((opinion) => opinion.clause);
       const searchText = disliked.reduce((text, clause) => text.replace(clause, ' '), options.message).trim();
       result = await this.recommend({
         userId: options.userId,
-        k: options.k ?? 5,
+        k: counted?.count ?? options.k ?? 5,
         refinement,
         message: options.message,
         searchText,
@@ -660,25 +679,35 @@ export class ChatRec {
         keepOutDisliked: true,
         pending,
         ...(steered.mood === undefined ? {} : { mood: steered.mood }),
+        ...(nudge === undefined ? {} : { nudge }),
         ...(options.signal ? { signal: options.signal } : {}),
       });
       shown = result.recommendations.map((entry) => entry.item.id);
+      // Tastes the message stated that the profile took in ("I love sci-fi", "I can't stand horror"), said back once.
+      const tastes = this.statedTastes(previousProfile, extracted.profile, knownTags, pending, [...stated.map((opinion) => opinion.item), ...seen]);
       const notes = [
+        ...tastes,
         ...stated.map((opinion) => `you ${opinion.polarity === 'like' ? 'like' : 'dislike'} ${opinion.item.title}`),
         ...(seen.length > 0 ? [`you have seen ${seen.map((item) => item.title).join(', ')} (I will not suggest ${seen.length === 1 ? 'it' : 'them'} again)`] : []),
+        ...(leftOut.length > 0 ? [`leaving out ${leftOut.length <= 3 ? titleList(leftOut.map((item) => item.title)) : `${leftOut.slice(0, 2).map((item) => item.title).join(', ')} and ${leftOut.length - 2} more of the series`}`] : []),
       ];
       const noted = notes.length > 0 ? `Noted: ${notes.join('; ')}. ` : '';
       const asked = hasConstraints(constraints) ? ` (${describeConstraints(constraints)})` : '';
-      const understood = turn.intent === 'refine' ? `Understood${quote(turn.refinement?.phrase ?? options.message)}. ` : '';
+      // A turn that only states tastes is not quoted back as well ("Noted: you like westerns. Understood (…)").
+      const understood = turn.intent === 'refine' && tastes.length === 0 ? `Understood${quote(turn.refinement?.phrase ?? options.message)}. ` : '';
+      // "More", "next", "another 5": the next films of the same request.
+      const more = lastRecommended.length > 0 && paging.test(options.message.replace(/[’‘]/g, "'"));
       // The mood is named only when it moved the list; one kept from an earlier turn is said to be kept.
       const moodNames = turn.mood?.names ?? (update === undefined ? undefined : constraints.mood?.names);
       const mood = result.moodMoved && moodNames ? moodInWords(moodNames, result.recommendations.map((entry) => entry.item)) : undefined;
       const lead =
         noted +
         (mood === undefined
-          ? turn.intent === 'refine'
-            ? `${understood}How about these instead${asked}:`
-            : `Here is what I would suggest${asked}:`
+          ? more
+            ? `Here are more${asked}:`
+            : turn.intent === 'refine'
+              ? `${understood}How about these instead${asked}:`
+              : `Here is what I would suggest${asked}:`
           : turn.mood === undefined
             ? `${understood}Still with ${mood.heard} in mind, ${turn.intent === 'refine' ? 'how about these instead' : 'here is what I would suggest'}${asked}:`
             : `${understood}${mood.lead}${asked}:`);
@@ -686,7 +715,7 @@ export class ChatRec {
       const language = turn.unreadable === 'language' && !this.options.llm ? 'I can only read English for now, so this list goes by what I know of your taste. ' : '';
       // "Something shorter": the pipeline reads no running times, so say the list does not answer that part.
       const length = turn.unsupported === 'length' ? 'I cannot choose films by running time, so these go by the rest of what you asked. ' : '';
-      const short = shortOfAskedGenres(result.recommendations, refinement, this.namesOfGenres());
+      const short = [shortOfAskedGenres(result.recommendations, refinement, this.namesOfGenres()), countNote(counted, result.recommendations.length)].filter(Boolean).join(' ');
       reply =
         result.recommendations.length > 0
           ? `${language}${length}${lead}\n${list(result.recommendations.map((entry) => entry.item.title))}${short ? `\n${short}` : ''}`
@@ -789,19 +818,25 @@ export class ChatRec {
    * The film the session's last turn was about: the one it asked about ("why the fourth one?", "tell me about Fargo"), or
    * the one film it gave an opinion of ("I loved Toy Story").
    */
-  private discussedIn(sessionId: string, lastRecommended: readonly Item[], knownTags: ReadonlySet<string>): Item | undefined {
-    const [previous, reply] = this.options.store.sessionMessages(sessionId, 2);
-    if (previous?.role !== 'user' || reply?.role !== 'assistant') return undefined;
+  private discussedIn(sessionId: string, lastRecommended: readonly Item[], knownTags: ReadonlySet<string>): Item[] {
+    const messages = this.options.store.sessionMessages(sessionId, 3);
+    const [previous, reply] = messages.slice(-2);
+    if (previous?.role !== 'user' || reply?.role !== 'assistant') return [];
     const turn = classifyTurn(previous.content, {
       lastRecommended,
       knownTags,
       allItems: () => this.options.catalog.values(),
       looseTitles: (text) => this.options.catalog.titleOpinions().titles(text, { aboutFilms: true }),
     });
-    if (turn.intent === 'explain') return turn.target;
-    // "I loved Toy Story" then "more like it": the one film the last message gave an opinion of.
-    const opinions = new Set(this.options.catalog.titleOpinions().read(previous.content).map((opinion) => opinion.item));
-    return opinions.size === 1 ? [...opinions][0] : undefined;
+    if (turn.intent === 'explain') return turn.target === undefined ? [] : [turn.target];
+    // "I loved Toy Story" then "more like it": the film the last message gave an opinion of; "I loved Pulp Fiction and
+    // Reservoir Dogs" then "something like them": both (films named by their place in the list before it included).
+    const before = messages.length === 3 ? messages[0] : undefined;
+    const lastBefore = before?.role === 'assistant' ? (before.recommendedItemIds ?? []).map((id) => this.options.catalog.get(id)).filter((item): item is Item => item !== undefined) : [];
+    const opinions = this.options.catalog.titleOpinions().read(nameReferences(previous.content, lastBefore));
+    // "I loved Toy Story and Aladdin, but Jumanji was boring" then "something like them": the films liked.
+    const liked = opinions.filter((opinion) => opinion.polarity === 'like');
+    return [...new Set((opinions.length > 1 && liked.length > 0 ? liked : opinions).map((opinion) => opinion.item))];
   }
 
   /**
@@ -813,6 +848,104 @@ export class ChatRec {
     if (seen.length === 0) return seen;
     const known = new Set([...stated.map((opinion) => opinion.item.id), ...this.history(userId).map((entry) => entry.item.id)]);
     return seen.filter((item) => !known.has(item.id));
+  }
+
+  /**
+   * The genre tastes `after` holds that `before` did not ("I love sci-fi" → "you like sci-fi"; "I can't stand horror" →
+   * "no horror unless you ask for it"), as the reply says them back; none for tastes naming no catalogue genre, or
+   * already held. A strong dislike of a genre the user has rated well here says so ("though you rated 12 of them 4 or 5").
+   */
+  private statedTastes(before: Profile, after: Profile, knownTags: ReadonlySet<string>, pending: TurnState, namedFilms: readonly Item[]): string[] {
+    const held = new Set(before.preferences.map((preference) => `${preference.polarity}|${preference.subject}`));
+    // A film the message named is an opinion of the film, said back as such ("I loved Laugh Riot" had also been said
+    // back as "you like laugh riot", a taste for comedies read from the word "laugh").
+    const titles = new Set(namedFilms.flatMap((item) => titleVariants(item.title)));
+    const names = this.namesOfGenres();
+    const said: string[] = [];
+    for (const preference of after.preferences) {
+      if (preference.polarity === 'neutral' || held.has(`${preference.polarity}|${preference.subject}`) || titles.has(normalizeTitleText(preference.subject))) continue;
+      const keys = [...new Set(mentionedTagStems(preference.subject, knownTags))];
+      if (keys.length === 0) continue;
+      const subject = preference.subject.split(/\s+/).length <= 3 ? preference.subject : titleList(keys.map((key) => (names.get(key) ?? key).toLowerCase()));
+      if (preference.polarity === 'like') {
+        said.push(`you like ${subject}`);
+        continue;
+      }
+      if (preference.strength < KEEP_OUT_STRENGTH) {
+        said.push(`you are not keen on ${subject}`);
+        continue;
+      }
+      // What the user's own ratings say of the genre (outside this chat): a stated dislike they contradict is worth a word.
+      const ratedWell = this.historyWith(after.userId, [], pending.ratings).filter((entry) => entry.source !== 'chat' && (entry.rating ?? 0) >= 4 && tagStems(entry.item).some((tag) => keys.includes(tag))).length;
+      const though = ratedWell >= 5 ? `, though you have rated ${ratedWell} of them 4 or 5 here (tell me if I have that wrong)` : '';
+      said.push(`no ${subject} unless you ask for ${keys.length === 1 && !/s$/.test(subject) ? 'it' : 'them'}${though}`);
+    }
+    return said;
+  }
+
+  /** Films the user asked to leave out in a session's earlier messages ("anything but Star Wars"). */
+  private leftOutIn(sessionId: string, knownTags: ReadonlySet<string>): string[] {
+    const ids = new Set<string>();
+    for (const message of this.options.store.sessionMessages(sessionId, 1_000)) {
+      if (message.role !== 'user') continue;
+      for (const item of negatedFilms(message.content, this.options.catalog.values(), knownTags)) ids.add(item.id);
+    }
+    return [...ids];
+  }
+
+  /**
+   * "What do you know about me?": the genres the user said they like or dislike, the films they rated or said they have
+   * seen in chat, what their other ratings here favour, and what this session asks for.
+   */
+  private aboutUser(userId: string, pending: TurnState, constraints: SessionConstraints): string {
+    const knownTags = this.options.catalog.tagStems();
+    const names = this.namesOfGenres();
+    const genreWords = (polarity: 'like' | 'dislike', strong: boolean) =>
+      pending.profile.preferences
+        .filter((preference) => preference.polarity === polarity && (polarity === 'like' || (preference.strength >= KEEP_OUT_STRENGTH) === strong) && mentionedTagStems(preference.subject, knownTags).size > 0)
+        .map((preference) => preference.subject);
+    const sentences: string[] = [];
+    const liked = genreWords('like', true);
+    const cannotStand = genreWords('dislike', true);
+    const notKeen = genreWords('dislike', false);
+    const tastes = [
+      ...(liked.length > 0 ? [`you like ${titleList(liked)}`] : []),
+      ...(cannotStand.length > 0 ? [`you cannot stand ${titleList(cannotStand)}`] : []),
+      ...(notKeen.length > 0 ? [`you are not keen on ${titleList(notKeen)}`] : []),
+    ];
+    if (tastes.length > 0) sentences.push(`You told me ${titleList(tastes)}.`);
+    const history = this.historyWith(userId, [...this.implicitEvents(userId), ...(pending.events ?? [])], pending.ratings);
+    const chat = history.filter((entry) => entry.source === 'chat' && entry.rating !== undefined);
+    const chatLiked = chat.filter((entry) => (entry.rating ?? 0) >= 4).map((entry) => entry.item.title);
+    const chatDisliked = chat.filter((entry) => (entry.rating ?? 0) <= 2).map((entry) => entry.item.title);
+    const films = [...(chatLiked.length > 0 ? [`liked ${titleList(chatLiked)}`] : []), ...(chatDisliked.length > 0 ? [`disliked ${titleList(chatDisliked)}`] : [])];
+    if (films.length > 0) sentences.push(`You ${titleList(films)}.`);
+    const seen = history.filter((entry) => entry.event === 'view').map((entry) => entry.item.title);
+    if (seen.length > 0) sentences.push(`You have seen ${titleList(seen)}.`);
+    const rated = history.filter((entry) => entry.source !== 'chat' && entry.rating !== undefined);
+    if (rated.length > 0) {
+      // The best-known of their five-star films, and the genres they rate highest (of those they rated at least five times).
+      const favourites = rated
+        .filter((entry) => entry.rating === 5)
+        .sort((a, b) => this.options.catalog.popularity(b.item.id).likes - this.options.catalog.popularity(a.item.id).likes)
+        .slice(0, 3)
+        .map((entry) => entry.item.title);
+      const byGenre = new Map<string, { total: number; count: number }>();
+      for (const entry of rated) for (const tag of new Set(tagStems(entry.item))) {
+        const genre = byGenre.get(tag) ?? { total: 0, count: 0 };
+        genre.total += entry.rating ?? 0;
+        genre.count += 1;
+        byGenre.set(tag, genre);
+      }
+      const top = [...byGenre].filter(([, genre]) => genre.count >= 5).sort((a, b) => b[1].total / b[1].count - a[1].total / a[1].count).slice(0, 2);
+      const genres = top.map(([tag, genre]) => `${(names.get(tag) ?? tag).toLowerCase()} (${(genre.total / genre.count).toFixed(1)} on average)`);
+      sentences.push(
+        `You have rated ${rated.length} film${rated.length === 1 ? '' : 's'} here${favourites.length > 0 ? `, ${titleList(favourites)} among your favourites` : ''}${genres.length > 0 ? `; you rate ${titleList(genres)} highest` : ''}.`,
+      );
+    }
+    if (hasConstraints(constraints)) sentences.push(`What you asked for in this conversation: ${describeConstraints(constraints)}.`);
+    if (sentences.length === 0) return 'I do not know anything about you yet. Tell me a film you liked, or what you are in the mood for?';
+    return `${sentences.join(' ')} Ask for a recommendation whenever you like, or tell me more.`;
   }
 
   /** How an item has been received here: its current ratings (count, mean) and its likes and rank among the most liked. */
@@ -911,6 +1044,16 @@ const places: Record<string, number> = { first: 0, '1st': 0, second: 1, '2nd': 1
 const pointer =
   /\b((?:loved|liked|hated|disliked|enjoyed|adored|love|like|hate|dislike|enjoy|seen|saw|watched)\s+)(it|that one|this one|that|this)\b(?![ \t]+(?:when|if|because|that|which|how|who|movies?|films?|genre|kind|sort|type|the|a|an|one|ones|is|was)\b)|^(it|that one|this one)(?=\s+(?:was|is)\b)/i;
 
+/**
+ * "Them", "those" or "both" as the films an opinion, a viewing or a request by example is of ("something like them but
+ * older", "more like both", "I've seen those"): the films the last message named.
+ */
+const pluralPointer =
+  /\b((?:like|loved|liked|hated|disliked|enjoyed|adored|love|hate|enjoy|seen|saw|watched|than|to)\s+)(both of them|both of those|both|them both|them|those two|these two|the two|those)\b(?![ \t]+(?:when|if|because|that|which|who|movies?|films?|genres?|kinds?|sorts?|types?|ones|days|years)\b)/i;
+
+/** "More like the first", "I loved the second!": a place in the last list without "one" after it (read as "the first one"). */
+const barePlace = /\bthe\s+(first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th)\b(?=\s*(?:$|[,.!?;)]|(?:and|but|please|too|was|is|again|either)\b))/gi;
+
 /** A film's title as people write it, with its year, which tells apart films of the same name ("Sabrina (1954)", not Sabrina (1995)). */
 const writtenTitle = (item: Item) => (item.year === undefined ? spokenTitle(item.title) : `${spokenTitle(item.title)} (${item.year})`);
 
@@ -920,11 +1063,11 @@ const writtenTitle = (item: Item) => (item.year === undefined ? spokenTitle(item
  * and, when the last turn asked about a film (`discussed`), "it" or "that" pointing at it ("I loved it" → "I loved The
  * Quiet Man"), so the title reader gives it the opinion. Unchanged for a place the list does not have.
  */
-export function nameReferences(message: string, lastRecommended: readonly Item[], discussed?: Item): string {
+export function nameReferences(message: string, lastRecommended: readonly Item[], discussed?: Item | readonly Item[]): string {
   const named =
     lastRecommended.length === 0
       ? message
-      : message.replace(listReference, (reference, place: string | undefined, number: string | undefined, end: string | undefined, count: string | undefined) => {
+      : message.replace(barePlace, (_place, word: string) => `the ${word} one`).replace(listReference, (reference, place: string | undefined, number: string | undefined, end: string | undefined, count: string | undefined) => {
           if (end !== undefined) {
             const size = counts[count?.toLowerCase() ?? ''] ?? 0;
             const several = end.toLowerCase() === 'last' ? lastRecommended.slice(-size) : lastRecommended.slice(0, size);
@@ -947,8 +1090,98 @@ export function nameReferences(message: string, lastRecommended: readonly Item[]
           return titles.length === 1 ? (titles[0] ?? reference) : `${titles.slice(0, -1).join(', ')} and ${titles[titles.length - 1] ?? ''}`;
         });
   if (whole !== named) return whole;
-  if (discussed === undefined || named !== message) return named;
-  return named.replace(pointer, (_reference, verb: string | undefined) => `${verb ?? ''}${writtenTitle(discussed)}`);
+  const films = discussed === undefined ? [] : 'id' in discussed ? [discussed as Item] : (discussed as readonly Item[]);
+  if (films.length === 0 || named !== message) return named;
+  const [only] = films;
+  if (films.length === 1 && only !== undefined) return named.replace(pointer, (_reference, verb: string | undefined) => `${verb ?? ''}${writtenTitle(only)}`);
+  // "I loved Pulp Fiction and Reservoir Dogs" then "something like them but older": both films.
+  const titles = films.map(writtenTitle);
+  return named.replace(pluralPointer, (_reference, verb: string) => `${verb}${titles.slice(0, -1).join(', ')} and ${titles[titles.length - 1] ?? ''}`);
+}
+
+/** Number words a count of films is written with. */
+const countWords: Record<string, number> = { one: 1, 'a single': 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, twenty: 20 };
+/** The most films one reply lists, whatever is asked ("top 20"): the re-ranker orders 20 candidates. */
+const MAX_LISTED = 10;
+const countPattern = String.raw`(\d{1,2}|one|a single|two|three|four|five|six|seven|eight|nine|ten|twenty)`;
+/** A count of films asked for: "give me 3", "top 10 action movies", "just one thriller", "2 more", "another 5"; not "the 90s", "my 6 year old", "the first two". */
+const countAsked = new RegExp(
+  [
+    String.raw`\b(?:top|give me|show me|recommend(?: me)?|suggest|list|find me|get me|just|only)\s+(?:me\s+|us\s+)?(?:just\s+|only\s+|another\s+)?${countPattern}\b(?!\s*(?:s\b|'s|-|years?|yrs?|stars?|minutes?|mins?|hours?|of\s+(?:the|them|these|those|my|our)\b|more\s+time))`,
+    String.raw`\b${countPattern}\s+(?:more|others|other (?:ones|films|movies)|new ones)\b`,
+    String.raw`\banother\s+${countPattern}\b(?!\s*(?:s\b|years?))`,
+  ].join('|'),
+  'i',
+);
+
+/** How many films a message asks for, up to `MAX_LISTED`; undefined when it names no count. `asked` is the count as said (it may be more). */
+export function requestedCount(message: string): { count: number; asked: number } | undefined {
+  const text = message.toLowerCase().replace(/\bthe first (?:two|three|four|five|2|3|4|5)\b|\bthe last (?:two|three|four|five|2|3|4|5)\b/g, ' ');
+  const match = countAsked.exec(text);
+  if (match === null) return undefined;
+  const said = match.slice(1).find((group) => group !== undefined);
+  const asked = said === undefined ? undefined : /^\d+$/.test(said) ? Number(said) : countWords[said];
+  // "Another one" asks for another film, not a list of one.
+  if (asked === undefined || asked < 1 || (asked === 1 && /\banother\s+one\b/.test(match[0]))) return undefined;
+  return { count: Math.min(asked, MAX_LISTED), asked };
+}
+
+/** Asking for the next films of the same request: "more", "next", "show me more", "more please", "give me 2 more", "another 5", "keep going". */
+const paging =
+  /^\s*(?:(?:ok|okay|great|nice|cool|thanks|thank you|hmm+|and|alright)[,!.]*\s+)*(?:(?:show|give|get) (?:me|us)\s+|can i (?:see|have|get)\s+|any\s+)?(?:just\s+|only\s+)?(?:some\s+|a few\s+|one\s+|(?:\d{1,2}|two|three|four|five|ten)\s+)?(?:more|next|others|another (?:\d{1,2}|two|three|four|five|ten|few|batch|round|page|list|set)|the next (?:\d{1,2}|few|batch|page|ones?)|keep (?:going|them coming)|next (?:page|batch|ones?|few))(?:\s+(?:ones|films|movies|options|suggestions|picks|of those|of them|like (?:those|these|that)))*\s*(?:please|pls)?\s*[?.!]*\s*$/i;
+
+/** Words that put a film out of the request: "anything but Star Wars", "not Pulp Fiction either", "except The Godfather". */
+const negatedFilm =
+  /\b(?:(?:anything|something|everything|any(?:one)?)\s+(?:but|except|other than|besides|apart from)|except(?: for)?|other than|apart from|excluding|not|no|without|minus)\s+([^,.;!?]+)/gi;
+/** Words after a title that are not part of it ("not Pulp Fiction either", "no Star Wars this time"). */
+const trailingWords = /^(?:either|again|please|this|time|then|too|for|now|though|movies?|films?|ones?|sequels?|series|franchise|stuff|or|and|any|of|its|it|the)$/;
+/** A title as compared: lower case, no year, the article moved back to its front dropped ("Godfather, The (1972)" → "godfather"). */
+const comparable = (title: string) =>
+  title
+    .replace(/\s*\(\d{4}\)\s*$/, '')
+    .replace(/,\s*(?:the|a|an)\s*$/i, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+
+/** `comparable` of each catalogue item's title, kept per item: every turn reads the session's negations against the whole catalogue. */
+const comparableTitles = new WeakMap<Item, string>();
+const comparableTitle = (item: Item): string => {
+  let words = comparableTitles.get(item);
+  if (words === undefined) {
+    words = comparable(item.title);
+    comparableTitles.set(item, words);
+  }
+  return words;
+};
+
+/**
+ * The catalogue films a message asks to leave out ("anything but Star Wars", "an adventure movie but not Indiana Jones",
+ * "not Pulp Fiction either"): every film whose title starts with the words named (a series: "not The Godfather" leaves
+ * out its sequels too). A one-word name counts only written capitalised ("not Fargo"; "no horror" names no film), and
+ * names of genres never count.
+ */
+export function negatedFilms(message: string, items: Iterable<Item>, knownTags: ReadonlySet<string>): Item[] {
+  const phrases = [...message.replace(/[’‘]/g, "'").matchAll(negatedFilm)].map((match) => match[1] ?? '');
+  if (phrases.length === 0) return [];
+  const titles = [...items].map((item) => ({ item, words: comparableTitle(item) }));
+  const found = new Map<string, Item>();
+  for (const phrase of phrases) {
+    const written = phrase.replace(/^\s*(?:the|a|an)\s+/i, '').trim().split(/\s+/).filter(Boolean).slice(0, 8);
+    // The longest run of words from the start that begins some title ("Star Wars this time" → "Star Wars").
+    for (let length = written.length; length >= 1; length--) {
+      const words = written.slice(0, length);
+      if (trailingWords.test((words[words.length - 1] ?? '').toLowerCase())) continue;
+      const name = comparable(words.join(' '));
+      // "Star Wars" names a film although "wars" is a genre word; "Horror" alone does not.
+      if (name.length < 3 || (length === 1 && (!/^\p{Lu}/u.test(words[0] ?? '') || mentionedTagStems(name, knownTags).size > 0))) continue;
+      const matching = titles.filter((title) => title.words === name || title.words.startsWith(`${name} `));
+      if (matching.length === 0) continue;
+      for (const { item } of matching) found.set(item.id, item);
+      break;
+    }
+  }
+  return [...found.values()];
 }
 
 /** Messages up to this length are quoted back ("Understood ("something lighter")"); longer ones would be cut mid-sentence. */
@@ -987,8 +1220,11 @@ const changesRequest = (update: ConstraintUpdate, previous: SessionConstraints) 
   (update.dropped ?? []).some((tag) => previous.tags[tag] !== undefined) ||
   Object.keys(update.disliked ?? {}).some((tag) => (previous.tags[tag] ?? 0) > 0);
 
-/** A correction of what was asked: "no, I meant the 1980s", "make it the 70s", "no wait, 1985", "a comedy instead". */
-const correction = /\b(?:meant|make (?:it|that)|no wait|instead)\b/i;
+/**
+ * A correction of what was asked: "no, I meant the 1980s", "make it the 70s", "no wait, 1985", "a comedy instead",
+ * "actually, the early 90s", "on second thought, a drama", "switch to westerns".
+ */
+const correction = /\b(?:meant|make (?:it|that)|no wait|instead|actually|on (?:second|further) thoughts?|(?:change|switch) (?:it |that )?to|rather)\b/i;
 
 /**
  * Whether a message revises the request the last list answered rather than making a new one: years relative to it
@@ -1082,4 +1318,37 @@ function withoutMood(refinement: Refinement | undefined, mood: Readonly<Record<s
     if (Math.abs(rest) > 1e-12) tagWeights[tag] = rest;
   }
   return { ...refinement, tagWeights };
+}
+
+/** A request with its `nudge` added to the refinement's weights, as the ranking reads it (the explanations read the request without). */
+function withNudge(options: RecommendRequest): RecommendRequest {
+  const nudge = options.nudge;
+  if (nudge === undefined || Object.keys(nudge).length === 0) return options;
+  const tagWeights: Record<string, number> = { ...(options.refinement?.tagWeights ?? {}) };
+  for (const [tag, weight] of Object.entries(nudge)) tagWeights[tag] = (tagWeights[tag] ?? 0) + weight;
+  return { ...options, refinement: { ...(options.refinement ?? { phrase: '' }), tagWeights } };
+}
+
+/** How strongly the genres of films asked for by example lean the list ("something like them"), like a mood's weights. */
+const EXAMPLE_NUDGE = 0.4;
+
+/** The genres at least half of the example films share, as ranking weights: "something like Pulp Fiction and Reservoir Dogs" leans to crime. */
+function exampleNudge(examples: readonly Item[]): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of examples) for (const tag of new Set(tagStems(item))) counts.set(tag, (counts.get(tag) ?? 0) + 1);
+  const nudge: Record<string, number> = {};
+  for (const [tag, count] of counts) if (count * 2 >= examples.length) nudge[tag] = EXAMPLE_NUDGE;
+  return nudge;
+}
+
+/** "A", "A and B", "A, B and C". */
+function titleList(names: readonly string[]): string {
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
+}
+
+/** What the reply owes about a count asked for ("give me 3"): that fewer fit, or that it lists at most `MAX_LISTED`. */
+function countNote(counted: { count: number; asked: number } | undefined, listed: number): string | undefined {
+  if (counted === undefined || listed === 0) return undefined;
+  if (listed < counted.count) return `I only have ${listed} that ${listed === 1 ? 'fits' : 'fit'}.`;
+  return counted.asked > MAX_LISTED ? `I list at most ${MAX_LISTED} at a time.` : undefined;
 }

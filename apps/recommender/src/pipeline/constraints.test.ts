@@ -503,3 +503,12 @@ describe('session constraints', () => {
     expect(withOfflineFloor(read('forget the comedies'), { reset: false, wanted: {}, avoided: {}, adds: false }).dropped).toEqual(['comed']);
   });
 });
+
+describe('readConstraints: second multi-turn QA pass', () => {
+  it('reads "top 5 westerns from the 60s" and "actually make it a drama"', () => {
+    // Before: neither set anything ("top 5" and "make it" were no request words).
+    expect(read('top 5 westerns from the 60s')).toMatchObject({ wanted: { western: 0.3 }, years: { from: 1960, to: 1969 } });
+    expect(read('actually make it a drama').wanted).toEqual({ drama: 0.3 });
+    expect(after('a comedy from the 80s', 'actually make it a drama')).toEqual({ tags: { drama: 0.3 }, years: { from: 1980, to: 1989 } });
+  });
+});

@@ -250,7 +250,7 @@ const lifeEvent =
 const ageDecade = new RegExp(String.raw`\b(?:in|into|of)\s+(?:my|our|their|his|her|your|its)\s+(?:(?:early|mid|late)[- ]?)?(?:\d0'?s|${Object.keys(decadeWords).join('|')})\b`, 'g');
 /** What makes years in a sentence about films: film words and asking words ("something from 1995", "90s movies", "anything made in 1965?"). */
 const filmYearCue =
-  /\bolder(?=\s*(?:please|ones?|instead|then|[.!?]*\s*$))|\b(?:older|earlier|newer|later|more recent) than (?:that|those|these|this|them|the last)\b|\bmeant\b(?!\s+to\b)|\bno wait\b|\bmake (?:it|that)\b|\b(?:movies?|films?|flicks?|ones|titles|watch\w*|see|made|released|came out|recommend|suggest|show me|give me|find me|how about|what about|something|anything|please|instead|mood|fancy|feel like|looking for|prefer|rather|maybe|perhaps)\b/;
+  /\bolder(?=\s*(?:please|ones?|instead|then|[.!?]*\s*$))|\b(?:older|earlier|newer|later|more recent) than (?:that|those|these|this|them|the last)\b|\bmeant\b(?!\s+to\b)|\bno wait\b|\bmake (?:it|that)\b|\btop (?:\d{1,2}|three|five|ten)\b|\b(?:movies?|films?|flicks?|ones|titles|watch\w*|see|made|released|came out|recommend|suggest|show me|give me|find me|how about|what about|something|anything|please|instead|mood|fancy|feel like|looking for|prefer|rather|maybe|perhaps)\b/;
 
 /**
  * The part of the message whose years are about films: sentences with a film or asking word, or a clause
@@ -430,7 +430,7 @@ const filmRequest =
  * or fewer ("comedies please", "horror").
  */
 const requestCue =
-  /\b(?:want|wanna|looking for|look for|mood|recommend|suggest|show me|give me|how about|what about|fancy|feel like|up for|craving|tonight|find me|any|some|something|anything|another|more|please|instead|only|rather|prefer|maybe|perhaps|watch|see|movies?|films?|flicks?|(?:wouldn'?t|would not) mind|could go for|open to|(?:would|'d) (?:like|love))\b|\?/;
+  /\b(?:want|wanna|looking for|look for|mood|recommend|suggest|show me|give me|how about|what about|fancy|feel like|up for|craving|tonight|find me|any|some|something|anything|another|more|please|instead|only|rather|prefer|maybe|perhaps|watch|see|movies?|films?|flicks?|(?:wouldn'?t|would not) mind|could go for|open to|(?:would|'d) (?:like|love)|make (?:it|that)|switch to|change (?:it|that) to|top (?:\d{1,2}|three|five|ten))\b|\?/;
 /** A mild wish that asks only beside a request for a film: "I don't mind horror, suggest a movie". */
 const mildWish = /\b(?:don'?t|do not) mind\b|\b(?:ok|okay|fine|happy) with\b/;
 /** A request that points back at a genre named in the message: "nothing beats a good comedy, suggest one", "I don't mind horror, recommend a good one". */

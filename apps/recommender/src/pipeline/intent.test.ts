@@ -257,3 +257,13 @@ describe('moodInWords', () => {
     for (const message of ['cheers, bye', 'cheers!', 'see you later', 'thanks, bye', 'perfect, thanks']) expect(classifyTurn(message, context).intent, message).toBe('chitchat');
   });
 });
+
+describe('classifyTurn: questions about the user (second multi-turn QA pass)', () => {
+  it('reads "what do you know about me?" and "what have I told you I like?" as asking about the user, not for films', () => {
+    // Before: both were answered with a list of films, as requests.
+    for (const message of ['what do you know about me?', 'What have I told you I like?', 'what have I told you so far?', 'what are my tastes?', 'remind me what I like']) {
+      expect(classifyTurn(message, context), message).toEqual({ intent: 'chitchat', asksAboutSelf: true });
+    }
+    for (const message of ['what do you know about Zombie Street?', 'what did I tell you about the first one?', 'recommend me something']) expect(classifyTurn(message, context).asksAboutSelf, message).toBeUndefined();
+  });
+});

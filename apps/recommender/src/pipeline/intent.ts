@@ -40,7 +40,16 @@ export interface ClassifiedTurn {
    * ("tell me about The Matrix", "what about Avatar?", "why Inception?"), so the reply can say it is not in the catalogue.
    */
   unknownTitle?: string | undefined;
+  /**
+   * The user asks what the recommender knows of them ("what do you know about me?", "what have I told you I like?"):
+   * classified as chit-chat, answered with what they said and rated rather than a list.
+   */
+  asksAboutSelf?: boolean | undefined;
 }
+
+/** Asking what the recommender knows of the user: "what do you know about me?", "what have I told you I like?", "what are my tastes?". */
+const aboutSelf =
+  /\bwhat (?:do|did) you (?:know|remember|have) (?:about|on|of) me\b|\bwhat (?:have|did) i (?:told|tell|said|say)(?: to)?(?: you)?(?: i (?:like|love|want|enjoy|hate))?\s*(?:so far|before|earlier)?\s*[?.!]*\s*$|\bwhat do you think i (?:like|want|enjoy)\b|\bwhat (?:are|is) my (?:tastes?|preferences|profile)\b|\bwhat do i (?:like|enjoy)\s*[?.!]*\s*$|\bremind me what i (?:like|said|told you)\b|\bwhat you know about me\b/;
 
 /** Asking for a running time: "shorter", "a short film", "under 90 minutes", "not too long", "less than two hours". */
 const lengthRequest =
@@ -290,6 +299,7 @@ export function classifyTurn(
   const text = message.toLowerCase().replace(/[’‘]/g, "'");
   // Nothing to read: whitespace, emoji or punctuation only.
   if (!/[\p{L}\p{N}]/u.test(text)) return { intent: 'chitchat', unreadable: 'empty' };
+  if (aboutSelf.test(text)) return { intent: 'chitchat', asksAboutSelf: true };
   const notes = { ...(notEnglish(text) ? ({ unreadable: 'language' } as const) : {}), ...(lengthRequest.test(text) ? ({ unsupported: 'length' } as const) : {}) };
   // "Why not Star Wars?" proposes a title, and "sure, why not" agrees: neither asks why.
   const agrees = /\bwhy not\W*$/.test(text);

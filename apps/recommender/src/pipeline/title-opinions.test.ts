@@ -377,3 +377,28 @@ describe('TitleOpinionReader: titles named loosely, and titles seen', () => {
     expect(sabrinas.read('I loved Sabrina (2001)')).toHaveLength(1);
   });
 });
+
+describe('TitleOpinionReader: second multi-turn QA pass', () => {
+  it('takes every film of a list asked for by example as an example, not a new liking', () => {
+    // Before: "Reservoir Dogs" after "something like Pulp Fiction and" was read as liked (4), replacing a "loved" (5).
+    expect(reader.read('something like Pulp Fiction (1994), Fargo (1996) and Heat (1995) but older').map((opinion) => [opinion.item.title, opinion.byExample])).toEqual([
+      ['Pulp Fiction (1994)', true],
+      ['Fargo (1996)', true],
+      ['Heat (1995)', true],
+    ]);
+  });
+
+  it('does not give the titles said to be seen the opinion of the title after them', () => {
+    // Before: "I've seen Fargo and Heat, loved Alien" liked Heat too.
+    expect(read("I've seen Fargo and Twister, loved Alien")).toEqual([['Alien (1979)', 'like', 5]]);
+  });
+
+  it('reads "was too dark" as a complaint', () => {
+    expect(read('actually Seven was too dark, I did not enjoy it')).toEqual([['Seven (Se7en) (1995)', 'dislike', 2]]);
+    expect(read('Heat was not too long')).toEqual([]);
+  });
+
+  it('names a sequel without its "Part"', () => {
+    expect(alternateTitleVariants('Godfather: Part II, The (1974)')).toContain('godfather ii');
+  });
+});

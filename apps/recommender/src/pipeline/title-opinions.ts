@@ -60,6 +60,8 @@ const cuePatterns = (
     // "I didn't hate Fargo" is faint praise at most: no opinion, and not "hate".
     [/\b(?:not|never|don'?t|didn'?t|doesn'?t|wasn'?t|isn'?t)\s+(?:(?:really|even|actually|exactly|totally|completely|entirely)\s+)?(?:hate|hated|dislike|disliked|mind|minded|loathe|loathed|detest|detested)\b/, undefined],
     [/\b(?:hate|hated|hating|loathe|loathed|detest|detested|can'?t stand|cannot stand|couldn'?t stand|awful|terrible|worst|horrible|dreadful|unwatchable)\b/, dislike(1)],
+    // "Seven was too dark", "Heat is way too long": a complaint.
+    [/\b(?:was|is|were|felt|seemed|got)\s+(?:(?:way|far|much|a bit|a little|just|kind of|kinda)\s+)?too\s+(?:dark|long|slow|violent|gory|sad|depressing|scary|silly|weird|much|boring|predictable|cheesy|loud)\b/, dislike(2)],
     [/\b(?:dislike|disliked|boring|bored|dull|bad|overrated|meh|not (?:a )?(?:big )?fan|not into|not for me|disappointing|disappointed|mediocre|forgettable)\b/, dislike(2)],
     [/\b(?:love|loved|loving|adore|adored|favou?rites?|best|amazing|awesome|brilliant|masterpiece|fantastic|excellent|incredible)\b/, like(5)],
     [/\b(?:like|liked|enjoy|enjoyed|great|good|fun|into|fan of)\b/, like(4)],
@@ -157,6 +159,8 @@ export function alternateTitleVariants(title: string): string[] {
     forms.push(form.replace(/(?<=[A-Za-z0-9])[.'’*-](?=[A-Za-z0-9])/g, '').replace(/\.(?=\s|$)/g, ''));
     if (/\s&\s/.test(form)) forms.push(form.replace(/\s&\s/g, ' and '));
   }
+  // "Godfather: Part III, The" is also written "Godfather III" ("Part" dropped before a sequel's number).
+  for (const form of [...forms, main]) if (/\bPart\s+(?:[IVX]+|\d+)\b/.test(form)) forms.push(form.replace(/:?\s+Part\s+(?=[IVX]+\b|\d+\b)/, ' '));
   const initialism = /^((?:[A-Za-z]\.){2,})\s+the\s+\S+$/i.exec(main);
   if (initialism?.[1] !== undefined) forms.push(initialism[1]);
   const variants = forms.flatMap((form) => (form === initialism?.[1] ? [form.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim()] : titleVariants(form)));
@@ -566,9 +570,14 @@ function sharedOpinion(parts: readonly Part[], index: number): Opinion | undefin
   const nextFirst = next?.cues[0];
   // The predicate after the titles ("Heat and Fargo were boring") or about them ("Alien, loved it").
   const predicate = next !== undefined && nextFirst !== undefined && (next.mentions.length === 0 || (next.mentions[0]?.start ?? 0) < nextFirst.start);
+  // "I've seen Heat and Fargo, loved Alien": an opinion the next part gives its own title is not the list's.
+  if (next !== undefined && !predicate && next.mentions.length > 0 && previous === undefined) return undefined;
   if (next !== undefined && (previous === undefined || crossesContrast || (onlyList && predicate && part.joined !== 'list'))) {
     return nextFirst?.opinion ?? 'none';
   }
   if (previous === undefined || crossesContrast) return undefined;
+  // "Something like Pulp Fiction and Reservoir Dogs": the list shares the request by example, not a liking of its own.
+  const example = previous.mentions[0] === undefined ? '' : previous.text.slice(0, previous.mentions[0].start - previous.start).trimEnd();
+  if ((part.joined === 'list' || part.joined === 'comma') && example !== '' && !againstExample.test(example) && byExample.test(example)) return { ...like(4), byExample: true };
   return lastOpinion(previous) ?? 'none';
 }
