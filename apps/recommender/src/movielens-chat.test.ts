@@ -97,16 +97,16 @@ describe.skipIf(!directory)('Chat-Rec on the MovieLens catalogue (real data)', (
     const nineties = await say('some movies from the 90s please');
     for (const entry of nineties.recommendations) {
       expect(entry.explanation).not.toMatch(/\bfits\b/);
-      expect(entry.explanation).toContain(`It is what you asked for: from ${entry.item.year}.`);
+      expect(entry.explanation).toContain(`It is what you asked for: made in ${entry.item.year}.`);
     }
     // Star Wars was not offered: the reply does not say it was.
     const starWars = await say('why Star Wars?');
-    expect(starWars.reply).toContain('It is not what you asked for: it is from 1977, not 1990 to 1999.');
+    expect(starWars.reply).toContain('It is not what you asked for: it is made in 1977, not 1990 to 1999.');
     expect(starWars.reply).not.toContain('offered');
     const horror = talk('chat-explain-2');
     await horror('any horror from the 80s?');
     const aliens = await horror('why Aliens?');
-    expect(aliens.reply).toContain('It is from 1986 as you asked, but not Horror.');
+    expect(aliens.reply).toContain('It is made in 1986 as you asked, but not Horror.');
     // Braveheart is no comedy, Groundhog Day is one.
     const comedy = talk('chat-explain-3');
     await comedy('a comedy please');
@@ -169,7 +169,7 @@ describe.skipIf(!directory)('Chat-Rec on the MovieLens catalogue (real data)', (
     const eighties = await comedy('a comedy from the 80s');
     expect(eighties.recommendations.map((entry) => entry.item.title)).not.toContain('Heat (1995)');
     const why = await comedy('why Heat?');
-    expect(why.reply).toContain('It is not what you asked for: it is not Comedy and from 1995, not 1980 to 1989.');
+    expect(why.reply).toContain('It is not what you asked for: it is not Comedy and made in 1995, not 1980 to 1989.');
     expect(why.reply).not.toContain('offered');
     const first = eighties.recommendations[0]?.item.title.replace(/\s*\(\d{4}\)$/, '') ?? '';
     expect((await comedy(`why ${first}?`)).reply).toContain('It is what you asked for: Comedy');

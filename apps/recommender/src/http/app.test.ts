@@ -754,7 +754,7 @@ describe('chat', () => {
     for (const entry of late.recommendations) {
       expect(entry.item.year).toBeGreaterThanOrEqual(1995);
       // Said only of what is true of the item: every one here is from the late 90s, and comedies say so.
-      expect(entry.explanation).toContain(entry.item.tags.includes('Comedy') ? `It is what you asked for: Comedy, from ${entry.item.year}.` : `It is from ${entry.item.year} as you asked, but not Comedy.`);
+      expect(entry.explanation).toContain(entry.item.tags.includes('Comedy') ? `It is what you asked for: Comedy, made in ${entry.item.year}.` : `It is made in ${entry.item.year} as you asked, but not Comedy.`);
     }
     expect(late.recommendations[0]?.item.tags).toContain('Comedy');
     // Small talk by its first word, a new request by its content.
@@ -765,7 +765,7 @@ describe('chat', () => {
     // The genre asked for leads the explanation's tags ('Giggle Town' is Comedy / Children either way round).
     for (const entry of early.recommendations.filter((candidate) => candidate.item.tags.includes('Comedy'))) expect(entry.explanation).toMatch(/^[^:]+: Comedy/);
     const why = await say('why the first one?', comedy.sessionId);
-    expect(why.reply).toMatch(early.recommendations[0]?.item.tags.includes('Comedy') ? /It is what you asked for: Comedy, from 19\d\d\./ : /as you asked, but not Comedy/);
+    expect(why.reply).toMatch(early.recommendations[0]?.item.tags.includes('Comedy') ? /It is what you asked for: Comedy, made in 19\d\d\./ : /as you asked, but not Comedy/);
     // A question about an item asks for nothing, whatever genre words it holds.
     const whyCartoon = await say('why The Happy Cartoon? is it a horror film?', comedy.sessionId);
     expect(whyCartoon.constraints).toEqual(why.constraints);

@@ -38,9 +38,9 @@ function yearsInWords(years: NonNullable<AskedFor['years']>): string {
 const childrenKeys = ['children', tagKey('Family')];
 
 /**
- * What is true of an item against what the session asked for: the parts it meets ("Comedy", "from
+ * What is true of an item against what the session asked for: the parts it meets ("Comedy", "made in
  * 1995", "for children", "not War" when War was ruled out) and the parts it misses ("not Romance",
- * "from 1977, not 1990 to 1999", "Horror, which you ruled out").
+ * "made in 1977, not 1990 to 1999", "Horror, which you ruled out").
  */
 export function requestFit(item: Item, asked: AskedFor): { met: string[]; missed: string[] } {
   const names = genreNames(item);
@@ -55,8 +55,9 @@ export function requestFit(item: Item, asked: AskedFor): { met: string[]; missed
   const { years } = asked;
   if (years !== undefined && (years.from !== undefined || years.to !== undefined)) {
     if (item.year === undefined) missed.push('of an unknown year');
-    else if ((years.from !== undefined && item.year < years.from) || (years.to !== undefined && item.year > years.to)) missed.push(`from ${item.year}, not ${yearsInWords(years)}`);
-    else met.push(`from ${item.year}`);
+    else if ((years.from !== undefined && item.year < years.from) || (years.to !== undefined && item.year > years.to)) missed.push(`made in ${item.year}, not ${yearsInWords(years)}`);
+    // "Made in": under "up to 1995", "from 1994" had read as the request's own "from 1994 on".
+    else met.push(`made in ${item.year}`);
   }
   if (asked.audience === 'children') {
     if (childrenKeys.some((key) => names.has(key))) met.push('for children');
