@@ -45,6 +45,25 @@ describe('HeuristicProfileExtractor', () => {
     expect(await extractor.extract(messages)).toEqual(profile);
   });
 
+  it('keeps the second half of a contrasted taste, and records a change of taste in its history', async () => {
+    const tastes = async (...contents: string[]) => {
+      const profile = await new HeuristicProfileExtractor().extract(contents.map((content, index) => user(`m${index}`, content, (index + 1) * 1000)));
+      return profile.preferences.map(({ subject, polarity, strength, history }) => ({ subject, polarity, strength, history: history.map((state) => [state.polarity, state.strength, state.from, state.to]) }));
+    };
+    // The chat had gone on to list a musical: the dislike was lost.
+    expect(await tastes('I also like comedies but hate musicals')).toEqual([
+      { subject: 'comedies', polarity: 'like', strength: 0.7, history: [] },
+      { subject: 'musicals', polarity: 'dislike', strength: 0.9, history: [] },
+    ]);
+    // The wife's taste is not the user's.
+    expect(await tastes('I like action movies, my wife hates them')).toEqual([{ subject: 'action movies', polarity: 'like', strength: 0.7, history: [] }]);
+    expect(await tastes('I love horror movies', 'I used to love horror but now I prefer comedies')).toEqual([
+      { subject: 'horror movies', polarity: 'neutral', strength: 0, history: [['like', 0.9, 1000, 2000]] },
+      { subject: 'comedies', polarity: 'like', strength: 0.6, history: [] },
+    ]);
+    expect(await tastes('I liked horror as a kid but now I hate it')).toEqual([{ subject: 'horror', polarity: 'dislike', strength: 0.9, history: [['like', 0.7, 1000, 1000]] }]);
+  });
+
   it('orders messages by time, so a later change wins', async () => {
     const profile = await new HeuristicProfileExtractor().extract([user('late', 'i hate running now', 20), user('early', 'i love running', 10)]);
     expect(profile.preferences[0]).toMatchObject({ polarity: 'dislike', history: [{ polarity: 'like', from: 10, to: 20 }] });

@@ -69,6 +69,14 @@ describe('clauseCandidates', () => {
     expect(texts('I like to sing folk songs, make my own clothing, and adopt stray cats.')).toEqual(['i like to sing folk songs', 'i make my own clothing', 'i adopt stray cats']);
   });
 
+  it('leaves a contrast after a taste to the miner, and reads no "not" into a list item', () => {
+    // "i like but not so much musicals" and "i love not horror" had been clause facts.
+    expect(texts('I like comedies, but not so much musicals')).toEqual(['i like comedies']);
+    expect(texts('I love sci-fi and fantasy but not horror')).toEqual(['i love sci-fi', 'i love fantasy']);
+    expect(texts('I like comedies but hate musicals')).toEqual(['i like comedies', 'i hate musicals']);
+    expect(texts("i am single and don't have any kids")).toEqual(['i am single', 'i do not have any kids']);
+  });
+
   it('quotes the clause each statement came from, once per statement', () => {
     expect(clauseCandidates('oh cool . i have two dogs . i have two dogs !')).toEqual([{ text: 'i have two dogs', quote: 'i have two dogs' }]);
   });

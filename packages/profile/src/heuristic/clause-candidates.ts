@@ -2,7 +2,7 @@ import { normalizeUtterance } from '../text/normalize.js';
 import { splitSentences } from '../text/tokenize.js';
 import { leadsIntoStatement } from './lead-in.js';
 import { focusingOpener, framePattern, leadingFillers, listItemBlockers, perfectClause } from './lexicon.js';
-import { capitalisedPairs, framedListItem, listItemText, splitClauses, splitCoordinatedObjects } from './statement-miner.js';
+import { capitalisedPairs, contrastedItem, framedListItem, listItemText, splitClauses, splitCoordinatedObjects } from './statement-miner.js';
 
 /** A first-person clause of a user message, rewritten into a short canonical statement. */
 export interface ClauseCandidate {
@@ -104,6 +104,11 @@ export function clauseCandidates(message: string): ClauseCandidate[] {
       const stripped = clause.replace(leadingFillers, '').trim();
       let text = canonicalClause(stripped);
       let listVerb = false;
+      // "but not horror" after "i love sci-fi": a taste the miner reads ("i do not like horror"), not a fact.
+      if (text === undefined && contrastedItem(clause, frame) !== undefined) {
+        frame = undefined;
+        return;
+      }
       if (text === undefined) {
         const item = frame === undefined ? undefined : continueList(clause, frame.startsWith('i ') ? framePattern.exec(frame)?.[1] : undefined, verbItem, perfectClause.test(frame));
         text = item === undefined ? undefined : canonicalClause(item.text);

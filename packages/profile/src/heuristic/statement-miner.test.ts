@@ -139,6 +139,80 @@ describe('mineStatements', () => {
     expect(values('call me crazy')).toEqual([]);
   });
 
+  it('reads both halves of a contrasted or coordinated taste, each with its own polarity and strength', () => {
+    // The verb after "but" had lost its subject, and the second taste with it.
+    expect(values('I also like comedies but hate musicals')).toEqual(['like:0.7:comedies', 'dislike:0.9:musicals']);
+    expect(values('I hate musicals but love comedies')).toEqual(['dislike:0.9:musicals', 'like:0.9:comedies']);
+    expect(values("I like comedies but don't like musicals")).toEqual(['like:0.7:comedies', 'dislike:0.6:musicals']);
+    expect(values("I love comedies but can't stand musicals")).toEqual(['like:0.9:comedies', 'dislike:0.9:musicals']);
+    expect(values('I like comedies and dramas but hate horror and musicals')).toEqual(['like:0.7:comedies', 'like:0.7:dramas', 'dislike:0.9:horror', 'dislike:0.9:musicals']);
+    expect(values("I love westerns, but I can't stand horror")).toEqual(['like:0.9:westerns', 'dislike:0.9:horror']);
+    expect(values('I enjoy dramas though I find war films boring')).toEqual(['like:0.7:dramas', 'dislike:0.7:war films']);
+    // "not x" after a taste is that taste negated ("not really into romance" had been liked).
+    expect(values("I'm into thrillers and not really into romance")).toEqual(['like:0.7:thrillers', 'dislike:0.7:romance']);
+    expect(values('I love sci-fi and fantasy but not horror')).toEqual(['like:0.9:sci-fi', 'like:0.9:fantasy', 'dislike:0.6:horror']);
+    expect(values('I like comedies, but not so much musicals')).toEqual(['like:0.7:comedies', 'dislike:0.6:musicals']);
+    expect(values('I like most music but not country or rap')).toEqual(['like:0.7:most music', 'dislike:0.6:country', 'dislike:0.6:rap']);
+    // A contrast that qualifies the taste names nothing else.
+    expect(values('I like to run but not in the rain')).toEqual(['like:0.7:run']);
+    expect(values('I love horror but not always')).toEqual(['like:0.9:horror']);
+    expect(values('I like horror but not the new ones')).toEqual(['like:0.7:horror']);
+    expect(values('I like comedies but not necessarily romcoms')).toEqual(['like:0.7:comedies']);
+    expect(values('I like clothes that I can wear all day and not feel uncomfortable')).toEqual(['like:0.7:clothes that i can wear all day and not feel uncomfortable']);
+    // "don't mind" accepts, weakly.
+    expect(values("I don't mind dramas but I love comedies")).toEqual(['like:0.3:dramas', 'like:0.9:comedies']);
+  });
+
+  it('reads "x yes, y no" lists', () => {
+    expect(values('comedies yes, musicals no')).toEqual(['like:0.7:comedies', 'dislike:0.7:musicals']);
+    expect(values('Westerns: yes. Comedies yes, musicals: hell no!')).toEqual(['like:0.7:comedies', 'dislike:0.9:musicals']);
+    expect(values('yes to westerns, no to horror')).toEqual(['like:0.7:westerns', 'dislike:0.7:horror']);
+    expect(values('yes, no')).toEqual([]);
+    expect(values('oh yes, lol no')).toEqual([]);
+  });
+
+  it("keeps another person's taste theirs, and resolves the speaker's pronoun against it", () => {
+    expect(values('I like action movies, my wife hates them')).toEqual(['like:0.7:action movies']);
+    expect(values('I like action movies and my wife likes musicals')).toEqual(['like:0.7:action movies', 'fact:family:my wife likes musicals']);
+    expect(values('My wife loves musicals but I hate them')).toEqual(['fact:family:my wife loves musicals', 'dislike:0.9:musicals']);
+    // The quote is what the user wrote.
+    expect(mineStatements('My wife loves musicals, I hate them')[1]).toMatchObject({ subject: 'musicals', quote: 'i hate them' });
+  });
+
+  it('reads a taste in the simple past as a change only with a time word, and "but not anymore" as its end', () => {
+    expect(mineStatements('I liked horror as a kid but now I hate it')).toMatchObject([
+      { subject: 'horror', polarity: 'like', tense: 'past' },
+      { subject: 'horror', polarity: 'dislike', strength: 0.9, tense: 'present' },
+    ]);
+    expect(mineStatements("I loved horror when I was younger, now I can't stand it")).toMatchObject([
+      { subject: 'horror', polarity: 'like', tense: 'past' },
+      { subject: 'horror', polarity: 'dislike', tense: 'present' },
+    ]);
+    expect(mineStatements('I used to love westerns but not anymore')).toMatchObject([
+      { subject: 'westerns', polarity: 'like', strength: 0.9, tense: 'past' },
+      { subject: 'westerns', polarity: 'dislike', strength: 0.6, tense: 'present' },
+    ]);
+    expect(mineStatements('I used to hate sushi but not anymore')).toMatchObject([
+      { subject: 'sushi', polarity: 'dislike', tense: 'past' },
+      { subject: 'sushi', polarity: 'neutral', tense: 'present' },
+    ]);
+    // Two verdicts, no change.
+    expect(values('I liked the film but I hated the ending')).toEqual(['like:0.7:the film', 'dislike:0.9:the ending']);
+    // The second half may hold more than one clause.
+    expect(values('I used to hate horror but now I love it and I also like thrillers')).toEqual(['dislike:0.9:horror', 'like:0.9:horror', 'like:0.7:thrillers']);
+    expect(mineStatements('I used to love horror but these days I am more into comedies')).toMatchObject([
+      { subject: 'horror', polarity: 'like', tense: 'past' },
+      { subject: 'comedies', polarity: 'like', tense: 'present' },
+    ]);
+  });
+
+  it('keeps what a taste is compared with out of its subject, and reads no taste for it', () => {
+    expect(values('I like comedies more than musicals')).toEqual(['like:0.7:comedies']);
+    expect(values('I prefer comedies over musicals')).toEqual(['like:0.6:comedies']);
+    expect(values('I prefer dogs to cats')).toEqual(['like:0.6:dogs']);
+    expect(values('i prefer going to the movies')).toEqual(['like:0.6:going to the movies']);
+  });
+
   it('mines goals', () => {
     expect(values('i want to be a doctor')).toEqual(['goal:i want to be a doctor']);
   });

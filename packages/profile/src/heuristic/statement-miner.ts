@@ -61,7 +61,9 @@ const likeVerbs: ReadonlyArray<readonly [RegExp, number]> = [
   [/^(?:love|loved|adore|adored|am obsessed with|am passionate about|am crazy about|am in love with|cannot get enough of|am a (?:big|huge) fan of|am really into|have been (?:really |so |very )(?:into|obsessed with)|have been (?:loving|obsessed with))\b/, 0.9],
   // "i have been into x lately": a taste that holds now, however recently it began.
   [/^(?:have been (?:into|enjoying|getting into|liking))\b/, 0.8],
-  [/^(?:like|enjoy|am a fan of|am into|am fond of|dig|liked|enjoyed)\b/, 0.7],
+  [/^(?:like|enjoy|am a fan of|am (?:more |now |mostly |much more )?into|am fond of|dig|liked|enjoyed)\b/, 0.7],
+  // "i do not mind dramas": accepted, no more.
+  [/^(?:do not mind|am (?:ok|okay|fine) with)\b/, 0.3],
   [/^(?:prefer|am (?:now |more )?leaning (?:more )?(?:towards|toward)|leaned (?:more )?(?:towards|toward)|lean (?:more )?(?:towards|toward)|have (?:always )?leaned (?:more )?(?:towards|toward))\b/, 0.6],
 ];
 const dislikeVerbs: ReadonlyArray<readonly [RegExp, number]> = [
@@ -103,6 +105,19 @@ const changeVerbs: ReadonlyArray<readonly [RegExp, PreferenceStatement['polarity
 /** "i find horror movies boring" → a dislike; "i find documentaries fascinating" → a like. */
 const findJudgement = /^find (.+?) (?:really |so |a bit |kind of |pretty |quite |too |particularly |incredibly |very |extremely |truly |deeply |rather )?(boring|dull|tedious|annoying|overrated|unwatchable|pretentious|slow|silly|cheesy|depressing|fun|relaxing|entertaining|fascinating|inspiring|exciting|hilarious|beautiful|comforting|interesting)$/;
 const negativeJudgements = new Set(['boring', 'dull', 'tedious', 'annoying', 'overrated', 'unwatchable', 'pretentious', 'slow', 'silly', 'cheesy', 'depressing']);
+
+/**
+ * The object of a comparison without what it is compared with: "comedies more than musicals", "comedies over musicals"
+ * (after "prefer") → "comedies". Nothing is said of the other side: liking it less is not a dislike.
+ */
+function withoutComparison(object: string, prefer: boolean): string {
+  const compared = object.replace(/\s+(?:(?:a (?:little|bit|lot)|much|way|even|far) )?(?:more|better|less) than\b.*$/, '');
+  if (!prefer) return compared;
+  const over = compared.replace(/\s+(?:over|rather than|instead of)\s.*$/, '');
+  // "prefer dogs to cats"; not "prefer going to the movies" or "prefer to stay in".
+  const to = /^((?:\S+ ){0,2}\S+) to \S/.exec(over);
+  return to?.[1] && !/^(?:to|\S+ing)\b/.test(to[1]) ? to[1] : over;
+}
 
 /** "love pizza" → [0.9, "pizza"] when the text starts with a verb of the list. */
 function matchVerb(text: string, verbs: ReadonlyArray<readonly [RegExp, number]>): [number, string] | undefined {
@@ -248,7 +263,7 @@ function mineAnchored(anchored: string, reason: string | undefined, quote: strin
     if (disliked) {
       // "i do not like x anymore", "i am not into x any more": x was liked before ("anymore" is not part of x).
       const noMore = /\s+(?:anymore|any more)\b[^a-z]*$/.exec(disliked[1]);
-      const object = cleanObject(noMore ? disliked[1].slice(0, noMore.index) : disliked[1]);
+      const object = cleanObject(withoutComparison(noMore ? disliked[1].slice(0, noMore.index) : disliked[1], false));
       if (!object || unnamedSubject.test(object)) return [];
       if (noMore && !/^(?:hate|detest|despise|loathe|cannot|can not)/.test(rest)) return changedPreference(subjectOf(object), 'dislike', disliked[0], 'like', reason, quote);
       return [preference(subjectOf(object), 'dislike', disliked[0], 'present', reason, quote)];
@@ -264,7 +279,7 @@ function mineAnchored(anchored: string, reason: string | undefined, quote: strin
     }
     if (liked) {
       // "i leaned more towards things like yoga": the examples are the taste.
-      const object = cleanObject(liked[1].replace(/^(?:things|activities|stuff|options|something|ones) (?:like|such as) /, ''));
+      const object = cleanObject(withoutComparison(liked[1].replace(/^(?:things|activities|stuff|options|something|ones) (?:like|such as) /, ''), /^prefer\b/.test(rest)));
       return object && !unnamedSubject.test(object) ? [preference(subjectOf(object), 'like', liked[0], 'present', reason, quote)] : [];
     }
     // Allergies and fears are facts about the person, not tastes.
@@ -432,6 +447,17 @@ const runOnVerbs = new RegExp(`^(?:${coordinatedVerbs}|was|got|also|just|really|
  * noun that looks like one of them, which a finite verb follows ("laughter and love were the main ingredients").
  */
 const coordinatedAnd = new RegExp(`\\s+and (?:also |then )?(?=(?:${coordinatedVerbs}) (?!(?:is|are|was|were|has|had|will|can)\\b))`, 'g');
+/**
+ * "but" before a taste verb whose subject is the "i" of the clause ("i like comedies but hate musicals", "i love
+ * westerns but do not like horror"), and "and" before a negative one ("and do not like musicals"); not before a noun
+ * that a finite verb follows ("but love is hard").
+ */
+const contrastedVerb = new RegExp(
+  `(?:\\s+(?:but|yet|though|although|whereas|while)(?: (?:also|really|absolutely|totally|still|definitely|just))*\\s+(?=(?:love|like|enjoy|adore|prefer|dig|hate|dislike|detest|despise|loathe|do not|did not|cannot|can not|am not|am into|find) (?!(?:is|are|was|were|has|had|will|can)\\b))|\\s+and\\s+(?=(?:do not|cannot|can not|dislike|detest|despise|loathe|adore|prefer) ))`,
+  'g',
+);
+/** "but not horror", "and not really into romance": a contrast whose verb is the negated taste of the clause before. */
+const contrastedNegation = /\s+(?:but|and|though|although|yet|whereas|while)\s+(?=not )/g;
 const strandedPreposition = /\s(?:to|with|for|about|in|on|at|from|of|into)[.!?]*$/;
 /** Words after which an "i" starts a subordinate clause ("the book that i read"), not a new statement. */
 const subordinators = new Set(['that', 'which', 'who', 'whom', 'what', 'where', 'when', 'if', 'because', 'than', 'as', 'how', 'why', 'whether', 'since', 'until', 'while', 'cause', 'cuz', 'before', 'after', 'unless', 'whenever', 'wherever', 'so', 'and', 'but', 'or', 'think', 'guess', 'know', 'hope', 'wish', 'said', 'say', 'mean', 'bet', 'feel', 'believe', 'like', 'love', 'am', 'do', 'did', 'can', 'could', 'would', 'should', 'will', 'the', 'a', 'an', 'you', 'than', 'things', 'thing', 'stuff', 'something', 'one', 'all']);
@@ -445,7 +471,9 @@ const subordinators = new Set(['that', 'which', 'who', 'whom', 'what', 'where', 
 export function splitClauses(sentence: string): string[] {
   const clauses: string[] = [];
   for (const part of sentence.split(/\s*[,;:]\s*|\s+(?:but|and|so|then|although|though|while|plus)\s+(?=(?:i|my) )/)) {
-    const withSubjects = part.replace(coordinatedAnd, ' \u0000i ');
+    // Only a clause whose subject is the speaker lends its "i" to a contrast ("my wife likes x but hates y" is hers).
+    const contrasted = /^i /.test(part.replace(leadingFillers, '').trim()) ? part.replace(contrastedNegation, (conjunction: string, offset: number) => (contrastedItem(part.slice(offset + conjunction.length), part.slice(0, offset)) === undefined ? conjunction : ' \u0000')).replace(contrastedVerb, ' \u0000i ') : part;
+    const withSubjects = contrasted.replace(coordinatedAnd, ' \u0000i ');
     for (const piece of withSubjects.split(' \u0000')) {
       const words = piece.split(' ');
       let start = 0;
@@ -472,19 +500,56 @@ export function splitClauses(sentence: string): string[] {
 export function completeListItems(clauses: readonly string[]): string[] {
   let frame: string | undefined;
   let perfect = false;
+  let previous: string | undefined;
   return clauses.map((clause) => {
     const stripped = clause.replace(leadingFillers, '').trim();
     const head = framePattern.exec(stripped.replace(subjectAdverbs, 'i '))?.[1];
     if (head !== undefined || /^(?:i|my) /.test(stripped)) {
       frame = head;
       perfect = perfectClause.test(stripped);
+      previous = stripped;
       return clause;
+    }
+    // "i love sci-fi, but not horror": the taste before, negated.
+    const contrasted = contrastedItem(clause, previous);
+    previous = undefined;
+    if (contrasted !== undefined) {
+      frame = undefined;
+      return contrasted;
     }
     // "i have been reflecting on my habits, especially related to music": a qualifier, not "i have related to music".
     const framed = framedListItem(listItemText(stripped), perfect && focusingOpener.test(stripped) ? undefined : frame, perfect);
     if (framed === undefined) frame = undefined;
     return framed ?? clause;
   });
+}
+
+/** A clause that states a positive taste ("i love sci-fi", "i am really into thrillers"), which a contrast "but not x" negates. */
+const positiveTaste = /^i (?:(?:really|also|just|absolutely|totally|definitely|do|still|mostly|generally|usually|personally) )*(?:like|love|enjoy|adore|dig|prefer|am (?:(?:really|very|so|totally|also|more) )*(?:into|(?:a )?(?:huge |big |really big )?fan of|fond of|keen on))\b/;
+/** "not (really) into x", "not so much x", "not a fan of x": what a contrast leaves out, with the words that keep its verb. */
+const negatedItem = /^(?:but |and |though |although |yet |whereas |while )?not (?:(?:really|so much|that much|as much|too much|much|particularly|a (?:big |huge )?fan of|fan of|into|fond of|keen on|big on|crazy about) )*(.+)$/;
+/** Objects of a contrast that qualify the taste rather than name another ("but not always", "but not in the rain"). */
+const qualifyingNegation = /^(?:be|feel|have|get|go|do|make|take|need|want|know|think|see|say|worry|mind|care|necessarily|always|often|all|every|everything|anything|everyone|any|anymore|any more|too|that|this|it|them|those|these|the (?:new|old|newer|older|latest|recent|modern)|new|old|ones|only|just|now|today|yet|even|because|since|when|if|as|in|on|at|for|with|to|during|while|enough|sure|quite|exactly|a lot|much|so|really|every|most|many|some)\b/;
+
+/**
+ * A contrast after a positive taste, with the taste's verb negated: "not horror" after "i love sci-fi" → "i do not like
+ * horror"; "not really into romance" after "i am into thrillers" → "i am not really into romance". Undefined when the
+ * clause before states no positive taste of the speaker's, or the contrast qualifies it ("but not always", "but not the
+ * new ones", "but not in the rain") instead of naming something else.
+ */
+export function contrastedItem(clause: string, previous: string | undefined): string | undefined {
+  // "i like clothes that i can wear all day and not feel uncomfortable": the contrast is inside a relative clause.
+  if (previous === undefined || !positiveTaste.test(previous.replace(leadingFillers, '').trim()) || /\s(?:that|which|who|where|when|if|because|so) /.test(previous)) return undefined;
+  const item = clause
+    .replace(/[^\p{L}\p{N}\s'&-]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const match = negatedItem.exec(item);
+  const object = match?.[1]?.replace(/\s+(?:either|though|really|at all|as much|so much|that much|anymore|any more)$/, '');
+  if (!match || !object || object.split(' ').length > 6 || listItemBlockers.test(object) || qualifyingNegation.test(object)) return undefined;
+  // The item's own verb ("not into", "not a fan of") is kept; a bare object takes "do not like".
+  const own = /^not ((?:really |that |so |much |a (?:big |huge )?)?(?:into|fan of|a fan of|fond of|keen on|big on|crazy about)) /.exec(item.replace(/^(?:but|and|though|although|yet|whereas|while) /, ''))?.[1];
+  return own !== undefined ? `i am not ${own} ${object}` : `i do not like ${object}`;
 }
 
 /** A preposition followed by "every", "each" or "all" inside the left object of a pair. */
@@ -549,7 +614,8 @@ export function listItemText(clause: string): string {
  * takes its "i have" ("i have restored cars, built furniture"; not "i have been to italy, france": "i have france").
  */
 export function framedListItem(item: string, frame: string | undefined, perfect = false): string | undefined {
-  if (frame === undefined || item === '' || item.split(' ').length > 6 || listItemBlockers.test(item)) return undefined;
+  // "not horror" is no item of the frame's verb: `contrastedItem` negates it, or nothing does.
+  if (frame === undefined || item === '' || item.split(' ').length > 6 || listItemBlockers.test(item) || /^not\b/.test(item)) return undefined;
   if (perfect && !participleItem.test(item)) return undefined;
   return `${frame} ${item}`;
 }
@@ -559,23 +625,88 @@ function dropQuestionTail(sentence: string): string {
   return sentence.replace(/[,\s]*(?:and |what about |how about |do |are |have )?you(?: too| guys)?\s*\?$/, '').trim();
 }
 
-/** "i used to hate it but now i love it" → the past clause, the present clause and the referent of "it". */
+/** What a change's second half may say instead of a clause: the earlier taste no longer holds ("but not anymore"). */
+const noLonger = /^not (?:so much |really |as much )?(?:anymore|any more|now|these days|nowadays)$/;
+/** Time words that put a taste in the present against an earlier one ("but now i hate it"). */
+const nowMarker = /^(?:now|these days|nowadays|lately|today|as an adult|since then)\b|\b(?:now|anymore|any more|these days|nowadays|no longer)$/;
+/** Time words that put a taste in the past ("i loved horror as a kid"). */
+const pastMarker = /\b(?:as a (?:kid|child|teen|teenager)|growing up|when i was (?:young|younger|a kid|little|a child|a teen|a teenager|in school|in college)|in (?:high school|college)|back then|years ago|in my (?:teens|twenties|youth))\b/;
+
+/**
+ * "i used to hate it but now i love it", "i loved horror as a kid but now i hate it", "i liked westerns but not anymore"
+ * → the past clause, the present clause and the referent of "it". A taste in the simple past is a change only with a time
+ * word on either side ("now", "as a kid", "not anymore"): "i liked the film but i hated the ending" is two verdicts.
+ */
 function mineChange(sentence: string): Statement[] | undefined {
-  const match = /^(?:.*?\b)?(i (?:used to|never used to|did not use to|never cared (?:much )?(?:about|for)|was never|was not|never was|never liked|never really liked) .+?),? but (?:now |these days |nowadays |lately |today )?(i .+)$/.exec(sentence);
+  const usedTo = /^(?:.*?\b)?(i (?:used to|never used to|did not use to|never cared (?:much )?(?:about|for)|was never|was not|never was|never liked|never really liked) .+?),? but ((?:now |these days |nowadays |lately |today )?i .+|not .+)$/.exec(sentence);
+  const pastTaste =
+    usedTo ?? /^(?:.*?\b)?(i (?:(?:really|always|once|absolutely) )?(?:liked|loved|enjoyed|adored|hated|disliked|did not (?:really )?(?:like|enjoy)|could not stand|was (?:really |so |a (?:big |huge )?)?(?:into|fan of)) .+?)(?:,? (?:but|and|yet) |, )((?:now|these days|nowadays|lately|today|as an adult|since then),? i .+|i .+|not .+)$/.exec(sentence);
+  const match = pastTaste;
   if (!match?.[1] || !match[2]) return undefined;
+  const second = match[2].replace(/^(?:now|these days|nowadays|lately|today|as an adult|since then),? /, '');
+  if (/^not /.test(second) && !noLonger.test(second)) return undefined;
+  if (!usedTo && !pastMarker.test(match[1]) && !nowMarker.test(match[2]) && !noLonger.test(second)) return undefined;
   // "i was not home, but now i am": only a taste makes these openings a change.
-  if (/^i (?:was never|was not|never was|never liked|never really liked) /.test(match[1]) && !mineAnchored(splitReason(match[1])[0], undefined, match[1]).some((statement) => statement.kind === 'preference')) return undefined;
+  if ((!usedTo || /^i (?:was never|was not|never was|never liked|never really liked) /.test(match[1])) && !mineAnchored(splitReason(match[1])[0], undefined, match[1]).some((statement) => statement.kind === 'preference')) return undefined;
   const [before, becauseBefore] = splitReason(match[1]);
-  const [after, becauseAfter] = splitReason(match[2]);
+  const [after, becauseAfter] = splitReason(second);
   const indifferent = /^i never cared (?:much )?(?:about|for) (.+)$/.exec(before);
   const indifferentSubject = indifferent?.[1] ? cleanObject(indifferent[1]) : undefined;
-  // "i never cared about x, but now ...": the earlier state was indifference.
-  const past = indifferentSubject ? [preference(indifferentSubject, 'neutral', 0.2, 'past', becauseBefore, match[1])] : mineAnchored(before, becauseBefore, match[1]);
+  // "i never cared about x, but now ...": the earlier state was indifference; "i loved x as a kid": a past state.
+  const past = (indifferentSubject ? [preference(indifferentSubject, 'neutral', 0.2, 'past', becauseBefore, match[1])] : mineAnchored(before, becauseBefore, match[1])).map((statement) => (statement.kind === 'preference' ? { ...statement, tense: 'past' as const } : statement));
   const pastPreference = past.find((statement) => statement.kind === 'preference');
+  // "but not anymore": the earlier taste no longer holds, as "i do not like x anymore" says.
+  if (noLonger.test(after)) return pastPreference ? [...past, preference(pastPreference.subject, pastPreference.polarity === 'dislike' ? 'neutral' : 'dislike', pastPreference.polarity === 'dislike' ? 0.2 : 0.6, 'present', becauseAfter, match[2])] : undefined;
   // "but now i love it": "it" names the subject of the first half.
   const resolved = pastPreference ? after.replace(/\b(?:it|them|that|those)\b/, pastPreference.subject) : after;
-  const present = mineAnchored(resolved, becauseAfter, match[2]);
+  // "but now i love it and i also like thrillers": the second half may hold more than one clause.
+  const present = splitCoordinatedObjects(completeListItems(splitClauses(resolved))).flatMap((clause) => mineClause(clause, becauseAfter).map((statement) => ({ ...statement, quote: match[2] as string })));
   return [...past, ...present];
+}
+
+/** One item of a yes/no list: "comedies yes", "musicals: no", "yes to westerns", "hell no to horror". */
+const yesNoItem = /^(?:(.+?):? (?:(definitely|absolutely|hell|oh) )?(yes|yep|yeah|yay|no|nope|nah|never)|(?:(definitely|absolutely|hell|oh) )?(yes|no) to (.+))$/;
+
+/**
+ * "comedies yes, musicals no": a list of at least two short subjects, each with a yes or a no, is a like or a dislike of
+ * each (strength 0.9 with "definitely" or "hell"). Anything else in the sentence, or a subject that names nothing, and it
+ * is not read as such a list.
+ */
+function mineYesNo(sentence: string): Statement[] | undefined {
+  const items = sentence.split(/\s*[,;]\s*|\s+(?:but|and|while|whereas)\s+/);
+  if (items.length < 2) return undefined;
+  const statements: Statement[] = [];
+  for (const item of items) {
+    if (`${item} `.replace(leadingFillers, '').trim() === '') continue;
+    // Fillers go ("well, comedies yes"), unless the filler is the answer ("yes to westerns").
+    const match = yesNoItem.exec(item.replace(leadingFillers, '').trim()) ?? yesNoItem.exec(item.trim());
+    const subject = match?.[1] ?? match?.[6];
+    const object = subject === undefined || subject.split(' ').length > 4 || listItemBlockers.test(subject) ? undefined : cleanObject(subject);
+    if (!match || !object) return undefined;
+    const answer = match[3] ?? match[5] ?? '';
+    const strong = /^(?:definitely|absolutely|hell)$/.test(match[2] ?? match[4] ?? '');
+    statements.push(preference(object, /^(?:no|nope|nah|never)$/.test(answer) ? 'dislike' : 'like', strong ? 0.9 : 0.7, 'present', undefined, item));
+  }
+  return statements.length >= 2 ? statements : undefined;
+}
+
+/** Someone else's taste ("my wife loves musicals", "my kids like horror", "everyone likes superhero movies"): not the speaker's. */
+const othersTaste = /^(?:my (?:[a-z]+ ){0,2}?[a-z]+|everyone|everybody|most people|people|[a-z]+) (?:(?:really|also|just|absolutely|totally) )*(?:loves|likes|enjoys|adores|prefers|hates|dislikes|detests|loathes|love|like|enjoy|adore|prefer|hate|dislike|is into|are into|is a (?:big |huge )?fan of|are (?:big |huge )?fans of|cannot stand|can not stand|does not like|do not like|does not enjoy|do not enjoy) (.+)$/;
+/** The speaker's taste for "it" or "them": "i hate them", "i cannot stand it", "i love them too". */
+const pronounTaste = /^(i (?:(?:really|also|just|absolutely|totally|still|personally|actually|kind of|sort of) )*(?:love|like|enjoy|adore|prefer|hate|dislike|detest|despise|loathe|cannot stand|can not stand|do not (?:really |much )?(?:like|enjoy|love|care for)|am (?:not )?(?:really )?(?:into|a (?:big |huge )?fan of))) (?:it|them)\b(.*)$/;
+
+/**
+ * "my wife loves musicals but i hate them" → "i hate musicals": the speaker's taste for what another person's taste, in
+ * the clause just before, names. The other person's taste stays theirs (a fact about them, not a taste of the speaker).
+ */
+function resolveContrastedPronouns(clauses: readonly string[]): string[] {
+  return clauses.map((clause, index) => {
+    const own = pronounTaste.exec(clause.replace(leadingFillers, '').trim());
+    const other = index > 0 ? othersTaste.exec((clauses[index - 1] as string).replace(leadingFillers, '').trim()) : null;
+    if (!own?.[1] || !other?.[1] || /^(?:i|me|you|we)\b/.test(other[0])) return clause;
+    const object = cleanObject(other[1]);
+    return object && !unnamedSubject.test(object) && !/\b(?:i|me|you|it|them|her|him|us)\b/.test(object) ? `${own[1]} ${object}${own[2] ?? ''}` : clause;
+  });
 }
 
 /** "i quit my job because i hated it" → ["i quit my job", "i hated it"]. */
@@ -599,13 +730,14 @@ export function mineStatements(message: string): Statement[] {
     const isQuestion = rawSentence.endsWith('?');
     const sentence = (isQuestion ? dropQuestionTail(rawSentence) : rawSentence).replace(/[.!?]+$/, '').trim();
     if (sentence === '') continue;
-    const change = mineChange(sentence) ?? mineJudgedSubject(sentence);
+    const change = mineYesNo(sentence) ?? mineChange(sentence) ?? mineJudgedSubject(sentence);
     if (change) {
       statements.push(...change);
       previousEvent = undefined;
       continue;
     }
-    const clauses = splitCoordinatedObjects(completeListItems(splitClauses(sentence)), protectedPairs);
+    const written = splitCoordinatedObjects(completeListItems(splitClauses(sentence)), protectedPairs);
+    const clauses = resolveContrastedPronouns(written);
     // Clauses are read back to front (a "because" clause gives the reason of the one before it); kept in order.
     const ofSentence: Statement[] = [];
     let pendingReason: string | undefined;
@@ -619,7 +751,9 @@ export function mineStatements(message: string): Statement[] {
       }
       const lastOfQuestion = isQuestion && index === clauses.length - 1 && !/^(?:i|my) /.test(clause.replace(leadingFillers, ''));
       const [body, reason] = splitReason(clause);
-      if (!lastOfQuestion) ofSentence.unshift(...mineClause(body, reason ?? pendingReason));
+      // A clause whose pronoun was resolved keeps the words the user wrote as its quote.
+      const quote = written[index] as string;
+      if (!lastOfQuestion) ofSentence.unshift(...mineClause(body, reason ?? pendingReason).map((statement) => (quote === clause ? statement : { ...statement, quote })));
       pendingReason = undefined;
     }
     const { verdicts, event } = isQuestion ? { verdicts: [], event: undefined } : eventVerdicts(sentence, previousEvent);
