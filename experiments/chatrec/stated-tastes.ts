@@ -16,11 +16,13 @@
  *   hidden profile likes (its genre tastes; and its noise-free rating of 4 or more).
  *
  * The setting (candidate places, `statedSlots`, re-ranker weight, `statedGenreWeight`, and the number of the user's
- * films at which both are halved, `statedHalfAt`: they are scaled by c / (c + n)) is chosen on a validation split of
- * the P1 training part (80/20, seed 7, as run.ts), with the same conversations built from it: the best mean NDCG@5
- * over new and returning users of the list after the second turn ("I loved <title>") and of the next visit's list;
- * never on test users. The test rows are before (neither), the previous setting (10 places, weight 0.4, no decay)
- * and the chosen one. About 8 min here (24 settings).
+ * films at which both are halved, `statedHalfAt`: they are scaled by c / (c + n)) is chosen on two validation splits of
+ * the P1 training part (80/20, seeds 7, as run.ts, and 11), with the same conversations built from each: the best mean
+ * NDCG@5 over new and returning users of the list after the second turn ("I loved <title>") and of the next visit's
+ * list, averaged over the splits (one split's grid had chosen between settings 0.0007 apart); never on test users.
+ * The test rows are before (neither), the previous setting (10 places, weight 0.4, no decay), the setting served until
+ * the validation had two splits (10 places, weight 0.6, c = 20) and the chosen one. About 15 min here (24 settings on
+ * each split).
  *
  * A turn does not offer again what the session offered (the served rule), so the lists after the second and third
  * turns are the next films, not the best ones; the next-visit list (a new request, no session) is not held to that.
@@ -38,6 +40,7 @@ import {
   emptyProfile,
   getConfig,
   markdownTable,
+  meanAndStd,
   parseInteger,
   PersonalabError,
   resultsDirectory,
@@ -89,6 +92,11 @@ await runScript(async () => {
   const showHalfAt = (halfAt: number) => (halfAt === Number.POSITIVE_INFINITY ? '∞ (no decay)' : String(halfAt));
   /** The setting before this one (commit 398eaf9): 10 places, weight 0.4, whatever the user's history. */
   const previous = { slots: 10, weight: 0.4, halfAt: Number.POSITIVE_INFINITY };
+  /**
+   * The setting served from session 16 until the films a user named stopped counting as stated genres (chosen then on
+   * one validation split): 10 places, weight 0.6, c = 20. A test arm of its own, so the change shows beside it.
+   */
+  const decayed = { slots: 10, weight: 0.6, halfAt: 20 };
 
   /** How a user names each genre (MovieLens's, which the synthetic world shares) in "I love … movies". */
   const genreWords: Record<string, string> = {
@@ -234,8 +242,12 @@ await runScript(async () => {
   const data = await loadMovieLens100k(directory);
   const itemById = new Map(data.items.map((item) => [item.id, item]));
   const split = stratifiedSplit(data.ratings, { ratio: 0.75, seed: 42, shuffle: 'numpy' });
-  const inner = stratifiedSplit(split.train, { ratio: 0.8, seed: 7 });
-  console.log(`P1 split: ${split.train.length} train, ${split.test.length} test ratings; validation: ${inner.train.length} / ${inner.test.length} of the training part`);
+  /** Validation splits of the training part (80/20): the setting is chosen on the mean over both. */
+  const validationSeeds = [7, 11];
+  const inners = validationSeeds.map((seed) => ({ seed, ...stratifiedSplit(split.train, { ratio: 0.8, seed }) }));
+  console.log(
+    `P1 split: ${split.train.length} train, ${split.test.length} test ratings; validation (seeds ${validationSeeds.join(', ')}): ${inners.map((inner) => `${inner.train.length} / ${inner.test.length}`).join(' and ')} of the training part`,
+  );
 
   /** The conversations of a split's users: the genre most common among their held-out films, then their top training films. */
   function movieLensScripts(service: RecommenderService, train: readonly RatingInteraction[], test: readonly RatingInteraction[], limit: number): { scripts: Script[]; relevant: Map<string, Set<string>>; unnamed: number } {
@@ -273,51 +285,90 @@ await runScript(async () => {
     return { ndcg: evaluation.ndcgAtK, precision: evaluation.precisionAtK, genre: share(at, (userId, item) => item.tags.includes(genreOf.get(userId) ?? ''), itemById) };
   }
 
-  // 1. Validation: the served candidate model fitted on the validation part; every weight on the same conversations.
-  let started = Date.now();
-  const validationModel = await openCandidateModel(defaultCandidateModel, { preferred: config.tfBackend });
-  await validationModel.fit({ interactions: inner.train, items: data.items, users: data.users }, { seed: 42, quiet: true });
-  console.log(`fitted ${validationModel.name} on the validation part (${inner.train.length} ratings) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  const validationData = { users: data.users, items: data.items, interactions: inner.train };
-  /** Per user kind, NDCG@5 and in-genre share after the second turn and on the next visit. */
+  // 1. Validation: on each validation split, the served candidate model fitted on its 80 %; every setting on the same
+  // conversations. One split's grid had chosen between settings 0.0007 apart, within the noise of a split.
+  /** Per user kind, NDCG@5 and in-genre share after the second turn and on the next visit (mean over the splits). */
   interface ValidationScores {
     afterFilm: MovieLensScores;
     nextVisit: MovieLensScores;
   }
-  const validationRows: { slots: number; weight: number; halfAt: number; newUser: ValidationScores; returning: ValidationScores; criterion: number }[] = [];
-  let validation: ReturnType<typeof movieLensScripts> | undefined;
-  for (const slots of slotGrid) {
-    for (const halfAt of halfAtGrid) {
-      const validationService = await openService(validationModel, validationData, slots, halfAt);
-      validation ??= movieLensScripts(validationService, inner.train, inner.test, userLimit);
-      for (const weight of weightGrid) {
-        useWeight(weight, halfAt);
-        const name = `slots ${slots}, weight ${weight}, c ${showHalfAt(halfAt)}`;
-        const fresh = await converse(validationService, validation.scripts, { fresh: `validation-${slots}-${weight}-${halfAt}`, label: `validation, ${name}, new users` });
-        const returning = await converse(validationService, validation.scripts, { label: `validation, ${name}, returning users` });
-        const scores = (lists: ReadonlyMap<string, Lists>): ValidationScores => ({
-          afterFilm: scoreMovieLens(lists, validation?.scripts ?? [], validation?.relevant ?? new Map(), 'after one film'),
-          nextVisit: scoreMovieLens(lists, validation?.scripts ?? [], validation?.relevant ?? new Map(), 'next visit'),
-        });
-        const newUser = scores(fresh);
-        const returningScores = scores(returning);
-        const criterion = (newUser.afterFilm.ndcg + newUser.nextVisit.ndcg + returningScores.afterFilm.ndcg + returningScores.nextVisit.ndcg) / 4;
-        validationRows.push({ slots, weight, halfAt, newUser, returning: returningScores, criterion });
-        console.log(
-          `validation ${name}: NDCG@5 new ${newUser.afterFilm.ndcg.toFixed(4)} / next ${newUser.nextVisit.ndcg.toFixed(4)}, returning ${returningScores.afterFilm.ndcg.toFixed(4)} / next ${returningScores.nextVisit.ndcg.toFixed(4)}; mean ${criterion.toFixed(4)}`,
-        );
-      }
-      validationService.close();
-    }
+  interface ValidationRow {
+    slots: number;
+    weight: number;
+    halfAt: number;
+    newUser: ValidationScores;
+    returning: ValidationScores;
+    /** Mean NDCG@5 of the four lists on each validation split, in the order of `validationSeeds`. */
+    bySplit: number[];
+    /** The mean of `bySplit`: what is chosen on. */
+    criterion: number;
   }
-  if (validation === undefined) throw new Error('no validation settings');
-  validationModel.dispose?.();
+  const perSplit: { slots: number; weight: number; halfAt: number; newUser: ValidationScores; returning: ValidationScores; criterion: number }[][] = [];
+  const validations: ReturnType<typeof movieLensScripts>[] = [];
+  for (const inner of inners) {
+    let started = Date.now();
+    const validationModel = await openCandidateModel(defaultCandidateModel, { preferred: config.tfBackend });
+    await validationModel.fit({ interactions: inner.train, items: data.items, users: data.users }, { seed: 42, quiet: true });
+    console.log(`fitted ${validationModel.name} on validation split ${inner.seed} (${inner.train.length} ratings) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    started = Date.now();
+    const validationData = { users: data.users, items: data.items, interactions: inner.train };
+    const rows: (typeof perSplit)[number] = [];
+    let validation: ReturnType<typeof movieLensScripts> | undefined;
+    for (const slots of slotGrid) {
+      for (const halfAt of halfAtGrid) {
+        const validationService = await openService(validationModel, validationData, slots, halfAt);
+        validation ??= movieLensScripts(validationService, inner.train, inner.test, userLimit);
+        for (const weight of weightGrid) {
+          useWeight(weight, halfAt);
+          const name = `split ${inner.seed}, slots ${slots}, weight ${weight}, c ${showHalfAt(halfAt)}`;
+          const fresh = await converse(validationService, validation.scripts, { fresh: `validation-${inner.seed}-${slots}-${weight}-${halfAt}`, label: `validation, ${name}, new users` });
+          const returning = await converse(validationService, validation.scripts, { label: `validation, ${name}, returning users` });
+          const scores = (lists: ReadonlyMap<string, Lists>): ValidationScores => ({
+            afterFilm: scoreMovieLens(lists, validation?.scripts ?? [], validation?.relevant ?? new Map(), 'after one film'),
+            nextVisit: scoreMovieLens(lists, validation?.scripts ?? [], validation?.relevant ?? new Map(), 'next visit'),
+          });
+          const newUser = scores(fresh);
+          const returningScores = scores(returning);
+          const criterion = (newUser.afterFilm.ndcg + newUser.nextVisit.ndcg + returningScores.afterFilm.ndcg + returningScores.nextVisit.ndcg) / 4;
+          rows.push({ slots, weight, halfAt, newUser, returning: returningScores, criterion });
+          console.log(
+            `validation ${name}: NDCG@5 new ${newUser.afterFilm.ndcg.toFixed(4)} / next ${newUser.nextVisit.ndcg.toFixed(4)}, returning ${returningScores.afterFilm.ndcg.toFixed(4)} / next ${returningScores.nextVisit.ndcg.toFixed(4)}; mean ${criterion.toFixed(4)}`,
+          );
+        }
+        validationService.close();
+      }
+    }
+    if (validation === undefined) throw new Error('no validation settings');
+    console.log(`validation split ${inner.seed}: ${rows.length} settings in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    validationModel.dispose?.();
+    perSplit.push(rows);
+    validations.push(validation);
+  }
+  const mean = (values: readonly number[]) => meanAndStd(values).mean;
+  const meanScores = (list: readonly MovieLensScores[]): MovieLensScores => ({
+    ndcg: mean(list.map((entry) => entry.ndcg)),
+    precision: mean(list.map((entry) => entry.precision)),
+    genre: mean(list.map((entry) => entry.genre)),
+  });
+  const validationRows: ValidationRow[] = (perSplit[0] ?? []).map((first, index) => {
+    const same = perSplit.map((rows) => rows[index] ?? first);
+    const bySplit = same.map((row) => row.criterion);
+    return {
+      slots: first.slots,
+      weight: first.weight,
+      halfAt: first.halfAt,
+      newUser: { afterFilm: meanScores(same.map((row) => row.newUser.afterFilm)), nextVisit: meanScores(same.map((row) => row.newUser.nextVisit)) },
+      returning: { afterFilm: meanScores(same.map((row) => row.returning.afterFilm)), nextVisit: meanScores(same.map((row) => row.returning.nextVisit)) },
+      bySplit,
+      criterion: mean(bySplit),
+    };
+  });
   const chosen = validationRows.reduce((best, row) => (row.criterion > best.criterion ? row : best));
   const served = { slots: defaultStatedSlots(20), weight: new OfflineReranker().statedGenreWeight, halfAt: new OfflineReranker().statedHalfAt };
   console.log(`chosen on validation: ${chosen.slots} stated slots, stated-genre weight ${chosen.weight}, halved at ${showHalfAt(chosen.halfAt)} films (served: ${served.slots}, ${served.weight}, ${showHalfAt(served.halfAt)})`);
 
   // 2. Test: the model fitted on the whole training part, the test users' conversations, weight 0 and the chosen one.
-  started = Date.now();
+  let started = Date.now();
   const model = await openCandidateModel(defaultCandidateModel, { preferred: config.tfBackend });
   await model.fit({ interactions: split.train, items: data.items, users: data.users }, { seed: 42, quiet: true });
   console.log(`fitted ${model.name} on the training part (${split.train.length} ratings) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -325,6 +376,9 @@ await runScript(async () => {
   const arms = [
     { name: 'before: no stated slots, weight 0', slots: 0, weight: 0, halfAt: Number.POSITIVE_INFINITY },
     { name: `previous: ${previous.slots} stated slots, weight ${previous.weight}, no decay`, ...previous },
+    ...(chosen.slots === decayed.slots && chosen.weight === decayed.weight && chosen.halfAt === decayed.halfAt
+      ? []
+      : [{ name: `served until now: ${decayed.slots} stated slots, weight ${decayed.weight}, × c / (c + n), c = ${decayed.halfAt}`, ...decayed }]),
     { name: `${chosen.slots} stated slots, weight ${chosen.weight}, × c / (c + n), c = ${showHalfAt(chosen.halfAt)} (chosen on validation)`, slots: chosen.slots, weight: chosen.weight, halfAt: chosen.halfAt },
   ];
   const movieLensRows: { arm: string; slots: number; weight: number; halfAt: number; scenario: string; moment: Moment; scores: MovieLensScores }[] = [];
@@ -410,7 +464,7 @@ await runScript(async () => {
     '# Stated genre tastes beside named films (offline re-ranker; k = 5)',
     '',
     ...runHeader({ command: scriptCommand('experiments/chatrec/stated-tastes.ts'), date: startedAt }),
-    `A user says "I love <genre> movies", then "I loved <title>", then "I also loved <title>"; the lists after each turn, and on the next visit (a plain recommendation request after the session). As a **new user** (a fresh id: the conversation is all the pipeline knows) and as the **returning user** (their own id and ratings). Candidates from ${describeCandidateModel(defaultCandidateModel)}, the served candidate model; before (no candidate places kept for the stated genres, re-ranker weight 0), the previous setting (${previous.slots} places, weight ${previous.weight}, whatever the user's history) and the setting chosen on validation, where both are scaled by c / (c + n), n the films the user likes or watched (their ratings of 3 or more and the films named in chat: the model's query); the heuristic profile extractor; no LLM. Popularity is the data's: films named by one simulated user do not count for the next.`,
+    `A user says "I love <genre> movies", then "I loved <title>", then "I also loved <title>"; the lists after each turn, and on the next visit (a plain recommendation request after the session). As a **new user** (a fresh id: the conversation is all the pipeline knows) and as the **returning user** (their own id and ratings). Candidates from ${describeCandidateModel(defaultCandidateModel)}, the served candidate model; before (no candidate places kept for the stated genres, re-ranker weight 0), the previous setting (${previous.slots} places, weight ${previous.weight}, whatever the user's history), the setting served until now (${decayed.slots} places, weight ${decayed.weight}, c = ${decayed.halfAt}; unless it is the one chosen) and the setting chosen on validation, where both are scaled by c / (c + n), n the films the user likes or watched (their ratings of 3 or more and the films named in chat: the model's query); the heuristic profile extractor; no LLM. Popularity is the data's: films named by one simulated user do not count for the next.`,
     '',
     `## MovieLens 100K, P1 split (per-user stratified 75/25, seed 42): ${test.scripts.length} test users`,
     '',
@@ -421,10 +475,10 @@ await runScript(async () => {
       movieLensRows.map((row) => [row.arm, row.scenario, row.moment, row.scores.ndcg, row.scores.precision, row.scores.genre]),
     ),
     '',
-    `**Validation** (80/20 split of the training part, seed 7; ${validation.scripts.length} users; the model fitted on its 80 %): NDCG@5 after the second turn ("I loved <title>") and on the next visit, new and returning users; the setting with the best mean of the four is chosen. **Stated slots**: candidate places (of 20) kept for the model's best films of the stated genres; **weight**: the offline re-ranker's stated-genre weight; **c**: both are scaled by c / (c + n), n the films the user likes or watched (∞: not scaled, the previous setting).`,
+    `**Validation** (two 80/20 splits of the training part, seeds ${validationSeeds.join(' and ')}; ${validations.map((entry) => entry.scripts.length).join(' and ')} users; on each the model fitted on its 80 %): NDCG@5 after the second turn ("I loved <title>") and on the next visit, new and returning users, each the mean over the splits; the setting with the best mean of the four, averaged over the splits, is chosen (**split ${validationSeeds.join(' / ')}**: that mean on each). **Stated slots**: candidate places (of 20) kept for the model's best films of the stated genres; **weight**: the offline re-ranker's stated-genre weight; **c**: both are scaled by c / (c + n), n the films the user likes or watched (∞: not scaled, the previous setting).`,
     '',
     markdownTable(
-      ['stated slots', 'weight', 'c', 'NDCG@5 new: after film', 'next visit', 'in genre: after film', 'next visit', 'NDCG@5 returning: after film', 'next visit', 'in genre: after film', 'next visit', 'mean NDCG@5'],
+      ['stated slots', 'weight', 'c', 'NDCG@5 new: after film', 'next visit', 'in genre: after film', 'next visit', 'NDCG@5 returning: after film', 'next visit', 'in genre: after film', 'next visit', `split ${validationSeeds.join(' / ')}`, 'mean NDCG@5'],
       validationRows.map((row) => [
         String(row.slots),
         String(row.weight),
@@ -437,6 +491,7 @@ await runScript(async () => {
         row.returning.nextVisit.ndcg,
         row.returning.afterFilm.genre,
         row.returning.nextVisit.genre,
+        row.bySplit.map((value) => value.toFixed(4)).join(' / '),
         row.criterion,
       ]),
     ),
@@ -454,8 +509,8 @@ await runScript(async () => {
   ].join('\n');
   const written = writeResults(outputDirectory, 'stated-tastes', {
     json: {
-      protocol: { split: 'per-user stratified 75/25, seed 42 (P1)', validation: 'train 80/20, seed 7', relevant: 'every held-out film', k, model: defaultCandidateModel },
-      validation: { users: validation.scripts.length, unnamed: validation.unnamed, criterion: 'mean NDCG@5 of new and returning users after "I loved <title>" and on the next visit', halfAtNote: 'halfAt null: no decay (Infinity)', grid: validationRows, chosen: { slots: chosen.slots, weight: chosen.weight, halfAt: chosen.halfAt }, served },
+      protocol: { split: 'per-user stratified 75/25, seed 42 (P1)', validation: `train 80/20, seeds ${validationSeeds.join(' and ')}`, relevant: 'every held-out film', k, model: defaultCandidateModel },
+      validation: { seeds: validationSeeds, users: validations.map((entry) => entry.scripts.length), unnamed: validations.map((entry) => entry.unnamed), criterion: 'mean NDCG@5 of new and returning users after "I loved <title>" and on the next visit, averaged over the validation splits', halfAtNote: 'halfAt null: no decay (Infinity)', grid: validationRows, chosen: { slots: chosen.slots, weight: chosen.weight, halfAt: chosen.halfAt }, served },
       movieLens: { users: test.scripts.length, unnamed: test.unnamed, statedGenres: Object.fromEntries(statedGenres), rows: movieLensRows },
       syntheticWorld: { seed: 42, users: worldScripts.length, skipped: worldSkipped, rows: worldRows },
       machine: { cpus: cpus().length },

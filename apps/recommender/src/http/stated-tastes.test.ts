@@ -108,8 +108,8 @@ describe('a stated genre taste after a film is named (POST /v1/chat, then GET â€
     expect(lists.nextVisit).not.toContain(idOf('Toy Town'));
   });
 
-  it('barely moves the lists of a returning user whose 81 ratings already speak (the stated weight is scaled by c / (c + n))', async () => {
-    const sciFiIn = async (setting: { reranker?: OfflineReranker; statedSlots?: number }, userId = 'veteran') => {
+  it('barely moves the lists of a returning user whose 81 ratings already speak, the more so with a finite c (the stated weight scaled by c / (c + n))', async () => {
+    const sciFiIn = async (setting: { reranker?: OfflineReranker; statedSlots?: number; statedHalfAt?: number }, userId = 'veteran') => {
       tiny = await openTinyService({ world: world({ veteran: true }), ...setting });
       const lists = await statedThenNamed(tiny, userId, { returning: userId === 'veteran' });
       await tiny.close();
@@ -118,8 +118,14 @@ describe('a stated genre taste after a film is named (POST /v1/chat, then GET â€
       return { session: count([...lists.genre, ...lists.named], sciFi), nextVisit: count(lists.nextVisit, sciFi) };
     };
     const unstated = await sciFiIn({ reranker: new OfflineReranker({ statedGenreWeight: 0 }), statedSlots: 0 });
+    // c = 20 (the places and the weight a fifth of themselves at 81 films): at most one sci-fi film more than had they
+    // said nothing, this session and on the next visit.
+    const decayed = await sciFiIn({ reranker: new OfflineReranker({ statedHalfAt: 20 }), statedHalfAt: 20 });
+    expect(decayed.session - unstated.session).toBeLessThanOrEqual(1);
+    expect(decayed.nextVisit - unstated.nextVisit).toBeLessThanOrEqual(1);
+    // The served default keeps the whole weight (c = Infinity, chosen on validation): the veteran's crime dramas and
+    // documentaries still outrank the sci-fi films here, so the lists stay theirs.
     const served = await sciFiIn({});
-    // At most one sci-fi film more than had they said nothing, this session and on the next visit.
     expect(served.session - unstated.session).toBeLessThanOrEqual(1);
     expect(served.nextVisit - unstated.nextVisit).toBeLessThanOrEqual(1);
     // The same two messages from a new user in the same world (nothing else known) fill the lists with sci-fi.

@@ -67,7 +67,7 @@ describe('OfflineReranker', () => {
     expect(disliked[0]?.item.id).toBe('m9');
   });
 
-  it("scales the stated-genre weight by c / (c + n), n the films the user liked: a long rating history is barely moved", async () => {
+  it("scales the stated-genre weight by c / (c + n), n the films the user liked, when c is finite: a long rating history is then barely moved", async () => {
     const pool: Candidate[] = ['m2', 'm5', 'm6', 'm9', 'm3', 'm20', 'm21'].map((id, index) => ({ item: item(id), score: 1 - index * 0.15, source: 'model' }));
     const scoreOf = (ranked: { item: Item; score: number }[], id: string) => ranked.find((entry) => entry.item.id === id)?.score ?? Number.NaN;
     const lift = async (history: HistoryEntry[], options: { statedHalfAt?: number } = {}) => {
@@ -75,17 +75,45 @@ describe('OfflineReranker', () => {
       const unweighted = await new OfflineReranker({ statedGenreWeight: 0 }).rerank({ profile: saysLike('sci-fi movies'), history, candidates: pool, k: 7 });
       return scoreOf(stated, 'm20') - scoreOf(unweighted, 'm20');
     };
-    // Defaults 0.6 and c = 20. Nothing rated: the full 0.6; one named film: 0.6 × 20/21; 80 liked films (a MovieLens
+    // Weight 0.6, c = 20. Nothing rated: the full 0.6; one named film: 0.6 × 20/21; 80 liked films (a MovieLens
     // returning user): 0.6 × 20/100; a film rated 2 or disliked in chat is no evidence.
-    expect(await lift([])).toBeCloseTo(0.6);
-    expect(await lift(comedyHistory.slice(0, 1))).toBeCloseTo(0.6 * (20 / 21));
+    const c20 = { statedHalfAt: 20 };
+    expect(await lift([], c20)).toBeCloseTo(0.6);
+    expect(await lift(comedyHistory.slice(0, 1), c20)).toBeCloseTo(0.6 * (20 / 21));
     const long: HistoryEntry[] = Array.from({ length: 80 }, (_, index) => ({ item: item(`m${(index % 8) + 1}`), rating: 4, timestamp: index }));
-    expect(await lift(long)).toBeCloseTo(0.12);
-    expect(await lift([...comedyHistory.slice(0, 1), { item: item('m9'), rating: 2, timestamp: 9 }, { item: item('m10'), rating: 1, timestamp: 10, source: 'chat' }])).toBeCloseTo(0.6 * (20 / 21));
+    expect(await lift(long, c20)).toBeCloseTo(0.12);
+    expect(await lift([...comedyHistory.slice(0, 1), { item: item('m9'), rating: 2, timestamp: 9 }, { item: item('m10'), rating: 1, timestamp: 10, source: 'chat' }], c20)).toBeCloseTo(0.6 * (20 / 21));
     expect(await lift(long, { statedHalfAt: 5 })).toBeCloseTo(0.6 * (5 / 85));
-    // Infinity keeps the full weight whatever the history (the previous setting).
+    // Infinity, the default (chosen on validation), keeps the full weight whatever the history.
     expect(await lift(long, { statedHalfAt: Number.POSITIVE_INFINITY })).toBeCloseTo(0.6);
+    expect(await lift(long)).toBeCloseTo(0.6);
     expect(() => new OfflineReranker({ statedHalfAt: -2 })).toThrow(/statedHalfAt must be a number of films/);
+  });
+
+  it('divides a liked genre\'s stated weight among the genres the user says they like; a stated dislike keeps its whole weight', async () => {
+    const pool: Candidate[] = ['m2', 'm5', 'm6', 'm9', 'm3', 'm20', 'm21'].map((id, index) => ({ item: item(id), score: 1 - index * 0.15, source: 'model' }));
+    const scoreOf = (ranked: { item: Item; score: number }[], id: string) => ranked.find((entry) => entry.item.id === id)?.score ?? Number.NaN;
+    const says = (...subjects: [string, 'like' | 'dislike'][]): Profile => ({
+      ...emptyProfile('u'),
+      preferences: subjects.map(([subject, polarity], index) => ({ subject, polarity, strength: 1, firstSeen: index, lastUpdated: index, evidence: [{ messageId: `msg-${index}`, quote: subject }], history: [] })),
+    });
+    const lift = async (profile: Profile, id: string, history: HistoryEntry[] = []) => {
+      const stated = await new OfflineReranker().rerank({ profile, history, candidates: pool, k: 7 });
+      const unweighted = await new OfflineReranker({ statedGenreWeight: 0 }).rerank({ profile, history, candidates: pool, k: 7 });
+      return scoreOf(stated, id) - scoreOf(unweighted, id);
+    };
+    // "I love sci-fi movies": the whole 0.6 on a sci-fi film (nothing rated). "I usually like sci-fi, horror and romance
+    // movies": a third of it each (it had been the whole 0.6 per genre, so the broad list reordered most of the list).
+    expect(await lift(says(['sci-fi movies', 'like']), 'm20')).toBeCloseTo(0.6);
+    expect(await lift(says(['sci-fi movies', 'like'], ['horror movies', 'like'], ['romance movies', 'like']), 'm20')).toBeCloseTo(0.2);
+    // A dislike beside them is neither divided nor counted among the liked genres.
+    expect(await lift(says(['sci-fi movies', 'like'], ['comedies', 'dislike']), 'm20')).toBeCloseTo(0.6);
+    expect(await lift(says(['sci-fi movies', 'like'], ['horror movies', 'like'], ['comedies', 'dislike']), 'm2')).toBeCloseTo(-0.6);
+    // A film the user named is a rating, not a genre taste: "I loved Space Wars" (a Sci-Fi, War film here) had counted as
+    // a stated liking for War films, and as a second liked genre halving sci-fi's weight.
+    const spaceWars: Item = { id: 'sw1', title: 'Space Wars (1980)', year: 1980, tags: ['Sci-Fi', 'War'] };
+    const named: HistoryEntry[] = [{ item: spaceWars, rating: 5, timestamp: 1, source: 'chat' }];
+    expect(await lift(says(['sci-fi movies', 'like'], ['space wars', 'like']), 'm20', named)).toBeCloseTo(0.6);
   });
 
   it('applies a refinement on top of the blend', async () => {
@@ -155,17 +183,17 @@ describe('OfflineExplainer', () => {
     // Star Wars is from 1977: it does not fit "1990 to 1999".
     const nineties = await explain(starWars, asked({ years: { from: 1990, to: 1999 } }));
     expect(nineties).not.toMatch(/fits|is what you asked/);
-    expect(nineties).toContain('It is offered although it misses what you asked for: it is from 1977, not 1990 to 1999.');
+    expect(nineties).toContain('It is offered although it misses what you asked for: it is made in 1977, not 1990 to 1999.');
     // Aliens is from the 80s but not horror.
     const aliens = { id: 'al', title: 'Aliens (1986)', year: 1986, tags: ['Action', 'Sci-Fi', 'Thriller', 'War'] };
-    expect(await explain(aliens, asked({ genres: { horror: 'Horror' }, years: { from: 1980, to: 1989 } }))).toContain('It is from 1986 as you asked, but not Horror.');
+    expect(await explain(aliens, asked({ genres: { horror: 'Horror' }, years: { from: 1980, to: 1989 } }))).toContain('It is made in 1986 as you asked, but not Horror.');
     // Braveheart and Pulp Fiction are no comedies.
     const braveheart = { id: 'bh', title: 'Braveheart (1995)', year: 1995, tags: ['Action', 'Drama', 'War'] };
     expect(await explain(braveheart, asked({ genres: { comed: 'Comedy', romance: 'Romance' } }))).toContain('It is offered although it misses what you asked for: it is not Comedy or Romance.');
     const groundhog = { id: 'gd', title: 'Groundhog Day (1993)', year: 1993, tags: ['Comedy', 'Romance'] };
-    expect(await explain(groundhog, asked({ genres: { comed: 'Comedy', romance: 'Romance' }, years: { from: 1990 } }))).toContain('It is what you asked for: Comedy and Romance, from 1993.');
+    expect(await explain(groundhog, asked({ genres: { comed: 'Comedy', romance: 'Romance' }, years: { from: 1990 } }))).toContain('It is what you asked for: Comedy and Romance, made in 1993.');
     const clueless = { id: 'cl', title: 'Clueless (1995)', year: 1995, tags: ['Comedy', 'Romance'] };
-    expect(await explain(clueless, asked({ genres: { comed: 'Comedy', war: 'War' }, years: { to: 1990 } }))).toContain('It is Comedy as you asked, but not War and from 1995, not up to 1990.');
+    expect(await explain(clueless, asked({ genres: { comed: 'Comedy', war: 'War' }, years: { to: 1990 } }))).toContain('It is Comedy as you asked, but not War and made in 1995, not up to 1990.');
     // Audience and ruled-out genres, met and missed.
     const cartoon = item('m4');
     expect(await explain(cartoon, asked({ audience: 'children', ruledOut: { horror: 'Horror' } }))).toContain('It is what you asked for: for children, not Horror.');
@@ -226,9 +254,9 @@ describe('OfflineExplainer', () => {
     const heat = { id: 'h', title: 'Heat (1995)', year: 1995, tags: ['Action', 'Crime', 'Thriller'] };
     const refinement: Refinement = { tagWeights: { comed: 0.3 }, phrase: 'comedy, 1980 to 1989', asked: { genres: { comed: 'Comedy' }, ruledOut: {}, years: { from: 1980, to: 1989 } } };
     const explain = (offered: boolean | undefined) => new OfflineExplainer().explain({ profile: emptyProfile('u'), history: [], item: heat, refinement, offered });
-    expect(await explain(false)).toContain('It is not what you asked for: it is not Comedy and from 1995, not 1980 to 1989.');
+    expect(await explain(false)).toContain('It is not what you asked for: it is not Comedy and made in 1995, not 1980 to 1989.');
     expect(await explain(false)).not.toContain('offered');
-    expect(await explain(true)).toContain('It is offered although it misses what you asked for: it is not Comedy and from 1995, not 1980 to 1989.');
+    expect(await explain(true)).toContain('It is offered although it misses what you asked for: it is not Comedy and made in 1995, not 1980 to 1989.');
     expect(await explain(undefined)).toContain('It is offered although');
   });
 });

@@ -31,7 +31,8 @@ export interface OfflineRerankerOptions {
   statedWeight?: number;
   /**
    * Weight of the genres the user said they like or dislike ("I love sci-fi movies"), added to the blended score
-   * per stated genre of the item, times the preference's strength, scaled down by `statedHalfAt` (default 0.6; 0
+   * per stated genre of the item, times the preference's strength, a liked genre's share divided among the genres the
+   * user says they like (one stated genre keeps it whole), scaled down by `statedHalfAt` (default 0.6; 0
    * leaves them to the profile fit alone). Inside the profile fit, min-max normalised over the candidates, one named film's genres (each on all of
    * a one-film history) outweighed the stated taste, and the model's picks for that film filled the list.
    */
@@ -100,11 +101,22 @@ export class OfflineReranker implements Reranker {
     const fits = input.candidates.map((candidate) => profileFit(candidate.item, taste, undefined, fitOptions));
     const fitScores = normalise(fits);
     const statedWeight = this.statedGenreWeight * statedTasteShare(tasteEvidence(input.history), this.statedHalfAt);
+    // A liked genre weighs less the more genres the user says they like: "I love horror" singles horror out, "I usually like
+    // dramas, comedies and thrillers" names most of the catalogue (a stated dislike keeps its whole weight).
+    const likedStated = new Set([...taste.statedByTag.values()].filter((entry) => entry.polarity === 'like').map((entry) => entry.subject)).size;
+    const likedShare = 1 / Math.max(1, likedStated);
     const ranked = input.candidates.map((candidate, index): RankedItem => {
       const refinementFit = input.refinement
         ? tagStems(candidate.item).reduce((sum, tag) => sum + (input.refinement?.tagWeights[tag] ?? 0), 0)
         : 0;
-      const statedFit = taste.stated.size === 0 ? 0 : statedWeight * tagStems(candidate.item).reduce((sum, tag) => sum + (taste.stated.get(tag) ?? 0), 0);
+      const statedFit =
+        taste.stated.size === 0
+          ? 0
+          : statedWeight *
+            tagStems(candidate.item).reduce((sum, tag) => {
+              const value = taste.stated.get(tag) ?? 0;
+              return sum + (value > 0 ? value * likedShare : value);
+            }, 0);
       const modelScore = modelScores[index] ?? 0;
       const fit = fitScores[index] ?? 0;
       return {

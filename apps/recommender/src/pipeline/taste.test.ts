@@ -57,6 +57,21 @@ describe('taste', () => {
     expect(taste.tags.get('comed')).toBeGreaterThan(0);
   });
 
+  it('reads a film the user named as a rating, not as a taste for the genre words in its title', () => {
+    const preference = (subject: string) => ({ subject, polarity: 'like' as const, strength: 1, firstSeen: 0, lastUpdated: 0, evidence: [], history: [] });
+    const spaceWars = { id: 'sw1', title: 'Space Wars, The (1980)', year: 1980, tags: ['Sci-Fi', 'War'] };
+    const named: HistoryEntry[] = [{ item: spaceWars, rating: 5, timestamp: 1, source: 'chat' }];
+    const profile = { ...emptyProfile('u'), preferences: [preference('the space wars'), preference('romance movies')] };
+    // "I loved The Space Wars" had been a stated liking for War (and Sci-Fi) films; the rating itself still counts.
+    const taste = buildTaste(profile, named, known);
+    expect(taste.stated.has('war')).toBe(false);
+    expect(taste.stated.has('sci')).toBe(false);
+    expect(taste.stated.get('romance')).toBe(1);
+    expect(taste.tags.get('war')).toBeGreaterThan(0);
+    // Said of a film the history does not hold, the words still name genres ("space wars" as a kind of film).
+    expect(buildTaste(profile, [], known).stated.get('war')).toBe(1);
+  });
+
   it('counts the films that seed the model as evidence, and shrinks a stated taste by c / (c + n)', () => {
     const entry = (index: number, rating: number | undefined, source?: 'chat'): HistoryEntry => ({ item: tinyItems[index]!, rating, timestamp: index, ...(source ? { source } : {}) });
     // Rated 3 or more, or watched without a rating; not a film rated 2, nor one disliked in chat.
@@ -66,7 +81,9 @@ describe('taste', () => {
     expect(statedTasteShare(80, 5)).toBeCloseTo(5 / 85);
     expect(statedTasteShare(80, Number.POSITIVE_INFINITY)).toBe(1);
     expect(statedTasteShare(3, 0)).toBe(0);
-    expect(statedTasteShare(3)).toBeCloseTo(defaultStatedHalfAt / (defaultStatedHalfAt + 3));
+    // The default keeps a stated taste whole (chosen on validation): a returning user's 80 films take nothing from it.
+    expect(defaultStatedHalfAt).toBe(Number.POSITIVE_INFINITY);
+    expect(statedTasteShare(80)).toBe(1);
   });
 
   it('keeps a genre name of several words one genre, keyed as the session constraints name it', () => {

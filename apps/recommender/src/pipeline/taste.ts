@@ -1,4 +1,5 @@
 import type { Item, Profile } from '@personalab/core';
+import { normalizeTitleText, titleVariants } from '@personalab/datasets';
 import type { HistoryEntry, Refinement } from './types.js';
 
 /** Lower-case word stems, so "comedies" meets "Comedy" and "thrillers" meets "Thriller". */
@@ -184,10 +185,13 @@ export function tasteEvidence(history: readonly HistoryEntry[], minSeedRating = 
 
 /**
  * The number of films (`tasteEvidence`) at which a stated genre taste keeps half its weight (the candidate places and
- * the re-ranker's `statedGenreWeight` are scaled by c / (c + n)): chosen on a validation split,
- * experiments/chatrec/stated-tastes.ts. A stated taste matters when little else is known, little once ratings speak.
+ * the re-ranker's `statedGenreWeight` are scaled by c / (c + n)): chosen on two validation splits,
+ * experiments/chatrec/stated-tastes.ts, which both prefer no decay (`Infinity`: the taste keeps its whole weight
+ * whatever the history) once the films a user named stopped counting as stated genres ("I loved Star Wars" had been a
+ * stated liking for War films, which a decay with the history had partly hidden). c = 20 had been chosen before, on
+ * one split.
  */
-export const defaultStatedHalfAt = 20;
+export const defaultStatedHalfAt = Number.POSITIVE_INFINITY;
 
 /**
  * The share of a stated genre taste's full weight kept once `evidence` films are known: c / (c + n) with c =
@@ -298,7 +302,11 @@ function computeTaste(profile: Profile, history: readonly HistoryEntry[], knownT
     const relative = sum.total / (sum.count + 5);
     tags.set(tag, shareWeight * share + ratingWeight * relative);
   }
+  // A film the user named ("I loved Star Wars") is a rating in the history, not a taste for the genres its title's words
+  // spell (it had counted as a stated liking for War films).
+  const namedFilms = new Set(history.flatMap((entry) => titleVariants(entry.item.title)));
   for (const preference of profile.preferences) {
+    if (namedFilms.has(normalizeTitleText(preference.subject))) continue;
     const sign = preference.polarity === 'like' ? 1 : preference.polarity === 'dislike' ? -1 : 0;
     for (const word of mentionedTagStems(preference.subject, knownTags)) {
       tags.set(word, (tags.get(word) ?? 0) + sign * statedWeight * preference.strength);
