@@ -12,6 +12,11 @@ describe('clauseCandidates', () => {
     expect(texts("haha . i'm 25 so i still live with my parents")).toEqual(['i am 25', 'i live with my parents']);
   });
 
+  it('leaves no dangling conjunction or pronoun verdict ("i loved it and" had been a fact)', () => {
+    expect(texts('i loved it and now i love it even more')).toEqual([]);
+    expect(texts('i liked them a lot')).toEqual([]);
+  });
+
   it('rewrites tastes into the words persona sheets use', () => {
     expect(texts('I am really into hiking.')).toEqual(['i like hiking']);
     expect(texts("i'm a big fan of country music")).toEqual(['i like country music']);

@@ -227,6 +227,82 @@ describe('mineStatements', () => {
   });
 });
 
+describe('mineStatements on tastes a chat user states', () => {
+  it('splits two objects after an adverb before "into"', () => {
+    expect(values("I'm mostly into rock and pop")).toEqual(['like:0.7:rock', 'like:0.7:pop']);
+    expect(values("I'm really into horror and sci-fi")).toEqual(['like:0.9:horror', 'like:0.9:sci-fi']);
+  });
+
+  it('reads a yes/no list written as sentences, but not a lone item or a question', () => {
+    expect(values('Comedies yes. Musicals no.')).toEqual(['like:0.7:comedies', 'dislike:0.7:musicals']);
+    expect(values('Westerns: hell yes! Horror: no.')).toEqual(['like:0.9:westerns', 'dislike:0.7:horror']);
+    expect(values('Pizza yes.')).toEqual([]);
+    expect(values('lol yes. haha no.')).toEqual([]);
+    expect(values('Horror? No. Comedy? Yes.')).toEqual([]);
+  });
+
+  it('reads a taste of a group the speaker is in as the speaker\'s, at 0.8 of its strength', () => {
+    expect(values('We love musicals')).toEqual(['like:0.72:musicals']);
+    expect(values("we're big fans of westerns")).toEqual(['like:0.72:westerns']);
+    expect(values('My husband and I are huge fans of westerns.')).toEqual(['like:0.72:westerns']);
+    expect(values('me and my sister love rom-coms')).toEqual(['like:0.72:rom-coms']);
+    expect(values('we both love sci-fi but hate horror')).toEqual(['like:0.72:sci-fi', 'dislike:0.72:horror']);
+    expect(values('sarah and i like thrillers and mysteries')).toEqual(['like:0.56:thrillers', 'like:0.56:mysteries']);
+    expect(values("we're not really into musicals")).toEqual(['dislike:0.56:musicals']);
+    // Nothing else a group does or is becomes the speaker's.
+    expect(values('we watched a movie last night. we are going to the cinema tonight. my wife and i are married. we love you.')).toEqual([]);
+    expect(mineStatements('We love musicals')[0]).toMatchObject({ quote: 'we love musicals' });
+  });
+
+  it('reads no taste into a pronoun after "and now"', () => {
+    expect(splitClauses('i loved it and now i love it even more')).toEqual(['i loved it', 'now i love it even more']);
+    expect(values('i loved it and now i love it even more')).toEqual([]);
+  });
+
+  it('reads "prefer x to <verb>" as a purpose, and a wish about x as no taste', () => {
+    expect(values('I prefer music to listen to')).toEqual(['like:0.6:music']);
+    expect(values('I prefer comedies to watch with my kids')).toEqual(['like:0.6:comedies']);
+    expect(values('I prefer dogs to cats')).toEqual(['like:0.6:dogs']);
+    // "my movies" and "the kids" had been liked.
+    expect(values('I prefer my movies to be short')).toEqual([]);
+    expect(values('I prefer the kids to watch cartoons')).toEqual([]);
+  });
+
+  it('weakens a hedged taste and keeps the hedge out of its subject', () => {
+    expect(values('I kind of like romantic comedies')).toEqual(['like:0.5:romantic comedies']);
+    expect(values('I sort of enjoy slow-burn thrillers')).toEqual(['like:0.5:slow-burn thrillers']);
+    expect(values('I like animated films sometimes')).toEqual(['like:0.5:animated films']);
+    expect(values('we kind of like documentaries')).toEqual(['like:0.4:documentaries']);
+  });
+
+  it('reads the everyday wordings of a film taste', () => {
+    expect(values('Not a huge fan of musicals, to be honest.')).toEqual(['dislike:0.7:musicals']);
+    expect(values('Big fan of Nolan films')).toEqual(['like:0.9:nolan films']);
+    expect(values("I'm not big on superhero movies")).toEqual(['dislike:0.7:superhero movies']);
+    expect(values("I can't really get into anime")).toEqual(['dislike:0.7:anime']);
+    expect(values("I'm a sucker for heist movies")).toEqual(['like:0.8:heist movies']);
+    expect(values("I'm not really a comedy person. I'm more of a drama person.")).toEqual(['dislike:0.6:comedy', 'like:0.7:drama']);
+    expect(values('Documentaries bore me. Horror movies scare me too much.')).toEqual(['dislike:0.7:documentaries', 'dislike:0.7:horror movies']);
+    expect(values("I've never really liked westerns")).toEqual(['dislike:0.7:westerns']);
+    expect(values('Give me a good courtroom drama any day')).toEqual(['like:0.8:courtroom drama']);
+    expect(values('Honestly I could take or leave rom-coms')).toEqual(['neutral:0.2:rom-coms']);
+    expect(values("I don't watch horror")).toEqual(['dislike:0.5:horror']);
+    expect(values("I'm a huge horror fan. I'm not a big Marvel fan.")).toEqual(['like:0.9:horror', 'dislike:0.7:marvel']);
+    expect(mineStatements("I'm kind of over zombie movies")).toMatchObject([
+      { subject: 'zombie movies', polarity: 'like', tense: 'past', implied: true },
+      { subject: 'zombie movies', polarity: 'dislike', tense: 'present' },
+    ]);
+  });
+
+  it('reads no taste into the look-alikes of those wordings', () => {
+    expect(values("I'm over the moon")).toEqual(['fact:other:i am over the moon']);
+    expect(values("I couldn't get into college")).toEqual([]);
+    expect(values("I don't watch tv")).toEqual(['fact:hobby:i do not watch tv']);
+    expect(values("i'm a morning person")).toEqual(['fact:other:i am a morning person']);
+    expect(values("i'm a big fan. Big fan! not into it.")).toEqual(['fact:other:i am a big fan']);
+  });
+});
+
 describe('mineStatements on long, edited messages', () => {
   it('reads no taste into a noun that looks like a verb, a pronoun object or a clause', () => {
     // "laughter and love were": "love" had been read as "i love", the taste "were the main ingredients".

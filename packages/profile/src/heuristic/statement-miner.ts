@@ -58,17 +58,19 @@ function isInformative(text: string): boolean {
 const unnamedSubject = /^(?:(?:it|them) \S|(?:how|what|when|where|why|whether|if) |that (?:i|you|he|she|they|it|we|there)\b)/;
 
 const likeVerbs: ReadonlyArray<readonly [RegExp, number]> = [
-  [/^(?:love|loved|adore|adored|am obsessed with|am passionate about|am crazy about|am in love with|cannot get enough of|am a (?:big|huge) fan of|am really into|have been (?:really |so |very )(?:into|obsessed with)|have been (?:loving|obsessed with))\b/, 0.9],
+  [/^(?:love|loved|adore|adored|am obsessed with|am passionate about|am crazy about|am in love with|cannot get enough of|am a (?:big|huge|massive) fan of|am really into|have been (?:really |so |very )(?:into|obsessed with)|have been (?:loving|obsessed with))\b/, 0.9],
   // "i have been into x lately": a taste that holds now, however recently it began.
   [/^(?:have been (?:into|enjoying|getting into|liking))\b/, 0.8],
-  [/^(?:like|enjoy|am a fan of|am (?:more |now |mostly |much more )?into|am fond of|dig|liked|enjoyed)\b/, 0.7],
+  [/^(?:like|enjoy|am a fan of|am (?:more |now |mostly |much more |kind of |sort of |kinda )?into|am fond of|dig|liked|enjoyed)\b/, 0.7],
+  // "i am a sucker for heist movies", "i am big on documentaries".
+  [/^(?:am (?:a (?:total |real |big |huge )?)?sucker for|am (?:really |pretty )?big on)\b/, 0.8],
   // "i do not mind dramas": accepted, no more.
   [/^(?:do not mind|am (?:ok|okay|fine) with)\b/, 0.3],
   [/^(?:prefer|am (?:now |more )?leaning (?:more )?(?:towards|toward)|leaned (?:more )?(?:towards|toward)|lean (?:more )?(?:towards|toward)|have (?:always )?leaned (?:more )?(?:towards|toward))\b/, 0.6],
 ];
 const dislikeVerbs: ReadonlyArray<readonly [RegExp, number]> = [
   [/^(?:hate|hated|detest|despise|loathe|cannot stand|can not stand|cannot bear|really do not like|really dislike)\b/, 0.9],
-  [/^(?:dislike|disliked|am not (?:really |that |very |much of |a (?:big |huge )?)?(?:a fan of|fan of|into|fond of)|do not (?:really )?care (?:much )?for|never liked|have never been (?:a (?:big |huge )?fan of|into|fond of))\b/, 0.7],
+  [/^(?:dislike|disliked|am not (?:really |that |very |much of |a (?:big |huge |massive )?)?(?:a fan of|fan of|into|fond of|big on)|do not (?:really )?care (?:much )?for|(?:have )?never (?:really |particularly )?(?:liked|enjoyed|cared for)|have never (?:really )?been (?:a (?:big |huge )?fan of|into|fond of))\b/, 0.7],
   [/^(?:do not (?:really |much )?(?:like|enjoy|love)|did not (?:really |particularly |much )?(?:like|enjoy|love))\b/, 0.6],
 ];
 
@@ -110,14 +112,22 @@ const negativeJudgements = new Set(['boring', 'dull', 'tedious', 'annoying', 'ov
  * The object of a comparison without what it is compared with: "comedies more than musicals", "comedies over musicals"
  * (after "prefer") → "comedies". Nothing is said of the other side: liking it less is not a dislike.
  */
-function withoutComparison(object: string, prefer: boolean): string {
+function withoutComparison(object: string, prefer: boolean): string | undefined {
   const compared = object.replace(/\s+(?:(?:a (?:little|bit|lot)|much|way|even|far) )?(?:more|better|less) than\b.*$/, '');
   if (!prefer) return compared;
   const over = compared.replace(/\s+(?:over|rather than|instead of)\s.*$/, '');
   // "prefer dogs to cats"; not "prefer going to the movies" or "prefer to stay in".
-  const to = /^((?:\S+ ){0,2}\S+) to \S/.exec(over);
-  return to?.[1] && !/^(?:to|\S+ing)\b/.test(to[1]) ? to[1] : over;
+  const to = /^((?:\S+ ){0,2}\S+) to (\S.*)$/.exec(over);
+  if (!to?.[1] || !to[2] || /^(?:to|\S+ing)\b/.test(to[1])) return over;
+  const infinitive = infinitiveAfterTo.exec(to[2]);
+  if (!infinitive) return to[1];
+  // "prefer music to listen to", "prefer comedies to watch with my kids": what is preferred for a purpose; "prefer my
+  // movies to be short", "prefer the kids to watch cartoons": a wish about it, which names no taste.
+  return infinitive[1] === undefined || /^(?:with|at|on|in|when|while|before|after|during|for|alone|together|together with|at home)\b/.test(infinitive[1]) ? to[1] : undefined;
 }
+
+/** An infinitive after "to" ("to listen to", "to be short"), with what follows its verb, not a compared noun ("to cats"). */
+const infinitiveAfterTo = /^(?:be|listen|watch|read|see|hear|relax|unwind|chill|sleep|fall asleep|wind down|go|do|have|get|make|stay|keep|eat|cook|drink|sit|spend|take|start|come|know|learn|feel|look|think|talk|hang out|use|try|leave|wait|choose|pick|decide|help|put|bring|share|binge|stream|rewatch|laugh|cry|kill time|pass the time)(?: (?:to|with|along to|through|about|on)$| (.+))?$/;
 
 /** "love pizza" → [0.9, "pizza"] when the text starts with a verb of the list. */
 function matchVerb(text: string, verbs: ReadonlyArray<readonly [RegExp, number]>): [number, string] | undefined {
@@ -175,8 +185,35 @@ const fact = (value: string, tense: Tense, negated: boolean, quote: string): Sta
 const factVerbs =
   /^(?:play|read|write|drive|ride|eat|drink|cook|bake|collect|volunteer|teach|study|listen to|watch|sing|dance|paint|draw|travel|hike|run|swim|walk|knit|sew|garden|fish|hunt|build|make|spend|take care of|help|speak|visit|wear|dye|grow|grew up|was born|was raised|moved|graduated|retired|quit|am married to|got married|served|serve|sell|raise|train|coach|compete|belong to|attend|practice|lift|jog|surf|ski|skate|climb|shop|go|went to|live|lived|work|worked|own|owned|have|had|has|got|married|won|recycle|believe in|meditate|fly|sail|camp|race|exercise|smoke|babysit|tutor|design|program|code|stay|homeschool|donate|rescue|foster|feed|breed|restore|fix|repair|swam|ran|rode|drove|take|love to|use|enjoy|played|wrote|cooked|baked|collected|volunteered|taught|studied|sang|danced|painted|traveled|travelled|hiked|walked|built|sold|raised|trained|coached|competed|attended|practiced|visited|served in|fought|survived|lost|broke|met|adopted|rescued)\b/;
 
-/** Mines the statements of one clause that starts with "i" or "my". */
+/** A hedge before the verb ("i kind of like", "i sometimes enjoy", "i am sort of into") or after the object ("... sometimes"). */
+const hedgeBefore = /^i (?:\S+ ){0,2}?(?:kind of|sort of|kinda|sometimes|somewhat|occasionally) /;
+const hedgeAfter = /\s+(?:sometimes|at times|occasionally|(?:every )?now and then|once in a while|from time to time)$/;
+
+/**
+ * Mines the statements of one clause that starts with "i" or "my"; a hedged taste ("i kind of like x", "i like x
+ * sometimes") is 0.2 weaker (not below 0.2), and the hedge is no part of its subject.
+ */
 function mineAnchored(anchored: string, reason: string | undefined, quote: string): Statement[] {
+  const statements = mineAnchoredText(anchored, reason, quote);
+  const hedgedBefore = hedgeBefore.test(anchored);
+  return statements.map((statement) => {
+    if (statement.kind !== 'preference' || statement.implied) return statement;
+    const hedged = hedgedBefore || hedgeAfter.test(statement.subject);
+    if (!hedged) return statement;
+    const subject = statement.subject.replace(hedgeAfter, '');
+    return { ...statement, subject, strength: Math.max(0.2, Math.round((statement.strength - 0.2) * 10) / 10) };
+  });
+}
+
+/** Genres and kinds a speaker can say they are "a … person" for ("i am not really a comedy person"). */
+const personKinds = /^(?:comedy|drama|horror|action|romance|thriller|sci-fi|scifi|science fiction|documentary|musical|western|animation|anime|fantasy|mystery|crime|war movie|superhero|indie|rom-com|romcom|movie|film|tv|book|music|cat|dog)$/;
+/** Words of degree before "fan" that name no taste ("i am a big fan" says nothing of what). */
+const fanDegrees = /^(?:a|an|big|huge|massive|die-hard|diehard|real|total|longtime|long-time|great|true|serious|bit|much)$/;
+/** A category a taste of a film chat may be inferred for from a verb that is a habit elsewhere ("avoid", "do not watch"). */
+const isMediaTaste = (object: string) => /^(?:movie|music|book)$/.test(categoryOf(object) ?? '');
+
+/** Mines the statements of one clause that starts with "i" or "my". */
+function mineAnchoredText(anchored: string, reason: string | undefined, quote: string): Statement[] {
   const text = anchored.replace(subjectAdverbs, 'i ').trim();
 
   // Goals: "i want to be a doctor", "my dream is to travel".
@@ -253,9 +290,29 @@ function mineAnchored(anchored: string, reason: string | undefined, quote: strin
       return object && !unnamedSubject.test(object) ? [preference(subjectOf(object), 'like', 0.7, 'present', reason, quote)] : [];
     }
     // "i usually skip western movies" is a taste; "i skip breakfast" is a habit, left to the fact rules.
-    const skipped = /^(?:skip|tend to skip|avoid|tend to avoid) (.+)$/.exec(rest);
+    // "i do not watch horror" likewise; "i do not watch tv" stays a fact.
+    const skipped = /^(?:skip|tend to skip|avoid|tend to avoid|do not (?:really |usually |ever |often )?watch) (.+)$/.exec(rest);
     const skippedObject = skipped?.[1] ? cleanObject(skipped[1]) : undefined;
-    if (skippedObject && /^(?:movie|music|book)$/.test(categoryOf(skippedObject) ?? '')) return [preference(skippedObject, 'dislike', 0.5, 'present', reason, quote)];
+    if (skippedObject && isMediaTaste(skippedObject)) return [preference(skippedObject, 'dislike', 0.5, 'present', reason, quote)];
+    // "i cannot really get into anime": a dislike; "i could not get into college" is no taste.
+    const getInto = /^(?:cannot|can not|could not|could never|never could|have never been able to) (really |quite |ever )?get into (.+)$/.exec(rest);
+    const getIntoObject = getInto?.[2] ? cleanObject(getInto[2]) : undefined;
+    if (getIntoObject && !unnamedSubject.test(getIntoObject) && (getInto?.[1] !== undefined || categoryOf(getIntoObject) !== undefined)) return [preference(subjectOf(getIntoObject), 'dislike', 0.7, 'present', reason, quote)];
+    // "i am kind of over zombie movies": a taste that held and no longer does (not "over the moon", "over 50").
+    const over = /^am (?:(?:kind of|sort of|kinda|so|totally|really|pretty much|just|completely) )*over (.+)$/.exec(rest);
+    const overObject = over?.[1] ? cleanObject(over[1]) : undefined;
+    if (overObject && isMediaTaste(overObject)) return changedPreference(subjectOf(overObject), 'dislike', 0.6, 'like', reason, quote);
+    // "i could take or leave rom-coms": neither liked nor disliked.
+    const indifferent = /^(?:could|can) (?:really |honestly )?take (?:it )?or leave (.+)$/.exec(rest);
+    const indifferentObject = indifferent?.[1] ? cleanObject(indifferent[1]) : undefined;
+    if (indifferentObject && !unnamedSubject.test(indifferentObject)) return [preference(subjectOf(indifferentObject), 'neutral', 0.2, 'present', reason, quote)];
+    // "i am more of a drama person", "i am not really a comedy person": a taste for a kind of film (not "a morning person").
+    const person = /^am (not (?:really |much of |that much of |exactly )?)?(?:(?:more|much more|definitely|really|totally|such|kind of|sort of) )*(?:of )?(?:a|an) ([a-z-]+(?: [a-z-]+)?) person$/.exec(rest);
+    if (person?.[2] && personKinds.test(person[2])) return [preference(person[2], person[1] ? 'dislike' : 'like', person[1] ? 0.6 : 0.7, 'present', reason, quote)];
+    // "i am a huge horror fan", "i am not a big marvel fan": a taste for what the fan is a fan of.
+    const fan = /^am (not (?:really |much of |that much of |that |exactly )?)?(?:a |an )?(?:(big|huge|massive|die-hard|diehard|real|total|longtime|long-time) )?([a-z-]+(?: [a-z-]+)?) fan$/.exec(rest);
+    const fanObject = fan?.[3] && !fan[3].split(' ').some((word) => fanDegrees.test(word)) && !listItemBlockers.test(fan[3]) ? cleanObject(fan[3]) : undefined;
+    if (fan && fanObject) return [preference(fanObject, fan[1] ? 'dislike' : 'like', fan[1] ? 0.7 : fan[2] ? 0.9 : 0.7, 'present', reason, quote)];
     // "i just turned 34": the same fact as "i am 34".
     const turned = /^turned (\d{1,3})(?: years? old)?(?: (?:last|this) (?:week|month|year)| recently| yesterday)?$/.exec(rest);
     if (turned?.[1]) return [fact(`i am ${turned[1]} years old`, 'present', false, quote)];
@@ -263,7 +320,7 @@ function mineAnchored(anchored: string, reason: string | undefined, quote: strin
     if (disliked) {
       // "i do not like x anymore", "i am not into x any more": x was liked before ("anymore" is not part of x).
       const noMore = /\s+(?:anymore|any more)\b[^a-z]*$/.exec(disliked[1]);
-      const object = cleanObject(withoutComparison(noMore ? disliked[1].slice(0, noMore.index) : disliked[1], false));
+      const object = cleanObject(withoutComparison(noMore ? disliked[1].slice(0, noMore.index) : disliked[1], false) ?? '');
       if (!object || unnamedSubject.test(object)) return [];
       if (noMore && !/^(?:hate|detest|despise|loathe|cannot|can not)/.test(rest)) return changedPreference(subjectOf(object), 'dislike', disliked[0], 'like', reason, quote);
       return [preference(subjectOf(object), 'dislike', disliked[0], 'present', reason, quote)];
@@ -279,7 +336,8 @@ function mineAnchored(anchored: string, reason: string | undefined, quote: strin
     }
     if (liked) {
       // "i leaned more towards things like yoga": the examples are the taste.
-      const object = cleanObject(withoutComparison(liked[1].replace(/^(?:things|activities|stuff|options|something|ones) (?:like|such as) /, ''), /^prefer\b/.test(rest)));
+      const compared = withoutComparison(liked[1].replace(/^(?:things|activities|stuff|options|something|ones) (?:like|such as) /, ''), /^prefer\b/.test(rest));
+      const object = compared === undefined ? undefined : cleanObject(compared);
       return object && !unnamedSubject.test(object) ? [preference(subjectOf(object), 'like', liked[0], 'present', reason, quote)] : [];
     }
     // Allergies and fears are facts about the person, not tastes.
@@ -341,6 +399,37 @@ function mineAnchored(anchored: string, reason: string | undefined, quote: strin
   return [];
 }
 
+/** A group the speaker is in, as a subject: "we", "my wife and i", "me and my sister", "sarah and i". */
+const sharedSubject = '(?:we|my (?:[a-z]+ ){0,2}?[a-z]+ and i|me and my (?:[a-z]+ ){0,2}?[a-z]+|(?!(?:my|we|me|yes|yeah|no|so|and|but|or|lol|haha|ok|okay|well|oh|then|now|also|plus|you|they|he|she|it|that|this|i)\\b)[a-z]+ and i)';
+/** Taste verbs of a plural subject ("we love", "we are big fans of", "we do not like"). */
+const sharedVerbs =
+  '(?:love|like|enjoy|adore|hate|dislike|detest|despise|loathe|prefer|dig|are (?:(?:really|also|so|totally|not|mostly|big|huge|massive|all|both|kind of|sort of) )*(?:into|fans? of)|do not (?:really |much )?(?:like|enjoy|love|care for|mind)|cannot stand|can not stand|have been (?:really )?into|have never (?:really )?(?:liked|been into)|never (?:really )?liked|could watch|(?:could|can) take|would (?:much )?rather|tend to (?:avoid|skip)|skip|avoid)';
+const sharedTastePattern = new RegExp(`^${sharedSubject} (?:(?:both|all|two|really|also|just|absolutely|totally|still|definitely|do|kind of|sort of|sometimes) )*(${sharedVerbs} .+)$`);
+/** "my wife and i love x", "me and my sister love x": the group is one subject (not split before "i" / "my"). */
+const compoundSubject = new RegExp(`(^|[,;:] )((?:my (?:[a-z]+ ){0,2}?[a-z]+|me|(?!(?:my|we|yes|yeah|no|so|and|but|or|lol|haha|ok|okay|well|oh|then|now|also|plus|you|they|he|she|it|that|this|i)\\b)[a-z]+) )and ((?:i|my (?:[a-z]+ ){0,2}?[a-z]+) (?:(?:both|all|two|really|also|just|absolutely|totally|still|definitely|do|kind of|sort of|sometimes) )*${sharedVerbs} )`, 'g');
+
+/**
+ * "we love musicals", "we are big fans of westerns", "my wife and i love musicals": a taste of a group the speaker is in,
+ * so the speaker's, as "i …" (plural verbs made singular); undefined when the clause is not such a taste.
+ */
+function sharedTaste(clause: string): string | undefined {
+  const match = sharedTastePattern.exec(clause);
+  if (!match?.[1]) return undefined;
+  const verb = match[1];
+  // "we are big fans of" → "i am a big fan of"; "we are into" → "i am into".
+  const singular = verb
+    .replace(/^are (?:(?:really|also|such|all|both|so|totally) )*(not (?:really )?)?(?:(big|huge|massive) )?fans of\b/, (_all, not: string | undefined, size: string | undefined) => `am ${not ?? ''}a ${size ? `${size} ` : ''}fan of`)
+    .replace(/^are\b/, 'am');
+  const prefix = clause.slice(0, clause.length - verb.length);
+  const hedge = /\b(?:kind of|sort of|sometimes)\b/.exec(prefix)?.[0];
+  return `i ${hedge ? `${hedge} ` : ''}${singular}`;
+}
+
+/** The speaker's tastes in a shared one: 0.8 of the strength (the group's verdict, not only the speaker's), quote as written. */
+function mineSharedTaste(clause: string, reason: string | undefined, quote: string): Statement[] {
+  return mineAnchored(clause, reason, quote).flatMap((statement) => (statement.kind === 'preference' ? [{ ...statement, strength: Math.round(statement.strength * 80) / 100 }] : []));
+}
+
 /** Splits "x is my favorite" (the subject precedes the possessive). */
 function mineFavoriteSuffix(clause: string, reason: string | undefined, quote: string): Statement[] | undefined {
   const match = /^(?:i think |i guess )?(.+?) (?:is|are) (?:probably |definitely )?(?:my|one of my) (?:(?:all time|absolute) )?favorites?(?: (.+))?$/.exec(clause);
@@ -400,6 +489,26 @@ function mineClause(clause: string, reason: string | undefined): Statement[] {
     const subject = cleanObject(grewOn[1]);
     return subject && !/\b(?:i|you|it|that|this|they)\b/.test(subject) ? changedPreference(subject, 'like', 0.7, 'neutral', reason, quote) : [];
   }
+  // "documentaries bore me", "slow films bore me to tears", "horror movies scare me too much", "x is too gory for me".
+  const bores = /^(.+?) (?:really |just |kind of |sort of )?(?:(?:bore|bores) me(?: to (?:death|tears|sleep))?|(?:scare|scares|upset|upsets|stress|stresses) me (?:out )?(?:way )?too much|(?:is|are) (?:just |way |a bit |a little )?too (?:scary|gory|violent|slow|depressing|sad|cheesy|long|intense|dark) for me)$/.exec(stripped);
+  if (bores?.[1]) {
+    const subject = cleanObject(bores[1]);
+    return subject && !/\b(?:i|you|it|that|this|they|he|she|we|people|who|which)\b/.test(subject) ? [preference(subject, 'dislike', 0.7, 'present', reason, quote)] : [];
+  }
+  // "give me a good courtroom drama any day".
+  const anyDay = /^give me (?:a good |a great |a |an |some |good )?(.+?) any (?:day|time|day of the week)(?: of the week)?$/.exec(stripped);
+  if (anyDay?.[1]) {
+    const subject = cleanObject(anyDay[1]);
+    return subject && !unnamedSubject.test(subject) ? [preference(subject, 'like', 0.8, 'present', reason, quote)] : [];
+  }
+  // "big fan of nolan films", "not a huge fan of musicals", "not really into gore": a taste said without its "i am".
+  const subjectless = /^((?:not (?:really |that |too |exactly )?(?:much of )?)?)(?:a )?((?:big |huge |massive )?fan of|big on|into) (.+)$/.exec(stripped);
+  if (subjectless?.[3] && (subjectless[1] !== '' || /fan of/.test(subjectless[2] ?? ''))) {
+    const found = mineAnchored(`i am ${subjectless[1]}${/fan of/.test(subjectless[2] ?? '') ? 'a ' : ''}${subjectless[2]} ${subjectless[3]}`, reason, quote);
+    if (found.length > 0) return found.filter((statement) => statement.kind === 'preference');
+  }
+  const shared = sharedTaste(stripped);
+  if (shared !== undefined) return mineSharedTaste(shared, reason, quote);
   // "nothing beats a good horror movie (for me)".
   const nothingBeats = /^nothing beats (?:a good |a great |a |an |the )?(.+?)(?: for me)?$/.exec(stripped);
   if (nothingBeats?.[1]) {
@@ -453,7 +562,7 @@ const coordinatedAnd = new RegExp(`\\s+and (?:also |then )?(?=(?:${coordinatedVe
  * that a finite verb follows ("but love is hard").
  */
 const contrastedVerb = new RegExp(
-  `(?:\\s+(?:but|yet|though|although|whereas|while)(?: (?:also|really|absolutely|totally|still|definitely|just))*\\s+(?=(?:love|like|enjoy|adore|prefer|dig|hate|dislike|detest|despise|loathe|do not|did not|cannot|can not|am not|am into|find) (?!(?:is|are|was|were|has|had|will|can)\\b))|\\s+and\\s+(?=(?:do not|cannot|can not|dislike|detest|despise|loathe|adore|prefer) ))`,
+  `(?:\\s+(?:but|yet|though|although|whereas|while)(?: (?:also|really|absolutely|totally|still|definitely|just))*\\s+(?=(?:love|like|enjoy|adore|prefer|dig|hate|dislike|detest|despise|loathe|do not|did not|cannot|can not|am not|am into|are not|are into|find) (?!(?:is|are|was|were|has|had|will|can)\\b))|\\s+and\\s+(?=(?:do not|cannot|can not|dislike|detest|despise|loathe|adore|prefer) ))`,
   'g',
 );
 /** "but not horror", "and not really into romance": a contrast whose verb is the negated taste of the clause before. */
@@ -470,9 +579,15 @@ const subordinators = new Set(['that', 'which', 'who', 'whom', 'what', 'where', 
  */
 export function splitClauses(sentence: string): string[] {
   const clauses: string[] = [];
-  for (const part of sentence.split(/\s*[,;:]\s*|\s+(?:but|and|so|then|although|though|while|plus)\s+(?=(?:i|my) )/)) {
-    // Only a clause whose subject is the speaker lends its "i" to a contrast ("my wife likes x but hates y" is hers).
-    const contrasted = /^i /.test(part.replace(leadingFillers, '').trim()) ? part.replace(contrastedNegation, (conjunction: string, offset: number) => (contrastedItem(part.slice(offset + conjunction.length), part.slice(0, offset)) === undefined ? conjunction : ' \u0000')).replace(contrastedVerb, ' \u0000i ') : part;
+  // "and now i love it": a time word between the conjunction and "i" starts the new clause too ("i loved it and" had been one).
+  // "my wife and i love musicals": the "and" of a group the speaker is in joins one subject ("\u0001" marks it).
+  const joined = sentence.replace(compoundSubject, '$1$2and\u0001 $3');
+  for (const part of joined.split(/\s*[,;:]\s*|\s+(?:but|and|so|then|although|though|while|plus)\s+(?=(?:(?:now|these days|nowadays|lately|today|still|also|then|recently|sometimes|usually) )?(?:i|my) )/)) {
+    // Only a clause whose subject is the speaker lends its "i" to a contrast ("my wife likes x but hates y" is hers); a
+    // group the speaker is in lends "we" ("we love sci-fi but hate horror").
+    const subject = part.replace(leadingFillers, '').trim();
+    const shared = !/^i /.test(subject) && sharedTastePattern.test(subject.replaceAll('\u0001', ''));
+    const contrasted = /^i /.test(subject) ? part.replace(contrastedNegation, (conjunction: string, offset: number) => (contrastedItem(part.slice(offset + conjunction.length), part.slice(0, offset)) === undefined ? conjunction : ' \u0000')).replace(contrastedVerb, ' \u0000i ') : shared ? part.replace(contrastedVerb, ' \u0000we ') : part;
     const withSubjects = contrasted.replace(coordinatedAnd, ' \u0000i ');
     for (const piece of withSubjects.split(' \u0000')) {
       const words = piece.split(' ');
@@ -481,7 +596,7 @@ export function splitClauses(sentence: string): string[] {
         const word = words[index];
         // Only a first-person clause followed by "i <verb>" is a run-on: "movies i can watch" is one clause.
         // Nor is one whose "i" clause strands a preposition: "a book festival i was invited to" is a relative clause.
-        if (word === 'i' && index - start >= 3 && /^(?:i|my)$/.test(words[start] as string) && runOnVerbs.test(words[index + 1] ?? '') && !subordinators.has(words[index - 1] as string) && !strandedPreposition.test(words.slice(index).join(' '))) {
+        if (word === 'i' && index - start >= 3 && /^(?:i|my)$/.test(words[start] as string) && runOnVerbs.test(words[index + 1] ?? '') && !subordinators.has((words[index - 1] as string).replace('\u0001', '')) && !strandedPreposition.test(words.slice(index).join(' '))) {
           clauses.push(words.slice(start, index).join(' '));
           start = index;
         }
@@ -489,7 +604,7 @@ export function splitClauses(sentence: string): string[] {
       clauses.push(words.slice(start).join(' '));
     }
   }
-  return clauses.map((clause) => clause.trim()).filter(Boolean);
+  return clauses.map((clause) => clause.replaceAll('\u0001', '').trim()).filter(Boolean);
 }
 
 /**
@@ -556,7 +671,11 @@ export function contrastedItem(clause: string, previous: string | undefined): st
 const prepositionBefore = /\s(?:over|of|with|for|about|between|into|from|on|in|at|to) (every|each|all)\s/;
 /** Pairs joined by "and" that name one thing ("rock and roll"), never split into two objects. */
 const fixedPairs = /\b(?:rock and roll|r and b|salt and pepper|black and white|fish and chips|mac(?:aroni)? and cheese|peanut butter and jelly|arts and crafts|bread and butter|law and order|pride and prejudice|romeo and juliet|hide and seek|trial and error|drum and bass|dungeons and dragons|pros and cons|sweet and sour|rise and fall|war and peace|beauty and the beast|lilo and stitch|tom and jerry|bonnie and clyde|simon and garfunkel|hall and oates|pen and paper)\b/;
-const objectFrame = /^(i (?:like|love|enjoy|hate|prefer|do not (?:like|enjoy)|(?:can not|cannot) stand|play|collect|read|watch|listen to|eat|drink|have|own|speak|cook|bake|make|study|teach|am interested in|am into|am (?:a )?(?:big |huge )?fan of)) (.+)$/;
+/** Adverbs between "am" / "are" and "into" ("i am mostly into rock and pop"), kept in the frame (they set the strength). */
+const intoAdverbs = '(?:(?:really|mostly|mainly|also|so|very|totally|more|now|just|pretty|kind of|sort of|kinda|much more) )*';
+const objectFrame = new RegExp(
+  `^(i (?:like|love|enjoy|hate|prefer|do not (?:like|enjoy)|(?:can not|cannot) stand|play|collect|read|watch|listen to|eat|drink|have|own|speak|cook|bake|make|study|teach|am interested in|am ${intoAdverbs}into|am (?:a )?(?:big |huge )?fan of)|${sharedSubject} (?:(?:both|all|really|also) )*(?:like|love|enjoy|hate|prefer|do not (?:like|enjoy)|(?:can not|cannot) stand|are ${intoAdverbs}into|are (?:big |huge )?fans of)) (.+)$`,
+);
 
 /**
  * Two objects of one verb become two clauses: "i love hiking and reading" → "i love hiking", "i love
@@ -678,16 +797,43 @@ function mineYesNo(sentence: string): Statement[] | undefined {
   const statements: Statement[] = [];
   for (const item of items) {
     if (`${item} `.replace(leadingFillers, '').trim() === '') continue;
-    // Fillers go ("well, comedies yes"), unless the filler is the answer ("yes to westerns").
-    const match = yesNoItem.exec(item.replace(leadingFillers, '').trim()) ?? yesNoItem.exec(item.trim());
-    const subject = match?.[1] ?? match?.[6];
-    const object = subject === undefined || subject.split(' ').length > 4 || listItemBlockers.test(subject) ? undefined : cleanObject(subject);
-    if (!match || !object) return undefined;
-    const answer = match[3] ?? match[5] ?? '';
-    const strong = /^(?:definitely|absolutely|hell)$/.test(match[2] ?? match[4] ?? '');
-    statements.push(preference(object, /^(?:no|nope|nah|never)$/.test(answer) ? 'dislike' : 'like', strong ? 0.9 : 0.7, 'present', undefined, item));
+    const statement = yesNoStatement(item);
+    if (!statement) return undefined;
+    statements.push(statement);
   }
   return statements.length >= 2 ? statements : undefined;
+}
+
+/** One item of a yes/no list as a taste, or undefined when it is not one ("lol yes", a long or pronoun subject). */
+function yesNoStatement(item: string): Statement | undefined {
+  // Fillers go ("well, comedies yes"), unless the filler is the answer ("yes to westerns").
+  const match = yesNoItem.exec(item.replace(leadingFillers, '').trim()) ?? yesNoItem.exec(item.trim());
+  const subject = match?.[1] ?? match?.[6];
+  const object = subject === undefined || subject.split(' ').length > 4 || listItemBlockers.test(subject) ? undefined : cleanObject(subject);
+  if (!match || !object) return undefined;
+  const answer = match[3] ?? match[5] ?? '';
+  const strong = /^(?:definitely|absolutely|hell)$/.test(match[2] ?? match[4] ?? '');
+  return preference(object, /^(?:no|nope|nah|never)$/.test(answer) ? 'dislike' : 'like', strong ? 0.9 : 0.7, 'present', undefined, item);
+}
+
+/**
+ * "Comedies yes. Musicals no.": the same list written as sentences, one item each. Only a run of two or more such
+ * sentences is read (a lone "pizza yes" may answer anything); returns the statement of each sentence index in a run.
+ */
+function yesNoSentences(sentences: readonly string[]): Map<number, Statement> {
+  const read = new Map<number, Statement>();
+  let run: Array<[number, Statement]> = [];
+  const close = () => {
+    if (run.length >= 2) for (const [index, statement] of run) read.set(index, statement);
+    run = [];
+  };
+  sentences.forEach((sentence, index) => {
+    const statement = sentence.endsWith('?') || /[,;]/.test(sentence.replace(leadingFillers, '')) ? undefined : yesNoStatement(sentence.replace(/[.!]+$/, '').trim());
+    if (statement) run.push([index, statement]);
+    else close();
+  });
+  close();
+  return read;
 }
 
 /** Someone else's taste ("my wife loves musicals", "my kids like horror", "everyone likes superhero movies"): not the speaker's. */
@@ -726,7 +872,15 @@ export function mineStatements(message: string): Statement[] {
   const protectedPairs = capitalisedPairs(message);
   // What the sentence before told the speaker did, for a verdict in the next one ("it was an enriching experience").
   let previousEvent: string | undefined;
-  for (const rawSentence of splitSentences(normalizeUtterance(message))) {
+  const sentences = splitSentences(normalizeUtterance(message));
+  const yesNo = yesNoSentences(sentences);
+  for (const [sentenceIndex, rawSentence] of sentences.entries()) {
+    const listed = yesNo.get(sentenceIndex);
+    if (listed) {
+      statements.push(listed);
+      previousEvent = undefined;
+      continue;
+    }
     const isQuestion = rawSentence.endsWith('?');
     const sentence = (isQuestion ? dropQuestionTail(rawSentence) : rawSentence).replace(/[.!?]+$/, '').trim();
     if (sentence === '') continue;

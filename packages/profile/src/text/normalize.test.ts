@@ -5,6 +5,8 @@ describe('normalizeUtterance', () => {
   it('lower-cases, expands first-person contractions and closes pre-tokenised punctuation', () => {
     expect(normalizeUtterance("I'm sure I can't , really .")).toBe('i am sure i cannot, really.');
     expect(normalizeUtterance('My favourite colour')).toBe('my favorite color');
+    // "we" is a subject the speaker is in ("we're big fans of westerns": a shared taste).
+    expect(normalizeUtterance("We're big fans, we've seen it all")).toBe('we are big fans, we have seen it all');
   });
 
   it('reads a curly quote whose JSON escape lost its backslash as an apostrophe', () => {

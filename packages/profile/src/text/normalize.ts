@@ -4,6 +4,9 @@ const contractions: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bi've\b|\bive\b/g, 'i have'],
   [/\bi'd\b/g, 'i would'],
   [/\bi'll\b/g, 'i will'],
+  // "we're big fans of westerns": a taste the speaker shares (`sharedTaste`).
+  [/\bwe're\b/g, 'we are'],
+  [/\bwe've\b/g, 'we have'],
   [/\bcan't\b|\bcant\b/g, 'cannot'],
   [/\bwon't\b/g, 'will not'],
   [/\bain't\b/g, 'am not'],
