@@ -825,6 +825,21 @@ describe('chat', () => {
     expect(fresh.recommendations.map((entry: { item: { id: string } }) => entry.item.id)).toEqual(offered.slice(0, fresh.recommendations.length));
   });
 
+  it('counts a message in characters as typed (code points), as its documented maxLength does: 4,000 emoji are taken, 4,001 refused', async () => {
+    const document = (await tiny.app.inject({ url: '/docs/json' })).json();
+    expect(document.paths['/v1/chat'].post.requestBody.content['application/json'].schema.properties.message).toMatchObject({ type: 'string', minLength: 1, maxLength: 4000 });
+    // 2,500 emoji are 5,000 UTF-16 units: a bound on `length` would refuse them as 5,000 characters.
+    for (const count of [2500, 4000]) {
+      const taken = await tiny.app.inject({ method: 'POST', url: '/v1/chat', ...json({ userId: 'u1', message: '😀'.repeat(count) }) });
+      expect(taken.statusCode, `${count} emoji`).toBe(200);
+    }
+    const before = counts();
+    const refused = await tiny.app.inject({ method: 'POST', url: '/v1/chat', ...json({ userId: 'u1', message: '😀'.repeat(4001) }) });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error).toEqual({ code: 'invalid_argument', message: 'body.message: Too big: expected string to have <=4000 characters', paths: ['body.message'] });
+    expect(counts()).toEqual(before);
+  });
+
   it('rejects an empty message and another user’s session', async () => {
     const first = (await tiny.app.inject({ method: 'POST', url: '/v1/chat', ...json({ userId: 'u1', message: 'recommend me something' }) })).json();
     const before = counts();

@@ -475,4 +475,25 @@ describe('POST /v1/chat: whole conversations (second multi-turn QA pass)', () =>
     expect(but.reply).toContain(`Noted: leaving out ${top.title}.`);
     for (let turn = 0; turn < 2; turn++) expect(ids(await say('more'))).not.toContain(top.id);
   });
+
+  it('says what "start over" dropped from the session, and nothing when the session had asked for nothing', async () => {
+    const say = await converse('start-over');
+    // Nothing asked for yet: nothing to say was dropped.
+    expect((await say('start over')).reply).toMatch(/^Here is what I would suggest:/);
+    await say('a comedy from the 90s please');
+    await say('something for date night');
+    // Before: "Here is what I would suggest:", the user left to guess whether the comedy, the years and the mood still held.
+    const over = await say('start over');
+    expect(over.constraints).toEqual({ tags: {} });
+    expect(over.reply).toMatch(/^Starting over: I have dropped what you asked for before \(comedy, 1990 to 1999; date night\)\. Here is what I would suggest:\n1\. /);
+    // A new request in the same message: what was dropped comes first, then the answer to the new request.
+    await say('a war movie, no horror');
+    const horror = await say("let's start over. Any horror films?");
+    expect(horror.constraints).toEqual({ tags: { Horror: 0.3 } });
+    expect(horror.reply).toMatch(/^Starting over: I have dropped what you asked for before \(war, no horror\)\. /);
+    // Then only what was asked since is dropped, and once nothing is left, nothing is said.
+    const again = await say('forget that');
+    expect(again.reply).toMatch(/^Starting over: I have dropped what you asked for before \(horror\)\. /);
+    expect((await say('forget that')).reply).not.toContain('Starting over');
+  });
 });

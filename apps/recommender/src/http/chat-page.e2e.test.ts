@@ -298,6 +298,20 @@ describe('chat page: what a user runs into', () => {
     expect(await lastText(page, '#log li.error')).toBe(`This message is ${long.length.toLocaleString('en')} characters long; the recommender reads at most 4,000. Shorten it and send it again.`);
     expect(await page.inputValue('#message')).toBe(long);
     expect(chatRequests).toHaveLength(2);
+
+    // Characters are counted as the API counts them, in code points: 2,500 emoji (5,000 UTF-16 units) are sent (they
+    // had been refused here as "5,000 characters long"), and 4,001 are refused as 4,001.
+    const emoji = '😀'.repeat(2500);
+    await page.fill('#message', emoji);
+    await page.press('#message', 'Enter');
+    await expect.poll(() => page.locator('#log li.assistant:not(.hint)').count()).toBe(3);
+    expect(chatRequests.map((request) => request.body.message)).toEqual(['I loved Laugh Riot\nBlood Night was boring', 'recommend me something', emoji]);
+    const tooMany = '😀'.repeat(4001);
+    await page.fill('#message', tooMany);
+    await page.press('#message', 'Enter');
+    expect(await lastText(page, '#log li.error')).toBe('This message is 4,001 characters long; the recommender reads at most 4,000. Shorten it and send it again.');
+    expect(await page.inputValue('#message')).toBe(tooMany);
+    expect(chatRequests).toHaveLength(3);
     expect(errors).toEqual([]);
     await page.close();
   });

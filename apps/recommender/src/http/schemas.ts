@@ -158,6 +158,7 @@ export const recommendationsResponseSchema = z.object({
 export const chatBodySchema = z.strictObject({
   userId: idSchema,
   sessionId: idSchema.optional(),
+  // At most 4,000 characters as typed: zod (4.6 on) counts code points here, as JSON Schema's maxLength does (an emoji once).
   message: z.string().min(1).max(4000),
   k: z.number().int().min(1).max(maxRecommendations).optional(),
 });

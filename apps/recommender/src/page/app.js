@@ -12,8 +12,14 @@ const elements = {
   recommendations: document.querySelector('#recommendations'),
 };
 
-/** The longest message `POST /v1/chat` takes (its schema's `message` bound), checked here so a long message is not lost. */
+/** The longest message `POST /v1/chat` takes (its schema's `message` bound, in code points), checked here so a long message is not lost. */
 const maxMessageLength = 4000;
+/** Characters as people count them and the API's bound counts them: code points, a surrogate pair (an emoji) once. */
+const codePointLength = (text) => {
+  let count = 0;
+  for (const _character of text) count++;
+  return count;
+};
 /**
  * How long a chat turn may go unanswered before the page gives up on it: well past the server's own limits (each LLM
  * step of a turn has 20 s before the offline path answers), so only a stuck server or connection reaches it.
@@ -380,8 +386,10 @@ elements.composer.addEventListener('submit', (event) => {
     elements.message.reportValidity();
     return;
   }
-  if (text.length > maxMessageLength) {
-    say('error', `This message is ${text.length.toLocaleString('en')} characters long; the recommender reads at most ${maxMessageLength.toLocaleString('en')}. Shorten it and send it again.`);
+  // Counted as the API counts (code points): an emoji is one character, not the two UTF-16 units `length` counts.
+  const characters = codePointLength(text);
+  if (characters > maxMessageLength) {
+    say('error', `This message is ${characters.toLocaleString('en')} characters long; the recommender reads at most ${maxMessageLength.toLocaleString('en')}. Shorten it and send it again.`);
     saveConversation();
     return;
   }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createManualClock, createSequentialIds, type ProfileExtractor } from '@personalab/core';
 import { HeuristicProfileExtractor } from '@personalab/profile';
 import { HnswIndex } from '@personalab/retrieval';
@@ -6,7 +6,7 @@ import { EaseRecommender } from '@personalab/user-embedding';
 import { openRecommenderService, type RecommenderService } from '../service.js';
 import { tinyEmbedder } from '../test/harness.js';
 import { tinyWorld } from '../test/tiny-catalogue.js';
-import { nameReferences, negatedFilms, requestedCount } from './chat-rec.js';
+import { nameReferences, negatedFilms, requestedCount, titleStarts } from './chat-rec.js';
 import { queryContent } from './query-text.js';
 
 /**
@@ -73,6 +73,39 @@ describe('ChatRec.chat', () => {
       const profile = service.store.getProfile('racer');
       expect(profile?.facts.map((fact) => fact.value)).toContain('i live in ohio');
       expect(profile?.preferences.some((preference) => preference.polarity === 'like' && /comedy/.test(preference.subject))).toBe(true);
+    } finally {
+      service.close();
+    }
+  });
+});
+
+describe('ChatRec.chat leaves out the films a session asked to leave out', () => {
+  it('keeps them out on later turns, reading the catalogue once rather than once per earlier message each turn', async () => {
+    const service = await tinyService();
+    try {
+      service.store.createUser({ id: 'leaver' });
+      const values = vi.spyOn(service.catalog, 'values');
+      const say = async (message: string, sessionId?: string) => {
+        values.mockClear();
+        const turn = await service.chatRec.chat({ userId: 'leaver', message, k: 3, ...(sessionId ? { sessionId } : {}) });
+        return { turn, catalogueReads: values.mock.calls.length };
+      };
+      const first = await say('a war movie, anything but Tank Command');
+      expect(first.turn.reply).toContain('leaving out Tank Command');
+      const sessionId = first.turn.sessionId;
+      const reads: number[] = [];
+      const offered: string[] = [];
+      for (const message of ['something else, not Beach Assault', 'no Final Battle either', 'more war films, not Trench Lines', 'more']) {
+        const { turn, catalogueReads } = await say(message, sessionId);
+        reads.push(catalogueReads);
+        offered.push(...turn.recommendations.map((entry) => entry.item.title));
+      }
+      // Every film left out on an earlier turn stays out.
+      expect(offered).not.toContain('Tank Command');
+      expect(offered.filter((title) => ['Beach Assault', 'Final Battle'].includes(title))).toEqual([]);
+      // A later turn reads the catalogue no more often than an earlier one: each turn had read it once per earlier
+      // message naming something to leave out (quadratic in the session's length).
+      expect(reads[reads.length - 1]).toBeLessThanOrEqual(reads[0] ?? 0);
     } finally {
       service.close();
     }
@@ -403,5 +436,14 @@ describe('chat helpers (second multi-turn QA pass)', () => {
     expect(left('not Pulp Fiction either')).toEqual([]);
     expect(left('no romance please')).toEqual([]);
     expect(left('not that one')).toEqual([]);
+    // The catalogue's title starts, built once (as a chat turn reads them), give the same films, and are not built for a
+    // message naming nothing to leave out.
+    const starts = titleStarts(items);
+    expect(starts.get('star trek')?.map((item) => item.id)).toEqual(['b', 'c']);
+    expect(starts.get('star')?.map((item) => item.id)).toEqual(['a', 'b', 'c']);
+    for (const message of ['anything but Star Wars', 'not Star Trek this time', 'a crime movie, anything but The Godfather', 'not Pulp Fiction either', 'no romance please']) {
+      expect(negatedFilms(message, () => starts, stems), message).toEqual(negatedFilms(message, items, stems));
+    }
+    expect(negatedFilms('a comedy please', () => expect.unreachable('the catalogue is read'), stems)).toEqual([]);
   });
 });

@@ -34,7 +34,7 @@ import { askedGenreCount } from './offline-reranker.js';
 import { queryContent } from './query-text.js';
 import type { ItemCatalog } from './item-catalog.js';
 import { buildTaste, collectTagStems, mentionedTagStems, profileFit, tagKey, tagNamesByKey, tagStems } from './taste.js';
-import type { TitleOpinion } from './title-opinions.js';
+import type { TitleOpinion, TitleOpinionReader } from './title-opinions.js';
 import type { AskedFor, Candidate, Explainer, HistoryEntry, ItemReception, RankedItem, Refinement, Reranker } from './types.js';
 
 /** What `ChatRec.recommend` takes. */
@@ -170,6 +170,8 @@ export class ChatRec {
   private cacheEnabled = true;
   /** The catalogue's genre names by key, kept while its tag set is the same object (it is rebuilt when items change). */
   private genreNames: { stems: ReadonlySet<string>; names: Map<string, string> } | undefined;
+  /** `titleStarts` of the catalogue, with the title reader it was built beside (a new reader: the items changed). */
+  private titleStartsCache: { reader: TitleOpinionReader; starts: ReadonlyMap<string, readonly Item[]> } | undefined;
 
   constructor(options: ChatRecOptions) {
     this.options = options;
@@ -259,13 +261,13 @@ export class ChatRec {
     return profile;
   }
 
-  /** The profile with what new messages say folded in, not saved; `changed` when the extractor ran. */
-  private async extractProfile(userId: string, newMessages: readonly StoredMessage[]): Promise<{ profile: Profile; changed: boolean }> {
+  /** The profile with what new messages say folded in, not saved; `changed` when the extractor ran; `previous`, the stored one it started from. */
+  private async extractProfile(userId: string, newMessages: readonly StoredMessage[]): Promise<{ profile: Profile; changed: boolean; previous: Profile }> {
     const extractor = this.options.profileExtractor;
     const previous = this.profile(userId);
     const userMessages = newMessages.filter((message) => message.role === 'user');
-    if (!extractor || userMessages.length === 0) return { profile: previous, changed: false };
-    return { profile: await extractor.extract(userMessages, { previous, userId }), changed: true };
+    if (!extractor || userMessages.length === 0) return { profile: previous, changed: false, previous };
+    return { profile: await extractor.extract(userMessages, { previous, userId }), changed: true, previous };
   }
 
   /**
@@ -598,15 +600,20 @@ export class ChatRec {
     // "Anything older?", "no, I meant the 80s", "forget the comedies": a change to what the last list answered refines it
     // (the reply had read "Here is what I would suggest", as to a new request).
     if (turn.intent === 'recommend' && lastRecommended.length > 0 && update !== undefined && revisesRequest(update, previous, options.message)) turn.intent = 'refine';
+    // "Start over", "forget that": what the session had asked for is dropped, and the reply says so (it had answered
+    // "Here is what I would suggest:" as to any request, the user left to guess whether the old limits still held).
+    const dropped = update?.reset === true ? [...(hasConstraints(previous) ? [describeConstraints(previous)] : []), ...(previous.mood === undefined ? [] : [previous.mood.names.join(' and ')])] : [];
+    const startedOver = dropped.length > 0 ? `Starting over: I have dropped what you asked for before (${dropped.join('; ')}). ` : '';
     // The profile learns from the message before recommending, so a new user's words count at once; titles
     // named with an opinion ("I loved Alien") become the user's ratings, the model's seeds. Both are read in
     // place of the stored ones and written with the turn, in one transaction: a turn that fails writes nothing.
-    const previousProfile = this.profile(options.userId);
     const extracted = await this.extractProfile(options.userId, [userMessage]);
     // "I didn't like the first one", "more like the second one", "I've seen the third one": the films the last list showed
     // there; "I loved it", "more like that" after "why the fourth one?": the film that turn was about.
     const named = nameReferences(options.message, lastRecommended, session === undefined ? undefined : this.discussedIn(session.id, lastRecommended, knownTags));
-    const stated = turn.intent === 'explain' ? [] : this.titleOpinionsOf(options.userId, named);
+    // Read once: the opinions that become ratings, and (below) the films a request asks for more like.
+    const opinions = turn.intent === 'explain' ? [] : this.options.catalog.titleOpinions().read(named);
+    const stated = this.titleOpinionsOf(options.userId, opinions);
     const seen = turn.intent === 'explain' ? [] : this.seenTitlesOf(options.userId, named, stated);
     const pending: TurnState = {
       profile: extracted.profile,
@@ -622,7 +629,7 @@ export class ChatRec {
         // What the session asked for is part of why: which parts of it the item meets, and which it misses.
         const asked = explanationRequest(constraints, this.askedFor(constraints));
         // "Why Heat?" about a film this session never offered is answered without saying it was.
-        const offered = session !== undefined && this.offeredIn(session.id).includes(turn.target.id);
+        const offered = session !== undefined && offeredIn(this.options.store.sessionMessages(session.id, 1_000)).includes(turn.target.id);
         const explained = await this.explain({ userId: options.userId, item: turn.target, refinement: asked, offered, pending, ...(options.signal ? { signal: options.signal } : {}) });
         // "Why Fargo?" of a film never offered here: say so, rather than explain as if it had been chosen.
         const notOffered = turn.question === 'why' && !offered ? 'I have not suggested it in this conversation, but here is how it compares. ' : '';
@@ -646,21 +653,21 @@ export class ChatRec {
       if (turn.unreadable === 'empty') reply = 'I did not catch anything there. Tell me a film you liked, or what you are in the mood for?';
       else {
         const answered = await this.chitchat(options.message, options.signal);
-        reply = answered.reply;
+        reply = `${startedOver}${answered.reply}`;
         // A failed LLM reply answered by the canned one is a fallback the answer must own up to, as the other steps do.
         result = { ...result, degraded: answered.degradedReason !== undefined, ...(answered.degradedReason ? { degradedReason: answered.degradedReason } : {}) };
       }
     } else {
       // Nothing offered earlier in this session is offered again: the user has seen it and asked on. Nor is a film the
       // user asked to leave out in this session ("anything but Star Wars").
-      const leftOut = negatedFilms(options.message, this.options.catalog.values(), knownTags);
-      const leftOutBefore = session === undefined ? [] : this.leftOutIn(session.id, knownTags);
-      const exclude = [...(session === undefined ? [] : this.offeredIn(session.id)), ...leftOutBefore, ...leftOut.map((item) => item.id)];
+      const earlier = session === undefined ? [] : this.options.store.sessionMessages(session.id, 1_000);
+      const { leftOut, leftOutBefore } = this.leftOut(options.message, earlier, knownTags);
+      const exclude = [...offeredIn(earlier), ...leftOutBefore, ...leftOut.map((item) => item.id)];
       const steered = update === undefined ? { refinement: turn.refinement, mood: turn.mood?.tagWeights } : withConstraints(turn, update, constraints, this.askedFor(constraints));
       const refinement = steered.refinement;
       // "Something like them", "more like the second one": the list leans to the genres of the films pointed at, which
       // are often rated already, so the turn would otherwise add nothing to the ranking.
-      const examples = named === options.message ? [] : this.options.catalog.titleOpinions().read(named).filter((opinion) => opinion.byExample === true && opinion.polarity === 'like').map((opinion) => opinion.item);
+      const examples = named === options.message ? [] : opinions.filter((opinion) => opinion.byExample === true && opinion.polarity === 'like').map((opinion) => opinion.item);
       const nudge = examples.length === 0 ? undefined : exampleNudge(examples);
       // "Give me 3", "top 10 action movies": the count asked for (at most 10), else the caller's.
       const counted = requestedCount(options.message);
@@ -684,7 +691,7 @@ export class ChatRec {
       });
       shown = result.recommendations.map((entry) => entry.item.id);
       // Tastes the message stated that the profile took in ("I love sci-fi", "I can't stand horror"), said back once.
-      const tastes = this.statedTastes(previousProfile, extracted.profile, knownTags, pending, [...stated.map((opinion) => opinion.item), ...seen]);
+      const tastes = this.statedTastes(extracted.previous, extracted.profile, knownTags, pending, [...stated.map((opinion) => opinion.item), ...seen]);
       const notes = [
         ...tastes,
         ...stated.map((opinion) => `you ${opinion.polarity === 'like' ? 'like' : 'dislike'} ${opinion.item.title}`),
@@ -717,11 +724,12 @@ export class ChatRec {
       const length = turn.unsupported === 'length' ? 'I cannot choose films by running time, so these go by the rest of what you asked. ' : '';
       const short = [shortOfAskedGenres(result.recommendations, refinement, this.namesOfGenres()), countNote(counted, result.recommendations.length)].filter(Boolean).join(' ');
       reply =
-        result.recommendations.length > 0
+        startedOver +
+        (result.recommendations.length > 0
           ? `${language}${length}${lead}\n${list(result.recommendations.map((entry) => entry.item.title))}${short ? `\n${short}` : ''}`
           : hasConstraints(constraints)
             ? `I have nothing left that fits ${describeConstraints(constraints)}. Say "start over" to drop what you asked for, or change part of it.`
-            : 'I have nothing new to suggest yet. Tell me a few things you like?';
+            : 'I have nothing new to suggest yet. Tell me a few things you like?');
     }
     const newSession = session === undefined;
     session ??= store.newSession(options.userId);
@@ -798,14 +806,13 @@ export class ChatRec {
   }
 
   /**
-   * The titles a message names with an opinion that become the user's ratings (`source: 'chat'`; the turn
-   * writes them). A title rated outside chat keeps that rating; one the user rated in chat takes a changed
+   * Of the titles a message names with an opinion (`opinions`, as the catalogue's title reader read them), those that
+   * become the user's ratings (`source: 'chat'`; the turn writes them). A title rated outside chat keeps that rating; one the user rated in chat takes a changed
    * opinion ("No wait, I loved Alien" after "Alien was boring").
    */
-  private titleOpinionsOf(userId: string, message: string): TitleOpinion[] {
-    const opinions = this.options.catalog.titleOpinions().read(message);
+  private titleOpinionsOf(userId: string, opinions: readonly TitleOpinion[]): TitleOpinion[] {
     // Most turns name no title with an opinion: the user's ratings are read only when one does.
-    if (opinions.length === 0) return opinions;
+    if (opinions.length === 0) return [];
     const rated = new Map(this.options.store.ratingsOf(userId).map((rating) => [rating.itemId, rating]));
     return opinions.filter((opinion) => {
       const earlier = rated.get(opinion.item.id);
@@ -883,14 +890,21 @@ export class ChatRec {
     return said;
   }
 
-  /** Films the user asked to leave out in a session's earlier messages ("anything but Star Wars"). */
-  private leftOutIn(sessionId: string, knownTags: ReadonlySet<string>): string[] {
-    const ids = new Set<string>();
-    for (const message of this.options.store.sessionMessages(sessionId, 1_000)) {
-      if (message.role !== 'user') continue;
-      for (const item of negatedFilms(message.content, this.options.catalog.values(), knownTags)) ids.add(item.id);
-    }
-    return [...ids];
+  /**
+   * Films this message asks to leave out ("anything but Star Wars"), and, by id, those the session's earlier messages
+   * (`earlier`, oldest first) asked to leave out. The catalogue's title starts are built once per catalogue, when a
+   * message first names a film to leave out: every turn had read the whole catalogue again for each negated phrase of the session.
+   */
+  private leftOut(message: string, earlier: readonly StoredMessage[], knownTags: ReadonlySet<string>): { leftOut: Item[]; leftOutBefore: string[] } {
+    const starts = () => {
+      // The catalogue's title reader is rebuilt whenever its items change: the starts are rebuilt with it.
+      const reader = this.options.catalog.titleOpinions();
+      if (this.titleStartsCache?.reader !== reader) this.titleStartsCache = { reader, starts: titleStarts(this.options.catalog.values()) };
+      return this.titleStartsCache.starts;
+    };
+    const leftOutBefore = new Set<string>();
+    for (const stored of earlier) if (stored.role === 'user') for (const item of negatedFilms(stored.content, starts, knownTags)) leftOutBefore.add(item.id);
+    return { leftOut: negatedFilms(message, starts, knownTags), leftOutBefore: [...leftOutBefore] };
   }
 
   /**
@@ -952,13 +966,6 @@ export class ChatRec {
   private receptionOf(itemId: string): ItemReception {
     const stats = this.options.store.ratingStats(itemId);
     return { ...this.options.catalog.popularity(itemId), ratings: { count: stats.itemCount, mean: stats.itemCount > 0 ? stats.itemTotal / stats.itemCount : undefined } };
-  }
-
-  /** Every item recommended in a session so far (its assistant messages keep what they offered). */
-  private offeredIn(sessionId: string): string[] {
-    const offered = new Set<string>();
-    for (const message of this.options.store.sessionMessages(sessionId, 1_000)) for (const id of message.recommendedItemIds ?? []) offered.add(id);
-    return [...offered];
   }
 
   /** Small talk through the LLM when configured; `degradedReason` when it failed, was skipped or answered nothing, and the offline reply stands in. */
@@ -1144,42 +1151,64 @@ const comparable = (title: string) =>
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
 
-/** `comparable` of each catalogue item's title, kept per item: every turn reads the session's negations against the whole catalogue. */
-const comparableTitles = new WeakMap<Item, string>();
-const comparableTitle = (item: Item): string => {
-  let words = comparableTitles.get(item);
-  if (words === undefined) {
-    words = comparable(item.title);
-    comparableTitles.set(item, words);
-  }
-  return words;
-};
-
 /**
  * The catalogue films a message asks to leave out ("anything but Star Wars", "an adventure movie but not Indiana Jones",
  * "not Pulp Fiction either"): every film whose title starts with the words named (a series: "not The Godfather" leaves
  * out its sequels too). A one-word name counts only written capitalised ("not Fargo"; "no horror" names no film), and
  * names of genres never count.
  */
-export function negatedFilms(message: string, items: Iterable<Item>, knownTags: ReadonlySet<string>): Item[] {
-  const phrases = [...message.replace(/[’‘]/g, "'").matchAll(negatedFilm)].map((match) => match[1] ?? '');
+export function negatedFilms(message: string, items: Iterable<Item> | (() => ReadonlyMap<string, readonly Item[]>), knownTags: ReadonlySet<string>): Item[] {
+  const phrases = negatedNames(message, knownTags);
+  // Most messages name no film to leave out: the catalogue is not read for them.
   if (phrases.length === 0) return [];
-  const titles = [...items].map((item) => ({ item, words: comparableTitle(item) }));
-  const found = new Map<string, Item>();
-  for (const phrase of phrases) {
-    const written = phrase.replace(/^\s*(?:the|a|an)\s+/i, '').trim().split(/\s+/).filter(Boolean).slice(0, 8);
-    // The longest run of words from the start that begins some title ("Star Wars this time" → "Star Wars").
+  return leftOutBy(phrases, typeof items === 'function' ? items() : titleStarts(items));
+}
+
+/**
+ * The names each phrase of a message leaves out could be, longest first ("Star Wars this time" → "star wars", "star"):
+ * the first that begins some title is the one meant. Reads no catalogue.
+ */
+function negatedNames(message: string, knownTags: ReadonlySet<string>): string[][] {
+  const named: string[][] = [];
+  for (const match of message.replace(/[’‘]/g, "'").matchAll(negatedFilm)) {
+    const written = (match[1] ?? '').replace(/^\s*(?:the|a|an)\s+/i, '').trim().split(/\s+/).filter(Boolean).slice(0, 8);
+    const names: string[] = [];
     for (let length = written.length; length >= 1; length--) {
       const words = written.slice(0, length);
       if (trailingWords.test((words[words.length - 1] ?? '').toLowerCase())) continue;
       const name = comparable(words.join(' '));
       // "Star Wars" names a film although "wars" is a genre word; "Horror" alone does not.
       if (name.length < 3 || (length === 1 && (!/^\p{Lu}/u.test(words[0] ?? '') || mentionedTagStems(name, knownTags).size > 0))) continue;
-      const matching = titles.filter((title) => title.words === name || title.words.startsWith(`${name} `));
-      if (matching.length === 0) continue;
-      for (const { item } of matching) found.set(item.id, item);
-      break;
+      names.push(name);
     }
+    if (names.length > 0) named.push(names);
+  }
+  return named;
+}
+
+/** Each run of first words of the items' titles ("star", "star wars", "star wars episode"), to its films in catalogue order. */
+export function titleStarts(items: Iterable<Item>): Map<string, Item[]> {
+  const starts = new Map<string, Item[]>();
+  for (const item of items) {
+    const words = comparable(item.title);
+    for (let end = words.indexOf(' '); ; end = words.indexOf(' ', end + 1)) {
+      const start = end === -1 ? words : words.slice(0, end);
+      const films = starts.get(start);
+      if (films === undefined) starts.set(start, [item]);
+      else films.push(item);
+      if (end === -1) break;
+    }
+  }
+  return starts;
+}
+
+/** The films the phrases' names (`negatedNames`) leave out: for each phrase, the films its longest name beginning some title begins. */
+function leftOutBy(phrases: readonly (readonly string[])[], starts: ReadonlyMap<string, readonly Item[]>): Item[] {
+  const found = new Map<string, Item>();
+  for (const names of phrases) {
+    // The longest run of words from the start that begins some title ("Star Wars this time" → "Star Wars").
+    const name = names.find((candidate) => starts.has(candidate));
+    for (const item of name === undefined ? [] : (starts.get(name) ?? [])) found.set(item.id, item);
   }
   return [...found.values()];
 }
@@ -1339,6 +1368,13 @@ function exampleNudge(examples: readonly Item[]): Record<string, number> {
   const nudge: Record<string, number> = {};
   for (const [tag, count] of counts) if (count * 2 >= examples.length) nudge[tag] = EXAMPLE_NUDGE;
   return nudge;
+}
+
+/** Every item a session's messages recommended (its assistant messages keep what they offered). */
+function offeredIn(messages: readonly StoredMessage[]): string[] {
+  const offered = new Set<string>();
+  for (const message of messages) for (const id of message.recommendedItemIds ?? []) offered.add(id);
+  return [...offered];
 }
 
 /** "A", "A and B", "A, B and C". */
