@@ -97,6 +97,17 @@ describe('HeuristicProfileExtractor', () => {
     expect(profile.preferences[0]).toMatchObject({ polarity: 'dislike', reason: 'it got boring', history: [{ polarity: 'like' }] });
   });
 
+  it('records "i used to avoid x, but now i\'m hooked" as a change from dislike, over an earlier "x bore me to tears"', async () => {
+    // PersonaMem's varied wordings say both; reading only the first (a dislike) had answered its recommendation questions wrong.
+    const profile = await new HeuristicProfileExtractor().extract([
+      user('m1', 'Cruise vacations bore me to tears.', 1),
+      user('m2', "Funny, I used to avoid cruise vacations, but now I'm hooked because it became a way to bond with my daughter.", 2),
+    ]);
+    expect(profile.preferences).toMatchObject([{ subject: 'cruise vacations', polarity: 'like', strength: 0.9, history: [{ polarity: 'dislike' }] }]);
+    const hooked = await new HeuristicProfileExtractor().extract([user('m1', "I used to avoid nature documentaries, but now I'm totally obsessed.", 1)]);
+    expect(hooked.preferences).toMatchObject([{ subject: 'nature documentaries', polarity: 'like' }]);
+  });
+
   it('records "i never used to enjoy x, but now i love them" as a change with the earlier state', async () => {
     const profile = await new HeuristicProfileExtractor().extract([user('m1', 'I never used to enjoy spicy food, but now I love them.', 7)]);
     expect(profile.preferences).toMatchObject([{ subject: 'spicy food', polarity: 'like', history: [{ polarity: 'dislike', evidence: [{ messageId: 'm1', quote: 'i never used to enjoy spicy food' }] }] }]);

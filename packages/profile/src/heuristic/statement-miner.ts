@@ -61,6 +61,8 @@ const likeVerbs: ReadonlyArray<readonly [RegExp, number]> = [
   [/^(?:love|loved|adore|adored|am obsessed with|am passionate about|am crazy about|am in love with|cannot get enough of|am a (?:big|huge|massive) fan of|am really into|have been (?:really |so |very )(?:into|obsessed with)|have been (?:loving|obsessed with))\b/, 0.9],
   // "i have been into x lately": a taste that holds now, however recently it began.
   [/^(?:have been (?:into|enjoying|getting into|liking))\b/, 0.8],
+  // "i am hooked on podcasts", "now i am totally hooked on it".
+  [/^(?:am (?:(?:totally|completely|so|really|now|absolutely|just) )*hooked on)\b/, 0.9],
   [/^(?:like|enjoy|am a fan of|am (?:more |now |mostly |much more |kind of |sort of |kinda )?into|am fond of|dig|liked|enjoyed)\b/, 0.7],
   // "i am a sucker for heist movies", "i am big on documentaries".
   [/^(?:am (?:a (?:total |real |big |huge )?)?sucker for|am (?:really |pretty )?big on)\b/, 0.8],
@@ -252,6 +254,11 @@ function mineAnchoredText(anchored: string, reason: string | undefined, quote: s
   }
   const usedTo = /^i (?:used to|once) (.+)$/.exec(text);
   if (usedTo?.[1]) {
+    // "i used to avoid cruise vacations": a dislike then, whatever the subject ("avoid" now is a taste only of films,
+    // music and books: "i avoid sugar" is a habit).
+    const avoided = /^(?:avoid|stay away from|steer clear of|skip) (.+)$/.exec(usedTo[1]);
+    const avoidedObject = avoided?.[1] ? cleanObject(avoided[1]) : undefined;
+    if (avoidedObject && !unnamedSubject.test(avoidedObject)) return [preference(subjectOf(avoidedObject), 'dislike', 0.6, 'past', reason, quote)];
     const liked = matchVerb(usedTo[1], likeVerbs);
     const disliked = matchVerb(usedTo[1], dislikeVerbs);
     const matched = liked ?? disliked;
@@ -776,8 +783,13 @@ function mineChange(sentence: string): Statement[] | undefined {
   const pastPreference = past.find((statement) => statement.kind === 'preference');
   // "but not anymore": the earlier taste no longer holds, as "i do not like x anymore" says.
   if (noLonger.test(after)) return pastPreference ? [...past, preference(pastPreference.subject, pastPreference.polarity === 'dislike' ? 'neutral' : 'dislike', pastPreference.polarity === 'dislike' ? 0.2 : 0.6, 'present', becauseAfter, match[2])] : undefined;
-  // "but now i love it": "it" names the subject of the first half.
-  const resolved = pastPreference ? after.replace(/\b(?:it|them|that|those)\b/, pastPreference.subject) : after;
+  // "but now i love it": "it" names the subject of the first half; "but now i am hooked" says it without a word for it.
+  const objectless = /^i am (?:(?:totally|completely|so|really|now|absolutely|just) )*(hooked|obsessed)$/.exec(after);
+  const resolved = !pastPreference
+    ? after
+    : objectless
+      ? `i am ${objectless[1]} ${objectless[1] === 'hooked' ? 'on' : 'with'} ${pastPreference.subject}`
+      : after.replace(/\b(?:it|them|that|those)\b/, pastPreference.subject);
   // "but now i love it and i also like thrillers": the second half may hold more than one clause.
   const present = splitCoordinatedObjects(completeListItems(splitClauses(resolved))).flatMap((clause) => mineClause(clause, becauseAfter).map((statement) => ({ ...statement, quote: match[2] as string })));
   return [...past, ...present];
