@@ -521,16 +521,13 @@ export class RecommenderStore {
 
   /** A user's messages, oldest first (the last `limit`). */
   messagesOf(userId: string, limit = 200): StoredMessage[] {
-    const rows = this.database
-      .prepare('SELECT * FROM (SELECT * FROM messages WHERE user_id = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq')
-      .all(userId, limit) as MessageRow[];
+    const rows = this.statement('SELECT * FROM (SELECT * FROM messages WHERE user_id = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq').all(userId, limit) as MessageRow[];
     return rows.map(toMessage);
   }
 
   sessionMessages(sessionId: string, limit = 50): StoredMessage[] {
-    const rows = this.database
-      .prepare('SELECT * FROM (SELECT * FROM messages WHERE session_id = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq')
-      .all(sessionId, limit) as MessageRow[];
+    // Read several times a chat turn: prepared once, as the other statements are.
+    const rows = this.statement('SELECT * FROM (SELECT * FROM messages WHERE session_id = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq').all(sessionId, limit) as MessageRow[];
     return rows.map(toMessage);
   }
 
@@ -586,8 +583,8 @@ export class RecommenderStore {
   }
 
   saveProfile(profile: Profile): void {
-    this.database
-      .prepare('INSERT INTO profiles (user_id, version, data, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET version = excluded.version, data = excluded.data, updated_at = excluded.updated_at')
-      .run(profile.userId, profile.version, JSON.stringify(profile), profile.updatedAt);
+    this.statement(
+      'INSERT INTO profiles (user_id, version, data, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET version = excluded.version, data = excluded.data, updated_at = excluded.updated_at',
+    ).run(profile.userId, profile.version, JSON.stringify(profile), profile.updatedAt);
   }
 }
