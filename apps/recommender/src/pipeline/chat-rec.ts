@@ -12,7 +12,7 @@ import {
   type Profile,
   type ProfileExtractor,
 } from '@personalab/core';
-import { normalizeTitleText, spokenTitle, titleVariants } from '@personalab/datasets';
+import { spokenTitle } from '@personalab/datasets';
 import type { BatchEntry, ChatRating, RecommenderStore, StoredImplicitEvent, StoredMessage } from '../store/store.js';
 import type { CandidateGenerator } from './candidate-generator.js';
 import {
@@ -33,7 +33,7 @@ import type { ConstraintReader } from './llm-constraints.js';
 import { askedGenreCount } from './offline-reranker.js';
 import { queryContent } from './query-text.js';
 import type { ItemCatalog } from './item-catalog.js';
-import { buildTaste, collectTagStems, mentionedTagStems, profileFit, tagKey, tagNamesByKey, tagStems } from './taste.js';
+import { buildTaste, collectTagStems, mentionedTagStems, namesOneOf, profileFit, tagKey, tagNamesByKey, tagStems } from './taste.js';
 import type { TitleOpinion, TitleOpinionReader } from './title-opinions.js';
 import type { AskedFor, Candidate, Explainer, HistoryEntry, ItemReception, RankedItem, Refinement, Reranker } from './types.js';
 
@@ -866,11 +866,11 @@ export class ChatRec {
     const held = new Set(before.preferences.map((preference) => `${preference.polarity}|${preference.subject}`));
     // A film the message named is an opinion of the film, said back as such ("I loved Laugh Riot" had also been said
     // back as "you like laugh riot", a taste for comedies read from the word "laugh").
-    const titles = new Set(namedFilms.flatMap((item) => titleVariants(item.title)));
+    const namesFilm = namesOneOf(namedFilms);
     const names = this.namesOfGenres();
     const said: string[] = [];
     for (const preference of after.preferences) {
-      if (preference.polarity === 'neutral' || held.has(`${preference.polarity}|${preference.subject}`) || titles.has(normalizeTitleText(preference.subject))) continue;
+      if (preference.polarity === 'neutral' || held.has(`${preference.polarity}|${preference.subject}`) || namesFilm(preference.subject)) continue;
       const keys = [...new Set(mentionedTagStems(preference.subject, knownTags))];
       if (keys.length === 0) continue;
       const subject = preference.subject.split(/\s+/).length <= 3 ? preference.subject : titleList(keys.map((key) => (names.get(key) ?? key).toLowerCase()));
@@ -1038,10 +1038,12 @@ function keptOutBy(keepOut: readonly string[], history: readonly HistoryEntry[])
 /** "The first one", "the 2nd film", "number 3", "#4": a film of the last list, by its place in it; "the first two", "the last 3": several. */
 const listReference =
   /\b(?:the\s+)?(first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th)\s+(?:one|film|movie|pick|suggestion|title|option)\b|(?:\bnumber\s*|#)([1-9])\b|\b(?:the\s+)?(first|last|top)\s+(two|three|four|2|3|4)(?:\s+(?:ones|films|movies|picks|suggestions|titles|options))?\b/gi;
-const counts: Record<string, number> = { two: 2, three: 3, four: 4, '2': 2, '3': 3, '4': 4 };
 /** The whole last list: "all of these", "all of them", "them all", "all five", "every one of those", "the lot". */
 const wholeList = /\b(?:all (?:of )?(?:these|those|them|the (?:films|movies|ones|suggestions|picks))|(?:these|those|them) all|all (?:five|5|three|3|four|4|ten|10)(?: of (?:them|these|those))?|every (?:one|single one) of (?:these|those|them)|the (?:whole )?lot)\b/gi;
-const numberWords: Record<string, number> = { three: 3, '3': 3, four: 4, '4': 4, five: 5, '5': 5, ten: 10, '10': 10 };
+/** Number words a count of films is written with ("the first two", "all five", "give me 3", "just one"). */
+const countWords: Record<string, number> = { one: 1, 'a single': 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, twenty: 20 };
+/** A count as written, in digits or words; undefined for anything else. */
+const countOf = (written: string): number | undefined => (/^\d+$/.test(written) ? Number(written) : countWords[written.toLowerCase()]);
 const places: Record<string, number> = { first: 0, '1st': 0, second: 1, '2nd': 1, third: 2, '3rd': 2, fourth: 3, '4th': 3, fifth: 4, '5th': 4, last: -1 };
 
 /**
@@ -1076,7 +1078,7 @@ export function nameReferences(message: string, lastRecommended: readonly Item[]
       ? message
       : message.replace(barePlace, (_place, word: string) => `the ${word} one`).replace(listReference, (reference, place: string | undefined, number: string | undefined, end: string | undefined, count: string | undefined) => {
           if (end !== undefined) {
-            const size = counts[count?.toLowerCase() ?? ''] ?? 0;
+            const size = countOf(count ?? '') ?? 0;
             const several = end.toLowerCase() === 'last' ? lastRecommended.slice(-size) : lastRecommended.slice(0, size);
             if (several.length < size) return reference;
             const titles = several.map(writtenTitle);
@@ -1092,7 +1094,7 @@ export function nameReferences(message: string, lastRecommended: readonly Item[]
       ? named
       : named.replace(wholeList, (reference) => {
           const count = /\b(three|3|four|4|five|5|ten|10)\b/i.exec(reference)?.[1];
-          if (count !== undefined && numberWords[count.toLowerCase()] !== lastRecommended.length) return reference;
+          if (count !== undefined && countOf(count) !== lastRecommended.length) return reference;
           const titles = lastRecommended.map(writtenTitle);
           return titles.length === 1 ? (titles[0] ?? reference) : `${titles.slice(0, -1).join(', ')} and ${titles[titles.length - 1] ?? ''}`;
         });
@@ -1106,8 +1108,6 @@ export function nameReferences(message: string, lastRecommended: readonly Item[]
   return named.replace(pluralPointer, (_reference, verb: string) => `${verb}${titles.slice(0, -1).join(', ')} and ${titles[titles.length - 1] ?? ''}`);
 }
 
-/** Number words a count of films is written with. */
-const countWords: Record<string, number> = { one: 1, 'a single': 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, twenty: 20 };
 /** The most films one reply lists, whatever is asked ("top 20"): the re-ranker orders 20 candidates. */
 const MAX_LISTED = 10;
 const countPattern = String.raw`(\d{1,2}|one|a single|two|three|four|five|six|seven|eight|nine|ten|twenty)`;
@@ -1127,7 +1127,7 @@ export function requestedCount(message: string): { count: number; asked: number 
   const match = countAsked.exec(text);
   if (match === null) return undefined;
   const said = match.slice(1).find((group) => group !== undefined);
-  const asked = said === undefined ? undefined : /^\d+$/.test(said) ? Number(said) : countWords[said];
+  const asked = said === undefined ? undefined : countOf(said);
   // "Another one" asks for another film, not a list of one.
   if (asked === undefined || asked < 1 || (asked === 1 && /\banother\s+one\b/.test(match[0]))) return undefined;
   return { count: Math.min(asked, MAX_LISTED), asked };

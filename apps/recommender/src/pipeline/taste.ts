@@ -240,6 +240,16 @@ export interface FitOptions {
 }
 
 /**
+ * Whether a preference's subject is the title of one of `films` (any way it is written): a film the user named ("I
+ * loved Star Wars") is an opinion of the film, a rating in the history, not a taste for the genres its title's words
+ * spell (it had counted as a stated liking for War films).
+ */
+export function namesOneOf(films: Iterable<Item>): (subject: string) => boolean {
+  const titles = new Set([...films].flatMap((item) => titleVariants(item.title)));
+  return (subject) => titles.has(normalizeTitleText(subject));
+}
+
+/**
  * Builds a taste from ratings (each tag's mean rating relative to the user's mean, shrunk toward
  * zero when there is little evidence) and from the profile's preferences whose subject names a tag.
  */
@@ -302,11 +312,9 @@ function computeTaste(profile: Profile, history: readonly HistoryEntry[], knownT
     const relative = sum.total / (sum.count + 5);
     tags.set(tag, shareWeight * share + ratingWeight * relative);
   }
-  // A film the user named ("I loved Star Wars") is a rating in the history, not a taste for the genres its title's words
-  // spell (it had counted as a stated liking for War films).
-  const namedFilms = new Set(history.flatMap((entry) => titleVariants(entry.item.title)));
+  const namesFilm = namesOneOf(history.map((entry) => entry.item));
   for (const preference of profile.preferences) {
-    if (namedFilms.has(normalizeTitleText(preference.subject))) continue;
+    if (namesFilm(preference.subject)) continue;
     const sign = preference.polarity === 'like' ? 1 : preference.polarity === 'dislike' ? -1 : 0;
     for (const word of mentionedTagStems(preference.subject, knownTags)) {
       tags.set(word, (tags.get(word) ?? 0) + sign * statedWeight * preference.strength);
