@@ -4,8 +4,8 @@
  * relevant). For each test user one held-out film is drawn (seeded); the user asks for a genre of it
  * and its decade, in one message ("I'm in the mood for a comedy from the 90s.") or over two turns
  * ("I'm in the mood for a comedy." then "From the 90s please."). Relevant: the user's held-out films
- * of that genre and decade. Arms, in one run on the same requests: EASE's top 5 (the request
- * ignored), the Chat-Rec pipeline reading each turn on its own (as before session constraints), and
+ * of that genre and decade. Arms, in one run on the same requests: the served candidate model's
+ * (context-EASE's closed form) top 5 (the request ignored), the Chat-Rec pipeline reading each turn on its own (as before session constraints), and
  * the pipeline with session constraints. Also: how often the offline reader finds a request in
  * Synthetic-Persona-Chat test turns, where nobody asks a recommender for anything (false requests).
  *
