@@ -100,6 +100,8 @@ describe('evaluate', () => {
     server.reset();
     const second = await evaluate({ ...benchmark, responder: new LlmResponder({ model: model() }), store, runId: 'faulty', concurrency: 1, quiet: true });
     expect(server.chatRequests()).toHaveLength(2);
+    // Every question has its outcome (an empty list would pass the `every` below).
+    expect(second.outcomes).toHaveLength(benchmark.questions.length);
     expect(second.outcomes.every((outcome) => outcome.error === null && outcome.correct)).toBe(true);
     store.close();
   });

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PersonalabError, createRandom } from '@personalab/core';
 import { ExactIndex } from './exact-index.js';
 import { HnswIndex } from './hnsw-index.js';
@@ -20,17 +20,27 @@ describe('HnswIndex where', () => {
     }));
     const flat = new HnswIndex({ dimension: 16, metric: 'l2', efConstruction: 100 });
     const graph = new HnswIndex({ dimension: 16, metric: 'l2', efConstruction: 100, flatSearchLimit: 0 });
+    // Brute force, for the truth: compared with `flat` alone, a flat path that walked the graph too would agree with itself.
+    const exact = new ExactIndex({ dimension: 16, metric: 'l2' });
     flat.add(records);
     graph.add(records);
+    exact.add(records);
+    const flatWalks = vi.spyOn(flat.nativeIndex, 'searchKnn');
+    const graphWalks = vi.spyOn(graph.nativeIndex, 'searchKnn');
     let agreement = 0;
     for (let query = 0; query < 20; query++) {
       const vector = Float32Array.from({ length: 16 }, () => random.normal());
       const where = { user: `u${query}` };
+      const truth = exact.search(vector, { k: 10, where }).map((hit) => hit.id);
       const a = flat.search(vector, { k: 10, where }).map((hit) => hit.id);
       const b = graph.search(vector, { k: 10, ef: 100, where }).map((hit) => hit.id);
-      expect(a).toHaveLength(10);
-      agreement += b.filter((id) => a.includes(id)).length / 10;
+      expect(truth).toHaveLength(10);
+      expect(a).toEqual(truth);
+      agreement += b.filter((id) => truth.includes(id)).length / 10;
     }
+    // The 100 records of a user are scored exactly, without a walk; with flatSearchLimit 0 every search walks the graph.
+    expect(flatWalks).not.toHaveBeenCalled();
+    expect(graphWalks).toHaveBeenCalledTimes(20);
     expect(agreement / 20).toBeGreaterThanOrEqual(0.95);
   });
 

@@ -77,8 +77,14 @@ describe('RetrievalUserSimulator', () => {
     // Two more questions, answering nothing the script asks: context fit alone never picks them.
     const askingBack = ['That is cool. Do you like to travel?', 'Really? What else do you do for fun?'];
     const turns = [...corpusTurns, { context: 'I went hiking last weekend.', text: askingBack[0]!, conversationId: 'c10' }, { context: 'I just got back from the gym.', text: askingBack[1]!, conversationId: 'c11' }];
-    const replies = async (simulator: Partial<ConstructorParameters<typeof RetrievalUserSimulator>[0]>) =>
-      (await run({ allowContradictions: false, simulator, turns })).conversations.map((record) => record.turns.filter((turn) => turn.role === 'user').slice(1, 3).map((turn) => turn.content));
+    const replies = async (simulator: Partial<ConstructorParameters<typeof RetrievalUserSimulator>[0]>) => {
+      const { conversations } = await run({ allowContradictions: false, simulator, turns });
+      const said = conversations.map((record) => record.turns.filter((turn) => turn.role === 'user').slice(1, 3).map((turn) => turn.content));
+      // Every user talked: a failed conversation is stored with no turns, which the checks below would pass without a word said.
+      expect(conversations.filter((record) => record.endReason === 'error').map((record) => `${record.userId}: ${record.error}`)).toEqual([]);
+      expect(said.map((conversation) => conversation.length)).toEqual(Array.from({ length: 12 }, () => 2));
+      return said;
+    };
     const asking = { defaultStyle: { meanLength: 5, questionRate: 1 } };
     // Opening with the corpus's greeting question, then the two questions as the first two replies.
     for (const conversation of await replies(asking)) expect([...conversation].sort()).toEqual([...askingBack].sort());

@@ -76,18 +76,22 @@ describe('tfjs models on a small synthetic world (cpu backend)', () => {
       await model.fit(data, { validation: world.test, quiet: true, seed: 9 });
       const scores = await model.score({ userId: world.train[0]?.userId as string, itemIds: world.items.map((item) => item.id) });
       const bestEpoch = model.summary?.bestEpoch;
+      const trained = model.summary?.epochs.map((record) => record.epoch);
       model.dispose();
-      return { scores, bestEpoch };
+      return { result: { scores, bestEpoch }, trained };
     };
     const first = await train();
     const second = await train();
     expect(second).toEqual(first);
+    expect(first.trained).toEqual([1, 2, 3, 4]);
     const resumeDirectory = join(directory, 'resume');
     await train(resumeDirectory, 2);
     expect((await loadCheckpoint(resumeDirectory))?.epoch).toBe(2);
     // Weights, best weights, Adam's moments and the early-stopping state all come back: bit-identical on cpu.
     const resumed = await train(resumeDirectory, 4, true);
-    expect(resumed).toEqual(first);
+    // It trained epochs 3 and 4 only: a run that ignored the checkpoint and started over would also end as `first`.
+    expect(resumed.trained).toEqual([3, 4]);
+    expect(resumed.result).toEqual(first.result);
     expect((await loadCheckpoint(resumeDirectory))?.epoch).toBe(4);
   });
 

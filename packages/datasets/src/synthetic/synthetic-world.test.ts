@@ -142,12 +142,18 @@ describe('synthetic conversations and ground truth', () => {
       preferences: profile.preferences.filter((preference) => preference.category === 'genre').map((preference) => [preference.subject, preference.polarity, preference.reason, preference.history.map((change) => change.polarity)]),
       goals: profile.goals.map((goal) => goal.description),
     });
+    let quotes = 0;
     for (const user of varied.users.slice(0, 20)) {
       const profile = syntheticGroundTruthProfile(varied, user.id);
       expect(outline(profile)).toEqual(outline(syntheticGroundTruthProfile(templated, user.id)));
       const messages = new Map(syntheticSessions(varied, user.id).flatMap((session) => session.messages.map((message) => [message.id, message.content] as const)));
-      for (const item of [...profile.facts, ...profile.preferences].flatMap((entry) => entry.evidence)) expect(messages.get(item.messageId)).toContain(item.quote);
+      for (const item of [...profile.facts, ...profile.preferences].flatMap((entry) => entry.evidence)) {
+        expect(messages.get(item.messageId)).toContain(item.quote);
+        quotes++;
+      }
     }
+    // Profiles without evidence would pass the loop above without a check.
+    expect(quotes).toBeGreaterThanOrEqual(20);
     expect(() => generateSyntheticWorld({ seed: 1, phrasing: 'poetic' as 'varied' })).toThrow(/phrasing must be "templates" or "varied"/);
   });
 
