@@ -263,8 +263,8 @@ describe('chat page: what a user runs into', () => {
     const { page, errors, chatRequests } = await openPage(`${relay.origin}/#key=${testKey}`);
     // With a key, the page opens with the cursor in the box (a keyboard user had to Tab past five controls to type).
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('message');
-    // The box has a name for screen readers, and replies arrive in a live log.
-    expect(await page.getAttribute('#log', 'role')).toBe('log');
+    // The box has a name for screen readers, and replies are announced from a live region (chat-page-a11y.e2e.test.ts).
+    expect(await page.getAttribute('#announcer', 'aria-live')).toBe('polite');
     expect(await page.evaluate(() => (document.querySelector('#message') as HTMLTextAreaElement).labels?.[0]?.textContent)).toMatch(/Message/);
 
     // Shift+Enter is a new line (it had sent the half-written message); pasted lines keep their breaks (an input had joined them).

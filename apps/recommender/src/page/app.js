@@ -9,6 +9,8 @@ const elements = {
   message: document.querySelector('#message'),
   send: document.querySelector('#send'),
   status: document.querySelector('#status'),
+  announcer: document.querySelector('#announcer'),
+  alert: document.querySelector('#alert'),
   recommendations: document.querySelector('#recommendations'),
 };
 
@@ -34,7 +36,7 @@ const noKeyText = 'No API key yet: open the chat page\'s address that `personala
 let sessionId;
 /** What the log shows, as `{ role, text }`, and the cards' last rendering: saved for a reload. */
 let transcript = [];
-let cards = { recommendations: [], emptyText: 'No recommendations yet: tell me what you like.', userId: undefined };
+let cards = { recommendations: [], emptyText: 'No recommendations yet: tell me what you like.', userId: undefined, ratings: {} };
 /** True while a chat turn is in flight: one at a time, so no message is sent twice or answered out of order. */
 let busy = false;
 /** The last message that failed, with its Idempotency-Key: sent again unchanged, it reuses the key, so the server runs it at most once. */
@@ -82,7 +84,7 @@ function restoreConversation() {
   if (!saved || !Array.isArray(saved.transcript) || saved.userId !== elements.userId.value.trim()) return { shown: false };
   sessionId = typeof saved.sessionId === 'string' ? saved.sessionId : undefined;
   for (const entry of saved.transcript) if (typeof entry?.role === 'string' && typeof entry?.text === 'string') say(entry.role, entry.text);
-  if (saved.cards && Array.isArray(saved.cards.recommendations)) renderRecommendations(saved.cards.recommendations, String(saved.cards.emptyText ?? ''), saved.cards.userId);
+  if (saved.cards && Array.isArray(saved.cards.recommendations)) renderRecommendations(saved.cards.recommendations, String(saved.cards.emptyText ?? ''), saved.cards.userId, readRatings(saved.cards.ratings));
   const unanswered = saved.pending && typeof saved.pending.text === 'string' && transcript.at(-1)?.role === 'user' ? saved.pending : undefined;
   return { shown: transcript.length > 0, unanswered };
 }
@@ -98,7 +100,7 @@ function startConversation(statusText, emptyText) {
   elements.log.replaceChildren();
   transcript = [];
   greet();
-  if (elements.apiKey.value.trim() === '') say('error', noKeyText);
+  if (elements.apiKey.value.trim() === '') sayAloud('error', noKeyText);
   // The cards were for the previous user: left up, their Rate buttons would rate for the new one.
   renderRecommendations([], emptyText);
   setStatus(statusText);
@@ -178,6 +180,33 @@ function say(role, text) {
   return entry;
 }
 
+/** Says a line in the log and has a screen reader read it once: an error as an alert, a reply politely. */
+function sayAloud(role, text) {
+  say(role, text);
+  announce(role === 'error' ? elements.alert : elements.announcer, text);
+}
+
+/** How long an announcement stays in its (hidden) live region: then only the log has it, so reading on meets it once. */
+const announcementMs = 5_000;
+
+/**
+ * Has a screen reader read `text` from a live region. A new element each time, so the same words twice in a row are
+ * read twice; the log itself is not live (it had read the whole restored conversation out again on a reload).
+ */
+function announce(region, text) {
+  const line = document.createElement('p');
+  line.textContent = text;
+  region.replaceChildren(line);
+  setTimeout(() => line.remove(), announcementMs);
+}
+
+/** Marks the conversation and the cards busy while a turn runs (`aria-busy`), and not after it, whatever its end. */
+function setBusy(on) {
+  busy = on;
+  elements.send.disabled = on;
+  for (const region of [elements.log, elements.recommendations]) region.setAttribute('aria-busy', String(on));
+}
+
 /** What to type, shown on an empty conversation (on this page only; the server is not told). */
 function greet() {
   say('assistant hint', 'Hi! Tell me films you loved or disliked ("I loved Alien, Fargo was boring") or genres you like, then ask for a recommendation. Narrow it down as you go ("from the 90s please", "no horror", "for the kids"; "start over" drops it all), and ask "why the second one?" or "something lighter". Enter a user id above to chat as an existing user; otherwise a new one is made.');
@@ -185,6 +214,28 @@ function greet() {
 
 function setStatus(text) {
   elements.status.textContent = text;
+}
+
+/**
+ * "Thinking… (12 s; the answer is taking longer than usual)": the seconds are hidden from screen readers and change in
+ * place, so the status is announced once, not every second.
+ */
+function setSlowStatus(seconds) {
+  let counter = elements.status.querySelector('.seconds');
+  if (!counter) {
+    counter = document.createElement('span');
+    counter.className = 'seconds';
+    counter.setAttribute('aria-hidden', 'true');
+    elements.status.replaceChildren('Thinking… (', counter, 'the answer is taking longer than usual)');
+  }
+  counter.textContent = `${seconds} s; `;
+}
+
+/** Saved ratings (`{ itemId: 1..5 }`) as read back from storage, anything else dropped. */
+function readRatings(value) {
+  const ratings = {};
+  if (value && typeof value === 'object') for (const [itemId, rating] of Object.entries(value)) if (Number.isInteger(rating) && rating >= 1 && rating <= 5) ratings[itemId] = rating;
+  return ratings;
 }
 
 /** Puts an unsent message back in the box, unless the user has typed another meanwhile. */
@@ -202,10 +253,11 @@ function fitMessageBox() {
 
 /**
  * Replaces the cards with these recommendations for `userId` (their Rate buttons rate as that user),
- * or with a line saying why there are none.
+ * or with a line saying why there are none. `ratings` (`{ itemId: value }`) are shown pressed; by default the ones
+ * `userId` gave on this page so far.
  */
-function renderRecommendations(recommendations, emptyText, userId) {
-  cards = { recommendations, emptyText, userId };
+function renderRecommendations(recommendations, emptyText, userId, ratings = userId !== undefined && userId === cards.userId ? cards.ratings : {}) {
+  cards = { recommendations, emptyText, userId, ratings };
   elements.recommendations.replaceChildren();
   if (recommendations.length === 0) {
     const empty = document.createElement('li');
@@ -221,22 +273,31 @@ function renderRecommendations(recommendations, emptyText, userId) {
     card.dataset.itemId = item.id;
     const title = document.createElement('h3');
     // MovieLens titles carry their year ("Toy Story (1995)"); other items get it added.
-    title.textContent = item.year && !item.title.includes(String(item.year)) ? `${item.title} (${item.year})` : item.title;
+    const shownTitle = item.year && !item.title.includes(String(item.year)) ? `${item.title} (${item.year})` : item.title;
+    title.textContent = shownTitle;
     const tags = document.createElement('div');
     tags.className = 'tags';
     tags.textContent = item.tags.join(' · ');
     const explanation = document.createElement('p');
     explanation.className = 'explanation';
     explanation.textContent = recommendation.explanation;
+    // Named for the film: a screen reader had heard "rate Laugh Riot 5", and every card's "Why this?" alike.
     const rate = document.createElement('div');
     rate.className = 'rate';
-    rate.append('Rate: ');
+    rate.setAttribute('role', 'group');
+    rate.setAttribute('aria-label', `Rate ${shownTitle}`);
+    const rateLabel = document.createElement('span');
+    rateLabel.textContent = 'Rate: ';
+    rateLabel.setAttribute('aria-hidden', 'true');
+    rate.append(rateLabel);
     for (let value = 1; value <= 5; value++) {
       const button = document.createElement('button');
       button.type = 'button';
       button.textContent = String(value);
-      button.setAttribute('aria-label', `rate ${item.title} ${value}`);
-      button.setAttribute('aria-pressed', 'false');
+      button.setAttribute('aria-label', `Rate ${shownTitle} ${value} star${value === 1 ? '' : 's'}`);
+      const chosen = cards.ratings[item.id] === value;
+      button.classList.toggle('chosen', chosen);
+      button.setAttribute('aria-pressed', String(chosen));
       button.addEventListener('click', () => rateItem(userId, item, value, button));
       rate.append(button);
     }
@@ -244,7 +305,8 @@ function renderRecommendations(recommendations, emptyText, userId) {
     why.type = 'button';
     why.className = 'why';
     why.textContent = 'Why this?';
-    why.setAttribute('aria-label', `Why ${item.title}?`);
+    // Starts with the words on the button, so a voice user saying "Why this?" reaches it.
+    why.setAttribute('aria-label', `Why this? Explain why ${shownTitle} is recommended`);
     why.addEventListener('click', () => void sendMessage(`Why ${item.title}?`));
     card.append(title, tags, explanation, rate, why);
     elements.recommendations.append(card);
@@ -257,6 +319,11 @@ async function rateItem(userId, item, value, button) {
     for (const other of button.parentElement.querySelectorAll('button')) {
       other.classList.toggle('chosen', other === button);
       other.setAttribute('aria-pressed', String(other === button));
+    }
+    // Kept with the cards, so the pressed button is still the pressed one after a reload.
+    if (cards.userId === userId) {
+      cards.ratings = { ...cards.ratings, [item.id]: value };
+      saveConversation();
     }
     setStatus(`Rated ${item.title}: ${value}/5`);
   } catch (error) {
@@ -292,14 +359,13 @@ async function sendMessage(text, { resumed = false } = {}) {
     return false;
   }
   if (elements.apiKey.value.trim() === '') {
-    say('error', noKeyText);
+    sayAloud('error', noKeyText);
     restoreMessage(text);
     elements.apiKey.focus();
     saveConversation();
     return true;
   }
-  busy = true;
-  elements.send.disabled = true;
+  setBusy(true);
   if (!resumed) say('user', text);
   pending = { text };
   saveConversation();
@@ -312,7 +378,7 @@ async function sendMessage(text, { resumed = false } = {}) {
   const started = Date.now();
   const ticker = setInterval(() => {
     const waited = Date.now() - started;
-    if (!movedOn() && waited >= slowTurnMs) setStatus(`Thinking… (${Math.floor(waited / 1000)} s; the answer is taking longer than usual)`);
+    if (!movedOn() && waited >= slowTurnMs) setSlowStatus(Math.floor(waited / 1000));
   }, 1_000);
   try {
     const userId = await ensureUser();
@@ -343,28 +409,27 @@ async function sendMessage(text, { resumed = false } = {}) {
       // Another body needs another key (the same key with another body is a 422).
       attempt = { text, userId, sessionId: undefined, key: newIdempotencyKey() };
       pending = attempt;
-      say('assistant hint', 'The server no longer had this conversation, so I started a new one.');
+      sayAloud('assistant hint', 'The server no longer had this conversation, so I started a new one.');
       result = await chat();
     }
     if (movedOn()) return true;
     failed = undefined;
     sessionId = result.sessionId;
-    say('assistant', result.reply);
+    sayAloud('assistant', result.reply);
     // Recommend and refine turns answer with a list, even an empty one; explain and chit-chat keep the cards.
     if (result.intent === 'recommend' || result.intent === 'refine') renderRecommendations(result.recommendations, 'Nothing left that fits: change what you asked for, or say "start over".', userId);
     setStatus(`${result.intent} · re-ranked by ${result.reranker}${result.degraded ? ' (LLM unavailable, offline answer)' : ''}`);
   } catch (error) {
     if (movedOn()) return true;
     failed = attempt;
-    say('error', describeFailure(error, attempt?.userId ?? elements.userId.value.trim()));
+    sayAloud('error', describeFailure(error, attempt?.userId ?? elements.userId.value.trim()));
     restoreMessage(text);
     setStatus('');
     if (error.status === 401) elements.apiKey.focus();
   } finally {
     clearInterval(ticker);
     pending = undefined;
-    busy = false;
-    elements.send.disabled = false;
+    setBusy(false);
     // Disabling the focused Send button (or re-rendering a focused card) drops focus to the page: bring it back.
     if (document.activeElement === document.body || document.activeElement === null) elements.message.focus();
     saveConversation();
@@ -389,7 +454,7 @@ elements.composer.addEventListener('submit', (event) => {
   // Counted as the API counts (code points): an emoji is one character, not the two UTF-16 units `length` counts.
   const characters = codePointLength(text);
   if (characters > maxMessageLength) {
-    say('error', `This message is ${characters.toLocaleString('en')} characters long; the recommender reads at most ${maxMessageLength.toLocaleString('en')}. Shorten it and send it again.`);
+    sayAloud('error', `This message is ${characters.toLocaleString('en')} characters long; the recommender reads at most ${maxMessageLength.toLocaleString('en')}. Shorten it and send it again.`);
     saveConversation();
     return;
   }
@@ -413,16 +478,20 @@ fitMessageBox();
 // user's log up with the user box emptied, and the next message went out as yet another new user.
 elements.newUser.addEventListener('click', async () => {
   elements.newUser.disabled = true;
+  let created = false;
   try {
     const user = await api('POST', '/v1/users', {});
     elements.userId.value = user.id;
     startConversation(`New user ${user.id}. Tell me what you like.`, 'No recommendations yet: tell me what you like.');
+    created = true;
   } catch (error) {
     const current = elements.userId.value.trim();
     setStatus(`Could not create a user: ${error.message}${current === '' ? '' : ` Still chatting as user ${current}.`}`);
   } finally {
     elements.newUser.disabled = false;
-    if (document.activeElement === document.body || document.activeElement === null) elements.message.focus();
+    // The disabled button drops focus to the page (sooner or later): on to the box to type in, or back to try again.
+    const focus = document.activeElement;
+    if (focus === document.body || focus === null || focus === elements.newUser) (created ? elements.message : elements.newUser).focus();
   }
 });
 
@@ -433,7 +502,7 @@ if (!restored.shown) {
 }
 if (elements.apiKey.value.trim() === '') {
   // Without a key every request is a 401: say so now, not after the first message.
-  say('error', noKeyText);
+  sayAloud('error', noKeyText);
   if (restored.unanswered) restoreMessage(restored.unanswered.text);
   elements.apiKey.focus();
 } else {
