@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -29,6 +29,37 @@ describe('writeFileAtomic', () => {
     writeFileAtomic(path, 'old');
     writeFileAtomic(path, new Uint8Array([110, 101, 119]));
     expect(readFileSync(path, 'utf8')).toBe('new');
+    expect(readdirSync(directory)).toEqual(['results.json']);
+  });
+
+  it('puts a new file in place of the old one: a reader that opened the old one reads it whole, never a mix', () => {
+    // The test above passes with a plain in-place write; this one and the next do not.
+    const directory = temporaryDirectory();
+    const path = join(directory, 'results.json');
+    const old = 'old contents '.repeat(10_000);
+    writeFileAtomic(path, old);
+    const reader = openSync(path, 'r');
+    try {
+      const inode = fstatSync(reader).ino;
+      writeFileAtomic(path, 'new');
+      expect(readFileSync(path, 'utf8')).toBe('new');
+      // Truncating and rewriting the file in place had shown this reader "new", or nothing.
+      expect(readFileSync(reader, 'utf8')).toBe(old);
+      expect(statSync(path).ino).not.toBe(inode);
+    } finally {
+      closeSync(reader);
+    }
+  });
+
+  it('keeps the old contents whole, and leaves no temporary file, when the write fails part-way', () => {
+    const directory = temporaryDirectory();
+    const path = join(directory, 'results.json');
+    writeFileAtomic(path, 'old');
+    // Bytes that claim more than they hold: the write fails once the file is open (as a full disk would).
+    const broken = new Uint8Array([110, 101, 119]);
+    Object.defineProperty(broken, 'length', { value: 1 << 20 });
+    expect(() => writeFileAtomic(path, broken)).toThrow(RangeError);
+    expect(readFileSync(path, 'utf8')).toBe('old');
     expect(readdirSync(directory)).toEqual(['results.json']);
   });
 

@@ -24,11 +24,15 @@ describe('OpenAIEmbedder', () => {
     const vectors = await embedder.embed(texts);
     expect(server.embeddingRequests().map((request) => request.body.input.length).sort()).toEqual([2, 4, 4]);
     expect(server.peakInFlight).toBeLessThanOrEqual(2);
-    vectors.forEach((vector, index) => {
-      expect(vector).toBeInstanceOf(Float32Array);
-      expect(Math.hypot(...vector)).toBeCloseTo(1, 5);
-      const expected = testEmbedding(texts[index]!, 24);
-      vector.forEach((value, position) => expect(value).toBeCloseTo(expected[position]!, 6));
+    // One vector per text, every one checked: a forEach over `vectors` skips the holes a lost batch leaves (it had passed with 6 of 10 missing).
+    expect(vectors).toHaveLength(texts.length);
+    texts.forEach((text, index) => {
+      const vector = vectors[index];
+      expect(vector, text).toBeInstanceOf(Float32Array);
+      expect(Array.from(vector ?? []), text).toHaveLength(24);
+      expect(Math.hypot(...(vector ?? []))).toBeCloseTo(1, 5);
+      const expected = testEmbedding(text, 24);
+      vector?.forEach((value, position) => expect(value).toBeCloseTo(expected[position]!, 6));
     });
     expect(embedder.id).toBe('openai:embed-test:24');
     expect(await embedder.embed([])).toEqual([]);

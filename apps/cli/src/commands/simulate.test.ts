@@ -54,6 +54,8 @@ writeFileSync(join(spc, 'synthetic-persona-chat', 'Synthetic-Persona-Chat_valid.
  */
 async function startService(options: { maxK?: number; limited?: number; delayMs?: number; usersDelayMs?: number; noUsers?: boolean; failedChats?: number; chatFaults?: Array<number | 'drop'>; recommend?: string[] } = {}) {
   const requests: string[] = [];
+  /** Every answer sent, with the time it was sent (a dropped connection has none). */
+  const answers: Array<{ url: string; status: number; at: number }> = [];
   let limited = options.limited ?? 0;
   let failedChats = options.failedChats ?? 0;
   const chatFaults = [...(options.chatFaults ?? [])];
@@ -62,7 +64,10 @@ async function startService(options: { maxK?: number; limited?: number; delayMs?
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
     request.on('end', () => {
       requests.push(request.url ?? '');
-      const send = (status: number, body: unknown, headers: Record<string, string> = {}) => response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+      const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+        answers.push({ url: request.url ?? '', status, at: Date.now() });
+        response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+      };
       if (limited > 0) {
         limited--;
         send(429, { error: { code: 'rate_limited', message: 'rate limit exceeded: 600 requests per minute; retry in 1 second' } }, { 'retry-after': '1' });
@@ -88,6 +93,7 @@ async function startService(options: { maxK?: number; limited?: number; delayMs?
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
+    answers,
     /** Answers the next `count` requests 429. */
     limitNext: (count: number) => void (limited = count),
     close: () => new Promise<void>((resolve) => {
@@ -258,6 +264,12 @@ describe('personalab simulate', () => {
       expect(output.stdout).toMatch(/\|\s+0 \|\n/);
       // Two 429s, one notice (at most one a minute).
       expect(output.stderr.match(/the service answered 429 \(rate limit\); waiting 1 s as its Retry-After asks, then going on/g)).toHaveLength(1);
+      // It waited as it said: nothing reached the service within the second after the last 429 (a retry at once had passed the checks above).
+      const lastLimited = service.answers.filter((answer) => answer.status === 429).at(-1);
+      const after = service.answers.filter((answer) => answer.status !== 429);
+      expect(lastLimited).toBeDefined();
+      expect(after.length).toBeGreaterThan(0);
+      expect(Math.min(...after.map((answer) => answer.at)) - (lastLimited?.at ?? Number.POSITIVE_INFINITY)).toBeGreaterThanOrEqual(950);
     } finally {
       await service.close();
     }

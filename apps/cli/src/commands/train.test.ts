@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { temporaryDirectory, tinyMovieLensFiles } from '@personalab/datasets/test';
 import { getConfig, PersonalabError } from '@personalab/core';
-import { checkpointEpoch, ContextEaseRecommender, lightGcnBlendWeights, loadRecommender, MostPopularRecommender, servedBlend } from '@personalab/user-embedding';
+import { checkpointEpoch, ContextEaseRecommender, lightGcnBlendWeights, loadCheckpoint, loadModelDirectory, loadRecommender, MostPopularRecommender, saveCheckpoint, servedBlend } from '@personalab/user-embedding';
 import { movielensResultsDirectory, registerExperimentMovielensCommand } from './experiment-movielens.js';
 import { describeGate, describeTrainingSummary, interruptibly, refitEpochs, registerTrainCommand } from './train.js';
 import { runCli, runCliOutput } from '../test/run-cli.js';
@@ -220,6 +220,18 @@ describe('personalab train / experiment movielens', () => {
     expect(fresh.error).toBeUndefined();
     expect(fresh.stderr).toContain(`no checkpoint in ${join(out, 'checkpoints')} yet: training starts at epoch 1`);
     expect(checkpointEpoch(join(out, 'checkpoints'))).toBe(1);
+    // Resumed with no epoch left to train, the saved model is the checkpoint's weights as they stand. One weight is
+    // marked here: seeded training gives a fresh run the checkpoint's own weights, so only a mark tells the two apart
+    // (a run that said "resuming" and trained afresh had passed every check of this test).
+    const checkpoint = await loadCheckpoint(join(out, 'checkpoints'));
+    const [markedName, markedWeight] = Object.entries(checkpoint?.weights ?? {})[0] ?? [];
+    if (!checkpoint || markedName === undefined || !markedWeight) throw new Error(`no weights in the checkpoint in ${join(out, 'checkpoints')}`);
+    const mark = markedWeight.values.map((_, index) => 1.5 + index);
+    await saveCheckpoint(join(out, 'checkpoints'), { ...checkpoint, weights: { ...checkpoint.weights, [markedName]: { shape: markedWeight.shape, values: mark } } });
+    const restored = await train('--epochs', '1', '--resume');
+    expect(restored.error).toBeUndefined();
+    expect(restored.stderr).toContain(`resuming from the checkpoint of epoch 1 in ${join(out, 'checkpoints')}`);
+    expect(Array.from((await loadModelDirectory(out)).weights[markedName]?.values ?? [])).toEqual(Array.from(mark));
     const resumed = await train('--epochs', '3', '--resume');
     expect(resumed.stderr).toContain(`resuming from the checkpoint of epoch 1 in ${join(out, 'checkpoints')}`);
     // The tiny split's validation part names no pair the model knows: no metric, no early stopping on a constant 0
