@@ -157,3 +157,37 @@ describe('a saved score blend', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('blend scores', () => {
+  /** z over the catalogue, in float64 (the blend works in float32: compared to 1e-4). */
+  const z = (values: readonly number[]): number[] => {
+    const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
+    const std = Math.sqrt(values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / values.length);
+    return values.map((value) => (value - mean) / std);
+  };
+
+  it('are Σ w · z(member scores); weight 0 leaves the other member alone (the P1 grid starts at 0 as context-EASE alone)', async () => {
+    const gcn = new LightGcnRecommender(small);
+    await gcn.fit(data, { quiet: true, seed: 5 });
+    const ease = new EaseRecommender({ lambda: 50 });
+    await ease.fit(data);
+    const users = [...new Set(world.train.map((rating) => rating.userId))].slice(0, 5);
+    const blend = ScoreBlendRecommender.of([ease, gcn], [1, 0.75]);
+    for (const user of users) {
+      const easeZ = z(await ease.score({ userId: user, itemIds }));
+      const gcnZ = z(await gcn.score({ userId: user, itemIds }));
+      const blended = await blend.score({ userId: user, itemIds });
+      blended.forEach((value, index) => expect(value).toBeCloseTo((easeZ[index] as number) + 0.75 * (gcnZ[index] as number), 4));
+      // LightGCN's part moves the scores: a blend that dropped it would fail here.
+      expect(Math.max(...blended.map((value, index) => Math.abs(value - (easeZ[index] as number))))).toBeGreaterThan(0.1);
+    }
+    blend.weights = [1, 0];
+    for (const user of users) {
+      const alone = (await ease.recommend({ userId: user, k: 10 })).map((entry) => entry.itemId);
+      expect((await blend.recommend({ userId: user, k: 10 })).map((entry) => entry.itemId)).toEqual(alone);
+      const easeZ = z(await ease.score({ userId: user, itemIds }));
+      (await blend.score({ userId: user, itemIds })).forEach((value, index) => expect(value).toBeCloseTo(easeZ[index] as number, 4));
+    }
+    blend.dispose();
+  });
+});
