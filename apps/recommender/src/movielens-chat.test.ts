@@ -221,6 +221,79 @@ describe.skipIf(!directory)('Chat-Rec on the MovieLens catalogue (real data)', (
     for (const item of offered) expect(item.tags, item.title).not.toContain('Horror');
   });
 
+  it('notes a lukewarm verdict on a film as such, offers neither it nor its sequels, and leans the list neither way (third QA pass)', async () => {
+    const plain = (await talk('chat-lukewarm-0')('recommend something')).recommendations.map((entry) => entry.item.title);
+    const say = talk('chat-lukewarm-1');
+    // "Alien was ok" had noted nothing and listed Alien 3, Alien itself and Alien: Resurrection (the text index found "alien").
+    const alien = await say('Alien was ok');
+    expect(alien.reply).toMatch(/^Noted: you are lukewarm on Alien \(1979\)\. Here is what I would suggest:/);
+    expect(alien.recommendations.map((entry) => entry.item.title)).toEqual(plain);
+    expect(service.store.ratingsOf('chat-lukewarm-1').map((rating) => [rating.value, rating.source])).toEqual([[3, 'chat']]);
+    // "Titanic was meh" had been a dislike; "Fargo was fine I guess" was not read.
+    const more = await say('Titanic was meh. I loved Star Wars, Fargo was fine I guess');
+    expect(more.reply).toMatch(/^Noted: you are lukewarm on Titanic \(1997\); you like Star Wars \(1977\); you are lukewarm on Fargo \(1996\)\. /);
+    const offered = [...more.recommendations, ...(await say('more')).recommendations].map((entry) => entry.item.title);
+    for (const title of ['Fargo (1996)', 'Titanic (1997)', 'Alien (1979)']) expect(offered).not.toContain(title);
+    const known = await say('what do you know about me?');
+    expect(known.reply).toContain('You liked Star Wars (1977) and found Alien (1979), Titanic (1997) and Fargo (1996) just ok.');
+  });
+
+  it('notes a lukewarm genre and a softened dislike without leaning the list hard either way (third QA pass)', async () => {
+    const plain = (await talk('chat-lukewarm-2')('recommend something')).recommendations.map((entry) => entry.item.title);
+    // "Comedies are okay I guess" had given no taste and said nothing back.
+    const comedies = await talk('chat-lukewarm-3')('comedies are okay I guess');
+    expect(comedies.reply).toMatch(/^Noted: you are lukewarm on comedies\. Here is what I would suggest:/);
+    expect(comedies.recommendations.map((entry) => entry.item.title)).toEqual(plain);
+    // "Not really my thing but I don't hate it" had kept horror out for good ("no horror unless you ask for it").
+    const horror = await talk('chat-lukewarm-4')("horror is not really my thing but I don't hate it");
+    expect(horror.reply).toMatch(/^Noted: you are not keen on horror\. /);
+    // ... and, once not kept out, the word "horror" must not be searched for (Amityville Horror, The Craft, Wolf).
+    for (const entry of horror.recommendations) expect(entry.item.tags, entry.item.title).not.toContain('Horror');
+    // A mood does not lean to a genre the user is lukewarm on (four musicals had followed "hit or miss").
+    const say = talk('chat-lukewarm-5');
+    expect((await say('musicals are hit or miss for me')).reply).toMatch(/^Noted: you are lukewarm on musicals\./);
+    const fun = await say('something fun from the 90s');
+    expect(fun.recommendations).toHaveLength(5);
+    expect(fun.recommendations.filter((entry) => entry.item.tags.includes('Musical')).length).toBeLessThanOrEqual(2);
+  });
+
+  it('says plainly what it cannot choose films by, searches none of it as a title, and still answers the rest (third QA pass)', async () => {
+    let user = 0;
+    const cases: [string, string, RegExp][] = [
+      ['a movie with Tom Hanks', 'I cannot choose films by who is in them or who made them (Tom Hanks), so these go by the rest of what you asked.', /\bTom\b/],
+      ['something by Spielberg', 'who is in them or who made them (Spielberg)', /Spielberg/],
+      ['something in Spanish', 'I cannot choose films by language or country (Spanish)', /Spanish/],
+      ['what about a French film?', 'language or country (French)', /French/],
+      ["what's good on Netflix?", 'where they stream (Netflix)', /Netflix/],
+      ['no Disney please, something for the kids', 'I cannot choose films by studio (Disney), so I cannot promise to leave out Disney films;', /Disney/],
+      ['something rated PG for family night', 'I cannot choose films by age rating (PG)', /\bPG\b/],
+    ];
+    for (const [message, note, words] of cases) {
+      const turn = await talk(`chat-cannot-${user++}`)(message);
+      expect(turn.reply, message).toContain(note);
+      expect(turn.recommendations, message).toHaveLength(5);
+      for (const entry of turn.recommendations) expect(entry.item.title, message).not.toMatch(words);
+    }
+    // The rest of the request is read: "on Netflix", "under 90 minutes" and "but no Disney" had left no genre asked for
+    // (the last ruled animation out: a bare "no").
+    const requests: [string, string, string][] = [
+      ['a comedy on Netflix', 'comed', 'Comedy'],
+      ['a thriller under 90 minutes', 'thriller', 'Thriller'],
+      ['I want an animated movie, but no Disney', 'animation', 'Animation'],
+    ];
+    for (const [message, key, genre] of requests) {
+      const turn = await talk(`chat-cannot-${user++}`)(message);
+      expect(turn.constraints.tags, message).toEqual({ [key]: 0.3 });
+      for (const entry of turn.recommendations) expect(entry.item.tags, `${message}: ${entry.item.title}`).toContain(genre);
+    }
+    // "What about HBO?" after a list is no film the catalogue lacks ("I cannot find HBO in my catalogue").
+    const say = talk(`chat-cannot-${user++}`);
+    await say('a comedy please');
+    const hbo = await say('what about HBO?');
+    expect(hbo.reply).toMatch(/^I cannot choose films by where they stream \(HBO\)/);
+    expect(hbo.recommendations).toHaveLength(5);
+  });
+
   it('keys each MovieLens genre once: no "fi", "s" or "film" of Sci-Fi, Children\'s, Film-Noir', () => {
     const keys = service.catalog.tagStems();
     for (const key of ['sci', 'children', 'noir', 'comed', 'drama']) expect(keys.has(key)).toBe(true);
@@ -306,6 +379,24 @@ describe.skipIf(!directory)('Chat-Rec with a model on the MovieLens catalogue (r
     const next = await service.chatRec.chat({ userId: '405', sessionId: first.sessionId, message: 'not Star Wars stuff please', k: 5 });
     expect(next.recommendations.some((entry) => entry.item.tags.includes('Sci-Fi'))).toBe(false);
     expect(next.reply).toContain('None of these is sci-fi: I have no sci-fi left that fits, so these are the nearest.');
+  });
+
+  it('lists films like the one a returning user asks for more like, page after page (third QA pass)', async () => {
+    const aliens = ['Action', 'Sci-Fi', 'Thriller', 'War'];
+    const like = (item: Item, genres: readonly string[]) => item.tags.filter((tag) => genres.includes(tag)).length >= 2;
+    // User 13 rated 636 films: "more like Aliens" had listed the model's picks for the whole history (Mr. Smith Goes to
+    // Washington, Mr. Holland's Opus, Ed Wood), none like Aliens.
+    const first = await service.chatRec.chat({ userId: '13', message: 'recommend something', k: 5 });
+    const more = await service.chatRec.chat({ userId: '13', sessionId: first.sessionId, message: 'more like Aliens', k: 5 });
+    expect(more.recommendations).toHaveLength(5);
+    expect(more.recommendations.filter((entry) => like(entry.item, aliens)).length, more.reply).toBeGreaterThanOrEqual(4);
+    // A new user: "anything like it" after "Heat was alright", then "more": the next page had dropped Heat altogether.
+    service.store.createUser({ id: 'like-heat' });
+    const heat = ['Action', 'Crime', 'Thriller'];
+    const verdict = await service.chatRec.chat({ userId: 'like-heat', message: 'I thought Heat was alright, nothing special', k: 5 });
+    const likeIt = await service.chatRec.chat({ userId: 'like-heat', sessionId: verdict.sessionId, message: 'anything like it but better?', k: 5 });
+    const page = await service.chatRec.chat({ userId: 'like-heat', sessionId: verdict.sessionId, message: 'more', k: 5 });
+    for (const turn of [likeIt, page]) expect(turn.recommendations.filter((entry) => like(entry.item, heat)).length, turn.reply).toBeGreaterThanOrEqual(3);
   });
 
   it('keeps out what the user disliked, bought or skipped, and moves the list', async () => {

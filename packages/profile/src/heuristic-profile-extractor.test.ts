@@ -177,6 +177,30 @@ describe('HeuristicProfileExtractor', () => {
     expect(profile.preferences).toMatchObject([{ subject: 'jazz', polarity: 'like', lastUpdated: 9, history: [{ polarity: 'dislike', from: 1, to: 9 }] }]);
   });
 
+  it('reads a lukewarm verdict on a kind of film as neutral, and a dislike taken back toward the middle as mild (recommender QA pass)', async () => {
+    const tastes = async (...contents: string[]) =>
+      (await new HeuristicProfileExtractor().extract(contents.map((content, index) => user(`m${index}`, content, (index + 1) * 1000)))).preferences.map((preference) => [
+        preference.subject,
+        preference.polarity,
+        preference.strength,
+      ]);
+    // These had given no taste at all.
+    expect(await tastes('comedies are okay I guess')).toEqual([['comedies', 'neutral', 0.2]]);
+    expect(await tastes('westerns are hit or miss for me')).toEqual([['westerns', 'neutral', 0.2]]);
+    expect(await tastes('dramas are fine, nothing special')).toEqual([['dramas', 'neutral', 0.2]]);
+    expect(await tastes('I guess sci-fi is alright')).toEqual([['sci-fi', 'neutral', 0.2]]);
+    // A liking said lukewarm later is lukewarm now.
+    expect(await tastes('I love comedies', 'comedies are okay I guess')).toEqual([['comedies', 'neutral', 0.2]]);
+    // "Not really my thing but I don't hate it" had been a dislike of 0.7 (kept out of a recommender's lists).
+    expect(await tastes("horror is not really my thing but I don't hate it")).toEqual([['horror', 'dislike', 0.4]]);
+    expect(await tastes("I'm not a fan of westerns, but they're ok")).toEqual([['westerns', 'dislike', 0.4]]);
+    expect(await tastes("I'm not a fan of westerns")).toEqual([['westerns', 'dislike', 0.7]]);
+    // Not of everyday things, which state no taste this way.
+    expect(await tastes('my job is okay')).toEqual([]);
+    expect(await tastes('everything is fine')).toEqual([]);
+    expect(await tastes('the food is fine')).toEqual([]);
+  });
+
   it('keeps other first-person clauses as facts with evidence, and drops chatter and echoes', async () => {
     const messages: Message[] = [
       { id: 'p1', role: 'assistant', content: 'hi ! what do you do for fun ?', timestamp: 1 },

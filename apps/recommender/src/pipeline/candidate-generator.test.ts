@@ -206,6 +206,21 @@ describe('CandidateGenerator', () => {
     expect(() => generator({ statedHalfAt: Number.NaN })).toThrow(/statedHalfAt/);
   });
 
+  it('keeps half the places for films like the ones a request asks for more like, whatever the history ranks (third QA pass)', async () => {
+    const generator = new CandidateGenerator({ recommender, modelItemIds: new Set(byId.keys()), textIndex, getItem: (id) => byId.get(id) });
+    const ids = async (examples?: string[]) => (await generator.generate({ history, k: 4, ...(examples ? { examples } : {}) })).map((candidate) => candidate.item.id);
+    // A comedy fan asks for more like Tank Command (War, Action): the history alone gives comedies and what their fans watch.
+    const plain = await ids();
+    expect(plain.filter((id) => byId.get(id)!.tags.includes('War'))).toEqual([]);
+    const like = await generator.generate({ history, k: 4, examples: ['m17'] });
+    expect(like).toHaveLength(4);
+    // Two places, for films sharing two of its genres (Beach Assault, Final Battle; not Zombie Street or Robot Dawn, Action only), scored in the upper half.
+    const war = like.filter((candidate) => candidate.item.tags.includes('War'));
+    expect(war.map((candidate) => candidate.item.id).sort()).toEqual(['m15', 'm18']);
+    for (const candidate of war) expect(candidate.score).toBeGreaterThanOrEqual(0.5);
+    expect(like.map((candidate) => candidate.item.id)).not.toContain('m17');
+  });
+
   it('offers a film listed under two ids once, and not when the user has the other one', async () => {
     const twin: Item = { ...byId.get('m2')!, id: 'm2-again' };
     const items = new Map([...byId, [twin.id, twin]]);

@@ -91,6 +91,12 @@ export interface GenerateInput {
   statedTags?: ReadonlySet<string> | undefined;
   /** What the session's constraints allow (release years, audience, genres ruled out): no other item becomes a candidate. */
   accept?: ((item: Item) => boolean) | undefined;
+  /**
+   * Films the request asks for more like ("more like Aliens", "something like them"): the model's best items for these
+   * films alone keep half the places. A returning user's whole history had chosen the candidates, so "more like Aliens"
+   * from a user with 636 ratings listed *Mr. Smith Goes to Washington* and *Ed Wood*.
+   */
+  examples?: readonly string[] | undefined;
 }
 
 /** The candidate places kept for the stated genres' films when `statedSlots` is not set: half of them (10 of Chat-Rec's 20). */
@@ -234,6 +240,7 @@ export class CandidateGenerator {
         added++;
       }
     }
+    if (recommender) await this.addExamples(recommender, input.examples ?? [], { k, exclude, allowed, push, out, reserved, fromModel });
     if (hasQuery) {
       const minScore = this.options.minTextScore ?? 0.3;
       const strongScore = this.options.strongTextScore ?? 0.4;
@@ -304,6 +311,52 @@ export class CandidateGenerator {
     const kept = ranked.filter((candidate) => reserved.has(candidate.item.id)).slice(0, k);
     const others = ranked.filter((candidate) => !reserved.has(candidate.item.id)).slice(0, k - kept.length);
     return [...kept, ...others].sort((a, b) => b.score - a.score);
+  }
+
+  /**
+   * The model's best items for the films a request asks for more like, asked with those films alone (not the user's
+   * whole history), that share two of their common genres: up to half the places, kept whatever else the model ranks
+   * above them, and the turn's lean to the examples' genres orders them.
+   */
+  private async addExamples(
+    recommender: Recommender,
+    examples: readonly string[],
+    into: {
+      k: number;
+      exclude: ReadonlySet<string>;
+      allowed: (id: string) => boolean;
+      push: (id: string, score: number, source: Candidate['source']) => void;
+      out: ReadonlyMap<string, Candidate>;
+      reserved: Set<string>;
+      fromModel: Set<string>;
+    },
+  ): Promise<void> {
+    const known = this.options.modelItemIds;
+    const seeds = examples.filter((id) => known === undefined || known.has(id));
+    if (seeds.length === 0) return;
+    // Like them in kind too: two of the genres at least half of them share (one, if that is all they share). A film sharing
+    // fewer is the model's neighbour only by who rated both ("more like Aliens" had found Pink Floyd - The Wall by "War").
+    const counts = new Map<string, number>();
+    for (const id of seeds) for (const tag of new Set(tagStems(this.options.getItem(id) ?? { id, title: '', tags: [] }))) counts.set(tag, (counts.get(tag) ?? 0) + 1);
+    const genres = new Set([...counts].filter(([, count]) => count * 2 >= seeds.length).map(([tag]) => tag));
+    const need = Math.min(2, genres.size);
+    const places = Math.ceil(into.k / 2);
+    const ranked = await recommender.recommend({ history: seeds, k: into.k * 10, exclude: [...into.exclude, ...seeds] });
+    let kept = 0;
+    for (const entry of ranked) {
+      if (kept >= places) break;
+      const item = this.options.getItem(entry.itemId);
+      if (item === undefined || !into.allowed(entry.itemId) || new Set(tagStems(item).filter((tag) => genres.has(tag))).size < need) continue;
+      // Asked for outright, they score in the upper half of the user's own list (0.9 down to 0.5, in the examples' order),
+      // not by the user's whole history, which had put them all at 0 below its own top list.
+      if (!into.out.has(entry.itemId)) {
+        into.push(entry.itemId, 0.9 - (0.4 * kept) / places, 'model');
+        if (!into.out.has(entry.itemId)) continue;
+        into.fromModel.add(entry.itemId);
+      }
+      into.reserved.add(entry.itemId);
+      kept++;
+    }
   }
 
   /**

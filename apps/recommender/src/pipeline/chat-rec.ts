@@ -36,6 +36,7 @@ import type { ItemCatalog } from './item-catalog.js';
 import { buildTaste, collectTagStems, mentionedTagStems, namesOneOf, profileFit, tagKey, tagNamesByKey, tagStems } from './taste.js';
 import type { TitleOpinion, TitleOpinionReader } from './title-opinions.js';
 import type { AskedFor, Candidate, Explainer, HistoryEntry, ItemReception, RankedItem, Refinement, Reranker } from './types.js';
+import { unsupportedNote, withoutUnsupportedAsks } from './unsupported-asks.js';
 
 /** What `ChatRec.recommend` takes. */
 type RecommendRequest = Parameters<ChatRec['recommend']>[0];
@@ -355,6 +356,8 @@ export class ChatRec {
      * asks for more like ("something like them"), a lean toward them, never a request for the genre.
      */
     nudge?: Readonly<Record<string, number>> | undefined;
+    /** Ids of the films the turn asks for more like: the model's best items for them alone keep half the candidate places. */
+    examples?: readonly string[] | undefined;
     signal?: AbortSignal;
   }): Promise<RecommendResult> {
     const k = options.k ?? 5;
@@ -451,10 +454,13 @@ export class ChatRec {
       likedTags,
       dislikedTags,
       statedTags,
-      queryText: this.queryText(profile, options.searchText ?? options.message, ruledOut, likedTags),
+      // Nor genres the user dislikes at all, or is lukewarm on ("horror is not really my thing" had found Amityville Horror and
+      // The Craft by the word "horror" once a mild dislike no longer kept horror out).
+      queryText: this.queryText(profile, options.searchText ?? options.message, new Set([...ruledOut, ...dislikedTags, ...lukewarmTags(profile, knownTags)]), likedTags),
       k: this.options.candidateCount ?? 20,
       // A skipped item is not offered again.
       exclude: new Set([...(options.exclude ?? []), ...events.filter((event) => event.event === 'skip').map((event) => event.itemId)]),
+      ...(options.examples === undefined || options.examples.length === 0 ? {} : { examples: options.examples }),
     };
     // Genres asked for in so many words are a request: candidates with one of them first, the model
     // choosing among those, and others only when too few are left.
@@ -588,7 +594,10 @@ export class ChatRec {
     const useConstraints = this.options.sessionConstraints ?? true;
     const previous = session?.constraints ?? noConstraints();
     // "Why The Happy Cartoon?" asks about an item; its title's words ask for no genre.
-    const read = useConstraints && turn.intent !== 'explain' ? await this.readConstraints(options.message, knownTags, previous, options.signal) : undefined;
+    // What the catalogue cannot filter by ("on Netflix", "under 90 minutes", "with Tom Hanks") is read as no part of the
+    // request: "a comedy on Netflix" is a request for a comedy (it had asked for nothing: the phrase broke its shape).
+    const readable = withoutUnsupportedAsks(options.message, turn.unsupported ?? []);
+    const read = useConstraints && turn.intent !== 'explain' ? await this.readConstraints(options.message, knownTags, previous, options.signal, readable) : undefined;
     const update = read?.update;
     // "Older than that" with no years asked compares with the years of the list shown.
     const shownYears = lastRecommended.flatMap((item) => (item.year === undefined ? [] : [item.year]));
@@ -663,18 +672,27 @@ export class ChatRec {
       const earlier = session === undefined ? [] : this.options.store.sessionMessages(session.id, 1_000);
       const { leftOut, leftOutBefore } = this.leftOut(options.message, earlier, knownTags);
       const exclude = [...offeredIn(earlier), ...leftOutBefore, ...leftOut.map((item) => item.id)];
-      const steered = update === undefined ? { refinement: turn.refinement, mood: turn.mood?.tagWeights } : withConstraints(turn, update, constraints, this.askedFor(constraints));
+      const plain = update === undefined ? { refinement: turn.refinement, mood: turn.mood?.tagWeights } : withConstraints(turn, update, constraints, this.askedFor(constraints));
+      // A mood does not lean to a genre the user is lukewarm on ("musicals are hit or miss for me", then "something fun"
+      // had listed four musicals: the light mood's lift for Musical).
+      const steered = withoutLukewarmLean(plain, new Set(lukewarmTags(pending.profile, knownTags)));
       const refinement = steered.refinement;
-      // "Something like them", "more like the second one": the list leans to the genres of the films pointed at, which
-      // are often rated already, so the turn would otherwise add nothing to the ranking.
-      const examples = named === options.message ? [] : opinions.filter((opinion) => opinion.byExample === true && opinion.polarity === 'like').map((opinion) => opinion.item);
+      // "Something like them", "more like the second one", "more like Aliens": the list leans to the genres of the films
+      // asked for more like, and the model's best films for them alone join the candidates. They are often rated already
+      // (a returning user's "more like Aliens" had added nothing to the ranking, and listed dramas), so the turn would otherwise
+      // change nothing.
+      const byExample = opinions.filter((opinion) => opinion.byExample === true && opinion.polarity === 'like').map((opinion) => opinion.item);
+      // "More" after "something like Heat": the next films of that request lean to Heat too.
+      const more = lastRecommended.length > 0 && paging.test(options.message.replace(/[’‘]/g, "'"));
+      const examples = byExample.length === 0 && more && session !== undefined ? this.examplesPagedOn(session.id, knownTags) : byExample;
       const nudge = examples.length === 0 ? undefined : exampleNudge(examples);
       // "Give me 3", "top 10 action movies": the count asked for (at most 10), else the caller's.
       const counted = requestedCount(options.message);
-      // What the message says about titles the user dislikes is not what they want more of: the text
-      // index does not search for it (an LLM re-ranker still reads the whole message).
-      const disliked = stated.filter((opinion) => opinion.polarity === 'dislike').map((opinion) => opinion.clause);
-      const searchText = disliked.reduce((text, clause) => text.replace(clause, ' '), options.message).trim();
+      // What the message says about titles the user dislikes or found just ok is not what they want more of ("Alien was ok"
+      // had brought Alien 3 and Alien: Resurrection), nor is what the catalogue cannot filter by ("with Tom Hanks" had
+      // found Tom & Viv): the text index does not search for it (an LLM re-ranker still reads the whole message).
+      const disliked = stated.filter((opinion) => opinion.polarity !== 'like').map((opinion) => opinion.clause);
+      const searchText = disliked.reduce((text, clause) => text.replace(clause, ' '), readable).trim();
       result = await this.recommend({
         userId: options.userId,
         k: counted?.count ?? options.k ?? 5,
@@ -686,7 +704,7 @@ export class ChatRec {
         keepOutDisliked: true,
         pending,
         ...(steered.mood === undefined ? {} : { mood: steered.mood }),
-        ...(nudge === undefined ? {} : { nudge }),
+        ...(nudge === undefined ? {} : { nudge, examples: examples.map((item) => item.id) }),
         ...(options.signal ? { signal: options.signal } : {}),
       });
       shown = result.recommendations.map((entry) => entry.item.id);
@@ -694,7 +712,7 @@ export class ChatRec {
       const tastes = this.statedTastes(extracted.previous, extracted.profile, knownTags, pending, [...stated.map((opinion) => opinion.item), ...seen]);
       const notes = [
         ...tastes,
-        ...stated.map((opinion) => `you ${opinion.polarity === 'like' ? 'like' : 'dislike'} ${opinion.item.title}`),
+        ...stated.map((opinion) => `you ${opinion.polarity === 'like' ? 'like' : opinion.polarity === 'dislike' ? 'dislike' : 'are lukewarm on'} ${opinion.item.title}`),
         ...(seen.length > 0 ? [`you have seen ${seen.map((item) => item.title).join(', ')} (I will not suggest ${seen.length === 1 ? 'it' : 'them'} again)`] : []),
         ...(leftOut.length > 0 ? [`leaving out ${leftOut.length <= 3 ? titleList(leftOut.map((item) => item.title)) : `${leftOut.slice(0, 2).map((item) => item.title).join(', ')} and ${leftOut.length - 2} more of the series`}`] : []),
       ];
@@ -702,8 +720,6 @@ export class ChatRec {
       const asked = hasConstraints(constraints) ? ` (${describeConstraints(constraints)})` : '';
       // A turn that only states tastes is not quoted back as well ("Noted: you like westerns. Understood (…)").
       const understood = turn.intent === 'refine' && tastes.length === 0 ? `Understood${quote(turn.refinement?.phrase ?? options.message)}. ` : '';
-      // "More", "next", "another 5": the next films of the same request.
-      const more = lastRecommended.length > 0 && paging.test(options.message.replace(/[’‘]/g, "'"));
       // The mood is named only when it moved the list; one kept from an earlier turn is said to be kept.
       const moodNames = turn.mood?.names ?? (update === undefined ? undefined : constraints.mood?.names);
       const mood = result.moodMoved && moodNames ? moodInWords(moodNames, result.recommendations.map((entry) => entry.item)) : undefined;
@@ -720,8 +736,10 @@ export class ChatRec {
             : `${understood}${mood.lead}${asked}:`);
       // Without a language model only English is read: say so rather than pretend the list answers the message.
       const language = turn.unreadable === 'language' && !this.options.llm ? 'I can only read English for now, so this list goes by what I know of your taste. ' : '';
-      // "Something shorter": the pipeline reads no running times, so say the list does not answer that part.
-      const length = turn.unsupported === 'length' ? 'I cannot choose films by running time, so these go by the rest of what you asked. ' : '';
+      // "Something shorter", "no Disney", "on Netflix", "with Tom Hanks": the catalogue carries none of these, so say the list
+      // does not answer that part (it had answered as if it had, or searched "Disney" and "Tom" as title words).
+      const cannot = unsupportedNote(turn.unsupported ?? []);
+      const length = cannot === undefined ? '' : `${cannot} `;
       const short = [shortOfAskedGenres(result.recommendations, refinement, this.namesOfGenres()), countNote(counted, result.recommendations.length)].filter(Boolean).join(' ');
       reply =
         startedOver +
@@ -767,16 +785,22 @@ export class ChatRec {
   }
 
   /** What a message asks of the session: through the LLM when one is configured, else (and when it fails) the offline reader. */
-  private async readConstraints(message: string, knownTags: ReadonlySet<string>, previous: SessionConstraints, signal?: AbortSignal): Promise<{ update: ConstraintUpdate; degradedReason?: DegradedReason }> {
+  private async readConstraints(
+    message: string,
+    knownTags: ReadonlySet<string>,
+    previous: SessionConstraints,
+    signal?: AbortSignal,
+    offlineText = message,
+  ): Promise<{ update: ConstraintUpdate; degradedReason?: DegradedReason }> {
     const vocabulary = { stems: knownTags, latestYear: this.options.catalog.latestYear(), recentEnd: this.options.catalog.recentEnd() };
     const reader = this.options.llm?.constraints;
     if (reader) {
       const step = await this.llmStep('constraints', signal, (stepped) => reader.read(message, { ...vocabulary, genres: this.options.catalog.tagNames(), previous, signal: stepped }));
       // What the offline reader finds in the message is a floor: the LLM's reading adds to it, never drops it.
-      if (step.ok) return { update: withOfflineFloor(readConstraints(message, vocabulary), step.value) };
-      return { update: readConstraints(message, vocabulary), degradedReason: step.reason };
+      if (step.ok) return { update: withOfflineFloor(readConstraints(offlineText, vocabulary), step.value) };
+      return { update: readConstraints(offlineText, vocabulary), degradedReason: step.reason };
     }
-    return { update: readConstraints(message, vocabulary) };
+    return { update: readConstraints(offlineText, vocabulary) };
   }
 
   /**
@@ -826,7 +850,11 @@ export class ChatRec {
    * the one film it gave an opinion of ("I loved Toy Story").
    */
   private discussedIn(sessionId: string, lastRecommended: readonly Item[], knownTags: ReadonlySet<string>): Item[] {
-    const messages = this.options.store.sessionMessages(sessionId, 3);
+    return this.discussedAmong(this.options.store.sessionMessages(sessionId, 3), lastRecommended, knownTags);
+  }
+
+  /** `discussedIn` of a window of messages: the last two are the turn read (the user's message and its reply), one before it may be the list it saw. */
+  private discussedAmong(messages: readonly StoredMessage[], lastRecommended: readonly Item[], knownTags: ReadonlySet<string>): Item[] {
     const [previous, reply] = messages.slice(-2);
     if (previous?.role !== 'user' || reply?.role !== 'assistant') return [];
     const turn = classifyTurn(previous.content, {
@@ -838,12 +866,38 @@ export class ChatRec {
     if (turn.intent === 'explain') return turn.target === undefined ? [] : [turn.target];
     // "I loved Toy Story" then "more like it": the film the last message gave an opinion of; "I loved Pulp Fiction and
     // Reservoir Dogs" then "something like them": both (films named by their place in the list before it included).
-    const before = messages.length === 3 ? messages[0] : undefined;
-    const lastBefore = before?.role === 'assistant' ? (before.recommendedItemIds ?? []).map((id) => this.options.catalog.get(id)).filter((item): item is Item => item !== undefined) : [];
-    const opinions = this.options.catalog.titleOpinions().read(nameReferences(previous.content, lastBefore));
+    const before = messages.length >= 3 ? messages[messages.length - 3] : undefined;
+    const opinions = this.options.catalog.titleOpinions().read(nameReferences(previous.content, this.listOf(before)));
     // "I loved Toy Story and Aladdin, but Jumanji was boring" then "something like them": the films liked.
     const liked = opinions.filter((opinion) => opinion.polarity === 'like');
     return [...new Set((opinions.length > 1 && liked.length > 0 ? liked : opinions).map((opinion) => opinion.item))];
+  }
+
+  /** The films an assistant message listed; none for any other message. */
+  private listOf(message: StoredMessage | undefined): Item[] {
+    return message?.role === 'assistant' ? (message.recommendedItemIds ?? []).map((id) => this.options.catalog.get(id)).filter((item): item is Item => item !== undefined) : [];
+  }
+
+  /**
+   * The films the request a "more" pages on asked for more like: "something like Heat" (or "anything like it but better?"
+   * after a verdict on Heat), then "more", "more please": the next pages lean to Heat too (they had dropped it after one
+   * turn). The session's user messages are read back over the paging ones, up to the request they page on.
+   */
+  private examplesPagedOn(sessionId: string, knownTags: ReadonlySet<string>): Item[] {
+    const messages = this.options.store.sessionMessages(sessionId, 16);
+    for (let index = messages.length - 2; index >= 0; index -= 2) {
+      const message = messages[index];
+      if (message?.role !== 'user') return [];
+      if (paging.test(message.content.replace(/[’‘]/g, "'"))) continue;
+      const earlier = messages.slice(Math.max(0, index - 3), index);
+      const named = nameReferences(message.content, this.listOf(earlier.at(-1)), this.discussedAmong(earlier, this.listOf(earlier.at(-3)), knownTags));
+      return this.options.catalog
+        .titleOpinions()
+        .read(named)
+        .filter((opinion) => opinion.byExample === true && opinion.polarity === 'like')
+        .map((opinion) => opinion.item);
+    }
+    return [];
   }
 
   /**
@@ -859,7 +913,7 @@ export class ChatRec {
 
   /**
    * The genre tastes `after` holds that `before` did not ("I love sci-fi" → "you like sci-fi"; "I can't stand horror" →
-   * "no horror unless you ask for it"), as the reply says them back; none for tastes naming no catalogue genre, or
+   * "no horror unless you ask for it"; "comedies are okay I guess" → "you are lukewarm on comedies"), as the reply says them back; none for tastes naming no catalogue genre, or
    * already held. A strong dislike of a genre the user has rated well here says so ("though you rated 12 of them 4 or 5").
    */
   private statedTastes(before: Profile, after: Profile, knownTags: ReadonlySet<string>, pending: TurnState, namedFilms: readonly Item[]): string[] {
@@ -870,12 +924,17 @@ export class ChatRec {
     const names = this.namesOfGenres();
     const said: string[] = [];
     for (const preference of after.preferences) {
-      if (preference.polarity === 'neutral' || held.has(`${preference.polarity}|${preference.subject}`) || namesFilm(preference.subject)) continue;
+      if (held.has(`${preference.polarity}|${preference.subject}`) || namesFilm(preference.subject)) continue;
       const keys = [...new Set(mentionedTagStems(preference.subject, knownTags))];
       if (keys.length === 0) continue;
       const subject = preference.subject.split(/\s+/).length <= 3 ? preference.subject : titleList(keys.map((key) => (names.get(key) ?? key).toLowerCase()));
       if (preference.polarity === 'like') {
         said.push(`you like ${subject}`);
+        continue;
+      }
+      // "Comedies are okay I guess", "westerns are hit or miss for me": heard, and the list leans neither way.
+      if (preference.polarity === 'neutral') {
+        said.push(`you are lukewarm on ${subject}`);
         continue;
       }
       if (preference.strength < KEEP_OUT_STRENGTH) {
@@ -914,25 +973,34 @@ export class ChatRec {
   private aboutUser(userId: string, pending: TurnState, constraints: SessionConstraints): string {
     const knownTags = this.options.catalog.tagStems();
     const names = this.namesOfGenres();
-    const genreWords = (polarity: 'like' | 'dislike', strong: boolean) =>
+    const history = this.historyWith(userId, [...this.implicitEvents(userId), ...(pending.events ?? [])], pending.ratings);
+    // A film the user named is said as a film below, not as a taste for the genre its title's words name ("you like star wars").
+    const namesFilm = namesOneOf(history.map((entry) => entry.item));
+    const genreWords = (polarity: 'like' | 'dislike' | 'neutral', strong: boolean) =>
       pending.profile.preferences
-        .filter((preference) => preference.polarity === polarity && (polarity === 'like' || (preference.strength >= KEEP_OUT_STRENGTH) === strong) && mentionedTagStems(preference.subject, knownTags).size > 0)
+        .filter((preference) => preference.polarity === polarity && (polarity !== 'dislike' || (preference.strength >= KEEP_OUT_STRENGTH) === strong) && mentionedTagStems(preference.subject, knownTags).size > 0 && !namesFilm(preference.subject))
         .map((preference) => preference.subject);
     const sentences: string[] = [];
     const liked = genreWords('like', true);
     const cannotStand = genreWords('dislike', true);
     const notKeen = genreWords('dislike', false);
+    const lukewarm = genreWords('neutral', false);
     const tastes = [
       ...(liked.length > 0 ? [`you like ${titleList(liked)}`] : []),
+      ...(lukewarm.length > 0 ? [`you are lukewarm on ${titleList(lukewarm)}`] : []),
       ...(cannotStand.length > 0 ? [`you cannot stand ${titleList(cannotStand)}`] : []),
       ...(notKeen.length > 0 ? [`you are not keen on ${titleList(notKeen)}`] : []),
     ];
     if (tastes.length > 0) sentences.push(`You told me ${titleList(tastes)}.`);
-    const history = this.historyWith(userId, [...this.implicitEvents(userId), ...(pending.events ?? [])], pending.ratings);
     const chat = history.filter((entry) => entry.source === 'chat' && entry.rating !== undefined);
     const chatLiked = chat.filter((entry) => (entry.rating ?? 0) >= 4).map((entry) => entry.item.title);
     const chatDisliked = chat.filter((entry) => (entry.rating ?? 0) <= 2).map((entry) => entry.item.title);
-    const films = [...(chatLiked.length > 0 ? [`liked ${titleList(chatLiked)}`] : []), ...(chatDisliked.length > 0 ? [`disliked ${titleList(chatDisliked)}`] : [])];
+    const chatLukewarm = chat.filter((entry) => entry.rating === 3).map((entry) => entry.item.title);
+    const films = [
+      ...(chatLiked.length > 0 ? [`liked ${titleList(chatLiked)}`] : []),
+      ...(chatLukewarm.length > 0 ? [`found ${titleList(chatLukewarm)} just ok`] : []),
+      ...(chatDisliked.length > 0 ? [`disliked ${titleList(chatDisliked)}`] : []),
+    ];
     if (films.length > 0) sentences.push(`You ${titleList(films)}.`);
     const seen = history.filter((entry) => entry.event === 'view').map((entry) => entry.item.title);
     if (seen.length > 0) sentences.push(`You have seen ${titleList(seen)}.`);
@@ -1267,6 +1335,30 @@ const revisesRequest = (update: ConstraintUpdate, previous: SessionConstraints, 
     (update.years === null && previous.years !== undefined) ||
     (update.audience === null && previous.audience !== undefined) ||
     (correction.test(message) && changesRequest(update, previous)));
+
+/**
+ * A turn's steering with the mood's lift for genres the user is lukewarm on taken out (its push away from them, and
+ * genres asked for by name, stay): a lukewarm taste leans the list neither way, a mood's spill-over included.
+ */
+function withoutLukewarmLean<T extends { refinement: Refinement | undefined; mood?: Record<string, number> | undefined }>(steered: T, lukewarm: ReadonlySet<string>): T {
+  const { refinement, mood } = steered;
+  const lifted = mood === undefined ? [] : Object.entries(mood).filter(([tag, weight]) => weight > 0 && lukewarm.has(tag));
+  if (refinement === undefined || mood === undefined || lifted.length === 0) return steered;
+  const tagWeights = { ...refinement.tagWeights };
+  const kept = { ...mood };
+  for (const [tag, weight] of lifted) {
+    const rest = (tagWeights[tag] ?? 0) - weight;
+    if (Math.abs(rest) > 1e-12) tagWeights[tag] = rest;
+    else delete tagWeights[tag];
+    delete kept[tag];
+  }
+  return { ...steered, refinement: { ...refinement, tagWeights }, mood: kept };
+}
+
+/** Genre keys the profile says the user is lukewarm on ("comedies are okay I guess"). */
+function lukewarmTags(profile: Profile, knownTags: ReadonlySet<string>): string[] {
+  return profile.preferences.filter((preference) => preference.polarity === 'neutral').flatMap((preference) => [...mentionedTagStems(preference.subject, knownTags)]);
+}
 
 /** Tag keys of films made for children, which a session asking for children's films wants whatever the mood. */
 const childrenTags = new Set(['children', tagKey('Family')]);

@@ -435,6 +435,13 @@ describe('session constraints', () => {
     }
   });
 
+  it('reads a family comedy as one for children, a family drama as none (third QA pass)', () => {
+    // "A family comedy" had asked for comedies of any audience (The Full Monty).
+    expect(read('a family comedy')).toMatchObject({ wanted: { comed: 0.3 }, audience: 'children' });
+    expect(read('any family flicks?').audience).toBe('children');
+    expect(read('a family drama please').audience).toBeUndefined();
+  });
+
   it('reads an old black and white film, a mood noun with years, "for the family" and "nothing with singing"', () => {
     // Before: each set nothing.
     expect(read('an old black and white mystery')).toMatchObject({ wanted: { myster: 0.3 }, years: { to: 1973 } });

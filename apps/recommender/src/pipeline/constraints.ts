@@ -500,8 +500,8 @@ function requestPhrase(clause: string, vocabulary: GenreVocabulary, needsGenre =
 const audiencePhrase =
   /\b(?:with|for)\s+(?:my|our|the)\s+(?:(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?|kids|children|little ones|toddlers?)\b/g;
 const genreAdjective = /^(?:funny|scary|spooky|romantic|comedic|animated|suspenseful|detective)$/;
-/** Children will watch: said outright ("for the kids", "kid-friendly", "family movie night"). */
-const childrenStrong = /\bkid[- ]friendly\b|\bfamily[- ](?:friendly|movie|film|night)\b|\bsuitable for (?:kids|children)\b|\bfor (?:the |my |our )?(?:kids|children|little ones|toddlers?)\b/;
+/** Children will watch: said outright ("for the kids", "kid-friendly", "family movie night", "a family comedy"; not "a family drama", about one). */
+const childrenStrong = /\bkid[- ]friendly\b|\bfamily[- ](?:friendly|movies?|films?|night|comed(?:y|ies)|flicks?|adventures?|fun|fare)\b|\bsuitable for (?:kids|children)\b|\bfor (?:the |my |our )?(?:kids|children|little ones|toddlers?)\b/;
 /** Children are around ("my 6 year old", "with my family", "my kids"): an audience only in a sentence about watching. */
 const childrenWeak =
   /\b(?:my|our|a|with (?:my|the|our))\s+(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?\b|\bwith (?:the |my |our )?(?:kids|children|little ones|toddlers?|son|daughter)\b|\b(?:whole|entire) family\b|\b(?:with|for) (?:my|the|our) family\b|\b(?:my|our|the) kids\b/;

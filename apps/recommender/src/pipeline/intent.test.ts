@@ -267,3 +267,18 @@ describe('classifyTurn: questions about the user (second multi-turn QA pass)', (
     for (const message of ['what do you know about Zombie Street?', 'what did I tell you about the first one?', 'recommend me something']) expect(classifyTurn(message, context).asksAboutSelf, message).toBeUndefined();
   });
 });
+
+describe('classifyTurn: third multi-turn QA pass (what no film carries)', () => {
+  it('notes studios, services, people, languages, age ratings and running times, and takes none for a missing title', () => {
+    expect(classifyTurn('a movie with Tom Hanks', { ...context, lastRecommended: [] }).unsupported?.map((ask) => [ask.kind, ask.said])).toEqual([['person', 'Tom Hanks']]);
+    expect(classifyTurn('something shorter', context).unsupported?.map((ask) => ask.kind)).toEqual(['length']);
+    // "What about HBO?" had been "I cannot find HBO in my catalogue": a service to filter by, not a film.
+    const hbo = classifyTurn('what about HBO?', context);
+    expect(hbo).toMatchObject({ intent: 'refine', unsupported: [expect.objectContaining({ kind: 'streaming', said: 'HBO' })] });
+    expect(hbo.unknownTitle).toBeUndefined();
+    // A title named after "with" is the film ("something with Zombie Street vibes"), and a film the catalogue lacks is still one.
+    expect(classifyTurn('something with Zombie Street vibes', context).unsupported).toBeUndefined();
+    expect(classifyTurn('what about Avatar?', context)).toMatchObject({ intent: 'explain', unknownTitle: 'Avatar' });
+    expect(classifyTurn('a comedy from the 90s', context).unsupported).toBeUndefined();
+  });
+});

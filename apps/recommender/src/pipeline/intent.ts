@@ -2,6 +2,7 @@ import type { Item } from '@personalab/core';
 import { genresOf } from './constraints.js';
 import { correctGenreTypos, stem, tagStems } from './taste.js';
 import type { Refinement } from './types.js';
+import { unsupportedAsks, type UnsupportedAsk } from './unsupported-asks.js';
 
 export type Intent = 'recommend' | 'explain' | 'refine' | 'chitchat';
 
@@ -20,10 +21,12 @@ export interface ClassifiedTurn {
    */
   unreadable?: 'empty' | 'language' | undefined;
   /**
-   * Set when the message asks for what the catalogue cannot tell: `length` for running times ("something shorter",
-   * "under 90 minutes"), which no item carries, so the reply can say the list does not answer that part.
+   * Set when the message asks for what the catalogue cannot tell (`unsupportedAsks`): running times ("under 90
+   * minutes"), studios ("no Disney"), streaming services ("on Netflix"), cast or director ("with Tom Hanks"), language or
+   * country ("a French film"), age ratings ("rated PG"), which no item carries, so the reply can say the list does not
+   * answer that part.
    */
-  unsupported?: 'length' | undefined;
+  unsupported?: readonly UnsupportedAsk[] | undefined;
   /**
    * The moods and occasions the message asks for ("date night", "a tearjerker"), by name, with the tag weights they
    * add (also inside `refinement.tagWeights`, with the message's explicit steering): what the session keeps as its mood.
@@ -50,10 +53,6 @@ export interface ClassifiedTurn {
 /** Asking what the recommender knows of the user: "what do you know about me?", "what have I told you I like?", "what are my tastes?". */
 const aboutSelf =
   /\bwhat (?:do|did) you (?:know|remember|have) (?:about|on|of) me\b|\bwhat (?:have|did) i (?:told|tell|said|say)(?: to)?(?: you)?(?: i (?:like|love|want|enjoy|hate))?\s*(?:so far|before|earlier)?\s*[?.!]*\s*$|\bwhat do you think i (?:like|want|enjoy)\b|\bwhat (?:are|is) my (?:tastes?|preferences|profile)\b|\bwhat do i (?:like|enjoy)\s*[?.!]*\s*$|\bremind me what i (?:like|said|told you)\b|\bwhat you know about me\b/;
-
-/** Asking for a running time: "shorter", "a short film", "under 90 minutes", "not too long", "less than two hours". */
-const lengthRequest =
-  /\b(?:shorter|longer|short (?:one|film|movie)s?|(?:not|nothing) (?:too |so |that )?long|running time|runtime|(?:under|less than|no more than|at most|within)\s+(?:an?|one|two|three|\d+(?:\.\d+)?)\s*(?:and a half\s+)?(?:hours?|hrs?|h|minutes?|mins?)|\d+\s*(?:minutes?|mins?)\b)/;
 
 /**
  * Mood and occasion words and the tag stems they nudge (MovieLens genres, and the synthetic world's). These are soft
@@ -300,15 +299,18 @@ export function classifyTurn(
   // Nothing to read: whitespace, emoji or punctuation only.
   if (!/[\p{L}\p{N}]/u.test(text)) return { intent: 'chitchat', unreadable: 'empty' };
   if (aboutSelf.test(text)) return { intent: 'chitchat', asksAboutSelf: true };
-  const notes = { ...(notEnglish(text) ? ({ unreadable: 'language' } as const) : {}), ...(lengthRequest.test(text) ? ({ unsupported: 'length' } as const) : {}) };
+  const asks = unsupportedAsks(message, { isTitle: (name) => namesTitleStart(name, context.allItems), isGenre: (words) => genresOf(words, { stems: context.knownTags }).length > 0 });
+  const notes = { ...(notEnglish(text) ? ({ unreadable: 'language' } as const) : {}), ...(asks.length > 0 ? { unsupported: asks } : {}) };
+  // "What about HBO?", "why Netflix?": a service, studio or person the catalogue cannot filter by, not a film it lacks.
+  const unknownUnlessAsked = (title: string | undefined) => (title !== undefined && asks.some((ask) => title.includes(ask.said)) ? undefined : title);
   // "Why not Star Wars?" proposes a title, and "sure, why not" agrees: neither asks why.
   const agrees = /\bwhy not\W*$/.test(text);
   const whyNot = /\bwhy not\s+\w/.test(text) && !/\bwhy not\b.*\b(?:recommend|suggest|includ|list|show|offer)/.test(text);
   if (!whyNot && !agrees && /\bwhy\b|\bexplain\b|\bwhat makes\b|\bhow come\b/.test(text)) {
     const target = findItem(text, context.lastRecommended, context.allItems) ?? context.looseTitles?.(message)[0];
     const asked = target === undefined ? /\b(?:why|explain|what makes|how come)\s+(?:did you (?:suggest|recommend|pick|list|choose)\s+)?(.+)/.exec(text) : null;
-    const unknownTitle = asked ? titleAsWritten(message, asked.index + asked[0].length - (asked[1] ?? '').length, context.knownTags) : undefined;
-    return { intent: 'explain', target, question: 'why', ...(unknownTitle ? { unknownTitle } : {}), ...notes };
+    const unknownTitle = unknownUnlessAsked(asked ? titleAsWritten(message, asked.index + asked[0].length - (asked[1] ?? '').length, context.knownTags) : undefined);
+    if (target !== undefined || unknownTitle !== undefined || asks.length === 0) return { intent: 'explain', target, question: 'why', ...(unknownTitle ? { unknownTitle } : {}), ...notes };
   }
   // "Tell me more about Fargo", "what is the second one about?", "what about the Godfather?": about an item, when one is
   // named after the asking words (a one-word title outside the last list only capitalised: "tell me about the kids
@@ -322,7 +324,7 @@ export function classifyTurn(
     if (target) return { intent: 'explain', target, question: 'about', ...notes };
     // "Tell me about The Matrix": a title the catalogue does not have is still a question about a film, not a request.
     const start = about[1] !== undefined ? about.index + about[0].length - about[1].length : -1;
-    const unknownTitle = start >= 0 ? titleAsWritten(message, start, context.knownTags) : undefined;
+    const unknownTitle = unknownUnlessAsked(start >= 0 ? titleAsWritten(message, start, context.knownTags) : undefined);
     if (unknownTitle) return { intent: 'explain', question: 'about', unknownTitle, ...notes };
   }
   const weights: Record<string, number> = {};
@@ -392,6 +394,24 @@ function titleAsWritten(message: string, start: number, knownTags: ReadonlySet<s
   if (genresOf(lower, { stems: knownTags }).length > 0) return undefined;
   return phrase;
 }
+
+/** Whether a name begins a catalogue title ("Alien", "Star Wars", "Tom" of *Tom & Viv*): the film or series, not a person. */
+function namesTitleStart(name: string, allItems: () => Iterable<Item>): boolean {
+  const wanted = comparableTitle(name);
+  if (wanted.length < 2) return false;
+  for (const item of allItems()) {
+    const title = comparableTitle(item.title.replace(/\s*\(\d{4}\)\s*$/, '').replace(/,\s*(?:the|a|an)\s*$/i, ''));
+    if (title === wanted || title.startsWith(`${wanted} `)) return true;
+  }
+  return false;
+}
+
+const comparableTitle = (title: string) =>
+  title
+    .toLowerCase()
+    .replace(/^(?:the|a|an)\s+/, '')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 
 /**
  * Asking for something else entirely: "something completely different", "something else entirely", "a change of pace",

@@ -1,5 +1,5 @@
 import type { Item } from '@personalab/core';
-import { buildTaste, isNamedDislike, tagGenres, tagKey, tagStems } from './taste.js';
+import { buildTaste, seedsNothing, tagGenres, tagKey, tagStems } from './taste.js';
 import type { AskedFor, ExplainInput, Explainer, ItemReception, Refinement } from './types.js';
 
 const joined = (words: readonly string[], conjunction: string) =>
@@ -168,8 +168,8 @@ export class OfflineExplainer implements Explainer {
     if (parts.length === 1) {
       if (item.description) parts.push(item.description.slice(0, 200));
       // Only of an item offered from what the user rated: "why Heat?" about any film is no such claim. Titles
-      // the user only said they dislike seed nothing, so they are no similarity to cite.
-      else if (offered && input.history.some((entry) => !isNamedDislike(entry))) parts.push('People whose ratings resemble yours rated it highly.');
+      // the user only said they dislike (or found just ok) seed nothing, so they are no similarity to cite.
+      else if (offered && input.history.some((entry) => !seedsNothing(entry))) parts.push('People whose ratings resemble yours rated it highly.');
       // What is true of its reception, never "one of the most liked" unless it is ("Mortal Kombat: Annihilation" had been).
       const reception = describeReception(input.reception);
       if (reception !== undefined) parts.push(reception);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyProfile } from '@personalab/core';
 import { tinyItems } from '../test/tiny-catalogue.js';
-import { buildTaste, collectTagStems, correctGenreTypos, defaultStatedHalfAt, isNamedDislike, mentionedTagStems, profileFit, statedTasteShare, stem, tagKey, tagNamesByKey, tagStems, tasteEvidence } from './taste.js';
+import { buildTaste, collectTagStems, correctGenreTypos, defaultStatedHalfAt, isNamedDislike, isNamedLukewarm, mentionedTagStems, profileFit, seedEntries, statedTasteShare, stem, tagKey, tagNamesByKey, tagStems, tasteEvidence } from './taste.js';
 import type { HistoryEntry } from './types.js';
 
 const known = collectTagStems(tinyItems);
@@ -143,6 +143,20 @@ describe('taste', () => {
     expect(taste.tags.get('comed') ?? 0).toBeGreaterThan(0);
     expect(taste.likedByTag.get('horror')).toBeUndefined();
     expect(taste.likedByTag.get('comed')).toEqual([comedy]);
+  });
+
+  it('neither seeds nor leans on a film said in chat to be just ok (third QA pass)', () => {
+    const horror = tinyItems.find((item) => item.title === 'Blood Night')!;
+    // "Blood Night was ok": rated 3 in chat. A rating of 3 from the data set still seeds (what the user watched).
+    const lukewarm: HistoryEntry = { item: horror, rating: 3, timestamp: 1, source: 'chat' };
+    const rated: HistoryEntry = { item: horror, rating: 3, timestamp: 1 };
+    expect(isNamedLukewarm(lukewarm)).toBe(true);
+    expect(isNamedLukewarm(rated)).toBe(false);
+    expect(seedEntries([lukewarm])).toEqual([]);
+    expect(seedEntries([rated])).toEqual([rated]);
+    // As a seed it had made the user's only film, so its genres their whole taste.
+    expect(buildTaste(emptyProfile('u'), [lukewarm]).tags.get('horror') ?? 0).toBe(0);
+    expect(buildTaste(emptyProfile('u'), [rated]).tags.get('horror') ?? 0).toBeGreaterThan(0);
   });
 
   it('counts a view for its genres but does not list the film as liked (explanations cite liked films)', () => {

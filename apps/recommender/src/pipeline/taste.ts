@@ -171,11 +171,21 @@ export function tagNamesByKey(items: Iterable<Item>): Map<string, string> {
 export const isNamedDislike = (entry: HistoryEntry): boolean => entry.event === 'dislike' || (entry.source === 'chat' && entry.rating !== undefined && entry.rating < 3);
 
 /**
- * The films a user's history says they like or watched, what seeds the model's query: not named dislikes, with no
+ * A film the user said in chat was just ok ("Alien was ok", "Titanic was meh": rated 3 from chat): seen, so not offered
+ * again, but no seed and no lean toward or away from its genres. As a seed it had filled a new user's next list with the
+ * film's sequels and neighbours, as a liking would.
+ */
+export const isNamedLukewarm = (entry: HistoryEntry): boolean => entry.source === 'chat' && entry.rating === 3;
+
+/** A title named in chat that says nothing in favour of films like it: a named dislike or a lukewarm verdict. */
+export const seedsNothing = (entry: HistoryEntry): boolean => isNamedDislike(entry) || isNamedLukewarm(entry);
+
+/**
+ * The films a user's history says they like or watched, what seeds the model's query: not named dislikes or lukewarm verdicts, with no
  * rating or one of at least `minSeedRating` (default 3).
  */
 export function seedEntries(history: readonly HistoryEntry[], minSeedRating = 3): HistoryEntry[] {
-  return history.filter((entry) => !isNamedDislike(entry) && (entry.rating === undefined || entry.rating >= minSeedRating));
+  return history.filter((entry) => !seedsNothing(entry) && (entry.rating === undefined || entry.rating >= minSeedRating));
 }
 
 /** How much a user's history already tells about their tastes: the number of its `seedEntries`. */
@@ -286,8 +296,8 @@ function computeTaste(profile: Profile, history: readonly HistoryEntry[], knownT
   let watched = 0;
   for (const entry of history) {
     // A title the user only said in chat they dislike was named, not watched: it counts against its
-    // tags (relative to a middling 3) and adds nothing to how often they watch them.
-    const namedDislike = isNamedDislike(entry);
+    // tags (relative to a middling 3) and adds nothing to how often they watch them. One they said was just ok counts 0.
+    const namedDislike = seedsNothing(entry);
     // Implicit events count as mildly positive.
     const deviation = entry.rating === undefined ? 0.5 : namedDislike ? entry.rating - 3 : entry.rating - mean;
     if (!namedDislike) watched++;

@@ -402,3 +402,37 @@ describe('TitleOpinionReader: second multi-turn QA pass', () => {
     expect(alternateTitleVariants('Godfather: Part II, The (1974)')).toContain('godfather ii');
   });
 });
+
+describe('TitleOpinionReader: third multi-turn QA pass (lukewarm verdicts)', () => {
+  it('reads a lukewarm verdict as neutral, rated 3: neither a liking nor a dislike', () => {
+    // Before: "Alien was ok", "Fargo was fine I guess", "Toy Story was so-so" were not read at all, and "Titanic was meh" was a dislike (2).
+    expect(read('Alien was ok')).toEqual([['Alien (1979)', 'neutral', 3]]);
+    expect(read('I loved Star Wars. Fargo was fine I guess')).toEqual([
+      ['Star Wars (1977)', 'like', 5],
+      ['Fargo (1996)', 'neutral', 3],
+    ]);
+    expect(read('Titanic was meh')).toEqual([['Titanic (1997)', 'neutral', 3]]);
+    expect(read('Toy Story was so-so')).toEqual([['Toy Story (1995)', 'neutral', 3]]);
+    expect(read('I thought Heat was alright, nothing special')).toEqual([['Heat (1995)', 'neutral', 3]]);
+    expect(read('I found Twister so-so')).toEqual([['Twister (1996)', 'neutral', 3]]);
+  });
+
+  it('reads a mild verdict turned toward the middle by a "but" as lukewarm', () => {
+    expect(read("I didn't love Titanic but it was fine")).toEqual([['Titanic (1997)', 'neutral', 3]]);
+    expect(read('I liked Heat but it was nothing special')).toEqual([['Heat (1995)', 'neutral', 3]]);
+    // Stronger words stand: a hated film whose ending was fine is still hated.
+    expect(read('I hated Scream but the ending was fine')).toEqual([['Scream (1996)', 'dislike', 1]]);
+  });
+
+  it('reads "was better" as a liking, and leaves suitability and acceptance alone', () => {
+    expect(read('Alien was ok but Aliens was better')).toEqual([
+      ['Alien (1979)', 'neutral', 3],
+      ['Aliens (1986)', 'like', 4],
+    ]);
+    expect(read('Alien was better than Aliens')).toEqual([]);
+    // Taking a suggestion, asking whether it suits, or saying it suits someone: no verdict.
+    expect(read('Fargo is fine, thanks')).toEqual([]);
+    expect(read('Is Alien ok for kids?')).toEqual([]);
+    expect(read('Toy Story was fine for my kids')).toEqual([]);
+  });
+});

@@ -5,8 +5,9 @@ import { LooseTitleIndex, type MessageWord } from './loose-titles.js';
 /** A catalogue title the user mentioned with an opinion of it. */
 export interface TitleOpinion {
   item: Item;
-  polarity: 'like' | 'dislike';
-  /** The rating the statement stands for: 5 loved, 4 liked, 2 disliked, 1 hated. */
+  /** `neutral`: a lukewarm verdict ("Alien was ok", "Titanic was meh", "Fargo was fine I guess"), neither a liking nor a dislike. */
+  polarity: 'like' | 'dislike' | 'neutral';
+  /** The rating the statement stands for: 5 loved, 4 liked, 3 just ok, 2 disliked, 1 hated. */
   rating: number;
   /** The part of the message it was read from (a substring of the message). */
   clause: string;
@@ -41,6 +42,8 @@ interface Mention {
 
 const like = (rating: number): Opinion => ({ polarity: 'like', rating });
 const dislike = (rating: number): Opinion => ({ polarity: 'dislike', rating });
+/** A lukewarm verdict: the middle of the 1-to-5 scale, which MovieLens users give films they found just ok. */
+const lukewarm: Opinion = { polarity: 'neutral', rating: 3 };
 
 /**
  * Opinion words, most specific first: a phrase claims its words, so "didn't like" is not also "like"
@@ -62,7 +65,13 @@ const cuePatterns = (
     [/\b(?:hate|hated|hating|loathe|loathed|detest|detested|can'?t stand|cannot stand|couldn'?t stand|awful|terrible|worst|horrible|dreadful|unwatchable)\b/, dislike(1)],
     // "Seven was too dark", "Heat is way too long": a complaint.
     [/\b(?:was|is|were|felt|seemed|got)\s+(?:(?:way|far|much|a bit|a little|just|kind of|kinda)\s+)?too\s+(?:dark|long|slow|violent|gory|sad|depressing|scary|silly|weird|much|boring|predictable|cheesy|loud)\b/, dislike(2)],
-    [/\b(?:dislike|disliked|boring|bored|dull|bad|overrated|meh|not (?:a )?(?:big )?fan|not into|not for me|disappointing|disappointed|mediocre|forgettable)\b/, dislike(2)],
+    // "Alien was ok", "Fargo was fine I guess", "Titanic was meh", "Toy Story was so-so": lukewarm, neither liked nor disliked
+    // ("meh" had been a dislike). A verdict on a film seen, so in the past: "Fargo is fine" takes a suggestion; nor "was fine
+    // for the kids" or "ok with me", which say whether it suits.
+    [/\b(?:was|were|seemed|felt)\s+(?:(?:just|only|pretty|kind of|kinda|sort of|really|actually|honestly|quite|fairly|basically|all)\s+)*(?:ok|okay|alright|all right|fine|so-so|so so|average|passable|watchable|middling)\b(?!\s+(?:for|with|by|to)\b)|\b(?:meh|so-so|nothing special|middle of the road|hit or miss|hit and miss|mixed feelings)\b/, lukewarm],
+    // "Aliens was better" (than the film before): a liking; "X was better than Y" says nothing of either on its own.
+    [/\b(?:was|is|were)\s+(?:(?:much|way|far|a lot|even|so much)\s+)?better\b(?!\s+than\b)/, like(4)],
+    [/\b(?:dislike|disliked|boring|bored|dull|bad|overrated|not (?:a )?(?:big )?fan|not into|not for me|disappointing|disappointed|mediocre|forgettable)\b/, dislike(2)],
     [/\b(?:love|loved|loving|adore|adored|favou?rites?|best|amazing|awesome|brilliant|masterpiece|fantastic|excellent|incredible)\b/, like(5)],
     [/\b(?:like|liked|enjoy|enjoyed|great|good|fun|into|fan of)\b/, like(4)],
   ] satisfies [RegExp, Opinion | undefined][]
@@ -187,7 +196,8 @@ export function alternateTitleVariants(title: string): string[] {
  * loved Titanic" — "except me" turns it round), not a former one ("I used to love Star Wars"), not a
  * hedge ("I wouldn't say I loved it", "I didn't hate it"); "it" after one may give the user's ("… but
  * I hated it"). Opinions read from a request by example ("something like Alien", "nothing like
- * Titanic") are marked `byExample`.
+ * Titanic") are marked `byExample`. A lukewarm verdict ("Alien was ok", "Titanic was meh", "I didn't love Heat but it was
+ * fine") is `neutral`, rated 3.
  */
 export class TitleOpinionReader {
   private readonly items = new Map<string, Item>();
@@ -259,7 +269,7 @@ export class TitleOpinionReader {
         for (const mention of part.mentions) {
           const opinion = part.cues.length > 0 ? ownOpinion(text, part, mention) : sharedOpinion(readable, index);
           if (opinion === 'none') continue;
-          if (opinion) give(mention, opinion, part);
+          if (opinion) give(mention, softened(opinion, readable[index + 1]), part);
           else pending.push(mention);
         }
         if (pending.length > 0) waiting = { mentions: pending, part };
@@ -381,12 +391,12 @@ function writtenAsTitle(message: string, start: number, end: number, anywhere = 
 }
 
 /**
- * An opinion said of the word just before: "was boring", "is not bad", "was a masterpiece", "? Loved it",
+ * An opinion said of the word just before: "was boring", "is not bad", "was a masterpiece", "was ok I guess", "? Loved it",
  * "- hated it", "rocks", ending its clause ("Heat is awful today" is the weather). A capitalised first word
  * of a message followed by one is read as a title.
  */
 const opinionPredicate = new RegExp(
-  String.raw`^\s*(?:[?!:.,]+\s*|[-–—]+\s*)?(?:(?:was|is|were|'s|has been|had been|remains)\s+(?:(?:so|really|very|pretty|quite|just|absolutely|totally|truly|such|a|an|not|kind of|too|the|my|all-time|one of the|most|seriously|honestly|incredibly|super|rather|bit|little|that)\s+)*(?:great|good|amazing|awesome|brilliant|fantastic|excellent|incredible|fun|funny|boring|dull|bad|terrible|awful|horrible|dreadful|overrated|underrated|mediocre|disappointing|meh|masterpiece|classic|favou?rite|best|worst|decent|solid|superb|perfect|wonderful|hilarious|stupid|slow|tedious|forgettable|unwatchable)\b|(?:bored me|rocks|rocked|sucks|sucked|ruled|blew me away)\b|(?:i\s+)?(?:(?:really|absolutely|totally|just)\s+)?(?:loved|liked|hated|enjoyed|adored|disliked|love|like|hate|enjoy)\s+(?:it|that one|this one)\b)(?=\s*(?:$|[,.;:!?)]|[-–—]|(?:and|but|though|too|imo|honestly|tbh|lol|haha)\b))`,
+  String.raw`^\s*(?:[?!:.,]+\s*|[-–—]+\s*)?(?:(?:was|is|were|'s|has been|had been|remains)\s+(?:(?:so|really|very|pretty|quite|just|absolutely|totally|truly|such|a|an|not|kind of|too|the|my|all-time|one of the|most|seriously|honestly|incredibly|super|rather|bit|little|that)\s+)*(?:great|good|amazing|awesome|brilliant|fantastic|excellent|incredible|fun|funny|boring|dull|bad|terrible|awful|horrible|dreadful|overrated|underrated|mediocre|disappointing|meh|masterpiece|classic|favou?rite|best|worst|decent|solid|superb|perfect|wonderful|hilarious|stupid|slow|tedious|forgettable|unwatchable|ok|okay|alright|all right|fine|so-so|average|better)\b|(?:bored me|rocks|rocked|sucks|sucked|ruled|blew me away)\b|(?:i\s+)?(?:(?:really|absolutely|totally|just)\s+)?(?:loved|liked|hated|enjoyed|adored|disliked|love|like|hate|enjoy)\s+(?:it|that one|this one)\b)(?=\s*(?:$|[,.;:!?)]|[-–—]|(?:and|but|though|too|imo|honestly|tbh|lol|haha|i (?:guess|suppose|think))\b))`,
   'i',
 );
 
@@ -525,6 +535,19 @@ function ownOpinion(text: string, part: Part, mention: Mention): Opinion | undef
   // Someone else's opinion leaves the title waiting for the user's ("my son loved Toy Story but I hated it").
   if (nearest?.reported === true) return undefined;
   return nearest?.opinion ?? 'none';
+}
+
+/**
+ * A mild verdict that the next part, turning on it ("but"), takes back toward the middle: "I didn't love Braveheart but it
+ * was fine", "I liked Heat but it was nothing special" are lukewarm. Other opinions stand as given.
+ */
+function softened(opinion: Opinion, next: Part | undefined): Opinion {
+  if (next === undefined || next.joined !== 'contrast' || next.mentions.length > 0 || !pronoun.test(next.text)) return opinion;
+  const turn = next.cues.find((cue) => cue.opinion !== undefined)?.opinion;
+  if (turn === undefined || opinion.byExample === true) return opinion;
+  const mildDislike = opinion.polarity === 'dislike' && opinion.rating === 2 && turn.polarity !== 'dislike';
+  const mildLike = opinion.polarity === 'like' && opinion.rating === 4 && turn.polarity === 'neutral';
+  return mildDislike || mildLike ? lukewarm : opinion;
 }
 
 /** A part a list of titles passes through: bare, or a short name not in the catalogue ("I loved The Conjuring, The Exorcist and The Shining"). */

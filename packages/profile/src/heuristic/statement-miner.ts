@@ -474,6 +474,20 @@ function mineJudgedSubject(sentence: string): Statement[] | undefined {
   return [preference(subject, ...verdictOf(match[2]), 'present', undefined, sentence)];
 }
 
+/** "x is okay", "x are hit or miss for me", "x are fine i guess": a lukewarm verdict on a kind of thing. */
+const lukewarmTaste =
+  /^(?:i (?:guess|think|suppose|would say|mean) )?(.+?) (?:is|are) (?:(?:just|only|usually|mostly|generally|kind of|sort of|pretty much|always|all|often) )*(?:ok|okay|alright|all right|fine|so-so|so so|meh|hit or miss|hit and miss|hit-or-miss)(?: (?:for me|to me|i guess|i suppose|i think|i would say|mostly|usually|sometimes|at best|nothing special|but nothing special))*$/;
+/** Kinds of film a lukewarm verdict may be of ("comedies", "westerns", "old sci-fi movies"). */
+const filmKinds =
+  /^(?:(?:old|new|modern|classic|most|some|the|older|newer|recent)\s+)?(?:comed(?:y|ies)|dramas?|horror|action|romances?|romantic comedies|rom-?coms?|thrillers?|sci-?fi|science fiction|documentar(?:y|ies)|musicals?|westerns?|animation|animated (?:movies|films)|cartoons|anime|fantasy|myster(?:y|ies)|crime|war|superhero|indie|(?:film )?noir|kids|family|foreign|adventure|disaster|spy|heist|martial arts|slasher|zombie|period|biopics?)(?: (?:movies|films|flicks|ones|stuff))?$/;
+
+/**
+ * A dislike the same sentence takes back toward the middle: "horror is not really my thing but i do not hate it", "i am
+ * not a fan of westerns, but they are ok": a mild dislike (0.4; it had been a dislike of 0.7, which keeps a genre out of
+ * a recommender's lists).
+ */
+const softenedDislike = /\bbut (?:i )?(?:do not|did not) (?:really |actually |totally )?(?:hate|mind|dislike) (?:it|them|those)\b|\bbut (?:it is|it's|they are|they're|it was|they were|it can be|they can be) (?:still |sometimes |usually |mostly )?(?:ok|okay|alright|fine|watchable|not bad|not terrible)\b/;
+
 /** Statements of one clause: the first-person anchor may follow a short filler or lead-in. */
 function mineClause(clause: string, reason: string | undefined): Statement[] {
   const quote = clause;
@@ -489,6 +503,13 @@ function mineClause(clause: string, reason: string | undefined): Statement[] {
   if (notForMe?.[1]) {
     const subject = cleanObject(notForMe[1]);
     return subject && !/\b(?:i|you|it|that|this)\b/.test(subject) ? [preference(subject, 'dislike', 0.7, 'present', reason, quote)] : [];
+  }
+  // "comedies are okay i guess", "westerns are hit or miss for me", "dramas are fine": lukewarm, neither a like nor a dislike
+  // (they had given no taste at all), only of kinds of film, music or books ("my job is okay" stays what it was).
+  const middling = lukewarmTaste.exec(stripped);
+  if (middling?.[1]) {
+    const subject = cleanObject(middling[1]);
+    if (subject && (filmKinds.test(subject) || isMediaTaste(subject)) && !/\b(?:i|you|it|that|this|they|he|she|we|everything|things)\b/.test(subject)) return [preference(subject, 'neutral', 0.2, 'present', reason, quote)];
   }
   // "westerns have grown on me": liked now, not before.
   const grewOn = /^(.+?) (?:has|have) (?:really |slowly |kind of )?grown on me$/.exec(stripped);
@@ -933,7 +954,9 @@ export function mineStatements(message: string): Statement[] {
     if (!isQuestion && sentence.includes('my ')) ofSentence.push(...minePassions(sentence, ofSentence));
     // "initially, i enjoyed the sessions": a taste that held then, not now (unless the sentence goes on to what changed).
     const then = /^(?:[a-z]+:\s+)?(?:initially|at first|originally|in the beginning|back then|at the time|at that time)\b/.test(sentence) && !/\b(?:but|now|however|yet|until)\b/.test(sentence);
-    statements.push(...(then ? ofSentence.map((statement) => (statement.kind === 'preference' && statement.tense === 'present' ? { ...statement, tense: 'past' as const } : statement)) : ofSentence));
+    const softened = softenedDislike.test(sentence);
+    const mined = softened ? ofSentence.map((statement) => (statement.kind === 'preference' && statement.polarity === 'dislike' && statement.tense === 'present' ? { ...statement, strength: Math.min(statement.strength, 0.4) } : statement)) : ofSentence;
+    statements.push(...(then ? mined.map((statement) => (statement.kind === 'preference' && statement.tense === 'present' ? { ...statement, tense: 'past' as const } : statement)) : mined));
   }
   return statements;
 }

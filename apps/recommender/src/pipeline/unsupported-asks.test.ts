@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { unsupportedAsks, unsupportedNote, withoutUnsupportedAsks } from './unsupported-asks.js';
+
+const titles = ['alien', 'star wars', 'tom', 'toy story', 'fargo'];
+const options = {
+  isTitle: (name: string) => titles.some((title) => title === name.toLowerCase() || title.startsWith(`${name.toLowerCase()} `)),
+  isGenre: (words: string) => /^(?:horror|western|comedy|sci-fi)$/.test(words),
+};
+const asked = (message: string) => unsupportedAsks(message, options).map((ask) => [ask.kind, ask.said, ask.negated]);
+
+describe('unsupportedAsks (third multi-turn QA pass)', () => {
+  it('reads studios, streaming services, people, languages, age ratings and running times', () => {
+    expect(asked('no Disney please, something for the kids')).toEqual([['studio', 'Disney', true]]);
+    expect(asked('something from Pixar')).toEqual([['studio', 'Pixar', false]]);
+    expect(asked('a Warner Bros movie')).toEqual([['studio', 'Warner Bros', false]]);
+    expect(asked("what's good on Netflix?")).toEqual([['streaming', 'Netflix', false]]);
+    expect(asked('something on Amazon Prime')).toEqual([['streaming', 'Amazon Prime', false]]);
+    expect(asked('anything on Disney+?')).toEqual([['streaming', 'Disney+', false]]);
+    expect(asked('a movie with Tom Hanks')).toEqual([['person', 'Tom Hanks', false]]);
+    expect(asked('something starring Harrison Ford')).toEqual([['person', 'Harrison Ford', false]]);
+    expect(asked('something by Spielberg')).toEqual([['person', 'Spielberg', false]]);
+    expect(asked('a Hitchcock film')).toEqual([['person', 'Hitchcock', false]]);
+    expect(asked("I'm a big Tarantino fan")).toEqual([['person', 'Tarantino', false]]);
+    expect(asked('what about a French film?')).toEqual([['language', 'French', false]]);
+    expect(asked('something in Spanish')).toEqual([['language', 'Spanish', false]]);
+    expect(asked('any korean movies?')).toEqual([['language', 'Korean', false]]);
+    expect(asked('a movie with subtitles')).toEqual([['language', 'subtitles', false]]);
+    expect(asked('movies from Japan')).toEqual([['language', 'Japan', false]]);
+    expect(asked('something rated PG for family night')).toEqual([['age rating', 'PG', false]]);
+    expect(asked('nothing R rated please')).toEqual([['age rating', 'R', true]]);
+    expect(asked('a thriller under 90 minutes')).toEqual([['length', 'under 90 minutes', false]]);
+  });
+
+  it('leaves family, holidays, titles, genres, everyday words and the speaker alone', () => {
+    for (const message of [
+      'something to watch with Mom tonight',
+      'a Christmas movie',
+      'a big Star Wars fan',
+      'something with Alien vibes',
+      'I am watching with Sarah',
+      'done by Friday',
+      'a universal story about love',
+      'I marvel at how good Fargo is',
+      'I love Horror movies',
+      'highly rated comedies',
+      'I speak French at home',
+      "I'm from Germany, recommend something",
+      'a comedy from the 90s',
+      'I loved Toy Story',
+      // Lines of Synthetic-Persona-Chat test whose capitalised words had read as people.
+      'I really like the Lord of the Rings movies.',
+      "I'm a big fan of the Fast and Furious movies.",
+      // Where a film the user has in mind streams is no filter asked for.
+      "thanks, I'll watch it on Netflix",
+      "I'm so glad it's finally on Netflix.",
+    ]) {
+      expect(asked(message), message).toEqual([]);
+    }
+  });
+
+  it('blanks the whole phrase, its negation included, so a request reads without it', () => {
+    const message = 'I want an animated movie, but no Disney';
+    const blanked = withoutUnsupportedAsks(message, unsupportedAsks(message, options));
+    // A bare "no" left behind had ruled animation out.
+    expect(blanked.trim()).toBe('I want an animated movie, but');
+    expect(blanked).toHaveLength(message.length);
+    expect(withoutUnsupportedAsks('a comedy on Netflix', unsupportedAsks('a comedy on Netflix', options)).trim()).toBe('a comedy');
+  });
+
+  it('says what it cannot choose by, and what it cannot promise to leave out', () => {
+    // The running-time sentence is the one the chat has said since the first QA pass.
+    expect(unsupportedNote(unsupportedAsks('something shorter', options))).toBe('I cannot choose films by running time, so these go by the rest of what you asked.');
+    expect(unsupportedNote(unsupportedAsks('a comedy with Tom Hanks on Netflix', options))).toBe(
+      'I cannot choose films by who is in them or who made them (Tom Hanks) or where they stream (Netflix), so these go by the rest of what you asked.',
+    );
+    expect(unsupportedNote(unsupportedAsks('no Disney please', options))).toBe('I cannot choose films by studio (Disney), so I cannot promise to leave out Disney films; these go by the rest of what you asked.');
+    expect(unsupportedNote(unsupportedAsks('nothing R rated', options))).toContain('I cannot promise to leave out R-rated films');
+    expect(unsupportedNote([])).toBeUndefined();
+  });
+});
