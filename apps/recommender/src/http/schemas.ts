@@ -53,7 +53,14 @@ const implicitEventSchema = z.strictObject({
   itemId: idSchema,
   event: z.enum(['view', 'click', 'like', 'dislike', 'purchase', 'skip']),
   // Which way an event counts is its kind (`dislike` against, the others for): a weight says how much, never the sign.
-  weight: z.number().finite().min(0).optional().describe('how much the event counts, 0 or more (default 1); its kind says which way (a dislike counts against)'),
+  // Stored with the event (the events table's value column) for training and export; recommendations read events by kind
+  // only, so it changes no list (the description had said "how much the event counts", which nothing read).
+  weight: z
+    .number()
+    .finite()
+    .min(0)
+    .optional()
+    .describe('a strength for the event, 0 or more (default 1), stored with it; recommendations go by the event kind and do not read it (its kind says which way: a dislike counts against)'),
   timestamp: eventTimestampSchema,
   id: idSchema.optional(),
 });
