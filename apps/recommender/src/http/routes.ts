@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyInstance, FastifyBaseLogger, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { PersonalabError, itemSchema, userSchema, type Item } from '@personalab/core';
+import { PersonalabError, type Item } from '@personalab/core';
 import type { BatchEntry } from '../store/store.js';
 import { constraintFilter, type SessionConstraints } from '../pipeline/constraints.js';
 import type { ChatResult } from '../pipeline/chat-rec.js';
@@ -14,9 +14,12 @@ import {
   chatBodySchema,
   chatResponseSchema,
   createUserBodySchema,
+  createdUserSchema,
   errorBodySchema,
   eventsBodySchema,
   eventsResponseSchema,
+  itemParamsSchema,
+  itemResponseSchema,
   itemsBodySchema,
   itemsResponseSchema,
   noQuerySchema,
@@ -26,6 +29,7 @@ import {
   recommendationsQuerySchema,
   recommendationsResponseSchema,
   userParamsSchema,
+  userResponseSchema,
 } from './schemas.js';
 
 type TypedApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
@@ -109,11 +113,11 @@ export function registerRoutes(app: TypedApp, services: AppServices, options: { 
 
   app.post(
     '/v1/users',
-    { schema: { tags: ['users'], querystring: noQuerySchema, body: createUserBodySchema, response: { 201: userSchema, ...conflict, ...errors, ...bodyErrors } } },
+    { schema: { tags: ['users'], querystring: noQuerySchema, body: createUserBodySchema, response: { 201: createdUserSchema, ...conflict, ...errors, ...bodyErrors } } },
     async (request, reply) => reply.code(201).send(store.createUser(request.body)),
   );
 
-  app.get('/v1/users/:id', { schema: { tags: ['users'], params: userParamsSchema, querystring: noQuerySchema, response: { 200: userSchema, ...errors, ...idErrors } } }, async (request) =>
+  app.get('/v1/users/:id', { schema: { tags: ['users'], params: userParamsSchema, querystring: noQuerySchema, response: { 200: userResponseSchema, ...errors, ...idErrors } } }, async (request) =>
     requireUserAt(request.params.id, 'params.id'),
   );
 
@@ -280,7 +284,7 @@ export function registerRoutes(app: TypedApp, services: AppServices, options: { 
     return reply.code(201).send({ created, updated: items.map((item) => item.id).filter((id) => !createdSet.has(id)) });
   });
 
-  app.get('/v1/items/:id', { schema: { tags: ['items'], params: userParamsSchema, querystring: noQuerySchema, response: { 200: itemSchema, ...errors, ...idErrors } } }, async (request) => {
+  app.get('/v1/items/:id', { schema: { tags: ['items'], params: itemParamsSchema, querystring: noQuerySchema, response: { 200: itemResponseSchema, ...errors, ...idErrors } } }, async (request) => {
     const item = catalog.get(request.params.id);
     if (!item) throw new PersonalabError('not_found', `params.id: unknown item ${request.params.id}`, { details: { path: 'params.id' } });
     return item;

@@ -1,6 +1,21 @@
 import { z } from 'zod';
 import { genderSchema, idSchema, itemSchema, profileSchema, timestampSchema, userSchema } from '@personalab/core';
 
+/*
+ * Examples (`.meta({ examples })`): MovieLens 100K values, so Swagger UI's "Try it out" works as it stands against
+ * `npm start` (user "1", item "50" = Star Wars (1977)). The top-level one becomes the document's media `example`;
+ * `openapi-examples.test.ts` checks each against its schema and sends every request example to the app.
+ */
+
+/** Star Wars (1977) as the MovieLens 100K catalogue holds it. */
+const starWars = {
+  id: '50',
+  title: 'Star Wars (1977)',
+  tags: ['Action', 'Adventure', 'Romance', 'Sci-Fi', 'War'],
+  year: 1977,
+  attributes: { imdbUrl: 'http://us.imdb.com/M/title-exact?Star%20Wars%20(1977)', releaseDate: '1977-01-01' },
+};
+
 /** The error body every failure returns. */
 export const errorBodySchema = z.object({
   error: z.object({
@@ -21,9 +36,15 @@ export const createUserBodySchema = z.strictObject({
   occupation: z.string().max(200).optional(),
   location: z.string().max(200).optional(),
   attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-});
+}).meta({ examples: [{ id: 'alice', name: 'Alice', age: 34, gender: 'F', occupation: 'engineer', location: '94110' }] });
 
-export const userParamsSchema = z.object({ id: idSchema });
+export const userParamsSchema = z.object({ id: idSchema.meta({ description: 'user id (MovieLens 100K: "1" to "943"; the synthetic world: "u1", "u2", …)', examples: ['1'] }) });
+export const itemParamsSchema = z.object({ id: idSchema.meta({ description: 'item id (MovieLens 100K: "1" to "1682"; the synthetic world: "i1", "i2", …)', examples: ['50'] }) });
+
+/** A user created through `POST /v1/users` (its example), and MovieLens user 1 (`GET /v1/users/:id`'s). */
+export const createdUserSchema = userSchema.meta({ examples: [{ id: 'alice', name: 'Alice', age: 34, gender: 'F', occupation: 'engineer', location: '94110', createdAt: 1795810221439 }] });
+export const userResponseSchema = userSchema.meta({ examples: [{ id: '1', age: 24, gender: 'M', occupation: 'technician', location: '85711', attributes: { zip: '85711' } }] });
+export const itemResponseSchema = itemSchema.meta({ examples: [starWars] });
 
 /** The query string of a route that takes no parameters: any one is a 400 naming it, as on the recommendations route. */
 export const noQuerySchema = z.strictObject({});
@@ -74,6 +95,17 @@ const messageEventSchema = z.strictObject({
 
 export const eventsBodySchema = z.strictObject({
   events: z.array(z.discriminatedUnion('type', [ratingEventSchema, implicitEventSchema, messageEventSchema])).min(1).max(1000),
+}).meta({
+  examples: [
+    {
+      events: [
+        { type: 'rating', itemId: '50', value: 5 },
+        { type: 'rating', itemId: '100', value: 4 },
+        { type: 'event', itemId: '168', event: 'like' },
+        { type: 'message', content: 'I love old sci-fi, but I cannot stand horror' },
+      ],
+    },
+  ],
 });
 
 export const eventsResponseSchema = z.object({
@@ -82,7 +114,7 @@ export const eventsResponseSchema = z.object({
   ratings: z.number().int(),
   events: z.number().int(),
   messages: z.number().int(),
-});
+}).meta({ examples: [{ accepted: 4, ratings: 2, events: 1, messages: 1 }] });
 
 /**
  * A comma-separated list in a query string ("Comedy,Romance"), trimmed, empty entries dropped; the
@@ -120,12 +152,15 @@ const queryInteger = (min: number, max: number) =>
   );
 
 // Strict like every body: an unknown or misspelt parameter (`genres=Comedy`) is a 400 naming it, not silently ignored.
+// Its examples are OpenAPI 3.0's `example`: zod leaves `examples` of a transforming schema out of the input document.
 export const recommendationsQuerySchema = z
   .strictObject({
     // A prefault (5 parsed when absent), not a default: the document leaves a preprocessed schema's default out.
-    k: queryInteger(1, maxRecommendations).prefault(5).describe(`how many recommendations, 1 to ${maxRecommendations} (the pipeline re-ranks its top ${maxRecommendations} candidates)`),
+    k: queryInteger(1, maxRecommendations)
+      .prefault(5)
+      .meta({ description: `how many recommendations, 1 to ${maxRecommendations} (the pipeline re-ranks its top ${maxRecommendations} candidates)`, example: 3 }),
     /** Only items with at least one of these genres (the catalogue's tag names, any case). */
-    genre: commaList.optional(),
+    genre: commaList.optional().meta({ description: 'only items with at least one of these genres, comma-separated (the catalogue\'s names, any case)', example: 'Comedy' }),
     /** No item with any of these genres. */
     excludeGenre: commaList.optional(),
     /** Release years, inclusive. */
@@ -153,6 +188,9 @@ export const degradedReasonSchema = z
     'present when `degraded`: `llm circuit open` (the LLM was skipped because its recent steps failed: answers stay offline, at once, until a probe after the cooldown succeeds) or `llm step failed` (the LLM was tried and failed, timed out or answered nothing usable)',
   );
 
+/** A MovieLens film as a recommendation list holds it. */
+const movieLensFilm = (id: string, title: string, tags: string[], year: number, imdbUrl: string, releaseDate: string) => ({ id, title, tags, year, attributes: { imdbUrl, releaseDate } });
+
 export const recommendationsResponseSchema = z.object({
   userId: idSchema,
   recommendations: z.array(recommendationSchema),
@@ -160,15 +198,50 @@ export const recommendationsResponseSchema = z.object({
   degraded: z.boolean().describe('true when the LLM path failed or was skipped and the offline path answered'),
   degradedReason: degradedReasonSchema,
   candidateCount: z.number().int(),
+}).meta({
+  examples: [
+    {
+      userId: '1',
+      recommendations: [
+        {
+          item: movieLensFilm('655', 'Stand by Me (1986)', ['Adventure', 'Comedy', 'Drama'], 1986, 'http://us.imdb.com/M/title-exact?Stand%20by%20Me%20(1986)', '1986-01-01'),
+          score: 0.9034,
+          modelScore: 1,
+          profileFit: 0.471,
+          source: 'model',
+          explanation: 'Stand by Me (1986): Adventure / Comedy / Drama. It shares Drama with Empire Strikes Back, The (1980) and Jean de Florette (1986), which you liked.',
+        },
+        {
+          item: movieLensFilm('433', 'Heathers (1989)', ['Comedy'], 1989, 'http://us.imdb.com/M/title-exact?Heathers%20(1989)', '1989-01-01'),
+          score: 0.7718,
+          modelScore: 0.8153,
+          profileFit: 0.503,
+          source: 'model',
+          explanation: 'Heathers (1989): Comedy. It shares Comedy with Monty Python and the Holy Grail (1974) and Mystery Science Theater 3000: The Movie (1996), which you liked.',
+        },
+        {
+          item: movieLensFilm('385', 'True Lies (1994)', ['Action', 'Adventure', 'Comedy', 'Romance'], 1994, 'http://us.imdb.com/M/title-exact?True%20Lies%20(1994)', '1994-01-01'),
+          score: 0.7039,
+          modelScore: 0.7877,
+          profileFit: 0.2833,
+          source: 'model',
+          explanation: 'True Lies (1994): Action / Adventure / Comedy. It shares Romance with Empire Strikes Back, The (1980) and Postino, Il (1994), which you liked.',
+        },
+      ],
+      reranker: 'offline-blend',
+      degraded: false,
+      candidateCount: 20,
+    },
+  ],
 });
 
 export const chatBodySchema = z.strictObject({
   userId: idSchema,
-  sessionId: idSchema.optional(),
+  sessionId: idSchema.optional().describe('the `sessionId` an earlier answer returned, to continue that conversation; leave it out to start a new one'),
   // At most 4,000 characters as typed: zod (4.6 on) counts code points here, as JSON Schema's maxLength does (an emoji once).
   message: z.string().min(1).max(4000),
   k: z.number().int().min(1).max(maxRecommendations).optional(),
-});
+}).meta({ examples: [{ userId: '1', message: 'something like Fargo but funnier', k: 3 }] });
 
 /** What the session asks for after a chat turn, genres named as the catalogue names them (and `genre=` takes them). */
 export const chatConstraintsSchema = z
@@ -199,25 +272,116 @@ export const chatResponseSchema = z.object({
   degradedReason: degradedReasonSchema,
   messageId: idSchema,
   replyId: idSchema,
+}).meta({
+  examples: [
+    {
+      sessionId: '6cc1018a-478e-43c7-a1d2-bdbb7afbc3fa',
+      intent: 'recommend',
+      constraints: { tags: {}, mood: { names: ['light'], phrase: 'something like Fargo but funnier' } },
+      reply: "Films like Fargo (1996) but funnier:\n1. C'est arrivé près de chez vous (1992)\n2. Hana-bi (1997)\n3. House of Yes, The (1997)",
+      recommendations: [
+        {
+          item: movieLensFilm('1104', "C'est arrivé près de chez vous (1992)", ['Comedy', 'Crime', 'Drama'], 1992, 'http://us.imdb.com/M/title-exact?C%27est%20arriv%E9%20pr%E8s%20de%20chez%20vous%20%281992%29', '1992-01-01'),
+          score: 2.4359,
+          modelScore: 0.8992,
+          profileFit: 2.2541,
+          source: 'model',
+          explanation:
+            "C'est arrivé près de chez vous (1992): Comedy / Crime / Drama. It shares Drama with Empire Strikes Back, The (1980) and Jean de Florette (1986), which you liked. It suits \"something like Fargo but funnier\": Comedy.",
+        },
+        {
+          item: movieLensFilm('1647', 'Hana-bi (1997)', ['Comedy', 'Crime', 'Drama'], 1997, 'http://us.imdb.com/Title?Hana-bi+(1997)', '1998-03-20'),
+          score: 2.3496,
+          modelScore: 0.8185,
+          profileFit: 2.1184,
+          source: 'model',
+          explanation: 'Hana-bi (1997): Comedy / Crime / Drama. It shares Drama with Empire Strikes Back, The (1980) and Jean de Florette (1986), which you liked. It suits "something like Fargo but funnier": Comedy.',
+        },
+        {
+          item: movieLensFilm('337', 'House of Yes, The (1997)', ['Comedy', 'Drama', 'Thriller'], 1997, 'http://us.imdb.com/M/title-exact?House+of+Yes,+The+(1997)', '1997-01-01'),
+          score: 2.3179,
+          modelScore: 0.7379,
+          profileFit: 2.2696,
+          source: 'model',
+          explanation: 'House of Yes, The (1997): Comedy / Drama / Thriller. It shares Drama with Empire Strikes Back, The (1980) and Jean de Florette (1986), which you liked. It suits "something like Fargo but funnier": Comedy.',
+        },
+      ],
+      reranker: 'offline-blend',
+      degraded: false,
+      messageId: 'f0cd59b3-cea5-4219-b9d8-9585015bae4f',
+      replyId: 'e6e0f079-bc86-4896-bb55-c755990c6314',
+    },
+  ],
 });
 
 // Strict like every other body: an unknown item field is a 400, not silently dropped.
-export const itemsBodySchema = z.strictObject({ items: z.array(z.strictObject(itemSchema.shape)).min(1).max(1000) });
-export const itemsResponseSchema = z.object({ created: z.array(idSchema), updated: z.array(idSchema) });
+export const itemsBodySchema = z.strictObject({ items: z.array(z.strictObject(itemSchema.shape)).min(1).max(1000) }).meta({
+  examples: [
+    {
+      items: [
+        {
+          id: '1683',
+          title: 'Knives Out (2019)',
+          tags: ['Comedy', 'Crime', 'Mystery'],
+          year: 2019,
+          description: 'A famous crime novelist is found dead after his 85th birthday party, and a gentleman detective questions his quarrelsome family: a whodunit played for laughs.',
+        },
+      ],
+    },
+  ],
+});
+export const itemsResponseSchema = z.object({ created: z.array(idSchema), updated: z.array(idSchema) }).meta({ examples: [{ created: ['1683'], updated: [] }] });
 
-export const predictRatingBodySchema = z.strictObject({ userId: idSchema, itemId: idSchema });
+export const predictRatingBodySchema = z.strictObject({ userId: idSchema, itemId: idSchema }).meta({ examples: [{ userId: '1', itemId: '483' }] });
 export const predictRatingResponseSchema = z.object({
   userId: idSchema,
   itemId: idSchema,
   rating: z.number(),
   components: z.object({ globalMean: z.number(), itemBias: z.number(), userBias: z.number(), tasteFit: z.number() }),
-});
+}).meta({ examples: [{ userId: '1', itemId: '483', rating: 4.7173, components: { globalMean: 3.5299, itemBias: 0.8903, userBias: 0.0727, tasteFit: 0.2244 } }] });
 
 export const profileResponseSchema = z.object({
   profile: profileSchema,
   ratingCount: z.number().int(),
   /** Tags the ratings favour most (positive affinity only), strongest first, in the catalogue's spelling. */
   topTags: z.array(z.object({ tag: z.string(), affinity: z.number() })),
-});
+}).meta({ examples: [profileExample()] });
+
+/** MovieLens user 1's profile after the events example (its message: a preference each way). */
+function profileExample() {
+  const messageId = '2b74eded-f9d7-4201-a5db-b9a10df5f0c1';
+  const at = 1795810297748;
+  const preference = (subject: string, polarity: 'like' | 'dislike', quote: string) => ({
+    subject,
+    ...(polarity === 'dislike' ? { category: 'movie' } : {}),
+    polarity,
+    strength: 0.9,
+    firstSeen: at,
+    lastUpdated: at,
+    evidence: [{ messageId, quote, timestamp: at }],
+    history: [],
+  });
+  const unknown = { score: null, confidence: 0, evidence: [] };
+  return {
+    profile: {
+      userId: '1',
+      version: 1,
+      updatedAt: at,
+      facts: [],
+      preferences: [preference('old sci-fi', 'like', 'i love old sci-fi'), preference('horror', 'dislike', 'but i cannot stand horror')],
+      personality: { openness: unknown, conscientiousness: unknown, extraversion: unknown, agreeableness: unknown, neuroticism: unknown },
+      style: { meanLength: 10, questionRate: 0, formality: 1, emojiRate: 0, exclamationRate: 0, messageCount: 1, evidence: [{ messageId, timestamp: at }] },
+      goals: [],
+    },
+    ratingCount: 272,
+    topTags: [
+      { tag: 'Sci-Fi', affinity: 1.2305 },
+      { tag: 'Drama', affinity: 0.6888 },
+      { tag: 'Documentary', affinity: 0.6151 },
+      { tag: 'Romance', affinity: 0.4538 },
+      { tag: 'Film-Noir', affinity: 0.2359 },
+    ],
+  };
+}
 
 export { userSchema };
