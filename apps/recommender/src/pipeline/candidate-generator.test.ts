@@ -221,6 +221,28 @@ describe('CandidateGenerator', () => {
     expect(like.map((candidate) => candidate.item.id)).not.toContain('m17');
   });
 
+  it('keeps the places of films like the examples for those that make the change asked of them (fourth QA pass)', async () => {
+    const generator = new CandidateGenerator({ recommender, modelItemIds: new Set(byId.keys()), textIndex, getItem: (id) => byId.get(id) });
+    const ids = async (examples: string[], exampleChange?: { lean: string[]; avoid: string[] }) =>
+      (await generator.generate({ history: [], k: 6, examples, ...(exampleChange ? { exampleChange } : {}) })).map((candidate) => candidate.item.id);
+    const tagsOf = (id: string) => byId.get(id)!.tags;
+    // Films like Dark Alley (Crime, Thriller): crime and thriller films.
+    const plain = await ids(['m14']);
+    expect(plain.length).toBeGreaterThan(0);
+    for (const id of plain) expect(tagsOf(id).some((tag) => tag === 'Crime' || tag === 'Thriller'), id).toBe(true);
+    // "But funnier": comedies whose genres are mostly Dark Alley's or comedy (Laugh Riot, not The Happy Cartoon: Animation,
+    // Children, Comedy); before, the places went to Dark Alley's neighbours whatever the change, and the mood re-ranked them.
+    const funnier = await ids(['m14'], { lean: ['comed'], avoid: ['horror'] });
+    expect(funnier).toContain('m1');
+    for (const id of funnier) expect(tagsOf(id), id).toContain('Comedy');
+    expect(funnier).not.toContain('m4');
+    // A mix of Silly Summer (Comedy, Romance) and Love in Paris (Romance, Drama): films with something of each (Wedding
+    // Mix-Up), not a comedy or a drama alone.
+    const mix = await ids(['m2', 'm23']);
+    expect(mix).toContain('m5');
+    for (const id of mix) expect(tagsOf(id).includes('Romance') || (tagsOf(id).includes('Comedy') && tagsOf(id).includes('Drama')), id).toBe(true);
+  });
+
   it('offers a film listed under two ids once, and not when the user has the other one', async () => {
     const twin: Item = { ...byId.get('m2')!, id: 'm2-again' };
     const items = new Map([...byId, [twin.id, twin]]);

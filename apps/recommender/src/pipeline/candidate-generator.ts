@@ -97,10 +97,38 @@ export interface GenerateInput {
    * from a user with 636 ratings listed *Mr. Smith Goes to Washington* and *Ed Wood*.
    */
   examples?: readonly string[] | undefined;
+  /**
+   * What the request changes of its `examples` ("like Fargo but funnier"): `lean`, genres the examples' films must lean to
+   * (comedy), and `avoid`, genres they must not have (horror): the examples' places go to films like them that make the
+   * change, where any film like them had taken the places and the change had only re-ranked them.
+   */
+  exampleChange?: { lean: readonly string[]; avoid: readonly string[] } | undefined;
 }
 
 /** The candidate places kept for the stated genres' films when `statedSlots` is not set: half of them (10 of Chat-Rec's 20). */
 export const defaultStatedSlots = (candidateCount: number): number => Math.ceil(candidateCount / 2);
+
+/**
+ * Of the model's films for the examples (in its order), those most like each of them (`each`: an example's genres, with
+ * those a change leans to): among the first 3 × `places`, by the mean share of genres they have in common with each,
+ * weighed by how telling each genre is (`weight`: −log of its share of the catalogue, so crime counts for more than
+ * drama), plus half their place in the model's order. Under a filter or a change the model's order reaches far down its
+ * list, and alone it had kept action thrillers (The Fugitive) over Alien 3 and Jaws 2 for "Alien meets Jaws", and war
+ * films over Once Upon a Time in America for "The Godfather but in the 80s".
+ */
+function mostLikeEach(fitting: readonly ScoredItem[], each: readonly ReadonlySet<string>[], places: number, getItem: (id: string) => Item | undefined, weight: (tag: string) => number): ScoredItem[] {
+  const pool = fitting.slice(0, places * 3);
+  const sum = (tags: Iterable<string>) => [...tags].reduce((total, tag) => total + weight(tag), 0);
+  const kind = (id: string) => {
+    const tags = new Set(tagStems(getItem(id) ?? { id, title: '', tags: [] }));
+    return each.reduce((total, genres) => total + sum([...tags].filter((tag) => genres.has(tag))) / Math.max(1e-9, sum(new Set([...tags, ...genres]))), 0) / each.length;
+  };
+  const scored = pool.map((entry, index) => ({ entry, value: kind(entry.itemId) + 0.5 * (1 - index / pool.length) }));
+  return scored.sort((a, b) => b.value - a.value).map(({ entry }) => entry);
+}
+
+/** How far down the model's list for the examples films that keep a telling genre of theirs through a change are looked for first. */
+const NEAREST = 200;
 
 /** Min-max to [0, 1] (all equal: 1), so the model's and the text index's lists can be merged. */
 const minMax = (values: readonly number[]) => {
@@ -240,7 +268,7 @@ export class CandidateGenerator {
         added++;
       }
     }
-    if (recommender) await this.addExamples(recommender, input.examples ?? [], { k, exclude, allowed, push, out, reserved, fromModel });
+    if (recommender) await this.addExamples(recommender, input.examples ?? [], { k, exclude, allowed, filtered: accept !== undefined, change: input.exampleChange, push, out, reserved, fromModel });
     if (hasQuery) {
       const minScore = this.options.minTextScore ?? 0.3;
       const strongScore = this.options.strongTextScore ?? 0.4;
@@ -315,8 +343,13 @@ export class CandidateGenerator {
 
   /**
    * The model's best items for the films a request asks for more like, asked with those films alone (not the user's
-   * whole history), that share two of their common genres: up to half the places, kept whatever else the model ranks
-   * above them, and the turn's lean to the examples' genres orders them.
+   * whole history), that are like them in kind: up to half the places, kept whatever else the model ranks above them,
+   * and the turn's lean to the examples' genres orders them. In kind: one example's films share two of its genres (one,
+   * if it has one); several examples' films share a genre with each of them ("a mix of Star Wars and Toy Story": Men in
+   * Black, E.T., not Return of the Jedi); with a change (`change`: "but funnier") they have a genre it leans to, none it
+   * avoids, and mostly genres of the examples or of the change (Raising Arizona for "like Fargo but funnier", not Toy
+   * Story). The model ranks every item it knows, so that the first that fit are found ("like The Godfather but in the
+   * 80s" had found few 80s films among the 200 nearest).
    */
   private async addExamples(
     recommender: Recommender,
@@ -325,8 +358,10 @@ export class CandidateGenerator {
       k: number;
       exclude: ReadonlySet<string>;
       allowed: (id: string) => boolean;
+      filtered: boolean;
+      change: { lean: readonly string[]; avoid: readonly string[] } | undefined;
       push: (id: string, score: number, source: Candidate['source']) => void;
-      out: ReadonlyMap<string, Candidate>;
+      out: Map<string, Candidate>;
       reserved: Set<string>;
       fromModel: Set<string>;
     },
@@ -334,25 +369,69 @@ export class CandidateGenerator {
     const known = this.options.modelItemIds;
     const seeds = examples.filter((id) => known === undefined || known.has(id));
     if (seeds.length === 0) return;
-    // Like them in kind too: two of the genres at least half of them share (one, if that is all they share). A film sharing
-    // fewer is the model's neighbour only by who rated both ("more like Aliens" had found Pink Floyd - The Wall by "War").
+    const genresOf = (id: string) => new Set(tagStems(this.options.getItem(id) ?? { id, title: '', tags: [] }));
+    const each = seeds.map(genresOf);
+    // Like them in kind too: a film sharing fewer genres is the model's neighbour only by who rated both ("more like Aliens"
+    // had found Pink Floyd - The Wall by "War").
     const counts = new Map<string, number>();
-    for (const id of seeds) for (const tag of new Set(tagStems(this.options.getItem(id) ?? { id, title: '', tags: [] }))) counts.set(tag, (counts.get(tag) ?? 0) + 1);
-    const genres = new Set([...counts].filter(([, count]) => count * 2 >= seeds.length).map(([tag]) => tag));
-    const need = Math.min(2, genres.size);
+    for (const genres of each) for (const tag of genres) counts.set(tag, (counts.get(tag) ?? 0) + 1);
+    const common = new Set([...counts].filter(([, count]) => count * 2 >= seeds.length).map(([tag]) => tag));
+    const need = Math.min(2, common.size);
+    const lean = new Set(into.change?.lean ?? []);
+    const avoid = new Set(into.change?.avoid ?? []);
+    const ofEach = (tags: ReadonlySet<string>) => seeds.length === 1 || each.every((genres) => [...genres].some((tag) => tags.has(tag)));
+    const likeThem = (tags: ReadonlySet<string>) => {
+      if ([...tags].some((tag) => avoid.has(tag)) || !ofEach(tags)) return false;
+      if (lean.size > 0) {
+        if (![...tags].some((tag) => lean.has(tag))) return false;
+        return [...tags].filter((tag) => counts.has(tag) || lean.has(tag)).length * 2 >= tags.size;
+      }
+      return [...tags].filter((tag) => common.has(tag)).length >= need;
+    };
     const places = Math.ceil(into.k / 2);
-    const ranked = await recommender.recommend({ history: seeds, k: into.k * 10, exclude: [...into.exclude, ...seeds] });
-    let kept = 0;
-    for (const entry of ranked) {
-      if (kept >= places) break;
+    const narrowed = into.filtered || lean.size > 0 || avoid.size > 0 || seeds.length > 1;
+    // The whole list the model knows: a returning user has rated most of a film's 200 nearest (user 1 had one drama
+    // sci-fi film left among Twelve Monkeys's).
+    const ranked = await recommender.recommend({ history: seeds, k: known?.size ?? 10_000, exclude: [...into.exclude, ...seeds] });
+    const fits = (entry: ScoredItem, test: (tags: ReadonlySet<string>) => boolean) => {
       const item = this.options.getItem(entry.itemId);
-      if (item === undefined || !into.allowed(entry.itemId) || new Set(tagStems(item).filter((tag) => genres.has(tag))).size < need) continue;
+      return item !== undefined && into.allowed(entry.itemId) && test(new Set(tagStems(item)));
+    };
+    // Each genre's share of the catalogue the model knows: drama is every other film's genre, and says little of a film.
+    const share = new Map<string, number>();
+    for (const entry of ranked) for (const tag of new Set(tagStems(this.options.getItem(entry.itemId) ?? { id: '', title: '', tags: [] }))) share.set(tag, (share.get(tag) ?? 0) + 1 / ranked.length);
+    const telling = (tag: string) => (share.get(tag) ?? 0) <= 0.25;
+    // With a change, films that also keep a telling genre of the examples come first (a crime comedy for "like Fargo but
+    // funnier", not any comedy drama), then films that only make the change.
+    const keepsOne = (tags: ReadonlySet<string>) => likeThem(tags) && [...tags].some((tag) => counts.has(tag) && !lean.has(tag) && telling(tag));
+    // (Among the model's nearest: further down its list they are films few have seen.)
+    const near = ranked.slice(0, NEAREST);
+    const first = lean.size === 0 ? [] : near.filter((entry) => fits(entry, keepsOne));
+    const taken = new Set(first.map((entry) => entry.itemId));
+    const fitting = [...first, ...ranked.filter((entry) => !taken.has(entry.itemId) && fits(entry, likeThem))];
+    // Too few left (a returning user has rated most drama sci-fi films like Twelve Monkeys): then films with the examples'
+    // less common genre (one a quarter of the catalogue or less has), most of whose genres are theirs (Dr. Strangelove:
+    // Sci-Fi, War), not any drama (Casablanca, Ransom: drama is every other film's genre).
+    if (fitting.length < places && need > 1 && lean.size === 0) {
+      const nearly = (tags: ReadonlySet<string>) => ![...tags].some((tag) => avoid.has(tag)) && ofEach(tags) && [...tags].some((tag) => common.has(tag) && telling(tag)) && [...tags].filter((tag) => common.has(tag)).length * 2 >= tags.size;
+      fitting.push(...ranked.filter((entry) => !taken.has(entry.itemId) && fits(entry, nearly)).slice(0, places - fitting.length));
+    }
+    let kept = 0;
+    const kinds = each.map((genres) => new Set([...genres, ...lean]));
+    const weight = (tag: string) => -Math.log(Math.max(share.get(tag) ?? 0, 1 / Math.max(2, ranked.length)));
+    for (const entry of narrowed ? mostLikeEach(fitting, kinds, places, this.options.getItem, weight) : fitting) {
+      if (kept >= places) break;
       // Asked for outright, they score in the upper half of the user's own list (0.9 down to 0.5, in the examples' order),
-      // not by the user's whole history, which had put them all at 0 below its own top list.
-      if (!into.out.has(entry.itemId)) {
-        into.push(entry.itemId, 0.9 - (0.4 * kept) / places, 'model');
+      // not by the user's whole history, which had put them all at 0 below its own top list; one the user's own list has
+      // too keeps the better of the two (Men in Black, fourth for "a mix of Star Wars and Toy Story", had kept 0.21 there).
+      const score = 0.9 - (0.4 * kept) / places;
+      const already = into.out.get(entry.itemId);
+      if (already === undefined) {
+        into.push(entry.itemId, score, 'model');
         if (!into.out.has(entry.itemId)) continue;
         into.fromModel.add(entry.itemId);
+      } else if (already.score < score && into.fromModel.has(entry.itemId)) {
+        into.out.set(entry.itemId, { ...already, score });
       }
       into.reserved.add(entry.itemId);
       kept++;

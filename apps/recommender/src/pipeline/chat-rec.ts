@@ -27,16 +27,16 @@ import {
   type SessionConstraints,
   type SessionMood,
 } from './constraints.js';
-import { classifyTurn, moodInWords, type ClassifiedTurn, type Intent } from './intent.js';
+import { classifyTurn, moodCore, moodInWords, moodWithinExamples, type ClassifiedTurn, type Intent } from './intent.js';
 import { classifyStepFailure, type LlmCircuitBreaker } from './llm-circuit-breaker.js';
 import type { ConstraintReader } from './llm-constraints.js';
-import { askedGenreCount } from './offline-reranker.js';
+import { askedGenreCount, leansAsAsked } from './offline-reranker.js';
 import { queryContent } from './query-text.js';
 import type { ItemCatalog } from './item-catalog.js';
 import { buildTaste, collectTagStems, mentionedTagStems, namesOneOf, profileFit, tagKey, tagNamesByKey, tagStems } from './taste.js';
 import type { TitleOpinion, TitleOpinionReader } from './title-opinions.js';
 import type { AskedFor, Candidate, Explainer, HistoryEntry, ItemReception, RankedItem, Refinement, Reranker } from './types.js';
-import { unsupportedNote, withoutUnsupportedAsks } from './unsupported-asks.js';
+import { unsupportedNote, withoutUnsupportedAsks, type UnsupportedAsk } from './unsupported-asks.js';
 
 /** What `ChatRec.recommend` takes. */
 type RecommendRequest = Parameters<ChatRec['recommend']>[0];
@@ -179,6 +179,12 @@ export class ChatRec {
     this.clock = options.clock ?? systemClock;
     this.ids = options.ids ?? randomIds;
   }
+
+  /** An item's genre keys by id (none for an id the catalogue lacks). */
+  private readonly genresOfItem = (id: string): string[] => {
+    const item = this.options.catalog.get(id);
+    return item === undefined ? [] : tagStems(item);
+  };
 
   /** Turns the per-user result cache off (benchmarks of the uncached path). */
   disableCache(): void {
@@ -352,12 +358,12 @@ export class ChatRec {
     /** The part of `refinement.tagWeights` a mood put there ("date night"): the result says whether it moved the list (`moodMoved`). */
     mood?: Readonly<Record<string, number>> | undefined;
     /**
-     * Genre weights the ranking reads on top of `refinement` and the explanations do not: the genres of the films a turn
-     * asks for more like ("something like them"), a lean toward them, never a request for the genre.
+     * Ids of the films the turn asks for more like: the model's best items for them alone keep half the candidate places,
+     * and the ranking (not the explanations) lifts films by how much they are like them (`Refinement.examples`).
      */
-    nudge?: Readonly<Record<string, number>> | undefined;
-    /** Ids of the films the turn asks for more like: the model's best items for them alone keep half the candidate places. */
     examples?: readonly string[] | undefined;
+    /** What the turn changes of its `examples` ("but funnier": lean to comedy, avoid horror): see `GenerateInput.exampleChange`. */
+    exampleChange?: { lean: readonly string[]; avoid: readonly string[] } | undefined;
     signal?: AbortSignal;
   }): Promise<RecommendResult> {
     const k = options.k ?? 5;
@@ -366,7 +372,7 @@ export class ChatRec {
     const cached = this.cachedList(slot);
     if (cached) return cached;
 
-    const { ranked, reranker, degradedReason, candidates, profile, history } = await this.rank(withNudge(options), k, false);
+    const { ranked, reranker, degradedReason, candidates, profile, history } = await this.rank(withExamples(options, this.genresOfItem), k, false);
     const recommendations: Recommendation[] = [];
     for (const entry of ranked) {
       // The LLM re-ranker's reason is its explanation; the offline explainer cites evidence.
@@ -381,7 +387,7 @@ export class ChatRec {
       });
       recommendations.push({ ...entry, explanation });
     }
-    const moodMoved = options.mood === undefined ? undefined : await this.moodMoved(ranked, withNudge(options), k, options.mood);
+    const moodMoved = options.mood === undefined ? undefined : await this.moodMoved(ranked, withExamples(options, this.genresOfItem), k, options.mood);
     const result: RecommendResult = {
       recommendations,
       reranker,
@@ -424,10 +430,9 @@ export class ChatRec {
     // had dropped horror from the liked genres and skipped every popular horror film).
     // A mood's nudge is no request for a genre: "I can't stand horror" then "something for halloween" had listed horror films.
     const mood = options.mood ?? {};
-    const nudge = options.nudge ?? {};
     const askedKeys = new Set([
       ...Object.keys(options.refinement?.asked?.genres ?? {}),
-      ...Object.entries(options.refinement?.tagWeights ?? {}).filter(([tag, weight]) => weight - (mood[tag] ?? 0) - (nudge[tag] ?? 0) > 1e-9).map(([tag]) => tag),
+      ...Object.entries(options.refinement?.tagWeights ?? {}).filter(([tag, weight]) => weight - (mood[tag] ?? 0) > 1e-9).map(([tag]) => tag),
       ...(options.askedGenres ?? []),
     ]);
     for (const tag of askedKeys) {
@@ -460,7 +465,7 @@ export class ChatRec {
       k: this.options.candidateCount ?? 20,
       // A skipped item is not offered again.
       exclude: new Set([...(options.exclude ?? []), ...events.filter((event) => event.event === 'skip').map((event) => event.itemId)]),
-      ...(options.examples === undefined || options.examples.length === 0 ? {} : { examples: options.examples }),
+      ...(options.examples === undefined || options.examples.length === 0 ? {} : { examples: options.examples, ...(options.exampleChange === undefined ? {} : { exampleChange: options.exampleChange }) }),
     };
     // Genres asked for in so many words are a request: candidates with one of them first, the model
     // choosing among those, and others only when too few are left.
@@ -499,8 +504,11 @@ export class ChatRec {
     } else {
       ranked = await this.options.reranker.rerank(input);
     }
-    // The LLM's order within each group of asked genres matched (the offline re-ranker orders so already).
-    if (askedGenres.length > 0) ranked.sort((a, b) => askedGenreCount(b.item, options.refinement) - askedGenreCount(a.item, options.refinement));
+    // The LLM's order within each group of asked genres matched, and of films a change to the examples leans to (the offline
+    // re-ranker orders so already).
+    if (askedGenres.length > 0 || (options.refinement?.examples?.lean ?? []).length > 0) {
+      ranked.sort((a, b) => askedGenreCount(b.item, options.refinement) - askedGenreCount(a.item, options.refinement) || Number(leansAsAsked(b.item, options.refinement)) - Number(leansAsAsked(a.item, options.refinement)));
+    }
     return { ranked, reranker, degradedReason, candidates, profile, history };
   }
 
@@ -599,16 +607,32 @@ export class ChatRec {
     const readable = withoutUnsupportedAsks(options.message, turn.unsupported ?? []);
     const read = useConstraints && turn.intent !== 'explain' ? await this.readConstraints(options.message, knownTags, previous, options.signal, readable) : undefined;
     const update = read?.update;
-    // "Older than that" with no years asked compares with the years of the list shown.
-    const shownYears = lastRecommended.flatMap((item) => (item.year === undefined ? [] : [item.year]));
-    const merged = update !== undefined ? mergeConstraints(previous, update, { shownYears }) : useConstraints ? previous : noConstraints();
-    // The mood ("date night") is kept for the session's next turns until the user asks for something else.
-    const constraints = update !== undefined ? withSessionMood(merged, turn, update, options.message) : merged;
     // "Ok, from before 1980" is small talk by its first word but changes the request: answer it with items.
     if (turn.intent === 'chitchat' && update !== undefined && changesRequest(update, previous)) turn.intent = lastRecommended.length > 0 ? 'refine' : 'recommend';
     // "Anything older?", "no, I meant the 80s", "forget the comedies": a change to what the last list answered refines it
     // (the reply had read "Here is what I would suggest", as to a new request).
     if (turn.intent === 'recommend' && lastRecommended.length > 0 && update !== undefined && revisesRequest(update, previous, options.message)) turn.intent = 'refine';
+    // "I didn't like the first one", "more like the second one", "I've seen the third one": the films the last list showed
+    // there; "I loved it", "more like that" after "why the fourth one?": the film that turn was about.
+    const named = nameReferences(options.message, lastRecommended, session === undefined ? undefined : this.discussedIn(session.id, lastRecommended, knownTags));
+    // Read once: the opinions that become ratings, and (below) the films a request asks for more like.
+    const opinions = turn.intent === 'explain' ? [] : this.options.catalog.titleOpinions().read(named);
+    // "Something like them", "more like the second one", "more like Aliens", "a mix of Star Wars and Toy Story": the films
+    // asked for more like. "More" after "something like Heat", or a change to that request ("but lighter", "anything
+    // older?"), goes on with Heat (the next turns had dropped it).
+    const byExample = opinions.filter((opinion) => opinion.byExample === true && opinion.polarity === 'like').map((opinion) => opinion.item);
+    const more = lastRecommended.length > 0 && paging.test(options.message.replace(/[’‘]/g, "'"));
+    const goesOn = more || (turn.intent === 'refine' && update !== undefined && continuesRequest(turn, update));
+    const examples = byExample.length === 0 && goesOn && session !== undefined ? this.examplesOfRequest(session.id, knownTags) : byExample;
+    // A mood that changes the examples ("like Fargo but funnier") leans within films like them: its lift of comedy, not of
+    // cartoons, and no push against Fargo's own crime and thriller (which had made it Disney films).
+    if (examples.length > 0 && turn.mood !== undefined) withinExamples(turn, new Set(examples.flatMap((item) => tagStems(item))));
+    // "Older than that" with no years asked compares with the years of the list shown; "like Men in Black but older", with the film's.
+    const shownYears = lastRecommended.flatMap((item) => (item.year === undefined ? [] : [item.year]));
+    const exampleYears = byExample.flatMap((item) => (item.year === undefined ? [] : [item.year]));
+    const merged = update !== undefined ? mergeConstraints(previous, update, { shownYears, exampleYears, latestYear: this.options.catalog.latestYear() }) : useConstraints ? previous : noConstraints();
+    // The mood ("date night") is kept for the session's next turns until the user asks for something else.
+    const constraints = update !== undefined ? withSessionMood(merged, turn, update, options.message) : merged;
     // "Start over", "forget that": what the session had asked for is dropped, and the reply says so (it had answered
     // "Here is what I would suggest:" as to any request, the user left to guess whether the old limits still held).
     const dropped = update?.reset === true ? [...(hasConstraints(previous) ? [describeConstraints(previous)] : []), ...(previous.mood === undefined ? [] : [previous.mood.names.join(' and ')])] : [];
@@ -617,11 +641,6 @@ export class ChatRec {
     // named with an opinion ("I loved Alien") become the user's ratings, the model's seeds. Both are read in
     // place of the stored ones and written with the turn, in one transaction: a turn that fails writes nothing.
     const extracted = await this.extractProfile(options.userId, [userMessage]);
-    // "I didn't like the first one", "more like the second one", "I've seen the third one": the films the last list showed
-    // there; "I loved it", "more like that" after "why the fourth one?": the film that turn was about.
-    const named = nameReferences(options.message, lastRecommended, session === undefined ? undefined : this.discussedIn(session.id, lastRecommended, knownTags));
-    // Read once: the opinions that become ratings, and (below) the films a request asks for more like.
-    const opinions = turn.intent === 'explain' ? [] : this.options.catalog.titleOpinions().read(named);
     const stated = this.titleOpinionsOf(options.userId, opinions);
     const seen = turn.intent === 'explain' ? [] : this.seenTitlesOf(options.userId, named, stated);
     const pending: TurnState = {
@@ -677,15 +696,11 @@ export class ChatRec {
       // had listed four musicals: the light mood's lift for Musical).
       const steered = withoutLukewarmLean(plain, new Set(lukewarmTags(pending.profile, knownTags)));
       const refinement = steered.refinement;
-      // "Something like them", "more like the second one", "more like Aliens": the list leans to the genres of the films
-      // asked for more like, and the model's best films for them alone join the candidates. They are often rated already
-      // (a returning user's "more like Aliens" had added nothing to the ranking, and listed dramas), so the turn would otherwise
-      // change nothing.
-      const byExample = opinions.filter((opinion) => opinion.byExample === true && opinion.polarity === 'like').map((opinion) => opinion.item);
-      // "More" after "something like Heat": the next films of that request lean to Heat too.
-      const more = lastRecommended.length > 0 && paging.test(options.message.replace(/[’‘]/g, "'"));
-      const examples = byExample.length === 0 && more && session !== undefined ? this.examplesPagedOn(session.id, knownTags) : byExample;
-      const nudge = examples.length === 0 ? undefined : exampleNudge(examples);
+      // The list leans to films like the ones asked for more like, and the model's best films for them alone join the
+      // candidates. They are often rated already (a returning user's "more like Aliens" had added nothing to the ranking, and
+      // listed dramas), so the turn would otherwise change nothing.
+      // What the turn changes of them ("but funnier"): films like them that lean to comedy and have no horror take their places.
+      const change = examples.length === 0 || constraints.mood === undefined ? undefined : exampleChangeOf(constraints.mood);
       // "Give me 3", "top 10 action movies": the count asked for (at most 10), else the caller's.
       const counted = requestedCount(options.message);
       // What the message says about titles the user dislikes or found just ok is not what they want more of ("Alien was ok"
@@ -704,7 +719,7 @@ export class ChatRec {
         keepOutDisliked: true,
         pending,
         ...(steered.mood === undefined ? {} : { mood: steered.mood }),
-        ...(nudge === undefined ? {} : { nudge, examples: examples.map((item) => item.id) }),
+        ...(examples.length === 0 ? {} : { examples: examples.map((item) => item.id), ...(change === undefined ? {} : { exampleChange: change }) }),
         ...(options.signal ? { signal: options.signal } : {}),
       });
       shown = result.recommendations.map((entry) => entry.item.id);
@@ -723,9 +738,27 @@ export class ChatRec {
       // The mood is named only when it moved the list; one kept from an earlier turn is said to be kept.
       const moodNames = turn.mood?.names ?? (update === undefined ? undefined : constraints.mood?.names);
       const mood = result.moodMoved && moodNames ? moodInWords(moodNames, result.recommendations.map((entry) => entry.item)) : undefined;
+      // "Like Fargo but funnier", "a mix of Star Wars and Toy Story", "but lighter" after it: the reply names the films the list
+      // is like and the change it made (it had said "Picks for something light" over Disney films, or nothing of the mix).
+      const listed = result.recommendations.map((entry) => entry.item);
+      const changesExamples = turn.mood !== undefined || (update !== undefined && changesRequest(update, previous)) || (turn.unsupported ?? []).length > 0;
+      const byExampleLead =
+        examples.length === 0 || more || (byExample.length > 0 && !changesExamples && byExample.length < 2)
+          ? undefined
+          : exampleLead({
+              examples,
+              fresh: byExample.length > 0,
+              noted: byExample.every((item) => stated.some((opinion) => opinion.item.id === item.id)),
+              message: options.message,
+              unsupported: turn.unsupported ?? [],
+              listed,
+            });
+      const leanNote = change === undefined || listed.length === 0 ? undefined : leanShortfall(listed, change.lean, this.namesOfGenres());
       const lead =
         noted +
-        (mood === undefined
+        (byExampleLead !== undefined
+          ? `${understood}${byExampleLead}${asked}:`
+          : mood === undefined
           ? more
             ? `Here are more${asked}:`
             : turn.intent === 'refine'
@@ -739,8 +772,14 @@ export class ChatRec {
       // "Something shorter", "no Disney", "on Netflix", "with Tom Hanks": the catalogue carries none of these, so say the list
       // does not answer that part (it had answered as if it had, or searched "Disney" and "Tom" as title words).
       const cannot = unsupportedNote(turn.unsupported ?? []);
-      const length = cannot === undefined ? '' : `${cannot} `;
-      const short = [shortOfAskedGenres(result.recommendations, refinement, this.namesOfGenres()), countNote(counted, result.recommendations.length)].filter(Boolean).join(' ');
+      // "Something like The Matrix": a film the catalogue lacks is said to be missing, not answered as if it had been used.
+      const latest = this.options.catalog.latestYear();
+      const missing =
+        turn.unknownExample === undefined || byExample.length > 0
+          ? ''
+          : `I cannot find ${turn.unknownExample} in my catalogue${latest === undefined ? '' : ` (its films go up to ${latest})`}, so these go by the rest of what you asked. `;
+      const length = `${missing}${cannot === undefined ? '' : `${cannot} `}`;
+      const short = [shortOfAskedGenres(result.recommendations, refinement, this.namesOfGenres()), leanNote, countNote(counted, result.recommendations.length)].filter(Boolean).join(' ');
       reply =
         startedOver +
         (result.recommendations.length > 0
@@ -879,23 +918,30 @@ export class ChatRec {
   }
 
   /**
-   * The films the request a "more" pages on asked for more like: "something like Heat" (or "anything like it but better?"
-   * after a verdict on Heat), then "more", "more please": the next pages lean to Heat too (they had dropped it after one
-   * turn). The session's user messages are read back over the paging ones, up to the request they page on.
+   * The films the request a turn goes on with asked for more like: "something like Heat" (or "anything like it but
+   * better?" after a verdict on Heat), then "more", "but lighter", "anything older?": the next lists lean to Heat too
+   * (they had dropped it after one turn). The session's user messages are read back over those that page on, change
+   * that request or ask about a film of it, up to the request.
    */
-  private examplesPagedOn(sessionId: string, knownTags: ReadonlySet<string>): Item[] {
+  private examplesOfRequest(sessionId: string, knownTags: ReadonlySet<string>): Item[] {
     const messages = this.options.store.sessionMessages(sessionId, 16);
+    const vocabulary = { stems: knownTags, latestYear: this.options.catalog.latestYear(), recentEnd: this.options.catalog.recentEnd() };
     for (let index = messages.length - 2; index >= 0; index -= 2) {
       const message = messages[index];
       if (message?.role !== 'user') return [];
       if (paging.test(message.content.replace(/[’‘]/g, "'"))) continue;
       const earlier = messages.slice(Math.max(0, index - 3), index);
-      const named = nameReferences(message.content, this.listOf(earlier.at(-1)), this.discussedAmong(earlier, this.listOf(earlier.at(-3)), knownTags));
-      return this.options.catalog
-        .titleOpinions()
-        .read(named)
-        .filter((opinion) => opinion.byExample === true && opinion.polarity === 'like')
-        .map((opinion) => opinion.item);
+      const shown = this.listOf(earlier.at(-1));
+      const named = nameReferences(message.content, shown, this.discussedAmong(earlier, this.listOf(earlier.at(-3)), knownTags));
+      const opinions = this.options.catalog.titleOpinions().read(named);
+      const examples = opinions.filter((opinion) => opinion.byExample === true && opinion.polarity === 'like').map((opinion) => opinion.item);
+      if (examples.length > 0) return examples;
+      const turn = classifyTurn(message.content, { lastRecommended: shown, knownTags, allItems: () => this.options.catalog.values() });
+      if (turn.intent === 'explain') continue;
+      const update = readConstraints(withoutUnsupportedAsks(message.content, turn.unsupported ?? []), vocabulary);
+      const changes = turn.intent === 'refine' || update.yearsRelative !== undefined;
+      if (opinions.length === 0 && shown.length > 0 && changes && continuesRequest(turn, update)) continue;
+      return [];
     }
     return [];
   }
@@ -1281,6 +1327,48 @@ function leftOutBy(phrases: readonly (readonly string[])[], starts: ReadonlyMap<
   return [...found.values()];
 }
 
+/**
+ * How a reply names the films its list is like: "Films like it but funnier" (the film just noted as liked), "Films like
+ * Fargo (1996) but in the 80s", "Films with something of both" (a mix, when at least half the list shares a genre with
+ * each film), "Still with Twelve Monkeys (1995) in mind" (a change to an earlier request by example). `fresh`: the message
+ * named the films; `noted`: the reply has just noted each of them as liked. A change the catalogue cannot make ("but
+ * shorter": `unsupported`) is not said back as made.
+ */
+function exampleLead(options: { examples: readonly Item[]; fresh: boolean; noted: boolean; message: string; unsupported: readonly UnsupportedAsk[]; listed: readonly Item[] }): string {
+  const { examples, listed } = options;
+  const titles = titleList(examples.map((item) => item.title));
+  if (!options.fresh) return `Still with ${titles} in mind`;
+  const names = options.noted ? (examples.length === 1 ? 'it' : 'them') : titles;
+  const found = / but\s+([^.!?;,]{1,60})/i.exec(options.message.replace(/[’‘]/g, "'"));
+  const start = found === null ? -1 : found.index + found[0].length - (found[1] ?? '').length;
+  const cannot = found !== null && options.unsupported.some((ask) => ask.start < start + (found[1] ?? '').length && start < ask.end);
+  const but = cannot ? undefined : found?.[1]?.replace(/\s+(?:please|pls|thanks)\s*$/i, '').trim();
+  const change = but === undefined || but === '' ? '' : ` but ${but}`;
+  const each = examples.map((item) => new Set(tagStems(item)));
+  if (examples.length > 1) {
+    const mixed = listed.filter((item) => each.every((genres) => tagStems(item).some((tag) => genres.has(tag)))).length;
+    if (mixed * 2 >= listed.length && listed.length > 0) return `Films with something of ${examples.length === 2 ? 'both' : 'each'}${options.noted ? '' : ` ${titles}`}${change}`;
+  }
+  // "Something like The Shining for kids": no children's film shares a genre with it, and the reply had said "Films like it".
+  const alike = listed.filter((item) => each.some((genres) => tagStems(item).some((tag) => genres.has(tag)))).length;
+  if (alike === 0) return `None of these is much like ${names}, but they fit the rest of what you asked`;
+  if (alike * 2 < listed.length) return `Only ${alike === 1 ? 'one of these is' : `${alike} of these are`} like ${names}; the others fit the rest of what you asked`;
+  return `Films like ${names}${change}`;
+}
+
+/**
+ * What the reply owes when fewer than half the films listed for a change to examples ("like Fargo but funnier") carry a
+ * genre it leans to: "Only 2 of these are comedy; the others are the nearest I have." Undefined otherwise.
+ */
+function leanShortfall(listed: readonly Item[], lean: readonly string[], names: ReadonlyMap<string, string>): string | undefined {
+  const known = lean.filter((tag) => names.has(tag));
+  if (known.length === 0) return undefined;
+  const count = listed.filter((item) => tagStems(item).some((tag) => known.includes(tag))).length;
+  if (count * 2 >= listed.length) return undefined;
+  const genres = known.map((tag) => (names.get(tag) ?? tag).toLowerCase()).join(' or ');
+  return count === 0 ? `None of these is ${genres}: I have none left like them, so these are the nearest.` : `Only ${count === 1 ? 'one of these is' : `${count} of these are`} ${genres}; the others are the nearest I have.`;
+}
+
 /** Messages up to this length are quoted back ("Understood ("something lighter")"); longer ones would be cut mid-sentence. */
 const QUOTE_LIMIT = 60;
 const quote = (phrase: string) => (phrase.length <= QUOTE_LIMIT ? ` ("${phrase}")` : '');
@@ -1441,25 +1529,49 @@ function withoutMood(refinement: Refinement | undefined, mood: Readonly<Record<s
   return { ...refinement, tagWeights };
 }
 
-/** A request with its `nudge` added to the refinement's weights, as the ranking reads it (the explanations read the request without). */
-function withNudge(options: RecommendRequest): RecommendRequest {
-  const nudge = options.nudge;
-  if (nudge === undefined || Object.keys(nudge).length === 0) return options;
-  const tagWeights: Record<string, number> = { ...(options.refinement?.tagWeights ?? {}) };
-  for (const [tag, weight] of Object.entries(nudge)) tagWeights[tag] = (tagWeights[tag] ?? 0) + weight;
-  return { ...options, refinement: { ...(options.refinement ?? { phrase: '' }), tagWeights } };
+/**
+ * A request with the films it asks for more like in its refinement (`Refinement.examples`: each one's genres, and what a
+ * change to them leans to), as the ranking reads it; the explanations read the request without.
+ */
+function withExamples(options: RecommendRequest, genresOf: (id: string) => readonly string[]): RecommendRequest {
+  const ids = options.examples ?? [];
+  if (ids.length === 0) return options;
+  const lean = options.exampleChange?.lean ?? [];
+  const examples = { genres: ids.map(genresOf), ...(lean.length > 0 ? { lean } : {}) };
+  return { ...options, refinement: { ...(options.refinement ?? { tagWeights: {}, phrase: '' }), examples } };
 }
 
-/** How strongly the genres of films asked for by example lean the list ("something like them"), like a mood's weights. */
-const EXAMPLE_NUDGE = 0.4;
+/**
+ * Whether a refinement goes on with the request before it, films asked for by example included: "but lighter", "anything
+ * older?", "something else" after "something like Heat" are still about Heat. Not when it asks for a genre ("a horror
+ * movie please" is a new request), starts over, or asks for something else entirely.
+ */
+function continuesRequest(turn: ClassifiedTurn, update: ConstraintUpdate): boolean {
+  return turn.dropsMood !== true && update.reset !== true && Object.keys(update.wanted).length === 0;
+}
 
-/** The genres at least half of the example films share, as ranking weights: "something like Pulp Fiction and Reservoir Dogs" leans to crime. */
-function exampleNudge(examples: readonly Item[]): Record<string, number> {
-  const counts = new Map<string, number>();
-  for (const item of examples) for (const tag of new Set(tagStems(item))) counts.set(tag, (counts.get(tag) ?? 0) + 1);
-  const nudge: Record<string, number> = {};
-  for (const [tag, count] of counts) if (count * 2 >= examples.length) nudge[tag] = EXAMPLE_NUDGE;
-  return nudge;
+/** The turn's mood, and its refinement's weights, as `moodWithinExamples` makes them for films with these genres (in place). */
+function withinExamples(turn: ClassifiedTurn, exampleTags: ReadonlySet<string>): void {
+  const mood = turn.mood;
+  if (mood === undefined) return;
+  const kept = moodWithinExamples(mood.names, mood.tagWeights, exampleTags);
+  if (turn.refinement !== undefined) {
+    const tagWeights = { ...turn.refinement.tagWeights };
+    for (const [tag, weight] of Object.entries(mood.tagWeights)) {
+      const rest = (tagWeights[tag] ?? 0) - weight + (kept[tag] ?? 0);
+      if (Math.abs(rest) > 1e-12) tagWeights[tag] = rest;
+      else delete tagWeights[tag];
+    }
+    turn.refinement = { ...turn.refinement, tagWeights };
+  }
+  turn.mood = { ...mood, tagWeights: kept };
+}
+
+/** What a session's mood asks of the films like the examples: the genres it leans to most, and those it pushes hard away from. */
+function exampleChangeOf(mood: SessionMood): { lean: string[]; avoid: string[] } | undefined {
+  const lean = moodCore(mood.names).filter((tag) => (mood.tagWeights[tag] ?? 0) > 0);
+  const avoid = Object.entries(mood.tagWeights).filter(([, weight]) => weight <= -0.5).map(([tag]) => tag);
+  return lean.length === 0 && avoid.length === 0 ? undefined : { lean, avoid };
 }
 
 /** Every item a session's messages recommended (its assistant messages keep what they offered). */

@@ -519,3 +519,21 @@ describe('readConstraints: second multi-turn QA pass', () => {
     expect(after('a comedy from the 80s', 'actually make it a drama')).toEqual({ tags: { drama: 0.3 }, years: { from: 1980, to: 1989 } });
   });
 });
+
+describe('mergeConstraints: fourth multi-turn QA pass (comparative requests)', () => {
+  it('compares "older" and "newer" with the decades of the films named as examples', () => {
+    // Before: "like Men in Black (1997) but older" was an old classic (up to 1973) whatever the film.
+    expect(mergeConstraints(noConstraints(), read('like Men in Black but older'), { exampleYears: [1997] }).years).toEqual({ to: 1989 });
+    expect(mergeConstraints(noConstraints(), read('like Casablanca but newer'), { exampleYears: [1942] }).years).toEqual({ from: 1950 });
+    // The session's own years come first; then the examples; then the list shown.
+    const nineties = after('a comedy from the 90s');
+    expect(mergeConstraints(nineties, read('like Men in Black but older'), { exampleYears: [1997] }).years).toEqual({ to: 1989 });
+    expect(mergeConstraints(noConstraints(), read('older than that'), { exampleYears: [1975], shownYears: [1995, 1996, 1997] }).years).toEqual({ to: 1969 });
+    expect(mergeConstraints(noConstraints(), read('older than that'), { shownYears: [1995, 1996, 1997] }).years).toEqual({ to: 1995 });
+    // A decade the catalogue does not see the end of ends at the film: newer than GoodFellas (1990) is from 1991 (from 2000, nothing).
+    expect(mergeConstraints(noConstraints(), read('similar to GoodFellas but newer'), { exampleYears: [1990], latestYear: 1998 }).years).toEqual({ from: 1991 });
+    expect(mergeConstraints(noConstraints(), read('similar to GoodFellas but older'), { exampleYears: [1990], latestYear: 1998 }).years).toEqual({ to: 1989 });
+    // Years written out are not compared with anything.
+    expect(mergeConstraints(noConstraints(), read('like The Godfather but in the 80s'), { exampleYears: [1972] }).years).toEqual({ from: 1980, to: 1989 });
+  });
+});

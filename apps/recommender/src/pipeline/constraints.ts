@@ -674,9 +674,15 @@ export function withOfflineFloor(offline: ConstraintUpdate, llm: ConstraintUpdat
 /**
  * The session's constraints after a message: the update applied to the previous ones. `shownYears`: the release
  * years of the list the user saw last, which "older than that" compares with when the session asks for no years.
+ * `exampleYears`: the release years of the films the message asks for more like ("like Men in Black but older"),
+ * which "older" and "newer" compare with before the list shown: their decades (`exampleSpan`).
  * The session's mood is kept unless the message starts over or asks for a genre (a new mood is the caller's to set).
  */
-export function mergeConstraints(previous: SessionConstraints, update: ConstraintUpdate, context: { shownYears?: readonly number[] | undefined } = {}): SessionConstraints {
+export function mergeConstraints(
+  previous: SessionConstraints,
+  update: ConstraintUpdate,
+  context: { shownYears?: readonly number[] | undefined; exampleYears?: readonly number[] | undefined; latestYear?: number | undefined } = {},
+): SessionConstraints {
   const base = update.reset ? noConstraints() : previous;
   const tags: Record<string, number> = {};
   const hasWanted = Object.keys(update.wanted).length > 0;
@@ -692,7 +698,7 @@ export function mergeConstraints(previous: SessionConstraints, update: Constrain
   // "Forget the comedies": what the session said of them is taken back.
   for (const tag of update.dropped ?? []) delete tags[tag];
   const next: SessionConstraints = { tags };
-  const stated = update.yearsRelative !== undefined && update.years !== null ? relativeYears(base.years ?? shownSpan(context.shownYears), update.yearsRelative, update.years) : update.years;
+  const stated = update.yearsRelative !== undefined && update.years !== null ? relativeYears(base.years ?? exampleSpan(context.exampleYears, context.latestYear) ?? shownSpan(context.shownYears), update.yearsRelative, update.years) : update.years;
   const years = stated === undefined ? base.years : stated === null ? undefined : stated;
   if (years !== undefined) next.years = years;
   const audience = update.audience === undefined ? base.audience : update.audience === null ? undefined : update.audience;
@@ -712,6 +718,20 @@ function shownSpan(years: readonly number[] | undefined): SessionConstraints['ye
   const sorted = [...years].sort((a, b) => a - b);
   const median = sorted[Math.floor((sorted.length - 1) / 2)] as number;
   return { from: median, to: median };
+}
+
+/**
+ * What "older" and "newer" compare with when the message names the films it wants more like: the decades they were
+ * made in, so "like Men in Black (1997) but older" is up to 1989 and "like Casablanca (1942) but newer" from 1950 on.
+ * One year older than the film (1996) would not be what a person means by older; the list's median rule is for lists.
+ * A decade the catalogue (up to `latestYear`) does not see the end of ends at the newest example: "similar to GoodFellas
+ * (1990) but newer" is from 1991 on (from 2000 it had found nothing).
+ */
+function exampleSpan(years: readonly number[] | undefined, latestYear: number | undefined): SessionConstraints['years'] {
+  if (years === undefined || years.length === 0) return undefined;
+  const newest = Math.max(...years);
+  const decadeEnd = Math.floor(newest / 10) * 10 + 9;
+  return { from: Math.floor(Math.min(...years) / 10) * 10, to: latestYear !== undefined && decadeEnd >= latestYear ? newest : decadeEnd };
 }
 
 export const hasConstraints = (constraints: SessionConstraints): boolean =>

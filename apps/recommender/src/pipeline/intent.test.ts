@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tinyItems } from '../test/tiny-catalogue.js';
-import { classifyTurn, moodInWords } from './intent.js';
+import { classifyTurn, moodCore, moodInWords, moodWithinExamples } from './intent.js';
 import { collectTagStems } from './taste.js';
 
 const shown = tinyItems.slice(8, 13);
@@ -280,5 +280,47 @@ describe('classifyTurn: third multi-turn QA pass (what no film carries)', () => 
     expect(classifyTurn('something with Zombie Street vibes', context).unsupported).toBeUndefined();
     expect(classifyTurn('what about Avatar?', context)).toMatchObject({ intent: 'explain', unknownTitle: 'Avatar' });
     expect(classifyTurn('a comedy from the 90s', context).unsupported).toBeUndefined();
+  });
+});
+
+describe('classifyTurn: fourth multi-turn QA pass (comparative requests)', () => {
+  it('reads "what about something like X" as a request, and "what about X?" still as a question about X', () => {
+    // Before: "what about something like Laugh Riot but for adults" was answered "About Laugh Riot? …".
+    for (const message of ['what about something like Laugh Riot but for adults', 'how about a mix of Laugh Riot and Blood Night', 'what about something similar to Dark Alley?']) {
+      expect(classifyTurn(message, { ...context, lastRecommended: [] }).intent, message).toBe('recommend');
+    }
+    const about = classifyTurn('what about Laugh Riot?', { ...context, lastRecommended: [] });
+    expect(about.intent).toBe('explain');
+    expect(about.target?.id).toBe('m1');
+  });
+
+  it('names a film a request by example asks for that the catalogue does not have', () => {
+    const fresh = { ...context, lastRecommended: [] };
+    expect(classifyTurn('something like The Matrix but funnier', fresh).unknownExample).toBe('The Matrix');
+    expect(classifyTurn('a mix of Inception and Laugh Riot', fresh).unknownExample).toBe('Inception');
+    for (const message of ['something like Laugh Riot but funnier', 'something like that but older', 'something like the first one', 'something like a comedy']) expect(classifyTurn(message, fresh).unknownExample, message).toBeUndefined();
+  });
+
+  it('reads "for adults" as a lean away from children\'s films, only in a request', () => {
+    const adults = classifyTurn('a comedy for adults please', { ...context, lastRecommended: [] });
+    expect(adults.mood?.names).toEqual(['grown-up']);
+    expect(adults.refinement?.tagWeights.children).toBeLessThan(0);
+    expect(classifyTurn('this film is for adults, I hear', { ...context, lastRecommended: [] }).mood).toBeUndefined();
+  });
+
+  it('keeps a change to examples within films like them: no spill-over, no push against their genres', () => {
+    const funnier = classifyTurn('something like Dark Alley but funnier', { ...context, lastRecommended: [] });
+    expect(funnier.mood?.names).toEqual(['light']);
+    // The light mood lifts comedy and children's films and pushes crime and thrillers away; within films like a crime
+    // thriller only its lift of comedy and its push against genres the example lacks (horror) are kept.
+    const within = moodWithinExamples(funnier.mood?.names ?? [], funnier.mood?.tagWeights ?? {}, new Set(['crime', 'thriller']));
+    expect(within.comed).toBeGreaterThan(0);
+    expect(within.horror).toBeLessThan(0);
+    for (const tag of ['children', 'animation', 'musical', 'crime', 'thriller']) expect(within[tag], tag).toBeUndefined();
+    // "For grown-ups" is a push away from the example's own genres: it keeps it ("Aladdin but for grown-ups" had listed Disney films).
+    const grownUp = classifyTurn('something like The Happy Cartoon but for grown-ups', { ...context, lastRecommended: [] });
+    expect(moodWithinExamples(grownUp.mood?.names ?? [], grownUp.mood?.tagWeights ?? {}, new Set(['animation', 'children', 'comed'])).children).toBeLessThan(0);
+    expect(moodCore(['scary'])).toEqual(['horror']);
+    expect(moodCore(['gentle'])).toEqual([]);
   });
 });

@@ -48,11 +48,28 @@ export interface ClassifiedTurn {
    * classified as chit-chat, answered with what they said and rated rather than a list.
    */
   asksAboutSelf?: boolean | undefined;
+  /**
+   * For a request by example: the film it names as written when the catalogue does not have it ("something like The Matrix
+   * but funnier"), so the reply can say it could not go by it.
+   */
+  unknownExample?: string | undefined;
 }
 
 /** Asking what the recommender knows of the user: "what do you know about me?", "what have I told you I like?", "what are my tastes?". */
 const aboutSelf =
   /\bwhat (?:do|did) you (?:know|remember|have) (?:about|on|of) me\b|\bwhat (?:have|did) i (?:told|tell|said|say)(?: to)?(?: you)?(?: i (?:like|love|want|enjoy|hate))?\s*(?:so far|before|earlier)?\s*[?.!]*\s*$|\bwhat do you think i (?:like|want|enjoy)\b|\bwhat (?:are|is) my (?:tastes?|preferences|profile)\b|\bwhat do i (?:like|enjoy)\s*[?.!]*\s*$|\bremind me what i (?:like|said|told you)\b|\bwhat you know about me\b/;
+
+/** What `classifyTurn` reads a message against. */
+export interface TurnContext {
+  lastRecommended: readonly Item[];
+  knownTags: ReadonlySet<string>;
+  allItems: () => Iterable<Item>;
+  /**
+   * Titles a message about films names loosely ("why the godfater?", "tell me about Shawshank"), in order: asked
+   * when no title is named exactly (the catalogue's `TitleOpinionReader.titles` with `aboutFilms`).
+   */
+  looseTitles?: ((message: string) => readonly Item[]) | undefined;
+}
 
 /**
  * Mood and occasion words and the tag stems they nudge (MovieLens genres, and the synthetic world's). These are soft
@@ -73,9 +90,20 @@ const moods: {
   negatable?: boolean;
   /** Counts only in a message that asks for films (`asksForFilms`): "It's so suspenseful", "that's a sad story" describe a book. */
   onlyAsked?: boolean;
+  /**
+   * The genres the mood leans to when it changes films named as examples ("like Fargo but funnier": comedy), without its
+   * spill-over onto others (funnier also lifts animation and children's films); none for a mood that only steers away.
+   */
+  core?: readonly string[];
+  /**
+   * Its pushes away hold against the examples' own genres too: "Aladdin but for grown-ups" is away from children's films,
+   * where "Pulp Fiction but less violent" stays among crime films.
+   */
+  againstExamples?: boolean;
 }[] = [
   {
     name: 'light',
+    core: ['comed', 'comedy'],
     heard: 'something light',
     lean: { word: 'Feel-good', tags: ['comed', 'animation', 'children', 'musical'] },
     // "Cosy", "heartwarming", "wholesome", "a comfort movie": light films too.
@@ -85,6 +113,7 @@ const moods: {
   },
   {
     name: 'cosy',
+    core: ['comed', 'comedy'],
     heard: 'something heartwarming',
     lean: { word: 'Feel-good', tags: ['comed', 'animation', 'children', 'musical'] },
     // "Cosy", "heartwarming", "wholesome", "a comfort movie": light films too ("lasagna is so comforting" is not).
@@ -102,7 +131,17 @@ const moods: {
     weights: { action: -0.8, war: -1, crime: -0.8, horror: -1, thriller: -0.6, western: -0.4 },
   },
   {
+    name: 'grown-up',
+    heard: 'grown-ups',
+    // "For adults", "for grown-ups", "something more mature": no children's films (the catalogue cannot tell a teen film from an adult one).
+    pattern: /\bfor (?:adults|grown[- ]?ups)\b|\b(?:more|something|anything) (?:grown[- ]?up|mature|adult)\b|\bgrown[- ]?up (?:version|ones?|movies?|films?)\b/,
+    weights: { children: -1, famil: -1, animation: -0.6 },
+    onlyAsked: true,
+    againstExamples: true,
+  },
+  {
     name: 'dark',
+    core: ['drama', 'crime', 'noir', 'thriller'],
     heard: 'something darker',
     lean: { word: 'Serious', tags: ['drama', 'thriller', 'crime', 'noir', 'war'] },
     pattern: /\b(dark(er)?|serious|heav(y|ier)|intense|gritty|deep(er)?)\b/,
@@ -111,6 +150,7 @@ const moods: {
   },
   {
     name: 'scary',
+    core: ['horror'],
     heard: 'a scare',
     lean: { word: 'Horror', tags: ['horror'] },
     pattern: /\b(scar(y|ier)|creepy|spooky|frightening)\b/,
@@ -119,6 +159,7 @@ const moods: {
   },
   {
     name: 'exciting',
+    core: ['action', 'adventure'],
     heard: 'something exciting',
     lean: { word: 'Action', tags: ['action', 'adventure'] },
     pattern: /\b(exciting|thrilling|action[- ]packed|adrenaline)\b/,
@@ -127,6 +168,7 @@ const moods: {
   },
   {
     name: 'date night',
+    core: ['romance'],
     heard: 'date night',
     lean: { word: 'Romantic', tags: ['romance'] },
     // Date night and Valentine's: romance first, a romantic comedy next.
@@ -137,6 +179,7 @@ const moods: {
   },
   {
     name: 'tearjerker',
+    core: ['drama'],
     heard: 'a good cry',
     lean: { word: 'Drama', tags: ['drama'] },
     // A good cry: drama, often a love story.
@@ -147,6 +190,7 @@ const moods: {
   },
   {
     name: 'good laugh',
+    core: ['comed', 'comedy'],
     heard: 'a good laugh',
     lean: { word: 'Comedy', tags: ['comed'] },
     // A good laugh: comedy.
@@ -157,6 +201,7 @@ const moods: {
   },
   {
     name: 'mind-bending',
+    core: ['sci', 'thriller', 'myster', 'mystery'],
     heard: 'something mind-bending',
     // Mind-bending, twisty: sci-fi, thrillers and mysteries.
     pattern: /\b(mind[- ]?(?:bending|benders?|twisting|fuck\w*)|twisty|(?:plot|big|crazy) twists?|keeps? you guessing)\b/,
@@ -166,6 +211,7 @@ const moods: {
   },
   {
     name: 'edge of seat',
+    core: ['thriller'],
     heard: 'the edge of your seat',
     lean: { word: 'Thriller', tags: ['thriller'] },
     // Edge of the seat, nail-biting: thrillers ("suspense" is the constraints' word for the genre).
@@ -176,6 +222,7 @@ const moods: {
   },
   {
     name: 'halloween',
+    core: ['horror'],
     heard: 'Halloween',
     lean: { word: 'Horror', tags: ['horror'] },
     pattern: /\b(halloween|spooky season)\b/,
@@ -282,19 +329,7 @@ function findItem(text: string, lastRecommended: readonly Item[], allItems: () =
  * Rule-based intent classification (the offline path): explain ("why X?"), refine ("something
  * lighter", "less violent", "no horror"), chit-chat (greetings, thanks) or recommend.
  */
-export function classifyTurn(
-  message: string,
-  context: {
-    lastRecommended: readonly Item[];
-    knownTags: ReadonlySet<string>;
-    allItems: () => Iterable<Item>;
-    /**
-     * Titles a message about films names loosely ("why the godfater?", "tell me about Shawshank"), in order: asked
-     * when no title is named exactly (the catalogue's `TitleOpinionReader.titles` with `aboutFilms`).
-     */
-    looseTitles?: ((message: string) => readonly Item[]) | undefined;
-  },
-): ClassifiedTurn {
+export function classifyTurn(message: string, context: TurnContext): ClassifiedTurn {
   const text = message.toLowerCase().replace(/[’‘]/g, "'");
   // Nothing to read: whitespace, emoji or punctuation only.
   if (!/[\p{L}\p{N}]/u.test(text)) return { intent: 'chitchat', unreadable: 'empty' };
@@ -317,7 +352,8 @@ export function classifyTurn(
   // movies" is no film "Kids"; "what about something older?" names none).
   const about =
     /\b(?:tell me (?:more |a bit |a little )?about|more (?:info|information|details) (?:on|about)|^(?:(?:and|so|ok(?:ay)?|hmm+)\W+)?(?:what|how) about|what do you (?:think|know) (?:of|about)|what did you think (?:of|about)|(?:any )?thoughts on)\s+(.+)|\bwhat(?:'s| is| was)\s+(.{1,80}?)\s+(?:about\b|like\?)/.exec(text);
-  if (about) {
+  // "What about something like Clueless?", "how about a mix of Heat and Fargo": a request by example, not a question about the film.
+  if (about && !byExampleOpening.test(about[1] ?? about[2] ?? '')) {
     const named = about[1] ?? about[2] ?? '';
     const exact = findItem(named, context.lastRecommended, context.allItems);
     const target = exact !== undefined && (context.lastRecommended.includes(exact) || writtenAsTitle(message, exact)) ? exact : context.looseTitles?.(message.slice(about.index))[0];
@@ -355,10 +391,12 @@ export function classifyTurn(
   for (const [tag, weight] of Object.entries(mood.tagWeights)) weights[tag] = weight;
   for (const [tag, weight] of Object.entries(tagSteering(moodText, context.knownTags))) weights[tag] = (weights[tag] ?? 0) + weight;
   const refinement = Object.keys(weights).length > 0 ? { tagWeights: weights, phrase: message.trim().slice(0, 120) } : undefined;
+  const missing = unknownExample(message, context);
   const moodNotes = {
     ...(mood.names.length > 0 ? { mood } : {}),
     ...(changeOfMood.test(text) ? { dropsMood: true } : {}),
     ...(negatedMoods.length > 0 ? { negatedMoods } : {}),
+    ...(missing === undefined ? {} : { unknownExample: missing }),
   };
   // "Not that one", "none of these", "not those": the list is turned down, as "something else" turns it.
   const asksForMore = /\b(something else|anything else|what else|else (?:you|would|could|can)|another|different|other (ones|options|suggestions)|instead|more like|not (?:that|this) one|none of (?:these|those|them)|not (?:these|those))\b/.test(text);
@@ -373,6 +411,31 @@ export function classifyTurn(
   if ((smallTalk || agrees) && !wantsItems && !refinement && !judgesTitle(message, text, context.allItems)) return { intent: 'chitchat', ...notes, ...moodNotes };
   return { intent: 'recommend', refinement, ...notes, ...moodNotes };
 }
+
+/** Where a request by example names its film: after "something like", "similar to", "in the vein of", "a mix of", …. */
+const exampleNamed =
+  /\b(?:(?:something|anything|stuff|movies?|films?|ones?|more|others?)(?:\s+\w+)?\s+(?:like|such as)|similar to|in the (?:vein|style|spirit) of|along the lines of|(?:mix|mixture|blend|cross|combination|combo|mash-?up|hybrid)\s+(?:of|between))\s+/gi;
+
+/**
+ * A film a request by example names that the catalogue does not have ("something like The Matrix but funnier", on a
+ * catalogue that ends in 1998), as written, so the reply can say it could not use it rather than answer as if it had.
+ */
+function unknownExample(message: string, context: TurnContext): string | undefined {
+  for (const match of message.replace(/[’‘]/g, "'").matchAll(exampleNamed)) {
+    const start = match.index + match[0].length;
+    // Up to what follows a title: the change ("but funnier"), an audience, a second film ("and Toy Story").
+    const rest = message.slice(start).split(/\s+(?:but|for|with|from|and|or|please|that|which|in the|set in|made in|except)\b|[,;]/i)[0] ?? '';
+    const written = titleAsWritten(rest, 0, context.knownTags);
+    if (written === undefined) continue;
+    const found = context.looseTitles?.(written) ?? [];
+    if (found.length === 0 && !namesTitleStart(written, context.allItems)) return written;
+  }
+  return undefined;
+}
+
+/** What opens a request by example after "what about" or "how about": "something like", "similar to", "a mix of", "more like". */
+const byExampleOpening =
+  /^\s*(?:(?:something|anything|stuff|movies?|films?|ones?|more|others?)(?:\s+\w+)?\s+(?:like|such as|similar to)|similar to|in the (?:vein|style|spirit) of|along the lines of|(?:a\s+)?(?:mix|mixture|blend|cross|combination|combo|mash-?up|hybrid)\s+(?:of|between))\b/;
 
 /**
  * The words of `message` from `start` when they are written as a film title: capitalised ("The Matrix", "Avatar",
@@ -444,6 +507,26 @@ function namedTitleSpans(message: string, text: string, allItems: () => Iterable
     }
   }
   return spans;
+}
+
+/**
+ * A mood's weights when it changes films named as examples ("like Fargo but funnier", "like Pulp Fiction but less
+ * violent"): its lift of the genres it leans to most (`core`: comedy for funnier, horror for scarier) or that the
+ * examples have, and its pushes away from genres the examples lack. Its spill-over (funnier also lifting animation and
+ * children's films) and its pushes against the examples' own genres (funnier against crime and thrillers, which had
+ * turned "like Fargo but funnier" into Disney cartoons) are dropped: the change is made within films like the examples.
+ */
+export function moodWithinExamples(names: readonly string[], weights: Readonly<Record<string, number>>, exampleTags: ReadonlySet<string>): Record<string, number> {
+  const core = new Set(moodCore(names));
+  const against = names.some((name) => moods.find((entry) => entry.name === name)?.againstExamples === true);
+  const kept: Record<string, number> = {};
+  for (const [tag, weight] of Object.entries(weights)) if ((weight > 0 && (core.has(tag) || exampleTags.has(tag))) || (weight < 0 && (against || !exampleTags.has(tag)))) kept[tag] = weight;
+  return kept;
+}
+
+/** The genres the named moods lean to most (`core`), as tag keys: what a change to examples ("but funnier") asks of them. */
+export function moodCore(names: readonly string[]): string[] {
+  return [...new Set(names.flatMap((name) => moods.find((entry) => entry.name === name)?.core ?? []))];
 }
 
 /**

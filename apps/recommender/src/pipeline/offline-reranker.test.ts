@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { emptyProfile, type Item, type Profile } from '@personalab/core';
 import { tinyItems } from '../test/tiny-catalogue.js';
 import { OfflineExplainer, quotableSubject } from './offline-explainer.js';
-import { OfflineReranker } from './offline-reranker.js';
+import { EXAMPLE_WEIGHT, exampleFit, leansAsAsked, MIX_WEIGHT, OfflineReranker } from './offline-reranker.js';
 import type { AskedFor, Candidate, HistoryEntry, ItemReception, Refinement } from './types.js';
 
 const item = (id: string) => {
@@ -258,5 +258,37 @@ describe('OfflineExplainer', () => {
     expect(await explain(false)).not.toContain('offered');
     expect(await explain(true)).toContain('It is offered although it misses what you asked for: it is not Comedy and made in 1995, not 1980 to 1989.');
     expect(await explain(undefined)).toContain('It is offered although');
+  });
+});
+
+describe('OfflineReranker: fourth multi-turn QA pass (comparative requests)', () => {
+  const film = (id: string, tags: string[]): Item => ({ id, title: id, tags });
+  const starWarsTags = ['action', 'adventure', 'romance', 'sci', 'war'];
+  const toyStoryTags = ['animation', 'children', 'comed'];
+
+  it('lifts a film by how alike it is, not by how many genres it has', () => {
+    const titanic = { genres: [['action', 'drama', 'romance']] };
+    // Before: 0.4 per shared genre gave the six-genre Empire Strikes Back 1.2 for "if I liked Titanic", as much as Man in the Iron Mask.
+    const empire = exampleFit(film('empire', ['Action', 'Adventure', 'Drama', 'Romance', 'Sci-Fi', 'War']), titanic);
+    const mask = exampleFit(film('mask', ['Action', 'Drama', 'Romance']), titanic);
+    expect(mask).toBeCloseTo(EXAMPLE_WEIGHT);
+    expect(empire).toBeCloseTo(EXAMPLE_WEIGHT / 2);
+  });
+
+  it('lifts a film with something of each example of a mix above one with all of one example', () => {
+    const mix = { genres: [starWarsTags, toyStoryTags] };
+    const jedi = exampleFit(film('jedi', ['Action', 'Adventure', 'Romance', 'Sci-Fi', 'War']), mix);
+    const menInBlack = exampleFit(film('mib', ['Action', 'Adventure', 'Comedy', 'Sci-Fi']), mix);
+    expect(menInBlack - jedi).toBeGreaterThan(MIX_WEIGHT / 2);
+  });
+
+  it('puts the films a change to the examples leans to first, after the genres asked for', async () => {
+    const refinement: Refinement = { tagWeights: {}, phrase: 'like Dark Alley but funnier', examples: { genres: [['crime', 'thriller']], lean: ['comed'] } };
+    // The model prefers the thrillers; the change asks for comedy.
+    const ids = ['m13', 'm14', 'm1', 'm6'];
+    const ranked = await new OfflineReranker().rerank({ profile: emptyProfile('u'), history: [], candidates: ids.map((id, index) => ({ item: item(id), score: 1 - index * 0.2, source: 'model' })), k: 4, refinement });
+    expect(ranked.slice(0, 2).map((entry) => entry.item.id).sort()).toEqual(['m1', 'm6']);
+    expect(leansAsAsked(item('m1'), refinement)).toBe(true);
+    expect(leansAsAsked(item('m13'), refinement)).toBe(false);
   });
 });

@@ -12,11 +12,52 @@ export function askedGenreCount(item: Item, refinement: Refinement | undefined):
 
 /**
  * Orders ranked items so that those with more of the genres the session asked for come first (all of
- * them, then some, then none), each group by score: an asked genre is a request, not a nudge, so a
- * comedy asked for is not outscored by a drama the model likes more. Without asked genres, by score.
+ * them, then some, then none), then those a change to the turn's examples leans to ("like Fargo but funnier":
+ * comedies), each group by score: an asked genre is a request, not a nudge, so a comedy asked for is not
+ * outscored by a drama the model likes more. Without either, by score.
  */
 export function byAskedGenresThenScore(refinement: Refinement | undefined): (a: RankedItem, b: RankedItem) => number {
-  return (a, b) => askedGenreCount(b.item, refinement) - askedGenreCount(a.item, refinement) || b.score - a.score || a.item.id.localeCompare(b.item.id);
+  return (a, b) =>
+    askedGenreCount(b.item, refinement) - askedGenreCount(a.item, refinement) ||
+    Number(leansAsAsked(b.item, refinement)) - Number(leansAsAsked(a.item, refinement)) ||
+    b.score - a.score ||
+    a.item.id.localeCompare(b.item.id);
+}
+
+/** How much a film like the examples a turn names is lifted at most, for its kind (`exampleFit`). */
+export const EXAMPLE_WEIGHT = 1.6;
+/** How much more a film sharing a genre with every one of several examples is lifted ("a mix of Star Wars and Toy Story"). */
+export const MIX_WEIGHT = 0.8;
+
+/**
+ * How much a film is like the examples a turn names (`Refinement.examples`): `EXAMPLE_WEIGHT` × the mean, over the
+ * examples, of the share of genres it and the example (with the genres a change leans to) have that both have (Jaccard),
+ * plus, with several examples, `MIX_WEIGHT` × the share of the examples beyond the first it shares a genre with. A share,
+ * not a sum per genre: a weight per genre had favoured films with many genres ("if I liked Titanic" listed The Empire
+ * Strikes Back first, with six; "a mix of Star Wars and Toy Story" Return of the Jedi, with five of Star Wars's and none
+ * of Toy Story's).
+ */
+export function exampleFit(item: Item, examples: Refinement['examples']): number {
+  if (examples === undefined || examples.genres.length === 0) return 0;
+  const tags = new Set(tagStems(item));
+  const lean = examples.lean ?? [];
+  let kind = 0;
+  let shared = 0;
+  for (const genres of examples.genres) {
+    const wanted = new Set([...genres, ...lean]);
+    const both = [...tags].filter((tag) => wanted.has(tag)).length;
+    kind += both / Math.max(1, new Set([...tags, ...wanted]).size);
+    if (genres.some((tag) => tags.has(tag))) shared++;
+  }
+  const count = examples.genres.length;
+  const mix = count < 2 || shared === 0 ? 0 : (MIX_WEIGHT * (shared - 1)) / (count - 1);
+  return (EXAMPLE_WEIGHT * kind) / count + mix;
+}
+
+/** Whether an item has a genre a change to the turn's examples leans to ("but funnier": comedy); such films come first. */
+export function leansAsAsked(item: Item, refinement: Refinement | undefined): boolean {
+  const lean = refinement?.examples?.lean;
+  return lean !== undefined && lean.length > 0 && tagStems(item).some((tag) => lean.includes(tag));
 }
 
 /**
@@ -107,7 +148,7 @@ export class OfflineReranker implements Reranker {
     const likedShare = 1 / Math.max(1, likedStated);
     const ranked = input.candidates.map((candidate, index): RankedItem => {
       const refinementFit = input.refinement
-        ? tagStems(candidate.item).reduce((sum, tag) => sum + (input.refinement?.tagWeights[tag] ?? 0), 0)
+        ? tagStems(candidate.item).reduce((sum, tag) => sum + (input.refinement?.tagWeights[tag] ?? 0), 0) + exampleFit(candidate.item, input.refinement.examples)
         : 0;
       const statedFit =
         taste.stated.size === 0

@@ -436,3 +436,58 @@ describe('TitleOpinionReader: third multi-turn QA pass (lukewarm verdicts)', () 
     expect(read('Toy Story was fine for my kids')).toEqual([]);
   });
 });
+
+describe('TitleOpinionReader: fourth multi-turn QA pass (comparative requests)', () => {
+  const more = new TitleOpinionReader([
+    ...items,
+    ...['Jaws (1975)', 'Casablanca (1942)', 'Die Hard (1988)', 'Clueless (1995)', 'Men in Black (1997)'].map((title, index) => ({ id: `j${index}`, title, tags: [] })),
+  ]);
+  const examples = (message: string) => more.read(message).map((opinion) => [opinion.item.title, opinion.polarity, opinion.byExample ?? false]);
+
+  it('takes the films of a comparative request as examples, however it is worded', () => {
+    // Before: "similar to" and "in the vein of" counted only beside an opinion word, and the mixes, "meets", "-style",
+    // "if I liked" and a title opening "X but …" named no example (the film was offered back or ignored).
+    expect(examples('similar to Se7en please')).toEqual([['Seven (Se7en) (1995)', 'like', true]]);
+    expect(examples('in the vein of Casablanca')).toEqual([['Casablanca (1942)', 'like', true]]);
+    expect(examples('a mix of Star Wars and Toy Story')).toEqual([
+      ['Star Wars (1977)', 'like', true],
+      ['Toy Story (1995)', 'like', true],
+    ]);
+    expect(examples('a cross between Heat and Fargo')).toEqual([
+      ['Heat (1995)', 'like', true],
+      ['Fargo (1996)', 'like', true],
+    ]);
+    expect(examples('a cross between Fargo and Pulp Fiction please')).toEqual([
+      ['Fargo (1996)', 'like', true],
+      ['Pulp Fiction (1994)', 'like', true],
+    ]);
+    expect(examples('Alien meets Jaws')).toEqual([
+      ['Alien (1979)', 'like', true],
+      ['Jaws (1975)', 'like', true],
+    ]);
+    expect(examples('a Die Hard-style movie')).toEqual([['Die Hard (1988)', 'like', true]]);
+    expect(examples('if I liked Titanic what else would I like?')).toEqual([['Titanic (1997)', 'like', true]]);
+    expect(examples('The Godfather but in the 80s')).toEqual([['Godfather, The (1972)', 'like', true]]);
+    expect(examples('Fargo but funnier')).toEqual([['Fargo (1996)', 'like', true]]);
+    expect(examples('what about something like Clueless but for adults')).toEqual([['Clueless (1995)', 'like', true]]);
+    expect(examples('ok then just like Alien')).toEqual([['Alien (1979)', 'like', true]]);
+  });
+
+  it('leaves opinions and titles that are no example as they were', () => {
+    expect(examples('I hate movies like Alien')).toEqual([['Alien (1979)', 'dislike', false]]);
+    expect(examples('nothing like Titanic please')).toEqual([['Titanic (1997)', 'dislike', true]]);
+    expect(examples('I loved Alien and Heat')).toEqual([
+      ['Alien (1979)', 'like', false],
+      ['Heat (1995)', 'like', false],
+    ]);
+    expect(examples('it was just like Alien')).toEqual([['Alien (1979)', 'like', false]]);
+    expect(examples('Alien was great but Heat was boring')).toEqual([
+      ['Alien (1979)', 'like', false],
+      ['Heat (1995)', 'dislike', false],
+    ]);
+    // A first word is a title only with an opinion or a comparison after it: "Heat but I hated it" names none.
+    expect(examples('Heat but I hated it')).toEqual([]);
+    expect(examples('Speed but funnier')).toEqual([['Speed (1994)', 'like', true]]);
+    expect(examples('speed but funnier')).toEqual([]);
+  });
+});

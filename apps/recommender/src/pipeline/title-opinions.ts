@@ -81,7 +81,20 @@ const cuePatterns = (
 const againstExample =
   /\b(?:nothing|none|not (?:anything|something|more|another)|no (?:more\s+)?(?:movies?|films?|ones?|more)|(?:something|anything|movies?|films?|ones?)\s+(?:that'?s\s+|that is\s+)?not|(?:don'?t|do not|never)\s+(?:[\w']+\s+){0,3}?(?:anything|something|movies?|films?|more|others?))(?:\s+\w+)?\s+(?:like|such as|similar to|in the vein of|along the lines of)\s*$/;
 /** Asking for items like a title ("something like Alien") names it as a seed, a liking in effect. */
-const byExample = /\b(?:(?:something|anything|stuff|movies?|films?|ones?|more|others?)(?:\s+\w+)?\s+(?:like|such as)|similar to|in the vein of|along the lines of)\s*$/;
+const byExample =
+  /\b(?:(?:something|anything|stuff|movies?|films?|ones?|more|others?)(?:\s+\w+)?\s+(?:like|such as)|similar to|in the (?:vein|style|spirit|mou?ld) of|along the lines of|(?:a\s+)?(?:mix|mixture|blend|cross|crossover|combination|combo|mash-?up|hybrid|fusion)\s+(?:of|between)|(?:if|since|as|because|given that)\s+(?:i|you|we)\s+(?:(?:really|all|also|both)\s+)?(?:liked|loved|enjoyed|like|love|enjoy)|^\s*(?:(?:ok(?:ay)?|so|fine|alright)[\s,]+)*(?:just|simply)\s+like)\s*(?:the\s+)?$/;
+/** A title set beside another as a mix ("Alien meets Jaws", "Heat crossed with Fargo"): between two blanked titles. */
+const meets = /^\s*(?:meets|crossed with|mixed with|x|\+|with a (?:bit|dash|touch) of)\s*$/;
+/** A title used as a kind ("a Die Hard-style movie", "Alien-esque", "Fargo-type films"): the words right after it. */
+const asKind = /^\s*[-–]?\s*(?:style|type|esque|inspired|ish)\b/;
+/**
+ * What a message opening with a title may go on with to ask for films like it with a change: "Fargo but funnier", "The
+ * Godfather but in the 80s", "Heat, but darker", "Clueless but for adults". Read after the "but" (the part after it).
+ */
+export const changeAfterBut =
+  /^\s*(?:(?:a\s+)?(?:bit|little|lot|much|tad|slightly|way)\s+)?(?:darker|funnier|scarier|lighter|older|newer|shorter|longer|better|grittier|sadder|happier|gentler|creepier|sillier|smarter|cheerier|sweeter|bloodier|weirder|stranger|more|less|for|in|from|with|without|set|made|starring|not)\b/;
+/** What may come before a title that opens a request by example ("a", "something", "how about"). */
+const openingWords = /^\s*(?:(?:a|an|the|something|anything|maybe|how about|what about|like|kind of|sort of|basically|ok|okay|so)\s+)*$/;
 
 /**
  * Where a sentence divides into parts that can each hold an opinion: commas and semicolons, lists
@@ -94,7 +107,7 @@ const list = /^\s*(?:and|or|nor|plus)\s*$/;
 
 /** Words that leave a part a bare list entry ("and Heat", "both Alien and Aliens", "the original Star Wars too"). */
 const filler = new Set(
-  'the a an and or nor also too as well plus both even especially particularly maybe probably of course so really very much more original first one ones movie movies film films version i guess think mean oh yeah yes then again all two three obviously definitely certainly sure though actually absolutely not but'.split(
+  'the a an and or nor also too as well plus both even especially particularly maybe probably of course so really very much more original first one ones movie movies film films version i guess think mean oh yeah yes then again all two three obviously definitely certainly sure though actually absolutely not but please pls'.split(
     ' ',
   ),
 );
@@ -267,7 +280,7 @@ export class TitleOpinionReader {
         if (part.mentions.length === 0) continue;
         const pending: Mention[] = [];
         for (const mention of part.mentions) {
-          const opinion = part.cues.length > 0 ? ownOpinion(text, part, mention) : sharedOpinion(readable, index);
+          const opinion = exampleOpinion(text, readable, index, mention, sentence) ?? (part.cues.length > 0 ? ownOpinion(text, part, mention) : sharedOpinion(readable, index));
           if (opinion === 'none') continue;
           if (opinion) give(mention, softened(opinion, readable[index + 1]), part);
           else pending.push(mention);
@@ -277,12 +290,11 @@ export class TitleOpinionReader {
       if (asked >= 0) {
         waiting = undefined;
         // A question asking for more like a title ("do you have anything like Heat?") still names it as a seed; one about the title ("is it anything like Heat?") does not.
-        for (const part of parts.slice(asked)) {
-          if (/^\s*(?:(?:and|but|so)\s+)?(?:is|are|was|were)\b/.test(part.text)) continue;
+        for (const [index, part] of parts.entries()) {
+          if (index < asked || /^\s*(?:(?:and|but|so)\s+)?(?:is|are|was|were)\b/.test(part.text)) continue;
           for (const mention of part.mentions) {
-            const before = text.slice(part.start, mention.start).trimEnd();
-            if (againstExample.test(before)) give(mention, { ...dislike(2), byExample: true }, part);
-            else if (byExample.test(before)) give(mention, { ...like(4), byExample: true }, part);
+            const example = exampleOpinion(text, parts, index, mention, sentence);
+            if (example !== undefined) give(mention, example, part);
           }
         }
       }
@@ -382,13 +394,19 @@ function writtenAsTitle(message: string, start: number, end: number, anywhere = 
   const first = message.charAt(start);
   if (first === first.toLowerCase()) return false;
   // The message's first word is a title when an opinion of it follows ("Twister was boring", "Fargo? Loved it").
-  if (!anywhere && before.trim() === '' && !opinionPredicate.test(message.slice(end))) return false;
+  if (!anywhere && before.trim() === '' && !opinionPredicate.test(message.slice(end)) && !exampleAfterFirst.test(message.slice(end))) return false;
   const next = /^\s+([A-Za-z][\w']*)/.exec(message.slice(end))?.[1];
   const previous = /([A-Za-z][\w']*)\s+$/.exec(before);
   const previousOpensSentence = previous !== null && /(?:^|[.!?:"“(]\s*)$/.test(before.slice(0, previous.index));
   const capitalised = (word: string | undefined) => word !== undefined && /^[A-Z]/.test(word) && !/^I(?:'|$)/.test(word);
   return !capitalised(next) && (previousOpensSentence || !capitalised(previous?.[1]));
 }
+
+/**
+ * A message opening with a title asks for films like it when a mix or a change follows: "Alien meets Jaws", "Fargo but
+ * funnier", "Heat, but darker", "Die-Hard-style": its capitalised first word is then a title.
+ */
+const exampleAfterFirst = /^\s*(?:[-–]\s*(?:style|type|esque)\b|(?:meets|crossed with|mixed with)\s+\S|,?\s+but\s+(?:(?:a\s+)?(?:bit|little|lot|much|tad|slightly|way)\s+)?(?:darker|funnier|scarier|lighter|older|newer|shorter|longer|better|grittier|sadder|happier|gentler|creepier|more|less|for|in|from|set|made)\b)/i;
 
 /**
  * An opinion said of the word just before: "was boring", "is not bad", "was a masterpiece", "was ok I guess", "? Loved it",
@@ -511,6 +529,57 @@ function whose(text: string, at: number, words: string, opinion: Opinion | undef
   if (otherAt <= selfAt && reportedAt <= userAt) return { opinion };
   if (exceptMe.test(text.slice(sentence.start, sentence.end))) return { opinion: opinion.polarity === 'like' ? dislike(2) : like(4) };
   return { opinion: undefined, reported: true };
+}
+
+/**
+ * A title asked for by example, whatever opinion words the part holds: "something like Alien", "similar to Se7en", "in
+ * the vein of Casablanca", "a mix of Star Wars and Toy Story" (both), "Alien meets Jaws" (both), "a Die Hard-style movie",
+ * "if I liked Titanic, what else…", "The Godfather but in the 80s"; "nothing like Titanic" turns it down. Undefined when
+ * the title is not named as an example ("I hate movies like Alien" is a dislike: `ownOpinion` reads it).
+ */
+function exampleOpinion(text: string, parts: readonly Part[], index: number, mention: Mention, sentence: { start: number; end: number }): Opinion | undefined {
+  const part = parts[index];
+  if (part === undefined) return undefined;
+  const asExample: Opinion = { ...like(4), byExample: true };
+  const before = text.slice(part.start, mention.start).trimEnd();
+  if (againstExample.test(before)) return { ...dislike(2), byExample: true };
+  if (byExample.test(before)) {
+    const against = part.cues.some((cue) => cue.end <= mention.start && cue.opinion?.polarity === 'dislike' && !byExample.test(text.slice(part.start, cue.end)));
+    return against ? undefined : asExample;
+  }
+  if (asKind.test(text.slice(mention.end, part.end))) return asExample;
+  // "Alien meets Jaws": a title set beside another.
+  for (const other of part.mentions) {
+    if (other === mention) continue;
+    const between = other.end <= mention.start ? text.slice(other.end, mention.start) : text.slice(mention.end, other.start);
+    if (meets.test(between)) return asExample;
+  }
+  // "A mix of Star Wars and Toy Story", "similar to Heat or Ronin": a bare part after one asking by example shares it.
+  if (part.bare && (part.joined === 'list' || part.joined === 'comma')) {
+    for (let at = index - 1; at >= 0; at--) {
+      const earlier = parts[at] as Part;
+      const first = earlier.mentions[0];
+      if (first !== undefined && !earlier.bare) {
+        const opening = text.slice(earlier.start, first.start).trimEnd();
+        return byExample.test(opening) && !againstExample.test(opening) && earlier.cues.every((cue) => cue.opinion?.polarity !== 'dislike') ? asExample : undefined;
+      }
+      if (!earlier.bare || (earlier.joined !== 'list' && earlier.joined !== 'comma' && at > 0)) return undefined;
+    }
+  }
+  // "The Godfather but in the 80s", "Fargo, but funnier": a title opening the sentence, then a change after "but".
+  const next = parts[index + 1];
+  if (
+    part.mentions.length === 1 &&
+    openingWords.test(text.slice(sentence.start, mention.start)) &&
+    text.slice(mention.end, part.end).trim() === '' &&
+    next !== undefined &&
+    next.mentions.length === 0 &&
+    /\bbut\b/.test(text.slice(part.end, next.start)) &&
+    changeAfterBut.test(next.text)
+  ) {
+    return asExample;
+  }
+  return undefined;
 }
 
 /** The opinion a part's own words give a title in it: "something like X", else the nearest opinion word (before it on a tie). */

@@ -26,6 +26,12 @@ export interface Refinement {
    * and explanations say which parts of it an item meets and which it misses.
    */
   asked?: AskedFor | undefined;
+  /**
+   * The films the turn asks for more like ("something like Heat", "a mix of Star Wars and Toy Story", "like Fargo but
+   * funnier"), for the ranking (`exampleFit`; the explanations do not read it): each one's genres, and `lean`, the genres
+   * a change to them leans to (comedy for "but funnier"), whose films come first after the genres asked for.
+   */
+  examples?: { genres: readonly (readonly string[])[]; lean?: readonly string[] | undefined } | undefined;
 }
 
 /** A session's explicit request, as the ranking and the explanations read it. */

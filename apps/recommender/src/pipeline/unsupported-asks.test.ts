@@ -78,3 +78,22 @@ describe('unsupportedAsks (third multi-turn QA pass)', () => {
     expect(unsupportedNote([])).toBeUndefined();
   });
 });
+
+describe('unsupportedAsks (fourth multi-turn QA pass)', () => {
+  it('reads a film named as a kind ("a Fargo-style movie") as the film, and a person so named as a person', () => {
+    // Before: "a Die Hard-style movie" was read as a person, "Die Hard-style", and the reply said it could not choose by cast.
+    expect(asked('a Fargo-style movie')).toEqual([]);
+    expect(asked('an Alien-esque film')).toEqual([]);
+    expect(asked('a Tarantino-style movie')).toEqual([['person', 'Tarantino', false]]);
+  });
+
+  it('reads asks for how well a film is made, and not praise of one', () => {
+    // Before: "in the spirit of Forrest Gump but with better acting" was answered as if the list had better acting.
+    expect(asked('in the spirit of Forrest Gump but with better acting')).toEqual([['quality', 'better acting', false]]);
+    expect(asked('something with a great story please')).toEqual([['quality', 'great story', false]]);
+    expect(asked('like Heat but more realistic')).toEqual([['quality', 'more realistic', false]]);
+    expect(asked('something less predictable')).toEqual([['quality', 'less predictable', false]]);
+    expect(unsupportedNote(unsupportedAsks('like Alien but with better acting'))).toBe('I cannot choose films by how well they are made (better acting), so these go by the rest of what you asked.');
+    for (const message of ["They're so well-written.", 'Practical effects always look more realistic and believable.', 'I love coming up with a great story in a short time.']) expect(asked(message), message).toEqual([]);
+  });
+});

@@ -1,6 +1,7 @@
 /**
  * Asks a film catalogue of titles, years and genres (MovieLens 100K, the synthetic world) cannot honour: running times,
- * studios, where a film streams, who is in it or made it, its language or country, its age rating. The chat reply says
+ * studios, where a film streams, who is in it or made it, its language or country, its age rating, how well it is made
+ * ("with better acting"). The chat reply says
  * plainly that it did not filter by them, and their words are searched for in no title ("a movie with Tom Hanks" had
  * listed *Tom & Viv*, "something in Spanish" *The Spanish Prisoner*) and read as no request or opinion.
  *
@@ -10,7 +11,7 @@
  */
 
 /** What kind of thing an ask filters by. */
-export type UnsupportedKind = 'length' | 'studio' | 'streaming' | 'person' | 'language' | 'age rating';
+export type UnsupportedKind = 'length' | 'studio' | 'streaming' | 'person' | 'language' | 'age rating' | 'quality';
 
 export interface UnsupportedAsk {
   kind: UnsupportedKind;
@@ -26,6 +27,25 @@ export interface UnsupportedAsk {
 /** Asking for a running time: "shorter", "a short film", "under 90 minutes", "not too long", "less than two hours". */
 const lengthAsk =
   /\b(?:shorter|longer|short (?:one|film|movie)s?|(?:something|anything) short\b|(?:not|nothing) (?:too |so |that )?long|running time|runtime|(?:under|less than|no more than|at most|within|over|more than)\s+(?:an?|one|two|three|\d+(?:\.\d+)?)\s*(?:and a half\s+)?(?:hours?|hrs?|h|minutes?|mins?)\b|\d+\s*(?:minutes?|mins?)\b)/gi;
+
+/**
+ * Asking for how well a film is made, which the catalogue does not record: "but with better acting", "something with a
+ * great story", "but more realistic", "something less predictable", "but smarter", "a better-written one". Asked only: a
+ * comparative or "with …" after a request word or "but"; praise ("they're so well-written", "practical effects look more
+ * realistic", "coming up with a great story") is no ask (of the 26,543 Synthetic-Persona-Chat test turns, one reads as an ask: "I love anything with a good story").
+ */
+const QUALITY = String.raw`(?:acting|actors|performances?|cast|story(?:line|telling)?|plot|script|writing|screenplay|dialogue|ending|direction|cinematography|special effects|effects|cgi|visuals|soundtrack|music|characters?)`;
+const ASKING = String.raw`(?:but|something|anything|ones?|films?|movies?)`;
+const qualityAsk = new RegExp(
+  [
+    String.raw`\b${ASKING}\s+(?:with\s+)?(?:a\s+)?(?:(?:bit|little|lot)\s+)?(?:better|stronger|smarter|deeper)\s+${QUALITY}\b`,
+    String.raw`\b${ASKING}\s+with\s+(?:a\s+)?(?:really\s+)?(?:good|great|strong|solid|excellent|superb|amazing)\s+${QUALITY}\b`,
+    String.raw`\b${ASKING}\s+(?:(?:a\s+)?(?:bit|little|lot)\s+)?(?:more|less)\s+(?:realistic|predictable|original|clever|intelligent|believable|cheesy)\b`,
+    String.raw`\b(?:but|something|anything|bit|little|lot)\s+(?:smarter|cleverer)\b`,
+    String.raw`\bbetter[- ](?:acted|written|made|directed)\b`,
+  ].join('|'),
+  'gi',
+);
 
 /** Streaming services ("on Netflix", "Disney+", "Amazon Prime"); ambiguous names ("Peacock", "Amazon") only after "on". */
 const streamingAsk =
@@ -98,6 +118,10 @@ export function unsupportedAsks(message: string, options: UnsupportedAskOptions 
     found.push({ kind, said, negated: negation !== null, start, end });
   };
   for (const match of text.matchAll(lengthAsk)) add('length', match[0], match.index, match.index + match[0].length);
+  for (const match of text.matchAll(qualityAsk)) {
+    const said = match[0].replace(/^(?:but|something|anything|ones?|films?|movies?|bit|little|lot)\s+(?:with\s+)?(?:a\s+)?(?:(?:bit|little|lot|really)\s+)?/i, '');
+    add('quality', said, match.index, match.index + match[0].length);
+  }
   for (const match of text.matchAll(streamingAsk)) {
     // "I'll watch it on Netflix", "it's on Netflix": where a film the user has in mind is, not a filter asked for.
     if (aboutOne.test(text.slice(Math.max(0, match.index - 30), match.index))) continue;
@@ -120,10 +144,12 @@ export function unsupportedAsks(message: string, options: UnsupportedAskOptions 
       const at = match.index + match[0].indexOf(match[1] ?? '');
       // The end of a longer capitalised name ("the Lord of the Rings movies", "the Fast and Furious movies") is no person.
       const insideName = /\p{Lu}[\p{L}'’]*\s+(?:of|and|&|of the|in the|on the|at the|to the)\s+$/u.test(text.slice(Math.max(0, at - 30), at));
-      if (name === '' || insideName || notPeople.test(first) || options.isTitle?.(name) === true || options.isGenre?.(name.toLowerCase()) === true) continue;
+      // "A Die Hard-style movie" names a film as a kind; "a Tarantino-style movie" still names a person.
+      const asKind = name.replace(/[-–](?:style|type|esque|inspired|ish|like)$/i, '');
+      if (name === '' || insideName || notPeople.test(first) || options.isTitle?.(name) === true || options.isTitle?.(asKind) === true || options.isGenre?.(name.toLowerCase()) === true) continue;
       // The whole phrase, preposition included ("with Tom Hanks"), is what is left out of the search; a name before "film" is the name alone.
       const start = /^\s*\p{Lu}/u.test(match[0]) ? at : match.index;
-      add('person', name, start, at + name.length);
+      add('person', asKind, start, at + name.length);
     }
   }
   return found.sort((left, right) => left.start - right.start);
@@ -154,6 +180,7 @@ const describedAs: Record<UnsupportedKind, string> = {
   person: 'who is in them or who made them',
   language: 'language or country',
   'age rating': 'age rating',
+  quality: 'how well they are made',
 };
 
 /**
