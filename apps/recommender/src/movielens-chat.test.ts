@@ -461,6 +461,14 @@ describe.skipIf(!directory)('Chat-Rec with a model on the MovieLens catalogue (r
     expect(shining.reply).toMatch(/None of these is much like it|Only (?:one|\d) of these (?:is|are) like it/);
     const matrix = await ask('cmp-matrix', 'something like The Matrix but funnier');
     expect(matrix.reply).toContain('I cannot find The Matrix in my catalogue (its films go up to 1998)');
+    // Review: a film the catalogue lacks beside one it has is said too (it had answered "Here is what I would suggest" by
+    // Heat alone); one found with initials ("L.A. Confidential") is no film missing, nor is Disney World a studio asked for.
+    const half = await ask('cmp-heat-matrix', 'a mix of Heat and The Matrix please');
+    expect(half.reply).toContain('I cannot find The Matrix in my catalogue (its films go up to 1998)');
+    const initials = await ask('cmp-la', 'something like L.A. Confidential but funnier');
+    expect(initials.reply).not.toContain('I cannot find');
+    const park = await ask('cmp-park', 'We just got back from Disney World, something fun for the kids tonight');
+    expect(park.reply).not.toContain('I cannot choose films by');
     // A change to an earlier request by example goes on with its film.
     const se7en = await ask('cmp-se7en', 'similar to Se7en please', 'but scarier');
     expect(se7en.items.filter((item) => has(item, 'Horror')).length, se7en.reply).toBeGreaterThanOrEqual(3);

@@ -772,10 +772,11 @@ export class ChatRec {
       // "Something shorter", "no Disney", "on Netflix", "with Tom Hanks": the catalogue carries none of these, so say the list
       // does not answer that part (it had answered as if it had, or searched "Disney" and "Tom" as title words).
       const cannot = unsupportedNote(turn.unsupported ?? []);
-      // "Something like The Matrix": a film the catalogue lacks is said to be missing, not answered as if it had been used.
+      // "Something like The Matrix", "a mix of Heat and The Matrix": a film the catalogue lacks is said to be missing, not
+      // answered as if it had been used (unless it is part of a title found: "L" of "L.A. Confidential").
       const latest = this.options.catalog.latestYear();
       const missing =
-        turn.unknownExample === undefined || byExample.length > 0
+        turn.unknownExample === undefined || byExample.some((item) => item.title.toLowerCase().includes((turn.unknownExample ?? '').toLowerCase()))
           ? ''
           : `I cannot find ${turn.unknownExample} in my catalogue${latest === undefined ? '' : ` (its films go up to ${latest})`}, so these go by the rest of what you asked. `;
       const length = `${missing}${cannot === undefined ? '' : `${cannot} `}`;

@@ -299,6 +299,14 @@ describe('classifyTurn: fourth multi-turn QA pass (comparative requests)', () =>
     expect(classifyTurn('something like The Matrix but funnier', fresh).unknownExample).toBe('The Matrix');
     expect(classifyTurn('a mix of Inception and Laugh Riot', fresh).unknownExample).toBe('Inception');
     for (const message of ['something like Laugh Riot but funnier', 'something like that but older', 'something like the first one', 'something like a comedy']) expect(classifyTurn(message, fresh).unknownExample, message).toBeUndefined();
+    // Review: every film of a list is looked at ("a mix of Laugh Riot and The Matrix" had said nothing of The Matrix).
+    expect(classifyTurn('a mix of Laugh Riot and The Matrix please', fresh).unknownExample).toBe('The Matrix');
+    expect(classifyTurn('something like Laugh Riot, The Matrix or Inception', fresh).unknownExample).toBe('The Matrix and Inception');
+    // The classifier reads the reader's words of a mix ("a fusion of", "a crossover of", "in the mold of": they had been a
+    // question about the film after "what about", and no film missing after them).
+    expect(classifyTurn('how about a fusion of Laugh Riot and The Matrix', fresh)).toMatchObject({ intent: 'recommend', unknownExample: 'The Matrix' });
+    expect(classifyTurn('what about a crossover of Laugh Riot and Blood Night', fresh).intent).toBe('recommend');
+    expect(classifyTurn('something in the mold of Laugh Riot and The Matrix', fresh).unknownExample).toBe('The Matrix');
   });
 
   it('reads "for adults" as a lean away from children\'s films, only in a request', () => {

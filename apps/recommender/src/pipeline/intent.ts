@@ -2,6 +2,7 @@ import type { Item } from '@personalab/core';
 import { genresOf } from './constraints.js';
 import { correctGenreTypos, stem, tagStems } from './taste.js';
 import type { Refinement } from './types.js';
+import { EXAMPLE_OPENER } from './title-opinions.js';
 import { unsupportedAsks, type UnsupportedAsk } from './unsupported-asks.js';
 
 export type Intent = 'recommend' | 'explain' | 'refine' | 'chitchat';
@@ -413,29 +414,33 @@ export function classifyTurn(message: string, context: TurnContext): ClassifiedT
 }
 
 /** Where a request by example names its film: after "something like", "similar to", "in the vein of", "a mix of", …. */
-const exampleNamed =
-  /\b(?:(?:something|anything|stuff|movies?|films?|ones?|more|others?)(?:\s+\w+)?\s+(?:like|such as)|similar to|in the (?:vein|style|spirit) of|along the lines of|(?:mix|mixture|blend|cross|combination|combo|mash-?up|hybrid)\s+(?:of|between))\s+/gi;
+const exampleNamed = new RegExp(String.raw`\b${EXAMPLE_OPENER}\s+`, 'gi');
 
 /**
- * A film a request by example names that the catalogue does not have ("something like The Matrix but funnier", on a
- * catalogue that ends in 1998), as written, so the reply can say it could not use it rather than answer as if it had.
+ * The films a request by example names that the catalogue does not have ("something like The Matrix but funnier", on a
+ * catalogue that ends in 1998; "a mix of Heat and The Matrix"), as written ("The Matrix and Inception"), so the reply can
+ * say it could not use them rather than answer as if it had. Each film of a list is looked at (only the first had been:
+ * "a mix of Heat and The Matrix" went by Heat and said nothing of The Matrix).
  */
 function unknownExample(message: string, context: TurnContext): string | undefined {
+  const missing: string[] = [];
   for (const match of message.replace(/[’‘]/g, "'").matchAll(exampleNamed)) {
     const start = match.index + match[0].length;
-    // Up to what follows a title: the change ("but funnier"), an audience, a second film ("and Toy Story").
-    const rest = message.slice(start).split(/\s+(?:but|for|with|from|and|or|please|that|which|in the|set in|made in|except)\b|[,;]/i)[0] ?? '';
-    const written = titleAsWritten(rest, 0, context.knownTags);
-    if (written === undefined) continue;
-    const found = context.looseTitles?.(written) ?? [];
-    if (found.length === 0 && !namesTitleStart(written, context.allItems)) return written;
+    // Up to what follows the titles: the change ("but funnier"), an audience, the sentence's end (not the stop of "L.A.").
+    const names = message.slice(start).split(/\s+(?:but|for|with|from|please|that|which|in the|set in|made in|except)\b|[;!?\n]|(?<!\b\p{Lu})\.(?:\s|$)/iu)[0] ?? '';
+    for (const name of names.split(/\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+/i)) {
+      const written = titleAsWritten(name, 0, context.knownTags);
+      if (written === undefined) continue;
+      // The whole name is looked up ("L.A. Confidential"; titleAsWritten stops at its first full stop).
+      const found = context.looseTitles?.(name) ?? [];
+      if (found.length === 0 && !namesTitleStart(name, context.allItems) && !namesTitleStart(written, context.allItems) && !missing.includes(written)) missing.push(written);
+    }
   }
-  return undefined;
+  return missing.length === 0 ? undefined : missing.length === 1 ? missing[0] : `${missing.slice(0, -1).join(', ')} and ${missing.at(-1)}`;
 }
 
 /** What opens a request by example after "what about" or "how about": "something like", "similar to", "a mix of", "more like". */
-const byExampleOpening =
-  /^\s*(?:(?:something|anything|stuff|movies?|films?|ones?|more|others?)(?:\s+\w+)?\s+(?:like|such as|similar to)|similar to|in the (?:vein|style|spirit) of|along the lines of|(?:a\s+)?(?:mix|mixture|blend|cross|combination|combo|mash-?up|hybrid)\s+(?:of|between))\b/;
+const byExampleOpening = new RegExp(String.raw`^\s*(?:(?:something|anything|stuff|movies?|films?|ones?|more|others?)(?:\s+\w+)?\s+similar to|(?:a\s+)?${EXAMPLE_OPENER})\b`);
 
 /**
  * The words of `message` from `start` when they are written as a film title: capitalised ("The Matrix", "Avatar",

@@ -490,4 +490,17 @@ describe('TitleOpinionReader: fourth multi-turn QA pass (comparative requests)',
     expect(examples('Speed but funnier')).toEqual([['Speed (1994)', 'like', true]]);
     expect(examples('speed but funnier')).toEqual([]);
   });
+
+  it('reads a verdict after a title\'s "but" as no change, and every change word at the message\'s start (review)', () => {
+    // Before: "Fargo, but in the end it was boring" and "Scream, but for me it dragged" named their film as an example (a
+    // liking, rated 4), and a message opening "Alien, but with better acting" or "Alien but sillier" named no film (the
+    // first word's list of changes was shorter than the one after "but").
+    expect(examples('Fargo, but in the end it was boring')).toEqual([['Fargo (1996)', 'dislike', false]]);
+    expect(examples('Scream, but for me it dragged')).toEqual([]);
+    expect(examples('Fargo, but not for me')).toEqual([]);
+    expect(examples('Alien, but with better acting')).toEqual([['Alien (1979)', 'like', true]]);
+    expect(examples('Alien but sillier')).toEqual([['Alien (1979)', 'like', true]]);
+    expect(examples('Pulp Fiction but not so violent')).toEqual([['Pulp Fiction (1994)', 'like', true]]);
+    expect(examples('Twister but less boring')).toEqual([['Twister (1996)', 'like', true]]);
+  });
 });

@@ -81,18 +81,30 @@ const cuePatterns = (
 const againstExample =
   /\b(?:nothing|none|not (?:anything|something|more|another)|no (?:more\s+)?(?:movies?|films?|ones?|more)|(?:something|anything|movies?|films?|ones?)\s+(?:that'?s\s+|that is\s+)?not|(?:don'?t|do not|never)\s+(?:[\w']+\s+){0,3}?(?:anything|something|movies?|films?|more|others?))(?:\s+\w+)?\s+(?:like|such as|similar to|in the vein of|along the lines of)\s*$/;
 /** Asking for items like a title ("something like Alien") names it as a seed, a liking in effect. */
-const byExample =
-  /\b(?:(?:something|anything|stuff|movies?|films?|ones?|more|others?)(?:\s+\w+)?\s+(?:like|such as)|similar to|in the (?:vein|style|spirit|mou?ld) of|along the lines of|(?:a\s+)?(?:mix|mixture|blend|cross|crossover|combination|combo|mash-?up|hybrid|fusion)\s+(?:of|between)|(?:if|since|as|because|given that)\s+(?:i|you|we)\s+(?:(?:really|all|also|both)\s+)?(?:liked|loved|enjoyed|like|love|enjoy)|^\s*(?:(?:ok(?:ay)?|so|fine|alright)[\s,]+)*(?:just|simply)\s+like)\s*(?:the\s+)?$/;
+/**
+ * The words that open a request by example, right before its film: "something like", "similar to", "in the vein of", "a
+ * mix of" (the intent classifier reads the same words: one list, so a reader and the classifier agree on "a fusion of").
+ */
+export const EXAMPLE_OPENER = String.raw`(?:(?:something|anything|stuff|movies?|films?|ones?|more|others?)(?:\s+\w+)?\s+(?:like|such as)|similar to|in the (?:vein|style|spirit|mou?ld) of|along the lines of|(?:mix|mixture|blend|cross|crossover|combination|combo|mash-?up|hybrid|fusion)\s+(?:of|between))`;
+const byExample = new RegExp(
+  String.raw`\b(?:${EXAMPLE_OPENER}|(?:if|since|as|because|given that)\s+(?:i|you|we)\s+(?:(?:really|all|also|both)\s+)?(?:liked|loved|enjoyed|like|love|enjoy)|^\s*(?:(?:ok(?:ay)?|so|fine|alright)[\s,]+)*(?:just|simply)\s+like)\s*(?:the\s+)?$`,
+);
 /** A title set beside another as a mix ("Alien meets Jaws", "Heat crossed with Fargo"): between two blanked titles. */
 const meets = /^\s*(?:meets|crossed with|mixed with|x|\+|with a (?:bit|dash|touch) of)\s*$/;
-/** A title used as a kind ("a Die Hard-style movie", "Alien-esque", "Fargo-type films"): the words right after it. */
-const asKind = /^\s*[-–]?\s*(?:style|type|esque|inspired|ish)\b/;
+/** What makes a title a kind when it follows it: "a Die Hard-style movie", "Alien-esque", "Fargo-type films". */
+const KIND = String.raw`(?:style|type|esque|inspired|ish)\b`;
+/** A title used as a kind: the words right after it. */
+const asKind = new RegExp(String.raw`^\s*[-–]?\s*${KIND}`);
+/**
+ * A change asked of a title, after its "but": "funnier", "in the 80s", "for adults", "with better acting", "not so violent"
+ * ("not for me", "not as good" are verdicts).
+ */
+const CHANGE = String.raw`(?:(?:a\s+)?(?:bit|little|lot|much|tad|slightly|way)\s+)?(?:(?:darker|funnier|scarier|lighter|older|newer|shorter|longer|better|grittier|sadder|happier|gentler|creepier|sillier|smarter|cheerier|sweeter|bloodier|weirder|stranger|more|less|for|in|from|with|without|set|made|starring)\b|not\s+(?:so|too|that|quite)\s+(?!(?:good|great|bad|fun|funny|interesting)\b)\w)`;
 /**
  * What a message opening with a title may go on with to ask for films like it with a change: "Fargo but funnier", "The
  * Godfather but in the 80s", "Heat, but darker", "Clueless but for adults". Read after the "but" (the part after it).
  */
-export const changeAfterBut =
-  /^\s*(?:(?:a\s+)?(?:bit|little|lot|much|tad|slightly|way)\s+)?(?:darker|funnier|scarier|lighter|older|newer|shorter|longer|better|grittier|sadder|happier|gentler|creepier|sillier|smarter|cheerier|sweeter|bloodier|weirder|stranger|more|less|for|in|from|with|without|set|made|starring|not)\b/;
+export const changeAfterBut = new RegExp(String.raw`^\s*${CHANGE}`);
 /** What may come before a title that opens a request by example ("a", "something", "how about"). */
 const openingWords = /^\s*(?:(?:a|an|the|something|anything|maybe|how about|what about|like|kind of|sort of|basically|ok|okay|so)\s+)*$/;
 
@@ -406,7 +418,7 @@ function writtenAsTitle(message: string, start: number, end: number, anywhere = 
  * A message opening with a title asks for films like it when a mix or a change follows: "Alien meets Jaws", "Fargo but
  * funnier", "Heat, but darker", "Die-Hard-style": its capitalised first word is then a title.
  */
-const exampleAfterFirst = /^\s*(?:[-–]\s*(?:style|type|esque)\b|(?:meets|crossed with|mixed with)\s+\S|,?\s+but\s+(?:(?:a\s+)?(?:bit|little|lot|much|tad|slightly|way)\s+)?(?:darker|funnier|scarier|lighter|older|newer|shorter|longer|better|grittier|sadder|happier|gentler|creepier|more|less|for|in|from|set|made)\b)/i;
+const exampleAfterFirst = new RegExp(String.raw`^\s*(?:[-–]\s*${KIND}|(?:meets|crossed with|mixed with)\s+\S|,?\s+but\s+${CHANGE})`, 'i');
 
 /**
  * An opinion said of the word just before: "was boring", "is not bad", "was a masterpiece", "was ok I guess", "? Loved it",
@@ -575,7 +587,10 @@ function exampleOpinion(text: string, parts: readonly Part[], index: number, men
     next !== undefined &&
     next.mentions.length === 0 &&
     /\bbut\b/.test(text.slice(part.end, next.start)) &&
-    changeAfterBut.test(next.text)
+    changeAfterBut.test(next.text) &&
+    // A verdict after the "but" is no change: "Fargo, but in the end it was boring", "Scream, but for me it dragged".
+    !/\b(?:it|that one|this one)\b/.test(next.text) &&
+    next.cues.every((cue) => cue.opinion === undefined || /\b(?:less|more)\s+$/.test(text.slice(next.start, cue.start)))
   ) {
     return asExample;
   }

@@ -97,3 +97,25 @@ describe('unsupportedAsks (fourth multi-turn QA pass)', () => {
     for (const message of ["They're so well-written.", 'Practical effects always look more realistic and believable.', 'I love coming up with a great story in a short time.']) expect(asked(message), message).toEqual([]);
   });
 });
+
+describe('unsupportedAsks (review of the third and fourth passes)', () => {
+  it('reads no studio in a theme park, and no person in a series named by its title', () => {
+    // Before: 40 Synthetic-Persona-Chat turns naming Disney World read as a studio ask ("I cannot choose films by studio
+    // (Disney)"), and "the Conjuring movies", "the new Hobbit movie" as a person ("who is in them or who made them (Conjuring)").
+    for (const message of [
+      'We just got back from Disney World, something fun for the kids tonight',
+      "I've never been to Disneyland or Disney World",
+      'I love the Conjuring movies. Anything scary?',
+      'I love the Fast and Furious movies, the Hangover movies, and the Marvel Cinematic Universe movies.',
+      "We're going to see the new Frozen movie.",
+      'I was thinking about seeing the new James Bond movie.',
+    ]) {
+      expect(asked(message).filter(([kind]) => kind !== 'studio' || !/Disney/.test(message)), message).toEqual(message.includes('Marvel') ? [['studio', 'Marvel', false]] : []);
+    }
+    expect(asked('We just got back from Disney World, something fun for the kids tonight')).toEqual([]);
+    // A studio, and a person before "film" or "fan", are still read.
+    expect(asked('something from Disney, not Pixar')).toEqual([['studio', 'Disney', false], ['studio', 'Pixar', true]]);
+    expect(asked('I love Judd Apatow movies')).toEqual([['person', 'Judd Apatow', false]]);
+    expect(asked('a Hitchcock film')).toEqual([['person', 'Hitchcock', false]]);
+  });
+});

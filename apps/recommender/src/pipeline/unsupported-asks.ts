@@ -54,9 +54,12 @@ const streamingAsk =
 /** Words before "on Netflix" that place one film the user has in mind: "watch it", "saw that one", "it's (finally)". */
 const aboutOne = /\b(?:it|that|this|them|those|that one|this one)\s*$|\b(?:it's|it is|it was|they're|they are)\s+(?:(?:also|now|finally|still|already|only)\s+)?$/i;
 
-/** Studios, by names that are no everyday words; "Universal", "Paramount", "Columbia", "Marvel" only capitalised (below). */
+/**
+ * Studios, by names that are no everyday words; "Universal", "Paramount", "Columbia", "Marvel" only capitalised (below).
+ * Not a theme park ("we just got back from Disney World": 40 of the Synthetic-Persona-Chat turns naming Disney).
+ */
 const studioAsk =
-  /\b(?:(?:from|by|made by|produced by)\s+)?(disney(?:'s)?|walt disney|pixar|dreamworks|studio ghibli|ghibli|miramax|mgm|lionsgate|lions gate|a24|warner bros\.?|warner brothers|20th century fox|twentieth century fox|fox searchlight|new line cinema|touchstone pictures|amblin)(?![\p{L}\p{N}+])/giu;
+  /\b(?:(?:from|by|made by|produced by)\s+)?(disney(?:'s)?|walt disney|pixar|dreamworks|studio ghibli|ghibli|miramax|mgm|lionsgate|lions gate|a24|warner bros\.?|warner brothers|20th century fox|twentieth century fox|fox searchlight|new line cinema|touchstone pictures|amblin)(?![\p{L}\p{N}+])(?!\s+(?:world|land|parks?|resorts?|cruises?|on ice|vacations?|trips?)\b)/giu;
 const capitalisedStudioAsk = /\b(?:(?:[Ff]rom|[Bb]y|[Mm]ade by|[Pp]roduced by)\s+)?(Universal|Paramount|Columbia Pictures|Marvel|DC Comics|Sony Pictures)(?![\p{L}\p{N}+])/gu;
 
 /** Age ratings: "rated PG", "PG-13", "R-rated", "nothing rated R", "NC-17", "MPAA rating". */
@@ -144,9 +147,12 @@ export function unsupportedAsks(message: string, options: UnsupportedAskOptions 
       const at = match.index + match[0].indexOf(match[1] ?? '');
       // The end of a longer capitalised name ("the Lord of the Rings movies", "the Fast and Furious movies") is no person.
       const insideName = /\p{Lu}[\p{L}'’]*\s+(?:of|and|&|of the|in the|on the|at the|to the)\s+$/u.test(text.slice(Math.max(0, at - 30), at));
+      // "The Conjuring movies", "the new Hobbit movie": a series named by its title, not a person (Persona-Chat's "the Hangover
+      // movies"); "the Judd Apatow movies" is then no person either, where "Judd Apatow movies" and "a Hitchcock film" are.
+      const series = /(?:\bthe\s+(?:(?:new|newest|latest|last|next|first|original|old|older|other|whole|recent)\s+)?|\b(?:new|newest|latest|next)\s+)$/i.test(text.slice(Math.max(0, at - 30), at));
       // "A Die Hard-style movie" names a film as a kind; "a Tarantino-style movie" still names a person.
       const asKind = name.replace(/[-–](?:style|type|esque|inspired|ish|like)$/i, '');
-      if (name === '' || insideName || notPeople.test(first) || options.isTitle?.(name) === true || options.isTitle?.(asKind) === true || options.isGenre?.(name.toLowerCase()) === true) continue;
+      if (name === '' || insideName || series || notPeople.test(first) || options.isTitle?.(name) === true || options.isTitle?.(asKind) === true || options.isGenre?.(name.toLowerCase()) === true) continue;
       // The whole phrase, preposition included ("with Tom Hanks"), is what is left out of the search; a name before "film" is the name alone.
       const start = /^\s*\p{Lu}/u.test(match[0]) ? at : match.index;
       add('person', asKind, start, at + name.length);
