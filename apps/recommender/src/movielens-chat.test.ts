@@ -475,6 +475,31 @@ describe.skipIf(!directory)('Chat-Rec with a model on the MovieLens catalogue (r
     expect(se7en.reply).toContain('Still with Seven (Se7en) (1995) in mind');
   }, 60_000);
 
+  it('reads no running time in time the user has, no mood in a title, and "X, but not for me" as a dislike (review)', async () => {
+    const chat = async (userId: string, message: string) => {
+      service.store.createUser({ id: userId });
+      return service.chatRec.chat({ userId, message, k: 5 });
+    };
+    // Before: "I cannot choose films by running time" for a bus to catch; "a 90 minute movie" still gets it.
+    const bus = await chat('review-bus', 'I have 30 minutes before my bus, anything good?');
+    expect(bus.reply).not.toContain('running time');
+    expect((await chat('review-90', 'a 90 minute movie please, a comedy')).reply).toContain('I cannot choose films by running time');
+    // Before: "Serious picks for something darker" (the mood "dark", from the title's own word).
+    const siege = await chat('review-siege', 'I loved Under Siege 2: Dark Territory');
+    expect(siege.reply).toContain('you like Under Siege 2: Dark Territory (1995)');
+    expect(siege.constraints.mood).toBeUndefined();
+    expect(siege.reply).not.toContain('darker');
+    // Before: no opinion read, and Star Wars listed first.
+    for (const [userId, message, title] of [
+      ['review-sw', 'Star Wars, but not for me', 'Star Wars (1977)'],
+      ['review-fargo', "Fargo but it's not my thing", 'Fargo (1996)'],
+    ] as const) {
+      const turn = await chat(userId, message);
+      expect(turn.reply, message).toContain(`you dislike ${title}`);
+      expect(turn.recommendations.map((entry) => entry.item.title), message).not.toContain(title);
+    }
+  }, 60_000);
+
   it('keeps out what the user disliked, bought or skipped, and moves the list', async () => {
     service.store.createUser({ id: 'events-1' });
     service.store.addEvents('events-1', [{ kind: 'rating', itemId: '50', value: 5 }]);

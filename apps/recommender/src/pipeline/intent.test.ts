@@ -222,6 +222,28 @@ describe('classifyTurn', () => {
       expect(classifyTurn('something heavy', { ...fresh, allItems: () => heavy }).mood?.names).toEqual(['dark']);
       expect(classifyTurn('I loved Heavy', { ...fresh, allItems: () => heavy }).mood).toBeUndefined();
     });
+
+    it('reads no mood in a title written with its punctuation (review)', () => {
+      // Before: a title's colon left two spaces where the catalogue's title has one, so "Under Siege 2: Dark Territory" was
+      // not found and set the mood "dark" (as "Halloween: The Curse of Michael Myers" set "halloween"): the only MovieLens
+      // titles to set a mood when named, with "Marlene Dietrich: Shadow and Light".
+      const punctuated = [
+        ...tinyItems,
+        ...['Under Siege 2: Dark Territory (1995)', 'Halloween: The Curse of Michael Myers (1995)', 'Marlene Dietrich: Shadow and Light (1996)'].map((title, index) => ({ id: `p${index}`, title, tags: ['Action'], year: 1995 })),
+      ];
+      const withTitles = { ...fresh, allItems: () => punctuated };
+      for (const message of [
+        'I loved Under Siege 2: Dark Territory',
+        'I loved Halloween: The Curse of Michael Myers, anything like it?',
+        'I loved Marlene Dietrich: Shadow and Light',
+        'Under Siege 2 -- Dark Territory was great, something like it please',
+      ]) {
+        expect(classifyTurn(message, withTitles).mood, message).toBeUndefined();
+      }
+      // A mood word beside the title still counts.
+      expect(classifyTurn('I loved Under Siege 2: Dark Territory, something darker please', withTitles).mood?.names).toEqual(['dark']);
+      expect(classifyTurn('something for Halloween please', withTitles).mood?.names).toEqual(['halloween']);
+    });
   });
 });
 

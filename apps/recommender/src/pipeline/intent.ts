@@ -494,8 +494,14 @@ const changeOfMood =
  */
 function namedTitleSpans(message: string, text: string, allItems: () => Iterable<Item>): { start: number; end: number }[] {
   const spans: { start: number; end: number }[] = [];
-  // One space per code unit, so indices stay those of `text`.
-  const words = text.replace(/[^\p{L}\p{N}]/gu, (character) => ' '.repeat(character.length));
+  // The words single-spaced, as titles are below ("under siege 2: dark" had not matched "under siege 2 dark"), with where each character stands in `text`.
+  let words = '';
+  const at: number[] = [];
+  for (const run of text.matchAll(/[\p{L}\p{N}]+|[^\p{L}\p{N}]+/gu)) {
+    const isWord = /^[\p{L}\p{N}]/u.test(run[0]);
+    words += isWord ? run[0] : ' ';
+    for (let offset = 0; offset < (isWord ? run[0].length : 1); offset++) at.push(run.index + offset);
+  }
   for (const item of allItems()) {
     const title = item.title
       .replace(/\(\d{4}\)/g, '')
@@ -508,7 +514,7 @@ function namedTitleSpans(message: string, text: string, allItems: () => Iterable
       const end = index + title.length;
       if (/[\p{L}\p{N}]/u.test(words[index - 1] ?? '') || /[\p{L}\p{N}]/u.test(words[end] ?? '')) continue;
       if (!/\s/.test(title) && !writtenAsTitle(message, item)) continue;
-      spans.push({ start: index, end });
+      spans.push({ start: at[index] ?? 0, end: (at[end - 1] ?? 0) + 1 });
     }
   }
   return spans;

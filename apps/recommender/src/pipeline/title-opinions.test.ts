@@ -497,10 +497,27 @@ describe('TitleOpinionReader: fourth multi-turn QA pass (comparative requests)',
     // first word's list of changes was shorter than the one after "but").
     expect(examples('Fargo, but in the end it was boring')).toEqual([['Fargo (1996)', 'dislike', false]]);
     expect(examples('Scream, but for me it dragged')).toEqual([]);
-    expect(examples('Fargo, but not for me')).toEqual([]);
+    expect(examples('Fargo, but not for me')).toEqual([['Fargo (1996)', 'dislike', false]]);
     expect(examples('Alien, but with better acting')).toEqual([['Alien (1979)', 'like', true]]);
     expect(examples('Alien but sillier')).toEqual([['Alien (1979)', 'like', true]]);
     expect(examples('Pulp Fiction but not so violent')).toEqual([['Pulp Fiction (1994)', 'like', true]]);
     expect(examples('Twister but less boring')).toEqual([['Twister (1996)', 'like', true]]);
+  });
+
+  it('reads "X, but not for me" as a dislike of X (review)', () => {
+    // Before: no opinion at all ("not for me" had no title before it to fall on, and "Titanic" opening a message was no
+    // title), so the chat listed Star Wars back to the user who had turned it down.
+    for (const [message, title] of [
+      ['Star Wars, but not for me', 'Star Wars (1977)'],
+      ['Titanic, but not for me', 'Titanic (1997)'],
+      ["Fargo but it's not my thing", 'Fargo (1996)'],
+      ["Titanic, but it wasn't my cup of tea", 'Titanic (1997)'],
+      ['Fargo, but not for me. Something with action?', 'Fargo (1996)'],
+    ]) {
+      expect(more.read(message as string).map((opinion) => [opinion.item.title, opinion.polarity, opinion.rating]), message).toEqual([[title, 'dislike', 2]]);
+    }
+    // A change after "but" still asks for films like it; "not for kids" is no verdict of the user's.
+    expect(examples('Fargo, but for adults')).toEqual([['Fargo (1996)', 'like', true]]);
+    expect(examples('Titanic, but not for kids')).toEqual([]);
   });
 });

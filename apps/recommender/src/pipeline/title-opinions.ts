@@ -71,7 +71,8 @@ const cuePatterns = (
     [/\b(?:was|were|seemed|felt)\s+(?:(?:just|only|pretty|kind of|kinda|sort of|really|actually|honestly|quite|fairly|basically|all)\s+)*(?:ok|okay|alright|all right|fine|so-so|so so|average|passable|watchable|middling)\b(?!\s+(?:for|with|by|to)\b)|\b(?:meh|so-so|nothing special|middle of the road|hit or miss|hit and miss|mixed feelings)\b/, lukewarm],
     // "Aliens was better" (than the film before): a liking; "X was better than Y" says nothing of either on its own.
     [/\b(?:was|is|were)\s+(?:(?:much|way|far|a lot|even|so much)\s+)?better\b(?!\s+than\b)/, like(4)],
-    [/\b(?:dislike|disliked|boring|bored|dull|bad|overrated|not (?:a )?(?:big )?fan|not into|not for me|disappointing|disappointed|mediocre|forgettable)\b/, dislike(2)],
+    // "Not for me", "it's not my thing", "wasn't my cup of tea": a dislike.
+    [/\b(?:dislike|disliked|boring|bored|dull|bad|overrated|not (?:a )?(?:big )?fan|not into|disappointing|disappointed|mediocre|forgettable)\b|(?:\bnot|n't) (?:(?:really|just|quite|exactly)\s+)?(?:for me|my (?:thing|cup of tea|kind of (?:film|movie)))\b/, dislike(2)],
     [/\b(?:love|loved|loving|adore|adored|favou?rites?|best|amazing|awesome|brilliant|masterpiece|fantastic|excellent|incredible)\b/, like(5)],
     [/\b(?:like|liked|enjoy|enjoyed|great|good|fun|into|fan of)\b/, like(4)],
   ] satisfies [RegExp, Opinion | undefined][]
@@ -107,6 +108,16 @@ const CHANGE = String.raw`(?:(?:a\s+)?(?:bit|little|lot|much|tad|slightly|way)\s
 export const changeAfterBut = new RegExp(String.raw`^\s*${CHANGE}`);
 /** What may come before a title that opens a request by example ("a", "something", "how about"). */
 const openingWords = /^\s*(?:(?:a|an|the|something|anything|maybe|how about|what about|like|kind of|sort of|basically|ok|okay|so)\s+)*$/;
+
+/**
+ * A verdict that needs no title before it, said after "but" of the film just named: "Star Wars, but not for me", "Fargo
+ * but it's not my thing", "Titanic, but it wasn't my cup of tea". Read as a dislike of that film, not as a request.
+ */
+const NOT_FOR_ME = String.raw`(?:(?:(?:it|that)(?:'s|\s+is|\s+was)\s+)?(?:(?:just|really|simply)\s+)?not|(?:it|that)\s+(?:wasn'?t|isn'?t))\s+(?:(?:really|just|quite|exactly)\s+)?(?:for me|my (?:thing|cup of tea|kind of (?:film|movie)))\b`;
+/** A part that is only such a verdict ("not for me"): it speaks of the title before it, as "it" does. */
+const verdictOnly = new RegExp(String.raw`^\s*${NOT_FOR_ME}[\s.!]*$`);
+/** What a message opening with a title may go on with as a verdict on it: ", but not for me", " but it's not my thing". */
+const verdictAfterBut = new RegExp(String.raw`^[!?.]*\s*,?\s+but\s+${NOT_FOR_ME}`, 'i');
 
 /**
  * Where a sentence divides into parts that can each hold an opinion: commas and semicolons, lists
@@ -278,7 +289,7 @@ export class TitleOpinionReader {
       const asked = question ? parts.findIndex((part) => questionOpening.test(part.text) || /\byou\b/.test(part.text)) : -1;
       const readable = asked < 0 ? parts : parts.slice(0, asked);
       for (const [index, part] of readable.entries()) {
-        if (waiting !== undefined && part.mentions.length === 0 && part.cues.length > 0 && pronoun.test(part.text) && (waiting.part.bare || watched.test(waiting.part.text) || waiting.part.cues.some((cue) => cue.reported === true))) {
+        if (waiting !== undefined && part.mentions.length === 0 && part.cues.length > 0 && (pronoun.test(part.text) || verdictOnly.test(part.text)) && (waiting.part.bare || watched.test(waiting.part.text) || waiting.part.cues.some((cue) => cue.reported === true))) {
           // "… recommend something like it" asks by example.
           const example = againstExample.test(part.text.slice(0, part.text.search(pronoun)).trimEnd())
             ? { ...dislike(2), byExample: true }
@@ -397,7 +408,7 @@ export class TitleOpinionReader {
 
 /**
  * A title at `start` written as one: quoted, or capitalised, not as the message's first word (unless
- * `anywhere`, or an opinion of it follows: "Twister was boring"), and not inside a longer name
+ * `anywhere`, or an opinion of it follows: "Twister was boring", "Titanic, but not for me"), and not inside a longer name
  * ("North Carolina", "The Hating Game", "Beach Boys").
  */
 function writtenAsTitle(message: string, start: number, end: number, anywhere = false): boolean {
@@ -406,7 +417,7 @@ function writtenAsTitle(message: string, start: number, end: number, anywhere = 
   const first = message.charAt(start);
   if (first === first.toLowerCase()) return false;
   // The message's first word is a title when an opinion of it follows ("Twister was boring", "Fargo? Loved it").
-  if (!anywhere && before.trim() === '' && !opinionPredicate.test(message.slice(end)) && !exampleAfterFirst.test(message.slice(end))) return false;
+  if (!anywhere && before.trim() === '' && !opinionPredicate.test(message.slice(end)) && !exampleAfterFirst.test(message.slice(end)) && !verdictAfterBut.test(message.slice(end))) return false;
   const next = /^\s+([A-Za-z][\w']*)/.exec(message.slice(end))?.[1];
   const previous = /([A-Za-z][\w']*)\s+$/.exec(before);
   const previousOpensSentence = previous !== null && /(?:^|[.!?:"“(]\s*)$/.test(before.slice(0, previous.index));

@@ -119,3 +119,32 @@ describe('unsupportedAsks (review of the third and fourth passes)', () => {
     expect(asked('a Hitchcock film')).toEqual([['person', 'Hitchcock', false]]);
   });
 });
+
+describe('unsupportedAsks (review of the offline chat pipeline)', () => {
+  it('reads a number of minutes as a running time only where it qualifies a film', () => {
+    // Before: any "N minutes" was a length ask, so "I have 30 minutes before my bus" was answered "I cannot choose films by running time".
+    for (const message of [
+      'I have 30 minutes before my bus, anything good?',
+      'meet you in 30 minutes, pick a comedy for tonight',
+      'I watched for 20 minutes and got bored. Something else, a thriller?',
+      'back in about 20 minutes, something fun',
+      'I can sometimes work up to 100 hours a week.',
+      'a two hour movie night with friends',
+      // Time the user has, not a film's length, and no film is named (the pipeline had not read it before either).
+      'I only have an hour and a half, something funny',
+    ]) {
+      expect(asked(message), message).toEqual([]);
+    }
+    expect(asked('a 90 minute movie please')).toEqual([['length', '90 minute', false]]);
+    expect(asked('a 90-minute film')).toEqual([['length', '90-minute', false]]);
+    expect(asked('a two-hour comedy')).toEqual([['length', 'two-hour', false]]);
+    expect(asked('a comedy under 90 minutes')).toEqual([['length', 'under 90 minutes', false]]);
+    expect(asked('a thriller no longer than 100 minutes')).toEqual([['length', 'no longer than 100 minutes', false]]);
+    expect(asked('movies around 90 minutes')).toEqual([['length', 'around 90 minutes', false]]);
+    expect(asked('something about 90 minutes long')).toEqual([['length', 'about 90 minutes long', false]]);
+    expect(asked('anything 90 mins max')).toEqual([['length', '90 mins max', false]]);
+    expect(asked('90 minutes or less please')).toEqual([['length', '90 minutes or less', false]]);
+    // The film word stays for the readers: "a two-hour comedy" still asks for comedies.
+    expect(withoutUnsupportedAsks('a two-hour comedy', unsupportedAsks('a two-hour comedy', options)).trim()).toBe('a          comedy');
+  });
+});

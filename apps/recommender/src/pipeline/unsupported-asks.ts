@@ -24,9 +24,26 @@ export interface UnsupportedAsk {
   end: number;
 }
 
-/** Asking for a running time: "shorter", "a short film", "under 90 minutes", "not too long", "less than two hours". */
-const lengthAsk =
-  /\b(?:shorter|longer|short (?:one|film|movie)s?|(?:something|anything) short\b|(?:not|nothing) (?:too |so |that )?long|running time|runtime|(?:under|less than|no more than|at most|within|over|more than)\s+(?:an?|one|two|three|\d+(?:\.\d+)?)\s*(?:and a half\s+)?(?:hours?|hrs?|h|minutes?|mins?)\b|\d+\s*(?:minutes?|mins?)\b)/gi;
+const AMOUNT = String.raw`(?:an?|one|two|three|\d+(?:\.\d+)?)\s*(?:and a half\s+)?`;
+const UNIT = String.raw`(?:hours?|hrs?|h|minutes?|mins?)\b`;
+/** What a length qualifies, looked at only (its genre is still read): "a 90 minute movie", "a two-hour comedy" (not "a two hour movie night"). */
+const LENGTH_OF = String.raw`(?=[- ]?(?:long\s+)?(?:films?|movies?|flicks?|ones?|comed(?:y|ies)|dramas?|thrillers?|westerns?|musicals?|documentar(?:y|ies)|cartoons?)\b(?!\s+(?:night|marathon|session|date)s?\b))`;
+/**
+ * Asking for a running time: "shorter", "a short film", "under 90 minutes", "no longer than 100 minutes", "not too long",
+ * "less than two hours", "a 90 minute movie", "90 minutes or less", "movies around 90 minutes". A number of minutes alone
+ * is time the user has or a time of day ("I have 30 minutes before my bus", "meet you in 30 minutes", "I watched for 20
+ * minutes"), not a film's length; nor is "I only have an hour and a half", which names no film either.
+ */
+const lengthAsk = new RegExp(
+  [
+    String.raw`\b(?:under|less than|no more than|not more than|at most|within|over|more than|(?:no |not |nothing )?(?:longer|shorter) than|max(?:imum)?(?: of)?)\s+${AMOUNT}${UNIT}`,
+    String.raw`\b(?:shorter|longer|short (?:one|film|movie)s?|(?:something|anything) short\b|(?:not|nothing) (?:too |so |that )?long|running time|runtime)`,
+    String.raw`\b${AMOUNT}[- ]?${UNIT}${LENGTH_OF}`,
+    String.raw`\b${AMOUNT}${UNIT}(?:\s+(?:long|or (?:less|under|shorter|so long)|max(?:imum)?|tops|at most|in length)\b)`,
+    String.raw`(?<=\b(?:films?|movies?|flicks?|ones?|something|anything)\s+(?:(?:that(?:'s| is| are)|running|lasting)\s+)?)(?:around|about|roughly|approximately|~)\s*${AMOUNT}${UNIT}(?:\s+long\b)?`,
+  ].join('|'),
+  'gi',
+);
 
 /**
  * Asking for how well a film is made, which the catalogue does not record: "but with better acting", "something with a
