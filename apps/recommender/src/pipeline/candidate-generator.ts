@@ -394,12 +394,11 @@ export class CandidateGenerator {
     // sci-fi film left among Twelve Monkeys's).
     const ranked = await recommender.recommend({ history: seeds, k: known?.size ?? 10_000, exclude: [...into.exclude, ...seeds] });
     const fits = (entry: ScoredItem, test: (tags: ReadonlySet<string>) => boolean) => {
-      const item = this.options.getItem(entry.itemId);
-      return item !== undefined && into.allowed(entry.itemId) && test(new Set(tagStems(item)));
+      return this.options.getItem(entry.itemId) !== undefined && into.allowed(entry.itemId) && test(genresOf(entry.itemId));
     };
     // Each genre's share of the catalogue the model knows: drama is every other film's genre, and says little of a film.
     const share = new Map<string, number>();
-    for (const entry of ranked) for (const tag of new Set(tagStems(this.options.getItem(entry.itemId) ?? { id: '', title: '', tags: [] }))) share.set(tag, (share.get(tag) ?? 0) + 1 / ranked.length);
+    for (const entry of ranked) for (const tag of genresOf(entry.itemId)) share.set(tag, (share.get(tag) ?? 0) + 1 / ranked.length);
     const telling = (tag: string) => (share.get(tag) ?? 0) <= 0.25;
     // With a change, films that also keep a telling genre of the examples come first (a crime comedy for "like Fargo but
     // funnier", not any comedy drama), then films that only make the change.

@@ -37,6 +37,7 @@ import { buildTaste, collectTagStems, mentionedTagStems, namesOneOf, profileFit,
 import type { TitleOpinion, TitleOpinionReader } from './title-opinions.js';
 import type { AskedFor, Candidate, Explainer, HistoryEntry, ItemReception, RankedItem, Refinement, Reranker } from './types.js';
 import { unsupportedNote, withoutUnsupportedAsks, type UnsupportedAsk } from './unsupported-asks.js';
+import { wordList } from './word-list.js';
 
 /** What `ChatRec.recommend` takes. */
 type RecommendRequest = Parameters<ChatRec['recommend']>[0];
@@ -592,6 +593,8 @@ export class ChatRec {
     const now = this.clock.now();
     const userMessage: StoredMessage = { id: this.ids(), role: 'user', content: options.message, timestamp: now, userId: options.userId };
     const lastRecommended = (session?.lastRecommended ?? []).map((id) => this.options.catalog.get(id)).filter((item): item is Item => item !== undefined);
+    // The session's messages so far, read once for the turn (what was offered, the films discussed, the request a turn goes on with).
+    const earlier = session === undefined ? [] : store.sessionMessages(session.id, 1_000);
     const knownTags = this.options.catalog.tagStems();
     const turn = classifyTurn(options.message, {
       lastRecommended,
@@ -614,7 +617,7 @@ export class ChatRec {
     if (turn.intent === 'recommend' && lastRecommended.length > 0 && update !== undefined && revisesRequest(update, previous, options.message)) turn.intent = 'refine';
     // "I didn't like the first one", "more like the second one", "I've seen the third one": the films the last list showed
     // there; "I loved it", "more like that" after "why the fourth one?": the film that turn was about.
-    const named = nameReferences(options.message, lastRecommended, session === undefined ? undefined : this.discussedIn(session.id, lastRecommended, knownTags));
+    const named = nameReferences(options.message, lastRecommended, session === undefined ? undefined : this.discussedAmong(earlier.slice(-3), lastRecommended, knownTags));
     // Read once: the opinions that become ratings, and (below) the films a request asks for more like.
     const opinions = turn.intent === 'explain' ? [] : this.options.catalog.titleOpinions().read(named);
     // "Something like them", "more like the second one", "more like Aliens", "a mix of Star Wars and Toy Story": the films
@@ -623,7 +626,7 @@ export class ChatRec {
     const byExample = opinions.filter((opinion) => opinion.byExample === true && opinion.polarity === 'like').map((opinion) => opinion.item);
     const more = lastRecommended.length > 0 && paging.test(options.message.replace(/[’‘]/g, "'"));
     const goesOn = more || (turn.intent === 'refine' && update !== undefined && continuesRequest(turn, update));
-    const examples = byExample.length === 0 && goesOn && session !== undefined ? this.examplesOfRequest(session.id, knownTags) : byExample;
+    const examples = byExample.length === 0 && goesOn && session !== undefined ? this.examplesOfRequest(earlier.slice(-16), knownTags) : byExample;
     // A mood that changes the examples ("like Fargo but funnier") leans within films like them: its lift of comedy, not of
     // cartoons, and no push against Fargo's own crime and thriller (which had made it Disney films).
     if (examples.length > 0 && turn.mood !== undefined) withinExamples(turn, new Set(examples.flatMap((item) => tagStems(item))));
@@ -657,7 +660,7 @@ export class ChatRec {
         // What the session asked for is part of why: which parts of it the item meets, and which it misses.
         const asked = explanationRequest(constraints, this.askedFor(constraints));
         // "Why Heat?" about a film this session never offered is answered without saying it was.
-        const offered = session !== undefined && offeredIn(this.options.store.sessionMessages(session.id, 1_000)).includes(turn.target.id);
+        const offered = offeredIn(earlier).includes(turn.target.id);
         const explained = await this.explain({ userId: options.userId, item: turn.target, refinement: asked, offered, pending, ...(options.signal ? { signal: options.signal } : {}) });
         // "Why Fargo?" of a film never offered here: say so, rather than explain as if it had been chosen.
         const notOffered = turn.question === 'why' && !offered ? 'I have not suggested it in this conversation, but here is how it compares. ' : '';
@@ -688,7 +691,6 @@ export class ChatRec {
     } else {
       // Nothing offered earlier in this session is offered again: the user has seen it and asked on. Nor is a film the
       // user asked to leave out in this session ("anything but Star Wars").
-      const earlier = session === undefined ? [] : this.options.store.sessionMessages(session.id, 1_000);
       const { leftOut, leftOutBefore } = this.leftOut(options.message, earlier, knownTags);
       const exclude = [...offeredIn(earlier), ...leftOutBefore, ...leftOut.map((item) => item.id)];
       const plain = update === undefined ? { refinement: turn.refinement, mood: turn.mood?.tagWeights } : withConstraints(turn, update, constraints, this.askedFor(constraints));
@@ -729,7 +731,7 @@ export class ChatRec {
         ...tastes,
         ...stated.map((opinion) => `you ${opinion.polarity === 'like' ? 'like' : opinion.polarity === 'dislike' ? 'dislike' : 'are lukewarm on'} ${opinion.item.title}`),
         ...(seen.length > 0 ? [`you have seen ${seen.map((item) => item.title).join(', ')} (I will not suggest ${seen.length === 1 ? 'it' : 'them'} again)`] : []),
-        ...(leftOut.length > 0 ? [`leaving out ${leftOut.length <= 3 ? titleList(leftOut.map((item) => item.title)) : `${leftOut.slice(0, 2).map((item) => item.title).join(', ')} and ${leftOut.length - 2} more of the series`}`] : []),
+        ...(leftOut.length > 0 ? [`leaving out ${leftOut.length <= 3 ? wordList(leftOut.map((item) => item.title)) : `${leftOut.slice(0, 2).map((item) => item.title).join(', ')} and ${leftOut.length - 2} more of the series`}`] : []),
       ];
       const noted = notes.length > 0 ? `Noted: ${notes.join('; ')}. ` : '';
       const asked = hasConstraints(constraints) ? ` (${describeConstraints(constraints)})` : '';
@@ -824,6 +826,11 @@ export class ChatRec {
     return answer;
   }
 
+  /** What the offline constraint reader reads a message against: the catalogue's genres and years. */
+  private constraintVocabulary(knownTags: ReadonlySet<string>) {
+    return { stems: knownTags, latestYear: this.options.catalog.latestYear(), recentEnd: this.options.catalog.recentEnd() };
+  }
+
   /** What a message asks of the session: through the LLM when one is configured, else (and when it fails) the offline reader. */
   private async readConstraints(
     message: string,
@@ -832,7 +839,7 @@ export class ChatRec {
     signal?: AbortSignal,
     offlineText = message,
   ): Promise<{ update: ConstraintUpdate; degradedReason?: DegradedReason }> {
-    const vocabulary = { stems: knownTags, latestYear: this.options.catalog.latestYear(), recentEnd: this.options.catalog.recentEnd() };
+    const vocabulary = this.constraintVocabulary(knownTags);
     const reader = this.options.llm?.constraints;
     if (reader) {
       const step = await this.llmStep('constraints', signal, (stepped) => reader.read(message, { ...vocabulary, genres: this.options.catalog.tagNames(), previous, signal: stepped }));
@@ -887,13 +894,9 @@ export class ChatRec {
 
   /**
    * The film the session's last turn was about: the one it asked about ("why the fourth one?", "tell me about Fargo"), or
-   * the one film it gave an opinion of ("I loved Toy Story").
+   * the one film it gave an opinion of ("I loved Toy Story"). `messages`: the session's last ones, of which the last two are
+   * that turn (the user's message and its reply) and one before them may be the list it saw.
    */
-  private discussedIn(sessionId: string, lastRecommended: readonly Item[], knownTags: ReadonlySet<string>): Item[] {
-    return this.discussedAmong(this.options.store.sessionMessages(sessionId, 3), lastRecommended, knownTags);
-  }
-
-  /** `discussedIn` of a window of messages: the last two are the turn read (the user's message and its reply), one before it may be the list it saw. */
   private discussedAmong(messages: readonly StoredMessage[], lastRecommended: readonly Item[], knownTags: ReadonlySet<string>): Item[] {
     const [previous, reply] = messages.slice(-2);
     if (previous?.role !== 'user' || reply?.role !== 'assistant') return [];
@@ -924,9 +927,8 @@ export class ChatRec {
    * (they had dropped it after one turn). The session's user messages are read back over those that page on, change
    * that request or ask about a film of it, up to the request.
    */
-  private examplesOfRequest(sessionId: string, knownTags: ReadonlySet<string>): Item[] {
-    const messages = this.options.store.sessionMessages(sessionId, 16);
-    const vocabulary = { stems: knownTags, latestYear: this.options.catalog.latestYear(), recentEnd: this.options.catalog.recentEnd() };
+  private examplesOfRequest(messages: readonly StoredMessage[], knownTags: ReadonlySet<string>): Item[] {
+    const vocabulary = this.constraintVocabulary(knownTags);
     for (let index = messages.length - 2; index >= 0; index -= 2) {
       const message = messages[index];
       if (message?.role !== 'user') return [];
@@ -974,7 +976,7 @@ export class ChatRec {
       if (held.has(`${preference.polarity}|${preference.subject}`) || namesFilm(preference.subject)) continue;
       const keys = [...new Set(mentionedTagStems(preference.subject, knownTags))];
       if (keys.length === 0) continue;
-      const subject = preference.subject.split(/\s+/).length <= 3 ? preference.subject : titleList(keys.map((key) => (names.get(key) ?? key).toLowerCase()));
+      const subject = preference.subject.split(/\s+/).length <= 3 ? preference.subject : wordList(keys.map((key) => (names.get(key) ?? key).toLowerCase()));
       if (preference.polarity === 'like') {
         said.push(`you like ${subject}`);
         continue;
@@ -1033,24 +1035,24 @@ export class ChatRec {
     const notKeen = genreWords('dislike', false);
     const lukewarm = genreWords('neutral', false);
     const tastes = [
-      ...(liked.length > 0 ? [`you like ${titleList(liked)}`] : []),
-      ...(lukewarm.length > 0 ? [`you are lukewarm on ${titleList(lukewarm)}`] : []),
-      ...(cannotStand.length > 0 ? [`you cannot stand ${titleList(cannotStand)}`] : []),
-      ...(notKeen.length > 0 ? [`you are not keen on ${titleList(notKeen)}`] : []),
+      ...(liked.length > 0 ? [`you like ${wordList(liked)}`] : []),
+      ...(lukewarm.length > 0 ? [`you are lukewarm on ${wordList(lukewarm)}`] : []),
+      ...(cannotStand.length > 0 ? [`you cannot stand ${wordList(cannotStand)}`] : []),
+      ...(notKeen.length > 0 ? [`you are not keen on ${wordList(notKeen)}`] : []),
     ];
-    if (tastes.length > 0) sentences.push(`You told me ${titleList(tastes)}.`);
+    if (tastes.length > 0) sentences.push(`You told me ${wordList(tastes)}.`);
     const chat = history.filter((entry) => entry.source === 'chat' && entry.rating !== undefined);
     const chatLiked = chat.filter((entry) => (entry.rating ?? 0) >= 4).map((entry) => entry.item.title);
     const chatDisliked = chat.filter((entry) => (entry.rating ?? 0) <= 2).map((entry) => entry.item.title);
     const chatLukewarm = chat.filter((entry) => entry.rating === 3).map((entry) => entry.item.title);
     const films = [
-      ...(chatLiked.length > 0 ? [`liked ${titleList(chatLiked)}`] : []),
-      ...(chatLukewarm.length > 0 ? [`found ${titleList(chatLukewarm)} just ok`] : []),
-      ...(chatDisliked.length > 0 ? [`disliked ${titleList(chatDisliked)}`] : []),
+      ...(chatLiked.length > 0 ? [`liked ${wordList(chatLiked)}`] : []),
+      ...(chatLukewarm.length > 0 ? [`found ${wordList(chatLukewarm)} just ok`] : []),
+      ...(chatDisliked.length > 0 ? [`disliked ${wordList(chatDisliked)}`] : []),
     ];
-    if (films.length > 0) sentences.push(`You ${titleList(films)}.`);
+    if (films.length > 0) sentences.push(`You ${wordList(films)}.`);
     const seen = history.filter((entry) => entry.event === 'view').map((entry) => entry.item.title);
-    if (seen.length > 0) sentences.push(`You have seen ${titleList(seen)}.`);
+    if (seen.length > 0) sentences.push(`You have seen ${wordList(seen)}.`);
     const rated = history.filter((entry) => entry.source !== 'chat' && entry.rating !== undefined);
     if (rated.length > 0) {
       // The best-known of their five-star films, and the genres they rate highest (of those they rated at least five times).
@@ -1069,7 +1071,7 @@ export class ChatRec {
       const top = [...byGenre].filter(([, genre]) => genre.count >= 5).sort((a, b) => b[1].total / b[1].count - a[1].total / a[1].count).slice(0, 2);
       const genres = top.map(([tag, genre]) => `${(names.get(tag) ?? tag).toLowerCase()} (${(genre.total / genre.count).toFixed(1)} on average)`);
       sentences.push(
-        `You have rated ${rated.length} film${rated.length === 1 ? '' : 's'} here${favourites.length > 0 ? `, ${titleList(favourites)} among your favourites` : ''}${genres.length > 0 ? `; you rate ${titleList(genres)} highest` : ''}.`,
+        `You have rated ${rated.length} film${rated.length === 1 ? '' : 's'} here${favourites.length > 0 ? `, ${wordList(favourites)} among your favourites` : ''}${genres.length > 0 ? `; you rate ${wordList(genres)} highest` : ''}.`,
       );
     }
     if (hasConstraints(constraints)) sentences.push(`What you asked for in this conversation: ${describeConstraints(constraints)}.`);
@@ -1197,7 +1199,7 @@ export function nameReferences(message: string, lastRecommended: readonly Item[]
             const several = end.toLowerCase() === 'last' ? lastRecommended.slice(-size) : lastRecommended.slice(0, size);
             if (several.length < size) return reference;
             const titles = several.map(writtenTitle);
-            return `${titles.slice(0, -1).join(', ')} and ${titles[titles.length - 1] ?? ''}`;
+            return wordList(titles);
           }
           const index = place === undefined ? Number(number) - 1 : (places[place.toLowerCase()] ?? 0);
           const item = index < 0 ? lastRecommended[lastRecommended.length - 1] : lastRecommended[index];
@@ -1211,7 +1213,7 @@ export function nameReferences(message: string, lastRecommended: readonly Item[]
           const count = /\b(three|3|four|4|five|5|ten|10)\b/i.exec(reference)?.[1];
           if (count !== undefined && countOf(count) !== lastRecommended.length) return reference;
           const titles = lastRecommended.map(writtenTitle);
-          return titles.length === 1 ? (titles[0] ?? reference) : `${titles.slice(0, -1).join(', ')} and ${titles[titles.length - 1] ?? ''}`;
+          return wordList(titles);
         });
   if (whole !== named) return whole;
   const films = discussed === undefined ? [] : 'id' in discussed ? [discussed as Item] : (discussed as readonly Item[]);
@@ -1220,7 +1222,7 @@ export function nameReferences(message: string, lastRecommended: readonly Item[]
   if (films.length === 1 && only !== undefined) return named.replace(pointer, (_reference, verb: string | undefined) => `${verb ?? ''}${writtenTitle(only)}`);
   // "I loved Pulp Fiction and Reservoir Dogs" then "something like them but older": both films.
   const titles = films.map(writtenTitle);
-  return named.replace(pluralPointer, (_reference, verb: string) => `${verb}${titles.slice(0, -1).join(', ')} and ${titles[titles.length - 1] ?? ''}`);
+  return named.replace(pluralPointer, (_reference, verb: string) => `${verb}${wordList(titles)}`);
 }
 
 /** The most films one reply lists, whatever is asked ("top 20"): the re-ranker orders 20 candidates. */
@@ -1337,7 +1339,7 @@ function leftOutBy(phrases: readonly (readonly string[])[], starts: ReadonlyMap<
  */
 function exampleLead(options: { examples: readonly Item[]; fresh: boolean; noted: boolean; message: string; unsupported: readonly UnsupportedAsk[]; listed: readonly Item[] }): string {
   const { examples, listed } = options;
-  const titles = titleList(examples.map((item) => item.title));
+  const titles = wordList(examples.map((item) => item.title));
   if (!options.fresh) return `Still with ${titles} in mind`;
   const names = options.noted ? (examples.length === 1 ? 'it' : 'them') : titles;
   const found = / but\s+([^.!?;,]{1,60})/i.exec(options.message.replace(/[’‘]/g, "'"));
@@ -1580,11 +1582,6 @@ function offeredIn(messages: readonly StoredMessage[]): string[] {
   const offered = new Set<string>();
   for (const message of messages) for (const id of message.recommendedItemIds ?? []) offered.add(id);
   return [...offered];
-}
-
-/** "A", "A and B", "A, B and C". */
-function titleList(names: readonly string[]): string {
-  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
 }
 
 /** What the reply owes about a count asked for ("give me 3"): that fewer fit, or that it lists at most `MAX_LISTED`. */

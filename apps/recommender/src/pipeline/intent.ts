@@ -4,6 +4,7 @@ import { correctGenreTypos, stem, tagStems } from './taste.js';
 import type { Refinement } from './types.js';
 import { EXAMPLE_OPENER } from './title-opinions.js';
 import { unsupportedAsks, type UnsupportedAsk } from './unsupported-asks.js';
+import { wordList } from './word-list.js';
 
 export type Intent = 'recommend' | 'explain' | 'refine' | 'chitchat';
 
@@ -436,7 +437,7 @@ function unknownExample(message: string, context: TurnContext): string | undefin
       if (found.length === 0 && !namesTitleStart(name, context.allItems) && !namesTitleStart(written, context.allItems) && !missing.includes(written)) missing.push(written);
     }
   }
-  return missing.length === 0 ? undefined : missing.length === 1 ? missing[0] : `${missing.slice(0, -1).join(', ')} and ${missing.at(-1)}`;
+  return missing.length === 0 ? undefined : wordList(missing);
 }
 
 /** What opens a request by example after "what about" or "how about": "something like", "similar to", "a mix of", "more like". */

@@ -1,10 +1,9 @@
 import type { Item } from '@personalab/core';
 import { buildTaste, seedsNothing, tagGenres, tagKey, tagStems } from './taste.js';
 import type { AskedFor, ExplainInput, Explainer, ItemReception, Refinement } from './types.js';
+import { wordList } from './word-list.js';
 
-const joined = (words: readonly string[], conjunction: string) =>
-  words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} ${conjunction} ${words[words.length - 1] ?? ''}`;
-const list = (words: readonly string[]) => joined(words, 'and');
+const list = (words: readonly string[]) => wordList(words);
 
 /** An item's genres, key → the name the item spells it with (a tag listing two genres gives both). */
 function genreNames(item: Item): Map<string, string> {
@@ -51,7 +50,7 @@ export function requestFit(item: Item, asked: AskedFor): { met: string[]; missed
   const has = genres.filter((key) => names.has(key));
   const lacks = genres.filter((key) => !names.has(key));
   if (has.length > 0) met.push(list(has.map((key) => names.get(key) ?? asked.genres[key] ?? key)));
-  if (lacks.length > 0) missed.push(`not ${joined(lacks.map((key) => asked.genres[key] ?? key), 'or')}`);
+  if (lacks.length > 0) missed.push(`not ${wordList(lacks.map((key) => asked.genres[key] ?? key), 'or')}`);
   const { years } = asked;
   if (years !== undefined && (years.from !== undefined || years.to !== undefined)) {
     if (item.year === undefined) missed.push('of an unknown year');
@@ -65,7 +64,7 @@ export function requestFit(item: Item, asked: AskedFor): { met: string[]; missed
   }
   const carried = Object.keys(asked.ruledOut).filter((key) => names.has(key));
   const clear = Object.keys(asked.ruledOut).filter((key) => !names.has(key));
-  if (clear.length > 0) met.push(`not ${joined(clear.map((key) => asked.ruledOut[key] ?? key), 'or')}`);
+  if (clear.length > 0) met.push(`not ${wordList(clear.map((key) => asked.ruledOut[key] ?? key), 'or')}`);
   if (carried.length > 0) missed.push(`${list(carried.map((key) => names.get(key) ?? key))}, which you ruled out`);
   return { met, missed };
 }

@@ -10,6 +10,8 @@
  * claim a filter it cannot keep.
  */
 
+import { wordList } from './word-list.js';
+
 /** What kind of thing an ask filters by. */
 export type UnsupportedKind = 'length' | 'studio' | 'streaming' | 'person' | 'language' | 'age rating' | 'quality';
 
@@ -217,12 +219,12 @@ export function unsupportedNote(asks: readonly UnsupportedAsk[]): string | undef
   const parts = kinds.map((kind) => {
     if (kind === 'length') return describedAs.length;
     const said = [...new Set(asks.filter((ask) => ask.kind === kind).map((ask) => ask.said))];
-    return `${describedAs[kind]} (${joined(said)})`;
+    return `${describedAs[kind]} (${wordList(said)})`;
   });
   const negated = [...new Set(asks.filter((ask) => ask.negated && ask.kind !== 'length').map(leftOutAs))];
-  const by = joined(parts, 'or');
+  const by = wordList(parts, 'or');
   if (negated.length === 0) return `I cannot choose films by ${by}, so these go by the rest of what you asked.`;
-  return `I cannot choose films by ${by}, so I cannot promise to leave out ${joined(negated, 'or')}; these go by the rest of what you asked.`;
+  return `I cannot choose films by ${by}, so I cannot promise to leave out ${wordList(negated, 'or')}; these go by the rest of what you asked.`;
 }
 
 /** What a negated ask would have left out, as the reply names it: "Disney films", "R-rated films", "what is on Netflix". */
@@ -232,9 +234,4 @@ function leftOutAs(ask: UnsupportedAsk): string {
   if (ask.kind === 'age rating') return ask.said === 'age rating' ? 'films by their age rating' : `${ask.said}-rated films`;
   if (ask.kind === 'language' && /^\p{Ll}/u.test(ask.said)) return /^(?:subtitles|subtitled|dubbed)$/.test(ask.said) ? `films with ${ask.said === 'dubbed' ? 'dubbing' : 'subtitles'}` : `${ask.said} films`;
   return `${ask.said} films`;
-}
-
-/** "A", "A and B", "A, B and C" (or "or"). */
-function joined(names: readonly string[], word = 'and'): string {
-  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} ${word} ${names[names.length - 1] ?? ''}`;
 }
