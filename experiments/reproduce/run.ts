@@ -1,0 +1,102 @@
+/**
+ * Every committed result, the command that makes it, and a check that the code still makes it.
+ *
+ *   npx tsx --conditions=development experiments/reproduce/run.ts list
+ *   npx tsx --conditions=development experiments/reproduce/run.ts run NAME... [--dry-run]
+ *   npx tsx --conditions=development experiments/reproduce/run.ts check NAME... [--keep] [--dry-run]
+ *   npx tsx --conditions=development experiments/reproduce/run.ts diff A B
+ *
+ * (or `npm run -s reproduce -- …`). NAME is an entry of `list`, or `experiments` (every seeded experiment),
+ * `benches` (every benchmark), `all` (both).
+ *
+ * list   the committed results files, what each measures, its command and its last wall time on this machine.
+ * run    runs the headline commands one after another, writing the committed folders (as each command does).
+ * check  runs each experiment into a temporary folder, with a fresh $PERSONALAB_STATE_DIR (nothing resumed), and
+ *        compares its Markdown tables and text with the committed files, timings aside: exit 0 when every number is
+ *        as committed, 1 when one moved (each difference named by table, row and column; the fresh files are kept).
+ *        Benchmarks are refused (with `all`, skipped): their numbers are this machine's speed.
+ * diff   the same comparison between two results files, or two folders of them.
+ */
+import { parseArgs } from 'node:util';
+import { PersonalabError, runScript } from '@personalab/core';
+import { describeDifference } from './compare.js';
+import { entryCommand } from './manifest.js';
+import { checkEntry, checkPassed, describeCheck, diffPaths, listing, runArgv, selectEntries } from './reproduce.js';
+
+await runScript(async () => {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { keep: { type: 'boolean', default: false }, 'dry-run': { type: 'boolean', default: false } },
+  });
+  const [action = 'list', ...names] = positionals;
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+
+  if (action === 'list') {
+    if (names.length > 0) throw new PersonalabError('invalid_argument', '`list` takes no names');
+    console.log(listing());
+    return;
+  }
+  if (action === 'diff') {
+    if (names.length !== 2) throw new PersonalabError('invalid_argument', '`diff` takes two paths: A B');
+    const { pairs } = diffPaths(names[0]!, names[1]!);
+    let differ = false;
+    for (const pair of pairs) {
+      if (pair.b === undefined) {
+        differ = true;
+        console.log(`${pair.a}: no file of that name in ${names[1]}`);
+      } else if (pair.differences.length === 0) {
+        console.log(`${pair.a}: identical, timings aside`);
+      } else {
+        differ = true;
+        console.log(`${pair.a}: ${pair.differences.length} difference${pair.differences.length === 1 ? '' : 's'}`);
+        for (const difference of pair.differences) console.log(`  ${describeDifference(difference).replace(/\n/g, '\n  ')}`);
+      }
+    }
+    process.exitCode = differ ? 1 : 0;
+    return;
+  }
+  if (action !== 'run' && action !== 'check') throw new PersonalabError('invalid_argument', `unknown action "${action}": list, run, check or diff`);
+
+  const entries = selectEntries(names);
+  if (action === 'check') {
+    const refused = entries.filter((entry) => entry.kind !== 'experiment');
+    if (refused.length > 0 && names.every((name) => name !== 'all')) {
+      throw new PersonalabError('invalid_argument', `${refused.map((entry) => entry.name).join(', ')}: benchmarks measure this machine's speed, which no rerun reproduces; \`run\` them and compare by eye`);
+    }
+  }
+  const chosen = action === 'check' ? entries.filter((entry) => entry.kind === 'experiment') : entries;
+  const minutes = chosen.reduce((sum, entry) => sum + (entry.minutes ?? 0), 0);
+  const unknown = chosen.filter((entry) => entry.minutes === undefined).length;
+  console.error(`${action}: ${chosen.map((entry) => entry.name).join(', ')} (about ${Math.ceil(minutes)} min${unknown > 0 ? ` plus ${unknown} not yet timed` : ''})`);
+  if (values['dry-run']) {
+    for (const entry of chosen) console.log(entryCommand(entry));
+    return;
+  }
+
+  let failed = 0;
+  for (const entry of chosen) {
+    if (controller.signal.aborted) break;
+    if (action === 'run') {
+      console.error(`\n▶ ${entry.name}: ${entryCommand(entry)}`);
+      const code = await runArgv(entry.argv ?? [], { signal: controller.signal }).catch((error: unknown) => {
+        if (controller.signal.aborted) return 130;
+        throw error;
+      });
+      if (code !== 0) {
+        failed++;
+        console.error(`${entry.name}: exit ${code}`);
+      }
+      continue;
+    }
+    console.error(`\n▶ check ${entry.name}`);
+    const result = await checkEntry(entry, { keep: values.keep, signal: controller.signal });
+    console.log(describeCheck(result));
+    if (!checkPassed(result)) failed++;
+  }
+  if (controller.signal.aborted) throw new PersonalabError('cancelled', 'interrupted: the entries before this one are done');
+  if (failed > 0) {
+    console.error(`${failed} of ${chosen.length} ${action === 'check' ? 'differ or failed' : 'failed'}`);
+    process.exitCode = 1;
+  }
+});
