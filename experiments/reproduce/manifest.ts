@@ -1,3 +1,5 @@
+import type { DatasetName } from '@personalab/datasets';
+
 /**
  * Every committed results file and the command that writes it. `experiments/reproduce/run.ts` lists, runs and
  * checks these; its test holds the manifest to the tree: every file under `experiments/<name>/results/` and
@@ -27,6 +29,8 @@ export interface ManifestEntry {
   minutes?: number;
   /** Why a record is not rerun, or what to know before running. */
   note?: string;
+  /** The data sets its command reads (a check without them is skipped, naming them). */
+  needs?: readonly DatasetName[];
   /** False when the committed files predate the run header (`Command:` / `Date:` lines): a rerun adds it. */
   recordsCommand?: false;
 }
@@ -39,6 +43,7 @@ export const manifest: readonly ManifestEntry[] = [
     kind: 'experiment',
     what: 'P1 top-10 ranking and P2 top-5 on MovieLens 100K (every model, seeds 42, 7, 1)',
     argv: ['apps/cli/src/main.ts', '--quiet', 'experiment', 'movielens', 'p1'],
+    needs: ['movielens-100k'],
     folder: 'experiments/movielens/results',
     files: stems('experiments/movielens/results', [
       'p1-ranking.md', 'p1-ranking.json', 'p1-ranking-map.svg', 'p1-ranking-ndcg.svg', 'p1-ranking-precision.svg', 'p1-ranking-recall.svg',
@@ -51,6 +56,7 @@ export const manifest: readonly ManifestEntry[] = [
     kind: 'experiment',
     what: "P1 and P2 on the rows of Microsoft Recommenders' current python_stratified_split",
     argv: ['apps/cli/src/main.ts', '--quiet', 'experiment', 'movielens', 'p1', '--split', 'sorted', '--results', 'experiments/movielens/results/sorted-split'],
+    needs: ['movielens-100k'],
     folder: 'experiments/movielens/results/sorted-split',
     files: stems('experiments/movielens/results/sorted-split', [
       'p1-ranking.md', 'p1-ranking.json', 'p1-ranking-map.svg', 'p1-ranking-ndcg.svg', 'p1-ranking-precision.svg', 'p1-ranking-recall.svg',
@@ -63,6 +69,7 @@ export const manifest: readonly ManifestEntry[] = [
     kind: 'experiment',
     what: 'P3 rating prediction (RMSE / MAE) on the 75/25 split and u1',
     argv: ['apps/cli/src/main.ts', '--quiet', 'experiment', 'movielens', 'p3'],
+    needs: ['movielens-100k'],
     folder: 'experiments/movielens/results',
     files: stems('experiments/movielens/results', ['p3-rating.md', 'p3-rating.json', 'p3-rating.svg']),
     minutes: 6,
@@ -72,6 +79,7 @@ export const manifest: readonly ManifestEntry[] = [
     kind: 'experiment',
     what: "our EASE against the numpy script's on identical splits (reads the committed numpy outputs)",
     argv: ['experiments/movielens/numpy-check/ease-check.ts'],
+    needs: ['movielens-100k'],
     folder: 'experiments/movielens/results',
     files: stems('experiments/movielens/results', ['ease-check.md', 'ease-check.json']),
     minutes: 0.3,
@@ -100,6 +108,7 @@ export const manifest: readonly ManifestEntry[] = [
     kind: 'experiment',
     what: 'the Chat-Rec pipeline (served candidate model → offline re-rank to 5) on the P1 split, seed 42',
     argv: ['experiments/chatrec/run.ts'],
+    needs: ['movielens-100k'],
     folder: 'experiments/chatrec/results',
     files: stems('experiments/chatrec/results', ['chatrec.md', 'chatrec.json', 'chatrec.svg']),
     recordsCommand: false,
@@ -109,6 +118,7 @@ export const manifest: readonly ManifestEntry[] = [
     kind: 'experiment',
     what: 'the same pipeline with the best P1 ranker (context-EASE + LightGCN) as its candidate model',
     argv: ['experiments/chatrec/run.ts', '--generator', 'context-ease+lightgcn', '--out', 'experiments/chatrec/results/context-ease-lightgcn', '--quiet'],
+    needs: ['movielens-100k'],
     folder: 'experiments/chatrec/results/context-ease-lightgcn',
     files: stems('experiments/chatrec/results/context-ease-lightgcn', ['chatrec.md', 'chatrec.json', 'chatrec.svg']),
   },
@@ -117,6 +127,7 @@ export const manifest: readonly ManifestEntry[] = [
     kind: 'experiment',
     what: 'the same pipeline with the sequential two-tower as its candidate model',
     argv: ['experiments/chatrec/run.ts', '--generator', 'two-tower', '--out', 'experiments/chatrec/results/two-tower'],
+    needs: ['movielens-100k'],
     folder: 'experiments/chatrec/results/two-tower',
     files: stems('experiments/chatrec/results/two-tower', ['chatrec.md', 'chatrec.json', 'chatrec.svg']),
   },
@@ -133,6 +144,7 @@ export const manifest: readonly ManifestEntry[] = [
     kind: 'experiment',
     what: 'requests with a genre and decade, in one message and over two turns (943 P1 users)',
     argv: ['experiments/chatrec/constraints.ts'],
+    needs: ['movielens-100k', 'synthetic-persona-chat'],
     folder: 'experiments/chatrec/results',
     files: stems('experiments/chatrec/results', ['constraints.md', 'constraints.json', 'constraints.svg']),
     minutes: 0.5,
@@ -142,6 +154,7 @@ export const manifest: readonly ManifestEntry[] = [
     kind: 'experiment',
     what: 'a genre the user says they like, then a film they loved: the list after the film and at the next visit',
     argv: ['experiments/chatrec/stated-tastes.ts', '--quiet'],
+    needs: ['movielens-100k'],
     folder: 'experiments/chatrec/results',
     files: stems('experiments/chatrec/results', ['stated-tastes.md', 'stated-tastes.json']),
     minutes: 15.5,
@@ -151,6 +164,7 @@ export const manifest: readonly ManifestEntry[] = [
     kind: 'experiment',
     what: 'PersonaMem: controls on the released 32k questions, every offline responder on the dev and generated benchmarks',
     argv: ['experiments/personamem/run.ts'],
+    needs: ['personamem-32k', 'personamem-dev'],
     folder: 'experiments/personamem/results',
     files: stems(
       'experiments/personamem/results',
@@ -166,6 +180,7 @@ export const manifest: readonly ManifestEntry[] = [
     kind: 'experiment',
     what: 'implicit-profile recovery on Persona-Chat valid, Synthetic-Persona-Chat valid and the synthetic world',
     argv: ['experiments/profile-extraction/run.ts'],
+    needs: ['persona-chat', 'synthetic-persona-chat'],
     folder: 'experiments/profile-extraction/results',
     files: stems('experiments/profile-extraction/results', ['profile-extraction.md', 'profile-extraction.json', 'profile-extraction.svg']),
     minutes: 0.8,
@@ -175,6 +190,7 @@ export const manifest: readonly ManifestEntry[] = [
     kind: 'experiment',
     what: "the persona filter's fit on Synthetic-Persona-Chat test (also writes packages/profile/src/heuristic/persona-filter-model.ts)",
     argv: ['experiments/profile-extraction/train-filter.ts'],
+    needs: ['synthetic-persona-chat'],
     folder: 'experiments/profile-extraction/results',
     files: stems('experiments/profile-extraction/results', ['persona-filter-training.md', 'persona-filter-training.json']),
     note: 'its headline run rewrites the shipped filter model; with --out (as `check` runs it) the model file goes to that folder',
@@ -185,6 +201,7 @@ export const manifest: readonly ManifestEntry[] = [
     kind: 'experiment',
     what: "the offline simulator's fidelity against real Synthetic-Persona-Chat turns (500 personas)",
     argv: ['experiments/simulation/fidelity.ts', '--personas', '500', '--seed', '1'],
+    needs: ['synthetic-persona-chat'],
     folder: 'experiments/simulation/results',
     files: stems('experiments/simulation/results', ['fidelity.md', 'fidelity.json', 'fidelity-consistency.svg', 'fidelity-lengths.svg']),
     minutes: 1.1,
@@ -194,6 +211,7 @@ export const manifest: readonly ManifestEntry[] = [
     kind: 'experiment',
     what: 'simulated MovieLens users against the assistants (the user hints at a liked profile subject)',
     argv: ['experiments/simulation/movielens.ts'],
+    needs: ['movielens-100k', 'synthetic-persona-chat'],
     folder: 'experiments/simulation/results',
     files: stems('experiments/simulation/results', ['movielens.md', 'movielens.json', 'movielens-success.svg', 'movielens-recall.svg']),
   },
@@ -202,6 +220,7 @@ export const manifest: readonly ManifestEntry[] = [
     kind: 'experiment',
     what: 'the same, the user hinting at a genre of a hidden target',
     argv: ['experiments/simulation/movielens.ts', '--hint', 'target'],
+    needs: ['movielens-100k', 'synthetic-persona-chat'],
     folder: 'experiments/simulation/results',
     files: stems('experiments/simulation/results', ['movielens-target-hint.md', 'movielens-target-hint.json', 'movielens-target-hint-success.svg', 'movielens-target-hint-recall.svg']),
   },

@@ -45,8 +45,8 @@ export function listing(entries: readonly ManifestEntry[] = manifest): string {
 }
 
 export interface RunOptions {
-  /** Where the child's output goes (default: inherited). */
-  stdio?: 'inherit' | 'ignore';
+  /** Where the child's output goes (default: inherited); `capture` keeps its last 4,000 characters for the result. */
+  stdio?: 'inherit' | 'ignore' | 'capture';
   env?: NodeJS.ProcessEnv;
   /** The repository root, where commands run (default: cwd). */
   cwd?: string;
@@ -55,13 +55,20 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
-/** Runs a script's argv as the results record it; resolves with its exit code. */
-export function runArgv(argv: readonly string[], options: RunOptions = {}): Promise<number> {
+/** Runs a script's argv as the results record it; resolves with its exit code (and, captured, the end of its output). */
+export function runArgv(argv: readonly string[], options: RunOptions = {}): Promise<{ code: number; output: string }> {
   const [command, ...prefix] = options.runner ?? ['npx', 'tsx', '--conditions=development'];
+  const capture = options.stdio === 'capture';
   return new Promise((resolve, reject) => {
-    const child = spawn(command!, [...prefix, ...argv], { cwd: options.cwd, env: options.env ?? process.env, stdio: options.stdio ?? 'inherit', signal: options.signal });
+    const child = spawn(command!, [...prefix, ...argv], { cwd: options.cwd, env: options.env ?? process.env, stdio: capture ? ['ignore', 'pipe', 'pipe'] : (options.stdio ?? 'inherit'), signal: options.signal });
+    let output = '';
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString('utf8')).slice(-4000);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve(code ?? (signal === null ? 1 : 128 + 15)));
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal === null ? 1 : 128 + 15), output }));
   });
 }
 
@@ -76,6 +83,8 @@ export interface FileComparison {
 export interface CheckResult {
   entry: ManifestEntry;
   exitCode: number;
+  /** The end of the command's output, when captured. */
+  output: string;
   /** The folder the fresh run wrote (kept when anything differed, or with `keep`). */
   folder: string;
   files: FileComparison[];
@@ -105,9 +114,9 @@ export async function checkEntry(entry: ManifestEntry, options: RunOptions & { k
   const stateDir = mkdtempSync(join(tmpdir(), `personalab-check-state-${entry.name}-`));
   const started = performance.now();
   try {
-    const exitCode = await runArgv(argvWithOut(entry, folder), { ...options, env: { ...(options.env ?? process.env), PERSONALAB_STATE_DIR: stateDir } });
+    const { code: exitCode, output } = await runArgv(argvWithOut(entry, folder), { ...options, env: { ...(options.env ?? process.env), PERSONALAB_STATE_DIR: stateDir } });
     const files = exitCode === 0 ? compareEntryFiles(entry, folder, options.cwd) : [];
-    const result = { entry, exitCode, folder, files, seconds: (performance.now() - started) / 1000 };
+    const result = { entry, exitCode, output, folder, files, seconds: (performance.now() - started) / 1000 };
     if (exitCode === 0 && !options.keep && files.every((file) => file.fresh !== undefined && file.differences.length === 0)) rmSync(folder, { recursive: true, force: true });
     return result;
   } finally {
@@ -123,7 +132,7 @@ export function checkPassed(result: CheckResult): boolean {
 /** What `check` prints for one entry. */
 export function describeCheck(result: CheckResult): string {
   const head = `${result.entry.name} (${result.seconds.toFixed(0)} s): `;
-  if (result.exitCode !== 0) return `${head}the command failed (exit ${result.exitCode}); its output is above`;
+  if (result.exitCode !== 0) return `${head}the command failed (exit ${result.exitCode}); ${result.output === '' ? 'its output is above' : `it ended:\n${result.output}`}`;
   if (checkPassed(result)) return `${head}identical to the committed results, timings aside (${result.files.map((file) => basename(file.file)).join(', ')})`;
   const lines = [`${head}differs from the committed results (fresh files in ${result.folder})`];
   for (const file of result.files) {

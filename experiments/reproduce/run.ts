@@ -79,10 +79,13 @@ await runScript(async () => {
     if (controller.signal.aborted) break;
     if (action === 'run') {
       console.error(`\n▶ ${entry.name}: ${entryCommand(entry)}`);
-      const code = await runArgv(entry.argv ?? [], { signal: controller.signal }).catch((error: unknown) => {
-        if (controller.signal.aborted) return 130;
-        throw error;
-      });
+      const code = await runArgv(entry.argv ?? [], { signal: controller.signal }).then(
+        (result) => result.code,
+        (error: unknown) => {
+          if (controller.signal.aborted) return 130;
+          throw error;
+        },
+      );
       if (code !== 0) {
         failed++;
         console.error(`${entry.name}: exit ${code}`);
