@@ -507,3 +507,61 @@ describe('POST /v1/chat: whole conversations (second multi-turn QA pass)', () =>
     expect((await say('forget that')).reply).not.toContain('Starting over');
   });
 });
+
+describe('POST /v1/chat: a returning user across sessions (fifth QA pass)', () => {
+  it('offers nothing from the last session when asked "anything new for me?", in that turn and the next', async () => {
+    const say = await converse('back-new');
+    const before = ids(await say('recommend something'));
+    expect(before).toHaveLength(5);
+    say.newSession();
+    // Before: the same five films again, in the same order.
+    const fresh = await say('anything new for me?');
+    expect(fresh.recommendations).toHaveLength(5);
+    for (const id of ids(fresh)) expect(before).not.toContain(id);
+    const more = await say('what else would I like?');
+    for (const id of ids(more)) expect([...before, ...ids(fresh)]).not.toContain(id);
+    // A plain request in a new session is answered as before (the user's best films, whatever was shown last time).
+    say.newSession();
+    expect((await say('recommend something')).intent).toBe('recommend');
+  });
+
+  it('reads "the second one you recommended last time" and "why the first one?" in a new session as the last session\'s list', async () => {
+    const say = await converse('back-points');
+    const list = (await say('recommend me a comedy')).recommendations.map((entry) => entry.item);
+    const second = list[1];
+    if (!second) throw new Error('expected a list of comedies');
+    say.newSession();
+    // Before: nothing noted ("the second one" pointed at nothing in a session with no list yet).
+    const loved = await say('I watched the second one you recommended last time, loved it');
+    expect(loved.reply).toContain(`Noted: you like ${second.title}.`);
+    expect(ids(loved)).not.toContain(second.id);
+    // The session before the next one is this one: its list is the one pointed at.
+    const latest = loved.recommendations[0]?.item;
+    if (!latest) throw new Error('expected a list');
+    say.newSession();
+    // Before: "Ask me for a recommendation first, then ask why." (and "last time" had read as "the last one").
+    const why = await say('why the first one?');
+    expect(why.reply).toMatch(new RegExp(`^Why ${latest.title}\\?`));
+    expect(why.reply).not.toContain('I have not suggested it');
+    const which = await say('why did you pick that comedy for me last time?');
+    expect(which.reply).toMatch(/^Which one do you mean\? Last time I suggested:\n1\. /);
+  });
+
+  it('takes "I didn\'t like any of the ones you showed me last time" as each film of that list, and offers none of them', async () => {
+    const say = await converse('back-none');
+    const shown = (await say('recommend something')).recommendations.map((entry) => entry.item);
+    say.newSession();
+    // Before: nothing noted, and the same five films listed again.
+    const turn = await say("I didn't like any of the ones you showed me last time");
+    for (const item of shown) expect(turn.reply).toContain(`you dislike ${item.title}`);
+    expect(turn.recommendations.length).toBeGreaterThan(0);
+    for (const item of shown) expect(ids(turn)).not.toContain(item.id);
+  });
+
+  it('says a stated genre taste back once, by its name, not with the request around it', async () => {
+    const say = await converse('back-taste');
+    // Before: "Noted: you like horror movies; you like something scary please."
+    const turn = await say('I love horror movies, something scary please');
+    expect(turn.reply).toMatch(/^Noted: you like horror movies\. /);
+  });
+});

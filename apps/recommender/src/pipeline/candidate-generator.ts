@@ -129,6 +129,8 @@ function mostLikeEach(fitting: readonly ScoredItem[], each: readonly ReadonlySet
 
 /** How far down the model's list for the examples films that keep a telling genre of theirs through a change are looked for first. */
 const NEAREST = 200;
+/** The most liked films a request by example with a change may reach beyond the model's nearest (films most here have heard of). */
+const WELL_KNOWN = 600;
 
 /** Min-max to [0, 1] (all equal: 1), so the model's and the text index's lists can be merged. */
 const minMax = (values: readonly number[]) => {
@@ -406,6 +408,14 @@ export class CandidateGenerator {
     // (Among the model's nearest: further down its list they are films few have seen.)
     const near = ranked.slice(0, NEAREST);
     const first = lean.size === 0 ? [] : near.filter((entry) => fits(entry, keepsOne));
+    // Too few of them among the nearest (a returning user's "like Fargo but funnier", then "older": the nearest older crime
+    // comedies were rated or shown), the well-known ones further down follow (Some Like It Hot, Charade), before films that
+    // only make the change (comedy dramas of any kind, which the reply had called "Films like Fargo").
+    if (first.length < places && lean.size > 0) {
+      const known = new Set((this.options.popular?.() ?? []).slice(0, WELL_KNOWN));
+      const inFirst = new Set(first.map((entry) => entry.itemId));
+      first.push(...ranked.slice(NEAREST).filter((entry) => known.has(entry.itemId) && !inFirst.has(entry.itemId) && fits(entry, keepsOne)).slice(0, places - first.length));
+    }
     const taken = new Set(first.map((entry) => entry.itemId));
     const fitting = [...first, ...ranked.filter((entry) => !taken.has(entry.itemId) && fits(entry, likeThem))];
     // Too few left (a returning user has rated most drama sci-fi films like Twelve Monkeys): then films with the examples'

@@ -172,6 +172,8 @@ export class ChatRec {
   private cacheEnabled = true;
   /** The catalogue's genre names by key, kept while its tag set is the same object (it is rebuilt when items change). */
   private genreNames: { stems: ReadonlySet<string>; names: Map<string, string> } | undefined;
+  /** `tellingGenres` of the catalogue, kept while its tag set is the same object. */
+  private telling: { stems: ReadonlySet<string>; tags: ReadonlySet<string> } | undefined;
   /** `titleStarts` of the catalogue, with the title reader it was built beside (a new reader: the items changed). */
   private titleStartsCache: { reader: TitleOpinionReader; starts: ReadonlyMap<string, readonly Item[]> } | undefined;
 
@@ -299,6 +301,21 @@ export class ChatRec {
       for (const key of mentionedTagStems(preference.subject, knownTags)) keys.add(key);
     }
     return keys;
+  }
+
+  /** Genres a quarter of the catalogue or less has (crime, not drama): sharing one says a film is like another. */
+  private tellingGenres(): ReadonlySet<string> {
+    const stems = this.options.catalog.tagStems();
+    if (this.telling?.stems !== stems) {
+      const counts = new Map<string, number>();
+      let total = 0;
+      for (const item of this.options.catalog.values()) {
+        total++;
+        for (const tag of new Set(tagStems(item))) counts.set(tag, (counts.get(tag) ?? 0) + 1);
+      }
+      this.telling = { stems, tags: new Set([...counts].filter(([, count]) => count <= total / 4).map(([tag]) => tag)) };
+    }
+    return this.telling.tags;
   }
 
   /** The catalogue's genre names by key ("sci" → "Sci-Fi"), for what users read. */
@@ -592,7 +609,14 @@ export class ChatRec {
     }
     const now = this.clock.now();
     const userMessage: StoredMessage = { id: this.ids(), role: 'user', content: options.message, timestamp: now, userId: options.userId };
-    const lastRecommended = (session?.lastRecommended ?? []).map((id) => this.options.catalog.get(id)).filter((item): item is Item => item !== undefined);
+    const listed = (session?.lastRecommended ?? []).map((id) => this.options.catalog.get(id)).filter((item): item is Item => item !== undefined);
+    // A returning user's session with no list yet goes on from the last session's: "the first one you suggested last time",
+    // "why that thriller?", "none of those" point at its last list, and "anything new?" leaves out what it offered (a new
+    // session had known nothing of it: "anything new for me?" listed the same five films again).
+    // Read only when it can matter: no list in this session yet, or a message asking for what has not been shown.
+    const asksNew = asksForNew.test(options.message.replace(/[’‘]/g, "'"));
+    const before = listed.length === 0 || asksNew ? this.previousSession(options.userId, session?.id) : undefined;
+    const lastRecommended = listed.length > 0 ? listed : (before?.lastRecommended ?? []);
     // The session's messages so far, read once for the turn (what was offered, the films discussed, the request a turn goes on with).
     const earlier = session === undefined ? [] : store.sessionMessages(session.id, 1_000);
     const knownTags = this.options.catalog.tagStems();
@@ -611,13 +635,15 @@ export class ChatRec {
     const read = useConstraints && turn.intent !== 'explain' ? await this.readConstraints(options.message, knownTags, previous, options.signal, readable) : undefined;
     const update = read?.update;
     // "Ok, from before 1980" is small talk by its first word but changes the request: answer it with items.
-    if (turn.intent === 'chitchat' && update !== undefined && changesRequest(update, previous)) turn.intent = lastRecommended.length > 0 ? 'refine' : 'recommend';
+    if (turn.intent === 'chitchat' && update !== undefined && changesRequest(update, previous)) turn.intent = listed.length > 0 ? 'refine' : 'recommend';
     // "Anything older?", "no, I meant the 80s", "forget the comedies": a change to what the last list answered refines it
     // (the reply had read "Here is what I would suggest", as to a new request).
-    if (turn.intent === 'recommend' && lastRecommended.length > 0 && update !== undefined && revisesRequest(update, previous, options.message)) turn.intent = 'refine';
+    if (turn.intent === 'recommend' && listed.length > 0 && update !== undefined && revisesRequest(update, previous, options.message)) turn.intent = 'refine';
     // "I didn't like the first one", "more like the second one", "I've seen the third one": the films the last list showed
     // there; "I loved it", "more like that" after "why the fourth one?": the film that turn was about.
-    const named = nameReferences(options.message, lastRecommended, session === undefined ? undefined : this.discussedAmong(earlier.slice(-3), lastRecommended, knownTags));
+    // In a new session, "it" and "that" are what the last session ended on ("something like Scream", then next time "more like that").
+    const talk = listed.length > 0 || before === undefined ? { messages: earlier, list: listed } : { messages: before.messages, list: before.lastRecommended };
+    const named = nameReferences(options.message, lastRecommended, talk.messages.length === 0 ? undefined : this.discussedAmong(talk.messages.slice(-3), talk.list, knownTags));
     // Read once: the opinions that become ratings, and (below) the films a request asks for more like.
     const opinions = turn.intent === 'explain' ? [] : this.options.catalog.titleOpinions().read(named);
     // "Something like them", "more like the second one", "more like Aliens", "a mix of Star Wars and Toy Story": the films
@@ -626,7 +652,9 @@ export class ChatRec {
     const byExample = opinions.filter((opinion) => opinion.byExample === true && opinion.polarity === 'like').map((opinion) => opinion.item);
     const more = lastRecommended.length > 0 && paging.test(options.message.replace(/[’‘]/g, "'"));
     const goesOn = more || (turn.intent === 'refine' && update !== undefined && continuesRequest(turn, update));
-    const examples = byExample.length === 0 && goesOn && session !== undefined ? this.examplesOfRequest(earlier.slice(-16), knownTags) : byExample;
+    const examples = byExample.length === 0 && goesOn && talk.messages.length > 0 ? this.examplesOfRequest(talk.messages.slice(-16), knownTags) : byExample;
+    // A session's first list refines nothing in it: "what else would I like?" coming back is a request, not "Understood (…)".
+    if (turn.intent === 'refine' && listed.length === 0) turn.intent = 'recommend';
     // A mood that changes the examples ("like Fargo but funnier") leans within films like them: its lift of comedy, not of
     // cartoons, and no push against Fargo's own crime and thriller (which had made it Disney films).
     if (examples.length > 0 && turn.mood !== undefined) withinExamples(turn, new Set(examples.flatMap((item) => tagStems(item))));
@@ -660,7 +688,7 @@ export class ChatRec {
         // What the session asked for is part of why: which parts of it the item meets, and which it misses.
         const asked = explanationRequest(constraints, this.askedFor(constraints));
         // "Why Heat?" about a film this session never offered is answered without saying it was.
-        const offered = offeredIn(earlier).includes(turn.target.id);
+        const offered = offeredIn(earlier).includes(turn.target.id) || (before?.offered.includes(turn.target.id) ?? false);
         const explained = await this.explain({ userId: options.userId, item: turn.target, refinement: asked, offered, pending, ...(options.signal ? { signal: options.signal } : {}) });
         // "Why Fargo?" of a film never offered here: say so, rather than explain as if it had been chosen.
         const notOffered = turn.question === 'why' && !offered ? 'I have not suggested it in this conversation, but here is how it compares. ' : '';
@@ -675,7 +703,10 @@ export class ChatRec {
             ? `I have not suggested ${turn.unknownTitle}: I cannot find it ${where}.`
             : `I cannot find ${turn.unknownTitle} ${where}, so I cannot tell you about it. Tell me what you like about it and I will look for something close.`;
       } else {
-        reply = lastRecommended.length > 0 ? `Which one do you mean? I suggested:\n${list(lastRecommended.map((item) => item.title))}` : 'Ask me for a recommendation first, then ask why.';
+        reply =
+          lastRecommended.length > 0
+            ? `Which one do you mean? ${listed.length > 0 ? 'I suggested' : 'Last time I suggested'}:\n${list(lastRecommended.map((item) => item.title))}`
+            : 'Ask me for a recommendation first, then ask why.';
       }
     } else if (turn.intent === 'chitchat' && turn.asksAboutSelf) {
       // "What do you know about me?": what they said and rated, not a list (it had been answered with one).
@@ -692,7 +723,9 @@ export class ChatRec {
       // Nothing offered earlier in this session is offered again: the user has seen it and asked on. Nor is a film the
       // user asked to leave out in this session ("anything but Star Wars").
       const { leftOut, leftOutBefore } = this.leftOut(options.message, earlier, knownTags);
-      const exclude = [...offeredIn(earlier), ...leftOutBefore, ...leftOut.map((item) => item.id)];
+      // In a new session, what the last one offered is left out when the user asks for something new or else.
+      const notAgain = before !== undefined && asksNew ? before.offered : [];
+      const exclude = [...offeredIn(earlier), ...notAgain, ...leftOutBefore, ...leftOut.map((item) => item.id)];
       const plain = update === undefined ? { refinement: turn.refinement, mood: turn.mood?.tagWeights } : withConstraints(turn, update, constraints, this.askedFor(constraints));
       // A mood does not lean to a genre the user is lukewarm on ("musicals are hit or miss for me", then "something fun"
       // had listed four musicals: the light mood's lift for Musical).
@@ -754,6 +787,7 @@ export class ChatRec {
               message: options.message,
               unsupported: turn.unsupported ?? [],
               listed,
+              telling: this.tellingGenres(),
             });
       const leanNote = change === undefined || listed.length === 0 ? undefined : leanShortfall(listed, change.lean, this.namesOfGenres());
       const lead =
@@ -824,6 +858,21 @@ export class ChatRec {
         : {}),
     });
     return answer;
+  }
+
+  /**
+   * The user's last session other than `current` that listed films: the list it ended on and every film it offered; undefined
+   * for a user with no such session (among their last 200 messages).
+   */
+  private previousSession(userId: string, current: string | undefined): { lastRecommended: Item[]; offered: string[]; messages: StoredMessage[] } | undefined {
+    const last = this.options.store
+      .messagesOf(userId, 200)
+      .findLast((message) => message.role === 'assistant' && message.sessionId !== undefined && message.sessionId !== current && (message.recommendedItemIds ?? []).length > 0);
+    const session = last?.sessionId === undefined ? undefined : this.options.store.getSession(last.sessionId);
+    if (session === undefined) return undefined;
+    const lastRecommended = session.lastRecommended.map((id) => this.options.catalog.get(id)).filter((item): item is Item => item !== undefined);
+    const messages = this.options.store.sessionMessages(session.id, 1_000);
+    return { lastRecommended, offered: offeredIn(messages), messages };
   }
 
   /** What the offline constraint reader reads a message against: the catalogue's genres and years. */
@@ -972,11 +1021,19 @@ export class ChatRec {
     const namesFilm = namesOneOf(namedFilms);
     const names = this.namesOfGenres();
     const said: string[] = [];
+    const saidKeys = new Set<string>();
     for (const preference of after.preferences) {
       if (held.has(`${preference.polarity}|${preference.subject}`) || namesFilm(preference.subject)) continue;
       const keys = [...new Set(mentionedTagStems(preference.subject, knownTags))];
       if (keys.length === 0) continue;
-      const subject = preference.subject.split(/\s+/).length <= 3 ? preference.subject : wordList(keys.map((key) => (names.get(key) ?? key).toLowerCase()));
+      // Said as the user put it when that is a short name of the genre ("horror movies"), else by the genre's name: "I love
+      // horror movies, something scary please" had been said back as "you like something scary please".
+      const asSaid = preference.subject.split(/\s+/).length <= 3 && !/\b(?:something|anything|some|please|pls|a|an|the|me|now|tonight)\b/i.test(preference.subject);
+      const subject = asSaid ? preference.subject : wordList(keys.map((key) => (names.get(key) ?? key).toLowerCase()));
+      // One note per genre and polarity ("you like horror movies; you like horror").
+      const heard = `${preference.polarity}|${keys.sort().join(',')}`;
+      if (saidKeys.has(heard)) continue;
+      saidKeys.add(heard);
       if (preference.polarity === 'like') {
         said.push(`you like ${subject}`);
         continue;
@@ -1155,8 +1212,11 @@ function keptOutBy(keepOut: readonly string[], history: readonly HistoryEntry[])
 /** "The first one", "the 2nd film", "number 3", "#4": a film of the last list, by its place in it; "the first two", "the last 3": several. */
 const listReference =
   /\b(?:the\s+)?(first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th)\s+(?:one|film|movie|pick|suggestion|title|option)\b|(?:\bnumber\s*|#)([1-9])\b|\b(?:the\s+)?(first|last|top)\s+(two|three|four|2|3|4)(?:\s+(?:ones|films|movies|picks|suggestions|titles|options))?\b/gi;
-/** The whole last list: "all of these", "all of them", "them all", "all five", "every one of those", "the lot". */
-const wholeList = /\b(?:all (?:of )?(?:these|those|them|the (?:films|movies|ones|suggestions|picks))|(?:these|those|them) all|all (?:five|5|three|3|four|4|ten|10)(?: of (?:them|these|those))?|every (?:one|single one) of (?:these|those|them)|the (?:whole )?lot)\b/gi;
+/**
+ * The whole last list: "all of these", "all of them", "them all", "all five", "every one of those", "the lot", and after a
+ * negation "any of them" ("I didn't like any of the ones you showed me"), with what it says of them ("you showed me last time").
+ */
+const wholeList = /\b(?:(?<=(?:n't|\bnot|\bnever)\s+(?:[\w']+\s+){0,3})any (?:of )?(?:these|those|them|the (?:films|movies|ones|suggestions|picks))|all (?:of )?(?:these|those|them|the (?:films|movies|ones|suggestions|picks))|(?:these|those|them) all|all (?:five|5|three|3|four|4|ten|10)(?: of (?:them|these|those))?|every (?:one|single one) of (?:these|those|them)|the (?:whole )?lot)\b(?:\s+(?:that\s+)?you\s+(?:showed|suggested|recommended|gave|listed|offered)(?:\s+(?:me|us))?(?:\s+(?:last time|before|earlier|the other day))?\b)?/gi;
 /** Number words a count of films is written with ("the first two", "all five", "give me 3", "just one"). */
 const countWords: Record<string, number> = { one: 1, 'a single': 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, twenty: 20 };
 /** A count as written, in digits or words; undefined for anything else. */
@@ -1250,6 +1310,9 @@ export function requestedCount(message: string): { count: number; asked: number 
   return { count: Math.min(asked, MAX_LISTED), asked };
 }
 
+/** Asking for films not shown before: "anything new for me?", "what else would I like?", "something different", "more", "not those again". */
+const asksForNew = /\b(?:new|else|other|others|different|more|another|fresh)\b|\bnot (?:those|these|them|that one|the same)\b|\bnone of\b/i;
+
 /** Asking for the next films of the same request: "more", "next", "show me more", "more please", "give me 2 more", "another 5", "keep going". */
 const paging =
   /^\s*(?:(?:ok|okay|great|nice|cool|thanks|thank you|hmm+|and|alright)[,!.]*\s+)*(?:(?:show|give|get) (?:me|us)\s+|can i (?:see|have|get)\s+|any\s+)?(?:just\s+|only\s+)?(?:some\s+|a few\s+|one\s+|(?:\d{1,2}|two|three|four|five|ten)\s+)?(?:more|next|others|another (?:\d{1,2}|two|three|four|five|ten|few|batch|round|page|list|set)|the next (?:\d{1,2}|few|batch|page|ones?)|keep (?:going|them coming)|next (?:page|batch|ones?|few))(?:\s+(?:ones|films|movies|options|suggestions|picks|of those|of them|like (?:those|these|that)))*\s*(?:please|pls)?\s*[?.!]*\s*$/i;
@@ -1337,7 +1400,16 @@ function leftOutBy(phrases: readonly (readonly string[])[], starts: ReadonlyMap<
  * named the films; `noted`: the reply has just noted each of them as liked. A change the catalogue cannot make ("but
  * shorter": `unsupported`) is not said back as made.
  */
-function exampleLead(options: { examples: readonly Item[]; fresh: boolean; noted: boolean; message: string; unsupported: readonly UnsupportedAsk[]; listed: readonly Item[] }): string {
+function exampleLead(options: {
+  examples: readonly Item[];
+  fresh: boolean;
+  noted: boolean;
+  message: string;
+  unsupported: readonly UnsupportedAsk[];
+  listed: readonly Item[];
+  /** Genres few films have (`ChatRec.tellingGenres`): a film like an example shares one of its, or two of its genres. */
+  telling: ReadonlySet<string>;
+}): string {
   const { examples, listed } = options;
   const titles = wordList(examples.map((item) => item.title));
   if (!options.fresh) return `Still with ${titles} in mind`;
@@ -1353,7 +1425,14 @@ function exampleLead(options: { examples: readonly Item[]; fresh: boolean; noted
     if (mixed * 2 >= listed.length && listed.length > 0) return `Films with something of ${examples.length === 2 ? 'both' : 'each'}${options.noted ? '' : ` ${titles}`}${change}`;
   }
   // "Something like The Shining for kids": no children's film shares a genre with it, and the reply had said "Films like it".
-  const alike = listed.filter((item) => each.some((genres) => tagStems(item).some((tag) => genres.has(tag)))).length;
+  // Alike by a telling genre or two of the example's: Fargo's drama alone does not make Stand by Me like it (a returning
+  // user's "like Fargo but funnier" then "older" had been "Films like Fargo" over five comedy dramas).
+  const like = (item: Item) =>
+    each.some((genres) => {
+      const shared = tagStems(item).filter((tag) => genres.has(tag));
+      return shared.length >= Math.min(2, genres.size) || shared.some((tag) => options.telling.has(tag));
+    });
+  const alike = listed.filter(like).length;
   if (alike === 0) return `None of these is much like ${names}, but they fit the rest of what you asked`;
   if (alike * 2 < listed.length) return `Only ${alike === 1 ? 'one of these is' : `${alike} of these are`} like ${names}; the others fit the rest of what you asked`;
   return `Films like ${names}${change}`;

@@ -22,6 +22,12 @@ describe('classifyTurn', () => {
     expect(classifyTurn('why laugh riot', context).target?.id).toBe('m1');
   });
 
+  it('reads "last time" as when, not as the last film of the list (fifth QA pass)', () => {
+    // Before: "why did you pick that thriller last time?" explained the list's last film.
+    expect(classifyTurn('why did you pick that thriller for me last time?', context)).toMatchObject({ intent: 'explain', target: undefined });
+    expect(classifyTurn('why the last one?', context).target?.id).toBe(shown[4]?.id);
+  });
+
   it('turns "something lighter" and "less violent" into tag weights against dark genres', () => {
     const lighter = classifyTurn('something lighter please', context);
     expect(lighter.intent).toBe('refine');

@@ -302,7 +302,8 @@ function tagSteering(text: string, knownTags: ReadonlySet<string>): Record<strin
 
 function findItem(text: string, lastRecommended: readonly Item[], allItems: () => Iterable<Item>): Item | undefined {
   for (const [word, index] of Object.entries(ordinals)) {
-    if (new RegExp(`\\b${word}\\b`).test(text) || (index >= 0 && new RegExp(`(#|number\\s*)${index + 1}\\b`).test(text))) {
+    // "Last time", "the first time": a when, not a place in the list ("why that thriller you picked last time?").
+    if (new RegExp(`\\b${word}\\b(?!\\s+(?:time|night|week|weekend|month|year|session|visit|day|chat)s?\\b)`).test(text) || (index >= 0 && new RegExp(`(#|number\\s*)${index + 1}\\b`).test(text))) {
       const item = index < 0 ? lastRecommended[lastRecommended.length - 1] : lastRecommended[index];
       if (item) return item;
     }

@@ -21,4 +21,17 @@ describe('queryContent', () => {
     expect(queryContent('scratch the westerns, ditch the romance', { genres: new Set(['western', 'romance']) })).toBe('');
     expect(queryContent('forget paris')).toBe('paris');
   });
+
+  it('does not search a remark about the user\'s day, "this time" or what they have gone off (fifth QA pass)', () => {
+    // Before (MovieLens): "bus" found Get on the Bus, "this time" A Time to Kill and Somewhere in Time, "gone" Gone Fishin'.
+    expect(queryContent('I have 30 minutes before my bus')).toBe('');
+    expect(queryContent('I have 30 minutes before my bus, anything good?')).toBe('');
+    expect(queryContent('it was boring this time')).toBe('');
+    expect(queryContent("I've gone off sci-fi, I'm more into comedies now", { genres: new Set(['comed']) })).toBe('');
+    // What describes a film is still searched, in a sentence about the user too.
+    expect(queryContent('something about time travel')).toBe('time travel');
+    expect(queryContent("I'm looking for spaceships")).toBe('spaceships');
+    expect(queryContent('my son likes dinosaurs')).toBe('dinosaurs');
+    expect(queryContent('I loved The Matrix and Alien')).toBe('matrix alien');
+  });
 });

@@ -83,6 +83,18 @@ const freshStart = new Set(['a', 'an', 'some', 'something', 'anything', 'i', "i'
 const occasionPhrase =
   /\b(?:date|girls'?|guys'?|ladies'?|lads'?|boys'?|movie|family|game|pizza|popcorn|friday|saturday)[- ]nights?\b|\bvalentine'?s?(?: day)?\b|\bedge of (?:my|your|our|the) seats?\b|\bmind[- ]?(?:bending|benders?|twisting)\b|\btear[- ]?jerkers?\b|\bfeel[- ]good\b/g;
 
+/** "This time", "last time", "every time": when, not what ("I watched Heat again, it was boring this time" had found A Time to Kill). */
+const timePhrase = /\b(?:this|that|last|next|first|second|every|each|any|some|the|one|a long|no|in|on|of all|at a|one more)\s+time\b/g;
+/** "I've gone off sci-fi", "went off westerns": no longer liked, so ruled out like "not" ("gone" had found Gone Fishin'). */
+const goneOff = /\b(?:gone|went|go|going|goes)\s+off\b/g;
+/**
+ * A clause that tells of the user's life rather than of a film ("I have 30 minutes before my bus", "it was long"): opens with
+ * the user or "it" and holds no word that asks for, describes or judges films. Searched, "bus" had found Get on the Bus.
+ */
+const aboutLife = /^\s*(?:(?:and|but|so|well|oh|also|just|anyway|though)\s+)*(?:i|we|my|our|i'm|i've|i'd|i'll|we're|we've|it|it's|that|that's)\b/;
+const filmWords =
+  /\b(?:want|wanna|need|something|anything|recommend\w*|suggest\w*|please|looking|mood|feel|fancy|up for|how about|what about|give me|show me|find me|any|movies?|films?|flicks?|shows?|about|with|into|fan|fans|love|loved|loves|like|liked|likes|enjoy\w*|adore\w*|favou?rites?|watch\w*|seen|saw|stories|story|kind|type|set)\b/;
+
 export interface QueryContentOptions {
   /** Genre keys the user ruled out or dislikes: words naming them ("war", "scary" for horror) are not searched. */
   ruledOut?: ReadonlySet<string> | undefined;
@@ -112,8 +124,11 @@ export function queryContent(text: string, options: QueryContentOptions = {}): s
     .replace(/\bscience[- ]fiction\b/g, 'sci-fi')
     // Occasions say when and with whom, not what a film is about: "a girls night movie" had found Girls Town and Bad Girls.
     .replace(occasionPhrase, ' ')
+    .replace(timePhrase, ' ')
+    .replace(goneOff, ' not ')
     .split(/[.,;:!?()\n]+/);
   for (const clause of clauses) {
+    if (aboutLife.test(clause) && !filmWords.test(clause)) continue;
     const words = clause
       .split(/[^a-z0-9'&-]+/)
       .map((word) => word.replace(/^'+|'+$/g, ''))

@@ -520,4 +520,15 @@ describe('TitleOpinionReader: fourth multi-turn QA pass (comparative requests)',
     expect(examples('Fargo, but for adults')).toEqual([['Fargo (1996)', 'like', true]]);
     expect(examples('Titanic, but not for kids')).toEqual([]);
   });
+
+  it('reads "Fargo is not my thing" with the title opening the message as a dislike of it (fifth QA pass)', () => {
+    // Before: no title read (a capitalised first word was a title only with "but" or an opinion word after it), and the
+    // chat listed Fargo first.
+    for (const message of ['Fargo is not my thing', "Fargo isn't my thing", 'Fargo? Not my thing', 'Fargo, not for me', 'Titanic was not my cup of tea', 'Fargo is not my thing, something else please']) {
+      const title = message.startsWith('Titanic') ? 'Titanic (1997)' : 'Fargo (1996)';
+      expect(more.read(message).map((opinion) => [opinion.item.title, opinion.polarity, opinion.rating]), message).toEqual([[title, 'dislike', 2]]);
+    }
+    // A capitalised first word with anything else after it is still no title.
+    expect(more.read('Fargo is what I want')).toEqual([]);
+  });
 });

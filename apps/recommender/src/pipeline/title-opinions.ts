@@ -118,6 +118,14 @@ const NOT_FOR_ME = String.raw`(?:(?:(?:it|that)(?:'s|\s+is|\s+was)\s+)?(?:(?:jus
 const verdictOnly = new RegExp(String.raw`^\s*${NOT_FOR_ME}[\s.!]*$`);
 /** What a message opening with a title may go on with as a verdict on it: ", but not for me", " but it's not my thing". */
 const verdictAfterBut = new RegExp(String.raw`^[!?.]*\s*,?\s+but\s+${NOT_FOR_ME}`, 'i');
+/**
+ * The same verdict said right after a title that opens the message: "Fargo is not my thing", "Fargo isn't for me", "Fargo?
+ * Not my thing" (the title had not been read: a capitalised first word counts only with an opinion after it).
+ */
+const verdictAfterTitle = new RegExp(
+  String.raw`^[!?.,:]*\s*(?:[-–—]+\s*)?(?:(?:(?:is|was|'s)\s+)?${NOT_FOR_ME}|(?:(?:just|really|simply)\s+)?(?:isn'?t|wasn'?t|is not|was not)\s+(?:(?:really|just|quite|exactly)\s+)?(?:for me|my (?:thing|cup of tea|kind of (?:film|movie)))\b)`,
+  'i',
+);
 
 /**
  * Where a sentence divides into parts that can each hold an opinion: commas and semicolons, lists
@@ -417,7 +425,7 @@ function writtenAsTitle(message: string, start: number, end: number, anywhere = 
   const first = message.charAt(start);
   if (first === first.toLowerCase()) return false;
   // The message's first word is a title when an opinion of it follows ("Twister was boring", "Fargo? Loved it").
-  if (!anywhere && before.trim() === '' && !opinionPredicate.test(message.slice(end)) && !exampleAfterFirst.test(message.slice(end)) && !verdictAfterBut.test(message.slice(end))) return false;
+  if (!anywhere && before.trim() === '' && !opinionPredicate.test(message.slice(end)) && !exampleAfterFirst.test(message.slice(end)) && !verdictAfterBut.test(message.slice(end)) && !verdictAfterTitle.test(message.slice(end))) return false;
   const next = /^\s+([A-Za-z][\w']*)/.exec(message.slice(end))?.[1];
   const previous = /([A-Za-z][\w']*)\s+$/.exec(before);
   const previousOpensSentence = previous !== null && /(?:^|[.!?:"“(]\s*)$/.test(before.slice(0, previous.index));
