@@ -531,6 +531,23 @@ describe.skipIf(!directory)('Chat-Rec with a model on the MovieLens catalogue (r
     for (const entry of bus.recommendations) expect(entry.item.title).not.toMatch(/\bbus\b/i);
   }, 60_000);
 
+  it('reads a new session\'s "the first two Godfather films" as the series, and "anything other than horror" as no horror (review of the fifth QA pass)', async () => {
+    const chat = (userId: string, message: string) => service.chatRec.chat({ userId, message, k: 5 });
+    service.store.createUser({ id: 'review-series' });
+    const shown = (await chat('review-series', 'something like Star Wars')).recommendations.map((entry) => entry.item.title);
+    expect(shown.length).toBeGreaterThanOrEqual(2);
+    // Before: "Noted: you like Return of the Jedi (1983); you like Empire Strikes Back, The (1980); …": the first two of last
+    // time's list, rated 5 stars.
+    const series = await chat('review-series', 'I loved the first two Godfather films');
+    const noted = /^Noted: [^\n]*?\.(?= [A-Z])/.exec(series.reply)?.[0] ?? series.reply;
+    expect(noted).toContain('Godfather, The (1972)');
+    for (const title of shown.slice(0, 2)) expect(noted).not.toContain(title);
+    // Before: five horror films, "Here is what I would suggest (horror)".
+    const other = await chat('review-series', 'anything other than horror');
+    expect(other.recommendations).toHaveLength(5);
+    for (const entry of other.recommendations) expect(entry.item.tags, entry.item.title).not.toContain('Horror');
+  }, 60_000);
+
   it('keeps out what the user disliked, bought or skipped, and moves the list', async () => {
     service.store.createUser({ id: 'events-1' });
     service.store.addEvents('events-1', [{ kind: 'rating', itemId: '50', value: 5 }]);

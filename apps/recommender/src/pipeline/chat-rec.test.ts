@@ -112,6 +112,37 @@ describe('ChatRec.chat leaves out the films a session asked to leave out', () =>
   });
 });
 
+describe('ChatRec.chat reads the last session cheaply (review of the fifth QA pass)', () => {
+  it("finds a returning user's last list in their latest messages, and further back when a later session listed nothing", async () => {
+    const service = await tinyService();
+    try {
+      service.store.createUser({ id: 'regular' });
+      const messagesOf = vi.spyOn(service.store, 'messagesOf');
+      const rowsRead = () => messagesOf.mock.results.reduce((sum, result) => sum + (result.value as unknown[]).length, 0);
+      const say = (message: string, sessionId?: string) => service.chatRec.chat({ userId: 'regular', message, k: 2, ...(sessionId ? { sessionId } : {}) });
+      // Twenty sessions of two turns each: 80 messages.
+      for (let index = 0; index < 20; index++) await say('more', (await say('recommend something')).sessionId);
+      const last = await say('a war movie');
+      messagesOf.mockClear();
+      const fresh = await say('anything new for me?');
+      for (const entry of fresh.recommendations) expect(last.recommendations.map((item) => item.item.id)).not.toContain(entry.item.id);
+      // Before: the user's last 200 messages (here all 82) were read on a new session's turns and on each "more" or "else".
+      expect(rowsRead()).toBeLessThanOrEqual(12);
+      messagesOf.mockClear();
+      const other = await say('something else', fresh.sessionId);
+      expect(rowsRead()).toBeLessThanOrEqual(14);
+      // A session of small talk after the last list (more messages than the first read looks at): that list is still found.
+      const talk = await say('hello');
+      for (let index = 0; index < 7; index++) await say('thanks, how are you?', talk.sessionId);
+      expect(service.store.sessionMessages(talk.sessionId).filter((message) => (message.recommendedItemIds ?? []).length > 0)).toEqual([]);
+      const again = await say('why the first one?');
+      expect(again.reply).toMatch(new RegExp(`^Why ${other.recommendations[0]?.item.title ?? 'nothing'}\\?`));
+    } finally {
+      service.close();
+    }
+  });
+});
+
 describe('ChatRec.chat writes a turn whole or not at all', () => {
   it('leaves the profile and ratings as they were when the turn fails after reading the message', async () => {
     class FailingModel extends EaseRecommender {
@@ -415,6 +446,20 @@ describe('chat helpers (second multi-turn QA pass)', () => {
     // Not "those movies", nor a place in the list.
     expect(nameReferences('I love those movies', [], [pulp, dogs])).toBe('I love those movies');
     expect(nameReferences('more like the first', [dogs, pulp], [pulp, dogs])).toBe('more like Reservoir Dogs (1992)');
+  });
+
+  it('reads "the first two Godfather films" as a series, not as the first two films of the last list (review of the fifth QA pass)', () => {
+    const jedi = film('j', 'Return of the Jedi (1983)', 1983, ['Sci-Fi']);
+    // Before: "I loved Pulp Fiction (1994) and Reservoir Dogs (1992) Godfather films": two likes of the last list's films, in a
+    // new session too (where the list is last time's).
+    for (const message of ['I loved the first two Godfather films', 'I loved the first two godfather movies', 'the last three Star Trek films were great']) {
+      expect(nameReferences(message, [pulp, dogs, jedi]), message).toBe(message);
+    }
+    // The list's films still: with a list word, a verb or nothing after the count.
+    expect(nameReferences('I loved the first two', [pulp, dogs, jedi])).toBe('I loved Pulp Fiction (1994) and Reservoir Dogs (1992)');
+    expect(nameReferences('the first two films were great', [pulp, dogs, jedi])).toBe('Pulp Fiction (1994) and Reservoir Dogs (1992) were great');
+    expect(nameReferences('the first two were great films', [pulp, dogs, jedi])).toBe('Pulp Fiction (1994) and Reservoir Dogs (1992) were great films');
+    expect(nameReferences("I've seen the last two already", [pulp, dogs, jedi])).toBe("I've seen Reservoir Dogs (1992) and Return of the Jedi (1983) already");
   });
 
   it('reads the count of films asked for', () => {

@@ -614,11 +614,11 @@ export class ChatRec {
     // "why that thriller?", "none of those" point at its last list, and "anything new?" leaves out what it offered (a new
     // session had known nothing of it: "anything new for me?" listed the same five films again).
     // Read only when it can matter: no list in this session yet, or a message asking for what has not been shown.
-    const asksNew = asksForNew.test(options.message.replace(/[’‘]/g, "'"));
-    const before = listed.length === 0 || asksNew ? this.previousSession(options.userId, session?.id) : undefined;
-    const lastRecommended = listed.length > 0 ? listed : (before?.lastRecommended ?? []);
     // The session's messages so far, read once for the turn (what was offered, the films discussed, the request a turn goes on with).
     const earlier = session === undefined ? [] : store.sessionMessages(session.id, 1_000);
+    const asksNew = asksForNew.test(options.message.replace(/[’‘]/g, "'"));
+    const before = listed.length === 0 || asksNew ? this.previousSession(options.userId, session?.id, earlier.length) : undefined;
+    const lastRecommended = listed.length > 0 ? listed : (before?.lastRecommended ?? []);
     const knownTags = this.options.catalog.tagStems();
     const turn = classifyTurn(options.message, {
       lastRecommended,
@@ -862,12 +862,20 @@ export class ChatRec {
 
   /**
    * The user's last session other than `current` that listed films: the list it ended on and every film it offered; undefined
-   * for a user with no such session (among their last 200 messages).
+   * for a user with no such session (among their last 200 messages). `currentLength`: how many messages `current` holds.
    */
-  private previousSession(userId: string, current: string | undefined): { lastRecommended: Item[]; offered: string[]; messages: StoredMessage[] } | undefined {
-    const last = this.options.store
-      .messagesOf(userId, 200)
-      .findLast((message) => message.role === 'assistant' && message.sessionId !== undefined && message.sessionId !== current && (message.recommendedItemIds ?? []).length > 0);
+  private previousSession(userId: string, current: string | undefined, currentLength: number): { lastRecommended: Item[]; offered: string[]; messages: StoredMessage[] } | undefined {
+    const lists = (message: StoredMessage) =>
+      message.role === 'assistant' && message.sessionId !== undefined && message.sessionId !== current && (message.recommendedItemIds ?? []).length > 0;
+    // The messages since the last session's end first (this session's and a few more): its list is nearly always among them,
+    // and reading 200 messages (replies with their explanations) had been most of this lookup's cost. The same answer: the
+    // last list among the latest messages is the last among 200.
+    let last: StoredMessage | undefined;
+    for (const limit of [Math.min(currentLength + PREVIOUS_SESSION_PEEK, PREVIOUS_SESSION_READ), PREVIOUS_SESSION_READ]) {
+      const messages = this.options.store.messagesOf(userId, limit);
+      last = messages.findLast(lists);
+      if (last !== undefined || messages.length < limit || limit === PREVIOUS_SESSION_READ) break;
+    }
     const session = last?.sessionId === undefined ? undefined : this.options.store.getSession(last.sessionId);
     if (session === undefined) return undefined;
     const lastRecommended = session.lastRecommended.map((id) => this.options.catalog.get(id)).filter((item): item is Item => item !== undefined);
@@ -1213,6 +1221,11 @@ function keptOutBy(keepOut: readonly string[], history: readonly HistoryEntry[])
 const listReference =
   /\b(?:the\s+)?(first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th)\s+(?:one|film|movie|pick|suggestion|title|option)\b|(?:\bnumber\s*|#)([1-9])\b|\b(?:the\s+)?(first|last|top)\s+(two|three|four|2|3|4)(?:\s+(?:ones|films|movies|picks|suggestions|titles|options))?\b/gi;
 /**
+ * What follows "the first two" when it counts a series' films rather than the list's: a capitalised name ("the first two
+ * Godfather films", "the last three Star Trek") or a word or two and "films" ("the first two alien movies").
+ */
+const seriesAfter = /^\s+(?:(?!I\b)[A-Z]|(?:(?!(?:were|are|was|is|seemed|seem|looked|look|sounded|sound|you|i|we|of|on|in|from|both|again|already|really)\b)[a-z][\w'-]*\s+){1,2}(?:films|movies)\b)/;
+/**
  * The whole last list: "all of these", "all of them", "them all", "all five", "every one of those", "the lot", and after a
  * negation "any of them" ("I didn't like any of the ones you showed me"), with what it says of them ("you showed me last time").
  */
@@ -1253,8 +1266,10 @@ export function nameReferences(message: string, lastRecommended: readonly Item[]
   const named =
     lastRecommended.length === 0
       ? message
-      : message.replace(barePlace, (_place, word: string) => `the ${word} one`).replace(listReference, (reference, place: string | undefined, number: string | undefined, end: string | undefined, count: string | undefined) => {
+      : message.replace(barePlace, (_place, word: string) => `the ${word} one`).replace(listReference, (reference: string, place: string | undefined, number: string | undefined, end: string | undefined, count: string | undefined, at: number, text: string) => {
           if (end !== undefined) {
+            // "The first two Godfather films", "the last three Alien movies": a series' films, not the list's.
+            if (seriesAfter.test(text.slice(at + reference.length))) return reference;
             const size = countOf(count ?? '') ?? 0;
             const several = end.toLowerCase() === 'last' ? lastRecommended.slice(-size) : lastRecommended.slice(0, size);
             if (several.length < size) return reference;
@@ -1309,6 +1324,10 @@ export function requestedCount(message: string): { count: number; asked: number 
   if (asked === undefined || asked < 1 || (asked === 1 && /\banother\s+one\b/.test(match[0]))) return undefined;
   return { count: Math.min(asked, MAX_LISTED), asked };
 }
+
+/** How many of a user's messages `previousSession` reads beyond the current session's first, and at most. */
+const PREVIOUS_SESSION_PEEK = 12;
+const PREVIOUS_SESSION_READ = 200;
 
 /** Asking for films not shown before: "anything new for me?", "what else would I like?", "something different", "more", "not those again". */
 const asksForNew = /\b(?:new|else|other|others|different|more|another|fresh)\b|\bnot (?:those|these|them|that one|the same)\b|\bnone of\b/i;

@@ -225,6 +225,13 @@ describe('session constraints', () => {
     expect(read('something romance free')).toMatchObject({ wanted: {}, avoided: { romance: -1 } });
     expect(read('anything but horror')).toMatchObject({ wanted: {}, avoided: { horror: -1 } });
     expect(read('show me anything but westerns please')).toMatchObject({ wanted: {}, avoided: { western: -1 } });
+    // Review of the fifth QA pass: "anything other than horror" had asked for horror (five horror films listed).
+    expect(read('anything other than horror')).toMatchObject({ wanted: {}, avoided: { horror: -1 } });
+    expect(read('movies other than westerns please')).toMatchObject({ wanted: {}, avoided: { western: -1 } });
+    expect(read('something apart from romance')).toMatchObject({ wanted: {}, avoided: { romance: -1 } });
+    // "More comedies like the one we watched last time" asks for comedies: "last time" had made it a viewing told of.
+    expect(read('more comedies like the one I liked last time')).toMatchObject({ wanted: { comed: 0.3 } });
+    expect(read('more comedies like the one we watched')).toMatchObject({ wanted: { comed: 0.3 } });
     expect(read('nothing but comedies')).toMatchObject({ wanted: { comed: 0.3 }, avoided: {} });
     expect(read('without romance please')).toMatchObject({ wanted: {}, avoided: { romance: -1 } });
     expect(read('not horror')).toMatchObject({ wanted: {}, avoided: { horror: -1 } });

@@ -114,11 +114,11 @@ const NOTHING = String.raw`nothing(?!\s+(?:but|beats?|compares?|tops|like|quite|
 const GONE_OFF = String.raw`(?:gone off|tired of|sick of|fed up with|bored of|done with|(?:'m|am|'re|are)\s+(?:(?:so|totally|completely|really|just)\s+)?over)\s+(?:(?!(?:but|and|more|instead)\b)[\w']+\s+){0,2}$`;
 /** Words that rule out a genre named up to five words later ("no horror", "nothing scary", "not in the mood for a western", "I've gone off westerns"). */
 const negationBefore = new RegExp(
-  String.raw`\b(?:${GONE_OFF}|(?:${NO}|not|without|${NOTHING}|never|hate|dislike|detest|loathe|can'?t stand|cannot stand|avoid|skip|except|but not|none of|don'?t (?:want|like|enjoy)|do not (?:want|like|enjoy)|no more|less|fewer|anything but|everything but|all but)\s+${NEGATION_GAP})`,
+  String.raw`\b(?:${GONE_OFF}|(?:${NO}|not|without|${NOTHING}|never|hate|dislike|detest|loathe|can'?t stand|cannot stand|avoid|skip|except|but not|none of|don'?t (?:want|like|enjoy)|do not (?:want|like|enjoy)|no more|less|fewer|anything but|everything but|all but|(?:anything|something|everything|films?|movies?|ones?) other than|(?:anything|something) (?:else )?(?:apart|aside) from)\s+${NEGATION_GAP})`,
 );
 /** Negations that are requests by themselves ("no horror", "nothing scary"); "never" is not ("I've never been on an adventure"), nor "I hate" (a standing taste). */
 const strongNegationBefore = new RegExp(
-  String.raw`\b(?:${NO}|not|without|${NOTHING}|avoid|skip|except|but not|none of|don'?t want|do not want|no more|less|fewer|anything but|everything but|all but)\s+${NEGATION_GAP}`,
+  String.raw`\b(?:${NO}|not|without|${NOTHING}|avoid|skip|except|but not|none of|don'?t want|do not want|no more|less|fewer|anything but|everything but|all but|(?:anything|something|everything|films?|movies?|ones?) other than|(?:anything|something) (?:else )?(?:apart|aside) from)\s+${NEGATION_GAP}`,
 );
 /** Negations after the genre word: "scary-free", "horror free", "romance-less". */
 const negationAfter = /^(?:[- ]?free|-less)\b/;
@@ -511,7 +511,7 @@ const watching = /\b(?:watch\w*|see|movies?|films?|show|tonight|night in)\b/;
  * something from the 90s", "anything good with my kids?"); "I do anything for my kids" does not ask.
  */
 const askingWords =
-  /\b(?:please|recommend\w*|suggest\w*|any (?:ideas|suggestions|tips)|what (?:should|can|could) (?:i|we)|ideas\?)|(?:^|[,.;!?]\s*)(?:something|anything)\b|\b(?:something|anything)\s+(?:good|fun|funny|nice|light|new|old|suitable|appropriate|to (?:watch|see)|from|made|released|we (?:can|could)|\?)/;
+  /\b(?:please|recommend\w*|suggest\w*|any (?:ideas|suggestions|tips)|what (?:should|can|could) (?:i|we)|ideas\?)|(?:^|[,.;!?]\s*)(?:something|anything|(?:(?:some|any|a few|give me|show me)\s+)?(?:more|other|another))\b|\b(?:something|anything)\s+(?:good|fun|funny|nice|light|new|old|suitable|appropriate|to (?:watch|see)|from|made|released|we (?:can|could)|\?)/;
 /** A message that opens with the children ("with my 6 year old", "with the kids, from the 90s"): the rest, if any, is read as a request. */
 const childrenOpening =
   /^\s*(?:(?:ok|okay|so|and|now|well|hmm|also|this time)[,\s]+)?(?:with|for) (?:my|our|the) (?:(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?|kids|children|little ones|toddlers?|son|daughter|family)\b[\s,.;!?-]*/;

@@ -34,4 +34,21 @@ describe('queryContent', () => {
     expect(queryContent('my son likes dinosaurs')).toBe('dinosaurs');
     expect(queryContent('I loved The Matrix and Alien')).toBe('matrix alien');
   });
+
+  it('searches what "it" or "that" must have, and time travel, The Time Machine and Somewhere in Time (review of the fifth QA pass)', () => {
+    // Before: each was '' (a clause opening with "it" or "that" and no film word was taken for a remark) or lost "time".
+    expect(queryContent('it has to have dinosaurs')).toBe('dinosaurs');
+    expect(queryContent('it needs vampires')).toBe('vampires');
+    expect(queryContent('that heist vibe')).toBe('heist');
+    expect(queryContent('that zombie stuff')).toBe('zombie');
+    expect(queryContent('I could go for some kung fu')).toBe('kung fu');
+    expect(queryContent('any time travel films?')).toBe('time travel');
+    expect(queryContent('the time travel kind')).toBe('time travel');
+    expect(queryContent('I want to see The Time Machine')).toBe('time machine');
+    expect(queryContent('Somewhere in Time')).toBe('somewhere time');
+    // Remarks are still not searched.
+    for (const remark of ['it was long', 'that should be fine', 'that must be tough', "it's late and I have to be up early", "I don't have the time", 'it was boring this time']) {
+      expect(queryContent(remark), remark).toBe('');
+    }
+  });
 });

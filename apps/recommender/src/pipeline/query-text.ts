@@ -17,6 +17,8 @@ const requestWords = new Set(
     'hi hello hey ok okay um hmm yes yeah also give tell think know would could sure kind sort type usually looking look find ' +
     'instead options ideas idea watchable lol late early mid kids kid children child son daughter wife husband friends family night weekend ' +
     'one ones stuff things thing bit little lot please already seen maybe around ' +
+    // What a film must have or is like ('it needs vampires', 'that heist vibe', 'I could go for some kung fu').
+    'needs must vibe vibes go craving ' +
     // Taking part of a request back ("forget the comedies" had found "Forget Paris").
     'forget forgot scratch ditch ' +
     // Eras and quality: the session's years and the ranking answer them ("a modern classic" had found "Modern Affair, A").
@@ -83,8 +85,13 @@ const freshStart = new Set(['a', 'an', 'some', 'something', 'anything', 'i', "i'
 const occasionPhrase =
   /\b(?:date|girls'?|guys'?|ladies'?|lads'?|boys'?|movie|family|game|pizza|popcorn|friday|saturday)[- ]nights?\b|\bvalentine'?s?(?: day)?\b|\bedge of (?:my|your|our|the) seats?\b|\bmind[- ]?(?:bending|benders?|twisting)\b|\btear[- ]?jerkers?\b|\bfeel[- ]good\b/g;
 
-/** "This time", "last time", "every time": when, not what ("I watched Heat again, it was boring this time" had found A Time to Kill). */
-const timePhrase = /\b(?:this|that|last|next|first|second|every|each|any|some|the|one|a long|no|in|on|of all|at a|one more)\s+time\b/g;
+/**
+ * "This time", "last time", "every time": when, not what ("I watched Heat again, it was boring this time" had found A Time to
+ * Kill). Not "time travel" or "the time machine" ("any time travel films?"), nor a bare "the time" or "in time" (The Time
+ * Machine, Somewhere in Time: a title's words are searched).
+ */
+const timePhrase =
+  /\b(?:this|that|last|next|first|second|every|each|any|some|one|a long|no|on|of all|at a|one more|(?:all|at|by|have|had|got|most of) the)\s+time\b(?![- ]?(?:travel|machine|loop|warp|bandit|cop|tracer|slip))/g;
 /** "I've gone off sci-fi", "went off westerns": no longer liked, so ruled out like "not" ("gone" had found Gone Fishin'). */
 const goneOff = /\b(?:gone|went|go|going|goes)\s+off\b/g;
 /**
@@ -93,7 +100,13 @@ const goneOff = /\b(?:gone|went|go|going|goes)\s+off\b/g;
  */
 const aboutLife = /^\s*(?:(?:and|but|so|well|oh|also|just|anyway|though)\s+)*(?:i|we|my|our|i'm|i've|i'd|i'll|we're|we've|it|it's|that|that's)\b/;
 const filmWords =
-  /\b(?:want|wanna|need|something|anything|recommend\w*|suggest\w*|please|looking|mood|feel|fancy|up for|how about|what about|give me|show me|find me|any|movies?|films?|flicks?|shows?|about|with|into|fan|fans|love|loved|loves|like|liked|likes|enjoy\w*|adore\w*|favou?rites?|watch\w*|seen|saw|stories|story|kind|type|set)\b/;
+  /\b(?:want|wanna|need|something|anything|recommend\w*|suggest\w*|please|looking|mood|feel|fancy|up for|go for|craving|how about|what about|give me|show me|find me|any|movies?|films?|flicks?|shows?|about|with|into|fan|fans|love|loved|loves|like|liked|likes|enjoy\w*|adore\w*|favou?rites?|watch\w*|seen|saw|stories|story|kind|type|set)\b/;
+/**
+ * "It" or "that" as the film asked for: what it must have or its vibe ("it has to have dinosaurs", "it needs vampires", "that
+ * heist vibe", "that zombie stuff"), searched though the clause opens like a remark ("it was long").
+ */
+const filmDemand =
+  /^\s*(?:(?:and|but|so|well|oh|also|just|anyway|though)\s+)*(?:it|that|it'd|it'll)\b.*\b(?:(?:has to|have to|had to|got to|gotta|should|must|ought to)\s+(?:have|feature|include|involve|star|be set|be about)\b(?!\s+been)|needs?\s+(?!to\b|a lot\b|some work\b)|vibes?|stuff|energy)\b/;
 
 export interface QueryContentOptions {
   /** Genre keys the user ruled out or dislikes: words naming them ("war", "scary" for horror) are not searched. */
@@ -128,7 +141,7 @@ export function queryContent(text: string, options: QueryContentOptions = {}): s
     .replace(goneOff, ' not ')
     .split(/[.,;:!?()\n]+/);
   for (const clause of clauses) {
-    if (aboutLife.test(clause) && !filmWords.test(clause)) continue;
+    if (aboutLife.test(clause) && !filmWords.test(clause) && !filmDemand.test(clause)) continue;
     const words = clause
       .split(/[^a-z0-9'&-]+/)
       .map((word) => word.replace(/^'+|'+$/g, ''))
