@@ -17,6 +17,8 @@
  *        Benchmarks are refused (with `all`, skipped): their numbers are this machine's speed.
  * diff   the same comparison between two results files, or two folders of them.
  */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { PersonalabError, runScript } from '@personalab/core';
 import { describeDifference } from './compare.js';
@@ -29,6 +31,10 @@ await runScript(async () => {
     options: { keep: { type: 'boolean', default: false }, 'dry-run': { type: 'boolean', default: false } },
   });
   const [action = 'list', ...names] = positionals;
+  // The commands and the committed paths are the repository root's: run from there wherever this was started (the paths
+  // given to `diff` are the caller's).
+  const invokedFrom = process.cwd();
+  process.chdir(fileURLToPath(new URL('../..', import.meta.url)));
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
 
@@ -39,7 +45,7 @@ await runScript(async () => {
   }
   if (action === 'diff') {
     if (names.length !== 2) throw new PersonalabError('invalid_argument', '`diff` takes two paths: A B');
-    const { pairs } = diffPaths(names[0]!, names[1]!);
+    const { pairs } = diffPaths(resolve(invokedFrom, names[0]!), resolve(invokedFrom, names[1]!));
     let differ = false;
     for (const pair of pairs) {
       if (pair.b === undefined) {
