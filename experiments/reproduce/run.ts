@@ -35,6 +35,12 @@ await runScript(async () => {
   // given to `diff` are the caller's).
   const invokedFrom = process.cwd();
   process.chdir(fileURLToPath(new URL('../..', import.meta.url)));
+  // `… list | head`: a reader that has gone ends list and diff quietly, as cat or grep do; run and check go on (their
+  // work is the files they write), their lines to stdout dropped.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    if (action === 'list' || action === 'diff') process.exit(0);
+  });
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
 
