@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
@@ -58,9 +58,9 @@ export interface RunOptions {
 /** Runs a script's argv as the results record it; resolves with its exit code (and, captured, the end of its output). */
 export function runArgv(argv: readonly string[], options: RunOptions = {}): Promise<{ code: number; output: string }> {
   const [command, ...prefix] = options.runner ?? ['npx', 'tsx', '--conditions=development'];
-  const capture = options.stdio === 'capture';
+  const stdio: StdioOptions = options.stdio === 'capture' ? ['ignore', 'pipe', 'pipe'] : (options.stdio ?? 'inherit');
   return new Promise((resolve, reject) => {
-    const child = spawn(command!, [...prefix, ...argv], { cwd: options.cwd, env: options.env ?? process.env, stdio: capture ? ['ignore', 'pipe', 'pipe'] : (options.stdio ?? 'inherit'), signal: options.signal });
+    const child: ChildProcess = spawn(command!, [...prefix, ...argv], { cwd: options.cwd, env: options.env ?? process.env, stdio, signal: options.signal });
     let output = '';
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString('utf8')).slice(-4000);
