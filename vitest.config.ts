@@ -11,6 +11,9 @@ export default defineConfig({
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // expect.poll waits for a condition; its default of 1 s was the whole margin of the browser tests' polls, which took
+    // up to 1.2 s (one last try after the deadline) with both cores busy. A poll that holds returns as soon as it does.
+    expect: { poll: { timeout: 10_000 } },
     pool: 'forks',
     maxWorkers: 2,
   },

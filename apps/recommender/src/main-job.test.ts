@@ -124,7 +124,9 @@ describe('serve (the main job)', () => {
     }
     // Each close freed its model's tensors (they had stayed, a restart's worth each time).
     expect(liveTensorCount()).toBe(tensorsBefore);
-  });
+    // Its own limit: training three LightGCN members takes about 5 s of CPU, and had taken 35 to 44 s of the default 60
+    // with the machine's two cores shared by a dozen busy processes.
+  }, 180_000);
 
   it('refuses a port in use before loading anything, in one line', async () => {
     const holder = createServer();

@@ -496,15 +496,23 @@ describe('endpoint paths', () => {
       expect(elsewhere?.limiter).toBe(sharedLimiter(other.url, 3));
       expect(elsewhere?.limiter).not.toBe(configured?.limiter);
       expect(elsewhere?.limiter.limit).toBe(3);
-      // A slow request to one endpoint does not hold up a request to the other.
-      server.enqueue({ text: 'slow', delayMs: 400 });
+      // A request that holds one endpoint's only permit until it is cancelled does not hold up a request to the other
+      // (with one limiter between them the second would wait for ever). An order, not a clock: it had timed the second
+      // request against 300 ms, with a 400 ms first one, which a busy machine can stretch past.
+      server.enqueue({ fault: 'hang' });
       other.enqueue('fast');
-      const slow = configured!.generate({ messages: user('a') });
+      const cancel = new AbortController();
+      const slow = configured!.generate({ messages: user('a'), signal: cancel.signal });
       await server.waitForRequests(1);
-      const started = Date.now();
+      let slowSettled = false;
+      void slow.then(
+        () => (slowSettled = true),
+        () => (slowSettled = true),
+      );
       expect((await elsewhere!.generate({ messages: user('b') })).text).toBe('fast');
-      expect(Date.now() - started).toBeLessThan(300);
-      expect((await slow).text).toBe('slow');
+      expect(slowSettled).toBe(false);
+      cancel.abort();
+      await expect(slow).rejects.toMatchObject({ code: 'cancelled' });
     } finally {
       await other.close();
     }

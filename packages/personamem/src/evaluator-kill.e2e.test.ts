@@ -55,15 +55,29 @@ function startChild(databasePath: string, runId: string): { lines: string[]; fir
 describe('two processes on one run', () => {
   it('lets one evaluate and refuses the other, so that no question is asked twice', async () => {
     server.reset();
-    // Slow enough that the first is still at it when the second has started (60 questions, 4 at a time: 6 s).
-    server.setChatHandler(answering(400));
-    onTestFinished(() => server.setChatHandler(answering(40)));
+    // The first question is answered, the others wait until the second process has been refused: the first is still
+    // at it however long the second takes to start. (A 400 ms answer had given it 6 s, and on a loaded machine the
+    // second had started after the first was done, and exited 0.)
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let requestsSeen = 0;
+    const answer = answering(0);
+    server.setChatHandler(async (request) => {
+      if (requestsSeen++ > 0) await released;
+      return answer(request);
+    });
+    onTestFinished(() => {
+      release();
+      server.setChatHandler(answering(40));
+    });
     const databasePath = join(directory, 'pair.sqlite');
     const first = startChild(databasePath, 'pair-run');
     // The second starts once the first is answering: before, both asked every question still pending.
     await first.firstLine;
     const second = startChild(databasePath, 'pair-run');
-    const [firstCode, secondCode] = await Promise.all([first.exited, second.exited]);
+    const secondCode = await second.exited;
+    release();
+    const firstCode = await first.exited;
     expect(firstCode).toBe(0);
     expect(first.lines.at(-1)).toMatch(/^done 60 0$/);
     expect(secondCode).toBe(1);
@@ -83,11 +97,25 @@ describe('two processes on one run', () => {
 describe('a run killed halfway', () => {
   it('resumes from its SQLite store without re-asking answered questions', async () => {
     const databasePath = join(directory, 'runs.sqlite');
+    const half = benchmark.questions.length / 2;
+    // Half the questions are answered; the rest wait until the child is killed, so that it cannot finish the run
+    // between two looks at its store however slowly this process gets to look (a loaded machine).
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let requestsSeen = 0;
+    const answer = answering(40);
+    server.setChatHandler(async (request) => {
+      if (requestsSeen++ >= half) await released;
+      return answer(request);
+    });
+    onTestFinished(() => {
+      release();
+      server.setChatHandler(answering(40));
+    });
     const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', fileURLToPath(new URL('./test/run-evaluation-child.ts', import.meta.url)), server.url, databasePath], { stdio: 'pipe' });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const half = benchmark.questions.length / 2;
     const deadline = Date.now() + 60_000;
     let answered = 0;
     while (Date.now() < deadline) {
@@ -104,6 +132,8 @@ describe('a run killed halfway', () => {
     }
     child.kill('SIGKILL');
     await exited;
+    release();
+    server.setChatHandler(answering(40));
     const store = new RunStore(databasePath);
     const answeredBefore = store.answeredIds('killed-run');
     expect(answeredBefore.size).toBeGreaterThanOrEqual(half);

@@ -343,14 +343,20 @@ describe('chat page: accessibility in headless Chromium', () => {
     await chatAs(page, 'u1');
     await announcements.take();
 
-    // A turn held for a moment: busy while it runs.
+    // A turn held until the page is seen busy (a 400 ms hold could end before the first look on a loaded machine).
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
     await page.route('**/v1/chat', async (route) => {
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      await released;
       await route.continue();
     });
     await page.fill('#message', 'recommend me a comedy');
     await page.press('#message', 'Enter');
-    await expect.poll(() => page.locator('[aria-busy="true"]').count()).toBeGreaterThan(0);
+    try {
+      await expect.poll(() => page.locator('[aria-busy="true"]').count()).toBeGreaterThan(0);
+    } finally {
+      release();
+    }
     await expect.poll(() => replies(page)).toBe(1);
     await expect.poll(() => page.locator('[aria-busy="true"]').count()).toBe(0);
     await page.unroute('**/v1/chat');

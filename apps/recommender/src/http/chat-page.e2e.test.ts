@@ -150,14 +150,27 @@ describe('chat page in headless Chromium', () => {
 /**
  * A TCP relay between the browser and the server. Stopped, the browser gets "connection refused" as from a stopped
  * server (the server itself keeps its store: a restart on the same port); `drop` forwards requests but drops the answers
- * (the server wrote the turn, the page never hears of it); `delayMs` holds answers back, to have a turn in flight.
+ * (the server wrote the turn, the page never hears of it); `hold()` keeps answers back until `release()`, to have a turn
+ * in flight for as long as a test needs (a fixed delay had ended before the test's clicks on a loaded machine).
  */
 class Relay {
   mode: 'pass' | 'drop' = 'pass';
-  delayMs = 0;
   port = 0;
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  private held: (() => void)[] | undefined;
+
+  /** Keeps every answer back from now on, until `release()`. */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  /** Sends the answers held back, in order, and passes answers through again. */
+  release(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const send of held) send();
+  }
 
   constructor(private readonly targetPort: number) {}
 
@@ -179,7 +192,7 @@ class Relay {
       client.pipe(upstream);
       upstream.on('data', (chunk: Buffer) => {
         if (this.mode === 'drop') client.destroy();
-        else if (this.delayMs > 0) setTimeout(() => client.write(chunk), this.delayMs);
+        else if (this.held) this.held.push(() => client.write(chunk));
         else client.write(chunk);
       });
     });
@@ -232,7 +245,7 @@ describe('chat page: what a user runs into', () => {
   // A test that failed half-way leaves the next one a running, plain relay.
   beforeEach(async () => {
     relay.mode = 'pass';
-    relay.delayMs = 0;
+    relay.release();
     await relay.start();
   });
 
@@ -320,7 +333,8 @@ describe('chat page: what a user runs into', () => {
     const { page, errors, chatRequests } = await openPage(`${relay.origin}/#key=${testKey}`);
     await sendWithEnter(page, 'recommend me a comedy');
     await page.waitForSelector('#recommendations .card');
-    relay.delayMs = 700;
+    // The turn's answer is held until every click below is done, however slowly they come.
+    relay.hold();
     try {
       await page.fill('#message', 'something lighter');
       await page.dblclick('#send');
@@ -328,10 +342,10 @@ describe('chat page: what a user runs into', () => {
       // "Why this?" bypassed the disabled Send button: two explanations had run beside the turn.
       await page.locator('#recommendations .card .why').first().click();
       await page.locator('#recommendations .card .why').nth(1).click();
-      await expect.poll(() => page.textContent('#status')).toMatch(/^refine/);
     } finally {
-      relay.delayMs = 0;
+      relay.release();
     }
+    await expect.poll(() => page.textContent('#status')).toMatch(/^refine/);
     expect(chatRequests.map((request) => request.body.message)).toEqual(['recommend me a comedy', 'something lighter']);
     expect(await page.locator('#log li.user').count()).toBe(2);
     expect(errors).toEqual([]);
@@ -342,7 +356,10 @@ describe('chat page: what a user runs into', () => {
     const { page, errors, chatRequests } = await openPage(`${relay.origin}/#key=${testKey}`);
     await page.fill('#user-id', 'u1');
     await page.dispatchEvent('#user-id', 'change');
-    relay.delayMs = 800;
+    // u1's answer is held until u2's conversation has begun.
+    const answered = page.waitForResponse((response) => response.url().endsWith('/v1/chat'));
+    void answered.catch(() => undefined);
+    relay.hold();
     try {
       await page.fill('#message', 'recommend me a comedy');
       await page.press('#message', 'Enter');
@@ -350,11 +367,13 @@ describe('chat page: what a user runs into', () => {
       await page.fill('#user-id', 'u2');
       await page.dispatchEvent('#user-id', 'change');
       expect(await page.textContent('#status')).toBe('Chatting as user u2: a new conversation.');
-      // The answer for u1 arrives after u2's conversation began: it had been shown there, its cards rated as u1.
-      await page.waitForTimeout(1_200);
     } finally {
-      relay.delayMs = 0;
+      relay.release();
     }
+    // The answer for u1 arrives after u2's conversation began: it had been shown there, its cards rated as u1.
+    await (await answered).finished();
+    // Time for the page to handle it (and, wrongly, show it).
+    await page.waitForTimeout(1_000);
     const newUser = await page.inputValue('#user-id');
     expect(newUser).toBe('u2');
     expect(await page.locator('#log li.assistant:not(.hint)').count()).toBe(0);

@@ -11,10 +11,15 @@ const childScript = fileURLToPath(new URL('./test/store-writer-child.ts', import
 const root = mkdtempSync(join(tmpdir(), 'personalab-store-crash-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** Runs test/store-writer-child.ts; with `killAfterMs`, SIGKILLs it that long after its first round is committed. */
+/**
+ * Runs test/store-writer-child.ts; with `killAfterMs`, SIGKILLs it that long after its first round is committed; with
+ * `startAt` (ms since 1970), the child opens the store at that moment.
+ */
 function runWriter(file: string, writer: string, rounds: number, options: { killAfterMs?: number; startAt?: number } = {}): Promise<{ acknowledged: number; code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', childScript, file, writer, String(rounds)], { stdio: 'pipe' });
+    // `startAt` had not been passed on: the writers opened the store as each came up, not together.
+    const startAt = options.startAt === undefined ? [] : [String(options.startAt)];
+    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', childScript, file, writer, String(rounds), ...startAt], { stdio: 'pipe' });
     let acknowledged = 0;
     let pending = '';
     let stderr = '';
