@@ -1332,9 +1332,12 @@ const PREVIOUS_SESSION_READ = 200;
 /** Asking for films not shown before: "anything new for me?", "what else would I like?", "something different", "more", "not those again". */
 const asksForNew = /\b(?:new|else|other|others|different|more|another|fresh)\b|\bnot (?:those|these|them|that one|the same)\b|\bnone of\b/i;
 
-/** Asking for the next films of the same request: "more", "next", "show me more", "more please", "give me 2 more", "another 5", "keep going". */
+/**
+ * Asking for the next films of the same request: "more", "next", "show me more", "more please", "give me 2 more", "another 5", "keep going".
+ * No two `\s*` meet at its end (`\s*(?:please)?\s*[?.!]*\s*` had split a long run of spaces every way: cubic).
+ */
 const paging =
-  /^\s*(?:(?:ok|okay|great|nice|cool|thanks|thank you|hmm+|and|alright)[,!.]*\s+)*(?:(?:show|give|get) (?:me|us)\s+|can i (?:see|have|get)\s+|any\s+)?(?:just\s+|only\s+)?(?:some\s+|a few\s+|one\s+|(?:\d{1,2}|two|three|four|five|ten)\s+)?(?:more|next|others|another (?:\d{1,2}|two|three|four|five|ten|few|batch|round|page|list|set)|the next (?:\d{1,2}|few|batch|page|ones?)|keep (?:going|them coming)|next (?:page|batch|ones?|few))(?:\s+(?:ones|films|movies|options|suggestions|picks|of those|of them|like (?:those|these|that)))*\s*(?:please|pls)?\s*[?.!]*\s*$/i;
+  /^\s*(?:(?:ok|okay|great|nice|cool|thanks|thank you|hmm+|and|alright)[,!.]*\s+)*(?:(?:show|give|get) (?:me|us)\s+|can i (?:see|have|get)\s+|any\s+)?(?:just\s+|only\s+)?(?:some\s+|a few\s+|one\s+|(?:\d{1,2}|two|three|four|five|ten)\s+)?(?:more|next|others|another (?:\d{1,2}|two|three|four|five|ten|few|batch|round|page|list|set)|the next (?:\d{1,2}|few|batch|page|ones?)|keep (?:going|them coming)|next (?:page|batch|ones?|few))(?:\s+(?:ones|films|movies|options|suggestions|picks|of those|of them|like (?:those|these|that)))*(?:\s*(?:please|pls))?\s*(?:[?.!]+\s*)?$/i;
 
 /** Words that put a film out of the request: "anything but Star Wars", "not Pulp Fiction either", "except The Godfather". */
 const negatedFilm =

@@ -95,7 +95,8 @@ const genreWords: [RegExp, string][] = ([
   [/\bgangsters?\b|\bheists?\b|\bmafia\b/, 'crime'],
   [/\bmusicals?\b/, 'musical'],
   // Only ruled out: "nothing with singing", "no singing please" ("I love singing", "do you like singing?" ask for no musical).
-  [/(?<=\b(?:no|nothing with|without|not with|less)\s+(?:(?:any|all the|too much|much|the)\s+)?)singing\b/, 'musical'],
+  // The lookahead first: the lookbehind, tried at every position, had read back over a whole run of spaces each time.
+  [/(?=singing\b)(?<=\b(?:no|nothing with|without|not with|less)\s+(?:(?:any|all the|too much|much|the)\s+)?)singing\b/, 'musical'],
 ] satisfies [RegExp, string][]).map(([pattern, genre]): [RegExp, string] => [new RegExp(pattern.source, 'g'), stem(genre)]);
 
 /**
@@ -488,7 +489,7 @@ function requestPhrase(clause: string, vocabulary: GenreVocabulary, needsGenre =
     });
   }
   // "mid-90s": the hyphen left by the decade taken out.
-  const words = (rest.match(/[a-z][a-z'-]*/g) ?? []).map((word) => word.replace(/-+$/, ''));
+  const words = (rest.match(/[a-z][a-z'-]*/g) ?? []).map((word) => word.replace(/(?<!-)-+$/, ''));
   if (words.length > 10) return false;
   for (const word of words) {
     if ([word, ...word.split('-')].some((part) => singleWordTag.has(stem(part)) && vocabulary.stems.has(stem(part)))) genres++;
@@ -566,8 +567,9 @@ export function readConstraints(message: string, vocabulary: GenreVocabulary): C
   let previous: { stem: string; avoided: boolean }[] = [];
   // A question to the other person ("do you like horror movies? No.") is not turned down by the answer.
   let previousAsksYou = false;
-  // "Anything but horror" is one thought, not two clauses.
-  for (const sentence of text.split(/(?<=[.;!?])|,?\s+(?<!\b(?:anything|everything|all|nothing)\s+)but\s+/)) {
+  // "Anything but horror" is one thought, not two clauses. The spaces before "but" are read from where their run starts (or
+  // from just after a sentence's end, where the split goes on): tried from every space of a long run, it was quadratic.
+  for (const sentence of text.split(/(?<=[.;!?])|,?(?:(?<!\s)|(?<=[.;!?]\s))\s+(?<!\b(?:anything|everything|all|nothing)\s+)but\s+/)) {
     const dislikes = asksForFilm && standingDislike.test(sentence);
     const read = !standingTaste.test(sentence) || request.test(sentence) || dislikes;
     // Years are read from the clauses that state no taste: "I love sci-fi, anything from the 90s?" asks for the 90s.

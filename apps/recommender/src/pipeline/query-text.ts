@@ -144,7 +144,7 @@ export function queryContent(text: string, options: QueryContentOptions = {}): s
     if (aboutLife.test(clause) && !filmWords.test(clause) && !filmDemand.test(clause)) continue;
     const words = clause
       .split(/[^a-z0-9'&-]+/)
-      .map((word) => word.replace(/^'+|'+$/g, ''))
+      .map((word) => word.replace(/^'+|(?<!')'+$/g, ''))
       .filter(Boolean);
     let negated = false;
     for (const [index, word] of words.entries()) {

@@ -95,7 +95,7 @@ const meets = /^\s*(?:meets|crossed with|mixed with|x|\+|with a (?:bit|dash|touc
 /** What makes a title a kind when it follows it: "a Die Hard-style movie", "Alien-esque", "Fargo-type films". */
 const KIND = String.raw`(?:style|type|esque|inspired|ish)\b`;
 /** A title used as a kind: the words right after it. */
-const asKind = new RegExp(String.raw`^\s*[-–]?\s*${KIND}`);
+const asKind = new RegExp(String.raw`^\s*(?:[-–]\s*)?${KIND}`);
 /**
  * A change asked of a title, after its "but": "funnier", "in the 80s", "for adults", "with better acting", "not so violent"
  * ("not for me", "not as good" are verdicts).
@@ -117,7 +117,8 @@ const NOT_FOR_ME = String.raw`(?:(?:(?:it|that)(?:'s|\s+is|\s+was)\s+)?(?:(?:jus
 /** A part that is only such a verdict ("not for me"): it speaks of the title before it, as "it" does. */
 const verdictOnly = new RegExp(String.raw`^\s*${NOT_FOR_ME}[\s.!]*$`);
 /** What a message opening with a title may go on with as a verdict on it: ", but not for me", " but it's not my thing". */
-const verdictAfterBut = new RegExp(String.raw`^[!?.]*\s*,?\s+but\s+${NOT_FOR_ME}`, 'i');
+// `\s*,\s+|\s+` is `\s*,?\s+` without its two ways of splitting one run of spaces (quadratic on a long run).
+const verdictAfterBut = new RegExp(String.raw`^[!?.]*(?:\s*,\s+|\s+)but\s+${NOT_FOR_ME}`, 'i');
 /**
  * The same verdict said right after a title that opens the message: "Fargo is not my thing", "Fargo isn't for me", "Fargo?
  * Not my thing" (the title had not been read: a capitalised first word counts only with an opinion after it).
@@ -132,7 +133,9 @@ const verdictAfterTitle = new RegExp(
  * ("and", "or") and contrasts ("but", "while", "whereas"). "I loved Alien, Fargo was boring" and "I
  * loved Heat and hated Fargo" are two opinions each.
  */
-const separator = /\s*[,;:]\s*(?:(?:and|or|but|while|whereas|though|although|yet)\s+)?|\s+[-–—]+\s+|\s+(?:and|or|nor|plus|then|but|while|whereas|although|though|yet|however)\s+/g;
+// Each match starts where a run of spaces starts (`(?<!\s)`): tried inside a long run, each alternative had rescanned the
+// rest of the run (quadratic). Every match ends past the spaces after it, so no later match starts inside a run.
+const separator = /(?:(?<!\s)\s+)?[,;:]\s*(?:(?:and|or|but|while|whereas|though|although|yet)\s+)?|(?<!\s)\s+[-–—]+\s+|(?<!\s)\s+(?:and|or|nor|plus|then|but|while|whereas|although|though|yet|however)\s+/g;
 const contrast = /\b(?:but|while|whereas|although|though|yet|however)\b/;
 const list = /^\s*(?:and|or|nor|plus)\s*$/;
 
@@ -427,17 +430,32 @@ function writtenAsTitle(message: string, start: number, end: number, anywhere = 
   // The message's first word is a title when an opinion of it follows ("Twister was boring", "Fargo? Loved it").
   if (!anywhere && before.trim() === '' && !opinionPredicate.test(message.slice(end)) && !exampleAfterFirst.test(message.slice(end)) && !verdictAfterBut.test(message.slice(end)) && !verdictAfterTitle.test(message.slice(end))) return false;
   const next = /^\s+([A-Za-z][\w']*)/.exec(message.slice(end))?.[1];
-  const previous = /([A-Za-z][\w']*)\s+$/.exec(before);
-  const previousOpensSentence = previous !== null && /(?:^|[.!?:"“(]\s*)$/.test(before.slice(0, previous.index));
+  const previous = wordBeforeSpaces(before);
+  const previousOpensSentence = previous !== undefined && /(?:^|[.!?:"“(]\s*)$/.test(before.slice(0, previous.index));
   const capitalised = (word: string | undefined) => word !== undefined && /^[A-Z]/.test(word) && !/^I(?:'|$)/.test(word);
-  return !capitalised(next) && (previousOpensSentence || !capitalised(previous?.[1]));
+  return !capitalised(next) && (previousOpensSentence || !capitalised(previous?.word));
+}
+
+/**
+ * What `/([A-Za-z][\w']*)\s+$/.exec(text)` finds, read from the end: the word (from its first letter) that the spaces ending
+ * `text` follow. The pattern, tried from every letter, had read each long word to its end again (quadratic).
+ */
+function wordBeforeSpaces(text: string): { word: string; index: number } | undefined {
+  // `trimEnd` strips what `\s` matches: WhiteSpace and LineTerminator.
+  const trimmed = text.trimEnd();
+  if (trimmed.length === text.length) return undefined;
+  let start = trimmed.length;
+  while (start > 0 && /[\w']/.test(trimmed.charAt(start - 1))) start--;
+  while (start < trimmed.length && !/[A-Za-z]/.test(trimmed.charAt(start))) start++;
+  return start === trimmed.length ? undefined : { word: trimmed.slice(start), index: start };
 }
 
 /**
  * A message opening with a title asks for films like it when a mix or a change follows: "Alien meets Jaws", "Fargo but
  * funnier", "Heat, but darker", "Die-Hard-style": its capitalised first word is then a title.
  */
-const exampleAfterFirst = new RegExp(String.raw`^\s*(?:[-–]\s*${KIND}|(?:meets|crossed with|mixed with)\s+\S|,?\s+but\s+${CHANGE})`, 'i');
+// `,\s+but` after `^\s*`, and `\s+but` alone: `\s*,?\s+` had split a long run of spaces every way (quadratic).
+const exampleAfterFirst = new RegExp(String.raw`^(?:\s*(?:[-–]\s*${KIND}|(?:meets|crossed with|mixed with)\s+\S|,\s+but\s+${CHANGE})|\s+but\s+${CHANGE})`, 'i');
 
 /**
  * An opinion said of the word just before: "was boring", "is not bad", "was a masterpiece", "was ok I guess", "? Loved it",

@@ -42,7 +42,8 @@ const lengthAsk = new RegExp(
     String.raw`\b(?:shorter|longer|short (?:one|film|movie)s?|(?:something|anything) short\b|(?:not|nothing) (?:too |so |that )?long|running time|runtime)`,
     String.raw`\b${AMOUNT}[- ]?${UNIT}${LENGTH_OF}`,
     String.raw`\b${AMOUNT}${UNIT}(?:\s+(?:long|or (?:less|under|shorter|so long)|max(?:imum)?|tops|at most|in length)\b)`,
-    String.raw`(?<=\b(?:films?|movies?|flicks?|ones?|something|anything)\s+(?:(?:that(?:'s| is| are)|running|lasting)\s+)?)(?:around|about|roughly|approximately|~)\s*${AMOUNT}${UNIT}(?:\s+long\b)?`,
+    // The lookahead before the lookbehind: tried at every position, the lookbehind had read back over a whole run of spaces each time.
+    String.raw`(?=around|about|roughly|approximately|~)(?<=\b(?:films?|movies?|flicks?|ones?|something|anything)\s+(?:(?:that(?:'s| is| are)|running|lasting)\s+)?)(?:around|about|roughly|approximately|~)\s*${AMOUNT}${UNIT}(?:\s+long\b)?`,
   ].join('|'),
   'gi',
 );
@@ -111,7 +112,8 @@ const NAME = String.raw`((?:\p{Lu}[\p{L}'’.-]+)(?:\s+(?:\p{Lu}[\p{L}'’.-]+|d
 const personAsks = [
   new RegExp(String.raw`\b(?:[Ss]tarring|[Ff]eaturing|[Dd]irected by|[Ff]rom director|[Mm]ade by director|[Ww]ith (?:the )?actors?|[Ww]ith (?:the )?actress)\s+${NAME}`, 'gu'),
   new RegExp(String.raw`\b(?:${filmWords}|something|anything)(?:\s+(?:good|great|new|old|fun|funny|else|decent|recent|classic|older|newer))?\s+(?:[Ww]ith|[Bb]y)\s+${NAME}`, 'gu'),
-  new RegExp(String.raw`(?<=[\p{Ll},]\s+)${NAME}(?:'s)?\s+(?:films?|movies?|flicks?|fan|fans|classics?)\b`, 'gu'),
+  // `(?=\p{Lu})` first: the lookbehind, tried at every position, had read back over a whole run of spaces each time.
+  new RegExp(String.raw`(?=\p{Lu})(?<=[\p{Ll},]\s+)${NAME}(?:'s)?\s+(?:films?|movies?|flicks?|fan|fans|classics?)\b`, 'gu'),
 ];
 /** Capitalised words that name no person: the speaker, family, days, months, holidays, articles, pronouns. */
 const notPeople =
@@ -161,7 +163,7 @@ export function unsupportedAsks(message: string, options: UnsupportedAskOptions 
   }
   for (const pattern of personAsks) {
     for (const match of text.matchAll(pattern)) {
-      const name = (match[1] ?? '').replace(/[.'’]+$/, '').replace(/'s$/, '');
+      const name = (match[1] ?? '').replace(/(?<![.'’])[.'’]+$/, '').replace(/'s$/, '');
       const first = name.split(/\s+/)[0] ?? '';
       const at = match.index + match[0].indexOf(match[1] ?? '');
       // The end of a longer capitalised name ("the Lord of the Rings movies", "the Fast and Furious movies") is no person.

@@ -78,7 +78,7 @@ export function answerStatement(message: string, partnerMessage: string): Statem
   }
   if (!last) return tasteAnswer(message, partner);
   const first = splitSentences(normalizeUtterance(message))[0] ?? '';
-  const quote = first.split(/\s*[,;:]\s*(?!(?:and|or) )|\s+(?:but|because|what|how|and you|do you|you)\b/)[0]?.replace(/[.!?]+$/, '').trim() ?? '';
+  const quote = first.split(/(?:(?<!\s)\s+)?[,;:]\s*(?!(?:and|or) )|(?<!\s)\s+(?:but|because|what|how|and you|do you|you)\b/)[0]?.replace(/(?<![.!?])[.!?]+$/, '').trim() ?? '';
   const answer = quote.replace(answerLead, '').replace(/[^\p{L}\p{N}\s'&-]/gu, ' ').replace(/\s+/g, ' ').trim();
   const words = answer.split(' ').filter(Boolean);
   if (words.length === 0 || words.length > 6 || notBare.test(answer) || contentTokens(answer).length === 0) return undefined;

@@ -94,7 +94,7 @@ export function clauseCandidates(message: string): ClauseCandidate[] {
   const protectedPairs = capitalisedPairs(message);
   for (const rawSentence of splitSentences(normalizeUtterance(message))) {
     const isQuestion = rawSentence.trimEnd().endsWith('?');
-    const sentence = rawSentence.replace(/[.!?]+$/, '').trim();
+    const sentence = rawSentence.replace(/(?<![.!?])[.!?]+$/, '').trim();
     const clauses = splitCoordinatedObjects(splitClauses(sentence), protectedPairs).flatMap((clause) => clause.split(/\s+(?:because|since|cause|cuz|so that|so)\s+(?=(?:i|my) )/));
     let frame: string | undefined;
     let verbItem = false;

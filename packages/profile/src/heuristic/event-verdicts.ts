@@ -95,10 +95,14 @@ const eventVerbs =
   'tried(?: out)?|try(?: out)?|attended|attend|joined|join|participated in|participate in|took part in|went on|went to|go to|visited|visit|explored|explore|enrolled in|signed up for|volunteered (?:for|at|with|in)|volunteer (?:for|at|with|in)|watched|watch|read|played|play|took|organized|hosted|networked with|traveled by|travelled by|worked on|work on|delved into|engaged in|immersed myself in|experimented with|cooked|created|made|used|listened to|started|began|learned|practiced|checked out|gave (?:.+?) a try|picked up';
 const eventClause = new RegExp(`^i (?:(?:also|even|recently|just|once|actually|finally|then|first|reluctantly|initially|eventually|later|really|truly|decided to|got to|attempted to|tried to)\\s+)*(?:did\\s+)?(${eventVerbs})\\s+(.+)$`);
 /** Where the object of the event ends and the verdict begins. */
-const connective = /(?:,\s*|\s+)(?=(?:and|but|yet|which|though|however|only to|where)\b)|,\s*/;
-/** Times and places after the object that are not part of it ("recently", "during my travels", "last week"). */
-const trailingCircumstance =
-  /(?:\s+(?:recently|lately|yesterday|today|once|too|again|as well|instead|last (?:week|weekend|month|year|night|summer)|the other day|(?:not (?:too |so )?long|a (?:few|couple of) (?:days|weeks|months|years)|a while|years|months) ago|(?:back )?in (?:19|20)\d\d|this (?:week|weekend|month|year)|(?:during|on|over) (?:my|the|a) (?:travels|trip|vacation|holiday|holidays|weekend|break)|with (?:some |a few |a group of |my |our )?(?:new )?(?:friends|family|colleagues|coworkers|relatives|kids|partner|wife|husband|classmates|others)))+$/;
+const connective = /(?:,\s*|(?<!\s)\s+)(?=(?:and|but|yet|which|though|however|only to|where)\b)|,\s*/;
+/** A time or place after the object that is not part of it ("recently", "during my travels", "last week"). */
+const CIRCUMSTANCE = String.raw`(?:recently|lately|yesterday|today|once|too|again|as well|instead|last (?:week|weekend|month|year|night|summer)|the other day|(?:not (?:too |so )?long|a (?:few|couple of) (?:days|weeks|months|years)|a while|years|months) ago|(?:back )?in (?:19|20)\d\d|this (?:week|weekend|month|year)|(?:during|on|over) (?:my|the|a) (?:travels|trip|vacation|holiday|holidays|weekend|break)|with (?:some |a few |a group of |my |our )?(?:new )?(?:friends|family|colleagues|coworkers|relatives|kids|partner|wife|husband|classmates|others))`;
+/**
+ * The times and places ending an object, matched from the first of their run: without `(?<!\s<circumstance>)`, each of
+ * "recently recently … x" had read to the end again (quadratic).
+ */
+const trailingCircumstance = new RegExp(String.raw`(?<!\s${CIRCUMSTANCE})(?:\s+${CIRCUMSTANCE})+$`);
 /** A purpose or a hope after the object ("a workshop to enhance my lyrical skills", "a travel club hoping for ..."). */
 const objectTail =
   /\s(?:(?:in order )?to (?:enhance|improve|help|learn|strengthen|capture|document|explore|find|see|meet|connect|share|celebrate|honor|build|create|make|get|try|observe|practice|relax|discover|support|raise|preserve|understand|deepen|expand|boost|develop|keep|spend|escape|reduce|express|bring|give|show|hear|study|gain|reconnect|bond|unwind|push|challenge|broaden|sharpen|deal|cope|manage|promote|document)|hoping|seeking|looking|wanting|thinking|expecting|anticipating|aiming|rather than|instead of)\b.*$/;

@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTinyService, type TinyService } from '../test/harness.js';
+import { readConstraints } from './constraints.js';
+import { queryContent } from './query-text.js';
+import { collectTagStems } from './taste.js';
+
+/**
+ * Chat messages built to make the pipeline's patterns backtrack: long runs of whitespace, apostrophes or hyphens between
+ * and around titles and opinion words, at the API's longest message (10,000 characters). Each had made one offline turn
+ * take from 0.4 s to minutes (a normal turn takes ~10 ms); each now takes time linear in its length. ("i i i …", which
+ * the profile extractor read in quadratic time, is covered by `@personalab/profile`'s adversarial-input test.)
+ */
+const longest = 10_000;
+/** `text` padded with `fill` in the middle (at `{}`) to the API's longest message. */
+const padded = (text: string, fill: string): string => {
+  const [head = '', tail = ''] = text.split('{}');
+  return head + fill.repeat(Math.ceil((longest - head.length - tail.length) / fill.length)).slice(0, longest - head.length - tail.length) + tail;
+};
+
+/** Each message and the time one turn had taken before (measured on a 2-core machine). */
+const messages: [string, string][] = [
+  // The running-time ask's lookbehind, the "no singing" lookbehind, the title-opinion separators: 1.5 s.
+  ['spaces after a title', padded('I loved Fargo{}x', ' ')],
+  ['tabs after a title', padded('I loved Fargo{}x', '\t')],
+  ['newlines after a title', padded('I loved Fargo{}x', '\n')],
+  ['no-break spaces after a title', padded('I loved Fargo{}x', '\u00a0')],
+  ['mixed whitespace after a title', padded('I loved Laugh Riot{}but hated Blood Night', ' \t\n\u00a0')],
+  // `^\s*[-–]?\s*(?:style|…)` and `,?\s+but` after a title opening the message: 1–2 s.
+  ['spaces, then a full stop, between two opinions', padded('I loved Laugh Riot{}.but hated Blood Night', ' ')],
+  ['spaces around a title', padded('{}I really liked Space Quest   x', ' ')],
+  ['spaces before an opinion after "but"', padded('Laugh Riot was great but{}boring', ' ')],
+  ['spaces between a request and a running time', padded('recommend a comedy{}under 90 minutes', ' ')],
+  // `\s*(?:so far|before|earlier)?\s*[?.!]*\s*$`: every split of the run (25 s for 4,000 spaces).
+  ['spaces after "what did I say"', padded('what did i say{}x', ' ')],
+];
+
+/** The fastest of `runs` calls of `turn`, in milliseconds (the least disturbed by other work on a busy machine). */
+async function fastest(turn: () => Promise<unknown>, runs = 3): Promise<number> {
+  let best = Infinity;
+  for (let run = 0; run < runs; run++) {
+    const start = performance.now();
+    await turn();
+    best = Math.min(best, performance.now() - start);
+  }
+  return best;
+}
+
+describe('a chat turn on adversarial text', () => {
+  let tiny: TinyService;
+  let users = 0;
+  beforeAll(async () => {
+    tiny = await openTinyService();
+  });
+  afterAll(async () => {
+    await tiny.close();
+  });
+  /** One turn of a new user: nothing from an earlier turn changes what the message costs. */
+  const firstTurn = (message: string) => async () => {
+    const userId = `adversarial-${users++}`;
+    tiny.service.store.createUser({ id: userId });
+    return tiny.service.chatRec.chat({ userId, message, k: 5 });
+  };
+
+  it.each(messages)('answers %s (10,000 characters) in linear time', async (_name, message) => {
+    expect(message).toHaveLength(longest);
+    // Linear, it takes 10–60 ms; the bound is loose enough for a loaded machine and far below the times before.
+    expect(await fastest(firstTurn(message))).toBeLessThan(300);
+  });
+
+  it('reads "more" followed by a long run of spaces after a list in linear time', async () => {
+    // The paging pattern's `\s*(?:please|pls)?\s*[?.!]*\s*$` split the run every way (cubic: minutes at this length).
+    const message = padded('more{}x', ' ');
+    const userId = `adversarial-${users++}`;
+    tiny.service.store.createUser({ id: userId });
+    const { sessionId } = await tiny.service.chatRec.chat({ userId, message: 'recommend me a comedy', k: 5 });
+    expect(await fastest(() => tiny.service.chatRec.chat({ userId, sessionId, message, k: 5 }))).toBeLessThan(300);
+  });
+
+  it('still reads what it read before around the runs it now reads in linear time', async () => {
+    // A title, its opinion and a running-time ask are found as before, whitespace between them or not.
+    const turn = await firstTurn(`I loved Laugh Riot${' '.repeat(3000)}but hated Blood Night`)();
+    expect(turn.recommendations.map((entry) => entry.item.title)).not.toContain('Blood Night');
+  });
+});
+
+describe('patterns read word by word, on a word as long as a turn allows and longer', () => {
+  const vocabulary = { stems: collectTagStems([{ id: 'x', title: 'x', tags: ['Comedy', 'Horror', 'Musical'] }]), latestYear: 1998 };
+  // `'+$` and `-+$` tried from every character of a run that does not end the word: 0.1 s at 10,000 characters in a
+  // turn, 0.8–1.1 s at 40,000; taken from the run's start only, under 1 ms and 35 ms.
+  it('takes the apostrophes off the ends of a word of 100,000 apostrophes in linear time', async () => {
+    const text = `I loved Fargo${"'".repeat(100_000)}x`;
+    expect(await fastest(async () => queryContent(text))).toBeLessThan(300);
+    expect(queryContent("I loved Fargo's 'twist'")).toBe(queryContent("I loved Fargo's twist"));
+  });
+
+  it('takes the hyphens off the end of a word of 100,000 hyphens in linear time', async () => {
+    const text = `a comedy${'-'.repeat(100_000)}x`;
+    expect(await fastest(async () => readConstraints(text, vocabulary))).toBeLessThan(300);
+    // "mid-90s": the hyphen left by the decade is still taken off.
+    expect(readConstraints('a mid-90s comedy', vocabulary)).toMatchObject({ wanted: { comed: 0.3 }, years: { from: 1993, to: 1997 } });
+  });
+
+  it('still reads "nothing with singing" across a long run of spaces, and "anything but" after one', () => {
+    expect(readConstraints(`nothing with${' '.repeat(5000)}singing`, vocabulary).avoided).toEqual({ musical: -1 });
+    expect(readConstraints(`I love singing${' '.repeat(5000)}x`, vocabulary).avoided).toEqual({});
+    expect(readConstraints(`comedies,${' '.repeat(5000)}anything but horror`, vocabulary)).toMatchObject({ wanted: { comed: 0.3 }, avoided: { horror: -1 } });
+  });
+});
