@@ -13,6 +13,7 @@ export { createProgress, displayedMetric } from './progress.js';
 export type { DisplayedMetric, Progress, ProgressOptions } from './progress.js';
 export { processIsAlive, removeDeadWritersFiles, staleTemporaryAfterMs, writeFileAtomic } from './atomic-write.js';
 export { blockingFile } from './blocking-file.js';
+export { useWriteAheadLog, type PragmaConnection } from './sqlite-wal.js';
 export { parseShard, formatShard, selectShard } from './shard.js';
 export type { Shard } from './shard.js';
 export { runScript, scriptOptions, describeScriptError, scriptExitCodes, changedOptions, changedKeys, resultsDirectory, scriptCommand, invokedCommand } from './script.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { PersonalabError, formatZodError, type CacheMode } from '@personalab/core';
+import { PersonalabError, formatZodError, type CacheMode, useWriteAheadLog} from '@personalab/core';
 import { ZodError } from 'zod';
 
 /** JSON with object keys sorted, so equal requests hash equally whatever their key order. */
@@ -130,7 +130,7 @@ export class LlmCache {
       if (this.path !== ':memory:') mkdirSync(dirname(this.path), { recursive: true });
       // better-sqlite3 waits up to 5 s for another process's lock (its `timeout`), the journal mode switch included.
       const database = new Database(this.path);
-      database.pragma('journal_mode = WAL');
+      useWriteAheadLog(database);
       database.exec(`CREATE TABLE IF NOT EXISTS llm_cache (
         key TEXT PRIMARY KEY,
         kind TEXT NOT NULL,

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { hostname, uptime } from 'node:os';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { PersonalabError, processIsAlive } from '@personalab/core';
+import { PersonalabError, processIsAlive, useWriteAheadLog} from '@personalab/core';
 
 /** One answered question as stored. */
 export interface StoredAnswer {
@@ -42,7 +42,7 @@ export class RunStore {
       this.database = new Database(path);
       // Shard processes may share one store: a writer waits for another's transaction instead of failing SQLITE_BUSY.
       this.database.pragma('busy_timeout = 10000');
-      this.database.pragma('journal_mode = WAL');
+      useWriteAheadLog(this.database);
       // NORMAL keeps every committed answer across a process kill (only an OS crash can lose the tail).
       this.database.pragma('synchronous = NORMAL');
       this.database.exec(`

@@ -12,6 +12,7 @@ import {
   type Interaction,
   type Message,
   type Role,
+  useWriteAheadLog,
 } from '@personalab/core';
 import { HnswIndex, type HnswIndexOptions } from './hnsw-index.js';
 import { checkVector, normalizeInPlace } from './vectors.js';
@@ -544,7 +545,7 @@ function openDatabase(file: string): Database.Database {
   let database: Database.Database | undefined;
   try {
     database = new Database(file);
-    database.pragma('journal_mode = WAL');
+    useWriteAheadLog(database);
     database.pragma('synchronous = NORMAL');
     database.exec(schema);
     return database;

@@ -17,6 +17,7 @@ import {
   type Profile,
   type Role,
   type User,
+  useWriteAheadLog,
 } from '@personalab/core';
 import { noConstraints, sessionConstraintsSchema, type SessionConstraints } from '../pipeline/constraints.js';
 import { ExactSum } from './exact-sum.js';
@@ -174,7 +175,7 @@ export class RecommenderStore {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     try {
       this.database = new Database(options.path);
-      this.database.pragma('journal_mode = WAL');
+      useWriteAheadLog(this.database);
       this.database.pragma('synchronous = FULL');
       this.database.pragma('foreign_keys = ON');
       this.database.pragma('busy_timeout = 5000');

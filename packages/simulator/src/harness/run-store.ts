@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { formatZodError, PersonalabError, type DialogueTurn } from '@personalab/core';
+import { formatZodError, PersonalabError, type DialogueTurn, useWriteAheadLog} from '@personalab/core';
 import type { z } from 'zod';
 import { serviceReportSchema, type ServiceReport } from './service-report.js';
 import { simulatorReportSchema, type SimulatorReport } from './simulator-report.js';
@@ -114,7 +114,7 @@ export class RunStore {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     try {
       this.database = new Database(path);
-      this.database.pragma('journal_mode = WAL');
+      useWriteAheadLog(this.database);
       this.database.pragma('busy_timeout = 10000');
       this.database.exec(`
         CREATE TABLE IF NOT EXISTS runs (
