@@ -79,10 +79,14 @@ await runScript(async () => {
   assistants.push({ assistant: new RecommenderAssistant({ recommender: model, catalog, k, historyOf, name: model.name }), note: best.note, fitSeconds: (performance.now() - fitBegin) / 1000 });
   const chatRec = await chatRecAssistant({ data, train: split.train, model, embedder, k });
   assistants.push({ assistant: chatRec.assistant, note: chatRec.note, fitSeconds: chatRec.seconds });
-  // The same pipeline over its HTTP API (POST /v1/chat), on the first users only (it is slower).
-  const http = await serveOverHttp(chatRec.service, 'simulation');
+  // The same pipeline over its HTTP API (POST /v1/chat), on the first users only (it is slower). A service of its own, opened
+  // as the in-process one: sharing that one's store, its users came to the HTTP arm with the in-process arm's conversations
+  // behind them, and a returning user's new session goes on from the last one (it leaves out what that one offered when
+  // asked for something new or else), so the two arms were no longer the same users meeting the same pipeline.
+  const httpChatRec = await chatRecAssistant({ data, train: split.train, model, embedder, k });
+  const http = await serveOverHttp(httpChatRec.service, 'simulation');
   const httpUsers = users.slice(0, httpUserLimit);
-  assistants.push({ assistant: new RecommenderHttpAssistant({ baseUrl: http.baseUrl, apiKey: 'simulation', k }), note: `the same Chat-Rec service behind its HTTP API (POST /v1/chat on a local port), first ${httpUsers.length} users only`, fitSeconds: 0, users: httpUsers });
+  assistants.push({ assistant: new RecommenderHttpAssistant({ baseUrl: http.baseUrl, apiKey: 'simulation', k }), note: `the same Chat-Rec pipeline in a service of its own behind its HTTP API (POST /v1/chat on a local port), first ${httpUsers.length} users only`, fitSeconds: 0, users: httpUsers });
 
   interface Row {
     assistant: string;
