@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PersonalabError, createManualClock } from '@personalab/core';
+import { PersonalabError, createManualClock, type ChatModel, type GenerateObjectOptions, type GenerateOptions } from '@personalab/core';
 import { createOpenAIChatModel, realSleep } from '@personalab/llm';
 import { startTestServer, type RecordedRequest, type TestServer } from '@personalab/llm/test';
 import { auth, openTinyService, type TinyService } from '../test/harness.js';
@@ -125,10 +125,9 @@ describe('the chat behind the circuit breaker (local OpenAI-compatible server)',
   const model = (baseURL: string, options: { maxRetries?: number; sleep?: typeof realSleep } = {}) =>
     createOpenAIChatModel({ baseURL, apiKey: 'x', model: 'scripted', maxRetries: options.maxRetries ?? 0, timeoutMs: 20_000, maxRepairs: 0, ...(options.sleep ? { sleep: options.sleep } : {}) });
   const turn = async (userId = 'u1') => {
-    const started = performance.now();
     const response = await tiny!.app.inject({ method: 'POST', url: '/v1/chat', headers: auth, payload: { userId, message: 'recommend a movie' } });
     expect(response.statusCode).toBe(200);
-    return { ...response.json(), seconds: (performance.now() - started) / 1000 };
+    return response.json();
   };
   const metrics = async () => (await tiny!.app.inject({ url: '/metrics' })).body;
 
@@ -220,17 +219,37 @@ describe('the chat behind the circuit breaker (local OpenAI-compatible server)',
     await new Promise<void>((resolve) => probe.close(() => resolve()));
     let waits = 0;
     const sleep: typeof realSleep = (ms, signal) => ((waits += 1), realSleep(Math.min(ms, 20), signal));
-    tiny = await openTinyService({ chatModel: model(`http://127.0.0.1:${port}/v1`, { maxRetries: 4, sleep }) });
+    const refused = model(`http://127.0.0.1:${port}/v1`, { maxRetries: 4, sleep });
+    // The steps' calls into the model: each one tries to connect, and is retried with backoff when refused.
+    let calls = 0;
+    const counted: ChatModel = {
+      modelId: refused.modelId,
+      generate(options: GenerateOptions) {
+        calls += 1;
+        return refused.generate(options);
+      },
+      generateObject<T>(options: GenerateObjectOptions<T>) {
+        calls += 1;
+        return refused.generateObject(options);
+      },
+    };
+    tiny = await openTinyService({ chatModel: counted });
     const first = await turn();
     expect(first).toMatchObject({ degraded: true, degradedReason: 'llm step failed' });
     // Two steps, each retried 4 times.
+    expect(calls).toBe(2);
     expect(waits).toBe(8);
     expect((await turn()).degradedReason).toBe('llm circuit open');
+    expect(calls).toBe(3);
     expect(waits).toBe(12);
     const skipped = await turn();
     expect(skipped).toMatchObject({ degraded: true, degradedReason: 'llm circuit open' });
+    // At once: the open circuit answered without calling the model (no connection tried) and without a backoff wait.
+    expect(calls).toBe(3);
     expect(waits).toBe(12);
-    expect(skipped.seconds).toBeLessThan(first.seconds);
+    const text = await metrics();
+    expect(text).toMatch(/^personalab_llm_circuit_skips_total\{step="constraints"\} 1$/m);
+    expect(text).toMatch(/^personalab_llm_circuit_skips_total\{step="rerank"\} 2$/m);
   });
 
   it('can be turned off, and the OpenAPI document describes degradedReason', async () => {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,13 +9,40 @@ import { RunStore } from './run-store.js';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const repositoryRoot = resolve(here, '../../../..');
 const directory = mkdtempSync(join(tmpdir(), 'personalab-resume-'));
-afterAll(() => rmSync(directory, { recursive: true, force: true }));
+const children: ChildProcess[] = [];
+afterAll(() => {
+  // A child left held by a failed test must not outlive it.
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  rmSync(directory, { recursive: true, force: true });
+});
 
-function startChild(storePath: string, logPath: string, users: number): ChildProcess {
-  return spawn(process.execPath, ['--conditions=development', '--import', 'tsx', join(here, 'resume-child.fixture.ts'), storePath, logPath, String(users)], {
+/** With `holdFrom`, the conversations of users from that index on stop before their first reply (see the fixture). */
+function startChild(storePath: string, logPath: string, users: number, holdFrom?: number): ChildProcess {
+  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', join(here, 'resume-child.fixture.ts'), storePath, logPath, String(users), ...(holdFrom === undefined ? [] : [String(holdFrom)])], {
     cwd: repositoryRoot,
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: holdFrom === undefined ? ['ignore', 'ignore', 'pipe'] : ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, PERSONALAB_QUIET: '1' },
+  });
+  children.push(child);
+  return child;
+}
+
+/** Resolves with the users of the first `count` conversations the child says it holds; rejects if it exits first. */
+function held(child: ChildProcess, count: number, stderr: () => string): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const userIds: string[] = [];
+    let buffered = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        const match = /^held (\S+)$/.exec(line);
+        if (match) userIds.push(match[1] as string);
+      }
+      if (userIds.length >= count) resolve(userIds);
+    });
+    child.once('exit', (code, signal) => reject(new Error(`the child exited (${code ?? signal}) holding ${userIds.length} of ${count} conversations\n${stderr()}`)));
   });
 }
 
@@ -35,34 +62,23 @@ describe('a killed simulation run', () => {
     const storePath = join(directory, 'runs.sqlite');
     const logPath = join(directory, 'started.log');
     const users = 30;
-    const first = startChild(storePath, logPath, users);
+    const holdFrom = 10;
+    const first = startChild(storePath, logPath, users, holdFrom);
     let stderr = '';
     first.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const firstExit = exited(first);
-    // Kill it hard once some, but not all, conversations are stored.
-    const deadline = Date.now() + 45_000;
-    let stored = 0;
-    while (Date.now() < deadline) {
-      await new Promise((done) => setTimeout(done, 50));
-      if (!existsSync(storePath)) continue;
-      const probe = new RunStore(storePath);
-      try {
-        stored = probe.finishedUserIds('resume').size;
-      } catch {
-        stored = 0; // the child may not have created the tables yet
-      } finally {
-        probe.close();
-      }
-      const started = existsSync(logPath) ? readFileSync(logPath, 'utf8').trim().split('\n').length : 0;
-      if (stored >= 8 && started > stored) break;
-    }
-    expect(stored, stderr).toBeGreaterThanOrEqual(8);
+    // Kill it hard once some, but not all, conversations are stored: its four workers each stop in a conversation of a
+    // user from `holdFrom` on, before the user's first reply, so the users before are stored and four are in flight.
+    const heldUserIds = await held(first, 4, () => stderr);
+    expect(heldUserIds.sort()).toEqual(['user-010', 'user-011', 'user-012', 'user-013']);
     first.kill('SIGKILL');
     expect(await firstExit).toBeNull();
     const afterKill = new RunStore(storePath);
     const finishedBeforeKill = afterKill.finishedUserIds('resume');
     afterKill.close();
+    expect(finishedBeforeKill.size, stderr).toBeGreaterThanOrEqual(8);
     expect(finishedBeforeKill.size).toBeLessThan(users);
+    expect([...finishedBeforeKill].sort()).toEqual(Array.from({ length: holdFrom }, (_, index) => `user-${String(index).padStart(3, '0')}`));
 
     const second = startChild(storePath, logPath, users);
     let secondErrors = '';
@@ -77,6 +93,7 @@ describe('a killed simulation run', () => {
     // ... the conversations in flight at the kill were lost from the store and ran again ...
     const inFlight = startedFirst.filter((userId) => !finishedBeforeKill.has(userId));
     expect(inFlight.length).toBeGreaterThan(0);
+    expect(inFlight.sort()).toEqual(heldUserIds);
     for (const userId of inFlight) expect(startedSecond).toContain(userId);
     // ... and every user has exactly one complete conversation.
     const final = new RunStore(storePath);
