@@ -25,7 +25,7 @@ export interface ManifestEntry {
   folder: string;
   /** The committed files it writes, relative to the repository root. */
   files: readonly string[];
-  /** Wall minutes on this project's 2-core machine at its last run, when known. */
+  /** Wall minutes on this project's 2-core machine at its last run (often with other jobs on the cores), when known. */
   minutes?: number;
   /** Why a record is not rerun, or what to know before running. */
   note?: string;
@@ -111,7 +111,7 @@ export const manifest: readonly ManifestEntry[] = [
     needs: ['movielens-100k'],
     folder: 'experiments/chatrec/results',
     files: stems('experiments/chatrec/results', ['chatrec.md', 'chatrec.json', 'chatrec.svg']),
-    recordsCommand: false,
+    minutes: 0.8,
   },
   {
     name: 'chatrec-context-ease-lightgcn',
@@ -121,6 +121,7 @@ export const manifest: readonly ManifestEntry[] = [
     needs: ['movielens-100k'],
     folder: 'experiments/chatrec/results/context-ease-lightgcn',
     files: stems('experiments/chatrec/results/context-ease-lightgcn', ['chatrec.md', 'chatrec.json', 'chatrec.svg']),
+    minutes: 3.5,
   },
   {
     name: 'chatrec-two-tower',
@@ -130,6 +131,7 @@ export const manifest: readonly ManifestEntry[] = [
     needs: ['movielens-100k'],
     folder: 'experiments/chatrec/results/two-tower',
     files: stems('experiments/chatrec/results/two-tower', ['chatrec.md', 'chatrec.json', 'chatrec.svg']),
+    minutes: 1.7,
   },
   {
     name: 'chatrec-page-ease',
@@ -147,7 +149,7 @@ export const manifest: readonly ManifestEntry[] = [
     needs: ['movielens-100k', 'synthetic-persona-chat'],
     folder: 'experiments/chatrec/results',
     files: stems('experiments/chatrec/results', ['constraints.md', 'constraints.json', 'constraints.svg']),
-    minutes: 0.5,
+    minutes: 1,
   },
   {
     name: 'chatrec-stated-tastes',
@@ -157,7 +159,7 @@ export const manifest: readonly ManifestEntry[] = [
     needs: ['movielens-100k'],
     folder: 'experiments/chatrec/results',
     files: stems('experiments/chatrec/results', ['stated-tastes.md', 'stated-tastes.json']),
-    minutes: 15.5,
+    minutes: 19,
   },
   {
     name: 'personamem',
@@ -214,6 +216,7 @@ export const manifest: readonly ManifestEntry[] = [
     needs: ['movielens-100k', 'synthetic-persona-chat'],
     folder: 'experiments/simulation/results',
     files: stems('experiments/simulation/results', ['movielens.md', 'movielens.json', 'movielens-success.svg', 'movielens-recall.svg']),
+    minutes: 1,
   },
   {
     name: 'simulation-movielens-target',
@@ -223,6 +226,7 @@ export const manifest: readonly ManifestEntry[] = [
     needs: ['movielens-100k', 'synthetic-persona-chat'],
     folder: 'experiments/simulation/results',
     files: stems('experiments/simulation/results', ['movielens-target-hint.md', 'movielens-target-hint.json', 'movielens-target-hint-success.svg', 'movielens-target-hint-recall.svg']),
+    minutes: 1,
   },
   {
     name: 'bench-api',
