@@ -36,6 +36,12 @@ export interface ManifestEntry {
 }
 
 const stems = (folder: string, names: readonly string[]) => names.map((name) => `${folder}/${name}`);
+/** What `experiment movielens p1` writes into its folder: P1's and P2's tables, JSON and charts. */
+const rankingFiles = (folder: string) =>
+  stems(folder, [
+    ...['p1-ranking.md', 'p1-ranking.json', 'p1-ranking-map.svg', 'p1-ranking-ndcg.svg', 'p1-ranking-precision.svg', 'p1-ranking-recall.svg'],
+    ...['p2-top5.md', 'p2-top5.json', 'p2-top5-ndcg.svg', 'p2-top5-precision.svg'],
+  ]);
 
 export const manifest: readonly ManifestEntry[] = [
   {
@@ -45,10 +51,7 @@ export const manifest: readonly ManifestEntry[] = [
     argv: ['apps/cli/src/main.ts', '--quiet', 'experiment', 'movielens', 'p1'],
     needs: ['movielens-100k'],
     folder: 'experiments/movielens/results',
-    files: stems('experiments/movielens/results', [
-      'p1-ranking.md', 'p1-ranking.json', 'p1-ranking-map.svg', 'p1-ranking-ndcg.svg', 'p1-ranking-precision.svg', 'p1-ranking-recall.svg',
-      'p2-top5.md', 'p2-top5.json', 'p2-top5-ndcg.svg', 'p2-top5-precision.svg',
-    ]),
+    files: rankingFiles('experiments/movielens/results'),
     minutes: 11,
   },
   {
@@ -58,10 +61,7 @@ export const manifest: readonly ManifestEntry[] = [
     argv: ['apps/cli/src/main.ts', '--quiet', 'experiment', 'movielens', 'p1', '--split', 'sorted', '--results', 'experiments/movielens/results/sorted-split'],
     needs: ['movielens-100k'],
     folder: 'experiments/movielens/results/sorted-split',
-    files: stems('experiments/movielens/results/sorted-split', [
-      'p1-ranking.md', 'p1-ranking.json', 'p1-ranking-map.svg', 'p1-ranking-ndcg.svg', 'p1-ranking-precision.svg', 'p1-ranking-recall.svg',
-      'p2-top5.md', 'p2-top5.json', 'p2-top5-ndcg.svg', 'p2-top5-precision.svg',
-    ]),
+    files: rankingFiles('experiments/movielens/results/sorted-split'),
     minutes: 11,
   },
   {
