@@ -3,6 +3,7 @@ import { openTinyService, type TinyService } from '../test/harness.js';
 import { readConstraints } from './constraints.js';
 import { queryContent } from './query-text.js';
 import { collectTagStems } from './taste.js';
+import { TitleOpinionReader } from './title-opinions.js';
 
 /**
  * Chat messages built to make the pipeline's patterns backtrack: long runs of whitespace, apostrophes or hyphens between
@@ -104,5 +105,23 @@ describe('patterns read word by word, on a word as long as a turn allows and lon
     expect(readConstraints(`nothing with${' '.repeat(5000)}singing`, vocabulary).avoided).toEqual({ musical: -1 });
     expect(readConstraints(`I love singing${' '.repeat(5000)}x`, vocabulary).avoided).toEqual({});
     expect(readConstraints(`comedies,${' '.repeat(5000)}anything but horror`, vocabulary)).toMatchObject({ wanted: { comed: 0.3 }, avoided: { horror: -1 } });
+  });
+});
+
+describe('title opinions in a long sentence', () => {
+  const reader = new TitleOpinionReader(['Fargo (1996)', 'Heat (1995)'].map((title, index) => ({ id: `i${index}`, title, tags: [] })));
+  // Each opinion word's subject ("I", "my wife", "he said") had been looked for in the whole sentence before it: 0.12 s at
+  // 10,000 characters, 0.45 s at 20,000 (twice the API's longest message, where the times before and after lie far apart).
+  it('reads whose opinion each of 3,000 opinion words is in linear time', async () => {
+    const head = 'I loved Fargo. ';
+    const tail = 'and my wife hated Heat but I loved it';
+    const message = head + 'i like '.repeat(3000).slice(0, 20_000 - head.length - tail.length) + tail;
+    const read = () => reader.read(message).map((opinion) => [opinion.item.title, opinion.polarity, opinion.rating]);
+    expect(await fastest(async () => read())).toBeLessThan(200);
+    // The wife's dislike is hers; "it" after it gives the user's.
+    expect(read()).toEqual([
+      ['Fargo (1996)', 'like', 5],
+      ['Heat (1995)', 'like', 5],
+    ]);
   });
 });
