@@ -83,27 +83,20 @@ export function withoutTimings(text: string): string {
     .replace(/[\d][\d,]*(\.\d+)?\s*(\/\s*s|per second|[\w-]+\/s)\b/gi, '<rate>');
 }
 
-/** The row label: the first cell, made unique by its occurrence count when a label repeats. */
-function rowKeys(table: MarkdownTable): string[] {
+/** Labels made unique by their occurrence count where one repeats ("42", "42 (#2)"). */
+function numbered(labels: readonly string[]): string[] {
   const seen = new Map<string, number>();
-  return table.rows.map((row) => {
-    const label = row[0] ?? '';
+  return labels.map((label) => {
     const count = (seen.get(label) ?? 0) + 1;
     seen.set(label, count);
     return count === 1 ? label : `${label} (#${count})`;
   });
 }
 
+/** Rows keyed by their first cell. */
+const rowKeys = (table: MarkdownTable) => numbered(table.rows.map((row) => row[0] ?? ''));
 /** Tables keyed by heading and header, in order (the n-th table of a heading with the same header). */
-function tableKeys(tables: readonly MarkdownTable[]): string[] {
-  const seen = new Map<string, number>();
-  return tables.map((table) => {
-    const key = `${table.heading}\u0000${table.header.join('|')}`;
-    const count = (seen.get(key) ?? 0) + 1;
-    seen.set(key, count);
-    return `${key}\u0000${count}`;
-  });
-}
+const tableKeys = (tables: readonly MarkdownTable[]) => numbered(tables.map((table) => `${table.heading}\u0000${table.header.join('|')}`));
 
 /**
  * What differs between a committed results file and a fresh run of its command, timings aside. Tables are

@@ -1,3 +1,4 @@
+import { scriptCommand } from '@personalab/core';
 import type { DatasetName } from '@personalab/datasets';
 
 /**
@@ -354,8 +355,8 @@ export const manifest: readonly ManifestEntry[] = [
 
 /** The command line an entry's headline run records. */
 export function entryCommand(entry: ManifestEntry): string | undefined {
-  if (entry.argv === undefined) return undefined;
-  return ['npx tsx --conditions=development', ...entry.argv.map((argument) => (/^[\w@%+=:,./-]+$/.test(argument) ? argument : `'${argument.replaceAll("'", `'\\''`)}'`))].join(' ');
+  const [script, ...argv] = entry.argv ?? [];
+  return script === undefined ? undefined : scriptCommand(script, argv);
 }
 
 /**

@@ -102,14 +102,17 @@ export function compareEntryFiles(entry: ManifestEntry, folder: string, root = p
     });
 }
 
+/** Why `check` does not take an entry that is not a seeded experiment. */
+export function notCheckable(entry: ManifestEntry): string {
+  return entry.kind === 'bench' ? "is a benchmark: its numbers are this machine's speed, which no rerun reproduces; `run` it and compare by eye" : `is a record of an earlier run: no current command makes it`;
+}
+
 /**
  * Runs an experiment into a temporary folder, with a fresh state directory (nothing resumed from an earlier run),
  * and compares its Markdown with the committed files, timings aside. The committed files are not touched.
  */
 export async function checkEntry(entry: ManifestEntry, options: RunOptions & { keep?: boolean } = {}): Promise<CheckResult> {
-  if (entry.kind !== 'experiment') {
-    throw new PersonalabError('invalid_argument', `"${entry.name}" is a ${entry.kind}: ${entry.kind === 'bench' ? "its numbers are this machine's speed, which no rerun reproduces; `run` it and compare by eye" : 'no current command makes it'}`);
-  }
+  if (entry.kind !== 'experiment') throw new PersonalabError('invalid_argument', `"${entry.name}" ${notCheckable(entry)}`);
   const folder = mkdtempSync(join(tmpdir(), `personalab-check-${entry.name}-`));
   const stateDir = mkdtempSync(join(tmpdir(), `personalab-check-state-${entry.name}-`));
   const started = performance.now();

@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { PersonalabError, runScript } from '@personalab/core';
 import { describeDifference } from './compare.js';
 import { entryCommand } from './manifest.js';
-import { checkEntry, checkPassed, describeCheck, diffPaths, listing, runArgv, selectEntries } from './reproduce.js';
+import { checkEntry, checkPassed, describeCheck, diffPaths, listing, notCheckable, runArgv, selectEntries } from './reproduce.js';
 
 await runScript(async () => {
   const { values, positionals } = parseArgs({
@@ -74,7 +74,7 @@ await runScript(async () => {
   if (action === 'check') {
     const refused = entries.filter((entry) => entry.kind !== 'experiment');
     if (refused.length > 0 && names.every((name) => name !== 'all')) {
-      throw new PersonalabError('invalid_argument', `${refused.map((entry) => entry.name).join(', ')}: benchmarks measure this machine's speed, which no rerun reproduces; \`run\` them and compare by eye`);
+      throw new PersonalabError('invalid_argument', refused.map((entry) => `"${entry.name}" ${notCheckable(entry)}`).join('; '));
     }
   }
   const chosen = action === 'check' ? entries.filter((entry) => entry.kind === 'experiment') : entries;

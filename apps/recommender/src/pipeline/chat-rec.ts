@@ -172,8 +172,6 @@ export class ChatRec {
   private cacheEnabled = true;
   /** The catalogue's genre names by key, kept while its tag set is the same object (it is rebuilt when items change). */
   private genreNames: { stems: ReadonlySet<string>; names: Map<string, string> } | undefined;
-  /** `tellingGenres` of the catalogue, kept while its tag set is the same object. */
-  private telling: { stems: ReadonlySet<string>; tags: ReadonlySet<string> } | undefined;
   /** `titleStarts` of the catalogue, with the title reader it was built beside (a new reader: the items changed). */
   private titleStartsCache: { reader: TitleOpinionReader; starts: ReadonlyMap<string, readonly Item[]> } | undefined;
 
@@ -301,21 +299,6 @@ export class ChatRec {
       for (const key of mentionedTagStems(preference.subject, knownTags)) keys.add(key);
     }
     return keys;
-  }
-
-  /** Genres a quarter of the catalogue or less has (crime, not drama): sharing one says a film is like another. */
-  private tellingGenres(): ReadonlySet<string> {
-    const stems = this.options.catalog.tagStems();
-    if (this.telling?.stems !== stems) {
-      const counts = new Map<string, number>();
-      let total = 0;
-      for (const item of this.options.catalog.values()) {
-        total++;
-        for (const tag of new Set(tagStems(item))) counts.set(tag, (counts.get(tag) ?? 0) + 1);
-      }
-      this.telling = { stems, tags: new Set([...counts].filter(([, count]) => count <= total / 4).map(([tag]) => tag)) };
-    }
-    return this.telling.tags;
   }
 
   /** The catalogue's genre names by key ("sci" → "Sci-Fi"), for what users read. */
@@ -787,7 +770,7 @@ export class ChatRec {
               message: options.message,
               unsupported: turn.unsupported ?? [],
               listed,
-              telling: this.tellingGenres(),
+              telling: this.options.catalog.tellingGenres(),
             });
       const leanNote = change === undefined || listed.length === 0 ? undefined : leanShortfall(listed, change.lean, this.namesOfGenres());
       const lead =
@@ -1429,7 +1412,7 @@ function exampleLead(options: {
   message: string;
   unsupported: readonly UnsupportedAsk[];
   listed: readonly Item[];
-  /** Genres few films have (`ChatRec.tellingGenres`): a film like an example shares one of its, or two of its genres. */
+  /** Genres few films have (`ItemCatalog.tellingGenres`): a film like an example shares one of its, or two of its genres. */
   telling: ReadonlySet<string>;
 }): string {
   const { examples, listed } = options;

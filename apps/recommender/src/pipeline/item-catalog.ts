@@ -1,6 +1,6 @@
 import type { Item } from '@personalab/core';
 import { genreStem, recentEndOf } from './constraints.js';
-import { collectTagStems } from './taste.js';
+import { collectTagStems, tagStems } from './taste.js';
 import { TitleOpinionReader } from './title-opinions.js';
 
 /** Where popularity is kept current from: the items whose like counts may have changed since last asked, and their counts. */
@@ -24,6 +24,7 @@ export class ItemCatalog {
   private tagNamesCache: string[] | undefined;
   private genreStemsCache: Map<string, string> | undefined;
   private genreNamesCache: Map<string, string> | undefined;
+  private tellingGenresCache: Set<string> | undefined;
   private popularIds: string[] = [];
   private likeCounts: ReadonlyMap<string, number> = new Map();
   private popularRanks = new Map<string, number>();
@@ -42,6 +43,7 @@ export class ItemCatalog {
     this.tagNamesCache = undefined;
     this.genreStemsCache = undefined;
     this.genreNamesCache = undefined;
+    this.tellingGenresCache = undefined;
   }
 
   get(id: string): Item | undefined {
@@ -60,6 +62,16 @@ export class ItemCatalog {
   tagStems(): ReadonlySet<string> {
     this.tagStemsCache ??= collectTagStems(this.items.values());
     return this.tagStemsCache;
+  }
+
+  /** Genre stems a quarter of the catalogue or less has (crime, not drama): sharing one says a film is like another. */
+  tellingGenres(): ReadonlySet<string> {
+    if (this.tellingGenresCache === undefined) {
+      const counts = new Map<string, number>();
+      for (const item of this.items.values()) for (const tag of new Set(tagStems(item))) counts.set(tag, (counts.get(tag) ?? 0) + 1);
+      this.tellingGenresCache = new Set([...counts].filter(([, count]) => count <= this.items.size / 4).map(([tag]) => tag));
+    }
+    return this.tellingGenresCache;
   }
 
   /** The catalogue's tags as items carry them ("Sci-Fi", "Children's"), sorted; "unknown" left out. */
