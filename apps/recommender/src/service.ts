@@ -95,6 +95,8 @@ export async function openRecommenderService(options: RecommenderServiceOptions)
   catalog.setPopularity(store.likeCounts());
   // Ratings and events written through the API (or read from chat) change it: recounted for the items they name.
   catalog.trackPopularity({ changes: () => store.takeLikeChanges(), counts: (ids) => store.likeCountsOf(ids), all: () => store.likeCounts() });
+  // Who likes what, read on the first genre request (not at start): how typical of a genre each film is.
+  catalog.trackAudiences({ likedPairs: () => store.likedPairs() });
   const textIndex = new ItemTextIndex({ embedder: options.embedder ?? itemTextEmbedder(items), createIndex: options.createIndex, directory: inMemory ? undefined : join(options.stateDir, 'item-index') });
   const indexStatus = await textIndex.open(items, options.onIndexProgress);
   const metrics = new Metrics();
@@ -104,6 +106,8 @@ export async function openRecommenderService(options: RecommenderServiceOptions)
     textIndex,
     getItem: (id) => catalog.get(id),
     popular: () => catalog.popular(),
+    likeCounts: () => catalog.likes(),
+    genreTypicality: (id, stem) => catalog.genreTypicality(id, stem),
     ...(options.minSeedRating === undefined ? {} : { minSeedRating: options.minSeedRating }),
     ...(options.statedSlots === undefined ? {} : { statedSlots: options.statedSlots }),
     ...(options.statedHalfAt === undefined ? {} : { statedHalfAt: options.statedHalfAt }),

@@ -150,6 +150,39 @@ describe('CandidateGenerator', () => {
     expect(candidates[2]?.score).toBeLessThan(candidates[1]?.score ?? 0);
   });
 
+  it("orders popular films of the genres asked for by likes times how typical of them each is, not likes alone", async () => {
+    // Space Epic is liked most and tagged Romance by the way; six romances follow it by likes, a sci-fi film last.
+    const films: Item[] = [
+      { id: 'epic', title: 'Space Epic', tags: ['Sci-Fi', 'Romance', 'War'] },
+      ...Array.from({ length: 6 }, (_, index): Item => ({ id: `love${index}`, title: `Love Story ${index}`, tags: ['Drama', 'Romance'] })),
+      { id: 'rocket', title: 'Rocket Ride', tags: ['Sci-Fi'] },
+    ];
+    const items = new Map(films.map((item) => [item.id, item]));
+    const likes = new Map([['epic', 500], ['love0', 300], ['love1', 250], ['love2', 200], ['love3', 150], ['love4', 100], ['love5', 50], ['rocket', 40]]);
+    const popular = [...likes.keys()];
+    const typicality = (id: string, stem: string) => (id === 'epic' ? (stem === 'sci' ? 1 : 0.1) : id.startsWith('love') && stem === 'drama' ? 0.5 : 1);
+    const base = { textIndex, getItem: (id: string) => items.get(id), popular: () => popular };
+    const ids = async (options: Partial<ConstructorParameters<typeof CandidateGenerator>[0]>, likedTags: string[], k = 3) =>
+      (await new CandidateGenerator({ ...base, ...options }).generate({ history: [], k, likedTags: new Set(likedTags) })).map((candidate) => candidate.item.id);
+    // By likes alone (no typicality, or no like counts to weigh): Space Epic leads the romances.
+    expect(await ids({}, ['romance'])).toEqual(['epic', 'love0', 'love1']);
+    expect(await ids({ genreTypicality: typicality }, ['romance'])).toEqual(['epic', 'love0', 'love1']);
+    // A typicality that is no number counts as unknown (1), not as a reason to drop or reorder films.
+    expect(await ids({ genreTypicality: () => Number.NaN, likeCounts: () => likes }, ['romance'])).toEqual(['epic', 'love0', 'love1']);
+    // Weighed (Space Epic stands at 500 × 0.1 = 50): three romances, the third found below the first three by likes
+    // (the scan had stopped once three films had the genre).
+    const typical = { genreTypicality: typicality, likeCounts: () => likes };
+    expect(await ids(typical, ['romance'])).toEqual(['love0', 'love1', 'love2']);
+    expect(await ids(typical, ['romance'], 6)).toEqual(['love0', 'love1', 'love2', 'love3', 'love4', 'epic']);
+    // The scores keep the order, so the re-ranker sees it.
+    const scored = await new CandidateGenerator({ ...base, ...typical }).generate({ history: [], k: 6, likedTags: new Set(['romance']) });
+    for (let index = 1; index < scored.length; index++) expect(scored[index]!.score).toBeLessThan(scored[index - 1]!.score);
+    // Typical of sci-fi, Space Epic still leads it; asked for both its genres (0.32, the geometric mean), it still comes
+    // first: films with more of the genres asked for come first, whatever their typicality.
+    expect(await ids(typical, ['sci'], 2)).toEqual(['epic', 'rocket']);
+    expect(await ids(typical, ['sci', 'romance'], 2)).toEqual(['epic', 'love0']);
+  });
+
   it('puts a weak text match of a new user after the popular films of the genres asked for, and a strong one before', async () => {
     const popular = tinyItems.map((item) => item.id);
     const make = (strongTextScore: number) => new CandidateGenerator({ textIndex, getItem: (id) => byId.get(id), popular: () => popular, strongTextScore });

@@ -14,6 +14,15 @@ export interface CandidateGeneratorOptions {
   getItem: (id: string) => Item | undefined;
   /** Item ids by popularity, best first: the answer for a user about whom nothing is known. */
   popular?: () => readonly string[];
+  /** Each item's like count, by which `popular` orders them (read with `genreTypicality`). */
+  likeCounts?: () => ReadonlyMap<string, number>;
+  /**
+   * How typical of a genre stem a film is, from 0 to 1 (`ItemCatalog.genreTypicality`; 1 when unknown). Popular items of
+   * the genres a user asks for are ordered by their likes times their typicality of those genres (the geometric mean
+   * over the genres they carry), not by likes alone: Star Wars, tagged Romance and War, had led every romance and war
+   * list. Without it (or `likeCounts`), by likes.
+   */
+  genreTypicality?: (itemId: string, stem: string) => number;
   /**
    * The least cosine similarity a text match to what the user said needs (default 0.3). Nearest
    * neighbours always exist; below this they share a stray word ("ones"), not a subject. Named
@@ -284,28 +293,7 @@ export class CandidateGenerator {
     }
     // What the user said they like, among popular items (a new user's main source).
     const likedTags = input.likedTags ?? new Set<string>();
-    if (likedTags.size > 0 && this.options.popular) {
-      const disliked = input.dislikedTags ?? new Set<string>();
-      const slots = input.history.length < 5 ? k : Math.ceil(k / 4);
-      // Items with more of the liked genres first ("a romantic comedy": romance and comedy before either
-      // alone), then by popularity; the score mixes the two, so the re-ranker sees the same order.
-      const popular = this.options.popular();
-      const matches: { id: string; rank: number; coverage: number }[] = [];
-      let complete = 0;
-      for (const [rank, id] of popular.entries()) {
-        // Once `slots` items carry every liked genre, no later (less popular) item can displace them.
-        if (complete >= slots) break;
-        const item = this.options.getItem(id);
-        if (!item || exclude.has(id) || out.has(id) || !allowed(id)) continue;
-        const stems = new Set(tagStems(item));
-        if ([...disliked].some((tag) => stems.has(tag))) continue;
-        const covered = [...likedTags].filter((tag) => stems.has(tag)).length;
-        if (covered > 0) matches.push({ id, rank, coverage: covered / likedTags.size });
-        if (covered === likedTags.size) complete++;
-      }
-      matches.sort((a, b) => b.coverage - a.coverage || a.rank - b.rank);
-      for (const match of matches.slice(0, slots)) push(match.id, 0.9 * (match.coverage + rankScore(match.rank, popular.length)) / 2, 'model');
-    }
+    if (likedTags.size > 0 && this.options.popular) this.addLikedGenres(input, likedTags, exclude, out, allowed, push);
     // Cold-start items: those the model never saw, when they fit the liked history. Nearest neighbours
     // always exist, and the text centroid barely tells a user's held-out films from random ones (median
     // cosine 0.15 vs 0.11 on MovieLens), so a cold item needs genres that make up a good part of what the
@@ -341,6 +329,70 @@ export class CandidateGenerator {
     const kept = ranked.filter((candidate) => reserved.has(candidate.item.id)).slice(0, k);
     const others = ranked.filter((candidate) => !reserved.has(candidate.item.id)).slice(0, k - kept.length);
     return [...kept, ...others].sort((a, b) => b.score - a.score);
+  }
+
+  /**
+   * Popular items with the genres the user said they like or asks for: those with more of them first ("a romantic
+   * comedy": romance and comedy before either alone), then by likes times how typical of those genres each is
+   * (`genreTypicality`; by likes without it). The score mixes coverage and that standing, so the re-ranker sees the same
+   * order. A new user's `k` places (`k / 4` once they have 5 films).
+   */
+  private addLikedGenres(
+    input: GenerateInput,
+    likedTags: ReadonlySet<string>,
+    exclude: ReadonlySet<string>,
+    out: ReadonlyMap<string, Candidate>,
+    allowed: (id: string) => boolean,
+    push: (id: string, score: number, source: Candidate['source']) => void,
+  ): void {
+    const popular = this.options.popular?.() ?? [];
+    const disliked = input.dislikedTags ?? new Set<string>();
+    const slots = input.history.length < 5 ? input.k : Math.ceil(input.k / 4);
+    const counts = this.options.genreTypicality === undefined ? undefined : this.options.likeCounts?.();
+    const typicality = counts === undefined ? undefined : this.options.genreTypicality;
+    const matches: { id: string; rank: number; coverage: number; standing: number; fit: number }[] = [];
+    // The standings of the items with every liked genre, best first.
+    const complete: number[] = [];
+    for (const [rank, id] of popular.entries()) {
+      const likes = counts?.get(id) ?? 0;
+      // Once `slots` items carry every liked genre and stand above this item's likes, no later (less liked) item can
+      // displace them: typicality only lowers a standing.
+      if (complete.length >= slots && (typicality === undefined || (complete[slots - 1] ?? 0) >= likes)) break;
+      const item = this.options.getItem(id);
+      if (!item || exclude.has(id) || out.has(id) || !allowed(id)) continue;
+      const stems = new Set(tagStems(item));
+      if ([...disliked].some((tag) => stems.has(tag))) continue;
+      const covered = [...likedTags].filter((tag) => stems.has(tag));
+      if (covered.length === 0) continue;
+      // A value out of [0, 1] is clipped into it, one that is no number counts as 1 (unknown).
+      const typical = (tag: string) => {
+        const value = typicality?.(id, tag) ?? 1;
+        return Number.isNaN(value) ? 1 : Math.max(1e-6, Math.min(1, value));
+      };
+      const fit = typicality === undefined ? 1 : covered.reduce((product, tag) => product * typical(tag), 1) ** (1 / covered.length);
+      const standing = likes * fit;
+      matches.push({ id, rank, coverage: covered.length / likedTags.size, standing, fit });
+      if (covered.length === likedTags.size) {
+        const at = complete.findIndex((value) => value < standing);
+        complete.splice(at === -1 ? complete.length : at, 0, standing);
+      }
+    }
+    matches.sort((a, b) => b.coverage - a.coverage || b.standing - a.standing || a.rank - b.rank);
+    // An item a genre fits less ranks where its standing would put it among the popular items' likes.
+    let likesByRank: number[] | undefined;
+    const rankOf = (match: (typeof matches)[number]) => {
+      if (match.fit >= 1 || counts === undefined) return match.rank;
+      likesByRank ??= popular.map((id) => counts.get(id) ?? 0);
+      let low = 0;
+      let high = likesByRank.length;
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        if ((likesByRank[middle] ?? 0) > match.standing) low = middle + 1;
+        else high = middle;
+      }
+      return Math.max(match.rank, low);
+    };
+    for (const match of matches.slice(0, slots)) push(match.id, (0.9 * (match.coverage + rankScore(rankOf(match), popular.length))) / 2, 'model');
   }
 
   /**

@@ -1,7 +1,43 @@
 import { describe, expect, it } from 'vitest';
-import type { Item } from '@personalab/core';
+import { createManualClock, createSequentialIds, type Interaction, type Item } from '@personalab/core';
+import { RecommenderStore } from '../store/store.js';
 import { readConstraints } from './constraints.js';
-import { ItemCatalog, titleKey } from './item-catalog.js';
+import { ItemCatalog, titleKey, typicalityMinLikes } from './item-catalog.js';
+
+/**
+ * A store where one film everybody knows carries a genre by the way: 30 sci-fi fans like 60 sci-fi films and Space
+ * Epic (Sci-Fi, Romance); 30 romance fans like 60 romances, and 10 of them Space Epic too. A few films are liked by few.
+ */
+function genreWorld(): { store: RecommenderStore; catalog: ItemCatalog; reads: () => number } {
+  const store = new RecommenderStore({ path: ':memory:', clock: createManualClock(1000), ids: createSequentialIds('id') });
+  const items: Item[] = [
+    { id: 'epic', title: 'Space Epic', tags: ['Sci-Fi', 'Romance'] },
+    { id: 'rare', title: 'Rare Space Romance', tags: ['Sci-Fi', 'Romance'] },
+    ...Array.from({ length: 60 }, (_, index): Item => ({ id: `sf${index}`, title: `Sci-Fi ${index}`, tags: ['Sci-Fi'] })),
+    ...Array.from({ length: 60 }, (_, index): Item => ({ id: `love${index}`, title: `Love ${index}`, tags: ['Drama', 'Romance'] })),
+  ];
+  const fans = (kind: string) => Array.from({ length: 30 }, (_, index) => `${kind}-fan${index}`);
+  const interactions: Interaction[] = [];
+  const like = (userId: string, itemId: string) => interactions.push({ kind: 'rating', userId, itemId, value: 5, timestamp: 1 });
+  for (const user of fans('sf')) for (const item of ['epic', ...items.filter((entry) => entry.id.startsWith('sf')).map((entry) => entry.id)]) like(user, item);
+  for (const [index, user] of fans('love').entries()) {
+    for (const item of items.filter((entry) => entry.id.startsWith('love'))) like(user, item.id);
+    if (index < 10) like(user, 'epic');
+    if (index < 5) like(user, 'rare');
+  }
+  store.importDataset({ users: [...fans('sf'), ...fans('love')].map((id) => ({ id })), items, interactions });
+  const catalog = new ItemCatalog(store.listItems());
+  catalog.setPopularity(store.likeCounts());
+  catalog.trackPopularity({ changes: () => store.takeLikeChanges(), counts: (ids) => store.likeCountsOf(ids), all: () => store.likeCounts() });
+  let reads = 0;
+  catalog.trackAudiences({
+    likedPairs: () => {
+      reads++;
+      return store.likedPairs();
+    },
+  });
+  return { store, catalog, reads: () => reads };
+}
 
 describe('ItemCatalog', () => {
   it('counts "recent" back from the catalogue\'s recent end, which one new film does not move', () => {
@@ -74,5 +110,50 @@ describe('ItemCatalog', () => {
     expect(catalog.popularity('b')).toEqual({ likes: 9, rank: 1 });
     expect(catalog.popularity('a')).toEqual({ likes: 3, rank: 2 });
     expect(catalog.popularity('c')).toEqual({ likes: 0, rank: undefined });
+  });
+
+  it("reads how typical of each of its genres a film is from its audience's nearest films, only when first asked", () => {
+    const { store, catalog, reads } = genreWorld();
+    expect(reads()).toBe(0);
+    // Space Epic's nearest films are the sci-fi films its 30 sci-fi fans like (its 10 romance fans are a third of the
+    // romances' audiences): sci-fi is its genre, romance one it carries by the way.
+    expect(catalog.genreTypicality('epic', 'sci')).toBe(1);
+    expect(catalog.genreTypicality('epic', 'romance')).toBeLessThan(0.1);
+    expect(reads()).toBe(1);
+    // One genre (sci-fi films), a genre the film lacks, a film liked fewer than typicalityMinLikes times, an unknown film: 1.
+    expect(catalog.genreTypicality('sf3', 'sci')).toBe(1);
+    expect(catalog.genreTypicality('epic', 'western')).toBe(1);
+    expect(catalog.popularity('rare').likes).toBeLessThan(typicalityMinLikes);
+    expect(catalog.genreTypicality('rare', 'romance')).toBe(1);
+    expect(catalog.genreTypicality('nope', 'romance')).toBe(1);
+    // A romance with a drama tag: its nearest films are romances and dramas alike (Space Epic makes romance a little commoner).
+    expect(catalog.genreTypicality('love7', 'romance')).toBeGreaterThan(0.95);
+    expect(catalog.genreTypicality('love7', 'drama')).toBe(1);
+    expect(reads()).toBe(1);
+    // Without an audience source (or a catalogue too small to have neighbours): 1, as before.
+    expect(new ItemCatalog(store.listItems()).genreTypicality('epic', 'romance')).toBe(1);
+    store.close();
+  });
+
+  it('reads the audiences again once likes changed by 5 % of those read, not for a few', () => {
+    const { store, catalog, reads } = genreWorld();
+    expect(catalog.genreTypicality('epic', 'romance')).toBeLessThan(0.1);
+    // 20 more romance fans like Space Epic: 20 likes changed, under 5 % of the 3,645 read.
+    for (let index = 10; index < 30; index++) store.addEvents(`love-fan${index}`, [{ kind: 'rating', itemId: 'epic', value: 5 }]);
+    expect(catalog.genreTypicality('epic', 'romance')).toBeLessThan(0.1);
+    expect(reads()).toBe(1);
+    // The sci-fi fans turn on their films (1,800 likes gone): Space Epic's audience is the romance fans now.
+    for (const user of Array.from({ length: 30 }, (_, index) => `sf-fan${index}`)) {
+      store.addEvents(user, Array.from({ length: 60 }, (_, index) => ({ kind: 'rating' as const, itemId: `sf${index}`, value: 1 })));
+    }
+    expect(catalog.genreTypicality('epic', 'romance')).toBe(1);
+    expect(catalog.genreTypicality('epic', 'sci')).toBeLessThan(0.1);
+    expect(reads()).toBe(2);
+    // New items are typical of their genres until liked enough; known films keep theirs.
+    catalog.upsert([{ id: 'new', title: 'New Space Romance', tags: ['Sci-Fi', 'Romance'] }]);
+    expect(catalog.genreTypicality('new', 'romance')).toBe(1);
+    expect(catalog.genreTypicality('epic', 'sci')).toBeLessThan(0.1);
+    expect(reads()).toBe(2);
+    store.close();
   });
 });

@@ -168,6 +168,29 @@ describe('RecommenderStore', () => {
     store.close();
   });
 
+  it('lists who likes what as likeCounts counts it, each pair once', () => {
+    const clock = createManualClock(1000);
+    const store = new RecommenderStore({ path: ':memory:', clock, ids: createSequentialIds('id') });
+    store.upsertItems(tinyItems.slice(0, 4));
+    for (const id of ['alice', 'bob']) store.createUser({ id });
+    store.addEvents('alice', [{ kind: 'rating', itemId: 'm1', value: 5 }]);
+    // Rated 5 and liked too: one like of alice's for m1 here.
+    store.addEvents('alice', [{ kind: 'event', itemId: 'm1', event: 'like' }]);
+    store.addEvents('alice', [{ kind: 'rating', itemId: 'm2', value: 4 }]);
+    clock.advance(10);
+    // Her newer rating of m2 is a 2: no longer a like.
+    store.addEvents('alice', [{ kind: 'rating', itemId: 'm2', value: 2 }]);
+    store.addEvents('bob', [
+      { kind: 'event', itemId: 'm3', event: 'purchase' },
+      { kind: 'event', itemId: 'm4', event: 'view' },
+      { kind: 'rating', itemId: 'm4', value: 3 },
+    ]);
+    const pairs = store.likedPairs().map(([userId, itemId]) => `${userId}:${itemId}`).sort();
+    expect(pairs).toEqual(['alice:m1', 'bob:m3']);
+    expect(store.likeCounts()).toEqual(new Map([['m1', 2], ['m3', 1]]));
+    store.close();
+  });
+
   it('migrates a store of schema 2: per-user event ids, newest ratings, every row and seq kept', () => {
     const directory = mkdtempSync(join(tmpdir(), 'personalab-store-'));
     const path = join(directory, 'v2.db');

@@ -407,6 +407,16 @@ export class RecommenderStore {
     return new Map(rows.map((row) => [row.itemId, row.n]));
   }
 
+  /**
+   * Who likes what, as `likeCounts` counts it, each pair once (a user who rated a film 5 and also liked it counts one
+   * like here): `[userId, itemId]` pairs in no particular order. The catalogue reads each film's audience from them.
+   */
+  likedPairs(): [userId: string, itemId: string][] {
+    return this.statement(`SELECT user_id, item_id FROM ratings WHERE ${likedRating} UNION SELECT user_id, item_id FROM events WHERE ${likedEvent}`)
+      .raw()
+      .all() as [string, string][];
+  }
+
   /** The like counts of some items (as `likeCounts` counts them; 0 for an item nobody likes). */
   likeCountsOf(itemIds: readonly string[]): Map<string, number> {
     const count = this.statement(
