@@ -548,6 +548,43 @@ describe.skipIf(!directory)('Chat-Rec with a model on the MovieLens catalogue (r
     for (const entry of other.recommendations) expect(entry.item.tags, entry.item.title).not.toContain('Horror');
   }, 60_000);
 
+  it('asks which film of last time "that sci-fi film" is, takes the one that fits, and finds "the one I liked last time" (sixth QA pass)', async () => {
+    const chat = (userId: string, message: string, sessionId?: string) => service.chatRec.chat({ userId, message, k: 5, ...(sessionId ? { sessionId } : {}) });
+    const titled = (title: string) => title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    // User 1 (272 ratings) comes back: "that sci-fi film … loved it" had listed the films again and noted "you like sci-fi".
+    const scifi = (await chat('1', 'a sci-fi movie please')).recommendations.map((entry) => entry.item).filter((item) => item.tags.includes('Sci-Fi'));
+    expect(scifi.length).toBeGreaterThan(1);
+    const asked = await chat('1', 'I watched that sci-fi film you suggested last time and loved it');
+    expect(asked.recommendations).toEqual([]);
+    expect(asked.reply).toMatch(/^Which one do you mean\? Last time I suggested/);
+    for (const item of scifi) expect(asked.reply).toContain(item.title);
+    const second = scifi[1] as Item;
+    const picked = await chat('1', 'the second one', asked.sessionId);
+    expect(picked.reply).toMatch(new RegExp(`^Noted: you like ${titled(second.title)}\\. `));
+    expect(picked.reply).not.toMatch(/you like sci-fi/i);
+    // One film fits: the oldest of a list (it had been read as nothing, and the list given again).
+    const dramas = (await chat('1', 'recommend a drama')).recommendations.map((entry) => entry.item).sort((a, b) => (a.year ?? 0) - (b.year ?? 0));
+    expect(dramas[0]?.year).toBeLessThan(dramas[1]?.year ?? 0);
+    const boring = await chat('1', 'the oldest one you suggested last time was boring');
+    expect(boring.reply).toContain(`Noted: you dislike ${dramas[0]?.title}.`);
+    // "Last Friday" is a when (it had been the list's last film), and the catalogue cannot tell who is in a film.
+    await chat('13', 'a comedy please');
+    const friday = await chat('13', 'tell me more about the one you suggested last Friday');
+    expect(friday.reply).toMatch(/^Which one do you mean\? Last time I suggested:\n1\. /);
+    const hanks = await chat('13', 'I saw the one with Tom Hanks you suggested last time. loved it');
+    expect(hanks.reply).toMatch(/^Which one do you mean\? I cannot tell who is in a film or who made it, and last time I suggested:\n1\. /);
+    // A new user: "more comedies like the one I liked last time" had listed comedies like nothing said (Groundhog Day unread).
+    service.store.createUser({ id: 'sixth-groundhog' });
+    await chat('sixth-groundhog', 'I loved Groundhog Day, anything like it?');
+    const like = await chat('sixth-groundhog', 'more comedies like the one I liked last time');
+    expect(like.reply).toMatch(/^(?:Films like|Only (?:one|\d) of these (?:is|are) like) Groundhog Day \(1993\)/);
+    expect(like.recommendations).toHaveLength(5);
+    for (const entry of like.recommendations) {
+      expect(entry.item.tags, entry.item.title).toContain('Comedy');
+      expect(entry.item.title).not.toBe('Groundhog Day (1993)');
+    }
+  }, 60_000);
+
   it('keeps out what the user disliked, bought or skipped, and moves the list', async () => {
     service.store.createUser({ id: 'events-1' });
     service.store.addEvents('events-1', [{ kind: 'rating', itemId: '50', value: 5 }]);

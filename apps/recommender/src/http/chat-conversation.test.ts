@@ -543,8 +543,29 @@ describe('POST /v1/chat: a returning user across sessions (fifth QA pass)', () =
     const why = await say('why the first one?');
     expect(why.reply).toMatch(new RegExp(`^Why ${latest.title}\\?`));
     expect(why.reply).not.toContain('I have not suggested it');
+    // "That comedy": the one comedy of last time's list is explained; of several, the reply asks which, naming them (sixth QA pass).
     const which = await say('why did you pick that comedy for me last time?');
-    expect(which.reply).toMatch(/^Which one do you mean\? Last time I suggested:\n1\. /);
+    const comedies = loved.recommendations.map((entry) => entry.item).filter((item) => item.tags.includes('Comedy'));
+    if (comedies.length === 1) expect(which.reply).toMatch(new RegExp(`^Why ${comedies[0]?.title}\\? `));
+    else expect(which.reply).toMatch(/^Which one do you mean\? Last time I suggested(?: these comedy films)?:\n1\. /);
+    expect(which.reply).not.toContain('I have not suggested it');
+  });
+
+  it('asks which film "that horror film you suggested last time" is, and takes "the second one" as the answer (sixth QA pass)', async () => {
+    const say = await converse('back-described');
+    const shown = (await say('a horror movie please')).recommendations.map((entry) => entry.item);
+    const horror = shown.filter((item) => item.tags.includes('Horror'));
+    expect(horror.length).toBeGreaterThan(1);
+    say.newSession();
+    // Before: "Noted: you like horror." and the same films again.
+    const asked = await say('I watched that horror film you suggested last time and loved it');
+    expect(asked.recommendations).toEqual([]);
+    expect(asked.reply).toMatch(/^Which one do you mean\? Last time I suggested/);
+    for (const item of horror) expect(asked.reply).toContain(item.title);
+    expect(asked.reply).not.toContain('Noted');
+    const picked = await say('the second one');
+    expect(picked.reply).toMatch(new RegExp(`^Noted: you like ${horror[1]?.title}\\. `));
+    expect(ids(picked)).not.toContain(horror[1]?.id);
   });
 
   it('takes "I didn\'t like any of the ones you showed me last time" as each film of that list, and offers none of them', async () => {

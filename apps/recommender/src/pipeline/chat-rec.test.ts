@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createManualClock, createSequentialIds, type ProfileExtractor } from '@personalab/core';
+import { createManualClock, createSequentialIds, type Clock, type Item, type ProfileExtractor } from '@personalab/core';
 import { HeuristicProfileExtractor } from '@personalab/profile';
 import { HnswIndex } from '@personalab/retrieval';
 import { EaseRecommender } from '@personalab/user-embedding';
@@ -13,7 +13,7 @@ import { queryContent } from './query-text.js';
  * The tiny world's service with an EASE model over its ratings (`model`, fitted here: a subclass may fail on
  * demand) and the heuristic profile extractor unless another is given.
  */
-async function tinyService(options: { model?: EaseRecommender; profileExtractor?: ProfileExtractor } = {}): Promise<RecommenderService> {
+async function tinyService(options: { model?: EaseRecommender; profileExtractor?: ProfileExtractor; clock?: Clock } = {}): Promise<RecommenderService> {
   const world = tinyWorld();
   const recommender = options.model ?? new EaseRecommender({ lambda: 5 });
   await recommender.fit({ interactions: world.interactions, items: world.items, users: world.users });
@@ -25,7 +25,7 @@ async function tinyService(options: { model?: EaseRecommender; profileExtractor?
     modelItemIds: new Set(world.items.map((item) => item.id)),
     profileExtractor: options.profileExtractor ?? new HeuristicProfileExtractor(),
     initialData: world,
-    clock: createManualClock(1_700_000_000_000),
+    clock: options.clock ?? createManualClock(1_700_000_000_000),
     ids: createSequentialIds('id'),
   });
 }
@@ -137,6 +137,175 @@ describe('ChatRec.chat reads the last session cheaply (review of the fifth QA pa
       expect(service.store.sessionMessages(talk.sessionId).filter((message) => (message.recommendedItemIds ?? []).length > 0)).toEqual([]);
       const again = await say('why the first one?');
       expect(again.reply).toMatch(new RegExp(`^Why ${other.recommendations[0]?.item.title ?? 'nothing'}\\?`));
+    } finally {
+      service.close();
+    }
+  });
+});
+
+describe('ChatRec.chat: a returning user points at films of the last session by what they are (sixth QA pass)', () => {
+  /** One user's sessions: `say` goes on in the current one, `again` starts the next. */
+  function visits(service: RecommenderService, userId: string) {
+    service.store.createUser({ id: userId });
+    let sessionId: string | undefined;
+    const say = async (message: string) => {
+      const turn = await service.chatRec.chat({ userId, message, k: 5, ...(sessionId ? { sessionId } : {}) });
+      sessionId = turn.sessionId;
+      return { ...turn, items: turn.recommendations.map((entry) => entry.item) };
+    };
+    const again = (message: string) => {
+      sessionId = undefined;
+      return say(message);
+    };
+    return { say, again };
+  }
+
+  it('asks which horror film when several of last time\'s were, notes nothing until told, then notes the one picked', async () => {
+    const service = await tinyService();
+    try {
+      const { say, again } = visits(service, 'back-horror');
+      const shown = (await say('a horror movie please')).items;
+      const horror = shown.filter((item) => item.tags.includes('Horror'));
+      expect(horror.length).toBeGreaterThan(1);
+      expect(horror.length).toBeLessThan(shown.length);
+      const profileBefore = service.store.getProfile('back-horror');
+      // Before: the five films again, and "Noted: you like horror" (a taste read from the words describing the film).
+      const asked = await again('I watched that horror film you suggested last time and loved it');
+      expect(asked.reply).toBe(`Which one do you mean? Last time I suggested these horror films:\n${horror.map((item, index) => `${index + 1}. ${item.title}`).join('\n')}`);
+      expect(asked.recommendations).toEqual([]);
+      expect(service.store.ratingsOf('back-horror')).toEqual([]);
+      expect(service.store.getProfile('back-horror')).toEqual(profileBefore);
+      // "The second one" is the second film the question named; the message asked about is read with it.
+      const second = horror[1] as Item;
+      const picked = await say('the second one');
+      expect(picked.reply).toMatch(new RegExp(`^Noted: you like ${second.title}\\. `));
+      expect(picked.reply).not.toMatch(/you like horror/);
+      expect(picked.items.map((item) => item.id)).not.toContain(second.id);
+      expect(service.store.ratingsOf('back-horror').map((rating) => [rating.itemId, rating.value])).toEqual([[second.id, 5]]);
+      // An answer with an opinion of its own is read as it is: "the third one" is still the question's third film.
+      const other = visits(service, 'back-horror-own');
+      const third = (await other.say('a horror movie please')).items.filter((item) => item.tags.includes('Horror'))[2] as Item;
+      await other.again('I watched that horror film you suggested last time and loved it');
+      expect((await other.say('the third one, it was boring actually')).reply).toMatch(new RegExp(`^Noted: you dislike ${third.title}\\. `));
+    } finally {
+      service.close();
+    }
+  });
+
+  it('takes the one film of last time\'s list that fits ("the comedy", "the oldest one"), and says when none does', async () => {
+    const service = await tinyService();
+    try {
+      const { say, again } = visits(service, 'back-one');
+      const shown = (await say('a horror movie please')).items;
+      const comedy = shown.filter((item) => item.tags.includes('Comedy'));
+      expect(comedy).toHaveLength(1);
+      const liked = await again('the comedy you recommended last time was great');
+      expect(liked.reply).toMatch(new RegExp(`^Noted: you like ${comedy[0]?.title}\\. Here is`));
+      // "Last time" is now the session just ended.
+      const oldest = [...liked.items].sort((a, b) => (a.year ?? 0) - (b.year ?? 0));
+      expect(oldest[0]?.year).toBeLessThan(oldest[1]?.year ?? 0);
+      const boring = await again('the oldest one you suggested last time was boring');
+      expect(boring.reply).toContain(`Noted: you dislike ${oldest[0]?.title}.`);
+      // A film the list does not have: said, and asked which.
+      const none = await again('I watched the war film you suggested last time');
+      expect(none.reply).toMatch(/^I did not suggest a war film last time\. Which one do you mean\? Last time I suggested:\n1\. /);
+      expect(none.recommendations).toEqual([]);
+      // What only a film's description could say, and none of these says: asked which.
+      const hanks = await again('I saw the one with Tom Hanks you suggested last time');
+      expect(hanks.reply).toMatch(/^I did not suggest a film with Tom Hanks last time\. Which one do you mean\?/);
+    } finally {
+      service.close();
+    }
+  });
+
+  it('finds the film the user said they liked last time, or asks which of several, and goes by the one picked', async () => {
+    const service = await tinyService();
+    try {
+      const one = visits(service, 'back-liked');
+      await one.say('I loved Laugh Riot');
+      // Before: "Here is what I would suggest:" over films like nothing in particular, Laugh Riot's likes unread.
+      const more = await one.again('more like the one I liked last time');
+      expect(more.reply).toMatch(/^(?:Films like|Only (?:one|\d) of these (?:is|are) like) Laugh Riot\b/);
+      expect(more.items.map((item) => item.title)).not.toContain('Laugh Riot');
+      expect(more.items.filter((item) => item.tags.includes('Comedy')).length).toBeGreaterThanOrEqual(3);
+      const two = visits(service, 'back-liked-two');
+      await two.say('I loved Laugh Riot and Blood Night');
+      const which = await two.again('that film I said I loved last time, anything like it?');
+      expect(which.reply).toBe('Which one do you mean? You told me last time you liked:\n1. Laugh Riot\n2. Blood Night');
+      const picked = await two.say('Blood Night');
+      expect(picked.reply).toMatch(/^(?:Films like|Only (?:one|\d) of these (?:is|are) like) Blood Night\b/);
+      expect(picked.items.filter((item) => item.tags.includes('Horror')).length).toBeGreaterThanOrEqual(3);
+      // Asked for more like, not rated again ("Blood Night (1994), anything like it?" had been read as a 4-star like of it).
+      expect(service.store.ratingsOf('back-liked-two').map((rating) => rating.value)).toEqual([5, 5]);
+      // Nothing said last time: asked for the title, with no list.
+      const three = visits(service, 'back-liked-none');
+      await three.say('a comedy please');
+      const unknown = await three.again('more like the one I liked last time');
+      expect(unknown.reply).toBe('Which one do you mean? You did not tell me last time that you liked a film: what is it called?');
+      expect(unknown.recommendations).toEqual([]);
+    } finally {
+      service.close();
+    }
+  });
+
+  it('answers a returning user\'s long messages of descriptions and references in linear time', async () => {
+    const service = await tinyService();
+    try {
+      const { say, again } = visits(service, 'back-long');
+      await say('a horror movie please');
+      // One fits (the list's one comedy), about 200 times; several fit; "the" again and again; "the one I liked" again and again.
+      for (const fill of ['the comedy one you suggested was great. ', 'that horror film you suggested last time ', 'the ', 'the one I liked last time ']) {
+        const message = fill.repeat(Math.ceil(10_000 / fill.length)).slice(0, 10_000);
+        const start = performance.now();
+        await again(message);
+        expect(performance.now() - start, fill).toBeLessThan(300);
+      }
+    } finally {
+      service.close();
+    }
+  });
+
+  it('finds a film liked through "the second one" or "the comedy you recommended" when asked for "the one I liked last time"', async () => {
+    // A clock that moves on each turn, as a real one does: each turn's ratings carry its own time.
+    const clock = createManualClock(1_700_000_000_000);
+    const service = await tinyService({ clock });
+    try {
+      const { say, again } = visits(service, 'back-chain');
+      const step = async (turn: Promise<Awaited<ReturnType<typeof say>>>) => {
+        const done = await turn;
+        clock.advance(60_000);
+        return done;
+      };
+      const horror = (await step(say('a horror movie please'))).items.filter((item) => item.tags.includes('Horror'));
+      await step(again('I watched that horror film you suggested last time and loved it'));
+      const second = horror[1] as Item;
+      await step(say('the second one'));
+      // Its words name no film when read again ("the second one" of a question): the rating its turn wrote stands in.
+      const more = await step(again('more like the one I liked last time'));
+      expect(more.reply).toMatch(new RegExp(`^(?:Films like|Only (?:one|\\d) of these (?:is|are) like) ${second.title}\\b`));
+      const comedy = more.items.filter((item) => item.tags.includes('Comedy'));
+      expect(comedy).toHaveLength(1);
+      await step(again('the comedy you recommended last time was great'));
+      const which = await step(again('the one I liked last time, anything like it?'));
+      expect(which.reply).toMatch(new RegExp(`^(?:Films like|Only (?:one|\\d) of these (?:is|are) like) ${comedy[0]?.title}\\b`));
+    } finally {
+      service.close();
+    }
+  });
+
+  it('reads "last summer", "last Friday" as a when, not as the last film of the list', async () => {
+    const service = await tinyService();
+    try {
+      const { say, again } = visits(service, 'back-when');
+      const shown = (await say('a comedy please')).items;
+      // Before: "Why <the list's last film>?".
+      for (const message of ['why did you pick that film for me last summer?', 'tell me more about the one you suggested last Friday']) {
+        const turn = await again(message);
+        expect(turn.reply, message).toMatch(/^Which one do you mean\? Last time I suggested:\n1\. /);
+        expect(turn.reply, message).toContain(shown[shown.length - 1]?.title ?? 'nothing');
+      }
+      const why = await again('I saw Blood Night last year. why the last one?');
+      expect(why.reply).toMatch(new RegExp(`^Why ${shown[shown.length - 1]?.title}\\?`));
     } finally {
       service.close();
     }

@@ -13,7 +13,7 @@ import {
   type ProfileExtractor,
 } from '@personalab/core';
 import { spokenTitle } from '@personalab/datasets';
-import type { BatchEntry, ChatRating, RecommenderStore, StoredImplicitEvent, StoredMessage } from '../store/store.js';
+import type { BatchEntry, ChatRating, RecommenderStore, StoredImplicitEvent, StoredMessage, StoredSession } from '../store/store.js';
 import type { CandidateGenerator } from './candidate-generator.js';
 import {
   constraintFilter,
@@ -27,7 +27,20 @@ import {
   type SessionConstraints,
   type SessionMood,
 } from './constraints.js';
-import { classifyTurn, moodCore, moodInWords, moodWithinExamples, type ClassifiedTurn, type Intent } from './intent.js';
+import {
+  classifyTurn,
+  filmDescriptions,
+  filmsDescribed,
+  mentionsLastTime,
+  moodCore,
+  moodInWords,
+  moodWithinExamples,
+  opinionReference,
+  pickedAmong,
+  type ClassifiedTurn,
+  type FilmDescription,
+  type Intent,
+} from './intent.js';
 import { classifyStepFailure, type LlmCircuitBreaker } from './llm-circuit-breaker.js';
 import type { ConstraintReader } from './llm-constraints.js';
 import { askedGenreCount, leansAsAsked } from './offline-reranker.js';
@@ -41,6 +54,26 @@ import { wordList } from './word-list.js';
 
 /** What `ChatRec.recommend` takes. */
 type RecommendRequest = Parameters<ChatRec['recommend']>[0];
+
+/** A returning user's last session that listed films (`ChatRec.previousSession`): the list it ended on, every film it offered, its messages. */
+interface PreviousSession {
+  lastRecommended: Item[];
+  offered: string[];
+  messages: StoredMessage[];
+}
+
+/** A reply asking which film the user means, and the films it names (the list its answer picks from; none when it names none). */
+interface Question {
+  reply: string;
+  candidates: Item[];
+}
+
+/** How a reply asking which film the user means begins; the next turn reads a short answer to it as the pick (`answerToQuestion`). */
+const WHICH_ONE = 'Which one do you mean?';
+/** The most words an answer to `WHICH_ONE` has ("oh, the second one please"); a longer message is a turn of its own. */
+const ANSWER_WORDS = 8;
+/** How many of a session's last messages are read for the films the user gave an opinion of ("the one I liked last time"). */
+const OPINION_READ = 60;
 
 /** One LLM step of a turn. */
 export type LlmStep = 'rerank' | 'explain' | 'chitchat' | 'constraints';
@@ -599,11 +632,24 @@ export class ChatRec {
     // Read only when it can matter: no list in this session yet, or a message asking for what has not been shown.
     // The session's messages so far, read once for the turn (what was offered, the films discussed, the request a turn goes on with).
     const earlier = session === undefined ? [] : store.sessionMessages(session.id, 1_000);
-    const asksNew = asksForNew.test(options.message.replace(/[’‘]/g, "'"));
+    const knownTags = this.options.catalog.tagStems();
+    // "The second one", "Contact" after "Which one do you mean?": the message that asked is read again with the film picked
+    // ("I watched that sci-fi film you suggested last time and loved it" → "… Contact (1997) …").
+    const answered = listed.length > 0 ? this.answerToQuestion(options.message, earlier, listed, knownTags) : undefined;
+    let message = answered?.message ?? options.message;
+    const asksNew = asksForNew.test(message.replace(/[’‘]/g, "'"));
     const before = listed.length === 0 || asksNew ? this.previousSession(options.userId, session?.id, earlier.length) : undefined;
     const lastRecommended = listed.length > 0 ? listed : (before?.lastRecommended ?? []);
-    const knownTags = this.options.catalog.tagStems();
-    const turn = classifyTurn(options.message, {
+    // "That sci-fi film you suggested last time", "the one I liked last time": the film meant takes the words' place, or,
+    // when several fit, the reply asks which (it had listed films again and noted "you like sci-fi").
+    const pointing = this.pointedFilms(message, { userId: options.userId, session, earlier, listed, lastRecommended, before, knownTags });
+    if (pointing !== undefined && 'ask' in pointing) {
+      const asked = classifyTurn(message, { lastRecommended, knownTags, allItems: () => this.options.catalog.values() });
+      return this.writeQuestion(options, session, userMessage, pointing.ask, asked.intent);
+    }
+    message = pointing?.message ?? message;
+    const pointed = [...(answered === undefined ? [] : [answered.film]), ...(pointing?.films ?? [])];
+    const turn = classifyTurn(message, {
       lastRecommended,
       knownTags,
       allItems: () => this.options.catalog.values(),
@@ -614,26 +660,29 @@ export class ChatRec {
     // "Why The Happy Cartoon?" asks about an item; its title's words ask for no genre.
     // What the catalogue cannot filter by ("on Netflix", "under 90 minutes", "with Tom Hanks") is read as no part of the
     // request: "a comedy on Netflix" is a request for a comedy (it had asked for nothing: the phrase broke its shape).
-    const readable = withoutUnsupportedAsks(options.message, turn.unsupported ?? []);
-    const read = useConstraints && turn.intent !== 'explain' ? await this.readConstraints(options.message, knownTags, previous, options.signal, readable) : undefined;
+    const readable = withoutUnsupportedAsks(message, turn.unsupported ?? []);
+    const read = useConstraints && turn.intent !== 'explain' ? await this.readConstraints(message, knownTags, previous, options.signal, readable) : undefined;
     const update = read?.update;
     // "Ok, from before 1980" is small talk by its first word but changes the request: answer it with items.
     if (turn.intent === 'chitchat' && update !== undefined && changesRequest(update, previous)) turn.intent = listed.length > 0 ? 'refine' : 'recommend';
     // "Anything older?", "no, I meant the 80s", "forget the comedies": a change to what the last list answered refines it
     // (the reply had read "Here is what I would suggest", as to a new request).
-    if (turn.intent === 'recommend' && listed.length > 0 && update !== undefined && revisesRequest(update, previous, options.message)) turn.intent = 'refine';
+    if (turn.intent === 'recommend' && listed.length > 0 && update !== undefined && revisesRequest(update, previous, message)) turn.intent = 'refine';
     // "I didn't like the first one", "more like the second one", "I've seen the third one": the films the last list showed
     // there; "I loved it", "more like that" after "why the fourth one?": the film that turn was about.
     // In a new session, "it" and "that" are what the last session ended on ("something like Scream", then next time "more like that").
     const talk = listed.length > 0 || before === undefined ? { messages: earlier, list: listed } : { messages: before.messages, list: before.lastRecommended };
-    const named = nameReferences(options.message, lastRecommended, talk.messages.length === 0 ? undefined : this.discussedAmong(talk.messages.slice(-3), talk.list, knownTags));
+    // "It" after words pointing at a film is that film: "the one I liked last time, anything like it?", "I watched that sci-fi
+    // film you suggested and loved it".
+    const discussed = pointed.length > 0 ? pointed : talk.messages.length === 0 ? undefined : this.discussedAmong(talk.messages.slice(-3), talk.list, knownTags);
+    const named = nameReferences(message, lastRecommended, discussed);
     // Read once: the opinions that become ratings, and (below) the films a request asks for more like.
     const opinions = turn.intent === 'explain' ? [] : this.options.catalog.titleOpinions().read(named);
     // "Something like them", "more like the second one", "more like Aliens", "a mix of Star Wars and Toy Story": the films
     // asked for more like. "More" after "something like Heat", or a change to that request ("but lighter", "anything
     // older?"), goes on with Heat (the next turns had dropped it).
     const byExample = opinions.filter((opinion) => opinion.byExample === true && opinion.polarity === 'like').map((opinion) => opinion.item);
-    const more = lastRecommended.length > 0 && paging.test(options.message.replace(/[’‘]/g, "'"));
+    const more = lastRecommended.length > 0 && paging.test(message.replace(/[’‘]/g, "'"));
     const goesOn = more || (turn.intent === 'refine' && update !== undefined && continuesRequest(turn, update));
     const examples = byExample.length === 0 && goesOn && talk.messages.length > 0 ? this.examplesOfRequest(talk.messages.slice(-16), knownTags) : byExample;
     // A session's first list refines nothing in it: "what else would I like?" coming back is a request, not "Understood (…)".
@@ -646,7 +695,7 @@ export class ChatRec {
     const exampleYears = byExample.flatMap((item) => (item.year === undefined ? [] : [item.year]));
     const merged = update !== undefined ? mergeConstraints(previous, update, { shownYears, exampleYears, latestYear: this.options.catalog.latestYear() }) : useConstraints ? previous : noConstraints();
     // The mood ("date night") is kept for the session's next turns until the user asks for something else.
-    const constraints = update !== undefined ? withSessionMood(merged, turn, update, options.message) : merged;
+    const constraints = update !== undefined ? withSessionMood(merged, turn, update, message) : merged;
     // "Start over", "forget that": what the session had asked for is dropped, and the reply says so (it had answered
     // "Here is what I would suggest:" as to any request, the user left to guess whether the old limits still held).
     const dropped = update?.reset === true ? [...(hasConstraints(previous) ? [describeConstraints(previous)] : []), ...(previous.mood === undefined ? [] : [previous.mood.names.join(' and ')])] : [];
@@ -654,7 +703,8 @@ export class ChatRec {
     // The profile learns from the message before recommending, so a new user's words count at once; titles
     // named with an opinion ("I loved Alien") become the user's ratings, the model's seeds. Both are read in
     // place of the stored ones and written with the turn, in one transaction: a turn that fails writes nothing.
-    const extracted = await this.extractProfile(options.userId, [userMessage]);
+    // Read as the words the film was named by were its title ("that sci-fi film" is no taste for sci-fi).
+    const extracted = await this.extractProfile(options.userId, [message === options.message ? userMessage : { ...userMessage, content: message }]);
     const stated = this.titleOpinionsOf(options.userId, opinions);
     const seen = turn.intent === 'explain' ? [] : this.seenTitlesOf(options.userId, named, stated);
     const pending: TurnState = {
@@ -667,11 +717,15 @@ export class ChatRec {
     let result: RecommendResult = { recommendations: [], reranker: this.rerankerName, degraded: false, candidateCount: 0 };
     let shown = session?.lastRecommended ?? [];
     if (turn.intent === 'explain') {
+      // "Why the comedy?", "tell me about the older one": a film of the list described rather than named; several that fit are asked about.
+      const described = turn.target === undefined && turn.unknownTitle === undefined ? this.describedFilm(message, lastRecommended, knownTags, listed.length === 0) : undefined;
+      if (described !== undefined && 'film' in described) turn.target = described.film;
       if (turn.target) {
         // What the session asked for is part of why: which parts of it the item meets, and which it misses.
         const asked = explanationRequest(constraints, this.askedFor(constraints));
         // "Why Heat?" about a film this session never offered is answered without saying it was.
-        const offered = offeredIn(earlier).includes(turn.target.id) || (before?.offered.includes(turn.target.id) ?? false);
+        const target = turn.target;
+        const offered = offeredIn(earlier).includes(target.id) || (before?.offered.includes(target.id) ?? false) || pointed.some((item) => item.id === target.id) || described !== undefined;
         const explained = await this.explain({ userId: options.userId, item: turn.target, refinement: asked, offered, pending, ...(options.signal ? { signal: options.signal } : {}) });
         // "Why Fargo?" of a film never offered here: say so, rather than explain as if it had been chosen.
         const notOffered = turn.question === 'why' && !offered ? 'I have not suggested it in this conversation, but here is how it compares. ' : '';
@@ -685,11 +739,16 @@ export class ChatRec {
           turn.question === 'why'
             ? `I have not suggested ${turn.unknownTitle}: I cannot find it ${where}.`
             : `I cannot find ${turn.unknownTitle} ${where}, so I cannot tell you about it. Tell me what you like about it and I will look for something close.`;
+      } else if (described !== undefined && 'ask' in described) {
+        reply = described.ask.reply;
+        shown = described.ask.candidates.map((item) => item.id);
       } else {
         reply =
           lastRecommended.length > 0
-            ? `Which one do you mean? ${listed.length > 0 ? 'I suggested' : 'Last time I suggested'}:\n${list(lastRecommended.map((item) => item.title))}`
+            ? `${WHICH_ONE} ${listed.length > 0 ? 'I suggested' : 'Last time I suggested'}:\n${list(lastRecommended.map((item) => item.title))}`
             : 'Ask me for a recommendation first, then ask why.';
+        // The films the question lists are the ones its answer ("the second one") picks from.
+        if (lastRecommended.length > 0) shown = lastRecommended.map((item) => item.id);
       }
     } else if (turn.intent === 'chitchat' && turn.asksAboutSelf) {
       // "What do you know about me?": what they said and rated, not a list (it had been answered with one).
@@ -697,7 +756,7 @@ export class ChatRec {
     } else if (turn.intent === 'chitchat') {
       if (turn.unreadable === 'empty') reply = 'I did not catch anything there. Tell me a film you liked, or what you are in the mood for?';
       else {
-        const answered = await this.chitchat(options.message, options.signal);
+        const answered = await this.chitchat(message, options.signal);
         reply = `${startedOver}${answered.reply}`;
         // A failed LLM reply answered by the canned one is a fallback the answer must own up to, as the other steps do.
         result = { ...result, degraded: answered.degradedReason !== undefined, ...(answered.degradedReason ? { degradedReason: answered.degradedReason } : {}) };
@@ -705,7 +764,7 @@ export class ChatRec {
     } else {
       // Nothing offered earlier in this session is offered again: the user has seen it and asked on. Nor is a film the
       // user asked to leave out in this session ("anything but Star Wars").
-      const { leftOut, leftOutBefore } = this.leftOut(options.message, earlier, knownTags);
+      const { leftOut, leftOutBefore } = this.leftOut(message, earlier, knownTags);
       // In a new session, what the last one offered is left out when the user asks for something new or else.
       const notAgain = before !== undefined && asksNew ? before.offered : [];
       const exclude = [...offeredIn(earlier), ...notAgain, ...leftOutBefore, ...leftOut.map((item) => item.id)];
@@ -720,7 +779,7 @@ export class ChatRec {
       // What the turn changes of them ("but funnier"): films like them that lean to comedy and have no horror take their places.
       const change = examples.length === 0 || constraints.mood === undefined ? undefined : exampleChangeOf(constraints.mood);
       // "Give me 3", "top 10 action movies": the count asked for (at most 10), else the caller's.
-      const counted = requestedCount(options.message);
+      const counted = requestedCount(message);
       // What the message says about titles the user dislikes or found just ok is not what they want more of ("Alien was ok"
       // had brought Alien 3 and Alien: Resurrection), nor is what the catalogue cannot filter by ("with Tom Hanks" had
       // found Tom & Viv): the text index does not search for it (an LLM re-ranker still reads the whole message).
@@ -730,7 +789,7 @@ export class ChatRec {
         userId: options.userId,
         k: counted?.count ?? options.k ?? 5,
         refinement,
-        message: options.message,
+        message,
         searchText,
         exclude,
         accept: constraintFilter(constraints, knownTags),
@@ -752,7 +811,7 @@ export class ChatRec {
       const noted = notes.length > 0 ? `Noted: ${notes.join('; ')}. ` : '';
       const asked = hasConstraints(constraints) ? ` (${describeConstraints(constraints)})` : '';
       // A turn that only states tastes is not quoted back as well ("Noted: you like westerns. Understood (…)").
-      const understood = turn.intent === 'refine' && tastes.length === 0 ? `Understood${quote(turn.refinement?.phrase ?? options.message)}. ` : '';
+      const understood = turn.intent === 'refine' && tastes.length === 0 ? `Understood${quote(turn.refinement?.phrase ?? message)}. ` : '';
       // The mood is named only when it moved the list; one kept from an earlier turn is said to be kept.
       const moodNames = turn.mood?.names ?? (update === undefined ? undefined : constraints.mood?.names);
       const mood = result.moodMoved && moodNames ? moodInWords(moodNames, result.recommendations.map((entry) => entry.item)) : undefined;
@@ -761,13 +820,14 @@ export class ChatRec {
       const listed = result.recommendations.map((entry) => entry.item);
       const changesExamples = turn.mood !== undefined || (update !== undefined && changesRequest(update, previous)) || (turn.unsupported ?? []).length > 0;
       const byExampleLead =
-        examples.length === 0 || more || (byExample.length > 0 && !changesExamples && byExample.length < 2)
+        // A film pointed at rather than named ("more like the one I liked last time") is named back: the user sees which one was taken.
+        examples.length === 0 || more || (byExample.length > 0 && !changesExamples && byExample.length < 2 && !byExample.some((item) => pointed.some((film) => film.id === item.id)))
           ? undefined
           : exampleLead({
               examples,
               fresh: byExample.length > 0,
               noted: byExample.every((item) => stated.some((opinion) => opinion.item.id === item.id)),
-              message: options.message,
+              message,
               unsupported: turn.unsupported ?? [],
               listed,
               telling: this.options.catalog.tellingGenres(),
@@ -844,10 +904,207 @@ export class ChatRec {
   }
 
   /**
+   * What a message's words pointing at films of an earlier list or talk mean: "that sci-fi film you suggested last time",
+   * "the comedy you recommended", "the older one from last time" (`filmDescriptions`, said to be shown or with "last time"),
+   * and "the one I liked last time" (`opinionReference`). The message with each one's film (or films) in the words' place,
+   * and those films; or, when several fit one that means one film, none does, or the catalogue cannot tell ("the one with
+   * Tom Hanks"), the question to ask. Undefined when the message points at nothing so. "Last time" is the last session's
+   * list and talk even when this session has a list; otherwise this session's (its list, or, before one, the last session's).
+   */
+  private pointedFilms(
+    message: string,
+    context: { userId: string; session: { id: string } | undefined; earlier: readonly StoredMessage[]; listed: readonly Item[]; lastRecommended: readonly Item[]; before: PreviousSession | undefined; knownTags: ReadonlySet<string> },
+  ): { message: string; films: Item[] } | { ask: Question } | undefined {
+    const text = message.replace(/[’‘]/g, "'");
+    const lastTime = mentionsLastTime.test(text);
+    const reference = opinionReference(text);
+    const descriptions = filmDescriptions(text, context.knownTags).filter((description) => description.pointed || lastTime);
+    if (reference === undefined && descriptions.length === 0) return undefined;
+    const last = context.before ?? (lastTime || reference !== undefined ? this.previousSession(context.userId, context.session?.id, context.earlier.length) : undefined);
+    const fromLast = (lastTime && last !== undefined) || context.listed.length === 0;
+    const shownList = lastTime && last !== undefined ? last.lastRecommended : context.lastRecommended;
+    const found: { start: number; end: number; films: Item[] }[] = [];
+    if (reference !== undefined) {
+      const verb = reference.polarity === 'like' ? 'liked' : 'did not like';
+      // "The one I liked" without "last time": this session's talk first, then the last session's.
+      const here = lastTime ? [] : this.opinionsIn(context.userId, context.earlier, reference.polarity);
+      const films = here.length > 0 ? here : this.opinionsIn(context.userId, last?.messages ?? [], reference.polarity);
+      const when = here.length > 0 || last === undefined ? '' : ' last time';
+      if (films.length === 0) return { ask: { reply: `${WHICH_ONE} You did not tell me${lastTime ? ' last time' : ''} that you ${verb} a film: what is it called?`, candidates: [] } };
+      if (films.length > 1 && !reference.plural) return { ask: { reply: `${WHICH_ONE} You told me${when} you ${verb}:\n${list(films.map((item) => item.title))}`, candidates: films } };
+      found.push({ start: reference.start, end: reference.end, films });
+    }
+    const opinionSpan = found[0];
+    // Descriptions come in order; one inside another ("the one about the war you suggested") is part of it.
+    let described = -1;
+    for (const description of descriptions) {
+      if (shownList.length === 0 || description.start < described || (opinionSpan !== undefined && opinionSpan.start < description.end && description.start < opinionSpan.end)) continue;
+      const outcome = this.whichDescribed(description, shownList, fromLast);
+      if ('ask' in outcome) return outcome;
+      found.push({ start: description.start, end: description.end, films: outcome.films });
+      described = description.end;
+    }
+    if (found.length === 0) return undefined;
+    // The message's pieces between the spans (which do not overlap), each span's films in its place: one pass.
+    const pieces: string[] = [];
+    let at = 0;
+    for (const span of found.sort((a, b) => a.start - b.start)) {
+      pieces.push(message.slice(at, span.start), wordList(span.films.map(writtenTitle)));
+      at = span.end;
+    }
+    pieces.push(message.slice(at));
+    return { message: pieces.join(''), films: found.flatMap((span) => span.films) };
+  }
+
+  /**
+   * The films of `shown` a description fits, or the question to ask: which of several (naming those that fit), which one when
+   * none fits (naming the list), or which one when it says what the catalogue cannot tell. `lastTime`: the list is the last
+   * session's.
+   */
+  private whichDescribed(description: FilmDescription, shown: readonly Item[], lastTime: boolean): { films: Item[] } | { ask: Question } {
+    const { films, cannotTell } = filmsDescribed(description, shown);
+    const names = this.namesOfGenres();
+    // "Sci-fi", "comedy and romance"; "from the 1980s", "from 1977", "with Tom Hanks".
+    const kind = description.genres.map((key) => (names.get(key) ?? key).toLowerCase()).join(' and ');
+    const about = description.about === undefined ? '' : `${description.about.kind === 'person' ? 'with' : 'about'} ${description.about.words}`;
+    const when = [description.decade === undefined ? '' : `from the ${description.decade}s`, description.year === undefined ? '' : `from ${description.year}`, about].filter(Boolean).join(' ');
+    const suggested = lastTime ? 'Last time I suggested' : 'I suggested';
+    if (cannotTell !== undefined) {
+      const among = films.length > 0 ? films : [...shown];
+      if (among.length === 1) return { films: among };
+      const what = cannotTell === 'person' ? 'who is in a film or who made it' : 'what a film is about beyond its genres and year';
+      return { ask: { reply: `${WHICH_ONE} I cannot tell ${what}, and ${lastTime ? 'last time I suggested' : 'I suggested'}:\n${list(among.map((item) => item.title))}`, candidates: among } };
+    }
+    if (films.length === 0) {
+      // "I did not suggest a sci-fi film last time", "… an animation film from the 1980s", "… a film with Tom Hanks".
+      const film = [kind === '' ? 'a film' : `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} film`, when].filter(Boolean).join(' ');
+      return { ask: { reply: `I did not suggest ${film}${lastTime ? ' last time' : ''}. ${WHICH_ONE} ${suggested}:\n${list(shown.map((item) => item.title))}`, candidates: [...shown] } };
+    }
+    if (films.length === 1 || description.plural) return { films };
+    // "Last time I suggested these sci-fi films:" when some of the list fit; the list as it was when all do, or an age says which.
+    const these = films.length === shown.length || (kind === '' && when === '') ? `${suggested}:` : `${suggested} these ${[kind === '' ? 'films' : `${kind} films`, when].filter(Boolean).join(' ')}:`;
+    return { ask: { reply: `${WHICH_ONE} ${these}\n${list(films.map((item) => item.title))}`, candidates: films } };
+  }
+
+  /**
+   * "Why the comedy?", "tell me about the older one": the one film of `list` a description in a question fits, or the
+   * question to ask back; undefined when the message describes no film.
+   */
+  private describedFilm(message: string, list: readonly Item[], knownTags: ReadonlySet<string>, lastTime: boolean): { film: Item } | { ask: Question } | undefined {
+    if (list.length === 0) return undefined;
+    for (const description of filmDescriptions(message, knownTags)) {
+      const outcome = this.whichDescribed({ ...description, plural: false }, list, lastTime);
+      if ('ask' in outcome) return outcome;
+      const [film] = outcome.films;
+      if (film !== undefined) return { film };
+    }
+    return undefined;
+  }
+
+  /**
+   * The films a session's user messages (its last `OPINION_READ`) gave this opinion of, as the turns read them ("I loved
+   * Fargo", "I loved the second one", "I loved it" after "why the fourth one?"), the latest opinion of each film counting;
+   * not films asked for more like. A message that pointed at a film by what it was ("the comedy you recommended last time
+   * was great") or answered "Which one do you mean?" ("the second one") names no film when read again: for it, the chat
+   * ratings its turn wrote (at its time) stand in.
+   */
+  private opinionsIn(userId: string, messages: readonly StoredMessage[], polarity: 'like' | 'dislike'): Item[] {
+    const knownTags = this.options.catalog.tagStems();
+    const opinions = new Map<string, { item: Item; polarity: TitleOpinion['polarity'] }>();
+    const note = (item: Item, said: TitleOpinion['polarity']) => {
+      opinions.delete(item.id);
+      opinions.set(item.id, { item, polarity: said });
+    };
+    let ratedAt: Map<number, ChatRating[]> | undefined;
+    for (let index = Math.max(0, messages.length - OPINION_READ); index < messages.length; index++) {
+      const message = messages[index];
+      if (message?.role !== 'user') continue;
+      const earlier = messages.slice(Math.max(0, index - 3), index);
+      const named = nameReferences(message.content, this.listOf(earlier.at(-1)), earlier.length < 2 ? undefined : this.discussedAmong(earlier, this.listOf(earlier.at(-3)), knownTags));
+      const read = this.options.catalog.titleOpinions().read(named).filter((opinion) => opinion.byExample !== true);
+      for (const opinion of read) note(opinion.item, opinion.polarity);
+      const text = message.content.replace(/[’‘]/g, "'");
+      const pointing = earlier.at(-1)?.content.includes(WHICH_ONE) === true || opinionReference(text) !== undefined || filmDescriptions(text, knownTags).length > 0;
+      if (read.length > 0 || !pointing) continue;
+      ratedAt ??= chatRatingsByTime(this.options.store.ratingsOf(userId));
+      for (const rating of ratedAt.get(message.timestamp) ?? []) {
+        const item = this.options.catalog.get(rating.itemId);
+        if (item !== undefined) note(item, rating.value >= 4 ? 'like' : rating.value <= 2 ? 'dislike' : 'neutral');
+      }
+    }
+    return [...opinions.values()].filter((opinion) => opinion.polarity === polarity).map((opinion) => opinion.item);
+  }
+
+  /**
+   * When the session's last reply asked which film the user meant (`WHICH_ONE`) and this short message picks one of the
+   * films it named (`listed`): that film, and the message that was asked about with the film's title where it described it
+   * ("I watched that sci-fi film you suggested last time and loved it" → "I watched Contact (1997) and loved it"), or "Why
+   * <title>?" for a question with no description. Undefined otherwise, and for an answer with an opinion of its own.
+   */
+  private answerToQuestion(message: string, earlier: readonly StoredMessage[], listed: readonly Item[], knownTags: ReadonlySet<string>): { message: string; film: Item } | undefined {
+    const [asked, question] = earlier.slice(-2);
+    if (asked?.role !== 'user' || question?.role !== 'assistant' || (question.recommendedItemIds ?? []).length > 0 || !question.content.includes(WHICH_ONE)) return undefined;
+    if ((message.match(/[\p{L}\p{N}']+/gu) ?? []).length > ANSWER_WORDS) return undefined;
+    const loose = () => {
+      const found = this.options.catalog
+        .titleOpinions()
+        .titles(message, { aboutFilms: true })
+        .filter((item) => listed.some((film) => film.id === item.id));
+      return found.length === 1 ? found[0] : undefined;
+    };
+    const picked = pickedAmong(message, listed, knownTags) ?? loose();
+    // "The second one, and it was boring" says its own opinion: read as it is (its "the second one" is the question's).
+    if (picked === undefined || this.options.catalog.titleOpinions().read(nameReferences(message, listed, [picked])).length > 0) return undefined;
+    const text = asked.content.replace(/[’‘]/g, "'");
+    const span = opinionReference(text) ?? filmDescriptions(text, knownTags)[0];
+    if (span !== undefined) return { message: `${asked.content.slice(0, span.start)}${writtenTitle(picked)}${asked.content.slice(span.end)}`, film: picked };
+    const turn = classifyTurn(asked.content, { lastRecommended: [], knownTags, allItems: () => [] });
+    if (turn.intent !== 'explain') return undefined;
+    return { message: turn.question === 'about' ? `Tell me about ${writtenTitle(picked)}` : `Why ${writtenTitle(picked)}?`, film: picked };
+  }
+
+  /**
+   * Writes a turn whose reply asks which film the user means: nothing is noted and the session's request stays as it was
+   * (the message is read again with the film once the user says which); the films the question names are the list the
+   * answer ("the second one") picks from.
+   */
+  private writeQuestion(options: ChatTurnOptions, session: StoredSession | undefined, userMessage: StoredMessage, question: Question, intent: Intent): ChatResult {
+    const store = this.options.store;
+    const newSession = session === undefined;
+    const current = session ?? store.newSession(options.userId);
+    const constraints = (this.options.sessionConstraints ?? true) ? current.constraints : noConstraints();
+    const reply: StoredMessage = { id: this.ids(), role: 'assistant', content: question.reply, timestamp: this.clock.now(), userId: options.userId, recommendedItemIds: [] };
+    const answer: ChatResult = {
+      recommendations: [],
+      reranker: this.rerankerName,
+      degraded: false,
+      candidateCount: 0,
+      sessionId: current.id,
+      intent,
+      constraints,
+      reply: question.reply,
+      messageId: userMessage.id,
+      replyId: reply.id,
+    };
+    const inTransaction = options.inTransaction;
+    store.addChatTurn({
+      session: current,
+      newSession,
+      userMessage: { ...userMessage, sessionId: current.id },
+      reply: { ...reply, sessionId: current.id },
+      lastRecommended: question.candidates.length > 0 ? question.candidates.map((item) => item.id) : current.lastRecommended,
+      constraints,
+      ratings: [],
+      ...(inTransaction ? { inTransaction: () => inTransaction(answer) } : {}),
+    });
+    return answer;
+  }
+
+  /**
    * The user's last session other than `current` that listed films: the list it ended on and every film it offered; undefined
    * for a user with no such session (among their last 200 messages). `currentLength`: how many messages `current` holds.
    */
-  private previousSession(userId: string, current: string | undefined, currentLength: number): { lastRecommended: Item[]; offered: string[]; messages: StoredMessage[] } | undefined {
+  private previousSession(userId: string, current: string | undefined, currentLength: number): PreviousSession | undefined {
     const lists = (message: StoredMessage) =>
       message.role === 'assistant' && message.sessionId !== undefined && message.sessionId !== current && (message.recommendedItemIds ?? []).length > 0;
     // The messages since the last session's end first (this session's and a few more): its list is nearly always among them,
@@ -1659,6 +1916,18 @@ function exampleChangeOf(mood: SessionMood): { lean: string[]; avoid: string[] }
   const lean = moodCore(mood.names).filter((tag) => (mood.tagWeights[tag] ?? 0) > 0);
   const avoid = Object.entries(mood.tagWeights).filter(([, weight]) => weight <= -0.5).map(([tag]) => tag);
   return lean.length === 0 && avoid.length === 0 ? undefined : { lean, avoid };
+}
+
+/** A user's chat ratings ("I loved Alien", written with their turn) by the time of the turn that wrote them. */
+function chatRatingsByTime(ratings: readonly { itemId: string; value: number; timestamp: number; source?: string | undefined }[]): Map<number, ChatRating[]> {
+  const byTime = new Map<number, ChatRating[]>();
+  for (const rating of ratings) {
+    if (rating.source !== 'chat') continue;
+    const at = byTime.get(rating.timestamp) ?? [];
+    at.push({ itemId: rating.itemId, value: rating.value, timestamp: rating.timestamp, source: 'chat' });
+    byTime.set(rating.timestamp, at);
+  }
+  return byTime;
 }
 
 /** Every item a session's messages recommended (its assistant messages keep what they offered). */

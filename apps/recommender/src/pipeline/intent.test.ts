@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { Item } from '@personalab/core';
 import { tinyItems } from '../test/tiny-catalogue.js';
-import { classifyTurn, moodCore, moodInWords, moodWithinExamples } from './intent.js';
+import { classifyTurn, filmDescriptions, filmsDescribed, mentionsLastTime, moodCore, moodInWords, moodWithinExamples, opinionReference, pickedAmong, type FilmDescription } from './intent.js';
 import { collectTagStems } from './taste.js';
 
 const shown = tinyItems.slice(8, 13);
@@ -26,6 +27,106 @@ describe('classifyTurn', () => {
     // Before: "why did you pick that thriller last time?" explained the list's last film.
     expect(classifyTurn('why did you pick that thriller for me last time?', context)).toMatchObject({ intent: 'explain', target: undefined });
     expect(classifyTurn('why the last one?', context).target?.id).toBe(shown[4]?.id);
+  });
+
+  it('reads "last summer", "last Friday", "at last", "first of all" as no place in the list (sixth QA pass)', () => {
+    // Before: "last summer", "last Friday", "the last few weeks" explained the list's last film.
+    for (const message of [
+      'why did you pick that one for me last summer?',
+      'why did you suggest that film last Friday?',
+      'why that one, after the last few weeks?',
+      'why that pick last Christmas?',
+      'why did you list that one at last?',
+      'why that one last year?',
+      'why that one last night?',
+    ]) {
+      expect(classifyTurn(message, context), message).toMatchObject({ intent: 'explain', target: undefined });
+    }
+    // A place said beside a time phrase is still read.
+    expect(classifyTurn('I saw Blood Night last summer. why the last one?', { ...context, lastRecommended: shown.slice(1) }).target?.id).toBe(shown[4]?.id);
+    expect(classifyTurn('first of all, why the second one?', context).target?.id).toBe(shown[1]?.id);
+    expect(classifyTurn('why the first one? I watched it for the first time last week', context).target?.id).toBe(shown[0]?.id);
+    // Nor is "last Friday" the film Friday, exactly or loosely named.
+    const friday: Item = { id: 'f', title: 'Friday (1995)', tags: ['Comedy'], year: 1995 };
+    const withFriday = { ...context, allItems: () => [...tinyItems, friday], looseTitles: (text: string) => (/\bfriday\b/i.test(text) ? [friday] : []) };
+    expect(classifyTurn('tell me more about the one you suggested last Friday', withFriday).target).toBeUndefined();
+    expect(classifyTurn('why did you pick that one on Friday?', withFriday).target).toBeUndefined();
+    expect(classifyTurn('why did you suggest Friday?', withFriday).target?.id).toBe('f');
+  });
+
+  it('reads a film of the list described rather than named, and which films of a list fit (sixth QA pass)', () => {
+    // shown: Blood Night (Horror, 1994), The Haunting Hour (Horror, Thriller, 1995), Zombie Street (Horror, Action, 1996),
+    // Scream Cabin (Horror, 1997), Night Stalker (Thriller, Crime, 1995).
+    const stems = context.knownTags;
+    const read = (message: string) => filmDescriptions(message, stems);
+    const fit = (message: string, list = shown) => {
+      const [description] = read(message);
+      return description === undefined ? undefined : filmsDescribed(description, list).films.map((item) => item.title);
+    };
+    const message = 'I watched that horror film you suggested last time and loved it';
+    const [horror] = read(message);
+    expect(horror).toMatchObject({ genres: ['horror'], plural: false, pointed: true });
+    // The words and the clause saying where it was, so the title takes their place.
+    expect(message.slice(horror?.start, horror?.end)).toBe('that horror film you suggested last time');
+    expect(fit(message)).toEqual(['Blood Night', 'The Haunting Hour', 'Zombie Street', 'Scream Cabin']);
+    expect(fit('the crime one you showed me')).toEqual(['Night Stalker']);
+    expect(fit('the thriller you recommended was great')).toEqual(['The Haunting Hour', 'Night Stalker']);
+    expect(fit('the scary one from last time')).toEqual(['Blood Night', 'The Haunting Hour', 'Zombie Street', 'Scream Cabin']);
+    expect(fit('the oldest one you suggested')).toEqual(['Blood Night']);
+    expect(fit('the most recent one you suggested')).toEqual(['Scream Cabin']);
+    // Five films a year apart: "the older one" does not tell which.
+    expect(fit('the older one you suggested')).toHaveLength(5);
+    expect(fit('the older one you suggested', [shown[0], shown[3]] as Item[])).toEqual(['Blood Night']);
+    expect(fit('the one from 1995 you suggested')).toEqual(['The Haunting Hour', 'Night Stalker']);
+    expect(fit('the 90s one you suggested')).toHaveLength(5);
+    expect(read('the horror films you suggested were great')[0]).toMatchObject({ plural: true, genres: ['horror'] });
+    // What only a film's description says: read where films have one, "cannot tell" where none does.
+    const [hanks] = read('the one with Tom Hanks you suggested last time');
+    expect(hanks?.about).toEqual({ words: 'Tom Hanks', kind: 'person' });
+    expect(filmsDescribed(hanks as FilmDescription, shown).films).toEqual([]);
+    expect(filmsDescribed(hanks as FilmDescription, shown.map(({ description: _description, ...item }) => item))).toMatchObject({ cannotTell: 'person' });
+    const [thriller] = read('the one about a thriller film you suggested');
+    expect(filmsDescribed(thriller as FilmDescription, shown).films.map((item) => item.title)).toEqual(['The Haunting Hour', 'Night Stalker']);
+    // Places, other words and bare "the one" without a pointer are no description.
+    for (const none of ['the second one you suggested', 'the other one', 'more comedies like the one we watched last time', 'the first two Godfather films', 'I loved the one']) {
+      expect(read(none), none).toEqual([]);
+    }
+    expect(read('the one you suggested last time')).toMatchObject([{ genres: [], pointed: true }]);
+    expect(read('I love the comedy genre')).toMatchObject([{ genres: ['comed'], pointed: false }]);
+  });
+
+  it('reads descriptions and opinion references in time linear in the message (sixth QA pass)', () => {
+    // Each "the" or "that" is read a few words on; a run of spaces or of "the" is read once. About 10 ms at 10,000 characters.
+    for (const fill of ['the ', 'that horror film you suggested last time ', 'the one I liked ', 'the the one with Tom ', 'the' + ' '.repeat(5000), 'last summer ']) {
+      const message = fill.repeat(Math.ceil(40_000 / fill.length)).slice(0, 40_000);
+      const start = performance.now();
+      filmDescriptions(message, context.knownTags);
+      opinionReference(message);
+      classifyTurn(`why ${message}`, context);
+      expect(performance.now() - start, JSON.stringify(fill.slice(0, 30))).toBeLessThan(400);
+    }
+  });
+
+  it('reads "the one I liked last time" as the film the user gave that opinion of, and a short answer picking a film (sixth QA pass)', () => {
+    const message = 'more like the one I liked last time please';
+    const reference = opinionReference(message);
+    expect(reference).toMatchObject({ polarity: 'like', plural: false });
+    expect(message.slice(reference?.start, reference?.end)).toBe('the one I liked last time');
+    expect(opinionReference('that film I said I loved, anything like it?')).toMatchObject({ polarity: 'like', plural: false });
+    expect(opinionReference('not the ones I hated')).toMatchObject({ polarity: 'dislike', plural: true });
+    expect(opinionReference("the movie I told you I didn't like")).toMatchObject({ polarity: 'dislike' });
+    for (const none of ['the one I watched', 'I liked the one you suggested', 'more like the one']) expect(opinionReference(none), none).toBeUndefined();
+    expect(mentionsLastTime.test('the one you suggested last time')).toBe(true);
+    expect(mentionsLastTime.test('I saw it last summer')).toBe(false);
+    const candidates = shown.slice(0, 4);
+    const stems = context.knownTags;
+    expect(pickedAmong('the second one', candidates, stems)).toBe(candidates[1]);
+    expect(pickedAmong('3', candidates, stems)).toBe(candidates[2]);
+    expect(pickedAmong('#4', candidates, stems)).toBe(candidates[3]);
+    expect(pickedAmong('oh, Zombie Street', candidates, stems)?.title).toBe('Zombie Street');
+    expect(pickedAmong('the action one', candidates, stems)?.title).toBe('Zombie Street');
+    expect(pickedAmong('the last', candidates, stems)).toBe(candidates[3]);
+    for (const none of ['the horror one', 'not sure', 'the first time I saw it']) expect(pickedAmong(none, candidates, stems), none).toBeUndefined();
   });
 
   it('turns "something lighter" and "less violent" into tag weights against dark genres', () => {

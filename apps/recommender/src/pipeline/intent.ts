@@ -271,6 +271,25 @@ function moodCounts(text: string, index: number, length: number): boolean {
 // Bare number words are left out: "the second one" must not read as "one".
 const ordinals: Record<string, number> = { first: 0, '1st': 0, second: 1, '2nd': 1, third: 2, '3rd': 2, fourth: 3, '4th': 3, fifth: 4, '5th': 4, last: -1 };
 
+/** Words a time phrase ends with ("last summer", "the first time", "last Friday", "the last few weeks"). */
+const TIME_WORDS = String.raw`(?:time|night|week|weekend|month|year|session|visit|day|chat|summer|winter|spring|autumn|fall|christmas|easter|halloween|thanksgiving|holiday|vacation|season|semester|term|decade|century|morning|evening|afternoon|hour|minute|date|monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?`;
+/**
+ * Each place word of a list ("the second one", "why the last?") as a pattern that skips time phrases: "last summer", "last
+ * year", "the first time", "the last few weeks", "last minute", "at last", "at first", "first of all", "a second" are a when
+ * (or a manner of speaking), not a place in the list.
+ */
+const placeWords: [RegExp, number][] = Object.entries(ordinals).map(([word, index]) => [
+  new RegExp(String.raw`\b${word}\b(?<!\bat\s{1,3}${word}|\ba\s{1,3}${word})(?!\s+${TIME_WORDS}\b|\s+(?:few|couple(?:\s+of)?|\d+|two|three|four|five|six|ten)\s+${TIME_WORDS}\b|\s+of\s+all\b|\s+but\s+not\s+least\b)`),
+  index,
+]);
+
+/** A time phrase in a title search's words ("last friday", "this christmas", "on sunday"), which names no film. */
+const timePhrase = new RegExp(String.raw`(?<= )(?:last|this|next|every|on|since|until|by) ${TIME_WORDS}(?= )`, 'g');
+
+const timePhraseWritten = new RegExp(String.raw`\b(?:last|this|next|every|on|since|until|by)\s+${TIME_WORDS}\b`, 'gi');
+/** The message with its time phrases blanked ("last Friday", "on Halloween"), for a loose title search: they name no film. */
+const untimed = (message: string) => message.replace(timePhraseWritten, (phrase) => ' '.repeat(phrase.length));
+
 /** A mood word negated ("nothing scary", "not too dark", "scary-free"), which moves nothing toward it. */
 function negatedAt(text: string, index: number, length: number): boolean {
   return /\b(?:no|not|nothing|without|never|less|non|isn'?t|wasn'?t|don'?t want)[- ](?:(?:too|so|very|that|overly|anything|any|at all)\s+)*$/.test(text.slice(0, index)) || /^(?:[- ]?free\b|-less\b)/.test(text.slice(index + length));
@@ -304,9 +323,9 @@ function tagSteering(text: string, knownTags: ReadonlySet<string>): Record<strin
 }
 
 function findItem(text: string, lastRecommended: readonly Item[], allItems: () => Iterable<Item>): Item | undefined {
-  for (const [word, index] of Object.entries(ordinals)) {
-    // "Last time", "the first time": a when, not a place in the list ("why that thriller you picked last time?").
-    if (new RegExp(`\\b${word}\\b(?!\\s+(?:time|night|week|weekend|month|year|session|visit|day|chat)s?\\b)`).test(text) || (index >= 0 && new RegExp(`(#|number\\s*)${index + 1}\\b`).test(text))) {
+  for (const [place, index] of placeWords) {
+    // "Last time", "last summer", "the first time": a when, not a place in the list ("why that thriller you picked last time?").
+    if (place.test(text) || (index >= 0 && new RegExp(`(#|number\\s*)${index + 1}\\b`).test(text))) {
       const item = index < 0 ? lastRecommended[lastRecommended.length - 1] : lastRecommended[index];
       if (item) return item;
     }
@@ -315,7 +334,8 @@ function findItem(text: string, lastRecommended: readonly Item[], allItems: () =
   // whole words only, so "Heat" is not found in "theatre".
   const words = (value: string) => ` ${value.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `;
   const normalise = (title: string) => words(title.replace(/\(\d{4}\)/g, '').replace(/,\s*(the|a|an)\s*$/i, '')).trim();
-  const lower = words(text);
+  // A time phrase names no film: "last Friday" is not Friday (1995), nor "last Halloween" Halloween (1978).
+  const lower = words(text).replace(timePhrase, ' ');
   let best: Item | undefined;
   let bestLength = 0;
   const consider = (item: Item) => {
@@ -329,6 +349,209 @@ function findItem(text: string, lastRecommended: readonly Item[], allItems: () =
   if (best) return best;
   for (const item of allItems()) consider(item);
   return best;
+}
+
+/**
+ * A film of a list the user points at by what it is rather than by its place or title ("that sci-fi film you suggested
+ * last time", "the comedy", "the older one", "the one from the 80s", "the one with Tom Hanks"), as `filmDescriptions`
+ * reads it; `filmsDescribed` says which films of a list fit.
+ */
+export interface FilmDescription {
+  /** Where the words stand in the message ("that sci-fi film"), so the film's title can take their place. */
+  start: number;
+  end: number;
+  /** "The sci-fi films", "the comedies": every film that fits, not one. */
+  plural: boolean;
+  /** Genre keys it names, in the constraint reader's words ("sci-fi", "animated", "funny", "the western"). */
+  genres: string[];
+  /** "The older one", "the oldest", "the newest", "the most recent one". */
+  age?: 'older' | 'oldest' | 'newer' | 'newest' | undefined;
+  /** "The 80s one", "the one from the eighties": the decade's first year. */
+  decade?: number | undefined;
+  /** "The 1977 one", "the one from 1977". */
+  year?: number | undefined;
+  /** What follows "with", "starring", "by", "about" ("the one with Tom Hanks"): only a film's description can tell it. */
+  about?: { words: string; kind: 'person' | 'subject' } | undefined;
+  /** Said to be one the recommender showed: "you suggested", "you showed me", "from last time" right after it. */
+  pointed: boolean;
+}
+
+/** Nouns a description ends with ("that sci-fi film", "the older one"). */
+const descriptionHeads = new Set(['one', 'ones', 'film', 'films', 'movie', 'movies', 'flick', 'flicks', 'pick', 'picks', 'suggestion', 'suggestions', 'title', 'titles']);
+/** Words that praise rather than describe ("that great sci-fi film"). */
+const praiseWords = new Set(['great', 'good', 'nice', 'amazing', 'awesome', 'excellent', 'brilliant', 'lovely', 'cool', 'little', 'fantastic', 'wonderful']);
+/** Words of a genre said in several ("kids movie", "science fiction", "film noir", "rom com"), read with the rest of the phrase. */
+const genreParts = new Set(['kids', 'kid', "kids'", 'children', "children's", 'family', 'science', 'fiction', 'rom', 'com']);
+const ageWords: Record<string, 'older' | 'oldest' | 'newer' | 'newest'> = { old: 'older', older: 'older', oldest: 'oldest', earliest: 'oldest', new: 'newer', newer: 'newer', newest: 'newest', recent: 'newer', latest: 'newest' };
+const decadeWords: Record<string, number> = { twenties: 1920, thirties: 1930, forties: 1940, fifties: 1950, sixties: 1960, seventies: 1970, eighties: 1980, nineties: 1990 };
+/** A decade as written ("80s", "'80s", "1980s", "eighties"): its first year; undefined for anything else. */
+function decadeOf(word: string): number | undefined {
+  const short = /^'?([2-9])0'?s$/.exec(word);
+  if (short) return 1900 + Number(short[1]) * 10;
+  const long = /^((?:19|20)\d)0'?s$/.exec(word);
+  return long ? Number(long[1]) * 10 : decadeWords[word];
+}
+/**
+ * "You suggested (me) last time", "you showed me", "from last time" after a description: it is of a film the recommender
+ * showed. The whole clause, so that the film's title can take its place with the description's.
+ */
+const shownBy =
+  /^,?\s+(?:(?:that|which)\s+)?(?:you|u)\s+(?:(?:just|had|have|once)\s+)?(?:suggested|recommended|showed|shown|picked|gave|given|listed|offered|mentioned|chose|put)(?:\s+(?:me|us|to me|to us|for me|for us))?(?:\s+(?:last time|before|earlier|the other day|yesterday|last night|last week|previously))?\b|^\s+(?:from|of)\s+(?:last time|before|earlier|the other day|your (?:list|suggestions|picks)|the (?:last )?list)\b/i;
+/** When words pointing at films said they were: "the one I liked last time" is read with "last time". */
+const whenSaid = String.raw`(?:\s+(?:last time|before|earlier|the other day|yesterday|last night|last week|previously))?`;
+/** "With Tom Hanks", "starring Meg Ryan", "about a dog", "from the 80s", "from 1977" after "the one". */
+const describedBy = /^\s+(with|starring|featuring|directed by|by|about)\s+((?:(?!(?:you|u|that|which|from|last|and|but|i|we|was|is|were)\b)[\p{L}\p{N}.'-]+\s*){1,4})/iu;
+const fromWhen = /^\s+from\s+(?:the\s+)?([\p{L}\p{N}']+)/iu;
+
+/**
+ * The descriptions of films in a message: "that", "the" and up to five words naming genres, an age, a decade or a year,
+ * ending in "one", "film", "movie" (or a genre: "the comedy", "that thriller"), with what follows it ("with Tom Hanks",
+ * "from the 80s") and whether it is said to be one shown ("you suggested"). "The one", "that film" with nothing more count
+ * only with that pointer. Places ("the second one") and other words ("the other one", "the same film") are none. Reads
+ * the message once, a few words past each "the" or "that": linear in its length.
+ */
+export function filmDescriptions(message: string, knownTags: ReadonlySet<string>): FilmDescription[] {
+  const text = message.replace(/[’‘]/g, "'");
+  const vocabulary = { stems: knownTags };
+  const genreWord = (word: string) => genresOf(word, vocabulary).some((genre) => !genre.avoided);
+  const found: FilmDescription[] = [];
+  for (const determiner of text.matchAll(/\b(?:that|the)\b/gi)) {
+    let at = determiner.index + determiner[0].length;
+    const words: { word: string; end: number }[] = [];
+    for (let count = 0; count < 6; count++) {
+      const next = /^\s+([\p{L}\p{N}][\p{L}\p{N}'-]*)/u.exec(text.slice(at, at + 48));
+      if (next === null) break;
+      at += next[0].length;
+      words.push({ word: (next[1] ?? '').toLowerCase(), end: at });
+    }
+    // Up to the head noun, or the last genre word when none follows ("the comedy you recommended").
+    let end = -1;
+    let head: string | undefined;
+    let used = 0;
+    for (const [index, { word, end: wordEnd }] of words.entries()) {
+      if (descriptionHeads.has(word)) {
+        head = word;
+        end = wordEnd;
+        used = index + 1;
+        break;
+      }
+      if (genreWord(word)) {
+        end = wordEnd;
+        used = index + 1;
+        continue;
+      }
+      if (praiseWords.has(word) || genreParts.has(word) || word === 'most' || ageWords[word] !== undefined || decadeOf(word) !== undefined || /^(?:18|19|20)\d\d$/.test(word)) continue;
+      break;
+    }
+    if (end < 0) continue;
+    const phrase = words.slice(0, used).map((entry) => entry.word);
+    const description: FilmDescription = { start: determiner.index, end, plural: false, genres: [], pointed: false };
+    description.genres = [...new Set(genresOf(phrase.join(' '), vocabulary).filter((genre) => !genre.avoided).map((genre) => genre.stem))];
+    for (const [index, word] of phrase.entries()) {
+      const age = ageWords[word];
+      // "The most recent one" is the newest.
+      if (age !== undefined) description.age = phrase[index - 1] === 'most' ? (age === 'older' ? 'oldest' : 'newest') : age;
+      description.decade ??= decadeOf(word);
+      if (/^(?:18|19|20)\d\d$/.test(word)) description.year = Number(word);
+    }
+    const last = phrase[phrase.length - 1] ?? '';
+    description.plural = head !== undefined ? head.endsWith('s') : last.endsWith('s') && stem(last) !== last && !/(?:ss|'s)$/.test(last);
+    if (head !== undefined) {
+      const after = text.slice(end, end + 80);
+      const by = describedBy.exec(after);
+      const from = by === null ? fromWhen.exec(after) : null;
+      const when = from === null ? undefined : (from[1] ?? '').toLowerCase();
+      if (by !== null) {
+        const words = (by[2] ?? '').trim();
+        const verb = (by[1] ?? '').toLowerCase();
+        description.about = { words, kind: verb === 'about' || (verb === 'with' && !/^\p{Lu}/u.test(words)) ? 'subject' : 'person' };
+        description.end = end + by[0].trimEnd().length;
+      } else if (when !== undefined && (decadeOf(when) !== undefined || /^(?:18|19|20)\d\d$/.test(when))) {
+        if (/^\d{4}$/.test(when)) description.year = Number(when);
+        else description.decade = decadeOf(when);
+        description.end = end + (from?.[0].length ?? 0);
+      }
+    }
+    const shown = shownBy.exec(text.slice(description.end, description.end + 80));
+    description.pointed = shown !== null;
+    if (shown !== null) description.end += shown[0].length;
+    const described = description.genres.length > 0 || description.age !== undefined || description.decade !== undefined || description.year !== undefined || description.about !== undefined;
+    // "The one", "that film" say which only when said to be shown ("the one you suggested"); "the film noir" names a genre by
+    // "film", which then is no head.
+    if (!described && !description.pointed) continue;
+    found.push(description);
+  }
+  return found;
+}
+
+/**
+ * The films of `list` a description fits: those with each genre it names, of its decade or year, and, of those, the one
+ * its age points at (the oldest, or "the older one" when it is at least five years older than the rest; several when the
+ * age does not tell them apart). `cannotTell` when it names what only a film's description says ("the one with Tom
+ * Hanks") and no film of the list has one: the films are then those the rest of the description fits.
+ */
+export function filmsDescribed(description: FilmDescription, list: readonly Item[]): { films: Item[]; cannotTell?: 'person' | 'subject' } {
+  let films = list.filter((item) => description.genres.every((genre) => tagStems(item).includes(genre)));
+  const { decade, year, age, about } = description;
+  if (decade !== undefined) films = films.filter((item) => item.year !== undefined && item.year >= decade && item.year < decade + 10);
+  if (year !== undefined) films = films.filter((item) => item.year === year);
+  let cannotTell: 'person' | 'subject' | undefined;
+  if (about !== undefined) {
+    if (!list.some((item) => (item.description ?? '') !== '')) cannotTell = about.kind;
+    else {
+      const words = about.words.toLowerCase().match(/[\p{L}\p{N}]{3,}/gu) ?? [];
+      const says = (item: Item) => {
+        const text = ` ${(item.description ?? '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
+        return words.every((word) => text.includes(` ${word} `));
+      };
+      films = films.filter(says);
+    }
+  }
+  if (age !== undefined && films.length > 1) {
+    const dated = films.filter((item) => item.year !== undefined).sort((a, b) => ((a.year ?? 0) - (b.year ?? 0)) * (age === 'older' || age === 'oldest' ? 1 : -1));
+    const [first, second] = dated;
+    const gap = Math.abs((first?.year ?? 0) - (second?.year ?? 0));
+    // "The oldest": one film of the earliest year; "the older one": of two, the older, of more, one clearly older than the rest.
+    const superlative = age === 'oldest' || age === 'newest';
+    if (first !== undefined && second !== undefined && gap > 0 && (superlative || dated.length === 2 || gap >= 5)) films = [first];
+    else if (first !== undefined && second !== undefined && gap === 0 && superlative) films = dated.filter((item) => item.year === first.year);
+  }
+  return cannotTell === undefined ? { films } : { films, cannotTell };
+}
+
+/**
+ * "The one I liked last time", "that film I said I loved", "the ones I hated": films the user gave their opinion of, with
+ * where the words stand and which opinion; undefined when the message has none.
+ */
+export function opinionReference(message: string): { start: number; end: number; polarity: 'like' | 'dislike'; plural: boolean } | undefined {
+  const found = opinionPointer.exec(message.replace(/[’‘]/g, "'"));
+  if (found === null) return undefined;
+  const verb = (found[3] ?? '').toLowerCase();
+  return { start: found.index, end: found.index + found[0].length, polarity: /hated|disliked|n't|not|stand/.test(verb) ? 'dislike' : 'like', plural: /s$/i.test(found[2] ?? '') || /^those$/i.test(found[1] ?? '') };
+}
+const opinionPointer = new RegExp(
+  String.raw`\b(the|that|those)\s+(ones?|films?|movies?|flicks?)\s+(?:(?:that|which)\s+)?(?:i|we)\s+(?:(?:said|told you|mentioned|say)\s+(?:(?:that\s+)?(?:i|we)\s+)?)?(?:(?:really|so|absolutely|quite|also)\s+)?(loved|liked|enjoyed|adored|hated|disliked|(?:didn't|did not) (?:like|enjoy)|couldn't stand|could not stand)\b${whenSaid}`,
+  'i',
+);
+
+/** Words that say the user means their last visit ("last time", "the other day", "yesterday"): a film of that session's list. */
+export const mentionsLastTime = /\b(?:last (?:time|session|visit|night|week|weekend)|the other (?:day|night)|yesterday|previous (?:time|session|visit|chat)|previously)\b/i;
+
+/**
+ * The film of `candidates` a short answer picks ("the second one", "2", "#3", "Contact", "the 1977 one") after the
+ * recommender asked which one was meant; undefined when it picks none or several.
+ */
+export function pickedAmong(message: string, candidates: readonly Item[], knownTags: ReadonlySet<string>): Item | undefined {
+  const text = message.toLowerCase().replace(/[’‘]/g, "'");
+  const number = /^\s*(?:#|number\s*|no\.?\s*)?([1-9])\s*[.!)]?\s*$/.exec(text);
+  if (number !== null) return candidates[Number(number[1]) - 1];
+  const found = findItem(text, candidates, () => []);
+  if (found !== undefined) return found;
+  for (const description of filmDescriptions(message, knownTags)) {
+    const { films } = filmsDescribed(description, candidates);
+    if (films.length === 1 && candidates.length > 1) return films[0];
+  }
+  return undefined;
 }
 
 /**
@@ -348,7 +571,7 @@ export function classifyTurn(message: string, context: TurnContext): ClassifiedT
   const agrees = /\bwhy not\W*$/.test(text);
   const whyNot = /\bwhy not\s+\w/.test(text) && !/\bwhy not\b.*\b(?:recommend|suggest|includ|list|show|offer)/.test(text);
   if (!whyNot && !agrees && /\bwhy\b|\bexplain\b|\bwhat makes\b|\bhow come\b/.test(text)) {
-    const target = findItem(text, context.lastRecommended, context.allItems) ?? context.looseTitles?.(message)[0];
+    const target = findItem(text, context.lastRecommended, context.allItems) ?? context.looseTitles?.(untimed(message))[0];
     const asked = target === undefined ? /\b(?:why|explain|what makes|how come)\s+(?:did you (?:suggest|recommend|pick|list|choose)\s+)?(.+)/.exec(text) : null;
     const unknownTitle = unknownUnlessAsked(asked ? titleAsWritten(message, asked.index + asked[0].length - (asked[1] ?? '').length, context.knownTags) : undefined);
     if (target !== undefined || unknownTitle !== undefined || asks.length === 0) return { intent: 'explain', target, question: 'why', ...(unknownTitle ? { unknownTitle } : {}), ...notes };
@@ -362,7 +585,7 @@ export function classifyTurn(message: string, context: TurnContext): ClassifiedT
   if (about && !byExampleOpening.test(about[1] ?? about[2] ?? '')) {
     const named = about[1] ?? about[2] ?? '';
     const exact = findItem(named, context.lastRecommended, context.allItems);
-    const target = exact !== undefined && (context.lastRecommended.includes(exact) || writtenAsTitle(message, exact)) ? exact : context.looseTitles?.(message.slice(about.index))[0];
+    const target = exact !== undefined && (context.lastRecommended.includes(exact) || writtenAsTitle(message, exact)) ? exact : context.looseTitles?.(untimed(message.slice(about.index)))[0];
     if (target) return { intent: 'explain', target, question: 'about', ...notes };
     // "Tell me about The Matrix": a title the catalogue does not have is still a question about a film, not a request.
     const start = about[1] !== undefined ? about.index + about[0].length - about[1].length : -1;
