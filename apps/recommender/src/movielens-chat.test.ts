@@ -585,6 +585,34 @@ describe.skipIf(!directory)('Chat-Rec with a model on the MovieLens catalogue (r
     }
   }, 60_000);
 
+  it('asks again among the films an answer describes, reads a new user\'s films of their life as a request, and finds titles holding a time phrase (review of the sixth QA pass)', async () => {
+    const chat = (userId: string, message: string, sessionId?: string) => service.chatRec.chat({ userId, message, k: 5, ...(sessionId ? { sessionId } : {}) });
+    // User 200 (a sci-fi list of several decades), then "that sci-fi film … loved it": asked which; "the one from the <decade>"
+    // that fits two or more had been read as a request for films of that decade.
+    const listed = (await chat('200', 'a sci-fi movie please')).recommendations.map((entry) => entry.item);
+    const asked = await chat('200', 'I watched that sci-fi film you suggested last time and loved it');
+    const named = listed.filter((item) => asked.reply.includes(item.title));
+    const decadeOf = (item: Item) => Math.floor((item.year ?? 0) / 10) * 10;
+    const decade = [...new Set(named.map(decadeOf))].find((value) => named.filter((item) => decadeOf(item) === value).length >= 2);
+    expect(asked.reply).toMatch(/^Which one do you mean\?/);
+    expect(decade).toBeDefined();
+    const fitting = named.filter((item) => decadeOf(item) === decade);
+    expect(fitting.length).toBeLessThan(named.length);
+    const again = await chat('200', `the one from the ${String(decade).slice(2)}s`, asked.sessionId);
+    expect(again.recommendations).toEqual([]);
+    expect(again.reply).toBe(`Which one do you mean? Of those, these are films from the ${decade}s:\n${fitting.map((item, index) => `${index + 1}. ${item.title}`).join('\n')}`);
+    const picked = await chat('200', 'the first one', asked.sessionId);
+    expect(picked.reply).toMatch(new RegExp(`^Noted: you like ${(fitting[0]?.title ?? '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\. `));
+    // A new user's "something like the movies I loved as a kid" had been answered "Which one do you mean? You did not tell me …".
+    service.store.createUser({ id: 'review-kid' });
+    const kid = await chat('review-kid', 'something like the movies I loved as a kid');
+    expect(kid.reply).not.toContain('Which one do you mean?');
+    expect(kid.recommendations).toHaveLength(5);
+    // "By night", "last time" inside a title: the title, not a time ("I cannot find it", and a list, before).
+    expect((await chat('review-kid', 'why He Walked by Night?', kid.sessionId)).reply).toMatch(/^Why He Walked by Night \(1948\)\? /);
+    expect((await chat('review-kid', 'tell me about The Last Time I Saw Paris', kid.sessionId)).reply).toMatch(/^About Last Time I Saw Paris, The \(1954\)\? /);
+  }, 60_000);
+
   it('keeps out what the user disliked, bought or skipped, and moves the list', async () => {
     service.store.createUser({ id: 'events-1' });
     service.store.addEvents('events-1', [{ kind: 'rating', itemId: '50', value: 5 }]);

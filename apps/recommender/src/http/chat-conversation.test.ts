@@ -568,6 +568,34 @@ describe('POST /v1/chat: a returning user across sessions (fifth QA pass)', () =
     expect(ids(picked)).not.toContain(horror[1]?.id);
   });
 
+  it('takes an answer to "Which one do you mean?" resent after a page reload once, and keeps the list the question was about (review of the sixth QA pass)', async () => {
+    const say = await converse('reload-answer');
+    const shown = (await say('a horror movie please')).recommendations.map((entry) => entry.item);
+    const horror = shown.filter((item) => item.tags.includes('Horror'));
+    expect(horror.length).toBeGreaterThan(1);
+    expect(horror.length).toBeLessThan(shown.length);
+    const asked = await say('why the horror one?');
+    expect(asked.reply).toBe(`Which one do you mean? I suggested these horror films:\n${horror.map((item, index) => `${index + 1}. ${item.title}`).join('\n')}`);
+    // The page sends the answer, is reloaded before the reply shows, and sends it again with the same key (it keeps the
+    // session and the turn in flight across a reload): one turn, answered once.
+    const answer = () =>
+      tiny.app.inject({
+        method: 'POST',
+        url: '/v1/chat',
+        headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': 'reload-answer-2' },
+        payload: { userId: 'reload-answer', sessionId: asked.sessionId, message: '2' },
+      });
+    const first = await answer();
+    const resent = await answer();
+    expect(first.statusCode, first.body).toBe(200);
+    expect(resent.json<Turn>().reply).toBe(first.json<Turn>().reply);
+    expect(first.json<Turn>().reply).toMatch(new RegExp(`^Why ${horror[1]?.title}\\?`));
+    expect(tiny.service.store.sessionMessages(asked.sessionId).filter((message) => message.content === '2')).toHaveLength(1);
+    // The question left the session's list whole: "the fifth one" is the list's fifth (it had been the question's films alone).
+    const fifth = await say('why the fifth one?');
+    expect(fifth.reply).toMatch(new RegExp(`^Why ${shown[4]?.title}\\?`));
+  });
+
   it('takes "I didn\'t like any of the ones you showed me last time" as each film of that list, and offers none of them', async () => {
     const say = await converse('back-none');
     const shown = (await say('recommend something')).recommendations.map((entry) => entry.item);

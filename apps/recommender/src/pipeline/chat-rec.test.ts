@@ -312,6 +312,167 @@ describe('ChatRec.chat: a returning user points at films of the last session by 
   });
 });
 
+describe('ChatRec.chat: review of the sixth QA pass (pointing words, "Which one do you mean?")', () => {
+  /** One user's sessions: `say` goes on in the current one, `again` starts the next. */
+  function visits(service: RecommenderService, userId: string) {
+    service.store.createUser({ id: userId });
+    let sessionId: string | undefined;
+    const say = async (message: string) => {
+      const turn = await service.chatRec.chat({ userId, message, k: 5, ...(sessionId ? { sessionId } : {}) });
+      sessionId = turn.sessionId;
+      return { ...turn, items: turn.recommendations.map((entry) => entry.item) };
+    };
+    const again = (message: string) => {
+      sessionId = undefined;
+      return say(message);
+    };
+    return { say, again };
+  }
+  const numbered = (items: readonly Item[]) => items.map((item, index) => `${index + 1}. ${item.title}`).join('\n');
+
+  it("answers a new user's request that mentions films of their own life with films, not \"Which one do you mean?\"", async () => {
+    const service = await tinyService();
+    try {
+      // Each had been answered "Which one do you mean? You did not tell me (last time) that you liked a film: what is it called?".
+      for (const [index, message] of ['something like the movies I loved as a kid', 'the movies I hated were all horror, give me a comedy', 'recommend something like the films I liked yesterday'].entries()) {
+        const turn = await visits(service, `life-${index}`).say(message);
+        expect(turn.reply, message).not.toContain('Which one do you mean?');
+        expect(turn.items.length, message).toBeGreaterThan(0);
+      }
+      // Said to be said here, it is still asked about.
+      const said = await visits(service, 'life-said').say('that film I said I loved, anything like it?');
+      expect(said.reply).toBe('Which one do you mean? You did not tell me that you liked a film: what is it called?');
+      // Of the films said here, "as a kid" is none: read as it is ("I loved Laugh Riot" had stood in for it).
+      const { say } = visits(service, 'life-kid');
+      await say('I loved Laugh Riot');
+      const kid = await say('now something like the movies I loved as a kid');
+      expect(kid.reply).not.toMatch(/Laugh Riot|Which one/);
+    } finally {
+      service.close();
+    }
+  });
+
+  it('reads words with only a when that fit no film of the list as another film ("I saw that war movie yesterday")', async () => {
+    const service = await tinyService();
+    try {
+      const { say, again } = visits(service, 'when-only');
+      const shown = (await say('a comedy please')).items;
+      expect(shown.some((item) => item.tags.includes('War'))).toBe(false);
+      // Before: "I did not suggest a war film. Which one do you mean? I suggested: …".
+      const war = await say('I saw that war movie yesterday and it was grim, anything lighter?');
+      expect(war.reply).not.toContain('Which one do you mean?');
+      expect(war.items.length).toBeGreaterThan(0);
+      // Said to be one shown, it is still answered so.
+      const pointed = await again('I watched the sci-fi film you suggested last time');
+      expect(pointed.reply).toMatch(/^I did not suggest a sci-fi film last time\. Which one do you mean\?/);
+    } finally {
+      service.close();
+    }
+  });
+
+  it('asks again, among the films that fit, when the answer describes several of them or none, then reads the first message with the pick', async () => {
+    const service = await tinyService();
+    try {
+      const { say, again } = visits(service, 'answer-again');
+      const shown = (await say('a horror movie please')).items;
+      const fitting = shown.filter((item) => item.tags.includes('Horror'));
+      expect(fitting.length).toBeGreaterThanOrEqual(2);
+      expect(fitting.length).toBeLessThan(shown.length);
+      expect((await again('I watched that film you suggested last time and loved it')).reply).toBe(`Which one do you mean? Last time I suggested:\n${numbered(shown)}`);
+      // Before: a request for horror films ("Noted: you like horror. Here is what I would suggest (horror)").
+      const narrowed = await say('the horror one');
+      expect(narrowed.reply).toBe(`Which one do you mean? Of those, these are horror films:\n${numbered(fitting)}`);
+      expect(narrowed.recommendations).toEqual([]);
+      // Before: a request for films from 1960.
+      const none = await say('the one from 1960');
+      expect(none.reply).toBe(`Which one do you mean? Of those, none is a film from 1960. Say its number or title:\n${numbered(fitting)}`);
+      expect(service.store.ratingsOf('answer-again')).toEqual([]);
+      // "The second one" is the second of the films the last question numbered; the message first asked about is read with it.
+      const picked = await say('the second one');
+      expect(picked.reply).toMatch(new RegExp(`^Noted: you like ${fitting[1]?.title}\\. `));
+      expect(service.store.ratingsOf('answer-again').map((rating) => rating.itemId)).toEqual([fitting[1]?.id]);
+    } finally {
+      service.close();
+    }
+  });
+
+  it('puts the film picked in place of the words the question was about, not of the first description in the message', async () => {
+    const service = await tinyService();
+    try {
+      const { say, again } = visits(service, 'answer-span');
+      const shown = (await say('a horror movie please')).items;
+      const comedy = shown.filter((item) => item.tags.includes('Comedy'));
+      const horror = shown.filter((item) => item.tags.includes('Horror'));
+      expect(comedy).toHaveLength(1);
+      expect(horror.length).toBeGreaterThan(1);
+      const asked = await again('I loved the comedy but that horror film you suggested last time was boring');
+      expect(asked.reply).toMatch(/^Which one do you mean\? Last time I suggested these horror films:/);
+      // Before: the pick took "the comedy"'s place, and the same question came back, again and again.
+      const picked = await say('the second one');
+      expect(picked.reply).toMatch(new RegExp(`^Noted: you like ${comedy[0]?.title}; you dislike ${horror[1]?.title}\\. `));
+    } finally {
+      service.close();
+    }
+  });
+
+  it("leaves the session's list as it was after asking which film: \"why the fifth one?\" after the answer is the list's fifth", async () => {
+    const service = await tinyService();
+    try {
+      const { say } = visits(service, 'keeps-list');
+      const shown = (await say('a horror movie please')).items;
+      const genre = ['Horror', 'Thriller', 'Action', 'Comedy', 'Crime', 'Romance'].find((tag) => {
+        const count = shown.filter((item) => item.tags.includes(tag)).length;
+        return count >= 2 && count < shown.length;
+      });
+      expect(genre).toBeDefined();
+      const fitting = shown.filter((item) => item.tags.includes(genre ?? ''));
+      const asked = await say(`why the ${(genre ?? '').toLowerCase()} one?`);
+      expect(asked.reply).toMatch(/^Which one do you mean\? I suggested these /);
+      expect((await say('2')).reply).toMatch(new RegExp(`^Why ${fitting[1]?.title}\\?`));
+      // Before: "Which one do you mean? I suggested:" over the question's films alone (they had become the session's list).
+      expect((await say('why the fifth one?')).reply).toMatch(new RegExp(`^Why ${shown[4]?.title}\\?`));
+      // A short answer right after the question is still the question's: its first film.
+      await say(`why the ${(genre ?? '').toLowerCase()} one?`);
+      expect((await say('the first one')).reply).toMatch(new RegExp(`^Why ${fitting[0]?.title}\\?`));
+    } finally {
+      service.close();
+    }
+  });
+
+  it('reads back only the newest 16,000 characters of a long session for "the one I liked last time"', async () => {
+    // A clock that moves on each turn, as a real one does: each turn's ratings carry its own time.
+    const clock = createManualClock(1_700_000_000_000);
+    const service = await tinyService({ clock });
+    try {
+      const { say, again } = visits(service, 'long-talk');
+      const step = async (message: string) => {
+        await say(message);
+        clock.advance(60_000);
+      };
+      await step('a comedy please');
+      await step('I loved Laugh Riot');
+      const filler = 'we talked about the comedy and that film from the nineties for a long while. ';
+      for (let turn = 0; turn < 20; turn++) await step(filler.repeat(Math.ceil(4_000 / filler.length)).slice(0, 4_000));
+      await step('I loved Blood Night');
+      const reader = service.catalog.titleOpinions();
+      const read = vi.spyOn(reader, 'read');
+      try {
+        const more = await again('films like the one I liked last time');
+        // Each message read is read with the one before it (what it was about): twice the budget and one message over it at
+        // most. Every user message had been read back (160,000 characters here; 0.8 s a turn at the API's longest).
+        const characters = read.mock.calls.reduce((sum, [message]) => sum + message.length, 0);
+        expect(characters).toBeLessThan(2 * (16_000 + 4_000) + 1_000);
+        // The newest film liked is found; Laugh Riot, liked 80,000 characters before, is not read again.
+        expect(more.reply).toMatch(/^(?:Films like|Only (?:one|\d) of these (?:is|are) like) Blood Night\b/);
+      } finally {
+        read.mockRestore();
+      }
+    } finally {
+      service.close();
+    }
+  });
+});
+
 describe('ChatRec.chat writes a turn whole or not at all', () => {
   it('leaves the profile and ratings as they were when the turn fails after reading the message', async () => {
     class FailingModel extends EaseRecommender {

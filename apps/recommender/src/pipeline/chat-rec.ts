@@ -62,18 +62,29 @@ interface PreviousSession {
   messages: StoredMessage[];
 }
 
-/** A reply asking which film the user means, and the films it names (the list its answer picks from; none when it names none). */
+/** A reply asking which film the user means; the films it numbers are the ones its answer picks from (`openQuestion`). */
 interface Question {
   reply: string;
-  candidates: Item[];
 }
 
-/** How a reply asking which film the user means begins; the next turn reads a short answer to it as the pick (`answerToQuestion`). */
+/**
+ * The words of every reply asking which film the user means; the next turn reads a short answer to it as the pick
+ * (`answerToQuestion`), from the films the reply numbers (`openQuestion`).
+ */
 const WHICH_ONE = 'Which one do you mean?';
+/** How a reply begins that asks again, after an answer that described several of the films asked about, or none. */
+const ASKED_AGAIN = `${WHICH_ONE} Of those,`;
 /** The most words an answer to `WHICH_ONE` has ("oh, the second one please"); a longer message is a turn of its own. */
 const ANSWER_WORDS = 8;
+/** Words an answer may have besides a description of the film it means ("oh, I meant the one from the 80s please"). */
+const answerFillers = new Set(['oh', 'ah', 'hmm', 'um', 'uh', 'well', 'so', 'i', 'mean', 'meant', 'think', 'guess', 'the', 'please', 'sorry', 'yes', 'yeah', 'no', 'just', 'it', "it's", 'its', 'was', 'is', 'that', "that's", 'one']);
 /** How many of a session's last messages are read for the films the user gave an opinion of ("the one I liked last time"). */
 const OPINION_READ = 60;
+/**
+ * How many characters of those messages' user turns are read, newest first: each is read as a turn reads it (10-30 ms for
+ * a message at the API's longest), and 30 long turns had taken 0.8 s.
+ */
+const OPINION_READ_CHARACTERS = 16_000;
 
 /** One LLM step of a turn. */
 export type LlmStep = 'rerank' | 'explain' | 'chitchat' | 'constraints';
@@ -625,7 +636,7 @@ export class ChatRec {
     }
     const now = this.clock.now();
     const userMessage: StoredMessage = { id: this.ids(), role: 'user', content: options.message, timestamp: now, userId: options.userId };
-    const listed = (session?.lastRecommended ?? []).map((id) => this.options.catalog.get(id)).filter((item): item is Item => item !== undefined);
+    const ownList = (session?.lastRecommended ?? []).map((id) => this.options.catalog.get(id)).filter((item): item is Item => item !== undefined);
     // A returning user's session with no list yet goes on from the last session's: "the first one you suggested last time",
     // "why that thriller?", "none of those" point at its last list, and "anything new?" leaves out what it offered (a new
     // session had known nothing of it: "anything new for me?" listed the same five films again).
@@ -633,16 +644,32 @@ export class ChatRec {
     // The session's messages so far, read once for the turn (what was offered, the films discussed, the request a turn goes on with).
     const earlier = session === undefined ? [] : store.sessionMessages(session.id, 1_000);
     const knownTags = this.options.catalog.tagStems();
+    // The session's list, or, right after "Which one do you mean?", the films that question numbered ("the second one" is
+    // its second). The question leaves the session's list as it was: "why the fifth one?" after the answer is the list's
+    // fifth film (the question's films had taken its place).
+    const question = this.openQuestion(earlier);
+    const listed = question !== undefined && question.candidates.length > 0 ? question.candidates : ownList;
     // "The second one", "Contact" after "Which one do you mean?": the message that asked is read again with the film picked
-    // ("I watched that sci-fi film you suggested last time and loved it" → "… Contact (1997) …").
-    const answered = listed.length > 0 ? this.answerToQuestion(options.message, earlier, listed, knownTags) : undefined;
+    // ("I watched that sci-fi film you suggested last time and loved it" → "… Contact (1997) …"); "the one from the 80s"
+    // that fits several of its films, or none, is asked about again (it had been read as a request for 80s films).
+    let answered: { message: string; film: Item } | undefined;
+    if (question !== undefined) {
+      const reading = this.answerToQuestion(options.message, question, knownTags);
+      if (reading !== undefined && 'ask' in reading) {
+        const asked = classifyTurn(question.asked.content, { lastRecommended: listed, knownTags, allItems: () => this.options.catalog.values() });
+        return this.writeQuestion(options, session, userMessage, reading.ask, asked.intent);
+      }
+      answered = reading;
+    }
     let message = answered?.message ?? options.message;
     const asksNew = asksForNew.test(message.replace(/[’‘]/g, "'"));
     const before = listed.length === 0 || asksNew ? this.previousSession(options.userId, session?.id, earlier.length) : undefined;
     const lastRecommended = listed.length > 0 ? listed : (before?.lastRecommended ?? []);
     // "That sci-fi film you suggested last time", "the one I liked last time": the film meant takes the words' place, or,
     // when several fit, the reply asks which (it had listed films again and noted "you like sci-fi").
-    const pointing = this.pointedFilms(message, { userId: options.userId, session, earlier, listed, lastRecommended, before, knownTags });
+    // An answer's message is read with the "last time" of the message it answers (its words may have taken that phrase's place).
+    const lastTime = mentionsLastTime.test((answered === undefined ? message : (question?.asked.content ?? message)).replace(/[’‘]/g, "'"));
+    const pointing = this.pointedFilms(message, { userId: options.userId, session, earlier, listed, lastRecommended, before, knownTags, lastTime });
     if (pointing !== undefined && 'ask' in pointing) {
       const asked = classifyTurn(message, { lastRecommended, knownTags, allItems: () => this.options.catalog.values() });
       return this.writeQuestion(options, session, userMessage, pointing.ask, asked.intent);
@@ -740,15 +767,13 @@ export class ChatRec {
             ? `I have not suggested ${turn.unknownTitle}: I cannot find it ${where}.`
             : `I cannot find ${turn.unknownTitle} ${where}, so I cannot tell you about it. Tell me what you like about it and I will look for something close.`;
       } else if (described !== undefined && 'ask' in described) {
+        // The films the question numbers are the ones its answer ("the second one") picks from (`openQuestion`).
         reply = described.ask.reply;
-        shown = described.ask.candidates.map((item) => item.id);
       } else {
         reply =
           lastRecommended.length > 0
             ? `${WHICH_ONE} ${listed.length > 0 ? 'I suggested' : 'Last time I suggested'}:\n${list(lastRecommended.map((item) => item.title))}`
             : 'Ask me for a recommendation first, then ask why.';
-        // The films the question lists are the ones its answer ("the second one") picks from.
-        if (lastRecommended.length > 0) shown = lastRecommended.map((item) => item.id);
       }
     } else if (turn.intent === 'chitchat' && turn.asksAboutSelf) {
       // "What do you know about me?": what they said and rated, not a list (it had been answered with one).
@@ -908,15 +933,27 @@ export class ChatRec {
    * "the comedy you recommended", "the older one from last time" (`filmDescriptions`, said to be shown or with "last time"),
    * and "the one I liked last time" (`opinionReference`). The message with each one's film (or films) in the words' place,
    * and those films; or, when several fit one that means one film, none does, or the catalogue cannot tell ("the one with
-   * Tom Hanks"), the question to ask. Undefined when the message points at nothing so. "Last time" is the last session's
-   * list and talk even when this session has a list; otherwise this session's (its list, or, before one, the last session's).
+   * Tom Hanks"), the question to ask. Undefined when the message points at nothing so. Words not said to be of the
+   * conversation ("I saw that horror movie yesterday", "something like the movies I loved") count only where films fit.
+   * "Last time" is the last session's list and talk even when this session has a list; otherwise this session's (its list,
+   * or, before one, the last session's).
    */
   private pointedFilms(
     message: string,
-    context: { userId: string; session: { id: string } | undefined; earlier: readonly StoredMessage[]; listed: readonly Item[]; lastRecommended: readonly Item[]; before: PreviousSession | undefined; knownTags: ReadonlySet<string> },
+    context: {
+      userId: string;
+      session: { id: string } | undefined;
+      earlier: readonly StoredMessage[];
+      listed: readonly Item[];
+      lastRecommended: readonly Item[];
+      before: PreviousSession | undefined;
+      knownTags: ReadonlySet<string>;
+      /** Whether the message says "last time" (`mentionsLastTime`). */
+      lastTime: boolean;
+    },
   ): { message: string; films: Item[] } | { ask: Question } | undefined {
     const text = message.replace(/[’‘]/g, "'");
-    const lastTime = mentionsLastTime.test(text);
+    const lastTime = context.lastTime;
     const reference = opinionReference(text);
     const descriptions = filmDescriptions(text, context.knownTags).filter((description) => description.pointed || lastTime);
     if (reference === undefined && descriptions.length === 0) return undefined;
@@ -930,15 +967,24 @@ export class ChatRec {
       const here = lastTime ? [] : this.opinionsIn(context.userId, context.earlier, reference.polarity);
       const films = here.length > 0 ? here : this.opinionsIn(context.userId, last?.messages ?? [], reference.polarity);
       const when = here.length > 0 || last === undefined ? '' : ' last time';
-      if (films.length === 0) return { ask: { reply: `${WHICH_ONE} You did not tell me${lastTime ? ' last time' : ''} that you ${verb} a film: what is it called?`, candidates: [] } };
-      if (films.length > 1 && !reference.plural) return { ask: { reply: `${WHICH_ONE} You told me${when} you ${verb}:\n${list(films.map((item) => item.title))}`, candidates: films } };
-      found.push({ start: reference.start, end: reference.end, films });
+      // None given that opinion: asked for its title when the words say it was said here ("the one I said I liked", "…
+      // last time" to a returning user); "something like the movies I loved", "the films I liked yesterday" from a new user
+      // are read as they are (a new user's request had been answered "Which one do you mean? You did not tell me …").
+      if (films.length === 0 && (reference.said || (reference.when && last !== undefined))) return { ask: { reply: `${WHICH_ONE} You did not tell me${lastTime ? ' last time' : ''} that you ${verb} a film: what is it called?` } };
+      if (films.length > 1 && !reference.plural) return { ask: { reply: `${WHICH_ONE} You told me${when} you ${verb}:\n${list(films.map((item) => item.title))}` } };
+      if (films.length > 0) found.push({ start: reference.start, end: reference.end, films });
     }
     const opinionSpan = found[0];
     // Descriptions come in order; one inside another ("the one about the war you suggested") is part of it.
     let described = -1;
     for (const description of descriptions) {
       if (shownList.length === 0 || description.start < described || (opinionSpan !== undefined && opinionSpan.start < description.end && description.start < opinionSpan.end)) continue;
+      // Words with only a when ("I saw that horror movie yesterday") that fit no film of the list, or say what the catalogue
+      // cannot tell, are of some other film: read as they are (it had answered "I did not suggest a horror film").
+      if (!description.pointed) {
+        const { films, cannotTell } = filmsDescribed(description, shownList);
+        if (films.length === 0 || cannotTell !== undefined) continue;
+      }
       const outcome = this.whichDescribed(description, shownList, fromLast);
       if ('ask' in outcome) return outcome;
       found.push({ start: description.start, end: description.end, films: outcome.films });
@@ -963,27 +1009,35 @@ export class ChatRec {
    */
   private whichDescribed(description: FilmDescription, shown: readonly Item[], lastTime: boolean): { films: Item[] } | { ask: Question } {
     const { films, cannotTell } = filmsDescribed(description, shown);
-    const names = this.namesOfGenres();
-    // "Sci-fi", "comedy and romance"; "from the 1980s", "from 1977", "with Tom Hanks".
-    const kind = description.genres.map((key) => (names.get(key) ?? key).toLowerCase()).join(' and ');
-    const about = description.about === undefined ? '' : `${description.about.kind === 'person' ? 'with' : 'about'} ${description.about.words}`;
-    const when = [description.decade === undefined ? '' : `from the ${description.decade}s`, description.year === undefined ? '' : `from ${description.year}`, about].filter(Boolean).join(' ');
+    const { kind, when } = this.describedInWords(description);
     const suggested = lastTime ? 'Last time I suggested' : 'I suggested';
     if (cannotTell !== undefined) {
       const among = films.length > 0 ? films : [...shown];
       if (among.length === 1) return { films: among };
       const what = cannotTell === 'person' ? 'who is in a film or who made it' : 'what a film is about beyond its genres and year';
-      return { ask: { reply: `${WHICH_ONE} I cannot tell ${what}, and ${lastTime ? 'last time I suggested' : 'I suggested'}:\n${list(among.map((item) => item.title))}`, candidates: among } };
+      return { ask: { reply: `${WHICH_ONE} I cannot tell ${what}, and ${lastTime ? 'last time I suggested' : 'I suggested'}:\n${list(among.map((item) => item.title))}` } };
     }
     if (films.length === 0) {
       // "I did not suggest a sci-fi film last time", "… an animation film from the 1980s", "… a film with Tom Hanks".
       const film = [kind === '' ? 'a film' : `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} film`, when].filter(Boolean).join(' ');
-      return { ask: { reply: `I did not suggest ${film}${lastTime ? ' last time' : ''}. ${WHICH_ONE} ${suggested}:\n${list(shown.map((item) => item.title))}`, candidates: [...shown] } };
+      return { ask: { reply: `I did not suggest ${film}${lastTime ? ' last time' : ''}. ${WHICH_ONE} ${suggested}:\n${list(shown.map((item) => item.title))}` } };
     }
     if (films.length === 1 || description.plural) return { films };
     // "Last time I suggested these sci-fi films:" when some of the list fit; the list as it was when all do, or an age says which.
     const these = films.length === shown.length || (kind === '' && when === '') ? `${suggested}:` : `${suggested} these ${[kind === '' ? 'films' : `${kind} films`, when].filter(Boolean).join(' ')}:`;
-    return { ask: { reply: `${WHICH_ONE} ${these}\n${list(films.map((item) => item.title))}`, candidates: films } };
+    return { ask: { reply: `${WHICH_ONE} ${these}\n${list(films.map((item) => item.title))}` } };
+  }
+
+  /**
+   * A description's genres ("sci-fi", "comedy and romance") and the rest of what it says ("from the 1980s", "from 1977",
+   * "with Tom Hanks"), as a reply says them.
+   */
+  private describedInWords(description: FilmDescription): { kind: string; when: string } {
+    const names = this.namesOfGenres();
+    const kind = description.genres.map((key) => (names.get(key) ?? key).toLowerCase()).join(' and ');
+    const about = description.about === undefined ? '' : `${description.about.kind === 'person' ? 'with' : 'about'} ${description.about.words}`;
+    const when = [description.decade === undefined ? '' : `from the ${description.decade}s`, description.year === undefined ? '' : `from ${description.year}`, about].filter(Boolean).join(' ');
+    return { kind, when };
   }
 
   /**
@@ -1002,11 +1056,11 @@ export class ChatRec {
   }
 
   /**
-   * The films a session's user messages (its last `OPINION_READ`) gave this opinion of, as the turns read them ("I loved
-   * Fargo", "I loved the second one", "I loved it" after "why the fourth one?"), the latest opinion of each film counting;
-   * not films asked for more like. A message that pointed at a film by what it was ("the comedy you recommended last time
-   * was great") or answered "Which one do you mean?" ("the second one") names no film when read again: for it, the chat
-   * ratings its turn wrote (at its time) stand in.
+   * The films a session's user messages (its last `OPINION_READ`, back to `OPINION_READ_CHARACTERS` of user text) gave this
+   * opinion of, as the turns read them ("I loved Fargo", "I loved the second one", "I loved it" after "why the fourth
+   * one?"), the latest opinion of each film counting; not films asked for more like. A message that pointed at a film by
+   * what it was ("the comedy you recommended last time was great") or answered "Which one do you mean?" ("the second
+   * one") names no film when read again: for it, the chat ratings its turn wrote (at its time) stand in.
    */
   private opinionsIn(userId: string, messages: readonly StoredMessage[], polarity: 'like' | 'dislike'): Item[] {
     const knownTags = this.options.catalog.tagStems();
@@ -1016,7 +1070,13 @@ export class ChatRec {
       opinions.set(item.id, { item, polarity: said });
     };
     let ratedAt: Map<number, ChatRating[]> | undefined;
-    for (let index = Math.max(0, messages.length - OPINION_READ); index < messages.length; index++) {
+    // The newest messages, back to the budget (the message crossing it read whole).
+    let start = messages.length;
+    for (let characters = 0; start > Math.max(0, messages.length - OPINION_READ) && characters < OPINION_READ_CHARACTERS; ) {
+      start--;
+      if (messages[start]?.role === 'user') characters += messages[start]?.content.length ?? 0;
+    }
+    for (let index = start; index < messages.length; index++) {
       const message = messages[index];
       if (message?.role !== 'user') continue;
       const earlier = messages.slice(Math.max(0, index - 3), index);
@@ -1036,27 +1096,62 @@ export class ChatRec {
   }
 
   /**
-   * When the session's last reply asked which film the user meant (`WHICH_ONE`) and this short message picks one of the
-   * films it named (`listed`): that film, and the message that was asked about with the film's title where it described it
-   * ("I watched that sci-fi film you suggested last time and loved it" → "I watched Contact (1997) and loved it"), or "Why
-   * <title>?" for a question with no description. Undefined otherwise, and for an answer with an opinion of its own.
+   * The question the session's last reply asked (`WHICH_ONE`, with no list of its own): the message it asked about (for a
+   * reply asking again, `ASKED_AGAIN`, the one the first question asked about) and the films it numbered, in its order.
    */
-  private answerToQuestion(message: string, earlier: readonly StoredMessage[], listed: readonly Item[], knownTags: ReadonlySet<string>): { message: string; film: Item } | undefined {
-    const [asked, question] = earlier.slice(-2);
-    if (asked?.role !== 'user' || question?.role !== 'assistant' || (question.recommendedItemIds ?? []).length > 0 || !question.content.includes(WHICH_ONE)) return undefined;
-    if ((message.match(/[\p{L}\p{N}']+/gu) ?? []).length > ANSWER_WORDS) return undefined;
+  private openQuestion(earlier: readonly StoredMessage[]): { asked: StoredMessage; candidates: Item[] } | undefined {
+    const asks = (message: StoredMessage | undefined) => message?.role === 'assistant' && (message.recommendedItemIds ?? []).length === 0 && message.content.includes(WHICH_ONE);
+    const question = earlier.at(-1);
+    if (question === undefined || !asks(question)) return undefined;
+    let at = earlier.length - 1;
+    while (earlier[at]?.content.startsWith(ASKED_AGAIN) === true && asks(earlier[at - 2]) && earlier[at - 1]?.role === 'user') at -= 2;
+    const asked = earlier[at - 1];
+    return asked?.role === 'user' ? { asked, candidates: this.numberedIn(question.content, earlier) } : undefined;
+  }
+
+  /**
+   * The films a reply numbers ("1. Contact (1997)"), in its order: of a title the catalogue has under two ids, the one the
+   * session listed, else the catalogue's first.
+   */
+  private numberedIn(reply: string, earlier: readonly StoredMessage[]): Item[] {
+    const titles = [...reply.matchAll(/^\d+\. (.+)$/gm)].map((match) => match[1] ?? '');
+    if (titles.length === 0) return [];
+    const wanted = new Set(titles);
+    const byTitle = new Map<string, Item>();
+    const consider = (item: Item | undefined) => {
+      if (item !== undefined && wanted.has(item.title) && !byTitle.has(item.title)) byTitle.set(item.title, item);
+    };
+    for (const message of [...earlier].reverse()) for (const item of this.listOf(message)) consider(item);
+    if (byTitle.size < wanted.size) for (const item of this.options.catalog.values()) consider(item);
+    return titles.flatMap((title) => byTitle.get(title) ?? []);
+  }
+
+  /**
+   * A short answer to the open question (`openQuestion`) that picks one of its films: that film, and the message asked
+   * about with the film's title in place of the words that pointed at it ("I watched that sci-fi film you suggested last
+   * time and loved it" → "I watched Contact (1997) and loved it"), or "Why <title>?" for a question with no such words.
+   * An answer that describes several of the films, or none ("the one from the 80s"): the question to ask again. Undefined
+   * for anything else (a request of its own, "not sure") and for an answer with an opinion of its own.
+   */
+  private answerToQuestion(message: string, question: { asked: StoredMessage; candidates: readonly Item[] }, knownTags: ReadonlySet<string>): { message: string; film: Item } | { ask: Question } | undefined {
+    const { asked, candidates } = question;
+    if (candidates.length === 0 || (message.match(/[\p{L}\p{N}']+/gu) ?? []).length > ANSWER_WORDS) return undefined;
     const loose = () => {
       const found = this.options.catalog
         .titleOpinions()
         .titles(message, { aboutFilms: true })
-        .filter((item) => listed.some((film) => film.id === item.id));
+        .filter((item) => candidates.some((film) => film.id === item.id));
       return found.length === 1 ? found[0] : undefined;
     };
-    const picked = pickedAmong(message, listed, knownTags) ?? loose();
+    const picked = pickedAmong(message, candidates, knownTags) ?? loose();
+    if (picked === undefined) return this.askedAgain(message, candidates, knownTags);
     // "The second one, and it was boring" says its own opinion: read as it is (its "the second one" is the question's).
-    if (picked === undefined || this.options.catalog.titleOpinions().read(nameReferences(message, listed, [picked])).length > 0) return undefined;
+    if (this.options.catalog.titleOpinions().read(nameReferences(message, candidates, [picked])).length > 0) return undefined;
     const text = asked.content.replace(/[’‘]/g, "'");
-    const span = opinionReference(text) ?? filmDescriptions(text, knownTags)[0];
+    // The words the question was about: an opinion reference, else the description the film picked fits ("I loved the
+    // comedy, but that sci-fi film you suggested last time was boring": the sci-fi film's words, not the comedy's).
+    const descriptions = filmDescriptions(text, knownTags);
+    const span = opinionReference(text) ?? descriptions.find((description) => filmsDescribed(description, candidates).films.some((item) => item.id === picked.id)) ?? descriptions[0];
     if (span !== undefined) return { message: `${asked.content.slice(0, span.start)}${writtenTitle(picked)}${asked.content.slice(span.end)}`, film: picked };
     const turn = classifyTurn(asked.content, { lastRecommended: [], knownTags, allItems: () => [] });
     if (turn.intent !== 'explain') return undefined;
@@ -1064,9 +1159,36 @@ export class ChatRec {
   }
 
   /**
-   * Writes a turn whose reply asks which film the user means: nothing is noted and the session's request stays as it was
-   * (the message is read again with the film once the user says which); the films the question names are the list the
-   * answer ("the second one") picks from.
+   * The question to ask again when a short answer is a description of films of `candidates` and little else ("the one from
+   * the 80s", "I meant the comedy") that does not pick one: those it fits, or all of them when it fits none or every one;
+   * undefined for anything else ("I love the romance between the characters" is a turn of its own).
+   */
+  private askedAgain(message: string, candidates: readonly Item[], knownTags: ReadonlySet<string>): { ask: Question } | undefined {
+    const text = message.replace(/[’‘]/g, "'");
+    const [description] = filmDescriptions(text, knownTags);
+    if (description === undefined || candidates.length < 2) return undefined;
+    const around = `${text.slice(0, description.start)} ${text.slice(description.end)}`.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? [];
+    if (!around.every((word) => answerFillers.has(word))) return undefined;
+    const { films, cannotTell } = filmsDescribed(description, candidates);
+    const numbered = (items: readonly Item[]) => list(items.map((item) => item.title));
+    const { kind, when } = this.describedInWords(description);
+    const pick = 'Say its number or title';
+    if (cannotTell !== undefined) {
+      const what = cannotTell === 'person' ? 'who is in a film or who made it' : 'what a film is about beyond its genres and year';
+      return { ask: { reply: `${ASKED_AGAIN} I cannot tell ${what}. ${pick}:\n${numbered(candidates)}` } };
+    }
+    if (films.length === 0) {
+      const film = [kind === '' ? 'a film' : `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} film`, when].filter(Boolean).join(' ');
+      return { ask: { reply: `${ASKED_AGAIN} none is ${film}. ${pick}:\n${numbered(candidates)}` } };
+    }
+    if (films.length === candidates.length || (kind === '' && when === '')) return { ask: { reply: `${ASKED_AGAIN} I cannot tell them apart by that. ${pick}:\n${numbered(candidates)}` } };
+    return { ask: { reply: `${ASKED_AGAIN} these are ${[kind === '' ? 'films' : `${kind} films`, when].filter(Boolean).join(' ')}:\n${numbered(films)}` } };
+  }
+
+  /**
+   * Writes a turn whose reply asks which film the user means: nothing is noted, and the session's request and list stay as
+   * they were (the message is read again with the film once the user says which); the films the question numbers are the
+   * ones the answer ("the second one") picks from (`openQuestion`).
    */
   private writeQuestion(options: ChatTurnOptions, session: StoredSession | undefined, userMessage: StoredMessage, question: Question, intent: Intent): ChatResult {
     const store = this.options.store;
@@ -1092,7 +1214,7 @@ export class ChatRec {
       newSession,
       userMessage: { ...userMessage, sessionId: current.id },
       reply: { ...reply, sessionId: current.id },
-      lastRecommended: question.candidates.length > 0 ? question.candidates.map((item) => item.id) : current.lastRecommended,
+      lastRecommended: current.lastRecommended,
       constraints,
       ratings: [],
       ...(inTransaction ? { inTransaction: () => inTransaction(answer) } : {}),

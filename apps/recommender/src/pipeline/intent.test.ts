@@ -129,6 +129,38 @@ describe('classifyTurn', () => {
     for (const none of ['the horror one', 'not sure', 'the first time I saw it']) expect(pickedAmong(none, candidates, stems), none).toBeUndefined();
   });
 
+  it('finds a title that holds a time phrase, written whole: "He Walked by Night", "The Last Time I Saw Paris" (review of the sixth QA pass)', () => {
+    // Before: each time phrase was blanked first, so "why He Walked by Night?" named no film ("I cannot find it") and "tell
+    // me about The Last Time I Saw Paris" was read as a request.
+    const timed: Item[] = [
+      { id: 'night', title: 'He Walked by Night (1948)', tags: ['Crime', 'Film-Noir'], year: 1948 },
+      { id: 'paris', title: 'Last Time I Saw Paris, The (1954)', tags: ['Drama'], year: 1954 },
+      { id: 'summer', title: 'I Know What You Did Last Summer (1997)', tags: ['Horror'], year: 1997 },
+      { id: 'friday', title: 'Friday (1995)', tags: ['Comedy'], year: 1995 },
+    ];
+    const withTimed = { ...context, allItems: () => [...tinyItems, ...timed] };
+    expect(classifyTurn('why He Walked by Night?', withTimed)).toMatchObject({ intent: 'explain', target: { id: 'night' } });
+    expect(classifyTurn('tell me about The Last Time I Saw Paris', withTimed)).toMatchObject({ intent: 'explain', target: { id: 'paris' } });
+    // Of the list too: not its last film ("last"), nor a question about nothing.
+    expect(classifyTurn('why I Know What You Did Last Summer?', { ...withTimed, lastRecommended: [...shown.slice(0, 3), timed[2] as Item] }).target?.id).toBe('summer');
+    // A time phrase that is no title's still names no film.
+    expect(classifyTurn('why did you suggest that one last Friday?', withTimed).target).toBeUndefined();
+  });
+
+  it('reads "the movies I loved as a kid" as no reference to what was said, and says what makes one (review of the sixth QA pass)', () => {
+    expect(opinionReference('more like the one I liked last time')).toMatchObject({ said: false, when: true });
+    expect(opinionReference('that film I said I loved, anything like it?')).toMatchObject({ said: true, when: false });
+    expect(opinionReference('something like the movies I loved')).toMatchObject({ said: false, when: false });
+    // A time of the user's life: films of their life, not of the conversation.
+    for (const life of ['something like the movies I loved as a kid', 'the ones I liked in college', 'the films we loved growing up', 'the movies I hated when I was young', 'the ones I loved years ago', 'the films I liked in the 80s', 'the movies I liked last year']) {
+      expect(opinionReference(life), life).toBeUndefined();
+    }
+    // One of the conversation after one of the user's life is still read.
+    const both = 'the movies I loved as a kid were cartoons, but the one I liked last time was not';
+    const reference = opinionReference(both);
+    expect(both.slice(reference?.start, reference?.end)).toBe('the one I liked last time');
+  });
+
   it('turns "something lighter" and "less violent" into tag weights against dark genres', () => {
     const lighter = classifyTurn('something lighter please', context);
     expect(lighter.intent).toBe('refine');

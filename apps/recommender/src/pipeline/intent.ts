@@ -334,13 +334,16 @@ function findItem(text: string, lastRecommended: readonly Item[], allItems: () =
   // whole words only, so "Heat" is not found in "theatre".
   const words = (value: string) => ` ${value.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `;
   const normalise = (title: string) => words(title.replace(/\(\d{4}\)/g, '').replace(/,\s*(the|a|an)\s*$/i, '')).trim();
-  // A time phrase names no film: "last Friday" is not Friday (1995), nor "last Halloween" Halloween (1978).
-  const lower = words(text).replace(timePhrase, ' ');
+  // A time phrase names no film: "last Friday" is not Friday (1995), nor "last Halloween" Halloween (1978); but a title
+  // holding one is found whole ("He Walked by Night", "I Know What You Did Last Summer", "The Last Time I Saw Paris").
+  const written = words(text);
+  const lower = written.replace(timePhrase, ' ');
   let best: Item | undefined;
   let bestLength = 0;
   const consider = (item: Item) => {
     const title = normalise(item.title);
-    if (title.length >= 3 && title.length > bestLength && lower.includes(` ${title} `)) {
+    if (title.length < 3 || title.length <= bestLength) return;
+    if (lower.includes(` ${title} `) || (lower !== written && written.includes(` ${title} `) && ` ${title} `.replace(timePhrase, ' ') !== ` ${title} `)) {
       best = item;
       bestLength = title.length;
     }
@@ -391,14 +394,16 @@ function decadeOf(word: string): number | undefined {
   const long = /^((?:19|20)\d)0'?s$/.exec(word);
   return long ? Number(long[1]) * 10 : decadeWords[word];
 }
+/** When words pointing at films say they were shown or said: "you suggested last time", "the one I liked before". */
+const SAID_WHEN = String.raw`(?:last time|before|earlier|the other day|yesterday|last night|last week|previously)`;
 /**
  * "You suggested (me) last time", "you showed me", "from last time" after a description: it is of a film the recommender
  * showed. The whole clause, so that the film's title can take its place with the description's.
  */
-const shownBy =
-  /^,?\s+(?:(?:that|which)\s+)?(?:you|u)\s+(?:(?:just|had|have|once)\s+)?(?:suggested|recommended|showed|shown|picked|gave|given|listed|offered|mentioned|chose|put)(?:\s+(?:me|us|to me|to us|for me|for us))?(?:\s+(?:last time|before|earlier|the other day|yesterday|last night|last week|previously))?\b|^\s+(?:from|of)\s+(?:last time|before|earlier|the other day|your (?:list|suggestions|picks)|the (?:last )?list)\b/i;
-/** When words pointing at films said they were: "the one I liked last time" is read with "last time". */
-const whenSaid = String.raw`(?:\s+(?:last time|before|earlier|the other day|yesterday|last night|last week|previously))?`;
+const shownBy = new RegExp(
+  String.raw`^,?\s+(?:(?:that|which)\s+)?(?:you|u)\s+(?:(?:just|had|have|once)\s+)?(?:suggested|recommended|showed|shown|picked|gave|given|listed|offered|mentioned|chose|put)(?:\s+(?:me|us|to me|to us|for me|for us))?(?:\s+${SAID_WHEN})?\b|^\s+(?:from|of)\s+(?:last time|before|earlier|the other day|your (?:list|suggestions|picks)|the (?:last )?list)\b`,
+  'i',
+);
 /** "With Tom Hanks", "starring Meg Ryan", "about a dog", "from the 80s", "from 1977" after "the one". */
 const describedBy = /^\s+(with|starring|featuring|directed by|by|about)\s+((?:(?!(?:you|u|that|which|from|last|and|but|i|we|was|is|were)\b)[\p{L}\p{N}.'-]+\s*){1,4})/iu;
 const fromWhen = /^\s+from\s+(?:the\s+)?([\p{L}\p{N}']+)/iu;
@@ -521,18 +526,35 @@ export function filmsDescribed(description: FilmDescription, list: readonly Item
 
 /**
  * "The one I liked last time", "that film I said I loved", "the ones I hated": films the user gave their opinion of, with
- * where the words stand and which opinion; undefined when the message has none.
+ * where the words stand, which opinion, and what says it was said to the recommender: `said` ("that film I said I loved",
+ * "the one I told you I hated"), `when` ("last time", "before", "yesterday"). Undefined when the message has none, or when
+ * a time of the user's life follows ("the movies I loved as a kid", "the ones I liked in college"): those are films of
+ * their life, not of this conversation.
  */
-export function opinionReference(message: string): { start: number; end: number; polarity: 'like' | 'dislike'; plural: boolean } | undefined {
-  const found = opinionPointer.exec(message.replace(/[’‘]/g, "'"));
-  if (found === null) return undefined;
-  const verb = (found[3] ?? '').toLowerCase();
-  return { start: found.index, end: found.index + found[0].length, polarity: /hated|disliked|n't|not|stand/.test(verb) ? 'dislike' : 'like', plural: /s$/i.test(found[2] ?? '') || /^those$/i.test(found[1] ?? '') };
+export function opinionReference(message: string): { start: number; end: number; polarity: 'like' | 'dislike'; plural: boolean; said: boolean; when: boolean } | undefined {
+  const text = message.replace(/[’‘]/g, "'");
+  for (const found of text.matchAll(opinionPointer)) {
+    const { determiner = '', noun = '', said, verb = '', when } = found.groups ?? {};
+    const end = found.index + found[0].length;
+    if (when === undefined && lifeTime.test(text.slice(end, end + 40))) continue;
+    return {
+      start: found.index,
+      end,
+      polarity: /hated|disliked|n't|not|stand/i.test(verb) ? 'dislike' : 'like',
+      plural: /s$/i.test(noun) || /^those$/i.test(determiner),
+      said: said !== undefined,
+      when: when !== undefined,
+    };
+  }
+  return undefined;
 }
 const opinionPointer = new RegExp(
-  String.raw`\b(the|that|those)\s+(ones?|films?|movies?|flicks?)\s+(?:(?:that|which)\s+)?(?:i|we)\s+(?:(?:said|told you|mentioned|say)\s+(?:(?:that\s+)?(?:i|we)\s+)?)?(?:(?:really|so|absolutely|quite|also)\s+)?(loved|liked|enjoyed|adored|hated|disliked|(?:didn't|did not) (?:like|enjoy)|couldn't stand|could not stand)\b${whenSaid}`,
-  'i',
+  String.raw`\b(?<determiner>the|that|those)\s+(?<noun>ones?|films?|movies?|flicks?)\s+(?:(?:that|which)\s+)?(?:i|we)\s+(?:(?<said>said|told you|mentioned|say)\s+(?:(?:that\s+)?(?:i|we)\s+)?)?(?:(?:really|so|absolutely|quite|also)\s+)?(?<verb>loved|liked|enjoyed|adored|hated|disliked|(?:didn't|did not) (?:like|enjoy)|couldn't stand|could not stand)\b(?:\s+(?<when>${SAID_WHEN}))?`,
+  'gi',
 );
+/** A time of the user's life right after an opinion reference ("as a kid", "when I was young", "growing up", "in college", "years ago"). */
+const lifeTime =
+  /^\s+(?:as\s+(?:an?\s+)?(?:kids?|child|children|teens?|teenagers?|boy|girl|student|youngster)\b|when\s+(?:i|we)\s+(?:was|were)\b|growing\s+up\b|back\s+(?:then|in|when)\b|(?:\w+\s+)?(?:years|decades|ages)\s+ago\b|in\s+(?:my|our)\s+(?:youth|childhood|teens|twenties|thirties|school|college)\b|in\s+(?:high\s+school|college|school)\b|(?:last|this)\s+(?:year|summer|winter|spring|fall|autumn|month)\b|in\s+the\s+(?:'?\d0'?s|(?:19|20)\d0'?s|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b)/i;
 
 /** Words that say the user means their last visit ("last time", "the other day", "yesterday"): a film of that session's list. */
 export const mentionsLastTime = /\b(?:last (?:time|session|visit|night|week|weekend)|the other (?:day|night)|yesterday|previous (?:time|session|visit|chat)|previously)\b/i;

@@ -287,7 +287,8 @@ export class ItemCatalog {
    * share by chance) carry Sci-Fi 3.1 times as often as the well-liked films do, War 0.8 times: 1 as sci-fi, 0.25 as
    * war. Per genre: its share among the neighbours against its share among films liked `typicalityMinLikes` times or
    * more (one neighbour at that share smooths the count), over the most of the film's own genres' (at least 1: a film
-   * whose neighbours carry none of its genres often is typical of each). 1 for a genre the film lacks, for films liked
+   * whose neighbours carry none of its genres more often than well-liked films do keeps those ratios as they are:
+   * Forrest Gump 0.71 as comedy, 0.77 as war). 1 for a genre the film lacks, for films liked
    * less than `typicalityMinLikes` times, and without an audience source or enough well-liked films.
    */
   genreTypicality(id: string, stem: string): number {
