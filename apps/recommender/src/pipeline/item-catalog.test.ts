@@ -8,13 +8,15 @@ import { ItemCatalog, titleKey, typicalityMinLikes } from './item-catalog.js';
  * A store where one film everybody knows carries a genre by the way: 30 sci-fi fans like 60 sci-fi films and Space
  * Epic (Sci-Fi, Romance); 30 romance fans like 60 romances, and 10 of them Space Epic too. A few films are liked by few.
  */
-function genreWorld(): { store: RecommenderStore; catalog: ItemCatalog; reads: () => number } {
+function genreWorld(options: { documentaries?: number } = {}): { store: RecommenderStore; catalog: ItemCatalog; reads: () => number } {
   const store = new RecommenderStore({ path: ':memory:', clock: createManualClock(1000), ids: createSequentialIds('id') });
   const items: Item[] = [
     { id: 'epic', title: 'Space Epic', tags: ['Sci-Fi', 'Romance'] },
     { id: 'rare', title: 'Rare Space Romance', tags: ['Sci-Fi', 'Romance'] },
     ...Array.from({ length: 60 }, (_, index): Item => ({ id: `sf${index}`, title: `Sci-Fi ${index}`, tags: ['Sci-Fi'] })),
     ...Array.from({ length: 60 }, (_, index): Item => ({ id: `love${index}`, title: `Love ${index}`, tags: ['Drama', 'Romance'] })),
+    // Films nobody likes, so that sci-fi, romance and drama are each a quarter of the catalogue or less (telling genres).
+    ...Array.from({ length: options.documentaries ?? 150 }, (_, index): Item => ({ id: `doc${index}`, title: `Document ${index}`, tags: ['Documentary'] })),
   ];
   const fans = (kind: string) => Array.from({ length: 30 }, (_, index) => `${kind}-fan${index}`);
   const interactions: Interaction[] = [];
@@ -133,6 +135,21 @@ describe('ItemCatalog', () => {
     // Without an audience source (or a catalogue too small to have neighbours): 1, as before.
     expect(new ItemCatalog(store.listItems()).genreTypicality('epic', 'romance')).toBe(1);
     store.close();
+  });
+
+  it('keeps a broad genre (over a quarter of the catalogue) typical of every film that has it', () => {
+    // Without the unliked documentaries sci-fi and romance are each half the catalogue: a film carries them beside others
+    // (as MovieLens films carry drama or comedy) and is none the less of them.
+    const { store, catalog } = genreWorld({ documentaries: 0 });
+    expect(catalog.tellingGenres().has('romance')).toBe(false);
+    expect(catalog.genreTypicality('epic', 'romance')).toBe(1);
+    expect(catalog.genreTypicality('epic', 'sci')).toBe(1);
+    store.close();
+    // The same audiences in the catalogue with them: romance is telling, and Space Epic is no romance.
+    const telling = genreWorld();
+    expect(telling.catalog.tellingGenres().has('romance')).toBe(true);
+    expect(telling.catalog.genreTypicality('epic', 'romance')).toBeLessThan(0.1);
+    telling.store.close();
   });
 
   it('reads the audiences again once likes changed by 5 % of those read, not for a few', () => {
