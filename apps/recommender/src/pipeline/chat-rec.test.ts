@@ -13,6 +13,22 @@ import { queryContent } from './query-text.js';
  * The tiny world's service with an EASE model over its ratings (`model`, fitted here: a subclass may fail on
  * demand) and the heuristic profile extractor unless another is given.
  */
+/** One user's sessions: `say` goes on in the current one, `again` starts the next. */
+function visits(service: RecommenderService, userId: string) {
+  service.store.createUser({ id: userId });
+  let sessionId: string | undefined;
+  const say = async (message: string) => {
+    const turn = await service.chatRec.chat({ userId, message, k: 5, ...(sessionId ? { sessionId } : {}) });
+    sessionId = turn.sessionId;
+    return { ...turn, items: turn.recommendations.map((entry) => entry.item) };
+  };
+  const again = (message: string) => {
+    sessionId = undefined;
+    return say(message);
+  };
+  return { say, again };
+}
+
 async function tinyService(options: { model?: EaseRecommender; profileExtractor?: ProfileExtractor; clock?: Clock } = {}): Promise<RecommenderService> {
   const world = tinyWorld();
   const recommender = options.model ?? new EaseRecommender({ lambda: 5 });
@@ -144,21 +160,6 @@ describe('ChatRec.chat reads the last session cheaply (review of the fifth QA pa
 });
 
 describe('ChatRec.chat: a returning user points at films of the last session by what they are (sixth QA pass)', () => {
-  /** One user's sessions: `say` goes on in the current one, `again` starts the next. */
-  function visits(service: RecommenderService, userId: string) {
-    service.store.createUser({ id: userId });
-    let sessionId: string | undefined;
-    const say = async (message: string) => {
-      const turn = await service.chatRec.chat({ userId, message, k: 5, ...(sessionId ? { sessionId } : {}) });
-      sessionId = turn.sessionId;
-      return { ...turn, items: turn.recommendations.map((entry) => entry.item) };
-    };
-    const again = (message: string) => {
-      sessionId = undefined;
-      return say(message);
-    };
-    return { say, again };
-  }
 
   it('asks which horror film when several of last time\'s were, notes nothing until told, then notes the one picked', async () => {
     const service = await tinyService();
@@ -313,21 +314,6 @@ describe('ChatRec.chat: a returning user points at films of the last session by 
 });
 
 describe('ChatRec.chat: review of the sixth QA pass (pointing words, "Which one do you mean?")', () => {
-  /** One user's sessions: `say` goes on in the current one, `again` starts the next. */
-  function visits(service: RecommenderService, userId: string) {
-    service.store.createUser({ id: userId });
-    let sessionId: string | undefined;
-    const say = async (message: string) => {
-      const turn = await service.chatRec.chat({ userId, message, k: 5, ...(sessionId ? { sessionId } : {}) });
-      sessionId = turn.sessionId;
-      return { ...turn, items: turn.recommendations.map((entry) => entry.item) };
-    };
-    const again = (message: string) => {
-      sessionId = undefined;
-      return say(message);
-    };
-    return { say, again };
-  }
   const numbered = (items: readonly Item[]) => items.map((item, index) => `${index + 1}. ${item.title}`).join('\n');
 
   it("answers a new user's request that mentions films of their own life with films, not \"Which one do you mean?\"", async () => {
