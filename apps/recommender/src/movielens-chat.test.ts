@@ -613,6 +613,44 @@ describe.skipIf(!directory)('Chat-Rec with a model on the MovieLens catalogue (r
     expect((await chat('review-kid', 'tell me about The Last Time I Saw Paris', kid.sessionId)).reply).toMatch(/^About Last Time I Saw Paris, The \(1954\)\? /);
   }, 60_000);
 
+  it('reads "I want a comedy from the 90s" whole, films named together as films, and a new request after a question as one (review of the sixth QA pass)', async () => {
+    const chat = (userId: string, message: string, sessionId?: string) => service.chatRec.chat({ userId, message, k: 5, ...(sessionId ? { sessionId } : {}) });
+    // "I want", "can I get", "I need": before, the years (and for the last two the genre) were lost.
+    for (const [index, [message, genre, from, asked]] of (
+      [
+        ['I want a comedy from the 90s', 'Comedy', 1990, 'comedy, 1990 to 1999'],
+        ['can I get a comedy from the 90s', 'Comedy', 1990, 'comedy, 1990 to 1999'],
+        ['I need a thriller from the 80s', 'Thriller', 1980, 'thriller, 1980 to 1989'],
+      ] as const
+    ).entries()) {
+      service.store.createUser({ id: `review-want-${index}` });
+      const turn = await chat(`review-want-${index}`, message);
+      expect(turn.reply, message).toMatch(new RegExp(`^Here is what I would suggest \\(${asked}\\):`));
+      const items = turn.recommendations.map((entry) => entry.item);
+      expect(items, turn.reply).toHaveLength(5);
+      for (const item of items) {
+        expect(item.tags, `${turn.reply}: ${item.title}`).toContain(genre);
+        expect(item.year ?? 0, `${message}: ${item.title}`).toBeGreaterThanOrEqual(from);
+        expect(item.year ?? 0, `${message}: ${item.title}`).toBeLessThanOrEqual(from + 9);
+      }
+    }
+    // Two films named together: "you like war" and "you like alien and aliens" had been noted from their titles' words.
+    service.store.createUser({ id: 'review-two-films' });
+    const twoFilms = await chat('review-two-films', 'I loved Star Wars and Toy Story');
+    expect(twoFilms.reply).toMatch(/^Noted: you like Star Wars \(1977\); you like Toy Story \(1995\)\. Here is what I would suggest:/);
+    service.store.createUser({ id: 'review-alien-aliens' });
+    const aliens = await chat('review-alien-aliens', 'I loved Alien and Aliens');
+    expect(aliens.reply).toMatch(/^Noted: you like Alien \(1979\); you like Aliens \(1986\)\. Here is what I would suggest:/);
+    expect((await chat('review-alien-aliens', 'what do you know about me?', aliens.sessionId)).reply).not.toMatch(/you like alien|You told me/);
+    // User 200's question in a new session, then a request of its own: "Understood (…). How about these instead" before.
+    await chat('200', 'a sci-fi movie please');
+    const asked = await chat('200', 'I watched that sci-fi film you suggested last time and loved it');
+    expect(asked.reply).toMatch(/^Which one do you mean\?/);
+    const western = await chat('200', 'actually, a western please', asked.sessionId);
+    expect(western.reply).toMatch(/^Here is what I would suggest \(western\):/);
+    expect(western.recommendations.every((entry) => entry.item.tags.includes('Western'))).toBe(true);
+  }, 60_000);
+
   it('keeps out what the user disliked, bought or skipped, and moves the list', async () => {
     service.store.createUser({ id: 'events-1' });
     service.store.addEvents('events-1', [{ kind: 'rating', itemId: '50', value: 5 }]);

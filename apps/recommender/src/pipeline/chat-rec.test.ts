@@ -6,6 +6,7 @@ import { EaseRecommender } from '@personalab/user-embedding';
 import { openRecommenderService, type RecommenderService } from '../service.js';
 import { tinyEmbedder } from '../test/harness.js';
 import { tinyWorld } from '../test/tiny-catalogue.js';
+import { CandidateGenerator } from './candidate-generator.js';
 import { nameReferences, negatedFilms, requestedCount, titleStarts } from './chat-rec.js';
 import { queryContent } from './query-text.js';
 
@@ -806,5 +807,60 @@ describe('chat helpers (second multi-turn QA pass)', () => {
       expect(negatedFilms(message, () => starts, stems), message).toEqual(negatedFilms(message, items, stems));
     }
     expect(negatedFilms('a comedy please', () => expect.unreachable('the catalogue is read'), stems)).toEqual([]);
+  });
+});
+
+describe('ChatRec.chat: three misreadings found by a review of the sixth QA pass', () => {
+  it('notes films named together ("I loved Laugh Riot and Dance Party Musical") as films, and reads no genre from their titles', async () => {
+    const service = await tinyService();
+    const generate = vi.spyOn(CandidateGenerator.prototype, 'generate');
+    try {
+      for (const [index, message] of ['I loved Laugh Riot and Dance Party Musical', 'I loved Dance Party Musical, Laugh Riot and Love in Paris', 'I loved Dance Party Musical'].entries()) {
+        generate.mockClear();
+        const turn = await visits(service, `named-together-${index}`).say(message);
+        // Before: "Noted: you like laugh riot and dance party musical; you like Laugh Riot; …" (comedy and musical read from "laugh" and "musical").
+        expect(turn.reply, message).toMatch(/^Noted: you like (?:Laugh Riot|Dance Party Musical|Love in Paris)(?:; you like (?:Laugh Riot|Dance Party Musical|Love in Paris))*\. Here is what I would suggest:/);
+        // Nor do the titles' words bring the candidates of a genre the user said they like (they had: comedy and musical films).
+        const input = generate.mock.calls[0]?.[0];
+        expect([...(input?.statedTags ?? [])], message).toEqual([]);
+        expect([...(input?.likedTags ?? [])], message).toEqual([]);
+      }
+      // "What do you know about me?" names the films, not "you like laugh riot and dance party musical".
+      const { say } = visits(service, 'named-together-about');
+      await say('I loved Laugh Riot and Dance Party Musical');
+      expect((await say('what do you know about me?')).reply).not.toMatch(/You told me you like/);
+      // A genre said beside them is still a genre.
+      generate.mockClear();
+      await visits(service, 'named-together-genre').say('I love musicals');
+      expect([...(generate.mock.calls[0]?.[0]?.statedTags ?? [])]).toEqual(['musical']);
+    } finally {
+      generate.mockRestore();
+      service.close();
+    }
+  });
+
+  it('answers a new request right after "Which one do you mean?" as a request, not as a change to a list', async () => {
+    const service = await tinyService();
+    try {
+      const { say, again } = visits(service, 'after-question');
+      const shown = (await say('a horror movie please')).items;
+      expect((await again('I watched that film you suggested last time and loved it')).reply).toBe(`Which one do you mean? Last time I suggested:\n${shown.map((item, index) => `${index + 1}. ${item.title}`).join('\n')}`);
+      // Before: "Understood (actually, a war movie please). How about these instead (war):".
+      const asked = await say('actually, a war movie please');
+      expect(asked.reply).toMatch(/^Here is what I would suggest \(war\):\n1\. /);
+      expect(asked.items.length).toBeGreaterThan(0);
+      // The tiny catalogue's four war films first.
+      expect(asked.items.slice(0, 4).every((item) => item.tags.includes('War')), asked.reply).toBe(true);
+      // The next change is a change to that list.
+      expect((await say('something older')).reply).toMatch(/^Understood/);
+      // In a session with a list of its own, a change after the question still changes that list.
+      const own = visits(service, 'after-question-own');
+      const listed = (await own.say('a horror movie please')).items;
+      const genre = ['Horror', 'Thriller', 'Action', 'Comedy', 'Crime', 'Romance'].find((tag) => listed.filter((item) => item.tags.includes(tag)).length >= 2);
+      expect((await own.say(`why the ${(genre ?? '').toLowerCase()} one?`)).reply).toMatch(/^Which one do you mean\?/);
+      expect((await own.say('actually, a war movie please')).reply).toMatch(/^Understood.*How about these instead \(war\):/);
+    } finally {
+      service.close();
+    }
   });
 });

@@ -466,7 +466,11 @@ export class ChatRec {
     const knownTags = this.options.catalog.tagStems();
     const likedTags = new Set<string>();
     const dislikedTags = new Set<string>();
-    for (const preference of profile.preferences) {
+    // A film the user named ("I loved Star Wars", "I loved Alien and Aliens") is a rating in the history, no genre the user
+    // likes: its title's words had brought popular war films, and kept half the candidate places for them, as the taste does not.
+    const namesFilm = profile.preferences.length === 0 ? undefined : namesOneOf(history.map((entry) => entry.item));
+    const genrePreferences = profile.preferences.filter((preference) => namesFilm?.(preference.subject) !== true);
+    for (const preference of genrePreferences) {
       const target = preference.polarity === 'like' ? likedTags : preference.polarity === 'dislike' ? dislikedTags : undefined;
       for (const tag of mentionedTagStems(preference.subject, knownTags)) target?.add(tag);
     }
@@ -494,7 +498,7 @@ export class ChatRec {
     // Genres the profile says the user likes (not this request's): the model's best films of them stay among the
     // candidates once films are named ("I love sci-fi" then "I loved Toy Story" had left one sci-fi film in five).
     const statedTags = new Set<string>();
-    for (const preference of profile.preferences) {
+    for (const preference of genrePreferences) {
       if (preference.polarity !== 'like') continue;
       for (const tag of mentionedTagStems(preference.subject, knownTags)) if (!dislikedTags.has(tag) && !ruledOut.has(tag)) statedTags.add(tag);
     }
@@ -690,11 +694,15 @@ export class ChatRec {
     const readable = withoutUnsupportedAsks(message, turn.unsupported ?? []);
     const read = useConstraints && turn.intent !== 'explain' ? await this.readConstraints(message, knownTags, previous, options.signal, readable) : undefined;
     const update = read?.update;
+    // The list a change refines: right after "Which one do you mean?", a message that answers nothing is read against the
+    // session's own list, not the films the question numbered ("actually, a western please" after a question that opened a
+    // session had been answered "Understood (…). How about these instead", as a change to a list never shown).
+    const refinable = question !== undefined && answered === undefined ? ownList : listed;
     // "Ok, from before 1980" is small talk by its first word but changes the request: answer it with items.
-    if (turn.intent === 'chitchat' && update !== undefined && changesRequest(update, previous)) turn.intent = listed.length > 0 ? 'refine' : 'recommend';
+    if (turn.intent === 'chitchat' && update !== undefined && changesRequest(update, previous)) turn.intent = refinable.length > 0 ? 'refine' : 'recommend';
     // "Anything older?", "no, I meant the 80s", "forget the comedies": a change to what the last list answered refines it
     // (the reply had read "Here is what I would suggest", as to a new request).
-    if (turn.intent === 'recommend' && listed.length > 0 && update !== undefined && revisesRequest(update, previous, message)) turn.intent = 'refine';
+    if (turn.intent === 'recommend' && refinable.length > 0 && update !== undefined && revisesRequest(update, previous, message)) turn.intent = 'refine';
     // "I didn't like the first one", "more like the second one", "I've seen the third one": the films the last list showed
     // there; "I loved it", "more like that" after "why the fourth one?": the film that turn was about.
     // In a new session, "it" and "that" are what the last session ended on ("something like Scream", then next time "more like that").
@@ -713,7 +721,7 @@ export class ChatRec {
     const goesOn = more || (turn.intent === 'refine' && update !== undefined && continuesRequest(turn, update));
     const examples = byExample.length === 0 && goesOn && talk.messages.length > 0 ? this.examplesOfRequest(talk.messages.slice(-16), knownTags) : byExample;
     // A session's first list refines nothing in it: "what else would I like?" coming back is a request, not "Understood (…)".
-    if (turn.intent === 'refine' && listed.length === 0) turn.intent = 'recommend';
+    if (turn.intent === 'refine' && refinable.length === 0) turn.intent = 'recommend';
     // A mood that changes the examples ("like Fargo but funnier") leans within films like them: its lift of comedy, not of
     // cartoons, and no push against Fargo's own crime and thriller (which had made it Disney films).
     if (examples.length > 0 && turn.mood !== undefined) withinExamples(turn, new Set(examples.flatMap((item) => tagStems(item))));

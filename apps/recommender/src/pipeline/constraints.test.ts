@@ -544,3 +544,33 @@ describe('mergeConstraints: fourth multi-turn QA pass (comparative requests)', (
     expect(mergeConstraints(noConstraints(), read('like The Godfather but in the 80s'), { exampleYears: [1972] }).years).toEqual({ from: 1980, to: 1989 });
   });
 });
+
+describe('readConstraints: a request framed as a wish or a question (review of the sixth QA pass)', () => {
+  it('reads the genre and years of "I want a comedy from the 90s", "can I get …", "I need …", "I\'m after …"', () => {
+    // Before: "a comedy from the 90s" set the years, "I want a comedy from the 90s" none; "can I get", "I need" and
+    // "I am after" lost the genre too.
+    for (const [message, wanted, years] of [
+      ['I want a comedy from the 90s', { comed: 0.3 }, { from: 1990, to: 1999 }],
+      ['we want a comedy from the 90s', { comed: 0.3 }, { from: 1990, to: 1999 }],
+      ['I want a 90s comedy', { comed: 0.3 }, { from: 1990, to: 1999 }],
+      ["I'd like a thriller from the 80s", { thriller: 0.3 }, { from: 1980, to: 1989 }],
+      ['I would like a thriller from the 80s please', { thriller: 0.3 }, { from: 1980, to: 1989 }],
+      ['can I get a comedy from the 90s', { comed: 0.3 }, { from: 1990, to: 1999 }],
+      ['could we have a musical from the 50s?', { musical: 0.3 }, { from: 1950, to: 1959 }],
+      ['I need a western from the 60s', { western: 0.3 }, { from: 1960, to: 1969 }],
+      ['I am after a western from the 60s', { western: 0.3 }, { from: 1960, to: 1969 }],
+      ['looking for a western from the 60s', { western: 0.3 }, { from: 1960, to: 1969 }],
+      ['do you have a comedy from the 90s?', { comed: 0.3 }, { from: 1990, to: 1999 }],
+      ['got any comedies from the 90s?', { comed: 0.3 }, { from: 1990, to: 1999 }],
+      ['ok so I really want some sci-fi from the late 70s', { sci: 0.3 }, { from: 1975, to: 1979 }],
+      ['give me a 70s horror film', { horror: 0.3 }, { from: 1970, to: 1979 }],
+    ] as const) {
+      expect(read(message), message).toMatchObject({ wanted, years });
+    }
+    // The framing makes no request of what is not one: wishes about life keep their years out.
+    for (const talk of ['I want a new car from 2019', 'I need a break from the 90s music my brother plays', 'can I get a refund for my 2019 ticket']) {
+      const update = read(talk);
+      expect([update.wanted, update.years], talk).toEqual([{}, undefined]);
+    }
+  });
+});

@@ -476,7 +476,8 @@ const yearWords = new RegExp(String.raw`\b${YEAR}s?\b|\b${DECADE}|'\d0s\b|\b\d\d
 function requestPhrase(clause: string, vocabulary: GenreVocabulary, needsGenre = true): boolean {
   // Who watches is part of a request ("comedies from the 90s with my 6 year old"), and no era.
   // "Black and white" is an era ("an old black and white mystery").
-  const withoutAudience = clause.replace(audiencePhrase, ' ').replace(/\bblack[- ]and[- ]white\b|\bb&w\b/g, ' old ');
+  // "I want", "can I get", "do you have" before the phrase frame it: the phrase is read as said alone (they had broke its shape).
+  const withoutAudience = clause.replace(requestOpening, ' ').replace(audiencePhrase, ' ').replace(/\bblack[- ]and[- ]white\b|\bb&w\b/g, ' old ');
   let rest = withoutAudience.replace(yearWords, ' ');
   // Without a genre, a phrase of years or an era ("from the 90s", "90s or newer", "an old classic").
   const era = rest !== withoutAudience || /\b(?:old|older|classics?|recent|newer)\b/.test(withoutAudience);
@@ -497,6 +498,12 @@ function requestPhrase(clause: string, vocabulary: GenreVocabulary, needsGenre =
   }
   return genres > 0 || (!needsGenre && era);
 }
+/**
+ * Words that open a clause as a wish or a question for what follows: "I want", "we'd like", "I need", "I'm after", "can I
+ * get", "could we have", "do you have", "got any", "give me". Only at the clause's start, and only what follows is read.
+ */
+const requestOpening =
+  /^\s*(?:(?:ok|okay|so|well|hmm+|um+|actually|now|then|and|but|oh|also|hi|hey|hello|please)[,\s]+)*(?:(?:i|we)(?:'d|\s+would)\s+(?:really\s+|rather\s+)?(?:like|love|prefer)|(?:i|we)\s+(?:(?:really|just|kind of|kinda)\s+)?(?:want|wanna|need|fancy)|(?:i'm|i\s+am|we're|we\s+are)\s+(?:(?:really|just)\s+)?(?:looking for|after|up for|in the mood for|hoping for)|looking for|(?:can|could|may)\s+(?:i|we)\s+(?:please\s+)?(?:get|have|see|watch)|(?:do|does)\s+(?:you|anyone)\s+(?:have|know(?:\s+of)?)|(?:have\s+you\s+)?got|(?:give|show|find|get)\s+(?:me|us))\s+/;
 /** Who watches, said within a request: "with my 6 year old", "for our kids". */
 const audiencePhrase =
   /\b(?:with|for)\s+(?:my|our|the)\s+(?:(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?|kids|children|little ones|toddlers?)\b/g;

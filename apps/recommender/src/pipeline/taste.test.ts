@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyProfile } from '@personalab/core';
 import { tinyItems } from '../test/tiny-catalogue.js';
-import { buildTaste, collectTagStems, correctGenreTypos, defaultStatedHalfAt, isNamedDislike, isNamedLukewarm, mentionedTagStems, profileFit, seedEntries, statedTasteShare, stem, tagKey, tagNamesByKey, tagStems, tasteEvidence } from './taste.js';
+import { buildTaste, collectTagStems, correctGenreTypos, defaultStatedHalfAt, isNamedDislike, isNamedLukewarm, mentionedTagStems, namesOneOf, profileFit, seedEntries, statedTasteShare, stem, tagKey, tagNamesByKey, tagStems, tasteEvidence } from './taste.js';
 import type { HistoryEntry } from './types.js';
 
 const known = collectTagStems(tinyItems);
@@ -70,6 +70,33 @@ describe('taste', () => {
     expect(taste.tags.get('war')).toBeGreaterThan(0);
     // Said of a film the history does not hold, the words still name genres ("space wars" as a kind of film).
     expect(buildTaste(profile, [], known).stated.get('war')).toBe(1);
+  });
+
+  it('reads two or more films named together ("I loved Star Wars and Toy Story") as films, not as genre words', () => {
+    const preference = (subject: string) => ({ subject, polarity: 'like' as const, strength: 1, firstSeen: 0, lastUpdated: 0, evidence: [], history: [] });
+    const spaceWars = { id: 'sw1', title: 'Space Wars, The (1980)', year: 1980, tags: ['Sci-Fi', 'War'] };
+    const laughRiot = tinyItems.find((item) => item.title === 'Laugh Riot')!;
+    const musical = tinyItems.find((item) => item.title === 'Dance Party Musical')!;
+    const named: HistoryEntry[] = [spaceWars, laughRiot, musical].map((item, index) => ({ item, rating: 5, timestamp: index, source: 'chat' as const }));
+    const names = namesOneOf(named.map((entry) => entry.item));
+    // Before: only one title was a film; "the space wars and laugh riot" was a stated liking for War, Sci-Fi and Comedy films.
+    for (const subject of ['the space wars and laugh riot', 'laugh riot, dance party musical and space wars', 'space wars, laugh riot, and dance party musical', 'both laugh riot & dance party musical']) {
+      expect(names(subject), subject).toBe(true);
+      expect([...buildTaste({ ...emptyProfile('u'), preferences: [preference(subject)] }, named, known).stated.keys()], subject).toEqual([]);
+    }
+    // A list with a part that is no film of the history, or a genre, still names genres.
+    for (const subject of ['laugh riot and comedies', 'space wars and robot dawn', 'laugh riot and', 'and']) expect(names(subject), subject).toBe(false);
+    expect(buildTaste({ ...emptyProfile('u'), preferences: [preference('laugh riot and musicals')] }, named, known).stated.get('musical')).toBe(1);
+    // A title holding "and" is one title, named alone or in a list.
+    const withAnd = { id: 'dm', title: 'Death and the Maiden (1994)', year: 1994, tags: ['Drama'] };
+    expect(namesOneOf([withAnd, laughRiot])('death and the maiden')).toBe(true);
+    expect(namesOneOf([withAnd, laughRiot])('death and the maiden and laugh riot')).toBe(true);
+    // A long list is read in time linear in its length.
+    const many = Array.from({ length: 20_000 }, () => 'laugh riot').join(' and ');
+    const started = performance.now();
+    expect(names(many)).toBe(true);
+    expect(names(`${many} and westerns`)).toBe(false);
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 
   it('counts the films that seed the model as evidence, and shrinks a stated taste by c / (c + n)', () => {

@@ -256,7 +256,50 @@ export interface FitOptions {
  */
 export function namesOneOf(films: Iterable<Item>): (subject: string) => boolean {
   const titles = new Set([...films].flatMap((item) => titleVariants(item.title)));
-  return (subject) => titles.has(normalizeTitleText(subject));
+  // "I loved Star Wars and Toy Story", "Alien, Aliens and Heat": several films named together are films too (the list had
+  // been read for its words: "you like war", "you like alien and aliens").
+  return (subject) => titles.has(normalizeTitleText(subject)) || namesSeveral(subject, titles);
+}
+
+/** The most parts of a list one title may span: "Sense and Sensibility" is two, "Sex, Lies, and Videotape" three. */
+const TITLE_PARTS = 4;
+
+/**
+ * Whether `subject` is a list of two or more of `titles` (normalised), joined by "and", "&" or commas ("both" before it
+ * allowed): its parts are split at each joint and put back together wherever a title holds one. Linear in its length.
+ */
+function namesSeveral(subject: string, titles: ReadonlySet<string>): boolean {
+  const tokens = subject.toLowerCase().match(/[a-z0-9]+|[,&]/g) ?? [];
+  // The list's parts, and for each joint what it adds inside a title that spans it ("and"; a comma or "&" adds nothing).
+  const parts: string[][] = [[]];
+  const joints: string[] = [];
+  let joint: string | undefined;
+  for (const [index, token] of tokens.entries()) {
+    if (index === 0 && token === 'both') continue;
+    if (token === ',' || token === '&' || token === 'and') {
+      joint = token === 'and' || joint === 'and' ? 'and' : '';
+      continue;
+    }
+    if (joint !== undefined) {
+      joints.push(joint);
+      parts.push([]);
+      joint = undefined;
+    }
+    parts.at(-1)?.push(token);
+  }
+  if (joint !== undefined || parts.length < 2 || parts.some((part) => part.length === 0)) return false;
+  // reached[i]: the first i parts are whole titles.
+  const reached = parts.map((_, index) => index === 0);
+  reached.push(false);
+  for (let start = 0; start < parts.length; start++) {
+    if (!reached[start]) continue;
+    let text = '';
+    for (let end = start; end < Math.min(parts.length, start + TITLE_PARTS); end++) {
+      text = end === start ? (parts[end] ?? []).join(' ') : [text, joints[end - 1], ...(parts[end] ?? [])].filter(Boolean).join(' ');
+      if (titles.has(text)) reached[end + 1] = true;
+    }
+  }
+  return reached[parts.length] === true;
 }
 
 /**
