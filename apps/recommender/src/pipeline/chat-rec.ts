@@ -46,7 +46,7 @@ import type { ConstraintReader } from './llm-constraints.js';
 import { askedGenreCount, leansAsAsked } from './offline-reranker.js';
 import { queryContent } from './query-text.js';
 import type { ItemCatalog } from './item-catalog.js';
-import { buildTaste, collectTagStems, mentionedTagStems, namesOneOf, profileFit, tagKey, tagNamesByKey, tagStems } from './taste.js';
+import { buildTaste, collectTagStems, genrePreferences, mentionedTagStems, namesOneOf, profileFit, tagKey, tagNamesByKey, tagStems } from './taste.js';
 import type { TitleOpinion, TitleOpinionReader } from './title-opinions.js';
 import type { AskedFor, Candidate, Explainer, HistoryEntry, ItemReception, RankedItem, Refinement, Reranker } from './types.js';
 import { unsupportedNote, withoutUnsupportedAsks, type UnsupportedAsk } from './unsupported-asks.js';
@@ -85,6 +85,11 @@ const OPINION_READ = 60;
  * a message at the API's longest), and 30 long turns had taken 0.8 s.
  */
 const OPINION_READ_CHARACTERS = 16_000;
+/** What the catalogue cannot tell of a film, by what a description named that only a film's description says ("with Tom Hanks", "about a dog"). */
+const cannotTellWhat: Record<'person' | 'subject', string> = {
+  person: 'who is in a film or who made it',
+  subject: 'what a film is about beyond its genres and year',
+};
 
 /** One LLM step of a turn. */
 export type LlmStep = 'rerank' | 'explain' | 'chitchat' | 'constraints';
@@ -468,9 +473,8 @@ export class ChatRec {
     const dislikedTags = new Set<string>();
     // A film the user named ("I loved Star Wars", "I loved Alien and Aliens") is a rating in the history, no genre the user
     // likes: its title's words had brought popular war films, and kept half the candidate places for them, as the taste does not.
-    const namesFilm = profile.preferences.length === 0 ? undefined : namesOneOf(history.map((entry) => entry.item));
-    const genrePreferences = profile.preferences.filter((preference) => namesFilm?.(preference.subject) !== true);
-    for (const preference of genrePreferences) {
+    const ofGenres = genrePreferences(profile, history);
+    for (const preference of ofGenres) {
       const target = preference.polarity === 'like' ? likedTags : preference.polarity === 'dislike' ? dislikedTags : undefined;
       for (const tag of mentionedTagStems(preference.subject, knownTags)) target?.add(tag);
     }
@@ -498,7 +502,7 @@ export class ChatRec {
     // Genres the profile says the user likes (not this request's): the model's best films of them stay among the
     // candidates once films are named ("I love sci-fi" then "I loved Toy Story" had left one sci-fi film in five).
     const statedTags = new Set<string>();
-    for (const preference of genrePreferences) {
+    for (const preference of ofGenres) {
       if (preference.polarity !== 'like') continue;
       for (const tag of mentionedTagStems(preference.subject, knownTags)) if (!dislikedTags.has(tag) && !ruledOut.has(tag)) statedTags.add(tag);
     }
@@ -634,7 +638,7 @@ export class ChatRec {
   private async chatTurn(options: ChatTurnOptions): Promise<ChatResult> {
     const store = this.options.store;
     store.requireUser(options.userId);
-    let session = options.sessionId === undefined ? undefined : store.getSession(options.sessionId);
+    const session = options.sessionId === undefined ? undefined : store.getSession(options.sessionId);
     if (options.sessionId !== undefined && (session === undefined || session.userId !== options.userId)) {
       throw new PersonalabError('not_found', `unknown session ${options.sessionId} for user ${options.userId}`);
     }
@@ -901,33 +905,69 @@ export class ChatRec {
             ? `I have nothing left that fits ${describeConstraints(constraints)}. Say "start over" to drop what you asked for, or change part of it.`
             : 'I have nothing new to suggest yet. Tell me a few things you like?');
     }
-    const newSession = session === undefined;
-    session ??= store.newSession(options.userId);
-    const replyMessage: StoredMessage = {
-      id: this.ids(),
-      role: 'assistant',
-      content: reply,
-      timestamp: this.clock.now(),
-      userId: options.userId,
-      recommendedItemIds: result.recommendations.map((entry) => entry.item.id),
-    };
     const degradedReason = worse(result.degradedReason, read?.degradedReason);
-    const answer: ChatResult = { ...result, degraded: degradedReason !== undefined, ...(degradedReason ? { degradedReason } : {}), sessionId: session.id, intent: turn.intent, constraints, reply, messageId: userMessage.id, replyId: replyMessage.id };
-    const inTransaction = options.inTransaction;
-    store.addChatTurn({
-      session,
-      newSession,
-      userMessage: { ...userMessage, sessionId: session.id },
-      reply: { ...replyMessage, sessionId: session.id },
-      lastRecommended: shown,
+    return this.writeTurn(options, session, userMessage, {
+      reply,
+      result: { ...result, degraded: degradedReason !== undefined, ...(degradedReason ? { degradedReason } : {}) },
+      intent: turn.intent,
       constraints,
+      lastRecommended: shown,
       ...(extracted.changed ? { profile: extracted.profile } : {}),
       ratings: pending.ratings,
       // The films said to be seen are written in the turn's transaction, as its ratings are (before what the caller writes with it).
-      ...(inTransaction || seen.length > 0
+      ...(seen.length > 0
+        ? { alsoWrite: () => store.addEvents(options.userId, (pending.events ?? []).map((event) => ({ kind: 'event' as const, itemId: event.itemId, event: event.event, timestamp: event.timestamp }))) }
+        : {}),
+    });
+  }
+
+  /**
+   * Writes a chat turn, in one transaction: the session (a new one when there is none yet), the user's message and the
+   * reply (with the films it lists), the session's list and request after it, the profile and ratings the turn read, what
+   * else it writes (`alsoWrite`), and last what the caller writes with it (`options.inTransaction`). The turn's answer.
+   */
+  private writeTurn(
+    options: ChatTurnOptions,
+    session: StoredSession | undefined,
+    userMessage: StoredMessage,
+    turn: {
+      reply: string;
+      result: RecommendResult;
+      intent: Intent;
+      constraints: SessionConstraints;
+      lastRecommended: readonly string[];
+      profile?: Profile | undefined;
+      ratings: readonly ChatRating[];
+      alsoWrite?: (() => void) | undefined;
+    },
+  ): ChatResult {
+    const store = this.options.store;
+    const newSession = session === undefined;
+    const current = session ?? store.newSession(options.userId);
+    const replyMessage: StoredMessage = {
+      id: this.ids(),
+      role: 'assistant',
+      content: turn.reply,
+      timestamp: this.clock.now(),
+      userId: options.userId,
+      recommendedItemIds: turn.result.recommendations.map((entry) => entry.item.id),
+    };
+    const answer: ChatResult = { ...turn.result, sessionId: current.id, intent: turn.intent, constraints: turn.constraints, reply: turn.reply, messageId: userMessage.id, replyId: replyMessage.id };
+    const { inTransaction } = options;
+    const { alsoWrite } = turn;
+    store.addChatTurn({
+      session: current,
+      newSession,
+      userMessage: { ...userMessage, sessionId: current.id },
+      reply: { ...replyMessage, sessionId: current.id },
+      lastRecommended: turn.lastRecommended,
+      constraints: turn.constraints,
+      ...(turn.profile === undefined ? {} : { profile: turn.profile }),
+      ratings: turn.ratings,
+      ...(inTransaction || alsoWrite
         ? {
             inTransaction: () => {
-              if (seen.length > 0) store.addEvents(options.userId, (pending.events ?? []).map((event) => ({ kind: 'event' as const, itemId: event.itemId, event: event.event, timestamp: event.timestamp })));
+              alsoWrite?.();
               inTransaction?.(answer);
             },
           }
@@ -1017,35 +1057,37 @@ export class ChatRec {
    */
   private whichDescribed(description: FilmDescription, shown: readonly Item[], lastTime: boolean): { films: Item[] } | { ask: Question } {
     const { films, cannotTell } = filmsDescribed(description, shown);
-    const { kind, when } = this.describedInWords(description);
+    const words = this.describedInWords(description);
     const suggested = lastTime ? 'Last time I suggested' : 'I suggested';
     if (cannotTell !== undefined) {
       const among = films.length > 0 ? films : [...shown];
       if (among.length === 1) return { films: among };
-      const what = cannotTell === 'person' ? 'who is in a film or who made it' : 'what a film is about beyond its genres and year';
-      return { ask: { reply: `${WHICH_ONE} I cannot tell ${what}, and ${lastTime ? 'last time I suggested' : 'I suggested'}:\n${list(among.map((item) => item.title))}` } };
+      return { ask: { reply: `${WHICH_ONE} I cannot tell ${cannotTellWhat[cannotTell]}, and ${lastTime ? 'last time I suggested' : 'I suggested'}:\n${list(among.map((item) => item.title))}` } };
     }
-    if (films.length === 0) {
-      // "I did not suggest a sci-fi film last time", "… an animation film from the 1980s", "… a film with Tom Hanks".
-      const film = [kind === '' ? 'a film' : `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} film`, when].filter(Boolean).join(' ');
-      return { ask: { reply: `I did not suggest ${film}${lastTime ? ' last time' : ''}. ${WHICH_ONE} ${suggested}:\n${list(shown.map((item) => item.title))}` } };
-    }
+    // "I did not suggest a sci-fi film last time", "… an animation film from the 1980s", "… a film with Tom Hanks".
+    if (films.length === 0) return { ask: { reply: `I did not suggest ${words.aFilm}${lastTime ? ' last time' : ''}. ${WHICH_ONE} ${suggested}:\n${list(shown.map((item) => item.title))}` } };
     if (films.length === 1 || description.plural) return { films };
     // "Last time I suggested these sci-fi films:" when some of the list fit; the list as it was when all do, or an age says which.
-    const these = films.length === shown.length || (kind === '' && when === '') ? `${suggested}:` : `${suggested} these ${[kind === '' ? 'films' : `${kind} films`, when].filter(Boolean).join(' ')}:`;
+    const these = films.length === shown.length || !words.says ? `${suggested}:` : `${suggested} these ${words.films}:`;
     return { ask: { reply: `${WHICH_ONE} ${these}\n${list(films.map((item) => item.title))}` } };
   }
 
   /**
-   * A description's genres ("sci-fi", "comedy and romance") and the rest of what it says ("from the 1980s", "from 1977",
-   * "with Tom Hanks"), as a reply says them.
+   * A description as a reply says it, from its genres ("sci-fi", "comedy and romance") and the rest ("from the 1980s",
+   * "from 1977", "with Tom Hanks"): one film ("a sci-fi film from the 1980s", "an animation film", "a film with Tom
+   * Hanks"), several ("sci-fi films from the 1980s", "films from 1977"), and whether it says anything beyond "film".
    */
-  private describedInWords(description: FilmDescription): { kind: string; when: string } {
+  private describedInWords(description: FilmDescription): { aFilm: string; films: string; says: boolean } {
     const names = this.namesOfGenres();
     const kind = description.genres.map((key) => (names.get(key) ?? key).toLowerCase()).join(' and ');
     const about = description.about === undefined ? '' : `${description.about.kind === 'person' ? 'with' : 'about'} ${description.about.words}`;
     const when = [description.decade === undefined ? '' : `from the ${description.decade}s`, description.year === undefined ? '' : `from ${description.year}`, about].filter(Boolean).join(' ');
-    return { kind, when };
+    const phrase = (noun: string) => [noun, when].filter(Boolean).join(' ');
+    return {
+      aFilm: phrase(kind === '' ? 'a film' : `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} film`),
+      films: phrase(kind === '' ? 'films' : `${kind} films`),
+      says: kind !== '' || when !== '',
+    };
   }
 
   /**
@@ -1179,18 +1221,12 @@ export class ChatRec {
     if (!around.every((word) => answerFillers.has(word))) return undefined;
     const { films, cannotTell } = filmsDescribed(description, candidates);
     const numbered = (items: readonly Item[]) => list(items.map((item) => item.title));
-    const { kind, when } = this.describedInWords(description);
+    const words = this.describedInWords(description);
     const pick = 'Say its number or title';
-    if (cannotTell !== undefined) {
-      const what = cannotTell === 'person' ? 'who is in a film or who made it' : 'what a film is about beyond its genres and year';
-      return { ask: { reply: `${ASKED_AGAIN} I cannot tell ${what}. ${pick}:\n${numbered(candidates)}` } };
-    }
-    if (films.length === 0) {
-      const film = [kind === '' ? 'a film' : `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} film`, when].filter(Boolean).join(' ');
-      return { ask: { reply: `${ASKED_AGAIN} none is ${film}. ${pick}:\n${numbered(candidates)}` } };
-    }
-    if (films.length === candidates.length || (kind === '' && when === '')) return { ask: { reply: `${ASKED_AGAIN} I cannot tell them apart by that. ${pick}:\n${numbered(candidates)}` } };
-    return { ask: { reply: `${ASKED_AGAIN} these are ${[kind === '' ? 'films' : `${kind} films`, when].filter(Boolean).join(' ')}:\n${numbered(films)}` } };
+    if (cannotTell !== undefined) return { ask: { reply: `${ASKED_AGAIN} I cannot tell ${cannotTellWhat[cannotTell]}. ${pick}:\n${numbered(candidates)}` } };
+    if (films.length === 0) return { ask: { reply: `${ASKED_AGAIN} none is ${words.aFilm}. ${pick}:\n${numbered(candidates)}` } };
+    if (films.length === candidates.length || !words.says) return { ask: { reply: `${ASKED_AGAIN} I cannot tell them apart by that. ${pick}:\n${numbered(candidates)}` } };
+    return { ask: { reply: `${ASKED_AGAIN} these are ${words.films}:\n${numbered(films)}` } };
   }
 
   /**
@@ -1199,35 +1235,15 @@ export class ChatRec {
    * ones the answer ("the second one") picks from (`openQuestion`).
    */
   private writeQuestion(options: ChatTurnOptions, session: StoredSession | undefined, userMessage: StoredMessage, question: Question, intent: Intent): ChatResult {
-    const store = this.options.store;
-    const newSession = session === undefined;
-    const current = session ?? store.newSession(options.userId);
-    const constraints = (this.options.sessionConstraints ?? true) ? current.constraints : noConstraints();
-    const reply: StoredMessage = { id: this.ids(), role: 'assistant', content: question.reply, timestamp: this.clock.now(), userId: options.userId, recommendedItemIds: [] };
-    const answer: ChatResult = {
-      recommendations: [],
-      reranker: this.rerankerName,
-      degraded: false,
-      candidateCount: 0,
-      sessionId: current.id,
-      intent,
-      constraints,
+    const useConstraints = this.options.sessionConstraints ?? true;
+    return this.writeTurn(options, session, userMessage, {
       reply: question.reply,
-      messageId: userMessage.id,
-      replyId: reply.id,
-    };
-    const inTransaction = options.inTransaction;
-    store.addChatTurn({
-      session: current,
-      newSession,
-      userMessage: { ...userMessage, sessionId: current.id },
-      reply: { ...reply, sessionId: current.id },
-      lastRecommended: current.lastRecommended,
-      constraints,
+      result: { recommendations: [], reranker: this.rerankerName, degraded: false, candidateCount: 0 },
+      intent,
+      constraints: useConstraints && session !== undefined ? session.constraints : noConstraints(),
+      lastRecommended: session?.lastRecommended ?? [],
       ratings: [],
-      ...(inTransaction ? { inTransaction: () => inTransaction(answer) } : {}),
     });
-    return answer;
   }
 
   /**
@@ -1459,10 +1475,10 @@ export class ChatRec {
     const names = this.namesOfGenres();
     const history = this.historyWith(userId, [...this.implicitEvents(userId), ...(pending.events ?? [])], pending.ratings);
     // A film the user named is said as a film below, not as a taste for the genre its title's words name ("you like star wars").
-    const namesFilm = namesOneOf(history.map((entry) => entry.item));
+    const ofGenres = genrePreferences(pending.profile, history);
     const genreWords = (polarity: 'like' | 'dislike' | 'neutral', strong: boolean) =>
-      pending.profile.preferences
-        .filter((preference) => preference.polarity === polarity && (polarity !== 'dislike' || (preference.strength >= KEEP_OUT_STRENGTH) === strong) && mentionedTagStems(preference.subject, knownTags).size > 0 && !namesFilm(preference.subject))
+      ofGenres
+        .filter((preference) => preference.polarity === polarity && (polarity !== 'dislike' || (preference.strength >= KEEP_OUT_STRENGTH) === strong) && mentionedTagStems(preference.subject, knownTags).size > 0)
         .map((preference) => preference.subject);
     const sentences: string[] = [];
     const liked = genreWords('like', true);

@@ -205,6 +205,12 @@ export function eraYears(vocabulary: Pick<GenreVocabulary, 'latestYear' | 'recen
   return { recentFrom: end === undefined ? undefined : end - 4, classicTo: Math.min(CLASSIC_LATEST_YEAR, (end ?? Infinity) - 25) };
 }
 
+const wholeDecade = new RegExp(String.raw`^(?:${DECADE})$`);
+/** The first year of a decade written alone as one word as in `DECADE` ("80s", "'80s", "1980s", "eighties"); undefined for any other word. */
+export function decadeOfWord(word: string): number | undefined {
+  return wholeDecade.test(word) ? decadeStart(word) : undefined;
+}
+
 /** The first year of a decade written as in `DECADE`. */
 function decadeStart(written: string): number {
   const word = decadeWords[written];

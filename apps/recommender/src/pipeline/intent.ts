@@ -1,5 +1,5 @@
 import type { Item } from '@personalab/core';
-import { genresOf } from './constraints.js';
+import { decadeOfWord, genresOf } from './constraints.js';
 import { correctGenreTypos, stem, tagStems } from './taste.js';
 import type { Refinement } from './types.js';
 import { EXAMPLE_OPENER } from './title-opinions.js';
@@ -386,14 +386,8 @@ const praiseWords = new Set(['great', 'good', 'nice', 'amazing', 'awesome', 'exc
 /** Words of a genre said in several ("kids movie", "science fiction", "film noir", "rom com"), read with the rest of the phrase. */
 const genreParts = new Set(['kids', 'kid', "kids'", 'children', "children's", 'family', 'science', 'fiction', 'rom', 'com']);
 const ageWords: Record<string, 'older' | 'oldest' | 'newer' | 'newest'> = { old: 'older', older: 'older', oldest: 'oldest', earliest: 'oldest', new: 'newer', newer: 'newer', newest: 'newest', recent: 'newer', latest: 'newest' };
-const decadeWords: Record<string, number> = { twenties: 1920, thirties: 1930, forties: 1940, fifties: 1950, sixties: 1960, seventies: 1970, eighties: 1980, nineties: 1990 };
-/** A decade as written ("80s", "'80s", "1980s", "eighties"): its first year; undefined for anything else. */
-function decadeOf(word: string): number | undefined {
-  const short = /^'?([2-9])0'?s$/.exec(word);
-  if (short) return 1900 + Number(short[1]) * 10;
-  const long = /^((?:19|20)\d)0'?s$/.exec(word);
-  return long ? Number(long[1]) * 10 : decadeWords[word];
-}
+/** A release year written as a word (1800 to 2099). */
+const isYearWord = (word: string) => /^(?:18|19|20)\d\d$/.test(word);
 /** When words pointing at films say they were shown or said: "you suggested last time", "the one I liked before". */
 const SAID_WHEN = String.raw`(?:last time|before|earlier|the other day|yesterday|last night|last week|previously)`;
 /**
@@ -445,7 +439,7 @@ export function filmDescriptions(message: string, knownTags: ReadonlySet<string>
         used = index + 1;
         continue;
       }
-      if (praiseWords.has(word) || genreParts.has(word) || word === 'most' || ageWords[word] !== undefined || decadeOf(word) !== undefined || /^(?:18|19|20)\d\d$/.test(word)) continue;
+      if (praiseWords.has(word) || genreParts.has(word) || word === 'most' || ageWords[word] !== undefined || decadeOfWord(word) !== undefined || isYearWord(word)) continue;
       break;
     }
     if (end < 0) continue;
@@ -456,8 +450,8 @@ export function filmDescriptions(message: string, knownTags: ReadonlySet<string>
       const age = ageWords[word];
       // "The most recent one" is the newest.
       if (age !== undefined) description.age = phrase[index - 1] === 'most' ? (age === 'older' ? 'oldest' : 'newest') : age;
-      description.decade ??= decadeOf(word);
-      if (/^(?:18|19|20)\d\d$/.test(word)) description.year = Number(word);
+      description.decade ??= decadeOfWord(word);
+      if (isYearWord(word)) description.year = Number(word);
     }
     const last = phrase[phrase.length - 1] ?? '';
     description.plural = head !== undefined ? head.endsWith('s') : last.endsWith('s') && stem(last) !== last && !/(?:ss|'s)$/.test(last);
@@ -471,9 +465,9 @@ export function filmDescriptions(message: string, knownTags: ReadonlySet<string>
         const verb = (by[1] ?? '').toLowerCase();
         description.about = { words, kind: verb === 'about' || (verb === 'with' && !/^\p{Lu}/u.test(words)) ? 'subject' : 'person' };
         description.end = end + by[0].trimEnd().length;
-      } else if (when !== undefined && (decadeOf(when) !== undefined || /^(?:18|19|20)\d\d$/.test(when))) {
+      } else if (when !== undefined && (decadeOfWord(when) !== undefined || isYearWord(when))) {
         if (/^\d{4}$/.test(when)) description.year = Number(when);
-        else description.decade = decadeOf(when);
+        else description.decade = decadeOfWord(when);
         description.end = end + (from?.[0].length ?? 0);
       }
     }

@@ -261,6 +261,17 @@ export function namesOneOf(films: Iterable<Item>): (subject: string) => boolean 
   return (subject) => titles.has(normalizeTitleText(subject)) || namesSeveral(subject, titles);
 }
 
+/**
+ * The profile's preferences that are of genres or subjects, not of films the user named: a preference whose subject is a
+ * film (or a list of films) in their history ("I loved Star Wars", "I loved Alien and Aliens") is a rating there, and its
+ * title's words say no taste ("war", "alien").
+ */
+export function genrePreferences(profile: Profile, history: readonly HistoryEntry[]): Profile['preferences'] {
+  if (profile.preferences.length === 0) return profile.preferences;
+  const namesFilm = namesOneOf(history.map((entry) => entry.item));
+  return profile.preferences.filter((preference) => !namesFilm(preference.subject));
+}
+
 /** The most parts of a list one title may span: "Sense and Sensibility" is two, "Sex, Lies, and Videotape" three. */
 const TITLE_PARTS = 4;
 
@@ -365,9 +376,7 @@ function computeTaste(profile: Profile, history: readonly HistoryEntry[], knownT
     const relative = sum.total / (sum.count + 5);
     tags.set(tag, shareWeight * share + ratingWeight * relative);
   }
-  const namesFilm = namesOneOf(history.map((entry) => entry.item));
-  for (const preference of profile.preferences) {
-    if (namesFilm(preference.subject)) continue;
+  for (const preference of genrePreferences(profile, history)) {
     const sign = preference.polarity === 'like' ? 1 : preference.polarity === 'dislike' ? -1 : 0;
     for (const word of mentionedTagStems(preference.subject, knownTags)) {
       tags.set(word, (tags.get(word) ?? 0) + sign * statedWeight * preference.strength);
