@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Item } from '@personalab/core';
 import { findDataset, howToGet, loadMovieLens100k } from '@personalab/datasets';
-import { HeuristicProfileExtractor } from '@personalab/profile';
-import { HnswIndex } from '@personalab/retrieval';
 import { EaseRecommender, pageEaseOptions } from '@personalab/user-embedding';
-import { openRecommenderService, type RecommenderService } from './service.js';
+import type { RecommenderService } from './service.js';
+import { openCatalogueService } from './test/harness.js';
 
 const directory = findDataset('movielens-100k');
 if (!directory) console.warn(`MovieLens 100K not found: the recommender's real-catalogue conversation tests are skipped; ${howToGet('movielens-100k')}`);
@@ -32,12 +31,7 @@ describe.skipIf(!directory)('Chat-Rec on the MovieLens catalogue (real data)', (
   beforeAll(async () => {
     const data = await loadMovieLens100k(directory as string);
     stats = ratingStats(data.ratings);
-    service = await openRecommenderService({
-      stateDir: ':memory:',
-      createIndex: (dimension) => new HnswIndex({ dimension, initialCapacity: 2048 }),
-      profileExtractor: new HeuristicProfileExtractor(),
-      initialData: { users: data.users, items: data.items, interactions: data.ratings },
-    });
+    service = await openCatalogueService(data);
   }, 120_000);
   afterAll(() => service?.close());
 
@@ -318,14 +312,7 @@ describe.skipIf(!directory)('Chat-Rec with a model on the MovieLens catalogue (r
     const recommender = new EaseRecommender(pageEaseOptions);
     const interactions = data.ratings.filter((rating) => known.has(rating.itemId));
     await recommender.fit({ interactions, items: data.items.filter((item) => known.has(item.id)), users: data.users }, { seed: 42, quiet: true });
-    service = await openRecommenderService({
-      stateDir: ':memory:',
-      createIndex: (dimension) => new HnswIndex({ dimension, initialCapacity: 2048 }),
-      recommender,
-      modelItemIds: known,
-      profileExtractor: new HeuristicProfileExtractor(),
-      initialData: { users: data.users, items: data.items, interactions: data.ratings },
-    });
+    service = await openCatalogueService(data, { recommender, modelItemIds: known });
   }, 120_000);
   afterAll(() => service?.close());
 

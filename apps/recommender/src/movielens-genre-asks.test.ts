@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findDataset, howToGet, loadMovieLens100k } from '@personalab/datasets';
-import { HeuristicProfileExtractor } from '@personalab/profile';
-import { HnswIndex } from '@personalab/retrieval';
-import { openRecommenderService, type RecommenderService } from './service.js';
+import type { RecommenderService } from './service.js';
+import { openCatalogueService } from './test/harness.js';
 
 const directory = findDataset('movielens-100k');
 if (!directory) console.warn(`MovieLens 100K not found: the recommender's real-catalogue genre request tests are skipped; ${howToGet('movielens-100k')}`);
@@ -18,12 +17,7 @@ describe.skipIf(!directory)('genre requests of new users on the MovieLens catalo
   let users = 0;
   beforeAll(async () => {
     const data = await loadMovieLens100k(directory as string);
-    service = await openRecommenderService({
-      stateDir: ':memory:',
-      createIndex: (dimension) => new HnswIndex({ dimension, initialCapacity: 2048 }),
-      profileExtractor: new HeuristicProfileExtractor(),
-      initialData: { users: data.users, items: data.items, interactions: data.ratings },
-    });
+    service = await openCatalogueService(data);
   }, 120_000);
   afterAll(() => service?.close());
 

@@ -23,6 +23,23 @@ export function tinyEmbedder(items: readonly Item[] = tinyWorld().items): Hashin
 }
 
 /**
+ * The recommender over a real catalogue (MovieLens 100K as `loadMovieLens100k` reads it) in memory: HNSW item index, the
+ * heuristic profile extractor, popularity and text candidates, and the model when given (`recommender`, `modelItemIds`).
+ */
+export function openCatalogueService(
+  data: { users: User[]; items: Item[]; ratings: Interaction[] },
+  options: Pick<RecommenderServiceOptions, 'recommender' | 'modelItemIds'> = {},
+): Promise<RecommenderService> {
+  return openRecommenderService({
+    stateDir: ':memory:',
+    createIndex: (dimension) => new HnswIndex({ dimension, initialCapacity: 2048 }),
+    ...options,
+    profileExtractor: new HeuristicProfileExtractor(),
+    initialData: { users: data.users, items: data.items, interactions: data.ratings },
+  });
+}
+
+/**
  * The recommender over the tiny catalogue, with the real pieces: EASE candidates, HNSW item
  * index over hashing embeddings, the heuristic profile extractor; an LLM only when given.
  */
