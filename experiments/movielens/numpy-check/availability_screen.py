@@ -1,12 +1,17 @@
 """Session 21 screen (numpy, not in CI): can an item's entry time into the data (its first rating by anyone in the fit rows) vs the user's
-activity window rule items out? Inner split of seed 42 (prototype_common.inner_validation)."""
+activity window rule items out? Inner split of seed 42 (prototype_common.inner_validation).
+
+Usage (from the repository root): python3 experiments/movielens/numpy-check/availability_screen.py [INNER_SEED]
+(default 1042; prints its output)
+"""
 import sys, os
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np
-from prototype_common import inner_validation, served_closed_form, evaluate_top10, page_matrices, ease, z
+from prototype_common import inner_validation, served_closed_form, evaluate_top10, page_matrices, ease, usage_on_help, z
 from ease_check import stratified_split
 
 DATA = os.environ.get("MOVIELENS_DIR", os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../../shared/datasets/movielens-100k"))
+usage_on_help(__doc__)
 inner_seed = int(sys.argv[1]) if len(sys.argv) > 1 else 1042
 rows = np.loadtxt(os.path.join(DATA, "u.data"), dtype=np.int64)
 users, items, stamps = rows[:, 0], rows[:, 1], rows[:, 3]

@@ -44,8 +44,6 @@ import sys
 import time
 
 import numpy as np
-import torch
-import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from prototype_common import DISCOUNTS, ease, evaluate_top10, inner_validation, served_closed_form, z  # noqa: E402
@@ -62,8 +60,15 @@ parser.add_argument("--max-settings", type=int, default=0, help="only the first 
 parser.add_argument("--budget-scale", type=float, default=1.0, help="scales every family's wall-time budget")
 parser.add_argument("--deadline", type=float, default=360,
                     help="seconds after start past which no further setting starts (the summary is still written)")
-parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+parser.add_argument("--device", default=None, help="torch device (default: cuda when available, else cpu)")
 args = parser.parse_args()
+
+# torch is imported after the options, so --help works where it is not installed
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+if args.device is None:
+    args.device = "cuda" if torch.cuda.is_available() else "cpu"
 
 DEVICE = torch.device(args.device)
 WEIGHTS = [0.1, 0.25, 0.5, 1.0]

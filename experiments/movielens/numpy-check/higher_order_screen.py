@@ -14,6 +14,7 @@ Scored inside the served closed form: z(X B + Z C) + 0.25 z(ideal low-pass k 128
 with page-EASE (lam 300); m 0 is page-EASE itself.
 
 Usage (from the repository root): OPENBLAS_NUM_THREADS=2 python3 experiments/movielens/numpy-check/higher_order_screen.py
+(no options; prints its output, about 2 minutes)
 """
 import os
 import sys
@@ -22,7 +23,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from prototype_common import evaluate_top10, ideal_low_pass, inner_validation, served_closed_form, z  # noqa: E402
+from prototype_common import evaluate_top10, ideal_low_pass, inner_validation, served_closed_form, usage_on_help, z  # noqa: E402
 
 DATA = os.environ.get("MOVIELENS_DIR", os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../../shared/datasets/movielens-100k"))
 
@@ -62,6 +63,7 @@ def higher_order(R, pi, pj, lam_b, lam_c):
 
 
 def main():
+    usage_on_help(__doc__)
     for inner in [1042, 2042]:
         X, XP, rel, _ = inner_validation(DATA, inner)
         R = np.vstack([X, XP])

@@ -1,9 +1,14 @@
 """Session 21 screen (numpy, not in CI): iALS (implicit ALS, Hu et al.; Rendle et al. 2022's tuning) alone and blended with the served closed form,
-on the P1 inner split of seed 42 (inner seeds 1042, 2042)."""
+on the P1 inner split of seed 42 (inner seeds 1042, 2042).
+
+Usage (from the repository root): python3 experiments/movielens/numpy-check/ials_screen.py (no options; prints its output)
+"""
 import sys, os
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np
-from prototype_common import inner_validation, served_closed_form, evaluate_top10, z
+from prototype_common import inner_validation, served_closed_form, evaluate_top10, usage_on_help, z
+
+usage_on_help(__doc__)
 
 DATA = os.environ.get("MOVIELENS_DIR", os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../../shared/datasets/movielens-100k"))
 

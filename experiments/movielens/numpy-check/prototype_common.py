@@ -1,8 +1,17 @@
 """Pieces shared by the numpy prototypes (not part of CI): the user-item and rating-page matrices, EASE, per-user
 z-scores, top-10 scoring."""
 import os
+import sys
 
 import numpy as np
+
+
+def usage_on_help(doc):
+    """For the screens without argparse: with -h or --help, print the script's docstring (its usage) and exit 0
+    before any data is read, as every script of the repository does."""
+    if any(arg in ("-h", "--help") for arg in sys.argv[1:]):
+        print(doc.strip())
+        sys.exit(0)
 
 
 def page_matrices(users, items, stamps, fit_rows, user_index, item_index):
