@@ -73,10 +73,13 @@ export function isTimingColumn(header: string): boolean {
 
 /**
  * Text with its timings and speeds replaced by a placeholder: "3.5 ms/user", "in 23.4 s", "1,234 examples/s",
- * "11 min", "(load 0.9 to 1.8)", ISO dates. What is left is what the code decides.
+ * "11 min", "(load 0.9 to 1.8)", ISO dates, and JSON members named for a time or speed (`"secondsToBest":52.7`,
+ * `"examplesPerSecond":3195.5`, `"elapsedMs":12`, as a run's chosen settings are written into a table cell).
+ * What is left is what the code decides.
  */
 export function withoutTimings(text: string): string {
   return text
+    .replace(/"(\w*(?:[Ss]econd|Ms\b|[Mm]illis|[Tt]ime|[Ee]lapsed|[Dd]uration|[Ww]all)\w*)"\s*:\s*-?\d+(\.\d+)?([eE][-+]?\d+)?/g, '"$1":<time>')
     .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z?/g, '<date>')
     .replace(/\bload (average )?[\d.]+( to [\d.]+)?/gi, 'load <n>')
     .replace(/[\d][\d,]*(\.\d+)?\s*(ms|µs|us|s|sec|secs|seconds?|min|mins|minutes?|h|hours?)\b(\s*(\/|per)\s*[\w-]+)?/gi, '<time>')

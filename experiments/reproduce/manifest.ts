@@ -34,6 +34,11 @@ export interface ManifestEntry {
   needs?: readonly DatasetName[];
   /** False when the committed files predate the run header (`Command:` / `Date:` lines): a rerun adds it. */
   recordsCommand?: false;
+  /**
+   * Committed files the command reads from its own results folder (another entry's): a check copies them into the
+   * fresh folder first, so the rerun sees what the committed run saw.
+   */
+  inputs?: readonly string[];
 }
 
 const stems = (folder: string, names: readonly string[]) => names.map((name) => `${folder}/${name}`);
@@ -44,6 +49,9 @@ const rankingFiles = (folder: string) =>
     ...['p2-top5.md', 'p2-top5.json', 'p2-top5-ndcg.svg', 'p2-top5-precision.svg'],
   ]);
 
+/** The numpy EASE runs a P1 results folder holds beside its tables (the P1 tables' EASE check reads them). */
+const numpyEaseFiles = (folder: string) => stems(folder, ['ease-check-numpy.json', 'ease-check-numpy-20-seeds.json']);
+
 export const manifest: readonly ManifestEntry[] = [
   {
     name: 'movielens-p1',
@@ -53,6 +61,7 @@ export const manifest: readonly ManifestEntry[] = [
     needs: ['movielens-100k'],
     folder: 'experiments/movielens/results',
     files: rankingFiles('experiments/movielens/results'),
+    inputs: numpyEaseFiles('experiments/movielens/results'),
     minutes: 11,
   },
   {
@@ -63,6 +72,7 @@ export const manifest: readonly ManifestEntry[] = [
     needs: ['movielens-100k'],
     folder: 'experiments/movielens/results/sorted-split',
     files: rankingFiles('experiments/movielens/results/sorted-split'),
+    inputs: numpyEaseFiles('experiments/movielens/results/sorted-split'),
     minutes: 11,
   },
   {
@@ -90,10 +100,7 @@ export const manifest: readonly ManifestEntry[] = [
     kind: 'record',
     what: 'the numpy EASE runs ease-check reads (written by the Python scripts in experiments/movielens/numpy-check/)',
     folder: 'experiments/movielens/results',
-    files: [
-      ...stems('experiments/movielens/results', ['ease-check-numpy.json', 'ease-check-numpy-20-seeds.json']),
-      ...stems('experiments/movielens/results/sorted-split', ['ease-check-numpy.json', 'ease-check-numpy-20-seeds.json']),
-    ],
+    files: [...numpyEaseFiles('experiments/movielens/results'), ...numpyEaseFiles('experiments/movielens/results/sorted-split')],
     note: 'inputs, not outputs: made with numpy (experiments/movielens/numpy-check/README.md), which this machine has but CI does not need',
   },
   {

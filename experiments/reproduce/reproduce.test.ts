@@ -68,6 +68,15 @@ describe('compareResults', () => {
     expect(withoutTimings('19,900 messages/s, 0.85× in 23 s')).toBe('<rate>, 0.85× in <time>');
     expect(withoutTimings('NDCG@10 0.4966 ± 0.0046 over 3 seeds')).toBe('NDCG@10 0.4966 ± 0.0046 over 3 seeds');
   });
+
+  it('leaves out the timings inside a JSON cell (the settings a run chose), not its other members', () => {
+    // as P1's "Per run" table writes them: two runs of the same code differ only in these members
+    const selected = (ndcg: string, speed: string, seconds: string) =>
+      `| lightgcn | {"bestEpoch":7,"validationNdcg":${ndcg},"examplesPerSecond":${speed},"secondsToBest":${seconds},"refitEpochs":7,"refitSeconds":5.0e1} |`;
+    const table = (row: string) => `| model | selected |\n| --- | --- |\n${row}\n`;
+    expect(compareResults(table(selected('0.1853', '3195.5', '52.68')), table(selected('0.1853', '3344.62', '51.29')))).toEqual([]);
+    expect(compareResults(table(selected('0.1853', '3195.5', '52.68')), table(selected('0.1854', '3195.5', '52.68')))).toHaveLength(1);
+  });
 });
 
 describe('manifest', () => {
@@ -176,6 +185,25 @@ writeFileSync(out + '/state-dir.txt', process.env.PERSONALAB_STATE_DIR ?? '');`,
     folders.push(partial.folder);
     expect(checkPassed(partial)).toBe(false);
     expect(describeCheck(partial)).toContain('results/other.md: the run did not write it');
+  });
+
+  it('copies the committed files the command reads from its results folder into the fresh one', async () => {
+    const { cwd, entry } = world('0.4966');
+    // the script's metric is the committed reference file's, as P1's EASE check reads the numpy runs beside its tables
+    writeFileSync(join(cwd, 'results/reference.json'), JSON.stringify({ ndcg: '0.4966' }));
+    writeFileSync(
+      join(cwd, 'reads.mjs'),
+      `import { readFileSync, writeFileSync } from 'node:fs';
+const out = process.argv[process.argv.indexOf('--out') + 1];
+const { ndcg } = JSON.parse(readFileSync(out + '/reference.json', 'utf8'));
+writeFileSync(out + '/toy.md', '# Toy\\n\\n| model | NDCG@10 | seconds |\\n| --- | ---: | ---: |\\n| ours | ' + ndcg + ' | 1 |\\n');`,
+    );
+    const reading = { ...entry, argv: ['reads.mjs'] };
+    const without = await checkEntry(reading, { cwd, runner: [process.execPath], stdio: 'ignore' });
+    folders.push(without.folder);
+    expect(without.exitCode).not.toBe(0); // no reference.json in the fresh folder
+    const result = await checkEntry({ ...reading, inputs: ['results/reference.json'] }, { cwd, runner: [process.execPath], stdio: 'ignore' });
+    expect(describeCheck(result)).toMatch(/identical to the committed results/);
   });
 
   it('refuses to check a benchmark', async () => {

@@ -1,7 +1,7 @@
 import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { PersonalabError } from '@personalab/core';
 import { compareResults, describeDifference, type Difference } from './compare.js';
 import { argvWithOut, entryCommand, manifest, type ManifestEntry } from './manifest.js';
@@ -107,9 +107,19 @@ export function notCheckable(entry: ManifestEntry): string {
   return entry.kind === 'bench' ? "is a benchmark: its numbers are this machine's speed, which no rerun reproduces; `run` it and compare by eye" : `is a record of an earlier run: no current command makes it`;
 }
 
+/** Copies the committed files an entry's command reads from its results folder (`inputs`) into `folder`, in place. */
+function copyInputs(entry: ManifestEntry, folder: string, root = process.cwd()): void {
+  for (const input of entry.inputs ?? []) {
+    const target = join(folder, relative(entry.folder, input));
+    mkdirSync(dirname(target), { recursive: true });
+    copyFileSync(join(root, input), target);
+  }
+}
+
 /**
  * Runs an experiment into a temporary folder, with a fresh state directory (nothing resumed from an earlier run),
- * and compares its Markdown with the committed files, timings aside. The committed files are not touched.
+ * and compares its Markdown with the committed files, timings aside. The committed files are not touched; the
+ * ones its command reads from its results folder (`inputs`) are copied into the temporary folder first.
  */
 export async function checkEntry(entry: ManifestEntry, options: RunOptions & { keep?: boolean } = {}): Promise<CheckResult> {
   if (entry.kind !== 'experiment') throw new PersonalabError('invalid_argument', `"${entry.name}" ${notCheckable(entry)}`);
@@ -117,6 +127,7 @@ export async function checkEntry(entry: ManifestEntry, options: RunOptions & { k
   const stateDir = mkdtempSync(join(tmpdir(), `personalab-check-state-${entry.name}-`));
   const started = performance.now();
   try {
+    copyInputs(entry, folder, options.cwd);
     const { code: exitCode, output } = await runArgv(argvWithOut(entry, folder), { ...options, env: { ...(options.env ?? process.env), PERSONALAB_STATE_DIR: stateDir } });
     const files = exitCode === 0 ? compareEntryFiles(entry, folder, options.cwd) : [];
     const result = { entry, exitCode, output, folder, files, seconds: (performance.now() - started) / 1000 };
