@@ -33,6 +33,14 @@ const messages: [string, string][] = [
   ['spaces between a request and a running time', padded('recommend a comedy{}under 90 minutes', ' ')],
   // `\s*(?:so far|before|earlier)?\s*[?.!]*\s*$`: every split of the run (25 s for 4,000 spaces).
   ['spaces after "what did I say"', padded('what did i say{}x', ' ')],
+  // The seventh QA pass's readers of choices and questions about a film, as first written: a name of up to 60 characters
+  // that could start or end in the run, then `\s*,?\s+or`, then `\s*[?.!]*\s*$` (75 s for 2,000 spaces before a title).
+  ['spaces before a choice between films', padded('{}Laugh Riot or Blood Night?', ' ')],
+  ['spaces inside a choice between films', padded('which is better, Laugh Riot{}or Blood Night?', ' ')],
+  ['spaces after a choice between films', padded('Laugh Riot or Blood Night{}x', ' ')],
+  ['spaces inside a question about a film', padded('is{}Zombie Street scary?', ' ')],
+  ['spaces after a question about the list', padded('which of these is the best{}x', ' ')],
+  ['spaces inside a request for two people', padded('my wife loves romance{}and I like comedies, something for both of us', ' ')],
 ];
 
 /** The fastest of `runs` calls of `turn`, in milliseconds (the least disturbed by other work on a busy machine). */

@@ -7,7 +7,7 @@ import { openRecommenderService, type RecommenderService } from '../service.js';
 import { tinyEmbedder } from '../test/harness.js';
 import { tinyWorld } from '../test/tiny-catalogue.js';
 import { CandidateGenerator } from './candidate-generator.js';
-import { nameReferences, negatedFilms, requestedCount, titleStarts } from './chat-rec.js';
+import { eachGenreInTurn, nameReferences, negatedFilms, requestedCount, titleStarts } from './chat-rec.js';
 import { queryContent } from './query-text.js';
 
 /**
@@ -862,5 +862,64 @@ describe('ChatRec.chat: three misreadings found by a review of the sixth QA pass
     } finally {
       service.close();
     }
+  });
+});
+
+describe('ChatRec.chat: seventh QA pass (two tastes at once, questions about a film, choices)', () => {
+  it('answers a question about a film and a choice between films without a list, keeping the session\'s list', async () => {
+    const service = await tinyService();
+    try {
+      const { say } = visits(service, 'kinds-1');
+      const list = await say('a horror film please');
+      expect(list.items.length).toBeGreaterThan(1);
+      // Before: each of these was read as a request and answered with a list.
+      const scary = await say('is Zombie Street scary?');
+      expect(scary.recommendations).toEqual([]);
+      expect(scary.reply).toMatch(/^Zombie Street \(1996\) is listed as Horror, so expect it to be scary/);
+      const old = await say('how old is Trench Lines?');
+      expect(old.reply).toMatch(/^Trench Lines \(1995\) was made in 1995, \d+ years ago\./);
+      const choice = await say('should I watch the first or the second one?');
+      expect(choice.recommendations).toEqual([]);
+      expect(choice.reply).toMatch(/I would pick/);
+      expect(choice.reply).toContain(list.items[0]?.title.replace(/^The (.*)$/, '$1') ?? '');
+      // "The second one" is still the list's second film after the questions.
+      const why = await say('why the second one?');
+      expect(why.reply).toContain(list.items[1]?.title ?? 'missing');
+      // "It" after a question about a film is that film.
+      await say('tell me about Dark Alley');
+      expect((await say('is it funny?')).reply).toMatch(/^Nothing in its genres suggests Dark Alley \(1996\) is funny/);
+    } finally {
+      service.close();
+    }
+  });
+
+  it("lists films of both people's genres, and the nearest genre for one that a person watching cannot stand", async () => {
+    const service = await tinyService();
+    try {
+      const both = await visits(service, 'kinds-2').say('my wife loves romance and I like comedies, something for both of us');
+      expect(both.reply).toContain('Something for you both (romance and comedy)');
+      expect(both.items.filter((item) => item.tags.includes('Romance') && item.tags.includes('Comedy')).length).toBeGreaterThanOrEqual(2);
+      const compromise = await visits(service, 'kinds-3').say("I love horror but my partner hates it, what's a compromise?");
+      // The tiny world's horror films have Action once and Thriller once: the tie goes by name.
+      expect(service.catalog.companionGenre('horror')).toBe('action');
+      expect(compromise.reply).toContain('Something for you both (action, no horror)');
+      expect(compromise.items.length).toBeGreaterThan(0);
+      for (const item of compromise.items) expect(item.tags, item.title).not.toContain('Horror');
+      expect(compromise.items[0]?.tags).toContain('Action');
+    } finally {
+      service.close();
+    }
+  });
+});
+
+describe('eachGenreInTurn (seventh QA pass)', () => {
+  const film = (id: string, ...tags: string[]) => ({ item: { id, title: id, tags } });
+  it('keeps the films with every genre first, then takes each genre in turn from its own ranking', () => {
+    const ranked = [film('both', 'Musical', 'Western'), film('w1', 'Western'), film('w2', 'Western'), film('w3', 'Western')];
+    const musicals = [film('m1', 'Musical'), film('both', 'Musical', 'Western'), film('m2', 'Musical')];
+    const westerns = [film('w1', 'Western'), film('w2', 'Western')];
+    expect(eachGenreInTurn(ranked, [musicals, westerns], ['musical', 'western'], 5).map((entry) => entry.item.id)).toEqual(['both', 'm1', 'w1', 'm2', 'w2']);
+    // When one genre has no film left, the other fills the list.
+    expect(eachGenreInTurn(ranked, [[], westerns], ['musical', 'western'], 3).map((entry) => entry.item.id)).toEqual(['both', 'w1', 'w2']);
   });
 });

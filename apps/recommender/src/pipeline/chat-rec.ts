@@ -12,9 +12,9 @@ import {
   type Profile,
   type ProfileExtractor,
 } from '@personalab/core';
-import { spokenTitle } from '@personalab/datasets';
 import type { BatchEntry, ChatRating, RecommenderStore, StoredImplicitEvent, StoredMessage, StoredSession } from '../store/store.js';
 import type { CandidateGenerator } from './candidate-generator.js';
+import { answerFilmQuestion, compareFilms, howLiked, KNOWN, writtenTitle, type FilmFacts } from './film-answers.js';
 import {
   constraintFilter,
   describeConstraints,
@@ -23,6 +23,7 @@ import {
   noConstraints,
   readConstraints,
   withOfflineFloor,
+  WANTED_WEIGHT,
   type ConstraintUpdate,
   type SessionConstraints,
   type SessionMood,
@@ -43,6 +44,7 @@ import {
 } from './intent.js';
 import { classifyStepFailure, type LlmCircuitBreaker } from './llm-circuit-breaker.js';
 import type { ConstraintReader } from './llm-constraints.js';
+import { describeReception } from './offline-explainer.js';
 import { askedGenreCount, leansAsAsked } from './offline-reranker.js';
 import { queryContent } from './query-text.js';
 import type { ItemCatalog } from './item-catalog.js';
@@ -51,6 +53,12 @@ import type { TitleOpinion, TitleOpinionReader } from './title-opinions.js';
 import type { AskedFor, Candidate, Explainer, HistoryEntry, ItemReception, RankedItem, Refinement, Reranker } from './types.js';
 import { unsupportedNote, withoutUnsupportedAsks, type UnsupportedAsk } from './unsupported-asks.js';
 import { wordList } from './word-list.js';
+
+/** How many turns back "is it scary?" after "how old is it?" after "tell me about Alien" looks for the film "it" is. */
+const DISCUSSED_DEPTH = 3;
+
+/** How many films like a film an answer about it names. */
+const SIMILAR_FILMS = 3;
 
 /** What `ChatRec.recommend` takes. */
 type RecommendRequest = Parameters<ChatRec['recommend']>[0];
@@ -414,6 +422,11 @@ export class ChatRec {
     examples?: readonly string[] | undefined;
     /** What the turn changes of its `examples` ("but funnier": lean to comedy, avoid horror): see `GenerateInput.exampleChange`. */
     exampleChange?: { lean: readonly string[]; avoid: readonly string[] } | undefined;
+    /**
+     * The genres asked for are two people's tastes ("she likes musicals, I like westerns"): when too few films have them
+     * all, the rest of the list takes films of each in turn, not of whichever the ranking favours.
+     */
+    balanceAskedGenres?: boolean | undefined;
     signal?: AbortSignal;
   }): Promise<RecommendResult> {
     const k = options.k ?? 5;
@@ -562,6 +575,18 @@ export class ChatRec {
     if (askedGenres.length > 0 || (options.refinement?.examples?.lean ?? []).length > 0) {
       ranked.sort((a, b) => askedGenreCount(b.item, options.refinement) - askedGenreCount(a.item, options.refinement) || Number(leansAsAsked(b.item, options.refinement)) - Number(leansAsAsked(a.item, options.refinement)));
     }
+    // Two people's genres ("she likes musicals, I like westerns"): once the films with all of them run out, the rest of the
+    // list takes each genre's best in turn (five westerns had answered, the model favouring them).
+    if (options.balanceAskedGenres === true && askedGenres.length > 1 && ranked.filter((entry) => askedGenreCount(entry.item, options.refinement) === askedGenres.length).length < k) {
+      const pools = await Promise.all(
+        askedGenres.map(async (genre) => {
+          const ofGenre = (item: Item) => tagStems(item).includes(genre) && (accept === undefined || accept(item));
+          const pool = await this.options.candidates.generate({ ...generateInput, accept: ofGenre });
+          return this.options.reranker.rerank({ ...input, candidates: pool });
+        }),
+      );
+      ranked = eachGenreInTurn(ranked, pools, askedGenres, k);
+    }
     return { ranked, reranker, degradedReason, candidates, profile, history };
   }
 
@@ -684,11 +709,19 @@ export class ChatRec {
     }
     message = pointing?.message ?? message;
     const pointed = [...(answered === undefined ? [] : [answered.film]), ...(pointing?.films ?? [])];
+    // "I didn't like the first one", "more like the second one", "I've seen the third one": the films the last list showed
+    // there; "I loved it", "more like that" after "why the fourth one?": the film that turn was about.
+    // In a new session, "it" and "that" are what the last session ended on ("something like Scream", then next time "more like that").
+    const talk = listed.length > 0 || before === undefined ? { messages: earlier, list: listed } : { messages: before.messages, list: before.lastRecommended };
+    // "It" after words pointing at a film is that film: "the one I liked last time, anything like it?", "I watched that sci-fi
+    // film you suggested and loved it"; "is it scary?" after "tell me about Alien" asks about Alien.
+    const discussed = pointed.length > 0 ? pointed : talk.messages.length === 0 ? undefined : this.discussedAmong(talk.messages.slice(-(3 + 2 * DISCUSSED_DEPTH)), talk.list, knownTags);
     const turn = classifyTurn(message, {
       lastRecommended,
       knownTags,
       allItems: () => this.options.catalog.values(),
       looseTitles: (text) => this.options.catalog.titleOpinions().titles(text, { aboutFilms: true }),
+      discussed,
     });
     const useConstraints = this.options.sessionConstraints ?? true;
     const previous = session?.constraints ?? noConstraints();
@@ -697,7 +730,8 @@ export class ChatRec {
     // request: "a comedy on Netflix" is a request for a comedy (it had asked for nothing: the phrase broke its shape).
     const readable = withoutUnsupportedAsks(message, turn.unsupported ?? []);
     const read = useConstraints && turn.intent !== 'explain' ? await this.readConstraints(message, knownTags, previous, options.signal, readable) : undefined;
-    const update = read?.update;
+    // "I love horror but my partner hates it, what's a compromise?": no horror, and the genre horror films most often have.
+    const update = read?.update === undefined ? undefined : withCompromise(read.update, (tag) => this.options.catalog.companionGenre(tag));
     // The list a change refines: right after "Which one do you mean?", a message that answers nothing is read against the
     // session's own list, not the films the question numbered ("actually, a western please" after a question that opened a
     // session had been answered "Understood (…). How about these instead", as a change to a list never shown).
@@ -707,13 +741,6 @@ export class ChatRec {
     // "Anything older?", "no, I meant the 80s", "forget the comedies": a change to what the last list answered refines it
     // (the reply had read "Here is what I would suggest", as to a new request).
     if (turn.intent === 'recommend' && refinable.length > 0 && update !== undefined && revisesRequest(update, previous, message)) turn.intent = 'refine';
-    // "I didn't like the first one", "more like the second one", "I've seen the third one": the films the last list showed
-    // there; "I loved it", "more like that" after "why the fourth one?": the film that turn was about.
-    // In a new session, "it" and "that" are what the last session ended on ("something like Scream", then next time "more like that").
-    const talk = listed.length > 0 || before === undefined ? { messages: earlier, list: listed } : { messages: before.messages, list: before.lastRecommended };
-    // "It" after words pointing at a film is that film: "the one I liked last time, anything like it?", "I watched that sci-fi
-    // film you suggested and loved it".
-    const discussed = pointed.length > 0 ? pointed : talk.messages.length === 0 ? undefined : this.discussedAmong(talk.messages.slice(-3), talk.list, knownTags);
     const named = nameReferences(message, lastRecommended, discussed);
     // Read once: the opinions that become ratings, and (below) the films a request asks for more like.
     const opinions = turn.intent === 'explain' ? [] : this.options.catalog.titleOpinions().read(named);
@@ -755,7 +782,14 @@ export class ChatRec {
     let reply: string;
     let result: RecommendResult = { recommendations: [], reranker: this.rerankerName, degraded: false, candidateCount: 0 };
     let shown = session?.lastRecommended ?? [];
-    if (turn.intent === 'explain') {
+    if (turn.intent === 'explain' && turn.question === 'compare' && turn.unknownTitle === undefined && (turn.compared ?? []).length > 1) {
+      // "Alien or Aliens?", "which of these is the best?": a pick, with how each is liked (a list had answered, as a request).
+      reply = compareFilms(this.filmFacts(options.userId, turn.compared ?? [], pending), turn.comparedBy, { personal: this.hasRatings(options.userId, pending) });
+    } else if (turn.intent === 'explain' && turn.asked !== undefined && turn.target !== undefined) {
+      // "Is Alien scary?", "how old is Casablanca?", "who is in Star Wars?": answered from what the catalogue knows, and
+      // plainly not where it knows nothing (a list of horror films had answered "is Alien scary?").
+      reply = await this.answerAbout(options.userId, turn.target, turn.asked, pending);
+    } else if (turn.intent === 'explain') {
       // "Why the comedy?", "tell me about the older one": a film of the list described rather than named; several that fit are asked about.
       const described = turn.target === undefined && turn.unknownTitle === undefined ? this.describedFilm(message, lastRecommended, knownTags, listed.length === 0) : undefined;
       if (described !== undefined && 'film' in described) turn.target = described.film;
@@ -768,16 +802,22 @@ export class ChatRec {
         const explained = await this.explain({ userId: options.userId, item: turn.target, refinement: asked, offered, pending, ...(options.signal ? { signal: options.signal } : {}) });
         // "Why Fargo?" of a film never offered here: say so, rather than explain as if it had been chosen.
         const notOffered = turn.question === 'why' && !offered ? 'I have not suggested it in this conversation, but here is how it compares. ' : '';
-        reply = `${turn.question === 'about' ? 'About' : 'Why'} ${turn.target.title}? ${notOffered}${explained.explanation}`;
+        // "Tell me more about the third one": how it is liked and films like it too, and what it cannot tell (it had said only
+        // which of its genres the request asked for).
+        const more = turn.question === 'about' ? await this.moreAbout(options.userId, target, explained.explanation, pending) : '';
+        reply = `${turn.question === 'about' ? 'About' : 'Why'} ${turn.target.title}? ${notOffered}${explained.explanation}${more}`;
         result = { ...result, degraded: explained.degraded, ...(explained.degradedReason ? { degradedReason: explained.degradedReason } : {}) };
       } else if (turn.unknownTitle !== undefined) {
         // "Tell me about The Matrix": say the catalogue lacks it, rather than answer with a list as if asked for films.
         const latest = this.options.catalog.latestYear();
         const where = `in my catalogue${latest === undefined ? '' : ` (its films go up to ${latest})`}`;
+        const others = (turn.compared ?? []).map(writtenTitle);
         reply =
           turn.question === 'why'
             ? `I have not suggested ${turn.unknownTitle}: I cannot find it ${where}.`
-            : `I cannot find ${turn.unknownTitle} ${where}, so I cannot tell you about it. Tell me what you like about it and I will look for something close.`;
+            : turn.question === 'compare'
+              ? `I cannot find ${turn.unknownTitle} ${where}, so I cannot compare ${others.length === 0 ? 'them' : `it with ${wordList(others)}`}.`
+              : `I cannot find ${turn.unknownTitle} ${where}, so I cannot tell you about it. Tell me what you like about it and I will look for something close.`;
       } else if (described !== undefined && 'ask' in described) {
         // The films the question numbers are the ones its answer ("the second one") picks from (`openQuestion`).
         reply = described.ask.reply;
@@ -831,6 +871,7 @@ export class ChatRec {
         exclude,
         accept: constraintFilter(constraints, knownTags),
         keepOutDisliked: true,
+        balanceAskedGenres: update?.together === true,
         pending,
         ...(steered.mood === undefined ? {} : { mood: steered.mood }),
         ...(examples.length === 0 ? {} : { examples: examples.map((item) => item.id), ...(change === undefined ? {} : { exampleChange: change }) }),
@@ -879,7 +920,9 @@ export class ChatRec {
             ? `Here are more${asked}:`
             : turn.intent === 'refine'
               ? `${understood}How about these instead${asked}:`
-              : `Here is what I would suggest${asked}:`
+              : update?.together === true
+                ? `Something for you both${asked}:`
+                : `Here is what I would suggest${asked}:`
           : turn.mood === undefined
             ? `${understood}Still with ${mood.heard} in mind, ${turn.intent === 'refine' ? 'how about these instead' : 'here is what I would suggest'}${asked}:`
             : `${understood}${mood.lead}${asked}:`);
@@ -896,7 +939,7 @@ export class ChatRec {
           ? ''
           : `I cannot find ${turn.unknownExample} in my catalogue${latest === undefined ? '' : ` (its films go up to ${latest})`}, so these go by the rest of what you asked. `;
       const length = `${missing}${cannot === undefined ? '' : `${cannot} `}`;
-      const short = [shortOfAskedGenres(result.recommendations, refinement, this.namesOfGenres()), leanNote, countNote(counted, result.recommendations.length)].filter(Boolean).join(' ');
+      const short = [shortOfAskedGenres(result.recommendations, refinement, this.namesOfGenres(), update?.together === true), leanNote, countNote(counted, result.recommendations.length)].filter(Boolean).join(' ');
       reply =
         startedOver +
         (result.recommendations.length > 0
@@ -1338,18 +1381,22 @@ export class ChatRec {
   /**
    * The film the session's last turn was about: the one it asked about ("why the fourth one?", "tell me about Fargo"), or
    * the one film it gave an opinion of ("I loved Toy Story"). `messages`: the session's last ones, of which the last two are
-   * that turn (the user's message and its reply) and one before them may be the list it saw.
+   * that turn (the user's message and its reply) and one before them may be the list it saw. A question that asked about
+   * "it" ("is it scary?" after "tell me about Alien") was about the film of the turn before, looked for `depth` turns back.
    */
-  private discussedAmong(messages: readonly StoredMessage[], lastRecommended: readonly Item[], knownTags: ReadonlySet<string>): Item[] {
+  private discussedAmong(messages: readonly StoredMessage[], lastRecommended: readonly Item[], knownTags: ReadonlySet<string>, depth = DISCUSSED_DEPTH): Item[] {
     const [previous, reply] = messages.slice(-2);
     if (previous?.role !== 'user' || reply?.role !== 'assistant') return [];
+    const pointsBack = depth > 0 && messages.length >= 4 && /\b(?:it|that|this)\b/i.test(previous.content);
     const turn = classifyTurn(previous.content, {
       lastRecommended,
       knownTags,
       allItems: () => this.options.catalog.values(),
       looseTitles: (text) => this.options.catalog.titleOpinions().titles(text, { aboutFilms: true }),
+      ...(pointsBack ? { discussed: this.discussedAmong(messages.slice(0, -2), lastRecommended, knownTags, depth - 1) } : {}),
     });
-    if (turn.intent === 'explain') return turn.target === undefined ? [] : [turn.target];
+    // "Alien or Aliens?" then "something like both": the films compared.
+    if (turn.intent === 'explain') return turn.compared ?? (turn.target === undefined ? [] : [turn.target]);
     // "I loved Toy Story" then "more like it": the film the last message gave an opinion of; "I loved Pulp Fiction and
     // Reservoir Dogs" then "something like them": both (films named by their place in the list before it included).
     const before = messages.length >= 3 ? messages[messages.length - 3] : undefined;
@@ -1530,6 +1577,51 @@ export class ChatRec {
     return `${sentences.join(' ')} Ask for a recommendation whenever you like, or tell me more.`;
   }
 
+  /** What the recommender knows of each film for a user: how it is received here, their own rating of it (this turn's too), the rating expected of them. */
+  private filmFacts(userId: string, items: readonly Item[], pending: TurnState): FilmFacts[] {
+    const rated = new Map(this.options.store.ratingsOf(userId).map((rating) => [rating.itemId, rating.value]));
+    for (const rating of pending.ratings ?? []) rated.set(rating.itemId, rating.value);
+    return items.map((item) => ({ item, reception: this.receptionOf(item.id), rated: rated.get(item.id), expected: this.predictRating(userId, item.id).rating }));
+  }
+
+  /** Whether the user has rated films (here or in this turn): what the recommender expects of them is then theirs, and worth saying. */
+  private hasRatings(userId: string, pending: TurnState): boolean {
+    return (pending.ratings ?? []).length > 0 || this.options.store.ratingsOf(userId).length > 0;
+  }
+
+  /** The answer to a question about one film ("is Alien scary?", "what is Fargo about?"), with films like it where the question asks what the catalogue cannot tell. */
+  private async answerAbout(userId: string, item: Item, asked: NonNullable<ClassifiedTurn['asked']>, pending: TurnState): Promise<string> {
+    const [facts] = this.filmFacts(userId, [item], pending);
+    const cannotTell = asked.aspect === 'plot' || asked.aspect === 'people' || asked.aspect === 'length';
+    const similar = cannotTell ? await this.filmsLike(userId, item, pending) : undefined;
+    const names = this.namesOfGenres();
+    return answerFilmQuestion(asked, facts ?? { item }, { personal: this.hasRatings(userId, pending), year: new Date(this.clock.now()).getUTCFullYear(), similar, genreName: (key) => names.get(key) });
+  }
+
+  /**
+   * What "tell me about X" adds to the film's explanation: how it is received here (unless the explanation said it), what
+   * the user rated or would rate it, films like it, and that its story and cast are not known here.
+   */
+  private async moreAbout(userId: string, item: Item, explanation: string, pending: TurnState): Promise<string> {
+    const [facts] = this.filmFacts(userId, [item], pending);
+    const reception = describeReception(facts?.reception);
+    // The explanation may have given its ratings here already (the offline one does when it has nothing else to say).
+    const said = reception !== undefined && explanation.includes(reception);
+    const liked = howLiked(facts ?? { item }, { personal: this.hasRatings(userId, pending) }, said ? 'personal' : 'all');
+    const similar = await this.filmsLike(userId, item, pending);
+    // A film with a description has said what it is about (the offline explainer gives it).
+    const unknown = item.description ? undefined : `${KNOWN}, not their stories or cast.`;
+    const parts = [liked === '' ? undefined : liked, similar.length > 0 ? `Films like it here: ${wordList(similar.map(writtenTitle))}.` : undefined, unknown];
+    return parts.filter((part) => part !== undefined).map((part) => ` ${part}`).join('');
+  }
+
+  /** A few films like `item` for the user (the ranking of a request by example, offline), for an answer about it. */
+  private async filmsLike(userId: string, item: Item, pending: TurnState): Promise<Item[]> {
+    const request = withExamples({ userId, k: SIMILAR_FILMS, examples: [item.id], exclude: [item.id], pending }, this.genresOfItem);
+    const { ranked } = await this.rank(request, SIMILAR_FILMS, true);
+    return ranked.map((entry) => entry.item);
+  }
+
   /** How an item has been received here: its current ratings (count, mean) and its likes and rank among the most liked. */
   private receptionOf(itemId: string): ItemReception {
     const stats = this.options.store.ratingStats(itemId);
@@ -1638,9 +1730,6 @@ const pluralPointer =
 
 /** "More like the first", "I loved the second!": a place in the last list without "one" after it (read as "the first one"). */
 const barePlace = /\bthe\s+(first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th)\b(?=\s*(?:$|[,.!?;)]|(?:and|but|please|too|was|is|again|either)\b))/gi;
-
-/** A film's title as people write it, with its year, which tells apart films of the same name ("Sabrina (1954)", not Sabrina (1995)). */
-const writtenTitle = (item: Item) => (item.year === undefined ? spokenTitle(item.title) : `${spokenTitle(item.title)} (${item.year})`);
 
 /**
  * The message with each reference to a place in the last list replaced by that film's title as people write it ("I
@@ -1864,22 +1953,56 @@ const QUOTE_LIMIT = 60;
 const quote = (phrase: string) => (phrase.length <= QUOTE_LIMIT ? ` ("${phrase}")` : '');
 
 /**
+ * The list for two people's genres: the films of `ranked` with every genre in `genres` first, then, in turn, the best film
+ * not yet listed of the genre the list has least of so far, from that genre's own ranking (`pools`, one per genre).
+ */
+export function eachGenreInTurn<T extends { item: Item }>(ranked: readonly T[], pools: readonly (readonly T[])[], genres: readonly string[], k: number): T[] {
+  const picked = ranked.filter((entry) => genres.every((genre) => tagStems(entry.item).includes(genre))).slice(0, k);
+  const listed = new Set(picked.map((entry) => entry.item.id));
+  const count = (genre: string) => picked.filter((entry) => tagStems(entry.item).includes(genre)).length;
+  while (picked.length < k) {
+    // The genre with fewest films so far that still has one to give.
+    const next = genres
+      .map((_genre, index) => index)
+      .filter((index) => (pools[index] ?? []).some((entry) => !listed.has(entry.item.id)))
+      .sort((a, b) => count(genres[a] ?? '') - count(genres[b] ?? '') || a - b)[0];
+    const entry = next === undefined ? ranked.find((candidate) => !listed.has(candidate.item.id)) : (pools[next] ?? []).find((candidate) => !listed.has(candidate.item.id));
+    if (entry === undefined) break;
+    picked.push(entry);
+    listed.add(entry.item.id);
+  }
+  return picked;
+}
+
+/**
  * What the reply owes when fewer of the listed items have the genres asked for than it lists ("Only the
  * first 2 are sci-fi"): the header names the request, and the list is filled with the nearest films
  * left. With one genre asked for, fewer listed means fewer fit (candidates are drawn from items with it
  * first); with several, films with only some of them may be all that made the list. Undefined when every
  * item has every asked genre, or none was asked for.
  */
-function shortOfAskedGenres(listed: readonly RankedItem[], refinement: Refinement | undefined, names: ReadonlyMap<string, string>): string | undefined {
+function shortOfAskedGenres(listed: readonly RankedItem[], refinement: Refinement | undefined, names: ReadonlyMap<string, string>, together = false): string | undefined {
   const asked = Object.keys(refinement?.asked?.genres ?? {});
   if (asked.length === 0 || listed.length === 0) return undefined;
   const fitting = listed.filter((entry) => askedGenreCount(entry.item, refinement) === asked.length).length;
   if (fitting === listed.length) return undefined;
   const genres = asked.map((key) => (names.get(key) ?? key).toLowerCase()).join(' and ');
-  const none = asked.length === 1 ? `I have no ${genres} left that fits, so these are the nearest.` : 'these are the nearest I have.';
-  if (fitting === 0) return `None of these is ${genres}: ${none}`;
+  // Two people's genres no film has together ("she likes musicals, I like westerns"): some of each (`eachGenreInTurn`).
+  const none = asked.length === 1 ? `I have no ${genres} left that fits, so these are the nearest.` : together ? 'I have no film with both, so here are some of each.' : 'these are the nearest I have.';
+  if (fitting === 0) return `None of these is ${together && asked.length > 1 ? 'both ' : ''}${genres}: ${none}`;
   const first = `Only the first ${fitting === 1 ? 'one is' : `${fitting} are`} ${genres}`;
   return asked.length === 1 ? `${first}: I have no more that fit, so the others are the nearest.` : `${first}; the others have some of it.`;
+}
+
+/**
+ * A request for two people where a genre one asks for the other cannot stand (`ConstraintUpdate.contested`): it stays
+ * ruled out, and the genre the catalogue most often pairs with it is asked for instead (horror → thriller), unless that
+ * one is ruled out too. The update as it was otherwise.
+ */
+function withCompromise(update: ConstraintUpdate, companionOf: (tag: string) => string | undefined): ConstraintUpdate {
+  const companions = (update.contested ?? []).flatMap((tag) => companionOf(tag) ?? []).filter((tag) => update.avoided[tag] === undefined);
+  if (companions.length === 0) return update;
+  return { ...update, wanted: { ...update.wanted, ...Object.fromEntries(companions.map((tag) => [tag, WANTED_WEIGHT])) } };
 }
 
 /**

@@ -574,3 +574,25 @@ describe('readConstraints: a request framed as a wish or a question (review of t
     }
   });
 });
+
+describe('session constraints: watching with someone (seventh QA pass)', () => {
+  it("asks for both people's genres when the message asks for something for both (each one's taste had been dropped but the user's own, or all)", () => {
+    expect(read('my wife loves romance and I like action, something for both of us')).toMatchObject({ wanted: { romance: 0.3, action: 0.3 }, together: true });
+    expect(read("something we'll both enjoy: I'm into sci-fi, she's into thrillers")).toMatchObject({ wanted: { sci: 0.3, thriller: 0.3 }, together: true });
+    expect(read('my girlfriend likes musicals and I like westerns, what can we watch together?').wanted).toEqual({ musical: 0.3, western: 0.3 });
+    expect(read('movie night with my dad: he likes westerns, I like comedies').wanted).toEqual({ western: 0.3, comed: 0.3 });
+  });
+
+  it('rules out what someone watching cannot stand, and says it was contested', () => {
+    expect(read("I love horror but my partner hates it, what's a compromise?")).toMatchObject({ wanted: {}, avoided: { horror: -1 }, contested: ['horror'], together: true });
+    expect(read("we want to watch something together, I like comedies but she can't stand romance")).toMatchObject({ wanted: { comed: 0.3 }, avoided: { romance: -1 } });
+  });
+
+  it('leaves tastes told without watching together as they were', () => {
+    // Standing tastes, no request: the profile's to keep.
+    expect(read('my wife loves romance and I like action').wanted).toEqual({});
+    expect(read('I love horror but my partner hates it').avoided).toEqual({});
+    expect(read('my husband wants a western but I find them boring, suggest something')).toMatchObject({ wanted: {}, avoided: { western: -1 } });
+    expect(read('I put together a list of horror movies I like').together).toBeUndefined();
+  });
+});

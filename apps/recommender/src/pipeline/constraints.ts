@@ -67,6 +67,14 @@ export interface ConstraintUpdate {
   yearsRelative?: 'older' | 'newer' | undefined;
   audience?: 'children' | null;
   /**
+   * The message asks for films for the user and someone watching with them ("my wife loves romance and I like action,
+   * something for both of us"): each one's tastes it states are asked for together, and a genre one of them cannot stand
+   * is ruled out ("I love horror but my partner hates it").
+   */
+  together?: boolean | undefined;
+  /** Of a request `together`: genres one of them asks for and the other cannot stand ("I love horror but my partner hates it"), ruled out. */
+  contested?: string[] | undefined;
+  /**
    * Genres the message takes back without ruling them out ("forget the comedies", "drop the romance", "never mind the
    * animation"): whatever the session said of them (asked for or ruled out) is dropped, and they are neither asked for
    * nor ruled out by this message.
@@ -450,6 +458,19 @@ const answeringNo = /^\s*(?:no+|nope|nah)\s*(?:$|[.!?]|(?:i|we|i'm|i'd|we'd|just
 /** Words that point back at a genre named before ("I find them boring", "I can't stand those"). */
 const pronoun = /\b(?:them|those|it|that|these|they|they're|'em)\b/;
 
+/**
+ * Watching with someone, said outright: "for both of us", "we'll both enjoy", "something we can watch together", "a
+ * compromise", "movie night with my dad", "me and my brother", "my wife and I".
+ */
+const watchingTogether =
+  /\b(?:for (?:both of us|the two of us|us both|us two|the both of us)|(?:we|we'll|we will|we can|we could|we'd|we would|we both)\s+(?:both\s+)?(?:enjoy|like|love|watch|agree on)\b|both of us\b|\b(?:watch|see|enjoy)\w*\s+(?:[\w']+\s+){0,3}?together\b|compromise\b|middle ground\b|keeps? (?:us )?both happy\b|(?:movie|film) night with\b|watch(?:ing)? (?:it |a (?:movie|film) |something )?with (?:my|our)\b|me and my\b|my (?:wife|husband|partner|girlfriend|boyfriend|fianc[ée]e?|dad|father|mum|mom|mother|son|daughter|kids?|brother|sister|friend|roommate|flatmate)\s+and\s+i\b)/;
+/** Someone else's taste: "my wife loves romance", "she's into thrillers", "he likes westerns", "my son only watches animation". */
+const otherTaste =
+  /\b(?:he|she|they|my\s+[a-z]+)(?:'s|'re|\s+is|\s+are)?\s+(?:(?:really|only|just|mostly|always|also|totally)\s+)*(?:loves?|likes?|enjoys?|prefers?|adores?|wants?|watch(?:es)?|into|a (?:big |huge )?fan of)\b/;
+/** Someone else's dislike: "my partner hates it", "she can't stand horror", "he doesn't like westerns". */
+const otherDislike =
+  /\b(?:he|she|they|my\s+[a-z]+)(?:'s|'re|\s+is|\s+are)?\s+(?:(?:really|just|absolutely|totally)\s+)*(?:hates?|dislikes?|detests?|loathes?|can'?t stand|cannot stand|(?:doesn'?t|does not|don'?t|won'?t|will not)\s+(?:like|watch|do|enjoy)|(?:not|isn'?t|aren'?t)\s+into|scared of|afraid of)\b/;
+
 /** A film watched or a time gone by: "we watched a funny movie yesterday", "I saw a western once". */
 const pastViewing = /\b(?:watched|saw|went|yesterday|last (?:night|week|weekend|month|year|time)|ago|once|used to)\b/;
 
@@ -573,9 +594,13 @@ export function readConstraints(message: string, vocabulary: GenreVocabulary): C
   // message that asks for a film ("I can't stand horror, suggest a movie") rules the genre out too.
   const asksForFilm = filmRequest.test(text);
   const asksForOther = asksForFilm || /\b(?:something|anything)\s+(?:else|different)\b/.test(text);
+  // Watching with someone: the tastes each one states are what the message asks for, together.
+  const together = watchingTogether.test(text) && (standingTaste.test(text) || otherTaste.test(text));
   const short = text.split(/\s+/).filter(Boolean).length <= 3;
   const kept: string[] = [];
   const named: string[] = [];
+  // Genres someone watching cannot stand ("my partner hates it"), and which of them another asked for.
+  const contested = new Set<string>();
   // The genres named by the clause just before, which a bare "no way" or "I find them boring" is about.
   let previous: { stem: string; avoided: boolean }[] = [];
   // A question to the other person ("do you like horror movies? No.") is not turned down by the answer.
@@ -584,7 +609,7 @@ export function readConstraints(message: string, vocabulary: GenreVocabulary): C
   // from just after a sentence's end, where the split goes on): tried from every space of a long run, it was quadratic.
   for (const sentence of text.split(/(?<=[.;!?])|,?(?:(?<!\s)|(?<=[.;!?]\s))\s+(?<!\b(?:anything|everything|all|nothing)\s+)but\s+/)) {
     const dislikes = asksForFilm && standingDislike.test(sentence);
-    const read = !standingTaste.test(sentence) || request.test(sentence) || dislikes;
+    const read = !standingTaste.test(sentence) || request.test(sentence) || dislikes || together;
     // Years are read from the clauses that state no taste: "I love sci-fi, anything from the 90s?" asks for the 90s.
     if (read) kept.push(sentence);
     else kept.push(...sentence.split(',').filter((clause) => !standingTaste.test(clause)));
@@ -593,26 +618,32 @@ export function readConstraints(message: string, vocabulary: GenreVocabulary): C
       const dropping = new Set(droppedBy(clause, vocabulary)?.genres ?? []);
       const genres = genresOf(clause, vocabulary).filter((genre) => !(genre.stem === 'war' && /\bstar wars\b/.test(text)) && !dropping.has(genre.stem));
       // "A western? No way.", "I love horror but not tonight", "my husband wants a western but I find them boring".
-      if (previous.length > 0 && !previousAsksYou && (genres.length === 0 ? rejection.test(clause) || (standingDislike.test(clause) && pronoun.test(clause)) : answeringNo.test(clause))) {
+      // "I love horror but my partner hates it, what's a compromise?": ruled out, as someone watching cannot stand it.
+      const theyDislike = together && otherDislike.test(clause);
+      if (previous.length > 0 && !previousAsksYou && (genres.length === 0 ? rejection.test(clause) || ((standingDislike.test(clause) || theyDislike) && pronoun.test(clause)) : answeringNo.test(clause))) {
         for (const genre of previous) {
           if (genre.avoided) continue;
           // Ruled out when this message asked for it or asks for something else; else the session's only if it asks for it.
-          if (wanted[genre.stem] !== undefined || asksForOther) {
+          if (wanted[genre.stem] !== undefined || asksForOther || theyDislike) {
             delete wanted[genre.stem];
             avoided[genre.stem] = -1;
+            if (theyDislike) contested.add(genre.stem);
           } else disliked[genre.stem] = -1;
         }
       }
       previous = genres;
       previousAsksYou = /\byou\b/.test(clause);
-      const asks = requestCue.test(clause) || requestPhrase(clause, vocabulary) || (asksForFilm && mildWish.test(clause));
+      const asks = requestCue.test(clause) || requestPhrase(clause, vocabulary) || (asksForFilm && mildWish.test(clause)) || (together && (standingTaste.test(clause) || otherTaste.test(clause)));
       // A message of three words or fewer asks ("comedies please", "never horror"), unless it only states a dislike ("westerns are boring").
       const statesDislike = standingDislike.test(clause);
       // "Horror movies scare my wife", "comedies make me laugh": what a genre does to people, told, not asked for.
       const tellsEffect = genreEffect(clause, vocabulary);
       // "We watched a funny movie yesterday": a film told of, in a message that asks for nothing.
       const toldOf = pastViewing.test(clause) && !asksForOther && !askingWords.test(text);
-      for (const genre of genres) {
+      for (const raw of genres) {
+        // "She can't stand horror": someone watching rules it out.
+        const genre = theyDislike ? { ...raw, avoided: true, strong: true } : raw;
+        if (theyDislike) contested.add(genre.stem);
         if (!genre.avoided) named.push(genre.stem);
         if ((tellsEffect || toldOf) && !genre.avoided) continue;
         // A dislike said in passing ("hmm, actually I can't stand horror") stays for the session to weigh.
@@ -630,6 +661,9 @@ export function readConstraints(message: string, vocabulary: GenreVocabulary): C
     delete disliked[tag];
   }
   const update: ConstraintUpdate = { reset, wanted, avoided, adds: /\b(?:also|too|as well|and some|plus|more of)\b/.test(text) };
+  if (together) update.together = true;
+  const fought = [...contested].filter((tag) => avoided[tag] !== undefined && named.includes(tag));
+  if (fought.length > 0) update.contested = fought;
   if (Object.keys(disliked).length > 0) update.disliked = disliked;
   // "Never mind the kids" takes back the children's films asked for with them ("a family movie with my kids").
   const droppedChildren = drops.some((drop) => drop.audience) ? childrenStems.filter((tag) => vocabulary.stems.has(tag)) : [];
@@ -672,6 +706,8 @@ export function withOfflineFloor(offline: ConstraintUpdate, llm: ConstraintUpdat
   const wanted: Record<string, number> = { ...offline.wanted };
   for (const [tag, weight] of Object.entries(llm.wanted)) if (avoided[tag] === undefined && offline.disliked?.[tag] === undefined) wanted[tag] ??= weight;
   const update: ConstraintUpdate = { reset: offline.reset || llm.reset, wanted, avoided, adds: offline.adds || llm.adds };
+  if (offline.together === true || llm.together === true) update.together = true;
+  if (offline.contested !== undefined) update.contested = offline.contested;
   const dropped = (offline.dropped ?? []).filter((tag) => wanted[tag] === undefined && avoided[tag] === undefined);
   if (dropped.length > 0) update.dropped = dropped;
   const disliked = { ...(llm.disliked ?? {}), ...(offline.disliked ?? {}) };

@@ -493,3 +493,49 @@ describe('classifyTurn: fourth multi-turn QA pass (comparative requests)', () =>
     expect(moodCore(['gentle'])).toEqual([]);
   });
 });
+
+describe('classifyTurn: seventh QA pass (questions about films, choices between them)', () => {
+  const extra: Item[] = [
+    { id: 'a1', title: 'Alien (1979)', tags: ['Horror', 'Sci-Fi'], year: 1979 },
+    { id: 'a2', title: 'Aliens (1986)', tags: ['Action', 'Sci-Fi'], year: 1986 },
+    { id: 'p1', title: 'Paper, The (1994)', tags: ['Comedy', 'Drama'], year: 1994 },
+  ];
+  const items = [...tinyItems, ...extra];
+  const catalogue = { lastRecommended: shown, knownTags: collectTagStems(items), allItems: () => items };
+
+  it('reads a question about a named film as one about it, with what it asks (it had been a request: "is Alien scary?" listed horror films)', () => {
+    expect(classifyTurn('is Zombie Street scary?', catalogue)).toMatchObject({ intent: 'explain', question: 'about', target: { title: 'Zombie Street' }, asked: { aspect: 'feel', word: 'scary' } });
+    expect(classifyTurn('is alien any good', catalogue)).toMatchObject({ intent: 'explain', target: { id: 'a1' }, asked: { aspect: 'quality' } });
+    expect(classifyTurn('how old is Quiet River?', catalogue)).toMatchObject({ intent: 'explain', target: { title: 'Quiet River' }, asked: { aspect: 'year' } });
+    expect(classifyTurn('what is the third one about?', catalogue)).toMatchObject({ intent: 'explain', target: { id: shown[2]?.id }, asked: { aspect: 'plot' } });
+    expect(classifyTurn('is Dark Alley a comedy?', catalogue)).toMatchObject({ intent: 'explain', target: { title: 'Dark Alley' }, asked: { aspect: 'genre', genres: ['comed'] } });
+    // Words that name no genre are no yes-or-no question about one.
+    expect(classifyTurn('is Dark Alley a masterpiece?', catalogue).asked).toBeUndefined();
+  });
+
+  it('reads "it" as the film the conversation is on, and a title the catalogue lacks as missing', () => {
+    const zombie = tinyItems.find((item) => item.title === 'Zombie Street') as Item;
+    expect(classifyTurn('is it scary?', { ...catalogue, discussed: [zombie] })).toMatchObject({ intent: 'explain', target: { id: zombie.id }, asked: { aspect: 'feel' } });
+    expect(classifyTurn('is it scary?', catalogue).intent).not.toBe('explain');
+    const matrix = classifyTurn('who is in The Matrix?', catalogue);
+    expect(matrix).toMatchObject({ intent: 'explain', question: 'about', unknownTitle: 'The Matrix' });
+    expect(matrix.target).toBeUndefined();
+  });
+
+  it('reads a one-word title after an article as a common noun unless capitalised', () => {
+    expect(classifyTurn("oh, what's the paper about?", catalogue).asked).toBeUndefined();
+    expect(classifyTurn("what's The Paper about?", catalogue)).toMatchObject({ intent: 'explain', target: { id: 'p1' }, asked: { aspect: 'plot' } });
+  });
+
+  it('reads a choice between named films, places in the list, or the whole list', () => {
+    expect(classifyTurn('which is better, Alien or Aliens?', catalogue)).toMatchObject({ intent: 'explain', question: 'compare', compared: [{ id: 'a1' }, { id: 'a2' }] });
+    expect(classifyTurn('should I watch the first or the second one?', catalogue).compared?.map((item) => item.id)).toEqual([shown[0]?.id, shown[1]?.id]);
+    expect(classifyTurn('which of these is the best?', catalogue).compared?.map((item) => item.id)).toEqual(shown.map((item) => item.id));
+    expect(classifyTurn('which is scarier, Alien or Aliens?', catalogue).comparedBy).toBe('scary');
+    expect(classifyTurn('Alien or The Matrix?', catalogue)).toMatchObject({ intent: 'explain', question: 'compare', compared: [{ id: 'a1' }], unknownTitle: 'The Matrix' });
+    // Two genres are a request, not a choice between films.
+    const genres = classifyTurn('comedy or drama?', catalogue);
+    expect(genres.intent).not.toBe('explain');
+    expect(genres.compared).toBeUndefined();
+  });
+});

@@ -1,5 +1,7 @@
 import type { Item } from '@personalab/core';
+import { spokenTitle } from '@personalab/datasets';
 import { decadeOfWord, genresOf } from './constraints.js';
+import { readComparison, readFilmQuestion, type FilmAspect } from './film-questions.js';
 import { correctGenreTypos, stem, tagStems } from './taste.js';
 import type { Refinement } from './types.js';
 import { EXAMPLE_OPENER } from './title-opinions.js';
@@ -14,8 +16,20 @@ export interface ClassifiedTurn {
   target?: Item | undefined;
   /** For `refine` (and `recommend` with constraints): what to change. */
   refinement?: Refinement | undefined;
-  /** For `explain`: asked why it was suggested ("why Heat?") or about the item itself ("tell me more about Fargo"). */
-  question?: 'why' | 'about' | undefined;
+  /**
+   * For `explain`: asked why it was suggested ("why Heat?"), about the item itself ("tell me more about Fargo", "is Alien
+   * scary?"), or which of several films to watch ("Alien or Aliens?", "which of these is the best?").
+   */
+  question?: 'why' | 'about' | 'compare' | undefined;
+  /**
+   * For a question `about` a film that asks one thing of it (`film-questions.ts`): its story, cast, age, genre, feel ("scary"),
+   * whether children can watch it, whether it is any good, its length; `genres` are the genre keys a yes-or-no question names
+   * ("is Fargo a comedy?").
+   */
+  asked?: { aspect: FilmAspect; word?: string | undefined; genres?: string[] | undefined } | undefined;
+  /** For `compare`: the films to choose between, and what they are compared by ("scary" for "scarier"), when not how good. */
+  compared?: Item[] | undefined;
+  comparedBy?: string | undefined;
   /**
    * Set when the offline reader cannot act on the message: `empty` when it has no words at all
    * ("   ", "👍", "?!"; classified as chit-chat), `language` when it is not in English ("recommande-moi
@@ -74,6 +88,8 @@ export interface TurnContext {
    * when no title is named exactly (the catalogue's `TitleOpinionReader.titles` with `aboutFilms`).
    */
   looseTitles?: ((message: string) => readonly Item[]) | undefined;
+  /** The films the conversation is on (the one the last turn asked about): what "it" names in "is it scary?". */
+  discussed?: readonly Item[] | undefined;
 }
 
 /**
@@ -592,6 +608,10 @@ export function classifyTurn(message: string, context: TurnContext): ClassifiedT
     const unknownTitle = unknownUnlessAsked(asked ? titleAsWritten(message, asked.index + asked[0].length - (asked[1] ?? '').length, context.knownTags) : undefined);
     if (target !== undefined || unknownTitle !== undefined || asks.length === 0) return { intent: 'explain', target, question: 'why', ...(unknownTitle ? { unknownTitle } : {}), ...notes };
   }
+  // "Is Alien scary?", "how old is Casablanca?", "Heat or Casino for tonight?", "which of these is the best?": questions
+  // about films and choices between them (they had been read as requests: a list of horror films for "is Alien scary?").
+  const aboutFilms = filmQuestionOf(message, context) ?? comparisonOf(message, context);
+  if (aboutFilms !== undefined) return { intent: 'explain', ...aboutFilms, ...notes };
   // "Tell me more about Fargo", "what is the second one about?", "what about the Godfather?": about an item, when one is
   // named after the asking words (a one-word title outside the last list only capitalised: "tell me about the kids
   // movies" is no film "Kids"; "what about something older?" names none).
@@ -655,6 +675,65 @@ export function classifyTurn(message: string, context: TurnContext): ClassifiedT
   const smallTalk = /^\s*(hi|hello|hey|thanks|thank you|thx|cheers|bye|goodbye|see (?:you|ya)|good (morning|evening|night)|how are you|ok(ay)?|cool|great|nice|perfect|awesome)\b/.test(text);
   if ((smallTalk || agrees) && !wantsItems && !refinement && !judgesTitle(message, text, context.allItems)) return { intent: 'chitchat', ...notes, ...moodNotes };
   return { intent: 'recommend', refinement, ...notes, ...moodNotes };
+}
+
+/** A question about one film the message asks, with the film it names (or the title the catalogue lacks); undefined when it asks none. */
+function filmQuestionOf(message: string, context: TurnContext): Pick<ClassifiedTurn, 'question' | 'target' | 'asked' | 'unknownTitle'> | undefined {
+  const question = readFilmQuestion(message);
+  if (question === undefined) return undefined;
+  const genres = question.aspect === 'genre' && question.word !== undefined ? genresOf(question.word, { stems: context.knownTags }).filter((genre) => !genre.avoided).map((genre) => genre.stem) : [];
+  // "Is it a good idea?", "is Fargo a masterpiece?": words naming no genre are no question about one.
+  if (question.aspect === 'genre' && question.word !== undefined && genres.length === 0) return undefined;
+  const named = filmInQuestion(question.film.words, question.film.start, message, context);
+  if (named === undefined) return undefined;
+  const asked = { aspect: question.aspect, ...(question.word === undefined ? {} : { word: question.word }), ...(genres.length === 0 ? {} : { genres }) };
+  return 'item' in named ? { question: 'about', target: named.item, asked } : { question: 'about', unknownTitle: named.unknown, asked };
+}
+
+/** A choice between films the message asks for, with the films it names (or the titles the catalogue lacks); undefined when it asks none. */
+function comparisonOf(message: string, context: TurnContext): Pick<ClassifiedTurn, 'question' | 'compared' | 'comparedBy' | 'unknownTitle'> | undefined {
+  const comparison = readComparison(message, context.lastRecommended.length > 1);
+  if (comparison === undefined) return undefined;
+  const by = comparison.by === undefined ? {} : { comparedBy: comparison.by };
+  if (comparison.films.length === 0) return { question: 'compare', compared: [...context.lastRecommended], ...by };
+  const named = comparison.films.map((film) => filmInQuestion(film.words, film.start, message, context));
+  // "Comedy or drama?": words that name no film are a request, not a choice between films.
+  if (named.some((film) => film === undefined)) return undefined;
+  const found = [...new Set(named.flatMap((film) => (film !== undefined && 'item' in film ? [film.item] : [])))];
+  const unknown = named.flatMap((film) => (film !== undefined && 'unknown' in film ? [film.unknown] : []));
+  if (unknown.length > 0) return { question: 'compare', compared: found, unknownTitle: wordList(unknown), ...by };
+  return found.length < 2 ? undefined : { question: 'compare', compared: found, ...by };
+}
+
+/** Words that point at the film the conversation is on: "it", "that one", "this film". */
+const pointsAtDiscussed = /^(?:it|that|this)(?:\s+(?:one|film|movie))?$/;
+/** A place in the list shown, as a whole phrase: "the third one", "the last", "number 2", "#4". */
+const placeOnly = /^(?:the\s+)?(first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th)(?:\s+(?:one|film|movie|pick|suggestion|option))?$|^(?:number\s*|#)([1-9])$/;
+
+/**
+ * The film the words of a question name: "it" (the film the conversation is on), a place in the list shown ("the third
+ * one"), a catalogue title written whole ("Toy Story", "the godfather", "casino": the question's frame says it is a film,
+ * so a one-word title counts uncapitalised) or loosely ("jurasic park"); else, when written as a title, the title the
+ * catalogue lacks ("The Matrix"). Undefined for words that name no film ("something scary").
+ */
+function filmInQuestion(words: string, start: number, message: string, context: TurnContext): { item: Item } | { unknown: string } | undefined {
+  const phrase = words.toLowerCase().replace(/[’‘]/g, "'").trim();
+  if (pointsAtDiscussed.test(phrase)) return context.discussed?.length === 1 && context.discussed[0] !== undefined ? { item: context.discussed[0] } : undefined;
+  const place = placeOnly.exec(phrase);
+  if (place !== null) {
+    const index = place[2] !== undefined ? Number(place[2]) - 1 : (ordinals[place[1] ?? ''] ?? 0);
+    const item = index < 0 ? context.lastRecommended[context.lastRecommended.length - 1] : context.lastRecommended[index];
+    return item === undefined ? undefined : { item };
+  }
+  // A one-word title after an article reads as a common noun unless capitalised: "what's the paper about?" is no question about The Paper.
+  const commonNoun = (item: Item) => /^(?:the|a|an)\s/.test(phrase) && !/\s/.test(comparableTitle(spokenTitle(item.title))) && !writtenAsTitle(message, item);
+  const whole = findItem(phrase, [], context.allItems);
+  if (whole !== undefined && !commonNoun(whole) && comparableTitle(spokenTitle(whole.title)) === comparableTitle(phrase)) return { item: whole };
+  const loose = context.looseTitles?.(words)[0];
+  if (loose !== undefined && !commonNoun(loose)) return { item: loose };
+  const unknown = titleAsWritten(message, start, context.knownTags);
+  // Only the words of the slot: "The Matrix" of "who is in The Matrix?", not the rest of the sentence.
+  return unknown === undefined ? undefined : { unknown: message.slice(start, start + words.length) };
 }
 
 /** Where a request by example names its film: after "something like", "similar to", "in the vein of", "a mix of", …. */

@@ -174,3 +174,20 @@ describe('ItemCatalog', () => {
     store.close();
   });
 });
+
+describe('ItemCatalog.companionGenre (seventh QA pass)', () => {
+  it('names the genre the catalogue most often gives films of a genre besides it', () => {
+    const catalog = new ItemCatalog([
+      { id: '1', title: 'A', tags: ['Horror', 'Thriller'] },
+      { id: '2', title: 'B', tags: ['Horror', 'Thriller', 'Comedy'] },
+      { id: '3', title: 'C', tags: ['Horror', 'Comedy'] },
+      { id: '4', title: 'D', tags: ['Horror', 'Thriller'] },
+      { id: '5', title: 'E', tags: ['Comedy', 'Romance'] },
+      { id: '6', title: 'F', tags: ['Western'] },
+    ]);
+    expect(catalog.companionGenre('horror')).toBe('thriller');
+    // Ties go by name, so the answer does not hang on the catalogue's order.
+    expect(catalog.companionGenre('romance')).toBe('comed');
+    expect(catalog.companionGenre('western')).toBeUndefined();
+  });
+});
