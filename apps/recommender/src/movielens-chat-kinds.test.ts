@@ -141,6 +141,20 @@ describe.skipIf(!directory)('Chat-Rec on the MovieLens catalogue: two tastes, qu
     expect((await say('why the first one?')).reply).toContain(comedies.items[0]?.title ?? 'missing');
   });
 
+  it('after a list, compares the films a message names before "which should I watch?", and lists for genres or films like others (the list shown had been compared)', async () => {
+    const say = conversation('kinds-choice-4');
+    const crime = await say('a crime film please');
+    const named = await say('Casino or Heat, which should I watch?');
+    expect(named.reply).toMatch(/I would pick (Heat|Casino) \(1995\)/);
+    for (const item of crime.items.filter((listed) => !['Heat (1995)', 'Casino (1995)'].includes(listed.title))) expect(named.reply).not.toContain(item.title);
+    const genres = await say('comedy or drama, which should I watch?');
+    expect(genres.reply).not.toContain('I would pick');
+    expect(genres.items.length).toBe(5);
+    const like = await conversation('kinds-choice-5')('what are some films like Toy Story or Aladdin?');
+    expect(like.items.length).toBe(5);
+    expect(like.items.filter((item) => item.tags.includes('Animation')).length).toBeGreaterThanOrEqual(3);
+  });
+
   it("goes by a returning user's own ratings, or by what it expects of them", async () => {
     const toyStory = film('Toy Story (1995)');
     const aladdin = film('Aladdin (1992)');

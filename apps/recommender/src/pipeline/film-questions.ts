@@ -178,6 +178,9 @@ const choices: RegExp[] = [
   String.raw`${LEAD}is\s+(?<a>${NAME(60)})\s+${COMPARED}\s+than\s+(?<b>${NAME(60)})${END}`,
   String.raw`${LEAD}compare\s+${TWO('(?:and|with|to)')}${END}`,
   String.raw`${LEAD}${TWO('(?:vs\\.?|versus)')}${END}`,
+  // "Heat or Casino, which should I watch?": the films named before the question, not the list shown ("comedy or drama,
+  // which should I watch?" then names no film, and is a request: both had picked from the list shown).
+  String.raw`^\s*${TWO('or')}\s*[,:;?-]\s*which\s+(?:one\s+)?(?:(?:is|'s|would be)\s+(?:the\s+)?${COMPARED}(?:\s+(?:one|film|movie|choice|pick))?|(?:should|would|do|shall|can)\s+(?:i|we|you)\s+(?:watch|see|pick|choose|go (?:for|with)|recommend|prefer|start with)(?:\s+first)?)${END}`,
   // "Heat or Casino for tonight?", "the first or the second one?": the whole message.
   String.raw`^\s*(?:(?:hmm+|so|ok(?:ay)?|well)(?:,\s*|\s+))*${TWO('or')}(?:\s+(?:for tonight|tonight|for me|then))?${MESSAGE_END}`,
 ].map((source) => new RegExp(source, 'd'));

@@ -538,4 +538,16 @@ describe('classifyTurn: seventh QA pass (questions about films, choices between 
     expect(genres.intent).not.toBe('explain');
     expect(genres.compared).toBeUndefined();
   });
+
+  it('reads films named before "which should I watch?" as the choice, and genres or films like others there as a request (the list shown had been compared)', () => {
+    const named = classifyTurn('Alien or Aliens, which should I watch?', catalogue);
+    expect(named).toMatchObject({ intent: 'explain', question: 'compare' });
+    expect(named.compared?.map((item) => item.id)).toEqual(['a1', 'a2']);
+    expect(classifyTurn('Aliens or Alien - which is scarier?', catalogue).compared?.map((item) => item.id)).toEqual(['a2', 'a1']);
+    for (const message of ['comedy or drama, which should I watch?', 'westerns or war films, which is best?', 'any films like Alien or Aliens?']) {
+      const turn = classifyTurn(message, catalogue);
+      expect(turn.intent, message).not.toBe('explain');
+      expect(turn.compared, message).toBeUndefined();
+    }
+  });
 });

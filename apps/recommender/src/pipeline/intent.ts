@@ -696,6 +696,9 @@ function comparisonOf(message: string, context: TurnContext): Pick<ClassifiedTur
   if (comparison === undefined) return undefined;
   const by = comparison.by === undefined ? {} : { comparedBy: comparison.by };
   if (comparison.films.length === 0) return { question: 'compare', compared: [...context.lastRecommended], ...by };
+  // "What are some films like Toy Story or Aladdin?": a request by example (the loose title reader found Toy Story in the
+  // words before "or", and the two had been compared).
+  if (comparison.films.some((film) => exampleInSlot.test(film.words))) return undefined;
   const named = comparison.films.map((film) => filmInQuestion(film.words, film.start, message, context));
   // "Comedy or drama?": words that name no film are a request, not a choice between films.
   if (named.some((film) => film === undefined)) return undefined;
@@ -704,6 +707,9 @@ function comparisonOf(message: string, context: TurnContext): Pick<ClassifiedTur
   if (unknown.length > 0) return { question: 'compare', compared: found, unknownTitle: wordList(unknown), ...by };
   return found.length < 2 ? undefined : { question: 'compare', compared: found, ...by };
 }
+
+/** Words asking for films like another ("films like Toy Story", "similar to Heat"): a request, not a film to choose. */
+const exampleInSlot = new RegExp(String.raw`\b${EXAMPLE_OPENER}\b`);
 
 /** Words that point at the film the conversation is on: "it", "that one", "this film". */
 const pointsAtDiscussed = /^(?:it|that|this)(?:\s+(?:one|film|movie))?$/;
