@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Item } from '@personalab/core';
 import { findDataset, howToGet, loadMovieLens100k } from '@personalab/datasets';
-import { EaseRecommender, pageEaseOptions } from '@personalab/user-embedding';
 import type { RecommenderService } from './service.js';
-import { openCatalogueService } from './test/harness.js';
+import { openCatalogueService, openCatalogueServiceWithModel } from './test/harness.js';
 
 const directory = findDataset('movielens-100k');
 if (!directory) console.warn(`MovieLens 100K not found: the recommender's real-catalogue conversation tests are skipped; ${howToGet('movielens-100k')}`);
@@ -305,14 +304,7 @@ describe.skipIf(!directory)('Chat-Rec with a model on the MovieLens catalogue (r
   let service: RecommenderService;
   beforeAll(async () => {
     const data = await loadMovieLens100k(directory as string);
-    const counts = new Map<string, number>();
-    for (const rating of data.ratings) counts.set(rating.itemId, (counts.get(rating.itemId) ?? 0) + 1);
-    const known = new Set([...counts].sort((a, b) => b[1] - a[1]).slice(0, 400).map(([id]) => id));
-    for (const item of data.items) if (item.tags.includes('Western')) known.add(item.id);
-    const recommender = new EaseRecommender(pageEaseOptions);
-    const interactions = data.ratings.filter((rating) => known.has(rating.itemId));
-    await recommender.fit({ interactions, items: data.items.filter((item) => known.has(item.id)), users: data.users }, { seed: 42, quiet: true });
-    service = await openCatalogueService(data, { recommender, modelItemIds: known });
+    service = await openCatalogueServiceWithModel(data);
   }, 120_000);
   afterAll(() => service?.close());
 
