@@ -595,4 +595,13 @@ describe('session constraints: watching with someone (seventh QA pass)', () => {
     expect(read('my husband wants a western but I find them boring, suggest something')).toMatchObject({ wanted: {}, avoided: { western: -1 } });
     expect(read('I put together a list of horror movies I like').together).toBeUndefined();
   });
+
+  it("rules out what someone else cannot stand in a message that asks for a film, and never asks for it (the pass's review)", () => {
+    // No cue of watching together, but a request: they will be watching (the list had only happened to hold no horror).
+    expect(read('my wife hates horror, anything for tonight?')).toMatchObject({ wanted: {}, avoided: { horror: -1 } });
+    expect(read("my husband can't stand westerns, suggest a movie")).toMatchObject({ wanted: {}, avoided: { western: -1 } });
+    // Told in passing, it is their taste: nothing ruled out, and not a request for the genre (it had listed horror films).
+    expect(read('my mom hates horror movies lol')).toMatchObject({ wanted: {}, avoided: {} });
+    expect(read("my dad doesn't like westerns")).toMatchObject({ wanted: {}, avoided: {} });
+  });
 });

@@ -596,6 +596,9 @@ export function readConstraints(message: string, vocabulary: GenreVocabulary): C
   const asksForOther = asksForFilm || /\b(?:something|anything)\s+(?:else|different)\b/.test(text);
   // Watching with someone: the tastes each one states are what the message asks for, together.
   const together = watchingTogether.test(text) && (standingTaste.test(text) || otherTaste.test(text));
+  // Someone else's dislike rules a genre out when the message watches with them or asks for a film ("my wife hates
+  // horror, anything for tonight?"); told in passing ("my mom hates horror movies lol"), it is their taste, not the user's.
+  const othersCount = together || asksForFilm || askingWords.test(text);
   const short = text.split(/\s+/).filter(Boolean).length <= 3;
   const kept: string[] = [];
   const named: string[] = [];
@@ -618,8 +621,9 @@ export function readConstraints(message: string, vocabulary: GenreVocabulary): C
       const dropping = new Set(droppedBy(clause, vocabulary)?.genres ?? []);
       const genres = genresOf(clause, vocabulary).filter((genre) => !(genre.stem === 'war' && /\bstar wars\b/.test(text)) && !dropping.has(genre.stem));
       // "A western? No way.", "I love horror but not tonight", "my husband wants a western but I find them boring".
-      // "I love horror but my partner hates it, what's a compromise?": ruled out, as someone watching cannot stand it.
-      const theyDislike = together && otherDislike.test(clause);
+      // "I love horror but my partner hates it, what's a compromise?", "my wife hates horror, anything for tonight?": ruled
+      // out, as someone watching cannot stand it.
+      const theyDislike = othersCount && otherDislike.test(clause);
       if (previous.length > 0 && !previousAsksYou && (genres.length === 0 ? rejection.test(clause) || ((standingDislike.test(clause) || theyDislike) && pronoun.test(clause)) : answeringNo.test(clause))) {
         for (const genre of previous) {
           if (genre.avoided) continue;
@@ -640,6 +644,9 @@ export function readConstraints(message: string, vocabulary: GenreVocabulary): C
       const tellsEffect = genreEffect(clause, vocabulary);
       // "We watched a funny movie yesterday": a film told of, in a message that asks for nothing.
       const toldOf = pastViewing.test(clause) && !asksForOther && !askingWords.test(text);
+      // "My mom hates horror movies lol": someone else's dislike, told in passing, asks for nothing (it had been read as
+      // a request for horror).
+      if (!theyDislike && otherDislike.test(clause)) continue;
       for (const raw of genres) {
         // "She can't stand horror": someone watching rules it out.
         const genre = theyDislike ? { ...raw, avoided: true, strong: true } : raw;
