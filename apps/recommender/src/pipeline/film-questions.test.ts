@@ -31,6 +31,9 @@ describe('readFilmQuestion (seventh QA pass: questions about a film, not request
       ['is Heat too violent for my 12 year old?', ['children', 'heat']],
       ['can my kids watch Jaws?', ['children', 'jaws']],
       ['is Babe family-friendly?', ['children', 'babe']],
+      // it had listed films titled Scream (the review of the seventh QA pass)
+      ['how old do you have to be to watch Scream?', ['children', 'scream']],
+      ['how old should my kid be to see Jaws?', ['children', 'jaws']],
       ['is Pulp Fiction any good?', ['quality', 'pulp fiction']],
       ["is Schindler's List worth watching?", ['quality', "schindler's list"]],
       ['would I like Fargo?', ['quality', 'fargo']],

@@ -126,6 +126,8 @@ const questions: [FilmAspect, RegExp][] = (
       String.raw`${LEAD}is\s+${FILM}\s+(?:(?:a|an)\s+)?(?:ok|okay|alright|all right|fine|suitable|appropriate|safe|good|great|right|too scary|too violent|too much)(?:\s+(?:film|movie|one|choice|pick|watch))?\s+(?:to (?:watch|show)\s+)?(?:for|with)\s+${AUDIENCE}${END}`,
     ],
     ['children', String.raw`${LEAD}is\s+${FILM}\s+(?:kid|child|family)[- ]friendly${END}`],
+    // "How old do you have to be to watch Scream?": its age rating, asked before "how old is Scream?" reads it as its age.
+    ['children', String.raw`${LEAD}how old\s+(?:do|does|should|must|would)\s+(?:you|i|one|a (?:kid|child)|my (?:kid|child|son|daughter)|kids|children)\s+(?:(?:have|need)\s+to\s+|to\s+)?be\s+(?:to|for)\s+(?:watch|see)\s+${FILM}${END}`],
     ['children', String.raw`${LEAD}(?:can|could|should)\s+(?:my|a|our|the)\s+(?:kids?|children|\d{1,2}[- ]year[- ]olds?|sons?|daughters?|little ones)\s+(?:watch|see)\s+${FILM}${END}`],
     ['feel', String.raw`${LEAD}is\s+${FILM}\s+(?:(?:too|very|really|that|so|at all|a bit|kind of|kinda|super|actually|a little|pretty)\s+)*(?<word>${FEEL})${END}`],
     ['feel', String.raw`${LEAD}how\s+(?<word>${FEEL})\s+is\s+${FILM}${END}`],
