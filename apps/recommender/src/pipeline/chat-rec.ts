@@ -784,7 +784,8 @@ export class ChatRec {
     let shown = session?.lastRecommended ?? [];
     if (turn.intent === 'explain' && turn.question === 'compare' && turn.unknownTitle === undefined && (turn.compared ?? []).length > 1) {
       // "Alien or Aliens?", "which of these is the best?": a pick, with how each is liked (a list had answered, as a request).
-      reply = compareFilms(this.filmFacts(options.userId, turn.compared ?? [], pending), turn.comparedBy, { personal: this.hasRatings(options.userId, pending) });
+      const { facts, personal } = this.filmFacts(options.userId, turn.compared ?? [], pending);
+      reply = compareFilms(facts, turn.comparedBy, { personal });
     } else if (turn.intent === 'explain' && turn.asked !== undefined && turn.target !== undefined) {
       // "Is Alien scary?", "how old is Casablanca?", "who is in Star Wars?": answered from what the catalogue knows, and
       // plainly not where it knows nothing (a list of horror films had answered "is Alien scary?").
@@ -1577,25 +1578,28 @@ export class ChatRec {
     return `${sentences.join(' ')} Ask for a recommendation whenever you like, or tell me more.`;
   }
 
-  /** What the recommender knows of each film for a user: how it is received here, their own rating of it (this turn's too), the rating expected of them. */
-  private filmFacts(userId: string, items: readonly Item[], pending: TurnState): FilmFacts[] {
+  /**
+   * What the recommender knows of each film for a user (how it is received here, their own rating of it, this turn's too,
+   * the rating expected of them), and whether they have rated films at all: what it expects of them is then theirs, and
+   * worth saying. The user's ratings are read once.
+   */
+  private filmFacts(userId: string, items: readonly Item[], pending: TurnState): { facts: FilmFacts[]; personal: boolean } {
     const rated = new Map(this.options.store.ratingsOf(userId).map((rating) => [rating.itemId, rating.value]));
     for (const rating of pending.ratings ?? []) rated.set(rating.itemId, rating.value);
-    return items.map((item) => ({ item, reception: this.receptionOf(item.id), rated: rated.get(item.id), expected: this.predictRating(userId, item.id).rating }));
-  }
-
-  /** Whether the user has rated films (here or in this turn): what the recommender expects of them is then theirs, and worth saying. */
-  private hasRatings(userId: string, pending: TurnState): boolean {
-    return (pending.ratings ?? []).length > 0 || this.options.store.ratingsOf(userId).length > 0;
+    const facts = items.map((item) => ({ item, reception: this.receptionOf(item.id), rated: rated.get(item.id), expected: this.predictRating(userId, item.id).rating }));
+    return { facts, personal: rated.size > 0 };
   }
 
   /** The answer to a question about one film ("is Alien scary?", "what is Fargo about?"), with films like it where the question asks what the catalogue cannot tell. */
   private async answerAbout(userId: string, item: Item, asked: NonNullable<ClassifiedTurn['asked']>, pending: TurnState): Promise<string> {
-    const [facts] = this.filmFacts(userId, [item], pending);
+    const {
+      facts: [facts],
+      personal,
+    } = this.filmFacts(userId, [item], pending);
     const cannotTell = asked.aspect === 'plot' || asked.aspect === 'people' || asked.aspect === 'length';
     const similar = cannotTell ? await this.filmsLike(userId, item, pending) : undefined;
     const names = this.namesOfGenres();
-    return answerFilmQuestion(asked, facts ?? { item }, { personal: this.hasRatings(userId, pending), year: new Date(this.clock.now()).getUTCFullYear(), similar, genreName: (key) => names.get(key) });
+    return answerFilmQuestion(asked, facts ?? { item }, { personal, year: new Date(this.clock.now()).getUTCFullYear(), similar, genreName: (key) => names.get(key) });
   }
 
   /**
@@ -1603,11 +1607,14 @@ export class ChatRec {
    * the user rated or would rate it, films like it, and that its story and cast are not known here.
    */
   private async moreAbout(userId: string, item: Item, explanation: string, pending: TurnState): Promise<string> {
-    const [facts] = this.filmFacts(userId, [item], pending);
+    const {
+      facts: [facts],
+      personal,
+    } = this.filmFacts(userId, [item], pending);
     const reception = describeReception(facts?.reception);
     // The explanation may have given its ratings here already (the offline one does when it has nothing else to say).
     const said = reception !== undefined && explanation.includes(reception);
-    const liked = howLiked(facts ?? { item }, { personal: this.hasRatings(userId, pending) }, said ? 'personal' : 'all');
+    const liked = howLiked(facts ?? { item }, { personal }, said ? 'personal' : 'all');
     const similar = await this.filmsLike(userId, item, pending);
     // A film with a description has said what it is about (the offline explainer gives it).
     const unknown = item.description ? undefined : `${KNOWN}, not their stories or cast.`;

@@ -169,10 +169,14 @@ export function readFilmQuestion(message: string): FilmQuestion | undefined {
 /** Two films named side by side ("Alien or Aliens", "Heat and Casino"). */
 const TWO = (joiner: string) => String.raw`(?<a>${NAME(60)})(?:,\s*|\s+)${joiner}\s+(?<b>${NAME(60)})`;
 const COMPARED = String.raw`(?<by>better|best|(?:more|most)\s+[a-z]+|${Object.keys(comparativeWords).join('|')})`;
+/** "Which is the best", "which one would be scarier": a choice asked by what the films are compared by. */
+const WHICH_BEST = String.raw`which\s+(?:one\s+|film\s+|movie\s+)?(?:is|'s|was|would be|will be)\s+(?:the\s+)?${COMPARED}(?:\s+(?:one|film|movie|choice|pick))?`;
+/** "Which should I watch", "which one would you recommend first": a choice asked by what to do. */
+const WHICH_WATCH = String.raw`which\s+(?:one\s+)?(?:should|would|do|shall|can)\s+(?:i|we|you)\s+(?:watch|see|pick|choose|go (?:for|with)|recommend|prefer|start with)(?:\s+first)?`;
 /** Choices between two films, in the order they are tried. */
 const choices: RegExp[] = [
-  String.raw`${LEAD}which\s+(?:one\s+|film\s+|movie\s+)?(?:is|'s|was|would be|will be)\s+(?:the\s+)?${COMPARED}(?:\s+(?:one|film|movie|choice|pick))?\s*[,:-]?\s*${TWO('or')}${END}`,
-  String.raw`${LEAD}which\s+(?:one\s+)?(?:should|would|do|shall|can)\s+(?:i|we|you)\s+(?:watch|see|pick|choose|go (?:for|with)|recommend|prefer|start with)(?:\s+first)?\s*[,:-]?\s*${TWO('or')}${END}`,
+  String.raw`${LEAD}${WHICH_BEST}\s*[,:-]?\s*${TWO('or')}${END}`,
+  String.raw`${LEAD}${WHICH_WATCH}\s*[,:-]?\s*${TWO('or')}${END}`,
   String.raw`${LEAD}(?:should|shall|do|would|can)\s+(?:i|we)\s+(?:watch|see|pick|choose|go (?:for|with)|start with|rather (?:watch|see))\s+${TWO('or')}${END}`,
   String.raw`${LEAD}(?:i\s+)?(?:can'?t|cannot|can not)\s+(?:decide|choose|pick)\s+between\s+${TWO('(?:and|or)')}${END}`,
   String.raw`${LEAD}(?:help me\s+)?(?:decide|choose|pick)\s+between\s+${TWO('(?:and|or)')}${END}`,
@@ -182,7 +186,7 @@ const choices: RegExp[] = [
   String.raw`${LEAD}${TWO('(?:vs\\.?|versus)')}${END}`,
   // "Heat or Casino, which should I watch?": the films named before the question, not the list shown ("comedy or drama,
   // which should I watch?" then names no film, and is a request: both had picked from the list shown).
-  String.raw`^\s*${TWO('or')}\s*[,:;?-]\s*which\s+(?:one\s+)?(?:(?:is|'s|would be)\s+(?:the\s+)?${COMPARED}(?:\s+(?:one|film|movie|choice|pick))?|(?:should|would|do|shall|can)\s+(?:i|we|you)\s+(?:watch|see|pick|choose|go (?:for|with)|recommend|prefer|start with)(?:\s+first)?)${END}`,
+  String.raw`^\s*${TWO('or')}\s*[,:;?-]\s*(?:${WHICH_BEST}|${WHICH_WATCH})${END}`,
   // "Heat or Casino for tonight?", "the first or the second one?": the whole message.
   String.raw`^\s*(?:(?:hmm+|so|ok(?:ay)?|well)(?:,\s*|\s+))*${TWO('or')}(?:\s+(?:for tonight|tonight|for me|then))?${MESSAGE_END}`,
 ].map((source) => new RegExp(source, 'd'));
