@@ -258,6 +258,7 @@ export const chatConstraintsSchema = z
       })
       .optional()
       .describe('a mood or occasion the session keeps for its following turns (a soft nudge of the ranking toward the genres it suits, never a filter) until another mood, a genre, "start over" or its negation ends it'),
+    either: z.literal(true).optional().describe('the genres asked for are alternatives ("horror or comedy"): a film of any of them fits, not only one of all'),
   })
   .describe("what the session asks for after this turn: genres, release years, audience, mood");
 

@@ -41,6 +41,14 @@ const messages: [string, string][] = [
   ['spaces inside a question about a film', padded('is{}Zombie Street scary?', ' ')],
   ['spaces after a question about the list', padded('which of these is the best{}x', ' ')],
   ['spaces inside a request for two people', padded('my wife loves romance{}and I like comedies, something for both of us', ' ')],
+  // The eighth QA pass's readers: genres offered as alternatives, a year before a film word, two tastes side by side, an
+  // opening question before a year, and everyday words of titles in quotes.
+  ['spaces between genres offered as alternatives', padded('anything scary{}or funny?', ' ')],
+  ['spaces after "or" between genres', padded('horror or{}a comedy', ' ')],
+  ['spaces between a year and a film word', padded('a 1995{}film', ' ')],
+  ['spaces between two tastes', padded('my kids love cartoons{}and I like comedies', ' ')],
+  ['spaces after an opening question', padded('what do you have{}from 1995?', ' ')],
+  ['spaces inside quotes', padded('something like "{}mom"', ' ')],
 ];
 
 /** The fastest of `runs` calls of `turn`, in milliseconds (the least disturbed by other work on a busy machine). */
@@ -79,6 +87,16 @@ describe('a chat turn on adversarial text', () => {
   it('reads "more" followed by a long run of spaces after a list in linear time', async () => {
     // The paging pattern's `\s*(?:please|pls)?\s*[?.!]*\s*$` split the run every way (cubic: minutes at this length).
     const message = padded('more{}x', ' ');
+    const userId = `adversarial-${users++}`;
+    tiny.service.store.createUser({ id: userId });
+    const { sessionId } = await tiny.service.chatRec.chat({ userId, message: 'recommend me a comedy', k: 5 });
+    expect(await fastest(() => tiny.service.chatRec.chat({ userId, sessionId, message, k: 5 }))).toBeLessThan(300);
+  });
+
+  it.each([
+    ['a pick asked for if it had to choose', padded('if you had to choose one,{}which would it be?', ' ')],
+    ['its top pick asked for', padded('which of those is your{}top pick?', ' ')],
+  ])('reads %s after a list, with a long run of spaces, in linear time', async (_name, message) => {
     const userId = `adversarial-${users++}`;
     tiny.service.store.createUser({ id: userId });
     const { sessionId } = await tiny.service.chatRec.chat({ userId, message: 'recommend me a comedy', k: 5 });

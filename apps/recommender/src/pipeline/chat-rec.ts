@@ -341,8 +341,23 @@ export class ChatRec {
    */
   private queryText(profile: Profile, message: string | undefined, ruledOut: ReadonlySet<string>, genres: ReadonlySet<string>): string | undefined {
     const likes = profile.preferences.filter((preference) => preference.polarity === 'like').map((preference) => preference.subject);
+    const fragments = this.options.catalog.titleFragments();
+    // The words of the titles a part names ("home alone", a liked film's title), read only when an everyday word of a title
+    // asks (most messages have none).
+    const namedIn = (part: string) => {
+      let words: Set<string> | undefined;
+      return (word: string) => {
+        words ??= new Set(
+          this.options.catalog
+            .titleOpinions()
+            .titles(part)
+            .flatMap((item) => item.title.toLowerCase().split(/[^a-z0-9'&-]+/)),
+        );
+        return words.has(word);
+      };
+    };
     const text = [...likes, message ?? '']
-      .map((part) => queryContent(part, { ruledOut, genres }))
+      .map((part) => queryContent(part, { ruledOut, genres, titleFragment: (word) => fragments.has(word), named: namedIn(part) }))
       .filter(Boolean)
       .join('. ');
     return text === '' ? undefined : text;
@@ -371,7 +386,13 @@ export class ChatRec {
     const genres: Record<string, string> = {};
     const ruledOut: Record<string, string> = {};
     for (const [key, weight] of Object.entries(constraints.tags)) (weight > 0 ? genres : ruledOut)[key] = names.get(key) ?? key;
-    return { genres, ruledOut, ...(constraints.years ? { years: constraints.years } : {}), ...(constraints.audience ? { audience: constraints.audience } : {}) };
+    return {
+      genres,
+      ruledOut,
+      ...(constraints.either === true ? { either: true } : {}),
+      ...(constraints.years ? { years: constraints.years } : {}),
+      ...(constraints.audience ? { audience: constraints.audience } : {}),
+    };
   }
 
   /** The list `recommend` would answer from its cache for these options, if it holds one; never computes. */
@@ -576,16 +597,21 @@ export class ChatRec {
       ranked.sort((a, b) => askedGenreCount(b.item, options.refinement) - askedGenreCount(a.item, options.refinement) || Number(leansAsAsked(b.item, options.refinement)) - Number(leansAsAsked(a.item, options.refinement)));
     }
     // Two people's genres ("she likes musicals, I like westerns"): once the films with all of them run out, the rest of the
-    // list takes each genre's best in turn (five westerns had answered, the model favouring them).
-    if (options.balanceAskedGenres === true && askedGenres.length > 1 && ranked.filter((entry) => askedGenreCount(entry.item, options.refinement) === askedGenres.length).length < k) {
+    // list takes each genre's best in turn (five westerns had answered, the model favouring them). Genres asked as
+    // alternatives ("anything scary or funny?") take turns from the start, each ranked as if asked alone: ranked together,
+    // the films with both had filled the list (five horror comedies).
+    const either = options.refinement?.asked?.either === true;
+    if (askedGenres.length > 1 && (either || (options.balanceAskedGenres === true && ranked.filter((entry) => askedGenreCount(entry.item, options.refinement) === askedGenres.length).length < k))) {
       const pools = await Promise.all(
         askedGenres.map(async (genre) => {
           const ofGenre = (item: Item) => tagStems(item).includes(genre) && (accept === undefined || accept(item));
-          const pool = await this.options.candidates.generate({ ...generateInput, accept: ofGenre });
-          return this.options.reranker.rerank({ ...input, candidates: pool });
+          const others = askedGenres.filter((other) => other !== genre);
+          const alone = either ? { likedTags: new Set([...likedTags].filter((tag) => !others.includes(tag))) } : {};
+          const pool = await this.options.candidates.generate({ ...generateInput, ...alone, accept: ofGenre });
+          return this.options.reranker.rerank({ ...input, candidates: pool, ...(either ? { refinement: askedAlone(options.refinement, genre, others) } : {}) });
         }),
       );
-      ranked = eachGenreInTurn(ranked, pools, askedGenres, k);
+      ranked = eachGenreInTurn(either ? [] : ranked, pools, askedGenres, k);
     }
     return { ranked, reranker, degradedReason, candidates, profile, history };
   }
@@ -715,7 +741,8 @@ export class ChatRec {
     const talk = listed.length > 0 || before === undefined ? { messages: earlier, list: listed } : { messages: before.messages, list: before.lastRecommended };
     // "It" after words pointing at a film is that film: "the one I liked last time, anything like it?", "I watched that sci-fi
     // film you suggested and loved it"; "is it scary?" after "tell me about Alien" asks about Alien.
-    const discussed = pointed.length > 0 ? pointed : talk.messages.length === 0 ? undefined : this.discussedAmong(talk.messages.slice(-(3 + 2 * DISCUSSED_DEPTH)), talk.list, knownTags);
+    const about = pointed.length > 0 ? { films: pointed, asked: false } : talk.messages.length === 0 ? undefined : this.lastTurnAbout(talk.messages.slice(-(3 + 2 * DISCUSSED_DEPTH)), talk.list, knownTags);
+    const discussed = about?.films;
     const turn = classifyTurn(message, {
       lastRecommended,
       knownTags,
@@ -771,7 +798,13 @@ export class ChatRec {
     // place of the stored ones and written with the turn, in one transaction: a turn that fails writes nothing.
     // Read as the words the film was named by were its title ("that sci-fi film" is no taste for sci-fi).
     const extracted = await this.extractProfile(options.userId, [message === options.message ? userMessage : { ...userMessage, content: message }]);
-    const stated = this.titleOpinionsOf(options.userId, opinions);
+    // "What is Fargo about?" then "anything like Fargo?": films like one the user just asked about, not a liking of it (it
+    // had been noted as liked, a 4-star rating).
+    const askedAbout = new Set(about?.asked === true ? about.films.map((item) => item.id) : []);
+    const stated = this.titleOpinionsOf(
+      options.userId,
+      opinions.filter((opinion) => !(opinion.byExample === true && askedAbout.has(opinion.item.id))),
+    );
     const seen = turn.intent === 'explain' ? [] : this.seenTitlesOf(options.userId, named, stated);
     const pending: TurnState = {
       profile: extracted.profile,
@@ -845,7 +878,8 @@ export class ChatRec {
       const { leftOut, leftOutBefore } = this.leftOut(message, earlier, knownTags);
       // In a new session, what the last one offered is left out when the user asks for something new or else.
       const notAgain = before !== undefined && asksNew ? before.offered : [];
-      const exclude = [...offeredIn(earlier), ...notAgain, ...leftOutBefore, ...leftOut.map((item) => item.id)];
+      // Nor the films asked for more like: those the user has not rated (one just asked about) would be listed among their own kind.
+      const exclude = [...offeredIn(earlier), ...notAgain, ...leftOutBefore, ...leftOut.map((item) => item.id), ...examples.map((item) => item.id)];
       const plain = update === undefined ? { refinement: turn.refinement, mood: turn.mood?.tagWeights } : withConstraints(turn, update, constraints, this.askedFor(constraints));
       // A mood does not lean to a genre the user is lukewarm on ("musicals are hit or miss for me", then "something fun"
       // had listed four musicals: the light mood's lift for Musical).
@@ -899,8 +933,15 @@ export class ChatRec {
       const listed = result.recommendations.map((entry) => entry.item);
       const changesExamples = turn.mood !== undefined || (update !== undefined && changesRequest(update, previous)) || (turn.unsupported ?? []).length > 0;
       const byExampleLead =
-        // A film pointed at rather than named ("more like the one I liked last time") is named back: the user sees which one was taken.
-        examples.length === 0 || more || (byExample.length > 0 && !changesExamples && byExample.length < 2 && !byExample.some((item) => pointed.some((film) => film.id === item.id)))
+        // A film pointed at rather than named ("more like the one I liked last time") is named back: the user sees which one was
+        // taken; so is one not noted as liked ("anything like Fargo?" after "what is Fargo about?"), which no note names.
+        examples.length === 0 ||
+        more ||
+        (byExample.length > 0 &&
+          !changesExamples &&
+          byExample.length < 2 &&
+          !byExample.some((item) => pointed.some((film) => film.id === item.id)) &&
+          byExample.every((item) => stated.some((opinion) => opinion.item.id === item.id)))
           ? undefined
           : exampleLead({
               examples,
@@ -1386,8 +1427,13 @@ export class ChatRec {
    * "it" ("is it scary?" after "tell me about Alien") was about the film of the turn before, looked for `depth` turns back.
    */
   private discussedAmong(messages: readonly StoredMessage[], lastRecommended: readonly Item[], knownTags: ReadonlySet<string>, depth = DISCUSSED_DEPTH): Item[] {
+    return this.lastTurnAbout(messages, lastRecommended, knownTags, depth).films;
+  }
+
+  /** The films the session's last turn was about (`discussedAmong`), and whether that turn asked about them (a question, "what is Fargo about?"). */
+  private lastTurnAbout(messages: readonly StoredMessage[], lastRecommended: readonly Item[], knownTags: ReadonlySet<string>, depth = DISCUSSED_DEPTH): { films: Item[]; asked: boolean } {
     const [previous, reply] = messages.slice(-2);
-    if (previous?.role !== 'user' || reply?.role !== 'assistant') return [];
+    if (previous?.role !== 'user' || reply?.role !== 'assistant') return { films: [], asked: false };
     const pointsBack = depth > 0 && messages.length >= 4 && /\b(?:it|that|this)\b/i.test(previous.content);
     const turn = classifyTurn(previous.content, {
       lastRecommended,
@@ -1397,14 +1443,14 @@ export class ChatRec {
       ...(pointsBack ? { discussed: this.discussedAmong(messages.slice(0, -2), lastRecommended, knownTags, depth - 1) } : {}),
     });
     // "Alien or Aliens?" then "something like both": the films compared.
-    if (turn.intent === 'explain') return turn.compared ?? (turn.target === undefined ? [] : [turn.target]);
+    if (turn.intent === 'explain') return { films: turn.compared ?? (turn.target === undefined ? [] : [turn.target]), asked: true };
     // "I loved Toy Story" then "more like it": the film the last message gave an opinion of; "I loved Pulp Fiction and
     // Reservoir Dogs" then "something like them": both (films named by their place in the list before it included).
     const before = messages.length >= 3 ? messages[messages.length - 3] : undefined;
     const opinions = this.options.catalog.titleOpinions().read(nameReferences(previous.content, this.listOf(before)));
     // "I loved Toy Story and Aladdin, but Jumanji was boring" then "something like them": the films liked.
     const liked = opinions.filter((opinion) => opinion.polarity === 'like');
-    return [...new Set((opinions.length > 1 && liked.length > 0 ? liked : opinions).map((opinion) => opinion.item))];
+    return { films: [...new Set((opinions.length > 1 && liked.length > 0 ? liked : opinions).map((opinion) => opinion.item))], asked: false };
   }
 
   /** The films an assistant message listed; none for any other message. */
@@ -1960,6 +2006,18 @@ const QUOTE_LIMIT = 60;
 const quote = (phrase: string) => (phrase.length <= QUOTE_LIMIT ? ` ("${phrase}")` : '');
 
 /**
+ * A refinement asking for one of the genres a request offered as alternatives (`AskedFor.either`), as if asked alone: the
+ * others' weights and places in the request taken out, so a film is not ranked up for having them too.
+ */
+function askedAlone(refinement: Refinement | undefined, genre: string, others: readonly string[]): Refinement | undefined {
+  const asked = refinement?.asked;
+  if (refinement === undefined || asked === undefined) return refinement;
+  const tagWeights = Object.fromEntries(Object.entries(refinement.tagWeights).filter(([tag]) => !others.includes(tag)));
+  const genres = Object.fromEntries(Object.entries(asked.genres).filter(([tag]) => tag === genre));
+  return { ...refinement, tagWeights, asked: { ...asked, genres, either: undefined } };
+}
+
+/**
  * The list for two people's genres: the films of `ranked` with every genre in `genres` first, then, in turn, the best film
  * not yet listed of the genre the list has least of so far, from that genre's own ranking (`pools`, one per genre).
  */
@@ -1993,7 +2051,7 @@ function shortOfAskedGenres(listed: readonly RankedItem[], refinement: Refinemen
   if (asked.length === 0 || listed.length === 0) return undefined;
   const fitting = listed.filter((entry) => askedGenreCount(entry.item, refinement) === asked.length).length;
   if (fitting === listed.length) return undefined;
-  const genres = asked.map((key) => (names.get(key) ?? key).toLowerCase()).join(' and ');
+  const genres = asked.map((key) => (names.get(key) ?? key).toLowerCase()).join(refinement?.asked?.either === true ? ' or ' : ' and ');
   // Two people's genres no film has together ("she likes musicals, I like westerns"): some of each (`eachGenreInTurn`).
   const none = asked.length === 1 ? `I have no ${genres} left that fits, so these are the nearest.` : together ? 'I have no film with both, so here are some of each.' : 'these are the nearest I have.';
   if (fitting === 0) return `None of these is ${together && asked.length > 1 ? 'both ' : ''}${genres}: ${none}`;

@@ -605,3 +605,62 @@ describe('session constraints: watching with someone (seventh QA pass)', () => {
     expect(read("my dad doesn't like westerns")).toMatchObject({ wanted: {}, avoided: {} });
   });
 });
+
+describe('session constraints: eighth QA pass', () => {
+  it('reads genres joined by "or" as alternatives, not as films that are both', () => {
+    for (const [message, wanted] of [
+      ['anything scary or funny?', { horror: 0.3, comed: 0.3 }],
+      ['horror or comedy', { horror: 0.3, comed: 0.3 }],
+      ['a western or a war film', { western: 0.3, war: 0.3 }],
+      ["I'm in the mood for a comedy or maybe a romance", { comed: 0.3, romance: 0.3 }],
+      ['got any thrillers or mysteries?', { thriller: 0.3, myster: 0.3 }],
+    ] as const) {
+      expect(read(message), message).toMatchObject({ wanted, either: true });
+    }
+    // "And", a compound genre, or "or" before what is ruled out: the genres asked for are all wanted together, as before.
+    for (const message of ['a romantic comedy please', 'horror and comedy', 'a comedy, no horror or gore', 'comedies or anything, but no horror']) {
+      expect(read(message).either, message).toBeUndefined();
+    }
+  });
+
+  it('keeps alternatives across the turns that ask for no new genre, and says them with "or"', () => {
+    const either = after('anything scary or funny?', 'from the 80s please');
+    expect(either).toMatchObject({ tags: { horror: 0.3, comed: 0.3 }, years: { from: 1980, to: 1989 }, either: true });
+    expect(describeConstraints(either)).toBe('horror or comedy, 1980 to 1989');
+    // A new request without "or" asks for its genres together again; "also" adds to the alternatives.
+    expect(after('horror or comedy', 'a romantic comedy').either).toBeUndefined();
+    expect(after('horror or comedy', 'also a romance').either).toBe(true);
+    expect(sessionConstraintsSchema.parse(JSON.parse(JSON.stringify(either)))).toEqual(either);
+  });
+
+  it('reads a single year asked in a question or before a film word ("what do you have from 1995?", "a 1995 film")', () => {
+    for (const [message, year] of [
+      ['what do you have from 1995?', 1995],
+      ["what's there from 1994?", 1994],
+      ['what have you got from 1982', 1982],
+      ['a 1995 film', 1995],
+      ['any 1997 thrillers?', 1997],
+      // The forms that worked before still do.
+      ['from 1995', 1995],
+      ['released in 1995', 1995],
+      ['anything good from 1994?', 1994],
+    ] as const) {
+      expect(read(message).years, message).toEqual({ from: year, to: year });
+    }
+    expect(read('from the 90s').years).toEqual({ from: 1990, to: 1999 });
+    // A film seen, a life event or a question about nothing are no request for the year's films.
+    for (const talk of ['I watched a 1995 film yesterday', 'I was born in 1995, anything good?', 'my 1995 car broke down', 'what do you have?']) {
+      expect(read(talk).years, talk).toBeUndefined();
+    }
+  });
+
+  it("asks for the children's taste and the user's together when both are told side by side", () => {
+    expect(read('my kids love cartoons and I like comedies')).toMatchObject({ wanted: { animation: 0.3, comed: 0.3 }, together: true, audience: 'children' });
+    expect(read('our 6 year old loves musicals, I like westerns')).toMatchObject({ wanted: { musical: 0.3, western: 0.3 }, together: true });
+    expect(read('I like comedies but my daughter is obsessed with cartoons')).toMatchObject({ wanted: { comed: 0.3, animation: 0.3 }, together: true });
+    // A taste that is no genre, or a child's dislike, asks for nothing (another adult's taste is the case above: as it was).
+    for (const talk of ['my kids love cartoons and I like cooking', 'my kids hate horror and I like comedies']) {
+      expect([read(talk).wanted, read(talk).together], talk).toEqual([{}, undefined]);
+    }
+  });
+});

@@ -16,6 +16,8 @@ export interface SessionConstraints {
   audience?: 'children' | undefined;
   /** The mood or occasion the session asked for ("date night"): soft weights on the ranking, never a filter. */
   mood?: SessionMood | undefined;
+  /** The genres asked for are alternatives ("horror or comedy"): films of either, not films that are all of them. */
+  either?: true | undefined;
 }
 
 /**
@@ -38,6 +40,7 @@ export const sessionConstraintsSchema = z.object({
   years: z.object({ from: z.number().int().optional(), to: z.number().int().optional() }).optional(),
   audience: z.literal('children').optional(),
   mood: z.object({ names: z.array(z.string()), tagWeights: z.record(z.string(), z.number()), phrase: z.string() }).optional(),
+  either: z.literal(true).optional(),
 });
 
 export const noConstraints = (): SessionConstraints => ({ tags: {} });
@@ -74,6 +77,8 @@ export interface ConstraintUpdate {
   together?: boolean | undefined;
   /** Of a request `together`: genres one of them asks for and the other cannot stand ("I love horror but my partner hates it"), ruled out. */
   contested?: string[] | undefined;
+  /** The genres this message asks for are offered as alternatives ("anything scary or funny?"): films of either. */
+  either?: boolean | undefined;
   /**
    * Genres the message takes back without ruling them out ("forget the comedies", "drop the romance", "never mind the
    * animation"): whatever the session said of them (asked for or ruled out) is dropped, and they are neither asked for
@@ -163,6 +168,8 @@ const decadeWordPattern = new RegExp(`\\b(${Object.keys(decadeWords).join('|')})
 
 /** A release year as people write it (1890 to 2039). */
 const YEAR = String.raw`(?:18|19|20)\d\d`;
+/** A genre named as a noun, as requests write it after an era or a year ("a classic western", "a 1995 comedy", "recent thrillers"). */
+const GENRE_NOUN = String.raw`(?:(?:film[- ])?noir\b|\w+ies\b|(?:horror|westerns?|comed\w*|musicals?|romance|thrillers?|war|crime|drama|mystery|sci-fi|adventure|action|animation|cartoons?)\b)`;
 /** A decade as people write it ("the 90s", "1970s", "'80s", "sixties"). */
 const DECADE = String.raw`(?:(?:18|19|20)\d0'?s|'?\d0'?s|${Object.keys(decadeWords).join('|')})\b`;
 
@@ -288,6 +295,8 @@ function filmYearText(sentences: readonly string[], vocabulary: GenreVocabulary)
 const madeInYear = new RegExp(String.raw`\b(?:from|made in|released in|came out in)\s+(${YEAR})\b`);
 const correctedYear = new RegExp(String.raw`\b(?:meant|no wait|wait|actually|make it|make that|sorry|rather|or maybe|how about|what about)[\s,]+(?:the year\s+|in\s+)?(${YEAR})\s*(?=$|[,.;!?]|(?:instead|then|please)\b)`);
 const inYear = new RegExp(String.raw`\b(?:in|of)\s+(${YEAR})\b`);
+/** A year written before the films asked for: "a 1995 film", "1995 comedies", "any 1997 thrillers?", "a 1995 family movie". */
+const yearBeforeFilm = new RegExp(String.raw`\b(${YEAR})\s+(?:(?:[a-z'-]+\s+)?(?:movies?|films?|flicks?|releases?)\b|${GENRE_NOUN})`);
 
 function statedYearsOf(text: string): ConstraintUpdate['years'] {
   const span = yearSpan.exec(text);
@@ -322,8 +331,9 @@ function statedYearsOf(text: string): ConstraintUpdate['years'] {
   const decade = decadeOf(text);
   if (decade) return decade;
   // "From 1994", "made in 1994"; "in 1994" is when a film was seen ("I saw Titanic in 1998") unless it says made or from;
-  // a year alone after a correction ("no wait, 1985", "I meant 1985", "make it 1985") is the year now asked for.
-  const single = madeInYear.exec(text) ?? correctedYear.exec(text) ?? (/\b(?:saw|seen|watched)\b/.test(text) ? null : inYear.exec(text));
+  // a year alone after a correction ("no wait, 1985", "I meant 1985", "make it 1985") is the year now asked for; "a 1995
+  // film" asks for that year's films unless the message tells of one seen ("I watched a 1995 film").
+  const single = madeInYear.exec(text) ?? correctedYear.exec(text) ?? (/\b(?:saw|seen|watched)\b/.test(text) ? null : (inYear.exec(text) ?? yearBeforeFilm.exec(text)));
   if (single) return { from: Number(single[1]), to: Number(single[1]) };
   return undefined;
 }
@@ -367,7 +377,7 @@ function relativeYears(previous: SessionConstraints['years'], direction: 'older'
 }
 
 /** What may follow an era word asked for: nothing, a film word, an asking word or a genre ("something recent", "newer ones", "a classic western"). */
-const ERA_NEXT = String.raw`(?=\s*(?:$|[,.;!?]|(?:movies?|films?|flicks?|ones?|stuff|titles|releases?|please|instead|then|tonight|maybe|perhaps|for|from|or|and|with|like)\b|(?:film[- ])?noir\b|\w+ies\b|(?:horror|westerns?|comed\w*|musicals?|romance|thrillers?|war|crime|drama|mystery|sci-fi|adventure|action|animation|cartoons?)\b))`;
+const ERA_NEXT = String.raw`(?=\s*(?:$|[,.;!?]|(?:movies?|films?|flicks?|ones?|stuff|titles|releases?|please|instead|then|tonight|maybe|perhaps|for|from|or|and|with|like)\b|${GENRE_NOUN}))`;
 /** Recent films asked for: "something recent", "newer ones", "the latest movies"; not "my latest film" (one's own) nor "the latest fashion". */
 const recentEra = new RegExp(String.raw`(?<!\b(?:my|our|his|her|their|your|its)\s+(?:[\w']+\s+)?)\b(?:recent|newer|newest|latest|new releases?|more modern|modern)\b${ERA_NEXT}`);
 /** Old films asked for: "an old classic", "classics", "a classic film noir", "something older", "anything a bit older?", "black and white". */
@@ -377,22 +387,11 @@ const classicEra = new RegExp(
 /** "It's a classic", "that film is a classic": praise of a film, not a request for old ones. */
 const praise = /\b(?:it'?s|is|was|that'?s|are|were|become|became|a real|such a|true)\s+(?:(?:a|an|such|true|real|total|absolute|modern|cult|bit of|kind of)\s+)*classics?\b/;
 
-/** The genres a text names, as tag stems, each with whether it was ruled out and whether by a negation that is a request by itself. */
-export function genresOf(text: string, vocabulary: GenreVocabulary): { stem: string; avoided: boolean; strong: boolean }[] {
-  const found = new Map<string, { avoided: boolean; strong: boolean }>();
+/** Each place a text names a genre the catalogue has: its tag stem, where the words start and how long they are. */
+function genreMentions(text: string, vocabulary: GenreVocabulary): { stem: string; index: number; length: number }[] {
+  const mentions: { stem: string; index: number; length: number }[] = [];
   const note = (tag: string, index: number, length: number) => {
-    if (!vocabulary.stems.has(tag)) return;
-    const before = text.slice(0, index);
-    // "scary-free", "horror free": ruled out by the word after; a request by itself.
-    const after = text.slice(index + length);
-    const free = negationAfter.test(after);
-    // "Westerns are boring", "I find musicals tedious": a dislike, as weak as "I hate westerns".
-    const disliked = dislikeAfter.test(after) || (findBefore.test(before) && findAfter.test(after));
-    const avoided = free || disliked || negationBefore.test(before);
-    const strong = free || (avoided && strongNegationBefore.test(before));
-    const earlier = found.get(tag);
-    // A genre both asked for and ruled out in one message ("comedy, but no romantic comedy") is ruled out.
-    found.set(tag, { avoided: (earlier?.avoided ?? false) || avoided, strong: (earlier?.strong ?? false) || strong });
+    if (vocabulary.stems.has(tag)) mentions.push({ stem: tag, index, length });
   };
   for (const match of text.matchAll(/[a-z][a-z'-]*/g)) {
     const word = match[0];
@@ -409,7 +408,50 @@ export function genresOf(text: string, vocabulary: GenreVocabulary): { stem: str
     }
   }
   for (const [pattern, tag] of genreWords) for (const match of text.matchAll(pattern)) note(tag, match.index, match[0].length);
+  return mentions;
+}
+
+/** The genres a text names, as tag stems, each with whether it was ruled out and whether by a negation that is a request by itself. */
+export function genresOf(text: string, vocabulary: GenreVocabulary): { stem: string; avoided: boolean; strong: boolean }[] {
+  const found = new Map<string, { avoided: boolean; strong: boolean }>();
+  for (const { stem: tag, index, length } of genreMentions(text, vocabulary)) {
+    const before = text.slice(0, index);
+    // "scary-free", "horror free": ruled out by the word after; a request by itself.
+    const after = text.slice(index + length);
+    const free = negationAfter.test(after);
+    // "Westerns are boring", "I find musicals tedious": a dislike, as weak as "I hate westerns".
+    const disliked = dislikeAfter.test(after) || (findBefore.test(before) && findAfter.test(after));
+    const avoided = free || disliked || negationBefore.test(before);
+    const strong = free || (avoided && strongNegationBefore.test(before));
+    const earlier = found.get(tag);
+    // A genre both asked for and ruled out in one message ("comedy, but no romantic comedy") is ruled out.
+    found.set(tag, { avoided: (earlier?.avoided ?? false) || avoided, strong: (earlier?.strong ?? false) || strong });
+  }
   return [...found].map(([tag, { avoided, strong }]) => ({ stem: tag, avoided, strong }));
+}
+
+/**
+ * What may stand between two genres a message offers as alternatives: a film word, "or", and up to three words that
+ * rule nothing out ("horror or comedy", "scary or funny", "a western or a war film", "a comedy or maybe a romance").
+ */
+const alternativeGap = /^\s*(?:(?:movies?|films?|flicks?|ones|stuff)\s*)?,?\s*or\s+(?:(?!(?:no|not|nothing|without|and|but)\b)[\w']+\s+){0,3}$/;
+/** The longest text between two genres `alternativeGap` is tried on; a longer one joins no alternatives. */
+const ALTERNATIVE_GAP_LENGTH = 60;
+
+/**
+ * Whether a message offers two of the genres it asks for (`wanted`) as alternatives, joined by "or" ("anything scary or
+ * funny?", "horror or comedy", "a western or a war film"): a person means either, not films that are both.
+ */
+function offersAlternatives(text: string, vocabulary: GenreVocabulary, wanted: Readonly<Record<string, number>>): boolean {
+  const mentions = genreMentions(text, vocabulary)
+    .filter((mention) => wanted[mention.stem] !== undefined)
+    .sort((a, b) => a.index - b.index);
+  return mentions.some((mention, position) => {
+    const next = mentions[position + 1];
+    if (next === undefined || next.stem === mention.stem) return false;
+    const gap = text.slice(mention.index + mention.length, next.index);
+    return gap.length <= ALTERNATIVE_GAP_LENGTH && alternativeGap.test(gap);
+  });
 }
 
 /** The tag stem the constraints use for a catalogue genre name ("Sci-Fi" → "sci", "Film-Noir" → "noir", "Comedy" → "comed"). */
@@ -464,9 +506,30 @@ const pronoun = /\b(?:them|those|it|that|these|they|they're|'em)\b/;
  */
 const watchingTogether =
   /\b(?:for (?:both of us|the two of us|us both|us two|the both of us)|(?:we|we'll|we will|we can|we could|we'd|we would|we both)\s+(?:both\s+)?(?:enjoy|like|love|watch|agree on)\b|both of us\b|\b(?:watch|see|enjoy)\w*\s+(?:[\w']+\s+){0,3}?together\b|compromise\b|middle ground\b|keeps? (?:us )?both happy\b|(?:movie|film) night with\b|watch(?:ing)? (?:it |a (?:movie|film) |something )?with (?:my|our)\b|me and my\b|my (?:wife|husband|partner|girlfriend|boyfriend|fianc[ée]e?|dad|father|mum|mom|mother|son|daughter|kids?|brother|sister|friend|roommate|flatmate)\s+and\s+i\b)/;
+/** What follows the one whose taste it is: "loves", "is into", "'s a big fan of", "is crazy about". */
+const TASTE_VERB = String.raw`(?:'s|'re|\s+is|\s+are)?\s+(?:(?:really|only|just|mostly|always|also|totally)\s+)*(?:loves?|likes?|enjoys?|prefers?|adores?|wants?|watch(?:es)?|into|a (?:big |huge )?fan of|(?:crazy|mad|nuts) about|obsessed with)\b`;
 /** Someone else's taste: "my wife loves romance", "she's into thrillers", "he likes westerns", "my son only watches animation". */
-const otherTaste =
-  /\b(?:he|she|they|my\s+[a-z]+)(?:'s|'re|\s+is|\s+are)?\s+(?:(?:really|only|just|mostly|always|also|totally)\s+)*(?:loves?|likes?|enjoys?|prefers?|adores?|wants?|watch(?:es)?|into|a (?:big |huge )?fan of)\b/;
+const otherTaste = new RegExp(String.raw`\b(?:he|she|they|my\s+[a-z]+)${TASTE_VERB}`);
+/** A child's taste: "my kids love cartoons", "my son is into dinosaurs", "our 6 year old likes musicals". */
+const childTaste = new RegExp(
+  String.raw`\b(?:my|our)\s+(?:(?:little|young|younger|youngest|older|oldest|eldest)\s+)?(?:kids?|children|sons?|daughters?|little ones|toddlers?|(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?)${TASTE_VERB}`,
+);
+/** The user's own liking, beside someone else's: "I like comedies", "I'm more into thrillers", "I prefer westerns". */
+const ownTaste = /\b(?:i|i'm|i am)\s+(?:(?:really|usually|mostly|just|also|more|much more|rather|personally)\s+)*(?:like|love|enjoy|prefer|adore|into|a (?:big |huge )?fan of)\b/;
+/** Where a sentence turns from one person's taste to another's: a comma, or "and", "but", "while", "whereas" before a person. */
+const tasteTurn = /[,;]|\b(?:and|but|while|whereas)\s+(?=(?:i|i'm|me|my|our)\b)/;
+
+/**
+ * A child's taste and the user's told side by side, each naming a genre: "my kids love cartoons and I like comedies". The
+ * children watch with their parent (as "my kids" in a request makes them the audience), so the message asks for a film for
+ * both; the kids' taste had been dropped and the list went by the user's alone. Another adult's taste told so ("my wife
+ * loves romance and I like action") stays a standing taste unless the message says they watch together (`watchingTogether`).
+ */
+function childTasteBeside(text: string, vocabulary: GenreVocabulary): boolean {
+  const liked = (part: string) => genresOf(part, vocabulary).some((genre) => !genre.avoided);
+  const parts = text.split(/(?<=[.;!?])/).flatMap((sentence) => sentence.split(tasteTurn));
+  return parts.some((part) => childTaste.test(part) && liked(part)) && parts.some((part) => ownTaste.test(part) && !otherTaste.test(part) && liked(part));
+}
 /** Someone else's dislike: "my partner hates it", "she can't stand horror", "he doesn't like westerns". */
 const otherDislike =
   /\b(?:he|she|they|my\s+[a-z]+)(?:'s|'re|\s+is|\s+are)?\s+(?:(?:really|just|absolutely|totally)\s+)*(?:hates?|dislikes?|detests?|loathes?|can'?t stand|cannot stand|(?:doesn'?t|does not|don'?t|won'?t|will not)\s+(?:like|watch|do|enjoy)|(?:not|isn'?t|aren'?t)\s+into|scared of|afraid of)\b/;
@@ -527,10 +590,11 @@ function requestPhrase(clause: string, vocabulary: GenreVocabulary, needsGenre =
 }
 /**
  * Words that open a clause as a wish or a question for what follows: "I want", "we'd like", "I need", "I'm after", "can I
- * get", "could we have", "do you have", "got any", "give me". Only at the clause's start, and only what follows is read.
+ * get", "could we have", "do you have", "what do you have", "what's there", "got any", "give me". Only at the clause's
+ * start, and only what follows is read.
  */
 const requestOpening =
-  /^\s*(?:(?:ok|okay|so|well|hmm+|um+|actually|now|then|and|but|oh|also|hi|hey|hello|please)[,\s]+)*(?:(?:i|we)(?:'d|\s+would)\s+(?:really\s+|rather\s+)?(?:like|love|prefer)|(?:i|we)\s+(?:(?:really|just|kind of|kinda)\s+)?(?:want|wanna|need|fancy)|(?:i'm|i\s+am|we're|we\s+are)\s+(?:(?:really|just)\s+)?(?:looking for|after|up for|in the mood for|hoping for)|looking for|(?:can|could|may)\s+(?:i|we)\s+(?:please\s+)?(?:get|have|see|watch)|(?:do|does)\s+(?:you|anyone)\s+(?:have|know(?:\s+of)?)|(?:have\s+you\s+)?got|(?:give|show|find|get)\s+(?:me|us))\s+/;
+  /^\s*(?:(?:ok|okay|so|well|hmm+|um+|actually|now|then|and|but|oh|also|hi|hey|hello|please)[,\s]+)*(?:(?:i|we)(?:'d|\s+would)\s+(?:really\s+|rather\s+)?(?:like|love|prefer)|(?:i|we)\s+(?:(?:really|just|kind of|kinda)\s+)?(?:want|wanna|need|fancy)|(?:i'm|i\s+am|we're|we\s+are)\s+(?:(?:really|just)\s+)?(?:looking for|after|up for|in the mood for|hoping for)|looking for|(?:can|could|may)\s+(?:i|we)\s+(?:please\s+)?(?:get|have|see|watch)|(?:do|does)\s+(?:you|anyone)\s+(?:have|know(?:\s+of)?)|what\s+(?:do|did|would)\s+you\s+(?:have|got|suggest|recommend)|what(?:'ve|\s+have)\s+you\s+got|what(?:'s|\s+is)(?:\s+there)?|(?:have\s+you\s+)?got|(?:give|show|find|get)\s+(?:me|us))\s+/;
 /** Who watches, said within a request: "with my 6 year old", "for our kids". */
 const audiencePhrase =
   /\b(?:with|for)\s+(?:my|our|the)\s+(?:(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?|kids|children|little ones|toddlers?)\b/g;
@@ -595,7 +659,7 @@ export function readConstraints(message: string, vocabulary: GenreVocabulary): C
   const asksForFilm = filmRequest.test(text);
   const asksForOther = asksForFilm || /\b(?:something|anything)\s+(?:else|different)\b/.test(text);
   // Watching with someone: the tastes each one states are what the message asks for, together.
-  const together = watchingTogether.test(text) && (standingTaste.test(text) || otherTaste.test(text));
+  const together = (watchingTogether.test(text) && (standingTaste.test(text) || otherTaste.test(text))) || childTasteBeside(text, vocabulary);
   // Someone else's dislike rules a genre out when the message watches with them or asks for a film ("my wife hates
   // horror, anything for tonight?"); told in passing ("my mom hates horror movies lol"), it is their taste, not the user's.
   const othersCount = together || asksForFilm || askingWords.test(text);
@@ -637,7 +701,7 @@ export function readConstraints(message: string, vocabulary: GenreVocabulary): C
       }
       previous = genres;
       previousAsksYou = /\byou\b/.test(clause);
-      const asks = requestCue.test(clause) || requestPhrase(clause, vocabulary) || (asksForFilm && mildWish.test(clause)) || (together && (standingTaste.test(clause) || otherTaste.test(clause)));
+      const asks = requestCue.test(clause) || requestPhrase(clause, vocabulary) || (asksForFilm && mildWish.test(clause)) || (together && (standingTaste.test(clause) || otherTaste.test(clause) || childTaste.test(clause)));
       // A message of three words or fewer asks ("comedies please", "never horror"), unless it only states a dislike ("westerns are boring").
       const statesDislike = standingDislike.test(clause);
       // "Horror movies scare my wife", "comedies make me laugh": what a genre does to people, told, not asked for.
@@ -669,6 +733,8 @@ export function readConstraints(message: string, vocabulary: GenreVocabulary): C
   }
   const update: ConstraintUpdate = { reset, wanted, avoided, adds: /\b(?:also|too|as well|and some|plus|more of)\b/.test(text) };
   if (together) update.together = true;
+  // "Anything scary or funny?": either genre (it had asked for films that are both, horror comedies).
+  if (Object.keys(wanted).length > 1 && offersAlternatives(text, vocabulary, wanted)) update.either = true;
   const fought = [...contested].filter((tag) => avoided[tag] !== undefined && named.includes(tag));
   if (fought.length > 0) update.contested = fought;
   if (Object.keys(disliked).length > 0) update.disliked = disliked;
@@ -715,6 +781,7 @@ export function withOfflineFloor(offline: ConstraintUpdate, llm: ConstraintUpdat
   const update: ConstraintUpdate = { reset: offline.reset || llm.reset, wanted, avoided, adds: offline.adds || llm.adds };
   if (offline.together === true || llm.together === true) update.together = true;
   if (offline.contested !== undefined) update.contested = offline.contested;
+  if (offline.either === true) update.either = true;
   const dropped = (offline.dropped ?? []).filter((tag) => wanted[tag] === undefined && avoided[tag] === undefined);
   if (dropped.length > 0) update.dropped = dropped;
   const disliked = { ...(llm.disliked ?? {}), ...(offline.disliked ?? {}) };
@@ -762,6 +829,9 @@ export function mergeConstraints(
   const audience = update.audience === undefined ? base.audience : update.audience === null ? undefined : update.audience;
   if (audience !== undefined) next.audience = audience;
   if (base.mood !== undefined && !hasWanted) next.mood = base.mood;
+  // Alternatives asked anew replace the old way of asking; added to ("also romance") they stay alternatives; kept otherwise.
+  const either = hasWanted ? update.either === true || (update.adds && base.either === true) : base.either === true;
+  if (either && Object.values(tags).filter((weight) => weight > 0).length > 1) next.either = true;
   return next;
 }
 
@@ -832,7 +902,7 @@ export function describeConstraints(constraints: SessionConstraints): string {
   const wanted = Object.entries(constraints.tags)
     .filter(([tag, weight]) => weight > 0 && !(tag === 'children' && constraints.audience === 'children'))
     .map(([tag]) => tagName(tag));
-  if (wanted.length > 0) parts.push(wanted.join(' and '));
+  if (wanted.length > 0) parts.push(wanted.join(constraints.either === true ? ' or ' : ' and '));
   const { years } = constraints;
   if (years?.from !== undefined && years.to !== undefined) parts.push(years.from === years.to ? `from ${years.from}` : `${years.from} to ${years.to}`);
   else if (years?.from !== undefined) parts.push(`from ${years.from} on`);

@@ -95,6 +95,24 @@ describe('readComparison (seventh QA pass: choices between films)', () => {
     expect(readComparison('which is the funniest?', true)?.by).toBe('funny');
   });
 
+  it('reads the other ways people ask for a pick among the list shown (eighth QA pass)', () => {
+    for (const message of [
+      'if you had to choose one, which would it be?',
+      'which of those is your top pick?',
+      "which one's your favourite?",
+      'what would you pick?',
+      'your top pick?',
+      'which do you like best?',
+      "what's your favorite one?",
+      'do you have a favourite?',
+    ]) {
+      expect(films(message, true), message).toEqual([]);
+      expect(films(message, false), message).toBeUndefined();
+    }
+    // Asking for more, or about a favourite genre, is no pick.
+    for (const message of ['what would you recommend?', "what's your favourite genre?", 'which comedies do you have?']) expect(films(message, true), message).toBeUndefined();
+  });
+
   it('reads no choice in requests for something, or for one film (words that name no film are the caller\'s to turn down)', () => {
     for (const message of ['something scary or funny', 'anything with aliens or robots?', 'I want to watch Fargo', 'which comedies do you have?']) {
       expect(films(message, true), message).toBeUndefined();

@@ -190,9 +190,31 @@ const choices: RegExp[] = [
   // "Heat or Casino for tonight?", "the first or the second one?": the whole message.
   String.raw`^\s*(?:(?:hmm+|so|ok(?:ay)?|well)(?:,\s*|\s+))*${TWO('or')}(?:\s+(?:for tonight|tonight|for me|then))?${MESSAGE_END}`,
 ].map((source) => new RegExp(source, 'd'));
-/** Asking which film of the list shown is best: "which of these is the best?", "which one should I watch?", "what's your top pick?". */
-const choiceInList =
-  /(?:^|[.!?;:]\s*|,\s*)(?:(?:ok(?:ay)?|so|and|but|hmm+|well)[,\s]+)*(?:which\s+(?:one\s+)?(?:of\s+(?:these|those|them|the\s+\w+)\s+)?(?:is|'s|was|would be)\s+(?:the\s+)?(?<by>best|better|[a-z]+est|most\s+[a-z]+)(?:\s+(?:one|film|movie|pick))?(?:\s+of\s+(?:these|those|them|the\s+\w+))?|which\s+(?:one\s+)?(?:of\s+(?:these|those|them)\s+)?(?:should|would|do|shall)\s+(?:i|we|you)\s+(?:watch|see|pick|choose|start with|recommend)(?:\s+first)?|what(?:'s| is| would be)\s+your\s+(?:top\s+|best\s+)?(?:pick|choice|favou?rite)(?:\s+of\s+(?:these|those|them))?|if\s+i\s+(?:can|could)\s+(?:only\s+)?(?:watch|see|pick)\s+one|(?:just\s+)?pick\s+one\s+for\s+me)\s*(?:[?.!]+\s*)?$/;
+/** "Of these", "of those", "of them": the list shown, after the words of a choice. */
+const OF_THESE = String.raw`(?:\s+of\s+(?:these|those|them))?`;
+/** The assistant's own favourite or pick: "your top pick", "your favourite one", "your personal choice". */
+const YOUR_PICK = String.raw`your\s+(?:top\s+|best\s+|personal\s+|own\s+)?(?:pick|choice|favou?rite)(?:\s+one)?`;
+/**
+ * Asking which film of the list shown is best: "which of these is the best?", "which one should I watch?", "what's your top
+ * pick?", "which of those is your favourite?", "if you had to choose one, which would it be?", "which do you like best?".
+ */
+const choiceInList = new RegExp(
+  String.raw`(?:^|[.!?;:]\s*|,\s*)(?:(?:ok(?:ay)?|so|and|but|hmm+|well)[,\s]+)*(?:` +
+    [
+      String.raw`which\s+(?:one\s+)?(?:of\s+(?:these|those|them|the\s+\w+)\s+)?(?:is|'s|was|would be)\s+(?:the\s+)?(?<by>best|better|[a-z]+est|most\s+[a-z]+)(?:\s+(?:one|film|movie|pick))?(?:\s+of\s+(?:these|those|them|the\s+\w+))?`,
+      String.raw`which\s+(?:one\s+)?(?:of\s+(?:these|those|them)\s+)?(?:should|would|do|shall)\s+(?:i|we|you)\s+(?:watch|see|pick|choose|start with|recommend)(?:\s+first)?`,
+      String.raw`which\s+(?:one\s+|one(?='s))?(?:of\s+(?:these|those|them)\s+)?(?:is|'s|would be)\s+${YOUR_PICK}`,
+      String.raw`which\s+(?:one\s+)?(?:of\s+(?:these|those|them)\s+)?do\s+you\s+(?:like|prefer|love)(?:\s+(?:the\s+)?(?:best|most))?`,
+      String.raw`what(?:'s| is| would be)\s+${YOUR_PICK}${OF_THESE}`,
+      String.raw`what\s+would\s+you\s+(?:pick|choose|go\s+(?:for|with))${OF_THESE}`,
+      String.raw`(?:do\s+you\s+have|have\s+you\s+got)\s+a\s+(?:favou?rite|top\s+pick)(?:\s+one)?${OF_THESE}`,
+      String.raw`if\s+you\s+(?:had|have)\s+to\s+(?:choose|pick)(?:\s+(?:just\s+|only\s+)?one)?${OF_THESE}(?:(?:,\s*|\s+)which\s+(?:one\s+)?would\s+(?:it\s+be|you\s+(?:pick|choose)))?`,
+      String.raw`if\s+i\s+(?:can|could)\s+(?:only\s+)?(?:watch|see|pick)\s+one`,
+      String.raw`(?:just\s+)?pick\s+one\s+for\s+me`,
+      YOUR_PICK,
+    ].join('|') +
+    String.raw`)\s*(?:[?.!]+\s*)?$`,
+);
 
 /**
  * The choice between films a message asks for, as written: the two films' words ("Alien or Aliens", "between The

@@ -191,3 +191,17 @@ describe('ItemCatalog.companionGenre (seventh QA pass)', () => {
     expect(catalog.companionGenre('western')).toBeUndefined();
   });
 });
+
+describe('ItemCatalog.titleFragments (eighth QA pass)', () => {
+  it('holds the words of titles with other words besides articles, as a message is split, and follows the catalogue', () => {
+    const catalog = new ItemCatalog([
+      { id: '1', title: 'Serial Mom (1994)', tags: ['Comedy'] },
+      { id: '2', title: 'Heat (1995)', tags: ['Action'] },
+      { id: '3', title: 'Godfather, The (1972)', tags: ['Crime'] },
+      { id: '4', title: "Schindler's List (1993)", tags: ['Drama'] },
+    ]);
+    expect([...catalog.titleFragments()].sort()).toEqual(['list', 'mom', "schindler's", 'serial']);
+    catalog.upsert([{ id: '5', title: 'Heat Wave (1990)', tags: ['Drama'] }]);
+    expect(catalog.titleFragments().has('heat')).toBe(true);
+  });
+});

@@ -81,6 +81,7 @@ export class ItemCatalog {
   private readonly items = new Map<string, Item>();
   private tagStemsCache: Set<string> | undefined;
   private titleReaderCache: TitleOpinionReader | undefined;
+  private titleFragmentsCache: Set<string> | undefined;
   private latestYearCache: number | null | undefined;
   private recentEndCache: number | null | undefined;
   private tagNamesCache: string[] | undefined;
@@ -110,6 +111,7 @@ export class ItemCatalog {
     for (const item of items) this.items.set(item.id, item);
     this.tagStemsCache = undefined;
     this.titleReaderCache = undefined;
+    this.titleFragmentsCache = undefined;
     this.latestYearCache = undefined;
     this.recentEndCache = undefined;
     this.tagNamesCache = undefined;
@@ -222,6 +224,27 @@ export class ItemCatalog {
   titleOpinions(): TitleOpinionReader {
     this.titleReaderCache ??= new TitleOpinionReader(this.items.values());
     return this.titleReaderCache;
+  }
+
+  /**
+   * The words of titles that hold other words besides articles ("mom" of Serial Mom, "day" of One Fine Day, "big" of Big
+   * Night), lower case and split as the item text search splits a message (`queryContent`): a word that is only part of a
+   * title names no film by itself.
+   */
+  titleFragments(): ReadonlySet<string> {
+    if (this.titleFragmentsCache === undefined) {
+      this.titleFragmentsCache = new Set();
+      for (const item of this.items.values()) {
+        const words = item.title
+          .replace(/\s*\(\d{4}\)\s*$/, '')
+          .toLowerCase()
+          .split(/[^a-z0-9'&-]+/)
+          .map((word) => word.replace(/^'+|(?<!')'+$/g, ''))
+          .filter((word) => word !== '' && !/^(?:the|a|an)$/.test(word));
+        if (words.length > 1) for (const word of words) this.titleFragmentsCache.add(word);
+      }
+    }
+    return this.titleFragmentsCache;
   }
 
   /**

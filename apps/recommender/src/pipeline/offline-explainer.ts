@@ -50,7 +50,8 @@ export function requestFit(item: Item, asked: AskedFor): { met: string[]; missed
   const has = genres.filter((key) => names.has(key));
   const lacks = genres.filter((key) => !names.has(key));
   if (has.length > 0) met.push(list(has.map((key) => names.get(key) ?? asked.genres[key] ?? key)));
-  if (lacks.length > 0) missed.push(`not ${wordList(lacks.map((key) => asked.genres[key] ?? key), 'or')}`);
+  // Of genres asked as alternatives ("horror or comedy"), one is enough.
+  if (lacks.length > 0 && !(asked.either === true && has.length > 0)) missed.push(`not ${wordList(lacks.map((key) => asked.genres[key] ?? key), 'or')}`);
   const { years } = asked;
   if (years !== undefined && (years.from !== undefined || years.to !== undefined)) {
     if (item.year === undefined) missed.push('of an unknown year');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { emptyProfile, type Item, type Profile } from '@personalab/core';
 import { tinyItems } from '../test/tiny-catalogue.js';
 import { OfflineExplainer, quotableSubject } from './offline-explainer.js';
-import { EXAMPLE_WEIGHT, exampleFit, leansAsAsked, MIX_WEIGHT, OfflineReranker } from './offline-reranker.js';
+import { askedGenreCount, EXAMPLE_WEIGHT, exampleFit, leansAsAsked, MIX_WEIGHT, OfflineReranker } from './offline-reranker.js';
 import type { AskedFor, Candidate, HistoryEntry, ItemReception, Refinement } from './types.js';
 
 const item = (id: string) => {
@@ -199,6 +199,19 @@ describe('OfflineExplainer', () => {
     expect(await explain(cartoon, asked({ audience: 'children', ruledOut: { horror: 'Horror' } }))).toContain('It is what you asked for: for children, not Horror.');
     expect(await explain(cartoon, asked({ genres: { children: 'Children', animation: 'Animation' }, audience: 'children' }))).toContain('It is what you asked for: Animation, for children.');
     expect(await explain(item('m9'), asked({ audience: 'children', ruledOut: { horror: 'Horror' } }))).toContain('it is not made for children and Horror, which you ruled out.');
+  });
+
+  it('takes one of the genres asked as alternatives for what was asked, and orders the alternatives alike (eighth QA pass)', async () => {
+    const explain = (entry: Item, refinement: Refinement) => new OfflineExplainer().explain({ profile: emptyProfile('u'), history: [], item: entry, refinement });
+    const clueless = { id: 'cl', title: 'Clueless (1995)', year: 1995, tags: ['Comedy', 'Romance'] };
+    const braveheart = { id: 'bh', title: 'Braveheart (1995)', year: 1995, tags: ['Action', 'Drama', 'War'] };
+    // "Horror or comedy": a comedy is what was asked (it had been "It is Comedy as you asked, but not Horror").
+    const either = asked({ genres: { horror: 'Horror', comed: 'Comedy' }, either: true });
+    expect(await explain(clueless, either)).toContain('It is what you asked for: Comedy.');
+    expect(await explain(braveheart, either)).toContain('It is offered although it misses what you asked for: it is not Horror or Comedy.');
+    // In the ranking's order of what was asked, a film with both has no more of it than a film with one.
+    const both = { id: 'yf', title: 'Young Frankenstein (1974)', year: 1974, tags: ['Comedy', 'Horror'] };
+    expect([askedGenreCount(both, either), askedGenreCount(clueless, either), askedGenreCount(braveheart, either)]).toEqual([2, 2, 0]);
   });
 
   it('says what a mood moves only where the item carries those genres', async () => {

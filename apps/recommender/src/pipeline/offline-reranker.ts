@@ -2,12 +2,17 @@ import { PersonalabError, type Item } from '@personalab/core';
 import { buildTaste, defaultStatedHalfAt, isStatedHalfAt, profileFit, statedTasteShare, tagStems, tasteEvidence } from './taste.js';
 import type { RankedItem, Refinement, Reranker, RerankInput } from './types.js';
 
-/** How many of the genres the session asked for an item has (0 when it asked for none). */
+/**
+ * How many of the genres the session asked for an item has (0 when it asked for none). Of genres asked as alternatives
+ * ("horror or comedy"), an item with one has what was asked: it counts as having them all.
+ */
 export function askedGenreCount(item: Item, refinement: Refinement | undefined): number {
-  const asked = refinement?.asked?.genres;
+  const asked = refinement?.asked;
   if (asked === undefined) return 0;
   const keys = tagStems(item);
-  return Object.keys(asked).filter((key) => keys.includes(key)).length;
+  const wanted = Object.keys(asked.genres);
+  const count = wanted.filter((key) => keys.includes(key)).length;
+  return asked.either === true && count > 0 ? wanted.length : count;
 }
 
 /**

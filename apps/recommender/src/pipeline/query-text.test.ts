@@ -52,3 +52,32 @@ describe('queryContent', () => {
     }
   });
 });
+
+describe('queryContent: everyday words of titles (eighth QA pass)', () => {
+  // MovieLens holds Serial Mom, Getting Even with Dad and One Fine Day: "mom", "dad" and "day" are parts of titles.
+  const fragments = new Set(['serial', 'mom', 'getting', 'even', 'with', 'dad', 'one', 'fine', 'day', 'home', 'alone', 'interview', 'vampire', 'wag', 'dog', 'high', 'school', 'time', 'machine']);
+  const options = (named: readonly string[] = []) => ({ titleFragment: (word: string) => fragments.has(word), named: (word: string) => named.includes(word) });
+
+  it('does not search an everyday word that is only part of a title the message does not name', () => {
+    // Before: "mom" found Serial Mom, "dad" Getting Even with Dad.
+    expect(queryContent('my mom hates horror movies', options())).toBe('');
+    expect(queryContent('my mom loves comedies, what should we watch?', { ...options(), genres: new Set(['comed']) })).toBe('');
+    expect(queryContent('a movie for my dad please', options())).toBe('');
+    expect(queryContent('something to cheer me up after a long day', options())).toBe('cheer long');
+    // Without the catalogue's titles, every word is searched as before.
+    expect(queryContent('my mom hates horror movies')).toBe('mom');
+    expect(queryContent('a movie for my dad please')).toBe('dad');
+  });
+
+  it('searches it where the message names the film: quoted, in a title it names whole, or as what a film is about', () => {
+    expect(queryContent('anything like "Serial Mom"?', options())).toBe('serial mom');
+    expect(queryContent('I loved home alone, something like it', options(['home', 'alone']))).toBe('home alone');
+    expect(queryContent('a movie about a dog please', options())).toBe('dog');
+    expect(queryContent('any dog movies?', options())).toBe('dog');
+    expect(queryContent('a movie set in a high school', options())).toBe('set high school');
+    expect(queryContent('any time travel films?', options())).toBe('time travel');
+    // A word of a title that is no everyday word is searched as before ("vampires", "shawshank").
+    expect(queryContent('it needs vampires', options())).toBe('vampires');
+    expect(queryContent('something like shawshank', options())).toBe('shawshank');
+  });
+});

@@ -1,4 +1,5 @@
 import { stopWords } from '@personalab/profile';
+import { ordinaryWords } from './ordinary-words.js';
 import { mentionedTagStems, stem } from './taste.js';
 
 /**
@@ -118,6 +119,34 @@ export interface QueryContentOptions {
    * Man" 0.58), above the popular films of the genre.
    */
   genres?: ReadonlySet<string> | undefined;
+  /**
+   * Whether a word is part of a catalogue title that holds more than it ("mom" of Serial Mom, "day" of One Fine Day). An
+   * everyday word (`ordinaryWords`) that is only that is searched where the message names the film: quoted, in a title it
+   * names whole (`named`), or as what a film is about ("a movie about a dog"). Searched, "my mom hates horror" had found
+   * Serial Mom, "a movie for my dad" Getting Even with Dad.
+   */
+  titleFragment?: ((word: string) => boolean) | undefined;
+  /** Whether a word is one of the titles the message names, as the title reader finds them ("home alone": Home Alone). */
+  named?: ((word: string) => boolean) | undefined;
+}
+
+/** The words a message writes in double quotes (`"Serial Mom"`): a title named as one. */
+function quotedWords(text: string): Set<string> {
+  const words = new Set<string>();
+  for (const [, quoted] of text.matchAll(/["“]([^"“”\n]{1,100})["”]/g)) for (const word of (quoted ?? '').toLowerCase().split(/[^a-z0-9'&-]+/)) if (word !== '') words.add(word);
+  return words;
+}
+
+/**
+ * Whether the words around a word ask for it as a film's subject: "about" or "set in" up to three words before it, or a film
+ * word up to two after ("a movie about a dog", "set in a high school", "time travel films").
+ */
+function asSubject(words: readonly string[], index: number): boolean {
+  for (let before = Math.max(0, index - 3); before < index; before++) {
+    const word = words[before];
+    if (word === 'about' || (/^(?:in|at|on)$/.test(word ?? '') && words[before - 1] === 'set')) return true;
+  }
+  return words.slice(index + 1, index + 3).some((word) => /^(?:movies?|films?|flicks?)$/.test(word));
 }
 
 /**
@@ -126,7 +155,11 @@ export interface QueryContentOptions {
  * its clause ("no war", "not bad") and words naming a ruled-out genre are left out.
  */
 export function queryContent(text: string, options: QueryContentOptions = {}): string {
-  const { ruledOut, genres } = options;
+  const { ruledOut, genres, titleFragment, named } = options;
+  const quoted = titleFragment === undefined ? new Set<string>() : quotedWords(text);
+  // An everyday word only part of a title, in a message that does not name the film ("my mom hates horror": Serial Mom).
+  const strayFragment = (words: readonly string[], index: number, word: string) =>
+    ordinaryWords.has(word) && titleFragment?.(word) === true && !quoted.has(word) && !asSubject(words, index) && named?.(word) !== true;
   const names = (word: string) => ruledOut !== undefined && ruledOut.size > 0 && [...mentionedTagStems(word)].some((key) => ruledOut.has(key));
   const namesGenre = (word: string) =>
     genres !== undefined && genres.size > 0 && (genres.has(stem(word)) || (!subjectWords.test(word) && [...mentionedTagStems(word)].some((key) => genres.has(key))));
@@ -159,6 +192,7 @@ export function queryContent(text: string, options: QueryContentOptions = {}): s
       if (word === 'top' && rankingWords.test(words[index + 1] ?? 'please')) continue;
       // Years and spans ("1990-95", "80s-90s") are the session's constraints; "horror-free", "non-violent" rule out what they name.
       if (/^'?\d[\d's-]*(?:st|nd|rd|th)?$/.test(word) || /-free$|-less$|^non-/.test(word) || names(word) || namesGenre(word)) continue;
+      if (strayFragment(words, index, word)) continue;
       kept.push(word);
     }
   }

@@ -38,6 +38,8 @@ export interface Refinement {
 export interface AskedFor {
   /** Genres asked for: tag key ("comed") → the name to say ("Comedy"). */
   genres: Record<string, string>;
+  /** The genres asked for are alternatives ("horror or comedy"): an item with any of them meets the request. */
+  either?: boolean | undefined;
   /** Genres ruled out: tag key → name. */
   ruledOut: Record<string, string>;
   /** Release years asked for, inclusive. */
