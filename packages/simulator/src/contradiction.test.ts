@@ -48,6 +48,21 @@ describe('ContradictionChecker', () => {
     expect(findContradiction(text, facts)).toBeUndefined();
   });
 
+  // A MovieLens profile likes "comedy movies" and dislikes "horror movies": "I love comedy movies!" had been flagged
+  // against the dislike (the shared "movies"), so its users could never say what they like.
+  it('reads opposite verdicts on different things of one kind as no contradiction', () => {
+    const tastes = ['I like comedy movies.', 'I do not like horror movies.', 'I love rock music.'];
+    for (const text of ['I love comedy movies!', 'I do not like horror movies at all.', 'I really like action movies.', 'I hate war movies.', 'I do not watch horror movies.', 'I do not like country music.']) {
+      expect(findContradiction(text, tastes), text).toBeUndefined();
+    }
+    // The same thing still conflicts, named with or without its kind.
+    expect(findContradiction('I love horror movies.', tastes)?.rule).toBe('sentiment');
+    expect(findContradiction('I hate comedies.', tastes)?.rule).toBe('sentiment');
+    expect(findContradiction('I do not like rock music.', tastes)?.rule).toBe('sentiment');
+    expect(findContradiction('I do not like music.', tastes)?.rule).toBe('sentiment');
+    expect(findContradiction('I watch horror movies every week.', ['I do not watch horror movies.'])?.rule).toBe('negation');
+  });
+
   it('names the contradicted fact and the sentence', () => {
     const found = new ContradictionChecker(facts).find('Hi there. Honestly, I hate horror movies.');
     expect(found).toEqual({ rule: 'sentiment', fact: 'I love horror movies.', sentence: 'honestly, i hate horror movies.' });
@@ -59,6 +74,8 @@ describe('job claims', () => {
   it.each([
     ['I work as a technician.', ['technician']],
     ['I work as an actress in Ohio.', ['actress']],
+    // A persona's "I have been working as a real estate agent …" had stated no job, so its user said "I am a librarian."
+    ['I have been working as a real estate agent for the past 12 years.', ['agent']],
     ["I'm a construction worker.", ['worker']],
     ['I just got a new job as a life coach.', ['coach']],
     ['I am a librarian.', ['librarian']],

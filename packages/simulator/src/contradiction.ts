@@ -115,7 +115,7 @@ function jobClaim(sentence: string): string | undefined {
   if (service) return `works at ${service[1]}`;
   if (/\bi am (?:now |recently )?retired\b/.test(sentence)) return 'retired';
   if (/\bi am (?:currently |still )?(?:looking for (?:a )?(?:new )?(?:job|work)|unemployed|between jobs|out of work)\b/.test(sentence)) return 'unemployed';
-  const explicit = /\b(?:i work as|i am working as|job as|career as) (?:a |an )?((?:[a-z]+ ?){1,3})/.exec(sentence);
+  const explicit = /\b(?:i work as|i am working as|i have been working as|job as|career as) (?:a |an )?((?:[a-z]+ ?){1,3})/.exec(sentence);
   if (explicit) {
     const run: string[] = [];
     for (const word of (explicit[1] ?? '').trim().split(' ')) {
@@ -268,6 +268,22 @@ function overlap(left: ReadonlySet<string>, right: ReadonlySet<string>): number 
 
 const disjoint = (left: ReadonlySet<string>, right: ReadonlySet<string>) => overlap(left, right) === 0;
 
+/**
+ * Words naming a kind of thing, not which one ("movies" is singularised "movy"): "I love comedy movies" and "I do not like
+ * horror movies" share only "movies", and had been flagged as opposite verdicts on one thing.
+ */
+const kindNouns = new Set(['movy', 'movie', 'film', 'show', 'music', 'song', 'book', 'novel', 'food', 'game', 'kind', 'type', 'sort', 'thing', 'stuff']);
+
+/**
+ * The words that say which things two claims are about: without kind nouns when both name more than a kind ("horror
+ * movies", "comedy movies"), all of them when one names only a kind ("music" against "rock music").
+ */
+function which(left: ReadonlySet<string>, right: ReadonlySet<string>): [ReadonlySet<string>, ReadonlySet<string>] {
+  const strip = (words: ReadonlySet<string>) => new Set([...words].filter((word) => !kindNouns.has(word)));
+  const [keptLeft, keptRight] = [strip(left), strip(right)];
+  return keptLeft.size > 0 && keptRight.size > 0 ? [keptLeft, keptRight] : [left, right];
+}
+
 /** The rule by which two claims conflict, or undefined when they are compatible. */
 export function conflictRule(left: Claim, right: Claim): ContradictionRule | undefined {
   if (left.kind === 'polar' && right.kind === 'polar') {
@@ -275,8 +291,9 @@ export function conflictRule(left: Claim, right: Claim): ContradictionRule | und
       const positive = left.sentiment > 0 ? left : right;
       const negative = left.sentiment > 0 ? right : left;
       // The disliked thing must be (most of) what the liked statement is about.
-      const shared = overlap(negative.scope.size > 0 ? negative.scope : negative.words, positive.words);
-      if (shared >= 1 && shared >= Math.ceil(0.5 * Math.min(positive.words.size, negative.scope.size || negative.words.size))) return 'sentiment';
+      const [disliked, liked] = which(negative.scope.size > 0 ? negative.scope : negative.words, positive.words);
+      const shared = overlap(disliked, liked);
+      if (shared >= 1 && shared >= Math.ceil(0.5 * Math.min(liked.size, disliked.size))) return 'sentiment';
       return undefined;
     }
     if (left.negated !== right.negated) {
@@ -284,9 +301,10 @@ export function conflictRule(left: Claim, right: Claim): ContradictionRule | und
       const positive = left.negated ? right : left;
       if (negative.scope.size === 0 || positive.words.size === 0) return undefined;
       if (negative.verb === undefined || !positive.tokens.has(negative.verb)) return undefined;
-      const shared = overlap(negative.scope, positive.words);
+      const [denied, stated] = which(negative.scope, positive.words);
+      const shared = overlap(denied, stated);
       // Most of the negated statement must be the positive one, e.g. "I do not have a dog" vs "I have a dog".
-      if (shared >= 1 && shared >= Math.ceil(0.6 * negative.scope.size) && shared >= Math.ceil(0.5 * positive.words.size)) return 'negation';
+      if (shared >= 1 && shared >= Math.ceil(0.6 * denied.size) && shared >= Math.ceil(0.5 * stated.size)) return 'negation';
     }
     return undefined;
   }

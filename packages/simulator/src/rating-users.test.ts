@@ -20,4 +20,13 @@ describe('simulatedUsersFromRatings', () => {
     expect(user?.profile.preferences.filter((preference) => preference.polarity === 'like').map((preference) => preference.subject)).toEqual(['horror movies']);
     expect(user?.profile.preferences.filter((preference) => preference.polarity === 'dislike').map((preference) => preference.subject)).toEqual(['comedy movies']);
   });
+
+  // u.user's "entertainment", "healthcare" and "marketing" are fields: the profile had said "I work as an entertainment."
+  it('states an occupation that names a field as work in it', () => {
+    const train = [rating('1', 'm1', 5), rating('2', 'm1', 5), rating('3', 'm1', 5), rating('4', 'm1', 5)];
+    const test = ['1', '2', '3', '4'].map((userId) => rating(userId, 'm5', 5));
+    const occupations = { '1': 'entertainment', '2': 'healthcare', '3': 'marketing', '4': 'technician' };
+    const users = simulatedUsersFromRatings({ items: testItems, train, test, users: Object.entries(occupations).map(([id, occupation]) => ({ id, occupation })) });
+    expect(users.map((user) => user.profile.facts.map((fact) => fact.value))).toEqual([['I work in entertainment.'], ['I work in healthcare.'], ['I work in marketing.'], ['I work as a technician.']]);
+  });
 });

@@ -17,6 +17,17 @@ export interface RatingUsersOptions {
   description?: string;
 }
 
+/** MovieLens occupations that name a field, not a person: "I work in marketing", not "I work as a marketing". */
+const occupationFields = new Set(['entertainment', 'healthcare', 'marketing']);
+
+/** The sentence a user says its occupation in: "I am a student.", "I am retired.", "I work in healthcare.", "I work as an engineer.". */
+function occupationFact(occupation: string): string {
+  if (occupation === 'student') return 'I am a student.';
+  if (occupation === 'retired') return 'I am retired.';
+  if (occupationFields.has(occupation)) return `I work in ${occupation}.`;
+  return `I work as ${/^[aeiou]/.test(occupation) ? 'an' : 'a'} ${occupation}.`;
+}
+
 function demographicFacts(user: User | undefined): string[] {
   if (!user) return [];
   const facts: string[] = [];
@@ -24,9 +35,7 @@ function demographicFacts(user: User | undefined): string[] {
   if (user.gender === 'F') facts.push('I am a woman.');
   else if (user.gender === 'M') facts.push('I am a man.');
   const occupation = user.occupation;
-  if (occupation && occupation !== 'none' && occupation !== 'other') {
-    facts.push(occupation === 'student' || occupation === 'retired' ? `I am ${occupation === 'student' ? 'a student' : 'retired'}.` : `I work as ${/^[aeiou]/.test(occupation) ? 'an' : 'a'} ${occupation}.`);
-  }
+  if (occupation && occupation !== 'none' && occupation !== 'other') facts.push(occupationFact(occupation));
   return facts;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRandom, type Item } from '@personalab/core';
+import { createRandom, type Item, type SimulationGoal } from '@personalab/core';
 import { recommendationFeedback } from './recommendation-feedback.js';
 
 const catalog = new Map<string, Item>([
@@ -37,5 +37,51 @@ describe('recommendationFeedback', () => {
     expect(result.accepted).toEqual(['2']);
     expect(result.text).not.toMatch(/\bitem\b|\b2\b/);
     expect(result.text).toMatch(/that one|That one/);
+  });
+
+  // Two targets had read "Yes! Fargo looks great, thanks. Yes! Some Like It Hot looks great, thanks."
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])('never says the same sentence twice about two items judged alike (seed %i)', (seed) => {
+    const twins = new Map<string, Item>([
+      ['a', { id: 'a', title: 'Fargo (1996)', tags: [] }],
+      ['b', { id: 'b', title: 'Vertigo (1958)', tags: [] }],
+    ]);
+    const alike = (goalOf: SimulationGoal) => recommendationFeedback({ recommendedItemIds: ['a', 'b'], goal: goalOf, catalog: twins, random: createRandom(seed) }).text;
+    const shapes = (text: string) => text.replaceAll('Fargo', '{title}').replaceAll('Vertigo', '{title}').split(/(?<=[.!?])\s+/).filter((sentence) => sentence.includes('{title}'));
+    const goals: SimulationGoal[] = [
+      { description: 'Find a film.', targetItemIds: ['a', 'b'] },
+      { description: 'Find a film.', hiddenRatings: new Map([['a', 1], ['b', 2]]) },
+      { description: 'Find a film.', hiddenRatings: new Map<string, number>() },
+    ];
+    for (const goalOf of goals) {
+      const said = shapes(alike(goalOf));
+      expect(said).toHaveLength(2);
+      expect(new Set(said).size, said.join(' | ')).toBe(2);
+    }
+  });
+
+  // An unrated film is one the user has no opinion of, not one never heard of: "I do not know Star Wars.",
+  // "E.T. the Extra-Terrestrial does not ring a bell." from users who rated a hundred films of that time.
+  it.each([1, 2, 3, 4, 5, 6])('does not claim not to know a catalogue film it has no rating for (seed %i)', (seed) => {
+    const famous = new Map<string, Item>([
+      ['50', { id: '50', title: 'Star Wars (1977)', tags: [] }],
+      ['423', { id: '423', title: 'E.T. the Extra-Terrestrial (1982)', tags: [] }],
+    ]);
+    const result = recommendationFeedback({ recommendedItemIds: ['50', '423'], goal: { description: 'Find a film.', hiddenRatings: new Map() }, catalog: famous, random: createRandom(seed) });
+    expect(result.judgements.map((entry) => entry.judgement)).toEqual(['unknown', 'unknown']);
+    expect(result.text).toContain('Star Wars');
+    expect(result.text).not.toMatch(/do not know|ring a bell|never heard/);
+  });
+
+  // "I am not sure about Mars Attacks!." and "… When Harry Met Sally....": the title's own stop ends the sentence.
+  it.each([1, 2, 3, 4, 5, 6])('adds no second stop after a title ending in one (seed %i)', (seed) => {
+    const exclaimed = new Map<string, Item>([
+      ['1', { id: '1', title: 'Mars Attacks! (1996)', tags: [] }],
+      ['2', { id: '2', title: 'When Harry Met Sally... (1989)', tags: [] }],
+    ]);
+    for (const hiddenRatings of [new Map<string, number>(), new Map([['1', 3], ['2', 3]]), new Map([['1', 1], ['2', 2]])]) {
+      const text = recommendationFeedback({ recommendedItemIds: ['1', '2'], goal: { description: 'Find a film.', hiddenRatings }, catalog: exclaimed, random: createRandom(seed) }).text;
+      expect(text).toContain('Mars Attacks!');
+      expect(text).not.toMatch(/!\.|\.\.\.\./);
+    }
   });
 });

@@ -45,7 +45,8 @@ const templates: Record<ItemJudgement, readonly string[]> = {
   seen_neutral: ['I have already seen {title}.', 'Seen {title} already.', 'I watched {title} a while ago.'],
   disliked: ['{title} is not really my thing.', 'I do not think I would like {title}.', 'Not {title}, please.'],
   neutral: ['{title} is okay, but not quite what I want.', 'Maybe {title}, but I am not excited about it.', '{title}, hmm, not really.'],
-  unknown: ['I am not sure about {title}.', 'I do not know {title}.', '{title} does not ring a bell.'],
+  // The user rated nothing like it: no opinion, and no claim of never having heard of it ("I do not know Star Wars").
+  unknown: ['I am not sure about {title}.', '{title} does not really grab me.', 'Hmm, {title}, maybe not.'],
 };
 
 /** For items the user has no title for (an id outside the catalogue): a person does not read ids out. */
@@ -53,6 +54,11 @@ const untitled = {
   one: ['I do not know that one.', 'That one does not ring a bell.', 'I have never heard of that one.'],
   several: ['I do not know those.', 'Those do not ring a bell.', 'I have never heard of those.'],
 } as const;
+
+/** The template with the title in it; a title that ends a sentence itself ("Mars Attacks!") takes no second stop. */
+function withTitle(template: string, title: string): string {
+  return /[.!?]$/.test(title) ? template.replace('{title}.', title).replace('{title}', title) : template.replace('{title}', title);
+}
 
 const askMore = ['Do you have anything else?', 'Anything else you would suggest?', 'What else have you got?', 'Can you suggest something different?'];
 
@@ -73,6 +79,14 @@ export function recommendationFeedback(options: {
   const accepted = judgements.filter((entry) => isAcceptance(entry.judgement)).map((entry) => entry.itemId);
   const order: ItemJudgement[] = ['target', 'liked_unseen', 'seen_liked', 'seen_disliked', 'disliked', 'seen_neutral', 'neutral', 'unknown'];
   const mentioned = [...judgements].sort((left, right) => order.indexOf(left.judgement) - order.indexOf(right.judgement)).slice(0, options.limit ?? 2);
+  // Each judgement's templates are drawn without replacement: "Yes! Fargo looks great, thanks. Yes! Vertigo looks great, thanks." read as a stuck record.
+  const used = new Set<string>();
+  const pickTemplate = (judgement: ItemJudgement) => {
+    const unused = templates[judgement].filter((template) => !used.has(template));
+    const template = options.random.pick(unused.length > 0 ? unused : templates[judgement]);
+    used.add(template);
+    return template;
+  };
   const title = (itemId: string) => {
     const stored = options.catalog?.get(itemId)?.title;
     // "Silence of the Lambs, The (1991)" is said "The Silence of the Lambs".
@@ -84,8 +98,8 @@ export function recommendationFeedback(options: {
     const said = title(entry.itemId);
     if (said === undefined && entry.judgement === 'unknown') return [];
     // Known from the hidden ratings but without a catalogue to name it by: "that one", never its id.
-    const template = options.random.pick(templates[entry.judgement]);
-    return [said !== undefined ? template.replace('{title}', said) : template.replace(/^\{title\}/, 'That one').replace('{title}', 'that one')];
+    const template = pickTemplate(entry.judgement);
+    return [said !== undefined ? withTitle(template, said) : template.replace(/^\{title\}/, 'That one').replace('{title}', 'that one')];
   });
   if (unnamed > 0) parts.push(options.random.pick(unnamed === 1 ? untitled.one : untitled.several));
   if (accepted.length === 0) parts.push(options.random.pick(askMore));

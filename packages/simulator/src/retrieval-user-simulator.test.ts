@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Item } from '@personalab/core';
 import { ExactIndex } from '@personalab/retrieval';
 import { ScriptedAssistant } from './assistants/scripted-assistant.js';
 import { ContradictionChecker } from './contradiction.js';
@@ -36,18 +37,19 @@ const corpusTurns: UserTurn[] = [
   { context: '', text: 'Hello there, nice to meet you.', conversationId: 'c9' },
 ];
 
-async function run(options: { allowContradictions: boolean; simulator?: Partial<ConstructorParameters<typeof RetrievalUserSimulator>[0]>; turns?: readonly UserTurn[] }) {
+async function run(options: { allowContradictions: boolean; simulator?: Partial<ConstructorParameters<typeof RetrievalUserSimulator>[0]>; turns?: readonly UserTurn[]; script?: readonly string[] }) {
+  const script = options.script ?? questions;
   const corpus = await UserTurnCorpus.build({ turns: options.turns ?? corpusTurns, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
   const users: SimulatedUser[] = Array.from({ length: 12 }, (_, index) => {
     const base = horrorFan(`persona-${index}`);
     return { ...base, goal: { description: 'chat' } };
   });
-  const assistant = new ScriptedAssistant(new Map(users.map((user) => [user.id, questions])));
+  const assistant = new ScriptedAssistant(new Map(users.map((user) => [user.id, script])));
   return simulate({
     simulator: () => new RetrievalUserSimulator({ corpus, seed: 7, candidates: 20, allowContradictions: options.allowContradictions, weights: { unsupported: 0 }, ...options.simulator }),
     assistant,
     users,
-    maxTurns: questions.length,
+    maxTurns: script.length,
     quiet: true,
   });
 }
@@ -76,9 +78,18 @@ describe('RetrievalUserSimulator', () => {
   it('says a turn of the kind drawn from the style (question or not) whenever the candidates hold one', async () => {
     // Two more questions, answering nothing the script asks: context fit alone never picks them.
     const askingBack = ['That is cool. Do you like to travel?', 'Really? What else do you do for fun?'];
-    const turns = [...corpusTurns, { context: 'I went hiking last weekend.', text: askingBack[0]!, conversationId: 'c10' }, { context: 'I just got back from the gym.', text: askingBack[1]!, conversationId: 'c11' }];
+    // The assistant tells rather than asks (after a question the user answers: next test), and the corpus answers it.
+    const script = ['I watched a film last night.', 'My sister came to visit today.', 'It rained all day here.'];
+    const turns = [
+      ...corpusTurns,
+      { context: 'I went hiking last weekend.', text: askingBack[0]!, conversationId: 'c10' },
+      { context: 'I just got back from the gym.', text: askingBack[1]!, conversationId: 'c11' },
+      { context: script[0]!, text: 'Nice, I love a good film.', conversationId: 'c12' },
+      { context: script[1]!, text: 'That is lovely, family visits are the best.', conversationId: 'c13' },
+      { context: script[2]!, text: 'Same here, very grey.', conversationId: 'c14' },
+    ];
     const replies = async (simulator: Partial<ConstructorParameters<typeof RetrievalUserSimulator>[0]>) => {
-      const { conversations } = await run({ allowContradictions: false, simulator, turns });
+      const { conversations } = await run({ allowContradictions: false, simulator, turns, script });
       const said = conversations.map((record) => record.turns.filter((turn) => turn.role === 'user').slice(1, 3).map((turn) => turn.content));
       // Every user talked: a failed conversation is stored with no turns, which the checks below would pass without a word said.
       expect(conversations.filter((record) => record.endReason === 'error').map((record) => `${record.userId}: ${record.error}`)).toEqual([]);
@@ -91,6 +102,18 @@ describe('RetrievalUserSimulator', () => {
     // Only a bonus for the drawn kind: the answers to the script win.
     expect((await replies({ ...asking, questionKind: 'bonus' })).flat().filter((text) => askingBack.includes(text))).toEqual([]);
     expect((await replies({ defaultStyle: { meanLength: 5, questionRate: 0 } })).flat().filter((text) => askingBack.includes(text))).toEqual([]);
+  });
+
+  // Asked "Do you have any pets?", a user had answered "What's your favorite band?": the question kind was drawn at the
+  // style's rate whatever the assistant said, and said whenever the candidates held a question.
+  it('answers a question instead of asking one back as often as the corpus users do', async () => {
+    const askingBack = ['That is cool. Do you like to travel?', 'Really? What else do you do for fun?'];
+    // In this corpus no answer to a question asks one back; the two questions answered statements.
+    const turns = [...corpusTurns, { context: 'I went hiking last weekend.', text: askingBack[0]!, conversationId: 'c10' }, { context: 'I just got back from the gym.', text: askingBack[1]!, conversationId: 'c11' }];
+    const { conversations } = await run({ allowContradictions: false, simulator: { defaultStyle: { meanLength: 5, questionRate: 0.5 } }, turns });
+    const answers = conversations.flatMap((record) => record.turns.filter((turn) => turn.role === 'user').slice(1).map((turn) => turn.content));
+    expect(answers.length).toBeGreaterThanOrEqual(12 * questions.length);
+    expect(answers.filter((text) => askingBack.includes(text))).toEqual([]);
   });
 
   it('reacts to recommendations from the hidden ratings and ends when a target is offered', async () => {
@@ -117,13 +140,59 @@ describe('RetrievalUserSimulator', () => {
     // The horror fan's profile likes horror; to show the target's genres are used, its target (Alien) is a comedy here.
     const catalog = new Map(testCatalog);
     catalog.set('m6', { id: 'm6', title: 'Alien (1979)', tags: ['Comedy'] });
-    const dialogue = [{ role: 'assistant' as const, content: 'Airplane!', recommendedItemIds: ['m7'] }];
+    const dialogue = [{ role: 'assistant' as const, content: 'The Shawshank Redemption', recommendedItemIds: ['m5'] }];
     const hinted = new RetrievalUserSimulator({ corpus, catalog, seed: 1, hint: 'target' });
     await hinted.start(horrorFan());
     expect(await hinted.respond({ dialogue })).toMatchObject({ type: 'message', content: expect.stringMatching(/I am more in the mood for comedy movies\.$/) });
     const plain = new RetrievalUserSimulator({ corpus, catalog, seed: 1 });
     await plain.start(horrorFan());
     expect(await plain.respond({ dialogue })).toMatchObject({ type: 'message', content: expect.stringMatching(/I am more in the mood for horror movies\.$/) });
+  });
+
+  // Offered five comedies, a comedy fan had answered "… Do you have anything else? I am more in the mood for comedy movies."
+  it('is never more in the mood for a genre most of the list just shown has', async () => {
+    const corpus = await UserTurnCorpus.build({ turns: corpusTurns, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
+    const comedies = [{ role: 'assistant' as const, content: 'Toy Story, Toy Story 2, Airplane!', recommendedItemIds: ['m3', 'm4', 'm7'] }];
+    const fan = (preferences: Array<{ subject: string; polarity: 'like' }>) => {
+      const base = horrorFan();
+      return { ...base, profile: personaProfile({ userId: base.id, statements: hiddenFacts, preferences }) };
+    };
+    const hints = async (user: SimulatedUser, hint: 'profile' | 'target', catalog: ReadonlyMap<string, Item> = testCatalog) => {
+      const said: string[] = [];
+      for (let seed = 1; seed <= 12; seed++) {
+        const simulator = new RetrievalUserSimulator({ corpus, catalog, seed, hint });
+        await simulator.start(user);
+        const reaction = await simulator.respond({ dialogue: comedies });
+        expect(reaction.type).toBe('message');
+        said.push(reaction.type === 'message' ? reaction.content : '');
+      }
+      return said.map((text) => /I am more in the mood for ([^.]+)\.$/.exec(text)?.[1] ?? 'none');
+    };
+    // A fan of comedies and horror asks for horror; a fan of comedies alone asks for nothing.
+    expect(new Set(await hints(fan([{ subject: 'comedy movies', polarity: 'like' }, { subject: 'horror movies', polarity: 'like' }]), 'profile'))).toEqual(new Set(['horror movies']));
+    expect(new Set(await hints(fan([{ subject: 'comedy movies', polarity: 'like' }]), 'profile'))).toEqual(new Set(['none']));
+    // The same with `hint: 'target'`: the target is a horror comedy.
+    const catalog = new Map(testCatalog);
+    catalog.set('m6', { id: 'm6', title: 'Alien (1979)', tags: ['Comedy', 'Horror'] });
+    expect(new Set(await hints(horrorFan(), 'target', catalog))).toEqual(new Set(['horror movies']));
+  });
+
+  // Chosen by persona alone, 22 of 30 chats had opened with a statement, some answering what nobody had said: "I'm getting
+  // married in the spring too!", "Wow, you're 100 years old? That's amazing!" (real ones open with a greeting, 82 %).
+  it('opens a chat the way conversations of the corpus mostly open', async () => {
+    const openers = ['Hi there!', 'Hello there!', 'Hi! How are you today?', 'Hey there, how is it going?', 'Hello! How are you?', "I'm getting married in the spring too!", "Wow, you're 100 years old? That's amazing!"];
+    const turns: UserTurn[] = [...openers.map((text, index) => ({ context: '', text, conversationId: `o${index}` })), ...corpusTurns.filter((turn) => turn.context !== '')];
+    const corpus = await UserTurnCorpus.build({ turns, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
+    const said: string[] = [];
+    for (const [index, statements] of [['I am getting married in the spring.', 'I love to dance.'], ['I am 100 years old.', 'I love my grandchildren.']].entries()) {
+      for (let seed = 1; seed <= 6; seed++) {
+        const simulator = new RetrievalUserSimulator({ corpus, seed });
+        const opening = await simulator.start({ profile: personaProfile({ userId: `p-${index}`, statements }), goal: { description: 'chat' } });
+        said.push(opening.type === 'message' ? opening.content : '');
+      }
+    }
+    expect(said.filter((text) => /married|100 years/.test(text))).toEqual([]);
+    expect(said.every((text) => openers.includes(text))).toBe(true);
   });
 
   it('never says a corpus turn with an unfilled template slot', async () => {
@@ -133,6 +202,12 @@ describe('RetrievalUserSimulator', () => {
     expect(corpus.turns.some((turn) => turn.text.includes('['))).toBe(false);
     expect(hasTemplateSlot('I live in [city].')).toBe(true);
     expect(hasTemplateSlot('I have two dogs (and a cat).')).toBe(false);
+    // In parentheses, or a speaker's label as a name: "Hi, my name is (name).", "I'm (user 1 name)." had been said by 5 of
+    // 30 simulated users, and with openers chosen among the typical ones, "Hello! My name is User 1." by most.
+    for (const slotted of ['Nice to meet you, my name is (name).', "I'm (user 1 name).", "Hi (User 2's name)!", 'I live in (city).', '(15 minutes later) Okay, I am back.', 'Hello! My name is User 1.', 'Nice to meet you, user2.', '*User 1:* Hi there!']) {
+      expect(hasTemplateSlot(slotted), slotted).toBe(true);
+    }
+    for (const aside of ['I love Star Wars (the old ones).', 'I have a cat (her name is Luna).', 'I ran a marathon (26 miles) last year.']) expect(hasTemplateSlot(aside), aside).toBe(false);
   });
 
   it('a user looking for a film, asked about itself, never states a job, a family or an age its profile does not hold', async () => {
@@ -185,6 +260,111 @@ describe('RetrievalUserSimulator', () => {
     expect(new Set(jobs)).toEqual(new Set([0]));
     // Turns that claim nothing are still said.
     expect(said.some(({ text }) => /Not yet|Old enough/.test(text))).toBe(true);
+  });
+
+  // Asked what they do for a living, 8 of 40 MovieLens users (technicians, writers, executives) had answered "I help tend
+  // the fields.", and after that was fixed for one phrasing, "I used to work as a software engineer, but I quit my job":
+  // answers the parser reads no job in.
+  it('a user looking for a film answers a question about work only with a job its profile holds', async () => {
+    const asked = ['What do you do for a living?', 'So, what do you do for work?', 'Nice. What are you up to today?'];
+    const answers: UserTurn[] = [
+      { context: 'What do you do for a living?', text: 'I help tend the fields.', conversationId: 'f1' },
+      { context: 'So, what do you do for work?', text: 'I used to work as a software engineer, but I quit my job to pursue my spirituality full time.', conversationId: 'f2' },
+      { context: 'And what is your job?', text: 'I work as a technician in a lab.', conversationId: 'f3' },
+      { context: 'What are you up to today?', text: 'Not much, just relaxing at home.', conversationId: 'f4' },
+      { context: 'How was your day?', text: 'Pretty good, thanks for asking.', conversationId: 'f5' },
+      { context: '', text: 'Hi! How are you today?', conversationId: 'h1' },
+    ];
+    const corpus = await UserTurnCorpus.build({ turns: answers, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
+    const users: SimulatedUser[] = Array.from({ length: 8 }, (_, index) => ({
+      id: `ml-${index}`,
+      profile: personaProfile({ userId: `ml-${index}`, statements: ['I am 24 years old.', ...(index % 2 === 0 ? ['I work as a technician.'] : [])], preferences: [{ subject: 'comedy movies', polarity: 'like' }] }),
+      goal: { description: 'I am looking for a movie to watch tonight.', targetItemIds: ['m6'], hiddenRatings: new Map([['m6', 5]]), seenItemIds: new Set<string>() },
+    }));
+    const result = await simulate({
+      simulator: () => new RetrievalUserSimulator({ corpus, catalog: testCatalog, seed: 4, candidates: 20 }),
+      assistant: new ScriptedAssistant(new Map(users.map((user) => [user.id, asked]))),
+      users,
+      maxTurns: asked.length,
+      quiet: true,
+    });
+    const said = result.conversations.flatMap((record) => record.turns.filter((turn) => turn.role === 'user').slice(1).map((turn) => ({ user: Number(record.userId.slice(3)), text: turn.content })));
+    expect(said.length).toBe(8 * asked.length);
+    expect(said.filter(({ text }) => /fields|software engineer/.test(text))).toEqual([]);
+    expect(new Set(said.filter(({ text }) => /technician/.test(text)).map(({ user }) => user % 2))).toEqual(new Set([0]));
+    expect(said.some(({ text }) => /relaxing/.test(text))).toBe(true);
+  });
+
+  // Asked what they watch, MovieLens fans of dramas, romances and war films had said "I love watching movies! I'm a big
+  // fan of horror movies." to an assistant that then recommends horror.
+  it('a user looking for a film speaks well only of genres its profile likes', async () => {
+    const asked = ['What kind of movies do you like?', 'What movies do you usually watch?', 'Any favourite kind of film?'];
+    const answers: UserTurn[] = [
+      { context: 'What kind of movies do you like?', text: "I'm a big fan of horror movies.", conversationId: 'g1' },
+      { context: 'What movies do you usually watch?', text: 'I love sci-fi movies, the weirder the better.', conversationId: 'g2' },
+      { context: 'Any favourite kind of film?', text: 'Me too! I love watching movies, especially action movies.', conversationId: 'g3' },
+      { context: 'What sort of films are you into?', text: 'I like comedies, anything that makes me laugh.', conversationId: 'g4' },
+      { context: 'What kind of movies do you hate?', text: 'I do not like horror movies at all.', conversationId: 'g5' },
+      { context: 'Do you watch a lot of films?', text: 'Not as many as I would like.', conversationId: 'g6' },
+      { context: '', text: 'Hi! How are you today?', conversationId: 'h1' },
+    ];
+    const corpus = await UserTurnCorpus.build({ turns: answers, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
+    const users: SimulatedUser[] = Array.from({ length: 8 }, (_, index) => ({
+      id: `ml-${index}`,
+      profile: personaProfile({
+        userId: `ml-${index}`,
+        statements: ['I am 30 years old.', 'I am a woman.'],
+        preferences: [
+          { subject: 'comedy movies', polarity: 'like' },
+          { subject: 'horror movies', polarity: 'dislike' },
+        ],
+      }),
+      goal: { description: 'I am looking for a movie to watch tonight.', targetItemIds: ['m7'], hiddenRatings: new Map([['m7', 5]]), seenItemIds: new Set<string>() },
+    }));
+    const result = await simulate({
+      simulator: () => new RetrievalUserSimulator({ corpus, catalog: testCatalog, seed: 2, candidates: 20 }),
+      assistant: new ScriptedAssistant(new Map(users.map((user) => [user.id, asked]))),
+      users,
+      maxTurns: asked.length,
+      quiet: true,
+    });
+    const said = result.conversations.flatMap((record) => record.turns.filter((turn) => turn.role === 'user').slice(1).map((turn) => turn.content));
+    expect(said.length).toBe(8 * asked.length);
+    expect(said.filter((text) => /big fan of horror|sci-fi|action/.test(text))).toEqual([]);
+    // What the profile holds is still said: the comedies, and the dislike of horror.
+    expect(said.filter((text) => /comedies/.test(text)).length).toBe(8);
+    expect(said.some((text) => /do not like horror/.test(text))).toBe(true);
+  });
+
+  // Asked "What do you do for work?", an accountant had answered "I work as a car salesman." and a carpenter "I'm a baker.
+  // I run a small bakery.", "I'm a gas station attendant.": the contradiction check compares only professions it knows.
+  it('in a chat, prefers not to state a job its profile does not hold', async () => {
+    const asked = ['What do you do for work?', 'So, what do you do for a living?'];
+    const answers: UserTurn[] = [
+      { context: 'What do you do for work?', text: 'I work as a car salesman.', conversationId: 'w1' },
+      { context: 'So, what do you do for a living?', text: "I'm a baker. I run a small bakery.", conversationId: 'w2' },
+      { context: 'What do you do for a living?', text: "I'm a gas station attendant.", conversationId: 'w5' },
+      { context: 'And what is your job these days?', text: 'I work as an accountant at a small firm.', conversationId: 'w3' },
+      { context: 'Do you like your job?', text: 'It is okay, it pays the bills.', conversationId: 'w4' },
+      { context: '', text: 'Hi! How are you today?', conversationId: 'h1' },
+    ];
+    const corpus = await UserTurnCorpus.build({ turns: answers, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
+    const users: SimulatedUser[] = Array.from({ length: 8 }, (_, index) => ({
+      id: `p-${index}`,
+      profile: personaProfile({ userId: `p-${index}`, statements: ['I work as an accountant.', 'I like to go hiking.'] }),
+      goal: { description: 'Get to know the person you are talking to.' },
+    }));
+    const result = await simulate({
+      simulator: () => new RetrievalUserSimulator({ corpus, seed: 5, defaultStyle: { meanLength: 6, questionRate: 0 } }),
+      assistant: new ScriptedAssistant(new Map(users.map((user) => [user.id, asked]))),
+      users,
+      maxTurns: asked.length,
+      quiet: true,
+    });
+    const said = result.conversations.flatMap((record) => record.turns.filter((turn) => turn.role === 'user').slice(1).map((turn) => turn.content));
+    expect(said.length).toBe(8 * asked.length);
+    expect(said.filter((text) => /salesman|baker|attendant/.test(text))).toEqual([]);
+    expect(said.filter((text) => /accountant/.test(text)).length).toBe(8);
   });
 
   it('gives up after `patience` rounds of unwanted recommendations', async () => {

@@ -13,6 +13,7 @@ import { ContradictionChecker, parseClaims, type Claim } from './contradiction.j
 import { likedSubjects, listInWords, profileStatements } from './profile-text.js';
 import { recommendationFeedback, type FeedbackThresholds } from './recommendation-feedback.js';
 import type { ItemCatalog } from './simulated-user.js';
+import { contentWords, isQuestion } from './text.js';
 import { dot, type IndexedTurn, type UserTurnCorpus } from './user-turn-corpus.js';
 
 /** How the re-ranker weighs each signal (all similarities are cosines in [-1, 1]). */
@@ -81,6 +82,8 @@ const claimKey = (claim: Claim): string | undefined => {
     case 'count':
     case 'name':
       return `${claim.kind}:${claim.noun}`;
+    case 'job':
+      return `job:${claim.value}`;
     case 'favorite':
       return `favorite:${claim.slot}`;
     case 'state':
@@ -93,6 +96,28 @@ const claimKey = (claim: Claim): string | undefined => {
       return claim.kind;
   }
 };
+
+/** The genre a subject names: "comedy movies" → "comedy". */
+const genreOf = (subject: string) => subject.toLowerCase().replace(/\s+(?:movies|films)$/, '');
+
+/** A catalogue genre as the checks read it: its content words ("sci-fi": sci, fi) and whether the profile likes it. */
+interface GenreTaste {
+  words: readonly string[];
+  liked: boolean;
+}
+
+/** The catalogue's genres (its items' tags), each with whether the profile likes it; none without a catalogue. */
+function genreTastes(profile: Profile, catalog: ItemCatalog | undefined): GenreTaste[] {
+  const liked = new Set(profile.preferences.filter((preference) => preference.polarity === 'like').map((preference) => genreOf(preference.subject)));
+  const names = new Set([...(catalog?.values() ?? [])].flatMap((item) => item.tags.map((tag) => tag.toLowerCase())).filter((tag) => tag !== 'unknown'));
+  return [...names].map((name) => ({ words: contentWords(name), liked: liked.has(name) })).filter((genre) => genre.words.length > 0);
+}
+
+/** A question about one's work: a turn answering it says what its speaker does, read by the parser or not. */
+const workQuestion = /\bwhat do you do for (?:a )?(?:living|work)\b|\bwhat(?: is|'s) your (?:job|occupation|profession)\b|\bwhat do you do\?|\bwhere do you work\b|\bwhat (?:kind|line) of work\b/i;
+
+/** A job claim naming work ("technician", "student", "works at shipyard"), not what one is besides ("is mother of two"). */
+const isWork = (claim: Claim) => claim.kind === 'job' && !claim.value.startsWith('is ');
 
 const isRecommendationGoal = (goal: SimulationGoal) => (goal.targetItemIds?.length ?? 0) > 0 || (goal.hiddenRatings?.size ?? 0) > 0;
 
@@ -119,8 +144,10 @@ export class RetrievalUserSimulator implements UserSimulator {
   private profileChecker = new ContradictionChecker([]);
   private statementVectors: Float32Array[] = [];
   private supportedKeys = new Set<string>();
-  /** The jobs the profile states ("technician"): a user looking for a film claims no other. */
-  private jobs = new Set<string>();
+  /** Whether the profile states a job (not only what one is besides, "is mother of two"): then it claims no other. */
+  private statesJob = false;
+  /** The catalogue's genres and the profile's taste for each: a user looking for a film is a fan of no other. */
+  private genres: GenreTaste[] = [];
   /** Corpus turns closest to the persona's statements, found once per conversation. */
   private personaPool: IndexedTurn[] = [];
   private said: IndexedTurn[] = [];
@@ -142,7 +169,8 @@ export class RetrievalUserSimulator implements UserSimulator {
     this.statementVectors = this.statements.length > 0 ? await this.options.corpus.embedder.embed(this.statements) : [];
     const profileClaims = this.statements.flatMap((statement) => parseClaims(statement).map(({ claim }) => claim));
     this.supportedKeys = new Set(profileClaims.map(claimKey).filter((key): key is string => key !== undefined));
-    this.jobs = new Set(profileClaims.flatMap((claim) => (claim.kind === 'job' ? [claim.value] : [])));
+    this.statesJob = profileClaims.some(isWork);
+    this.genres = genreTastes(options.profile, this.options.catalog);
     this.personaPool = this.statementVectors.flatMap((vector) => this.options.corpus.byText(vector, 4, this.options.exclude));
     this.said = [];
     this.saidTexts = [];
@@ -154,7 +182,8 @@ export class RetrievalUserSimulator implements UserSimulator {
       this.saidTexts.push(text);
       return { type: 'message', content: text };
     }
-    const turn = this.choose(this.options.corpus.openingTurns(), undefined);
+    // An opener answers nothing: one of the corpus's typical openers (mostly greetings), ranked by persona and style.
+    const turn = this.choose(this.options.corpus.typicalOpeners(), () => 0, undefined);
     return { type: 'message', content: turn };
   }
 
@@ -179,42 +208,77 @@ export class RetrievalUserSimulator implements UserSimulator {
         return { type: 'end', reason: 'patience_exhausted', content: `${feedback.text.replace(/\s*[^.!]*\?$/, '')} I think I will look elsewhere, thanks.`.trim() };
       }
       if (this.overLimit()) return { type: 'end', reason: 'turn_limit', content: feedback.text };
-      const mood = this.options.hint === 'target' ? this.targetGenre(goal) : undefined;
-      const liked = likedSubjects(profile, 5);
-      const hint = mood !== undefined ? ` I am more in the mood for ${mood}.` : liked.length > 0 ? ` I am more in the mood for ${this.random.pick(liked)}.` : '';
-      return { type: 'message', content: feedback.text + hint };
+      const mood = this.options.hint === 'target' ? this.targetGenre(goal, recommended) : this.pickFresh(likedSubjects(profile, 5), recommended);
+      return { type: 'message', content: mood !== undefined ? `${feedback.text} I am more in the mood for ${mood}.` : feedback.text };
     }
     if (this.overLimit()) return { type: 'end', reason: 'turn_limit' };
     const contextText = last?.content ?? '';
-    const [contextVector] = await this.options.corpus.embedder.embed([contextText === '' ? 'hello' : contextText]);
+    const [embedded] = await this.options.corpus.embedder.embed([contextText === '' ? 'hello' : contextText]);
+    const contextVector = embedded as Float32Array;
     const k = this.options.candidates ?? 40;
     const exclude = this.options.exclude;
     const pool = new Map<number, IndexedTurn>();
-    for (const turn of this.options.corpus.byContext(contextVector as Float32Array, k, exclude)) pool.set(turn.index, turn);
+    for (const turn of this.options.corpus.byContext(contextVector, k, exclude)) pool.set(turn.index, turn);
     for (const turn of this.personaPool) pool.set(turn.index, turn);
-    return { type: 'message', content: this.choose([...pool.values()], contextVector) };
+    return { type: 'message', content: this.choose([...pool.values()], (candidate) => dot(candidate.contextVector, contextVector), isQuestion(contextText)) };
   }
 
-  /** A genre of one of the hidden target items, in words ("sci-fi movies"); undefined without targets or genres. */
-  private targetGenre(goal: SimulationGoal): string | undefined {
-    const tagged = (goal.targetItemIds ?? []).map((id) => this.options.catalog?.get(id)?.tags ?? []).filter((tags) => tags.length > 0);
+  /**
+   * A genre of one of the hidden target items, in words ("sci-fi movies"), that most of the list just shown is not;
+   * undefined without targets or such genres.
+   */
+  private targetGenre(goal: SimulationGoal, shown: readonly string[]): string | undefined {
+    const tagged = (goal.targetItemIds ?? [])
+      .map((id) => (this.options.catalog?.get(id)?.tags ?? []).map((tag) => `${tag.toLowerCase()} movies`).filter((subject) => !this.mostlyShown(subject, shown)))
+      .filter((subjects) => subjects.length > 0);
     if (tagged.length === 0) return undefined;
-    const genre = this.random.pick(this.random.pick(tagged));
-    return `${genre.toLowerCase()} movies`;
+    return this.random.pick(this.random.pick(tagged));
+  }
+
+  /**
+   * One of the subjects ("comedy movies") that most of the list just shown is not: a user offered five comedies does
+   * not ask for comedies. Undefined when every subject is.
+   */
+  private pickFresh(subjects: readonly string[], shown: readonly string[]): string | undefined {
+    const fresh = subjects.filter((subject) => !this.mostlyShown(subject, shown));
+    return fresh.length > 0 ? this.random.pick(fresh) : undefined;
+  }
+
+  /** Whether more than half of the shown items carry the genre a subject names ("comedy movies": Comedy). */
+  private mostlyShown(subject: string, shown: readonly string[]): boolean {
+    const genre = genreOf(subject);
+    const carrying = shown.filter((id) => this.options.catalog?.get(id)?.tags.some((tag) => tag.toLowerCase() === genre) ?? false).length;
+    return carrying * 2 > shown.length;
   }
 
   private overLimit(): boolean {
     return this.options.maxTurns !== undefined && this.userTurns > this.options.maxTurns;
   }
 
-  /** Re-ranks candidates and returns the best one's text (remembered as said). */
-  private choose(candidates: readonly IndexedTurn[], contextVector: Float32Array | undefined): string {
+  /**
+   * The chance that this turn asks something: the style's question rate, scaled by how much more or less often the
+   * corpus's users ask when answering a question (`asked`) or anything else than when answering at all. Drawn at the
+   * style's rate alone, a user asked "Do you have any pets?" had answered "What's your favorite band?" (the question
+   * kind is said whenever the candidates hold one); an opener (`asked` undefined) keeps the style's rate.
+   */
+  private questionChance(rate: number, asked: boolean | undefined): number {
+    if (asked === undefined) return rate;
+    const rates = this.options.corpus.questionRates;
+    if (rates.answering === 0) return rate;
+    return Math.min(1, (rate * (asked ? rates.afterQuestion : rates.afterStatement)) / rates.answering);
+  }
+
+  /**
+   * Re-ranks candidates and returns the best one's text (remembered as said). `fit`: how well a candidate fits the
+   * assistant's last message (or, for an opener, a conversation's start); `asked`: whether that message asked something.
+   */
+  private choose(candidates: readonly IndexedTurn[], fit: (turn: IndexedTurn) => number, asked: boolean | undefined): string {
     const profile = this.profile as Profile;
     const checker = new ContradictionChecker([...this.statements, ...this.saidTexts]);
     const style = profile.style.messageCount > 0 ? profile.style : (this.options.defaultStyle ?? this.options.corpus.style);
     // Draw this turn's wanted length and kind, so that over a conversation the turns follow the
     // style's distribution instead of all collapsing onto its most likely value.
-    const wantQuestion = this.random.next() < style.questionRate;
+    const wantQuestion = this.random.next() < this.questionChance(style.questionRate, asked);
     const wantedLength = Math.max(1, style.meanLength * Math.exp(0.45 * this.random.normal() - 0.1));
     const exclude = this.options.exclude;
     // A user looking for a film has a profile of a few facts (MovieLens: age, gender, job, genres): a real turn adding
@@ -231,7 +295,8 @@ export class RetrievalUserSimulator implements UserSimulator {
       if (this.said.some((previous) => previous.index === turn.index)) continue;
       if (!this.options.allowContradictions && (checker.find(turn.claims) !== undefined || this.profileChecker.find(turn.claims) !== undefined)) continue;
       if (strict && !this.grounded(turn.claims)) continue;
-      const contextFit = contextVector ? dot(turn.contextVector, contextVector) : 0;
+      if (!this.options.allowContradictions && this.claimsOtherWork(turn)) continue;
+      const contextFit = fit(turn);
       let personaFit = 0;
       for (const vector of this.statementVectors) personaFit = Math.max(personaFit, dot(turn.textVector, vector));
       const lengthFit = Math.exp(-Math.abs(Math.log((turn.words + 1) / (wantedLength + 1))));
@@ -270,18 +335,52 @@ export class RetrievalUserSimulator implements UserSimulator {
   /**
    * Whether a turn's specific life facts are the profile's: its job is one the profile states, a family member it speaks
    * of is one the profile has, and every other specific fact (a count, age, favourite, name, home, state, diet) is of a
-   * kind the profile states (the contradiction check has compared the values).
+   * kind the profile states (the contradiction check has compared the values). Every genre it names in a sentence of its
+   * own that says nothing against it is one the profile likes.
    */
   private grounded(claims: IndexedTurn['claims']): boolean {
+    if (!this.likesOnlyItsGenres(claims)) return false;
     for (const { claim } of claims) {
-      if (claim.kind === 'job') {
-        if (!this.jobs.has(claim.value)) return false;
-        continue;
-      }
       const key = claimKey(claim);
-      if ((specificKinds.has(claim.kind) || claim.kind === 'family') && key !== undefined && !this.supportedKeys.has(key)) return false;
+      if ((specificKinds.has(claim.kind) || claim.kind === 'family' || claim.kind === 'job') && key !== undefined && !this.supportedKeys.has(key)) return false;
     }
     return true;
+  }
+
+  /**
+   * Whether every genre the turn names in a first-person sentence without a negation or a dislike is one the profile
+   * likes. Asked what they watch, fans of dramas and romances had said "I'm a big fan of horror movies." and a hater of
+   * action films "Me too! I love watching movies, especially action movies." (the sentiment check compares only opposite
+   * verdicts on one thing, and reads the genre in a clause without "I" not at all).
+   */
+  private likesOnlyItsGenres(claims: IndexedTurn['claims']): boolean {
+    const verdicts = new Map<string, boolean>();
+    for (const { sentence, claim } of claims) {
+      if (claim.kind !== 'polar') continue;
+      verdicts.set(sentence, (verdicts.get(sentence) ?? true) && !claim.negated && claim.sentiment >= 0);
+    }
+    for (const [sentence, favourable] of verdicts) {
+      if (!favourable) continue;
+      const words = new Set(contentWords(sentence));
+      if (this.genres.some((genre) => !genre.liked && genre.words.every((word) => words.has(word)))) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Whether a turn says the user is or works as anything the profile does not, when the profile states a work (or the
+   * user looks for a film): a job or identity it does not hold, or an answer to a question about work that states none of
+   * its jobs. Asked "What do you do for work?", an accountant had answered "I work as a car salesman." and a carpenter
+   * "I'm a baker. I run a small bakery." or "I'm a gas station attendant." (the contradiction check compares only
+   * professions it knows, none of these), and MovieLens technicians, writers and executives "I help tend the fields."
+   * (no job the parser reads).
+   */
+  private claimsOtherWork(turn: IndexedTurn): boolean {
+    const looking = this.goal !== undefined && isRecommendationGoal(this.goal);
+    if (!this.statesJob && !looking) return false;
+    const held = (claim: Claim) => this.supportedKeys.has(claimKey(claim) ?? '');
+    if (this.statesJob && turn.claims.some(({ claim }) => claim.kind === 'job' && !held(claim))) return true;
+    return workQuestion.test(turn.context) && !turn.claims.some(({ claim }) => isWork(claim) && held(claim));
   }
 
   /** When every candidate was vetoed: a neutral reply that asserts nothing. */
