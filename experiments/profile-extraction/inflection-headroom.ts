@@ -7,11 +7,10 @@
  * digits written as number words. The difference is the most any rewording of inflections could add.
  * Usage: npx tsx --conditions=development experiments/profile-extraction/inflection-headroom.ts
  */
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { getConfig, PersonalabError, runScript, scriptOptions } from '@personalab/core';
-import { findDataset, howToGet, loadSyntheticPersonaChat, syntheticPersonaChatToSession } from '@personalab/datasets';
-import { HeuristicProfileExtractor, contentTokens, profileStatements, tokenF1 } from '@personalab/profile';
+import { runScript, scriptOptions } from '@personalab/core';
+import { contentTokens, tokenF1 } from '@personalab/profile';
+import { spcTestStatements } from './spc-test-statements.js';
 
 const stem = (token: string) => token.replace(/(ing|ed|es|s)$/, '').replace(/favourite/, 'favorite');
 const numberWords: Record<string, string> = { '1': 'one', '2': 'two', '3': 'three', '4': 'four', '5': 'five', '6': 'six', '7': 'seven', '8': 'eight', '9': 'nine', '10': 'ten' };
@@ -23,25 +22,17 @@ const variants: Record<string, (tokens: string[]) => string[]> = {
 // It takes no options: any argument (`--help` included) had been ignored and the whole measurement run.
 scriptOptions(() => parseArgs({ options: {} }));
 await runScript(async () => {
-  const directory = findDataset('synthetic-persona-chat', { environmentDataDir: getConfig().dataDir });
-  if (!directory) throw new PersonalabError('not_found', `synthetic-persona-chat not found: ${howToGet('synthetic-persona-chat')}`);
-  const { conversations } = await loadSyntheticPersonaChat(join(directory, 'Synthetic-Persona-Chat_test.csv'));
-  const extractor = new HeuristicProfileExtractor();
   const totals = new Map(Object.keys(variants).map((name) => [name, { predicted: 0, correct: 0, gold: 0, recovered: 0 }]));
-  for (const conversation of conversations) {
-    for (const user of ['user1', 'user2'] as const) {
-      const gold = user === 'user1' ? conversation.user1Persona : conversation.user2Persona;
-      const statements = profileStatements(await extractor.extract(syntheticPersonaChatToSession(conversation, { user }).messages, { userId: user }));
-      for (const [name, transform] of Object.entries(variants)) {
-        const predicted = statements.map((text) => transform(contentTokens(text)));
-        const sentences = gold.map((text) => transform(contentTokens(text)));
-        const hit = predicted.map((tokens) => sentences.map((sentence) => tokenF1(tokens, sentence) >= 0.5));
-        const total = totals.get(name) as { predicted: number; correct: number; gold: number; recovered: number };
-        total.predicted += predicted.length;
-        total.correct += hit.filter((row) => row.some(Boolean)).length;
-        total.gold += sentences.length;
-        total.recovered += sentences.filter((_, column) => hit.some((row) => row[column] === true)).length;
-      }
+  for await (const { gold, statements } of spcTestStatements()) {
+    for (const [name, transform] of Object.entries(variants)) {
+      const predicted = statements.map((text) => transform(contentTokens(text)));
+      const sentences = gold.map((text) => transform(contentTokens(text)));
+      const hit = predicted.map((tokens) => sentences.map((sentence) => tokenF1(tokens, sentence) >= 0.5));
+      const total = totals.get(name) as { predicted: number; correct: number; gold: number; recovered: number };
+      total.predicted += predicted.length;
+      total.correct += hit.filter((row) => row.some(Boolean)).length;
+      total.gold += sentences.length;
+      total.recovered += sentences.filter((_, column) => hit.some((row) => row[column] === true)).length;
     }
   }
   for (const [name, total] of totals) {

@@ -13,11 +13,10 @@
  * for "i love christmas" against "my favorite holiday is christmas"), which is no first-person fact.
  * Usage: npx tsx --conditions=development experiments/profile-extraction/match-anatomy.ts
  */
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { getConfig, PersonalabError, runScript, scriptOptions } from '@personalab/core';
-import { findDataset, howToGet, loadSyntheticPersonaChat, syntheticPersonaChatToSession } from '@personalab/datasets';
-import { HeuristicProfileExtractor, contentTokens, profileStatements, tokenF1 } from '@personalab/profile';
+import { runScript, scriptOptions } from '@personalab/core';
+import { contentTokens, tokenF1 } from '@personalab/profile';
+import { spcTestStatements } from './spc-test-statements.js';
 
 /** Verbs persona sentences open with: sharing only these says nothing about what the statement is about. */
 const OPENING_VERBS = new Set(['like', 'love', 'enjoy', 'hate', 'want', 'used', 'favorite', 'work', 'go', 'play', 'live']);
@@ -41,32 +40,25 @@ type Kind = 'matched' | 'no word shared' | 'statement longer, shares a topic wor
 
 scriptOptions(() => parseArgs({ options: {} }));
 await runScript(async () => {
-  const directory = findDataset('synthetic-persona-chat', { environmentDataDir: getConfig().dataDir });
-  if (!directory) throw new PersonalabError('not_found', `synthetic-persona-chat not found: ${howToGet('synthetic-persona-chat')}`);
-  const { conversations } = await loadSyntheticPersonaChat(join(directory, 'Synthetic-Persona-Chat_test.csv'));
-  const extractor = new HeuristicProfileExtractor();
   const kinds = new Map<Kind, number>();
   let statements = 0;
   let oracleMatches = 0;
   let oracleSingleWord = 0;
-  for (const conversation of conversations) {
-    for (const user of ['user1', 'user2'] as const) {
-      const gold = (user === 'user1' ? conversation.user1Persona : conversation.user2Persona).map((text) => contentTokens(text));
-      const texts = profileStatements(await extractor.extract(syntheticPersonaChatToSession(conversation, { user }).messages, { userId: user }));
-      for (const text of texts) {
-        const tokens = contentTokens(text);
-        statements++;
-        const kind = classify(tokens, gold);
-        kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
-        if (kind === 'matched') continue;
-        // The oracle cut keeps the words shared with a gold sentence: a match when they are a third of it or more.
-        // Of the sentences it would match, the one sharing the most words (the cut that keeps the most).
-        const cuts = gold.map((sentence) => overlap(tokens, sentence)).filter((common, index) => common.length > 0 && common.length * 3 >= (gold[index]?.length ?? Infinity));
-        const best = cuts.sort((a, b) => b.length - a.length)[0];
-        if (best) {
-          oracleMatches++;
-          if (best.length === 1) oracleSingleWord++;
-        }
+  for await (const speaker of spcTestStatements()) {
+    const gold = speaker.gold.map((text) => contentTokens(text));
+    for (const text of speaker.statements) {
+      const tokens = contentTokens(text);
+      statements++;
+      const kind = classify(tokens, gold);
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+      if (kind === 'matched') continue;
+      // The oracle cut keeps the words shared with a gold sentence: a match when they are a third of it or more.
+      // Of the sentences it would match, the one sharing the most words (the cut that keeps the most).
+      const cuts = gold.map((sentence) => overlap(tokens, sentence)).filter((common, index) => common.length > 0 && common.length * 3 >= (gold[index]?.length ?? Infinity));
+      const best = cuts.sort((a, b) => b.length - a.length)[0];
+      if (best) {
+        oracleMatches++;
+        if (best.length === 1) oracleSingleWord++;
       }
     }
   }
