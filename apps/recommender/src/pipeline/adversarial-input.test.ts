@@ -49,6 +49,9 @@ const messages: [string, string][] = [
   ['spaces between two tastes', padded('my kids love cartoons{}and I like comedies', ' ')],
   ['spaces after an opening question', padded('what do you have{}from 1995?', ' ')],
   ['spaces inside quotes', padded('something like "{}mom"', ' ')],
+  // Its review: a count of films before a year, and a year after "the" with no film word after it.
+  ['spaces between a count word and a year', padded('a film, we have{}1995 films', ' ')],
+  ['spaces after "the" and a year', padded('a film, the 1995{}x', ' ')],
 ];
 
 /** The fastest of `runs` calls of `turn`, in milliseconds (the least disturbed by other work on a busy machine). */

@@ -342,6 +342,7 @@ export class ChatRec {
   private queryText(profile: Profile, message: string | undefined, ruledOut: ReadonlySet<string>, genres: ReadonlySet<string>): string | undefined {
     const likes = profile.preferences.filter((preference) => preference.polarity === 'like').map((preference) => preference.subject);
     const fragments = this.options.catalog.titleFragments();
+    const whole = this.options.catalog.wholeTitles();
     // The words of the titles a part names ("home alone", a liked film's title), read only when an everyday word of a title
     // asks (most messages have none).
     const namedIn = (part: string) => {
@@ -357,7 +358,7 @@ export class ChatRec {
       };
     };
     const text = [...likes, message ?? '']
-      .map((part) => queryContent(part, { ruledOut, genres, titleFragment: (word) => fragments.has(word), named: namedIn(part) }))
+      .map((part) => queryContent(part, { ruledOut, genres, titleFragment: (word) => fragments.has(word), named: namedIn(part), wholeTitle: (word) => whole.has(word) }))
       .filter(Boolean)
       .join('. ');
     return text === '' ? undefined : text;
@@ -799,11 +800,11 @@ export class ChatRec {
     // Read as the words the film was named by were its title ("that sci-fi film" is no taste for sci-fi).
     const extracted = await this.extractProfile(options.userId, [message === options.message ? userMessage : { ...userMessage, content: message }]);
     // "What is Fargo about?" then "anything like Fargo?": films like one the user just asked about, not a liking of it (it
-    // had been noted as liked, a 4-star rating).
+    // had been noted as liked, a 4-star rating); "I loved it! anything like it?" says the liking too.
     const askedAbout = new Set(about?.asked === true ? about.films.map((item) => item.id) : []);
     const stated = this.titleOpinionsOf(
       options.userId,
-      opinions.filter((opinion) => !(opinion.byExample === true && askedAbout.has(opinion.item.id))),
+      opinions.filter((opinion) => !(opinion.byExample === true && opinion.stated !== true && askedAbout.has(opinion.item.id))),
     );
     const seen = turn.intent === 'explain' ? [] : this.seenTitlesOf(options.userId, named, stated);
     const pending: TurnState = {

@@ -664,3 +664,34 @@ describe('session constraints: eighth QA pass', () => {
     }
   });
 });
+
+describe('session constraints: review of the eighth QA pass', () => {
+  it('reads no year in a count of films ("I own 2000 movies" had asked for films from 2000: nothing fit)', () => {
+    for (const talk of ['I own 2000 movies, what should I watch next?', 'we have 1800 films at home, recommend a comedy', "I've got over 1900 movies, surprise me", 'you have about 1900 films, right?']) {
+      expect(read(talk).years, talk).toBeUndefined();
+    }
+    expect(read('we have 1800 films at home, recommend a comedy').wanted).toEqual({ comed: 0.3 });
+    // A year before the films asked for is still read.
+    for (const message of ['a 1995 film', 'any 1997 thrillers?', 'got any 1990 comedies?', 'do you have 1996 movies?', 'have you got 1996 films?']) expect(read(message).years, message).toBeDefined();
+  });
+
+  it('reads no year in "the 1995 film Heat": one film named by its year, not a request for the films of that year', () => {
+    for (const talk of ['I loved the 1995 film Heat, anything similar?', 'is the 1995 movie Sabrina any good?', 'something like that 1995 film with the bank robbery']) {
+      expect(read(talk).years, talk).toBeUndefined();
+    }
+    expect(read('a 1995 film like Heat').years).toEqual({ from: 1995, to: 1995 });
+    expect(read('show me the 1995 comedies').years).toEqual({ from: 1995, to: 1995 });
+  });
+
+  it('reads genres as alternatives only when "or" joins every genre asked for', () => {
+    // "A crime or mystery thriller" is a thriller of either kind, "a romantic comedy or a thriller" a romantic comedy or a
+    // thriller: read as three alternatives, they had listed The Godfather (no thriller) and Toy Story (no romance).
+    for (const message of ['a crime or mystery thriller', 'a romantic comedy or a thriller', 'a scary sci-fi or a funny western']) {
+      expect(read(message).either, message).toBeUndefined();
+    }
+    expect(read('a crime or mystery thriller').wanted).toEqual({ crime: 0.3, myster: 0.3, thriller: 0.3 });
+    for (const message of ['horror or comedy', 'anything scary or funny?', 'a western, a war film or a thriller', 'action or adventure from the 80s']) {
+      expect(read(message).either, message).toBe(true);
+    }
+  });
+});

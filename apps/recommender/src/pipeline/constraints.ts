@@ -295,8 +295,16 @@ function filmYearText(sentences: readonly string[], vocabulary: GenreVocabulary)
 const madeInYear = new RegExp(String.raw`\b(?:from|made in|released in|came out in)\s+(${YEAR})\b`);
 const correctedYear = new RegExp(String.raw`\b(?:meant|no wait|wait|actually|make it|make that|sorry|rather|or maybe|how about|what about)[\s,]+(?:the year\s+|in\s+)?(${YEAR})\s*(?=$|[,.;!?]|(?:instead|then|please)\b)`);
 const inYear = new RegExp(String.raw`\b(?:in|of)\s+(${YEAR})\b`);
-/** A year written before the films asked for: "a 1995 film", "1995 comedies", "any 1997 thrillers?", "a 1995 family movie". */
-const yearBeforeFilm = new RegExp(String.raw`\b(${YEAR})\s+(?:(?:[a-z'-]+\s+)?(?:movies?|films?|flicks?|releases?)\b|${GENRE_NOUN})`);
+/** Words before a number of films owned or counted: "I own 2000 movies", "we have 1800 films", "over 1900 films" ("do you have 1995 films?" asks). */
+const COUNT_WORDS = String.raw`(?:(?<!\b(?:you|u)\s+)(?:have|has|had|got)|own|owns|owned|over|about|around|nearly|almost|than)`;
+/**
+ * A year written before the films asked for: "a 1995 film", "1995 comedies", "any 1997 thrillers?", "a 1995 family movie";
+ * not a count (`COUNT_WORDS`), nor one film named by its year ("the 1995 film Heat", "that 1995 movie": a request for films
+ * like Heat had listed only films of 1995). Both are looked at from the year, once each (linear on runs of spaces).
+ */
+const yearBeforeFilm = new RegExp(
+  String.raw`\b(${YEAR})(?<!\b${COUNT_WORDS}\s+${YEAR})(?!(?<=\b(?:the|that|this)\s+${YEAR})\s+(?:[a-z'-]+\s+)?(?:movie|film|flick|release)\b)\s+(?:(?:[a-z'-]+\s+)?(?:movies?|films?|flicks?|releases?)\b|${GENRE_NOUN})`,
+);
 
 function statedYearsOf(text: string): ConstraintUpdate['years'] {
   const span = yearSpan.exec(text);
@@ -435,23 +443,39 @@ export function genresOf(text: string, vocabulary: GenreVocabulary): { stem: str
  * rule nothing out ("horror or comedy", "scary or funny", "a western or a war film", "a comedy or maybe a romance").
  */
 const alternativeGap = /^\s*(?:(?:movies?|films?|flicks?|ones|stuff)\s*)?,?\s*or\s+(?:(?!(?:no|not|nothing|without|and|but)\b)[\w']+\s+){0,3}$/;
+/** A comma between genres of a list that "or" ends: "a western, a war film or a thriller". */
+const listGap = /^\s*(?:(?:movies?|films?|flicks?|ones|stuff)\s*)?,\s*(?:(?:a|an|some|maybe)\s+)?$/;
 /** The longest text between two genres `alternativeGap` is tried on; a longer one joins no alternatives. */
 const ALTERNATIVE_GAP_LENGTH = 60;
 
 /**
- * Whether a message offers two of the genres it asks for (`wanted`) as alternatives, joined by "or" ("anything scary or
- * funny?", "horror or comedy", "a western or a war film"): a person means either, not films that are both.
+ * Whether a message offers the genres it asks for (`wanted`) as alternatives, joined by "or" ("anything scary or funny?",
+ * "horror or comedy", "a western, a war film or a thriller"): a person means either, not films that are both. Only when "or"
+ * joins every one of them: "a crime or mystery thriller" is a thriller either way, "a romantic comedy or a thriller" a
+ * romantic comedy or a thriller (all read as alternatives, they had listed The Godfather and Toy Story).
  */
 function offersAlternatives(text: string, vocabulary: GenreVocabulary, wanted: Readonly<Record<string, number>>): boolean {
   const mentions = genreMentions(text, vocabulary)
     .filter((mention) => wanted[mention.stem] !== undefined)
     .sort((a, b) => a.index - b.index);
-  return mentions.some((mention, position) => {
-    const next = mentions[position + 1];
-    if (next === undefined || next.stem === mention.stem) return false;
-    const gap = text.slice(mention.index + mention.length, next.index);
-    return gap.length <= ALTERNATIVE_GAP_LENGTH && alternativeGap.test(gap);
-  });
+  const joined = new Set<string>();
+  // Runs of genres joined by "or" or by a list's commas; a run counts once "or" is in it.
+  let run: string[] = [];
+  let or = false;
+  for (const [position, mention] of mentions.entries()) {
+    const previous = mentions[position - 1];
+    const gap = previous === undefined ? undefined : text.slice(previous.index + previous.length, mention.index);
+    const joinedBy = gap === undefined || gap.length > ALTERNATIVE_GAP_LENGTH ? undefined : alternativeGap.test(gap) ? 'or' : listGap.test(gap) ? 'list' : undefined;
+    if (joinedBy === undefined) {
+      if (or) for (const stem of run) joined.add(stem);
+      run = [];
+      or = false;
+    }
+    if (joinedBy === 'or') or = true;
+    run.push(mention.stem);
+  }
+  if (or) for (const stem of run) joined.add(stem);
+  return joined.size > 1 && Object.keys(wanted).every((stem) => joined.has(stem));
 }
 
 /** The tag stem the constraints use for a catalogue genre name ("Sci-Fi" → "sci", "Film-Noir" → "noir", "Comedy" → "comed"). */

@@ -113,6 +113,18 @@ describe('readComparison (seventh QA pass: choices between films)', () => {
     for (const message of ['what would you recommend?', "what's your favourite genre?", 'which comedies do you have?']) expect(films(message, true), message).toBeUndefined();
   });
 
+  it('reads the plainest asks for a pick as one, and "your pick" after a request as no pick (review of the eighth QA pass)', () => {
+    // A new list had answered these.
+    for (const message of ['pick one', 'you choose', 'ok, you pick', 'just choose one for us', 'which would you choose for a first date?', 'which one should we watch tonight?']) {
+      expect(films(message, true), message).toEqual([]);
+      expect(films(message, false), message).toBeUndefined();
+    }
+    // "Your pick" said of a request leaves the films to the recommender: it had picked one of the list shown instead.
+    for (const message of ['something funny instead, your pick', 'a western, your choice', 'a comedy. your call', 'pick one comedy for me']) {
+      expect(films(message, true), message).toBeUndefined();
+    }
+  });
+
   it('reads no choice in requests for something, or for one film (words that name no film are the caller\'s to turn down)', () => {
     for (const message of ['something scary or funny', 'anything with aliens or robots?', 'I want to watch Fargo', 'which comedies do you have?']) {
       expect(films(message, true), message).toBeUndefined();

@@ -194,15 +194,22 @@ const choices: RegExp[] = [
 const OF_THESE = String.raw`(?:\s+of\s+(?:these|those|them))?`;
 /** The assistant's own favourite or pick: "your top pick", "your favourite one", "your personal choice". */
 const YOUR_PICK = String.raw`your\s+(?:top\s+|best\s+|personal\s+|own\s+)?(?:pick|choice|favou?rite)(?:\s+one)?`;
+/** Words that may open a choice: "ok, which one…", "so what's your pick?". */
+const CHOICE_OPENERS = String.raw`(?:(?:ok(?:ay)?|so|and|but|hmm+|well)[,\s]+)*`;
+/** Who the pick is for or when: "for a first date", "for my dad", "tonight". */
+const PICK_FOR = String.raw`(?:\s+(?:tonight|for\s+(?:[\w']+\s+){0,2}[\w']+))?`;
 /**
  * Asking which film of the list shown is best: "which of these is the best?", "which one should I watch?", "what's your top
- * pick?", "which of those is your favourite?", "if you had to choose one, which would it be?", "which do you like best?".
+ * pick?", "which of those is your favourite?", "if you had to choose one, which would it be?", "which do you like best?",
+ * "which would you choose for a first date?"; and, as the whole message, leaving the pick to the recommender: "your pick",
+ * "you choose", "pick one". After a request those leave its films to the recommender ("a western, your choice"), which had
+ * been answered with a pick of the list shown.
  */
 const choiceInList = new RegExp(
-  String.raw`(?:^|[.!?;:]\s*|,\s*)(?:(?:ok(?:ay)?|so|and|but|hmm+|well)[,\s]+)*(?:` +
+  String.raw`(?:(?:^|[.!?;:]\s*|,\s*)${CHOICE_OPENERS}(?:` +
     [
       String.raw`which\s+(?:one\s+)?(?:of\s+(?:these|those|them|the\s+\w+)\s+)?(?:is|'s|was|would be)\s+(?:the\s+)?(?<by>best|better|[a-z]+est|most\s+[a-z]+)(?:\s+(?:one|film|movie|pick))?(?:\s+of\s+(?:these|those|them|the\s+\w+))?`,
-      String.raw`which\s+(?:one\s+)?(?:of\s+(?:these|those|them)\s+)?(?:should|would|do|shall)\s+(?:i|we|you)\s+(?:watch|see|pick|choose|start with|recommend)(?:\s+first)?`,
+      String.raw`which\s+(?:one\s+)?(?:of\s+(?:these|those|them)\s+)?(?:should|would|do|shall)\s+(?:i|we|you)\s+(?:watch|see|pick|choose|start with|recommend)(?:\s+first)?${PICK_FOR}`,
       String.raw`which\s+(?:one\s+|one(?='s))?(?:of\s+(?:these|those|them)\s+)?(?:is|'s|would be)\s+${YOUR_PICK}`,
       String.raw`which\s+(?:one\s+)?(?:of\s+(?:these|those|them)\s+)?do\s+you\s+(?:like|prefer|love)(?:\s+(?:the\s+)?(?:best|most))?`,
       String.raw`what(?:'s| is| would be)\s+${YOUR_PICK}${OF_THESE}`,
@@ -210,10 +217,8 @@ const choiceInList = new RegExp(
       String.raw`(?:do\s+you\s+have|have\s+you\s+got)\s+a\s+(?:favou?rite|top\s+pick)(?:\s+one)?${OF_THESE}`,
       String.raw`if\s+you\s+(?:had|have)\s+to\s+(?:choose|pick)(?:\s+(?:just\s+|only\s+)?one)?${OF_THESE}(?:(?:,\s*|\s+)which\s+(?:one\s+)?would\s+(?:it\s+be|you\s+(?:pick|choose)))?`,
       String.raw`if\s+i\s+(?:can|could)\s+(?:only\s+)?(?:watch|see|pick)\s+one`,
-      String.raw`(?:just\s+)?pick\s+one\s+for\s+me`,
-      YOUR_PICK,
     ].join('|') +
-    String.raw`)\s*(?:[?.!]+\s*)?$`,
+    String.raw`)|^\s*${CHOICE_OPENERS}(?:${YOUR_PICK}|your\s+call|you\s+(?:choose|pick|decide)|(?:just\s+)?(?:pick|choose)\s+one(?:\s+for\s+(?:me|us))?))\s*(?:[?.!]+\s*)?$`,
 );
 
 /**

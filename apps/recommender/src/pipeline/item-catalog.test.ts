@@ -205,3 +205,17 @@ describe('ItemCatalog.titleFragments (eighth QA pass)', () => {
     expect(catalog.titleFragments().has('heat')).toBe(true);
   });
 });
+
+describe('ItemCatalog.wholeTitles (review of the eighth QA pass)', () => {
+  it('holds the words that are a title by themselves, articles aside, and follows the catalogue', () => {
+    const catalog = new ItemCatalog([
+      { id: '1', title: 'Friday (1995)', tags: ['Comedy'] },
+      { id: '2', title: 'His Girl Friday (1940)', tags: ['Comedy'] },
+      { id: '3', title: 'Rock, The (1996)', tags: ['Action'] },
+    ]);
+    expect([...catalog.wholeTitles()].sort()).toEqual(['friday', 'rock']);
+    expect(catalog.titleFragments().has('friday')).toBe(true);
+    catalog.upsert([{ id: '4', title: 'Manhattan (1979)', tags: ['Comedy'] }]);
+    expect(catalog.wholeTitles().has('manhattan')).toBe(true);
+  });
+});

@@ -81,7 +81,7 @@ export class ItemCatalog {
   private readonly items = new Map<string, Item>();
   private tagStemsCache: Set<string> | undefined;
   private titleReaderCache: TitleOpinionReader | undefined;
-  private titleFragmentsCache: Set<string> | undefined;
+  private titleWordsCache: { fragments: Set<string>; whole: Set<string> } | undefined;
   private latestYearCache: number | null | undefined;
   private recentEndCache: number | null | undefined;
   private tagNamesCache: string[] | undefined;
@@ -111,7 +111,7 @@ export class ItemCatalog {
     for (const item of items) this.items.set(item.id, item);
     this.tagStemsCache = undefined;
     this.titleReaderCache = undefined;
-    this.titleFragmentsCache = undefined;
+    this.titleWordsCache = undefined;
     this.latestYearCache = undefined;
     this.recentEndCache = undefined;
     this.tagNamesCache = undefined;
@@ -232,8 +232,17 @@ export class ItemCatalog {
    * title names no film by itself.
    */
   titleFragments(): ReadonlySet<string> {
-    if (this.titleFragmentsCache === undefined) {
-      this.titleFragmentsCache = new Set();
+    return this.titleWords().fragments;
+  }
+
+  /** The words that are a title by themselves, articles aside ("friday" of Friday, "rock" of The Rock), split as `titleFragments`. */
+  wholeTitles(): ReadonlySet<string> {
+    return this.titleWords().whole;
+  }
+
+  private titleWords(): { fragments: Set<string>; whole: Set<string> } {
+    if (this.titleWordsCache === undefined) {
+      const cache = { fragments: new Set<string>(), whole: new Set<string>() };
       for (const item of this.items.values()) {
         const words = item.title
           .replace(/\s*\(\d{4}\)\s*$/, '')
@@ -241,10 +250,12 @@ export class ItemCatalog {
           .split(/[^a-z0-9'&-]+/)
           .map((word) => word.replace(/^'+|(?<!')'+$/g, ''))
           .filter((word) => word !== '' && !/^(?:the|a|an)$/.test(word));
-        if (words.length > 1) for (const word of words) this.titleFragmentsCache.add(word);
+        if (words.length > 1) for (const word of words) cache.fragments.add(word);
+        else if (words[0] !== undefined) cache.whole.add(words[0]);
       }
+      this.titleWordsCache = cache;
     }
-    return this.titleFragmentsCache;
+    return this.titleWordsCache;
   }
 
   /**

@@ -81,3 +81,22 @@ describe('queryContent: everyday words of titles (eighth QA pass)', () => {
     expect(queryContent('something like shawshank', options())).toBe('shawshank');
   });
 });
+
+describe('queryContent: everyday words that are whole titles (review of the eighth QA pass)', () => {
+  // MovieLens holds Friday (1995), Mother (1996) and Manhattan (1979), and His Girl Friday, Mother Night, Sudden Manhattan.
+  const fragments = new Set(['friday', 'his', 'girl', 'mother', 'night', 'manhattan', 'sudden']);
+  const options = { titleFragment: (word: string) => fragments.has(word), wholeTitle: (word: string) => ['friday', 'mother', 'manhattan'].includes(word), named: () => false };
+
+  it('searches one where a title stands: after a liking or "like", or as the whole message', () => {
+    // They had searched nothing: "something like friday" listed the most popular films.
+    expect(queryContent('something like friday', options)).toBe('friday');
+    expect(queryContent('i loved mother, anything similar?', options)).toBe('mother similar');
+    expect(queryContent('have you seen manhattan?', options)).toBe('manhattan');
+    expect(queryContent('mother', options)).toBe('mother');
+  });
+
+  it('does not search one in an ordinary sentence', () => {
+    expect(queryContent('my mother hates horror movies', options)).toBe('');
+    expect(queryContent("we're in manhattan, what should I watch on friday?", options)).toBe('');
+  });
+});

@@ -128,6 +128,19 @@ export interface QueryContentOptions {
   titleFragment?: ((word: string) => boolean) | undefined;
   /** Whether a word is one of the titles the message names, as the title reader finds them ("home alone": Home Alone). */
   named?: ((word: string) => boolean) | undefined;
+  /**
+   * Whether a word is a catalogue title by itself ("friday": Friday, "mother": Mother). Such an everyday word is searched
+   * where a title stands (`titleSlot`), though other titles hold it too: "something like friday" had searched nothing.
+   */
+  wholeTitle?: ((word: string) => boolean) | undefined;
+}
+
+/** Words a title follows: "like friday", "I loved mother", "have you seen manhattan?". */
+const titleTakers = new Set(['like', 'love', 'loved', 'liked', 'hate', 'hated', 'enjoyed', 'seen', 'saw', 'watched']);
+
+/** Whether a word stands where a title does: the whole message, or after a word a title follows (`titleTakers`). */
+function titleSlot(words: readonly string[], index: number, spokenClauses: number): boolean {
+  return (spokenClauses === 1 && words.length === 1) || titleTakers.has(words[index - 1] ?? '');
 }
 
 /** The words a message writes in double quotes (`"Serial Mom"`): a title named as one. */
@@ -155,11 +168,8 @@ function asSubject(words: readonly string[], index: number): boolean {
  * its clause ("no war", "not bad") and words naming a ruled-out genre are left out.
  */
 export function queryContent(text: string, options: QueryContentOptions = {}): string {
-  const { ruledOut, genres, titleFragment, named } = options;
+  const { ruledOut, genres, titleFragment, named, wholeTitle } = options;
   const quoted = titleFragment === undefined ? new Set<string>() : quotedWords(text);
-  // An everyday word only part of a title, in a message that does not name the film ("my mom hates horror": Serial Mom).
-  const strayFragment = (words: readonly string[], index: number, word: string) =>
-    ordinaryWords.has(word) && titleFragment?.(word) === true && !quoted.has(word) && !asSubject(words, index) && named?.(word) !== true;
   const names = (word: string) => ruledOut !== undefined && ruledOut.size > 0 && [...mentionedTagStems(word)].some((key) => ruledOut.has(key));
   const namesGenre = (word: string) =>
     genres !== undefined && genres.size > 0 && (genres.has(stem(word)) || (!subjectWords.test(word) && [...mentionedTagStems(word)].some((key) => genres.has(key))));
@@ -173,6 +183,15 @@ export function queryContent(text: string, options: QueryContentOptions = {}): s
     .replace(timePhrase, ' ')
     .replace(goneOff, ' not ')
     .split(/[.,;:!?()\n]+/);
+  const spoken = clauses.filter((clause) => clause.trim() !== '').length;
+  // An everyday word only part of a title, in a message that does not name the film ("my mom hates horror": Serial Mom).
+  const strayFragment = (words: readonly string[], index: number, word: string) =>
+    ordinaryWords.has(word) &&
+    titleFragment?.(word) === true &&
+    !quoted.has(word) &&
+    !asSubject(words, index) &&
+    named?.(word) !== true &&
+    !(wholeTitle?.(word) === true && titleSlot(words, index, spoken));
   for (const clause of clauses) {
     if (aboutLife.test(clause) && !filmWords.test(clause) && !filmDemand.test(clause)) continue;
     const words = clause

@@ -532,3 +532,15 @@ describe('TitleOpinionReader: fourth multi-turn QA pass (comparative requests)',
     expect(more.read('Fargo is what I want')).toEqual([]);
   });
 });
+
+describe('TitleOpinionReader: review of the eighth QA pass', () => {
+  const stated = (message: string) => reader.read(message).map((opinion) => [opinion.item.title, opinion.polarity, opinion.byExample ?? false, opinion.stated ?? false]);
+
+  it('marks a title asked for by example that the message also gave the same opinion of', () => {
+    expect(stated('I loved Fargo! anything like Fargo?')).toEqual([['Fargo (1996)', 'like', true, true]]);
+    expect(stated('I really liked Heat. Something similar to Heat please')).toEqual([['Heat (1995)', 'like', true, true]]);
+    // An example alone, or after another opinion, is no liking said.
+    expect(stated('anything like Fargo?')).toEqual([['Fargo (1996)', 'like', true, false]]);
+    expect(stated('I hated Fargo! anything like Fargo?')).toEqual([['Fargo (1996)', 'like', true, false]]);
+  });
+});

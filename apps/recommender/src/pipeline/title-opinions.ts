@@ -16,6 +16,11 @@ export interface TitleOpinion {
    * not stated: weaker than an opinion the user gave of the title, which it should not replace.
    */
   byExample?: boolean | undefined;
+  /**
+   * Set on a title asked for by example when the message also gave the same opinion of it ("I loved Fargo! anything like
+   * it?"): a liking said, not only an example.
+   */
+  stated?: true | undefined;
 }
 
 type Opinion = Omit<TitleOpinion, 'item' | 'clause'>;
@@ -288,8 +293,11 @@ export class TitleOpinionReader {
     const give = (mention: Mention, opinion: Opinion, part: Part) => {
       // A later opinion of the same title in the message stands; the first mention keeps its place.
       const clause = message.slice(part.start, part.end).trim();
-      if (opinions.has(mention.item.id)) opinions.delete(mention.item.id);
-      opinions.set(mention.item.id, { item: mention.item, ...opinion, clause });
+      const earlier = opinions.get(mention.item.id);
+      // "I loved Fargo! anything like it?": the example keeps that the liking was said.
+      const said = earlier !== undefined && opinion.byExample === true && (earlier.byExample !== true || earlier.stated === true) && earlier.polarity === opinion.polarity;
+      if (earlier !== undefined) opinions.delete(mention.item.id);
+      opinions.set(mention.item.id, { item: mention.item, ...opinion, ...(said ? { stated: true } : {}), clause });
     };
     // Titles no part gave an opinion to, waiting for "it" in the next part ("I saw Heat yesterday. Loved it!").
     let waiting: { mentions: Mention[]; part: Part } | undefined;
