@@ -63,6 +63,53 @@ describe('ContradictionChecker', () => {
     expect(findContradiction('I watch horror movies every week.', ['I do not watch horror movies.'])?.rule).toBe('negation');
   });
 
+  // Asked what they do, a 7-year-old MovieLens user had said "I am a graduate student in psychology." (a student: the job
+  // matched), and simulated users had said "I'm retired" and then "I'm still in high school".
+  it('flags a life stage the age or another stage rules out', () => {
+    expect(findContradiction('I am a graduate student in psychology.', ['I am 7 years old.', 'I am a student.'])?.rule).toBe('age');
+    expect(findContradiction("I'm in high school.", ['I am 53 years old.'])?.rule).toBe('age');
+    expect(findContradiction("I'm still in high school, so I don't have a job.", ['I am retired.'])?.rule).toBe('age');
+    expect(findContradiction("I'm going to the concert with my husband and kids.", ["I'm four years old."])?.rule).toBe('age');
+    expect(findContradiction('I am in the third grade.', ['I am happily married.'])?.rule).toBe('age');
+    expect(findContradiction("I'm a student. I'm studying to be a lawyer.", ['I am 7 years old.'])?.rule).toBe('age');
+    // What the age allows.
+    for (const [text, fact] of [
+      ['I am a student.', 'I am 7 years old.'],
+      ["I'm in college.", 'I am 19 years old.'],
+      ['I am a graduate student in psychology.', 'I am 28 years old.'],
+      ["I'm a junior in high school.", 'I am 16 years old.'],
+      ['I am retired.', 'I am 61 years old.'],
+      ['My grandkids visit every summer.', 'I am 61 years old.'],
+      ['I am not in college yet.', 'I am 12 years old.'],
+    ] as const) {
+      expect(findContradiction(text, [fact]), text).toBeUndefined();
+    }
+  });
+
+  // "I'm four years old." and "I'm a 56 year old woman." had stated no age, so personas that state none said them freely.
+  it('reads an age in words, and a height as no age', () => {
+    const ageOf = (text: string) => parseClaims(text).flatMap(({ claim }) => (claim.kind === 'age' ? [claim.age] : []));
+    expect(ageOf('I am a twenty eight year old male.')).toEqual([28]);
+    expect(ageOf("I'm four years old.")).toEqual([4]);
+    expect(ageOf("I'm a 56-year-old woman.")).toEqual([56]);
+    expect(ageOf('I am 32')).toEqual([32]);
+    expect(ageOf('I am 5 feet tall.')).toEqual([]);
+    expect(ageOf('I am 100 percent sure.')).toEqual([]);
+    expect(ageOf('I am a few years old.')).toEqual([]);
+    expect(findContradiction("I'm a 56 year old woman.", ['I am a twenty year old male.'])?.rule).toBe('age');
+  });
+
+  // "I have a golden retriever named Buddy." from a persona whose golden retriever is Ginger: the name rule read one word only.
+  it('reads the name of a thing named with more than one word', () => {
+    expect(findContradiction('I have a golden retriever named Buddy.', ['I have a golden retriever named ginger.'])?.rule).toBe('name');
+    expect(findContradiction('My golden retriever named Ginger is the best.', ['I have a golden retriever named ginger.'])).toBeUndefined();
+  });
+
+  it('reads "not a big fan of" as a dislike', () => {
+    expect(findContradiction("I'm not a big fan of action movies, but I do enjoy some.", ['I love action movies.'])?.rule).toBe('sentiment');
+    expect(findContradiction("I'm not a huge fan of horror.", ['I love comedies.'])).toBeUndefined();
+  });
+
   it('names the contradicted fact and the sentence', () => {
     const found = new ContradictionChecker(facts).find('Hi there. Honestly, I hate horror movies.');
     expect(found).toEqual({ rule: 'sentiment', fact: 'I love horror movies.', sentence: 'honestly, i hate horror movies.' });

@@ -12,6 +12,9 @@ import { contentWords, normalizeText, sentences, singular, words } from './text.
 /** Which rule found a contradiction. */
 export type ContradictionRule = 'negation' | 'sentiment' | 'count' | 'age' | 'favorite' | 'name' | 'home' | 'state' | 'diet' | 'job';
 
+/** The youngest and oldest age, in years, at which one can say a claim of oneself. */
+export type AgeRange = readonly [youngest: number, oldest: number];
+
 export type Claim =
   | { kind: 'polar'; negated: boolean; sentiment: -1 | 0 | 1; words: ReadonlySet<string>; scope: ReadonlySet<string>; verb: string | undefined; tokens: ReadonlySet<string> }
   | { kind: 'count'; noun: string; count: number }
@@ -28,7 +31,9 @@ export type Claim =
    */
   | { kind: 'job'; value: string }
   /** A family member the speaker speaks of as theirs ("my son", "my husband", "just the one son"); the retrieval simulator checks it. */
-  | { kind: 'family'; noun: string };
+  | { kind: 'family'; noun: string }
+  /** A stage of schooling ("high school", "graduate school") and the ages it allows; only compared with ages and other stages. */
+  | { kind: 'stage'; stage: string; ages: AgeRange };
 
 export interface Contradiction {
   rule: ContradictionRule;
@@ -155,7 +160,7 @@ function familyNoun(noun: string): string {
 const meatWords = /\bi (?:love|eat|ate|like|enjoy|had|cook|grill)\b[a-z ]{0,20}\b(?:meat|steak|steaks|burger|burgers|bacon|chicken|beef|pork|ham|sausage|sausages|hamburger|hamburgers|ribs)\b/;
 const negationPattern = /\bi (?:(?:do|does|did|am|was|have|had|can|could|will|would|should|really|just|also|still)\s)*(?:not|never)\b|\bi have no\b|\bi am no longer\b|\bnot anymore\b/;
 const positivePattern = /\bi (?:really |absolutely |also |just |totally |still )?(?:love|like|enjoy|adore|am into|am a fan of|prefer|am passionate about)\b/;
-const negativePattern = /\bi (?:really |absolutely |also |just |totally |still )?(?:hate|dislike|detest|loathe|can not stand|do not like|do not enjoy|do not love|am not a fan of|am not into|never liked|never enjoy)\b/;
+const negativePattern = /\bi (?:really |absolutely |also |just |totally |still )?(?:hate|dislike|detest|loathe|can not stand|do not like|do not enjoy|do not love|am not (?:a |much of a )?(?:big |huge |great )?fan of|am not into|never liked|never enjoy)\b/;
 
 // Sentiment verbs say how, not what: they must not count as shared subject matter.
 const sentimentWords = new Set(['love', 'like', 'enjoy', 'hate', 'dislike', 'adore', 'prefer', 'fan', 'stand', 'detest', 'loathe', 'into', 'passionate', 'absolutely', 'totally', 'still']);
@@ -168,6 +173,77 @@ function firstPerson(sentence: string): boolean {
 function countOf(token: string): number | undefined {
   if (/^\d+$/.test(token)) return Number(token);
   return numberWords[token];
+}
+
+const unitWords: Record<string, number> = {
+  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, thirteen: 13,
+  fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19,
+};
+const tensWords: Record<string, number> = { twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90 };
+
+/** A number from 1 to 99 in digits or words ("28", "twenty eight", "twenty-eight", "four"). */
+function numberOf(text: string): number | undefined {
+  if (/^\d{1,3}$/.test(text)) return Number(text);
+  const [first = '', second, ...rest] = text.split(/[- ]/);
+  if (rest.length > 0) return undefined;
+  if (second === undefined) return unitWords[first] ?? tensWords[first];
+  const tens = tensWords[first];
+  const unit = unitWords[second];
+  return tens !== undefined && unit !== undefined && unit < 10 ? tens + unit : undefined;
+}
+
+/**
+ * The age a sentence states of its speaker: "i am 32", "i am 32 years old", "i am a twenty eight year old male", "i am four
+ * years old". A number with a unit is no age ("i am 5 feet tall", "i am 100 percent sure").
+ */
+function ageOf(sentence: string): number | undefined {
+  const spelled = /\bi am (?:a |an )?((?:\d{1,3}|[a-z]+(?:[- ][a-z]+)?))[- ]years?[- ]old\b/.exec(sentence);
+  const age = spelled ? numberOf(spelled[1] ?? '') : undefined;
+  if (age !== undefined) return age;
+  const bare = /\bi am (\d{1,3})(?![ -]?(?:feet|foot|ft|inch|inches|cm|meters|pounds|lbs|lb|kg|kilos|percent|minutes|hours|miles|times|degrees)\b)(?:$|[ ,.!])/.exec(sentence);
+  return bare ? Number(bare[1]) : undefined;
+}
+
+/**
+ * Stages of schooling and the ages they allow, kept wide (a 19-year-old in high school, a 20-year-old graduate student),
+ * so that only what an age rules out conflicts: a 7-year-old "graduate student in psychology", a third grader with a husband.
+ */
+const schoolStages: ReadonlyArray<{ stage: string; pattern: RegExp; ages: AgeRange }> = [
+  { stage: 'grade school', pattern: /\bi am in (?:the [a-z]+ grade|elementary school|middle school|kindergarten)\b/, ages: [4, 15] },
+  {
+    stage: 'high school',
+    pattern: /\bi am (?:still |currently )?(?:in high school|a high school (?:student|senior|junior|sophomore|freshman)|a (?:senior|junior|sophomore|freshman) in high school)\b/,
+    ages: [12, 20],
+  },
+  {
+    stage: 'college',
+    pattern: /\bi am (?:still |currently )?(?:in college|a (?:college|university) student|an? (?:undergrad|undergraduate)|a (?:senior|junior|sophomore|freshman) in college|studying to become|studying to be an? )/,
+    ages: [16, 120],
+  },
+  { stage: 'graduate school', pattern: /\bi am (?:still |currently )?(?:in (?:grad|graduate|law|medical|med) school|an? (?:grad|graduate|phd|doctoral|law|medical|med) student)\b/, ages: [20, 120] },
+];
+
+const adult: AgeRange = [16, 120];
+
+/**
+ * The ages a claim allows its speaker, when it says something of them: an age itself, a stage of schooling, retirement,
+ * a spouse or marriage, grandchildren. Undefined for claims any age can make.
+ */
+function agesOf(claim: Claim): AgeRange | undefined {
+  switch (claim.kind) {
+    case 'age':
+      return [claim.age, claim.age];
+    case 'stage':
+      return claim.ages;
+    case 'job':
+      return claim.value === 'retired' ? [40, 120] : claim.value === 'schoolchild' ? [4, 15] : undefined;
+    case 'state':
+      return claim.group === 'marital' ? adult : undefined;
+    case 'family':
+      return claim.noun === 'husband' || claim.noun === 'wife' ? adult : claim.noun === 'grandchild' ? [30, 120] : undefined;
+    default:
+      return undefined;
+  }
 }
 
 /** Claims made by one (normalised) sentence. */
@@ -213,13 +289,15 @@ function sentenceClaims(sentence: string): Claim[] {
       claims.push({ kind: 'count', noun: singular(noun), count });
     }
   }
-  const age = /\bi am (\d{1,3})(?: years? old\b|$|[ ,.!])/.exec(sentence);
-  if (age) claims.push({ kind: 'age', age: Number(age[1]) });
+  const age = ageOf(sentence);
+  if (age !== undefined) claims.push({ kind: 'age', age });
+  for (const { stage, pattern, ages } of schoolStages) if (pattern.test(sentence)) claims.push({ kind: 'stage', stage, ages });
   for (const match of sentence.matchAll(/\bmy (?:favorite|favourite) ([a-z]+(?: [a-z]+)?) (?:is|are|was) ([a-z0-9' ]+)/g)) {
     const value = new Set(contentWords((match[2] ?? '').split(/\b(?:and|but|because)\b/)[0] ?? ''));
     if (value.size > 0) claims.push({ kind: 'favorite', slot: singular(match[1] ?? ''), value });
   }
-  for (const match of sentence.matchAll(/\b(?:a|an|my) ([a-z]+) (?:named|called) ([a-z]+)/g)) {
+  // The named thing is the last word before "named": "a golden retriever named ginger" is a retriever.
+  for (const match of sentence.matchAll(/\b(?:a|an|my) (?:[a-z]+ ){0,2}?([a-z]+) (?:named|called) ([a-z]+)/g)) {
     claims.push({ kind: 'name', noun: singular(match[1] ?? ''), name: match[2] ?? '' });
   }
   for (const match of sentence.matchAll(/\bmy ([a-z]+)(?:'s| s) name is ([a-z]+)/g)) {
@@ -312,6 +390,9 @@ export function conflictRule(left: Claim, right: Claim): ContradictionRule | und
     return left.noun === right.noun && left.count !== right.count && (left.count === 0 || right.count === 0 || (left.count > 1 && right.count > 1)) ? 'count' : undefined;
   }
   if (left.kind === 'age' && right.kind === 'age') return left.age !== right.age ? 'age' : undefined;
+  // An age or life stage another rules out: "I am 7 years old" and "I am a graduate student", "I am retired" and "I am in high school".
+  const [leftAges, rightAges] = [agesOf(left), agesOf(right)];
+  if (leftAges && rightAges && (leftAges[1] < rightAges[0] || rightAges[1] < leftAges[0])) return 'age';
   if (left.kind === 'favorite' && right.kind === 'favorite') return left.slot === right.slot && disjoint(left.value, right.value) ? 'favorite' : undefined;
   if (left.kind === 'name' && right.kind === 'name') return left.noun === right.noun && left.name !== right.name ? 'name' : undefined;
   if (left.kind === 'home' && right.kind === 'home') return disjoint(left.value, right.value) ? 'home' : undefined;

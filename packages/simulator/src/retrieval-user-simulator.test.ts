@@ -9,6 +9,7 @@ import type { SimulatedUser } from './simulated-user.js';
 import { hiddenFacts, horrorFan, testCatalog } from './test/fixtures.js';
 import { personaProfile } from './persona-profile.js';
 import { createTestEmbedder } from './test/test-embedder.js';
+import { isQuestion } from './text.js';
 import { hasTemplateSlot, UserTurnCorpus, type UserTurn } from './user-turn-corpus.js';
 
 const questions = ['Do you have any pets?', 'What kind of movies do you like?', 'What did you have for dinner?', 'Where do you live?', 'What is your favorite color?'];
@@ -365,6 +366,110 @@ describe('RetrievalUserSimulator', () => {
     expect(said.length).toBe(8 * asked.length);
     expect(said.filter((text) => /salesman|baker|attendant/.test(text))).toEqual([]);
     expect(said.filter((text) => /accountant/.test(text)).length).toBe(8);
+  });
+
+  // Asked for a film they loved, MovieLens users who like dramas, or dislike comedies, had said "I love Deadpool! That movie
+  // is so funny." (a 2016 film; the catalogue's end in 1998) and "I also like the Fast and Furious movies.".
+  it('a user looking for a film names only films its hidden ratings back, and as they back them', async () => {
+    const loved = 'Is there a movie you watched recently and really loved?';
+    const disliked = 'Any film you did not enjoy?';
+    const asked = [loved, disliked, 'What is your favourite movie?'];
+    const answers: UserTurn[] = [
+      { context: loved, text: 'I love Deadpool! That movie is so funny.', conversationId: 'f1' },
+      { context: loved, text: 'I also like the Fast and Furious movies.', conversationId: 'f2' },
+      // Alien is the hidden target: naming it hands the assistant its answer.
+      { context: 'What is your favourite movie?', text: 'I loved Alien, what a film.', conversationId: 'f3' },
+      // Toy Story was seen and rated 1; Airplane! rated 2 but held out, so never seen as far as the assistant knows.
+      { context: 'What is your favourite movie?', text: 'Toy Story is my favorite movie.', conversationId: 'f4' },
+      { context: disliked, text: 'I did not like Airplane! at all.', conversationId: 'f5' },
+      // What the ratings back: The Haunting seen and rated 5, Toy Story seen and rated 1.
+      { context: loved, text: 'I watched The Haunting again, so creepy and so good.', conversationId: 'f6' },
+      { context: disliked, text: 'I hated Toy Story, to be honest.', conversationId: 'f7' },
+      { context: 'Do you watch a lot of films?', text: 'Not as many as I would like.', conversationId: 'f8' },
+      { context: '', text: 'Hi! How are you today?', conversationId: 'h1' },
+    ];
+    const corpus = await UserTurnCorpus.build({ turns: answers, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
+    const users = Array.from({ length: 8 }, (_, index) => horrorFan(`ml-${index}`));
+    const result = await simulate({
+      simulator: () => new RetrievalUserSimulator({ corpus, catalog: testCatalog, seed: 6, candidates: 20 }),
+      assistant: new ScriptedAssistant(new Map(users.map((user) => [user.id, asked]))),
+      users,
+      maxTurns: asked.length,
+      quiet: true,
+    });
+    const said = result.conversations.flatMap((record) => record.turns.filter((turn) => turn.role === 'user').slice(1).map((turn) => turn.content));
+    expect(said.length).toBe(8 * asked.length);
+    expect(said.filter((text) => /Deadpool|Furious|Alien|Airplane|Toy Story is my/.test(text))).toEqual([]);
+    expect(said.filter((text) => /The Haunting/.test(text)).length).toBe(8);
+    expect(said.filter((text) => /hated Toy Story/.test(text)).length).toBe(8);
+  });
+
+  it('a user looking for a film states no stage of life its age rules out', async () => {
+    const asked = ['What do you do for a living?', 'So, what do you do for work?'];
+    const answers: UserTurn[] = [
+      { context: 'What do you do for a living?', text: 'I am a graduate student in psychology.', conversationId: 's1' },
+      { context: 'So, what do you do for work?', text: "I'm a student. I'm studying to be a lawyer.", conversationId: 's2' },
+      { context: 'What do you do for work?', text: 'I am a student.', conversationId: 's3' },
+      { context: 'What do you do for a living?', text: "I'm a student, it keeps me busy.", conversationId: 's4' },
+      { context: '', text: 'Hi! How are you today?', conversationId: 'h1' },
+    ];
+    const corpus = await UserTurnCorpus.build({ turns: answers, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
+    const users: SimulatedUser[] = Array.from({ length: 6 }, (_, index) => ({
+      id: `ml-${index}`,
+      profile: personaProfile({ userId: `ml-${index}`, statements: [`I am ${index % 2 === 0 ? 7 : 24} years old.`, 'I am a man.', 'I am a student.'], preferences: [{ subject: 'comedy movies', polarity: 'like' }] }),
+      goal: { description: 'I am looking for a movie to watch tonight.', targetItemIds: ['m6'], hiddenRatings: new Map([['m6', 5]]), seenItemIds: new Set<string>() },
+    }));
+    const result = await simulate({
+      simulator: () => new RetrievalUserSimulator({ corpus, catalog: testCatalog, seed: 8, candidates: 20 }),
+      assistant: new ScriptedAssistant(new Map(users.map((user) => [user.id, asked]))),
+      users,
+      maxTurns: asked.length,
+      quiet: true,
+    });
+    const said = result.conversations.flatMap((record) => record.turns.filter((turn) => turn.role === 'user').slice(1).map((turn) => ({ user: Number(record.userId.slice(3)), text: turn.content })));
+    expect(said.length).toBe(6 * asked.length);
+    // The 7-year-olds never; the 24-year-olds may.
+    expect(new Set(said.filter(({ text }) => /graduate|lawyer/.test(text)).map(({ user }) => user % 2))).toEqual(new Set([1]));
+  });
+
+  // With every candidate vetoed (a corpus without openers, whose answers all state another job), a user opened with "That is
+  // interesting. Tell me more?" and answered "What do you do for a living?" with "Okay. What about you?".
+  it('says a greeting to open and an answer to a question when every candidate is vetoed', async () => {
+    const turns: UserTurn[] = [
+      { context: 'What do you do for a living?', text: 'I am a librarian.', conversationId: 'v1' },
+      { context: 'What do you do for work?', text: "I'm a baker. I run a small bakery.", conversationId: 'v2' },
+    ];
+    const corpus = await UserTurnCorpus.build({ turns, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
+    for (let seed = 1; seed <= 6; seed++) {
+      const simulator = new RetrievalUserSimulator({ corpus, seed });
+      const opening = await simulator.start({ profile: personaProfile({ userId: `p-${seed}`, statements: ['I work as an accountant.'] }), goal: { description: 'chat' } });
+      expect(opening.type === 'message' && opening.content).toMatch(/^(?:Hi|Hello)\b/);
+      const answer = await simulator.respond({ dialogue: [{ role: 'assistant', content: 'What do you do for a living?' }] });
+      expect(answer.type).toBe('message');
+      expect(isQuestion(answer.type === 'message' ? answer.content : '?'), JSON.stringify(answer)).toBe(false);
+    }
+  });
+
+  // A corpus whose users answer only questions says nothing of how often they ask after a statement: that chance had been
+  // 0, so its users never asked whatever their style.
+  it('asks after a statement at the style\'s rate when the corpus has no answers to a statement', async () => {
+    const turns: UserTurn[] = [
+      { context: 'Do you like to travel?', text: 'Yes, a lot. Do you?', conversationId: 'q1' },
+      { context: 'Do you like to cook?', text: 'I do. What do you cook?', conversationId: 'q2' },
+      { context: 'Do you have any pets?', text: 'Two dogs. They keep me busy.', conversationId: 'q3' },
+      { context: 'Where do you live?', text: 'Down in Texas, near Austin.', conversationId: 'q4' },
+      { context: '', text: 'Hello there, nice to meet you.', conversationId: 'q5' },
+    ];
+    const corpus = await UserTurnCorpus.build({ turns, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
+    expect(corpus.questionRates).toEqual({ answering: 0.5, afterQuestion: 0.5, afterStatement: 0.5 });
+    const said: string[] = [];
+    for (let seed = 1; seed <= 6; seed++) {
+      const simulator = new RetrievalUserSimulator({ corpus, seed, defaultStyle: { meanLength: 5, questionRate: 1 } });
+      await simulator.start({ profile: personaProfile({ userId: `p-${seed}`, statements: ['I like to travel.'] }), goal: { description: 'chat' } });
+      const reply = await simulator.respond({ dialogue: [{ role: 'assistant', content: 'I went hiking last weekend.' }] });
+      said.push(reply.type === 'message' ? reply.content : '');
+    }
+    expect(said.filter((text) => !isQuestion(text))).toEqual([]);
   });
 
   it('gives up after `patience` rounds of unwanted recommendations', async () => {

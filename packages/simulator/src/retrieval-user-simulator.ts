@@ -10,8 +10,9 @@ import {
   type UserSimulator,
 } from '@personalab/core';
 import { ContradictionChecker, parseClaims, type Claim } from './contradiction.js';
+import { FilmMentions } from './film-mentions.js';
 import { likedSubjects, listInWords, profileStatements } from './profile-text.js';
-import { recommendationFeedback, type FeedbackThresholds } from './recommendation-feedback.js';
+import { judgeItem, recommendationFeedback, type FeedbackThresholds, type ItemJudgement } from './recommendation-feedback.js';
 import type { ItemCatalog } from './simulated-user.js';
 import { contentWords, isQuestion } from './text.js';
 import { dot, type IndexedTurn, type UserTurnCorpus } from './user-turn-corpus.js';
@@ -90,7 +91,9 @@ const claimKey = (claim: Claim): string | undefined => {
       return `state:${claim.group}`;
     case 'family':
       return `family:${claim.noun}`;
+    // A sentiment, or a stage of schooling (checked against the age, held by the job: "student").
     case 'polar':
+    case 'stage':
       return undefined;
     default:
       return claim.kind;
@@ -118,6 +121,28 @@ const workQuestion = /\bwhat do you do for (?:a )?(?:living|work)\b|\bwhat(?: is
 
 /** A job claim naming work ("technician", "student", "works at shipyard"), not what one is besides ("is mother of two"). */
 const isWork = (claim: Claim) => claim.kind === 'job' && !claim.value.startsWith('is ');
+
+/** Words that run a film down in a sentence without "I" ("Fargo was boring"). */
+const putDownWords = /\b(?:hate|hated|terrible|awful|boring|worst|overrated|bad)\b/i;
+
+/**
+ * Whether the hidden ratings let a user say a sentence naming a film: one that runs it down needs a film it saw and
+ * disliked; one that denies something of it ("I have never seen Fargo") cannot be checked and is not said; any other
+ * (praise, "my favourite", a question about it) needs a film it saw and liked.
+ */
+function vouches(judgement: ItemJudgement, sentence: string): boolean {
+  const polar = parseClaims(sentence).flatMap(({ claim }) => (claim.kind === 'polar' ? [claim] : []));
+  if (polar.some((claim) => claim.sentiment < 0) || putDownWords.test(sentence)) return judgement === 'seen_disliked';
+  if (polar.some((claim) => claim.negated)) return false;
+  return judgement === 'seen_liked';
+}
+
+/** The neutral turns said when every candidate was vetoed (`fallback`). */
+const fallbacks = {
+  opening: ['Hi!', 'Hello there!', 'Hi, how are you?'],
+  answering: ['Hmm, hard to say.', 'Good question, I am not sure.', 'I would have to think about that.'],
+  other: ['That is interesting. Tell me more?', 'Oh really? How so?', 'Hmm, I see. What else?', 'Okay. What about you?'],
+} as const;
 
 const isRecommendationGoal = (goal: SimulationGoal) => (goal.targetItemIds?.length ?? 0) > 0 || (goal.hiddenRatings?.size ?? 0) > 0;
 
@@ -148,6 +173,8 @@ export class RetrievalUserSimulator implements UserSimulator {
   private statesJob = false;
   /** The catalogue's genres and the profile's taste for each: a user looking for a film is a fan of no other. */
   private genres: GenreTaste[] = [];
+  /** The catalogue's titles, read in a turn of a user looking for a film (made when first needed). */
+  private films: FilmMentions | undefined;
   /** Corpus turns closest to the persona's statements, found once per conversation. */
   private personaPool: IndexedTurn[] = [];
   private said: IndexedTurn[] = [];
@@ -294,7 +321,7 @@ export class RetrievalUserSimulator implements UserSimulator {
       if (exclude?.(turn)) continue;
       if (this.said.some((previous) => previous.index === turn.index)) continue;
       if (!this.options.allowContradictions && (checker.find(turn.claims) !== undefined || this.profileChecker.find(turn.claims) !== undefined)) continue;
-      if (strict && !this.grounded(turn.claims)) continue;
+      if (strict && (!this.grounded(turn.claims) || this.namesFilmItCannotVouchFor(turn.text))) continue;
       if (!this.options.allowContradictions && this.claimsOtherWork(turn)) continue;
       const contextFit = fit(turn);
       let personaFit = 0;
@@ -326,7 +353,7 @@ export class RetrievalUserSimulator implements UserSimulator {
       }
     }
     if (this.options.questionKind !== 'bonus' && bestOfKind) best = bestOfKind;
-    if (!best) return this.fallback();
+    if (!best) return this.fallback(asked);
     this.said.push(best);
     this.saidTexts.push(best.text);
     return best.text;
@@ -368,6 +395,22 @@ export class RetrievalUserSimulator implements UserSimulator {
   }
 
   /**
+   * Whether a text names a film the user cannot speak of so: a catalogue film it has not seen (a hidden target among
+   * them: naming one hands the assistant its answer) or whose rating disagrees with what the sentence says of it
+   * (`vouches`), or, in a text about films, a name the catalogue lacks. Asked for a film they loved, MovieLens users who
+   * like dramas, or dislike comedies, had said "I love Deadpool! That movie is so funny." (a 2016 film; the catalogue
+   * holds films up to 1998) and "I also like the Fast and Furious movies.".
+   */
+  private namesFilmItCannotVouchFor(text: string): boolean {
+    const catalog = this.options.catalog;
+    const goal = this.goal;
+    if (!catalog || !goal) return false;
+    this.films ??= new FilmMentions(catalog);
+    if (this.films.unknownNames(text).length > 0) return true;
+    return this.films.titles(text).some(({ itemId, sentence }) => !vouches(judgeItem(itemId, goal, this.options.thresholds), sentence));
+  }
+
+  /**
    * Whether a turn says the user is or works as anything the profile does not, when the profile states a work (or the
    * user looks for a film): a job or identity it does not hold, or an answer to a question about work that states none of
    * its jobs. Asked "What do you do for work?", an accountant had answered "I work as a car salesman." and a carpenter
@@ -383,9 +426,14 @@ export class RetrievalUserSimulator implements UserSimulator {
     return workQuestion.test(turn.context) && !turn.claims.some(({ claim }) => isWork(claim) && held(claim));
   }
 
-  /** When every candidate was vetoed: a neutral reply that asserts nothing. */
-  private fallback(): string {
-    const text = this.random.pick(['That is interesting. Tell me more?', 'Oh really? How so?', 'Hmm, I see. What else?', 'Okay. What about you?']);
+  /**
+   * When every candidate was vetoed: a neutral turn that asserts nothing, of the kind the moment wants: a greeting to
+   * open, an answer that says nothing to a question (it had asked back, "Okay. What about you?", which the question chance
+   * keeps for 4 % of answers), a question after anything else.
+   */
+  private fallback(asked: boolean | undefined): string {
+    const texts = asked === undefined ? fallbacks.opening : asked ? fallbacks.answering : fallbacks.other;
+    const text = this.random.pick(texts);
     this.saidTexts.push(text);
     return text;
   }

@@ -118,16 +118,19 @@ export class UserTurnCorpus {
   /**
    * Share of the turns answering a message (openers left out) that ask something: of all of them, of those answering a
    * question and of those answering anything else. Users seldom ask back when asked (Synthetic-Persona-Chat valid: 4 %
-   * of answers to a question hold one).
+   * of answers to a question hold one). A corpus with no answers of one kind says nothing of them: their share is that
+   * of all answers (it had been 0, so a user of a corpus answering only questions never asked after a statement).
    */
   get questionRates(): { answering: number; afterQuestion: number; afterStatement: number } {
     if (!this.cachedQuestionRates) {
       const answering = this.turns.filter((turn) => turn.context !== '');
       const rate = (turns: readonly IndexedTurn[]) => turns.filter((turn) => turn.question).length / Math.max(1, turns.length);
+      const all = rate(answering);
+      const rateOf = (turns: readonly IndexedTurn[]) => (turns.length === 0 ? all : rate(turns));
       this.cachedQuestionRates = {
-        answering: rate(answering),
-        afterQuestion: rate(answering.filter((turn) => isQuestion(turn.context))),
-        afterStatement: rate(answering.filter((turn) => !isQuestion(turn.context))),
+        answering: all,
+        afterQuestion: rateOf(answering.filter((turn) => isQuestion(turn.context))),
+        afterStatement: rateOf(answering.filter((turn) => !isQuestion(turn.context))),
       };
     }
     return this.cachedQuestionRates;

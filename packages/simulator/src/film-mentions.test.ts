@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import type { Item } from '@personalab/core';
+import { FilmMentions } from './film-mentions.js';
+import { testItems } from './test/fixtures.js';
+
+const items: Item[] = [
+  ...testItems,
+  { id: 'g1', title: 'Game, The (1997)', tags: ['Mystery', 'Thriller'] },
+  { id: 'g2', title: 'Mother (1996)', tags: ['Comedy'] },
+  { id: 'g3', title: 'Star Wars (1977)', tags: ['Action', 'Sci-Fi'] },
+  { id: 'g4', title: "Schindler's List (1993)", tags: ['Drama', 'War'] },
+];
+const films = new FilmMentions(new Map(items.map((item) => [item.id, item])));
+const titles = (text: string) => films.titles(text).map(({ itemId }) => itemId);
+
+describe('FilmMentions', () => {
+  it('finds the catalogue titles a text writes as titles, each with its sentence', () => {
+    expect(films.titles('Hi! My favorite movie is The Shawshank Redemption.')).toEqual([{ itemId: 'm5', sentence: 'My favorite movie is The Shawshank Redemption.' }]);
+    expect(titles("Oh, I love Star Wars too! And Schindler's List.")).toEqual(['g3', 'g4']);
+    expect(titles('Fargo aside, Alien is my favorite.')).toEqual(['m6']);
+    // Everyday words that are titles too, written as words.
+    expect(titles('I watched the game with my mother, it was heat stroke weather.')).toEqual([]);
+    expect(titles('I love alien movies and star wars toys.')).toEqual([]);
+  });
+
+  it('finds the names of a text about films that are no catalogue title', () => {
+    expect(films.unknownNames('I love Deadpool! That movie is so funny.')).toEqual(['Deadpool']);
+    expect(films.unknownNames('I also like the Fast and Furious movies.')).toEqual(['Fast', 'Furious']);
+    // Catalogue titles, sentence starts, "I" and abbreviations are no such names.
+    expect(films.unknownNames("I watched Star Wars again. Honestly I'm a fan of comedy movies and TV shows.")).toEqual([]);
+    // A text not about films names none.
+    expect(films.unknownNames('I live near Austin with my dog Charlie.')).toEqual([]);
+  });
+});

@@ -1,0 +1,82 @@
+import { TitleMatcher } from '@personalab/datasets';
+import type { ItemCatalog } from './simulated-user.js';
+
+/** A catalogue film a text names, with the sentence (as written) that names it. */
+export interface FilmMention {
+  itemId: string;
+  sentence: string;
+}
+
+/** Words that say a text is about films, so that a name in it is likely a film's. */
+const filmWords = /\b(?:movies?|films?|flicks?|watch(?:ed|ing)?|seen|saw|cinema|theaters?|theatres?|trilogy|sequels?|actors?|actress(?:es)?|directors?)\b/i;
+
+/** Small words a title writes in lower case ("The Lord of the Rings"): not counted when asking whether it is capitalised. */
+const titleSmallWords = new Set(['a', 'an', 'the', 'of', 'and', 'in', 'on', 'to', 'for', 'at', 'with', 'from', 'by', 'or']);
+
+/** Sentences as written (split after . ! ? and at line breaks). */
+const sentencesOf = (text: string) => text.split(/(?<=[.!?])\s+|\n+/).filter((sentence) => sentence.trim() !== '');
+
+/** The words of a sentence as written, split as titles are normalised ("Spider-Man" → "Spider", "Man"; "I'm" → "I", "m"). */
+const writtenWords = (sentence: string) => sentence.split(/[^A-Za-z0-9]+/).filter((word) => word !== '');
+
+/**
+ * The films a user's text names, read against a catalogue: the catalogue titles it names (written as a title, with
+ * capitals: "Fargo", "the Empire Strikes Back", not "the game" or "my mother"), and the names it holds that are no
+ * catalogue title when it speaks of films ("I love Deadpool! That movie is so funny.": a film the catalogue, MovieLens'
+ * films up to 1998, does not hold).
+ */
+export class FilmMentions {
+  private readonly matcher: TitleMatcher;
+
+  constructor(catalog: ItemCatalog) {
+    this.matcher = new TitleMatcher([...catalog.values()]);
+  }
+
+  /** The catalogue films the text names, each with its sentence. */
+  titles(text: string): FilmMention[] {
+    return this.matches(text).map(({ itemId, sentence }) => ({ itemId, sentence }));
+  }
+
+  /**
+   * The names in a text about films that are no catalogue title: capitalised words that do not start a sentence, are not
+   * "I" or an abbreviation ("TV") and are not a word of a title the text names ("Deadpool", "Fast", "Furious"). None when the text does not speak
+   * of films.
+   */
+  unknownNames(text: string): string[] {
+    if (!filmWords.test(text)) return [];
+    const titleWords = new Set(this.matches(text).flatMap(({ variant }) => variant.split(' ')));
+    return sentencesOf(text).flatMap((sentence) =>
+      writtenWords(sentence)
+        .slice(1)
+        // A name is written with a capital and then small letters: not "I", not an abbreviation ("TV", "DVD").
+        .filter((word) => /^[A-Z][a-z]/.test(word) && !titleWords.has(word.toLowerCase())),
+    );
+  }
+
+  private matches(text: string): Array<FilmMention & { variant: string }> {
+    const found: Array<FilmMention & { variant: string }> = [];
+    for (const sentence of sentencesOf(text)) {
+      const written = writtenWords(sentence);
+      this.matcher.find(sentence, (itemId, variant) => {
+        const named = capitalisedIn(variant, written);
+        if (named) found.push({ itemId, sentence, variant });
+        return named;
+      });
+    }
+    return found;
+  }
+}
+
+/**
+ * Whether a title variant ("star wars") stands in the written words with its capitals: each of its words written with a
+ * capital, but for small words and single letters ("Schindler's List": "Schindler", "s", "List").
+ */
+function capitalisedIn(variant: string, written: readonly string[]): boolean {
+  const parts = variant.split(' ');
+  for (let start = 0; start + parts.length <= written.length; start++) {
+    const span = written.slice(start, start + parts.length);
+    if (!span.every((word, index) => word.toLowerCase() === parts[index])) continue;
+    if (span.every((word, index) => titleSmallWords.has(parts[index] ?? '') || word.length === 1 || /^[A-Z0-9]/.test(word))) return true;
+  }
+  return false;
+}
