@@ -52,6 +52,12 @@ const messages: [string, string][] = [
   // Its review: a count of films before a year, and a year after "the" with no film word after it.
   ['spaces between a count word and a year', padded('a film, we have{}1995 films', ' ')],
   ['spaces after "the" and a year', padded('a film, the 1995{}x', ' ')],
+  // The ninth QA pass's readers: a number of people, a genre corrected, a question to the recommender, a title and its year.
+  ['spaces between a genre and a number of people', padded('a comedy for{}4 people', ' ')],
+  ['spaces before a correction between genres', padded('horror,{}or rather a comedy', ' ')],
+  ['spaces after "actually" between genres', padded('horror. actually{}a comedy', ' ')],
+  ['spaces inside a question to the recommender', padded('have you{}seen Zombie Street?', ' ')],
+  ['spaces between a title and a year', padded('something like Zombie Street{}1995', ' ')],
 ];
 
 /** The fastest of `runs` calls of `turn`, in milliseconds (the least disturbed by other work on a busy machine). */
@@ -138,7 +144,19 @@ describe('patterns read word by word, on a word as long as a turn allows and lon
 });
 
 describe('title opinions in a long sentence', () => {
-  const reader = new TitleOpinionReader(['Fargo (1996)', 'Heat (1995)'].map((title, index) => ({ id: `i${index}`, title, tags: [] })));
+  const reader = new TitleOpinionReader(['Fargo (1996)', 'Heat (1995)'].map((title, index) => ({ id: `i${index}`, title, year: Number(/\((\d{4})\)/.exec(title)?.[1]), tags: [] })));
+  // A one-word title in lower case is read by the words just before and after it (ninth QA pass), in windows: a window
+  // from the message's start would make each of 2,000 such words read the whole message again.
+  it('reads 2,000 one-word titles in lower case, each after a verdict, in linear time', async () => {
+    const message = 'i loved heat, '.repeat(1500) + 'i enjoyed fargo 1996';
+    const read = () => reader.read(message).map((opinion) => [opinion.item.title, opinion.polarity]);
+    expect(await fastest(async () => read())).toBeLessThan(200);
+    expect(read()).toEqual([
+      ['Heat (1995)', 'like'],
+      ['Fargo (1996)', 'like'],
+    ]);
+  });
+
   // Each opinion word's subject ("I", "my wife", "he said") had been looked for in the whole sentence before it: 0.12 s at
   // 10,000 characters, 0.45 s at 20,000 (twice the API's longest message, where the times before and after lie far apart).
   it('reads whose opinion each of 3,000 opinion words is in linear time', async () => {

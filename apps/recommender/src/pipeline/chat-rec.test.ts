@@ -923,3 +923,11 @@ describe('eachGenreInTurn (seventh QA pass)', () => {
     expect(eachGenreInTurn(ranked, [[], westerns], ['musical', 'western'], 3).map((entry) => entry.item.id)).toEqual(['both', 'w1', 'w2']);
   });
 });
+
+describe('nameReferences: ninth QA pass', () => {
+  it('reads "anything similar to it?" after a question about a film as asking for films like it (it had been a new list of the request)', () => {
+    const lambs = { id: 'l', title: 'Silence of the Lambs, The (1991)', tags: ['Drama', 'Thriller'], year: 1991 };
+    expect(nameReferences('anything similar to it?', [], lambs)).toBe('anything similar to The Silence of the Lambs (1991)?');
+    expect(nameReferences('something similar to that one', [], lambs)).toBe('something similar to The Silence of the Lambs (1991)');
+  });
+});

@@ -1770,10 +1770,10 @@ const places: Record<string, number> = { first: 0, '1st': 0, second: 1, '2nd': 1
 
 /**
  * "It" or "that" as what an opinion, a viewing or a request by example is of ("I loved it", "I've seen that one", "more
- * like that", "it was boring"); not "I like it when …", "that film noir", "this is …".
+ * like that", "anything similar to it?", "it was boring"); not "I like it when …", "that film noir", "this is …".
  */
 const pointer =
-  /\b((?:loved|liked|hated|disliked|enjoyed|adored|love|like|hate|dislike|enjoy|seen|saw|watched)\s+)(it|that one|this one|that|this)\b(?![ \t]+(?:when|if|because|that|which|how|who|movies?|films?|genre|kind|sort|type|the|a|an|one|ones|is|was)\b)|^(it|that one|this one)(?=\s+(?:was|is)\b)/i;
+  /\b((?:loved|liked|hated|disliked|enjoyed|adored|love|like|hate|dislike|enjoy|seen|saw|watched|similar to)\s+)(it|that one|this one|that|this)\b(?![ \t]+(?:when|if|because|that|which|how|who|movies?|films?|genre|kind|sort|type|the|a|an|one|ones|is|was)\b)|^(it|that one|this one)(?=\s+(?:was|is)\b)/i;
 
 /**
  * "Them", "those" or "both" as the films an opinion, a viewing or a request by example is of ("something like them but

@@ -695,3 +695,32 @@ describe('session constraints: review of the eighth QA pass', () => {
     }
   });
 });
+
+describe('session constraints: ninth QA pass', () => {
+  it('reads a genre asked for a number of people ("a comedy for 4 people" had asked for nothing)', () => {
+    for (const message of ['a comedy for 4 people', 'a comedy for four people', 'a thriller for the three of us', 'comedy for 10 people please', 'a western with 3 friends']) {
+      expect(Object.keys(read(message).wanted), message).toHaveLength(1);
+    }
+    // The count is no part of what is asked: no year, no children.
+    expect(read('a comedy for 4 people')).toEqual({ reset: false, wanted: { comed: 0.3 }, avoided: {}, adds: false });
+  });
+
+  it('takes back the genres a message corrects ("horror, or rather a comedy" had asked for either)', () => {
+    for (const [message, wanted] of [
+      ['horror, or rather a comedy', { comed: 0.3 }],
+      ['a thriller, or actually a western', { western: 0.3 }],
+      ['a thriller... no wait, a western', { western: 0.3 }],
+      ['horror? actually a comedy', { comed: 0.3 }],
+      ['a western, make that a war film', { war: 0.3 }],
+    ] as const) {
+      const update = read(message);
+      expect(update.wanted, message).toEqual(wanted);
+      expect(update.either, message).toBeUndefined();
+    }
+    // Added to, or corrected to the same genre, or offered as alternatives: as before.
+    expect(read('a comedy, actually also a romance').wanted).toEqual({ comed: 0.3, romance: 0.3 });
+    expect(read('a thriller, actually any thriller').wanted).toEqual({ thriller: 0.3 });
+    expect(read('horror or comedy')).toMatchObject({ wanted: { horror: 0.3, comed: 0.3 }, either: true });
+    expect(read("I'd rather a comedy than horror").wanted.comed).toBe(0.3);
+  });
+});

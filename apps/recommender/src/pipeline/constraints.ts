@@ -478,6 +478,29 @@ function offersAlternatives(text: string, vocabulary: GenreVocabulary, wanted: R
   return joined.size > 1 && Object.keys(wanted).every((stem) => joined.has(stem));
 }
 
+/**
+ * Words that take back what was just said for what follows: "or rather", "or actually", "no wait", "I mean", "make that",
+ * "on second thought", "actually" opening a clause ("horror? actually a comedy"). Not "rather" alone ("I'd rather a comedy
+ * than horror"), which does not turn one request into another.
+ */
+const correctionCue = /(?:\bor\s+(?:rather|actually|better yet|wait)|\b(?:no|oh)[,\s]+(?:wait|actually)|\bwait[,\s]+no|\bi mean|\bi meant|\bmake (?:it|that)|\b(?:change|switch) (?:it|that) to|\bon (?:second|further) thoughts?|\bscratch that|\bsorry|[,.;!?]\s*actually)\b/g;
+
+/**
+ * The genres a message asks for and then corrects (`correctionCue`) to others: "horror, or rather a comedy" (horror), "a
+ * thriller... no wait, a western" (thriller). Only when genres asked for are named after the last correction, and only those
+ * named before it and not after: "a comedy, I mean a romantic comedy" keeps comedy.
+ */
+function correctedGenres(text: string, vocabulary: GenreVocabulary, wanted: Readonly<Record<string, number>>): string[] {
+  let cue: number | undefined;
+  for (const match of text.matchAll(correctionCue)) cue = match.index + match[0].length;
+  // "A comedy, actually also a romance" adds to the request.
+  if (cue === undefined || /\b(?:also|too|as well|plus)\b/.test(text.slice(cue))) return [];
+  const mentions = genreMentions(text, vocabulary).filter((mention) => wanted[mention.stem] !== undefined);
+  const after = new Set(mentions.filter((mention) => mention.index >= (cue ?? 0)).map((mention) => mention.stem));
+  if (after.size === 0) return [];
+  return [...new Set(mentions.filter((mention) => mention.index < (cue ?? 0) && !after.has(mention.stem)).map((mention) => mention.stem))];
+}
+
 /** The tag stem the constraints use for a catalogue genre name ("Sci-Fi" → "sci", "Film-Noir" → "noir", "Comedy" → "comed"). */
 export function genreStem(genre: string, vocabulary: GenreVocabulary): string | undefined {
   const stems = tagStems({ id: '', title: '', tags: [genre] }).filter((value) => vocabulary.stems.has(value));
@@ -619,9 +642,12 @@ function requestPhrase(clause: string, vocabulary: GenreVocabulary, needsGenre =
  */
 const requestOpening =
   /^\s*(?:(?:ok|okay|so|well|hmm+|um+|actually|now|then|and|but|oh|also|hi|hey|hello|please)[,\s]+)*(?:(?:i|we)(?:'d|\s+would)\s+(?:really\s+|rather\s+)?(?:like|love|prefer)|(?:i|we)\s+(?:(?:really|just|kind of|kinda)\s+)?(?:want|wanna|need|fancy)|(?:i'm|i\s+am|we're|we\s+are)\s+(?:(?:really|just)\s+)?(?:looking for|after|up for|in the mood for|hoping for)|looking for|(?:can|could|may)\s+(?:i|we)\s+(?:please\s+)?(?:get|have|see|watch)|(?:do|does)\s+(?:you|anyone)\s+(?:have|know(?:\s+of)?)|what\s+(?:do|did|would)\s+you\s+(?:have|got|suggest|recommend)|what(?:'ve|\s+have)\s+you\s+got|what(?:'s|\s+is)(?:\s+there)?|(?:have\s+you\s+)?got|(?:give|show|find|get)\s+(?:me|us))\s+/;
-/** Who watches, said within a request: "with my 6 year old", "for our kids". */
+/**
+ * Who watches, said within a request: "with my 6 year old", "for our kids", and how many ("for 4 people", "for the three of
+ * us", "for a group of friends": "a comedy for 4 people" had asked for no comedy, "people" breaking the phrase's shape).
+ */
 const audiencePhrase =
-  /\b(?:with|for)\s+(?:my|our|the)\s+(?:(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?|kids|children|little ones|toddlers?)\b/g;
+  /\b(?:with|for)\s+(?:my|our|the)\s+(?:(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?|kids|children|little ones|toddlers?)\b|\b(?:with|for)\s+(?:(?:the|a|us|a group of|a party of)\s+)?(?:\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|several|a (?:big |small )?group(?: of)?)\s*(?:people|persons|adults|friends|guests|guys|girls|of us)?\b/g;
 const genreAdjective = /^(?:funny|scary|spooky|romantic|comedic|animated|suspenseful|detective)$/;
 /** Children will watch: said outright ("for the kids", "kid-friendly", "family movie night", "a family comedy"; not "a family drama", about one). */
 const childrenStrong = /\bkid[- ]friendly\b|\bfamily[- ](?:friendly|movies?|films?|night|comed(?:y|ies)|flicks?|adventures?|fun|fare)\b|\bsuitable for (?:kids|children)\b|\bfor (?:the |my |our )?(?:kids|children|little ones|toddlers?)\b/;
@@ -755,6 +781,8 @@ export function readConstraints(message: string, vocabulary: GenreVocabulary): C
     delete wanted[tag];
     delete disliked[tag];
   }
+  // "Horror, or rather a comedy": the genres before a correction are taken back (both had been asked for, as alternatives).
+  for (const tag of correctedGenres(text, vocabulary, wanted)) delete wanted[tag];
   const update: ConstraintUpdate = { reset, wanted, avoided, adds: /\b(?:also|too|as well|and some|plus|more of)\b/.test(text) };
   if (together) update.together = true;
   // "Anything scary or funny?": either genre (it had asked for films that are both, horror comedies).

@@ -92,3 +92,11 @@ describe('compareFilms (seventh QA pass)', () => {
     expect(compareFilms([facts(aliens), facts(alien), facts(fargo)], 'newer', newUser)).toBe('Of Aliens (1986), Alien (1979) and Fargo (1996), Fargo (1996) is the newest.');
   });
 });
+
+describe('answerFilmQuestion: ninth QA pass', () => {
+  it('answers a question about its own view with how people here rate the film, owning that it watches none', () => {
+    const answer = answerFilmQuestion({ aspect: 'opinion' }, facts(fargo, rated(508, 4.16, 3)), newUser);
+    expect(answer).toMatch(/^I do not watch films myself, but I know how people here rate them\. Fargo \(1996\): People here like it a lot\./);
+    expect(answer).toContain('508 people here rated it, 4.2 of 5 on average.');
+  });
+});

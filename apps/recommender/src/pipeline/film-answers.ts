@@ -139,6 +139,9 @@ export function answerFilmQuestion(question: { aspect: FilmAspect; word?: string
     }
     case 'quality':
       return `${title}: ${howLiked(facts, context)}`;
+    // A recommender has no views of its own: it says so, and what it knows of how the film is liked.
+    case 'opinion':
+      return `I do not watch films myself, but I know how people here rate them. ${title}: ${howLiked(facts, context)}`;
   }
 }
 

@@ -131,3 +131,19 @@ describe('readComparison (seventh QA pass: choices between films)', () => {
     }
   });
 });
+
+describe('readFilmQuestion: ninth QA pass', () => {
+  it("reads a question about the recommender's own view of a film (a list had answered \"have you seen Babe?\")", () => {
+    const cases: [string, (string | undefined)[]][] = [
+      ['have you seen Babe?', ['opinion', 'babe']],
+      ['have you ever watched Heat?', ['opinion', 'heat']],
+      ['did you like Casablanca?', ['opinion', 'casablanca']],
+      ['do you like the godfather', ['opinion', 'the godfather']],
+      ['what do you think of Fargo?', ['opinion', 'fargo']],
+      ["what's your opinion on Titanic?", ['opinion', 'titanic']],
+    ];
+    for (const [message, expected] of cases) expect(asked(message), message).toEqual(expected);
+    // Asking for films, not about one.
+    for (const message of ['have you seen anything good lately?', 'do you have something like Heat?']) expect(asked(message), message).toBeUndefined();
+  });
+});

@@ -5,8 +5,11 @@
  * catalogue, the last list, the film the conversation is on); what to answer is `film-answers.ts`'s.
  */
 
-/** What a question about one film asks: its story, its cast or director, its age, its genre, how it feels, whether children can watch it, whether it is any good, its running time. */
-export type FilmAspect = 'plot' | 'people' | 'year' | 'genre' | 'feel' | 'children' | 'quality' | 'length';
+/**
+ * What a question about one film asks: its story, its cast or director, its age, its genre, how it feels, whether children
+ * can watch it, whether it is any good, its running time, or the recommender's own view of it ("have you seen Babe?").
+ */
+export type FilmAspect = 'plot' | 'people' | 'year' | 'genre' | 'feel' | 'children' | 'quality' | 'length' | 'opinion';
 
 /** A question about one film, as written. */
 export interface FilmQuestion {
@@ -139,6 +142,10 @@ const questions: [FilmAspect, RegExp][] = (
     ['quality', String.raw`${LEAD}how\s+(?:good|well rated|highly rated|well liked|popular)\s+is\s+${FILM}${END}`],
     ['quality', String.raw`${LEAD}how\s+(?:is|was)\s+${FILM}\s+(?:rated|liked|received)${END}`],
     ['quality', String.raw`${LEAD}(?:what|how)\s+do\s+(?:people|others|users|viewers|folks)\s+(?:think of|rate|like)\s+${FILM}${END}`],
+    // "Have you seen Babe?", "did you like Casablanca?", "what do you think of Heat?": asked of the recommender (a list had answered).
+    ['opinion', String.raw`${LEAD}(?:have|did|do)\s+you\s+(?:(?:ever|already|actually|also|even|really)\s+)*(?:seen|watched|see|watch|like|liked|love|loved|enjoy|enjoyed|hate|hated)\s+${FILM}${END}`],
+    ['opinion', String.raw`${LEAD}what\s+(?:do|did)\s+you\s+(?:think|make)\s+(?:of|about)\s+${FILM}${END}`],
+    ['opinion', String.raw`${LEAD}(?:what(?:'s| is| are)\s+)?your\s+(?:opinion|thoughts|take|view)\s+(?:of|on|about)\s+${FILM}${END}`],
     // "Is Alien a horror film?": yes or no on a genre (the caller checks that the words name one).
     ['genre', String.raw`${LEAD}is\s+${FILM}\s+(?:a|an)\s+(?<word>[a-z' -]{2,40}?)${END}`],
   ] satisfies [FilmAspect, string][]

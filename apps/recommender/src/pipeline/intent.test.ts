@@ -533,6 +533,13 @@ describe('classifyTurn: seventh QA pass (questions about films, choices between 
     expect(classifyTurn('which of these is the best?', catalogue).compared?.map((item) => item.id)).toEqual(shown.map((item) => item.id));
     expect(classifyTurn('which is scarier, Alien or Aliens?', catalogue).comparedBy).toBe('scary');
     expect(classifyTurn('Alien or The Matrix?', catalogue)).toMatchObject({ intent: 'explain', question: 'compare', compared: [{ id: 'a1' }], unknownTitle: 'The Matrix' });
+    // A title holding the joiner is one film: a simulated user's "The People vs. Larry Flynt does not really grab me." had
+    // been a choice between "the people" and "larry flynt does not really grab me", neither in the catalogue.
+    const people = { id: 'pv', title: 'People vs. Larry Flynt, The (1996)', tags: ['Drama'] };
+    const reaction = classifyTurn('The People vs. Larry Flynt does not really grab me. Do you have anything else?', { ...catalogue, allItems: () => [...items, people] });
+    expect(reaction.question).toBeUndefined();
+    expect(reaction.unknownTitle).toBeUndefined();
+    expect(classifyTurn('Alien vs. Aliens?', { ...catalogue, allItems: () => [...items, people] })).toMatchObject({ question: 'compare', compared: [{ id: 'a1' }, { id: 'a2' }] });
     // Two genres are a request, not a choice between films.
     const genres = classifyTurn('comedy or drama?', catalogue);
     expect(genres.intent).not.toBe('explain');
@@ -549,5 +556,29 @@ describe('classifyTurn: seventh QA pass (questions about films, choices between 
       expect(turn.intent, message).not.toBe('explain');
       expect(turn.compared, message).toBeUndefined();
     }
+  });
+});
+
+describe('classifyTurn: ninth QA pass', () => {
+  const fresh = { lastRecommended: [], knownTags: collectTagStems(tinyItems), allItems: () => tinyItems };
+  const toward = (message: string) =>
+    Object.entries(classifyTurn(message, fresh).mood?.tagWeights ?? {})
+      .filter(([, weight]) => weight > 0)
+      .map(([tag]) => tag);
+
+  it('reads "something to cheer me up" after a long day as a light mood (it had moved nothing: the most popular films answered)', () => {
+    for (const message of ['I had a long day at work, something to cheer me up', 'rough week, need something to cheer me up', 'I need a pick-me-up', 'a movie to brighten my day']) {
+      expect(classifyTurn(message, fresh).mood?.names, message).toEqual(['light']);
+      expect(toward(message), message).toContain('comed');
+    }
+    // A day told of, with nothing asked, is still no mood.
+    expect(classifyTurn('I had a long day at work', fresh).mood).toBeUndefined();
+  });
+
+  it('reads a question about its own view of a film as a question about the film, and a name the catalogue lacks as none', () => {
+    const zombie = tinyItems.find((item) => item.title === 'Zombie Street') as Item;
+    expect(classifyTurn('have you seen Zombie Street?', fresh)).toMatchObject({ intent: 'explain', question: 'about', target: { id: zombie.id }, asked: { aspect: 'opinion' } });
+    expect(classifyTurn('did you like Zombie Street?', fresh)).toMatchObject({ intent: 'explain', asked: { aspect: 'opinion' } });
+    expect(classifyTurn('do you like Pixar?', fresh).asked).toBeUndefined();
   });
 });

@@ -128,7 +128,8 @@ const moods: {
     heard: 'something light',
     lean: { word: 'Feel-good', tags: ['comed', 'animation', 'children', 'musical'] },
     // "Cosy", "heartwarming", "wholesome", "a comfort movie": light films too.
-    pattern: /\b(light(er)?|fun(ny|nier)?|cheerful|happ(y|ier)|feel[- ]good|upbeat|uplifting|easy)\b/,
+    // "Something to cheer me up", "a pick-me-up", "to brighten my day": what a light film is for.
+    pattern: /\b(light(er)?|fun(ny|nier)?|cheerful|happ(y|ier)|feel[- ]good|upbeat|uplifting|easy|cheer (?:me|us) up|pick[- ]me[- ]up|brighten (?:up )?(?:my|our|the) (?:day|mood|evening|night)|lift (?:my|our) (?:mood|spirits))\b/,
     weights: { comed: 0.6, comedy: 0.6, animation: 0.4, children: 0.4, musical: 0.3, romance: 0.2, famil: 0.4, horror: -1, thriller: -0.7, war: -0.8, crime: -0.5, film: 0, noir: -0.5, drama: -0.3 },
     negatable: true,
   },
@@ -686,6 +687,8 @@ function filmQuestionOf(message: string, context: TurnContext): Pick<ClassifiedT
   if (question.aspect === 'genre' && question.word !== undefined && genres.length === 0) return undefined;
   const named = filmInQuestion(question.film.words, question.film.start, message, context);
   if (named === undefined) return undefined;
+  // "Do you like Pixar?", "did you see Tom Hanks in it?": asked of the recommender, a name the catalogue lacks is no film to answer about.
+  if (question.aspect === 'opinion' && 'unknown' in named) return undefined;
   const asked = { aspect: question.aspect, ...(question.word === undefined ? {} : { word: question.word }), ...(genres.length === 0 ? {} : { genres }) };
   return 'item' in named ? { question: 'about', target: named.item, asked } : { question: 'about', unknownTitle: named.unknown, asked };
 }
@@ -699,6 +702,7 @@ function comparisonOf(message: string, context: TurnContext): Pick<ClassifiedTur
   // "What are some films like Toy Story or Aladdin?": a request by example (the loose title reader found Toy Story in the
   // words before "or", and the two had been compared).
   if (comparison.films.some((film) => exampleInSlot.test(film.words))) return undefined;
+  if (titleAcrossJoiner(message, comparison.films, context)) return undefined;
   const named = comparison.films.map((film) => filmInQuestion(film.words, film.start, message, context));
   // "Comedy or drama?": words that name no film are a request, not a choice between films.
   if (named.some((film) => film === undefined)) return undefined;
@@ -706,6 +710,27 @@ function comparisonOf(message: string, context: TurnContext): Pick<ClassifiedTur
   const unknown = named.flatMap((film) => (film !== undefined && 'unknown' in film ? [film.unknown] : []));
   if (unknown.length > 0) return { question: 'compare', compared: found, unknownTitle: wordList(unknown), ...by };
   return found.length < 2 ? undefined : { question: 'compare', compared: found, ...by };
+}
+
+/** The most words after a choice's joiner that a title holding the joiner is looked for in ("The People vs. Larry Flynt"). */
+const TITLE_WORDS_AFTER_JOINER = 6;
+
+/**
+ * Whether the two films a choice names are one catalogue title that holds the joiner: "The People vs. Larry Flynt does not
+ * really grab me" (a simulated user's reaction to the film) had been read as a choice between "the people" and "larry flynt
+ * does not really grab me", and answered that neither is in the catalogue.
+ */
+function titleAcrossJoiner(message: string, films: readonly { words: string; start: number }[], context: TurnContext): boolean {
+  const [first, second] = films;
+  if (first === undefined || second === undefined) return false;
+  const text = message.toLowerCase().replace(/[’‘]/g, "'");
+  const before = text.slice(first.start, second.start);
+  const after = second.words.split(/\s+/).slice(0, TITLE_WORDS_AFTER_JOINER);
+  return after.some((_, index) => {
+    const phrase = `${before}${after.slice(0, index + 1).join(' ')}`;
+    const item = findItem(phrase, [], context.allItems);
+    return item !== undefined && comparableTitle(spokenTitle(item.title)) === comparableTitle(phrase);
+  });
 }
 
 /** Words asking for films like another ("films like Toy Story", "similar to Heat"): a request, not a film to choose. */

@@ -544,3 +544,37 @@ describe('TitleOpinionReader: review of the eighth QA pass', () => {
     expect(stated('I hated Fargo! anything like Fargo?')).toEqual([['Fargo (1996)', 'like', true, false]]);
   });
 });
+
+describe('TitleOpinionReader: ninth QA pass', () => {
+  const withBabe = new TitleOpinionReader([
+    ...items,
+    { id: 'babe', title: 'Babe (1995)', tags: [] },
+    { id: 'mother', title: 'Mother (1996)', tags: [] },
+    // The later Sabrina first: a year must choose, not the catalogue's order.
+    { id: 's95', title: 'Sabrina (1995)', tags: [], year: 1995 },
+    { id: 's54', title: 'Sabrina (1954)', tags: [], year: 1954 },
+  ]);
+  const readIn = (message: string) => withBabe.read(message).map((opinion) => [opinion.item.title, opinion.polarity, opinion.rating, opinion.byExample ?? false]);
+
+  it('reads a one-word title in lower case as the film where a past verdict, a viewing or a request by example takes it (it had been no title)', () => {
+    expect(readIn('I loved heat')).toEqual([['Heat (1995)', 'like', 5, false]]);
+    expect(readIn('I really liked babe')).toEqual([['Babe (1995)', 'like', 4, false]]);
+    expect(readIn('i enjoyed fargo, what else?')).toEqual([['Fargo (1996)', 'like', 4, false]]);
+    expect(readIn('anything like shawshank?')).toEqual([['Shawshank Redemption, The (1994)', 'like', 4, true]]);
+    expect(readIn('something like heat please')).toEqual([['Heat (1995)', 'like', 4, true]]);
+    expect(withBabe.watched('we watched crash yesterday').map((item) => item.title)).toEqual(['Crash (1996)']);
+  });
+
+  it('reads no film in a standing taste, the word with an article, a longer phrase or an everyday word', () => {
+    for (const talk of ['I love speed, what else?', 'I like heat', 'I loved the heat', 'I loved heat waves', 'I loved mother', 'we watched football', 'i watched speed skating', 'I loved it']) {
+      expect(readIn(talk), talk).toEqual([]);
+    }
+  });
+
+  it('names the film of the year written after its title without brackets ("Sabrina 1954" had named Sabrina (1995))', () => {
+    expect(readIn('something like Sabrina 1954')).toEqual([['Sabrina (1954)', 'like', 4, true]]);
+    expect(readIn('I loved sabrina 1995')).toEqual([['Sabrina (1995)', 'like', 5, false]]);
+    // A number that is no year of the title leaves the title as it was.
+    expect(readIn('I loved Heat 2 times')).toEqual([['Heat (1995)', 'like', 5, false]]);
+  });
+});

@@ -1,6 +1,7 @@
 import type { Item } from '@personalab/core';
 import { titleVariants } from '@personalab/datasets';
 import { LooseTitleIndex, type MessageWord } from './loose-titles.js';
+import { ordinaryWords } from './ordinary-words.js';
 
 /** A catalogue title the user mentioned with an opinion of it. */
 export interface TitleOpinion {
@@ -174,6 +175,25 @@ const unwatched = /\b(?:haven'?t|have not|hasn'?t|has not|never|not|didn'?t|did 
 
 /** A past viewing or verdict just before a title ("I loved Shawshank", "we watched the Shawshank"), not a standing love ("I love Christmas"). */
 const seenOrJudged = /\b(?:loved|liked|hated|enjoyed|adored|disliked|watched|rewatched|saw|seen)\s+(?:(?:really|absolutely|totally|just|also|so|again)\s+)*$/i;
+/** A request by example right before a title: "anything like", "something similar to". */
+const exampleBefore = new RegExp(String.raw`\b${EXAMPLE_OPENER}\s+$`, 'i');
+/** How far before a title its verb or example opener is looked for (a window: read from the message's start, a long message had been read once per word). */
+const CUE_WINDOW = 80;
+/** What may follow a title that ends its phrase: the clause's end, "and", "please", "so much", "yesterday" ("I loved heat waves" names no film). */
+const phraseEnd =
+  /^\s*(?:$|[,.;:!?)]|[-–—]|(?:and|but|so|too|though|or|please|tonight|instead|for|a lot|so much|very much|yesterday|last|again|as well|when|because|lol|haha|i (?:guess|think)|the other day|recently|years? ago|as a kid|back then|even|more)\b)/i;
+
+/**
+ * A one-word title written in lower case where a film stands: the object of a past verdict or viewing ("I loved heat", "I
+ * really liked babe", "we watched fargo") or of a request by example ("anything like shawshank?"), ending its phrase, and
+ * no everyday word (`ordinaryWords`: "I loved mother", "we watched football" name none). A verb in the present states a
+ * standing taste of the thing ("I love speed", "I like heat"), and a film no more than a capitalised word would.
+ */
+function filmWordAt(message: string, start: number, end: number, word: string): boolean {
+  if (ordinaryWords.has(word)) return false;
+  const before = message.slice(Math.max(0, start - CUE_WINDOW), start);
+  return (seenOrJudged.test(before) || exampleBefore.test(before)) && phraseEnd.test(message.slice(end, end + CUE_WINDOW));
+}
 /** Seeing a film: "it" after it is the film ("I saw Heat yesterday and loved it"), not a place ("I hiked to Georgia, it was amazing"). */
 const watched = /\b(?:saw|seen|see|watch\w*|rewatch\w*|movies?|films?|flicks?|cinema|theat(?:er|re)s?)\b/;
 /** A part that refers back to a title named just before ("I saw Heat yesterday and loved it"). */
@@ -386,16 +406,18 @@ export class TitleOpinionReader {
         if (!/\d$/.test(variant) && sequelNumber.test(message.slice(end))) continue;
         // A one-word title mixing letters and digits ("se7en", "id4") is no ordinary word.
         const distinctive = /[a-z]/.test(variant) && /\d/.test(variant);
-        if (!distinctive) {
-          if (!variant.includes(' ') && !writtenAsTitle(message, start, end)) continue;
+        // "Sabrina (1954)", "Sabrina 1954", "heat 1995": a year written after a title names the film of that year (of several
+        // that share the title, "Sabrina (1954)" had named Sabrina (1995)); a title followed by its own year is meant as one.
+        const written = /^[!?.]*\s*(?:\(((?:18|19|20)\d\d)\)|((?:18|19|20)\d\d)(?![\w/-]|[.,:]\d))/.exec(message.slice(end, end + CUE_WINDOW));
+        const year = written?.[1] ?? written?.[2];
+        const dated = year === undefined ? undefined : this.byVariant.get(variant)?.find((other) => other.year === Number(year));
+        if (!distinctive && dated === undefined) {
+          if (!variant.includes(' ') && !writtenAsTitle(message, start, end) && !filmWordAt(message, start, end, variant)) continue;
           // Alternative forms ("the killer" of "Die xue shuang xiong (Killer, The)") only as written titles.
           if (alternate && !writtenAsTitle(message, start, end, true)) continue;
         }
         // A title's own closing punctuation ("Mars Attacks! was awful", "When Harry Met Sally... and") ends no sentence when the sentence goes on in lower case.
         const closing = /^[!?.]+(?=\s*[a-z,])/.exec(message.slice(end));
-        // "Sabrina (1954)": a year written after a title shared by several films names the one of that year (it had named Sabrina (1995)).
-        const written = /^[!?.]*\s*\(((?:18|19|20)\d\d)\)/.exec(message.slice(end));
-        const dated = written === null ? undefined : this.byVariant.get(variant)?.find((other) => other.year === Number(written[1]));
         if (written !== null && dated !== undefined) {
           mentions.push({ item: dated, start, end: end + written[0].length });
           haystack = haystack.slice(0, position + 1) + ' '.repeat(variant.length) + haystack.slice(position + 1 + variant.length);
@@ -416,6 +438,8 @@ export class TitleOpinionReader {
     };
     const loose = this.looseIndex.find(words, (match) => {
       if (match.kind === 'misspelled' && match.last > match.first) return true;
+      // "Anything like shawshank?": one word of a title in lower case where a film stands.
+      if (match.kind === 'shortened' && match.oneWord && filmWordAt(message, startOf(match.first), endOf(match.last), words[match.titleWord]?.text ?? '')) return true;
       if (!writtenAsTitle(message, startOf(match.titleWord), endOf(match.last))) return false;
       // One word of a title ("Shawshank") only as the thing seen or judged: "I loved Christmas" is no film.
       return !match.oneWord || aboutFilms || seenOrJudged.test(message.slice(0, startOf(match.first)));
