@@ -10,6 +10,10 @@ export type { Claim, Contradiction, ContradictionRule } from './contradiction.js
 export { recommendationFeedback, judgeItem, isAcceptance, defaultThresholds } from './recommendation-feedback.js';
 export type { Feedback, ItemJudgement, FeedbackThresholds } from './recommendation-feedback.js';
 export { profileStatements, likedSubjects, dislikedSubjects } from './profile-text.js';
+export { readTasteQuestion } from './taste-question.js';
+export type { TasteQuestion } from './taste-question.js';
+export { TasteAnswers, spokenGenre } from './taste-answer.js';
+export type { TasteAnswersOptions } from './taste-answer.js';
 export type { SimulatedUser, ItemCatalog } from './simulated-user.js';
 export { distinctN, isQuestion, wordCount, normalizeText } from './text.js';
 

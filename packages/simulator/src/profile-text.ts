@@ -31,6 +31,9 @@ export function dislikedSubjects(profile: Profile, limit = 3): string[] {
     .map((preference) => preference.subject);
 }
 
+/** The genre a subject names: "comedy movies" → "comedy". */
+export const genreOf = (subject: string) => subject.toLowerCase().replace(/\s+(?:movies|films)$/, '');
+
 /** "a, b and c". */
 export function listInWords(values: readonly string[]): string {
   if (values.length <= 1) return values[0] ?? '';

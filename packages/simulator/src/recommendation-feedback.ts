@@ -56,7 +56,7 @@ const untitled = {
 } as const;
 
 /** The template with the title in it; a title that ends a sentence itself ("Mars Attacks!") takes no second stop. */
-function withTitle(template: string, title: string): string {
+export function withTitle(template: string, title: string): string {
   return /[.!?]$/.test(title) ? template.replace('{title}.', title).replace('{title}', title) : template.replace('{title}', title);
 }
 

@@ -322,8 +322,9 @@ describe('RetrievalUserSimulator', () => {
       }),
       goal: { description: 'I am looking for a movie to watch tonight.', targetItemIds: ['m7'], hiddenRatings: new Map([['m7', 5]]), seenItemIds: new Set<string>() },
     }));
+    // The questions are about tastes, which the user answers from its profile: the corpus path's veto is tested here.
     const result = await simulate({
-      simulator: () => new RetrievalUserSimulator({ corpus, catalog: testCatalog, seed: 2, candidates: 20 }),
+      simulator: () => new RetrievalUserSimulator({ corpus, catalog: testCatalog, seed: 2, candidates: 20, answerTastes: false }),
       assistant: new ScriptedAssistant(new Map(users.map((user) => [user.id, asked]))),
       users,
       maxTurns: asked.length,
@@ -390,8 +391,9 @@ describe('RetrievalUserSimulator', () => {
     ];
     const corpus = await UserTurnCorpus.build({ turns: answers, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
     const users = Array.from({ length: 8 }, (_, index) => horrorFan(`ml-${index}`));
+    // The corpus path's veto, which still guards the questions the taste reader leaves to the corpus.
     const result = await simulate({
-      simulator: () => new RetrievalUserSimulator({ corpus, catalog: testCatalog, seed: 6, candidates: 20 }),
+      simulator: () => new RetrievalUserSimulator({ corpus, catalog: testCatalog, seed: 6, candidates: 20, answerTastes: false }),
       assistant: new ScriptedAssistant(new Map(users.map((user) => [user.id, asked]))),
       users,
       maxTurns: asked.length,
@@ -402,6 +404,53 @@ describe('RetrievalUserSimulator', () => {
     expect(said.filter((text) => /Deadpool|Furious|Alien|Airplane|Toy Story is my/.test(text))).toEqual([]);
     expect(said.filter((text) => /The Haunting/.test(text)).length).toBe(8);
     expect(said.filter((text) => /hated Toy Story/.test(text)).length).toBe(8);
+  });
+
+  // Asked about its tastes by an assistant that asks before it recommends, a MovieLens user had answered with corpus turns
+  // that say nothing of them ("I am! I love it here.", "I am."): 8 to 10 of 80 such turns were judged right.
+  it('a user looking for a film answers questions about its tastes from its profile and history', async () => {
+    const asked = ['What kind of movies do you like?', 'Any favourite films?', 'Something recent or a classic?', 'Do you prefer horror or comedy?', 'Anything you don\'t like?', 'Do you prefer action or comedy?'];
+    const nonAnswers = ['I am! I love it here.', 'I am.', 'I like to watch movies.', 'Me too! I love all kinds of movies.', 'Neither, I like comedies.'];
+    const answers: UserTurn[] = [
+      ...asked.flatMap((question, index) => [{ context: question, text: nonAnswers[index % nonAnswers.length] as string, conversationId: `n${index}` }]),
+      { context: 'Do you like it here?', text: 'I am! I love it here.', conversationId: 'n9' },
+      { context: '', text: 'Hi! How are you today?', conversationId: 'h1' },
+    ];
+    const corpus = await UserTurnCorpus.build({ turns: answers, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
+    const users = Array.from({ length: 8 }, (_, index) => horrorFan(`ml-${index}`));
+    const result = await simulate({
+      simulator: () => new RetrievalUserSimulator({ corpus, catalog: testCatalog, seed: 4, candidates: 20 }),
+      assistant: new ScriptedAssistant(new Map(users.map((user) => [user.id, asked]))),
+      users,
+      maxTurns: asked.length,
+      quiet: true,
+    });
+    const replies = result.conversations.map((record) => record.turns.filter((turn) => turn.role === 'user').slice(1).map((turn) => turn.content));
+    expect(replies.map((said) => said.length)).toEqual(users.map(() => asked.length));
+    for (const [genres, favourite, era, horrorOrComedy, dislikes, actionOrComedy] of replies as string[][]) {
+      expect(genres).toMatch(/horror movies/i);
+      // The Haunting is the one film of its history it rated highly; Alien, rated as highly, is the hidden target.
+      expect(favourite).toMatch(/The Haunting/);
+      expect(era).toMatch(/^(?:Both|I do not mind|Either)\b/);
+      expect(horrorOrComedy).toMatch(/^(?:Horror movies|I would go with horror movies|Probably horror movies)\b/);
+      // No genre it dislikes; a film it did not like is Toy Story, seen and rated 1 (Airplane!, rated 2, is held out).
+      expect(dislikes).toMatch(/^(?:Not really, I am open to most things\.|Nothing in particular\.)(?: .*Toy Story.*)?$/);
+      expect(actionOrComedy).toMatch(/^(?:Neither|Not really either)\b/);
+    }
+    const said = replies.flat();
+    expect(said.filter((text) => nonAnswers.includes(text) || /Alien|Airplane/.test(text))).toEqual([]);
+    // A user with no film to find (a chat persona) still says the corpus's turns.
+    const chatters = users.map((user) => ({ ...user, goal: { description: 'chat' } }));
+    const chat = await simulate({
+      simulator: () => new RetrievalUserSimulator({ corpus, catalog: testCatalog, seed: 4, candidates: 20 }),
+      assistant: new ScriptedAssistant(new Map(chatters.map((user) => [user.id, asked]))),
+      users: chatters,
+      maxTurns: asked.length,
+      quiet: true,
+    });
+    const chatted = chat.conversations.flatMap((record) => record.turns.filter((turn) => turn.role === 'user').map((turn) => turn.content));
+    expect(chatted.length).toBe(8 * (asked.length + 1));
+    expect(chatted.every((text) => answers.some((turn) => turn.text === text))).toBe(true);
   });
 
   it('a user looking for a film states no stage of life its age rules out', async () => {

@@ -11,9 +11,11 @@ import {
 } from '@personalab/core';
 import { ContradictionChecker, parseClaims, type Claim } from './contradiction.js';
 import { FilmMentions } from './film-mentions.js';
-import { likedSubjects, listInWords, profileStatements } from './profile-text.js';
+import { genreOf, likedSubjects, listInWords, profileStatements } from './profile-text.js';
 import { judgeItem, recommendationFeedback, type FeedbackThresholds, type ItemJudgement } from './recommendation-feedback.js';
 import type { ItemCatalog } from './simulated-user.js';
+import { TasteAnswers } from './taste-answer.js';
+import { readTasteQuestion } from './taste-question.js';
 import { contentWords, isQuestion } from './text.js';
 import { dot, type IndexedTurn, type UserTurnCorpus } from './user-turn-corpus.js';
 
@@ -58,6 +60,11 @@ export interface RetrievalUserSimulatorOptions {
   exclude?: (turn: IndexedTurn) => boolean;
   /** Turn off the contradiction veto (ablation only). */
   allowContradictions?: boolean;
+  /**
+   * Whether a user looking for a film answers questions about its film tastes from its profile and history (default
+   * true); false leaves them to the corpus like any other message (ablation, and tests of the corpus path's vetoes).
+   */
+  answerTastes?: boolean;
   thresholds?: FeedbackThresholds;
   /**
    * How the turn's drawn kind (question or statement) is used: `strict` (default) says the best turn of
@@ -100,20 +107,21 @@ const claimKey = (claim: Claim): string | undefined => {
   }
 };
 
-/** The genre a subject names: "comedy movies" → "comedy". */
-const genreOf = (subject: string) => subject.toLowerCase().replace(/\s+(?:movies|films)$/, '');
-
 /** A catalogue genre as the checks read it: its content words ("sci-fi": sci, fi) and whether the profile likes it. */
 interface GenreTaste {
   words: readonly string[];
   liked: boolean;
 }
 
-/** The catalogue's genres (its items' tags), each with whether the profile likes it; none without a catalogue. */
+/** The catalogue's genres (its items' tags, lower-cased); none without a catalogue. */
+function catalogGenres(catalog: ItemCatalog | undefined): string[] {
+  return [...new Set([...(catalog?.values() ?? [])].flatMap((item) => item.tags.map((tag) => tag.toLowerCase())).filter((tag) => tag !== 'unknown'))];
+}
+
+/** The catalogue's genres, each with whether the profile likes it; none without a catalogue. */
 function genreTastes(profile: Profile, catalog: ItemCatalog | undefined): GenreTaste[] {
   const liked = new Set(profile.preferences.filter((preference) => preference.polarity === 'like').map((preference) => genreOf(preference.subject)));
-  const names = new Set([...(catalog?.values() ?? [])].flatMap((item) => item.tags.map((tag) => tag.toLowerCase())).filter((tag) => tag !== 'unknown'));
-  return [...names].map((name) => ({ words: contentWords(name), liked: liked.has(name) })).filter((genre) => genre.words.length > 0);
+  return catalogGenres(catalog).map((name) => ({ words: contentWords(name), liked: liked.has(name) })).filter((genre) => genre.words.length > 0);
 }
 
 /** A question about one's work: a turn answering it says what its speaker does, read by the parser or not. */
@@ -173,6 +181,11 @@ export class RetrievalUserSimulator implements UserSimulator {
   private statesJob = false;
   /** The catalogue's genres and the profile's taste for each: a user looking for a film is a fan of no other. */
   private genres: GenreTaste[] = [];
+  /**
+   * A user looking for a film answers questions about its tastes from its profile and history (`readTasteQuestion`),
+   * with the genres the questions may name (the catalogue's and the profile's); undefined for other users.
+   */
+  private tastes: { answers: TasteAnswers; genres: string[] } | undefined;
   /** The catalogue's titles, read in a turn of a user looking for a film (made when first needed). */
   private films: FilmMentions | undefined;
   /** Corpus turns closest to the persona's statements, found once per conversation. */
@@ -203,7 +216,9 @@ export class RetrievalUserSimulator implements UserSimulator {
     this.saidTexts = [];
     this.userTurns = 1;
     this.unacceptedRounds = 0;
-    if (isRecommendationGoal(options.goal)) {
+    const looking = isRecommendationGoal(options.goal);
+    this.tastes = looking && this.options.answerTastes !== false ? this.tasteAnswers(options.profile, options.goal) : undefined;
+    if (looking) {
       const liked = likedSubjects(options.profile);
       const text = liked.length > 0 ? `${options.goal.description} I usually like ${listInWords(liked)}.` : options.goal.description;
       this.saidTexts.push(text);
@@ -240,6 +255,13 @@ export class RetrievalUserSimulator implements UserSimulator {
     }
     if (this.overLimit()) return { type: 'end', reason: 'turn_limit' };
     const contextText = last?.content ?? '';
+    // Asked about its tastes, a user looking for a film says them (corpus turns had answered "I am! I love it here.").
+    const question = this.tastes && readTasteQuestion(contextText, this.tastes.genres);
+    if (this.tastes && question) {
+      const text = this.tastes.answers.answer(question, this.drawLength(this.style()));
+      this.saidTexts.push(text);
+      return { type: 'message', content: text };
+    }
     const [embedded] = await this.options.corpus.embedder.embed([contextText === '' ? 'hello' : contextText]);
     const contextVector = embedded as Float32Array;
     const k = this.options.candidates ?? 40;
@@ -248,6 +270,14 @@ export class RetrievalUserSimulator implements UserSimulator {
     for (const turn of this.options.corpus.byContext(contextVector, k, exclude)) pool.set(turn.index, turn);
     for (const turn of this.personaPool) pool.set(turn.index, turn);
     return { type: 'message', content: this.choose([...pool.values()], (candidate) => dot(candidate.contextVector, contextVector), isQuestion(contextText)) };
+  }
+
+  /** The answers of a user looking for a film to questions about its tastes, and the genres those questions may name. */
+  private tasteAnswers(profile: Profile, goal: SimulationGoal): { answers: TasteAnswers; genres: string[] } {
+    const thresholds = this.options.thresholds;
+    const answers = new TasteAnswers({ profile, goal, catalog: this.options.catalog, random: this.random, ...(thresholds ? { thresholds } : {}) });
+    const genres = new Set([...catalogGenres(this.options.catalog), ...profile.preferences.map((preference) => genreOf(preference.subject))]);
+    return { answers, genres: [...genres] };
   }
 
   /**
@@ -295,18 +325,28 @@ export class RetrievalUserSimulator implements UserSimulator {
     return Math.min(1, (rate * (asked ? rates.afterQuestion : rates.afterStatement)) / rates.answering);
   }
 
+  /** How the user writes: its profile's style, else the default style or the corpus's. */
+  private style(): { meanLength: number; questionRate: number } {
+    const profile = this.profile as Profile;
+    return profile.style.messageCount > 0 ? profile.style : (this.options.defaultStyle ?? this.options.corpus.style);
+  }
+
+  /** A turn's wanted length in words, drawn around the style's mean (log-normal). */
+  private drawLength(style: { meanLength: number }): number {
+    return Math.max(1, style.meanLength * Math.exp(0.45 * this.random.normal() - 0.1));
+  }
+
   /**
    * Re-ranks candidates and returns the best one's text (remembered as said). `fit`: how well a candidate fits the
    * assistant's last message (or, for an opener, a conversation's start); `asked`: whether that message asked something.
    */
   private choose(candidates: readonly IndexedTurn[], fit: (turn: IndexedTurn) => number, asked: boolean | undefined): string {
-    const profile = this.profile as Profile;
     const checker = new ContradictionChecker([...this.statements, ...this.saidTexts]);
-    const style = profile.style.messageCount > 0 ? profile.style : (this.options.defaultStyle ?? this.options.corpus.style);
+    const style = this.style();
     // Draw this turn's wanted length and kind, so that over a conversation the turns follow the
     // style's distribution instead of all collapsing onto its most likely value.
     const wantQuestion = this.random.next() < this.questionChance(style.questionRate, asked);
-    const wantedLength = Math.max(1, style.meanLength * Math.exp(0.45 * this.random.normal() - 0.1));
+    const wantedLength = this.drawLength(style);
     const exclude = this.options.exclude;
     // A user looking for a film has a profile of a few facts (MovieLens: age, gender, job, genres): a real turn adding
     // a life it does not hold ("I am a librarian", "I have two children") is never said, not merely ranked down.

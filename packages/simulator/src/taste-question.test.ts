@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { readTasteQuestion, type TasteQuestion } from './taste-question.js';
+
+/** MovieLens' genres, lower-cased, as the simulator passes them. */
+const genres = ['action', 'adventure', 'animation', "children's", 'comedy', 'crime', 'documentary', 'drama', 'fantasy', 'film-noir', 'horror', 'musical', 'mystery', 'romance', 'sci-fi', 'thriller', 'war', 'western'];
+
+describe('readTasteQuestion', () => {
+  it('reads the questions an assistant asks about film tastes before it recommends', () => {
+    const cases: Array<[string, TasteQuestion]> = [
+      ['What kind of movies do you like?', { kind: 'genres' }],
+      ['Hi! Happy to help. What genres are you into?', { kind: 'genres' }],
+      ['What are you in the mood for tonight?', { kind: 'genres' }],
+      ['What do you like to watch?', { kind: 'genres' }],
+      ['Any favourite films?', { kind: 'favorite' }],
+      ['What did you watch lately that you enjoyed?', { kind: 'favorite' }],
+      ['What has been your favourite film so far?', { kind: 'favorite' }],
+      ["What's your favorite horror movie?", { kind: 'favorite', genre: 'horror' }],
+      ["Anything you don't like?", { kind: 'dislikes' }],
+      ['Are there any genres you can not stand?', { kind: 'dislikes' }],
+      ['Do you prefer action or comedy?', { kind: 'choice', genres: ['action', 'comedy'] }],
+      ['Something light and funny, or something more serious?', { kind: 'choice', genres: ['comedy', 'drama'] }],
+      ['Are you more into science fiction or westerns?', { kind: 'choice', genres: ['sci-fi', 'western'] }],
+      ['Do you like horror movies?', { kind: 'genre', genre: 'horror' }],
+      ['Are you a fan of documentaries?', { kind: 'genre', genre: 'documentary' }],
+      ['Something recent or a classic?', { kind: 'era' }],
+      ['Do you like older classics or newer releases?', { kind: 'era' }],
+      ['Do you like 80s movies?', { kind: 'era' }],
+    ];
+    for (const [message, expected] of cases) expect(readTasteQuestion(message, genres), message).toEqual(expected);
+  });
+
+  it('leaves ordinary chit-chat and questions about other things to the corpus', () => {
+    const chat = [
+      'Do you like it here?',
+      'What do you do?',
+      'What do you do for a living?',
+      'Do you like music?',
+      'What kind of music do you like?',
+      'Do you like classic rock or something more recent?',
+      "What's your favorite mystery book?",
+      'What kind of adventures do you like to go on?',
+      'Do you watch movies with your family?',
+      'Are you serious?',
+      'What movie are you going to see?',
+      'Are you watching alone or with family?',
+      // Read in the partner's and the personas' own turns of Synthetic-Persona-Chat.
+      "Me too! What's your favorite watch?",
+      "It looks like you're a fan of watches. What's your favorite type of watch?",
+      'So, how do you avoid them?',
+      'Why do you hate it?',
+      'So, what do you like about film?',
+      // A statement is no question, and a question about one film is not about tastes.
+      'I like comedies a lot.',
+      'Have you seen the new Star Wars movie?',
+    ];
+    for (const message of chat) expect(readTasteQuestion(message, genres), message).toBeUndefined();
+  });
+
+  it('reads only the genres it is given', () => {
+    expect(readTasteQuestion('Do you prefer action or comedy?', ['drama'])).toBeUndefined();
+    expect(readTasteQuestion('Do you prefer hiking or swimming?', ['hiking', 'swimming'])).toEqual({ kind: 'choice', genres: ['hiking', 'swimming'] });
+  });
+
+  it('reads the first question of a message that asks about tastes', () => {
+    expect(readTasteQuestion('Nice to meet you. What do you do for work? And what kind of films are you into?', genres)).toEqual({ kind: 'genres' });
+  });
+});

@@ -1,0 +1,120 @@
+import { isQuestion, normalizeText, sentences, stopWords, words } from './text.js';
+
+/**
+ * A question about one's film tastes, as an assistant asks it before recommending: which genres (`genres`), a film
+ * one loved (`favorite`, of one genre when it names one: "your favourite horror movie?"), what one does not like
+ * (`dislikes`), whether one likes a genre (`genre`), which of two genres (`choice`), or old films or new (`era`).
+ * Genres are the catalogue's, lower-cased ("sci-fi").
+ */
+export type TasteQuestion =
+  | { kind: 'genres' }
+  | { kind: 'favorite'; genre?: string }
+  | { kind: 'dislikes' }
+  | { kind: 'genre'; genre: string }
+  | { kind: 'choice'; genres: readonly [string, string] }
+  | { kind: 'era' };
+
+/** Words for a genre besides its own name and plural ("funny" for comedy), keyed by the catalogue's genre name. */
+const genreSynonyms: Readonly<Record<string, string>> = {
+  comedy: 'funny|light-hearted|lighthearted',
+  horror: 'scary',
+  romance: 'romantic',
+  'sci-fi': 'science fiction|scifi|sci fi',
+  animation: 'animated|cartoons?',
+  "children's": "(?:kids'?|family) (?:movies|films)",
+  'film-noir': 'noir|film noir',
+  drama: 'serious',
+};
+
+/** A genre's name and plural, as normalised text writes them ("comedy|comedies", "sci-fi"). */
+function genreForms(genre: string): string {
+  const escaped = genre.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const plural = /y$/.test(genre) ? `${escaped.slice(0, -1)}ies` : /s$/.test(genre) ? escaped : `${escaped}s`;
+  const synonyms = genreSynonyms[genre];
+  return [escaped, plural, ...(synonyms ? [synonyms] : [])].join('|');
+}
+
+/**
+ * Words a question about film tastes may hold besides stop words and genres. A question with any other word is about
+ * something else ("your favorite mystery book?", "what kind of music do you like?") and is left to the corpus.
+ */
+const tasteVocabulary = new Set(
+  (
+    'movie movies film films flick flicks cinema genre genres kind kinds sort sorts type types style taste tastes favorite favorites ' +
+    'favourite favourites fave fan enjoy enjoyed enjoying love loved liked prefer preference rather into mood usually generally typically ' +
+    'normally mostly watch watched watching see seen saw recently lately last tonight anything something particular especially recent ' +
+    'new newer newest latest old older oldie oldies classic classics era decade decades release releases dislike hate hated stand avoid ' +
+    'best ever tell bit little else other ones either neither both instead personally least big huge light ' +
+    // Fillers of time and manner: "so far", "these days", "right now", "at the moment", "in general".
+    'far days now right currently moment general'
+  ).split(' '),
+);
+
+/** Words that say a question is about films, not about what one likes at large ("do you like it here?"). */
+const filmWords = /\b(?:movies?|films?|flicks?|cinema|genres?|watch(?:ed|ing)?|seen|saw|see)\b/;
+/** Words that ask for a film one loved. */
+const favoriteWords = /\b(?:favou?rites?|fave|loved?|enjoyed|liked|best|good)\b/;
+/** Words that ask for a kind of film rather than a film. */
+const kindWords = /\b(?:kinds?|sorts?|types?|genres?|style|tastes?|mood)\b/;
+/** Words that ask what one does not like. */
+const dislikeWords = /\b(?:dislike|hated?|can not stand|cannot stand|not (?:a )?(?:big |huge )?fan|not (?:really )?into|not (?:really )?(?:like|enjoy)|rather not|avoid|least favou?rite)\b/;
+/** Words that ask whether one likes something. */
+const likeWords = /\b(?:like|love|enjoy|into|fan|prefer|rather|watch)\b/;
+/** Decades as written: "80s", "1970s", "'90s". */
+const decades = /\b(?:1[89]|20)?\d0s\b/g;
+/** Words that place films in time. */
+const eraWords = /\b(?:recent|newer|newest|latest|old|older|oldies?|classics?|decades?|era|vintage|new releases?|(?:1[89]|20)?\d0s)\b/;
+
+/**
+ * Reads the first question of a message (or a "tell me" sentence) that asks about the reader's film tastes; undefined
+ * when none does. `genres` are the catalogue's genre names. Each sentence must hold only stop words, genres and words
+ * of film tastes, so ordinary chit-chat ("do you like it here?", "what do you do?") is not read as one.
+ */
+export function readTasteQuestion(message: string, genres: readonly string[]): TasteQuestion | undefined {
+  const patterns = genres.map((genre) => ({ genre, pattern: new RegExp(`(?<![a-z])(?:${genreForms(genre)})(?![a-z])`, 'g') }));
+  for (const sentence of sentences(message)) {
+    if (!isQuestion(sentence) && !/\btell me\b/i.test(sentence)) continue;
+    const question = readSentence(normalizeText(sentence), patterns);
+    if (question) return question;
+  }
+  return undefined;
+}
+
+/** Questions that ask why or how ("why do you hate it?", "how do you avoid them?"), or what one likes about something. */
+const notAboutTastes = /\b(?:why|how)\b|\blike about\b/;
+/** "watch" as a thing worn ("your favorite watch?", "what kind of watch"), not as watching. */
+const wristWatch = /\b(?:favou?rite|kinds? of|types? of|sorts? of|your|a|the|new|this|my) watch(?:es)?\b/;
+
+function readSentence(text: string, patterns: ReadonlyArray<{ genre: string; pattern: RegExp }>): TasteQuestion | undefined {
+  if (notAboutTastes.test(text) || wristWatch.test(text)) return undefined;
+  // Genres in the order they are named, their words taken out before the vocabulary check.
+  const named: Array<{ genre: string; at: number }> = [];
+  let rest = text;
+  for (const { genre, pattern } of patterns) {
+    for (const match of text.matchAll(pattern)) named.push({ genre, at: match.index });
+    rest = rest.replace(pattern, ' ');
+  }
+  const mentioned = [...new Set(named.sort((left, right) => left.at - right.at).map(({ genre }) => genre))];
+  // Decades ("80s", "1970s") place films in time like the era words.
+  const others = words(rest.replace(decades, ' '))
+    .map((word) => word.replace(/'s$/, ''))
+    .filter((word) => !stopWords.has(word) && !tasteVocabulary.has(word));
+  if (others.length > 0) return undefined;
+  const either = /\bor\b/.test(text);
+  const [first, second] = mentioned;
+  if (first !== undefined && second !== undefined && either) return { kind: 'choice', genres: [first, second] };
+  if (eraWords.test(text) && (either || likeWords.test(text) || favoriteWords.test(text))) return { kind: 'era' };
+  const asksWhich = /\b(?:what|which)\b/.test(text);
+  if (first !== undefined && mentioned.length === 1) {
+    // A genre's name alone may be of books or travels ("your favorite mysteries?", "what kind of adventures do you go
+    // on?"): a film word, or a plain yes-or-no question ("do you like horror?"), says it is of films.
+    if (!filmWords.test(text) && !/^(?:do|are|would|have)\b/.test(text)) return undefined;
+    return asksWhich && favoriteWords.test(text) ? { kind: 'favorite', genre: first } : likeWords.test(text) || dislikeWords.test(text) ? { kind: 'genre', genre: first } : undefined;
+  }
+  if (dislikeWords.test(text)) return { kind: 'dislikes' };
+  if (!filmWords.test(text) && !/\bmood\b/.test(text)) return undefined;
+  if (kindWords.test(text)) return { kind: 'genres' };
+  // "What did you watch lately that you enjoyed?" asks for a film; "what do you like to watch?" for a kind.
+  if (favoriteWords.test(text)) return { kind: 'favorite' };
+  return asksWhich && likeWords.test(text) ? { kind: 'genres' } : undefined;
+}
