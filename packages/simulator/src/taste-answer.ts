@@ -34,11 +34,13 @@ const templates = {
   dislikedGenre: ['I do not like {genre}.', 'I am not a fan of {genre}.', '{genre} are not my thing.'],
   dislikedFilm: ['I did not like {title} at all.', '{title} was not for me.'],
   noDislike: ['Not really, I am open to most things.', 'Nothing in particular.'],
+  dislikedFilmOnly: ['Not a whole genre, but I did not like {title}.', 'No genre in particular, but {title} was not for me.'],
   preferGenre: ['I prefer {genre}.', 'I am more into {genre}.', 'I like {genre} more.'],
   inGeneral: ['I like {genre} in general.', 'I am a big fan of {genre}.'],
   yes: ['Yes, I love {genre}.', 'I do, I am a big fan of {genre}.', 'Oh yes, I really like {genre}.'],
   no: ['Not really, I do not like {genre}.', 'No, I am not a fan of {genre}.', 'Not really, {genre} are not my thing.'],
   sometimes: ['Sometimes, it depends on the film.', 'Now and then.', 'They are okay.'],
+  rarely: ['Not really, I rarely watch them.', 'Not much, to be honest.'],
   pick: ['{genre}, definitely.', 'I would go with {genre}.', '{genre}, I think.', 'Probably {genre}.'],
   both: ['I like both, but {genre} a bit more.', 'Both, but {genre} if I had to pick.'],
   neither: ['Neither, really.', 'Neither of those, to be honest.', 'Not really either.'],
@@ -99,11 +101,12 @@ export class TasteAnswers {
     // may list a film twice under two ids (MovieLens' "Chasing Amy (1997)"): one held out is not named by its twin either.
     const seenIds = options.goal.seenItemIds ?? new Set<string>();
     const heldOut = [...(options.goal.targetItemIds ?? []), ...(options.goal.hiddenRatings?.keys() ?? [])].filter((itemId) => !seenIds.has(itemId));
-    const heldOutTitles = new Set(heldOut.map((itemId) => options.catalog?.get(itemId)?.title));
+    // Titles as said, without the year: a remake held out ("Sabrina (1954)" beside a seen "Sabrina (1995)") is named alike.
+    const heldOutTitles = new Set(heldOut.map((itemId) => saidTitle(options.catalog?.get(itemId)?.title ?? '').toLowerCase()));
     this.seen = [...seenIds].flatMap((itemId) => {
       const rating = options.goal.hiddenRatings?.get(itemId);
       const item = options.catalog?.get(itemId);
-      return rating === undefined || item === undefined || heldOutTitles.has(item.title) ? [] : [{ itemId, rating, year: item.year }];
+      return rating === undefined || item === undefined || heldOutTitles.has(saidTitle(item.title).toLowerCase()) ? [] : [{ itemId, rating, year: item.year }];
     });
     let newest: number | undefined;
     for (const item of options.catalog?.values() ?? []) if (item.year !== undefined && (newest === undefined || item.year > newest)) newest = item.year;
@@ -163,11 +166,15 @@ export class TasteAnswers {
     const film = this.dislikedFilms()[0];
     const preferred = this.fresh(this.liked).slice(0, 1).map((liked) => this.genreSentence(templates.preferGenre, liked));
     if (genre !== undefined) return [this.genreSentence(templates.dislikedGenre, genre), ...(film !== undefined && this.options.random.next() < 0.5 ? [this.filmSentence(templates.dislikedFilm, film)] : preferred)];
-    // No genre it dislikes: it says so ("Any genres you would rather avoid?" had been answered "Alien 3 was not for me.").
-    return [this.plain(templates.noDislike), ...(film !== undefined ? [this.filmSentence(templates.dislikedFilm, film)] : preferred)];
+    // No genre it dislikes: it says so ("Any genres you would rather avoid?" had been answered "Alien 3 was not for me."),
+    // in one sentence with a film it rated low ("Nothing in particular." alone had answered "Any movies you hated?").
+    return film !== undefined ? [this.filmSentence(templates.dislikedFilmOnly, film), ...preferred] : [this.plain(templates.noDislike), ...preferred];
   }
 
-  /** Whether it likes one genre: yes (with a film of it it loved), no, or now and then (and what it prefers). */
+  /**
+   * Whether it likes one genre: yes (with a film of it it loved), no, now and then when its history holds a film of it it
+   * liked, else rarely (and what it prefers).
+   */
   private genreFacts(genre: string): Fact[] {
     const strength = this.strengths.get(genre) ?? 0;
     if (strength > 0) {
@@ -175,7 +182,8 @@ export class TasteAnswers {
       return [this.genreSentence(templates.yes, genre), ...(film !== undefined ? [this.filmSentence(templates.lovedFilm, film)] : [])];
     }
     if (strength < 0) return [this.genreSentence(templates.no, genre), ...this.fresh(this.liked).slice(0, 1).map((liked) => this.genreSentence(templates.preferGenre, liked))];
-    return [this.plain(templates.sometimes), ...this.fresh(this.liked).slice(0, 1).map((liked) => this.genreSentence(templates.preferGenre, liked))];
+    const often = this.lovedFilms([genre]).length > 0 ? templates.sometimes : templates.rarely;
+    return [this.plain(often), ...this.fresh(this.liked).slice(0, 1).map((liked) => this.genreSentence(templates.preferGenre, liked))];
   }
 
   /** Of two genres, the one the profile likes more; neither when it likes neither (and what it does not like, or likes). */
@@ -259,10 +267,11 @@ export class TasteAnswers {
   }
 
   private filmSentence(texts: readonly string[], itemId: string): Fact {
-    // "Mrs. Brown (Her Majesty, Mrs. Brown)" is said without its other title.
-    const title = spokenTitle(this.options.catalog?.get(itemId)?.title ?? '').replace(/\s+\([^)]*\)$/, '');
-    return { text: withTitle(this.pick(texts), title), states: [itemId] };
+    return { text: withTitle(this.pick(texts), saidTitle(this.options.catalog?.get(itemId)?.title ?? '')), states: [itemId] };
   }
 }
+
+/** A catalogue title as an answer says it: spoken, and without its other title ("Mrs. Brown (Her Majesty, Mrs. Brown)"). */
+const saidTitle = (title: string) => spokenTitle(title).replace(/\s+\([^)]*\)$/, '');
 
 const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
