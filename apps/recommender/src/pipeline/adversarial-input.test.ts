@@ -57,6 +57,8 @@ const messages: [string, string][] = [
   ['spaces before a correction between genres', padded('horror,{}or rather a comedy', ' ')],
   ['spaces after "actually" between genres', padded('horror. actually{}a comedy', ' ')],
   ['spaces inside a question to the recommender', padded('have you{}seen Zombie Street?', ' ')],
+  ['spaces after a question to the recommender', padded('have you seen Zombie Street?{}x', ' ')],
+  ['spaces between a correction and a word before its genre', padded('horror, or rather{}x a comedy', ' ')],
   ['spaces between a title and a year', padded('something like Zombie Street{}1995', ' ')],
 ];
 

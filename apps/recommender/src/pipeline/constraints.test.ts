@@ -723,4 +723,15 @@ describe('session constraints: ninth QA pass', () => {
     expect(read('horror or comedy')).toMatchObject({ wanted: { horror: 0.3, comed: 0.3 }, either: true });
     expect(read("I'd rather a comedy than horror").wanted.comed).toBe(0.3);
   });
+
+  it('takes back no genre for a cue whose clause names none (review: "a horror film, sorry if that is weird, with some romance" had dropped horror)', () => {
+    for (const [message, wanted] of [
+      ['a horror film, sorry if that is weird, with some romance', { horror: 0.3, romance: 0.3 }],
+      ['a horror film, sorry if that is weird with some romance', { horror: 0.3, romance: 0.3 }],
+      ['a western. I mean it, a good one, with some action', { western: 0.3, action: 0.3 }],
+    ] as const) expect(read(message).wanted, message).toEqual(wanted);
+    // A correction whose genre follows within its clause still takes the first back.
+    expect(read('a thriller... sorry, a western').wanted).toEqual({ western: 0.3 });
+    expect(read('horror, or rather maybe a good comedy').wanted).toEqual({ comed: 0.3 });
+  });
 });

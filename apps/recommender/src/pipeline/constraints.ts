@@ -485,6 +485,9 @@ function offersAlternatives(text: string, vocabulary: GenreVocabulary, wanted: R
  */
 const correctionCue = /(?:\bor\s+(?:rather|actually|better yet|wait)|\b(?:no|oh)[,\s]+(?:wait|actually)|\bwait[,\s]+no|\bi mean|\bi meant|\bmake (?:it|that)|\b(?:change|switch) (?:it|that) to|\bon (?:second|further) thoughts?|\bscratch that|\bsorry|[,.;!?]\s*actually)\b/g;
 
+/** What may stand between a correction's cue and the genre it corrects to: its clause's first few words ("or rather a", "no wait, a"). */
+const correctionGap = /^[\s,.;:!?-]*(?:[^\s,.;:!?-][^\s,.;:!?]*\s+){0,4}$/;
+
 /**
  * The genres a message asks for and then corrects (`correctionCue`) to others: "horror, or rather a comedy" (horror), "a
  * thriller... no wait, a western" (thriller). Only when genres asked for are named after the last correction, and only those
@@ -496,6 +499,9 @@ function correctedGenres(text: string, vocabulary: GenreVocabulary, wanted: Read
   // "A comedy, actually also a romance" adds to the request.
   if (cue === undefined || /\b(?:also|too|as well|plus)\b/.test(text.slice(cue))) return [];
   const mentions = genreMentions(text, vocabulary).filter((mention) => wanted[mention.stem] !== undefined);
+  // "A horror film, sorry if that is weird, with some romance": a genre outside the cue's clause corrects nothing.
+  const first = mentions.find((mention) => mention.index >= (cue ?? 0));
+  if (first === undefined || !correctionGap.test(text.slice(cue, first.index))) return [];
   const after = new Set(mentions.filter((mention) => mention.index >= (cue ?? 0)).map((mention) => mention.stem));
   if (after.size === 0) return [];
   return [...new Set(mentions.filter((mention) => mention.index < (cue ?? 0) && !after.has(mention.stem)).map((mention) => mention.stem))];

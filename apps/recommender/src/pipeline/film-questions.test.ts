@@ -146,4 +146,12 @@ describe('readFilmQuestion: ninth QA pass', () => {
     // Asking for films, not about one.
     for (const message of ['have you seen anything good lately?', 'do you have something like Heat?']) expect(asked(message), message).toBeUndefined();
   });
+
+  it('reads no question about its view of a film that the user\'s own verdict or request follows (review: it had been answered alone)', () => {
+    // The question leads in to what follows: "have you seen Fargo? I loved it, anything similar?" asks for films.
+    for (const message of ['have you seen Fargo? I loved it, anything similar?', 'did you like Titanic? I hated it', 'what do you think of Heat? anything like it?']) {
+      expect(asked(message)?.[0], message).not.toBe('opinion');
+    }
+    expect(asked('ok, have you seen Babe ?!')).toEqual(['opinion', 'babe']);
+  });
 });

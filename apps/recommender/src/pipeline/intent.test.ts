@@ -575,6 +575,13 @@ describe('classifyTurn: ninth QA pass', () => {
     expect(classifyTurn('I had a long day at work', fresh).mood).toBeUndefined();
   });
 
+  it('reads "cheer me up" negated as no light mood (review: "don\'t try to cheer me up, I want a sad drama" had asked for light films)', () => {
+    for (const message of ["don't try to cheer me up, I want a sad drama", "don't cheer me up", 'no need to cheer me up, a war film', 'please do not try to cheer me up']) {
+      expect(classifyTurn(message, fresh).mood?.names ?? [], message).not.toContain('light');
+    }
+    expect(classifyTurn("I don't want anything scary", fresh).mood?.names ?? []).not.toContain('scary');
+  });
+
   it('reads a question about its own view of a film as a question about the film, and a name the catalogue lacks as none', () => {
     const zombie = tinyItems.find((item) => item.title === 'Zombie Street') as Item;
     expect(classifyTurn('have you seen Zombie Street?', fresh)).toMatchObject({ intent: 'explain', question: 'about', target: { id: zombie.id }, asked: { aspect: 'opinion' } });

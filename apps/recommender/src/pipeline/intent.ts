@@ -307,9 +307,12 @@ const timePhraseWritten = new RegExp(String.raw`\b(?:last|this|next|every|on|sin
 /** The message with its time phrases blanked ("last Friday", "on Halloween"), for a loose title search: they name no film. */
 const untimed = (message: string) => message.replace(timePhraseWritten, (phrase) => ' '.repeat(phrase.length));
 
-/** A mood word negated ("nothing scary", "not too dark", "scary-free"), which moves nothing toward it. */
+/**
+ * A mood word negated ("nothing scary", "not too dark", "scary-free", "don't try to cheer me up"), which moves nothing toward
+ * it ("don't try to cheer me up, I want a sad drama" had asked for light films).
+ */
 function negatedAt(text: string, index: number, length: number): boolean {
-  return /\b(?:no|not|nothing|without|never|less|non|isn'?t|wasn'?t|don'?t want)[- ](?:(?:too|so|very|that|overly|anything|any|at all)\s+)*$/.test(text.slice(0, index)) || /^(?:[- ]?free\b|-less\b)/.test(text.slice(index + length));
+  return /\b(?:no|not|nothing|without|never|less|non|isn'?t|wasn'?t|(?:don'?t|do not)(?: (?:want|need|try))?(?: to)?|no need to)[- ](?:(?:too|so|very|that|overly|anything|any|at all)\s+)*$/.test(text.slice(0, index)) || /^(?:[- ]?free\b|-less\b)/.test(text.slice(index + length));
 }
 
 /** "more comedy", "no horror", "less action", "without romance", "anything but horror", "horror-free": explicit tag steering. */
