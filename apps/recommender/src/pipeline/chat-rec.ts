@@ -1644,7 +1644,7 @@ export class ChatRec {
       personal,
     } = this.filmFacts(userId, [item], pending);
     const cannotTell = asked.aspect === 'plot' || asked.aspect === 'people' || asked.aspect === 'length';
-    const similar = cannotTell ? await this.filmsLike(userId, item, pending) : undefined;
+    const similar = cannotTell || asked.aspect === 'opinion' ? await this.filmsLike(userId, item, pending) : undefined;
     const names = this.namesOfGenres();
     return answerFilmQuestion(asked, facts ?? { item }, { personal, year: new Date(this.clock.now()).getUTCFullYear(), similar, genreName: (key) => names.get(key) });
   }

@@ -98,5 +98,9 @@ describe('answerFilmQuestion: ninth QA pass', () => {
     const answer = answerFilmQuestion({ aspect: 'opinion' }, facts(fargo, rated(508, 4.16, 3)), newUser);
     expect(answer).toMatch(/^I do not watch films myself, but I know how people here rate them\. Fargo \(1996\): People here like it a lot\./);
     expect(answer).toContain('508 people here rated it, 4.2 of 5 on average.');
+    // And what "tell me about" says of it: its genres and year, films like it ("what do you think of the second one?" had lost them).
+    const withSimilar = answerFilmQuestion({ aspect: 'opinion' }, facts(fargo, rated(508, 4.16, 3)), { ...newUser, similar: [alien] });
+    expect(withSimilar).toContain('It is listed as ');
+    expect(withSimilar).toContain('Films like it here: Alien (1979).');
   });
 });

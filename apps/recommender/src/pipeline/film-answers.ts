@@ -139,9 +139,10 @@ export function answerFilmQuestion(question: { aspect: FilmAspect; word?: string
     }
     case 'quality':
       return `${title}: ${howLiked(facts, context)}`;
-    // A recommender has no views of its own: it says so, and what it knows of how the film is liked.
+    // A recommender has no views of its own: it says so, and what it knows of the film, as "tell me about" says it (how it is
+    // liked, its genres and year, films like it): "what do you think of the second one?" had answered with less than before.
     case 'opinion':
-      return `I do not watch films myself, but I know how people here rate them. ${title}: ${howLiked(facts, context)}`;
+      return sentences(`I do not watch films myself, but I know how people here rate them. ${title}: ${howLiked(facts, context)}`, listedAs(item), similar);
   }
 }
 

@@ -533,6 +533,13 @@ describe('classifyTurn: seventh QA pass (questions about films, choices between 
     expect(classifyTurn('which of these is the best?', catalogue).compared?.map((item) => item.id)).toEqual(shown.map((item) => item.id));
     expect(classifyTurn('which is scarier, Alien or Aliens?', catalogue).comparedBy).toBe('scary');
     expect(classifyTurn('Alien or The Matrix?', catalogue)).toMatchObject({ intent: 'explain', question: 'compare', compared: [{ id: 'a1' }], unknownTitle: 'The Matrix' });
+    // A title opening with "what's" is no question about the film named after it: "Hmm, What's Eating Gilbert Grape, maybe
+    // not. I am not sure about …" (a simulated user's reaction) had been a question about Gilbert Grape.
+    const grape = { id: 'wg', title: "What's Eating Gilbert Grape (1993)", tags: ['Comedy', 'Drama'] };
+    const withGrape = { ...catalogue, allItems: () => [...items, grape], looseTitles: (text: string) => (/gilbert grape/i.test(text) ? [grape] : []) };
+    const hmm = classifyTurn("Hmm, What's Eating Gilbert Grape, maybe not. I am not sure about Alien. Can you suggest something different?", withGrape);
+    expect(hmm.intent).not.toBe('explain');
+    expect(classifyTurn('what is Alien about?', withGrape)).toMatchObject({ intent: 'explain', target: { id: 'a1' } });
     // A title holding the joiner is one film: a simulated user's "The People vs. Larry Flynt does not really grab me." had
     // been a choice between "the people" and "larry flynt does not really grab me", neither in the catalogue.
     const people = { id: 'pv', title: 'People vs. Larry Flynt, The (1996)', tags: ['Drama'] };

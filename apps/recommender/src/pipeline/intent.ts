@@ -622,7 +622,7 @@ export function classifyTurn(message: string, context: TurnContext): ClassifiedT
   const about =
     /\b(?:tell me (?:more |a bit |a little )?about|more (?:info|information|details) (?:on|about)|^(?:(?:and|so|ok(?:ay)?|hmm+)\W+)?(?:what|how) about|what do you (?:think|know) (?:of|about)|what did you think (?:of|about)|(?:any )?thoughts on)\s+(.+)|\bwhat(?:'s| is| was)\s+(.{1,80}?)\s+(?:about\b|like\?)/.exec(text);
   // "What about something like Clueless?", "how about a mix of Heat and Fargo": a request by example, not a question about the film.
-  if (about && !byExampleOpening.test(about[1] ?? about[2] ?? '')) {
+  if (about && !byExampleOpening.test(about[1] ?? about[2] ?? '') && !opensTitle(about, message, text, context)) {
     const named = about[1] ?? about[2] ?? '';
     const exact = findItem(named, context.lastRecommended, context.allItems);
     const target = exact !== undefined && (context.lastRecommended.includes(exact) || writtenAsTitle(message, exact)) ? exact : context.looseTitles?.(untimed(message.slice(about.index)))[0];
@@ -849,6 +849,15 @@ const changeOfMood =
  * Where the message names a catalogue title, as spans of `text` (the message in lower case, typos corrected): titles
  * of two or more words, and one-word titles written capitalised (`writtenAsTitle`: "Heavy", not "something heavy").
  */
+/**
+ * Whether the "what's … about" a message matched opens a title it names: "Hmm, What's Eating Gilbert Grape, maybe not. I am
+ * not sure about Raising Arizona." (a simulated user's reaction) had been a question about Gilbert Grape.
+ */
+function opensTitle(about: RegExpExecArray, message: string, text: string, context: TurnContext): boolean {
+  if (about[2] === undefined) return false;
+  return namedTitleSpans(message, text, context.allItems).some((span) => span.start <= about.index && about.index < span.end);
+}
+
 function namedTitleSpans(message: string, text: string, allItems: () => Iterable<Item>): { start: number; end: number }[] {
   const spans: { start: number; end: number }[] = [];
   // The words single-spaced, as titles are below ("under siege 2: dark" had not matched "under siege 2 dark"), with where each character stands in `text`.
