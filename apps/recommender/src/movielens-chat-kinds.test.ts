@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Item } from '@personalab/core';
 import { findDataset, howToGet, loadMovieLens100k } from '@personalab/datasets';
 import type { RecommenderService } from './service.js';
-import { openCatalogueServiceWithModel } from './test/harness.js';
+import { chatVisits, openCatalogueServiceWithModel } from './test/harness.js';
 
 const directory = findDataset('movielens-100k');
 if (!directory) console.warn(`MovieLens 100K not found: the recommender's real-catalogue conversation tests are skipped; ${howToGet('movielens-100k')}`);
@@ -26,15 +26,7 @@ describe.skipIf(!directory)('Chat-Rec on the MovieLens catalogue: two tastes, qu
   afterAll(() => service?.close());
 
   /** A conversation of one user (a new one unless a MovieLens id is given): each message in the same session. */
-  const conversation = (userId: string, existing = false) => {
-    if (!existing) service.store.createUser({ id: userId });
-    let sessionId: string | undefined;
-    return async (message: string) => {
-      const turn = await service.chatRec.chat({ userId, message, k: 5, ...(sessionId ? { sessionId } : {}) });
-      sessionId = turn.sessionId;
-      return { ...turn, items: turn.recommendations.map((entry) => entry.item) };
-    };
-  };
+  const conversation = (userId: string, existing = false) => chatVisits(service, userId, { existing }).say;
   const film = (title: string) => items.find((item) => item.title === title) as Item;
   const has = (item: Item, ...tags: string[]) => tags.every((tag) => item.tags.includes(tag));
   /** How many ratings a film has in MovieLens 100K, and their mean. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findDataset, howToGet, loadMovieLens100k } from '@personalab/datasets';
 import type { RecommenderService } from './service.js';
-import { openCatalogueServiceWithModel } from './test/harness.js';
+import { chatVisits, openCatalogueServiceWithModel } from './test/harness.js';
 
 const directory = findDataset('movielens-100k');
 if (!directory) console.warn(`MovieLens 100K not found: the recommender's real-catalogue conversation tests are skipped; ${howToGet('movielens-100k')}`);
@@ -21,14 +21,7 @@ describe.skipIf(!directory)('Chat-Rec on the MovieLens catalogue: review of the 
 
   /** A new user's conversation: each message in the same session. */
   const conversation = () => {
-    const userId = `review8-${users++}`;
-    service.store.createUser({ id: userId });
-    let sessionId: string | undefined;
-    const say = async (message: string) => {
-      const turn = await service.chatRec.chat({ userId, message, k: 5, ...(sessionId ? { sessionId } : {}) });
-      sessionId = turn.sessionId;
-      return { ...turn, items: turn.recommendations.map((entry) => entry.item) };
-    };
+    const { say, userId } = chatVisits(service, `review8-${users++}`);
     return Object.assign(say, { userId });
   };
 

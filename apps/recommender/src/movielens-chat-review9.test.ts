@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findDataset, howToGet, loadMovieLens100k } from '@personalab/datasets';
 import type { RecommenderService } from './service.js';
-import { openCatalogueServiceWithModel } from './test/harness.js';
+import { chatVisits, openCatalogueServiceWithModel } from './test/harness.js';
 
 const directory = findDataset('movielens-100k');
 if (!directory) console.warn(`MovieLens 100K not found: the recommender's real-catalogue conversation tests are skipped; ${howToGet('movielens-100k')}`);
@@ -19,12 +19,7 @@ describe.skipIf(!directory)('Chat-Rec on the MovieLens catalogue: review of the 
   afterAll(() => service?.close());
 
   /** A new user's first message. */
-  const firstTurn = async (message: string) => {
-    const userId = `review9-${users++}`;
-    service.store.createUser({ id: userId });
-    const turn = await service.chatRec.chat({ userId, message, k: 5 });
-    return { ...turn, items: turn.recommendations.map((entry) => entry.item) };
-  };
+  const firstTurn = (message: string) => chatVisits(service, `review9-${users++}`).say(message);
 
   it('leans no lighter for "cheer me up" negated ("don\'t try to cheer me up, I want a sad drama" had listed light films)', async () => {
     const turn = await firstTurn("don't try to cheer me up, I want a sad drama");

@@ -4,7 +4,7 @@ import { HeuristicProfileExtractor } from '@personalab/profile';
 import { HnswIndex } from '@personalab/retrieval';
 import { EaseRecommender } from '@personalab/user-embedding';
 import { openRecommenderService, type RecommenderService } from '../service.js';
-import { tinyEmbedder } from '../test/harness.js';
+import { chatVisits, tinyEmbedder } from '../test/harness.js';
 import { tinyWorld } from '../test/tiny-catalogue.js';
 import { CandidateGenerator } from './candidate-generator.js';
 import { eachGenreInTurn, nameReferences, negatedFilms, requestedCount, titleStarts } from './chat-rec.js';
@@ -14,21 +14,6 @@ import { queryContent } from './query-text.js';
  * The tiny world's service with an EASE model over its ratings (`model`, fitted here: a subclass may fail on
  * demand) and the heuristic profile extractor unless another is given.
  */
-/** One user's sessions: `say` goes on in the current one, `again` starts the next. */
-function visits(service: RecommenderService, userId: string) {
-  service.store.createUser({ id: userId });
-  let sessionId: string | undefined;
-  const say = async (message: string) => {
-    const turn = await service.chatRec.chat({ userId, message, k: 5, ...(sessionId ? { sessionId } : {}) });
-    sessionId = turn.sessionId;
-    return { ...turn, items: turn.recommendations.map((entry) => entry.item) };
-  };
-  const again = (message: string) => {
-    sessionId = undefined;
-    return say(message);
-  };
-  return { say, again };
-}
 
 async function tinyService(options: { model?: EaseRecommender; profileExtractor?: ProfileExtractor; clock?: Clock } = {}): Promise<RecommenderService> {
   const world = tinyWorld();
@@ -165,7 +150,7 @@ describe('ChatRec.chat: a returning user points at films of the last session by 
   it('asks which horror film when several of last time\'s were, notes nothing until told, then notes the one picked', async () => {
     const service = await tinyService();
     try {
-      const { say, again } = visits(service, 'back-horror');
+      const { say, again } = chatVisits(service, 'back-horror');
       const shown = (await say('a horror movie please')).items;
       const horror = shown.filter((item) => item.tags.includes('Horror'));
       expect(horror.length).toBeGreaterThan(1);
@@ -185,7 +170,7 @@ describe('ChatRec.chat: a returning user points at films of the last session by 
       expect(picked.items.map((item) => item.id)).not.toContain(second.id);
       expect(service.store.ratingsOf('back-horror').map((rating) => [rating.itemId, rating.value])).toEqual([[second.id, 5]]);
       // An answer with an opinion of its own is read as it is: "the third one" is still the question's third film.
-      const other = visits(service, 'back-horror-own');
+      const other = chatVisits(service, 'back-horror-own');
       const third = (await other.say('a horror movie please')).items.filter((item) => item.tags.includes('Horror'))[2] as Item;
       await other.again('I watched that horror film you suggested last time and loved it');
       expect((await other.say('the third one, it was boring actually')).reply).toMatch(new RegExp(`^Noted: you dislike ${third.title}\\. `));
@@ -197,7 +182,7 @@ describe('ChatRec.chat: a returning user points at films of the last session by 
   it('takes the one film of last time\'s list that fits ("the comedy", "the oldest one"), and says when none does', async () => {
     const service = await tinyService();
     try {
-      const { say, again } = visits(service, 'back-one');
+      const { say, again } = chatVisits(service, 'back-one');
       const shown = (await say('a horror movie please')).items;
       const comedy = shown.filter((item) => item.tags.includes('Comedy'));
       expect(comedy).toHaveLength(1);
@@ -223,14 +208,14 @@ describe('ChatRec.chat: a returning user points at films of the last session by 
   it('finds the film the user said they liked last time, or asks which of several, and goes by the one picked', async () => {
     const service = await tinyService();
     try {
-      const one = visits(service, 'back-liked');
+      const one = chatVisits(service, 'back-liked');
       await one.say('I loved Laugh Riot');
       // Before: "Here is what I would suggest:" over films like nothing in particular, Laugh Riot's likes unread.
       const more = await one.again('more like the one I liked last time');
       expect(more.reply).toMatch(/^(?:Films like|Only (?:one|\d) of these (?:is|are) like) Laugh Riot\b/);
       expect(more.items.map((item) => item.title)).not.toContain('Laugh Riot');
       expect(more.items.filter((item) => item.tags.includes('Comedy')).length).toBeGreaterThanOrEqual(3);
-      const two = visits(service, 'back-liked-two');
+      const two = chatVisits(service, 'back-liked-two');
       await two.say('I loved Laugh Riot and Blood Night');
       const which = await two.again('that film I said I loved last time, anything like it?');
       expect(which.reply).toBe('Which one do you mean? You told me last time you liked:\n1. Laugh Riot\n2. Blood Night');
@@ -240,7 +225,7 @@ describe('ChatRec.chat: a returning user points at films of the last session by 
       // Asked for more like, not rated again ("Blood Night (1994), anything like it?" had been read as a 4-star like of it).
       expect(service.store.ratingsOf('back-liked-two').map((rating) => rating.value)).toEqual([5, 5]);
       // Nothing said last time: asked for the title, with no list.
-      const three = visits(service, 'back-liked-none');
+      const three = chatVisits(service, 'back-liked-none');
       await three.say('a comedy please');
       const unknown = await three.again('more like the one I liked last time');
       expect(unknown.reply).toBe('Which one do you mean? You did not tell me last time that you liked a film: what is it called?');
@@ -253,7 +238,7 @@ describe('ChatRec.chat: a returning user points at films of the last session by 
   it('answers a returning user\'s long messages of descriptions and references in linear time', async () => {
     const service = await tinyService();
     try {
-      const { say, again } = visits(service, 'back-long');
+      const { say, again } = chatVisits(service, 'back-long');
       await say('a horror movie please');
       // One fits (the list's one comedy), about 200 times; several fit; "the" again and again; "the one I liked" again and again.
       for (const fill of ['the comedy one you suggested was great. ', 'that horror film you suggested last time ', 'the ', 'the one I liked last time ']) {
@@ -272,7 +257,7 @@ describe('ChatRec.chat: a returning user points at films of the last session by 
     const clock = createManualClock(1_700_000_000_000);
     const service = await tinyService({ clock });
     try {
-      const { say, again } = visits(service, 'back-chain');
+      const { say, again } = chatVisits(service, 'back-chain');
       const step = async (turn: Promise<Awaited<ReturnType<typeof say>>>) => {
         const done = await turn;
         clock.advance(60_000);
@@ -298,7 +283,7 @@ describe('ChatRec.chat: a returning user points at films of the last session by 
   it('reads "last summer", "last Friday" as a when, not as the last film of the list', async () => {
     const service = await tinyService();
     try {
-      const { say, again } = visits(service, 'back-when');
+      const { say, again } = chatVisits(service, 'back-when');
       const shown = (await say('a comedy please')).items;
       // Before: "Why <the list's last film>?".
       for (const message of ['why did you pick that film for me last summer?', 'tell me more about the one you suggested last Friday']) {
@@ -322,15 +307,15 @@ describe('ChatRec.chat: review of the sixth QA pass (pointing words, "Which one 
     try {
       // Each had been answered "Which one do you mean? You did not tell me (last time) that you liked a film: what is it called?".
       for (const [index, message] of ['something like the movies I loved as a kid', 'the movies I hated were all horror, give me a comedy', 'recommend something like the films I liked yesterday'].entries()) {
-        const turn = await visits(service, `life-${index}`).say(message);
+        const turn = await chatVisits(service, `life-${index}`).say(message);
         expect(turn.reply, message).not.toContain('Which one do you mean?');
         expect(turn.items.length, message).toBeGreaterThan(0);
       }
       // Said to be said here, it is still asked about.
-      const said = await visits(service, 'life-said').say('that film I said I loved, anything like it?');
+      const said = await chatVisits(service, 'life-said').say('that film I said I loved, anything like it?');
       expect(said.reply).toBe('Which one do you mean? You did not tell me that you liked a film: what is it called?');
       // Of the films said here, "as a kid" is none: read as it is ("I loved Laugh Riot" had stood in for it).
-      const { say } = visits(service, 'life-kid');
+      const { say } = chatVisits(service, 'life-kid');
       await say('I loved Laugh Riot');
       const kid = await say('now something like the movies I loved as a kid');
       expect(kid.reply).not.toMatch(/Laugh Riot|Which one/);
@@ -342,7 +327,7 @@ describe('ChatRec.chat: review of the sixth QA pass (pointing words, "Which one 
   it('reads words with only a when that fit no film of the list as another film ("I saw that war movie yesterday")', async () => {
     const service = await tinyService();
     try {
-      const { say, again } = visits(service, 'when-only');
+      const { say, again } = chatVisits(service, 'when-only');
       const shown = (await say('a comedy please')).items;
       expect(shown.some((item) => item.tags.includes('War'))).toBe(false);
       // Before: "I did not suggest a war film. Which one do you mean? I suggested: …".
@@ -360,7 +345,7 @@ describe('ChatRec.chat: review of the sixth QA pass (pointing words, "Which one 
   it('asks again, among the films that fit, when the answer describes several of them or none, then reads the first message with the pick', async () => {
     const service = await tinyService();
     try {
-      const { say, again } = visits(service, 'answer-again');
+      const { say, again } = chatVisits(service, 'answer-again');
       const shown = (await say('a horror movie please')).items;
       const fitting = shown.filter((item) => item.tags.includes('Horror'));
       expect(fitting.length).toBeGreaterThanOrEqual(2);
@@ -386,7 +371,7 @@ describe('ChatRec.chat: review of the sixth QA pass (pointing words, "Which one 
   it('puts the film picked in place of the words the question was about, not of the first description in the message', async () => {
     const service = await tinyService();
     try {
-      const { say, again } = visits(service, 'answer-span');
+      const { say, again } = chatVisits(service, 'answer-span');
       const shown = (await say('a horror movie please')).items;
       const comedy = shown.filter((item) => item.tags.includes('Comedy'));
       const horror = shown.filter((item) => item.tags.includes('Horror'));
@@ -405,7 +390,7 @@ describe('ChatRec.chat: review of the sixth QA pass (pointing words, "Which one 
   it("leaves the session's list as it was after asking which film: \"why the fifth one?\" after the answer is the list's fifth", async () => {
     const service = await tinyService();
     try {
-      const { say } = visits(service, 'keeps-list');
+      const { say } = chatVisits(service, 'keeps-list');
       const shown = (await say('a horror movie please')).items;
       const genre = ['Horror', 'Thriller', 'Action', 'Comedy', 'Crime', 'Romance'].find((tag) => {
         const count = shown.filter((item) => item.tags.includes(tag)).length;
@@ -431,7 +416,7 @@ describe('ChatRec.chat: review of the sixth QA pass (pointing words, "Which one 
     const clock = createManualClock(1_700_000_000_000);
     const service = await tinyService({ clock });
     try {
-      const { say, again } = visits(service, 'long-talk');
+      const { say, again } = chatVisits(service, 'long-talk');
       const step = async (message: string) => {
         await say(message);
         clock.advance(60_000);
@@ -817,7 +802,7 @@ describe('ChatRec.chat: three misreadings found by a review of the sixth QA pass
     try {
       for (const [index, message] of ['I loved Laugh Riot and Dance Party Musical', 'I loved Dance Party Musical, Laugh Riot and Love in Paris', 'I loved Dance Party Musical'].entries()) {
         generate.mockClear();
-        const turn = await visits(service, `named-together-${index}`).say(message);
+        const turn = await chatVisits(service, `named-together-${index}`).say(message);
         // Before: "Noted: you like laugh riot and dance party musical; you like Laugh Riot; …" (comedy and musical read from "laugh" and "musical").
         expect(turn.reply, message).toMatch(/^Noted: you like (?:Laugh Riot|Dance Party Musical|Love in Paris)(?:; you like (?:Laugh Riot|Dance Party Musical|Love in Paris))*\. Here is what I would suggest:/);
         // Nor do the titles' words bring the candidates of a genre the user said they like (they had: comedy and musical films).
@@ -826,12 +811,12 @@ describe('ChatRec.chat: three misreadings found by a review of the sixth QA pass
         expect([...(input?.likedTags ?? [])], message).toEqual([]);
       }
       // "What do you know about me?" names the films, not "you like laugh riot and dance party musical".
-      const { say } = visits(service, 'named-together-about');
+      const { say } = chatVisits(service, 'named-together-about');
       await say('I loved Laugh Riot and Dance Party Musical');
       expect((await say('what do you know about me?')).reply).not.toMatch(/You told me you like/);
       // A genre said beside them is still a genre.
       generate.mockClear();
-      await visits(service, 'named-together-genre').say('I love musicals');
+      await chatVisits(service, 'named-together-genre').say('I love musicals');
       expect([...(generate.mock.calls[0]?.[0]?.statedTags ?? [])]).toEqual(['musical']);
     } finally {
       generate.mockRestore();
@@ -842,7 +827,7 @@ describe('ChatRec.chat: three misreadings found by a review of the sixth QA pass
   it('answers a new request right after "Which one do you mean?" as a request, not as a change to a list', async () => {
     const service = await tinyService();
     try {
-      const { say, again } = visits(service, 'after-question');
+      const { say, again } = chatVisits(service, 'after-question');
       const shown = (await say('a horror movie please')).items;
       expect((await again('I watched that film you suggested last time and loved it')).reply).toBe(`Which one do you mean? Last time I suggested:\n${shown.map((item, index) => `${index + 1}. ${item.title}`).join('\n')}`);
       // Before: "Understood (actually, a war movie please). How about these instead (war):".
@@ -854,7 +839,7 @@ describe('ChatRec.chat: three misreadings found by a review of the sixth QA pass
       // The next change is a change to that list.
       expect((await say('something older')).reply).toMatch(/^Understood/);
       // In a session with a list of its own, a change after the question still changes that list.
-      const own = visits(service, 'after-question-own');
+      const own = chatVisits(service, 'after-question-own');
       const listed = (await own.say('a horror movie please')).items;
       const genre = ['Horror', 'Thriller', 'Action', 'Comedy', 'Crime', 'Romance'].find((tag) => listed.filter((item) => item.tags.includes(tag)).length >= 2);
       expect((await own.say(`why the ${(genre ?? '').toLowerCase()} one?`)).reply).toMatch(/^Which one do you mean\?/);
@@ -869,7 +854,7 @@ describe('ChatRec.chat: seventh QA pass (two tastes at once, questions about a f
   it('answers a question about a film and a choice between films without a list, keeping the session\'s list', async () => {
     const service = await tinyService();
     try {
-      const { say } = visits(service, 'kinds-1');
+      const { say } = chatVisits(service, 'kinds-1');
       const list = await say('a horror film please');
       expect(list.items.length).toBeGreaterThan(1);
       // Before: each of these was read as a request and answered with a list.
@@ -896,10 +881,10 @@ describe('ChatRec.chat: seventh QA pass (two tastes at once, questions about a f
   it("lists films of both people's genres, and the nearest genre for one that a person watching cannot stand", async () => {
     const service = await tinyService();
     try {
-      const both = await visits(service, 'kinds-2').say('my wife loves romance and I like comedies, something for both of us');
+      const both = await chatVisits(service, 'kinds-2').say('my wife loves romance and I like comedies, something for both of us');
       expect(both.reply).toContain('Something for you both (romance and comedy)');
       expect(both.items.filter((item) => item.tags.includes('Romance') && item.tags.includes('Comedy')).length).toBeGreaterThanOrEqual(2);
-      const compromise = await visits(service, 'kinds-3').say("I love horror but my partner hates it, what's a compromise?");
+      const compromise = await chatVisits(service, 'kinds-3').say("I love horror but my partner hates it, what's a compromise?");
       // The tiny world's horror films have Action once and Thriller once: the tie goes by name.
       expect(service.catalog.companionGenre('horror')).toBe('action');
       expect(compromise.reply).toContain('Something for you both (action, no horror)');

@@ -55,6 +55,25 @@ export async function openCatalogueServiceWithModel(data: { users: User[]; items
 }
 
 /**
+ * One user's chat over a service, as the conversation tests hold it: `say` goes on in the current session, `again` starts
+ * the next; each turn with its recommended items. The user is created unless `existing` (a MovieLens user of the store).
+ */
+export function chatVisits(service: RecommenderService, userId: string, options: { existing?: boolean } = {}) {
+  if (options.existing !== true) service.store.createUser({ id: userId });
+  let sessionId: string | undefined;
+  const say = async (message: string) => {
+    const turn = await service.chatRec.chat({ userId, message, k: 5, ...(sessionId ? { sessionId } : {}) });
+    sessionId = turn.sessionId;
+    return { ...turn, items: turn.recommendations.map((entry) => entry.item) };
+  };
+  const again = (message: string) => {
+    sessionId = undefined;
+    return say(message);
+  };
+  return { say, again, userId };
+}
+
+/**
  * The recommender over the tiny catalogue, with the real pieces: EASE candidates, HNSW item
  * index over hashing embeddings, the heuristic profile extractor; an LLM only when given.
  */
