@@ -142,10 +142,10 @@ const questions: [FilmAspect, RegExp][] = (
     ['quality', String.raw`${LEAD}how\s+(?:good|well rated|highly rated|well liked|popular)\s+is\s+${FILM}${END}`],
     ['quality', String.raw`${LEAD}how\s+(?:is|was)\s+${FILM}\s+(?:rated|liked|received)${END}`],
     ['quality', String.raw`${LEAD}(?:what|how)\s+do\s+(?:people|others|users|viewers|folks)\s+(?:think of|rate|like)\s+${FILM}${END}`],
-    // "Have you seen Babe?", "did you like Casablanca?", "what do you think of Heat?": asked of the recommender (a list had
-    // answered). Only as the message's end: "have you seen Fargo? I loved it, anything similar?" asks for films.
+    // "Have you seen Babe?", "did you like Casablanca?", "what's your take on Heat?": asked of the recommender (a list had
+    // answered). Only as the message's end: "have you seen Fargo? I loved it, anything similar?" asks for films. "What do
+    // you think of Heat?" is answered as "tell me about Heat" is (the intent reader's `about`).
     ['opinion', String.raw`${LEAD}(?:have|did|do)\s+you\s+(?:(?:ever|already|actually|also|even|really)\s+)*(?:seen|watched|see|watch|like|liked|love|loved|enjoy|enjoyed|hate|hated)\s+${FILM}${END}${MESSAGE_END}`],
-    ['opinion', String.raw`${LEAD}what\s+(?:do|did)\s+you\s+(?:think|make)\s+(?:of|about)\s+${FILM}${END}${MESSAGE_END}`],
     ['opinion', String.raw`${LEAD}(?:what(?:'s| is| are)\s+)?your\s+(?:opinion|thoughts|take|view)\s+(?:of|on|about)\s+${FILM}${END}${MESSAGE_END}`],
     // "Is Alien a horror film?": yes or no on a genre (the caller checks that the words name one).
     ['genre', String.raw`${LEAD}is\s+${FILM}\s+(?:a|an)\s+(?<word>[a-z' -]{2,40}?)${END}`],
