@@ -1,0 +1,276 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Item } from '@personalab/core';
+import { findDataset, howToGet, loadMovieLens100k } from '@personalab/datasets';
+import type { RecommenderService } from './service.js';
+import { chatVisits, openCatalogueServiceWithModel } from './test/harness.js';
+
+const directory = findDataset('movielens-100k');
+if (!directory) console.warn(`MovieLens 100K not found: the recommender's real-catalogue conversation tests are skipped; ${howToGet('movielens-100k')}`);
+
+/**
+ * The eighth and ninth chat QA passes and their reviews (session 23), read over the real MovieLens catalogue by new users,
+ * one service for all four (each had fitted its own): ranked by the model `movielens-chat.test.ts` fits (EASE over the
+ * most rated films and every western).
+ */
+describe.skipIf(!directory)('Chat-Rec on the MovieLens catalogue: the eighth and ninth QA passes and their reviews', () => {
+  let service: RecommenderService;
+  let users = 0;
+  beforeAll(async () => {
+    service = await openCatalogueServiceWithModel(await loadMovieLens100k(directory as string));
+  }, 120_000);
+  afterAll(() => service?.close());
+
+  /** A new user's conversation: each message in the same session. */
+  const conversation = () => {
+    const { say, userId } = chatVisits(service, `passes-${users++}`);
+    return Object.assign(say, { userId });
+  };
+  /** A new user's first message. */
+  const firstTurn = (message: string) => conversation()(message);
+  const has = (item: Item, tag: string) => item.tags.includes(tag);
+  const ratedTitles = (userId: string) => service.store.ratingsOf(userId).map((rating) => [service.catalog.get(rating.itemId)?.title, rating.value]);
+
+  /**
+   * Misreadings the earlier chat QA passes left, read over the real MovieLens catalogue by new users (the eighth QA pass):
+   * genres joined by "or", a single year asked in a question or before a film word, a child's taste beside the user's, a pick
+   * asked for among the list shown, films like one the user just asked about, and everyday words of titles in ordinary
+   * sentences. Ranked by the model `movielens-chat.test.ts` fits (EASE over the most rated films and every western).
+   */
+  describe('misreadings left by the earlier passes (eighth QA pass)', () => {
+    it('lists films of either genre for "or", not only films of both (five horror comedies had answered "anything scary or funny?")', async () => {
+      for (const [message, first, second, said] of [
+        ['anything scary or funny?', 'Horror', 'Comedy', '(horror or comedy)'],
+        ['horror or comedy', 'Horror', 'Comedy', '(horror or comedy)'],
+        ['a western or a war film', 'Western', 'War', '(western or war)'],
+      ] as const) {
+        const turn = await conversation()(message);
+        expect(turn.reply, message).toContain(said);
+        expect(turn.items, message).toHaveLength(5);
+        for (const item of turn.items) expect(has(item, first) || has(item, second), `${message}: ${item.title}`).toBe(true);
+        expect(turn.items.some((item) => has(item, first) && !has(item, second)), message).toBe(true);
+        expect(turn.items.some((item) => has(item, second) && !has(item, first)), message).toBe(true);
+      }
+      // "A romantic comedy" still asks for films that are both.
+      const both = await conversation()('a romantic comedy please');
+      for (const item of both.items) expect(has(item, 'Romance') && has(item, 'Comedy'), item.title).toBe(true);
+    });
+
+    it('reads a single year asked in a question or before a film word (the most popular films of any year had answered)', async () => {
+      for (const message of ['what do you have from 1995?', 'a 1995 film', 'released in 1995', 'from 1995']) {
+        const turn = await conversation()(message);
+        expect(turn.reply, message).toContain('(from 1995)');
+        for (const item of turn.items) expect(item.year, `${message}: ${item.title}`).toBe(1995);
+      }
+    });
+
+    it("asks for a film for the kids and the user when a child's taste is told beside the user's (the kids' had been dropped)", async () => {
+      const turn = await conversation()('my kids love cartoons and I like comedies');
+      expect(turn.reply).toContain('Something for you both (comedy and animation, for children):');
+      for (const item of turn.items) expect(has(item, 'Animation') && has(item, 'Comedy'), item.title).toBe(true);
+    });
+
+    it('picks one film of the list when asked which it would choose (a new list had answered)', async () => {
+      for (const question of ['if you had to choose one, which would it be?', 'which of those is your top pick?', "What's your favorite?", 'which one would you pick?']) {
+        const say = conversation();
+        const list = await say('recommend me a comedy');
+        const pick = await say(question);
+        expect(pick.intent, question).toBe('explain');
+        expect(pick.items, question).toEqual([]);
+        const picked = /I would pick (.+?) by how people here rate them/.exec(pick.reply)?.[1];
+        expect(list.items.map((item) => item.title.replace(/^(.*), (The|A|An) (\(\d{4}\))$/, '$2 $1 $3')), question).toContain(picked);
+      }
+    });
+
+    it('does not note a liking of a film the user just asked about when they ask for films like it, and lists films like it', async () => {
+      const say = conversation();
+      await say('what is Fargo about?');
+      const like = await say('anything like Fargo?');
+      expect(like.reply).toMatch(/^Films like Fargo \(1996\):/);
+      expect(like.reply).not.toContain('Noted');
+      expect(like.items.map((item) => item.title)).not.toContain('Fargo (1996)');
+      expect(service.store.ratingsOf(say.userId)).toEqual([]);
+      // Asked as a first message, it is noted as liked, as before.
+      const first = conversation();
+      expect((await first('anything like Fargo?')).reply).toMatch(/^Noted: you like Fargo \(1996\)\./);
+      expect(service.store.ratingsOf(first.userId).map((rating) => rating.value)).toEqual([4]);
+    });
+
+    it('does not search an everyday word of a title in an ordinary sentence, and still finds titles named, misspelled or shortened', async () => {
+      // Before: Serial Mom and Getting Even with Dad led these lists.
+      for (const [message, title] of [
+        ['my mom loves comedies, what should we watch?', 'Serial Mom (1994)'],
+        ["I'm watching with my mom, what should we watch?", 'Serial Mom (1994)'],
+        ['a movie for my dad please', 'Getting Even with Dad (1994)'],
+      ] as const) {
+        expect((await conversation()(message)).items.map((item) => item.title), message).not.toContain(title);
+      }
+      expect((await conversation()('anything like "Serial Mom"?')).reply).toMatch(/^Noted: you like Serial Mom \(1994\)\./);
+      expect((await conversation()('I loved the godfater')).reply).toMatch(/^Noted: you like Godfather, The \(1972\)\./);
+      expect((await conversation()('why Shawshank?')).reply).toMatch(/^Why Shawshank Redemption, The \(1994\)\?/);
+      expect((await conversation()('I loved home alone, something like it')).reply).toMatch(/^Noted: you like Home Alone \(1990\)\./);
+    });
+  });
+
+  /**
+   * What the eighth QA pass's readings did to other messages, read over the real MovieLens catalogue by new users (its review):
+   * counts of films read as years, "your pick" after a request, a liking said beside "anything like it?", one-word titles that
+   * are everyday words, and "or" joining only some of the genres asked for. Ranked by the model `movielens-chat.test.ts` fits.
+   */
+  describe('review of the eighth QA pass', () => {
+    it('lists films when a message counts films rather than naming a year ("I own 2000 movies" had been answered "nothing fits from 2000")', async () => {
+      const own = await conversation()('I own 2000 movies, what should I watch next?');
+      expect(own.items).toHaveLength(5);
+      expect(own.reply).not.toContain('2000');
+      const comedy = await conversation()('we have 1800 films at home, recommend a comedy');
+      expect(comedy.reply).toContain('(comedy)');
+      for (const item of comedy.items) expect(item.tags, item.title).toContain('Comedy');
+    });
+
+    it('reads "your pick" after a new request as that request, and "pick one" alone as a pick of the list shown', async () => {
+      const say = conversation();
+      await say('some thrillers please');
+      // It had picked The Silence of the Lambs from the thrillers.
+      const funny = await say('something funny instead, your pick');
+      expect(funny.items).toHaveLength(5);
+      for (const item of funny.items) expect(item.tags, item.title).toContain('Comedy');
+      for (const question of ['pick one', 'you choose', 'which would you choose for a first date?']) {
+        const ask = conversation();
+        const list = await ask('romantic comedies');
+        const pick = await ask(question);
+        expect(pick.intent, question).toBe('explain');
+        expect(pick.items, question).toEqual([]);
+        const picked = /I would pick (.+?) by how people here rate them/.exec(pick.reply)?.[1];
+        expect(list.items.map((item) => item.title.replace(/^(.*), (The|A|An) (\(\d{4}\))$/, '$2 $1 $3')), question).toContain(picked);
+      }
+    });
+
+    it('notes a liking said beside "anything like it?" after a question about the film (it had been dropped as an example only)', async () => {
+      const say = conversation();
+      await say('what is Fargo about?');
+      const loved = await say('I loved Fargo! anything like it?');
+      expect(loved.reply).toMatch(/^Noted: you like Fargo \(1996\)\./);
+      expect(service.store.ratingsOf(say.userId).map((rating) => rating.value)).toEqual([4]);
+      expect(loved.items.map((item) => item.title)).not.toContain('Fargo (1996)');
+    });
+
+    it('searches a one-word title that is an everyday word where a title stands, and not in an ordinary sentence', async () => {
+      // They had listed the most popular films: "friday", "manhattan" and "mother" are words of other titles too.
+      for (const [message, title] of [
+        ['something like friday', 'Friday (1995)'],
+        ['i loved manhattan, anything like it?', 'Manhattan (1979)'],
+        ['mother', 'Mother (1996)'],
+      ] as const) {
+        expect((await conversation()(message)).items.map((item) => item.title), message).toContain(title);
+      }
+      expect((await conversation()('my mother hates horror, what should we watch?')).items.map((item) => item.title)).not.toContain('Mother (1996)');
+    });
+
+    it('asks for every genre when "or" joins only some of them ("a crime or mystery thriller" had listed The Godfather)', async () => {
+      const turn = await conversation()('a crime or mystery thriller');
+      expect(turn.items).toHaveLength(5);
+      for (const item of turn.items) expect(item.tags, item.title).toContain('Thriller');
+    });
+  });
+
+  /**
+   * Misreadings the eighth QA pass and its review left, read over the real MovieLens catalogue by new users (the ninth QA
+   * pass): a number of people beside a genre, a request by example in lower case or by "it", a one-word title in lower case
+   * after a verdict, a question about the recommender's own view of a film, a genre corrected within a message, a title
+   * followed by its year, and a light mood asked for after a long day. Ranked by the model `movielens-chat.test.ts` fits.
+   */
+  describe('misreadings left by the eighth QA pass (ninth QA pass)', () => {
+    it('asks for the genre beside a number of people ("a comedy for 4 people" had asked for no comedy)', async () => {
+      const turn = await conversation()('a comedy for 4 people');
+      expect(turn.reply).toContain('(comedy)');
+      expect(turn.items).toHaveLength(5);
+      for (const item of turn.items) expect(item.tags, item.title).toContain('Comedy');
+    });
+
+    it('leaves the example out of a request by example in lower case, and reads "similar to it" as the film just asked about', async () => {
+      // "anything like shawshank?" had listed The Shawshank Redemption first.
+      const shawshank = await conversation()('anything like shawshank?');
+      expect(shawshank.items).toHaveLength(5);
+      expect(shawshank.items.map((item) => item.title)).not.toContain('Shawshank Redemption, The (1994)');
+      // "Anything similar to it?" after "why the fourth one?" had listed more dramas, not films like the fourth.
+      const say = conversation();
+      const list = await say('recommend a drama');
+      const fourth = list.items[3];
+      await say('why the fourth one?');
+      const similar = await say('anything similar to it?');
+      expect(similar.reply.startsWith(`Films like ${fourth?.title ?? '?'}`), similar.reply).toBe(true);
+      expect(similar.items.map((item) => item.id)).not.toContain(fourth?.id);
+    });
+
+    it('notes a one-word title in lower case after a past verdict as liked, and not a present taste of the word', async () => {
+      // They had been listed first and not noted.
+      for (const [message, title, stars] of [
+        ['I loved heat', 'Heat (1995)', 5],
+        ['I really liked babe', 'Babe (1995)', 4],
+        ['i enjoyed fargo, what else?', 'Fargo (1996)', 4],
+      ] as const) {
+        const say = conversation();
+        const turn = await say(message);
+        expect(turn.reply, message).toMatch(new RegExp(`^Noted: you like ${title.replace(/[()]/g, '\\$&')}\\.`));
+        expect(ratedTitles(say.userId), message).toEqual([[title, stars]]);
+        expect(turn.items.map((item) => item.title), message).not.toContain(title);
+      }
+      const speed = conversation();
+      await speed('I love speed, what else?');
+      expect(ratedTitles(speed.userId)).toEqual([]);
+    });
+
+    it("answers a question about its own view of a film without a list (\"have you seen Babe?\" had listed Babe)", async () => {
+      for (const [message, title] of [
+        ['have you seen Babe?', 'Babe (1995)'],
+        ['did you like Casablanca?', 'Casablanca (1942)'],
+      ] as const) {
+        const turn = await conversation()(message);
+        expect(turn.intent, message).toBe('explain');
+        expect(turn.items, message).toEqual([]);
+        expect(turn.reply, message).toMatch(new RegExp(`^I do not watch films myself, but I know how people here rate them\\. ${title.replace(/[()]/g, '\\$&')}: People here like it`));
+      }
+    });
+
+    it('asks only for the genre a message corrects to ("horror, or rather a comedy" had listed horror films too)', async () => {
+      const turn = await conversation()('horror, or rather a comedy');
+      expect(turn.reply).toContain('(comedy)');
+      for (const item of turn.items) {
+        expect(item.tags, item.title).toContain('Comedy');
+        expect(item.tags, item.title).not.toContain('Horror');
+      }
+    });
+
+    it('takes the film of the year written after its title ("something like Sabrina 1954" had noted Sabrina (1995))', async () => {
+      const say = conversation();
+      const turn = await say('something like Sabrina 1954');
+      expect(turn.reply).toMatch(/^Noted: you like Sabrina \(1954\)\./);
+      expect(turn.reply).not.toContain('cannot find');
+      expect(ratedTitles(say.userId)).toEqual([['Sabrina (1954)', 4]]);
+    });
+
+    it('leans light for "something to cheer me up" after a long day (the most popular films had answered)', async () => {
+      const turn = await conversation()('I had a long day at work, something to cheer me up');
+      expect(turn.reply).toMatch(/^Feel-good picks for something light/);
+      for (const item of turn.items) expect(item.tags, item.title).toContain('Comedy');
+    });
+  });
+
+  /**
+   * Misreadings the review of the ninth QA pass found over the real MovieLens catalogue, in messages that touch the pass's
+   * new readers from another side: "cheer me up" negated, and a correction cue ("sorry", "I mean") that corrects nothing.
+   */
+  describe('review of the ninth QA pass', () => {
+    it('leans no lighter for "cheer me up" negated ("don\'t try to cheer me up, I want a sad drama" had listed light films)', async () => {
+      const turn = await firstTurn("don't try to cheer me up, I want a sad drama");
+      expect(turn.reply).toMatch(/^Here is what I would suggest \(drama\):/);
+      expect(turn.items).toHaveLength(5);
+      for (const item of turn.items) expect(item.tags, item.title).toContain('Drama');
+    });
+
+    it('keeps a genre that an apology after it does not correct ("a horror film, sorry if that is weird, with some romance")', async () => {
+      const turn = await firstTurn('a horror film, sorry if that is weird, with some romance');
+      expect(turn.reply).toContain('(horror and romance)');
+      expect(turn.items.filter((item) => item.tags.includes('Horror')).length).toBeGreaterThan(0);
+    });
+  });
+});
