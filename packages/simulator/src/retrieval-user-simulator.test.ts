@@ -38,9 +38,12 @@ const corpusTurns: UserTurn[] = [
   { context: '', text: 'Hello there, nice to meet you.', conversationId: 'c9' },
 ];
 
+/** A corpus of the given turns, indexed exactly with the test embedder. */
+const testCorpus = (turns: readonly UserTurn[]) => UserTurnCorpus.build({ turns, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
+
 async function run(options: { allowContradictions: boolean; simulator?: Partial<ConstructorParameters<typeof RetrievalUserSimulator>[0]>; turns?: readonly UserTurn[]; script?: readonly string[] }) {
   const script = options.script ?? questions;
-  const corpus = await UserTurnCorpus.build({ turns: options.turns ?? corpusTurns, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
+  const corpus = await testCorpus(options.turns ?? corpusTurns);
   const users: SimulatedUser[] = Array.from({ length: 12 }, (_, index) => {
     const base = horrorFan(`persona-${index}`);
     return { ...base, goal: { description: 'chat' } };
@@ -118,7 +121,7 @@ describe('RetrievalUserSimulator', () => {
   });
 
   it('reacts to recommendations from the hidden ratings and ends when a target is offered', async () => {
-    const corpus = await UserTurnCorpus.build({ turns: corpusTurns, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
+    const corpus = await testCorpus(corpusTurns);
     const simulator = new RetrievalUserSimulator({ corpus, catalog: testCatalog, seed: 1, patience: 3 });
     const user = horrorFan();
     const opening = await simulator.start(user);
@@ -137,7 +140,7 @@ describe('RetrievalUserSimulator', () => {
   });
 
   it('hints at a genre of a hidden target with `hint: target`, at a liked profile subject by default', async () => {
-    const corpus = await UserTurnCorpus.build({ turns: corpusTurns, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
+    const corpus = await testCorpus(corpusTurns);
     // The horror fan's profile likes horror; to show the target's genres are used, its target (Alien) is a comedy here.
     const catalog = new Map(testCatalog);
     catalog.set('m6', { id: 'm6', title: 'Alien (1979)', tags: ['Comedy'] });
@@ -152,7 +155,7 @@ describe('RetrievalUserSimulator', () => {
 
   // Offered five comedies, a comedy fan had answered "… Do you have anything else? I am more in the mood for comedy movies."
   it('is never more in the mood for a genre most of the list just shown has', async () => {
-    const corpus = await UserTurnCorpus.build({ turns: corpusTurns, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
+    const corpus = await testCorpus(corpusTurns);
     const comedies = [{ role: 'assistant' as const, content: 'Toy Story, Toy Story 2, Airplane!', recommendedItemIds: ['m3', 'm4', 'm7'] }];
     const fan = (preferences: Array<{ subject: string; polarity: 'like' }>) => {
       const base = horrorFan();
@@ -183,7 +186,7 @@ describe('RetrievalUserSimulator', () => {
   it('opens a chat the way conversations of the corpus mostly open', async () => {
     const openers = ['Hi there!', 'Hello there!', 'Hi! How are you today?', 'Hey there, how is it going?', 'Hello! How are you?', "I'm getting married in the spring too!", "Wow, you're 100 years old? That's amazing!"];
     const turns: UserTurn[] = [...openers.map((text, index) => ({ context: '', text, conversationId: `o${index}` })), ...corpusTurns.filter((turn) => turn.context !== '')];
-    const corpus = await UserTurnCorpus.build({ turns, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
+    const corpus = await testCorpus(turns);
     const said: string[] = [];
     for (const [index, statements] of [['I am getting married in the spring.', 'I love to dance.'], ['I am 100 years old.', 'I love my grandchildren.']].entries()) {
       for (let seed = 1; seed <= 6; seed++) {
@@ -198,7 +201,7 @@ describe('RetrievalUserSimulator', () => {
 
   it('never says a corpus turn with an unfilled template slot', async () => {
     const slotted: UserTurn[] = [{ context: '', text: "Hi! I'm [User 1's name], nice to meet you.", conversationId: 's1' }, ...corpusTurns];
-    const corpus = await UserTurnCorpus.build({ turns: slotted, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
+    const corpus = await testCorpus(slotted);
     expect(corpus.size).toBe(corpusTurns.length);
     expect(corpus.turns.some((turn) => turn.text.includes('['))).toBe(false);
     expect(hasTemplateSlot('I live in [city].')).toBe(true);
@@ -234,7 +237,7 @@ describe('RetrievalUserSimulator', () => {
       { context: 'How old are you?', text: 'Old enough to know better!', conversationId: 'a3' },
       { context: '', text: 'Hi! How are you today?', conversationId: 'h1' },
     ];
-    const corpus = await UserTurnCorpus.build({ turns: answers, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
+    const corpus = await testCorpus(answers);
     const users: SimulatedUser[] = Array.from({ length: 12 }, (_, index) => ({
       id: `ml-${index}`,
       profile: personaProfile({
@@ -276,7 +279,7 @@ describe('RetrievalUserSimulator', () => {
       { context: 'How was your day?', text: 'Pretty good, thanks for asking.', conversationId: 'f5' },
       { context: '', text: 'Hi! How are you today?', conversationId: 'h1' },
     ];
-    const corpus = await UserTurnCorpus.build({ turns: answers, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
+    const corpus = await testCorpus(answers);
     const users: SimulatedUser[] = Array.from({ length: 8 }, (_, index) => ({
       id: `ml-${index}`,
       profile: personaProfile({ userId: `ml-${index}`, statements: ['I am 24 years old.', ...(index % 2 === 0 ? ['I work as a technician.'] : [])], preferences: [{ subject: 'comedy movies', polarity: 'like' }] }),
@@ -309,7 +312,7 @@ describe('RetrievalUserSimulator', () => {
       { context: 'Do you watch a lot of films?', text: 'Not as many as I would like.', conversationId: 'g6' },
       { context: '', text: 'Hi! How are you today?', conversationId: 'h1' },
     ];
-    const corpus = await UserTurnCorpus.build({ turns: answers, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
+    const corpus = await testCorpus(answers);
     const users: SimulatedUser[] = Array.from({ length: 8 }, (_, index) => ({
       id: `ml-${index}`,
       profile: personaProfile({
@@ -350,7 +353,7 @@ describe('RetrievalUserSimulator', () => {
       { context: 'Do you like your job?', text: 'It is okay, it pays the bills.', conversationId: 'w4' },
       { context: '', text: 'Hi! How are you today?', conversationId: 'h1' },
     ];
-    const corpus = await UserTurnCorpus.build({ turns: answers, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
+    const corpus = await testCorpus(answers);
     const users: SimulatedUser[] = Array.from({ length: 8 }, (_, index) => ({
       id: `p-${index}`,
       profile: personaProfile({ userId: `p-${index}`, statements: ['I work as an accountant.', 'I like to go hiking.'] }),
@@ -389,7 +392,7 @@ describe('RetrievalUserSimulator', () => {
       { context: 'Do you watch a lot of films?', text: 'Not as many as I would like.', conversationId: 'f8' },
       { context: '', text: 'Hi! How are you today?', conversationId: 'h1' },
     ];
-    const corpus = await UserTurnCorpus.build({ turns: answers, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
+    const corpus = await testCorpus(answers);
     const users = Array.from({ length: 8 }, (_, index) => horrorFan(`ml-${index}`));
     // The corpus path's veto, which still guards the questions the taste reader leaves to the corpus.
     const result = await simulate({
@@ -416,7 +419,7 @@ describe('RetrievalUserSimulator', () => {
       { context: 'Do you like it here?', text: 'I am! I love it here.', conversationId: 'n9' },
       { context: '', text: 'Hi! How are you today?', conversationId: 'h1' },
     ];
-    const corpus = await UserTurnCorpus.build({ turns: answers, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
+    const corpus = await testCorpus(answers);
     const users = Array.from({ length: 8 }, (_, index) => horrorFan(`ml-${index}`));
     const result = await simulate({
       simulator: () => new RetrievalUserSimulator({ corpus, catalog: testCatalog, seed: 4, candidates: 20 }),
@@ -462,7 +465,7 @@ describe('RetrievalUserSimulator', () => {
       { context: 'What do you do for a living?', text: "I'm a student, it keeps me busy.", conversationId: 's4' },
       { context: '', text: 'Hi! How are you today?', conversationId: 'h1' },
     ];
-    const corpus = await UserTurnCorpus.build({ turns: answers, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
+    const corpus = await testCorpus(answers);
     const users: SimulatedUser[] = Array.from({ length: 6 }, (_, index) => ({
       id: `ml-${index}`,
       profile: personaProfile({ userId: `ml-${index}`, statements: [`I am ${index % 2 === 0 ? 7 : 24} years old.`, 'I am a man.', 'I am a student.'], preferences: [{ subject: 'comedy movies', polarity: 'like' }] }),
@@ -488,7 +491,7 @@ describe('RetrievalUserSimulator', () => {
       { context: 'What do you do for a living?', text: 'I am a librarian.', conversationId: 'v1' },
       { context: 'What do you do for work?', text: "I'm a baker. I run a small bakery.", conversationId: 'v2' },
     ];
-    const corpus = await UserTurnCorpus.build({ turns, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
+    const corpus = await testCorpus(turns);
     for (let seed = 1; seed <= 6; seed++) {
       const simulator = new RetrievalUserSimulator({ corpus, seed });
       const opening = await simulator.start({ profile: personaProfile({ userId: `p-${seed}`, statements: ['I work as an accountant.'] }), goal: { description: 'chat' } });
@@ -509,7 +512,7 @@ describe('RetrievalUserSimulator', () => {
       { context: 'Where do you live?', text: 'Down in Texas, near Austin.', conversationId: 'q4' },
       { context: '', text: 'Hello there, nice to meet you.', conversationId: 'q5' },
     ];
-    const corpus = await UserTurnCorpus.build({ turns, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
+    const corpus = await testCorpus(turns);
     expect(corpus.questionRates).toEqual({ answering: 0.5, afterQuestion: 0.5, afterStatement: 0.5 });
     const said: string[] = [];
     for (let seed = 1; seed <= 6; seed++) {
@@ -522,7 +525,7 @@ describe('RetrievalUserSimulator', () => {
   });
 
   it('gives up after `patience` rounds of unwanted recommendations', async () => {
-    const corpus = await UserTurnCorpus.build({ turns: corpusTurns, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
+    const corpus = await testCorpus(corpusTurns);
     const simulator = new RetrievalUserSimulator({ corpus, catalog: testCatalog, seed: 1, patience: 2 });
     await simulator.start(horrorFan());
     const dialogue = [{ role: 'assistant' as const, content: 'Airplane!', recommendedItemIds: ['m7'] }];
