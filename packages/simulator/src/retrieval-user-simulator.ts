@@ -10,7 +10,7 @@ import {
   type UserSimulator,
 } from '@personalab/core';
 import { ContradictionChecker, parseClaims, type Claim } from './contradiction.js';
-import { FilmMentions } from './film-mentions.js';
+import { filmMentionsOf } from './film-mentions.js';
 import { genreOf, likedSubjects, listInWords, profileStatements } from './profile-text.js';
 import { judgeItem, recommendationFeedback, type FeedbackThresholds, type ItemJudgement } from './recommendation-feedback.js';
 import type { ItemCatalog } from './simulated-user.js';
@@ -186,8 +186,6 @@ export class RetrievalUserSimulator implements UserSimulator {
    * with the genres the questions may name (the catalogue's and the profile's); undefined for other users.
    */
   private tastes: { answers: TasteAnswers; genres: string[] } | undefined;
-  /** The catalogue's titles, read in a turn of a user looking for a film (made when first needed). */
-  private films: FilmMentions | undefined;
   /** Corpus turns closest to the persona's statements, found once per conversation. */
   private personaPool: IndexedTurn[] = [];
   private said: IndexedTurn[] = [];
@@ -445,9 +443,9 @@ export class RetrievalUserSimulator implements UserSimulator {
     const catalog = this.options.catalog;
     const goal = this.goal;
     if (!catalog || !goal) return false;
-    this.films ??= new FilmMentions(catalog);
-    if (this.films.unknownNames(text).length > 0) return true;
-    return this.films.titles(text).some(({ itemId, sentence }) => !vouches(judgeItem(itemId, goal, this.options.thresholds), sentence));
+    const films = filmMentionsOf(catalog);
+    if (films.unknownNames(text).length > 0) return true;
+    return films.titles(text).some(({ itemId, sentence }) => !vouches(judgeItem(itemId, goal, this.options.thresholds), sentence));
   }
 
   /**
