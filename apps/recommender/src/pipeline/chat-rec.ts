@@ -46,7 +46,7 @@ import { classifyStepFailure, type LlmCircuitBreaker } from './llm-circuit-break
 import type { ConstraintReader } from './llm-constraints.js';
 import { describeReception } from './offline-explainer.js';
 import { askedGenreCount, leansAsAsked } from './offline-reranker.js';
-import { queryContent } from './query-text.js';
+import { queryContent, searchWords } from './query-text.js';
 import type { ItemCatalog } from './item-catalog.js';
 import { buildTaste, collectTagStems, genrePreferences, mentionedTagStems, namesOneOf, profileFit, tagKey, tagNamesByKey, tagStems } from './taste.js';
 import type { TitleOpinion, TitleOpinionReader } from './title-opinions.js';
@@ -352,7 +352,7 @@ export class ChatRec {
           this.options.catalog
             .titleOpinions()
             .titles(part)
-            .flatMap((item) => item.title.toLowerCase().split(/[^a-z0-9'&-]+/)),
+            .flatMap((item) => searchWords(item.title.toLowerCase())),
         );
         return words.has(word);
       };

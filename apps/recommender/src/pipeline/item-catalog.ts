@@ -1,6 +1,7 @@
 import type { Item } from '@personalab/core';
 import { genreStem, recentEndOf } from './constraints.js';
 import { collectTagStems, tagStems } from './taste.js';
+import { searchWords } from './query-text.js';
 import { TitleOpinionReader } from './title-opinions.js';
 
 /** Where popularity is kept current from: the items whose like counts may have changed since last asked, and their counts. */
@@ -244,12 +245,7 @@ export class ItemCatalog {
     if (this.titleWordsCache === undefined) {
       const cache = { fragments: new Set<string>(), whole: new Set<string>() };
       for (const item of this.items.values()) {
-        const words = item.title
-          .replace(/\s*\(\d{4}\)\s*$/, '')
-          .toLowerCase()
-          .split(/[^a-z0-9'&-]+/)
-          .map((word) => word.replace(/^'+|(?<!')'+$/g, ''))
-          .filter((word) => word !== '' && !/^(?:the|a|an)$/.test(word));
+        const words = searchWords(item.title.replace(/\s*\(\d{4}\)\s*$/, '').toLowerCase()).filter((word) => !/^(?:the|a|an)$/.test(word));
         if (words.length > 1) for (const word of words) cache.fragments.add(word);
         else if (words[0] !== undefined) cache.whole.add(words[0]);
       }

@@ -135,6 +135,17 @@ export interface QueryContentOptions {
   wholeTitle?: ((word: string) => boolean) | undefined;
 }
 
+/**
+ * The words the item text search reads in lower-case text, quotes at their ends dropped ("'til" → "til", "heroes'" →
+ * "heroes"): a message's, and a title's when asked whether a message's word is one of its (`ItemCatalog.titleFragments`).
+ */
+export function searchWords(text: string): string[] {
+  return text
+    .split(/[^a-z0-9'&-]+/)
+    .map((word) => word.replace(/^'+|(?<!')'+$/g, ''))
+    .filter(Boolean);
+}
+
 /** Words a title follows: "like friday", "I loved mother", "have you seen manhattan?". */
 const titleTakers = new Set(['like', 'love', 'loved', 'liked', 'hate', 'hated', 'enjoyed', 'seen', 'saw', 'watched']);
 
@@ -146,7 +157,7 @@ function titleSlot(words: readonly string[], index: number, spokenClauses: numbe
 /** The words a message writes in double quotes (`"Serial Mom"`): a title named as one. */
 function quotedWords(text: string): Set<string> {
   const words = new Set<string>();
-  for (const [, quoted] of text.matchAll(/["“]([^"“”\n]{1,100})["”]/g)) for (const word of (quoted ?? '').toLowerCase().split(/[^a-z0-9'&-]+/)) if (word !== '') words.add(word);
+  for (const [, quoted] of text.matchAll(/["“]([^"“”\n]{1,100})["”]/g)) for (const word of searchWords((quoted ?? '').toLowerCase())) words.add(word);
   return words;
 }
 
@@ -194,10 +205,7 @@ export function queryContent(text: string, options: QueryContentOptions = {}): s
     !(wholeTitle?.(word) === true && titleSlot(words, index, spoken));
   for (const clause of clauses) {
     if (aboutLife.test(clause) && !filmWords.test(clause) && !filmDemand.test(clause)) continue;
-    const words = clause
-      .split(/[^a-z0-9'&-]+/)
-      .map((word) => word.replace(/^'+|(?<!')'+$/g, ''))
-      .filter(Boolean);
+    const words = searchWords(clause);
     let negated = false;
     for (const [index, word] of words.entries()) {
       const pair = `${words[index - 1] ?? ''} ${word}`;
