@@ -80,6 +80,8 @@ interface Question {
  * (`answerToQuestion`), from the films the reply numbers (`openQuestion`).
  */
 const WHICH_ONE = 'Which one do you mean?';
+/** The answer to a question about something other than films. */
+const OFF_TOPIC = 'I can only help with films: I suggest films from my catalogue and answer questions about them. Tell me a film you liked, or what you are in the mood for?';
 /** How a reply begins that asks again, after an answer that described several of the films asked about, or none. */
 const ASKED_AGAIN = `${WHICH_ONE} Of those,`;
 /** The most words an answer to `WHICH_ONE` has ("oh, the second one please"); a longer message is a turn of its own. */
@@ -867,6 +869,8 @@ export class ChatRec {
       reply = this.aboutUser(options.userId, pending, constraints);
     } else if (turn.intent === 'chitchat') {
       if (turn.unreadable === 'empty') reply = 'I did not catch anything there. Tell me a film you liked, or what you are in the mood for?';
+      // Said plainly, with no list and no LLM small talk that might play along ("do you like pizza?" had got five films).
+      else if (turn.offTopic === true) reply = `${startedOver}${OFF_TOPIC}`;
       else {
         const answered = await this.chitchat(message, options.signal);
         reply = `${startedOver}${answered.reply}`;

@@ -589,8 +589,7 @@ describe('session constraints: watching with someone (seventh QA pass)', () => {
   });
 
   it('leaves tastes told without watching together as they were', () => {
-    // Standing tastes, no request: the profile's to keep.
-    expect(read('my wife loves romance and I like action').wanted).toEqual({});
+    // A dislike told without a request: the profile's to keep (two likings told side by side ask for both: tenth QA pass).
     expect(read('I love horror but my partner hates it').avoided).toEqual({});
     expect(read('my husband wants a western but I find them boring, suggest something')).toMatchObject({ wanted: {}, avoided: { western: -1 } });
     expect(read('I put together a list of horror movies I like').together).toBeUndefined();
@@ -658,7 +657,7 @@ describe('session constraints: eighth QA pass', () => {
     expect(read('my kids love cartoons and I like comedies')).toMatchObject({ wanted: { animation: 0.3, comed: 0.3 }, together: true, audience: 'children' });
     expect(read('our 6 year old loves musicals, I like westerns')).toMatchObject({ wanted: { musical: 0.3, western: 0.3 }, together: true });
     expect(read('I like comedies but my daughter is obsessed with cartoons')).toMatchObject({ wanted: { comed: 0.3, animation: 0.3 }, together: true });
-    // A taste that is no genre, or a child's dislike, asks for nothing (another adult's taste is the case above: as it was).
+    // A taste that is no genre, or a child's dislike, asks for nothing.
     for (const talk of ['my kids love cartoons and I like cooking', 'my kids hate horror and I like comedies']) {
       expect([read(talk).wanted, read(talk).together], talk).toEqual([{}, undefined]);
     }
@@ -733,5 +732,35 @@ describe('session constraints: ninth QA pass', () => {
     // A correction whose genre follows within its clause still takes the first back.
     expect(read('a thriller... sorry, a western').wanted).toEqual({ western: 0.3 });
     expect(read('horror, or rather maybe a good comedy').wanted).toEqual({ comed: 0.3 });
+  });
+});
+
+describe('session constraints: tenth QA pass', () => {
+  it("asks for another adult's taste and the user's together when both are told side by side (the user's alone had been kept)", () => {
+    expect(read('my husband is into war movies and I like dramas')).toMatchObject({ wanted: { war: 0.3, drama: 0.3 }, together: true });
+    expect(read('my wife loves romance and I like action')).toMatchObject({ wanted: { romance: 0.3, action: 0.3 }, together: true });
+    expect(read("she's into thrillers and I prefer westerns")).toMatchObject({ wanted: { thriller: 0.3, western: 0.3 }, together: true });
+    expect(read('my wife loves romance and I like action').audience).toBeUndefined();
+    // One taste told alone, or another's dislike beside the user's liking, is no joint request.
+    for (const talk of ['my husband is into war movies', 'I like dramas and my husband likes cooking', "my husband loves westerns but I can't stand them"]) {
+      expect(read(talk).together, talk).toBeUndefined();
+    }
+  });
+
+  it('reads a genre after "I meant" as the request now ("no wait, I meant a comedy" had asked for nothing)', () => {
+    for (const message of ['no wait, I meant a comedy', 'sorry, I meant a comedy', 'I meant a comedy', 'I mean a comedy']) expect(read(message).wanted, message).toEqual({ comed: 0.3 });
+    expect(after('recommend a drama', 'no wait, I meant a comedy').tags).toEqual({ comed: 0.3 });
+    // Not a request: what a film meant to someone.
+    expect(read('I meant to watch a comedy yesterday but fell asleep').wanted).toEqual({});
+  });
+
+  it('reads "from that year" as the one year the message names ("summer 1995 was great, films from that year?" had read none)', () => {
+    for (const message of ['summer 1995 was great, films from that year?', 'I was born in 1980, anything from that year?', 'we married in 1994, any comedies from the same year?']) {
+      const year = Number(/\d{4}/.exec(message)?.[0]);
+      expect(read(message).years, message).toEqual({ from: year, to: year });
+    }
+    // Two years, or none: nothing to point back at.
+    expect(read('I was born in 1980 and married in 1994, anything from that year?').years).toBeUndefined();
+    expect(read('anything from that year?').years).toBeUndefined();
   });
 });

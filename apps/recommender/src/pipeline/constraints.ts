@@ -361,6 +361,23 @@ function yearsOf(text: string, vocabulary: GenreVocabulary): { years: Constraint
   return { years: undefined };
 }
 
+/** Films asked for from a year named earlier in the message: "films from that year?", "anything made the same year". */
+const thatYear = /\b(?:from|of|in|made in|released in|made|released)\s+(?:that|the same|that same|that very)\s+year\b|\bthat year'?s\s+(?:movies?|films?|releases?)\b/;
+const yearWritten = new RegExp(String.raw`\b${YEAR}\b`, 'g');
+
+/**
+ * The year a message's "from that year" points back at: the one year it names ("summer 1995 was great, films from that
+ * year?", "I was born in 1980, anything from that year?" had asked for no year: the year is in a clause about life, the
+ * request in another). Undefined unless it names exactly one year.
+ */
+function yearPointedBack(text: string): { years: ConstraintUpdate['years'] } | undefined {
+  if (!thatYear.test(text)) return undefined;
+  const years = new Set(text.match(yearWritten) ?? []);
+  if (years.size !== 1) return undefined;
+  const year = Number([...years][0]);
+  return { years: { from: year, to: year } };
+}
+
 /** "Older than that", "newer than those", "earlier than these": relative to what was asked or shown before. */
 const olderThanThat = /\b(?:older|earlier) than (?:that|those|these|this|them|the last (?:ones?|list|batch|few))\b/;
 const newerThanThat = /\b(?:newer|later|more recent|more modern) than (?:that|those|these|this|them|the last (?:ones?|list|batch|few))\b/;
@@ -573,15 +590,15 @@ const ownTaste = /\b(?:i|i'm|i am)\s+(?:(?:really|usually|mostly|just|also|more|
 const tasteTurn = /[,;]|\b(?:and|but|while|whereas)\s+(?=(?:i|i'm|me|my|our)\b)/;
 
 /**
- * A child's taste and the user's told side by side, each naming a genre: "my kids love cartoons and I like comedies". The
- * children watch with their parent (as "my kids" in a request makes them the audience), so the message asks for a film for
- * both; the kids' taste had been dropped and the list went by the user's alone. Another adult's taste told so ("my wife
- * loves romance and I like action") stays a standing taste unless the message says they watch together (`watchingTogether`).
+ * Someone else's taste and the user's told side by side, each naming a genre: "my kids love cartoons and I like comedies",
+ * "my husband is into war movies and I like dramas". Told to a recommender, the other one's taste says who watches too,
+ * so the message asks for a film for both (as a child's had been read; another adult's had stayed the user's standing
+ * taste alone, and "my husband is into war movies and I like dramas" listed films that were not war films).
  */
-function childTasteBeside(text: string, vocabulary: GenreVocabulary): boolean {
+function tastesBeside(text: string, vocabulary: GenreVocabulary): boolean {
   const liked = (part: string) => genresOf(part, vocabulary).some((genre) => !genre.avoided);
   const parts = text.split(/(?<=[.;!?])/).flatMap((sentence) => sentence.split(tasteTurn));
-  return parts.some((part) => childTaste.test(part) && liked(part)) && parts.some((part) => ownTaste.test(part) && !otherTaste.test(part) && liked(part));
+  return parts.some((part) => (childTaste.test(part) || otherTaste.test(part)) && liked(part)) && parts.some((part) => ownTaste.test(part) && !otherTaste.test(part) && liked(part));
 }
 /** Someone else's dislike: "my partner hates it", "she can't stand horror", "he doesn't like westerns". */
 const otherDislike =
@@ -642,12 +659,12 @@ function requestPhrase(clause: string, vocabulary: GenreVocabulary, needsGenre =
   return genres > 0 || (!needsGenre && era);
 }
 /**
- * Words that open a clause as a wish or a question for what follows: "I want", "we'd like", "I need", "I'm after", "can I
- * get", "could we have", "do you have", "what do you have", "what's there", "got any", "give me". Only at the clause's
+ * Words that open a clause as a wish or a question for what follows: "I want", "we'd like", "I need", "I'm after", "I meant"
+ * ("no wait, I meant a comedy" had asked for nothing, and the drama asked for before stayed), "can I get", "could we have", "do you have", "what do you have", "what's there", "got any", "give me". Only at the clause's
  * start, and only what follows is read.
  */
 const requestOpening =
-  /^\s*(?:(?:ok|okay|so|well|hmm+|um+|actually|now|then|and|but|oh|also|hi|hey|hello|please)[,\s]+)*(?:(?:i|we)(?:'d|\s+would)\s+(?:really\s+|rather\s+)?(?:like|love|prefer)|(?:i|we)\s+(?:(?:really|just|kind of|kinda)\s+)?(?:want|wanna|need|fancy)|(?:i'm|i\s+am|we're|we\s+are)\s+(?:(?:really|just)\s+)?(?:looking for|after|up for|in the mood for|hoping for)|looking for|(?:can|could|may)\s+(?:i|we)\s+(?:please\s+)?(?:get|have|see|watch)|(?:do|does)\s+(?:you|anyone)\s+(?:have|know(?:\s+of)?)|what\s+(?:do|did|would)\s+you\s+(?:have|got|suggest|recommend)|what(?:'ve|\s+have)\s+you\s+got|what(?:'s|\s+is)(?:\s+there)?|(?:have\s+you\s+)?got|(?:give|show|find|get)\s+(?:me|us))\s+/;
+  /^\s*(?:(?:ok|okay|so|well|hmm+|um+|actually|now|then|and|but|oh|also|hi|hey|hello|please|no|wait|sorry)[,\s]+)*(?:(?:i|we)\s+(?:meant|mean)|(?:i|we)(?:'d|\s+would)\s+(?:really\s+|rather\s+)?(?:like|love|prefer)|(?:i|we)\s+(?:(?:really|just|kind of|kinda)\s+)?(?:want|wanna|need|fancy)|(?:i'm|i\s+am|we're|we\s+are)\s+(?:(?:really|just)\s+)?(?:looking for|after|up for|in the mood for|hoping for)|looking for|(?:can|could|may)\s+(?:i|we)\s+(?:please\s+)?(?:get|have|see|watch)|(?:do|does)\s+(?:you|anyone)\s+(?:have|know(?:\s+of)?)|what\s+(?:do|did|would)\s+you\s+(?:have|got|suggest|recommend)|what(?:'ve|\s+have)\s+you\s+got|what(?:'s|\s+is)(?:\s+there)?|(?:have\s+you\s+)?got|(?:give|show|find|get)\s+(?:me|us))\s+/;
 /**
  * Who watches, said within a request: "with my 6 year old", "for our kids", and how many ("for 4 people", "for the three of
  * us", "for a group of friends": "a comedy for 4 people" had asked for no comedy, "people" breaking the phrase's shape).
@@ -715,7 +732,7 @@ export function readConstraints(message: string, vocabulary: GenreVocabulary): C
   const asksForFilm = filmRequest.test(text);
   const asksForOther = asksForFilm || /\b(?:something|anything)\s+(?:else|different)\b/.test(text);
   // Watching with someone: the tastes each one states are what the message asks for, together.
-  const together = (watchingTogether.test(text) && (standingTaste.test(text) || otherTaste.test(text))) || childTasteBeside(text, vocabulary);
+  const together = (watchingTogether.test(text) && (standingTaste.test(text) || otherTaste.test(text))) || tastesBeside(text, vocabulary);
   // Someone else's dislike rules a genre out when the message watches with them or asks for a film ("my wife hates
   // horror, anything for tonight?"); told in passing ("my mom hates horror movies lol"), it is their taste, not the user's.
   const othersCount = together || asksForFilm || askingWords.test(text);
@@ -801,7 +818,7 @@ export function readConstraints(message: string, vocabulary: GenreVocabulary): C
   const dropped = [...new Set([...drops.flatMap((drop) => drop.genres), ...droppedChildren])].filter((tag) => wanted[tag] === undefined && avoided[tag] === undefined);
   if (dropped.length > 0) update.dropped = dropped;
   const anyYear = /\b(?:any|whatever)\s+(?:year|era|decade)s?\b|\ball (?:years|eras|decades)\b|\bdoesn'?t matter when\b|\bold or new\b/.test(text) || drops.some((drop) => drop.years);
-  const yearReading = anyYear ? { years: null } : yearsOf(filmYearText(kept, vocabulary), vocabulary);
+  const yearReading: ReturnType<typeof yearsOf> = anyYear ? { years: null } : (yearPointedBack(text) ?? yearsOf(filmYearText(kept, vocabulary), vocabulary));
   const years = yearReading.years;
   if (years !== undefined) update.years = years;
   if (yearReading.relative !== undefined) update.yearsRelative = yearReading.relative;

@@ -2,6 +2,7 @@ import type { Item } from '@personalab/core';
 import { spokenTitle } from '@personalab/datasets';
 import { decadeOfWord, genresOf } from './constraints.js';
 import { readComparison, readFilmQuestion, type FilmAspect } from './film-questions.js';
+import { offTopicQuestion } from './off-topic.js';
 import { correctGenreTypos, stem, tagStems } from './taste.js';
 import type { Refinement } from './types.js';
 import { EXAMPLE_OPENER } from './title-opinions.js';
@@ -36,6 +37,8 @@ export interface ClassifiedTurn {
    * un film", "推荐一部电影"; classified as usual, so the reply can say it read only part of it).
    */
   unreadable?: 'empty' | 'language' | undefined;
+  /** Set for a question about something other than films ("do you like pizza?", `offTopicQuestion`; classified as chit-chat). */
+  offTopic?: boolean | undefined;
   /**
    * Set when the message asks for what the catalogue cannot tell (`unsupportedAsks`): running times ("under 90
    * minutes"), studios ("no Disney"), streaming services ("on Netflix"), cast or director ("with Tom Hanks"), language or
@@ -678,6 +681,10 @@ export function classifyTurn(message: string, context: TurnContext): ClassifiedT
     /\b(recommend|suggest|movie|film|watch|show me|something|anything|what should|ideas?|options|like|love|enjoy|into|fan of|prefer)\b|\b(?:i|we)\s+(?:(?:really|absolutely|just|totally|also|always|truly|both)\s+)*(?:loved|liked|enjoyed|adored)\b/.test(text);
   const smallTalk = /^\s*(hi|hello|hey|thanks|thank you|thx|cheers|bye|goodbye|see (?:you|ya)|good (morning|evening|night)|how are you|ok(ay)?|cool|great|nice|perfect|awesome)\b/.test(text);
   if ((smallTalk || agrees) && !wantsItems && !refinement && !judgesTitle(message, text, context.allItems)) return { intent: 'chitchat', ...notes, ...moodNotes };
+  // "Do you like pizza?", "have you seen my keys?": not about films, answered as such (a list had answered, Keys to Tulsa first).
+  if (!refinement && asks.length === 0 && offTopicQuestion(message, { namesGenre: (words) => genresOf(words, { stems: context.knownTags }).length > 0 })) {
+    return { intent: 'chitchat', offTopic: true, ...notes, ...moodNotes };
+  }
   return { intent: 'recommend', refinement, ...notes, ...moodNotes };
 }
 

@@ -577,4 +577,22 @@ describe('TitleOpinionReader: ninth QA pass', () => {
     // A number that is no year of the title leaves the title as it was.
     expect(readIn('I loved Heat 2 times')).toEqual([['Heat (1995)', 'like', 5, false]]);
   });
+
+  it('reads every lower-case title of a list after a verdict (tenth QA pass: "I liked casablanca and heat" read only the first)', () => {
+    expect(readIn('I liked fargo and babe')).toEqual([['Fargo (1996)', 'like', 4, false], ['Babe (1995)', 'like', 4, false]]);
+    expect(readIn('i enjoyed heat and fargo, what next?')).toEqual([['Heat (1995)', 'like', 4, false], ['Fargo (1996)', 'like', 4, false]]);
+    expect(readIn('I liked fargo, babe and heat').map(([title]) => title)).toEqual(['Fargo (1996)', 'Babe (1995)', 'Heat (1995)']);
+    // Only after titles: "the beach" is none, so "heat" after it is the weather.
+    expect(readIn('I loved the beach and heat')).toEqual([]);
+    expect(readIn('I loved fargo and heat waves')).toEqual([['Fargo (1996)', 'like', 5, false]]);
+  });
+
+  it('takes a title told before "anything similar?" as the example (tenth QA pass: the question had dropped it)', () => {
+    expect(readIn('I watched heat on tv last night, anything similar?')).toEqual([['Heat (1995)', 'like', 4, true]]);
+    expect(readIn('Sabrina 1954, anything similar?')).toEqual([['Sabrina (1954)', 'like', 4, true]]);
+    expect(readIn('Fargo, anything like it?')).toEqual([['Fargo (1996)', 'like', 4, false]]);
+    // A verdict told is kept; a question about the film is no example.
+    expect(readIn('I hated Heat, anything like it?')).toEqual([['Heat (1995)', 'dislike', 1, false]]);
+    expect(readIn('is Heat, anything like it?')).toEqual([]);
+  });
 });

@@ -153,6 +153,9 @@ const filler = new Set(
 );
 /** Questions in a question sentence: a part that opens like one, or is about "you" ("so you loved Alien?"). */
 const questionOpening = /^\s*(?:(?:and|but|so|also|or|then)\s+)?(?:have|has|had|did|do|does|is|are|was|were|can|could|would|will|should|shall|what|which|who|whose|why|how|where|when|any|ever|seen)\b/;
+/** A question asking for films like the one just told of: "anything similar?", "anything like it?", "any more like that?". */
+const SIMILAR_ASKED = String.raw`(?:(?:and|so|ok(?:ay)?|got|have you got|do you have)\s+)*(?:(?:any|anything|something|more|others?|films?|movies?)\s+)+(?:similar|like (?:it|that|this|them|those))\b`;
+const similarAsked = new RegExp(String.raw`^\s*${SIMILAR_ASKED}`);
 /** A sequel's number after a title ("Speed 2", "Alien III"), not a count or a score ("Heat 2 times", "Fargo 4 out of 5", "4/5"). */
 const sequelNumber = /^:?\s+(?:[2-4]|II|III|IV)(?![\w/.])(?!\s*(?:times?|x\b|hours?|hrs?|stars?|out of|of\b|\/))/;
 
@@ -181,7 +184,7 @@ const exampleBefore = new RegExp(String.raw`\b${EXAMPLE_OPENER}\s+$`, 'i');
 const CUE_WINDOW = 80;
 /** What may follow a title that ends its phrase: the clause's end, "and", "please", "so much", "yesterday" ("I loved heat waves" names no film). */
 const phraseEnd =
-  /^\s*(?:$|[,.;:!?)]|[-–—]|(?:and|but|so|too|though|or|please|tonight|instead|for|a lot|so much|very much|yesterday|last|again|as well|when|because|lol|haha|i (?:guess|think)|the other day|recently|years? ago|as a kid|back then|even|more)\b)/i;
+  /^\s*(?:$|[,.;:!?)]|[-–—]|(?:and|but|so|too|though|or|please|tonight|instead|for|a lot|so much|very much|yesterday|last|again|as well|when|because|lol|haha|i (?:guess|think)|the other day|recently|years? ago|as a kid|back then|even|more|on (?:tv|dvd|video|cable|netflix|the plane)|at (?:home|the cinema|the movies)|in (?:the )?(?:cinema|theaters?|theatres?))\b)/i;
 
 /**
  * A one-word title written in lower case where a film stands: the object of a past verdict or viewing ("I loved heat", "I
@@ -189,10 +192,20 @@ const phraseEnd =
  * no everyday word (`ordinaryWords`: "I loved mother", "we watched football" name none). A verb in the present states a
  * standing taste of the thing ("I love speed", "I like heat"), and a film no more than a capitalised word would.
  */
-function filmWordAt(message: string, start: number, end: number, word: string): boolean {
+function filmWordAt(message: string, start: number, end: number, word: string, isTitle?: (words: string) => boolean): boolean {
   if (ordinaryWords.has(word)) return false;
   const before = message.slice(Math.max(0, start - CUE_WINDOW), start);
-  return (seenOrJudged.test(before) || exampleBefore.test(before)) && phraseEnd.test(message.slice(end, end + CUE_WINDOW));
+  return (seenOrJudged.test(before) || exampleBefore.test(before) || listedAfterTitle(before, isTitle)) && phraseEnd.test(message.slice(end, end + CUE_WINDOW));
+}
+
+/** A title of a list after a past verdict or viewing: "I liked casablanca and heat", "we saw fargo, babe". */
+const titleListed = /\b(?:loved|liked|hated|enjoyed|adored|disliked|watched|rewatched|saw|seen)\s+(?:(?:really|absolutely|totally|just|also|so|both)\s+)*([a-z0-9' ,-]+?)(?:\s*,\s*|(?:\s*,)?\s+(?:and|or)\s+)$/i;
+
+/** Whether the words between a verdict and a list's joiner are a catalogue title ("casablanca" in "I liked casablanca and heat": heat had not been read). */
+function listedAfterTitle(before: string, isTitle: ((words: string) => boolean) | undefined): boolean {
+  const listed = isTitle === undefined ? null : titleListed.exec(before);
+  const titles = (listed?.[1] ?? '').toLowerCase().split(/\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+/);
+  return listed !== null && titles.every((title) => isTitle?.(title.trim()) === true);
 }
 /** Seeing a film: "it" after it is the film ("I saw Heat yesterday and loved it"), not a place ("I hiked to Georgia, it was amazing"). */
 const watched = /\b(?:saw|seen|see|watch\w*|rewatch\w*|movies?|films?|flicks?|cinema|theat(?:er|re)s?)\b/;
@@ -349,6 +362,14 @@ export class TitleOpinionReader {
         }
         if (pending.length > 0) waiting = { mentions: pending, part };
       }
+      // "Kramer vs. Kramer, anything like it?", "I watched heat last night, anything similar?": the title told before a question
+      // asking for films like it is the example (the question had reset it, and nothing was read).
+      // Only a title told without an opinion: "I loved Casablanca, anything like it?" is read as before.
+      const asking = question ? parts.findIndex((part, index) => index > 0 && part.mentions.length === 0 && similarAsked.test(part.text)) : -1;
+      const told = asking > 0 ? parts[asking - 1] : undefined;
+      if (told !== undefined && (told.bare || watched.test(told.text))) {
+        for (const mention of told.mentions) if (!opinions.has(mention.item.id)) give(mention, { ...like(4), byExample: true }, told);
+      }
       if (asked >= 0) {
         waiting = undefined;
         // A question asking for more like a title ("do you have anything like Heat?") still names it as a seed; one about the title ("is it anything like Heat?") does not.
@@ -412,7 +433,7 @@ export class TitleOpinionReader {
         const year = written?.[1] ?? written?.[2];
         const dated = year === undefined ? undefined : this.byVariant.get(variant)?.find((other) => other.year === Number(year));
         if (!distinctive && dated === undefined) {
-          if (!variant.includes(' ') && !writtenAsTitle(message, start, end) && !filmWordAt(message, start, end, variant)) continue;
+          if (!variant.includes(' ') && !writtenAsTitle(message, start, end) && !filmWordAt(message, start, end, variant, (words) => this.byVariant.has(words.replace(/^the\s+/, '')) || this.byVariant.has(words))) continue;
           // Alternative forms ("the killer" of "Die xue shuang xiong (Killer, The)") only as written titles.
           if (alternate && !writtenAsTitle(message, start, end, true)) continue;
         }
@@ -487,7 +508,8 @@ function wordBeforeSpaces(text: string): { word: string; index: number } | undef
  * funnier", "Heat, but darker", "Die-Hard-style": its capitalised first word is then a title.
  */
 // `,\s+but` after `^\s*`, and `\s+but` alone: `\s*,?\s+` had split a long run of spaces every way (quadratic).
-const exampleAfterFirst = new RegExp(String.raw`^(?:\s*(?:[-–]\s*${KIND}|(?:meets|crossed with|mixed with)\s+\S|,\s+but\s+${CHANGE})|\s+but\s+${CHANGE})`, 'i');
+// "Casablanca, anything like it?", "Sabrina 1954, anything similar?": a question for films like it follows (`similarAsked`).
+const exampleAfterFirst = new RegExp(String.raw`^(?:\s*(?:[-–]\s*${KIND}|(?:meets|crossed with|mixed with)\s+\S|,\s+but\s+${CHANGE})|\s+but\s+${CHANGE}|(?:\s+(?:18|19|20)\d\d)?\s*[,:;.!?-]\s*${SIMILAR_ASKED})`, 'i');
 
 /**
  * An opinion said of the word just before: "was boring", "is not bad", "was a masterpiece", "was ok I guess", "? Loved it",

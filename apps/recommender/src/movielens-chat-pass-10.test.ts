@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findDataset, howToGet, loadMovieLens100k } from '@personalab/datasets';
+import type { RecommenderService } from './service.js';
+import { chatVisits, openCatalogueServiceWithModel } from './test/harness.js';
+
+const directory = findDataset('movielens-100k');
+if (!directory) console.warn(`MovieLens 100K not found: the tenth chat QA pass's real-catalogue tests are skipped; ${howToGet('movielens-100k')}`);
+
+/**
+ * The tenth chat QA pass (session 24), read over the real MovieLens catalogue by new users: a partner's taste beside the
+ * user's, several lower-case titles in one verdict, a title before "anything similar?", a correction with "I meant", a year
+ * pointed back at, and questions about something other than films. Ranked by the model `movielens-chat.test.ts` fits.
+ */
+describe.skipIf(!directory)('Chat-Rec on the MovieLens catalogue: the tenth QA pass', () => {
+  let service: RecommenderService;
+  let users = 0;
+  beforeAll(async () => {
+    service = await openCatalogueServiceWithModel(await loadMovieLens100k(directory as string));
+  }, 120_000);
+  afterAll(() => service?.close());
+
+  const conversation = () => {
+    const { say, userId } = chatVisits(service, `pass-10-${users++}`);
+    return Object.assign(say, { userId });
+  };
+  const ratedTitles = (userId: string) => service.store.ratingsOf(userId).map((rating) => [service.catalog.get(rating.itemId)?.title, rating.value]);
+
+  it("asks for both tastes when a partner's is told beside the user's (the user's alone had answered: no war film listed)", async () => {
+    const turn = await conversation()('my husband is into war movies and I like dramas');
+    expect(turn.reply).toContain('Something for you both (war and drama):');
+    for (const item of turn.items) expect(item.tags, item.title).toEqual(expect.arrayContaining(['War', 'Drama']));
+  });
+
+  it('notes every lower-case title of a verdict\'s list ("I liked casablanca and heat" had noted only Casablanca)', async () => {
+    for (const [message, titles] of [
+      ['I liked casablanca and heat', ['Casablanca (1942)', 'Heat (1995)']],
+      ['i enjoyed heat and casablanca, what next?', ['Heat (1995)', 'Casablanca (1942)']],
+      ['I liked fargo, babe and heat', ['Fargo (1996)', 'Babe (1995)', 'Heat (1995)']],
+    ] as const) {
+      const say = conversation();
+      const turn = await say(message);
+      expect(turn.items, message).toHaveLength(5);
+      expect(ratedTitles(say.userId), message).toEqual(titles.map((title) => [title, 4]));
+    }
+  });
+
+  it('takes a title told before "anything similar?" as the example, left out of the list (Heat had led the list)', async () => {
+    for (const [message, title] of [
+      ['I watched heat on tv last night, anything similar?', 'Heat (1995)'],
+      ['Casablanca, anything like it?', 'Casablanca (1942)'],
+      ['Sabrina 1954, anything similar?', 'Sabrina (1954)'],
+    ] as const) {
+      const say = conversation();
+      const turn = await say(message);
+      expect(turn.reply, message).toMatch(new RegExp(`^Noted: you like ${title.replace(/[()]/g, '\\$&')}\\.`));
+      expect(turn.items.map((item) => item.title), message).not.toContain(title);
+      expect(turn.items, message).toHaveLength(5);
+    }
+  });
+
+  it('reads "no wait, I meant a comedy" as the new request (dramas had been listed again)', async () => {
+    const say = conversation();
+    await say('recommend a drama');
+    const comedy = await say('no wait, I meant a comedy');
+    expect(comedy.reply).toContain('(comedy)');
+    for (const item of comedy.items) expect(item.tags, item.title).toContain('Comedy');
+  });
+
+  it('reads the year a message points back at with "from that year" (the most popular films of any year had answered)', async () => {
+    for (const [message, year] of [
+      ['summer 1995 was great, films from that year?', 1995],
+      ['I was born in 1980, anything from that year?', 1980],
+    ] as const) {
+      const turn = await conversation()(message);
+      expect(turn.reply, message).toContain(`(from ${year})`);
+      for (const item of turn.items) expect(item.year, `${message}: ${item.title}`).toBe(year);
+    }
+  });
+
+  it('answers a question about something other than films plainly, with no list (Keys to Tulsa had led "have you seen my keys?")', async () => {
+    for (const message of ['do you like pizza?', 'have you seen my keys?', "what's the weather like today?", 'can you order me a pizza?']) {
+      const say = conversation();
+      const turn = await say(message);
+      expect(turn.intent, message).toBe('chitchat');
+      expect(turn.items, message).toEqual([]);
+      expect(turn.reply, message).toMatch(/^I can only help with films/);
+      expect(service.store.ratingsOf(say.userId), message).toEqual([]);
+    }
+    // Questions about films, or naming one, still get their answers.
+    expect((await conversation()('do you like horror movies?')).items).toHaveLength(5);
+    expect((await conversation()('have you seen Babe?')).reply).toMatch(/^I do not watch films myself/);
+    expect((await conversation()('do you like Pixar?')).items).toHaveLength(5);
+  });
+
+  it('still reads "I hated fear" as the film Fear (1996), and "fear of the dark" as no film', async () => {
+    const say = conversation();
+    await say('I hated fear');
+    expect(ratedTitles(say.userId)).toEqual([['Fear (1996)', 1]]);
+    const dark = conversation();
+    await dark('I hated fear of the dark as a kid, recommend a comedy');
+    expect(ratedTitles(dark.userId)).toEqual([]);
+  });
+});

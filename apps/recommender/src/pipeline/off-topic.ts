@@ -1,0 +1,31 @@
+import { queryContent } from './query-text.js';
+
+/** A question by its shape: a question mark at its end, or an opening asking word ("do you like pizza", "where are my keys"). */
+const question = /\?\s*$|^\s*(?:(?:do|did|does|have|has|can|could|will|would|are|is)\s+(?:you|u)|what(?:'s|\s+is)|where|who|when|how(?:'s|\s+is))\b/;
+
+/**
+ * Words about films, watching or asking for them: a question holding one is about films ("do you like movies?", "can you
+ * recommend something?", "I enjoyed Heat, what next?"). "Seen" is not among them: "have you seen my keys?" asks about keys.
+ */
+const filmTalk =
+  /\b(?:movies?|films?|flicks?|cinema|theat(?:er|re)s?|screen|actors?|actress(?:es)?|directors?|directed|cast|starring|plot|story|stories|genres?|sequels?|prequels?|series|trailers?|oscars?|hollywood|watch\w*|recommend\w*|suggest\w*|rat(?:e|ed|ing|ings)|list\w*|picks?|titles?|catalog(?:ue)?|tv|shows?|tonight|something|anything|more|else|another|others?|mood|scenes?|endings?|characters?|classics?|similar|next|loved|liked|enjoyed|hated|disliked|adored|like (?:it|that|this|them|those|these))\b/;
+
+/** A name written as one past a sentence's start ("do you like Pixar?"): a studio, person or title the catalogue may lack, not everyday life. */
+// The lookahead first: the lookbehind then runs only at capitalised words (from every space of a long run, it was quadratic).
+const writtenName = /\b(?=[A-Z][a-z])(?!I\b|I'[a-z]+\b)(?<![.!?]\s*|^\s*)/;
+
+/** A year: "what about 1995?" asks for films. */
+const yearWritten = /\b(?:18|19|20)\d\d\b/;
+
+/**
+ * Whether a message is a question about something other than films: "do you like pizza?", "have you seen my keys?", "what's
+ * the weather like today?", "can you order me a pizza?" (each had been answered with a list, "my keys" with Keys to Tulsa
+ * first). Only when it is about something (`queryContent` keeps a word), names no genre (`namesGenre`), no year, no film word
+ * and no name written as one; the caller has already read it for moods, titles and film questions, which come first.
+ */
+export function offTopicQuestion(message: string, options: { namesGenre: (text: string) => boolean }): boolean {
+  const text = message.toLowerCase().replace(/[’‘]/g, "'");
+  if (!question.test(text) || filmTalk.test(text) || yearWritten.test(text) || writtenName.test(message.replace(/[’‘]/g, "'"))) return false;
+  if (options.namesGenre(text)) return false;
+  return queryContent(text).trim() !== '';
+}
