@@ -20,6 +20,7 @@ import { HnswIndex } from '@personalab/retrieval';
 import {
   authenticityDistance,
   cycleConsistency,
+  fillTemplateSlots,
   LlmUserSimulator,
   personaProfile,
   RetrievalUserSimulator,
@@ -80,7 +81,8 @@ await runScript(async () => {
     profile: personaProfile({ userId: conversation.id, statements: conversation.user1Persona }),
     goal: { description: 'Get to know the person you are talking to.' },
     realTurns: conversation.turns.filter((turn) => turn.speaker === 'user1').map((turn) => turn.text),
-    script: conversation.turns.filter((turn) => turn.speaker === 'user2').map((turn) => turn.text),
+    // The partner's turns hold SPC's template slots ("Hi, I'm [user 2's name]."): filled as a person would say them.
+    script: conversation.turns.filter((turn) => turn.speaker === 'user2').map((turn) => fillTemplateSlots(turn.text, { speaker: 2, name: 'Alex' })),
   }));
   const real: PersonaTurns[] = users.map((user) => ({ profile: user.profile, turns: user.realTurns ?? [] }));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ContradictionChecker, findContradiction, parseClaims } from './contradiction.js';
+import { answeredStatement, ContradictionChecker, findContradiction, parseClaims } from './contradiction.js';
 
 const facts = [
   'I have two dogs.',
@@ -142,6 +142,10 @@ describe('job claims', () => {
     ["I'm an animal activist.", ['is animal activist']],
     ['I am not that old. I am just going to graduate soon.', ['student']],
     ["I'm a big fan of action movies.", []],
+    // Jobs the parser did not know had been what one is ("is stock broker"): the persona held no job to keep to.
+    ['I am a stock broker.', ['broker']],
+    ['I work as a stock broker downtown.', ['broker']],
+    ["I'm a pediatrician.", ['pediatrician']],
   ])('"%s" states %j', (text, jobs) => {
     expect(jobOf(text)).toEqual(jobs);
   });
@@ -179,5 +183,39 @@ describe('job claims', () => {
     expect(familyOf('My husband and I love hiking with our kids.')).toEqual(['husband', 'child']);
     expect(familyOf('I have two children.')).toEqual(['child']);
     expect(familyOf('I love kids.')).toEqual([]);
+  });
+});
+
+describe('world knowledge of a few kinds', () => {
+  // A user had answered "Do you have any pets?" with "No, I don't." and gone on to "My cats are named Tom and Jerry.".
+  it('reads cats and dogs as pets, and the gym as exercise', () => {
+    expect(findContradiction('My cats are named Tom and Jerry.', ['I do not have any pets.'])?.rule).toBe('negation');
+    expect(findContradiction('I have two dogs and a parrot.', ['I have no pets.'])?.rule).toBe('negation');
+    expect(findContradiction('I go to the gym every morning.', ['I never exercise.'])?.rule).toBe('negation');
+    expect(findContradiction('I hate working out.', ['I work out at the gym five days a week.'])?.rule).toBe('negation');
+    // Other people's pets, pet food and a liking are not one's own.
+    for (const text of ["My sister's dog is cute.", 'I buy my pet food online.', 'I love dogs.', 'I do not have a cat, but I love dogs.']) {
+      expect(findContradiction(text, ['I do not have any pets.']), text).toBeUndefined();
+    }
+  });
+
+  // "I'm thinking about going into marketing" had come from a user who works in marketing.
+  it('flags taking up a work one already holds', () => {
+    expect(findContradiction("I'm thinking about going into marketing.", ['I work in marketing.'])?.rule).toBe('job');
+    expect(findContradiction('I want to become a nurse.', ['I am a nurse.'])?.rule).toBe('job');
+    expect(findContradiction('I want to be a professor one day.', ['I am a teacher.'])?.rule).toBe('job');
+    expect(findContradiction('I want to become a better teacher.', ['I am a teacher.'])).toBeUndefined();
+    expect(findContradiction('I want to become a nurse.', ['I am a teacher.'])).toBeUndefined();
+  });
+
+  it('reads what a bare yes or no says of the "do you …?" it answers', () => {
+    expect(answeredStatement("No, I don't.", 'Do you have any pets?')).toBe('I do not have any pets.');
+    expect(answeredStatement('Yes!', 'Cool. Do you have any pets?')).toBe('I have some pets.');
+    expect(answeredStatement('Nope, never.', 'Do you go to the gym?')).toBe('I do not go to the gym.');
+    expect(answeredStatement('No, I have two cats.', 'Do you have a dog?')).toBe('I do not have a dog.');
+    // Not a bare answer, or not a "do you" question.
+    expect(answeredStatement('No, but I would love to get a dog someday when I move out.', 'Do you have any pets?')).toBeUndefined();
+    expect(answeredStatement('No.', 'What pets do you have?')).toBeUndefined();
+    expect(answeredStatement('Yes.', 'Do you like cats or dogs?')).toBeUndefined();
   });
 });

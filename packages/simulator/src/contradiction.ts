@@ -33,7 +33,14 @@ export type Claim =
   /** A family member the speaker speaks of as theirs ("my son", "my husband", "just the one son"); the retrieval simulator checks it. */
   | { kind: 'family'; noun: string }
   /** A stage of schooling ("high school", "graduate school") and the ages it allows; only compared with ages and other stages. */
-  | { kind: 'stage'; stage: string; ages: AgeRange };
+  | { kind: 'stage'; stage: string; ages: AgeRange }
+  /**
+   * Whether the speaker has or does a kind of thing (`holdingKinds`: "my cats" has pets, "I go to the gym" does exercise);
+   * compared with the same kind only, where the words differ ("I do not have any pets" against "My cats are named …").
+   */
+  | { kind: 'holds'; thing: string; yes: boolean }
+  /** A work the speaker means to take up ("I'm thinking about going into marketing"): one it already holds contradicts it. */
+  | { kind: 'aspiration'; value: string };
 
 export interface Contradiction {
   rule: ContradictionRule;
@@ -65,6 +72,9 @@ const occupations = new Set([
   'sailor', 'pastor', 'priest', 'intern', 'assistant', 'cleaner', 'gardener', 'welder', 'builder', 'contractor', 'lifeguard', 'stylist', 'tailor',
   'chemist', 'biologist', 'physicist', 'historian', 'economist', 'translator', 'ranger', 'mailman', 'postman', 'courier', 'housewife',
   'babysitter', 'caregiver', 'counselor', 'entrepreneur', 'freelancer', 'blogger', 'athlete', 'ceo', 'owner', 'salesperson', 'cashier',
+  // Persona jobs read as what one is ("is stock broker"), which left the persona without a job to hold to.
+  'broker', 'stockbroker', 'trader', 'pediatrician', 'handyman', 'marketer', 'optometrist', 'dietitian', 'mortician', 'hygienist',
+  'bookkeeper', 'auditor', 'investor',
 ]);
 /**
  * Professions one holds as one's work, grouped by what counts as the same job ("teacher", "professor", "tutor"). Left
@@ -127,8 +137,11 @@ function jobClaim(sentence: string): string | undefined {
       if (jobStop.has(word)) break;
       run.push(word);
     }
+    // The occupation among the words, else the last: "a stock broker downtown" is a broker.
+    const known = run.find((word) => occupations.has(word));
+    if (known !== undefined) return known;
     const noun = run.at(-1);
-    if (noun !== undefined) return occupations.has(noun) ? noun : singular(noun);
+    if (noun !== undefined) return singular(noun);
   }
   for (const match of sentence.matchAll(/\bi am (?:a|an) ((?:[a-z]+ ){0,2}[a-z]+)/g)) {
     const noun = (match[1] ?? '').split(' ').find((word) => occupations.has(word));
@@ -155,6 +168,49 @@ function familyNoun(noun: string): string {
   if (/^(?:son|sons|daughter|daughters|kid|kids|child|children)$/.test(noun)) return 'child';
   if (/^grand/.test(noun)) return 'grandchild';
   return noun;
+}
+
+/** Pets by kind: a small explicit list (no "fish" or "bird": "fish tacos", "a bird feeder"). */
+const pets = '(?:pets?|cats?|dogs?|kittens?|kitty|puppy|puppies|hamsters?|parrots?|rabbits?|bunny|bunnies|turtles?|snakes?|lizards?|goldfish|horses?|ferrets?|guinea pigs?)';
+const counted = '(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\\d+|some|several|many|lots of)';
+
+/**
+ * Kinds of thing one has or does, each with the sentences that say one does and one does not: cats and dogs are pets, the
+ * gym and running are exercise. Kept small and explicit: a kind read wrongly vetoes good turns.
+ */
+const holdingKinds: ReadonlyArray<{ thing: string; yes: RegExp; no: RegExp }> = [
+  {
+    thing: 'pet',
+    yes: new RegExp(`\\b(?:my|our) (?:[a-z]+ )?${pets}\\b(?! (?:food|store|shop|sitter|sitting|allergy|allergies|hair))|\\bi (?:have|own) ${counted} (?:[a-z]+ ){0,2}?${pets}\\b`),
+    // Only pets as such: "I do not have a cat" says nothing of a dog.
+    no: /\bi (?:do not|did not|never) (?:have|own|had) (?:a |any )?pets?\b|\bi have no pets?\b|\bno pets\b/,
+  },
+  {
+    thing: 'exercise',
+    yes: /\bi (?:go to|hit|love going to|work out at) the gym\b|\bi (?:work out|exercise|lift weights|go running|go jogging)\b/,
+    no: /\bi (?:do not|never|can not) (?:go to the gym|work out|exercise|like to exercise|like working out)\b|\bi hate (?:the gym|exercising|working out)\b|\bi am not (?:a gym person|into fitness)\b/,
+  },
+];
+
+/** "I'm thinking about going into marketing", "I want to become a nurse": the work one means to take up. */
+const aspirationPattern =
+  /\bi (?:am thinking (?:about|of)|want to|would like to|hope to|plan to|am planning to|dream of|would love to) (?:going into|go into|getting into|get into|becoming|become|be|being|starting a career in|a career in) (?:a |an )?((?:[a-z]+ ?){1,3})/;
+
+/** A yes or no that answers a question without repeating it ("No, I don't.", "Yes, two."). */
+const bareAnswer = /^(?:(no|nope|not really|i do not|i have not|not at all)|(yes|yeah|yep|i do|sure|of course))\b[^?]{0,30}$/i;
+
+/**
+ * What a bare yes or no says when it answers "do you …?": "No, I don't." to "Do you have any pets?" is "I do not have
+ * any pets." (and the user who said it had gone on to "My cats are named …"). Undefined for any other answer or question.
+ */
+export function answeredStatement(answer: string, question: string): string | undefined {
+  const verdict = bareAnswer.exec(normalizeText(answer).replace(/[.!]+$/, ''));
+  const asked = sentences(normalizeText(question))
+    .map((sentence) => /^(?:(?:so|and|but|well|oh|cool)\b,? )*do you ((?:[a-z']+ ?){1,6})\?$/.exec(sentence)?.[1]?.trim())
+    .find((predicate) => predicate !== undefined);
+  if (!verdict || asked === undefined || / or /.test(asked)) return undefined;
+  const predicate = asked.replace(/\byour\b/g, 'my');
+  return verdict[1] !== undefined ? `I do not ${predicate}.` : `I ${predicate.replace(/\bany\b/, 'some')}.`;
 }
 
 const meatWords = /\bi (?:love|eat|ate|like|enjoy|had|cook|grill)\b[a-z ]{0,20}\b(?:meat|steak|steaks|burger|burgers|bacon|chicken|beef|pork|ham|sausage|sausages|hamburger|hamburgers|ribs)\b/;
@@ -322,6 +378,21 @@ function sentenceClaims(sentence: string): Claim[] {
   if (meatWords.test(sentence) && !negated) claims.push({ kind: 'diet', value: 'eats-meat' });
   const job = negated ? undefined : jobClaim(sentence);
   if (job !== undefined) claims.push({ kind: 'job', value: job });
+  for (const { thing, yes, no } of holdingKinds) {
+    if (no.test(sentence)) claims.push({ kind: 'holds', thing, yes: false });
+    else if (yes.test(sentence)) claims.push({ kind: 'holds', thing, yes: true });
+  }
+  const aspiration = aspirationPattern.exec(sentence);
+  if (aspiration && !negated) {
+    const run: string[] = [];
+    for (const word of (aspiration[1] ?? '').trim().split(' ')) {
+      if (jobStop.has(word)) break;
+      run.push(word);
+    }
+    // "a better teacher" is no new work; "a professor one day" is a professor.
+    const value = run.find((word) => occupations.has(word)) ?? run.at(-1);
+    if (value !== undefined && !run.some((word) => /^(?:better|good|great|best|senior|head|full|more)$/.test(word))) claims.push({ kind: 'aspiration', value });
+  }
   return claims;
 }
 
@@ -398,7 +469,17 @@ export function conflictRule(left: Claim, right: Claim): ContradictionRule | und
   if (left.kind === 'home' && right.kind === 'home') return disjoint(left.value, right.value) ? 'home' : undefined;
   if (left.kind === 'state' && right.kind === 'state') return left.group === right.group && left.value !== right.value ? 'state' : undefined;
   if (left.kind === 'diet' && right.kind === 'diet') return (left.value === 'eats-meat') !== (right.value === 'eats-meat') ? 'diet' : undefined;
+  if (left.kind === 'holds' && right.kind === 'holds') return left.thing === right.thing && left.yes !== right.yes ? 'negation' : undefined;
+  if (left.kind === 'aspiration' && right.kind === 'job') return aspires(left.value, right.value) ? 'job' : undefined;
+  if (left.kind === 'job' && right.kind === 'aspiration') return aspires(right.value, left.value) ? 'job' : undefined;
   return undefined;
+}
+
+/** Whether a work one means to take up is one a job claim holds ("marketing" and "works at marketing", "nurse" and "nurse"). */
+function aspires(aspiration: string, job: string): boolean {
+  const held = job.replace(/^(?:works at|is) /, '').split(' ').at(-1) ?? '';
+  const group = professionOf(aspiration);
+  return held === aspiration || (group !== undefined && group === professionOf(held));
 }
 
 /**

@@ -23,6 +23,17 @@ describe('FilmMentions', () => {
     expect(titles('I love alien movies and star wars toys.')).toEqual([]);
   });
 
+  it('finds the films whose title, written as one, is a whole phrase: every id of a title listed twice', () => {
+    const twins = new FilmMentions(new Map([...items, { id: 'g5', title: 'Star Wars (1997)', tags: ['Sci-Fi'] }].map((item) => [item.id, item])));
+    expect(twins.exactly('Star Wars')).toEqual(['g3', 'g5']);
+    expect(films.exactly('The Shawshank Redemption')).toEqual(['m5']);
+    expect(films.exactly('Shawshank Redemption, The')).toEqual(['m5']);
+    // A phrase holding a title, or a title written as everyday words, is none.
+    expect(films.exactly('the new Star Wars movie')).toEqual([]);
+    expect(films.exactly('the game')).toEqual([]);
+    expect(films.exactly('The Game')).toEqual(['g1']);
+  });
+
   it('finds the names of a text about films that are no catalogue title', () => {
     expect(films.unknownNames('I love Deadpool! That movie is so funny.')).toEqual(['Deadpool']);
     expect(films.unknownNames('I also like the Fast and Furious movies.')).toEqual(['Fast', 'Furious']);

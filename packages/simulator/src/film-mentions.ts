@@ -1,4 +1,4 @@
-import { TitleMatcher } from '@personalab/datasets';
+import { normalizeTitleText, TitleMatcher, titleVariants } from '@personalab/datasets';
 import type { ItemCatalog } from './simulated-user.js';
 
 /** A catalogue film a text names, with the sentence (as written) that names it. */
@@ -27,14 +27,28 @@ const writtenWords = (sentence: string) => sentence.split(/[^A-Za-z0-9]+/).filte
  */
 export class FilmMentions {
   private readonly matcher: TitleMatcher;
+  /** The ids of each title variant: the matcher finds one id a span, and a title may be listed twice. */
+  private readonly byVariant = new Map<string, string[]>();
 
   constructor(catalog: ItemCatalog) {
     this.matcher = new TitleMatcher([...catalog.values()]);
+    for (const item of catalog.values()) for (const variant of titleVariants(item.title)) this.byVariant.set(variant, [...(this.byVariant.get(variant) ?? []), item.id]);
   }
 
   /** The catalogue films the text names, each with its sentence. */
   titles(text: string): FilmMention[] {
     return this.matches(text).map(({ itemId, sentence }) => ({ itemId, sentence }));
+  }
+
+  /**
+   * The catalogue films whose title, written as one, is the whole phrase ("Fargo", "The Godfather"; a title listed under
+   * two ids gives both); none for a phrase that only holds a title ("the new Star Wars movie") or is not written as one
+   * ("the game").
+   */
+  exactly(phrase: string): string[] {
+    const whole = normalizeTitleText(phrase);
+    const itemIds = this.byVariant.get(whole) ?? [];
+    return itemIds.length > 0 && capitalisedIn(whole, writtenWords(phrase)) ? itemIds : [];
   }
 
   /**

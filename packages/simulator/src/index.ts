@@ -4,6 +4,8 @@ export { LlmUserSimulator } from './llm-user-simulator.js';
 export type { LlmUserSimulatorOptions, LlmUserSimulatorStats } from './llm-user-simulator.js';
 export { buildUserSystemPrompt, groundTruthNote, styleInstructions, endMarker } from './llm-user-prompt.js';
 export { UserTurnCorpus, dot, hasTemplateSlot } from './user-turn-corpus.js';
+export { fillTemplateSlots } from './template-slots.js';
+export type { FillTemplateSlotsOptions } from './template-slots.js';
 export type { UserTurn, IndexedTurn, UserTurnCorpusOptions } from './user-turn-corpus.js';
 export { ContradictionChecker, findContradiction, parseClaims, conflictRule } from './contradiction.js';
 export type { Claim, Contradiction, ContradictionRule } from './contradiction.js';

@@ -98,6 +98,19 @@ describe('LlmUserSimulator against the local OpenAI-compatible server', () => {
     expect((reply as ReportedSimulatorTurn).provenance).toEqual({ modelReplies: 2, rejectedReplies: 2, fallback: true });
   });
 
+  // Without recommendations to react to, the fallback had said "Okay. What else can you tell me?" to any message, a
+  // question about the user included, and opened a chat persona's talk with its goal's instruction.
+  it('falls back, without recommendations, to a turn that asserts nothing and answers a question as one', async () => {
+    server.setChatHandler(() => 'As an AI, I do not watch films.');
+    const simulator = new LlmUserSimulator({ model: model(), catalog: testCatalog, maxRepairs: 0, seed: 3 });
+    expect((await simulator.start(horrorFan())).content).toBe('I want a scary movie for tonight.');
+    const answer = await simulator.respond({ dialogue: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'What do you do for a living?' }] });
+    expect(answer).toMatchObject({ type: 'message', content: expect.stringMatching(/^(?:Hmm, hard to say|Good question, I am not sure|I would have to think about that)\.$/) });
+    const chat = new LlmUserSimulator({ model: model(), maxRepairs: 0, seed: 3 });
+    const opening = await chat.start({ ...horrorFan(), goal: { description: 'Get to know the person you are talking to.' } });
+    expect(opening.content).toMatch(/^(?:Hi!|Hello there!|Hi, how are you\?)$/);
+  });
+
   it('adds to a stats object shared by the simulators of a run, so the run can report its fallbacks', async () => {
     const stats = { calls: 0, repairs: 0, fallbacks: 0 };
     server.setChatHandler(() => 'As an AI language model I do not watch films.');

@@ -10,11 +10,13 @@ import {
 } from '@personalab/core';
 import { spokenTitle, TitleMatcher } from '@personalab/datasets';
 import { ContradictionChecker } from './contradiction.js';
+import { fallbackTurn } from './fallback-turns.js';
 import type { ReportedSimulatorTurn, TurnProvenance } from './harness/simulator-report.js';
 import { buildUserSystemPrompt, endMarker, groundTruthNote } from './llm-user-prompt.js';
 import { profileStatements } from './profile-text.js';
 import { isAcceptance, judgeItem, recommendationFeedback, type FeedbackThresholds } from './recommendation-feedback.js';
 import type { ItemCatalog } from './simulated-user.js';
+import { isQuestion } from './text.js';
 import { createRandom, hashString } from '@personalab/core';
 
 /** Phrases by which a simulated user would give itself away. */
@@ -199,6 +201,19 @@ export class LlmUserSimulator implements UserSimulator {
       const feedback = recommendationFeedback({ recommendedItemIds: recommended, goal, catalog: this.options.catalog, random: this.random, ...(this.options.thresholds ? { thresholds: this.options.thresholds } : {}) });
       return { content: feedback.text, ended: false, provenance };
     }
-    return { content: dialogue.length === 0 ? goal.description : 'Okay. What else can you tell me?', ended: false, provenance };
+    return { content: this.neutralTurn(dialogue, goal), ended: false, provenance };
+  }
+
+  /**
+   * The fallback without recommendations to react to: a user looking for a film opens with its goal, as its prompt has
+   * it do; otherwise a turn that asserts nothing, an answer to a question included (it had said "Okay. What else can you
+   * tell me?" to "What genres do you like?", and opened a chat persona's talk with its goal, "Get to know the person you
+   * are talking to.").
+   */
+  private neutralTurn(dialogue: readonly DialogueTurn[], goal: SimulationGoal): string {
+    const looking = (goal.targetItemIds?.length ?? 0) > 0 || (goal.hiddenRatings?.size ?? 0) > 0;
+    if (dialogue.length === 0) return looking ? goal.description : fallbackTurn(undefined, this.random);
+    const last = [...dialogue].reverse().find((turn) => turn.role === 'assistant');
+    return fallbackTurn(isQuestion(last?.content ?? ''), this.random);
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Item } from '@personalab/core';
+import type { DialogueTurn, Item } from '@personalab/core';
 import { ExactIndex } from '@personalab/retrieval';
 import { ScriptedAssistant } from './assistants/scripted-assistant.js';
 import { ContradictionChecker } from './contradiction.js';
@@ -151,6 +151,41 @@ describe('RetrievalUserSimulator', () => {
     const plain = new RetrievalUserSimulator({ corpus, catalog, seed: 1 });
     await plain.start(horrorFan());
     expect(await plain.respond({ dialogue })).toMatchObject({ type: 'message', content: expect.stringMatching(/I am more in the mood for horror movies\.$/) });
+  });
+
+  // With `hint: 'target'` a user had said "I am more in the mood for adventure movies." and, asked next whether it likes
+  // adventure movies, "No, I am not a fan of adventure movies." (its profile dislikes them).
+  it('with `hint: target` hints no genre its profile dislikes, and says yes when asked about the genre it hinted', async () => {
+    const corpus = await testCorpus(corpusTurns);
+    const catalog = new Map(testCatalog);
+    catalog.set('m6', { id: 'm6', title: 'Alien (1979)', tags: ['Drama', 'Action'] });
+    const base = horrorFan();
+    const user = { ...base, profile: personaProfile({ userId: base.id, statements: hiddenFacts, preferences: [{ subject: 'horror movies', polarity: 'like' }, { subject: 'drama movies', polarity: 'dislike' }] }) };
+    for (let seed = 1; seed <= 8; seed++) {
+      const simulator = new RetrievalUserSimulator({ corpus, catalog, seed, hint: 'target' });
+      await simulator.start(user);
+      const dialogue: DialogueTurn[] = [{ role: 'assistant', content: 'Airplane!', recommendedItemIds: ['m7'] }];
+      const reaction = await simulator.respond({ dialogue });
+      expect(reaction.content).toMatch(/I am more in the mood for action movies\.$/);
+      dialogue.push({ role: 'user', content: reaction.content ?? '' }, { role: 'assistant', content: 'Do you like action movies?' });
+      expect((await simulator.respond({ dialogue })).content).toMatch(/^(?:Tonight, yes:|Right now, yes,) I am in the mood for action movies\.$/);
+    }
+  });
+
+  // "Have you seen Fargo?" had been answered from the corpus: "Thanks! I'm glad you like it.", "I am.".
+  it('says whether it has seen a film it is asked about, from its history, never the hidden target', async () => {
+    const corpus = await testCorpus([...corpusTurns, { context: 'Have you seen Alien?', text: 'I am.', conversationId: 'x1' }]);
+    const said: string[] = [];
+    for (const title of ['The Haunting', 'Toy Story', 'Alien', 'Heat']) {
+      const simulator = new RetrievalUserSimulator({ corpus, catalog: testCatalog, seed: 1 });
+      await simulator.start(horrorFan());
+      said.push((await simulator.respond({ dialogue: [{ role: 'assistant', content: `Have you seen ${title}?` }] })).content ?? '');
+    }
+    const [haunting, toyStory, alien, heat] = said;
+    expect(haunting).toMatch(/^(?:Yes, I loved it|I have, and I really enjoyed it|Yes, it was great)\.$/);
+    expect(toyStory).toMatch(/^(?:Yes, and I did not like it|I have, it was not for me)\.$/);
+    expect(alien).toMatch(/^No, I have not seen (?:it|that one)\.$/);
+    expect(heat).toMatch(/^No, I have not seen (?:it|that one)\.$/);
   });
 
   // Offered five comedies, a comedy fan had answered "… Do you have anything else? I am more in the mood for comedy movies."
@@ -370,6 +405,39 @@ describe('RetrievalUserSimulator', () => {
     expect(said.length).toBe(8 * asked.length);
     expect(said.filter((text) => /salesman|baker|attendant/.test(text))).toEqual([]);
     expect(said.filter((text) => /accountant/.test(text)).length).toBe(8);
+  });
+
+  // A stock broker's persona had stated no job the parser knew, and its users said other jobs; a user who had answered
+  // "Do you have any pets?" with "No, I don't." said next "My cats are named Tom and Jerry.".
+  it('in a chat, holds to a persona job the parser once missed, and to a bare "no" about pets', async () => {
+    const asked = ['Do you have any pets?', 'What do you do for work?', 'What are their names?'];
+    const answers: UserTurn[] = [
+      { context: 'Do you have any pets?', text: "No, I don't.", conversationId: 'a1' },
+      { context: 'What do you do for work?', text: "I'm a baker. I run a small bakery.", conversationId: 'a2' },
+      { context: 'What do you do for a living?', text: 'I work as a stock broker downtown.', conversationId: 'a3' },
+      { context: 'What are their names?', text: 'My cats are named Tom and Jerry.', conversationId: 'a4' },
+      { context: 'What are the names of your kids?', text: 'Oh, I would rather not say.', conversationId: 'a5' },
+      { context: '', text: 'Hi! How are you today?', conversationId: 'h1' },
+    ];
+    const corpus = await testCorpus(answers);
+    const users: SimulatedUser[] = Array.from({ length: 8 }, (_, index) => ({
+      id: `b-${index}`,
+      profile: personaProfile({ userId: `b-${index}`, statements: ['I am a stock broker.', 'I like to go hiking.'] }),
+      goal: { description: 'Get to know the person you are talking to.' },
+    }));
+    const result = await simulate({
+      simulator: () => new RetrievalUserSimulator({ corpus, seed: 5, defaultStyle: { meanLength: 4, questionRate: 0 } }),
+      assistant: new ScriptedAssistant(new Map(users.map((user) => [user.id, asked]))),
+      users,
+      maxTurns: asked.length,
+      quiet: true,
+    });
+    const replies = result.conversations.map((record) => record.turns.filter((turn) => turn.role === 'user').slice(1).map((turn) => turn.content));
+    for (const [pets, work, names] of replies) {
+      expect(pets).toBe("No, I don't.");
+      expect(work).toMatch(/stock broker/);
+      expect(names).not.toMatch(/cats/);
+    }
   });
 
   // Asked for a film they loved, MovieLens users who like dramas, or dislike comedies, had said "I love Deadpool! That movie

@@ -9,7 +9,8 @@ import {
   type SimulatorTurn,
   type UserSimulator,
 } from '@personalab/core';
-import { ContradictionChecker, parseClaims, type Claim } from './contradiction.js';
+import { answeredStatement, ContradictionChecker, parseClaims, type Claim } from './contradiction.js';
+import { fallbackTurn } from './fallback-turns.js';
 import { filmMentionsOf } from './film-mentions.js';
 import { genreOf, likedSubjects, listInWords, profileStatements } from './profile-text.js';
 import { judgeItem, recommendationFeedback, type FeedbackThresholds, type ItemJudgement } from './recommendation-feedback.js';
@@ -145,13 +146,6 @@ function vouches(judgement: ItemJudgement, sentence: string): boolean {
   return judgement === 'seen_liked';
 }
 
-/** The neutral turns said when every candidate was vetoed (`fallback`). */
-const fallbacks = {
-  opening: ['Hi!', 'Hello there!', 'Hi, how are you?'],
-  answering: ['Hmm, hard to say.', 'Good question, I am not sure.', 'I would have to think about that.'],
-  other: ['That is interesting. Tell me more?', 'Oh really? How so?', 'Hmm, I see. What else?', 'Okay. What about you?'],
-} as const;
-
 const isRecommendationGoal = (goal: SimulationGoal) => (goal.targetItemIds?.length ?? 0) > 0 || (goal.hiddenRatings?.size ?? 0) > 0;
 
 /**
@@ -248,13 +242,15 @@ export class RetrievalUserSimulator implements UserSimulator {
         return { type: 'end', reason: 'patience_exhausted', content: `${feedback.text.replace(/\s*[^.!]*\?$/, '')} I think I will look elsewhere, thanks.`.trim() };
       }
       if (this.overLimit()) return { type: 'end', reason: 'turn_limit', content: feedback.text };
-      const mood = this.options.hint === 'target' ? this.targetGenre(goal, recommended) : this.pickFresh(likedSubjects(profile, 5), recommended);
+      const mood = this.options.hint === 'target' ? this.targetGenre(profile, goal, recommended) : this.pickFresh(likedSubjects(profile, 5), recommended);
+      if (mood !== undefined) this.tastes?.answers.inTheMoodFor(genreOf(mood));
       return { type: 'message', content: mood !== undefined ? `${feedback.text} I am more in the mood for ${mood}.` : feedback.text };
     }
     if (this.overLimit()) return { type: 'end', reason: 'turn_limit' };
     const contextText = last?.content ?? '';
     // Asked about its tastes, a user looking for a film says them (corpus turns had answered "I am! I love it here.").
-    const question = this.tastes && readTasteQuestion(contextText, this.tastes.genres);
+    const catalog = this.options.catalog;
+    const question = this.tastes && readTasteQuestion(contextText, this.tastes.genres, catalog && filmMentionsOf(catalog));
     if (this.tastes && question) {
       const text = this.tastes.answers.answer(question, this.drawLength(this.style()));
       this.saidTexts.push(text);
@@ -267,7 +263,7 @@ export class RetrievalUserSimulator implements UserSimulator {
     const pool = new Map<number, IndexedTurn>();
     for (const turn of this.options.corpus.byContext(contextVector, k, exclude)) pool.set(turn.index, turn);
     for (const turn of this.personaPool) pool.set(turn.index, turn);
-    return { type: 'message', content: this.choose([...pool.values()], (candidate) => dot(candidate.contextVector, contextVector), isQuestion(contextText)) };
+    return { type: 'message', content: this.choose([...pool.values()], (candidate) => dot(candidate.contextVector, contextVector), isQuestion(contextText), contextText) };
   }
 
   /** The answers of a user looking for a film to questions about its tastes, and the genres those questions may name. */
@@ -279,12 +275,18 @@ export class RetrievalUserSimulator implements UserSimulator {
   }
 
   /**
-   * A genre of one of the hidden target items, in words ("sci-fi movies"), that most of the list just shown is not;
-   * undefined without targets or such genres.
+   * A genre of one of the hidden target items, in words ("sci-fi movies"), that most of the list just shown is not and
+   * the profile does not dislike; undefined without targets or such genres. A user in the mood for adventure had said,
+   * asked next, "No, I am not a fan of adventure movies." (its profile's answer).
    */
-  private targetGenre(goal: SimulationGoal, shown: readonly string[]): string | undefined {
+  private targetGenre(profile: Profile, goal: SimulationGoal, shown: readonly string[]): string | undefined {
+    const disliked = new Set(profile.preferences.filter((preference) => preference.polarity === 'dislike').map((preference) => genreOf(preference.subject)));
     const tagged = (goal.targetItemIds ?? [])
-      .map((id) => (this.options.catalog?.get(id)?.tags ?? []).map((tag) => `${tag.toLowerCase()} movies`).filter((subject) => !this.mostlyShown(subject, shown)))
+      .map((id) =>
+        (this.options.catalog?.get(id)?.tags ?? [])
+          .map((tag) => `${tag.toLowerCase()} movies`)
+          .filter((subject) => !this.mostlyShown(subject, shown) && !disliked.has(genreOf(subject))),
+      )
       .filter((subjects) => subjects.length > 0);
     if (tagged.length === 0) return undefined;
     return this.random.pick(this.random.pick(tagged));
@@ -336,9 +338,10 @@ export class RetrievalUserSimulator implements UserSimulator {
 
   /**
    * Re-ranks candidates and returns the best one's text (remembered as said). `fit`: how well a candidate fits the
-   * assistant's last message (or, for an opener, a conversation's start); `asked`: whether that message asked something.
+   * assistant's last message (or, for an opener, a conversation's start); `asked`: whether that message asked something;
+   * `message`: that message, which a bare "No, I don't." answers ("I do not have any pets" to "Do you have any pets?").
    */
-  private choose(candidates: readonly IndexedTurn[], fit: (turn: IndexedTurn) => number, asked: boolean | undefined): string {
+  private choose(candidates: readonly IndexedTurn[], fit: (turn: IndexedTurn) => number, asked: boolean | undefined, message = ''): string {
     const checker = new ContradictionChecker([...this.statements, ...this.saidTexts]);
     const style = this.style();
     // Draw this turn's wanted length and kind, so that over a conversation the turns follow the
@@ -358,8 +361,10 @@ export class RetrievalUserSimulator implements UserSimulator {
     for (const turn of candidates) {
       if (exclude?.(turn)) continue;
       if (this.said.some((previous) => previous.index === turn.index)) continue;
-      if (!this.options.allowContradictions && (checker.find(turn.claims) !== undefined || this.profileChecker.find(turn.claims) !== undefined)) continue;
-      if (strict && (!this.grounded(turn.claims) || this.namesFilmItCannotVouchFor(turn.text))) continue;
+      const answered = answeredStatement(turn.text, message);
+      const claims = answered === undefined ? turn.claims : [...turn.claims, ...parseClaims(answered)];
+      if (!this.options.allowContradictions && (checker.find(claims) !== undefined || this.profileChecker.find(claims) !== undefined)) continue;
+      if (strict && (!this.grounded(claims) || this.namesFilmItCannotVouchFor(turn.text))) continue;
       if (!this.options.allowContradictions && this.claimsOtherWork(turn)) continue;
       const contextFit = fit(turn);
       let personaFit = 0;
@@ -369,7 +374,7 @@ export class RetrievalUserSimulator implements UserSimulator {
       let repetition = 0;
       for (const previous of this.said) repetition = Math.max(repetition, dot(turn.textVector, previous.textVector));
       let unsupported = 0;
-      for (const { claim } of turn.claims) {
+      for (const { claim } of claims) {
         const key = claimKey(claim);
         if (specificKinds.has(claim.kind) && key !== undefined && !this.supportedKeys.has(key)) unsupported++;
       }
@@ -394,6 +399,8 @@ export class RetrievalUserSimulator implements UserSimulator {
     if (!best) return this.fallback(asked);
     this.said.push(best);
     this.saidTexts.push(best.text);
+    const answered = answeredStatement(best.text, message);
+    if (answered !== undefined) this.saidTexts.push(answered);
     return best.text;
   }
 
@@ -470,8 +477,7 @@ export class RetrievalUserSimulator implements UserSimulator {
    * keeps for 4 % of answers), a question after anything else.
    */
   private fallback(asked: boolean | undefined): string {
-    const texts = asked === undefined ? fallbacks.opening : asked ? fallbacks.answering : fallbacks.other;
-    const text = this.random.pick(texts);
+    const text = fallbackTurn(asked, this.random);
     this.saidTexts.push(text);
     return text;
   }

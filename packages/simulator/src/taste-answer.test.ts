@@ -154,13 +154,67 @@ describe('TasteAnswers', () => {
       const films: Item[] = [1950, 1955, 1960, 1995, 1996, 1997, 1998].map((year, index) => ({ id: `e${index}`, title: `Film ${index} (${year})`, tags: ['Drama'], year }));
       const ratings = new Map(films.map((film) => [film.id, (film.year ?? 0) < 1970 ? oldRating : newRating]));
       const history: SimulationGoal = { description: 'film', targetItemIds: ['e6'], hiddenRatings: ratings, seenItemIds: new Set(films.slice(0, 6).map((film) => film.id)) };
-      return answers({ kind: 'era' }, { goal: history, catalog: new Map(films.map((film) => [film.id, film])), users: 10 });
+      return answers({ kind: 'era', eras: ['classic', 'recent'] }, { goal: history, catalog: new Map(films.map((film) => [film.id, film])), users: 10 });
     };
     for (const text of era(5, 2)) expect(text, text).toMatch(/^(?:I love the older classics|Older films|Classics)/);
     for (const text of era(2, 5)) expect(text, text).toMatch(/^(?:Newer ones|Something recent|I mostly go for newer)/);
     for (const text of era(4, 4)) expect(text, text).toMatch(/^(?:Both|I do not mind|Either)/);
     // The film it names to show its era is one of that era it saw, never the held-out 1998 film.
     for (const text of era(2, 5)) expect(text, text).not.toMatch(/Film [0126]/);
+  });
+
+  // "Do you like 70s films?" and "80s or recent?" had been answered "Something recent, usually." or "Classics, usually.".
+  it('says whether it likes a decade, or which of several eras, by how it rated the films of each it saw', () => {
+    // Three 70s films, three 90s films and a held-out 70s one (the target, rated 5).
+    const films: Item[] = [1971, 1974, 1978, 1995, 1996, 1997, 1975].map((year, index) => ({ id: `d${index}`, title: `Film ${index} (${year})`, tags: ['Drama'], year }));
+    const decadeGoal = (seventies: number, nineties: number): SimulationGoal => ({
+      description: 'film',
+      targetItemIds: ['d6'],
+      hiddenRatings: new Map(films.map((film, index) => [film.id, index === 6 ? 5 : (film.year ?? 0) < 1980 ? seventies : nineties])),
+      seenItemIds: new Set(films.slice(0, 6).map((film) => film.id)),
+    });
+    const decades = new Map(films.map((film) => [film.id, film]));
+    const ask = (question: TasteQuestion, seventies: number, nineties: number) => answers(question, { goal: decadeGoal(seventies, nineties), catalog: decades, users: 10, wantedWords: 40 });
+    for (const text of ask({ kind: 'era', eras: [1970] }, 5, 2)) expect(text, text).toMatch(/^(?:Yes, I love 70s films|I do, I really like 70s films|Oh yes, 70s films are great)\. .*Film [012]\b/);
+    for (const text of ask({ kind: 'era', eras: [1970] }, 2, 5)) expect(text, text).toMatch(/^(?:Not really, 70s films are not my thing|Not much, I like other films more)\.$/);
+    for (const text of ask({ kind: 'era', eras: [1970] }, 4, 4)) expect(text, text).toMatch(/^(?:Some of them|Some, yes)\b/);
+    // Two 80s films at most: too few to judge.
+    for (const text of ask({ kind: 'era', eras: [1980] }, 5, 5)) expect(text, text).toMatch(/^I (?:have not seen|do not watch) many 80s films\.$/);
+    for (const text of ask({ kind: 'era', eras: [1970, 'recent'] }, 5, 2)) expect(text, text).toMatch(/^(?:70s films, mostly|I would say 70s films|Mostly 70s films)\./);
+    for (const text of ask({ kind: 'era', eras: [1970, 'recent'] }, 2, 5)) expect(text, text).toMatch(/^(?:Newer ones|Something recent|I mostly go for newer)/);
+    // The held-out 70s film is never named.
+    for (const text of [...ask({ kind: 'era', eras: [1970] }, 5, 2), ...ask({ kind: 'era', eras: [1970, 'recent'] }, 5, 2)]) expect(text, text).not.toMatch(/Film 6/);
+  });
+
+  it('answers a choice among three genres by the one it likes most, or none', () => {
+    const first = (text: string) => sentences(text)[0] ?? '';
+    // Horror (liked most) named last had been left out: only comedy and drama were compared.
+    for (const text of answers({ kind: 'choice', genres: ['comedy', 'drama', 'horror'] })) expect(first(text), text).toMatch(/horror movies/i);
+    for (const text of answers({ kind: 'choice', genres: ['comedy', 'horror', 'action'] })) expect(first(text), text).toMatch(/^(?:Horror movies|I would go with horror movies|Probably horror movies)\b/i);
+    for (const text of answers({ kind: 'choice', genres: ['action', 'western', 'drama'] }, { wantedWords: 40 })) {
+      expect(first(text), text).toMatch(/^(?:None of those|Not really any of those)\b/);
+      expect(sentences(text)[1], text).toMatch(/dramas/i);
+    }
+  });
+
+  it('says whether it has seen a film from its history only: how it liked it, else not seen, a held-out film included', () => {
+    const seen = (itemIds: string[]) => answers({ kind: 'seen', itemIds }, { users: 10 });
+    for (const text of seen(['m1'])) expect(text, text).toMatch(/^(?:Yes, I loved it|I have, and I really enjoyed it|Yes, it was great)\.$/);
+    for (const text of seen(['m3'])) expect(text, text).toMatch(/^(?:Yes, and I did not like it|I have, it was not for me)\.$/);
+    // Alien is the hidden target, Airplane! and Shawshank held out, Heat never rated: not seen, all alike.
+    for (const itemId of ['m6', 'm7', 'm5', 'm8']) for (const text of seen([itemId])) expect(text, text).toMatch(/^No, I have not seen (?:it|that one)\.$/);
+    // A title listed twice, one of them seen: said seen.
+    for (const text of seen(['m6', 'm1'])) expect(text, text).toMatch(/^(?:Yes|I have)\b/);
+  });
+
+  // With `hint: 'target'` a user said it was in the mood for a genre its profile is neutral on, then "Not really, I rarely watch them.".
+  it('agrees with a genre it said it is in the mood for', () => {
+    for (let seed = 0; seed < 10; seed++) {
+      const tastes = new TasteAnswers({ profile, goal, catalog, random: createRandom(seed) });
+      expect(tastes.answer({ kind: 'genre', genre: 'action' }, 12)).toMatch(/^(?:Not really|Not much)\b/);
+      tastes.inTheMoodFor('action');
+      expect(tastes.answer({ kind: 'genre', genre: 'action' }, 12)).toMatch(/^(?:Tonight, yes:|Right now, yes,) I am in the mood for action movies\.$/);
+    }
   });
 
   it('says one fact in a short answer, a second only when the wanted length leaves room', () => {

@@ -3,7 +3,7 @@ import { spokenTitle } from '@personalab/datasets';
 import { genreOf, listInWords } from './profile-text.js';
 import { judgeItem, withTitle, type FeedbackThresholds } from './recommendation-feedback.js';
 import type { ItemCatalog } from './simulated-user.js';
-import type { TasteQuestion } from './taste-question.js';
+import type { Era, TasteQuestion } from './taste-question.js';
 import { wordCount } from './text.js';
 
 /** Genres whose name is also a noun for one film ("a drama"): said in the plural ("dramas"), the others with "movies". */
@@ -47,6 +47,18 @@ const templates = {
   classics: ['I love the older classics.', 'Older films, mostly.', 'Classics, usually.'],
   recent: ['Newer ones, mostly.', 'Something recent, usually.', 'I mostly go for newer films.'],
   anyEra: ['Both, really.', 'I do not mind, old or new.', 'Either is fine by me.'],
+  preferEra: ['{era}, mostly.', 'I would say {era}.', 'Mostly {era}.'],
+  mood: ['Tonight, yes: I am in the mood for {genre}.', 'Right now, yes, I am in the mood for {genre}.'],
+  eraYes: ['Yes, I love {era}.', 'I do, I really like {era}.', 'Oh yes, {era} are great.'],
+  eraNo: ['Not really, {era} are not my thing.', 'Not much, I like other films more.'],
+  eraSome: ['Some of them, it depends on the film.', 'Some, yes.'],
+  eraFew: ['I have not seen many {era}.', 'I do not watch many {era}.'],
+  none: ['None of those, really.', 'Not really any of those.'],
+  all: ['I like them all, but {genre} a bit more.', 'All of them, but {genre} if I had to pick.'],
+  seenLiked: ['Yes, I loved it.', 'I have, and I really enjoyed it.', 'Yes, it was great.'],
+  seenDisliked: ['Yes, and I did not like it.', 'I have, it was not for me.'],
+  seenNeutral: ['Yes, it was okay.', 'I have, it was alright.'],
+  notSeen: ['No, I have not seen it.', 'No, I have not seen that one.'],
 } as const;
 
 /** A rated film the user saw: its id, rating and release year (when the catalogue has one). */
@@ -85,6 +97,8 @@ export class TasteAnswers {
   private readonly newestYear: number | undefined;
   /** Genres and films already said. */
   private readonly said = new Set<string>();
+  /** Genres it said it is in the mood for (a hint after a list): asked about one, it does not say it rarely watches it. */
+  private readonly moods = new Set<string>();
 
   constructor(options: TasteAnswersOptions) {
     this.options = options;
@@ -113,6 +127,11 @@ export class TasteAnswers {
     this.newestYear = newest;
   }
 
+  /** Remembers a genre the user said it is in the mood for ("thriller"), so its answers about that genre agree. */
+  inTheMoodFor(genre: string): void {
+    this.moods.add(genre);
+  }
+
   /**
    * The answer to a question, about `wantedWords` long: a second fact only when both fit in it, give or take two words
    * (MovieLens users, who take the corpus's style, gave two in 74 of 200 answers: mean 7.5 words, as the corpus turns).
@@ -138,7 +157,9 @@ export class TasteAnswers {
       case 'choice':
         return this.choiceFacts(question.genres);
       case 'era':
-        return this.eraFacts();
+        return this.eraFacts(question.eras);
+      case 'seen':
+        return this.seenFacts(question.itemIds);
     }
   }
 
@@ -182,48 +203,83 @@ export class TasteAnswers {
       return [this.genreSentence(templates.yes, genre), ...(film !== undefined ? [this.filmSentence(templates.lovedFilm, film)] : [])];
     }
     if (strength < 0) return [this.genreSentence(templates.no, genre), ...this.fresh(this.liked).slice(0, 1).map((liked) => this.genreSentence(templates.preferGenre, liked))];
+    if (this.moods.has(genre)) return [this.genreSentence(templates.mood, genre)];
     const often = this.lovedFilms([genre]).length > 0 ? templates.sometimes : templates.rarely;
     return [this.plain(often), ...this.fresh(this.liked).slice(0, 1).map((liked) => this.genreSentence(templates.preferGenre, liked))];
   }
 
-  /** Of two genres, the one the profile likes more; neither when it likes neither (and what it does not like, or likes). */
-  private choiceFacts([left, right]: readonly [string, string]): Fact[] {
-    const leftStrength = this.strengths.get(left) ?? 0;
-    const rightStrength = this.strengths.get(right) ?? 0;
-    const [better, worse] = leftStrength >= rightStrength ? [left, right] : [right, left];
-    const betterStrength = Math.max(leftStrength, rightStrength);
+  /**
+   * Of two or more genres, the one the profile likes more (the first named of equals); none when it likes none (and
+   * what it does not like of them, or what it likes).
+   */
+  private choiceFacts(genres: readonly string[]): Fact[] {
+    const strengths = genres.map((genre) => this.strengths.get(genre) ?? 0);
+    const betterStrength = Math.max(...strengths);
+    const better = genres[strengths.indexOf(betterStrength)] as string;
+    const others = genres.filter((genre) => genre !== better);
     if (betterStrength <= 0) {
-      const disliked = [left, right].filter((genre) => (this.strengths.get(genre) ?? 0) < 0);
+      const disliked = genres.filter((genre) => (this.strengths.get(genre) ?? 0) < 0);
       const follow = disliked.length > 0 ? [this.genreSentence(templates.dislikedGenre, ...disliked)] : this.fresh(this.liked).slice(0, 1).map((liked) => this.genreSentence(templates.preferGenre, liked));
-      return [this.plain(templates.neither), ...follow];
+      return [this.plain(genres.length > 2 ? templates.none : templates.neither), ...follow];
     }
     const film = this.lovedFilms([better])[0];
-    const follow = film !== undefined ? [this.filmSentence(templates.lovedFilm, film)] : (this.strengths.get(worse) ?? 0) < 0 ? [this.genreSentence(templates.dislikedGenre, worse)] : [];
-    return [this.genreSentence(Math.min(leftStrength, rightStrength) > 0 ? templates.both : templates.pick, better), ...follow];
+    const worse = others.filter((genre) => (this.strengths.get(genre) ?? 0) < 0);
+    const follow = film !== undefined ? [this.filmSentence(templates.lovedFilm, film)] : worse.length > 0 ? [this.genreSentence(templates.dislikedGenre, ...worse)] : [];
+    const likesAll = others.every((genre) => (this.strengths.get(genre) ?? 0) > 0);
+    return [this.genreSentence(likesAll ? (genres.length > 2 ? templates.all : templates.both) : templates.pick, better), ...follow];
   }
 
   /**
-   * Old films or new, by how it rated the films it saw of each: recent ones (the catalogue's last five years) and
-   * classics (twenty years older than its newest film); a difference of 0.3 stars in the mean is a preference, and three
-   * rated films of an era are needed to judge it.
+   * Which of several eras, by how it rated the films it saw of each: recent ones (the catalogue's last five years),
+   * classics (twenty years older than its newest film) or a decade; a difference of 0.3 stars in the mean is a
+   * preference, and three rated films of an era are needed to judge it. Asked of one era, it compares the era with the
+   * other films it saw.
    */
-  private eraFacts(): Fact[] {
-    // Without a year in the catalogue no film is dated, and the user does not mind.
-    const newest = this.newestYear ?? 0;
+  private eraFacts(eras: readonly Era[]): Fact[] {
     const dated = this.seen.filter((film): film is SeenFilm & { year: number } => film.year !== undefined);
-    const recent = dated.filter((film) => film.year > newest - recentYears);
-    const classics = dated.filter((film) => film.year < newest - classicYears);
-    const mean = (films: readonly SeenFilm[]) => (films.length >= 3 ? films.reduce((sum, film) => sum + film.rating, 0) / films.length : undefined);
-    const [recentMean, classicMean] = [mean(recent), mean(classics)];
-    const era =
-      classicMean !== undefined && (recentMean === undefined || classicMean - recentMean > 0.3)
-        ? 'classics'
-        : recentMean !== undefined && (classicMean === undefined || recentMean - classicMean > 0.3)
-          ? 'recent'
-          : 'anyEra';
-    const examples = era === 'classics' ? classics : era === 'recent' ? recent : dated;
-    const film = this.lovedFilms(undefined, new Set(examples.map((example) => example.itemId)))[0];
-    return [this.plain(templates[era]), ...(film !== undefined ? [this.filmSentence(templates.lovedFilm, film)] : [])];
+    const of = (era: Era) => dated.filter((film) => this.inEra(film.year, era));
+    const [only] = eras;
+    if (eras.length === 1 && only !== undefined) return this.oneEraFacts(only, of(only), dated.filter((film) => !this.inEra(film.year, only)));
+    const rated = eras
+      .map((era) => ({ era, films: of(era), mean: meanRating(of(era)) }))
+      .filter((entry): entry is { era: Era; films: typeof dated; mean: number } => entry.mean !== undefined)
+      .sort((left, right) => right.mean - left.mean);
+    const [best, next] = rated;
+    const winner = best !== undefined && (next === undefined || best.mean - next.mean > 0.3) ? best : undefined;
+    const film = this.lovedFilms(undefined, new Set((winner?.films ?? dated).map((example) => example.itemId)))[0];
+    const texts = winner === undefined ? templates.anyEra : winner.era === 'classic' ? templates.classics : winner.era === 'recent' ? templates.recent : templates.preferEra;
+    const first = winner === undefined ? this.plain(texts) : this.eraSentence(texts, winner.era);
+    return [first, ...(film !== undefined ? [this.filmSentence(templates.lovedFilm, film)] : [])];
+  }
+
+  /** Whether it likes one era: yes, no, some of it, or it saw few of it (films: the era's; others: the rest it saw). */
+  private oneEraFacts(era: Era, films: readonly SeenFilm[], others: readonly SeenFilm[]): Fact[] {
+    const [mean, otherMean] = [meanRating(films), meanRating(others)];
+    const film = this.lovedFilms(undefined, new Set(films.map((example) => example.itemId)))[0];
+    const texts =
+      mean === undefined ? templates.eraFew : otherMean === undefined || Math.abs(mean - otherMean) <= 0.3 ? templates.eraSome : mean > otherMean ? templates.eraYes : templates.eraNo;
+    const loved = film !== undefined && texts !== templates.eraNo ? [this.filmSentence(templates.lovedFilm, film)] : [];
+    return [this.eraSentence(texts, era), ...loved];
+  }
+
+  /** Whether a year falls in an era, measured from the catalogue's newest film (none without years: no film is dated). */
+  private inEra(year: number, era: Era): boolean {
+    const newest = this.newestYear ?? 0;
+    if (era === 'recent') return year > newest - recentYears;
+    if (era === 'classic') return year < newest - classicYears;
+    return year >= era && year < era + 10;
+  }
+
+  /**
+   * Whether it has seen a film (any of the ids a title names): how it liked one of its history, else not seen, whatever
+   * the hidden ratings say (a held-out film, a target among them, is one it is to find).
+   */
+  private seenFacts(itemIds: readonly string[]): Fact[] {
+    const seen = itemIds.find((itemId) => this.options.goal.seenItemIds?.has(itemId));
+    if (seen === undefined) return [this.plain(templates.notSeen)];
+    const judgement = judgeItem(seen, this.options.goal, this.options.thresholds);
+    const texts = judgement === 'seen_liked' ? templates.seenLiked : judgement === 'seen_disliked' ? templates.seenDisliked : templates.seenNeutral;
+    return [{ text: this.pick(texts), states: [seen] }];
   }
 
   /** Films of the history rated liked, best first (ties in random order), of any of `genres` and among `among` if given; unsaid first. */
@@ -266,10 +322,20 @@ export class TasteAnswers {
     return { text: capitalised(this.pick(texts).replace('{genre}', list)), states: genres };
   }
 
+  private eraSentence(texts: readonly string[], era: Era): Fact {
+    return { text: capitalised(this.pick(texts).replace('{era}', spokenEra(era))), states: [] };
+  }
+
   private filmSentence(texts: readonly string[], itemId: string): Fact {
     return { text: withTitle(this.pick(texts), saidTitle(this.options.catalog?.get(itemId)?.title ?? '')), states: [itemId] };
   }
 }
+
+/** The mean rating of films, when there are three or more to judge by. */
+const meanRating = (films: readonly SeenFilm[]) => (films.length >= 3 ? films.reduce((sum, film) => sum + film.rating, 0) / films.length : undefined);
+
+/** An era as said: "older classics", "newer films", "80s films". */
+const spokenEra = (era: Era) => (era === 'classic' ? 'older classics' : era === 'recent' ? 'newer films' : `${String(era % 100).padStart(2, '0')}s films`);
 
 /** A catalogue title as an answer says it: spoken, and without its other title ("Mrs. Brown (Her Majesty, Mrs. Brown)"). */
 const saidTitle = (title: string) => spokenTitle(title).replace(/\s+\([^)]*\)$/, '');

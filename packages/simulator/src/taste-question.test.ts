@@ -22,9 +22,18 @@ describe('readTasteQuestion', () => {
       ['Are you more into science fiction or westerns?', { kind: 'choice', genres: ['sci-fi', 'western'] }],
       ['Do you like horror movies?', { kind: 'genre', genre: 'horror' }],
       ['Are you a fan of documentaries?', { kind: 'genre', genre: 'documentary' }],
-      ['Something recent or a classic?', { kind: 'era' }],
-      ['Do you like older classics or newer releases?', { kind: 'era' }],
-      ['Do you like 80s movies?', { kind: 'era' }],
+      ['Something recent or a classic?', { kind: 'era', eras: ['recent', 'classic'] }],
+      ['Do you like older classics or newer releases?', { kind: 'era', eras: ['classic', 'recent'] }],
+      ['Do you like 80s movies?', { kind: 'era', eras: [1980] }],
+      // Decades other than old and new had been answered as classics or recent ones ("80s or recent?": "Classics, usually.").
+      ['80s or recent?', { kind: 'era', eras: [1980, 'recent'] }],
+      ['Do you like 70s films?', { kind: 'era', eras: [1970] }],
+      ['Do you prefer 1950s movies or 1990s movies?', { kind: 'era', eras: [1950, 1990] }],
+      ['Old movies or new ones?', { kind: 'era', eras: ['classic', 'recent'] }],
+      ['Any favourite decade for movies?', { kind: 'era', eras: ['classic', 'recent'] }],
+      // Three genres had been read as the first two.
+      ['Comedy, drama or horror?', { kind: 'choice', genres: ['comedy', 'drama', 'horror'] }],
+      ['Would you rather watch a comedy, an action movie or a thriller?', { kind: 'choice', genres: ['comedy', 'action', 'thriller'] }],
     ];
     for (const [message, expected] of cases) expect(readTasteQuestion(message, genres), message).toEqual(expected);
   });
@@ -59,6 +68,19 @@ describe('readTasteQuestion', () => {
   it('reads only the genres it is given', () => {
     expect(readTasteQuestion('Do you prefer action or comedy?', ['drama'])).toBeUndefined();
     expect(readTasteQuestion('Do you prefer hiking or swimming?', ['hiking', 'swimming'])).toEqual({ kind: 'choice', genres: ['hiking', 'swimming'] });
+  });
+
+  // "Have you seen Fargo?" had gone to the corpus ("Thanks! I'm glad you like it.", "I am.").
+  it('reads "have you seen <title>?" when the rest of the question is a catalogue title written as one', () => {
+    const titles = { exactly: (phrase: string) => (phrase === 'Fargo' || phrase === 'The Godfather' ? [phrase] : []) };
+    expect(readTasteQuestion('Have you seen Fargo?', genres, titles)).toEqual({ kind: 'seen', itemIds: ['Fargo'] });
+    expect(readTasteQuestion('Great. Did you ever watch The Godfather?', genres, titles)).toEqual({ kind: 'seen', itemIds: ['The Godfather'] });
+    expect(readTasteQuestion('Have you seen Fargo yet?', genres, titles)).toEqual({ kind: 'seen', itemIds: ['Fargo'] });
+    for (const message of ['Have you seen the new Star Wars movie?', 'Have you seen my keys?', 'Fargo?', 'Have you been to Fargo?']) {
+      expect(readTasteQuestion(message, genres, titles), message).toBeUndefined();
+    }
+    // Without a title reader no title is read.
+    expect(readTasteQuestion('Have you seen Fargo?', genres)).toBeUndefined();
   });
 
   it('reads the first question of a message that asks about tastes', () => {

@@ -1,9 +1,14 @@
 import { isQuestion, normalizeText, sentences, stopWords, words } from './text.js';
 
+/** A time of films: the catalogue's last years (`recent`), its old films (`classic`), or a decade by its first year (1980). */
+export type Era = 'recent' | 'classic' | number;
+
 /**
  * A question about one's film tastes, as an assistant asks it before recommending: which genres (`genres`), a film
  * one loved (`favorite`, of one genre when it names one: "your favourite horror movie?"), what one does not like
- * (`dislikes`), whether one likes a genre (`genre`), which of two genres (`choice`), or old films or new (`era`).
+ * (`dislikes`), whether one likes a genre (`genre`), which of two or more genres (`choice`), whether one likes an era or
+ * which of several (`era`, in the order named: "80s or recent?" is [1980, 'recent']; none named, "what era?", is
+ * classics or recent), or whether one has seen a catalogue film (`seen`, its ids: a title may be listed twice).
  * Genres are the catalogue's, lower-cased ("sci-fi").
  */
 export type TasteQuestion =
@@ -11,8 +16,14 @@ export type TasteQuestion =
   | { kind: 'favorite'; genre?: string }
   | { kind: 'dislikes' }
   | { kind: 'genre'; genre: string }
-  | { kind: 'choice'; genres: readonly [string, string] }
-  | { kind: 'era' };
+  | { kind: 'choice'; genres: readonly string[] }
+  | { kind: 'era'; eras: readonly Era[] }
+  | { kind: 'seen'; itemIds: readonly string[] };
+
+/** Finds the catalogue films whose title is the whole of a phrase as written (`FilmMentions.exactly`). */
+export interface TitleReader {
+  exactly(phrase: string): string[];
+}
 
 /** Words for a genre besides its own name and plural ("funny" for comedy), keyed by the catalogue's genre name. */
 const genreSynonyms: Readonly<Record<string, string>> = {
@@ -64,20 +75,46 @@ const likeWords = /\b(?:like|love|enjoy|into|fan|prefer|rather|watch)\b/;
 const decades = /\b(?:1[89]|20)?\d0s\b/g;
 /** Words that place films in time. */
 const eraWords = /\b(?:recent|newer|newest|latest|old|older|oldies?|classics?|decades?|era|vintage|new releases?|(?:1[89]|20)?\d0s)\b/;
+/** Each era a question names, where it names it: "new" counts once the question is about eras ("old or new?"). */
+const namedEras = /\b(?:(recent|new|newer|newest|latest)|(old|older|oldies?|classics?|vintage)|(1[89]|20)?(\d)0s)\b/g;
+
+/** The eras a question names, in order and once each; a decade's two-digit form is of the 1900s from the 20s on ("80s": 1980). */
+function erasOf(text: string): Era[] {
+  const eras: Era[] = [];
+  for (const [, recent, classic, century, tens] of text.matchAll(namedEras)) {
+    const decade = tens === undefined ? undefined : century !== undefined ? Number(`${century}${tens}0`) : Number(tens) >= 2 ? 1900 + Number(tens) * 10 : 2000 + Number(tens) * 10;
+    const era: Era = recent !== undefined ? 'recent' : classic !== undefined ? 'classic' : (decade as number);
+    if (!eras.includes(era)) eras.push(era);
+  }
+  return eras;
+}
+
+/** "Have you seen Fargo?", "Did you ever watch The Godfather?": the title as written, or undefined. */
+const seenQuestion = /^(?:so |and |but )?(?:have|did) you (?:ever |already )?(?:seen|watched|see|watch|caught) (.+?)(?: yet| already| before)?\s*\?$/i;
 
 /**
  * Reads the first question of a message (or a "tell me" sentence) that asks about the reader's film tastes; undefined
  * when none does. `genres` are the catalogue's genre names. Each sentence must hold only stop words, genres and words
  * of film tastes, so ordinary chit-chat ("do you like it here?", "what do you do?") is not read as one.
  */
-export function readTasteQuestion(message: string, genres: readonly string[]): TasteQuestion | undefined {
+export function readTasteQuestion(message: string, genres: readonly string[], titles?: TitleReader): TasteQuestion | undefined {
   const patterns = genres.map((genre) => ({ genre, pattern: new RegExp(`(?<![a-z])(?:${genreForms(genre)})(?![a-z])`, 'g') }));
   for (const sentence of sentences(message)) {
     if (!isQuestion(sentence) && !/\btell me\b/i.test(sentence)) continue;
-    const question = readSentence(normalizeText(sentence), patterns);
+    const question = (titles && readSeenQuestion(sentence, titles)) ?? readSentence(normalizeText(sentence), patterns);
     if (question) return question;
   }
   return undefined;
+}
+
+/**
+ * "Have you seen Fargo?" when the rest of the question is a catalogue title, written as one ("Have you seen the new Star
+ * Wars movie?", "Did you watch the game?" are not).
+ */
+function readSeenQuestion(sentence: string, titles: TitleReader): TasteQuestion | undefined {
+  const phrase = seenQuestion.exec(sentence.trim())?.[1];
+  const itemIds = phrase === undefined ? [] : titles.exactly(phrase);
+  return itemIds.length > 0 ? { kind: 'seen', itemIds } : undefined;
 }
 
 /** Questions that ask why or how ("why do you hate it?", "how do you avoid them?"), or what one likes about something. */
@@ -102,8 +139,11 @@ function readSentence(text: string, patterns: ReadonlyArray<{ genre: string; pat
   if (others.length > 0) return undefined;
   const either = /\bor\b/.test(text);
   const [first, second] = mentioned;
-  if (first !== undefined && second !== undefined && either) return { kind: 'choice', genres: [first, second] };
-  if (eraWords.test(text) && (either || likeWords.test(text) || favoriteWords.test(text))) return { kind: 'era' };
+  if (first !== undefined && second !== undefined && either) return { kind: 'choice', genres: mentioned };
+  if (eraWords.test(text) && (either || likeWords.test(text) || favoriteWords.test(text))) {
+    const eras = erasOf(text);
+    return { kind: 'era', eras: eras.length > 0 ? eras : ['classic', 'recent'] };
+  }
   const asksWhich = /\b(?:what|which)\b/.test(text);
   if (first !== undefined && mentioned.length === 1) {
     // A genre's name alone may be of books or travels ("your favorite mysteries?", "what kind of adventures do you go

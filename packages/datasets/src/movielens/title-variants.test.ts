@@ -9,7 +9,23 @@ describe('MovieLens title forms', () => {
     expect(spokenTitle('m42')).toBe('m42');
   });
 
+  // Only The / A / An had been moved: "Postino, Il" was said as written.
+  it('moves the foreign articles MovieLens writes last, and one before an other title', () => {
+    expect(spokenTitle('Postino, Il (1994)')).toBe('Il Postino');
+    expect(spokenTitle('Misérables, Les (1995)')).toBe('Les Misérables');
+    expect(spokenTitle('Boot, Das (1981)')).toBe('Das Boot');
+    expect(spokenTitle('Bewegte Mann, Der (1994)')).toBe('Der Bewegte Mann');
+    expect(spokenTitle('Bonheur, Le (1965)')).toBe('Le Bonheur');
+    expect(spokenTitle("Enfer, L' (1994)")).toBe("L'Enfer");
+    expect(spokenTitle('Fille seule, La (A Single Girl) (1995)')).toBe('La Fille seule (A Single Girl)');
+    expect(spokenTitle('City of Lost Children, The (Cité des enfants perdus, La) (1995)')).toBe('The City of Lost Children (Cité des enfants perdus, La)');
+    // A last word that is no article stays.
+    expect(spokenTitle('Bye Bye, Love (1995)')).toBe('Bye Bye, Love');
+    expect(spokenTitle('Maybe, Maybe Not (Bewegte Mann, Der) (1994)')).toBe('Maybe, Maybe Not (Bewegte Mann, Der)');
+  });
+
   it('writes each title the ways people do, normalised', () => {
     expect(titleVariants('Shawshank Redemption, The (1994)')).toEqual(['shawshank redemption the', 'the shawshank redemption', 'shawshank redemption']);
+    expect(titleVariants("Enfer, L' (1994)")).toEqual(['enfer l', 'l enfer', 'enfer']);
   });
 });

@@ -6,14 +6,23 @@ export function normalizeTitleText(text: string): string {
     .trim();
 }
 
+/** Articles MovieLens writes after a title ("Silence of the Lambs, The", "Postino, Il", "Enfer, L'"). */
+const articles = "The|A|An|Il|La|Le|Les|L'|Das|Der|Die|El";
+
+/** A title with its article written last, before any other title in parentheses ("Fille seule, La (A Single Girl)"). */
+const articleLast = new RegExp(`^(.*), (${articles})(\\s+\\([^)]*\\))?$`);
+
 /**
- * A catalogue title as people say it: without its year, the article moved back to the front
- * ("Silence of the Lambs, The (1991)" → "The Silence of the Lambs").
+ * A catalogue title as people say it: without its year, the article moved back to the front ("Silence of the Lambs,
+ * The (1991)" → "The Silence of the Lambs", "Postino, Il" → "Il Postino", "Enfer, L'" → "L'Enfer"), an other title in
+ * parentheses kept after it.
  */
 export function spokenTitle(title: string): string {
   const plain = title.replace(/\s*\(\d{4}\)\s*$/, '').trim();
-  const moved = /^(.*), (The|A|An)$/.exec(plain);
-  return moved ? `${moved[2]} ${moved[1]}` : plain;
+  const moved = articleLast.exec(plain);
+  if (!moved) return plain;
+  const [, rest = '', article = '', other = ''] = moved;
+  return `${article}${article.endsWith("'") ? '' : ' '}${rest}${other}`;
 }
 
 /**
@@ -25,7 +34,7 @@ export function spokenTitle(title: string): string {
 export function titleVariants(title: string): string[] {
   const plain = title.replace(/\s*\(\d{4}\)\s*$/, '').trim();
   const variants = [plain];
-  const moved = /^(.*), (The|A|An|Les|La|Le|Il|Das|Der|Die|El)$/i.exec(plain);
+  const moved = new RegExp(`^(.*), (${articles})$`, 'i').exec(plain);
   if (moved) variants.push(`${moved[2]} ${moved[1]}`, moved[1] ?? '');
   const withoutAka = plain.replace(/\s*\([^)]*\)\s*/g, ' ').trim();
   if (withoutAka !== plain) variants.push(withoutAka);

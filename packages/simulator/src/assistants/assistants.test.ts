@@ -46,6 +46,15 @@ describe('most-popular assistant (in-process recommender)', () => {
     expect((await assistant.reply({ userId: 'new', dialogue: [{ role: 'user', content: 'Any comedies?' }] })).recommendedItemIds).toEqual(['m3', 'm7']);
     expect((await assistant.reply({ userId: 'new', dialogue: [{ role: 'user', content: 'No comedies please.' }] })).recommendedItemIds).toEqual(['m2', 'm8']);
   });
+
+  // "I loved Star Wars." had been read as asking for war films (the title's "Wars").
+  it('does not read a genre in the words of a title the user names', async () => {
+    const catalog = new Map([...testCatalog, ['w1', { id: 'w1', title: 'Star Wars (1977)', tags: ['Action', 'Sci-Fi', 'War'] }], ['w2', { id: 'w2', title: 'Boot, Das (1981)', tags: ['War'] }]]);
+    const watched = [...interactions, ...['w1', 'w2'].map((itemId) => ({ kind: 'event' as const, userId: 'p0', itemId, event: 'view' as const, weight: 1, timestamp: 0 }))];
+    const withWar = createMostPopularAssistant({ interactions: watched, catalog, k: 2, historyOf: () => ['w1'] });
+    expect((await withWar.reply({ userId: 'new', dialogue: [{ role: 'user', content: 'I loved Star Wars.' }] })).recommendedItemIds).toEqual(['m2', 'm8']);
+    expect((await withWar.reply({ userId: 'new', dialogue: [{ role: 'user', content: 'I loved Star Wars. Any war movies?' }] })).recommendedItemIds).toEqual(['w2', 'm2']);
+  });
 });
 
 describe('OpenAiChatAssistant against the local OpenAI-compatible server', () => {

