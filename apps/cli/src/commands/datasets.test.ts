@@ -93,4 +93,16 @@ describe('personalab datasets', () => {
     await expect(run(['datasets', 'stats', 'imagenet'])).rejects.toMatchObject({ code: 'invalid_argument' });
     await expect(run(['--data-dir', join(folder.path, 'empty'), 'datasets', 'stats', 'persona-chat'])).rejects.toMatchObject({ code: 'not_found' });
   });
+
+  it('fetch names the flag of a bad --url or --md5 and the sets it downloads, before any download', async () => {
+    const dataDir = join(folder.path, 'fetch-flags');
+    const fetch = (...extra: string[]) => run(['--data-dir', dataDir, '--quiet', 'datasets', 'fetch', ...extra]);
+    // These had been "download of notaurl failed: … Invalid URL" (upstream_error) and "md5 must be …", naming no flag.
+    await expect(fetch('movielens-100k', '--url', 'notaurl')).rejects.toMatchObject({ code: 'invalid_argument', message: '--url must be an http:// or https:// URL, got "notaurl"' });
+    await expect(fetch('movielens-100k', '--url', 'file:///etc/passwd')).rejects.toMatchObject({ code: 'invalid_argument', message: '--url must be an http:// or https:// URL, got "file:///etc/passwd"' });
+    await expect(fetch('movielens-100k', '--url', `${server.url}/ml-100k.zip`, '--md5', 'xyz')).rejects.toMatchObject({ code: 'invalid_argument', message: '--md5 must be 32 hexadecimal digits, got "xyz"' });
+    // It had listed every known set, most of which it cannot download.
+    await expect(fetch('imagenet')).rejects.toMatchObject({ code: 'invalid_argument', message: 'unknown data set "imagenet"; fetch downloads movielens-100k' });
+    expect(existsSync(dataDir)).toBe(false);
+  });
 });

@@ -2,14 +2,35 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { PersonalabError, createProgress, markdownTable } from '@personalab/core';
-import { dataDirectoryCandidates, datasetFolders, datasetStatistics, fetchDataset, findDataset, type DatasetName } from '@personalab/datasets';
+import { dataDirectoryCandidates, datasetFolders, datasetSources, datasetStatistics, fetchDataset, findDataset, type DatasetName } from '@personalab/datasets';
 import { globalOptions, missingDatasetHint, requireDataset } from '../global-options.js';
 
 const names = Object.keys(datasetFolders) as DatasetName[];
 
-function datasetName(value: string): DatasetName {
-  if (!(names as string[]).includes(value)) throw new PersonalabError('invalid_argument', `unknown data set "${value}"; known: ${names.join(', ')}`);
+/** `hint` says which names the command takes: `fetch` only the sets with a public download. */
+function datasetName(value: string, hint = `known: ${names.join(', ')}`): DatasetName {
+  if (!(names as string[]).includes(value)) throw new PersonalabError('invalid_argument', `unknown data set "${value}"; ${hint}`);
   return value as DatasetName;
+}
+
+const fetchable = Object.keys(datasetSources).join(', ');
+
+/** `--url` and `--md5`, checked before any download and named as the user typed them (the package's checks name neither). */
+function checkFetchOptions(options: { url?: string; md5?: string }): void {
+  if (options.url !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(options.url);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      throw new PersonalabError('invalid_argument', `--url must be an http:// or https:// URL, got ${JSON.stringify(options.url)}`);
+    }
+  }
+  if (options.md5 !== undefined && !/^[0-9a-f]{32}$/i.test(options.md5)) {
+    throw new PersonalabError('invalid_argument', `--md5 must be 32 hexadecimal digits, got ${JSON.stringify(options.md5)}`);
+  }
 }
 
 /** `personalab datasets fetch|list|stats`: download public sets, show which sets are found where, count what is in them. */
@@ -19,17 +40,19 @@ export function registerDatasetsCommand(program: Command): void {
   datasets
     .command('fetch')
     .description('download a public data set from its official URL, check its checksum and unzip it into --data-dir, else $PERSONALAB_DATA_DIR, else ./datasets')
-    .argument('<name>', 'data set to download (movielens-100k)')
+    .argument('<name>', `data set to download (${fetchable})`)
     .option('--url <url>', 'download from another mirror')
     .option('--md5 <md5>', 'expected MD5 of the archive (default: the official one)')
     .option('--force', 'replace the folder if it already exists')
     .action(async (name: string, options: { url?: string; md5?: string; force?: boolean }, command: Command) => {
+      const dataset = datasetName(name, `fetch downloads ${fetchable}`);
+      checkFetchOptions(options);
       const global = globalOptions(command);
       // Downloads go where `npm start` fetches and the search starts: --data-dir, else $PERSONALAB_DATA_DIR, else ./datasets (never ../shared).
       const chosen = [global.dataDir, global.dataDirectory.environmentDataDir].find((value) => value !== undefined && value !== '');
       const dataDirectory = resolve(chosen ?? 'datasets');
       let progress: ReturnType<typeof createProgress> | undefined;
-      const result = await fetchDataset(datasetName(name), {
+      const result = await fetchDataset(dataset, {
         dataDirectory,
         force: options.force ?? false,
         ...(options.url === undefined ? {} : { url: options.url }),
