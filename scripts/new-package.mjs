@@ -1,7 +1,19 @@
 // Scaffolds a workspace package (used once at project start; kept for adding packages later).
+// Usage: node scripts/new-package.mjs <dir> <description> [dependency[@version] ...]
+//   e.g. node scripts/new-package.mjs packages/foo "What foo does" @personalab/core zod@^4
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+const usage = 'usage: node scripts/new-package.mjs <dir> <description> [dependency[@version] ...]\n';
 const [dir, description, ...deps] = process.argv.slice(2);
+// --help had scaffolded a package named "--help"; a missing description had written an empty one.
+if (process.argv.slice(2).some((arg) => arg === '--help' || arg === '-h')) {
+  process.stdout.write(usage);
+  process.exit(0);
+}
+if (dir === undefined || description === undefined || dir.startsWith('-')) {
+  process.stderr.write(usage);
+  process.exit(2);
+}
 const name = '@personalab/' + dir.split('/').pop();
 mkdirSync(join(dir, 'src'), { recursive: true });
 const dependencies = {};

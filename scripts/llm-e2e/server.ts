@@ -19,10 +19,11 @@
  */
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
+import { parseInteger, scriptOptions } from '@personalab/core';
 import { startTestServer, type ChatReply, type RecordedRequest } from '@personalab/llm/test';
 
-const { values } = parseArgs({ options: { port: { type: 'string', default: '8765' } } });
-const port = Number(values.port);
+// --help prints the comment above; a bad --port is named, not a stack trace (the control port is port + 1).
+const port = scriptOptions(() => parseInteger('--port', parseArgs({ options: { port: { type: 'string', default: '8765' } } }).values.port, { min: 1, max: 65534 }));
 
 type Fault = 'ok' | 'server_error' | 'rate_limit' | 'hang' | 'malformed_body' | 'drop_connection' | 'garbage' | 'schema_break' | 'break_character';
 const faults: readonly Fault[] = ['ok', 'server_error', 'rate_limit', 'hang', 'malformed_body', 'drop_connection', 'garbage', 'schema_break', 'break_character'];
