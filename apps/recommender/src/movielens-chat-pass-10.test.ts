@@ -92,6 +92,39 @@ describe.skipIf(!directory)('Chat-Rec on the MovieLens catalogue: the tenth QA p
     expect((await conversation()('do you like Pixar?')).items).toHaveLength(5);
   });
 
+  it('lists films for a film ask written without a film word, and for "it" after a list (the review: each had got the off-topic answer)', async () => {
+    for (const message of ['any good ones for a rainy day?', 'what about dinosaurs?', "what's popular right now?", 'do you have one about pirates?']) {
+      const turn = await conversation()(message);
+      expect(turn.intent, message).toBe('recommend');
+      expect(turn.items, message).toHaveLength(5);
+    }
+    const say = conversation();
+    await say('recommend a drama');
+    for (const message of ['is it in english?', 'is the first one long?']) expect((await say(message)).reply, message).not.toMatch(/^I can only help with films/);
+  });
+
+  it("asks for both only beside a companion's taste, and not when the user watches alone (the review: a boss's taste, or \"for me tonight\", had asked for both)", async () => {
+    expect((await conversation()('my boss likes war movies and I like dramas')).reply).not.toContain('Something for you both');
+    const alone = await conversation()('my brother likes action but I prefer comedy, for me tonight');
+    expect(alone.reply).not.toContain('Something for you both');
+    for (const item of alone.items) expect(item.tags, item.title).toContain('Comedy');
+  });
+
+  it('asks for no film of a year turned down with "nothing from that year" (the review: all five had been from 1995)', async () => {
+    const turn = await conversation()('1995 was a terrible year for me, nothing from that year please, a comedy');
+    expect(turn.reply).not.toContain('from 1995');
+    expect(turn.items.filter((item) => item.year === 1995).length).toBeLessThan(3);
+  });
+
+  it('notes no liking of a film not seen before "anything similar?", and reads a list after the last verdict (the review)', async () => {
+    const unseen = conversation();
+    await unseen("I haven't seen heat, anything similar?");
+    expect(ratedTitles(unseen.userId)).toEqual([]);
+    const listed = conversation();
+    await listed('I hated the ending, but I liked heat and fargo');
+    expect(ratedTitles(listed.userId)).toEqual([['Heat (1995)', 4], ['Fargo (1996)', 4]]);
+  });
+
   it('still reads "I hated fear" as the film Fear (1996), and "fear of the dark" as no film', async () => {
     const say = conversation();
     await say('I hated fear');

@@ -764,3 +764,35 @@ describe('session constraints: tenth QA pass', () => {
     expect(read('anything from that year?').years).toBeUndefined();
   });
 });
+
+describe('session constraints: tenth QA pass, reviewed', () => {
+  it("asks for both only beside the taste of someone who watches with the user (a boss's, a coworker's or a cat's had asked for both)", () => {
+    for (const talk of ['my boss likes war movies and I like dramas', 'my coworker loves horror and I like comedies', 'my cat likes horror and I like comedies']) {
+      expect(read(talk).together, talk).toBeUndefined();
+    }
+    for (const talk of ['my brother likes action and I like comedy', 'my best friend loves horror and I like comedies', 'my girlfriend loves romance and I like action']) {
+      expect(read(talk).together, talk).toBe(true);
+    }
+  });
+
+  it('asks for the user\'s taste alone when the message says the user watches alone ("…, for me tonight" had asked for both)', () => {
+    for (const talk of [
+      'my brother likes action but I prefer comedy, for me tonight',
+      "my husband is into war movies and I like dramas, but I'm watching alone tonight",
+      "my husband likes war films and I like dramas, I'm on my own tonight",
+      'my kids love cartoons and I like comedies, just something for me',
+    ]) {
+      expect(read(talk).together, talk).toBeUndefined();
+    }
+    // "Not for me" is a dislike, not watching alone; "for me and my wife" is both.
+    expect(read('my wife loves romance and I like action, horror is not for me').together).toBe(true);
+    expect(read('my wife loves romance and I like action, something for me and her').together).toBe(true);
+  });
+
+  it('reads no year from "nothing from that year" (it had asked for films of that very year)', () => {
+    for (const message of ['1995 was a terrible year for me, nothing from that year please, a comedy', 'I was born in 1980, no films from that year please', "I broke up in 1994, I don't want anything from that year"]) {
+      expect(read(message).years, message).toBeUndefined();
+    }
+    expect(read('I was born in 1980, anything from that year?').years).toEqual({ from: 1980, to: 1980 });
+  });
+});

@@ -364,14 +364,20 @@ function yearsOf(text: string, vocabulary: GenreVocabulary): { years: Constraint
 /** Films asked for from a year named earlier in the message: "films from that year?", "anything made the same year". */
 const thatYear = /\b(?:from|of|in|made in|released in|made|released)\s+(?:that|the same|that same|that very)\s+year\b|\bthat year'?s\s+(?:movies?|films?|releases?)\b/;
 const yearWritten = new RegExp(String.raw`\b${YEAR}\b`, 'g');
+/** A clause before "from that year" that turns it down: "nothing", "no films", "not", "I don't want anything". */
+const turnedDown = /\b(?:no|not|nothing|none|never|except|avoid|skip|without|don'?t|do not|anything but)\b/;
 
 /**
  * The year a message's "from that year" points back at: the one year it names ("summer 1995 was great, films from that
  * year?", "I was born in 1980, anything from that year?" had asked for no year: the year is in a clause about life, the
- * request in another). Undefined unless it names exactly one year.
+ * request in another). Undefined unless it names exactly one year; no year when the clause turns it down (`turnedDown`:
+ * the session has no years to rule out, and the year written is not the one asked for).
  */
 function yearPointedBack(text: string): { years: ConstraintUpdate['years'] } | undefined {
-  if (!thatYear.test(text)) return undefined;
+  const pointer = thatYear.exec(text);
+  if (pointer === null) return undefined;
+  // "Nothing from that year please" turns the year down ("1995 was a terrible year for me, nothing from that year" had asked for 1995).
+  if (turnedDown.test(text.slice(0, pointer.index).split(/[,.;:!?]/).at(-1) ?? '')) return { years: undefined };
   const years = new Set(text.match(yearWritten) ?? []);
   if (years.size !== 1) return undefined;
   const year = Number([...years][0]);
@@ -584,6 +590,16 @@ const otherTaste = new RegExp(String.raw`\b(?:he|she|they|my\s+[a-z]+)${TASTE_VE
 const childTaste = new RegExp(
   String.raw`\b(?:my|our)\s+(?:(?:little|young|younger|youngest|older|oldest|eldest)\s+)?(?:kids?|children|sons?|daughters?|little ones|toddlers?|(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?)${TASTE_VERB}`,
 );
+/**
+ * The taste of someone who watches with the user: family, a partner, friends, those one lives with, or "he", "she" ("my
+ * husband is into war movies"), not a boss's, a coworker's or a pet's ("my boss likes war movies and I like dramas" had
+ * asked for both).
+ */
+const companionTaste = new RegExp(
+  String.raw`\b(?:he|she|they|(?:my|our)\s+(?:wife|husband|partner|spouse|girlfriend|boyfriend|gf|bf|fianc[ée]e?|other half|date|mum|mom|mother|dad|father|parents|brothers?|sisters?|siblings?|(?:best\s+)?friends?|roommates?|flatmates?|housemates?|family|grandma|grandpa|granny|grandmother|grandfather|cousins?))${TASTE_VERB}`,
+);
+/** The user watching alone: "for me tonight", "I'm on my own", "watching alone"; not "not for me" (a dislike) or "for me and my wife". */
+const watchingAlone = /\b(?:alone|by myself|on my own|just me|only me)\b|(?<!\bnot |n't )\bfor me\b(?!\s+(?:and|&)\b)/;
 /** The user's own liking, beside someone else's: "I like comedies", "I'm more into thrillers", "I prefer westerns". */
 const ownTaste = /\b(?:i|i'm|i am)\s+(?:(?:really|usually|mostly|just|also|more|much more|rather|personally)\s+)*(?:like|love|enjoy|prefer|adore|into|a (?:big |huge )?fan of)\b/;
 /** Where a sentence turns from one person's taste to another's: a comma, or "and", "but", "while", "whereas" before a person. */
@@ -593,12 +609,14 @@ const tasteTurn = /[,;]|\b(?:and|but|while|whereas)\s+(?=(?:i|i'm|me|my|our)\b)/
  * Someone else's taste and the user's told side by side, each naming a genre: "my kids love cartoons and I like comedies",
  * "my husband is into war movies and I like dramas". Told to a recommender, the other one's taste says who watches too,
  * so the message asks for a film for both (as a child's had been read; another adult's had stayed the user's standing
- * taste alone, and "my husband is into war movies and I like dramas" listed films that were not war films).
+ * taste alone, and "my husband is into war movies and I like dramas" listed films that were not war films). Only someone
+ * who watches with the user (`companionTaste`), and not when the user says they watch alone (`watchingAlone`).
  */
 function tastesBeside(text: string, vocabulary: GenreVocabulary): boolean {
   const liked = (part: string) => genresOf(part, vocabulary).some((genre) => !genre.avoided);
+  if (watchingAlone.test(text)) return false;
   const parts = text.split(/(?<=[.;!?])/).flatMap((sentence) => sentence.split(tasteTurn));
-  return parts.some((part) => (childTaste.test(part) || otherTaste.test(part)) && liked(part)) && parts.some((part) => ownTaste.test(part) && !otherTaste.test(part) && liked(part));
+  return parts.some((part) => (childTaste.test(part) || companionTaste.test(part)) && liked(part)) && parts.some((part) => ownTaste.test(part) && !otherTaste.test(part) && liked(part));
 }
 /** Someone else's dislike: "my partner hates it", "she can't stand horror", "he doesn't like westerns". */
 const otherDislike =

@@ -682,7 +682,9 @@ export function classifyTurn(message: string, context: TurnContext): ClassifiedT
   const smallTalk = /^\s*(hi|hello|hey|thanks|thank you|thx|cheers|bye|goodbye|see (?:you|ya)|good (morning|evening|night)|how are you|ok(ay)?|cool|great|nice|perfect|awesome)\b/.test(text);
   if ((smallTalk || agrees) && !wantsItems && !refinement && !judgesTitle(message, text, context.allItems)) return { intent: 'chitchat', ...notes, ...moodNotes };
   // "Do you like pizza?", "have you seen my keys?": not about films, answered as such (a list had answered, Keys to Tulsa first).
-  if (!refinement && asks.length === 0 && offTopicQuestion(message, { namesGenre: (words) => genresOf(words, { stems: context.knownTags }).length > 0 })) {
+  // After films were shown or talked of, "is it in english?" is about them.
+  const filmsShown = context.lastRecommended.length > 0 || (context.discussed?.length ?? 0) > 0;
+  if (!refinement && asks.length === 0 && offTopicQuestion(message, { namesGenre: (words) => genresOf(words, { stems: context.knownTags }).length > 0, filmsShown })) {
     return { intent: 'chitchat', offTopic: true, ...notes, ...moodNotes };
   }
   return { intent: 'recommend', refinement, ...notes, ...moodNotes };

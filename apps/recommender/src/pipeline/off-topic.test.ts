@@ -30,3 +30,33 @@ describe('offTopicQuestion (tenth QA pass)', () => {
     }
   });
 });
+
+describe('offTopicQuestion (tenth QA pass, reviewed)', () => {
+  it('leaves film asks written without a film word alone (each had got the off-topic answer)', () => {
+    for (const message of [
+      'any good ones for a rainy day?',
+      'got any good ones?',
+      'do you have one about pirates?',
+      'is there one with robots?',
+      'are there any with dinosaurs?',
+      "what's the best one ever made?",
+      'what about dinosaurs?',
+      'how about pirates?',
+      "what's popular right now?",
+      'what do people like?',
+      "what's everyone into lately?",
+    ]) {
+      expect(offTopic(message), message).toBe(false);
+    }
+    for (const message of ['what time is it?', 'can you help me with my homework?', 'do you have any pets?']) expect(offTopic(message), message).toBe(true);
+  });
+
+  it('takes "it" and "they" for the films just shown or talked of ("is it in english?" after a list is about the film)', () => {
+    const afterFilms = (message: string) => offTopicQuestion(message, { namesGenre: () => false, filmsShown: true });
+    for (const message of ['is it in english?', 'are they long?', 'is it black and white?']) {
+      expect(afterFilms(message), message).toBe(false);
+      expect(offTopic(message), message).toBe(true);
+    }
+    expect(afterFilms('have you seen my keys?')).toBe(true);
+  });
+});

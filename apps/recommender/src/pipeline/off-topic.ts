@@ -10,6 +10,17 @@ const question = /\?\s*$|^\s*(?:(?:do|did|does|have|has|can|could|will|would|are
 const filmTalk =
   /\b(?:movies?|films?|flicks?|cinema|theat(?:er|re)s?|screen|actors?|actress(?:es)?|directors?|directed|cast|starring|plot|story|stories|genres?|sequels?|prequels?|series|trailers?|oscars?|hollywood|watch\w*|recommend\w*|suggest\w*|rat(?:e|ed|ing|ings)|list\w*|picks?|titles?|catalog(?:ue)?|tv|shows?|tonight|something|anything|more|else|another|others?|mood|scenes?|endings?|characters?|classics?|similar|next|loved|liked|enjoyed|hated|disliked|adored|like (?:it|that|this|them|those|these))\b/;
 
+/**
+ * Asks for films with no film word, as said to a recommender: "one"/"ones" for films ("got any good ones?", "do you have one
+ * about pirates?", "any with dinosaurs?"), a topic offered ("what about dinosaurs?", "how about pirates?") and what others
+ * like ("what's popular right now?", "what do people like?"). Each had got the off-topic answer: a film ask taken for
+ * small talk loses the list, where small talk taken for a film ask only gets one.
+ */
+const filmAsk =
+  /\b(?:ones|(?:good|great|best|top|first|second|third|fourth|fifth|last|latest|new|newest|old|older|other|that|this)\s+one|(?:one|any|some)\s+(?:about|with|where|set in|featuring)|(?:what|how)\s+about|popular|people|everyone|everybody)\b/;
+/** "It", "they", "those": the films just shown or talked of, when there are some ("is it in english?" after a list). */
+const pointsBack = /\b(?:it|its|they|them|their|those|these)\b/;
+
 /** A name written as one past a sentence's start ("do you like Pixar?"): a studio, person or title the catalogue may lack, not everyday life. */
 // The lookahead first: the lookbehind then runs only at capitalised words (from every space of a long run, it was quadratic).
 const writtenName = /\b(?=[A-Z][a-z])(?!I\b|I'[a-z]+\b)(?<![.!?]\s*|^\s*)/;
@@ -21,11 +32,13 @@ const yearWritten = /\b(?:18|19|20)\d\d\b/;
  * Whether a message is a question about something other than films: "do you like pizza?", "have you seen my keys?", "what's
  * the weather like today?", "can you order me a pizza?" (each had been answered with a list, "my keys" with Keys to Tulsa
  * first). Only when it is about something (`queryContent` keeps a word), names no genre (`namesGenre`), no year, no film word
- * and no name written as one; the caller has already read it for moods, titles and film questions, which come first.
+ * or film ask (`filmAsk`), no name written as one, and no "it" after films (`filmsShown`: films were just shown or talked
+ * of); the caller has already read it for moods, titles and film questions, which come first.
  */
-export function offTopicQuestion(message: string, options: { namesGenre: (text: string) => boolean }): boolean {
+export function offTopicQuestion(message: string, options: { namesGenre: (text: string) => boolean; filmsShown?: boolean }): boolean {
   const text = message.toLowerCase().replace(/[’‘]/g, "'");
-  if (!question.test(text) || filmTalk.test(text) || yearWritten.test(text) || writtenName.test(message.replace(/[’‘]/g, "'"))) return false;
+  if (!question.test(text) || filmTalk.test(text) || filmAsk.test(text) || yearWritten.test(text) || writtenName.test(message.replace(/[’‘]/g, "'"))) return false;
+  if (options.filmsShown === true && pointsBack.test(text)) return false;
   if (options.namesGenre(text)) return false;
   return queryContent(text).trim() !== '';
 }

@@ -596,3 +596,20 @@ describe('TitleOpinionReader: ninth QA pass', () => {
     expect(readIn('is Heat, anything like it?')).toEqual([]);
   });
 });
+
+describe('TitleOpinionReader: tenth QA pass, reviewed', () => {
+  const reader = new TitleOpinionReader([...items, { id: 'babe', title: 'Babe (1995)', tags: [] }]);
+  const readIn = (message: string) => reader.read(message).map((opinion) => [opinion.item.title, opinion.polarity, opinion.rating, opinion.byExample ?? false]);
+
+  it('notes no liking of a title the user has not seen before "anything similar?" ("I haven\'t seen heat" had been noted as liked)', () => {
+    for (const message of ["I haven't seen heat, anything similar?", "I've never watched fargo, anything like it?", 'I have not seen Heat, anything similar?']) {
+      expect(readIn(message), message).toEqual([]);
+    }
+    expect(readIn('I saw heat last night, anything similar?')).toEqual([['Heat (1995)', 'like', 4, true]]);
+  });
+
+  it('reads a lower-case list after the last verdict or viewing of the text before it (one earlier in the message had hidden it)', () => {
+    expect(readIn('I hated the ending, but I liked heat and fargo')).toEqual([['Heat (1995)', 'like', 4, false], ['Fargo (1996)', 'like', 4, false]]);
+    expect(reader.watched('I liked the ending, then we watched heat and fargo').map((item) => item.title)).toEqual(['Heat (1995)', 'Fargo (1996)']);
+  });
+});

@@ -198,8 +198,11 @@ function filmWordAt(message: string, start: number, end: number, word: string, i
   return (seenOrJudged.test(before) || exampleBefore.test(before) || listedAfterTitle(before, isTitle)) && phraseEnd.test(message.slice(end, end + CUE_WINDOW));
 }
 
-/** A title of a list after a past verdict or viewing: "I liked casablanca and heat", "we saw fargo, babe". */
-const titleListed = /\b(?:loved|liked|hated|enjoyed|adored|disliked|watched|rewatched|saw|seen)\s+(?:(?:really|absolutely|totally|just|also|so|both)\s+)*([a-z0-9' ,-]+?)(?:\s*,\s*|(?:\s*,)?\s+(?:and|or)\s+)$/i;
+/**
+ * A title of a list after a past verdict or viewing: "I liked casablanca and heat", "we saw fargo, babe". The text before
+ * first (`[\s\S]*`): the list follows the last verdict ("I hated the ending, but I liked heat and fargo" had read from "hated").
+ */
+const titleListed = /^[\s\S]*\b(?:loved|liked|hated|enjoyed|adored|disliked|watched|rewatched|saw|seen)\s+(?:(?:really|absolutely|totally|just|also|so|both)\s+)*([a-z0-9' ,-]+?)(?:\s*,\s*|(?:\s*,)?\s+(?:and|or)\s+)$/i;
 
 /** Whether the words between a verdict and a list's joiner are a catalogue title ("casablanca" in "I liked casablanca and heat": heat had not been read). */
 function listedAfterTitle(before: string, isTitle: ((words: string) => boolean) | undefined): boolean {
@@ -364,10 +367,11 @@ export class TitleOpinionReader {
       }
       // "Kramer vs. Kramer, anything like it?", "I watched heat last night, anything similar?": the title told before a question
       // asking for films like it is the example (the question had reset it, and nothing was read).
-      // Only a title told without an opinion: "I loved Casablanca, anything like it?" is read as before.
+      // Only a title told without an opinion: "I loved Casablanca, anything like it?" is read as before; and one seen
+      // ("I haven't seen heat, anything similar?" had been noted as liked).
       const asking = question ? parts.findIndex((part, index) => index > 0 && part.mentions.length === 0 && similarAsked.test(part.text)) : -1;
       const told = asking > 0 ? parts[asking - 1] : undefined;
-      if (told !== undefined && (told.bare || watched.test(told.text))) {
+      if (told !== undefined && (told.bare || watched.test(told.text)) && !unwatched.test(told.text)) {
         for (const mention of told.mentions) if (!opinions.has(mention.item.id)) give(mention, { ...like(4), byExample: true }, told);
       }
       if (asked >= 0) {
