@@ -199,6 +199,20 @@ describe('world knowledge of a few kinds', () => {
     }
   });
 
+  // Read as pets or as exercise, these had contradicted "I have no pets" or "I go to the gym".
+  it('reads no pet in a pet peeve, a hot dog, an allergy or a friend\'s dog, and nothing of now in the past or a day off', () => {
+    for (const text of ['My pet peeve is people who chew loudly.', 'I love my hot dogs with mustard.', 'I have a dog allergy.', 'My neighbors dog barks all night.', 'My roommates dog is sweet.']) {
+      expect(findContradiction(text, ['I do not have any pets.']), text).toBeUndefined();
+    }
+    expect(findContradiction('I did not have pets growing up.', ['I have two dogs.'])).toBeUndefined();
+    expect(findContradiction('I never had a pet as a kid.', ['I have a dog.'])).toBeUndefined();
+    expect(findContradiction("I can't go to the gym today, I am sick.", ['I go to the gym.'])).toBeUndefined();
+    // Said of now, they still do.
+    expect(findContradiction('I have never had a pet.', ['I have a dog.'])?.rule).toBe('negation');
+    expect(findContradiction('I do not own any pets.', ['My dog is named Max.'])?.rule).toBe('negation');
+    for (const text of ['I do not have a pet turtle.', 'I have never had a pet turtle before.']) expect(findContradiction(text, ['I have a cat named Spook.']), text).toBeUndefined();
+  });
+
   // "I'm thinking about going into marketing" had come from a user who works in marketing.
   it('flags taking up a work one already holds', () => {
     expect(findContradiction("I'm thinking about going into marketing.", ['I work in marketing.'])?.rule).toBe('job');
@@ -206,6 +220,16 @@ describe('world knowledge of a few kinds', () => {
     expect(findContradiction('I want to be a professor one day.', ['I am a teacher.'])?.rule).toBe('job');
     expect(findContradiction('I want to become a better teacher.', ['I am a teacher.'])).toBeUndefined();
     expect(findContradiction('I want to become a nurse.', ['I am a teacher.'])).toBeUndefined();
+  });
+
+  // SPC personas who "want to be a chef" had said "I am a chef in training." (flagged as wanting a job already held).
+  it('reads no held job in one still to come, nor an aspiration in a higher job', () => {
+    expect(findContradiction('I am a chef in training.', ['I want to be a chef.'])).toBeUndefined();
+    expect(findContradiction('I am an aspiring fashion designer.', ['I want to be a fashion designer.'])).toBeUndefined();
+    expect(findContradiction('I am looking forward to starting my career as a physical therapist.', ['I want to be a physical therapist.'])).toBeUndefined();
+    expect(findContradiction('I want to become a nurse practitioner.', ['I am a nurse.'])).toBeUndefined();
+    // A job in training is still a job claim, held to the persona's work.
+    expect(parseClaims('I am a chef in training.').some(({ claim }) => claim.kind === 'job')).toBe(true);
   });
 
   it('reads what a bare yes or no says of the "do you …?" it answers', () => {
@@ -217,5 +241,9 @@ describe('world knowledge of a few kinds', () => {
     expect(answeredStatement('No, but I would love to get a dog someday when I move out.', 'Do you have any pets?')).toBeUndefined();
     expect(answeredStatement('No.', 'What pets do you have?')).toBeUndefined();
     expect(answeredStatement('Yes.', 'Do you like cats or dogs?')).toBeUndefined();
+    // "Of course not" is a no, and "I don't know" no answer (they had been read "I have some pets.", "I do not like jazz.").
+    expect(answeredStatement('Of course not!', 'Do you have any pets?')).toBe('I do not have any pets.');
+    expect(answeredStatement("I don't know, maybe.", 'Do you like jazz?')).toBeUndefined();
+    expect(answeredStatement('Not sure.', 'Do you like jazz?')).toBeUndefined();
   });
 });

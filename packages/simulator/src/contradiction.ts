@@ -26,8 +26,8 @@ export type Claim =
   | { kind: 'diet'; value: 'vegan' | 'vegetarian' | 'eats-meat' }
   /**
    * What the speaker is or does for a living ("technician", "student", "retired", "works at shipyard", "is stay at home dad",
-   * "is man"). The checker compares professions against the facts' as a set (`professionOf`); the retrieval simulator
-   * checks every job.
+   * "is man", "becoming chef": a chef in training). The checker compares professions against the facts' as a set
+   * (`professionOf`); the retrieval simulator checks every job.
    */
   | { kind: 'job'; value: string }
   /** A family member the speaker speaks of as theirs ("my son", "my husband", "just the one son"); the retrieval simulator checks it. */
@@ -122,6 +122,23 @@ export function professionOf(job: string): string | undefined {
 
 const jobStop = new Set(['in', 'at', 'for', 'with', 'and', 'but', 'or', 'on', 'from', 'to', 'who', 'that', 'so', 'because', 'by', 'of']);
 
+/**
+ * A work one is on the way to ("a chef in training", "an aspiring fashion designer", "starting my career as a physical
+ * therapist"): a job claim "becoming chef", which is no work already held (SPC personas who want to be chefs say so).
+ */
+const workToCome =
+  /\bi am (?:a |an )?(?:aspiring|future|trainee) ((?:[a-z]+ ){0,2}[a-z]+)|\bi am (?:a |an )?((?:[a-z]+ ){0,2}[a-z]+) in training\b|\b(?:start|starting|begin|beginning) (?:my |a |the )?(?:new )?(?:job|career) as (?:a |an )?((?:[a-z]+ ){0,2}[a-z]+)/;
+
+/** The words of a run up to the first stop word ("lawyer in new york": lawyer). */
+function wordsBeforeStop(text: string): string[] {
+  const run: string[] = [];
+  for (const word of text.trim().split(' ')) {
+    if (jobStop.has(word)) break;
+    run.push(word);
+  }
+  return run;
+}
+
 /** The job a sentence states, if it states one in the present: "technician", "student", "retired". */
 function jobClaim(sentence: string): string | undefined {
   if (/\bi am in (?:the [a-z]+ grade|elementary school|middle school)\b/.test(sentence)) return 'schoolchild';
@@ -130,13 +147,14 @@ function jobClaim(sentence: string): string | undefined {
   if (service) return `works at ${service[1]}`;
   if (/\bi am (?:now |recently )?retired\b/.test(sentence)) return 'retired';
   if (/\bi am (?:currently |still )?(?:looking for (?:a )?(?:new )?(?:job|work)|unemployed|between jobs|out of work)\b/.test(sentence)) return 'unemployed';
+  const toCome = workToCome.exec(sentence);
+  if (toCome) {
+    const run = wordsBeforeStop(toCome[1] ?? toCome[2] ?? toCome[3] ?? '');
+    return `becoming ${run.find((word) => occupations.has(word)) ?? singular(run.at(-1) ?? '')}`;
+  }
   const explicit = /\b(?:i work as|i am working as|i have been working as|job as|career as) (?:a |an )?((?:[a-z]+ ?){1,3})/.exec(sentence);
   if (explicit) {
-    const run: string[] = [];
-    for (const word of (explicit[1] ?? '').trim().split(' ')) {
-      if (jobStop.has(word)) break;
-      run.push(word);
-    }
+    const run = wordsBeforeStop(explicit[1] ?? '');
     // The occupation among the words, else the last: "a stock broker downtown" is a broker.
     const known = run.find((word) => occupations.has(word));
     if (known !== undefined) return known;
@@ -173,6 +191,9 @@ function familyNoun(noun: string): string {
 /** Pets by kind: a small explicit list (no "fish" or "bird": "fish tacos", "a bird feeder"). */
 const pets = '(?:pets?|cats?|dogs?|kittens?|kitty|puppy|puppies|hamsters?|parrots?|rabbits?|bunny|bunnies|turtles?|snakes?|lizards?|goldfish|horses?|ferrets?|guinea pigs?)';
 const counted = '(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\\d+|some|several|many|lots of)';
+/** Not a pet of one's own: a hot dog, a friend's dog ("my neighbors dog"), or what a pet word names ("my pet peeve", "a dog allergy"). */
+const notOwnPet = '(?!(?:hot|corn) dogs?\\b)(?!(?:neighbou?rs?|friends?|roommates?|boyfriends?|girlfriends?|customers?)\'? )';
+const notAPet = '(?! (?:food|store|shop|sitter|sitting|allergy|allergies|hair|peeves?|rescue|shelter)\\b)';
 
 /**
  * Kinds of thing one has or does, each with the sentences that say one does and one does not: cats and dogs are pets, the
@@ -181,30 +202,38 @@ const counted = '(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\\d+|s
 const holdingKinds: ReadonlyArray<{ thing: string; yes: RegExp; no: RegExp }> = [
   {
     thing: 'pet',
-    yes: new RegExp(`\\b(?:my|our) (?:[a-z]+ )?${pets}\\b(?! (?:food|store|shop|sitter|sitting|allergy|allergies|hair))|\\bi (?:have|own) ${counted} (?:[a-z]+ ){0,2}?${pets}\\b`),
-    // Only pets as such: "I do not have a cat" says nothing of a dog.
-    no: /\bi (?:do not|did not|never) (?:have|own|had) (?:a |any )?pets?\b|\bi have no pets?\b|\bno pets\b/,
+    yes: new RegExp(`\\b(?:my|our) ${notOwnPet}(?:[a-z]+ )?${pets}\\b${notAPet}|\\bi (?:have|own) ${counted} ${notOwnPet}(?:[a-z]+ ){0,2}?${pets}\\b${notAPet}`),
+    // Only pets as such, and now: "I do not have a cat" says nothing of a dog, "I did not have pets growing up" nothing of
+    // now, "I have never had a pet turtle" nothing of a cat.
+    no: new RegExp(`\\bi (?:do not|never) (?:have|own) (?:a |any )?pets?\\b(?! ${pets})|\\bi have (?:never had|no) (?:a |any )?pets?\\b(?! ${pets})|\\bno pets\\b`),
   },
   {
     thing: 'exercise',
     yes: /\bi (?:go to|hit|love going to|work out at) the gym\b|\bi (?:work out|exercise|lift weights|go running|go jogging)\b/,
-    no: /\bi (?:do not|never|can not) (?:go to the gym|work out|exercise|like to exercise|like working out)\b|\bi hate (?:the gym|exercising|working out)\b|\bi am not (?:a gym person|into fitness)\b/,
+    // Not "can not": "I can't go to the gym today" is a day off.
+    no: /\bi (?:do not|never) (?:go to the gym|work out|exercise|like to exercise|like working out)\b|\bi hate (?:the gym|exercising|working out)\b|\bi am not (?:a gym person|into fitness)\b/,
   },
 ];
+
+/** Words that make the occupation before them part of another work ("nurse practitioner", "teacher assistant"). */
+const workHeads = new Set(['practitioner', 'assistant', 'aide', 'technician', 'tech', 'manager', 'supervisor']);
 
 /** "I'm thinking about going into marketing", "I want to become a nurse": the work one means to take up. */
 const aspirationPattern =
   /\bi (?:am thinking (?:about|of)|want to|would like to|hope to|plan to|am planning to|dream of|would love to) (?:going into|go into|getting into|get into|becoming|become|be|being|starting a career in|a career in) (?:a |an )?((?:[a-z]+ ?){1,3})/;
 
-/** A yes or no that answers a question without repeating it ("No, I don't.", "Yes, two."). */
-const bareAnswer = /^(?:(no|nope|not really|i do not|i have not|not at all)|(yes|yeah|yep|i do|sure|of course))\b[^?]{0,30}$/i;
+/** A yes or no that answers a question without repeating it ("No, I don't.", "Yes, two."; "Of course not!" is a no). */
+const bareAnswer = /^(?:(no|nope|not really|i do not|i have not|not at all|(?:of course|certainly|absolutely|definitely) not)|(yes|yeah|yep|i do|sure|of course))\b[^?]{0,30}$/i;
+/** Words that answer neither yes nor no ("I don't know, maybe.", "No idea."). */
+const noVerdict = /^(?:i do not know|i am not sure|not sure|i do not remember|no idea)\b/;
 
 /**
  * What a bare yes or no says when it answers "do you …?": "No, I don't." to "Do you have any pets?" is "I do not have
  * any pets." (and the user who said it had gone on to "My cats are named …"). Undefined for any other answer or question.
  */
 export function answeredStatement(answer: string, question: string): string | undefined {
-  const verdict = bareAnswer.exec(normalizeText(answer).replace(/[.!]+$/, ''));
+  const said = normalizeText(answer).replace(/[.!]+$/, '');
+  const verdict = noVerdict.test(said) ? null : bareAnswer.exec(said);
   const asked = sentences(normalizeText(question))
     .map((sentence) => /^(?:(?:so|and|but|well|oh|cool)\b,? )*do you ((?:[a-z']+ ?){1,6})\?$/.exec(sentence)?.[1]?.trim())
     .find((predicate) => predicate !== undefined);
@@ -384,13 +413,10 @@ function sentenceClaims(sentence: string): Claim[] {
   }
   const aspiration = aspirationPattern.exec(sentence);
   if (aspiration && !negated) {
-    const run: string[] = [];
-    for (const word of (aspiration[1] ?? '').trim().split(' ')) {
-      if (jobStop.has(word)) break;
-      run.push(word);
-    }
-    // "a better teacher" is no new work; "a professor one day" is a professor.
-    const value = run.find((word) => occupations.has(word)) ?? run.at(-1);
+    const run = wordsBeforeStop(aspiration[1] ?? '');
+    // "a better teacher" is no new work; "a professor one day" is a professor; "a nurse practitioner" no nurse.
+    const at = run.findIndex((word) => occupations.has(word));
+    const value = at >= 0 && !workHeads.has(run[at + 1] ?? '') ? run[at] : run.at(-1);
     if (value !== undefined && !run.some((word) => /^(?:better|good|great|best|senior|head|full|more)$/.test(word))) claims.push({ kind: 'aspiration', value });
   }
   return claims;
@@ -477,6 +503,7 @@ export function conflictRule(left: Claim, right: Claim): ContradictionRule | und
 
 /** Whether a work one means to take up is one a job claim holds ("marketing" and "works at marketing", "nurse" and "nurse"). */
 function aspires(aspiration: string, job: string): boolean {
+  if (job.startsWith('becoming ')) return false;
   const held = job.replace(/^(?:works at|is) /, '').split(' ').at(-1) ?? '';
   const group = professionOf(aspiration);
   return held === aspiration || (group !== undefined && group === professionOf(held));

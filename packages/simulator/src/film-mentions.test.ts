@@ -34,6 +34,17 @@ describe('FilmMentions', () => {
     expect(films.exactly('The Game')).toEqual(['g1']);
   });
 
+  // An assistant that writes catalogue titles asks "Have you seen Toy Story (1995)?": the year had hidden the title.
+  it('reads a title written with its year, as the catalogue writes it', () => {
+    expect(films.exactly('Game, The (1997)')).toEqual(['g1']);
+    expect(films.exactly('The Game (1997)')).toEqual(['g1']);
+    expect(films.exactly('Star Wars (1977)')).toEqual(['g3']);
+    expect(films.exactly('the game (1997)')).toEqual([]);
+    // Of a title listed twice, the film of that year ("Sabrina (1954)", not the 1995 remake).
+    const twins = new FilmMentions(new Map([...items, { id: 'g5', title: 'Star Wars (1997)', tags: ['Sci-Fi'] }].map((item) => [item.id, item])));
+    expect(twins.exactly('Star Wars (1997)')).toEqual(['g5']);
+  });
+
   it('finds the names of a text about films that are no catalogue title', () => {
     expect(films.unknownNames('I love Deadpool! That movie is so funny.')).toEqual(['Deadpool']);
     expect(films.unknownNames('I also like the Fast and Furious movies.')).toEqual(['Fast', 'Furious']);

@@ -13,6 +13,9 @@ const filmWords = /\b(?:movies?|films?|flicks?|watch(?:ed|ing)?|seen|saw|cinema|
 /** Small words a title writes in lower case ("The Lord of the Rings"): not counted when asking whether it is capitalised. */
 const titleSmallWords = new Set(['a', 'an', 'the', 'of', 'and', 'in', 'on', 'to', 'for', 'at', 'with', 'from', 'by', 'or']);
 
+/** A year in parentheses ending a title ("Toy Story (1995)"). */
+const yearWritten = /\s*\((\d{4})\)\s*$/;
+
 /** Sentences as written (split after . ! ? and at line breaks). */
 const sentencesOf = (text: string) => text.split(/(?<=[.!?])\s+|\n+/).filter((sentence) => sentence.trim() !== '');
 
@@ -29,8 +32,10 @@ export class FilmMentions {
   private readonly matcher: TitleMatcher;
   /** The ids of each title variant: the matcher finds one id a span, and a title may be listed twice. */
   private readonly byVariant = new Map<string, string[]>();
+  private readonly catalog: ItemCatalog;
 
   constructor(catalog: ItemCatalog) {
+    this.catalog = catalog;
     this.matcher = new TitleMatcher([...catalog.values()]);
     for (const item of catalog.values()) for (const variant of titleVariants(item.title)) this.byVariant.set(variant, [...(this.byVariant.get(variant) ?? []), item.id]);
   }
@@ -43,12 +48,14 @@ export class FilmMentions {
   /**
    * The catalogue films whose title, written as one, is the whole phrase ("Fargo", "The Godfather"; a title listed under
    * two ids gives both); none for a phrase that only holds a title ("the new Star Wars movie") or is not written as one
-   * ("the game").
+   * ("the game"). A year after the title, as the catalogue writes it ("Toy Story (1995)"), keeps the films of that year.
    */
   exactly(phrase: string): string[] {
-    const whole = normalizeTitleText(phrase);
-    const itemIds = this.byVariant.get(whole) ?? [];
-    return itemIds.length > 0 && capitalisedIn(whole, writtenWords(phrase)) ? itemIds : [];
+    const year = yearWritten.exec(phrase)?.[1];
+    const title = phrase.replace(yearWritten, '');
+    const whole = normalizeTitleText(title);
+    const itemIds = (this.byVariant.get(whole) ?? []).filter((itemId) => year === undefined || yearWritten.exec(this.catalog.get(itemId)?.title ?? '')?.[1] === year);
+    return itemIds.length > 0 && capitalisedIn(whole, writtenWords(title)) ? itemIds : [];
   }
 
   /**

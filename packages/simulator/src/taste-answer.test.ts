@@ -217,6 +217,24 @@ describe('TasteAnswers', () => {
     }
   });
 
+  // In the mood for sci-fi, it had then picked "Horror movies, definitely." of horror or sci-fi, and said "I mostly watch
+  // horror movies." when asked what it was in the mood for.
+  it('picks the genre it is in the mood for, and names it when asked its mood', () => {
+    for (let seed = 0; seed < 10; seed++) {
+      const tastes = new TasteAnswers({ profile, goal, catalog, random: createRandom(seed) });
+      expect(tastes.answer({ kind: 'choice', genres: ['horror', 'sci-fi'] }, 12)).toMatch(/^(?:Horror movies|I would go with horror movies|Probably horror movies)\b/);
+      expect(tastes.answer({ kind: 'genres', mood: true }, 12)).not.toMatch(/sci-fi/);
+      tastes.inTheMoodFor('sci-fi');
+      const picked = tastes.answer({ kind: 'choice', genres: ['horror', 'sci-fi', 'comedy'] }, 12);
+      expect(picked, picked).toMatch(/^(?:Sci-fi movies|I would go with sci-fi movies|Probably sci-fi movies)\b/);
+      const mood = tastes.answer({ kind: 'genres', mood: true }, 12);
+      expect(mood, mood).toMatch(/\bsci-fi movies\b/);
+      expect(mood, mood).not.toMatch(heldOut);
+      // Asked what it likes in general, it still says its profile's genres.
+      expect(tastes.answer({ kind: 'genres' }, 12)).toMatch(/horror movies|comedies/i);
+    }
+  });
+
   it('says one fact in a short answer, a second only when the wanted length leaves room', () => {
     const short = answers({ kind: 'favorite' }, { wantedWords: 1 });
     expect(short.every((text) => sentences(text).length === 1)).toBe(true);

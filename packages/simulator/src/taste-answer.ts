@@ -49,6 +49,7 @@ const templates = {
   anyEra: ['Both, really.', 'I do not mind, old or new.', 'Either is fine by me.'],
   preferEra: ['{era}, mostly.', 'I would say {era}.', 'Mostly {era}.'],
   mood: ['Tonight, yes: I am in the mood for {genre}.', 'Right now, yes, I am in the mood for {genre}.'],
+  moodNow: ['I am in the mood for {genre}.', 'Right now, {genre}.', 'Tonight, {genre}.'],
   eraYes: ['Yes, I love {era}.', 'I do, I really like {era}.', 'Oh yes, {era} are great.'],
   eraNo: ['Not really, {era} are not my thing.', 'Not much, I like other films more.'],
   eraSome: ['Some of them, it depends on the film.', 'Some, yes.'],
@@ -129,6 +130,8 @@ export class TasteAnswers {
 
   /** Remembers a genre the user said it is in the mood for ("thriller"), so its answers about that genre agree. */
   inTheMoodFor(genre: string): void {
+    // Last said, last in order: the mood asked for is the latest.
+    this.moods.delete(genre);
     this.moods.add(genre);
   }
 
@@ -147,7 +150,7 @@ export class TasteAnswers {
   private facts(question: TasteQuestion): Fact[] {
     switch (question.kind) {
       case 'genres':
-        return this.likedGenresFacts();
+        return question.mood ? this.moodFacts() : this.likedGenresFacts();
       case 'favorite':
         return this.favoriteFacts(question.genre);
       case 'dislikes':
@@ -169,6 +172,12 @@ export class TasteAnswers {
     const film = this.lovedFilms(genres)[0];
     const second = film !== undefined && this.options.random.next() < 0.5 ? [this.filmSentence(templates.anotherFilm, film)] : this.dislikedGenreSentence();
     return [this.genreSentence(templates.likedGenres, ...genres), ...second];
+  }
+
+  /** What it is in the mood for: the genre it last said it is in the mood for, else the genres it likes. */
+  private moodFacts(): Fact[] {
+    const mood = [...this.moods].at(-1);
+    return mood === undefined ? this.likedGenresFacts() : [this.genreSentence(templates.moodNow, mood)];
   }
 
   private favoriteFacts(genre: string | undefined): Fact[] {
@@ -209,10 +218,12 @@ export class TasteAnswers {
   }
 
   /**
-   * Of two or more genres, the one the profile likes more (the first named of equals); none when it likes none (and
-   * what it does not like of them, or what it likes).
+   * Of two or more genres, the one it said it is in the mood for, else the one the profile likes more (the first named of
+   * equals); none when it likes none (and what it does not like of them, or what it likes).
    */
   private choiceFacts(genres: readonly string[]): Fact[] {
+    const mood = [...this.moods].reverse().find((genre) => genres.includes(genre));
+    if (mood !== undefined) return [this.genreSentence(templates.pick, mood)];
     const strengths = genres.map((genre) => this.strengths.get(genre) ?? 0);
     const betterStrength = Math.max(...strengths);
     const better = genres[strengths.indexOf(betterStrength)] as string;

@@ -9,7 +9,7 @@ describe('readTasteQuestion', () => {
     const cases: Array<[string, TasteQuestion]> = [
       ['What kind of movies do you like?', { kind: 'genres' }],
       ['Hi! Happy to help. What genres are you into?', { kind: 'genres' }],
-      ['What are you in the mood for tonight?', { kind: 'genres' }],
+      ['What are you in the mood for tonight?', { kind: 'genres', mood: true }],
       ['What do you like to watch?', { kind: 'genres' }],
       ['Any favourite films?', { kind: 'favorite' }],
       ['What did you watch lately that you enjoyed?', { kind: 'favorite' }],
@@ -31,6 +31,10 @@ describe('readTasteQuestion', () => {
       ['Do you prefer 1950s movies or 1990s movies?', { kind: 'era', eras: [1950, 1990] }],
       ['Old movies or new ones?', { kind: 'era', eras: ['classic', 'recent'] }],
       ['Any favourite decade for movies?', { kind: 'era', eras: ['classic', 'recent'] }],
+      // Decades written with an apostrophe or in words had gone to the corpus ("I am! I love it here.").
+      ["Do you prefer 80's or 90's movies?", { kind: 'era', eras: [1980, 1990] }],
+      ['Do you like movies from the nineties?', { kind: 'era', eras: [1990] }],
+      ['Seventies or eighties films?', { kind: 'era', eras: [1970, 1980] }],
       // Three genres had been read as the first two.
       ['Comedy, drama or horror?', { kind: 'choice', genres: ['comedy', 'drama', 'horror'] }],
       ['Would you rather watch a comedy, an action movie or a thriller?', { kind: 'choice', genres: ['comedy', 'action', 'thriller'] }],
@@ -52,6 +56,8 @@ describe('readTasteQuestion', () => {
       'Are you serious?',
       'What movie are you going to see?',
       'Are you watching alone or with family?',
+      'Are you in your thirties?',
+      'Did you enjoy your twenties or your thirties more?',
       // Read in the partner's and the personas' own turns of Synthetic-Persona-Chat.
       "Me too! What's your favorite watch?",
       "It looks like you're a fan of watches. What's your favorite type of watch?",

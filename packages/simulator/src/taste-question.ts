@@ -12,7 +12,8 @@ export type Era = 'recent' | 'classic' | number;
  * Genres are the catalogue's, lower-cased ("sci-fi").
  */
 export type TasteQuestion =
-  | { kind: 'genres' }
+  /** `mood`: asked what one is in the mood for ("What are you in the mood for?"), not what one likes in general. */
+  | { kind: 'genres'; mood?: true }
   | { kind: 'favorite'; genre?: string }
   | { kind: 'dislikes' }
   | { kind: 'genre'; genre: string }
@@ -71,18 +72,31 @@ const kindWords = /\b(?:kinds?|sorts?|types?|genres?|style|tastes?|mood)\b/;
 const dislikeWords = /\b(?:dislike|hated?|can not stand|cannot stand|not (?:a )?(?:big |huge )?fan|not (?:really )?into|not (?:really )?(?:like|enjoy)|rather not|avoid|least favou?rite)\b/;
 /** Words that ask whether one likes something. */
 const likeWords = /\b(?:like|love|enjoy|into|fan|prefer|rather|watch)\b/;
-/** Decades as written: "80s", "1970s", "'90s". */
-const decades = /\b(?:1[89]|20)?\d0s\b/g;
+/** Decades of the 1900s in words, by their first year ("eighties": 1980). */
+const decadeNames: Readonly<Record<string, number>> = { twenties: 1920, thirties: 1930, forties: 1940, fifties: 1950, sixties: 1960, seventies: 1970, eighties: 1980, nineties: 1990 };
+/** A decade, written "80s", "1970s", "'90s", "80's" or "nineties", but not one's age ("your thirties", "my 20s"). */
+const decadePattern = `(?<!\\b(?:your|my|our|his|her|their) )(?:((?:1[89]|20)?)(\\d)0'?s|(${Object.keys(decadeNames).join('|')}))`;
+/** Decades as written. */
+const decades = new RegExp(`\\b${decadePattern}\\b`, 'g');
 /** Words that place films in time. */
-const eraWords = /\b(?:recent|newer|newest|latest|old|older|oldies?|classics?|decades?|era|vintage|new releases?|(?:1[89]|20)?\d0s)\b/;
+const eraWords = new RegExp(`\\b(?:recent|newer|newest|latest|old|older|oldies?|classics?|decades?|era|vintage|new releases?|${decadePattern})\\b`);
 /** Each era a question names, where it names it: "new" counts once the question is about eras ("old or new?"). */
-const namedEras = /\b(?:(recent|new|newer|newest|latest)|(old|older|oldies?|classics?|vintage)|(1[89]|20)?(\d)0s)\b/g;
+const namedEras = new RegExp(`\\b(?:(recent|new|newer|newest|latest)|(old|older|oldies?|classics?|vintage)|${decadePattern})\\b`, 'g');
 
 /** The eras a question names, in order and once each; a decade's two-digit form is of the 1900s from the 20s on ("80s": 1980). */
 function erasOf(text: string): Era[] {
   const eras: Era[] = [];
-  for (const [, recent, classic, century, tens] of text.matchAll(namedEras)) {
-    const decade = tens === undefined ? undefined : century !== undefined ? Number(`${century}${tens}0`) : Number(tens) >= 2 ? 1900 + Number(tens) * 10 : 2000 + Number(tens) * 10;
+  for (const [, recent, classic, century, tens, named] of text.matchAll(namedEras)) {
+    const decade =
+      named !== undefined
+        ? decadeNames[named]
+        : tens === undefined
+          ? undefined
+          : century
+            ? Number(`${century}${tens}0`)
+            : Number(tens) >= 2
+              ? 1900 + Number(tens) * 10
+              : 2000 + Number(tens) * 10;
     const era: Era = recent !== undefined ? 'recent' : classic !== undefined ? 'classic' : (decade as number);
     if (!eras.includes(era)) eras.push(era);
   }
@@ -152,8 +166,9 @@ function readSentence(text: string, patterns: ReadonlyArray<{ genre: string; pat
     return asksWhich && favoriteWords.test(text) ? { kind: 'favorite', genre: first } : likeWords.test(text) || dislikeWords.test(text) ? { kind: 'genre', genre: first } : undefined;
   }
   if (dislikeWords.test(text)) return { kind: 'dislikes' };
-  if (!filmWords.test(text) && !/\bmood\b/.test(text)) return undefined;
-  if (kindWords.test(text)) return { kind: 'genres' };
+  const mood = /\bmood\b/.test(text);
+  if (!filmWords.test(text) && !mood) return undefined;
+  if (kindWords.test(text)) return mood ? { kind: 'genres', mood } : { kind: 'genres' };
   // "What did you watch lately that you enjoyed?" asks for a film; "what do you like to watch?" for a kind.
   if (favoriteWords.test(text)) return { kind: 'favorite' };
   return asksWhich && likeWords.test(text) ? { kind: 'genres' } : undefined;

@@ -15,6 +15,14 @@ describe('fillTemplateSlots', () => {
     expect(fill("Nice to meet you, [user 1's name]! What do you do?")).toBe('Nice to meet you! What do you do?');
   });
 
+  // SPC's "[your name]" is the one it speaks to unless it introduces itself: a partner had said "Hi Alex, I'm Alex."
+  it('reads "[your name]" and "[their name]" by where they stand: the speaker introducing itself, else the one it speaks to', () => {
+    expect(fill("Hi [your name], I'm [user 2's name].")).toBe("Hi, I'm Alex.");
+    expect(fill("It's nice to meet you, [your name]. My name is [user 2's name].")).toBe("It's nice to meet you. My name is Alex.");
+    expect(fill('Hi [your name], my name is [their name].')).toBe('Hi, my name is Alex.');
+    expect(fill('Hi, my name is [your name].')).toBe('Hi, my name is Alex.');
+  });
+
   it('drops a sentence holding any other slot, and leaves a turn without slots as it is', () => {
     expect(fill("I live in [user 2's hometown]. Where are you from?")).toBe('Where are you from?');
     expect(fill('I love hiking, do you?')).toBe('I love hiking, do you?');

@@ -16,20 +16,23 @@ const slot = /(,?\s*)(?:\[(?:insert )?([^\]\n]{1,60})\]|\((?:insert )?([^()\n]{1
 
 /**
  * A dataset turn with its unfilled template slots (Synthetic-Persona-Chat's "Hi, I'm [User 2's name].") filled as a
- * person would say it: the speaker's own name slot ("[user 2 name]", "[username]", "[name]" after "I'm" or "my name is")
- * takes its name, a slot naming the one it speaks to ("Hi [name], I'm …", "[user 1's name]") is left out with its comma,
- * and a sentence with any other slot ("I live in [user 2's hometown].") is dropped. A replayed partner had greeted the
+ * person would say it: the speaker's own name slot ("[user 2 name]", "[username]") and any name slot after "I'm" or "my
+ * name is" ("[name]", "[your name]", "[their name]") take its name; a name slot elsewhere names the one it speaks to
+ * ("Hi [name], I'm …", "[user 1's name]", "Hi [your name], …") and is left out with its comma; a sentence with any other
+ * slot ("I live in [user 2's hometown].") is dropped. A replayed partner had greeted the
  * simulated user with "Hi, I'm [user 2's name].": 447 of the SPC test set's 13,042 partner turns hold a slot, none after
  * this (23 are left empty, a turn of nothing but such sentences).
  */
 export function fillTemplateSlots(text: string, options: FillTemplateSlotsOptions): string {
-  const own = new RegExp(`^(?:user ?${options.speaker}(?:'s)?(?: name)?|username|your name)$`, 'i');
-  const other = /^(?:user ?\d(?:'s)?(?: name)?|name)$/i;
+  const own = new RegExp(`^(?:user ?${options.speaker}(?:'s)?(?: name)?|username)$`, 'i');
+  // A name slot that names no speaker: whose it is depends on where it stands ("Hi [your name], my name is [their name].").
+  const anyName = /^(?:user ?\d(?:'s)?(?: name)?|name|your name|their name)$/i;
   // An addressee's slot goes with the comma or space before it: "Hi [name], I'm Alex." → "Hi, I'm Alex."
   const addressed = text.replace(slot, (whole: string, lead: string, bracketed: string | undefined, parenthesised: string | undefined, offset: number, all: string) => {
     const inside = bracketed ?? parenthesised ?? '';
-    if (own.test(inside) || (/^name$/i.test(inside) && /\b(?:i'm|i am|my name is|this is|call me)$/i.test(all.slice(0, offset)))) return `${lead}${options.name}`;
-    return other.test(inside) ? '' : whole;
+    const introduces = /\b(?:i'm|i am|my name is|this is|call me)$/i.test(all.slice(0, offset));
+    if (own.test(inside) || (introduces && anyName.test(inside))) return `${lead}${options.name}`;
+    return anyName.test(inside) ? '' : whole;
   });
   if (!hasTemplateSlot(addressed)) return addressed;
   return sentences(addressed)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { spokenTitle, titleVariants } from './title-variants.js';
+import { spokenTitle, TitleMatcher, titleVariants } from './title-variants.js';
 
 describe('MovieLens title forms', () => {
   it('says a title as people do: no year, the article in front', () => {
@@ -27,5 +27,14 @@ describe('MovieLens title forms', () => {
   it('writes each title the ways people do, normalised', () => {
     expect(titleVariants('Shawshank Redemption, The (1994)')).toEqual(['shawshank redemption the', 'the shawshank redemption', 'shawshank redemption']);
     expect(titleVariants("Enfer, L' (1994)")).toEqual(['enfer l', 'l enfer', 'enfer']);
+  });
+
+  // "I loved The Seventh Seal" had named no film: the article was moved only in titles without an other title.
+  it('moves the article of a title that has an other title in parentheses', () => {
+    const variants = titleVariants('Seventh Seal, The (Sjunde inseglet, Det) (1957)');
+    expect(variants).toContain('the seventh seal');
+    expect(variants).toContain('seventh seal');
+    expect(titleVariants('Fille seule, La (A Single Girl) (1995)')).toContain('la fille seule');
+    expect(new TitleMatcher([{ id: 'm1', title: 'Seventh Seal, The (Sjunde inseglet, Det) (1957)' }]).match('I loved The Seventh Seal.')).toEqual(['m1']);
   });
 });

@@ -33,12 +33,17 @@ export function spokenTitle(title: string): string {
  */
 export function titleVariants(title: string): string[] {
   const plain = title.replace(/\s*\(\d{4}\)\s*$/, '').trim();
-  const variants = [plain];
-  const moved = new RegExp(`^(.*), (${articles})$`, 'i').exec(plain);
-  if (moved) variants.push(`${moved[2]} ${moved[1]}`, moved[1] ?? '');
+  const variants = [plain, ...articleMoved(plain)];
   const withoutAka = plain.replace(/\s*\([^)]*\)\s*/g, ' ').trim();
-  if (withoutAka !== plain) variants.push(withoutAka);
+  // "Seventh Seal, The (Sjunde inseglet, Det)" is written "The Seventh Seal" too.
+  if (withoutAka !== plain) variants.push(withoutAka, ...articleMoved(withoutAka));
   return [...new Set(variants.map(normalizeTitleText).filter((variant) => variant.length >= 3))];
+}
+
+/** A title with its last article ("Shawshank Redemption, The") in front, and without it; none when it ends in no article. */
+function articleMoved(title: string): string[] {
+  const moved = new RegExp(`^(.*), (${articles})$`, 'i').exec(title);
+  return moved ? [`${moved[2]} ${moved[1]}`, moved[1] ?? ''] : [];
 }
 
 /** A title found in a text: the item and where its words start in the normalised text. */
