@@ -150,8 +150,10 @@ describe('chat page in headless Chromium', () => {
 /**
  * A TCP relay between the browser and the server. Stopped, the browser gets "connection refused" as from a stopped
  * server (the server itself keeps its store: a restart on the same port); `drop` forwards requests but drops the answers
- * (the server wrote the turn, the page never hears of it); `hold()` keeps answers back until `release()`, to have a turn
- * in flight for as long as a test needs (a fixed delay had ended before the test's clicks on a loaded machine).
+ * (the server wrote the turn, the page never hears of it; Chromium's own silent resend of a POST whose kept-alive
+ * connection closed unanswered, same Idempotency-Key and all, is dropped too); `hold()` keeps answers back until
+ * `release()`, to have a turn in flight for as long as a test needs (a fixed delay had ended before the test's clicks on
+ * a loaded machine).
  */
 class Relay {
   mode: 'pass' | 'drop' = 'pass';
@@ -372,8 +374,8 @@ describe('chat page: what a user runs into', () => {
     }
     // The answer for u1 arrives after u2's conversation began: it had been shown there, its cards rated as u1.
     await (await answered).finished();
-    // Time for the page to handle it (and, wrongly, show it).
-    await page.waitForTimeout(1_000);
+    // The page has handled it (and, wrongly, shown it) once the turn frees Send: a fixed second had been the wait.
+    await expect.poll(() => page.isDisabled('#send')).toBe(false);
     const newUser = await page.inputValue('#user-id');
     expect(newUser).toBe('u2');
     expect(await page.locator('#log li.assistant:not(.hint)').count()).toBe(0);
@@ -409,9 +411,15 @@ describe('chat page: what a user runs into', () => {
 
     // The server writes the turn but the answer is lost on the way: sent again, it is answered from the store, not run twice.
     relay.mode = 'drop';
+    const errorLines = await page.locator('#log li.error').count();
     await page.fill('#message', 'something lighter');
     await page.press('#message', 'Enter');
-    await expect.poll(() => lastText(page, '#log li.error')).toMatch(/^Could not reach the server/);
+    // This turn's own error line: the stopped server's line above says the same, and waiting on the last line's text had
+    // passed at once, so the Enter below could land while the turn still ran (refused, with the box empty) and the
+    // failure then put the message back unsent. The page shows the line and frees the box in one task.
+    await expect.poll(() => page.locator('#log li.error').count()).toBe(errorLines + 1);
+    expect(await lastText(page, '#log li.error')).toMatch(/^Could not reach the server/);
+    expect(await page.inputValue('#message')).toBe('something lighter');
     relay.mode = 'pass';
     await page.press('#message', 'Enter');
     await expect.poll(() => page.textContent('#status')).toMatch(/^refine/);
