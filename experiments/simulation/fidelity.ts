@@ -20,9 +20,9 @@ import { HnswIndex } from '@personalab/retrieval';
 import {
   authenticityDistance,
   cycleConsistency,
-  fillTemplateSlots,
   LlmUserSimulator,
   personaProfile,
+  replayScript,
   RetrievalUserSimulator,
   isQuestion,
   ScriptedAssistant,
@@ -81,8 +81,9 @@ await runScript(async () => {
     profile: personaProfile({ userId: conversation.id, statements: conversation.user1Persona }),
     goal: { description: 'Get to know the person you are talking to.' },
     realTurns: conversation.turns.filter((turn) => turn.speaker === 'user1').map((turn) => turn.text),
-    // The partner's turns hold SPC's template slots ("Hi, I'm [user 2's name]."): filled as a person would say them.
-    script: conversation.turns.filter((turn) => turn.speaker === 'user2').map((turn) => fillTemplateSlots(turn.text, { speaker: 2, name: 'Alex' })),
+    // The partner's turns hold SPC's template slots ("Hi, I'm [user 2's name]."): filled as a person would say them, and a
+    // turn left empty ("I'm from [place].") left out.
+    script: replayScript(conversation.turns.filter((turn) => turn.speaker === 'user2').map((turn) => turn.text), { speaker: 2, name: 'Alex' }),
   }));
   const real: PersonaTurns[] = users.map((user) => ({ profile: user.profile, turns: user.realTurns ?? [] }));
 

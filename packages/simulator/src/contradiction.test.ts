@@ -63,6 +63,19 @@ describe('ContradictionChecker', () => {
     expect(findContradiction('I watch horror movies every week.', ['I do not watch horror movies.'])?.rule).toBe('negation');
   });
 
+  // On real SPC turns a bare yes read "I play some sports." had been flagged against "I don't really play with dolls
+  // anymore": the denied scope stopped at "with", which left it only the verb.
+  it('reads what a verb with "with" denies as the whole phrase, not the verb alone', () => {
+    const dolls = ["I don't really play with dolls anymore."];
+    expect(findContradiction('I play some sports.', dolls)).toBeUndefined();
+    expect(findContradiction('I play video games with my friends.', dolls)).toBeUndefined();
+    expect(findContradiction('I still play with dolls.', dolls)?.rule).toBe('negation');
+    // With the whole phrase read, "zero" must read as "no": else "I have zero family that I am close to" is denied.
+    expect(findContradiction('I am not really close with my family anyway.', ['I have zero family that I am close to.'])).toBeUndefined();
+    // "with" after an object still ends what is denied: "a dog with me" denies a dog.
+    expect(findContradiction('I have a dog.', ['I do not have a dog with me today.'])?.rule).toBe('negation');
+  });
+
   // Asked what they do, a 7-year-old MovieLens user had said "I am a graduate student in psychology." (a student: the job
   // matched), and simulated users had said "I'm retired" and then "I'm still in high school".
   it('flags a life stage the age or another stage rules out', () => {

@@ -243,7 +243,7 @@ export function answeredStatement(answer: string, question: string): string | un
 }
 
 const meatWords = /\bi (?:love|eat|ate|like|enjoy|had|cook|grill)\b[a-z ]{0,20}\b(?:meat|steak|steaks|burger|burgers|bacon|chicken|beef|pork|ham|sausage|sausages|hamburger|hamburgers|ribs)\b/;
-const negationPattern = /\bi (?:(?:do|does|did|am|was|have|had|can|could|will|would|should|really|just|also|still)\s)*(?:not|never)\b|\bi have no\b|\bi am no longer\b|\bnot anymore\b/;
+const negationPattern = /\bi (?:(?:do|does|did|am|was|have|had|can|could|will|would|should|really|just|also|still)\s)*(?:not|never)\b|\bi have (?:no|zero)\b|\bi am no longer\b|\bnot anymore\b/;
 const positivePattern = /\bi (?:really |absolutely |also |just |totally |still )?(?:love|like|enjoy|adore|am into|am a fan of|prefer|am passionate about)\b/;
 const negativePattern = /\bi (?:really |absolutely |also |just |totally |still )?(?:hate|dislike|detest|loathe|can not stand|do not like|do not enjoy|do not love|am not (?:a |much of a )?(?:big |huge |great )?fan of|am not into|never liked|never enjoy)\b/;
 
@@ -331,6 +331,22 @@ function agesOf(claim: Claim): AgeRange | undefined {
   }
 }
 
+/** Words between a negation and its verb, or between the verb and its object ("i do not really have a dog"). */
+const predicateFillers = new Set(['really', 'even', 'ever', 'actually', 'any', 'a', 'an', 'the', 'to', 'be']);
+
+/**
+ * What a marker says something of: the words after it up to "and", "or", "when", or a "with" after an object ("I do not
+ * have a dog with me"). A "with" right after the verb is part of it: "I don't really play with dolls" had denied only
+ * "play", and so "I play some sports".
+ */
+function scopeOf(after: string): string {
+  const [phrase = ''] = after.split(/\band\b|\bor\b|\bwhen\b/);
+  const withAt = phrase.search(/\bwith\b/);
+  if (withAt < 0) return phrase;
+  const before = phrase.slice(0, withAt);
+  return words(before).filter((word) => !predicateFillers.has(word)).length > 1 ? before : phrase;
+}
+
 /** Claims made by one (normalised) sentence. */
 function sentenceClaims(sentence: string): Claim[] {
   const claims: Claim[] = [];
@@ -346,10 +362,10 @@ function sentenceClaims(sentence: string): Claim[] {
     // The scope: what is negated or (dis)liked, the words after the marker up to the next break.
     const marker = negativeMatch ?? negationMatch ?? positiveMatch;
     const after = marker ? clause.slice(marker.index + marker[0].length) : clause.slice(Math.max(0, clause.search(/\bi\b/)) + 1);
-    const scopeText = after.split(/\band\b|\bor\b|\bwith\b|\bwhen\b/)[0] ?? '';
+    const scopeText = scopeOf(after);
     // The negated predicate ("have" in "I do not have a dog") must also be the positive statement's.
     const predicateText = negationMatch ? clause.slice(negationMatch.index + negationMatch[0].length) : '';
-    const verb = words(predicateText).find((word) => !['really', 'even', 'ever', 'actually', 'any', 'a', 'an', 'the', 'to', 'be'].includes(word));
+    const verb = words(predicateText).find((word) => !predicateFillers.has(word));
     claims.push({
       kind: 'polar',
       negated,

@@ -45,6 +45,12 @@ describe('FilmMentions', () => {
     expect(twins.exactly('Star Wars (1997)')).toEqual(['g5']);
   });
 
+  it('finds the films a text names, in order, each with every id of its title', () => {
+    const twins = new FilmMentions(new Map([...items, { id: 'g5', title: 'Star Wars (1997)', tags: ['Sci-Fi'] }].map((item) => [item.id, item])));
+    expect(twins.films('I was thinking of Star Wars, or maybe Heat. Star Wars is a classic.')).toEqual([['g3', 'g5'], ['m8']]);
+    expect(films.films('I watched the game with my mother.')).toEqual([]);
+  });
+
   it('finds the names of a text about films that are no catalogue title', () => {
     expect(films.unknownNames('I love Deadpool! That movie is so funny.')).toEqual(['Deadpool']);
     expect(films.unknownNames('I also like the Fast and Furious movies.')).toEqual(['Fast', 'Furious']);

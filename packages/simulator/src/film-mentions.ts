@@ -45,6 +45,13 @@ export class FilmMentions {
     return this.matches(text).map(({ itemId, sentence }) => ({ itemId, sentence }));
   }
 
+  /** The films a text names (as `titles` finds them), in order and once each, each with every id of its title. */
+  films(text: string): string[][] {
+    const byTitle = new Map<string, string[]>();
+    for (const { itemId, variant } of this.matches(text)) if (!byTitle.has(variant)) byTitle.set(variant, this.byVariant.get(variant) ?? [itemId]);
+    return [...byTitle.values()];
+  }
+
   /**
    * The catalogue films whose title, written as one, is the whole phrase ("Fargo", "The Godfather"; a title listed under
    * two ids gives both); none for a phrase that only holds a title ("the new Star Wars movie") or is not written as one

@@ -4,7 +4,7 @@ export { LlmUserSimulator } from './llm-user-simulator.js';
 export type { LlmUserSimulatorOptions, LlmUserSimulatorStats } from './llm-user-simulator.js';
 export { buildUserSystemPrompt, groundTruthNote, styleInstructions, endMarker } from './llm-user-prompt.js';
 export { UserTurnCorpus, dot, hasTemplateSlot } from './user-turn-corpus.js';
-export { fillTemplateSlots } from './template-slots.js';
+export { fillTemplateSlots, replayScript } from './template-slots.js';
 export type { FillTemplateSlotsOptions } from './template-slots.js';
 export type { UserTurn, IndexedTurn, UserTurnCorpusOptions } from './user-turn-corpus.js';
 export { ContradictionChecker, findContradiction, parseClaims, conflictRule } from './contradiction.js';
@@ -14,7 +14,7 @@ export type { Feedback, ItemJudgement, FeedbackThresholds } from './recommendati
 export { profileStatements, likedSubjects, dislikedSubjects } from './profile-text.js';
 export { readTasteQuestion } from './taste-question.js';
 export type { TasteQuestion } from './taste-question.js';
-export { TasteAnswers, spokenGenre } from './taste-answer.js';
+export { TasteAnswers, spokenGenre, spokenSubject } from './taste-answer.js';
 export type { TasteAnswersOptions } from './taste-answer.js';
 export type { SimulatedUser, ItemCatalog } from './simulated-user.js';
 export { distinctN, isQuestion, wordCount, normalizeText } from './text.js';

@@ -34,8 +34,8 @@ export function dislikedSubjects(profile: Profile, limit = 3): string[] {
 /** The genre a subject names: "comedy movies" → "comedy". */
 export const genreOf = (subject: string) => subject.toLowerCase().replace(/\s+(?:movies|films)$/, '');
 
-/** "a, b and c". */
-export function listInWords(values: readonly string[]): string {
+/** "a, b and c" (or "a, b or c"). */
+export function listInWords(values: readonly string[], conjunction: 'and' | 'or' = 'and'): string {
   if (values.length <= 1) return values[0] ?? '';
-  return `${values.slice(0, -1).join(', ')} and ${values.at(-1) ?? ''}`;
+  return `${values.slice(0, -1).join(', ')} ${conjunction} ${values.at(-1) ?? ''}`;
 }

@@ -4,7 +4,7 @@ import { ExactIndex } from '@personalab/retrieval';
 import { ScriptedAssistant } from './assistants/scripted-assistant.js';
 import { ContradictionChecker } from './contradiction.js';
 import { simulate } from './harness/simulate.js';
-import { RetrievalUserSimulator } from './retrieval-user-simulator.js';
+import { RetrievalUserSimulator, type RetrievalUserSimulatorOptions } from './retrieval-user-simulator.js';
 import type { SimulatedUser } from './simulated-user.js';
 import { hiddenFacts, horrorFan, testCatalog } from './test/fixtures.js';
 import { personaProfile } from './persona-profile.js';
@@ -40,6 +40,22 @@ const corpusTurns: UserTurn[] = [
 
 /** A corpus of the given turns, indexed exactly with the test embedder. */
 const testCorpus = (turns: readonly UserTurn[]) => UserTurnCorpus.build({ turns, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
+
+/**
+ * `users` talking with an assistant that asks `asked` in turn, each simulated over a corpus of `turns`: what each said
+ * after its opener.
+ */
+async function scenario(options: { turns: readonly UserTurn[]; users: readonly SimulatedUser[]; asked: readonly string[]; simulator: Omit<RetrievalUserSimulatorOptions, 'corpus'> }) {
+  const corpus = await testCorpus(options.turns);
+  const result = await simulate({
+    simulator: () => new RetrievalUserSimulator({ corpus, ...options.simulator }),
+    assistant: new ScriptedAssistant(new Map(options.users.map((user) => [user.id, options.asked]))),
+    users: options.users,
+    maxTurns: options.asked.length,
+    quiet: true,
+  });
+  return result.conversations.map((record) => ({ userId: record.userId, said: record.turns.filter((turn) => turn.role === 'user').slice(1).map((turn) => turn.content) }));
+}
 
 async function run(options: { allowContradictions: boolean; simulator?: Partial<ConstructorParameters<typeof RetrievalUserSimulator>[0]>; turns?: readonly UserTurn[]; script?: readonly string[] }) {
   const script = options.script ?? questions;
@@ -147,10 +163,16 @@ describe('RetrievalUserSimulator', () => {
     const dialogue = [{ role: 'assistant' as const, content: 'The Shawshank Redemption', recommendedItemIds: ['m5'] }];
     const hinted = new RetrievalUserSimulator({ corpus, catalog, seed: 1, hint: 'target' });
     await hinted.start(horrorFan());
-    expect(await hinted.respond({ dialogue })).toMatchObject({ type: 'message', content: expect.stringMatching(/I am more in the mood for comedy movies\.$/) });
+    // In the genre's spoken form, as the user's other turns say it ("comedies", not "comedy movies").
+    expect(await hinted.respond({ dialogue })).toMatchObject({ type: 'message', content: expect.stringMatching(/I am more in the mood for comedies\.$/) });
     const plain = new RetrievalUserSimulator({ corpus, catalog, seed: 1 });
     await plain.start(horrorFan());
     expect(await plain.respond({ dialogue })).toMatchObject({ type: 'message', content: expect.stringMatching(/I am more in the mood for horror movies\.$/) });
+    const base = horrorFan();
+    const animationFan = { ...base, profile: personaProfile({ userId: base.id, statements: hiddenFacts, preferences: [{ subject: 'animation movies', polarity: 'like' }] }) };
+    const spoken = new RetrievalUserSimulator({ corpus, catalog, seed: 1 });
+    await spoken.start(animationFan);
+    expect(await spoken.respond({ dialogue })).toMatchObject({ type: 'message', content: expect.stringMatching(/I am more in the mood for animated movies\.$/) });
   });
 
   // With `hint: 'target'` a user had said "I am more in the mood for adventure movies." and, asked next whether it likes
@@ -186,6 +208,23 @@ describe('RetrievalUserSimulator', () => {
     expect(toyStory).toMatch(/^(?:Yes, and I did not like it|I have, it was not for me)\.$/);
     expect(alien).toMatch(/^No, I have not seen (?:it|that one)\.$/);
     expect(heat).toMatch(/^No, I have not seen (?:it|that one)\.$/);
+  });
+
+  // "I was thinking of Alien. Have you seen it?" and "Have you seen Alien or Toy Story?" had been answered from the corpus.
+  it('says whether it has seen the film named the sentence before, and each film of a list, from its history only', async () => {
+    const corpus = await testCorpus([...corpusTurns, { context: 'Have you seen it?', text: 'I am.', conversationId: 'x1' }]);
+    const said: string[] = [];
+    for (const question of ['I was thinking of The Haunting. Have you seen it?', 'I was thinking of Alien. Have you seen it?', 'Have you seen Alien or Toy Story?', 'Any of these: Heat, Alien?']) {
+      const simulator = new RetrievalUserSimulator({ corpus, catalog: testCatalog, seed: 1 });
+      await simulator.start(horrorFan());
+      said.push((await simulator.respond({ dialogue: [{ role: 'assistant', content: question }] })).content ?? '');
+    }
+    const [haunting, alien, alienOrToyStory, heatOrAlien] = said;
+    expect(haunting).toMatch(/^(?:Yes, I loved it|I have, and I really enjoyed it|Yes, it was great)\.$/);
+    // Alien, the hidden target, is not seen.
+    expect(alien).toMatch(/^No, I have not seen (?:it|that one)\.$/);
+    expect(alienOrToyStory).toMatch(/^I have not seen Alien\. (?:I did not like Toy Story|Toy Story was not for me)\.$/);
+    expect(heatOrAlien).toMatch(/^No, (?:I have not seen either of them|neither of them)\.$/);
   });
 
   // Offered five comedies, a comedy fan had answered "… Do you have anything else? I am more in the mood for comedy movies."
@@ -272,7 +311,6 @@ describe('RetrievalUserSimulator', () => {
       { context: 'How old are you?', text: 'Old enough to know better!', conversationId: 'a3' },
       { context: '', text: 'Hi! How are you today?', conversationId: 'h1' },
     ];
-    const corpus = await testCorpus(answers);
     const users: SimulatedUser[] = Array.from({ length: 12 }, (_, index) => ({
       id: `ml-${index}`,
       profile: personaProfile({
@@ -282,14 +320,8 @@ describe('RetrievalUserSimulator', () => {
       }),
       goal: { description: 'I am looking for a movie to watch tonight.', targetItemIds: ['m6'], hiddenRatings: new Map([['m6', 5]]), seenItemIds: new Set<string>() },
     }));
-    const result = await simulate({
-      simulator: () => new RetrievalUserSimulator({ corpus, catalog: testCatalog, seed: 3, candidates: 20 }),
-      assistant: new ScriptedAssistant(new Map(users.map((user) => [user.id, asked]))),
-      users,
-      maxTurns: asked.length,
-      quiet: true,
-    });
-    const said = result.conversations.flatMap((record) => record.turns.filter((turn) => turn.role === 'user').slice(1).map((turn) => ({ user: record.userId, text: turn.content })));
+    const conversations = await scenario({ turns: answers, users, asked, simulator: { catalog: testCatalog, seed: 3, candidates: 20 } });
+    const said = conversations.flatMap(({ userId, said }) => said.map((text) => ({ user: userId, text })));
     expect(said.length).toBeGreaterThanOrEqual(12 * asked.length);
     const invented = said.filter(({ text }) => /librarian|construction|life coach|two children|three cats|third grade|61 years|one son|shipyard|trainer|stay at home|army/.test(text));
     expect(invented).toEqual([]);
@@ -314,20 +346,13 @@ describe('RetrievalUserSimulator', () => {
       { context: 'How was your day?', text: 'Pretty good, thanks for asking.', conversationId: 'f5' },
       { context: '', text: 'Hi! How are you today?', conversationId: 'h1' },
     ];
-    const corpus = await testCorpus(answers);
     const users: SimulatedUser[] = Array.from({ length: 8 }, (_, index) => ({
       id: `ml-${index}`,
       profile: personaProfile({ userId: `ml-${index}`, statements: ['I am 24 years old.', ...(index % 2 === 0 ? ['I work as a technician.'] : [])], preferences: [{ subject: 'comedy movies', polarity: 'like' }] }),
       goal: { description: 'I am looking for a movie to watch tonight.', targetItemIds: ['m6'], hiddenRatings: new Map([['m6', 5]]), seenItemIds: new Set<string>() },
     }));
-    const result = await simulate({
-      simulator: () => new RetrievalUserSimulator({ corpus, catalog: testCatalog, seed: 4, candidates: 20 }),
-      assistant: new ScriptedAssistant(new Map(users.map((user) => [user.id, asked]))),
-      users,
-      maxTurns: asked.length,
-      quiet: true,
-    });
-    const said = result.conversations.flatMap((record) => record.turns.filter((turn) => turn.role === 'user').slice(1).map((turn) => ({ user: Number(record.userId.slice(3)), text: turn.content })));
+    const conversations = await scenario({ turns: answers, users, asked, simulator: { catalog: testCatalog, seed: 4, candidates: 20 } });
+    const said = conversations.flatMap(({ userId, said }) => said.map((text) => ({ user: Number(userId.slice(3)), text })));
     expect(said.length).toBe(8 * asked.length);
     expect(said.filter(({ text }) => /fields|software engineer/.test(text))).toEqual([]);
     expect(new Set(said.filter(({ text }) => /technician/.test(text)).map(({ user }) => user % 2))).toEqual(new Set([0]));
@@ -347,7 +372,6 @@ describe('RetrievalUserSimulator', () => {
       { context: 'Do you watch a lot of films?', text: 'Not as many as I would like.', conversationId: 'g6' },
       { context: '', text: 'Hi! How are you today?', conversationId: 'h1' },
     ];
-    const corpus = await testCorpus(answers);
     const users: SimulatedUser[] = Array.from({ length: 8 }, (_, index) => ({
       id: `ml-${index}`,
       profile: personaProfile({
@@ -361,14 +385,8 @@ describe('RetrievalUserSimulator', () => {
       goal: { description: 'I am looking for a movie to watch tonight.', targetItemIds: ['m7'], hiddenRatings: new Map([['m7', 5]]), seenItemIds: new Set<string>() },
     }));
     // The questions are about tastes, which the user answers from its profile: the corpus path's veto is tested here.
-    const result = await simulate({
-      simulator: () => new RetrievalUserSimulator({ corpus, catalog: testCatalog, seed: 2, candidates: 20, answerTastes: false }),
-      assistant: new ScriptedAssistant(new Map(users.map((user) => [user.id, asked]))),
-      users,
-      maxTurns: asked.length,
-      quiet: true,
-    });
-    const said = result.conversations.flatMap((record) => record.turns.filter((turn) => turn.role === 'user').slice(1).map((turn) => turn.content));
+    const conversations = await scenario({ turns: answers, users, asked, simulator: { catalog: testCatalog, seed: 2, candidates: 20, answerTastes: false } });
+    const said = conversations.flatMap(({ said }) => said);
     expect(said.length).toBe(8 * asked.length);
     expect(said.filter((text) => /big fan of horror|sci-fi|action/.test(text))).toEqual([]);
     // What the profile holds is still said: the comedies, and the dislike of horror.
@@ -388,20 +406,12 @@ describe('RetrievalUserSimulator', () => {
       { context: 'Do you like your job?', text: 'It is okay, it pays the bills.', conversationId: 'w4' },
       { context: '', text: 'Hi! How are you today?', conversationId: 'h1' },
     ];
-    const corpus = await testCorpus(answers);
     const users: SimulatedUser[] = Array.from({ length: 8 }, (_, index) => ({
       id: `p-${index}`,
       profile: personaProfile({ userId: `p-${index}`, statements: ['I work as an accountant.', 'I like to go hiking.'] }),
       goal: { description: 'Get to know the person you are talking to.' },
     }));
-    const result = await simulate({
-      simulator: () => new RetrievalUserSimulator({ corpus, seed: 5, defaultStyle: { meanLength: 6, questionRate: 0 } }),
-      assistant: new ScriptedAssistant(new Map(users.map((user) => [user.id, asked]))),
-      users,
-      maxTurns: asked.length,
-      quiet: true,
-    });
-    const said = result.conversations.flatMap((record) => record.turns.filter((turn) => turn.role === 'user').slice(1).map((turn) => turn.content));
+    const said = (await scenario({ turns: answers, users, asked, simulator: { seed: 5, defaultStyle: { meanLength: 6, questionRate: 0 } } })).flatMap(({ said }) => said);
     expect(said.length).toBe(8 * asked.length);
     expect(said.filter((text) => /salesman|baker|attendant/.test(text))).toEqual([]);
     expect(said.filter((text) => /accountant/.test(text)).length).toBe(8);
@@ -419,21 +429,13 @@ describe('RetrievalUserSimulator', () => {
       { context: 'What are the names of your kids?', text: 'Oh, I would rather not say.', conversationId: 'a5' },
       { context: '', text: 'Hi! How are you today?', conversationId: 'h1' },
     ];
-    const corpus = await testCorpus(answers);
     const users: SimulatedUser[] = Array.from({ length: 8 }, (_, index) => ({
       id: `b-${index}`,
       profile: personaProfile({ userId: `b-${index}`, statements: ['I am a stock broker.', 'I like to go hiking.'] }),
       goal: { description: 'Get to know the person you are talking to.' },
     }));
-    const result = await simulate({
-      simulator: () => new RetrievalUserSimulator({ corpus, seed: 5, defaultStyle: { meanLength: 4, questionRate: 0 } }),
-      assistant: new ScriptedAssistant(new Map(users.map((user) => [user.id, asked]))),
-      users,
-      maxTurns: asked.length,
-      quiet: true,
-    });
-    const replies = result.conversations.map((record) => record.turns.filter((turn) => turn.role === 'user').slice(1).map((turn) => turn.content));
-    for (const [pets, work, names] of replies) {
+    const conversations = await scenario({ turns: answers, users, asked, simulator: { seed: 5, defaultStyle: { meanLength: 4, questionRate: 0 } } });
+    for (const [pets, work, names] of conversations.map(({ said }) => said)) {
       expect(pets).toBe("No, I don't.");
       expect(work).toMatch(/stock broker/);
       expect(names).not.toMatch(/cats/);
@@ -460,17 +462,10 @@ describe('RetrievalUserSimulator', () => {
       { context: 'Do you watch a lot of films?', text: 'Not as many as I would like.', conversationId: 'f8' },
       { context: '', text: 'Hi! How are you today?', conversationId: 'h1' },
     ];
-    const corpus = await testCorpus(answers);
     const users = Array.from({ length: 8 }, (_, index) => horrorFan(`ml-${index}`));
     // The corpus path's veto, which still guards the questions the taste reader leaves to the corpus.
-    const result = await simulate({
-      simulator: () => new RetrievalUserSimulator({ corpus, catalog: testCatalog, seed: 6, candidates: 20, answerTastes: false }),
-      assistant: new ScriptedAssistant(new Map(users.map((user) => [user.id, asked]))),
-      users,
-      maxTurns: asked.length,
-      quiet: true,
-    });
-    const said = result.conversations.flatMap((record) => record.turns.filter((turn) => turn.role === 'user').slice(1).map((turn) => turn.content));
+    const conversations = await scenario({ turns: answers, users, asked, simulator: { catalog: testCatalog, seed: 6, candidates: 20, answerTastes: false } });
+    const said = conversations.flatMap(({ said }) => said);
     expect(said.length).toBe(8 * asked.length);
     expect(said.filter((text) => /Deadpool|Furious|Alien|Airplane|Toy Story is my/.test(text))).toEqual([]);
     expect(said.filter((text) => /The Haunting/.test(text)).length).toBe(8);
@@ -487,16 +482,8 @@ describe('RetrievalUserSimulator', () => {
       { context: 'Do you like it here?', text: 'I am! I love it here.', conversationId: 'n9' },
       { context: '', text: 'Hi! How are you today?', conversationId: 'h1' },
     ];
-    const corpus = await testCorpus(answers);
     const users = Array.from({ length: 8 }, (_, index) => horrorFan(`ml-${index}`));
-    const result = await simulate({
-      simulator: () => new RetrievalUserSimulator({ corpus, catalog: testCatalog, seed: 4, candidates: 20 }),
-      assistant: new ScriptedAssistant(new Map(users.map((user) => [user.id, asked]))),
-      users,
-      maxTurns: asked.length,
-      quiet: true,
-    });
-    const replies = result.conversations.map((record) => record.turns.filter((turn) => turn.role === 'user').slice(1).map((turn) => turn.content));
+    const replies = (await scenario({ turns: answers, users, asked, simulator: { catalog: testCatalog, seed: 4, candidates: 20 } })).map(({ said }) => said);
     expect(replies.map((said) => said.length)).toEqual(users.map(() => asked.length));
     for (const [genres, favourite, era, horrorOrComedy, dislikes, actionOrComedy] of replies as string[][]) {
       expect(genres).toMatch(/horror movies/i);
@@ -512,6 +499,7 @@ describe('RetrievalUserSimulator', () => {
     expect(said.filter((text) => nonAnswers.includes(text) || /Alien|Airplane/.test(text))).toEqual([]);
     // A user with no film to find (a chat persona) still says the corpus's turns.
     const chatters = users.map((user) => ({ ...user, goal: { description: 'chat' } }));
+    const corpus = await testCorpus(answers);
     const chat = await simulate({
       simulator: () => new RetrievalUserSimulator({ corpus, catalog: testCatalog, seed: 4, candidates: 20 }),
       assistant: new ScriptedAssistant(new Map(chatters.map((user) => [user.id, asked]))),
@@ -533,20 +521,13 @@ describe('RetrievalUserSimulator', () => {
       { context: 'What do you do for a living?', text: "I'm a student, it keeps me busy.", conversationId: 's4' },
       { context: '', text: 'Hi! How are you today?', conversationId: 'h1' },
     ];
-    const corpus = await testCorpus(answers);
     const users: SimulatedUser[] = Array.from({ length: 6 }, (_, index) => ({
       id: `ml-${index}`,
       profile: personaProfile({ userId: `ml-${index}`, statements: [`I am ${index % 2 === 0 ? 7 : 24} years old.`, 'I am a man.', 'I am a student.'], preferences: [{ subject: 'comedy movies', polarity: 'like' }] }),
       goal: { description: 'I am looking for a movie to watch tonight.', targetItemIds: ['m6'], hiddenRatings: new Map([['m6', 5]]), seenItemIds: new Set<string>() },
     }));
-    const result = await simulate({
-      simulator: () => new RetrievalUserSimulator({ corpus, catalog: testCatalog, seed: 8, candidates: 20 }),
-      assistant: new ScriptedAssistant(new Map(users.map((user) => [user.id, asked]))),
-      users,
-      maxTurns: asked.length,
-      quiet: true,
-    });
-    const said = result.conversations.flatMap((record) => record.turns.filter((turn) => turn.role === 'user').slice(1).map((turn) => ({ user: Number(record.userId.slice(3)), text: turn.content })));
+    const conversations = await scenario({ turns: answers, users, asked, simulator: { catalog: testCatalog, seed: 8, candidates: 20 } });
+    const said = conversations.flatMap(({ userId, said }) => said.map((text) => ({ user: Number(userId.slice(3)), text })));
     expect(said.length).toBe(6 * asked.length);
     // The 7-year-olds never; the 24-year-olds may.
     expect(new Set(said.filter(({ text }) => /graduate|lawyer/.test(text)).map(({ user }) => user % 2))).toEqual(new Set([1]));

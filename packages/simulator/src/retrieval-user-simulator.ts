@@ -15,7 +15,7 @@ import { filmMentionsOf } from './film-mentions.js';
 import { genreOf, likedSubjects, listInWords, profileStatements } from './profile-text.js';
 import { judgeItem, recommendationFeedback, type FeedbackThresholds, type ItemJudgement } from './recommendation-feedback.js';
 import type { ItemCatalog } from './simulated-user.js';
-import { TasteAnswers } from './taste-answer.js';
+import { spokenSubject, TasteAnswers } from './taste-answer.js';
 import { readTasteQuestion } from './taste-question.js';
 import { contentWords, isQuestion } from './text.js';
 import { dot, type IndexedTurn, type UserTurnCorpus } from './user-turn-corpus.js';
@@ -244,7 +244,7 @@ export class RetrievalUserSimulator implements UserSimulator {
       if (this.overLimit()) return { type: 'end', reason: 'turn_limit', content: feedback.text };
       const mood = this.options.hint === 'target' ? this.targetGenre(profile, goal, recommended) : this.pickFresh(likedSubjects(profile, 5), recommended);
       if (mood !== undefined) this.tastes?.answers.inTheMoodFor(genreOf(mood));
-      return { type: 'message', content: mood !== undefined ? `${feedback.text} I am more in the mood for ${mood}.` : feedback.text };
+      return { type: 'message', content: mood !== undefined ? `${feedback.text} I am more in the mood for ${spokenSubject(mood)}.` : feedback.text };
     }
     if (this.overLimit()) return { type: 'end', reason: 'turn_limit' };
     const contextText = last?.content ?? '';
@@ -275,7 +275,7 @@ export class RetrievalUserSimulator implements UserSimulator {
   }
 
   /**
-   * A genre of one of the hidden target items, in words ("sci-fi movies"), that most of the list just shown is not and
+   * A genre of one of the hidden target items, as a subject ("drama movies", said "dramas"), that most of the list just shown is not and
    * the profile does not dislike; undefined without targets or such genres. A user in the mood for adventure had said,
    * asked next, "No, I am not a fan of adventure movies." (its profile's answer).
    */

@@ -207,6 +207,19 @@ describe('TasteAnswers', () => {
     for (const text of seen(['m6', 'm1'])) expect(text, text).toMatch(/^(?:Yes|I have)\b/);
   });
 
+  it('answers for each film of a list from its history, a held-out film as one not seen', () => {
+    const list = (...films: string[][]) => answers({ kind: 'seenList', films }, { users: 10 });
+    for (const text of list(['m1'], ['m6'])) {
+      expect(text, text).toMatch(/^(?:I loved The Haunting|I have seen The Haunting, it was great)\. I have not seen Alien\.$/);
+    }
+    for (const text of list(['m3'], ['m1'], ['m5'], ['m7'])) {
+      // In the order asked, the films not seen said together.
+      expect(text, text).toMatch(/^(?:I did not like Toy Story|Toy Story was not for me)\. (?:I loved The Haunting|I have seen The Haunting, it was great)\. I have not seen The Shawshank Redemption or Airplane!$/);
+    }
+    for (const text of list(['m6'], ['m7'])) expect(text, text).toMatch(/^No, (?:I have not seen either of them|neither of them)\.$/);
+    for (const text of list(['m6'], ['m7'], ['m8'])) expect(text, text).toMatch(/^No, (?:I have not seen any of them|none of them)\.$/);
+  });
+
   // With `hint: 'target'` a user said it was in the mood for a genre its profile is neutral on, then "Not really, I rarely watch them.".
   it('agrees with a genre it said it is in the mood for', () => {
     for (let seed = 0; seed < 10; seed++) {

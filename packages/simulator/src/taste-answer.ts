@@ -18,6 +18,12 @@ export function spokenGenre(genre: string): string {
   return spokenForms[genre] ?? `${genre} movies`;
 }
 
+/** A profile subject as said: a genre in its spoken form ("drama movies": "dramas"), any other subject as written ("hiking"). */
+export function spokenSubject(subject: string): string {
+  const genre = genreOf(subject);
+  return genre === subject.toLowerCase() ? subject : spokenGenre(genre);
+}
+
 /** A sentence of an answer and the genres or films it states (remembered as said once it is said). */
 interface Fact {
   text: string;
@@ -60,6 +66,13 @@ const templates = {
   seenDisliked: ['Yes, and I did not like it.', 'I have, it was not for me.'],
   seenNeutral: ['Yes, it was okay.', 'I have, it was alright.'],
   notSeen: ['No, I have not seen it.', 'No, I have not seen that one.'],
+  // Of a list of films, those it saw as it liked them, and those it did not.
+  listLiked: ['I loved {title}.', 'I have seen {title}, it was great.'],
+  listDisliked: ['I did not like {title}.', '{title} was not for me.'],
+  listNeutral: ['{title} was okay.', 'I have seen {title}, it was alright.'],
+  listNotSeen: ['I have not seen {title}.'],
+  neitherSeen: ['No, I have not seen either of them.', 'No, neither of them.'],
+  noneSeen: ['No, I have not seen any of them.', 'No, none of them.'],
 } as const;
 
 /** A rated film the user saw: its id, rating and release year (when the catalogue has one). */
@@ -106,7 +119,7 @@ export class TasteAnswers {
     const byStrength = [...options.profile.preferences].sort((left, right) => right.strength - left.strength);
     for (const preference of byStrength) {
       const genre = genreOf(preference.subject);
-      this.spoken.set(genre, genre === preference.subject.toLowerCase() ? preference.subject : spokenGenre(genre));
+      this.spoken.set(genre, spokenSubject(preference.subject));
       if (preference.polarity === 'like') this.strengths.set(genre, preference.strength);
       else if (preference.polarity === 'dislike') this.strengths.set(genre, -preference.strength);
     }
@@ -163,6 +176,8 @@ export class TasteAnswers {
         return this.eraFacts(question.eras);
       case 'seen':
         return this.seenFacts(question.itemIds);
+      case 'seenList':
+        return [this.seenListFact(question.films)];
     }
   }
 
@@ -291,6 +306,28 @@ export class TasteAnswers {
     const judgement = judgeItem(seen, this.options.goal, this.options.thresholds);
     const texts = judgement === 'seen_liked' ? templates.seenLiked : judgement === 'seen_disliked' ? templates.seenDisliked : templates.seenNeutral;
     return [{ text: this.pick(texts), states: [seen] }];
+  }
+
+  /**
+   * Whether it has seen each film of a list, in one fact (every film is answered): the films it saw, grouped by how it
+   * liked them, and those it did not (held-out ones among them), each group where its first film stands in the list;
+   * none seen, a plain no.
+   */
+  private seenListFact(films: ReadonlyArray<readonly string[]>): Fact {
+    const groups = new Map<readonly string[], string[]>();
+    const seenIds: string[] = [];
+    for (const itemIds of films) {
+      const seen = itemIds.find((itemId) => this.options.goal.seenItemIds?.has(itemId));
+      const judgement = seen === undefined ? undefined : judgeItem(seen, this.options.goal, this.options.thresholds);
+      const texts = judgement === undefined ? templates.listNotSeen : judgement === 'seen_liked' ? templates.listLiked : judgement === 'seen_disliked' ? templates.listDisliked : templates.listNeutral;
+      const itemId = seen ?? itemIds[0];
+      if (itemId === undefined) continue;
+      if (seen !== undefined) seenIds.push(seen);
+      groups.set(texts, [...(groups.get(texts) ?? []), saidTitle(this.options.catalog?.get(itemId)?.title ?? '')]);
+    }
+    if (seenIds.length === 0) return this.plain(films.length > 2 ? templates.noneSeen : templates.neitherSeen);
+    const text = [...groups].map(([texts, titles]) => withTitle(this.pick(texts), listInWords(titles, texts === templates.listNotSeen ? 'or' : 'and'))).join(' ');
+    return { text: capitalised(text), states: seenIds };
   }
 
   /** Films of the history rated liked, best first (ties in random order), of any of `genres` and among `among` if given; unsaid first. */

@@ -1,8 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { readTasteQuestion, type TasteQuestion } from './taste-question.js';
+import { readTasteQuestion, type TasteQuestion, type TitleReader } from './taste-question.js';
 
 /** MovieLens' genres, lower-cased, as the simulator passes them. */
 const genres = ['action', 'adventure', 'animation', "children's", 'comedy', 'crime', 'documentary', 'drama', 'fantasy', 'film-noir', 'horror', 'musical', 'mystery', 'romance', 'sci-fi', 'thriller', 'war', 'western'];
+
+/** A title reader over a few titles, each its own id, written as they are given. */
+function titleReader(known: readonly string[]): TitleReader {
+  return {
+    exactly: (phrase) => (known.includes(phrase) ? [phrase] : []),
+    films: (text) =>
+      known
+        .filter((title) => text.includes(title))
+        .sort((left, right) => text.indexOf(left) - text.indexOf(right))
+        .map((title) => [title]),
+  };
+}
 
 describe('readTasteQuestion', () => {
   it('reads the questions an assistant asks about film tastes before it recommends', () => {
@@ -78,7 +90,7 @@ describe('readTasteQuestion', () => {
 
   // "Have you seen Fargo?" had gone to the corpus ("Thanks! I'm glad you like it.", "I am.").
   it('reads "have you seen <title>?" when the rest of the question is a catalogue title written as one', () => {
-    const titles = { exactly: (phrase: string) => (phrase === 'Fargo' || phrase === 'The Godfather' ? [phrase] : []) };
+    const titles = titleReader(['Fargo', 'The Godfather']);
     expect(readTasteQuestion('Have you seen Fargo?', genres, titles)).toEqual({ kind: 'seen', itemIds: ['Fargo'] });
     expect(readTasteQuestion('Great. Did you ever watch The Godfather?', genres, titles)).toEqual({ kind: 'seen', itemIds: ['The Godfather'] });
     expect(readTasteQuestion('Have you seen Fargo yet?', genres, titles)).toEqual({ kind: 'seen', itemIds: ['Fargo'] });
@@ -87,6 +99,26 @@ describe('readTasteQuestion', () => {
     }
     // Without a title reader no title is read.
     expect(readTasteQuestion('Have you seen Fargo?', genres)).toBeUndefined();
+  });
+
+  // "I was thinking of Fargo. Have you seen it?" and "Have you seen Fargo or Heat?" had gone to the corpus.
+  it('reads "have you seen it?" of the films the sentence before names, and a list of films in one question', () => {
+    const titles = titleReader(['Fargo', 'Heat', 'The Godfather', 'Sense and Sensibility']);
+    const read = (message: string) => readTasteQuestion(message, genres, titles);
+    expect(read('I was thinking of Fargo. Have you seen it?')).toEqual({ kind: 'seen', itemIds: ['Fargo'] });
+    // The nearest sentence before that names a film.
+    expect(read('Heat is fine. I was thinking of Fargo though! It is a classic. Have you seen that one?')).toEqual({ kind: 'seen', itemIds: ['Fargo'] });
+    expect(read('I was thinking of Fargo or Heat. Have you seen either of them?')).toEqual({ kind: 'seenList', films: [['Fargo'], ['Heat']] });
+    expect(read('Have you seen Fargo or Heat?')).toEqual({ kind: 'seenList', films: [['Fargo'], ['Heat']] });
+    expect(read('Did you watch Fargo, Heat, or The Godfather?')).toEqual({ kind: 'seenList', films: [['Fargo'], ['Heat'], ['The Godfather']] });
+    expect(read('Any of these: Fargo, Heat?')).toEqual({ kind: 'seenList', films: [['Fargo'], ['Heat']] });
+    // A title with "and" in it stays one film.
+    expect(read('Have you seen any of these: Sense and Sensibility, Heat?')).toEqual({ kind: 'seenList', films: [['Sense and Sensibility'], ['Heat']] });
+    expect(read('Have you seen Sense and Sensibility and Fargo?')).toEqual({ kind: 'seenList', films: [['Sense and Sensibility'], ['Fargo']] });
+    // Nothing to point at, or a list that holds something else: left to the corpus.
+    for (const message of ['Have you seen it?', 'I was thinking of something fun. Have you seen it?', 'Have you seen Fargo or the game?', 'Any of these: my keys, Heat?', 'Any of these?']) {
+      expect(read(message), message).toBeUndefined();
+    }
   });
 
   it('reads the first question of a message that asks about tastes', () => {

@@ -8,8 +8,8 @@ export type Era = 'recent' | 'classic' | number;
  * one loved (`favorite`, of one genre when it names one: "your favourite horror movie?"), what one does not like
  * (`dislikes`), whether one likes a genre (`genre`), which of two or more genres (`choice`), whether one likes an era or
  * which of several (`era`, in the order named: "80s or recent?" is [1980, 'recent']; none named, "what era?", is
- * classics or recent), or whether one has seen a catalogue film (`seen`, its ids: a title may be listed twice).
- * Genres are the catalogue's, lower-cased ("sci-fi").
+ * classics or recent), whether one has seen a catalogue film (`seen`, its ids: a title may be listed twice), or which of
+ * several (`seenList`, each film's ids, in the order named). Genres are the catalogue's, lower-cased ("sci-fi").
  */
 export type TasteQuestion =
   /** `mood`: asked what one is in the mood for ("What are you in the mood for?"), not what one likes in general. */
@@ -19,11 +19,15 @@ export type TasteQuestion =
   | { kind: 'genre'; genre: string }
   | { kind: 'choice'; genres: readonly string[] }
   | { kind: 'era'; eras: readonly Era[] }
-  | { kind: 'seen'; itemIds: readonly string[] };
+  | { kind: 'seen'; itemIds: readonly string[] }
+  | { kind: 'seenList'; films: ReadonlyArray<readonly string[]> };
 
-/** Finds the catalogue films whose title is the whole of a phrase as written (`FilmMentions.exactly`). */
+/** Reads catalogue films in text (`FilmMentions`): each film is the ids its title names. */
 export interface TitleReader {
+  /** The films whose title is the whole of a phrase as written. */
   exactly(phrase: string): string[];
+  /** The films a text names, in order. */
+  films(text: string): string[][];
 }
 
 /** Words for a genre besides its own name and plural ("funny" for comedy), keyed by the catalogue's genre name. */
@@ -105,6 +109,12 @@ function erasOf(text: string): Era[] {
 
 /** "Have you seen Fargo?", "Did you ever watch The Godfather?": the title as written, or undefined. */
 const seenQuestion = /^(?:so |and |but )?(?:have|did) you (?:ever |already )?(?:seen|watched|see|watch|caught) (.+?)(?: yet| already| before)?\s*\?$/i;
+/** "Any of these: Fargo, Heat?", or after "have you seen", "any of these films: Fargo, Heat": the list as written. */
+const listedFilms = /^(?:any|either|one|some|all|both) of (?:these|those|them|the following)(?: films| movies)?\s*[:,-]\s*(.+?)\s*\??$/i;
+/** "Have you seen it?", "… either of them?": films the sentences before name. */
+const pointingWords = /^(?:it|that|this|them|those|these|either|both|(?:that|this) (?:one|film|movie)|(?:any|either|one|some|all|both) of (?:them|those|these)(?: films| movies)?)$/i;
+/** What parts a list of titles: commas, "and", "or" ("Fargo, Heat, or The Godfather"). */
+const listSeparators = /(\s*,\s*(?:(?:and|or) )?|\s+(?:and|or)\s+)/i;
 
 /**
  * Reads the first question of a message (or a "tell me" sentence) that asks about the reader's film tastes; undefined
@@ -113,9 +123,10 @@ const seenQuestion = /^(?:so |and |but )?(?:have|did) you (?:ever |already )?(?:
  */
 export function readTasteQuestion(message: string, genres: readonly string[], titles?: TitleReader): TasteQuestion | undefined {
   const patterns = genres.map((genre) => ({ genre, pattern: new RegExp(`(?<![a-z])(?:${genreForms(genre)})(?![a-z])`, 'g') }));
-  for (const sentence of sentences(message)) {
+  const all = sentences(message);
+  for (const [index, sentence] of all.entries()) {
     if (!isQuestion(sentence) && !/\btell me\b/i.test(sentence)) continue;
-    const question = (titles && readSeenQuestion(sentence, titles)) ?? readSentence(normalizeText(sentence), patterns);
+    const question = (titles && readSeenQuestion(sentence, all.slice(0, index), titles)) ?? readSentence(normalizeText(sentence), patterns);
     if (question) return question;
   }
   return undefined;
@@ -123,12 +134,50 @@ export function readTasteQuestion(message: string, genres: readonly string[], ti
 
 /**
  * "Have you seen Fargo?" when the rest of the question is a catalogue title, written as one ("Have you seen the new Star
- * Wars movie?", "Did you watch the game?" are not).
+ * Wars movie?", "Did you watch the game?" are not), or a list of them ("Fargo or Heat?", "any of these: Fargo, Heat?");
+ * "Have you seen it?" of the films the nearest sentence before it names ("I was thinking of Fargo.").
  */
-function readSeenQuestion(sentence: string, titles: TitleReader): TasteQuestion | undefined {
-  const phrase = seenQuestion.exec(sentence.trim())?.[1];
-  const itemIds = phrase === undefined ? [] : titles.exactly(phrase);
-  return itemIds.length > 0 ? { kind: 'seen', itemIds } : undefined;
+function readSeenQuestion(sentence: string, before: readonly string[], titles: TitleReader): TasteQuestion | undefined {
+  const text = sentence.trim();
+  const asked = seenQuestion.exec(text)?.[1];
+  const phrase = asked === undefined ? listedFilms.exec(text)?.[1] : (listedFilms.exec(asked)?.[1] ?? asked);
+  if (phrase === undefined) return undefined;
+  const films = pointingWords.test(phrase) ? namedBefore(before, titles) : titleList(phrase, titles);
+  const [first, second] = films;
+  if (first === undefined) return undefined;
+  return second === undefined ? { kind: 'seen', itemIds: first } : { kind: 'seenList', films };
+}
+
+/** The films the nearest of the sentences that name one names. */
+function namedBefore(before: readonly string[], titles: TitleReader): string[][] {
+  for (const sentence of [...before].reverse()) {
+    const films = titles.films(sentence);
+    if (films.length > 0) return films;
+  }
+  return [];
+}
+
+/**
+ * The films of a phrase that is a list of titles and nothing else, a title holding "and" kept whole ("Sense and
+ * Sensibility, Heat"): the longest title from each part on. None when a part is no title.
+ */
+function titleList(phrase: string, titles: TitleReader): string[][] {
+  // Parts and the separators between them, alternating: ["Fargo", ", ", "Heat"].
+  const pieces = phrase.split(listSeparators);
+  const films: string[][] = [];
+  let start = 0;
+  while (start < pieces.length) {
+    let end = pieces.length - 1;
+    let itemIds: string[] = [];
+    for (; end >= start; end -= 2) {
+      itemIds = titles.exactly(pieces.slice(start, end + 1).join(''));
+      if (itemIds.length > 0) break;
+    }
+    if (itemIds.length === 0) return [];
+    films.push(itemIds);
+    start = end + 2;
+  }
+  return films;
 }
 
 /** Questions that ask why or how ("why do you hate it?", "how do you avoid them?"), or what one likes about something. */

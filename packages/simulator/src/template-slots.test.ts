@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fillTemplateSlots } from './template-slots.js';
+import { fillTemplateSlots, replayScript } from './template-slots.js';
 import { hasTemplateSlot } from './user-turn-corpus.js';
 
 const fill = (text: string) => fillTemplateSlots(text, { speaker: 2, name: 'Alex' });
@@ -21,6 +21,22 @@ describe('fillTemplateSlots', () => {
     expect(fill("It's nice to meet you, [your name]. My name is [user 2's name].")).toBe("It's nice to meet you. My name is Alex.");
     expect(fill('Hi [your name], my name is [their name].')).toBe('Hi, my name is Alex.');
     expect(fill('Hi, my name is [your name].')).toBe('Hi, my name is Alex.');
+  });
+
+  // SPC also writes the names bare: "Hi User 1, I'm User 2." had been emptied whole (8 of the 23 emptied test turns).
+  it('fills bare speaker labels as name slots', () => {
+    expect(fill("Hi User 1, I'm User 2.")).toBe("Hi, I'm Alex.");
+    expect(fill('Hey back, I\'m user 2.')).toBe("Hey back, I'm Alex.");
+    expect(fill("It's nice to meet you too, User 1.")).toBe("It's nice to meet you too.");
+    expect(fill("Hello User 1, I'm User 2 and I'm from Wisconsin.")).toBe("Hello, I'm Alex and I'm from Wisconsin.");
+    expect(fill("Hi, I'm user2! Nice to meet you.")).toBe("Hi, I'm Alex! Nice to meet you.");
+    // A stage direction naming both is no name slot: it goes whole.
+    expect(fill("Let's go! [User 1 and User 2 swim and explore the ocean for hours and hours and hours.]")).toBe("Let's go!");
+  });
+
+  // A turn of nothing but slotted sentences ("I'm from [place].") had been replayed as an empty assistant message.
+  it('replays the turns as filled, leaving out those left empty', () => {
+    expect(replayScript(["Hi, I'm [user 2's name].", "I'm from [place].", 'I love hiking, do you?'], { speaker: 2, name: 'Alex' })).toEqual(["Hi, I'm Alex.", 'I love hiking, do you?']);
   });
 
   it('drops a sentence holding any other slot, and leaves a turn without slots as it is', () => {

@@ -8,7 +8,6 @@ import { HashingEmbedder, HnswIndex } from '@personalab/retrieval';
 import { EaseRecommender } from '@personalab/user-embedding';
 import {
   createMostPopularAssistant,
-  fillTemplateSlots,
   formatRetryCauses,
   isRefusedK,
   LlmUserSimulator,
@@ -18,6 +17,7 @@ import {
   personaProfile,
   RecommenderAssistant,
   RecommenderHttpAssistant,
+  replayScript,
   RetrievalUserSimulator,
   retryCount,
   RunStore,
@@ -369,8 +369,9 @@ export function registerSimulateCommand(program: Command): void {
             id: conversation.id,
             profile: personaProfile({ userId: conversation.id, statements: conversation.user1Persona }),
             goal: { description: 'Get to know the person you are talking to.' },
-            // The partner's turns hold SPC's template slots ("Hi, I'm [user 2's name]."): filled as a person would say them.
-            script: conversation.turns.filter((turn) => turn.speaker === 'user2').map((turn) => fillTemplateSlots(turn.text, { speaker: 2, name: 'Alex' })),
+            // The partner's turns hold SPC's template slots ("Hi, I'm [user 2's name]."): filled as a person would say them, and a
+            // turn left empty ("I'm from [place].") left out.
+            script: replayScript(conversation.turns.filter((turn) => turn.speaker === 'user2').map((turn) => turn.text), { speaker: 2, name: 'Alex' }),
           }));
         }
         if (options.limit !== undefined) users = users.slice(0, options.limit);
