@@ -49,6 +49,16 @@ describe('FilmMentions', () => {
     const twins = new FilmMentions(new Map([...items, { id: 'g5', title: 'Star Wars (1997)', tags: ['Sci-Fi'] }].map((item) => [item.id, item])));
     expect(twins.films('I was thinking of Star Wars, or maybe Heat. Star Wars is a classic.')).toEqual([['g3', 'g5'], ['m8']]);
     expect(films.films('I watched the game with my mother.')).toEqual([]);
+    // In the order written, not longest title first: "I loved Heat and Alien." had given Alien, then Heat.
+    expect(films.films('I loved Heat and Alien. Have you seen them?')).toEqual([['m8'], ['m6']]);
+  });
+
+  // "Speed matters. Did you watch it?" had been asked about Speed (1994): a capital that only starts a sentence.
+  it('finds no one-word title that only opens a sentence not about films', () => {
+    expect(films.films('Heat matters most. Did you watch it?')).toEqual([]);
+    expect(films.films('Alien is a classic film.')).toEqual([['m6']]);
+    expect(films.films('I think Heat matters most.')).toEqual([['m8']]);
+    expect(films.films('Toy Story holds up.')).toEqual([['m3']]);
   });
 
   it('finds the names of a text about films that are no catalogue title', () => {

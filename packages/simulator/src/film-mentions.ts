@@ -45,10 +45,17 @@ export class FilmMentions {
     return this.matches(text).map(({ itemId, sentence }) => ({ itemId, sentence }));
   }
 
-  /** The films a text names (as `titles` finds them), in order and once each, each with every id of its title. */
+  /**
+   * The films a text names (as `titles` finds them), in order and once each, each with every id of its title; a one-word
+   * title that only opens a sentence counts only in a sentence about films ("Speed matters." names none, its capital is
+   * the sentence's; "Speed is a fun movie." names Speed).
+   */
   films(text: string): string[][] {
     const byTitle = new Map<string, string[]>();
-    for (const { itemId, variant } of this.matches(text)) if (!byTitle.has(variant)) byTitle.set(variant, this.byVariant.get(variant) ?? [itemId]);
+    for (const { itemId, sentence, variant } of this.matches(text)) {
+      if (byTitle.has(variant) || (opensOnly(variant, writtenWords(sentence)) && !filmWords.test(sentence))) continue;
+      byTitle.set(variant, this.byVariant.get(variant) ?? [itemId]);
+    }
     return [...byTitle.values()];
   }
 
@@ -81,15 +88,18 @@ export class FilmMentions {
     );
   }
 
+  /** The films a text names, in the order written (the matcher tries the longest titles first). */
   private matches(text: string): Array<FilmMention & { variant: string }> {
     const found: Array<FilmMention & { variant: string }> = [];
     for (const sentence of sentencesOf(text)) {
       const written = writtenWords(sentence);
-      this.matcher.find(sentence, (itemId, variant) => {
+      const variants = new Map<string, string>();
+      const mentions = this.matcher.find(sentence, (itemId, variant) => {
         const named = capitalisedIn(variant, written);
-        if (named) found.push({ itemId, sentence, variant });
+        if (named) variants.set(itemId, variant);
         return named;
       });
+      for (const { itemId } of mentions) found.push({ itemId, sentence, variant: variants.get(itemId) ?? '' });
     }
     return found;
   }
@@ -107,6 +117,11 @@ function capitalisedIn(variant: string, written: readonly string[]): boolean {
     if (span.every((word, index) => titleSmallWords.has(parts[index] ?? '') || word.length === 1 || /^[A-Z0-9]/.test(word))) return true;
   }
   return false;
+}
+
+/** Whether a one-word title variant ("speed") stands in the written words only as the first, capitalised as any sentence start. */
+function opensOnly(variant: string, written: readonly string[]): boolean {
+  return !variant.includes(' ') && written[0]?.toLowerCase() === variant && !written.slice(1).some((word) => word.toLowerCase() === variant);
 }
 
 /** One `FilmMentions` per catalogue: each simulated user has a simulator of its own, and each had built the title matcher (about 6 ms). */

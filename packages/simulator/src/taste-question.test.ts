@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { FilmMentions } from './film-mentions.js';
 import { readTasteQuestion, type TasteQuestion, type TitleReader } from './taste-question.js';
+import { testItems } from './test/fixtures.js';
 
 /** MovieLens' genres, lower-cased, as the simulator passes them. */
 const genres = ['action', 'adventure', 'animation', "children's", 'comedy', 'crime', 'documentary', 'drama', 'fantasy', 'film-noir', 'horror', 'musical', 'mystery', 'romance', 'sci-fi', 'thriller', 'war', 'western'];
@@ -119,6 +121,15 @@ describe('readTasteQuestion', () => {
     for (const message of ['Have you seen it?', 'I was thinking of something fun. Have you seen it?', 'Have you seen Fargo or the game?', 'Any of these: my keys, Heat?', 'Any of these?']) {
       expect(read(message), message).toBeUndefined();
     }
+  });
+
+  // With the catalogue's reader: "I loved Heat and Alien. Have you seen them?" had been asked of Alien, then Heat, and
+  // "Speed matters. Did you watch it?" of Speed (1994).
+  it('reads "have you seen them?" with the catalogue titles in the order written, and no sentence opening as a title', () => {
+    const titles = new FilmMentions(new Map(testItems.map((item) => [item.id, item])));
+    expect(readTasteQuestion('I loved Heat and Alien. Have you seen them?', genres, titles)).toEqual({ kind: 'seenList', films: [['m8'], ['m6']] });
+    expect(readTasteQuestion('Heat matters most. Did you watch it?', genres, titles)).toBeUndefined();
+    expect(readTasteQuestion('Heat is a long film. Did you watch it?', genres, titles)).toEqual({ kind: 'seen', itemIds: ['m8'] });
   });
 
   it('reads the first question of a message that asks about tastes', () => {

@@ -32,6 +32,8 @@ describe('fillTemplateSlots', () => {
     expect(fill("Hi, I'm user2! Nice to meet you.")).toBe("Hi, I'm Alex! Nice to meet you.");
     // A stage direction naming both is no name slot: it goes whole.
     expect(fill("Let's go! [User 1 and User 2 swim and explore the ocean for hours and hours and hours.]")).toBe("Let's go!");
+    // Nor one in parentheses (SPC valid): it had become "( and Alex spend some time …)".
+    expect(fill('I hope so.\n(User 1 and user 2 spend some time talking and getting to know each other.)')).toBe('I hope so.');
   });
 
   // A turn of nothing but slotted sentences ("I'm from [place].") had been replayed as an empty assistant message.

@@ -10,10 +10,10 @@ export interface FillTemplateSlotsOptions {
 
 /**
  * A slot in brackets or parentheses, or a speaker's label written bare ("User 1", "user2", but not in a stage direction:
- * "[User 1 and User 2 swim …]"), with the comma or space before it, and the words it holds ("[User 2's name]", "(name)",
+ * "[User 1 and User 2 swim …]", "(User 1 and user 2 spend …)"), with the comma or space before it, and the words it holds ("[User 2's name]", "(name)",
  * "(insert name)": "name").
  */
-const slot = /(,?\s*)(?:\[(?:insert )?([^\]\n]{1,60})\]|\((?:insert )?([^()\n]{1,30})\)|(?<!\[[^\]\n]*)\b(user ?\d)\b)/gi;
+const slot = /(,?\s*)(?:\[(?:insert )?([^\]\n]{1,60})\]|\((?:insert )?([^()\n]{1,30})\)|(?<!\[[^\]\n]*|\([^)\n]*)\b(user ?\d)\b)/gi;
 
 /**
  * A dataset turn with its unfilled template slots (Synthetic-Persona-Chat's "Hi, I'm [User 2's name].") filled as a
