@@ -1,3 +1,4 @@
+import { spokenTitle } from '@personalab/datasets';
 import {
   PersonalabError,
   emptyProfile,
@@ -802,11 +803,12 @@ export class ChatRec {
     // Read as the words the film was named by were its title ("that sci-fi film" is no taste for sci-fi).
     const extracted = await this.extractProfile(options.userId, [message === options.message ? userMessage : { ...userMessage, content: message }]);
     // "What is Fargo about?" then "anything like Fargo?": films like one the user just asked about, not a liking of it (it
-    // had been noted as liked, a 4-star rating); "I loved it! anything like it?" says the liking too.
+    // had been noted as liked, a 4-star rating); "I loved it! anything like it?" says the liking too. So for one someone
+    // else watched ("my wife watched heat, anything similar?").
     const askedAbout = new Set(about?.asked === true ? about.films.map((item) => item.id) : []);
     const stated = this.titleOpinionsOf(
       options.userId,
-      opinions.filter((opinion) => !(opinion.byExample === true && opinion.stated !== true && askedAbout.has(opinion.item.id))),
+      opinions.filter((opinion) => opinion.unrated !== true && !(opinion.byExample === true && opinion.stated !== true && askedAbout.has(opinion.item.id))),
     );
     const seen = turn.intent === 'explain' ? [] : this.seenTitlesOf(options.userId, named, stated);
     const pending: TurnState = {
@@ -883,8 +885,10 @@ export class ChatRec {
       const { leftOut, leftOutBefore } = this.leftOut(message, earlier, knownTags);
       // In a new session, what the last one offered is left out when the user asks for something new or else.
       const notAgain = before !== undefined && asksNew ? before.offered : [];
-      // Nor the films asked for more like: those the user has not rated (one just asked about) would be listed among their own kind.
-      const exclude = [...offeredIn(earlier), ...notAgain, ...leftOutBefore, ...leftOut.map((item) => item.id), ...examples.map((item) => item.id)];
+      // Nor the films asked for more like: those the user has not rated (one just asked about) would be listed among their own
+      // kind; nor their other films of the same title, the same story told again ("something like Sabrina 1954" had listed
+      // its remake first, found by the title's word).
+      const exclude = [...offeredIn(earlier), ...notAgain, ...leftOutBefore, ...leftOut.map((item) => item.id), ...examples.map((item) => item.id), ...otherVersions(examples, this.options.catalog.values())];
       const plain = update === undefined ? { refinement: turn.refinement, mood: turn.mood?.tagWeights } : withConstraints(turn, update, constraints, this.askedFor(constraints));
       // A mood does not lean to a genre the user is lukewarm on ("musicals are hit or miss for me", then "something fun"
       // had listed four musicals: the light mood's lift for Musical).
@@ -1935,6 +1939,15 @@ export function titleStarts(items: Iterable<Item>): Map<string, Item[]> {
     }
   }
   return starts;
+}
+
+/** The catalogue's other films of the examples' titles, years aside (Sabrina (1995) of Sabrina (1954)); none without examples. */
+function otherVersions(examples: readonly Item[], items: Iterable<Item>): string[] {
+  if (examples.length === 0) return [];
+  const titleOf = (item: Item) => spokenTitle(item.title).toLowerCase();
+  const titles = new Set(examples.map(titleOf));
+  const ids = new Set(examples.map((item) => item.id));
+  return [...items].filter((item) => !ids.has(item.id) && titles.has(titleOf(item))).map((item) => item.id);
 }
 
 /** The films the phrases' names (`negatedNames`) leave out: for each phrase, the films its longest name beginning some title begins. */

@@ -796,3 +796,27 @@ describe('session constraints: tenth QA pass, reviewed', () => {
     expect(read('I was born in 1980, anything from that year?').years).toEqual({ from: 1980, to: 1980 });
   });
 });
+
+describe('session constraints: eleventh QA pass', () => {
+  it('reads "what should we watch" as a question, not a standing taste ("…with the kids?" had asked for both tastes: one told)', () => {
+    expect(read('what should we watch with the kids?')).toMatchObject({ audience: 'children' });
+    for (const talk of ['what should we watch with the kids?', 'what can we watch tonight?', 'what shall we watch with my kids?']) expect(read(talk).together, talk).toBeUndefined();
+    // Both tastes told beside a watch together, as before.
+    expect(read('we usually watch comedies but my wife loves romance, something for both of us')).toMatchObject({ wanted: { comed: 0.3, romance: 0.3 }, together: true });
+  });
+
+  it("drops the companion's genres when the user then watches alone (\"I'm on my own tonight\" had kept war and drama)", () => {
+    expect(after('my husband is into war movies and I like dramas', "I'm on my own tonight").tags).toEqual({ drama: 0.3 });
+    expect(after('my wife loves romance and I like action', 'just me tonight, actually').tags).toEqual({ action: 0.3 });
+    // A genre both like stays; without a companion's taste, watching alone drops nothing.
+    expect(after('my husband loves dramas and I like dramas too', "I'm on my own tonight").tags).toEqual({ drama: 0.3 });
+    expect(after('recommend a war film', "I'm on my own tonight").tags).toEqual({ war: 0.3 });
+    // A new request forgets whose the old genres were.
+    expect(after('my husband is into war movies and I like dramas', 'a comedy', "I'm on my own tonight").tags).toEqual({ comed: 0.3 });
+  });
+
+  it('reads "anything for a family?" as films for children ("we had visitors, anything for a family?" had asked for nothing)', () => {
+    for (const message of ['we had visitors, anything for a family?', 'something for a family tonight']) expect(read(message).audience, message).toBe('children');
+    expect(read('we are saving for a family holiday').audience).toBeUndefined();
+  });
+});

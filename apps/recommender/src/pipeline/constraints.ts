@@ -18,6 +18,11 @@ export interface SessionConstraints {
   mood?: SessionMood | undefined;
   /** The genres asked for are alternatives ("horror or comedy"): films of either, not films that are all of them. */
   either?: true | undefined;
+  /**
+   * Of genres asked for together (`ConstraintUpdate.together`), the ones only the one watching with the user asked for:
+   * dropped when the user then watches alone ("I'm on my own tonight").
+   */
+  companion?: string[] | undefined;
 }
 
 /**
@@ -41,6 +46,7 @@ export const sessionConstraintsSchema = z.object({
   audience: z.literal('children').optional(),
   mood: z.object({ names: z.array(z.string()), tagWeights: z.record(z.string(), z.number()), phrase: z.string() }).optional(),
   either: z.literal(true).optional(),
+  companion: z.array(z.string()).optional(),
 });
 
 export const noConstraints = (): SessionConstraints => ({ tags: {} });
@@ -75,6 +81,10 @@ export interface ConstraintUpdate {
    * is ruled out ("I love horror but my partner hates it").
    */
   together?: boolean | undefined;
+  /** Of a request `together`: the genres only the one watching with the user asks for ("my husband is into war movies"). */
+  companion?: string[] | undefined;
+  /** The user says they watch alone ("I'm on my own tonight", "just me"): a companion's genres asked for before are dropped. */
+  alone?: boolean | undefined;
   /** Of a request `together`: genres one of them asks for and the other cannot stand ("I love horror but my partner hates it"), ruled out. */
   contested?: string[] | undefined;
   /** The genres this message asks for are offered as alternatives ("anything scary or funny?"): films of either. */
@@ -543,7 +553,12 @@ export const singleWordTag = new Set(
   ['action', 'adventure', 'animation', 'comedy', 'crime', 'documentary', 'drama', 'fantasy', 'horror', 'musical', 'mystery', 'romance', 'thriller', 'war', 'western', 'family', 'noir'].map(stem),
 );
 
-const standingTaste = /\b(?:i|we)\s+(?:(?:usually|really|generally|mostly|always|just|also|especially|still|often|sometimes|typically|normally|particularly|do(?:n'?t)?|never)\s+)*(?:like|love|enjoy|prefer|adore|hate|dislike|can'?t stand|am into|'m into|watch)\b|\bmy favou?rite\b/;
+/**
+ * A taste the user holds: "I usually like dramas", "we watch a lot of horror". Not a question with "I" or "we" after its
+ * verb ("what should we watch with the kids?", "can I watch it alone?"), which had read as a taste beside the children's.
+ * The look back follows "i" or "we", so it is tried only there (tried at every position, it read back over runs of spaces).
+ */
+const standingTaste = /\b(?:i|we)(?<!\b(?:should|shall|can|could|would|will|do|did|may|might|must)\s+(?:i|we))\s+(?:(?:usually|really|generally|mostly|always|just|also|especially|still|often|sometimes|typically|normally|particularly|do(?:n'?t)?|never)\s+)*(?:like|love|enjoy|prefer|adore|hate|dislike|can'?t stand|am into|'m into|watch)\b|\bmy favou?rite\b/;
 /**
  * A standing dislike ("I hate horror", "I can't stand westerns", "I don't like romance", "not a fan of war
  * films", "westerns are boring", "I find them tedious") or a change of mind ("I've gone off westerns",
@@ -613,10 +628,19 @@ const tasteTurn = /[,;]|\b(?:and|but|while|whereas)\s+(?=(?:i|i'm|me|my|our)\b)/
  * who watches with the user (`companionTaste`), and not when the user says they watch alone (`watchingAlone`).
  */
 function tastesBeside(text: string, vocabulary: GenreVocabulary): boolean {
-  const liked = (part: string) => genresOf(part, vocabulary).some((genre) => !genre.avoided);
   if (watchingAlone.test(text)) return false;
+  const { theirs, own } = tastesByWhom(text, vocabulary);
+  return theirs.length > 0 && own.length > 0;
+}
+
+/** The genres liked in the parts of a message telling a companion's or a child's taste, and in the parts telling the user's own. */
+function tastesByWhom(text: string, vocabulary: GenreVocabulary): { theirs: string[]; own: string[] } {
+  const liked = (part: string) => genresOf(part, vocabulary).flatMap((genre) => (genre.avoided ? [] : [genre.stem]));
   const parts = text.split(/(?<=[.;!?])/).flatMap((sentence) => sentence.split(tasteTurn));
-  return parts.some((part) => (childTaste.test(part) || companionTaste.test(part)) && liked(part)) && parts.some((part) => ownTaste.test(part) && !otherTaste.test(part) && liked(part));
+  return {
+    theirs: parts.flatMap((part) => (childTaste.test(part) || companionTaste.test(part) ? liked(part) : [])),
+    own: parts.flatMap((part) => (ownTaste.test(part) && !otherTaste.test(part) ? liked(part) : [])),
+  };
 }
 /** Someone else's dislike: "my partner hates it", "she can't stand horror", "he doesn't like westerns". */
 const otherDislike =
@@ -694,7 +718,7 @@ const genreAdjective = /^(?:funny|scary|spooky|romantic|comedic|animated|suspens
 const childrenStrong = /\bkid[- ]friendly\b|\bfamily[- ](?:friendly|movies?|films?|night|comed(?:y|ies)|flicks?|adventures?|fun|fare)\b|\bsuitable for (?:kids|children)\b|\bfor (?:the |my |our )?(?:kids|children|little ones|toddlers?)\b/;
 /** Children are around ("my 6 year old", "with my family", "my kids"): an audience only in a sentence about watching. */
 const childrenWeak =
-  /\b(?:my|our|a|with (?:my|the|our))\s+(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?\b|\bwith (?:the |my |our )?(?:kids|children|little ones|toddlers?|son|daughter)\b|\b(?:whole|entire) family\b|\b(?:with|for) (?:my|the|our) family\b|\b(?:my|our|the) kids\b/;
+  /\b(?:my|our|a|with (?:my|the|our))\s+(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?\b|\bwith (?:the |my |our )?(?:kids|children|little ones|toddlers?|son|daughter)\b|\b(?:whole|entire) family\b|\b(?:with|for) (?:my|the|our|a) family\b|\b(?:my|our|the) kids\b/;
 const watching = /\b(?:watch\w*|see|movies?|films?|show|tonight|night in)\b/;
 /**
  * Asking words that make a whole message a request, so children mentioned in it watch ("with my 6 year old,
@@ -825,7 +849,12 @@ export function readConstraints(message: string, vocabulary: GenreVocabulary): C
   // "Horror, or rather a comedy": the genres before a correction are taken back (both had been asked for, as alternatives).
   for (const tag of correctedGenres(text, vocabulary, wanted)) delete wanted[tag];
   const update: ConstraintUpdate = { reset, wanted, avoided, adds: /\b(?:also|too|as well|and some|plus|more of)\b/.test(text) };
-  if (together) update.together = true;
+  if (together) {
+    update.together = true;
+    const { theirs, own } = tastesByWhom(text, vocabulary);
+    const companion = [...new Set(theirs)].filter((tag) => wanted[tag] !== undefined && !own.includes(tag));
+    if (companion.length > 0) update.companion = companion;
+  } else if (watchingAlone.test(text)) update.alone = true;
   // "Anything scary or funny?": either genre (it had asked for films that are both, horror comedies).
   if (Object.keys(wanted).length > 1 && offersAlternatives(text, vocabulary, wanted)) update.either = true;
   const fought = [...contested].filter((tag) => avoided[tag] !== undefined && named.includes(tag));
@@ -874,6 +903,8 @@ export function withOfflineFloor(offline: ConstraintUpdate, llm: ConstraintUpdat
   const update: ConstraintUpdate = { reset: offline.reset || llm.reset, wanted, avoided, adds: offline.adds || llm.adds };
   if (offline.together === true || llm.together === true) update.together = true;
   if (offline.contested !== undefined) update.contested = offline.contested;
+  if (offline.companion !== undefined) update.companion = offline.companion;
+  if (offline.alone === true) update.alone = true;
   if (offline.either === true) update.either = true;
   const dropped = (offline.dropped ?? []).filter((tag) => wanted[tag] === undefined && avoided[tag] === undefined);
   if (dropped.length > 0) update.dropped = dropped;
@@ -915,7 +946,12 @@ export function mergeConstraints(
   for (const [tag, weight] of Object.entries(update.avoided)) tags[tag] = weight;
   // "Forget the comedies": what the session said of them is taken back.
   for (const tag of update.dropped ?? []) delete tags[tag];
+  // "I'm on my own tonight" after a request for two: the companion's genres go, the user's own stay.
+  if (update.alone === true) for (const tag of base.companion ?? []) if (update.wanted[tag] === undefined) delete tags[tag];
   const next: SessionConstraints = { tags };
+  // Whose the genres are holds while they are the ones asked for: a new request (not an addition) or watching alone ends it.
+  const companion = update.together === true ? update.companion : (hasWanted && !update.adds) || update.alone === true ? undefined : base.companion;
+  if (companion !== undefined) next.companion = companion;
   const stated = update.yearsRelative !== undefined && update.years !== null ? relativeYears(base.years ?? exampleSpan(context.exampleYears, context.latestYear) ?? shownSpan(context.shownYears), update.yearsRelative, update.years) : update.years;
   const years = stated === undefined ? base.years : stated === null ? undefined : stated;
   if (years !== undefined) next.years = years;

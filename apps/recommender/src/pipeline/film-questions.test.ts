@@ -155,3 +155,18 @@ describe('readFilmQuestion: ninth QA pass', () => {
     expect(asked('ok, have you seen Babe ?!')).toEqual(['opinion', 'babe']);
   });
 });
+
+describe('readFilmQuestion (eleventh QA pass)', () => {
+  it('reads "what\'s Babe rated?" as how well the film is rated (a list had answered)', () => {
+    for (const [message, film] of [
+      ["what's Babe rated?", 'babe'],
+      ['what is Fargo rated', 'fargo'],
+      ["what's the rating of Heat?", 'heat'],
+      ['what rating does The Godfather have?', 'the godfather'],
+    ] as const) {
+      expect(asked(message), message).toEqual(['quality', film]);
+    }
+    // Asking for films by rating, not about one.
+    for (const message of ["what's rated highest?", 'what is rated well here?']) expect(asked(message), message).toBeUndefined();
+  });
+});

@@ -141,6 +141,10 @@ const questions: [FilmAspect, RegExp][] = (
     ['quality', String.raw`${LEAD}(?:should|would|will|do you think)\s+(?:i|we)\s+(?:watch|see|like|enjoy|love)\s+${FILM}${END}`],
     ['quality', String.raw`${LEAD}how\s+(?:good|well rated|highly rated|well liked|popular)\s+is\s+${FILM}${END}`],
     ['quality', String.raw`${LEAD}how\s+(?:is|was)\s+${FILM}\s+(?:rated|liked|received)${END}`],
+    // "What's Babe rated?": the catalogue knows how people rate it, not its age rating (a list had answered).
+    ['quality', String.raw`${LEAD}what(?:'s| is| was)\s+${FILM}\s+rated${END}`],
+    ['quality', String.raw`${LEAD}what(?:'s| is| was)\s+the\s+(?:rating|score)\s+(?:of|for)\s+${FILM}${END}`],
+    ['quality', String.raw`${LEAD}what\s+(?:rating|score)\s+(?:does|did)\s+${FILM}\s+(?:have|get)${END}`],
     ['quality', String.raw`${LEAD}(?:what|how)\s+do\s+(?:people|others|users|viewers|folks)\s+(?:think of|rate|like)\s+${FILM}${END}`],
     // "Have you seen Babe?", "did you like Casablanca?", "what's your take on Heat?": asked of the recommender (a list had
     // answered). Only as the message's end: "have you seen Fargo? I loved it, anything similar?" asks for films. "What do

@@ -4,6 +4,7 @@ import { timeGrowth } from '@personalab/core/test';
 import { tinyItems } from '../test/tiny-catalogue.js';
 import { classifyTurn, filmDescriptions, filmsDescribed, mentionsLastTime, moodCore, moodInWords, moodWithinExamples, opinionReference, pickedAmong, type FilmDescription } from './intent.js';
 import { collectTagStems } from './taste.js';
+import { TitleOpinionReader } from './title-opinions.js';
 
 const shown = tinyItems.slice(8, 13);
 const context = { lastRecommended: shown, knownTags: collectTagStems(tinyItems), allItems: () => tinyItems };
@@ -597,5 +598,33 @@ describe('classifyTurn: ninth QA pass', () => {
     expect(classifyTurn('have you seen Zombie Street?', fresh)).toMatchObject({ intent: 'explain', question: 'about', target: { id: zombie.id }, asked: { aspect: 'opinion' } });
     expect(classifyTurn('did you like Zombie Street?', fresh)).toMatchObject({ intent: 'explain', asked: { aspect: 'opinion' } });
     expect(classifyTurn('do you like Pixar?', fresh).asked).toBeUndefined();
+  });
+});
+
+describe('classifyTurn: eleventh QA pass', () => {
+  it('names a film the catalogue lacks told before "anything like it?" ("Kramer vs. Kramer, anything like it?" had got a plain list)', () => {
+    const fresh = { ...context, lastRecommended: [] };
+    expect(classifyTurn('Kramer vs. Kramer, anything like it?', fresh).unknownExample).toBe('Kramer vs. Kramer');
+    expect(classifyTurn('The Matrix - anything similar?', fresh).unknownExample).toBe('The Matrix');
+    // A film the catalogue has, or no film written as a title.
+    for (const message of ['Laugh Riot, anything like it?', 'that was fun, anything similar?', 'ok, anything like it?']) expect(classifyTurn(message, fresh).unknownExample, message).toBeUndefined();
+  });
+});
+
+describe('classifyTurn: titles with a second title in parentheses (eleventh QA pass)', () => {
+  const items = [
+    { id: 'promise', title: 'Promise, The (Versprechen, Das) (1994)', tags: ['Romance'], year: 1994 },
+    { id: 'seal', title: 'Seventh Seal, The (Sjunde inseglet, Det) (1957)', tags: ['Drama'], year: 1957 },
+    { id: 'convent', title: 'Convent, The (Convento, O) (1995)', tags: ['Drama'], year: 1995 },
+  ];
+  // The titles the service's title reader finds, as the chat reads them.
+  const reader = new TitleOpinionReader(items);
+  const withAka = { lastRecommended: [], knownTags: collectTagStems(items), allItems: () => items, looseTitles: (text: string) => reader.titles(text, { aboutFilms: true }) };
+
+  it('reads a one-word title with a second title as one word: in lower case after "the", a common noun ("is the promise any good?" had asked about The Promise)', () => {
+    // As "what's the paper about?" is read (eighth QA pass); the second title had made "Promise, The (Versprechen, Das)" no one-word title.
+    for (const message of ['is the promise any good?', 'is the convent scary?']) expect(classifyTurn(message, withAka).target, message).toBeUndefined();
+    expect(classifyTurn('is The Promise any good?', withAka)).toMatchObject({ intent: 'explain', target: { id: 'promise' } });
+    expect(classifyTurn('is the seventh seal scary?', withAka)).toMatchObject({ intent: 'explain', target: { id: 'seal' } });
   });
 });

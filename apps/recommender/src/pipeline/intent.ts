@@ -5,7 +5,7 @@ import { readComparison, readFilmQuestion, type FilmAspect } from './film-questi
 import { offTopicQuestion } from './off-topic.js';
 import { correctGenreTypos, stem, tagStems } from './taste.js';
 import type { Refinement } from './types.js';
-import { EXAMPLE_OPENER } from './title-opinions.js';
+import { EXAMPLE_OPENER, SIMILAR_ASKED } from './title-opinions.js';
 import { unsupportedAsks, type UnsupportedAsk } from './unsupported-asks.js';
 import { wordList } from './word-list.js';
 
@@ -741,7 +741,7 @@ function titleAcrossJoiner(message: string, films: readonly { words: string; sta
   return after.some((_, index) => {
     const phrase = `${before}${after.slice(0, index + 1).join(' ')}`;
     const item = findItem(phrase, [], context.allItems);
-    return item !== undefined && comparableTitle(spokenTitle(item.title)) === comparableTitle(phrase);
+    return item !== undefined && spokenMainTitle(item) === comparableTitle(phrase);
   });
 }
 
@@ -769,9 +769,9 @@ function filmInQuestion(words: string, start: number, message: string, context: 
     return item === undefined ? undefined : { item };
   }
   // A one-word title after an article reads as a common noun unless capitalised: "what's the paper about?" is no question about The Paper.
-  const commonNoun = (item: Item) => /^(?:the|a|an)\s/.test(phrase) && !/\s/.test(comparableTitle(spokenTitle(item.title))) && !writtenAsTitle(message, item);
+  const commonNoun = (item: Item) => /^(?:the|a|an)\s/.test(phrase) && !/\s/.test(spokenMainTitle(item)) && !writtenAsTitle(message, item);
   const whole = findItem(phrase, [], context.allItems);
-  if (whole !== undefined && !commonNoun(whole) && comparableTitle(spokenTitle(whole.title)) === comparableTitle(phrase)) return { item: whole };
+  if (whole !== undefined && !commonNoun(whole) && spokenMainTitle(whole) === comparableTitle(phrase)) return { item: whole };
   const loose = context.looseTitles?.(words)[0];
   if (loose !== undefined && !commonNoun(loose)) return { item: loose };
   const unknown = titleAsWritten(message, start, context.knownTags);
@@ -790,20 +790,34 @@ const exampleNamed = new RegExp(String.raw`\b${EXAMPLE_OPENER}\s+`, 'gi');
  */
 function unknownExample(message: string, context: TurnContext): string | undefined {
   const missing: string[] = [];
-  for (const match of message.replace(/[’‘]/g, "'").matchAll(exampleNamed)) {
+  /** Notes `name` as missing, as `said` (its words as written), when it is written as a title the catalogue lacks. */
+  const consider = (name: string, said?: string) => {
+    const written = titleAsWritten(name, 0, context.knownTags);
+    if (written === undefined) return;
+    // The whole name is looked up ("L.A. Confidential"; titleAsWritten stops at its first full stop).
+    const found = context.looseTitles?.(name) ?? [];
+    const shown = said ?? written;
+    if (found.length === 0 && !namesTitleStart(name, context.allItems) && !namesTitleStart(written, context.allItems) && !missing.includes(shown)) missing.push(shown);
+  };
+  const text = message.replace(/[’‘]/g, "'");
+  for (const match of text.matchAll(exampleNamed)) {
     const start = match.index + match[0].length;
     // Up to what follows the titles: the change ("but funnier"), an audience, the sentence's end (not the stop of "L.A.").
     const names = message.slice(start).split(/(?<!\s)\s+(?:but|for|with|from|please|that|which|in the|set in|made in|except)\b|[;!?\n]|(?<!\b\p{Lu})\.(?:\s|$)/iu)[0] ?? '';
-    for (const name of names.split(/(?:(?<!\s)\s+)?,\s*(?:(?:and|or)\s+)?|(?<!\s)\s+(?:and|or)\s+/i)) {
-      const written = titleAsWritten(name, 0, context.knownTags);
-      if (written === undefined) continue;
-      // The whole name is looked up ("L.A. Confidential"; titleAsWritten stops at its first full stop).
-      const found = context.looseTitles?.(name) ?? [];
-      if (found.length === 0 && !namesTitleStart(name, context.allItems) && !namesTitleStart(written, context.allItems) && !missing.includes(written)) missing.push(written);
-    }
+    for (const name of names.split(/(?:(?<!\s)\s+)?,\s*(?:(?:and|or)\s+)?|(?<!\s)\s+(?:and|or)\s+/i)) consider(name);
   }
+  // "Kramer vs. Kramer, anything like it?": the title told before a question for films like it, whole (full stops and all).
+  const told = toldBeforeSimilar.exec(text)?.groups?.name?.trim();
+  if (told !== undefined) consider(told, told);
   return missing.length === 0 ? undefined : wordList(missing);
 }
+
+/**
+ * A message opening with a name, then a question for films like it: "Kramer vs. Kramer, anything like it?", "The Matrix -
+ * anything similar?". The name opens with no space, so a run of spaces before it is read once (the name had been tried from
+ * each of its spaces: 5 s at 10,000 spaces).
+ */
+const toldBeforeSimilar = new RegExp(String.raw`^\s*(?<name>[^\s,;:!?][^,;:!?\n]{0,99}?)\s*(?:[,;:]|\s[-–—])\s*${SIMILAR_ASKED}`, 'i');
 
 /** What opens a request by example after "what about" or "how about": "something like", "similar to", "a mix of", "more like". */
 const byExampleOpening = new RegExp(String.raw`^\s*(?:(?:something|anything|stuff|movies?|films?|ones?|more|others?)(?:\s+\w+)?\s+similar to|(?:a\s+)?${EXAMPLE_OPENER})\b`);
@@ -839,6 +853,24 @@ function namesTitleStart(name: string, allItems: () => Iterable<Item>): boolean 
   }
   return false;
 }
+
+/**
+ * A catalogue title without its year, a second title in parentheses or its trailing article: "Seventh Seal" of "Seventh
+ * Seal, The (Sjunde inseglet, Det) (1957)" (with the second title, "Promise, The (Versprechen, Das)" had been no one-word
+ * title).
+ */
+const mainTitle = (title: string) =>
+  title
+    .replace(/\s*\([^)]*\)/g, ' ')
+    .trim()
+    .replace(/,\s*(?:the|a|an)\s*$/i, '');
+
+/**
+ * A film's title as said, comparable (`comparableTitle`), without a second title in parentheses: "The Seventh Seal" of
+ * "Seventh Seal, The (Sjunde inseglet, Det)" (with it, "is The Promise any good?" had named a film the catalogue lacks,
+ * and "the promise" was no one-word title).
+ */
+const spokenMainTitle = (item: Item) => comparableTitle(spokenTitle(item.title).replace(/\s*\([^)]*\)/g, ' '));
 
 const comparableTitle = (title: string) =>
   title
@@ -947,7 +979,7 @@ function judgesTitle(message: string, text: string, allItems: () => Iterable<Ite
 
 /** A catalogue title of two or more words, or a one-word title written capitalised in the message ("Fargo", not "kids"). */
 function writtenAsTitle(message: string, item: Item): boolean {
-  const title = item.title.replace(/\s*\(\d{4}\)\s*$/, '').replace(/,\s*(?:the|a|an)\s*$/i, '').trim();
+  const title = mainTitle(item.title);
   if (/\s/.test(title)) return true;
   const escaped = title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const found = new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'iu').exec(message);

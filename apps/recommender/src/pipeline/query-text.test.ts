@@ -100,3 +100,18 @@ describe('queryContent: everyday words that are whole titles (review of the eigh
     expect(queryContent("we're in manhattan, what should I watch on friday?", options)).toBe('');
   });
 });
+
+describe('queryContent: verbs of titles (eleventh QA pass)', () => {
+  // MovieLens holds Promise, The (Versprechen, Das) and Visitors, The (Visiteurs, Les).
+  const fragments = new Set(['promise', 'versprechen', 'das', 'visitors', 'visiteurs', 'les']);
+  const options = { titleFragment: (word: string) => fragments.has(word), wholeTitle: () => false, named: () => false };
+
+  it('does not search a word of a title right after "I" or "we": a verb, not what the film is about', () => {
+    // Before: "I promise I liked it" searched "promise" and listed The Promise first.
+    expect(queryContent('I promise I liked it', options)).toBe('');
+    expect(queryContent('we promise to watch whatever you pick', options)).toBe('whatever pick');
+    // As the thing asked for, it is searched as before.
+    expect(queryContent('a film about a promise', options)).toBe('promise');
+    expect(queryContent('something like "The Promise"', options)).toBe('promise');
+  });
+});

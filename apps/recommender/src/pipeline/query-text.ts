@@ -195,9 +195,10 @@ export function queryContent(text: string, options: QueryContentOptions = {}): s
     .replace(goneOff, ' not ')
     .split(/[.,;:!?()\n]+/);
   const spoken = clauses.filter((clause) => clause.trim() !== '').length;
-  // An everyday word only part of a title, in a message that does not name the film ("my mom hates horror": Serial Mom).
+  // An everyday word only part of a title, in a message that does not name the film ("my mom hates horror": Serial Mom), or
+  // a title's word as the verb after "I" or "we" ("I promise I liked it": The Promise).
   const strayFragment = (words: readonly string[], index: number, word: string) =>
-    ordinaryWords.has(word) &&
+    (ordinaryWords.has(word) || /^(?:i|we)$/.test(words[index - 1] ?? '')) &&
     titleFragment?.(word) === true &&
     !quoted.has(word) &&
     !asSubject(words, index) &&

@@ -613,3 +613,29 @@ describe('TitleOpinionReader: tenth QA pass, reviewed', () => {
     expect(reader.watched('I liked the ending, then we watched heat and fargo').map((item) => item.title)).toEqual(['Heat (1995)', 'Fargo (1996)']);
   });
 });
+
+describe('TitleOpinionReader: eleventh QA pass', () => {
+  const reader = new TitleOpinionReader([...items, { id: 'babe', title: 'Babe (1995)', tags: [] }]);
+  const readIn = (message: string) => reader.read(message).map((opinion) => [opinion.item.title, opinion.polarity, opinion.rating, opinion.byExample ?? false, opinion.unrated ?? false]);
+
+  it('reads a lower-case list after "didn\'t like" ("I didn\'t like heat and fargo" had read nothing)', () => {
+    expect(readIn("I didn't like heat and fargo")).toEqual([['Heat (1995)', 'dislike', 2, false, false], ['Fargo (1996)', 'dislike', 2, false, false]]);
+    expect(readIn('i did not enjoy babe')).toEqual([['Babe (1995)', 'dislike', 2, false, false]]);
+    // A standing taste in the present names no film, as before.
+    expect(readIn("I don't like heat")).toEqual([]);
+  });
+
+  it('takes a lower-case list opening the message before "anything similar?" as the examples ("heat and fargo, anything similar?" had read nothing)', () => {
+    expect(readIn('heat and fargo, anything similar?')).toEqual([['Heat (1995)', 'like', 4, true, false], ['Fargo (1996)', 'like', 4, true, false]]);
+    // As "Fargo, anything like it?" is read.
+    expect(readIn('babe, anything like it?')).toEqual([['Babe (1995)', 'like', 4, false, false]]);
+    // Not a title opening the message: the weather.
+    expect(readIn('the heat and the rain, anything similar?')).toEqual([]);
+  });
+
+  it('takes a title someone else watched before "anything similar?" as an example the user gave no opinion of (it had been noted as liked)', () => {
+    expect(readIn('my wife watched heat, anything similar?')).toEqual([['Heat (1995)', 'like', 4, true, true]]);
+    expect(readIn('my son saw Babe yesterday, anything like it?')).toEqual([['Babe (1995)', 'like', 4, true, true]]);
+    expect(readIn('I watched heat on tv last night, anything similar?')).toEqual([['Heat (1995)', 'like', 4, true, false]]);
+  });
+});

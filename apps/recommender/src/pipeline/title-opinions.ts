@@ -22,6 +22,11 @@ export interface TitleOpinion {
    * it?"): a liking said, not only an example.
    */
   stated?: true | undefined;
+  /**
+   * Set on a title asked for by example that the user gave no opinion of: one someone else watched ("my wife watched heat,
+   * anything similar?"). Films like it are asked for; no rating of the user's is read (it had been noted as liked).
+   */
+  unrated?: true | undefined;
 }
 
 type Opinion = Omit<TitleOpinion, 'item' | 'clause'>;
@@ -154,7 +159,7 @@ const filler = new Set(
 /** Questions in a question sentence: a part that opens like one, or is about "you" ("so you loved Alien?"). */
 const questionOpening = /^\s*(?:(?:and|but|so|also|or|then)\s+)?(?:have|has|had|did|do|does|is|are|was|were|can|could|would|will|should|shall|what|which|who|whose|why|how|where|when|any|ever|seen)\b/;
 /** A question asking for films like the one just told of: "anything similar?", "anything like it?", "any more like that?". */
-const SIMILAR_ASKED = String.raw`(?:(?:and|so|ok(?:ay)?|got|have you got|do you have)\s+)*(?:(?:any|anything|something|more|others?|films?|movies?)\s+)+(?:similar|like (?:it|that|this|them|those))\b`;
+export const SIMILAR_ASKED = String.raw`(?:(?:and|so|ok(?:ay)?|got|have you got|do you have)\s+)*(?:(?:any|anything|something|more|others?|films?|movies?)\s+)+(?:similar|like (?:it|that|this|them|those))\b`;
 const similarAsked = new RegExp(String.raw`^\s*${SIMILAR_ASKED}`);
 /** A sequel's number after a title ("Speed 2", "Alien III"), not a count or a score ("Heat 2 times", "Fargo 4 out of 5", "4/5"). */
 const sequelNumber = /^:?\s+(?:[2-4]|II|III|IV)(?![\w/.])(?!\s*(?:times?|x\b|hours?|hrs?|stars?|out of|of\b|\/))/;
@@ -177,7 +182,8 @@ const watchedCue =
 const unwatched = /\b(?:haven'?t|have not|hasn'?t|has not|never|not|didn'?t|did not)\s+(?:(?:yet|even|ever|actually)\s+)*(?:seen|watched|saw|see|watch)\b|(?:\bwant|\bwanna|\bwould like|'d like|\bgoing|\bgonna|\bplan(?:ning)?|\bhop(?:e|ing)|\bneed)\s+(?:to\s+)?(?:see|watch)\b/;
 
 /** A past viewing or verdict just before a title ("I loved Shawshank", "we watched the Shawshank"), not a standing love ("I love Christmas"). */
-const seenOrJudged = /\b(?:loved|liked|hated|enjoyed|adored|disliked|watched|rewatched|saw|seen)\s+(?:(?:really|absolutely|totally|just|also|so|again)\s+)*$/i;
+const SEEN_OR_JUDGED = String.raw`(?:loved|liked|hated|enjoyed|adored|disliked|watched|rewatched|saw|seen|(?:didn't|did not)\s+(?:really\s+)?(?:like|enjoy|love))`;
+const seenOrJudged = new RegExp(String.raw`\b${SEEN_OR_JUDGED}\s+(?:(?:really|absolutely|totally|just|also|so|again)\s+)*$`, 'i');
 /** A request by example right before a title: "anything like", "something similar to". */
 const exampleBefore = new RegExp(String.raw`\b${EXAMPLE_OPENER}\s+$`, 'i');
 /** How far before a title its verb or example opener is looked for (a window: read from the message's start, a long message had been read once per word). */
@@ -195,23 +201,33 @@ const phraseEnd =
 function filmWordAt(message: string, start: number, end: number, word: string, isTitle?: (words: string) => boolean): boolean {
   if (ordinaryWords.has(word)) return false;
   const before = message.slice(Math.max(0, start - CUE_WINDOW), start);
-  return (seenOrJudged.test(before) || exampleBefore.test(before) || listedAfterTitle(before, isTitle)) && phraseEnd.test(message.slice(end, end + CUE_WINDOW));
+  const after = message.slice(end, end + CUE_WINDOW);
+  const opensExamples = start === before.length && (before.trim() === '' || listedAfterTitle(before, isTitle, titleListedFirst)) && similarAfterList.test(after);
+  return (seenOrJudged.test(before) || exampleBefore.test(before) || listedAfterTitle(before, isTitle) || opensExamples) && phraseEnd.test(after);
 }
+/** The rest of a list of titles, then a question for films like them: ", anything similar?" after "heat and fargo" opening a message. */
+const similarAfterList = new RegExp(String.raw`^(?:\s*(?:,|and|&)\s*[a-z0-9'.:-]+)*\s*[,.:;!-]*\s*${SIMILAR_ASKED}`);
 
+/** Titles of a list before its joiner ("casablanca and ", "fargo, babe, "), the words before the last joiner captured. */
+const LISTED = String.raw`([a-z0-9' ,-]+?)(?:\s*,\s*|(?:\s*,)?\s+(?:and|or)\s+)$`;
 /**
  * A title of a list after a past verdict or viewing: "I liked casablanca and heat", "we saw fargo, babe". The text before
  * first (`[\s\S]*`): the list follows the last verdict ("I hated the ending, but I liked heat and fargo" had read from "hated").
  */
-const titleListed = /^[\s\S]*\b(?:loved|liked|hated|enjoyed|adored|disliked|watched|rewatched|saw|seen)\s+(?:(?:really|absolutely|totally|just|also|so|both)\s+)*([a-z0-9' ,-]+?)(?:\s*,\s*|(?:\s*,)?\s+(?:and|or)\s+)$/i;
+const titleListed = new RegExp(String.raw`^[\s\S]*\b${SEEN_OR_JUDGED}\s+(?:(?:really|absolutely|totally|just|also|so|both)\s+)*${LISTED}`, 'i');
+/** The same list opening the message ("heat and fargo, anything similar?"), read where a question for films like them follows. */
+const titleListedFirst = new RegExp(String.raw`^\s*${LISTED}`, 'i');
 
 /** Whether the words between a verdict and a list's joiner are a catalogue title ("casablanca" in "I liked casablanca and heat": heat had not been read). */
-function listedAfterTitle(before: string, isTitle: ((words: string) => boolean) | undefined): boolean {
-  const listed = isTitle === undefined ? null : titleListed.exec(before);
+function listedAfterTitle(before: string, isTitle: ((words: string) => boolean) | undefined, pattern = titleListed): boolean {
+  const listed = isTitle === undefined ? null : pattern.exec(before);
   const titles = (listed?.[1] ?? '').toLowerCase().split(/\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+/);
   return listed !== null && titles.every((title) => isTitle?.(title.trim()) === true);
 }
 /** Seeing a film: "it" after it is the film ("I saw Heat yesterday and loved it"), not a place ("I hiked to Georgia, it was amazing"). */
 const watched = /\b(?:saw|seen|see|watch\w*|rewatch\w*|movies?|films?|flicks?|cinema|theat(?:er|re)s?)\b/;
+/** Someone else's viewing: "my wife watched", "he saw", "our son has seen" (not "I" or "we"). */
+const otherViewing = /\b(?:(?:my|our|his|her|their)\s+[a-z]+|he|she|they)\s+(?:(?:just|already|also|finally|recently)\s+)*(?:watched|saw|rewatched|(?:has|had|'s)\s+seen)\b/;
 /** A part that refers back to a title named just before ("I saw Heat yesterday and loved it"). */
 const pronoun = /\b(?:it|them|both|those|these|that one|this one|that|this)\b/;
 
@@ -349,7 +365,7 @@ export class TitleOpinionReader {
           const example = againstExample.test(part.text.slice(0, part.text.search(pronoun)).trimEnd())
             ? { ...dislike(2), byExample: true }
             : byExample.test(part.text.slice(0, part.text.search(pronoun)).trimEnd())
-              ? { ...like(4), byExample: true }
+              ? { ...like(4), byExample: true, ...(otherViewing.test(waiting.part.text) ? { unrated: true as const } : {}) }
               : undefined;
           const opinion = example ?? part.cues[0]?.opinion;
           if (opinion) for (const mention of waiting.mentions) give(mention, opinion, waiting.part);
@@ -370,9 +386,14 @@ export class TitleOpinionReader {
       // Only a title told without an opinion: "I loved Casablanca, anything like it?" is read as before; and one seen
       // ("I haven't seen heat, anything similar?" had been noted as liked).
       const asking = question ? parts.findIndex((part, index) => index > 0 && part.mentions.length === 0 && similarAsked.test(part.text)) : -1;
-      const told = asking > 0 ? parts[asking - 1] : undefined;
+      // Each title of a list told so ("heat and fargo, anything similar?" had read only Fargo), read by its first part.
+      let first = asking - 1;
+      while (first > 0 && parts[first]?.bare === true && parts[first]?.joined === 'list' && (parts[first - 1]?.mentions.length ?? 0) > 0) first--;
+      const told = asking > 0 ? parts[first] : undefined;
       if (told !== undefined && (told.bare || watched.test(told.text)) && !unwatched.test(told.text)) {
-        for (const mention of told.mentions) if (!opinions.has(mention.item.id)) give(mention, { ...like(4), byExample: true }, told);
+        // "My wife watched heat": an example, no liking of the user's.
+        const theirs = otherViewing.test(told.text) ? { unrated: true as const } : {};
+        for (const part of parts.slice(first, asking)) for (const mention of part.mentions) if (!opinions.has(mention.item.id)) give(mention, { ...like(4), byExample: true, ...theirs }, part);
       }
       if (asked >= 0) {
         waiting = undefined;
