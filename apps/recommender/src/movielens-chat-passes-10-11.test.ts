@@ -203,4 +203,25 @@ describe.skipIf(!directory)('Chat-Rec on the MovieLens catalogue: the tenth and 
       expect(turn.items).toEqual([]);
     });
   });
+
+  describe("the eleventh pass's review", () => {
+    it('names no missing film for "Nice, anything similar?" after a list (it had said the catalogue lacks Nice)', async () => {
+      for (const reply of ['Nice, anything similar?', 'Yes, anything similar?']) {
+        const say = conversation();
+        await say('recommend a comedy');
+        const turn = await say(reply);
+        expect(turn.reply, reply).not.toMatch(/cannot find/);
+        expect(turn.items, reply).toHaveLength(5);
+      }
+    });
+
+    it('keeps "no war films" when the user then watches alone (it had been dropped with the companion\'s war)', async () => {
+      const say = conversation();
+      await say('my husband likes war movies and I like dramas');
+      await say('actually no war films');
+      const alone = await say("I'm watching alone tonight");
+      expect(alone.reply).toContain('no war');
+      for (const item of alone.items) expect(item.tags, item.title).not.toContain('War');
+    });
+  });
 });

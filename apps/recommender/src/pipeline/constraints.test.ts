@@ -815,6 +815,10 @@ describe('session constraints: eleventh QA pass', () => {
     expect(after('my husband is into war movies and I like dramas', 'a comedy', "I'm on my own tonight").tags).toEqual({ comed: 0.3 });
   });
 
+  it('keeps a companion\'s genre the user then ruled out when watching alone (the review: "no war films" then "on my own" had dropped the "no war")', () => {
+    expect(after('my husband is into war movies and I like dramas', 'actually no war films', "I'm on my own tonight").tags).toEqual({ war: -1, drama: 0.3 });
+  });
+
   it('reads "anything for a family?" as films for children ("we had visitors, anything for a family?" had asked for nothing)', () => {
     for (const message of ['we had visitors, anything for a family?', 'something for a family tonight']) expect(read(message).audience, message).toBe('children');
     expect(read('we are saving for a family holiday').audience).toBeUndefined();

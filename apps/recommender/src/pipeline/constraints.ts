@@ -946,8 +946,9 @@ export function mergeConstraints(
   for (const [tag, weight] of Object.entries(update.avoided)) tags[tag] = weight;
   // "Forget the comedies": what the session said of them is taken back.
   for (const tag of update.dropped ?? []) delete tags[tag];
-  // "I'm on my own tonight" after a request for two: the companion's genres go, the user's own stay.
-  if (update.alone === true) for (const tag of base.companion ?? []) if (update.wanted[tag] === undefined) delete tags[tag];
+  // "I'm on my own tonight" after a request for two: the companion's genres go, the user's own stay, and so does one the user
+  // has since ruled out ("no war films" had been dropped with the companion's war).
+  if (update.alone === true) for (const tag of base.companion ?? []) if (update.wanted[tag] === undefined && (tags[tag] ?? 0) > 0) delete tags[tag];
   const next: SessionConstraints = { tags };
   // Whose the genres are holds while they are the ones asked for: a new request (not an addition) or watching alone ends it.
   const companion = update.together === true ? update.companion : (hasWanted && !update.adds) || update.alone === true ? undefined : base.companion;

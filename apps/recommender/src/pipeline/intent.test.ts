@@ -611,6 +611,16 @@ describe('classifyTurn: eleventh QA pass', () => {
   });
 });
 
+describe('classifyTurn: the eleventh pass\'s review', () => {
+  it('names no missing film for a reply word before "anything similar?" (the review: "Nice, anything similar?" had said the catalogue lacks Nice)', () => {
+    for (const message of ['Nice, anything similar?', 'Yes, anything similar?', 'Cool, anything like it?', 'Perfect, thanks - anything similar?', 'Okay sure, anything similar?']) {
+      expect(classifyTurn(message, context).unknownExample, message).toBeUndefined();
+    }
+    // A title the catalogue lacks is still named so.
+    expect(classifyTurn('Kramer vs. Kramer, anything like it?', context).unknownExample).toBe('Kramer vs. Kramer');
+  });
+});
+
 describe('classifyTurn: titles with a second title in parentheses (eleventh QA pass)', () => {
   const items = [
     { id: 'promise', title: 'Promise, The (Versprechen, Das) (1994)', tags: ['Romance'], year: 1994 },

@@ -808,7 +808,7 @@ function unknownExample(message: string, context: TurnContext): string | undefin
   }
   // "Kramer vs. Kramer, anything like it?": the title told before a question for films like it, whole (full stops and all).
   const told = toldBeforeSimilar.exec(text)?.groups?.name?.trim();
-  if (told !== undefined) consider(told, told);
+  if (told !== undefined && !onlyReplyWords(told)) consider(told, told);
   return missing.length === 0 ? undefined : wordList(missing);
 }
 
@@ -818,6 +818,11 @@ function unknownExample(message: string, context: TurnContext): string | undefin
  * each of its spaces: 5 s at 10,000 spaces).
  */
 const toldBeforeSimilar = new RegExp(String.raw`^\s*(?<name>[^\s,;:!?][^,;:!?\n]{0,99}?)\s*(?:[,;:]|\s[-–—])\s*${SIMILAR_ASKED}`, 'i');
+
+/** Words that answer or acknowledge rather than name a film ("nice", "yes", "okay sure"). */
+const replyWords = new Set([...praiseWords, 'yes', 'yeah', 'yep', 'no', 'nope', 'sure', 'ok', 'okay', 'alright', 'right', 'perfect', 'thanks', 'thank', 'you', 'thx', 'cheers', 'wow', 'hmm', 'oh', 'ah', 'hi', 'hello', 'hey', 'well', 'so', 'fine', 'interesting']);
+/** A message's opening made only of reply words: "Nice, anything similar?" asks for films like those shown, naming none (it had been a missing title). */
+const onlyReplyWords = (name: string) => name.toLowerCase().split(/[\s,.!-]+/).filter(Boolean).every((word) => replyWords.has(word));
 
 /** What opens a request by example after "what about" or "how about": "something like", "similar to", "a mix of", "more like". */
 const byExampleOpening = new RegExp(String.raw`^\s*(?:(?:something|anything|stuff|movies?|films?|ones?|more|others?)(?:\s+\w+)?\s+similar to|(?:a\s+)?${EXAMPLE_OPENER})\b`);
