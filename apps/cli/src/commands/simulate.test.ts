@@ -1,6 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,7 @@ import { findDataset, howToGet } from '@personalab/datasets';
 import { startTestServer } from '@personalab/llm/test';
 import { RunStore, type ConversationRecord } from '@personalab/simulator';
 import { registerSimulateCommand } from './simulate.js';
-import { runCli, runCliOutput, spawnCli } from '../test/run-cli.js';
+import { runCli, runCliOutput, spawnCli, stopTimeoutMs, type CliProcess } from '../test/run-cli.js';
 
 /** Runs `personalab <args>` on a program with only the simulate command; returns what it printed. */
 function run(args: string[]): Promise<string> {
@@ -54,6 +54,7 @@ writeFileSync(join(spc, 'synthetic-persona-chat', 'Synthetic-Persona-Chat_valid.
  */
 async function startService(options: { maxK?: number; limited?: number; delayMs?: number; usersDelayMs?: number; noUsers?: boolean; failedChats?: number; chatFaults?: Array<number | 'drop'>; recommend?: string[] } = {}) {
   const requests: string[] = [];
+  const onRequest = new Set<() => void>();
   /** Every answer sent, with the time it was sent (a dropped connection has none). */
   const answers: Array<{ url: string; status: number; at: number }> = [];
   let limited = options.limited ?? 0;
@@ -64,6 +65,7 @@ async function startService(options: { maxK?: number; limited?: number; delayMs?
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
     request.on('end', () => {
       requests.push(request.url ?? '');
+      for (const listener of onRequest) listener();
       const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
         answers.push({ url: request.url ?? '', status, at: Date.now() });
         response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
@@ -94,6 +96,8 @@ async function startService(options: { maxK?: number; limited?: number; delayMs?
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
     answers,
+    /** Calls `listener` on each request, once it is in `requests` (a child process's `check`, for a wait on the requests). */
+    onRequest: (listener: () => void) => void onRequest.add(listener),
     /** Answers the next `count` requests 429. */
     limitNext: (count: number) => void (limited = count),
     close: () => new Promise<void>((resolve) => {
@@ -101,6 +105,27 @@ async function startService(options: { maxK?: number; limited?: number; delayMs?
       server.close(() => resolve());
     }),
   };
+}
+
+/**
+ * Opens a named pipe's writing end once `cli` opens it to read (the open waits for that). Rejects, naming the pipe, if
+ * the command ends first or takes too long; the open left waiting is then freed by opening the reading end here.
+ */
+async function openWhenRead(pipe: string, cli: CliProcess): Promise<FileHandle> {
+  let opened = false;
+  const opening = open(pipe, 'w').then((handle) => {
+    opened = true;
+    cli.check();
+    return handle;
+  });
+  try {
+    await cli.waitFor(`the command to open ${pipe} to read`, () => opened);
+  } catch (error) {
+    closeSync(openSync(pipe, constants.O_RDONLY | constants.O_NONBLOCK));
+    await (await opening).close();
+    throw error;
+  }
+  return opening;
 }
 
 describe('personalab simulate', () => {
@@ -458,11 +483,13 @@ describe('personalab simulate', () => {
     const store = join(folder, `interrupted-${signal}.sqlite`);
     const args = ['--quiet', '--data-dir', tiny, 'simulate', '--assistant', 'http', '--assistant-url', service.url, '--http-user-prefix', '', '--concurrency', '1', '--store', store, '--run-id', 'I'];
     try {
-      const { child, stderr: written, exited } = spawnCli(args);
+      const cli = spawnCli(args);
+      const written = cli.stderr;
+      service.onRequest(cli.check);
       // Eight chats: the first conversation failed (one chat), the second (five turns) is stored, the third is in flight (the tiny set has 5 users with targets).
-      while (service.requests.length < 8) await new Promise((resolve) => setTimeout(resolve, 50));
-      child.kill(signal);
-      expect(await exited).toBe(130);
+      await cli.waitFor('the 8th chat', () => service.requests.length >= 8);
+      cli.child.kill(signal);
+      expect(await cli.exit(`after ${signal}`)).toBe(130);
       expect(written()).toContain(`\n${signal}: stopping the run; conversations in flight are dropped (send it again to exit at once)\n`);
       const stored = new RunStore(store);
       const finished = stored.finishedUserIds('I').size;
@@ -491,16 +518,17 @@ describe('personalab simulate', () => {
     const pipe = join(data, 'movielens-100k', 'u.item');
     execFileSync('mkfifo', [pipe]);
     const store = join(folder, 'interrupted-reading.sqlite');
-    const { child, stderr: written, exited } = spawnCli(['--quiet', '--data-dir', data, 'simulate', '--store', store]);
-    const writer = await open(pipe, 'w');
+    const cli = spawnCli(['--quiet', '--data-dir', data, 'simulate', '--store', store]);
+    const written = cli.stderr;
+    const writer = await openWhenRead(pipe, cli);
     try {
-      child.kill('SIGINT');
-      while (!written().includes('error (cancelled)') && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 20));
+      cli.child.kill('SIGINT');
+      await cli.waitFor('its "error (cancelled)" line', () => written().includes('error (cancelled)'), stopTimeoutMs);
     } finally {
       // The read in flight ends with the pipe: the command has said its line and exits.
       await writer.close();
     }
-    expect(await exited).toBe(130);
+    expect(await cli.exit('after SIGINT')).toBe(130);
     expect(written()).toContain('\nSIGINT: stopping before anything is stored (send it again to exit at once)\n');
     expect(written()).toContain('error (cancelled): interrupted while reading the data: nothing was stored or sent (no run was started). Run the same command again to start\n');
     expect(existsSync(store)).toBe(false);
@@ -512,10 +540,12 @@ describe('personalab simulate', () => {
     const store = join(folder, 'interrupted-registration.sqlite');
     const args = ['--quiet', '--data-dir', tiny, 'simulate', '--assistant', 'http', '--assistant-url', service.url, '--store', store, '--run-id', 'R'];
     try {
-      const { child, stderr: written, exited } = spawnCli(args);
-      while (!service.requests.includes('/v1/users')) await new Promise((resolve) => setTimeout(resolve, 20));
-      child.kill('SIGINT');
-      expect(await exited).toBe(130);
+      const cli = spawnCli(args);
+      const written = cli.stderr;
+      service.onRequest(cli.check);
+      await cli.waitFor('the first POST /v1/users', () => service.requests.includes('/v1/users'));
+      cli.child.kill('SIGINT');
+      expect(await cli.exit('after SIGINT')).toBe(130);
       expect(written()).toContain('\nSIGINT: stopping before the conversations start (send it again to exit at once)\n');
       expect(written()).toContain(
         `error (cancelled): interrupted before the conversations started (creating the simulated users on ${service.url}: those created stay there, and their ratings are sent again on resume): 0 of 5 conversations of run R are stored in ${store}. Run the same command again to resume.`,

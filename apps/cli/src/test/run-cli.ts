@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { vi } from 'vitest';
@@ -47,16 +46,82 @@ export interface CliProcess {
   child: ChildProcess;
   /** What it has written to stderr so far. */
   stderr(): string;
-  /** Its exit code (null when a signal ended it). */
-  exited: Promise<number | null>;
+  /**
+   * Resolves once `ready()` holds, checked now, on each chunk the command writes to stderr and on each `check()`. Rejects
+   * naming `what` (and what the command wrote) if the command exits first or `timeoutMs` pass; the command is killed then.
+   */
+  waitFor(what: string, ready: () => boolean, timeoutMs?: number): Promise<void>;
+  /** Checks the conditions `waitFor` waits on again: for conditions on something besides stderr (a test server's requests). */
+  check(): void;
+  /**
+   * Its exit code (null when a signal ended it), once it has exited and all it wrote is read; rejects naming `after` if it
+   * has not within `timeoutMs` (it is killed then).
+   */
+  exit(after: string, timeoutMs?: number): Promise<number | null>;
 }
 
-/** Starts `personalab <args>` in a child process at the repository root; stdout is piped and left unread. */
+/** How long a command may take to start (tsx compiles the CLI: about 2 s idle, 3.5 s beside two busy cores) and reach the state a test waits for. */
+export const startTimeoutMs = 30_000;
+/** How long a command may take to stop once it is signalled. */
+export const stopTimeoutMs = 10_000;
+
+/** Starts `personalab <args>` in a child process at the repository root; stdout is ignored. */
 export function spawnCli(args: readonly string[]): CliProcess {
+  return spawnScript(fileURLToPath(new URL('../main.ts', import.meta.url)), args);
+}
+
+/**
+ * Starts a TypeScript file in a process of its own, as `npm run personalab` does (`node --import tsx`). Not through the
+ * `tsx` command: it relays a signal to a process of its own, and kills that one (exit 130 or 143, nothing said) unless it
+ * answers within 30 ms, which a busy or unscheduled process (a loaded machine) does not.
+ */
+export function spawnScript(script: string, args: readonly string[]): CliProcess {
   const root = fileURLToPath(new URL('../../../..', import.meta.url));
-  const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), ['--conditions=development', join(root, 'apps', 'cli', 'src', 'main.ts'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  // stdout ignored: a pipe nobody reads would stop the command once it is full.
+  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', script, ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, stderr: () => stderr, exited };
+  const checks = new Set<() => void>();
+  const check = () => {
+    for (const pending of [...checks]) pending();
+  };
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    check();
+  });
+  // 'close', not 'exit': by then all it wrote to stderr has been read (the last lines could come after 'exit').
+  let ended: string | undefined;
+  const closed = new Promise<number | null>((resolve) =>
+    child.on('close', (code, signal) => {
+      ended = `it exited with ${code ?? signal}`;
+      check();
+      resolve(code);
+    }),
+  );
+  const fail = (message: string) => {
+    const error = new Error(`${message}; ${ended ?? 'it was still running (killed now)'}; its stderr:\n${stderr}`);
+    child.kill('SIGKILL');
+    return error;
+  };
+  const waitFor = (what: string, ready: () => boolean, timeoutMs = startTimeoutMs) =>
+    new Promise<void>((resolve, reject) => {
+      const startedAt = Date.now();
+      const pending = () => {
+        if (ready()) finish();
+        else if (ended !== undefined) finish(fail(`the command ended before ${what}`));
+      };
+      const timer = setTimeout(() => finish(fail(`waited ${Date.now() - startedAt} ms for ${what}`)), timeoutMs);
+      const finish = (error?: Error) => {
+        clearTimeout(timer);
+        checks.delete(pending);
+        if (error) reject(error);
+        else resolve();
+      };
+      checks.add(pending);
+      pending();
+    });
+  const exit = async (after: string, timeoutMs = stopTimeoutMs) => {
+    await waitFor(`the command to exit ${after}`, () => ended !== undefined, timeoutMs);
+    return closed;
+  };
+  return { child, stderr: () => stderr, waitFor, check, exit };
 }
