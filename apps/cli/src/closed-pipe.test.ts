@@ -1,7 +1,8 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { endQuietlyOnClosedPipe, outliveClosedPipe } from './closed-pipe.js';
+import { spawnScript, startTimeoutMs } from './test/run-cli.js';
 
 describe('endQuietlyOnClosedPipe', () => {
   it('ends with status 0 on EPIPE and leaves other stream errors thrown', () => {
@@ -30,31 +31,20 @@ describe('endQuietlyOnClosedPipe', () => {
   });
 
   it('lets a process that keeps writing to a closed pipe (`… | head -1`) end without a stack trace', async () => {
-    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', '--input-type=module', '-e', childScript(true)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const { status, stderr } = await readFirstChunkThenClose(child);
+    const { status, stderr } = await readFirstChunkThenClose('handled');
     expect(stderr).not.toMatch(/EPIPE|Unhandled/);
     expect(status).toBe(0);
     // Without the handler the same child dies on the unhandled EPIPE (the check above could fail).
-    const bare = await readFirstChunkThenClose(spawn(process.execPath, ['--conditions=development', '--import', 'tsx', '--input-type=module', '-e', childScript(false)], { stdio: ['ignore', 'pipe', 'pipe'] }));
+    const bare = await readFirstChunkThenClose('bare');
     expect(bare.stderr).toMatch(/EPIPE/);
     expect(bare.status).not.toBe(0);
   });
 });
 
-/** A child that writes 100 MB to stdout, waiting for drains, with or without the handler. */
-function childScript(handle: boolean): string {
-  return `
-    const { endQuietlyOnClosedPipe } = await import(${JSON.stringify(new URL('./closed-pipe.ts', import.meta.url).href)});
-    if (${handle}) endQuietlyOnClosedPipe(process.stdout);
-    const line = 'x'.repeat(1000) + '\\n';
-    for (let i = 0; i < 100000; i++) if (!process.stdout.write(line)) await new Promise((resolve) => process.stdout.once('drain', resolve));
-  `;
-}
-
-async function readFirstChunkThenClose(child: ChildProcessWithoutNullStreams | ReturnType<typeof spawn>): Promise<{ status: number | null; stderr: string }> {
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  child.stdout?.once('data', () => child.stdout?.destroy());
-  const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return { status, stderr };
+/** Starts the 100 MB writer (with or without the handler), closes its stdout after the first chunk, and waits until it has ended. */
+async function readFirstChunkThenClose(mode: 'handled' | 'bare'): Promise<{ status: number | null; stderr: string }> {
+  const writer = spawnScript(fileURLToPath(new URL('./test/write-to-closed-pipe.ts', import.meta.url)), [mode], { stdout: 'pipe' });
+  writer.child.stdout?.once('data', () => writer.child.stdout?.destroy());
+  const status = await writer.exit('after its stdout was closed', startTimeoutMs);
+  return { status, stderr: writer.stderr() };
 }

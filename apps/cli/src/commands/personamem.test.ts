@@ -1,4 +1,4 @@
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import { startTestServer } from '@personalab/llm/test';
 import { scriptedExtraction } from '@personalab/profile/test';
 import { RunStore, loadBenchmark } from '@personalab/personamem';
 import { registerPersonamemCommand } from './personamem.js';
-import { runCli, runCliOutput } from '../test/run-cli.js';
+import { runCli, runCliOutput, spawnCli, startTimeoutMs } from '../test/run-cli.js';
 
 function run(args: string[]): Promise<string> {
   return runCli([registerPersonamemCommand], ['--quiet', 'personamem', ...args]);
@@ -215,19 +215,14 @@ describe('personalab personamem', () => {
     const environment = { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'test-key', PERSONALAB_CHAT_MODEL: 'scripted', PERSONALAB_LLM_MAX_RETRIES: '0', PERSONALAB_LLM_TIMEOUT_MS: '120000' };
     const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OPENAI_') && !name.startsWith('PERSONALAB_')));
     try {
-      const main = fileURLToPath(new URL('../main.ts', import.meta.url));
-      const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', main, '--quiet', 'personamem', 'evaluate', ...args], {
-        env: { ...clean, PERSONALAB_STATE_DIR: folder.path, PERSONALAB_LLM_CACHE: 'off', ...environment },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-      // The second question is in flight (the first is stored before it is asked).
-      await server.waitForRequests(2, 30_000);
+      const cli = spawnCli(['--quiet', 'personamem', 'evaluate', ...args], { env: { ...clean, PERSONALAB_STATE_DIR: folder.path, PERSONALAB_LLM_CACHE: 'off', ...environment } });
+      // The second question is in flight (the first is stored before it is asked); the server's second request checks it.
+      void server.waitForRequests(2, startTimeoutMs).then(cli.check, () => undefined);
+      await cli.waitFor('the second chat request (the second question in flight)', () => server.requests.length >= 2);
       const signalled = Date.now();
-      child.kill(signal);
-      expect(await exited).toBe(130);
+      cli.child.kill(signal);
+      expect(await cli.exit(`after ${signal}`)).toBe(130);
+      const stderr = cli.stderr();
       // The hanging request was aborted through the signal, not left to its 120 s timeout.
       expect(Date.now() - signalled).toBeLessThan(10_000);
       expect(server.chatRequests()).toHaveLength(2);

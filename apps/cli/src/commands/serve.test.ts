@@ -1,13 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '@personalab/llm/test';
 import { openRequest } from '@personalab/recommender/test';
-import { runCliOutput } from '../test/run-cli.js';
+import { runCliOutput, spawnCli, stopTimeoutMs, type CliProcess } from '../test/run-cli.js';
 import { registerServeCommand } from './serve.js';
 
 describe('personalab serve', () => {
@@ -33,61 +31,29 @@ describe('personalab serve', () => {
 const stateDir = mkdtempSync(join(tmpdir(), 'personalab-serve-cli-'));
 afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
 
-interface Started {
-  child: ChildProcess;
+interface Started extends CliProcess {
   origin: string;
   key: string;
-  stderr: () => string;
   /** The start banner (stdout). */
   banner: string;
-  /** Everything on stdout so far. */
-  stdout: () => string;
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 /** `personalab serve` as `main.ts` runs it, in a process of its own (signals are per process), with no LLM unless `environment` names one. */
-function spawnServe(args: readonly string[], environment: Record<string, string> = {}): ChildProcess {
-  const mainPath = fileURLToPath(new URL('../main.ts', import.meta.url));
+function spawnServe(args: readonly string[], environment: Record<string, string> = {}): CliProcess {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OPENAI_') && !name.startsWith('PERSONALAB_')));
-  return spawn(process.execPath, ['--conditions=development', '--import', 'tsx', mainPath, 'serve', '--dataset', 'synthetic', '--model', 'page-ease', ...args], {
+  return spawnCli(['serve', '--dataset', 'synthetic', '--model', 'page-ease', ...args], {
     env: { ...clean, PERSONALAB_STATE_DIR: stateDir, PERSONALAB_QUIET: '1', PERSONALAB_API_KEYS: 'serve-test-key', ...environment },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdout: 'pipe',
   });
 }
 
 /** `personalab serve` in a process of its own on a free port, once it prints its URL. */
 async function startServe(args: readonly string[] = [], environment: Record<string, string> = {}): Promise<Started> {
-  const child = spawnServe(['--port', '0', ...args], environment);
-  let stdout = '';
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once('exit', (code, signal) => done({ code, signal })));
-  const url = await new Promise<string>((done, fail) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /chat page: (http:\/\/\S+)\/#key=/.exec(stdout);
-      // The whole banner: the line after the URLs has come.
-      if (match && stdout.includes('Press Ctrl+C')) done(match[1] as string);
-    });
-    void exit.then(() => fail(new Error(`serve exited before listening: ${stderr}`)));
-  });
-  return { child, origin: url, key: 'serve-test-key', stderr: () => stderr, banner: stdout, stdout: () => stdout, exit };
-}
-
-/** Resolves with the exit, or rejects when the process is still running after `ms` (and kills it). */
-async function exitWithin(started: Started, ms: number) {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, fail) => {
-    timer = setTimeout(() => {
-      started.child.kill('SIGKILL');
-      fail(new Error(`still running ${ms} ms after the signal; stderr: ${started.stderr()}`));
-    }, ms);
-  });
-  try {
-    return await Promise.race([started.exit, late]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const cli = spawnServe(['--port', '0', ...args], environment);
+  // The whole banner: the line after the URLs has come.
+  await cli.waitFor('the start banner (its URL and "Press Ctrl+C")', () => /chat page: http:\/\/\S+\/#key=/.test(cli.stdout()) && cli.stdout().includes('Press Ctrl+C'));
+  const origin = /chat page: (http:\/\/\S+)\/#key=/.exec(cli.stdout())?.[1] as string;
+  return { ...cli, origin, key: 'serve-test-key', banner: cli.stdout() };
 }
 
 describe('personalab serve stops on SIGTERM and SIGINT (a process of its own)', () => {
@@ -97,11 +63,11 @@ describe('personalab serve stops on SIGTERM and SIGINT (a process of its own)', 
     const stalled = await openRequest(started.origin, { path: '/v1/users', key: started.key, body: '{"id":"never-sent"}' });
     const inFlight = await openRequest(started.origin, { path: '/v1/users', key: started.key, body: '{"id":"in-flight"}' });
     started.child.kill('SIGTERM');
-    await new Promise((done) => setTimeout(done, 200));
+    await started.waitFor('its "SIGTERM: stopping" line', () => started.stderr().includes('SIGTERM: stopping'), stopTimeoutMs);
     // A request the server had started is answered after the signal.
     expect(await inFlight.finish()).toBe('HTTP/1.1 201 Created');
     // Before, a client that never finished its request kept the server from exiting for as long as it stayed connected.
-    expect(await exitWithin(started, 20_000)).toEqual({ code: 0, signal: null });
+    expect(await started.exit('after SIGTERM and its 4 s grace', 20_000)).toBe(0);
     await stalled.closed;
     expect(started.stderr()).toContain('SIGTERM: stopping; requests in flight have 4 s to finish');
     expect(existsSync(join(stateDir, 'recommender', 'server.lock'))).toBe(false);
@@ -111,9 +77,10 @@ describe('personalab serve stops on SIGTERM and SIGINT (a process of its own)', 
     const started = await startServe(['--shutdown-timeout', '600']);
     const stalled = await openRequest(started.origin, { path: '/v1/users', key: started.key, body: '{"id":"never-sent-either"}' });
     started.child.kill('SIGINT');
-    await new Promise((done) => setTimeout(done, 300));
+    // The second signal once the first was handled (two at once could be taken as one).
+    await started.waitFor('its "SIGINT: stopping" line', () => started.stderr().includes('SIGINT: stopping'), stopTimeoutMs);
     started.child.kill('SIGINT');
-    expect(await exitWithin(started, 8_000)).toEqual({ code: 0, signal: null });
+    expect(await started.exit('after the second SIGINT', 8_000)).toBe(0);
     await stalled.closed;
     expect(started.stderr()).toContain('SIGINT again: dropping the connections still open');
     expect(existsSync(join(stateDir, 'recommender', 'server.lock'))).toBe(false);
@@ -128,25 +95,18 @@ describe('personalab serve stops on SIGTERM and SIGINT (a process of its own)', 
       expect((await fetch(`${started.origin}/docs/json`)).status).toBe(200);
     } finally {
       started.child.kill('SIGTERM');
-      expect(await exitWithin(started, 8_000)).toEqual({ code: 0, signal: null });
+      expect(await started.exit('after SIGTERM', 8_000)).toBe(0);
     }
   }, 60_000);
 
   it('a SIGTERM while it starts stops it before it serves: exit 0, no banner, no lock (it had been killed, or as PID 1 ignored it and served)', async () => {
-    const child = spawnServe(['--port', '0']);
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once('exit', (code, signal) => done({ code, signal })));
-    const started: Started = { child, origin: '', key: 'serve-test-key', stderr: () => stderr, banner: '', stdout: () => stdout, exit };
+    const cli = spawnServe(['--port', '0']);
     // The first line it logs while starting (the data it serves), before the model and the index.
-    while (!stderr.includes('data: ')) {
-      if (child.exitCode !== null) throw new Error(`serve exited while starting: ${stderr}`);
-      await new Promise((done) => setTimeout(done, 20));
-    }
-    child.kill('SIGTERM');
-    expect(await exitWithin(started, 15_000)).toEqual({ code: 0, signal: null });
+    await cli.waitFor('its "data: " line (it is starting)', () => cli.stderr().includes('data: '));
+    cli.child.kill('SIGTERM');
+    expect(await cli.exit('after SIGTERM while starting', 15_000)).toBe(0);
+    const stderr = cli.stderr();
+    const stdout = cli.stdout();
     expect(stderr).toContain('SIGTERM: stopping the start-up after the current step, before serving');
     expect(stderr).toContain('stopped before serving');
     expect(stdout).not.toContain('Chat-Rec is running');
@@ -157,13 +117,13 @@ describe('personalab serve stops on SIGTERM and SIGINT (a process of its own)', 
     const started = await startServe([], { PERSONALAB_LOG_LEVEL: 'debug' });
     try {
       expect((await fetch(`${started.origin}/v1/users/u1`, { headers: { authorization: `Bearer ${started.key}` } })).status).toBe(200);
-      await expect.poll(() => started.stderr()).toContain('"msg":"request completed"');
+      await started.waitFor('the "request completed" log line', () => started.stderr().includes('"msg":"request completed"'), stopTimeoutMs);
       // The log had gone to stdout ("Server listening at …" before the banner, a JSON line per request after it).
       expect(started.stdout()).not.toContain('"level"');
       expect(started.stdout().trim().split('\n')[0]).toBe('Chat-Rec is running (synthetic world).');
     } finally {
       started.child.kill('SIGTERM');
-      expect(await exitWithin(started, 8_000)).toEqual({ code: 0, signal: null });
+      expect(await started.exit('after SIGTERM', 8_000)).toBe(0);
     }
   }, 60_000);
 
@@ -174,7 +134,7 @@ describe('personalab serve stops on SIGTERM and SIGINT (a process of its own)', 
       await chatOnce(started.origin, started.key);
       expect(llm.chatRequests().length).toBeGreaterThan(0);
       started.child.kill('SIGTERM');
-      expect(await exitWithin(started, 8_000)).toEqual({ code: 0, signal: null });
+      expect(await started.exit('after SIGTERM', 8_000)).toBe(0);
       // The signal handler had exited the process itself, before the CLI's end could print the totals.
       expect(started.stderr()).toMatch(new RegExp(`\\nllm: [\\d,]+ tokens \\([\\d,]+ prompt \\+ [\\d,]+ completion\\), ${llm.chatRequests().length} requests?, `));
       expect(existsSync(join(stateDir, 'recommender', 'server.lock'))).toBe(false);
@@ -185,31 +145,26 @@ describe('personalab serve stops on SIGTERM and SIGINT (a process of its own)', 
 
   it('keeps serving when the reader of its stdout goes away (`… | head -3`), and still stops normally on SIGTERM', async () => {
     const port = await freePort();
-    const child = spawnServe(['--port', String(port), '--shutdown-timeout', '1']);
+    const cli = spawnServe(['--port', String(port), '--shutdown-timeout', '1']);
+    const { child } = cli;
     // The reader is gone before the banner is written: each banner write meets EPIPE.
     child.stdout?.destroy();
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-    const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once('exit', (code, signal) => done((exited = { code, signal }))));
-    const started: Started = { child, origin: `http://127.0.0.1:${port}`, key: 'serve-test-key', stderr: () => stderr, banner: '', stdout: () => '', exit };
+    const running = () => child.exitCode === null && child.signalCode === null;
     try {
-      while (!stderr.includes('stdout was closed')) {
-        if (exited) throw new Error(`serve exited on the closed stdout (${JSON.stringify(exited)}); stderr: ${stderr}`);
-        await new Promise((done) => setTimeout(done, 50));
-      }
-      // Still serving after the EPIPE (it had exited at once, leaving its lock and an unclosed store).
+      await cli.waitFor('its "stdout was closed" line', () => cli.stderr().includes('stdout was closed'));
+      // Still serving after the EPIPE (it had exited at once, leaving its lock and an unclosed store): a window for that exit.
       await new Promise((done) => setTimeout(done, 300));
-      expect(exited).toBeUndefined();
-      await chatOnce(started.origin, started.key);
+      expect(running(), cli.stderr()).toBe(true);
+      await chatOnce(`http://127.0.0.1:${port}`, 'serve-test-key');
       expect(existsSync(join(stateDir, 'recommender', 'server.lock'))).toBe(true);
       child.kill('SIGTERM');
-      expect(await exitWithin(started, 8_000)).toEqual({ code: 0, signal: null });
+      expect(await cli.exit('after SIGTERM', 8_000)).toBe(0);
+      const stderr = cli.stderr();
       expect(stderr).toContain('stdout was closed (EPIPE); the server goes on: SIGTERM or Ctrl+C stops it');
       expect(stderr).toContain('SIGTERM: stopping');
       expect(existsSync(join(stateDir, 'recommender', 'server.lock'))).toBe(false);
     } finally {
-      if (!exited) child.kill('SIGKILL');
+      if (running()) child.kill('SIGKILL');
     }
   }, 60_000);
 });

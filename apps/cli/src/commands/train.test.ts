@@ -1,14 +1,12 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { temporaryDirectory, tinyMovieLensFiles } from '@personalab/datasets/test';
 import { getConfig, PersonalabError } from '@personalab/core';
 import { checkpointEpoch, ContextEaseRecommender, lightGcnBlendWeights, loadCheckpoint, loadModelDirectory, loadRecommender, MostPopularRecommender, saveCheckpoint, servedBlend } from '@personalab/user-embedding';
 import { movielensResultsDirectory, registerExperimentMovielensCommand } from './experiment-movielens.js';
 import { describeGate, describeTrainingSummary, interruptibly, refitEpochs, registerTrainCommand } from './train.js';
-import { runCli, runCliOutput } from '../test/run-cli.js';
+import { runCli, runCliOutput, spawnCli } from '../test/run-cli.js';
 
 function run(args: string[]): Promise<string> {
   return runCli([registerTrainCommand, registerExperimentMovielensCommand], args);
@@ -254,19 +252,13 @@ describe('personalab train / experiment movielens', () => {
     const savedModel = readFileSync(join(out, 'model.json'));
     // The tiny set has no usable validation pair, so it never stops early; the progress bar (stderr) says training began,
     // so the child runs without CI and PERSONALAB_QUIET, which turn the bars off (CI sets CI).
-    const main = fileURLToPath(new URL('../main.ts', import.meta.url));
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !['CI', 'PERSONALAB_QUIET'].includes(name)));
-    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', main, ...args, '--epochs', '100000'], { stdio: ['ignore', 'pipe', 'pipe'], env });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    while (!/epoch \d+/.test(stderr)) {
-      if (child.exitCode !== null) throw new Error(`train exited before it was interrupted: ${stderr}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    child.kill('SIGINT');
+    const cli = spawnCli([...args, '--epochs', '100000'], { env });
+    await cli.waitFor('the progress bar\'s "epoch N" (training began)', () => /epoch \d+/.test(cli.stderr()));
+    cli.child.kill('SIGINT');
     // It had been ended by the signal itself: exit 130 with nothing said.
-    expect(await exited).toBe(130);
+    expect(await cli.exit('after SIGINT')).toBe(130);
+    const stderr = cli.stderr();
     expect(stderr, stderr).toMatch(new RegExp(`error \\(cancelled\\): lightgcn: training cancelled in epoch \\d+; no new model was saved \\(${out} is as it was\\)\n$`));
     expect(stderr).not.toMatch(/\n\s+at /);
     expect(readFileSync(join(out, 'model.json'))).toEqual(savedModel);
@@ -303,19 +295,18 @@ describe('personalab train / experiment movielens', () => {
     const savedModel = readFileSync(join(out, 'model.json'));
     const before = await (await loadRecommender(out)).score({ userId: '1', itemIds: ['1', '2', '3'] });
     // Its own process (signals are per process); the tiny set has no usable validation pair, so it never stops early.
-    const main = fileURLToPath(new URL('../main.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', main, ...args, '--epochs', '100000'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    // Wait until this run has written a checkpoint of its own (it starts over: the note says so first).
-    while (!stderr.includes('starts over') || checkpointEpoch(join(out, 'checkpoints')) === 1) {
-      if (child.exitCode !== null) throw new Error(`train exited before it was interrupted: ${stderr}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    const cli = spawnCli([...args, '--epochs', '100000']);
+    // Wait until this run has written a checkpoint of its own, epoch 2 (it starts over: the note says so first); the
+    // checkpoint is a file, so the condition is checked every 20 ms as well as on stderr.
+    const polling = setInterval(() => cli.check(), 20);
+    try {
+      await cli.waitFor('the "starts over" note and a checkpoint of this run (epoch 2 or later)', () => cli.stderr().includes('starts over') && (checkpointEpoch(join(out, 'checkpoints')) ?? 0) >= 2);
+    } finally {
+      clearInterval(polling);
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    child.kill('SIGINT');
-    expect(await exited).toBe(130);
+    cli.child.kill('SIGINT');
+    expect(await cli.exit('after SIGINT')).toBe(130);
+    const stderr = cli.stderr();
     const match = /error \(cancelled\): sequential-two-tower: training cancelled in epoch (\d+); the checkpoint of epoch (\d+) is kept in (\S+): rerun with --resume to continue from it; no new model was saved\n$/.exec(stderr);
     expect(match, stderr).not.toBeNull();
     const [, inEpoch, kept, directory] = match as unknown as [string, string, string, string];

@@ -1,5 +1,8 @@
 import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { temporaryDirectory } from '@personalab/datasets/test';
 import { spawnCli, spawnScript } from './run-cli.js';
 
 describe('spawnCli', () => {
@@ -24,5 +27,18 @@ describe('spawnCli', () => {
     await expect(busy.waitFor('the line "never"', () => false, 300)).rejects.toThrow(/^waited \d+ ms for the line "never"; it was still running \(killed now\); its stderr:\n/);
     expect(await busy.exit('after SIGKILL')).toBeNull();
     expect(busy.child.signalCode).toBe('SIGKILL');
+  });
+
+  it('hands the command the environment given, and reads its stdout when asked to', async () => {
+    const data = temporaryDirectory('personalab-cli-spawn-');
+    try {
+      mkdirSync(join(data.path, 'movielens-100k'));
+      for (const name of ['u.data', 'u.item', 'u.user']) data.write(join('movielens-100k', name), '');
+      const cli = spawnCli(['datasets', 'list'], { env: { ...process.env, PERSONALAB_DATA_DIR: data.path }, stdout: 'pipe' });
+      expect(await cli.exit('after listing the data sets')).toBe(0);
+      expect(cli.stdout()).toContain(`| movielens-100k | ${join(data.path, 'movielens-100k')} |`);
+    } finally {
+      data.remove();
+    }
   });
 });

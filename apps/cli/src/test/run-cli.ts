@@ -46,8 +46,10 @@ export interface CliProcess {
   child: ChildProcess;
   /** What it has written to stderr so far. */
   stderr(): string;
+  /** What it has written to stdout so far (nothing unless started with `stdout: 'pipe'`). */
+  stdout(): string;
   /**
-   * Resolves once `ready()` holds, checked now, on each chunk the command writes to stderr and on each `check()`. Rejects
+   * Resolves once `ready()` holds, checked now, on each chunk the command writes (stderr, a piped stdout) and on each `check()`. Rejects
    * naming `what` (and what the command wrote) if the command exits first or `timeoutMs` pass; the command is killed then.
    */
   waitFor(what: string, ready: () => boolean, timeoutMs?: number): Promise<void>;
@@ -65,9 +67,17 @@ export const startTimeoutMs = 30_000;
 /** How long a command may take to stop once it is signalled. */
 export const stopTimeoutMs = 10_000;
 
-/** Starts `personalab <args>` in a child process at the repository root; stdout is ignored. */
-export function spawnCli(args: readonly string[]): CliProcess {
-  return spawnScript(fileURLToPath(new URL('../main.ts', import.meta.url)), args);
+/** How a command is started. */
+export interface SpawnOptions {
+  /** The environment it gets (default: this process's). */
+  env?: NodeJS.ProcessEnv;
+  /** `pipe` to read its stdout, for a test that waits on it (a banner); default `ignore`. */
+  stdout?: 'ignore' | 'pipe';
+}
+
+/** Starts `personalab <args>` in a child process at the repository root; stdout is ignored unless `options.stdout` says `pipe`. */
+export function spawnCli(args: readonly string[], options: SpawnOptions = {}): CliProcess {
+  return spawnScript(fileURLToPath(new URL('../main.ts', import.meta.url)), args, options);
 }
 
 /**
@@ -75,17 +85,22 @@ export function spawnCli(args: readonly string[]): CliProcess {
  * `tsx` command: it relays a signal to a process of its own, and kills that one (exit 130 or 143, nothing said) unless it
  * answers within 30 ms, which a busy or unscheduled process (a loaded machine) does not.
  */
-export function spawnScript(script: string, args: readonly string[]): CliProcess {
+export function spawnScript(script: string, args: readonly string[], options: SpawnOptions = {}): CliProcess {
   const root = fileURLToPath(new URL('../../../..', import.meta.url));
-  // stdout ignored: a pipe nobody reads would stop the command once it is full.
-  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', script, ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  // stdout ignored unless asked for (and then read): a pipe nobody reads would stop the command once it is full.
+  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', script, ...args], { cwd: root, stdio: ['ignore', options.stdout ?? 'ignore', 'pipe'], env: options.env ?? process.env });
   let stderr = '';
+  let stdout = '';
   const checks = new Set<() => void>();
   const check = () => {
     for (const pending of [...checks]) pending();
   };
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
+    check();
+  });
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
     check();
   });
   // 'close', not 'exit': by then all it wrote to stderr has been read (the last lines could come after 'exit').
@@ -123,5 +138,5 @@ export function spawnScript(script: string, args: readonly string[]): CliProcess
     await waitFor(`the command to exit ${after}`, () => ended !== undefined, timeoutMs);
     return closed;
   };
-  return { child, stderr: () => stderr, waitFor, check, exit };
+  return { child, stderr: () => stderr, stdout: () => stdout, waitFor, check, exit };
 }
