@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { PersonalabError, createProgress, markdownTable } from '@personalab/core';
 import { dataDirectoryCandidates, datasetFolders, datasetSources, datasetStatistics, fetchDataset, findDataset, type DatasetName } from '@personalab/datasets';
 import { globalOptions, missingDatasetHint, requireDataset } from '../global-options.js';
+import { parseHttpUrl } from '../url-option.js';
 
 const names = Object.keys(datasetFolders) as DatasetName[];
 
@@ -17,17 +18,7 @@ const fetchable = Object.keys(datasetSources).join(', ');
 
 /** `--url` and `--md5`, checked before any download and named as the user typed them (the package's checks name neither). */
 function checkFetchOptions(options: { url?: string; md5?: string }): void {
-  if (options.url !== undefined) {
-    let url: URL | undefined;
-    try {
-      url = new URL(options.url);
-    } catch {
-      url = undefined;
-    }
-    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-      throw new PersonalabError('invalid_argument', `--url must be an http:// or https:// URL, got ${JSON.stringify(options.url)}`);
-    }
-  }
+  if (options.url !== undefined) parseHttpUrl('--url', options.url);
   if (options.md5 !== undefined && !/^[0-9a-f]{32}$/i.test(options.md5)) {
     throw new PersonalabError('invalid_argument', `--md5 must be 32 hexadecimal digits, got ${JSON.stringify(options.md5)}`);
   }

@@ -43,6 +43,7 @@ import {
 import { globalOptions, missingDatasetHint, requireDataset } from '../global-options.js';
 import { integerOption, positive, seedRange } from '../integer-option.js';
 import { interruptOnSignals, servePendingSignals, type Interrupt } from '../interrupt.js';
+import { parseHttpUrl } from '../url-option.js';
 
 const userSources = ['movielens-100k', 'synthetic-persona-chat'] as const;
 const simulatorNames = ['retrieval', 'llm'] as const;
@@ -114,15 +115,7 @@ function validateOptions(options: SimulateCommandOptions, command: Command, conf
   if (options.simulator === 'llm' && !config.llm.enabled) throw new PersonalabError('config_error', '--simulator llm needs an OpenAI-compatible endpoint: set OPENAI_BASE_URL (and OPENAI_API_KEY)');
   if (options.assistantUrl !== undefined) {
     // A URL fetch cannot take had been retried as a network error once the data was read and users were being created.
-    let url: URL | undefined;
-    try {
-      url = new URL(options.assistantUrl);
-    } catch {
-      url = undefined;
-    }
-    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-      throw new PersonalabError('invalid_argument', `--assistant-url must be an http:// or https:// URL, got ${JSON.stringify(options.assistantUrl)}`);
-    }
+    const url = parseHttpUrl('--assistant-url', options.assistantUrl);
     // The HTTP assistant adds /v1/chat itself (the openai one takes a base URL that ends in /v1).
     if (options.assistant === 'http' && /\/v1\/*$/.test(url.pathname)) {
       const root = options.assistantUrl.replace(/\/v1\/*$/, '');
