@@ -267,7 +267,10 @@ export class TasteAnswers {
     const [only] = eras;
     if (eras.length === 1 && only !== undefined) return this.oneEraFacts(only, of(only), dated.filter((film) => !this.inEra(film.year, only)));
     const rated = eras
-      .map((era) => ({ era, films: of(era), mean: meanRating(of(era)) }))
+      .map((era) => {
+        const films = of(era);
+        return { era, films, mean: meanRating(films) };
+      })
       .filter((entry): entry is { era: Era; films: typeof dated; mean: number } => entry.mean !== undefined)
       .sort((left, right) => right.mean - left.mean);
     const [best, next] = rated;
@@ -301,11 +304,16 @@ export class TasteAnswers {
    * the hidden ratings say (a held-out film, a target among them, is one it is to find).
    */
   private seenFacts(itemIds: readonly string[]): Fact[] {
-    const seen = itemIds.find((itemId) => this.options.goal.seenItemIds?.has(itemId));
+    const { seen, judgement } = this.seenOf(itemIds);
     if (seen === undefined) return [this.plain(templates.notSeen)];
-    const judgement = judgeItem(seen, this.options.goal, this.options.thresholds);
     const texts = judgement === 'seen_liked' ? templates.seenLiked : judgement === 'seen_disliked' ? templates.seenDisliked : templates.seenNeutral;
     return [{ text: this.pick(texts), states: [seen] }];
+  }
+
+  /** The first of a title's ids in the training history, and how the user liked it (none for a held-out or unrated film). */
+  private seenOf(itemIds: readonly string[]): { seen?: string; judgement?: ReturnType<typeof judgeItem> } {
+    const seen = itemIds.find((itemId) => this.options.goal.seenItemIds?.has(itemId));
+    return seen === undefined ? {} : { seen, judgement: judgeItem(seen, this.options.goal, this.options.thresholds) };
   }
 
   /**
@@ -317,8 +325,7 @@ export class TasteAnswers {
     const groups = new Map<readonly string[], string[]>();
     const seenIds: string[] = [];
     for (const itemIds of films) {
-      const seen = itemIds.find((itemId) => this.options.goal.seenItemIds?.has(itemId));
-      const judgement = seen === undefined ? undefined : judgeItem(seen, this.options.goal, this.options.thresholds);
+      const { seen, judgement } = this.seenOf(itemIds);
       const texts = judgement === undefined ? templates.listNotSeen : judgement === 'seen_liked' ? templates.listLiked : judgement === 'seen_disliked' ? templates.listDisliked : templates.listNeutral;
       const itemId = seen ?? itemIds[0];
       if (itemId === undefined) continue;
