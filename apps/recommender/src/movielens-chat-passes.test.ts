@@ -470,4 +470,62 @@ describe.skipIf(!directory)('Chat-Rec on the MovieLens catalogue: the eighth to 
       for (const item of alone.items) expect(item.tags, item.title).not.toContain('War');
     });
   });
+
+  describe('the twelfth QA pass', () => {
+    it('leaves out the remake of a film the user says they loved (Sabrina (1995) had led "I loved Sabrina (1954), anything similar?")', async () => {
+      for (const message of ['I loved Sabrina (1954), anything similar?', 'I loved Sabrina 1954. anything similar?']) {
+        const say = conversation();
+        const turn = await say(message);
+        expect(ratedTitles(say.userId), message).toEqual([['Sabrina (1954)', 5]]);
+        expect(turn.items, message).toHaveLength(5);
+        expect(turn.items.map((item) => item.title), message).not.toContain('Sabrina (1995)');
+      }
+    });
+
+    it('takes a film someone else watched and liked as the example, not the user\'s liking (Heat had been listed first)', async () => {
+      const say = conversation();
+      const turn = await say('my wife watched heat and loved it, anything similar?');
+      expect(ratedTitles(say.userId)).toEqual([]);
+      expect(turn.reply).toMatch(/^Films like Heat \(1995\)/);
+      expect(turn.items).toHaveLength(5);
+      expect(turn.items.map((item) => item.title)).not.toContain('Heat (1995)');
+    });
+
+    it('reads both titles of "Heat and Fargo, anything similar?" written capitalised (only Fargo had been read)', async () => {
+      const say = conversation();
+      const turn = await say('Heat and Fargo, anything similar?');
+      expect(ratedTitles(say.userId)).toEqual([['Heat (1995)', 4], ['Fargo (1996)', 4]]);
+      expect(turn.reply).not.toMatch(/cannot find/);
+      for (const title of ['Heat (1995)', 'Fargo (1996)']) expect(turn.items.map((item) => item.title)).not.toContain(title);
+    });
+
+    it('asks which film "it" is after a list, then answers about the one picked (a new list had answered "what\'s it rated?")', async () => {
+      for (const question of ["what's it rated?", 'is it any good?']) {
+        const say = conversation();
+        const list = await say('recommend me a comedy');
+        const asked = await say(question);
+        expect(asked.intent, question).toBe('explain');
+        expect(asked.items, question).toEqual([]);
+        expect(asked.reply, question).toMatch(/^Which one do you mean\?/);
+        const first = list.items[0] as Item;
+        const answer = await say('the first one');
+        expect(answer.items, question).toEqual([]);
+        expect(answer.reply, question).toMatch(new RegExp(`^${first.title.replace(/[()]/g, '\\$&')}: .*\\d+ people here rated it, [\\d.]+ of 5 on average`));
+      }
+      // One film shown is the film "it" names.
+      const say = conversation();
+      const one = await say('give me 1 comedy');
+      const answer = await say('is it any good?');
+      expect(answer.reply.startsWith(`${(one.items[0] as Item).title}: `)).toBe(true);
+    });
+
+    it('rates no film for an everyday pair of nouns ("I didn\'t like heat and humidity" had rated Heat 2)', async () => {
+      const say = conversation();
+      await say("I didn't like heat and humidity");
+      expect(ratedTitles(say.userId)).toEqual([]);
+      const films = conversation();
+      await films("I didn't like heat and fargo");
+      expect(ratedTitles(films.userId)).toEqual([['Heat (1995)', 2], ['Fargo (1996)', 2]]);
+    });
+  });
 });

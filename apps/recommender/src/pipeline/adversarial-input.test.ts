@@ -156,6 +156,15 @@ describe('title opinions in a long sentence', () => {
     ]);
   });
 
+  // "Heat and Fargo, anything similar?" (twelfth QA pass): the rest of a list after a capitalised first title, before a question
+  // for films like them, is one pattern from the title's end; a list that no such question ends is read to its end once.
+  it('reads a capitalised first title before a list of 4,000 words and no question in linear time', async () => {
+    const [short, message] = [1_000, 4_000].map((count) => `Heat${' and fargo'.repeat(count)} x`) as [string, string];
+    const read = (text: string) => reader.read(text).map((opinion) => opinion.item.title);
+    expect(await timeGrowth(read, short, message)).toBeLessThan(8);
+    expect(read('Heat and Fargo, anything similar?')).toEqual(['Heat (1995)', 'Fargo (1996)']);
+  });
+
   // Each opinion word's subject ("I", "my wife", "he said") had been looked for in the whole sentence before it: 0.12 s at
   // 10,000 characters, 0.45 s at 20,000 (twice the API's longest message, where the times before and after lie far apart).
   it('reads whose opinion each of 3,000 opinion words is in linear time', async () => {

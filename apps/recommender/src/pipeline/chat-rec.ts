@@ -39,6 +39,7 @@ import {
   moodWithinExamples,
   opinionReference,
   pickedAmong,
+  pointingWords,
   type ClassifiedTurn,
   type FilmDescription,
   type Intent,
@@ -887,8 +888,10 @@ export class ChatRec {
       const notAgain = before !== undefined && asksNew ? before.offered : [];
       // Nor the films asked for more like: those the user has not rated (one just asked about) would be listed among their own
       // kind; nor their other films of the same title, the same story told again ("something like Sabrina 1954" had listed
-      // its remake first, found by the title's word).
-      const exclude = [...offeredIn(earlier), ...notAgain, ...leftOutBefore, ...leftOut.map((item) => item.id), ...examples.map((item) => item.id), ...otherVersions(examples, this.options.catalog.values())];
+      // its remake first, found by the title's word); so for a film the message says the user likes ("I loved Sabrina (1954),
+      // anything similar?" had listed Sabrina (1995) first).
+      const liked = stated.filter((opinion) => opinion.polarity === 'like').map((opinion) => opinion.item);
+      const exclude = [...offeredIn(earlier), ...notAgain, ...leftOutBefore, ...leftOut.map((item) => item.id), ...examples.map((item) => item.id), ...otherVersions([...examples, ...liked], this.options.catalog.values())];
       const plain = update === undefined ? { refinement: turn.refinement, mood: turn.mood?.tagWeights } : withConstraints(turn, update, constraints, this.askedFor(constraints));
       // A mood does not lean to a genre the user is lukewarm on ("musicals are hit or miss for me", then "something fun"
       // had listed four musicals: the light mood's lift for Musical).
@@ -1295,7 +1298,9 @@ export class ChatRec {
     // The words the question was about: an opinion reference, else the description the film picked fits ("I loved the
     // comedy, but that sci-fi film you suggested last time was boring": the sci-fi film's words, not the comedy's).
     const descriptions = filmDescriptions(text, knownTags);
-    const span = opinionReference(text) ?? descriptions.find((description) => filmsDescribed(description, candidates).films.some((item) => item.id === picked.id)) ?? descriptions[0];
+    // "What's it rated?" asked of a list: its "it" ("the first one" → "what's Toy Story (1995) rated?").
+    const span =
+      opinionReference(text) ?? descriptions.find((description) => filmsDescribed(description, candidates).films.some((item) => item.id === picked.id)) ?? descriptions[0] ?? pointingWords(text);
     if (span !== undefined) return { message: `${asked.content.slice(0, span.start)}${writtenTitle(picked)}${asked.content.slice(span.end)}`, film: picked };
     const turn = classifyTurn(asked.content, { lastRecommended: [], knownTags, allItems: () => [] });
     if (turn.intent !== 'explain') return undefined;

@@ -520,7 +520,13 @@ describe('classifyTurn: seventh QA pass (questions about films, choices between 
   it('reads "it" as the film the conversation is on, and a title the catalogue lacks as missing', () => {
     const zombie = tinyItems.find((item) => item.title === 'Zombie Street') as Item;
     expect(classifyTurn('is it scary?', { ...catalogue, discussed: [zombie] })).toMatchObject({ intent: 'explain', target: { id: zombie.id }, asked: { aspect: 'feel' } });
-    expect(classifyTurn('is it scary?', catalogue).intent).not.toBe('explain');
+    // With no film discussed, "it" after a list of several is one of them, not said which: a question without a target (the
+    // reply asks which one; a list of scary films had answered). With no list, it names no film.
+    const amongShown = classifyTurn('is it scary?', catalogue);
+    expect(amongShown).toMatchObject({ intent: 'explain', question: 'about', asked: { aspect: 'feel' } });
+    expect(amongShown.target).toBeUndefined();
+    expect(classifyTurn('is it scary?', { ...catalogue, lastRecommended: [] }).intent).not.toBe('explain');
+    expect(classifyTurn('is it scary?', { ...catalogue, lastRecommended: [zombie] })).toMatchObject({ intent: 'explain', target: { id: zombie.id } });
     const matrix = classifyTurn('who is in The Matrix?', catalogue);
     expect(matrix).toMatchObject({ intent: 'explain', question: 'about', unknownTitle: 'The Matrix' });
     expect(matrix.target).toBeUndefined();

@@ -702,6 +702,7 @@ function filmQuestionOf(message: string, context: TurnContext): Pick<ClassifiedT
   // "Do you like Pixar?", "did you see Tom Hanks in it?": asked of the recommender, a name the catalogue lacks is no film to answer about.
   if (question.aspect === 'opinion' && 'unknown' in named) return undefined;
   const asked = { aspect: question.aspect, ...(question.word === undefined ? {} : { word: question.word }), ...(genres.length === 0 ? {} : { genres }) };
+  if ('amongShown' in named) return { question: 'about', asked };
   return 'item' in named ? { question: 'about', target: named.item, asked } : { question: 'about', unknownTitle: named.unknown, asked };
 }
 
@@ -717,7 +718,7 @@ function comparisonOf(message: string, context: TurnContext): Pick<ClassifiedTur
   if (titleAcrossJoiner(message, comparison.films, context)) return undefined;
   const named = comparison.films.map((film) => filmInQuestion(film.words, film.start, message, context));
   // "Comedy or drama?": words that name no film are a request, not a choice between films.
-  if (named.some((film) => film === undefined)) return undefined;
+  if (named.some((film) => film === undefined || 'amongShown' in film)) return undefined;
   const found = [...new Set(named.flatMap((film) => (film !== undefined && 'item' in film ? [film.item] : [])))];
   const unknown = named.flatMap((film) => (film !== undefined && 'unknown' in film ? [film.unknown] : []));
   if (unknown.length > 0) return { question: 'compare', compared: found, unknownTitle: wordList(unknown), ...by };
@@ -750,6 +751,16 @@ const exampleInSlot = new RegExp(String.raw`\b${EXAMPLE_OPENER}\b`);
 
 /** Words that point at the film the conversation is on: "it", "that one", "this film". */
 const pointsAtDiscussed = /^(?:it|that|this)(?:\s+(?:one|film|movie))?$/;
+/**
+ * Where a question about one film points at it rather than naming it ("it" of "what's it rated?"), for the question to be
+ * read again with the film the user then picks; undefined for a question that names its film, or for no question.
+ */
+export function pointingWords(message: string): { start: number; end: number } | undefined {
+  const question = readFilmQuestion(message);
+  if (question === undefined || !pointsAtDiscussed.test(question.film.words)) return undefined;
+  return { start: question.film.start, end: question.film.start + question.film.words.length };
+}
+
 /** A place in the list shown, as a whole phrase: "the third one", "the last", "number 2", "#4". */
 const placeOnly = /^(?:the\s+)?(first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th)(?:\s+(?:one|film|movie|pick|suggestion|option))?$|^(?:number\s*|#)([1-9])$/;
 
@@ -759,9 +770,15 @@ const placeOnly = /^(?:the\s+)?(first|second|third|fourth|fifth|last|1st|2nd|3rd
  * so a one-word title counts uncapitalised) or loosely ("jurasic park"); else, when written as a title, the title the
  * catalogue lacks ("The Matrix"). Undefined for words that name no film ("something scary").
  */
-function filmInQuestion(words: string, start: number, message: string, context: TurnContext): { item: Item } | { unknown: string } | undefined {
+function filmInQuestion(words: string, start: number, message: string, context: TurnContext): { item: Item } | { unknown: string } | { amongShown: true } | undefined {
   const phrase = words.toLowerCase().replace(/[’‘]/g, "'").trim();
-  if (pointsAtDiscussed.test(phrase)) return context.discussed?.length === 1 && context.discussed[0] !== undefined ? { item: context.discussed[0] } : undefined;
+  if (pointsAtDiscussed.test(phrase)) {
+    if (context.discussed?.length === 1 && context.discussed[0] !== undefined) return { item: context.discussed[0] };
+    // "What's it rated?", "is it any good?" right after a list: "it" is one of the films shown, but which is not said (the
+    // first is only a guess), so the user is asked (a new list had answered). One film shown is that film.
+    if (context.lastRecommended.length === 1 && context.lastRecommended[0] !== undefined) return { item: context.lastRecommended[0] };
+    return context.lastRecommended.length > 1 ? { amongShown: true } : undefined;
+  }
   const place = placeOnly.exec(phrase);
   if (place !== null) {
     const index = place[2] !== undefined ? Number(place[2]) - 1 : (ordinals[place[1] ?? ''] ?? 0);

@@ -203,7 +203,20 @@ function filmWordAt(message: string, start: number, end: number, word: string, i
   const before = message.slice(Math.max(0, start - CUE_WINDOW), start);
   const after = message.slice(end, end + CUE_WINDOW);
   const opensExamples = start === before.length && (before.trim() === '' || listedAfterTitle(before, isTitle, titleListedFirst)) && similarAfterList.test(after);
-  return (seenOrJudged.test(before) || exampleBefore.test(before) || listedAfterTitle(before, isTitle) || opensExamples) && phraseEnd.test(after);
+  return (seenOrJudged.test(before) || exampleBefore.test(before) || listedAfterTitle(before, isTitle) || opensExamples) && phraseEnd.test(after) && !everydayPair(after, isTitle);
+}
+/** "And humidity" ending its clause: the last word of a pair of everyday nouns, as in "I didn't like heat and humidity". */
+const pairedWord = /^\s+(?:and|or|&)\s+([a-z][a-z'-]*)\s*(?:$|[,.;:!?)])/;
+/** Words that end a clause after a title without being a second noun: "I loved heat and all", "saw fargo and more". */
+const pairEnders = new Set(['it', 'them', 'that', 'this', 'those', 'these', 'all', 'both', 'more', 'everything', 'stuff', 'so', 'too', 'again']);
+/**
+ * Whether a one-word title written in lower case is the first of a pair of everyday nouns ("I didn't like heat and
+ * humidity" had rated Heat): "and" and one more word end the clause, a word that is no title ("heat and fargo" is two
+ * films), no verb in the past ("I watched heat and cried") and no word that only rounds the clause off ("and all").
+ */
+function everydayPair(after: string, isTitle: ((words: string) => boolean) | undefined): boolean {
+  const word = pairedWord.exec(after)?.[1];
+  return word !== undefined && !pairEnders.has(word) && !/ed$/.test(word) && isTitle?.(word) !== true;
 }
 /** The rest of a list of titles, then a question for films like them: ", anything similar?" after "heat and fargo" opening a message. */
 const similarAfterList = new RegExp(String.raw`^(?:\s*(?:,|and|&)\s*[a-z0-9'.:-]+)*\s*[,.:;!-]*\s*${SIMILAR_ASKED}`);
@@ -388,6 +401,9 @@ export class TitleOpinionReader {
       const asking = question ? parts.findIndex((part, index) => index > 0 && part.mentions.length === 0 && similarAsked.test(part.text)) : -1;
       // Each title of a list told so ("heat and fargo, anything similar?" had read only Fargo), read by its first part.
       let first = asking - 1;
+      // "My wife watched heat and loved it, anything similar?": a part that only refers back to the title told before it
+      // (someone else's liking, which gives the user's none) leaves that title the example (Heat had been listed).
+      if (first > 0 && parts[first]?.mentions.length === 0 && pronoun.test(parts[first]?.text ?? '') && (parts[first - 1]?.mentions.length ?? 0) > 0) first--;
       while (first > 0 && parts[first]?.bare === true && parts[first]?.joined === 'list' && (parts[first - 1]?.mentions.length ?? 0) > 0) first--;
       const told = asking > 0 ? parts[first] : undefined;
       if (told !== undefined && (told.bare || watched.test(told.text)) && !unwatched.test(told.text)) {
@@ -534,7 +550,12 @@ function wordBeforeSpaces(text: string): { word: string; index: number } | undef
  */
 // `,\s+but` after `^\s*`, and `\s+but` alone: `\s*,?\s+` had split a long run of spaces every way (quadratic).
 // "Casablanca, anything like it?", "Sabrina 1954, anything similar?": a question for films like it follows (`similarAsked`).
-const exampleAfterFirst = new RegExp(String.raw`^(?:\s*(?:[-–]\s*${KIND}|(?:meets|crossed with|mixed with)\s+\S|,\s+but\s+${CHANGE})|\s+but\s+${CHANGE}|(?:\s+(?:18|19|20)\d\d)?\s*[,:;.!?-]\s*${SIMILAR_ASKED})`, 'i');
+// "Heat and Fargo, anything similar?": the rest of a list of one-word titles before that question (spaces around "and", so
+// that a run of "andand…" splits one way).
+const exampleAfterFirst = new RegExp(
+  String.raw`^(?:\s*(?:[-–]\s*${KIND}|(?:meets|crossed with|mixed with)\s+\S|,\s+but\s+${CHANGE})|\s+but\s+${CHANGE}|(?:(?:\s*,\s*|\s+(?:and|&)\s+)[a-z0-9'.:-]+)*(?:\s+(?:18|19|20)\d\d)?\s*[,:;.!?-]\s*${SIMILAR_ASKED})`,
+  'i',
+);
 
 /**
  * An opinion said of the word just before: "was boring", "is not bad", "was a masterpiece", "was ok I guess", "? Loved it",
