@@ -123,6 +123,17 @@ describe('ContradictionChecker', () => {
     expect(findContradiction("I'm not a huge fan of horror.", ['I love comedies.'])).toBeUndefined();
   });
 
+  // Against "I love sports." these had been read as no verdict at all.
+  it('reads "zero interest in", "could not care less about" and "… are not my thing" as dislikes of what they name', () => {
+    expect(findContradiction('I have zero interest in sports.', ['I love sports.'])?.rule).toBe('sentiment');
+    expect(findContradiction('Sports are not my thing.', ['I love sports.'])?.rule).toBe('sentiment');
+    expect(findContradiction('Honestly, horror movies are not really my cup of tea.', ['I like horror movies.'])?.rule).toBe('sentiment');
+    expect(findContradiction("I couldn't care less about football.", ['I love football.'])?.rule).toBe('sentiment');
+    // One sport is not all of them, and another thing is not the liked one.
+    expect(findContradiction("I couldn't care less about football.", ['I love sports.'])).toBeUndefined();
+    expect(findContradiction('Sports are not my thing, I love reading.', ['I love reading.'])).toBeUndefined();
+  });
+
   it('names the contradicted fact and the sentence', () => {
     const found = new ContradictionChecker(facts).find('Hi there. Honestly, I hate horror movies.');
     expect(found).toEqual({ rule: 'sentiment', fact: 'I love horror movies.', sentence: 'honestly, i hate horror movies.' });

@@ -245,7 +245,10 @@ export function answeredStatement(answer: string, question: string): string | un
 const meatWords = /\bi (?:love|eat|ate|like|enjoy|had|cook|grill)\b[a-z ]{0,20}\b(?:meat|steak|steaks|burger|burgers|bacon|chicken|beef|pork|ham|sausage|sausages|hamburger|hamburgers|ribs)\b/;
 const negationPattern = /\bi (?:(?:do|does|did|am|was|have|had|can|could|will|would|should|really|just|also|still)\s)*(?:not|never)\b|\bi have (?:no|zero)\b|\bi am no longer\b|\bnot anymore\b/;
 const positivePattern = /\bi (?:really |absolutely |also |just |totally |still )?(?:love|like|enjoy|adore|am into|am a fan of|prefer|am passionate about)\b/;
-const negativePattern = /\bi (?:really |absolutely |also |just |totally |still )?(?:hate|dislike|detest|loathe|can not stand|do not like|do not enjoy|do not love|am not (?:a |much of a )?(?:big |huge |great )?fan of|am not into|never liked|never enjoy)\b/;
+const negativePattern =
+  /\bi (?:really |absolutely |also |just |totally |still )?(?:hate|dislike|detest|loathe|can not stand|do not like|do not enjoy|do not love|am not (?:a |much of a )?(?:big |huge |great )?fan of|am not into|never liked|never enjoy|have (?:no|zero) interest in|am not (?:at all |really )?interested in|could not care less about)\b/;
+/** A dislike whose subject comes first ("sports are not my thing", "horror is not my cup of tea"): the subject is the words before. */
+const notMyThing = /\b(?:is|are) (?:not|never) (?:really )?my (?:thing|cup of tea|style)\b/;
 
 // Sentiment verbs say how, not what: they must not count as shared subject matter.
 const sentimentWords = new Set(['love', 'like', 'enjoy', 'hate', 'dislike', 'adore', 'prefer', 'fan', 'stand', 'detest', 'loathe', 'into', 'passionate', 'absolutely', 'totally', 'still']);
@@ -357,12 +360,13 @@ function sentenceClaims(sentence: string): Claim[] {
     const negationMatch = negationPattern.exec(clause);
     const negated = negationMatch !== null;
     const negativeMatch = negativePattern.exec(clause);
-    const positiveMatch = negated ? null : positivePattern.exec(clause);
-    const sentiment: -1 | 0 | 1 = negativeMatch ? -1 : positiveMatch ? 1 : 0;
-    // The scope: what is negated or (dis)liked, the words after the marker up to the next break.
+    const subjectFirst = negativeMatch ? null : notMyThing.exec(clause);
+    const positiveMatch = negated || subjectFirst ? null : positivePattern.exec(clause);
+    const sentiment: -1 | 0 | 1 = negativeMatch || subjectFirst ? -1 : positiveMatch ? 1 : 0;
+    // The scope: what is negated or (dis)liked, the words after the marker up to the next break (before it for "… are not my thing").
     const marker = negativeMatch ?? negationMatch ?? positiveMatch;
     const after = marker ? clause.slice(marker.index + marker[0].length) : clause.slice(Math.max(0, clause.search(/\bi\b/)) + 1);
-    const scopeText = scopeOf(after);
+    const scopeText = subjectFirst ? clause.slice(0, subjectFirst.index) : scopeOf(after);
     // The negated predicate ("have" in "I do not have a dog") must also be the positive statement's.
     const predicateText = negationMatch ? clause.slice(negationMatch.index + negationMatch[0].length) : '';
     const verb = words(predicateText).find((word) => !predicateFillers.has(word));

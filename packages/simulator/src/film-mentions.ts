@@ -1,5 +1,6 @@
 import { normalizeTitleText, TitleMatcher, titleVariants } from '@personalab/datasets';
 import type { ItemCatalog } from './simulated-user.js';
+import { sentences as sentencesOf } from './text.js';
 
 /** A catalogue film a text names, with the sentence (as written) that names it. */
 export interface FilmMention {
@@ -15,9 +16,6 @@ const titleSmallWords = new Set(['a', 'an', 'the', 'of', 'and', 'in', 'on', 'to'
 
 /** A year in parentheses ending a title ("Toy Story (1995)"). */
 const yearWritten = /\s*\((\d{4})\)\s*$/;
-
-/** Sentences as written (split after . ! ? and at line breaks). */
-const sentencesOf = (text: string) => text.split(/(?<=[.!?])\s+|\n+/).filter((sentence) => sentence.trim() !== '');
 
 /** The words of a sentence as written, split as titles are normalised ("Spider-Man" → "Spider", "Man"; "I'm" → "I", "m"). */
 const writtenWords = (sentence: string) => sentence.split(/[^A-Za-z0-9]+/).filter((word) => word !== '');
@@ -47,13 +45,18 @@ export class FilmMentions {
 
   /**
    * The films a text names (as `titles` finds them), in order and once each, each with every id of its title; a one-word
-   * title that only opens a sentence counts only in a sentence about films ("Speed matters." names none, its capital is
-   * the sentence's; "Speed is a fun movie." names Speed).
+   * title that only opens a sentence counts only in a sentence about films or after one naming a film, in the text or in
+   * `before` (the text it follows): "Speed matters." names none, its capital is the sentence's; "Speed is a fun movie."
+   * and "I loved Fargo. Heat is also great." name Speed and Heat.
    */
-  films(text: string): string[][] {
+  films(text: string, before = ''): string[][] {
     const byTitle = new Map<string, string[]>();
+    let afterFilm = before !== '' && this.films(before).length > 0;
+    let current: string | undefined;
     for (const { itemId, sentence, variant } of this.matches(text)) {
-      if (byTitle.has(variant) || (opensOnly(variant, writtenWords(sentence)) && !filmWords.test(sentence))) continue;
+      // A new sentence follows one that named a film once any film is named.
+      if (sentence !== current) [afterFilm, current] = [afterFilm || byTitle.size > 0, sentence];
+      if (byTitle.has(variant) || (opensOnly(variant, writtenWords(sentence)) && !filmWords.test(sentence) && !afterFilm)) continue;
       byTitle.set(variant, this.byVariant.get(variant) ?? [itemId]);
     }
     return [...byTitle.values()];

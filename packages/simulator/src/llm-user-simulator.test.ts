@@ -111,6 +111,20 @@ describe('LlmUserSimulator against the local OpenAI-compatible server', () => {
     expect(opening.content).toMatch(/^(?:Hi!|Hello there!|Hi, how are you\?)$/);
   });
 
+  // Asked "What genres do you like?" or "Have you seen The Haunting?", the fallback had said "Hmm, hard to say.".
+  it('falls back, asked about its film tastes, to the answer its profile and history give', async () => {
+    server.setChatHandler(() => 'As an AI, I do not watch films.');
+    const ask = async (question: string) => {
+      const simulator = new LlmUserSimulator({ model: model(), catalog: testCatalog, maxRepairs: 0, seed: 3 });
+      await simulator.start(horrorFan());
+      return (await simulator.respond({ dialogue: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: question }] })).content;
+    };
+    expect(await ask('What genres do you like?')).toMatch(/horror movies/i);
+    // m1, The Haunting, is seen and liked; m6, Alien, the target, is one it has not seen.
+    expect(await ask('Have you seen The Haunting?')).toMatch(/^(?:Yes|I have)\b/);
+    expect(await ask('Have you seen Alien?')).toMatch(/^No, I have not seen/);
+  });
+
   it('adds to a stats object shared by the simulators of a run, so the run can report its fallbacks', async () => {
     const stats = { calls: 0, repairs: 0, fallbacks: 0 };
     server.setChatHandler(() => 'As an AI language model I do not watch films.');

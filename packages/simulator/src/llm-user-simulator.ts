@@ -16,6 +16,7 @@ import { buildUserSystemPrompt, endMarker, groundTruthNote } from './llm-user-pr
 import { profileStatements } from './profile-text.js';
 import { isAcceptance, judgeItem, recommendationFeedback, type FeedbackThresholds } from './recommendation-feedback.js';
 import type { ItemCatalog } from './simulated-user.js';
+import { TasteReplies } from './taste-replies.js';
 import { isQuestion } from './text.js';
 import { createRandom, hashString } from '@personalab/core';
 
@@ -68,6 +69,8 @@ export class LlmUserSimulator implements UserSimulator {
   /** Finds the hidden targets' titles in a reply (the prompt says never to name them). */
   private targets = new TitleMatcher([]);
   private userTurns = 0;
+  /** The fallback's answers to questions about film tastes, from the profile and history (users looking for a film only). */
+  private tastes: TasteReplies | undefined;
   /** Hidden notes given before each user turn, by the index of the dialogue turn they follow. */
   private readonly notes = new Map<number, string>();
   /** Upstream calls, repairs and grounded fallbacks, for reports (shared when `options.stats` is given). */
@@ -92,6 +95,8 @@ export class LlmUserSimulator implements UserSimulator {
       return title === undefined ? [] : [{ id, title }];
     }));
     this.random = createRandom(hashString(options.profile.userId, this.options.seed ?? 0));
+    const thresholds = this.options.thresholds;
+    this.tastes = isLooking(options.goal) ? new TasteReplies({ profile: options.profile, goal: options.goal, catalog, random: this.random, ...(thresholds ? { thresholds } : {}) }) : undefined;
     this.userTurns = 1;
     this.notes.clear();
     const text = await this.generate([], 'Write your first message to the assistant.');
@@ -206,14 +211,19 @@ export class LlmUserSimulator implements UserSimulator {
 
   /**
    * The fallback without recommendations to react to: a user looking for a film opens with its goal, as its prompt has
-   * it do; otherwise a turn that asserts nothing, an answer to a question included (it had said "Okay. What else can you
-   * tell me?" to "What genres do you like?", and opened a chat persona's talk with its goal, "Get to know the person you
-   * are talking to.").
+   * it do, and answers a question about its tastes from its profile and history, as the retrieval simulator does (it had
+   * said "Hmm, hard to say." to "What genres do you like?" and "Have you seen Fargo?"); otherwise a turn that asserts
+   * nothing, an answer to a question included (it had said "Okay. What else can you tell me?" to "What genres do you
+   * like?", and opened a chat persona's talk with its goal, "Get to know the person you are talking to.").
    */
   private neutralTurn(dialogue: readonly DialogueTurn[], goal: SimulationGoal): string {
-    const looking = (goal.targetItemIds?.length ?? 0) > 0 || (goal.hiddenRatings?.size ?? 0) > 0;
-    if (dialogue.length === 0) return looking ? goal.description : fallbackTurn(undefined, this.random);
-    const last = [...dialogue].reverse().find((turn) => turn.role === 'assistant');
-    return fallbackTurn(isQuestion(last?.content ?? ''), this.random);
+    if (dialogue.length === 0) return isLooking(goal) ? goal.description : fallbackTurn(undefined, this.random);
+    const last = [...dialogue].reverse().find((turn) => turn.role === 'assistant')?.content ?? '';
+    // As long as the profile writes when it has a style, else one fact (a fallback keeps short).
+    const style = this.profile?.style;
+    return this.tastes?.reply(last, () => (style && style.messageCount > 0 ? style.meanLength : 0)) ?? fallbackTurn(isQuestion(last), this.random);
   }
 }
+
+/** Whether a user looks for a film (targets or hidden ratings to find). */
+const isLooking = (goal: SimulationGoal) => (goal.targetItemIds?.length ?? 0) > 0 || (goal.hiddenRatings?.size ?? 0) > 0;

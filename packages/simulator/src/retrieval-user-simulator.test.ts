@@ -136,6 +136,15 @@ describe('RetrievalUserSimulator', () => {
     expect(answers.filter((text) => askingBack.includes(text))).toEqual([]);
   });
 
+  // The opener had said "I usually like drama movies." where the answers and hints say "dramas".
+  it('opens with its genres as its answers say them', async () => {
+    const simulator = new RetrievalUserSimulator({ corpus: await testCorpus(corpusTurns), catalog: testCatalog, seed: 1 });
+    const base = horrorFan();
+    const preferences = [{ subject: 'drama movies', polarity: 'like' as const }, { subject: 'comedy movies', polarity: 'like' as const }];
+    const opening = await simulator.start({ ...base, profile: personaProfile({ userId: 'u1', statements: hiddenFacts, preferences }) });
+    expect(opening).toEqual({ type: 'message', content: 'I want a scary movie for tonight. I usually like dramas and comedies.' });
+  });
+
   it('reacts to recommendations from the hidden ratings and ends when a target is offered', async () => {
     const corpus = await testCorpus(corpusTurns);
     const simulator = new RetrievalUserSimulator({ corpus, catalog: testCatalog, seed: 1, patience: 3 });

@@ -15,8 +15,8 @@ import { filmMentionsOf } from './film-mentions.js';
 import { genreOf, likedSubjects, listInWords, profileStatements } from './profile-text.js';
 import { judgeItem, recommendationFeedback, type FeedbackThresholds, type ItemJudgement } from './recommendation-feedback.js';
 import type { ItemCatalog } from './simulated-user.js';
-import { spokenSubject, TasteAnswers } from './taste-answer.js';
-import { readTasteQuestion } from './taste-question.js';
+import { spokenSubject } from './taste-answer.js';
+import { catalogGenres, TasteReplies } from './taste-replies.js';
 import { contentWords, isQuestion } from './text.js';
 import { dot, type IndexedTurn, type UserTurnCorpus } from './user-turn-corpus.js';
 
@@ -114,11 +114,6 @@ interface GenreTaste {
   liked: boolean;
 }
 
-/** The catalogue's genres (its items' tags, lower-cased); none without a catalogue. */
-function catalogGenres(catalog: ItemCatalog | undefined): string[] {
-  return [...new Set([...(catalog?.values() ?? [])].flatMap((item) => item.tags.map((tag) => tag.toLowerCase())).filter((tag) => tag !== 'unknown'))];
-}
-
 /** The catalogue's genres, each with whether the profile likes it; none without a catalogue. */
 function genreTastes(profile: Profile, catalog: ItemCatalog | undefined): GenreTaste[] {
   const liked = new Set(profile.preferences.filter((preference) => preference.polarity === 'like').map((preference) => genreOf(preference.subject)));
@@ -175,11 +170,8 @@ export class RetrievalUserSimulator implements UserSimulator {
   private statesJob = false;
   /** The catalogue's genres and the profile's taste for each: a user looking for a film is a fan of no other. */
   private genres: GenreTaste[] = [];
-  /**
-   * A user looking for a film answers questions about its tastes from its profile and history (`readTasteQuestion`),
-   * with the genres the questions may name (the catalogue's and the profile's); undefined for other users.
-   */
-  private tastes: { answers: TasteAnswers; genres: string[] } | undefined;
+  /** A user looking for a film answers questions about its tastes from its profile and history; undefined for other users. */
+  private tastes: TasteReplies | undefined;
   /** Corpus turns closest to the persona's statements, found once per conversation. */
   private personaPool: IndexedTurn[] = [];
   private said: IndexedTurn[] = [];
@@ -209,10 +201,15 @@ export class RetrievalUserSimulator implements UserSimulator {
     this.userTurns = 1;
     this.unacceptedRounds = 0;
     const looking = isRecommendationGoal(options.goal);
-    this.tastes = looking && this.options.answerTastes !== false ? this.tasteAnswers(options.profile, options.goal) : undefined;
+    const thresholds = this.options.thresholds;
+    this.tastes =
+      looking && this.options.answerTastes !== false
+        ? new TasteReplies({ profile: options.profile, goal: options.goal, catalog: this.options.catalog, random: this.random, ...(thresholds ? { thresholds } : {}) })
+        : undefined;
     if (looking) {
       const liked = likedSubjects(options.profile);
-      const text = liked.length > 0 ? `${options.goal.description} I usually like ${listInWords(liked)}.` : options.goal.description;
+      // Genres as its answers and hints say them ("dramas", not "drama movies").
+      const text = liked.length > 0 ? `${options.goal.description} I usually like ${listInWords(liked.map(spokenSubject))}.` : options.goal.description;
       this.saidTexts.push(text);
       return { type: 'message', content: text };
     }
@@ -249,12 +246,10 @@ export class RetrievalUserSimulator implements UserSimulator {
     if (this.overLimit()) return { type: 'end', reason: 'turn_limit' };
     const contextText = last?.content ?? '';
     // Asked about its tastes, a user looking for a film says them (corpus turns had answered "I am! I love it here.").
-    const catalog = this.options.catalog;
-    const question = this.tastes && readTasteQuestion(contextText, this.tastes.genres, catalog && filmMentionsOf(catalog));
-    if (this.tastes && question) {
-      const text = this.tastes.answers.answer(question, this.drawLength(this.style()));
-      this.saidTexts.push(text);
-      return { type: 'message', content: text };
+    const answer = this.tastes?.reply(contextText, () => this.drawLength(this.style()));
+    if (answer !== undefined) {
+      this.saidTexts.push(answer);
+      return { type: 'message', content: answer };
     }
     const [embedded] = await this.options.corpus.embedder.embed([contextText === '' ? 'hello' : contextText]);
     const contextVector = embedded as Float32Array;
@@ -264,14 +259,6 @@ export class RetrievalUserSimulator implements UserSimulator {
     for (const turn of this.options.corpus.byContext(contextVector, k, exclude)) pool.set(turn.index, turn);
     for (const turn of this.personaPool) pool.set(turn.index, turn);
     return { type: 'message', content: this.choose([...pool.values()], (candidate) => dot(candidate.contextVector, contextVector), isQuestion(contextText), contextText) };
-  }
-
-  /** The answers of a user looking for a film to questions about its tastes, and the genres those questions may name. */
-  private tasteAnswers(profile: Profile, goal: SimulationGoal): { answers: TasteAnswers; genres: string[] } {
-    const thresholds = this.options.thresholds;
-    const answers = new TasteAnswers({ profile, goal, catalog: this.options.catalog, random: this.random, ...(thresholds ? { thresholds } : {}) });
-    const genres = new Set([...catalogGenres(this.options.catalog), ...profile.preferences.map((preference) => genreOf(preference.subject))]);
-    return { answers, genres: [...genres] };
   }
 
   /**

@@ -132,6 +132,42 @@ describe('readTasteQuestion', () => {
     expect(readTasteQuestion('Heat is a long film. Did you watch it?', genres, titles)).toEqual({ kind: 'seen', itemIds: ['m8'] });
   });
 
+  // "Which one have you seen, Fargo or Heat?", "Fargo or Heat, which have you seen?", "Seen Fargo?" had gone to the corpus.
+  it('reads "which one have you seen?" with its list before or after it, or of the films named before, and "seen <title>?"', () => {
+    const titles = titleReader(['Fargo', 'Heat', 'Casino']);
+    const read = (message: string) => readTasteQuestion(message, genres, titles);
+    expect(read('Which one have you seen, Fargo or Heat?')).toEqual({ kind: 'seenList', films: [['Fargo'], ['Heat']] });
+    expect(read('Fargo or Heat, which have you seen?')).toEqual({ kind: 'seenList', films: [['Fargo'], ['Heat']] });
+    expect(read('I can suggest Fargo, Heat or Casino. Which of them have you seen?')).toEqual({ kind: 'seenList', films: [['Fargo'], ['Heat'], ['Casino']] });
+    expect(read('Which of these three: Fargo, Heat or Casino?')).toEqual({ kind: 'seenList', films: [['Fargo'], ['Heat'], ['Casino']] });
+    expect(read('Seen Fargo?')).toEqual({ kind: 'seen', itemIds: ['Fargo'] });
+    for (const message of ['Which one have you seen?', 'Which one have you seen, my keys or Heat?', 'Seen my keys?']) expect(read(message), message).toBeUndefined();
+  });
+
+  // "How about a comedy?", "What about thrillers?", "And dramas?", "How about something older?" had gone to the corpus.
+  it('reads a follow-up that names a genre or an era, and "which of these three" genres', () => {
+    const cases: Array<[string, TasteQuestion]> = [
+      ['How about a comedy?', { kind: 'genre', genre: 'comedy' }],
+      ['What about thrillers?', { kind: 'genre', genre: 'thriller' }],
+      ['And dramas?', { kind: 'genre', genre: 'drama' }],
+      ['How about something older?', { kind: 'era', eras: ['classic'] }],
+      ['Are you in the mood for a comedy tonight?', { kind: 'genre', genre: 'comedy' }],
+      ['Which of these three do you like best: comedy, drama or horror?', { kind: 'choice', genres: ['comedy', 'drama', 'horror'] }],
+    ];
+    for (const [message, expected] of cases) expect(readTasteQuestion(message, genres), message).toEqual(expected);
+    for (const message of ['How about you?', 'What about your family?', 'How do you like your comedy?', 'And you?']) expect(readTasteQuestion(message, genres), message).toBeUndefined();
+  });
+
+  // "Have you seen Mr. Holland's Opus?" had been cut at "Mr." into two sentences, and "I loved Alien. Heat is also great.
+  // Have you seen it?" asked of Alien (Heat, opening its sentence, had not counted as a title).
+  it('reads a title with an abbreviation whole, and "it" of the nearest film named, a sentence-opening title after a named film', () => {
+    const catalog = new Map([...testItems, { id: 'h1', title: "Mr. Holland's Opus (1995)", tags: ['Drama'] }].map((item) => [item.id, item]));
+    const titles = new FilmMentions(catalog);
+    expect(readTasteQuestion("Have you seen Mr. Holland's Opus?", genres, titles)).toEqual({ kind: 'seen', itemIds: ['h1'] });
+    expect(readTasteQuestion('I loved Alien. Heat is also great. Have you seen it?', genres, titles)).toEqual({ kind: 'seen', itemIds: ['m8'] });
+    expect(readTasteQuestion('I loved Alien. It is scary. Have you seen it?', genres, titles)).toEqual({ kind: 'seen', itemIds: ['m6'] });
+  });
+
   it('reads the first question of a message that asks about tastes', () => {
     expect(readTasteQuestion('Nice to meet you. What do you do for work? And what kind of films are you into?', genres)).toEqual({ kind: 'genres' });
   });

@@ -26,8 +26,8 @@ export type TasteQuestion =
 export interface TitleReader {
   /** The films whose title is the whole of a phrase as written. */
   exactly(phrase: string): string[];
-  /** The films a text names, in order. */
-  films(text: string): string[][];
+  /** The films a text names, in order; `before`, the text it follows, may say a capitalised word opening it is a title. */
+  films(text: string, before?: string): string[][];
 }
 
 /** Words for a genre besides its own name and plural ("funny" for comedy), keyed by the catalogue's genre name. */
@@ -60,7 +60,7 @@ const tasteVocabulary = new Set(
     'favourite favourites fave fan enjoy enjoyed enjoying love loved liked prefer preference rather into mood usually generally typically ' +
     'normally mostly watch watched watching see seen saw recently lately last tonight anything something particular especially recent ' +
     'new newer newest latest old older oldie oldies classic classics era decade decades release releases dislike hate hated stand avoid ' +
-    'best ever tell bit little else other ones either neither both instead personally least big huge light ' +
+    'best ever tell bit little else other ones either neither both instead personally least big huge light two three four ' +
     // Fillers of time and manner: "so far", "these days", "right now", "at the moment", "in general".
     'far days now right currently moment general'
   ).split(' '),
@@ -74,8 +74,8 @@ const favoriteWords = /\b(?:favou?rites?|fave|loved?|enjoyed|liked|best|good)\b/
 const kindWords = /\b(?:kinds?|sorts?|types?|genres?|style|tastes?|mood)\b/;
 /** Words that ask what one does not like. */
 const dislikeWords = /\b(?:dislike|hated?|can not stand|cannot stand|not (?:a )?(?:big |huge )?fan|not (?:really )?into|not (?:really )?(?:like|enjoy)|rather not|avoid|least favou?rite)\b/;
-/** Words that ask whether one likes something. */
-const likeWords = /\b(?:like|love|enjoy|into|fan|prefer|rather|watch)\b/;
+/** Words that ask whether one likes something ("are you in the mood for a comedy?" too). */
+const likeWords = /\b(?:like|love|enjoy|into|fan|prefer|rather|watch|mood)\b/;
 /** Decades of the 1900s in words, by their first year ("eighties": 1980). */
 const decadeNames: Readonly<Record<string, number>> = { twenties: 1920, thirties: 1930, forties: 1940, fifties: 1950, sixties: 1960, seventies: 1970, eighties: 1980, nineties: 1990 };
 /** A decade, written "80s", "1970s", "'90s", "80's" or "nineties", but not one's age ("your thirties", "my 20s"). */
@@ -107,10 +107,12 @@ function erasOf(text: string): Era[] {
   return eras;
 }
 
-/** "Have you seen Fargo?", "Did you ever watch The Godfather?": the title as written, or undefined. */
-const seenQuestion = /^(?:so |and |but )?(?:have|did) you (?:ever |already )?(?:seen|watched|see|watch|caught) (.+?)(?: yet| already| before)?\s*\?$/i;
+/** "Have you seen Fargo?", "Did you ever watch The Godfather?", "Seen Fargo?": the title as written, or undefined. */
+const seenQuestion = /^(?:so |and |but )?(?:(?:have|did) you (?:ever |already )?(?:seen|watched|see|watch|caught)|(?:ever )?(?:seen|watched|caught)) (.+?)(?: yet| already| before)?\s*\?$/i;
+/** "Which one have you seen?", "… seen, Fargo or Heat?", "Fargo or Heat, which have you seen?": the list as written, if any. */
+const whichSeen = /^(?:(.+?),\s*)?(?:which|what)(?: ones?| of (?:them|these|those)(?: two| three| films| movies)?)? (?:have|did) you (?:ever |already )?(?:seen|watched|see|watch|caught)(?:,\s*(.+?))?\s*\?$/i;
 /** "Any of these: Fargo, Heat?", or after "have you seen", "any of these films: Fargo, Heat": the list as written. */
-const listedFilms = /^(?:any|either|one|some|all|both) of (?:these|those|them|the following)(?: films| movies)?\s*[:,-]\s*(.+?)\s*\??$/i;
+const listedFilms = /^(?:any|either|one|some|all|both|which) of (?:these|those|them|the following)(?: two| three| four)?(?: films| movies)?\s*[:,-]\s*(.+?)\s*\??$/i;
 /** "Have you seen it?", "… either of them?": films the sentences before name. */
 const pointingWords = /^(?:it|that|this|them|those|these|either|both|(?:that|this) (?:one|film|movie)|(?:any|either|one|some|all|both) of (?:them|those|these)(?: films| movies)?)$/i;
 /** What parts a list of titles: commas, "and", "or" ("Fargo, Heat, or The Godfather"). */
@@ -140,7 +142,9 @@ export function readTasteQuestion(message: string, genres: readonly string[], ti
 function readSeenQuestion(sentence: string, before: readonly string[], titles: TitleReader): TasteQuestion | undefined {
   const text = sentence.trim();
   const asked = seenQuestion.exec(text)?.[1];
-  const phrase = asked === undefined ? listedFilms.exec(text)?.[1] : (listedFilms.exec(asked)?.[1] ?? asked);
+  const which = whichSeen.exec(text);
+  // "Which one have you seen?" names no film: it points, as "have you seen them?" does.
+  const phrase = asked !== undefined ? (listedFilms.exec(asked)?.[1] ?? asked) : which ? (which[1] ?? which[2] ?? 'them') : listedFilms.exec(text)?.[1];
   if (phrase === undefined) return undefined;
   const films = pointingWords.test(phrase) ? namedBefore(before, titles) : titleList(phrase, titles);
   const [first, second] = films;
@@ -148,10 +152,10 @@ function readSeenQuestion(sentence: string, before: readonly string[], titles: T
   return second === undefined ? { kind: 'seen', itemIds: first } : { kind: 'seenList', films };
 }
 
-/** The films the nearest of the sentences that name one names. */
+/** The films the nearest of the sentences that name one names, each read after the sentences before it. */
 function namedBefore(before: readonly string[], titles: TitleReader): string[][] {
-  for (const sentence of [...before].reverse()) {
-    const films = titles.films(sentence);
+  for (let index = before.length - 1; index >= 0; index--) {
+    const films = titles.films(before[index] ?? '', before.slice(0, index).join(' '));
     if (films.length > 0) return films;
   }
   return [];
@@ -181,7 +185,9 @@ function titleList(phrase: string, titles: TitleReader): string[][] {
 }
 
 /** Questions that ask why or how ("why do you hate it?", "how do you avoid them?"), or what one likes about something. */
-const notAboutTastes = /\b(?:why|how)\b|\blike about\b/;
+const notAboutTastes = /\bwhy\b|\bhow\b(?! about)|\blike about\b/;
+/** A follow-up that offers or asks after one more thing ("How about a comedy?", "What about thrillers?", "And dramas?"). */
+const followUp = /^(?:(?:and|so|but|or) )?(?:how|what) about\b|^(?:and|or) /;
 /** "watch" as a thing worn ("your favorite watch?", "what kind of watch"), not as watching. */
 const wristWatch = /\b(?:favou?rite|kinds? of|types? of|sorts? of|your|a|the|new|this|my) watch(?:es)?\b/;
 
@@ -203,7 +209,9 @@ function readSentence(text: string, patterns: ReadonlyArray<{ genre: string; pat
   const either = /\bor\b/.test(text);
   const [first, second] = mentioned;
   if (first !== undefined && second !== undefined && either) return { kind: 'choice', genres: mentioned };
-  if (eraWords.test(text) && (either || likeWords.test(text) || favoriteWords.test(text))) {
+  // A follow-up asks whether one likes what it names, as "do you like …?" does.
+  const asksLike = likeWords.test(text) || followUp.test(text);
+  if (eraWords.test(text) && (either || asksLike || favoriteWords.test(text))) {
     const eras = erasOf(text);
     return { kind: 'era', eras: eras.length > 0 ? eras : ['classic', 'recent'] };
   }
@@ -211,8 +219,8 @@ function readSentence(text: string, patterns: ReadonlyArray<{ genre: string; pat
   if (first !== undefined && mentioned.length === 1) {
     // A genre's name alone may be of books or travels ("your favorite mysteries?", "what kind of adventures do you go
     // on?"): a film word, or a plain yes-or-no question ("do you like horror?"), says it is of films.
-    if (!filmWords.test(text) && !/^(?:do|are|would|have)\b/.test(text)) return undefined;
-    return asksWhich && favoriteWords.test(text) ? { kind: 'favorite', genre: first } : likeWords.test(text) || dislikeWords.test(text) ? { kind: 'genre', genre: first } : undefined;
+    if (!filmWords.test(text) && !/^(?:do|are|would|have)\b/.test(text) && !followUp.test(text)) return undefined;
+    return asksWhich && favoriteWords.test(text) ? { kind: 'favorite', genre: first } : asksLike || dislikeWords.test(text) ? { kind: 'genre', genre: first } : undefined;
   }
   if (dislikeWords.test(text)) return { kind: 'dislikes' };
   const mood = /\bmood\b/.test(text);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { nothingToSay } from './assistants/scripted-assistant.js';
 import { fillTemplateSlots, replayScript } from './template-slots.js';
 import { hasTemplateSlot } from './user-turn-corpus.js';
 
@@ -36,9 +37,10 @@ describe('fillTemplateSlots', () => {
     expect(fill('I hope so.\n(User 1 and user 2 spend some time talking and getting to know each other.)')).toBe('I hope so.');
   });
 
-  // A turn of nothing but slotted sentences ("I'm from [place].") had been replayed as an empty assistant message.
-  it('replays the turns as filled, leaving out those left empty', () => {
-    expect(replayScript(["Hi, I'm [user 2's name].", "I'm from [place].", 'I love hiking, do you?'], { speaker: 2, name: 'Alex' })).toEqual(["Hi, I'm Alex.", 'I love hiking, do you?']);
+  // A turn of nothing but slotted sentences ("I'm from [place].") had been replayed as an empty assistant message, then
+  // left out, which moved every later turn one answer earlier than the real user's answer to it.
+  it('replays the turns as filled, a turn left empty as one that says nothing, each in its place', () => {
+    expect(replayScript(["Hi, I'm [user 2's name].", "I'm from [place].", 'I love hiking, do you?'], { speaker: 2, name: 'Alex' })).toEqual(["Hi, I'm Alex.", nothingToSay, 'I love hiking, do you?']);
   });
 
   it('drops a sentence holding any other slot, and leaves a turn without slots as it is', () => {

@@ -1,3 +1,4 @@
+import { nothingToSay } from './assistants/scripted-assistant.js';
 import { sentences } from './text.js';
 import { hasTemplateSlot } from './user-turn-corpus.js';
 
@@ -22,7 +23,7 @@ const slot = /(,?\s*)(?:\[(?:insert )?([^\]\n]{1,60})\]|\((?:insert )?([^()\n]{1
  * ("Hi [name], I'm …", "[user 1's name]", "Hi User 1, …") and is left out with its comma; a sentence with any other
  * slot ("I live in [user 2's hometown].") is dropped. A replayed partner had greeted the
  * simulated user with "Hi, I'm [user 2's name].": 447 of the SPC test set's 13,042 partner turns hold a slot, none after
- * this (15 are left empty, a turn of nothing but such sentences: `replayScript` leaves them out).
+ * this (15 are left empty, a turn of nothing but such sentences: `replayScript` says `nothingToSay` for them).
  */
 export function fillTemplateSlots(text: string, options: FillTemplateSlotsOptions): string {
   const own = new RegExp(`^(?:user ?${options.speaker}(?:'s)?(?: name)?|username)$`, 'i');
@@ -42,10 +43,12 @@ export function fillTemplateSlots(text: string, options: FillTemplateSlotsOption
 }
 
 /**
- * A dataset partner's turns as a replay script: each filled (`fillTemplateSlots`), and those left empty ("I'm from
- * [place].") left out, so that no empty message reaches the simulated user (23 of SPC test's partner turns had been,
- * 15 after bare labels were filled); the user then answers the partner's next turn.
+ * A dataset partner's turns as a replay script: each filled (`fillTemplateSlots`), and one left empty ("I'm from
+ * [place].") said as a turn that says nothing (`nothingToSay`), so that no empty message reaches the simulated user (23
+ * of SPC test's partner turns had been, 15 after bare labels were filled) and each later turn keeps its place: the
+ * simulated user's n-th answer is to the partner turn the real user's n-th answer was to (left out, every turn after it
+ * had been answered one answer early, and the last answer was to the end of the script).
  */
 export function replayScript(texts: readonly string[], options: FillTemplateSlotsOptions): string[] {
-  return texts.map((text) => fillTemplateSlots(text, options)).filter((text) => text.trim() !== '');
+  return texts.map((text) => fillTemplateSlots(text, options)).map((text) => (text.trim() === '' ? nothingToSay : text));
 }

@@ -48,10 +48,16 @@ export function isQuestion(text: string): boolean {
   return /^(what|who|where|when|why|how|do|does|did|are|is|can|could|would|will|have|has)\b[^.!]*$/i.test(text.trim());
 }
 
+/**
+ * Where sentences end: after . ! ? but not after a title's abbreviation ("Mr. Holland's Opus", "Dr. Smith", "St. Elmo's
+ * Fire", "Kramer vs. Kramer"), and at line breaks.
+ */
+const sentenceBreak = /(?<=[.!?])(?<!\b(?:mrs?|ms|dr|st|jr|vs)\.)\s+|\n+/i;
+
 /** Sentences of a text (split on . ! ? and new lines). */
 export function sentences(text: string): string[] {
   return text
-    .split(/(?<=[.!?])\s+|\n+/)
+    .split(sentenceBreak)
     .map((sentence) => sentence.trim())
     .filter((sentence) => sentence !== '');
 }

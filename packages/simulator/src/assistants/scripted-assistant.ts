@@ -1,5 +1,8 @@
 import { PersonalabError, type Assistant, type DialogueTurn } from '@personalab/core';
 
+/** What a replayed partner says where it has nothing to say: past the end of its script, or for a turn left empty. */
+export const nothingToSay = 'Okay.';
+
 /**
  * Replays fixed assistant turns per user: the n-th reply is the n-th scripted turn. Fidelity
  * experiments replay a persona's real conversation partner, so simulated and real user turns
@@ -19,6 +22,6 @@ export class ScriptedAssistant implements Assistant {
     if (!script) throw new PersonalabError('not_found', `no script for user ${options.userId}`);
     const index = options.dialogue.filter((turn) => turn.role === 'assistant').length;
     // Past the end of the script the partner has nothing more to say; keep the turn well formed.
-    return { content: script[index] ?? 'Okay.' };
+    return { content: script[index] ?? nothingToSay };
   }
 }
