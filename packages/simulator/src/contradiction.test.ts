@@ -134,6 +134,15 @@ describe('ContradictionChecker', () => {
     expect(findContradiction('Sports are not my thing, I love reading.', ['I love reading.'])).toBeUndefined();
   });
 
+  // "I have zero interest in quitting sports." had contradicted "I love sports." (and "I hate losing my dog." "I love my dog.").
+  it('reads a dislike of quitting, losing or leaving a thing as no verdict on the thing', () => {
+    expect(findContradiction('I have zero interest in quitting sports.', ['I love sports.'])).toBeUndefined();
+    expect(findContradiction("I couldn't care less about losing my job.", ['I love my job.'])).toBeUndefined();
+    expect(findContradiction('I hate leaving my dog at home.', ['I love my dog.'])).toBeUndefined();
+    expect(findContradiction('Giving up hiking is not my thing.', ['I love hiking.'])).toBeUndefined();
+    expect(findContradiction('I have zero interest in hiking.', ['I love hiking.'])?.rule).toBe('sentiment');
+  });
+
   it('names the contradicted fact and the sentence', () => {
     const found = new ContradictionChecker(facts).find('Hi there. Honestly, I hate horror movies.');
     expect(found).toEqual({ rule: 'sentiment', fact: 'I love horror movies.', sentence: 'honestly, i hate horror movies.' });

@@ -23,6 +23,13 @@ describe('FilmMentions', () => {
     expect(titles('I love alien movies and star wars toys.')).toEqual([]);
   });
 
+  // "Have you seen The People vs. Larry Flynt?" had named no film: "vs" counted as a word the title writes with a capital.
+  it('reads "vs." in a title as one of its small words', () => {
+    const versus = new FilmMentions(new Map([...items, { id: 'v1', title: 'People vs. Larry Flynt, The (1996)', tags: ['Drama'] }].map((item) => [item.id, item])));
+    expect(versus.exactly('The People vs. Larry Flynt')).toEqual(['v1']);
+    expect(versus.films('I loved The People vs. Larry Flynt.')).toEqual([['v1']]);
+  });
+
   it('finds the films whose title, written as one, is a whole phrase: every id of a title listed twice', () => {
     const twins = new FilmMentions(new Map([...items, { id: 'g5', title: 'Star Wars (1997)', tags: ['Sci-Fi'] }].map((item) => [item.id, item])));
     expect(twins.exactly('Star Wars')).toEqual(['g3', 'g5']);

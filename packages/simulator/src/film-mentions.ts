@@ -11,8 +11,8 @@ export interface FilmMention {
 /** Words that say a text is about films, so that a name in it is likely a film's. */
 const filmWords = /\b(?:movies?|films?|flicks?|watch(?:ed|ing)?|seen|saw|cinema|theaters?|theatres?|trilogy|sequels?|actors?|actress(?:es)?|directors?)\b/i;
 
-/** Small words a title writes in lower case ("The Lord of the Rings"): not counted when asking whether it is capitalised. */
-const titleSmallWords = new Set(['a', 'an', 'the', 'of', 'and', 'in', 'on', 'to', 'for', 'at', 'with', 'from', 'by', 'or']);
+/** Small words a title writes in lower case ("The Lord of the Rings", "The People vs. Larry Flynt"): not counted when asking whether it is capitalised. */
+const titleSmallWords = new Set(['a', 'an', 'the', 'of', 'and', 'in', 'on', 'to', 'for', 'at', 'with', 'from', 'by', 'or', 'vs']);
 
 /** A year in parentheses ending a title ("Toy Story (1995)"). */
 const yearWritten = /\s*\((\d{4})\)\s*$/;

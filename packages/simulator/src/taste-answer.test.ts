@@ -79,6 +79,15 @@ describe('TasteAnswers', () => {
     expect(said.every((text) => /Night of the Living Dead/.test(text))).toBe(true);
   });
 
+  // Asked "Have you seen Chasing Amy?" of a title whose other id is the hidden target, it had said "Yes, I loved it.".
+  it('does not say it saw a film whose title a held-out film shares', () => {
+    const twins = new Map(catalog);
+    twins.set('m9', { id: 'm9', title: 'The Haunting (1963)', tags: ['Horror'], year: 1963 });
+    const withTwin: SimulationGoal = { ...goal, targetItemIds: ['m6', 'm9'], hiddenRatings: new Map([...(goal.hiddenRatings ?? []), ['m9', 5]]) };
+    for (const text of answers({ kind: 'seen', itemIds: ['m1', 'm9'] }, { goal: withTwin, catalog: twins, users: 5 })) expect(text).toMatch(/^No, I have not seen/);
+    for (const text of answers({ kind: 'seenList', films: [['m1', 'm9'], ['m2']] }, { goal: withTwin, catalog: twins, users: 5 })) expect(text).toMatch(/I have not seen The Haunting/);
+  });
+
   // MovieLens holds remakes under one name ("Sabrina (1954)", "Sabrina (1995)"): said without its year, the seen one
   // names the held-out one (33 such pairs among the MovieLens users, 14 of them a hidden target).
   it('never names a film of its history said as a held-out film is, a remake of another year', () => {

@@ -108,6 +108,8 @@ export class TasteAnswers {
   /** How the profile says each of its genres: a subject that names no genre ("hiking") is said as written. */
   private readonly spoken = new Map<string, string>();
   private readonly seen: SeenFilm[];
+  /** The held-out films' titles as said: a film of the history said alike (a twin id, a remake) is not owned to either. */
+  private readonly heldOutTitles: ReadonlySet<string>;
   private readonly newestYear: number | undefined;
   /** Genres and films already said. */
   private readonly said = new Set<string>();
@@ -130,11 +132,11 @@ export class TasteAnswers {
     const seenIds = options.goal.seenItemIds ?? new Set<string>();
     const heldOut = [...(options.goal.targetItemIds ?? []), ...(options.goal.hiddenRatings?.keys() ?? [])].filter((itemId) => !seenIds.has(itemId));
     // Titles as said, without the year: a remake held out ("Sabrina (1954)" beside a seen "Sabrina (1995)") is named alike.
-    const heldOutTitles = new Set(heldOut.map((itemId) => saidTitle(options.catalog?.get(itemId)?.title ?? '').toLowerCase()));
+    this.heldOutTitles = new Set(heldOut.map((itemId) => saidTitle(options.catalog?.get(itemId)?.title ?? '').toLowerCase()));
     this.seen = [...seenIds].flatMap((itemId) => {
       const rating = options.goal.hiddenRatings?.get(itemId);
       const item = options.catalog?.get(itemId);
-      return rating === undefined || item === undefined || heldOutTitles.has(saidTitle(item.title).toLowerCase()) ? [] : [{ itemId, rating, year: item.year }];
+      return rating === undefined || item === undefined || this.sharesHeldOutTitle(itemId) ? [] : [{ itemId, rating, year: item.year }];
     });
     let newest: number | undefined;
     for (const item of options.catalog?.values() ?? []) if (item.year !== undefined && (newest === undefined || item.year > newest)) newest = item.year;
@@ -310,9 +312,17 @@ export class TasteAnswers {
     return [{ text: this.pick(texts), states: [seen] }];
   }
 
-  /** The first of a title's ids in the training history, and how the user liked it (none for a held-out or unrated film). */
+  /** Whether a film is said as a held-out film is (the same title under two ids, a remake). */
+  private sharesHeldOutTitle(itemId: string): boolean {
+    return this.heldOutTitles.has(saidTitle(this.options.catalog?.get(itemId)?.title ?? '').toLowerCase());
+  }
+
+  /**
+   * The first of a title's ids in the training history, and how the user liked it (none for a held-out or unrated film,
+   * or one said as a held-out film is: "Yes, I loved it." of a hidden target's twin had told the assistant the answer).
+   */
   private seenOf(itemIds: readonly string[]): { seen?: string; judgement?: ReturnType<typeof judgeItem> } {
-    const seen = itemIds.find((itemId) => this.options.goal.seenItemIds?.has(itemId));
+    const seen = itemIds.find((itemId) => this.options.goal.seenItemIds?.has(itemId) && !this.sharesHeldOutTitle(itemId));
     return seen === undefined ? {} : { seen, judgement: judgeItem(seen, this.options.goal, this.options.thresholds) };
   }
 

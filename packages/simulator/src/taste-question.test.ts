@@ -144,6 +144,17 @@ describe('readTasteQuestion', () => {
     for (const message of ['Which one have you seen?', 'Which one have you seen, my keys or Heat?', 'Seen my keys?']) expect(read(message), message).toBeUndefined();
   });
 
+  // "Which have you seen: Fargo, Heat or Casino?", "Fargo or Heat: which have you seen?" had gone to the corpus.
+  it('reads a which-question whose list a colon or a dash sets off', () => {
+    const titles = titleReader(['Fargo', 'Heat', 'Casino']);
+    const read = (message: string) => readTasteQuestion(message, genres, titles);
+    const three = { kind: 'seenList', films: [['Fargo'], ['Heat'], ['Casino']] };
+    expect(read('Which have you seen: Fargo, Heat or Casino?')).toEqual(three);
+    expect(read('Fargo, Heat or Casino - which have you seen?')).toEqual(three);
+    expect(read('Fargo or Heat: which have you seen?')).toEqual({ kind: 'seenList', films: [['Fargo'], ['Heat']] });
+    expect(read('Which have you seen: my keys or Heat?')).toBeUndefined();
+  });
+
   // "How about a comedy?", "What about thrillers?", "And dramas?", "How about something older?" had gone to the corpus.
   it('reads a follow-up that names a genre or an era, and "which of these three" genres', () => {
     const cases: Array<[string, TasteQuestion]> = [
@@ -155,7 +166,7 @@ describe('readTasteQuestion', () => {
       ['Which of these three do you like best: comedy, drama or horror?', { kind: 'choice', genres: ['comedy', 'drama', 'horror'] }],
     ];
     for (const [message, expected] of cases) expect(readTasteQuestion(message, genres), message).toEqual(expected);
-    for (const message of ['How about you?', 'What about your family?', 'How do you like your comedy?', 'And you?']) expect(readTasteQuestion(message, genres), message).toBeUndefined();
+    for (const message of ['How about you?', 'What about your family?', 'How do you like your comedy?', 'And you?', 'What about the war?', 'And your drama at work?', 'How about that drama?']) expect(readTasteQuestion(message, genres), message).toBeUndefined();
   });
 
   // "Have you seen Mr. Holland's Opus?" had been cut at "Mr." into two sentences, and "I loved Alien. Heat is also great.

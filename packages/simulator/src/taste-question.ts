@@ -109,8 +109,8 @@ function erasOf(text: string): Era[] {
 
 /** "Have you seen Fargo?", "Did you ever watch The Godfather?", "Seen Fargo?": the title as written, or undefined. */
 const seenQuestion = /^(?:so |and |but )?(?:(?:have|did) you (?:ever |already )?(?:seen|watched|see|watch|caught)|(?:ever )?(?:seen|watched|caught)) (.+?)(?: yet| already| before)?\s*\?$/i;
-/** "Which one have you seen?", "… seen, Fargo or Heat?", "Fargo or Heat, which have you seen?": the list as written, if any. */
-const whichSeen = /^(?:(.+?),\s*)?(?:which|what)(?: ones?| of (?:them|these|those)(?: two| three| films| movies)?)? (?:have|did) you (?:ever |already )?(?:seen|watched|see|watch|caught)(?:,\s*(.+?))?\s*\?$/i;
+/** "Which one have you seen?", "… seen, Fargo or Heat?", "Fargo or Heat: which have you seen?": the list as written, if any. */
+const whichSeen = /^(?:(.+?)(?:\s*[,:]|\s+[-\u2013\u2014])\s*)?(?:which|what)(?: ones?| of (?:them|these|those)(?: two| three| films| movies)?)? (?:have|did) you (?:ever |already )?(?:seen|watched|see|watch|caught)(?:\s*[,:]\s*(.+?))?\s*\?$/i;
 /** "Any of these: Fargo, Heat?", or after "have you seen", "any of these films: Fargo, Heat": the list as written. */
 const listedFilms = /^(?:any|either|one|some|all|both|which) of (?:these|those|them|the following)(?: two| three| four)?(?: films| movies)?\s*[:,-]\s*(.+?)\s*\??$/i;
 /** "Have you seen it?", "… either of them?": films the sentences before name. */
@@ -188,6 +188,8 @@ function titleList(phrase: string, titles: TitleReader): string[][] {
 const notAboutTastes = /\bwhy\b|\bhow\b(?! about)|\blike about\b/;
 /** A follow-up that offers or asks after one more thing ("How about a comedy?", "What about thrillers?", "And dramas?"). */
 const followUp = /^(?:(?:and|so|but|or) )?(?:how|what) about\b|^(?:and|or) /;
+/** A genre's name after "the", "that" or "your" is a thing ("What about the war?", "And your drama at work?"), not a genre offered. */
+const pointedAt = /\b(?:the|that|this|your|my|his|her|their|our)\s+$/;
 /** "watch" as a thing worn ("your favorite watch?", "what kind of watch"), not as watching. */
 const wristWatch = /\b(?:favou?rite|kinds? of|types? of|sorts? of|your|a|the|new|this|my) watch(?:es)?\b/;
 
@@ -219,7 +221,8 @@ function readSentence(text: string, patterns: ReadonlyArray<{ genre: string; pat
   if (first !== undefined && mentioned.length === 1) {
     // A genre's name alone may be of books or travels ("your favorite mysteries?", "what kind of adventures do you go
     // on?"): a film word, or a plain yes-or-no question ("do you like horror?"), says it is of films.
-    if (!filmWords.test(text) && !/^(?:do|are|would|have)\b/.test(text) && !followUp.test(text)) return undefined;
+    const offered = followUp.test(text) && !pointedAt.test(text.slice(0, named[0]?.at ?? 0));
+    if (!filmWords.test(text) && !/^(?:do|are|would|have)\b/.test(text) && !offered) return undefined;
     return asksWhich && favoriteWords.test(text) ? { kind: 'favorite', genre: first } : asksLike || dislikeWords.test(text) ? { kind: 'genre', genre: first } : undefined;
   }
   if (dislikeWords.test(text)) return { kind: 'dislikes' };

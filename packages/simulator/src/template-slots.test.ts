@@ -16,6 +16,13 @@ describe('fillTemplateSlots', () => {
     expect(fill("Nice to meet you, [user 1's name]! What do you do?")).toBe('Nice to meet you! What do you do?');
   });
 
+  // A turn opening with the addressee's name had kept what followed it: ", how are you?", and "[user 1's name]!" was "!".
+  it('leaves out an addressee slot opening a turn with the punctuation after it', () => {
+    expect(fill("[user 1's name], how are you?")).toBe('How are you?');
+    expect(fill('User 1! Nice to meet you.')).toBe('Nice to meet you.');
+    expect(replayScript(["[user 1's name]!", 'What do you do?'], { speaker: 2, name: 'Alex' })).toEqual([nothingToSay, 'What do you do?']);
+  });
+
   // SPC's "[your name]" is the one it speaks to unless it introduces itself: a partner had said "Hi Alex, I'm Alex."
   it('reads "[your name]" and "[their name]" by where they stand: the speaker introducing itself, else the one it speaks to', () => {
     expect(fill("Hi [your name], I'm [user 2's name].")).toBe("Hi, I'm Alex.");

@@ -30,17 +30,24 @@ export function fillTemplateSlots(text: string, options: FillTemplateSlotsOption
   // A name slot that names no speaker: whose it is depends on where it stands ("Hi [your name], my name is [their name].").
   const anyName = /^(?:user ?\d(?:'s)?(?: name)?|name|your name|their name)$/i;
   // An addressee's slot goes with the comma or space before it: "Hi [name], I'm Alex." → "Hi, I'm Alex."
-  const addressed = text.replace(slot, (whole: string, lead: string, bracketed: string | undefined, parenthesised: string | undefined, bare: string | undefined, offset: number, all: string) => {
+  let opensWithAddressee = false;
+  const replaced = text.replace(slot, (whole: string, lead: string, bracketed: string | undefined, parenthesised: string | undefined, bare: string | undefined, offset: number, all: string) => {
     const inside = bracketed ?? parenthesised ?? bare ?? '';
     const introduces = /\b(?:i'm|i am|my name is|this is|call me)$/i.test(all.slice(0, offset));
     if (own.test(inside) || (introduces && anyName.test(inside))) return `${lead}${options.name}`;
-    return anyName.test(inside) ? '' : whole;
+    if (!anyName.test(inside)) return whole;
+    opensWithAddressee ||= all.slice(0, offset).trim() === '';
+    return '';
   });
+  // Opening the turn, it goes with the punctuation after it: "[name], how are you?" → "How are you?", "[name]!" → "".
+  const addressed = opensWithAddressee ? capitalised(replaced.replace(/^[\s,;:.!?]+/, '')) : replaced;
   if (!hasTemplateSlot(addressed)) return addressed;
   return sentences(addressed)
     .filter((sentence) => !hasTemplateSlot(sentence))
     .join(' ');
 }
+
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /**
  * A dataset partner's turns as a replay script: each filled (`fillTemplateSlots`), and one left empty ("I'm from

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeText } from './text.js';
+import { normalizeText, sentences } from './text.js';
 
 describe('normalizeText', () => {
   it('expands contractions, joins tokenised ones and collapses whitespace', () => {
@@ -13,5 +13,18 @@ describe('normalizeText', () => {
     const started = performance.now();
     expect(normalizeText(text)).toBe('i like x');
     expect(performance.now() - started).toBeLessThan(500);
+  });
+});
+
+describe('sentences', () => {
+  // "I live on Elm St. My favourite film is Fargo." and "That was Sammy Davis Jr. Have you seen Heat?" had been one sentence.
+  it('ends a sentence after a street\'s "St." or a "Jr.", not inside a title\'s abbreviation', () => {
+    expect(sentences('I live on Elm St. My favourite film is Fargo.')).toEqual(['I live on Elm St.', 'My favourite film is Fargo.']);
+    expect(sentences('That was Sammy Davis Jr. Have you seen Heat?')).toEqual(['That was Sammy Davis Jr.', 'Have you seen Heat?']);
+    expect(sentences("Have you seen St. Elmo's Fire? Mr. Holland's Opus is good. So is Kramer vs. Kramer, says Dr. Smith.")).toEqual([
+      "Have you seen St. Elmo's Fire?",
+      "Mr. Holland's Opus is good.",
+      'So is Kramer vs. Kramer, says Dr. Smith.',
+    ]);
   });
 });

@@ -49,10 +49,11 @@ export function isQuestion(text: string): boolean {
 }
 
 /**
- * Where sentences end: after . ! ? but not after a title's abbreviation ("Mr. Holland's Opus", "Dr. Smith", "St. Elmo's
- * Fire", "Kramer vs. Kramer"), and at line breaks.
+ * Where sentences end: after . ! ? but not after an abbreviation that goes before a name ("Mr. Holland's Opus", "Dr.
+ * Smith", "St. Elmo's Fire", "Kramer vs. Kramer"), and at line breaks. A street's "St." (after a name: "I live on Elm
+ * St. My …") and "Jr." go after a name and may end one.
  */
-const sentenceBreak = /(?<=[.!?])(?<!\b(?:mrs?|ms|dr|st|jr|vs)\.)\s+|\n+/i;
+const sentenceBreak = /(?<=[.!?])(?<!\b(?:[Mm]rs?|[Mm]s|[Dd]r|[Ss]t|[Vv]s)\.)\s+|(?<=(?<!^|[.!?]\s+)\b[A-Z][a-z]+\s+St\.)\s+|\n+/;
 
 /** Sentences of a text (split on . ! ? and new lines). */
 export function sentences(text: string): string[] {
