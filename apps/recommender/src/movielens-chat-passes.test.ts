@@ -528,4 +528,51 @@ describe.skipIf(!directory)('Chat-Rec on the MovieLens catalogue: the eighth to 
       expect(ratedTitles(films.userId)).toEqual([['Heat (1995)', 2], ['Fargo (1996)', 2]]);
     });
   });
+
+  describe("the twelfth pass's review", () => {
+    it('answers "is it a good night for a horror film?" after a list with horror films ("Which one do you mean?" had answered)', async () => {
+      const say = conversation();
+      await say('recommend a comedy');
+      const turn = await say('is it a good night for a horror film?');
+      expect(turn.reply).not.toMatch(/Which one do you mean/);
+      expect(turn.items).toHaveLength(5);
+      for (const item of turn.items) expect(has(item, 'Horror'), item.title).toBe(true);
+    });
+
+    it('answers about the film a question about "it" names by its place ("what\'s it rated, the second one?" had asked which one)', async () => {
+      const say = conversation();
+      const list = await say('recommend a comedy');
+      const second = list.items[1] as Item;
+      const turn = await say("what's it rated, the second one?");
+      expect(turn.items).toEqual([]);
+      expect(turn.reply.startsWith(`${second.title.replace(/^(.*), The (\(\d{4}\))$/, 'The $1 $2')}: `), turn.reply).toBe(true);
+    });
+
+    it('keeps the original of a loved remake when the user asks for older films like it (Sabrina (1954) had been left out)', async () => {
+      const say = conversation();
+      const turn = await say('I loved Sabrina (1995), anything older like it?');
+      expect(ratedTitles(say.userId)).toEqual([['Sabrina (1995)', 5]]);
+      expect(turn.items.map((item) => item.title)).toContain('Sabrina (1954)');
+      // Asked for films like it, no era: the same story told again is still left out.
+      const plain = await conversation()('I loved Sabrina (1995), anything similar?');
+      expect(plain.items.map((item) => item.title)).not.toContain('Sabrina (1954)');
+    });
+  });
+
+  describe("the twelfth pass's leftovers", () => {
+    it('takes every film of a comma list as the examples ("heat, fargo and babe, anything similar?" had read only Fargo and Babe)', async () => {
+      const say = conversation();
+      const turn = await say('heat, fargo and babe, anything similar?');
+      expect(ratedTitles(say.userId)).toEqual([['Heat (1995)', 4], ['Fargo (1996)', 4], ['Babe (1995)', 4]]);
+      for (const title of ['Heat (1995)', 'Fargo (1996)', 'Babe (1995)']) expect(turn.items.map((item) => item.title)).not.toContain(title);
+    });
+
+    it('takes a film someone else judged as the example of "anything like it?" in the next sentence (Heat had been listed first)', async () => {
+      const say = conversation();
+      const turn = await say('my wife watched heat and hated it. anything like it?');
+      expect(ratedTitles(say.userId)).toEqual([]);
+      expect(turn.reply).toMatch(/^Films like Heat \(1995\)/);
+      expect(turn.items.map((item) => item.title)).not.toContain('Heat (1995)');
+    });
+  });
 });

@@ -889,9 +889,11 @@ export class ChatRec {
       // Nor the films asked for more like: those the user has not rated (one just asked about) would be listed among their own
       // kind; nor their other films of the same title, the same story told again ("something like Sabrina 1954" had listed
       // its remake first, found by the title's word); so for a film the message says the user likes ("I loved Sabrina (1954),
-      // anything similar?" had listed Sabrina (1995) first).
+      // anything similar?" had listed Sabrina (1995) first). A version the years asked for hold, and its film not, is kept: it is
+      // what "anything older like it?" asks for ("I loved Sabrina (1995)" had lost Sabrina (1954)).
       const liked = stated.filter((opinion) => opinion.polarity === 'like').map((opinion) => opinion.item);
-      const exclude = [...offeredIn(earlier), ...notAgain, ...leftOutBefore, ...leftOut.map((item) => item.id), ...examples.map((item) => item.id), ...otherVersions([...examples, ...liked], this.options.catalog.values())];
+      const versions = otherVersions([...examples, ...liked], this.options.catalog.values(), constraintFilter({ ...noConstraints(), years: constraints.years }, knownTags));
+      const exclude = [...offeredIn(earlier), ...notAgain, ...leftOutBefore, ...leftOut.map((item) => item.id), ...examples.map((item) => item.id), ...versions];
       const plain = update === undefined ? { refinement: turn.refinement, mood: turn.mood?.tagWeights } : withConstraints(turn, update, constraints, this.askedFor(constraints));
       // A mood does not lean to a genre the user is lukewarm on ("musicals are hit or miss for me", then "something fun"
       // had listed four musicals: the light mood's lift for Musical).
@@ -1946,13 +1948,16 @@ export function titleStarts(items: Iterable<Item>): Map<string, Item[]> {
   return starts;
 }
 
-/** The catalogue's other films of the examples' titles, years aside (Sabrina (1995) of Sabrina (1954)); none without examples. */
-function otherVersions(examples: readonly Item[], items: Iterable<Item>): string[] {
+/**
+ * The catalogue's other films of the examples' titles, years aside (Sabrina (1995) of Sabrina (1954)); none without examples.
+ * With the years asked for (`inYears`), a version they hold is none when its example is out of them.
+ */
+function otherVersions(examples: readonly Item[], items: Iterable<Item>, inYears?: (item: Item) => boolean): string[] {
   if (examples.length === 0) return [];
   const titleOf = (item: Item) => spokenTitle(item.title).toLowerCase();
-  const titles = new Set(examples.map(titleOf));
   const ids = new Set(examples.map((item) => item.id));
-  return [...items].filter((item) => !ids.has(item.id) && titles.has(titleOf(item))).map((item) => item.id);
+  const versionOf = (item: Item, example: Item) => titleOf(item) === titleOf(example) && (inYears === undefined || !inYears(item) || inYears(example));
+  return [...items].filter((item) => !ids.has(item.id) && examples.some((example) => versionOf(item, example))).map((item) => item.id);
 }
 
 /** The films the phrases' names (`negatedNames`) leave out: for each phrase, the films its longest name beginning some title begins. */

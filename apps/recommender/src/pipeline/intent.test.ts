@@ -644,3 +644,26 @@ describe('classifyTurn: titles with a second title in parentheses (eleventh QA p
     expect(classifyTurn('is the seventh seal scary?', withAka)).toMatchObject({ intent: 'explain', target: { id: 'seal' } });
   });
 });
+
+describe("classifyTurn: the twelfth pass's review", () => {
+  const zombie = tinyItems.find((item) => item.title === 'Zombie Street') as Item;
+
+  it('reads "is it a good night for a horror film?" as a request, not a question about a film shown or discussed (the review: "Which one do you mean?" had answered)', () => {
+    for (const message of ['is it a good night for a horror film?', 'is it a good time for a comedy?', 'is it too late to watch a horror film?']) {
+      for (const turnContext of [context, { ...context, discussed: [zombie] }]) {
+        const turn = classifyTurn(message, turnContext);
+        expect(turn.intent, message).toBe('recommend');
+        expect(turn.asked, message).toBeUndefined();
+      }
+    }
+    // A question whether the film is of a genre still is one.
+    expect(classifyTurn('is it a horror film?', { ...context, discussed: [zombie] })).toMatchObject({ intent: 'explain', target: { id: zombie.id }, asked: { aspect: 'genre' } });
+  });
+
+  it('reads the place a question about "it" names after the list ("what\'s it rated, the second one?" had asked which one)', () => {
+    expect(classifyTurn("what's it rated, the second one?", context)).toMatchObject({ intent: 'explain', question: 'about', target: { id: shown[1]?.id }, asked: { aspect: 'quality' } });
+    expect(classifyTurn('the last one, is it any good?', context)).toMatchObject({ intent: 'explain', target: { id: shown[4]?.id } });
+    // Not said which: still asked.
+    expect(classifyTurn("what's it rated?", context).target).toBeUndefined();
+  });
+});

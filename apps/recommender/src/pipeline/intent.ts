@@ -690,13 +690,17 @@ export function classifyTurn(message: string, context: TurnContext): ClassifiedT
   return { intent: 'recommend', refinement, ...notes, ...moodNotes };
 }
 
+/** Words that make a genre named after them an occasion's wish: "a good night for a horror film", "a good time to see a comedy". */
+const occasionFor = /\b(?:for|to)\b/;
 /** A question about one film the message asks, with the film it names (or the title the catalogue lacks); undefined when it asks none. */
 function filmQuestionOf(message: string, context: TurnContext): Pick<ClassifiedTurn, 'question' | 'target' | 'asked' | 'unknownTitle'> | undefined {
   const question = readFilmQuestion(message);
   if (question === undefined) return undefined;
   const genres = question.aspect === 'genre' && question.word !== undefined ? genresOf(question.word, { stems: context.knownTags }).filter((genre) => !genre.avoided).map((genre) => genre.stem) : [];
-  // "Is it a good idea?", "is Fargo a masterpiece?": words naming no genre are no question about one.
-  if (question.aspect === 'genre' && question.word !== undefined && genres.length === 0) return undefined;
+  // "Is it a good idea?", "is Fargo a masterpiece?": words naming no genre are no question about one; nor a genre after
+  // "for" or "to", what the user wants rather than what the film is ("is it a good night for a horror film?" had asked
+  // which film shown was meant).
+  if (question.aspect === 'genre' && question.word !== undefined && (genres.length === 0 || occasionFor.test(question.word))) return undefined;
   const named = filmInQuestion(question.film.words, question.film.start, message, context);
   if (named === undefined) return undefined;
   // "Do you like Pixar?", "did you see Tom Hanks in it?": asked of the recommender, a name the catalogue lacks is no film to answer about.
@@ -777,7 +781,10 @@ function filmInQuestion(words: string, start: number, message: string, context: 
     // "What's it rated?", "is it any good?" right after a list: "it" is one of the films shown, but which is not said (the
     // first is only a guess), so the user is asked (a new list had answered). One film shown is that film.
     if (context.lastRecommended.length === 1 && context.lastRecommended[0] !== undefined) return { item: context.lastRecommended[0] };
-    return context.lastRecommended.length > 1 ? { amongShown: true } : undefined;
+    if (context.lastRecommended.length <= 1) return undefined;
+    // Unless the message says which elsewhere: "what's it rated, the second one?" (asked which one).
+    const said = findItem(message.toLowerCase().replace(/[’‘]/g, "'"), context.lastRecommended, () => []);
+    return said === undefined ? { amongShown: true } : { item: said };
   }
   const place = placeOnly.exec(phrase);
   if (place !== null) {

@@ -639,3 +639,26 @@ describe('TitleOpinionReader: eleventh QA pass', () => {
     expect(readIn('I watched heat on tv last night, anything similar?')).toEqual([['Heat (1995)', 'like', 4, true, false]]);
   });
 });
+
+describe("TitleOpinionReader: the twelfth pass's review and leftovers", () => {
+  const reader = new TitleOpinionReader([...items, { id: 'babe', title: 'Babe (1995)', tags: [] }]);
+  const readIn = (message: string) => reader.read(message).map((opinion) => [opinion.item.title, opinion.rating, opinion.byExample ?? false, opinion.unrated ?? false]);
+
+  it('takes every title of a list joined by commas before "anything similar?" ("heat, fargo and babe" had read only Fargo and Babe)', () => {
+    const all = [['Heat (1995)', 4, true, false], ['Fargo (1996)', 4, true, false], ['Babe (1995)', 4, true, false]];
+    for (const message of ['heat, fargo and babe, anything similar?', 'Heat, Fargo and Babe, anything similar?', 'heat, fargo, babe, anything similar?']) expect(readIn(message), message).toEqual(all);
+    expect(readIn('my wife watched heat, fargo and babe, anything similar?')).toEqual(all.map(([title]) => [title, 4, true, true]));
+    // A word before the list that names no film is no part of it; the user's own verdict is read as before.
+    expect(readIn('Hi, Fargo, anything similar?')).toEqual([['Fargo (1996)', 4, true, false]]);
+    expect(readIn('I loved alien, fargo, anything similar?')).toEqual([['Alien (1979)', 5, false, false], ['Fargo (1996)', 5, false, false]]);
+  });
+
+  it('keeps a title someone else judged as the example of a question in the next sentence ("my wife watched heat and hated it. anything like it?" had read nothing)', () => {
+    expect(readIn('my wife watched heat and hated it. anything like it?')).toEqual([['Heat (1995)', 4, true, true]]);
+    expect(readIn('My wife watched Heat and loved it. Anything similar?')).toEqual([['Heat (1995)', 4, true, true]]);
+    // Someone else's liking is no liking of the user's ("my wife loved heat. anything like it?" had noted Heat liked).
+    expect(readIn('my wife loved heat. anything like it?')).toEqual([['Heat (1995)', 4, true, true]]);
+    // The user's own verdict stands.
+    expect(readIn('I watched heat and hated it. anything like it?')).toEqual([['Heat (1995)', 1, false, false]]);
+  });
+});

@@ -373,15 +373,21 @@ export class TitleOpinionReader {
       const asked = question ? parts.findIndex((part) => questionOpening.test(part.text) || /\byou\b/.test(part.text)) : -1;
       const readable = asked < 0 ? parts : parts.slice(0, asked);
       for (const [index, part] of readable.entries()) {
-        if (waiting !== undefined && part.mentions.length === 0 && part.cues.length > 0 && (pronoun.test(part.text) || verdictOnly.test(part.text)) && (waiting.part.bare || watched.test(waiting.part.text) || waiting.part.cues.some((cue) => cue.reported === true))) {
+        // "I saw Heat. Anything similar?": a sentence asking for films like the titles waiting, with no "it" (nothing had been
+        // read); within a sentence the question after the titles is read below.
+        const similarNext = index === 0 && part.mentions.length === 0 && similarAsked.test(part.text.toLowerCase());
+        if (waiting !== undefined && part.mentions.length === 0 && ((part.cues.length > 0 && (pronoun.test(part.text) || verdictOnly.test(part.text))) || similarNext) && (waiting.part.bare || watched.test(waiting.part.text) || waiting.part.cues.some((cue) => cue.reported === true))) {
           // "… recommend something like it" asks by example.
           const example = againstExample.test(part.text.slice(0, part.text.search(pronoun)).trimEnd())
             ? { ...dislike(2), byExample: true }
-            : byExample.test(part.text.slice(0, part.text.search(pronoun)).trimEnd())
-              ? { ...like(4), byExample: true, ...(otherViewing.test(waiting.part.text) ? { unrated: true as const } : {}) }
+            : similarNext || byExample.test(part.text.slice(0, part.text.search(pronoun)).trimEnd())
+              ? { ...like(4), byExample: true, ...(otherViewing.test(waiting.part.text) || waiting.part.cues.some((cue) => cue.reported === true) ? { unrated: true as const } : {}) }
               : undefined;
           const opinion = example ?? part.cues[0]?.opinion;
           if (opinion) for (const mention of waiting.mentions) give(mention, opinion, waiting.part);
+          // "My wife watched heat and hated it. Anything like it?": someone else's verdict gives the user's none, and the titles
+          // wait on for a question by example in the next sentence (nothing had been read).
+          else if (part.cues.every((cue) => cue.reported === true)) continue;
         }
         waiting = undefined;
         if (part.mentions.length === 0) continue;
@@ -404,7 +410,8 @@ export class TitleOpinionReader {
       // "My wife watched heat and loved it, anything similar?": a part that only refers back to the title told before it
       // (someone else's liking, which gives the user's none) leaves that title the example (Heat had been listed).
       if (first > 0 && parts[first]?.mentions.length === 0 && pronoun.test(parts[first]?.text ?? '') && (parts[first - 1]?.mentions.length ?? 0) > 0) first--;
-      while (first > 0 && parts[first]?.bare === true && parts[first]?.joined === 'list' && (parts[first - 1]?.mentions.length ?? 0) > 0) first--;
+      // Joined by "and" or by commas ("heat, fargo and babe, anything similar?" had read only Fargo and Babe).
+      while (first > 0 && parts[first]?.bare === true && (parts[first]?.joined === 'list' || parts[first]?.joined === 'comma') && (parts[first - 1]?.mentions.length ?? 0) > 0) first--;
       const told = asking > 0 ? parts[first] : undefined;
       if (told !== undefined && (told.bare || watched.test(told.text)) && !unwatched.test(told.text)) {
         // "My wife watched heat": an example, no liking of the user's.
