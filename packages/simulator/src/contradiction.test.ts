@@ -143,6 +143,15 @@ describe('ContradictionChecker', () => {
     expect(findContradiction('I have zero interest in hiking.', ['I love hiking.'])?.rule).toBe('sentiment');
   });
 
+  // "I have zero interest in getting another dog." had contradicted "I love my dog.": wanting no more of a thing is no dislike of it.
+  it('reads a dislike of getting more of a thing as no verdict on the thing', () => {
+    expect(findContradiction('I have zero interest in getting another dog.', ['I love my dog.'])).toBeUndefined();
+    expect(findContradiction('I have zero interest in getting more cats.', ['I love cats.'])).toBeUndefined();
+    expect(findContradiction('I hate buying another car.', ['I love my car.'])).toBeUndefined();
+    expect(findContradiction('I have zero interest in cats.', ['I love cats.'])?.rule).toBe('sentiment');
+    expect(findContradiction('I hate getting dogs.', ['I love dogs.'])?.rule).toBe('sentiment');
+  });
+
   it('names the contradicted fact and the sentence', () => {
     const found = new ContradictionChecker(facts).find('Hi there. Honestly, I hate horror movies.');
     expect(found).toEqual({ rule: 'sentiment', fact: 'I love horror movies.', sentence: 'honestly, i hate horror movies.' });

@@ -249,8 +249,12 @@ const negativePattern =
   /\bi (?:really |absolutely |also |just |totally |still )?(?:hate|dislike|detest|loathe|can not stand|do not like|do not enjoy|do not love|am not (?:a |much of a )?(?:big |huge |great )?fan of|am not into|never liked|never enjoy|have (?:no|zero) interest in|am not (?:at all |really )?interested in|could not care less about)\b/;
 /** A dislike whose subject comes first ("sports are not my thing", "horror is not my cup of tea"): the subject is the words before. */
 const notMyThing = /\b(?:is|are) (?:not|never) (?:really )?my (?:thing|cup of tea|style)\b/;
-/** A (dis)like of ending or parting with a thing ("zero interest in quitting sports", "I hate losing my dog"): no verdict on the thing. */
-const endingOf = /^\s*(?:quitting|losing|leaving|missing|giving up|stopping|selling|getting rid of|being away from)\b/;
+/**
+ * A (dis)like of ending or parting with a thing ("zero interest in quitting sports", "I hate losing my dog"), or of having
+ * more of it ("zero interest in getting another dog", "I hate buying another car"): no verdict on the thing.
+ */
+const endingOrMoreOf =
+  /^\s*(?:quitting|losing|leaving|missing|giving up|stopping|selling|getting rid of|being away from|(?:getting|having|buying|adopting|owning) (?:another|more|any more|one more|a second|a third))\b/;
 
 // Sentiment verbs say how, not what: they must not count as shared subject matter.
 const sentimentWords = new Set(['love', 'like', 'enjoy', 'hate', 'dislike', 'adore', 'prefer', 'fan', 'stand', 'detest', 'loathe', 'into', 'passionate', 'absolutely', 'totally', 'still']);
@@ -368,7 +372,7 @@ function sentenceClaims(sentence: string): Claim[] {
     const marker = negativeMatch ?? negationMatch ?? positiveMatch;
     const after = marker ? clause.slice(marker.index + marker[0].length) : clause.slice(Math.max(0, clause.search(/\bi\b/)) + 1);
     const scopeText = subjectFirst ? clause.slice(0, subjectFirst.index) : scopeOf(after);
-    const sentiment: -1 | 0 | 1 = endingOf.test(scopeText) ? 0 : negativeMatch || subjectFirst ? -1 : positiveMatch ? 1 : 0;
+    const sentiment: -1 | 0 | 1 = endingOrMoreOf.test(scopeText) ? 0 : negativeMatch || subjectFirst ? -1 : positiveMatch ? 1 : 0;
     // The negated predicate ("have" in "I do not have a dog") must also be the positive statement's.
     const predicateText = negationMatch ? clause.slice(negationMatch.index + negationMatch[0].length) : '';
     const verb = words(predicateText).find((word) => !predicateFillers.has(word));

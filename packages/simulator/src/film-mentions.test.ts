@@ -68,6 +68,19 @@ describe('FilmMentions', () => {
     expect(films.films('Toy Story holds up.')).toEqual([['m3']]);
   });
 
+  // "Fargo is a classic. It is dark and funny. Have you seen it?" had named no film, and "I loved Fargo. Speed matters
+  // too." Speed: what the sentence says of the word tells a film from a sentence's first word.
+  it('reads a one-word title opening a sentence as the film when the sentence says what the film is, or names it alone', () => {
+    expect(films.films('Heat is a classic. It is dark and funny.')).toEqual([['m8']]);
+    expect(films.films('Alien was amazing.')).toEqual([['m6']]);
+    expect(films.films('Heat is one of my favorites.')).toEqual([['m8']]);
+    expect(films.films('Heat matters.')).toEqual([]);
+    expect(films.films('I loved Alien. Heat matters too.')).toEqual([['m6']]);
+    expect(films.films('Heat matters too.', 'I loved Alien.')).toEqual([]);
+    expect(films.films('I loved Alien. Heat is also great.')).toEqual([['m6'], ['m8']]);
+    expect(films.films('I loved Alien. Heat too.')).toEqual([['m6'], ['m8']]);
+  });
+
   it('finds the names of a text about films that are no catalogue title', () => {
     expect(films.unknownNames('I love Deadpool! That movie is so funny.')).toEqual(['Deadpool']);
     expect(films.unknownNames('I also like the Fast and Furious movies.')).toEqual(['Fast', 'Furious']);

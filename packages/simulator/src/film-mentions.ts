@@ -11,6 +11,16 @@ export interface FilmMention {
 /** Words that say a text is about films, so that a name in it is likely a film's. */
 const filmWords = /\b(?:movies?|films?|flicks?|watch(?:ed|ing)?|seen|saw|cinema|theaters?|theatres?|trilogy|sequels?|actors?|actress(?:es)?|directors?)\b/i;
 
+/**
+ * What a sentence says of a film: that it is a classic, great, dark, one of one's favourites ("Fargo is a classic.",
+ * "Casino was amazing.", "Heat, Casino and Babe are great too."), not what a sentence says of anything ("Speed matters.").
+ */
+const filmPredicate =
+  /\b(?:is|are|was|were)\s+(?:(?:also|really|so|very|truly|quite|pretty|just|such|still|a|an|the|one of (?:the|my)|real|true|absolute|total|bit|little|kind of|too)\s+)*(?:classics?|masterpieces?|gems?|must-sees?|favou?rites?|best|great|good|amazing|awesome|brilliant|excellent|fantastic|wonderful|terrific|superb|perfect|hilarious|funny|scary|dark|light|sad|moving|touching|beautiful|gripping|intense|thrilling|fun|underrated|overrated|boring|terrible|awful|bad|slow|long|short|worth)\b/i;
+
+/** A sentence of one word and maybe "too" ("Heat too."): after a sentence naming a film, a film named alone. */
+const aloneWord = /^\W*[A-Za-z0-9']+\W*(?:(?:too|as well|also)\W*)?$/i;
+
 /** Small words a title writes in lower case ("The Lord of the Rings", "The People vs. Larry Flynt"): not counted when asking whether it is capitalised. */
 const titleSmallWords = new Set(['a', 'an', 'the', 'of', 'and', 'in', 'on', 'to', 'for', 'at', 'with', 'from', 'by', 'or', 'vs']);
 
@@ -45,9 +55,10 @@ export class FilmMentions {
 
   /**
    * The films a text names (as `titles` finds them), in order and once each, each with every id of its title; a one-word
-   * title that only opens a sentence counts only in a sentence about films or after one naming a film, in the text or in
-   * `before` (the text it follows): "Speed matters." names none, its capital is the sentence's; "Speed is a fun movie."
-   * and "I loved Fargo. Heat is also great." name Speed and Heat.
+   * title that only opens a sentence counts only in a sentence about films or that says what a film is, or alone after a
+   * sentence naming a film, in the text or in `before` (the text it follows): "Speed matters." and "I loved Fargo. Speed
+   * matters too." name no Speed, its capital is the sentence's; "Speed is a fun movie.", "Fargo is a classic." and "I
+   * loved Fargo. Heat too." name Speed, Fargo and Heat.
    */
   films(text: string, before = ''): string[][] {
     const byTitle = new Map<string, string[]>();
@@ -56,7 +67,7 @@ export class FilmMentions {
     for (const { itemId, sentence, variant } of this.matches(text)) {
       // A new sentence follows one that named a film once any film is named.
       if (sentence !== current) [afterFilm, current] = [afterFilm || byTitle.size > 0, sentence];
-      if (byTitle.has(variant) || (opensOnly(variant, writtenWords(sentence)) && !filmWords.test(sentence) && !afterFilm)) continue;
+      if (byTitle.has(variant) || (opensOnly(variant, writtenWords(sentence)) && !saysOfFilm(sentence) && !(afterFilm && aloneWord.test(sentence)))) continue;
       byTitle.set(variant, this.byVariant.get(variant) ?? [itemId]);
     }
     return [...byTitle.values()];
@@ -121,6 +132,9 @@ function capitalisedIn(variant: string, written: readonly string[]): boolean {
   }
   return false;
 }
+
+/** Whether a sentence is about films or says what a film is. */
+const saysOfFilm = (sentence: string) => filmWords.test(sentence) || filmPredicate.test(sentence);
 
 /** Whether a one-word title variant ("speed") stands in the written words only as the first, capitalised as any sentence start. */
 function opensOnly(variant: string, written: readonly string[]): boolean {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { DialogueTurn } from '@personalab/core';
 import { OpenAIChatModel } from '@personalab/llm';
 import { startTestServer, type TestServer } from '@personalab/llm/test';
 import { createMostPopularAssistant } from './assistants/most-popular-assistant.js';
@@ -123,6 +124,21 @@ describe('LlmUserSimulator against the local OpenAI-compatible server', () => {
     // m1, The Haunting, is seen and liked; m6, Alien, the target, is one it has not seen.
     expect(await ask('Have you seen The Haunting?')).toMatch(/^(?:Yes|I have)\b/);
     expect(await ask('Have you seen Alien?')).toMatch(/^No, I have not seen/);
+  });
+
+  // Asked "Did you like the last one I suggested?" after a list, the fallback had said "Hmm, hard to say.".
+  it('falls back, asked what it thought of the films offered before, to what its hidden ratings say of them', async () => {
+    server.setChatHandler(() => 'As an AI, I do not watch films.');
+    const simulator = new LlmUserSimulator({ model: model(), catalog: testCatalog, maxRepairs: 0, seed: 3 });
+    await simulator.start(horrorFan());
+    const dialogue: DialogueTurn[] = [
+      { role: 'user', content: 'hi' },
+      { role: 'assistant', content: 'You could try Toy Story.', recommendedItemIds: ['m3'] },
+      { role: 'user', content: 'Hmm.' },
+      { role: 'assistant', content: 'Did you like the last one I suggested?' },
+    ];
+    // m3, Toy Story, is seen and disliked.
+    expect((await simulator.respond({ dialogue })).content).toMatch(/^(?:I have seen Toy Story and did not like it|I watched Toy Story already, not for me|Seen Toy Story, I did not enjoy it)\. /);
   });
 
   it('adds to a stats object shared by the simulators of a run, so the run can report its fallbacks', async () => {

@@ -16,7 +16,7 @@ import { buildUserSystemPrompt, endMarker, groundTruthNote } from './llm-user-pr
 import { profileStatements } from './profile-text.js';
 import { isAcceptance, judgeItem, recommendationFeedback, type FeedbackThresholds } from './recommendation-feedback.js';
 import type { ItemCatalog } from './simulated-user.js';
-import { TasteReplies } from './taste-replies.js';
+import { lastOffered, TasteReplies } from './taste-replies.js';
 import { isQuestion } from './text.js';
 import { createRandom, hashString } from '@personalab/core';
 
@@ -221,7 +221,7 @@ export class LlmUserSimulator implements UserSimulator {
     const last = [...dialogue].reverse().find((turn) => turn.role === 'assistant')?.content ?? '';
     // As long as the profile writes when it has a style, else one fact (a fallback keeps short).
     const style = this.profile?.style;
-    return this.tastes?.reply(last, () => (style && style.messageCount > 0 ? style.meanLength : 0)) ?? fallbackTurn(isQuestion(last), this.random);
+    return this.tastes?.reply(last, () => (style && style.messageCount > 0 ? style.meanLength : 0), lastOffered(dialogue)) ?? fallbackTurn(isQuestion(last), this.random);
   }
 }
 

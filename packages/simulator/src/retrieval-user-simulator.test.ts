@@ -236,6 +236,27 @@ describe('RetrievalUserSimulator', () => {
     expect(heatOrAlien).toMatch(/^No, (?:I have not seen either of them|neither of them)\.$/);
   });
 
+  // Asked "Did you like the last one I suggested?" after a list, users had answered from the corpus ("Yeah, I loved it. I was
+  // pretty good too." of a film they had rated 1).
+  it('asked what it thought of the films offered last, answers from its hidden ratings', async () => {
+    const corpus = await testCorpus([...corpusTurns, { context: 'Did you like it?', text: 'Yeah, I loved it.', conversationId: 'x1' }]);
+    const answer = async (offered: readonly string[], question: string) => {
+      const simulator = new RetrievalUserSimulator({ corpus, catalog: testCatalog, seed: 1 });
+      await simulator.start(horrorFan());
+      const dialogue: DialogueTurn[] = [
+        { role: 'assistant', content: 'You could try these.', recommendedItemIds: offered },
+        { role: 'user', content: 'Hmm.' },
+        { role: 'assistant', content: question },
+      ];
+      return (await simulator.respond({ dialogue })).content ?? '';
+    };
+    expect(await answer(['m1'], 'Did you like the last one I suggested?')).toMatch(/^(?:I have already seen The Haunting, and I loved it|Seen The Haunting already, it was great|I watched The Haunting before and really enjoyed it)\. /);
+    expect(await answer(['m3'], 'How did you like it?')).toMatch(/^(?:I have seen Toy Story and did not like it|I watched Toy Story already, not for me|Seen Toy Story, I did not enjoy it)\. /);
+    expect(await answer(['m8'], 'Was that one any good?')).toMatch(/^(?:I am not sure about Heat\.|Heat does not really grab me\.|Hmm, Heat, maybe not\.) /);
+    expect(await answer(['m1', 'm3'], 'Have you seen any of them?')).toMatch(/^(?:I loved The Haunting|I have seen The Haunting, it was great)\. (?:I did not like Toy Story|Toy Story was not for me)\.$/);
+    expect(await answer([], 'Did you like it?')).toBe('Yeah, I loved it.');
+  });
+
   // Offered five comedies, a comedy fan had answered "… Do you have anything else? I am more in the mood for comedy movies."
   it('is never more in the mood for a genre most of the list just shown has', async () => {
     const corpus = await testCorpus(corpusTurns);

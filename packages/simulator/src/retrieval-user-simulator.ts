@@ -16,7 +16,7 @@ import { genreOf, likedSubjects, listInWords, profileStatements } from './profil
 import { judgeItem, recommendationFeedback, type FeedbackThresholds, type ItemJudgement } from './recommendation-feedback.js';
 import type { ItemCatalog } from './simulated-user.js';
 import { spokenSubject } from './taste-answer.js';
-import { catalogGenres, TasteReplies } from './taste-replies.js';
+import { catalogGenres, lastOffered, TasteReplies } from './taste-replies.js';
 import { contentWords, isQuestion } from './text.js';
 import { dot, type IndexedTurn, type UserTurnCorpus } from './user-turn-corpus.js';
 
@@ -246,7 +246,7 @@ export class RetrievalUserSimulator implements UserSimulator {
     if (this.overLimit()) return { type: 'end', reason: 'turn_limit' };
     const contextText = last?.content ?? '';
     // Asked about its tastes, a user looking for a film says them (corpus turns had answered "I am! I love it here.").
-    const answer = this.tastes?.reply(contextText, () => this.drawLength(this.style()));
+    const answer = this.tastes?.reply(contextText, () => this.drawLength(this.style()), lastOffered(options.dialogue));
     if (answer !== undefined) {
       this.saidTexts.push(answer);
       return { type: 'message', content: answer };

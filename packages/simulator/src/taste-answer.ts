@@ -1,7 +1,7 @@
 import type { Profile, Random, SimulationGoal } from '@personalab/core';
 import { spokenTitle } from '@personalab/datasets';
 import { genreOf, listInWords } from './profile-text.js';
-import { judgeItem, withTitle, type FeedbackThresholds } from './recommendation-feedback.js';
+import { judgeItem, recommendationFeedback, withTitle, type FeedbackThresholds } from './recommendation-feedback.js';
 import type { ItemCatalog } from './simulated-user.js';
 import type { Era, TasteQuestion } from './taste-question.js';
 import { wordCount } from './text.js';
@@ -180,6 +180,8 @@ export class TasteAnswers {
         return this.seenFacts(question.itemIds);
       case 'seenList':
         return [this.seenListFact(question.films)];
+      case 'verdict':
+        return [this.verdictFact(question.itemIds)];
     }
   }
 
@@ -345,6 +347,15 @@ export class TasteAnswers {
     if (seenIds.length === 0) return this.plain(films.length > 2 ? templates.noneSeen : templates.neitherSeen);
     const text = [...groups].map(([texts, titles]) => withTitle(this.pick(texts), listInWords(titles, texts === templates.listNotSeen ? 'or' : 'and'))).join(' ');
     return { text: capitalised(text), states: seenIds };
+  }
+
+  /**
+   * What it thinks of films offered before, as it reacted to them when they were shown (`recommendationFeedback`): would
+   * watch one it would like, loved or disliked one it saw, is unsure of one it never rated.
+   */
+  private verdictFact(itemIds: readonly string[]): Fact {
+    const { goal, catalog, random, thresholds } = this.options;
+    return { text: recommendationFeedback({ recommendedItemIds: itemIds, goal, catalog, random, ...(thresholds ? { thresholds } : {}) }).text, states: [] };
   }
 
   /** Films of the history rated liked, best first (ties in random order), of any of `genres` and among `among` if given; unsaid first. */

@@ -179,6 +179,45 @@ describe('readTasteQuestion', () => {
     expect(readTasteQuestion('I loved Alien. It is scary. Have you seen it?', genres, titles)).toEqual({ kind: 'seen', itemIds: ['m6'] });
   });
 
+  // "Fargo is dark. Emma is light. Which one have you seen?" had been asked of Emma alone, the nearest sentence's film.
+  it('reads "which one" and "them" of every film named before, "it" of the nearest', () => {
+    const titles = new FilmMentions(new Map(testItems.map((item) => [item.id, item])));
+    const read = (message: string) => readTasteQuestion(message, genres, titles);
+    const both = { kind: 'seenList', films: [['m8'], ['m6']] };
+    expect(read('Heat is dark. Alien is scary. Which one have you seen?')).toEqual(both);
+    expect(read('I loved Heat. Alien is also great. Have you seen them?')).toEqual(both);
+    expect(read('Heat is dark. Alien is long. Have you seen either of them?')).toEqual(both);
+    expect(read('Heat is dark. Alien is scary. Have you seen it?')).toEqual({ kind: 'seen', itemIds: ['m6'] });
+  });
+
+  // "I love comedies. How about you?" had gone to the corpus ("I'm not a big fan of horror movies, but I do like some of them.").
+  it('reads "how about you?" after a sentence of the speaker\'s film tastes as that question asked back', () => {
+    const titles = new FilmMentions(new Map(testItems.map((item) => [item.id, item])));
+    const cases: Array<[string, TasteQuestion]> = [
+      ['I love comedies. How about you?', { kind: 'genre', genre: 'comedy' }],
+      ["I'm a big fan of horror. And you?", { kind: 'genre', genre: 'horror' }],
+      ['I really like older films. What about you?', { kind: 'era', eras: ['classic'] }],
+      ['I mostly watch dramas. You?', { kind: 'genre', genre: 'drama' }],
+      ['I loved Heat. How about you?', { kind: 'seen', itemIds: ['m8'] }],
+    ];
+    for (const [message, expected] of cases) expect(readTasteQuestion(message, genres, titles), message).toEqual(expected);
+    for (const message of ['I love hiking. How about you?', 'Comedies are great. How about you?', 'How about you?']) expect(readTasteQuestion(message, genres, titles), message).toBeUndefined();
+  });
+
+  // "Did you like the last one I suggested?", "How did you like it?" after a list had gone to the corpus ("Yeah, I loved it.
+  // I was pretty good too.", of a film the user had rated 1).
+  it('reads a question on the films offered last as a verdict on them, or on the film the message names before it', () => {
+    const titles = new FilmMentions(new Map(testItems.map((item) => [item.id, item])));
+    const read = (message: string, offered: readonly string[]) => readTasteQuestion(message, genres, titles, offered);
+    for (const message of ['Did you like the last one I suggested?', 'How did you like it?', 'Was that one any good?', 'So, did you enjoy them?', 'What did you think of my suggestions?']) {
+      expect(read(message, ['m1', 'm3']), message).toEqual({ kind: 'verdict', itemIds: ['m1', 'm3'] });
+      expect(read(message, []), message).toBeUndefined();
+    }
+    expect(read('Heat is a classic. Did you like it?', ['m1'])).toEqual({ kind: 'seen', itemIds: ['m8'] });
+    expect(read('Have you seen any of them?', ['m1', 'm3'])).toEqual({ kind: 'seenList', films: [['m1'], ['m3']] });
+    expect(read('How was your weekend?', ['m1'])).toBeUndefined();
+  });
+
   it('reads the first question of a message that asks about tastes', () => {
     expect(readTasteQuestion('Nice to meet you. What do you do for work? And what kind of films are you into?', genres)).toEqual({ kind: 'genres' });
   });

@@ -9,7 +9,8 @@ export type Era = 'recent' | 'classic' | number;
  * (`dislikes`), whether one likes a genre (`genre`), which of two or more genres (`choice`), whether one likes an era or
  * which of several (`era`, in the order named: "80s or recent?" is [1980, 'recent']; none named, "what era?", is
  * classics or recent), whether one has seen a catalogue film (`seen`, its ids: a title may be listed twice), or which of
- * several (`seenList`, each film's ids, in the order named). Genres are the catalogue's, lower-cased ("sci-fi").
+ * several (`seenList`, each film's ids, in the order named), or what one thought of the films the assistant offered last
+ * (`verdict`, their ids). Genres are the catalogue's, lower-cased ("sci-fi").
  */
 export type TasteQuestion =
   /** `mood`: asked what one is in the mood for ("What are you in the mood for?"), not what one likes in general. */
@@ -20,7 +21,8 @@ export type TasteQuestion =
   | { kind: 'choice'; genres: readonly string[] }
   | { kind: 'era'; eras: readonly Era[] }
   | { kind: 'seen'; itemIds: readonly string[] }
-  | { kind: 'seenList'; films: ReadonlyArray<readonly string[]> };
+  | { kind: 'seenList'; films: ReadonlyArray<readonly string[]> }
+  | { kind: 'verdict'; itemIds: readonly string[] };
 
 /** Reads catalogue films in text (`FilmMentions`): each film is the ids its title names. */
 export interface TitleReader {
@@ -115,45 +117,109 @@ const whichSeen = /^(?:(.+?)(?:\s*[,:]|\s+[-\u2013\u2014])\s*)?(?:which|what)(?:
 const listedFilms = /^(?:any|either|one|some|all|both|which) of (?:these|those|them|the following)(?: two| three| four)?(?: films| movies)?\s*[:,-]\s*(.+?)\s*\??$/i;
 /** "Have you seen it?", "… either of them?": films the sentences before name. */
 const pointingWords = /^(?:it|that|this|them|those|these|either|both|(?:that|this) (?:one|film|movie)|(?:any|either|one|some|all|both) of (?:them|those|these)(?: films| movies)?)$/i;
+/** Pointing at one film ("it", "that one"): the nearest named; any other pointing ("them", "which one") is at all of them. */
+const pointingAtOne = /^(?:it|that|this|(?:that|this) (?:one|film|movie))$/i;
+/**
+ * "Did you like the last one I suggested?", "How did you like it?", "Was that one any good?", "What did you think of
+ * them?": the films asked about (`object`) as written.
+ */
+const verdictQuestion =
+  /^(?:(?:so|and|well|oh)\b,? )?(?:(?:did|do) you (?:like|enjoy|love)|how did you (?:like|find)|what (?:did|do) you think (?:of|about)|how (?:was|were)|(?:was|were|is|are)(?= .* good\?))\s(?<object>it|that|this|them|those|these|(?:that|this) one|(?:any|either|one|all|both) of (?:them|those|these)|the last (?:one|ones|films?|movies?|suggestions?|picks?)(?: i (?:suggested|recommended|mentioned|gave you))?|my (?:last )?(?:suggestions?|recommendations?|picks?))(?: any good| good)?(?: then| at all| so far)?\s*\?$/;
+/** A verdict asked on what the assistant offered, whatever the message names ("the last one I suggested", "my picks"). */
+const offerWords = /^(?:the last|my)\b/;
 /** What parts a list of titles: commas, "and", "or" ("Fargo, Heat, or The Godfather"). */
 const listSeparators = /(\s*,\s*(?:(?:and|or) )?|\s+(?:and|or)\s+)/i;
 
 /**
  * Reads the first question of a message (or a "tell me" sentence) that asks about the reader's film tastes; undefined
- * when none does. `genres` are the catalogue's genre names. Each sentence must hold only stop words, genres and words
- * of film tastes, so ordinary chit-chat ("do you like it here?", "what do you do?") is not read as one.
+ * when none does. `genres` are the catalogue's genre names; `offered`, the films the assistant offered last (in an earlier
+ * turn), of which "what did you think of them?" and "have you seen them?" ask when the message names none. Each sentence
+ * must hold only stop words, genres and words of film tastes, so ordinary chit-chat ("do you like it here?", "what do you
+ * do?") is not read as one.
  */
-export function readTasteQuestion(message: string, genres: readonly string[], titles?: TitleReader): TasteQuestion | undefined {
+export function readTasteQuestion(message: string, genres: readonly string[], titles?: TitleReader, offered: readonly string[] = []): TasteQuestion | undefined {
   const patterns = genres.map((genre) => ({ genre, pattern: new RegExp(`(?<![a-z])(?:${genreForms(genre)})(?![a-z])`, 'g') }));
   const all = sentences(message);
   for (const [index, sentence] of all.entries()) {
     if (!isQuestion(sentence) && !/\btell me\b/i.test(sentence)) continue;
-    const question = (titles && readSeenQuestion(sentence, all.slice(0, index), titles)) ?? readSentence(normalizeText(sentence), patterns);
+    const normalized = normalizeText(sentence);
+    const previous = all[index - 1];
+    const before = all.slice(0, index);
+    const question = echoQuestion.test(normalized)
+      ? previous && askedBack(previous, patterns, titles)
+      : (readVerdictQuestion(normalized, before, titles, offered) ??
+        (titles && readSeenQuestion(sentence, before, titles, offered)) ??
+        readSentence(normalized, patterns));
     if (question) return question;
   }
   return undefined;
 }
 
+/** A question that hands the sentence before it back to the reader ("How about you?", "And you?", "What about yourself?"). */
+const echoQuestion = /^(?:(?:and|so|but|well)\b,? )?(?:(?:how|what) about )?(?:you|yourself)(?: too)?\s*\?$/;
+/** A sentence of the speaker's own tastes ("I love comedies.", "I am a big fan of horror."): whether it says "I am", and what follows. */
+const ownTaste = /^(?:(?:well|personally|honestly)\b,? )?i (am )?(.+?)[.!]*$/;
+
+/**
+ * The question a sentence of the speaker's film tastes asks when "How about you?" follows it: whether one saw the films
+ * it names ("I loved Fargo."), else the sentence asked of the reader ("I love comedies." as "do you love comedies?").
+ */
+function askedBack(statement: string, patterns: ReadonlyArray<{ genre: string; pattern: RegExp }>, titles: TitleReader | undefined): TasteQuestion | undefined {
+  const own = ownTaste.exec(normalizeText(statement));
+  if (!own) return undefined;
+  return seenOf(titles?.films(statement) ?? []) ?? readSentence(`${own[1] ? 'are' : 'do'} you ${(own[2] ?? '').replace(/\bmy\b/g, 'your')}?`, patterns);
+}
+
 /**
  * "Have you seen Fargo?" when the rest of the question is a catalogue title, written as one ("Have you seen the new Star
  * Wars movie?", "Did you watch the game?" are not), or a list of them ("Fargo or Heat?", "any of these: Fargo, Heat?");
- * "Have you seen it?" of the films the nearest sentence before it names ("I was thinking of Fargo.").
+ * "Have you seen it?" of the films the nearest sentence before it names ("I was thinking of Fargo."), "Which one have you
+ * seen?" and "Have you seen them?" of every film the sentences before name.
  */
-function readSeenQuestion(sentence: string, before: readonly string[], titles: TitleReader): TasteQuestion | undefined {
+function readSeenQuestion(sentence: string, before: readonly string[], titles: TitleReader, offered: readonly string[]): TasteQuestion | undefined {
   const text = sentence.trim();
   const asked = seenQuestion.exec(text)?.[1];
   const which = whichSeen.exec(text);
   // "Which one have you seen?" names no film: it points, as "have you seen them?" does.
   const phrase = asked !== undefined ? (listedFilms.exec(asked)?.[1] ?? asked) : which ? (which[1] ?? which[2] ?? 'them') : listedFilms.exec(text)?.[1];
   if (phrase === undefined) return undefined;
-  const films = pointingWords.test(phrase) ? namedBefore(before, titles) : titleList(phrase, titles);
+  const films = pointingWords.test(phrase) ? pointedFilms(before, titles, !pointingAtOne.test(phrase), offered) : titleList(phrase, titles);
+  return seenOf(films);
+}
+
+/** Whether one has seen one film or each of several; undefined for none. */
+function seenOf(films: string[][]): TasteQuestion | undefined {
   const [first, second] = films;
   if (first === undefined) return undefined;
   return second === undefined ? { kind: 'seen', itemIds: first } : { kind: 'seenList', films };
 }
 
-/** The films the nearest of the sentences that name one names, each read after the sentences before it. */
-function namedBefore(before: readonly string[], titles: TitleReader): string[][] {
+/** The films "it" or "them" points at: those the sentences before name (`namedBefore`), else those offered last, each its own. */
+function pointedFilms(before: readonly string[], titles: TitleReader, all: boolean, offered: readonly string[]): string[][] {
+  const named = namedBefore(before, titles, all);
+  return named.length > 0 ? named : offered.map((itemId) => [itemId]);
+}
+
+/**
+ * A question on what one thought of films: of the films the message names before it ("Fargo is a classic. Did you like
+ * it?"), whether one has seen them; else a verdict on the films offered last, of which "the last one I suggested" always
+ * asks. Undefined for any other question, or when nothing was offered or named.
+ */
+function readVerdictQuestion(text: string, before: readonly string[], titles: TitleReader | undefined, offered: readonly string[]): TasteQuestion | undefined {
+  const asked = verdictQuestion.exec(text);
+  if (!asked) return undefined;
+  const object = asked.groups?.object ?? '';
+  const named = !offerWords.test(object) && titles ? namedBefore(before, titles, !pointingAtOne.test(object)) : [];
+  if (named.length > 0) return seenOf(named);
+  return offered.length > 0 ? { kind: 'verdict', itemIds: offered } : undefined;
+}
+
+/**
+ * The films the sentences before name, in order (`all`), or those of the nearest sentence that names one, each read
+ * after the sentences before it.
+ */
+function namedBefore(before: readonly string[], titles: TitleReader, all: boolean): string[][] {
+  if (all) return titles.films(before.join(' '));
   for (let index = before.length - 1; index >= 0; index--) {
     const films = titles.films(before[index] ?? '', before.slice(0, index).join(' '));
     if (films.length > 0) return films;
