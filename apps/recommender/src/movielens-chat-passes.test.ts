@@ -575,4 +575,71 @@ describe.skipIf(!directory)('Chat-Rec on the MovieLens catalogue: the eighth to 
       expect(turn.items.map((item) => item.title)).not.toContain('Heat (1995)');
     });
   });
+
+  describe('the thirteenth pass', () => {
+    it('says it cannot choose by cast for a lower-case "who is tom hanks?" (the off-topic reply had answered)', async () => {
+      const turn = await firstTurn('who is tom hanks?');
+      expect(turn.reply).toMatch(/^I cannot choose films by who is in them or who made them \(Tom Hanks\)/);
+    });
+
+    it('lists films for children for "for a family of four" said alone (the general list had answered)', async () => {
+      const turn = await firstTurn('for a family of four');
+      expect(turn.reply).toContain('(for children)');
+      for (const item of turn.items) expect(has(item, "Children's"), item.title).toBe(true);
+    });
+
+    it('lists films of each genre for "a comedy and a horror film" (five horror comedies had answered), and a blend for "comedy and romance"', async () => {
+      const turn = await firstTurn('a comedy and a horror film please');
+      expect(turn.items).toHaveLength(5);
+      for (const item of turn.items) expect(has(item, 'Comedy') || has(item, 'Horror'), item.title).toBe(true);
+      expect(turn.items.some((item) => has(item, 'Comedy') && !has(item, 'Horror'))).toBe(true);
+      expect(turn.items.some((item) => has(item, 'Horror') && !has(item, 'Comedy'))).toBe(true);
+      for (const message of ['comedy and romance', 'a romantic comedy']) {
+        const blend = await firstTurn(message);
+        for (const item of blend.items) expect(has(item, 'Comedy') && has(item, 'Romance'), `${message}: ${item.title}`).toBe(true);
+      }
+    });
+
+    it('says it cannot choose films by what they are about, and lists no title for its word ("space films" had led with Space Jam)', async () => {
+      for (const [message, said, word] of [
+        ['films about nature', 'nature', /nature/i],
+        ['man vs nature films', 'man vs nature', /nature/i],
+        ['space films', 'space', /space/i],
+        ['films about dogs', 'dogs', /dogs/i],
+        ["what's it called, the one with the shark?", 'shark', /called|shark/i],
+      ] as const) {
+        const turn = await firstTurn(message);
+        expect(turn.reply, message).toMatch(new RegExp(`^I cannot choose films by what they are about \\(${said}\\)`));
+        for (const item of turn.items) expect(item.title, message).not.toMatch(word);
+      }
+      // A title asked for by example is still read.
+      expect((await firstTurn('something like Star Wars')).reply).toMatch(/^Noted: you like Star Wars \(1977\)/);
+    });
+
+    it('reads a lower-case title written with "and" for its "&" ("dumb and dumber, anything similar?" had read no film)', async () => {
+      const say = conversation();
+      const turn = await say('dumb and dumber, anything similar?');
+      expect(ratedTitles(say.userId)).toEqual([['Dumb & Dumber (1994)', 4]]);
+      expect(turn.items.map((item) => item.title)).not.toContain('Dumb & Dumber (1994)');
+      const praise = conversation();
+      await praise('dumb and dumber was hilarious');
+      expect(ratedTitles(praise.userId)).toEqual([['Dumb & Dumber (1994)', 4]]);
+    });
+
+    it('answers about a film named in answer to "Which one do you mean?" that was not listed ("Fargo" had got a new list)', async () => {
+      const say = conversation();
+      await say('recommend a comedy');
+      expect((await say("what's it rated?")).reply).toMatch(/^Which one do you mean\?/);
+      const turn = await say('Fargo');
+      expect(turn.items).toEqual([]);
+      expect(turn.reply.startsWith('Fargo (1996): ')).toBe(true);
+    });
+
+    it('says it cannot choose by running time for "is it too late for something long?" (a list had answered as if it could)', async () => {
+      const say = conversation();
+      await say('recommend a comedy');
+      const turn = await say('is it too late for something long?');
+      expect(turn.reply).toMatch(/^I cannot choose films by running time/);
+    });
+  });
 });

@@ -57,6 +57,11 @@ const messages: [string, string, string][] = [
   // Its review: a count of films before a year, and a year after "the" with no film word after it.
   ['spaces between a count word and a year', 'a film, we have{}1995 films', ' '],
   ['spaces after "the" and a year', 'a film, the 1995{}x', ' '],
+  // The thirteenth QA pass's readers: a topic asked for, a film asked for by its story, a person asked about, two genres one film each.
+  ['spaces between a film word and a topic', 'films{}about dogs', ' '],
+  ['spaces inside a film asked for by its story', "what's it called,{}the one with the shark?", ' '],
+  ['spaces after a person asked about', 'who is tom hanks{}x', ' '],
+  ['spaces between two genres asked for one each', 'a comedy{}and a horror film', ' '],
   // The ninth QA pass's readers: a number of people, a genre corrected, a question to the recommender, a title and its year.
   ['spaces between a genre and a number of people', 'a comedy for{}4 people', ' '],
   ['spaces before a correction between genres', 'horror,{}or rather a comedy', ' '],

@@ -90,6 +90,8 @@ const ASKED_AGAIN = `${WHICH_ONE} Of those,`;
 const ANSWER_WORDS = 8;
 /** Words an answer may have besides a description of the film it means ("oh, I meant the one from the 80s please"). */
 const answerFillers = new Set(['oh', 'ah', 'hmm', 'um', 'uh', 'well', 'so', 'i', 'mean', 'meant', 'think', 'guess', 'the', 'please', 'sorry', 'yes', 'yeah', 'no', 'just', 'it', "it's", 'its', 'was', 'is', 'that', "that's", 'one']);
+/** A text's words, lower-cased, for comparing an answer with a title ("Fargo (1996)" → fargo, 1996). */
+const wordsOf = (text: string): string[] => text.toLowerCase().replace(/[’‘]/g, "'").match(/[\p{L}\p{N}']+/gu) ?? [];
 /** How many of a session's last messages are read for the films the user gave an opinion of ("the one I liked last time"). */
 const OPINION_READ = 60;
 /**
@@ -1292,7 +1294,15 @@ export class ChatRec {
         .filter((item) => candidates.some((film) => film.id === item.id));
       return found.length === 1 ? found[0] : undefined;
     };
-    const picked = pickedAmong(message, candidates, knownTags) ?? loose();
+    // "Fargo" when Fargo was not among them: a film named and nothing else is the film meant (a new list had answered).
+    const named = () => {
+      const said = wordsOf(message).filter((word) => !answerFillers.has(word)).join(' ');
+      if (said === '') return undefined;
+      const bare = (title: string) => wordsOf(title.replace(/\s*\(\d{4}\)\s*$/, '').replace(/,\s*(?:the|a|an)$/i, '')).filter((word) => !answerFillers.has(word)).join(' ');
+      const films = [...this.options.catalog.values()].filter((item) => bare(item.title) === said);
+      return films.length === 1 ? films[0] : undefined;
+    };
+    const picked = pickedAmong(message, candidates, knownTags) ?? loose() ?? named();
     if (picked === undefined) return this.askedAgain(message, candidates, knownTags);
     // "The second one, and it was boring" says its own opinion: read as it is (its "the second one" is the question's).
     if (this.options.catalog.titleOpinions().read(nameReferences(message, candidates, [picked])).length > 0) return undefined;

@@ -824,3 +824,17 @@ describe('session constraints: eleventh QA pass', () => {
     expect(read('we are saving for a family holiday').audience).toBeUndefined();
   });
 });
+
+describe('session constraints: thirteenth chat QA pass', () => {
+  it('reads two films asked for with an article each as either genre ("a comedy and a horror film" had asked for horror comedies)', () => {
+    expect(read('a comedy and a horror film please')).toMatchObject({ wanted: { comed: 0.3, horror: 0.3 }, either: true });
+    expect(read('a sci-fi film and a comedy')).toMatchObject({ either: true });
+    // A blend stays one film of both genres.
+    for (const blend of ['a romantic comedy', 'a comedy-drama', 'comedy and romance', 'a comedy and romance film']) expect(read(blend).either, blend).toBeUndefined();
+  });
+
+  it('reads "for a family of four" said alone as films for children (the general list had answered)', () => {
+    for (const message of ['for a family of four', 'for a family', 'with a family of five, from the 90s']) expect(read(message).audience, message).toBe('children');
+    expect(read('I cooked for a family of four').audience).toBeUndefined();
+  });
+});

@@ -476,6 +476,12 @@ export function genresOf(text: string, vocabulary: GenreVocabulary): { stem: str
  * rule nothing out ("horror or comedy", "scary or funny", "a western or a war film", "a comedy or maybe a romance").
  */
 const alternativeGap = /^\s*(?:(?:movies?|films?|flicks?|ones|stuff)\s*)?,?\s*or\s+(?:(?!(?:no|not|nothing|without|and|but)\b)[\w']+\s+){0,3}$/;
+/**
+ * "And" before a second article between genres: two films asked for, one of each ("a comedy and a horror film", "a sci-fi
+ * film and a comedy"), read as alternatives so the list holds both; "comedy and romance", "a romantic comedy" and "a
+ * comedy-drama" stay one blend (films of both had answered "a comedy and a horror film": five horror comedies).
+ */
+const pairGap = /^\s*(?:(?:movies?|films?|flicks?)\s*)?,?\s*(?:and|&|plus)\s+(?:also\s+)?(?:an?|one|another)\s+$/;
 /** A comma between genres of a list that "or" ends: "a western, a war film or a thriller". */
 const listGap = /^\s*(?:(?:movies?|films?|flicks?|ones|stuff)\s*)?,\s*(?:(?:a|an|some|maybe)\s+)?$/;
 /** The longest text between two genres `alternativeGap` is tried on; a longer one joins no alternatives. */
@@ -498,7 +504,7 @@ function offersAlternatives(text: string, vocabulary: GenreVocabulary, wanted: R
   for (const [position, mention] of mentions.entries()) {
     const previous = mentions[position - 1];
     const gap = previous === undefined ? undefined : text.slice(previous.index + previous.length, mention.index);
-    const joinedBy = gap === undefined || gap.length > ALTERNATIVE_GAP_LENGTH ? undefined : alternativeGap.test(gap) ? 'or' : listGap.test(gap) ? 'list' : undefined;
+    const joinedBy = gap === undefined || gap.length > ALTERNATIVE_GAP_LENGTH ? undefined : alternativeGap.test(gap) || pairGap.test(gap) ? 'or' : listGap.test(gap) ? 'list' : undefined;
     if (joinedBy === undefined) {
       if (or) for (const stem of run) joined.add(stem);
       run = [];
@@ -726,9 +732,12 @@ const watching = /\b(?:watch\w*|see|movies?|films?|show|tonight|night in)\b/;
  */
 const askingWords =
   /\b(?:please|recommend\w*|suggest\w*|any (?:ideas|suggestions|tips)|what (?:should|can|could) (?:i|we)|ideas\?)|(?:^|[,.;!?]\s*)(?:something|anything|(?:(?:some|any|a few|give me|show me)\s+)?(?:more|other|another))\b|\b(?:something|anything)\s+(?:good|fun|funny|nice|light|new|old|suitable|appropriate|to (?:watch|see)|from|made|released|we (?:can|could)|\?)/;
-/** A message that opens with the children ("with my 6 year old", "with the kids, from the 90s"): the rest, if any, is read as a request. */
+/**
+ * A message that opens with the children ("with my 6 year old", "with the kids, from the 90s", "for a family of four"): the
+ * rest, if any, is read as a request ("for a family of four" had got the general list).
+ */
 const childrenOpening =
-  /^\s*(?:(?:ok|okay|so|and|now|well|hmm|also|this time)[,\s]+)?(?:with|for) (?:my|our|the) (?:(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?|kids|children|little ones|toddlers?|son|daughter|family)\b[\s,.;!?-]*/;
+  /^\s*(?:(?:ok|okay|so|and|now|well|hmm|also|this time)[,\s]+)?(?:with|for) (?:(?:my|our|the) (?:(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?|kids|children|little ones|toddlers?|son|daughter|family)|a family(?: of (?:[3-9]|three|four|five|six|seven|eight))?)\b[\s,.;!?-]*/;
 
 /**
  * Taking back part of a request: "forget the comedies", "drop the romance", "never mind about the animation", "scratch

@@ -662,3 +662,16 @@ describe("TitleOpinionReader: the twelfth pass's review and leftovers", () => {
     expect(readIn('I watched heat and hated it. anything like it?')).toEqual([['Heat (1995)', 1, false, false]]);
   });
 });
+
+describe('TitleOpinionReader: thirteenth chat QA pass', () => {
+  const reader = new TitleOpinionReader([...items, { id: 'dumb', title: 'Dumb & Dumber (1994)', tags: [] }]);
+  const readIn = (message: string) => reader.read(message).map((opinion) => [opinion.item.title, opinion.rating, opinion.byExample ?? false]);
+
+  it('reads a title\'s "&" written "and" in lower case ("dumb and dumber was hilarious" had read no film)', () => {
+    expect(readIn('dumb and dumber, anything similar?')).toEqual([['Dumb & Dumber (1994)', 4, true]]);
+    expect(readIn('dumb and dumber was hilarious')).toEqual([['Dumb & Dumber (1994)', 4, false]]);
+    expect(readIn('I loved batman and robin')).toEqual([['Batman & Robin (1997)', 5, false]]);
+    // "Hilarious" praises the film it is said of only.
+    expect(readIn('my day was hilarious')).toEqual([]);
+  });
+});

@@ -85,7 +85,8 @@ const cuePatterns = (
     // "Not for me", "it's not my thing", "wasn't my cup of tea": a dislike.
     [/\b(?:dislike|disliked|boring|bored|dull|bad|overrated|not (?:a )?(?:big )?fan|not into|disappointing|disappointed|mediocre|forgettable)\b|(?:\bnot|n't) (?:(?:really|just|quite|exactly)\s+)?(?:for me|my (?:thing|cup of tea|kind of (?:film|movie)))\b/, dislike(2)],
     [/\b(?:love|loved|loving|adore|adored|favou?rites?|best|amazing|awesome|brilliant|masterpiece|fantastic|excellent|incredible)\b/, like(5)],
-    [/\b(?:like|liked|enjoy|enjoyed|great|good|fun|into|fan of)\b/, like(4)],
+    // "Dumb and Dumber was hilarious": praise of a film seen (it had read no opinion).
+    [/\b(?:like|liked|enjoy|enjoyed|great|good|fun|hilarious|into|fan of)\b/, like(4)],
   ] satisfies [RegExp, Opinion | undefined][]
 ).map(([pattern, opinion]): [RegExp, Opinion | undefined] => [new RegExp(pattern.source, 'g'), opinion]);
 
@@ -295,6 +296,16 @@ export function alternateTitleVariants(title: string): string[] {
 }
 
 /**
+ * A title's "&" written "and" ("Dumb & Dumber" → "dumb and dumber"): the same title as typed, read in any case as the
+ * catalogue form is (as an alternative title it had needed capitals: "dumb and dumber was hilarious" had read no film).
+ */
+function ampersandSpelledOut(title: string): string[] {
+  if (!/\s&\s/.test(title)) return [];
+  const primary = new Set(titleVariants(title));
+  return titleVariants(title.replace(/\s&\s/g, ' and ')).filter((variant) => !primary.has(variant));
+}
+
+/**
  * Reads which catalogue titles a chat message names with an opinion ("I loved Alien", "Twister
  * was boring", "something like Fargo"). Titles of two or more words match in any case; a one-word
  * title only when quoted, or written capitalised (as the message's first word only when an opinion
@@ -327,8 +338,9 @@ export class TitleOpinionReader {
     for (const item of items) this.items.set(item.id, item);
     const entries: { item: Item; variant: string; alternate: boolean }[] = [];
     for (const item of this.items.values()) {
-      for (const variant of titleVariants(item.title)) entries.push({ item, variant, alternate: false });
-      for (const variant of alternateTitleVariants(item.title)) entries.push({ item, variant, alternate: true });
+      const spelled = new Set(ampersandSpelledOut(item.title));
+      for (const variant of [...titleVariants(item.title), ...spelled]) entries.push({ item, variant, alternate: false });
+      for (const variant of alternateTitleVariants(item.title)) if (!spelled.has(variant)) entries.push({ item, variant, alternate: true });
     }
     // At equal length "the shawshank redemption" goes before "shawshank redemption the", which would take the "The" of a title after it.
     const movedArticle = (variant: string) => Number(/ (?:the|a|an)$/.test(variant));

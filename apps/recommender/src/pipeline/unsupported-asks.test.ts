@@ -148,3 +148,32 @@ describe('unsupportedAsks (review of the offline chat pipeline)', () => {
     expect(withoutUnsupportedAsks('a two-hour comedy', unsupportedAsks('a two-hour comedy', options)).trim()).toBe('a          comedy');
   });
 });
+
+describe('unsupportedAsks: thirteenth chat QA pass', () => {
+  it('reads what a film is about as a topic the catalogue cannot choose by ("space films" had led with Space Jam)', () => {
+    expect(asked('films about nature')).toEqual([['topic', 'nature', false]]);
+    expect(asked('space films')).toEqual([['topic', 'space', false]]);
+    expect(asked('films about dogs')).toEqual([['topic', 'dogs', false]]);
+    expect(asked('anything with robots?')).toEqual([['topic', 'robots', false]]);
+    expect(asked('man vs nature films')).toEqual([['topic', 'man vs nature', false]]);
+    expect(asked('no movies about sharks please')).toEqual([['topic', 'sharks', true]]);
+    // Asked by its story: the asking words go too ("called" had found A Fish Called Wanda).
+    const shark = "what's it called, the one with the shark?";
+    expect(asked(shark)).toEqual([['topic', 'shark', false]]);
+    expect(withoutUnsupportedAsks(shark, unsupportedAsks(shark, options)).trim()).toBe('?');
+    // A genre asked this way, a title written as one, and a topic told of no film are no topic asks.
+    for (const message of ['films about the war', 'anything with Alien?', 'I love my dogs', 'we went to space camp']) expect(asked(message), message).toEqual([]);
+    expect(unsupportedNote(unsupportedAsks('films about dogs', options))).toBe('I cannot choose films by what they are about (dogs), so these go by the rest of what you asked.');
+  });
+
+  it('reads "who is tom hanks?" in lower case as a question about a person ("who is tom hanks?" had got the off-topic reply)', () => {
+    expect(asked('who is tom hanks?')).toEqual([['person', 'Tom Hanks', false]]);
+    expect(asked("who's meryl streep")).toEqual([['person', 'Meryl Streep', false]]);
+    for (const message of ['who is your favourite?', 'who is playing tonight?', 'who is star wars?', 'who is it?', 'who is that guy?']) expect(asked(message), message).toEqual([]);
+  });
+
+  it('reads "something long" as a running time ("is it too late for something long?" had been answered as if kept)', () => {
+    expect(asked('is it too late for something long?')).toEqual([['length', 'something long', false]]);
+    expect(asked('something longer')).toEqual([['length', 'longer', false]]);
+  });
+});

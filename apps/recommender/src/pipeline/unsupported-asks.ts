@@ -13,7 +13,7 @@
 import { wordList } from './word-list.js';
 
 /** What kind of thing an ask filters by. */
-export type UnsupportedKind = 'length' | 'studio' | 'streaming' | 'person' | 'language' | 'age rating' | 'quality';
+export type UnsupportedKind = 'length' | 'studio' | 'streaming' | 'person' | 'language' | 'age rating' | 'quality' | 'topic';
 
 export interface UnsupportedAsk {
   kind: UnsupportedKind;
@@ -39,7 +39,7 @@ const LENGTH_OF = String.raw`(?=[- ]?(?:long\s+)?(?:films?|movies?|flicks?|ones?
 const lengthAsk = new RegExp(
   [
     String.raw`\b(?:under|less than|no more than|not more than|at most|within|over|more than|(?:no |not |nothing )?(?:longer|shorter) than|max(?:imum)?(?: of)?)\s+${AMOUNT}${UNIT}`,
-    String.raw`\b(?:shorter|longer|short (?:one|film|movie)s?|(?:something|anything) short\b|(?:not|nothing) (?:too |so |that )?long|running time|runtime)`,
+    String.raw`\b(?:shorter|longer|short (?:one|film|movie)s?|(?:something|anything) (?:short|long)\b|(?:not|nothing) (?:too |so |that )?long|running time|runtime)`,
     String.raw`\b${AMOUNT}[- ]?${UNIT}${LENGTH_OF}`,
     String.raw`\b${AMOUNT}${UNIT}(?:\s+(?:long|or (?:less|under|shorter|so long)|max(?:imum)?|tops|at most|in length)\b)`,
     // The lookahead before the lookbehind: tried at every position, the lookbehind had read back over a whole run of spaces each time.
@@ -63,6 +63,24 @@ const qualityAsk = new RegExp(
     String.raw`\b${ASKING}\s+(?:(?:a\s+)?(?:bit|little|lot)\s+)?(?:more|less)\s+(?:realistic|predictable|original|clever|intelligent|believable|cheesy)\b`,
     String.raw`\b(?:but|something|anything|bit|little|lot)\s+(?:smarter|cleverer)\b`,
     String.raw`\bbetter[- ](?:acted|written|made|directed)\b`,
+  ].join('|'),
+  'gi',
+);
+
+/**
+ * What a film is about, which the catalogue does not record (no plots, no keywords): "films about nature", "space films",
+ * "anything with robots", "man vs nature films", "the one with the shark". Only named things that are no genre (not
+ * "films about the war", "cowboy films"), so a genre asked this way is still read; their words are searched for in no
+ * title ("space films" had led with *Space Jam*, "films about dogs" with *Reservoir Dogs*).
+ */
+const TOPIC = String.raw`(?:outer space|space|nature|the wild|wilderness|dogs?|puppies|cats?|animals?|horses?|sharks?|aliens?|robots?|zombies?|vampires?|werewol(?:f|ves)|monsters?|dinosaurs?|dragons?|ghosts?|witch(?:es)?|superhero(?:es)?|sports?|football|baseball|basketball|boxing|soccer|hockey|heists?|spies|pirates?|time travel|cars?|racing|trains?|the ocean|the sea|islands?|survival|natural disasters?|disasters?|prisons?|high school|college|politics|religion|cooking|food|dancing|magic|wizards?|knights?|ninjas?|samurai)`;
+const FILMS = String.raw`(?:films?|movies?|flicks?|something|anything|ones?)`;
+const topicAsk = new RegExp(
+  [
+    // "What's it called, the one with the shark?" asks for a film by its story: the asking words go too ("called" had found A Fish Called Wanda).
+    String.raw`(?:\bwhat(?:'s| is| was)\s+(?:it|that|the film|the movie)\s+called\W+(?:the\s+)?)?\b${FILMS}\s+(?:about|involving|featuring|with)\s+(?:(?:a|an|the|some|lots of|talking)\s+)?(${TOPIC})\b`,
+    String.raw`\b(${TOPIC})[- ](?:films?|movies?|flicks?)\b`,
+    String.raw`\b(man\s+(?:vs\.?|versus|against)\s+(?:nature|machines?|the wild))(?:\s+(?:films?|movies?|flicks?|stories))?`,
   ].join('|'),
   'gi',
 );
@@ -115,6 +133,13 @@ const personAsks = [
   // `(?=\p{Lu})` first: the lookbehind, tried at every position, had read back over a whole run of spaces each time.
   new RegExp(String.raw`(?=\p{Lu})(?<=[\p{Ll},]\s+)${NAME}(?:'s)?\s+(?:films?|movies?|flicks?|fan|fans|classics?)\b`, 'gu'),
 ];
+/**
+ * "Who is tom hanks?": a whole message asking who someone of two names is, in any case (names are read from capitals
+ * elsewhere); not "who is your favourite?", "who is playing tonight?" (`notNameWords`).
+ */
+const whoIsPerson = /^\s*who(?:'s|\s+is|\s+was)\s+([a-z][a-z'.-]+\s+[a-z][a-z'.-]+)\s*(?:\?+\s*)?$/i;
+const notNameWords = /^(?:your|you|my|me|the|a|an|this|that|these|those|it|he|she|they|there|here|in|on|at|playing|going|coming|next|best|worst|his|her|their|our|someone|somebody|anyone|anybody|in|that|this|still|not|so|really|more|most|better|worse)$/i;
+
 /** Capitalised words that name no person: the speaker, family, days, months, holidays, articles, pronouns. */
 const notPeople =
   /^(?:I|I'm|I've|I'd|I'll|Me|My|Mom|Mum|Mommy|Mummy|Dad|Daddy|Mother|Father|Grandma|Grandpa|Granny|Nan|Nana|Papa|Auntie|Uncle|Sis|Bro|Christmas|Xmas|Halloween|Easter|Thanksgiving|Valentine's|Valentines|New|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December|The|A|An|It|This|That|These|Those|Some|Any|Something|Anything|Oscar|Oscars|Academy|English|American|Sci-Fi|Scifi|Film-Noir)$/;
@@ -160,6 +185,18 @@ export function unsupportedAsks(message: string, options: UnsupportedAskOptions 
   for (const match of text.matchAll(languageAsk)) {
     const said = match[1] ?? match[2] ?? match[3] ?? match[4] ?? match[0];
     add('language', spoken(said), match.index, match.index + match[0].length);
+  }
+  for (const match of text.matchAll(topicAsk)) {
+    const said = (match[1] ?? match[2] ?? match[3] ?? match[0]).replace(/^the\s+/i, '').replace(/\s+/g, ' ');
+    // "anything with Aliens": a capitalised title is the film asked for, not a topic.
+    if (/^\p{Lu}/u.test(said) && options.isTitle?.(said) === true) continue;
+    add('topic', said.toLowerCase(), match.index, match.index + match[0].length);
+  }
+  const who = whoIsPerson.exec(text);
+  const whoWords = who?.[1]?.split(/\s+/) ?? [];
+  if (who !== null && !whoWords.some((word) => notNameWords.test(word)) && options.isTitle?.(who[1] ?? '') !== true) {
+    const at = who.index + who[0].indexOf(who[1] ?? '');
+    add('person', spoken(who[1] ?? ''), at, at + (who[1] ?? '').length);
   }
   for (const pattern of personAsks) {
     for (const match of text.matchAll(pattern)) {
@@ -208,6 +245,7 @@ const describedAs: Record<UnsupportedKind, string> = {
   language: 'language or country',
   'age rating': 'age rating',
   quality: 'how well they are made',
+  topic: 'what they are about',
 };
 
 /**
@@ -233,6 +271,7 @@ export function unsupportedNote(asks: readonly UnsupportedAsk[]): string | undef
 function leftOutAs(ask: UnsupportedAsk): string {
   if (ask.kind === 'streaming') return /^(?:streaming|to stream|can stream)/.test(ask.said) ? 'streaming films' : `what is on ${ask.said}`;
   if (ask.kind === 'person') return `films with ${ask.said}`;
+  if (ask.kind === 'topic') return `films about ${ask.said}`;
   if (ask.kind === 'age rating') return ask.said === 'age rating' ? 'films by their age rating' : `${ask.said}-rated films`;
   if (ask.kind === 'language' && /^\p{Ll}/u.test(ask.said)) return /^(?:subtitles|subtitled|dubbed)$/.test(ask.said) ? `films with ${ask.said === 'dubbed' ? 'dubbing' : 'subtitles'}` : `${ask.said} films`;
   return `${ask.said} films`;
