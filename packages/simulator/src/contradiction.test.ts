@@ -152,6 +152,13 @@ describe('ContradictionChecker', () => {
     expect(findContradiction('I hate getting dogs.', ['I love dogs.'])?.rule).toBe('sentiment');
   });
 
+  // "I have zero interest in another dog." had contradicted "I love my dog.", as "getting another dog" had before.
+  it('reads a dislike of another or more of a thing, with no verb, as no verdict on the thing', () => {
+    expect(findContradiction('I have zero interest in another dog.', ['I love my dog.'])).toBeUndefined();
+    expect(findContradiction('I have no interest in more cats.', ['I love cats.'])).toBeUndefined();
+    expect(findContradiction('I hate more than anything cats.', ['I love cats.'])?.rule).toBe('sentiment');
+  });
+
   it('names the contradicted fact and the sentence', () => {
     const found = new ContradictionChecker(facts).find('Hi there. Honestly, I hate horror movies.');
     expect(found).toEqual({ rule: 'sentiment', fact: 'I love horror movies.', sentence: 'honestly, i hate horror movies.' });

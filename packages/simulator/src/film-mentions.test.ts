@@ -81,6 +81,18 @@ describe('FilmMentions', () => {
     expect(films.films('I loved Alien. Heat too.')).toEqual([['m6'], ['m8']]);
   });
 
+  // "Speed is great for cycling." and "Casino nights are fun." had named Speed and Casino: the predicate must be said of
+  // the title itself (right after it, or after a list of titles), and end there, not go on to what it is good for.
+  it('reads no film in a sentence whose predicate is of another word, or goes on to something else', () => {
+    expect(films.films('Heat is great for cycling.')).toEqual([]);
+    expect(films.films('Heat waves are terrible.')).toEqual([]);
+    expect(films.films('Heat, in my town, is terrible in summer.')).toEqual([]);
+    expect(films.films('Heat is great, and Alien too.')).toEqual([['m8'], ['m6']]);
+    expect(films.films('Heat and Alien are great too.')).toEqual([['m8'], ['m6']]);
+    expect(films.films('Heat is dark and funny.')).toEqual([['m8']]);
+    expect(films.films('Heat is my favorite.')).toEqual([['m8']]);
+  });
+
   it('finds the names of a text about films that are no catalogue title', () => {
     expect(films.unknownNames('I love Deadpool! That movie is so funny.')).toEqual(['Deadpool']);
     expect(films.unknownNames('I also like the Fast and Furious movies.')).toEqual(['Fast', 'Furious']);

@@ -12,11 +12,13 @@ export interface FilmMention {
 const filmWords = /\b(?:movies?|films?|flicks?|watch(?:ed|ing)?|seen|saw|cinema|theaters?|theatres?|trilogy|sequels?|actors?|actress(?:es)?|directors?)\b/i;
 
 /**
- * What a sentence says of a film: that it is a classic, great, dark, one of one's favourites ("Fargo is a classic.",
- * "Casino was amazing.", "Heat, Casino and Babe are great too."), not what a sentence says of anything ("Speed matters.").
+ * What a sentence says of the film that opens it, or of the titles listed from it: that it is a classic, great, dark,
+ * one of one's favourites ("Fargo is a classic.", "Casino was amazing.", "Heat, Casino and Babe are great too."), and no
+ * more: not what a sentence says of anything ("Speed matters."), of another word ("Casino nights are fun.") or goes on
+ * to ("Speed is great for cycling.").
  */
 const filmPredicate =
-  /\b(?:is|are|was|were)\s+(?:(?:also|really|so|very|truly|quite|pretty|just|such|still|a|an|the|one of (?:the|my)|real|true|absolute|total|bit|little|kind of|too)\s+)*(?:classics?|masterpieces?|gems?|must-sees?|favou?rites?|best|great|good|amazing|awesome|brilliant|excellent|fantastic|wonderful|terrific|superb|perfect|hilarious|funny|scary|dark|light|sad|moving|touching|beautiful|gripping|intense|thrilling|fun|underrated|overrated|boring|terrible|awful|bad|slow|long|short|worth)\b/i;
+  /^\W*[A-Za-z0-9']+(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*)*\s+(?:is|are|was|were)\s+(?:(?:also|really|so|very|truly|quite|pretty|just|such|still|a|an|the|my|one of (?:the|my)|real|true|absolute|total|bit|little|kind of|too)\s+)*(?:classics?|masterpieces?|gems?|must-sees?|favou?rites?|best|great|good|amazing|awesome|brilliant|excellent|fantastic|wonderful|terrific|superb|perfect|hilarious|funny|scary|dark|light|sad|moving|touching|beautiful|gripping|intense|thrilling|fun|underrated|overrated|boring|terrible|awful|bad|slow|long|short|worth (?:it|seeing))(?=\s*(?:[,;:.!?]|$)|\s+(?:too|also|as well|and|but|though)\b)/;
 
 /** A sentence of one word and maybe "too" ("Heat too."): after a sentence naming a film, a film named alone. */
 const aloneWord = /^\W*[A-Za-z0-9']+\W*(?:(?:too|as well|also)\W*)?$/i;

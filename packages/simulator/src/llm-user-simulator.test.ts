@@ -141,6 +141,22 @@ describe('LlmUserSimulator against the local OpenAI-compatible server', () => {
     expect((await simulator.respond({ dialogue })).content).toMatch(/^(?:I have seen Toy Story and did not like it|I watched Toy Story already, not for me|Seen Toy Story, I did not enjoy it)\. /);
   });
 
+  // Asked it of a list holding the hidden target, the fallback had said "Alien sounds perfect, I will watch that!" and talked on.
+  it('falls back, asked what it thought of films offered before, to accepting one it would watch, and ends', async () => {
+    server.setChatHandler(() => 'As an AI, I do not watch films.');
+    const simulator = new LlmUserSimulator({ model: model(), catalog: testCatalog, maxRepairs: 0, seed: 3 });
+    await simulator.start(horrorFan());
+    const dialogue: DialogueTurn[] = [
+      { role: 'user', content: 'hi' },
+      { role: 'assistant', content: 'You could try Alien.', recommendedItemIds: ['m6'] },
+      { role: 'user', content: 'Hmm.' },
+      { role: 'assistant', content: 'Did you like the last one I suggested?' },
+    ];
+    const turn = await simulator.respond({ dialogue });
+    expect(turn).toMatchObject({ type: 'end', reason: 'goal_met', content: expect.stringMatching(/Alien/), provenance: { fallback: true } });
+    expect(turn.content).not.toMatch(/\b(?:seen|watched)\b/);
+  });
+
   it('adds to a stats object shared by the simulators of a run, so the run can report its fallbacks', async () => {
     const stats = { calls: 0, repairs: 0, fallbacks: 0 };
     server.setChatHandler(() => 'As an AI language model I do not watch films.');

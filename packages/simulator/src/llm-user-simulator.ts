@@ -16,7 +16,7 @@ import { buildUserSystemPrompt, endMarker, groundTruthNote } from './llm-user-pr
 import { profileStatements } from './profile-text.js';
 import { isAcceptance, judgeItem, recommendationFeedback, type FeedbackThresholds } from './recommendation-feedback.js';
 import type { ItemCatalog } from './simulated-user.js';
-import { lastOffered, TasteReplies } from './taste-replies.js';
+import { lastOffered, TasteReplies, type TasteReply } from './taste-replies.js';
 import { isQuestion } from './text.js';
 import { createRandom, hashString } from '@personalab/core';
 
@@ -123,7 +123,8 @@ export class LlmUserSimulator implements UserSimulator {
         ? `This is your last message: thank the assistant and end with ${endMarker}.`
         : undefined;
     const reply = await this.generate(options.dialogue, instruction, recommended);
-    const turn: SimulatorTurn = accepted
+    // The fallback may accept a film offered before, asked what it thought of it (`neutralTurn`).
+    const turn: SimulatorTurn = accepted || reply.accepted
       ? { type: 'end', reason: 'goal_met', content: reply.content }
       : overLimit
         ? { type: 'end', reason: 'turn_limit', content: reply.content }
@@ -166,7 +167,7 @@ export class LlmUserSimulator implements UserSimulator {
     return messages;
   }
 
-  private async generate(dialogue: readonly DialogueTurn[], instruction: string | undefined, recommended: readonly string[] = []): Promise<{ content: string; ended: boolean; provenance: TurnProvenance }> {
+  private async generate(dialogue: readonly DialogueTurn[], instruction: string | undefined, recommended: readonly string[] = []): Promise<{ content: string; ended: boolean; accepted: boolean; provenance: TurnProvenance }> {
     const repairs = this.options.maxRepairs ?? 2;
     let guidance = instruction;
     // This turn's account, besides the totals in `stats`.
@@ -193,7 +194,7 @@ export class LlmUserSimulator implements UserSimulator {
               : named.length > 0
                 ? `You named ${named.join(', ')}, which you must let the assistant find. Rewrite your message without naming it: describe what you like instead.`
                 : undefined;
-      if (problem === undefined) return { content, ended, provenance };
+      if (problem === undefined) return { content, ended, accepted: false, provenance };
       this.stats.repairs++;
       provenance.rejectedReplies++;
       guidance = [instruction, problem].filter(Boolean).join(' ');
@@ -204,9 +205,10 @@ export class LlmUserSimulator implements UserSimulator {
     const goal = this.goal as SimulationGoal;
     if (recommended.length > 0) {
       const feedback = recommendationFeedback({ recommendedItemIds: recommended, goal, catalog: this.options.catalog, random: this.random, ...(this.options.thresholds ? { thresholds: this.options.thresholds } : {}) });
-      return { content: feedback.text, ended: false, provenance };
+      return { content: feedback.text, ended: false, accepted: false, provenance };
     }
-    return { content: this.neutralTurn(dialogue, goal), ended: false, provenance };
+    const { text, accepted } = this.neutralTurn(dialogue, goal);
+    return { content: text, ended: false, accepted, provenance };
   }
 
   /**
@@ -214,14 +216,15 @@ export class LlmUserSimulator implements UserSimulator {
    * it do, and answers a question about its tastes from its profile and history, as the retrieval simulator does (it had
    * said "Hmm, hard to say." to "What genres do you like?" and "Have you seen Fargo?"); otherwise a turn that asserts
    * nothing, an answer to a question included (it had said "Okay. What else can you tell me?" to "What genres do you
-   * like?", and opened a chat persona's talk with its goal, "Get to know the person you are talking to.").
+   * like?", and opened a chat persona's talk with its goal, "Get to know the person you are talking to."). Asked what it
+   * thought of films offered before, it accepts one it would watch (`accepted`).
    */
-  private neutralTurn(dialogue: readonly DialogueTurn[], goal: SimulationGoal): string {
-    if (dialogue.length === 0) return isLooking(goal) ? goal.description : fallbackTurn(undefined, this.random);
+  private neutralTurn(dialogue: readonly DialogueTurn[], goal: SimulationGoal): TasteReply {
+    if (dialogue.length === 0) return { text: isLooking(goal) ? goal.description : fallbackTurn(undefined, this.random), accepted: false };
     const last = [...dialogue].reverse().find((turn) => turn.role === 'assistant')?.content ?? '';
     // As long as the profile writes when it has a style, else one fact (a fallback keeps short).
     const style = this.profile?.style;
-    return this.tastes?.reply(last, () => (style && style.messageCount > 0 ? style.meanLength : 0), lastOffered(dialogue)) ?? fallbackTurn(isQuestion(last), this.random);
+    return this.tastes?.reply(last, () => (style && style.messageCount > 0 ? style.meanLength : 0), lastOffered(dialogue)) ?? { text: fallbackTurn(isQuestion(last), this.random), accepted: false };
   }
 }
 

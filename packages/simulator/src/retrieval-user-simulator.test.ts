@@ -257,6 +257,22 @@ describe('RetrievalUserSimulator', () => {
     expect(await answer([], 'Did you like it?')).toBe('Yeah, I loved it.');
   });
 
+  // Asked "Did you like the last one I suggested?" of a list holding the hidden target, the user had said "Oh, Alien is
+  // exactly what I was looking for." and talked on: it accepts it, as when the list was shown.
+  it('asked what it thought of films offered before, accepts one it would watch and ends the conversation', async () => {
+    const corpus = await testCorpus(corpusTurns);
+    const simulator = new RetrievalUserSimulator({ corpus, catalog: testCatalog, seed: 1 });
+    await simulator.start(horrorFan());
+    const dialogue: DialogueTurn[] = [
+      { role: 'assistant', content: 'You could try these.', recommendedItemIds: ['m6', 'm7'] },
+      { role: 'user', content: 'Hmm.' },
+      { role: 'assistant', content: 'Did you like the last one I suggested?' },
+    ];
+    const turn = await simulator.respond({ dialogue });
+    expect(turn).toMatchObject({ type: 'end', reason: 'goal_met', content: expect.stringMatching(/Alien/) });
+    expect(turn.content).not.toMatch(/\b(?:seen|watched)\b/);
+  });
+
   // Offered five comedies, a comedy fan had answered "… Do you have anything else? I am more in the mood for comedy movies."
   it('is never more in the mood for a genre most of the list just shown has', async () => {
     const corpus = await testCorpus(corpusTurns);

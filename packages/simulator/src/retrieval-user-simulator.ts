@@ -248,8 +248,9 @@ export class RetrievalUserSimulator implements UserSimulator {
     // Asked about its tastes, a user looking for a film says them (corpus turns had answered "I am! I love it here.").
     const answer = this.tastes?.reply(contextText, () => this.drawLength(this.style()), lastOffered(options.dialogue));
     if (answer !== undefined) {
-      this.saidTexts.push(answer);
-      return { type: 'message', content: answer };
+      this.saidTexts.push(answer.text);
+      // A film offered before that it would watch, asked about, is accepted as when it was shown.
+      return answer.accepted ? { type: 'end', reason: 'goal_met', content: answer.text } : { type: 'message', content: answer.text };
     }
     const [embedded] = await this.options.corpus.embedder.embed([contextText === '' ? 'hello' : contextText]);
     const contextVector = embedded as Float32Array;

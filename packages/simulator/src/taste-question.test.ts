@@ -218,6 +218,19 @@ describe('readTasteQuestion', () => {
     expect(read('How was your weekend?', ['m1'])).toBeUndefined();
   });
 
+  // "I went hiking. Did you like it?" and "I went to Paris and Rome. Have you seen them?" after a list had been read as a
+  // verdict on, or a question about, the films offered: "it" and "them" point at what the message spoke of.
+  it('reads "did you like it?" and "have you seen them?" of the films offered only when the message speaks of nothing before', () => {
+    const titles = new FilmMentions(new Map(testItems.map((item) => [item.id, item])));
+    const read = (message: string) => readTasteQuestion(message, genres, titles, ['m1', 'm3']);
+    for (const message of ['I went hiking. Did you like it?', 'How was the concert? Did you like it?', 'I made lasagna last night. How did you like it?', 'I went to Paris and Rome. Have you seen them?']) {
+      expect(read(message), message).toBeUndefined();
+    }
+    expect(read('Thanks for waiting. Did you like the last one I suggested?')).toEqual({ kind: 'verdict', itemIds: ['m1', 'm3'] });
+    expect(read('Did you like it?')).toEqual({ kind: 'verdict', itemIds: ['m1', 'm3'] });
+    expect(read('Have you seen any of them?')).toEqual({ kind: 'seenList', films: [['m1'], ['m3']] });
+  });
+
   it('reads the first question of a message that asks about tastes', () => {
     expect(readTasteQuestion('Nice to meet you. What do you do for work? And what kind of films are you into?', genres)).toEqual({ kind: 'genres' });
   });

@@ -194,16 +194,20 @@ function seenOf(films: string[][]): TasteQuestion | undefined {
   return second === undefined ? { kind: 'seen', itemIds: first } : { kind: 'seenList', films };
 }
 
-/** The films "it" or "them" points at: those the sentences before name (`namedBefore`), else those offered last, each its own. */
+/**
+ * The films "it" or "them" points at: those the sentences before name (`namedBefore`), else, when it opens the message,
+ * those offered last, each its own ("I went to Paris and Rome. Have you seen them?" points at the cities).
+ */
 function pointedFilms(before: readonly string[], titles: TitleReader, all: boolean, offered: readonly string[]): string[][] {
   const named = namedBefore(before, titles, all);
-  return named.length > 0 ? named : offered.map((itemId) => [itemId]);
+  return named.length > 0 || before.length > 0 ? named : offered.map((itemId) => [itemId]);
 }
 
 /**
  * A question on what one thought of films: of the films the message names before it ("Fargo is a classic. Did you like
  * it?"), whether one has seen them; else a verdict on the films offered last, of which "the last one I suggested" always
- * asks. Undefined for any other question, or when nothing was offered or named.
+ * asks, and "it" or "them" when the question opens the message ("I went hiking. Did you like it?" asks of the hike).
+ * Undefined for any other question, or when nothing was offered or named.
  */
 function readVerdictQuestion(text: string, before: readonly string[], titles: TitleReader | undefined, offered: readonly string[]): TasteQuestion | undefined {
   const asked = verdictQuestion.exec(text);
@@ -211,7 +215,7 @@ function readVerdictQuestion(text: string, before: readonly string[], titles: Ti
   const object = asked.groups?.object ?? '';
   const named = !offerWords.test(object) && titles ? namedBefore(before, titles, !pointingAtOne.test(object)) : [];
   if (named.length > 0) return seenOf(named);
-  return offered.length > 0 ? { kind: 'verdict', itemIds: offered } : undefined;
+  return offered.length > 0 && (offerWords.test(object) || before.length === 0) ? { kind: 'verdict', itemIds: offered } : undefined;
 }
 
 /**

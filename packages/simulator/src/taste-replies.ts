@@ -1,6 +1,7 @@
 import type { DialogueTurn } from '@personalab/core';
 import { filmMentionsOf } from './film-mentions.js';
 import { genreOf } from './profile-text.js';
+import { isAcceptance, judgeItem } from './recommendation-feedback.js';
 import type { ItemCatalog } from './simulated-user.js';
 import { TasteAnswers, type TasteAnswersOptions } from './taste-answer.js';
 import { readTasteQuestion } from './taste-question.js';
@@ -15,6 +16,12 @@ export function lastOffered(dialogue: readonly DialogueTurn[]): readonly string[
   return dialogue.findLast((turn) => turn.role === 'assistant' && (turn.recommendedItemIds?.length ?? 0) > 0)?.recommendedItemIds ?? [];
 }
 
+/** A reply to a question about film tastes; `accepted`: it accepts a film offered before it was asked about (a verdict). */
+export interface TasteReply {
+  text: string;
+  accepted: boolean;
+}
+
 /**
  * A user's replies to questions about its film tastes: the question read from the assistant's message
  * (`readTasteQuestion`, with the genres it may name: the catalogue's and the profile's) and answered from the profile and
@@ -23,20 +30,25 @@ export function lastOffered(dialogue: readonly DialogueTurn[]): readonly string[
 export class TasteReplies {
   readonly answers: TasteAnswers;
   private readonly genres: string[];
+  private readonly options: TasteAnswersOptions;
   private readonly catalog: ItemCatalog | undefined;
 
   constructor(options: TasteAnswersOptions) {
     this.answers = new TasteAnswers(options);
+    this.options = options;
     this.catalog = options.catalog;
     this.genres = [...new Set([...catalogGenres(options.catalog), ...options.profile.preferences.map((preference) => genreOf(preference.subject))])];
   }
 
   /**
    * The answer to a message that asks about film tastes, `wantedWords()` long (asked only then); undefined for any other
-   * message. `offered`: the films the assistant offered last (`lastOffered`), which "did you like it?" may ask about.
+   * message. `offered`: the films the assistant offered last (`lastOffered`), which "did you like it?" may ask about; of
+   * them, a verdict accepts those the hidden goal accepts, as the feedback on the list does.
    */
-  reply(message: string, wantedWords: () => number, offered: readonly string[] = []): string | undefined {
+  reply(message: string, wantedWords: () => number, offered: readonly string[] = []): TasteReply | undefined {
     const question = readTasteQuestion(message, this.genres, this.catalog && filmMentionsOf(this.catalog), offered);
-    return question && this.answers.answer(question, wantedWords());
+    if (question === undefined) return undefined;
+    const accepted = question.kind === 'verdict' && question.itemIds.some((itemId) => isAcceptance(judgeItem(itemId, this.options.goal, this.options.thresholds)));
+    return { text: this.answers.answer(question, wantedWords()), accepted };
   }
 }
