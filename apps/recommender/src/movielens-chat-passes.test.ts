@@ -642,4 +642,66 @@ describe.skipIf(!directory)('Chat-Rec on the MovieLens catalogue: the eighth to 
       expect(turn.reply).toMatch(/^I cannot choose films by running time/);
     });
   });
+
+  describe("the thirteenth pass's review", () => {
+    it('reads no name in "who\'s winning tonight?" or "who is joining us?" (the cast reply had named "Winning Tonight")', async () => {
+      for (const message of ["who's winning tonight?", 'who is joining us?']) expect((await firstTurn(message)).reply, message).not.toMatch(/who is in them/);
+      expect((await firstTurn('who is will smith?')).reply).toMatch(/^I cannot choose films by who is in them or who made them \(Will Smith\)/);
+    });
+
+    it('reads "something long ago" as no running time (the running-time note had answered)', async () => {
+      const turn = await firstTurn('I saw something long ago that I loved, recommend a comedy');
+      expect(turn.reply).toMatch(/^Here is what I would suggest \(comedy\)/);
+      for (const item of turn.items) expect(has(item, 'Comedy'), item.title).toBe(true);
+    });
+
+    it('lists films of both genres for one film of both said outright, and either genre for "a comedy and maybe a horror"', async () => {
+      for (const message of ["a film that's both a comedy and a horror", 'I want a comedy and a horror at the same time']) {
+        const turn = await firstTurn(message);
+        expect(turn.items, message).toHaveLength(5);
+        for (const item of turn.items) expect(has(item, 'Comedy') && has(item, 'Horror'), `${message}: ${item.title}`).toBe(true);
+      }
+      const either = await firstTurn('a comedy and maybe a horror');
+      expect(either.items.some((item) => has(item, 'Comedy') && !has(item, 'Horror'))).toBe(true);
+      expect(either.items.some((item) => has(item, 'Horror') && !has(item, 'Comedy'))).toBe(true);
+    });
+
+    it('reads no film in everyday words that spell out a title\'s "&" ("in and out of the shops" had rated In & Out 5)', async () => {
+      for (const message of ['I loved going in and out of the shops, recommend a comedy', 'I love a good heaven and earth story, any suggestions?']) {
+        const say = conversation();
+        const turn = await say(message);
+        expect(ratedTitles(say.userId), message).toEqual([]);
+        expect(turn.reply, message).not.toMatch(/^Noted/);
+      }
+    });
+
+    it('reads a title\'s "and" written "&" ("sense & sensibility, anything similar?" had listed the film itself first)', async () => {
+      const say = conversation();
+      const turn = await say('sense & sensibility, anything similar?');
+      expect(ratedTitles(say.userId)).toEqual([['Sense and Sensibility (1995)', 4]]);
+      expect(turn.items.map((item) => item.title)).not.toContain('Sense and Sensibility (1995)');
+    });
+
+    it('notes the topic of "sports comedies" and still lists comedies (the topic had gone unnoted)', async () => {
+      const turn = await firstTurn('sports comedies');
+      expect(turn.reply).toMatch(/^I cannot choose films by what they are about \(sports\)/);
+      for (const item of turn.items) expect(has(item, 'Comedy'), item.title).toBe(true);
+    });
+
+    it('lists films for children for "we\'re a family of four, anything for tonight?" (the general list had answered)', async () => {
+      const turn = await firstTurn("we're a family of four, anything for tonight?");
+      expect(turn.reply).toContain('(for children)');
+      for (const item of turn.items) expect(has(item, "Children's"), item.title).toBe(true);
+    });
+
+    it('answers about a title with "&" named with "and" in answer to "Which one do you mean?" (a new list had answered)', async () => {
+      const say = conversation();
+      await say('recommend a comedy');
+      expect((await say("what's it rated?")).reply).toMatch(/^Which one do you mean\?/);
+      const turn = await say('the truth about cats and dogs');
+      expect(turn.items).toEqual([]);
+      expect(turn.reply.startsWith('The Truth About Cats & Dogs (1996): ')).toBe(true);
+    });
+  });
 });
+

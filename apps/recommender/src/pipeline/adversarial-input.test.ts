@@ -62,6 +62,12 @@ const messages: [string, string, string][] = [
   ['spaces inside a film asked for by its story', "what's it called,{}the one with the shark?", ' '],
   ['spaces after a person asked about', 'who is tom hanks{}x', ' '],
   ['spaces between two genres asked for one each', 'a comedy{}and a horror film', ' '],
+  // The thirteenth pass's review: a topic before a genre, a time long ago, one film of both genres, titles' "&" and "and".
+  ['spaces between a topic and a genre', 'sports{}comedies', ' '],
+  ['spaces after "something long"', 'something long{}ago', ' '],
+  ['spaces before one film of both genres', 'a comedy and maybe a horror{}both', ' '],
+  ['spaces inside a title\'s "&" spelled out', 'I loved going in and{}out', ' '],
+  ['spaces inside a title\'s "and" written "&"', 'sense &{}sensibility, anything similar?', ' '],
   // The ninth QA pass's readers: a number of people, a genre corrected, a question to the recommender, a title and its year.
   ['spaces between a genre and a number of people', 'a comedy for{}4 people', ' '],
   ['spaces before a correction between genres', 'horror,{}or rather a comedy', ' '],

@@ -1295,10 +1295,12 @@ export class ChatRec {
       return found.length === 1 ? found[0] : undefined;
     };
     // "Fargo" when Fargo was not among them: a film named and nothing else is the film meant (a new list had answered).
+    // "And" is left out on both sides: "the truth about cats and dogs" names Truth About Cats & Dogs.
     const named = () => {
-      const said = wordsOf(message).filter((word) => !answerFillers.has(word)).join(' ');
+      const kept = (words: string[]) => words.filter((word) => !answerFillers.has(word) && word !== 'and').join(' ');
+      const said = kept(wordsOf(message));
       if (said === '') return undefined;
-      const bare = (title: string) => wordsOf(title.replace(/\s*\(\d{4}\)\s*$/, '').replace(/,\s*(?:the|a|an)$/i, '')).filter((word) => !answerFillers.has(word)).join(' ');
+      const bare = (title: string) => kept(wordsOf(title.replace(/\s*\(\d{4}\)\s*$/, '').replace(/,\s*(?:the|a|an)$/i, '')));
       const films = [...this.options.catalog.values()].filter((item) => bare(item.title) === said);
       return films.length === 1 ? films[0] : undefined;
     };

@@ -838,3 +838,20 @@ describe('session constraints: thirteenth chat QA pass', () => {
     expect(read('I cooked for a family of four').audience).toBeUndefined();
   });
 });
+
+describe("session constraints: the thirteenth pass's review", () => {
+  it('reads one film of both genres said outright as a blend ("a film that\'s both a comedy and a horror" had asked for either)', () => {
+    for (const message of ["a film that's both a comedy and a horror", 'a comedy and a horror in one', 'I want a comedy and a horror at the same time']) expect(read(message).either, message).toBeUndefined();
+    expect(read('a comedy and a horror film for both of us')).toMatchObject({ either: true });
+  });
+
+  it('reads "a comedy and maybe a horror" as either genre (films of both had answered)', () => {
+    expect(read('a comedy and maybe a horror')).toMatchObject({ wanted: { comed: 0.3, horror: 0.3 }, either: true });
+  });
+
+  it('reads "we\'re a family of four" in a request as films for children (the general list had answered)', () => {
+    expect(read("we're a family of four, anything for tonight?").audience).toBe('children');
+    expect(read('I cooked for a family of four').audience).toBeUndefined();
+    expect(read('I grew up in a family of four').audience).toBeUndefined();
+  });
+});

@@ -481,7 +481,12 @@ const alternativeGap = /^\s*(?:(?:movies?|films?|flicks?|ones|stuff)\s*)?,?\s*or
  * film and a comedy"), read as alternatives so the list holds both; "comedy and romance", "a romantic comedy" and "a
  * comedy-drama" stay one blend (films of both had answered "a comedy and a horror film": five horror comedies).
  */
-const pairGap = /^\s*(?:(?:movies?|films?|flicks?)\s*)?,?\s*(?:and|&|plus)\s+(?:also\s+)?(?:an?|one|another)\s+$/;
+const pairGap = /^\s*(?:(?:movies?|films?|flicks?)\s*)?,?\s*(?:and|&|plus)\s+(?:(?:also|maybe|perhaps)\s+)?(?:an?|one|another)\s+$/;
+/**
+ * One film of both genres said outright: "a film that's both a comedy and a horror", "a comedy and a horror in one", "at
+ * the same time" (`pairGap` had read them as either genre); not "for both of us".
+ */
+const bothInOne = /\bboth\b(?!\s+of\s+(?:us|you|them))|\b(?:in one|all in one|in the same (?:film|movie)|at the same time|at once)\b/;
 /** A comma between genres of a list that "or" ends: "a western, a war film or a thriller". */
 const listGap = /^\s*(?:(?:movies?|films?|flicks?|ones|stuff)\s*)?,\s*(?:(?:a|an|some|maybe)\s+)?$/;
 /** The longest text between two genres `alternativeGap` is tried on; a longer one joins no alternatives. */
@@ -504,7 +509,7 @@ function offersAlternatives(text: string, vocabulary: GenreVocabulary, wanted: R
   for (const [position, mention] of mentions.entries()) {
     const previous = mentions[position - 1];
     const gap = previous === undefined ? undefined : text.slice(previous.index + previous.length, mention.index);
-    const joinedBy = gap === undefined || gap.length > ALTERNATIVE_GAP_LENGTH ? undefined : alternativeGap.test(gap) || pairGap.test(gap) ? 'or' : listGap.test(gap) ? 'list' : undefined;
+    const joinedBy = gap === undefined || gap.length > ALTERNATIVE_GAP_LENGTH ? undefined : alternativeGap.test(gap) || (pairGap.test(gap) && !bothInOne.test(text)) ? 'or' : listGap.test(gap) ? 'list' : undefined;
     if (joinedBy === undefined) {
       if (or) for (const stem of run) joined.add(stem);
       run = [];
@@ -722,9 +727,12 @@ const audiencePhrase =
 const genreAdjective = /^(?:funny|scary|spooky|romantic|comedic|animated|suspenseful|detective)$/;
 /** Children will watch: said outright ("for the kids", "kid-friendly", "family movie night", "a family comedy"; not "a family drama", about one). */
 const childrenStrong = /\bkid[- ]friendly\b|\bfamily[- ](?:friendly|movies?|films?|night|comed(?:y|ies)|flicks?|adventures?|fun|fare)\b|\bsuitable for (?:kids|children)\b|\bfor (?:the |my |our )?(?:kids|children|little ones|toddlers?)\b/;
-/** Children are around ("my 6 year old", "with my family", "my kids"): an audience only in a sentence about watching. */
+/**
+ * Children are around ("my 6 year old", "with my family", "my kids", "we're a family of four"): an audience only in a
+ * sentence about watching.
+ */
 const childrenWeak =
-  /\b(?:my|our|a|with (?:my|the|our))\s+(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?\b|\bwith (?:the |my |our )?(?:kids|children|little ones|toddlers?|son|daughter)\b|\b(?:whole|entire) family\b|\b(?:with|for) (?:my|the|our|a) family\b|\b(?:my|our|the) kids\b/;
+  /\b(?:my|our|a|with (?:my|the|our))\s+(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?\b|\bwith (?:the |my |our )?(?:kids|children|little ones|toddlers?|son|daughter)\b|\b(?:whole|entire) family\b|\b(?:with|for) (?:my|the|our|a) family\b|\ba family of (?:[3-9]|three|four|five|six|seven|eight)\b|\b(?:my|our|the) kids\b/;
 const watching = /\b(?:watch\w*|see|movies?|films?|show|tonight|night in)\b/;
 /**
  * Asking words that make a whole message a request, so children mentioned in it watch ("with my 6 year old,

@@ -675,3 +675,33 @@ describe('TitleOpinionReader: thirteenth chat QA pass', () => {
     expect(readIn('my day was hilarious')).toEqual([]);
   });
 });
+
+describe("TitleOpinionReader: the thirteenth pass's review", () => {
+  const reader = new TitleOpinionReader([
+    ...items,
+    { id: 'dumb', title: 'Dumb & Dumber (1994)', tags: [] },
+    { id: 'in-out', title: 'In & Out (1997)', tags: [] },
+    { id: 'heaven', title: 'Heaven & Earth (1993)', tags: [] },
+    { id: 'sense', title: 'Sense and Sensibility (1995)', tags: [] },
+  ]);
+  const readIn = (message: string) => reader.read(message).map((opinion) => [opinion.item.title, opinion.rating, opinion.byExample ?? false]);
+
+  it('reads a lower-case "&" spelled "and" only where a film stands ("I loved going in and out of the shops" had rated In & Out)', () => {
+    expect(readIn('I loved going in and out of the shops')).toEqual([]);
+    expect(readIn('I love a good heaven and earth story')).toEqual([]);
+    expect(reader.titles("I'm in and out all week but I love comedies")).toEqual([]);
+    // Where a film stands: after a verdict or viewing, asked for by example, or opening the message with an opinion after it.
+    expect(readIn('I loved in and out')).toEqual([['In & Out (1997)', 5, false]]);
+    expect(readIn('something like dumb and dumber')).toEqual([['Dumb & Dumber (1994)', 4, true]]);
+    expect(readIn('heaven and earth was boring')).toEqual([['Heaven & Earth (1993)', 2, false]]);
+    expect(readIn('I loved Going In and Out')).toEqual([]);
+    expect(readIn('I loved In and Out')).toEqual([['In & Out (1997)', 5, false]]);
+  });
+
+  it('reads a title\'s "and" written "&" ("sense & sensibility, anything similar?" had read no film)', () => {
+    expect(readIn('sense & sensibility, anything similar?')).toEqual([['Sense and Sensibility (1995)', 4, true]]);
+    expect(readIn('I loved Sense & Sensibility')).toEqual([['Sense and Sensibility (1995)', 5, false]]);
+    // Only where an "&" is written: the words without "and" are no title.
+    expect(readIn('I loved sense, sensibility and style')).toEqual([]);
+  });
+});

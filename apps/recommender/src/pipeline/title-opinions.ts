@@ -296,13 +296,34 @@ export function alternateTitleVariants(title: string): string[] {
 }
 
 /**
- * A title's "&" written "and" ("Dumb & Dumber" → "dumb and dumber"): the same title as typed, read in any case as the
- * catalogue form is (as an alternative title it had needed capitals: "dumb and dumber was hilarious" had read no film).
+ * A title's "&" written "and" ("Dumb & Dumber" → "dumb and dumber"): read in lower case where a film stands, as a one-word
+ * title is (as an alternative title it had needed capitals: "dumb and dumber was hilarious" had read no film).
  */
 function ampersandSpelledOut(title: string): string[] {
   if (!/\s&\s/.test(title)) return [];
   const primary = new Set(titleVariants(title));
   return titleVariants(title.replace(/\s&\s/g, ' and ')).filter((variant) => !primary.has(variant));
+}
+
+/**
+ * A title's "and" written "&" ("Sense and Sensibility" → "sense & sensibility", normalised "sense sensibility"): read only
+ * where the message writes an "&" ("sense & sensibility, anything similar?" had read no film).
+ */
+function ampersandWritten(title: string): string[] {
+  if (!/\sand\s/i.test(title)) return [];
+  const primary = new Set(titleVariants(title));
+  return titleVariants(title.replace(/\sand\s/gi, ' & ')).filter((variant) => !primary.has(variant) && variant.includes(' '));
+}
+
+/**
+ * One written form of a title; `ampersand`: `spelled`, its "&" written "and" (`ampersandSpelledOut`), or `written`, its
+ * "and" written "&" (`ampersandWritten`).
+ */
+interface TitleEntry {
+  item: Item;
+  variant: string;
+  alternate: boolean;
+  ampersand?: 'spelled' | 'written';
 }
 
 /**
@@ -330,16 +351,18 @@ function ampersandSpelledOut(title: string): string[] {
 export class TitleOpinionReader {
   private readonly items = new Map<string, Item>();
   /** Every written form of every title, longest first; catalogue forms before alternative ones of the same length. */
-  private readonly entries: { item: Item; variant: string; alternate: boolean }[] = [];
+  private readonly entries: TitleEntry[] = [];
   /** The items written the same way ("sabrina": Sabrina (1954) and Sabrina (1995)), for a year written after the title to choose. */
   private readonly byVariant = new Map<string, Item[]>();
 
   constructor(items: Iterable<Item>) {
     for (const item of items) this.items.set(item.id, item);
-    const entries: { item: Item; variant: string; alternate: boolean }[] = [];
+    const entries: TitleEntry[] = [];
     for (const item of this.items.values()) {
       const spelled = new Set(ampersandSpelledOut(item.title));
-      for (const variant of [...titleVariants(item.title), ...spelled]) entries.push({ item, variant, alternate: false });
+      for (const variant of titleVariants(item.title)) entries.push({ item, variant, alternate: false });
+      for (const variant of spelled) entries.push({ item, variant, alternate: false, ampersand: 'spelled' });
+      for (const variant of ampersandWritten(item.title)) entries.push({ item, variant, alternate: false, ampersand: 'written' });
       for (const variant of alternateTitleVariants(item.title)) if (!spelled.has(variant)) entries.push({ item, variant, alternate: true });
     }
     // At equal length "the shawshank redemption" goes before "shawshank redemption the", which would take the "The" of a title after it.
@@ -479,10 +502,13 @@ export class TitleOpinionReader {
     const { normal, starts, ends } = normalizeWithOffsets(message);
     let haystack = ` ${normal} `;
     const mentions: Mention[] = [];
-    for (const { item, variant, alternate } of this.entries) {
+    const isTitle = (words: string) => this.byVariant.has(words.replace(/^the\s+/, '')) || this.byVariant.has(words);
+    for (const { item, variant, alternate, ampersand } of this.entries) {
       for (let position = haystack.indexOf(` ${variant} `); position >= 0; position = haystack.indexOf(` ${variant} `, position + 1)) {
         const start = starts[position] ?? 0;
         const end = ends[position + variant.length - 1] ?? start;
+        // "Sense sensibility" is a title only where the message wrote its "&" (`ampersandWritten`).
+        if (ampersand === 'written' && !message.slice(start, end).includes('&')) continue;
         // "Speed 2" is a sequel, not Speed: a number after a title that ends in none names another film (read loosely below).
         if (!/\d$/.test(variant) && sequelNumber.test(message.slice(end))) continue;
         // A one-word title mixing letters and digits ("se7en", "id4") is no ordinary word.
@@ -493,9 +519,12 @@ export class TitleOpinionReader {
         const year = written?.[1] ?? written?.[2];
         const dated = year === undefined ? undefined : this.byVariant.get(variant)?.find((other) => other.year === Number(year));
         if (!distinctive && dated === undefined) {
-          if (!variant.includes(' ') && !writtenAsTitle(message, start, end) && !filmWordAt(message, start, end, variant, (words) => this.byVariant.has(words.replace(/^the\s+/, '')) || this.byVariant.has(words))) continue;
+          if (!variant.includes(' ') && !writtenAsTitle(message, start, end) && !filmWordAt(message, start, end, variant, isTitle)) continue;
           // Alternative forms ("the killer" of "Die xue shuang xiong (Killer, The)") only as written titles.
           if (alternate && !writtenAsTitle(message, start, end, true)) continue;
+          // "In and out", "heaven and earth": an "&" spelled out is everyday words unless written as a title or where a film
+          // stands ("I loved going in and out of the shops" had rated In & Out).
+          if (ampersand === 'spelled' && !writtenAsTitle(message, start, end, true) && !filmWordAt(message, start, end, variant, isTitle) && !opensWithVerdict(message, start, end)) continue;
         }
         // A title's own closing punctuation ("Mars Attacks! was awful", "When Harry Met Sally... and") ends no sentence when the sentence goes on in lower case.
         const closing = /^[!?.]+(?=\s*[a-z,])/.exec(message.slice(end));
@@ -530,6 +559,12 @@ export class TitleOpinionReader {
   }
 }
 
+/** Words at `start` opening the message with an opinion of them or a request by example after: "Twister was boring", "Fargo? Loved it". */
+function opensWithVerdict(message: string, start: number, end: number): boolean {
+  const after = message.slice(end);
+  return message.slice(0, start).trim() === '' && (opinionPredicate.test(after) || exampleAfterFirst.test(after) || verdictAfterBut.test(after) || verdictAfterTitle.test(after));
+}
+
 /**
  * A title at `start` written as one: quoted, or capitalised, not as the message's first word (unless
  * `anywhere`, or an opinion of it follows: "Twister was boring", "Titanic, but not for me"), and not inside a longer name
@@ -541,7 +576,7 @@ function writtenAsTitle(message: string, start: number, end: number, anywhere = 
   const first = message.charAt(start);
   if (first === first.toLowerCase()) return false;
   // The message's first word is a title when an opinion of it follows ("Twister was boring", "Fargo? Loved it").
-  if (!anywhere && before.trim() === '' && !opinionPredicate.test(message.slice(end)) && !exampleAfterFirst.test(message.slice(end)) && !verdictAfterBut.test(message.slice(end)) && !verdictAfterTitle.test(message.slice(end))) return false;
+  if (!anywhere && before.trim() === '' && !opensWithVerdict(message, start, end)) return false;
   const next = /^\s+([A-Za-z][\w']*)/.exec(message.slice(end))?.[1];
   const previous = wordBeforeSpaces(before);
   const previousOpensSentence = previous !== undefined && /(?:^|[.!?:"“(]\s*)$/.test(before.slice(0, previous.index));

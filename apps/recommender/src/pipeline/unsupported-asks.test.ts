@@ -177,3 +177,22 @@ describe('unsupportedAsks: thirteenth chat QA pass', () => {
     expect(asked('something longer')).toEqual([['length', 'longer', false]]);
   });
 });
+
+describe("unsupportedAsks: the thirteenth pass's review", () => {
+  it('reads no name in "who is" before a verb in "-ing" or an everyday word ("who\'s winning tonight?" had been asked as a person)', () => {
+    for (const message of ["who's winning tonight?", 'who is joining us?', 'who is hungry now?']) expect(asked(message), message).toEqual([]);
+    expect(asked('who is will smith?')).toEqual([['person', 'Will Smith', false]]);
+    expect(asked('Who is Harrison Ford?')).toEqual([['person', 'Harrison Ford', false]]);
+  });
+
+  it('reads "something long" as a running time, not "something long ago" ("I saw something long ago" had been noted as one)', () => {
+    expect(asked('I saw something long ago that I loved, recommend a comedy')).toEqual([]);
+    expect(asked('something long and funny')).toEqual([['length', 'something long', false]]);
+  });
+
+  it('reads a topic before a genre as what the films are about ("sports comedies" had read only comedy)', () => {
+    expect(asked('sports comedies')).toEqual([['topic', 'sports', false]]);
+    expect(asked('a dog comedy please')).toEqual([['topic', 'dog', false]]);
+    expect(asked('a space adventure')).toEqual([['topic', 'space', false]]);
+  });
+});

@@ -10,6 +10,7 @@
  * claim a filter it cannot keep.
  */
 
+import { ordinaryWords } from './ordinary-words.js';
 import { wordList } from './word-list.js';
 
 /** What kind of thing an ask filters by. */
@@ -39,7 +40,8 @@ const LENGTH_OF = String.raw`(?=[- ]?(?:long\s+)?(?:films?|movies?|flicks?|ones?
 const lengthAsk = new RegExp(
   [
     String.raw`\b(?:under|less than|no more than|not more than|at most|within|over|more than|(?:no |not |nothing )?(?:longer|shorter) than|max(?:imum)?(?: of)?)\s+${AMOUNT}${UNIT}`,
-    String.raw`\b(?:shorter|longer|short (?:one|film|movie)s?|(?:something|anything) (?:short|long)\b|(?:not|nothing) (?:too |so |that )?long|running time|runtime)`,
+    // "Something long", not "something long ago" (a time, not a film's length).
+    String.raw`\b(?:shorter|longer|short (?:one|film|movie)s?|(?:something|anything) (?:short|long)\b(?![- ](?:ago|since|before|overdue|awaited|forgotten|lost|lasting|lived|term)\b)|(?:not|nothing) (?:too |so |that )?long|running time|runtime)`,
     String.raw`\b${AMOUNT}[- ]?${UNIT}${LENGTH_OF}`,
     String.raw`\b${AMOUNT}${UNIT}(?:\s+(?:long|or (?:less|under|shorter|so long)|max(?:imum)?|tops|at most|in length)\b)`,
     // The lookahead before the lookbehind: tried at every position, the lookbehind had read back over a whole run of spaces each time.
@@ -79,7 +81,9 @@ const topicAsk = new RegExp(
   [
     // "What's it called, the one with the shark?" asks for a film by its story: the asking words go too ("called" had found A Fish Called Wanda).
     String.raw`(?:\bwhat(?:'s| is| was)\s+(?:it|that|the film|the movie)\s+called\W+(?:the\s+)?)?\b${FILMS}\s+(?:about|involving|featuring|with)\s+(?:(?:a|an|the|some|lots of|talking)\s+)?(${TOPIC})\b`,
-    String.raw`\b(${TOPIC})[- ](?:films?|movies?|flicks?)\b`,
+    // "Sports comedies", "a dog comedy": a genre named by what it is about, looked at only, so it is still read ("sports
+    // comedies" had gone unnoted).
+    String.raw`\b(${TOPIC})(?:[- ](?:films?|movies?|flicks?)\b|(?=[- ](?:comed(?:y|ies)|dramas?|thrillers?|adventures?|cartoons?|documentar(?:y|ies))\b))`,
     String.raw`\b(man\s+(?:vs\.?|versus|against)\s+(?:nature|machines?|the wild))(?:\s+(?:films?|movies?|flicks?|stories))?`,
   ].join('|'),
   'gi',
@@ -135,10 +139,20 @@ const personAsks = [
 ];
 /**
  * "Who is tom hanks?": a whole message asking who someone of two names is, in any case (names are read from capitals
- * elsewhere); not "who is your favourite?", "who is playing tonight?" (`notNameWords`).
+ * elsewhere); not "who is your favourite?", "who is playing tonight?" (`notNameWords`), nor, in lower case, a verb in "-ing"
+ * or an everyday word after it ("who's winning tonight?", "who is joining us?" had been read as names: `everydayName`).
  */
 const whoIsPerson = /^\s*who(?:'s|\s+is|\s+was)\s+([a-z][a-z'.-]+\s+[a-z][a-z'.-]+)\s*(?:\?+\s*)?$/i;
 const notNameWords = /^(?:your|you|my|me|the|a|an|this|that|these|those|it|he|she|they|there|here|in|on|at|playing|going|coming|next|best|worst|his|her|their|our|someone|somebody|anyone|anybody|in|that|this|still|not|so|really|more|most|better|worse)$/i;
+
+/**
+ * Two words after "who is" that, in lower case, are no name: one ends in "-ing" ("winning tonight") or the second is an
+ * everyday word ("joining us", "hungry now"); "tom hanks", "will smith" are names, "Harrison Ford" only written so.
+ */
+function everydayName(words: readonly string[]): boolean {
+  if (words.every((word) => /^\p{Lu}/u.test(word))) return false;
+  return words.some((word) => /ing$/i.test(word)) || ordinaryWords.has((words[1] ?? '').toLowerCase());
+}
 
 /** Capitalised words that name no person: the speaker, family, days, months, holidays, articles, pronouns. */
 const notPeople =
@@ -194,7 +208,7 @@ export function unsupportedAsks(message: string, options: UnsupportedAskOptions 
   }
   const who = whoIsPerson.exec(text);
   const whoWords = who?.[1]?.split(/\s+/) ?? [];
-  if (who !== null && !whoWords.some((word) => notNameWords.test(word)) && options.isTitle?.(who[1] ?? '') !== true) {
+  if (who !== null && !whoWords.some((word) => notNameWords.test(word)) && !everydayName(whoWords) && options.isTitle?.(who[1] ?? '') !== true) {
     const at = who.index + who[0].indexOf(who[1] ?? '');
     add('person', spoken(who[1] ?? ''), at, at + (who[1] ?? '').length);
   }
