@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PersonalabError } from '@personalab/core';
-import { findDataset, howToGet } from '@personalab/datasets';
+import { findDataset, howToGet, loadMovieLens100k } from '@personalab/datasets';
 import { startTestServer } from '@personalab/llm/test';
-import { RunStore, type ConversationRecord } from '@personalab/simulator';
+import { RunStore, spokenGenre, type ConversationRecord } from '@personalab/simulator';
 import { registerSimulateCommand } from './simulate.js';
 import { runCli, runCliOutput, spawnCli, stopTimeoutMs, type CliProcess } from '../test/run-cli.js';
 
@@ -51,9 +51,12 @@ writeFileSync(join(spc, 'synthetic-persona-chat', 'Synthetic-Persona-Chat_valid.
  * film 9 (never a tiny user's hidden target, so conversations run every turn). `limited` first requests are
  * answered 429 with Retry-After: 1; the first `failedChats` chats 400 (that conversation fails); chats wait `delayMs`.
  * `chatFaults` are met by the chats in order before they are answered: an HTTP status, or `drop` (the connection closed unanswered).
+ * `knownUsersOnly` answers a chat for a user it did not create 404, as the project's recommender does.
  */
-async function startService(options: { maxK?: number; limited?: number; delayMs?: number; usersDelayMs?: number; noUsers?: boolean; failedChats?: number; chatFaults?: Array<number | 'drop'>; recommend?: string[] } = {}) {
+async function startService(options: { maxK?: number; limited?: number; delayMs?: number; usersDelayMs?: number; noUsers?: boolean; failedChats?: number; chatFaults?: Array<number | 'drop'>; recommend?: string[]; knownUsersOnly?: boolean } = {}) {
   const requests: string[] = [];
+  /** The ids of the users created (POST /v1/users), in order. */
+  const created: string[] = [];
   const onRequest = new Set<() => void>();
   /** Every answer sent, with the time it was sent (a dropped connection has none). */
   const answers: Array<{ url: string; status: number; at: number }> = [];
@@ -74,8 +77,15 @@ async function startService(options: { maxK?: number; limited?: number; delayMs?
         limited--;
         send(429, { error: { code: 'rate_limited', message: 'rate limit exceeded: 600 requests per minute; retry in 1 second' } }, { 'retry-after': '1' });
       } else if (options.noUsers && request.url !== '/v1/chat') send(404, { error: 'not found' });
-      else if (request.url === '/v1/users') setTimeout(() => send(201, { id: 'x' }), options.usersDelayMs ?? 0);
+      else if (request.url === '/v1/users') {
+        created.push((JSON.parse(body) as { id: string }).id);
+        setTimeout(() => send(201, { id: 'x' }), options.usersDelayMs ?? 0);
+      }
       else if (request.url?.endsWith('/events')) send(201, { accepted: 1 });
+      else if (options.knownUsersOnly && !created.includes((JSON.parse(body) as { userId: string }).userId)) {
+        const userId = (JSON.parse(body) as { userId: string }).userId;
+        send(404, { error: { code: 'not_found', message: `body.userId: unknown user ${userId}`, paths: ['body.userId'] } });
+      }
       // As the project's recommender refuses a k over 20.
       else if (options.maxK !== undefined && (JSON.parse(body) as { k: number }).k > options.maxK) {
         send(400, { error: { code: 'invalid_argument', message: `body.k: Too big: expected number to be <=${options.maxK}`, paths: ['body.k'] } });
@@ -96,6 +106,7 @@ async function startService(options: { maxK?: number; limited?: number; delayMs?
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
     answers,
+    created,
     /** Calls `listener` on each request, once it is in `requests` (a child process's `check`, for a wait on the requests). */
     onRequest: (listener: () => void) => void onRequest.add(listener),
     /** Answers the next `count` requests 429. */
@@ -175,6 +186,10 @@ describe('personalab simulate', () => {
     await refused(['--assistant', 'openai', '--assistant-url', 'localhost:8000/v1'], /--assistant-url must be an http:\/\/ or https:\/\/ URL/);
     // The requests add /v1/chat: a root ending in /v1 asks /v1/v1/chat.
     await refused(['--assistant', 'http', '--assistant-url', 'http://127.0.0.1:3000/v1/'], /--assistant-url http:\/\/127\.0\.0\.1:3000\/v1\/ ends in \/v1: give the service's root \(http:\/\/127\.0\.0\.1:3000\); the requests add \/v1\/chat/);
+    await refused(['--hint', 'genre'], /--hint must be one of profile, target, got "genre"/);
+    // Only the retrieval simulator hints, and only to users looking for a film.
+    await refused(['--users', 'synthetic-persona-chat', '--assistant', 'replay', '--hint', 'target'], /--hint applies to --simulator retrieval with --users movielens-100k only/);
+    await refused(['--simulator', 'llm', '--hint', 'profile'], /--hint applies to --simulator retrieval with --users movielens-100k only/);
     await refused(['--run-id', ''], /--run-id must not be empty/);
     await refused(['--run-id', '  '], /--run-id must not be empty/);
   });
@@ -207,6 +222,64 @@ describe('personalab simulate', () => {
     );
     await expect(run([...common, '--k', '3'])).rejects.toThrow(/k: before 5, now 3/);
     await expect(run([...common, '--seed', '2'])).rejects.toThrow(/seed: before 1, now 2/);
+  });
+
+  it('--hint target: a user who accepts nothing says it is in the mood for a genre of one of its hidden targets', async () => {
+    // The stand-in recommends film 9 only: a user it is no target of hints after every list.
+    const service = await startService();
+    const store = join(folder, 'hint.sqlite');
+    const transcripts = join(folder, 'hint.jsonl');
+    try {
+      const common = ['--data-dir', tiny, 'simulate', '--assistant', 'http', '--assistant-url', service.url, '--max-turns', '3', '--store', store];
+      await run([...common, '--run-id', 'P']);
+      await run([...common, '--hint', 'target', '--run-id', 'T', '--transcripts', transcripts]);
+    } finally {
+      await service.close();
+    }
+    const { items } = await loadMovieLens100k(join(tiny, 'movielens-100k'));
+    const genresOf = new Map(items.map((item) => [item.id, item.tags.map((tag) => spokenGenre(tag.toLowerCase()))]));
+    const read = new RunStore(store);
+    try {
+      /** Per conversation: the genres of its hidden targets as said, and the genres its user said it is in the mood for. */
+      const moods = (runId: string) =>
+        read.conversations(runId).map((record) => ({
+          targets: new Set(record.targetItemIds.flatMap((id) => genresOf.get(id) ?? [])),
+          moods: record.turns.flatMap((turn) => (turn.role === 'user' ? [.../I am more in the mood for ([^.]+)\./.exec(turn.content)?.slice(1) ?? []] : [])),
+        }));
+      const target = moods('T');
+      expect(target.flatMap((conversation) => conversation.moods).length).toBeGreaterThan(0);
+      for (const conversation of target) for (const mood of conversation.moods) expect(conversation.targets).toContain(mood);
+      // The default hints at the profile's liked genres: these users, who rated every film alike, like none.
+      expect(moods('P').flatMap((conversation) => conversation.moods)).toEqual([]);
+      expect(Object.fromEntries(read.runs().map((run) => [run.id, run.config['hint']]))).toEqual({ P: 'profile', T: 'target' });
+    } finally {
+      read.close();
+    }
+    const lines = readFileSync(transcripts, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { config: Record<string, unknown> });
+    expect(lines.map((line) => line.config['hint'])).toEqual(lines.map(() => 'target'));
+  });
+
+  it('resumes a run with its --hint only, naming the difference; a run stored before --hint resumes as profile', async () => {
+    const store = join(folder, 'hint-resume.sqlite');
+    const common = ['--data-dir', tiny, 'simulate', '--assistant', 'most-popular', '--max-turns', '2', '--limit', '2', '--store', store];
+    expect(await run([...common, '--run-id', 'H'])).toMatch(/2 conversations \(2 run now, 0 resumed\)/);
+    await expect(run([...common, '--run-id', 'H', '--hint', 'target', '--limit', '3'])).rejects.toSatisfy(
+      (error) => PersonalabError.is(error, 'conflict') && /run H exists with a different configuration \(hint: before "profile", now "target"\)/.test(error.message),
+    );
+    // A run as builds before --hint stored it: the same settings without the hint (they hinted at the profile).
+    const older = new RunStore(store);
+    const { hint, ...before } = older.runs().find((run) => run.id === 'H')?.config ?? {};
+    expect(hint).toBe('profile');
+    older.ensureRun('old', before, 1);
+    older.close();
+    expect(await run([...common, '--run-id', 'old', '--limit', '1'])).toMatch(/1 conversations \(1 run now, 0 resumed\)/);
+    expect(await run([...common, '--run-id', 'old', '--hint', 'profile'])).toMatch(/2 conversations \(1 run now, 1 resumed\)/);
+    await expect(run([...common, '--run-id', 'old', '--hint', 'target'])).rejects.toThrow(/hint: before "profile", now "target"/);
+  });
+
+  it('documents --hint in --help', async () => {
+    const help = await runCliOutput([registerSimulateCommand], ['simulate', '--help']);
+    expect(help.stdout.replace(/\s+/g, ' ')).toMatch(/--hint <kind> retrieval simulator, movielens-100k users: what a user who accepts nothing from a list says it is in the mood for: profile \(.*\) \| target \(.*\) \(default: "profile"\)/);
   });
 
   it('prints why conversations failed and exits with an error when all of them did', async () => {
@@ -423,6 +496,28 @@ describe('personalab simulate', () => {
       const bare = await runCliOutput([registerSimulateCommand], [...common, '--http-user-prefix', '', '--store', join(folder, 'chat-only-bare.sqlite')]);
       expect(bare.error).toBeUndefined();
       expect(service.requests.filter((url) => url === '/v1/chat')).toHaveLength(1);
+      // Synthetic-Persona-Chat users have no ratings: the service lacks the users themselves.
+      const persona = await runCliOutput([registerSimulateCommand], ['--quiet', '--data-dir', spc, 'simulate', '--users', 'synthetic-persona-chat', '--assistant', 'http', '--assistant-url', service.url, '--max-turns', '1', '--store', join(folder, 'chat-only-spc.sqlite')]);
+      expect(PersonalabError.is(persona.error, 'upstream_bad_response') ? persona.error.message : persona.error).toMatch(
+        /^POST http:\/\/127\.0\.0\.1:\d+\/v1\/users answered 404: \{"error":"not found"\}: the service does not create the simulated users \(POST \/v1\/users; .*--http-user-prefix "" chats as the synthetic-persona-chat ids \(spc-0, …\): the service must then know those users itself$/,
+      );
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('creates Synthetic-Persona-Chat users on the service (without ratings) before they chat: the recommender chats with users it knows only', async () => {
+    const service = await startService({ knownUsersOnly: true });
+    try {
+      const args = ['--quiet', '--data-dir', spc, 'simulate', '--users', 'synthetic-persona-chat', '--assistant', 'http', '--assistant-url', service.url, '--max-turns', '1', '--store', join(folder, 'spc-http.sqlite')];
+      const output = await runCliOutput([registerSimulateCommand], args);
+      // Every conversation had failed: 404 "body.userId: unknown user sim-spc-0".
+      expect(output.error).toBeUndefined();
+      expect(output.stderr).not.toMatch(/conversations failed/);
+      expect(output.stdout).toMatch(/3 conversations \(3 run now, 0 resumed\)/);
+      expect(service.created).toEqual(['sim-spc-0', 'sim-spc-1', 'sim-spc-2']);
+      expect(service.requests.filter((url) => url.endsWith('/events'))).toEqual([]);
+      expect(output.stderr).toMatch(/^http: 3 simulated users created on http:\/\/127\.0\.0\.1:\d+ as sim-<id>, without ratings \(synthetic-persona-chat users have none\)\. /m);
     } finally {
       await service.close();
     }

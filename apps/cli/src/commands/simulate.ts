@@ -48,6 +48,9 @@ import { parseHttpUrl } from '../url-option.js';
 const userSources = ['movielens-100k', 'synthetic-persona-chat'] as const;
 const simulatorNames = ['retrieval', 'llm'] as const;
 const assistantNames = ['most-popular', 'ease', 'openai', 'http', 'replay'] as const;
+const hints = ['profile', 'target'] as const;
+/** Settings added after runs were stored, with the value those runs had: such a run resumes under it. */
+const settingDefaults = { hint: 'profile' };
 /** Assistants that recommend from MovieLens ratings: they need users with a rating history. */
 const ratingAssistants: readonly string[] = ['most-popular', 'ease'];
 
@@ -71,6 +74,7 @@ interface SimulateCommandOptions {
   seed: number;
   corpusSize: number;
   patience?: number;
+  hint: string;
 }
 
 function oneOf(flag: string, value: string, allowed: readonly string[]): void {
@@ -85,6 +89,7 @@ function validateOptions(options: SimulateCommandOptions, command: Command, conf
   oneOf('--users', options.users, userSources);
   oneOf('--simulator', options.simulator, simulatorNames);
   oneOf('--assistant', options.assistant, assistantNames);
+  oneOf('--hint', options.hint, hints);
   const given = (name: string) => {
     const source = command.getOptionValueSource(name);
     return source !== undefined && source !== 'default';
@@ -99,6 +104,8 @@ function validateOptions(options: SimulateCommandOptions, command: Command, conf
   onlyWith('--system-prompt', 'systemPrompt', options.assistant === 'openai', '--assistant openai');
   onlyWith('--patience', 'patience', options.simulator === 'retrieval', '--simulator retrieval');
   onlyWith('--corpus-size', 'corpusSize', options.simulator === 'retrieval', '--simulator retrieval');
+  // The retrieval simulator hints only to users looking for a film (Synthetic-Persona-Chat users chat).
+  onlyWith('--hint', 'hint', options.simulator === 'retrieval' && options.users === 'movielens-100k', '--simulator retrieval with --users movielens-100k');
   if (options.assistant === 'replay' && options.users !== 'synthetic-persona-chat') {
     throw new PersonalabError('invalid_argument', `--assistant replay replays the real partner of a Synthetic-Persona-Chat conversation: use it with --users synthetic-persona-chat (${options.users} users have no partner to replay)`);
   }
@@ -315,7 +322,7 @@ export function registerSimulateCommand(program: Command): void {
     )
     .option(
       '--http-user-prefix <prefix>',
-      'http: the simulated MovieLens users are created on the service under this prefix with their visible (training) ratings, so the service knows what they rated but not their hidden targets; "" sends the ids as they are',
+      'http: the simulated users are created on the service under this prefix, MovieLens users with their visible (training) ratings, so the service knows what they rated but not their hidden targets, Synthetic-Persona-Chat users without ratings; "" creates none and sends the ids as they are (the service must know them)',
       'sim-',
     )
     .option('--system-prompt <text>', 'openai: the assistant system prompt')
@@ -332,6 +339,11 @@ export function registerSimulateCommand(program: Command): void {
     .addOption(integerOption('--seed <n>', 'seed of the split and the simulators', seedRange, 1))
     .addOption(integerOption('--corpus-size <n>', 'retrieval simulator: real user turns in its corpus', positive, 8000))
     .addOption(integerOption('--patience <n>', 'retrieval simulator: rounds of unwanted recommendations before a simulated user gives up (default: never)', positive))
+    .option(
+      '--hint <kind>',
+      'retrieval simulator, movielens-100k users: what a user who accepts nothing from a list says it is in the mood for: profile (one of its profile\'s liked genres, unrelated to its hidden targets) | target (a genre of one of its hidden targets, as a user who knows what it wants)',
+      'profile',
+    )
     .action(async (options: SimulateCommandOptions, command: Command) => {
       const global = globalOptions(command);
       const config = getConfig();
@@ -418,8 +430,11 @@ export function registerSimulateCommand(program: Command): void {
               onRetry: rateLimitNotice(),
             });
             Object.assign(runConfig, { assistantUrl: baseUrl, httpUserPrefix: options.httpUserPrefix });
-            if (options.users === 'movielens-100k' && options.httpUserPrefix !== '') {
+            if (options.httpUserPrefix !== '') {
               const service = http;
+              // Synthetic-Persona-Chat users have no ratings, but are created too: the recommender chats only with users it
+              // knows (every conversation had failed with 404 "unknown user sim-spc-0").
+              const rated = options.users === 'movielens-100k';
               prepareAssistant = async (mine, signal) => {
                 // Users whose conversation is stored need nothing on the service: a finished run run again sends nothing.
                 if (mine.length === 0) return;
@@ -441,18 +456,22 @@ export function registerSimulateCommand(program: Command): void {
                   // An assistant of one's own may answer POST /v1/chat only: say what it lacks and the way around it.
                   const status = PersonalabError.is(error) ? error.details?.['status'] : undefined;
                   if (status !== 404 && status !== 405 && status !== 501) throw error;
-                  throw new PersonalabError(
-                    'upstream_bad_response',
-                    `${(error as Error).message.slice(0, 200)}: the service does not take the simulated users' ratings (POST /v1/users, then /v1/users/:id/events; the simulator README lists the requests). ` +
-                      `Without them, --http-user-prefix "" chats as the MovieLens user ids and sends no ratings (the service must then know those users' histories itself)`,
-                    { cause: error },
-                  );
+                  const lacks = rated
+                    ? `the service does not take the simulated users' ratings (POST /v1/users, then /v1/users/:id/events; the simulator README lists the requests). ` +
+                      `Without them, --http-user-prefix "" chats as the MovieLens user ids and sends no ratings (the service must then know those users' histories itself)`
+                    : `the service does not create the simulated users (POST /v1/users; the simulator README lists the requests). ` +
+                      `Without it, --http-user-prefix "" chats as the ${options.users} ids (${mine[0]?.id ?? ''}, …): the service must then know those users itself`;
+                  throw new PersonalabError('upstream_bad_response', `${(error as Error).message.slice(0, 200)}: ${lacks}`, { cause: error });
                 }
+                const existing = mine.length - created;
                 process.stderr.write(
-                  `http: ${created} simulated users created on ${baseUrl} as ${options.httpUserPrefix}<id> with their training ratings${mine.length - created > 0 ? ` (${mine.length - created} there already: their ratings re-sent, batches the service had refused as stored)` : ''}. ` +
-                    `The service's model may have been trained on the hidden ratings too (npm start trains on all of MovieLens); ` +
-                    `experiments/simulation/movielens.ts serves the training split only. ` +
-                    `The users and their ratings stay in the service's store (and its next training): use a scratch service (PERSONALAB_STATE_DIR=/tmp/scratch npm start).\n`,
+                  rated
+                    ? `http: ${created} simulated users created on ${baseUrl} as ${options.httpUserPrefix}<id> with their training ratings${existing > 0 ? ` (${existing} there already: their ratings re-sent, batches the service had refused as stored)` : ''}. ` +
+                        `The service's model may have been trained on the hidden ratings too (npm start trains on all of MovieLens); ` +
+                        `experiments/simulation/movielens.ts serves the training split only. ` +
+                        `The users and their ratings stay in the service's store (and its next training): use a scratch service (PERSONALAB_STATE_DIR=/tmp/scratch npm start).\n`
+                    : `http: ${created} simulated users created on ${baseUrl} as ${options.httpUserPrefix}<id>, without ratings (${options.users} users have none)${existing > 0 ? ` (${existing} there already)` : ''}. ` +
+                        `The users stay in the service's store: use a scratch service (PERSONALAB_STATE_DIR=/tmp/scratch npm start).\n`,
                 );
               };
             }
@@ -474,13 +493,15 @@ export function registerSimulateCommand(program: Command): void {
           // Recorded in the run's settings (a run resumed with another model is refused by name); the run id names the option.
           simulatorName = new LlmUserSimulator({ model, catalog }).name;
         } else {
+          // Only users looking for a film hint (validated: --hint is refused for the others).
+          const hint = options.users === 'movielens-100k' ? (options.hint as (typeof hints)[number]) : undefined;
           simulator = () => {
             if (!corpus) throw new PersonalabError('internal', 'the retrieval corpus is built before the run');
-            return new RetrievalUserSimulator({ corpus, catalog, seed: options.seed, ...(options.patience === undefined ? {} : { patience: options.patience }) });
+            return new RetrievalUserSimulator({ corpus, catalog, seed: options.seed, ...(options.patience === undefined ? {} : { patience: options.patience }), ...(hint ? { hint } : {}) });
           };
           simulatorName = RetrievalUserSimulator.simulatorName;
           // The corpus actually used (1 turn when Synthetic-Persona-Chat is missing), not just the option.
-          Object.assign(runConfig, { corpusSize: corpusTurns.length, patience: options.patience ?? null });
+          Object.assign(runConfig, { corpusSize: corpusTurns.length, patience: options.patience ?? null, ...(hint ? { hint } : {}) });
         }
 
         // 3. A run id taken by other settings is refused now, before the model is fitted or users are sent anywhere.
@@ -494,7 +515,7 @@ export function registerSimulateCommand(program: Command): void {
         try {
           // As `simulate` records it (a shard without users records the simulator as "none").
           const mine = selectShard(users, shard);
-          store.checkRun(runId, runConfiguration({ simulator: mine.length > 0 ? simulatorName : 'none', assistant: assistant.name, maxTurns: options.maxTurns, k: options.k, config: runConfig }));
+          store.checkRun(runId, runConfiguration({ simulator: mine.length > 0 ? simulatorName : 'none', assistant: assistant.name, maxTurns: options.maxTurns, k: options.k, config: runConfig }), settingDefaults);
           // The requests that created the users (this call's only requests before the run).
           let registration: ServiceReport | undefined;
           if (http) {
@@ -573,6 +594,7 @@ export function registerSimulateCommand(program: Command): void {
               store,
               runId,
               config: runConfig,
+              configDefaults: settingDefaults,
               ...(shard ? { shard } : {}),
               quiet: global.quiet,
               signal: interrupt.signal,

@@ -149,3 +149,24 @@ describe('RunStore service reports', () => {
     store.close();
   });
 });
+
+describe('RunStore run configurations', () => {
+  it('reads a setting added after a run was stored as its default: that run resumes with it, and with another value is refused by name', () => {
+    const store = new RunStore(':memory:');
+    const defaults = { hint: 'profile' };
+    // As a build before the setting stored it.
+    store.ensureRun('old', { users: 'movielens-100k', seed: 1 }, 1);
+    expect(() => store.checkRun('old', { users: 'movielens-100k', seed: 1, hint: 'profile' })).toThrow(/hint: before unset, now "profile"/);
+    expect(() => store.checkRun('old', { users: 'movielens-100k', seed: 1, hint: 'profile' }, defaults)).not.toThrow();
+    expect(() => store.ensureRun('old', { users: 'movielens-100k', seed: 1, hint: 'target' }, 2, defaults)).toThrow(
+      'run old exists with a different configuration (hint: before "profile", now "target"); use another run id',
+    );
+    // A run that records no such setting (users it does not apply to) matches on both sides.
+    store.ensureRun('persona', { users: 'synthetic-persona-chat' }, 1, defaults);
+    expect(() => store.checkRun('persona', { users: 'synthetic-persona-chat' }, defaults)).not.toThrow();
+    // Still every other difference is named.
+    expect(() => store.checkRun('old', { users: 'movielens-100k', seed: 2 }, defaults)).toThrow(/\(seed: before 1, now 2\)/);
+    expect(store.runs().find((run) => run.id === 'old')?.config).toEqual({ users: 'movielens-100k', seed: 1 });
+    store.close();
+  });
+});

@@ -166,13 +166,15 @@ export class RunStore {
    * Checks, without creating anything, that a run id is free or was started with the same
    * configuration; a difference is refused with a message naming each differing key, before and now.
    * Callers check before expensive work (data, model fitting), then `simulate` records the run.
+   * `defaults` are settings added after runs were stored, each with the value such runs had: a key
+   * missing from either configuration reads as its default, so those runs still resume.
    */
-  checkRun(runId: string, config: Record<string, unknown>): void {
+  checkRun(runId: string, config: Record<string, unknown>, defaults: Record<string, unknown> = {}): void {
     const existing = this.database.prepare('SELECT config FROM runs WHERE id = ?').get(runId) as { config: string } | undefined;
     if (!existing) return;
     const stored = JSON.parse(existing.config) as Record<string, unknown>;
     // Compared as stored (through JSON), so undefined values read as missing on both sides.
-    const differences = configDifferences(stored, JSON.parse(JSON.stringify(config)) as Record<string, unknown>);
+    const differences = configDifferences({ ...defaults, ...stored }, JSON.parse(JSON.stringify({ ...defaults, ...config })) as Record<string, unknown>);
     if (differences.length > 0) {
       throw new PersonalabError('conflict', `run ${runId} exists with a different configuration (${differences.join('; ')}); use another run id`, {
         details: { stored, requested: config },
@@ -180,9 +182,9 @@ export class RunStore {
     }
   }
 
-  /** Creates the run, or checks (`checkRun`) that an existing run was started with the same configuration. */
-  ensureRun(runId: string, config: Record<string, unknown>, now: number): void {
-    this.checkRun(runId, config);
+  /** Creates the run, or checks (`checkRun`, with its `defaults`) that an existing run was started with the same configuration. */
+  ensureRun(runId: string, config: Record<string, unknown>, now: number, defaults: Record<string, unknown> = {}): void {
+    this.checkRun(runId, config, defaults);
     this.database.prepare('INSERT OR IGNORE INTO runs (id, config, created_at) VALUES (?, ?, ?)').run(runId, JSON.stringify(config), now);
   }
 

@@ -44,6 +44,11 @@ export interface SimulateOptions {
    * and assistant settings). The user list is not part of it: a resumed run may add users.
    */
   config?: Record<string, unknown>;
+  /**
+   * Settings of `config` added after runs were stored, each with the value such runs had (`{ hint: 'profile' }`):
+   * a run stored without one resumes as if it had its default (`RunStore.checkRun`).
+   */
+  configDefaults?: Record<string, unknown>;
   shard?: Shard;
   /** Retry conversations stored with an error when resuming (default true). */
   retryErrors?: boolean;
@@ -300,7 +305,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   const runId = options.runId ?? `${simulatorName}--${options.assistant.name}`;
   const store = options.store;
   const runConfig = runConfiguration({ simulator: simulatorName, assistant: options.assistant.name, maxTurns: options.maxTurns, k, config: options.config });
-  store?.ensureRun(runId, runConfig, clock.now());
+  store?.ensureRun(runId, runConfig, clock.now(), options.configDefaults);
   const done = store?.finishedUserIds(runId, options.retryErrors === false) ?? new Set<string>();
   const pending = users.filter((user) => !done.has(user.id));
   // A failed conversation run again keeps its failed attempts' requests and retries in its report (its row is replaced).
