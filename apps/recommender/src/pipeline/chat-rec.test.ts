@@ -772,6 +772,9 @@ describe('chat helpers (second multi-turn QA pass)', () => {
     expect(requestedCount('give me 2 more')).toEqual({ count: 2, asked: 2 });
     expect(requestedCount('top 20 comedies')).toEqual({ count: 10, asked: 20 });
     for (const message of ['a 90s horror movie', 'with my 6 year old', "I've seen the first two", 'another one please', 'more', 'give me a comedy']) expect(requestedCount(message), message).toBeUndefined();
+    // "The only one" is no count (the fourteenth pass: "I thought I was the only one" had got a list of one film).
+    for (const message of ['Oh, good. I thought I was the only one.', "I'm not the only one who loves comedies!", 'my only two films this year']) expect(requestedCount(message), message).toBeUndefined();
+    expect(requestedCount('only two thrillers please')).toEqual({ count: 2, asked: 2 });
   });
 
   it('reads the films a message asks to leave out, a series by its name, and no genre', () => {
@@ -793,6 +796,27 @@ describe('chat helpers (second multi-turn QA pass)', () => {
       expect(negatedFilms(message, () => starts, stems), message).toEqual(negatedFilms(message, items, stems));
     }
     expect(negatedFilms('a comedy please', () => expect.unreachable('the catalogue is read'), stems)).toEqual([]);
+  });
+
+  it('leaves out a film named whole with its series, not other films whose titles start with its name (the fourteenth pass)', () => {
+    const items = [
+      film('s', 'Saint, The (1997)', 1997),
+      film('f', 'Saint of Fort Washington, The (1993)', 1993),
+      film('a', 'Alien (1979)', 1979),
+      film('a3', 'Alien 3 (1992)', 1992),
+      film('ar', 'Alien: Resurrection (1997)', 1997),
+      film('an', 'Alien Nation (1988)', 1988),
+      film('b', 'Batman (1989)', 1989),
+      film('br', 'Batman Returns (1992)', 1992),
+      film('m', 'Michael (1996)', 1996),
+      film('mc', 'Michael Collins (1996)', 1996),
+    ];
+    const left = (message: string) => negatedFilms(message, items, new Set(['horror'])).map((item) => item.id);
+    // "Not The Saint" had left out The Saint of Fort Washington too, "anything but Michael" Michael Collins.
+    expect(left('Not The Saint, please.')).toEqual(['s']);
+    expect(left('anything but Michael, please')).toEqual(['m']);
+    expect(left('not Alien this time')).toEqual(['a', 'a3', 'ar']);
+    expect(left('no Batman')).toEqual(['b', 'br']);
   });
 });
 

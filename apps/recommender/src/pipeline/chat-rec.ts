@@ -31,6 +31,7 @@ import {
 } from './constraints.js';
 import {
   classifyTurn,
+  farewell,
   filmDescriptions,
   filmsDescribed,
   mentionsLastTime,
@@ -933,14 +934,15 @@ export class ChatRec {
       const tastes = this.statedTastes(extracted.previous, extracted.profile, knownTags, pending, [...stated.map((opinion) => opinion.item), ...seen]);
       const notes = [
         ...tastes,
-        ...stated.map((opinion) => `you ${opinion.polarity === 'like' ? 'like' : opinion.polarity === 'dislike' ? 'dislike' : 'are lukewarm on'} ${opinion.item.title}`),
-        ...(seen.length > 0 ? [`you have seen ${seen.map((item) => item.title).join(', ')} (I will not suggest ${seen.length === 1 ? 'it' : 'them'} again)`] : []),
-        ...(leftOut.length > 0 ? [`leaving out ${leftOut.length <= 3 ? wordList(leftOut.map((item) => item.title)) : `${leftOut.slice(0, 2).map((item) => item.title).join(', ')} and ${leftOut.length - 2} more of the series`}`] : []),
+        ...stated.map((opinion) => `you ${opinion.polarity === 'like' ? 'like' : opinion.polarity === 'dislike' ? 'dislike' : 'are lukewarm on'} ${notedTitle(opinion.item)}`),
+        ...(seen.length > 0 ? [`you have seen ${seen.map(notedTitle).join(', ')} (I will not suggest ${seen.length === 1 ? 'it' : 'them'} again)`] : []),
+        ...(leftOut.length > 0 ? [`leaving out ${leftOut.length <= 3 ? wordList(leftOut.map(notedTitle)) : `${leftOut.slice(0, 2).map(notedTitle).join(', ')} and ${leftOut.length - 2} more of the series`}`] : []),
       ];
       const noted = notes.length > 0 ? `Noted: ${notes.join('; ')}. ` : '';
       const asked = hasConstraints(constraints) ? ` (${describeConstraints(constraints)})` : '';
-      // A turn that only states tastes is not quoted back as well ("Noted: you like westerns. Understood (…)").
-      const understood = turn.intent === 'refine' && tastes.length === 0 ? `Understood${quote(turn.refinement?.phrase ?? message)}. ` : '';
+      // A turn whose tastes or films are noted is not acknowledged twice ("Noted: you like westerns. Understood (…)", "Noted:
+      // you dislike Sleepers (1996). Understood.").
+      const understood = turn.intent === 'refine' && notes.length === 0 ? `Understood${quote(turn.refinement?.phrase ?? message)}. ` : '';
       // The mood is named only when it moved the list; one kept from an earlier turn is said to be kept.
       const moodNames = turn.mood?.names ?? (update === undefined ? undefined : constraints.mood?.names);
       const mood = result.moodMoved && moodNames ? moodInWords(moodNames, result.recommendations.map((entry) => entry.item)) : undefined;
@@ -1537,6 +1539,9 @@ export class ChatRec {
     const namesFilm = namesOneOf(namedFilms);
     const names = this.namesOfGenres();
     const said: string[] = [];
+    const liked: string[] = [];
+    const lukewarm: string[] = [];
+    const notKeen: string[] = [];
     const saidKeys = new Set<string>();
     for (const preference of after.preferences) {
       if (held.has(`${preference.polarity}|${preference.subject}`) || namesFilm(preference.subject)) continue;
@@ -1544,23 +1549,25 @@ export class ChatRec {
       if (keys.length === 0) continue;
       // Said as the user put it when that is a short name of the genre ("horror movies"), else by the genre's name: "I love
       // horror movies, something scary please" had been said back as "you like something scary please".
-      const asSaid = preference.subject.split(/\s+/).length <= 3 && !/\b(?:something|anything|some|please|pls|a|an|the|me|now|tonight)\b/i.test(preference.subject);
-      const subject = asSaid ? preference.subject : wordList(keys.map((key) => (names.get(key) ?? key).toLowerCase()));
+      // "Watching action movies" is said as "action movies" (it had been "you like watching action movies").
+      const spoken = preference.subject.replace(/^(?:watching|seeing)\s+/i, '');
+      const asSaid = spoken.split(/\s+/).length <= 3 && !/\b(?:something|anything|some|please|pls|a|an|the|me|now|tonight)\b/i.test(spoken);
+      const subject = asSaid ? spoken : wordList(keys.map((key) => (names.get(key) ?? key).toLowerCase()));
       // One note per genre and polarity ("you like horror movies; you like horror").
       const heard = `${preference.polarity}|${keys.sort().join(',')}`;
       if (saidKeys.has(heard)) continue;
       saidKeys.add(heard);
       if (preference.polarity === 'like') {
-        said.push(`you like ${subject}`);
+        liked.push(subject);
         continue;
       }
       // "Comedies are okay I guess", "westerns are hit or miss for me": heard, and the list leans neither way.
       if (preference.polarity === 'neutral') {
-        said.push(`you are lukewarm on ${subject}`);
+        lukewarm.push(subject);
         continue;
       }
       if (preference.strength < KEEP_OUT_STRENGTH) {
-        said.push(`you are not keen on ${subject}`);
+        notKeen.push(subject);
         continue;
       }
       // What the user's own ratings say of the genre (outside this chat): a stated dislike they contradict is worth a word.
@@ -1568,7 +1575,9 @@ export class ChatRec {
       const though = ratedWell >= 5 ? `, though you have rated ${ratedWell} of them 4 or 5 here (tell me if I have that wrong)` : '';
       said.push(`no ${subject} unless you ask for ${keys.length === 1 && !/s$/.test(subject) ? 'it' : 'them'}${though}`);
     }
-    return said;
+    // Tastes of one kind in one clause: "you like war movies, dramas and romance movies" (each had had its own "you like").
+    const grouped = [[liked, 'you like'], [lukewarm, 'you are lukewarm on'], [notKeen, 'you are not keen on']] as const;
+    return [...grouped.flatMap(([subjects, verb]) => (subjects.length === 0 ? [] : [`${verb} ${wordList(subjects)}`])), ...said];
   }
 
   /**
@@ -1729,7 +1738,7 @@ export class ChatRec {
       degraded = { degradedReason: step.ok ? 'llm step failed' : step.reason };
     }
     const thanks = /thank|\bcheers\b|\bthx\b/i.test(message);
-    const bye = /bye|good night|\bsee (?:you|ya)\b/i.test(message);
+    const bye = /bye|good night/i.test(message) || farewell.test(message.toLowerCase().replace(/[’‘]/g, "'"));
     // "Cheers, bye" had been answered with a list, "thanks, bye" without a goodbye.
     if (thanks && bye) return { reply: 'You are welcome! Enjoy your movie, and come back any time.', ...degraded };
     if (thanks) return { reply: 'You are welcome! Rate what you watch and I will get better at this.', ...degraded };
@@ -1856,13 +1865,22 @@ export function nameReferences(message: string, lastRecommended: readonly Item[]
   return named.replace(pluralPointer, (_reference, verb: string) => `${verb}${wordList(titles)}`);
 }
 
+/**
+ * A title as the notes say it, as the replies' prose does: its article in front ("The Saint (1997)", not the catalogue's
+ * "Saint, The (1997)"), with the year where the catalogue's title carries one.
+ */
+const notedTitle = (item: Item): string => (/\(\d{4}\)\s*$/.test(item.title) ? writtenTitle(item) : spokenTitle(item.title));
+
 /** The most films one reply lists, whatever is asked ("top 20"): the re-ranker orders 20 candidates. */
 const MAX_LISTED = 10;
 const countPattern = String.raw`(\d{1,2}|one|a single|two|three|four|five|six|seven|eight|nine|ten|twenty)`;
-/** A count of films asked for: "give me 3", "top 10 action movies", "just one thriller", "2 more", "another 5"; not "the 90s", "my 6 year old", "the first two". */
+/**
+ * A count of films asked for: "give me 3", "top 10 action movies", "just one thriller", "2 more", "another 5"; not "the 90s",
+ * "my 6 year old", "the first two", nor "the only one" ("I thought I was the only one" had got a list of one film).
+ */
 const countAsked = new RegExp(
   [
-    String.raw`\b(?:top|give me|show me|recommend(?: me)?|suggest|list|find me|get me|just|only)\s+(?:me\s+|us\s+)?(?:just\s+|only\s+|another\s+)?${countPattern}\b(?!\s*(?:s\b|'s|-|years?|yrs?|stars?|minutes?|mins?|hours?|of\s+(?:the|them|these|those|my|our)\b|more\s+time))`,
+    String.raw`\b(?:top|give me|show me|recommend(?: me)?|suggest|list|find me|get me|just|(?<!\b(?:the|my|your|our|his|her|their)\s{1,3})only)\s+(?:me\s+|us\s+)?(?:just\s+|only\s+|another\s+)?${countPattern}\b(?!\s*(?:s\b|'s|-|years?|yrs?|stars?|minutes?|mins?|hours?|of\s+(?:the|them|these|those|my|our)\b|more\s+time))`,
     String.raw`\b${countPattern}\s+(?:more|others|other (?:ones|films|movies)|new ones)\b`,
     String.raw`\banother\s+${countPattern}\b(?!\s*(?:s\b|years?))`,
   ].join('|'),
@@ -1972,13 +1990,38 @@ function otherVersions(examples: readonly Item[], items: Iterable<Item>, inYears
   return [...items].filter((item) => !ids.has(item.id) && examples.some((example) => versionOf(item, example))).map((item) => item.id);
 }
 
-/** The films the phrases' names (`negatedNames`) leave out: for each phrase, the films its longest name beginning some title begins. */
+/**
+ * What follows a film's name in the title of a later film of its series: a colon, a number ("Die Hard 2", "Highlander III"),
+ * "Part", "&" ("Batman & Robin"), "Returns", "Forever", or nothing (another film of the same title).
+ */
+const sequelRest = /^(?:\s*[:-]|\s+(?:\d|(?:II|III|IV|V|VI|VII|VIII|IX|X)\b|Part\b|&|Returns\b|Forever\b)|\s*$)/;
+
+/**
+ * Whether `item` is the film named `name` (as `comparable` writes it) or one of its series: "The Saint of Fort Washington"
+ * is no film of The Saint's, nor "Michael Collins" of Michael's ("Not The Saint, please" had left out both).
+ */
+function ofSeries(item: Item, name: string): boolean {
+  const main = item.title
+    .replace(/\s*\(\d{4}\)\s*$/, '')
+    .replace(/,\s*(?:the|a|an)\s*$/i, '')
+    .replace(/\s*\([^)]*\)/g, '');
+  // `comparable` leaves only letters, digits and single spaces: the name's words are read as they are, whatever is between them.
+  const written = new RegExp(`^${name.split(' ').join('[^\\p{L}\\p{N}]+')}`, 'iu').exec(main);
+  return written !== null && sequelRest.test(main.slice(written[0].length));
+}
+
+/**
+ * The films the phrases' names (`negatedNames`) leave out: for each phrase, the films its longest name beginning some title
+ * begins; where that name is a film's whole title, that film and its series ("not Alien": Alien 3 too, not Alien Nation).
+ */
 function leftOutBy(phrases: readonly (readonly string[])[], starts: ReadonlyMap<string, readonly Item[]>): Item[] {
   const found = new Map<string, Item>();
   for (const names of phrases) {
     // The longest run of words from the start that begins some title ("Star Wars this time" → "Star Wars").
     const name = names.find((candidate) => starts.has(candidate));
-    for (const item of name === undefined ? [] : (starts.get(name) ?? [])) found.set(item.id, item);
+    const films = name === undefined ? [] : (starts.get(name) ?? []);
+    const whole = films.some((item) => comparable(item.title) === name);
+    for (const item of films) if (!whole || ofSeries(item, name ?? '')) found.set(item.id, item);
   }
   return [...found.values()];
 }
@@ -2041,9 +2084,12 @@ function leanShortfall(listed: readonly Item[], lean: readonly string[], names: 
   return count === 0 ? `None of these is ${genres}: I have none left like them, so these are the nearest.` : `Only ${count === 1 ? 'one of these is' : `${count} of these are`} ${genres}; the others are the nearest I have.`;
 }
 
-/** Messages up to this length are quoted back ("Understood ("something lighter")"); longer ones would be cut mid-sentence. */
+/**
+ * Messages up to this length are quoted back ("Understood ("something lighter")"); longer ones would be cut mid-sentence,
+ * and one of several sentences is talk around the request ("No, I'm serious! I was born in 1922." had been quoted whole).
+ */
 const QUOTE_LIMIT = 60;
-const quote = (phrase: string) => (phrase.length <= QUOTE_LIMIT ? ` ("${phrase}")` : '');
+const quote = (phrase: string) => (phrase.length <= QUOTE_LIMIT && !/[.!?]\s+\S/.test(phrase) ? ` ("${phrase}")` : '');
 
 /**
  * A refinement asking for one of the genres a request offered as alternatives (`AskedFor.either`), as if asked alone: the

@@ -667,3 +667,23 @@ describe("classifyTurn: the twelfth pass's review", () => {
     expect(classifyTurn("what's it rated?", context).target).toBeUndefined();
   });
 });
+
+describe('classifyTurn: the fourteenth pass', () => {
+  const fresh = { ...context, lastRecommended: [] };
+
+  it('reads no mood from words said of a person or a pastime ("No, I\'m serious!" had got darker picks, "it\'s a lot of fun" feel-good ones)', () => {
+    for (const message of ["No, I'm serious! I was born in 1922.", 'I am good. What do you like to do for fun?', "It's definitely a learning process, but it's a lot of fun.", 'Are you serious?', "I'm happy to hear that!", 'have fun tonight'])
+      for (const turnContext of [context, fresh]) expect(classifyTurn(message, turnContext).mood, message).toBeUndefined();
+    // Said of the film wanted, they still ask for one.
+    expect(classifyTurn('something serious tonight', fresh).mood?.names).toEqual(['dark']);
+    expect(classifyTurn('something fun for tonight', fresh).mood?.names).toEqual(['light']);
+    expect(classifyTurn("I'm in the mood for something fun", fresh).mood?.names).toEqual(['light']);
+  });
+
+  it('reads a goodbye anywhere in the message as small talk ("it\'s been nice talking to you! … great day!" had got a list)', () => {
+    for (const message of ["Well, it's been nice talking to you! I hope you have a great day!", 'I had fun chatting with you, bye!', 'Thanks, have a nice evening!', 'Gotta go, talk to you later'])
+      for (const turnContext of [context, fresh]) expect(classifyTurn(message, turnContext).intent, message).toBe('chitchat');
+    // A request before going is still one.
+    expect(classifyTurn('It was nice talking to you. Can you recommend a comedy before I go?', fresh).intent).toBe('recommend');
+  });
+});

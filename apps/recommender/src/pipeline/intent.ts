@@ -279,12 +279,25 @@ function asksForFilms(text: string, found: { index: number; 0: string }): boolea
   return /^\s*(?:movie|film|flick|comed\w*|one)s?\b/.test(text.slice(found.index + found[0].length)) || /\b(?:movie|film|flick)s?\b/.test(found[0]);
 }
 
-/** Whether the mood word found at `index` describes the film asked for: not in a clause that tells of life, nor before an everyday thing. */
+/** A mood word said of a person, not of a film: "I'm serious", "are you serious?", "I'm so happy for you", "we're easy". */
+const saidOfPerson = /\b(?:i'?m|i am|we'?re|we are|you'?re|you are|are you|am i|he'?s|he is|she'?s|she is|they'?re|they are)\s+(?:(?:so|very|really|pretty|dead|just|quite|not|too|always|being|a bit|kind of)\s+)*$/;
+/** "Fun" of a pastime, not of a film: "what do you do for fun?", "it's a lot of fun", "have fun", "make fun of". */
+const funOfPastime = /\b(?:for|have|having|had|has|much|lots of|a lot of|bit of|make|making|made)\s+$/;
+/** How far before a mood word `saidOfPerson` and `funOfPastime` look. */
+const MOOD_LOOK_BACK = 40;
+
+/**
+ * Whether the mood word found at `index` describes the film asked for: not in a clause that tells of life, nor before an
+ * everyday thing, nor said of a person or a pastime ("No, I'm serious!" and "it's a lot of fun" had been answered with
+ * darker and feel-good picks).
+ */
 function moodCounts(text: string, index: number, length: number): boolean {
   const start = Math.max(text.lastIndexOf(',', index), text.lastIndexOf('.', index), text.lastIndexOf(';', index), text.lastIndexOf('!', index)) + 1;
   const endAt = text.slice(index + length).search(/[,.;!]/);
   const clause = text.slice(start, endAt < 0 ? undefined : index + length + endAt);
   if (narration.test(clause) && !asking.test(clause)) return false;
+  const before = text.slice(Math.max(0, index - MOOD_LOOK_BACK), index);
+  if (saidOfPerson.test(before) || (text.startsWith('fun', index) && length === 3 && funOfPastime.test(before))) return false;
   return !notFilm.test(text.slice(index + length));
 }
 
@@ -680,7 +693,7 @@ export function classifyTurn(message: string, context: TurnContext): ClassifiedT
   const wantsItems =
     /\b(recommend|suggest|movie|film|watch|show me|something|anything|what should|ideas?|options|like|love|enjoy|into|fan of|prefer)\b|\b(?:i|we)\s+(?:(?:really|absolutely|just|totally|also|always|truly|both)\s+)*(?:loved|liked|enjoyed|adored)\b/.test(text);
   const smallTalk = /^\s*(hi|hello|hey|thanks|thank you|thx|cheers|bye|goodbye|see (?:you|ya)|good (morning|evening|night)|how are you|ok(ay)?|cool|great|nice|perfect|awesome)\b/.test(text);
-  if ((smallTalk || agrees) && !wantsItems && !refinement && !judgesTitle(message, text, context.allItems)) return { intent: 'chitchat', ...notes, ...moodNotes };
+  if ((smallTalk || agrees || farewell.test(text)) && !wantsItems && !refinement && !judgesTitle(message, text, context.allItems)) return { intent: 'chitchat', ...notes, ...moodNotes };
   // "Do you like pizza?", "have you seen my keys?": not about films, answered as such (a list had answered, Keys to Tulsa first).
   // After films were shown or talked of, "is it in english?" is about them.
   const filmsShown = context.lastRecommended.length > 0 || (context.discussed?.length ?? 0) > 0;
@@ -689,6 +702,13 @@ export function classifyTurn(message: string, context: TurnContext): ClassifiedT
   }
   return { intent: 'recommend', refinement, ...notes, ...moodNotes };
 }
+
+/**
+ * A goodbye anywhere in the message: "it's been nice talking to you!", "have a great day", "talk to you later", "bye"
+ * ("Well, it's been nice talking to you! I hope you have a great day!" had been answered with a list).
+ */
+export const farewell =
+  /\b(?:(?:nice|good|great|lovely|fun|a pleasure) (?:talking|chatting|speaking) (?:to|with) you|(?:have|enjoy) a (?:great|good|nice|lovely|wonderful|fantastic|fun) (?:day|night|evening|weekend|one)|talk (?:to you )?(?:later|soon)|(?:good)?bye|see (?:you|ya)|take care|(?:gotta|got to|have to|need to) go|catch you later)\b/;
 
 /** Words that make a genre named after them an occasion's wish: "a good night for a horror film", "a good time to see a comedy". */
 const occasionFor = /\b(?:for|to)\b/;

@@ -32,6 +32,15 @@ describe('taste', () => {
     expect(mentionedTagStems('I like trains', known).size).toBe(0);
   });
 
+  it("reads family and children as people, not children's films, after \"my\" or beside friends (the fourteenth pass)", () => {
+    const withChildren = new Set([...known, 'children']);
+    // "I also like to go out with my friends and family" had been said back as "you like children's".
+    for (const subject of ['go out with my friends and family', 'spending time with my family', 'playing with our two kids', 'family and friends']) {
+      expect([...mentionedTagStems(subject, withChildren)], subject).toEqual([]);
+    }
+    for (const subject of ['family films', 'kids movies', "children's"]) expect([...mentionedTagStems(subject, withChildren)], subject).toContain('children');
+  });
+
   it('derives tag affinity from ratings and an era from release years', () => {
     const history = [
       { item: tinyItems[0]!, rating: 5, timestamp: 1 },

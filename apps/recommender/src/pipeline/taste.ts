@@ -37,9 +37,15 @@ const genreSynonyms: [RegExp, string[]][] = [
   [/\bmusicals?\b|\bsinging\b/, ['musical']],
 ];
 
+/**
+ * Family and children as people, not films: "my family", "our two kids", "friends and family" ("I like to go out with my
+ * friends and family" had been said back as "you like children's", and listed children's films).
+ */
+const people = /\b(?:(?:my|our|your|his|her|their)\s+(?:(?:whole|entire|own|extended|little|young|two|three|four)\s+)?(?:family|families|kids?|children)|(?:friends?|relatives)\s+(?:and|&)\s+family|family\s+(?:and|&)\s+friends)\b/g;
+
 /** The tag stems a piece of text names, directly ("comedies") or through an everyday word ("cartoons"). */
 export function mentionedTagStems(text: string, knownTags?: ReadonlySet<string>): Set<string> {
-  const lower = text.toLowerCase();
+  const lower = text.toLowerCase().replace(people, ' ');
   const found = new Set<string>();
   // Without a known tag set every word counts (callers then only look up item tags).
   const known = (stemmed: string) => knownTags === undefined || knownTags.has(stemmed);

@@ -705,3 +705,19 @@ describe("TitleOpinionReader: the thirteenth pass's review", () => {
     expect(readIn('I loved sense, sensibility and style')).toEqual([]);
   });
 });
+
+describe('TitleOpinionReader: the fourteenth pass', () => {
+  it('reads a guess turning a film down ("I do not think I would like Heat", "Star Wars does not really grab me") as a weak dislike, never a liking', () => {
+    // "I do not think I would like Jerry Maguire" had been "Noted: you like Jerry Maguire (1996)", rated 4.
+    for (const message of ['I do not think I would like Heat.', "I don't think I'd like Heat", 'I doubt I would enjoy Heat', "I'm not sure I'd like Heat", 'Heat does not really grab me.', "Heat doesn't really appeal to me.", 'Heat never grabbed me', "I don't think we'd love Heat"]) {
+      expect(read(message), message).toEqual([['Heat (1995)', 'dislike', 2]]);
+    }
+    // Beside a liking, each film keeps its own opinion.
+    expect(read('I love Star Wars. Titanic never grabbed me.')).toEqual([
+      ['Star Wars (1977)', 'like', 5],
+      ['Titanic (1997)', 'dislike', 2],
+    ]);
+    // A verdict of a film seen that the hedge does not reach stands: "I think I would like Fargo" is a liking.
+    expect(read('I think I would like Fargo')).toEqual([['Fargo (1996)', 'like', 4]]);
+  });
+});

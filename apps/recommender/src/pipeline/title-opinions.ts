@@ -68,6 +68,9 @@ const cuePatterns = (
     // Wanting to watch a title ("I'd like to see Fargo", "never seen Heat") is not an opinion of it.
     [/(?:\bwould|'d|\bwant|\bwanna|\bgonna|\bplan(?:ning)?|\bgoing|\bhop(?:e|ing)|\bneed)\s+(?:(?:really|like|love)\s+)?(?:to\s+)?(?:see|watch|rewatch|check out|try)\b/, undefined],
     [/\b(?:haven'?t|have not|hasn'?t|never|not)\s+(?:yet\s+)?(?:seen|watched)\b|\bfeel(?:ing)? like\b|\bin the mood for\b/, undefined],
+    // A guess turning down a film, seen or not ("I don't think I'd like Jerry Maguire", "I doubt I'd enjoy Titanic", "not sure
+    // I'd like Fargo", "Star Wars does not really grab me"): a weak dislike, as "not my thing" is ("like" had read a liking).
+    [/\b(?:(?:don'?t|do not|didn'?t|did not)\s+think\s+(?:that\s+)?|doubt\s+(?:that\s+|if\s+)?|not\s+(?:so\s+|too\s+|really\s+|entirely\s+)?sure\s+(?:that\s+|if\s+|whether\s+)?)(?:i|we)(?:'d|'ll|\s+would|\s+will|\s+could)?\s+(?:(?:really|much|ever|actually)\s+)?(?:like|love|enjoy|be into|care for|get into)\b|\b(?:doesn'?t|does not|didn'?t|did not|never|won'?t|will not|isn'?t|is not)\s+(?:(?:really|quite|exactly|particularly|much|at all)\s+)?(?:grab(?:bed|bing)?|appeal(?:ed|ing)?\s+to|interest(?:ed|ing)?|excite[sd]?|(?:do(?:es)?|did)\s+(?:(?:it|much|anything)\s+)for)\s+(?:me|us)\b/, dislike(2)],
     [/\b(?:not|never|don'?t|didn'?t|doesn'?t|wasn'?t|isn'?t|weren'?t|no)\s+(?:(?:really|even|particularly|much|that|so|too|especially|actually|exactly)\s+)?(?:like|liked|love|loved|enjoy|enjoyed|into|a fan|(?:a )?(?:big |huge )?fan)\b/, dislike(2)],
     [/\b(?:not|never|wasn'?t|isn'?t|weren'?t|aren'?t|hardly)\s+(?:(?:that|so|very|really|particularly|too|as|even|exactly|all that)\s+)?(?:good|great|fun|funny|amazing|awesome|brilliant|fantastic|the best|my favou?rite|worth (?:it|watching))\b/, dislike(2)],
     [/\b(?:not|wasn'?t|isn'?t|weren'?t|never)\s+(?:(?:that|so|too|at all)\s+)?(?:bad|boring)\b/, like(4)],
@@ -613,11 +616,11 @@ const exampleAfterFirst = new RegExp(
 
 /**
  * An opinion said of the word just before: "was boring", "is not bad", "was a masterpiece", "was ok I guess", "? Loved it",
- * "- hated it", "rocks", ending its clause ("Heat is awful today" is the weather). A capitalised first word
+ * "- hated it", "rocks", "doesn't really appeal to me", ending its clause ("Heat is awful today" is the weather). A capitalised first word
  * of a message followed by one is read as a title.
  */
 const opinionPredicate = new RegExp(
-  String.raw`^\s*(?:[?!:.,]+\s*|[-–—]+\s*)?(?:(?:was|is|were|'s|has been|had been|remains)\s+(?:(?:so|really|very|pretty|quite|just|absolutely|totally|truly|such|a|an|not|kind of|too|the|my|all-time|one of the|most|seriously|honestly|incredibly|super|rather|bit|little|that)\s+)*(?:great|good|amazing|awesome|brilliant|fantastic|excellent|incredible|fun|funny|boring|dull|bad|terrible|awful|horrible|dreadful|overrated|underrated|mediocre|disappointing|meh|masterpiece|classic|favou?rite|best|worst|decent|solid|superb|perfect|wonderful|hilarious|stupid|slow|tedious|forgettable|unwatchable|ok|okay|alright|all right|fine|so-so|average|better)\b|(?:bored me|rocks|rocked|sucks|sucked|ruled|blew me away)\b|(?:i\s+)?(?:(?:really|absolutely|totally|just)\s+)?(?:loved|liked|hated|enjoyed|adored|disliked|love|like|hate|enjoy)\s+(?:it|that one|this one)\b)(?=\s*(?:$|[,.;:!?)]|[-–—]|(?:and|but|though|too|imo|honestly|tbh|lol|haha|i (?:guess|suppose|think))\b))`,
+  String.raw`^\s*(?:[?!:.,]+\s*|[-–—]+\s*)?(?:(?:was|is|were|'s|has been|had been|remains)\s+(?:(?:so|really|very|pretty|quite|just|absolutely|totally|truly|such|a|an|not|kind of|too|the|my|all-time|one of the|most|seriously|honestly|incredibly|super|rather|bit|little|that)\s+)*(?:great|good|amazing|awesome|brilliant|fantastic|excellent|incredible|fun|funny|boring|dull|bad|terrible|awful|horrible|dreadful|overrated|underrated|mediocre|disappointing|meh|masterpiece|classic|favou?rite|best|worst|decent|solid|superb|perfect|wonderful|hilarious|stupid|slow|tedious|forgettable|unwatchable|ok|okay|alright|all right|fine|so-so|average|better)\b|(?:bored me|rocks|rocked|sucks|sucked|ruled|blew me away)\b|(?:doesn'?t|does not|didn'?t|did not|never)\s+(?:(?:really|quite|exactly|particularly|much)\s+)?(?:grab(?:bed)?|appeal(?:ed)?\s+to|interest(?:ed)?|excite[sd]?)\s+(?:me|us)\b|(?:i\s+)?(?:(?:really|absolutely|totally|just)\s+)?(?:loved|liked|hated|enjoyed|adored|disliked|love|like|hate|enjoy)\s+(?:it|that one|this one)\b)(?=\s*(?:$|[,.;:!?)]|[-–—]|(?:and|but|though|too|imo|honestly|tbh|lol|haha|i (?:guess|suppose|think))\b))`,
   'i',
 );
 
