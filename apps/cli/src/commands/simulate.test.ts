@@ -277,6 +277,21 @@ describe('personalab simulate', () => {
     await expect(run([...common, '--run-id', 'old', '--hint', 'target'])).rejects.toThrow(/hint: before "profile", now "target"/);
   });
 
+  it('refused for a setting under the default run id (--hint target beside a profile run), says to give --run-id', async () => {
+    const store = join(folder, 'hint-default-id.sqlite');
+    const common = ['--data-dir', tiny, 'simulate', '--assistant', 'most-popular', '--max-turns', '1', '--limit', '1', '--store', store];
+    expect(await run(common)).toMatch(/^run retrieval--most-popular--movielens-100k: 1 conversations/m);
+    // Had ended "use another run id": the default names no setting, and which option takes the id was left unsaid.
+    await expect(run([...common, '--hint', 'target'])).rejects.toSatisfy(
+      (error) =>
+        PersonalabError.is(error, 'conflict') &&
+        /^run retrieval--most-popular--movielens-100k exists with a different configuration \(hint: before "profile", now "target"\); use another run id: --run-id <id> \(the default, retrieval--most-popular--movielens-100k, names the simulator, assistant and users, not their settings\)$/.test(error.message),
+    );
+    // Given, the id is the caller's own: the message does not explain the default.
+    await expect(run([...common, '--run-id', 'retrieval--most-popular--movielens-100k', '--k', '3'])).rejects.toThrow(/\(k: before 5, now 3\); use another run id: --run-id <id>$/);
+    expect(await run([...common, '--hint', 'target', '--run-id', 'target'])).toMatch(/^run target: 1 conversations/m);
+  });
+
   it('documents --hint in --help', async () => {
     const help = await runCliOutput([registerSimulateCommand], ['simulate', '--help']);
     expect(help.stdout.replace(/\s+/g, ' ')).toMatch(/--hint <kind> retrieval simulator, movielens-100k users: what a user who accepts nothing from a list says it is in the mood for: profile \(.*\) \| target \(.*\) \(default: "profile"\)/);

@@ -284,6 +284,21 @@ function unknownItemsLine(conversations: readonly ConversationRecord[], catalog:
   );
 }
 
+/**
+ * `RunStore.checkRun` (runs stored before a setting resume under its default), with the refusal naming the option
+ * that takes another id: "use another run id" had left it unsaid, and the default id names no setting, so
+ * `--hint target` beside a profile run under the default was refused with no way on in sight.
+ */
+function checkRunId(store: RunStore, runId: string, config: Record<string, unknown>, defaultId: boolean): void {
+  try {
+    store.checkRun(runId, config, settingDefaults);
+  } catch (error) {
+    if (!PersonalabError.is(error, 'conflict')) throw error;
+    const why = defaultId ? ` (the default, ${runId}, names the simulator, assistant and users, not their settings)` : '';
+    throw new PersonalabError('conflict', `${error.message}: --run-id <id>${why}`, { cause: error, details: error.details });
+  }
+}
+
 /** Says on stderr, at most once a minute, that the service rate-limits the run and the run waits. */
 function rateLimitNotice(): (info: RetryInfo) => void {
   let last = Number.NEGATIVE_INFINITY;
@@ -515,7 +530,7 @@ export function registerSimulateCommand(program: Command): void {
         try {
           // As `simulate` records it (a shard without users records the simulator as "none").
           const mine = selectShard(users, shard);
-          store.checkRun(runId, runConfiguration({ simulator: mine.length > 0 ? simulatorName : 'none', assistant: assistant.name, maxTurns: options.maxTurns, k: options.k, config: runConfig }), settingDefaults);
+          checkRunId(store, runId, runConfiguration({ simulator: mine.length > 0 ? simulatorName : 'none', assistant: assistant.name, maxTurns: options.maxTurns, k: options.k, config: runConfig }), options.runId === undefined);
           // The requests that created the users (this call's only requests before the run).
           let registration: ServiceReport | undefined;
           if (http) {

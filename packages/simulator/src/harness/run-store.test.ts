@@ -169,4 +169,17 @@ describe('RunStore run configurations', () => {
     expect(store.runs().find((run) => run.id === 'old')?.config).toEqual({ users: 'movielens-100k', seed: 1 });
     store.close();
   });
+
+  it('reads a setting left undefined as missing, as it is stored: under its default too, a run resumes with its own configuration', () => {
+    const store = new RunStore(':memory:');
+    const defaults = { hint: 'profile' };
+    // A caller passing an optional setting it has not got; JSON stores the run without it.
+    const config = { users: 'movielens-100k', hint: undefined };
+    store.ensureRun('r', config, 1, defaults);
+    // The undefined value had hidden the default on one side only: "hint: before "profile", now unset".
+    expect(() => store.ensureRun('r', config, 2, defaults)).not.toThrow();
+    expect(() => store.checkRun('r', { users: 'movielens-100k', hint: 'profile' }, defaults)).not.toThrow();
+    expect(() => store.checkRun('r', { users: 'movielens-100k', hint: 'target' }, defaults)).toThrow(/\(hint: before "profile", now "target"\)/);
+    store.close();
+  });
 });

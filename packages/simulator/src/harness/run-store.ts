@@ -173,8 +173,10 @@ export class RunStore {
     const existing = this.database.prepare('SELECT config FROM runs WHERE id = ?').get(runId) as { config: string } | undefined;
     if (!existing) return;
     const stored = JSON.parse(existing.config) as Record<string, unknown>;
-    // Compared as stored (through JSON), so undefined values read as missing on both sides.
-    const differences = configDifferences({ ...defaults, ...stored }, JSON.parse(JSON.stringify({ ...defaults, ...config })) as Record<string, unknown>);
+    // Compared as stored (through JSON), so undefined values read as missing on both sides; then as their defaults
+    // (an undefined value spread over its default had hidden it on the requested side only).
+    const requested = JSON.parse(JSON.stringify(config)) as Record<string, unknown>;
+    const differences = configDifferences({ ...defaults, ...stored }, { ...defaults, ...requested });
     if (differences.length > 0) {
       throw new PersonalabError('conflict', `run ${runId} exists with a different configuration (${differences.join('; ')}); use another run id`, {
         details: { stored, requested: config },
