@@ -774,4 +774,37 @@ describe.skipIf(!directory)('Chat-Rec on the MovieLens catalogue: the eighth to 
       expect(turn.reply).toMatch(/^Noted: you dislike Sleepers \(1996\)\. How about these instead:/);
     });
   });
+
+  /**
+   * The fourteenth pass's review, over the real catalogue: its hedge read praise by comparison and a guess proved wrong as
+   * dislikes, its pastime reading dropped "a movie that's a lot of fun", and a doubt of having seen a film, "my brother is
+   * serious" and "goodnight" were misread before it.
+   */
+  describe("the fourteenth pass's review", () => {
+    it('reads praise by comparison and a guess proved wrong as likings ("Noted: you dislike Fargo (1996)", rated 2)', async () => {
+      const praised = await firstTurn('I don’t think I would like anything more than Fargo');
+      expect(praised.reply).toMatch(/^Noted: you like Fargo \(1996\)\. /);
+      const surprised = conversation();
+      await surprised("I didn't think I'd like Titanic, but I loved it");
+      expect(ratedTitles(surprised.userId)).toEqual([['Titanic (1997)', 4]]);
+    });
+
+    it('notes no viewing for "I don\'t think I\'ve seen Fargo" (it had been "you have seen Fargo (1996)", and left out)', async () => {
+      const turn = await firstTurn("I don't think I've seen Fargo");
+      expect(turn.reply).not.toMatch(/you have seen/);
+    });
+
+    it('reads "a movie that\'s a lot of fun" as a light mood, "my brother is serious about films" as none', async () => {
+      expect((await firstTurn("I want a movie that's a lot of fun")).reply).toMatch(/^Feel-good picks for something light/);
+      expect((await firstTurn('my brother is very serious about films. any comedies?')).reply).toMatch(/^Here is what I would suggest \(comedy\)/);
+    });
+
+    it('answers "goodnight" after a list with a goodbye, not more films', async () => {
+      const say = conversation();
+      await say('recommend a comedy');
+      const turn = await say('goodnight');
+      expect(turn.items).toEqual([]);
+      expect(turn.intent).toBe('chitchat');
+    });
+  });
 });

@@ -76,6 +76,13 @@ const messages: [string, string, string][] = [
   ['spaces after a question to the recommender', 'have you seen Zombie Street?{}x', ' '],
   ['spaces between a correction and a word before its genre', 'horror, or rather{}x a comedy', ' '],
   ['spaces between a title and a year', 'something like Zombie Street{}1995', ' '],
+  // The fourteenth pass and its review: a hedged dislike and a comparison after it, a doubt of having seen a film, a mood
+  // word said of someone, "a lot of fun", a goodbye.
+  ["spaces between a hedge and a comparison", "I don't think I'd like{}anything more than Laugh Riot", ' '],
+  ["spaces inside a doubt of having seen a film", "I don't think I've{}seen Laugh Riot", ' '],
+  ['spaces between someone and a mood word', 'my brother is{}serious, anything?', ' '],
+  ['spaces before "fun" after "a lot of"', "a movie that's a lot of{}fun", ' '],
+  ['spaces inside a goodbye', 'nice talking to you, good{}night', ' '],
 ];
 
 describe('a chat turn on adversarial text', () => {

@@ -687,3 +687,27 @@ describe('classifyTurn: the fourteenth pass', () => {
     expect(classifyTurn('It was nice talking to you. Can you recommend a comedy before I go?', fresh).intent).toBe('recommend');
   });
 });
+
+describe("classifyTurn: the fourteenth pass's review", () => {
+  const fresh = { ...context, lastRecommended: [] };
+
+  it('reads "a lot of fun" said of the film asked for as a light mood (the fourteenth pass had dropped it with "it\'s a lot of fun")', () => {
+    for (const message of ["I want a movie that's a lot of fun", 'recommend something that is lots of fun', 'a film that is so much fun please'])
+      expect(classifyTurn(message, fresh).mood?.names, message).toEqual(['light']);
+    for (const message of ["It's a lot of fun, but it can be challenging.", "You should! It's so much fun.", 'What do you like to do for fun?'])
+      expect(classifyTurn(message, fresh).mood, message).toBeUndefined();
+  });
+
+  it('reads no mood from a mood word said of someone named ("my brother is serious about films" had got darker picks)', () => {
+    for (const message of ['my brother is very serious about films, recommend something', 'My kids are so happy today! Any comedies?', 'my wife was serious, any thrillers?'])
+      expect(classifyTurn(message, fresh).mood, message).toBeUndefined();
+    // The user's own mood or the film's still counts.
+    expect(classifyTurn('my mood is dark tonight, recommend something', fresh).mood?.names).toEqual(['dark']);
+    expect(classifyTurn('my pick tonight is something serious', fresh).mood?.names).toEqual(['dark']);
+  });
+
+  it('reads "goodnight" as a goodbye (a list had answered it)', () => {
+    for (const message of ['goodnight', 'Goodnight!', 'night night', 'ok, good night!']) for (const turnContext of [context, fresh]) expect(classifyTurn(message, turnContext).intent, message).toBe('chitchat');
+    expect(classifyTurn('a good night for a horror film', fresh).intent).toBe('recommend');
+  });
+});

@@ -279,10 +279,20 @@ function asksForFilms(text: string, found: { index: number; 0: string }): boolea
   return /^\s*(?:movie|film|flick|comed\w*|one)s?\b/.test(text.slice(found.index + found[0].length)) || /\b(?:movie|film|flick)s?\b/.test(found[0]);
 }
 
-/** A mood word said of a person, not of a film: "I'm serious", "are you serious?", "I'm so happy for you", "we're easy". */
-const saidOfPerson = /\b(?:i'?m|i am|we'?re|we are|you'?re|you are|are you|am i|he'?s|he is|she'?s|she is|they'?re|they are)\s+(?:(?:so|very|really|pretty|dead|just|quite|not|too|always|being|a bit|kind of)\s+)*$/;
-/** "Fun" of a pastime, not of a film: "what do you do for fun?", "it's a lot of fun", "have fun", "make fun of". */
-const funOfPastime = /\b(?:for|have|having|had|has|much|lots of|a lot of|bit of|make|making|made)\s+$/;
+/**
+ * A mood word said of a person, not of a film: "I'm serious", "are you serious?", "I'm so happy for you", "we're easy", "my
+ * brother is serious about films" (the last had got darker picks).
+ */
+const saidOfPerson =
+  /\b(?:i'?m|i am|we'?re|we are|you'?re|you are|are you|am i|he'?s|he is|she'?s|she is|they'?re|they are|(?:my|our|your|his|her|their)\s+(?:brother|sister|wife|husband|partner|friends?|kids?|children|son|daughter|mom|mum|dad|mother|father|parents|family|boyfriend|girlfriend|boss)\s+(?:is|are|was|were))\s+(?:(?:so|very|really|pretty|dead|just|quite|not|too|always|being|a bit|kind of)\s+)*$/;
+/** "Fun" of a pastime, not of a film: "what do you do for fun?", "have fun", "make fun of". */
+const funOfPastime = /\b(?:for|have|having|had|has|make|making|made)\s+$/;
+/**
+ * "A lot of fun" of a thing ("it's a lot of fun"), unless its clause names the film asked for as the fun one ("I want a movie
+ * that's a lot of fun": the fourteenth pass had read no mood there).
+ */
+const funAmount = /\b(?:much|lots of|a lot of|bit of)\s+$/;
+const namesFilm = /\b(?:movie|film|flick|something|anything|one)s?\b/;
 /** How far before a mood word `saidOfPerson` and `funOfPastime` look. */
 const MOOD_LOOK_BACK = 40;
 
@@ -297,7 +307,8 @@ function moodCounts(text: string, index: number, length: number): boolean {
   const clause = text.slice(start, endAt < 0 ? undefined : index + length + endAt);
   if (narration.test(clause) && !asking.test(clause)) return false;
   const before = text.slice(Math.max(0, index - MOOD_LOOK_BACK), index);
-  if (saidOfPerson.test(before) || (text.startsWith('fun', index) && length === 3 && funOfPastime.test(before))) return false;
+  const fun = text.startsWith('fun', index) && length === 3;
+  if (saidOfPerson.test(before) || (fun && (funOfPastime.test(before) || (funAmount.test(before) && !namesFilm.test(clause))))) return false;
   return !notFilm.test(text.slice(index + length));
 }
 
@@ -704,11 +715,11 @@ export function classifyTurn(message: string, context: TurnContext): ClassifiedT
 }
 
 /**
- * A goodbye anywhere in the message: "it's been nice talking to you!", "have a great day", "talk to you later", "bye"
- * ("Well, it's been nice talking to you! I hope you have a great day!" had been answered with a list).
+ * A goodbye anywhere in the message: "it's been nice talking to you!", "have a great day", "talk to you later", "bye",
+ * "goodnight" ("Well, it's been nice talking to you! I hope you have a great day!" and "goodnight" had been answered with a list).
  */
 export const farewell =
-  /\b(?:(?:nice|good|great|lovely|fun|a pleasure) (?:talking|chatting|speaking) (?:to|with) you|(?:have|enjoy) a (?:great|good|nice|lovely|wonderful|fantastic|fun) (?:day|night|evening|weekend|one)|talk (?:to you )?(?:later|soon)|(?:good)?bye|see (?:you|ya)|take care|(?:gotta|got to|have to|need to) go|catch you later)\b/;
+  /\b(?:good ?night|nighty?[- ]night|(?:nice|good|great|lovely|fun|a pleasure) (?:talking|chatting|speaking) (?:to|with) you|(?:have|enjoy) a (?:great|good|nice|lovely|wonderful|fantastic|fun) (?:day|night|evening|weekend|one)|talk (?:to you )?(?:later|soon)|(?:good)?bye|see (?:you|ya)|take care|(?:gotta|got to|have to|need to) go|catch you later)\b/;
 
 /** Words that make a genre named after them an occasion's wish: "a good night for a horror film", "a good time to see a comedy". */
 const occasionFor = /\b(?:for|to)\b/;

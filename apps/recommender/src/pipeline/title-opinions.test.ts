@@ -721,3 +721,23 @@ describe('TitleOpinionReader: the fourteenth pass', () => {
     expect(read('I think I would like Fargo')).toEqual([['Fargo (1996)', 'like', 4]]);
   });
 });
+
+describe("TitleOpinionReader: the fourteenth pass's review", () => {
+  it('reads no weak dislike from a hedge that praises by comparison, nor from a guess proved wrong', () => {
+    // "I don't think I would like anything more than Fargo" had been a dislike of Fargo, rated 2 (it had been a liking).
+    for (const message of ['I don’t think I would like anything more than Fargo', "I don't think I could love a film more than Heat", "I doubt I'll ever enjoy anything as much as Heat"]) {
+      expect(read(message).filter(([, polarity]) => polarity === 'dislike'), message).toEqual([]);
+    }
+    // "I didn't think I'd like Titanic, but I loved it": the guess came before the film (it had been lukewarm, rated 3).
+    expect(read("I didn't think I'd like Titanic, but I loved it").map(([title, polarity]) => [title, polarity])).toEqual([['Titanic (1997)', 'like']]);
+    // The film set as the measure is not turned down ("I'm not sure I'd like Heat as much as Fargo" had been a dislike of both).
+    expect(read("I'm not sure I'd like Heat as much as Fargo").filter(([title]) => title === 'Fargo (1996)')).toEqual([['Fargo (1996)', 'like', 4]]);
+  });
+
+  it('reads "I don\'t think I\'ve seen Fargo" as not seen (it had been "you have seen Fargo (1996)")', () => {
+    for (const message of ["I don't think I've seen Fargo", 'I do not think I have ever seen Fargo', "I'm not sure I've seen Fargo", "I doubt I've watched Fargo"]) {
+      expect(reader.watched(message).map((item) => item.title), message).toEqual([]);
+    }
+    expect(reader.watched("I think I've seen Fargo").map((item) => item.title)).toEqual(['Fargo (1996)']);
+  });
+});

@@ -70,7 +70,10 @@ const cuePatterns = (
     [/\b(?:haven'?t|have not|hasn'?t|never|not)\s+(?:yet\s+)?(?:seen|watched)\b|\bfeel(?:ing)? like\b|\bin the mood for\b/, undefined],
     // A guess turning down a film, seen or not ("I don't think I'd like Jerry Maguire", "I doubt I'd enjoy Titanic", "not sure
     // I'd like Fargo", "Star Wars does not really grab me"): a weak dislike, as "not my thing" is ("like" had read a liking).
-    [/\b(?:(?:don'?t|do not|didn'?t|did not)\s+think\s+(?:that\s+)?|doubt\s+(?:that\s+|if\s+)?|not\s+(?:so\s+|too\s+|really\s+|entirely\s+)?sure\s+(?:that\s+|if\s+|whether\s+)?)(?:i|we)(?:'d|'ll|\s+would|\s+will|\s+could)?\s+(?:(?:really|much|ever|actually)\s+)?(?:like|love|enjoy|be into|care for|get into)\b|\b(?:doesn'?t|does not|didn'?t|did not|never|won'?t|will not|isn'?t|is not)\s+(?:(?:really|quite|exactly|particularly|much|at all)\s+)?(?:grab(?:bed|bing)?|appeal(?:ed|ing)?\s+to|interest(?:ed|ing)?|excite[sd]?|(?:do(?:es)?|did)\s+(?:(?:it|much|anything)\s+)for)\s+(?:me|us)\b/, dislike(2)],
+    // Not a guess made before the film ("I didn't think I'd like Titanic, but I loved it"), nor praise by comparison ("I don't
+    // think I would like anything more than Fargo", "not sure I'd like Heat as much as Fargo"): both had been read as turning
+    // the films down (a title is blanked with "#").
+    [/\b(?:(?:don'?t|do not)\s+think\s+(?:that\s+)?|doubt\s+(?:that\s+|if\s+)?|not\s+(?:so\s+|too\s+|really\s+|entirely\s+)?sure\s+(?:that\s+|if\s+|whether\s+)?)(?:i|we)(?:'d|'ll|\s+would|\s+will|\s+could)?\s+(?:(?:really|much|ever|actually)\s+)?(?:like|love|enjoy|be into|care for|get into)\b(?!\s+(?:[a-z'#]+\s+){0,2}(?:more|better|as much)\b)|\b(?:doesn'?t|does not|didn'?t|did not|never|won'?t|will not|isn'?t|is not)\s+(?:(?:really|quite|exactly|particularly|much|at all)\s+)?(?:grab(?:bed|bing)?|appeal(?:ed|ing)?\s+to|interest(?:ed|ing)?|excite[sd]?|(?:do(?:es)?|did)\s+(?:(?:it|much|anything)\s+)for)\s+(?:me|us)\b/, dislike(2)],
     [/\b(?:not|never|don'?t|didn'?t|doesn'?t|wasn'?t|isn'?t|weren'?t|no)\s+(?:(?:really|even|particularly|much|that|so|too|especially|actually|exactly)\s+)?(?:like|liked|love|loved|enjoy|enjoyed|into|a fan|(?:a )?(?:big |huge )?fan)\b/, dislike(2)],
     [/\b(?:not|never|wasn'?t|isn'?t|weren'?t|aren'?t|hardly)\s+(?:(?:that|so|very|really|particularly|too|as|even|exactly|all that)\s+)?(?:good|great|fun|funny|amazing|awesome|brilliant|fantastic|the best|my favou?rite|worth (?:it|watching))\b/, dislike(2)],
     [/\b(?:not|wasn'?t|isn'?t|weren'?t|never)\s+(?:(?:that|so|too|at all)\s+)?(?:bad|boring)\b/, like(4)],
@@ -182,8 +185,8 @@ function blanked(message: string, mentions: readonly Mention[]): string {
 /** The user saying they have seen something: "I've (already) seen", "we watched", "already saw", a sentence opening "Seen …". */
 const watchedCue =
   /\b(?:i|we)(?:'ve|'d| have| had)?\s+(?:(?:already|just|also|both|all|recently|finally|actually)\s+)*(?:seen|watched|saw|rewatched)\b|\b(?:already|just)\s+(?:seen|watched|saw)\b|^\s*(?:(?:already|just)\s+)?(?:seen|watched|saw)\b/;
-/** Not seen, or only wished for: "haven't seen", "never watched", "I want to see", "I'd like to watch". */
-const unwatched = /\b(?:haven'?t|have not|hasn'?t|has not|never|not|didn'?t|did not)\s+(?:(?:yet|even|ever|actually)\s+)*(?:seen|watched|saw|see|watch)\b|(?:\bwant|\bwanna|\bwould like|'d like|\bgoing|\bgonna|\bplan(?:ning)?|\bhop(?:e|ing)|\bneed)\s+(?:to\s+)?(?:see|watch)\b/;
+/** Not seen, doubted, or only wished for: "haven't seen", "never watched", "I don't think I've seen", "I want to see", "I'd like to watch". */
+const unwatched = /\b(?:haven'?t|have not|hasn'?t|has not|never|not|didn'?t|did not)\s+(?:(?:yet|even|ever|actually)\s+)*(?:seen|watched|saw|see|watch)\b|\b(?:(?:don'?t|do not)\s+think|doubt|not\s+sure)\s+(?:that\s+|if\s+|whether\s+)?(?:i|we)(?:'ve|\s+have)\s+(?:ever\s+)?(?:seen|watched)\b|(?:\bwant|\bwanna|\bwould like|'d like|\bgoing|\bgonna|\bplan(?:ning)?|\bhop(?:e|ing)|\bneed)\s+(?:to\s+)?(?:see|watch)\b/;
 
 /** A past viewing or verdict just before a title ("I loved Shawshank", "we watched the Shawshank"), not a standing love ("I love Christmas"). */
 const SEEN_OR_JUDGED = String.raw`(?:loved|liked|hated|enjoyed|adored|disliked|watched|rewatched|saw|seen|(?:didn't|did not)\s+(?:really\s+)?(?:like|enjoy|love))`;
