@@ -714,7 +714,7 @@ describe.skipIf(!directory)('Chat-Rec on the MovieLens catalogue: the eighth to 
       const say = conversation();
       await say('I am looking for a movie to watch tonight. I usually like adventure movies and comedies.');
       const turn = await say('I do not think I would like Jerry Maguire. Star Wars does not really grab me. Anything else you would suggest? I am more in the mood for adventure movies.');
-      expect(turn.reply).toMatch(/^Noted: you dislike Jerry Maguire \(1996\); you dislike Star Wars \(1977\)\. How about these instead/);
+      expect(turn.reply).toMatch(/^Noted: you dislike Jerry Maguire \(1996\) and Star Wars \(1977\)\. How about these instead/);
       expect(ratedTitles(say.userId)).toEqual([
         ['Jerry Maguire (1996)', 2],
         ['Star Wars (1977)', 2],
@@ -805,6 +805,57 @@ describe.skipIf(!directory)('Chat-Rec on the MovieLens catalogue: the eighth to 
       const turn = await say('goodnight');
       expect(turn.items).toEqual([]);
       expect(turn.intent).toBe('chitchat');
+    });
+  });
+
+  /**
+   * The fifteenth pass, from the second transcript audit: small talk read as a mood or a taste for children's films, a
+   * question about the assistant's friends and thanks after a sentence answered with lists, and judged films said one by one.
+   */
+  describe('the fifteenth pass', () => {
+    it('reads no mood in "That sounds like fun." or "It\'s easy to make, too." (both had got feel-good picks)', async () => {
+      for (const message of ['That sounds like fun. I like to do the same things.', "You should! It's easy to make, too."]) {
+        const say = conversation();
+        await say('Hi there!');
+        await say('I like to dance.');
+        expect((await say(message)).reply, message).not.toMatch(/Feel-good|something light/);
+      }
+      expect((await firstTurn('something easy to watch')).reply).toMatch(/^Feel-good picks for something light/);
+      expect((await firstTurn("I want a movie that's fun")).reply).toMatch(/^Feel-good picks for something light/);
+    });
+
+    it('reads no taste for children\'s films in "I love seeing the kids learn and grow." ("Noted: you like children\'s.")', async () => {
+      const say = conversation();
+      await say('Hi there!');
+      expect((await say('I love seeing the kids learn and grow.')).reply).not.toMatch(/children/i);
+      const asked = await firstTurn('something for the kids');
+      expect(asked.items.filter((item) => item.tags.includes("Children's")).length).toBeGreaterThanOrEqual(3);
+    });
+
+    it('answers "Do you have any friends?" as a question off films (a list had answered), "do you have any comedies?" with films', async () => {
+      const say = conversation();
+      await say('Hi there!');
+      await say("Not really. I don't have many friends.");
+      const turn = await say('Do you have any friends?');
+      expect(turn.items).toEqual([]);
+      expect(turn.reply).toMatch(/^I can only help with films/);
+      expect((await firstTurn('do you have any comedies?')).items.filter((item) => item.tags.includes('Comedy')).length).toBeGreaterThanOrEqual(4);
+    });
+
+    it('answers "I will. Thanks for the suggestion." with a "you are welcome" (a list had answered), "thanks! any more like that?" with more', async () => {
+      const say = conversation();
+      await say('Hello!');
+      await say('I like to go hiking.');
+      const thanked = await say('I will. Thanks for the suggestion.');
+      expect(thanked.items).toEqual([]);
+      expect(thanked.reply).toMatch(/^You are welcome!/);
+      const more = conversation();
+      await more('recommend a comedy');
+      expect((await more('thanks! any more like that?')).items).toHaveLength(5);
+    });
+
+    it('says films judged alike in one clause ("Noted: you dislike Fargo (1996); you dislike Heat (1995).")', async () => {
+      expect((await firstTurn('I hated Fargo and Heat')).reply).toMatch(/^Noted: you dislike Fargo \(1996\) and Heat \(1995\)\. /);
     });
   });
 });

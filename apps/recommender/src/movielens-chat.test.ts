@@ -225,7 +225,7 @@ describe.skipIf(!directory)('Chat-Rec on the MovieLens catalogue (real data)', (
     expect(service.store.ratingsOf('chat-lukewarm-1').map((rating) => [rating.value, rating.source])).toEqual([[3, 'chat']]);
     // "Titanic was meh" had been a dislike; "Fargo was fine I guess" was not read.
     const more = await say('Titanic was meh. I loved Star Wars, Fargo was fine I guess');
-    expect(more.reply).toMatch(/^Noted: you are lukewarm on Titanic \(1997\); you like Star Wars \(1977\); you are lukewarm on Fargo \(1996\)\. /);
+    expect(more.reply).toMatch(/^Noted: you like Star Wars \(1977\); you are lukewarm on Titanic \(1997\) and Fargo \(1996\)\. /);
     const offered = [...more.recommendations, ...(await say('more')).recommendations].map((entry) => entry.item.title);
     for (const title of ['Fargo (1996)', 'Titanic (1997)', 'Alien (1979)']) expect(offered).not.toContain(title);
     const known = await say('what do you know about me?');
@@ -617,10 +617,10 @@ describe.skipIf(!directory)('Chat-Rec with a model on the MovieLens catalogue (r
     // Two films named together: "you like war" and "you like alien and aliens" had been noted from their titles' words.
     service.store.createUser({ id: 'review-two-films' });
     const twoFilms = await chat('review-two-films', 'I loved Star Wars and Toy Story');
-    expect(twoFilms.reply).toMatch(/^Noted: you like Star Wars \(1977\); you like Toy Story \(1995\)\. Here is what I would suggest:/);
+    expect(twoFilms.reply).toMatch(/^Noted: you like Star Wars \(1977\) and Toy Story \(1995\)\. Here is what I would suggest:/);
     service.store.createUser({ id: 'review-alien-aliens' });
     const aliens = await chat('review-alien-aliens', 'I loved Alien and Aliens');
-    expect(aliens.reply).toMatch(/^Noted: you like Alien \(1979\); you like Aliens \(1986\)\. Here is what I would suggest:/);
+    expect(aliens.reply).toMatch(/^Noted: you like Alien \(1979\) and Aliens \(1986\)\. Here is what I would suggest:/);
     expect((await chat('review-alien-aliens', 'what do you know about me?', aliens.sessionId)).reply).not.toMatch(/you like alien|You told me/);
     // User 200's question in a new session, then a request of its own: "Understood (…). How about these instead" before.
     await chat('200', 'a sci-fi movie please');

@@ -829,7 +829,7 @@ describe('ChatRec.chat: three misreadings found by a review of the sixth QA pass
         generate.mockClear();
         const turn = await chatVisits(service, `named-together-${index}`).say(message);
         // Before: "Noted: you like laugh riot and dance party musical; you like Laugh Riot; …" (comedy and musical read from "laugh" and "musical").
-        expect(turn.reply, message).toMatch(/^Noted: you like (?:Laugh Riot|Dance Party Musical|Love in Paris)(?:; you like (?:Laugh Riot|Dance Party Musical|Love in Paris))*\. Here is what I would suggest:/);
+        expect(turn.reply, message).toMatch(/^Noted: you like (?:Laugh Riot|Dance Party Musical|Love in Paris)(?:(?:, | and )(?:Laugh Riot|Dance Party Musical|Love in Paris))*\. Here is what I would suggest:/);
         // Nor do the titles' words bring the candidates of a genre the user said they like (they had: comedy and musical films).
         const input = generate.mock.calls[0]?.[0];
         expect([...(input?.statedTags ?? [])], message).toEqual([]);

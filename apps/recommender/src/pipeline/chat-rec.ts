@@ -934,7 +934,7 @@ export class ChatRec {
       const tastes = this.statedTastes(extracted.previous, extracted.profile, knownTags, pending, [...stated.map((opinion) => opinion.item), ...seen]);
       const notes = [
         ...tastes,
-        ...stated.map((opinion) => `you ${opinion.polarity === 'like' ? 'like' : opinion.polarity === 'dislike' ? 'dislike' : 'are lukewarm on'} ${notedTitle(opinion.item)}`),
+        ...opinionNotes(stated),
         ...(seen.length > 0 ? [`you have seen ${seen.map(notedTitle).join(', ')} (I will not suggest ${seen.length === 1 ? 'it' : 'them'} again)`] : []),
         ...(leftOut.length > 0 ? [`leaving out ${leftOut.length <= 3 ? wordList(leftOut.map(notedTitle)) : `${leftOut.slice(0, 2).map(notedTitle).join(', ')} and ${leftOut.length - 2} more of the series`}`] : []),
       ];
@@ -1869,6 +1869,18 @@ export function nameReferences(message: string, lastRecommended: readonly Item[]
  * A title as the notes say it, as the replies' prose does: its article in front ("The Saint (1997)", not the catalogue's
  * "Saint, The (1997)"), with the year where the catalogue's title carries one.
  */
+/**
+ * The films a message judged, one clause per polarity: "you dislike Jerry Maguire (1996) and Star Wars (1977)" (each had had
+ * its own "you dislike", as genre tastes had before them).
+ */
+function opinionNotes(stated: readonly { item: Item; polarity: 'like' | 'dislike' | 'neutral' }[]): string[] {
+  const verbs = [['like', 'you like'], ['dislike', 'you dislike'], ['neutral', 'you are lukewarm on']] as const;
+  return verbs.flatMap(([polarity, verb]) => {
+    const titles = stated.filter((opinion) => opinion.polarity === polarity).map((opinion) => notedTitle(opinion.item));
+    return titles.length === 0 ? [] : [`${verb} ${wordList(titles)}`];
+  });
+}
+
 const notedTitle = (item: Item): string => (/\(\d{4}\)\s*$/.test(item.title) ? writtenTitle(item) : spokenTitle(item.title));
 
 /** The most films one reply lists, whatever is asked ("top 20"): the re-ranker orders 20 candidates. */

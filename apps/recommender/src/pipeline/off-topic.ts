@@ -25,20 +25,27 @@ const pointsBack = /\b(?:it|its|they|them|their|those|these)\b/;
 // The lookahead first: the lookbehind then runs only at capitalised words (from every space of a long run, it was quadratic).
 const writtenName = /\b(?=[A-Z][a-z])(?!I\b|I'[a-z]+\b)(?<![.!?]\s*|^\s*)/;
 
+/**
+ * A question about the assistant's own people ("do you have any friends?"): its only content words are ones `queryContent`
+ * drops as company to watch with, so it had been read as a film ask and answered with a list.
+ */
+const yourPeople = /\b(?:do|did)\s+you\s+(?:have|got)\s+(?:(?:any|a|many|lots of|a lot of)\s+)?(?:friends?|wife|husband|son|daughter|kids|children|family)\b/;
+
 /** A year: "what about 1995?" asks for films. */
 const yearWritten = /\b(?:18|19|20)\d\d\b/;
 
 /**
  * Whether a message is a question about something other than films: "do you like pizza?", "have you seen my keys?", "what's
  * the weather like today?", "can you order me a pizza?" (each had been answered with a list, "my keys" with Keys to Tulsa
- * first). Only when it is about something (`queryContent` keeps a word), names no genre (`namesGenre`), no year, no film word
- * or film ask (`filmAsk`), no name written as one, and no "it" after films (`filmsShown`: films were just shown or talked
- * of); the caller has already read it for moods, titles and film questions, which come first.
+ * first). Only when it is about something (`queryContent` keeps a word, or it asks after the assistant's people:
+ * `yourPeople`), names no genre (`namesGenre`), no year, no film word or film ask (`filmAsk`), no name written as one, and no
+ * "it" after films (`filmsShown`: films were just shown or talked of); the caller has already read it for moods, titles and
+ * film questions, which come first.
  */
 export function offTopicQuestion(message: string, options: { namesGenre: (text: string) => boolean; filmsShown?: boolean }): boolean {
   const text = message.toLowerCase().replace(/[’‘]/g, "'");
   if (!question.test(text) || filmTalk.test(text) || filmAsk.test(text) || yearWritten.test(text) || writtenName.test(message.replace(/[’‘]/g, "'"))) return false;
   if (options.filmsShown === true && pointsBack.test(text)) return false;
   if (options.namesGenre(text)) return false;
-  return queryContent(text).trim() !== '';
+  return queryContent(text).trim() !== '' || yourPeople.test(text);
 }
