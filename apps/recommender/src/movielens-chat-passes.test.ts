@@ -858,4 +858,29 @@ describe.skipIf(!directory)('Chat-Rec on the MovieLens catalogue: the eighth to 
       expect((await firstTurn('I hated Fargo and Heat')).reply).toMatch(/^Noted: you dislike Fargo \(1996\) and Heat \(1995\)\. /);
     });
   });
+
+  /**
+   * The fifteenth pass's review: thanks beside a request for more ("yes thanks, one more") got "You are welcome" and no
+   * films, "the children are bored, ideas?" lost its children's films, and "my mood is light" its mood.
+   */
+  describe("the fifteenth pass's review", () => {
+    it('answers thanks beside a request for more with films ("yes thanks, one more" had got "You are welcome")', async () => {
+      for (const message of ['yes thanks, one more', "that's great thanks, more?"]) {
+        const say = conversation();
+        await say('recommend a comedy');
+        // "One more" gets one film.
+        expect((await say(message)).items.length, message).toBeGreaterThanOrEqual(1);
+      }
+      expect((await firstTurn('Will do, thanks for the help.')).reply).toMatch(/^You are welcome!/);
+    });
+
+    it('answers "the children are bored, ideas?" with children\'s films (the general list had answered)', async () => {
+      const turn = await firstTurn('the children are bored, ideas?');
+      expect(turn.items.filter((item) => item.tags.includes("Children's")).length).toBeGreaterThanOrEqual(4);
+    });
+
+    it('reads the mood in "my mood is light" (it had been taken for a remark)', async () => {
+      expect((await firstTurn('my mood is light')).reply).toMatch(/^Feel-good picks for something light/);
+    });
+  });
 });

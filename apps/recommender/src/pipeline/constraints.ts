@@ -732,7 +732,7 @@ const childrenStrong = /\bkid[- ]friendly\b|\bfamily[- ](?:friendly|movies?|film
  * sentence about watching.
  */
 const childrenWeak =
-  /\b(?:my|our|a|with (?:my|the|our))\s+(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?\b|\bwith (?:the |my |our )?(?:kids|children|little ones|toddlers?|son|daughter)\b|\b(?:whole|entire) family\b|\b(?:with|for) (?:my|the|our|a) family\b|\ba family of (?:[3-9]|three|four|five|six|seven|eight)\b|\b(?:my|our|the) kids\b/;
+  /\b(?:my|our|a|with (?:my|the|our))\s+(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?\b|\bwith (?:the |my |our )?(?:kids|children|little ones|toddlers?|son|daughter)\b|\b(?:whole|entire) family\b|\b(?:with|for) (?:my|the|our|a) family\b|\ba family of (?:[3-9]|three|four|five|six|seven|eight)\b|\b(?:my|our|the) (?:kids|children)\b/;
 const watching = /\b(?:watch\w*|see|movies?|films?|show|tonight|night in)\b/;
 /**
  * Asking words that make a whole message a request, so children mentioned in it watch ("with my 6 year old,

@@ -296,9 +296,14 @@ const namesFilm = /\b(?:movie|film|flick|something|anything|one)s?\b/;
 /**
  * A mood word that tells what a thing is or seems ("that sounds like fun", "it's easy to make", "cooking is easy and fun"):
  * a remark, not an ask, unless its clause asks or names films ("I want something that's fun", "I like the ones that are
- * really scary"). Each had got feel-good picks.
+ * really scary"). Each had got feel-good picks. Said of the mood itself it is one ("my mood is light").
  */
-const describedAs = /(?:\b(?:is|are)|'s|\b(?:sounds?|seems?|looks?))\s+(?:like\s+)?(?:(?:a|an|so|really|very|such|pretty|quite|too|super|just|also|always)\s+)*(?:[a-z]+\s+(?:and|&)\s+)?$/;
+const describedAs = /(?:(?<!\b(?:mood|vibe)\s+)\b(?:is|are)|(?<!\b(?:mood|vibe))'s|\b(?:sounds?|seems?|looks?))\s+(?:like\s+)?(?:(?:a|an|so|really|very|such|pretty|quite|too|super|just|also|always)\s+)*(?:[a-z]+\s+(?:and|&)\s+)?$/;
+/**
+ * More films asked for beside thanks ("yes thanks, one more", "that's great thanks, more?"): still a request. A genre named
+ * beside thanks ("any horror? thanks!") is read as one later, from the message's constraints.
+ */
+const moreBesideThanks = /\b(?:more|another)\b/;
 /** How far before a mood word `saidOfPerson` and `funOfPastime` look. */
 const MOOD_LOOK_BACK = 40;
 
@@ -710,8 +715,10 @@ export function classifyTurn(message: string, context: TurnContext): ClassifiedT
   // Tastes stated are a reason to recommend, after a greeting too ("hi, I'm Anna. I really loved Titanic").
   const wantsItems =
     /\b(recommend|suggest|movie|film|watch|show me|something|anything|what should|ideas?|options|like|love|enjoy|into|fan of|prefer)\b|\b(?:i|we)\s+(?:(?:really|absolutely|just|totally|also|always|truly|both)\s+)*(?:loved|liked|enjoyed|adored)\b/.test(text);
-  // Thanks anywhere ("I will. Thanks for the suggestion." had got a list); the other greetings only open a message.
-  const smallTalk = /^\s*(hi|hello|hey|thanks|thank you|thx|cheers|bye|goodbye|see (?:you|ya)|good (morning|evening|night)|how are you|ok(ay)?|cool|great|nice|perfect|awesome)\b|\b(?:thanks|thank you|thx)\b/.test(text);
+  // Thanks anywhere ("I will. Thanks for the suggestion." had got a list), unless more films are asked for beside them ("yes
+  // thanks, one more" had got "You are welcome"); the other greetings only open a message.
+  const thanksInside = /\b(?:thanks|thank you|thx)\b/.test(text) && !moreBesideThanks.test(text);
+  const smallTalk = /^\s*(hi|hello|hey|thanks|thank you|thx|cheers|bye|goodbye|see (?:you|ya)|good (morning|evening|night)|how are you|ok(ay)?|cool|great|nice|perfect|awesome)\b/.test(text) || thanksInside;
   if ((smallTalk || agrees || farewell.test(text)) && !wantsItems && !refinement && !judgesTitle(message, text, context.allItems)) return { intent: 'chitchat', ...notes, ...moodNotes };
   // "Do you like pizza?", "have you seen my keys?": not about films, answered as such (a list had answered, Keys to Tulsa first).
   // After films were shown or talked of, "is it in english?" is about them.
