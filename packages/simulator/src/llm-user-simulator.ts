@@ -16,7 +16,7 @@ import { buildUserSystemPrompt, endMarker, groundTruthNote } from './llm-user-pr
 import { profileStatements } from './profile-text.js';
 import { isAcceptance, judgeItem, recommendationFeedback, type FeedbackThresholds } from './recommendation-feedback.js';
 import type { ItemCatalog } from './simulated-user.js';
-import { lastOffered, TasteReplies, type TasteReply } from './taste-replies.js';
+import { isRecommendationGoal, lastOffered, TasteReplies, type TasteReply } from './taste-replies.js';
 import { isQuestion } from './text.js';
 import { createRandom, hashString } from '@personalab/core';
 
@@ -96,7 +96,7 @@ export class LlmUserSimulator implements UserSimulator {
     }));
     this.random = createRandom(hashString(options.profile.userId, this.options.seed ?? 0));
     const thresholds = this.options.thresholds;
-    this.tastes = isLooking(options.goal) ? new TasteReplies({ profile: options.profile, goal: options.goal, catalog, random: this.random, ...(thresholds ? { thresholds } : {}) }) : undefined;
+    this.tastes = isRecommendationGoal(options.goal) ? new TasteReplies({ profile: options.profile, goal: options.goal, catalog, random: this.random, ...(thresholds ? { thresholds } : {}) }) : undefined;
     this.userTurns = 1;
     this.notes.clear();
     const text = await this.generate([], 'Write your first message to the assistant.');
@@ -220,13 +220,10 @@ export class LlmUserSimulator implements UserSimulator {
    * thought of films offered before, it accepts one it would watch (`accepted`).
    */
   private neutralTurn(dialogue: readonly DialogueTurn[], goal: SimulationGoal): TasteReply {
-    if (dialogue.length === 0) return { text: isLooking(goal) ? goal.description : fallbackTurn(undefined, this.random), accepted: false };
+    if (dialogue.length === 0) return { text: isRecommendationGoal(goal) ? goal.description : fallbackTurn(undefined, this.random), accepted: false };
     const last = [...dialogue].reverse().find((turn) => turn.role === 'assistant')?.content ?? '';
     // As long as the profile writes when it has a style, else one fact (a fallback keeps short).
     const style = this.profile?.style;
     return this.tastes?.reply(last, () => (style && style.messageCount > 0 ? style.meanLength : 0), lastOffered(dialogue)) ?? { text: fallbackTurn(isQuestion(last), this.random), accepted: false };
   }
 }
-
-/** Whether a user looks for a film (targets or hidden ratings to find). */
-const isLooking = (goal: SimulationGoal) => (goal.targetItemIds?.length ?? 0) > 0 || (goal.hiddenRatings?.size ?? 0) > 0;

@@ -16,7 +16,7 @@ import { genreOf, likedSubjects, listInWords, profileStatements } from './profil
 import { judgeItem, recommendationFeedback, type FeedbackThresholds, type ItemJudgement } from './recommendation-feedback.js';
 import type { ItemCatalog } from './simulated-user.js';
 import { spokenSubject } from './taste-answer.js';
-import { catalogGenres, lastOffered, TasteReplies } from './taste-replies.js';
+import { catalogGenres, isRecommendationGoal, lastOffered, TasteReplies } from './taste-replies.js';
 import { contentWords, isQuestion } from './text.js';
 import { dot, type IndexedTurn, type UserTurnCorpus } from './user-turn-corpus.js';
 
@@ -141,7 +141,6 @@ function vouches(judgement: ItemJudgement, sentence: string): boolean {
   return judgement === 'seen_liked';
 }
 
-const isRecommendationGoal = (goal: SimulationGoal) => (goal.targetItemIds?.length ?? 0) > 0 || (goal.hiddenRatings?.size ?? 0) > 0;
 
 /**
  * The offline user simulator: every chit-chat turn is a real user turn from the corpus, chosen

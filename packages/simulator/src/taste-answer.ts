@@ -4,7 +4,7 @@ import { genreOf, listInWords } from './profile-text.js';
 import { judgeItem, recommendationFeedback, withTitle, type FeedbackThresholds } from './recommendation-feedback.js';
 import type { ItemCatalog } from './simulated-user.js';
 import type { Era, TasteQuestion } from './taste-question.js';
-import { wordCount } from './text.js';
+import { capitalised, wordCount } from './text.js';
 
 /** Genres whose name is also a noun for one film ("a drama"): said in the plural ("dramas"), the others with "movies". */
 const filmNouns = new Set(['comedy', 'drama', 'thriller', 'western', 'documentary', 'musical', 'mystery']);
@@ -416,4 +416,3 @@ const spokenEra = (era: Era) => (era === 'classic' ? 'older classics' : era === 
 /** A catalogue title as an answer says it: spoken, and without its other title ("Mrs. Brown (Her Majesty, Mrs. Brown)"). */
 const saidTitle = (title: string) => spokenTitle(title).replace(/\s+\([^)]*\)$/, '');
 
-const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

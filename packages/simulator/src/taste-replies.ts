@@ -1,10 +1,13 @@
-import type { DialogueTurn } from '@personalab/core';
+import type { DialogueTurn, SimulationGoal } from '@personalab/core';
 import { filmMentionsOf } from './film-mentions.js';
 import { genreOf } from './profile-text.js';
 import { isAcceptance, judgeItem } from './recommendation-feedback.js';
 import type { ItemCatalog } from './simulated-user.js';
 import { TasteAnswers, type TasteAnswersOptions } from './taste-answer.js';
 import { readTasteQuestion } from './taste-question.js';
+
+/** Whether a user looks for a film (targets or hidden ratings to find), as the users who answer questions about their tastes do. */
+export const isRecommendationGoal = (goal: SimulationGoal): boolean => (goal.targetItemIds?.length ?? 0) > 0 || (goal.hiddenRatings?.size ?? 0) > 0;
 
 /** The catalogue's genres (its items' tags, lower-cased); none without a catalogue. */
 export function catalogGenres(catalog: ItemCatalog | undefined): string[] {
@@ -31,12 +34,10 @@ export class TasteReplies {
   readonly answers: TasteAnswers;
   private readonly genres: string[];
   private readonly options: TasteAnswersOptions;
-  private readonly catalog: ItemCatalog | undefined;
 
   constructor(options: TasteAnswersOptions) {
     this.answers = new TasteAnswers(options);
     this.options = options;
-    this.catalog = options.catalog;
     this.genres = [...new Set([...catalogGenres(options.catalog), ...options.profile.preferences.map((preference) => genreOf(preference.subject))])];
   }
 
@@ -46,7 +47,7 @@ export class TasteReplies {
    * them, a verdict accepts those the hidden goal accepts, as the feedback on the list does.
    */
   reply(message: string, wantedWords: () => number, offered: readonly string[] = []): TasteReply | undefined {
-    const question = readTasteQuestion(message, this.genres, this.catalog && filmMentionsOf(this.catalog), offered);
+    const question = readTasteQuestion(message, this.genres, this.options.catalog && filmMentionsOf(this.options.catalog), offered);
     if (question === undefined) return undefined;
     const accepted = question.kind === 'verdict' && question.itemIds.some((itemId) => isAcceptance(judgeItem(itemId, this.options.goal, this.options.thresholds)));
     return { text: this.answers.answer(question, wantedWords()), accepted };

@@ -1,5 +1,5 @@
 import { nothingToSay } from './assistants/scripted-assistant.js';
-import { sentences } from './text.js';
+import { capitalised, sentences } from './text.js';
 import { hasTemplateSlot } from './user-turn-corpus.js';
 
 export interface FillTemplateSlotsOptions {
@@ -46,8 +46,6 @@ export function fillTemplateSlots(text: string, options: FillTemplateSlotsOption
     .filter((sentence) => !hasTemplateSlot(sentence))
     .join(' ');
 }
-
-const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /**
  * A dataset partner's turns as a replay script: each filled (`fillTemplateSlots`), and one left empty ("I'm from

@@ -41,6 +41,9 @@ export function wordCount(text: string): number {
   return countWords(text);
 }
 
+/** A text with its first letter in upper case. */
+export const capitalised = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
 /** Whether a message asks something: a question mark, or an opening question word. */
 export function isQuestion(text: string): boolean {
   // Fullwidth (Chinese, Japanese) and Arabic question marks too.

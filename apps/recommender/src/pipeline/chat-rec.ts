@@ -1866,10 +1866,6 @@ export function nameReferences(message: string, lastRecommended: readonly Item[]
 }
 
 /**
- * A title as the notes say it, as the replies' prose does: its article in front ("The Saint (1997)", not the catalogue's
- * "Saint, The (1997)"), with the year where the catalogue's title carries one.
- */
-/**
  * The films a message judged, one clause per polarity: "you dislike Jerry Maguire (1996) and Star Wars (1977)" (each had had
  * its own "you dislike", as genre tastes had before them).
  */
@@ -1881,6 +1877,10 @@ function opinionNotes(stated: readonly { item: Item; polarity: 'like' | 'dislike
   });
 }
 
+/**
+ * A title as the notes say it, as the replies' prose does: its article in front ("The Saint (1997)", not the catalogue's
+ * "Saint, The (1997)"), with the year where the catalogue's title carries one.
+ */
 const notedTitle = (item: Item): string => (/\(\d{4}\)\s*$/.test(item.title) ? writtenTitle(item) : spokenTitle(item.title));
 
 /** The most films one reply lists, whatever is asked ("top 20"): the re-ranker orders 20 candidates. */

@@ -143,7 +143,7 @@ const personAsks = [
  * or an everyday word after it ("who's winning tonight?", "who is joining us?" had been read as names: `everydayName`).
  */
 const whoIsPerson = /^\s*who(?:'s|\s+is|\s+was)\s+([a-z][a-z'.-]+\s+[a-z][a-z'.-]+)\s*(?:\?+\s*)?$/i;
-const notNameWords = /^(?:your|you|my|me|the|a|an|this|that|these|those|it|he|she|they|there|here|in|on|at|playing|going|coming|next|best|worst|his|her|their|our|someone|somebody|anyone|anybody|in|that|this|still|not|so|really|more|most|better|worse)$/i;
+const notNameWords = /^(?:your|you|my|me|the|a|an|this|that|these|those|it|he|she|they|there|here|in|on|at|playing|going|coming|next|best|worst|his|her|their|our|someone|somebody|anyone|anybody|still|not|so|really|more|most|better|worse)$/i;
 
 /**
  * Two words after "who is" that, in lower case, are no name: one ends in "-ing" ("winning tonight") or the second is an
