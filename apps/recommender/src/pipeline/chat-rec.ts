@@ -41,6 +41,7 @@ import {
   opinionReference,
   pickedAmong,
   pointingWords,
+  withoutYearOrArticle,
   type ClassifiedTurn,
   type FilmDescription,
   type Intent,
@@ -1302,7 +1303,7 @@ export class ChatRec {
       const kept = (words: string[]) => words.filter((word) => !answerFillers.has(word) && word !== 'and').join(' ');
       const said = kept(wordsOf(message));
       if (said === '') return undefined;
-      const bare = (title: string) => kept(wordsOf(title.replace(/\s*\(\d{4}\)\s*$/, '').replace(/,\s*(?:the|a|an)$/i, '')));
+      const bare = (title: string) => kept(wordsOf(withoutYearOrArticle(title)));
       const films = [...this.options.catalog.values()].filter((item) => bare(item.title) === said);
       return films.length === 1 ? films[0] : undefined;
     };
@@ -1932,9 +1933,7 @@ const negatedFilm =
 const trailingWords = /^(?:either|again|please|this|time|then|too|for|now|though|movies?|films?|ones?|sequels?|series|franchise|stuff|or|and|any|of|its|it|the)$/;
 /** A title as compared: lower case, no year, the article moved back to its front dropped ("Godfather, The (1972)" → "godfather"). */
 const comparable = (title: string) =>
-  title
-    .replace(/\s*\(\d{4}\)\s*$/, '')
-    .replace(/,\s*(?:the|a|an)\s*$/i, '')
+  withoutYearOrArticle(title)
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
@@ -2013,10 +2012,7 @@ const sequelRest = /^(?:\s*[:-]|\s+(?:\d|(?:II|III|IV|V|VI|VII|VIII|IX|X)\b|Part
  * is no film of The Saint's, nor "Michael Collins" of Michael's ("Not The Saint, please" had left out both).
  */
 function ofSeries(item: Item, name: string): boolean {
-  const main = item.title
-    .replace(/\s*\(\d{4}\)\s*$/, '')
-    .replace(/,\s*(?:the|a|an)\s*$/i, '')
-    .replace(/\s*\([^)]*\)/g, '');
+  const main = withoutYearOrArticle(item.title).replace(/\s*\([^)]*\)/g, '');
   // `comparable` leaves only letters, digits and single spaces: the name's words are read as they are, whatever is between them.
   const written = new RegExp(`^${name.split(' ').join('[^\\p{L}\\p{N}]+')}`, 'iu').exec(main);
   return written !== null && sequelRest.test(main.slice(written[0].length));

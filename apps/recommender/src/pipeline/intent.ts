@@ -918,12 +918,17 @@ function titleAsWritten(message: string, start: number, knownTags: ReadonlySet<s
   return phrase;
 }
 
+/** A catalogue title without its year and its article written last: "Godfather, The (1972)" → "Godfather". */
+export function withoutYearOrArticle(title: string): string {
+  return title.replace(/\s*\(\d{4}\)\s*$/, '').replace(/,\s*(?:the|a|an)\s*$/i, '');
+}
+
 /** Whether a name begins a catalogue title ("Alien", "Star Wars", "Tom" of *Tom & Viv*): the film or series, not a person. */
 function namesTitleStart(name: string, allItems: () => Iterable<Item>): boolean {
   const wanted = comparableTitle(name);
   if (wanted.length < 2) return false;
   for (const item of allItems()) {
-    const title = comparableTitle(item.title.replace(/\s*\(\d{4}\)\s*$/, '').replace(/,\s*(?:the|a|an)\s*$/i, ''));
+    const title = comparableTitle(withoutYearOrArticle(item.title));
     if (title === wanted || title.startsWith(`${wanted} `)) return true;
   }
   return false;

@@ -306,9 +306,7 @@ export function alternateTitleVariants(title: string): string[] {
  * title is (as an alternative title it had needed capitals: "dumb and dumber was hilarious" had read no film).
  */
 function ampersandSpelledOut(title: string): string[] {
-  if (!/\s&\s/.test(title)) return [];
-  const primary = new Set(titleVariants(title));
-  return titleVariants(title.replace(/\s&\s/g, ' and ')).filter((variant) => !primary.has(variant));
+  return respelledVariants(title, /\s&\s/g, ' and ');
 }
 
 /**
@@ -316,9 +314,15 @@ function ampersandSpelledOut(title: string): string[] {
  * where the message writes an "&" ("sense & sensibility, anything similar?" had read no film).
  */
 function ampersandWritten(title: string): string[] {
-  if (!/\sand\s/i.test(title)) return [];
+  return respelledVariants(title, /\sand\s/gi, ' & ').filter((variant) => variant.includes(' '));
+}
+
+/** The variants (`titleVariants`) of a title with `joiner` written `as` that the title's own variants lack; none if it has no `joiner`. */
+function respelledVariants(title: string, joiner: RegExp, as: string): string[] {
+  const respelled = title.replace(joiner, as);
+  if (respelled === title) return [];
   const primary = new Set(titleVariants(title));
-  return titleVariants(title.replace(/\sand\s/gi, ' & ')).filter((variant) => !primary.has(variant) && variant.includes(' '));
+  return titleVariants(respelled).filter((variant) => !primary.has(variant));
 }
 
 /**
