@@ -724,17 +724,41 @@ const opinionVerb = /^(?:(?:not|never|don'?t|didn'?t|doesn'?t)\s+(?:[a-z]+\s+)?)
 
 /** The opinion words of the part from `start` to `end`, each read for whose opinion it is (the sentence gives the subject). */
 function cuesOf(text: string, start: number, end: number, subjects: SentenceSubjects): Cue[] {
-  const cues: Cue[] = [];
+  // The cues kept so far, in order and apart: a match overlapping one of them is the earlier pattern's (checking each match
+  // against every cue kept took time quadratic in the number of opinion words).
+  let cues: Cue[] = [];
   const partText = text.slice(start, end);
   for (const [pattern, opinion] of cuePatterns) {
+    const starts = cues.map((cue) => cue.start);
+    const added: Cue[] = [];
     for (const match of partText.matchAll(pattern)) {
       const from = start + match.index;
       const to = from + match[0].length;
-      if (cues.some((cue) => cue.start < to && from < cue.end)) continue;
-      cues.push({ start: from, end: to, ...subjects.whose(from, match[0], opinion) });
+      // The last kept cue starting before this match ends is the only one that can reach into it.
+      const before = cues[countBelow(starts, to) - 1];
+      if (before && from < before.end) continue;
+      added.push({ start: from, end: to, ...subjects.whose(from, match[0], opinion) });
+    }
+    if (added.length > 0) cues = mergedByStart(cues, added);
+  }
+  return cues;
+}
+
+/** Two lists of cues, each in order of start, merged into one in that order. */
+function mergedByStart(left: readonly Cue[], right: readonly Cue[]): Cue[] {
+  const merged: Cue[] = [];
+  let [l, r] = [0, 0];
+  while (l < left.length || r < right.length) {
+    const [a, b] = [left[l], right[r]];
+    if (a && (!b || a.start <= b.start)) {
+      merged.push(a);
+      l++;
+    } else if (b) {
+      merged.push(b);
+      r++;
     }
   }
-  return cues.sort((left, right) => left.start - right.start);
+  return merged;
 }
 
 /** Adverbs' words: a subject pattern's match holds any number of them, and at most ten other words. */
@@ -818,7 +842,8 @@ class SentenceSubjects {
 
   /** Where the first match of `pattern` (which ends at `$`, after a space) in `before` starts; -1 for none. */
   private endingAt(pattern: RegExp, before: string): number {
-    if (!/\s$/.test(before)) return -1;
+    // The last character alone: `/\s$/` on `before` tries every position of it, for each cue.
+    if (!/\s/.test(before.charAt(before.length - 1))) return -1;
     pattern.lastIndex = this.windowStart(before.length);
     return pattern.exec(before)?.index ?? -1;
   }
