@@ -277,19 +277,28 @@ describe('personalab simulate', () => {
     await expect(run([...common, '--run-id', 'old', '--hint', 'target'])).rejects.toThrow(/hint: before "profile", now "target"/);
   });
 
-  it('refused for a setting under the default run id (--hint target beside a profile run), says to give --run-id', async () => {
+  it('runs --hint target beside a profile run under its own default id; another setting under the default is refused, saying to give --run-id', async () => {
     const store = join(folder, 'hint-default-id.sqlite');
     const common = ['--data-dir', tiny, 'simulate', '--assistant', 'most-popular', '--max-turns', '1', '--limit', '1', '--store', store];
     expect(await run(common)).toMatch(/^run retrieval--most-popular--movielens-100k: 1 conversations/m);
-    // Had ended "use another run id": the default names no setting, and which option takes the id was left unsaid.
-    await expect(run([...common, '--hint', 'target'])).rejects.toSatisfy(
+    // The default id had named no setting, so a target run beside a profile run was refused until given --run-id.
+    expect(await run([...common, '--hint', 'target'])).toMatch(/^run retrieval--most-popular--movielens-100k--hint-target: 1 conversations \(1 run now, 0 resumed\)/m);
+    expect(await run([...common, '--hint', 'target'])).toMatch(/^run retrieval--most-popular--movielens-100k--hint-target: 1 conversations \(0 run now, 1 resumed\)/m);
+    const read = new RunStore(store);
+    expect(Object.fromEntries(read.runs().map((stored) => [stored.id, stored.config['hint']]))).toEqual({
+      'retrieval--most-popular--movielens-100k': 'profile',
+      'retrieval--most-popular--movielens-100k--hint-target': 'target',
+    });
+    read.close();
+    // Had ended "use another run id": the default names no other setting, and which option takes the id was left unsaid.
+    await expect(run([...common, '--k', '3'])).rejects.toSatisfy(
       (error) =>
         PersonalabError.is(error, 'conflict') &&
-        /^run retrieval--most-popular--movielens-100k exists with a different configuration \(hint: before "profile", now "target"\); use another run id: --run-id <id> \(the default, retrieval--most-popular--movielens-100k, names the simulator, assistant and users, not their settings\)$/.test(error.message),
+        /^run retrieval--most-popular--movielens-100k exists with a different configuration \(k: before 5, now 3\); use another run id: --run-id <id> \(the default, retrieval--most-popular--movielens-100k, names the simulator, assistant, users and --hint, not the other settings\)$/.test(error.message),
     );
     // Given, the id is the caller's own: the message does not explain the default.
     await expect(run([...common, '--run-id', 'retrieval--most-popular--movielens-100k', '--k', '3'])).rejects.toThrow(/\(k: before 5, now 3\); use another run id: --run-id <id>$/);
-    expect(await run([...common, '--hint', 'target', '--run-id', 'target'])).toMatch(/^run target: 1 conversations/m);
+    expect(await run([...common, '--k', '3', '--run-id', 'k3'])).toMatch(/^run k3: 1 conversations/m);
   });
 
   it('documents --hint in --help', async () => {

@@ -294,7 +294,7 @@ function checkRunId(store: RunStore, runId: string, config: Record<string, unkno
     store.checkRun(runId, config, settingDefaults);
   } catch (error) {
     if (!PersonalabError.is(error, 'conflict')) throw error;
-    const why = defaultId ? ` (the default, ${runId}, names the simulator, assistant and users, not their settings)` : '';
+    const why = defaultId ? ` (the default, ${runId}, names the simulator, assistant, users and --hint, not the other settings)` : '';
     throw new PersonalabError('conflict', `${error.message}: --run-id <id>${why}`, { cause: error, details: error.details });
   }
 }
@@ -345,7 +345,7 @@ export function registerSimulateCommand(program: Command): void {
     .addOption(integerOption('--k <n>', 'recommendations per turn counted by recall@k (http: the project\'s recommender takes at most 20; a service refusing k stops the run at the first chat)', { min: 1, max: 1000 }, 5))
     .addOption(integerOption('--concurrency <n>', 'conversations in flight', { min: 1, max: 1024 }, 8))
     .option('--shard <i/n>', 'run only shard i of n (1-based), e.g. 2/4')
-    .option('--run-id <id>', 'run id in the store (default <simulator>--<assistant name>--<users>, with the assistant as it names itself: retrieval--recommender:ease--movielens-100k, printed at the end of each run); resuming with options that change the results is refused')
+    .option('--run-id <id>', 'run id in the store (default <simulator>--<assistant name>--<users>, with the assistant as it names itself: retrieval--recommender:ease--movielens-100k, and --hint-target after it with --hint target; printed at the end of each run); resuming with options that change the results is refused')
     .option('--store <file>', 'SQLite run store (resumes a run with the same id; default $PERSONALAB_STATE_DIR/simulations.sqlite)')
     .option(
       '--transcripts <file>',
@@ -521,7 +521,9 @@ export function registerSimulateCommand(program: Command): void {
 
         // 3. A run id taken by other settings is refused now, before the model is fitted or users are sent anywhere.
         // The default names the --simulator option ("llm--most-popular--movielens-100k"), as it always had: a run started before resumes.
-        const runId = options.runId ?? `${options.simulator}--${assistant.name}--${options.users}`;
+        // Target hints are another experiment beside the profile's (the default, whose id is as before --hint; --hint is
+        // refused where it would be ignored, so a target here is a run that hints at targets).
+        const runId = options.runId ?? `${options.simulator}--${assistant.name}--${options.users}${options.hint === 'target' ? '--hint-target' : ''}`;
         // The default is read when the command runs, not when the CLI starts (a bad environment must not stop --help).
         const storePath = options.store ?? join(getConfig().stateDir, 'simulations.sqlite');
         const store = new RunStore(storePath);
