@@ -152,6 +152,13 @@ describe('ContradictionChecker', () => {
     expect(findContradiction('I hate getting dogs.', ['I love dogs.'])?.rule).toBe('sentiment');
   });
 
+  // "I have zero interest in getting better at cooking." had contradicted "I love cooking.": wanting no more skill at a thing is no dislike of it.
+  it('reads a dislike of getting better at a thing as no verdict on the thing', () => {
+    expect(findContradiction('I have zero interest in getting better at cooking.', ['I love cooking.'])).toBeUndefined();
+    expect(findContradiction('I hate improving my cooking.', ['I love cooking.'])).toBeUndefined();
+    expect(findContradiction('I have zero interest in cooking.', ['I love cooking.'])?.rule).toBe('sentiment');
+  });
+
   // "I have zero interest in another dog." had contradicted "I love my dog.", as "getting another dog" had before.
   it('reads a dislike of another or more of a thing, with no verb, as no verdict on the thing', () => {
     expect(findContradiction('I have zero interest in another dog.', ['I love my dog.'])).toBeUndefined();

@@ -250,11 +250,12 @@ const negativePattern =
 /** A dislike whose subject comes first ("sports are not my thing", "horror is not my cup of tea"): the subject is the words before. */
 const notMyThing = /\b(?:is|are) (?:not|never) (?:really )?my (?:thing|cup of tea|style)\b/;
 /**
- * A (dis)like of ending or parting with a thing ("zero interest in quitting sports", "I hate losing my dog"), or of having
- * more of it ("zero interest in getting another dog", "in another dog", "I hate buying another car"): no verdict on the thing.
+ * A (dis)like of ending or parting with a thing ("zero interest in quitting sports", "I hate losing my dog"), of having
+ * more of it ("zero interest in getting another dog", "in another dog", "I hate buying another car") or of getting better
+ * at it ("zero interest in getting better at cooking", "I hate improving my cooking"): no verdict on the thing.
  */
 const endingOrMoreOf =
-  /^\s*(?:quitting|losing|leaving|missing|giving up|stopping|selling|getting rid of|being away from|(?:(?:getting|having|buying|adopting|owning) )?(?:another|more(?! than)|any more|one more|a second|a third))\b/;
+  /^\s*(?:quitting|losing|leaving|missing|giving up|stopping|selling|getting rid of|being away from|(?:(?:getting|having|buying|adopting|owning) )?(?:another|more(?! than)|any more|one more|a second|a third)|(?:getting|becoming) (?:any )?(?:better|good) at|improving)\b/;
 
 // Sentiment verbs say how, not what: they must not count as shared subject matter.
 const sentimentWords = new Set(['love', 'like', 'enjoy', 'hate', 'dislike', 'adore', 'prefer', 'fan', 'stand', 'detest', 'loathe', 'into', 'passionate', 'absolutely', 'totally', 'still']);

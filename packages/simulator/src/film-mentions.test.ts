@@ -30,6 +30,42 @@ describe('FilmMentions', () => {
     expect(versus.films('I loved The People vs. Larry Flynt.')).toEqual([['v1']]);
   });
 
+  // "Scream is what I did when I saw the bill." had named the film Scream: "is what I did" makes the word a deed.
+  it('reads a one-word title opening "… is what I did" as a deed, not the film', () => {
+    const scream = new FilmMentions(new Map([...items, { id: 's1', title: 'Scream (1996)', tags: ['Horror'] }].map((item) => [item.id, item])));
+    expect(scream.films('Scream is what I did when I saw the bill.')).toEqual([]);
+    expect(scream.films('Scream was what we did all night at the movies.')).toEqual([]);
+    expect(scream.films('Scream is what I watched last night.')).toEqual([['s1']]);
+    expect(scream.films('Scream is a classic.')).toEqual([['s1']]);
+  });
+
+  // "Have you seen Dr. Strangelove?" had named no film: the catalogue writes "Dr. Strangelove or: How I Learned to Stop …".
+  it('reads the part of a title before "or:" or ":" as the film when no other title has it', () => {
+    const long = new FilmMentions(
+      new Map(
+        [
+          ...items,
+          { id: 'd1', title: 'Dr. Strangelove or: How I Learned to Stop Worrying and Love the Bomb (1963)', tags: ['War'] },
+          { id: 'w1', title: 'Free Willy 2: The Adventure Home (1995)', tags: ['Family'] },
+          { id: 'c1', title: 'Three Colors: Red (1994)', tags: ['Drama'] },
+          { id: 'c2', title: 'Three Colors: Blue (1993)', tags: ['Drama'] },
+          { id: 'a1', title: 'Alien: Resurrection (1997)', tags: ['Sci-Fi'] },
+          { id: 'h1', title: 'Halloween: The Curse of Michael Myers (1995)', tags: ['Horror'] },
+          { id: 'r1', title: 'Ayn Rand: A Sense of Life (1997)', tags: ['Documentary'] },
+        ].map((item) => [item.id, item]),
+      ),
+    );
+    expect(long.films('Have you seen Dr. Strangelove?')).toEqual([['d1']]);
+    expect(long.exactly('Dr. Strangelove')).toEqual(['d1']);
+    expect(long.exactly('Free Willy 2')).toEqual(['w1']);
+    expect(long.films('I loved Dr. Strangelove or: How I Learned to Stop Worrying and Love the Bomb.')).toEqual([['d1']]);
+    // Shared by two titles, or a title itself ("Alien"): not read as the longer one.
+    expect(long.exactly('Three Colors')).toEqual([]);
+    expect(long.films('I loved Alien.')).toEqual([['m6']]);
+    // One word, or a documentary's subject, is said of other things.
+    expect(long.films('I love Halloween, and I watched a film about Ayn Rand.')).toEqual([]);
+  });
+
   it('finds the films whose title, written as one, is a whole phrase: every id of a title listed twice', () => {
     const twins = new FilmMentions(new Map([...items, { id: 'g5', title: 'Star Wars (1997)', tags: ['Sci-Fi'] }].map((item) => [item.id, item])));
     expect(twins.exactly('Star Wars')).toEqual(['g3', 'g5']);

@@ -23,6 +23,9 @@ const filmPredicate =
 /** A sentence of one word and maybe "too" ("Heat too."): after a sentence naming a film, a film named alone. */
 const aloneWord = /^\W*[A-Za-z0-9']+\W*(?:(?:too|as well|also)\W*)?$/i;
 
+/** "Scream is what I did", "Twister was what we did at the party": the word opening it is a deed done, not a film. */
+const deedDone = /^\W*[A-Za-z0-9']+\s+(?:is|was)\s+what\s+(?:i|we|you|he|she|they)\s+(?:did|do|does)\b/i;
+
 /** Small words a title writes in lower case ("The Lord of the Rings", "The People vs. Larry Flynt"): not counted when asking whether it is capitalised. */
 const titleSmallWords = new Set(['a', 'an', 'the', 'of', 'and', 'in', 'on', 'to', 'for', 'at', 'with', 'from', 'by', 'or', 'vs']);
 
@@ -46,8 +49,9 @@ export class FilmMentions {
 
   constructor(catalog: ItemCatalog) {
     this.catalog = catalog;
-    this.matcher = new TitleMatcher([...catalog.values()]);
-    for (const item of catalog.values()) for (const variant of titleVariants(item.title)) this.byVariant.set(variant, [...(this.byVariant.get(variant) ?? []), item.id]);
+    const titled = [...catalog.values(), ...mainTitles(catalog)];
+    this.matcher = new TitleMatcher(titled);
+    for (const item of titled) for (const variant of titleVariants(item.title)) this.byVariant.set(variant, [...(this.byVariant.get(variant) ?? []), item.id]);
   }
 
   /** The catalogue films the text names, each with its sentence. */
@@ -69,7 +73,8 @@ export class FilmMentions {
     for (const { itemId, sentence, variant } of this.matches(text)) {
       // A new sentence follows one that named a film once any film is named.
       if (sentence !== current) [afterFilm, current] = [afterFilm || byTitle.size > 0, sentence];
-      if (byTitle.has(variant) || (opensOnly(variant, writtenWords(sentence)) && !saysOfFilm(sentence) && !(afterFilm && aloneWord.test(sentence)))) continue;
+      const opening = opensOnly(variant, writtenWords(sentence));
+      if (byTitle.has(variant) || (opening && (deedDone.test(sentence) || (!saysOfFilm(sentence) && !(afterFilm && aloneWord.test(sentence)))))) continue;
       byTitle.set(variant, this.byVariant.get(variant) ?? [itemId]);
     }
     return [...byTitle.values()];
@@ -119,6 +124,27 @@ export class FilmMentions {
     }
     return found;
   }
+}
+
+/** The part of a title before "or:" or ":" ("Dr. Strangelove or: How I Learned …", "Free Willy 2: The Adventure Home"). */
+const beforeSubtitle = /^(.+?)(?:,?\s+or)?:\s/;
+
+/**
+ * Each film's title cut before its subtitle ("Dr. Strangelove (1963)"), as people say it, where the cut title is no
+ * other film's title or cut title: "Three Colors" is three films', "Alien" (of "Alien: Resurrection") is a film itself.
+ * Not a cut of one word ("Halloween", "Madonna", "2001", "Mission" are said of other things), nor a documentary's,
+ * which names its subject ("Ayn Rand: A Sense of Life").
+ */
+function mainTitles(catalog: ItemCatalog): Array<{ id: string; title: string }> {
+  const cut = [...catalog.values()].flatMap((item) => {
+    const main = beforeSubtitle.exec(item.title.replace(yearWritten, ''))?.[1];
+    if (main === undefined || writtenWords(main).length < 2 || item.tags.some((tag) => tag.toLowerCase() === 'documentary')) return [];
+    return [{ id: item.id, title: `${main}${yearWritten.exec(item.title)?.[0] ?? ''}` }];
+  });
+  const whole = new Set([...catalog.values()].flatMap((item) => titleVariants(item.title)));
+  const counts = new Map<string, number>();
+  for (const variant of cut.flatMap((item) => titleVariants(item.title))) counts.set(variant, (counts.get(variant) ?? 0) + 1);
+  return cut.filter((item) => titleVariants(item.title).every((variant) => counts.get(variant) === 1 && !whole.has(variant)));
 }
 
 /**

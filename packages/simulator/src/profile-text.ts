@@ -34,6 +34,11 @@ export function dislikedSubjects(profile: Profile, limit = 3): string[] {
 /** The genre a subject names: "comedy movies" → "comedy". */
 export const genreOf = (subject: string) => subject.toLowerCase().replace(/\s+(?:movies|films)$/, '');
 
+/** The genres the user likes, as `genreOf` names them ("comedy"). */
+export function likedGenres(profile: Profile): string[] {
+  return profile.preferences.filter((preference) => preference.polarity === 'like').map((preference) => genreOf(preference.subject));
+}
+
 /** "a, b and c" (or "a, b or c"). */
 export function listInWords(values: readonly string[], conjunction: 'and' | 'or' = 'and'): string {
   if (values.length <= 1) return values[0] ?? '';

@@ -72,6 +72,21 @@ describe('recommendationFeedback', () => {
     expect(result.text).not.toMatch(/do not know|ring a bell|never heard/);
   });
 
+  // "Fargo does not really grab me" had been said of any unrated film, and a recommender reads it as a weak dislike: a user
+  // who never saw a film of a genre it likes is open to it; only a film of none of its genres leaves it lukewarm.
+  it.each([1, 2, 3, 4, 5, 6])('is curious about an unrated film of a liked genre, lukewarm about one of none (seed %i)', (seed) => {
+    const genred = new Map<string, Item>([
+      ['1', { id: '1', title: 'Fargo (1996)', tags: ['Crime', 'Drama'] }],
+      ['2', { id: '2', title: 'Babe (1995)', tags: ["Children's", 'Comedy'] }],
+    ]);
+    const said = (itemId: string) =>
+      recommendationFeedback({ recommendedItemIds: [itemId], goal: { description: 'Find a film.', hiddenRatings: new Map() }, catalog: genred, random: createRandom(seed), likedGenres: ['drama', 'thriller'] }).text;
+    expect(said('1')).toMatch(/Fargo/);
+    expect(said('1')).toMatch(/have not seen/);
+    expect(said('1')).not.toMatch(/grab me|maybe not|not my thing/);
+    expect(said('2')).toMatch(/^(?:Babe does not really grab me\.|Hmm, Babe, maybe not\.|Babe does not sound like my kind of film\.) /);
+  });
+
   // "I am not sure about Mars Attacks!." and "… When Harry Met Sally....": the title's own stop ends the sentence.
   it.each([1, 2, 3, 4, 5, 6])('adds no second stop after a title ending in one (seed %i)', (seed) => {
     const exclaimed = new Map<string, Item>([

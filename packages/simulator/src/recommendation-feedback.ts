@@ -45,9 +45,12 @@ const templates: Record<ItemJudgement, readonly string[]> = {
   seen_neutral: ['I have already seen {title}.', 'Seen {title} already.', 'I watched {title} a while ago.'],
   disliked: ['{title} is not really my thing.', 'I do not think I would like {title}.', 'Not {title}, please.'],
   neutral: ['{title} is okay, but not quite what I want.', 'Maybe {title}, but I am not excited about it.', '{title}, hmm, not really.'],
-  // The user rated nothing like it: no opinion, and no claim of never having heard of it ("I do not know Star Wars").
-  unknown: ['I am not sure about {title}.', '{title} does not really grab me.', 'Hmm, {title}, maybe not.'],
+  // The user rated it not and it is of none of the user's genres: lukewarm, and no claim of never having heard of it ("I do not know Star Wars").
+  unknown: ['{title} does not really grab me.', 'Hmm, {title}, maybe not.', '{title} does not sound like my kind of film.'],
 };
+
+/** For an unrated film of a genre the user likes: open to it, no verdict ("does not grab me" reads as a weak dislike). */
+const curious = ['Maybe, I have not seen {title}.', 'I have not seen {title}, it might be interesting.', 'I am not sure about {title}, I have not seen it.'];
 
 /** For items the user has no title for (an id outside the catalogue): a person does not read ids out. */
 const untitled = {
@@ -74,6 +77,8 @@ export function recommendationFeedback(options: {
   random: Random;
   limit?: number;
   thresholds?: FeedbackThresholds;
+  /** The genres the user likes, lower-cased ("drama"): an unrated film of one is met with curiosity, not lukewarm. */
+  likedGenres?: readonly string[];
 }): Feedback {
   const judgements = options.recommendedItemIds.map((itemId) => ({ itemId, judgement: judgeItem(itemId, options.goal, options.thresholds) }));
   const accepted = judgements.filter((entry) => isAcceptance(entry.judgement)).map((entry) => entry.itemId);
@@ -81,9 +86,13 @@ export function recommendationFeedback(options: {
   const mentioned = [...judgements].sort((left, right) => order.indexOf(left.judgement) - order.indexOf(right.judgement)).slice(0, options.limit ?? 2);
   // Each judgement's templates are drawn without replacement: "Yes! Fargo looks great, thanks. Yes! Vertigo looks great, thanks." read as a stuck record.
   const used = new Set<string>();
-  const pickTemplate = (judgement: ItemJudgement) => {
-    const unused = templates[judgement].filter((template) => !used.has(template));
-    const template = options.random.pick(unused.length > 0 ? unused : templates[judgement]);
+  const liked = new Set(options.likedGenres ?? []);
+  const templatesOf = (entry: { itemId: string; judgement: ItemJudgement }) =>
+    entry.judgement === 'unknown' && (options.catalog?.get(entry.itemId)?.tags.some((tag) => liked.has(tag.toLowerCase())) ?? false) ? curious : templates[entry.judgement];
+  const pickTemplate = (entry: { itemId: string; judgement: ItemJudgement }) => {
+    const all = templatesOf(entry);
+    const unused = all.filter((template) => !used.has(template));
+    const template = options.random.pick(unused.length > 0 ? unused : all);
     used.add(template);
     return template;
   };
@@ -98,7 +107,7 @@ export function recommendationFeedback(options: {
     const said = title(entry.itemId);
     if (said === undefined && entry.judgement === 'unknown') return [];
     // Known from the hidden ratings but without a catalogue to name it by: "that one", never its id.
-    const template = pickTemplate(entry.judgement);
+    const template = pickTemplate(entry);
     return [said !== undefined ? withTitle(template, said) : template.replace(/^\{title\}/, 'That one').replace('{title}', 'that one')];
   });
   if (unnamed > 0) parts.push(options.random.pick(unnamed === 1 ? untitled.one : untitled.several));

@@ -12,7 +12,7 @@ import {
 import { answeredStatement, ContradictionChecker, parseClaims, type Claim } from './contradiction.js';
 import { fallbackTurn } from './fallback-turns.js';
 import { filmMentionsOf } from './film-mentions.js';
-import { genreOf, likedSubjects, listInWords, profileStatements } from './profile-text.js';
+import { genreOf, likedGenres, likedSubjects, listInWords, profileStatements } from './profile-text.js';
 import { judgeItem, recommendationFeedback, type FeedbackThresholds, type ItemJudgement } from './recommendation-feedback.js';
 import type { ItemCatalog } from './simulated-user.js';
 import { spokenSubject } from './taste-answer.js';
@@ -116,7 +116,7 @@ interface GenreTaste {
 
 /** The catalogue's genres, each with whether the profile likes it; none without a catalogue. */
 function genreTastes(profile: Profile, catalog: ItemCatalog | undefined): GenreTaste[] {
-  const liked = new Set(profile.preferences.filter((preference) => preference.polarity === 'like').map((preference) => genreOf(preference.subject)));
+  const liked = new Set(likedGenres(profile));
   return catalogGenres(catalog).map((name) => ({ words: contentWords(name), liked: liked.has(name) })).filter((genre) => genre.words.length > 0);
 }
 
@@ -230,6 +230,7 @@ export class RetrievalUserSimulator implements UserSimulator {
         goal,
         catalog: this.options.catalog,
         random: this.random,
+        likedGenres: likedGenres(profile),
         ...(this.options.thresholds ? { thresholds: this.options.thresholds } : {}),
       });
       if (feedback.accepted.length > 0) return { type: 'end', reason: 'goal_met', content: feedback.text };
