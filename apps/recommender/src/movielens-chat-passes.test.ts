@@ -883,4 +883,79 @@ describe.skipIf(!directory)('Chat-Rec on the MovieLens catalogue: the eighth to 
       expect((await firstTurn('my mood is light')).reply).toMatch(/^Feel-good picks for something light/);
     });
   });
+
+  /**
+   * The sixteenth pass: films to leave out named in lower case or by a title that is also a genre word ("not the godfather",
+   * "not Alien") left out nothing, "my family" was the film My Family, "I need a laugh" and "something relaxing" set no
+   * mood, "one more thing: …" asked for one film, "no thanks" got "You are welcome", "a long film" listed The Long Kiss
+   * Goodnight, "a family friend" was a child, and the children's films stayed after "alone tonight".
+   */
+  describe('the sixteenth pass', () => {
+    const titles = (items: readonly Item[]) => items.map((item) => item.title);
+
+    it('leaves out "the godfather" and "Alien" named after a request (both had been kept: The Godfather was the first crime film)', async () => {
+      const crime = await firstTurn('a crime film, not the godfather');
+      expect(crime.reply).toMatch(/^Noted: leaving out The Godfather \(1972\) and The Godfather: Part II \(1974\)\. /);
+      expect(titles(crime.items)).not.toContain('Godfather, The (1972)');
+      expect(crime.items.filter((item) => has(item, 'Crime')).length).toBeGreaterThanOrEqual(4);
+      expect((await firstTurn('a sci-fi film, not Alien')).reply).toMatch(/^Noted: leaving out Alien \(1979\), Alien: Resurrection \(1997\) and Alien 3 \(1992\)\. /);
+    });
+
+    it('reads "my family" as the user\'s family, not the film My Family ("I love my family" had noted a liking of it)', async () => {
+      const say = conversation();
+      for (const message of ["I'm watching with my family tonight", 'I love my family', 'Watching with my family tonight. We liked it.']) {
+        expect((await say(message)).reply, message).not.toMatch(/My Family/);
+      }
+      expect(ratedTitles(say.userId)).toEqual([]);
+      expect((await firstTurn('I loved My Family')).reply).toMatch(/^Noted: you like My Family \(1995\)\. /);
+    });
+
+    it('reads "I need a laugh" and "work is so stressful, something relaxing" as moods (the general list had answered)', async () => {
+      expect((await firstTurn('I need a laugh')).reply).toMatch(/^Comedy picks for a good laugh/);
+      for (const message of ['work is so stressful, something relaxing', 'I need cheering up']) expect((await firstTurn(message)).reply, message).toMatch(/^Feel-good picks for something light/);
+      const say = conversation();
+      await say('Hi there!');
+      expect((await say('That sounds like fun.')).reply).not.toMatch(/Feel-good|something light/);
+    });
+
+    it('lists five films for "one more thing: something funny" (one had answered), one for "actually one more: a comedy?"', async () => {
+      const thing = conversation();
+      await thing('recommend a drama');
+      expect((await thing('one more thing: something funny')).items).toHaveLength(5);
+      const more = conversation();
+      await more('recommend a drama');
+      const one = await more('actually one more: a comedy?');
+      expect(one.items).toHaveLength(1);
+      expect(one.items.every((item) => has(item, 'Comedy'))).toBe(true);
+    });
+
+    it('answers "no thanks" with an offer for later, not "You are welcome" and no films', async () => {
+      for (const message of ['no thanks', 'thanks but no thanks', 'nah, thank you']) {
+        const say = conversation();
+        await say('recommend a comedy');
+        const turn = await say(message);
+        expect(turn.items, message).toEqual([]);
+        expect(turn.reply, message).toBe('Okay. Tell me whenever you want other ideas.');
+      }
+      expect((await firstTurn('thanks, dramas please')).items.filter((item) => has(item, 'Drama')).length).toBeGreaterThanOrEqual(4);
+    });
+
+    it('says it cannot choose by running time for "a long film please" (The Long Kiss Goodnight had been listed first)', async () => {
+      const turn = await firstTurn('a long film please');
+      expect(turn.reply).toMatch(/^I cannot choose films by running time/);
+      expect(titles(turn.items)).not.toContain('Long Kiss Goodnight, The (1996)');
+    });
+
+    it('lists no children\'s films for "with a family friend tonight", nor after "actually, alone tonight"', async () => {
+      const friend = await firstTurn('with a family friend tonight');
+      expect(friend.reply).not.toMatch(/children/);
+      expect(friend.items.filter((item) => has(item, "Children's")).length).toBeLessThanOrEqual(1);
+      const say = conversation();
+      expect((await say("I'm watching with my kids")).reply).toMatch(/\(for children\)/);
+      const alone = await say('actually, alone tonight');
+      expect(alone.items.filter((item) => has(item, "Children's")).length).toBeLessThanOrEqual(1);
+      expect((await say('my kids are back, what can we watch?')).items.filter((item) => has(item, "Children's")).length).toBeGreaterThanOrEqual(4);
+      expect((await firstTurn('my son is 5, something for him')).reply).toMatch(/\(for children\)/);
+    });
+  });
 });

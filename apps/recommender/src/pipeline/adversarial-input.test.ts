@@ -83,6 +83,16 @@ const messages: [string, string, string][] = [
   ['spaces between someone and a mood word', 'my brother is{}serious, anything?', ' '],
   ['spaces before "fun" after "a lot of"', "a movie that's a lot of{}fun", ' '],
   ['spaces inside a goodbye', 'nice talking to you, good{}night', ' '],
+  // The sixteenth pass: a lower-case title left out after its article, thanks declined, a long film, cheering up, a child's
+  // age, watching alone, "one more thing", a family friend.
+  ['spaces inside a lower-case title left out', 'a comedy, not the{}laugh riot please', ' '],
+  ['spaces inside thanks declined', 'no,{}thanks', ' '],
+  ['spaces before a long film', "it's a{}long film", ' '],
+  ['spaces inside cheering up', 'i need{}cheering up', ' '],
+  ["spaces inside a child's age", 'my son is{}5, something for him', ' '],
+  ['spaces between alone and now', 'actually, alone{}tonight', ' '],
+  ['spaces inside "one more thing"', 'recommend one more{}thing', ' '],
+  ['spaces inside a family friend', 'with a family{}friend tonight', ' '],
 ];
 
 describe('a chat turn on adversarial text', () => {

@@ -818,6 +818,39 @@ describe('chat helpers (second multi-turn QA pass)', () => {
     expect(left('not Alien this time')).toEqual(['a', 'a3', 'ar']);
     expect(left('no Batman')).toEqual(['b', 'br']);
   });
+
+  it('leaves out a whole title that is also a genre word, and one written in lower case after its article (the sixteenth pass)', () => {
+    const items = [
+      film('a', 'Alien (1979)', 1979, ['Sci-Fi']),
+      film('a3', 'Alien 3 (1992)', 1992),
+      film('an', 'Alien Nation (1988)', 1988),
+      film('g', 'Godfather, The (1972)', 1972),
+      film('g2', 'Godfather: Part II, The (1974)', 1974),
+      film('k', 'Kids (1995)', 1995),
+      film('w', 'Wife, The (1995)', 1995),
+      film('h', 'Horror Hotel (1960)', 1960),
+    ];
+    // "Alien" is a word for sci-fi too, and "not Alien" had left out nothing; so had "not the godfather" in lower case.
+    const left = (message: string) => negatedFilms(message, items, new Set(['sci', 'horror', 'children'])).map((item) => item.id);
+    expect(left('not Alien')).toEqual(['a', 'a3']);
+    expect(left('a sci-fi film, not Alien')).toEqual(['a', 'a3']);
+    expect(left('not the godfather')).toEqual(['g', 'g2']);
+    expect(left('a crime film, not the godfather please')).toEqual(['g', 'g2']);
+    // A genre word that only begins titles is still no film; a lower-case word is a title only said alone after its
+    // article, and only of a film whose title has that article.
+    expect(left('no Horror')).toEqual([]);
+    expect(left('not the kids')).toEqual([]);
+    expect(left('not godfather')).toEqual([]);
+    expect(left('without the wife tonight')).toEqual([]);
+    expect(left('not the aliens')).toEqual([]);
+  });
+
+  it('reads "one more thing: …" as no count, "actually one more: a comedy?" as one film (the sixteenth pass)', () => {
+    // "One more thing: something funny" had got a list of one film.
+    for (const message of ['one more thing: something funny', 'One more question, any westerns?', 'two more things: no horror and nothing old', 'one more time, a comedy']) expect(requestedCount(message), message).toBeUndefined();
+    expect(requestedCount('actually one more: a comedy?')).toEqual({ count: 1, asked: 1 });
+    expect(requestedCount('3 more thrillers please')).toEqual({ count: 3, asked: 3 });
+  });
 });
 
 describe('ChatRec.chat: three misreadings found by a review of the sixth QA pass', () => {

@@ -1742,6 +1742,8 @@ export class ChatRec {
     const bye = /bye|good night/i.test(message) || farewell.test(message.toLowerCase().replace(/[’‘]/g, "'"));
     // "Cheers, bye" had been answered with a list, "thanks, bye" without a goodbye.
     if (thanks && bye) return { reply: 'You are welcome! Enjoy your movie, and come back any time.', ...degraded };
+    // "No thanks" turns the offer down: no "You are welcome" (it had got one).
+    if (declined.test(message)) return { reply: 'Okay. Tell me whenever you want other ideas.', ...degraded };
     if (thanks) return { reply: 'You are welcome! Rate what you watch and I will get better at this.', ...degraded };
     if (bye) return { reply: 'Enjoy your movie. Come back any time.', ...degraded };
     return { reply: 'Hello! Tell me what you like (or what you are in the mood for) and I will suggest something.', ...degraded };
@@ -1884,17 +1886,22 @@ function opinionNotes(stated: readonly { item: Item; polarity: 'like' | 'dislike
  */
 const notedTitle = (item: Item): string => (/\(\d{4}\)\s*$/.test(item.title) ? writtenTitle(item) : spokenTitle(item.title));
 
+/** An offer turned down with thanks: "no thanks", "nah, thank you", "thanks but no thanks". */
+const declined = /\b(?:no|nah|nope)\b[,!.]*\s*(?:thanks|thank you|thx)\b/i;
+
 /** The most films one reply lists, whatever is asked ("top 20"): the re-ranker orders 20 candidates. */
 const MAX_LISTED = 10;
 const countPattern = String.raw`(\d{1,2}|one|a single|two|three|four|five|six|seven|eight|nine|ten|twenty)`;
 /**
  * A count of films asked for: "give me 3", "top 10 action movies", "just one thriller", "2 more", "another 5"; not "the 90s",
- * "my 6 year old", "the first two", nor "the only one" ("I thought I was the only one" had got a list of one film).
+ * "my 6 year old", "the first two", "one more thing", nor "the only one" ("I thought I was the only one" had got a list of
+ * one film).
  */
 const countAsked = new RegExp(
   [
     String.raw`\b(?:top|give me|show me|recommend(?: me)?|suggest|list|find me|get me|just|(?<!\b(?:the|my|your|our|his|her|their)\s{1,3})only)\s+(?:me\s+|us\s+)?(?:just\s+|only\s+|another\s+)?${countPattern}\b(?!\s*(?:s\b|'s|-|years?|yrs?|stars?|minutes?|mins?|hours?|of\s+(?:the|them|these|those|my|our)\b|more\s+time))`,
-    String.raw`\b${countPattern}\s+(?:more|others|other (?:ones|films|movies)|new ones)\b`,
+    // "One more thing: …", "one more question" ask nothing of films.
+    String.raw`\b${countPattern}\s+(?:more|others|other (?:ones|films|movies)|new ones)\b(?!\s+(?:things?|questions?|time|request|favou?r)\b)`,
     String.raw`\banother\s+${countPattern}\b(?!\s*(?:s\b|years?))`,
   ].join('|'),
   'i',
@@ -1941,8 +1948,9 @@ const comparable = (title: string) =>
 /**
  * The catalogue films a message asks to leave out ("anything but Star Wars", "an adventure movie but not Indiana Jones",
  * "not Pulp Fiction either"): every film whose title starts with the words named (a series: "not The Godfather" leaves
- * out its sequels too). A one-word name counts only written capitalised ("not Fargo"; "no horror" names no film), and
- * names of genres never count.
+ * out its sequels too). A one-word name counts written capitalised ("not Fargo"; "no horror" names no film), or in lower
+ * case alone after the article its film's title has ("not the godfather"); one that is a genre word counts only as a
+ * film's whole title ("not Alien", not "no Horror").
  */
 export function negatedFilms(message: string, items: Iterable<Item> | (() => ReadonlyMap<string, readonly Item[]>), knownTags: ReadonlySet<string>): Item[] {
   const phrases = negatedNames(message, knownTags);
@@ -1952,21 +1960,35 @@ export function negatedFilms(message: string, items: Iterable<Item> | (() => Rea
 }
 
 /**
+ * A name a phrase leaves out. `whole`: it counts only as a film's whole title ("Alien", a word for sci-fi too); `article`:
+ * only as one the catalogue writes with that article ("the godfather": *Godfather, The (1972)*, not *Kids (1995)*).
+ */
+type NegatedName = { name: string; whole?: boolean; article?: string };
+
+/**
  * The names each phrase of a message leaves out could be, longest first ("Star Wars this time" → "star wars", "star"):
  * the first that begins some title is the one meant. Reads no catalogue.
  */
-function negatedNames(message: string, knownTags: ReadonlySet<string>): string[][] {
-  const named: string[][] = [];
+function negatedNames(message: string, knownTags: ReadonlySet<string>): NegatedName[][] {
+  const named: NegatedName[][] = [];
   for (const match of message.replace(/[’‘]/g, "'").matchAll(negatedFilm)) {
+    const article = /^\s*(the|a|an)\s+/i.exec(match[1] ?? '')?.[1]?.toLowerCase();
     const written = (match[1] ?? '').replace(/^\s*(?:the|a|an)\s+/i, '').trim().split(/\s+/).filter(Boolean).slice(0, 8);
-    const names: string[] = [];
+    const names: NegatedName[] = [];
     for (let length = written.length; length >= 1; length--) {
       const words = written.slice(0, length);
       if (trailingWords.test((words[words.length - 1] ?? '').toLowerCase())) continue;
       const name = comparable(words.join(' '));
-      // "Star Wars" names a film although "wars" is a genre word; "Horror" alone does not.
-      if (name.length < 3 || (length === 1 && (!/^\p{Lu}/u.test(words[0] ?? '') || mentionedTagStems(name, knownTags).size > 0))) continue;
-      names.push(name);
+      if (name.length < 3) continue;
+      if (length > 1) {
+        // "Star Wars" names a film although "wars" is a genre word.
+        names.push({ name });
+        continue;
+      }
+      // "Horror" alone names no film, "Alien" only the film of that whole title.
+      if (/^\p{Lu}/u.test(words[0] ?? '')) names.push({ name, whole: mentionedTagStems(name, knownTags).size > 0 });
+      // In lower case only a word said alone after its article ("not the godfather please", not "without the wife tonight").
+      else if (article !== undefined && written.slice(1).every((word) => trailingWords.test(word.toLowerCase()))) names.push({ name, whole: true, article });
     }
     if (names.length > 0) named.push(names);
   }
@@ -2018,15 +2040,22 @@ function ofSeries(item: Item, name: string): boolean {
   return written !== null && sequelRest.test(main.slice(written[0].length));
 }
 
+/** Whether `item`'s whole title is the name, with its article where one was said ("Godfather, The (1972)" for "the godfather"). */
+function titledWhole(item: Item, { name, article }: NegatedName): boolean {
+  const written = /,\s*(the|a|an)$/i.exec(item.title.replace(/\s*\(\d{4}\)$/, ''))?.[1]?.toLowerCase();
+  return comparable(item.title) === name && (article === undefined || written === article);
+}
+
 /**
  * The films the phrases' names (`negatedNames`) leave out: for each phrase, the films its longest name beginning some title
  * begins; where that name is a film's whole title, that film and its series ("not Alien": Alien 3 too, not Alien Nation).
  */
-function leftOutBy(phrases: readonly (readonly string[])[], starts: ReadonlyMap<string, readonly Item[]>): Item[] {
+function leftOutBy(phrases: readonly (readonly NegatedName[])[], starts: ReadonlyMap<string, readonly Item[]>): Item[] {
   const found = new Map<string, Item>();
   for (const names of phrases) {
     // The longest run of words from the start that begins some title ("Star Wars this time" → "Star Wars").
-    const name = names.find((candidate) => starts.has(candidate));
+    const begun = (candidate: NegatedName) => starts.get(candidate.name) ?? [];
+    const name = names.find((candidate) => begun(candidate).length > 0 && (!candidate.whole || begun(candidate).some((item) => titledWhole(item, candidate))))?.name;
     const films = name === undefined ? [] : (starts.get(name) ?? []);
     const whole = films.some((item) => comparable(item.title) === name);
     for (const item of films) if (!whole || ofSeries(item, name ?? '')) found.set(item.id, item);

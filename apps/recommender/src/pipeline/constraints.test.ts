@@ -855,3 +855,26 @@ describe("session constraints: the thirteenth pass's review", () => {
     expect(read('I grew up in a family of four').audience).toBeUndefined();
   });
 });
+
+describe('readConstraints: the sixteenth pass', () => {
+  it('reads "with a family friend" as an adult ("with a family friend tonight" had asked for children\'s films)', () => {
+    for (const message of ['with a family friend tonight', 'watching with a family friend, any ideas?', 'movie night with our family friends']) expect(read(message).audience, message).toBeUndefined();
+    expect(read('with a family tonight, any ideas?').audience).toBe('children');
+    expect(read('watching with my family tonight').audience).toBe('children');
+  });
+
+  it('drops the children when the user then watches alone ("actually, alone tonight" had kept the children\'s films)', () => {
+    expect(after("I'm watching with my kids", 'actually, alone tonight').audience).toBeUndefined();
+    expect(after("I'm watching with my kids", "I'm on my own tonight").audience).toBeUndefined();
+    // Small talk that says "for me" or "alone" of life keeps them ("He's always there for me" had been read as watching alone).
+    for (const talk of ["He's always there for me.", 'That sounds perfect for me!', "I'm happy being single and alone.", 'I love Christmas movies like Home Alone.']) expect(after("I'm watching with my kids", talk).audience, talk).toBe('children');
+    // Back with the kids, asked for again; children and the user's own film together stay for children.
+    expect(after("I'm watching with my kids", 'alone tonight', 'my kids are back, what can we watch?').audience).toBe('children');
+    expect(read('something for the kids and for me').audience).toBe('children');
+  });
+
+  it('reads a child\'s age said as "my son is 5" in a request as films for children (the general list had answered)', () => {
+    for (const message of ['my son is 5, something for him', "my daughter's 8, any ideas?", 'our boy is seven, what can we watch?']) expect(read(message).audience, message).toBe('children');
+    for (const message of ['my son is 25, something for him', 'My son is 5 and loves dinosaurs.', 'my son is 5 years older than my daughter, any ideas?']) expect(read(message).audience, message).toBeUndefined();
+  });
+});

@@ -728,12 +728,17 @@ const genreAdjective = /^(?:funny|scary|spooky|romantic|comedic|animated|suspens
 /** Children will watch: said outright ("for the kids", "kid-friendly", "family movie night", "a family comedy"; not "a family drama", about one). */
 const childrenStrong = /\bkid[- ]friendly\b|\bfamily[- ](?:friendly|movies?|films?|night|comed(?:y|ies)|flicks?|adventures?|fun|fare)\b|\bsuitable for (?:kids|children)\b|\bfor (?:the |my |our )?(?:kids|children|little ones|toddlers?)\b/;
 /**
- * Children are around ("my 6 year old", "with my family", "my kids", "we're a family of four"): an audience only in a
- * sentence about watching.
+ * Children are around ("my 6 year old", "with my family", "my kids", "we're a family of four", "my son is 5"): an audience
+ * only in a sentence about watching. "With a family friend" is an adult.
  */
 const childrenWeak =
-  /\b(?:my|our|a|with (?:my|the|our))\s+(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?\b|\bwith (?:the |my |our )?(?:kids|children|little ones|toddlers?|son|daughter)\b|\b(?:whole|entire) family\b|\b(?:with|for) (?:my|the|our|a) family\b|\ba family of (?:[3-9]|three|four|five|six|seven|eight)\b|\b(?:my|our|the) (?:kids|children)\b/;
+  /\b(?:my|our|a|with (?:my|the|our))\s+(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?\b|\bwith (?:the |my |our )?(?:kids|children|little ones|toddlers?|son|daughter)\b|\b(?:whole|entire) family\b|\b(?:with|for) (?:my|the|our|a) family\b(?![- ]friends?\b)|\ba family of (?:[3-9]|three|four|five|six|seven|eight)\b|\b(?:my|our|the) (?:kids|children)\b|\b(?:my|our) (?:son|daughter|boy|girl|kid)(?:'s| is) (?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b(?! (?:years?|yrs?) (?:older|younger))/;
 const watching = /\b(?:watch\w*|see|movies?|films?|show|tonight|night in)\b/;
+/**
+ * Alone said outright, not "for me" nor Home Alone: with a word of watching or of now, it ends the children's audience ("I
+ * live alone" does not).
+ */
+const aloneTonight = /\b(?:(?<!\bhome )alone|by myself|on my own|only me)\b/;
 /**
  * Asking words that make a whole message a request, so children mentioned in it watch ("with my 6 year old,
  * something from the 90s", "anything good with my kids?"); "I do anything for my kids" does not ask.
@@ -902,6 +907,8 @@ export function readConstraints(message: string, vocabulary: GenreVocabulary): C
   // Adults only wins over a mention of the kids ("the kids are asleep, just adults").
   if (/\b(?:just (?:me|us|adults|the two of us)|adults only|for (?:the )?(?:adults|grown[- ]ups)|grown[- ]ups only|kids (?:are )?(?:asleep|in bed))\b/.test(text) || drops.some((drop) => drop.audience)) update.audience = null;
   else if (forChildren) update.audience = 'children';
+  // Watching alone, no children watch ("actually, alone tonight" after "with my kids" had kept the children's films).
+  else if (update.alone === true && aloneTonight.test(text) && (watching.test(text) || /\b(?:this time|now|today|instead)\b/.test(text))) update.audience = null;
   return update;
 }
 

@@ -711,3 +711,16 @@ describe("classifyTurn: the fourteenth pass's review", () => {
     expect(classifyTurn('a good night for a horror film', fresh).intent).toBe('recommend');
   });
 });
+
+describe('classifyTurn: the sixteenth pass', () => {
+  const fresh = { ...context, lastRecommended: [] };
+
+  it('reads "I need a laugh", "I need cheering up" and "something relaxing" as moods (they had set none)', () => {
+    for (const message of ['I need a laugh', 'could use a laugh tonight', 'any films for a laugh?']) expect(classifyTurn(message, fresh).mood?.names, message).toEqual(['good laugh']);
+    for (const message of ['I need cheering up', 'something for cheering me up', 'work is so stressful, something relaxing', 'a relaxing movie please', 'anything soothing?'])
+      expect(classifyTurn(message, fresh).mood?.names, message).toEqual(['light']);
+    // Small talk keeps no mood: a laugh had, relaxing of a pastime, cheering on a team.
+    for (const message of ['We had a laugh about it yesterday.', 'I find gardening relaxing.', 'Reading is so relaxing.', "I'm cheering up my sister tomorrow.", 'I love cheering for my team.'])
+      expect(classifyTurn(message, fresh).mood, message).toBeUndefined();
+  });
+});

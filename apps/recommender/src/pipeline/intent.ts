@@ -131,8 +131,10 @@ const moods: {
     heard: 'something light',
     lean: { word: 'Feel-good', tags: ['comed', 'animation', 'children', 'musical'] },
     // "Cosy", "heartwarming", "wholesome", "a comfort movie": light films too.
-    // "Something to cheer me up", "a pick-me-up", "to brighten my day": what a light film is for.
-    pattern: /\b(light(er)?|fun(ny|nier)?|cheerful|happ(y|ier)|feel[- ]good|upbeat|uplifting|easy|cheer (?:me|us) up|pick[- ]me[- ]up|brighten (?:up )?(?:my|our|the) (?:day|mood|evening|night)|lift (?:my|our) (?:mood|spirits))\b/,
+    // "Something to cheer me up", "I need cheering up", "a pick-me-up", "to brighten my day": what a light film is for; so
+    // is "something relaxing" ("I find gardening relaxing" is a pastime).
+    pattern:
+      /\b(light(er)?|fun(ny|nier)?|cheerful|happ(y|ier)|feel[- ]good|upbeat|uplifting|easy|cheer(?:ing)? (?:me|us) up|(?:need|needs|use|want) (?:some )?cheering up|pick[- ]me[- ]up|brighten (?:up )?(?:my|our|the) (?:day|mood|evening|night)|lift (?:my|our) (?:mood|spirits)|(?:something|anything) (?:relaxing|soothing|calming)|(?:relaxing|soothing|calming) (?:movie|film|flick|watch|one)s?)\b/,
     weights: { comed: 0.6, comedy: 0.6, animation: 0.4, children: 0.4, musical: 0.3, romance: 0.2, famil: 0.4, horror: -1, thriller: -0.7, war: -0.8, crime: -0.5, film: 0, noir: -0.5, drama: -0.3 },
     negatable: true,
   },
@@ -218,8 +220,8 @@ const moods: {
     core: ['comed', 'comedy'],
     heard: 'a good laugh',
     lean: { word: 'Comedy', tags: ['comed'] },
-    // A good laugh: comedy.
-    pattern: /\b((?:good|big|a few) laughs?|make (?:me|us) laugh|laugh out loud|hilarious)\b/,
+    // A good laugh, "I need a laugh": comedy.
+    pattern: /\b((?:good|big|a few) laughs?|a laugh|make (?:me|us) laugh|laugh out loud|hilarious)\b/,
     weights: { comed: 0.7, comedy: 0.7 },
     negatable: true,
     onlyAsked: true,

@@ -41,6 +41,12 @@ describe('taste', () => {
     for (const subject of ['family films', 'kids movies', "children's"]) expect([...mentionedTagStems(subject, withChildren)], subject).toContain('children');
   });
 
+  it('reads a family friend as a person, not a family film (the sixteenth pass: "with a family friend tonight" had asked for children\'s)', () => {
+    const withChildren = new Set([...known, 'children']);
+    for (const subject of ['with a family friend tonight', 'two family friends are coming over']) expect([...mentionedTagStems(subject, withChildren)], subject).toEqual([]);
+    expect([...mentionedTagStems('a family-friendly film', withChildren)]).toContain('children');
+  });
+
   it('derives tag affinity from ratings and an era from release years', () => {
     const history = [
       { item: tinyItems[0]!, rating: 5, timestamp: 1 },

@@ -38,12 +38,13 @@ const genreSynonyms: [RegExp, string[]][] = [
 ];
 
 /**
- * Family and children as people, not films: "my family", "our two kids", "friends and family", "the kids learn" ("I like to
- * go out with my friends and family" and "I love seeing the kids learn and grow" had been said back as "you like children's").
+ * Family and children as people, not films: "my family", "our two kids", "friends and family", "a family friend", "the kids
+ * learn" ("I like to go out with my friends and family" and "I love seeing the kids learn and grow" had been said back as
+ * "you like children's").
  * "The kids" stays an ask after "for" ("something for the kids") or before a film word ("the kids movies").
  */
 const people =
-  /\b(?:(?:my|our|your|his|her|their)\s+(?:(?:whole|entire|own|extended|little|young|two|three|four)\s+)?(?:family|families|kids?|children)|(?<!\bfor\s+)the\s+(?:kids|children)\b(?!'?s?\s+(?:movies?|films?|flicks?|shows?|ones?|stuff)\b)|(?:friends?|relatives)\s+(?:and|&)\s+family|family\s+(?:and|&)\s+friends)\b/g;
+  /\b(?:(?:my|our|your|his|her|their)\s+(?:(?:whole|entire|own|extended|little|young|two|three|four)\s+)?(?:family|families|kids?|children)|(?<!\bfor\s+)the\s+(?:kids|children)\b(?!'?s?\s+(?:movies?|films?|flicks?|shows?|ones?|stuff)\b)|(?:friends?|relatives)\s+(?:and|&)\s+family|family\s+(?:and|&)\s+friends|family\s+friends?)\b/g;
 
 /** The tag stems a piece of text names, directly ("comedies") or through an everyday word ("cartoons"). */
 export function mentionedTagStems(text: string, knownTags?: ReadonlySet<string>): Set<string> {

@@ -741,3 +741,21 @@ describe("TitleOpinionReader: the fourteenth pass's review", () => {
     expect(reader.watched("I think I've seen Fargo").map((item) => item.title)).toEqual(['Fargo (1996)']);
   });
 });
+
+describe('TitleOpinionReader: the sixteenth pass', () => {
+  const family = new TitleOpinionReader(['My Family (1995)', 'My Crazy Life (Mi vida loca) (1993)', 'Toy Story (1995)', 'Home Alone (1990)'].map((title, index) => ({ id: `f${index}`, title, tags: [] })));
+  const readIn = (message: string) => family.read(message).map((opinion) => [opinion.item.title, opinion.polarity]);
+
+  it('reads "my family" in lower case as the user\'s family, not the film My Family ("Noted: you like My Family (1995)")', () => {
+    for (const message of ['I love my family', 'I love spending time with my family', 'we loved watching it with my family', 'I enjoy movies with my family', 'My family and I love comedies', 'Watching with my family tonight. We liked it.', 'I love my crazy life']) {
+      expect(readIn(message), message).toEqual([]);
+    }
+    expect(readIn('my family loved Toy Story')).toEqual([]);
+    // Written as a title, or where a film stands, it is the film; other titles of everyday words are read as before.
+    expect(readIn('I loved My Family')).toEqual([['My Family (1995)', 'like']]);
+    expect(readIn('I really liked "my family"')).toEqual([['My Family (1995)', 'like']]);
+    expect(readIn('I watched my family last week and loved it')).toEqual([['My Family (1995)', 'like']]);
+    expect(readIn('something like my crazy life')).toEqual([['My Crazy Life (Mi vida loca) (1993)', 'like']]);
+    expect(readIn('I loved home alone')).toEqual([['Home Alone (1990)', 'like']]);
+  });
+});

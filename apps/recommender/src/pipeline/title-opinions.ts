@@ -536,6 +536,10 @@ export class TitleOpinionReader {
           // stands ("I loved going in and out of the shops" had rated In & Out).
           if (ampersand === 'spelled' && !writtenAsTitle(message, start, end, true) && !filmWordAt(message, start, end, variant, isTitle) && !opensWithVerdict(message, start, end)) continue;
         }
+        // "My family", "my crazy life" in lower case are the user's own ("I love my family" had liked My Family).
+        // Written as a title: quoted, or its second word capitalised ("My Family", not "My family and I").
+        const titled = opensQuote(message.slice(0, start)) || /^\S+\s+\p{Lu}/u.test(message.slice(start, end));
+        if (possessivePhrase(variant) && !titled && !filmWordAt(message, start, end, variant, isTitle)) continue;
         // A title's own closing punctuation ("Mars Attacks! was awful", "When Harry Met Sally... and") ends no sentence when the sentence goes on in lower case.
         const closing = /^[!?.]+(?=\s*[a-z,])/.exec(message.slice(end));
         if (written !== null && dated !== undefined) {
@@ -569,11 +573,23 @@ export class TitleOpinionReader {
   }
 }
 
+/**
+ * A title of everyday words led by "my", "his", "our"…: "my family", "my favorite year", "his girl friday" (not "my best
+ * friend's wedding"). In lower case it is read only where a film stands: people say "my family" of their family.
+ */
+function possessivePhrase(variant: string): boolean {
+  const words = variant.split(' ');
+  return /^(?:my|your|his|her|our|their)$/.test(words[0] ?? '') && words.every((word) => ordinaryWords.has(word));
+}
+
 /** Words at `start` opening the message with an opinion of them or a request by example after: "Twister was boring", "Fargo? Loved it". */
 function opensWithVerdict(message: string, start: number, end: number): boolean {
   const after = message.slice(end);
   return message.slice(0, start).trim() === '' && (opinionPredicate.test(after) || exampleAfterFirst.test(after) || verdictAfterBut.test(after) || verdictAfterTitle.test(after));
 }
+
+/** Whether the text before a title ends by opening a quote: `"`, `“`, `‘`, or `'` after a space. */
+const opensQuote = (before: string) => /["“‘]$|(?:^|\s)'$/.test(before);
 
 /**
  * A title at `start` written as one: quoted, or capitalised, not as the message's first word (unless
@@ -582,7 +598,7 @@ function opensWithVerdict(message: string, start: number, end: number): boolean 
  */
 function writtenAsTitle(message: string, start: number, end: number, anywhere = false): boolean {
   const before = message.slice(0, start);
-  if (/["“‘]$|(?:^|\s)'$/.test(before)) return true;
+  if (opensQuote(before)) return true;
   const first = message.charAt(start);
   if (first === first.toLowerCase()) return false;
   // The message's first word is a title when an opinion of it follows ("Twister was boring", "Fargo? Loved it").

@@ -196,3 +196,14 @@ describe("unsupportedAsks: the thirteenth pass's review", () => {
     expect(asked('a space adventure')).toEqual([['topic', 'space', false]]);
   });
 });
+
+describe('unsupportedAsks: the sixteenth pass', () => {
+  it('reads "a long film" as a running time ("a long film please" had listed The Long Kiss Goodnight)', () => {
+    expect(asked('a long film please')).toEqual([['length', 'long film', false]]);
+    expect(asked('any long movies?')).toEqual([['length', 'long movies', false]]);
+    expect(asked('a nice long one tonight')).toEqual([['length', 'long one', false]]);
+    // A long night of films is no running time.
+    expect(asked('a long movie night with friends')).toEqual([]);
+    expect(asked("You should. It's a long movie, but it's worth it.")).toEqual([]);
+  });
+});

@@ -32,7 +32,7 @@ const UNIT = String.raw`(?:hours?|hrs?|h|minutes?|mins?)\b`;
 /** What a length qualifies, looked at only (its genre is still read): "a 90 minute movie", "a two-hour comedy" (not "a two hour movie night"). */
 const LENGTH_OF = String.raw`(?=[- ]?(?:long\s+)?(?:films?|movies?|flicks?|ones?|comed(?:y|ies)|dramas?|thrillers?|westerns?|musicals?|documentar(?:y|ies)|cartoons?)\b(?!\s+(?:night|marathon|session|date)s?\b))`;
 /**
- * Asking for a running time: "shorter", "a short film", "under 90 minutes", "no longer than 100 minutes", "not too long",
+ * Asking for a running time: "shorter", "a short film", "a long movie", "under 90 minutes", "no longer than 100 minutes", "not too long",
  * "less than two hours", "a 90 minute movie", "90 minutes or less", "movies around 90 minutes". A number of minutes alone
  * is time the user has or a time of day ("I have 30 minutes before my bus", "meet you in 30 minutes", "I watched for 20
  * minutes"), not a film's length; nor is "I only have an hour and a half", which names no film either.
@@ -41,7 +41,8 @@ const lengthAsk = new RegExp(
   [
     String.raw`\b(?:under|less than|no more than|not more than|at most|within|over|more than|(?:no |not |nothing )?(?:longer|shorter) than|max(?:imum)?(?: of)?)\s+${AMOUNT}${UNIT}`,
     // "Something long", not "something long ago" (a time, not a film's length).
-    String.raw`\b(?:shorter|longer|short (?:one|film|movie)s?|(?:something|anything) (?:short|long)\b(?![- ](?:ago|since|before|overdue|awaited|forgotten|lost|lasting|lived|term)\b)|(?:not|nothing) (?:too |so |that )?long|running time|runtime)`,
+    // "A long film", not "a long movie night" nor "it's a long movie" (said of a film).
+    String.raw`\b(?:shorter|longer|short (?:one|film|movie)s?|(?<!(?:'s|\bis|\bwas) a )long (?:one|film|movie|flick)s?\b(?![- ](?:nights?|marathons?|sessions?|dates?)\b)|(?:something|anything) (?:short|long)\b(?![- ](?:ago|since|before|overdue|awaited|forgotten|lost|lasting|lived|term)\b)|(?:not|nothing) (?:too |so |that )?long|running time|runtime)`,
     String.raw`\b${AMOUNT}[- ]?${UNIT}${LENGTH_OF}`,
     String.raw`\b${AMOUNT}${UNIT}(?:\s+(?:long|or (?:less|under|shorter|so long)|max(?:imum)?|tops|at most|in length)\b)`,
     // The lookahead before the lookbehind: tried at every position, the lookbehind had read back over a whole run of spaces each time.
