@@ -66,6 +66,26 @@ describe('FilmMentions', () => {
     expect(long.films('I love Halloween, and I watched a film about Ayn Rand.')).toEqual([]);
   });
 
+  // "Have you seen The Lost World?" had named no film: the cut was taken from "Lost World: Jurassic Park, The", without its
+  // article; and "I grew up on Gilligan's Island." named "Gilligan's Island: The Movie", a show's film, by the show's name.
+  it('cuts a title as it is said, with its article, and not a title that is a show\'s "The Movie"', () => {
+    const cut = new FilmMentions(
+      new Map(
+        [
+          ...items,
+          { id: 'l1', title: 'Lost World: Jurassic Park, The (1997)', tags: ['Action'] },
+          { id: 'i1', title: "Gilligan's Island: The Movie (1998)", tags: ['Comedy'] },
+          { id: 'p1', title: 'Mighty Morphin Power Rangers: The Movie (1995)', tags: ['Action'] },
+        ].map((item) => [item.id, item]),
+      ),
+    );
+    expect(cut.exactly('The Lost World')).toEqual(['l1']);
+    expect(cut.films('Have you seen The Lost World?')).toEqual([['l1']]);
+    expect(cut.titles("I grew up on reruns of Gilligan's Island.")).toEqual([]);
+    expect(cut.exactly('Mighty Morphin Power Rangers')).toEqual([]);
+    expect(cut.exactly("Gilligan's Island: The Movie")).toEqual(['i1']);
+  });
+
   it('finds the films whose title, written as one, is a whole phrase: every id of a title listed twice', () => {
     const twins = new FilmMentions(new Map([...items, { id: 'g5', title: 'Star Wars (1997)', tags: ['Sci-Fi'] }].map((item) => [item.id, item])));
     expect(twins.exactly('Star Wars')).toEqual(['g3', 'g5']);

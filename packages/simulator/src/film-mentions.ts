@@ -1,4 +1,4 @@
-import { normalizeTitleText, TitleMatcher, titleVariants } from '@personalab/datasets';
+import { normalizeTitleText, spokenTitle, TitleMatcher, titleVariants } from '@personalab/datasets';
 import type { ItemCatalog } from './simulated-user.js';
 import { sentences as sentencesOf } from './text.js';
 
@@ -129,17 +129,23 @@ export class FilmMentions {
 /** The part of a title before "or:" or ":" ("Dr. Strangelove or: How I Learned …", "Free Willy 2: The Adventure Home"). */
 const beforeSubtitle = /^(.+?)(?:,?\s+or)?:\s/;
 
+/** A show's film ("Gilligan's Island: The Movie"): the part before it names the show. */
+const showsFilm = /:\s+The Movie\b/i;
+
 /**
  * Each film's title cut before its subtitle ("Dr. Strangelove (1963)"), as people say it, where the cut title is no
  * other film's title or cut title: "Three Colors" is three films', "Alien" (of "Alien: Resurrection") is a film itself.
  * Not a cut of one word ("Halloween", "Madonna", "2001", "Mission" are said of other things), nor a documentary's,
- * which names its subject ("Ayn Rand: A Sense of Life").
+ * which names its subject ("Ayn Rand: A Sense of Life"), nor a show's film's ("Gilligan's Island: The Movie"). A title
+ * the catalogue writes with its article last is cut as said too ("Lost World: Jurassic Park, The": "The Lost World").
  */
 function mainTitles(catalog: ItemCatalog): Array<{ id: string; title: string }> {
   const cut = [...catalog.values()].flatMap((item) => {
     const main = beforeSubtitle.exec(item.title.replace(yearWritten, ''))?.[1];
-    if (main === undefined || writtenWords(main).length < 2 || item.tags.some((tag) => tag.toLowerCase() === 'documentary')) return [];
-    return [{ id: item.id, title: `${main}${yearWritten.exec(item.title)?.[0] ?? ''}` }];
+    if (main === undefined || writtenWords(main).length < 2 || showsFilm.test(item.title) || item.tags.some((tag) => tag.toLowerCase() === 'documentary')) return [];
+    const year = yearWritten.exec(item.title)?.[0] ?? '';
+    const said = beforeSubtitle.exec(spokenTitle(item.title))?.[1] ?? main;
+    return [...new Set([main, said])].map((title) => ({ id: item.id, title: `${title}${year}` }));
   });
   const whole = new Set([...catalog.values()].flatMap((item) => titleVariants(item.title)));
   const counts = new Map<string, number>();

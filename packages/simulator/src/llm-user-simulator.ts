@@ -13,7 +13,7 @@ import { ContradictionChecker } from './contradiction.js';
 import { fallbackTurn } from './fallback-turns.js';
 import type { ReportedSimulatorTurn, TurnProvenance } from './harness/simulator-report.js';
 import { buildUserSystemPrompt, endMarker, groundTruthNote } from './llm-user-prompt.js';
-import { likedGenres, profileStatements } from './profile-text.js';
+import { dislikedGenres, likedGenres, profileStatements } from './profile-text.js';
 import { isAcceptance, judgeItem, recommendationFeedback, type FeedbackThresholds } from './recommendation-feedback.js';
 import type { ItemCatalog } from './simulated-user.js';
 import { isRecommendationGoal, lastOffered, TasteReplies, type TasteReply } from './taste-replies.js';
@@ -204,8 +204,8 @@ export class LlmUserSimulator implements UserSimulator {
     provenance.fallback = true;
     const goal = this.goal as SimulationGoal;
     if (recommended.length > 0) {
-      const liked = this.profile ? likedGenres(this.profile) : [];
-      const feedback = recommendationFeedback({ recommendedItemIds: recommended, goal, catalog: this.options.catalog, random: this.random, likedGenres: liked, ...(this.options.thresholds ? { thresholds: this.options.thresholds } : {}) });
+      const genres = this.profile ? { likedGenres: likedGenres(this.profile), dislikedGenres: dislikedGenres(this.profile) } : {};
+      const feedback = recommendationFeedback({ recommendedItemIds: recommended, goal, catalog: this.options.catalog, random: this.random, ...genres, ...(this.options.thresholds ? { thresholds: this.options.thresholds } : {}) });
       return { content: feedback.text, ended: false, accepted: false, provenance };
     }
     const { text, accepted } = this.neutralTurn(dialogue, goal);

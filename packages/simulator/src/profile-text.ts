@@ -39,6 +39,11 @@ export function likedGenres(profile: Profile): string[] {
   return profile.preferences.filter((preference) => preference.polarity === 'like').map((preference) => genreOf(preference.subject));
 }
 
+/** The genres the user dislikes, as `genreOf` names them ("horror"). */
+export function dislikedGenres(profile: Profile): string[] {
+  return profile.preferences.filter((preference) => preference.polarity === 'dislike').map((preference) => genreOf(preference.subject));
+}
+
 /** "a, b and c" (or "a, b or c"). */
 export function listInWords(values: readonly string[], conjunction: 'and' | 'or' = 'and'): string {
   if (values.length <= 1) return values[0] ?? '';

@@ -87,6 +87,35 @@ describe('recommendationFeedback', () => {
     expect(said('2')).toMatch(/^(?:Babe does not really grab me\.|Hmm, Babe, maybe not\.|Babe does not sound like my kind of film\.) /);
   });
 
+  // "I am not sure about Alien, I have not seen it." from a user who likes sci-fi and dislikes horror: a film of a genre it
+  // dislikes is no film it is curious about, whatever other genre it has.
+  it.each([1, 2, 3, 4, 5, 6])('is lukewarm about an unrated film of a liked genre that is of a disliked one too (seed %i)', (seed) => {
+    const alien = new Map<string, Item>([['1', { id: '1', title: 'Alien (1979)', tags: ['Horror', 'Sci-Fi'] }]]);
+    const text = recommendationFeedback({
+      recommendedItemIds: ['1'],
+      goal: { description: 'Find a film.', hiddenRatings: new Map() },
+      catalog: alien,
+      random: createRandom(seed),
+      likedGenres: ['sci-fi'],
+      dislikedGenres: ['horror'],
+    }).text;
+    expect(text).toMatch(/^(?:Alien does not really grab me\.|Hmm, Alien, maybe not\.|Alien does not sound like my kind of film\.) /);
+  });
+
+  // "I have not seen Chasing Amy, it might be interesting." from a user who rated it 5: MovieLens lists some films twice,
+  // under two ids, and the one offered was the twin of the one it saw.
+  it.each([1, 2, 3])('judges an unrated film listed twice by the twin it saw (seed %i)', (seed) => {
+    const twice = new Map<string, Item>([
+      ['246', { id: '246', title: 'Chasing Amy (1997)', tags: ['Drama'] }],
+      ['268', { id: '268', title: 'Chasing Amy (1997)', tags: ['Drama'] }],
+    ]);
+    const goalOf: SimulationGoal = { description: 'Find a film.', hiddenRatings: new Map([['246', 5]]), seenItemIds: new Set(['246']) };
+    const result = recommendationFeedback({ recommendedItemIds: ['268'], goal: goalOf, catalog: twice, random: createRandom(seed), likedGenres: ['drama'] });
+    expect(result.judgements).toEqual([{ itemId: '268', judgement: 'seen_liked' }]);
+    expect(result.text).not.toMatch(/not seen/);
+    expect(result.text).toMatch(/Chasing Amy/);
+  });
+
   // "I am not sure about Mars Attacks!." and "… When Harry Met Sally....": the title's own stop ends the sentence.
   it.each([1, 2, 3, 4, 5, 6])('adds no second stop after a title ending in one (seed %i)', (seed) => {
     const exclaimed = new Map<string, Item>([

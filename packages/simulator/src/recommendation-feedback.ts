@@ -26,6 +26,18 @@ export function judgeItem(itemId: string, goal: SimulationGoal, thresholds: Feed
   return rating >= thresholds.likeAtLeast ? 'liked_unseen' : rating <= thresholds.dislikeAtMost ? 'disliked' : 'neutral';
 }
 
+/**
+ * `judgeItem`, but an unrated film the catalogue lists again under an id the user saw (MovieLens lists "Chasing Amy (1997)"
+ * twice) is judged as that one: "I have not seen Chasing Amy" of a film it rated 5 was a lie.
+ */
+function judgeListed(itemId: string, goal: SimulationGoal, catalog: ItemCatalog | undefined, thresholds?: FeedbackThresholds): ItemJudgement {
+  const judgement = judgeItem(itemId, goal, thresholds);
+  const title = catalog?.get(itemId)?.title;
+  if (judgement !== 'unknown' || title === undefined) return judgement;
+  const twin = [...(goal.seenItemIds ?? [])].find((seenId) => seenId !== itemId && catalog?.get(seenId)?.title === title);
+  return twin === undefined ? judgement : judgeItem(twin, goal, thresholds);
+}
+
 /** Whether a judgement satisfies the goal (the user would accept the recommendation). */
 export const isAcceptance = (judgement: ItemJudgement) => judgement === 'target' || judgement === 'liked_unseen';
 
@@ -45,11 +57,11 @@ const templates: Record<ItemJudgement, readonly string[]> = {
   seen_neutral: ['I have already seen {title}.', 'Seen {title} already.', 'I watched {title} a while ago.'],
   disliked: ['{title} is not really my thing.', 'I do not think I would like {title}.', 'Not {title}, please.'],
   neutral: ['{title} is okay, but not quite what I want.', 'Maybe {title}, but I am not excited about it.', '{title}, hmm, not really.'],
-  // The user rated it not and it is of none of the user's genres: lukewarm, and no claim of never having heard of it ("I do not know Star Wars").
+  // The user rated it not and it is of none of the genres it likes, or of one it dislikes: lukewarm, and no claim of never having heard of it ("I do not know Star Wars").
   unknown: ['{title} does not really grab me.', 'Hmm, {title}, maybe not.', '{title} does not sound like my kind of film.'],
 };
 
-/** For an unrated film of a genre the user likes: open to it, no verdict ("does not grab me" reads as a weak dislike). */
+/** For an unrated film of a genre the user likes and of none it dislikes: open to it, no verdict ("does not grab me" reads as a weak dislike). */
 const curious = ['Maybe, I have not seen {title}.', 'I have not seen {title}, it might be interesting.', 'I am not sure about {title}, I have not seen it.'];
 
 /** For items the user has no title for (an id outside the catalogue): a person does not read ids out. */
@@ -79,16 +91,20 @@ export function recommendationFeedback(options: {
   thresholds?: FeedbackThresholds;
   /** The genres the user likes, lower-cased ("drama"): an unrated film of one is met with curiosity, not lukewarm. */
   likedGenres?: readonly string[];
+  /** The genres the user dislikes, lower-cased: an unrated film of one is met lukewarm, whatever liked genre it has too. */
+  dislikedGenres?: readonly string[];
 }): Feedback {
-  const judgements = options.recommendedItemIds.map((itemId) => ({ itemId, judgement: judgeItem(itemId, options.goal, options.thresholds) }));
+  const judgements = options.recommendedItemIds.map((itemId) => ({ itemId, judgement: judgeListed(itemId, options.goal, options.catalog, options.thresholds) }));
   const accepted = judgements.filter((entry) => isAcceptance(entry.judgement)).map((entry) => entry.itemId);
   const order: ItemJudgement[] = ['target', 'liked_unseen', 'seen_liked', 'seen_disliked', 'disliked', 'seen_neutral', 'neutral', 'unknown'];
   const mentioned = [...judgements].sort((left, right) => order.indexOf(left.judgement) - order.indexOf(right.judgement)).slice(0, options.limit ?? 2);
   // Each judgement's templates are drawn without replacement: "Yes! Fargo looks great, thanks. Yes! Vertigo looks great, thanks." read as a stuck record.
   const used = new Set<string>();
   const liked = new Set(options.likedGenres ?? []);
-  const templatesOf = (entry: { itemId: string; judgement: ItemJudgement }) =>
-    entry.judgement === 'unknown' && (options.catalog?.get(entry.itemId)?.tags.some((tag) => liked.has(tag.toLowerCase())) ?? false) ? curious : templates[entry.judgement];
+  const disliked = new Set(options.dislikedGenres ?? []);
+  const genresOf = (itemId: string) => (options.catalog?.get(itemId)?.tags ?? []).map((tag) => tag.toLowerCase());
+  const isCurious = (itemId: string) => genresOf(itemId).some((genre) => liked.has(genre)) && !genresOf(itemId).some((genre) => disliked.has(genre));
+  const templatesOf = (entry: { itemId: string; judgement: ItemJudgement }) => (entry.judgement === 'unknown' && isCurious(entry.itemId) ? curious : templates[entry.judgement]);
   const pickTemplate = (entry: { itemId: string; judgement: ItemJudgement }) => {
     const all = templatesOf(entry);
     const unused = all.filter((template) => !used.has(template));

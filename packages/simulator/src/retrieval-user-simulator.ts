@@ -12,7 +12,7 @@ import {
 import { answeredStatement, ContradictionChecker, parseClaims, type Claim } from './contradiction.js';
 import { fallbackTurn } from './fallback-turns.js';
 import { filmMentionsOf } from './film-mentions.js';
-import { genreOf, likedGenres, likedSubjects, listInWords, profileStatements } from './profile-text.js';
+import { dislikedGenres, genreOf, likedGenres, likedSubjects, listInWords, profileStatements } from './profile-text.js';
 import { judgeItem, recommendationFeedback, type FeedbackThresholds, type ItemJudgement } from './recommendation-feedback.js';
 import type { ItemCatalog } from './simulated-user.js';
 import { spokenSubject } from './taste-answer.js';
@@ -231,6 +231,7 @@ export class RetrievalUserSimulator implements UserSimulator {
         catalog: this.options.catalog,
         random: this.random,
         likedGenres: likedGenres(profile),
+        dislikedGenres: dislikedGenres(profile),
         ...(this.options.thresholds ? { thresholds: this.options.thresholds } : {}),
       });
       if (feedback.accepted.length > 0) return { type: 'end', reason: 'goal_met', content: feedback.text };
@@ -268,7 +269,7 @@ export class RetrievalUserSimulator implements UserSimulator {
    * asked next, "No, I am not a fan of adventure movies." (its profile's answer).
    */
   private targetGenre(profile: Profile, goal: SimulationGoal, shown: readonly string[]): string | undefined {
-    const disliked = new Set(profile.preferences.filter((preference) => preference.polarity === 'dislike').map((preference) => genreOf(preference.subject)));
+    const disliked = new Set(dislikedGenres(profile));
     const tagged = (goal.targetItemIds ?? [])
       .map((id) =>
         (this.options.catalog?.get(id)?.tags ?? [])

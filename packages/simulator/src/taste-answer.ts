@@ -1,6 +1,6 @@
 import type { Profile, Random, SimulationGoal } from '@personalab/core';
 import { spokenTitle } from '@personalab/datasets';
-import { genreOf, likedGenres, listInWords } from './profile-text.js';
+import { dislikedGenres, genreOf, likedGenres, listInWords } from './profile-text.js';
 import { judgeItem, recommendationFeedback, withTitle, type FeedbackThresholds } from './recommendation-feedback.js';
 import type { ItemCatalog } from './simulated-user.js';
 import type { Era, TasteQuestion } from './taste-question.js';
@@ -355,7 +355,7 @@ export class TasteAnswers {
    */
   private verdictFact(itemIds: readonly string[]): Fact {
     const { profile, goal, catalog, random, thresholds } = this.options;
-    return { text: recommendationFeedback({ recommendedItemIds: itemIds, goal, catalog, random, likedGenres: likedGenres(profile), ...(thresholds ? { thresholds } : {}) }).text, states: [] };
+    return { text: recommendationFeedback({ recommendedItemIds: itemIds, goal, catalog, random, likedGenres: likedGenres(profile), dislikedGenres: dislikedGenres(profile), ...(thresholds ? { thresholds } : {}) }).text, states: [] };
   }
 
   /** Films of the history rated liked, best first (ties in random order), of any of `genres` and among `among` if given; unsaid first. */
