@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compareResults, isTimingColumn, parseResults, withoutTimings } from './compare.js';
 import { argvWithOut, entryCommand, manifest, type ManifestEntry } from './manifest.js';
-import { checkEntry, checkPassed, describeCheck, diffPaths, selectEntries } from './reproduce.js';
+import { checkCommand, checkEntry, checkPassed, describeCheck, diffPaths, selectEntries } from './reproduce.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -204,6 +204,23 @@ writeFileSync(out + '/toy.md', '# Toy\\n\\n| model | NDCG@10 | seconds |\\n| ---
     expect(without.exitCode).not.toBe(0); // no reference.json in the fresh folder
     const result = await checkEntry({ ...reading, inputs: ['results/reference.json'] }, { cwd, runner: [process.execPath], stdio: 'ignore' });
     expect(describeCheck(result)).toMatch(/identical to the committed results/);
+  });
+
+  it("prints for `check --dry-run` a line that runs like the check: inputs copied, results in a temporary folder, a fresh state dir", () => {
+    const { cwd, entry } = world('0.5010');
+    writeFileSync(join(cwd, 'results/reference.json'), '{}');
+    const line = checkCommand({ ...entry, inputs: ['results/reference.json'] });
+    // The dry run had printed the headline command, which writes the committed folder.
+    expect(line).not.toContain('results/toy.md');
+    const fresh = execFileSync('bash', ['-c', `${line.replace('npx tsx --conditions=development', process.execPath)} && echo "$F"`], { cwd, encoding: 'utf8' }).trim();
+    folders.push(fresh);
+    expect(readFileSync(join(fresh, 'toy.md'), 'utf8')).toContain('0.5010');
+    expect(readFileSync(join(fresh, 'reference.json'), 'utf8')).toBe('{}');
+    const stateDir = readFileSync(join(fresh, 'state-dir.txt'), 'utf8');
+    folders.push(stateDir);
+    expect(stateDir).not.toBe('');
+    expect(readFileSync(join(cwd, 'results/toy.md'), 'utf8')).toContain('0.4966');
+    expect(() => checkCommand(manifest.find((candidate) => candidate.kind === 'bench')!)).toThrow(/this machine's speed/);
   });
 
   it('refuses to check a benchmark', async () => {

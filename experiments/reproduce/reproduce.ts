@@ -2,7 +2,7 @@ import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
-import { PersonalabError } from '@personalab/core';
+import { PersonalabError, scriptCommand } from '@personalab/core';
 import { compareResults, describeDifference, type Difference } from './compare.js';
 import { argvWithOut, entryCommand, manifest, type ManifestEntry } from './manifest.js';
 
@@ -136,6 +136,24 @@ export async function checkEntry(entry: ManifestEntry, options: RunOptions & { k
   } finally {
     rmSync(stateDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * What `check` runs for an entry, as a shell line for `check --dry-run`: the command with its results sent to a fresh
+ * temporary folder and a fresh state dir. A dry run of `check` had printed the headline command, which writes the
+ * committed folder, so running the line it printed overwrote committed results.
+ */
+export function checkCommand(entry: ManifestEntry): string {
+  if (entry.kind !== 'experiment') throw new PersonalabError('invalid_argument', `"${entry.name}" ${notCheckable(entry)}`);
+  const placeholder = 'PERSONALAB_CHECK_FOLDER';
+  const [script, ...argv] = argvWithOut(entry, placeholder);
+  if (script === undefined) throw new PersonalabError('internal', `"${entry.name}" has no command`);
+  // The committed files the command reads from its own folder are copied in first, as `checkEntry` does.
+  const copies = (entry.inputs ?? []).map((input) => {
+    const target = `"$F"/${JSON.stringify(relative(entry.folder, input))}`;
+    return `mkdir -p "$(dirname ${target})" && cp ${JSON.stringify(input)} ${target} && `;
+  });
+  return `F="$(mktemp -d)" && ${copies.join('')}PERSONALAB_STATE_DIR="$(mktemp -d)" ${scriptCommand(script, argv).replace(placeholder, '"$F"')}`;
 }
 
 /** Whether a check found its entry as committed. */

@@ -16,6 +16,10 @@
  *        as committed, 1 when one moved (each difference named by table, row and column; the fresh files are kept).
  *        Benchmarks are refused (with `all`, skipped): their numbers are this machine's speed.
  * diff   the same comparison between two results files, or two folders of them.
+ *
+ * --dry-run prints the commands instead of running them: for `run` the headline commands, for `check` shell lines that do
+ * what the check does (inputs copied into a temporary folder, results written there, a fresh state dir), never one that
+ * writes the committed folder.
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +27,7 @@ import { parseArgs } from 'node:util';
 import { PersonalabError, runScript } from '@personalab/core';
 import { describeDifference } from './compare.js';
 import { entryCommand } from './manifest.js';
-import { checkEntry, checkPassed, describeCheck, diffPaths, listing, notCheckable, runArgv, selectEntries } from './reproduce.js';
+import { checkCommand, checkEntry, checkPassed, describeCheck, diffPaths, listing, notCheckable, runArgv, selectEntries } from './reproduce.js';
 
 await runScript(async () => {
   const { values, positionals } = parseArgs({
@@ -82,7 +86,9 @@ await runScript(async () => {
   const unknown = chosen.filter((entry) => entry.minutes === undefined).length;
   console.error(`${action}: ${chosen.map((entry) => entry.name).join(', ')} (about ${Math.ceil(minutes)} min${unknown > 0 ? ` plus ${unknown} not yet timed` : ''})`);
   if (values['dry-run']) {
-    for (const entry of chosen) console.log(entryCommand(entry));
+    // `check` runs each command into a temporary folder with a fresh state dir, then compares with the committed files.
+    if (action === 'check') console.error('from the repository root, each runs into a temporary folder with a fresh state dir; check then compares its tables with the committed files');
+    for (const entry of chosen) console.log(action === 'check' ? checkCommand(entry) : entryCommand(entry));
     return;
   }
 
