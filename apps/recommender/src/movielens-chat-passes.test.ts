@@ -958,4 +958,25 @@ describe.skipIf(!directory)('Chat-Rec on the MovieLens catalogue: the eighth to 
       expect((await firstTurn('my son is 5, something for him')).reply).toMatch(/\(for children\)/);
     });
   });
+
+  /**
+   * The sixteenth pass's review: "I'm not alone tonight" was read as watching alone and dropped the children's films, and
+   * "just one more thing: …" still asked for one film.
+   */
+  describe("the sixteenth pass's review", () => {
+    it('keeps the children\'s films after "I\'m not alone tonight" (the general list had answered)', async () => {
+      const say = conversation();
+      expect((await say("I'm watching with my kids")).reply).toMatch(/\(for children\)/);
+      const turn = await say("I'm not alone tonight");
+      expect(turn.items.filter((item) => has(item, "Children's")).length).toBeGreaterThanOrEqual(4);
+    });
+
+    it('lists five films for "just one more thing: no horror" after a list (one had answered)', async () => {
+      const say = conversation();
+      await say('recommend a drama');
+      const turn = await say('just one more thing: no horror');
+      expect(turn.items).toHaveLength(5);
+      expect(turn.items.filter((item) => has(item, 'Horror'))).toEqual([]);
+    });
+  });
 });

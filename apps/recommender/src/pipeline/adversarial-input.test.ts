@@ -93,6 +93,10 @@ const messages: [string, string, string][] = [
   ['spaces between alone and now', 'actually, alone{}tonight', ' '],
   ['spaces inside "one more thing"', 'recommend one more{}thing', ' '],
   ['spaces inside a family friend', 'with a family{}friend tonight', ' '],
+  // The sixteenth pass's review: not alone, an hour after a child, "just one more thing".
+  ['spaces before "not alone"', "i won't be{}alone tonight", ' '],
+  ["spaces after a child's number", 'my daughter is 2{}hours away, a film tonight?', ' '],
+  ['spaces inside "just one more thing"', 'just one more{}thing: no horror', ' '],
 ];
 
 describe('a chat turn on adversarial text', () => {

@@ -851,6 +851,11 @@ describe('chat helpers (second multi-turn QA pass)', () => {
     expect(requestedCount('actually one more: a comedy?')).toEqual({ count: 1, asked: 1 });
     expect(requestedCount('3 more thrillers please')).toEqual({ count: 3, asked: 3 });
   });
+
+  it('reads "just one more thing: …" as no count either (the sixteenth pass\'s review: it had asked for one film)', () => {
+    for (const message of ['just one more thing: no horror', 'only one more question, any westerns?']) expect(requestedCount(message), message).toBeUndefined();
+    expect(requestedCount('just one more, a comedy')).toEqual({ count: 1, asked: 1 });
+  });
 });
 
 describe('ChatRec.chat: three misreadings found by a review of the sixth QA pass', () => {

@@ -1892,16 +1892,17 @@ const declined = /\b(?:no|nah|nope)\b[,!.]*\s*(?:thanks|thank you|thx)\b/i;
 /** The most films one reply lists, whatever is asked ("top 20"): the re-ranker orders 20 candidates. */
 const MAX_LISTED = 10;
 const countPattern = String.raw`(\d{1,2}|one|a single|two|three|four|five|six|seven|eight|nine|ten|twenty)`;
+/** What "one more …" can ask for that is no film: "one more thing: …", "just one more question", "one more time". */
+const notFilms = String.raw`(?:things?|questions?|time|request|favou?r)\b`;
 /**
  * A count of films asked for: "give me 3", "top 10 action movies", "just one thriller", "2 more", "another 5"; not "the 90s",
- * "my 6 year old", "the first two", "one more thing", nor "the only one" ("I thought I was the only one" had got a list of
- * one film).
+ * "my 6 year old", "the first two", "(just) one more thing", nor "the only one" ("I thought I was the only one" had got a list
+ * of one film).
  */
 const countAsked = new RegExp(
   [
-    String.raw`\b(?:top|give me|show me|recommend(?: me)?|suggest|list|find me|get me|just|(?<!\b(?:the|my|your|our|his|her|their)\s{1,3})only)\s+(?:me\s+|us\s+)?(?:just\s+|only\s+|another\s+)?${countPattern}\b(?!\s*(?:s\b|'s|-|years?|yrs?|stars?|minutes?|mins?|hours?|of\s+(?:the|them|these|those|my|our)\b|more\s+time))`,
-    // "One more thing: …", "one more question" ask nothing of films.
-    String.raw`\b${countPattern}\s+(?:more|others|other (?:ones|films|movies)|new ones)\b(?!\s+(?:things?|questions?|time|request|favou?r)\b)`,
+    String.raw`\b(?:top|give me|show me|recommend(?: me)?|suggest|list|find me|get me|just|(?<!\b(?:the|my|your|our|his|her|their)\s{1,3})only)\s+(?:me\s+|us\s+)?(?:just\s+|only\s+|another\s+)?${countPattern}\b(?!\s*(?:s\b|'s|-|years?|yrs?|stars?|minutes?|mins?|hours?|of\s+(?:the|them|these|those|my|our)\b|more\s+${notFilms}))`,
+    String.raw`\b${countPattern}\s+(?:more|others|other (?:ones|films|movies)|new ones)\b(?!\s+${notFilms})`,
     String.raw`\banother\s+${countPattern}\b(?!\s*(?:s\b|years?))`,
   ].join('|'),
   'i',

@@ -878,3 +878,19 @@ describe('readConstraints: the sixteenth pass', () => {
     for (const message of ['my son is 25, something for him', 'My son is 5 and loves dinosaurs.', 'my son is 5 years older than my daughter, any ideas?']) expect(read(message).audience, message).toBeUndefined();
   });
 });
+
+describe("readConstraints: the sixteenth pass's review", () => {
+  it('keeps the children when the user is not alone ("I\'m not alone tonight" had dropped them as watching alone)', () => {
+    for (const message of ["I'm not alone tonight", "I won't be alone tonight, what can we watch?", "I won't be watching alone tonight"]) {
+      expect(read(message).alone, message).toBeUndefined();
+      expect(after("I'm watching with my kids", message).audience, message).toBe('children');
+    }
+    expect(after("I'm watching with my kids", 'actually, alone tonight').audience).toBeUndefined();
+  });
+
+  it('reads no child\'s age in "my son is one of…" nor "my daughter is 2 hours away" (both had asked for children\'s films)', () => {
+    for (const message of ['my son is one of my best friends, what should we watch tonight?', 'my daughter is 2 hours away, what can we watch tonight?', 'my son is ten minutes late, so a film tonight?'])
+      expect(read(message).audience, message).toBeUndefined();
+    expect(read('my son is 2, something for him tonight').audience).toBe('children');
+  });
+});

@@ -624,8 +624,11 @@ const childTaste = new RegExp(
 const companionTaste = new RegExp(
   String.raw`\b(?:he|she|they|(?:my|our)\s+(?:wife|husband|partner|spouse|girlfriend|boyfriend|gf|bf|fianc[ée]e?|other half|date|mum|mom|mother|dad|father|parents|brothers?|sisters?|siblings?|(?:best\s+)?friends?|roommates?|flatmates?|housemates?|family|grandma|grandpa|granny|grandmother|grandfather|cousins?))${TASTE_VERB}`,
 );
-/** The user watching alone: "for me tonight", "I'm on my own", "watching alone"; not "not for me" (a dislike) or "for me and my wife". */
-const watchingAlone = /\b(?:alone|by myself|on my own|just me|only me)\b|(?<!\bnot |n't )\bfor me\b(?!\s+(?:and|&)\b)/;
+/**
+ * The user watching alone: "for me tonight", "I'm on my own", "watching alone"; not "not for me" (a dislike), "for me and my
+ * wife", nor "I'm not alone tonight", "I won't be watching alone" (they had dropped the children's films).
+ */
+const watchingAlone = /\b(?<!(?:\bnot|\bnever|n't)(?: be| being| watching| be watching)? )(?:alone|by myself|on my own|just me|only me)\b|(?<!\bnot |n't )\bfor me\b(?!\s+(?:and|&)\b)/;
 /** The user's own liking, beside someone else's: "I like comedies", "I'm more into thrillers", "I prefer westerns". */
 const ownTaste = /\b(?:i|i'm|i am)\s+(?:(?:really|usually|mostly|just|also|more|much more|rather|personally)\s+)*(?:like|love|enjoy|prefer|adore|into|a (?:big |huge )?fan of)\b/;
 /** Where a sentence turns from one person's taste to another's: a comma, or "and", "but", "while", "whereas" before a person. */
@@ -729,10 +732,11 @@ const genreAdjective = /^(?:funny|scary|spooky|romantic|comedic|animated|suspens
 const childrenStrong = /\bkid[- ]friendly\b|\bfamily[- ](?:friendly|movies?|films?|night|comed(?:y|ies)|flicks?|adventures?|fun|fare)\b|\bsuitable for (?:kids|children)\b|\bfor (?:the |my |our )?(?:kids|children|little ones|toddlers?)\b/;
 /**
  * Children are around ("my 6 year old", "with my family", "my kids", "we're a family of four", "my son is 5"): an audience
- * only in a sentence about watching. "With a family friend" is an adult.
+ * only in a sentence about watching. "With a family friend" is an adult; "my son is one of…", "my daughter is 2 hours away"
+ * say no age.
  */
 const childrenWeak =
-  /\b(?:my|our|a|with (?:my|the|our))\s+(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?\b|\bwith (?:the |my |our )?(?:kids|children|little ones|toddlers?|son|daughter)\b|\b(?:whole|entire) family\b|\b(?:with|for) (?:my|the|our|a) family\b(?![- ]friends?\b)|\ba family of (?:[3-9]|three|four|five|six|seven|eight)\b|\b(?:my|our|the) (?:kids|children)\b|\b(?:my|our) (?:son|daughter|boy|girl|kid)(?:'s| is) (?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b(?! (?:years?|yrs?) (?:older|younger))/;
+  /\b(?:my|our|a|with (?:my|the|our))\s+(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?\b|\bwith (?:the |my |our )?(?:kids|children|little ones|toddlers?|son|daughter)\b|\b(?:whole|entire) family\b|\b(?:with|for) (?:my|the|our|a) family\b(?![- ]friends?\b)|\ba family of (?:[3-9]|three|four|five|six|seven|eight)\b|\b(?:my|our|the) (?:kids|children)\b|\b(?:my|our) (?:son|daughter|boy|girl|kid)(?:'s| is) (?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b(?! (?:of\b|(?:hours?|hrs?|minutes?|mins?|miles?)\b|(?:years?|yrs?) (?:older|younger)))/;
 const watching = /\b(?:watch\w*|see|movies?|films?|show|tonight|night in)\b/;
 /**
  * Alone said outright, not "for me" nor Home Alone: with a word of watching or of now, it ends the children's audience ("I

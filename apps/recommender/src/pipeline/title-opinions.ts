@@ -574,8 +574,9 @@ export class TitleOpinionReader {
 }
 
 /**
- * A title of everyday words led by "my", "his", "our"…: "my family", "my favorite year", "his girl friday" (not "my best
- * friend's wedding"). In lower case it is read only where a film stands: people say "my family" of their family.
+ * A title of everyday words led by "my", "his", "our"…: "my family", "my favorite year", "his girl friday", "my best friend's
+ * wedding" (not "my fair lady": "fair" is no everyday word). In lower case it is read only where a film stands: people say
+ * "my family" of their family.
  */
 function possessivePhrase(variant: string): boolean {
   const words = variant.split(' ');
