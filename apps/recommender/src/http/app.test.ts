@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { InjectOptions } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auth, openTinyService, type TinyService } from '../test/harness.js';
@@ -55,9 +58,15 @@ describe('ops routes', () => {
     expect(statuses(paths['/v1/chat'].post)).toEqual(['200', '400', '401', '404', '409', '413', '415', '422', '429', '503']);
     expect(statuses(paths['/v1/items'].post)).toEqual(['201', '400', '401', '413', '415', '429', '503']);
     expect(statuses(paths['/v1/users/{id}'].get)).toEqual(['200', '400', '401', '404', '414', '429', '503']);
-    // Documented as enforced: ratings 1 to 5, at most 20 recommendations.
+    // Documented as enforced: ratings of whole stars 1 to 5, at most 20 recommendations.
     const ratingValue = JSON.stringify(paths['/v1/users/{id}/events'].post.requestBody.content['application/json'].schema);
-    expect(ratingValue).toContain('"minimum":1,"maximum":5');
+    expect(ratingValue).toContain('"value":{"type":"integer","minimum":1,"maximum":5,"description":"whole stars, 1 to 5 (the MovieLens scale: no half stars)"}');
+    // Every parameter says what it does (the recommendation filters after `genre` had none).
+    for (const [path, methods] of Object.entries(paths as Record<string, Record<string, { parameters?: { name: string; description?: string }[] }>>)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        for (const parameter of operation.parameters ?? []) expect(parameter.description ?? '', `${method} ${path} ${parameter.name}`).toMatch(/\w{3}/);
+      }
+    }
     const k = paths['/v1/users/{id}/recommendations'].get.parameters.find((parameter: { name: string }) => parameter.name === 'k');
     expect(k.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 20, default: 5 });
     for (const name of ['yearFrom', 'yearTo']) {
@@ -277,6 +286,66 @@ describe('bad requests', () => {
     expect((await tiny.app.inject({ url: `/v1/users/${encodeURIComponent('smile-😀')}`, headers: auth })).statusCode).toBe(200);
   });
 
+  it('refuses a new user id that a URL path cannot name as sent (whitespace, control characters, slashes, dot segments), naming body.id', async () => {
+    const before = counts();
+    // Each had been created (201): " spaced id " shows as "spaced id" wherever it is printed, "a/b" splits a path, and ".." is resolved away by URLs.
+    const refused: [string, string][] = [
+      [' spaced id ', 'whitespace U+0020 at index 0'],
+      ['ctl\u0007id', 'control character U+0007 at index 3'],
+      ['tab\tid', 'whitespace U+0009 at index 3'],
+      ['nbsp\u00a0id', 'whitespace U+00A0 at index 4'],
+      ['😀 x', 'whitespace U+0020 at index 1'],
+      ['a/b', '"/" at index 1'],
+      ['a\\b', '"\\" at index 1'],
+      ['..', 'a dot segment'],
+      ['.', 'a dot segment'],
+    ];
+    for (const [id, reason] of refused) {
+      const response = await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id }) });
+      expect(response.statusCode, JSON.stringify(id)).toBe(400);
+      expect(response.json().error).toEqual({
+        code: 'invalid_argument',
+        message: `body.id: not a user id a URL path can name (${reason}): a user id has no whitespace, control characters, "/" or "\\", and is not "." or ".."`,
+        paths: ['body.id'],
+      });
+    }
+    expect(counts()).toEqual(before);
+    // The ids this project makes (MovieLens, the simulator, the chat page's generated ones) and any script's letters stay valid.
+    for (const id of ['944', 'alice', 'sim-spc-0', 'user-61e64844-8653-49a4-85a9-d70a654a5fb1', 'spc-12-user1', 'josé', 'smile-😀', 'a.b', '...', 'x@example.com', 'tenant:7']) {
+      const response = await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id }) });
+      expect(response.statusCode, id).toBe(201);
+      expect((await tiny.app.inject({ url: `/v1/users/${encodeURIComponent(id)}`, headers: auth })).statusCode, id).toBe(200);
+    }
+  });
+
+  it('still loads and serves users stored under ids it now refuses to create', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'personalab-old-ids-'));
+    try {
+      // As an earlier version stored them through POST /v1/users.
+      const earlier = await openTinyService({ stateDir });
+      for (const id of [' spaced id ', 'ctl\u0007id', 'a/b']) earlier.service.store.createUser({ id });
+      await earlier.close();
+      const reopened = await openTinyService({ stateDir });
+      try {
+        for (const id of [' spaced id ', 'ctl\u0007id', 'a/b']) {
+          const path = `/v1/users/${encodeURIComponent(id)}`;
+          const user = await reopened.app.inject({ url: path, headers: auth });
+          expect(user.statusCode, JSON.stringify(id)).toBe(200);
+          expect(user.json().id).toBe(id);
+          const rated = await reopened.app.inject({ method: 'POST', url: `${path}/events`, ...json({ events: [{ type: 'rating', itemId: 'm1', value: 5 }] }) });
+          expect(rated.statusCode, JSON.stringify(id)).toBe(201);
+          expect((await reopened.app.inject({ url: `${path}/recommendations`, headers: auth })).statusCode).toBe(200);
+        }
+        // Creating one again is refused as any new id is, not a 409.
+        expect((await reopened.app.inject({ method: 'POST', url: '/v1/users', ...json({ id: 'a/b' }) })).statusCode).toBe(400);
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  });
+
   it('answers wrong types with 400 naming the JSON path', async () => {
     const before = counts();
     const user = await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id: 'bob', age: 'old' }) });
@@ -319,13 +388,16 @@ describe('bad requests', () => {
     expect(counts()).toEqual(before);
   });
 
-  it('takes ratings from 1 to 5 only, the scale the catalogue and rating prediction use', async () => {
+  it('takes ratings of whole stars from 1 to 5 only, the scale the catalogue and rating prediction use', async () => {
     const before = counts();
-    for (const value of [0, 0.5, 5.5, 10]) {
+    // Half stars (4.5) had been taken, though the scale is MovieLens's whole stars and 0.5, a half-star scale's lowest, was refused.
+    for (const value of [0, 0.5, 1.5, 4.5, 5.5, 10]) {
       const response = await tiny.app.inject({ method: 'POST', url: '/v1/users/u1/events', ...json({ events: [{ type: 'message', content: 'hi' }, { type: 'rating', itemId: 'm24', value }] }) });
       expect(response.statusCode, String(value)).toBe(400);
       expect(response.json().error.paths).toEqual(['body.events[1].value']);
     }
+    const half = await tiny.app.inject({ method: 'POST', url: '/v1/users/u1/events', ...json({ events: [{ type: 'rating', itemId: 'm24', value: 4.5 }] }) });
+    expect(half.json().error.message).toBe('body.events[0].value: expected whole stars, 1 to 5 (the scale has no half stars), got 4.5');
     expect(counts()).toEqual(before);
     const bounds = await tiny.app.inject({ method: 'POST', url: '/v1/users/u1/events', ...json({ events: [{ type: 'rating', itemId: 'm24', value: 1 }, { type: 'rating', itemId: 'm23', value: 5 }] }) });
     expect(bounds.statusCode).toBe(201);
@@ -472,7 +544,10 @@ describe('users, events and profiles', () => {
     const created = await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id: 'alice', age: 30 }) });
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({ id: 'alice', age: 30 });
-    expect((await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id: 'alice' }) })).statusCode).toBe(409);
+    // The conflict names the field, as a validation error does (it had no `paths`).
+    const again = await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id: 'alice' }) });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error).toEqual({ code: 'conflict', message: 'body.id: user alice already exists', paths: ['body.id'] });
     const generated = await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({}) });
     expect(generated.json().id).toMatch(/^id-/);
     const events = await tiny.app.inject({
@@ -576,6 +651,16 @@ describe('recommendations', () => {
     const backwards = await get('yearFrom=1999&yearTo=1990');
     expect(backwards.statusCode).toBe(400);
     expect(backwards.json().error.paths).toEqual(['querystring.yearFrom']);
+    // A genre both asked for and excluded (any spelling of it) is a contradiction like those years: it had been a 200 with an empty list.
+    for (const query of ['genre=Comedy&excludeGenre=Comedy', 'genre=comedy,Horror&excludeGenre=War,COMEDY']) {
+      const both = await get(query);
+      expect(both.statusCode, query).toBe(400);
+      expect(both.json().error).toEqual({
+        code: 'invalid_argument',
+        message: 'querystring.genre, querystring.excludeGenre: Comedy is both asked for and excluded: name each genre in one of them',
+        paths: ['querystring.genre', 'querystring.excludeGenre'],
+      });
+    }
   });
 
   it('reads genre= as the catalogue genre it names, even one an everyday word maps elsewhere (Anime is not Animation)', async () => {

@@ -42,7 +42,8 @@ export function installErrorHandler(app: FastifyInstance): void {
       body = { error: { code: 'invalid_argument', message: messages.join('; '), paths } };
     } else if (PersonalabError.is(error)) {
       status = statusForCode(error.code);
-      const path = typeof error.details.path === 'string' ? [error.details.path] : undefined;
+      // One offending value (`path`), or a contradiction between several (`paths`: genre and excludeGenre).
+      const path = typeof error.details.path === 'string' ? [error.details.path] : stringArray(error.details.paths);
       // A 503 (shutting down) is no fault: its message says what to do; other 5xx messages stay in the log.
       const shown = status < 500 || error.code === 'unavailable';
       body = { error: { code: error.code, message: shown ? error.message : 'internal error', ...(path ? { paths: path } : {}) } };
@@ -103,6 +104,11 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     void reply.code(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${path}` } });
   });
+}
+
+/** A non-empty array of strings, or undefined for anything else. */
+function stringArray(value: unknown): string[] | undefined {
+  return Array.isArray(value) && value.length > 0 && value.every((entry) => typeof entry === 'string') ? value : undefined;
 }
 
 /** A route's path ("/v1/users/:id/events", "/docs/*") as a regular expression over request paths. */

@@ -59,6 +59,12 @@ function inParams(error: unknown, userId: string): unknown {
   return new PersonalabError('not_found', `params.id: ${error.message}`, { cause: error, details: { ...error.details, path: 'params.id' } });
 }
 
+/** The store's "user … already exists" for an id the body named, at `body.id`, as a validation error names its path. */
+function atBodyId(error: unknown): unknown {
+  if (!PersonalabError.is(error) || error.code !== 'conflict' || typeof error.details.path === 'string') return error;
+  return new PersonalabError('conflict', `body.id: ${error.message}`, { cause: error, details: { ...error.details, path: 'body.id' } });
+}
+
 /**
  * The session's constraints as the API shows them: genres under the catalogue's names ("Comedy", the
  * names `genre=` takes) rather than the pipeline's stems ("comed"); a stem the catalogue does not name stays.
@@ -114,7 +120,14 @@ export function registerRoutes(app: TypedApp, services: AppServices, options: { 
   app.post(
     '/v1/users',
     { schema: { tags: ['users'], querystring: noQuerySchema, body: createUserBodySchema, response: { 201: createdUserSchema, ...conflict, ...errors, ...bodyErrors } } },
-    async (request, reply) => reply.code(201).send(store.createUser(request.body)),
+    async (request, reply) => {
+      try {
+        return reply.code(201).send(store.createUser(request.body));
+      } catch (error) {
+        // Without an id in the body, the clash is of a generated one: no field of the request to name.
+        throw request.body.id === undefined ? error : atBodyId(error);
+      }
+    },
   );
 
   app.get('/v1/users/:id', { schema: { tags: ['users'], params: userParamsSchema, querystring: noQuerySchema, response: { 200: userResponseSchema, ...errors, ...idErrors } } }, async (request) =>
@@ -306,7 +319,8 @@ export function registerRoutes(app: TypedApp, services: AppServices, options: { 
  * The recommendation query's filters as an item test (undefined without any, so the cached path
  * stays as cheap as before): genres to include (any of them) and exclude, release years, audience;
  * and the genre keys it asks for. A genre the catalogue does not have is a 400 naming the parameter
- * (`querystring.genre`, in the message as in `paths`) and the genres it has.
+ * (`querystring.genre`, in the message as in `paths`) and the genres it has; one both asked for and
+ * excluded is a 400 naming both parameters, as `yearFrom` after `yearTo` is a 400 (the list had been empty).
  */
 function queryFilter(query: z.infer<typeof recommendationsQuerySchema>, catalog: ItemCatalog): { accept: ((item: Item) => boolean) | undefined; genres: string[] } {
   if (query.genre === undefined && query.excludeGenre === undefined && query.yearFrom === undefined && query.yearTo === undefined && query.audience === undefined) return { accept: undefined, genres: [] };
@@ -320,6 +334,13 @@ function queryFilter(query: z.infer<typeof recommendationsQuerySchema>, catalog:
     });
   const wanted = resolve(query.genre, 'genre');
   const avoided = resolve(query.excludeGenre, 'excludeGenre');
+  // Compared by stem: two spellings of one genre ("comedy", "COMEDY") are the same contradiction.
+  const contradicted = wanted.find((stem) => avoided.includes(stem));
+  if (contradicted !== undefined) {
+    const paths = ['querystring.genre', 'querystring.excludeGenre'];
+    const name = catalog.genreNames().get(contradicted) ?? contradicted;
+    throw new PersonalabError('invalid_argument', `${paths.join(', ')}: ${name} is both asked for and excluded: name each genre in one of them`, { details: { paths } });
+  }
   const years = query.yearFrom === undefined && query.yearTo === undefined ? undefined : { from: query.yearFrom, to: query.yearTo };
   const constraints: SessionConstraints = { tags: Object.fromEntries(avoided.map((tag) => [tag, -1])), ...(years ? { years } : {}), ...(query.audience ? { audience: query.audience } : {}) };
   const base = constraintFilter(constraints, catalog.tagStems());

@@ -28,8 +28,33 @@ export const errorBodySchema = z.object({
   }),
 });
 
+/** Why an id is not one a URL path can name as sent (a code point's index, as characters are counted as typed), or undefined. */
+function unnameableInPath(id: string): string | undefined {
+  if (id === '.' || id === '..') return 'a dot segment';
+  for (const [index, character] of [...id].entries()) {
+    const codePoint = `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+    if (/\s/u.test(character)) return `whitespace ${codePoint} at index ${index}`;
+    if (/\p{Cc}/u.test(character)) return `control character ${codePoint} at index ${index}`;
+    if (character === '/' || character === '\\') return `"${character}" at index ${index}`;
+  }
+  return undefined;
+}
+
+/**
+ * A new user's id: one a URL path names as sent. A slash splits the path, a backslash is one to browsers, "." and ".."
+ * are resolved away (even percent-encoded), and whitespace or control characters hide in logs and copied URLs (" alice "
+ * shows as "alice"). Letters of any script and other symbols stay valid ("944", "sim-spc-0", a UUID, "josé"). Only new
+ * ids: the path parameters take any stored id, so users created before this rule are still served.
+ */
+const newUserIdSchema = idSchema
+  .superRefine((id, context) => {
+    const reason = unnameableInPath(id);
+    if (reason !== undefined) context.addIssue({ code: 'custom', message: `not a user id a URL path can name (${reason}): a user id has no whitespace, control characters, "/" or "\\", and is not "." or ".."` });
+  })
+  .describe('the user id (default: a generated one): no whitespace, control characters, "/" or "\\", and not "." or ".."');
+
 export const createUserBodySchema = z.strictObject({
-  id: idSchema.optional(),
+  id: newUserIdSchema.optional(),
   name: z.string().max(200).optional(),
   age: z.number().int().min(0).max(130).optional(),
   gender: genderSchema.optional(),
@@ -52,8 +77,17 @@ export const noQuerySchema = z.strictObject({});
 /** A client's timestamp: past ones (backfilled history) are taken, later than a day ahead of the server's clock refused (the store's rule). */
 const eventTimestampSchema = timestampSchema.optional().describe('milliseconds since 1970 (default: now); at most a day ahead of the server clock');
 
-/** Rating values: MovieLens stars, 1 to 5, as the catalogue's ratings, taste and rating prediction use them. */
-const ratingValueSchema = z.number().min(1).max(5).describe('1 to 5 stars (MovieLens scale)');
+/**
+ * Rating values: MovieLens stars, whole ones from 1 to 5, as the catalogue's ratings, the synthetic world, the chat page's
+ * buttons and rating prediction use them. A half star (4.5) is refused: the scale has none, and a half-star scale's lowest
+ * value (0.5) never fitted it.
+ */
+const ratingValueSchema = z
+  .number()
+  .int({ error: (issue) => `expected whole stars, 1 to 5 (the scale has no half stars), got ${String(issue.input)}` })
+  .min(1)
+  .max(5)
+  .describe('whole stars, 1 to 5 (the MovieLens scale: no half stars)');
 
 /**
  * Recommendations per request: the pipeline re-ranks its top 20 candidates (Chat-Rec), so it
@@ -162,12 +196,14 @@ export const recommendationsQuerySchema = z
     /** Only items with at least one of these genres (the catalogue's tag names, any case). */
     genre: commaList.optional().meta({ description: 'only items with at least one of these genres, comma-separated (the catalogue\'s names, any case)', example: 'Comedy' }),
     /** No item with any of these genres. */
-    excludeGenre: commaList.optional(),
+    excludeGenre: commaList
+      .optional()
+      .meta({ description: 'no item with any of these genres, comma-separated (the catalogue\'s names, any case); a genre also in `genre` is a 400' }),
     /** Release years, inclusive. */
-    yearFrom: queryInteger(1800, 2100).optional(),
-    yearTo: queryInteger(1800, 2100).optional(),
+    yearFrom: queryInteger(1800, 2100).optional().meta({ description: 'only items released in this year or later, 1800 to 2100; after `yearTo` is a 400' }),
+    yearTo: queryInteger(1800, 2100).optional().meta({ description: 'only items released in this year or earlier, 1800 to 2100' }),
     /** `children`: only items tagged for children (Children's, Family). */
-    audience: z.enum(['children']).optional(),
+    audience: z.enum(['children']).optional().meta({ description: '`children`: only items tagged for children (Children\'s, Family); no filter in a catalogue without such tags' }),
   })
   .refine((query) => query.yearFrom === undefined || query.yearTo === undefined || query.yearFrom <= query.yearTo, { message: 'yearFrom must not be after yearTo', path: ['yearFrom'] });
 
