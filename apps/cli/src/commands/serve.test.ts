@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,6 +98,15 @@ describe('personalab serve stops on SIGTERM and SIGINT (a process of its own)', 
       expect(await started.exit('after SIGTERM', 8_000)).toBe(0);
     }
   }, 60_000);
+
+  it('refuses a PERSONALAB_STATE_DIR under a file in one line, before loading anything (mkdir had failed with ENOTDIR and a stack trace)', async () => {
+    const file = join(stateDir, 'a-file');
+    writeFileSync(file, 'not a folder');
+    const cli = spawnServe(['--port', '0'], { PERSONALAB_STATE_DIR: join(file, 'st') });
+    expect(await cli.exit('after the refusal', 15_000)).toBe(2);
+    expect(cli.stderr()).toBe(`error (invalid_argument): PERSONALAB_STATE_DIR ${join(file, 'st')}: ${file} is a file, not a folder\n`);
+    expect(cli.stdout()).toBe('');
+  }, 30_000);
 
   it('a SIGTERM while it starts stops it before it serves: exit 0, no banner, no lock (it had been killed, or as PID 1 ignored it and served)', async () => {
     const cli = spawnServe(['--port', '0']);

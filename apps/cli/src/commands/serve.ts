@@ -6,6 +6,7 @@ import { outliveClosedPipe } from '../closed-pipe.js';
 import { globalOptions } from '../global-options.js';
 import { integerOption } from '../integer-option.js';
 import { interruptOnSignals } from '../interrupt.js';
+import { refuseFileAsFolder } from '../writable-folder.js';
 
 const datasets = ['auto', 'movielens-100k', 'synthetic'] as const;
 
@@ -46,6 +47,9 @@ export function registerServeCommand(program: Command): void {
       const modelGiven = command.getOptionValueSource('model') !== 'default';
       const global = globalOptions(command);
       const config = getConfig();
+      // The service writes its store, model and lock under the state folder: a file there had failed with ENOTDIR and a
+      // stack trace once the data was read.
+      refuseFileAsFolder(`PERSONALAB_STATE_DIR ${config.stateDir}`, config.stateDir);
       // Handled from the start: as PID 1 (a container) a signal with no handler is ignored, and a SIGTERM sent while the
       // model trained had been, so the server started serving anyway (until the supervisor's SIGKILL).
       // The first SIGTERM or SIGINT stops the start after the step under way (data, training, index), closing what it

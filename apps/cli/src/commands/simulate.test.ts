@@ -52,8 +52,11 @@ writeFileSync(join(spc, 'synthetic-persona-chat', 'Synthetic-Persona-Chat_valid.
  * answered 429 with Retry-After: 1; the first `failedChats` chats 400 (that conversation fails); chats wait `delayMs`.
  * `chatFaults` are met by the chats in order before they are answered: an HTTP status, or `drop` (the connection closed unanswered).
  * `knownUsersOnly` answers a chat for a user it did not create 404, as the project's recommender does.
+ * `downAfterChats` stops the service (it closes, so later connections are refused) once it has answered that many chats; `port` listens there.
  */
-async function startService(options: { maxK?: number; limited?: number; delayMs?: number; usersDelayMs?: number; noUsers?: boolean; failedChats?: number; chatFaults?: Array<number | 'drop'>; recommend?: string[]; knownUsersOnly?: boolean } = {}) {
+async function startService(
+  options: { maxK?: number; limited?: number; delayMs?: number; usersDelayMs?: number; noUsers?: boolean; failedChats?: number; chatFaults?: Array<number | 'drop'>; recommend?: string[]; knownUsersOnly?: boolean; downAfterChats?: number; port?: number } = {},
+) {
   const requests: string[] = [];
   /** The ids of the users created (POST /v1/users), in order. */
   const created: string[] = [];
@@ -61,6 +64,7 @@ async function startService(options: { maxK?: number; limited?: number; delayMs?
   /** Every answer sent, with the time it was sent (a dropped connection has none). */
   const answers: Array<{ url: string; status: number; at: number }> = [];
   let limited = options.limited ?? 0;
+  let chatsAnswered = 0;
   let failedChats = options.failedChats ?? 0;
   const chatFaults = [...(options.chatFaults ?? [])];
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
@@ -98,10 +102,20 @@ async function startService(options: { maxK?: number; limited?: number; delayMs?
         if (fault === 'drop') request.socket.destroy();
         else send(fault ?? 500, { error: { code: 'internal', message: 'the service is busy' } });
       }
-      else setTimeout(() => send(200, { sessionId: 's', reply: 'Try Film 9.', recommendations: (options.recommend ?? ['9']).map((id) => ({ item: { id } })) }), options.delayMs ?? 0);
+      else {
+        setTimeout(() => send(200, { sessionId: 's', reply: 'Try Film 9.', recommendations: (options.recommend ?? ['9']).map((id) => ({ item: { id } })) }), options.delayMs ?? 0);
+        chatsAnswered++;
+        // Once this answer has gone out, as a killed service: nothing listens on the port any more.
+        if (chatsAnswered === options.downAfterChats) response.on('finish', () => void stop());
+      }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
@@ -111,10 +125,9 @@ async function startService(options: { maxK?: number; limited?: number; delayMs?
     onRequest: (listener: () => void) => void onRequest.add(listener),
     /** Answers the next `count` requests 429. */
     limitNext: (count: number) => void (limited = count),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: async () => {
+      if (server.listening) await stop();
+    },
   };
 }
 
@@ -181,6 +194,12 @@ describe('personalab simulate', () => {
     await refused(['--assistant', 'http'], /--assistant http needs --assistant-url/);
     // The transcripts file is written at the end of the run: a folder there is refused before it starts.
     await refused(['--transcripts', folder], /--transcripts .* is a folder: name a file/);
+    // Under a file, the run store and the transcripts cannot be written: refused before the data is read (--data-dir has none).
+    // The store had failed with EEXIST from mkdir, the transcripts only after every conversation had run.
+    const afile = join(folder, 'afile');
+    writeFileSync(afile, 'not a folder');
+    await refused(['--store', join(afile, 's.sqlite')], new RegExp(`^--store ${afile}/s\\.sqlite: ${afile} is a file, not a folder$`));
+    await refused(['--transcripts', join(afile, 'deeper', 'x.jsonl')], new RegExp(`^--transcripts ${afile}/deeper/x\\.jsonl: ${afile} is a file, not a folder$`));
     await refused(['--assistant', 'http', '--assistant-url', 'notaurl'], /--assistant-url must be an http:\/\/ or https:\/\/ URL, got "notaurl"/);
     await refused(['--assistant', 'http', '--assistant-url', 'ftp://127.0.0.1:3000'], /--assistant-url must be an http:\/\/ or https:\/\/ URL, got "ftp:\/\/127\.0\.0\.1:3000"/);
     await refused(['--assistant', 'openai', '--assistant-url', 'localhost:8000/v1'], /--assistant-url must be an http:\/\/ or https:\/\/ URL/);
@@ -192,6 +211,22 @@ describe('personalab simulate', () => {
     await refused(['--simulator', 'llm', '--hint', 'profile'], /--hint applies to --simulator retrieval with --users movielens-100k only/);
     await refused(['--run-id', ''], /--run-id must not be empty/);
     await refused(['--run-id', '  '], /--run-id must not be empty/);
+  });
+
+  it('makes the folders of --transcripts as it makes those of --store (the transcripts had been refused, the store not)', async () => {
+    const transcripts = join(folder, 'new-transcripts', 'deeper', 't.jsonl');
+    const store = join(folder, 'new-store', 'deeper', 's.sqlite');
+    expect(await run(['--data-dir', tiny, 'simulate', '--limit', '1', '--max-turns', '1', '--store', store, '--transcripts', transcripts])).toMatch(/1 conversations \(1 run now, 0 resumed\)/);
+    expect(readFileSync(transcripts, 'utf8').trim().split('\n')).toHaveLength(1);
+    expect(existsSync(store)).toBe(true);
+  });
+
+  it('refuses a default run store under a file ($PERSONALAB_STATE_DIR), in one line, before any work', async () => {
+    const afile = join(folder, 'state-file');
+    writeFileSync(afile, 'not a folder');
+    const output = await withLlm({ PERSONALAB_STATE_DIR: join(afile, 'st') }, '--limit', '1');
+    expect(output.code).toBe(2);
+    expect(output.stderr).toBe(`error (invalid_argument): the run store ${join(afile, 'st', 'simulations.sqlite')} ($PERSONALAB_STATE_DIR/simulations.sqlite; --store names another): ${afile} is a file, not a folder\n`);
   });
 
   it('refuses --transcripts naming the run store, which writing the transcripts would have destroyed', async () => {
@@ -539,9 +574,11 @@ describe('personalab simulate', () => {
       expect(output.error).toBeUndefined();
       expect(output.stderr).not.toMatch(/conversations failed/);
       expect(output.stdout).toMatch(/3 conversations \(3 run now, 0 resumed\)/);
-      expect(service.created).toEqual(['sim-spc-0', 'sim-spc-1', 'sim-spc-2']);
+      expect(service.created).toEqual(expect.arrayContaining([expect.stringMatching(/^sim-[0-9a-f]{8}-spc-0$/)]));
+      const prefix = service.created[0]?.replace(/spc-0$/, '') ?? '';
+      expect(service.created).toEqual([`${prefix}spc-0`, `${prefix}spc-1`, `${prefix}spc-2`]);
       expect(service.requests.filter((url) => url.endsWith('/events'))).toEqual([]);
-      expect(output.stderr).toMatch(/^http: 3 simulated users created on http:\/\/127\.0\.0\.1:\d+ as sim-<id>, without ratings \(synthetic-persona-chat users have none\)\. /m);
+      expect(output.stderr).toContain(`http: 3 simulated users created on ${service.url} as ${prefix}<id>, without ratings (synthetic-persona-chat users have none). `);
     } finally {
       await service.close();
     }
@@ -555,17 +592,104 @@ describe('personalab simulate', () => {
       const output = await runCliOutput([registerSimulateCommand], ['--quiet', '--data-dir', tiny, 'simulate', '--assistant', 'http', '--assistant-url', service.url, '--k', '21', '--concurrency', '1', '--store', store]);
       expect((output.error as Error | undefined)?.message).toBe(
         `--k 21: POST ${service.url}/v1/chat refused k = 21 (body.k: Too big: expected number to be <=20): ask for fewer items a turn; the run stopped at the first refused chat (every chat asks for k = 21). ` +
-          'Run with --k 20 or less and another --run-id (run retrieval--recommender-http--movielens-100k is recorded with k 21)',
+          'Run with --k 20 or less (run retrieval--recommender-http--movielens-100k stored nothing, so it keeps no settings)',
       );
       expect(PersonalabError.is(output.error, 'invalid_argument')).toBe(true);
       expect(service.requests.filter((url) => url === '/v1/chat')).toHaveLength(1);
+      // A refused run says nothing of it beside its error: a "service retries" line had come before it.
+      expect(output.stderr).not.toMatch(/^service retries/m);
       const stored = new RunStore(store);
       expect(stored.conversations('retrieval--recommender-http--movielens-100k')).toEqual([]);
+      // It stored nothing, so it holds no settings: its k had refused the corrected command under the default id ("k: before 21, now 20").
+      expect(stored.runs()).toEqual([]);
       stored.close();
-      // What it says works: a k the service takes, under another run id.
-      const fixed = await runCliOutput([registerSimulateCommand], ['--quiet', '--data-dir', tiny, 'simulate', '--assistant', 'http', '--assistant-url', service.url, '--k', '20', '--run-id', 'k20', '--store', store]);
+      // What it says works: a k the service takes, under the same (default) run id.
+      const fixed = await runCliOutput([registerSimulateCommand], ['--quiet', '--data-dir', tiny, 'simulate', '--assistant', 'http', '--assistant-url', service.url, '--k', '20', '--store', store]);
       expect(fixed.error).toBeUndefined();
-      expect(fixed.stdout).toContain('run k20: 5 conversations (5 run now, 0 resumed)');
+      expect(fixed.stdout).toContain('run retrieval--recommender-http--movielens-100k: 5 conversations (5 run now, 0 resumed)');
+      // A run that stored conversations keeps its settings: k 21 now needs another run id, and says so.
+      const again = await runCliOutput([registerSimulateCommand], ['--quiet', '--data-dir', tiny, 'simulate', '--assistant', 'http', '--assistant-url', service.url, '--k', '21', '--store', store]);
+      expect(PersonalabError.is(again.error, 'conflict') && /\(k: before 20, now 21\)/.test(again.error.message)).toBe(true);
+      expect(again.stderr).not.toMatch(/^service retries/m);
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('stops once 3 conversations in a row fail because the service cannot be reached, in one line naming the URL and how to resume', async () => {
+    // The service answers the first conversation (one chat), then is gone: every conversation after had been tried, each retried twice.
+    const service = await startService({ downAfterChats: 1 });
+    const port = Number(new URL(service.url).port);
+    const store = join(folder, 'service-gone.sqlite');
+    const args = ['--quiet', '--data-dir', tiny, 'simulate', '--assistant', 'http', '--assistant-url', service.url, '--max-turns', '1', '--concurrency', '1', '--store', store, '--run-id', 'G'];
+    let restarted: Awaited<ReturnType<typeof startService>> | undefined;
+    try {
+      const output = await runCliOutput([registerSimulateCommand], args);
+      expect(PersonalabError.is(output.error, 'unavailable')).toBe(true);
+      expect((output.error as Error).message).toBe(
+        `the service at ${service.url} cannot be reached: 3 conversations in a row failed (POST ${service.url}/v1/chat failed: fetch failed (connect ECONNREFUSED 127.0.0.1:${port})). ` +
+          `Run G stopped: 1 of 5 conversations are stored in ${store} (those that failed run again). Once the service answers, run the same command again to resume`,
+      );
+      // The last user never started: 1 chat answered, then 3 attempts for each of the next 3 users reached no one (the third is not stored).
+      const stored = new RunStore(store);
+      expect(stored.conversations('G').map((record) => record.endReason === 'error')).toEqual([false, true, true]);
+      stored.close();
+      // Back up (on the same URL, so the same run), the same command resumes: the stored conversation is skipped.
+      restarted = await startService({ port });
+      const resumed = await runCliOutput([registerSimulateCommand], args);
+      expect(resumed.error).toBeUndefined();
+      expect(resumed.stdout).toContain('run G: 5 conversations (4 run now, 1 resumed)');
+    } finally {
+      await service.close();
+      await restarted?.close();
+    }
+  }, 60_000);
+
+  it('goes on past conversations that fail alone: two in a row that reach no one, then a healthy service', async () => {
+    // Each of the first two conversations meets three dropped connections (its request and both retries).
+    const service = await startService({ chatFaults: ['drop', 'drop', 'drop', 'drop', 'drop', 'drop'] });
+    try {
+      const output = await runCliOutput([registerSimulateCommand], ['--quiet', '--data-dir', tiny, 'simulate', '--assistant', 'http', '--assistant-url', service.url, '--max-turns', '1', '--concurrency', '1', '--store', join(folder, 'two-dropped.sqlite')]);
+      expect(output.error).toBeUndefined();
+      expect(output.stdout).toContain('5 conversations (5 run now, 0 resumed)');
+      expect(output.stderr).toContain('2 of 5 conversations failed');
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('gives each run users of its own on the service (another run id or store: fresh users; a resumed run: its own), and a run stored with sim- resumes with it', async () => {
+    const service = await startService();
+    const common = ['--data-dir', tiny, 'simulate', '--assistant', 'http', '--assistant-url', service.url, '--max-turns', '1', '--limit', '2'];
+    const createdBy = async (args: string[]) => {
+      const before = service.created.length;
+      await run([...common, ...args]);
+      return service.created.slice(before);
+    };
+    try {
+      const first = await createdBy(['--store', join(folder, 'users-a.sqlite'), '--run-id', 'A']);
+      expect(first).toHaveLength(2);
+      const prefix = /^sim-[0-9a-f]{8}-/.exec(first[0] ?? '')?.[0] ?? 'no prefix';
+      expect(first.every((id) => /^\d+$/.test(id.slice(prefix.length)))).toBe(true);
+      // A second run on the same service had chatted as the first run's users, with their earlier conversations and evidence.
+      const otherId = await createdBy(['--store', join(folder, 'users-a.sqlite'), '--run-id', 'B']);
+      const otherStore = await createdBy(['--store', join(folder, 'users-b.sqlite'), '--run-id', 'A']);
+      for (const ids of [otherId, otherStore]) {
+        expect(ids).toHaveLength(2);
+        expect(ids.filter((id) => first.includes(id))).toEqual([]);
+      }
+      expect(otherId.filter((id) => otherStore.includes(id))).toEqual([]);
+      // Resumed with a third user, run A creates that one user under its own prefix.
+      const third = await createdBy(['--store', join(folder, 'users-a.sqlite'), '--run-id', 'A', '--limit', '3']);
+      expect(third).toHaveLength(1);
+      expect(third[0]?.startsWith(prefix) && !first.includes(third[0])).toBe(true);
+      // A run stored when sim- was the default resumes with sim-.
+      const legacy = join(folder, 'users-legacy.sqlite');
+      const legacyUsers = await createdBy(['--store', legacy, '--run-id', 'L', '--http-user-prefix', 'sim-']);
+      const legacyResumed = await createdBy(['--store', legacy, '--run-id', 'L', '--limit', '3']);
+      expect([...legacyUsers, ...legacyResumed]).toEqual([expect.stringMatching(/^sim-\d+$/), expect.stringMatching(/^sim-\d+$/), expect.stringMatching(/^sim-\d+$/)]);
+      const help = await runCliOutput([registerSimulateCommand], ['simulate', '--help']);
+      expect(help.stdout.replace(/\s+/g, ' ')).toMatch(/default sim-<8 hex digits>-, naming the run store and run id: each run has users of its own/);
     } finally {
       await service.close();
     }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -43,7 +44,9 @@ import {
 import { globalOptions, missingDatasetHint, requireDataset } from '../global-options.js';
 import { integerOption, positive, seedRange } from '../integer-option.js';
 import { interruptOnSignals, servePendingSignals, type Interrupt } from '../interrupt.js';
+import { OutageWatch } from '../service-outage.js';
 import { parseHttpUrl } from '../url-option.js';
+import { refuseFileAsFolder } from '../writable-folder.js';
 
 const userSources = ['movielens-100k', 'synthetic-persona-chat'] as const;
 const simulatorNames = ['retrieval', 'llm'] as const;
@@ -62,7 +65,7 @@ interface SimulateCommandOptions {
   assistantUrl?: string;
   assistantKey?: string;
   assistantTimeout: number;
-  httpUserPrefix: string;
+  httpUserPrefix?: string;
   systemPrompt?: string;
   maxTurns: number;
   k: number;
@@ -130,17 +133,37 @@ function validateOptions(options: SimulateCommandOptions, command: Command, conf
     }
   }
   if (options.runId !== undefined && options.runId.trim() === '') throw new PersonalabError('invalid_argument', '--run-id must not be empty (leave it out for the default)');
+  // Missing folders are made (as train, profile and personamem make theirs); one under a file had failed with EEXIST from mkdir.
+  const storePath = runStorePath(options, config);
+  refuseFileAsFolder(options.store === undefined ? `the run store ${storePath} ($PERSONALAB_STATE_DIR/simulations.sqlite; --store names another)` : `--store ${options.store}`, dirname(resolve(storePath)));
   if (options.transcripts !== undefined) {
-    // Checked before the run, whose end writes the file: a folder here had crashed after every conversation was made.
+    // Checked before the run, whose end writes the file: a folder here (or a file above it) had crashed after every conversation was made.
     const path = resolve(options.transcripts);
     if (existsSync(path) && statSync(path).isDirectory()) throw new PersonalabError('invalid_argument', `--transcripts ${options.transcripts} is a folder: name a file (JSON Lines), e.g. ${join(options.transcripts, 'transcripts.jsonl')}`);
-    if (!existsSync(dirname(path))) throw new PersonalabError('not_found', `--transcripts ${options.transcripts}: the folder ${dirname(path)} does not exist`);
+    refuseFileAsFolder(`--transcripts ${options.transcripts}`, dirname(path));
     // Writing the transcripts replaces the file: over the store (or its WAL) it had destroyed every stored conversation.
-    const store = canonicalPath(options.store ?? join(config.stateDir, 'simulations.sqlite'));
+    const store = canonicalPath(storePath);
     if ([store, `${store}-wal`, `${store}-shm`, `${store}-journal`].includes(canonicalPath(options.transcripts))) {
       throw new PersonalabError('invalid_argument', `--transcripts ${options.transcripts} is the run store's file (--store): name another file, e.g. transcripts.jsonl`);
     }
   }
+}
+
+/** `--store`, or the default under the state folder (read when the command runs, not when the CLI starts: a bad environment must not stop `--help`). */
+function runStorePath(options: SimulateCommandOptions, config: PersonalabConfig): string {
+  return options.store ?? join(config.stateDir, 'simulations.sqlite');
+}
+
+/**
+ * The prefix of the simulated users' ids on the service when `--http-user-prefix` is not given: the one the run was
+ * stored with (runs stored when "sim-" was the default resume with it), else one naming the store and run id
+ * ("sim-1a2b3c4d-"), the same for every shard and call of the run. One prefix for all runs had carried a run's
+ * conversations and evidence on the service into the next run: the same seed gave other results.
+ */
+function defaultHttpUserPrefix(store: RunStore, storePath: string, runId: string): string {
+  const stored = store.runs().find((run) => run.id === runId)?.config['httpUserPrefix'];
+  if (typeof stored === 'string') return stored;
+  return `sim-${createHash('sha256').update(`${canonicalPath(storePath)}\n${runId}`).digest('hex').slice(0, 8)}-`;
 }
 
 /** What a signal while the data is read ends the command with: nothing was opened or sent, nothing is stored. */
@@ -299,6 +322,18 @@ function checkRunId(store: RunStore, runId: string, config: Record<string, unkno
   }
 }
 
+/**
+ * `RunStore.removeEmptyRun`, false when the store cannot say: the run's own error (a store that failed, say) is the one
+ * to report, and the run's record then stays as it was.
+ */
+function removeEmptyRun(store: RunStore, runId: string): boolean {
+  try {
+    return store.removeEmptyRun(runId);
+  } catch {
+    return false;
+  }
+}
+
 /** Says on stderr, at most once a minute, that the service rate-limits the run and the run waits. */
 function rateLimitNotice(): (info: RetryInfo) => void {
   let last = Number.NEGATIVE_INFINITY;
@@ -337,8 +372,9 @@ export function registerSimulateCommand(program: Command): void {
     )
     .option(
       '--http-user-prefix <prefix>',
-      'http: the simulated users are created on the service under this prefix, MovieLens users with their visible (training) ratings, so the service knows what they rated but not their hidden targets, Synthetic-Persona-Chat users without ratings; "" creates none and sends the ids as they are (the service must know them)',
-      'sim-',
+      'http: the simulated users are created on the service under this prefix, MovieLens users with their visible (training) ratings, so the service knows what they rated but not their hidden targets, Synthetic-Persona-Chat users without ratings; ' +
+        'default sim-<8 hex digits>-, naming the run store and run id: each run has users of its own (another run id or store starts with fresh users, not ones with earlier conversations on the service), every shard and resume of a run the run\'s own; ' +
+        'a run stored with another prefix (sim- before this default) resumes with it; a prefix given is shared by every run that gives it; "" creates none and sends the ids as they are (the service must know them)',
     )
     .option('--system-prompt <text>', 'openai: the assistant system prompt')
     .addOption(integerOption('--max-turns <n>', 'assistant replies per conversation at most; the user still reacts to the last one (up to n + 1 user turns)', { min: 1, max: 1000 }, 5))
@@ -415,6 +451,8 @@ export function registerSimulateCommand(program: Command): void {
         let http: RecommenderHttpAssistant | undefined;
         // Given this shard's users whose conversation is still to run (not stored, or failed), once the run id is checked.
         let prepareAssistant = async (_pending: readonly SimulatedUser[], _signal: AbortSignal): Promise<void> => undefined;
+        /** `--assistant http`: builds the assistant (and what creates the users on the service) for the users' id prefix. */
+        let connectHttp: ((userIdPrefix: string) => RecommenderHttpAssistant) | undefined;
         // Everything besides the names, seed, turns and k that changes the conversations: a resumed run must match it.
         const runConfig: Record<string, unknown> = { users: options.users, seed: options.seed };
         switch (options.assistant) {
@@ -436,17 +474,19 @@ export function registerSimulateCommand(program: Command): void {
           }
           case 'http': {
             const baseUrl = options.assistantUrl as string;
-            http = new RecommenderHttpAssistant({
-              baseUrl,
-              k: options.k,
-              userIdPrefix: options.httpUserPrefix,
-              timeoutMs: options.assistantTimeout * 1000,
-              ...(options.assistantKey ? { apiKey: options.assistantKey } : {}),
-              onRetry: rateLimitNotice(),
-            });
-            Object.assign(runConfig, { assistantUrl: baseUrl, httpUserPrefix: options.httpUserPrefix });
-            if (options.httpUserPrefix !== '') {
-              const service = http;
+            const onRetry = rateLimitNotice();
+            connectHttp = (userIdPrefix) => {
+              const service = new RecommenderHttpAssistant({
+                baseUrl,
+                k: options.k,
+                userIdPrefix,
+                timeoutMs: options.assistantTimeout * 1000,
+                ...(options.assistantKey ? { apiKey: options.assistantKey } : {}),
+                onRetry,
+              });
+              Object.assign(runConfig, { assistantUrl: baseUrl, httpUserPrefix: userIdPrefix });
+              http = service;
+              if (userIdPrefix === '') return service;
               // Synthetic-Persona-Chat users have no ratings, but are created too: the recommender chats only with users it
               // knows (every conversation had failed with 404 "unknown user sim-spc-0").
               const rated = options.users === 'movielens-100k';
@@ -481,16 +521,18 @@ export function registerSimulateCommand(program: Command): void {
                 const existing = mine.length - created;
                 process.stderr.write(
                   rated
-                    ? `http: ${created} simulated users created on ${baseUrl} as ${options.httpUserPrefix}<id> with their training ratings${existing > 0 ? ` (${existing} there already: their ratings re-sent, batches the service had refused as stored)` : ''}. ` +
+                    ? `http: ${created} simulated users created on ${baseUrl} as ${userIdPrefix}<id> with their training ratings${existing > 0 ? ` (${existing} there already: their ratings re-sent, batches the service had refused as stored)` : ''}. ` +
                         `The service's model may have been trained on the hidden ratings too (npm start trains on all of MovieLens); ` +
                         `experiments/simulation/movielens.ts serves the training split only. ` +
                         `The users and their ratings stay in the service's store (and its next training): use a scratch service (PERSONALAB_STATE_DIR=/tmp/scratch npm start).\n`
-                    : `http: ${created} simulated users created on ${baseUrl} as ${options.httpUserPrefix}<id>, without ratings (${options.users} users have none)${existing > 0 ? ` (${existing} there already)` : ''}. ` +
+                    : `http: ${created} simulated users created on ${baseUrl} as ${userIdPrefix}<id>, without ratings (${options.users} users have none)${existing > 0 ? ` (${existing} there already)` : ''}. ` +
                         `The users stay in the service's store: use a scratch service (PERSONALAB_STATE_DIR=/tmp/scratch npm start).\n`,
                 );
               };
-            }
-            assistant = http;
+              return service;
+            };
+            // The name (in the default run id) is the same whatever the prefix: the default prefix, which names the run, is set once the run id is known.
+            assistant = connectHttp(options.httpUserPrefix ?? '');
             break;
           }
           default:
@@ -524,14 +566,16 @@ export function registerSimulateCommand(program: Command): void {
         // Target hints are another experiment beside the profile's (the default, whose id is as before --hint; --hint is
         // refused where it would be ignored, so a target here is a run that hints at targets).
         const runId = options.runId ?? `${options.simulator}--${assistant.name}--${options.users}${options.hint === 'target' ? '--hint-target' : ''}`;
-        // The default is read when the command runs, not when the CLI starts (a bad environment must not stop --help).
-        const storePath = options.store ?? join(getConfig().stateDir, 'simulations.sqlite');
+        const storePath = runStorePath(options, config);
         const store = new RunStore(storePath);
-        /** Writes how the service held up (`--assistant http`), on every way out once the run id is checked. */
+        /** Writes how the service held up (`--assistant http`), on every way out once the run id is checked, but for a refused run. */
         let reportService: (() => void) | undefined;
         try {
+          if (connectHttp && options.httpUserPrefix === undefined) assistant = connectHttp(defaultHttpUserPrefix(store, storePath, runId));
           // As `simulate` records it (a shard without users records the simulator as "none").
           const mine = selectShard(users, shard);
+          // A run this call records, removed again if it stores no conversation: a refused run had held its settings (its id refused the corrected command).
+          const newRun = !store.runs().some((stored) => stored.id === runId);
           checkRunId(store, runId, runConfiguration({ simulator: mine.length > 0 ? simulatorName : 'none', assistant: assistant.name, maxTurns: options.maxTurns, k: options.k, config: runConfig }), options.runId === undefined);
           // The requests that created the users (this call's only requests before the run).
           let registration: ServiceReport | undefined;
@@ -599,6 +643,8 @@ export function registerSimulateCommand(program: Command): void {
           }
           // Conversations this call stored finished; failed ones are left out, as `finishedUserIds` leaves them out (they run again on resume).
           let finishedNow = 0;
+          // A dead or hung service had failed every remaining conversation, each after its retries: a few in a row stop the run.
+          const outage = new OutageWatch();
           let result: SimulationResult;
           try {
             result = await simulate({
@@ -618,32 +664,55 @@ export function registerSimulateCommand(program: Command): void {
               // A wrong URL, key or model of an LLM fails every conversation alike: the run stops at the first.
               // Not the HTTP assistant's errors: its 404 may name one unknown user.
               // Nor its 400, but for a refused k (the project's recommender takes at most 20): every chat would ask for it.
+              // And a service that a few conversations in a row could not reach (`OutageWatch`): not one that answered an error.
               stopOn: (error, source) =>
-                (isConfigurationError(error) && (source === 'simulator' ? options.simulator === 'llm' : options.assistant === 'openai')) || (source === 'assistant' && isRefusedK(error)),
+                (isConfigurationError(error) && (source === 'simulator' ? options.simulator === 'llm' : options.assistant === 'openai')) ||
+                (source === 'assistant' && (isRefusedK(error) || (http !== undefined && outage.failed(error)))),
               onConversation: (record) => {
-                if (record.endReason !== 'error') finishedNow++;
+                if (record.endReason !== 'error') {
+                  finishedNow++;
+                  outage.answered();
+                }
               },
             });
           } catch (error) {
+            // A run that stored nothing holds no settings: its id takes the corrected command. Not an interrupted one (it
+            // resumes), nor one refused by another's settings (not its record).
+            const forgotten = newRun && !PersonalabError.is(error, 'cancelled') && !PersonalabError.is(error, 'conflict') && removeEmptyRun(store, runId);
+            // Both counts leave failed conversations out: they are stored as errors and run again on resume.
+            const endReasons = () => new Map(store.conversations(runId).map((record) => [record.userId, record.endReason]));
+            const stored = (reasons: ReadonlyMap<string, string>) =>
+              `${mine.filter((user) => (reasons.get(user.id) ?? 'error') !== 'error').length} of ${mine.length} conversations${shard ? ` of shard ${options.shard}` : ''}`;
             if (isRefusedK(error) && !interrupt.signal.aborted) {
+              // A refused run is said in its error alone.
+              reportService = undefined;
               // The harness's "run the same command again to resume" does not hold here: the command must change.
               const refused = error.cause instanceof Error ? error.cause.message : error.message;
               const most = /<=\s*(\d+)/.exec(refused)?.[1];
               throw new PersonalabError(
                 'invalid_argument',
                 `--k ${options.k}: ${refused}; the run stopped at the first refused chat (every chat asks for k = ${options.k}). ` +
-                  `Run with ${most === undefined ? 'a smaller --k' : `--k ${most} or less`} and another --run-id (run ${runId} is recorded with k ${options.k})`,
+                  `Run with ${most === undefined ? 'a smaller --k' : `--k ${most} or less`}` +
+                  (forgotten ? ` (run ${runId} stored nothing, so it keeps no settings)` : ` and another --run-id (run ${runId} is recorded with k ${options.k})`),
                 { cause: error },
               );
             }
+            if (PersonalabError.is(error, 'conflict')) reportService = undefined;
+            const unreachable = outage.stoppedBy;
+            if (unreachable && !interrupt.signal.aborted) {
+              throw new PersonalabError(
+                'unavailable',
+                `the service at ${options.assistantUrl ?? ''} cannot be reached: ${outage.limit} conversations in a row failed (${unreachable.message}). ` +
+                  `Run ${runId} stopped: ${stored(endReasons())} are stored in ${storePath} (those that failed run again). Once the service answers, run the same command again to resume`,
+                { cause: error, isRetryable: true },
+              );
+            }
             if (!interrupt.signal.aborted) throw error;
-            // Both counts leave failed conversations out: they are stored as errors and run again on resume.
-            const endReasons = new Map(store.conversations(runId).map((record) => [record.userId, record.endReason]));
-            const storedHere = mine.filter((user) => (endReasons.get(user.id) ?? 'error') !== 'error').length;
-            const failedHere = mine.filter((user) => endReasons.get(user.id) === 'error').length;
+            const reasons = endReasons();
+            const failedHere = mine.filter((user) => reasons.get(user.id) === 'error').length;
             throw new PersonalabError(
               'cancelled',
-              `interrupted: ${storedHere} of ${mine.length} conversations${shard ? ` of shard ${options.shard}` : ''} of run ${runId} are stored in ${storePath} ` +
+              `interrupted: ${stored(reasons)} of run ${runId} are stored in ${storePath} ` +
                 `(${finishedNow} finished this time${failedHere > 0 ? `; ${failedHere} failed and ${failedHere === 1 ? 'runs' : 'run'} again` : ''}; those in flight were dropped). ` +
                 `Run the same command again to resume: the stored ones are skipped (a different --limit or --shard is fine, other options are refused).`,
               { cause: error },

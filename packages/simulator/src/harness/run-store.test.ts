@@ -182,4 +182,21 @@ describe('RunStore run configurations', () => {
     expect(() => store.checkRun('r', { users: 'movielens-100k', hint: 'target' }, defaults)).toThrow(/\(hint: before "profile", now "target"\)/);
     store.close();
   });
+
+  it('removes a run that holds no conversation, so its settings no longer hold its id; a run with one (a failed one too) stays', () => {
+    const path = join(directory, 'empty-runs.sqlite');
+    const store = new RunStore(path);
+    store.ensureRun('refused', { k: 21 }, 1);
+    expect(store.removeEmptyRun('refused')).toBe(true);
+    expect(store.runs()).toEqual([]);
+    expect(() => store.ensureRun('refused', { k: 5 }, 2)).not.toThrow();
+    // A conversation stored by another process (another shard) keeps the run.
+    const other = new RunStore(path);
+    other.save({ ...record('u1', { endReason: 'error', turns: [], error: 'POST x failed' }), runId: 'refused' });
+    expect(store.removeEmptyRun('refused')).toBe(false);
+    expect(store.runs().map((run) => [run.id, run.config])).toEqual([['refused', { k: 5 }]]);
+    expect(store.removeEmptyRun('never-stored')).toBe(false);
+    other.close();
+    store.close();
+  });
 });

@@ -190,6 +190,15 @@ export class RunStore {
     this.database.prepare('INSERT OR IGNORE INTO runs (id, config, created_at) VALUES (?, ?, ?)').run(runId, JSON.stringify(config), now);
   }
 
+  /**
+   * Removes the run if it holds no conversation (one refused or failed before its first was stored), so that its
+   * settings do not hold its id; in one statement, so a run whose conversation another process has stored stays.
+   * Returns whether it was removed.
+   */
+  removeEmptyRun(runId: string): boolean {
+    return this.database.prepare('DELETE FROM runs WHERE id = ? AND NOT EXISTS (SELECT 1 FROM conversations WHERE run_id = ?)').run(runId, runId).changes > 0;
+  }
+
   /** User ids whose conversation is stored (finished, or failed when `includeErrors`). */
   finishedUserIds(runId: string, includeErrors = false): Set<string> {
     const rows = this.database
