@@ -979,4 +979,63 @@ describe.skipIf(!directory)('Chat-Rec on the MovieLens catalogue: the eighth to 
       expect(turn.items.filter((item) => has(item, 'Horror'))).toEqual([]);
     });
   });
+
+  /**
+   * The seventeenth pass, from a user-journey audit and two reviews: a title's words read as an ask ("Thirty-Two Short Films
+   * About Glenn Gould" got "I cannot choose films by running time"), an unknown title ending in "!" lost the film after it,
+   * films the catalogue lacks ("I loved The Matrix") went unsaid and were noted as tastes, a year after the catalogue's last
+   * read as films used up, the simulated users' lukewarm lines read as nothing, and "fargo was great" in lower case was not rated.
+   */
+  describe('the seventeenth pass', () => {
+    it('reads no running-time ask in the title "Thirty-Two Short Films About Glenn Gould" (one had been said)', async () => {
+      const turn = await firstTurn('I have not seen Thirty-Two Short Films About Glenn Gould, it might be interesting. Do you have anything else?');
+      expect(turn.reply).not.toMatch(/running time/);
+      expect(turn.items.length).toBeGreaterThan(0);
+      expect((await firstTurn('a short film please')).reply).toMatch(/^I cannot choose films by running time/);
+    });
+
+    it('notes Alien in "I loved Airplane! and Alien" and says Airplane is not in the catalogue (nothing had been noted)', async () => {
+      const say = conversation();
+      const turn = await say('I loved Airplane! and Alien');
+      expect(turn.reply).toMatch(/^I cannot find Airplane in my catalogue \(its films go up to 1998\)/);
+      expect(turn.reply).toMatch(/Noted: you like Alien \(1979\)\. /);
+      expect(ratedTitles(say.userId)).toEqual([['Alien (1979)', 5]]);
+    });
+
+    it('says a judged film the catalogue lacks is missing, and notes no taste for its words ("you like inception and alien")', async () => {
+      expect((await firstTurn('I loved The Matrix')).reply).toMatch(/^I cannot find The Matrix in my catalogue \(its films go up to 1998\)/);
+      const turn = await firstTurn('I loved Inception and Alien');
+      expect(turn.reply).toMatch(/^I cannot find Inception in my catalogue/);
+      expect(turn.reply).toMatch(/Noted: you like Alien \(1979\)\. Here/);
+      expect(turn.reply).not.toMatch(/inception and alien/i);
+      expect((await firstTurn('I loved Alien and Fargo')).reply).toMatch(/^Noted: you like Alien \(1979\) and Fargo \(1996\)\. /);
+    });
+
+    it('says the catalogue ends in 1998 for "something from 1999 please" (it had said it had nothing left)', async () => {
+      expect((await firstTurn('something from 1999 please')).reply).toMatch(/^My catalogue's films go up to 1998, so I have nothing that fits from 1999\./);
+      expect((await firstTurn('a comedy from 1995')).items.every((item) => item.year === 1995)).toBe(true);
+    });
+
+    it('rates 2 the lukewarm lines "X does not sound like my kind of film." and "Hmm, X, maybe not." (nothing had been read)', async () => {
+      for (const [message, title] of [['Fargo does not sound like my kind of film.', 'Fargo (1996)'], ['Hmm, Casablanca, maybe not.', 'Casablanca (1942)']] as const) {
+        const say = conversation();
+        await say(message);
+        expect(ratedTitles(say.userId), message).toEqual([[title, 2]]);
+      }
+      for (const message of ['Maybe, I have not seen Fargo.', 'I am not sure about Fargo, I have not seen it.', 'I have not seen Fargo, it might be interesting.']) {
+        const say = conversation();
+        await say(message);
+        expect(ratedTitles(say.userId), message).toEqual([]);
+      }
+    });
+
+    it('rates "fargo was great" written in lower case (it had not been read), not "fargo is great"', async () => {
+      const was = conversation();
+      await was('fargo was great');
+      expect(ratedTitles(was.userId)).toEqual([['Fargo (1996)', 4]]);
+      const is = conversation();
+      await is('fargo is great');
+      expect(ratedTitles(is.userId)).toEqual([]);
+    });
+  });
 });

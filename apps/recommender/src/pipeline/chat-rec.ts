@@ -335,12 +335,17 @@ export class ChatRec {
   }
 
   /** The profile with what new messages say folded in, not saved; `changed` when the extractor ran; `previous`, the stored one it started from. */
-  private async extractProfile(userId: string, newMessages: readonly StoredMessage[]): Promise<{ profile: Profile; changed: boolean; previous: Profile }> {
+  private async extractProfile(
+    userId: string,
+    newMessages: readonly StoredMessage[],
+    namesFilms: (subject: string) => boolean = () => false,
+  ): Promise<{ profile: Profile; changed: boolean; previous: Profile }> {
     const extractor = this.options.profileExtractor;
     const previous = this.profile(userId);
     const userMessages = newMessages.filter((message) => message.role === 'user');
     if (!extractor || userMessages.length === 0) return { profile: previous, changed: false, previous };
-    return { profile: await extractor.extract(userMessages, { previous, userId }), changed: true, previous };
+    const profile = await extractor.extract(userMessages, { previous, userId });
+    return { profile: { ...profile, preferences: profile.preferences.filter((preference) => !namesFilms(preference.subject)) }, changed: true, previous };
   }
 
   /**
@@ -757,6 +762,7 @@ export class ChatRec {
       knownTags,
       allItems: () => this.options.catalog.values(),
       looseTitles: (text) => this.options.catalog.titleOpinions().titles(text, { aboutFilms: true }),
+      namedTitles: (text) => this.options.catalog.titleOpinions().named(text),
       discussed,
     });
     const useConstraints = this.options.sessionConstraints ?? true;
@@ -806,7 +812,11 @@ export class ChatRec {
     // named with an opinion ("I loved Alien") become the user's ratings, the model's seeds. Both are read in
     // place of the stored ones and written with the turn, in one transaction: a turn that fails writes nothing.
     // Read as the words the film was named by were its title ("that sci-fi film" is no taste for sci-fi).
-    const extracted = await this.extractProfile(options.userId, [message === options.message ? userMessage : { ...userMessage, content: message }]);
+    // A liking of films the catalogue lacks ("I loved Inception and Alien") is no taste for their titles' words: "you like
+    // inception and alien" had been noted, and said again on the cards ("You said you like the matrix and alien").
+    const unknownFilms = turn.unknownFilms ?? [];
+    const namesFilms = unknownFilms.length === 0 ? undefined : namesOneOf(opinions.map((opinion) => opinion.item), unknownFilms);
+    const extracted = await this.extractProfile(options.userId, [message === options.message ? userMessage : { ...userMessage, content: message }], namesFilms);
     // "What is Fargo about?" then "anything like Fargo?": films like one the user just asked about, not a liking of it (it
     // had been noted as liked, a 4-star rating); "I loved it! anything like it?" says the liking too. So for one someone
     // else watched ("my wife watched heat, anything similar?").
@@ -1001,12 +1011,16 @@ export class ChatRec {
           : `I cannot find ${turn.unknownExample} in my catalogue${latest === undefined ? '' : ` (its films go up to ${latest})`}, so these go by the rest of what you asked. `;
       const length = `${missing}${cannot === undefined ? '' : `${cannot} `}`;
       const short = [shortOfAskedGenres(result.recommendations, refinement, this.namesOfGenres(), update?.together === true), leanNote, countNote(counted, result.recommendations.length)].filter(Boolean).join(' ');
+      // Years after the catalogue's last ("something from 1999" on one ending in 1998) are said to be past its end (the reply
+      // had been "I have nothing left that fits from 1999", as if those films were used up).
       reply =
         startedOver +
         (result.recommendations.length > 0
           ? `${language}${length}${lead}\n${list(result.recommendations.map((entry) => entry.item.title))}${short ? `\n${short}` : ''}`
           : hasConstraints(constraints)
-            ? `I have nothing left that fits ${describeConstraints(constraints)}. Say "start over" to drop what you asked for, or change part of it.`
+            ? latest !== undefined && (constraints.years?.from ?? -Infinity) > latest
+              ? `My catalogue's films go up to ${latest}, so I have nothing that fits ${describeConstraints(constraints)}. Ask for earlier years, or say "start over" to drop what you asked for.`
+              : `I have nothing left that fits ${describeConstraints(constraints)}. Say "start over" to drop what you asked for, or change part of it.`
             : 'I have nothing new to suggest yet. Tell me a few things you like?');
     }
     const degradedReason = worse(result.degradedReason, read?.degradedReason);
@@ -1471,6 +1485,7 @@ export class ChatRec {
       knownTags,
       allItems: () => this.options.catalog.values(),
       looseTitles: (text) => this.options.catalog.titleOpinions().titles(text, { aboutFilms: true }),
+      namedTitles: (text) => this.options.catalog.titleOpinions().named(text),
       ...(pointsBack ? { discussed: this.discussedAmong(messages.slice(0, -2), lastRecommended, knownTags, depth - 1) } : {}),
     });
     // "Alien or Aliens?" then "something like both": the films compared.

@@ -72,6 +72,11 @@ export interface ClassifiedTurn {
    * but funnier"), so the reply can say it could not go by it.
    */
   unknownExample?: string | undefined;
+  /**
+   * Each film `unknownExample` names, and each the catalogue lacks that the message judges ("I loved The Matrix"): a liking of
+   * one is no taste for its title's words ("you like inception and alien" had been noted).
+   */
+  unknownFilms?: readonly string[] | undefined;
 }
 
 /**
@@ -91,6 +96,11 @@ export interface TurnContext {
    * when no title is named exactly (the catalogue's `TitleOpinionReader.titles` with `aboutFilms`).
    */
   looseTitles?: ((message: string) => readonly Item[]) | undefined;
+  /**
+   * Where the message names catalogue titles exactly (`TitleOpinionReader.named`): a title's words ask for nothing ("Thirty-Two
+   * Short Films About Glenn Gould" is no ask for short films).
+   */
+  namedTitles?: ((message: string) => readonly { start: number; end: number }[]) | undefined;
   /** The films the conversation is on (the one the last turn asked about): what "it" names in "is it scary?". */
   discussed?: readonly Item[] | undefined;
 }
@@ -631,6 +641,13 @@ export function pickedAmong(message: string, candidates: readonly Item[], knownT
   return undefined;
 }
 
+/** The asks that lie outside every title the message names (the titles looked up only when there is an ask). */
+function outsideTitles(asks: UnsupportedAsk[], titles: () => readonly { start: number; end: number }[]): UnsupportedAsk[] {
+  if (asks.length === 0) return asks;
+  const spans = titles();
+  return asks.filter((ask) => !spans.some((span) => ask.start < span.end && span.start < ask.end));
+}
+
 /**
  * Rule-based intent classification (the offline path): explain ("why X?"), refine ("something
  * lighter", "less violent", "no horror"), chit-chat (greetings, thanks) or recommend.
@@ -640,7 +657,10 @@ export function classifyTurn(message: string, context: TurnContext): ClassifiedT
   // Nothing to read: whitespace, emoji or punctuation only.
   if (!/[\p{L}\p{N}]/u.test(text)) return { intent: 'chitchat', unreadable: 'empty' };
   if (aboutSelf.test(text)) return { intent: 'chitchat', asksAboutSelf: true };
-  const asks = unsupportedAsks(message, { isTitle: (name) => namesTitleStart(name, context.allItems), isGenre: (words) => genresOf(words, { stems: context.knownTags }).length > 0 });
+  const asks = outsideTitles(
+    unsupportedAsks(message, { isTitle: (name) => namesTitleStart(name, context.allItems), isGenre: (words) => genresOf(words, { stems: context.knownTags }).length > 0 }),
+    () => context.namedTitles?.(message) ?? [],
+  );
   const notes = { ...(notEnglish(text) ? ({ unreadable: 'language' } as const) : {}), ...(asks.length > 0 ? { unsupported: asks } : {}) };
   // "What about HBO?", "why Netflix?": a service, studio or person the catalogue cannot filter by, not a film it lacks.
   const unknownUnlessAsked = (title: string | undefined) => (title !== undefined && asks.some((ask) => title.includes(ask.said)) ? undefined : title);
@@ -701,12 +721,12 @@ export function classifyTurn(message: string, context: TurnContext): ClassifiedT
   for (const [tag, weight] of Object.entries(mood.tagWeights)) weights[tag] = weight;
   for (const [tag, weight] of Object.entries(tagSteering(moodText, context.knownTags))) weights[tag] = (weights[tag] ?? 0) + weight;
   const refinement = Object.keys(weights).length > 0 ? { tagWeights: weights, phrase: message.trim().slice(0, 120) } : undefined;
-  const missing = unknownExample(message, context);
+  const missing = unknownFilms(message, context);
   const moodNotes = {
     ...(mood.names.length > 0 ? { mood } : {}),
     ...(changeOfMood.test(text) ? { dropsMood: true } : {}),
     ...(negatedMoods.length > 0 ? { negatedMoods } : {}),
-    ...(missing === undefined ? {} : { unknownExample: missing }),
+    ...(missing.length === 0 ? {} : { unknownExample: wordList(missing), unknownFilms: missing }),
   };
   // "Not that one", "none of these", "not those": the list is turned down, as "something else" turns it.
   const asksForMore = /\b(something else|anything else|what else|else (?:you|would|could|can)|another|different|other (ones|options|suggestions)|instead|more like|not (?:that|this) one|none of (?:these|those|them)|not (?:these|those))\b/.test(text);
@@ -851,16 +871,21 @@ function filmInQuestion(words: string, start: number, message: string, context: 
   return unknown === undefined ? undefined : { unknown: message.slice(start, start + words.length) };
 }
 
-/** Where a request by example names its film: after "something like", "similar to", "in the vein of", "a mix of", …. */
-const exampleNamed = new RegExp(String.raw`\b${EXAMPLE_OPENER}\s+`, 'gi');
+/**
+ * Where a request by example names its film (after "something like", "similar to", "in the vein of", "a mix of", …), and
+ * where a film judged is named (after "I loved", "we hated", …: past, so a film seen, not "I love Paris").
+ */
+const exampleNamed = new RegExp(String.raw`\b${EXAMPLE_OPENER}\s+|\b(?<judged>(?:i|we)\s+(?:(?:really|absolutely|totally|also|both)\s+)?(?:loved|liked|enjoyed|adored|hated|disliked))\s+`, 'gi');
+/** Words that make what a message judges something other than a film: a book, a series, a show ("I really liked "The Great Gatsby" by F. Scott Fitzgerald"). */
+const notAFilm = /\b(?:by|series|trilogy|saga|books?|novels?|read(?:ing)?|authors?|albums?|songs?|shows?|seasons?|episodes?|bands?|games?|hall)\b/i;
 
 /**
  * The films a request by example names that the catalogue does not have ("something like The Matrix but funnier", on a
- * catalogue that ends in 1998; "a mix of Heat and The Matrix"), as written ("The Matrix and Inception"), so the reply can
- * say it could not use them rather than answer as if it had. Each film of a list is looked at (only the first had been:
+ * catalogue that ends in 1998; "a mix of Heat and The Matrix"), or that the user says they loved or hated ("I loved
+ * Inception and Alien"), as written, so the reply can say it could not use them rather than answer as if it had. Each film of a list is looked at (only the first had been:
  * "a mix of Heat and The Matrix" went by Heat and said nothing of The Matrix).
  */
-function unknownExample(message: string, context: TurnContext): string | undefined {
+function unknownFilms(message: string, context: TurnContext): string[] {
   const missing: string[] = [];
   /** Notes `name` as missing, as `said` (its words as written), when it is written as a title the catalogue lacks. */
   const consider = (name: string, said?: string) => {
@@ -876,12 +901,13 @@ function unknownExample(message: string, context: TurnContext): string | undefin
     const start = match.index + match[0].length;
     // Up to what follows the titles: the change ("but funnier"), an audience, the sentence's end (not the stop of "L.A.").
     const names = message.slice(start).split(/(?<!\s)\s+(?:but|for|with|from|please|that|which|in the|set in|made in|except)\b|[;!?\n]|(?<!\b\p{Lu})\.(?:\s|$)/iu)[0] ?? '';
+    if (match.groups?.judged !== undefined && notAFilm.test(message)) continue;
     for (const name of names.split(/(?:(?<!\s)\s+)?,\s*(?:(?:and|or)\s+)?|(?<!\s)\s+(?:and|or)\s+/i)) consider(name);
   }
   // "Kramer vs. Kramer, anything like it?": the title told before a question for films like it, whole (full stops and all).
   const told = toldBeforeSimilar.exec(text)?.groups?.name?.trim();
   if (told !== undefined && !onlyReplyWords(told)) consider(told, told);
-  return missing.length === 0 ? undefined : wordList(missing);
+  return missing;
 }
 
 /**

@@ -259,12 +259,14 @@ export interface FitOptions {
 }
 
 /**
- * Whether a preference's subject is the title of one of `films` (any way it is written): a film the user named ("I
+ * Whether a preference's subject is the title of one of `films` (any way it is written) or of the `unknown` films named as
+ * written: a film the user named ("I
  * loved Star Wars") is an opinion of the film, a rating in the history, not a taste for the genres its title's words
  * spell (it had counted as a stated liking for War films).
  */
-export function namesOneOf(films: Iterable<Item>): (subject: string) => boolean {
-  const titles = new Set([...films].flatMap((item) => titleVariants(item.title)));
+export function namesOneOf(films: Iterable<Item>, unknown: Iterable<string> = []): (subject: string) => boolean {
+  // Films the catalogue lacks count as written ("I loved Inception and Alien").
+  const titles = new Set([...[...films].flatMap((item) => titleVariants(item.title)), ...[...unknown].map(normalizeTitleText)]);
   // "I loved Star Wars and Toy Story", "Alien, Aliens and Heat": several films named together are films too (the list had
   // been read for its words: "you like war", "you like alien and aliens").
   return (subject) => titles.has(normalizeTitleText(subject)) || namesSeveral(subject, titles);

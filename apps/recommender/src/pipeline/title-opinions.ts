@@ -69,11 +69,11 @@ const cuePatterns = (
     [/(?:\bwould|'d|\bwant|\bwanna|\bgonna|\bplan(?:ning)?|\bgoing|\bhop(?:e|ing)|\bneed)\s+(?:(?:really|like|love)\s+)?(?:to\s+)?(?:see|watch|rewatch|check out|try)\b/, undefined],
     [/\b(?:haven'?t|have not|hasn'?t|never|not)\s+(?:yet\s+)?(?:seen|watched)\b|\bfeel(?:ing)? like\b|\bin the mood for\b/, undefined],
     // A guess turning down a film, seen or not ("I don't think I'd like Jerry Maguire", "I doubt I'd enjoy Titanic", "not sure
-    // I'd like Fargo", "Star Wars does not really grab me"): a weak dislike, as "not my thing" is ("like" had read a liking).
+    // I'd like Fargo", "Star Wars does not really grab me", "Hmm, Fargo, maybe not"): a weak dislike, as "not my thing" is ("like" had read a liking).
     // Not a guess made before the film ("I didn't think I'd like Titanic, but I loved it"), nor praise by comparison ("I don't
     // think I would like anything more than Fargo", "not sure I'd like Heat as much as Fargo"): both had been read as turning
     // the films down (a title is blanked with "#").
-    [/\b(?:(?:don'?t|do not)\s+think\s+(?:that\s+)?|doubt\s+(?:that\s+|if\s+)?|not\s+(?:so\s+|too\s+|really\s+|entirely\s+)?sure\s+(?:that\s+|if\s+|whether\s+)?)(?:i|we)(?:'d|'ll|\s+would|\s+will|\s+could)?\s+(?:(?:really|much|ever|actually)\s+)?(?:like|love|enjoy|be into|care for|get into)\b(?!\s+(?:[a-z'#]+\s+){0,2}(?:more|better|as much)\b)|\b(?:doesn'?t|does not|didn'?t|did not|never|won'?t|will not|isn'?t|is not)\s+(?:(?:really|quite|exactly|particularly|much|at all)\s+)?(?:grab(?:bed|bing)?|appeal(?:ed|ing)?\s+to|interest(?:ed|ing)?|excite[sd]?|(?:do(?:es)?|did)\s+(?:(?:it|much|anything)\s+)for)\s+(?:me|us)\b/, dislike(2)],
+    [/\b(?:(?:don'?t|do not)\s+think\s+(?:that\s+)?|doubt\s+(?:that\s+|if\s+)?|not\s+(?:so\s+|too\s+|really\s+|entirely\s+)?sure\s+(?:that\s+|if\s+|whether\s+)?)(?:i|we)(?:'d|'ll|\s+would|\s+will|\s+could)?\s+(?:(?:really|much|ever|actually)\s+)?(?:like|love|enjoy|be into|care for|get into)\b(?!\s+(?:[a-z'#]+\s+){0,2}(?:more|better|as much)\b)|\b(?:doesn'?t|does not|didn'?t|did not|never|won'?t|will not|isn'?t|is not)\s+(?:(?:really|quite|exactly|particularly|much|at all)\s+)?(?:grab(?:bed|bing)?|appeal(?:ed|ing)?\s+to|interest(?:ed|ing)?|excite[sd]?|(?:do(?:es)?|did)\s+(?:(?:it|much|anything)\s+)for)\s+(?:me|us)\b|\bmaybe not\b/, dislike(2)],
     [/\b(?:not|never|don'?t|didn'?t|doesn'?t|wasn'?t|isn'?t|weren'?t|no)\s+(?:(?:really|even|particularly|much|that|so|too|especially|actually|exactly)\s+)?(?:like|liked|love|loved|enjoy|enjoyed|into|a fan|(?:a )?(?:big |huge )?fan)\b/, dislike(2)],
     [/\b(?:not|never|wasn'?t|isn'?t|weren'?t|aren'?t|hardly)\s+(?:(?:that|so|very|really|particularly|too|as|even|exactly|all that)\s+)?(?:good|great|fun|funny|amazing|awesome|brilliant|fantastic|the best|my favou?rite|worth (?:it|watching))\b/, dislike(2)],
     [/\b(?:not|wasn'?t|isn'?t|weren'?t|never)\s+(?:(?:that|so|too|at all)\s+)?(?:bad|boring)\b/, like(4)],
@@ -88,8 +88,8 @@ const cuePatterns = (
     [/\b(?:was|were|seemed|felt)\s+(?:(?:just|only|pretty|kind of|kinda|sort of|really|actually|honestly|quite|fairly|basically|all)\s+)*(?:ok|okay|alright|all right|fine|so-so|so so|average|passable|watchable|middling)\b(?!\s+(?:for|with|by|to)\b)|\b(?:meh|so-so|nothing special|middle of the road|hit or miss|hit and miss|mixed feelings)\b/, lukewarm],
     // "Aliens was better" (than the film before): a liking; "X was better than Y" says nothing of either on its own.
     [/\b(?:was|is|were)\s+(?:(?:much|way|far|a lot|even|so much)\s+)?better\b(?!\s+than\b)/, like(4)],
-    // "Not for me", "it's not my thing", "wasn't my cup of tea": a dislike.
-    [/\b(?:dislike|disliked|boring|bored|dull|bad|overrated|not (?:a )?(?:big )?fan|not into|disappointing|disappointed|mediocre|forgettable)\b|(?:\bnot|n't) (?:(?:really|just|quite|exactly)\s+)?(?:for me|my (?:thing|cup of tea|kind of (?:film|movie)))\b/, dislike(2)],
+    // "Not for me", "it's not my thing", "wasn't my cup of tea", "does not sound like my kind of film": a dislike.
+    [/\b(?:dislike|disliked|boring|bored|dull|bad|overrated|not (?:a )?(?:big )?fan|not into|disappointing|disappointed|mediocre|forgettable)\b|(?:\bnot|n't) (?:(?:really|just|quite|exactly)\s+)?(?:(?:sound|seem|look)s?\s+like\s+)?(?:for me|my (?:thing|cup of tea|(?:kind|type|sort) of (?:film|movie|thing)))\b/, dislike(2)],
     [/\b(?:love|loved|loving|adore|adored|favou?rites?|best|amazing|awesome|brilliant|masterpiece|fantastic|excellent|incredible)\b/, like(5)],
     // "Dumb and Dumber was hilarious": praise of a film seen (it had read no opinion).
     [/\b(?:like|liked|enjoy|enjoyed|great|good|fun|hilarious|into|fan of)\b/, like(4)],
@@ -394,6 +394,11 @@ export class TitleOpinionReader {
     return this.mentions(message, options.aboutFilms ?? false).map((mention) => mention.item);
   }
 
+  /** Where the message names catalogue titles (as `titles` finds them), each with its film. */
+  named(message: string): readonly { item: Item; start: number; end: number }[] {
+    return this.mentions(message);
+  }
+
   read(message: string): TitleOpinion[] {
     const mentions = this.mentions(message);
     if (mentions.length === 0) return [];
@@ -601,7 +606,9 @@ function writtenAsTitle(message: string, start: number, end: number, anywhere = 
   const before = message.slice(0, start);
   if (opensQuote(before)) return true;
   const first = message.charAt(start);
-  if (first === first.toLowerCase()) return false;
+  // "fargo was great": a lower-case first word is a title when a verdict in the past follows (one seen; "fargo is great" may be
+  // the town) and it is no everyday word ("work was boring").
+  if (first === first.toLowerCase()) return !anywhere && /^\s+was\b/i.test(message.slice(end)) && !ordinaryWords.has(message.slice(start, end).toLowerCase()) && opensWithVerdict(message, start, end);
   // The message's first word is a title when an opinion of it follows ("Twister was boring", "Fargo? Loved it").
   if (!anywhere && before.trim() === '' && !opensWithVerdict(message, start, end)) return false;
   const next = /^\s+([A-Za-z][\w']*)/.exec(message.slice(end))?.[1];
@@ -640,11 +647,11 @@ const exampleAfterFirst = new RegExp(
 
 /**
  * An opinion said of the word just before: "was boring", "is not bad", "was a masterpiece", "was ok I guess", "? Loved it",
- * "- hated it", "rocks", "doesn't really appeal to me", ending its clause ("Heat is awful today" is the weather). A capitalised first word
+ * "- hated it", "rocks", "doesn't really appeal to me", "does not sound like my kind of film", ending its clause ("Heat is awful today" is the weather). A capitalised first word
  * of a message followed by one is read as a title.
  */
 const opinionPredicate = new RegExp(
-  String.raw`^\s*(?:[?!:.,]+\s*|[-–—]+\s*)?(?:(?:was|is|were|'s|has been|had been|remains)\s+(?:(?:so|really|very|pretty|quite|just|absolutely|totally|truly|such|a|an|not|kind of|too|the|my|all-time|one of the|most|seriously|honestly|incredibly|super|rather|bit|little|that)\s+)*(?:great|good|amazing|awesome|brilliant|fantastic|excellent|incredible|fun|funny|boring|dull|bad|terrible|awful|horrible|dreadful|overrated|underrated|mediocre|disappointing|meh|masterpiece|classic|favou?rite|best|worst|decent|solid|superb|perfect|wonderful|hilarious|stupid|slow|tedious|forgettable|unwatchable|ok|okay|alright|all right|fine|so-so|average|better)\b|(?:bored me|rocks|rocked|sucks|sucked|ruled|blew me away)\b|(?:doesn'?t|does not|didn'?t|did not|never)\s+(?:(?:really|quite|exactly|particularly|much)\s+)?(?:grab(?:bed)?|appeal(?:ed)?\s+to|interest(?:ed)?|excite[sd]?)\s+(?:me|us)\b|(?:i\s+)?(?:(?:really|absolutely|totally|just)\s+)?(?:loved|liked|hated|enjoyed|adored|disliked|love|like|hate|enjoy)\s+(?:it|that one|this one)\b)(?=\s*(?:$|[,.;:!?)]|[-–—]|(?:and|but|though|too|imo|honestly|tbh|lol|haha|i (?:guess|suppose|think))\b))`,
+  String.raw`^\s*(?:[?!:.,]+\s*|[-–—]+\s*)?(?:(?:was|is|were|'s|has been|had been|remains)\s+(?:(?:so|really|very|pretty|quite|just|absolutely|totally|truly|such|a|an|not|kind of|too|the|my|all-time|one of the|most|seriously|honestly|incredibly|super|rather|bit|little|that)\s+)*(?:great|good|amazing|awesome|brilliant|fantastic|excellent|incredible|fun|funny|boring|dull|bad|terrible|awful|horrible|dreadful|overrated|underrated|mediocre|disappointing|meh|masterpiece|classic|favou?rite|best|worst|decent|solid|superb|perfect|wonderful|hilarious|stupid|slow|tedious|forgettable|unwatchable|ok|okay|alright|all right|fine|so-so|average|better)\b|(?:bored me|rocks|rocked|sucks|sucked|ruled|blew me away)\b|(?:doesn'?t|does not|didn'?t|did not|never)\s+(?:(?:really|quite|exactly|particularly|much)\s+)?(?:(?:grab(?:bed)?|appeal(?:ed)?\s+to|interest(?:ed)?|excite[sd]?)\s+(?:me|us)|(?:sound|seem|look)\s+like\s+my\s+(?:kind|type|sort)\s+of\s+(?:film|movie|thing))\b|(?:i\s+)?(?:(?:really|absolutely|totally|just)\s+)?(?:loved|liked|hated|enjoyed|adored|disliked|love|like|hate|enjoy)\s+(?:it|that one|this one)\b)(?=\s*(?:$|[,.;:!?)]|[-–—]|(?:and|but|though|too|imo|honestly|tbh|lol|haha|i (?:guess|suppose|think))\b))`,
   'i',
 );
 
@@ -666,7 +673,8 @@ interface Part {
 function sentencesOf(text: string): { start: number; end: number }[] {
   const sentences: { start: number; end: number }[] = [];
   let start = 0;
-  for (const match of text.matchAll(/(?<=[.!?;])\s+|\n+/g)) {
+  // "I loved Airplane! and Alien": an "!" before "and" or "or" goes on (a title the catalogue lacks had ended the sentence, and Alien with it).
+  for (const match of text.matchAll(/(?<=[.?;])\s+|(?<=!)\s+(?!\s|(?:and|or)\b)|\n+/g)) {
     sentences.push({ start, end: match.index });
     start = match.index + match[0].length;
   }
