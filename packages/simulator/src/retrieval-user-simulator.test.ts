@@ -301,6 +301,64 @@ describe('RetrievalUserSimulator', () => {
     expect(new Set(await hints(horrorFan(), 'target', catalog))).toEqual(new Set(['horror movies']));
   });
 
+  // A fan of comedies and dramas shown lists of neither had said "I am more in the mood for comedies", then dramas, then
+  // comedies, then dramas (10 of 60 MovieLens conversations): a person sticks to a mood until a list serves it.
+  describe('mood over a conversation', () => {
+    /** Comedy, horror, drama and action lists of the test catalogue, none holding the horror fan's target or a film it would take. */
+    const lists = { comedy: ['m7'], horror: ['m2'], drama: ['m5'], action: ['m8'] } as const;
+    const genreOfMood: Record<string, keyof typeof lists> = { comedies: 'comedy', 'horror movies': 'horror', dramas: 'drama' };
+    const fanOfThree = () => {
+      const base = horrorFan();
+      const preferences = ['comedy movies', 'horror movies', 'drama movies'].map((subject) => ({ subject, polarity: 'like' as const }));
+      return { ...base, profile: personaProfile({ userId: base.id, statements: hiddenFacts, preferences }) };
+    };
+    /** The moods a user says after each list in turn; `next` picks the next list from the mood just said. */
+    const moods = async (seed: number, hint: 'profile' | 'target', next: (mood: string, index: number) => readonly string[], rounds: number, catalog: ReadonlyMap<string, Item> = testCatalog) => {
+      const simulator = new RetrievalUserSimulator({ corpus: await testCorpus(corpusTurns), catalog, seed, hint });
+      await simulator.start(fanOfThree());
+      const said: string[] = [];
+      let shown: readonly string[] = lists.action;
+      for (let round = 0; round < rounds; round++) {
+        const reaction = await simulator.respond({ dialogue: [{ role: 'assistant', content: 'How about these?', recommendedItemIds: [...shown] }] });
+        const mood = /I am more in the mood for ([^.]+)\.$/.exec(reaction.content ?? '')?.[1] ?? 'none';
+        said.push(mood);
+        shown = next(mood, round);
+      }
+      return said;
+    };
+
+    it('keeps the mood it said while the lists do not serve it', async () => {
+      for (let seed = 1; seed <= 12; seed++) {
+        // Action, then lists of the one liked genre it is not in the mood for.
+        const said = await moods(seed, 'profile', (mood) => (mood === 'comedies' ? lists.drama : lists.comedy), 4);
+        expect(said[0]).toMatch(/^(?:comedies|horror movies|dramas)$/);
+        expect(said).toEqual(Array(4).fill(said[0]));
+      }
+    });
+
+    it('moves on when a list served its mood, never back to a mood it left while another is left', async () => {
+      for (let seed = 1; seed <= 12; seed++) {
+        // Each list is of the genre just asked for: served, and nothing taken from it.
+        const said = await moods(seed, 'profile', (mood) => lists[genreOfMood[mood] ?? 'action'], 4);
+        expect(new Set(said.slice(0, 3)).size).toBe(3);
+        // With all three left, it goes back to one (not the one just served) rather than say nothing.
+        expect(said.slice(0, 2)).toContain(said[3]);
+      }
+    });
+
+    it('with `hint: target` keeps naming a genre of the target the lists do not serve', async () => {
+      const catalog = new Map(testCatalog);
+      catalog.set('m6', { id: 'm6', title: 'Alien (1979)', tags: ['Horror', 'Comedy', 'Drama'] });
+      for (let seed = 1; seed <= 12; seed++) {
+        const kept = await moods(seed, 'target', (mood) => (mood === 'comedies' ? lists.drama : lists.comedy), 4, catalog);
+        expect(kept[0]).toMatch(/^(?:comedies|horror movies|dramas)$/);
+        expect(kept).toEqual(Array(4).fill(kept[0]));
+        const moved = await moods(seed, 'target', (mood) => lists[genreOfMood[mood] ?? 'action'], 3, catalog);
+        expect(new Set(moved).size).toBe(3);
+      }
+    });
+  });
+
   // Chosen by persona alone, 22 of 30 chats had opened with a statement, some answering what nobody had said: "I'm getting
   // married in the spring too!", "Wow, you're 100 years old? That's amazing!" (real ones open with a greeting, 82 %).
   it('opens a chat the way conversations of the corpus mostly open', async () => {

@@ -177,6 +177,10 @@ export class RetrievalUserSimulator implements UserSimulator {
   private saidTexts: string[] = [];
   private userTurns = 0;
   private unacceptedRounds = 0;
+  /** The subject ("comedy movies") the user last said it is in the mood for; undefined before it said one. */
+  private mood: string | undefined;
+  /** Moods the user moved away from in this conversation: it goes back to one only when no other is left. */
+  private leftMoods = new Set<string>();
 
   constructor(options: RetrievalUserSimulatorOptions) {
     this.options = options;
@@ -199,6 +203,8 @@ export class RetrievalUserSimulator implements UserSimulator {
     this.saidTexts = [];
     this.userTurns = 1;
     this.unacceptedRounds = 0;
+    this.mood = undefined;
+    this.leftMoods = new Set();
     const looking = isRecommendationGoal(options.goal);
     const thresholds = this.options.thresholds;
     this.tastes =
@@ -240,7 +246,9 @@ export class RetrievalUserSimulator implements UserSimulator {
         return { type: 'end', reason: 'patience_exhausted', content: `${feedback.text.replace(/\s*[^.!]*\?$/, '')} I think I will look elsewhere, thanks.`.trim() };
       }
       if (this.overLimit()) return { type: 'end', reason: 'turn_limit', content: feedback.text };
-      const mood = this.options.hint === 'target' ? this.targetGenre(profile, goal, recommended) : this.pickFresh(likedSubjects(profile, 5), recommended);
+      const mood = this.nextMood(recommended, (allowed) =>
+        this.options.hint === 'target' ? this.targetGenre(profile, goal, recommended, allowed) : this.pickFresh(likedSubjects(profile, 5), recommended, allowed),
+      );
       if (mood !== undefined) this.tastes?.answers.inTheMoodFor(genreOf(mood));
       return { type: 'message', content: mood !== undefined ? `${feedback.text} I am more in the mood for ${spokenSubject(mood)}.` : feedback.text };
     }
@@ -264,17 +272,31 @@ export class RetrievalUserSimulator implements UserSimulator {
   }
 
   /**
-   * A genre of one of the hidden target items, as a subject ("drama movies", said "dramas"), that most of the list just shown is not and
-   * the profile does not dislike; undefined without targets or such genres. A user in the mood for adventure had said,
-   * asked next, "No, I am not a fan of adventure movies." (its profile's answer).
+   * What the user is in the mood for after a list it accepted nothing from: the mood it said last while the list did not
+   * mostly show it (a person sticks to what it asked for until it is served), else a fresh one `draw` finds among those it
+   * has not moved away from, or among all when none of those is left. A fan of comedies and dramas, shown lists of
+   * neither, had swung "comedies", "dramas", "comedies", "dramas" (each hint drawn afresh).
    */
-  private targetGenre(profile: Profile, goal: SimulationGoal, shown: readonly string[]): string | undefined {
+  private nextMood(shown: readonly string[], draw: (allowed: (subject: string) => boolean) => string | undefined): string | undefined {
+    const current = this.mood;
+    if (current !== undefined && !this.mostlyShown(current, shown)) return current;
+    if (current !== undefined) this.leftMoods.add(current);
+    this.mood = draw((subject) => !this.leftMoods.has(subject)) ?? draw(() => true);
+    return this.mood;
+  }
+
+  /**
+   * A genre of one of the hidden target items, as a subject ("drama movies", said "dramas"), that most of the list just shown is not,
+   * the profile does not dislike and `allowed` lets; undefined without targets or such genres. A user in the mood for
+   * adventure had said, asked next, "No, I am not a fan of adventure movies." (its profile's answer).
+   */
+  private targetGenre(profile: Profile, goal: SimulationGoal, shown: readonly string[], allowed: (subject: string) => boolean): string | undefined {
     const disliked = new Set(dislikedGenres(profile));
     const tagged = (goal.targetItemIds ?? [])
       .map((id) =>
         (this.options.catalog?.get(id)?.tags ?? [])
           .map((tag) => `${tag.toLowerCase()} movies`)
-          .filter((subject) => !this.mostlyShown(subject, shown) && !disliked.has(genreOf(subject))),
+          .filter((subject) => allowed(subject) && !this.mostlyShown(subject, shown) && !disliked.has(genreOf(subject))),
       )
       .filter((subjects) => subjects.length > 0);
     if (tagged.length === 0) return undefined;
@@ -282,11 +304,11 @@ export class RetrievalUserSimulator implements UserSimulator {
   }
 
   /**
-   * One of the subjects ("comedy movies") that most of the list just shown is not: a user offered five comedies does
-   * not ask for comedies. Undefined when every subject is.
+   * One of the subjects ("comedy movies") that most of the list just shown is not and `allowed` lets: a user offered
+   * five comedies does not ask for comedies. Undefined when there is none.
    */
-  private pickFresh(subjects: readonly string[], shown: readonly string[]): string | undefined {
-    const fresh = subjects.filter((subject) => !this.mostlyShown(subject, shown));
+  private pickFresh(subjects: readonly string[], shown: readonly string[], allowed: (subject: string) => boolean): string | undefined {
+    const fresh = subjects.filter((subject) => allowed(subject) && !this.mostlyShown(subject, shown));
     return fresh.length > 0 ? this.random.pick(fresh) : undefined;
   }
 

@@ -132,7 +132,7 @@ export class TasteAnswers {
     const seenIds = options.goal.seenItemIds ?? new Set<string>();
     const heldOut = [...(options.goal.targetItemIds ?? []), ...(options.goal.hiddenRatings?.keys() ?? [])].filter((itemId) => !seenIds.has(itemId));
     // Titles as said, without the year: a remake held out ("Sabrina (1954)" beside a seen "Sabrina (1995)") is named alike.
-    this.heldOutTitles = new Set(heldOut.map((itemId) => saidTitle(options.catalog?.get(itemId)?.title ?? '').toLowerCase()));
+    this.heldOutTitles = new Set(heldOut.map((itemId) => spokenTitle(options.catalog?.get(itemId)?.title ?? '').toLowerCase()));
     this.seen = [...seenIds].flatMap((itemId) => {
       const rating = options.goal.hiddenRatings?.get(itemId);
       const item = options.catalog?.get(itemId);
@@ -316,7 +316,7 @@ export class TasteAnswers {
 
   /** Whether a film is said as a held-out film is (the same title under two ids, a remake). */
   private sharesHeldOutTitle(itemId: string): boolean {
-    return this.heldOutTitles.has(saidTitle(this.options.catalog?.get(itemId)?.title ?? '').toLowerCase());
+    return this.heldOutTitles.has(spokenTitle(this.options.catalog?.get(itemId)?.title ?? '').toLowerCase());
   }
 
   /**
@@ -342,7 +342,7 @@ export class TasteAnswers {
       const itemId = seen ?? itemIds[0];
       if (itemId === undefined) continue;
       if (seen !== undefined) seenIds.push(seen);
-      groups.set(texts, [...(groups.get(texts) ?? []), saidTitle(this.options.catalog?.get(itemId)?.title ?? '')]);
+      groups.set(texts, [...(groups.get(texts) ?? []), spokenTitle(this.options.catalog?.get(itemId)?.title ?? '')]);
     }
     if (seenIds.length === 0) return this.plain(films.length > 2 ? templates.noneSeen : templates.neitherSeen);
     const text = [...groups].map(([texts, titles]) => withTitle(this.pick(texts), listInWords(titles, texts === templates.listNotSeen ? 'or' : 'and'))).join(' ');
@@ -403,7 +403,7 @@ export class TasteAnswers {
   }
 
   private filmSentence(texts: readonly string[], itemId: string): Fact {
-    return { text: withTitle(this.pick(texts), saidTitle(this.options.catalog?.get(itemId)?.title ?? '')), states: [itemId] };
+    return { text: withTitle(this.pick(texts), spokenTitle(this.options.catalog?.get(itemId)?.title ?? '')), states: [itemId] };
   }
 }
 
@@ -412,7 +412,4 @@ const meanRating = (films: readonly SeenFilm[]) => (films.length >= 3 ? films.re
 
 /** An era as said: "older classics", "newer films", "80s films". */
 const spokenEra = (era: Era) => (era === 'classic' ? 'older classics' : era === 'recent' ? 'newer films' : `${String(era % 100).padStart(2, '0')}s films`);
-
-/** A catalogue title as an answer says it: spoken, and without its other title ("Mrs. Brown (Her Majesty, Mrs. Brown)"). */
-const saidTitle = (title: string) => spokenTitle(title).replace(/\s+\([^)]*\)$/, '');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { spokenTitle, TitleMatcher, titleVariants } from './title-variants.js';
+import { normalizeTitleText, spokenTitle, TitleMatcher, titleVariants } from './title-variants.js';
 
 describe('MovieLens title forms', () => {
   it('says a title as people do: no year, the article in front', () => {
@@ -17,11 +17,26 @@ describe('MovieLens title forms', () => {
     expect(spokenTitle('Bewegte Mann, Der (1994)')).toBe('Der Bewegte Mann');
     expect(spokenTitle('Bonheur, Le (1965)')).toBe('Le Bonheur');
     expect(spokenTitle("Enfer, L' (1994)")).toBe("L'Enfer");
-    expect(spokenTitle('Fille seule, La (A Single Girl) (1995)')).toBe('La Fille seule (A Single Girl)');
-    expect(spokenTitle('City of Lost Children, The (Cité des enfants perdus, La) (1995)')).toBe('The City of Lost Children (Cité des enfants perdus, La)');
+    expect(spokenTitle('Fille seule, La (A Single Girl) (1995)')).toBe('La Fille seule');
+    expect(spokenTitle('City of Lost Children, The (Cité des enfants perdus, La) (1995)')).toBe('The City of Lost Children');
     // A last word that is no article stays.
     expect(spokenTitle('Bye Bye, Love (1995)')).toBe('Bye Bye, Love');
-    expect(spokenTitle('Maybe, Maybe Not (Bewegte Mann, Der) (1994)')).toBe('Maybe, Maybe Not (Bewegte Mann, Der)');
+    expect(spokenTitle('Maybe, Maybe Not (Bewegte Mann, Der) (1994)')).toBe('Maybe, Maybe Not');
+  });
+
+  // Simulated users had said "Independence Day (ID4) does not really grab me." and "Mrs. Brown (Her Majesty, Mrs. Brown)".
+  it('leaves out an other title in parentheses, as people do', () => {
+    expect(spokenTitle('Independence Day (ID4) (1996)')).toBe('Independence Day');
+    expect(spokenTitle('Like Water For Chocolate (Como agua para chocolate) (1992)')).toBe('Like Water For Chocolate');
+    expect(spokenTitle('Mrs. Brown (Her Majesty, Mrs. Brown) (1997)')).toBe('Mrs. Brown');
+    expect(spokenTitle('Double vie de Véronique, La (Double Life of Veronique, The) (1991)')).toBe('La Double vie de Véronique');
+    // MovieLens writes one year before a "(V)" and one with a space after it.
+    expect(spokenTitle('Land Before Time III: The Time of the Great Giving (1995) (V)')).toBe('Land Before Time III: The Time of the Great Giving');
+    expect(spokenTitle('Heidi Fleiss: Hollywood Madam (1995) ')).toBe('Heidi Fleiss: Hollywood Madam');
+    // A title that is parentheses alone has nothing else to say.
+    expect(spokenTitle('(Untitled)')).toBe('(Untitled)');
+    // What is said is one of the ways the title is written, so a reader finds the film from it.
+    expect(titleVariants('Independence Day (ID4) (1996)')).toContain(normalizeTitleText(spokenTitle('Independence Day (ID4) (1996)')));
   });
 
   it('writes each title the ways people do, normalised', () => {

@@ -9,20 +9,24 @@ export function normalizeTitleText(text: string): string {
 /** Articles MovieLens writes after a title ("Silence of the Lambs, The", "Postino, Il", "Enfer, L'"). */
 const articles = "The|A|An|Il|La|Le|Les|L'|Das|Der|Die|El";
 
-/** A title with its article written last, before any other title in parentheses ("Fille seule, La (A Single Girl)"). */
-const articleLast = new RegExp(`^(.*), (${articles})(\\s+\\([^)]*\\))?$`);
+/** A title with its article written last ("Fille seule, La"). */
+const articleLast = new RegExp(`^(.*), (${articles})$`);
+
+/** A year and other titles in parentheses ending a title: " (1996)", " (ID4) (1996)", " (1995) (V)". */
+const parenthesesAtEnd = /(?:\s*\([^)]*\))+\s*$/;
 
 /**
- * A catalogue title as people say it: without its year, the article moved back to the front ("Silence of the Lambs,
- * The (1991)" → "The Silence of the Lambs", "Postino, Il" → "Il Postino", "Enfer, L'" → "L'Enfer"), an other title in
- * parentheses kept after it.
+ * A catalogue title as people say it: without its year or an other title in parentheses ("Independence Day (ID4)
+ * (1996)" → "Independence Day"; a user had said the whole), the article moved back to the front ("Silence of the Lambs,
+ * The (1991)" → "The Silence of the Lambs", "Postino, Il" → "Il Postino", "Enfer, L'" → "L'Enfer"). A title of
+ * parentheses alone is said whole.
  */
 export function spokenTitle(title: string): string {
-  const plain = title.replace(/\s*\(\d{4}\)\s*$/, '').trim();
+  const plain = title.replace(parenthesesAtEnd, '').trim() || title.trim();
   const moved = articleLast.exec(plain);
   if (!moved) return plain;
-  const [, rest = '', article = '', other = ''] = moved;
-  return `${article}${article.endsWith("'") ? '' : ' '}${rest}${other}`;
+  const [, rest = '', article = ''] = moved;
+  return `${article}${article.endsWith("'") ? '' : ' '}${rest}`;
 }
 
 /**
