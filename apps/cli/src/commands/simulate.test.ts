@@ -53,9 +53,10 @@ writeFileSync(join(spc, 'synthetic-persona-chat', 'Synthetic-Persona-Chat_valid.
  * `chatFaults` are met by the chats in order before they are answered: an HTTP status, or `drop` (the connection closed unanswered).
  * `knownUsersOnly` answers a chat for a user it did not create 404, as the project's recommender does.
  * `downAfterChats` stops the service (it closes, so later connections are refused) once it has answered that many chats; `port` listens there.
+ * `slowUsers` matches the users whose chats wait `slowMs` (default 3 s) before they are answered.
  */
 async function startService(
-  options: { maxK?: number; limited?: number; delayMs?: number; usersDelayMs?: number; noUsers?: boolean; failedChats?: number; chatFaults?: Array<number | 'drop'>; recommend?: string[]; knownUsersOnly?: boolean; downAfterChats?: number; port?: number } = {},
+  options: { maxK?: number; limited?: number; delayMs?: number; usersDelayMs?: number; noUsers?: boolean; failedChats?: number; chatFaults?: Array<number | 'drop'>; recommend?: string[]; knownUsersOnly?: boolean; downAfterChats?: number; port?: number; slowUsers?: RegExp; slowMs?: number } = {},
 ) {
   const requests: string[] = [];
   /** The ids of the users created (POST /v1/users), in order. */
@@ -103,7 +104,8 @@ async function startService(
         else send(fault ?? 500, { error: { code: 'internal', message: 'the service is busy' } });
       }
       else {
-        setTimeout(() => send(200, { sessionId: 's', reply: 'Try Film 9.', recommendations: (options.recommend ?? ['9']).map((id) => ({ item: { id } })) }), options.delayMs ?? 0);
+        const slow = options.slowUsers?.test((JSON.parse(body) as { userId: string }).userId) ? (options.slowMs ?? 3000) : 0;
+        setTimeout(() => send(200, { sessionId: 's', reply: 'Try Film 9.', recommendations: (options.recommend ?? ['9']).map((id) => ({ item: { id } })) }), slow || (options.delayMs ?? 0));
         chatsAnswered++;
         // Once this answer has gone out, as a killed service: nothing listens on the port any more.
         if (chatsAnswered === options.downAfterChats) response.on('finish', () => void stop());
@@ -657,6 +659,31 @@ describe('personalab simulate', () => {
       await service.close();
     }
   });
+
+  it('goes on when as many conversations as run at once time out together while the others are answered (a slow service, not a gone one)', async () => {
+    // Three users (1 to 4 but the one not simulated) wait past the timeout on every attempt; the other two, in flight beside them, are answered first. The three
+    // timeouts then came in a row, and had stopped the run as one the service could not be reached for.
+    const service = await startService({ slowUsers: /-[1-4]$/ });
+    try {
+      const output = await runCliOutput([registerSimulateCommand], ['--quiet', '--data-dir', tiny, 'simulate', '--assistant', 'http', '--assistant-url', service.url, '--assistant-timeout', '1', '--max-turns', '1', '--concurrency', '5', '--store', join(folder, 'slow-users.sqlite')]);
+      expect(output.error).toBeUndefined();
+      expect(output.stdout).toContain('5 conversations (5 run now, 0 resumed)');
+      expect(output.stderr).toContain('3 of 5 conversations failed');
+    } finally {
+      await service.close();
+    }
+  }, 60_000);
+
+  it('stops a run whose every conversation times out, saying a larger --assistant-timeout resumes it', async () => {
+    const service = await startService({ slowUsers: /./ });
+    try {
+      const output = await runCliOutput([registerSimulateCommand], ['--quiet', '--data-dir', tiny, 'simulate', '--assistant', 'http', '--assistant-url', service.url, '--assistant-timeout', '1', '--max-turns', '1', '--concurrency', '1', '--store', join(folder, 'slow-service.sqlite'), '--run-id', 'S']);
+      expect(PersonalabError.is(output.error, 'unavailable')).toBe(true);
+      expect((output.error as Error).message).toMatch(/3 conversations in a row failed \(POST \S+ failed: no answer within 1000 ms\)\..* run the same command again to resume \(a slow service: with a larger --assistant-timeout than 1\)$/);
+    } finally {
+      await service.close();
+    }
+  }, 60_000);
 
   it('gives each run users of its own on the service (another run id or store: fresh users; a resumed run: its own), and a run stored with sim- resumes with it', async () => {
     const service = await startService();

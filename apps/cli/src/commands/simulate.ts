@@ -644,7 +644,9 @@ export function registerSimulateCommand(program: Command): void {
           // Conversations this call stored finished; failed ones are left out, as `finishedUserIds` leaves them out (they run again on resume).
           let finishedNow = 0;
           // A dead or hung service had failed every remaining conversation, each after its retries: a few in a row stop the run.
-          const outage = new OutageWatch();
+          // At least as many as run at once: those in flight beside the answered ones end together, and three users a slow
+          // service timed out on had stopped a run it answered (as a gone one fails every conversation in flight, no later).
+          const outage = new OutageWatch(Math.max(3, options.concurrency));
           let result: SimulationResult;
           try {
             result = await simulate({
@@ -703,7 +705,9 @@ export function registerSimulateCommand(program: Command): void {
               throw new PersonalabError(
                 'unavailable',
                 `the service at ${options.assistantUrl ?? ''} cannot be reached: ${outage.limit} conversations in a row failed (${unreachable.message}). ` +
-                  `Run ${runId} stopped: ${stored(endReasons())} are stored in ${storePath} (those that failed run again). Once the service answers, run the same command again to resume`,
+                  `Run ${runId} stopped: ${stored(endReasons())} are stored in ${storePath} (those that failed run again). Once the service answers, run the same command again to resume` +
+                  // A slow service answers in time once it is given time: resuming as it was meets the same timeouts.
+                  (PersonalabError.is(unreachable, 'upstream_timeout') ? ` (a slow service: with a larger --assistant-timeout than ${options.assistantTimeout})` : ''),
                 { cause: error, isRetryable: true },
               );
             }
