@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Item } from '@personalab/core';
+import { timeGrowth } from '@personalab/core/test';
 import { findDataset, howToGet, loadMovieLens100k } from '@personalab/datasets';
 import type { RecommenderService } from './service.js';
 import { chatVisits, openCatalogueServiceWithModel } from './test/harness.js';
@@ -1003,7 +1004,7 @@ describe.skipIf(!directory)('Chat-Rec on the MovieLens catalogue: the eighth to 
     });
 
     it('says a judged film the catalogue lacks is missing, and notes no taste for its words ("you like inception and alien")', async () => {
-      expect((await firstTurn('I loved The Matrix')).reply).toMatch(/^I cannot find The Matrix in my catalogue \(its films go up to 1998\)/);
+      expect((await firstTurn('I loved the movie The Matrix')).reply).toMatch(/^I cannot find The Matrix in my catalogue \(its films go up to 1998\)/);
       const turn = await firstTurn('I loved Inception and Alien');
       expect(turn.reply).toMatch(/^I cannot find Inception in my catalogue/);
       expect(turn.reply).toMatch(/Noted: you like Alien \(1979\)\. Here/);
@@ -1036,6 +1037,43 @@ describe.skipIf(!directory)('Chat-Rec on the MovieLens catalogue: the eighth to 
       const is = conversation();
       await is('fargo is great');
       expect(ratedTitles(is.userId)).toEqual([]);
+    });
+  });
+
+  /**
+   * The review of the seventeenth pass: a name after "I loved" is said to be a film the catalogue lacks only with a sign it
+   * is a film ("I really loved Italy", an SPC turn, had been told "I cannot find Italy in my catalogue").
+   */
+  describe("the seventeenth pass's review", () => {
+    it('says no place, band, show or person is a film it cannot find ("I cannot find Italy in my catalogue" had been said)', async () => {
+      for (const message of ["It's hard to say, but I really loved Italy.", 'I loved Metallica', 'I loved Friends', 'I loved Taylor Swift', 'I loved The Matrix', 'I like other bands like Slayer and Megadeth']) {
+        const say = conversation();
+        const turn = await say(message);
+        expect(turn.reply, message).not.toMatch(/cannot find/);
+        expect(ratedTitles(say.userId), message).toEqual([]);
+      }
+    });
+
+    it('says a film it lacks is missing when the message shows it is a film: a film word, a quote, a catalogue film beside it, a question for films like it', async () => {
+      for (const [message, name] of [
+        ['I loved the movie Inception', 'Inception'],
+        ['I loved Inception, the film', 'Inception'],
+        ['I loved "Gladiator"', 'Gladiator'],
+        ['I loved The Matrix and Fargo', 'The Matrix'],
+        ['I really loved Gladiator, anything similar?', 'Gladiator'],
+      ] as const) {
+        expect((await firstTurn(message)).reply, message).toMatch(new RegExp(`^I cannot find ${name} in my catalogue \\(its films go up to 1998\\)`));
+      }
+    });
+
+    it('reads a message of many judged or example names in linear time (each name had been looked up again after each "I loved")', async () => {
+      const { userId } = conversation();
+      const turn = (message: string) => service.chatRec.chat({ userId, message, k: 5 });
+      // The length HTTP allows (10,000 characters) and 4 times it: about 4 times the time where linear, 16 where quadratic.
+      for (const fill of ['I loved Italy ', 'we hated Zork, ', 'something like Zork, ']) {
+        const [short, long] = [10_000, 40_000].map((length) => `${fill.repeat(Math.ceil(length / fill.length)).slice(0, length - 10)}the movie`) as [string, string];
+        expect(await timeGrowth(turn, short, long), fill).toBeLessThan(8);
+      }
     });
   });
 });

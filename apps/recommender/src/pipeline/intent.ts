@@ -879,6 +879,27 @@ const exampleNamed = new RegExp(String.raw`\b${EXAMPLE_OPENER}\s+|\b(?<judged>(?
 /** Words that make what a message judges something other than a film: a book, a series, a show ("I really liked "The Great Gatsby" by F. Scott Fitzgerald"). */
 const notAFilm = /\b(?:by|series|trilogy|saga|books?|novels?|read(?:ing)?|authors?|albums?|songs?|shows?|seasons?|episodes?|bands?|games?|hall)\b/i;
 
+/** "I loved the movie Inception", "something like the film Heat": the film word before a name, not part of it. */
+const filmNounBefore = /^\s*(?:the\s+)?(?:film|movie)\s+/i;
+/** Words that say what a message judges is a film ("I loved Inception, the film"). */
+const filmWord = /\b(?:films?|movies?|flicks?|cinema)\b/i;
+/** A question for films like the one named ("anything similar?", "something like it"); not SIMILAR_ASKED, which unanchored would be quadratic. */
+const similarAsked = /\b(?:any|anything|something|more|others?)\s+(?:similar|like (?:it|that|this|them|those))\b/i;
+
+/**
+ * Whether the names a message judges ("I loved X") are films, by a sign the message gives: a film word, a film of the
+ * catalogue named too ("I loved The Matrix and Fargo"), a question for films like it (or, per list, a quoted name). Without
+ * one a name is as likely a place, band, show or person ("It's hard to say, but I really loved Italy" had been told "I
+ * cannot find Italy"). Read once for all the message's "I loved" (each had read the whole message again: seconds at 10,000 characters).
+ */
+function judgesFilms(text: string, context: TurnContext): (names: readonly string[]) => boolean {
+  let notFilms: boolean | undefined;
+  let films: boolean | undefined;
+  const quoted = (name: string) => /^\s*["“'‘]/.test(name);
+  return (names) =>
+    !(notFilms ??= notAFilm.test(text)) && ((films ??= filmWord.test(text) || similarAsked.test(text) || (context.namedTitles?.(text) ?? []).length > 0) || names.some(quoted));
+}
+
 /**
  * The films a request by example names that the catalogue does not have ("something like The Matrix but funnier", on a
  * catalogue that ends in 1998; "a mix of Heat and The Matrix"), or that the user says they loved or hated ("I loved
@@ -897,12 +918,23 @@ function unknownFilms(message: string, context: TurnContext): string[] {
     if (found.length === 0 && !namesTitleStart(name, context.allItems) && !namesTitleStart(written, context.allItems) && !missing.includes(shown)) missing.push(shown);
   };
   const text = message.replace(/[’‘]/g, "'");
-  for (const match of text.matchAll(exampleNamed)) {
+  const films = judgesFilms(text, context);
+  const openers = [...text.matchAll(exampleNamed)];
+  // Each name is looked up once, and only up to the next opener ("I liked X, I liked X, …" had looked up every name after each).
+  const considered = new Set<string>();
+  for (const [index, match] of openers.entries()) {
+    // "other bands like Slayer and Megadeth": an example of something else than films.
+    if (notAFilm.test(match[0])) continue;
     const start = match.index + match[0].length;
     // Up to what follows the titles: the change ("but funnier"), an audience, the sentence's end (not the stop of "L.A.").
-    const names = message.slice(start).split(/(?<!\s)\s+(?:but|for|with|from|please|that|which|in the|set in|made in|except)\b|[;!?\n]|(?<!\b\p{Lu})\.(?:\s|$)/iu)[0] ?? '';
-    if (match.groups?.judged !== undefined && notAFilm.test(message)) continue;
-    for (const name of names.split(/(?:(?<!\s)\s+)?,\s*(?:(?:and|or)\s+)?|(?<!\s)\s+(?:and|or)\s+/i)) consider(name);
+    const names = message.slice(start, openers[index + 1]?.index).split(/(?<!\s)\s+(?:but|for|with|from|please|that|which|in the|set in|made in|except)\b|[;!?\n]|(?<!\b\p{Lu})\.(?:\s|$)/iu)[0] ?? '';
+    const listed = names.split(/(?:(?<!\s)\s+)?,\s*(?:(?:and|or)\s+)?|(?<!\s)\s+(?:and|or)\s+/i).map((name) => name.replace(filmNounBefore, ''));
+    if (match.groups?.judged !== undefined && !films(listed)) continue;
+    for (const name of listed) {
+      if (considered.has(name)) continue;
+      considered.add(name);
+      consider(name);
+    }
   }
   // "Kramer vs. Kramer, anything like it?": the title told before a question for films like it, whole (full stops and all).
   const told = toldBeforeSimilar.exec(text)?.groups?.name?.trim();
