@@ -22,6 +22,15 @@ describe('timeGrowth', () => {
     expect(await timeGrowth(quadratic, 'x'.repeat(1_000), 'x'.repeat(4_000))).toBeGreaterThan(8);
   });
 
+  it('times the work, not a cache of the last input', async () => {
+    let last: { text: string; sum: number } | undefined;
+    const remembering = (text: string) => {
+      if (last?.text !== text) last = { text, sum: quadratic(text) };
+      return last.sum;
+    };
+    expect(await timeGrowth(remembering, 'x'.repeat(1_000), 'x'.repeat(4_000))).toBeGreaterThan(8);
+  });
+
   it('refuses rounds, tries or a round length that could time nothing', async () => {
     for (const options of [{ rounds: 0 }, { tries: 1.5 }, { roundMs: 0 }]) {
       await expect(timeGrowth(linear, 'x', 'xxxx', options), JSON.stringify(options)).rejects.toSatisfy((error) => PersonalabError.is(error, 'invalid_argument'));
