@@ -1076,4 +1076,57 @@ describe.skipIf(!directory)('Chat-Rec on the MovieLens catalogue: the eighth to 
       }
     });
   });
+  /**
+   * The eighteenth pass, from a third transcript audit: the simulated users' "X, hmm, not really." read as nothing, the
+   * off-topic note ending an instruction with a question mark (answered "I am.", which got a list), a genre asked once
+   * labelling the lists chit-chat got, and film noir labelled "(noir)".
+   */
+  describe('the eighteenth pass', () => {
+    it('rates 2 a film turned down with "not really" right after its title ("X, hmm, not really." had read nothing)', async () => {
+      for (const [message, rated] of [
+        ['Dances with Wolves, hmm, not really.', [['Dances with Wolves (1990)', 2]]],
+        ['The Full Monty, hmm, not really. I have not seen Wag the Dog, it might be interesting.', [['Full Monty, The (1997)', 2]]],
+        ['Fargo, not really.', [['Fargo (1996)', 2]]],
+        ['Hmm, Fargo, maybe not.', [['Fargo (1996)', 2]]],
+        ["I'm not really into Fargo.", [['Fargo (1996)', 2]]],
+        ["I'm not really sure about Fargo.", []],
+        ['Fargo, hmm, not really sure.', []],
+      ] as const) {
+        const say = conversation();
+        await say(message);
+        expect(ratedTitles(say.userId), message).toEqual(rated);
+      }
+    });
+
+    it('ends the off-topic note with a full stop, and answers a bare "I am." after it with a prompt, not a list', async () => {
+      for (const answer of ['I am.', 'I am', "Yes, I'm."]) {
+        const say = conversation();
+        const note = await say('What do you know about investment banking?');
+        expect(note.reply).toMatch(/Tell me a film you liked, or what you are in the mood for\.$/);
+        const turn = await say(answer);
+        expect(turn.items, answer).toEqual([]);
+        expect(turn.reply, answer).toMatch(/^Tell me a film you liked/);
+      }
+      const say = conversation();
+      await say('What do you know about investment banking?');
+      expect((await say('I am in the mood for a comedy.')).items.length).toBeGreaterThan(0);
+      expect((await firstTurn('I am.')).items.length).toBeGreaterThan(0);
+    });
+
+    it('labels no list for chit-chat with the genre an earlier turn asked for ("My favorite food is pizza." had read "(documentary)")', async () => {
+      const say = conversation();
+      await say('Do you have any favorite documentaries?');
+      for (const message of ['My favorite food is pizza.', 'I like your hair.']) expect((await say(message)).reply, message).not.toMatch(/\(documentary\)/);
+      const again = conversation();
+      await again('Any documentaries?');
+      expect((await again('Something else?')).reply).toMatch(/\(documentary\):/);
+    });
+
+    it('says "film noir", not "noir", when a request holds it', async () => {
+      const say = conversation();
+      await say('I usually like dramas.');
+      expect((await say('Anything else you would suggest? I am more in the mood for film noir movies.')).reply).toMatch(/^[^\n]*\(film noir\):/);
+      expect((await firstTurn('a thriller, no film noir please')).reply).toMatch(/^[^\n]*\(thriller, no film noir\):/);
+    });
+  });
 });

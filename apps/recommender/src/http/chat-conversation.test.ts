@@ -442,7 +442,7 @@ describe('POST /v1/chat: whole conversations (second multi-turn QA pass)', () =>
     const nothing = await say('what do you know about me?');
     expect(nothing.intent).toBe('chitchat');
     expect(nothing.recommendations).toEqual([]);
-    expect(nothing.reply).toBe('I do not know anything about you yet. Tell me a film you liked, or what you are in the mood for?');
+    expect(nothing.reply).toBe('I do not know anything about you yet. Tell me a film you liked, or what you are in the mood for.');
     await say('I love sci-fi. Loved Laugh Riot, hated Blood Night');
     await say('a war film please');
     const known = await say('what have I told you I like?');

@@ -84,8 +84,12 @@ interface Question {
  * (`answerToQuestion`), from the films the reply numbers (`openQuestion`).
  */
 const WHICH_ONE = 'Which one do you mean?';
+/** What a reply with no list asks the user for: an instruction, so a full stop ("…, or what you are in the mood for?" was answered "I am."). */
+const TELL_ME = 'Tell me a film you liked, or what you are in the mood for.';
 /** The answer to a question about something other than films. */
-const OFF_TOPIC = 'I can only help with films: I suggest films from my catalogue and answer questions about them. Tell me a film you liked, or what you are in the mood for?';
+const OFF_TOPIC = `I can only help with films: I suggest films from my catalogue and answer questions about them. ${TELL_ME}`;
+/** "I am.", "yes, I'm": an answer to the off-topic note read as a question, which asks for nothing (it had got a list). */
+const bareAssent = /^\s*(?:(?:yes|yeah|yep|sure|oh)[\s,!.]+)?(?:i am|i'm)[\s.!]*$/i;
 /** How a reply begins that asks again, after an answer that described several of the films asked about, or none. */
 const ASKED_AGAIN = `${WHICH_ONE} Of those,`;
 /** The most words an answer to `WHICH_ONE` has ("oh, the second one please"); a longer message is a turn of its own. */
@@ -783,6 +787,11 @@ export class ChatRec {
     // "Anything older?", "no, I meant the 80s", "forget the comedies": a change to what the last list answered refines it
     // (the reply had read "Here is what I would suggest", as to a new request).
     if (turn.intent === 'recommend' && refinable.length > 0 && update !== undefined && revisesRequest(update, previous, message)) turn.intent = 'refine';
+    // "I am." right after the off-topic note answers it as if it asked a question: it asks for nothing, so the note's
+    // request is made again, with no list (SPC users' answer; it had got one).
+    const last = earlier.at(-1);
+    const assents = bareAssent.test(message.replace(/[’‘]/g, "'")) && last?.role === 'assistant' && last.content.endsWith(OFF_TOPIC);
+    if (assents) turn.intent = 'chitchat';
     const named = nameReferences(message, lastRecommended, discussed);
     // Read once: the opinions that become ratings, and (below) the films a request asks for more like.
     const opinions = turn.intent === 'explain' ? [] : this.options.catalog.titleOpinions().read(named);
@@ -885,9 +894,10 @@ export class ChatRec {
       // "What do you know about me?": what they said and rated, not a list (it had been answered with one).
       reply = this.aboutUser(options.userId, pending, constraints);
     } else if (turn.intent === 'chitchat') {
-      if (turn.unreadable === 'empty') reply = 'I did not catch anything there. Tell me a film you liked, or what you are in the mood for?';
+      if (turn.unreadable === 'empty') reply = `I did not catch anything there. ${TELL_ME}`;
       // Said plainly, with no list and no LLM small talk that might play along ("do you like pizza?" had got five films).
       else if (turn.offTopic === true) reply = `${startedOver}${OFF_TOPIC}`;
+      else if (assents) reply = TELL_ME;
       else {
         const answered = await this.chitchat(message, options.signal);
         reply = `${startedOver}${answered.reply}`;
@@ -950,7 +960,10 @@ export class ChatRec {
         ...(leftOut.length > 0 ? [`leaving out ${leftOut.length <= 3 ? wordList(leftOut.map(notedTitle)) : `${leftOut.slice(0, 2).map(notedTitle).join(', ')} and ${leftOut.length - 2} more of the series`}`] : []),
       ];
       const noted = notes.length > 0 ? `Noted: ${notes.join('; ')}. ` : '';
-      const asked = hasConstraints(constraints) ? ` (${describeConstraints(constraints)})` : '';
+      // A statement that asks for nothing ("My favorite food is pizza.") is listed for by the session's request, which it did
+      // not ask again: no genre is named as if it had ("Here is what I would suggest (documentary)" had answered it).
+      const restated = !(turn.asksNothing === true && !(update !== undefined && changesRequest(update, previous)) && stated.length === 0 && examples.length === 0);
+      const asked = hasConstraints(constraints) && restated ? ` (${describeConstraints(constraints)})` : '';
       // A turn whose tastes or films are noted is not acknowledged twice ("Noted: you like westerns. Understood (…)", "Noted:
       // you dislike Sleepers (1996). Understood.").
       const understood = turn.intent === 'refine' && notes.length === 0 ? `Understood${quote(turn.refinement?.phrase ?? message)}. ` : '';
@@ -1673,7 +1686,7 @@ export class ChatRec {
       );
     }
     if (hasConstraints(constraints)) sentences.push(`What you asked for in this conversation: ${describeConstraints(constraints)}.`);
-    if (sentences.length === 0) return 'I do not know anything about you yet. Tell me a film you liked, or what you are in the mood for?';
+    if (sentences.length === 0) return `I do not know anything about you yet. ${TELL_ME}`;
     return `${sentences.join(' ')} Ask for a recommendation whenever you like, or tell me more.`;
   }
 

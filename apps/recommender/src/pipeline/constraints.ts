@@ -1050,7 +1050,7 @@ export function constraintFilter(constraints: SessionConstraints, catalogueStems
   };
 }
 
-const tagNames: Record<string, string> = { comed: 'comedy', sci: 'sci-fi', children: "children's", myster: 'mystery', fantas: 'fantasy', documentar: 'documentary' };
+const tagNames: Record<string, string> = { comed: 'comedy', sci: 'sci-fi', children: "children's", myster: 'mystery', fantas: 'fantasy', documentar: 'documentary', noir: 'film noir' };
 const tagName = (tag: string) => tagNames[tag] ?? tag;
 
 /** The constraints in words, for replies and explanations: "romance and comedy, 1990 to 1999, for children, no horror". */

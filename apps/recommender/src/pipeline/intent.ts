@@ -40,6 +40,11 @@ export interface ClassifiedTurn {
   /** Set for a question about something other than films ("do you like pizza?", `offTopicQuestion`; classified as chit-chat). */
   offTopic?: boolean | undefined;
   /**
+   * Set on a request only by default: a statement with no asking word, film word or taste ("My favorite food is pizza.",
+   * "I like your hair."). Its list goes by the session, so its reply names no genre as if asked for again.
+   */
+  asksNothing?: true | undefined;
+  /**
    * Set when the message asks for what the catalogue cannot tell (`unsupportedAsks`): running times ("under 90
    * minutes"), studios ("no Disney"), streaming services ("on Netflix"), cast or director ("with Tom Hanks"), language or
    * country ("a French film"), age ratings ("rated PG"), which no item carries, so the reply can say the list does not
@@ -748,7 +753,9 @@ export function classifyTurn(message: string, context: TurnContext): ClassifiedT
   if (!refinement && asks.length === 0 && offTopicQuestion(message, { namesGenre: (words) => genresOf(words, { stems: context.knownTags }).length > 0, filmsShown })) {
     return { intent: 'chitchat', offTopic: true, ...notes, ...moodNotes };
   }
-  return { intent: 'recommend', refinement, ...notes, ...moodNotes };
+  // "Like" is no ask here: "I like your hair" (a taste it names is read as constraints, which the reply then names).
+  const asksNothing = refinement === undefined && !asking.test(text) && !/\b(?:movies?|films?|flicks?|watch\w*|more|else|another)\b/.test(text);
+  return { intent: 'recommend', refinement, ...notes, ...moodNotes, ...(asksNothing ? { asksNothing } : {}) };
 }
 
 /**

@@ -69,11 +69,13 @@ const cuePatterns = (
     [/(?:\bwould|'d|\bwant|\bwanna|\bgonna|\bplan(?:ning)?|\bgoing|\bhop(?:e|ing)|\bneed)\s+(?:(?:really|like|love)\s+)?(?:to\s+)?(?:see|watch|rewatch|check out|try)\b/, undefined],
     [/\b(?:haven'?t|have not|hasn'?t|never|not)\s+(?:yet\s+)?(?:seen|watched)\b|\bfeel(?:ing)? like\b|\bin the mood for\b/, undefined],
     // A guess turning down a film, seen or not ("I don't think I'd like Jerry Maguire", "I doubt I'd enjoy Titanic", "not sure
-    // I'd like Fargo", "Star Wars does not really grab me", "Hmm, Fargo, maybe not"): a weak dislike, as "not my thing" is ("like" had read a liking).
+    // I'd like Fargo", "Star Wars does not really grab me", "Hmm, Fargo, maybe not", "Fargo, hmm, not really."): a weak dislike, as
+    // "not my thing" is ("like" had read a liking; "not really" had read nothing). "Not really" only where it ends its clause:
+    // "not really sure" is no verdict, and "not really into Fargo" is read below.
     // Not a guess made before the film ("I didn't think I'd like Titanic, but I loved it"), nor praise by comparison ("I don't
     // think I would like anything more than Fargo", "not sure I'd like Heat as much as Fargo"): both had been read as turning
     // the films down (a title is blanked with "#").
-    [/\b(?:(?:don'?t|do not)\s+think\s+(?:that\s+)?|doubt\s+(?:that\s+|if\s+)?|not\s+(?:so\s+|too\s+|really\s+|entirely\s+)?sure\s+(?:that\s+|if\s+|whether\s+)?)(?:i|we)(?:'d|'ll|\s+would|\s+will|\s+could)?\s+(?:(?:really|much|ever|actually)\s+)?(?:like|love|enjoy|be into|care for|get into)\b(?!\s+(?:[a-z'#]+\s+){0,2}(?:more|better|as much)\b)|\b(?:doesn'?t|does not|didn'?t|did not|never|won'?t|will not|isn'?t|is not)\s+(?:(?:really|quite|exactly|particularly|much|at all)\s+)?(?:grab(?:bed|bing)?|appeal(?:ed|ing)?\s+to|interest(?:ed|ing)?|excite[sd]?|(?:do(?:es)?|did)\s+(?:(?:it|much|anything)\s+)for)\s+(?:me|us)\b|\bmaybe not\b/, dislike(2)],
+    [/\b(?:(?:don'?t|do not)\s+think\s+(?:that\s+)?|doubt\s+(?:that\s+|if\s+)?|not\s+(?:so\s+|too\s+|really\s+|entirely\s+)?sure\s+(?:that\s+|if\s+|whether\s+)?)(?:i|we)(?:'d|'ll|\s+would|\s+will|\s+could)?\s+(?:(?:really|much|ever|actually)\s+)?(?:like|love|enjoy|be into|care for|get into)\b(?!\s+(?:[a-z'#]+\s+){0,2}(?:more|better|as much)\b)|\b(?:doesn'?t|does not|didn'?t|did not|never|won'?t|will not|isn'?t|is not)\s+(?:(?:really|quite|exactly|particularly|much|at all)\s+)?(?:grab(?:bed|bing)?|appeal(?:ed|ing)?\s+to|interest(?:ed|ing)?|excite[sd]?|(?:do(?:es)?|did)\s+(?:(?:it|much|anything)\s+)for)\s+(?:me|us)\b|\bmaybe not\b|\bnot really\b(?=\s*(?:[.!;]|$))/, dislike(2)],
     [/\b(?:not|never|don'?t|didn'?t|doesn'?t|wasn'?t|isn'?t|weren'?t|no)\s+(?:(?:really|even|particularly|much|that|so|too|especially|actually|exactly)\s+)?(?:like|liked|love|loved|enjoy|enjoyed|into|a fan|(?:a )?(?:big |huge )?fan)\b/, dislike(2)],
     [/\b(?:not|never|wasn'?t|isn'?t|weren'?t|aren'?t|hardly)\s+(?:(?:that|so|very|really|particularly|too|as|even|exactly|all that)\s+)?(?:good|great|fun|funny|amazing|awesome|brilliant|fantastic|the best|my favou?rite|worth (?:it|watching))\b/, dislike(2)],
     [/\b(?:not|wasn'?t|isn'?t|weren'?t|never)\s+(?:(?:that|so|too|at all)\s+)?(?:bad|boring)\b/, like(4)],
@@ -139,10 +141,11 @@ const verdictOnly = new RegExp(String.raw`^\s*${NOT_FOR_ME}[\s.!]*$`);
 const verdictAfterBut = new RegExp(String.raw`^[!?.]*(?:\s*,\s+|\s+)but\s+${NOT_FOR_ME}`, 'i');
 /**
  * The same verdict said right after a title that opens the message: "Fargo is not my thing", "Fargo isn't for me", "Fargo?
- * Not my thing" (the title had not been read: a capitalised first word counts only with an opinion after it).
+ * Not my thing", "Fargo, hmm, not really." (the title had not been read: a capitalised first word counts only with an opinion
+ * after it).
  */
 const verdictAfterTitle = new RegExp(
-  String.raw`^[!?.,:]*\s*(?:[-–—]+\s*)?(?:(?:(?:is|was|'s)\s+)?${NOT_FOR_ME}|(?:(?:just|really|simply)\s+)?(?:isn'?t|wasn'?t|is not|was not)\s+(?:(?:really|just|quite|exactly)\s+)?(?:for me|my (?:thing|cup of tea|kind of (?:film|movie)))\b)`,
+  String.raw`^[!?.,:]*\s*(?:[-–—]+\s*)?(?:(?:hmm+[,.]?\s+)?(?:maybe not|not really)\b(?=\s*(?:[.!;]|$))|(?:(?:is|was|'s)\s+)?${NOT_FOR_ME}|(?:(?:just|really|simply)\s+)?(?:isn'?t|wasn'?t|is not|was not)\s+(?:(?:really|just|quite|exactly)\s+)?(?:for me|my (?:thing|cup of tea|kind of (?:film|movie)))\b)`,
   'i',
 );
 
