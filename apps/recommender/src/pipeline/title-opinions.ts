@@ -256,28 +256,34 @@ const pronoun = /\b(?:it|them|both|those|these|that one|this one|that|this)\b/;
 
 /** The message's words lower-cased and single-spaced, as catalogue titles are, with where each character came from. */
 function normalizeWithOffsets(text: string): { normal: string; starts: number[]; ends: number[] } {
-  let normal = '';
+  // Characters gathered in an array and joined once: `endsWith` on a string grown by `+=` flattened it on every character,
+  // time quadratic in the message (9.5 ms at 40,000 characters, 0.68 s at 160,000; 3.1 ms and 18 ms so).
+  const characters: string[] = [];
   const starts: number[] = [];
   const ends: number[] = [];
+  // Nothing yet, or a space last: no space is added.
+  let spaced = true;
   for (let index = 0; index < text.length; index++) {
     for (const character of (text[index] ?? '').toLowerCase()) {
       if (/[a-z0-9]/.test(character)) {
-        normal += character;
+        characters.push(character);
         starts.push(index);
         ends.push(index + 1);
-      } else if (normal.length > 0 && !normal.endsWith(' ')) {
-        normal += ' ';
+        spaced = false;
+      } else if (!spaced) {
+        characters.push(' ');
         starts.push(index);
         ends.push(index);
+        spaced = true;
       }
     }
   }
-  if (normal.endsWith(' ')) {
-    normal = normal.slice(0, -1);
+  if (spaced && characters.length > 0) {
+    characters.pop();
     starts.pop();
     ends.pop();
   }
-  return { normal, starts, ends };
+  return { normal: characters.join(''), starts, ends };
 }
 
 /**
