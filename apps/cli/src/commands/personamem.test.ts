@@ -86,6 +86,16 @@ describe('personalab personamem', () => {
     await refused(['evaluate', '--questions', questions, '--contexts', contexts, '--strategy', 'truncate', '--store', store], 'invalid_argument', /--strategy applies to --responder llm only/);
     await refused(['evaluate', '--questions', questions, '--limit', 'abc', '--store', store], 'invalid_argument', /--limit must be a positive integer, got "abc"/);
     await refused(['evaluate', '--questions', questions, '--concurrency', '0', '--store', store], 'invalid_argument', /--concurrency must be an integer from 1 to 1024/);
+    // A store under a file had failed with a stack trace (EEXIST) once the questions were read.
+    const underFile = join(questions, 'runs.sqlite');
+    await refused(['evaluate', '--questions', questions, '--responder', 'random', '--store', underFile], 'invalid_argument', /^--store .*runs\.sqlite: .*questions_gen2k-p1-q3-seed1\.csv is a file, not a folder$/);
+  });
+
+  it('refuses a default run store under a file before any work, naming $PERSONALAB_STATE_DIR', async () => {
+    const { code, stderr } = await evaluateInProcess(['--questions', questions, '--responder', 'random'], { PERSONALAB_STATE_DIR: join(questions, 'state') });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/the run store .*state\/personamem\/runs\.sqlite \(\$PERSONALAB_STATE_DIR\/personamem\/runs\.sqlite; --store names another\): .*questions_gen2k-p1-q3-seed1\.csv is a file, not a folder/);
+    expect(stderr).not.toMatch(/\n\s+at /);
   });
 
   it('accepts --responder evidence (offline, reads the contexts) and refuses it without contexts', async () => {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type Responder, type Shard, PersonalabError, blockingFile, formatShard, getConfig, parseShard, writeResults } from '@personalab/core';
 import {
@@ -48,6 +48,7 @@ import { createChatModelFromConfig } from '@personalab/llm';
 import { globalOptions } from '../global-options.js';
 import { integerOption, positive, seedRange } from '../integer-option.js';
 import { interruptOnSignals } from '../interrupt.js';
+import { refuseFileAsFolder } from '../writable-folder.js';
 
 const phrasings = ['plain', 'varied', 'heldout', 'heldout2'];
 /** Responders that read the shared contexts; the others are the controls. */
@@ -309,6 +310,9 @@ export function registerPersonamemCommand(program: Command): void {
         const settings = evaluateSettings(options, command);
         const shard = options.shard === undefined ? undefined : parseShard(options.shard);
         if (shard && options.runId?.includes('#')) throw new PersonalabError('invalid_argument', `--run-id ${options.runId}: with --shard the run id must not contain "#" (a shard is stored as <run-id>#i/n)`);
+        // A store under a file had failed with a stack trace (EEXIST) once the responder was built and the questions read.
+        const storePath = options.store ?? defaultRunStore();
+        refuseFileAsFolder(options.store === undefined ? `the run store ${storePath} ($PERSONALAB_STATE_DIR/personamem/runs.sqlite; --store names another)` : `--store ${options.store}`, dirname(storePath));
         const responder = await createResponder(
           { responder: options.responder, strategy: options.strategy, extractor: options.extractor, k: options.k, maxTokens: options.maxTokens, systemRole: options.systemRole },
           getConfig(),
@@ -328,7 +332,6 @@ export function registerPersonamemCommand(program: Command): void {
         }
         const benchmark = options.questions.replace(/^.*[\\/]/, '').replace(/\.csv$/, '');
         const runId = options.runId ?? `${responder.name}-${benchmark}`;
-        const storePath = options.store ?? defaultRunStore();
         const store = new RunStore(storePath);
         try {
           // Ctrl-C or SIGTERM: no new question is asked, those in flight are aborted (and asked again on resume), every stored answer stays.
