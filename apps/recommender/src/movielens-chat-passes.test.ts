@@ -1129,4 +1129,32 @@ describe.skipIf(!directory)('Chat-Rec on the MovieLens catalogue: the eighth to 
       expect((await firstTurn('a thriller, no film noir please')).reply).toMatch(/^[^\n]*\(thriller, no film noir\):/);
     });
   });
+
+  /**
+   * The review of the eighteenth pass: an answer that goes along with the last list ("sure", "go on", "next", "I am.") asks
+   * for more of the session's request, so its reply names it again (the pass had read them as chit-chat that asks nothing).
+   */
+  describe("the eighteenth pass's review", () => {
+    it('names the genre asked for when the next turn only goes along ("Here are more:" had answered "next" after comedies)', async () => {
+      for (const answer of ['sure', 'go on', 'next', 'keep going', 'I am.', 'Yes.', 'Yes, go on.']) {
+        const say = conversation();
+        await say('Any comedies?');
+        const turn = await say(answer);
+        expect(turn.reply.split('\n')[0], answer).toMatch(/\(comedy\):$/);
+        expect(turn.items.filter((item) => has(item, 'Comedy')).length, answer).toBeGreaterThanOrEqual(4);
+      }
+      const say = conversation();
+      await say('Any comedies?');
+      expect((await say('Sure, my favorite food is pizza.')).reply).not.toMatch(/\(comedy\)/);
+    });
+
+    it('reads a long run of words that go along in linear time', async () => {
+      const { userId } = conversation();
+      const turn = (message: string) => service.chatRec.chat({ userId, message, k: 5 });
+      for (const fill of ['yes, go on ', 'sure ']) {
+        const [short, long] = [10_000, 40_000].map((length) => `${fill.repeat(Math.ceil(length / fill.length)).slice(0, length - 1)}x`) as [string, string];
+        expect(await timeGrowth(turn, short, long), fill).toBeLessThan(8);
+      }
+    });
+  });
 });

@@ -283,6 +283,12 @@ const everyMention = new Map(moods.map((entry) => [entry, new RegExp(entry.patte
  */
 const narration = /\b(?:had|was|were|went|got|did|saw|watched|yesterday|last (?:night|week|weekend|month|year|time)|ago|once|used to)\b/;
 const asking = /\b(?:want|wanna|need|something|anything|recommend\w*|suggest\w*|please|looking for|mood for|in the mood|feel like|fancy|up for|tonight|how about|what about|give me|show me|find me|any)\b|\?/;
+/**
+ * An answer that only goes along with the last list ("sure", "go on", "next", "I am."): it asks for more of the session's
+ * request, so it is no statement that asks nothing (`asksNothing`; "Here are more:" had lost the genre after comedies).
+ */
+const goesAlong =
+  /^\s*(?:(?:yes|yeah|yep|yup|sure|ok|okay|alright|fine|great|cool|nice|go on|go ahead|carry on|continue|next|keep going|sounds good|why not|of course|definitely|absolutely|i am|i['’]m|i am in|i['’]m in|let['’]s go)\b[\s,.!]*)+$/;
 /** Everyday things a mood word may describe instead of a film ("a scary dream", "a fun day", "a cozy cabin"). */
 const notFilm =
   /^\s*(?:day|days|dream|dreams|nightmare|week|weekend|experience|moment|trip|life|weather|news|guy|guys|girl|person|people|man|woman|dog|cat|job|boss|place|house|home|cabin|room|food|meal|dinner|song|songs|music|book|books|game|games|party|face|kid|teacher|neighbou?r|sweater|blanket)\b/;
@@ -754,7 +760,7 @@ export function classifyTurn(message: string, context: TurnContext): ClassifiedT
     return { intent: 'chitchat', offTopic: true, ...notes, ...moodNotes };
   }
   // "Like" is no ask here: "I like your hair" (a taste it names is read as constraints, which the reply then names).
-  const asksNothing = refinement === undefined && !asking.test(text) && !/\b(?:movies?|films?|flicks?|watch\w*|more|else|another)\b/.test(text);
+  const asksNothing = refinement === undefined && !asking.test(text) && !goesAlong.test(text) && !/\b(?:movies?|films?|flicks?|watch\w*|more|else|another)\b/.test(text);
   return { intent: 'recommend', refinement, ...notes, ...moodNotes, ...(asksNothing ? { asksNothing } : {}) };
 }
 
