@@ -223,6 +223,11 @@ writeFileSync(out + '/toy.md', '# Toy\\n\\n| model | NDCG@10 | seconds |\\n| ---
     expect(() => checkCommand(manifest.find((candidate) => candidate.kind === 'bench')!)).toThrow(/this machine's speed/);
   });
 
+  it('refuses a dry-run line for an experiment with no command (it had printed "--out <folder>" as the script to run)', () => {
+    const { entry } = world('0.5010');
+    expect(() => checkCommand({ ...entry, argv: [] })).toThrow(/has no command/);
+  });
+
   it('refuses to check a benchmark', async () => {
     await expect(checkEntry(manifest.find((entry) => entry.kind === 'bench')!)).rejects.toThrow(/this machine's speed/);
   });

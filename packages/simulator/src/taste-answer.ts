@@ -1,6 +1,6 @@
 import type { Profile, Random, SimulationGoal } from '@personalab/core';
 import { spokenTitle } from '@personalab/datasets';
-import { dislikedGenres, genreOf, likedGenres, listInWords } from './profile-text.js';
+import { genreOf, listInWords } from './profile-text.js';
 import { judgeItem, recommendationFeedback, withTitle, type FeedbackThresholds } from './recommendation-feedback.js';
 import type { ItemCatalog } from './simulated-user.js';
 import type { Era, TasteQuestion } from './taste-question.js';
@@ -354,8 +354,8 @@ export class TasteAnswers {
    * watch one it would like, loved or disliked one it saw, is unsure of one it never rated.
    */
   private verdictFact(itemIds: readonly string[]): Fact {
-    const { profile, goal, catalog, random, thresholds } = this.options;
-    return { text: recommendationFeedback({ recommendedItemIds: itemIds, goal, catalog, random, likedGenres: likedGenres(profile), dislikedGenres: dislikedGenres(profile), ...(thresholds ? { thresholds } : {}) }).text, states: [] };
+    const { goal, catalog, random, thresholds } = this.options;
+    return { text: recommendationFeedback({ recommendedItemIds: itemIds, goal, catalog, random, likedGenres: this.liked, dislikedGenres: this.disliked, ...(thresholds ? { thresholds } : {}) }).text, states: [] };
   }
 
   /** Films of the history rated liked, best first (ties in random order), of any of `genres` and among `among` if given; unsaid first. */

@@ -288,7 +288,7 @@ const asking = /\b(?:want|wanna|need|something|anything|recommend\w*|suggest\w*|
  * request, so it is no statement that asks nothing (`asksNothing`; "Here are more:" had lost the genre after comedies).
  */
 const goesAlong =
-  /^\s*(?:(?:yes|yeah|yep|yup|sure|ok|okay|alright|fine|great|cool|nice|go on|go ahead|carry on|continue|next|keep going|sounds good|why not|of course|definitely|absolutely|i am|i['’]m|i am in|i['’]m in|let['’]s go)\b[\s,.!]*)+$/;
+  /^\s*(?:(?:yes|yeah|yep|yup|sure|ok|okay|alright|fine|great|cool|nice|go on|go ahead|carry on|continue|next|keep going|sounds good|why not|of course|definitely|absolutely|i am|i'm|i am in|i'm in|let's go)\b[\s,.!]*)+$/;
 /** Everyday things a mood word may describe instead of a film ("a scary dream", "a fun day", "a cozy cabin"). */
 const notFilm =
   /^\s*(?:day|days|dream|dreams|nightmare|week|weekend|experience|moment|trip|life|weather|news|guy|guys|girl|person|people|man|woman|dog|cat|job|boss|place|house|home|cabin|room|food|meal|dinner|song|songs|music|book|books|game|games|party|face|kid|teacher|neighbou?r|sweater|blanket)\b/;
