@@ -1,4 +1,4 @@
-import { scriptCommand } from '@personalab/core';
+import { PersonalabError, scriptCommand } from '@personalab/core';
 import type { DatasetName } from '@personalab/datasets';
 
 /**
@@ -371,7 +371,9 @@ export function entryCommand(entry: ManifestEntry): string | undefined {
  * `--out folder` is added (every script, and the CLI's `experiment`, takes `--out`).
  */
 export function argvWithOut(entry: ManifestEntry, folder: string): string[] {
-  const argv = [...(entry.argv ?? [])];
+  // With no command there is nothing to send: "--out <folder>" alone had become the script (of `check` and its dry run).
+  if (entry.argv?.[0] === undefined) throw new PersonalabError('internal', `"${entry.name}" has no command`);
+  const argv = [...entry.argv];
   const at = argv.findIndex((argument) => argument === '--out' || argument === '--results');
   if (at >= 0) argv.splice(at + 1, 1, folder);
   else argv.push('--out', folder);

@@ -226,6 +226,9 @@ writeFileSync(out + '/toy.md', '# Toy\\n\\n| model | NDCG@10 | seconds |\\n| ---
   it('refuses a dry-run line for an experiment with no command (it had printed "--out <folder>" as the script to run)', () => {
     const { entry } = world('0.5010');
     expect(() => checkCommand({ ...entry, argv: [] })).toThrow(/has no command/);
+    // The check itself too: it had run "--out <folder>" as the script.
+    const { argv: _argv, ...commandless } = entry;
+    expect(() => argvWithOut(commandless, '/tmp/x')).toThrow(/has no command/);
   });
 
   it('refuses to check a benchmark', async () => {

@@ -145,8 +145,6 @@ export async function checkEntry(entry: ManifestEntry, options: RunOptions & { k
  */
 export function checkCommand(entry: ManifestEntry): string {
   if (entry.kind !== 'experiment') throw new PersonalabError('invalid_argument', `"${entry.name}" ${notCheckable(entry)}`);
-  // Asked before `argvWithOut`, which adds "--out <folder>" to no command at all (that had been printed as the script).
-  if (entry.argv?.[0] === undefined) throw new PersonalabError('internal', `"${entry.name}" has no command`);
   const placeholder = 'PERSONALAB_CHECK_FOLDER';
   const [script = '', ...argv] = argvWithOut(entry, placeholder);
   // The committed files the command reads from its own folder are copied in first, as `checkEntry` does.

@@ -160,9 +160,9 @@ function runStorePath(options: SimulateCommandOptions, config: PersonalabConfig)
  * ("sim-1a2b3c4d-"), the same for every shard and call of the run. One prefix for all runs had carried a run's
  * conversations and evidence on the service into the next run: the same seed gave other results.
  */
-function defaultHttpUserPrefix(store: RunStore, storePath: string, runId: string): string {
-  const stored = store.runs().find((run) => run.id === runId)?.config['httpUserPrefix'];
-  if (typeof stored === 'string') return stored;
+function defaultHttpUserPrefix(stored: Record<string, unknown> | undefined, storePath: string, runId: string): string {
+  const prefix = stored?.['httpUserPrefix'];
+  if (typeof prefix === 'string') return prefix;
   return `sim-${createHash('sha256').update(`${canonicalPath(storePath)}\n${runId}`).digest('hex').slice(0, 8)}-`;
 }
 
@@ -571,11 +571,13 @@ export function registerSimulateCommand(program: Command): void {
         /** Writes how the service held up (`--assistant http`), on every way out once the run id is checked, but for a refused run. */
         let reportService: (() => void) | undefined;
         try {
-          if (connectHttp && options.httpUserPrefix === undefined) assistant = connectHttp(defaultHttpUserPrefix(store, storePath, runId));
+          // The run's settings as stored, read once (every run of the store had been read twice for this one).
+          const storedRun = store.storedConfig(runId);
+          if (connectHttp && options.httpUserPrefix === undefined) assistant = connectHttp(defaultHttpUserPrefix(storedRun, storePath, runId));
           // As `simulate` records it (a shard without users records the simulator as "none").
           const mine = selectShard(users, shard);
           // A run this call records, removed again if it stores no conversation: a refused run had held its settings (its id refused the corrected command).
-          const newRun = !store.runs().some((stored) => stored.id === runId);
+          const newRun = storedRun === undefined;
           checkRunId(store, runId, runConfiguration({ simulator: mine.length > 0 ? simulatorName : 'none', assistant: assistant.name, maxTurns: options.maxTurns, k: options.k, config: runConfig }), options.runId === undefined);
           // The requests that created the users (this call's only requests before the run).
           let registration: ServiceReport | undefined;

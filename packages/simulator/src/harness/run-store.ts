@@ -170,9 +170,8 @@ export class RunStore {
    * missing from either configuration reads as its default, so those runs still resume.
    */
   checkRun(runId: string, config: Record<string, unknown>, defaults: Record<string, unknown> = {}): void {
-    const existing = this.database.prepare('SELECT config FROM runs WHERE id = ?').get(runId) as { config: string } | undefined;
-    if (!existing) return;
-    const stored = JSON.parse(existing.config) as Record<string, unknown>;
+    const stored = this.storedConfig(runId);
+    if (stored === undefined) return;
     // Compared as stored (through JSON), so undefined values read as missing on both sides; then as their defaults
     // (an undefined value spread over its default had hidden it on the requested side only).
     const requested = JSON.parse(JSON.stringify(config)) as Record<string, unknown>;
@@ -188,6 +187,12 @@ export class RunStore {
   ensureRun(runId: string, config: Record<string, unknown>, now: number, defaults: Record<string, unknown> = {}): void {
     this.checkRun(runId, config, defaults);
     this.database.prepare('INSERT OR IGNORE INTO runs (id, config, created_at) VALUES (?, ?, ?)').run(runId, JSON.stringify(config), now);
+  }
+
+  /** The settings a run was stored with; undefined when the store has no such run. */
+  storedConfig(runId: string): Record<string, unknown> | undefined {
+    const existing = this.database.prepare('SELECT config FROM runs WHERE id = ?').get(runId) as { config: string } | undefined;
+    return existing === undefined ? undefined : (JSON.parse(existing.config) as Record<string, unknown>);
   }
 
   /**
