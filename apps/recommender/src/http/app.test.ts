@@ -286,7 +286,7 @@ describe('bad requests', () => {
     expect((await tiny.app.inject({ url: `/v1/users/${encodeURIComponent('smile-😀')}`, headers: auth })).statusCode).toBe(200);
   });
 
-  it('refuses a new user id that a URL path cannot name as sent (whitespace, control characters, slashes, dot segments), naming body.id', async () => {
+  it('refuses a new user id that a URL path cannot name as sent (whitespace, control and invisible format characters, slashes, dot segments), naming body.id', async () => {
     const before = counts();
     // Each had been created (201): " spaced id " shows as "spaced id" wherever it is printed, "a/b" splits a path, and ".." is resolved away by URLs.
     const refused: [string, string][] = [
@@ -299,19 +299,31 @@ describe('bad requests', () => {
       ['a\\b', '"\\" at index 1'],
       ['..', 'a dot segment'],
       ['.', 'a dot segment'],
+      // Invisible: "ali\u200Bce" shows as "alice" and is another user; a bidi control reorders what is shown after it.
+      ['ali\u200Bce', 'invisible format character U+200B at index 3'],
+      ['\u200Calice', 'invisible format character U+200C at index 0'],
+      ['alice\u200D', 'invisible format character U+200D at index 5'],
+      ['al\u2060ice', 'invisible format character U+2060 at index 2'],
+      ['\uFEFFalice', 'invisible format character U+FEFF at index 0'],
+      ['u\u00ADser', 'invisible format character U+00AD at index 1'],
+      ...['\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069'].map(
+        (control): [string, string] => [`u1${control}x`, `invisible format character U+${(control.codePointAt(0) ?? 0).toString(16).toUpperCase()} at index 2`],
+      ),
+      // Counted in characters as typed: the emoji before it is one.
+      ['😀\u200B', 'invisible format character U+200B at index 1'],
     ];
     for (const [id, reason] of refused) {
       const response = await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id }) });
       expect(response.statusCode, JSON.stringify(id)).toBe(400);
       expect(response.json().error).toEqual({
         code: 'invalid_argument',
-        message: `body.id: not a user id a URL path can name (${reason}): a user id has no whitespace, control characters, "/" or "\\", and is not "." or ".."`,
+        message: `body.id: not a user id a URL path can name (${reason}): a user id has no whitespace, control or invisible format characters, "/" or "\\", and is not "." or ".."`,
         paths: ['body.id'],
       });
     }
     expect(counts()).toEqual(before);
     // The ids this project makes (MovieLens, the simulator, the chat page's generated ones) and any script's letters stay valid.
-    for (const id of ['944', 'alice', 'sim-spc-0', 'user-61e64844-8653-49a4-85a9-d70a654a5fb1', 'spc-12-user1', 'josé', 'smile-😀', 'a.b', '...', 'x@example.com', 'tenant:7']) {
+    for (const id of ['944', 'alice', 'sim-spc-0', 'user-61e64844-8653-49a4-85a9-d70a654a5fb1', 'spc-12-user1', 'josé', 'smile-😀', 'a.b', '...', 'x@example.com', 'tenant:7', 'שלום', 'مرحبا', 'love-❤️', 'e\u0301']) {
       const response = await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id }) });
       expect(response.statusCode, id).toBe(201);
       expect((await tiny.app.inject({ url: `/v1/users/${encodeURIComponent(id)}`, headers: auth })).statusCode, id).toBe(200);
@@ -323,11 +335,11 @@ describe('bad requests', () => {
     try {
       // As an earlier version stored them through POST /v1/users.
       const earlier = await openTinyService({ stateDir });
-      for (const id of [' spaced id ', 'ctl\u0007id', 'a/b']) earlier.service.store.createUser({ id });
+      for (const id of [' spaced id ', 'ctl\u0007id', 'a/b', 'ali\u200Bce', '\u202Eu1']) earlier.service.store.createUser({ id });
       await earlier.close();
       const reopened = await openTinyService({ stateDir });
       try {
-        for (const id of [' spaced id ', 'ctl\u0007id', 'a/b']) {
+        for (const id of [' spaced id ', 'ctl\u0007id', 'a/b', 'ali\u200Bce', '\u202Eu1']) {
           const path = `/v1/users/${encodeURIComponent(id)}`;
           const user = await reopened.app.inject({ url: path, headers: auth });
           expect(user.statusCode, JSON.stringify(id)).toBe(200);
@@ -648,9 +660,16 @@ describe('recommendations', () => {
     const repeated = await get('k=5&genre=horror&genre=Thriller');
     expect(repeated.statusCode).toBe(200);
     expect((repeated.json() as Body).recommendations.map((entry) => entry.item.tags)).toEqual(horror.recommendations.map((entry) => entry.item.tags));
+    // Both years make the contradiction, so both are named, as a genre asked for and excluded names both (it had named yearFrom only).
     const backwards = await get('yearFrom=1999&yearTo=1990');
     expect(backwards.statusCode).toBe(400);
-    expect(backwards.json().error.paths).toEqual(['querystring.yearFrom']);
+    expect(backwards.json().error).toEqual({
+      code: 'invalid_argument',
+      message: 'querystring.yearFrom, querystring.yearTo: yearFrom 1999 is after yearTo 1990: give the earlier year as yearFrom',
+      paths: ['querystring.yearFrom', 'querystring.yearTo'],
+    });
+    // One year is a range (from, or up to it); the same year twice is that year.
+    for (const query of ['yearFrom=1999', 'yearTo=1990', 'yearFrom=1995&yearTo=1995']) expect((await get(query)).statusCode, query).toBe(200);
     // A genre both asked for and excluded (any spelling of it) is a contradiction like those years: it had been a 200 with an empty list.
     for (const query of ['genre=Comedy&excludeGenre=Comedy', 'genre=comedy,Horror&excludeGenre=War,COMEDY']) {
       const both = await get(query);
@@ -740,6 +759,61 @@ describe('recommendations', () => {
     expect(duplicate.statusCode).toBe(400);
     // The message names the path as `paths` does (it had said `items[1].id`).
     expect(duplicate.json().error).toEqual({ code: 'invalid_argument', message: 'body.items[1].id: duplicate id a', paths: ['body.items[1].id'] });
+  });
+
+  it("refuses a new item id that a URL path cannot name, as a new user's, naming its path; the catalogues' ids stay valid", async () => {
+    const before = counts();
+    // Each had been created (201), and GET /v1/items/:id could not name it as sent ("a/b" splits the path, ".." is resolved away).
+    const refused: [string, string][] = [
+      [' spaced ', 'whitespace U+0020 at index 0'],
+      ['ctl\u0007', 'control character U+0007 at index 3'],
+      ['a/b', '"/" at index 1'],
+      ['a\\b', '"\\" at index 1'],
+      ['..', 'a dot segment'],
+      ['ali\u200Bce', 'invisible format character U+200B at index 3'],
+      ['\u202Em1', 'invisible format character U+202E at index 0'],
+    ];
+    for (const [id, reason] of refused) {
+      // Behind a valid item: the whole batch is refused, and the message names the refused one's path.
+      const response = await tiny.app.inject({ method: 'POST', url: '/v1/items', ...json({ items: [{ id: 'fine-1', title: 'Fine' }, { id, title: 'Refused' }] }) });
+      expect(response.statusCode, JSON.stringify(id)).toBe(400);
+      expect(response.json().error).toEqual({
+        code: 'invalid_argument',
+        message: `body.items[1].id: not an item id a URL path can name (${reason}): an item id has no whitespace, control or invisible format characters, "/" or "\\", and is not "." or ".."`,
+        paths: ['body.items[1].id'],
+      });
+    }
+    expect(counts()).toEqual(before);
+    // MovieLens ids ("1" to "1682", a next one), the synthetic world's ("i1"), the tiny world's ("m1": an update) and any script's letters.
+    const kept = ['1683', 'i99', 'm1', 'new-item', 'josé', 'a.b', 'film:7'];
+    const created = await tiny.app.inject({ method: 'POST', url: '/v1/items', ...json({ items: kept.map((id) => ({ id, title: `Film ${id}` })) }) });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toEqual({ created: kept.filter((id) => id !== 'm1'), updated: ['m1'] });
+    for (const id of kept) expect((await tiny.app.inject({ url: `/v1/items/${encodeURIComponent(id)}`, headers: auth })).statusCode, id).toBe(200);
+  });
+
+  it('still serves and updates items stored under ids it now refuses to create', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'personalab-old-item-ids-'));
+    const old = [' spaced ', 'a/b', 'ali\u200Bce'];
+    try {
+      // As an earlier version stored them through POST /v1/items.
+      const earlier = await openTinyService({ stateDir });
+      earlier.service.store.upsertItems(old.map((id) => ({ id, title: `Old ${id}`, tags: ['Comedy'] })));
+      await earlier.close();
+      const reopened = await openTinyService({ stateDir });
+      try {
+        for (const id of old) expect((await reopened.app.inject({ url: `/v1/items/${encodeURIComponent(id)}`, headers: auth })).json().title, JSON.stringify(id)).toBe(`Old ${id}`);
+        // An update is no new id: it is taken.
+        const updated = await reopened.app.inject({ method: 'POST', url: '/v1/items', ...json({ items: old.map((id) => ({ id, title: `New ${id}`, tags: ['Comedy'] })) }) });
+        expect(updated.statusCode).toBe(201);
+        expect(updated.json()).toEqual({ created: [], updated: old });
+        expect((await reopened.app.inject({ url: `/v1/items/${encodeURIComponent('ali\u200Bce')}`, headers: auth })).json().title).toBe('New ali\u200Bce');
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
+    }
   });
 });
 

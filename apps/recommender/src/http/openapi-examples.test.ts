@@ -32,8 +32,8 @@ import {
  * MovieLens-like world (real MovieLens ids, titles and genres; the examples name user "1" and items "50", "100", ...).
  *
  * Examples are checked against the zod schemas they came from, not the document's JSON Schema: zod is what the server
- * validates with, and the JSON Schema is a lossy projection of it (no refinements such as yearFrom <= yearTo or the
- * day-ahead timestamp rule, no preprocessing of query integers), and no JSON Schema validator is a dependency here.
+ * validates with, and the JSON Schema is a lossy projection of it (no refinements such as the day-ahead timestamp
+ * rule, no preprocessing of query integers), and no JSON Schema validator is a dependency here.
  * A zod parse that returns the example unchanged also catches a misspelt key in a response example (z.object strips
  * unknown keys). Sending each request example to the app then checks it against the route's own schema.
  */

@@ -28,6 +28,7 @@ import {
   profileResponseSchema,
   recommendationsQuerySchema,
   recommendationsResponseSchema,
+  unnameableIdMessage,
   userParamsSchema,
   userResponseSchema,
 } from './schemas.js';
@@ -286,8 +287,12 @@ export function registerRoutes(app: TypedApp, services: AppServices, options: { 
     const items = request.body.items;
     const ids = new Set<string>();
     for (const [index, item] of items.entries()) {
-      if (ids.has(item.id)) throw new PersonalabError('invalid_argument', `body.items[${index}].id: duplicate id ${item.id}`, { details: { path: `body.items[${index}].id` } });
+      const path = `body.items[${index}].id`;
+      if (ids.has(item.id)) throw new PersonalabError('invalid_argument', `${path}: duplicate id ${item.id}`, { details: { path } });
       ids.add(item.id);
+      // New ids only, as a new user's: an item stored under one before the rule is still updated.
+      const unnameable = catalog.get(item.id) === undefined ? unnameableIdMessage(item.id, 'an item id') : undefined;
+      if (unnameable !== undefined) throw new PersonalabError('invalid_argument', `${path}: ${unnameable}`, { details: { path } });
     }
     // The store is the source of truth; an index that missed these items is rebuilt from it on start.
     const created = store.upsertItems(items);
@@ -320,10 +325,15 @@ export function registerRoutes(app: TypedApp, services: AppServices, options: { 
  * stays as cheap as before): genres to include (any of them) and exclude, release years, audience;
  * and the genre keys it asks for. A genre the catalogue does not have is a 400 naming the parameter
  * (`querystring.genre`, in the message as in `paths`) and the genres it has; one both asked for and
- * excluded is a 400 naming both parameters, as `yearFrom` after `yearTo` is a 400 (the list had been empty).
+ * excluded is a 400 naming both parameters (the list had been empty), as `yearFrom` after `yearTo` is.
  */
 function queryFilter(query: z.infer<typeof recommendationsQuerySchema>, catalog: ItemCatalog): { accept: ((item: Item) => boolean) | undefined; genres: string[] } {
   if (query.genre === undefined && query.excludeGenre === undefined && query.yearFrom === undefined && query.yearTo === undefined && query.audience === undefined) return { accept: undefined, genres: [] };
+  // Neither year alone is wrong: both are named (the schema's check could name one path only, and named yearFrom).
+  if (query.yearFrom !== undefined && query.yearTo !== undefined && query.yearFrom > query.yearTo) {
+    const paths = ['querystring.yearFrom', 'querystring.yearTo'];
+    throw new PersonalabError('invalid_argument', `${paths.join(', ')}: yearFrom ${query.yearFrom} is after yearTo ${query.yearTo}: give the earlier year as yearFrom`, { details: { paths } });
+  }
   const byName = catalog.genreStems();
   const resolve = (names: readonly string[] | undefined, parameter: string) =>
     (names ?? []).map((name) => {

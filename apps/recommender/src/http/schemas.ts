@@ -33,6 +33,9 @@ function unnameableInPath(id: string): string | undefined {
   if (id === '.' || id === '..') return 'a dot segment';
   for (const [index, character] of [...id].entries()) {
     const codePoint = `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+    // Zero-width (U+200B–U+200D, U+2060, U+FEFF), soft hyphen and bidi controls (U+202A–U+202E, U+2066–U+2069): "ali\u200Bce"
+    // shows as "alice". Before whitespace: \s counts U+FEFF, which is no space one sees.
+    if (/\p{Cf}/u.test(character)) return `invisible format character ${codePoint} at index ${index}`;
     if (/\s/u.test(character)) return `whitespace ${codePoint} at index ${index}`;
     if (/\p{Cc}/u.test(character)) return `control character ${codePoint} at index ${index}`;
     if (character === '/' || character === '\\') return `"${character}" at index ${index}`;
@@ -40,18 +43,28 @@ function unnameableInPath(id: string): string | undefined {
   return undefined;
 }
 
+/** What an id a URL path can name has not, as the refusals and the document say it. */
+const nameableIdRule = 'no whitespace, control or invisible format characters, "/" or "\\"';
+
+/** The refusal of a new id (of a user, "a user id") a URL path cannot name, or undefined for one it can. */
+export function unnameableIdMessage(id: string, kind: string): string | undefined {
+  const reason = unnameableInPath(id);
+  return reason === undefined ? undefined : `not ${kind} a URL path can name (${reason}): ${kind} has ${nameableIdRule}, and is not "." or ".."`;
+}
+
 /**
  * A new user's id: one a URL path names as sent. A slash splits the path, a backslash is one to browsers, "." and ".."
- * are resolved away (even percent-encoded), and whitespace or control characters hide in logs and copied URLs (" alice "
- * shows as "alice"). Letters of any script and other symbols stay valid ("944", "sim-spc-0", a UUID, "josé"). Only new
- * ids: the path parameters take any stored id, so users created before this rule are still served.
+ * are resolved away (even percent-encoded), and whitespace, control or invisible format characters hide in logs and
+ * copied URLs (" alice " and "ali\u200Bce" show as "alice"). Letters of any script and other symbols stay valid ("944",
+ * "sim-spc-0", a UUID, "josé"). Only new ids: the path parameters take any stored id, so users created before this rule
+ * are still served.
  */
 const newUserIdSchema = idSchema
   .superRefine((id, context) => {
-    const reason = unnameableInPath(id);
-    if (reason !== undefined) context.addIssue({ code: 'custom', message: `not a user id a URL path can name (${reason}): a user id has no whitespace, control characters, "/" or "\\", and is not "." or ".."` });
+    const message = unnameableIdMessage(id, 'a user id');
+    if (message !== undefined) context.addIssue({ code: 'custom', message });
   })
-  .describe('the user id (default: a generated one): no whitespace, control characters, "/" or "\\", and not "." or ".."');
+  .describe(`the user id (default: a generated one): ${nameableIdRule}, and not "." or ".."`);
 
 export const createUserBodySchema = z.strictObject({
   id: newUserIdSchema.optional(),
@@ -187,6 +200,8 @@ const queryInteger = (min: number, max: number) =>
 
 // Strict like every body: an unknown or misspelt parameter (`genres=Comedy`) is a 400 naming it, not silently ignored.
 // Its examples are OpenAPI 3.0's `example`: zod leaves `examples` of a transforming schema out of the input document.
+// Contradictions between parameters (`yearFrom` after `yearTo`, a genre also excluded) are the route's 400s, naming
+// both parameters: a zod issue names one path.
 export const recommendationsQuerySchema = z
   .strictObject({
     // A prefault (5 parsed when absent), not a default: the document leaves a preprocessed schema's default out.
@@ -204,8 +219,7 @@ export const recommendationsQuerySchema = z
     yearTo: queryInteger(1800, 2100).optional().meta({ description: 'only items released in this year or earlier, 1800 to 2100' }),
     /** `children`: only items tagged for children (Children's, Family). */
     audience: z.enum(['children']).optional().meta({ description: '`children`: only items tagged for children (Children\'s, Family); no filter in a catalogue without such tags' }),
-  })
-  .refine((query) => query.yearFrom === undefined || query.yearTo === undefined || query.yearFrom <= query.yearTo, { message: 'yearFrom must not be after yearTo', path: ['yearFrom'] });
+  });
 
 export const recommendationSchema = z.object({
   item: itemSchema,
@@ -351,7 +365,9 @@ export const chatResponseSchema = z.object({
 });
 
 // Strict like every other body: an unknown item field is a 400, not silently dropped.
-export const itemsBodySchema = z.strictObject({ items: z.array(z.strictObject(itemSchema.shape)).min(1).max(1000) }).meta({
+// A new item's id follows a new user's rule (checked by the route, which knows the stored ids: stored ones are still updated).
+const itemIdSchema = idSchema.describe(`the item id; a new one has ${nameableIdRule}, and is not "." or ".." (an item stored before under another id is still updated)`);
+export const itemsBodySchema = z.strictObject({ items: z.array(z.strictObject({ ...itemSchema.shape, id: itemIdSchema })).min(1).max(1000) }).meta({
   examples: [
     {
       items: [

@@ -199,4 +199,61 @@ describe('RunStore run configurations', () => {
     other.close();
     store.close();
   });
+
+  it("never removes a run another shard has taken up: the refused shard leaves it, the other's conversations are stored under it", () => {
+    const path = join(directory, 'shard-race.sqlite');
+    // Two shard processes of one run, interleaved by hand: either may be the one that created the record.
+    for (const creator of [0, 1]) {
+      const runId = `race-${creator}`;
+      const shards = [new RunStore(path), new RunStore(path)];
+      const [refused, surviving] = (creator === 0 ? shards : [...shards].reverse()) as [RunStore, RunStore];
+      shards[creator]?.ensureRun(runId, { k: 5 }, 1);
+      shards[1 - creator]?.ensureRun(runId, { k: 5 }, 1);
+      // The refused shard stored nothing; the run had been deleted under the other, whose next save failed (FOREIGN KEY constraint failed).
+      expect(refused.removeEmptyRun(runId)).toBe(false);
+      expect(() => surviving.save({ ...record('u1'), runId })).not.toThrow();
+      expect(surviving.runs().filter((run) => run.id === runId).map((run) => run.conversations)).toEqual([1]);
+      for (const open of shards) open.close();
+    }
+  });
+
+  it('removes an empty run once every shard that took it up gave it up; a handle that never took it up removes nothing', () => {
+    const path = join(directory, 'shard-release.sqlite');
+    const [first, second, reader] = [new RunStore(path), new RunStore(path), new RunStore(path)] as const;
+    first.ensureRun('r', { k: 5 }, 1);
+    second.ensureRun('r', { k: 5 }, 1);
+    expect(reader.removeEmptyRun('r')).toBe(false);
+    expect(first.removeEmptyRun('r')).toBe(false);
+    expect(second.removeEmptyRun('r')).toBe(true);
+    expect(reader.runs()).toEqual([]);
+    // A shard that ended (closed its store) no longer holds the run: the last one refused removes it.
+    first.ensureRun('s', { k: 5 }, 2);
+    second.ensureRun('s', { k: 5 }, 2);
+    first.close();
+    expect(second.removeEmptyRun('s')).toBe(true);
+    second.close();
+    reader.close();
+  });
+
+  it('leaves a run and its claims whole when taking it up or removing it fails part way', () => {
+    const path = join(directory, 'shard-atomic.sqlite');
+    const store = new RunStore(path);
+    const database = new Database(path);
+    const claims = () => (database.prepare('SELECT run_id FROM run_claims ORDER BY run_id').all() as Array<{ run_id: string }>).map((row) => row.run_id);
+    // The run's record written, then its claim refused: neither stays.
+    database.exec("CREATE TRIGGER refuse_claim BEFORE INSERT ON run_claims BEGIN SELECT RAISE(ABORT, 'disk gone'); END");
+    expect(() => store.ensureRun('r', { k: 5 }, 1)).toThrow(/disk gone/);
+    expect(store.runs()).toEqual([]);
+    database.exec('DROP TRIGGER refuse_claim');
+    // The claim given up, then the record's removal refused: the claim is back, so the run stays held.
+    store.ensureRun('r', { k: 5 }, 1);
+    database.exec("CREATE TRIGGER refuse_removal BEFORE DELETE ON runs BEGIN SELECT RAISE(ABORT, 'disk gone'); END");
+    expect(() => store.removeEmptyRun('r')).toThrow(/disk gone/);
+    expect(claims()).toEqual(['r']);
+    database.exec('DROP TRIGGER refuse_removal');
+    expect(store.removeEmptyRun('r')).toBe(true);
+    expect(claims()).toEqual([]);
+    database.close();
+    store.close();
+  });
 });

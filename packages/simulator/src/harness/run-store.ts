@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -103,11 +104,17 @@ function configDifferences(stored: Record<string, unknown>, requested: Record<st
 /**
  * Simulation runs in SQLite (WAL): one row per finished conversation, written in one statement
  * when the conversation ends, so a crash loses at most the conversations in flight, and a
- * resumed run skips exactly those already stored. Several shard processes may share the file.
+ * resumed run skips exactly those already stored. Several shard processes may share the file:
+ * each handle that takes a run up (`ensureRun`) claims it until it gives it up or closes, and an
+ * empty run is removed only when no handle claims it.
  */
 export class RunStore {
   readonly path: string;
   private readonly database: Database.Database;
+  /** This handle's claim on the runs it took up (one per handle, so two handles of one process are two shards). */
+  private readonly claim = randomUUID();
+  /** The runs this handle claims, given up on `close`. */
+  private readonly claimed = new Set<string>();
 
   constructor(path: string) {
     this.path = path;
@@ -136,6 +143,11 @@ export class RunStore {
           simulator_report TEXT,
           service_report TEXT,
           PRIMARY KEY (run_id, user_id)
+        );
+        CREATE TABLE IF NOT EXISTS run_claims (
+          run_id TEXT NOT NULL REFERENCES runs(id),
+          claim TEXT NOT NULL,
+          PRIMARY KEY (run_id, claim)
         );
       `);
       this.addReportColumns();
@@ -183,10 +195,21 @@ export class RunStore {
     }
   }
 
-  /** Creates the run, or checks (`checkRun`, with its `defaults`) that an existing run was started with the same configuration. */
+  /**
+   * Creates the run, or checks (`checkRun`, with its `defaults`) that an existing run was started with the same
+   * configuration; and claims it for this handle, so that no other shard's `removeEmptyRun` removes it under this one.
+   * In one transaction: a shard starting at the same moment can neither record other settings between the check and
+   * the insert, nor remove the run between its insert and the claim.
+   */
   ensureRun(runId: string, config: Record<string, unknown>, now: number, defaults: Record<string, unknown> = {}): void {
-    this.checkRun(runId, config, defaults);
-    this.database.prepare('INSERT OR IGNORE INTO runs (id, config, created_at) VALUES (?, ?, ?)').run(runId, JSON.stringify(config), now);
+    this.database
+      .transaction(() => {
+        this.checkRun(runId, config, defaults);
+        this.database.prepare('INSERT OR IGNORE INTO runs (id, config, created_at) VALUES (?, ?, ?)').run(runId, JSON.stringify(config), now);
+        this.database.prepare('INSERT OR IGNORE INTO run_claims (run_id, claim) VALUES (?, ?)').run(runId, this.claim);
+      })
+      .immediate();
+    this.claimed.add(runId);
   }
 
   /** The settings a run was stored with; undefined when the store has no such run. */
@@ -196,12 +219,28 @@ export class RunStore {
   }
 
   /**
-   * Removes the run if it holds no conversation (one refused or failed before its first was stored), so that its
-   * settings do not hold its id; in one statement, so a run whose conversation another process has stored stays.
-   * Returns whether it was removed.
+   * Gives up this handle's claim on the run, and removes the run if it holds no conversation (one refused or failed
+   * before its first was stored) and no other handle claims it, so that its settings do not hold its id. A run this
+   * handle never took up (`ensureRun`) is left alone, as is one another shard still runs under (its next save had
+   * failed on the missing run) or a crashed shard left claimed. In one transaction: a failure part way leaves the run
+   * and its claims as they were. Returns whether the run was removed.
    */
   removeEmptyRun(runId: string): boolean {
-    return this.database.prepare('DELETE FROM runs WHERE id = ? AND NOT EXISTS (SELECT 1 FROM conversations WHERE run_id = ?)').run(runId, runId).changes > 0;
+    if (!this.claimed.has(runId)) return false;
+    const removed = this.database
+      .transaction(() => {
+        this.database.prepare('DELETE FROM run_claims WHERE run_id = ? AND claim = ?').run(runId, this.claim);
+        return (
+          this.database
+            .prepare(
+              'DELETE FROM runs WHERE id = ? AND NOT EXISTS (SELECT 1 FROM conversations WHERE run_id = ?) AND NOT EXISTS (SELECT 1 FROM run_claims WHERE run_id = ?)',
+            )
+            .run(runId, runId, runId).changes > 0
+        );
+      })
+      .immediate();
+    this.claimed.delete(runId);
+    return removed;
   }
 
   /** User ids whose conversation is stored (finished, or failed when `includeErrors`). */
@@ -260,7 +299,20 @@ export class RunStore {
     return rows.map((row) => ({ id: row.id, config: JSON.parse(row.config) as Record<string, unknown>, createdAt: row.created_at, conversations: row.n }));
   }
 
+  /** Gives up this handle's claims (a run it leaves empty may then be removed by the last shard refused), and closes the file. */
   close(): void {
-    this.database.close();
+    try {
+      if (this.claimed.size > 0) {
+        const release = this.database.prepare('DELETE FROM run_claims WHERE run_id = ? AND claim = ?');
+        this.database.transaction(() => {
+          for (const runId of this.claimed) release.run(runId, this.claim);
+        })();
+      }
+    } catch {
+      // A claim left behind only keeps an empty run's record, as a crashed shard's does; the file still closes.
+    } finally {
+      this.claimed.clear();
+      this.database.close();
+    }
   }
 }
