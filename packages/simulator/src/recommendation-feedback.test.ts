@@ -116,6 +116,18 @@ describe('recommendationFeedback', () => {
     expect(result.text).toMatch(/Chasing Amy/);
   });
 
+  // "Seen Clean Slate already, it was great." of "Clean Slate (Coup de Torchon) (1981)" named "Clean Slate (1994)" to a reader.
+  it.each([1, 2, 3])('names a film by its other title too when another film is said alike without it (seed %i)', (seed) => {
+    const alike = new Map<string, Item>([
+      ['999', { id: '999', title: 'Clean Slate (1994)', tags: ['Comedy'] }],
+      ['1560', { id: '1560', title: 'Clean Slate (Coup de Torchon) (1981)', tags: ['Crime'] }],
+    ]);
+    const goalOf: SimulationGoal = { description: 'Find a film.', hiddenRatings: new Map([['1560', 5], ['999', 1]]), seenItemIds: new Set(['1560', '999']) };
+    const result = recommendationFeedback({ recommendedItemIds: ['1560', '999'], goal: goalOf, catalog: alike, random: createRandom(seed) });
+    expect(result.text).toMatch(/Clean Slate \(Coup de Torchon\)/);
+    expect(result.text.match(/Clean Slate(?! \()/g)).toHaveLength(1);
+  });
+
   // "I am not sure about Mars Attacks!." and "… When Harry Met Sally....": the title's own stop ends the sentence.
   it.each([1, 2, 3, 4, 5, 6])('adds no second stop after a title ending in one (seed %i)', (seed) => {
     const exclaimed = new Map<string, Item>([

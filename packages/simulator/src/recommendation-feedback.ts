@@ -1,5 +1,5 @@
 import type { Random, SimulationGoal } from '@personalab/core';
-import { spokenTitle } from '@personalab/datasets';
+import { filmTitle } from './film-titles.js';
 import type { ItemCatalog } from './simulated-user.js';
 
 /** How the hidden ground truth judges one recommended item. */
@@ -112,11 +112,8 @@ export function recommendationFeedback(options: {
     used.add(template);
     return template;
   };
-  const title = (itemId: string) => {
-    const stored = options.catalog?.get(itemId)?.title;
-    // "Silence of the Lambs, The (1991)" is said "The Silence of the Lambs".
-    return stored === undefined ? undefined : spokenTitle(stored);
-  };
+  // "Silence of the Lambs, The (1991)" is said "The Silence of the Lambs".
+  const title = (itemId: string) => filmTitle(options.catalog, itemId);
   // An id outside the catalogue is nothing the user knows: one sentence for all of them, after the others.
   const unnamed = mentioned.filter((entry) => entry.judgement === 'unknown' && title(entry.itemId) === undefined).length;
   const parts = mentioned.flatMap((entry) => {

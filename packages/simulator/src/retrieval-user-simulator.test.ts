@@ -39,6 +39,9 @@ const corpusTurns: UserTurn[] = [
 ];
 
 /** A corpus of the given turns, indexed exactly with the test embedder. */
+/** The genre a reaction's last sentence says the user is in the mood for, in any of its wordings ("Still in the mood for dramas."). */
+const moodSaid = (text: string) => /in the mood for ([^.,]+)(?:, really)?\.$/.exec(text)?.[1];
+const lastSentence = (text: string) => /[^.!?]*[.!?]$/.exec(text)?.[0].trim() ?? '';
 const testCorpus = (turns: readonly UserTurn[]) => UserTurnCorpus.build({ turns, embedder: createTestEmbedder(), createIndex: (dimension) => new ExactIndex({ dimension }) });
 
 /**
@@ -142,7 +145,28 @@ describe('RetrievalUserSimulator', () => {
     const base = horrorFan();
     const preferences = [{ subject: 'drama movies', polarity: 'like' as const }, { subject: 'comedy movies', polarity: 'like' as const }];
     const opening = await simulator.start({ ...base, profile: personaProfile({ userId: 'u1', statements: hiddenFacts, preferences }) });
-    expect(opening).toEqual({ type: 'message', content: 'I want a scary movie for tonight. I usually like dramas and comedies.' });
+    expect(opening).toMatchObject({ type: 'message', content: expect.stringMatching(/\b(?:like|enjoy) dramas and comedies\./) });
+    expect(opening.content).not.toMatch(/drama movies|comedy movies/);
+  });
+
+  // Every MovieLens user had opened with the same sentence: "I am looking for a movie to watch tonight. I usually like …".
+  it('opens in its own words, the same for the same seed, with its goal and only the genres it likes', async () => {
+    const corpus = await testCorpus(corpusTurns);
+    const preferences = [{ subject: 'drama movies', polarity: 'like' as const }, { subject: 'comedy movies', polarity: 'like' as const }, { subject: 'horror movies', polarity: 'dislike' as const }];
+    const opener = async (userId: string, seed = 1) => {
+      const simulator = new RetrievalUserSimulator({ corpus, catalog: testCatalog, seed });
+      const turn = await simulator.start({ ...horrorFan(userId), profile: personaProfile({ userId, statements: hiddenFacts, preferences }) });
+      return turn.content ?? '';
+    };
+    const users = Array.from({ length: 12 }, (_, index) => `u${index + 1}`);
+    const openers = await Promise.all(users.map((userId) => opener(userId)));
+    expect(new Set(openers).size).toBeGreaterThanOrEqual(6);
+    expect(await Promise.all(users.map((userId) => opener(userId)))).toEqual(openers);
+    for (const text of openers) {
+      expect(text).toContain('I want a scary movie for tonight.');
+      expect(text).toMatch(/\bI (?:usually|generally|mostly) (?:like|enjoy) dramas and comedies\./);
+      expect(text).not.toMatch(/horror/i);
+    }
   });
 
   it('reacts to recommendations from the hidden ratings and ends when a target is offered', async () => {
@@ -150,7 +174,8 @@ describe('RetrievalUserSimulator', () => {
     const simulator = new RetrievalUserSimulator({ corpus, catalog: testCatalog, seed: 1, patience: 3 });
     const user = horrorFan();
     const opening = await simulator.start(user);
-    expect(opening).toEqual({ type: 'message', content: 'I want a scary movie for tonight. I usually like horror movies.' });
+    expect(opening).toMatchObject({ type: 'message', content: expect.stringMatching(/I want a scary movie for tonight\./) });
+    expect(opening.content).toMatch(/\b(?:like|enjoy) horror movies\./);
     const seen = await simulator.respond({ dialogue: [{ role: 'user', content: 'x' }, { role: 'assistant', content: 'The Haunting? Toy Story?', recommendedItemIds: ['m1', 'm3'] }] });
     expect(seen.type).toBe('message');
     const text = seen.type === 'message' ? seen.content : '';
@@ -290,7 +315,7 @@ describe('RetrievalUserSimulator', () => {
         expect(reaction.type).toBe('message');
         said.push(reaction.type === 'message' ? reaction.content : '');
       }
-      return said.map((text) => /I am more in the mood for ([^.]+)\.$/.exec(text)?.[1] ?? 'none');
+      return said.map((text) => moodSaid(text) ?? 'none');
     };
     // A fan of comedies and horror asks for horror; a fan of comedies alone asks for nothing.
     expect(new Set(await hints(fan([{ subject: 'comedy movies', polarity: 'like' }, { subject: 'horror movies', polarity: 'like' }]), 'profile'))).toEqual(new Set(['horror movies']));
@@ -313,19 +338,22 @@ describe('RetrievalUserSimulator', () => {
       return { ...base, profile: personaProfile({ userId: base.id, statements: hiddenFacts, preferences }) };
     };
     /** The moods a user says after each list in turn; `next` picks the next list from the mood just said. */
-    const moods = async (seed: number, hint: 'profile' | 'target', next: (mood: string, index: number) => readonly string[], rounds: number, catalog: ReadonlyMap<string, Item> = testCatalog) => {
+    const moodRounds = async (seed: number, hint: 'profile' | 'target', next: (mood: string, index: number) => readonly string[], rounds: number, catalog: ReadonlyMap<string, Item> = testCatalog) => {
       const simulator = new RetrievalUserSimulator({ corpus: await testCorpus(corpusTurns), catalog, seed, hint });
       await simulator.start(fanOfThree());
       const said: string[] = [];
+      const sentences: string[] = [];
       let shown: readonly string[] = lists.action;
       for (let round = 0; round < rounds; round++) {
         const reaction = await simulator.respond({ dialogue: [{ role: 'assistant', content: 'How about these?', recommendedItemIds: [...shown] }] });
-        const mood = /I am more in the mood for ([^.]+)\.$/.exec(reaction.content ?? '')?.[1] ?? 'none';
+        const mood = moodSaid(reaction.content ?? '') ?? 'none';
         said.push(mood);
+        sentences.push(lastSentence(reaction.content ?? ''));
         shown = next(mood, round);
       }
-      return said;
+      return { said, sentences };
     };
+    const moods = async (...options: Parameters<typeof moodRounds>) => (await moodRounds(...options)).said;
 
     it('keeps the mood it said while the lists do not serve it', async () => {
       for (let seed = 1; seed <= 12; seed++) {
@@ -333,6 +361,17 @@ describe('RetrievalUserSimulator', () => {
         const said = await moods(seed, 'profile', (mood) => (mood === 'comedies' ? lists.drama : lists.comedy), 4);
         expect(said[0]).toMatch(/^(?:comedies|horror movies|dramas)$/);
         expect(said).toEqual(Array(4).fill(said[0]));
+      }
+    });
+
+    // Kept over four lists, the mood had been said "I am more in the mood for comedies." four times word for word.
+    it('says a kept mood in other words from round to round, asking for the same genre', async () => {
+      for (let seed = 1; seed <= 12; seed++) {
+        const { said, sentences } = await moodRounds(seed, 'profile', (mood) => (mood === 'comedies' ? lists.drama : lists.comedy), 4);
+        expect(said).toEqual(Array(4).fill(said[0]));
+        expect(sentences[0]).toMatch(/^I am more in the mood for /);
+        sentences.slice(1).forEach((sentence, index) => expect(sentence, sentences.join(' | ')).not.toBe(sentences[index]));
+        expect((await moodRounds(seed, 'profile', (mood) => (mood === 'comedies' ? lists.drama : lists.comedy), 4)).sentences).toEqual(sentences);
       }
     });
 

@@ -142,6 +142,15 @@ function vouches(judgement: ItemJudgement, sentence: string): boolean {
 }
 
 
+/** Greetings a user looking for a film may open with; none as often as not. */
+const openerGreetings = ['', '', '', 'Hi! ', 'Hello. ', 'Hi there. '];
+
+/** Ways to say the genres it likes, all read as the same liking ("I usually like dramas": every MovieLens user had opened alike). */
+const likingSentences = ['I usually like {genres}.', 'I generally like {genres}.', 'I mostly like {genres}.', 'I usually enjoy {genres}.'];
+
+/** A mood said again while the lists do not serve it, each read as the first ask is (it had been said word for word each round). */
+const keptMoodSentences = ['I am still in the mood for {genre}.', 'Still in the mood for {genre}.', 'I really am in the mood for {genre}.', 'I am in the mood for {genre}, really.'];
+
 /**
  * The offline user simulator: every chit-chat turn is a real user turn from the corpus, chosen
  * to fit the assistant's last message, re-ranked for consistency with the hidden profile (a turn
@@ -181,6 +190,8 @@ export class RetrievalUserSimulator implements UserSimulator {
   private mood: string | undefined;
   /** Moods the user moved away from in this conversation: it goes back to one only when no other is left. */
   private leftMoods = new Set<string>();
+  /** The sentence the mood was said in last, so that a kept mood is said in other words the next round. */
+  private moodSentence = '';
 
   constructor(options: RetrievalUserSimulatorOptions) {
     this.options = options;
@@ -205,6 +216,7 @@ export class RetrievalUserSimulator implements UserSimulator {
     this.unacceptedRounds = 0;
     this.mood = undefined;
     this.leftMoods = new Set();
+    this.moodSentence = '';
     const looking = isRecommendationGoal(options.goal);
     const thresholds = this.options.thresholds;
     this.tastes =
@@ -212,9 +224,7 @@ export class RetrievalUserSimulator implements UserSimulator {
         ? new TasteReplies({ profile: options.profile, goal: options.goal, catalog: this.options.catalog, random: this.random, ...(thresholds ? { thresholds } : {}) })
         : undefined;
     if (looking) {
-      const liked = likedSubjects(options.profile);
-      // Genres as its answers and hints say them ("dramas", not "drama movies").
-      const text = liked.length > 0 ? `${options.goal.description} I usually like ${listInWords(liked.map(spokenSubject))}.` : options.goal.description;
+      const text = this.opener(options.goal.description, likedSubjects(options.profile));
       this.saidTexts.push(text);
       return { type: 'message', content: text };
     }
@@ -246,11 +256,13 @@ export class RetrievalUserSimulator implements UserSimulator {
         return { type: 'end', reason: 'patience_exhausted', content: `${feedback.text.replace(/\s*[^.!]*\?$/, '')} I think I will look elsewhere, thanks.`.trim() };
       }
       if (this.overLimit()) return { type: 'end', reason: 'turn_limit', content: feedback.text };
+      const before = this.mood;
       const mood = this.nextMood(recommended, (allowed) =>
         this.options.hint === 'target' ? this.targetGenre(profile, goal, recommended, allowed) : this.pickFresh(likedSubjects(profile, 5), recommended, allowed),
       );
-      if (mood !== undefined) this.tastes?.answers.inTheMoodFor(genreOf(mood));
-      return { type: 'message', content: mood !== undefined ? `${feedback.text} I am more in the mood for ${spokenSubject(mood)}.` : feedback.text };
+      if (mood === undefined) return { type: 'message', content: feedback.text };
+      this.tastes?.answers.inTheMoodFor(genreOf(mood));
+      return { type: 'message', content: `${feedback.text} ${this.moodInWords(mood, mood === before)}` };
     }
     if (this.overLimit()) return { type: 'end', reason: 'turn_limit' };
     const contextText = last?.content ?? '';
@@ -269,6 +281,24 @@ export class RetrievalUserSimulator implements UserSimulator {
     for (const turn of this.options.corpus.byContext(contextVector, k, exclude)) pool.set(turn.index, turn);
     for (const turn of this.personaPool) pool.set(turn.index, turn);
     return { type: 'message', content: this.choose([...pool.values()], (candidate) => dot(candidate.contextVector, contextVector), isQuestion(contextText), contextText) };
+  }
+
+  /**
+   * A looking user's first turn: its goal and the genres it likes (as its answers say them, "dramas" not "drama movies"),
+   * in an order and words drawn for this user, maybe after a greeting.
+   */
+  private opener(description: string, liked: readonly string[]): string {
+    const greeting = this.random.pick(openerGreetings);
+    if (liked.length === 0) return `${greeting}${description}`;
+    const liking = this.random.pick(likingSentences).replace('{genres}', listInWords(liked.map(spokenSubject)));
+    return `${greeting}${this.random.next() < 0.5 ? `${description} ${liking}` : `${liking} ${description}`}`;
+  }
+
+  /** The mood as said: "I am more in the mood for dramas." when new, in other words than last time when kept. */
+  private moodInWords(mood: string, kept: boolean): string {
+    const others = keptMoodSentences.filter((sentence) => sentence !== this.moodSentence);
+    this.moodSentence = kept ? this.random.pick(others) : 'I am more in the mood for {genre}.';
+    return this.moodSentence.replace('{genre}', spokenSubject(mood));
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { Profile, Random, SimulationGoal } from '@personalab/core';
 import { spokenTitle } from '@personalab/datasets';
+import { filmTitle } from './film-titles.js';
 import { genreOf, listInWords } from './profile-text.js';
 import { judgeItem, recommendationFeedback, withTitle, type FeedbackThresholds } from './recommendation-feedback.js';
 import type { ItemCatalog } from './simulated-user.js';
@@ -342,7 +343,7 @@ export class TasteAnswers {
       const itemId = seen ?? itemIds[0];
       if (itemId === undefined) continue;
       if (seen !== undefined) seenIds.push(seen);
-      groups.set(texts, [...(groups.get(texts) ?? []), spokenTitle(this.options.catalog?.get(itemId)?.title ?? '')]);
+      groups.set(texts, [...(groups.get(texts) ?? []), filmTitle(this.options.catalog, itemId) ?? '']);
     }
     if (seenIds.length === 0) return this.plain(films.length > 2 ? templates.noneSeen : templates.neitherSeen);
     const text = [...groups].map(([texts, titles]) => withTitle(this.pick(texts), listInWords(titles, texts === templates.listNotSeen ? 'or' : 'and'))).join(' ');
@@ -403,7 +404,7 @@ export class TasteAnswers {
   }
 
   private filmSentence(texts: readonly string[], itemId: string): Fact {
-    return { text: withTitle(this.pick(texts), spokenTitle(this.options.catalog?.get(itemId)?.title ?? '')), states: [itemId] };
+    return { text: withTitle(this.pick(texts), filmTitle(this.options.catalog, itemId) ?? ''), states: [itemId] };
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeTitleText, spokenTitle, TitleMatcher, titleVariants } from './title-variants.js';
+import { distinctSpokenTitles, normalizeTitleText, spokenTitle, TitleMatcher, titleVariants } from './title-variants.js';
 
 describe('MovieLens title forms', () => {
   it('says a title as people do: no year, the article in front', () => {
@@ -37,6 +37,27 @@ describe('MovieLens title forms', () => {
     expect(spokenTitle('(Untitled)')).toBe('(Untitled)');
     // What is said is one of the ways the title is written, so a reader finds the film from it.
     expect(titleVariants('Independence Day (ID4) (1996)')).toContain(normalizeTitleText(spokenTitle('Independence Day (ID4) (1996)')));
+  });
+
+  // Without its other title "Clean Slate (Coup de Torchon) (1981)" was said "Clean Slate", which names "Clean Slate (1994)".
+  it('keeps the other title of a film that another film would be said alike without it', () => {
+    const said = distinctSpokenTitles([
+      { id: '999', title: 'Clean Slate (1994)' },
+      { id: '1560', title: 'Clean Slate (Coup de Torchon) (1981)' },
+      { id: '121', title: 'Independence Day (ID4) (1996)' },
+      { id: '1412', title: 'Land Before Time III: The Time of the Great Giving (1995) (V)' },
+      { id: '1', title: 'Sabrina (1954)' },
+      { id: '2', title: 'Sabrina (1995)' },
+    ]);
+    expect(said.get('1560')).toBe('Clean Slate (Coup de Torchon)');
+    expect(said.get('999')).toBe('Clean Slate');
+    // No film said alike: the other title (and a video mark) still left out.
+    expect(said.get('121')).toBe('Independence Day');
+    expect(said.get('1412')).toBe('Land Before Time III: The Time of the Great Giving');
+    // Remakes have no other title to tell them apart by.
+    expect([said.get('1'), said.get('2')]).toEqual(['Sabrina', 'Sabrina']);
+    // What is said stays one of the ways the title is written.
+    expect(titleVariants('Clean Slate (Coup de Torchon) (1981)')).toContain(normalizeTitleText(said.get('1560') ?? ''));
   });
 
   it('writes each title the ways people do, normalised', () => {

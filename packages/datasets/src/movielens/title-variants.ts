@@ -29,6 +29,34 @@ export function spokenTitle(title: string): string {
   return `${article}${article.endsWith("'") ? '' : ' '}${rest}`;
 }
 
+/** The other titles in parentheses ending a title, without its year or video mark: "(Coup de Torchon)" of "Clean Slate (Coup de Torchon) (1981)". */
+function otherTitles(title: string): string {
+  const ending = parenthesesAtEnd.exec(title)?.[0] ?? '';
+  return (ending.match(/\([^)]*\)/g) ?? []).filter((part) => !/^\((?:\d{4}|V)\)$/.test(part)).join(' ');
+}
+
+/**
+ * Each catalogue film's spoken title (`spokenTitle`), its other title kept where another film would be said alike
+ * without it: "Clean Slate (Coup de Torchon)" beside "Clean Slate (1994)" (said "Clean Slate", a reader had taken it
+ * for the 1994 film). Films with no other title to tell them apart, remakes such as "Sabrina", are said alike.
+ */
+export function distinctSpokenTitles(items: Iterable<{ id: string; title: string }>): Map<string, string> {
+  const said = new Map<string, string>();
+  const alike = new Map<string, number>();
+  const all = [...items];
+  for (const item of all) {
+    const spoken = spokenTitle(item.title);
+    said.set(item.id, spoken);
+    alike.set(spoken.toLowerCase(), (alike.get(spoken.toLowerCase()) ?? 0) + 1);
+  }
+  for (const item of all) {
+    const spoken = said.get(item.id) ?? '';
+    const other = otherTitles(item.title);
+    if (other !== '' && (alike.get(spoken.toLowerCase()) ?? 0) > 1) said.set(item.id, `${spoken} ${other}`);
+  }
+  return said;
+}
+
 /**
  * The ways people write a MovieLens-style catalogue title, normalised (`normalizeTitleText`):
  * "Shawshank Redemption, The (1994)" → "shawshank redemption the", "the shawshank redemption",
