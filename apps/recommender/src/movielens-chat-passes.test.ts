@@ -1157,4 +1157,83 @@ describe.skipIf(!directory)('Chat-Rec on the MovieLens catalogue: the eighth to 
       }
     });
   });
+
+  /**
+   * The nineteenth pass (session 27, from the faults the eighteenth left): a remark that asks for nothing is not searched by its
+   * words, a general-knowledge question gets the off-topic note, "ok" after a list is taken in, and "Fargo? Not really." rates.
+   */
+  describe('the nineteenth pass', () => {
+    const titles = (items: readonly Item[]) => items.map((item) => item.title);
+    it("does not lead with a film a remark's everyday words match (\"He's my best friend.\" had led with My Best Friend's Wedding)", async () => {
+      for (const [message, title] of [
+        ["Me too! He's my best friend.", "My Best Friend's Wedding (1997)"],
+        ["He's my best friend.", "My Best Friend's Wedding (1997)"],
+        ["That's great! I'd love to hear some of your music sometime.", 'Nick of Time (1995)'],
+      ] as const) {
+        const say = conversation();
+        await say('Hi there!');
+        expect(titles((await say(message)).items), message).not.toContain(title);
+      }
+      // A film named, or a subject asked for, is still searched.
+      expect(titles((await firstTurn("Have you got My Best Friend's Wedding?")).items)[0]).toBe("My Best Friend's Wedding (1997)");
+      expect(titles((await firstTurn('alien')).items).slice(0, 3).every((title) => title.startsWith('Alien'))).toBe(true);
+    });
+
+    it('answers a general-knowledge question with the off-topic note, a question about the film with it', async () => {
+      for (const message of ['What is the capital of France?', 'Who is the president of France?']) {
+        const turn = await firstTurn(message);
+        expect(turn.items, message).toEqual([]);
+        expect(turn.reply, message).toMatch(/^I can only help with films/);
+      }
+      expect(titles((await firstTurn('Have you got Paris, France?')).items)[0]).toBe('Paris, France (1993)');
+    });
+
+    it('takes in "ok" or "cool" after a list without a greeting or a new list, and "ok, more please" gets more', async () => {
+      for (const answer of ['ok', 'cool', 'Cool!', 'okay.']) {
+        const say = conversation();
+        await say('a comedy please');
+        const turn = await say(answer);
+        expect(turn.items, answer).toEqual([]);
+        expect(turn.reply, answer).toBe('Do any of those appeal? Tell me which, or ask for more.');
+      }
+      expect((await firstTurn('ok')).reply).toMatch(/^Hello!/);
+      const say = conversation();
+      await say('a comedy please');
+      const more = await say('ok, more please');
+      expect(more.items.filter((item) => has(item, 'Comedy')).length).toBeGreaterThanOrEqual(4);
+    });
+
+    it('rates 2 a film turned down with "not really" in the next sentence ("Fargo? Not really." had read nothing)', async () => {
+      for (const [message, rated] of [
+        ['Fargo? Not really.', [['Fargo (1996)', 2]]],
+        ['Fargo? Maybe not.', [['Fargo (1996)', 2]]],
+        ['Fargo? Not really sure.', []],
+      ] as const) {
+        const say = conversation();
+        await say(message);
+        expect(ratedTitles(say.userId), message).toEqual(rated);
+      }
+    });
+
+    it("lists for a companion's or a child's taste, without noting it as the user's (\"my wife loves comedies\" had got the general list)", async () => {
+      for (const [message, tags] of [
+        ['my wife loves comedies', ['Comedy']],
+        ['my family loves comedies', ['Comedy']],
+        ['my kids love cartoons', ['Animation', "Children's"]],
+      ] as const) {
+        const turn = await firstTurn(message);
+        expect(turn.reply, message).not.toMatch(/Noted: you like/);
+        expect(turn.items.filter((item) => tags.some((tag) => has(item, tag))).length, message).toBeGreaterThanOrEqual(4);
+      }
+    });
+
+    it('reads "a relaxing evening" as the light mood, "alone with the kids" as children watching, and "any ideas?" as an ask', async () => {
+      expect((await firstTurn('a relaxing evening')).reply).toMatch(/^Feel-good picks for something light:/);
+      const kids = await firstTurn('alone with the kids');
+      expect(kids.items.filter((item) => has(item, "Children's")).length).toBeGreaterThanOrEqual(3);
+      expect((await firstTurn('a long weekend, any ideas?')).items.length).toBe(5);
+      // Told of, not asked: no mood.
+      expect((await firstTurn('We had a relaxing evening yesterday.')).reply).not.toMatch(/Feel-good/);
+    });
+  });
 });

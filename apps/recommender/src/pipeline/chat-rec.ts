@@ -50,7 +50,7 @@ import { classifyStepFailure, type LlmCircuitBreaker } from './llm-circuit-break
 import type { ConstraintReader } from './llm-constraints.js';
 import { describeReception } from './offline-explainer.js';
 import { askedGenreCount, leansAsAsked } from './offline-reranker.js';
-import { queryContent, searchWords } from './query-text.js';
+import { opensRemark, queryContent, searchWords } from './query-text.js';
 import type { ItemCatalog } from './item-catalog.js';
 import { buildTaste, collectTagStems, genrePreferences, mentionedTagStems, namesOneOf, profileFit, tagKey, tagNamesByKey, tagStems } from './taste.js';
 import type { TitleOpinion, TitleOpinionReader } from './title-opinions.js';
@@ -89,6 +89,10 @@ const TELL_ME = 'Tell me a film you liked, or what you are in the mood for.';
 /** The answer to a question about something other than films. */
 const OFF_TOPIC = `I can only help with films: I suggest films from my catalogue and answer questions about them. ${TELL_ME}`;
 /** "I am.", "yes, I'm": an answer to the off-topic note read as a question, which asks for nothing (it had got a list). */
+/** A bare acknowledgement ("ok", "cool", "got it"), with nothing asked or thanked for. */
+const acknowledges = /^\s*(?:ok(?:ay)?|cool|great|nice|alright|all right|fine|good|perfect|awesome|got it|i see|right)[\s!.]*$/i;
+/** The answer to `acknowledges` after a list: whether it fits, and that more are there. */
+const ACKNOWLEDGED = 'Do any of those appeal? Tell me which, or ask for more.';
 const bareAssent = /^\s*(?:(?:yes|yeah|yep|sure|oh)[\s,!.]+)?(?:i am|i'm)[\s.!]*$/i;
 /** How a reply begins that asks again, after an answer that described several of the films asked about, or none. */
 const ASKED_AGAIN = `${WHICH_ONE} Of those,`;
@@ -898,6 +902,8 @@ export class ChatRec {
       // Said plainly, with no list and no LLM small talk that might play along ("do you like pizza?" had got five films).
       else if (turn.offTopic === true) reply = `${startedOver}${OFF_TOPIC}`;
       else if (assents) reply = TELL_ME;
+      // "Ok", "cool" after a list take it in: asked about it, not greeted again ("Hello! Tell me what you like" had answered).
+      else if (acknowledges.test(message.replace(/[’‘]/g, "'")) && listed.length > 0) reply = ACKNOWLEDGED;
       else {
         const answered = await this.chitchat(message, options.signal);
         reply = `${startedOver}${answered.reply}`;
@@ -934,7 +940,10 @@ export class ChatRec {
       // had brought Alien 3 and Alien: Resurrection), nor is what the catalogue cannot filter by ("with Tom Hanks" had
       // found Tom & Viv): the text index does not search for it (an LLM re-ranker still reads the whole message).
       const disliked = stated.filter((opinion) => opinion.polarity !== 'like').map((opinion) => opinion.clause);
-      const searchText = disliked.reduce((text, clause) => text.replace(clause, ' '), readable).trim();
+      // A remark that asks for nothing ("He's my best friend.", "I'd love to hear your music sometime") is not searched by its
+      // words unless it names a catalogue title: its everyday words had led the list (My Best Friend's Wedding, Nick of Time).
+      const remark = turn.asksNothing === true && opensRemark(readable) && stated.length === 0 && examples.length === 0 && this.options.catalog.titleOpinions().named(readable).length === 0;
+      const searchText = remark ? '' : disliked.reduce((text, clause) => text.replace(clause, ' '), readable).trim();
       result = await this.recommend({
         userId: options.userId,
         k: counted?.count ?? options.k ?? 5,

@@ -482,7 +482,6 @@ describe('session constraints', () => {
       'we went on a date night to the cinema last friday',
       'the 90s were a great decade for music',
       'my daughter is 7 and loves animals',
-      'my kids love cartoons',
     ]) {
       const update = read(talk);
       expect([update.wanted, update.avoided, update.years, update.audience, update.reset], talk).toEqual([{}, {}, undefined, undefined, false]);
@@ -650,6 +649,15 @@ describe('session constraints: eighth QA pass', () => {
     // A film seen, a life event or a question about nothing are no request for the year's films.
     for (const talk of ['I watched a 1995 film yesterday', 'I was born in 1995, anything good?', 'my 1995 car broke down', 'what do you have?']) {
       expect(read(talk).years, talk).toBeUndefined();
+    }
+  });
+
+  it("asks for a companion's or a child's taste told alone, as the session's (\"my kids love cartoons\" had asked for nothing)", () => {
+    expect(read('my kids love cartoons').wanted).toEqual({ animation: 0.3 });
+    expect(read('my wife loves comedies').wanted).toEqual({ comed: 0.3 });
+    // Beside the user's own dislike, or watching alone, it is told, not asked.
+    for (const talk of ["my husband loves westerns but I can't stand them", 'my brother likes action, something for me tonight']) {
+      expect(read(talk).wanted.action ?? read(talk).wanted.western, talk).toBeUndefined();
     }
   });
 

@@ -750,11 +750,11 @@ const aloneTonight = /\b(?:(?<!\bhome )alone|by myself|on my own|only me)\b/;
 const askingWords =
   /\b(?:please|recommend\w*|suggest\w*|any (?:ideas|suggestions|tips)|what (?:should|can|could) (?:i|we)|ideas\?)|(?:^|[,.;!?]\s*)(?:something|anything|(?:(?:some|any|a few|give me|show me)\s+)?(?:more|other|another))\b|\b(?:something|anything)\s+(?:good|fun|funny|nice|light|new|old|suitable|appropriate|to (?:watch|see)|from|made|released|we (?:can|could)|\?)/;
 /**
- * A message that opens with the children ("with my 6 year old", "with the kids, from the 90s", "for a family of four"): the
- * rest, if any, is read as a request ("for a family of four" had got the general list).
+ * A message that opens with the children ("with my 6 year old", "with the kids, from the 90s", "for a family of four", "alone
+ * with the kids"): the rest, if any, is read as a request ("for a family of four", "alone with the kids" had got the general list).
  */
 const childrenOpening =
-  /^\s*(?:(?:ok|okay|so|and|now|well|hmm|also|this time)[,\s]+)?(?:with|for) (?:(?:my|our|the) (?:(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?|kids|children|little ones|toddlers?|son|daughter|family)|a family(?: of (?:[3-9]|three|four|five|six|seven|eight))?)\b[\s,.;!?-]*/;
+  /^\s*(?:(?:ok|okay|so|and|now|well|hmm|also|this time)[,\s]+)?(?:(?:alone|on my own|by myself)\s+)?(?:with|for) (?:(?:my|our|the) (?:(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?|kids|children|little ones|toddlers?|son|daughter|family)|a family(?: of (?:[3-9]|three|four|five|six|seven|eight))?)\b[\s,.;!?-]*/;
 
 /**
  * Taking back part of a request: "forget the comedies", "drop the romance", "never mind about the animation", "scratch
@@ -842,7 +842,11 @@ export function readConstraints(message: string, vocabulary: GenreVocabulary): C
       }
       previous = genres;
       previousAsksYou = /\byou\b/.test(clause);
-      const asks = requestCue.test(clause) || requestPhrase(clause, vocabulary) || (asksForFilm && mildWish.test(clause)) || (together && (standingTaste.test(clause) || otherTaste.test(clause) || childTaste.test(clause)));
+      // A companion's or a child's taste told to a recommender asks for a film for them ("my wife loves comedies", "my kids love
+      // cartoons" had got the general list); it is the session's, not the user's standing taste. Not beside the user's own
+      // dislike ("my husband loves westerns but I can't stand them" tells, and asks for nothing), nor when the user watches alone.
+      const forThem = (companionTaste.test(clause) || childTaste.test(clause)) && !standingDislike.test(text) && !watchingAlone.test(text);
+      const asks = requestCue.test(clause) || requestPhrase(clause, vocabulary) || (asksForFilm && mildWish.test(clause)) || forThem || (together && (standingTaste.test(clause) || otherTaste.test(clause)));
       // A message of three words or fewer asks ("comedies please", "never horror"), unless it only states a dislike ("westerns are boring").
       const statesDislike = standingDislike.test(clause);
       // "Horror movies scare my wife", "comedies make me laugh": what a genre does to people, told, not asked for.

@@ -147,9 +147,9 @@ const moods: {
     lean: { word: 'Feel-good', tags: ['comed', 'animation', 'children', 'musical'] },
     // "Cosy", "heartwarming", "wholesome", "a comfort movie": light films too.
     // "Something to cheer me up", "I need cheering up", "a pick-me-up", "to brighten my day": what a light film is for; so
-    // is "something relaxing" ("I find gardening relaxing" is a pastime).
+    // is "something relaxing", or "a relaxing evening" ("I find gardening relaxing" is a pastime).
     pattern:
-      /\b(light(er)?|fun(ny|nier)?|cheerful|happ(y|ier)|feel[- ]good|upbeat|uplifting|easy|cheer(?:ing)? (?:me|us) up|(?:need|needs|use|want) (?:some )?cheering up|pick[- ]me[- ]up|brighten (?:up )?(?:my|our|the) (?:day|mood|evening|night)|lift (?:my|our) (?:mood|spirits)|(?:something|anything) (?:relaxing|soothing|calming)|(?:relaxing|soothing|calming) (?:movie|film|flick|watch|one)s?)\b/,
+      /\b(light(er)?|fun(ny|nier)?|cheerful|happ(y|ier)|feel[- ]good|upbeat|uplifting|easy|cheer(?:ing)? (?:me|us) up|(?:need|needs|use|want) (?:some )?cheering up|pick[- ]me[- ]up|brighten (?:up )?(?:my|our|the) (?:day|mood|evening|night)|lift (?:my|our) (?:mood|spirits)|(?:something|anything) (?:relaxing|soothing|calming)|(?:relaxing|soothing|calming) (?:movie|film|flick|watch|one|evening|night|afternoon)s?)\b/,
     weights: { comed: 0.6, comedy: 0.6, animation: 0.4, children: 0.4, musical: 0.3, romance: 0.2, famil: 0.4, horror: -1, thriller: -0.7, war: -0.8, crime: -0.5, film: 0, noir: -0.5, drama: -0.3 },
     negatable: true,
   },
@@ -752,7 +752,10 @@ export function classifyTurn(message: string, context: TurnContext): ClassifiedT
   // thanks, one more" had got "You are welcome"); the other greetings only open a message.
   const thanksInside = /\b(?:thanks|thank you|thx)\b/.test(text) && !moreBesideThanks.test(text);
   const smallTalk = /^\s*(hi|hello|hey|thanks|thank you|thx|cheers|bye|goodbye|see (?:you|ya)|good (morning|evening|night)|how are you|ok(ay)?|cool|great|nice|perfect|awesome)\b/.test(text) || thanksInside;
-  if ((smallTalk || agrees || farewell.test(text)) && !wantsItems && !refinement && !judgesTitle(message, text, context.allItems)) return { intent: 'chitchat', ...notes, ...moodNotes };
+  // "Ok, more please" asks for more after its small-talk word (it had been greeted); only a "more" that ends the message asks
+  // ("Thanks. I'm staying here for a few more years." does not).
+  const asksMore = /(?<!\bno )\bmore(?:\s+(?:please|pls|of (?:those|these|them)|like (?:that|those|these|them)|ideas|options|films|movies|suggestions))?[\s.!?]*$/.test(text);
+  if ((smallTalk || agrees || farewell.test(text)) && !wantsItems && !asksMore && !refinement && !judgesTitle(message, text, context.allItems)) return { intent: 'chitchat', ...notes, ...moodNotes };
   // "Do you like pizza?", "have you seen my keys?": not about films, answered as such (a list had answered, Keys to Tulsa first).
   // After films were shown or talked of, "is it in english?" is about them.
   const filmsShown = context.lastRecommended.length > 0 || (context.discussed?.length ?? 0) > 0;

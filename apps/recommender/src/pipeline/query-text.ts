@@ -100,6 +100,17 @@ const goneOff = /\b(?:gone|went|go|going|goes)\s+off\b/g;
  * the user or "it" and holds no word that asks for, describes or judges films. Searched, "bus" had found Get on the Bus.
  */
 const aboutLife = /^\s*(?:(?:and|but|so|well|oh|also|just|anyway|though)\s+)*(?:i|we|my|our|i'm|i've|i'd|i'll|we're|we've|it|it's|that|that's)\b/;
+/**
+ * A message that opens as a remark about someone or something said ("He's my best friend.", "Me too! I love dogs!", "That's
+ * great! I'd love to hear your music sometime"), after any greeting or exclamation: with nothing asked, it describes no film.
+ */
+const remarkOpening =
+  /^\s*(?:(?:hi|hello|hey|oh|wow|well|yes|yeah|no|haha|lol|nice|cool|great|awesome|ok|okay)\b[^.!?,]*[.!?,]\s*)*(?:me|i|we|you|he|she|they|my|our|your|his|her|their|it|that|i'm|i'd|i've|i'll|we're|we've|you're|he's|she's|they're|it's|that's)\b/i;
+
+/** Whether a message opens as a remark (`remarkOpening`), not as a subject asked for ("time travel", "alien", "dogs"). */
+export function opensRemark(message: string): boolean {
+  return remarkOpening.test(message.replace(/[’‘]/g, "'"));
+}
 const filmWords =
   /\b(?:want|wanna|need|something|anything|recommend\w*|suggest\w*|please|looking|mood|feel|fancy|up for|go for|craving|how about|what about|give me|show me|find me|any|movies?|films?|flicks?|shows?|about|with|into|fan|fans|love|loved|loves|like|liked|likes|enjoy\w*|adore\w*|favou?rites?|watch\w*|seen|saw|stories|story|kind|type|set)\b/;
 /**

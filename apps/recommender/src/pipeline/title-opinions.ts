@@ -135,7 +135,8 @@ const openingWords = /^\s*(?:(?:a|an|the|something|anything|maybe|how about|what
  */
 const NOT_FOR_ME = String.raw`(?:(?:(?:it|that)(?:'s|\s+is|\s+was)\s+)?(?:(?:just|really|simply)\s+)?not|(?:it|that)\s+(?:wasn'?t|isn'?t))\s+(?:(?:really|just|quite|exactly)\s+)?(?:for me|my (?:thing|cup of tea|kind of (?:film|movie)))\b`;
 /** A part that is only such a verdict ("not for me"): it speaks of the title before it, as "it" does. */
-const verdictOnly = new RegExp(String.raw`^\s*${NOT_FOR_ME}[\s.!]*$`);
+// "Fargo? Not really." too, as "Fargo, not really." is (the eighteenth pass): the "?" had left the title unread.
+const verdictOnly = new RegExp(String.raw`^\s*(?:${NOT_FOR_ME}|(?:hmm+[,.]?\s+)?(?:maybe not|not really))[\s.!]*$`, 'i');
 /** What a message opening with a title may go on with as a verdict on it: ", but not for me", " but it's not my thing". */
 // `\s*,\s+|\s+` is `\s*,?\s+` without its two ways of splitting one run of spaces (quadratic on a long run).
 const verdictAfterBut = new RegExp(String.raw`^[!?.]*(?:\s*,\s+|\s+)but\s+${NOT_FOR_ME}`, 'i');
