@@ -286,6 +286,24 @@ describe('bad requests', () => {
     expect((await tiny.app.inject({ url: `/v1/users/${encodeURIComponent('smile-😀')}`, headers: auth })).statusCode).toBe(200);
   });
 
+  /**
+   * Joiners (U+200C, U+200D) that show: emoji ZWJ sequences (woman technologist, with a skin tone, heart on fire) and the
+   * spelling of Persian ("Alireza", the ZWNJ keeping ی from joining ر) and of Indic conjuncts (Devanagari क्‍ष): each had been
+   * refused as an "invisible format character".
+   */
+  const visibleJoiners = ['👩\u200D💻', '👩🏽\u200D💻', '❤\uFE0F\u200D🔥', 'علی\u200Cرضا', 'क्\u200Dष', 'क्\u200Cष'];
+
+  it('takes joiners only where they show, between emoji or letters they join or part', async () => {
+    // Where a joiner shows nothing (Latin letters, the ends, beside a letter and an emoji), it is refused as before.
+    const hidden: [string, number][] = [['ali\u200Dce', 3], ['ali\u200Cce', 3], ['\u200D👩', 0], ['👩\u200D', 1], ['ab\u200D😀', 2], ['😀\u200Da', 1], ['علی\u200Cce', 3]];
+    for (const [id, index] of hidden) {
+      const response = await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id }) });
+      expect(response.statusCode, JSON.stringify(id)).toBe(400);
+      expect(response.json().error.message, JSON.stringify(id)).toContain(`invisible format character U+${(id.codePointAt([...id].slice(0, index).join('').length) ?? 0).toString(16).toUpperCase()} at index ${index}`);
+    }
+    for (const id of visibleJoiners) expect((await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id }) })).statusCode, JSON.stringify(id)).toBe(201);
+  });
+
   it('refuses a new user id that a URL path cannot name as sent (whitespace, control and invisible format characters, slashes, dot segments), naming body.id', async () => {
     const before = counts();
     // Each had been created (201): " spaced id " shows as "spaced id" wherever it is printed, "a/b" splits a path, and ".." is resolved away by URLs.
@@ -667,6 +685,13 @@ describe('recommendations', () => {
       code: 'invalid_argument',
       message: 'querystring.yearFrom, querystring.yearTo: yearFrom 1999 is after yearTo 1990: give the earlier year as yearFrom',
       paths: ['querystring.yearFrom', 'querystring.yearTo'],
+    });
+    // Beside another bad parameter both are named in one 400, as the schema's check had (the route's check was never reached).
+    const withK = await get('yearFrom=1999&yearTo=1990&k=50');
+    expect(withK.json().error).toEqual({
+      code: 'invalid_argument',
+      message: 'querystring.k: Too big: expected number to be <=20; querystring.yearFrom, querystring.yearTo: yearFrom 1999 is after yearTo 1990: give the earlier year as yearFrom',
+      paths: ['querystring.k', 'querystring.yearFrom', 'querystring.yearTo'],
     });
     // One year is a range (from, or up to it); the same year twice is that year.
     for (const query of ['yearFrom=1999', 'yearTo=1990', 'yearFrom=1995&yearTo=1995']) expect((await get(query)).statusCode, query).toBe(200);

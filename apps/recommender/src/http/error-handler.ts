@@ -27,17 +27,20 @@ export function installErrorHandler(app: FastifyInstance): void {
         const segments: (string | number)[] = issue.instancePath.split('/').filter(Boolean).map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
         // zod reports unknown fields on their object; name each field (`body.foo`, not `body`).
         const unknownKeys = issue.keyword === 'unrecognized_keys' && Array.isArray(issue.params.keys) ? issue.params.keys.filter((key): key is string => typeof key === 'string') : [];
-        const at = (extra: (string | number)[]) => {
-          const path = formatPath([...segments, ...extra]);
-          return path === '(root)' ? where : `${where}.${path}`;
+        const named = (path: (string | number)[]) => {
+          const formatted = formatPath(path);
+          return formatted === '(root)' ? where : `${where}.${formatted}`;
         };
+        const at = (extra: (string | number)[]) => named([...segments, ...extra]);
         // A query string names parameters, and a misspelt one (`genres=`) is easier to fix beside the ones the route takes.
         const unknown = where === 'querystring' ? `unknown parameter${knownParameters(request.routeOptions.schema?.querystring)}` : 'unknown field';
-        return unknownKeys.length > 0 ? unknownKeys.map((key) => ({ path: at([key]), message: unknown })) : [{ path: at([]), message: issue.message }];
+        if (unknownKeys.length > 0) return unknownKeys.map((key) => ({ paths: [at([key])], message: unknown }));
+        // A contradiction between values (`yearFrom` after `yearTo`) names each of them.
+        return [{ paths: [at([]), ...alsoAt(issue.params).map(named)], message: issue.message }];
       });
       // One value can fail two checks (`age: 1e308`: not a safe integer, over 130): its path is named once.
-      const paths = [...new Set(located.map((entry) => entry.path))];
-      const messages = located.map((entry) => `${entry.path}: ${entry.message}`);
+      const paths = [...new Set(located.flatMap((entry) => entry.paths))];
+      const messages = located.map((entry) => `${entry.paths.join(', ')}: ${entry.message}`);
       status = 400;
       body = { error: { code: 'invalid_argument', message: messages.join('; '), paths } };
     } else if (PersonalabError.is(error)) {
@@ -104,6 +107,17 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     void reply.code(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${path}` } });
   });
+}
+
+/**
+ * The other values a custom issue names beside its own path (`params: { alsoAt: [['yearTo']] }`, each from the schema's
+ * root): the type provider keeps a zod issue's own `params` under `params.params`.
+ */
+function alsoAt(params: Record<string, unknown>): (string | number)[][] {
+  const own = params['params'];
+  const paths = typeof own === 'object' && own !== null ? (own as Record<string, unknown>)['alsoAt'] : undefined;
+  if (!Array.isArray(paths)) return [];
+  return paths.filter((path): path is (string | number)[] => Array.isArray(path) && path.every((segment) => typeof segment === 'string' || typeof segment === 'number'));
 }
 
 /** A non-empty array of strings, or undefined for anything else. */
