@@ -50,12 +50,12 @@ describe('MovieLens title forms', () => {
       { id: '2', title: 'Sabrina (1995)' },
     ]);
     expect(said.get('1560')).toBe('Clean Slate (Coup de Torchon)');
-    expect(said.get('999')).toBe('Clean Slate');
+    expect(said.get('999')).toBe('Clean Slate (1994)');
     // No film said alike: the other title (and a video mark) still left out.
     expect(said.get('121')).toBe('Independence Day');
     expect(said.get('1412')).toBe('Land Before Time III: The Time of the Great Giving');
-    // Remakes have no other title to tell them apart by.
-    expect([said.get('1'), said.get('2')]).toEqual(['Sabrina', 'Sabrina']);
+    // Remakes have no other title: their years tell them apart (said "Sabrina", the 1954 film was read as the 1995 one).
+    expect([said.get('1'), said.get('2')]).toEqual(['Sabrina (1954)', 'Sabrina (1995)']);
     // What is said stays one of the ways the title is written.
     expect(titleVariants('Clean Slate (Coup de Torchon) (1981)')).toContain(normalizeTitleText(said.get('1560') ?? ''));
   });

@@ -35,10 +35,17 @@ function otherTitles(title: string): string {
   return (ending.match(/\([^)]*\)/g) ?? []).filter((part) => !/^\((?:\d{4}|V)\)$/.test(part)).join(' ');
 }
 
+/** The year in parentheses ending a title: "(1954)" of "Sabrina (1954)"; empty without one. */
+function yearOf(title: string): string {
+  const ending = parenthesesAtEnd.exec(title)?.[0] ?? '';
+  return ending.match(/\(\d{4}\)/)?.[0] ?? '';
+}
+
 /**
- * Each catalogue film's spoken title (`spokenTitle`), its other title kept where another film would be said alike
- * without it: "Clean Slate (Coup de Torchon)" beside "Clean Slate (1994)" (said "Clean Slate", a reader had taken it
- * for the 1994 film). Films with no other title to tell them apart, remakes such as "Sabrina", are said alike.
+ * Each catalogue film's spoken title (`spokenTitle`), told apart where another film would be said alike without it:
+ * by its other title ("Clean Slate (Coup de Torchon)" beside "Clean Slate (1994)": said "Clean Slate", a reader had
+ * taken it for the 1994 film), else by its year, which a reader takes after a title ("Sabrina (1954)" beside "Sabrina
+ * (1995)": said "Sabrina", the 1954 film had been read as the 1995 one).
  */
 export function distinctSpokenTitles(items: Iterable<{ id: string; title: string }>): Map<string, string> {
   const said = new Map<string, string>();
@@ -51,8 +58,9 @@ export function distinctSpokenTitles(items: Iterable<{ id: string; title: string
   }
   for (const item of all) {
     const spoken = said.get(item.id) ?? '';
-    const other = otherTitles(item.title);
-    if (other !== '' && (alike.get(spoken.toLowerCase()) ?? 0) > 1) said.set(item.id, `${spoken} ${other}`);
+    if ((alike.get(spoken.toLowerCase()) ?? 0) < 2) continue;
+    const apart = otherTitles(item.title) || yearOf(item.title);
+    if (apart !== '') said.set(item.id, `${spoken} ${apart}`);
   }
   return said;
 }
