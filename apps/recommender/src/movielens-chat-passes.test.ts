@@ -1236,4 +1236,71 @@ describe.skipIf(!directory)('Chat-Rec on the MovieLens catalogue: the eighth to 
       expect((await firstTurn('We had a relaxing evening yesterday.')).reply).not.toMatch(/Feel-good/);
     });
   });
+
+  /**
+   * The nineteenth pass reviewed (session 27): a film question that reads like a general-knowledge one, a series a remark
+   * names, "more" said with a negation, and two acknowledgements in a row.
+   */
+  describe('the nineteenth pass, reviewed', () => {
+    const titles = (items: readonly Item[]) => items.map((item) => item.title);
+    it('answers a general-knowledge question about a film named in it, not with the off-topic note', async () => {
+      for (const [message, title] of [
+        ['Who is the president in Air Force One?', 'Air Force One (1997)'],
+        ['What is the language of Casablanca?', 'Casablanca (1942)'],
+        ['Who is the king in The Lion King?', 'Lion King, The (1994)'],
+      ] as const) {
+        const turn = await firstTurn(message);
+        expect(turn.reply, message).not.toMatch(/^I can only help with films/);
+        expect(titles(turn.items)[0], message).toBe(title);
+      }
+      expect((await firstTurn('What is the capital of France?')).reply).toMatch(/^I can only help with films/);
+    });
+
+    it('searches a series a remark names ("He loves Star Trek" had got the general list)', async () => {
+      for (const [message, title] of [
+        ['He loves Star Trek', /^Star Trek/],
+        ['My kids love Winnie the Pooh', /^Winnie the Pooh/],
+      ] as const) {
+        expect(titles((await firstTurn(message)).items)[0], message).toMatch(title);
+      }
+      // Everyday words are still not searched.
+      const say = conversation();
+      await say('Hi there!');
+      expect(titles((await say("Me too! He's my best friend.")).items)).not.toContain("My Best Friend's Wedding (1997)");
+    });
+
+    it('lists nothing for "more" said with a negation after a list ("ok, nothing more" had listed more comedies)', async () => {
+      for (const answer of ['ok, nothing more', "ok, I don't need any more", "great, I couldn't ask for more"]) {
+        const say = conversation();
+        await say('a comedy please');
+        expect((await say(answer)).items, answer).toEqual([]);
+      }
+      const say = conversation();
+      await say('a comedy please');
+      expect((await say('ok, one more')).items.length).toBeGreaterThan(0);
+    });
+
+    it('takes in two acknowledgements in a row after a list ("ok cool" had been greeted)', async () => {
+      for (const answer of ['ok cool', 'ok great', 'Cool, cool.', 'okay, got it']) {
+        const say = conversation();
+        await say('a comedy please');
+        const turn = await say(answer);
+        expect(turn.items, answer).toEqual([]);
+        expect(turn.reply, answer).toBe('Do any of those appeal? Tell me which, or ask for more.');
+      }
+    });
+
+    it('reads long runs of capitalised names and of acknowledgements in linear time', async () => {
+      const { userId } = conversation();
+      const turn = (message: string) => service.chatRec.chat({ userId, message, k: 5 });
+      for (const [start, fill] of [
+        ['He loves ', 'Star the '],
+        ['He loves ', 'STAR'],
+        ['', 'ok, cool '],
+      ] as const) {
+        const [short, long] = [10_000, 40_000].map((length) => `${start}${fill.repeat(Math.ceil(length / fill.length)).slice(0, length - start.length - 1)}x`) as [string, string];
+        expect(await timeGrowth(turn, short, long), fill).toBeLessThan(8);
+      }
+    });
+  });
 });

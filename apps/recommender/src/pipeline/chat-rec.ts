@@ -42,6 +42,7 @@ import {
   pickedAmong,
   pointingWords,
   withoutYearOrArticle,
+  writesTitleOpening,
   type ClassifiedTurn,
   type FilmDescription,
   type Intent,
@@ -88,11 +89,15 @@ const WHICH_ONE = 'Which one do you mean?';
 const TELL_ME = 'Tell me a film you liked, or what you are in the mood for.';
 /** The answer to a question about something other than films. */
 const OFF_TOPIC = `I can only help with films: I suggest films from my catalogue and answer questions about them. ${TELL_ME}`;
-/** "I am.", "yes, I'm": an answer to the off-topic note read as a question, which asks for nothing (it had got a list). */
-/** A bare acknowledgement ("ok", "cool", "got it"), with nothing asked or thanked for. */
-const acknowledges = /^\s*(?:ok(?:ay)?|cool|great|nice|alright|all right|fine|good|perfect|awesome|got it|i see|right)[\s!.]*$/i;
+/** One word or phrase of acknowledgement ("ok", "cool", "got it"). */
+const ACKNOWLEDGEMENT = String.raw`(?:ok(?:ay)?|cool|great|nice|alright|all right|fine|good|perfect|awesome|got it|i see|right)`;
+/** A bare acknowledgement ("ok", "cool", "got it"), or a few in a row ("ok cool", "Cool, cool."), with nothing asked or thanked for. */
+const acknowledges = new RegExp(String.raw`^\s*${ACKNOWLEDGEMENT}(?:[\s,!.]+${ACKNOWLEDGEMENT})*[\s!.]*$`, 'i');
 /** The answer to `acknowledges` after a list: whether it fits, and that more are there. */
 const ACKNOWLEDGED = 'Do any of those appeal? Tell me which, or ask for more.';
+/** Words of liking beside a series named ("He loves Star Trek", "a fan of Star Trek"); "I'm from New York" names a place. */
+const seriesLiking = /\b(?:lov(?:e|es|ed|ing)|lik(?:e|es|ed)|fan|fans|favou?rite|obsessed|into|ador(?:e|es|ed)|enjoy(?:s|ed)?)\b/i;
+/** "I am.", "yes, I'm": an answer to the off-topic note read as a question, which asks for nothing (it had got a list). */
 const bareAssent = /^\s*(?:(?:yes|yeah|yep|sure|oh)[\s,!.]+)?(?:i am|i'm)[\s.!]*$/i;
 /** How a reply begins that asks again, after an answer that described several of the films asked about, or none. */
 const ASKED_AGAIN = `${WHICH_ONE} Of those,`;
@@ -941,8 +946,11 @@ export class ChatRec {
       // found Tom & Viv): the text index does not search for it (an LLM re-ranker still reads the whole message).
       const disliked = stated.filter((opinion) => opinion.polarity !== 'like').map((opinion) => opinion.clause);
       // A remark that asks for nothing ("He's my best friend.", "I'd love to hear your music sometime") is not searched by its
-      // words unless it names a catalogue title: its everyday words had led the list (My Best Friend's Wedding, Nick of Time).
-      const remark = turn.asksNothing === true && opensRemark(readable) && stated.length === 0 && examples.length === 0 && this.options.catalog.titleOpinions().named(readable).length === 0;
+      // words unless it names a catalogue title, or a series liked ("He loves Star Trek": `likesSeries`): its everyday words had
+      // led the list (My Best Friend's Wedding, Nick of Time).
+      const likesSeries = seriesLiking.test(readable) && writesTitleOpening(readable, () => this.options.catalog.values());
+      const remark =
+        turn.asksNothing === true && opensRemark(readable) && stated.length === 0 && examples.length === 0 && this.options.catalog.titleOpinions().named(readable).length === 0 && !likesSeries;
       const searchText = remark ? '' : disliked.reduce((text, clause) => text.replace(clause, ' '), readable).trim();
       result = await this.recommend({
         userId: options.userId,

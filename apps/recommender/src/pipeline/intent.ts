@@ -753,13 +753,16 @@ export function classifyTurn(message: string, context: TurnContext): ClassifiedT
   const thanksInside = /\b(?:thanks|thank you|thx)\b/.test(text) && !moreBesideThanks.test(text);
   const smallTalk = /^\s*(hi|hello|hey|thanks|thank you|thx|cheers|bye|goodbye|see (?:you|ya)|good (morning|evening|night)|how are you|ok(ay)?|cool|great|nice|perfect|awesome)\b/.test(text) || thanksInside;
   // "Ok, more please" asks for more after its small-talk word (it had been greeted); only a "more" that ends the message asks
-  // ("Thanks. I'm staying here for a few more years." does not).
-  const asksMore = /(?<!\bno )\bmore(?:\s+(?:please|pls|of (?:those|these|them)|like (?:that|those|these|them)|ideas|options|films|movies|suggestions))?[\s.!?]*$/.test(text);
+  // ("Thanks. I'm staying here for a few more years." does not), and none beside a negation ("ok, no more", "ok, nothing
+  // more", "I don't need any more" had listed more).
+  const asksMore =
+    /\bmore(?:\s+(?:please|pls|of (?:those|these|them)|like (?:that|those|these|them)|ideas|options|films|movies|suggestions))?[\s.!?]*$/.test(text) &&
+    !/\b(?:no|not|nothing|never|none)\b|n't\b/.test(text);
   if ((smallTalk || agrees || farewell.test(text)) && !wantsItems && !asksMore && !refinement && !judgesTitle(message, text, context.allItems)) return { intent: 'chitchat', ...notes, ...moodNotes };
   // "Do you like pizza?", "have you seen my keys?": not about films, answered as such (a list had answered, Keys to Tulsa first).
   // After films were shown or talked of, "is it in english?" is about them.
   const filmsShown = context.lastRecommended.length > 0 || (context.discussed?.length ?? 0) > 0;
-  if (!refinement && asks.length === 0 && offTopicQuestion(message, { namesGenre: (words) => genresOf(words, { stems: context.knownTags }).length > 0, filmsShown })) {
+  if (!refinement && asks.length === 0 && offTopicQuestion(message, { namesGenre: (words) => genresOf(words, { stems: context.knownTags }).length > 0, namesTitle: () => namedTitleSpans(message, text, context.allItems).length > 0, filmsShown })) {
     return { intent: 'chitchat', offTopic: true, ...notes, ...moodNotes };
   }
   // "Like" is no ask here: "I like your hair" (a taste it names is read as constraints, which the reply then names).
@@ -997,6 +1000,21 @@ function titleAsWritten(message: string, start: number, knownTags: ReadonlySet<s
 /** A catalogue title without its year and its article written last: "Godfather, The (1972)" → "Godfather". */
 export function withoutYearOrArticle(title: string): string {
   return title.replace(/\s*\(\d{4}\)\s*$/, '').replace(/,\s*(?:the|a|an)\s*$/i, '');
+}
+
+/**
+ * A name written capitalised, two words or more, with small words between ("Star Trek", "Winnie the Pooh"); "I" is no part
+ * of one ("So I started" is not *So I Married an Axe Murderer*). Each starts a word, so a run of capitals is tried once (linear).
+ */
+const writtenLongName = /(?<![\p{L}\p{N}'])(?!I\b|I')\p{Lu}[\p{L}\p{N}']*(?:\s+(?:(?:the|of|and|a|an|in|on|to)\s+)*(?!I\b|I')\p{Lu}[\p{L}\p{N}']*)+/gu;
+
+/**
+ * Whether a message writes a name of two words or more, an article aside, that begins a catalogue title ("He loves Star Trek",
+ * "my kids love Winnie the Pooh"): a series named, where one capitalised word may be anyone ("a cat named Tom", not *Tom &
+ * Viv*; "The Office", not *Office Killer*).
+ */
+export function writesTitleOpening(message: string, allItems: () => Iterable<Item>): boolean {
+  return [...message.matchAll(writtenLongName)].some((name) => comparableTitle(name[0]).includes(' ') && namesTitleStart(name[0], allItems));
 }
 
 /** Whether a name begins a catalogue title ("Alien", "Star Wars", "Tom" of *Tom & Viv*): the film or series, not a person. */

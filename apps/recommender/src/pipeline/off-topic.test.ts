@@ -4,7 +4,7 @@ import { offTopicQuestion } from './off-topic.js';
 import { collectTagStems } from './taste.js';
 
 const stems = collectTagStems([{ id: 'x', title: 'x', tags: ['Action', 'Comedy', 'Horror', 'Romance', 'Sci-Fi', 'Western'] }]);
-const offTopic = (message: string) => offTopicQuestion(message, { namesGenre: (words) => genresOf(words, { stems }).length > 0 });
+const offTopic = (message: string) => offTopicQuestion(message, { namesGenre: (words) => genresOf(words, { stems }).length > 0, namesTitle: () => false });
 
 describe('offTopicQuestion (tenth QA pass)', () => {
   it('finds questions about something other than films (each had been answered with a list)', () => {
@@ -52,7 +52,7 @@ describe('offTopicQuestion (tenth QA pass, reviewed)', () => {
   });
 
   it('takes "it" and "they" for the films just shown or talked of ("is it in english?" after a list is about the film)', () => {
-    const afterFilms = (message: string) => offTopicQuestion(message, { namesGenre: () => false, filmsShown: true });
+    const afterFilms = (message: string) => offTopicQuestion(message, { namesGenre: () => false, namesTitle: () => false, filmsShown: true });
     for (const message of ['is it in english?', 'are they long?', 'is it black and white?']) {
       expect(afterFilms(message), message).toBe(false);
       expect(offTopic(message), message).toBe(true);

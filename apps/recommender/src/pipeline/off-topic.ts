@@ -46,13 +46,18 @@ const yearWritten = /\b(?:18|19|20)\d\d\b/;
  * the weather like today?", "can you order me a pizza?" (each had been answered with a list, "my keys" with Keys to Tulsa
  * first). Only when it is about something (`queryContent` keeps a word, or it asks after the assistant's people:
  * `yourPeople`), names no genre (`namesGenre`), no year, no film word or film ask (`filmAsk`), no name written as one (but the place or
- * person a general-knowledge question asks after: `knowledgeQuestion`), and no
+ * person a general-knowledge question asks after: `knowledgeQuestion`, unless it names a catalogue title: `namesTitle`), and no
  * "it" after films (`filmsShown`: films were just shown or talked of); the caller has already read it for moods, titles and
  * film questions, which come first.
  */
-export function offTopicQuestion(message: string, options: { namesGenre: (text: string) => boolean; filmsShown?: boolean }): boolean {
+export function offTopicQuestion(
+  message: string,
+  options: { namesGenre: (text: string) => boolean; namesTitle: () => boolean; filmsShown?: boolean },
+): boolean {
   const text = message.toLowerCase().replace(/[’‘]/g, "'");
-  const nameAsked = !knowledgeQuestion.test(text) && writtenName.test(message.replace(/[’‘]/g, "'"));
+  // "Who is the president in Air Force One?", "What is the language of Casablanca?" ask about the film (the note had answered).
+  const knowledge = knowledgeQuestion.test(text) && !options.namesTitle();
+  const nameAsked = !knowledge && writtenName.test(message.replace(/[’‘]/g, "'"));
   if (!question.test(text) || filmTalk.test(text) || filmAsk.test(text) || yearWritten.test(text) || nameAsked) return false;
   if (options.filmsShown === true && pointsBack.test(text)) return false;
   if (options.namesGenre(text)) return false;
