@@ -15,6 +15,14 @@ describe('queryContent', () => {
     expect(queryContent('a movie about a girls school')).toBe('girls school');
   });
 
+  it('does not search for how often or how much a taste holds (session 27)', () => {
+    // Before: "I generally like dramas" searched "generally dramas", "I tend to like westerns" "tend westerns".
+    for (const adverb of ['usually', 'generally', 'mostly', 'typically', 'normally', 'often', 'always', 'sometimes', 'especially', 'particularly', 'mainly']) {
+      expect(queryContent(`I am looking for a movie to watch tonight. I ${adverb} like dramas.`)).toBe('dramas');
+    }
+    expect(queryContent('I tend to like westerns')).toBe('westerns');
+  });
+
   it('does not search for the words that take part of a request back', () => {
     // Before: "forget the comedies" searched "forget" and listed Forget Paris first (MovieLens).
     expect(queryContent('forget the comedies', { genres: new Set(['comed']) })).toBe('');

@@ -25,6 +25,9 @@ const requestWords = new Set(
     // Eras and quality: the session's years and the ranking answer them ("a modern classic" had found "Modern Affair, A").
     'modern contemporary vintage oldies era eras decade decades century twenties thirties forties fifties sixties seventies eighties nineties ' +
     'rated highest acclaimed greatest popular famous ' +
+    // How often or how much a taste holds ("I generally like dramas" had searched "generally" and changed a simulated
+    // MovieLens user's first list: recall@5 0.178 with "usually", 0.163 with "generally" or "mostly").
+    'generally mostly typically normally often always sometimes occasionally mainly especially particularly tend tends ' +
     "i'm i'd i've let's what's that's it's"
   ).split(' '),
 );
