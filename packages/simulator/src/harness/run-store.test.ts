@@ -1,5 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -233,6 +234,43 @@ describe('RunStore run configurations', () => {
     expect(second.removeEmptyRun('s')).toBe(true);
     second.close();
     reader.close();
+  });
+
+  it("drops a killed shard's claim, so a refused shard still removes the empty run; a live process's or another machine's claim holds it", () => {
+    const path = join(directory, 'shard-killed.sqlite');
+    const store = new RunStore(path);
+    const database = new Database(path);
+    const claimBy = (runId: string, claim: string, pid: number | null, host: string, claimedAt: number) =>
+      database.prepare('INSERT INTO run_claims (run_id, claim, pid, host, claimed_at) VALUES (?, ?, ?, ?, ?)').run(runId, claim, pid, host, claimedAt);
+    // A process that has ended: its pid is free (a shard killed with SIGKILL never gave its claim up).
+    const ended = spawnSync(process.execPath, ['-e', '']).pid;
+    const cases: Array<[string, number | null, string, number, boolean]> = [
+      ['killed', ended, hostname(), Date.now(), true],
+      ['before-boot', process.pid, hostname(), 0, true],
+      ['live', process.ppid, hostname(), Date.now(), false],
+      ['elsewhere', ended, 'another-machine', Date.now(), false],
+      ['unknown', null, hostname(), Date.now(), false],
+    ];
+    for (const [runId, pid, host, claimedAt, removed] of cases) {
+      store.ensureRun(runId, { k: 5 }, 1);
+      claimBy(runId, `other-${runId}`, pid, host, claimedAt);
+      expect(store.removeEmptyRun(runId), runId).toBe(removed);
+      expect(store.runs().some((run) => run.id === runId), runId).toBe(!removed);
+    }
+    database.close();
+    store.close();
+  });
+
+  it('opens a store whose claims name no process (the first version of claims), reading its claims as held', () => {
+    const path = join(directory, 'claims-v1.sqlite');
+    const old = new Database(path);
+    old.exec("CREATE TABLE runs (id TEXT PRIMARY KEY, config TEXT NOT NULL, created_at INTEGER NOT NULL); CREATE TABLE run_claims (run_id TEXT NOT NULL REFERENCES runs(id), claim TEXT NOT NULL, PRIMARY KEY (run_id, claim)); INSERT INTO runs VALUES ('r', '{\"k\":5}', 1); INSERT INTO run_claims VALUES ('r', 'a-shard');");
+    old.close();
+    const store = new RunStore(path);
+    store.ensureRun('r', { k: 5 }, 1);
+    expect(store.removeEmptyRun('r')).toBe(false);
+    expect(store.runs().map((run) => run.id)).toEqual(['r']);
+    store.close();
   });
 
   it('leaves a run and its claims whole when taking it up or removing it fails part way', () => {

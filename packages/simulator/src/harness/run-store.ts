@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { hostname, uptime } from 'node:os';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { formatZodError, PersonalabError, type DialogueTurn, useWriteAheadLog} from '@personalab/core';
+import { formatZodError, PersonalabError, processIsAlive, type DialogueTurn, useWriteAheadLog } from '@personalab/core';
 import type { z } from 'zod';
 import { serviceReportSchema, type ServiceReport } from './service-report.js';
 import { simulatorReportSchema, type SimulatorReport } from './simulator-report.js';
@@ -57,6 +58,13 @@ interface ConversationRow {
 
 /** Report columns, added to stores made before them (their rows read as unknown). */
 const reportColumns = ['simulator_report', 'service_report'] as const;
+
+/** What a claim records of the process that holds it, to tell a killed shard's claim from a live one's. */
+const claimOwnerColumns = [
+  ['pid', 'INTEGER'],
+  ['host', 'TEXT'],
+  ['claimed_at', 'INTEGER'],
+] as const;
 
 /** A stored report of a row (JSON), checked: a malformed one names the store, run, user and column. */
 function readReport<T>(row: ConversationRow, column: (typeof reportColumns)[number], schema: z.ZodType<T>, path: string): T | undefined {
@@ -147,10 +155,14 @@ export class RunStore {
         CREATE TABLE IF NOT EXISTS run_claims (
           run_id TEXT NOT NULL REFERENCES runs(id),
           claim TEXT NOT NULL,
+          pid INTEGER,
+          host TEXT,
+          claimed_at INTEGER,
           PRIMARY KEY (run_id, claim)
         );
       `);
       this.addReportColumns();
+      this.addClaimOwnerColumns();
     } catch (error) {
       throw new PersonalabError('storage_error', `cannot open the run store ${path}: ${(error as Error).message}`, { cause: error });
     }
@@ -170,6 +182,23 @@ export class RunStore {
     this.database
       .transaction(() => {
         for (const column of missing()) this.database.exec(`ALTER TABLE conversations ADD COLUMN ${column} TEXT`);
+      })
+      .immediate();
+  }
+
+  /**
+   * A claims table made before claims named their process (the same day's version) gets the columns, empty (NULL): such
+   * a claim reads as held by a live process, as every claim did then.
+   */
+  private addClaimOwnerColumns(): void {
+    const missing = () => {
+      const present = new Set((this.database.prepare('PRAGMA table_info(run_claims)').all() as Array<{ name: string }>).map((column) => column.name));
+      return claimOwnerColumns.filter(([column]) => !present.has(column));
+    };
+    if (missing().length === 0) return;
+    this.database
+      .transaction(() => {
+        for (const [column, type] of missing()) this.database.exec(`ALTER TABLE run_claims ADD COLUMN ${column} ${type}`);
       })
       .immediate();
   }
@@ -206,7 +235,7 @@ export class RunStore {
       .transaction(() => {
         this.checkRun(runId, config, defaults);
         this.database.prepare('INSERT OR IGNORE INTO runs (id, config, created_at) VALUES (?, ?, ?)').run(runId, JSON.stringify(config), now);
-        this.database.prepare('INSERT OR IGNORE INTO run_claims (run_id, claim) VALUES (?, ?)').run(runId, this.claim);
+        this.database.prepare('INSERT OR IGNORE INTO run_claims (run_id, claim, pid, host, claimed_at) VALUES (?, ?, ?, ?, ?)').run(runId, this.claim, process.pid, hostname(), Date.now());
       })
       .immediate();
     this.claimed.add(runId);
@@ -222,14 +251,17 @@ export class RunStore {
    * Gives up this handle's claim on the run, and removes the run if it holds no conversation (one refused or failed
    * before its first was stored) and no other handle claims it, so that its settings do not hold its id. A run this
    * handle never took up (`ensureRun`) is left alone, as is one another shard still runs under (its next save had
-   * failed on the missing run) or a crashed shard left claimed. In one transaction: a failure part way leaves the run
-   * and its claims as they were. Returns whether the run was removed.
+   * failed on the missing run). A claim whose process has ended on this machine (a shard killed before it could give
+   * it up, or one from before the last boot) is dropped first: it had kept an empty run's record, and its settings the
+   * run id, for good. A claim from another machine (a store on a shared disk) or with no process recorded is held. In one
+   * transaction: a failure part way leaves the run and its claims as they were. Returns whether the run was removed.
    */
   removeEmptyRun(runId: string): boolean {
     if (!this.claimed.has(runId)) return false;
     const removed = this.database
       .transaction(() => {
         this.database.prepare('DELETE FROM run_claims WHERE run_id = ? AND claim = ?').run(runId, this.claim);
+        this.dropDeadClaims(runId);
         return (
           this.database
             .prepare(
@@ -241,6 +273,18 @@ export class RunStore {
       .immediate();
     this.claimed.delete(runId);
     return removed;
+  }
+
+  /** Drops the run's claims whose process has ended on this machine (not running, or started before the last boot). */
+  private dropDeadClaims(runId: string): void {
+    const host = hostname();
+    const bootedAt = Date.now() - uptime() * 1000;
+    const claims = this.database.prepare('SELECT claim, pid, claimed_at FROM run_claims WHERE run_id = ? AND host = ?').all(runId, host) as Array<{ claim: string; pid: number | null; claimed_at: number | null }>;
+    const drop = this.database.prepare('DELETE FROM run_claims WHERE run_id = ? AND claim = ?');
+    for (const { claim, pid, claimed_at: claimedAt } of claims) {
+      if (pid === null || claimedAt === null) continue;
+      if (claimedAt < bootedAt || !processIsAlive(pid)) drop.run(runId, claim);
+    }
   }
 
   /** User ids whose conversation is stored (finished, or failed when `includeErrors`). */
