@@ -261,6 +261,34 @@ describe('RunStore run configurations', () => {
     store.close();
   });
 
+  it('lets a corrected command take over a run that stored nothing and whose shard was killed; a live or a productive run is refused', () => {
+    const path = join(directory, 'shard-takeover.sqlite');
+    const store = new RunStore(path);
+    const database = new Database(path);
+    const ended = spawnSync(process.execPath, ['-e', '']).pid;
+    const leftBy = (runId: string, pid: number) => {
+      database.prepare('INSERT INTO runs (id, config, created_at) VALUES (?, ?, ?)').run(runId, JSON.stringify({ k: 21 }), 1);
+      database.prepare('INSERT INTO run_claims (run_id, claim, pid, host, claimed_at) VALUES (?, ?, ?, ?, ?)').run(runId, 'killed-shard', pid, hostname(), Date.now());
+    };
+    // Killed before it stored anything or gave the run up: "--k 20" had been refused as "k: before 21, now 20".
+    leftBy('killed', ended);
+    expect(() => store.checkRun('killed', { k: 20 })).not.toThrow();
+    store.ensureRun('killed', { k: 20 }, 2);
+    expect(store.storedConfig('killed')).toEqual({ k: 20 });
+    // Still running, or with a conversation stored: its settings hold the id.
+    leftBy('running', process.ppid);
+    expect(() => store.ensureRun('running', { k: 20 }, 2)).toThrow(/k: before 21, now 20/);
+    leftBy('productive', ended);
+    database.prepare('DELETE FROM run_claims WHERE run_id = ?').run('productive');
+    const other = new RunStore(path);
+    other.ensureRun('productive', { k: 21 }, 1);
+    other.save({ ...record('u1'), runId: 'productive' });
+    other.close();
+    expect(() => store.ensureRun('productive', { k: 20 }, 2)).toThrow(/k: before 21, now 20/);
+    database.close();
+    store.close();
+  });
+
   it('opens a store whose claims name no process (the first version of claims), reading its claims as held', () => {
     const path = join(directory, 'claims-v1.sqlite');
     const old = new Database(path);

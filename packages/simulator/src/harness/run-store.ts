@@ -59,6 +59,23 @@ interface ConversationRow {
 /** Report columns, added to stores made before them (their rows read as unknown). */
 const reportColumns = ['simulator_report', 'service_report'] as const;
 
+/** A run claim as stored: the process columns are NULL in claims of the first version. */
+interface ClaimRow {
+  claim: string;
+  pid: number | null;
+  host: string | null;
+  claimed_at: number | null;
+}
+
+/**
+ * Whether a claim's process has ended on this machine: not running, or claimed before the last boot (its pid may be
+ * another process's now). A claim from another machine (a store on a shared disk), or naming no process, is held.
+ */
+function claimEnded({ pid, host, claimed_at: claimedAt }: ClaimRow): boolean {
+  if (pid === null || claimedAt === null || host !== hostname()) return false;
+  return claimedAt < Date.now() - uptime() * 1000 || !processIsAlive(pid);
+}
+
 /** What a claim records of the process that holds it, to tell a killed shard's claim from a live one's. */
 const claimOwnerColumns = [
   ['pid', 'INTEGER'],
@@ -212,7 +229,7 @@ export class RunStore {
    */
   checkRun(runId: string, config: Record<string, unknown>, defaults: Record<string, unknown> = {}): void {
     const stored = this.storedConfig(runId);
-    if (stored === undefined) return;
+    if (stored === undefined || this.abandoned(runId)) return;
     // Compared as stored (through JSON), so undefined values read as missing on both sides; then as their defaults
     // (an undefined value spread over its default had hidden it on the requested side only).
     const requested = JSON.parse(JSON.stringify(config)) as Record<string, unknown>;
@@ -234,6 +251,12 @@ export class RunStore {
     this.database
       .transaction(() => {
         this.checkRun(runId, config, defaults);
+        // A run that stored nothing and that no live process holds (its shard was killed before it gave the run up) is
+        // taken over with this run's settings: its own had kept a corrected command ("--k 20" after "--k 21") out.
+        if (this.abandoned(runId)) {
+          this.dropDeadClaims(runId);
+          this.database.prepare('DELETE FROM runs WHERE id = ?').run(runId);
+        }
         this.database.prepare('INSERT OR IGNORE INTO runs (id, config, created_at) VALUES (?, ?, ?)').run(runId, JSON.stringify(config), now);
         this.database.prepare('INSERT OR IGNORE INTO run_claims (run_id, claim, pid, host, claimed_at) VALUES (?, ?, ?, ?, ?)').run(runId, this.claim, process.pid, hostname(), Date.now());
       })
@@ -275,16 +298,23 @@ export class RunStore {
     return removed;
   }
 
-  /** Drops the run's claims whose process has ended on this machine (not running, or started before the last boot). */
+  /**
+   * Whether a stored run holds no conversation and no claim but those of processes that have ended on this machine:
+   * nothing runs under it and nothing of it is kept.
+   */
+  private abandoned(runId: string): boolean {
+    if (this.database.prepare('SELECT 1 FROM conversations WHERE run_id = ? LIMIT 1').get(runId) !== undefined) return false;
+    return this.claimsOf(runId).every(claimEnded);
+  }
+
+  /** Drops the run's claims whose process has ended on this machine (`claimEnded`). */
   private dropDeadClaims(runId: string): void {
-    const host = hostname();
-    const bootedAt = Date.now() - uptime() * 1000;
-    const claims = this.database.prepare('SELECT claim, pid, claimed_at FROM run_claims WHERE run_id = ? AND host = ?').all(runId, host) as Array<{ claim: string; pid: number | null; claimed_at: number | null }>;
     const drop = this.database.prepare('DELETE FROM run_claims WHERE run_id = ? AND claim = ?');
-    for (const { claim, pid, claimed_at: claimedAt } of claims) {
-      if (pid === null || claimedAt === null) continue;
-      if (claimedAt < bootedAt || !processIsAlive(pid)) drop.run(runId, claim);
-    }
+    for (const row of this.claimsOf(runId)) if (claimEnded(row)) drop.run(runId, row.claim);
+  }
+
+  private claimsOf(runId: string): ClaimRow[] {
+    return this.database.prepare('SELECT claim, pid, host, claimed_at FROM run_claims WHERE run_id = ?').all(runId) as ClaimRow[];
   }
 
   /** User ids whose conversation is stored (finished, or failed when `includeErrors`). */
