@@ -237,6 +237,16 @@ export const manifest: readonly ManifestEntry[] = [
     minutes: 1,
   },
   {
+    name: 'simulation-phrasing',
+    kind: 'experiment',
+    what: "simulated MovieLens users' first message in 16 wordings: how each assistant's first list and recall@5 move with the wording",
+    argv: ['experiments/simulation/phrasing.ts'],
+    needs: ['movielens-100k', 'synthetic-persona-chat'],
+    folder: 'experiments/simulation/results',
+    files: stems('experiments/simulation/results', ['phrasing.md', 'phrasing.json', 'phrasing-recall.svg', 'phrasing-changed.svg']),
+    minutes: 6,
+  },
+  {
     name: 'bench-api',
     kind: 'bench',
     what: 'HTTP API throughput and latency (autocannon, 50 connections)',

@@ -1,4 +1,4 @@
-export { RetrievalUserSimulator, defaultRerankWeights } from './retrieval-user-simulator.js';
+export { RetrievalUserSimulator, defaultRerankWeights, likingSentences, openerGreetings } from './retrieval-user-simulator.js';
 export type { RetrievalUserSimulatorOptions, RerankWeights } from './retrieval-user-simulator.js';
 export { LlmUserSimulator } from './llm-user-simulator.js';
 export type { LlmUserSimulatorOptions, LlmUserSimulatorStats } from './llm-user-simulator.js';
@@ -11,7 +11,7 @@ export { ContradictionChecker, findContradiction, parseClaims, conflictRule } fr
 export type { Claim, Contradiction, ContradictionRule } from './contradiction.js';
 export { recommendationFeedback, judgeItem, isAcceptance, defaultThresholds } from './recommendation-feedback.js';
 export type { Feedback, ItemJudgement, FeedbackThresholds } from './recommendation-feedback.js';
-export { profileStatements, likedSubjects, dislikedSubjects } from './profile-text.js';
+export { profileStatements, likedSubjects, dislikedSubjects, listInWords } from './profile-text.js';
 export { readTasteQuestion } from './taste-question.js';
 export type { TasteQuestion } from './taste-question.js';
 export { TasteAnswers, spokenGenre, spokenSubject } from './taste-answer.js';

@@ -143,10 +143,10 @@ function vouches(judgement: ItemJudgement, sentence: string): boolean {
 
 
 /** Greetings a user looking for a film may open with; none as often as not. */
-const openerGreetings = ['', '', '', 'Hi! ', 'Hello. ', 'Hi there. '];
+export const openerGreetings: readonly string[] = ['', '', '', 'Hi! ', 'Hello. ', 'Hi there. '];
 
 /** Ways to say the genres it likes, all read as the same liking ("I usually like dramas": every MovieLens user had opened alike). */
-const likingSentences = ['I usually like {genres}.', 'I generally like {genres}.', 'I mostly like {genres}.', 'I usually enjoy {genres}.'];
+export const likingSentences: readonly string[] = ['I usually like {genres}.', 'I generally like {genres}.', 'I mostly like {genres}.', 'I usually enjoy {genres}.'];
 
 /** A mood said again while the lists do not serve it, each read as the first ask is (it had been said word for word each round). */
 const keptMoodSentences = ['I am still in the mood for {genre}.', 'Still in the mood for {genre}.', 'I really am in the mood for {genre}.', 'I am in the mood for {genre}, really.'];
