@@ -228,6 +228,27 @@ describe('RetrievalUserSimulator', () => {
     }
   });
 
+  // With `hint: 'target'` users 180, 172 and 142 asked for action movies and then said "Raiders of the Lost Ark does not sound
+  // like my kind of film." of an unrated action film: the genre asked for had not counted as one it likes.
+  it('with `hint: target` is curious about an unrated film of the genre it asked for', async () => {
+    const corpus = await testCorpus(corpusTurns);
+    const catalog = new Map(testCatalog);
+    catalog.set('m6', { id: 'm6', title: 'Alien (1979)', tags: ['Action'] });
+    catalog.set('m9', { id: 'm9', title: 'Raiders of the Lost Ark (1981)', tags: ['Action', 'Adventure'] });
+    for (let seed = 1; seed <= 6; seed++) {
+      const simulator = new RetrievalUserSimulator({ corpus, catalog, seed, hint: 'target' });
+      await simulator.start(horrorFan());
+      const dialogue: DialogueTurn[] = [{ role: 'assistant', content: 'Airplane!', recommendedItemIds: ['m7'] }];
+      const asked = await simulator.respond({ dialogue });
+      expect(asked.content).toMatch(/I am more in the mood for action movies\.$/);
+      dialogue.push({ role: 'user', content: asked.content ?? '' }, { role: 'assistant', content: 'Raiders of the Lost Ark?', recommendedItemIds: ['m9'] });
+      const reaction = (await simulator.respond({ dialogue })).content ?? '';
+      expect(reaction).toMatch(/Raiders of the Lost Ark/);
+      expect(reaction).toMatch(/not seen|Never seen/);
+      expect(reaction).not.toMatch(/kind of film|grab me|maybe not/);
+    }
+  });
+
   // "Have you seen Fargo?" had been answered from the corpus: "Thanks! I'm glad you like it.", "I am.".
   it('says whether it has seen a film it is asked about, from its history, never the hidden target', async () => {
     const corpus = await testCorpus([...corpusTurns, { context: 'Have you seen Alien?', text: 'I am.', conversationId: 'x1' }]);

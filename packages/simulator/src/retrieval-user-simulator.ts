@@ -246,7 +246,8 @@ export class RetrievalUserSimulator implements UserSimulator {
         goal,
         catalog: this.options.catalog,
         random: this.random,
-        likedGenres: likedGenres(profile),
+        // The genre it asked for counts as liked: asked for action movies, it had called an unrated one "not my kind of film".
+        likedGenres: this.mood === undefined ? likedGenres(profile) : [...likedGenres(profile), genreOf(this.mood)],
         dislikedGenres: dislikedGenres(profile),
         ...(this.options.thresholds ? { thresholds: this.options.thresholds } : {}),
       });

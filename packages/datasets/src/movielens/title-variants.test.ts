@@ -60,6 +60,23 @@ describe('MovieLens title forms', () => {
     expect(titleVariants('Clean Slate (Coup de Torchon) (1981)')).toContain(normalizeTitleText(said.get('1560') ?? ''));
   });
 
+  // MovieLens lists "Chasing Amy (1997)" twice: said "Chasing Amy (1997)", the year told nothing apart.
+  it('says no year that every film said alike shares, and keeps it beside a remake', () => {
+    const said = distinctSpokenTitles([
+      { id: '246', title: 'Chasing Amy (1997)' },
+      { id: '268', title: 'Chasing Amy (1997)' },
+      { id: '1', title: 'That Darn Cat! (1965)' },
+      { id: '2', title: 'That Darn Cat! (1997)' },
+      { id: '3', title: 'That Darn Cat! (1997)' },
+      { id: '4', title: 'Cape Fear (1962)' },
+      { id: '5', title: 'Cape Fear (1991)' },
+    ]);
+    expect([said.get('246'), said.get('268')]).toEqual(['Chasing Amy', 'Chasing Amy']);
+    // A duplicated remake keeps its year: it tells the 1997 copies from the 1965 film.
+    expect([said.get('1'), said.get('2'), said.get('3')]).toEqual(['That Darn Cat! (1965)', 'That Darn Cat! (1997)', 'That Darn Cat! (1997)']);
+    expect([said.get('4'), said.get('5')]).toEqual(['Cape Fear (1962)', 'Cape Fear (1991)']);
+  });
+
   it('writes each title the ways people do, normalised', () => {
     expect(titleVariants('Shawshank Redemption, The (1994)')).toEqual(['shawshank redemption the', 'the shawshank redemption', 'shawshank redemption']);
     expect(titleVariants("Enfer, L' (1994)")).toEqual(['enfer l', 'l enfer', 'enfer']);

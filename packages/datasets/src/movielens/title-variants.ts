@@ -41,26 +41,30 @@ function yearOf(title: string): string {
   return ending.match(/\(\d{4}\)/)?.[0] ?? '';
 }
 
+/** What tells a title from another said alike: its other title, else its year; empty without either. */
+const apartPart = (title: string): string => otherTitles(title) || yearOf(title);
+
 /**
  * Each catalogue film's spoken title (`spokenTitle`), told apart where another film would be said alike without it:
  * by its other title ("Clean Slate (Coup de Torchon)" beside "Clean Slate (1994)": said "Clean Slate", a reader had
  * taken it for the 1994 film), else by its year, which a reader takes after a title ("Sabrina (1954)" beside "Sabrina
- * (1995)": said "Sabrina", the 1954 film had been read as the 1995 one).
+ * (1995)": said "Sabrina", the 1954 film had been read as the 1995 one). A part that every film said alike shares tells
+ * nothing apart and is not said (MovieLens lists "Chasing Amy (1997)" twice: it had been said with its year).
  */
 export function distinctSpokenTitles(items: Iterable<{ id: string; title: string }>): Map<string, string> {
   const said = new Map<string, string>();
-  const alike = new Map<string, number>();
+  const partsAlike = new Map<string, string[]>();
   const all = [...items];
   for (const item of all) {
     const spoken = spokenTitle(item.title);
     said.set(item.id, spoken);
-    alike.set(spoken.toLowerCase(), (alike.get(spoken.toLowerCase()) ?? 0) + 1);
+    partsAlike.set(spoken.toLowerCase(), [...(partsAlike.get(spoken.toLowerCase()) ?? []), apartPart(item.title)]);
   }
   for (const item of all) {
     const spoken = said.get(item.id) ?? '';
-    if ((alike.get(spoken.toLowerCase()) ?? 0) < 2) continue;
-    const apart = otherTitles(item.title) || yearOf(item.title);
-    if (apart !== '') said.set(item.id, `${spoken} ${apart}`);
+    const apart = apartPart(item.title);
+    const others = partsAlike.get(spoken.toLowerCase()) ?? [];
+    if (apart !== '' && others.some((part) => part !== apart)) said.set(item.id, `${spoken} ${apart}`);
   }
   return said;
 }
