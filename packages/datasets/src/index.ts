@@ -16,7 +16,7 @@ export {
   movieLensSplitNames,
 } from './movielens/movielens-100k.js';
 export type { MovieLens100k, MovieLensRatings, MovieLensSplit, MovieLensSplitName } from './movielens/movielens-100k.js';
-export { distinctSpokenTitles, normalizeTitleText, spokenTitle, titleVariants, TitleMatcher } from './movielens/title-variants.js';
+export { distinctSpokenTitles, normalizeTitleText, spokenTitle, titleVariants, titleWithoutArticle, TitleMatcher } from './movielens/title-variants.js';
 export type { TitleMention } from './movielens/title-variants.js';
 
 export { stratifiedSplit } from './splitters/stratified-split.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { distinctSpokenTitles, normalizeTitleText, spokenTitle, TitleMatcher, titleVariants } from './title-variants.js';
+import { distinctSpokenTitles, normalizeTitleText, spokenTitle, TitleMatcher, titleVariants, titleWithoutArticle } from './title-variants.js';
 
 describe('MovieLens title forms', () => {
   it('says a title as people do: no year, the article in front', () => {
@@ -89,5 +89,17 @@ describe('MovieLens title forms', () => {
     expect(variants).toContain('seventh seal');
     expect(titleVariants('Fille seule, La (A Single Girl) (1995)')).toContain('la fille seule');
     expect(new TitleMatcher([{ id: 'm1', title: 'Seventh Seal, The (Sjunde inseglet, Det) (1957)' }]).match('I loved The Seventh Seal.')).toEqual(['m1']);
+  });
+});
+
+describe('titleWithoutArticle', () => {
+  it('leaves out the year, other titles and an article written last or an English one written first', () => {
+    expect(titleWithoutArticle('War, The (1994)')).toBe('War');
+    expect(titleWithoutArticle('Postino, Il (1994)')).toBe('Postino');
+    expect(titleWithoutArticle('Independence Day (ID4) (1996)')).toBe('Independence Day');
+    expect(titleWithoutArticle('The Silence of the Lambs')).toBe('Silence of the Lambs');
+    // A first word that is an article elsewhere is kept.
+    expect(titleWithoutArticle('Die Hard (1988)')).toBe('Die Hard');
+    expect(titleWithoutArticle('La Bamba (1987)')).toBe('La Bamba');
   });
 });

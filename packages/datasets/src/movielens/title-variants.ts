@@ -11,6 +11,8 @@ const articles = "The|A|An|Il|La|Le|Les|L'|Das|Der|Die|El";
 
 /** A title with its article written last ("Fille seule, La"). */
 const articleLast = new RegExp(`^(.*), (${articles})$`);
+/** An English article opening a title written as said ("The Silence of the Lambs"; not "Die Hard", "La Bamba"). */
+const articleFirst = /^(?:The|A|An)\s+/;
 
 /** A year and other titles in parentheses ending a title: " (1996)", " (ID4) (1996)", " (1995) (V)". */
 const parenthesesAtEnd = /(?:\s*\([^)]*\))+\s*$/;
@@ -27,6 +29,15 @@ export function spokenTitle(title: string): string {
   if (!moved) return plain;
   const [, rest = '', article = ''] = moved;
   return `${article}${article.endsWith("'") ? '' : ' '}${rest}`;
+}
+
+/**
+ * A catalogue title without its year, other titles or article ("War, The (1994)" → "War", "Postino, Il" → "Postino"):
+ * what tells whether the title is one word, which may be an everyday word ("War movies are my thing").
+ */
+export function titleWithoutArticle(title: string): string {
+  const plain = title.replace(parenthesesAtEnd, '').trim() || title.trim();
+  return articleLast.exec(plain)?.[1] ?? plain.replace(articleFirst, '');
 }
 
 /** The other titles in parentheses ending a title, without its year or video mark: "(Coup de Torchon)" of "Clean Slate (Coup de Torchon) (1981)". */

@@ -55,6 +55,16 @@ describe('most-popular assistant (in-process recommender)', () => {
     expect((await withWar.reply({ userId: 'new', dialogue: [{ role: 'user', content: 'I loved Star Wars.' }] })).recommendedItemIds).toEqual(['m2', 'm8']);
     expect((await withWar.reply({ userId: 'new', dialogue: [{ role: 'user', content: 'I loved Star Wars. Any war movies?' }] })).recommendedItemIds).toEqual(['w2', 'm2']);
   });
+
+  // "War movies and sci-fi movies are my thing." had dropped war: "War" opening the sentence matched "War, The (1994)",
+  // whose words with the article ("the war") counted as a title of two words (session 27, the phrasing experiment).
+  it('reads a genre that is also a one-word title with its article as the genre', async () => {
+    const catalog = new Map([...testCatalog, ['w1', { id: 'w1', title: 'War, The (1994)', tags: ['Adventure', 'Drama'] }], ['w2', { id: 'w2', title: 'Boot, Das (1981)', tags: ['War'] }]]);
+    const watched = [...interactions, ...['w1', 'w2'].map((itemId) => ({ kind: 'event' as const, userId: 'p0', itemId, event: 'view' as const, weight: 1, timestamp: 0 }))];
+    const withWar = createMostPopularAssistant({ interactions: watched, catalog, k: 2, historyOf: () => [] });
+    expect((await withWar.reply({ userId: 'new', dialogue: [{ role: 'user', content: 'War movies are my thing.' }] })).recommendedItemIds[0]).toBe('w2');
+    expect((await withWar.reply({ userId: 'new', dialogue: [{ role: 'user', content: 'I usually like war movies.' }] })).recommendedItemIds[0]).toBe('w2');
+  });
 });
 
 describe('OpenAiChatAssistant against the local OpenAI-compatible server', () => {

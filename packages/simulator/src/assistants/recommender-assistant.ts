@@ -1,5 +1,5 @@
 import type { Assistant, DialogueTurn, Recommender } from '@personalab/core';
-import { normalizeTitleText } from '@personalab/datasets';
+import { normalizeTitleText, spokenTitle, titleWithoutArticle } from '@personalab/datasets';
 import { filmMentionsOf } from '../film-mentions.js';
 import type { ItemCatalog } from '../simulated-user.js';
 import { singular, words } from '../text.js';
@@ -92,15 +92,16 @@ export class RecommenderAssistant implements Assistant {
 
   /**
    * The words of a sentence but those of the catalogue titles of two words or more it names ("I loved Star Wars" had
-   * asked for war films); a one-word title ("War, The") may be the genre's own word and is kept.
+   * asked for war films); a one-word title ("War, The", its article aside) may be the genre's own word and is kept.
    */
   private wordsBesideTitles(sentence: string): string[] {
     const titleWords = new Set(
       filmMentionsOf(this.options.catalog)
         .titles(sentence)
         .flatMap(({ itemId }) => {
-          const title = words(normalizeTitleText(this.options.catalog.get(itemId)?.title.replace(/\s*\(\d{4}\)\s*$/, '') ?? ''));
-          return title.length > 1 ? title : [];
+          const title = this.options.catalog.get(itemId)?.title ?? '';
+          // Counted without its article: "War, The" is one word, which may be the genre's ("War movies are my thing").
+          return words(normalizeTitleText(titleWithoutArticle(title))).length > 1 ? words(normalizeTitleText(spokenTitle(title))) : [];
         }),
     );
     return words(sentence).filter((word) => !titleWords.has(word));
