@@ -1303,4 +1303,79 @@ describe.skipIf(!directory)('Chat-Rec on the MovieLens catalogue: the eighth to 
       }
     });
   });
+
+  describe('the twentieth pass', () => {
+    const titles = (items: readonly Item[]) => items.map((item) => item.title);
+    it('keeps a taste said in other words for the first list (a paraphrase sweep of "I usually like dramas")', async () => {
+      // Before, each got the general list (Star Wars first) and searched the genre word or a filler ("guess", "help pick").
+      for (const message of [
+        "I'm partial to dramas. Looking for a film.",
+        'I usually go for dramas. I am looking for a movie to watch tonight.',
+        'Hello. I tend to enjoy dramas. What would you suggest?',
+        'Hi! I guess I kind of like dramas. Looking for something to watch tonight.',
+        "I'm keen on dramas. Help me pick a movie?",
+        'drama fan here, what should I watch tonight?',
+      ]) {
+        const turn = await firstTurn(message);
+        expect(turn.reply, message).toMatch(/\(drama\):/);
+        expect(turn.items.filter((item) => has(item, 'Drama')).length, message).toBe(5);
+      }
+    });
+
+    it('leaves out the films of a series whose titles do not share its name ("a sci-fi film, not Star Wars")', async () => {
+      // Before: Return of the Jedi second, The Empire Strikes Back fifth.
+      const starWars = await firstTurn('a sci-fi film, not Star Wars');
+      expect(starWars.reply).toMatch(/^Noted: leaving out Star Wars \(1977\), The Empire Strikes Back \(1980\) and Return of the Jedi \(1983\)\./);
+      expect(titles(starWars.items).filter((title) => /Star Wars|Empire Strikes|Jedi/.test(title))).toEqual([]);
+      expect(starWars.items.every((item) => has(item, 'Sci-Fi'))).toBe(true);
+      // Raiders of the Lost Ark is an Indiana Jones film too; a series whose titles share its name is left out as before.
+      expect(titles((await firstTurn('an adventure film but not Indiana Jones')).items)).not.toContain('Raiders of the Lost Ark (1981)');
+      expect(titles((await firstTurn('no Star Trek, a sci-fi film please')).items).filter((title) => title.startsWith('Star Trek'))).toEqual([]);
+      // Naming a later film leaves out only that one.
+      expect(titles((await firstTurn('a sci-fi film, not Return of the Jedi')).items)).toContain('Star Wars (1977)');
+    });
+
+    it('leans a topic it cannot choose by to the genre its word names, when no genre is asked ("any alien films?" had got the general list)', async () => {
+      for (const [message, topic] of [
+        ['any alien films?', 'alien'],
+        ['any space films?', 'space'],
+        ['a robot movie please', 'robot'],
+      ] as const) {
+        const turn = await firstTurn(message);
+        expect(turn.reply, message).toMatch(new RegExp(`^I cannot choose films by what they are about \\(${topic}\\), so these are sci-fi films, the genre nearest it\\. Here is what I would suggest \\(sci-fi\\):`));
+        expect(turn.items.every((item) => has(item, 'Sci-Fi')), message).toBe(true);
+      }
+      // A genre asked for stays the one asked ("any alien comedies?"), and a topic with no genre leans nowhere.
+      const comedy = await firstTurn('any alien comedies?');
+      expect(comedy.reply).toMatch(/so these go by the rest of what you asked\. Here is what I would suggest \(comedy\):/);
+      expect((await firstTurn('any films about dogs?')).reply).toMatch(/so these go by the rest of what you asked\. Here is what I would suggest:/);
+    });
+
+    it('reads "no kids" as no children\'s films: it ends the children\'s films asked for and the light mood does not lean to them', async () => {
+      // Before: Aladdin, Hercules and Toy Story led the first three; "not for kids" had asked for children's films.
+      for (const script of [['a relaxing evening alone, no kids'], ['something light, not for kids'], ['something for the kids', 'actually no kids']]) {
+        const say = conversation();
+        let turn = await say(script[0] as string);
+        for (const message of script.slice(1)) turn = await say(message);
+        expect(turn.reply, script.join(' > ')).not.toContain('for children');
+        expect(turn.items.filter((item) => has(item, "Children's")).map((item) => item.title), script.join(' > ')).toEqual([]);
+      }
+      // "I have no kids" tells of life: the light list is as without it.
+      const told = titles((await firstTurn('I have no kids, something light please')).items);
+      expect(told).toEqual(titles((await firstTurn('something light please')).items));
+    });
+
+    it('reads long runs of likings, "no kids" and spaces in linear time', async () => {
+      const { userId } = conversation();
+      const turn = (message: string) => service.chatRec.chat({ userId, message, k: 5 });
+      for (const [start, fill] of [
+        ['something light, ', 'have no kids '],
+        ['any suggestions? ', "I'm partial to dramas-ish "],
+        ['any alien films? I have', ' '],
+      ] as const) {
+        const [short, long] = [10_000, 40_000].map((length) => `${start}${fill.repeat(Math.ceil(length / fill.length)).slice(0, length - start.length - 8)}no kids`) as [string, string];
+        expect(await timeGrowth(turn, short, long), fill).toBeLessThan(8);
+      }
+    });
+  });
 });

@@ -786,7 +786,10 @@ export class ChatRec {
     const readable = withoutUnsupportedAsks(message, turn.unsupported ?? []);
     const read = useConstraints && turn.intent !== 'explain' ? await this.readConstraints(message, knownTags, previous, options.signal, readable) : undefined;
     // "I love horror but my partner hates it, what's a compromise?": no horror, and the genre horror films most often have.
-    const update = read?.update === undefined ? undefined : withCompromise(read.update, (tag) => this.options.catalog.companionGenre(tag));
+    const compromise = read?.update === undefined ? undefined : withCompromise(read.update, (tag) => this.options.catalog.companionGenre(tag));
+    // "Any alien films?": the genre the topic names is asked for, when nothing else is (it had got the general list).
+    const lean = topicLean(turn.unsupported ?? [], compromise, previous, knownTags);
+    const update = compromise === undefined || lean === undefined ? compromise : { ...compromise, wanted: { [lean]: WANTED_WEIGHT } };
     // The list a change refines: right after "Which one do you mean?", a message that answers nothing is read against the
     // session's own list, not the films the question numbered ("actually, a western please" after a question that opened a
     // session had been answered "Understood (…). How about these instead", as a change to a list never shown).
@@ -1031,7 +1034,7 @@ export class ChatRec {
       const language = turn.unreadable === 'language' && !this.options.llm ? 'I can only read English for now, so this list goes by what I know of your taste. ' : '';
       // "Something shorter", "no Disney", "on Netflix", "with Tom Hanks": the catalogue carries none of these, so say the list
       // does not answer that part (it had answered as if it had, or searched "Disney" and "Tom" as title words).
-      const cannot = unsupportedNote(turn.unsupported ?? []);
+      const cannot = unsupportedNote(turn.unsupported ?? [], lean === undefined ? undefined : this.namesOfGenres().get(lean)?.toLowerCase());
       // "Something like The Matrix", "a mix of Heat and The Matrix": a film the catalogue lacks is said to be missing, not
       // answered as if it had been used (unless it is part of a title found: "L" of "L.A. Confidential").
       const latest = this.options.catalog.latestYear();
@@ -2093,8 +2096,41 @@ function titledWhole(item: Item, { name, article }: NegatedName): boolean {
 }
 
 /**
+ * The genre the topics of a message name, which the catalogue cannot choose by ("any alien films?", "space films", "a robot
+ * movie": sci-fi; "a heist film": crime), when neither the message nor the session asks for a genre: the list leans to it.
+ * None when the topics name no genre ("films about dogs") or several, when one is ruled out ("nothing about aliens") or the
+ * genre is.
+ */
+function topicLean(asks: readonly UnsupportedAsk[], update: ConstraintUpdate | undefined, previous: SessionConstraints, knownTags: ReadonlySet<string>): string | undefined {
+  const topics = asks.filter((ask) => ask.kind === 'topic');
+  if (update === undefined || topics.length === 0 || topics.some((ask) => ask.negated)) return undefined;
+  if (Object.keys(update.wanted).length > 0 || (!update.reset && Object.values(previous.tags).some((weight) => weight > 0))) return undefined;
+  const genres = new Set(topics.flatMap((ask) => [...mentionedTagStems(ask.said, knownTags)]));
+  const [genre] = genres;
+  if (genres.size !== 1 || genre === undefined || update.avoided[genre] !== undefined) return undefined;
+  return (previous.tags[genre] ?? 0) < 0 && !update.reset ? undefined : genre;
+}
+
+/**
+ * Series of the MovieLens catalogue whose other films' titles do not start with the series' name, hand-kept (the catalogue
+ * has no series field; "a sci-fi film, not Star Wars" had listed The Empire Strikes Back and Return of the Jedi): each name,
+ * as `comparable` writes it, to the whole titles of its other films. A series whose titles share its name ("Star Trek",
+ * "The Godfather", "Die Hard") needs no entry.
+ */
+const seriesOtherTitles: ReadonlyMap<string, readonly string[]> = new Map([
+  ['star wars', ['empire strikes back', 'return of the jedi']],
+  ['indiana jones', ['raiders of the lost ark']],
+  ['jurassic park', ['lost world jurassic park']],
+  ['evil dead', ['army of darkness']],
+  ['pink panther', ['return of the pink panther']],
+  ['wallace gromit', ['wrong trousers', 'grand day out', 'close shave']],
+  ['wallace and gromit', ['wrong trousers', 'grand day out', 'close shave']],
+]);
+
+/**
  * The films the phrases' names (`negatedNames`) leave out: for each phrase, the films its longest name beginning some title
- * begins; where that name is a film's whole title, that film and its series ("not Alien": Alien 3 too, not Alien Nation).
+ * begins; where that name is a film's whole title, that film and its series ("not Alien": Alien 3 too, not Alien Nation);
+ * and a series' films under other titles (`seriesOtherTitles`).
  */
 function leftOutBy(phrases: readonly (readonly NegatedName[])[], starts: ReadonlyMap<string, readonly Item[]>): Item[] {
   const found = new Map<string, Item>();
@@ -2105,6 +2141,9 @@ function leftOutBy(phrases: readonly (readonly NegatedName[])[], starts: Readonl
     const films = name === undefined ? [] : (starts.get(name) ?? []);
     const whole = films.some((item) => comparable(item.title) === name);
     for (const item of films) if (!whole || ofSeries(item, name ?? '')) found.set(item.id, item);
+    // The series' films under other titles, when the phrase names the series ("Star Wars", "Wallace and Gromit").
+    const series = names.find((candidate) => seriesOtherTitles.has(candidate.name))?.name;
+    for (const title of seriesOtherTitles.get(series ?? '') ?? []) for (const item of starts.get(title) ?? []) if (comparable(item.title) === title) found.set(item.id, item);
   }
   return [...found.values()];
 }

@@ -10,6 +10,7 @@ import {
   readConstraints,
   recentEndOf,
   sessionConstraintsSchema,
+  WANTED_WEIGHT,
   withOfflineFloor,
   type SessionConstraints,
 } from './constraints.js';
@@ -900,5 +901,43 @@ describe("readConstraints: the sixteenth pass's review", () => {
     for (const message of ['my son is one of my best friends, what should we watch tonight?', 'my daughter is 2 hours away, what can we watch tonight?', 'my son is ten minutes late, so a film tonight?'])
       expect(read(message).audience, message).toBeUndefined();
     expect(read('my son is 2, something for him tonight').audience).toBe('children');
+  });
+});
+
+describe('readConstraints: the twentieth pass', () => {
+  it('asks for a genre liked in other words beside a request for a film (the taste had been lost, the list the general one)', () => {
+    for (const message of [
+      "I'm partial to dramas. Looking for a film.",
+      "can't get enough of dramas! any suggestions?",
+      'I have a soft spot for dramas. Any suggestions?',
+      'I usually go for dramas. I am looking for a movie to watch tonight.',
+      'I normally watch dramas. I am looking for a movie to watch tonight.',
+      'Hello. I tend to enjoy dramas. What would you suggest?',
+      'Hi! I guess I kind of like dramas. Looking for something to watch tonight.',
+      'mainly dramas for me. what should I watch tonight',
+      'dramas all the way. What do you recommend?',
+      "dramas are kind of my thing. What's good?",
+      'Especially dramas. Looking for a movie tonight.',
+      'drama fan here, what should I watch tonight?',
+      "dramas are what I'm after. Any picks?",
+      "I'd say I'm mostly into dramas. Any ideas?",
+      'I lov dramas, sugest a movie',
+    ]) {
+      expect(read(message).wanted, message).toEqual({ drama: WANTED_WEIGHT });
+      expect(read(message).avoided, message).toEqual({});
+    }
+  });
+
+  it('reads "no kids" as adults watching, and "not for kids" as no request for children\'s films', () => {
+    for (const message of ['a relaxing evening alone, no kids', 'something light, not for kids', 'a comedy, no children please', 'without the kids tonight'])
+      expect(read(message).audience, message).toBeNull();
+    expect(after('something for the kids', 'actually no kids').audience).toBeUndefined();
+    // Life told: no change to who watches.
+    expect(read('I have no kids').audience).toBeUndefined();
+  });
+
+  it('leaves such a liking told without a request, and the standing taste said plainly, to the profile', () => {
+    for (const message of ["I'm partial to dramas.", 'I usually go for dramas.', 'I usually like dramas. I am looking for a movie to watch tonight.'])
+      expect(read(message).wanted, message).toEqual({});
   });
 });

@@ -590,6 +590,16 @@ const filmRequest =
  */
 const requestCue =
   /\b(?:want|wanna|looking for|look for|mood|recommend|suggest|show me|give me|how about|what about|fancy|feel like|up for|craving|tonight|find me|any|some|something|anything|another|more|please|instead|only|rather|prefer|maybe|perhaps|watch|see|movies?|films?|flicks?|(?:wouldn'?t|would not) mind|could go for|open to|(?:would|'d) (?:like|love)|make (?:it|that)|switch to|change (?:it|that) to|top (?:\d{1,2}|three|five|ten))\b|\?/;
+/**
+ * A liking said in words the profile's taste reader does not take: "I'm partial to dramas", "a soft spot for westerns", "I
+ * usually go for thrillers", "I tend to enjoy", "I guess I kind of like", "dramas all the way", "mainly comedies for me",
+ * "drama fan here". Beside a request for a film its genres are asked for: they had been searched through the item text, and
+ * the list was the general one (the canonical "I usually like dramas" is the profile's, and stays so).
+ */
+const likingInOtherWords =
+  /\b(?:partial to|(?:can'?t|cannot) get enough of|soft spot for|keen on|a sucker for|go for|tend to (?:like|love|enjoy|watch|prefer)|(?:normally|usually|often|mostly|generally|typically|always|mainly) watch|(?:kind of|kinda|sort of) (?:like|love|enjoy)|(?:mostly|mainly) into|lov|luv|(?:my|the) (?:thing|go-to)|all the way|especially|mainly|fan here|what (?:i'm|i am) after)\b/;
+/** What asks for a film beside `likingInOtherWords`: a request for one, an asking word (misspelt too: "sugest") or a question. */
+const asksBesideLiking = (text: string) => filmRequest.test(text) || askingWords.test(text) || text.includes('?') || /\b(?:sugest|recomm?end|reccomm?end)\b/.test(text);
 /** A mild wish that asks only beside a request for a film: "I don't mind horror, suggest a movie". */
 const mildWish = /\b(?:don'?t|do not) mind\b|\b(?:ok|okay|fine|happy) with\b/;
 /** A request that points back at a genre named in the message: "nothing beats a good comedy, suggest one", "I don't mind horror, recommend a good one". */
@@ -757,6 +767,13 @@ const childrenOpening =
   /^\s*(?:(?:ok|okay|so|and|now|well|hmm|also|this time)[,\s]+)?(?:(?:alone|on my own|by myself)\s+)?(?:with|for) (?:(?:my|our|the) (?:(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?|kids|children|little ones|toddlers?|son|daughter|family)|a family(?: of (?:[3-9]|three|four|five|six|seven|eight))?)\b[\s,.;!?-]*/;
 
 /**
+ * Adults watching, said outright: "just us", "adults only", "for grown-ups", "the kids are asleep", "no kids", "not for (the)
+ * kids", "without the kids", "kid-free"; not "I have no kids" (life told). The look back is tried only after "no kids" (tried
+ * at every position, it would read back over runs of spaces).
+ */
+const adultsOnly =
+  /\b(?:just (?:me|us|adults|the two of us)|adults only|for (?:the )?(?:adults|grown[- ]ups)|grown[- ]ups only|kids (?:are )?(?:asleep|in bed)|no (?:kids|children)(?<!\b(?:have|had|got|with)\s+no \w+)|not for (?:the )?(?:kids|children)|without (?:the )?(?:kids|children)|kid[- ]free)\b/;
+/**
  * Taking back part of a request: "forget the comedies", "drop the romance", "never mind about the animation", "scratch
  * the 90s", "it doesn't have to be a comedy". What follows (up to `DROP_REACH` words) names what is taken back.
  */
@@ -799,6 +816,7 @@ export function readConstraints(message: string, vocabulary: GenreVocabulary): C
   // message that asks for a film ("I can't stand horror, suggest a movie") rules the genre out too.
   const asksForFilm = filmRequest.test(text);
   const asksForOther = asksForFilm || /\b(?:something|anything)\s+(?:else|different)\b/.test(text);
+  const likingBeside = asksBesideLiking(text);
   // Watching with someone: the tastes each one states are what the message asks for, together.
   const together = (watchingTogether.test(text) && (standingTaste.test(text) || otherTaste.test(text))) || tastesBeside(text, vocabulary);
   // Someone else's dislike rules a genre out when the message watches with them or asks for a film ("my wife hates
@@ -817,7 +835,8 @@ export function readConstraints(message: string, vocabulary: GenreVocabulary): C
   // from just after a sentence's end, where the split goes on): tried from every space of a long run, it was quadratic.
   for (const sentence of text.split(/(?<=[.;!?])|,?(?:(?<!\s)|(?<=[.;!?]\s))\s+(?<!\b(?:anything|everything|all|nothing)\s+)but\s+/)) {
     const dislikes = asksForFilm && standingDislike.test(sentence);
-    const read = !standingTaste.test(sentence) || request.test(sentence) || dislikes || together;
+    const likes = likingBeside && likingInOtherWords.test(sentence);
+    const read = !standingTaste.test(sentence) || request.test(sentence) || dislikes || together || likes;
     // Years are read from the clauses that state no taste: "I love sci-fi, anything from the 90s?" asks for the 90s.
     if (read) kept.push(sentence);
     else kept.push(...sentence.split(',').filter((clause) => !standingTaste.test(clause)));
@@ -846,7 +865,13 @@ export function readConstraints(message: string, vocabulary: GenreVocabulary): C
       // cartoons" had got the general list); it is the session's, not the user's standing taste. Not beside the user's own
       // dislike ("my husband loves westerns but I can't stand them" tells, and asks for nothing), nor when the user watches alone.
       const forThem = (companionTaste.test(clause) || childTaste.test(clause)) && !standingDislike.test(text) && !watchingAlone.test(text);
-      const asks = requestCue.test(clause) || requestPhrase(clause, vocabulary) || (asksForFilm && mildWish.test(clause)) || forThem || (together && (standingTaste.test(clause) || otherTaste.test(clause)));
+      const asks =
+        requestCue.test(clause) ||
+        requestPhrase(clause, vocabulary) ||
+        (asksForFilm && mildWish.test(clause)) ||
+        (likingBeside && likingInOtherWords.test(clause)) ||
+        forThem ||
+        (together && (standingTaste.test(clause) || otherTaste.test(clause)));
       // A message of three words or fewer asks ("comedies please", "never horror"), unless it only states a dislike ("westerns are boring").
       const statesDislike = standingDislike.test(clause);
       // "Horror movies scare my wife", "comedies make me laugh": what a genre does to people, told, not asked for.
@@ -912,8 +937,9 @@ export function readConstraints(message: string, vocabulary: GenreVocabulary): C
   const forChildren =
     childrenStrong.test(text) ||
     text.split(/(?<=[.;!?])/).some((sentence) => childrenWeak.test(sentence) && (watching.test(sentence) || (asks && !lifeEvent.test(sentence))));
-  // Adults only wins over a mention of the kids ("the kids are asleep, just adults").
-  if (/\b(?:just (?:me|us|adults|the two of us)|adults only|for (?:the )?(?:adults|grown[- ]ups)|grown[- ]ups only|kids (?:are )?(?:asleep|in bed))\b/.test(text) || drops.some((drop) => drop.audience)) update.audience = null;
+  // Adults only wins over a mention of the kids ("the kids are asleep, just adults", "no kids", "not for kids": "not for kids"
+  // had asked for children's films, "no kids" had been read as nothing).
+  if (adultsOnly.test(text) || drops.some((drop) => drop.audience)) update.audience = null;
   else if (forChildren) update.audience = 'children';
   // Watching alone, no children watch ("actually, alone tonight" after "with my kids" had kept the children's films).
   else if (update.alone === true && aloneTonight.test(text) && (watching.test(text) || /\b(?:this time|now|today|instead)\b/.test(text))) update.audience = null;

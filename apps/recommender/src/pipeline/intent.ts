@@ -175,8 +175,10 @@ const moods: {
   {
     name: 'grown-up',
     heard: 'grown-ups',
-    // "For adults", "for grown-ups", "something more mature": no children's films (the catalogue cannot tell a teen film from an adult one).
-    pattern: /\bfor (?:adults|grown[- ]?ups)\b|\b(?:more|something|anything) (?:grown[- ]?up|mature|adult)\b|\bgrown[- ]?up (?:version|ones?|movies?|films?)\b/,
+    // "For adults", "for grown-ups", "something more mature", "no kids", "not for kids": no children's films (the catalogue
+    // cannot tell a teen film from an adult one; "a relaxing evening alone, no kids" had led with Aladdin and Toy Story).
+    pattern:
+      /\bfor (?:adults|grown[- ]?ups)\b|\bno (?:kids|children)\b(?<!\b(?:have|had|got|with)\s+no \w+)|\bnot for (?:the )?(?:kids|children)\b|\bwithout (?:the )?(?:kids|children)\b|\bkid[- ]free\b|\b(?:more|something|anything) (?:grown[- ]?up|mature|adult)\b|\bgrown[- ]?up (?:version|ones?|movies?|films?)\b/,
     weights: { children: -1, famil: -1, animation: -0.6 },
     onlyAsked: true,
     againstExamples: true,
@@ -719,7 +721,8 @@ export function classifyTurn(message: string, context: TurnContext): ClassifiedT
       (match) =>
         !(entry.negatable && negatedAt(moodText, match.index, match[0].length)) &&
         moodCounts(moodText, match.index, match[0].length) &&
-        (!entry.onlyAsked || asksForFilms(moodText, match)),
+        // Beside a mood asked for, another one asks too ("a relaxing evening alone, no kids").
+        (!entry.onlyAsked || asksForFilms(moodText, match) || mood.names.length > 0),
     );
     if (!counts) {
       // "Not so dark", "nothing scary": a mood the session holds is let go of.

@@ -117,9 +117,41 @@ describe('queryContent: verbs of titles (eleventh QA pass)', () => {
   it('does not search a word of a title right after "I" or "we": a verb, not what the film is about', () => {
     // Before: "I promise I liked it" searched "promise" and listed The Promise first.
     expect(queryContent('I promise I liked it', options)).toBe('');
-    expect(queryContent('we promise to watch whatever you pick', options)).toBe('whatever pick');
+    expect(queryContent('we promise to watch whatever you pick', options)).toBe('whatever');
     // As the thing asked for, it is searched as before.
     expect(queryContent('a film about a promise', options)).toBe('promise');
     expect(queryContent('something like "The Promise"', options)).toBe('promise');
+  });
+});
+
+describe('queryContent: the twentieth pass', () => {
+  it('does not search the filler of a taste said in other words (a paraphrase sweep of "I usually like dramas")', () => {
+    // Before, each searched the word given (said with a film word, a clause about the user is read), and the filler outweighed
+    // the genre in the item text.
+    for (const [message, before] of [
+      ['I really dig dramas. Suggest a film?', 'dig'],
+      ["I'm a sucker for dramas. Any suggestions?", 'sucker'],
+      ['I have a soft spot for dramas', 'soft spot'],
+      ["I'm partial to dramas", 'partial'],
+      ["I'm keen on dramas. Help me pick a movie?", 'keen help pick'],
+      ['i am a huge dramas fan', 'huge'],
+      ["I'm really into dramas lately", 'lately'],
+      ['Honestly, I just like dramas.', 'honestly'],
+      ['yo, dramas tonight?', 'yo'],
+      ['dramas are my go-to', 'go-to'],
+      ['My favourite genre is drama', 'genre'],
+      ['Hi! I guess I kind of like dramas', 'guess'],
+      ["I'd say I'm mostly into dramas", 'say'],
+      ['dramas are what I am after. Any picks?', 'picks'],
+      ['I lov dramas, sugest a movie', 'lov sugest'],
+    ] as const) {
+      expect(queryContent(message.replace('dramas', 'drama films'), { genres: new Set(['drama']) }), `${message} (had searched "${before}")`).toBe('');
+    }
+  });
+
+  it('does not search a genre asked for with "-ish" ("something drama-ish" had searched "drama-ish")', () => {
+    expect(queryContent('Something drama-ish tonight, please.', { genres: new Set(['drama']) })).toBe('');
+    // Other words with "-ish" are searched as before.
+    expect(queryContent('a film about a fetish', {})).toBe('fetish');
   });
 });

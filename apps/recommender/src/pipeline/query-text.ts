@@ -28,6 +28,11 @@ const requestWords = new Set(
     // How often or how much a taste holds ("I generally like dramas" had searched "generally" and changed a simulated
     // MovieLens user's first list: recall@5 0.178 with "usually", 0.163 with "generally" or "mostly").
     'generally mostly typically normally often always sometimes occasionally mainly especially particularly tend tends ' +
+    // Hedges, asides and asking words of a taste said in other words ("I guess I kind of like dramas", "I'd say", "honestly",
+    // "lately", "help me pick", "any picks?", "my favourite genre", "yo"; a paraphrase sweep of "I usually like dramas").
+    'guess say honestly lately help pick picks genre genres yo go-to ' +
+    // Misspelt asking words ("I lov dramas, sugest a movie").
+    'sugest sugestion sugestions recomend reccomend reccommend plz lov luv ' +
     "i'm i'd i've let's what's that's it's"
   ).split(' '),
 );
@@ -51,7 +56,9 @@ const opinionWords = new Set(
     'hate hates hated hating dislike dislikes disliked adore adored adores prefer prefers preferred favourite favorite favourites favorites ' +
     'bad worse worst awful terrible horrible dreadful boring bored dull lame stupid overrated underrated mediocre meh decent fine alright ' +
     'amazing awesome excellent fantastic wonderful brilliant superb perfect masterpiece incredible cool loving lovely enjoyable ' +
-    'stand bear tired sick fed enough fan fans'
+    'stand bear tired sick fed enough fan fans ' +
+    // A taste said in other words: "I really dig", "a sucker for", "a soft spot for", "partial to", "keen on", "a huge fan".
+    'dig sucker soft spot partial keen huge'
   ).split(' '),
 );
 
@@ -220,7 +227,8 @@ export function queryContent(text: string, options: QueryContentOptions = {}): s
     !(wholeTitle?.(word) === true && titleSlot(words, index, spoken));
   for (const clause of clauses) {
     if (aboutLife.test(clause) && !filmWords.test(clause) && !filmDemand.test(clause)) continue;
-    const words = searchWords(clause);
+    // "Drama-ish", "horror-ish": the genre, loosely (the "-ish" had kept it from being read as the genre asked for).
+    const words = searchWords(clause).map((word) => word.replace(/^(.+)-ish$/, '$1'));
     let negated = false;
     for (const [index, word] of words.entries()) {
       const pair = `${words[index - 1] ?? ''} ${word}`;

@@ -266,9 +266,10 @@ const describedAs: Record<UnsupportedKind, string> = {
 /**
  * What the reply says of the asks it could not honour: "I cannot choose films by running time, so these go by the rest
  * of what you asked."; "I cannot choose films by studio (Disney), so I cannot promise none of these is Disney's; they go
- * by the rest of what you asked." Undefined when there are none.
+ * by the rest of what you asked." With a topic's genre the list leans to (`leanedTo`): "I cannot choose films by what they
+ * are about (alien), so these are sci-fi films, the genre nearest it." Undefined when there are none.
  */
-export function unsupportedNote(asks: readonly UnsupportedAsk[]): string | undefined {
+export function unsupportedNote(asks: readonly UnsupportedAsk[], leanedTo?: string): string | undefined {
   if (asks.length === 0) return undefined;
   const kinds = [...new Set(asks.map((ask) => ask.kind))];
   const parts = kinds.map((kind) => {
@@ -278,7 +279,7 @@ export function unsupportedNote(asks: readonly UnsupportedAsk[]): string | undef
   });
   const negated = [...new Set(asks.filter((ask) => ask.negated && ask.kind !== 'length').map(leftOutAs))];
   const by = wordList(parts, 'or');
-  if (negated.length === 0) return `I cannot choose films by ${by}, so these go by the rest of what you asked.`;
+  if (negated.length === 0) return `I cannot choose films by ${by}, so these ${leanedTo === undefined ? 'go by the rest of what you asked' : `are ${leanedTo} films, the genre nearest it`}.`;
   return `I cannot choose films by ${by}, so I cannot promise to leave out ${wordList(negated, 'or')}; these go by the rest of what you asked.`;
 }
 
