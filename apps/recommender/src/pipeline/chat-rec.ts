@@ -931,7 +931,9 @@ export class ChatRec {
       // what "anything older like it?" asks for ("I loved Sabrina (1995)" had lost Sabrina (1954)).
       const liked = stated.filter((opinion) => opinion.polarity === 'like').map((opinion) => opinion.item);
       const versions = otherVersions([...examples, ...liked], this.options.catalog.values(), constraintFilter({ ...noConstraints(), years: constraints.years }, knownTags));
-      const exclude = [...offeredIn(earlier), ...notAgain, ...leftOutBefore, ...leftOut.map((item) => item.id), ...examples.map((item) => item.id), ...versions];
+      // Nor a film the message takes up ("Oh, Ulee's Gold is exactly what I was looking for"): the user has their pick.
+      const takenUp = takenUpFilms(readable, this.options.catalog.titleOpinions().named(readable));
+      const exclude = [...offeredIn(earlier), ...notAgain, ...leftOutBefore, ...leftOut.map((item) => item.id), ...examples.map((item) => item.id), ...versions, ...takenUp];
       const plain = update === undefined ? { refinement: turn.refinement, mood: turn.mood?.tagWeights } : withConstraints(turn, update, constraints, this.askedFor(constraints));
       // A mood does not lean to a genre the user is lukewarm on ("musicals are hit or miss for me", then "something fun"
       // had listed four musicals: the light mood's lift for Musical).
@@ -2005,14 +2007,27 @@ export function negatedFilms(message: string, items: Iterable<Item> | (() => Rea
   const phrases = negatedNames(message, knownTags);
   // Most messages name no film to leave out: the catalogue is not read for them.
   if (phrases.length === 0) return [];
-  return leftOutBy(phrases, typeof items === 'function' ? items() : titleStarts(items));
+  return leftOutBy(phrases, typeof items === 'function' ? items() : titleStarts(items), namedOutside(message));
+}
+
+/**
+ * What a message says outside the phrases that leave films out, as `comparable` writes it and between spaces: a film of the
+ * series left out that it names there is welcome ("not Star Wars, but Return of the Jedi is fine"). A phrase's "but" ends it.
+ */
+function namedOutside(message: string): string {
+  const rest = message.replace(/[’‘]/g, "'").replace(negatedFilm, (phrase) => {
+    const but = /\bbut\b/i.exec(phrase);
+    return but === null ? ' , ' : ` , ${phrase.slice(but.index)}`;
+  });
+  return ` ${comparable(rest)} `;
 }
 
 /**
  * A name a phrase leaves out. `whole`: it counts only as a film's whole title ("Alien", a word for sci-fi too); `article`:
- * only as one the catalogue writes with that article ("the godfather": *Godfather, The (1972)*, not *Kids (1995)*).
+ * only as one the catalogue writes with that article ("the godfather": *Godfather, The (1972)*, not *Kids (1995)*); `itself`:
+ * the film of that title alone, not its series ("not Star Wars itself").
  */
-type NegatedName = { name: string; whole?: boolean; article?: string };
+type NegatedName = { name: string; whole?: boolean; article?: string; itself?: boolean };
 
 /**
  * The names each phrase of a message leaves out could be, longest first ("Star Wars this time" → "star wars", "star"):
@@ -2024,6 +2039,7 @@ function negatedNames(message: string, knownTags: ReadonlySet<string>): NegatedN
     const article = /^\s*(the|a|an)\s+/i.exec(match[1] ?? '')?.[1]?.toLowerCase();
     const written = (match[1] ?? '').replace(/^\s*(?:the|a|an)\s+/i, '').trim().split(/\s+/).filter(Boolean).slice(0, 8);
     const names: NegatedName[] = [];
+    const itself = /\bitself\b/i.test(match[1] ?? '') ? { itself: true } : {};
     for (let length = written.length; length >= 1; length--) {
       const words = written.slice(0, length);
       if (trailingWords.test((words[words.length - 1] ?? '').toLowerCase())) continue;
@@ -2031,13 +2047,13 @@ function negatedNames(message: string, knownTags: ReadonlySet<string>): NegatedN
       if (name.length < 3) continue;
       if (length > 1) {
         // "Star Wars" names a film although "wars" is a genre word.
-        names.push({ name });
+        names.push({ name, ...itself });
         continue;
       }
       // "Horror" alone names no film, "Alien" only the film of that whole title.
-      if (/^\p{Lu}/u.test(words[0] ?? '')) names.push({ name, whole: mentionedTagStems(name, knownTags).size > 0 });
+      if (/^\p{Lu}/u.test(words[0] ?? '')) names.push({ name, whole: mentionedTagStems(name, knownTags).size > 0, ...itself });
       // In lower case only a word said alone after its article ("not the godfather please", not "without the wife tonight").
-      else if (article !== undefined && written.slice(1).every((word) => trailingWords.test(word.toLowerCase()))) names.push({ name, whole: true, article });
+      else if (article !== undefined && written.slice(1).every((word) => trailingWords.test(word.toLowerCase()))) names.push({ name, whole: true, article, ...itself });
     }
     if (names.length > 0) named.push(names);
   }
@@ -2112,6 +2128,37 @@ function topicLean(asks: readonly UnsupportedAsk[], update: ConstraintUpdate | u
 }
 
 /**
+ * Taking up a film offered: "X is exactly what I was looking for", "X looks great", "X sounds perfect, I will watch that",
+ * "I like the sound of X", "X could be great".
+ */
+const takesUp =
+  /\bexactly what (?:i|we) (?:was|were|am|are|'m|'re) (?:looking for|after)\b|\b(?:looks?|sounds?) (?:(?:really|so|very|pretty|just|absolutely)\s+)?(?:great|perfect|good|amazing|fun|interesting)\b|\b(?:i|we)(?:'ll| will| would| 'd) (?:definitely |probably )?watch (?:that|it|this)\b|\bthe (?:sound|look)s? of\b|\bcould be (?:great|good|fun)\b/i;
+
+/**
+ * The ids of the films named (`named`, in order) in the sentences of `message` that take a film up (`takesUp`), read with the
+ * titles blanked: a title's own words take nothing up ("My favourite is The Sound of Music").
+ */
+function takenUpFilms(message: string, named: readonly { item: Item; start: number; end: number }[]): string[] {
+  if (named.length === 0) return [];
+  let blanked = '';
+  let at = 0;
+  for (const { start, end } of named) {
+    blanked += `${message.slice(at, Math.max(at, start))}${'#'.repeat(Math.max(0, end - Math.max(at, start)))}`;
+    at = Math.max(at, end);
+  }
+  blanked += message.slice(at);
+  const taken: string[] = [];
+  let mention = 0;
+  for (const sentence of blanked.matchAll(/[^.!?;]+[.!?;]*/g)) {
+    const end = sentence.index + sentence[0].length;
+    const inside: string[] = [];
+    for (let next = named[mention]; next !== undefined && next.start < end; next = named[++mention]) inside.push(next.item.id);
+    if (inside.length > 0 && takesUp.test(sentence[0])) taken.push(...inside);
+  }
+  return taken;
+}
+
+/**
  * Series of the MovieLens catalogue whose other films' titles do not start with the series' name, hand-kept (the catalogue
  * has no series field; "a sci-fi film, not Star Wars" had listed The Empire Strikes Back and Return of the Jedi): each name,
  * as `comparable` writes it, to the whole titles of its other films. A series whose titles share its name ("Star Trek",
@@ -2130,20 +2177,33 @@ const seriesOtherTitles: ReadonlyMap<string, readonly string[]> = new Map([
 /**
  * The films the phrases' names (`negatedNames`) leave out: for each phrase, the films its longest name beginning some title
  * begins; where that name is a film's whole title, that film and its series ("not Alien": Alien 3 too, not Alien Nation);
- * and a series' films under other titles (`seriesOtherTitles`).
+ * and a series' films under other titles (`seriesOtherTitles`). "Itself" leaves out the film alone, and a film of the series
+ * the message names outside its phrases (`outside`, from `namedOutside`) is kept.
  */
-function leftOutBy(phrases: readonly (readonly NegatedName[])[], starts: ReadonlyMap<string, readonly Item[]>): Item[] {
+function leftOutBy(phrases: readonly (readonly NegatedName[])[], starts: ReadonlyMap<string, readonly Item[]>, outside: string): Item[] {
   const found = new Map<string, Item>();
+  // Each title looked for in `outside` once (a message of many phrases had searched it again for each).
+  const said = new Map<string, boolean>();
+  const saidOutside = (title: string) => {
+    let answer = said.get(title);
+    if (answer === undefined) said.set(title, (answer = outside.includes(` ${title} `)));
+    return answer;
+  };
   for (const names of phrases) {
     // The longest run of words from the start that begins some title ("Star Wars this time" → "Star Wars").
     const begun = (candidate: NegatedName) => starts.get(candidate.name) ?? [];
-    const name = names.find((candidate) => begun(candidate).length > 0 && (!candidate.whole || begun(candidate).some((item) => titledWhole(item, candidate))))?.name;
-    const films = name === undefined ? [] : (starts.get(name) ?? []);
+    const chosen = names.find((candidate) => begun(candidate).length > 0 && (!candidate.whole || begun(candidate).some((item) => titledWhole(item, candidate))));
+    const name = chosen?.name ?? '';
+    const films = chosen === undefined ? [] : begun(chosen);
     const whole = films.some((item) => comparable(item.title) === name);
-    for (const item of films) if (!whole || ofSeries(item, name ?? '')) found.set(item.id, item);
+    // "Not Star Wars itself": that film alone.
+    const alone = chosen?.itself === true && whole;
+    const welcome = (item: Item) => comparable(item.title) !== name && saidOutside(comparable(item.title));
+    const leftOut = (item: Item) => (alone ? comparable(item.title) === name : !whole || ofSeries(item, name)) && !welcome(item);
+    for (const item of films) if (leftOut(item)) found.set(item.id, item);
     // The series' films under other titles, when the phrase names the series ("Star Wars", "Wallace and Gromit").
-    const series = names.find((candidate) => seriesOtherTitles.has(candidate.name))?.name;
-    for (const title of seriesOtherTitles.get(series ?? '') ?? []) for (const item of starts.get(title) ?? []) if (comparable(item.title) === title) found.set(item.id, item);
+    const series = alone ? undefined : names.find((candidate) => seriesOtherTitles.has(candidate.name))?.name;
+    for (const title of seriesOtherTitles.get(series ?? '') ?? []) for (const item of starts.get(title) ?? []) if (comparable(item.title) === title && !welcome(item)) found.set(item.id, item);
   }
   return [...found.values()];
 }

@@ -68,6 +68,9 @@ const cuePatterns = (
     // Wanting to watch a title ("I'd like to see Fargo", "never seen Heat") is not an opinion of it.
     [/(?:\bwould|'d|\bwant|\bwanna|\bgonna|\bplan(?:ning)?|\bgoing|\bhop(?:e|ing)|\bneed)\s+(?:(?:really|like|love)\s+)?(?:to\s+)?(?:see|watch|rewatch|check out|try)\b/, undefined],
     [/\b(?:haven'?t|have not|hasn'?t|never|not)\s+(?:yet\s+)?(?:seen|watched)\b|\bfeel(?:ing)? like\b|\bin the mood for\b/, undefined],
+    // Taking up a film offered, unseen ("Titanic looks great", "Titanic could be great", "I like the sound of Titanic"): interest,
+    // not a verdict on a film seen ("great" and "like" had stored a 4 and said "Noted: you like Titanic").
+    [/\b(?:looks?|sounds?|seems?)\s+(?:(?:really|so|very|pretty|quite|just|absolutely|like it(?:'d| would| will| could) be)\s+)*(?:great|good|fun|amazing|awesome|brilliant|fantastic|excellent|interesting|promising|lovely|nice|cool|perfect|right up my street)\b|\b(?:could|might|may|should|would|will|'d|'ll)\s+(?:(?:really|definitely|probably|certainly|actually|totally)\s+)?be\s+(?:(?:really|so|very|pretty|quite)\s+)?(?:great|good|fun|amazing|awesome|brilliant|fantastic|excellent|interesting|lovely|nice|cool|perfect)\b|\b(?:like|love)\s+the\s+(?:sound|look)s?\s+of\b/, undefined],
     // A guess turning down a film, seen or not ("I don't think I'd like Jerry Maguire", "I doubt I'd enjoy Titanic", "not sure
     // I'd like Fargo", "Star Wars does not really grab me", "Hmm, Fargo, maybe not", "Fargo, hmm, not really."): a weak dislike, as
     // "not my thing" is ("like" had read a liking; "not really" had read nothing). "Not really" only where it ends its clause:
