@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { changedOptions, getConfig, parseInteger, PersonalabError, resultsDirectory, runHeader, runScript, scriptCommand, markdownTable, svgBarChart, svgLineChart, writeResults, type Assistant, type DialogueTurn, type Recommender } from '@personalab/core';
-import { findDataset, howToGet, loadMovieLens100k, stratifiedSplit } from '@personalab/datasets';
+import { findDataset } from '@personalab/datasets';
 import { HnswIndex } from '@personalab/retrieval';
 import {
   createMostPopularAssistant,
@@ -24,13 +24,13 @@ import {
   RecommenderHttpAssistant,
   RetrievalUserSimulator,
   simulate,
-  simulatedUsersFromRatings,
   UserTurnCorpus,
   type RecommendationSummary,
 } from '@personalab/simulator';
 import { createExperimentEmbedder } from './embedder.js';
 import { loadSpc, userTurnsOf } from './spc-corpus.js';
 import { bestUserEmbeddingModel, chatRecAssistant, serveOverHttp } from './assistants.js';
+import { movieLensWorld } from './movielens-world.js';
 import { resultName } from './result-name.js';
 
 await runScript(async () => {
@@ -53,15 +53,7 @@ await runScript(async () => {
     name: 'experiments/simulation-partial',
   });
   const config = getConfig();
-  const directory = findDataset('movielens-100k', { environmentDataDir: config.dataDir });
-  if (!directory) throw new PersonalabError('not_found', `MovieLens 100K not found: ${howToGet('movielens-100k')}`);
-  const data = await loadMovieLens100k(directory);
-  const split = stratifiedSplit(data.ratings, { ratio: 0.8, seed });
-  const catalog = new Map(data.items.map((item) => [item.id, item]));
-  const users = simulatedUsersFromRatings({ items: data.items, train: split.train, test: split.test, users: data.users }).slice(0, userLimit);
-  const historyByUser = new Map<string, string[]>();
-  for (const rating of split.train) historyByUser.set(rating.userId, [...(historyByUser.get(rating.userId) ?? []), rating.itemId]);
-  const historyOf = (userId: string) => historyByUser.get(userId) ?? [];
+  const { data, split, catalog, users, historyOf } = await movieLensWorld({ seed, userLimit, dataDir: config.dataDir });
   console.error(`${users.length} simulated users (of ${data.users.length}) with at least one held-out liked item; ${split.train.length} training ratings`);
 
   // The simulator needs a corpus only for chit-chat turns; recommendation turns are grounded feedback.

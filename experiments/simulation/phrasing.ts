@@ -12,12 +12,13 @@
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { changedOptions, getConfig, markdownTable, parseInteger, PersonalabError, resultsDirectory, runHeader, runScript, scriptCommand, svgBarChart, writeResults, type Assistant } from '@personalab/core';
-import { findDataset, howToGet, loadMovieLens100k, stratifiedSplit } from '@personalab/datasets';
-import { createMostPopularAssistant, RecommenderAssistant, simulatedUsersFromRatings } from '@personalab/simulator';
+import { changedOptions, getConfig, markdownTable, parseInteger, resultsDirectory, runHeader, runScript, scriptCommand, svgBarChart, writeResults, type Assistant } from '@personalab/core';
+import { findDataset } from '@personalab/datasets';
+import { createMostPopularAssistant, RecommenderAssistant } from '@personalab/simulator';
 import { createExperimentEmbedder } from './embedder.js';
 import { loadSpc, userTurnsOf } from './spc-corpus.js';
 import { bestUserEmbeddingModel, chatRecAssistant } from './assistants.js';
+import { movieLensWorld } from './movielens-world.js';
 import { resultName } from './result-name.js';
 import { firstLists, hasLikedGenres, phrasingHeadline, wordingRows, type FirstList, type PhrasingHeadline, type WordingRow } from './phrasing-robustness.js';
 import { phrasingWordings } from './phrasing-wordings.js';
@@ -36,17 +37,9 @@ await runScript(async () => {
   const headline = { seed: 1, users: 100_000 };
   const outputDirectory = resultsDirectory({ out: values.out, committed: join(import.meta.dirname, 'results'), changed: changedOptions(settings, headline), name: 'experiments/simulation-partial' });
   const config = getConfig();
-  const directory = findDataset('movielens-100k', { environmentDataDir: config.dataDir });
-  if (!directory) throw new PersonalabError('not_found', `MovieLens 100K not found: ${howToGet('movielens-100k')}`);
-  const data = await loadMovieLens100k(directory);
-  const split = stratifiedSplit(data.ratings, { ratio: 0.8, seed });
-  const catalog = new Map(data.items.map((item) => [item.id, item]));
-  const simulated = simulatedUsersFromRatings({ items: data.items, train: split.train, test: split.test, users: data.users }).slice(0, userLimit);
+  const { data, split, catalog, users: simulated, historyOf } = await movieLensWorld({ seed, userLimit, dataDir: config.dataDir });
   // A user who likes no genre says only its goal, alike in every wording: nothing to compare.
   const users = simulated.filter(hasLikedGenres);
-  const historyByUser = new Map<string, string[]>();
-  for (const rating of split.train) historyByUser.set(rating.userId, [...(historyByUser.get(rating.userId) ?? []), rating.itemId]);
-  const historyOf = (userId: string) => historyByUser.get(userId) ?? [];
   console.error(`${users.length} simulated users (${simulated.length - users.length} of ${simulated.length} left out: no liked genre), ${phrasingWordings.length} wordings`);
 
   // Chat-Rec's item-text search embeds with the experiments' embedder fitted on SPC user turns, as in movielens.ts.
