@@ -481,6 +481,18 @@ describe('classifyTurn: fourth multi-turn QA pass (comparative requests)', () =>
     expect(classifyTurn('this film is for adults, I hear', { ...context, lastRecommended: [] }).mood).toBeUndefined();
   });
 
+  it('reads "no kids" beside any mood asked for, whichever the mood list names first (second read, session 27)', () => {
+    // Before: "a relaxing evening alone, no kids" read grown-up beside light, but "a scary evening …" only scary (grown-up is
+    // checked before scary, and a mood counted beside another only when that one came earlier in the list).
+    for (const [message, first] of [['a relaxing evening alone, no kids', 'light'], ['a scary evening alone, no kids', 'scary'], ['a dark evening alone, no kids', 'dark']] as const) {
+      const names = classifyTurn(message, { ...context, lastRecommended: [] }).mood?.names ?? [];
+      expect(names, message).toContain('grown-up');
+      expect(names, message).toContain(first);
+    }
+    // Alone, "no kids" asks for nothing.
+    expect(classifyTurn('I have no kids', { ...context, lastRecommended: [] }).mood).toBeUndefined();
+  });
+
   it('keeps a change to examples within films like them: no spill-over, no push against their genres', () => {
     const funnier = classifyTurn('something like Dark Alley but funnier', { ...context, lastRecommended: [] });
     expect(funnier.mood?.names).toEqual(['light']);

@@ -714,16 +714,16 @@ export function classifyTurn(message: string, context: TurnContext): ClassifiedT
   const inTitle = (index: number, length: number) => (titles ??= namedTitleSpans(message, moodText, context.allItems)).some((span) => span.start <= index && index + length <= span.end);
   const mood = { names: [] as string[], tagWeights: {} as Record<string, number> };
   const negatedMoods: string[] = [];
-  for (const entry of moods) {
+  const readings = moods.map((entry) => {
     const found = [...moodText.matchAll(everyMention.get(entry) as RegExp)].filter((match) => !inTitle(match.index, match[0].length));
-    // The first mention that counts: "scary" in "I had a scary dream" does not, nor "nothing scary" (ruled out, not asked for: the constraints rule the genre out).
-    const counts = found.some(
-      (match) =>
-        !(entry.negatable && negatedAt(moodText, match.index, match[0].length)) &&
-        moodCounts(moodText, match.index, match[0].length) &&
-        // Beside a mood asked for, another one asks too ("a relaxing evening alone, no kids").
-        (!entry.onlyAsked || asksForFilms(moodText, match) || mood.names.length > 0),
-    );
+    // The mentions that count: "scary" in "I had a scary dream" does not, nor "nothing scary" (ruled out, not asked for: the constraints rule the genre out).
+    const said = found.filter((match) => !(entry.negatable && negatedAt(moodText, match.index, match[0].length)) && moodCounts(moodText, match.index, match[0].length));
+    return { entry, found, said, alone: said.some((match) => !entry.onlyAsked || asksForFilms(moodText, match)) };
+  });
+  // Beside a mood asked for, another one asks too, whichever the list names first ("a scary evening alone, no kids").
+  const anyAsked = readings.some((reading) => reading.alone);
+  for (const { entry, found, said, alone } of readings) {
+    const counts = alone || (anyAsked && said.length > 0);
     if (!counts) {
       // "Not so dark", "nothing scary": a mood the session holds is let go of.
       if (entry.negatable && found.some((match) => negatedAt(moodText, match.index, match[0].length))) negatedMoods.push(entry.name);
