@@ -302,6 +302,14 @@ describe('bad requests', () => {
       expect(response.json().error.message, JSON.stringify(id)).toContain(`invisible format character U+${(id.codePointAt([...id].slice(0, index).join('').length) ?? 0).toString(16).toUpperCase()} at index ${index}`);
     }
     for (const id of visibleJoiners) expect((await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id }) })).statusCode, JSON.stringify(id)).toBe(201);
+    // Second read (session 27): a flag's tag characters (Cf) and a joiner after an Arabic vowel mark (Inherited by Script)
+    // show too; tag characters with no emoji before them do not.
+    for (const id of ['🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}', 'عَ\u200Cر']) {
+      expect((await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id }) })).statusCode, JSON.stringify(id)).toBe(201);
+    }
+    const bareTags = await tiny.app.inject({ method: 'POST', url: '/v1/users', ...json({ id: 'a\u{E0067}b' }) });
+    expect(bareTags.statusCode).toBe(400);
+    expect(bareTags.json().error.message).toContain('invisible format character U+E0067 at index 1');
   });
 
   it('refuses a new user id that a URL path cannot name as sent (whitespace, control and invisible format characters, slashes, dot segments), naming body.id', async () => {

@@ -30,7 +30,15 @@ export const errorBodySchema = z.object({
 
 /** Letters whose shapes a joiner changes: cursive scripts (a ZWNJ parts two letters) and Indic ones (it makes or breaks a conjunct). */
 const joinedLetter = /^[\p{L}\p{M}]$/u;
-const joiningScript = /^[\p{sc=Arabic}\p{sc=Syriac}\p{sc=Nko}\p{sc=Mongolian}\p{sc=Devanagari}\p{sc=Bengali}\p{sc=Gurmukhi}\p{sc=Gujarati}\p{sc=Oriya}\p{sc=Tamil}\p{sc=Telugu}\p{sc=Kannada}\p{sc=Malayalam}\p{sc=Sinhala}]$/u;
+// Script_Extensions: a vowel mark shared by scripts (Arabic's U+064E is Inherited by Script) still counts as the script's.
+const joiningScript = /^[\p{scx=Arabic}\p{scx=Syriac}\p{scx=Nko}\p{scx=Mongolian}\p{scx=Devanagari}\p{scx=Bengali}\p{scx=Gurmukhi}\p{scx=Gujarati}\p{scx=Oriya}\p{scx=Tamil}\p{scx=Telugu}\p{scx=Kannada}\p{scx=Malayalam}\p{scx=Sinhala}]$/u;
+
+/** Whether the tag character (U+E0020–U+E007F) at `index` is part of an emoji tag sequence (🏴 and a flag's tags), which shows. */
+function inTagSequence(characters: readonly string[], index: number): boolean {
+  let start = index;
+  while (start > 0 && /^[\u{E0020}-\u{E007F}]$/u.test(characters[start - 1] ?? '')) start--;
+  return /^[\u{E0020}-\u{E007F}]$/u.test(characters[index] ?? '') && /\p{Extended_Pictographic}/u.test(characters[start - 1] ?? '');
+}
 
 /**
  * Whether the joiner (U+200C ZWNJ, U+200D ZWJ) at `index` shows: in an emoji ZWJ sequence (👩‍💻, after a skin tone or
@@ -56,7 +64,7 @@ function unnameableInPath(id: string): string | undefined {
     // Zero-width (U+200B–U+200D, U+2060, U+FEFF), soft hyphen and bidi controls (U+202A–U+202E, U+2066–U+2069): "ali\u200Bce"
     // shows as "alice"; a joiner that shows (an emoji sequence, a Persian word) had been refused with them. Before whitespace:
     // \s counts U+FEFF, which is no space one sees.
-    if (/\p{Cf}/u.test(character) && !joinsVisibly(characters, index)) return `invisible format character ${codePoint} at index ${index}`;
+    if (/\p{Cf}/u.test(character) && !joinsVisibly(characters, index) && !inTagSequence(characters, index)) return `invisible format character ${codePoint} at index ${index}`;
     if (/\s/u.test(character)) return `whitespace ${codePoint} at index ${index}`;
     if (/\p{Cc}/u.test(character)) return `control character ${codePoint} at index ${index}`;
     if (character === '/' || character === '\\') return `"${character}" at index ${index}`;
