@@ -1,7 +1,10 @@
 import { distinctSpokenTitles } from '@personalab/datasets';
 import type { ItemCatalog } from './simulated-user.js';
 
-/** A catalogue's spoken titles and the titles they were said from (a catalogue's film added or retitled later is said anew). */
+/**
+ * A catalogue's spoken titles and the titles they were said from: a film added later, or the film asked about retitled, is
+ * said anew (another film retitled into a lookalike is not noticed; the simulations' catalogues do not change during a run).
+ */
 interface SpokenTitles {
   size: number;
   titles: ReadonlyMap<string, string>;

@@ -63,8 +63,8 @@ const templates: Record<ItemJudgement, readonly string[]> = {
 
 /**
  * For an unrated film of a genre the user likes and of none it dislikes: open to it, no verdict ("does not grab me" reads as a
- * weak dislike; "Maybe, I have not seen X." read oddly). The title follows a verb: "Fargo might be good, …" is read as a liking
- * of Fargo, and a one-word title opening a sentence is not read as a film at all.
+ * weak dislike; "Maybe, I have not seen X." read oddly). The title never opens the sentence: "Fargo might be good, …" is read as
+ * a liking of Fargo, and a one-word title opening a sentence is not read as a film at all.
  */
 const curious = ['I have not seen {title}, it might be good.', 'Never seen {title}, but it could be interesting.', 'I am not sure about {title}, I have not seen it.'];
 

@@ -227,7 +227,8 @@ export function queryContent(text: string, options: QueryContentOptions = {}): s
     !(wholeTitle?.(word) === true && titleSlot(words, index, spoken));
   for (const clause of clauses) {
     if (aboutLife.test(clause) && !filmWords.test(clause) && !filmDemand.test(clause)) continue;
-    // "Drama-ish", "horror-ish": the genre, loosely (the "-ish" had kept it from being read as the genre asked for).
+    // "Drama-ish", "horror-ish": the genre, loosely (the "-ish" had kept it from being read as the genre asked for); any
+    // word loses it ("boy-ish" is searched as "boy").
     const words = searchWords(clause).map((word) => word.replace(/^(.+)-ish$/, '$1'));
     let negated = false;
     for (const [index, word] of words.entries()) {
