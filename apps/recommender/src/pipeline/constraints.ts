@@ -803,12 +803,19 @@ const childrenOpening =
   /^\s*(?:(?:ok|okay|so|and|now|well|hmm|also|this time)[,\s]+)?(?:(?:alone|on my own|by myself)\s+)?(?:with|for) (?:(?:my|our|the) (?:(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]?(?:year|yr)[- ]?olds?|kids|children|little ones|toddlers?|son|daughter|family)|a family(?: of (?:[3-9]|three|four|five|six|seven|eight))?)\b[\s,.;!?-]*/;
 
 /**
+ * "No kids", "not for (the) kids", "without the kids", "kid-free", but not "I have no kids" (life told): a regular expression's
+ * source, without word boundaries, shared by the audience read here (`adultsOnly`) and the grown-up mood (intent.ts).
+ */
+export const noKidsSaid = String.raw`no (?:kids|children)(?<!\b(?:have|had|got|with)\s+no \w+)|not for (?:the )?(?:kids|children)|without (?:the )?(?:kids|children)|kid[- ]free`;
+
+/**
  * Adults watching, said outright: "just us", "adults only", "for grown-ups", "the kids are asleep", "no kids", "not for (the)
  * kids", "without the kids", "kid-free"; not "I have no kids" (life told). The look back is tried only after "no kids" (tried
  * at every position, it would read back over runs of spaces).
  */
-const adultsOnly =
-  /\b(?:just (?:me|us|adults|the two of us)|adults only|for (?:the )?(?:adults|grown[- ]ups)|grown[- ]ups only|kids (?:are )?(?:asleep|in bed)|no (?:kids|children)(?<!\b(?:have|had|got|with)\s+no \w+)|not for (?:the )?(?:kids|children)|without (?:the )?(?:kids|children)|kid[- ]free)\b/;
+const adultsOnly = new RegExp(
+  String.raw`\b(?:just (?:me|us|adults|the two of us)|adults only|for (?:the )?(?:adults|grown[- ]ups)|grown[- ]ups only|kids (?:are )?(?:asleep|in bed)|${noKidsSaid})\b`,
+);
 /**
  * Taking back part of a request: "forget the comedies", "drop the romance", "never mind about the animation", "scratch
  * the 90s", "it doesn't have to be a comedy". What follows (up to `DROP_REACH` words) names what is taken back.

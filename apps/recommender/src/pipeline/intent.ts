@@ -1,6 +1,6 @@
 import type { Item } from '@personalab/core';
 import { spokenTitle } from '@personalab/datasets';
-import { decadeOfWord, genresOf } from './constraints.js';
+import { decadeOfWord, genresOf, noKidsSaid } from './constraints.js';
 import { readComparison, readFilmQuestion, type FilmAspect } from './film-questions.js';
 import { offTopicQuestion } from './off-topic.js';
 import { correctGenreTypos, stem, tagStems } from './taste.js';
@@ -177,8 +177,9 @@ const moods: {
     heard: 'grown-ups',
     // "For adults", "for grown-ups", "something more mature", "no kids", "not for kids": no children's films (the catalogue
     // cannot tell a teen film from an adult one; "a relaxing evening alone, no kids" had led with Aladdin and Toy Story).
-    pattern:
-      /\bfor (?:adults|grown[- ]?ups)\b|\bno (?:kids|children)\b(?<!\b(?:have|had|got|with)\s+no \w+)|\bnot for (?:the )?(?:kids|children)\b|\bwithout (?:the )?(?:kids|children)\b|\bkid[- ]free\b|\b(?:more|something|anything) (?:grown[- ]?up|mature|adult)\b|\bgrown[- ]?up (?:version|ones?|movies?|films?)\b/,
+    pattern: new RegExp(
+      String.raw`\bfor (?:adults|grown[- ]?ups)\b|\b(?:${noKidsSaid})\b|\b(?:more|something|anything) (?:grown[- ]?up|mature|adult)\b|\bgrown[- ]?up (?:version|ones?|movies?|films?)\b`,
+    ),
     weights: { children: -1, famil: -1, animation: -0.6 },
     onlyAsked: true,
     againstExamples: true,
